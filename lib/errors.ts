@@ -1,0 +1,141 @@
+/**
+ * The error classes that callers of reel catch. Each sets `name` and chains `cause`.
+ * @module
+ */
+
+/** One problem found while validating a workflow: a path inside the workflow and a message. */
+export interface WorkflowIssue {
+  /** Path inside the workflow, e.g. `videos[0].sections[2].narration`; empty for the whole file. */
+  path: string;
+  /** What is wrong, sentence case, no trailing period. */
+  message: string;
+}
+
+/**
+ * A mistake in the user's input: a malformed workflow file, a bad CLI flag, a missing binary, an unwritable folder.
+ * The CLI prints it without a stack and exits with code 2.
+ *
+ * @example
+ * ```ts
+ * import { InputError } from "./errors.ts";
+ * const error = new InputError("Cannot write to out/", { hint: "Check the folder's permissions" });
+ * console.assert(error.name === "InputError");
+ * ```
+ */
+export class InputError extends Error {
+  /** A line that tells the user what to do, or null. */
+  readonly hint: string | null;
+  /** Where the problem is (a file, a flag), or null. */
+  readonly where: string | null;
+  /**
+   * @param message What failed and why.
+   * @param options The hint, the place and the cause.
+   */
+  constructor(message: string, options: { hint?: string; where?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = "InputError";
+    this.hint = options.hint ?? null;
+    this.where = options.where ?? null;
+  }
+}
+
+/**
+ * A workflow file that cannot be loaded or does not validate; carries every issue with its path.
+ *
+ * @example
+ * ```ts
+ * import { WorkflowError } from "./errors.ts";
+ * const error = new WorkflowError("workflows/lesson.ts", [{ path: "videos[0].id", message: "Required" }]);
+ * console.assert(error.issues.length === 1);
+ * ```
+ */
+export class WorkflowError extends InputError {
+  /** The workflow file, as the user named it. */
+  readonly file: string;
+  /** Every problem found, each with its path. */
+  readonly issues: readonly WorkflowIssue[];
+  /**
+   * @param file The workflow file.
+   * @param issues The problems found.
+   * @param options The cause, where there is one.
+   */
+  constructor(file: string, issues: readonly WorkflowIssue[], options: { cause?: unknown } = {}) {
+    const first = issues[0];
+    const summary = first === undefined
+      ? `Invalid workflow ${file}`
+      : `Invalid workflow ${file}: ${first.path === "" ? "" : `${first.path}: `}${first.message}`;
+    super(summary, { where: file, cause: options.cause });
+    this.name = "WorkflowError";
+    this.file = file;
+    this.issues = issues;
+  }
+}
+
+/**
+ * A step that failed while running; carries the step id and, for provider calls, the provider and status.
+ *
+ * @example
+ * ```ts
+ * import { StepError } from "./errors.ts";
+ * const error = new StepError("intro/clip@16x9", "ffmpeg exited with code 1");
+ * console.assert(error.stepId === "intro/clip@16x9");
+ * ```
+ */
+export class StepError extends Error {
+  /** The id of the step that failed. */
+  readonly stepId: string;
+  /**
+   * @param stepId The step's id.
+   * @param reason Why it failed.
+   * @param options The cause.
+   */
+  constructor(stepId: string, reason: string, options: { cause?: unknown } = {}) {
+    super(`Step "${stepId}" failed: ${reason}`, { cause: options.cause });
+    this.name = "StepError";
+    this.stepId = stepId;
+  }
+}
+
+/**
+ * An error that retrying cannot fix (a 400 from an API, bad input to a step); retries stop at once.
+ *
+ * @example
+ * ```ts
+ * import { UnrecoverableError } from "./errors.ts";
+ * console.assert(new UnrecoverableError("Bad request").name === "UnrecoverableError");
+ * ```
+ */
+export class UnrecoverableError extends Error {
+  /**
+   * @param message What failed and why.
+   * @param options The cause.
+   */
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = "UnrecoverableError";
+  }
+}
+
+/**
+ * Thrown when ffmpeg or ffprobe cannot be found; the message says how to install it.
+ *
+ * @example
+ * ```ts
+ * import { MissingBinaryError } from "./errors.ts";
+ * const error = new MissingBinaryError("ffmpeg", "apt-get install ffmpeg");
+ * console.assert(error instanceof Error);
+ * ```
+ */
+export class MissingBinaryError extends InputError {
+  /** The program that is missing. */
+  readonly binary: string;
+  /**
+   * @param binary The program's name.
+   * @param install How to install it.
+   */
+  constructor(binary: string, install: string) {
+    super(`Cannot find ${binary}`, { hint: install });
+    this.name = "MissingBinaryError";
+    this.binary = binary;
+  }
+}

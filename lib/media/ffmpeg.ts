@@ -1,0 +1,166 @@
+/**
+ * The one ffmpeg/ffprobe runner: picks the binaries, drops null args, honours the signal, keeps stderr for errors.
+ * @module
+ */
+import { MissingBinaryError } from "../errors.ts";
+import { findOnPath, isExecutableFile } from "./find_binary.ts";
+import { runProcess } from "./run_process.ts";
+
+/** The ffmpeg and ffprobe executables reel uses. */
+export interface FfmpegPaths {
+  /** Absolute path of ffmpeg. */
+  ffmpeg: string;
+  /** Absolute path of ffprobe. */
+  ffprobe: string;
+}
+
+/** How to install ffmpeg, printed when it is missing. */
+export const FFMPEG_INSTALL_HINT =
+  "Install it with `sudo apt-get install ffmpeg` (Debian/Ubuntu) or `brew install ffmpeg` (macOS), " +
+  "or point REEL_FFMPEG at an ffmpeg binary (REEL_FFPROBE at ffprobe if it is not beside it)";
+
+/**
+ * Finds ffmpeg and ffprobe: `REEL_FFMPEG` / `REEL_FFPROBE` first, then ffprobe beside that ffmpeg, then PATH.
+ *
+ * @param env Reads environment variables; defaults to `Deno.env.get`.
+ * @returns The two paths.
+ * @throws {MissingBinaryError} When either cannot be found, with a message that says how to install it.
+ *
+ * @example
+ * ```ts
+ * import { findFfmpeg } from "./ffmpeg.ts";
+ * const paths = await findFfmpeg();
+ * console.assert(paths.ffmpeg.endsWith("ffmpeg"));
+ * ```
+ */
+export async function findFfmpeg(
+  env: (name: string) => string | undefined = Deno.env.get,
+): Promise<FfmpegPaths> {
+  const ffmpeg = await findOne("ffmpeg", env("REEL_FFMPEG"), null);
+  const beside = ffmpeg.replace(/ffmpeg([^/]*)$/, "ffprobe$1");
+  const ffprobe = await findOne("ffprobe", env("REEL_FFPROBE"), beside === ffmpeg ? null : beside);
+  return { ffmpeg, ffprobe };
+}
+
+async function findOne(name: string, configured: string | undefined, beside: string | null): Promise<string> {
+  if (configured !== undefined && configured !== "") {
+    if (await isExecutableFile(configured)) return configured;
+    throw new MissingBinaryError(
+      `${name} at ${configured} (from REEL_${name.toUpperCase()})`,
+      FFMPEG_INSTALL_HINT,
+    );
+  }
+  if (beside !== null && await isExecutableFile(beside)) return beside;
+  const found = await findOnPath(name);
+  if (found === null) throw new MissingBinaryError(`${name} on PATH`, FFMPEG_INSTALL_HINT);
+  return found;
+}
+
+/**
+ * Runs ffmpeg with `-hide_banner -nostdin -y -loglevel error` and the given args.
+ *
+ * @param paths The binaries.
+ * @param args ffmpeg arguments; null entries are dropped.
+ * @param options The signal that kills ffmpeg.
+ * @returns ffmpeg's stdout.
+ * @throws {ProcessError} When ffmpeg exits with a non-zero code; the message holds its last stderr lines.
+ *
+ * @example
+ * ```ts
+ * import { findFfmpeg, runFfmpeg } from "./ffmpeg.ts";
+ * await runFfmpeg(await findFfmpeg(), ["-f", "lavfi", "-i", "anullsrc", "-t", "0.1", "-f", "null", "-"]);
+ * ```
+ */
+export async function runFfmpeg(
+  paths: FfmpegPaths,
+  args: readonly (string | null)[],
+  options: { signal?: AbortSignal } = {},
+): Promise<Uint8Array> {
+  const { stdout } = await runProcess(paths.ffmpeg, [
+    "-hide_banner",
+    "-nostdin",
+    "-y",
+    "-loglevel",
+    "error",
+    ...args,
+  ], {
+    signal: options.signal,
+  });
+  return stdout;
+}
+
+/** One stream of a probed media file. */
+export interface ProbedStream {
+  /** `video`, `audio`, `subtitle`... */
+  type: string;
+  /** Codec name, e.g. `h264`, `aac`. */
+  codec: string;
+  /** Width in pixels, or null for non-video streams. */
+  width: number | null;
+  /** Height in pixels, or null for non-video streams. */
+  height: number | null;
+  /** Duration in seconds, or null when the container does not say. */
+  duration: number | null;
+}
+
+/** What ffprobe says of a media file. */
+export interface ProbeResult {
+  /** Container duration in seconds. */
+  duration: number;
+  /** The streams, in file order. */
+  streams: ProbedStream[];
+}
+
+/**
+ * Reads the container duration and the streams of a media file with ffprobe.
+ *
+ * @param paths The binaries.
+ * @param file The media file.
+ * @param options The signal that kills ffprobe.
+ * @returns Duration and streams.
+ * @throws {ProcessError} When ffprobe cannot read the file.
+ *
+ * @example
+ * ```ts
+ * import { findFfmpeg, probeMedia } from "./ffmpeg.ts";
+ * const paths = await findFfmpeg();
+ * // const { duration } = await probeMedia(paths, "out/intro.16x9.mp4");
+ * ```
+ */
+export async function probeMedia(
+  paths: FfmpegPaths,
+  file: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<ProbeResult> {
+  const { stdout } = await runProcess(paths.ffprobe, [
+    "-v",
+    "error",
+    "-show_entries",
+    "format=duration:stream=codec_type,codec_name,width,height,duration",
+    "-of",
+    "json",
+    file,
+  ], { signal: options.signal });
+  const parsed = JSON.parse(new TextDecoder().decode(stdout)) as {
+    format?: { duration?: string };
+    streams?: {
+      codec_type?: string;
+      codec_name?: string;
+      width?: number;
+      height?: number;
+      duration?: string;
+    }[];
+  };
+  const duration = Number(parsed.format?.duration);
+  if (!Number.isFinite(duration)) throw new RangeError(`ffprobe found no duration in ${file}`);
+  return {
+    duration,
+    streams: (parsed.streams ?? []).map((stream) => ({
+      type: stream.codec_type ?? "unknown",
+      codec: stream.codec_name ?? "unknown",
+      width: stream.width ?? null,
+      height: stream.height ?? null,
+      duration: stream.duration === undefined ? null : Number(stream.duration),
+    })),
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Finding external programs on PATH or through an environment variable.
+ * @module
+ */
+
+/**
+ * Looks for an executable file named `name` in the folders of `PATH`.
+ *
+ * @param name The program's name, e.g. `ffmpeg`.
+ * @returns Its absolute path, or null when it is not on PATH.
+ *
+ * @example
+ * ```ts
+ * import { findOnPath } from "./find_binary.ts";
+ * console.assert((await findOnPath("sh")) !== null);
+ * ```
+ */
+export async function findOnPath(name: string): Promise<string | null> {
+  const folders = (Deno.env.get("PATH") ?? "").split(":").filter((folder) => folder !== "");
+  for (const folder of folders) {
+    const candidate = `${folder}/${name}`;
+    if (await isExecutableFile(candidate)) return candidate;
+  }
+  return null;
+}
+
+/**
+ * Tells whether `path` is a regular file with an execute bit.
+ *
+ * @param path The file to check.
+ * @returns True when it can be run.
+ *
+ * @example
+ * ```ts
+ * import { isExecutableFile } from "./find_binary.ts";
+ * console.assert(!(await isExecutableFile("/no/such/file")));
+ * ```
+ */
+export async function isExecutableFile(path: string): Promise<boolean> {
+  try {
+    const info = await Deno.stat(path);
+    return info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) return false;
+    throw error;
+  }
+}

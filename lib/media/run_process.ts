@@ -1,0 +1,109 @@
+/**
+ * The one way reel starts a child process: null arguments dropped, the signal kills the child, stderr kept for the
+ * error message.
+ * @module
+ */
+
+/** Options for {@linkcode runProcess}. */
+export interface RunProcessOptions {
+  /** Aborting kills the child (SIGKILL) and rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Bytes written to the child's stdin, then closed. @default null (stdin is closed) */
+  stdin?: Uint8Array | null;
+  /** Working directory. @default the current one */
+  cwd?: string;
+}
+
+/** What a finished child process left. */
+export interface ProcessResult {
+  /** Everything the child wrote to stdout. */
+  stdout: Uint8Array;
+  /** Everything the child wrote to stderr, decoded. */
+  stderr: string;
+}
+
+/**
+ * A child process that exited with a non-zero code; the message ends with the last lines of its stderr.
+ *
+ * @example
+ * ```ts
+ * import { ProcessError } from "./run_process.ts";
+ * const error = new ProcessError("ffmpeg", 1, "Invalid argument");
+ * console.assert(error.message.includes("code 1"));
+ * ```
+ */
+export class ProcessError extends Error {
+  /** The exit code. */
+  readonly code: number;
+  /** The whole of stderr. */
+  readonly stderr: string;
+  /**
+   * @param program The program's name.
+   * @param code Its exit code.
+   * @param stderr Its stderr.
+   */
+  constructor(program: string, code: number, stderr: string) {
+    const tail = stderr.trim().split("\n").slice(-3).join(" | ");
+    super(`${program} exited with code ${code}${tail === "" ? "" : `: ${tail}`}`);
+    this.name = "ProcessError";
+    this.code = code;
+    this.stderr = stderr;
+  }
+}
+
+/**
+ * Runs `program` with `args` (nulls dropped) and resolves with its output; rejects with {@linkcode ProcessError} on a
+ * non-zero exit, or with the signal's reason when aborted (the child is killed first).
+ *
+ * @param program The executable's path or name.
+ * @param args Arguments; `null` entries are dropped so optional flags read inline.
+ * @param options Signal, stdin and working directory.
+ * @returns stdout and stderr.
+ * @throws {ProcessError} When the child exits with a non-zero code.
+ * @throws {Deno.errors.NotFound} When the program does not exist.
+ *
+ * @example
+ * ```ts
+ * import { runProcess } from "./run_process.ts";
+ * const { stdout } = await runProcess("echo", ["hi", null]);
+ * console.assert(new TextDecoder().decode(stdout).trim() === "hi");
+ * ```
+ */
+export async function runProcess(
+  program: string,
+  args: readonly (string | null)[],
+  options: RunProcessOptions = {},
+): Promise<ProcessResult> {
+  const { signal, stdin = null, cwd } = options;
+  signal?.throwIfAborted();
+  const child = new Deno.Command(program, {
+    args: args.filter((arg): arg is string => arg !== null),
+    stdin: stdin === null ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+    cwd,
+  }).spawn();
+  const kill = () => {
+    try {
+      child.kill("SIGKILL");
+    } catch (error) {
+      // The child may have exited between the abort and the kill.
+      if (!(error instanceof TypeError)) throw error;
+    }
+  };
+  signal?.addEventListener("abort", kill, { once: true });
+  try {
+    if (stdin !== null) {
+      const writer = child.stdin.getWriter();
+      await writer.write(stdin);
+      await writer.close();
+    }
+    const output = await child.output();
+    signal?.throwIfAborted();
+    const stderr = new TextDecoder().decode(output.stderr);
+    if (!output.success) throw new ProcessError(program.split("/").pop() ?? program, output.code, stderr);
+    return { stdout: output.stdout, stderr };
+  } finally {
+    signal?.removeEventListener("abort", kill);
+  }
+}

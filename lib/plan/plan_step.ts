@@ -1,0 +1,46 @@
+/**
+ * The node of the DAG: one step with its parameters, dependencies, limits scope and content key.
+ * @module
+ */
+import type { Json } from "../workflow/schema.ts";
+
+/** The step kinds reel runs. */
+export type StepKind = "speech" | "slide" | "clip" | "concat" | "subtitles" | "custom";
+
+/** Which layered limits a step counts against. */
+export interface StepScope {
+  /** Video group key, or null for steps outside any video. */
+  video: string | null;
+  /** Section group key (`video/section`), or null for steps outside a section. */
+  section: string | null;
+}
+
+/** One step of a plan. */
+export interface PlanStep {
+  /** Unique id, e.g. `intro/s2/clip@16x9`. */
+  id: string;
+  /** What runs it. */
+  kind: StepKind;
+  /** Parameters that shape the result; part of the key. */
+  params: Json;
+  /** Run-time details that do not shape the result (file paths, the workflow module); not part of the key. */
+  locals: Record<string, Json>;
+  /** Ids of the steps whose outputs this one reads, in order. */
+  deps: string[];
+  /** Layers it counts against. */
+  scope: StepScope;
+  /** Provider id and version (`local/espeak@1`) for a provider call, which takes api, global and provider permits. */
+  provider: string | null;
+  /** True for CPU-heavy steps, which share the CPU pool. */
+  cpu: boolean;
+  /** Extra attempts after a failure that may pass on retry. */
+  retries: number;
+  /** File name in the output folder for a step whose artifact is a deliverable, else null. */
+  output: string | null;
+  /** File extension of the artifact (`mp4`, `png`...), or null for a value-only step. */
+  extension: string | null;
+  /** The content key. */
+  key: string;
+  /** The workflow the step belongs to (its file, for messages). */
+  workflow: string;
+}

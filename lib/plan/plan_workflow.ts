@@ -1,0 +1,235 @@
+/**
+ * The planner: expands resolved workflows into a DAG of steps, each with its content key.
+ * @module
+ */
+import { WorkflowError } from "../errors.ts";
+import { STEP_KIND_VERSIONS } from "../steps/step_kind_versions.ts";
+import { slideProviderId, speechProviderId } from "../providers/local/local_provider_ids.ts";
+import type { Json, ResolvedLimits, ResolvedWorkflow } from "../workflow/schema.ts";
+import type { PlanStep } from "./plan_step.ts";
+import { stepKey } from "./step_key.ts";
+import { CycleError, topologicalOrder } from "./topological_order.ts";
+
+/** A planned run: steps in topological order and the limits that bound it. */
+export interface Plan {
+  /** Steps in topological order; ties follow the workflow. */
+  steps: PlanStep[];
+  /** The limits of the run. */
+  limits: ResolvedLimits;
+  /** The workflows the plan came from. */
+  workflows: ResolvedWorkflow[];
+}
+
+type Draft = Omit<PlanStep, "key">;
+
+/**
+ * Expands workflows into one plan. Per section: narration once, a slide and a clip per format; per video: a concat
+ * per format and an SRT and a VTT; then the custom steps.
+ *
+ * @param workflows Resolved workflows; the first one's limits apply unless `limits` is given.
+ * @param options Limits that override the workflow's.
+ * @returns The plan.
+ * @throws {WorkflowError} When ids clash across workflows, a custom step names an unknown input, or steps form a
+ * cycle (the message names it).
+ *
+ * @example
+ * ```ts
+ * import { planWorkflows } from "./plan_workflow.ts";
+ * import { resolveWorkflow } from "../workflow/resolve_workflow.ts";
+ * const workflow = await resolveWorkflow(
+ *   { formats: ["16:9"], videos: [{ id: "a", sections: [{ title: "T", narration: "N" }] }] },
+ *   { file: "a.ts", moduleUrl: "file:///a.ts" },
+ * );
+ * console.assert(planWorkflows([workflow]).steps.length === 6);
+ * ```
+ */
+export function planWorkflows(
+  workflows: readonly ResolvedWorkflow[],
+  options: { limits?: Partial<ResolvedLimits> } = {},
+): Plan {
+  const drafts: Draft[] = [];
+  const seenVideos = new Map<string, string>();
+  for (const workflow of workflows) {
+    for (const video of workflow.videos) {
+      const other = seenVideos.get(video.id);
+      if (other !== undefined) {
+        throw new WorkflowError(workflow.file, [{
+          path: "videos",
+          message: `Video id "${video.id}" is also used in ${other}`,
+        }]);
+      }
+      seenVideos.set(video.id, workflow.file);
+    }
+    drafts.push(...expandWorkflow(workflow));
+  }
+  const first = workflows[0];
+  if (first === undefined) throw new RangeError("planWorkflows() needs at least one workflow");
+  return {
+    steps: withKeys(orderSteps(drafts, workflows)),
+    limits: { ...first.limits, ...definedOnly(options.limits ?? {}) },
+    workflows: [...workflows],
+  };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function expandWorkflow(workflow: ResolvedWorkflow): Draft[] {
+  const drafts: Draft[] = [];
+  const base = { workflow: workflow.file, locals: {}, retries: 0 };
+  for (const video of workflow.videos) {
+    const speechIds: string[] = [];
+    const clipIds = new Map<string, string[]>(workflow.formats.map((format) => [format.name, []]));
+    for (const section of video.sections) {
+      const scope = { video: video.id, section: `${video.id}/${section.id}` };
+      const prefix = `${video.id}/${section.id}`;
+      const speechId = `${prefix}/speech`;
+      speechIds.push(speechId);
+      drafts.push({
+        ...base,
+        id: speechId,
+        kind: "speech",
+        params: { text: section.narration, voice: { ...section.voice } },
+        deps: [],
+        scope,
+        provider: speechProviderId(section.voice.provider),
+        cpu: true,
+        output: null,
+        extension: "m4a",
+      });
+      for (const format of workflow.formats) {
+        const slideId = `${prefix}/slide@${format.name}`;
+        const image = section.background.image;
+        drafts.push({
+          ...base,
+          id: slideId,
+          kind: "slide",
+          params: {
+            width: format.width,
+            height: format.height,
+            title: section.title,
+            bullets: section.bullets,
+            background: section.background.color,
+            image: image === null ? null : image.sha256,
+            foreground: workflow.theme.foreground,
+            accent: workflow.theme.accent,
+          },
+          locals: { imagePath: image === null ? null : image.path },
+          deps: [],
+          scope,
+          provider: slideProviderId(),
+          cpu: true,
+          output: null,
+          extension: "png",
+        });
+        const clipId = `${prefix}/clip@${format.name}`;
+        clipIds.get(format.name)!.push(clipId);
+        drafts.push({
+          ...base,
+          id: clipId,
+          kind: "clip",
+          params: { width: format.width, height: format.height, fps: workflow.fps },
+          deps: [slideId, speechId],
+          scope,
+          provider: null,
+          cpu: true,
+          output: null,
+          extension: "mp4",
+        });
+      }
+    }
+    const videoScope = { video: video.id, section: null };
+    for (const format of workflow.formats) {
+      drafts.push({
+        ...base,
+        id: `${video.id}/concat@${format.name}`,
+        kind: "concat",
+        params: { format: format.name, width: format.width, height: format.height },
+        deps: clipIds.get(format.name)!,
+        scope: videoScope,
+        provider: null,
+        cpu: true,
+        output: `${video.id}.${format.name}.mp4`,
+        extension: "mp4",
+      });
+    }
+    for (const format of ["srt", "vtt"] as const) {
+      drafts.push({
+        ...base,
+        id: `${video.id}/subtitles.${format}`,
+        kind: "subtitles",
+        params: { format, cues: video.sections.map((section) => section.narration) },
+        deps: speechIds,
+        scope: videoScope,
+        provider: null,
+        cpu: false,
+        output: `${video.id}.${format}`,
+        extension: format,
+      });
+    }
+  }
+  for (const [i, step] of workflow.steps.entries()) {
+    drafts.push({
+      ...base,
+      id: step.id,
+      kind: "custom",
+      params: { step: step.id, source: step.source, params: step.params },
+      locals: { module: workflow.moduleUrl, inputsPath: `steps[${i}].inputs` },
+      deps: step.inputs,
+      scope: { video: null, section: null },
+      provider: null,
+      cpu: step.cpu,
+      retries: step.retries,
+      output: null,
+      extension: "bin",
+    });
+  }
+  return drafts;
+}
+
+function orderSteps(drafts: Draft[], workflows: readonly ResolvedWorkflow[]): Draft[] {
+  const ids = new Map<string, Draft>();
+  for (const draft of drafts) {
+    const other = ids.get(draft.id);
+    if (other !== undefined) {
+      throw new WorkflowError(draft.workflow, [{
+        path: "steps",
+        message: `Step id "${draft.id}" is used twice`,
+      }]);
+    }
+    ids.set(draft.id, draft);
+  }
+  for (const draft of drafts) {
+    for (const [j, dep] of draft.deps.entries()) {
+      if (ids.has(dep)) continue;
+      const path = `${String(draft.locals.inputsPath ?? draft.id)}[${j}]`;
+      const known = drafts.slice(0, 3).map((d) => d.id).join(", ");
+      throw new WorkflowError(draft.workflow, [{
+        path,
+        message: `Unknown step "${dep}" (step ids look like ${known})`,
+      }]);
+    }
+  }
+  try {
+    return topologicalOrder(drafts);
+  } catch (error) {
+    if (!(error instanceof CycleError)) throw error;
+    const file = ids.get(error.cycle[0]!)?.workflow ?? workflows[0]!.file;
+    throw new WorkflowError(file, [{ path: "steps", message: error.message }], { cause: error });
+  }
+}
+
+function withKeys(ordered: Draft[]): PlanStep[] {
+  const keys = new Map<string, string>();
+  return ordered.map((draft) => {
+    const key = stepKey({
+      kind: `${draft.kind}@${STEP_KIND_VERSIONS[draft.kind]}`,
+      provider: draft.provider,
+      params: draft.params as Json,
+      inputs: draft.deps.map((dep) => keys.get(dep)!),
+    });
+    keys.set(draft.id, key);
+    return { ...draft, key };
+  });
+}

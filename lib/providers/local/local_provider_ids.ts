@@ -1,0 +1,38 @@
+/**
+ * Ids and versions of the local providers, as they appear in step keys and in `plan`.
+ * @module
+ */
+import type { ResolvedVoice } from "../../workflow/schema.ts";
+
+const VERSIONS = { espeak: 1, flite: 1, slides: 1 } as const;
+
+/**
+ * The provider id of a local speech engine.
+ *
+ * @param engine `espeak` or `flite`.
+ * @returns e.g. `local/espeak@1`.
+ *
+ * @example
+ * ```ts
+ * import { speechProviderId } from "./local_provider_ids.ts";
+ * console.assert(speechProviderId("flite") === "local/flite@1");
+ * ```
+ */
+export function speechProviderId(engine: ResolvedVoice["provider"]): string {
+  return `local/${engine}@${VERSIONS[engine]}`;
+}
+
+/**
+ * The provider id of the local slide renderer.
+ *
+ * @returns e.g. `local/slides@1`.
+ *
+ * @example
+ * ```ts
+ * import { slideProviderId } from "./local_provider_ids.ts";
+ * console.assert(slideProviderId().startsWith("local/slides@"));
+ * ```
+ */
+export function slideProviderId(): string {
+  return `local/slides@${VERSIONS.slides}`;
+}

@@ -1,0 +1,68 @@
+/**
+ * The events a run emits, in the order they happen. Renderers (terminal, JSON lines, report) consume only these.
+ * @module
+ */
+import type { StepKind } from "../plan/plan_step.ts";
+
+/** Fields every step event carries. */
+export interface StepEventBase {
+  /** Milliseconds since the run started (from the run's clock). */
+  at: number;
+  /** The step's id. */
+  step: string;
+  /** Its kind. */
+  kind: StepKind;
+  /** Its content key. */
+  key: string;
+}
+
+/** Every event of a run. */
+export type RunEvent =
+  /** Fires once, before any step runs. */
+  | { type: "run:started"; at: number; total: number; workers: number }
+  /** Fires when a step's inputs are all done and it starts waiting for permits. */
+  | (StepEventBase & { type: "step:queued" })
+  /** Fires when a step holds its permits and has been handed to a worker. */
+  | (StepEventBase & { type: "step:started"; worker: number; attempt: number })
+  /** Fires when a step's artifact is stored; `cached` when it was found in the store and nothing ran. */
+  | (StepEventBase & {
+    type: "step:finished";
+    worker: number | null;
+    attempt: number;
+    cached: boolean;
+    /** Wall time of the attempt that succeeded, in ms (0 when cached). */
+    elapsed: number;
+    /** Artifact path in the store, or null. */
+    path: string | null;
+  })
+  /** Fires when an attempt fails; `retrying` says whether another attempt follows. */
+  | (StepEventBase & {
+    type: "step:failed";
+    worker: number | null;
+    attempt: number;
+    retrying: boolean;
+    error: string;
+    elapsed: number;
+  })
+  /** Fires when a step will not run because a step it depends on failed. */
+  | (StepEventBase & { type: "step:skipped"; because: string })
+  /** Fires when a step adds child steps at run time, before they are queued. */
+  | (StepEventBase & { type: "step:expanded"; children: string[] })
+  /** Fires when a worker dies; its steps are retried on a new worker. */
+  | { type: "worker:crashed"; at: number; worker: number; error: string }
+  /** Fires when an output file has been published to the output folder. */
+  | { type: "output:written"; at: number; step: string; path: string }
+  /** Fires once, after every step has settled or the run was cancelled. */
+  | {
+    type: "run:finished";
+    at: number;
+    ok: boolean;
+    cancelled: boolean;
+    done: number;
+    failed: number;
+    skipped: number;
+    cached: number;
+  };
+
+/** The `type` of any run event. */
+export type RunEventType = RunEvent["type"];

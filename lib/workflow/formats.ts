@@ -1,0 +1,44 @@
+/**
+ * Output formats: the named presets and `W×H` sizes.
+ * @module
+ */
+
+/** A resolved output format: a file-name-safe name and a size in pixels. */
+export interface Format {
+  /** Used in step ids and file names, e.g. `16x9` or `320x180`. */
+  name: string;
+  /** Width in pixels (even). */
+  width: number;
+  /** Height in pixels (even). */
+  height: number;
+}
+
+/** The named presets: 16:9, 9:16 and 1:1 at full HD. */
+export const FORMAT_PRESETS: Readonly<Record<string, Format>> = {
+  "16:9": { name: "16x9", width: 1920, height: 1080 },
+  "9:16": { name: "9x16", width: 1080, height: 1920 },
+  "1:1": { name: "1x1", width: 1080, height: 1080 },
+};
+
+/**
+ * Reads a format given as a preset name (`16:9`) or a size (`1280x720`, `1280×720`).
+ *
+ * @param text The format as the user wrote it.
+ * @returns The format, or null when the text is neither a preset nor a size.
+ *
+ * @example
+ * ```ts
+ * import { parseFormat } from "./formats.ts";
+ * console.assert(parseFormat("9:16")?.height === 1920);
+ * console.assert(parseFormat("320x180")?.name === "320x180");
+ * ```
+ */
+export function parseFormat(text: string): Format | null {
+  const preset = FORMAT_PRESETS[text.trim()];
+  if (preset !== undefined) return preset;
+  const match = /^\s*(\d{2,5})\s*[x×]\s*(\d{2,5})\s*$/.exec(text);
+  if (match === null) return null;
+  const width = Number(match[1]);
+  const height = Number(match[2]);
+  return { name: `${width}x${height}`, width, height };
+}

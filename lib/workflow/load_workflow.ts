@@ -1,0 +1,75 @@
+/**
+ * Loading a workflow file: a dynamic import of its default export, then validation and resolution.
+ * @module
+ */
+import { InputError, WorkflowError } from "../errors.ts";
+import { resolveWorkflow } from "./resolve_workflow.ts";
+import type { ResolvedWorkflow } from "./schema.ts";
+
+/**
+ * Turns a path as the user typed it into an absolute `file:` URL.
+ *
+ * @param file A path relative to the current directory, or absolute.
+ * @returns The file's URL.
+ *
+ * @example
+ * ```ts
+ * import { toFileUrl } from "./load_workflow.ts";
+ * console.assert(toFileUrl("/tmp/a.ts").href === "file:///tmp/a.ts");
+ * ```
+ */
+export function toFileUrl(file: string): URL {
+  const absolute = file.startsWith("/") ? file : `${Deno.cwd()}/${file}`;
+  return new URL(`file://${absolute.split("/").map(encodeURIComponent).join("/")}`);
+}
+
+/**
+ * Imports a workflow file and resolves its default export.
+ *
+ * @param file The workflow file, as the user named it.
+ * @param options Number of cores for the pool defaults.
+ * @returns The resolved workflow.
+ * @throws {InputError} When the file does not exist.
+ * @throws {WorkflowError} When importing it throws, it has no default export, or the export is not a valid workflow.
+ *
+ * @example
+ * ```ts
+ * import { loadWorkflow } from "./load_workflow.ts";
+ * const workflow = await loadWorkflow("workflows/lesson.ts");
+ * console.assert(workflow.videos.length > 0);
+ * ```
+ */
+export async function loadWorkflow(
+  file: string,
+  options: { cores?: number } = {},
+): Promise<ResolvedWorkflow> {
+  const url = toFileUrl(file);
+  try {
+    const info = await Deno.stat(url);
+    if (!info.isFile) throw new InputError(`Workflow ${file} is not a file`, { where: file });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new InputError(`Workflow file not found: ${file}`, {
+        where: file,
+        hint: "Check the path, e.g. workflows/lesson.ts",
+      });
+    }
+    throw error;
+  }
+  let module: { default?: unknown };
+  try {
+    module = await import(url.href);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new WorkflowError(file, [{ path: "", message: `Importing the file threw: ${reason}` }], {
+      cause: error,
+    });
+  }
+  if (module.default === undefined) {
+    throw new WorkflowError(file, [{
+      path: "",
+      message: "The file has no default export; end it with `export default workflow({...})`",
+    }]);
+  }
+  return await resolveWorkflow(module.default, { file, moduleUrl: url.href, cores: options.cores });
+}

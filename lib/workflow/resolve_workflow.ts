@@ -1,0 +1,279 @@
+/**
+ * Validates a workflow's default export and resolves it: the one place where defaults are applied.
+ * @module
+ */
+import type { z } from "zod";
+import { WorkflowError, type WorkflowIssue } from "../errors.ts";
+import { parseFormat } from "./formats.ts";
+import {
+  type ResolvedLimits,
+  type ResolvedVoice,
+  type ResolvedWorkflow,
+  type WorkflowInput,
+  workflowSchema,
+} from "./schema.ts";
+
+/** Defaults applied where a workflow leaves a field out. */
+export const DEFAULTS = {
+  formats: ["16:9", "9:16", "1:1"],
+  fps: 1,
+  theme: { background: "#1e3a5f", foreground: "#ffffff", accent: "#ffcc4d" },
+  voice: { provider: "flite", voice: "slt", rate: 165 } satisfies ResolvedVoice,
+  voiceNames: { espeak: "en-us", flite: "slt" },
+  limits: { videos: 2, sections: 4, api: 2, global: 8 },
+} as const;
+
+/** Where a resolved workflow comes from, and how it reads its background images. */
+export interface ResolveOptions {
+  /** The file as the user named it, for messages. */
+  file: string;
+  /** The file as a URL; relative image paths resolve against it. */
+  moduleUrl: string;
+  /** Number of cores, for the worker and CPU pools. @default navigator.hardwareConcurrency */
+  cores?: number;
+}
+
+/**
+ * Validates `value` against the workflow schema and resolves every field.
+ *
+ * @param value The workflow file's default export.
+ * @param options The file it came from.
+ * @returns The resolved workflow.
+ * @throws {WorkflowError} With every issue and its path when the value is not a valid workflow.
+ *
+ * @example
+ * ```ts
+ * import { resolveWorkflow } from "./resolve_workflow.ts";
+ * const resolved = await resolveWorkflow(
+ *   { videos: [{ id: "intro", sections: [{ title: "Hi", narration: "Hello" }] }] },
+ *   { file: "inline.ts", moduleUrl: "file:///tmp/inline.ts" },
+ * );
+ * console.assert(resolved.formats.length === 3);
+ * ```
+ */
+export async function resolveWorkflow(value: unknown, options: ResolveOptions): Promise<ResolvedWorkflow> {
+  const { file, moduleUrl, cores = navigator.hardwareConcurrency } = options;
+  const parsed = workflowSchema.safeParse(value);
+  if (!parsed.success) throw new WorkflowError(file, parsed.error.issues.map(toWorkflowIssue));
+  const input: WorkflowInput = parsed.data;
+  const issues: WorkflowIssue[] = [];
+
+  const defaultVoice = resolveVoice(DEFAULTS.voice, input.voice);
+  const seenVideos = new Set<string>();
+  const videos = [];
+  for (const [v, video] of input.videos.entries()) {
+    if (seenVideos.has(video.id)) {
+      issues.push({ path: `videos[${v}].id`, message: `Duplicate video id "${video.id}"` });
+    }
+    seenVideos.add(video.id);
+    const seenSections = new Set<string>();
+    const sections = [];
+    for (const [s, section] of video.sections.entries()) {
+      const id = section.id ?? `s${s + 1}`;
+      const path = `videos[${v}].sections[${s}]`;
+      if (seenSections.has(id)) issues.push({ path: `${path}.id`, message: `Duplicate section id "${id}"` });
+      seenSections.add(id);
+      const background = typeof section.background === "string"
+        ? { color: section.background }
+        : section.background ?? {};
+      const image = background.image === undefined
+        ? null
+        : await readImage(background.image, moduleUrl, `${path}.background.image`, issues);
+      sections.push({
+        id,
+        title: section.title,
+        bullets: section.bullets ?? [],
+        narration: section.narration,
+        background: {
+          color: background.color ?? input.theme?.background ?? DEFAULTS.theme.background,
+          image,
+        },
+        voice: resolveVoice(defaultVoice, section.voice),
+      });
+    }
+    videos.push({ id: video.id, title: video.title ?? sections[0]?.title ?? video.id, sections });
+  }
+
+  const formats = (input.formats ?? DEFAULTS.formats).map((format) =>
+    typeof format === "string" ? parseFormat(format)! : format
+  );
+  const seenFormats = new Set<string>();
+  for (const [f, format] of formats.entries()) {
+    if (seenFormats.has(format.name)) {
+      issues.push({ path: `formats[${f}]`, message: `Duplicate format ${format.name}` });
+    }
+    seenFormats.add(format.name);
+    if (format.width % 2 !== 0 || format.height % 2 !== 0) {
+      issues.push({
+        path: `formats[${f}]`,
+        message: `Width and height must be even (got ${format.width}x${format.height})`,
+      });
+    }
+  }
+
+  const steps = (input.steps ?? []).map((step) => ({
+    id: step.id,
+    inputs: step.inputs ?? [],
+    params: step.params ?? {},
+    cpu: step.cpu ?? false,
+    retries: step.retries ?? 0,
+    source: step.run.toString(),
+  }));
+  const stepIds = new Set<string>();
+  for (const [i, step] of steps.entries()) {
+    if (stepIds.has(step.id)) {
+      issues.push({ path: `steps[${i}].id`, message: `Duplicate step id "${step.id}"` });
+    }
+    stepIds.add(step.id);
+  }
+  if (issues.length > 0) throw new WorkflowError(file, issues);
+
+  const limits: ResolvedLimits = {
+    videos: input.limits?.videos ?? DEFAULTS.limits.videos,
+    sections: input.limits?.sections ?? DEFAULTS.limits.sections,
+    api: input.limits?.api ?? DEFAULTS.limits.api,
+    global: input.limits?.global ?? DEFAULTS.limits.global,
+    workers: input.limits?.workers ?? cores,
+    cpu: input.limits?.cpu ?? cores,
+  };
+  return {
+    name: input.name ?? nameFromUrl(moduleUrl),
+    moduleUrl,
+    file,
+    videos,
+    formats,
+    fps: input.fps ?? DEFAULTS.fps,
+    theme: { ...DEFAULTS.theme, ...input.theme },
+    limits,
+    steps,
+  };
+}
+
+function resolveVoice(
+  base: ResolvedVoice,
+  voice: { provider?: ResolvedVoice["provider"]; voice?: string; rate?: number } | undefined,
+): ResolvedVoice {
+  if (voice === undefined) return base;
+  const provider = voice.provider ?? base.provider;
+  const name = voice.voice ?? (provider === base.provider ? base.voice : DEFAULTS.voiceNames[provider]);
+  return { provider, voice: name, rate: voice.rate ?? base.rate };
+}
+
+async function readImage(
+  relative: string,
+  moduleUrl: string,
+  path: string,
+  issues: WorkflowIssue[],
+): Promise<{ path: string; sha256: string } | null> {
+  const url = new URL(relative, moduleUrl);
+  try {
+    const bytes = await Deno.readFile(url);
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    return {
+      path: decodeURIComponent(url.pathname),
+      sha256: Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""),
+    };
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    issues.push({ path, message: `Image not found: ${decodeURIComponent(url.pathname)}` });
+    return null;
+  }
+}
+
+function nameFromUrl(moduleUrl: string): string {
+  const base = moduleUrl.split("/").pop() ?? "workflow";
+  return base.replace(/\.[cm]?[jt]sx?$/, "").toLowerCase().replace(/[^a-z0-9_-]+/g, "-") || "workflow";
+}
+
+/**
+ * Turns one zod issue into a {@linkcode WorkflowIssue} with a readable path and, for a misspelled key, a suggestion.
+ *
+ * @param issue A zod issue.
+ * @returns The issue with its path as `videos[0].sections[2].narration`.
+ *
+ * @example
+ * ```ts
+ * import { toWorkflowIssue } from "./resolve_workflow.ts";
+ * const issue = toWorkflowIssue({ code: "custom", path: ["videos", 0, "id"], message: "Bad", input: 1 });
+ * console.assert(issue.path === "videos[0].id");
+ * ```
+ */
+export function toWorkflowIssue(issue: z.core.$ZodIssue): WorkflowIssue {
+  const path = formatPath(issue.path);
+  if (issue.code === "unrecognized_keys") {
+    const known = knownKeysAt(issue.path);
+    const parts = issue.keys.map((key) => {
+      const guess = closest(key, known);
+      return guess === null ? `"${key}"` : `"${key}" (did you mean "${guess}"?)`;
+    });
+    return { path, message: `Unknown field ${parts.join(", ")}` };
+  }
+  if (issue.code === "invalid_type" && issue.input === undefined) {
+    return { path, message: "Required field is missing" };
+  }
+  return { path, message: issue.message };
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let text = "";
+  for (const part of path) {
+    if (typeof part === "number") text += `[${part}]`;
+    else text += text === "" ? String(part) : `.${String(part)}`;
+  }
+  return text;
+}
+
+const KNOWN_KEYS: Record<string, string[]> = {
+  workflow: ["name", "videos", "formats", "fps", "theme", "voice", "limits", "steps"],
+  video: ["id", "title", "sections"],
+  section: ["id", "title", "bullets", "narration", "background", "voice"],
+  voice: ["provider", "voice", "rate"],
+  background: ["color", "image"],
+  limits: ["videos", "sections", "api", "global", "workers", "cpu"],
+  theme: ["background", "foreground", "accent"],
+  step: ["id", "inputs", "params", "cpu", "retries", "run"],
+  format: ["name", "width", "height"],
+};
+
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  const names = path.filter((part): part is string => typeof part === "string");
+  const last = names.at(-1);
+  if (last === undefined) return KNOWN_KEYS.workflow!;
+  const byField: Record<string, string> = {
+    videos: "video",
+    sections: "section",
+    voice: "voice",
+    background: "background",
+    limits: "limits",
+    theme: "theme",
+    steps: "step",
+    formats: "format",
+  };
+  return KNOWN_KEYS[byField[last] ?? ""] ?? [];
+}
+
+function closest(word: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
