@@ -1,0 +1,46 @@
+/**
+ * Reading a WAV file's duration from its header, without starting ffprobe.
+ * @module
+ */
+
+/**
+ * Computes the duration of PCM WAV bytes from the `fmt ` and `data` chunks.
+ *
+ * @param bytes The whole file, or at least its header and the data chunk's size field.
+ * @param fileSize The file's size, used when the data chunk claims more bytes than the file holds.
+ * @returns Seconds.
+ * @throws {RangeError} When the bytes are not a PCM WAV file.
+ *
+ * @example
+ * ```ts
+ * import { wavDuration } from "./wav_duration.ts";
+ * const header = new Uint8Array(44);
+ * const view = new DataView(header.buffer);
+ * header.set(new TextEncoder().encode("RIFF"), 0);
+ * header.set(new TextEncoder().encode("WAVEfmt "), 8);
+ * view.setUint32(16, 16, true);
+ * view.setUint32(28, 32000, true); // byte rate
+ * header.set(new TextEncoder().encode("data"), 36);
+ * view.setUint32(40, 16000, true);
+ * console.assert(wavDuration(header, 16044) === 0.5);
+ * ```
+ */
+export function wavDuration(bytes: Uint8Array, fileSize: number): number {
+  const text = (offset: number) => String.fromCharCode(...bytes.subarray(offset, offset + 4));
+  if (bytes.length < 12 || text(0) !== "RIFF" || text(8) !== "WAVE") throw new RangeError("Not a WAV file");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let offset = 12;
+  let byteRate = 0;
+  while (offset + 8 <= bytes.length) {
+    const id = text(offset);
+    const size = view.getUint32(offset + 4, true);
+    if (id === "fmt ") byteRate = view.getUint32(offset + 16, true);
+    if (id === "data") {
+      if (byteRate === 0) throw new RangeError("WAV file has no fmt chunk before its data");
+      const available = Math.max(0, fileSize - offset - 8);
+      return Math.min(size, available) / byteRate;
+    }
+    offset += 8 + size + (size % 2);
+  }
+  throw new RangeError("WAV file has no data chunk");
+}

@@ -1,0 +1,65 @@
+/**
+ * The espeak-ng speech engine: fast, small, robotic; voices such as `en-us`, `en-gb` or `en-us+f3`.
+ * @module
+ */
+import { InputError, MissingBinaryError } from "../../../errors.ts";
+import { findOnPath, isExecutableFile } from "../../../media/find_binary.ts";
+import { ProcessError, runProcess } from "../../../media/run_process.ts";
+import { checkSpeechRequest } from "./_check_speech_request.ts";
+import type { SpeechEngine, SpeechEngineContext, SpeechRequest } from "./speech_engine.ts";
+
+/** How to install espeak-ng, given when it is missing. */
+export const ESPEAK_INSTALL_HINT =
+  "Install it with `sudo apt-get install espeak-ng`, or point REEL_ESPEAK at an espeak-ng binary";
+
+/**
+ * The espeak-ng engine. Runs `espeak-ng -v <voice> -s <rate> -w <outPath>` with the text on stdin, so any length
+ * and any quoting work; writes a 22,050 Hz mono WAV. The binary is `REEL_ESPEAK` when set, else `espeak-ng` on PATH.
+ *
+ * @example
+ * ```ts
+ * import { findFfmpeg } from "../../../media/ffmpeg.ts";
+ * import { espeakEngine } from "./espeak_engine.ts";
+ * const outPath = await Deno.makeTempFile({ suffix: ".wav" });
+ * await espeakEngine.synthesize(
+ *   { text: "Hello and welcome", voice: "en-us", rate: 165 },
+ *   { ffmpeg: await findFfmpeg(), outPath },
+ * );
+ * await Deno.remove(outPath);
+ * ```
+ */
+export const espeakEngine: SpeechEngine = {
+  id: "espeak",
+  synthesize: synthesizeWithEspeak,
+};
+
+async function synthesizeWithEspeak(request: SpeechRequest, context: SpeechEngineContext): Promise<void> {
+  const { signal, outPath } = context;
+  checkSpeechRequest("espeak-ng", request);
+  signal?.throwIfAborted();
+  const program = await findEspeak();
+  const args = ["-b", "1", "-v", request.voice, "-s", String(Math.round(request.rate)), "-w", outPath];
+  try {
+    await runProcess(program, args, { signal, stdin: new TextEncoder().encode(request.text) });
+  } catch (error) {
+    // espeak-ng says nothing more specific than this line when it does not know a voice.
+    if (error instanceof ProcessError && /voice does not exist/i.test(error.stderr)) {
+      throw new InputError(`Unknown espeak-ng voice "${request.voice}"`, {
+        hint: "Run `espeak-ng --voices=en` to list voices, e.g. en-us, en-gb, en-us+f3",
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+async function findEspeak(): Promise<string> {
+  const configured = Deno.env.get("REEL_ESPEAK");
+  if (configured !== undefined && configured !== "") {
+    if (await isExecutableFile(configured)) return configured;
+    throw new MissingBinaryError(`espeak-ng at ${configured} (from REEL_ESPEAK)`, ESPEAK_INSTALL_HINT);
+  }
+  const found = await findOnPath("espeak-ng");
+  if (found === null) throw new MissingBinaryError("espeak-ng on PATH", ESPEAK_INSTALL_HINT);
+  return found;
+}

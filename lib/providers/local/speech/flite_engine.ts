@@ -1,0 +1,91 @@
+/**
+ * The flite speech engine, through ffmpeg's lavfi `flite` source: clearer than espeak-ng, needs no extra program.
+ * @module
+ */
+import { InputError } from "../../../errors.ts";
+import { runFfmpeg } from "../../../media/ffmpeg.ts";
+import { checkSpeechRequest } from "./_check_speech_request.ts";
+import { escapeFilterOption } from "./_escape_filter_option.ts";
+import type { SpeechEngine, SpeechEngineContext, SpeechRequest } from "./speech_engine.ts";
+
+/**
+ * The voices built into ffmpeg's `flite` source: `slt` (US female), `rms` (US male), `awb` (Scottish male),
+ * `kal16` (US male) and `kal` (US male, 8 kHz).
+ *
+ * @example
+ * ```ts
+ * import { FLITE_VOICES } from "./flite_engine.ts";
+ * console.assert(FLITE_VOICES.includes("slt"));
+ * ```
+ */
+export const FLITE_VOICES: readonly string[] = ["kal", "kal16", "awb", "rms", "slt"];
+
+/** The rate in words per minute at which flite speaks when it is not sped up or slowed down. */
+export const FLITE_NATURAL_RATE = 165;
+
+/**
+ * The flite engine. Writes the text to a temporary file, renders it with `-f lavfi -i flite=textfile=...`, and
+ * applies `atempo` (rate / {@linkcode FLITE_NATURAL_RATE}, clamped to 0.5..2) since the source has no rate
+ * option. Writes a mono WAV at the voice's own sample rate (16 kHz; 8 kHz for `kal`).
+ *
+ * @example
+ * ```ts
+ * import { findFfmpeg } from "../../../media/ffmpeg.ts";
+ * import { fliteEngine } from "./flite_engine.ts";
+ * const outPath = await Deno.makeTempFile({ suffix: ".wav" });
+ * await fliteEngine.synthesize(
+ *   { text: "Hello and welcome", voice: "slt", rate: 165 },
+ *   { ffmpeg: await findFfmpeg(), outPath },
+ * );
+ * await Deno.remove(outPath);
+ * ```
+ */
+export const fliteEngine: SpeechEngine = {
+  id: "flite",
+  synthesize: synthesizeWithFlite,
+};
+
+async function synthesizeWithFlite(request: SpeechRequest, context: SpeechEngineContext): Promise<void> {
+  const { ffmpeg, signal, outPath } = context;
+  checkSpeechRequest("flite", request);
+  if (!FLITE_VOICES.includes(request.voice)) {
+    throw new InputError(
+      `Unknown flite voice "${request.voice}": expected one of ${FLITE_VOICES.join(", ")}`,
+      { hint: `Set voice to one of ${FLITE_VOICES.join(", ")}, or use provider "espeak"` },
+    );
+  }
+  signal?.throwIfAborted();
+  const tempo = fliteTempo(request.rate);
+  const folder = await Deno.makeTempDir({ prefix: "reel-flite-" });
+  try {
+    const textFile = `${folder}/text.txt`;
+    await Deno.writeTextFile(textFile, request.text, { signal });
+    await runFfmpeg(ffmpeg, [
+      "-f",
+      "lavfi",
+      "-i",
+      `flite=textfile=${escapeFilterOption(textFile)}:voice=${request.voice}`,
+      ...(tempo === 1 ? [] : ["-af", `atempo=${tempo}`]),
+      "-ac",
+      "1",
+      "-c:a",
+      "pcm_s16le",
+      "-map_metadata",
+      "-1",
+      "-fflags",
+      "+bitexact",
+      "-flags:a",
+      "+bitexact",
+      "-f",
+      "wav",
+      outPath,
+    ], { signal });
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+}
+
+function fliteTempo(rate: number): number {
+  const factor = Math.min(2, Math.max(0.5, rate / FLITE_NATURAL_RATE));
+  return Math.round(factor * 1000) / 1000;
+}

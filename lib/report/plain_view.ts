@@ -1,0 +1,111 @@
+/**
+ * A line-per-event log of a run, for output that is not a terminal (CI logs, pipes, files).
+ * @module
+ */
+import type { RunEvent } from "../run/run_events.ts";
+import { formatElapsed } from "./format_units.ts";
+import { ProgressModel } from "./progress_model.ts";
+import type { RunView } from "./run_view.ts";
+import { type SyncWriter, writeTextSync } from "./sync_writer.ts";
+
+/** Escape sequences (colours, cursor moves) that tools may leave in error text. */
+// deno-lint-ignore no-control-regex
+const ANSI_ESCAPE = /\x1b\[[0-9;?]*[A-Za-z]/g;
+
+/** Options of {@linkcode PlainView}. */
+export interface PlainViewOptions {
+  /** Where the lines go, e.g. `Deno.stderr`. */
+  writer: SyncWriter;
+}
+
+/**
+ * Writes one plain line, without escape codes, per step that starts, finishes, fails or is skipped, and per
+ * output written; escape codes in error text are removed. Step lines start with the settled count over the total as of that event:
+ *
+ * ```text
+ * [11/40] start intro/s2/clip@16x9
+ * [12/40] done intro/s2/clip@16x9 (1.2s)
+ * [13/40] cached intro/s1/speech
+ * [13/40] retry intro/s3/speech (attempt 1): HTTP 503
+ * FAILED intro/s3/speech: espeak-ng exited with code 1
+ * [15/40] skipped intro/s3/clip@16x9 (because intro/s3/speech failed)
+ * wrote out/intro-16x9.mp4
+ * ```
+ *
+ * `step:queued` and `run:finished` write nothing; the run summary follows the log.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PlainView } from "./plain_view.ts";
+ * let text = "";
+ * const view = new PlainView({
+ *   writer: { writeSync: (bytes) => ((text += new TextDecoder().decode(bytes)), bytes.length) },
+ * });
+ * view.update({ type: "run:started", at: 0, total: 40, workers: 2 });
+ * view.update({
+ *   type: "step:finished", at: 1200, step: "intro/s2/clip@16x9", kind: "clip", key: "k",
+ *   worker: 1, attempt: 1, cached: false, elapsed: 1200, path: null,
+ * });
+ * assert.equal(text, "run started: 40 steps, 2 workers\n[1/40] done intro/s2/clip@16x9 (1.2s)\n");
+ * ```
+ */
+export class PlainView implements RunView {
+  /** The progress the counts come from. */
+  readonly model: ProgressModel = new ProgressModel();
+  readonly #writer: SyncWriter;
+
+  /** @param options The writer. */
+  constructor(options: PlainViewOptions) {
+    this.#writer = options.writer;
+  }
+
+  /**
+   * Takes one event and writes its line, if it has one.
+   *
+   * @param event The next event of the run.
+   */
+  update(event: RunEvent): void {
+    this.model.apply(event);
+    const line = this.line(event);
+    if (line !== null) writeTextSync(this.#writer, `${line.replace(ANSI_ESCAPE, "")}\n`);
+  }
+
+  /** Writes nothing: every line is written as its event arrives. */
+  finish(): void {}
+
+  /**
+   * The line for `event` given the counts so far (call after the event was applied to {@linkcode model}).
+   *
+   * @param event An event already applied to the model.
+   * @returns The line without its newline, or null for an event that writes nothing.
+   */
+  line(event: RunEvent): string | null {
+    const count = `[${this.model.settled}/${this.model.total}]`;
+    switch (event.type) {
+      case "run:started":
+        return `run started: ${event.total} steps, ${event.workers} workers`;
+      case "step:started":
+        return `${count} start ${event.step}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ""}`;
+      case "step:finished":
+        return event.cached
+          ? `${count} cached ${event.step}`
+          : `${count} done ${event.step} (${formatElapsed(Math.max(0, event.elapsed))})`;
+      case "step:failed":
+        return event.retrying
+          ? `${count} retry ${event.step} (attempt ${event.attempt}): ${event.error}`
+          : `FAILED ${event.step}: ${event.error}`;
+      case "step:skipped":
+        return `${count} skipped ${event.step} (because ${event.because} failed)`;
+      case "step:expanded":
+        return `${count} expanded ${event.step} into ${event.children.length} steps`;
+      case "worker:crashed":
+        return `worker ${event.worker} crashed: ${event.error}`;
+      case "output:written":
+        return `wrote ${event.path}`;
+      case "step:queued":
+      case "run:finished":
+        return null;
+    }
+  }
+}

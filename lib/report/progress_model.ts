@@ -1,0 +1,262 @@
+/**
+ * Folds run events into counts, the step each worker is running, and an ETA.
+ * @module
+ */
+import type { RunEvent } from "../run/run_events.ts";
+import type { StepKind } from "../plan/plan_step.ts";
+
+/** A step a worker is running now. */
+export interface RunningStep {
+  /** The worker's id, as in the events. */
+  worker: number;
+  /** The step's id. */
+  step: string;
+  /** Its kind. */
+  kind: StepKind;
+  /** When the current attempt started, in ms since the run started. */
+  startedAt: number;
+  /** The attempt number, as in the events. */
+  attempt: number;
+}
+
+interface Pending {
+  kind: StepKind;
+  /** Start of the running attempt, or null while queued. */
+  startedAt: number | null;
+}
+
+interface Tally {
+  sum: number;
+  count: number;
+}
+
+/**
+ * The progress of a run, built from its events alone; pure: no timers, no clock of its own.
+ *
+ * Counting: `done` counts every finished step, cached ones included, and `cached` is the cached part of it;
+ * `failed` counts steps whose last attempt failed (a failure followed by a retry counts nothing); `settled` is
+ * `done + failed + skipped` and reaches `total` when the run is complete. `total` starts at the planned count and
+ * grows when a step expands into children.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ProgressModel } from "./progress_model.ts";
+ * const model = new ProgressModel();
+ * model.apply({ type: "run:started", at: 0, total: 2, workers: 1 });
+ * model.apply({ type: "step:started", at: 0, step: "a/speech", kind: "speech", key: "k1", worker: 1, attempt: 1 });
+ * model.apply({
+ *   type: "step:finished", at: 900, step: "a/speech", kind: "speech", key: "k1",
+ *   worker: 1, attempt: 1, cached: false, elapsed: 900, path: null,
+ * });
+ * model.apply({ type: "step:queued", at: 900, step: "b/speech", kind: "speech", key: "k2" });
+ * assert(model.done === 1 && model.settled === 1);
+ * assert(model.eta(1000) === 900);
+ * ```
+ */
+export class ProgressModel {
+  #total = 0;
+  #workers = 0;
+  #done = 0;
+  #failed = 0;
+  #skipped = 0;
+  #cached = 0;
+  #started = false;
+  #finished = false;
+  #cancelled = false;
+  #lastAt = 0;
+  #peakBusy = 0;
+  readonly #running = new Map<number, RunningStep>();
+  readonly #pending = new Map<string, Pending>();
+  readonly #settledIds = new Set<string>();
+  readonly #elapsedByKind = new Map<StepKind, Tally>();
+  readonly #elapsedAll: Tally = { sum: 0, count: 0 };
+
+  /** Steps in the run: the planned count plus children added by expansion. */
+  get total(): number {
+    return this.#total;
+  }
+  /** Workers in the pool, as `run:started` announced (0 before it). */
+  get workers(): number {
+    return this.#workers;
+  }
+  /** Finished steps, cached ones included. */
+  get done(): number {
+    return this.#done;
+  }
+  /** Steps whose last attempt failed. */
+  get failed(): number {
+    return this.#failed;
+  }
+  /** Steps not run because a dependency failed. */
+  get skipped(): number {
+    return this.#skipped;
+  }
+  /** Finished steps whose artifact was found in the store (part of `done`). */
+  get cached(): number {
+    return this.#cached;
+  }
+  /** `done + failed + skipped`. */
+  get settled(): number {
+    return this.#done + this.#failed + this.#skipped;
+  }
+  /** Whether `run:started` was seen. */
+  get started(): boolean {
+    return this.#started;
+  }
+  /** Whether `run:finished` was seen. */
+  get finished(): boolean {
+    return this.#finished;
+  }
+  /** Whether the run finished cancelled. */
+  get cancelled(): boolean {
+    return this.#cancelled;
+  }
+  /** The `at` of the latest event, in ms since the run started. */
+  get lastAt(): number {
+    return this.#lastAt;
+  }
+  /** The most workers seen busy at the same time. */
+  get peakBusy(): number {
+    return this.#peakBusy;
+  }
+  /** The steps running now, by worker id, ascending. */
+  get running(): RunningStep[] {
+    return [...this.#running.values()].sort((a, b) => a.worker - b.worker);
+  }
+
+  /**
+   * Folds one event into the state. Events for a step that already settled are ignored.
+   *
+   * @param event The next event of the run.
+   */
+  apply(event: RunEvent): void {
+    this.#lastAt = Math.max(this.#lastAt, event.at);
+    switch (event.type) {
+      case "run:started":
+        this.#started = true;
+        this.#total = event.total;
+        this.#workers = event.workers;
+        return;
+      case "step:queued":
+        if (!this.#settledIds.has(event.step)) {
+          this.#pending.set(event.step, { kind: event.kind, startedAt: null });
+        }
+        return;
+      case "step:started":
+        if (this.#settledIds.has(event.step)) return;
+        this.#pending.set(event.step, { kind: event.kind, startedAt: event.at });
+        this.#running.set(event.worker, {
+          worker: event.worker,
+          step: event.step,
+          kind: event.kind,
+          startedAt: event.at,
+          attempt: event.attempt,
+        });
+        this.#peakBusy = Math.max(this.#peakBusy, this.#running.size);
+        return;
+      case "step:finished":
+        if (!this.#settle(event.step, event.worker)) return;
+        this.#done += 1;
+        if (event.cached) {
+          this.#cached += 1;
+        } else {
+          this.#addElapsed(event.kind, event.elapsed);
+        }
+        return;
+      case "step:failed":
+        if (event.retrying) {
+          this.#stopRunning(event.step, event.worker);
+          const pending = this.#pending.get(event.step);
+          if (pending !== undefined) pending.startedAt = null;
+          return;
+        }
+        if (this.#settle(event.step, event.worker)) this.#failed += 1;
+        return;
+      case "step:skipped":
+        if (this.#settle(event.step, null)) this.#skipped += 1;
+        return;
+      case "step:expanded":
+        this.#total += event.children.length;
+        return;
+      case "worker:crashed": {
+        const running = this.#running.get(event.worker);
+        this.#running.delete(event.worker);
+        const pending = running === undefined ? undefined : this.#pending.get(running.step);
+        if (pending !== undefined) pending.startedAt = null;
+        return;
+      }
+      case "output:written":
+        return;
+      case "run:finished":
+        this.#finished = true;
+        this.#cancelled = event.cancelled;
+        this.#running.clear();
+        return;
+    }
+  }
+
+  /**
+   * Estimates the time left, in ms.
+   *
+   * An approximation, and it says so: each step still to settle is costed at the average elapsed time of the
+   * finished, non-cached steps of its kind (steps of a kind not finished yet, and steps not queued yet whose kind
+   * is unknown, at the average over all kinds), less the time a running step has already run (never below 0).
+   * The sum is divided by the most workers seen busy at once, and the result is never less than the longest
+   * remaining running step. It ignores dependencies, limits and rate limits, and it overestimates when steps
+   * still to come will be found in the cache.
+   *
+   * @param now Ms since the run started, on the same clock as the events' `at`.
+   * @returns The estimate in ms; 0 when every step has settled; null before `run:started` or before any
+   * non-cached step has finished.
+   */
+  eta(now: number): number | null {
+    if (!this.#started) return null;
+    const remaining = this.#total - this.settled;
+    if (remaining <= 0 || this.#finished) return 0;
+    if (this.#elapsedAll.count === 0) return null;
+    const overall = this.#elapsedAll.sum / this.#elapsedAll.count;
+    let work = 0;
+    let longestRunning = 0;
+    for (const pending of this.#pending.values()) {
+      const tally = this.#elapsedByKind.get(pending.kind);
+      const average = tally === undefined ? overall : tally.sum / tally.count;
+      const left = pending.startedAt === null ? average : Math.max(0, average - (now - pending.startedAt));
+      if (pending.startedAt !== null) longestRunning = Math.max(longestRunning, left);
+      work += left;
+    }
+    work += Math.max(0, remaining - this.#pending.size) * overall;
+    const parallel = Math.max(
+      1,
+      this.#workers > 0 ? Math.min(this.#peakBusy, this.#workers) : this.#peakBusy,
+    );
+    return Math.round(Math.max(work / parallel, longestRunning));
+  }
+
+  #settle(step: string, worker: number | null): boolean {
+    if (this.#settledIds.has(step)) return false;
+    this.#settledIds.add(step);
+    this.#pending.delete(step);
+    this.#stopRunning(step, worker);
+    return true;
+  }
+
+  #stopRunning(step: string, worker: number | null): void {
+    if (worker !== null && this.#running.get(worker)?.step === step) {
+      this.#running.delete(worker);
+      return;
+    }
+    for (const [id, running] of this.#running) {
+      if (running.step === step) this.#running.delete(id);
+    }
+  }
+
+  #addElapsed(kind: StepKind, elapsed: number): void {
+    const tally = this.#elapsedByKind.get(kind) ?? { sum: 0, count: 0 };
+    tally.sum += elapsed;
+    tally.count += 1;
+    this.#elapsedByKind.set(kind, tally);
+    this.#elapsedAll.sum += elapsed;
+    this.#elapsedAll.count += 1;
+  }
+}

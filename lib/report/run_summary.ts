@@ -1,0 +1,212 @@
+/**
+ * The text that closes a run: outputs with their durations and sizes, failures with their causes, times, status.
+ * @module
+ */
+import type { StepKind } from "../plan/plan_step.ts";
+import type { RunEvent } from "../run/run_events.ts";
+import { formatBytes, formatDuration } from "./format_units.ts";
+
+/** One output file the run published. */
+export interface SummaryOutput {
+  /** Its path, as it should be shown (e.g. relative to the working directory). */
+  path: string;
+  /** Its media duration in ms, or null when unknown (not probed, or not a media file). */
+  duration: number | null;
+  /** Its size in bytes. */
+  bytes: number;
+}
+
+/** One step whose last attempt failed. */
+export interface SummaryFailure {
+  /** The step's id. */
+  step: string;
+  /** Its kind. */
+  kind: StepKind;
+  /** The cause, as the `step:failed` event carried it; may span several lines. */
+  error: string;
+}
+
+/** What a finished run did, everything {@linkcode formatSummary} needs. */
+export interface RunSummary {
+  /** Published outputs, in plan order. */
+  outputs: SummaryOutput[];
+  /** Failed steps, in plan order. */
+  failures: SummaryFailure[];
+  /** Steps not run because a dependency failed. */
+  skipped: number;
+  /** Finished steps, cached ones included. */
+  done: number;
+  /** Finished steps found in the store (part of `done`). */
+  cached: number;
+  /** Wall time of the run in ms. */
+  wallMs: number;
+  /** CPU time in ms (user + system, of this process and its children, as the caller measured it). */
+  cpuMs: number;
+  /** Peak resident memory in bytes, or null when unknown. */
+  peakRssBytes: number | null;
+  /** Whether the run was cancelled (Ctrl-C or a signal). */
+  cancelled: boolean;
+}
+
+/** What {@linkcode summarizeEvents} can tell from the events alone. */
+export interface EventSummary {
+  /** Paths of `output:written` events, in the order they came. */
+  outputPaths: string[];
+  /** Steps whose last attempt failed, in the order they failed. */
+  failures: SummaryFailure[];
+  /** Steps skipped. */
+  skipped: number;
+  /** Steps finished, cached ones included. */
+  done: number;
+  /** Steps finished from the cache. */
+  cached: number;
+  /** The `at` of `run:finished`, else of the last event, else 0. */
+  wallMs: number;
+  /** Whether `run:finished` said the run was cancelled. */
+  cancelled: boolean;
+}
+
+/**
+ * Counts what a run did from its events, the same way {@linkcode ProgressModel} counts: a failure followed by a
+ * retry is not a failure, and a step is counted once however many events name it.
+ *
+ * @param events The run's events, in order.
+ * @returns Outputs, failures and counts; the caller adds sizes, durations, CPU time and memory.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { summarizeEvents } from "./run_summary.ts";
+ * const summary = summarizeEvents([
+ *   { type: "run:started", at: 0, total: 1, workers: 1 },
+ *   { type: "step:failed", at: 5, step: "a/speech", kind: "speech", key: "k", worker: 1, attempt: 1,
+ *     retrying: false, error: "espeak-ng exited with code 1", elapsed: 5 },
+ *   { type: "run:finished", at: 6, ok: false, cancelled: false, done: 0, failed: 1, skipped: 0, cached: 0 },
+ * ]);
+ * assert(summary.failures[0]?.step === "a/speech" && summary.wallMs === 6);
+ * ```
+ */
+export function summarizeEvents(events: Iterable<RunEvent>): EventSummary {
+  const summary: EventSummary = {
+    outputPaths: [],
+    failures: [],
+    skipped: 0,
+    done: 0,
+    cached: 0,
+    wallMs: 0,
+    cancelled: false,
+  };
+  const settled = new Set<string>();
+  let finishedAt: number | null = null;
+  for (const event of events) {
+    summary.wallMs = Math.max(summary.wallMs, event.at);
+    if (event.type === "run:finished") {
+      finishedAt = event.at;
+      summary.cancelled = event.cancelled;
+    } else if (event.type === "output:written") {
+      summary.outputPaths.push(event.path);
+    } else if (
+      event.type === "step:finished" || event.type === "step:skipped" || event.type === "step:failed"
+    ) {
+      if (event.type === "step:failed" && event.retrying) continue;
+      if (settled.has(event.step)) continue;
+      settled.add(event.step);
+      if (event.type === "step:finished") {
+        summary.done += 1;
+        if (event.cached) summary.cached += 1;
+      } else if (event.type === "step:skipped") {
+        summary.skipped += 1;
+      } else {
+        summary.failures.push({ step: event.step, kind: event.kind, error: event.error });
+      }
+    }
+  }
+  if (finishedAt !== null) summary.wallMs = finishedAt;
+  return summary;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+function indent(text: string, prefix: string): string {
+  return text.split("\n").map((line, index) => (index === 0 ? line : `${prefix}${line}`)).join("\n");
+}
+
+/**
+ * Formats the closing text of a run, lines separated by `\n` and ending with one:
+ *
+ * ```text
+ * Outputs
+ *   out/intro-16x9.mp4  1:23.4   3.2 MB
+ *   out/intro-9x16.mp4       -  12.0 kB
+ *
+ * Failures
+ *   ✖ intro/s3/speech (speech): espeak-ng exited with code 1
+ *
+ * 38 done (5 cached), 1 failed, 1 skipped
+ * Wall 0:12.3  CPU 0:40.1  Peak memory 210.0 MB
+ * ✖ Failed: 1 step failed, 1 skipped
+ * ```
+ *
+ * The status line reads `✔ Done: N outputs written`, `✖ Failed: ...` or `✖ Cancelled: ...`.
+ * A multi-line cause is indented under its step.
+ *
+ * @param summary What the run did.
+ * @returns The text to write after the progress view has finished.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatSummary } from "./run_summary.ts";
+ * const text = formatSummary({
+ *   outputs: [{ path: "out/intro-16x9.mp4", duration: 83_400, bytes: 3_200_000 }],
+ *   failures: [], skipped: 0, done: 12, cached: 4, wallMs: 12_300, cpuMs: 40_100,
+ *   peakRssBytes: null, cancelled: false,
+ * });
+ * assert(text.includes("1:23.4") && text.includes("3.2 MB"));
+ * assert(text.endsWith("✔ Done: 1 output written\n"));
+ * ```
+ */
+export function formatSummary(summary: RunSummary): string {
+  const lines: string[] = [];
+  if (summary.outputs.length > 0) {
+    const durations = summary.outputs.map((o) => (o.duration === null ? "-" : formatDuration(o.duration)));
+    const sizes = summary.outputs.map((o) => formatBytes(o.bytes));
+    const pathWidth = Math.max(...summary.outputs.map((o) => o.path.length));
+    const durationWidth = Math.max(...durations.map((d) => d.length));
+    const sizeWidth = Math.max(...sizes.map((s) => s.length));
+    lines.push("Outputs");
+    summary.outputs.forEach((output, i) => {
+      const duration = (durations[i] ?? "").padStart(durationWidth);
+      const size = (sizes[i] ?? "").padStart(sizeWidth);
+      lines.push(`  ${output.path.padEnd(pathWidth)}  ${duration}  ${size}`);
+    });
+    lines.push("");
+  }
+  if (summary.failures.length > 0) {
+    lines.push("Failures");
+    for (const failure of summary.failures) {
+      lines.push(`  ✖ ${failure.step} (${failure.kind}): ${indent(failure.error.trimEnd(), "      ")}`);
+    }
+    lines.push("");
+  }
+  const failed = summary.failures.length;
+  lines.push(`${summary.done} done (${summary.cached} cached), ${failed} failed, ${summary.skipped} skipped`);
+  const memory = summary.peakRssBytes === null ? "" : `  Peak memory ${formatBytes(summary.peakRssBytes)}`;
+  lines.push(`Wall ${formatDuration(summary.wallMs)}  CPU ${formatDuration(summary.cpuMs)}${memory}`);
+  lines.push(statusLine(summary));
+  return `${lines.join("\n")}\n`;
+}
+
+function statusLine(summary: RunSummary): string {
+  const problems = [
+    ...(summary.failures.length > 0 ? [`${plural(summary.failures.length, "step")} failed`] : []),
+    ...(summary.skipped > 0 ? [`${summary.skipped} skipped`] : []),
+  ];
+  if (summary.cancelled) {
+    return `✖ Cancelled: ${[`${plural(summary.done, "step")} done`, ...problems].join(", ")}`;
+  }
+  if (problems.length > 0) return `✖ Failed: ${problems.join(", ")}`;
+  return `✔ Done: ${plural(summary.outputs.length, "output")} written`;
+}

@@ -1,0 +1,202 @@
+/**
+ * Rendering workflow files end to end: load, plan, check the machine, run on the worker pool, publish outputs.
+ * The CLI is a thin layer over this.
+ * @module
+ */
+import { InputError } from "../errors.ts";
+import { type FfmpegPaths, findFfmpeg } from "../media/ffmpeg.ts";
+import { type Plan, planWorkflows } from "../plan/plan_workflow.ts";
+import { ArtifactStore } from "../store/artifact_store.ts";
+import { loadWorkflow } from "../workflow/load_workflow.ts";
+import type { ResolvedLimits, ResolvedWorkflow } from "../workflow/schema.ts";
+import { WorkerPool } from "../workers/worker_pool.ts";
+import type { RunEvent } from "./run_events.ts";
+import { runPlan, type RunResult } from "./scheduler.ts";
+
+/** Options for {@linkcode renderWorkflows}. */
+export interface RenderOptions {
+  /** The output folder; created when missing. */
+  outDir: string;
+  /** The artifact store's folder. @default REEL_CACHE, else `.reel/` beside the first workflow */
+  cacheDir?: string;
+  /** Limits that override the workflows'. */
+  limits?: Partial<ResolvedLimits>;
+  /** Render only these video ids. @default all */
+  only?: string[];
+  /** Render only these formats (by name, e.g. `16x9`, or preset, e.g. `16:9`). @default all */
+  formats?: string[];
+  /** Ignore the store. @default false */
+  force?: boolean;
+  /** Cancels the run. */
+  signal?: AbortSignal;
+  /** Receives every event. */
+  onEvent?: (event: RunEvent) => void;
+}
+
+/** What a render leaves: the plan and how it ran. */
+export interface RenderResult {
+  /** The plan that ran. */
+  plan: Plan;
+  /** How every step ended. */
+  run: RunResult;
+  /** The ffmpeg binaries the run used. */
+  ffmpeg: FfmpegPaths;
+}
+
+/**
+ * Loads workflow files and plans them, narrowed by `only` and `formats`.
+ *
+ * @param files Workflow files.
+ * @param options Limits, videos and formats to keep.
+ * @returns The plan.
+ * @throws {InputError} When a file is bad or a filter matches nothing.
+ *
+ * @example
+ * ```ts
+ * import { planFiles } from "./render_workflows.ts";
+ * const plan = await planFiles(["workflows/lesson.ts"]);
+ * console.assert(plan.steps.length > 0);
+ * ```
+ */
+export async function planFiles(
+  files: readonly string[],
+  options: Pick<RenderOptions, "limits" | "only" | "formats"> = {},
+): Promise<Plan> {
+  const loaded: ResolvedWorkflow[] = [];
+  for (const file of files) loaded.push(await loadWorkflow(file));
+  const workflows = loaded.map((workflow) => narrow(workflow, options)).filter((workflow) =>
+    workflow.videos.length > 0
+  );
+  if (workflows.length === 0) {
+    throw new InputError(`No video matches --only ${options.only?.join(",")}`, {
+      hint: `Videos: ${loaded.flatMap((workflow) => workflow.videos.map((video) => video.id)).join(", ")}`,
+    });
+  }
+  return planWorkflows(workflows, { limits: options.limits });
+}
+
+function narrow(
+  workflow: ResolvedWorkflow,
+  options: Pick<RenderOptions, "only" | "formats">,
+): ResolvedWorkflow {
+  const videos = options.only === undefined
+    ? workflow.videos
+    : workflow.videos.filter((video) => options.only!.includes(video.id));
+  let formats = workflow.formats;
+  if (options.formats !== undefined) {
+    const wanted = options.formats.map((name) => name.replace(":", "x"));
+    formats = workflow.formats.filter((format) => wanted.includes(format.name));
+    if (formats.length === 0) {
+      throw new InputError(`No format of ${workflow.file} matches --format ${options.formats.join(",")}`, {
+        hint: `Formats: ${workflow.formats.map((format) => format.name).join(", ")}`,
+      });
+    }
+  }
+  return { ...workflow, videos, formats };
+}
+
+/**
+ * Checks that `folder` exists or can be made, and that a file can be written in it.
+ *
+ * @param folder The folder.
+ * @param role What it is for, in messages (`output folder`).
+ * @throws {InputError} When it cannot be written.
+ *
+ * @example
+ * ```ts
+ * import { ensureWritableFolder } from "./render_workflows.ts";
+ * await ensureWritableFolder(await Deno.makeTempDir(), "output folder");
+ * ```
+ */
+export async function ensureWritableFolder(folder: string, role: string): Promise<void> {
+  try {
+    await Deno.mkdir(folder, { recursive: true });
+    const probe = await Deno.makeTempFile({ dir: folder, prefix: ".reel-probe-" });
+    await Deno.remove(probe);
+  } catch (error) {
+    const reason = error instanceof Deno.errors.PermissionDenied
+      ? "permission denied"
+      : error instanceof Deno.errors.AlreadyExists || error instanceof Deno.errors.NotADirectory
+      ? "a file of that name is in the way"
+      : error instanceof Error
+      ? error.message
+      : String(error);
+    throw new InputError(`Cannot write to the ${role} ${folder}: ${reason}`, {
+      where: folder,
+      hint: role === "output folder"
+        ? "Choose another folder with --out"
+        : "Set REEL_CACHE to a writable folder",
+      cause: error,
+    });
+  }
+}
+
+/**
+ * The default store folder: `REEL_CACHE`, else `.reel/` beside the workflow file.
+ *
+ * @param workflowFile The first workflow file.
+ * @returns The folder.
+ *
+ * @example
+ * ```ts
+ * import { defaultCacheDir } from "./render_workflows.ts";
+ * console.assert(defaultCacheDir("workflows/lesson.ts").endsWith(".reel"));
+ * ```
+ */
+export function defaultCacheDir(workflowFile: string): string {
+  const configured = Deno.env.get("REEL_CACHE");
+  if (configured !== undefined && configured !== "") return configured;
+  const slash = workflowFile.lastIndexOf("/");
+  return `${slash < 0 ? "." : workflowFile.slice(0, slash) || "/"}/.reel`;
+}
+
+/**
+ * Renders workflow files: every check that can fail on bad input runs before the first step.
+ *
+ * @param files Workflow files.
+ * @param options Output folder, limits, filters, signal, listener.
+ * @returns The plan and the run's result.
+ * @throws {InputError} On bad input (a bad workflow, missing ffmpeg, unwritable folders): nothing has run then.
+ *
+ * @example
+ * ```ts
+ * import { renderWorkflows } from "./render_workflows.ts";
+ * // const { run } = await renderWorkflows(["workflows/lesson.ts"], { outDir: "out" });
+ * ```
+ */
+export async function renderWorkflows(
+  files: readonly string[],
+  options: RenderOptions,
+): Promise<RenderResult> {
+  const plan = await planFiles(files, options);
+  const ffmpeg = await findFfmpeg();
+  await ensureWritableFolder(options.outDir, "output folder");
+  const cacheDir = options.cacheDir ?? defaultCacheDir(files[0]!);
+  await ensureWritableFolder(cacheDir, "cache folder");
+  let origin = performance.now();
+  const pool = new WorkerPool({
+    size: plan.limits.workers,
+    onCrash: (worker, error) =>
+      options.onEvent?.({
+        type: "worker:crashed",
+        at: Math.round(performance.now() - origin),
+        worker,
+        error,
+      }),
+  });
+  try {
+    origin = performance.now();
+    const run = await runPlan(plan, {
+      executor: pool,
+      store: new ArtifactStore(cacheDir),
+      ffmpeg,
+      outDir: options.outDir,
+      signal: options.signal,
+      onEvent: options.onEvent,
+      force: options.force,
+    });
+    return { plan, run, ffmpeg };
+  } finally {
+    await pool.close();
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * A counting semaphore with FIFO waiters, abortable waits and `Disposable` permits.
+ * @module
+ */
+
+/** A held permit; disposing it (or calling `release`) gives it back, once. */
+export interface Permit extends Disposable {
+  /** Gives the permit back; later calls do nothing. */
+  release(): void;
+}
+
+interface Waiter {
+  resolve(permit: Permit): void;
+  reject(reason: unknown): void;
+  signal: AbortSignal | undefined;
+  onAbort: () => void;
+}
+
+/**
+ * A counting semaphore. Waiters are served first come, first served; an aborted wait leaves the queue.
+ *
+ * @example
+ * ```ts
+ * import { Semaphore } from "./semaphore.ts";
+ * const semaphore = new Semaphore(1);
+ * {
+ *   using _permit = await semaphore.acquire();
+ *   console.assert(semaphore.available === 0);
+ * }
+ * console.assert(semaphore.available === 1);
+ * ```
+ */
+export class Semaphore {
+  #available: number;
+  readonly #capacity: number;
+  readonly #waiters: Waiter[] = [];
+
+  /** @param capacity Permits in all; `Infinity` for no bound. */
+  constructor(capacity: number) {
+    if (!(capacity >= 1)) throw new RangeError(`Semaphore capacity must be at least 1, got ${capacity}`);
+    this.#capacity = capacity;
+    this.#available = capacity;
+  }
+
+  /** Permits in all. */
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  /** Permits free now. */
+  get available(): number {
+    return this.#available;
+  }
+
+  /** Callers waiting now. */
+  get waiting(): number {
+    return this.#waiters.length;
+  }
+
+  /**
+   * Takes a permit, waiting for one when none is free.
+   *
+   * @param options The signal that abandons the wait.
+   * @returns The permit.
+   * @throws The signal's reason when aborted while waiting.
+   */
+  acquire(options: { signal?: AbortSignal } = {}): Promise<Permit> {
+    const { signal } = options;
+    signal?.throwIfAborted();
+    if (this.#available > 0 && this.#waiters.length === 0) {
+      this.#available--;
+      return Promise.resolve(this.#permit());
+    }
+    return new Promise<Permit>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          const index = this.#waiters.indexOf(waiter);
+          if (index >= 0) this.#waiters.splice(index, 1);
+          reject(signal!.reason);
+        },
+      };
+      signal?.addEventListener("abort", waiter.onAbort, { once: true });
+      this.#waiters.push(waiter);
+    });
+  }
+
+  /**
+   * Takes a permit if one is free now.
+   *
+   * @returns The permit, or null.
+   */
+  tryAcquire(): Permit | null {
+    if (this.#available === 0 || this.#waiters.length > 0) return null;
+    this.#available--;
+    return this.#permit();
+  }
+
+  #permit(): Permit {
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      this.#release();
+    };
+    return { release, [Symbol.dispose]: release };
+  }
+
+  #release(): void {
+    const next = this.#waiters.shift();
+    if (next === undefined) {
+      this.#available++;
+      return;
+    }
+    next.signal?.removeEventListener("abort", next.onAbort);
+    next.resolve(this.#permit());
+  }
+}

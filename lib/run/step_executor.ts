@@ -1,0 +1,78 @@
+/**
+ * The executor interface the scheduler runs steps through: the local Web Worker pool today, a cluster later.
+ * @module
+ */
+import type { StepFailure, StepResult, StepTask } from "../workers/step_task.ts";
+
+/** A step that ran, and where. */
+export interface Execution {
+  /** What the step returned. */
+  result: StepResult;
+  /** The worker that ran it (1-based), for progress and reports. */
+  worker: number;
+}
+
+/** Runs one step somewhere. */
+export interface StepExecutor {
+  /**
+   * Runs a step and resolves with its result.
+   *
+   * @throws {StepAttemptError} When the step failed; {@linkcode WorkerCrashError} when its worker died.
+   */
+  execute(
+    task: StepTask,
+    options: { signal: AbortSignal; onStart?: (worker: number) => void },
+  ): Promise<Execution>;
+  /** Stops every worker; pending executions reject. */
+  close(): Promise<void>;
+}
+
+/**
+ * A step attempt that failed inside a worker.
+ *
+ * @example
+ * ```ts
+ * import { StepAttemptError } from "./step_executor.ts";
+ * const error = new StepAttemptError({ name: "Error", message: "boom", retryable: true }, 1);
+ * console.assert(error.failure.retryable);
+ * ```
+ */
+export class StepAttemptError extends Error {
+  /** The failure as the worker reported it. */
+  readonly failure: StepFailure;
+  /** The worker it ran on. */
+  readonly worker: number;
+  /**
+   * @param failure What the worker reported.
+   * @param worker The worker's number.
+   */
+  constructor(failure: StepFailure, worker: number) {
+    super(failure.message);
+    this.name = "StepAttemptError";
+    this.failure = failure;
+    this.worker = worker;
+  }
+}
+
+/**
+ * The worker running a step died (an uncaught error, a crash); the step may be retried on a new worker.
+ *
+ * @example
+ * ```ts
+ * import { WorkerCrashError } from "./step_executor.ts";
+ * console.assert(new WorkerCrashError(2, "out of memory").worker === 2);
+ * ```
+ */
+export class WorkerCrashError extends Error {
+  /** The worker that died. */
+  readonly worker: number;
+  /**
+   * @param worker The worker's number.
+   * @param reason What killed it.
+   */
+  constructor(worker: number, reason: string) {
+    super(`Worker ${worker} crashed: ${reason}`);
+    this.name = "WorkerCrashError";
+    this.worker = worker;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The subtitles step: one cue per section, at the section's real times (from its narration's measured length).
+ * @module
+ */
+import { numberField, outputPath, type StepRunner } from "../step_runner.ts";
+
+/** One subtitle cue. */
+export interface Cue {
+  /** Start in seconds. */
+  start: number;
+  /** End in seconds. */
+  end: number;
+  /** The text shown. */
+  text: string;
+}
+
+function timestamp(seconds: number, separator: "," | "."): string {
+  const ms = Math.round(seconds * 1000);
+  const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor(ms / 60_000) % 60;
+  const s = Math.floor(ms / 1000) % 60;
+  return `${pad(h)}:${pad(m)}:${pad(s)}${separator}${pad(ms % 1000, 3)}`;
+}
+
+/**
+ * Lays cues end to end from durations.
+ *
+ * @param texts Cue texts, in order.
+ * @param durations Their lengths in seconds.
+ * @returns The cues.
+ *
+ * @example
+ * ```ts
+ * import { cuesFromDurations } from "./subtitles_step.ts";
+ * console.assert(cuesFromDurations(["a", "b"], [1, 2])[1]?.start === 1);
+ * ```
+ */
+export function cuesFromDurations(texts: readonly string[], durations: readonly number[]): Cue[] {
+  let start = 0;
+  return texts.map((text, i) => {
+    const end = start + (durations[i] ?? 0);
+    const cue = { start, end, text };
+    start = end;
+    return cue;
+  });
+}
+
+/**
+ * Formats cues as SubRip (SRT).
+ *
+ * @param cues The cues.
+ * @returns The file's text.
+ *
+ * @example
+ * ```ts
+ * import { formatSrt } from "./subtitles_step.ts";
+ * console.assert(formatSrt([{ start: 0, end: 1.5, text: "Hi" }]).startsWith("1\n00:00:00,000 --> 00:00:01,500\nHi"));
+ * ```
+ */
+export function formatSrt(cues: readonly Cue[]): string {
+  return cues.map((cue, i) =>
+    `${i + 1}\n${timestamp(cue.start, ",")} --> ${timestamp(cue.end, ",")}\n${cue.text}\n`
+  )
+    .join("\n");
+}
+
+/**
+ * Formats cues as WebVTT.
+ *
+ * @param cues The cues.
+ * @returns The file's text.
+ *
+ * @example
+ * ```ts
+ * import { formatVtt } from "./subtitles_step.ts";
+ * console.assert(formatVtt([{ start: 0, end: 1.5, text: "Hi" }]).startsWith("WEBVTT\n\n00:00:00.000 --> 00:00:01.500"));
+ * ```
+ */
+export function formatVtt(cues: readonly Cue[]): string {
+  return `WEBVTT\n\n${
+    cues.map((cue) => `${timestamp(cue.start, ".")} --> ${timestamp(cue.end, ".")}\n${cue.text}\n`).join("\n")
+  }`;
+}
+
+/** Writes the SRT or VTT of a video from its narrations' durations; its value is `{ cues }`. */
+export const runSubtitlesStep: StepRunner = async (task) => {
+  const params = task.params as unknown as { format: "srt" | "vtt"; cues: string[] };
+  const durations = task.inputs.map((input) => numberField(input.value, "duration"));
+  const cues = cuesFromDurations(params.cues, durations);
+  await Deno.writeTextFile(outputPath(task), params.format === "srt" ? formatSrt(cues) : formatVtt(cues));
+  return { cues: cues.length };
+};

@@ -1,0 +1,40 @@
+/**
+ * Publishing an artifact into the output folder: a hard link (or a copy across file systems) made under a
+ * temporary name and renamed, so the output folder never holds a partial file.
+ * @module
+ */
+import { removeIfExists } from "./_remove_if_exists.ts";
+
+/**
+ * Places `artifact` at `destination` atomically, replacing what was there.
+ *
+ * @param artifact The stored file.
+ * @param destination The path in the output folder.
+ *
+ * @example
+ * ```ts
+ * import { publishOutput } from "./publish_output.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a`, "x");
+ * await publishOutput(`${dir}/a`, `${dir}/b`);
+ * console.assert((await Deno.readTextFile(`${dir}/b`)) === "x");
+ * ```
+ */
+export async function publishOutput(artifact: string, destination: string): Promise<void> {
+  const slash = destination.lastIndexOf("/");
+  const temporary = `${destination.slice(0, slash + 1)}.${destination.slice(slash + 1)}.${
+    crypto.randomUUID().slice(0, 8)
+  }.tmp`;
+  try {
+    try {
+      await Deno.link(artifact, temporary);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) throw error;
+      await Deno.copyFile(artifact, temporary);
+    }
+    await Deno.rename(temporary, destination);
+  } catch (error) {
+    await removeIfExists(temporary);
+    throw error;
+  }
+}

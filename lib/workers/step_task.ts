@@ -1,0 +1,57 @@
+/**
+ * What the main thread hands a worker to run one step, and what comes back.
+ * @module
+ */
+import type { FfmpegPaths } from "../media/ffmpeg.ts";
+import type { StepKind } from "../plan/plan_step.ts";
+import type { Json, StepOutput } from "../workflow/schema.ts";
+
+/** A child step a step adds at run time: another custom step of the same workflow, with params. */
+export interface ChildSpec {
+  /** The custom step to run. */
+  step: string;
+  /** Its params for this child. */
+  params: Record<string, Json>;
+}
+
+/** One step, ready to run: its inputs are resolved to artifacts. */
+export interface StepTask {
+  /** The step's id. */
+  id: string;
+  /** Its kind. */
+  kind: StepKind;
+  /** Its key. */
+  key: string;
+  /** Parameters (part of the key). */
+  params: Json;
+  /** Run-time details (not part of the key). */
+  locals: Record<string, Json>;
+  /** Ids of the inputs, in the order of `inputs`. */
+  inputIds: string[];
+  /** The outputs of its inputs. */
+  inputs: StepOutput[];
+  /** Where to write the artifact (a temporary name in the store), or null for value-only steps. */
+  outputPath: string | null;
+  /** A folder for scratch files, removed after the step. */
+  scratchDir: string;
+  /** The ffmpeg binaries. */
+  ffmpeg: FfmpegPaths;
+}
+
+/** What a step returns. */
+export interface StepResult {
+  /** Its value (durations, a custom step's return value). */
+  value: Json;
+  /** Child steps it added at run time, in order. */
+  children: ChildSpec[];
+}
+
+/** A step's failure as it crosses the worker boundary. */
+export interface StepFailure {
+  /** The error's class name. */
+  name: string;
+  /** Its message. */
+  message: string;
+  /** False when retrying cannot help (bad input, a 400). */
+  retryable: boolean;
+}

@@ -1,0 +1,54 @@
+/// <reference no-default-lib="true" />
+/// <reference lib="deno.worker" />
+/**
+ * The step worker: receives {@linkcode ToWorker} messages, runs each step with its kind's runner, and answers with
+ * {@linkcode FromWorker} messages. Several steps may run at once; each has its own AbortController.
+ * @module
+ */
+import { UnrecoverableError, WorkflowError } from "../errors.ts";
+import { STEP_RUNNERS } from "../steps/step_runners.ts";
+import type { ChildSpec, StepTask } from "./step_task.ts";
+import { type FromWorker, isToWorker } from "./worker_protocol.ts";
+
+const controllers = new Map<number, AbortController>();
+
+function send(message: FromWorker): void {
+  self.postMessage(message);
+}
+
+async function run(taskId: number, task: StepTask): Promise<void> {
+  const controller = new AbortController();
+  controllers.set(taskId, controller);
+  const children: ChildSpec[] = [];
+  try {
+    const value = await STEP_RUNNERS[task.kind](task, {
+      signal: controller.signal,
+      spawn: (child) => children.push(child),
+    });
+    send({ type: "done", taskId, result: { value, children } });
+  } catch (error) {
+    const known = error instanceof Error;
+    send({
+      type: "failed",
+      taskId,
+      failure: {
+        name: known ? error.name : "Error",
+        message: known ? error.message : String(error),
+        retryable: !(error instanceof UnrecoverableError || error instanceof WorkflowError ||
+          error instanceof TypeError),
+      },
+    });
+  } finally {
+    controllers.delete(taskId);
+  }
+}
+
+self.onmessage = (event: MessageEvent) => {
+  const message = event.data;
+  if (!isToWorker(message)) throw new TypeError("The step worker received a malformed message");
+  if (message.type === "cancel") {
+    controllers.get(message.taskId)?.abort(new DOMException("Cancelled", "AbortError"));
+  } else void run(message.taskId, message.task);
+};
+
+send({ type: "ready" });

@@ -1,0 +1,178 @@
+/**
+ * A pool of Deno Web Workers that run steps. Each worker runs several steps at once (most wait on child
+ * processes or the network); the scheduler's CPU pool bounds the heavy ones. A worker that crashes is terminated,
+ * its steps reject with {@linkcode WorkerCrashError}, and a new worker takes its place.
+ * @module
+ */
+import {
+  type Execution,
+  StepAttemptError,
+  type StepExecutor,
+  WorkerCrashError,
+} from "../run/step_executor.ts";
+import type { StepTask } from "./step_task.ts";
+import { isFromWorker, type ToWorker } from "./worker_protocol.ts";
+
+/** Options for {@linkcode WorkerPool}. */
+export interface WorkerPoolOptions {
+  /** Number of workers. */
+  size: number;
+  /** The worker's module. @default lib/workers/worker_entry.ts */
+  workerUrl?: URL;
+  /** Called when a worker dies, before it is replaced. */
+  onCrash?: (worker: number, error: string) => void;
+}
+
+interface Pending {
+  resolve(execution: Execution): void;
+  reject(error: unknown): void;
+}
+
+interface Slot {
+  number: number;
+  worker: Worker;
+  ready: Promise<void>;
+  pending: Map<number, Pending>;
+  alive: boolean;
+  started: boolean;
+}
+
+/**
+ * The local executor: a pool of Web Workers.
+ *
+ * @example
+ * ```ts
+ * import { WorkerPool } from "./worker_pool.ts";
+ * const pool = new WorkerPool({ size: 1 });
+ * await pool.close();
+ * ```
+ */
+export class WorkerPool implements StepExecutor {
+  readonly #slots: Slot[] = [];
+  readonly #url: URL;
+  readonly #onCrash: (worker: number, error: string) => void;
+  #nextTask = 1;
+  #nextWorker = 1;
+  #closed = false;
+  #startFailures = 0;
+  #broken: string | null = null;
+
+  /** @param options Size, module and crash listener. */
+  constructor(options: WorkerPoolOptions) {
+    const { size, workerUrl = new URL("./worker_entry.ts", import.meta.url), onCrash = () => {} } = options;
+    if (!(size >= 1)) throw new RangeError(`Worker pool size must be at least 1, got ${size}`);
+    this.#url = workerUrl;
+    this.#onCrash = onCrash;
+    for (let i = 0; i < size; i++) this.#slots.push(this.#spawn(i));
+  }
+
+  /** Number of the workers now in the pool, in slot order (changes when one is replaced). */
+  get workers(): number[] {
+    return this.#slots.map((slot) => slot.number);
+  }
+
+  /** Runs a step on the least busy live worker. */
+  async execute(
+    task: StepTask,
+    options: { signal: AbortSignal; onStart?: (worker: number) => void },
+  ): Promise<Execution> {
+    const { signal, onStart } = options;
+    signal.throwIfAborted();
+    if (this.#closed) throw new Error("The worker pool is closed");
+    if (this.#broken !== null) throw new Error(`Step workers cannot start: ${this.#broken}`);
+    const slot = this.#leastBusy();
+    const taskId = this.#nextTask++;
+    // Reserve the place before waiting for the worker to start, so concurrent calls spread over the pool.
+    const done = new Promise<Execution>((resolve, reject) => slot.pending.set(taskId, { resolve, reject }));
+    done.catch(() => {});
+    try {
+      await slot.ready;
+      signal.throwIfAborted();
+    } catch (error) {
+      slot.pending.delete(taskId);
+      if (error instanceof WorkerCrashError) return await this.execute(task, options);
+      throw error;
+    }
+    const cancel = () => this.#post(slot, { type: "cancel", taskId });
+    signal.addEventListener("abort", cancel, { once: true });
+    onStart?.(slot.number);
+    this.#post(slot, { type: "run", taskId, task });
+    try {
+      return await done;
+    } finally {
+      signal.removeEventListener("abort", cancel);
+    }
+  }
+
+  /** Terminates every worker; steps still running reject. */
+  close(): Promise<void> {
+    this.#closed = true;
+    for (const slot of this.#slots) this.#kill(slot, "the pool was closed");
+    return Promise.resolve();
+  }
+
+  #leastBusy(): Slot {
+    let best = this.#slots[0]!;
+    for (const slot of this.#slots) if (slot.pending.size < best.pending.size) best = slot;
+    return best;
+  }
+
+  #post(slot: Slot, message: ToWorker): void {
+    if (slot.alive) slot.worker.postMessage(message);
+  }
+
+  #spawn(index: number): Slot {
+    const number = this.#nextWorker++;
+    const worker = new Worker(this.#url.href, { type: "module", name: `reel-worker-${number}` });
+    let markReady!: () => void;
+    let failStart!: (error: unknown) => void;
+    const ready = new Promise<void>((resolve, reject) => {
+      markReady = resolve;
+      failStart = reject;
+    });
+    ready.catch(() => {});
+    const slot: Slot = { number, worker, ready, pending: new Map(), alive: true, started: false };
+    worker.onmessage = (event: MessageEvent) => {
+      const message = event.data;
+      if (!isFromWorker(message)) return this.#crash(index, slot, "sent a malformed message");
+      if (message.type === "ready") {
+        this.#startFailures = 0;
+        slot.started = true;
+        return markReady();
+      }
+      const pending = slot.pending.get(message.taskId);
+      if (pending === undefined) return;
+      slot.pending.delete(message.taskId);
+      if (message.type === "done") pending.resolve({ result: message.result, worker: number });
+      else pending.reject(new StepAttemptError(message.failure, number));
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      failStart(new WorkerCrashError(number, event.message));
+      this.#crash(index, slot, event.message || "uncaught error");
+    };
+    worker.onmessageerror = () => this.#crash(index, slot, "a message could not be read");
+    return slot;
+  }
+
+  #crash(index: number, slot: Slot, reason: string): void {
+    if (!slot.alive) return;
+    this.#kill(slot, reason);
+    this.#onCrash(slot.number, reason);
+    if (!slot.started && ++this.#startFailures >= 3) {
+      // A worker that cannot start is never handed out; after three in a row the pool gives up.
+      this.#broken = reason;
+      return;
+    }
+    // A crashed worker is never handed out again: a new one takes its slot.
+    if (!this.#closed && this.#slots[index] === slot) this.#slots[index] = this.#spawn(index);
+  }
+
+  #kill(slot: Slot, reason: string): void {
+    if (!slot.alive) return;
+    slot.alive = false;
+    slot.worker.terminate();
+    for (const pending of slot.pending.values()) pending.reject(new WorkerCrashError(slot.number, reason));
+    slot.pending.clear();
+  }
+}

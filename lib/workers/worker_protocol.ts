@@ -1,0 +1,60 @@
+/**
+ * The typed messages between the main thread and a step worker, checked on both sides.
+ * @module
+ */
+import type { StepFailure, StepResult, StepTask } from "./step_task.ts";
+
+/** Messages the main thread sends a worker. */
+export type ToWorker =
+  | { type: "run"; taskId: number; task: StepTask }
+  | { type: "cancel"; taskId: number };
+
+/** Messages a worker sends the main thread. */
+export type FromWorker =
+  | { type: "ready" }
+  | { type: "done"; taskId: number; result: StepResult }
+  | { type: "failed"; taskId: number; failure: StepFailure };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+/**
+ * Checks a message received by a worker.
+ *
+ * @param value The message data.
+ * @returns True when it is a {@linkcode ToWorker}.
+ *
+ * @example
+ * ```ts
+ * import { isToWorker } from "./worker_protocol.ts";
+ * console.assert(isToWorker({ type: "cancel", taskId: 1 }));
+ * console.assert(!isToWorker({ type: "cancel" }));
+ * ```
+ */
+export function isToWorker(value: unknown): value is ToWorker {
+  if (!isRecord(value) || typeof value.taskId !== "number") return false;
+  return (value.type === "run" && isRecord(value.task)) || value.type === "cancel";
+}
+
+/**
+ * Checks a message received from a worker.
+ *
+ * @param value The message data.
+ * @returns True when it is a {@linkcode FromWorker}.
+ *
+ * @example
+ * ```ts
+ * import { isFromWorker } from "./worker_protocol.ts";
+ * console.assert(isFromWorker({ type: "ready" }));
+ * console.assert(!isFromWorker({ type: "done", taskId: 1 }));
+ * ```
+ */
+export function isFromWorker(value: unknown): value is FromWorker {
+  if (!isRecord(value)) return false;
+  if (value.type === "ready") return true;
+  if (typeof value.taskId !== "number") return false;
+  if (value.type === "done") return isRecord(value.result) && Array.isArray(value.result.children);
+  if (value.type === "failed") return isRecord(value.failure) && typeof value.failure.message === "string";
+  return false;
+}

@@ -1,0 +1,25 @@
+/**
+ * The JSON Schema of the workflow format, for editors.
+ * @module
+ */
+import { z } from "zod";
+import { workflowSchema } from "./schema.ts";
+
+/**
+ * Builds the JSON Schema of a workflow's default export (custom step functions appear as "any").
+ *
+ * @returns The schema as a JSON-ready object.
+ *
+ * @example
+ * ```ts
+ * import { workflowJsonSchema } from "./workflow_json_schema.ts";
+ * console.assert(typeof workflowJsonSchema().properties === "object");
+ * ```
+ */
+export function workflowJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(workflowSchema, { unrepresentable: "any", io: "input" }),
+    title: "reel workflow",
+    description: "The default export of a reel workflow file (see workflows/lesson.ts).",
+  };
+}

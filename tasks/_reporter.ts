@@ -1,0 +1,93 @@
+/**
+ * Chooses what reaches the terminal during a render (live view, plain lines, JSON lines or nothing) and prints
+ * the closing summary.
+ * @module
+ */
+import { type FfmpegPaths, probeMedia } from "../lib/media/ffmpeg.ts";
+import { JsonLines } from "../lib/report/json_lines.ts";
+import { PlainView } from "../lib/report/plain_view.ts";
+import { processUsage } from "../lib/report/process_usage.ts";
+import { formatSummary, summarizeEvents } from "../lib/report/run_summary.ts";
+import type { RunView } from "../lib/report/run_view.ts";
+import { writeTextSync } from "../lib/report/sync_writer.ts";
+import { TerminalView } from "../lib/report/terminal_view.ts";
+import type { RunEvent } from "../lib/run/run_events.ts";
+import type { RunResult } from "../lib/run/scheduler.ts";
+
+/** What the CLI feeds the reporter. */
+export interface Reporter {
+  /** Receives every run event. */
+  event(event: RunEvent): void;
+  /** Stops the live view and prints the summary (not in JSON mode, where it goes to stderr). */
+  finish(run: RunResult, ffmpeg: FfmpegPaths | null): Promise<void>;
+  /** Stops timers; safe to call twice. */
+  close(): void;
+}
+
+/** How much the reporter prints. */
+export type ReporterMode = "auto" | "json" | "quiet";
+
+/**
+ * Creates the reporter: `json` writes events to stdout and the summary to stderr; `auto` shows a live view on a
+ * terminal and plain lines otherwise; `quiet` prints only the summary.
+ *
+ * @param options The mode.
+ * @returns The reporter.
+ */
+export function createReporter(options: { mode: ReporterMode }): Reporter {
+  const start = performance.now();
+  const events: RunEvent[] = [];
+  const live = options.mode === "auto" && Deno.stderr.isTerminal();
+  const view: RunView | null = options.mode === "json"
+    ? new JsonLines({ writer: Deno.stdout })
+    : options.mode === "quiet"
+    ? null
+    : live
+    ? new TerminalView({ writer: Deno.stderr, columns: Deno.consoleSize().columns })
+    : new PlainView({ writer: Deno.stderr });
+  const timer = view instanceof TerminalView
+    ? setInterval(() => view.render(performance.now() - start), 150)
+    : null;
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    if (timer !== null) clearInterval(timer);
+    view?.finish();
+  };
+  return {
+    event(event) {
+      events.push(event);
+      view?.update(event);
+    },
+    async finish(run, ffmpeg) {
+      close();
+      const counts = summarizeEvents(events);
+      const outputs = [];
+      for (const { path } of run.outputs) {
+        const bytes = (await Deno.stat(path)).size;
+        const duration = ffmpeg !== null && path.endsWith(".mp4")
+          ? (await probeMedia(ffmpeg, path)).duration * 1000
+          : null;
+        outputs.push({ path, bytes, duration });
+      }
+      const usage = await processUsage();
+      const failures = [...run.errors].map(([step, error]) => ({
+        step,
+        kind: counts.failures.find((failure) => failure.step === step)?.kind ?? "custom",
+        error,
+      }));
+      const text = formatSummary({
+        ...counts,
+        outputs,
+        failures,
+        wallMs: performance.now() - start,
+        cpuMs: usage.cpuMs,
+        peakRssBytes: usage.peakRssBytes,
+        cancelled: run.cancelled,
+      });
+      writeTextSync(Deno.stderr, text.endsWith("\n") ? text : `${text}\n`);
+    },
+    close,
+  };
+}

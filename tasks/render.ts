@@ -1,0 +1,171 @@
+/**
+ * The reel CLI: `render`, `plan` and `schema`. Run through `deno task render <workflow...>` or `deno task reel`.
+ * Exit codes: 0 ok, 1 some step failed, 2 bad input, 130 interrupted.
+ * @module
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { InputError, WorkflowError } from "../lib/errors.ts";
+import { describePlan } from "../lib/plan/describe_plan.ts";
+import { planFiles, renderWorkflows } from "../lib/run/render_workflows.ts";
+import type { ResolvedLimits } from "../lib/workflow/schema.ts";
+import { workflowJsonSchema } from "../lib/workflow/workflow_json_schema.ts";
+import { createReporter } from "./_reporter.ts";
+
+const EXIT = { ok: 0, failed: 1, input: 2, interrupted: 130 } as const;
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("Expected a whole number of at least 1");
+  return n;
+}
+
+function list(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(",").map((item) => item.trim()).filter((item) => item !== "")];
+}
+
+// deno-lint-ignore no-explicit-any
+function withLimitOptions<A extends any[], O extends Record<string, unknown>>(command: Command<A, O>) {
+  return command
+    .addOption(new Option("--videos <n>", "videos in flight").argParser(positiveInteger))
+    .addOption(new Option("--sections <n>", "sections in flight per video").argParser(positiveInteger))
+    .addOption(new Option("--api <n>", "provider calls in flight per section").argParser(positiveInteger))
+    .addOption(
+      new Option("--global <n>", "provider calls in flight in the whole run").argParser(positiveInteger),
+    )
+    .addOption(
+      new Option("--workers <n>", "Web Workers in the pool (default: cores)").argParser(positiveInteger),
+    )
+    .addOption(new Option("--cpu <n>", "CPU-heavy steps at once (default: cores)").argParser(positiveInteger))
+    .addOption(
+      new Option("--only <video>", "render only this video id (repeat or comma-separate)").argParser(list),
+    )
+    .addOption(
+      new Option(
+        "--format <name>",
+        "render only this format, e.g. 16:9 or 320x180 (repeat or comma-separate)",
+      )
+        .argParser(list),
+    );
+}
+
+function limitsFrom(options: Partial<Record<keyof ResolvedLimits, number>>): Partial<ResolvedLimits> {
+  const { videos, sections, api, global, workers, cpu } = options;
+  return { videos, sections, api, global, workers, cpu };
+}
+
+function printError(error: InputError): void {
+  const lines = error instanceof WorkflowError
+    ? error.issues.map((issue) =>
+      `✖ ${issue.message}\n  → at ${issue.path === "" ? "the file" : issue.path} (${error.file})`
+    )
+    : [`✖ ${error.message}`];
+  if (error.hint !== null) lines.push(`  ${error.hint}`);
+  console.error(lines.join("\n"));
+}
+
+async function main(args: string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command()
+    .name("reel")
+    .description("Render narrated slide videos from declarative workflow files.")
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)) });
+
+  const render = withLimitOptions(
+    program.command("render")
+      .description("Render workflow files into videos, subtitles and a summary")
+      .argument("<workflow...>", "workflow files (TypeScript)")
+      .option("-o, --out <dir>", "output folder", "out")
+      .option("--cache <dir>", "artifact store (default: REEL_CACHE or .reel/ beside the workflow)")
+      .option("--force", "ignore the cache: run every step")
+      .option("--json", "print one JSON event per line")
+      .option("-q, --quiet", "print only the summary and errors")
+      .option("--plan", "print the plan and exit without rendering"),
+  );
+  render.addHelpText(
+    "after",
+    `
+Examples:
+  deno task render workflows/lesson.ts
+  deno task render workflows/lesson.ts --out build --format 16:9 --only how-rain-forms
+  deno task render workflows/lesson.ts --json > events.jsonl
+  deno task render workflows/a.ts workflows/b.ts --videos 4 --global 16`,
+  );
+  render.action(async (files, options) => {
+    const limits = limitsFrom(options);
+    if (options.plan === true) {
+      console.log(
+        describePlan(await planFiles(files, { limits, only: options.only, formats: options.format }))
+          .trimEnd(),
+      );
+      return;
+    }
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onSignal = () => {
+      interrupts++;
+      if (interrupts > 1) Deno.exit(EXIT.interrupted);
+      controller.abort(new DOMException("Interrupted", "AbortError"));
+    };
+    Deno.addSignalListener("SIGINT", onSignal);
+    Deno.addSignalListener("SIGTERM", onSignal);
+    const reporter = createReporter({
+      mode: options.json === true ? "json" : options.quiet === true ? "quiet" : "auto",
+    });
+    try {
+      const { run, ffmpeg } = await renderWorkflows(files, {
+        outDir: options.out,
+        cacheDir: options.cache,
+        limits,
+        only: options.only,
+        formats: options.format,
+        force: options.force === true,
+        signal: controller.signal,
+        onEvent: (event) => reporter.event(event),
+      });
+      await reporter.finish(run, ffmpeg);
+      exitCode = run.cancelled ? EXIT.interrupted : run.ok ? EXIT.ok : EXIT.failed;
+    } finally {
+      reporter.close();
+      Deno.removeSignalListener("SIGINT", onSignal);
+      Deno.removeSignalListener("SIGTERM", onSignal);
+    }
+  });
+
+  const plan = withLimitOptions(
+    program.command("plan")
+      .description("Print the steps by kind, the DAG depth and how the limits combine")
+      .argument("<workflow...>", "workflow files"),
+  );
+  plan.action(async (files, options) => {
+    console.log(
+      describePlan(
+        await planFiles(files, { limits: limitsFrom(options), only: options.only, formats: options.format }),
+      )
+        .trimEnd(),
+    );
+  });
+
+  program.command("schema")
+    .description("Print the JSON Schema of the workflow format (for editors)")
+    .action(() => console.log(JSON.stringify(workflowJsonSchema(), null, 2)));
+
+  try {
+    await program.parseAsync(args, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === "commander.helpDisplayed" || error.code === "commander.version" ||
+          error.code === "commander.help"
+        ? EXIT.ok
+        : EXIT.input;
+    }
+    if (error instanceof InputError) {
+      printError(error);
+      return EXIT.input;
+    }
+    throw error;
+  }
+  return exitCode;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

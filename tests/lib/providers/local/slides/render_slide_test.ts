@@ -1,0 +1,230 @@
+import assert from "node:assert/strict";
+import { InputError } from "../../../../../lib/errors.ts";
+import { renderSlide, type SlideSpec } from "../../../../../lib/providers/local/slides/render_slide.ts";
+import {
+  boundingBox,
+  decodePng,
+  hexToRgb,
+  near,
+  pixelAt,
+  type Pixels,
+  pngSize,
+  type Rgb,
+} from "./_pixels.ts";
+
+const BACKGROUND = "#1b2a41";
+const FOREGROUND = "#f5f7fa";
+const ACCENT = "#ffb703";
+
+function spec(overrides: Partial<SlideSpec> = {}): SlideSpec {
+  return {
+    width: 320,
+    height: 180,
+    title: "Rate limits",
+    bullets: ["Each provider has a budget", "Retries back off"],
+    background: BACKGROUND,
+    imagePath: null,
+    foreground: FOREGROUND,
+    accent: ACCENT,
+    ...overrides,
+  };
+}
+
+async function render(overrides: Partial<SlideSpec> = {}): Promise<Pixels> {
+  return await decodePng(await renderSlide(spec(overrides)));
+}
+
+const BACKGROUND_RGB = hexToRgb(BACKGROUND);
+const FOREGROUND_RGB = hexToRgb(FOREGROUND);
+const ACCENT_RGB = hexToRgb(ACCENT);
+
+/** Anything that is not the background: text, markers, the accent bar. */
+const ink = (color: Rgb) => !near(color, BACKGROUND_RGB);
+/** Text pixels: close to the foreground colour (anti-aliased edges included). */
+const text = (color: Rgb) => near(color, FOREGROUND_RGB, 90);
+
+Deno.test("renderSlide() returns a PNG of exactly the requested size", async () => {
+  for (const [width, height] of [[320, 180], [180, 320], [180, 180], [1920, 1080]] as const) {
+    const png = await renderSlide(spec({ width, height }));
+    assert.deepEqual(pngSize(png), { width, height });
+    const image = await decodePng(png);
+    assert.equal(image.rgb.length, width * height * 3);
+  }
+});
+
+Deno.test("renderSlide() keeps the corners and a margin all around in the background colour", async () => {
+  const bullets = Array.from({ length: 8 }, (_, index) => `Point ${index} `.repeat(12));
+  for (const [width, height] of [[320, 180], [180, 320], [180, 180], [1920, 1080]] as const) {
+    const image = await render({ width, height, title: "A long title ".repeat(6), bullets });
+    for (const [x, y] of [[2, 2], [width - 3, 2], [2, height - 3], [width - 3, height - 3]] as const) {
+      assert.deepEqual(pixelAt(image, x, y), BACKGROUND_RGB, `${width}x${height} at (${x}, ${y})`);
+    }
+    const bandX = Math.ceil(width * 0.04);
+    const bandY = Math.ceil(height * 0.04);
+    for (
+      const region of [
+        { x: 0, y: 0, width, height: bandY },
+        { x: 0, y: height - bandY, width, height: bandY },
+        { x: 0, y: 0, width: bandX, height },
+        { x: width - bandX, y: 0, width: bandX, height },
+      ]
+    ) {
+      assert.equal(
+        boundingBox(image, ink, region),
+        null,
+        `${width}x${height} ink in ${JSON.stringify(region)}`,
+      );
+    }
+  }
+});
+
+Deno.test("renderSlide() draws the title in the foreground colour and markers in the accent colour", async () => {
+  for (const [width, height] of [[320, 180], [1920, 1080]] as const) {
+    const image = await render({ width, height });
+    const titleArea = { x: 0, y: 0, width, height: Math.round(height * 0.3) };
+    const exact = boundingBox(image, (color) => near(color, FOREGROUND_RGB), titleArea);
+    assert.ok(
+      exact !== null && exact.count > 10,
+      `${width}x${height}: no foreground pixels in the title area`,
+    );
+    const accent = boundingBox(image, (color) => near(color, ACCENT_RGB, 8));
+    assert.ok(accent !== null && accent.count > 10, `${width}x${height}: no accent pixels`);
+  }
+});
+
+Deno.test("renderSlide() wraps a long bullet inside the right margin", async () => {
+  const short = await render({ width: 640, height: 360, bullets: ["A short point"] });
+  const long = await render({
+    width: 640,
+    height: 360,
+    bullets: [
+      "This bullet keeps on going well past the width of the slide so that it has to wrap ".repeat(2),
+    ],
+  });
+  const shortRows = boundingBox(short, text)!.rows;
+  const longRows = boundingBox(long, text)!.rows;
+  assert.ok(longRows > shortRows * 1.5, `long bullet covers ${longRows} rows, short ${shortRows}`);
+  const margin = Math.ceil(640 * 0.05);
+  assert.equal(boundingBox(long, ink, { x: 640 - margin, y: 0, width: margin, height: 360 }), null);
+});
+
+Deno.test("renderSlide() breaks a word wider than the slide", async () => {
+  const image = await render({ width: 640, height: 360, bullets: ["W".repeat(80)] });
+  const margin = Math.ceil(640 * 0.05);
+  assert.equal(boundingBox(image, ink, { x: 640 - margin, y: 0, width: margin, height: 360 }), null);
+  const oneLine = await render({ width: 640, height: 360, bullets: ["WWW"] });
+  assert.ok(
+    boundingBox(image, text)!.rows > boundingBox(oneLine, text)!.rows * 1.5,
+    "the word was not broken",
+  );
+});
+
+Deno.test("renderSlide() lays out portrait and landscape differently", async () => {
+  const landscape = await render({ width: 320, height: 180, title: "Hello", bullets: [] });
+  const portrait = await render({ width: 180, height: 320, title: "Hello", bullets: [] });
+  const l = boundingBox(landscape, text)!;
+  const p = boundingBox(portrait, text)!;
+  const relativeWidth = (box: typeof l, image: Pixels) => (box.right - box.left + 1) / image.width;
+  assert.ok(
+    relativeWidth(p, portrait) > relativeWidth(l, landscape) * 1.3,
+    `title spans ${relativeWidth(p, portrait)} of the portrait width, ${
+      relativeWidth(l, landscape)
+    } of landscape`,
+  );
+  assert.ok(p.left / portrait.width > l.left / landscape.width, "portrait has the larger side margin");
+});
+
+Deno.test("renderSlide() escapes markup in the text", async () => {
+  const image = await render({
+    title: `<b>"A & B"</b> 'quoted'`,
+    bullets: ["x < y && y > z", "</text><svg>"],
+  });
+  assert.ok(boundingBox(image, text) !== null);
+});
+
+Deno.test("renderSlide() covers the frame with the background image", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const red = `${dir}/red.png`;
+    const ffmpeg = new Deno.Command("ffmpeg", {
+      args: ["-v", "error", "-f", "lavfi", "-i", "color=c=red:s=64x48", "-frames:v", "1", red],
+    });
+    assert.equal((await ffmpeg.output()).code, 0);
+    for (const [width, height] of [[320, 180], [180, 320]] as const) {
+      const image = await render({ width, height, imagePath: red, background: "#000000" });
+      for (const [x, y] of [[2, 2], [width - 3, 2], [2, height - 3], [width - 3, height - 3]] as const) {
+        const [r, g, b] = pixelAt(image, x, y);
+        assert.ok(r > 200 && g < 50 && b < 50, `${width}x${height} at (${x}, ${y}) is ${[r, g, b]}`);
+      }
+      assert.ok(boundingBox(image, text) !== null, "text over the image");
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("renderSlide() rejects a missing, unsupported, truncated or corrupt image naming the file", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const notImage = `${dir}/notes.txt`;
+    await Deno.writeTextFile(notImage, "hello");
+    const truncated = `${dir}/cut.png`;
+    const whole = await renderSlide(spec());
+    await Deno.writeFile(truncated, whole.subarray(0, whole.length - 40));
+    const corrupt = `${dir}/corrupt.png`;
+    const flipped = whole.slice();
+    flipped[100] = flipped[100]! ^ 0xff;
+    await Deno.writeFile(corrupt, flipped);
+    for (const path of [`${dir}/missing.png`, notImage, truncated, corrupt]) {
+      await assert.rejects(renderSlide(spec({ imagePath: path })), (error: unknown) => {
+        assert.ok(error instanceof InputError);
+        assert.ok(error.message.includes(path), error.message);
+        return true;
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("renderSlide() rejects bad sizes and colours, and honours an aborted signal", async () => {
+  await assert.rejects(renderSlide(spec({ width: 0 })), RangeError);
+  await assert.rejects(renderSlide(spec({ height: 10.5 })), RangeError);
+  await assert.rejects(renderSlide(spec({ background: "red" })), TypeError);
+  await assert.rejects(renderSlide(spec({ accent: "#12345" })), TypeError);
+  const png = await renderSlide(spec({ background: "#abc" }));
+  assert.deepEqual(pixelAt(await decodePng(png), 2, 2), [0xaa, 0xbb, 0xcc]);
+  const controller = new AbortController();
+  controller.abort(new Error("stop"));
+  await assert.rejects(renderSlide(spec(), { signal: controller.signal }), { message: "stop" });
+});
+
+Deno.test("renderSlide() throws InputError with an install hint when the fonts are missing", async () => {
+  const emptyDir = await Deno.makeTempDir();
+  const script = await Deno.makeTempFile({ suffix: ".ts" });
+  try {
+    const module = new URL("../../../../../lib/providers/local/slides/render_slide.ts", import.meta.url).href;
+    const errors = new URL("../../../../../lib/errors.ts", import.meta.url).href;
+    await Deno.writeTextFile(
+      script,
+      `import { renderSlide } from "${module}";\nimport { InputError } from "${errors}";\n` +
+        `try { await renderSlide(${JSON.stringify(spec())}); console.log("{}"); }\n` +
+        `catch (e) { console.log(JSON.stringify({ input: e instanceof InputError, message: e.message, hint: e.hint })); }`,
+    );
+    const config = new URL("../../../../../deno.json", import.meta.url).pathname;
+    const { code, stdout } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", "--config", config, script],
+      env: { REEL_FONT_DIR: emptyDir },
+      stdout: "piped",
+      stderr: "inherit",
+    }).output();
+    assert.equal(code, 0);
+    const result = JSON.parse(new TextDecoder().decode(stdout));
+    assert.equal(result.input, true);
+    assert.match(result.message, /^Cannot find the slide font DejaVuSans(-Bold)?\.ttf$/);
+    assert.match(result.hint, /fonts-dejavu-core.*REEL_FONT_DIR/);
+  } finally {
+    await Deno.remove(emptyDir);
+    await Deno.remove(script);
+  }
+});

@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { formatSummary, type RunSummary, summarizeEvents } from "../../../lib/report/run_summary.ts";
+import { ev } from "./_events.ts";
+
+function summaryWith(more: Partial<RunSummary>): RunSummary {
+  return {
+    outputs: [],
+    failures: [],
+    skipped: 0,
+    done: 0,
+    cached: 0,
+    wallMs: 0,
+    cpuMs: 0,
+    peakRssBytes: null,
+    cancelled: false,
+    ...more,
+  };
+}
+
+Deno.test("formatSummary() lists outputs with durations and sizes, aligned", () => {
+  const text = formatSummary(summaryWith({
+    outputs: [
+      { path: "out/intro-16x9.mp4", duration: 83_400, bytes: 3_200_000 },
+      { path: "out/intro.srt", duration: null, bytes: 12_000 },
+    ],
+    done: 38,
+    cached: 5,
+    wallMs: 12_300,
+    cpuMs: 40_100,
+    peakRssBytes: 210_000_000,
+  }));
+  const lines = text.split("\n");
+  assert.equal(lines[0], "Outputs");
+  assert.equal(lines[1], "  out/intro-16x9.mp4  1:23.4   3.2 MB");
+  assert.equal(lines[2], "  out/intro.srt            -  12.0 kB");
+  assert.ok(text.includes("38 done (5 cached), 0 failed, 0 skipped"));
+  assert.ok(text.includes("Wall 0:12.3  CPU 0:40.1  Peak memory 210.0 MB"));
+  assert.ok(text.endsWith("✔ Done: 2 outputs written\n"));
+  assert.ok(!text.includes("Failures"));
+});
+
+Deno.test("formatSummary() names every failed step with its cause on its own line", () => {
+  const text = formatSummary(summaryWith({
+    failures: [
+      { step: "intro/s3/speech", kind: "speech", error: "espeak-ng exited with code 1" },
+      { step: "intro/s5/clip@16x9", kind: "clip", error: "ffmpeg exited with code 1\nInvalid argument\n" },
+    ],
+    skipped: 3,
+    done: 10,
+  }));
+  const lines = text.split("\n");
+  assert.ok(lines.includes("Failures"));
+  assert.ok(lines.includes("  ✖ intro/s3/speech (speech): espeak-ng exited with code 1"));
+  assert.ok(lines.includes("  ✖ intro/s5/clip@16x9 (clip): ffmpeg exited with code 1"));
+  assert.ok(lines.includes("      Invalid argument"), "a cause's later lines are indented under it");
+  assert.ok(text.includes("10 done (0 cached), 2 failed, 3 skipped"));
+  assert.ok(text.endsWith("✖ Failed: 2 steps failed, 3 skipped\n"));
+  assert.ok(!text.includes("Peak memory"));
+});
+
+Deno.test("formatSummary() says when the run was cancelled", () => {
+  const text = formatSummary(summaryWith({ cancelled: true, done: 1, skipped: 2 }));
+  assert.ok(text.endsWith("✖ Cancelled: 1 step done, 2 skipped\n"));
+});
+
+Deno.test("summarizeEvents() counts settled steps once and ignores failures that were retried", () => {
+  const summary = summarizeEvents([
+    ev.runStarted(0, 5, 2),
+    ev.finished(10, "a", { elapsed: 10 }),
+    ev.finished(10, "b", { cached: true }),
+    ev.failed(20, "c", { kind: "speech", retrying: true, error: "HTTP 503" }),
+    ev.failed(30, "c", { kind: "speech", error: "HTTP 400: bad voice" }),
+    ev.failed(31, "c", { kind: "speech", error: "duplicate" }),
+    ev.skipped(30, "d", "c"),
+    ev.output(40, "a", "out/a.mp4"),
+    ev.output(41, "b", "out/b.mp4"),
+    ev.runFinished(50, { cancelled: true }),
+  ]);
+  assert.deepEqual(summary, {
+    outputPaths: ["out/a.mp4", "out/b.mp4"],
+    failures: [{ step: "c", kind: "speech", error: "HTTP 400: bad voice" }],
+    skipped: 1,
+    done: 2,
+    cached: 1,
+    wallMs: 50,
+    cancelled: true,
+  });
+});
+
+Deno.test("summarizeEvents() takes the wall time from the last event when the run did not finish", () => {
+  const summary = summarizeEvents([ev.runStarted(0, 2, 1), ev.finished(70, "a", { elapsed: 70 })]);
+  assert.equal(summary.wallMs, 70);
+  assert.equal(summary.cancelled, false);
+});
