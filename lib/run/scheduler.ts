@@ -8,7 +8,7 @@ import type { FfmpegPaths } from "../media/ffmpeg.ts";
 import type { Plan } from "../plan/plan_workflow.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
 import { stepKey } from "../plan/step_key.ts";
-import type { ArtifactStore, StoredArtifact } from "../store/artifact_store.ts";
+import type { StepStore, StoredArtifact } from "../store/artifact_store.ts";
 import { publishOutput } from "../store/publish_output.ts";
 import { STEP_KIND_VERSIONS } from "../steps/step_kind_versions.ts";
 import type { Json, StepOutput } from "../workflow/schema.ts";
@@ -22,7 +22,7 @@ export interface RunPlanOptions {
   /** Where steps run. */
   executor: StepExecutor;
   /** Where artifacts live. */
-  store: ArtifactStore;
+  store: StepStore;
   /** The ffmpeg binaries handed to steps. */
   ffmpeg: FfmpegPaths;
   /** The output folder, or null to publish nothing. */

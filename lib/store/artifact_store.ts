@@ -19,6 +19,21 @@ export interface StoredArtifact {
   children: ChildSpec[];
 }
 
+/** What the scheduler needs of a store; {@linkcode ArtifactStore} is the one on disk. */
+export interface StepStore {
+  /** Finds a complete artifact by key, or null. */
+  lookup(key: string): Promise<StoredArtifact | null>;
+  /** Makes a scratch folder for one attempt of a step. */
+  scratch(key: string): Promise<string>;
+  /** Moves an artifact into place and records it. */
+  commit(
+    key: string,
+    artifact: { file: string | null; extension: string | null; value: Json; children: ChildSpec[] },
+  ): Promise<StoredArtifact>;
+  /** Removes a scratch folder. */
+  discard(folder: string): Promise<void>;
+}
+
 interface Record_ {
   version: 1;
   file: string | null;
@@ -38,7 +53,7 @@ interface Record_ {
  * console.assert((await store.lookup("0".repeat(64))) === null);
  * ```
  */
-export class ArtifactStore {
+export class ArtifactStore implements StepStore {
   /** The store's folder. */
   readonly root: string;
 

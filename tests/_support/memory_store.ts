@@ -1,0 +1,30 @@
+/**
+ * An in-memory step store for scheduler tests: no disk, counts commits.
+ * @module
+ */
+import type { StepStore, StoredArtifact } from "../../lib/store/artifact_store.ts";
+
+/** A {@linkcode StepStore} held in a Map. */
+export class MemoryStore implements StepStore {
+  readonly artifacts = new Map<string, StoredArtifact>();
+  commits = 0;
+
+  lookup(key: string): Promise<StoredArtifact | null> {
+    return Promise.resolve(this.artifacts.get(key) ?? null);
+  }
+
+  scratch(key: string): Promise<string> {
+    return Promise.resolve(`/memory/${key}`);
+  }
+
+  commit(key: string, artifact: Parameters<StepStore["commit"]>[1]): Promise<StoredArtifact> {
+    this.commits++;
+    const stored = { key, path: null, value: artifact.value, children: artifact.children };
+    this.artifacts.set(key, stored);
+    return Promise.resolve(stored);
+  }
+
+  discard(): Promise<void> {
+    return Promise.resolve();
+  }
+}

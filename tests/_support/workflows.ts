@@ -1,0 +1,41 @@
+/**
+ * Workflow builders for tests: resolved workflows without files, and workflow files in temporary folders.
+ * @module
+ */
+import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
+import type { ResolvedWorkflow, WorkflowInput } from "../../lib/workflow/schema.ts";
+
+/** The absolute URL of the project's mod.ts, for generated workflow files. */
+export const MOD_URL: string = new URL("../../mod.ts", import.meta.url).href;
+
+/**
+ * A workflow of `videos` × `sections` with given formats, resolved in memory.
+ */
+export function gridWorkflow(
+  options: { videos: number; sections: number; formats: string[]; limits?: WorkflowInput["limits"] },
+): Promise<ResolvedWorkflow> {
+  const input: WorkflowInput = {
+    formats: options.formats,
+    limits: options.limits,
+    videos: Array.from({ length: options.videos }, (_, v) => ({
+      id: `v${v + 1}`,
+      sections: Array.from({ length: options.sections }, (_, s) => ({
+        title: `Video ${v + 1} section ${s + 1}`,
+        narration: `This is section ${s + 1} of video ${v + 1}.`,
+      })),
+    })),
+  };
+  return resolveWorkflow(input, { file: "grid.ts", moduleUrl: "file:///grid.ts" });
+}
+
+/**
+ * Writes a workflow file into a new temporary folder and returns its path.
+ *
+ * @param body TypeScript that follows `import { step, workflow } from "<mod.ts>";`.
+ */
+export async function writeWorkflowFile(body: string, name = "workflow.ts"): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "reel-test-" });
+  const path = `${dir}/${name}`;
+  await Deno.writeTextFile(path, `import { step, workflow } from "${MOD_URL}";\nvoid step;\n${body}\n`);
+  return path;
+}

@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { WorkflowError } from "../../../lib/errors.ts";
+import { planDepth } from "../../../lib/plan/describe_plan.ts";
+import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
+import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
+import type { WorkflowInput } from "../../../lib/workflow/schema.ts";
+import { gridWorkflow } from "../../_support/workflows.ts";
+
+function countByKind(kinds: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const kind of kinds) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+}
+
+for (const [videos, sections, formats] of [[1, 1, 1], [2, 3, 2], [3, 4, 3]] as const) {
+  Deno.test(`planWorkflows() expands ${videos} videos × ${sections} sections × ${formats} formats`, async () => {
+    const names = ["16:9", "9:16", "1:1"].slice(0, formats);
+    const plan = planWorkflows([await gridWorkflow({ videos, sections, formats: names })]);
+    const counts = countByKind(plan.steps.map((step) => step.kind));
+    assert.deepEqual(counts, {
+      speech: videos * sections,
+      slide: videos * sections * formats,
+      clip: videos * sections * formats,
+      concat: videos * formats,
+      subtitles: videos * 2,
+    });
+    assert.equal(planDepth(plan), 3);
+    // Narration is shared: every clip of a section reads the same speech step.
+    const clip = plan.steps.find((step) => step.id === "v1/s1/clip@16x9")!;
+    assert.deepEqual(clip.deps, ["v1/s1/slide@16x9", "v1/s1/speech"]);
+    // Concat lists its clips in section order.
+    const concat = plan.steps.find((step) => step.id === "v1/concat@16x9")!;
+    assert.deepEqual(concat.deps, Array.from({ length: sections }, (_, s) => `v1/s${s + 1}/clip@16x9`));
+    // Topological: every dep comes before its dependent.
+    const seen = new Set<string>();
+    for (const step of plan.steps) {
+      for (const dep of step.deps) assert.ok(seen.has(dep), `${dep} before ${step.id}`);
+      seen.add(step.id);
+    }
+  });
+}
+
+const base: WorkflowInput = {
+  formats: ["16:9", "9:16"],
+  videos: [
+    {
+      id: "a",
+      sections: [
+        { id: "one", title: "One", narration: "First narration." },
+        { id: "two", title: "Two", narration: "Second narration." },
+      ],
+    },
+    { id: "b", sections: [{ title: "Three", narration: "Third narration." }] },
+  ],
+};
+
+async function keysOf(input: WorkflowInput): Promise<Map<string, string>> {
+  const workflow = await resolveWorkflow(input, { file: "k.ts", moduleUrl: "file:///k.ts" });
+  return new Map(planWorkflows([workflow]).steps.map((step) => [step.id, step.key]));
+}
+
+function changed(before: Map<string, string>, after: Map<string, string>): string[] {
+  return [...after].filter(([id, key]) => before.get(id) !== key).map(([id]) => id).sort();
+}
+
+Deno.test("step keys change only for the steps a changed narration reaches", async () => {
+  const before = await keysOf(base);
+  assert.deepEqual(changed(before, await keysOf(base)), []);
+  const edited = structuredClone(base);
+  edited.videos[0]!.sections[1]!.narration = "A new second narration.";
+  assert.deepEqual(changed(before, await keysOf(edited)), [
+    "a/concat@16x9",
+    "a/concat@9x16",
+    "a/subtitles.srt",
+    "a/subtitles.vtt",
+    "a/two/clip@16x9",
+    "a/two/clip@9x16",
+    "a/two/speech",
+  ]);
+});
+
+Deno.test("step keys: a new title re-renders only that section's slides and what uses them", async () => {
+  const before = await keysOf(base);
+  const edited = structuredClone(base);
+  edited.videos[1]!.sections[0]!.title = "Three, renamed";
+  assert.deepEqual(changed(before, await keysOf(edited)), [
+    "b/concat@16x9",
+    "b/concat@9x16",
+    "b/s1/clip@16x9",
+    "b/s1/clip@9x16",
+    "b/s1/slide@16x9",
+    "b/s1/slide@9x16",
+  ]);
+});
+
+Deno.test("step keys: adding a format adds steps and changes none of the others", async () => {
+  const before = await keysOf(base);
+  const after = await keysOf({ ...base, formats: ["16:9", "9:16", "1:1"] });
+  assert.ok(changed(before, after).every((id) => id.endsWith("@1x1")));
+  for (const [id, key] of before) assert.equal(after.get(id), key, id);
+});
+
+Deno.test("step keys: a different voice changes the speech keys", async () => {
+  const before = await keysOf(base);
+  const after = await keysOf({ ...base, voice: { provider: "espeak" } });
+  assert.ok(changed(before, after).includes("a/one/speech"));
+  assert.ok(!changed(before, after).some((id) => id.includes("slide")));
+});
+
+Deno.test("planWorkflows() names the cycle among custom steps", async () => {
+  const run = () => null;
+  const workflow = await resolveWorkflow({
+    ...base,
+    steps: [
+      { id: "first", inputs: ["third"], run },
+      { id: "second", inputs: ["first"], run },
+      { id: "third", inputs: ["second", "a/one/speech"], run },
+    ],
+  }, { file: "cyclic.ts", moduleUrl: "file:///cyclic.ts" });
+  assert.throws(() => planWorkflows([workflow]), (error: unknown) => {
+    assert.ok(error instanceof WorkflowError);
+    assert.equal(error.file, "cyclic.ts");
+    assert.match(
+      error.message,
+      /cycle: (first → third → second → first|third → second → first → third|second → first → third → second)/,
+    );
+    return true;
+  });
+});
+
+Deno.test("planWorkflows() rejects a custom step input that names no step, with its path", async () => {
+  const workflow = await resolveWorkflow({
+    ...base,
+    steps: [{ id: "x", inputs: ["a/s9/speech"], run: () => 1 }],
+  }, {
+    file: "bad.ts",
+    moduleUrl: "file:///bad.ts",
+  });
+  assert.throws(() => planWorkflows([workflow]), (error: unknown) => {
+    assert.ok(error instanceof WorkflowError);
+    assert.equal(error.issues[0]?.path, "steps[0].inputs[0]");
+    assert.match(error.issues[0]!.message, /Unknown step "a\/s9\/speech"/);
+    return true;
+  });
+});
+
+Deno.test("planWorkflows() applies limit overrides over the workflow's", async () => {
+  const workflow = await gridWorkflow({
+    videos: 1,
+    sections: 1,
+    formats: ["1:1"],
+    limits: { videos: 3, global: 5 },
+  });
+  const plan = planWorkflows([workflow], { limits: { global: 2, api: undefined } });
+  assert.equal(plan.limits.videos, 3);
+  assert.equal(plan.limits.global, 2);
+  assert.equal(plan.limits.api, 2);
+});

@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
+import { LayeredLimits, summarizeLimits } from "../../../lib/run/layered_limits.ts";
+import { runPlan } from "../../../lib/run/scheduler.ts";
+import { FakeExecutor, seededRandom } from "../../_support/fake_executor.ts";
+import { MemoryStore } from "../../_support/memory_store.ts";
+import { gridWorkflow } from "../../_support/workflows.ts";
+
+const ffmpeg = { ffmpeg: "/bin/false", ffprobe: "/bin/false" };
+
+Deno.test("summarizeLimits() multiplies the layers and caps them with the global bound", () => {
+  assert.deepEqual(summarizeLimits({ videos: 2, sections: 4, api: 2, global: 8, workers: 2, cpu: 2 }), {
+    product: 16,
+    bound: 8,
+  });
+  assert.deepEqual(summarizeLimits({ videos: 1, sections: 2, api: 1, global: 8, workers: 2, cpu: 2 }), {
+    product: 2,
+    bound: 2,
+  });
+});
+
+Deno.test("LayeredLimits.acquire() releases what it holds when aborted while waiting", async () => {
+  const limits = new LayeredLimits({ videos: 1, sections: 1, api: 1, global: 1, workers: 1, cpu: 1 });
+  const step = { scope: { video: "a", section: "a/s1" }, provider: "p", cpu: true };
+  limits.register(step);
+  limits.register(step);
+  const first = await limits.acquire(step);
+  const controller = new AbortController();
+  const waiting = limits.acquire(step, { signal: controller.signal });
+  controller.abort(new Error("stop"));
+  await assert.rejects(waiting, /stop/);
+  first.release();
+  // Everything was given back: the same permits can be taken again at once.
+  const again = await limits.acquire(step);
+  again.release();
+});
+
+for (let seed = 1; seed <= 40; seed++) {
+  Deno.test(`layered limits hold and never deadlock (seed ${seed})`, async () => {
+    const random = seededRandom(seed);
+    const pick = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
+    const limits = {
+      videos: pick(1, 3),
+      sections: pick(1, 3),
+      api: pick(1, 2),
+      global: pick(1, 6),
+      workers: 2,
+      cpu: pick(1, 3),
+    };
+    const formats = ["16:9", "9:16", "1:1"].slice(0, pick(1, 3));
+    const workflow = await gridWorkflow({ videos: pick(1, 4), sections: pick(1, 5), formats, limits });
+    const plan = planWorkflows([workflow]);
+    const executor = new FakeExecutor(plan, { random });
+    const result = await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
+    assert.ok(result.ok, [...result.errors.values()].join("\n"));
+    assert.equal(executor.started.length, plan.steps.length);
+    const { peaks } = executor;
+    assert.ok(peaks.videos <= limits.videos, `videos ${peaks.videos} > ${limits.videos}`);
+    assert.ok(
+      peaks.sectionsPerVideo <= limits.sections,
+      `sections ${peaks.sectionsPerVideo} > ${limits.sections}`,
+    );
+    assert.ok(peaks.apiPerSection <= limits.api, `api ${peaks.apiPerSection} > ${limits.api}`);
+    assert.ok(peaks.global <= limits.global, `global ${peaks.global} > ${limits.global}`);
+    assert.ok(peaks.global <= summarizeLimits(limits).bound);
+    assert.ok(peaks.cpu <= limits.cpu, `cpu ${peaks.cpu} > ${limits.cpu}`);
+  });
+}
+
+Deno.test("layered limits are reached, not just respected, on a wide plan", async () => {
+  const limits = { videos: 2, sections: 2, api: 2, global: 3, workers: 2, cpu: 8 };
+  const plan = planWorkflows([
+    await gridWorkflow({ videos: 3, sections: 3, formats: ["16:9", "9:16"], limits }),
+  ]);
+  const executor = new FakeExecutor(plan, { random: seededRandom(7) });
+  await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
+  assert.equal(executor.peaks.global, 3);
+  assert.equal(executor.peaks.videos, 2);
+});

@@ -1,0 +1,170 @@
+import assert from "node:assert/strict";
+import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
+import type { RunEvent } from "../../../lib/run/run_events.ts";
+import { runPlan } from "../../../lib/run/scheduler.ts";
+import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
+import type { Json, StepOutput } from "../../../lib/workflow/schema.ts";
+import { FakeExecutor, seededRandom } from "../../_support/fake_executor.ts";
+import { MemoryStore } from "../../_support/memory_store.ts";
+import { gridWorkflow } from "../../_support/workflows.ts";
+
+const ffmpeg = { ffmpeg: "/bin/false", ffprobe: "/bin/false" };
+
+Deno.test("runPlan() fails only the dependents of a failed step; other sections and videos finish", async () => {
+  const plan = planWorkflows([await gridWorkflow({ videos: 2, sections: 3, formats: ["16:9", "9:16"] })]);
+  const executor = new FakeExecutor(plan, {
+    random: seededRandom(3),
+    fail: new Map([["v1/s2/speech", { retryable: false }]]),
+  });
+  const events: RunEvent[] = [];
+  const result = await runPlan(plan, {
+    executor,
+    store: new MemoryStore(),
+    ffmpeg,
+    outDir: null,
+    onEvent: (event) => events.push(event),
+  });
+  assert.equal(result.ok, false);
+  const failed = [...result.states].filter(([, state]) => state === "failed").map(([id]) => id);
+  const skipped = [...result.states].filter(([, state]) => state === "skipped").map(([id]) => id).sort();
+  assert.deepEqual(failed, ["v1/s2/speech"]);
+  assert.deepEqual(skipped, [
+    "v1/concat@16x9",
+    "v1/concat@9x16",
+    "v1/s2/clip@16x9",
+    "v1/s2/clip@9x16",
+    "v1/subtitles.srt",
+    "v1/subtitles.vtt",
+  ]);
+  // Siblings of the failed step and the whole other video are done.
+  for (const id of ["v1/s1/clip@16x9", "v1/s3/clip@9x16", "v2/concat@16x9", "v2/subtitles.vtt"]) {
+    assert.equal(result.states.get(id), "done", id);
+  }
+  assert.equal(result.errors.get("v1/s2/speech"), "injected failure in v1/s2/speech");
+  const finished = events.at(-1);
+  assert.ok(finished?.type === "run:finished" && finished.failed === 1 && finished.skipped === 6);
+});
+
+Deno.test("runPlan() retries a retryable failure up to the step's retries, never a permanent one", async () => {
+  const workflow = await gridWorkflow({ videos: 1, sections: 1, formats: ["1:1"] });
+  const plan = planWorkflows([workflow]);
+  for (const step of plan.steps) step.retries = 2;
+  const executor = new FakeExecutor(plan, {
+    fail: new Map([["v1/s1/speech", { retryable: true }], ["v1/s1/slide@1x1", { retryable: false }]]),
+  });
+  await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
+  assert.equal(executor.attempts.get("v1/s1/speech"), 3);
+  assert.equal(executor.attempts.get("v1/s1/slide@1x1"), 1);
+});
+
+Deno.test("runPlan() takes finished steps from the store and runs none of them again", async () => {
+  const plan = planWorkflows([await gridWorkflow({ videos: 2, sections: 2, formats: ["16:9"] })]);
+  const store = new MemoryStore();
+  await runPlan(plan, { executor: new FakeExecutor(plan), store, ffmpeg, outDir: null });
+  const again = new FakeExecutor(plan);
+  const events: RunEvent[] = [];
+  const result = await runPlan(plan, {
+    executor: again,
+    store,
+    ffmpeg,
+    outDir: null,
+    onEvent: (e) => events.push(e),
+  });
+  assert.ok(result.ok);
+  assert.equal(again.started.length, 0);
+  assert.equal(
+    events.filter((event) => event.type === "step:finished" && event.cached).length,
+    plan.steps.length,
+  );
+});
+
+Deno.test("runPlan() adds run-time child steps to the DAG before their parent's dependents run", async () => {
+  const run = () => null;
+  const workflow = await resolveWorkflow({
+    formats: ["1:1"],
+    videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],
+    steps: [
+      { id: "split", inputs: ["v/s1/speech"], params: { parts: 4 }, run },
+      { id: "square", run },
+      { id: "sum", inputs: ["split"], run },
+    ],
+  }, { file: "children.ts", moduleUrl: "file:///children.ts" });
+  const plan = planWorkflows([workflow]);
+  const children = [1, 2, 3, 4].map((n) => ({ step: "square", params: { n } }));
+  const seen: StepOutput[] = [];
+  const executor = new FakeExecutor(plan, {
+    random: seededRandom(11),
+    children: new Map([["split", children]]),
+    value: (task) => {
+      if (task.id.startsWith("split/square#")) {
+        return ((task.params as { params: { n: number } }).params.n ** 2) as Json;
+      }
+      if (task.id === "sum") {
+        seen.push(task.inputs[0]!);
+        return task.inputs[0]!.children.reduce((total, child) => total + (child.value as number), 0);
+      }
+      return { duration: 1 };
+    },
+  });
+  const events: RunEvent[] = [];
+  const result = await runPlan(plan, {
+    executor,
+    store: new MemoryStore(),
+    ffmpeg,
+    outDir: null,
+    onEvent: (e) => events.push(e),
+  });
+  assert.ok(result.ok, [...result.errors.values()].join());
+  assert.equal(result.artifacts.get("sum")?.value, 1 + 4 + 9 + 16);
+  // The children ran after split and before sum, and sum saw them in the order split added them.
+  const order = executor.started;
+  const childIds = children.map((_, i) => `split/square#${i}`);
+  for (const id of childIds) {
+    assert.ok(order.indexOf(id) > order.indexOf("split") && order.indexOf(id) < order.indexOf("sum"), id);
+  }
+  assert.deepEqual(seen[0]!.children.map((child) => child.value), [1, 4, 9, 16]);
+  const expanded = events.find((event) => event.type === "step:expanded");
+  assert.ok(expanded?.type === "step:expanded");
+  assert.deepEqual(expanded.children, childIds);
+  assert.equal([...result.states.keys()].filter((id) => id.startsWith("split/")).length, 4);
+});
+
+Deno.test("runPlan() fails a parent's dependents when one of its children fails", async () => {
+  const run = () => null;
+  const workflow = await resolveWorkflow({
+    formats: ["1:1"],
+    videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],
+    steps: [{ id: "split", run }, { id: "part", run }, { id: "merge", inputs: ["split"], run }],
+  }, { file: "children.ts", moduleUrl: "file:///children.ts" });
+  const plan = planWorkflows([workflow]);
+  const executor = new FakeExecutor(plan, {
+    children: new Map([["split", [{ step: "part", params: { i: 0 } }, { step: "part", params: { i: 1 } }]]]),
+    fail: new Map([["split/part#1", { retryable: false }]]),
+  });
+  const result = await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
+  assert.equal(result.states.get("split/part#0"), "done");
+  assert.equal(result.states.get("split/part#1"), "failed");
+  assert.equal(result.states.get("merge"), "skipped");
+  assert.equal(result.states.get("v/concat@1x1"), "done");
+});
+
+Deno.test("runPlan() stops scheduling and ends when its signal is aborted", async () => {
+  const plan = planWorkflows([await gridWorkflow({ videos: 2, sections: 3, formats: ["16:9"] })]);
+  const controller = new AbortController();
+  const executor = new FakeExecutor(plan, { random: seededRandom(5) });
+  let started = 0;
+  const result = await runPlan(plan, {
+    executor,
+    store: new MemoryStore(),
+    ffmpeg,
+    outDir: null,
+    signal: controller.signal,
+    onEvent: (event) => {
+      if (event.type === "step:started" && ++started === 3) controller.abort(new Error("stop"));
+    },
+  });
+  assert.equal(result.cancelled, true);
+  assert.equal(result.ok, false);
+  assert.ok(executor.started.length < plan.steps.length);
+  assert.ok([...result.states.values()].includes("cancelled"));
+});

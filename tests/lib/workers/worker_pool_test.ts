@@ -1,0 +1,148 @@
+import assert from "node:assert/strict";
+import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
+import type { RunEvent } from "../../../lib/run/run_events.ts";
+import { runPlan } from "../../../lib/run/scheduler.ts";
+import { ArtifactStore } from "../../../lib/store/artifact_store.ts";
+import { loadWorkflow } from "../../../lib/workflow/load_workflow.ts";
+import { WorkerPool } from "../../../lib/workers/worker_pool.ts";
+import { writeWorkflowFile } from "../../_support/workflows.ts";
+
+const ffmpeg = { ffmpeg: "/bin/false", ffprobe: "/bin/false" };
+
+async function customPlan(body: string) {
+  const file = await writeWorkflowFile(body);
+  const plan = planWorkflows([await loadWorkflow(file)]);
+  plan.steps = plan.steps.filter((step) => step.kind === "custom");
+  return { plan, dir: file.slice(0, file.lastIndexOf("/")) };
+}
+
+const video = `videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],`;
+
+Deno.test("WorkerPool replaces a crashed worker and the scheduler retries its step once", async () => {
+  const marker = `${await Deno.makeTempDir()}/crashed-once`;
+  const { plan, dir } = await customPlan(`
+export default workflow({
+  ${video}
+  steps: [
+    step({
+      id: "flaky",
+      params: { marker: ${JSON.stringify(marker)} },
+      run: async (_inputs, { params }) => {
+        const marker = String(params.marker);
+        try {
+          await Deno.stat(marker);
+          return "survived";
+        } catch {
+          await Deno.writeTextFile(marker, "1");
+          setTimeout(() => { throw new Error("worker dies"); }, 0);
+          return await new Promise(() => {});
+        }
+      },
+    }),
+    step({ id: "after", inputs: ["flaky"], run: (inputs) => String(inputs.flaky?.value) + " and after" }),
+  ],
+});`);
+  const events: RunEvent[] = [];
+  const pool = new WorkerPool({
+    size: 2,
+    onCrash: (worker, error) => events.push({ type: "worker:crashed", at: 0, worker, error }),
+  });
+  const before = pool.workers;
+  try {
+    const result = await runPlan(plan, {
+      executor: pool,
+      store: new ArtifactStore(`${dir}/.reel`),
+      ffmpeg,
+      outDir: null,
+      onEvent: (event) => events.push(event),
+    });
+    assert.ok(result.ok, [...result.errors.values()].join());
+    assert.equal(result.artifacts.get("after")?.value, "survived and after");
+    const crashes = events.filter((event) => event.type === "worker:crashed");
+    assert.equal(crashes.length, 1);
+    const failed = events.filter((event) => event.type === "step:failed");
+    assert.equal(failed.length, 1);
+    assert.ok(failed[0]?.type === "step:failed" && failed[0].retrying && failed[0].step === "flaky");
+    // The crashed worker's slot holds a new worker.
+    const after = pool.workers;
+    assert.equal(after.length, 2);
+    assert.equal(after.filter((number) => !before.includes(number)).length, 1);
+  } finally {
+    await pool.close();
+  }
+});
+
+Deno.test("WorkerPool does not retry a crash twice: a step that always kills its worker fails", async () => {
+  const { plan, dir } = await customPlan(`
+export default workflow({
+  ${video}
+  steps: [step({ id: "killer", run: () => { setTimeout(() => { throw new Error("always"); }, 0); return new Promise(() => {}); } })],
+});`);
+  const pool = new WorkerPool({ size: 1 });
+  try {
+    const result = await runPlan(plan, {
+      executor: pool,
+      store: new ArtifactStore(`${dir}/.reel`),
+      ffmpeg,
+      outDir: null,
+    });
+    assert.equal(result.states.get("killer"), "failed");
+    assert.match(result.errors.get("killer")!, /crashed: .*always/);
+  } finally {
+    await pool.close();
+  }
+});
+
+Deno.test("WorkerPool never hands out a worker that failed to start", async () => {
+  const dir = await Deno.makeTempDir();
+  const broken = `${dir}/broken_worker.ts`;
+  await Deno.writeTextFile(broken, `throw new Error("cannot start");\n`);
+  const crashes: string[] = [];
+  const pool = new WorkerPool({
+    size: 1,
+    workerUrl: new URL(`file://${broken}`),
+    onCrash: (_, error) => crashes.push(error),
+  });
+  try {
+    const task = {
+      id: "x",
+      kind: "custom" as const,
+      key: "k",
+      params: null,
+      locals: {},
+      inputIds: [],
+      inputs: [],
+      outputPath: null,
+      scratchDir: dir,
+      ffmpeg,
+    };
+    await assert.rejects(pool.execute(task, { signal: new AbortController().signal }), /cannot start/);
+    assert.equal(crashes.length, 3);
+  } finally {
+    await pool.close();
+  }
+});
+
+Deno.test("custom steps run inside workers and see their inputs by id", async () => {
+  const { plan, dir } = await customPlan(`
+export default workflow({
+  ${video}
+  steps: [
+    step({ id: "where", run: () => typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope }),
+    step({ id: "words", params: { text: "one two three" }, run: (_i, { params }) => String(params.text).split(" ").length }),
+    step({ id: "both", inputs: ["where", "words"], run: (inputs) => [inputs.where?.value ?? null, inputs.words?.value ?? null] }),
+  ],
+});`);
+  const pool = new WorkerPool({ size: 2 });
+  try {
+    const result = await runPlan(plan, {
+      executor: pool,
+      store: new ArtifactStore(`${dir}/.reel`),
+      ffmpeg,
+      outDir: null,
+    });
+    assert.deepEqual(result.artifacts.get("both")?.value, ["function", 3]);
+  } finally {
+    await pool.close();
+  }
+});

@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { WorkflowError } from "../../../lib/errors.ts";
+import { loadWorkflow } from "../../../lib/workflow/load_workflow.ts";
+import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
+import { writeWorkflowFile } from "../../_support/workflows.ts";
+
+const where = { file: "workflows/lesson.ts", moduleUrl: "file:///work/workflows/lesson.ts" };
+
+async function issuesOf(value: unknown): Promise<{ path: string; message: string }[]> {
+  try {
+    await resolveWorkflow(value, where);
+  } catch (error) {
+    assert.ok(error instanceof WorkflowError, String(error));
+    assert.equal(error.file, "workflows/lesson.ts");
+    return [...error.issues];
+  }
+  throw new Error("expected a WorkflowError");
+}
+
+const section = { title: "T", narration: "N" };
+
+Deno.test("resolveWorkflow() names a misspelled field with its path and a suggestion", async () => {
+  const issues = await issuesOf({
+    videos: [{ id: "a", sections: [section, section, { title: "T", narraton: "typo" }] }],
+  });
+  assert.deepEqual(issues.map((issue) => issue.path).sort(), [
+    "videos[0].sections[2]",
+    "videos[0].sections[2].narration",
+  ]);
+  const unknown = issues.find((issue) => issue.path === "videos[0].sections[2]")!;
+  assert.equal(unknown.message, 'Unknown field "narraton" (did you mean "narration"?)');
+});
+
+Deno.test("resolveWorkflow() rejects an empty narration at its path", async () => {
+  const issues = await issuesOf({
+    videos: [{ id: "a", sections: [section, { title: "T", narration: "   " }] }],
+  });
+  assert.deepEqual(issues, [{
+    path: "videos[0].sections[1].narration",
+    message: "Narration must not be empty",
+  }]);
+});
+
+Deno.test("resolveWorkflow() rejects bad formats, colours, limits and duplicate ids", async () => {
+  const issues = await issuesOf({
+    formats: ["4:3", "321x181"],
+    limits: { videos: 0 },
+    videos: [{ id: "a", sections: [{ ...section, background: "red" }] }, { id: "a", sections: [section] }],
+  });
+  const paths = issues.map((issue) => issue.path);
+  assert.ok(paths.includes("formats[0]"), paths.join());
+  assert.ok(paths.includes("limits.videos"), paths.join());
+  assert.ok(paths.some((path) => path.startsWith("videos[0].sections[0].background")), paths.join());
+  const second = await issuesOf({
+    formats: ["321x181"],
+    videos: [{ id: "a", sections: [section] }, { id: "a", sections: [section] }],
+  });
+  assert.deepEqual(second.map((issue) => issue.path), ["videos[1].id", "formats[0]"]);
+});
+
+Deno.test("resolveWorkflow() fills every default once", async () => {
+  const resolved = await resolveWorkflow({ videos: [{ id: "a", sections: [section] }] }, {
+    ...where,
+    cores: 3,
+  });
+  assert.deepEqual(resolved.formats.map((format) => format.name), ["16x9", "9x16", "1x1"]);
+  assert.equal(resolved.limits.workers, 3);
+  assert.equal(resolved.videos[0]!.sections[0]!.id, "s1");
+  assert.deepEqual(resolved.videos[0]!.sections[0]!.bullets, []);
+  assert.equal(resolved.videos[0]!.sections[0]!.background.image, null);
+  assert.equal(resolved.name, "lesson");
+});
+
+Deno.test("loadWorkflow() reports a file that throws on import with its name", async () => {
+  const file = await writeWorkflowFile('throw new Error("boom at import");');
+  await assert.rejects(loadWorkflow(file), (error: unknown) => {
+    assert.ok(error instanceof WorkflowError);
+    assert.equal(error.file, file);
+    assert.match(error.message, /Importing the file threw: .*boom at import/);
+    return true;
+  });
+});
+
+Deno.test("loadWorkflow() reports a missing default export and a missing file", async () => {
+  const file = await writeWorkflowFile("export const notDefault = 1;");
+  await assert.rejects(loadWorkflow(file), /no default export/);
+  await assert.rejects(loadWorkflow(`${file}.missing.ts`), /Workflow file not found/);
+});
