@@ -1,0 +1,41 @@
+/**
+ * Running the reel CLI as a user does, in a subprocess.
+ * @module
+ */
+
+/** The CLI's entry point. */
+export const CLI: string = new URL("../../tasks/render.ts", import.meta.url).pathname;
+
+/** What a CLI run left. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `reel <args>` with extra environment variables. */
+export async function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<CliResult> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", CLI, ...args],
+    env: { NO_COLOR: "1", ...options.env },
+    cwd: options.cwd,
+    stdin: "null",
+  }).output();
+  const decoder = new TextDecoder();
+  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+}
+
+/** Lists a folder's entries, or null when it does not exist. */
+export async function listFolder(path: string): Promise<string[] | null> {
+  try {
+    const names = [];
+    for await (const entry of Deno.readDir(path)) names.push(entry.name);
+    return names.sort();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}

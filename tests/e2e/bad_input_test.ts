@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { type CliResult, listFolder, runCli } from "../_support/cli.ts";
+import { writeWorkflowFile } from "../_support/workflows.ts";
+
+const good = { formats: ["320x180"], videos: [{ id: "a", sections: [{ title: "T", narration: "Hello." }] }] };
+
+function assertCleanInputError(result: CliResult, message: RegExp): void {
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, message);
+  assert.ok(result.stderr.trimStart().startsWith("✖"), result.stderr);
+  assert.doesNotMatch(result.stderr, /\n\s+at .*:\d+:\d+/, "no stack trace");
+}
+
+async function workflowFile(value: unknown): Promise<{ file: string; out: string }> {
+  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(value)});`);
+  return { file, out: `${file.slice(0, file.lastIndexOf("/"))}/out` };
+}
+
+Deno.test("bad input: a misspelled field names the file and the path, exit 2, nothing written", async () => {
+  const { file, out } = await workflowFile({
+    formats: ["320x180"],
+    videos: [{ id: "a", sections: [{ title: "T", narration: "Hi." }, { title: "U", narraton: "Typo." }] }],
+  });
+  const result = await runCli(["render", file, "--out", out]);
+  assertCleanInputError(result, /✖ Unknown field "narraton" \(did you mean "narration"\?\)/);
+  assert.ok(result.stderr.includes(`→ at videos[0].sections[1] (${file})`), result.stderr);
+  assert.equal(await listFolder(out), null);
+});
+
+Deno.test("bad input: an empty narration names its path, exit 2, nothing written", async () => {
+  const { file, out } = await workflowFile({
+    formats: ["320x180"],
+    videos: [{ id: "a", sections: [{ title: "T", narration: "" }] }],
+  });
+  const result = await runCli(["render", file, "--out", out]);
+  assertCleanInputError(
+    result,
+    /✖ Narration must not be empty\n {2}→ at videos\[0\]\.sections\[0\]\.narration/,
+  );
+  assert.equal(await listFolder(out), null);
+});
+
+Deno.test("bad input: a missing ffmpeg says how to install it, exit 2, nothing written", async () => {
+  const { file, out } = await workflowFile(good);
+  const empty = await Deno.makeTempDir();
+  const result = await runCli(["render", file, "--out", out], { env: { PATH: empty } });
+  assertCleanInputError(result, /✖ Cannot find ffmpeg on PATH\n.*apt-get install ffmpeg/);
+  assert.equal(await listFolder(out), null);
+  const pointed = await runCli(["render", file, "--out", out], { env: { REEL_FFMPEG: `${empty}/ffmpeg` } });
+  assertCleanInputError(pointed, /Cannot find ffmpeg at .*\/ffmpeg \(from REEL_FFMPEG\)/);
+});
+
+Deno.test("bad input: an unwritable --out is named, exit 2, nothing written", async () => {
+  const { file } = await workflowFile(good);
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/taken`, "a file, not a folder");
+  const result = await runCli(["render", file, "--out", `${dir}/taken/videos`]);
+  assertCleanInputError(result, /✖ Cannot write to the output folder .*taken\/videos/);
+  assert.deepEqual(await listFolder(dir), ["taken"]);
+});
+
+Deno.test("bad input: an unknown flag or a missing file exits 2", async () => {
+  const { file } = await workflowFile(good);
+  const flag = await runCli(["render", file, "--fromat", "16:9"]);
+  assert.equal(flag.code, 2);
+  assert.match(flag.stderr, /unknown option '--fromat'/);
+  const missing = await runCli(["render", `${file}.nope.ts`]);
+  assertCleanInputError(missing, /✖ Workflow file not found/);
+});
