@@ -3,6 +3,7 @@
  * artifact exists only once it is complete. Every write goes to a temporary name and is renamed into place.
  * @module
  */
+import { resolve } from "node:path";
 import type { Json } from "../workflow/schema.ts";
 import type { ChildSpec } from "../workers/step_task.ts";
 import { removeIfExists } from "./_remove_if_exists.ts";
@@ -57,9 +58,9 @@ export class ArtifactStore implements StepStore {
   /** The store's folder. */
   readonly root: string;
 
-  /** @param root The store's folder; created on first write. */
+  /** @param root The store's folder (made absolute, since ffmpeg lists name artifacts by path); created on first write. */
   constructor(root: string) {
-    this.root = root;
+    this.root = resolve(root);
   }
 
   /**

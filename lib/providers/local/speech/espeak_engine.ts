@@ -6,6 +6,7 @@ import { InputError, MissingBinaryError } from "../../../errors.ts";
 import { findOnPath, isExecutableFile } from "../../../media/find_binary.ts";
 import { ProcessError, runProcess } from "../../../media/run_process.ts";
 import { checkSpeechRequest } from "./_check_speech_request.ts";
+import { assertEspeakVoice } from "./_espeak_voices.ts";
 import type { SpeechEngine, SpeechEngineContext, SpeechRequest } from "./speech_engine.ts";
 
 /** How to install espeak-ng, given when it is missing. */
@@ -15,6 +16,8 @@ export const ESPEAK_INSTALL_HINT =
 /**
  * The espeak-ng engine. Runs `espeak-ng -v <voice> -s <rate> -w <outPath>` with the text on stdin, so any length
  * and any quoting work; writes a 22,050 Hz mono WAV. The binary is `REEL_ESPEAK` when set, else `espeak-ng` on PATH.
+ * The voice (`en-us`, `en-gb-x-rp`, `en-us+f3`...) must be one that `espeak-ng --voices` lists, variant included;
+ * espeak-ng itself would fall back to another language without a word.
  *
  * @example
  * ```ts
@@ -38,11 +41,12 @@ async function synthesizeWithEspeak(request: SpeechRequest, context: SpeechEngin
   checkSpeechRequest("espeak-ng", request);
   signal?.throwIfAborted();
   const program = await findEspeak();
+  await assertEspeakVoice(program, request.voice, { signal });
   const args = ["-b", "1", "-v", request.voice, "-s", String(Math.round(request.rate)), "-w", outPath];
   try {
     await runProcess(program, args, { signal, stdin: new TextEncoder().encode(request.text) });
   } catch (error) {
-    // espeak-ng says nothing more specific than this line when it does not know a voice.
+    // Voices that espeak-ng lists but cannot load (mbrola voices without mbrola) fail with only this line.
     if (error instanceof ProcessError && /voice does not exist/i.test(error.stderr)) {
       throw new InputError(`Unknown espeak-ng voice "${request.voice}"`, {
         hint: "Run `espeak-ng --voices=en` to list voices, e.g. en-us, en-gb, en-us+f3",

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Installs what reel needs on Debian/Ubuntu, skipping what is already there:
+# ffmpeg (with ffprobe), espeak-ng, the DejaVu fonts and pocketsphinx (used by the speech tests).
+# Needs Node.js with npm for Deno itself: `npx -y deno@2.9.6 ...` fetches it from the npm registry.
+set -eu
+missing=""
+command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing="$missing ffmpeg"
+command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
+command -v pocketsphinx_continuous >/dev/null 2>&1 || missing="$missing pocketsphinx"
+[ -d /usr/share/pocketsphinx/model/en-us ] || missing="$missing pocketsphinx-en-us"
+if [ -z "$missing" ]; then
+  echo "reel setup: ffmpeg, espeak-ng, fonts and pocketsphinx are installed"
+  exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "reel setup: please install:$missing" >&2
+  exit 2
+fi
+sudo=""
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "reel setup: run as root, or install:$missing (apt-get install -y$missing)" >&2
+    exit 2
+  fi
+fi
+echo "reel setup: installing$missing"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null

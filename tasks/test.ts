@@ -1,0 +1,49 @@
+/**
+ * `deno task test`: checks that the programs the tests need are installed (and says exactly what to install when
+ * not), runs the test suite and the doc examples, and ends with one line `N passed, N failed`.
+ * @module
+ */
+import { findOnPath } from "../lib/media/find_binary.ts";
+
+const needs = [["ffmpeg", "ffmpeg"], ["ffprobe", "ffmpeg"], ["espeak-ng", "espeak-ng"]] as const;
+const missing = new Set<string>();
+for (const [binary, debianPackage] of needs) {
+  if (await findOnPath(binary) === null) missing.add(debianPackage);
+}
+try {
+  await Deno.stat("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+} catch (error) {
+  if (!(error instanceof Deno.errors.NotFound)) throw error;
+  if (Deno.env.get("REEL_FONT_DIR") === undefined) missing.add("fonts-dejavu-core");
+}
+if (missing.size > 0) {
+  console.error(`✖ The tests need ${[...missing].join(", ")}`);
+  console.error(
+    `  Install with: sudo apt-get install -y ${[...missing].join(" ")}   (or run scripts/setup.sh)`,
+  );
+  Deno.exit(2);
+}
+
+const root = new URL("..", import.meta.url).pathname;
+const child = new Deno.Command(Deno.execPath(), {
+  args: ["test", "--allow-all", "--parallel", "--doc", "--no-check=remote", ...Deno.args],
+  cwd: root,
+  stdout: "piped",
+  stderr: "inherit",
+  env: { NO_COLOR: "1" },
+}).spawn();
+let tail = "";
+const decoder = new TextDecoder();
+for await (const chunk of child.stdout) {
+  const text = decoder.decode(chunk, { stream: true });
+  await Deno.stdout.write(chunk);
+  tail = (tail + text).slice(-4000);
+}
+const status = await child.status;
+const counts = /(\d+) passed(?: \((\d+) steps?\))? \| (\d+) failed/.exec(tail);
+if (counts === null) {
+  console.log(`0 passed, 1 failed`);
+  Deno.exit(status.success ? 1 : status.code);
+}
+console.log(`${counts[1]} passed, ${counts[3]} failed`);
+Deno.exit(status.success ? 0 : 1);

@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { listFolder, runCli } from "../_support/cli.ts";
+import { probe } from "../_support/media.ts";
+import { MOD_URL } from "../_support/workflows.ts";
+
+Deno.test("CLI: render with relative paths, then again from the store with zero steps run", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "reel-cli-" });
+  await Deno.mkdir(`${dir}/workflows`);
+  await Deno.writeTextFile(
+    `${dir}/workflows/small.ts`,
+    `import { workflow } from "${MOD_URL}";
+export default workflow({
+  formats: ["320x180"],
+  videos: [{ id: "tiny", sections: [{ title: "Hi", narration: "Hello there." }, { title: "Bye", narration: "Goodbye." }] }],
+});`,
+  );
+  const first = await runCli(["render", "workflows/small.ts", "--out", "build", "--json"], { cwd: dir });
+  assert.equal(first.code, 0, first.stderr);
+  const events = first.stdout.trim().split("\n").map((line) => JSON.parse(line));
+  assert.equal(events[0].type, "run:started");
+  assert.equal(events.at(-1).type, "run:finished");
+  const ran = events.filter((event) => event.type === "step:finished" && !event.cached).length;
+  assert.equal(ran, 2 + 2 + 2 + 1 + 2); // speech, slide, clip per section; concat; srt and vtt
+  assert.match(first.stderr, /build\/tiny\.320x180\.mp4 +0:0\d\.\d/);
+  assert.deepEqual(await listFolder(`${dir}/build`), ["tiny.320x180.mp4", "tiny.srt", "tiny.vtt"]);
+  assert.ok((await listFolder(`${dir}/workflows/.reel`))?.includes("artifacts"));
+  const duration = (await probe(`${dir}/build/tiny.320x180.mp4`)).duration;
+
+  const second = await runCli(["render", "workflows/small.ts", "--out", "build", "--json"], { cwd: dir });
+  assert.equal(second.code, 0, second.stderr);
+  const again = second.stdout.trim().split("\n").map((line) => JSON.parse(line));
+  assert.equal(again.filter((event) => event.type === "step:started").length, 0);
+  assert.equal(again.filter((event) => event.type === "step:finished" && event.cached).length, ran);
+  assert.equal((await probe(`${dir}/build/tiny.320x180.mp4`)).duration, duration);
+});
+
+Deno.test("CLI: plan prints steps by kind, depth and how the limits combine", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "reel-cli-" });
+  await Deno.writeTextFile(
+    `${dir}/two.ts`,
+    `import { workflow } from "${MOD_URL}";
+export default workflow({
+  formats: ["16:9", "1:1"],
+  limits: { videos: 2, sections: 4, api: 2, global: 8 },
+  videos: ["a", "b"].map((id) => ({ id, sections: [1, 2, 3, 4].map((n) => ({ title: "T" + n, narration: "N" + n })) })),
+});`,
+  );
+  const result = await runCli(["plan", `${dir}/two.ts`]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /steps: 48 \(8 speech, 16 slide, 16 clip, 4 concat, 4 subtitles\)/);
+  assert.match(result.stdout, /DAG depth: 3/);
+  assert.match(result.stdout, /2 videos × 4 sections × 2 api = 16 → global 8/);
+  const narrowed = await runCli([
+    "render",
+    `${dir}/two.ts`,
+    "--plan",
+    "--only",
+    "b",
+    "--format",
+    "1:1",
+    "--global",
+    "3",
+  ]);
+  assert.match(narrowed.stdout, /steps: 15 \(4 speech, 4 slide, 4 clip, 1 concat, 2 subtitles\)/);
+  assert.match(narrowed.stdout, /= 16 → global 3/);
+});

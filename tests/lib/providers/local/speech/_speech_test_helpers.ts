@@ -1,0 +1,96 @@
+/**
+ * Small helpers shared by the speech engine tests: WAV headers, temporary folders and the process table.
+ * @module
+ */
+
+/** The format fields of a PCM WAV file. */
+export interface WavFormat {
+  /** 1 for PCM. */
+  audioFormat: number;
+  channels: number;
+  sampleRate: number;
+  bitsPerSample: number;
+}
+
+/**
+ * Reads the `fmt ` chunk of a RIFF/WAVE file; throws when the file is not one.
+ *
+ * @param path The WAV file.
+ * @returns Its format.
+ */
+export async function readWavFormat(path: string): Promise<WavFormat> {
+  const bytes = await Deno.readFile(path);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tag = (offset: number) => new TextDecoder().decode(bytes.subarray(offset, offset + 4));
+  if (tag(0) !== "RIFF" || tag(8) !== "WAVE") throw new Error(`${path} is not a RIFF/WAVE file`);
+  for (let offset = 12; offset + 8 <= bytes.byteLength; offset += 8 + view.getUint32(offset + 4, true)) {
+    if (tag(offset) === "fmt ") {
+      return {
+        audioFormat: view.getUint16(offset + 8, true),
+        channels: view.getUint16(offset + 10, true),
+        sampleRate: view.getUint32(offset + 12, true),
+        bitsPerSample: view.getUint16(offset + 22, true),
+      };
+    }
+  }
+  throw new Error(`${path} has no fmt chunk`);
+}
+
+/**
+ * Creates a temporary folder that `await using` removes.
+ *
+ * @returns The folder's path and its disposer.
+ */
+export async function makeTempFolder(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix: "reel-speech-test-" });
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}
+
+/**
+ * Lists the ids of running processes whose command line contains `marker` (read from `/proc`).
+ *
+ * @param marker A string unique to the process looked for, e.g. its output path.
+ * @returns The process ids; empty when none runs.
+ */
+export async function findProcesses(marker: string): Promise<number[]> {
+  const found: number[] = [];
+  for await (const entry of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const commandLine = (await Deno.readTextFile(`/proc/${entry.name}/cmdline`)).replaceAll("\0", " ");
+      if (commandLine.includes(marker)) found.push(Number(entry.name));
+    } catch (error) {
+      // A process may exit between listing /proc and reading its command line.
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+  return found;
+}
+
+/**
+ * Waits, by polling `/proc` (no timers), until a process whose command line contains `marker` runs, or until
+ * `settled()` says the work that should start it has finished.
+ *
+ * @param marker A string unique to the process.
+ * @param settled Tells whether the work has finished, so the wait can stop.
+ * @returns The first process id seen, or null when the work finished first.
+ */
+export async function waitForProcess(marker: string, settled: () => boolean): Promise<number | null> {
+  while (!settled()) {
+    const [pid] = await findProcesses(marker);
+    if (pid !== undefined) return pid;
+  }
+  return null;
+}
+
+/**
+ * Makes a text of `count` words drawn from a fixed lesson-like vocabulary.
+ *
+ * @param count How many words.
+ * @returns The words joined with spaces, with a full stop every ten words.
+ */
+export function lessonText(count: number): string {
+  const vocabulary = ["the", "water", "cycle", "moves", "rain", "from", "clouds", "to", "rivers", "again"];
+  return Array.from({ length: count }, (_, index) => vocabulary[index % vocabulary.length])
+    .map((word, index) => (index % 10 === 9 ? `${word}.` : word)).join(" ");
+}
