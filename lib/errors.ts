@@ -17,9 +17,10 @@ export interface WorkflowIssue {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { InputError } from "./errors.ts";
  * const error = new InputError("Cannot write to out/", { hint: "Check the folder's permissions" });
- * console.assert(error.name === "InputError");
+ * assert.ok(error.name === "InputError");
  * ```
  */
 export class InputError extends Error {
@@ -44,9 +45,10 @@ export class InputError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { WorkflowError } from "./errors.ts";
  * const error = new WorkflowError("workflows/lesson.ts", [{ path: "videos[0].id", message: "Required" }]);
- * console.assert(error.issues.length === 1);
+ * assert.ok(error.issues.length === 1);
  * ```
  */
 export class WorkflowError extends InputError {
@@ -76,9 +78,10 @@ export class WorkflowError extends InputError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { StepError } from "./errors.ts";
  * const error = new StepError("intro/clip@16x9", "ffmpeg exited with code 1");
- * console.assert(error.stepId === "intro/clip@16x9");
+ * assert.ok(error.stepId === "intro/clip@16x9");
  * ```
  */
 export class StepError extends Error {
@@ -101,8 +104,9 @@ export class StepError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { UnrecoverableError } from "./errors.ts";
- * console.assert(new UnrecoverableError("Bad request").name === "UnrecoverableError");
+ * assert.ok(new UnrecoverableError("Bad request").name === "UnrecoverableError");
  * ```
  */
 export class UnrecoverableError extends Error {
@@ -121,9 +125,10 @@ export class UnrecoverableError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MissingBinaryError } from "./errors.ts";
  * const error = new MissingBinaryError("ffmpeg", "apt-get install ffmpeg");
- * console.assert(error instanceof Error);
+ * assert.ok(error instanceof Error);
  * ```
  */
 export class MissingBinaryError extends InputError {

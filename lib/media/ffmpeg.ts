@@ -28,9 +28,10 @@ export const FFMPEG_INSTALL_HINT =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { findFfmpeg } from "./ffmpeg.ts";
  * const paths = await findFfmpeg();
- * console.assert(paths.ffmpeg.endsWith("ffmpeg"));
+ * assert.ok(paths.ffmpeg.endsWith("ffmpeg"));
  * ```
  */
 export async function findFfmpeg(

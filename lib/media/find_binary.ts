@@ -11,8 +11,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { findOnPath } from "./find_binary.ts";
- * console.assert((await findOnPath("sh")) !== null);
+ * assert.ok((await findOnPath("sh")) !== null);
  * ```
  */
 export async function findOnPath(name: string): Promise<string | null> {
@@ -32,8 +33,9 @@ export async function findOnPath(name: string): Promise<string | null> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isExecutableFile } from "./find_binary.ts";
- * console.assert(!(await isExecutableFile("/no/such/file")));
+ * assert.ok(!(await isExecutableFile("/no/such/file")));
  * ```
  */
 export async function isExecutableFile(path: string): Promise<boolean> {

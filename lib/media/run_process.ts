@@ -27,9 +27,10 @@ export interface ProcessResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ProcessError } from "./run_process.ts";
  * const error = new ProcessError("ffmpeg", 1, "Invalid argument");
- * console.assert(error.message.includes("code 1"));
+ * assert.ok(error.message.includes("code 1"));
  * ```
  */
 export class ProcessError extends Error {
@@ -64,9 +65,10 @@ export class ProcessError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runProcess } from "./run_process.ts";
  * const { stdout } = await runProcess("echo", ["hi", null]);
- * console.assert(new TextDecoder().decode(stdout).trim() === "hi");
+ * assert.ok(new TextDecoder().decode(stdout).trim() === "hi");
  * ```
  */
 export async function runProcess(

@@ -13,6 +13,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { wavDuration } from "./wav_duration.ts";
  * const header = new Uint8Array(44);
  * const view = new DataView(header.buffer);
@@ -22,7 +23,7 @@
  * view.setUint32(28, 32000, true); // byte rate
  * header.set(new TextEncoder().encode("data"), 36);
  * view.setUint32(40, 16000, true);
- * console.assert(wavDuration(header, 16044) === 0.5);
+ * assert.ok(wavDuration(header, 16044) === 0.5);
  * ```
  */
 export function wavDuration(bytes: Uint8Array, fileSize: number): number {

@@ -13,8 +13,9 @@ import type { Plan } from "./plan_workflow.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { planDepth } from "./describe_plan.ts";
- * // console.assert(planDepth(plan) === 3); // speech → clip → concat
+ * // assert.ok(planDepth(plan) === 3); // speech → clip → concat
  * ```
  */
 export function planDepth(plan: Plan): number {

@@ -34,13 +34,14 @@ type Draft = Omit<PlanStep, "key">;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { planWorkflows } from "./plan_workflow.ts";
  * import { resolveWorkflow } from "../workflow/resolve_workflow.ts";
  * const workflow = await resolveWorkflow(
  *   { formats: ["16:9"], videos: [{ id: "a", sections: [{ title: "T", narration: "N" }] }] },
  *   { file: "a.ts", moduleUrl: "file:///a.ts" },
  * );
- * console.assert(planWorkflows([workflow]).steps.length === 6);
+ * assert.ok(planWorkflows([workflow]).steps.length === 6);
  * ```
  */
 export function planWorkflows(

@@ -13,8 +13,9 @@ import type { Json } from "../workflow/schema.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { canonicalJson } from "./step_key.ts";
- * console.assert(canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }) === '{"a":[2,{"c":4,"d":3}],"b":1}');
+ * assert.ok(canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }) === '{"a":[2,{"c":4,"d":3}],"b":1}');
  * ```
  */
 export function canonicalJson(value: Json): string {
@@ -44,9 +45,10 @@ export interface StepKeyParts {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { stepKey } from "./step_key.ts";
  * const key = stepKey({ kind: "clip@1", provider: null, params: { fps: 1 }, inputs: [] });
- * console.assert(key.length === 64);
+ * assert.ok(key.length === 64);
  * ```
  */
 export function stepKey(parts: StepKeyParts): string {

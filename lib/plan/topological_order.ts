@@ -16,8 +16,9 @@ export interface DagNode {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CycleError } from "./topological_order.ts";
- * console.assert(new CycleError(["a", "b", "a"]).message.includes("a → b → a"));
+ * assert.ok(new CycleError(["a", "b", "a"]).message.includes("a → b → a"));
  * ```
  */
 export class CycleError extends Error {
@@ -42,9 +43,10 @@ export class CycleError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { topologicalOrder } from "./topological_order.ts";
  * const order = topologicalOrder([{ id: "b", deps: ["a"] }, { id: "a", deps: [] }]);
- * console.assert(order.map((n) => n.id).join() === "a,b");
+ * assert.ok(order.map((n) => n.id).join() === "a,b");
  * ```
  */
 export function topologicalOrder<T extends DagNode>(nodes: readonly T[]): T[] {

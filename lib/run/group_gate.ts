@@ -11,13 +11,14 @@ import { type Permit, Semaphore } from "./semaphore.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { GroupGate } from "./group_gate.ts";
  * const gate = new GroupGate(1);
  * gate.register("a");
  * await gate.admit("a");
- * console.assert(gate.inFlight === 1);
+ * assert.equal(gate.inFlight, 1);
  * gate.settle("a");
- * console.assert(gate.inFlight === 0);
+ * assert.equal(gate.inFlight, 0);
  * ```
  */
 export class GroupGate {

@@ -37,9 +37,10 @@ export interface LimitsSummary {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { summarizeLimits } from "./layered_limits.ts";
  * const { product, bound } = summarizeLimits({ videos: 2, sections: 4, api: 2, global: 8, workers: 2, cpu: 2 });
- * console.assert(product === 16 && bound === 8);
+ * assert.ok(product === 16 && bound === 8);
  * ```
  */
 export function summarizeLimits(limits: ResolvedLimits): LimitsSummary {

@@ -53,9 +53,10 @@ export interface RenderResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { planFiles } from "./render_workflows.ts";
  * const plan = await planFiles(["workflows/lesson.ts"]);
- * console.assert(plan.steps.length > 0);
+ * assert.ok(plan.steps.length > 0);
  * ```
  */
 export async function planFiles(
@@ -139,8 +140,9 @@ export async function ensureWritableFolder(folder: string, role: string): Promis
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultCacheDir } from "./render_workflows.ts";
- * console.assert(defaultCacheDir("workflows/lesson.ts").endsWith(".reel"));
+ * assert.ok(defaultCacheDir("workflows/lesson.ts").endsWith(".reel"));
  * ```
  */
 export function defaultCacheDir(workflowFile: string): string {

@@ -21,13 +21,14 @@ interface Waiter {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Semaphore } from "./semaphore.ts";
  * const semaphore = new Semaphore(1);
  * {
  *   using _permit = await semaphore.acquire();
- *   console.assert(semaphore.available === 0);
+ *   assert.equal(semaphore.available, 0);
  * }
- * console.assert(semaphore.available === 1);
+ * assert.equal(semaphore.available, 1);
  * ```
  */
 export class Semaphore {

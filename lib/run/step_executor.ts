@@ -32,9 +32,10 @@ export interface StepExecutor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { StepAttemptError } from "./step_executor.ts";
  * const error = new StepAttemptError({ name: "Error", message: "boom", retryable: true }, 1);
- * console.assert(error.failure.retryable);
+ * assert.ok(error.failure.retryable);
  * ```
  */
 export class StepAttemptError extends Error {
@@ -59,8 +60,9 @@ export class StepAttemptError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { WorkerCrashError } from "./step_executor.ts";
- * console.assert(new WorkerCrashError(2, "out of memory").worker === 2);
+ * assert.ok(new WorkerCrashError(2, "out of memory").worker === 2);
  * ```
  */
 export class WorkerCrashError extends Error {

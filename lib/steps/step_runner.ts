@@ -26,8 +26,9 @@ export type StepRunner = (task: StepTask, context: StepContext) => Promise<Json>
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { numberField } from "./step_runner.ts";
- * console.assert(numberField({ duration: 1.5 }, "duration") === 1.5);
+ * assert.ok(numberField({ duration: 1.5 }, "duration") === 1.5);
  * ```
  */
 export function numberField(value: Json, field: string): number {

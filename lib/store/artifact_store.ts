@@ -49,9 +49,10 @@ interface Record_ {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ArtifactStore } from "./artifact_store.ts";
  * const store = new ArtifactStore(await Deno.makeTempDir());
- * console.assert((await store.lookup("0".repeat(64))) === null);
+ * assert.ok((await store.lookup("0".repeat(64))) === null);
  * ```
  */
 export class ArtifactStore implements StepStore {

@@ -13,11 +13,12 @@ import { removeIfExists } from "./_remove_if_exists.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { publishOutput } from "./publish_output.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/a`, "x");
  * await publishOutput(`${dir}/a`, `${dir}/b`);
- * console.assert((await Deno.readTextFile(`${dir}/b`)) === "x");
+ * assert.ok((await Deno.readTextFile(`${dir}/b`)) === "x");
  * ```
  */
 export async function publishOutput(artifact: string, destination: string): Promise<void> {

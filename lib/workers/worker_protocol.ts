@@ -27,9 +27,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isToWorker } from "./worker_protocol.ts";
- * console.assert(isToWorker({ type: "cancel", taskId: 1 }));
- * console.assert(!isToWorker({ type: "cancel" }));
+ * assert.ok(isToWorker({ type: "cancel", taskId: 1 }));
+ * assert.ok(!isToWorker({ type: "cancel" }));
  * ```
  */
 export function isToWorker(value: unknown): value is ToWorker {
@@ -45,9 +46,10 @@ export function isToWorker(value: unknown): value is ToWorker {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isFromWorker } from "./worker_protocol.ts";
- * console.assert(isFromWorker({ type: "ready" }));
- * console.assert(!isFromWorker({ type: "done", taskId: 1 }));
+ * assert.ok(isFromWorker({ type: "ready" }));
+ * assert.ok(!isFromWorker({ type: "done", taskId: 1 }));
  * ```
  */
 export function isFromWorker(value: unknown): value is FromWorker {

@@ -28,9 +28,10 @@ export const FORMAT_PRESETS: Readonly<Record<string, Format>> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseFormat } from "./formats.ts";
- * console.assert(parseFormat("9:16")?.height === 1920);
- * console.assert(parseFormat("320x180")?.name === "320x180");
+ * assert.ok(parseFormat("9:16")?.height === 1920);
+ * assert.ok(parseFormat("320x180")?.name === "320x180");
  * ```
  */
 export function parseFormat(text: string): Format | null {

@@ -14,8 +14,9 @@ import type { ResolvedWorkflow } from "./schema.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { toFileUrl } from "./load_workflow.ts";
- * console.assert(toFileUrl("/tmp/a.ts").href === "file:///tmp/a.ts");
+ * assert.ok(toFileUrl("/tmp/a.ts").href === "file:///tmp/a.ts");
  * ```
  */
 export function toFileUrl(file: string): URL {
@@ -34,9 +35,10 @@ export function toFileUrl(file: string): URL {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadWorkflow } from "./load_workflow.ts";
  * const workflow = await loadWorkflow("workflows/lesson.ts");
- * console.assert(workflow.videos.length > 0);
+ * assert.ok(workflow.videos.length > 0);
  * ```
  */
 export async function loadWorkflow(

@@ -18,8 +18,8 @@ export const DEFAULTS = {
   formats: ["16:9", "9:16", "1:1"],
   fps: 1,
   theme: { background: "#1e3a5f", foreground: "#ffffff", accent: "#ffcc4d" },
-  voice: { provider: "flite", voice: "slt", rate: 165 } satisfies ResolvedVoice,
-  voiceNames: { espeak: "en-us", flite: "slt" },
+  voice: { provider: "flite", voice: "rms", rate: 165 } satisfies ResolvedVoice,
+  voiceNames: { espeak: "en-us", flite: "rms" },
   limits: { videos: 2, sections: 4, api: 2, global: 8 },
 } as const;
 
@@ -43,12 +43,13 @@ export interface ResolveOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveWorkflow } from "./resolve_workflow.ts";
  * const resolved = await resolveWorkflow(
  *   { videos: [{ id: "intro", sections: [{ title: "Hi", narration: "Hello" }] }] },
  *   { file: "inline.ts", moduleUrl: "file:///tmp/inline.ts" },
  * );
- * console.assert(resolved.formats.length === 3);
+ * assert.ok(resolved.formats.length === 3);
  * ```
  */
 export async function resolveWorkflow(value: unknown, options: ResolveOptions): Promise<ResolvedWorkflow> {
@@ -193,9 +194,10 @@ function nameFromUrl(moduleUrl: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { toWorkflowIssue } from "./resolve_workflow.ts";
  * const issue = toWorkflowIssue({ code: "custom", path: ["videos", 0, "id"], message: "Bad", input: 1 });
- * console.assert(issue.path === "videos[0].id");
+ * assert.ok(issue.path === "videos[0].id");
  * ```
  */
 export function toWorkflowIssue(issue: z.core.$ZodIssue): WorkflowIssue {

@@ -12,8 +12,9 @@ import { workflowSchema } from "./schema.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { workflowJsonSchema } from "./workflow_json_schema.ts";
- * console.assert(typeof workflowJsonSchema().properties === "object");
+ * assert.ok(typeof workflowJsonSchema().properties === "object");
  * ```
  */
 export function workflowJsonSchema(): Record<string, unknown> {

@@ -14,8 +14,9 @@ const VERSIONS = { espeak: 1, flite: 1, slides: 1 } as const;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { speechProviderId } from "./local_provider_ids.ts";
- * console.assert(speechProviderId("flite") === "local/flite@1");
+ * assert.ok(speechProviderId("flite") === "local/flite@1");
  * ```
  */
 export function speechProviderId(engine: ResolvedVoice["provider"]): string {
@@ -29,8 +30,9 @@ export function speechProviderId(engine: ResolvedVoice["provider"]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { slideProviderId } from "./local_provider_ids.ts";
- * console.assert(slideProviderId().startsWith("local/slides@"));
+ * assert.ok(slideProviderId().startsWith("local/slides@"));
  * ```
  */
 export function slideProviderId(): string {

@@ -18,8 +18,9 @@ const LAST_FRAME = 0.04;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { stillFilter } from "./clip_step.ts";
- * console.assert(stillFilter(3.48, 1).includes("loop=loop=4"));
+ * assert.ok(stillFilter(3.48, 1).includes("loop=loop=4"));
  * ```
  */
 export function stillFilter(duration: number, fps: number): string {

@@ -17,8 +17,9 @@ const TOLERANCE = 0.15;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { concatList } from "./concat_step.ts";
- * console.assert(concatList([{ path: "/a's.mp4", duration: 1.5 }]).includes("file '/a'\\''s.mp4'"));
+ * assert.ok(concatList([{ path: "/a's.mp4", duration: 1.5 }]).includes("file '/a'\\''s.mp4'"));
  * ```
  */
 export function concatList(clips: readonly { path: string; duration: number }[]): string {

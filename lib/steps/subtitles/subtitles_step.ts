@@ -32,8 +32,9 @@ function timestamp(seconds: number, separator: "," | "."): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cuesFromDurations } from "./subtitles_step.ts";
- * console.assert(cuesFromDurations(["a", "b"], [1, 2])[1]?.start === 1);
+ * assert.ok(cuesFromDurations(["a", "b"], [1, 2])[1]?.start === 1);
  * ```
  */
 export function cuesFromDurations(texts: readonly string[], durations: readonly number[]): Cue[] {
@@ -54,8 +55,9 @@ export function cuesFromDurations(texts: readonly string[], durations: readonly 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatSrt } from "./subtitles_step.ts";
- * console.assert(formatSrt([{ start: 0, end: 1.5, text: "Hi" }]).startsWith("1\n00:00:00,000 --> 00:00:01,500\nHi"));
+ * assert.ok(formatSrt([{ start: 0, end: 1.5, text: "Hi" }]).startsWith("1\n00:00:00,000 --> 00:00:01,500\nHi"));
  * ```
  */
 export function formatSrt(cues: readonly Cue[]): string {
@@ -73,8 +75,9 @@ export function formatSrt(cues: readonly Cue[]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatVtt } from "./subtitles_step.ts";
- * console.assert(formatVtt([{ start: 0, end: 1.5, text: "Hi" }]).startsWith("WEBVTT\n\n00:00:00.000 --> 00:00:01.500"));
+ * assert.ok(formatVtt([{ start: 0, end: 1.5, text: "Hi" }]).startsWith("WEBVTT\n\n00:00:00.000 --> 00:00:01.500"));
  * ```
  */
 export function formatVtt(cues: readonly Cue[]): string {

@@ -57,6 +57,7 @@ const MAX_SIDE = 16384;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderSlide } from "./render_slide.ts";
  * const png = await renderSlide({
  *   width: 320,
@@ -68,7 +69,7 @@ const MAX_SIDE = 16384;
  *   foreground: "#ffffff",
  *   accent: "#ffaa00",
  * });
- * console.assert(png[1] === 0x50); // "PNG"
+ * assert.ok(png[1] === 0x50); // "PNG"
  * ```
  */
 export async function renderSlide(spec: SlideSpec, options: RenderSlideOptions = {}): Promise<Uint8Array> {

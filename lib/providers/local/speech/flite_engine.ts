@@ -14,8 +14,9 @@ import type { SpeechEngine, SpeechEngineContext, SpeechRequest } from "./speech_
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { FLITE_VOICES } from "./flite_engine.ts";
- * console.assert(FLITE_VOICES.includes("slt"));
+ * assert.ok(FLITE_VOICES.includes("slt"));
  * ```
  */
 export const FLITE_VOICES: readonly string[] = ["kal", "kal16", "awb", "rms", "slt"];

@@ -29,9 +29,10 @@ export interface RecognizeSpeechOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { findPocketsphinx } from "./recognize_speech.ts";
  * const program = await findPocketsphinx();
- * console.assert(program === null || program.includes("pocketsphinx"));
+ * assert.ok(program === null || program.includes("pocketsphinx"));
  * ```
  */
 export async function findPocketsphinx(): Promise<string | null> {

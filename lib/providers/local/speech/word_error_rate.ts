@@ -20,8 +20,9 @@ export interface WordErrorCount {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalizeWords } from "./word_error_rate.ts";
- * console.assert(normalizeWords("Don't panic, it's well-known!").join(" ") === "don't panic it's well known");
+ * assert.ok(normalizeWords("Don't panic, it's well-known!").join(" ") === "don't panic it's well known");
  * ```
  */
 export function normalizeWords(text: string): string[] {
@@ -45,9 +46,10 @@ export function normalizeWords(text: string): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { countWordErrors } from "./word_error_rate.ts";
  * const count = countWordErrors("the cat sat", "the bat sat down");
- * console.assert(count.errors === 2 && count.referenceWords === 3);
+ * assert.ok(count.errors === 2 && count.referenceWords === 3);
  * ```
  */
 export function countWordErrors(reference: string, hypothesis: string): WordErrorCount {
@@ -78,8 +80,9 @@ export function countWordErrors(reference: string, hypothesis: string): WordErro
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { wordErrorRate } from "./word_error_rate.ts";
- * console.assert(wordErrorRate("Hello, world!", "hello word") === 0.5);
+ * assert.ok(wordErrorRate("Hello, world!", "hello word") === 0.5);
  * ```
  */
 export function wordErrorRate(reference: string, hypothesis: string): number {
