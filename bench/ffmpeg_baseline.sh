@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The plain-ffmpeg baseline the benchmark compares reel with: the same work a careful hand-written script does.
-# Narration once per section (shared by every format), a still clip per section and format at 1 fps, then the
-# concat demuxer with stream copy; `xargs -P` runs one job per core.
+# Narration once per section (shared by every format), a still clip per section and format at 1 fps (the slide
+# decoded once), then the concat demuxer with stream copy; `xargs -P` runs one job per core.
 #
 # usage: ffmpeg_baseline.sh WORK_DIR VOICE   (WORK_DIR holds text/NN.txt and slides/NN_FORMAT.png)
 set -euo pipefail
@@ -20,10 +20,13 @@ narrate() { # section
   ffmpeg -nostdin -v error -y -i "$dir/audio/$s.wav" -ac 1 -ar 48000 -c:a aac -aac_coder fast -b:a 96k "$dir/audio/$s.m4a"
 }
 clip() { # section_format
-  local sf=$1 dir=$2 s=${1%%_*}
-  ffmpeg -nostdin -v error -y -loop 1 -framerate 1 -i "$dir/slides/$sf.png" -i "$dir/audio/$s.m4a" \
-    -t "$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$dir/audio/$s.m4a")" \
-    -c:v libx264 -preset ultrafast -tune stillimage -pix_fmt yuv420p -c:a copy "$dir/clips/$sf.mp4"
+  # The slide is decoded once and repeated by a bounded loop filter (not `-loop 1`, which decodes it per frame).
+  local sf=$1 dir=$2 s=${1%%_*} duration frames
+  duration=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$dir/audio/$s.m4a")
+  frames=$(awk -v d="$duration" 'BEGIN { f = int(d); if (f < d) f++; print f }')
+  ffmpeg -nostdin -v error -y -i "$dir/slides/$sf.png" -i "$dir/audio/$s.m4a" \
+    -filter_complex "[0:v]format=yuv420p,loop=loop=$((frames - 1)):size=1,setpts=N/TB[v]" -map "[v]" -map 1:a \
+    -r 1 -t "$duration" -c:v libx264 -preset ultrafast -tune stillimage -c:a copy "$dir/clips/$sf.mp4"
 }
 export -f narrate clip
 

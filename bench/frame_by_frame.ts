@@ -27,8 +27,14 @@ const audioList = sections.map((s) => `file '${work}/audio/${s}.wav'`).join("\n"
 await Deno.writeTextFile(`${work}/frames/audio.txt`, `${audioList}\n`);
 
 async function renderFormat(format: string): Promise<void> {
-  const probe = await probeMedia(paths, `${work}/slides/${sections[0]}_${format}.png`);
-  const { width, height } = probe.streams[0]! as { width: number; height: number };
+  // Width and height from the PNG's IHDR chunk.
+  const header = new DataView(
+    (await Deno.readFile(`${work}/slides/${sections[0]}_${format}.png`)).buffer,
+    16,
+    8,
+  );
+  const width = header.getUint32(0);
+  const height = header.getUint32(4);
   const ffmpeg = new Deno.Command(paths.ffmpeg, {
     args: [
       "-v",

@@ -3,6 +3,7 @@
  * @module
  */
 import { runFfmpeg } from "../../media/ffmpeg.ts";
+import { NARRATION_AAC_ARGS } from "../../media/narration_encoding.ts";
 import { wavDuration } from "../../media/wav_duration.ts";
 import { espeakEngine } from "../../providers/local/speech/espeak_engine.ts";
 import { fliteEngine } from "../../providers/local/speech/flite_engine.ts";
@@ -19,33 +20,21 @@ const ENGINES: Readonly<Record<ResolvedVoice["provider"], SpeechEngine>> = {
 export const runSpeechStep: StepRunner = async (task, { signal }) => {
   const { text, voice } = task.params as unknown as { text: string; voice: ResolvedVoice };
   const wav = `${task.scratchDir}/speech.wav`;
-  await ENGINES[voice.provider].synthesize({ text, voice: voice.voice, rate: voice.rate }, {
-    ffmpeg: task.ffmpeg,
-    signal,
-    outPath: wav,
-  });
+  const output = outputPath(task);
+  const { encoded } = await ENGINES[voice.provider].synthesize(
+    { text, voice: voice.voice, rate: voice.rate },
+    {
+      ffmpeg: task.ffmpeg,
+      signal,
+      outPath: wav,
+      encodedPath: output,
+    },
+  );
   const bytes = await Deno.readFile(wav, { signal });
   const duration = wavDuration(bytes, bytes.length);
   if (!(duration >= 0.1)) {
     throw new Error(`The ${voice.provider} narration lasts ${duration} s; expected speech`);
   }
-  const output = outputPath(task);
-  await runFfmpeg(task.ffmpeg, [
-    "-i",
-    wav,
-    "-ac",
-    "1",
-    "-ar",
-    "48000",
-    "-c:a",
-    "aac",
-    "-aac_coder",
-    "fast",
-    "-b:a",
-    "96k",
-    "-f",
-    "mp4",
-    output,
-  ], { signal });
+  if (!encoded) await runFfmpeg(task.ffmpeg, ["-i", wav, ...NARRATION_AAC_ARGS, output], { signal });
   return { duration };
 };

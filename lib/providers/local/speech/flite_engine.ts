@@ -6,7 +6,8 @@ import { InputError } from "../../../errors.ts";
 import { runFfmpeg } from "../../../media/ffmpeg.ts";
 import { checkSpeechRequest } from "./_check_speech_request.ts";
 import { escapeFilterOption } from "./_escape_filter_option.ts";
-import type { SpeechEngine, SpeechEngineContext, SpeechRequest } from "./speech_engine.ts";
+import { NARRATION_AAC_ARGS } from "../../../media/narration_encoding.ts";
+import type { SpeechEngine, SpeechEngineContext, SpeechRequest, SpeechResult } from "./speech_engine.ts";
 
 /**
  * The voices built into ffmpeg's `flite` source: `slt` (US female), `rms` (US male), `awb` (Scottish male),
@@ -46,8 +47,11 @@ export const fliteEngine: SpeechEngine = {
   synthesize: synthesizeWithFlite,
 };
 
-async function synthesizeWithFlite(request: SpeechRequest, context: SpeechEngineContext): Promise<void> {
-  const { ffmpeg, signal, outPath } = context;
+async function synthesizeWithFlite(
+  request: SpeechRequest,
+  context: SpeechEngineContext,
+): Promise<SpeechResult> {
+  const { ffmpeg, signal, outPath, encodedPath } = context;
   checkSpeechRequest("flite", request);
   if (!FLITE_VOICES.includes(request.voice)) {
     throw new InputError(
@@ -80,7 +84,12 @@ async function synthesizeWithFlite(request: SpeechRequest, context: SpeechEngine
       "-f",
       "wav",
       outPath,
+      // The same pass also encodes the narration, saving a second ffmpeg start.
+      ...(encodedPath === undefined
+        ? []
+        : [...(tempo === 1 ? [] : ["-af", `atempo=${tempo}`]), ...NARRATION_AAC_ARGS, encodedPath]),
     ], { signal });
+    return { encoded: encodedPath !== undefined };
   } finally {
     await Deno.remove(folder, { recursive: true });
   }

@@ -26,7 +26,13 @@ if (missing.size > 0) {
 
 const root = new URL("..", import.meta.url).pathname;
 const child = new Deno.Command(Deno.execPath(), {
-  args: ["test", "--allow-all", "--parallel", "--doc", "--no-check=remote", ...Deno.args],
+  args: [
+    "test",
+    "--allow-all",
+    "--parallel",
+    "--doc",
+    ...(Deno.args.length > 0 ? Deno.args : ["tests/", "lib/", "mod.ts", "README.md"]),
+  ],
   cwd: root,
   stdout: "piped",
   stderr: "inherit",
