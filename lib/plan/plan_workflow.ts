@@ -18,6 +18,8 @@ export interface Plan {
   limits: ResolvedLimits;
   /** The workflows the plan came from. */
   workflows: ResolvedWorkflow[];
+  /** Custom steps that run only as children spawned at run time (`child: true`), by id. */
+  templates: PlanStep[];
 }
 
 type Draft = Omit<PlanStep, "key">;
@@ -49,6 +51,7 @@ export function planWorkflows(
   options: { limits?: Partial<ResolvedLimits> } = {},
 ): Plan {
   const drafts: Draft[] = [];
+  const templates: Draft[] = [];
   const seenVideos = new Map<string, string>();
   for (const workflow of workflows) {
     for (const video of workflow.videos) {
@@ -61,7 +64,10 @@ export function planWorkflows(
       }
       seenVideos.set(video.id, workflow.file);
     }
-    drafts.push(...expandWorkflow(workflow));
+    for (const draft of expandWorkflow(workflow)) {
+      if (draft.kind === "custom" && draft.locals.child === true) templates.push(draft);
+      else drafts.push(draft);
+    }
   }
   const first = workflows[0];
   if (first === undefined) throw new RangeError("planWorkflows() needs at least one workflow");
@@ -69,6 +75,7 @@ export function planWorkflows(
     steps: withKeys(orderSteps(drafts, workflows)),
     limits: { ...first.limits, ...definedOnly(options.limits ?? {}) },
     workflows: [...workflows],
+    templates: templates.map((template) => ({ ...template, key: "" })),
   };
 }
 
@@ -176,7 +183,7 @@ function expandWorkflow(workflow: ResolvedWorkflow): Draft[] {
       id: step.id,
       kind: "custom",
       params: { step: step.id, source: step.source, params: step.params },
-      locals: { module: workflow.moduleUrl, inputsPath: `steps[${i}].inputs` },
+      locals: { module: workflow.moduleUrl, inputsPath: `steps[${i}].inputs`, child: step.child },
       deps: step.inputs,
       scope: { video: null, section: null },
       provider: null,

@@ -323,7 +323,9 @@ class Scheduler {
   }
 
   #child(parent: Node, spec: ChildSpec, index: number): Node {
-    const template = this.#plan.steps.find((step) => step.kind === "custom" && step.id === spec.step);
+    const template = [...this.#plan.templates, ...this.#plan.steps].find((step) =>
+      step.kind === "custom" && step.id === spec.step
+    );
     if (template === undefined) {
       throw new Error(`Step "${parent.step.id}" spawned unknown step "${spec.step}"`);
     }

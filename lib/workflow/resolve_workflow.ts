@@ -118,6 +118,7 @@ export async function resolveWorkflow(value: unknown, options: ResolveOptions): 
     params: step.params ?? {},
     cpu: step.cpu ?? false,
     retries: step.retries ?? 0,
+    child: step.child ?? false,
     source: step.run.toString(),
   }));
   const stepIds = new Set<string>();
@@ -233,7 +234,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
   background: ["color", "image"],
   limits: ["videos", "sections", "api", "global", "workers", "cpu"],
   theme: ["background", "foreground", "accent"],
-  step: ["id", "inputs", "params", "cpu", "retries", "run"],
+  step: ["id", "inputs", "params", "cpu", "retries", "child", "run"],
   format: ["name", "width", "height"],
 };
 

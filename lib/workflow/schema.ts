@@ -69,6 +69,7 @@ const customStepSchema = z.strictObject({
   params: z.record(z.string(), z.json()).optional(),
   cpu: z.boolean().optional(),
   retries: z.number().int().min(0).max(10).optional(),
+  child: z.boolean().optional(),
   run: z.custom<CustomStepFunction>((value) => typeof value === "function", "Expected a function"),
 });
 
@@ -180,6 +181,8 @@ export interface ResolvedCustomStep {
   params: Record<string, Json>;
   cpu: boolean;
   retries: number;
+  /** True for a step that runs only as a child spawned by another step. */
+  child: boolean;
   /** The function's source text, part of the step's key. */
   source: string;
 }

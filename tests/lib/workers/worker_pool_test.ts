@@ -146,3 +146,39 @@ export default workflow({
     await pool.close();
   }
 });
+
+Deno.test("a custom step in a worker spawns children that join the DAG before its dependents", async () => {
+  const { plan, dir } = await customPlan(`
+export default workflow({
+  ${video}
+  steps: [
+    step({ id: "split", params: { parts: 5 }, run: (_i, { params, spawn }) => {
+      for (let i = 1; i <= Number(params.parts); i++) spawn("cube", { n: i });
+      return "split";
+    } }),
+    step({ id: "cube", child: true, run: (_i, { params }) => Number(params.n) ** 3 }),
+    step({ id: "total", inputs: ["split"], run: (inputs) => inputs.split!.children.reduce((t, c) => t + Number(c.value), 0) }),
+  ],
+});`);
+  assert.ok(!plan.steps.some((step) => step.id === "cube"), "a child-only step is not planned on its own");
+  const pool = new WorkerPool({ size: 2 });
+  try {
+    const events: RunEvent[] = [];
+    const result = await runPlan(plan, {
+      executor: pool,
+      store: new ArtifactStore(`${dir}/.reel`),
+      ffmpeg,
+      outDir: null,
+      onEvent: (event) => events.push(event),
+    });
+    assert.ok(result.ok, [...result.errors.values()].join());
+    assert.equal(result.artifacts.get("total")?.value, 1 + 8 + 27 + 64 + 125);
+    const finished = events.filter((event) => event.type === "step:finished").map((event) => event.step);
+    assert.ok(
+      finished.indexOf("total") >
+        Math.max(...[0, 1, 2, 3, 4].map((i) => finished.indexOf(`split/cube#${i}`))),
+    );
+  } finally {
+    await pool.close();
+  }
+});
