@@ -144,3 +144,48 @@ export class MissingBinaryError extends InputError {
     this.binary = binary;
   }
 }
+
+/**
+ * A provider call that failed: carries the provider, the HTTP status (or null for a network error or a bad
+ * body), how long the server asked to wait, and whether retrying may help.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ProviderError } from "./errors.ts";
+ * const error = new ProviderError("openai-images", "Rate limit reached", { status: 429, retryAfterMs: 1000 });
+ * assert.ok(error.retryable);
+ * assert.equal(error.message, "openai-images answered 429: Rate limit reached");
+ * ```
+ */
+export class ProviderError extends Error {
+  /** The provider's name in the workflow. */
+  readonly provider: string;
+  /** The HTTP status, or null when there was no usable answer. */
+  readonly status: number | null;
+  /** How long the server asked to wait before the next call, or null. */
+  readonly retryAfterMs: number | null;
+  /** False for answers that retrying cannot change (400, 401, 403, 404, 422). */
+  readonly retryable: boolean;
+  /**
+   * @param provider The provider's name.
+   * @param reason The server's message, or what went wrong.
+   * @param options Status, wait and cause; `retryable` defaults from the status.
+   */
+  constructor(
+    provider: string,
+    reason: string,
+    options: { status?: number | null; retryAfterMs?: number | null; retryable?: boolean; cause?: unknown } =
+      {},
+  ) {
+    const status = options.status ?? null;
+    super(status === null ? `${provider}: ${reason}` : `${provider} answered ${status}: ${reason}`, {
+      cause: options.cause,
+    });
+    this.name = "ProviderError";
+    this.provider = provider;
+    this.status = status;
+    this.retryAfterMs = options.retryAfterMs ?? null;
+    this.retryable = options.retryable ?? !(status !== null && [400, 401, 403, 404, 422].includes(status));
+  }
+}

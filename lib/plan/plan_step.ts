@@ -5,7 +5,7 @@
 import type { Json } from "../workflow/schema.ts";
 
 /** The step kinds reel runs. */
-export type StepKind = "speech" | "slide" | "clip" | "concat" | "subtitles" | "custom";
+export type StepKind = "speech" | "image" | "slide" | "clip" | "concat" | "subtitles" | "custom";
 
 /** Which layered limits a step counts against. */
 export interface StepScope {
@@ -31,6 +31,12 @@ export interface PlanStep {
   scope: StepScope;
   /** Provider id and version (`local/espeak@1`) for a provider call, which takes api, global and provider permits. */
   provider: string | null;
+  /** What the provider's token budget is charged for this call (characters of speech, say); 0 for none. */
+  tokens: number;
+  /** The provider's identity in the key (`openai@1`, `local/flite@1`); the name in `provider` may change freely. */
+  providerKey: string | null;
+  /** Backoff between attempts, in ms: full jitter up to min(cap, base × 2^attempt). */
+  backoff: { base: number; cap: number };
   /** True for CPU-heavy steps, which share the CPU pool. */
   cpu: boolean;
   /** Extra attempts after a failure that may pass on retry. */

@@ -5,7 +5,7 @@
 import { WorkflowError } from "../errors.ts";
 import { STEP_KIND_VERSIONS } from "../steps/step_kind_versions.ts";
 import { slideProviderId, speechProviderId } from "../providers/local/local_provider_ids.ts";
-import type { Json, ResolvedLimits, ResolvedWorkflow } from "../workflow/schema.ts";
+import type { Json, ResolvedLimits, ResolvedProvider, ResolvedWorkflow } from "../workflow/schema.ts";
 import type { PlanStep } from "./plan_step.ts";
 import { stepKey } from "./step_key.ts";
 import { CycleError, topologicalOrder } from "./topological_order.ts";
@@ -83,9 +83,24 @@ function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** Run-time details of an HTTP provider call: where to send it and how long to wait; never the key itself. */
+function httpLocals(provider: ResolvedProvider): Record<string, Json> {
+  return {
+    provider: provider.name,
+    baseUrl: provider.baseUrl,
+    baseUrlEnv: provider.baseUrlEnv,
+    keyEnv: provider.keyEnv,
+    timeout: provider.timeout,
+  };
+}
+
+const HTTP_PROVIDER_KEY = "openai@1";
+const NO_BACKOFF = { base: 0, cap: 0 };
+
 function expandWorkflow(workflow: ResolvedWorkflow): Draft[] {
   const drafts: Draft[] = [];
-  const base = { workflow: workflow.file, locals: {}, retries: 0 };
+  const providers = new Map(workflow.providers.map((provider) => [provider.name, provider]));
+  const base = { workflow: workflow.file, locals: {}, retries: 0, tokens: 0, backoff: NO_BACKOFF };
   for (const video of workflow.videos) {
     const speechIds: string[] = [];
     const clipIds = new Map<string, string[]>(workflow.formats.map((format) => [format.name, []]));
@@ -94,21 +109,70 @@ function expandWorkflow(workflow: ResolvedWorkflow): Draft[] {
       const prefix = `${video.id}/${section.id}`;
       const speechId = `${prefix}/speech`;
       speechIds.push(speechId);
-      drafts.push({
-        ...base,
-        id: speechId,
-        kind: "speech",
-        params: { text: section.narration, voice: { ...section.voice } },
-        deps: [],
-        scope,
-        provider: speechProviderId(section.voice.provider),
-        cpu: true,
-        output: null,
-        extension: "m4a",
-      });
+      const { voice } = section;
+      const speechParams = {
+        text: section.narration,
+        voice: { engine: voice.engine, voice: voice.voice, rate: voice.rate, model: voice.model },
+      };
+      const speechProvider = providers.get(voice.provider);
+      if (voice.engine === "openai" && speechProvider !== undefined) {
+        drafts.push({
+          ...base,
+          id: speechId,
+          kind: "speech",
+          params: speechParams,
+          locals: httpLocals(speechProvider),
+          deps: [],
+          scope,
+          provider: speechProvider.name,
+          providerKey: HTTP_PROVIDER_KEY,
+          tokens: section.narration.length,
+          retries: speechProvider.retries,
+          backoff: speechProvider.backoff,
+          cpu: false,
+          output: null,
+          extension: "m4a",
+        });
+      } else {
+        const id = speechProviderId(voice.engine === "espeak" ? "espeak" : "flite");
+        drafts.push({
+          ...base,
+          id: speechId,
+          kind: "speech",
+          params: speechParams,
+          deps: [],
+          scope,
+          provider: id,
+          providerKey: id,
+          cpu: true,
+          output: null,
+          extension: "m4a",
+        });
+      }
+      const image = section.image;
+      const imageProvider = image === null ? undefined : providers.get(image.provider);
+      const imageId = `${prefix}/image`;
+      if (image !== null && imageProvider !== undefined) {
+        drafts.push({
+          ...base,
+          id: imageId,
+          kind: "image",
+          params: { model: image.model, prompt: image.prompt, size: image.size },
+          locals: httpLocals(imageProvider),
+          deps: [],
+          scope,
+          provider: imageProvider.name,
+          providerKey: HTTP_PROVIDER_KEY,
+          retries: imageProvider.retries,
+          backoff: imageProvider.backoff,
+          cpu: false,
+          output: null,
+          extension: "png",
+        });
+      }
       for (const format of workflow.formats) {
         const slideId = `${prefix}/slide@${format.name}`;
-        const image = section.background.image;
+        const backgroundImage = section.background.image;
         drafts.push({
           ...base,
           id: slideId,
@@ -116,17 +180,18 @@ function expandWorkflow(workflow: ResolvedWorkflow): Draft[] {
           params: {
             width: format.width,
             height: format.height,
-            title: section.title,
-            bullets: section.bullets,
+            title: image?.as === "slide" ? "" : section.title,
+            bullets: image?.as === "slide" ? [] : section.bullets,
             background: section.background.color,
-            image: image === null ? null : image.sha256,
+            image: backgroundImage === null ? null : backgroundImage.sha256,
             foreground: workflow.theme.foreground,
             accent: workflow.theme.accent,
           },
-          locals: { imagePath: image === null ? null : image.path },
-          deps: [],
+          locals: { imagePath: backgroundImage === null ? null : backgroundImage.path },
+          deps: image === null ? [] : [imageId],
           scope,
           provider: slideProviderId(),
+          providerKey: slideProviderId(),
           cpu: true,
           output: null,
           extension: "png",
@@ -141,6 +206,7 @@ function expandWorkflow(workflow: ResolvedWorkflow): Draft[] {
           deps: [slideId, speechId],
           scope,
           provider: null,
+          providerKey: null,
           cpu: true,
           output: null,
           extension: "mp4",
@@ -157,6 +223,7 @@ function expandWorkflow(workflow: ResolvedWorkflow): Draft[] {
         deps: clipIds.get(format.name)!,
         scope: videoScope,
         provider: null,
+        providerKey: null,
         cpu: true,
         output: `${video.id}.${format.name}.mp4`,
         extension: "mp4",
@@ -171,6 +238,7 @@ function expandWorkflow(workflow: ResolvedWorkflow): Draft[] {
         deps: speechIds,
         scope: videoScope,
         provider: null,
+        providerKey: null,
         cpu: false,
         output: `${video.id}.${format}`,
         extension: format,
@@ -187,8 +255,10 @@ function expandWorkflow(workflow: ResolvedWorkflow): Draft[] {
       deps: step.inputs,
       scope: { video: null, section: null },
       provider: null,
+      providerKey: null,
       cpu: step.cpu,
       retries: step.retries,
+      backoff: { base: 200, cap: 5000 },
       output: null,
       extension: "bin",
     });
@@ -233,7 +303,7 @@ function withKeys(ordered: Draft[]): PlanStep[] {
   return ordered.map((draft) => {
     const key = stepKey({
       kind: `${draft.kind}@${STEP_KIND_VERSIONS[draft.kind]}`,
-      provider: draft.provider,
+      provider: draft.providerKey,
       params: draft.params as Json,
       inputs: draft.deps.map((dep) => keys.get(dep)!),
     });

@@ -5,14 +5,19 @@
  * @module
  */
 import type { PlanStep } from "../plan/plan_step.ts";
+import type { RateLimitInfo } from "../workers/step_task.ts";
 import type { ResolvedLimits } from "../workflow/schema.ts";
 import { GroupGate } from "./group_gate.ts";
 import { type Permit, Semaphore } from "./semaphore.ts";
 
-/** A provider's own admission (concurrency, rate); the default is unbounded. */
+/** A provider's own admission (concurrency, rate), told how its calls went; the default is unbounded. */
 export interface ProviderGate {
-  /** Waits for the provider to accept one more call. */
-  acquire(options: { signal?: AbortSignal }): Promise<Permit>;
+  /** Waits for the provider to accept one more call that uses `tokens` of its token budget. */
+  acquire(options: { signal?: AbortSignal; tokens?: number }): Promise<Permit>;
+  /** A call succeeded; `info` holds its rate-limit headers. */
+  succeeded(info: RateLimitInfo | null): void;
+  /** A call was answered 429; the server asked to wait `retryAfterMs`. */
+  rateLimited(retryAfterMs: number | null): void;
 }
 
 /** Options for {@linkcode LayeredLimits}. */
@@ -56,7 +61,7 @@ export function summarizeLimits(limits: ResolvedLimits): LimitsSummary {
  * ```ts
  * import { LayeredLimits } from "./layered_limits.ts";
  * const limits = new LayeredLimits({ videos: 1, sections: 1, api: 1, global: 1, workers: 1, cpu: 1 });
- * const step = { scope: { video: "a", section: "a/s1" }, provider: null, cpu: true };
+ * const step = { scope: { video: "a", section: "a/s1" }, provider: null, cpu: true, tokens: 0 };
  * limits.register(step);
  * {
  *   using _permit = await limits.acquire(step);
@@ -117,7 +122,7 @@ export class LayeredLimits {
    * @throws The signal's reason when aborted while waiting.
    */
   async acquire(
-    step: Pick<PlanStep, "scope" | "provider" | "cpu">,
+    step: Pick<PlanStep, "scope" | "provider" | "cpu" | "tokens">,
     options: { signal?: AbortSignal } = {},
   ): Promise<Permit> {
     const held: Permit[] = [];
@@ -132,7 +137,7 @@ export class LayeredLimits {
         if (section !== null) held.push(await this.#apiSemaphore(section).acquire(options));
         held.push(await this.#global.acquire(options));
         const gate = this.#providerGate(step.provider);
-        if (gate !== null) held.push(await gate.acquire(options));
+        if (gate !== null) held.push(await gate.acquire({ ...options, tokens: step.tokens }));
       }
       if (step.cpu) held.push(await this.#cpu.acquire(options));
     } catch (error) {

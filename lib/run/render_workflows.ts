@@ -10,6 +10,8 @@ import { ArtifactStore } from "../store/artifact_store.ts";
 import { loadWorkflow } from "../workflow/load_workflow.ts";
 import type { ResolvedLimits, ResolvedWorkflow } from "../workflow/schema.ts";
 import { WorkerPool } from "../workers/worker_pool.ts";
+import { type Clock, realClock } from "./clock.ts";
+import { ProviderLimiter } from "./provider_limiter.ts";
 import type { RunEvent } from "./run_events.ts";
 import { runPlan, type RunResult } from "./scheduler.ts";
 
@@ -186,9 +188,11 @@ export async function renderWorkflows(
         error,
       }),
   });
+  const limiters = providerLimiters(plan, realClock);
   try {
     origin = performance.now();
     const run = await runPlan(plan, {
+      providerGate: (provider) => limiters.get(provider) ?? null,
       executor: pool,
       store: new ArtifactStore(cacheDir),
       ffmpeg,
@@ -201,4 +205,31 @@ export async function renderWorkflows(
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * Makes one limiter per HTTP provider of the plan's workflows, shared by every step that calls it.
+ *
+ * @param plan The plan.
+ * @param clock The clock the limiters pace by.
+ * @returns The limiters by provider name.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { realClock } from "./clock.ts";
+ * import { planFiles, providerLimiters } from "./render_workflows.ts";
+ * assert.equal(providerLimiters(await planFiles(["workflows/lesson.ts"]), realClock).size, 0);
+ * ```
+ */
+export function providerLimiters(plan: Plan, clock: Clock): Map<string, ProviderLimiter> {
+  const limiters = new Map<string, ProviderLimiter>();
+  for (const provider of plan.workflows.flatMap((workflow) => workflow.providers)) {
+    if (limiters.has(provider.name)) continue;
+    limiters.set(
+      provider.name,
+      new ProviderLimiter({ concurrency: provider.concurrency, ...provider.rate }, { clock }),
+    );
+  }
+  return limiters;
 }

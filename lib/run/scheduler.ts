@@ -12,7 +12,8 @@ import type { StepStore, StoredArtifact } from "../store/artifact_store.ts";
 import { publishOutput } from "../store/publish_output.ts";
 import { STEP_KIND_VERSIONS } from "../steps/step_kind_versions.ts";
 import type { Json, StepOutput } from "../workflow/schema.ts";
-import type { ChildSpec } from "../workers/step_task.ts";
+import type { ChildSpec, RateLimitInfo } from "../workers/step_task.ts";
+import { type Clock, realClock } from "./clock.ts";
 import { LayeredLimits, type ProviderGate } from "./layered_limits.ts";
 import type { RunEvent } from "./run_events.ts";
 import { StepAttemptError, type StepExecutor, WorkerCrashError } from "./step_executor.ts";
@@ -31,8 +32,10 @@ export interface RunPlanOptions {
   signal?: AbortSignal;
   /** Receives every event, in order. @default () => {} */
   onEvent?: (event: RunEvent) => void;
-  /** The clock, in ms. @default performance.now */
-  now?: () => number;
+  /** The clock that times events, backoff and rate limits. @default realClock */
+  clock?: Clock;
+  /** Random numbers in [0, 1) for backoff jitter. @default Math.random */
+  random?: () => number;
   /** The gate of each provider. @default () => null */
   providerGate?: (provider: string) => ProviderGate | null;
   /** Ignore the store: run every step. @default false */
@@ -59,6 +62,17 @@ export interface RunResult {
   /** Output files written, in plan order. */
   outputs: { step: string; path: string }[];
 }
+
+/** How one attempt went. */
+type Outcome =
+  | {
+    artifact: StoredArtifact;
+    rateLimit: RateLimitInfo | null;
+    error: null;
+    worker: number;
+    elapsed: number;
+  }
+  | { artifact: null; rateLimit: null; error: unknown; worker: number | null; elapsed: number };
 
 interface Node {
   step: PlanStep;
@@ -97,6 +111,8 @@ class Scheduler {
   readonly #nodes = new Map<string, Node>();
   readonly #controller = new AbortController();
   readonly #now: () => number;
+  readonly #clock: Clock;
+  readonly #random: () => number;
   readonly #start: number;
   readonly #errors = new Map<string, string>();
   readonly #outputs: { step: string; path: string; order: number }[] = [];
@@ -107,7 +123,9 @@ class Scheduler {
   constructor(plan: Plan, options: RunPlanOptions) {
     this.#plan = plan;
     this.#options = options;
-    this.#now = options.now ?? (() => performance.now());
+    this.#clock = options.clock ?? realClock;
+    this.#random = options.random ?? Math.random;
+    this.#now = () => this.#clock.now();
     this.#start = this.#now();
     this.#limits = new LayeredLimits(plan.limits, { providerGate: options.providerGate });
     const signal = options.signal;
@@ -188,97 +206,126 @@ class Scheduler {
       });
       return await this.#succeed(node, stored);
     }
-    let permit;
-    try {
-      permit = await this.#limits.acquire(node.step, { signal });
-    } catch (error) {
-      if (signal.aborted) return this.#cancel(node);
-      throw error;
-    }
-    try {
-      const artifact = await this.#attempts(node, signal);
-      if (artifact === null) return;
-      permit.release();
-      await this.#succeed(node, artifact);
-    } finally {
-      permit.release();
-    }
+    const artifact = await this.#attempts(node, signal);
+    if (artifact !== null) await this.#succeed(node, artifact);
   }
 
-  /** Runs attempts until one succeeds; returns null when the step failed or was cancelled (already settled). */
+  /**
+   * Runs attempts until one succeeds; returns null when the step failed or was cancelled (already settled).
+   * Permits are held for one attempt only: a step waiting out a backoff or a provider's pause holds none.
+   */
   async #attempts(node: Node, signal: AbortSignal): Promise<StoredArtifact | null> {
     const { step } = node;
+    const gate = step.provider === null ? null : this.#options.providerGate?.(step.provider) ?? null;
     let crashRetryUsed = false;
     let retriesLeft = step.retries;
     for (let attempt = 1;; attempt++) {
-      const scratch = await this.#options.store.scratch(step.key);
-      const started = this.#now();
-      let worker: number | null = null;
+      let outcome: Outcome;
       try {
-        const outputPath = step.extension === null ? null : `${scratch}/artifact.${step.extension}`;
-        const execution = await this.#options.executor.execute({
-          id: step.id,
-          kind: step.kind,
-          key: step.key,
-          params: step.params,
-          locals: step.locals,
-          inputIds: step.deps,
-          inputs: step.deps.map((dep) => this.#outputOf(this.#nodes.get(dep)!)),
-          outputPath,
-          scratchDir: scratch,
-          ffmpeg: this.#options.ffmpeg,
-        }, {
-          signal,
-          onStart: (number) => {
-            worker = number;
-            this.#emit({ type: "step:started", ...this.#base(node), worker: number, attempt });
-          },
-        });
-        const wrote = outputPath !== null && await exists(outputPath);
-        const artifact = await this.#options.store.commit(step.key, {
-          file: wrote ? outputPath : null,
-          extension: step.extension,
-          value: execution.result.value,
-          children: execution.result.children,
-        });
-        this.#emit({
-          type: "step:finished",
-          ...this.#base(node),
-          worker: execution.worker,
-          attempt,
-          cached: false,
-          elapsed: Math.round(this.#now() - started),
-          path: artifact.path,
-        });
-        return artifact;
+        using _permit = await this.#limits.acquire(step, { signal });
+        outcome = await this.#attempt(node, attempt, signal);
       } catch (error) {
         if (signal.aborted) {
           this.#cancel(node);
           return null;
         }
-        const crashed = error instanceof WorkerCrashError;
-        const retryable = crashed
-          ? !crashRetryUsed
-          : error instanceof StepAttemptError && error.failure.retryable && retriesLeft > 0;
-        if (crashed) crashRetryUsed = true;
-        else if (retryable) retriesLeft--;
-        const message = error instanceof Error ? error.message : String(error);
-        this.#emit({
-          type: "step:failed",
-          ...this.#base(node),
-          worker: crashed ? error.worker : worker,
-          attempt,
-          retrying: retryable,
-          error: message,
-          elapsed: Math.round(this.#now() - started),
-        });
-        if (!retryable) {
-          this.#fail(node, message, { emitted: true });
+        throw error;
+      }
+      if (outcome.artifact !== null) {
+        gate?.succeeded(outcome.rateLimit);
+        return outcome.artifact;
+      }
+      const { error } = outcome;
+      const crashed = error instanceof WorkerCrashError;
+      const failure = error instanceof StepAttemptError ? error.failure : null;
+      const rateLimited = failure?.status === 429;
+      if (rateLimited) gate?.rateLimited(failure?.retryAfterMs ?? null);
+      const retryable = crashed ? !crashRetryUsed : failure !== null && failure.retryable && retriesLeft > 0;
+      if (crashed) crashRetryUsed = true;
+      else if (retryable) retriesLeft--;
+      const message = error instanceof Error ? error.message : String(error);
+      this.#emit({
+        type: "step:failed",
+        ...this.#base(node),
+        worker: crashed ? error.worker : outcome.worker,
+        attempt,
+        retrying: retryable,
+        error: message,
+        elapsed: outcome.elapsed,
+      });
+      if (!retryable) {
+        this.#fail(node, message, { emitted: true });
+        return null;
+      }
+      // A 429 pauses the whole provider (the gate waits it out); other failures back off with full jitter.
+      if (!rateLimited && !crashed) {
+        const ceiling = Math.min(step.backoff.cap, step.backoff.base * 2 ** (attempt - 1));
+        try {
+          await this.#clock.sleep(Math.round(this.#random() * ceiling), { signal });
+        } catch (sleepError) {
+          if (!signal.aborted) throw sleepError;
+          this.#cancel(node);
           return null;
         }
-      } finally {
-        await this.#options.store.discard(scratch);
       }
+    }
+  }
+
+  /** One attempt: run the step on the executor and commit its artifact. */
+  async #attempt(node: Node, attempt: number, signal: AbortSignal): Promise<Outcome> {
+    const { step } = node;
+    const scratch = await this.#options.store.scratch(step.key);
+    const started = this.#now();
+    let worker: number | null = null;
+    try {
+      const outputPath = step.extension === null ? null : `${scratch}/artifact.${step.extension}`;
+      const execution = await this.#options.executor.execute({
+        id: step.id,
+        kind: step.kind,
+        key: step.key,
+        params: step.params,
+        locals: step.locals,
+        inputIds: step.deps,
+        inputs: step.deps.map((dep) => this.#outputOf(this.#nodes.get(dep)!)),
+        outputPath,
+        scratchDir: scratch,
+        ffmpeg: this.#options.ffmpeg,
+      }, {
+        signal,
+        onStart: (number) => {
+          worker = number;
+          this.#emit({ type: "step:started", ...this.#base(node), worker: number, attempt });
+        },
+      });
+      const wrote = outputPath !== null && await exists(outputPath);
+      const artifact = await this.#options.store.commit(step.key, {
+        file: wrote ? outputPath : null,
+        extension: step.extension,
+        value: execution.result.value,
+        children: execution.result.children,
+      });
+      const elapsed = Math.round(this.#now() - started);
+      this.#emit({
+        type: "step:finished",
+        ...this.#base(node),
+        worker: execution.worker,
+        attempt,
+        cached: false,
+        elapsed,
+        path: artifact.path,
+      });
+      return {
+        artifact,
+        rateLimit: execution.result.rateLimit,
+        error: null,
+        worker: execution.worker,
+        elapsed,
+      };
+    } catch (error) {
+      if (signal.aborted) throw error;
+      return { artifact: null, rateLimit: null, error, worker, elapsed: Math.round(this.#now() - started) };
+    } finally {
+      await this.#options.store.discard(scratch);
     }
   }
 

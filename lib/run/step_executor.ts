@@ -34,7 +34,10 @@ export interface StepExecutor {
  * ```ts
  * import assert from "node:assert/strict";
  * import { StepAttemptError } from "./step_executor.ts";
- * const error = new StepAttemptError({ name: "Error", message: "boom", retryable: true }, 1);
+ * const error = new StepAttemptError(
+ *   { name: "Error", message: "boom", retryable: true, status: null, retryAfterMs: null, provider: null },
+ *   1,
+ * );
  * assert.ok(error.failure.retryable);
  * ```
  */

@@ -7,6 +7,7 @@ import type { StepKind } from "../plan/plan_step.ts";
 /** Version per step kind, part of every step key. */
 export const STEP_KIND_VERSIONS: Readonly<Record<StepKind, number>> = {
   speech: 1,
+  image: 1,
   slide: 1,
   clip: 1,
   concat: 1,

@@ -3,7 +3,7 @@
  * @module
  */
 import type { Json } from "../workflow/schema.ts";
-import type { ChildSpec, StepTask } from "../workers/step_task.ts";
+import type { ChildSpec, RateLimitInfo, StepTask } from "../workers/step_task.ts";
 
 /** What a step's code gets besides its task. */
 export interface StepContext {
@@ -11,6 +11,8 @@ export interface StepContext {
   signal: AbortSignal;
   /** Adds a child step at run time. */
   spawn(child: ChildSpec): void;
+  /** Passes a provider's rate-limit headers to the main thread, which paces every worker by them. */
+  reportRateLimit(info: RateLimitInfo): void;
 }
 
 /** Runs one step kind inside a worker; writes `task.outputPath` when the kind has an artifact. */

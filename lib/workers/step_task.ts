@@ -38,12 +38,26 @@ export interface StepTask {
   ffmpeg: FfmpegPaths;
 }
 
+/** What a provider's rate-limit headers said about the budget left. */
+export interface RateLimitInfo {
+  /** Requests left in the current window, or null when not said. */
+  remainingRequests: number | null;
+  /** Milliseconds until the request budget resets, or null. */
+  resetRequestsMs: number | null;
+  /** Tokens (or characters) left, or null. */
+  remainingTokens: number | null;
+  /** Milliseconds until the token budget resets, or null. */
+  resetTokensMs: number | null;
+}
+
 /** What a step returns. */
 export interface StepResult {
   /** Its value (durations, a custom step's return value). */
   value: Json;
   /** Child steps it added at run time, in order. */
   children: ChildSpec[];
+  /** For a provider call: what the rate-limit headers said, or null. */
+  rateLimit: RateLimitInfo | null;
 }
 
 /** A step's failure as it crosses the worker boundary. */
@@ -54,4 +68,10 @@ export interface StepFailure {
   message: string;
   /** False when retrying cannot help (bad input, a 400). */
   retryable: boolean;
+  /** For a provider call: the HTTP status, or null. */
+  status: number | null;
+  /** For a provider call: how long the server asked to wait (a 429's Retry-After), or null. */
+  retryAfterMs: number | null;
+  /** For a provider call: the provider's name, or null. */
+  provider: string | null;
 }

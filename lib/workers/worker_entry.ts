@@ -5,9 +5,9 @@
  * {@linkcode FromWorker} messages. Several steps may run at once; each has its own AbortController.
  * @module
  */
-import { UnrecoverableError, WorkflowError } from "../errors.ts";
+import { ProviderError, UnrecoverableError, WorkflowError } from "../errors.ts";
 import { STEP_RUNNERS } from "../steps/step_runners.ts";
-import type { ChildSpec, StepTask } from "./step_task.ts";
+import type { ChildSpec, RateLimitInfo, StepTask } from "./step_task.ts";
 import { type FromWorker, isToWorker } from "./worker_protocol.ts";
 
 const controllers = new Map<number, AbortController>();
@@ -20,22 +20,29 @@ async function run(taskId: number, task: StepTask): Promise<void> {
   const controller = new AbortController();
   controllers.set(taskId, controller);
   const children: ChildSpec[] = [];
+  let rateLimit: RateLimitInfo | null = null;
   try {
     const value = await STEP_RUNNERS[task.kind](task, {
       signal: controller.signal,
       spawn: (child) => children.push(child),
+      reportRateLimit: (info) => rateLimit = info,
     });
-    send({ type: "done", taskId, result: { value, children } });
+    send({ type: "done", taskId, result: { value, children, rateLimit } });
   } catch (error) {
     const known = error instanceof Error;
+    const provider = error instanceof ProviderError ? error : null;
+    const permanent = error instanceof UnrecoverableError || error instanceof WorkflowError ||
+      error instanceof TypeError;
     send({
       type: "failed",
       taskId,
       failure: {
         name: known ? error.name : "Error",
         message: known ? error.message : String(error),
-        retryable: !(error instanceof UnrecoverableError || error instanceof WorkflowError ||
-          error instanceof TypeError),
+        retryable: provider !== null ? provider.retryable : !permanent,
+        status: provider?.status ?? null,
+        retryAfterMs: provider?.retryAfterMs ?? null,
+        provider: provider?.provider ?? null,
       },
     });
   } finally {

@@ -7,6 +7,7 @@ import { WorkflowError, type WorkflowIssue } from "../errors.ts";
 import { parseFormat } from "./formats.ts";
 import {
   type ResolvedLimits,
+  type ResolvedProvider,
   type ResolvedVoice,
   type ResolvedWorkflow,
   type WorkflowInput,
@@ -18,8 +19,19 @@ export const DEFAULTS = {
   formats: ["16:9", "9:16", "1:1"],
   fps: 1,
   theme: { background: "#1e3a5f", foreground: "#ffffff", accent: "#ffcc4d" },
-  voice: { provider: "flite", voice: "rms", rate: 165 } satisfies ResolvedVoice,
-  voiceNames: { espeak: "en-us", flite: "rms" },
+  voice: { provider: "flite", engine: "flite", voice: "rms", rate: 165, model: null } satisfies ResolvedVoice,
+  voiceNames: { espeak: "en-us", flite: "rms", openai: "alloy" },
+  speechModel: "tts-1",
+  image: { model: "gpt-image-1", size: "1024x1024", as: "background" },
+  provider: {
+    baseUrlEnv: "OPENAI_BASE_URL",
+    keyEnv: "OPENAI_API_KEY",
+    concurrency: 4,
+    per: { second: 1000, minute: 60_000 },
+    timeout: 60_000,
+    retries: 5,
+    backoff: { base: 500, cap: 20_000 },
+  },
   limits: { videos: 2, sections: 4, api: 2, global: 8 },
 } as const;
 
@@ -59,7 +71,23 @@ export async function resolveWorkflow(value: unknown, options: ResolveOptions): 
   const input: WorkflowInput = parsed.data;
   const issues: WorkflowIssue[] = [];
 
-  const defaultVoice = resolveVoice(DEFAULTS.voice, input.voice);
+  const providers = Object.entries(input.providers ?? {}).map(([name, provider]) =>
+    resolveProvider(name, provider)
+  );
+  const providerNames = new Set(providers.map((provider) => provider.name));
+  for (const name of providerNames) {
+    if (name === "flite" || name === "espeak") {
+      issues.push({
+        path: `providers.${name}`,
+        message: `"${name}" is a local voice; give the provider another name`,
+      });
+    }
+  }
+  const defaultVoice = resolveVoice(DEFAULTS.voice, input.voice, {
+    providers: providerNames,
+    path: "voice",
+    issues,
+  });
   const seenVideos = new Set<string>();
   const videos = [];
   for (const [v, video] of input.videos.entries()) {
@@ -89,8 +117,25 @@ export async function resolveWorkflow(value: unknown, options: ResolveOptions): 
           color: background.color ?? input.theme?.background ?? DEFAULTS.theme.background,
           image,
         },
-        voice: resolveVoice(defaultVoice, section.voice),
+        image: section.image === undefined ? null : {
+          provider: section.image.provider,
+          prompt: section.image.prompt,
+          model: section.image.model ?? DEFAULTS.image.model,
+          size: section.image.size ?? DEFAULTS.image.size,
+          as: section.image.as ?? DEFAULTS.image.as,
+        },
+        voice: resolveVoice(defaultVoice, section.voice, {
+          providers: providerNames,
+          path: `${path}.voice`,
+          issues,
+        }),
       });
+      if (section.image !== undefined && !providerNames.has(section.image.provider)) {
+        issues.push({
+          path: `${path}.image.provider`,
+          message: `Unknown image provider "${section.image.provider}": add it to providers`,
+        });
+      }
     }
     videos.push({ id: video.id, title: video.title ?? sections[0]?.title ?? video.id, sections });
   }
@@ -147,18 +192,67 @@ export async function resolveWorkflow(value: unknown, options: ResolveOptions): 
     fps: input.fps ?? DEFAULTS.fps,
     theme: { ...DEFAULTS.theme, ...input.theme },
     limits,
+    providers,
     steps,
   };
 }
 
 function resolveVoice(
   base: ResolvedVoice,
-  voice: { provider?: ResolvedVoice["provider"]; voice?: string; rate?: number } | undefined,
+  voice: { provider?: string; voice?: string; rate?: number; model?: string } | undefined,
+  context: { providers: ReadonlySet<string>; path: string; issues: WorkflowIssue[] },
 ): ResolvedVoice {
   if (voice === undefined) return base;
   const provider = voice.provider ?? base.provider;
-  const name = voice.voice ?? (provider === base.provider ? base.voice : DEFAULTS.voiceNames[provider]);
-  return { provider, voice: name, rate: voice.rate ?? base.rate };
+  const engine = provider === "flite" || provider === "espeak" ? provider : "openai";
+  if (engine === "openai" && !context.providers.has(provider)) {
+    context.issues.push({
+      path: `${context.path}.provider`,
+      message: `Unknown voice provider "${provider}": expected flite, espeak or a name in providers`,
+    });
+  }
+  const sameEngine = provider === base.provider;
+  return {
+    provider,
+    engine,
+    voice: voice.voice ?? (sameEngine ? base.voice : DEFAULTS.voiceNames[engine]),
+    rate: voice.rate ?? base.rate,
+    model: engine === "openai"
+      ? voice.model ?? (sameEngine ? base.model : null) ?? DEFAULTS.speechModel
+      : null,
+  };
+}
+
+function resolveProvider(
+  name: string,
+  input: NonNullable<WorkflowInput["providers"]>[string],
+): ResolvedProvider {
+  const defaults = DEFAULTS.provider;
+  return {
+    name,
+    api: input.api,
+    baseUrl: input.baseUrl ?? null,
+    baseUrlEnv: input.baseUrlEnv ?? defaults.baseUrlEnv,
+    keyEnv: input.keyEnv ?? defaults.keyEnv,
+    concurrency: input.concurrency ?? defaults.concurrency,
+    rate: {
+      requests: input.rate?.requests ?? null,
+      tokens: input.rate?.tokens ?? null,
+      per: defaults.per[input.rate?.per ?? "minute"],
+      burst: input.rate?.burst ?? 1,
+    },
+    timeout: input.timeout ?? defaults.timeout,
+    retries: input.retries ?? defaults.retries,
+    backoff: {
+      base: input.backoff?.base ?? defaults.backoff.base,
+      cap: input.backoff?.cap ?? defaults.backoff.cap,
+    },
+    prices: {
+      image: input.prices?.image ?? null,
+      perMillionCharacters: input.prices?.perMillionCharacters ?? null,
+      perMinute: input.prices?.perMinute ?? null,
+    },
+  };
 }
 
 async function readImage(
@@ -227,15 +321,31 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 const KNOWN_KEYS: Record<string, string[]> = {
-  workflow: ["name", "videos", "formats", "fps", "theme", "voice", "limits", "steps"],
+  workflow: ["name", "videos", "formats", "fps", "theme", "voice", "limits", "providers", "steps"],
   video: ["id", "title", "sections"],
-  section: ["id", "title", "bullets", "narration", "background", "voice"],
-  voice: ["provider", "voice", "rate"],
+  section: ["id", "title", "bullets", "narration", "background", "image", "voice"],
+  voice: ["provider", "voice", "rate", "model"],
+  image: ["provider", "prompt", "model", "size", "as"],
+  providers: [
+    "api",
+    "baseUrl",
+    "baseUrlEnv",
+    "keyEnv",
+    "concurrency",
+    "rate",
+    "timeout",
+    "retries",
+    "backoff",
+    "prices",
+  ],
+  rate: ["requests", "tokens", "per", "burst"],
+  prices: ["image", "perMillionCharacters", "perMinute"],
   background: ["color", "image"],
   limits: ["videos", "sections", "api", "global", "workers", "cpu"],
   theme: ["background", "foreground", "accent"],
   step: ["id", "inputs", "params", "cpu", "retries", "child", "run"],
   format: ["name", "width", "height"],
+  backoff: ["base", "cap"],
 };
 
 function knownKeysAt(path: readonly PropertyKey[]): string[] {
@@ -251,7 +361,12 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
     theme: "theme",
     steps: "step",
     formats: "format",
+    image: "image",
+    rate: "rate",
+    prices: "prices",
+    backoff: "backoff",
   };
+  if (names.at(-2) === "providers") return KNOWN_KEYS.providers!;
   return KNOWN_KEYS[byField[last] ?? ""] ?? [];
 }
 

@@ -80,10 +80,16 @@ export class FakeExecutor implements StepExecutor {
           name: "Error",
           message: `injected failure in ${task.id}`,
           retryable: failure.retryable,
+          status: null,
+          retryAfterMs: null,
+          provider: null,
         }, 1);
       }
       const value = this.#options.value?.(task) ?? { duration: 1 };
-      return { result: { value, children: this.#options.children?.get(task.id) ?? [] }, worker: 1 };
+      return {
+        result: { value, children: this.#options.children?.get(task.id) ?? [], rateLimit: null },
+        worker: 1,
+      };
     } finally {
       this.#running.delete(task.id);
     }

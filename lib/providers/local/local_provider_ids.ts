@@ -2,7 +2,6 @@
  * Ids and versions of the local providers, as they appear in step keys and in `plan`.
  * @module
  */
-import type { ResolvedVoice } from "../../workflow/schema.ts";
 
 const VERSIONS = { espeak: 1, flite: 1, slides: 1 } as const;
 
@@ -19,7 +18,7 @@ const VERSIONS = { espeak: 1, flite: 1, slides: 1 } as const;
  * assert.ok(speechProviderId("flite") === "local/flite@1");
  * ```
  */
-export function speechProviderId(engine: ResolvedVoice["provider"]): string {
+export function speechProviderId(engine: "espeak" | "flite"): string {
   return `local/${engine}@${VERSIONS[engine]}`;
 }
 

@@ -1,40 +1,112 @@
 /**
- * The speech step: narration from a speech engine, encoded once to AAC and shared by every format.
+ * The speech step: narration from a local engine or an OpenAI-compatible speech API, encoded once to AAC and
+ * shared by every format.
  * @module
  */
+import { ProviderError } from "../../errors.ts";
 import { runFfmpeg } from "../../media/ffmpeg.ts";
 import { NARRATION_AAC_ARGS } from "../../media/narration_encoding.ts";
+import { ProcessError } from "../../media/run_process.ts";
+import { sniffAudio } from "../../media/sniff_media.ts";
 import { wavDuration } from "../../media/wav_duration.ts";
+import { callOpenAi, httpTarget } from "../../providers/http/openai_client.ts";
 import { espeakEngine } from "../../providers/local/speech/espeak_engine.ts";
-import { fliteEngine } from "../../providers/local/speech/flite_engine.ts";
+import { FLITE_NATURAL_RATE, fliteEngine } from "../../providers/local/speech/flite_engine.ts";
 import type { SpeechEngine } from "../../providers/local/speech/speech_engine.ts";
 import type { ResolvedVoice } from "../../workflow/schema.ts";
-import { outputPath, type StepRunner } from "../step_runner.ts";
+import { outputPath, type StepContext, type StepRunner } from "../step_runner.ts";
+import type { StepTask } from "../../workers/step_task.ts";
 
-const ENGINES: Readonly<Record<ResolvedVoice["provider"], SpeechEngine>> = {
+const ENGINES: Readonly<Record<"espeak" | "flite", SpeechEngine>> = {
   espeak: espeakEngine,
   flite: fliteEngine,
 };
 
+type Voice = Pick<ResolvedVoice, "engine" | "voice" | "rate" | "model">;
+
 /** Synthesizes the narration and encodes it to AAC (48 kHz mono); its value is `{ duration }` in seconds. */
-export const runSpeechStep: StepRunner = async (task, { signal }) => {
-  const { text, voice } = task.params as unknown as { text: string; voice: ResolvedVoice };
+export const runSpeechStep: StepRunner = async (task, context) => {
+  const { text, voice } = task.params as unknown as { text: string; voice: Voice };
   const wav = `${task.scratchDir}/speech.wav`;
   const output = outputPath(task);
-  const { encoded } = await ENGINES[voice.provider].synthesize(
-    { text, voice: voice.voice, rate: voice.rate },
-    {
+  const encoded = voice.engine === "openai"
+    ? await speakOverHttp(task, context, { text, voice, wav, output })
+    : (await ENGINES[voice.engine].synthesize({ text, voice: voice.voice, rate: voice.rate }, {
       ffmpeg: task.ffmpeg,
-      signal,
+      signal: context.signal,
       outPath: wav,
       encodedPath: output,
-    },
-  );
-  const bytes = await Deno.readFile(wav, { signal });
+    })).encoded;
+  const bytes = await Deno.readFile(wav, { signal: context.signal });
   const duration = wavDuration(bytes, bytes.length);
   if (!(duration >= 0.1)) {
-    throw new Error(`The ${voice.provider} narration lasts ${duration} s; expected speech`);
+    throw new Error(`The ${voice.engine} narration lasts ${duration} s; expected speech`);
   }
-  if (!encoded) await runFfmpeg(task.ffmpeg, ["-i", wav, ...NARRATION_AAC_ARGS, output], { signal });
+  if (!encoded) {
+    await runFfmpeg(task.ffmpeg, ["-i", wav, ...NARRATION_AAC_ARGS, output], { signal: context.signal });
+  }
   return { duration };
 };
+
+/** Calls `POST /v1/audio/speech`, checks the answer is audio, and decodes it to WAV and AAC in one ffmpeg pass. */
+async function speakOverHttp(
+  task: StepTask,
+  { signal, reportRateLimit }: StepContext,
+  job: { text: string; voice: Voice; wav: string; output: string },
+): Promise<boolean> {
+  const target = httpTarget(task.locals);
+  const speed = Math.min(4, Math.max(0.25, job.voice.rate / FLITE_NATURAL_RATE));
+  const answer = await callOpenAi(target, {
+    path: "/audio/speech",
+    body: {
+      json: {
+        model: job.voice.model,
+        voice: job.voice.voice,
+        input: job.text,
+        response_format: "wav",
+        speed,
+      },
+    },
+    signal,
+  });
+  reportRateLimit(answer.rateLimit);
+  const format = sniffAudio(answer.body);
+  if (format === null) {
+    const start = new TextDecoder().decode(answer.body.subarray(0, 40)).replace(/\s+/g, " ");
+    throw new ProviderError(
+      target.provider,
+      `returned something that is not audio (${answer.body.length} bytes: "${start}")`,
+      {
+        retryable: false,
+      },
+    );
+  }
+  const raw = `${task.scratchDir}/answer.${format}`;
+  await Deno.writeFile(raw, answer.body, { signal });
+  try {
+    await runFfmpeg(task.ffmpeg, [
+      "-i",
+      raw,
+      "-ac",
+      "1",
+      "-c:a",
+      "pcm_s16le",
+      "-f",
+      "wav",
+      job.wav,
+      ...NARRATION_AAC_ARGS,
+      job.output,
+    ], { signal });
+  } catch (error) {
+    if (!(error instanceof ProcessError)) throw error;
+    throw new ProviderError(
+      target.provider,
+      `returned ${format} audio that ffmpeg cannot decode: ${error.message}`,
+      {
+        retryable: false,
+        cause: error,
+      },
+    );
+  }
+  return true;
+}

@@ -21,7 +21,7 @@ Deno.test("summarizeLimits() multiplies the layers and caps them with the global
 
 Deno.test("LayeredLimits.acquire() releases what it holds when aborted while waiting", async () => {
   const limits = new LayeredLimits({ videos: 1, sections: 1, api: 1, global: 1, workers: 1, cpu: 1 });
-  const step = { scope: { video: "a", section: "a/s1" }, provider: "p", cpu: true };
+  const step = { scope: { video: "a", section: "a/s1" }, provider: "p", cpu: true, tokens: 0 };
   limits.register(step);
   limits.register(step);
   const first = await limits.acquire(step);

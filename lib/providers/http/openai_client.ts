@@ -1,0 +1,212 @@
+/**
+ * The one way reel calls an OpenAI-compatible API: base URL and key from the workflow or the environment, a
+ * per-request timeout, cancellation, errors that carry the status and the server's message, and never the key.
+ * One call is one attempt: retries, backoff and rate limits belong to the scheduler in the main thread.
+ * @module
+ */
+import { ProviderError } from "../../errors.ts";
+import type { Json } from "../../workflow/schema.ts";
+import type { RateLimitInfo } from "../../workers/step_task.ts";
+import { readRateLimit, retryAfterMs } from "./rate_limit_headers.ts";
+
+/** Where and how to call a provider (from a plan step's locals). */
+export interface HttpTarget {
+  /** The provider's name in the workflow. */
+  provider: string;
+  /** The base URL, or null to read `baseUrlEnv`. */
+  baseUrl: string | null;
+  /** The variable holding the base URL when the workflow gives none. */
+  baseUrlEnv: string;
+  /** The variable holding the key. */
+  keyEnv: string;
+  /** Per-request timeout in ms. */
+  timeout: number;
+}
+
+/** The hosted API, used when neither the workflow nor the environment names a base URL. */
+export const HOSTED_BASE_URL = "https://api.openai.com/v1";
+
+/**
+ * Reads an {@linkcode HttpTarget} from a step's locals.
+ *
+ * @param locals The step's locals.
+ * @returns The target.
+ * @throws {TypeError} When a field is missing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { httpTarget } from "./openai_client.ts";
+ * const target = httpTarget({ provider: "p", baseUrl: null, baseUrlEnv: "B", keyEnv: "K", timeout: 1000 });
+ * assert.equal(target.timeout, 1000);
+ * ```
+ */
+export function httpTarget(locals: Record<string, Json>): HttpTarget {
+  const { provider, baseUrl, baseUrlEnv, keyEnv, timeout } = locals;
+  if (
+    typeof provider !== "string" || typeof baseUrlEnv !== "string" || typeof keyEnv !== "string" ||
+    typeof timeout !== "number" || (baseUrl !== null && typeof baseUrl !== "string")
+  ) {
+    throw new TypeError("A provider step is missing its HTTP settings");
+  }
+  return { provider, baseUrl, baseUrlEnv, keyEnv, timeout };
+}
+
+/**
+ * Joins a base URL and an API path; a base that already ends in `/v1` is not given a second one.
+ *
+ * @param base The base URL (`http://localhost:8787` or `https://api.openai.com/v1`).
+ * @param path The path after `/v1`, e.g. `/images/generations`.
+ * @returns The full URL.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { endpoint } from "./openai_client.ts";
+ * assert.equal(endpoint("http://localhost:8787", "/audio/speech"), "http://localhost:8787/v1/audio/speech");
+ * assert.equal(endpoint("https://api.openai.com/v1/", "/audio/speech"), "https://api.openai.com/v1/audio/speech");
+ * ```
+ */
+export function endpoint(base: string, path: string): string {
+  const trimmed = base.replace(/\/+$/, "");
+  return `${trimmed.endsWith("/v1") ? trimmed : `${trimmed}/v1`}${path}`;
+}
+
+/**
+ * Removes every stretch of eight or more characters of `key` from `text`.
+ *
+ * @param text A message that may echo the key.
+ * @param key The key, or null.
+ * @returns The message with the key replaced by `[redacted]`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { redactKey } from "./openai_client.ts";
+ * assert.equal(redactKey("Incorrect API key provided: sk-abcdefghij1234", "sk-abcdefghij1234"), "Incorrect API key provided: [redacted]");
+ * ```
+ */
+export function redactKey(text: string, key: string | null): string {
+  if (key === null || key.length < 8) return text;
+  let result = text.replaceAll(key, "[redacted]");
+  for (let length = key.length - 1; length >= 8; length--) {
+    for (let start = 0; start + length <= key.length; start++) {
+      const part = key.slice(start, start + length);
+      if (result.includes(part)) result = result.replaceAll(part, "[redacted]");
+    }
+  }
+  return result;
+}
+
+/** A successful answer. */
+export interface HttpAnswer {
+  /** The body. */
+  body: Uint8Array;
+  /** Its content type, lowercased, or "". */
+  contentType: string;
+  /** What the rate-limit headers said. */
+  rateLimit: RateLimitInfo;
+}
+
+/** One request. */
+export interface HttpRequest {
+  /** The path after `/v1`. */
+  path: string;
+  /** A JSON body, or a multipart form. */
+  body: { json: Json } | { form: FormData };
+  /** Cancels the request. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Sends one request and reads the whole answer.
+ *
+ * @param target Provider, base URL, key variable and timeout.
+ * @param request Path, body and signal.
+ * @returns The body and the rate-limit headers.
+ * @throws {ProviderError} On a non-2xx answer (status and the server's message), a timeout, a connection error or
+ * a cut-off body; `retryable` says which retrying may fix. The key never appears in a message.
+ *
+ * @example
+ * ```ts
+ * import { callOpenAi } from "./openai_client.ts";
+ * // const answer = await callOpenAi(target, { path: "/audio/speech", body: { json: { model, voice, input } } });
+ * ```
+ */
+export async function callOpenAi(target: HttpTarget, request: HttpRequest): Promise<HttpAnswer> {
+  const { signal } = request;
+  signal?.throwIfAborted();
+  const key = Deno.env.get(target.keyEnv) || null;
+  const base = target.baseUrl ?? (Deno.env.get(target.baseUrlEnv) || HOSTED_BASE_URL);
+  if (key === null && base.startsWith(HOSTED_BASE_URL)) {
+    throw new ProviderError(
+      target.provider,
+      `no API key: set ${target.keyEnv} (or point ${target.baseUrlEnv} at a compatible server)`,
+      {
+        retryable: false,
+      },
+    );
+  }
+  const headers = new Headers();
+  if (key !== null) headers.set("authorization", `Bearer ${key}`);
+  let body: BodyInit;
+  if ("json" in request.body) {
+    headers.set("content-type", "application/json");
+    body = JSON.stringify(request.body.json);
+  } else {
+    body = request.body.form;
+  }
+  const timeout = AbortSignal.timeout(target.timeout);
+  const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+  const fail = (reason: string, options: ConstructorParameters<typeof ProviderError>[2] = {}) =>
+    new ProviderError(target.provider, redactKey(reason, key), options);
+  let response: Response;
+  try {
+    response = await fetch(endpoint(base, request.path), { method: "POST", headers, body, signal: combined });
+  } catch (error) {
+    signal?.throwIfAborted();
+    if (timeout.aborted) throw fail(`no answer within ${target.timeout} ms`, { cause: error });
+    throw fail(
+      `cannot reach ${new URL(base).host}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    signal?.throwIfAborted();
+    if (timeout.aborted) throw fail(`the answer did not finish within ${target.timeout} ms`);
+    throw fail(`the answer was cut off: ${error instanceof Error ? error.message : String(error)}`, {
+      status: null,
+    });
+  }
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (Number.isFinite(declared) && bytes.length < declared) {
+    throw fail(`the answer was cut off after ${bytes.length} of ${declared} bytes`);
+  }
+  if (!response.ok) {
+    throw fail(serverMessage(bytes, response.statusText), {
+      status: response.status,
+      retryAfterMs: response.status === 429 || response.status === 503
+        ? retryAfterMs(response.headers)
+        : null,
+    });
+  }
+  return {
+    body: bytes,
+    contentType: (response.headers.get("content-type") ?? "").toLowerCase(),
+    rateLimit: readRateLimit(response.headers),
+  };
+}
+
+function serverMessage(bytes: Uint8Array, fallback: string): string {
+  const text = new TextDecoder().decode(bytes.subarray(0, 4096)).trim();
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
+    const message = typeof parsed.error === "string" ? parsed.error : parsed.error?.message ?? parsed.message;
+    if (typeof message === "string" && message !== "") return message;
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+  }
+  return text === "" ? fallback || "no message" : text.slice(0, 300);
+}

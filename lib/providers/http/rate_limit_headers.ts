@@ -1,0 +1,91 @@
+/**
+ * Reading the rate-limit headers of OpenAI-compatible APIs: `retry-after-ms`, `retry-after`,
+ * `x-ratelimit-remaining-*` and `x-ratelimit-reset-*`.
+ * @module
+ */
+import type { RateLimitInfo } from "../../workers/step_task.ts";
+
+/**
+ * Parses a duration as the API writes it: `1s`, `6m0s`, `20ms`, `1.5s`, `1h2m3s`, or a bare number of seconds.
+ *
+ * @param text The header value.
+ * @returns Milliseconds, or null when it cannot be read.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseResetDuration } from "./rate_limit_headers.ts";
+ * assert.equal(parseResetDuration("6m0s"), 360_000);
+ * assert.equal(parseResetDuration("20ms"), 20);
+ * assert.equal(parseResetDuration("1.5"), 1500);
+ * ```
+ */
+export function parseResetDuration(text: string | null): number | null {
+  if (text === null) return null;
+  const trimmed = text.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+  let total = 0;
+  let matched = "";
+  for (const part of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) {
+    total += Number(part[1]) * units[part[2]!]!;
+    matched += part[0];
+  }
+  return matched === trimmed && matched !== "" ? Math.round(total) : null;
+}
+
+/**
+ * How long a 429 (or 503) asks the client to wait: `retry-after-ms`, then `retry-after` (seconds or an HTTP
+ * date), then `x-ratelimit-reset-requests`.
+ *
+ * @param headers The answer's headers.
+ * @param now The current time in ms since the epoch, for HTTP dates. @default Date.now()
+ * @returns Milliseconds, or null when the answer does not say.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { retryAfterMs } from "./rate_limit_headers.ts";
+ * assert.equal(retryAfterMs(new Headers({ "retry-after": "2" })), 2000);
+ * assert.equal(retryAfterMs(new Headers({ "retry-after-ms": "350" })), 350);
+ * ```
+ */
+export function retryAfterMs(headers: Headers, now: number = Date.now()): number | null {
+  const ms = Number(headers.get("retry-after-ms") ?? Number.NaN);
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const after = headers.get("retry-after");
+  if (after !== null) {
+    const seconds = Number(after);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const date = Date.parse(after);
+    if (Number.isFinite(date)) return Math.max(0, date - now);
+  }
+  return parseResetDuration(headers.get("x-ratelimit-reset-requests"));
+}
+
+/**
+ * Reads the budget-left headers of an answer.
+ *
+ * @param headers The answer's headers.
+ * @returns What they say; null fields where a header is missing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readRateLimit } from "./rate_limit_headers.ts";
+ * const info = readRateLimit(new Headers({ "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "1s" }));
+ * assert.deepEqual(info, { remainingRequests: 0, resetRequestsMs: 1000, remainingTokens: null, resetTokensMs: null });
+ * ```
+ */
+export function readRateLimit(headers: Headers): RateLimitInfo {
+  const count = (name: string) => {
+    const value = headers.get(name);
+    return value === null || !Number.isFinite(Number(value)) ? null : Number(value);
+  };
+  return {
+    remainingRequests: count("x-ratelimit-remaining-requests"),
+    resetRequestsMs: parseResetDuration(headers.get("x-ratelimit-reset-requests")),
+    remainingTokens: count("x-ratelimit-remaining-tokens"),
+    resetTokensMs: parseResetDuration(headers.get("x-ratelimit-reset-tokens")),
+  };
+}
