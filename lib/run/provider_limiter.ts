@@ -86,7 +86,6 @@ export class ProviderLimiter implements ProviderGate {
   /** Waits for a slot, the rate and any pause; the permit frees the slot. */
   async acquire(options: { signal?: AbortSignal; tokens?: number }): Promise<Permit> {
     const { signal, tokens = 0 } = options;
-    await this.#waitForPause(signal);
     await this.#takeSlot(signal);
     let released = false;
     const release = () => {
@@ -96,9 +95,12 @@ export class ProviderLimiter implements ProviderGate {
       this.#wake();
     };
     try {
-      await this.#requests?.take(1, { signal });
-      if (tokens > 0) await this.#tokens?.take(tokens, { signal });
-      await this.#waitForPause(signal);
+      // A budget taken before a pause began is void (the pause drained the buckets): take it again after it.
+      do {
+        await this.#waitForPause(signal);
+        await this.#requests?.take(1, { signal });
+        if (tokens > 0) await this.#tokens?.take(tokens, { signal });
+      } while (this.pausedFor() > 0);
     } catch (error) {
       release();
       throw error;
@@ -123,9 +125,13 @@ export class ProviderLimiter implements ProviderGate {
     this.#wake();
   }
 
-  /** A call got a 429: every caller pauses for `retryAfterMs` (1 s when not said) and concurrency halves. */
+  /**
+   * A call got a 429: every caller pauses for `retryAfterMs` (1 s when not said), concurrency halves, and the
+   * request burst drops to one call, since the server has shown it allows less than configured.
+   */
   rateLimited(retryAfterMs: number | null): void {
     this.stats.rateLimited++;
+    this.#requests?.limitCapacity(1);
     this.#limit = Math.max(1, Math.floor(this.#limit / 2));
     this.stats.concurrency = this.#limit;
     this.#pausedUntil = Math.max(this.#pausedUntil, this.#clock.now() + (retryAfterMs ?? 1000));

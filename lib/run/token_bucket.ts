@@ -20,7 +20,7 @@ import type { Clock } from "./clock.ts";
  * ```
  */
 export class TokenBucket {
-  readonly #capacity: number;
+  #capacity: number;
   readonly #perMs: number;
   readonly #clock: Clock;
   #tokens: number;
@@ -59,6 +59,12 @@ export class TokenBucket {
     const turn = this.#queue.then(() => this.#takeNow(wanted, options.signal));
     this.#queue = turn.catch(() => {});
     return turn;
+  }
+
+  /** Lowers the burst the bucket allows (the server showed it allows less). */
+  limitCapacity(capacity: number): void {
+    this.#capacity = Math.max(1, Math.min(this.#capacity, capacity));
+    this.#tokens = Math.min(this.#tokens, this.#capacity);
   }
 
   /** Empties the bucket (the server said the budget is spent). */

@@ -7,7 +7,7 @@ import { Resvg } from "@resvg/resvg-wasm";
 import { loadSlideFonts } from "./_fonts.ts";
 import { readImageDataUri } from "./_image.ts";
 import { layoutSlide } from "./_layout.ts";
-import { encodePng } from "./_png.ts";
+import { encodePng } from "../../../media/png_encoder.ts";
 import { ensureResvg } from "./_resvg.ts";
 import { buildSlideSvg } from "./_svg.ts";
 

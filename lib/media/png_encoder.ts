@@ -18,6 +18,14 @@ const FILTER_UP = 2;
  * @param width Width in pixels.
  * @param height Height in pixels.
  * @returns The PNG file's bytes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodePng } from "./png_encoder.ts";
+ * const png = encodePng(new Uint8Array(2 * 2 * 4).fill(255), 2, 2);
+ * assert.equal(png[1], 0x50); // "P"
+ * ```
  */
 export function encodePng(rgba: Uint8Array, width: number, height: number): Uint8Array {
   if (rgba.length !== width * height * 4) {

@@ -1,0 +1,46 @@
+/**
+ * Real media bodies for the fake API: a solid-colour PNG and a tone WAV.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { encodePng } from "../media/png_encoder.ts";
+
+/** A PNG of the given size, in a colour derived from the prompt (the same prompt, the same colour). */
+export function promptPng(prompt: string, width: number, height: number): Uint8Array {
+  const [r, g, b] = createHash("sha256").update(prompt).digest();
+  const pixels = new Uint8Array(width * height * 4);
+  for (let i = 0; i < pixels.length; i += 4) {
+    pixels[i] = r!;
+    pixels[i + 1] = g!;
+    pixels[i + 2] = b!;
+    pixels[i + 3] = 255;
+  }
+  return encodePng(pixels, width, height);
+}
+
+/** A 16 kHz mono WAV holding a soft tone as long as the text would take to say at ~160 words per minute. */
+export function speechWav(text: string, speed: number): Uint8Array<ArrayBuffer> {
+  const words = text.trim().split(/\s+/).length;
+  const seconds = Math.max(0.5, (words * 0.375) / speed);
+  const rate = 16_000;
+  const samples = Math.round(seconds * rate);
+  const bytes = new Uint8Array(44 + samples * 2);
+  const view = new DataView(bytes.buffer);
+  const ascii = (offset: number, text: string) => bytes.set(new TextEncoder().encode(text), offset);
+  ascii(0, "RIFF");
+  view.setUint32(4, 36 + samples * 2, true);
+  ascii(8, "WAVEfmt ");
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true);
+  view.setUint16(22, 1, true);
+  view.setUint32(24, rate, true);
+  view.setUint32(28, rate * 2, true);
+  view.setUint16(32, 2, true);
+  view.setUint16(34, 16, true);
+  ascii(36, "data");
+  view.setUint32(40, samples * 2, true);
+  for (let i = 0; i < samples; i++) {
+    view.setInt16(44 + i * 2, Math.round(3000 * Math.sin((2 * Math.PI * 220 * i) / rate)), true);
+  }
+  return bytes;
+}

@@ -1,0 +1,355 @@
+/**
+ * A local OpenAI-compatible server for tests and for trying reel without a key: real PNG and WAV bodies,
+ * configurable latency, rate and concurrency limits that answer 429 with the headers the hosted API sends,
+ * injected 500s, hangs and cut-off bodies, and a stats endpoint.
+ * @module
+ */
+import { type Clock, realClock } from "../run/clock.ts";
+import { promptPng, speechWav } from "./_fake_media.ts";
+
+/** How the fake server behaves. */
+export interface FakeOpenAiOptions {
+  /** Port; 0 picks a free one. @default 0 */
+  port?: number;
+  /** The clock that times latency and the rate window. @default realClock */
+  clock?: Clock;
+  /** Random numbers in [0, 1) for latency and injected faults. @default Math.random */
+  random?: () => number;
+  /** Latency of every answer in ms, drawn uniformly. @default { min: 0, max: 0 } */
+  latency?: { min: number; max: number };
+  /** Requests per minute; null for none. @default null */
+  rpm?: number | null;
+  /** Requests that may arrive at once before the rate applies. @default 1 */
+  burst?: number;
+  /** Requests in flight at most; more get a 429. @default null */
+  concurrency?: number | null;
+  /** Share of requests answered 500. @default 0 */
+  failRate?: number;
+  /** Share of requests that never answer (until the client gives up). @default 0 */
+  hangRate?: number;
+  /** Share of answers cut off half-way. @default 0 */
+  truncateRate?: number;
+  /** The first N requests are answered 429 (a burst of rate limiting). @default 0 */
+  rejectFirst?: number;
+  /** Retry-After of injected 429s, in ms. @default 1000 */
+  retryAfterMs?: number;
+  /** The key clients must send as `Bearer`; a wrong one gets a 401 that echoes it, as real servers may. @default null */
+  key?: string | null;
+  /** A status to force for a request (by path and JSON body), or null to answer normally. */
+  statusFor?: (path: string, body: Record<string, unknown>) => number | null;
+}
+
+/** One request the server saw. */
+export interface SeenRequest {
+  path: string;
+  /** The prompt or input text, to tell steps apart. */
+  subject: string;
+  status: number;
+  at: number;
+}
+
+/** What the server has seen. */
+export interface FakeOpenAiStats {
+  requests: number;
+  byStatus: Record<string, number>;
+  rateLimited: number;
+  /** Requests left hanging on purpose. */
+  hung: number;
+  /** Answers cut off on purpose. */
+  truncated: number;
+  inFlight: number;
+  maxInFlight: number;
+  log: SeenRequest[];
+}
+
+/**
+ * Starts the server on 127.0.0.1.
+ *
+ * @param options Latency, limits and faults.
+ * @returns The running server; `close()` stops it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { startFakeOpenAi } from "./fake_openai_server.ts";
+ * const server = startFakeOpenAi();
+ * const answer = await fetch(`${server.url}/v1/audio/speech`, { method: "POST", body: '{"input":"hi"}' });
+ * assert.equal(answer.headers.get("content-type"), "audio/wav");
+ * await answer.body?.cancel();
+ * await server.close();
+ * ```
+ */
+export function startFakeOpenAi(options: FakeOpenAiOptions = {}): FakeOpenAiServer {
+  return new FakeOpenAiServer(options);
+}
+
+/** A running fake server. */
+export class FakeOpenAiServer {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
+  readonly #server: Deno.HttpServer<Deno.NetAddr>;
+  readonly #options:
+    & Required<Omit<FakeOpenAiOptions, "statusFor" | "port">>
+    & Pick<FakeOpenAiOptions, "statusFor">;
+  readonly #hangs = new Set<() => void>();
+  #tokens: number;
+  #last: number;
+  #stats: FakeOpenAiStats = {
+    requests: 0,
+    byStatus: {},
+    rateLimited: 0,
+    hung: 0,
+    truncated: 0,
+    inFlight: 0,
+    maxInFlight: 0,
+    log: [],
+  };
+
+  /** @param options Latency, limits and faults. */
+  constructor(options: FakeOpenAiOptions = {}) {
+    this.#options = {
+      clock: options.clock ?? realClock,
+      random: options.random ?? Math.random,
+      latency: options.latency ?? { min: 0, max: 0 },
+      rpm: options.rpm ?? null,
+      burst: options.burst ?? 1,
+      concurrency: options.concurrency ?? null,
+      failRate: options.failRate ?? 0,
+      hangRate: options.hangRate ?? 0,
+      truncateRate: options.truncateRate ?? 0,
+      rejectFirst: options.rejectFirst ?? 0,
+      retryAfterMs: options.retryAfterMs ?? 1000,
+      key: options.key ?? null,
+      statusFor: options.statusFor,
+    };
+    this.#tokens = this.#options.burst;
+    this.#last = this.#options.clock.now();
+    this.#server = Deno.serve(
+      { hostname: "127.0.0.1", port: options.port ?? 0, onListen: () => {} },
+      (request) => this.#handle(request),
+    );
+    this.url = `http://127.0.0.1:${this.#server.addr.port}`;
+  }
+
+  /** A copy of what the server has seen. */
+  get stats(): FakeOpenAiStats {
+    return structuredClone(this.#stats);
+  }
+
+  /** Forgets what the server has seen and refills its rate budget. */
+  reset(): void {
+    this.#stats = {
+      requests: 0,
+      byStatus: {},
+      rateLimited: 0,
+      hung: 0,
+      truncated: 0,
+      inFlight: 0,
+      maxInFlight: 0,
+      log: [],
+    };
+    this.#tokens = this.#options.burst;
+    this.#last = this.#options.clock.now();
+  }
+
+  /** Stops the server; hanging requests are released. */
+  async close(): Promise<void> {
+    for (const release of this.#hangs) release();
+    await this.#server.shutdown();
+  }
+
+  async #handle(request: Request): Promise<Response> {
+    const path = new URL(request.url).pathname;
+    if (request.method === "GET" && path === "/stats") return Response.json(this.stats);
+    if (request.method === "POST" && path === "/stats/reset") {
+      this.reset();
+      return Response.json({ ok: true });
+    }
+    const number = ++this.#stats.requests;
+    this.#stats.inFlight++;
+    this.#stats.maxInFlight = Math.max(this.#stats.maxInFlight, this.#stats.inFlight);
+    let body: Record<string, unknown> = {};
+    let status = 200;
+    try {
+      body = await readBody(request);
+      const response = await this.#answer(request, path, body, number);
+      status = response.status;
+      return response;
+    } finally {
+      this.#stats.inFlight--;
+      this.#stats.byStatus[status] = (this.#stats.byStatus[status] ?? 0) + 1;
+      if (status === 429) this.#stats.rateLimited++;
+      const subject = String(body.prompt ?? body.input ?? body.file ?? "");
+      this.#stats.log.push({ path, subject, status, at: this.#options.clock.now() });
+    }
+  }
+
+  async #answer(
+    request: Request,
+    path: string,
+    body: Record<string, unknown>,
+    number: number,
+  ): Promise<Response> {
+    const options = this.#options;
+    const key = options.key;
+    const sent = request.headers.get("authorization")?.replace(/^Bearer /, "") ?? "";
+    if (key !== null && sent !== key) {
+      return error(
+        401,
+        `Incorrect API key provided: ${sent}. You can find your API key at https://platform.example/keys.`,
+      );
+    }
+    if (options.concurrency !== null && this.#stats.inFlight > options.concurrency) {
+      return this.#tooMany("Too many concurrent requests", options.retryAfterMs);
+    }
+    if (number <= options.rejectFirst) {
+      return this.#tooMany("Rate limit reached (injected)", options.retryAfterMs);
+    }
+    const wait = this.#takeToken();
+    if (wait > 0) return this.#tooMany("Rate limit reached for requests", wait);
+    const forced = options.statusFor?.(path, body) ?? null;
+    const latency = options.latency.min + options.random() * (options.latency.max - options.latency.min);
+    if (latency > 0) await options.clock.sleep(latency);
+    if (forced !== null && forced !== 200) return error(forced, `Forced status ${forced} for this request`);
+    if (options.random() < options.failRate) {
+      return error(500, "The server had an error while processing your request");
+    }
+    if (options.random() < options.hangRate) {
+      this.#stats.hung++;
+      await new Promise<void>((resolve) => {
+        const release = () => {
+          this.#hangs.delete(release);
+          resolve();
+        };
+        this.#hangs.add(release);
+        request.signal.addEventListener("abort", release, { once: true });
+      });
+      return error(504, "Hung");
+    }
+    const answer = this.#route(path, body);
+    if (answer === null) return error(404, `Unknown endpoint ${path}`);
+    if (options.random() < options.truncateRate) {
+      this.#stats.truncated++;
+      return truncated(answer);
+    }
+    return answer;
+  }
+
+  #route(path: string, body: Record<string, unknown>): Response | null {
+    const headers = this.#rateHeaders();
+    if (path === "/v1/images/generations") {
+      const [width, height] = String(body.size ?? "256x256").split("x").map(Number);
+      const png = promptPng(
+        String(body.prompt ?? ""),
+        Math.min(width || 256, 1024),
+        Math.min(height || 256, 1024),
+      );
+      const b64 = btoa(Array.from(png, (byte) => String.fromCharCode(byte)).join(""));
+      return Response.json({ created: Math.floor(Date.now() / 1000), data: [{ b64_json: b64 }] }, {
+        headers,
+      });
+    }
+    if (path === "/v1/audio/speech") {
+      headers.set("content-type", "audio/wav");
+      return new Response(speechWav(String(body.input ?? ""), Number(body.speed ?? 1) || 1), { headers });
+    }
+    if (path === "/v1/audio/transcriptions") {
+      const duration = Number(body.duration ?? 0);
+      return Response.json({
+        task: "transcribe",
+        language: "english",
+        duration,
+        text: "fake transcript",
+        segments: [{ id: 0, start: 0, end: duration, text: "fake transcript" }],
+      }, { headers });
+    }
+    return null;
+  }
+
+  #takeToken(): number {
+    const { rpm, burst, clock } = this.#options;
+    if (rpm === null) return 0;
+    const now = clock.now();
+    this.#tokens = Math.min(burst, this.#tokens + ((now - this.#last) * rpm) / 60_000);
+    this.#last = now;
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - this.#tokens) * 60_000) / rpm);
+  }
+
+  #rateHeaders(): Headers {
+    const { rpm } = this.#options;
+    const headers = new Headers();
+    if (rpm === null) return headers;
+    const untilNext = Math.max(0, Math.ceil(((1 - Math.min(1, this.#tokens)) * 60_000) / rpm));
+    headers.set("x-ratelimit-limit-requests", String(rpm));
+    headers.set("x-ratelimit-remaining-requests", String(Math.floor(this.#tokens)));
+    headers.set("x-ratelimit-reset-requests", `${untilNext}ms`);
+    return headers;
+  }
+
+  #tooMany(message: string, waitMs: number): Response {
+    const response = error(429, message);
+    response.headers.set("retry-after", String(Math.ceil(waitMs / 1000)));
+    response.headers.set("retry-after-ms", String(waitMs));
+    response.headers.set("x-ratelimit-remaining-requests", "0");
+    response.headers.set("x-ratelimit-reset-requests", `${waitMs}ms`);
+    return response;
+  }
+}
+
+async function readBody(request: Request): Promise<Record<string, unknown>> {
+  const type = request.headers.get("content-type") ?? "";
+  if (type.startsWith("multipart/form-data")) {
+    const form = await request.formData();
+    const file = form.get("file");
+    const fields: Record<string, unknown> = Object.fromEntries(
+      [...form.entries()].filter(([, v]) => typeof v === "string"),
+    );
+    if (file instanceof File) {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      fields.file = file.name;
+      fields.duration = bytes.length > 44 ? (bytes.length - 44) / 32_000 : 0;
+    }
+    return fields;
+  }
+  const text = await request.text();
+  try {
+    const parsed = JSON.parse(text);
+    return typeof parsed === "object" && parsed !== null ? parsed : {};
+  } catch (error) {
+    if (error instanceof SyntaxError) return {};
+    throw error;
+  }
+}
+
+function error(status: number, message: string): Response {
+  return Response.json(
+    { error: { message, type: status === 429 ? "rate_limit_exceeded" : "server_error" } },
+    {
+      status,
+    },
+  );
+}
+
+function truncated(answer: Response): Response {
+  const body = answer.body!;
+  let sent = 0;
+  const reader = body.getReader();
+  const headers = new Headers(answer.headers);
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done } = await reader.read();
+      if (done || sent > 0) {
+        controller.error(new Error("connection reset (injected)"));
+        return;
+      }
+      const half = value.subarray(0, Math.max(1, Math.floor(value.length / 2)));
+      sent += half.length;
+      controller.enqueue(half);
+    },
+  });
+  return new Response(stream, { status: answer.status, headers });
+}

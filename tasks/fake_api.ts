@@ -1,0 +1,55 @@
+/**
+ * `deno task fake-api`: a local OpenAI-compatible server for trying reel without a key.
+ *
+ *   deno task fake-api --port 8787 --rpm 120 --concurrency 8 --latency 200-600 --fail-rate 0.05
+ *   OPENAI_BASE_URL=http://127.0.0.1:8787 deno task render workflows/course.ts
+ *
+ * `GET /stats` shows requests, statuses, 429s and the most requests in flight.
+ * @module
+ */
+import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
+import { startFakeOpenAi } from "../lib/fake_api/fake_openai_server.ts";
+
+function number(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("Expected a number of at least 0");
+  return n;
+}
+
+function range(value: string): { min: number; max: number } {
+  const match = /^(\d+)(?:-(\d+))?$/.exec(value);
+  if (match === null) throw new InvalidArgumentError("Expected milliseconds like 300 or 200-600");
+  const min = Number(match[1]);
+  return { min, max: match[2] === undefined ? min : Number(match[2]) };
+}
+
+const options = new Command()
+  .name("fake-api")
+  .description("A local OpenAI-compatible server: images, speech and transcriptions, with limits and faults.")
+  .option("--port <n>", "port", number, 8787)
+  .option("--rpm <n>", "requests per minute (429 beyond)", number)
+  .option("--burst <n>", "requests that may arrive at once before the rate applies", number, 1)
+  .option("--concurrency <n>", "requests in flight at most (429 beyond)", number)
+  .option("--latency <ms>", "latency of each answer, e.g. 300 or 200-600", range, { min: 0, max: 0 })
+  .option("--fail-rate <share>", "share of requests answered 500", number, 0)
+  .option("--hang-rate <share>", "share of requests never answered", number, 0)
+  .option("--truncate-rate <share>", "share of answers cut off half-way", number, 0)
+  .option("--reject-first <n>", "answer the first N requests 429", number, 0)
+  .option("--key <key>", "require this bearer key (401 otherwise)")
+  .parse()
+  .opts();
+
+const server = startFakeOpenAi({
+  port: options.port,
+  rpm: options.rpm ?? null,
+  burst: options.burst,
+  concurrency: options.concurrency ?? null,
+  latency: options.latency,
+  failRate: options.failRate,
+  hangRate: options.hangRate,
+  truncateRate: options.truncateRate,
+  rejectFirst: options.rejectFirst,
+  key: options.key ?? null,
+});
+console.log(`fake OpenAI-compatible API on ${server.url} (stats: ${server.url}/stats)`);
+console.log(`try: OPENAI_BASE_URL=${server.url} deno task render workflows/course.ts`);

@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { startFakeOpenAi } from "../../lib/fake_api/fake_openai_server.ts";
+import { VirtualClock } from "../../lib/run/clock.ts";
+import type { RunEvent } from "../../lib/run/run_events.ts";
+import { seededRandom } from "../_support/fake_executor.ts";
+import { imagePlan, runOnWorkers } from "../_support/api_plan.ts";
+
+Deno.test("48 calls at 60 rpm and concurrency 4: never more than 4 in flight, all succeed, no 429 after the first pause", async () => {
+  const clock = new VirtualClock();
+  // The server allows 60 requests a minute with a burst of 4 and 4 in flight, and starts with a burst of
+  // rate limiting: three 429s. The pause they cause must be the last one.
+  const server = startFakeOpenAi({
+    clock,
+    random: seededRandom(1),
+    rpm: 60,
+    burst: 4,
+    concurrency: 4,
+    latency: { min: 200, max: 600 },
+    rejectFirst: 3,
+  });
+  try {
+    const { plan, dir } = await imagePlan({
+      videos: 4,
+      sections: 12,
+      provider: { baseUrl: server.url, concurrency: 4, rate: { requests: 60, per: "minute" } },
+    });
+    assert.equal(plan.steps.length, 48);
+    const result = await runOnWorkers(plan, { dir, clock, random: seededRandom(2) });
+    assert.ok(result.ok, [...result.errors.values()].join("\n"));
+    const stats = server.stats;
+    assert.ok(stats.maxInFlight <= 4, `server saw ${stats.maxInFlight} in flight`);
+    assert.equal(stats.byStatus["200"], 48);
+    const limited = stats.log.filter((entry) => entry.status === 429);
+    const firstPauseOver = Math.min(
+      ...stats.log.filter((e) => e.status === 200 && limited.some((l) => e.at > l.at)).map((e) => e.at),
+    );
+    assert.ok(
+      limited.every((entry) => entry.at < firstPauseOver),
+      `429s after the first pause: ${limited.map((e) => e.at)}`,
+    );
+    // 48 calls at 60 rpm take at least 47 s of (virtual) time, and not much more.
+    assert.equal(limited.length, 3);
+    assert.ok(clock.now() >= 47_000 && clock.now() <= 55_000, `took ${clock.now()} ms`);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("10% injected 500s and a burst of 429s: every step succeeds, a 400 is never retried, attempts are bounded", async () => {
+  const clock = new VirtualClock();
+  const server = startFakeOpenAi({
+    clock,
+    random: seededRandom(3),
+    failRate: 0.1,
+    rejectFirst: 6,
+    retryAfterMs: 2000,
+    statusFor: (_path, body) => String(body.prompt) === "picture 2.3" ? 400 : null,
+  });
+  try {
+    const { plan, dir } = await imagePlan({
+      videos: 3,
+      sections: 6,
+      provider: { baseUrl: server.url, concurrency: 6, retries: 4, backoff: { base: 100, cap: 2000 } },
+    });
+    const events: RunEvent[] = [];
+    const result = await runOnWorkers(plan, { dir, clock, random: seededRandom(4), events });
+    const failed = [...result.states].filter(([, state]) => state === "failed").map(([id]) => id);
+    assert.deepEqual(failed, ["v2/s3/image"]);
+    assert.match(result.errors.get("v2/s3/image")!, /images answered 400: Forced status 400/);
+    const attempts = new Map<string, number>();
+    for (const entry of server.stats.log) attempts.set(entry.subject, (attempts.get(entry.subject) ?? 0) + 1);
+    assert.equal(attempts.get("picture 2.3"), 1, "a 400 is not retried");
+    for (const [subject, count] of attempts) {
+      assert.ok(count <= 5, `${subject}: ${count} attempts > 1 + 4 retries`);
+    }
+    assert.ok(server.stats.byStatus["500"]! >= 1, "some 500s were injected");
+    assert.equal(server.stats.byStatus["429"], 6);
+    assert.equal(result.states.size - failed.length, 17);
+    const retried = events.filter((event) => event.type === "step:failed" && event.retrying).length;
+    assert.equal(retried, server.stats.byStatus["500"]! + 6);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("timeouts, hangs and cut-off bodies are retried until they pass", async () => {
+  const server = startFakeOpenAi({ random: seededRandom(7), hangRate: 0.25, truncateRate: 0.25 });
+  try {
+    const { plan, dir } = await imagePlan({
+      videos: 1,
+      sections: 8,
+      provider: { baseUrl: server.url, timeout: 300, retries: 8, backoff: { base: 1, cap: 5 } },
+    });
+    const result = await runOnWorkers(plan, { dir, clock: new VirtualClock(), random: seededRandom(6) });
+    assert.ok(result.ok, [...result.errors.values()].join("\n"));
+    const { hung, truncated, requests } = server.stats;
+    assert.ok(hung >= 1 && truncated >= 1, `hung ${hung}, truncated ${truncated}`);
+    assert.equal(requests, 8 + hung + truncated);
+  } finally {
+    await server.close();
+  }
+});
