@@ -6,6 +6,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { InputError, WorkflowError } from "../lib/errors.ts";
 import { describePlan } from "../lib/plan/describe_plan.ts";
+import { estimatePlan, formatEstimates } from "../lib/plan/estimate_plan.ts";
 import { planFiles, renderWorkflows } from "../lib/run/render_workflows.ts";
 import type { ResolvedLimits } from "../lib/workflow/schema.ts";
 import { workflowJsonSchema } from "../lib/workflow/workflow_json_schema.ts";
@@ -144,6 +145,22 @@ Examples:
       )
         .trimEnd(),
     );
+  });
+
+  const estimate = withLimitOptions(
+    program.command("estimate")
+      .description(
+        "Print the calls per provider, the least time their rate limits allow, and the cost (calls nothing)",
+      )
+      .argument("<workflow...>", "workflow files"),
+  );
+  estimate.action(async (files, options) => {
+    const plan = await planFiles(files, {
+      limits: limitsFrom(options),
+      only: options.only,
+      formats: options.format,
+    });
+    console.log(formatEstimates(estimatePlan(plan)).trimEnd());
   });
 
   program.command("schema")

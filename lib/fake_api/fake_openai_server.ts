@@ -45,6 +45,9 @@ export interface SeenRequest {
   /** The prompt or input text, to tell steps apart. */
   subject: string;
   status: number;
+  /** When it arrived (the server's clock, ms). */
+  arrived: number;
+  /** When it was answered. */
   at: number;
 }
 
@@ -166,6 +169,7 @@ export class FakeOpenAiServer {
       return Response.json({ ok: true });
     }
     const number = ++this.#stats.requests;
+    const arrived = this.#options.clock.now();
     this.#stats.inFlight++;
     this.#stats.maxInFlight = Math.max(this.#stats.maxInFlight, this.#stats.inFlight);
     let body: Record<string, unknown> = {};
@@ -180,7 +184,7 @@ export class FakeOpenAiServer {
       this.#stats.byStatus[status] = (this.#stats.byStatus[status] ?? 0) + 1;
       if (status === 429) this.#stats.rateLimited++;
       const subject = String(body.prompt ?? body.input ?? body.file ?? "");
-      this.#stats.log.push({ path, subject, status, at: this.#options.clock.now() });
+      this.#stats.log.push({ path, subject, status, arrived, at: this.#options.clock.now() });
     }
   }
 
@@ -266,12 +270,16 @@ export class FakeOpenAiServer {
     return null;
   }
 
-  #takeToken(): number {
-    const { rpm, burst, clock } = this.#options;
-    if (rpm === null) return 0;
-    const now = clock.now();
-    this.#tokens = Math.min(burst, this.#tokens + ((now - this.#last) * rpm) / 60_000);
+  #refill(rpm: number): void {
+    const now = this.#options.clock.now();
+    this.#tokens = Math.min(this.#options.burst, this.#tokens + ((now - this.#last) * rpm) / 60_000);
     this.#last = now;
+  }
+
+  #takeToken(): number {
+    const { rpm } = this.#options;
+    if (rpm === null) return 0;
+    this.#refill(rpm);
     if (this.#tokens >= 1) {
       this.#tokens -= 1;
       return 0;
@@ -283,6 +291,7 @@ export class FakeOpenAiServer {
     const { rpm } = this.#options;
     const headers = new Headers();
     if (rpm === null) return headers;
+    this.#refill(rpm);
     const untilNext = Math.max(0, Math.ceil(((1 - Math.min(1, this.#tokens)) * 60_000) / rpm));
     headers.set("x-ratelimit-limit-requests", String(rpm));
     headers.set("x-ratelimit-remaining-requests", String(Math.floor(this.#tokens)));

@@ -67,8 +67,26 @@ export function describePlan(plan: Plan): string {
     `provider calls: ${[...providers].map(([id, n]) => `${n} ${id}`).join(", ") || "none"}`,
     `DAG depth: ${planDepth(plan)}`,
     `limits: ${limits.videos} videos × ${limits.sections} sections × ${limits.api} api = ${product} → global ${limits.global}` +
-    ` → ${bound} provider calls in flight at most`,
+    providerLimits(plan) + ` → ${bound} provider calls in flight at most`,
     `pool: ${limits.workers} workers, ${limits.cpu} CPU-heavy steps at once`,
   ];
   return `${lines.join("\n")}\n`;
+}
+
+function providerLimits(plan: Plan): string {
+  const called = new Set(plan.steps.map((step) => step.provider));
+  const parts = [];
+  const seen = new Set<string>();
+  for (const provider of plan.workflows.flatMap((workflow) => workflow.providers)) {
+    if (seen.has(provider.name) || !called.has(provider.name)) continue;
+    seen.add(provider.name);
+    const perSecond = provider.rate.per === 1000;
+    const rates = [
+      provider.rate.requests === null ? null : `${provider.rate.requests} ${perSecond ? "req/s" : "rpm"}`,
+      provider.rate.tokens === null ? null : `${provider.rate.tokens} ${perSecond ? "tokens/s" : "tpm"}`,
+      `${provider.concurrency} at once`,
+    ].filter((part) => part !== null);
+    parts.push(`${provider.name} ${rates.join(", ")}`);
+  }
+  return parts.length === 0 ? "" : ` → ${parts.join("; ")}`;
 }

@@ -14,10 +14,12 @@ import { type Permit, Semaphore } from "./semaphore.ts";
 export interface ProviderGate {
   /** Waits for the provider to accept one more call that uses `tokens` of its token budget. */
   acquire(options: { signal?: AbortSignal; tokens?: number }): Promise<Permit>;
-  /** A call succeeded; `info` holds its rate-limit headers. */
-  succeeded(info: RateLimitInfo | null): void;
-  /** A call was answered 429; the server asked to wait `retryAfterMs`. */
-  rateLimited(retryAfterMs: number | null): void;
+  /** A call's answer carried rate-limit headers; told as soon as it arrives. */
+  observe(info: RateLimitInfo): void;
+  /** A call succeeded. */
+  succeeded(): void;
+  /** A call that used `tokens` was answered 429; the server asked to wait `retryAfterMs`. */
+  rateLimited(retryAfterMs: number | null, tokens?: number): void;
 }
 
 /** Options for {@linkcode LayeredLimits}. */

@@ -8,7 +8,7 @@ import type { RateLimitInfo } from "../workers/step_task.ts";
 import type { Clock } from "./clock.ts";
 import type { ProviderGate } from "./layered_limits.ts";
 import type { Permit } from "./semaphore.ts";
-import { TokenBucket } from "./token_bucket.ts";
+import { RateMeter } from "./rate_meter.ts";
 
 /** A provider's limits, resolved. */
 export interface ProviderLimitsConfig {
@@ -34,6 +34,9 @@ export interface ProviderLimiterStats {
   concurrency: number;
 }
 
+/** The share of the configured rate kept in reserve. */
+const RATE_MARGIN = 0.02;
+
 interface Waiter {
   resolve(): void;
 }
@@ -50,14 +53,14 @@ interface Waiter {
  * const limiter = new ProviderLimiter({ concurrency: 2, requests: 60, tokens: null, per: 60_000, burst: 1 }, { clock });
  * (await limiter.acquire({ tokens: 0 })).release();
  * (await limiter.acquire({ tokens: 0 })).release();
- * assert.equal(clock.now(), 1000);
+ * assert.equal(Math.round(clock.now()), 1020); // one second, paced 2% under the rate
  * ```
  */
 export class ProviderLimiter implements ProviderGate {
   readonly #config: ProviderLimitsConfig;
   readonly #clock: Clock;
-  readonly #requests: TokenBucket | null;
-  readonly #tokens: TokenBucket | null;
+  readonly #requests: RateMeter | null;
+  readonly #tokens: RateMeter | null;
   #limit: number;
   #inFlight = 0;
   #waiters: Waiter[] = [];
@@ -72,14 +75,18 @@ export class ProviderLimiter implements ProviderGate {
     this.#config = config;
     this.#clock = options.clock;
     this.#limit = config.concurrency;
-    this.#requests = config.requests === null ? null : new TokenBucket({
-      capacity: config.burst,
-      perMs: config.requests / config.per,
-      clock: options.clock,
-    });
-    this.#tokens = config.tokens === null
-      ? null
-      : new TokenBucket({ capacity: config.tokens, perMs: config.tokens / config.per, clock: options.clock });
+    const notBefore = () => this.#pausedUntil;
+    // Pace 2% under the configured rate: calls reach the server with a few ms of jitter, and a server that
+    // allows no burst refuses a call that arrives a hair early.
+    const meter = (units: number, burst: number) =>
+      new RateMeter({
+        perMs: (units * (1 - RATE_MARGIN)) / config.per,
+        burst,
+        clock: options.clock,
+        notBefore,
+      });
+    this.#requests = config.requests === null ? null : meter(config.requests, config.burst);
+    this.#tokens = config.tokens === null ? null : meter(config.tokens, config.tokens);
     this.stats = { maxInFlight: 0, rateLimited: 0, concurrency: config.concurrency };
   }
 
@@ -95,12 +102,10 @@ export class ProviderLimiter implements ProviderGate {
       this.#wake();
     };
     try {
-      // A budget taken before a pause began is void (the pause drained the buckets): take it again after it.
-      do {
-        await this.#waitForPause(signal);
-        await this.#requests?.take(1, { signal });
-        if (tokens > 0) await this.#tokens?.take(tokens, { signal });
-      } while (this.pausedFor() > 0);
+      // The meters also wait out any pause, and space the calls that a pause held back.
+      await this.#waitForPause(signal);
+      await this.#requests?.take(1, { signal });
+      if (tokens > 0) await this.#tokens?.take(tokens, { signal });
     } catch (error) {
       release();
       throw error;
@@ -108,34 +113,37 @@ export class ProviderLimiter implements ProviderGate {
     return { release, [Symbol.dispose]: release };
   }
 
-  /** A call succeeded: concurrency grows back by one per `limit` successes; spent budgets pause every caller. */
-  succeeded(info: RateLimitInfo | null): void {
+  /** A call succeeded: concurrency grows back by one per `limit` successes. */
+  succeeded(): void {
     this.#limit = Math.min(this.#config.concurrency, this.#limit + 1 / this.#limit);
     this.stats.concurrency = this.#limit;
-    if (info === null) return;
-    const now = this.#clock.now();
-    if (info.remainingRequests !== null && info.remainingRequests <= 0 && info.resetRequestsMs !== null) {
-      this.#pausedUntil = Math.max(this.#pausedUntil, now + info.resetRequestsMs);
-      this.#requests?.drain();
-    }
-    if (info.remainingTokens !== null && info.remainingTokens <= 0 && info.resetTokensMs !== null) {
-      this.#pausedUntil = Math.max(this.#pausedUntil, now + info.resetTokensMs);
-      this.#tokens?.drain();
-    }
     this.#wake();
   }
 
+  /** An answer's headers said a budget is spent: every caller pauses until the server says it resets. */
+  observe(info: RateLimitInfo): void {
+    const now = this.#clock.now();
+    if (info.remainingRequests !== null && info.remainingRequests <= 0 && info.resetRequestsMs !== null) {
+      this.#pausedUntil = Math.max(this.#pausedUntil, now + info.resetRequestsMs);
+    }
+    if (info.remainingTokens !== null && info.remainingTokens <= 0 && info.resetTokensMs !== null) {
+      this.#pausedUntil = Math.max(this.#pausedUntil, now + info.resetTokensMs);
+    }
+  }
+
   /**
-   * A call got a 429: every caller pauses for `retryAfterMs` (1 s when not said), concurrency halves, and the
-   * request burst drops to one call, since the server has shown it allows less than configured.
+   * A call got a 429: every caller pauses for `retryAfterMs` (1 s when not said), concurrency halves, the
+   * request burst drops to one call (the server has shown it allows less than configured), and the refused call's
+   * budget is given back, since the server did not spend it.
    */
-  rateLimited(retryAfterMs: number | null): void {
+  rateLimited(retryAfterMs: number | null, tokens = 0): void {
     this.stats.rateLimited++;
-    this.#requests?.limitCapacity(1);
+    this.#requests?.limitBurst(1);
+    this.#requests?.refund(1);
+    if (tokens > 0) this.#tokens?.refund(tokens);
     this.#limit = Math.max(1, Math.floor(this.#limit / 2));
     this.stats.concurrency = this.#limit;
     this.#pausedUntil = Math.max(this.#pausedUntil, this.#clock.now() + (retryAfterMs ?? 1000));
-    this.#requests?.drain();
   }
 
   /** Milliseconds until the pause ends (0 when not paused). */

@@ -13,6 +13,7 @@ import { WorkerPool } from "../workers/worker_pool.ts";
 import { type Clock, realClock } from "./clock.ts";
 import { ProviderLimiter } from "./provider_limiter.ts";
 import type { RunEvent } from "./run_events.ts";
+import { WorkerCrashError } from "./step_executor.ts";
 import { runPlan, type RunResult } from "./scheduler.ts";
 
 /** Options for {@linkcode renderWorkflows}. */
@@ -190,6 +191,10 @@ export async function renderWorkflows(
   });
   const limiters = providerLimiters(plan, realClock);
   try {
+    // Start the workers first, so provider calls paced by the limiters leave on schedule.
+    await pool.ready().catch((error) => {
+      if (!(error instanceof WorkerCrashError)) throw error;
+    });
     origin = performance.now();
     const run = await runPlan(plan, {
       providerGate: (provider) => limiters.get(provider) ?? null,

@@ -12,7 +12,7 @@ import type { StepStore, StoredArtifact } from "../store/artifact_store.ts";
 import { publishOutput } from "../store/publish_output.ts";
 import { STEP_KIND_VERSIONS } from "../steps/step_kind_versions.ts";
 import type { Json, StepOutput } from "../workflow/schema.ts";
-import type { ChildSpec, RateLimitInfo } from "../workers/step_task.ts";
+import type { ChildSpec } from "../workers/step_task.ts";
 import { type Clock, realClock } from "./clock.ts";
 import { LayeredLimits, type ProviderGate } from "./layered_limits.ts";
 import type { RunEvent } from "./run_events.ts";
@@ -65,14 +65,8 @@ export interface RunResult {
 
 /** How one attempt went. */
 type Outcome =
-  | {
-    artifact: StoredArtifact;
-    rateLimit: RateLimitInfo | null;
-    error: null;
-    worker: number;
-    elapsed: number;
-  }
-  | { artifact: null; rateLimit: null; error: unknown; worker: number | null; elapsed: number };
+  | { artifact: StoredArtifact; error: null; worker: number; elapsed: number }
+  | { artifact: null; error: unknown; worker: number | null; elapsed: number };
 
 interface Node {
   step: PlanStep;
@@ -223,7 +217,7 @@ class Scheduler {
       let outcome: Outcome;
       try {
         using _permit = await this.#limits.acquire(step, { signal });
-        outcome = await this.#attempt(node, attempt, signal);
+        outcome = await this.#attempt(node, attempt, { signal, gate });
       } catch (error) {
         if (signal.aborted) {
           this.#cancel(node);
@@ -232,14 +226,14 @@ class Scheduler {
         throw error;
       }
       if (outcome.artifact !== null) {
-        gate?.succeeded(outcome.rateLimit);
+        gate?.succeeded();
         return outcome.artifact;
       }
       const { error } = outcome;
       const crashed = error instanceof WorkerCrashError;
       const failure = error instanceof StepAttemptError ? error.failure : null;
       const rateLimited = failure?.status === 429;
-      if (rateLimited) gate?.rateLimited(failure?.retryAfterMs ?? null);
+      if (rateLimited) gate?.rateLimited(failure?.retryAfterMs ?? null, step.tokens);
       const retryable = crashed ? !crashRetryUsed : failure !== null && failure.retryable && retriesLeft > 0;
       if (crashed) crashRetryUsed = true;
       else if (retryable) retriesLeft--;
@@ -272,7 +266,11 @@ class Scheduler {
   }
 
   /** One attempt: run the step on the executor and commit its artifact. */
-  async #attempt(node: Node, attempt: number, signal: AbortSignal): Promise<Outcome> {
+  async #attempt(
+    node: Node,
+    attempt: number,
+    { signal, gate }: { signal: AbortSignal; gate: ProviderGate | null },
+  ): Promise<Outcome> {
     const { step } = node;
     const scratch = await this.#options.store.scratch(step.key);
     const started = this.#now();
@@ -292,6 +290,7 @@ class Scheduler {
         ffmpeg: this.#options.ffmpeg,
       }, {
         signal,
+        onRateLimit: (info) => gate?.observe(info),
         onStart: (number) => {
           worker = number;
           this.#emit({ type: "step:started", ...this.#base(node), worker: number, attempt });
@@ -316,14 +315,13 @@ class Scheduler {
       });
       return {
         artifact,
-        rateLimit: execution.result.rateLimit,
         error: null,
         worker: execution.worker,
         elapsed,
       };
     } catch (error) {
       if (signal.aborted) throw error;
-      return { artifact: null, rateLimit: null, error, worker, elapsed: Math.round(this.#now() - started) };
+      return { artifact: null, error, worker, elapsed: Math.round(this.#now() - started) };
     } finally {
       await this.#options.store.discard(scratch);
     }

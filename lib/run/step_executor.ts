@@ -2,7 +2,7 @@
  * The executor interface the scheduler runs steps through: the local Web Worker pool today, a cluster later.
  * @module
  */
-import type { StepFailure, StepResult, StepTask } from "../workers/step_task.ts";
+import type { RateLimitInfo, StepFailure, StepResult, StepTask } from "../workers/step_task.ts";
 
 /** A step that ran, and where. */
 export interface Execution {
@@ -12,6 +12,16 @@ export interface Execution {
   worker: number;
 }
 
+/** Options of one execution. */
+export interface ExecuteOptions {
+  /** Aborts the step. */
+  signal: AbortSignal;
+  /** Called when a worker takes the step. */
+  onStart?: (worker: number) => void;
+  /** Called as soon as a provider's answer arrives with rate-limit headers. */
+  onRateLimit?: (info: RateLimitInfo) => void;
+}
+
 /** Runs one step somewhere. */
 export interface StepExecutor {
   /**
@@ -19,10 +29,7 @@ export interface StepExecutor {
    *
    * @throws {StepAttemptError} When the step failed; {@linkcode WorkerCrashError} when its worker died.
    */
-  execute(
-    task: StepTask,
-    options: { signal: AbortSignal; onStart?: (worker: number) => void },
-  ): Promise<Execution>;
+  execute(task: StepTask, options: ExecuteOptions): Promise<Execution>;
   /** Stops every worker; pending executions reject. */
   close(): Promise<void>;
 }

@@ -56,8 +56,6 @@ export interface StepResult {
   value: Json;
   /** Child steps it added at run time, in order. */
   children: ChildSpec[];
-  /** For a provider call: what the rate-limit headers said, or null. */
-  rateLimit: RateLimitInfo | null;
 }
 
 /** A step's failure as it crosses the worker boundary. */

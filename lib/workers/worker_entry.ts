@@ -7,7 +7,7 @@
  */
 import { ProviderError, UnrecoverableError, WorkflowError } from "../errors.ts";
 import { STEP_RUNNERS } from "../steps/step_runners.ts";
-import type { ChildSpec, RateLimitInfo, StepTask } from "./step_task.ts";
+import type { ChildSpec, StepTask } from "./step_task.ts";
 import { type FromWorker, isToWorker } from "./worker_protocol.ts";
 
 const controllers = new Map<number, AbortController>();
@@ -20,14 +20,13 @@ async function run(taskId: number, task: StepTask): Promise<void> {
   const controller = new AbortController();
   controllers.set(taskId, controller);
   const children: ChildSpec[] = [];
-  let rateLimit: RateLimitInfo | null = null;
   try {
     const value = await STEP_RUNNERS[task.kind](task, {
       signal: controller.signal,
       spawn: (child) => children.push(child),
-      reportRateLimit: (info) => rateLimit = info,
+      reportRateLimit: (info) => send({ type: "rate-limit", taskId, info }),
     });
-    send({ type: "done", taskId, result: { value, children, rateLimit } });
+    send({ type: "done", taskId, result: { value, children } });
   } catch (error) {
     const known = error instanceof Error;
     const provider = error instanceof ProviderError ? error : null;

@@ -5,12 +5,13 @@
  * @module
  */
 import {
+  type ExecuteOptions,
   type Execution,
   StepAttemptError,
   type StepExecutor,
   WorkerCrashError,
 } from "../run/step_executor.ts";
-import type { StepTask } from "./step_task.ts";
+import type { RateLimitInfo, StepTask } from "./step_task.ts";
 import { isFromWorker, type ToWorker } from "./worker_protocol.ts";
 
 /** Options for {@linkcode WorkerPool}. */
@@ -26,6 +27,7 @@ export interface WorkerPoolOptions {
 interface Pending {
   resolve(execution: Execution): void;
   reject(error: unknown): void;
+  onRateLimit: ((info: RateLimitInfo) => void) | undefined;
 }
 
 interface Slot {
@@ -66,24 +68,32 @@ export class WorkerPool implements StepExecutor {
     for (let i = 0; i < size; i++) this.#slots.push(this.#spawn(i));
   }
 
+  /**
+   * Resolves when every worker has started, so the first steps are not timed from a cold start.
+   *
+   * @throws {WorkerCrashError} When a worker dies while starting (it is replaced; the run can go on).
+   */
+  async ready(): Promise<void> {
+    await Promise.all(this.#slots.map((slot) => slot.ready));
+  }
+
   /** Number of the workers now in the pool, in slot order (changes when one is replaced). */
   get workers(): number[] {
     return this.#slots.map((slot) => slot.number);
   }
 
   /** Runs a step on the least busy live worker. */
-  async execute(
-    task: StepTask,
-    options: { signal: AbortSignal; onStart?: (worker: number) => void },
-  ): Promise<Execution> {
-    const { signal, onStart } = options;
+  async execute(task: StepTask, options: ExecuteOptions): Promise<Execution> {
+    const { signal, onStart, onRateLimit } = options;
     signal.throwIfAborted();
     if (this.#closed) throw new Error("The worker pool is closed");
     if (this.#broken !== null) throw new Error(`Step workers cannot start: ${this.#broken}`);
     const slot = this.#leastBusy();
     const taskId = this.#nextTask++;
     // Reserve the place before waiting for the worker to start, so concurrent calls spread over the pool.
-    const done = new Promise<Execution>((resolve, reject) => slot.pending.set(taskId, { resolve, reject }));
+    const done = new Promise<Execution>((resolve, reject) =>
+      slot.pending.set(taskId, { resolve, reject, onRateLimit })
+    );
     done.catch(() => {});
     try {
       await slot.ready;
@@ -142,6 +152,7 @@ export class WorkerPool implements StepExecutor {
       }
       const pending = slot.pending.get(message.taskId);
       if (pending === undefined) return;
+      if (message.type === "rate-limit") return pending.onRateLimit?.(message.info);
       slot.pending.delete(message.taskId);
       if (message.type === "done") pending.resolve({ result: message.result, worker: number });
       else pending.reject(new StepAttemptError(message.failure, number));

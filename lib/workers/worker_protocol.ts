@@ -2,7 +2,7 @@
  * The typed messages between the main thread and a step worker, checked on both sides.
  * @module
  */
-import type { StepFailure, StepResult, StepTask } from "./step_task.ts";
+import type { RateLimitInfo, StepFailure, StepResult, StepTask } from "./step_task.ts";
 
 /** Messages the main thread sends a worker. */
 export type ToWorker =
@@ -13,6 +13,8 @@ export type ToWorker =
 export type FromWorker =
   | { type: "ready" }
   | { type: "done"; taskId: number; result: StepResult }
+  /** Sent as soon as a provider answers, so the main thread paces every worker by its headers at once. */
+  | { type: "rate-limit"; taskId: number; info: RateLimitInfo }
   | { type: "failed"; taskId: number; failure: StepFailure };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -58,5 +60,6 @@ export function isFromWorker(value: unknown): value is FromWorker {
   if (typeof value.taskId !== "number") return false;
   if (value.type === "done") return isRecord(value.result) && Array.isArray(value.result.children);
   if (value.type === "failed") return isRecord(value.failure) && typeof value.failure.message === "string";
+  if (value.type === "rate-limit") return isRecord(value.info);
   return false;
 }

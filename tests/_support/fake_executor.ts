@@ -87,7 +87,7 @@ export class FakeExecutor implements StepExecutor {
       }
       const value = this.#options.value?.(task) ?? { duration: 1 };
       return {
-        result: { value, children: this.#options.children?.get(task.id) ?? [], rateLimit: null },
+        result: { value, children: this.#options.children?.get(task.id) ?? [] },
         worker: 1,
       };
     } finally {

@@ -1,0 +1,111 @@
+/**
+ * `estimate`: what a plan will ask of each provider, the least time its rate limits allow, and what it costs
+ * where the provider's options give prices. Nothing is called.
+ * @module
+ */
+import type { ResolvedProvider } from "../workflow/schema.ts";
+import type { Plan } from "./plan_workflow.ts";
+
+/** The estimate for one HTTP provider. */
+export interface ProviderEstimate {
+  /** The provider's name. */
+  provider: string;
+  /** Calls the plan makes. */
+  calls: number;
+  /** Image calls among them. */
+  images: number;
+  /** Characters of speech sent. */
+  characters: number;
+  /** The least time the rate limits allow, in ms (0 when the provider has no rate). */
+  lowerBoundMs: number;
+  /** The cost, or null when the provider's options give no price for what it is asked. */
+  cost: number | null;
+}
+
+/**
+ * Estimates a plan's provider calls (already-cached steps are counted too: this is the cost of a cold run).
+ *
+ * @param plan The plan.
+ * @returns One estimate per HTTP provider that the plan calls.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { estimatePlan } from "./estimate_plan.ts";
+ * import { planFiles } from "../run/render_workflows.ts";
+ * assert.deepEqual(estimatePlan(await planFiles(["workflows/lesson.ts"])), []);
+ * ```
+ */
+export function estimatePlan(plan: Plan): ProviderEstimate[] {
+  const providers = new Map<string, ResolvedProvider>();
+  for (const provider of plan.workflows.flatMap((workflow) => workflow.providers)) {
+    if (!providers.has(provider.name)) providers.set(provider.name, provider);
+  }
+  const estimates: ProviderEstimate[] = [];
+  for (const provider of providers.values()) {
+    const steps = plan.steps.filter((step) => step.provider === provider.name);
+    if (steps.length === 0) continue;
+    const images = steps.filter((step) => step.kind === "image").length;
+    const characters = steps.reduce((sum, step) => sum + step.tokens, 0);
+    const { requests, tokens, per, burst } = provider.rate;
+    const byRequests = requests === null ? 0 : (Math.max(0, steps.length - burst) * per) / requests;
+    const byTokens = tokens === null ? 0 : (Math.max(0, characters - tokens) * per) / tokens;
+    const priced = [
+      images === 0 ? 0 : provider.prices.image === null ? null : images * provider.prices.image,
+      characters === 0
+        ? 0
+        : provider.prices.perMillionCharacters === null
+        ? null
+        : (characters / 1e6) * provider.prices.perMillionCharacters,
+    ];
+    estimates.push({
+      provider: provider.name,
+      calls: steps.length,
+      images,
+      characters,
+      lowerBoundMs: Math.max(byRequests, byTokens),
+      cost: priced.includes(null) ? null : (priced as number[]).reduce((a, b) => a + b, 0),
+    });
+  }
+  return estimates;
+}
+
+/**
+ * Formats estimates as the `estimate` command prints them.
+ *
+ * @param estimates From {@linkcode estimatePlan}.
+ * @returns The text, ending with a newline.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatEstimates } from "./estimate_plan.ts";
+ * assert.match(formatEstimates([]), /no HTTP provider/);
+ * ```
+ */
+export function formatEstimates(estimates: readonly ProviderEstimate[]): string {
+  if (estimates.length === 0) {
+    return "no HTTP provider is called: nothing to pay, no rate limit to wait for\n";
+  }
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const lines = estimates.map((estimate) => {
+    const what = [
+      `${estimate.calls} calls`,
+      estimate.images > 0 ? `${estimate.images} images` : null,
+      estimate.characters > 0 ? `${estimate.characters} characters` : null,
+    ].filter((part) => part !== null).join(", ");
+    const cost = estimate.cost === null
+      ? "cost unknown (no prices in its options)"
+      : `$${estimate.cost.toFixed(2)}`;
+    return `${estimate.provider}: ${what}; at least ${
+      seconds(estimate.lowerBoundMs)
+    } by its rate limits; ${cost}`;
+  });
+  const slowest = Math.max(...estimates.map((estimate) => estimate.lowerBoundMs));
+  const costs = estimates.map((estimate) => estimate.cost);
+  const total = costs.includes(null)
+    ? "unknown"
+    : `$${(costs as number[]).reduce((a, b) => a + b, 0).toFixed(2)}`;
+  lines.push(`total: at least ${seconds(slowest)} (providers run side by side), cost ${total}`);
+  return `${lines.join("\n")}\n`;
+}

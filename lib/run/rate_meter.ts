@@ -1,0 +1,91 @@
+/**
+ * Pacing by the generic cell rate algorithm: each call reserves the next free moment, spaced by the rate, with a
+ * burst allowance, and never before a pause ends. Calls that wake together do not go out together: each
+ * re-checks and the later ones wait their turn.
+ * @module
+ */
+import type { Clock } from "./clock.ts";
+
+/** Options for {@linkcode RateMeter}. */
+export interface RateMeterOptions {
+  /** Units per millisecond (requests, or tokens). */
+  perMs: number;
+  /** Units that may go at once before the rate applies. */
+  burst: number;
+  /** The clock. */
+  clock: Clock;
+  /** The moment before which nothing may go (a provider's pause); 0 for none. @default () => 0 */
+  notBefore?: () => number;
+}
+
+/**
+ * Spaces calls at a steady rate.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { VirtualClock } from "./clock.ts";
+ * import { RateMeter } from "./rate_meter.ts";
+ * const clock = new VirtualClock();
+ * const meter = new RateMeter({ perMs: 1 / 1000, burst: 1, clock }); // one a second
+ * await Promise.all([meter.take(1), meter.take(1), meter.take(1)]);
+ * assert.equal(clock.now(), 2000);
+ * ```
+ */
+export class RateMeter {
+  readonly #interval: number;
+  readonly #clock: Clock;
+  readonly #notBefore: () => number;
+  #burst: number;
+  /** The theoretical arrival time of the next unit (GCRA's TAT). */
+  #next: number;
+
+  /** @param options Rate, burst, clock and pause. */
+  constructor(options: RateMeterOptions) {
+    if (!(options.perMs > 0) || !(options.burst >= 1)) {
+      throw new RangeError("A rate meter needs a positive rate and burst");
+    }
+    this.#interval = 1 / options.perMs;
+    this.#burst = options.burst;
+    this.#clock = options.clock;
+    this.#notBefore = options.notBefore ?? (() => 0);
+    this.#next = options.clock.now();
+  }
+
+  /** Lowers the burst (the server showed it allows less). */
+  limitBurst(burst: number): void {
+    this.#burst = Math.max(1, Math.min(this.#burst, burst));
+  }
+
+  /**
+   * Gives back units that were taken for a call the server refused (a 429 spends none of its budget), so the
+   * schedule does not slip by a whole interval for every refusal.
+   *
+   * @param units Units to give back.
+   */
+  refund(units: number): void {
+    this.#next = Math.max(this.#clock.now(), this.#next - Math.min(units, this.#burst) * this.#interval);
+  }
+
+  /**
+   * Waits until `units` may go, then reserves them.
+   *
+   * @param units Units to take (1 per request, or a call's tokens).
+   * @param options The signal that abandons the wait.
+   * @throws The signal's reason when aborted while waiting.
+   */
+  async take(units: number, options: { signal?: AbortSignal } = {}): Promise<void> {
+    // A call larger than the burst would never fit: it waits for a full window instead.
+    const cost = Math.min(units, this.#burst) * this.#interval;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const now = this.#clock.now();
+      const allowedAt = Math.max(this.#next + cost - this.#burst * this.#interval, this.#notBefore());
+      if (allowedAt <= now) {
+        this.#next = Math.max(this.#next, now) + cost;
+        return;
+      }
+      await this.#clock.sleep(allowedAt - now, options);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * `deno task bench:api`: 4 videos × 10 sections, an image and a narration each (80 calls), against the local
+ * OpenAI-compatible server at 120 rpm, 200–600 ms latency, 8 in flight. Prints reel's makespan against the
+ * rate-limit lower bound, and beside it the seed-style unbounded run (every call at once, retry after a fixed
+ * sleep on 429): its 429 count and makespan.
+ * @module
+ */
+import { startFakeOpenAi } from "../lib/fake_api/fake_openai_server.ts";
+import { findFfmpeg } from "../lib/media/ffmpeg.ts";
+import { planWorkflows } from "../lib/plan/plan_workflow.ts";
+import { realClock } from "../lib/run/clock.ts";
+import { providerLimiters } from "../lib/run/render_workflows.ts";
+import { runPlan } from "../lib/run/scheduler.ts";
+import { ArtifactStore } from "../lib/store/artifact_store.ts";
+import { loadWorkflow } from "../lib/workflow/load_workflow.ts";
+import { WorkerPool } from "../lib/workers/worker_pool.ts";
+
+const RPM = 120;
+const CALLS = 80;
+const serverOptions = { rpm: RPM, burst: 1, concurrency: 8, latency: { min: 200, max: 600 } };
+const root = new URL("..", import.meta.url).pathname;
+const work = await Deno.makeTempDir({ prefix: "reel-bench-api-" });
+
+const videos = Array.from({ length: 4 }, (_, v) => ({
+  id: `v${v + 1}`,
+  sections: Array.from({ length: 10 }, (_, s) => ({
+    title: `Part ${s + 1}`,
+    narration: `This is part ${s + 1} of video ${v + 1}, read by the speech API.`,
+    image: { provider: "api", prompt: `illustration ${v + 1}.${s + 1}`, size: "256x256" },
+  })),
+}));
+
+// reel: the provider calls of the plan, paced by the provider's limiter.
+const server = startFakeOpenAi(serverOptions);
+await Deno.writeTextFile(
+  `${work}/course.ts`,
+  `import { workflow } from "${root}mod.ts";\nexport default workflow(${
+    JSON.stringify({
+      formats: ["160x90"],
+      limits: { videos: 4, sections: 10, api: 2, global: 8 },
+      providers: {
+        api: { api: "openai", baseUrl: server.url, concurrency: 8, rate: { requests: RPM, per: "minute" } },
+      },
+      voice: { provider: "api", voice: "alloy" },
+      videos,
+    })
+  });\n`,
+);
+const plan = planWorkflows([await loadWorkflow(`${work}/course.ts`)]);
+plan.steps = plan.steps.filter((step) => step.kind === "image" || step.kind === "speech");
+if (plan.steps.length !== CALLS) throw new Error(`expected ${CALLS} calls, planned ${plan.steps.length}`);
+const limiters = providerLimiters(plan, realClock);
+const pool = new WorkerPool({ size: navigator.hardwareConcurrency });
+await pool.ready();
+const start = performance.now();
+const result = await runPlan(plan, {
+  executor: pool,
+  store: new ArtifactStore(`${work}/.reel`),
+  ffmpeg: await findFfmpeg(),
+  outDir: null,
+  providerGate: (name) => limiters.get(name) ?? null,
+});
+const reelMs = performance.now() - start;
+await pool.close();
+const reelStats = server.stats;
+const arr = reelStats.log.map((e) => e.arrived).sort((a, b) => a - b);
+const gaps = arr.slice(1).map((t, i) => Math.round(t - arr[i]!));
+console.log("gaps", gaps.join(" "), "429s", reelStats.rateLimited);
+await server.close();
+const failed = [...result.states.values()].filter((state) => state !== "done").length;
+
+console.log("reel", reelMs);

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { startFakeOpenAi } from "../../lib/fake_api/fake_openai_server.ts";
+import { listFolder, runCli } from "../_support/cli.ts";
+import { writeWorkflowFile } from "../_support/workflows.ts";
+
+async function twoVideoWorkflow(provider: Record<string, unknown>): Promise<{ file: string; dir: string }> {
+  const workflow = {
+    formats: ["160x90"],
+    providers: { broken: { api: "openai", retries: 2, backoff: { base: 5, cap: 20 }, ...provider } },
+    videos: [
+      {
+        id: "remote",
+        sections: [{
+          title: "A",
+          narration: "From the API.",
+          image: { provider: "broken", prompt: "a cat", size: "64x64" },
+        }],
+      },
+      { id: "local", sections: [{ title: "B", narration: "Made here." }] },
+    ],
+  };
+  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(workflow)});`);
+  return { file, dir: file.slice(0, file.lastIndexOf("/")) };
+}
+
+Deno.test("a provider that always answers 500 fails its steps after the configured attempts; other videos finish; exit 1", async () => {
+  const server = startFakeOpenAi({ failRate: 1 });
+  try {
+    const { file, dir } = await twoVideoWorkflow({ baseUrl: server.url });
+    const result = await runCli(["render", file, "--out", `${dir}/out`]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.equal(server.stats.requests, 3, "1 attempt + 2 retries");
+    assert.match(result.stderr, /remote\/s1\/image \(image\): broken answered 500: The server had an error/);
+    assert.deepEqual(await listFolder(`${dir}/out`), [
+      "local.160x90.mp4",
+      "local.srt",
+      "local.vtt",
+      "remote.srt",
+      "remote.vtt",
+    ]);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a wrong key fails at once with the server's message, and the key is printed nowhere", async () => {
+  const key = "sk-wrong-key-0123456789abcdef";
+  const server = startFakeOpenAi({ key: "sk-the-right-key-0000000000" });
+  try {
+    const { file, dir } = await twoVideoWorkflow({ baseUrl: server.url, keyEnv: "REEL_TEST_KEY" });
+    const result = await runCli(["render", file, "--out", `${dir}/out`, "--json"], {
+      env: { REEL_TEST_KEY: key },
+    });
+    assert.equal(result.code, 1, result.stderr);
+    assert.equal(server.stats.requests, 1, "a 401 is not retried");
+    assert.match(result.stderr, /broken answered 401: Incorrect API key provided: \[redacted\]/);
+    for (const text of [result.stdout, result.stderr]) {
+      assert.ok(!text.includes(key.slice(3, 15)), "key leaked");
+    }
+    const grep = await new Deno.Command("grep", { args: ["-r", "-l", key.slice(3, 15), dir] }).output();
+    assert.equal(new TextDecoder().decode(grep.stdout), "", "key written to a file");
+  } finally {
+    await server.close();
+  }
+});
