@@ -43,7 +43,7 @@ export function createReporter(options: { mode: ReporterMode }): Reporter {
     : options.mode === "quiet"
     ? null
     : live
-    ? new TerminalView({ writer: Deno.stderr, columns: Deno.consoleSize().columns })
+    ? new TerminalView({ writer: Deno.stderr, columns: Deno.consoleSize().columns || 80 })
     : new PlainView({ writer: Deno.stderr });
   const timer = view instanceof TerminalView
     ? setInterval(() => view.render(performance.now() - start), 150)

@@ -43,7 +43,7 @@ function withLimitOptions<A extends any[], O extends Record<string, unknown>>(co
     .addOption(
       new Option(
         "--format <name>",
-        "render only this format, e.g. 16:9 or 320x180 (repeat or comma-separate)",
+        "render only this one of the workflow's formats, e.g. 16:9 (repeat or comma-separate)",
       )
         .argParser(list),
     );
@@ -102,10 +102,13 @@ Examples:
       return;
     }
     const controller = new AbortController();
-    let interrupts = 0;
+    // The first Ctrl-C cancels cleanly. A terminal signals the whole process group and `deno task` forwards the
+    // signal too, so a repeat within a second is the same keypress; a later one forces the exit.
+    let firstSignal: number | null = null;
     const onSignal = () => {
-      interrupts++;
-      if (interrupts > 1) Deno.exit(EXIT.interrupted);
+      const now = performance.now();
+      if (firstSignal !== null && now - firstSignal > 1000) Deno.exit(EXIT.interrupted);
+      firstSignal ??= now;
       controller.abort(new DOMException("Interrupted", "AbortError"));
     };
     Deno.addSignalListener("SIGINT", onSignal);

@@ -29,6 +29,7 @@ export interface JsonLinesOptions {
  * ```
  */
 export class JsonLines implements RunView {
+  #closed = false;
   readonly #writer: SyncWriter;
 
   /** @param options The writer. */
@@ -42,7 +43,14 @@ export class JsonLines implements RunView {
    * @param event The next event of the run.
    */
   update(event: RunEvent): void {
-    writeTextSync(this.#writer, `${JSON.stringify(event)}\n`);
+    if (this.#closed) return;
+    try {
+      writeTextSync(this.#writer, `${JSON.stringify(event)}\n`);
+    } catch (error) {
+      // The reader went away (`--json | head`): stop writing events, the run goes on.
+      if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+      this.#closed = true;
+    }
   }
 
   /** Writes nothing: every line is written as its event arrives. */

@@ -12,6 +12,7 @@ import type { ResolvedLimits, ResolvedWorkflow } from "../workflow/schema.ts";
 import { WorkerPool } from "../workers/worker_pool.ts";
 import { type Clock, realClock } from "./clock.ts";
 import { ProviderLimiter } from "./provider_limiter.ts";
+import { checkEspeakVoice } from "../providers/local/speech/espeak_engine.ts";
 import type { RunEvent } from "./run_events.ts";
 import { WorkerCrashError } from "./step_executor.ts";
 import { runPlan, type RunResult } from "./scheduler.ts";
@@ -68,6 +69,22 @@ export async function planFiles(
 ): Promise<Plan> {
   const loaded: ResolvedWorkflow[] = [];
   for (const file of files) loaded.push(await loadWorkflow(file));
+  const videoIds = loaded.flatMap((workflow) => workflow.videos.map((video) => video.id));
+  const unknownVideo = options.only?.find((id) => !videoIds.includes(id));
+  if (unknownVideo !== undefined) {
+    throw new InputError(`No video "${unknownVideo}" (from --only)`, {
+      hint: `Videos: ${videoIds.join(", ")}`,
+    });
+  }
+  const formatNames = loaded.flatMap((workflow) => workflow.formats.map((format) => format.name));
+  const unknownFormat = options.formats?.find((name) => !formatNames.includes(name.replace(":", "x")));
+  if (unknownFormat !== undefined) {
+    throw new InputError(`No format "${unknownFormat}" in the workflows (from --format)`, {
+      hint: `Formats: ${
+        [...new Set(formatNames)].join(", ")
+      }; --format picks among them, it does not add one`,
+    });
+  }
   const workflows = loaded.map((workflow) => narrow(workflow, options)).filter((workflow) =>
     workflow.videos.length > 0
   );
@@ -175,9 +192,10 @@ export async function renderWorkflows(
 ): Promise<RenderResult> {
   const plan = await planFiles(files, options);
   const ffmpeg = await findFfmpeg();
-  await ensureWritableFolder(options.outDir, "output folder");
+  for (const voice of espeakVoices(plan)) await checkEspeakVoice(voice, { signal: options.signal });
   const cacheDir = options.cacheDir ?? defaultCacheDir(files[0]!);
   await ensureWritableFolder(cacheDir, "cache folder");
+  await ensureWritableFolder(options.outDir, "output folder");
   let origin = performance.now();
   const pool = new WorkerPool({
     size: plan.limits.workers,
@@ -237,4 +255,14 @@ export function providerLimiters(plan: Plan, clock: Clock): Map<string, Provider
     );
   }
   return limiters;
+}
+
+function espeakVoices(plan: Plan): Set<string> {
+  const voices = new Set<string>();
+  for (const video of plan.workflows.flatMap((workflow) => workflow.videos)) {
+    for (const section of video.sections) {
+      if (section.voice.engine === "espeak") voices.add(section.voice.voice);
+    }
+  }
+  return voices;
 }

@@ -111,6 +111,7 @@ class Scheduler {
   readonly #errors = new Map<string, string>();
   readonly #outputs: { step: string; path: string; order: number }[] = [];
   #settled = 0;
+  #listenerError: { error: unknown } | null = null;
   #cached = 0;
   #finish!: () => void;
 
@@ -144,6 +145,7 @@ class Scheduler {
     if (this.#nodes.size === 0) this.#finish();
     for (const node of [...this.#nodes.values()]) if (node.waiting === 0) this.#queue(node);
     await finished;
+    if (this.#listenerError !== null) throw this.#listenerError.error;
     return this.#result();
   }
 
@@ -169,7 +171,12 @@ class Scheduler {
   }
 
   #emit(event: RunEvent): void {
-    this.#options.onEvent?.(event);
+    try {
+      this.#options.onEvent?.(event);
+    } catch (error) {
+      // A listener's bug must not fail a step or stall the run: keep the first and throw it when the run ends.
+      this.#listenerError ??= { error };
+    }
   }
 
   #base(node: Node) {
@@ -211,7 +218,10 @@ class Scheduler {
   async #attempts(node: Node, signal: AbortSignal): Promise<StoredArtifact | null> {
     const { step } = node;
     const gate = step.provider === null ? null : this.#options.providerGate?.(step.provider) ?? null;
-    let crashRetryUsed = false;
+    // One retry for a crash of a worker this step had to itself; a step caught in another's crash gets up to
+    // three, so one crashing step cannot fail the steps that happened to share its worker.
+    let ownCrashes = 0;
+    let sharedCrashes = 0;
     let retriesLeft = step.retries;
     for (let attempt = 1;; attempt++) {
       let outcome: Outcome;
@@ -234,9 +244,12 @@ class Scheduler {
       const failure = error instanceof StepAttemptError ? error.failure : null;
       const rateLimited = failure?.status === 429;
       if (rateLimited) gate?.rateLimited(failure?.retryAfterMs ?? null, step.tokens);
-      const retryable = crashed ? !crashRetryUsed : failure !== null && failure.retryable && retriesLeft > 0;
-      if (crashed) crashRetryUsed = true;
-      else if (retryable) retriesLeft--;
+      if (crashed && error.shared) sharedCrashes++;
+      else if (crashed) ownCrashes++;
+      const retryable = crashed
+        ? ownCrashes <= 1 && sharedCrashes <= 3
+        : failure !== null && failure.retryable && retriesLeft > 0;
+      if (!crashed && retryable) retriesLeft--;
       const message = error instanceof Error ? error.message : String(error);
       this.#emit({
         type: "step:failed",
@@ -296,9 +309,8 @@ class Scheduler {
           this.#emit({ type: "step:started", ...this.#base(node), worker: number, attempt });
         },
       });
-      const wrote = outputPath !== null && await exists(outputPath);
       const artifact = await this.#options.store.commit(step.key, {
-        file: wrote ? outputPath : null,
+        file: outputPath,
         extension: step.extension,
         value: execution.result.value,
         children: execution.result.children,
@@ -351,6 +363,14 @@ class Scheduler {
       this.#outputs.push({ step: node.step.id, path, order: node.order });
       this.#emit({ type: "output:written", at: this.#at(), step: node.step.id, path });
     }
+    // Every child is checked before any joins the DAG, so a bad one cannot leave a half-added family behind.
+    const unknown = artifact.children.find((spec) => this.#template(spec.step) === undefined);
+    if (unknown !== undefined) {
+      return this.#fail(
+        node,
+        `Step "${node.step.id}" spawned "${unknown.step}", which is not a custom step of the workflow`,
+      );
+    }
     const children = artifact.children.map((spec, i) => this.#child(node, spec, i));
     if (children.length > 0) {
       this.#emit({
@@ -368,11 +388,9 @@ class Scheduler {
   }
 
   #child(parent: Node, spec: ChildSpec, index: number): Node {
-    const template = [...this.#plan.templates, ...this.#plan.steps].find((step) =>
-      step.kind === "custom" && step.id === spec.step
-    );
+    const template = this.#template(spec.step);
     if (template === undefined) {
-      throw new Error(`Step "${parent.step.id}" spawned unknown step "${spec.step}"`);
+      throw new RangeError(`Step "${parent.step.id}" spawned unknown step "${spec.step}"`);
     }
     const params = {
       step: spec.step,
@@ -394,6 +412,12 @@ class Scheduler {
       }),
     };
     return this.#add(step, parent.order + index + 1, parent);
+  }
+
+  #template(id: string): PlanStep | undefined {
+    return [...this.#plan.templates, ...this.#plan.steps].find((step) =>
+      step.kind === "custom" && step.id === id
+    );
   }
 
   /** The node and all its children are done: release its dependents. */
@@ -487,15 +511,5 @@ class Scheduler {
       errors: this.#errors,
       outputs: this.#outputs.sort((a, b) => a.order - b.order).map(({ step, path }) => ({ step, path })),
     };
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
   }
 }

@@ -78,13 +78,17 @@ export class StepAttemptError extends Error {
 export class WorkerCrashError extends Error {
   /** The worker that died. */
   readonly worker: number;
+  /** True when the worker was running other steps too, so this one may only have been caught in the crash. */
+  readonly shared: boolean;
   /**
    * @param worker The worker's number.
    * @param reason What killed it.
+   * @param options Whether other steps ran on the worker.
    */
-  constructor(worker: number, reason: string) {
+  constructor(worker: number, reason: string, options: { shared?: boolean } = {}) {
     super(`Worker ${worker} crashed: ${reason}`);
     this.name = "WorkerCrashError";
     this.worker = worker;
+    this.shared = options.shared ?? false;
   }
 }

@@ -26,7 +26,7 @@ export interface StepStore {
   lookup(key: string): Promise<StoredArtifact | null>;
   /** Makes a scratch folder for one attempt of a step. */
   scratch(key: string): Promise<string>;
-  /** Moves an artifact into place and records it. */
+  /** Moves an artifact into place (when the step wrote `file`) and records it. */
   commit(
     key: string,
     artifact: { file: string | null; extension: string | null; value: Json; children: ChildSpec[] },
@@ -103,7 +103,8 @@ export class ArtifactStore implements StepStore {
   }
 
   /**
-   * Moves an artifact into place, then writes its record: after this, {@linkcode lookup} finds it.
+   * Moves an artifact into place, then writes its record: after this, {@linkcode lookup} finds it. A step that
+   * wrote no file at `file` is stored as a value only.
    *
    * @param key The step key.
    * @param artifact The written file (or null), the extension to keep, the value and the children.
@@ -117,9 +118,10 @@ export class ArtifactStore implements StepStore {
     await Deno.mkdir(folder, { recursive: true });
     let name: string | null = null;
     let bytes: number | null = null;
-    if (artifact.file !== null) {
+    const size = artifact.file === null ? null : await fileSize(artifact.file);
+    if (artifact.file !== null && size !== null) {
       name = artifact.extension === null ? key : `${key}.${artifact.extension}`;
-      bytes = (await Deno.stat(artifact.file)).size;
+      bytes = size;
       await Deno.rename(artifact.file, `${folder}/${name}`);
     }
     const record: Record_ = {
@@ -156,5 +158,14 @@ export class ArtifactStore implements StepStore {
 
   #recordPath(key: string): string {
     return `${this.#folder(key)}/${key}.json`;
+  }
+}
+
+async function fileSize(path: string): Promise<number | null> {
+  try {
+    return (await Deno.stat(path)).size;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Publishing an artifact into the output folder: a hard link (or a copy across file systems) made under a
- * temporary name and renamed, so the output folder never holds a partial file.
+ * Publishing an artifact into the output folder: a copy made under a temporary name and renamed, so the output
+ * folder never holds a partial file.
  * @module
  */
 import { removeIfExists } from "./_remove_if_exists.ts";
@@ -27,12 +27,8 @@ export async function publishOutput(artifact: string, destination: string): Prom
     crypto.randomUUID().slice(0, 8)
   }.tmp`;
   try {
-    try {
-      await Deno.link(artifact, temporary);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) throw error;
-      await Deno.copyFile(artifact, temporary);
-    }
+    // A copy, not a hard link: editing an output must never change the artifact the store serves next time.
+    await Deno.copyFile(artifact, temporary);
     await Deno.rename(temporary, destination);
   } catch (error) {
     await removeIfExists(temporary);

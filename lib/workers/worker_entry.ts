@@ -5,7 +5,7 @@
  * {@linkcode FromWorker} messages. Several steps may run at once; each has its own AbortController.
  * @module
  */
-import { ProviderError, UnrecoverableError, WorkflowError } from "../errors.ts";
+import { InputError, ProviderError, UnrecoverableError } from "../errors.ts";
 import { STEP_RUNNERS } from "../steps/step_runners.ts";
 import type { ChildSpec, StepTask } from "./step_task.ts";
 import { type FromWorker, isToWorker } from "./worker_protocol.ts";
@@ -30,8 +30,9 @@ async function run(taskId: number, task: StepTask): Promise<void> {
   } catch (error) {
     const known = error instanceof Error;
     const provider = error instanceof ProviderError ? error : null;
-    const permanent = error instanceof UnrecoverableError || error instanceof WorkflowError ||
-      error instanceof TypeError;
+    // Bad input (a voice, an image), misuse and bugs fail at once; anything else may pass on retry.
+    const permanent = error instanceof UnrecoverableError || error instanceof InputError ||
+      error instanceof TypeError || error instanceof RangeError;
     send({
       type: "failed",
       taskId,

@@ -24,6 +24,9 @@ export interface WorkerPoolOptions {
   onCrash?: (worker: number, error: string) => void;
 }
 
+/** How long a cancelled step may take to stop before its worker is replaced. */
+const CANCEL_GRACE_MS = 2000;
+
 interface Pending {
   resolve(execution: Execution): void;
   reject(error: unknown): void;
@@ -103,7 +106,16 @@ export class WorkerPool implements StepExecutor {
       if (error instanceof WorkerCrashError) return await this.execute(task, options);
       throw error;
     }
-    const cancel = () => this.#post(slot, { type: "cancel", taskId });
+    // Cancel asks the step to stop; a step that ignores its signal for CANCEL_GRACE_MS loses its worker.
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    const cancel = () => {
+      this.#post(slot, { type: "cancel", taskId });
+      grace = setTimeout(() => {
+        if (slot.pending.has(taskId)) {
+          this.#crash(this.#slots.indexOf(slot), slot, "a cancelled step did not stop");
+        }
+      }, CANCEL_GRACE_MS);
+    };
     signal.addEventListener("abort", cancel, { once: true });
     onStart?.(slot.number);
     this.#post(slot, { type: "run", taskId, task });
@@ -111,6 +123,7 @@ export class WorkerPool implements StepExecutor {
       return await done;
     } finally {
       signal.removeEventListener("abort", cancel);
+      clearTimeout(grace);
     }
   }
 
@@ -183,7 +196,10 @@ export class WorkerPool implements StepExecutor {
     if (!slot.alive) return;
     slot.alive = false;
     slot.worker.terminate();
-    for (const pending of slot.pending.values()) pending.reject(new WorkerCrashError(slot.number, reason));
+    const shared = slot.pending.size > 1;
+    for (const pending of slot.pending.values()) {
+      pending.reject(new WorkerCrashError(slot.number, reason, { shared }));
+    }
     slot.pending.clear();
   }
 }

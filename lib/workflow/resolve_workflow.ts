@@ -4,6 +4,8 @@
  */
 import type { z } from "zod";
 import { WorkflowError, type WorkflowIssue } from "../errors.ts";
+import { sniffImage } from "../media/sniff_media.ts";
+import { FLITE_VOICES } from "../providers/local/speech/flite_engine.ts";
 import { parseFormat } from "./formats.ts";
 import {
   type ResolvedLimits,
@@ -149,6 +151,12 @@ export async function resolveWorkflow(value: unknown, options: ResolveOptions): 
       issues.push({ path: `formats[${f}]`, message: `Duplicate format ${format.name}` });
     }
     seenFormats.add(format.name);
+    if (format.width > 7680 || format.height > 7680) {
+      issues.push({
+        path: `formats[${f}]`,
+        message: `At most 7680 pixels a side (got ${format.width}x${format.height})`,
+      });
+    }
     if (format.width % 2 !== 0 || format.height % 2 !== 0) {
       issues.push({
         path: `formats[${f}]`,
@@ -205,6 +213,13 @@ function resolveVoice(
   if (voice === undefined) return base;
   const provider = voice.provider ?? base.provider;
   const engine = provider === "flite" || provider === "espeak" ? provider : "openai";
+  const name = voice.voice ?? (provider === base.provider ? base.voice : DEFAULTS.voiceNames[engine]);
+  if (engine === "flite" && !FLITE_VOICES.includes(name)) {
+    context.issues.push({
+      path: `${context.path}.voice`,
+      message: `Unknown flite voice "${name}": expected one of ${FLITE_VOICES.join(", ")}`,
+    });
+  }
   if (engine === "openai" && !context.providers.has(provider)) {
     context.issues.push({
       path: `${context.path}.provider`,
@@ -215,7 +230,7 @@ function resolveVoice(
   return {
     provider,
     engine,
-    voice: voice.voice ?? (sameEngine ? base.voice : DEFAULTS.voiceNames[engine]),
+    voice: name,
     rate: voice.rate ?? base.rate,
     model: engine === "openai"
       ? voice.model ?? (sameEngine ? base.model : null) ?? DEFAULTS.speechModel
@@ -264,6 +279,10 @@ async function readImage(
   const url = new URL(relative, moduleUrl);
   try {
     const bytes = await Deno.readFile(url);
+    if (sniffImage(bytes) === null) {
+      issues.push({ path, message: `Not a PNG or JPEG image: ${decodeURIComponent(url.pathname)}` });
+      return null;
+    }
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
     return {
       path: decodeURIComponent(url.pathname),

@@ -67,3 +67,36 @@ Deno.test("bad input: an unknown flag or a missing file exits 2", async () => {
   const missing = await runCli(["render", `${file}.nope.ts`]);
   assertCleanInputError(missing, /✖ Workflow file not found/);
 });
+
+Deno.test("bad input: an unknown voice, a background that is not an image, an oversized format: exit 2 before any step", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/not-an-image.png`, "<html>not an image</html>");
+  const { file, out } = await workflowFile({
+    formats: ["20000x20000"],
+    videos: [{
+      id: "a",
+      sections: [{
+        title: "T",
+        narration: "Hello.",
+        voice: { provider: "flite", voice: "bob" },
+        background: { image: `${dir}/not-an-image.png` },
+      }],
+    }],
+  });
+  const result = await runCli(["render", file, "--out", out]);
+  assertCleanInputError(result, /Unknown flite voice "bob": expected one of kal, kal16, awb, rms, slt/);
+  assert.match(result.stderr, /→ at videos\[0\]\.sections\[0\]\.voice\.voice/);
+  assert.match(result.stderr, /Not a PNG or JPEG image: .*not-an-image\.png/);
+  assert.match(result.stderr, /At most 7680 pixels a side/);
+  assert.equal(await listFolder(out), null);
+  const espeak = await workflowFile({
+    formats: ["320x180"],
+    videos: [{
+      id: "a",
+      sections: [{ title: "T", narration: "Hi.", voice: { provider: "espeak", voice: "xx-nowhere" } }],
+    }],
+  });
+  const unknown = await runCli(["render", espeak.file, "--out", espeak.out]);
+  assertCleanInputError(unknown, /Unknown espeak-ng voice "xx-nowhere"/);
+  assert.equal(await listFolder(espeak.out), null);
+});

@@ -32,6 +32,15 @@ export default workflow({
   assert.equal(again.filter((event) => event.type === "step:started").length, 0);
   assert.equal(again.filter((event) => event.type === "step:finished" && event.cached).length, ran);
   assert.equal((await probe(`${dir}/build/tiny.320x180.mp4`)).duration, duration);
+  // Re-publishing leaves no temporary name behind.
+  assert.deepEqual(await listFolder(`${dir}/build`), ["tiny.320x180.mp4", "tiny.srt", "tiny.vtt"]);
+
+  // Outputs are copies: editing one in place does not change what the store serves next time.
+  const original = await Deno.readTextFile(`${dir}/build/tiny.srt`);
+  await Deno.writeTextFile(`${dir}/build/tiny.srt`, "edited by hand");
+  const third = await runCli(["render", "workflows/small.ts", "--out", "build2", "--quiet"], { cwd: dir });
+  assert.equal(third.code, 0, third.stderr);
+  assert.equal(await Deno.readTextFile(`${dir}/build2/tiny.srt`), original);
 });
 
 Deno.test("CLI: plan prints steps by kind, depth and how the limits combine", async () => {

@@ -41,7 +41,8 @@ export function cuesFromDurations(texts: readonly string[], durations: readonly 
   let start = 0;
   return texts.map((text, i) => {
     const end = start + (durations[i] ?? 0);
-    const cue = { start, end, text };
+    // One line of text per cue: blank lines end a cue and "-->" starts a timing line in both formats.
+    const cue = { start, end, text: text.replace(/\s+/g, " ").trim().replaceAll("-->", "→") };
     start = end;
     return cue;
   });

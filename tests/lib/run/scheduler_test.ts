@@ -168,3 +168,39 @@ Deno.test("runPlan() stops scheduling and ends when its signal is aborted", asyn
   assert.ok(executor.started.length < plan.steps.length);
   assert.ok([...result.states.values()].includes("cancelled"));
 });
+
+Deno.test("runPlan() fails a step that spawns an unknown step, adds none of its children, and still ends", async () => {
+  const run = () => null;
+  const workflow = await resolveWorkflow({
+    formats: ["1:1"],
+    videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],
+    steps: [{ id: "split", run }, { id: "part", child: true, run }, { id: "merge", inputs: ["split"], run }],
+  }, { file: "children.ts", moduleUrl: "file:///children.ts" });
+  const plan = planWorkflows([workflow]);
+  const executor = new FakeExecutor(plan, {
+    children: new Map([["split", [{ step: "part", params: {} }, { step: "typo", params: {} }]]]),
+  });
+  const result = await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
+  assert.equal(result.states.get("split"), "failed");
+  assert.match(result.errors.get("split")!, /spawned "typo", which is not a custom step/);
+  assert.equal(result.states.get("merge"), "skipped");
+  assert.ok(![...result.states.keys()].some((id) => id.startsWith("split/")));
+});
+
+Deno.test("runPlan() ends even when a listener throws, then rethrows the listener's error", async () => {
+  const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 2, formats: ["1:1"] })]);
+  const executor = new FakeExecutor(plan);
+  await assert.rejects(
+    runPlan(plan, {
+      executor,
+      store: new MemoryStore(),
+      ffmpeg,
+      outDir: null,
+      onEvent: (event) => {
+        if (event.type === "step:finished" || event.type === "run:finished") throw new Error("listener bug");
+      },
+    }),
+    /listener bug/,
+  );
+  assert.equal(executor.started.length, plan.steps.length);
+});

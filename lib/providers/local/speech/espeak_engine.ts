@@ -61,6 +61,24 @@ async function synthesizeWithEspeak(
   }
 }
 
+/**
+ * Checks, before a run, that espeak-ng is installed and knows `voice`.
+ *
+ * @param voice A voice such as `en-us` or `en-us+f3`.
+ * @param options The signal that kills espeak-ng.
+ * @throws {MissingBinaryError} When espeak-ng is not installed.
+ * @throws {InputError} When it does not know the voice.
+ *
+ * @example
+ * ```ts
+ * import { checkEspeakVoice } from "./espeak_engine.ts";
+ * await checkEspeakVoice("en-us");
+ * ```
+ */
+export async function checkEspeakVoice(voice: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+  await assertEspeakVoice(await findEspeak(), voice, options);
+}
+
 async function findEspeak(): Promise<string> {
   const configured = Deno.env.get("REEL_ESPEAK");
   if (configured !== undefined && configured !== "") {
