@@ -29,4 +29,11 @@ export { type Plan, planWorkflows } from "./lib/plan/plan_workflow.ts";
 export { describePlan } from "./lib/plan/describe_plan.ts";
 export { type RenderOptions, type RenderResult, renderWorkflows } from "./lib/run/render_workflows.ts";
 export type { RunEvent } from "./lib/run/run_events.ts";
-export { InputError, StepError, UnrecoverableError, WorkflowError } from "./lib/errors.ts";
+export { InputError, ProviderError, StepError, UnrecoverableError, WorkflowError } from "./lib/errors.ts";
+export { estimatePlan, formatEstimates, type ProviderEstimate } from "./lib/plan/estimate_plan.ts";
+export {
+  type FakeOpenAiOptions,
+  FakeOpenAiServer,
+  startFakeOpenAi,
+} from "./lib/fake_api/fake_openai_server.ts";
+export { transcribeAudio, type Transcript } from "./lib/providers/http/openai_transcription.ts";

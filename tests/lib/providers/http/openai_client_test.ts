@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { ProviderError } from "../../../../lib/errors.ts";
+import { startFakeOpenAi } from "../../../../lib/fake_api/fake_openai_server.ts";
+import { callOpenAi, type HttpTarget, redactKey } from "../../../../lib/providers/http/openai_client.ts";
+import { transcribeAudio } from "../../../../lib/providers/http/openai_transcription.ts";
+import { speechWav } from "../../../../lib/fake_api/_fake_media.ts";
+
+function target(url: string, extra: Partial<HttpTarget> = {}): HttpTarget {
+  return {
+    provider: "test",
+    baseUrl: url,
+    baseUrlEnv: "REEL_TEST_UNSET_URL",
+    keyEnv: "REEL_TEST_UNSET_KEY",
+    timeout: 2000,
+    ...extra,
+  };
+}
+
+Deno.test("callOpenAi() turns a 429 into a retryable ProviderError that carries the server's wait", async () => {
+  const server = startFakeOpenAi({ rejectFirst: 1, retryAfterMs: 1500 });
+  try {
+    await assert.rejects(
+      callOpenAi(target(server.url), { path: "/audio/speech", body: { json: { input: "hi" } } }),
+      (error) => {
+        assert.ok(error instanceof ProviderError);
+        assert.equal(error.status, 429);
+        assert.equal(error.retryAfterMs, 1500);
+        assert.ok(error.retryable);
+        return true;
+      },
+    );
+    const answer = await callOpenAi(target(server.url), {
+      path: "/audio/speech",
+      body: { json: { input: "hi there" } },
+    });
+    assert.equal(new TextDecoder().decode(answer.body.subarray(0, 4)), "RIFF");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("callOpenAi() fails a 4xx at once with the server's message, and a timeout as retryable", async () => {
+  const server = startFakeOpenAi({ statusFor: (path) => path.endsWith("speech") ? 422 : null, hangRate: 0 });
+  try {
+    await assert.rejects(
+      callOpenAi(target(server.url), { path: "/audio/speech", body: { json: { input: "x" } } }),
+      (error) =>
+        error instanceof ProviderError && !error.retryable &&
+        /answered 422: Forced status 422/.test(error.message),
+    );
+  } finally {
+    await server.close();
+  }
+  const hanging = startFakeOpenAi({ hangRate: 1 });
+  try {
+    await assert.rejects(
+      callOpenAi(target(hanging.url, { timeout: 100 }), { path: "/images/generations", body: { json: {} } }),
+      (error) =>
+        error instanceof ProviderError && error.retryable && /no answer within 100 ms/.test(error.message),
+    );
+  } finally {
+    await hanging.close();
+  }
+});
+
+Deno.test("callOpenAi() without a key refuses to call the hosted API", async () => {
+  await assert.rejects(
+    callOpenAi(target("https://api.openai.com/v1"), { path: "/audio/speech", body: { json: {} } }),
+    /no API key: set REEL_TEST_UNSET_KEY/,
+  );
+});
+
+Deno.test("redactKey() removes the key and any long piece of it", () => {
+  const key = "sk-proj-ABCDEFGHIJKLMNOP";
+  assert.equal(
+    redactKey(`bad key ${key} and again ${key.slice(4, 20)}`, key),
+    "bad key [redacted] and again [redacted]",
+  );
+  assert.equal(redactKey("nothing here", key), "nothing here");
+});
+
+Deno.test("transcribeAudio() sends the file as multipart and reads verbose_json segments", async () => {
+  const server = startFakeOpenAi();
+  const file = await Deno.makeTempFile({ suffix: ".wav" });
+  try {
+    await Deno.writeFile(file, speechWav("one two three four five six seven eight", 1));
+    const transcript = await transcribeAudio(target(server.url), { file, model: "whisper-1" });
+    assert.equal(transcript.text, "fake transcript");
+    assert.ok(transcript.duration > 2.5 && transcript.duration < 3.5, String(transcript.duration));
+    assert.deepEqual(transcript.segments.map((segment) => segment.start), [0]);
+    assert.equal(server.stats.log[0]?.path, "/v1/audio/transcriptions");
+    assert.ok(server.stats.log[0]?.subject.endsWith(".wav"));
+  } finally {
+    await server.close();
+    await Deno.remove(file);
+  }
+});
