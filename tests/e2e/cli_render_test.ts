@@ -73,3 +73,65 @@ export default workflow({
   assert.match(narrowed.stdout, /steps: 15 \(4 speech, 4 slide, 4 clip, 1 concat, 2 subtitles\)/);
   assert.match(narrowed.stdout, /= 16 → global 3/);
 });
+
+Deno.test("CLI: estimate counts calls, the least time by rate limits and the cost, calling nothing", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "reel-cli-" });
+  const sections = [1, 2, 3, 4, 5, 6].map((n) => ({
+    title: `T${n}`,
+    narration: "ten characters",
+    image: { provider: "images", prompt: `p${n}` },
+    voice: { provider: "speech" },
+  }));
+  await Deno.writeTextFile(
+    `${dir}/paid.ts`,
+    `import { workflow } from "${MOD_URL}";
+export default workflow(${
+      JSON.stringify({
+        formats: ["16:9"],
+        providers: {
+          images: {
+            api: "openai",
+            baseUrl: "http://127.0.0.1:9",
+            rate: { requests: 2, per: "minute" },
+            prices: { image: 0.5 },
+          },
+          speech: { api: "openai", baseUrl: "http://127.0.0.1:9", prices: { perMillionCharacters: 1000000 } },
+        },
+        videos: [{ id: "v", sections }],
+      })
+    });`,
+  );
+  const result = await runCli(["estimate", `${dir}/paid.ts`]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /images: 6 calls, 6 images; at least 150\.0 s by its rate limits; \$3\.00/);
+  assert.match(result.stdout, /speech: 6 calls, 84 characters; at least 0\.0 s by its rate limits; \$84\.00/);
+  assert.match(result.stdout, /total: at least 150\.0 s .* cost \$87\.00/);
+});
+
+Deno.test("CLI: render takes several workflow files in one run", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "reel-cli-" });
+  for (const id of ["first", "second"]) {
+    await Deno.writeTextFile(
+      `${dir}/${id}.ts`,
+      `import { workflow } from "${MOD_URL}";
+export default workflow({ formats: ["160x90"], videos: [{ id: "${id}", sections: [{ title: "T", narration: "Hello ${id}." }] }] });`,
+    );
+  }
+  const result = await runCli([
+    "render",
+    `${dir}/first.ts`,
+    `${dir}/second.ts`,
+    "--out",
+    `${dir}/out`,
+    "--quiet",
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(await listFolder(`${dir}/out`), [
+    "first.160x90.mp4",
+    "first.srt",
+    "first.vtt",
+    "second.160x90.mp4",
+    "second.srt",
+    "second.vtt",
+  ]);
+});
