@@ -7,7 +7,10 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "@commande
 import { InputError, WorkflowError } from "../lib/errors.ts";
 import { describePlan } from "../lib/plan/describe_plan.ts";
 import { estimatePlan, formatEstimates } from "../lib/plan/estimate_plan.ts";
-import { planFiles, renderWorkflows } from "../lib/run/render_workflows.ts";
+import { formatBytes } from "../lib/report/format_units.ts";
+import { defaultCacheDir, planFiles, renderWorkflows } from "../lib/run/render_workflows.ts";
+import { ArtifactStore } from "../lib/store/artifact_store.ts";
+import { collectGarbage, parseSize } from "../lib/store/collect_garbage.ts";
 import type { ResolvedLimits } from "../lib/workflow/schema.ts";
 import { workflowJsonSchema } from "../lib/workflow/workflow_json_schema.ts";
 import { createReporter } from "./_reporter.ts";
@@ -79,6 +82,11 @@ async function main(args: string[]): Promise<number> {
       .option("-o, --out <dir>", "output folder", "out")
       .option("--cache <dir>", "artifact store (default: REEL_CACHE or .reel/ beside the workflow)")
       .option("--force", "ignore the cache: run every step")
+      .option(
+        "--force-step <glob>",
+        "ignore the cache for matching step ids, e.g. '*/s2/*' (repeatable)",
+        list,
+      )
       .option("--json", "print one JSON event per line")
       .option("-q, --quiet", "print only the summary and errors")
       .option("--plan", "print the plan and exit without rendering"),
@@ -124,6 +132,7 @@ Examples:
         only: options.only,
         formats: options.format,
         force: options.force === true,
+        forceSteps: options.forceStep,
         signal: controller.signal,
         onEvent: (event) => reporter.event(event),
       });
@@ -165,6 +174,41 @@ Examples:
     });
     console.log(formatEstimates(estimatePlan(plan)).trimEnd());
   });
+
+  const cache = program.command("cache").description("Inspect and shrink the artifact store");
+  cache.command("ls")
+    .description("List the store's entries, least recently used first, and its total size")
+    .argument("[workflow]", "a workflow file, to use the store beside it")
+    .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)")
+    .action(async (workflow, options) => {
+      const store = new ArtifactStore(options.cache ?? defaultCacheDir(workflow ?? "./workflow.ts"));
+      const entries = await store.entries();
+      for (const entry of entries) {
+        console.log(
+          `${entry.key.slice(0, 16)}  ${
+            formatBytes(entry.bytes).padStart(9)
+          }  created ${entry.created}  used ${entry.lastUsed.toISOString()}`,
+        );
+      }
+      const total = entries.reduce((sum, entry) => sum + entry.bytes, 0);
+      console.log(`${entries.length} entries, ${formatBytes(total)} in ${store.root}`);
+    });
+  cache.command("gc")
+    .description("Remove least recently used entries until the store fits in --max-size")
+    .argument("[workflow]", "a workflow file, to use the store beside it")
+    .requiredOption("--max-size <size>", "e.g. 500MB, 2GiB", (text) => {
+      const bytes = parseSize(text);
+      if (bytes === null) throw new InvalidArgumentError("Expected a size like 500MB or 2GiB");
+      return bytes;
+    })
+    .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)")
+    .action(async (workflow, options) => {
+      const store = new ArtifactStore(options.cache ?? defaultCacheDir(workflow ?? "./workflow.ts"));
+      const report = await collectGarbage(store, options.maxSize);
+      console.log(
+        `removed ${report.removed} entries (${formatBytes(report.freed)}), ${formatBytes(report.kept)} left`,
+      );
+    });
 
   program.command("schema")
     .description("Print the JSON Schema of the workflow format (for editors)")

@@ -7,6 +7,7 @@ import { InputError } from "../errors.ts";
 import { type FfmpegPaths, findFfmpeg } from "../media/ffmpeg.ts";
 import { type Plan, planWorkflows } from "../plan/plan_workflow.ts";
 import { ArtifactStore } from "../store/artifact_store.ts";
+import { removeStaleOutputs } from "../store/publish_output.ts";
 import { loadWorkflow } from "../workflow/load_workflow.ts";
 import type { ResolvedLimits, ResolvedWorkflow } from "../workflow/schema.ts";
 import { WorkerPool } from "../workers/worker_pool.ts";
@@ -31,6 +32,8 @@ export interface RenderOptions {
   formats?: string[];
   /** Ignore the store. @default false */
   force?: boolean;
+  /** Ignore the store for steps whose id matches one of these globs (`*` within a path part, `**` across). */
+  forceSteps?: string[];
   /** Cancels the run. */
   signal?: AbortSignal;
   /** Receives every event. */
@@ -196,6 +199,10 @@ export async function renderWorkflows(
   const cacheDir = options.cacheDir ?? defaultCacheDir(files[0]!);
   await ensureWritableFolder(cacheDir, "cache folder");
   await ensureWritableFolder(options.outDir, "output folder");
+  // Resume after a crash: what a killed run left half-done is removed; everything it finished is reused.
+  const store = new ArtifactStore(cacheDir);
+  await store.removeStale();
+  await removeStaleOutputs(options.outDir);
   let origin = performance.now();
   const pool = new WorkerPool({
     size: plan.limits.workers,
@@ -217,7 +224,8 @@ export async function renderWorkflows(
     const run = await runPlan(plan, {
       providerGate: (provider) => limiters.get(provider) ?? null,
       executor: pool,
-      store: new ArtifactStore(cacheDir),
+      store,
+      forceSteps: options.forceSteps,
       ffmpeg,
       outDir: options.outDir,
       signal: options.signal,

@@ -40,6 +40,8 @@ export interface RunPlanOptions {
   providerGate?: (provider: string) => ProviderGate | null;
   /** Ignore the store: run every step. @default false */
   force?: boolean;
+  /** Ignore the store for steps whose id matches one of these globs. @default [] */
+  forceSteps?: string[];
   /** Number of workers, for the run:started event. @default plan.limits.workers */
   workers?: number;
 }
@@ -112,6 +114,7 @@ class Scheduler {
   readonly #outputs: { step: string; path: string; order: number }[] = [];
   #settled = 0;
   #listenerError: { error: unknown } | null = null;
+  readonly #forced: RegExp[];
   #cached = 0;
   #finish!: () => void;
 
@@ -119,6 +122,7 @@ class Scheduler {
     this.#plan = plan;
     this.#options = options;
     this.#clock = options.clock ?? realClock;
+    this.#forced = (options.forceSteps ?? []).map(globToRegExp);
     this.#random = options.random ?? Math.random;
     this.#now = () => this.#clock.now();
     this.#start = this.#now();
@@ -193,7 +197,8 @@ class Scheduler {
   async #execute(node: Node): Promise<void> {
     const signal = this.#controller.signal;
     if (signal.aborted) return this.#cancel(node);
-    const stored = this.#options.force === true ? null : await this.#options.store.lookup(node.step.key);
+    const forced = this.#options.force === true || this.#forced.some((pattern) => pattern.test(node.step.id));
+    const stored = forced ? null : await this.#options.store.lookup(node.step.key);
     if (stored !== null) {
       this.#cached++;
       this.#emit({
@@ -512,4 +517,25 @@ class Scheduler {
       outputs: this.#outputs.sort((a, b) => a.order - b.order).map(({ step, path }) => ({ step, path })),
     };
   }
+}
+
+/**
+ * Turns a step-id glob into a regular expression: `*` matches within one part of an id, `**` across parts.
+ *
+ * @param glob e.g. `*\/speech` or `intro/**`.
+ * @returns The expression, anchored at both ends.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { globToRegExp } from "./scheduler.ts";
+ * assert.ok(globToRegExp("*\/s2/speech").test("intro/s2/speech"));
+ * assert.ok(!globToRegExp("*").test("intro/s2/speech"));
+ * ```
+ */
+export function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(
+    `^${escaped.replaceAll("**", "\u0000").replaceAll("*", "[^/]*").replaceAll("\u0000", ".*")}$`,
+  );
 }

@@ -3,6 +3,7 @@
  * folder never holds a partial file.
  * @module
  */
+import { processAlive } from "./_process_alive.ts";
 import { removeIfExists } from "./_remove_if_exists.ts";
 
 /**
@@ -34,4 +35,33 @@ export async function publishOutput(artifact: string, destination: string): Prom
     await removeIfExists(temporary);
     throw error;
   }
+}
+
+/**
+ * Removes the temporary names a killed run left in an output folder (`.<name>.<pid>-<random>.tmp` of processes
+ * that no longer run).
+ *
+ * @param folder The output folder.
+ * @returns How many files were removed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { removeStaleOutputs } from "./publish_output.ts";
+ * assert.equal(await removeStaleOutputs(await Deno.makeTempDir()), 0);
+ * ```
+ */
+export async function removeStaleOutputs(folder: string): Promise<number> {
+  let removed = 0;
+  try {
+    for await (const entry of Deno.readDir(folder)) {
+      const match = /^\..+\.(\d+)-[0-9a-f]{8}\.tmp$/.exec(entry.name);
+      if (match === null || await processAlive(Number(match[1]))) continue;
+      await removeIfExists(`${folder}/${entry.name}`);
+      removed++;
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return removed;
 }

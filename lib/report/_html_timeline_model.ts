@@ -1,0 +1,121 @@
+/**
+ * What the HTML report draws, taken from a run's events: the attempts that ran on workers, the steps served
+ * from the cache and the workers that crashed.
+ * @module
+ */
+import type { StepKind } from "../plan/plan_step.ts";
+import type { RunEvent } from "../run/run_events.ts";
+
+/**
+ * How an attempt ended: `done`, `failed` (the step's last attempt), `retried` (failed, another attempt follows)
+ * or `cancelled` (the run stopped while it ran, so no event closed it).
+ */
+export type AttemptStatus = "done" | "failed" | "retried" | "cancelled";
+
+/** One executed attempt of a step, from its `step:started` to the event that closed it. */
+export interface Attempt {
+  step: string;
+  kind: StepKind;
+  worker: number;
+  attempt: number;
+  /** ms since the run started. */
+  start: number;
+  /** ms since the run started; the end of the run for a cancelled attempt. */
+  end: number;
+  status: AttemptStatus;
+  /** The failure's message, or null. */
+  error: string | null;
+  /** When the step last became ready (`step:queued`), or null when unknown. */
+  queuedAt: number | null;
+}
+
+/** A step whose artifact was found in the store: nothing ran. */
+export interface CachedStep {
+  step: string;
+  kind: StepKind;
+  at: number;
+}
+
+/** A worker that died. */
+export interface WorkerCrash {
+  worker: number;
+  at: number;
+  error: string;
+}
+
+/** Everything the timeline and the provider charts draw. */
+export interface TimelineModel {
+  /** Attempts in the order they started. */
+  attempts: Attempt[];
+  /** Cached steps in the order they were found. */
+  cached: CachedStep[];
+  /** Workers that ran at least one attempt, ascending. */
+  workers: number[];
+  crashes: WorkerCrash[];
+  /** The end of the run: `run:finished`, else the last event or attempt end; at least 1. */
+  endMs: number;
+}
+
+/** Pairs each `step:started` with the `step:finished` or `step:failed` of the same step and attempt. */
+export function buildTimelineModel(events: readonly RunEvent[]): TimelineModel {
+  const attempts: Attempt[] = [];
+  const cached: CachedStep[] = [];
+  const crashes: WorkerCrash[] = [];
+  const open = new Map<string, Attempt>();
+  const queued = new Map<string, number>();
+  let endMs = 0;
+  const keyOf = (step: string, attempt: number) => `${attempt}\u0000${step}`;
+  for (const event of events) {
+    endMs = Math.max(endMs, event.at);
+    switch (event.type) {
+      case "step:queued":
+        queued.set(event.step, event.at);
+        break;
+      case "step:started": {
+        const attempt: Attempt = {
+          step: event.step,
+          kind: event.kind,
+          worker: event.worker,
+          attempt: event.attempt,
+          start: event.at,
+          end: Number.NaN,
+          status: "cancelled",
+          error: null,
+          queuedAt: queued.get(event.step) ?? null,
+        };
+        attempts.push(attempt);
+        open.set(keyOf(event.step, event.attempt), attempt);
+        break;
+      }
+      case "step:finished": {
+        if (event.cached) {
+          cached.push({ step: event.step, kind: event.kind, at: event.at });
+          break;
+        }
+        const attempt = open.get(keyOf(event.step, event.attempt));
+        if (attempt === undefined) break;
+        open.delete(keyOf(event.step, event.attempt));
+        attempt.end = event.at;
+        attempt.status = "done";
+        break;
+      }
+      case "step:failed": {
+        const attempt = open.get(keyOf(event.step, event.attempt));
+        if (attempt === undefined) break;
+        open.delete(keyOf(event.step, event.attempt));
+        attempt.end = event.at;
+        attempt.status = event.retrying ? "retried" : "failed";
+        attempt.error = event.error;
+        break;
+      }
+      case "worker:crashed":
+        crashes.push({ worker: event.worker, at: event.at, error: event.error });
+        break;
+    }
+  }
+  const finished = events.findLast((event) => event.type === "run:finished");
+  if (finished !== undefined) endMs = Math.max(finished.at, endMs);
+  for (const attempt of open.values()) attempt.end = Math.max(endMs, attempt.start);
+  const workers = [...new Set(attempts.map((attempt) => attempt.worker))].sort((a, b) => a - b);
+  return { attempts, cached, workers, crashes, endMs: Math.max(endMs, 1) };
+}

@@ -1,0 +1,190 @@
+import assert from "node:assert/strict";
+import { CLI, listFolder, runCli } from "../_support/cli.ts";
+import { probe } from "../_support/media.ts";
+import { MOD_URL } from "../_support/workflows.ts";
+
+type Event = { type: string; step?: string; kind?: string; cached?: boolean; path?: string | null };
+
+function workflowText(narrations: string[]): string {
+  return `import { workflow } from "${MOD_URL}";
+export default workflow({
+  formats: ["160x90", "90x160"],
+  videos: [{ id: "v", sections: ${
+    JSON.stringify(narrations.map((narration, i) => ({ title: `T${i + 1}`, narration })))
+  } }],
+});`;
+}
+
+async function setup(narrations = ["First part.", "Second part.", "Third part."]) {
+  const dir = await Deno.makeTempDir({ prefix: "reel-cache-" });
+  await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText(narrations));
+  return dir;
+}
+
+async function render(
+  dir: string,
+  extra: string[] = [],
+): Promise<{ code: number; events: Event[]; stderr: string }> {
+  const result = await runCli(["render", "lesson.ts", "--out", "out", "--json", ...extra], { cwd: dir });
+  return {
+    code: result.code,
+    events: result.stdout.trim().split("\n").map((line) => JSON.parse(line)),
+    stderr: result.stderr,
+  };
+}
+
+const ran = (events: Event[]) =>
+  events.filter((event) => event.type === "step:finished" && !event.cached).map((event) => event.step!)
+    .sort();
+
+async function leftovers(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const folder of [`${dir}/out`, `${dir}/.reel/tmp`]) {
+    for (const name of await listFolder(folder) ?? []) found.push(`${folder}/${name}`);
+  }
+  return found.filter((path) => !path.startsWith(`${dir}/out/v.`) || path.endsWith(".tmp"));
+}
+
+Deno.test("re-render after one narration changes runs exactly the affected steps; unchanged runs none", async () => {
+  const dir = await setup();
+  assert.equal((await render(dir)).code, 0);
+  const again = await render(dir);
+  assert.deepEqual(ran(again.events), []);
+  await Deno.writeTextFile(
+    `${dir}/lesson.ts`,
+    workflowText(["First part.", "A new second part.", "Third part."]),
+  );
+  const edited = await render(dir);
+  assert.equal(edited.code, 0, edited.stderr);
+  assert.deepEqual(ran(edited.events), [
+    "v/concat@160x90",
+    "v/concat@90x160",
+    "v/s2/clip@160x90",
+    "v/s2/clip@90x160",
+    "v/s2/speech",
+    "v/subtitles.srt",
+    "v/subtitles.vtt",
+  ]);
+  const forced = await render(dir, ["--force-step", "*/s1/*"]);
+  assert.deepEqual(ran(forced.events), [
+    "v/s1/clip@160x90",
+    "v/s1/clip@90x160",
+    "v/s1/slide@160x90",
+    "v/s1/slide@90x160",
+    "v/s1/speech",
+  ]);
+});
+
+Deno.test("after SIGKILL mid-render, the next render reuses every finished step and leaves no partial file", async () => {
+  const dir = await setup(["One two three four five.", "Six seven eight nine.", "Ten eleven twelve."]);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      CLI,
+      "render",
+      "lesson.ts",
+      "--out",
+      "out",
+      "--json",
+      "--workers",
+      "1",
+      "--cpu",
+      "1",
+    ],
+    cwd: dir,
+    stdout: "piped",
+    stderr: "null",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const finished: string[] = [];
+  let buffer = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of child.stdout) {
+    buffer += decoder.decode(chunk, { stream: true });
+    const lines = buffer.split("\n");
+    buffer = lines.pop()!;
+    for (const line of lines) {
+      const event = JSON.parse(line) as Event;
+      if (event.type === "step:finished" && !event.cached) finished.push(event.step!);
+    }
+    if (finished.length >= 6) break;
+  }
+  child.kill("SIGKILL");
+  await child.status;
+  await child.stdout.cancel().catch(() => {});
+  assert.ok(finished.length >= 6 && finished.length < 19, `finished ${finished.length} before the kill`);
+
+  const resumed = await render(dir);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const rerun = ran(resumed.events).filter((step) => finished.includes(step));
+  assert.deepEqual(rerun, [], "no finished step runs twice");
+  for (const format of ["160x90", "90x160"]) {
+    const info = await probe(`${dir}/out/v.${format}.mp4`);
+    assert.deepEqual(info.streams.map((stream) => stream.codec).sort(), ["aac", "h264"]);
+  }
+  assert.deepEqual(await leftovers(dir), []);
+});
+
+Deno.test("SIGINT stops a render: exit 130 within 2 s and no child process left", async () => {
+  const dir = await setup([
+    "A longer narration that keeps the speech engine and ffmpeg busy for a while, on purpose.",
+  ]);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", CLI, "render", "lesson.ts", "--out", "out", "--json", "--force"],
+    cwd: dir,
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const decoder = new TextDecoder();
+  for await (const chunk of child.stdout) if (decoder.decode(chunk).includes('"step:started"')) break;
+  const sent = performance.now();
+  child.kill("SIGINT");
+  const status = await child.status;
+  const elapsed = performance.now() - sent;
+  await child.stdout.cancel().catch(() => {});
+  assert.equal(status.code, 130);
+  assert.ok(elapsed < 2000, `exited after ${elapsed} ms`);
+  const ps = new TextDecoder().decode(
+    (await new Deno.Command("ps", { args: ["-eo", "args"] }).output()).stdout,
+  );
+  assert.ok(!ps.split("\n").some((line) => line.includes(dir)), "a child process outlived the render");
+  assert.deepEqual(await leftovers(dir), []);
+});
+
+Deno.test("a cut-off or edited cache entry is detected and remade", async () => {
+  const dir = await setup(["Only one part."]);
+  const first = await render(dir);
+  const clip = first.events.find((event) =>
+    event.type === "step:finished" && event.step === "v/s1/clip@160x90"
+  );
+  assert.ok(typeof clip?.path === "string");
+  const bytes = await Deno.readFile(clip.path);
+  await Deno.writeFile(clip.path, bytes.subarray(0, bytes.length >> 1));
+  const slide = first.events.find((event) =>
+    event.type === "step:finished" && event.step === "v/s1/slide@90x160"
+  );
+  const image = await Deno.readFile(slide!.path!);
+  image[image.length - 20] = (image[image.length - 20] ?? 0) ^ 0xff;
+  await Deno.writeFile(slide!.path!, image);
+  const again = await render(dir);
+  assert.equal(again.code, 0, again.stderr);
+  // Only the damaged entries run again; what depends on them is keyed by inputs, not bytes, and stays cached.
+  assert.deepEqual(ran(again.events), ["v/s1/clip@160x90", "v/s1/slide@90x160"]);
+  assert.ok((await probe(`${dir}/out/v.160x90.mp4`)).duration > 0.5);
+});
+
+Deno.test("cache ls lists entries and cache gc shrinks the store, least recently used first", async () => {
+  const dir = await setup(["Only one part."]);
+  assert.equal((await render(dir)).code, 0);
+  const ls = await runCli(["cache", "ls", "lesson.ts"], { cwd: dir });
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.match(ls.stdout, /^9 entries, .* in .*\.reel$/m);
+  const gc = await runCli(["cache", "gc", "lesson.ts", "--max-size", "1"], { cwd: dir });
+  assert.equal(gc.code, 0, gc.stderr);
+  assert.match(gc.stdout, /removed \d+ entries/);
+  const after = await runCli(["cache", "ls", "lesson.ts"], { cwd: dir });
+  assert.match(after.stdout, /entries, 0 B in/);
+  const bad = await runCli(["cache", "gc", "lesson.ts", "--max-size", "lots"], { cwd: dir });
+  assert.equal(bad.code, 2);
+});
