@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs what reel needs on Debian/Ubuntu, skipping what is already there:
-# ffmpeg (with ffprobe), espeak-ng, the DejaVu fonts and pocketsphinx (used by the speech tests).
+# ffmpeg (with ffprobe), espeak-ng, the DejaVu fonts, and for the tests pocketsphinx (speech recognition) and
+# chromium (opens the HTML run report headless).
 # Needs Node.js with npm for Deno itself: `npx -y deno@2.9.6 ...` fetches it from the npm registry.
 set -eu
 missing=""
@@ -9,8 +10,9 @@ command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
 command -v pocketsphinx_continuous >/dev/null 2>&1 || missing="$missing pocketsphinx"
 [ -d /usr/share/pocketsphinx/model/en-us ] || missing="$missing pocketsphinx-en-us"
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 if [ -z "$missing" ]; then
-  echo "reel setup: ffmpeg, espeak-ng, fonts and pocketsphinx are installed"
+  echo "reel setup: ffmpeg, espeak-ng, fonts, pocketsphinx and chromium are installed"
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then

@@ -13,13 +13,15 @@ import { writeTextSync } from "../lib/report/sync_writer.ts";
 import { TerminalView } from "../lib/report/terminal_view.ts";
 import type { RunEvent } from "../lib/run/run_events.ts";
 import type { RunResult } from "../lib/run/scheduler.ts";
+import type { Plan } from "../lib/plan/plan_workflow.ts";
+import { renderHtmlReport, writeHtmlReport } from "../lib/report/html_report.ts";
 
 /** What the CLI feeds the reporter. */
 export interface Reporter {
   /** Receives every run event. */
   event(event: RunEvent): void;
   /** Stops the live view and prints the summary (not in JSON mode, where it goes to stderr). */
-  finish(run: RunResult, ffmpeg: FfmpegPaths | null): Promise<void>;
+  finish(run: RunResult, context: { ffmpeg: FfmpegPaths; plan: Plan; outDir: string }): Promise<void>;
   /** Stops timers; safe to call twice. */
   close(): void;
 }
@@ -60,15 +62,13 @@ export function createReporter(options: { mode: ReporterMode }): Reporter {
       events.push(event);
       view?.update(event);
     },
-    async finish(run, ffmpeg) {
+    async finish(run, { ffmpeg, plan, outDir }) {
       close();
       const counts = summarizeEvents(events);
       const outputs = [];
       for (const { path } of run.outputs) {
         const bytes = (await Deno.stat(path)).size;
-        const duration = ffmpeg !== null && path.endsWith(".mp4")
-          ? (await probeMedia(ffmpeg, path)).duration * 1000
-          : null;
+        const duration = path.endsWith(".mp4") ? (await probeMedia(ffmpeg, path)).duration * 1000 : null;
         outputs.push({ path, bytes, duration });
       }
       const usage = await processUsage();
@@ -77,16 +77,29 @@ export function createReporter(options: { mode: ReporterMode }): Reporter {
         kind: counts.failures.find((failure) => failure.step === step)?.kind ?? "custom",
         error,
       }));
+      const wallMs = performance.now() - start;
       const text = formatSummary({
         ...counts,
         outputs,
         failures,
-        wallMs: performance.now() - start,
+        wallMs,
         cpuMs: usage.cpuMs,
         peakRssBytes: usage.peakRssBytes,
         cancelled: run.cancelled,
       });
-      writeTextSync(Deno.stderr, text.endsWith("\n") ? text : `${text}\n`);
+      // The run report: a timeline per worker, provider concurrency, 429s and retries, and this summary.
+      const providers: Record<string, string> = {};
+      for (const step of plan.steps) if (step.provider !== null) providers[step.id] = step.provider;
+      const report = `${outDir}/report.html`;
+      await writeHtmlReport(
+        report,
+        renderHtmlReport(events, {
+          title: plan.workflows.map((workflow) => workflow.file).join(", "),
+          providers,
+          summary: { outputs, wallMs, cpuMs: usage.cpuMs, peakRssBytes: usage.peakRssBytes },
+        }),
+      );
+      writeTextSync(Deno.stderr, `${text.endsWith("\n") ? text : `${text}\n`}Report: ${report}\n`);
     },
     close,
   };

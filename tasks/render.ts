@@ -14,6 +14,7 @@ import { collectGarbage, parseSize } from "../lib/store/collect_garbage.ts";
 import type { ResolvedLimits } from "../lib/workflow/schema.ts";
 import { workflowJsonSchema } from "../lib/workflow/workflow_json_schema.ts";
 import { createReporter } from "./_reporter.ts";
+import { watchAndRender } from "./_watch.ts";
 
 const EXIT = { ok: 0, failed: 1, input: 2, interrupted: 130 } as const;
 
@@ -89,7 +90,8 @@ async function main(args: string[]): Promise<number> {
       )
       .option("--json", "print one JSON event per line")
       .option("-q, --quiet", "print only the summary and errors")
-      .option("--plan", "print the plan and exit without rendering"),
+      .option("--plan", "print the plan and exit without rendering")
+      .option("--watch", "render again whenever the workflow file or a file it imports is saved"),
   );
   render.addHelpText(
     "after",
@@ -109,6 +111,26 @@ Examples:
       );
       return;
     }
+    if (options.watch === true) {
+      await planFiles(files, { limits, only: options.only, formats: options.format });
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      Deno.addSignalListener("SIGINT", stop);
+      try {
+        await watchAndRender(
+          args.slice(args.indexOf("render") + 1).filter((arg) => arg !== "--watch"),
+          files,
+          {
+            say: (line) => console.error(`reel: ${line}`),
+            signal: controller.signal,
+          },
+        );
+      } finally {
+        Deno.removeSignalListener("SIGINT", stop);
+      }
+      exitCode = EXIT.interrupted;
+      return;
+    }
     const controller = new AbortController();
     // The first Ctrl-C cancels cleanly. A terminal signals the whole process group and `deno task` forwards the
     // signal too, so a repeat within a second is the same keypress; a later one forces the exit.
@@ -125,7 +147,7 @@ Examples:
       mode: options.json === true ? "json" : options.quiet === true ? "quiet" : "auto",
     });
     try {
-      const { run, ffmpeg } = await renderWorkflows(files, {
+      const { run, ffmpeg, plan } = await renderWorkflows(files, {
         outDir: options.out,
         cacheDir: options.cache,
         limits,
@@ -136,7 +158,7 @@ Examples:
         signal: controller.signal,
         onEvent: (event) => reporter.event(event),
       });
-      await reporter.finish(run, ffmpeg);
+      await reporter.finish(run, { ffmpeg, plan, outDir: options.out });
       exitCode = run.cancelled ? EXIT.interrupted : run.ok ? EXIT.ok : EXIT.failed;
     } finally {
       reporter.close();

@@ -5,7 +5,12 @@
  */
 import { findOnPath } from "../lib/media/find_binary.ts";
 
-const needs = [["ffmpeg", "ffmpeg"], ["ffprobe", "ffmpeg"], ["espeak-ng", "espeak-ng"]] as const;
+const needs = [
+  ["ffmpeg", "ffmpeg"],
+  ["ffprobe", "ffmpeg"],
+  ["espeak-ng", "espeak-ng"],
+  ["chromium", "chromium"],
+] as const;
 const missing = new Set<string>();
 for (const [binary, debianPackage] of needs) {
   if (await findOnPath(binary) === null) missing.add(debianPackage);

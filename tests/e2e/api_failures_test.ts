@@ -37,6 +37,7 @@ Deno.test("a provider that always answers 500 fails its steps after the configur
       "local.vtt",
       "remote.srt",
       "remote.vtt",
+      "report.html",
     ]);
   } finally {
     await server.close();

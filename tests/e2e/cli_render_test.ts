@@ -22,7 +22,12 @@ export default workflow({
   const ran = events.filter((event) => event.type === "step:finished" && !event.cached).length;
   assert.equal(ran, 2 + 2 + 2 + 1 + 2); // speech, slide, clip per section; concat; srt and vtt
   assert.match(first.stderr, /build\/tiny\.320x180\.mp4 +0:0\d\.\d/);
-  assert.deepEqual(await listFolder(`${dir}/build`), ["tiny.320x180.mp4", "tiny.srt", "tiny.vtt"]);
+  assert.deepEqual(await listFolder(`${dir}/build`), [
+    "report.html",
+    "tiny.320x180.mp4",
+    "tiny.srt",
+    "tiny.vtt",
+  ]);
   assert.ok((await listFolder(`${dir}/workflows/.reel`))?.includes("artifacts"));
   const duration = (await probe(`${dir}/build/tiny.320x180.mp4`)).duration;
 
@@ -33,7 +38,12 @@ export default workflow({
   assert.equal(again.filter((event) => event.type === "step:finished" && event.cached).length, ran);
   assert.equal((await probe(`${dir}/build/tiny.320x180.mp4`)).duration, duration);
   // Re-publishing leaves no temporary name behind.
-  assert.deepEqual(await listFolder(`${dir}/build`), ["tiny.320x180.mp4", "tiny.srt", "tiny.vtt"]);
+  assert.deepEqual(await listFolder(`${dir}/build`), [
+    "report.html",
+    "tiny.320x180.mp4",
+    "tiny.srt",
+    "tiny.vtt",
+  ]);
 
   // Outputs are copies: editing one in place does not change what the store serves next time.
   const original = await Deno.readTextFile(`${dir}/build/tiny.srt`);
@@ -130,6 +140,7 @@ export default workflow({ formats: ["160x90"], videos: [{ id: "${id}", sections:
     "first.160x90.mp4",
     "first.srt",
     "first.vtt",
+    "report.html",
     "second.160x90.mp4",
     "second.srt",
     "second.vtt",

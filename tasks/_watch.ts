@@ -1,0 +1,88 @@
+/**
+ * `render --watch`: renders in a fresh process, then waits for the workflow file or a local module it imports to be
+ * saved, says what changed, and renders again (the store makes that run only the changed steps).
+ * @module
+ */
+
+/** The local files a workflow's module graph reads (the workflow itself when the graph cannot be read). */
+export async function watchedFiles(files: readonly string[]): Promise<string[]> {
+  const found = new Set<string>(files.map((file) => (file.startsWith("/") ? file : `${Deno.cwd()}/${file}`)));
+  for (const file of files) {
+    const output = await new Deno.Command(Deno.execPath(), { args: ["info", "--json", file], stderr: "null" })
+      .output()
+      .catch((error) => {
+        if (error instanceof Deno.errors.NotFound) return null;
+        throw error;
+      });
+    if (output === null || !output.success) continue;
+    const graph = JSON.parse(new TextDecoder().decode(output.stdout)) as {
+      modules?: { specifier?: string }[];
+    };
+    for (const module of graph.modules ?? []) {
+      if (module.specifier?.startsWith("file://")) {
+        found.add(decodeURIComponent(new URL(module.specifier).pathname));
+      }
+    }
+  }
+  return [...found];
+}
+
+/**
+ * Runs `render` (without `--watch`) again every time a watched file is saved, until `signal` aborts.
+ *
+ * @param args The render command's arguments, `--watch` removed.
+ * @param files The workflow files.
+ * @param options Where to say what happens, and the signal that ends the watch.
+ */
+export async function watchAndRender(
+  args: readonly string[],
+  files: readonly string[],
+  options: { say: (line: string) => void; signal: AbortSignal },
+): Promise<void> {
+  const { say, signal } = options;
+  const entry = new URL("./render.ts", import.meta.url).pathname;
+  for (let round = 1; !signal.aborted; round++) {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", entry, "render", ...args],
+    }).spawn();
+    await child.status;
+    if (signal.aborted) return;
+    const watched = await watchedFiles(files);
+    // The watcher exists before the line that announces it, so a save right after the line is seen.
+    const names = files.join(", ");
+    const changed = await nextChange(watched, {
+      signal,
+      onReady: () => say(`watching ${watched.length} file(s) (${names} and its imports); Ctrl-C to stop`),
+    });
+    if (changed === null) return;
+    say(`changed: ${changed.join(", ")}; rendering again (round ${round + 1})`);
+  }
+}
+
+async function nextChange(
+  paths: readonly string[],
+  { signal, onReady }: { signal: AbortSignal; onReady: () => void },
+): Promise<string[] | null> {
+  const watcher = Deno.watchFs([...paths], { recursive: false });
+  onReady();
+  const stop = () => watcher.close();
+  signal.addEventListener("abort", stop, { once: true });
+  try {
+    const changed = new Set<string>();
+    for await (const event of watcher) {
+      if (event.kind !== "modify" && event.kind !== "create") continue;
+      for (const path of event.paths) changed.add(path);
+      // Editors save in several writes: let them finish before rendering.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return [...changed];
+    }
+    return null;
+  } finally {
+    signal.removeEventListener("abort", stop);
+    try {
+      watcher.close();
+    } catch (error) {
+      if (!(error instanceof Deno.errors.BadResource)) throw error;
+    }
+  }
+}
