@@ -87,19 +87,26 @@ export function createReporter(options: { mode: ReporterMode }): Reporter {
         peakRssBytes: usage.peakRssBytes,
         cancelled: run.cancelled,
       });
+      writeTextSync(Deno.stderr, text.endsWith("\n") ? text : `${text}\n`);
       // The run report: a timeline per worker, provider concurrency, 429s and retries, and this summary.
       const providers: Record<string, string> = {};
       for (const step of plan.steps) if (step.provider !== null) providers[step.id] = step.provider;
       const report = `${outDir}/report.html`;
-      await writeHtmlReport(
-        report,
-        renderHtmlReport(events, {
-          title: plan.workflows.map((workflow) => workflow.file).join(", "),
-          providers,
-          summary: { outputs, wallMs, cpuMs: usage.cpuMs, peakRssBytes: usage.peakRssBytes },
-        }),
-      );
-      writeTextSync(Deno.stderr, `${text.endsWith("\n") ? text : `${text}\n`}Report: ${report}\n`);
+      try {
+        await writeHtmlReport(
+          report,
+          renderHtmlReport(events, {
+            title: plan.workflows.map((workflow) => workflow.file).join(", "),
+            providers,
+            summary: { outputs, wallMs, cpuMs: usage.cpuMs, peakRssBytes: usage.peakRssBytes },
+          }),
+        );
+        writeTextSync(Deno.stderr, `Report: ${report}\n`);
+      } catch (error) {
+        // The videos are written; a report that cannot be (a full disk, say) is told, not fatal.
+        if (!(error instanceof Error)) throw error;
+        writeTextSync(Deno.stderr, `✖ Cannot write the report ${report}: ${error.message}\n`);
+      }
     },
     close,
   };

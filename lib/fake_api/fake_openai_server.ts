@@ -29,6 +29,8 @@ export interface FakeOpenAiOptions {
   hangRate?: number;
   /** Share of answers cut off half-way. @default 0 */
   truncateRate?: number;
+  /** Share of answers that are 200 with a body that is not what was asked for (an HTML page). @default 0 */
+  garbageRate?: number;
   /** The first N requests are answered 429 (a burst of rate limiting). @default 0 */
   rejectFirst?: number;
   /** Retry-After of injected 429s, in ms. @default 1000 */
@@ -120,6 +122,7 @@ export class FakeOpenAiServer {
       failRate: options.failRate ?? 0,
       hangRate: options.hangRate ?? 0,
       truncateRate: options.truncateRate ?? 0,
+      garbageRate: options.garbageRate ?? 0,
       rejectFirst: options.rejectFirst ?? 0,
       retryAfterMs: options.retryAfterMs ?? 1000,
       key: options.key ?? null,
@@ -229,6 +232,11 @@ export class FakeOpenAiServer {
         request.signal.addEventListener("abort", release, { once: true });
       });
       return error(504, "Hung");
+    }
+    if (options.random() < options.garbageRate) {
+      const page = "<html><body>Service temporarily replaced by a captive portal</body></html>";
+      if (path === "/v1/images/generations") return Response.json({ data: [{ b64_json: btoa(page) }] });
+      return new Response(page, { headers: { "content-type": "text/html" } });
     }
     const answer = this.#route(path, body);
     if (answer === null) return error(404, `Unknown endpoint ${path}`);

@@ -156,3 +156,31 @@ Deno.test("planWorkflows() applies limit overrides over the workflow's", async (
   assert.equal(plan.limits.global, 2);
   assert.equal(plan.limits.api, 2);
 });
+
+Deno.test("step keys: changing a provider's model re-runs only that provider's steps", async () => {
+  const withApi = (model: string): WorkflowInput => ({
+    ...base,
+    providers: { images: { api: "openai", baseUrl: "http://127.0.0.1:9" } },
+    videos: [{
+      id: "a",
+      sections: [{
+        id: "one",
+        title: "One",
+        narration: "First.",
+        image: { provider: "images", prompt: "p", model },
+      }],
+    }],
+  });
+  const before = await keysOf(withApi("gpt-image-1"));
+  const after = await keysOf(withApi("gpt-image-2"));
+  assert.deepEqual(changed(before, after), [
+    "a/concat@16x9",
+    "a/concat@9x16",
+    "a/one/clip@16x9",
+    "a/one/clip@9x16",
+    "a/one/image",
+    "a/one/slide@16x9",
+    "a/one/slide@9x16",
+  ]);
+  assert.ok(!changed(before, after).includes("a/one/speech"));
+});
