@@ -65,7 +65,7 @@ async function nextChange(
 ): Promise<string[] | null> {
   const watcher = Deno.watchFs([...paths], { recursive: false });
   onReady();
-  const stop = () => watcher.close();
+  const stop = () => closeWatcher(watcher);
   signal.addEventListener("abort", stop, { once: true });
   try {
     const changed = new Set<string>();
@@ -79,10 +79,15 @@ async function nextChange(
     return null;
   } finally {
     signal.removeEventListener("abort", stop);
-    try {
-      watcher.close();
-    } catch (error) {
-      if (!(error instanceof Deno.errors.BadResource)) throw error;
-    }
+    closeWatcher(watcher);
+  }
+}
+
+function closeWatcher(watcher: Deno.FsWatcher): void {
+  try {
+    watcher.close();
+  } catch (error) {
+    // Closed already (the abort closed it).
+    if (!(error instanceof Deno.errors.BadResource)) throw error;
   }
 }
