@@ -99,16 +99,7 @@ export class FakeOpenAiServer {
   readonly #hangs = new Set<() => void>();
   #tokens: number;
   #last: number;
-  #stats: FakeOpenAiStats = {
-    requests: 0,
-    byStatus: {},
-    rateLimited: 0,
-    hung: 0,
-    truncated: 0,
-    inFlight: 0,
-    maxInFlight: 0,
-    log: [],
-  };
+  #stats: FakeOpenAiStats = emptyStats();
 
   /** @param options Latency, limits and faults. */
   constructor(options: FakeOpenAiOptions = {}) {
@@ -144,16 +135,7 @@ export class FakeOpenAiServer {
 
   /** Forgets what the server has seen and refills its rate budget. */
   reset(): void {
-    this.#stats = {
-      requests: 0,
-      byStatus: {},
-      rateLimited: 0,
-      hung: 0,
-      truncated: 0,
-      inFlight: 0,
-      maxInFlight: 0,
-      log: [],
-    };
+    this.#stats = emptyStats();
     this.#tokens = this.#options.burst;
     this.#last = this.#options.clock.now();
   }
@@ -315,6 +297,19 @@ export class FakeOpenAiServer {
     response.headers.set("x-ratelimit-reset-requests", `${waitMs}ms`);
     return response;
   }
+}
+
+function emptyStats(): FakeOpenAiStats {
+  return {
+    requests: 0,
+    byStatus: {},
+    rateLimited: 0,
+    hung: 0,
+    truncated: 0,
+    inFlight: 0,
+    maxInFlight: 0,
+    log: [],
+  };
 }
 
 async function readBody(request: Request): Promise<Record<string, unknown>> {

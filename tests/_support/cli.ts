@@ -39,3 +39,17 @@ export async function listFolder(path: string): Promise<string[] | null> {
     throw error;
   }
 }
+
+/** The JSON events a `--json` render prints, one at a time, as they arrive on a child's stdout. */
+export async function* jsonEvents<T = { type: string; step?: string; cached?: boolean }>(
+  stdout: ReadableStream<Uint8Array>,
+): AsyncGenerator<T> {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for await (const chunk of stdout) {
+    buffer += decoder.decode(chunk, { stream: true });
+    const lines = buffer.split("\n");
+    buffer = lines.pop()!;
+    for (const line of lines) yield JSON.parse(line) as T;
+  }
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CLI, listFolder, runCli } from "../_support/cli.ts";
+import { CLI, jsonEvents, listFolder, runCli } from "../_support/cli.ts";
 import { probe } from "../_support/media.ts";
 import { MOD_URL } from "../_support/workflows.ts";
 
@@ -99,18 +99,11 @@ Deno.test("after SIGKILL mid-render, the next render reuses every finished step 
     env: { NO_COLOR: "1" },
   }).spawn();
   const finished: string[] = [];
-  let buffer = "";
-  const decoder = new TextDecoder();
-  for await (const chunk of child.stdout) {
-    buffer += decoder.decode(chunk, { stream: true });
-    const lines = buffer.split("\n");
-    buffer = lines.pop()!;
-    for (const line of lines) {
-      const event = JSON.parse(line) as Event;
-      if (event.type === "step:finished" && !event.cached) finished.push(event.step!);
-    }
+  for await (const event of jsonEvents<Event>(child.stdout)) {
+    if (event.type === "step:finished" && !event.cached) finished.push(event.step!);
     if (finished.length >= 6) break;
   }
+
   child.kill("SIGKILL");
   await child.status;
   await child.stdout.cancel().catch(() => {});

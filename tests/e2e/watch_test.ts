@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CLI } from "../_support/cli.ts";
+import { CLI, jsonEvents } from "../_support/cli.ts";
 import { MOD_URL } from "../_support/workflows.ts";
 
 function workflowText(second: string): string {
@@ -23,27 +23,18 @@ Deno.test("render --watch renders again when the workflow is saved, running only
   }).spawn();
   const runs: { ran: string[] }[] = [];
   let current: string[] = [];
-  let buffer = "";
   const decoder = new TextDecoder();
-  for await (const chunk of child.stdout) {
-    buffer += decoder.decode(chunk, { stream: true });
-    const lines = buffer.split("\n");
-    buffer = lines.pop()!;
-    for (const line of lines) {
-      const event = JSON.parse(line) as { type: string; step?: string; cached?: boolean };
-      if (event.type === "step:finished" && !event.cached) current.push(event.step!);
-      if (event.type !== "run:finished") continue;
-      runs.push({ ran: current.sort() });
-      current = [];
-      // The watcher starts after the run; saving a moment later is what an editor does.
-      if (runs.length === 1) {
-        const stderr = child.stderr.getReader();
-        for (let seen = ""; !seen.includes("watching");) seen += decoder.decode((await stderr.read()).value);
-        stderr.releaseLock();
-        await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("A changed second part."));
-      }
-    }
+  for await (const event of jsonEvents(child.stdout)) {
+    if (event.type === "step:finished" && !event.cached) current.push(event.step!);
+    if (event.type !== "run:finished") continue;
+    runs.push({ ran: current.sort() });
+    current = [];
     if (runs.length === 2) break;
+    // Save once the watcher says it is watching, as an editor would after the first render.
+    const stderr = child.stderr.getReader();
+    for (let seen = ""; !seen.includes("watching");) seen += decoder.decode((await stderr.read()).value);
+    stderr.releaseLock();
+    await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("A changed second part."));
   }
   child.kill("SIGINT");
   const status = await child.status;
