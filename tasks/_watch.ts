@@ -42,15 +42,28 @@ export async function watchAndRender(
   const { say, signal } = options;
   const entry = new URL("./render.ts", import.meta.url).pathname;
   for (let round = 1; !signal.aborted; round++) {
+    const watched = await watchedFiles(files);
+    const before = await modificationTimes(watched);
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "--allow-all", entry, "render", ...args],
     }).spawn();
+    // Ctrl-C or SIGTERM on the watcher stops the render under way too: no orphan render.
+    const stopChild = () => {
+      try {
+        child.kill("SIGINT");
+      } catch (error) {
+        if (!(error instanceof TypeError)) throw error; // it has exited already
+      }
+    };
+    signal.addEventListener("abort", stopChild, { once: true });
     await child.status;
+    signal.removeEventListener("abort", stopChild);
     if (signal.aborted) return;
-    const watched = await watchedFiles(files);
-    // The watcher exists before the line that announces it, so a save right after the line is seen.
+    // A file saved while the render ran is a change too.
+    const after = await modificationTimes(watched);
+    const savedDuring = watched.filter((path) => before.get(path) !== after.get(path));
     const names = files.join(", ");
-    const changed = await nextChange(watched, {
+    const changed = savedDuring.length > 0 ? savedDuring : await nextChange(watched, {
       signal,
       onReady: () => say(`watching ${watched.length} file(s) (${names} and its imports); Ctrl-C to stop`),
     });
@@ -59,10 +72,24 @@ export async function watchAndRender(
   }
 }
 
+async function modificationTimes(paths: readonly string[]): Promise<Map<string, number | null>> {
+  const times = new Map<string, number | null>();
+  for (const path of paths) {
+    try {
+      times.set(path, (await Deno.stat(path)).mtime?.getTime() ?? null);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      times.set(path, null);
+    }
+  }
+  return times;
+}
+
 async function nextChange(
   paths: readonly string[],
   { signal, onReady }: { signal: AbortSignal; onReady: () => void },
 ): Promise<string[] | null> {
+  if (signal.aborted) return null;
   const watcher = Deno.watchFs([...paths], { recursive: false });
   onReady();
   const stop = () => closeWatcher(watcher);

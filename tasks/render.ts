@@ -116,6 +116,7 @@ Examples:
       const controller = new AbortController();
       const stop = () => controller.abort();
       Deno.addSignalListener("SIGINT", stop);
+      Deno.addSignalListener("SIGTERM", stop);
       try {
         await watchAndRender(
           args.slice(args.indexOf("render") + 1).filter((arg) => arg !== "--watch"),
@@ -127,6 +128,7 @@ Examples:
         );
       } finally {
         Deno.removeSignalListener("SIGINT", stop);
+        Deno.removeSignalListener("SIGTERM", stop);
       }
       exitCode = EXIT.interrupted;
       return;

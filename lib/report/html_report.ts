@@ -12,6 +12,7 @@ import { timeAxis } from "./_html_time_axis.ts";
 import { PLOT_LEFT, PLOT_WIDTH, renderTimeline } from "./_html_timeline.ts";
 import { buildTimelineModel } from "./_html_timeline_model.ts";
 import type { RunEvent } from "../run/run_events.ts";
+import { temporaryName } from "../store/publish_output.ts";
 import { formatBytes, formatDuration } from "./format_units.ts";
 import { summarizeEvents } from "./run_summary.ts";
 
@@ -125,7 +126,7 @@ export function renderHtmlReport(events: readonly RunEvent[], options: HtmlRepor
  * ```
  */
 export async function writeHtmlReport(path: string, html: string): Promise<void> {
-  const temporary = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  const temporary = temporaryName(path);
   try {
     await Deno.writeTextFile(temporary, html);
     await Deno.rename(temporary, path);

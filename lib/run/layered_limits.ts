@@ -1,7 +1,9 @@
 /**
- * The layered limits of a run: videos in flight → sections in flight per video → provider calls per section →
- * provider calls in the run (global) → the provider's own gate → the CPU pool. Permits are taken in that fixed
- * order and released in reverse, so nested layers cannot deadlock.
+ * The layered limits of a run: videos in flight → sections in flight per video → the provider's own gate
+ * (concurrency, rate, pauses) → provider calls per section → provider calls in the run (global) → the CPU pool.
+ * Permits are taken in that fixed order and released in reverse, so nested layers cannot deadlock. The provider's
+ * gate comes before the shared layers so that a slow or paused provider never holds global permits that calls to
+ * other providers could use.
  * @module
  */
 import type { PlanStep } from "../plan/plan_step.ts";
@@ -136,10 +138,10 @@ export class LayeredLimits {
       if (video !== null) await this.#videos.admit(video, options);
       if (video !== null && section !== null) await this.#sectionGate(video).admit(section, options);
       if (step.provider !== null) {
-        if (section !== null) held.push(await this.#apiSemaphore(section).acquire(options));
-        held.push(await this.#global.acquire(options));
         const gate = this.#providerGate(step.provider);
         if (gate !== null) held.push(await gate.acquire({ ...options, tokens: step.tokens }));
+        if (section !== null) held.push(await this.#apiSemaphore(section).acquire(options));
+        held.push(await this.#global.acquire(options));
       }
       if (step.cpu) held.push(await this.#cpu.acquire(options));
     } catch (error) {

@@ -218,7 +218,8 @@ class Scheduler {
 
   /**
    * Runs attempts until one succeeds; returns null when the step failed or was cancelled (already settled).
-   * Permits are held for one attempt only: a step waiting out a backoff or a provider's pause holds none.
+   * Permits are held for one attempt only: a step waiting out a backoff holds none, and one waiting for its
+   * provider's pause or rate holds no shared permit (the provider's gate is taken first).
    */
   async #attempts(node: Node, signal: AbortSignal): Promise<StoredArtifact | null> {
     const { step } = node;
@@ -316,6 +317,8 @@ class Scheduler {
       });
       const artifact = await this.#options.store.commit(step.key, {
         file: outputPath,
+        // Every kind but a custom step must write its artifact; a custom step may return a value only.
+        required: step.kind !== "custom" && outputPath !== null,
         extension: step.extension,
         value: execution.result.value,
         children: execution.result.children,

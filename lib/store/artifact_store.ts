@@ -43,7 +43,13 @@ export interface StepStore {
   /** Moves an artifact into place (when the step wrote `file`) and records it. */
   commit(
     key: string,
-    artifact: { file: string | null; extension: string | null; value: Json; children: ChildSpec[] },
+    artifact: {
+      file: string | null;
+      extension: string | null;
+      value: Json;
+      children: ChildSpec[];
+      required?: boolean;
+    },
   ): Promise<StoredArtifact>;
   /** Removes a scratch folder. */
   discard(folder: string): Promise<void>;
@@ -135,7 +141,13 @@ export class ArtifactStore implements StepStore {
    */
   async commit(
     key: string,
-    artifact: { file: string | null; extension: string | null; value: Json; children: ChildSpec[] },
+    artifact: {
+      file: string | null;
+      extension: string | null;
+      value: Json;
+      children: ChildSpec[];
+      required?: boolean;
+    },
   ): Promise<StoredArtifact> {
     const folder = this.#folder(key);
     await Deno.mkdir(folder, { recursive: true });
@@ -143,6 +155,9 @@ export class ArtifactStore implements StepStore {
     let bytes: number | null = null;
     let sha256: string | null = null;
     const size = artifact.file === null ? null : await fileSize(artifact.file);
+    if (artifact.required === true && size === null) {
+      throw new Error(`The step wrote no artifact at ${artifact.file}; nothing was stored`);
+    }
     if (artifact.file !== null && size !== null) {
       name = artifact.extension === null ? key : `${key}.${artifact.extension}`;
       bytes = size;
@@ -158,7 +173,10 @@ export class ArtifactStore implements StepStore {
       children: artifact.children,
       created: new Date().toISOString(),
     };
-    const temporary = `${this.#recordPath(key)}.${crypto.randomUUID()}.tmp`;
+    // The record's temporary name is in the scratch folder, tagged with this process, so a kill -9 before the
+    // rename leaves nothing that removeStale() does not clear.
+    await Deno.mkdir(`${this.root}/tmp`, { recursive: true });
+    const temporary = `${this.root}/tmp/${Deno.pid}-record-${crypto.randomUUID()}.tmp`;
     await Deno.writeTextFile(temporary, JSON.stringify(record));
     await Deno.rename(temporary, this.#recordPath(key));
     return {

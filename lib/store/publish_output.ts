@@ -23,10 +23,7 @@ import { removeIfExists } from "./_remove_if_exists.ts";
  * ```
  */
 export async function publishOutput(artifact: string, destination: string): Promise<void> {
-  const slash = destination.lastIndexOf("/");
-  const temporary = `${destination.slice(0, slash + 1)}.${destination.slice(slash + 1)}.${
-    crypto.randomUUID().slice(0, 8)
-  }.tmp`;
+  const temporary = temporaryName(destination);
   try {
     // A copy, not a hard link: editing an output must never change the artifact the store serves next time.
     await Deno.copyFile(artifact, temporary);
@@ -64,4 +61,24 @@ export async function removeStaleOutputs(folder: string): Promise<number> {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   return removed;
+}
+
+/**
+ * The temporary name a file is written under before it is renamed into place in an output folder:
+ * `.<name>.<pid>-<random>.tmp`, which {@linkcode removeStaleOutputs} recognizes once that process is gone.
+ *
+ * @param destination The file's final path.
+ * @returns The temporary path beside it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { temporaryName } from "./publish_output.ts";
+ * assert.match(temporaryName("out/a.mp4"), /^out\/\.a\.mp4\.\d+-[0-9a-f]{8}\.tmp$/);
+ * ```
+ */
+export function temporaryName(destination: string): string {
+  const slash = destination.lastIndexOf("/");
+  const random = crypto.randomUUID().slice(0, 8);
+  return `${destination.slice(0, slash + 1)}.${destination.slice(slash + 1)}.${Deno.pid}-${random}.tmp`;
 }

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
+import { VirtualClock } from "../../../lib/run/clock.ts";
 import { LayeredLimits, summarizeLimits } from "../../../lib/run/layered_limits.ts";
+import { ProviderLimiter } from "../../../lib/run/provider_limiter.ts";
 import { runPlan } from "../../../lib/run/scheduler.ts";
 import { FakeExecutor, seededRandom } from "../../_support/fake_executor.ts";
 import { MemoryStore } from "../../_support/memory_store.ts";
@@ -76,4 +78,34 @@ Deno.test("layered limits are reached, not just respected, on a wide plan", asyn
   await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
   assert.equal(executor.peaks.global, 3);
   assert.equal(executor.peaks.videos, 2);
+});
+
+Deno.test("LayeredLimits: a provider waiting for its rate holds no global permit that another provider needs", async () => {
+  const clock = new VirtualClock();
+  const slow = new ProviderLimiter({ concurrency: 4, requests: 2, tokens: null, per: 60_000, burst: 1 }, {
+    clock,
+  });
+  const fast = new ProviderLimiter({ concurrency: 4, requests: null, tokens: null, per: 60_000, burst: 1 }, {
+    clock,
+  });
+  const gates = new Map([["slow", slow], ["fast", fast]]);
+  const limits = new LayeredLimits({ videos: 1, sections: 4, api: 4, global: 2, workers: 1, cpu: 4 }, {
+    providerGate: (name) => gates.get(name) ?? null,
+  });
+  const step = (provider: string, section: string) => ({
+    scope: { video: "v", section: `v/${section}` },
+    provider,
+    cpu: false,
+    tokens: 0,
+  });
+  const steps = [step("slow", "s1"), step("slow", "s2"), step("slow", "s3"), step("fast", "s4")];
+  for (const each of steps) limits.register(each);
+  const first = await limits.acquire(steps[0]!);
+  const waiting = [limits.acquire(steps[1]!), limits.acquire(steps[2]!)];
+  const fastPermit = await limits.acquire(steps[3]!);
+  assert.equal(clock.now(), 0, "the fast provider's call went at once");
+  fastPermit.release();
+  first.release();
+  for (const permit of await Promise.all(waiting)) permit.release();
+  assert.ok(clock.now() >= 59_000, "the slow provider still kept its rate");
 });
