@@ -270,11 +270,13 @@ class Scheduler {
         this.#fail(node, message, { emitted: true });
         return null;
       }
-      // A 429 pauses the whole provider (the gate waits it out); other failures back off with full jitter.
-      if (!rateLimited && !crashed) {
+      // A 429 pauses the whole provider (its gate waits it out); other failures back off with full jitter, and
+      // never less than a wait the server asked for (a 503's Retry-After, or a 429 where there is no gate).
+      if (!(rateLimited && gate !== null) && !crashed) {
         const ceiling = Math.min(step.backoff.cap, step.backoff.base * 2 ** (attempt - 1));
+        const delay = Math.max(Math.round(this.#random() * ceiling), failure?.retryAfterMs ?? 0);
         try {
-          await this.#clock.sleep(Math.round(this.#random() * ceiling), { signal });
+          await this.#clock.sleep(delay, { signal });
         } catch (sleepError) {
           if (!signal.aborted) throw sleepError;
           this.#cancel(node);

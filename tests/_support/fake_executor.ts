@@ -36,6 +36,8 @@ export interface FakeExecutorOptions {
   random?: () => number;
   /** Step ids whose every attempt fails; `retryable` says how. */
   fail?: Map<string, { retryable: boolean }>;
+  /** Step ids whose first attempt fails with this status and wait (a 503 with Retry-After, say). */
+  failFirst?: Map<string, { status: number; retryAfterMs: number | null }>;
   /** Children a step returns, by step id. */
   children?: Map<string, ChildSpec[]>;
   /** Value a step returns, by task; default `{ duration: 1 }`. */
@@ -73,6 +75,17 @@ export class FakeExecutor implements StepExecutor {
       for (let i = 0; i < turns; i++) {
         await Promise.resolve();
         options.signal.throwIfAborted();
+      }
+      const first = this.#options.failFirst?.get(task.id);
+      if (first !== undefined && this.attempts.get(task.id) === 1) {
+        throw new StepAttemptError({
+          name: "ProviderError",
+          message: `injected ${first.status}`,
+          retryable: true,
+          status: first.status,
+          retryAfterMs: first.retryAfterMs,
+          provider: null,
+        }, 1);
       }
       const failure = this.#options.fail?.get(task.id);
       if (failure !== undefined) {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
 import type { RunEvent } from "../../../lib/run/run_events.ts";
+import { VirtualClock } from "../../../lib/run/clock.ts";
 import { runPlan } from "../../../lib/run/scheduler.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
 import type { Json, StepOutput } from "../../../lib/workflow/schema.ts";
@@ -203,4 +204,17 @@ Deno.test("runPlan() ends even when a listener throws, then rethrows the listene
     /listener bug/,
   );
   assert.equal(executor.started.length, plan.steps.length);
+});
+
+Deno.test("runPlan() waits at least the Retry-After a 503 asked for before the next attempt", async () => {
+  const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["1:1"] })]);
+  for (const step of plan.steps) step.retries = 1;
+  const clock = new VirtualClock();
+  const executor = new FakeExecutor(plan, {
+    failFirst: new Map([["v1/s1/speech", { status: 503, retryAfterMs: 7000 }]]),
+  });
+  const result = await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null, clock });
+  assert.ok(result.ok);
+  assert.equal(executor.attempts.get("v1/s1/speech"), 2);
+  assert.ok(clock.now() >= 7000, `retried after ${clock.now()} ms`);
 });
