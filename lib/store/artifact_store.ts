@@ -22,6 +22,20 @@ export interface StoredArtifact {
   children: ChildSpec[];
 }
 
+/** What a step hands the store to keep. */
+export interface CommitInput {
+  /** Where the step was to write its artifact, or null for a value-only step. */
+  file: string | null;
+  /** The extension the stored file keeps, or null. */
+  extension: string | null;
+  /** The step's value. */
+  value: Json;
+  /** The child steps it added at run time. */
+  children: ChildSpec[];
+  /** True when the step must have written `file`; a missing file is then an error. @default false */
+  required?: boolean;
+}
+
 /** One entry of the store, for `cache ls` and `cache gc`. */
 export interface StoreEntry {
   /** The step key. */
@@ -43,13 +57,7 @@ export interface StepStore {
   /** Moves an artifact into place (when the step wrote `file`) and records it. */
   commit(
     key: string,
-    artifact: {
-      file: string | null;
-      extension: string | null;
-      value: Json;
-      children: ChildSpec[];
-      required?: boolean;
-    },
+    artifact: CommitInput,
   ): Promise<StoredArtifact>;
   /** Removes a scratch folder. */
   discard(folder: string): Promise<void>;
@@ -141,13 +149,7 @@ export class ArtifactStore implements StepStore {
    */
   async commit(
     key: string,
-    artifact: {
-      file: string | null;
-      extension: string | null;
-      value: Json;
-      children: ChildSpec[];
-      required?: boolean;
-    },
+    artifact: CommitInput,
   ): Promise<StoredArtifact> {
     const folder = this.#folder(key);
     await Deno.mkdir(folder, { recursive: true });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
+import { type Plan, planWorkflows } from "../../../lib/plan/plan_workflow.ts";
 import type { RunEvent } from "../../../lib/run/run_events.ts";
 import { runPlan } from "../../../lib/run/scheduler.ts";
 import { ArtifactStore } from "../../../lib/store/artifact_store.ts";
@@ -14,6 +14,17 @@ async function customPlan(body: string) {
   const plan = planWorkflows([await loadWorkflow(file)]);
   plan.steps = plan.steps.filter((step) => step.kind === "custom");
   return { plan, dir: file.slice(0, file.lastIndexOf("/")) };
+}
+
+/** Runs a plan on a pool with a store in `dir`, collecting events when given a list. */
+function runOn(pool: WorkerPool, plan: Plan, dir: string, events?: RunEvent[]) {
+  return runPlan(plan, {
+    executor: pool,
+    store: new ArtifactStore(`${dir}/.reel`),
+    ffmpeg,
+    outDir: null,
+    onEvent: (event) => events?.push(event),
+  });
 }
 
 const video = `videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],`;
@@ -49,13 +60,7 @@ export default workflow({
   });
   const before = pool.workers;
   try {
-    const result = await runPlan(plan, {
-      executor: pool,
-      store: new ArtifactStore(`${dir}/.reel`),
-      ffmpeg,
-      outDir: null,
-      onEvent: (event) => events.push(event),
-    });
+    const result = await runOn(pool, plan, dir, events);
     assert.ok(result.ok, [...result.errors.values()].join());
     assert.equal(result.artifacts.get("after")?.value, "survived and after");
     const crashes = events.filter((event) => event.type === "worker:crashed");
@@ -80,12 +85,7 @@ export default workflow({
 });`);
   const pool = new WorkerPool({ size: 1 });
   try {
-    const result = await runPlan(plan, {
-      executor: pool,
-      store: new ArtifactStore(`${dir}/.reel`),
-      ffmpeg,
-      outDir: null,
-    });
+    const result = await runOn(pool, plan, dir);
     assert.equal(result.states.get("killer"), "failed");
     assert.match(result.errors.get("killer")!, /crashed: .*always/);
   } finally {
@@ -135,12 +135,7 @@ export default workflow({
 });`);
   const pool = new WorkerPool({ size: 2 });
   try {
-    const result = await runPlan(plan, {
-      executor: pool,
-      store: new ArtifactStore(`${dir}/.reel`),
-      ffmpeg,
-      outDir: null,
-    });
+    const result = await runOn(pool, plan, dir);
     assert.deepEqual(result.artifacts.get("both")?.value, ["function", 3]);
   } finally {
     await pool.close();
@@ -164,13 +159,7 @@ export default workflow({
   const pool = new WorkerPool({ size: 2 });
   try {
     const events: RunEvent[] = [];
-    const result = await runPlan(plan, {
-      executor: pool,
-      store: new ArtifactStore(`${dir}/.reel`),
-      ffmpeg,
-      outDir: null,
-      onEvent: (event) => events.push(event),
-    });
+    const result = await runOn(pool, plan, dir, events);
     assert.ok(result.ok, [...result.errors.values()].join());
     assert.equal(result.artifacts.get("total")?.value, 1 + 8 + 27 + 64 + 125);
     const finished = events.filter((event) => event.type === "step:finished").map((event) => event.step);
