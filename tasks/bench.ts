@@ -6,6 +6,7 @@
  *   deno task bench --quick      reel and the plain-ffmpeg script only
  * @module
  */
+import { processUsage } from "../lib/report/process_usage.ts";
 import { DEFAULTS } from "../lib/workflow/resolve_workflow.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -35,9 +36,9 @@ interface Measure {
 }
 
 async function childrenCpuMs(): Promise<number> {
-  const stat = await Deno.readTextFile("/proc/self/stat");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[13]) + Number(fields[14])) * 10;
+  const { childrenCpuMs } = await processUsage();
+  if (childrenCpuMs === null) throw new Error("The benchmark reads children's CPU time from /proc (Linux)");
+  return childrenCpuMs;
 }
 
 async function measure(
@@ -102,29 +103,15 @@ await measure(deno, [
   "--plan",
 ]);
 
-const reel = await measure(deno, [
-  ...cli,
-  `${work}/lesson.ts`,
-  "--out",
-  `${work}/out`,
-  "--cache",
-  `${work}/cache`,
-  "--json",
-]);
+const renderLesson = (mode: "--json" | "--quiet") =>
+  measure(deno, [...cli, `${work}/lesson.ts`, "--out", `${work}/out`, "--cache", `${work}/cache`, mode]);
+const reel = await renderLesson("--json");
 const events = reel.stdout.trim().split("\n").map((line) =>
   JSON.parse(line) as { type: string; step?: string; path?: string | null }
 );
 const reelSeconds = await durationOf(`${work}/out/lesson.16x9.mp4`);
 // The same render again, unchanged: process start, loading, planning and checking every artifact's hash.
-const rerender = await measure(deno, [
-  ...cli,
-  `${work}/lesson.ts`,
-  "--out",
-  `${work}/out`,
-  "--cache",
-  `${work}/cache`,
-  "--quiet",
-]);
+const rerender = await renderLesson("--quiet");
 
 // The baseline gets reel's slide images and the same narration text, and does the rest itself.
 await Deno.mkdir(`${work}/base/text`, { recursive: true });

@@ -8,6 +8,8 @@ import process from "node:process";
 export interface ProcessUsage {
   /** User + system CPU time of this process (all threads, workers included) and its reaped children, in ms. */
   cpuMs: number;
+  /** CPU time of the reaped children alone, in ms, or null where the system does not say (not Linux). */
+  childrenCpuMs: number | null;
   /** Peak resident memory of this process in bytes (children not included). */
   peakRssBytes: number;
 }
@@ -31,11 +33,12 @@ export async function processUsage(): Promise<ProcessUsage> {
     const stat = await Deno.readTextFile("/proc/self/stat");
     // Fields after the command name (which may hold spaces) start at field 3; utime is field 14.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
-    return { cpuMs: ticks * 10, peakRssBytes };
+    const ticks = (i: number) => Number(fields[i]) * 10;
+    const childrenCpuMs = ticks(13) + ticks(14);
+    return { cpuMs: ticks(11) + ticks(12) + childrenCpuMs, childrenCpuMs, peakRssBytes };
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     const { user, system } = process.cpuUsage();
-    return { cpuMs: (user + system) / 1000, peakRssBytes };
+    return { cpuMs: (user + system) / 1000, childrenCpuMs: null, peakRssBytes };
   }
 }

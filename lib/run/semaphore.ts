@@ -88,17 +88,6 @@ export class Semaphore {
     });
   }
 
-  /**
-   * Takes a permit if one is free now.
-   *
-   * @returns The permit, or null.
-   */
-  tryAcquire(): Permit | null {
-    if (this.#available === 0 || this.#waiters.length > 0) return null;
-    this.#available--;
-    return this.#permit();
-  }
-
   #permit(): Permit {
     let held = true;
     const release = () => {
