@@ -7,12 +7,10 @@
  */
 import { startFakeOpenAi } from "../lib/fake_api/fake_openai_server.ts";
 import { findFfmpeg } from "../lib/media/ffmpeg.ts";
-import { planWorkflows } from "../lib/plan/plan_workflow.ts";
-import { realClock } from "../lib/run/clock.ts";
-import { providerLimiters } from "../lib/run/render_workflows.ts";
+import { realClock } from "../lib/core/clock.ts";
+import { planFiles, providerLimiters } from "../lib/run/render_workflows.ts";
 import { runPlan } from "../lib/run/scheduler.ts";
 import { ArtifactStore } from "../lib/store/artifact_store.ts";
-import { loadWorkflow } from "../lib/workflow/load_workflow.ts";
 import { WorkerPool } from "../lib/workers/worker_pool.ts";
 
 const RPM = 120;
@@ -46,7 +44,7 @@ await Deno.writeTextFile(
     })
   });\n`,
 );
-const plan = planWorkflows([await loadWorkflow(`${work}/course.ts`)]);
+const plan = await planFiles([`${work}/course.ts`]);
 plan.steps = plan.steps.filter((step) => step.kind === "image" || step.kind === "speech");
 if (plan.steps.length !== CALLS) throw new Error(`expected ${CALLS} calls, planned ${plan.steps.length}`);
 const limiters = providerLimiters(plan, realClock);

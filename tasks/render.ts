@@ -10,7 +10,7 @@ import { estimatePlan, formatEstimates } from "../lib/plan/estimate_plan.ts";
 import { formatBytes } from "../lib/report/format_units.ts";
 import { defaultCacheDir, planFiles, renderWorkflows } from "../lib/run/render_workflows.ts";
 import { ArtifactStore } from "../lib/store/artifact_store.ts";
-import { collectGarbage, parseSize } from "../lib/store/collect_garbage.ts";
+import { collectGarbage, KEEP_RECENT_MS, parseDuration, parseSize } from "../lib/store/collect_garbage.ts";
 import type { ResolvedLimits } from "../lib/workflow/schema.ts";
 import { workflowJsonSchema } from "../lib/workflow/workflow_json_schema.ts";
 import { createReporter } from "./_reporter.ts";
@@ -225,10 +225,20 @@ Examples:
       if (bytes === null) throw new InvalidArgumentError("Expected a size like 500MB or 2GiB");
       return bytes;
     })
+    .option(
+      "--keep-recent <duration>",
+      "keep entries used this recently, e.g. 10m, 1h, 0 (a render may be about to read them)",
+      (text) => {
+        const ms = parseDuration(text);
+        if (ms === null) throw new InvalidArgumentError("Expected a duration like 10m, 90s, 1h or 0");
+        return ms;
+      },
+      KEEP_RECENT_MS,
+    )
     .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)")
     .action(async (workflow, options) => {
       const store = new ArtifactStore(options.cache ?? defaultCacheDir(workflow ?? "./workflow.ts"));
-      const report = await collectGarbage(store, options.maxSize);
+      const report = await collectGarbage(store, options.maxSize, { keepRecentMs: options.keepRecent });
       console.log(
         `removed ${report.removed} entries (${formatBytes(report.freed)}), ${formatBytes(report.kept)} left`,
       );

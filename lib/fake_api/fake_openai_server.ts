@@ -4,7 +4,7 @@
  * injected 500s, hangs and cut-off bodies, and a stats endpoint.
  * @module
  */
-import { type Clock, realClock } from "../run/clock.ts";
+import { type Clock, realClock } from "../core/clock.ts";
 import { promptPng, speechWav } from "./_fake_media.ts";
 
 /** How the fake server behaves. */

@@ -7,6 +7,14 @@ import type { Json } from "../workflow/schema.ts";
 /** The step kinds reel runs. */
 export type StepKind = "speech" | "image" | "slide" | "clip" | "concat" | "subtitles" | "custom";
 
+/** How long one attempt of a step may take. */
+export interface StepTimeout {
+  /** Milliseconds. */
+  ms: number;
+  /** Milliseconds more for each second of media in the step's inputs (their `duration` values). */
+  perMediaSecond: number;
+}
+
 /** Which layered limits a step counts against. */
 export interface StepScope {
   /** Video group key, or null for steps outside any video. */
@@ -33,8 +41,17 @@ export interface PlanStep {
   provider: string | null;
   /** What the provider's token budget is charged for this call (characters of speech, say); 0 for none. */
   tokens: number;
-  /** The provider's identity in the key (`openai@1`, `local/flite@1`); the name in `provider` may change freely. */
-  providerKey: string | null;
+  /**
+   * What makes the bytes besides the params, part of the key: the provider's API, endpoint and version, the
+   * engine's binary version (ffmpeg, espeak-ng), the slide renderer and its fonts, a custom step's code. The name
+   * in `provider` may change freely.
+   */
+  engine: Json;
+  /** True when the step runs JavaScript on its worker's thread (slides, custom steps) rather than waiting on a
+   * child process or the network; a worker runs one such step at a time. */
+  blocking: boolean;
+  /** How long one attempt may take: `ms`, plus `perMediaSecond` for each second of its inputs' media. */
+  timeout: StepTimeout;
   /** Backoff between attempts, in ms: full jitter up to min(cap, base × 2^attempt). */
   backoff: { base: number; cap: number };
   /** True for CPU-heavy steps, which share the CPU pool. */

@@ -3,11 +3,11 @@
  * @module
  */
 import { WorkflowError } from "../errors.ts";
-import { STEP_KIND_VERSIONS } from "../steps/step_kind_versions.ts";
 import { slideProviderId, speechProviderId } from "../providers/local/local_provider_ids.ts";
 import type { Json, ResolvedLimits, ResolvedProvider, ResolvedWorkflow } from "../workflow/schema.ts";
 import type { PlanStep } from "./plan_step.ts";
 import { stepKey } from "./step_key.ts";
+import type { Toolchain } from "./toolchain.ts";
 import { CycleError, topologicalOrder } from "./topological_order.ts";
 
 /** A planned run: steps in topological order and the limits that bound it. */
@@ -20,6 +20,8 @@ export interface Plan {
   workflows: ResolvedWorkflow[];
   /** Custom steps that run only as children spawned at run time (`child: true`), by id. */
   templates: PlanStep[];
+  /** The local engines' versions the keys hold. */
+  toolchain: Toolchain;
 }
 
 type Draft = Omit<PlanStep, "key">;
@@ -29,7 +31,7 @@ type Draft = Omit<PlanStep, "key">;
  * per format and an SRT and a VTT; then the custom steps.
  *
  * @param workflows Resolved workflows; the first one's limits apply unless `limits` is given.
- * @param options Limits that override the workflow's.
+ * @param options The local engines' versions (part of keys), and limits that override the workflow's.
  * @returns The plan.
  * @throws {WorkflowError} When ids clash across workflows, a custom step names an unknown input, or steps form a
  * cycle (the message names it).
@@ -43,12 +45,13 @@ type Draft = Omit<PlanStep, "key">;
  *   { formats: ["16:9"], videos: [{ id: "a", sections: [{ title: "T", narration: "N" }] }] },
  *   { file: "a.ts", moduleUrl: "file:///a.ts" },
  * );
- * assert.ok(planWorkflows([workflow]).steps.length === 6);
+ * const toolchain = { ffmpeg: "ffmpeg 5.1", espeak: null, slides: "resvg 2.6.2" };
+ * assert.ok(planWorkflows([workflow], { toolchain }).steps.length === 6);
  * ```
  */
 export function planWorkflows(
   workflows: readonly ResolvedWorkflow[],
-  options: { limits?: Partial<ResolvedLimits> } = {},
+  options: { toolchain: Toolchain; limits?: Partial<ResolvedLimits> },
 ): Plan {
   const drafts: Draft[] = [];
   const templates: Draft[] = [];
@@ -64,7 +67,7 @@ export function planWorkflows(
       }
       seenVideos.set(video.id, workflow.file);
     }
-    for (const draft of expandWorkflow(workflow)) {
+    for (const draft of expandWorkflow(workflow, options.toolchain)) {
       if (draft.kind === "custom" && draft.locals.child === true) templates.push(draft);
       else drafts.push(draft);
     }
@@ -74,6 +77,7 @@ export function planWorkflows(
   return {
     steps: withKeys(orderSteps(drafts, workflows)),
     limits: { ...first.limits, ...definedOnly(options.limits ?? {}) },
+    toolchain: options.toolchain,
     workflows: [...workflows],
     templates: templates.map((template) => ({ ...template, key: "" })),
   };
@@ -88,19 +92,43 @@ function httpLocals(provider: ResolvedProvider): Record<string, Json> {
   return {
     provider: provider.name,
     baseUrl: provider.baseUrl,
-    baseUrlEnv: provider.baseUrlEnv,
     keyEnv: provider.keyEnv,
     timeout: provider.timeout,
   };
 }
 
-const HTTP_PROVIDER_KEY = "openai@1";
+/** What identifies an HTTP provider in a key: the wire format, where it answers, and its declared version. */
+function httpEngine(provider: ResolvedProvider): { api: string; baseUrl: string; version: string | null } {
+  return { api: provider.api, baseUrl: provider.baseUrl.replace(/\/+$/, ""), version: provider.version };
+}
+
 const NO_BACKOFF = { base: 0, cap: 0 };
 
-function expandWorkflow(workflow: ResolvedWorkflow): Draft[] {
+/** Default timeouts per kind, in ms; a workflow's `timeout` replaces `ms` (custom steps have their own). */
+const TIMEOUTS = {
+  speech: { ms: 60_000, perCharacter: 20 },
+  http: { decode: 60_000 },
+  slide: { ms: 60_000, perMediaSecond: 0 },
+  clip: { ms: 60_000, perMediaSecond: 3_000 },
+  concat: { ms: 60_000, perMediaSecond: 1_000 },
+  subtitles: { ms: 30_000, perMediaSecond: 0 },
+} as const;
+
+function expandWorkflow(workflow: ResolvedWorkflow, toolchain: Toolchain): Draft[] {
   const drafts: Draft[] = [];
   const providers = new Map(workflow.providers.map((provider) => [provider.name, provider]));
-  const base = { workflow: workflow.file, locals: {}, retries: 0, tokens: 0, backoff: NO_BACKOFF };
+  const base = {
+    workflow: workflow.file,
+    locals: {},
+    retries: 0,
+    tokens: 0,
+    backoff: NO_BACKOFF,
+    blocking: false,
+  };
+  const timeout = (kind: "slide" | "clip" | "concat" | "subtitles") => ({
+    ms: workflow.timeout ?? TIMEOUTS[kind].ms,
+    perMediaSecond: TIMEOUTS[kind].perMediaSecond,
+  });
   for (const video of workflow.videos) {
     const speechIds: string[] = [];
     const clipIds = new Map<string, string[]>(workflow.formats.map((format) => [format.name, []]));
@@ -125,16 +153,18 @@ function expandWorkflow(workflow: ResolvedWorkflow): Draft[] {
           deps: [],
           scope,
           provider: speechProvider.name,
-          providerKey: HTTP_PROVIDER_KEY,
+          engine: { ...httpEngine(speechProvider), ffmpeg: toolchain.ffmpeg },
           tokens: section.narration.length,
           retries: speechProvider.retries,
           backoff: speechProvider.backoff,
           cpu: false,
+          timeout: { ms: speechProvider.timeout + TIMEOUTS.http.decode, perMediaSecond: 0 },
           output: null,
           extension: "m4a",
         });
       } else {
-        const id = speechProviderId(voice.engine === "espeak" ? "espeak" : "flite");
+        const local = voice.engine === "espeak" ? "espeak" : "flite";
+        const id = speechProviderId(local);
         drafts.push({
           ...base,
           id: speechId,
@@ -143,8 +173,17 @@ function expandWorkflow(workflow: ResolvedWorkflow): Draft[] {
           deps: [],
           scope,
           provider: id,
-          providerKey: id,
+          engine: {
+            id,
+            ffmpeg: toolchain.ffmpeg,
+            ...(local === "espeak" ? { espeak: toolchain.espeak } : {}),
+          },
           cpu: true,
+          timeout: {
+            ms: workflow.timeout ??
+              TIMEOUTS.speech.ms + TIMEOUTS.speech.perCharacter * section.narration.length,
+            perMediaSecond: 0,
+          },
           output: null,
           extension: "m4a",
         });
@@ -162,10 +201,11 @@ function expandWorkflow(workflow: ResolvedWorkflow): Draft[] {
           deps: [],
           scope,
           provider: imageProvider.name,
-          providerKey: HTTP_PROVIDER_KEY,
+          engine: httpEngine(imageProvider),
           retries: imageProvider.retries,
           backoff: imageProvider.backoff,
           cpu: false,
+          timeout: { ms: imageProvider.timeout + TIMEOUTS.http.decode, perMediaSecond: 0 },
           output: null,
           extension: "png",
         });
@@ -191,8 +231,10 @@ function expandWorkflow(workflow: ResolvedWorkflow): Draft[] {
           deps: image === null ? [] : [imageId],
           scope,
           provider: slideProviderId(),
-          providerKey: slideProviderId(),
+          engine: { id: slideProviderId(), renderer: toolchain.slides },
           cpu: true,
+          blocking: true,
+          timeout: timeout("slide"),
           output: null,
           extension: "png",
         });
@@ -206,8 +248,9 @@ function expandWorkflow(workflow: ResolvedWorkflow): Draft[] {
           deps: [slideId, speechId],
           scope,
           provider: null,
-          providerKey: null,
+          engine: { ffmpeg: toolchain.ffmpeg },
           cpu: true,
+          timeout: timeout("clip"),
           output: null,
           extension: "mp4",
         });
@@ -223,8 +266,9 @@ function expandWorkflow(workflow: ResolvedWorkflow): Draft[] {
         deps: clipIds.get(format.name)!,
         scope: videoScope,
         provider: null,
-        providerKey: null,
+        engine: { ffmpeg: toolchain.ffmpeg },
         cpu: true,
+        timeout: timeout("concat"),
         output: `${video.id}.${format.name}.mp4`,
         extension: "mp4",
       });
@@ -238,8 +282,9 @@ function expandWorkflow(workflow: ResolvedWorkflow): Draft[] {
         deps: speechIds,
         scope: videoScope,
         provider: null,
-        providerKey: null,
+        engine: null,
         cpu: false,
+        timeout: timeout("subtitles"),
         output: `${video.id}.${format}`,
         extension: format,
       });
@@ -250,15 +295,17 @@ function expandWorkflow(workflow: ResolvedWorkflow): Draft[] {
       ...base,
       id: step.id,
       kind: "custom",
-      params: { step: step.id, source: step.source, params: step.params },
+      params: { step: step.id, params: step.params },
       locals: { module: workflow.moduleUrl, inputsPath: `steps[${i}].inputs`, child: step.child },
       deps: step.inputs,
       scope: { video: null, section: null },
       provider: null,
-      providerKey: null,
+      engine: step.code,
       cpu: step.cpu,
+      blocking: true,
       retries: step.retries,
       backoff: { base: 200, cap: 5000 },
+      timeout: { ms: step.timeout, perMediaSecond: 0 },
       output: null,
       extension: "bin",
     });
@@ -301,12 +348,7 @@ function orderSteps(drafts: Draft[], workflows: readonly ResolvedWorkflow[]): Dr
 function withKeys(ordered: Draft[]): PlanStep[] {
   const keys = new Map<string, string>();
   return ordered.map((draft) => {
-    const key = stepKey({
-      kind: `${draft.kind}@${STEP_KIND_VERSIONS[draft.kind]}`,
-      provider: draft.providerKey,
-      params: draft.params as Json,
-      inputs: draft.deps.map((dep) => keys.get(dep)!),
-    });
+    const key = stepKey(draft, draft.deps.map((dep) => keys.get(dep)!));
     keys.set(draft.id, key);
     return { ...draft, key };
   });

@@ -1,9 +1,12 @@
 /**
- * Content keys: SHA-256 of the canonical JSON of a step's kind, provider, parameters and input keys.
+ * Content keys: SHA-256 of the canonical JSON of a step's kind and its code version, its engine (provider,
+ * endpoint, binary versions, code), its parameters and its inputs' keys.
  * @module
  */
 import { createHash } from "node:crypto";
+import { STEP_KIND_VERSIONS } from "../steps/step_kind_versions.ts";
 import type { Json } from "../workflow/schema.ts";
+import type { PlanStep } from "./plan_step.ts";
 
 /**
  * Serialises a JSON value with object keys sorted, so equal values give equal text.
@@ -25,38 +28,53 @@ export function canonicalJson(value: Json): string {
   return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key] as Json)}`).join(",")}}`;
 }
 
-/** What a step's key is made of. */
-export interface StepKeyParts {
-  /** Step kind and its version, e.g. `clip@1`. */
-  kind: string;
-  /** Provider id and version, e.g. `local/espeak@1`, or null. */
-  provider: string | null;
-  /** The resolved parameters that shape the result. */
-  params: Json;
-  /** The keys of the step's inputs, in order. */
-  inputs: readonly string[];
-}
-
 /**
- * Computes a step's content key.
+ * Computes a step's content key: the one function that keys planned steps, run-time children, and steps whose
+ * inputs spawned children.
  *
- * @param parts Kind, provider, params and input keys.
+ * @param step Kind, engine and params (the kind's code version is added here).
+ * @param inputs The output keys of the step's inputs, in order (see {@linkcode outputKey}).
  * @returns 64 hex digits.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { stepKey } from "./step_key.ts";
- * const key = stepKey({ kind: "clip@1", provider: null, params: { fps: 1 }, inputs: [] });
+ * const key = stepKey({ kind: "clip", engine: { ffmpeg: "5.1" }, params: { fps: 1 } }, []);
  * assert.ok(key.length === 64);
+ * assert.notEqual(key, stepKey({ kind: "clip", engine: { ffmpeg: "6.0" }, params: { fps: 1 } }, []));
  * ```
  */
-export function stepKey(parts: StepKeyParts): string {
+export function stepKey(
+  step: Pick<PlanStep, "kind" | "engine" | "params">,
+  inputs: readonly string[],
+): string {
   const text = canonicalJson({
-    kind: parts.kind,
-    provider: parts.provider,
-    params: parts.params,
-    inputs: [...parts.inputs],
+    kind: `${step.kind}@${STEP_KIND_VERSIONS[step.kind]}`,
+    engine: step.engine,
+    params: step.params,
+    inputs: [...inputs],
   });
   return createHash("sha256").update(text).digest("hex");
+}
+
+/**
+ * The key that stands for a step's whole output in its dependents' keys: its own key, or, when it added children
+ * at run time, a digest of its key and its children's output keys, so a changed child changes every dependent.
+ *
+ * @param key The step's key.
+ * @param children The output keys of the children it spawned, in order.
+ * @returns The step's own key when it has no children, else a digest.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { outputKey } from "./step_key.ts";
+ * assert.equal(outputKey("a".repeat(64), []), "a".repeat(64));
+ * assert.notEqual(outputKey("a".repeat(64), ["b".repeat(64)]), outputKey("a".repeat(64), ["c".repeat(64)]));
+ * ```
+ */
+export function outputKey(key: string, children: readonly string[]): string {
+  if (children.length === 0) return key;
+  return createHash("sha256").update(canonicalJson({ step: key, children: [...children] })).digest("hex");
 }

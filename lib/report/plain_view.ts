@@ -97,6 +97,8 @@ export class PlainView implements RunView {
           : `FAILED ${event.step}: ${event.error}`;
       case "step:skipped":
         return `${count} skipped ${event.step} (because ${event.because} failed)`;
+      case "step:waiting":
+        return `${count} waiting for ${event.holder}, which is making ${event.step}`;
       case "step:expanded":
         return `${count} expanded ${event.step} into ${event.children.length} steps`;
       case "worker:crashed":

@@ -1,9 +1,10 @@
 /**
- * The layered limits of a run: videos in flight → sections in flight per video → the provider's own gate
- * (concurrency, rate, pauses) → provider calls per section → provider calls in the run (global) → the CPU pool.
- * Permits are taken in that fixed order and released in reverse, so nested layers cannot deadlock. The provider's
- * gate comes before the shared layers so that a slow or paused provider never holds global permits that calls to
- * other providers could use.
+ * The layered limits of a run: videos in flight → sections in flight per video → the provider's window of calls in
+ * flight (and its pause) → provider calls per section → provider calls in the run (global) → custom steps in the
+ * run → the CPU pool → the provider's rate, reserved last. Permits are taken in that fixed order and released in
+ * reverse, so nested layers cannot deadlock. The provider's window comes before the shared layers so that a slow or
+ * paused provider never holds global permits that calls to other providers could use; its rate slot is reserved
+ * last, just before the request leaves, so calls that waited for shared permits do not leave together.
  * @module
  */
 import type { PlanStep } from "../plan/plan_step.ts";
@@ -12,16 +13,20 @@ import type { ResolvedLimits } from "../workflow/schema.ts";
 import { GroupGate } from "./group_gate.ts";
 import { type Permit, Semaphore } from "./semaphore.ts";
 
-/** A provider's own admission (concurrency, rate), told how its calls went; the default is unbounded. */
+/** A provider's own admission (calls in flight, rate, pauses), told how its calls went. */
 export interface ProviderGate {
-  /** Waits for the provider to accept one more call that uses `tokens` of its token budget. */
-  acquire(options: { signal?: AbortSignal; tokens?: number }): Promise<Permit>;
+  /** Waits for a place among the provider's calls in flight, and for any pause to end. */
+  admit(options: { signal?: AbortSignal }): Promise<Permit>;
+  /** Reserves the call's place in the provider's rates (`tokens` of its token budget); taken last. */
+  pace(options: { signal?: AbortSignal; tokens?: number }): Promise<void>;
   /** A call's answer carried rate-limit headers; told as soon as it arrives. */
   observe(info: RateLimitInfo): void;
   /** A call succeeded. */
   succeeded(): void;
   /** A call that used `tokens` was answered 429; the server asked to wait `retryAfterMs`. */
   rateLimited(retryAfterMs: number | null, tokens?: number): void;
+  /** The server refused the key: fail every call to come, for `reason`. */
+  refused(reason: string): void;
 }
 
 /** Options for {@linkcode LayeredLimits}. */
@@ -48,7 +53,7 @@ export interface LimitsSummary {
  * ```ts
  * import assert from "node:assert/strict";
  * import { summarizeLimits } from "./layered_limits.ts";
- * const { product, bound } = summarizeLimits({ videos: 2, sections: 4, api: 2, global: 8, workers: 2, cpu: 2 });
+ * const { product, bound } = summarizeLimits({ videos: 2, sections: 4, api: 2, global: 8, custom: 2, workers: 2, cpu: 2 });
  * assert.ok(product === 16 && bound === 8);
  * ```
  */
@@ -64,8 +69,8 @@ export function summarizeLimits(limits: ResolvedLimits): LimitsSummary {
  * @example
  * ```ts
  * import { LayeredLimits } from "./layered_limits.ts";
- * const limits = new LayeredLimits({ videos: 1, sections: 1, api: 1, global: 1, workers: 1, cpu: 1 });
- * const step = { scope: { video: "a", section: "a/s1" }, provider: null, cpu: true, tokens: 0 };
+ * const limits = new LayeredLimits({ videos: 1, sections: 1, api: 1, global: 1, custom: 1, workers: 1, cpu: 1 });
+ * const step = { kind: "clip" as const, scope: { video: "a", section: "a/s1" }, provider: null, cpu: true, tokens: 0 };
  * limits.register(step);
  * {
  *   using _permit = await limits.acquire(step);
@@ -79,6 +84,7 @@ export class LayeredLimits {
   readonly #sections = new Map<string, GroupGate>();
   readonly #api = new Map<string, Semaphore>();
   readonly #global: Semaphore;
+  readonly #custom: Semaphore;
   readonly #cpu: Semaphore;
   readonly #providerGate: (provider: string) => ProviderGate | null;
 
@@ -91,6 +97,7 @@ export class LayeredLimits {
     this.#limits = limits;
     this.#videos = new GroupGate(limits.videos);
     this.#global = new Semaphore(limits.global);
+    this.#custom = new Semaphore(limits.custom);
     this.#cpu = new Semaphore(limits.cpu);
     this.#providerGate = providerGate;
   }
@@ -118,15 +125,16 @@ export class LayeredLimits {
   }
 
   /**
-   * Takes every permit the step needs, in the fixed order, and returns one permit that releases them in reverse.
+   * Takes every permit the step needs, in the fixed order, reserves its provider's rate slot last, and returns one
+   * permit that releases them in reverse. Send the request right after.
    *
-   * @param step Scope, provider and CPU flag.
+   * @param step Kind, scope, provider, CPU flag and the tokens its call uses.
    * @param options The signal that abandons the wait (permits already taken are released).
    * @returns The combined permit.
    * @throws The signal's reason when aborted while waiting.
    */
   async acquire(
-    step: Pick<PlanStep, "scope" | "provider" | "cpu" | "tokens">,
+    step: Pick<PlanStep, "kind" | "scope" | "provider" | "cpu" | "tokens">,
     options: { signal?: AbortSignal } = {},
   ): Promise<Permit> {
     const held: Permit[] = [];
@@ -137,13 +145,15 @@ export class LayeredLimits {
       const { video, section } = step.scope;
       if (video !== null) await this.#videos.admit(video, options);
       if (video !== null && section !== null) await this.#sectionGate(video).admit(section, options);
+      const gate = step.provider === null ? null : this.#providerGate(step.provider);
       if (step.provider !== null) {
-        const gate = this.#providerGate(step.provider);
-        if (gate !== null) held.push(await gate.acquire({ ...options, tokens: step.tokens }));
+        if (gate !== null) held.push(await gate.admit(options));
         if (section !== null) held.push(await this.#apiSemaphore(section).acquire(options));
         held.push(await this.#global.acquire(options));
       }
+      if (step.kind === "custom") held.push(await this.#custom.acquire(options));
       if (step.cpu) held.push(await this.#cpu.acquire(options));
+      await gate?.pace({ ...options, tokens: step.tokens });
     } catch (error) {
       release();
       throw error;

@@ -1,11 +1,13 @@
 /**
- * One provider's limits, shared by every worker because they live in the main thread: concurrency that backs
- * off on a 429 and recovers (AIMD), requests and tokens per window (token buckets), a pause that a 429 or an
- * exhausted `x-ratelimit-remaining-*` header puts on every caller.
+ * One provider's limits, shared by every worker because they live in the main thread: a window of calls in flight
+ * that starts small, grows with successes and halves on a 429 (slow start, then AIMD, as TCP does); requests and
+ * tokens per window (GCRA meters), lowered at once to what the server's headers advertise; a pause that a 429 or
+ * a spent `x-ratelimit-remaining-*` budget puts on every caller; and a stop when the server refuses the key.
  * @module
  */
+import type { Clock } from "../core/clock.ts";
+import { UnrecoverableError } from "../errors.ts";
 import type { RateLimitInfo } from "../workers/step_task.ts";
-import type { Clock } from "./clock.ts";
 import type { ProviderGate } from "./layered_limits.ts";
 import type { Permit } from "./semaphore.ts";
 import { RateMeter } from "./rate_meter.ts";
@@ -22,6 +24,8 @@ export interface ProviderLimitsConfig {
   per: number;
   /** Requests that may start at once before the rate applies. */
   burst: number;
+  /** The longest pause a server's Retry-After may impose, in ms. @default 120000 */
+  maxRetryAfter?: number;
 }
 
 /** What a limiter has seen, for tests and reports. */
@@ -30,15 +34,20 @@ export interface ProviderLimiterStats {
   maxInFlight: number;
   /** 429 answers reported. */
   rateLimited: number;
-  /** The concurrency limit now (after AIMD). */
+  /** The concurrency window now. */
   concurrency: number;
+  /** The request rate now, per minute (after what the server advertised), or null for none. */
+  requestsPerMinute: number | null;
 }
 
-/** The share of the configured rate kept in reserve. */
+/** The share of the rate kept in reserve. */
 const RATE_MARGIN = 0.02;
+/** The window the `x-ratelimit-limit-*` headers count in (OpenAI's: requests and tokens per minute). */
+const HEADER_WINDOW_MS = 60_000;
 
 interface Waiter {
   resolve(): void;
+  reject(error: unknown): void;
 }
 
 /**
@@ -47,24 +56,32 @@ interface Waiter {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { VirtualClock } from "./clock.ts";
+ * import { VirtualClock } from "../core/clock.ts";
  * import { ProviderLimiter } from "./provider_limiter.ts";
  * const clock = new VirtualClock();
  * const limiter = new ProviderLimiter({ concurrency: 2, requests: 60, tokens: null, per: 60_000, burst: 1 }, { clock });
- * (await limiter.acquire({ tokens: 0 })).release();
- * (await limiter.acquire({ tokens: 0 })).release();
+ * for (let call = 0; call < 2; call++) {
+ *   using _slot = await limiter.admit({});
+ *   await limiter.pace({});
+ *   limiter.succeeded();
+ * }
  * assert.equal(Math.round(clock.now()), 1020); // one second, paced 2% under the rate
  * ```
  */
 export class ProviderLimiter implements ProviderGate {
   readonly #config: ProviderLimitsConfig;
   readonly #clock: Clock;
-  readonly #requests: RateMeter | null;
-  readonly #tokens: RateMeter | null;
+  #requests: RateMeter | null;
+  #tokens: RateMeter | null;
+  readonly #maxRetryAfter: number;
   #limit: number;
+  #threshold: number;
   #inFlight = 0;
   #waiters: Waiter[] = [];
   #pausedUntil = 0;
+  #refused: string | null = null;
+  #requestsPerWindow: number | null;
+  #tokensPerWindow: number | null;
   readonly stats: ProviderLimiterStats;
 
   /**
@@ -74,25 +91,30 @@ export class ProviderLimiter implements ProviderGate {
   constructor(config: ProviderLimitsConfig, options: { clock: Clock }) {
     this.#config = config;
     this.#clock = options.clock;
-    this.#limit = config.concurrency;
-    const notBefore = () => this.#pausedUntil;
-    // Pace 2% under the configured rate: calls reach the server with a few ms of jitter, and a server that
-    // allows no burst refuses a call that arrives a hair early.
-    const meter = (units: number, burst: number) =>
-      new RateMeter({
-        perMs: (units * (1 - RATE_MARGIN)) / config.per,
-        burst,
-        clock: options.clock,
-        notBefore,
-      });
-    this.#requests = config.requests === null ? null : meter(config.requests, config.burst);
-    this.#tokens = config.tokens === null ? null : meter(config.tokens, config.tokens);
-    this.stats = { maxInFlight: 0, rateLimited: 0, concurrency: config.concurrency };
+    this.#maxRetryAfter = config.maxRetryAfter ?? 120_000;
+    // Slow start: one call first, so the server's advertised limits are known before a burst goes out.
+    this.#limit = 1;
+    this.#threshold = config.concurrency;
+    this.#requestsPerWindow = config.requests;
+    this.#tokensPerWindow = config.tokens;
+    this.#requests = config.requests === null ? null : this.#meter(config.requests, config.burst);
+    this.#tokens = config.tokens === null ? null : this.#meter(config.tokens, config.tokens);
+    this.stats = {
+      maxInFlight: 0,
+      rateLimited: 0,
+      concurrency: this.#limit,
+      requestsPerMinute: config.requests === null ? null : (config.requests * 60_000) / config.per,
+    };
   }
 
-  /** Waits for a slot, the rate and any pause; the permit frees the slot. */
-  async acquire(options: { signal?: AbortSignal; tokens?: number }): Promise<Permit> {
-    const { signal, tokens = 0 } = options;
+  /**
+   * Waits for a place in the window of calls in flight (and for any pause to end); the permit frees it. Take the
+   * shared permits after this, then {@linkcode pace} last.
+   *
+   * @throws {ProviderRefusedError} When the server refused the key on an earlier call.
+   */
+  async admit(options: { signal?: AbortSignal }): Promise<Permit> {
+    const { signal } = options;
     await this.#takeSlot(signal);
     let released = false;
     const release = () => {
@@ -102,10 +124,7 @@ export class ProviderLimiter implements ProviderGate {
       this.#wake();
     };
     try {
-      // The meters also wait out any pause, and space the calls that a pause held back.
       await this.#waitForPause(signal);
-      await this.#requests?.take(1, { signal });
-      if (tokens > 0) await this.#tokens?.take(tokens, { signal });
     } catch (error) {
       release();
       throw error;
@@ -113,37 +132,83 @@ export class ProviderLimiter implements ProviderGate {
     return { release, [Symbol.dispose]: release };
   }
 
-  /** A call succeeded: concurrency grows back by one per `limit` successes. */
+  /**
+   * Reserves the call's place in the request and token rates, waiting as needed: the last thing before the request
+   * leaves, so calls that waited for other permits do not leave together.
+   *
+   * @throws {ProviderRefusedError} When the server refused the key meanwhile.
+   */
+  async pace(options: { signal?: AbortSignal; tokens?: number }): Promise<void> {
+    const { signal, tokens = 0 } = options;
+    this.#throwIfRefused();
+    await this.#requests?.take(1, { signal });
+    if (tokens > 0) await this.#tokens?.take(tokens, { signal });
+    this.#throwIfRefused();
+  }
+
+  /** A call succeeded: the window grows by one per success up to half the last window, then by one per round. */
   succeeded(): void {
-    this.#limit = Math.min(this.#config.concurrency, this.#limit + 1 / this.#limit);
+    const step = this.#limit < this.#threshold ? 1 : 1 / this.#limit;
+    this.#limit = Math.min(this.#config.concurrency, this.#limit + step);
     this.stats.concurrency = this.#limit;
     this.#wake();
   }
 
-  /** An answer's headers said a budget is spent: every caller pauses until the server says it resets. */
+  /**
+   * An answer's headers arrived: limits the server advertises lower the configured ones at once (never raise
+   * them), and a spent budget pauses every caller until the server says it resets.
+   */
   observe(info: RateLimitInfo): void {
+    if (info.limitRequests !== null && info.limitRequests > 0) {
+      const advertised = (info.limitRequests * this.#config.per) / HEADER_WINDOW_MS;
+      if (this.#requestsPerWindow === null || advertised < this.#requestsPerWindow) {
+        this.#requestsPerWindow = advertised;
+        this.#requests = this.#adopt(this.#requests, advertised, this.#config.burst);
+        this.stats.requestsPerMinute = info.limitRequests;
+      }
+    }
+    if (info.limitTokens !== null && info.limitTokens > 0) {
+      const advertised = (info.limitTokens * this.#config.per) / HEADER_WINDOW_MS;
+      if (this.#tokensPerWindow === null || advertised < this.#tokensPerWindow) {
+        this.#tokensPerWindow = advertised;
+        this.#tokens = this.#adopt(this.#tokens, advertised, advertised);
+      }
+    }
     const now = this.#clock.now();
     if (info.remainingRequests !== null && info.remainingRequests <= 0 && info.resetRequestsMs !== null) {
-      this.#pausedUntil = Math.max(this.#pausedUntil, now + info.resetRequestsMs);
+      this.#pauseUntil(now + Math.min(info.resetRequestsMs, this.#maxRetryAfter));
     }
     if (info.remainingTokens !== null && info.remainingTokens <= 0 && info.resetTokensMs !== null) {
-      this.#pausedUntil = Math.max(this.#pausedUntil, now + info.resetTokensMs);
+      this.#pauseUntil(now + Math.min(info.resetTokensMs, this.#maxRetryAfter));
     }
   }
 
   /**
-   * A call got a 429: every caller pauses for `retryAfterMs` (1 s when not said), concurrency halves, the
-   * request burst drops to one call (the server has shown it allows less than configured), and the refused call's
-   * budget is given back, since the server did not spend it.
+   * A call got a 429: every caller pauses for `retryAfterMs` (1 s when not said, at most `maxRetryAfter`), the
+   * window halves, the request burst drops to one call (the server has shown it allows less than configured), and
+   * the refused call's budget is given back, since the server did not spend it.
    */
   rateLimited(retryAfterMs: number | null, tokens = 0): void {
     this.stats.rateLimited++;
     this.#requests?.limitBurst(1);
     this.#requests?.refund(1);
     if (tokens > 0) this.#tokens?.refund(tokens);
-    this.#limit = Math.max(1, Math.floor(this.#limit / 2));
+    this.#threshold = Math.max(1, Math.floor(this.#limit / 2));
+    this.#limit = this.#threshold;
     this.stats.concurrency = this.#limit;
-    this.#pausedUntil = Math.max(this.#pausedUntil, this.#clock.now() + (retryAfterMs ?? 1000));
+    this.#pauseUntil(this.#clock.now() + Math.min(retryAfterMs ?? 1000, this.#maxRetryAfter));
+  }
+
+  /**
+   * The server refused the key (401 or 403): no further call is sent, and every waiting call fails at once.
+   *
+   * @param reason Why, naming the variable that holds the key (never its value).
+   */
+  refused(reason: string): void {
+    this.#refused ??= reason;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) waiter.reject(new ProviderRefusedError(this.#refused));
   }
 
   /** Milliseconds until the pause ends (0 when not paused). */
@@ -151,29 +216,63 @@ export class ProviderLimiter implements ProviderGate {
     return Math.max(0, this.#pausedUntil - this.#clock.now());
   }
 
+  /**
+   * A meter paced 2% under `units` per window: calls reach the server with a few ms of jitter, and a server that
+   * allows no burst refuses a call that arrives a hair early.
+   */
+  #meter(units: number, burst: number): RateMeter {
+    return new RateMeter({
+      perMs: (units * (1 - RATE_MARGIN)) / this.#config.per,
+      burst,
+      clock: this.#clock,
+      notBefore: () => this.#pausedUntil,
+    });
+  }
+
+  /** Lowers a meter to an advertised rate, or makes one where none was configured. */
+  #adopt(meter: RateMeter | null, units: number, burst: number): RateMeter {
+    if (meter === null) return this.#meter(units, burst);
+    meter.setRate((units * (1 - RATE_MARGIN)) / this.#config.per);
+    return meter;
+  }
+
+  #pauseUntil(moment: number): void {
+    this.#pausedUntil = Math.max(this.#pausedUntil, moment);
+  }
+
+  #throwIfRefused(): void {
+    if (this.#refused !== null) throw new ProviderRefusedError(this.#refused);
+  }
+
   async #waitForPause(signal: AbortSignal | undefined): Promise<void> {
     for (let wait = this.pausedFor(); wait > 0; wait = this.pausedFor()) {
       await this.#clock.sleep(wait, { signal });
+      this.#throwIfRefused();
     }
   }
 
   #takeSlot(signal: AbortSignal | undefined): Promise<void> {
     signal?.throwIfAborted();
+    this.#throwIfRefused();
     if (this.#inFlight < Math.floor(this.#limit) && this.#waiters.length === 0) {
       this.#enter();
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.#waiters = this.#waiters.filter((other) => other !== waiter);
+        reject(signal!.reason);
+      };
       const waiter: Waiter = {
         resolve: () => {
           signal?.removeEventListener("abort", onAbort);
           this.#enter();
           resolve();
         },
-      };
-      const onAbort = () => {
-        this.#waiters = this.#waiters.filter((other) => other !== waiter);
-        reject(signal!.reason);
+        reject: (error) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(error);
+        },
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#waiters.push(waiter);
@@ -189,5 +288,23 @@ export class ProviderLimiter implements ProviderGate {
     while (this.#waiters.length > 0 && this.#inFlight < Math.floor(this.#limit)) {
       this.#waiters.shift()!.resolve();
     }
+  }
+}
+
+/**
+ * A provider refused the key (401 or 403) on an earlier call, so this call was not sent.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ProviderRefusedError } from "./provider_limiter.ts";
+ * assert.equal(new ProviderRefusedError("images: refused").name, "ProviderRefusedError");
+ * ```
+ */
+export class ProviderRefusedError extends UnrecoverableError {
+  /** @param reason Why the provider was stopped. */
+  constructor(reason: string) {
+    super(`Not sent: ${reason}`);
+    this.name = "ProviderRefusedError";
   }
 }

@@ -4,7 +4,7 @@
  * re-checks and the later ones wait their turn.
  * @module
  */
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../core/clock.ts";
 
 /** Options for {@linkcode RateMeter}. */
 export interface RateMeterOptions {
@@ -24,7 +24,7 @@ export interface RateMeterOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { VirtualClock } from "./clock.ts";
+ * import { VirtualClock } from "../core/clock.ts";
  * import { RateMeter } from "./rate_meter.ts";
  * const clock = new VirtualClock();
  * const meter = new RateMeter({ perMs: 1 / 1000, burst: 1, clock }); // one a second
@@ -33,7 +33,7 @@ export interface RateMeterOptions {
  * ```
  */
 export class RateMeter {
-  readonly #interval: number;
+  #interval: number;
   readonly #clock: Clock;
   readonly #notBefore: () => number;
   #burst: number;
@@ -50,6 +50,16 @@ export class RateMeter {
     this.#clock = options.clock;
     this.#notBefore = options.notBefore ?? (() => 0);
     this.#next = options.clock.now();
+  }
+
+  /**
+   * Changes the rate from now on (a server advertised a lower limit than configured).
+   *
+   * @param perMs Units per millisecond.
+   */
+  setRate(perMs: number): void {
+    if (!(perMs > 0)) throw new RangeError("A rate meter needs a positive rate");
+    this.#interval = 1 / perMs;
   }
 
   /** Lowers the burst (the server showed it allows less). */

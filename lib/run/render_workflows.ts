@@ -3,20 +3,25 @@
  * The CLI is a thin layer over this.
  * @module
  */
+import { type Clock, realClock } from "../core/clock.ts";
 import { InputError } from "../errors.ts";
 import { type FfmpegPaths, findFfmpeg } from "../media/ffmpeg.ts";
+import { programVersion } from "../media/program_version.ts";
 import { type Plan, planWorkflows } from "../plan/plan_workflow.ts";
+import type { Toolchain } from "../plan/toolchain.ts";
+import { checkEspeakVoice, findEspeak } from "../providers/local/speech/espeak_engine.ts";
+import { slideRendererIdentity } from "../providers/local/slides/slide_renderer_identity.ts";
 import { ArtifactStore } from "../store/artifact_store.ts";
 import { removeStaleOutputs } from "../store/publish_output.ts";
 import { loadWorkflow } from "../workflow/load_workflow.ts";
 import type { ResolvedLimits, ResolvedWorkflow } from "../workflow/schema.ts";
 import { WorkerPool } from "../workers/worker_pool.ts";
-import { type Clock, realClock } from "./clock.ts";
+import { planStatus, type StepStatus } from "./plan_status.ts";
 import { ProviderLimiter } from "./provider_limiter.ts";
-import { checkEspeakVoice } from "../providers/local/speech/espeak_engine.ts";
 import type { RunEvent } from "./run_events.ts";
-import { WorkerCrashError } from "./step_executor.ts";
 import { runPlan, type RunResult } from "./scheduler.ts";
+import { WorkerCrashError } from "./step_executor.ts";
+import { HOSTED_BASE_URL } from "../providers/http/openai_client.ts";
 
 /** Options for {@linkcode renderWorkflows}. */
 export interface RenderOptions {
@@ -48,6 +53,34 @@ export interface RenderResult {
   run: RunResult;
   /** The ffmpeg binaries the run used. */
   ffmpeg: FfmpegPaths;
+}
+
+/**
+ * Probes the versions of the local engines the workflows use, for the keys: ffmpeg always, espeak-ng when a voice
+ * uses it, and the slide renderer.
+ *
+ * @param workflows The workflows.
+ * @returns The toolchain.
+ * @throws {MissingBinaryError} When ffmpeg (or espeak-ng, where used) is not installed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { probeToolchain } from "./render_workflows.ts";
+ * assert.equal((await probeToolchain([])).espeak, null);
+ * ```
+ */
+export async function probeToolchain(workflows: readonly ResolvedWorkflow[]): Promise<Toolchain> {
+  const { ffmpeg } = await findFfmpeg();
+  const usesEspeak = workflows.some((workflow) =>
+    workflow.videos.some((video) => video.sections.some((section) => section.voice.engine === "espeak"))
+  );
+  const [ffmpegVersion, espeak, slides] = await Promise.all([
+    programVersion(ffmpeg, ["-version"]),
+    usesEspeak ? findEspeak().then((program) => programVersion(program, ["--version"])) : null,
+    slideRendererIdentity(),
+  ]);
+  return { ffmpeg: ffmpegVersion, espeak, slides };
 }
 
 /**
@@ -96,7 +129,7 @@ export async function planFiles(
       hint: `Videos: ${loaded.flatMap((workflow) => workflow.videos.map((video) => video.id)).join(", ")}`,
     });
   }
-  return planWorkflows(workflows, { limits: options.limits });
+  return planWorkflows(workflows, { limits: options.limits, toolchain: await probeToolchain(workflows) });
 }
 
 function narrow(
@@ -199,8 +232,9 @@ export async function renderWorkflows(
   const cacheDir = options.cacheDir ?? defaultCacheDir(files[0]!);
   await ensureWritableFolder(cacheDir, "cache folder");
   await ensureWritableFolder(options.outDir, "output folder");
-  // Resume after a crash: what a killed run left half-done is removed; everything it finished is reused.
   const store = new ArtifactStore(cacheDir);
+  checkApiKeys(plan, await planStatus(plan, store));
+  // Resume after a crash: what a killed run left half-done is removed; everything it finished is reused.
   await store.removeStale();
   await removeStaleOutputs(options.outDir);
   let origin = performance.now();
@@ -235,6 +269,36 @@ export async function renderWorkflows(
     return { plan, run, ffmpeg };
   } finally {
     await pool.close();
+    store.close();
+  }
+}
+
+/**
+ * Fails before any step runs when a provider that steps will call (they are not in the store) answers at the
+ * hosted API and its key variable is not set.
+ *
+ * @param plan The plan.
+ * @param status What the store holds.
+ * @throws {InputError} Naming the provider and the variable.
+ */
+export function checkApiKeys(plan: Plan, status: ReadonlyMap<string, StepStatus>): void {
+  const calling = new Set(
+    plan.steps.filter((step) => status.get(step.id)?.paid === true).map((step) => step.provider),
+  );
+  for (const workflow of plan.workflows) {
+    for (const provider of workflow.providers) {
+      if (!calling.has(provider.name) || (Deno.env.get(provider.keyEnv) ?? "") !== "") continue;
+      if (!provider.baseUrl.startsWith(HOSTED_BASE_URL)) continue;
+      throw new InputError(
+        `Provider "${provider.name}" calls the hosted API (${provider.baseUrl}) and ${provider.keyEnv} is not set`,
+        {
+          where: workflow.file,
+          hint:
+            `Set ${provider.keyEnv} to your API key, or point ${provider.baseUrlEnv} (or the provider's ` +
+            `baseUrl) at a compatible server, e.g. \`deno task fake-api\``,
+        },
+      );
+    }
   }
 }
 
@@ -248,7 +312,7 @@ export async function renderWorkflows(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { realClock } from "./clock.ts";
+ * import { realClock } from "../core/clock.ts";
  * import { planFiles, providerLimiters } from "./render_workflows.ts";
  * assert.equal(providerLimiters(await planFiles(["workflows/lesson.ts"]), realClock).size, 0);
  * ```
@@ -259,7 +323,11 @@ export function providerLimiters(plan: Plan, clock: Clock): Map<string, Provider
     if (limiters.has(provider.name)) continue;
     limiters.set(
       provider.name,
-      new ProviderLimiter({ concurrency: provider.concurrency, ...provider.rate }, { clock }),
+      new ProviderLimiter({
+        concurrency: provider.concurrency,
+        ...provider.rate,
+        maxRetryAfter: provider.maxRetryAfter,
+      }, { clock }),
     );
   }
   return limiters;

@@ -22,6 +22,8 @@ export type RunEvent =
   | { type: "run:started"; at: number; total: number; workers: number }
   /** Fires when a step's inputs are all done and it starts waiting for permits. */
   | (StepEventBase & { type: "step:queued" })
+  /** Fires when a step waits for another process (a render sharing the store) that is making the same key. */
+  | (StepEventBase & { type: "step:waiting"; holder: string })
   /** Fires when a step holds its permits and has been handed to a worker. */
   | (StepEventBase & { type: "step:started"; worker: number; attempt: number })
   /** Fires when a step's artifact is stored; `cached` when it was found in the store and nothing ran. */

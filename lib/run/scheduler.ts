@@ -1,22 +1,27 @@
 /**
- * The scheduler: runs a plan's steps as soon as their inputs are done and their permits are free, isolates
- * failures to dependents, retries what may pass on retry, adds run-time child steps to the DAG, and publishes
- * outputs. Steps execute through a {@linkcode StepExecutor} (the Web Worker pool, or a fake in tests).
+ * The scheduler: runs a plan's steps as soon as their inputs are done and their permits are free. A key is made
+ * once: found in the store, shared with a step of the same key in this run, or waited for while another process
+ * holds its claim; only then does the step run, through an {@linkcode StepExecutor} (the Web Worker pool, a
+ * cluster, or a fake in tests), under its timeout, with the attempt policy deciding retries. Failures skip only
+ * their dependents; children spawned at run time join the DAG; outputs are published in plan order.
  * @module
  */
+import type { Clock } from "../core/clock.ts";
+import { realClock } from "../core/clock.ts";
 import type { FfmpegPaths } from "../media/ffmpeg.ts";
+import { childStep } from "../plan/child_step.ts";
 import type { Plan } from "../plan/plan_workflow.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
-import { stepKey } from "../plan/step_key.ts";
 import type { StepStore, StoredArtifact } from "../store/artifact_store.ts";
-import { publishOutput } from "../store/publish_output.ts";
-import { STEP_KIND_VERSIONS } from "../steps/step_kind_versions.ts";
-import type { Json, StepOutput } from "../workflow/schema.ts";
-import type { ChildSpec } from "../workers/step_task.ts";
-import { type Clock, realClock } from "./clock.ts";
+import type { Json } from "../workflow/schema.ts";
+import { decideAfterFailure } from "./attempt_policy.ts";
+import { type DagNode, DagState, type StepState } from "./dag_state.ts";
 import { LayeredLimits, type ProviderGate } from "./layered_limits.ts";
+import { OutputPublisher, type PublishedOutput } from "./output_publisher.ts";
 import type { RunEvent } from "./run_events.ts";
-import { StepAttemptError, type StepExecutor, WorkerCrashError } from "./step_executor.ts";
+import { type StepExecutor, StepTimeoutError } from "./step_executor.ts";
+
+export type { StepState } from "./dag_state.ts";
 
 /** Options for {@linkcode runPlan}. */
 export interface RunPlanOptions {
@@ -38,16 +43,13 @@ export interface RunPlanOptions {
   random?: () => number;
   /** The gate of each provider. @default () => null */
   providerGate?: (provider: string) => ProviderGate | null;
-  /** Ignore the store: run every step. @default false */
+  /** Ignore the store: run every step (each key still runs once). @default false */
   force?: boolean;
   /** Ignore the store for steps whose id matches one of these globs. @default [] */
   forceSteps?: string[];
   /** Number of workers, for the run:started event. @default plan.limits.workers */
   workers?: number;
 }
-
-/** How a step ended. */
-export type StepState = "done" | "failed" | "skipped" | "cancelled";
 
 /** What a run leaves. */
 export interface RunResult {
@@ -62,25 +64,19 @@ export interface RunResult {
   /** The cause of each failed step. */
   errors: Map<string, string>;
   /** Output files written, in plan order. */
-  outputs: { step: string; path: string }[];
+  outputs: PublishedOutput[];
 }
 
 /** How one attempt went. */
 type Outcome =
-  | { artifact: StoredArtifact; error: null; worker: number; elapsed: number }
+  | { artifact: StoredArtifact; error: null; elapsed: number }
   | { artifact: null; error: unknown; worker: number | null; elapsed: number };
 
-interface Node {
-  step: PlanStep;
-  order: number;
-  waiting: number;
-  dependents: Node[];
-  parent: Node | null;
-  children: Node[];
-  childrenLeft: number;
-  artifact: StoredArtifact | null;
-  state: StepState | "pending";
-}
+/** How the making of a key ended, for the steps of the same key that waited on it. */
+type Made = { artifact: StoredArtifact } | { failed: string; step: string } | { cancelled: true };
+
+/** Times an input that vanished from the store (removed by `cache gc`) is made again for one step. */
+const MAX_REMAKES = 3;
 
 /**
  * Runs a plan to the end and resolves with how every step ended. It never rejects for a failed step: failures are
@@ -104,18 +100,21 @@ class Scheduler {
   readonly #plan: Plan;
   readonly #options: RunPlanOptions;
   readonly #limits: LayeredLimits;
-  readonly #nodes = new Map<string, Node>();
+  readonly #dag = new DagState();
+  readonly #publisher: OutputPublisher;
   readonly #controller = new AbortController();
-  readonly #now: () => number;
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #start: number;
   readonly #errors = new Map<string, string>();
-  readonly #outputs: { step: string; path: string; order: number }[] = [];
-  #settled = 0;
-  #listenerError: { error: unknown } | null = null;
   readonly #forced: RegExp[];
+  /** Keys made (or found) in this run, and keys being made: a key runs once per run. */
+  readonly #made = new Map<string, Promise<Made>>();
+  readonly #remaking = new Map<DagNode, Promise<void>>();
+  readonly #maxRetryAfter: Map<string, number>;
+  #listenerError: { error: unknown } | null = null;
   #cached = 0;
+  #ended = false;
   #finish!: () => void;
 
   constructor(plan: Plan, options: RunPlanOptions) {
@@ -124,9 +123,12 @@ class Scheduler {
     this.#clock = options.clock ?? realClock;
     this.#forced = (options.forceSteps ?? []).map(globToRegExp);
     this.#random = options.random ?? Math.random;
-    this.#now = () => this.#clock.now();
-    this.#start = this.#now();
+    this.#start = this.#clock.now();
     this.#limits = new LayeredLimits(plan.limits, { providerGate: options.providerGate });
+    this.#publisher = new OutputPublisher(options.outDir);
+    this.#maxRetryAfter = new Map(
+      plan.workflows.flatMap((workflow) => workflow.providers).map((p) => [p.name, p.maxRetryAfter]),
+    );
     const signal = options.signal;
     if (signal !== undefined) {
       if (signal.aborted) this.#controller.abort(signal.reason);
@@ -135,43 +137,24 @@ class Scheduler {
   }
 
   async run(): Promise<RunResult> {
-    for (const [order, step] of this.#plan.steps.entries()) this.#add(step, order * 1_000_000, null);
-    for (const node of this.#nodes.values()) {
-      for (const dep of node.step.deps) this.#nodes.get(dep)!.dependents.push(node);
-    }
+    const ready = this.#dag.addPlan(this.#plan.steps);
+    for (const node of this.#dag.nodes()) this.#limits.register(node.step);
     const finished = new Promise<void>((resolve) => this.#finish = resolve);
     this.#emit({
       type: "run:started",
       at: this.#at(),
-      total: this.#nodes.size,
+      total: this.#dag.size,
       workers: this.#options.workers ?? this.#plan.limits.workers,
     });
-    if (this.#nodes.size === 0) this.#finish();
-    for (const node of [...this.#nodes.values()]) if (node.waiting === 0) this.#queue(node);
+    if (this.#dag.size === 0) this.#end();
+    for (const node of ready) this.#queue(node);
     await finished;
     if (this.#listenerError !== null) throw this.#listenerError.error;
     return this.#result();
   }
 
-  #add(step: PlanStep, order: number, parent: Node | null): Node {
-    const node: Node = {
-      step,
-      order,
-      waiting: step.deps.length,
-      dependents: [],
-      parent,
-      children: [],
-      childrenLeft: 0,
-      artifact: null,
-      state: "pending",
-    };
-    this.#nodes.set(step.id, node);
-    this.#limits.register(step);
-    return node;
-  }
-
   #at(): number {
-    return Math.round((this.#now() - this.#start) * 1000) / 1000;
+    return Math.round((this.#clock.now() - this.#start) * 1000) / 1000;
   }
 
   #emit(event: RunEvent): void {
@@ -183,102 +166,164 @@ class Scheduler {
     }
   }
 
-  #base(node: Node) {
-    return { at: this.#at(), step: node.step.id, kind: node.step.kind, key: node.step.key };
+  #base(node: DagNode) {
+    return { at: this.#at(), step: node.step.id, kind: node.step.kind, key: node.key };
   }
 
-  #queue(node: Node): void {
+  #queue(node: DagNode): void {
+    node.key = this.#dag.keyOf(node);
     this.#emit({ type: "step:queued", ...this.#base(node) });
-    this.#execute(node).catch((error) =>
-      this.#fail(node, error instanceof Error ? error.message : String(error))
-    );
+    this.#execute(node).catch((error) => this.#fail(node, messageOf(error)));
   }
 
-  async #execute(node: Node): Promise<void> {
+  async #execute(node: DagNode): Promise<void> {
     const signal = this.#controller.signal;
     if (signal.aborted) return this.#cancel(node);
+    const made = this.#made.get(node.key);
+    if (made !== undefined) return await this.#reuse(node, await made);
     const forced = this.#options.force === true || this.#forced.some((pattern) => pattern.test(node.step.id));
-    const stored = forced ? null : await this.#options.store.lookup(node.step.key);
+    const stored = forced ? null : await this.#options.store.lookup(node.key);
     if (stored !== null) {
-      this.#cached++;
-      this.#emit({
-        type: "step:finished",
-        ...this.#base(node),
-        worker: null,
-        attempt: 0,
-        cached: true,
-        elapsed: 0,
-        path: stored.path,
-      });
-      return await this.#succeed(node, stored);
+      this.#made.set(node.key, Promise.resolve({ artifact: stored }));
+      return await this.#reuse(node, { artifact: stored });
     }
-    const artifact = await this.#attempts(node, signal);
-    if (artifact !== null) await this.#succeed(node, artifact);
+    // Another step of this run may have started on the same key while this one looked in the store.
+    const racing = this.#made.get(node.key);
+    if (racing !== undefined) return await this.#reuse(node, await racing);
+    const making = this.#make(node, { forced });
+    this.#made.set(node.key, making);
+    const result = await making;
+    if ("artifact" in result) await this.#succeed(node, result.artifact);
+  }
+
+  /** A step whose key was made by another step of this run, or is in the store. */
+  async #reuse(node: DagNode, made: Made): Promise<void> {
+    if ("cancelled" in made) return this.#cancel(node);
+    if ("failed" in made) {
+      return this.#fail(node, `Not run: "${made.step}" has the same key and failed: ${made.failed}`);
+    }
+    this.#cached++;
+    this.#emit({
+      type: "step:finished",
+      ...this.#base(node),
+      worker: null,
+      attempt: 0,
+      cached: true,
+      elapsed: 0,
+      path: made.artifact.path,
+    });
+    await this.#succeed(node, made.artifact);
+  }
+
+  /**
+   * Makes a key: takes its claim (waiting while another process makes it, then using its result), runs the
+   * attempts, and releases the claim. Settles the node when it fails or is cancelled.
+   */
+  async #make(node: DagNode, { forced }: { forced: boolean }): Promise<Made> {
+    const signal = this.#controller.signal;
+    const store = this.#options.store;
+    let waited = false;
+    let claim;
+    try {
+      claim = await store.claim(node.key, {
+        signal,
+        onWait: (holder) => {
+          waited = true;
+          this.#emit({
+            type: "step:waiting",
+            ...this.#base(node),
+            holder: `${holder.host} pid ${holder.pid}`,
+          });
+        },
+      });
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      this.#cancel(node);
+      return { cancelled: true };
+    }
+    try {
+      // The process that held the claim may have stored the key meanwhile: then it is not made twice.
+      const stored = forced && !waited ? null : await store.lookup(node.key);
+      if (stored !== null) {
+        this.#cached++;
+        this.#emit({
+          type: "step:finished",
+          ...this.#base(node),
+          worker: null,
+          attempt: 0,
+          cached: true,
+          elapsed: 0,
+          path: stored.path,
+        });
+        return { artifact: stored };
+      }
+      const artifact = await this.#attempts(node);
+      if (artifact !== null) return { artifact };
+      if (signal.aborted) return { cancelled: true };
+      return { failed: this.#errors.get(node.step.id) ?? "failed", step: node.step.id };
+    } finally {
+      await claim.release();
+    }
   }
 
   /**
    * Runs attempts until one succeeds; returns null when the step failed or was cancelled (already settled).
-   * Permits are held for one attempt only: a step waiting out a backoff holds none, and one waiting for its
-   * provider's pause or rate holds no shared permit (the provider's gate is taken first).
+   * Permits are held for one attempt only: a step waiting out a backoff holds none.
    */
-  async #attempts(node: Node, signal: AbortSignal): Promise<StoredArtifact | null> {
+  async #attempts(node: DagNode): Promise<StoredArtifact | null> {
     const { step } = node;
+    const signal = this.#controller.signal;
     const gate = step.provider === null ? null : this.#options.providerGate?.(step.provider) ?? null;
-    // One retry for a crash of a worker this step had to itself; a step caught in another's crash gets up to
-    // three, so one crashing step cannot fail the steps that happened to share its worker.
-    let ownCrashes = 0;
-    let sharedCrashes = 0;
-    let retriesLeft = step.retries;
+    const counts = { failures: 0, rateLimited: 0, ownCrashes: 0, sharedCrashes: 0 };
+    let remakes = 0;
     for (let attempt = 1;; attempt++) {
       let outcome: Outcome;
       try {
+        await this.#remakeVanishedInputs(node);
         using _permit = await this.#limits.acquire(step, { signal });
-        outcome = await this.#attempt(node, attempt, { signal, gate });
+        outcome = await this.#attempt(node, attempt, gate);
       } catch (error) {
-        if (signal.aborted) {
-          this.#cancel(node);
-          return null;
-        }
-        throw error;
+        if (!signal.aborted) throw error;
+        this.#cancel(node);
+        return null;
       }
       if (outcome.artifact !== null) {
         gate?.succeeded();
         return outcome.artifact;
       }
-      const { error } = outcome;
-      const crashed = error instanceof WorkerCrashError;
-      const failure = error instanceof StepAttemptError ? error.failure : null;
-      const rateLimited = failure?.status === 429;
-      if (rateLimited) gate?.rateLimited(failure?.retryAfterMs ?? null, step.tokens);
-      if (crashed && error.shared) sharedCrashes++;
-      else if (crashed) ownCrashes++;
-      const retryable = crashed
-        ? ownCrashes <= 1 && sharedCrashes <= 3
-        : failure !== null && failure.retryable && retriesLeft > 0;
-      if (!crashed && retryable) retriesLeft--;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(outcome.error);
+      // An input removed from the store under the attempt is made again; that costs no retry.
+      const vanished = remakes < MAX_REMAKES && (await this.#vanishedInputs(node)).length > 0;
+      const decision = vanished ? null : decideAfterFailure(outcome.error, {
+        step,
+        counts,
+        attempt,
+        gated: gate !== null,
+        maxRetryAfter: this.#maxRetryAfter.get(step.provider ?? "") ?? 120_000,
+        random: this.#random,
+      });
+      if (vanished) remakes++;
+      if (decision?.sort === "rate-limited") gate?.rateLimited(decision.rateLimitedForMs, step.tokens);
+      if (decision?.sort === "refused") gate?.refused(message);
+      const retrying = decision === null || decision.retry;
       this.#emit({
         type: "step:failed",
         ...this.#base(node),
-        worker: crashed ? error.worker : outcome.worker,
+        worker: outcome.worker,
         attempt,
-        retrying: retryable,
+        retrying,
         error: message,
         elapsed: outcome.elapsed,
       });
-      if (!retryable) {
+      if (!retrying) {
         this.#fail(node, message, { emitted: true });
         return null;
       }
-      // A 429 pauses the whole provider (its gate waits it out); other failures back off with full jitter, and
-      // never less than a wait the server asked for (a 503's Retry-After, or a 429 where there is no gate).
-      if (!(rateLimited && gate !== null) && !crashed) {
-        const ceiling = Math.min(step.backoff.cap, step.backoff.base * 2 ** (attempt - 1));
-        const delay = Math.max(Math.round(this.#random() * ceiling), failure?.retryAfterMs ?? 0);
+      if (decision !== null && decision.delayMs > 0) {
         try {
-          await this.#clock.sleep(delay, { signal });
-        } catch (sleepError) {
-          if (!signal.aborted) throw sleepError;
+          await this.#clock.sleep(decision.delayMs, { signal });
+        } catch (error) {
+          if (!signal.aborted) throw error;
           this.#cancel(node);
           return null;
         }
@@ -286,38 +331,43 @@ class Scheduler {
     }
   }
 
-  /** One attempt: run the step on the executor and commit its artifact. */
-  async #attempt(
-    node: Node,
-    attempt: number,
-    { signal, gate }: { signal: AbortSignal; gate: ProviderGate | null },
-  ): Promise<Outcome> {
+  /** One attempt: run the step on the executor under its timeout, and commit its artifact. */
+  async #attempt(node: DagNode, attempt: number, gate: ProviderGate | null): Promise<Outcome> {
     const { step } = node;
-    const scratch = await this.#options.store.scratch(step.key);
-    const started = this.#now();
+    const { store, executor } = this.#options;
+    const signal = this.#controller.signal;
+    const scratch = await store.scratch(node.key);
+    const started = this.#clock.now();
+    const inputs = node.deps.map((dep) => this.#dag.outputOf(dep));
+    const timeoutMs = step.timeout.ms +
+      step.timeout.perMediaSecond * mediaSeconds(inputs.map((i) => i.value));
+    // A hung ffmpeg, speech engine or custom step is stopped after its timeout (wall time, whatever the clock).
+    const timer = new AbortController();
+    const deadline = setTimeout(() => timer.abort(new StepTimeoutError(step.id, timeoutMs)), timeoutMs);
     let worker: number | null = null;
     try {
       const outputPath = step.extension === null ? null : `${scratch}/artifact.${step.extension}`;
-      const execution = await this.#options.executor.execute({
+      const execution = await executor.execute({
         id: step.id,
         kind: step.kind,
-        key: step.key,
+        key: node.key,
         params: step.params,
         locals: step.locals,
         inputIds: step.deps,
-        inputs: step.deps.map((dep) => this.#outputOf(this.#nodes.get(dep)!)),
+        inputs,
         outputPath,
         scratchDir: scratch,
         ffmpeg: this.#options.ffmpeg,
+        blocking: step.blocking,
       }, {
-        signal,
+        signal: AbortSignal.any([signal, timer.signal]),
         onRateLimit: (info) => gate?.observe(info),
         onStart: (number) => {
           worker = number;
           this.#emit({ type: "step:started", ...this.#base(node), worker: number, attempt });
         },
       });
-      const artifact = await this.#options.store.commit(step.key, {
+      const artifact = await store.commit(node.key, {
         file: outputPath,
         // Every kind but a custom step must write its artifact; a custom step may return a value only.
         required: step.kind !== "custom" && outputPath !== null,
@@ -325,7 +375,7 @@ class Scheduler {
         value: execution.result.value,
         children: execution.result.children,
       });
-      const elapsed = Math.round(this.#now() - started);
+      const elapsed = Math.round(this.#clock.now() - started);
       this.#emit({
         type: "step:finished",
         ...this.#base(node),
@@ -335,53 +385,90 @@ class Scheduler {
         elapsed,
         path: artifact.path,
       });
-      return {
-        artifact,
-        error: null,
-        worker: execution.worker,
-        elapsed,
-      };
+      return { artifact, error: null, elapsed };
     } catch (error) {
       if (signal.aborted) throw error;
-      return { artifact: null, error, worker, elapsed: Math.round(this.#now() - started) };
+      const cause = timer.signal.aborted ? timer.signal.reason : error;
+      return { artifact: null, error: cause, worker, elapsed: Math.round(this.#clock.now() - started) };
     } finally {
-      await this.#options.store.discard(scratch);
+      clearTimeout(deadline);
+      await store.discard(scratch);
     }
   }
 
-  #outputOf(node: Node): StepOutput {
-    const artifact = node.artifact!;
-    return {
-      path: artifact.path,
-      value: artifact.value,
-      children: node.children.map((child) => this.#outputOf(child)),
+  /** The done nodes whose artifacts this node reads (its inputs and their children) and that are gone. */
+  async #vanishedInputs(node: DagNode): Promise<DagNode[]> {
+    const read: DagNode[] = [];
+    const collect = (dep: DagNode) => {
+      read.push(dep);
+      dep.children.forEach(collect);
     };
+    node.deps.forEach(collect);
+    const gone: DagNode[] = [];
+    for (const dep of read) {
+      const path = dep.artifact?.path ?? null;
+      if (path !== null && !(await exists(path))) gone.push(dep);
+    }
+    return gone;
   }
 
-  async #succeed(node: Node, artifact: StoredArtifact): Promise<void> {
-    node.artifact = artifact;
-    if (node.step.output !== null && artifact.path !== null && this.#options.outDir !== null) {
-      const path = `${this.#options.outDir}/${node.step.output}`;
-      try {
-        await publishOutput(artifact.path, path);
-      } catch (error) {
-        return this.#fail(
-          node,
-          `Cannot write ${path}: ${error instanceof Error ? error.message : String(error)}`,
-        );
+  /** Makes again, once per node at a time, inputs whose artifacts were removed from the store under the run. */
+  async #remakeVanishedInputs(node: DagNode): Promise<void> {
+    for (const dep of await this.#vanishedInputs(node)) {
+      let remaking = this.#remaking.get(dep);
+      if (remaking === undefined) {
+        remaking = this.#remake(dep).finally(() => this.#remaking.delete(dep));
+        this.#remaking.set(dep, remaking);
       }
-      this.#outputs.push({ step: node.step.id, path, order: node.order });
-      this.#emit({ type: "output:written", at: this.#at(), step: node.step.id, path });
+      await remaking;
+    }
+  }
+
+  async #remake(dep: DagNode): Promise<void> {
+    await this.#remakeVanishedInputs(dep);
+    const claim = await this.#options.store.claim(dep.key, { signal: this.#controller.signal });
+    try {
+      const artifact = await this.#options.store.lookup(dep.key) ?? await this.#attempts(dep);
+      if (artifact === null) {
+        throw new Error(`Input "${dep.step.id}" vanished from the store and could not be made again`);
+      }
+      dep.artifact = artifact;
+      this.#made.set(dep.key, Promise.resolve({ artifact }));
+    } finally {
+      await claim.release();
+    }
+  }
+
+  async #succeed(node: DagNode, artifact: StoredArtifact): Promise<void> {
+    node.artifact = artifact;
+    try {
+      const path = await this.#publisher.publish({
+        step: node.step.id,
+        output: node.step.output,
+        artifact: artifact.path,
+        order: node.order,
+      });
+      if (path !== null) this.#emit({ type: "output:written", at: this.#at(), step: node.step.id, path });
+    } catch (error) {
+      return this.#fail(node, messageOf(error));
     }
     // Every child is checked before any joins the DAG, so a bad one cannot leave a half-added family behind.
-    const unknown = artifact.children.find((spec) => this.#template(spec.step) === undefined);
+    const templates = artifact.children.map((spec) => this.#template(spec.step));
+    const unknown = artifact.children.find((_, i) => templates[i] === undefined);
     if (unknown !== undefined) {
       return this.#fail(
         node,
         `Step "${node.step.id}" spawned "${unknown.step}", which is not a custom step of the workflow`,
       );
     }
-    const children = artifact.children.map((spec, i) => this.#child(node, spec, i));
+    const parent = { ...node.step, key: node.key };
+    const children = this.#dag.addChildren(
+      node,
+      artifact.children.map((spec, index) =>
+        childStep(parent, { template: templates[index]!, params: spec.params, index })
+      ),
+    );
+    for (const child of children) this.#limits.register(child.step);
     if (children.length > 0) {
       this.#emit({
         type: "step:expanded",
@@ -389,39 +476,10 @@ class Scheduler {
         children: children.map((child) => child.step.id),
       });
     }
-    node.children = children;
-    node.childrenLeft = children.length;
-    node.state = "done";
-    this.#settle(node);
+    this.#settle(node, "done");
     for (const child of children) this.#queue(child);
-    if (children.length === 0) this.#complete(node);
-  }
-
-  #child(parent: Node, spec: ChildSpec, index: number): Node {
-    const template = this.#template(spec.step);
-    if (template === undefined) {
-      throw new RangeError(`Step "${parent.step.id}" spawned unknown step "${spec.step}"`);
-    }
-    const params = {
-      step: spec.step,
-      source: (template.params as { source: Json }).source,
-      params: spec.params,
-    };
-    const step: PlanStep = {
-      ...template,
-      id: `${parent.step.id}/${spec.step}#${index}`,
-      params,
-      deps: [],
-      scope: parent.step.scope,
-      output: null,
-      key: stepKey({
-        kind: `custom@${STEP_KIND_VERSIONS.custom}`,
-        provider: null,
-        params,
-        inputs: [parent.step.key],
-      }),
-    };
-    return this.#add(step, parent.order + index + 1, parent);
+    if (children.length === 0) { for (const ready of this.#dag.complete(node)) this.#queue(ready); }
+    this.#endIfFinished();
   }
 
   #template(id: string): PlanStep | undefined {
@@ -430,18 +488,8 @@ class Scheduler {
     );
   }
 
-  /** The node and all its children are done: release its dependents. */
-  #complete(node: Node): void {
-    for (const dependent of node.dependents) {
-      if (dependent.state === "pending" && --dependent.waiting === 0) this.#queue(dependent);
-    }
-    const parent = node.parent;
-    if (parent !== null && --parent.childrenLeft === 0) this.#complete(parent);
-  }
-
-  #fail(node: Node, message: string, options: { emitted?: boolean } = {}): void {
+  #fail(node: DagNode, message: string, options: { emitted?: boolean } = {}): void {
     if (node.state !== "pending") return;
-    node.state = "failed";
     this.#errors.set(node.step.id, message);
     if (options.emitted !== true) {
       this.#emit({
@@ -454,43 +502,33 @@ class Scheduler {
         elapsed: 0,
       });
     }
-    this.#settle(node);
-    this.#skipDependents(node, node.step.id);
-  }
-
-  #skipDependents(node: Node, because: string): void {
-    const parent = node.parent;
-    if (parent !== null) this.#skipDependents(parent, because);
-    for (const dependent of node.dependents) {
-      if (dependent.state !== "pending") continue;
-      dependent.state = "skipped";
-      this.#emit({ type: "step:skipped", ...this.#base(dependent), because });
-      this.#settle(dependent);
-      this.#skipDependents(dependent, because);
+    this.#settle(node, "failed");
+    for (const blocked of this.#dag.blockedBy(node)) {
+      this.#emit({ type: "step:skipped", ...this.#base(blocked), because: node.step.id });
+      this.#settle(blocked, "skipped");
     }
+    this.#endIfFinished();
   }
 
-  #cancel(node: Node): void {
-    if (node.state !== "pending") return;
-    node.state = "cancelled";
-    this.#settle(node);
+  #cancel(node: DagNode): void {
+    this.#settle(node, "cancelled");
     // Steps that can never be queued now are cancelled too, so the run can end.
-    for (const other of this.#nodes.values()) {
-      if (other.state === "pending" && other.waiting > 0) {
-        other.state = "cancelled";
-        this.#settle(other);
-      }
-    }
+    for (const waiting of this.#dag.waitingNodes()) this.#settle(waiting, "cancelled");
+    this.#endIfFinished();
   }
 
-  #settle(node: Node): void {
-    this.#limits.settle(node.step);
-    this.#settled++;
-    if (this.#settled === this.#nodes.size) this.#end();
+  #settle(node: DagNode, state: StepState): void {
+    if (this.#dag.settle(node, state)) this.#limits.settle(node.step);
+  }
+
+  #endIfFinished(): void {
+    if (this.#dag.finished) this.#end();
   }
 
   #end(): void {
-    const states = [...this.#nodes.values()].map((node) => node.state);
+    if (this.#ended) return;
+    this.#ended = true;
+    const states = this.#dag.nodes().map((node) => node.state);
     const count = (state: StepState) => states.filter((s) => s === state).length;
     const cancelled = this.#controller.signal.aborted;
     this.#emit({
@@ -507,7 +545,7 @@ class Scheduler {
   }
 
   #result(): RunResult {
-    const nodes = [...this.#nodes.values()].sort((a, b) => a.order - b.order);
+    const nodes = this.#dag.nodes().sort((a, b) => a.order - b.order);
     const states = new Map(nodes.map((node) => [node.step.id, node.state as StepState]));
     const artifacts = new Map<string, StoredArtifact>();
     for (const node of nodes) {
@@ -519,8 +557,34 @@ class Scheduler {
       states,
       artifacts,
       errors: this.#errors,
-      outputs: this.#outputs.sort((a, b) => a.order - b.order).map(({ step, path }) => ({ step, path })),
+      outputs: this.#publisher.outputs(),
     };
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Seconds of media in a step's inputs: the sum of their `duration` values. */
+function mediaSeconds(values: readonly Json[]): number {
+  let total = 0;
+  for (const value of values) {
+    const duration = typeof value === "object" && value !== null && !Array.isArray(value)
+      ? value.duration
+      : null;
+    if (typeof duration === "number" && Number.isFinite(duration)) total += duration;
+  }
+  return total;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
   }
 }
 

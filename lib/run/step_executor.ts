@@ -92,3 +92,30 @@ export class WorkerCrashError extends Error {
     this.shared = options.shared ?? false;
   }
 }
+
+/**
+ * A step attempt ran past its timeout and was stopped; it may pass on retry.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { StepTimeoutError } from "./step_executor.ts";
+ * assert.match(new StepTimeoutError("intro/s1/speech", 60_000).message, /timed out after 60 s/);
+ * ```
+ */
+export class StepTimeoutError extends Error {
+  /** The step's id. */
+  readonly step: string;
+  /** The timeout, in ms. */
+  readonly timeoutMs: number;
+  /**
+   * @param step The step's id.
+   * @param timeoutMs The timeout it ran past, in ms.
+   */
+  constructor(step: string, timeoutMs: number) {
+    super(`Step "${step}" timed out after ${Math.round(timeoutMs / 100) / 10} s and was stopped`);
+    this.name = "StepTimeoutError";
+    this.step = step;
+    this.timeoutMs = timeoutMs;
+  }
+}

@@ -1,12 +1,14 @@
 /**
- * The content-addressed artifact store: one file per step key plus a small JSON record written last, so an
- * artifact exists only once it is complete. Every write goes to a temporary name and is renamed into place.
+ * The content-addressed artifact store: one folder per step key holding the artifact and a small JSON record,
+ * staged whole and renamed into place, so an entry exists only once it is complete and the first writer wins.
+ * Claims per key make a second process wait for the first one's result instead of making it again.
  * @module
  */
 import { resolve } from "node:path";
 import type { Json } from "../workflow/schema.ts";
 import type { ChildSpec } from "../workers/step_task.ts";
 import { processAlive } from "./_process_alive.ts";
+import { type Claim, type ClaimHolder, KeyClaims, type KeyClaimsOptions } from "./key_claims.ts";
 import { removeIfExists } from "./_remove_if_exists.ts";
 import { sha256File } from "./_sha256_file.ts";
 
@@ -50,23 +52,33 @@ export interface StoreEntry {
 
 /** What the scheduler needs of a store; {@linkcode ArtifactStore} is the one on disk. */
 export interface StepStore {
-  /** Finds a complete artifact by key, or null. */
+  /** Finds a complete artifact by key (its bytes checked), or null; marks it used. */
   lookup(key: string): Promise<StoredArtifact | null>;
+  /** Tells, cheaply and without marking it used, whether a complete entry seems to be stored (for `plan`). */
+  peek(key: string): Promise<StoredArtifact | null>;
+  /**
+   * Takes the claim on a key before making its artifact, waiting while another process makes it; look the key
+   * up again once it is taken.
+   */
+  claim(
+    key: string,
+    options: { signal?: AbortSignal; onWait?: (holder: ClaimHolder) => void },
+  ): Promise<Claim>;
   /** Makes a scratch folder for one attempt of a step. */
   scratch(key: string): Promise<string>;
-  /** Moves an artifact into place (when the step wrote `file`) and records it. */
-  commit(
-    key: string,
-    artifact: CommitInput,
-  ): Promise<StoredArtifact>;
+  /**
+   * Stores an artifact atomically. When another writer stored the key first, theirs is kept and returned, and
+   * this one's copy is discarded.
+   */
+  commit(key: string, artifact: CommitInput): Promise<StoredArtifact>;
   /** Removes a scratch folder. */
   discard(folder: string): Promise<void>;
 }
 
-/** The record written beside each artifact, last: its presence means the artifact is complete. */
+/** The record written beside each artifact: what a step returned, and the artifact's size and digest. */
 export interface ArtifactRecord {
-  version: 1;
-  /** The artifact's file name in the store, or null for a value-only step. */
+  version: 2;
+  /** The artifact's file name in the entry's folder, or null for a value-only step. */
   file: string | null;
   /** Its size in bytes. */
   bytes: number | null;
@@ -78,8 +90,16 @@ export interface ArtifactRecord {
   created: string;
 }
 
+/** Options for {@linkcode ArtifactStore}. */
+export interface ArtifactStoreOptions {
+  /** How claims wait and when a claim counts as abandoned. */
+  claims?: KeyClaimsOptions;
+}
+
 /**
- * A store rooted at a folder (by default `.reel/` beside the workflow).
+ * A store rooted at a folder (by default `.reel/` beside the workflow). Each entry is a folder
+ * `entries/<ab>/<key>/` holding `record.json` and the artifact; it is staged under `tmp/` and renamed into place
+ * whole, so it is either complete or absent, and the first writer of a key wins.
  *
  * @example
  * ```ts
@@ -92,39 +112,57 @@ export interface ArtifactRecord {
 export class ArtifactStore implements StepStore {
   /** The store's folder. */
   readonly root: string;
+  /** The claims on keys being made. */
+  readonly claims: KeyClaims;
 
-  /** @param root The store's folder (made absolute, since ffmpeg lists name artifacts by path); created on first write. */
-  constructor(root: string) {
+  /**
+   * @param root The store's folder (made absolute, since ffmpeg lists name artifacts by path); created on first
+   * write.
+   * @param options Claim timing.
+   */
+  constructor(root: string, options: ArtifactStoreOptions = {}) {
     this.root = resolve(root);
+    this.claims = new KeyClaims(`${this.root}/claims`, options.claims);
   }
 
   /**
-   * Finds a complete artifact by key.
+   * Finds a complete artifact by key and marks it used.
    *
    * @param key The step key.
-   * @returns The artifact, or null when it is not stored (or its file is gone or has the wrong size).
+   * @returns The artifact, or null when it is not stored (or its file is gone, cut short or changed).
    */
   async lookup(key: string): Promise<StoredArtifact | null> {
-    let record: ArtifactRecord;
-    try {
-      record = JSON.parse(await Deno.readTextFile(this.#recordPath(key))) as ArtifactRecord;
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return null;
-      if (error instanceof SyntaxError) return null;
-      throw error;
-    }
-    const path = record.file === null ? null : `${this.#folder(key)}/${record.file}`;
-    if (path !== null) {
-      // An entry whose file is gone, cut short or changed is treated as absent: the step runs again.
-      const size = await fileSize(path);
-      if (size === null || size !== record.bytes || await sha256File(path) !== record.sha256) return null;
-    }
+    const found = await this.#read(key, { verify: true });
+    if (found === null) return null;
     // The record's modification time is the entry's last use, for `cache ls` and `cache gc`.
     const now = new Date();
-    await Deno.utime(this.#recordPath(key), now, now).catch((error) => {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    });
-    return { key, path, value: record.value, children: record.children };
+    await Deno.utime(this.#recordPath(key), now, now).catch(notFoundIsFine);
+    return found;
+  }
+
+  /**
+   * Tells whether a complete entry seems stored: its record is there and its file has the recorded size (the
+   * bytes are not hashed, and the entry is not marked used).
+   *
+   * @param key The step key.
+   * @returns The artifact, or null.
+   */
+  async peek(key: string): Promise<StoredArtifact | null> {
+    return await this.#read(key, { verify: false });
+  }
+
+  /**
+   * Takes the claim on a key, waiting while another live process holds it.
+   *
+   * @param key The step key.
+   * @param options The signal that abandons the wait; `onWait` is called once if another process holds it.
+   * @returns The claim; release it after committing.
+   */
+  claim(
+    key: string,
+    options: { signal?: AbortSignal; onWait?: (holder: ClaimHolder) => void } = {},
+  ): Promise<Claim> {
+    return this.claims.claim(key, options);
   }
 
   /**
@@ -140,53 +178,55 @@ export class ArtifactStore implements StepStore {
   }
 
   /**
-   * Moves an artifact into place, then writes its record: after this, {@linkcode lookup} finds it. A step that
-   * wrote no file at `file` is stored as a value only.
+   * Stores an artifact: the file and its record are staged in one folder, which is renamed into place whole.
+   * When the key is already stored (another writer won), this writer's copy is discarded and the stored entry is
+   * returned. A step that wrote no file at `file` is stored as a value only.
    *
    * @param key The step key.
    * @param artifact The written file (or null), the extension to keep, the value and the children.
    * @returns The stored artifact.
+   * @throws {Error} When `required` and the step wrote no file.
    */
-  async commit(
-    key: string,
-    artifact: CommitInput,
-  ): Promise<StoredArtifact> {
-    const folder = this.#folder(key);
-    await Deno.mkdir(folder, { recursive: true });
-    let name: string | null = null;
-    let bytes: number | null = null;
-    let sha256: string | null = null;
+  async commit(key: string, artifact: CommitInput): Promise<StoredArtifact> {
     const size = artifact.file === null ? null : await fileSize(artifact.file);
     if (artifact.required === true && size === null) {
       throw new Error(`The step wrote no artifact at ${artifact.file}; nothing was stored`);
     }
-    if (artifact.file !== null && size !== null) {
-      name = artifact.extension === null ? key : `${key}.${artifact.extension}`;
-      bytes = size;
-      sha256 = await sha256File(artifact.file);
-      await Deno.rename(artifact.file, `${folder}/${name}`);
-    }
-    const record: ArtifactRecord = {
-      version: 1,
-      file: name,
-      bytes,
-      sha256,
-      value: artifact.value,
-      children: artifact.children,
-      created: new Date().toISOString(),
-    };
-    // The record's temporary name is in the scratch folder, tagged with this process, so a kill -9 before the
-    // rename leaves nothing that removeStale() does not clear.
     await Deno.mkdir(`${this.root}/tmp`, { recursive: true });
-    const temporary = `${this.root}/tmp/${Deno.pid}-record-${crypto.randomUUID()}.tmp`;
-    await Deno.writeTextFile(temporary, JSON.stringify(record));
-    await Deno.rename(temporary, this.#recordPath(key));
-    return {
-      key,
-      path: name === null ? null : `${folder}/${name}`,
-      value: artifact.value,
-      children: artifact.children,
-    };
+    const stage = await Deno.makeTempDir({ dir: `${this.root}/tmp`, prefix: `${Deno.pid}-entry-` });
+    try {
+      let name: string | null = null;
+      let sha256: string | null = null;
+      if (artifact.file !== null && size !== null) {
+        name = artifact.extension === null ? "artifact" : `artifact.${artifact.extension}`;
+        sha256 = await sha256File(artifact.file);
+        await Deno.rename(artifact.file, `${stage}/${name}`);
+      }
+      const record: ArtifactRecord = {
+        version: 2,
+        file: name,
+        bytes: size,
+        sha256,
+        value: artifact.value,
+        children: artifact.children,
+        created: new Date().toISOString(),
+      };
+      await Deno.writeTextFile(`${stage}/record.json`, JSON.stringify(record));
+      for (let tries = 0;; tries++) {
+        if (await this.#place(key, stage)) {
+          return { key, path: name === null ? null : `${this.#entry(key)}/${name}`, ...valueOf(record) };
+        }
+        // Another writer stored this key first: keep theirs, unless it is damaged (then it is replaced once).
+        const stored = await this.lookup(key);
+        if (stored !== null) return stored;
+        if (tries > 0) {
+          throw new Error(`Cannot store the artifact of ${key.slice(0, 12)}: its entry is damaged`);
+        }
+        await this.remove(key);
+      }
+    } finally {
+      await removeIfExists(stage);
+    }
   }
 
   /**
@@ -201,19 +241,21 @@ export class ArtifactStore implements StepStore {
   /**
    * Removes what killed runs left in the store's scratch folder (folders of processes that no longer run).
    *
-   * @returns How many folders were removed.
+   * @returns How many were removed.
    */
   async removeStale(): Promise<number> {
     let removed = 0;
-    try {
-      for await (const entry of Deno.readDir(`${this.root}/tmp`)) {
-        const pid = Number(entry.name.split("-")[0]);
-        if (Number.isInteger(pid) && pid > 0 && await processAlive(pid)) continue;
-        await removeIfExists(`${this.root}/tmp/${entry.name}`);
-        removed++;
+    for (const folder of ["tmp", "trash"]) {
+      try {
+        for await (const entry of Deno.readDir(`${this.root}/${folder}`)) {
+          const pid = Number(entry.name.split("-")[0]);
+          if (Number.isInteger(pid) && pid > 0 && await processAlive(pid)) continue;
+          await removeIfExists(`${this.root}/${folder}/${entry.name}`);
+          removed++;
+        }
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
       }
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
     return removed;
   }
@@ -225,55 +267,130 @@ export class ArtifactStore implements StepStore {
    */
   async entries(): Promise<StoreEntry[]> {
     const entries: StoreEntry[] = [];
-    let folders: Deno.DirEntry[] = [];
-    try {
-      folders = await Array.fromAsync(Deno.readDir(`${this.root}/artifacts`));
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-    for (const folder of folders) {
-      for await (const entry of Deno.readDir(`${this.root}/artifacts/${folder.name}`)) {
-        if (!/^[0-9a-f]{64}\.json$/.test(entry.name)) continue;
-        const key = entry.name.slice(0, 64);
-        try {
-          const record = JSON.parse(await Deno.readTextFile(this.#recordPath(key))) as ArtifactRecord;
-          const info = await Deno.stat(this.#recordPath(key));
-          entries.push({
-            key,
-            bytes: record.bytes ?? 0,
-            created: record.created,
-            lastUsed: info.mtime ?? new Date(0),
-          });
-        } catch (error) {
-          if (!(error instanceof Deno.errors.NotFound || error instanceof SyntaxError)) throw error;
-        }
+    for (const prefix of await listNames(`${this.root}/entries`)) {
+      for (const key of await listNames(`${this.root}/entries/${prefix}`)) {
+        if (!/^[0-9a-f]{64}$/.test(key)) continue;
+        const found = await readRecord(this.#recordPath(key));
+        if (found === null) continue;
+        entries.push({
+          key,
+          bytes: found.record.bytes ?? 0,
+          created: found.record.created,
+          lastUsed: found.mtime,
+        });
       }
     }
     return entries.sort((a, b) => a.lastUsed.getTime() - b.lastUsed.getTime());
   }
 
   /**
-   * Removes one entry: its record first (so it is never half there), then its file.
+   * When an entry was last used.
+   *
+   * @param key The step key.
+   * @returns The time, or null when the key is not stored.
+   */
+  async lastUsed(key: string): Promise<Date | null> {
+    return (await readRecord(this.#recordPath(key)))?.mtime ?? null;
+  }
+
+  /**
+   * Removes one entry: its folder is first moved out of `entries/` in one rename, so a reader finds it whole or
+   * not at all, then deleted.
    *
    * @param key The step key.
    */
   async remove(key: string): Promise<void> {
-    let file: string | null = null;
+    await Deno.mkdir(`${this.root}/trash`, { recursive: true });
+    const trash = `${this.root}/trash/${Deno.pid}-${crypto.randomUUID()}`;
     try {
-      file = (JSON.parse(await Deno.readTextFile(this.#recordPath(key))) as ArtifactRecord).file;
+      await Deno.rename(this.#entry(key), trash);
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound || error instanceof SyntaxError)) throw error;
+      if (error instanceof Deno.errors.NotFound) return;
+      throw error;
     }
-    await removeIfExists(this.#recordPath(key));
-    if (file !== null) await removeIfExists(`${this.#folder(key)}/${file}`);
+    await removeIfExists(trash);
   }
 
-  #folder(key: string): string {
-    return `${this.root}/artifacts/${key.slice(0, 2)}`;
+  /** Stops the claims' heartbeat. */
+  close(): void {
+    this.claims.close();
+  }
+
+  /** Renames a staged entry into place; false when the key is already stored. */
+  async #place(key: string, stage: string): Promise<boolean> {
+    const entry = this.#entry(key);
+    await Deno.mkdir(entry.slice(0, entry.lastIndexOf("/")), { recursive: true });
+    try {
+      await Deno.rename(stage, entry);
+      return true;
+    } catch (error) {
+      // rename(2) onto a folder that holds files fails with ENOTEMPTY (or EEXIST): another writer was first.
+      if (error instanceof Deno.errors.AlreadyExists || isNotEmpty(error)) return false;
+      throw error;
+    }
+  }
+
+  async #read(key: string, options: { verify: boolean }): Promise<StoredArtifact | null> {
+    const found = await readRecord(this.#recordPath(key));
+    if (found === null) return null;
+    const { record } = found;
+    const path = record.file === null ? null : `${this.#entry(key)}/${record.file}`;
+    if (path !== null) {
+      // An entry whose file is gone, cut short or changed is treated as absent: the step runs again.
+      const size = await fileSize(path);
+      if (size === null || size !== record.bytes) return null;
+      if (options.verify && await sha256File(path).catch(notFoundAsNull) !== record.sha256) return null;
+    }
+    return { key, path, ...valueOf(record) };
+  }
+
+  #entry(key: string): string {
+    return `${this.root}/entries/${key.slice(0, 2)}/${key}`;
   }
 
   #recordPath(key: string): string {
-    return `${this.#folder(key)}/${key}.json`;
+    return `${this.#entry(key)}/record.json`;
+  }
+}
+
+function valueOf(record: ArtifactRecord): Pick<StoredArtifact, "value" | "children"> {
+  return { value: record.value, children: record.children };
+}
+
+function isNotEmpty(error: unknown): boolean {
+  return error instanceof Error &&
+    /ENOTEMPTY|not empty/i.test(`${(error as { code?: string }).code} ${error.message}`);
+}
+
+function notFoundIsFine(error: unknown): void {
+  if (!(error instanceof Deno.errors.NotFound)) throw error;
+}
+
+function notFoundAsNull(error: unknown): null {
+  if (error instanceof Deno.errors.NotFound) return null;
+  throw error;
+}
+
+async function readRecord(path: string): Promise<{ record: ArtifactRecord; mtime: Date } | null> {
+  try {
+    const [text, info] = await Promise.all([Deno.readTextFile(path), Deno.stat(path)]);
+    const record = JSON.parse(text) as ArtifactRecord;
+    if (record.version !== 2) return null;
+    return { record, mtime: info.mtime ?? new Date(0) };
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof SyntaxError) return null;
+    // A folder that vanished between listing and reading (removed by `cache gc`) reads as absent too.
+    if (error instanceof Deno.errors.NotADirectory) return null;
+    throw error;
+  }
+}
+
+async function listNames(folder: string): Promise<string[]> {
+  try {
+    return (await Array.fromAsync(Deno.readDir(folder))).map((entry) => entry.name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
   }
 }
 

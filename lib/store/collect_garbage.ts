@@ -3,6 +3,7 @@
  * @module
  */
 import type { ArtifactStore } from "./artifact_store.ts";
+import { removeIfExists } from "./_remove_if_exists.ts";
 
 /** What a collection did. */
 export interface GarbageReport {
@@ -38,10 +39,47 @@ export function parseSize(text: string): number | null {
 }
 
 /**
- * Removes least recently used entries until the store holds at most `maxBytes`.
+ * Parses a duration such as `10m`, `90s`, `1h`, `500ms` or `0` (a bare number is seconds).
+ *
+ * @param text The duration as the user wrote it.
+ * @returns Milliseconds, or null when it cannot be read.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseDuration } from "./collect_garbage.ts";
+ * assert.equal(parseDuration("10m"), 600_000);
+ * assert.equal(parseDuration("0"), 0);
+ * assert.equal(parseDuration("soon"), null);
+ * ```
+ */
+export function parseDuration(text: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
+  if (match === null) return null;
+  // A bare number is seconds.
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(match[2] ?? "s").toLowerCase()]!;
+  return Math.round(Number(match[1]) * unit);
+}
+
+/** Options for {@linkcode collectGarbage}. */
+export interface CollectGarbageOptions {
+  /** Entries used this recently are kept, whatever the size, in ms: a render may be about to read them. */
+  keepRecentMs?: number;
+  /** The current time, ms since the epoch. @default Date.now() */
+  now?: number;
+}
+
+/** Entries used within this many ms are never collected unless told otherwise. */
+export const KEEP_RECENT_MS = 10 * 60_000;
+
+/**
+ * Removes least recently used entries until the store holds at most `maxBytes`, skipping entries that a render
+ * holds a claim on or used in the last `keepRecentMs` (a render running now may be about to read them). Also
+ * removes the folder of the store's first layout (`artifacts/`), whose keys no longer match any step.
  *
  * @param store The store.
  * @param maxBytes The size to shrink to.
+ * @param options How recent an entry must be to be kept.
  * @returns What was removed and what is left.
  *
  * @example
@@ -53,13 +91,23 @@ export function parseSize(text: string): number | null {
  * assert.equal(report.removed, 0);
  * ```
  */
-export async function collectGarbage(store: ArtifactStore, maxBytes: number): Promise<GarbageReport> {
+export async function collectGarbage(
+  store: ArtifactStore,
+  maxBytes: number,
+  options: CollectGarbageOptions = {},
+): Promise<GarbageReport> {
+  const { keepRecentMs = KEEP_RECENT_MS, now = Date.now() } = options;
+  await removeIfExists(`${store.root}/artifacts`);
   const entries = await store.entries();
   let kept = entries.reduce((sum, entry) => sum + entry.bytes, 0);
   let removed = 0;
   let freed = 0;
   for (const entry of entries) {
     if (kept <= maxBytes) break;
+    // Looked at again just before removing: a render may have used or claimed it since the listing.
+    const lastUsed = await store.lastUsed(entry.key);
+    if (lastUsed === null || now - lastUsed.getTime() < keepRecentMs) continue;
+    if (await store.claims.isClaimed(entry.key)) continue;
     await store.remove(entry.key);
     kept -= entry.bytes;
     freed += entry.bytes;

@@ -34,12 +34,18 @@ export interface StepTask {
   outputPath: string | null;
   /** A folder for scratch files, removed after the step. */
   scratchDir: string;
+  /** True when the step runs JavaScript on the worker's thread; a worker runs one such step at a time. */
+  blocking: boolean;
   /** The ffmpeg binaries. */
   ffmpeg: FfmpegPaths;
 }
 
-/** What a provider's rate-limit headers said about the budget left. */
+/** What a provider's rate-limit headers said about its limits and the budget left. */
 export interface RateLimitInfo {
+  /** The request limit the server enforces (`x-ratelimit-limit-requests`, per minute), or null when not said. */
+  limitRequests: number | null;
+  /** The token limit (`x-ratelimit-limit-tokens`, per minute), or null. */
+  limitTokens: number | null;
   /** Requests left in the current window, or null when not said. */
   remainingRequests: number | null;
   /** Milliseconds until the request budget resets, or null. */

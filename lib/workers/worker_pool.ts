@@ -1,7 +1,9 @@
 /**
  * A pool of Deno Web Workers that run steps. Each worker runs several steps at once (most wait on child
- * processes or the network); the scheduler's CPU pool bounds the heavy ones. A worker that crashes is terminated,
- * its steps reject with {@linkcode WorkerCrashError}, and a new worker takes its place.
+ * processes or the network), but at most one that runs JavaScript on its thread (a slide, a custom step), so a
+ * busy step never stalls the calls waiting on that worker while another idles; the scheduler's CPU pool bounds the
+ * heavy ones. A worker that crashes is terminated, its steps reject with {@linkcode WorkerCrashError}, and a new
+ * worker takes its place.
  * @module
  */
 import {
@@ -31,6 +33,7 @@ interface Pending {
   resolve(execution: Execution): void;
   reject(error: unknown): void;
   onRateLimit: ((info: RateLimitInfo) => void) | undefined;
+  blocking: boolean;
 }
 
 interface Slot {
@@ -61,6 +64,8 @@ export class WorkerPool implements StepExecutor {
   #closed = false;
   #startFailures = 0;
   #broken: string | null = null;
+  /** Blocking steps waiting for a worker without one. */
+  #blockedQueue: (() => void)[] = [];
 
   /** @param options Size, module and crash listener. */
   constructor(options: WorkerPoolOptions) {
@@ -85,17 +90,21 @@ export class WorkerPool implements StepExecutor {
     return this.#slots.map((slot) => slot.number);
   }
 
-  /** Runs a step on the least busy live worker. */
+  /**
+   * Runs a step on the least busy live worker; a blocking step waits for a worker that runs no other blocking
+   * step. Rejects with the signal's reason as soon as it aborts; the step is asked to stop, and a step that ignores
+   * that for a while loses its worker.
+   */
   async execute(task: StepTask, options: ExecuteOptions): Promise<Execution> {
     const { signal, onStart, onRateLimit } = options;
     signal.throwIfAborted();
     if (this.#closed) throw new Error("The worker pool is closed");
     if (this.#broken !== null) throw new Error(`Step workers cannot start: ${this.#broken}`);
-    const slot = this.#leastBusy();
+    const slot = task.blocking ? await this.#freeOfBlocking(signal) : this.#leastBusy();
     const taskId = this.#nextTask++;
     // Reserve the place before waiting for the worker to start, so concurrent calls spread over the pool.
     const done = new Promise<Execution>((resolve, reject) =>
-      slot.pending.set(taskId, { resolve, reject, onRateLimit })
+      slot.pending.set(taskId, { resolve, reject, onRateLimit, blocking: task.blocking })
     );
     done.catch(() => {});
     try {
@@ -106,25 +115,56 @@ export class WorkerPool implements StepExecutor {
       if (error instanceof WorkerCrashError) return await this.execute(task, options);
       throw error;
     }
-    // Cancel asks the step to stop; a step that ignores its signal for CANCEL_GRACE_MS loses its worker.
-    let grace: ReturnType<typeof setTimeout> | undefined;
+    // Cancel asks the step to stop and rejects at once; a step that ignores its signal for CANCEL_GRACE_MS loses
+    // its worker (the steps it shared that worker with are retried on a new one).
+    let aborted!: (reason: unknown) => void;
+    const abandoned = new Promise<never>((_, reject) => aborted = reject);
+    abandoned.catch(() => {});
     const cancel = () => {
       this.#post(slot, { type: "cancel", taskId });
-      grace = setTimeout(() => {
+      const grace = setTimeout(() => {
         if (slot.pending.has(taskId)) {
           this.#crash(this.#slots.indexOf(slot), slot, "a cancelled step did not stop");
         }
       }, CANCEL_GRACE_MS);
+      Deno.unrefTimer(grace);
+      void done.finally(() => clearTimeout(grace)).catch(() => {});
+      aborted(signal.reason);
     };
     signal.addEventListener("abort", cancel, { once: true });
     onStart?.(slot.number);
     this.#post(slot, { type: "run", taskId, task });
     try {
-      return await done;
+      return await Promise.race([done, abandoned]);
     } finally {
       signal.removeEventListener("abort", cancel);
-      clearTimeout(grace);
     }
+  }
+
+  /** Waits for a live worker that runs no blocking step; the least busy such worker. */
+  async #freeOfBlocking(signal: AbortSignal): Promise<Slot> {
+    for (;;) {
+      signal.throwIfAborted();
+      const free = this.#slots.filter((slot) => slot.alive && !hasBlocking(slot));
+      if (free.length > 0) {
+        return free.reduce((best, slot) => slot.pending.size < best.pending.size ? slot : best);
+      }
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        signal.addEventListener("abort", onAbort, { once: true });
+        this.#blockedQueue.push(() => {
+          signal.removeEventListener("abort", onAbort);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** A blocking step ended somewhere: let waiting blocking steps look again. */
+  #wakeBlocked(): void {
+    const waiting = this.#blockedQueue;
+    this.#blockedQueue = [];
+    for (const wake of waiting) wake();
   }
 
   /** Terminates every worker; steps still running reject. */
@@ -134,9 +174,11 @@ export class WorkerPool implements StepExecutor {
     return Promise.resolve();
   }
 
+  /** The worker with the fewest steps, preferring one that runs no blocking step. */
   #leastBusy(): Slot {
     let best = this.#slots[0]!;
-    for (const slot of this.#slots) if (slot.pending.size < best.pending.size) best = slot;
+    const load = (slot: Slot) => (hasBlocking(slot) ? 1000 : 0) + slot.pending.size;
+    for (const slot of this.#slots) if (load(slot) < load(best)) best = slot;
     return best;
   }
 
@@ -167,6 +209,7 @@ export class WorkerPool implements StepExecutor {
       if (pending === undefined) return;
       if (message.type === "rate-limit") return pending.onRateLimit?.(message.info);
       slot.pending.delete(message.taskId);
+      if (pending.blocking) this.#wakeBlocked();
       if (message.type === "done") pending.resolve({ result: message.result, worker: number });
       else pending.reject(new StepAttemptError(message.failure, number));
     };
@@ -201,5 +244,11 @@ export class WorkerPool implements StepExecutor {
       pending.reject(new WorkerCrashError(slot.number, reason, { shared }));
     }
     slot.pending.clear();
+    this.#wakeBlocked();
   }
+}
+
+function hasBlocking(slot: Slot): boolean {
+  for (const pending of slot.pending.values()) if (pending.blocking) return true;
+  return false;
 }

@@ -2,14 +2,20 @@
  * Validates a workflow's default export and resolves it: the one place where defaults are applied.
  * @module
  */
+import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { WorkflowError, type WorkflowIssue } from "../errors.ts";
 import { sniffImage } from "../media/sniff_media.ts";
+import { HOSTED_BASE_URL } from "../providers/http/openai_client.ts";
+import { imageSizesOf, SPEECH_MAX_CHARACTERS } from "../providers/http/openai_models.ts";
 import { FLITE_VOICES } from "../providers/local/speech/flite_engine.ts";
 import { parseFormat } from "./formats.ts";
+import { readModuleGraph } from "./module_graph.ts";
 import {
+  type ResolvedCustomStep,
   type ResolvedLimits,
   type ResolvedProvider,
+  type ResolvedSection,
   type ResolvedVoice,
   type ResolvedWorkflow,
   type WorkflowInput,
@@ -26,14 +32,17 @@ export const DEFAULTS = {
   speechModel: "tts-1",
   image: { model: "gpt-image-1", size: "1024x1024", as: "background" },
   provider: {
+    baseUrl: HOSTED_BASE_URL,
     baseUrlEnv: "OPENAI_BASE_URL",
     keyEnv: "OPENAI_API_KEY",
     concurrency: 4,
     per: { second: 1000, minute: 60_000 },
     timeout: 60_000,
     retries: 5,
+    maxRetryAfter: 120_000,
     backoff: { base: 500, cap: 20_000 },
   },
+  customStep: { timeout: 600_000 },
   limits: { videos: 2, sections: 4, api: 2, global: 8 },
 } as const;
 
@@ -45,6 +54,8 @@ export interface ResolveOptions {
   moduleUrl: string;
   /** Number of cores, for the worker and CPU pools. @default navigator.hardwareConcurrency */
   cores?: number;
+  /** Reads environment variables (a provider's base URL). @default Deno.env.get */
+  env?: (name: string) => string | undefined;
 }
 
 /**
@@ -67,16 +78,22 @@ export interface ResolveOptions {
  * ```
  */
 export async function resolveWorkflow(value: unknown, options: ResolveOptions): Promise<ResolvedWorkflow> {
-  const { file, moduleUrl, cores = navigator.hardwareConcurrency } = options;
+  const { file, moduleUrl, cores = navigator.hardwareConcurrency, env = Deno.env.get } = options;
   const parsed = workflowSchema.safeParse(value);
   if (!parsed.success) throw new WorkflowError(file, parsed.error.issues.map(toWorkflowIssue));
   const input: WorkflowInput = parsed.data;
   const issues: WorkflowIssue[] = [];
 
   const providers = Object.entries(input.providers ?? {}).map(([name, provider]) =>
-    resolveProvider(name, provider)
+    resolveProvider(name, provider, env)
   );
   const providerNames = new Set(providers.map((provider) => provider.name));
+  // What the hosted API refuses is checked for providers that call it; compatible servers set their own rules.
+  const hosted = new Set(
+    providers.filter((provider) => provider.baseUrl.startsWith(HOSTED_BASE_URL)).map((provider) =>
+      provider.name
+    ),
+  );
   for (const name of providerNames) {
     if (name === "flite" || name === "espeak") {
       issues.push({
@@ -138,6 +155,7 @@ export async function resolveWorkflow(value: unknown, options: ResolveOptions): 
           message: `Unknown image provider "${section.image.provider}": add it to providers`,
         });
       }
+      issues.push(...apiRefusals(sections.at(-1)!, { path, hosted }));
     }
     videos.push({ id: video.id, title: video.title ?? sections[0]?.title ?? video.id, sections });
   }
@@ -165,15 +183,7 @@ export async function resolveWorkflow(value: unknown, options: ResolveOptions): 
     }
   }
 
-  const steps = (input.steps ?? []).map((step) => ({
-    id: step.id,
-    inputs: step.inputs ?? [],
-    params: step.params ?? {},
-    cpu: step.cpu ?? false,
-    retries: step.retries ?? 0,
-    child: step.child ?? false,
-    source: step.run.toString(),
-  }));
+  const steps = await resolveCustomSteps(input.steps ?? [], { moduleUrl, issues });
   const stepIds = new Set<string>();
   for (const [i, step] of steps.entries()) {
     if (stepIds.has(step.id)) {
@@ -188,6 +198,7 @@ export async function resolveWorkflow(value: unknown, options: ResolveOptions): 
     sections: input.limits?.sections ?? DEFAULTS.limits.sections,
     api: input.limits?.api ?? DEFAULTS.limits.api,
     global: input.limits?.global ?? DEFAULTS.limits.global,
+    custom: input.limits?.custom ?? cores,
     workers: input.limits?.workers ?? cores,
     cpu: input.limits?.cpu ?? cores,
   };
@@ -198,11 +209,38 @@ export async function resolveWorkflow(value: unknown, options: ResolveOptions): 
     videos,
     formats,
     fps: input.fps ?? DEFAULTS.fps,
+    timeout: input.timeout ?? null,
     theme: { ...DEFAULTS.theme, ...input.theme },
     limits,
     providers,
     steps,
   };
+}
+
+/** What the hosted API would refuse for this section: an image size its model lacks, a narration too long. */
+function apiRefusals(
+  section: ResolvedSection,
+  { path, hosted }: { path: string; hosted: ReadonlySet<string> },
+): WorkflowIssue[] {
+  const issues: WorkflowIssue[] = [];
+  const image = section.image !== null && hosted.has(section.image.provider) ? section.image : null;
+  const sizes = image === null ? null : imageSizesOf(image.model);
+  if (image !== null && sizes !== null && !sizes.includes(image.size)) {
+    issues.push({
+      path: `${path}.image.size`,
+      message: `${image.model} makes images of ${sizes.join(", ")}, not ${image.size}`,
+    });
+  }
+  const length = section.narration.length;
+  if (hosted.has(section.voice.provider) && length > SPEECH_MAX_CHARACTERS) {
+    issues.push({
+      path: `${path}.narration`,
+      message:
+        `The narration has ${length} characters; the speech API takes at most ${SPEECH_MAX_CHARACTERS} ` +
+        `a call: split it into several sections, or use a local voice (flite, espeak)`,
+    });
+  }
+  return issues;
 }
 
 function resolveVoice(
@@ -241,14 +279,19 @@ function resolveVoice(
 function resolveProvider(
   name: string,
   input: NonNullable<WorkflowInput["providers"]>[string],
+  env: (name: string) => string | undefined,
 ): ResolvedProvider {
   const defaults = DEFAULTS.provider;
+  const baseUrlEnv = input.baseUrlEnv ?? defaults.baseUrlEnv;
+  const fromEnv = env(baseUrlEnv) || null;
   return {
     name,
     api: input.api,
-    baseUrl: input.baseUrl ?? null,
-    baseUrlEnv: input.baseUrlEnv ?? defaults.baseUrlEnv,
+    baseUrl: input.baseUrl ?? fromEnv ?? defaults.baseUrl,
+    baseUrlFrom: input.baseUrl !== undefined ? "workflow" : fromEnv !== null ? baseUrlEnv : "default",
+    baseUrlEnv,
     keyEnv: input.keyEnv ?? defaults.keyEnv,
+    version: input.version === undefined ? null : String(input.version),
     concurrency: input.concurrency ?? defaults.concurrency,
     rate: {
       requests: input.rate?.requests ?? null,
@@ -258,6 +301,7 @@ function resolveProvider(
     },
     timeout: input.timeout ?? defaults.timeout,
     retries: input.retries ?? defaults.retries,
+    maxRetryAfter: input.maxRetryAfter ?? defaults.maxRetryAfter,
     backoff: {
       base: input.backoff?.base ?? defaults.backoff.base,
       cap: input.backoff?.cap ?? defaults.backoff.cap,
@@ -268,6 +312,45 @@ function resolveProvider(
       perMinute: input.prices?.perMinute ?? null,
     },
   };
+}
+
+async function resolveCustomSteps(
+  steps: NonNullable<WorkflowInput["steps"]>,
+  context: { moduleUrl: string; issues: WorkflowIssue[] },
+): Promise<ResolvedCustomStep[]> {
+  const extraFiles: string[] = [];
+  for (const [i, step] of steps.entries()) {
+    for (const [j, relative] of (step.files ?? []).entries()) {
+      const path = decodeURIComponent(new URL(relative, context.moduleUrl).pathname);
+      try {
+        if ((await Deno.stat(path)).isFile) extraFiles.push(path);
+        else context.issues.push({ path: `steps[${i}].files[${j}]`, message: `Not a file: ${path}` });
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+        context.issues.push({ path: `steps[${i}].files[${j}]`, message: `File not found: ${path}` });
+      }
+    }
+  }
+  // Steps without a version are keyed by every local module the workflow imports, the files they declare, and
+  // every step function's source (which also covers a workflow given in memory, with no file to read).
+  const unversioned = steps.some((step) => step.version === undefined);
+  const graph = unversioned && context.issues.length === 0
+    ? await readModuleGraph(context.moduleUrl, { extraFiles })
+    : null;
+  const digest = graph === null ? "" : createHash("sha256").update(graph.digest)
+    .update(steps.map((step) => step.run.toString()).join("\n")).digest("hex");
+  return steps.map((step) => ({
+    id: step.id,
+    inputs: step.inputs ?? [],
+    params: step.params ?? {},
+    cpu: step.cpu ?? true,
+    retries: step.retries ?? 0,
+    child: step.child ?? false,
+    timeout: step.timeout ?? DEFAULTS.customStep.timeout,
+    code: step.version === undefined
+      ? { digest }
+      : { version: String(step.version), source: step.run.toString() },
+  }));
 }
 
 async function readImage(

@@ -38,6 +38,7 @@ const providerSchema = z.strictObject({
   baseUrl: z.url("Expected a URL like https://api.openai.com").optional(),
   baseUrlEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "Expected an environment variable name").optional(),
   keyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "Expected an environment variable name").optional(),
+  version: z.union([nonBlank("Version"), z.number()]).optional(),
   concurrency: z.number().int().min(1).max(1024).optional(),
   rate: z.strictObject({
     requests: z.number().int().min(1).optional(),
@@ -47,6 +48,7 @@ const providerSchema = z.strictObject({
   }).optional(),
   timeout: millis.optional(),
   retries: z.number().int().min(0).max(20).optional(),
+  maxRetryAfter: millis.optional(),
   backoff: z.strictObject({ base: millis.optional(), cap: millis.optional() }).optional(),
   prices: z.strictObject({
     image: z.number().min(0).optional(),
@@ -94,6 +96,7 @@ const limitsSchema = z.strictObject({
   sections: positive.optional(),
   api: positive.optional(),
   global: positive.optional(),
+  custom: positive.optional(),
   workers: positive.optional(),
   cpu: positive.optional(),
 });
@@ -104,6 +107,9 @@ const customStepSchema = z.strictObject({
   params: z.record(z.string(), z.json()).optional(),
   cpu: z.boolean().optional(),
   retries: z.number().int().min(0).max(10).optional(),
+  timeout: millis.optional(),
+  version: z.union([nonBlank("Version"), z.number()]).optional(),
+  files: z.array(nonBlank("File path")).optional(),
   child: z.boolean().optional(),
   run: z.custom<CustomStepFunction>((value) => typeof value === "function", "Expected a function"),
 });
@@ -120,6 +126,7 @@ export const workflowSchema = z.strictObject({
   videos: z.array(videoSchema).min(1, "A workflow needs at least one video"),
   formats: z.array(formatSchema).min(1, "Give at least one format").optional(),
   fps: z.number().min(1).max(60).optional(),
+  timeout: millis.optional(),
   theme: themeSchema.optional(),
   voice: voiceSchema.optional(),
   limits: limitsSchema.optional(),
@@ -197,14 +204,20 @@ export interface ResolvedImage {
 export interface ResolvedProvider {
   name: string;
   api: "openai";
-  /** The base URL from the workflow, or null to read `baseUrlEnv` (then the hosted API) at run time. */
-  baseUrl: string | null;
+  /** The base URL: the workflow's, else `baseUrlEnv`'s value when loaded, else the hosted API. Part of keys. */
+  baseUrl: string;
+  /** Where the base URL came from, for messages: `workflow`, the variable's name, or `default`. */
+  baseUrlFrom: string;
   baseUrlEnv: string;
   keyEnv: string;
+  /** The provider's declared version (bump it to make every call again), or null. Part of keys. */
+  version: string | null;
   concurrency: number;
   rate: { requests: number | null; tokens: number | null; per: number; burst: number };
   timeout: number;
   retries: number;
+  /** The longest wait a server's Retry-After may ask for, in ms. */
+  maxRetryAfter: number;
   backoff: { base: number; cap: number };
   prices: { image: number | null; perMillionCharacters: number | null; perMinute: number | null };
 }
@@ -238,6 +251,8 @@ export interface ResolvedLimits {
   api: number;
   /** Provider calls in flight in the whole run. */
   global: number;
+  /** Custom steps in flight in the whole run. */
+  custom: number;
   /** Web Workers in the pool. */
   workers: number;
   /** CPU-heavy steps at once. */
@@ -253,8 +268,13 @@ export interface ResolvedCustomStep {
   retries: number;
   /** True for a step that runs only as a child spawned by another step. */
   child: boolean;
-  /** The function's source text, part of the step's key. */
-  source: string;
+  /** Longest time an attempt may take, in ms. */
+  timeout: number;
+  /**
+   * What keys the step's code: its declared version and its function's source when it has a version, else the
+   * digest of the workflow's local module graph and the files it declares.
+   */
+  code: { version: string; source: string } | { digest: string };
 }
 
 /** A workflow the engine can plan: every field present. */
@@ -267,6 +287,8 @@ export interface ResolvedWorkflow {
   videos: ResolvedVideo[];
   formats: Format[];
   fps: number;
+  /** Base timeout of every step, in ms, or null for each kind's default. */
+  timeout: number | null;
   theme: { background: string; foreground: string; accent: string };
   limits: ResolvedLimits;
   providers: ResolvedProvider[];

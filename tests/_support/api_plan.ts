@@ -5,7 +5,7 @@
 import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { type Plan, planWorkflows } from "../../lib/plan/plan_workflow.ts";
 import type { PlanStep } from "../../lib/plan/plan_step.ts";
-import type { Clock } from "../../lib/run/clock.ts";
+import type { Clock } from "../../lib/core/clock.ts";
 import { providerLimiters } from "../../lib/run/render_workflows.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
 import { runPlan, type RunResult } from "../../lib/run/scheduler.ts";
@@ -13,6 +13,7 @@ import { ArtifactStore } from "../../lib/store/artifact_store.ts";
 import { loadWorkflow } from "../../lib/workflow/load_workflow.ts";
 import { WorkerPool } from "../../lib/workers/worker_pool.ts";
 import { writeWorkflowFile } from "./workflows.ts";
+import { TEST_TOOLCHAIN } from "./toolchain.ts";
 
 /** Writes a workflow of `videos` × `sections`, each section with a generated image, and plans it. */
 export async function imagePlan(options: {
@@ -40,7 +41,7 @@ export async function imagePlan(options: {
       })
     });`,
   );
-  const plan = planWorkflows([await loadWorkflow(file)]);
+  const plan = planWorkflows([await loadWorkflow(file)], { toolchain: TEST_TOOLCHAIN });
   plan.steps = plan.steps.filter(options.keep ?? ((step) => step.kind === "image"));
   return { plan, dir: file.slice(0, file.lastIndexOf("/")) };
 }

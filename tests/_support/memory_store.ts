@@ -1,7 +1,8 @@
 /**
- * An in-memory step store for scheduler tests: no disk, counts commits.
+ * An in-memory step store for scheduler tests: no disk, counts commits; claims are taken at once.
  * @module
  */
+import type { Claim } from "../../lib/store/key_claims.ts";
 import type { StepStore, StoredArtifact } from "../../lib/store/artifact_store.ts";
 
 /** A {@linkcode StepStore} held in a Map. */
@@ -11,6 +12,14 @@ export class MemoryStore implements StepStore {
 
   lookup(key: string): Promise<StoredArtifact | null> {
     return Promise.resolve(this.artifacts.get(key) ?? null);
+  }
+
+  peek(key: string): Promise<StoredArtifact | null> {
+    return this.lookup(key);
+  }
+
+  claim(): Promise<Claim> {
+    return Promise.resolve({ release: () => Promise.resolve() });
   }
 
   scratch(key: string): Promise<string> {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startFakeOpenAi } from "../../lib/fake_api/fake_openai_server.ts";
-import { VirtualClock } from "../../lib/run/clock.ts";
+import { VirtualClock } from "../../lib/core/clock.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
 import { seededRandom } from "../_support/fake_executor.ts";
 import { imagePlan, runOnWorkers } from "../_support/api_plan.ts";

@@ -28,7 +28,7 @@ export default workflow({
     "tiny.srt",
     "tiny.vtt",
   ]);
-  assert.ok((await listFolder(`${dir}/workflows/.reel`))?.includes("artifacts"));
+  assert.ok((await listFolder(`${dir}/workflows/.reel`))?.includes("entries"));
   const duration = (await probe(`${dir}/build/tiny.320x180.mp4`)).duration;
 
   const second = await runCli(["render", "workflows/small.ts", "--out", "build", "--json"], { cwd: dir });

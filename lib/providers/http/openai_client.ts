@@ -13,10 +13,8 @@ import { readRateLimit, retryAfterMs } from "./rate_limit_headers.ts";
 export interface HttpTarget {
   /** The provider's name in the workflow. */
   provider: string;
-  /** The base URL, or null to read `baseUrlEnv`. */
-  baseUrl: string | null;
-  /** The variable holding the base URL when the workflow gives none. */
-  baseUrlEnv: string;
+  /** The base URL, resolved when the workflow was loaded. */
+  baseUrl: string;
   /** The variable holding the key. */
   keyEnv: string;
   /** Per-request timeout in ms. */
@@ -37,19 +35,19 @@ export const HOSTED_BASE_URL = "https://api.openai.com/v1";
  * ```ts
  * import assert from "node:assert/strict";
  * import { httpTarget } from "./openai_client.ts";
- * const target = httpTarget({ provider: "p", baseUrl: null, baseUrlEnv: "B", keyEnv: "K", timeout: 1000 });
+ * const target = httpTarget({ provider: "p", baseUrl: "http://127.0.0.1:8787", keyEnv: "K", timeout: 1000 });
  * assert.equal(target.timeout, 1000);
  * ```
  */
 export function httpTarget(locals: Record<string, Json>): HttpTarget {
-  const { provider, baseUrl, baseUrlEnv, keyEnv, timeout } = locals;
+  const { provider, baseUrl, keyEnv, timeout } = locals;
   if (
-    typeof provider !== "string" || typeof baseUrlEnv !== "string" || typeof keyEnv !== "string" ||
-    typeof timeout !== "number" || (baseUrl !== null && typeof baseUrl !== "string")
+    typeof provider !== "string" || typeof keyEnv !== "string" || typeof timeout !== "number" ||
+    typeof baseUrl !== "string"
   ) {
     throw new TypeError("A provider step is missing its HTTP settings");
   }
-  return { provider, baseUrl, baseUrlEnv, keyEnv, timeout };
+  return { provider, baseUrl, keyEnv, timeout };
 }
 
 /**
@@ -137,15 +135,9 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
   const { signal } = request;
   signal?.throwIfAborted();
   const key = Deno.env.get(target.keyEnv) || null;
-  const base = target.baseUrl ?? (Deno.env.get(target.baseUrlEnv) || HOSTED_BASE_URL);
+  const base = target.baseUrl;
   if (key === null && base.startsWith(HOSTED_BASE_URL)) {
-    throw new ProviderError(
-      target.provider,
-      `no API key: set ${target.keyEnv} (or point ${target.baseUrlEnv} at a compatible server)`,
-      {
-        retryable: false,
-      },
-    );
+    throw new ProviderError(target.provider, `no API key: set ${target.keyEnv}`, { retryable: false });
   }
   const headers = new Headers();
   if (key !== null) headers.set("authorization", `Bearer ${key}`);
@@ -185,7 +177,9 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
     throw fail(`the answer was cut off after ${bytes.length} of ${declared} bytes`);
   }
   if (!response.ok) {
-    throw fail(serverMessage(bytes, response.statusText), {
+    const refused = response.status === 401 || response.status === 403;
+    const message = serverMessage(bytes, response.statusText);
+    throw fail(refused ? `${message} (check the key in ${target.keyEnv})` : message, {
       status: response.status,
       retryAfterMs: response.status === 429 || response.status === 503
         ? retryAfterMs(response.headers)

@@ -64,7 +64,7 @@ export function retryAfterMs(headers: Headers, now: number = Date.now()): number
 }
 
 /**
- * Reads the budget-left headers of an answer.
+ * Reads the limit and budget-left headers of an answer.
  *
  * @param headers The answer's headers.
  * @returns What they say; null fields where a header is missing.
@@ -74,7 +74,14 @@ export function retryAfterMs(headers: Headers, now: number = Date.now()): number
  * import assert from "node:assert/strict";
  * import { readRateLimit } from "./rate_limit_headers.ts";
  * const info = readRateLimit(new Headers({ "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "1s" }));
- * assert.deepEqual(info, { remainingRequests: 0, resetRequestsMs: 1000, remainingTokens: null, resetTokensMs: null });
+ * assert.deepEqual(info, {
+ *   limitRequests: null,
+ *   limitTokens: null,
+ *   remainingRequests: 0,
+ *   resetRequestsMs: 1000,
+ *   remainingTokens: null,
+ *   resetTokensMs: null,
+ * });
  * ```
  */
 export function readRateLimit(headers: Headers): RateLimitInfo {
@@ -83,6 +90,8 @@ export function readRateLimit(headers: Headers): RateLimitInfo {
     return value === null || !Number.isFinite(Number(value)) ? null : Number(value);
   };
   return {
+    limitRequests: count("x-ratelimit-limit-requests"),
+    limitTokens: count("x-ratelimit-limit-tokens"),
     remainingRequests: count("x-ratelimit-remaining-requests"),
     resetRequestsMs: parseResetDuration(headers.get("x-ratelimit-reset-requests")),
     remainingTokens: count("x-ratelimit-remaining-tokens"),

@@ -6,6 +6,7 @@
 import { ProviderError } from "../../errors.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
 import { callOpenAi, httpTarget } from "../../providers/http/openai_client.ts";
+import { takesResponseFormat } from "../../providers/http/openai_models.ts";
 import { outputPath, type StepRunner } from "../step_runner.ts";
 
 /** Generates the image; its value is `{ bytes, format }`. */
@@ -14,7 +15,16 @@ export const runImageStep: StepRunner = async (task, { signal, reportRateLimit }
   const { model, prompt, size } = task.params as { model: string; prompt: string; size: string };
   const answer = await callOpenAi(target, {
     path: "/images/generations",
-    body: { json: { model, prompt, size, n: 1, response_format: "b64_json" } },
+    // gpt-image models always answer in base64 and refuse `response_format`; DALL·E models need it.
+    body: {
+      json: {
+        model,
+        prompt,
+        size,
+        n: 1,
+        ...(takesResponseFormat(model) ? { response_format: "b64_json" } : {}),
+      },
+    },
     signal,
   });
   reportRateLimit(answer.rateLimit);

@@ -5,6 +5,7 @@ import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
 import type { WorkflowInput } from "../../../lib/workflow/schema.ts";
 import { gridWorkflow } from "../../_support/workflows.ts";
+import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
 
 function countByKind(kinds: string[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -15,7 +16,9 @@ function countByKind(kinds: string[]): Record<string, number> {
 for (const [videos, sections, formats] of [[1, 1, 1], [2, 3, 2], [3, 4, 3]] as const) {
   Deno.test(`planWorkflows() expands ${videos} videos × ${sections} sections × ${formats} formats`, async () => {
     const names = ["16:9", "9:16", "1:1"].slice(0, formats);
-    const plan = planWorkflows([await gridWorkflow({ videos, sections, formats: names })]);
+    const plan = planWorkflows([await gridWorkflow({ videos, sections, formats: names })], {
+      toolchain: TEST_TOOLCHAIN,
+    });
     const counts = countByKind(plan.steps.map((step) => step.kind));
     assert.deepEqual(counts, {
       speech: videos * sections,
@@ -56,7 +59,9 @@ const base: WorkflowInput = {
 
 async function keysOf(input: WorkflowInput): Promise<Map<string, string>> {
   const workflow = await resolveWorkflow(input, { file: "k.ts", moduleUrl: "file:///k.ts" });
-  return new Map(planWorkflows([workflow]).steps.map((step) => [step.id, step.key]));
+  return new Map(
+    planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN }).steps.map((step) => [step.id, step.key]),
+  );
 }
 
 function changed(before: Map<string, string>, after: Map<string, string>): string[] {
@@ -117,7 +122,7 @@ Deno.test("planWorkflows() names the cycle among custom steps", async () => {
       { id: "third", inputs: ["second", "a/one/speech"], run },
     ],
   }, { file: "cyclic.ts", moduleUrl: "file:///cyclic.ts" });
-  assert.throws(() => planWorkflows([workflow]), (error: unknown) => {
+  assert.throws(() => planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN }), (error: unknown) => {
     assert.ok(error instanceof WorkflowError);
     assert.equal(error.file, "cyclic.ts");
     assert.match(
@@ -136,7 +141,7 @@ Deno.test("planWorkflows() rejects a custom step input that names no step, with 
     file: "bad.ts",
     moduleUrl: "file:///bad.ts",
   });
-  assert.throws(() => planWorkflows([workflow]), (error: unknown) => {
+  assert.throws(() => planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN }), (error: unknown) => {
     assert.ok(error instanceof WorkflowError);
     assert.equal(error.issues[0]?.path, "steps[0].inputs[0]");
     assert.match(error.issues[0]!.message, /Unknown step "a\/s9\/speech"/);
@@ -151,7 +156,10 @@ Deno.test("planWorkflows() applies limit overrides over the workflow's", async (
     formats: ["1:1"],
     limits: { videos: 3, global: 5 },
   });
-  const plan = planWorkflows([workflow], { limits: { global: 2, api: undefined } });
+  const plan = planWorkflows([workflow], {
+    toolchain: TEST_TOOLCHAIN,
+    limits: { global: 2, api: undefined },
+  });
   assert.equal(plan.limits.videos, 3);
   assert.equal(plan.limits.global, 2);
   assert.equal(plan.limits.api, 2);

@@ -1,29 +1,50 @@
 import assert from "node:assert/strict";
 import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
-import { VirtualClock } from "../../../lib/run/clock.ts";
+import { VirtualClock } from "../../../lib/core/clock.ts";
 import { LayeredLimits, summarizeLimits } from "../../../lib/run/layered_limits.ts";
 import { ProviderLimiter } from "../../../lib/run/provider_limiter.ts";
 import { runPlan } from "../../../lib/run/scheduler.ts";
 import { FakeExecutor, seededRandom } from "../../_support/fake_executor.ts";
 import { MemoryStore } from "../../_support/memory_store.ts";
 import { gridWorkflow } from "../../_support/workflows.ts";
+import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
 
 const ffmpeg = { ffmpeg: "/bin/false", ffprobe: "/bin/false" };
 
 Deno.test("summarizeLimits() multiplies the layers and caps them with the global bound", () => {
-  assert.deepEqual(summarizeLimits({ videos: 2, sections: 4, api: 2, global: 8, workers: 2, cpu: 2 }), {
-    product: 16,
-    bound: 8,
-  });
-  assert.deepEqual(summarizeLimits({ videos: 1, sections: 2, api: 1, global: 8, workers: 2, cpu: 2 }), {
-    product: 2,
-    bound: 2,
-  });
+  assert.deepEqual(
+    summarizeLimits({ videos: 2, sections: 4, api: 2, global: 8, custom: 2, workers: 2, cpu: 2 }),
+    {
+      product: 16,
+      bound: 8,
+    },
+  );
+  assert.deepEqual(
+    summarizeLimits({ videos: 1, sections: 2, api: 1, global: 8, custom: 2, workers: 2, cpu: 2 }),
+    {
+      product: 2,
+      bound: 2,
+    },
+  );
 });
 
 Deno.test("LayeredLimits.acquire() releases what it holds when aborted while waiting", async () => {
-  const limits = new LayeredLimits({ videos: 1, sections: 1, api: 1, global: 1, workers: 1, cpu: 1 });
-  const step = { scope: { video: "a", section: "a/s1" }, provider: "p", cpu: true, tokens: 0 };
+  const limits = new LayeredLimits({
+    videos: 1,
+    sections: 1,
+    api: 1,
+    global: 1,
+    custom: 1,
+    workers: 1,
+    cpu: 1,
+  });
+  const step = {
+    kind: "speech" as const,
+    scope: { video: "a", section: "a/s1" },
+    provider: "p",
+    cpu: true,
+    tokens: 0,
+  };
   limits.register(step);
   limits.register(step);
   const first = await limits.acquire(step);
@@ -46,12 +67,13 @@ for (let seed = 1; seed <= 40; seed++) {
       sections: pick(1, 3),
       api: pick(1, 2),
       global: pick(1, 6),
+      custom: 2,
       workers: 2,
       cpu: pick(1, 3),
     };
     const formats = ["16:9", "9:16", "1:1"].slice(0, pick(1, 3));
     const workflow = await gridWorkflow({ videos: pick(1, 4), sections: pick(1, 5), formats, limits });
-    const plan = planWorkflows([workflow]);
+    const plan = planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN });
     const executor = new FakeExecutor(plan, { random });
     const result = await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
     assert.ok(result.ok, [...result.errors.values()].join("\n"));
@@ -70,42 +92,102 @@ for (let seed = 1; seed <= 40; seed++) {
 }
 
 Deno.test("layered limits are reached, not just respected, on a wide plan", async () => {
-  const limits = { videos: 2, sections: 2, api: 2, global: 3, workers: 2, cpu: 8 };
+  const limits = { videos: 2, sections: 2, api: 2, global: 3, custom: 2, workers: 2, cpu: 8 };
   const plan = planWorkflows([
     await gridWorkflow({ videos: 3, sections: 3, formats: ["16:9", "9:16"], limits }),
-  ]);
+  ], { toolchain: TEST_TOOLCHAIN });
   const executor = new FakeExecutor(plan, { random: seededRandom(7) });
   await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
   assert.equal(executor.peaks.global, 3);
   assert.equal(executor.peaks.videos, 2);
 });
 
-Deno.test("LayeredLimits: a provider waiting for its rate holds no global permit that another provider needs", async () => {
+Deno.test("LayeredLimits: calls to a paused provider hold no global permit that another provider needs", async () => {
   const clock = new VirtualClock();
-  const slow = new ProviderLimiter({ concurrency: 4, requests: 2, tokens: null, per: 60_000, burst: 1 }, {
-    clock,
-  });
+  const paused = new ProviderLimiter(
+    { concurrency: 4, requests: null, tokens: null, per: 60_000, burst: 1 },
+    {
+      clock,
+    },
+  );
   const fast = new ProviderLimiter({ concurrency: 4, requests: null, tokens: null, per: 60_000, burst: 1 }, {
     clock,
   });
-  const gates = new Map([["slow", slow], ["fast", fast]]);
-  const limits = new LayeredLimits({ videos: 1, sections: 4, api: 4, global: 2, workers: 1, cpu: 4 }, {
+  for (let i = 0; i < 4; i++) paused.succeeded();
+  paused.rateLimited(60_000);
+  const gates = new Map([["paused", paused], ["fast", fast]]);
+  const limits = new LayeredLimits({
+    videos: 1,
+    sections: 4,
+    api: 4,
+    global: 2,
+    custom: 1,
+    workers: 1,
+    cpu: 4,
+  }, {
     providerGate: (name) => gates.get(name) ?? null,
   });
   const step = (provider: string, section: string) => ({
+    kind: "image" as const,
     scope: { video: "v", section: `v/${section}` },
     provider,
     cpu: false,
     tokens: 0,
   });
-  const steps = [step("slow", "s1"), step("slow", "s2"), step("slow", "s3"), step("fast", "s4")];
+  const steps = [step("paused", "s1"), step("paused", "s2"), step("fast", "s3")];
   for (const each of steps) limits.register(each);
-  const first = await limits.acquire(steps[0]!);
-  const waiting = [limits.acquire(steps[1]!), limits.acquire(steps[2]!)];
-  const fastPermit = await limits.acquire(steps[3]!);
-  assert.equal(clock.now(), 0, "the fast provider's call went at once");
+  const waiting = [limits.acquire(steps[0]!), limits.acquire(steps[1]!)];
+  const fastPermit = await limits.acquire(steps[2]!);
+  assert.equal(
+    clock.now(),
+    0,
+    "the fast provider's call went at once: the two paused calls hold none of the 2 global permits",
+  );
   fastPermit.release();
-  first.release();
   for (const permit of await Promise.all(waiting)) permit.release();
-  assert.ok(clock.now() >= 59_000, "the slow provider still kept its rate");
+  assert.ok(clock.now() >= 60_000, "the paused provider waited out its pause");
+});
+
+Deno.test("LayeredLimits reserves the rate slot last: calls that waited for global permits leave spaced by the rate", async () => {
+  const clock = new VirtualClock();
+  const paced = new ProviderLimiter({ concurrency: 4, requests: 60, tokens: null, per: 60_000, burst: 1 }, {
+    clock,
+  });
+  for (let i = 0; i < 4; i++) paced.succeeded();
+  const gates = new Map([["paced", paced]]);
+  const limits = new LayeredLimits({
+    videos: 1,
+    sections: 8,
+    api: 4,
+    global: 4,
+    custom: 1,
+    workers: 1,
+    cpu: 4,
+  }, {
+    providerGate: (name) => gates.get(name) ?? null,
+  });
+  const step = (provider: string, i: number) => ({
+    kind: "image" as const,
+    scope: { video: "v", section: `v/s${i}` },
+    provider,
+    cpu: false,
+    tokens: 0,
+  });
+  // Four calls of another provider hold every global permit for 10 s; four paced calls wait behind them.
+  const blockers = [0, 1, 2, 3].map((i) => step("other", i));
+  const calls = [4, 5, 6, 7].map((i) => step("paced", i));
+  for (const each of [...blockers, ...calls]) limits.register(each);
+  const held = await Promise.all(blockers.map((each) => limits.acquire(each)));
+  const sends: number[] = [];
+  const sent = Promise.all(calls.map(async (each) => {
+    const permit = await limits.acquire(each);
+    sends.push(clock.now());
+    permit.release();
+  }));
+  await clock.sleep(10_000);
+  for (const permit of held) permit.release();
+  await sent;
+  assert.ok(sends[0]! >= 10_000, `the first paced call left at ${sends[0]} ms`);
+  const gaps = sends.slice(1).map((at, i) => at - sends[i]!);
+  assert.ok(gaps.every((gap) => gap >= 1000), `gaps between sends: ${gaps.join(", ")} ms`);
 });

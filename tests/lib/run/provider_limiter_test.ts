@@ -1,34 +1,78 @@
 import assert from "node:assert/strict";
-import { VirtualClock } from "../../../lib/run/clock.ts";
-import { ProviderLimiter } from "../../../lib/run/provider_limiter.ts";
+import { VirtualClock } from "../../../lib/core/clock.ts";
+import { ProviderLimiter, ProviderRefusedError } from "../../../lib/run/provider_limiter.ts";
 import { RateMeter } from "../../../lib/run/rate_meter.ts";
+import type { RateLimitInfo } from "../../../lib/workers/step_task.ts";
 
 const config = { concurrency: 4, requests: null, tokens: null, per: 60_000, burst: 1 };
+const noHeaders: RateLimitInfo = {
+  limitRequests: null,
+  limitTokens: null,
+  remainingRequests: null,
+  resetRequestsMs: null,
+  remainingTokens: null,
+  resetTokensMs: null,
+};
 
-Deno.test("ProviderLimiter.rateLimited() pauses every caller and halves concurrency; successes grow it back", async () => {
+/** One call through the limiter: a place in flight, then the rate. */
+async function call(limiter: ProviderLimiter): Promise<void> {
+  using _slot = await limiter.admit({});
+  await limiter.pace({});
+}
+
+Deno.test("ProviderLimiter starts with one call in flight and doubles per success up to its concurrency", async () => {
+  const clock = new VirtualClock();
+  const limiter = new ProviderLimiter({ ...config, concurrency: 8 }, { clock });
+  assert.equal(limiter.stats.concurrency, 1);
+  const first = await limiter.admit({});
+  let second = false;
+  const waiting = limiter.admit({}).then((permit) => {
+    second = true;
+    return permit;
+  });
+  await Promise.resolve();
+  assert.equal(second, false, "the second call waits for the first answer");
+  limiter.succeeded();
+  (await waiting).release();
+  first.release();
+  for (let i = 0; i < 10; i++) limiter.succeeded();
+  assert.equal(limiter.stats.concurrency, 8);
+});
+
+Deno.test("ProviderLimiter.rateLimited() pauses every caller and halves the window; successes grow it back", async () => {
   const clock = new VirtualClock();
   const limiter = new ProviderLimiter(config, { clock });
+  for (let i = 0; i < 4; i++) limiter.succeeded();
+  assert.equal(limiter.stats.concurrency, 4);
   limiter.rateLimited(5000);
   assert.equal(limiter.stats.concurrency, 2);
-  const permit = await limiter.acquire({});
+  await call(limiter);
   assert.equal(clock.now(), 5000, "the first call waited for the pause");
-  permit.release();
   limiter.rateLimited(null);
   assert.equal(limiter.stats.concurrency, 1);
   for (let i = 0; i < 4; i++) limiter.succeeded();
   assert.ok(
-    limiter.stats.concurrency >= 3 && limiter.stats.concurrency <= 4,
+    limiter.stats.concurrency > 1 && limiter.stats.concurrency <= 4,
     String(limiter.stats.concurrency),
   );
 });
 
-Deno.test("ProviderLimiter holds calls in flight to its concurrency", async () => {
+Deno.test("ProviderLimiter caps a server's Retry-After at maxRetryAfter", async () => {
+  const clock = new VirtualClock();
+  const limiter = new ProviderLimiter({ ...config, maxRetryAfter: 2000 }, { clock });
+  limiter.rateLimited(86_400_000);
+  await call(limiter);
+  assert.equal(clock.now(), 2000);
+});
+
+Deno.test("ProviderLimiter holds calls in flight to its window", async () => {
   const clock = new VirtualClock();
   const limiter = new ProviderLimiter({ ...config, concurrency: 2 }, { clock });
-  const first = await limiter.acquire({});
-  const second = await limiter.acquire({});
+  limiter.succeeded();
+  const first = await limiter.admit({});
+  const second = await limiter.admit({});
   let third = false;
-  const waiting = limiter.acquire({}).then((permit) => {
+  const waiting = limiter.admit({}).then((permit) => {
     third = true;
     return permit;
   });
@@ -43,12 +87,52 @@ Deno.test("ProviderLimiter holds calls in flight to its concurrency", async () =
 Deno.test("ProviderLimiter.observe() pauses before a 429 when the server says the budget is spent", async () => {
   const clock = new VirtualClock();
   const limiter = new ProviderLimiter(config, { clock });
-  limiter.observe({ remainingRequests: 0, resetRequestsMs: 750, remainingTokens: 3, resetTokensMs: 10 });
-  (await limiter.acquire({})).release();
+  limiter.observe({
+    ...noHeaders,
+    remainingRequests: 0,
+    resetRequestsMs: 750,
+    remainingTokens: 3,
+    resetTokensMs: 10,
+  });
+  await call(limiter);
   assert.equal(clock.now(), 750);
-  limiter.observe({ remainingRequests: 5, resetRequestsMs: 750, remainingTokens: null, resetTokensMs: null });
-  (await limiter.acquire({})).release();
+  limiter.observe({ ...noHeaders, remainingRequests: 5, resetRequestsMs: 750 });
+  await call(limiter);
   assert.equal(clock.now(), 750, "budget left: no pause");
+});
+
+Deno.test("ProviderLimiter.observe() adopts a lower advertised request limit at once, and never a higher one", async () => {
+  const clock = new VirtualClock();
+  const limiter = new ProviderLimiter({ ...config, requests: 300 }, { clock });
+  limiter.observe({ ...noHeaders, limitRequests: 60 });
+  assert.equal(limiter.stats.requestsPerMinute, 60);
+  await call(limiter);
+  await call(limiter);
+  assert.ok(clock.now() >= 1000 && clock.now() <= 1030, `two calls at 60 rpm took ${clock.now()} ms`);
+  limiter.observe({ ...noHeaders, limitRequests: 600 });
+  assert.equal(limiter.stats.requestsPerMinute, 60);
+});
+
+Deno.test("ProviderLimiter.observe() takes an advertised limit when none is configured", async () => {
+  const clock = new VirtualClock();
+  const limiter = new ProviderLimiter(config, { clock });
+  limiter.observe({ ...noHeaders, limitRequests: 120 });
+  assert.equal(limiter.stats.requestsPerMinute, 120);
+  await call(limiter);
+  await call(limiter);
+  assert.ok(clock.now() >= 500 && clock.now() <= 520, `two calls at 120 rpm took ${clock.now()} ms`);
+});
+
+Deno.test("ProviderLimiter.refused() fails every waiting and later call at once", async () => {
+  const clock = new VirtualClock();
+  const limiter = new ProviderLimiter(config, { clock });
+  const first = await limiter.admit({});
+  const waiting = limiter.admit({});
+  limiter.refused("images answered 401: bad key (check the key in OPENAI_API_KEY)");
+  await assert.rejects(waiting, ProviderRefusedError);
+  await assert.rejects(limiter.pace({}), /OPENAI_API_KEY/);
+  first.release();
+  await assert.rejects(limiter.admit({}), ProviderRefusedError);
 });
 
 Deno.test("RateMeter spaces calls by the rate, charges big calls by size, and refunds refused ones", async () => {
@@ -61,4 +145,15 @@ Deno.test("RateMeter spaces calls by the rate, charges big calls by size, and re
   meter.refund(50);
   await meter.take(50);
   assert.equal(clock.now(), 5000, "the refund made room at once");
+});
+
+Deno.test("RateMeter.setRate() changes the spacing from then on", async () => {
+  const clock = new VirtualClock();
+  const meter = new RateMeter({ perMs: 1 / 100, burst: 1, clock });
+  await meter.take(1);
+  meter.setRate(1 / 1000);
+  await meter.take(1);
+  await meter.take(1);
+  // The second call kept its place at 100 ms; the third came 1 s after it.
+  assert.equal(clock.now(), 1100);
 });

@@ -1,18 +1,21 @@
 import assert from "node:assert/strict";
 import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
 import type { RunEvent } from "../../../lib/run/run_events.ts";
-import { VirtualClock } from "../../../lib/run/clock.ts";
+import { VirtualClock } from "../../../lib/core/clock.ts";
 import { runPlan } from "../../../lib/run/scheduler.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
 import type { Json, StepOutput } from "../../../lib/workflow/schema.ts";
 import { FakeExecutor, seededRandom } from "../../_support/fake_executor.ts";
 import { MemoryStore } from "../../_support/memory_store.ts";
 import { gridWorkflow } from "../../_support/workflows.ts";
+import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
 
 const ffmpeg = { ffmpeg: "/bin/false", ffprobe: "/bin/false" };
 
 Deno.test("runPlan() fails only the dependents of a failed step; other sections and videos finish", async () => {
-  const plan = planWorkflows([await gridWorkflow({ videos: 2, sections: 3, formats: ["16:9", "9:16"] })]);
+  const plan = planWorkflows([await gridWorkflow({ videos: 2, sections: 3, formats: ["16:9", "9:16"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
   const executor = new FakeExecutor(plan, {
     random: seededRandom(3),
     fail: new Map([["v1/s2/speech", { retryable: false }]]),
@@ -48,7 +51,7 @@ Deno.test("runPlan() fails only the dependents of a failed step; other sections 
 
 Deno.test("runPlan() retries a retryable failure up to the step's retries, never a permanent one", async () => {
   const workflow = await gridWorkflow({ videos: 1, sections: 1, formats: ["1:1"] });
-  const plan = planWorkflows([workflow]);
+  const plan = planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN });
   for (const step of plan.steps) step.retries = 2;
   const executor = new FakeExecutor(plan, {
     fail: new Map([["v1/s1/speech", { retryable: true }], ["v1/s1/slide@1x1", { retryable: false }]]),
@@ -59,7 +62,9 @@ Deno.test("runPlan() retries a retryable failure up to the step's retries, never
 });
 
 Deno.test("runPlan() takes finished steps from the store and runs none of them again", async () => {
-  const plan = planWorkflows([await gridWorkflow({ videos: 2, sections: 2, formats: ["16:9"] })]);
+  const plan = planWorkflows([await gridWorkflow({ videos: 2, sections: 2, formats: ["16:9"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
   const store = new MemoryStore();
   await runPlan(plan, { executor: new FakeExecutor(plan), store, ffmpeg, outDir: null });
   const again = new FakeExecutor(plan);
@@ -90,7 +95,7 @@ Deno.test("runPlan() adds run-time child steps to the DAG before their parent's 
       { id: "sum", inputs: ["split"], run },
     ],
   }, { file: "children.ts", moduleUrl: "file:///children.ts" });
-  const plan = planWorkflows([workflow]);
+  const plan = planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN });
   const children = [1, 2, 3, 4].map((n) => ({ step: "square", params: { n } }));
   const seen: StepOutput[] = [];
   const executor = new FakeExecutor(plan, {
@@ -137,7 +142,7 @@ Deno.test("runPlan() fails a parent's dependents when one of its children fails"
     videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],
     steps: [{ id: "split", run }, { id: "part", run }, { id: "merge", inputs: ["split"], run }],
   }, { file: "children.ts", moduleUrl: "file:///children.ts" });
-  const plan = planWorkflows([workflow]);
+  const plan = planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN });
   const executor = new FakeExecutor(plan, {
     children: new Map([["split", [{ step: "part", params: { i: 0 } }, { step: "part", params: { i: 1 } }]]]),
     fail: new Map([["split/part#1", { retryable: false }]]),
@@ -150,7 +155,9 @@ Deno.test("runPlan() fails a parent's dependents when one of its children fails"
 });
 
 Deno.test("runPlan() stops scheduling and ends when its signal is aborted", async () => {
-  const plan = planWorkflows([await gridWorkflow({ videos: 2, sections: 3, formats: ["16:9"] })]);
+  const plan = planWorkflows([await gridWorkflow({ videos: 2, sections: 3, formats: ["16:9"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
   const controller = new AbortController();
   const executor = new FakeExecutor(plan, { random: seededRandom(5) });
   let started = 0;
@@ -177,7 +184,7 @@ Deno.test("runPlan() fails a step that spawns an unknown step, adds none of its 
     videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],
     steps: [{ id: "split", run }, { id: "part", child: true, run }, { id: "merge", inputs: ["split"], run }],
   }, { file: "children.ts", moduleUrl: "file:///children.ts" });
-  const plan = planWorkflows([workflow]);
+  const plan = planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN });
   const executor = new FakeExecutor(plan, {
     children: new Map([["split", [{ step: "part", params: {} }, { step: "typo", params: {} }]]]),
   });
@@ -189,7 +196,9 @@ Deno.test("runPlan() fails a step that spawns an unknown step, adds none of its 
 });
 
 Deno.test("runPlan() ends even when a listener throws, then rethrows the listener's error", async () => {
-  const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 2, formats: ["1:1"] })]);
+  const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 2, formats: ["1:1"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
   const executor = new FakeExecutor(plan);
   await assert.rejects(
     runPlan(plan, {
@@ -207,7 +216,9 @@ Deno.test("runPlan() ends even when a listener throws, then rethrows the listene
 });
 
 Deno.test("runPlan() waits at least the Retry-After a 503 asked for before the next attempt", async () => {
-  const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["1:1"] })]);
+  const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["1:1"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
   for (const step of plan.steps) step.retries = 1;
   const clock = new VirtualClock();
   const executor = new FakeExecutor(plan, {

@@ -6,12 +6,13 @@ import { ArtifactStore } from "../../../lib/store/artifact_store.ts";
 import { loadWorkflow } from "../../../lib/workflow/load_workflow.ts";
 import { WorkerPool } from "../../../lib/workers/worker_pool.ts";
 import { writeWorkflowFile } from "../../_support/workflows.ts";
+import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
 
 const ffmpeg = { ffmpeg: "/bin/false", ffprobe: "/bin/false" };
 
 async function customPlan(body: string) {
   const file = await writeWorkflowFile(body);
-  const plan = planWorkflows([await loadWorkflow(file)]);
+  const plan = planWorkflows([await loadWorkflow(file)], { toolchain: TEST_TOOLCHAIN });
   plan.steps = plan.steps.filter((step) => step.kind === "custom");
   return { plan, dir: file.slice(0, file.lastIndexOf("/")) };
 }
@@ -115,6 +116,7 @@ Deno.test("WorkerPool never hands out a worker that failed to start", async () =
       outputPath: null,
       scratchDir: dir,
       ffmpeg,
+      blocking: false,
     };
     await assert.rejects(pool.execute(task, { signal: new AbortController().signal }), /cannot start/);
     assert.equal(crashes.length, 3);

@@ -37,6 +37,28 @@ export interface SlideFonts {
 const loaded = new Map<string, Promise<SlideFonts>>();
 
 /**
+ * Identifies the font files slides are drawn with: their paths, sizes and modification times (cheap to read at
+ * every plan; a changed font or another font folder changes it).
+ *
+ * @param fontDir The folder, else `REEL_FONT_DIR`, else the system's DejaVu folder.
+ * @returns A short text, or `missing` parts for files that are not there (rendering then fails clearly).
+ */
+export async function slideFontsIdentity(fontDir: string | null = null): Promise<string> {
+  const dir = fontDir ?? Deno.env.get("REEL_FONT_DIR") ?? SYSTEM_FONT_DIR;
+  const parts = [];
+  for (const file of [REGULAR_FILE, BOLD_FILE]) {
+    try {
+      const info = await Deno.stat(`${dir}/${file}`);
+      parts.push(`${dir}/${file}:${info.size}:${info.mtime?.getTime() ?? 0}`);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      parts.push(`${dir}/${file}:missing`);
+    }
+  }
+  return parts.join(",");
+}
+
+/**
  * Loads the slide fonts once per folder: `fontDir`, else `REEL_FONT_DIR`, else the system's DejaVu folder.
  * A failed load is forgotten, so a later call tries again.
  *

@@ -79,7 +79,19 @@ export async function checkEspeakVoice(voice: string, options: { signal?: AbortS
   await assertEspeakVoice(await findEspeak(), voice, options);
 }
 
-async function findEspeak(): Promise<string> {
+/**
+ * Finds espeak-ng: `REEL_ESPEAK`, else `espeak-ng` on PATH.
+ *
+ * @returns Its path.
+ * @throws {MissingBinaryError} When it cannot be found, saying how to install it.
+ *
+ * @example
+ * ```ts
+ * import { findEspeak } from "./espeak_engine.ts";
+ * const program = await findEspeak();
+ * ```
+ */
+export async function findEspeak(): Promise<string> {
   const configured = Deno.env.get("REEL_ESPEAK");
   if (configured !== undefined && configured !== "") {
     if (await isExecutableFile(configured)) return configured;

@@ -9,7 +9,6 @@ function target(url: string, extra: Partial<HttpTarget> = {}): HttpTarget {
   return {
     provider: "test",
     baseUrl: url,
-    baseUrlEnv: "REEL_TEST_UNSET_URL",
     keyEnv: "REEL_TEST_UNSET_KEY",
     timeout: 2000,
     ...extra,

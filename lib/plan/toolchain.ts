@@ -1,0 +1,22 @@
+/**
+ * The versions of the local engines that a plan's keys hold.
+ * @module
+ */
+
+/**
+ * What the local engines are, as step keys hold them: upgrading one re-runs what it made.
+ *
+ * @example
+ * ```ts
+ * import type { Toolchain } from "./toolchain.ts";
+ * const toolchain: Toolchain = { ffmpeg: "ffmpeg version 5.1.9 #1a2b", espeak: null, slides: "resvg 2.6.2" };
+ * ```
+ */
+export interface Toolchain {
+  /** ffmpeg's version (encodes, flite speech, decoding API audio). */
+  ffmpeg: string;
+  /** espeak-ng's version, or null when no step uses it. */
+  espeak: string | null;
+  /** The slide renderer's identity: resvg's version and the font files it draws with. */
+  slides: string;
+}

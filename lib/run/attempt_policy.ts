@@ -1,0 +1,123 @@
+/**
+ * What to do after a failed attempt: retry or give up, and how long to wait first. A plain function of the
+ * failure and the step's counts, so the policy is tested without running anything.
+ * @module
+ */
+import type { PlanStep } from "../plan/plan_step.ts";
+import { StepAttemptError, StepTimeoutError, WorkerCrashError } from "./step_executor.ts";
+
+/** How many attempts of each sort a step has used. */
+export interface AttemptCounts {
+  /** Failures that spent the step's `retries` (5xx, timeouts, resets, a failed encode). */
+  failures: number;
+  /** 429 answers: they slow the provider and are retried on a budget of their own. */
+  rateLimited: number;
+  /** Crashes of a worker the step had to itself. */
+  ownCrashes: number;
+  /** Crashes of a worker the step shared with others (it may only have been caught in another's crash). */
+  sharedCrashes: number;
+}
+
+/** How a failure counts. */
+export type FailureSort = "failure" | "rate-limited" | "refused" | "crash" | "permanent";
+
+/** The decision after a failed attempt. */
+export interface AttemptDecision {
+  /** How the failure counts. */
+  sort: FailureSort;
+  /** True when another attempt follows. */
+  retry: boolean;
+  /** How long to wait before it, in ms (0 for a 429 when the provider's gate waits it out for everyone). */
+  delayMs: number;
+  /** The server's 429 wait, capped, for the provider's gate; null when not a 429. */
+  rateLimitedForMs: number | null;
+}
+
+/** 429s a step may meet before it fails: a server that keeps refusing is not waited on forever. */
+export const MAX_RATE_LIMITED = 30;
+
+/** Options for {@linkcode decideAfterFailure}. */
+export interface DecideOptions {
+  /** The step's retries and backoff. */
+  step: Pick<PlanStep, "retries" | "backoff">;
+  /** The counts so far; updated in place. */
+  counts: AttemptCounts;
+  /** The attempt that failed, from 1. */
+  attempt: number;
+  /** True when the step's provider has a gate that pauses every caller on a 429. */
+  gated: boolean;
+  /** The longest wait a server's Retry-After may impose, in ms. */
+  maxRetryAfter: number;
+  /** Random numbers in [0, 1) for the jitter. */
+  random: () => number;
+}
+
+/**
+ * Decides what follows a failed attempt. Failures that may pass on retry spend the step's `retries` and back off
+ * with full jitter (never less than a wait the server asked for, capped); 429s spend a budget of their own, so a
+ * busy server does not use up the retries meant for failures; a refused key (401, 403) and permanent errors (bad
+ * input, a 400) end the step at once; a crashed worker is retried (once when the step had it alone).
+ *
+ * @param error What the attempt threw.
+ * @param options The step, its counts, the attempt number and the jitter source.
+ * @returns The decision.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decideAfterFailure } from "./attempt_policy.ts";
+ * import { StepAttemptError } from "./step_executor.ts";
+ * const failure = { name: "ProviderError", message: "429", retryable: true, status: 429, retryAfterMs: 500, provider: "p" };
+ * const counts = { failures: 0, rateLimited: 0, ownCrashes: 0, sharedCrashes: 0 };
+ * const decision = decideAfterFailure(new StepAttemptError(failure, 1), {
+ *   step: { retries: 0, backoff: { base: 100, cap: 1000 } },
+ *   counts,
+ *   attempt: 1,
+ *   gated: true,
+ *   maxRetryAfter: 120_000,
+ *   random: () => 0.5,
+ * });
+ * assert.deepEqual([decision.sort, decision.retry, decision.delayMs], ["rate-limited", true, 0]);
+ * ```
+ */
+export function decideAfterFailure(error: unknown, options: DecideOptions): AttemptDecision {
+  const { step, counts, attempt, gated, maxRetryAfter, random } = options;
+  if (error instanceof WorkerCrashError) {
+    if (error.shared) counts.sharedCrashes++;
+    else counts.ownCrashes++;
+    const retry = counts.ownCrashes <= 1 && counts.sharedCrashes <= 3;
+    return { sort: "crash", retry, delayMs: 0, rateLimitedForMs: null };
+  }
+  const failure = error instanceof StepAttemptError ? error.failure : null;
+  const asked = failure?.retryAfterMs === null || failure?.retryAfterMs === undefined
+    ? null
+    : Math.min(failure.retryAfterMs, maxRetryAfter);
+  if (failure?.status === 429) {
+    counts.rateLimited++;
+    const retry = counts.rateLimited <= MAX_RATE_LIMITED;
+    return {
+      sort: "rate-limited",
+      retry,
+      delayMs: gated ? 0 : Math.max(jitter(step, attempt, random), asked ?? 0),
+      rateLimitedForMs: asked,
+    };
+  }
+  if (failure?.status === 401 || failure?.status === 403) {
+    return { sort: "refused", retry: false, delayMs: 0, rateLimitedForMs: null };
+  }
+  const retryable = error instanceof StepTimeoutError || (failure !== null && failure.retryable);
+  if (!retryable) return { sort: "permanent", retry: false, delayMs: 0, rateLimitedForMs: null };
+  counts.failures++;
+  return {
+    sort: "failure",
+    retry: counts.failures <= step.retries,
+    delayMs: Math.max(jitter(step, attempt, random), asked ?? 0),
+    rateLimitedForMs: null,
+  };
+}
+
+/** Full jitter: a random wait up to min(cap, base × 2^(attempt − 1)). */
+function jitter(step: Pick<PlanStep, "backoff">, attempt: number, random: () => number): number {
+  const ceiling = Math.min(step.backoff.cap, step.backoff.base * 2 ** (attempt - 1));
+  return Math.round(random() * ceiling);
+}

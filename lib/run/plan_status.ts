@@ -1,0 +1,82 @@
+/**
+ * The dry run behind `plan` and `estimate`: which steps the store already holds and which would run, and so which
+ * provider calls would be paid. Keys are followed as a run would: a stored step that spawned children brings its
+ * children's keys, and steps after a custom step that must run again are keyed only once it has.
+ * @module
+ */
+import { childStep } from "../plan/child_step.ts";
+import type { Plan } from "../plan/plan_workflow.ts";
+import type { PlanStep } from "../plan/plan_step.ts";
+import { outputKey, stepKey } from "../plan/step_key.ts";
+import type { StepStore } from "../store/artifact_store.ts";
+
+/** What would happen to one step. */
+export interface StepStatus {
+  /** `stored`: found in the store, nothing runs; `run`: it runs (and a provider call is paid). */
+  status: "stored" | "run";
+  /** The key it would run under, or null when it depends on what an earlier step returns when it runs. */
+  key: string | null;
+  /** True when running it calls an HTTP provider (a call to pay). */
+  paid: boolean;
+}
+
+/**
+ * Looks each step of a plan up in the store, without running or marking anything.
+ *
+ * @param plan The plan.
+ * @param store The store (only `peek` is used).
+ * @returns The status of each planned step, by id, in plan order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ArtifactStore } from "../store/artifact_store.ts";
+ * import { planStatus } from "./plan_status.ts";
+ * import { planFiles } from "./render_workflows.ts";
+ * const plan = await planFiles(["workflows/lesson.ts"]);
+ * const status = await planStatus(plan, new ArtifactStore(await Deno.makeTempDir()));
+ * assert.ok([...status.values()].every((step) => step.status === "run"));
+ * ```
+ */
+export async function planStatus(
+  plan: Plan,
+  store: Pick<StepStore, "peek">,
+): Promise<Map<string, StepStatus>> {
+  const http = new Set(plan.workflows.flatMap((workflow) => workflow.providers.map((p) => p.name)));
+  const outputKeys = new Map<string, string | null>();
+  const statuses = new Map<string, StepStatus>();
+  const templates = new Map(
+    [...plan.templates, ...plan.steps].filter((step) => step.kind === "custom").map((
+      step,
+    ) => [step.id, step]),
+  );
+  /** The output key of a stored step (its children followed), or null when a child would run. */
+  const storedOutput = async (step: PlanStep, key: string): Promise<string | null> => {
+    const found = await store.peek(key);
+    if (found === null) return null;
+    const children: string[] = [];
+    for (const [index, spec] of found.children.entries()) {
+      const template = templates.get(spec.step);
+      if (template === undefined) return null;
+      const child = childStep({ ...step, key }, { template, params: spec.params, index });
+      const childOutput = await storedOutput(child, child.key);
+      if (childOutput === null) return null;
+      children.push(childOutput);
+    }
+    return outputKey(key, children);
+  };
+  for (const step of plan.steps) {
+    const inputs = step.deps.map((dep) => outputKeys.get(dep) ?? null);
+    const key = inputs.includes(null) ? null : stepKey(step, inputs as string[]);
+    const output = key === null ? null : await storedOutput(step, key);
+    const stored = output !== null;
+    statuses.set(step.id, {
+      status: stored ? "stored" : "run",
+      key,
+      paid: !stored && step.provider !== null && http.has(step.provider),
+    });
+    // A step that runs keeps its planned output key unless it may spawn children (a custom step).
+    outputKeys.set(step.id, stored ? output : key !== null && step.kind !== "custom" ? key : null);
+  }
+  return statuses;
+}

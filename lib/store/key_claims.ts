@@ -1,0 +1,234 @@
+/**
+ * Claims per key: a lease file that says "this process is making this key's artifact", so that a second render
+ * sharing the store waits for the first one's result instead of paying for it again. A claim holds the owner's
+ * host, pid and a token; its file time is a heartbeat, refreshed while the owner lives. A claim whose owner is dead
+ * (same host and no such process, or no heartbeat for `staleAfterMs`) is taken over.
+ * @module
+ */
+import { type Clock, realClock } from "../core/clock.ts";
+import { processAlive } from "./_process_alive.ts";
+import { removeIfExists } from "./_remove_if_exists.ts";
+
+/** Options for {@linkcode KeyClaims}. */
+export interface KeyClaimsOptions {
+  /** How often a waiting claimant looks again, in ms. @default 100 */
+  pollMs?: number;
+  /** How often an owner refreshes its claims, in ms. @default 2000 */
+  heartbeatMs?: number;
+  /** A claim not refreshed for this long is the claim of a dead owner, in ms. @default 15000 */
+  staleAfterMs?: number;
+  /** The clock for waiting. @default realClock */
+  clock?: Clock;
+}
+
+/** A held claim: release it once the key's artifact is committed (or the attempt gave up). */
+export interface Claim {
+  /** Removes the claim if it is still this owner's. */
+  release(): Promise<void>;
+}
+
+/** Who holds a claim, as written in its file. */
+export interface ClaimHolder {
+  host: string;
+  pid: number;
+  token: string;
+  /** When it was taken (ISO time). */
+  since: string;
+}
+
+/**
+ * The claims of one store folder.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { KeyClaims } from "./key_claims.ts";
+ * const claims = new KeyClaims(await Deno.makeTempDir());
+ * const claim = await claims.claim("a".repeat(64));
+ * assert.ok(await claims.isClaimed("a".repeat(64)));
+ * await claim.release();
+ * assert.ok(!(await claims.isClaimed("a".repeat(64))));
+ * ```
+ */
+export class KeyClaims {
+  readonly #folder: string;
+  readonly #pollMs: number;
+  readonly #heartbeatMs: number;
+  readonly #staleAfterMs: number;
+  readonly #clock: Clock;
+  readonly #held = new Map<string, string>();
+  #timer: ReturnType<typeof setInterval> | null = null;
+
+  /**
+   * @param folder Where claim files live (`<store>/claims`).
+   * @param options Polling, heartbeat and staleness.
+   */
+  constructor(folder: string, options: KeyClaimsOptions = {}) {
+    const { pollMs = 100, heartbeatMs = 2000, staleAfterMs = 15_000, clock = realClock } = options;
+    this.#folder = folder;
+    this.#pollMs = pollMs;
+    this.#heartbeatMs = heartbeatMs;
+    this.#staleAfterMs = staleAfterMs;
+    this.#clock = clock;
+  }
+
+  /**
+   * Takes the claim on `key`, waiting while a live owner holds it.
+   *
+   * @param key The step key.
+   * @param options The signal that abandons the wait, and `onWait`, called once if the key is held elsewhere.
+   * @returns The claim.
+   * @throws The signal's reason when aborted while waiting.
+   */
+  async claim(
+    key: string,
+    options: { signal?: AbortSignal; onWait?: (holder: ClaimHolder) => void } = {},
+  ): Promise<Claim> {
+    const { signal, onWait } = options;
+    let told = false;
+    for (;;) {
+      signal?.throwIfAborted();
+      const token = await this.#tryCreate(key);
+      if (token !== null) return this.#hold(key, token);
+      const holder = await this.#read(key);
+      if (holder === null) continue;
+      if (await this.#isStale(key, holder)) {
+        await this.#takeOver(key, holder);
+        continue;
+      }
+      if (!told) {
+        told = true;
+        onWait?.(holder);
+      }
+      await this.#clock.sleep(this.#pollMs, { signal });
+    }
+  }
+
+  /**
+   * Tells whether a live owner holds `key`.
+   *
+   * @param key The step key.
+   * @returns True when a claim file exists and its owner is not known to be dead.
+   */
+  async isClaimed(key: string): Promise<boolean> {
+    const holder = await this.#read(key);
+    return holder !== null && !(await this.#isStale(key, holder));
+  }
+
+  /** Stops refreshing claims (they stay until released or found stale). */
+  close(): void {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  #path(key: string): string {
+    return `${this.#folder}/${key}.claim`;
+  }
+
+  async #tryCreate(key: string): Promise<string | null> {
+    await Deno.mkdir(this.#folder, { recursive: true });
+    const token = crypto.randomUUID();
+    const holder: ClaimHolder = {
+      host: Deno.hostname(),
+      pid: Deno.pid,
+      token,
+      since: new Date().toISOString(),
+    };
+    // Written whole under a private name, then linked into place: link fails when the claim exists, and a reader
+    // never sees a half-written claim.
+    const temporary = `${this.#folder}/.${Deno.pid}-${token}.tmp`;
+    await Deno.writeTextFile(temporary, JSON.stringify(holder));
+    try {
+      await Deno.link(temporary, this.#path(key));
+      return token;
+    } catch (error) {
+      if (error instanceof Deno.errors.AlreadyExists) return null;
+      throw error;
+    } finally {
+      await removeIfExists(temporary);
+    }
+  }
+
+  #hold(key: string, token: string): Claim {
+    this.#held.set(key, token);
+    if (this.#timer === null) {
+      const timer = setInterval(() => void this.#heartbeat(), this.#heartbeatMs);
+      Deno.unrefTimer(timer as unknown as number);
+      this.#timer = timer;
+    }
+    let released = false;
+    return {
+      release: async () => {
+        if (released) return;
+        released = true;
+        this.#held.delete(key);
+        if (this.#held.size === 0) this.close();
+        const holder = await this.#read(key);
+        if (holder?.token === token) await removeIfExists(this.#path(key));
+      },
+    };
+  }
+
+  async #heartbeat(): Promise<void> {
+    const now = new Date();
+    for (const key of this.#held.keys()) {
+      await Deno.utime(this.#path(key), now, now).catch((error) => {
+        // A claim taken over by another owner (this one looked dead) is theirs now: forget it.
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      });
+    }
+  }
+
+  async #read(key: string): Promise<(ClaimHolder & { refreshed: number }) | null> {
+    const path = this.#path(key);
+    const [holder, info] = await Promise.all([readHolder(path), Deno.stat(path).catch(notFoundAsNull)]);
+    return holder === null || info === null ? null : { ...holder, refreshed: info.mtime?.getTime() ?? 0 };
+  }
+
+  async #isStale(key: string, holder: ClaimHolder & { refreshed: number }): Promise<boolean> {
+    if (this.#held.get(key) === holder.token) return false;
+    if (holder.host === Deno.hostname() && holder.pid > 0) return !(await processAlive(holder.pid));
+    return Date.now() - holder.refreshed > this.#staleAfterMs;
+  }
+
+  /**
+   * Removes a dead owner's claim. Two takers may race: each moves the claim to a private name first (only one
+   * rename wins), checks it moved the claim it judged dead, and puts back (by link, which never overwrites) a
+   * claim that a live owner took in between.
+   */
+  async #takeOver(key: string, dead: ClaimHolder): Promise<void> {
+    const moved = `${this.#folder}/.${Deno.pid}-${crypto.randomUUID()}.takeover`;
+    try {
+      await Deno.rename(this.#path(key), moved);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return;
+      throw error;
+    }
+    try {
+      if ((await readHolder(moved))?.token !== dead.token) {
+        await Deno.link(moved, this.#path(key)).catch((error) => {
+          if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+        });
+      }
+    } finally {
+      await removeIfExists(moved);
+    }
+  }
+}
+
+function notFoundAsNull(error: unknown): null {
+  if (error instanceof Deno.errors.NotFound) return null;
+  throw error;
+}
+
+/** Reads a claim file; a damaged one (not JSON) reads as a claim with no owner to wait for. */
+async function readHolder(path: string): Promise<ClaimHolder | null> {
+  const text = await Deno.readTextFile(path).catch(notFoundAsNull);
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as ClaimHolder;
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    return { host: "", pid: 0, token: "", since: "" };
+  }
+}

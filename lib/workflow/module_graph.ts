@@ -1,0 +1,122 @@
+/**
+ * The local module graph of a workflow file: the file and every local module it imports, found by reading their
+ * static and literal dynamic imports. Its digest keys custom steps (their code may use any of these modules), and
+ * `--watch` watches its files. reel's own modules are left out: their changes are covered by step kind versions.
+ * @module
+ */
+import { createHash } from "node:crypto";
+
+/** A workflow's local modules and the digest of their contents. */
+export interface ModuleGraph {
+  /** Absolute paths of the local files, the workflow first. */
+  files: string[];
+  /** SHA-256 over every local file's path and bytes, and every non-local specifier (npm:, https:). */
+  digest: string;
+}
+
+const IMPORT_PATTERNS = [
+  /\bimport\s+(?:type\s+)?(?:[\w*${}\s,]+?\s+from\s+)?["']([^"'\n]+)["']/g,
+  /\bexport\s+(?:type\s+)?(?:\*|\{[^}]*\}|\*\s+as\s+\w+)\s*from\s+["']([^"'\n]+)["']/g,
+  /\bimport\s*\(\s*["']([^"'\n]+)["']\s*\)/g,
+];
+
+/** reel's own code: imports of it are not part of a workflow's graph. */
+const REEL_ROOT = new URL("../../", import.meta.url).href;
+
+function isReelModule(url: string): boolean {
+  return url === `${REEL_ROOT}mod.ts` || url.startsWith(`${REEL_ROOT}lib/`);
+}
+
+/**
+ * Lists the import specifiers written in a module's source.
+ *
+ * @param source TypeScript or JavaScript text.
+ * @returns The specifiers, in order of appearance, each once.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { importSpecifiers } from "./module_graph.ts";
+ * const source = 'import { a } from "./a.ts";\nexport * from "./b.ts";\nconst c = await import("./c.ts");';
+ * assert.deepEqual(importSpecifiers(source), ["./a.ts", "./b.ts", "./c.ts"]);
+ * ```
+ */
+export function importSpecifiers(source: string): string[] {
+  const found: { at: number; specifier: string }[] = [];
+  for (const pattern of IMPORT_PATTERNS) {
+    for (const match of source.matchAll(pattern)) found.push({ at: match.index, specifier: match[1]! });
+  }
+  return [...new Set(found.sort((a, b) => a.at - b.at).map((entry) => entry.specifier))];
+}
+
+/**
+ * Reads a workflow's local module graph and digests it.
+ *
+ * @param moduleUrl The workflow file's `file:` URL.
+ * @param options Extra files whose bytes count too (files a custom step reads), as absolute paths.
+ * @returns The files and the digest.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readModuleGraph } from "./module_graph.ts";
+ * const graph = await readModuleGraph(new URL("../../workflows/lesson.ts", import.meta.url).href);
+ * assert.ok(graph.files[0]!.endsWith("workflows/lesson.ts"));
+ * assert.equal(graph.files.length, 1); // reel's mod.ts is not part of it
+ * ```
+ */
+export async function readModuleGraph(
+  moduleUrl: string,
+  options: { extraFiles?: readonly string[] } = {},
+): Promise<ModuleGraph> {
+  const hash = createHash("sha256");
+  const seen = new Set<string>();
+  const files: string[] = [];
+  const queue = [moduleUrl];
+  while (queue.length > 0) {
+    const url = queue.shift()!;
+    if (seen.has(url)) continue;
+    seen.add(url);
+    if (!url.startsWith("file:")) {
+      hash.update(`remote ${url}\n`);
+      continue;
+    }
+    const path = decodeURIComponent(new URL(url).pathname);
+    let source: string;
+    try {
+      source = await Deno.readTextFile(path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      hash.update(`missing ${path}\n`);
+      continue;
+    }
+    files.push(path);
+    hash.update(`file ${path} ${source.length}\n${source}\n`);
+    for (const specifier of importSpecifiers(source)) {
+      const resolved = resolveSpecifier(specifier, url);
+      if (isReelModule(resolved.url)) continue;
+      // A package (npm:, a bare name from the import map) counts by its resolved, versioned name.
+      if (resolved.local) queue.push(resolved.url);
+      else hash.update(`package ${specifier} ${resolved.url}\n`);
+    }
+  }
+  for (const extra of options.extraFiles ?? []) {
+    const bytes = await Deno.readFile(extra);
+    hash.update(`extra ${extra} ${bytes.length}\n`).update(bytes);
+  }
+  return { files, digest: hash.digest("hex") };
+}
+
+function resolveSpecifier(specifier: string, parent: string): { url: string; local: boolean } {
+  if (specifier.startsWith("./") || specifier.startsWith("../") || specifier.startsWith("/")) {
+    return { url: new URL(specifier, parent).href, local: true };
+  }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(specifier)) return { url: specifier, local: specifier.startsWith("file:") };
+  try {
+    // A bare specifier goes through the import map, as the import itself does.
+    return { url: import.meta.resolve(specifier), local: false };
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return { url: `unresolved:${specifier}`, local: false };
+  }
+}
