@@ -36,6 +36,7 @@ const options = new Command()
   .option("--truncate-rate <share>", "share of answers cut off half-way", number, 0)
   .option("--reject-first <n>", "answer the first N requests 429", number, 0)
   .option("--key <key>", "require this bearer key (401 otherwise)")
+  .option("--vary", "make every answer's bytes differ, as a real model's do")
   .parse()
   .opts();
 
@@ -50,6 +51,7 @@ const server = startFakeOpenAi({
   truncateRate: options.truncateRate,
   rejectFirst: options.rejectFirst,
   key: options.key ?? null,
+  vary: options.vary === true,
 });
 console.log(`fake OpenAI-compatible API on ${server.url} (stats: ${server.url}/stats)`);
 console.log(`try: OPENAI_BASE_URL=${server.url} deno task render workflows/course.ts`);

@@ -5,7 +5,8 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { InputError, WorkflowError } from "../lib/errors.ts";
-import { describePlan } from "../lib/plan/describe_plan.ts";
+import { describePlan, planJson } from "../lib/plan/describe_plan.ts";
+import { planStatus } from "../lib/plan/plan_status.ts";
 import { estimatePlan, formatEstimates } from "../lib/plan/estimate_plan.ts";
 import { formatBytes } from "../lib/report/format_units.ts";
 import { defaultCacheDir, planFiles, renderWorkflows } from "../lib/run/render_workflows.ts";
@@ -68,6 +69,26 @@ function printError(error: InputError): void {
   console.error(lines.join("\n"));
 }
 
+/** Prints a plan as text or JSON, with what the store already holds (a dry run: nothing runs or is marked). */
+async function printPlan(
+  files: string[],
+  options: {
+    limits: Partial<ResolvedLimits>;
+    only?: string[];
+    format?: string[];
+    cache?: string;
+    json: boolean;
+  },
+): Promise<void> {
+  const plan = await planFiles(files, {
+    limits: options.limits,
+    only: options.only,
+    formats: options.format,
+  });
+  const status = await planStatus(plan, new ArtifactStore(options.cache ?? defaultCacheDir(files[0]!)));
+  console.log(options.json ? JSON.stringify(planJson(plan, status)) : describePlan(plan, status).trimEnd());
+}
+
 async function main(args: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command()
@@ -105,10 +126,7 @@ Examples:
   render.action(async (files, options) => {
     const limits = limitsFrom(options);
     if (options.plan === true) {
-      console.log(
-        describePlan(await planFiles(files, { limits, only: options.only, formats: options.format }))
-          .trimEnd(),
-      );
+      await printPlan(files, { ...options, limits, json: options.json === true });
       return;
     }
     if (options.watch === true) {
@@ -171,16 +189,18 @@ Examples:
 
   const plan = withLimitOptions(
     program.command("plan")
-      .description("Print the steps by kind, the DAG depth and how the limits combine")
-      .argument("<workflow...>", "workflow files"),
+      .description(
+        "Print the steps by kind, the DAG depth, how the limits combine, and what the store already holds",
+      )
+      .argument("<workflow...>", "workflow files")
+      .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)")
+      .option(
+        "--json",
+        "print every step with its key and whether it is stored or will run (and be paid for)",
+      ),
   );
   plan.action(async (files, options) => {
-    console.log(
-      describePlan(
-        await planFiles(files, { limits: limitsFrom(options), only: options.only, formats: options.format }),
-      )
-        .trimEnd(),
-    );
+    await printPlan(files, { ...options, limits: limitsFrom(options), json: options.json === true });
   });
 
   const estimate = withLimitOptions(
@@ -188,7 +208,8 @@ Examples:
       .description(
         "Print the calls per provider, the least time their rate limits allow, and the cost (calls nothing)",
       )
-      .argument("<workflow...>", "workflow files"),
+      .argument("<workflow...>", "workflow files")
+      .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)"),
   );
   estimate.action(async (files, options) => {
     const plan = await planFiles(files, {
@@ -196,7 +217,8 @@ Examples:
       only: options.only,
       formats: options.format,
     });
-    console.log(formatEstimates(estimatePlan(plan)).trimEnd());
+    const store = new ArtifactStore(options.cache ?? defaultCacheDir(files[0]!));
+    console.log(formatEstimates(estimatePlan(plan, await planStatus(plan, store))).trimEnd());
   });
 
   const cache = program.command("cache").description("Inspect and shrink the artifact store");

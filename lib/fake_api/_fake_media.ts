@@ -5,8 +5,16 @@
 import { createHash } from "node:crypto";
 import { encodePng } from "../media/png_encoder.ts";
 
-/** A PNG of the given size, in a colour derived from the prompt (the same prompt, the same colour). */
-export function promptPng(prompt: string, width: number, height: number): Uint8Array {
+/**
+ * A PNG of the given size, in a colour derived from the prompt (the same prompt, the same colour); with `vary`, one
+ * random pixel is changed, so every call's bytes differ.
+ */
+export function promptPng(
+  prompt: string,
+  width: number,
+  height: number,
+  vary: (() => number) | null = null,
+): Uint8Array {
   const [r, g, b] = createHash("sha256").update(prompt).digest();
   const pixels = new Uint8Array(width * height * 4);
   for (let i = 0; i < pixels.length; i += 4) {
@@ -15,11 +23,23 @@ export function promptPng(prompt: string, width: number, height: number): Uint8A
     pixels[i + 2] = b!;
     pixels[i + 3] = 255;
   }
+  if (vary !== null) {
+    const at = Math.floor(vary() * width * height) * 4;
+    pixels[at] = Math.floor(vary() * 256);
+    pixels[at + 1] = Math.floor(vary() * 256);
+  }
   return encodePng(pixels, width, height);
 }
 
-/** A 16 kHz mono WAV holding a soft tone as long as the text would take to say at ~160 words per minute. */
-export function speechWav(text: string, speed: number): Uint8Array<ArrayBuffer> {
+/**
+ * A 16 kHz mono WAV holding a soft tone as long as the text would take to say at ~160 words per minute; with
+ * `vary`, one random sample is changed, so every call's bytes differ.
+ */
+export function speechWav(
+  text: string,
+  speed: number,
+  vary: (() => number) | null = null,
+): Uint8Array<ArrayBuffer> {
   const words = text.trim().split(/\s+/).length;
   const seconds = Math.max(0.5, (words * 0.375) / speed);
   const rate = 16_000;
@@ -41,6 +61,9 @@ export function speechWav(text: string, speed: number): Uint8Array<ArrayBuffer> 
   view.setUint32(40, samples * 2, true);
   for (let i = 0; i < samples; i++) {
     view.setInt16(44 + i * 2, Math.round(3000 * Math.sin((2 * Math.PI * 220 * i) / rate)), true);
+  }
+  if (vary !== null) {
+    view.setInt16(44 + Math.floor(vary() * samples) * 2, Math.round(vary() * 6000 - 3000), true);
   }
   return bytes;
 }

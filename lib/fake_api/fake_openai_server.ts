@@ -39,6 +39,11 @@ export interface FakeOpenAiOptions {
   key?: string | null;
   /** A status to force for a request (by path and JSON body), or null to answer normally. */
   statusFor?: (path: string, body: Record<string, unknown>) => number | null;
+  /**
+   * Every answer's bytes differ from call to call (a random pixel, a random sample), as a real model's do, so a
+   * test can tell which call's bytes ended up where. @default false
+   */
+  vary?: boolean;
 }
 
 /** One request the server saw. */
@@ -118,6 +123,7 @@ export class FakeOpenAiServer {
       retryAfterMs: options.retryAfterMs ?? 1000,
       key: options.key ?? null,
       statusFor: options.statusFor,
+      vary: options.vary ?? false,
     };
     this.#tokens = this.#options.burst;
     this.#last = this.#options.clock.now();
@@ -232,11 +238,17 @@ export class FakeOpenAiServer {
   #route(path: string, body: Record<string, unknown>): Response | null {
     const headers = this.#rateHeaders();
     if (path === "/v1/images/generations") {
+      const model = String(body.model ?? "");
+      if (model.startsWith("gpt-image-") && body.response_format !== undefined) {
+        // As the hosted API does: gpt-image models always answer in base64 and refuse the field.
+        return error(400, "Unknown parameter: 'response_format'.");
+      }
       const [width, height] = String(body.size ?? "256x256").split("x").map(Number);
       const png = promptPng(
         String(body.prompt ?? ""),
         Math.min(width || 256, 1024),
         Math.min(height || 256, 1024),
+        this.#options.vary ? this.#options.random : null,
       );
       const b64 = btoa(Array.from(png, (byte) => String.fromCharCode(byte)).join(""));
       return Response.json({ created: Math.floor(Date.now() / 1000), data: [{ b64_json: b64 }] }, {
@@ -245,7 +257,12 @@ export class FakeOpenAiServer {
     }
     if (path === "/v1/audio/speech") {
       headers.set("content-type", "audio/wav");
-      return new Response(speechWav(String(body.input ?? ""), Number(body.speed ?? 1) || 1), { headers });
+      const wav = speechWav(
+        String(body.input ?? ""),
+        Number(body.speed ?? 1) || 1,
+        this.#options.vary ? this.#options.random : null,
+      );
+      return new Response(wav, { headers });
     }
     if (path === "/v1/audio/transcriptions") {
       const duration = Number(body.duration ?? 0);

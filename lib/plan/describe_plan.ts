@@ -3,6 +3,8 @@
  * @module
  */
 import { summarizeLimits } from "../run/layered_limits.ts";
+import type { Json } from "../workflow/schema.ts";
+import type { StepStatus } from "./plan_status.ts";
 import type { Plan } from "./plan_workflow.ts";
 
 /**
@@ -30,9 +32,10 @@ export function planDepth(plan: Plan): number {
 }
 
 /**
- * Describes a plan in a few lines of text.
+ * Describes a plan in a few lines of text, with what the store holds when `status` is given.
  *
  * @param plan The plan.
+ * @param status What the store holds of each step (from {@linkcode planStatus}), or null.
  * @returns The text, ending with a newline.
  *
  * @example
@@ -41,7 +44,7 @@ export function planDepth(plan: Plan): number {
  * // console.log(describePlan(plan));
  * ```
  */
-export function describePlan(plan: Plan): string {
+export function describePlan(plan: Plan, status: ReadonlyMap<string, StepStatus> | null = null): string {
   const videos = plan.workflows.reduce((sum, workflow) => sum + workflow.videos.length, 0);
   const sections = plan.workflows.reduce(
     (sum, workflow) => sum + workflow.videos.reduce((n, video) => n + video.sections.length, 0),
@@ -68,9 +71,69 @@ export function describePlan(plan: Plan): string {
     `DAG depth: ${planDepth(plan)}`,
     `limits: ${limits.videos} videos × ${limits.sections} sections × ${limits.api} api = ${product} → global ${limits.global}` +
     providerLimits(plan) + ` → ${bound} provider calls in flight at most`,
-    `pool: ${limits.workers} workers, ${limits.cpu} CPU-heavy steps at once`,
+    `pool: ${limits.workers} workers, ${limits.cpu} CPU-heavy steps at once, ${limits.custom} custom steps at once`,
   ];
+  if (status !== null) lines.push(describeStatus(plan, status));
   return `${lines.join("\n")}\n`;
+}
+
+/** One line: how many steps the store holds, how many will run, and the provider calls that will be paid. */
+function describeStatus(plan: Plan, status: ReadonlyMap<string, StepStatus>): string {
+  const values = plan.steps.map((step) => status.get(step.id));
+  const stored = values.filter((value) => value?.status === "stored").length;
+  const paid = new Map<string, number>();
+  for (const step of plan.steps) {
+    if (status.get(step.id)?.paid === true) paid.set(step.provider!, (paid.get(step.provider!) ?? 0) + 1);
+  }
+  const calls = [...paid.values()].reduce((a, b) => a + b, 0);
+  const byProvider = [...paid].map(([name, n]) => `${name} ${n}`).join(", ");
+  return `store: ${stored} of ${plan.steps.length} steps stored, ${plan.steps.length - stored} to run; ` +
+    (calls === 0 ? "no provider call to pay" : `${calls} provider calls to pay (${byProvider})`);
+}
+
+/**
+ * The plan as JSON, for `plan --json` and `render --plan --json`: every step with its key, inputs, provider and
+ * whether the store holds it or it will run (and be paid for).
+ *
+ * @param plan The plan.
+ * @param status What the store holds of each step.
+ * @returns A JSON value.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planJson } from "./describe_plan.ts";
+ * import { planStatus } from "./plan_status.ts";
+ * import { ArtifactStore } from "../store/artifact_store.ts";
+ * import { planFiles } from "../run/render_workflows.ts";
+ * const plan = await planFiles(["workflows/lesson.ts"]);
+ * const json = planJson(plan, await planStatus(plan, new ArtifactStore(await Deno.makeTempDir())));
+ * assert.ok(Array.isArray((json as { steps: unknown[] }).steps));
+ * ```
+ */
+export function planJson(plan: Plan, status: ReadonlyMap<string, StepStatus>): Json {
+  const steps = plan.steps.map((step) => {
+    const of = status.get(step.id);
+    return {
+      id: step.id,
+      kind: step.kind,
+      key: of?.key ?? null,
+      deps: step.deps,
+      provider: step.provider,
+      output: step.output,
+      status: of?.status ?? "run",
+      paid: of?.paid ?? false,
+    };
+  });
+  const stored = steps.filter((step) => step.status === "stored").length;
+  const paid: Record<string, number> = {};
+  for (const step of steps) if (step.paid) paid[step.provider!] = (paid[step.provider!] ?? 0) + 1;
+  return {
+    workflows: plan.workflows.map((workflow) => workflow.file),
+    limits: { ...plan.limits },
+    summary: { steps: steps.length, stored, run: steps.length - stored, paid },
+    steps,
+  };
 }
 
 function providerLimits(plan: Plan): string {

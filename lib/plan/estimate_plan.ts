@@ -4,14 +4,17 @@
  * @module
  */
 import type { ResolvedProvider } from "../workflow/schema.ts";
+import type { StepStatus } from "./plan_status.ts";
 import type { Plan } from "./plan_workflow.ts";
 
 /** The estimate for one HTTP provider. */
 export interface ProviderEstimate {
   /** The provider's name. */
   provider: string;
-  /** Calls the plan makes. */
+  /** Calls the plan will make (and pay for). */
   calls: number;
+  /** Calls whose results the store already holds: not made, not paid. */
+  stored: number;
   /** Image calls among them. */
   images: number;
   /** Characters of speech sent. */
@@ -23,9 +26,11 @@ export interface ProviderEstimate {
 }
 
 /**
- * Estimates a plan's provider calls (already-cached steps are counted too: this is the cost of a cold run).
+ * Estimates a plan's provider calls: those the store does not hold yet, when `status` is given, else all of them
+ * (the cost of a cold run).
  *
  * @param plan The plan.
+ * @param status What the store holds of each step, or null.
  * @returns One estimate per HTTP provider that the plan calls.
  *
  * @example
@@ -36,15 +41,19 @@ export interface ProviderEstimate {
  * assert.deepEqual(estimatePlan(await planFiles(["workflows/lesson.ts"])), []);
  * ```
  */
-export function estimatePlan(plan: Plan): ProviderEstimate[] {
+export function estimatePlan(
+  plan: Plan,
+  status: ReadonlyMap<string, StepStatus> | null = null,
+): ProviderEstimate[] {
   const providers = new Map<string, ResolvedProvider>();
   for (const provider of plan.workflows.flatMap((workflow) => workflow.providers)) {
     if (!providers.has(provider.name)) providers.set(provider.name, provider);
   }
   const estimates: ProviderEstimate[] = [];
   for (const provider of providers.values()) {
-    const steps = plan.steps.filter((step) => step.provider === provider.name);
-    if (steps.length === 0) continue;
+    const all = plan.steps.filter((step) => step.provider === provider.name);
+    if (all.length === 0) continue;
+    const steps = all.filter((step) => status === null || status.get(step.id)?.status !== "stored");
     const images = steps.filter((step) => step.kind === "image").length;
     const characters = steps.reduce((sum, step) => sum + step.tokens, 0);
     const { requests, tokens, per, burst } = provider.rate;
@@ -61,6 +70,7 @@ export function estimatePlan(plan: Plan): ProviderEstimate[] {
     estimates.push({
       provider: provider.name,
       calls: steps.length,
+      stored: all.length - steps.length,
       images,
       characters,
       lowerBoundMs: Math.max(byRequests, byTokens),
@@ -91,6 +101,7 @@ export function formatEstimates(estimates: readonly ProviderEstimate[]): string 
   const lines = estimates.map((estimate) => {
     const what = [
       `${estimate.calls} calls`,
+      estimate.stored > 0 ? `${estimate.stored} more already in the store` : null,
       estimate.images > 0 ? `${estimate.images} images` : null,
       estimate.characters > 0 ? `${estimate.characters} characters` : null,
     ].filter((part) => part !== null).join(", ");

@@ -16,7 +16,7 @@ import { removeStaleOutputs } from "../store/publish_output.ts";
 import { loadWorkflow } from "../workflow/load_workflow.ts";
 import type { ResolvedLimits, ResolvedWorkflow } from "../workflow/schema.ts";
 import { WorkerPool } from "../workers/worker_pool.ts";
-import { planStatus, type StepStatus } from "./plan_status.ts";
+import { planStatus, type StepStatus } from "../plan/plan_status.ts";
 import { ProviderLimiter } from "./provider_limiter.ts";
 import type { RunEvent } from "./run_events.ts";
 import { runPlan, type RunResult } from "./scheduler.ts";

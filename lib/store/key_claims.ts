@@ -19,6 +19,8 @@ export interface KeyClaimsOptions {
   staleAfterMs?: number;
   /** The clock for waiting. @default realClock */
   clock?: Clock;
+  /** Called after each heartbeat has refreshed the claims held. @default () => {} */
+  onHeartbeat?: () => void;
 }
 
 /** A held claim: release it once the key's artifact is committed (or the attempt gave up). */
@@ -56,6 +58,7 @@ export class KeyClaims {
   readonly #heartbeatMs: number;
   readonly #staleAfterMs: number;
   readonly #clock: Clock;
+  readonly #onHeartbeat: () => void;
   readonly #held = new Map<string, string>();
   #timer: ReturnType<typeof setInterval> | null = null;
 
@@ -64,7 +67,14 @@ export class KeyClaims {
    * @param options Polling, heartbeat and staleness.
    */
   constructor(folder: string, options: KeyClaimsOptions = {}) {
-    const { pollMs = 100, heartbeatMs = 2000, staleAfterMs = 15_000, clock = realClock } = options;
+    const {
+      pollMs = 100,
+      heartbeatMs = 2000,
+      staleAfterMs = 15_000,
+      clock = realClock,
+      onHeartbeat = () => {},
+    } = options;
+    this.#onHeartbeat = onHeartbeat;
     this.#folder = folder;
     this.#pollMs = pollMs;
     this.#heartbeatMs = heartbeatMs;
@@ -177,6 +187,7 @@ export class KeyClaims {
         if (!(error instanceof Deno.errors.NotFound)) throw error;
       });
     }
+    this.#onHeartbeat();
   }
 
   async #read(key: string): Promise<(ClaimHolder & { refreshed: number }) | null> {

@@ -28,6 +28,7 @@ export interface Peaks {
   apiPerSection: number;
   global: number;
   cpu: number;
+  custom: number;
   steps: number;
 }
 
@@ -42,11 +43,21 @@ export interface FakeExecutorOptions {
   children?: Map<string, ChildSpec[]>;
   /** Value a step returns, by task; default `{ duration: 1 }`. */
   value?: (task: StepTask) => Json;
+  /** Step ids that never finish on their own: they end only when their signal aborts. */
+  hang?: Set<string>;
 }
 
 /** Counts and runs steps without workers. */
 export class FakeExecutor implements StepExecutor {
-  readonly peaks: Peaks = { videos: 0, sectionsPerVideo: 0, apiPerSection: 0, global: 0, cpu: 0, steps: 0 };
+  readonly peaks: Peaks = {
+    videos: 0,
+    sectionsPerVideo: 0,
+    apiPerSection: 0,
+    global: 0,
+    cpu: 0,
+    custom: 0,
+    steps: 0,
+  };
   readonly started: string[] = [];
   readonly attempts = new Map<string, number>();
   readonly #steps: Map<string, PlanStep>;
@@ -75,6 +86,11 @@ export class FakeExecutor implements StepExecutor {
       for (let i = 0; i < turns; i++) {
         await Promise.resolve();
         options.signal.throwIfAborted();
+      }
+      if (this.#options.hang?.has(task.id) === true) {
+        await new Promise((_, reject) => {
+          options.signal.addEventListener("abort", () => reject(options.signal.reason), { once: true });
+        });
       }
       const first = this.#options.failFirst?.get(task.id);
       if (first !== undefined && this.attempts.get(task.id) === 1) {
@@ -145,6 +161,7 @@ export class FakeExecutor implements StepExecutor {
     peaks.apiPerSection = Math.max(peaks.apiPerSection, max(apiPerSection.values()));
     peaks.global = Math.max(peaks.global, running.filter((step) => step.provider !== null).length);
     peaks.cpu = Math.max(peaks.cpu, running.filter((step) => step.cpu).length);
+    peaks.custom = Math.max(peaks.custom, running.filter((step) => step.kind === "custom").length);
     peaks.steps = Math.max(peaks.steps, running.length);
   }
 }

@@ -45,3 +45,56 @@ Deno.test("ArtifactStore.removeStale() clears what dead processes left in the sc
   assert.equal(await store.removeStale(), 2);
   assert.deepEqual(await listFolder(`${root}/tmp`), [mine.slice(root.length + 5)]);
 });
+
+/** Writes `text` into a fresh scratch folder of `store` and commits it under `key`. */
+async function commitText(store: ArtifactStore, text: string, value: number) {
+  const scratch = await store.scratch(key);
+  await Deno.writeTextFile(`${scratch}/a.txt`, text);
+  try {
+    return await store.commit(key, { file: `${scratch}/a.txt`, extension: "txt", value, children: [] });
+  } finally {
+    await store.discard(scratch);
+  }
+}
+
+Deno.test("ArtifactStore.commit(): the first writer of a key wins, whole; the loser gets the winner's entry", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const store = new ArtifactStore(root);
+    const first = await commitText(store, "first call's bytes", 1);
+    const second = await commitText(store, "second call's bytes, longer", 2);
+    assert.equal(second.path, first.path);
+    assert.equal(second.value, 1, "the record that comes back is the first writer's");
+    assert.equal(await Deno.readTextFile(second.path!), "first call's bytes");
+    // Writers racing: whoever wins, record and bytes belong to the same call.
+    const other = new ArtifactStore(root);
+    await store.remove(key);
+    const results = await Promise.all([
+      commitText(store, "aaaa", 10),
+      commitText(other, "bbbbbbbb", 20),
+      commitText(store, "cccccccccccc", 30),
+    ]);
+    const found = await store.lookup(key);
+    assert.ok(found !== null);
+    const bytes = await Deno.readTextFile(found.path!);
+    assert.equal(bytes, { 10: "aaaa", 20: "bbbbbbbb", 30: "cccccccccccc" }[found.value as 10 | 20 | 30]);
+    for (const result of results) assert.equal(result.value, found.value);
+    assert.deepEqual(await listFolder(`${root}/tmp`), [], "every loser's copy was removed");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("ArtifactStore.remove() takes an entry away whole, and lookup() then misses it", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const store = new ArtifactStore(root);
+    await commitText(store, "x", 1);
+    await store.remove(key);
+    assert.equal(await store.lookup(key), null);
+    assert.deepEqual(await store.entries(), []);
+    assert.deepEqual(await listFolder(`${root}/trash`), []);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

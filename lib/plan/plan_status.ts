@@ -4,10 +4,10 @@
  * children's keys, and steps after a custom step that must run again are keyed only once it has.
  * @module
  */
-import { childStep } from "../plan/child_step.ts";
-import type { Plan } from "../plan/plan_workflow.ts";
-import type { PlanStep } from "../plan/plan_step.ts";
-import { outputKey, stepKey } from "../plan/step_key.ts";
+import { childStep } from "./child_step.ts";
+import type { Plan } from "./plan_workflow.ts";
+import type { PlanStep } from "./plan_step.ts";
+import { outputKey, stepKey } from "./step_key.ts";
 import type { StepStore } from "../store/artifact_store.ts";
 
 /** What would happen to one step. */
@@ -32,7 +32,7 @@ export interface StepStatus {
  * import assert from "node:assert/strict";
  * import { ArtifactStore } from "../store/artifact_store.ts";
  * import { planStatus } from "./plan_status.ts";
- * import { planFiles } from "./render_workflows.ts";
+ * import { planFiles } from "../run/render_workflows.ts";
  * const plan = await planFiles(["workflows/lesson.ts"]);
  * const status = await planStatus(plan, new ArtifactStore(await Deno.makeTempDir()));
  * assert.ok([...status.values()].every((step) => step.status === "run"));

@@ -1,0 +1,202 @@
+/**
+ * A key holds everything that can change a step's bytes: each test changes one such input and checks exactly the
+ * steps it reaches get new keys.
+ */
+import assert from "node:assert/strict";
+import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
+import type { Toolchain } from "../../../lib/plan/toolchain.ts";
+import { loadWorkflow } from "../../../lib/workflow/load_workflow.ts";
+import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
+import type { WorkflowInput } from "../../../lib/workflow/schema.ts";
+import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
+import { MOD_URL, writeWorkflowFile } from "../../_support/workflows.ts";
+
+const api: WorkflowInput = {
+  formats: ["64x64"],
+  providers: { images: { api: "openai" }, speech: { api: "openai" } },
+  voice: { provider: "speech", voice: "alloy" },
+  videos: [{
+    id: "v",
+    sections: [
+      { title: "A", narration: "First.", image: { provider: "images", prompt: "a cat", size: "1024x1024" } },
+      { title: "B", narration: "Second.", voice: { provider: "flite" } },
+      { title: "C", narration: "Third.", voice: { provider: "espeak" } },
+    ],
+  }],
+};
+
+async function keysOf(
+  input: WorkflowInput,
+  options: { env?: Record<string, string>; toolchain?: Toolchain } = {},
+): Promise<Map<string, string>> {
+  const env = options.env ?? {};
+  const workflow = await resolveWorkflow(input, {
+    file: "k.ts",
+    moduleUrl: "file:///k.ts",
+    env: (name) => env[name],
+  });
+  const plan = planWorkflows([workflow], { toolchain: options.toolchain ?? TEST_TOOLCHAIN });
+  return new Map(plan.steps.map((step) => [step.id, step.key]));
+}
+
+function changed(before: Map<string, string>, after: Map<string, string>): string[] {
+  return [...after].filter(([id, key]) => before.get(id) !== key).map(([id]) => id).sort();
+}
+
+const downstreamOfImage = ["v/concat@64x64", "v/s1/clip@64x64", "v/s1/image", "v/s1/slide@64x64"];
+const downstreamOfApiSpeech = [
+  "v/concat@64x64",
+  "v/s1/clip@64x64",
+  "v/s1/speech",
+  "v/subtitles.srt",
+  "v/subtitles.vtt",
+];
+
+Deno.test("step keys: the base URL a provider answers at is part of its calls' keys", async () => {
+  const before = await keysOf(api, { env: { OPENAI_BASE_URL: "http://127.0.0.1:8787" } });
+  const after = await keysOf(api, { env: { OPENAI_BASE_URL: "http://127.0.0.1:9999" } });
+  assert.deepEqual(
+    changed(before, after),
+    [...new Set([...downstreamOfImage, ...downstreamOfApiSpeech])].sort(),
+  );
+  const hosted = await keysOf(api);
+  assert.deepEqual(changed(before, hosted), changed(before, after));
+  // A trailing slash is the same endpoint.
+  assert.deepEqual(
+    changed(before, await keysOf(api, { env: { OPENAI_BASE_URL: "http://127.0.0.1:8787/" } })),
+    [],
+  );
+});
+
+Deno.test("step keys: a provider's declared version re-runs only its calls", async () => {
+  const before = await keysOf(api);
+  const input = structuredClone(api);
+  input.providers!.images!.version = "2025-06";
+  assert.deepEqual(changed(before, await keysOf(input)), downstreamOfImage);
+});
+
+Deno.test("step keys: model, voice and size are part of the keys", async () => {
+  const before = await keysOf(api);
+  const model = structuredClone(api);
+  model.videos[0]!.sections[0]!.image!.model = "dall-e-3";
+  assert.deepEqual(changed(before, await keysOf(model)), downstreamOfImage);
+  const size = structuredClone(api);
+  size.videos[0]!.sections[0]!.image!.size = "1536x1024";
+  assert.deepEqual(changed(before, await keysOf(size)), downstreamOfImage);
+  const voice = structuredClone(api);
+  voice.voice!.voice = "nova";
+  assert.deepEqual(changed(before, await keysOf(voice)), downstreamOfApiSpeech);
+  const speechModel = structuredClone(api);
+  speechModel.voice!.model = "tts-1-hd";
+  assert.deepEqual(changed(before, await keysOf(speechModel)), downstreamOfApiSpeech);
+});
+
+Deno.test("step keys: ffmpeg's version re-runs what ffmpeg makes, and nothing else", async () => {
+  const before = await keysOf(api);
+  const after = await keysOf(api, { toolchain: { ...TEST_TOOLCHAIN, ffmpeg: "ffmpeg version 6.1" } });
+  const slidesAndImages = ["v/s1/image", "v/s1/slide@64x64", "v/s2/slide@64x64", "v/s3/slide@64x64"];
+  assert.deepEqual(
+    changed(before, after),
+    [...before.keys()].filter((id) => !slidesAndImages.includes(id)).sort(),
+  );
+});
+
+Deno.test("step keys: espeak-ng's version re-runs the espeak narrations only", async () => {
+  const before = await keysOf(api);
+  const after = await keysOf(api, { toolchain: { ...TEST_TOOLCHAIN, espeak: "eSpeak NG 1.52" } });
+  assert.deepEqual(changed(before, after), [
+    "v/concat@64x64",
+    "v/s3/clip@64x64",
+    "v/s3/speech",
+    "v/subtitles.srt",
+    "v/subtitles.vtt",
+  ]);
+});
+
+Deno.test("step keys: the slide renderer and its fonts re-render the slides", async () => {
+  const before = await keysOf(api);
+  const after = await keysOf(api, { toolchain: { ...TEST_TOOLCHAIN, slides: "resvg 2.7.0 fonts:other" } });
+  assert.deepEqual(changed(before, after), [
+    "v/concat@64x64",
+    "v/s1/clip@64x64",
+    "v/s1/slide@64x64",
+    "v/s2/clip@64x64",
+    "v/s2/slide@64x64",
+    "v/s3/clip@64x64",
+    "v/s3/slide@64x64",
+  ]);
+});
+
+/** Writes a workflow whose custom step uses a module constant and an imported helper. */
+async function customWorkflow(): Promise<{ file: string; dir: string }> {
+  const file = await writeWorkflowFile(
+    `import { double } from "./helper.ts";
+const FACTOR = 3;
+export default workflow({
+  formats: ["64x64"],
+  videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],
+  steps: [
+    { id: "compute", files: ["data.txt"], run: () => double(FACTOR) },
+    { id: "pinned", version: 1, run: () => 1 },
+  ],
+});`,
+  );
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  await Deno.writeTextFile(`${dir}/helper.ts`, `export const double = (n: number) => n * 2;\n`);
+  await Deno.writeTextFile(`${dir}/data.txt`, "first\n");
+  return { file, dir };
+}
+
+async function customKeys(file: string): Promise<Map<string, string>> {
+  const plan = planWorkflows([await loadWorkflow(file)], { toolchain: TEST_TOOLCHAIN });
+  return new Map(plan.steps.filter((step) => step.kind === "custom").map((step) => [step.id, step.key]));
+}
+
+Deno.test("step keys: a custom step is keyed by the workflow's local modules and the files it declares", async () => {
+  const { file, dir } = await customWorkflow();
+  try {
+    const first = await customKeys(file);
+    await Deno.writeTextFile(`${dir}/helper.ts`, `export const double = (n: number) => n * 2 + 0;\n`);
+    const helperEdited = await customKeys(file);
+    assert.deepEqual(changed(first, helperEdited), ["compute"], "an imported helper changed");
+    const source = await Deno.readTextFile(file);
+    await Deno.writeTextFile(file, source.replace("const FACTOR = 3;", "const FACTOR = 4;"));
+    const constantEdited = await customKeys(file);
+    assert.deepEqual(changed(helperEdited, constantEdited), ["compute"], "a module constant changed");
+    await Deno.writeTextFile(`${dir}/data.txt`, "second\n");
+    assert.deepEqual(changed(constantEdited, await customKeys(file)), ["compute"], "a declared file changed");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("step keys: a custom step with a version is keyed by it and its function, not the module", async () => {
+  const { file, dir } = await customWorkflow();
+  try {
+    const first = await customKeys(file);
+    await Deno.writeTextFile(`${dir}/helper.ts`, `export const double = (n: number) => n * 2 + 0;\n`);
+    assert.equal((await customKeys(file)).get("pinned"), first.get("pinned"));
+    // A new file name: this process has the first one imported already (a render is a fresh process).
+    const bumped = `${dir}/bumped.ts`;
+    await Deno.writeTextFile(bumped, (await Deno.readTextFile(file)).replace("version: 1,", "version: 2,"));
+    assert.notEqual((await customKeys(bumped)).get("pinned"), first.get("pinned"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("step keys: reel's own modules are not part of a workflow's module graph", async () => {
+  const { file, dir } = await customWorkflow();
+  try {
+    const source = await Deno.readTextFile(file);
+    assert.ok(source.includes(MOD_URL));
+    const { readModuleGraph } = await import("../../../lib/workflow/module_graph.ts");
+    const graph = await readModuleGraph(new URL(`file://${file}`).href);
+    assert.deepEqual(graph.files.map((path) => path.slice(dir.length + 1)).sort(), [
+      "helper.ts",
+      "workflow.ts",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

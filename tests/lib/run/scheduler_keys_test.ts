@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
+import type { RunEvent } from "../../../lib/run/run_events.ts";
+import { runPlan } from "../../../lib/run/scheduler.ts";
+import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
+import type { WorkflowInput } from "../../../lib/workflow/schema.ts";
+import { FakeExecutor, seededRandom } from "../../_support/fake_executor.ts";
+import { MemoryStore } from "../../_support/memory_store.ts";
+import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
+
+const ffmpeg = { ffmpeg: "/bin/false", ffprobe: "/bin/false" };
+const run = () => null;
+
+async function plan(input: WorkflowInput, toolchain = TEST_TOOLCHAIN) {
+  const workflow = await resolveWorkflow(input, { file: "keys.ts", moduleUrl: "file:///keys.ts" });
+  return planWorkflows([workflow], { toolchain });
+}
+
+Deno.test("runPlan() runs steps with one key once per run and gives every one of them the result", async () => {
+  const same = { title: "Same", narration: "The same words, the same voice." };
+  const planned = await plan({ formats: ["1:1"], videos: [{ id: "v", sections: [same, same, same] }] });
+  const speech = planned.steps.filter((step) => step.kind === "speech");
+  assert.equal(new Set(speech.map((step) => step.key)).size, 1, "the three narrations share a key");
+  const executor = new FakeExecutor(planned, { random: seededRandom(3) });
+  const store = new MemoryStore();
+  const result = await runPlan(planned, { executor, store, ffmpeg, outDir: null });
+  assert.ok(result.ok, [...result.errors.values()].join());
+  assert.equal(executor.started.filter((id) => id.endsWith("/speech")).length, 1);
+  assert.equal(executor.started.filter((id) => id.includes("/slide@")).length, 1);
+  for (const step of speech) assert.ok(result.artifacts.has(step.id), step.id);
+  assert.equal(store.commits, new Set(planned.steps.map((step) => step.key)).size);
+});
+
+Deno.test("runPlan(): a changed child changes the key of what depends on its parent, which runs again", async () => {
+  const workflow = (childVersion: string): WorkflowInput => ({
+    formats: ["1:1"],
+    videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],
+    steps: [
+      { id: "split", version: "1", run },
+      { id: "part", child: true, version: childVersion, run },
+      { id: "merge", inputs: ["split"], version: "1", run },
+    ],
+  });
+  const children = new Map([["split", [{ step: "part", params: { i: 0 } }, {
+    step: "part",
+    params: { i: 1 },
+  }]]]);
+  const store = new MemoryStore();
+  const first = await plan(workflow("1"));
+  const events: RunEvent[] = [];
+  await runPlan(first, { executor: new FakeExecutor(first, { children }), store, ffmpeg, outDir: null });
+  const second = await plan(workflow("2"));
+  assert.equal(
+    second.steps.find((s) => s.id === "merge")!.key,
+    first.steps.find((s) => s.id === "merge")!.key,
+  );
+  const executor = new FakeExecutor(second, { children });
+  const result = await runPlan(second, {
+    executor,
+    store,
+    ffmpeg,
+    outDir: null,
+    onEvent: (e) => events.push(e),
+  });
+  assert.ok(result.ok, [...result.errors.values()].join());
+  // split itself is unchanged (taken from the store); its children and merge run again.
+  assert.deepEqual(executor.started.sort(), ["merge", "split/part#0", "split/part#1"]);
+  const merge = events.find((event) => event.type === "step:queued" && event.step === "merge");
+  assert.notEqual(
+    merge?.type === "step:queued" ? merge.key : null,
+    first.steps.find((s) => s.id === "merge")!.key,
+  );
+});
+
+Deno.test("runPlan() stops a step that runs past its timeout, fails it, and the run ends", async () => {
+  const planned = await plan({
+    formats: ["1:1"],
+    videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],
+    steps: [{ id: "stuck", timeout: 50, run }, { id: "after", inputs: ["stuck"], run }],
+  });
+  const executor = new FakeExecutor(planned, { hang: new Set(["stuck"]) });
+  const result = await runPlan(planned, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
+  assert.equal(result.states.get("stuck"), "failed");
+  assert.match(result.errors.get("stuck")!, /Step "stuck" timed out after 0\.1 s/);
+  assert.equal(result.states.get("after"), "skipped");
+  assert.equal(result.states.get("v/concat@1x1"), "done");
+});
+
+Deno.test("runPlan(): a 429 does not spend the retries meant for failures", async () => {
+  const planned = await plan({
+    formats: ["1:1"],
+    providers: { images: { api: "openai", baseUrl: "http://127.0.0.1:9", retries: 0 } },
+    videos: [{
+      id: "v",
+      sections: [{ title: "T", narration: "N", image: { provider: "images", prompt: "p", size: "64x64" } }],
+    }],
+  });
+  const executor = new FakeExecutor(planned, {
+    failFirst: new Map([["v/s1/image", { status: 429, retryAfterMs: 10 }]]),
+  });
+  const result = await runPlan(planned, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
+  assert.ok(result.ok, [...result.errors.values()].join());
+  assert.equal(executor.attempts.get("v/s1/image"), 2);
+});
+
+Deno.test("runPlan() keeps custom steps, spawned children included, within limits.custom", async () => {
+  const planned = await plan({
+    formats: ["1:1"],
+    limits: { custom: 3, workers: 2, cpu: 8 },
+    videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],
+    steps: [{ id: "fan", run }, { id: "leaf", child: true, cpu: false, run }, {
+      id: "gather",
+      inputs: ["fan"],
+      run,
+    }],
+  });
+  const children = Array.from({ length: 200 }, (_, i) => ({ step: "leaf", params: { i } }));
+  const executor = new FakeExecutor(planned, {
+    random: seededRandom(9),
+    children: new Map([["fan", children]]),
+  });
+  const result = await runPlan(planned, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
+  assert.ok(result.ok, [...result.errors.values()].join());
+  assert.equal(executor.started.filter((id) => id.startsWith("fan/leaf#")).length, 200);
+  assert.ok(executor.peaks.custom <= 3, `custom steps in flight: ${executor.peaks.custom}`);
+  assert.equal(executor.peaks.custom, 3, "the layer is reached, not just respected");
+});
