@@ -58,6 +58,8 @@ Deno.test("KeyClaims: a claim from another host whose heartbeat stopped is taken
 
 Deno.test("KeyClaims: an owner's heartbeat keeps its claim fresh", () =>
   withFolder(async (folder) => {
+    // The heartbeat's timer does not keep a process alive on its own (a render does): this test holds it open.
+    const keepAlive = setInterval(() => {}, 60_000);
     let beat = Promise.withResolvers<void>();
     const owner = new KeyClaims(folder, { heartbeatMs: 10, onHeartbeat: () => beat.resolve() });
     const claim = await owner.claim(key);
@@ -70,6 +72,7 @@ Deno.test("KeyClaims: an owner's heartbeat keeps its claim fresh", () =>
     assert.ok((await Deno.stat(path)).mtime!.getTime() > Date.now() - 60_000, "the heartbeat refreshed it");
     await claim.release();
     owner.close();
+    clearInterval(keepAlive);
   }));
 
 Deno.test("KeyClaims: racing claimants of one key get it one at a time", () =>
