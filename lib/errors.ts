@@ -59,14 +59,18 @@ export class WorkflowError extends InputError {
   /**
    * @param file The workflow file.
    * @param issues The problems found.
-   * @param options The cause, where there is one.
+   * @param options The cause, where there is one, and a line that tells the user what to do.
    */
-  constructor(file: string, issues: readonly WorkflowIssue[], options: { cause?: unknown } = {}) {
+  constructor(
+    file: string,
+    issues: readonly WorkflowIssue[],
+    options: { cause?: unknown; hint?: string } = {},
+  ) {
     const first = issues[0];
     const summary = first === undefined
       ? `Invalid workflow ${file}`
       : `Invalid workflow ${file}: ${first.path === "" ? "" : `${first.path}: `}${first.message}`;
-    super(summary, { where: file, cause: options.cause });
+    super(summary, { where: file, cause: options.cause, hint: options.hint });
     this.name = "WorkflowError";
     this.file = file;
     this.issues = issues;

@@ -1,13 +1,18 @@
 #!/bin/sh
 # Installs what reel needs on Debian/Ubuntu, skipping what is already there:
-# ffmpeg (with ffprobe), espeak-ng, the DejaVu fonts, and for the tests pocketsphinx (speech recognition) and
-# chromium (opens the HTML run report headless).
+# ffmpeg (with ffprobe), espeak-ng, the slide fonts (DejaVu Sans, and Noto, Noto CJK and Symbola for the characters
+# DejaVu lacks: other scripts, Chinese, Japanese, Korean, emoji), and for the tests pocketsphinx (speech recognition)
+# and chromium (opens the HTML run report headless). Emoji come out in black and white from Symbola and Noto Sans
+# Symbols2: the renderer (resvg) cannot draw Noto Color Emoji's bitmaps, so fonts-noto-color-emoji is not needed.
 # Needs Node.js with npm for Deno itself: `npx -y deno@2.9.6 ...` fetches it from the npm registry.
 set -eu
 missing=""
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing="$missing ffmpeg"
 command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
+[ -f /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf ] || missing="$missing fonts-noto-core"
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing="$missing fonts-noto-cjk"
+[ -f /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf ] || missing="$missing fonts-symbola"
 command -v pocketsphinx_continuous >/dev/null 2>&1 || missing="$missing pocketsphinx"
 [ -d /usr/share/pocketsphinx/model/en-us ] || missing="$missing pocketsphinx-en-us"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"

@@ -112,6 +112,10 @@ async function main(args: string[]): Promise<number> {
       .option("--json", "print one JSON event per line")
       .option("-q, --quiet", "print only the summary and errors")
       .option("--plan", "print the plan and exit without rendering")
+      .option(
+        "--allow-overflow",
+        "render slides whose text does not fit, cut with an ellipsis (a warning each)",
+      )
       .option("--watch", "render again whenever the workflow file or a file it imports is saved"),
   );
   render.addHelpText(
@@ -175,6 +179,8 @@ Examples:
         formats: options.format,
         force: options.force === true,
         forceSteps: options.forceStep,
+        allowOverflow: options.allowOverflow === true,
+        onWarning: (warning) => console.error(`⚠ ${warning}`),
         signal: controller.signal,
         onEvent: (event) => reporter.event(event),
       });

@@ -15,11 +15,25 @@ const missing = new Set<string>();
 for (const [binary, debianPackage] of needs) {
   if (await findOnPath(binary) === null) missing.add(debianPackage);
 }
-try {
-  await Deno.stat("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
-} catch (error) {
-  if (!(error instanceof Deno.errors.NotFound)) throw error;
-  if (Deno.env.get("REEL_FONT_DIR") === undefined) missing.add("fonts-dejavu-core");
+// The slide tests draw with DejaVu Sans (or the fonts in REEL_FONT_DIR) and test fallback to the system's Noto,
+// Noto CJK and Symbola fonts for Chinese, Japanese, Korean and emoji.
+const fonts = [
+  [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "fonts-dejavu-core",
+    Deno.env.get("REEL_FONT_DIR") === undefined,
+  ],
+  ["/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf", "fonts-noto-core", true],
+  ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "fonts-noto-cjk", true],
+  ["/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf", "fonts-symbola", true],
+] as const;
+for (const [file, debianPackage, needed] of fonts) {
+  try {
+    await Deno.stat(file);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (needed) missing.add(debianPackage);
+  }
 }
 if (missing.size > 0) {
   console.error(`✖ The tests need ${[...missing].join(", ")}`);

@@ -9,19 +9,19 @@ import { type FfmpegPaths, findFfmpeg } from "../media/ffmpeg.ts";
 import { programVersion } from "../media/program_version.ts";
 import { type Plan, planWorkflows } from "../plan/plan_workflow.ts";
 import type { Toolchain } from "../plan/toolchain.ts";
-import { checkEspeakVoice, findEspeak } from "../providers/local/speech/espeak_engine.ts";
+import { findEspeak } from "../providers/local/speech/espeak_engine.ts";
 import { slideRendererIdentity } from "../providers/local/slides/slide_renderer_identity.ts";
 import { ArtifactStore } from "../store/artifact_store.ts";
 import { removeStaleOutputs } from "../store/publish_output.ts";
 import { loadWorkflow } from "../workflow/load_workflow.ts";
 import type { ResolvedLimits, ResolvedWorkflow } from "../workflow/schema.ts";
 import { WorkerPool } from "../workers/worker_pool.ts";
-import { planStatus, type StepStatus } from "../plan/plan_status.ts";
+import { planStatus } from "../plan/plan_status.ts";
+import { preflight } from "./preflight.ts";
 import { ProviderLimiter } from "./provider_limiter.ts";
 import type { RunEvent } from "./run_events.ts";
 import { runPlan, type RunResult } from "./scheduler.ts";
 import { WorkerCrashError } from "./step_executor.ts";
-import { HOSTED_BASE_URL } from "../providers/http/openai_client.ts";
 
 /** Options for {@linkcode renderWorkflows}. */
 export interface RenderOptions {
@@ -43,6 +43,10 @@ export interface RenderOptions {
   signal?: AbortSignal;
   /** Receives every event. */
   onEvent?: (event: RunEvent) => void;
+  /** Render slides whose text does not fit, cut with an ellipsis, instead of failing before the run. */
+  allowOverflow?: boolean;
+  /** Receives warnings found before the run (characters no font has, text that will be cut). */
+  onWarning?: (warning: string) => void;
 }
 
 /** What a render leaves: the plan and how it ran. */
@@ -228,12 +232,17 @@ export async function renderWorkflows(
 ): Promise<RenderResult> {
   const plan = await planFiles(files, options);
   const ffmpeg = await findFfmpeg();
-  for (const voice of espeakVoices(plan)) await checkEspeakVoice(voice, { signal: options.signal });
   const cacheDir = options.cacheDir ?? defaultCacheDir(files[0]!);
+  const store = new ArtifactStore(cacheDir);
+  // Every check that bad input can fail runs before a folder is made.
+  const warnings = await preflight(plan, {
+    status: await planStatus(plan, store),
+    allowOverflow: options.allowOverflow,
+    signal: options.signal,
+  });
   await ensureWritableFolder(cacheDir, "cache folder");
   await ensureWritableFolder(options.outDir, "output folder");
-  const store = new ArtifactStore(cacheDir);
-  checkApiKeys(plan, await planStatus(plan, store));
+  for (const warning of warnings) options.onWarning?.(warning);
   // Resume after a crash: what a killed run left half-done is removed; everything it finished is reused.
   await store.removeStale();
   await removeStaleOutputs(options.outDir);
@@ -274,35 +283,6 @@ export async function renderWorkflows(
 }
 
 /**
- * Fails before any step runs when a provider that steps will call (they are not in the store) answers at the
- * hosted API and its key variable is not set.
- *
- * @param plan The plan.
- * @param status What the store holds.
- * @throws {InputError} Naming the provider and the variable.
- */
-export function checkApiKeys(plan: Plan, status: ReadonlyMap<string, StepStatus>): void {
-  const calling = new Set(
-    plan.steps.filter((step) => status.get(step.id)?.paid === true).map((step) => step.provider),
-  );
-  for (const workflow of plan.workflows) {
-    for (const provider of workflow.providers) {
-      if (!calling.has(provider.name) || (Deno.env.get(provider.keyEnv) ?? "") !== "") continue;
-      if (!provider.baseUrl.startsWith(HOSTED_BASE_URL)) continue;
-      throw new InputError(
-        `Provider "${provider.name}" calls the hosted API (${provider.baseUrl}) and ${provider.keyEnv} is not set`,
-        {
-          where: workflow.file,
-          hint:
-            `Set ${provider.keyEnv} to your API key, or point ${provider.baseUrlEnv} (or the provider's ` +
-            `baseUrl) at a compatible server, e.g. \`deno task fake-api\``,
-        },
-      );
-    }
-  }
-}
-
-/**
  * Makes one limiter per HTTP provider of the plan's workflows, shared by every step that calls it.
  *
  * @param plan The plan.
@@ -331,14 +311,4 @@ export function providerLimiters(plan: Plan, clock: Clock): Map<string, Provider
     );
   }
   return limiters;
-}
-
-function espeakVoices(plan: Plan): Set<string> {
-  const voices = new Set<string>();
-  for (const video of plan.workflows.flatMap((workflow) => workflow.videos)) {
-    for (const section of video.sections) {
-      if (section.voice.engine === "espeak") voices.add(section.voice.voice);
-    }
-  }
-  return voices;
 }

@@ -129,6 +129,7 @@ export async function resolveWorkflow(value: unknown, options: ResolveOptions): 
         : await readImage(background.image, moduleUrl, `${path}.background.image`, issues);
       sections.push({
         id,
+        path,
         title: section.title,
         bullets: section.bullets ?? [],
         narration: section.narration,

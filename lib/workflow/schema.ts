@@ -225,6 +225,8 @@ export interface ResolvedProvider {
 /** A section with every field resolved. */
 export interface ResolvedSection {
   id: string;
+  /** Where it is in the workflow file, for messages: `videos[0].sections[2]`. */
+  path: string;
   title: string;
   bullets: string[];
   narration: string;

@@ -5,7 +5,10 @@
 import { renderSlide } from "../../providers/local/slides/render_slide.ts";
 import { outputPath, type StepRunner } from "../step_runner.ts";
 
-/** Renders the slide to PNG (over a generated or given background image, if any); its value is `{ width, height }`. */
+/**
+ * Renders the slide to PNG (over a generated or given background image, if any); its value is
+ * `{ width, height, warnings }`, the warnings being sentences about text cut or characters no installed font has.
+ */
 export const runSlideStep: StepRunner = async (task, { signal }) => {
   const params = task.params as unknown as {
     width: number;
@@ -19,7 +22,21 @@ export const runSlideStep: StepRunner = async (task, { signal }) => {
   // A generated image (the step's one input) wins over a background image file from the workflow.
   const generated = task.inputs[0]?.path ?? null;
   const imagePath = generated ?? (typeof task.locals.imagePath === "string" ? task.locals.imagePath : null);
-  const png = await renderSlide({ ...params, imagePath }, { signal });
+  const { png, warnings } = await renderSlide(
+    {
+      width: params.width,
+      height: params.height,
+      title: params.title,
+      bullets: params.bullets,
+      background: params.background,
+      foreground: params.foreground,
+      accent: params.accent,
+      imagePath,
+    },
+    // Whether text may be cut was decided before the run (preflight fails a slide that does not fit unless
+    // --allow-overflow): here a slide always renders, cut with an ellipsis if it must.
+    { signal, allowOverflow: true },
+  );
   await Deno.writeFile(outputPath(task), png);
-  return { width: params.width, height: params.height };
+  return { width: params.width, height: params.height, warnings };
 };

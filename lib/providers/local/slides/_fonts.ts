@@ -1,14 +1,13 @@
 /**
- * The slide fonts (DejaVu Sans regular and bold): raw bytes for resvg and parsed fonts for measuring text.
+ * The primary slide fonts (DejaVu Sans regular and bold): raw bytes for resvg and parsed fonts for measuring text.
  * @module
  */
 import opentype from "opentype.js";
 import { InputError } from "../../../errors.ts";
 
-/** The folder the fonts are read from unless `REEL_FONT_DIR` names another. */
-const SYSTEM_FONT_DIR = "/usr/share/fonts/truetype/dejavu";
-const REGULAR_FILE = "DejaVuSans.ttf";
-const BOLD_FILE = "DejaVuSans-Bold.ttf";
+/** The primary font's files, in the folder {@linkcode ./_font_dirs.ts} names. */
+export const PRIMARY_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"] as const;
+const [REGULAR_FILE, BOLD_FILE] = PRIMARY_FILES;
 
 /** The part of an opentype.js font that layout uses. */
 export interface MeasuringFont {
@@ -22,50 +21,34 @@ export interface MeasuringFont {
   getAdvanceWidth(text: string, fontSize: number): number;
 }
 
+/** A parsed primary font: measures text and says which characters it has. */
+export interface PrimaryFont extends MeasuringFont {
+  /** The glyph of the first character of `char`, 0 when the font lacks it. */
+  charToGlyphIndex(char: string): number;
+}
+
 /** Both weights of the slide font. */
 export interface SlideFonts {
   /** The family name to put in the SVG, read from the regular font. */
   family: string;
+  /** The font files' paths: regular then bold. */
+  paths: string[];
   /** Raw font files for resvg: regular then bold. */
   buffers: Uint8Array[];
   /** The regular weight, for bullets. */
-  regular: MeasuringFont;
+  regular: PrimaryFont;
   /** The bold weight, for the title. */
-  bold: MeasuringFont;
+  bold: PrimaryFont;
 }
 
 const loaded = new Map<string, Promise<SlideFonts>>();
 
 /**
- * Identifies the font files slides are drawn with: their paths, sizes and modification times (cheap to read at
- * every plan; a changed font or another font folder changes it).
- *
- * @param fontDir The folder, else `REEL_FONT_DIR`, else the system's DejaVu folder.
- * @returns A short text, or `missing` parts for files that are not there (rendering then fails clearly).
- */
-export async function slideFontsIdentity(fontDir: string | null = null): Promise<string> {
-  const dir = fontDir ?? Deno.env.get("REEL_FONT_DIR") ?? SYSTEM_FONT_DIR;
-  const parts = [];
-  for (const file of [REGULAR_FILE, BOLD_FILE]) {
-    try {
-      const info = await Deno.stat(`${dir}/${file}`);
-      parts.push(`${dir}/${file}:${info.size}:${info.mtime?.getTime() ?? 0}`);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-      parts.push(`${dir}/${file}:missing`);
-    }
-  }
-  return parts.join(",");
-}
-
-/**
- * Loads the slide fonts once per folder: `fontDir`, else `REEL_FONT_DIR`, else the system's DejaVu folder.
- * A failed load is forgotten, so a later call tries again.
+ * Loads the primary fonts once per folder. A failed load is forgotten, so a later call tries again.
  *
  * @throws {InputError} When a font file is missing.
  */
-export function loadSlideFonts(fontDir: string | null = null): Promise<SlideFonts> {
-  const dir = fontDir ?? Deno.env.get("REEL_FONT_DIR") ?? SYSTEM_FONT_DIR;
+export function loadSlideFonts(dir: string): Promise<SlideFonts> {
   let fonts = loaded.get(dir);
   if (fonts === undefined) {
     fonts = readFonts(dir);
@@ -81,6 +64,7 @@ async function readFonts(dir: string): Promise<SlideFonts> {
   const family: unknown = regularFont.names?.fontFamily?.en;
   return {
     family: typeof family === "string" && family !== "" ? family : "DejaVu Sans",
+    paths: PRIMARY_FILES.map((file) => `${dir}/${file}`),
     buffers: [regular, bold],
     regular: regularFont,
     bold: parseFont(dir, BOLD_FILE, bold),
@@ -103,7 +87,7 @@ async function readFont(dir: string, file: string): Promise<Uint8Array> {
 }
 
 // deno-lint-ignore no-explicit-any -- opentype.js ships no types
-function parseFont(dir: string, file: string, bytes: Uint8Array): MeasuringFont & { names?: any } {
+function parseFont(dir: string, file: string, bytes: Uint8Array): PrimaryFont & { names?: any } {
   try {
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
     return opentype.parse(buffer);

@@ -3,7 +3,7 @@
  * marks and the image panel sit. Every size is a fraction of the frame, so small and large frames match.
  * @module
  */
-import type { MeasuringFont, SlideFonts } from "./_fonts.ts";
+import type { MeasuringFont } from "./_fonts.ts";
 import { ellipsize, wrapText } from "./_wrap.ts";
 
 /** One line of text: its baseline's start and its content. */
@@ -21,8 +21,24 @@ export interface Box {
   height: number;
 }
 
+/** What was cut because it did not fit even at the smallest scale. */
+export interface LayoutOverflow {
+  /** Title lines dropped; the last title line shown ends with an ellipsis. */
+  titleLinesCut: number;
+  /** The title's lines at the smallest scale. */
+  titleLines: number;
+  /** Bullets that lost text, counted from the last; the last text shown ends with an ellipsis. */
+  bulletsCut: number;
+  /** Whether the first of the cut bullets still shows some of its lines. */
+  firstCutInPart: boolean;
+}
+
 /** Where everything on a slide goes. */
 export interface SlideLayout {
+  /** The scale the text is set at: 1 for the full size, down to {@linkcode MIN_SCALE}. */
+  scale: number;
+  /** What did not fit, or null when everything did. */
+  overflow: LayoutOverflow | null;
   titleSize: number;
   bulletSize: number;
   title: PlacedLine[];
@@ -47,7 +63,11 @@ const LANDSCAPE: Profile = { marginX: 0.07, top: 0.1, bottom: 0.9, title: 0.085,
 const SQUARE: Profile = { marginX: 0.08, top: 0.09, bottom: 0.91, title: 0.085, bullet: 0.056 };
 const PORTRAIT: Profile = { marginX: 0.09, top: 0.1, bottom: 0.7, title: 0.092, bullet: 0.062 };
 
-const MIN_SCALE = 0.5;
+/**
+ * The smallest scale text shrinks to before it is cut: at half size a 1080p bullet is still 28 px and a portrait
+ * one 33 px, about the smallest text that stays readable on a phone; smaller text would be unreadable anyway.
+ */
+export const MIN_SCALE = 0.5;
 const TITLE_LINE = 1.18;
 const BULLET_LINE = 1.3;
 const BULLET_GAP = 0.5;
@@ -62,11 +82,18 @@ export interface LayoutInput {
   bullets: readonly string[];
 }
 
+/** The fonts layout measures with: bold for the title, regular for the bullets. */
+export interface LayoutFonts {
+  regular: MeasuringFont;
+  bold: MeasuringFont;
+}
+
 /**
- * Lays out the slide at the largest scale (1 down to 0.5) where everything fits; at the smallest scale, lines that
- * still do not fit are dropped and the last one shown ends with an ellipsis.
+ * Lays out the slide at the largest scale (1 down to {@linkcode MIN_SCALE}) where everything fits; at the smallest
+ * scale, lines that still do not fit are dropped, the last one shown ends with an ellipsis, and `overflow` says
+ * what was cut.
  */
-export function layoutSlide(input: LayoutInput, fonts: SlideFonts): SlideLayout {
+export function layoutSlide(input: LayoutInput, fonts: LayoutFonts): SlideLayout {
   const { width, height } = input;
   const aspect = width / height;
   const profile = aspect > 1.25 ? LANDSCAPE : aspect < 0.8 ? PORTRAIT : SQUARE;
@@ -75,16 +102,16 @@ export function layoutSlide(input: LayoutInput, fonts: SlideFonts): SlideLayout 
   const top = height * profile.top;
   const box = { left, top, width: width - 2 * left, height: height * profile.bottom - top };
   let scale = 1;
-  while (scale * 0.92 >= MIN_SCALE && measure(input, fonts, box.width, unit, profile, scale) > box.height) {
-    scale *= 0.92;
+  while (scale > MIN_SCALE && measure(input, fonts, box.width, unit, profile, scale) > box.height) {
+    scale = Math.max(MIN_SCALE, scale * 0.92);
   }
-  return place(input, fonts, box, unit * profile.title * scale, unit * profile.bullet * scale);
+  return { scale, ...place(input, fonts, box, unit * profile.title * scale, unit * profile.bullet * scale) };
 }
 
 /** The height the content needs at `scale`. */
 function measure(
   input: LayoutInput,
-  fonts: SlideFonts,
+  fonts: LayoutFonts,
   maxWidth: number,
   unit: number,
   profile: Profile,
@@ -106,19 +133,23 @@ function measure(
 
 function place(
   input: LayoutInput,
-  fonts: SlideFonts,
+  fonts: LayoutFonts,
   box: { left: number; top: number; width: number; height: number },
   titleSize: number,
   bulletSize: number,
-): SlideLayout {
+): Omit<SlideLayout, "scale"> {
   const bottom = box.top + box.height;
   let y = box.top;
   let inkBottom = box.top;
   const title: PlacedLine[] = [];
   const titleWidth = box.width * WIDTH_SLACK;
   const titleLines = wrapText(input.title, fonts.bold, titleSize, titleWidth);
+  let titleLinesCut = 0;
+  let bulletsCut = 0;
+  let firstCutInPart = false;
   for (const text of titleLines) {
     if (y + titleSize * TITLE_LINE > bottom + 1e-6) {
+      titleLinesCut = titleLines.length - title.length;
       const last = title.at(-1);
       if (last !== undefined) last.text = ellipsize(last.text, fonts.bold, titleSize, titleWidth);
       break;
@@ -146,6 +177,7 @@ function place(
     const room = Math.floor((bottom - start) / lineHeight + 1e-6);
     if (room < 1) {
       markCut(bullets, fonts.regular, bulletSize, textWidth);
+      bulletsCut = input.bullets.length - index;
       break;
     }
     const wrapped = wrapText(bullet, fonts.regular, bulletSize, textWidth);
@@ -160,7 +192,11 @@ function place(
     bullets.push({ marker, lines });
     y = start + Math.max(1, lines.length) * lineHeight;
     inkBottom = (lines.at(-1)?.y ?? first) + descent;
-    if (cut) break;
+    if (cut) {
+      bulletsCut = input.bullets.length - index;
+      firstCutInPart = true;
+      break;
+    }
   }
   const pad = Math.min(box.left, box.top) * 0.45;
   const panel = inkBottom <= box.top ? null : {
@@ -169,7 +205,10 @@ function place(
     width: box.width + 2 * pad,
     height: inkBottom - box.top + 2 * pad,
   };
-  return { titleSize, bulletSize, title, bar, bullets, panel };
+  const overflow = titleLinesCut === 0 && bulletsCut === 0
+    ? null
+    : { titleLinesCut, titleLines: titleLines.length, bulletsCut, firstCutInPart };
+  return { overflow, titleSize, bulletSize, title, bar, bullets, panel };
 }
 
 /** The space between the last title line and the first bullet, the accent bar included. */

@@ -3,6 +3,7 @@
  * @module
  */
 import type { PlacedLine, SlideLayout } from "./_layout.ts";
+import type { TextFont } from "./_text_fonts.ts";
 
 /** What the SVG needs besides the layout. */
 export interface SvgInput {
@@ -13,10 +14,17 @@ export interface SvgInput {
   accent: string;
   /** A `data:` URI drawn "cover", or null. */
   image: string | null;
+  /** The primary font's family. */
   fontFamily: string;
+  /** The fonts the layout measured with, which split each line into runs of one font. */
+  fonts: { regular: TextFont; bold: TextFont };
 }
 
-/** Builds the slide's SVG: background, optional image and panel, title, accent bar, bullets with markers. */
+/**
+ * Builds the slide's SVG: background, optional image and panel, title, accent bar, bullets with markers. Each run of
+ * a line in a fallback font is a text chunk of its own, placed where the layout measured it: resvg shapes a chunk
+ * with one font and, when that font lacks a character, redraws the whole chunk in the first font that has them all.
+ */
 export function buildSlideSvg(input: SvgInput, layout: SlideLayout): string {
   const { width, height } = input;
   const family = escapeXml(input.fontFamily);
@@ -39,7 +47,12 @@ export function buildSlideSvg(input: SvgInput, layout: SlideLayout): string {
     }
   }
   if (layout.title.length > 0) {
-    parts.push(text(layout.title, family, layout.titleSize, input.foreground, "bold"));
+    parts.push(text(layout.title, input.fonts.bold, {
+      family,
+      size: layout.titleSize,
+      fill: input.foreground,
+      weight: "bold",
+    }));
   }
   if (layout.bar !== null) {
     const { x, y, width: w, height: h } = layout.bar;
@@ -50,7 +63,14 @@ export function buildSlideSvg(input: SvgInput, layout: SlideLayout): string {
     parts.push(`<circle cx="${n(cx)}" cy="${n(cy)}" r="${n(r)}" fill="${input.accent}"/>`);
   }
   const lines = layout.bullets.flatMap((bullet) => bullet.lines);
-  if (lines.length > 0) parts.push(text(lines, family, layout.bulletSize, input.foreground, "normal"));
+  if (lines.length > 0) {
+    parts.push(text(lines, input.fonts.regular, {
+      family,
+      size: layout.bulletSize,
+      fill: input.foreground,
+      weight: "normal",
+    }));
+  }
   parts.push("</svg>");
   return parts.join("\n");
 }
@@ -64,16 +84,24 @@ export function escapeXml(value: string): string {
 
 function text(
   lines: readonly PlacedLine[],
-  family: string,
-  size: number,
-  fill: string,
-  weight: string,
+  font: TextFont,
+  style: { family: string; size: number; fill: string; weight: "bold" | "normal" },
 ): string {
-  const spans = lines.map((line) =>
-    `<tspan x="${n(line.x)}" y="${n(line.y)}">${escapeXml(line.text)}</tspan>`
+  const { family, size, fill, weight } = style;
+  const spans = lines.flatMap((line) =>
+    font.runs(line.text, size).map((run) =>
+      `<tspan x="${n(line.x + run.x)}" y="${n(line.y)}"` +
+      `${run.family === null ? "" : ` font-family="${escapeXml(cssString(run.family))}"`}>` +
+      `${escapeXml(run.text)}</tspan>`
+    )
   );
   return `<text font-family="${family}" font-weight="${weight}" font-size="${n(size)}" fill="${fill}" ` +
     `xml:space="preserve">${spans.join("")}</text>`;
+}
+
+/** A family name as a quoted CSS string. */
+function cssString(value: string): string {
+  return `"${value.replace(/["\\]/g, "\\$&")}"`;
 }
 
 /** A coordinate rounded to 0.01 px, to keep the markup short and stable. */

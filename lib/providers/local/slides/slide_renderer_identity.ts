@@ -1,14 +1,14 @@
 /**
  * What identifies the slide renderer in step keys: the resvg build (its versioned npm specifier) and the font
- * files it draws with, so a new resvg or a changed font folder re-renders the slides.
+ * files it may draw with, so a new resvg or a changed font re-renders the slides.
  * @module
  */
-import { slideFontsIdentity } from "./_fonts.ts";
+import { slideFontsIdentity } from "./slide_fonts_identity.ts";
 
 /**
  * The slide renderer's identity.
  *
- * @returns e.g. `…/@resvg/resvg-wasm/2.6.2/index.mjs fonts:…`.
+ * @returns e.g. `npm:@resvg/resvg-wasm/2.6.2/index.mjs fonts:1a2b3c4d5e6f7a8b`.
  *
  * @example
  * ```ts

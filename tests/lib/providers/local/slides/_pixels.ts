@@ -83,3 +83,20 @@ export function boundingBox(
   }
   return count === 0 ? null : { left, top, right, bottom, count, rows };
 }
+
+/** How many separate bands of rows inside a region hold a pixel that satisfies `test` (stacked shapes count apart). */
+export function countBands(
+  image: Pixels,
+  test: (color: Rgb) => boolean,
+  region = { x: 0, y: 0, width: image.width, height: image.height },
+): number {
+  let bands = 0;
+  let inBand = false;
+  for (let y = region.y; y < region.y + region.height; y++) {
+    let hit = false;
+    for (let x = region.x; x < region.x + region.width && !hit; x++) hit = test(pixelAt(image, x, y));
+    if (hit && !inBand) bands++;
+    inBand = hit;
+  }
+  return bands;
+}

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { InputError } from "../../../../../lib/errors.ts";
 import { renderSlide, type SlideSpec } from "../../../../../lib/providers/local/slides/render_slide.ts";
+import { PRIMARY_FILES } from "../../../../../lib/providers/local/slides/_fonts.ts";
+import { slideFontDirs } from "../../../../../lib/providers/local/slides/_font_dirs.ts";
 import {
   boundingBox,
+  countBands,
   decodePng,
   hexToRgb,
   near,
@@ -30,8 +33,8 @@ function spec(overrides: Partial<SlideSpec> = {}): SlideSpec {
   };
 }
 
-async function render(overrides: Partial<SlideSpec> = {}): Promise<Pixels> {
-  return await decodePng(await renderSlide(spec(overrides)));
+async function render(overrides: Partial<SlideSpec> = {}, allowOverflow = false): Promise<Pixels> {
+  return await decodePng((await renderSlide(spec(overrides), { allowOverflow })).png);
 }
 
 const BACKGROUND_RGB = hexToRgb(BACKGROUND);
@@ -45,8 +48,9 @@ const text = (color: Rgb) => near(color, FOREGROUND_RGB, 90);
 
 Deno.test("renderSlide() returns a PNG of exactly the requested size", async () => {
   for (const [width, height] of [[320, 180], [180, 320], [180, 180], [1920, 1080]] as const) {
-    const png = await renderSlide(spec({ width, height }));
+    const { png, warnings } = await renderSlide(spec({ width, height }));
     assert.deepEqual(pngSize(png), { width, height });
+    assert.deepEqual(warnings, []);
     const image = await decodePng(png);
     assert.equal(image.rgb.length, width * height * 3);
   }
@@ -55,7 +59,7 @@ Deno.test("renderSlide() returns a PNG of exactly the requested size", async () 
 Deno.test("renderSlide() keeps the corners and a margin all around in the background colour", async () => {
   const bullets = Array.from({ length: 8 }, (_, index) => `Point ${index} `.repeat(12));
   for (const [width, height] of [[320, 180], [180, 320], [180, 180], [1920, 1080]] as const) {
-    const image = await render({ width, height, title: "A long title ".repeat(6), bullets });
+    const image = await render({ width, height, title: "A long title ".repeat(6), bullets }, true);
     for (const [x, y] of [[2, 2], [width - 3, 2], [2, height - 3], [width - 3, height - 3]] as const) {
       assert.deepEqual(pixelAt(image, x, y), BACKGROUND_RGB, `${width}x${height} at (${x}, ${y})`);
     }
@@ -169,7 +173,7 @@ Deno.test("renderSlide() rejects a missing, unsupported, truncated or corrupt im
     const notImage = `${dir}/notes.txt`;
     await Deno.writeTextFile(notImage, "hello");
     const truncated = `${dir}/cut.png`;
-    const whole = await renderSlide(spec());
+    const { png: whole } = await renderSlide(spec());
     await Deno.writeFile(truncated, whole.subarray(0, whole.length - 40));
     const corrupt = `${dir}/corrupt.png`;
     const flipped = whole.slice();
@@ -192,7 +196,7 @@ Deno.test("renderSlide() rejects bad sizes and colours, and honours an aborted s
   await assert.rejects(renderSlide(spec({ height: 10.5 })), RangeError);
   await assert.rejects(renderSlide(spec({ background: "red" })), TypeError);
   await assert.rejects(renderSlide(spec({ accent: "#12345" })), TypeError);
-  const png = await renderSlide(spec({ background: "#abc" }));
+  const { png } = await renderSlide(spec({ background: "#abc" }));
   assert.deepEqual(pixelAt(await decodePng(png), 2, 2), [0xaa, 0xbb, 0xcc]);
   const controller = new AbortController();
   controller.abort(new Error("stop"));
@@ -226,5 +230,195 @@ Deno.test("renderSlide() throws InputError with an install hint when the fonts a
   } finally {
     await Deno.remove(emptyDir);
     await Deno.remove(script);
+  }
+});
+
+/** Lines of `words` words, so each bullet wraps to several lines. */
+function longBullets(count: number, words: number): string[] {
+  return Array.from({ length: count }, (_, index) => `Point ${index + 1} `.repeat(words).trim());
+}
+
+Deno.test("renderSlide() throws InputError saying what does not fit even at half size", async () => {
+  const bullets = longBullets(8, 60);
+  await assert.rejects(
+    renderSlide(spec({ width: 640, height: 360, title: "", bullets })),
+    (error: unknown) => {
+      assert.ok(error instanceof InputError);
+      assert.match(
+        error.message,
+        /^The slide text does not fit a 640x360 slide even at half size: [1-8] of 8 bullets( \(bullet \d in part\))? would be cut$/,
+      );
+      assert.match(error.hint ?? "", /allowOverflow: true/);
+      return true;
+    },
+  );
+  await assert.rejects(
+    renderSlide(spec({ width: 320, height: 180, title: "A very long title ".repeat(80), bullets: ["One"] })),
+    (error: unknown) => {
+      assert.ok(error instanceof InputError);
+      assert.match(error.message, /: \d+ of the title's \d+ lines and 1 of 1 bullet would be cut$/);
+      return true;
+    },
+  );
+});
+
+Deno.test("renderSlide() with allowOverflow cuts what does not fit and says so in a warning", async () => {
+  for (const [width, height] of [[640, 360], [360, 640]] as const) {
+    const bullets = longBullets(8, 60);
+    const { png, warnings } = await renderSlide(spec({ width, height, title: "", bullets }), {
+      allowOverflow: true,
+    });
+    assert.deepEqual(pngSize(png), { width, height });
+    assert.equal(warnings.length, 1);
+    const cut = new RegExp(
+      `^The slide text does not fit a ${width}x${height} slide even at half size: ` +
+        `(\\d) of 8 bullets( \\(bullet \\d in part\\))? (was|were) cut, ending in an ellipsis$`,
+    ).exec(warnings[0]!);
+    assert.ok(cut !== null, warnings[0]);
+    // Each bullet shown has its marker: the ones not cut, plus the one cut in part.
+    const shown = 8 - Number(cut[1]) + (cut[2] === undefined ? 0 : 1);
+    const image = await decodePng(png);
+    const markers = countBands(image, (color) => near(color, ACCENT_RGB, 40), {
+      x: 0,
+      y: 0,
+      width: Math.round(width * 0.13),
+      height,
+    });
+    assert.equal(markers, shown, `${width}x${height}: ${warnings[0]}`);
+  }
+});
+
+/** The share of a shape's ink in the middle half of its bounding box: 0 for the hollow box of a missing glyph. */
+function middleInk(image: Pixels): number {
+  const box = boundingBox(image, text)!;
+  const width = box.right - box.left + 1;
+  const height = box.bottom - box.top + 1;
+  const middle = boundingBox(image, text, {
+    x: box.left + Math.round(width / 4),
+    y: box.top + Math.round(height / 4),
+    width: Math.round(width / 2),
+    height: Math.round(height / 2),
+  });
+  return (middle?.count ?? 0) / box.count;
+}
+
+const ownFonts = Deno.env.get("REEL_FONT_DIR") !== undefined;
+
+Deno.test({
+  name: "renderSlide() draws Chinese, Japanese, Korean and emoji with fallback fonts, not empty boxes",
+  // REEL_FONT_DIR replaces the system's fallback fonts, which this test is about.
+  ignore: ownFonts,
+  fn: async () => {
+    const box = await renderSlide(spec({ width: 480, height: 270, title: "\uE000", bullets: [] }));
+    assert.equal(box.warnings.length, 1);
+    assert.match(
+      box.warnings[0]!,
+      /^No installed font has "\uE000" \(U\+E000\), so it shows as an empty box/,
+    );
+    assert.ok(middleInk(await decodePng(box.png)) < 0.05, "a missing glyph is a hollow box");
+    for (const char of ["中", "あ", "한", "👍", "🦄"]) {
+      const { png, warnings } = await renderSlide(
+        spec({ width: 480, height: 270, title: char, bullets: [] }),
+      );
+      assert.deepEqual(warnings, [], char);
+      const share = middleInk(await decodePng(png));
+      assert.ok(share > 0.15, `${char}: ${share} of the ink in the middle, like an empty box`);
+    }
+    const mixed = await renderSlide(
+      spec({ title: "速率 limits 👍", bullets: ["日本語 and English", "한국어 🦄"] }),
+    );
+    assert.deepEqual(mixed.warnings, []);
+  },
+});
+
+Deno.test({
+  name: "renderSlide() wraps Japanese text, which has no spaces, inside the right margin",
+  ignore: ownFonts,
+  fn: async () => {
+    const short = await render({ width: 640, height: 360, bullets: ["日本語"] });
+    const long = await render({
+      width: 640,
+      height: 360,
+      bullets: ["日本語の文章には空白がないので、文字と文字の間で折り返します。".repeat(2)],
+    });
+    assert.ok(boundingBox(long, text)!.rows > boundingBox(short, text)!.rows * 1.5, "the text did not wrap");
+    const margin = Math.ceil(640 * 0.05);
+    assert.equal(boundingBox(long, ink, { x: 640 - margin, y: 0, width: margin, height: 360 }), null);
+  },
+});
+
+/** Runs `code` (which may import `renderSlide` and `checkSlideFits`) in a fresh Deno; returns what it printed. */
+async function runIsolated(
+  code: string,
+  options: { env?: Record<string, string>; allowRead?: string[] } = {},
+): Promise<unknown> {
+  const script = await Deno.makeTempFile({ suffix: ".ts" });
+  try {
+    const slides = new URL("../../../../../lib/providers/local/slides/", import.meta.url).href;
+    await Deno.writeTextFile(
+      script,
+      `import { renderSlide } from "${slides}render_slide.ts";\n` +
+        `import { checkSlideFits } from "${slides}check_slide_fit.ts";\n${code}`,
+    );
+    const config = new URL("../../../../../deno.json", import.meta.url).pathname;
+    const read = options.allowRead === undefined
+      ? "--allow-read"
+      : `--allow-read=${options.allowRead.join(",")}`;
+    const { code: exit, stdout } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-env", read, "--config", config, script],
+      env: options.env ?? {},
+      stdout: "piped",
+      stderr: "inherit",
+    }).output();
+    assert.equal(exit, 0);
+    return JSON.parse(new TextDecoder().decode(stdout));
+  } finally {
+    await Deno.remove(script);
+  }
+}
+
+Deno.test({
+  name: "renderSlide() reads no fallback font for text DejaVu Sans has",
+  ignore: ownFonts,
+  fn: async () => {
+    // Only DejaVu Sans and resvg's wasm may be read: a fallback font (or its folder listing) would be refused.
+    const dejavu = PRIMARY_FILES.map((file) => `${slideFontDirs().primary}/${file}`);
+    const wasm = new URL(import.meta.resolve("@resvg/resvg-wasm/index_bg.wasm")).pathname;
+    const slide = JSON.stringify(spec({ title: "Plain English", bullets: ["Café, naïve, “quotes” — fine"] }));
+    const result = await runIsolated(
+      `const outcome = async (work) => { try { await work(); return "ok"; } catch (e) { return e.name; } };\n` +
+        `const slide = ${slide};\n` +
+        `console.log(JSON.stringify({\n` +
+        `  english: await outcome(() => renderSlide(slide)),\n` +
+        `  check: await outcome(() => checkSlideFits(slide)),\n` +
+        `  chinese: await outcome(() => renderSlide({ ...slide, bullets: ["中文"] })),\n` +
+        `}));`,
+      { allowRead: [...dejavu, wasm] },
+    );
+    assert.deepEqual(result, { english: "ok", check: "ok", chinese: "NotCapable" });
+  },
+});
+
+Deno.test("renderSlide() warns naming the characters no font in REEL_FONT_DIR has, and still renders", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const file of PRIMARY_FILES) {
+      await Deno.copyFile(`${slideFontDirs().primary}/${file}`, `${dir}/${file}`);
+    }
+    const slide = JSON.stringify(spec({ title: "Hello 中文", bullets: ["👍"] }));
+    const result = await runIsolated(
+      `const { png, warnings } = await renderSlide(${slide});\n` +
+        `console.log(JSON.stringify({ png: png.length > 0, warnings }));`,
+      { env: { REEL_FONT_DIR: dir } },
+    );
+    assert.deepEqual(result, {
+      png: true,
+      warnings: [
+        `No installed font has "中" (U+4E2D), "文" (U+6587), "👍" (U+1F44D), so they show as empty boxes: ` +
+        `install fonts-noto-core, fonts-noto-cjk and fonts-symbola, or put a font that has them in REEL_FONT_DIR`,
+      ],
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -1,0 +1,152 @@
+/**
+ * The fonts of one slide's text: the primary font for what it has and, for each other character, the fallback face
+ * that has it. Splits text into runs of one font each, which both measuring and the SVG use, and names the
+ * characters that no font has.
+ * @module
+ */
+import { findFallbackFace } from "./_fallback_fonts.ts";
+import type { MeasuringFont, PrimaryFont, SlideFonts } from "./_fonts.ts";
+import type { SfntFace } from "./_sfnt.ts";
+
+/** A stretch of a line drawn with one font, starting `x` pixels after the line's start. */
+export interface TextRun {
+  text: string;
+  /** The family to name in the SVG, or null for the primary font. */
+  family: string | null;
+  x: number;
+}
+
+/** One weight of a slide's text fonts: measures text like the primary font, and splits it into runs. */
+export interface TextFont extends MeasuringFont {
+  /** Splits `text` into runs of one font each, placed for `fontSize` pixels. */
+  runs(text: string, fontSize: number): TextRun[];
+}
+
+/** Both weights of a slide's text fonts, with what resvg needs to load and what no font has. */
+export interface SlideTextFonts {
+  /** For bullets. */
+  regular: TextFont;
+  /** For the title. */
+  bold: TextFont;
+  /** The fallback font files the text uses, each once. */
+  files: string[];
+  /** Characters (grapheme clusters) that no font has, each once, in order of appearance. */
+  missing: string[];
+}
+
+/** Where fallback fonts are searched. */
+export interface ResolveTextFontsOptions {
+  /** The primary fonts. */
+  primary: SlideFonts;
+  /** The folders searched for fallback fonts. */
+  fallbackDirs: readonly string[];
+}
+
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+/** Code points that need no glyph of their own: joiners, variation selectors, soft hyphens. */
+const IGNORABLE = /^\p{Default_Ignorable_Code_Point}$/u;
+const BLANK = /^\s+$/u;
+/** Control characters, which the SVG leaves out. */
+const CONTROL = /^\p{Cc}$/u;
+/** Text the primary font draws on its own, checked before segmenting anything. */
+const PLAIN = /^[\x20-\x7e]*$/;
+
+/**
+ * Chooses a font for every character of the title (bold) and the bullets (regular): the primary font when it has
+ * the character, else the fallback face that has it. Fallback fonts are looked for only for characters the primary
+ * font lacks, so plain text reads no other font file.
+ */
+export async function resolveTextFonts(
+  text: { title: string; bullets: readonly string[] },
+  options: ResolveTextFontsOptions,
+): Promise<SlideTextFonts> {
+  const { primary, fallbackDirs } = options;
+  const files = new Set<string>();
+  const missing = new Set<string>();
+  const resolveWeight = async (font: PrimaryFont, weight: number, parts: readonly string[]) => {
+    const faces = new Map<string, SfntFace>();
+    for (const part of parts) {
+      if (PLAIN.test(part)) continue;
+      for (const { segment } of graphemes.segment(part)) {
+        if (faces.has(segment)) continue;
+        const needed = [...segment].filter((char) => !IGNORABLE.test(char) && !CONTROL.test(char));
+        const lacking = needed.findIndex((char) => font.charToGlyphIndex(char) === 0);
+        if (lacking === -1) continue;
+        // The character the primary font lacks first, so a face that has only that one still draws it.
+        const chars = [needed[lacking]!, ...needed.filter((_, index) => index !== lacking)].join("");
+        const face = await findFallbackFace(chars, {
+          weight,
+          dirs: fallbackDirs,
+          excludeFiles: primary.paths,
+          excludeFamily: primary.family,
+        });
+        if (face === null || needed.some((char) => face.glyphOf(char.codePointAt(0)!) === 0)) {
+          missing.add(segment);
+        }
+        if (face === null) continue;
+        faces.set(segment, face);
+        files.add(face.path);
+      }
+    }
+    return textFont(font, faces);
+  };
+  const bold = await resolveWeight(primary.bold, 700, [text.title]);
+  const regular = await resolveWeight(primary.regular, 400, text.bullets);
+  return { regular, bold, files: [...files], missing: [...missing] };
+}
+
+/** A font that draws each grapheme cluster in `faces` with that face and everything else with `primary`. */
+function textFont(primary: PrimaryFont, faces: ReadonlyMap<string, SfntFace>): TextFont {
+  const layout = (text: string, fontSize: number): { runs: TextRun[]; width: number } => {
+    const has = (font: SfntFace | null, char: string) =>
+      font === null ? primary.charToGlyphIndex(char) !== 0 : font.glyphOf(char.codePointAt(0)!) !== 0;
+    if (PLAIN.test(text) || faces.size === 0) {
+      const drawn = PLAIN.test(text) ? text : drawable(text, (char) => has(null, char));
+      return { runs: [{ text: drawn, family: null, x: 0 }], width: primary.getAdvanceWidth(drawn, fontSize) };
+    }
+    const runs: TextRun[] = [];
+    let width = 0;
+    let face: SfntFace | null = null;
+    let run = "";
+    const flush = () => {
+      if (run === "") return;
+      runs.push({ text: run, family: face?.family ?? null, x: width });
+      width += face === null ? primary.getAdvanceWidth(run, fontSize) : faceWidth(face, run, fontSize);
+      run = "";
+    };
+    for (const { segment } of graphemes.segment(text)) {
+      // A space the current font has keeps its run going, so runs break only where the characters need it.
+      const keep = run !== "" && BLANK.test(segment) && [...segment].every((char) => has(face, char));
+      const next: SfntFace | null = keep ? face : faces.get(segment) ?? null;
+      if (next !== face) flush();
+      face = next;
+      run += drawable(segment, (char) => has(next, char));
+    }
+    flush();
+    return { runs, width };
+  };
+  return {
+    unitsPerEm: primary.unitsPerEm,
+    ascender: primary.ascender,
+    descender: primary.descender,
+    getAdvanceWidth: (text, fontSize) => layout(text, fontSize).width,
+    runs: (text, fontSize) => layout(text, fontSize).runs,
+  };
+}
+
+/**
+ * The text without the ignorable code points (joiners, variation selectors) its font lacks: resvg would look for
+ * another font for them and, finding one that has the whole run, draw all of the run with it.
+ */
+function drawable(text: string, has: (char: string) => boolean): string {
+  let kept = "";
+  for (const char of text) if (!IGNORABLE.test(char) || has(char)) kept += char;
+  return kept;
+}
+
+/** The width of `text` in a fallback face: the sum of its glyphs' advances (no kerning, no ligatures). */
+function faceWidth(face: SfntFace, text: string, fontSize: number): number {
+  let units = 0;
+  for (const char of text) units += face.advanceOf(face.glyphOf(char.codePointAt(0)!));
+  return units * fontSize / face.unitsPerEm;
+}

@@ -1,0 +1,44 @@
+/**
+ * A short string that changes whenever the fonts a slide may be drawn with change, for slide steps' cache keys.
+ * @module
+ */
+import { listFallbackFiles } from "./_fallback_fonts.ts";
+import { slideFontDirs } from "./_font_dirs.ts";
+import { PRIMARY_FILES } from "./_fonts.ts";
+
+/**
+ * Identifies the font files the slide renderer may use: DejaVu Sans and every fallback font in the folders it
+ * searches (`REEL_FONT_DIR`, else Debian's DejaVu, Noto and Symbola folders). It hashes each file's path, size and
+ * modification time, so it changes when `REEL_FONT_DIR` points elsewhere or a font is added, removed or replaced,
+ * and it costs one `stat` per font file (no font is read).
+ *
+ * @returns 16 hexadecimal digits.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { slideFontsIdentity } from "./slide_fonts_identity.ts";
+ * const identity = await slideFontsIdentity();
+ * assert.match(identity, /^[0-9a-f]{16}$/);
+ * assert.equal(await slideFontsIdentity(), identity);
+ * ```
+ */
+export async function slideFontsIdentity(): Promise<string> {
+  const dirs = slideFontDirs();
+  const primary = PRIMARY_FILES.map((file) => `${dirs.primary}/${file}`);
+  const files = [...primary, ...await listFallbackFiles(dirs.fallbacks, primary)];
+  const lines = await Promise.all(files.map(async (path) => {
+    try {
+      const { size, mtime } = await Deno.stat(path);
+      return `${path}\t${size}\t${mtime?.getTime() ?? ""}`;
+    } catch (error) {
+      // A missing primary font fails the render itself; here it is one more state to tell apart.
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      return `${path}\tmissing`;
+    }
+  }));
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(lines.join("\n")));
+  return Array.from(new Uint8Array(digest).subarray(0, 8), (byte) => byte.toString(16).padStart(2, "0")).join(
+    "",
+  );
+}
