@@ -103,3 +103,33 @@ Deno.test("timeouts, hangs and cut-off bodies are retried until they pass", asyn
     await server.close();
   }
 });
+
+Deno.test("a workflow that claims 300 rpm / 16 in flight against a server allowing 60 rpm / 4 learns the real limits: 80 calls, no failure, under 10% 429s, within 1.2× of 80 s", async () => {
+  const clock = new VirtualClock();
+  const server = startFakeOpenAi({
+    clock,
+    random: seededRandom(21),
+    rpm: 60,
+    burst: 1,
+    concurrency: 4,
+    latency: { min: 200, max: 600 },
+  });
+  try {
+    const { plan, dir } = await imagePlan({
+      videos: 8,
+      sections: 10,
+      limits: { videos: 8, sections: 10, api: 2, global: 16 },
+      provider: { baseUrl: server.url, concurrency: 16, rate: { requests: 300, per: "minute" } },
+    });
+    assert.equal(plan.steps.length, 80);
+    const result = await runOnWorkers(plan, { dir, clock, random: seededRandom(22) });
+    assert.ok(result.ok, [...result.errors.values()].join("\n"));
+    const stats = server.stats;
+    assert.equal(stats.byStatus["200"], 80);
+    assert.ok(stats.rateLimited < 8, `${stats.rateLimited} 429s of ${stats.requests} calls`);
+    assert.ok(stats.maxInFlight <= 4, `server saw ${stats.maxInFlight} in flight`);
+    assert.ok(clock.now() <= 96_000, `took ${clock.now()} ms of (virtual) time, more than 1.2 × 80 s`);
+  } finally {
+    await server.close();
+  }
+});

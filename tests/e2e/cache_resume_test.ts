@@ -188,3 +188,48 @@ Deno.test("cache ls lists entries and cache gc shrinks the store, least recently
   const bad = await runCli(["cache", "gc", "lesson.ts", "--max-size", "lots"], { cwd: dir });
   assert.equal(bad.code, 2);
 });
+
+Deno.test("a render remakes what `cache gc` removes from under it, and its outputs are whole", async () => {
+  const dir = await setup();
+  try {
+    assert.equal((await render(dir)).code, 0);
+    await Deno.writeTextFile(
+      `${dir}/lesson.ts`,
+      workflowText(["First part.", "A new second part.", "Third part."]),
+    );
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", CLI, "render", "lesson.ts", "--out", "out", "--json"],
+      cwd: dir,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(child.stderr).text();
+    let collected = false;
+    const remade: string[] = [];
+    for await (const event of jsonEvents<Event>(child.stdout)) {
+      // Once the unchanged steps were found in the store and the first changed one starts, empty the store.
+      if (event.type === "step:started" && !collected) {
+        collected = true;
+        const gc = await runCli(
+          ["cache", "gc", "--max-size", "0", "--keep-recent", "0", "--cache", ".reel"],
+          {
+            cwd: dir,
+          },
+        );
+        assert.match(gc.stdout, /removed [1-9]\d* entries/);
+      }
+      if (event.type === "step:finished" && !event.cached && event.step?.includes("/s1/")) {
+        remade.push(event.step);
+      }
+    }
+    assert.equal((await child.status).code, 0, await stderr);
+    assert.ok(remade.length > 0, "the unchanged first section's artifacts were made again");
+    for (const format of ["160x90", "90x160"]) {
+      const info = await probe(`${dir}/out/v.${format}.mp4`);
+      assert.deepEqual(info.streams.map((stream) => stream.codec).sort(), ["aac", "h264"]);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

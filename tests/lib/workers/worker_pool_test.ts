@@ -6,6 +6,7 @@ import { ArtifactStore } from "../../../lib/store/artifact_store.ts";
 import { loadWorkflow } from "../../../lib/workflow/load_workflow.ts";
 import { WorkerPool } from "../../../lib/workers/worker_pool.ts";
 import { writeWorkflowFile } from "../../_support/workflows.ts";
+import { startFakeOpenAi } from "../../../lib/fake_api/fake_openai_server.ts";
 import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
 
 const ffmpeg = { ffmpeg: "/bin/false", ffprobe: "/bin/false" };
@@ -172,4 +173,39 @@ export default workflow({
   } finally {
     await pool.close();
   }
+});
+
+Deno.test("WorkerPool runs one blocking step per worker, and calls waiting on the network go to a worker not blocked", async () => {
+  const server = startFakeOpenAi({ latency: { min: 50, max: 50 } });
+  const { plan, dir } = await customPlan(`
+export default workflow({
+  formats: ["64x64"],
+  providers: { api: { api: "openai", baseUrl: "${server.url}" } },
+  videos: [{ id: "v", sections: [{ title: "T", narration: "N", image: { provider: "api", prompt: "p", size: "64x64" } }] }],
+  limits: { cpu: 4, custom: 4, workers: 2 },
+  steps: [
+    step({ id: "busy-a", run: () => { const end = Date.now() + 300; while (Date.now() < end); return 1; } }),
+    step({ id: "busy-b", run: () => { const end = Date.now() + 300; while (Date.now() < end); return 2; } }),
+  ],
+});`);
+  const full = planWorkflows([await loadWorkflow(`${dir}/workflow.ts`)], { toolchain: TEST_TOOLCHAIN });
+  plan.steps = [...plan.steps, ...full.steps.filter((step) => step.kind === "image")];
+  const pool = new WorkerPool({ size: 2 });
+  const events: RunEvent[] = [];
+  try {
+    const result = await runOn(pool, plan, dir, events);
+    assert.ok(result.ok, [...result.errors.values()].join());
+  } finally {
+    await pool.close();
+    await server.close();
+  }
+  const workerOf = (id: string) => {
+    const started = events.find((event) => event.type === "step:started" && event.step === id);
+    return started?.type === "step:started" ? started.worker : null;
+  };
+  assert.notEqual(workerOf("busy-a"), workerOf("busy-b"), "two blocking steps never share a worker");
+  const finished = (id: string) =>
+    events.findIndex((event) => event.type === "step:finished" && event.step === id);
+  // The image call was not stalled behind a busy loop: it finished before both busy steps did.
+  assert.ok(finished("v/s1/image") < Math.max(finished("busy-a"), finished("busy-b")));
 });

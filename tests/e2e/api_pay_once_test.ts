@@ -1,0 +1,177 @@
+/**
+ * Provider calls as a user pays for them: every call that can be avoided is, and none is served stale.
+ */
+import assert from "node:assert/strict";
+import { startFakeOpenAi } from "../../lib/fake_api/fake_openai_server.ts";
+import { listFolder, runCli } from "../_support/cli.ts";
+import { writeWorkflowFile } from "../_support/workflows.ts";
+
+interface Section {
+  title: string;
+  narration: string;
+  image?: Record<string, unknown>;
+  voice?: Record<string, unknown>;
+}
+
+/** A workflow of API-made images (and optionally narration) in a temporary folder. */
+async function apiWorkflow(
+  sections: Section[],
+  provider: Record<string, unknown> = {},
+): Promise<{ file: string; dir: string }> {
+  const workflow = {
+    formats: ["64x64"],
+    providers: { api: { api: "openai", retries: 2, backoff: { base: 5, cap: 20 }, ...provider } },
+    videos: [{ id: "v", sections }],
+  };
+  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(workflow)});`);
+  return { file, dir: file.slice(0, file.lastIndexOf("/")) };
+}
+
+const imageSection = (n: number): Section => ({
+  title: `Part ${n}`,
+  narration: `Part ${n}.`,
+  image: { provider: "api", prompt: `picture ${n}`, size: "64x64" },
+});
+
+Deno.test("pointing OPENAI_BASE_URL at another server makes every call again: no result of the first is shipped", async () => {
+  const first = startFakeOpenAi();
+  const second = startFakeOpenAi();
+  const { file, dir } = await apiWorkflow([imageSection(1), imageSection(2)]);
+  try {
+    const one = await runCli(["render", file, "--out", `${dir}/out`], {
+      env: { OPENAI_BASE_URL: first.url },
+    });
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(first.stats.requests, 2);
+    const two = await runCli(["render", file, "--out", `${dir}/out`], {
+      env: { OPENAI_BASE_URL: second.url },
+    });
+    assert.equal(two.code, 0, two.stderr);
+    assert.equal(second.stats.requests, 2, "the new server was asked for both images");
+    const dead = await runCli(["render", file, "--out", `${dir}/out`], {
+      env: { OPENAI_BASE_URL: "http://127.0.0.1:9" },
+    });
+    assert.equal(dead.code, 1, "a dead server fails the calls instead of serving another server's images");
+    assert.match(dead.stderr, /cannot reach 127\.0\.0\.1:9/);
+  } finally {
+    await Promise.all([first.close(), second.close(), Deno.remove(dir, { recursive: true })]);
+  }
+});
+
+Deno.test("two sections with the same image and narration make one call each, in one run", async () => {
+  const server = startFakeOpenAi();
+  const same = { ...imageSection(1), voice: { provider: "api", voice: "alloy" } };
+  const { file, dir } = await apiWorkflow([same, same, same], { baseUrl: server.url });
+  try {
+    const result = await runCli(["render", file, "--out", `${dir}/out`]);
+    assert.equal(result.code, 0, result.stderr);
+    const paths = server.stats.log.map((entry) => entry.path).sort();
+    assert.deepEqual(paths, ["/v1/audio/speech", "/v1/images/generations"]);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("two renders sharing one store pay each call once: the second waits for the first's result", async () => {
+  // Slow answers, so the two renders overlap; every answer's bytes differ, so a second call would show.
+  const server = startFakeOpenAi({ latency: { min: 300, max: 300 }, vary: true });
+  const sections = Array.from({ length: 6 }, (_, i) => imageSection(i + 1));
+  const { file, dir } = await apiWorkflow(sections, { baseUrl: server.url, concurrency: 3 });
+  try {
+    const [a, b] = await Promise.all([
+      runCli(["render", file, "--out", `${dir}/a`, "--cache", `${dir}/store`]),
+      runCli(["render", file, "--out", `${dir}/b`, "--cache", `${dir}/store`]),
+    ]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal(server.stats.byStatus["200"], 6, `paid calls: ${server.stats.byStatus["200"]}`);
+    const [videoA, videoB] = await Promise.all([
+      Deno.readFile(`${dir}/a/v.64x64.mp4`),
+      Deno.readFile(`${dir}/b/v.64x64.mp4`),
+    ]);
+    assert.deepEqual(videoA, videoB, "both renders shipped the same images");
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a refused key stops its provider at once: one call, a message naming the variable, never the key", async () => {
+  const key = "sk-wrong-key-0123456789abcdef";
+  const server = startFakeOpenAi({ key: "sk-the-right-key-0000000000" });
+  const sections = Array.from({ length: 12 }, (_, i) => imageSection(i + 1));
+  const { file, dir } = await apiWorkflow(sections, {
+    baseUrl: server.url,
+    keyEnv: "REEL_TEST_KEY",
+    concurrency: 8,
+  });
+  try {
+    const result = await runCli(["render", file, "--out", `${dir}/out`], { env: { REEL_TEST_KEY: key } });
+    assert.equal(result.code, 1);
+    assert.equal(server.stats.requests, 1, `the server was called ${server.stats.requests} times`);
+    assert.match(result.stderr, /api answered 401: .*\[redacted\].*check the key in REEL_TEST_KEY/);
+    assert.match(result.stderr, /Not sent: api answered 401/);
+    assert.ok(!result.stderr.includes(key.slice(3, 15)), "key leaked");
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the hosted API with no key set: exit 2 before any step, naming the variable, nothing written", async () => {
+  const { file, dir } = await apiWorkflow(
+    [{ ...imageSection(1), image: { provider: "api", prompt: "x", size: "1024x1024" } }],
+    { keyEnv: "REEL_TEST_UNSET_KEY" },
+  );
+  try {
+    const result = await runCli(["render", file, "--out", `${dir}/out`], { env: { OPENAI_BASE_URL: "" } });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /Provider "api" calls the hosted API .* and REEL_TEST_UNSET_KEY is not set/);
+    assert.equal(await listFolder(`${dir}/out`), null);
+    assert.equal(await listFolder(`${dir}/.reel`), null);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("what the hosted API would refuse is refused before a call: a size its model lacks, a narration too long", async () => {
+  const long = "A sentence of a long narration. ".repeat(140);
+  const { file, dir } = await apiWorkflow([
+    { ...imageSection(1), image: { provider: "api", prompt: "x", model: "dall-e-3", size: "512x512" } },
+    { title: "Long", narration: long, voice: { provider: "api" } },
+  ], { baseUrl: "https://api.openai.com/v1" });
+  try {
+    const result = await runCli(["render", file, "--out", `${dir}/out`], {
+      env: { OPENAI_API_KEY: "sk-unused" },
+    });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(
+      result.stderr,
+      /dall-e-3 makes images of 1024x1024, 1792x1024, 1024x1792, not 512x512\n {2}→ at videos\[0\]\.sections\[0\]\.image\.size/,
+    );
+    assert.match(
+      result.stderr,
+      /The narration has 4479 characters; the speech API takes at most 4096 a call.*\n {2}→ at videos\[0\]\.sections\[1\]\.narration/,
+    );
+    assert.equal(await listFolder(`${dir}/out`), null);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("gpt-image-1 is asked without response_format, which it refuses", async () => {
+  const server = startFakeOpenAi();
+  const { file, dir } = await apiWorkflow([
+    { ...imageSection(1), image: { provider: "api", prompt: "x", model: "gpt-image-1", size: "64x64" } },
+    { ...imageSection(2), image: { provider: "api", prompt: "y", model: "dall-e-2", size: "64x64" } },
+  ], { baseUrl: server.url });
+  try {
+    const result = await runCli(["render", file, "--out", `${dir}/out`]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(server.stats.byStatus["200"], 2);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { type AttemptCounts, decideAfterFailure, MAX_RATE_LIMITED } from "../../../lib/run/attempt_policy.ts";
+import { StepAttemptError, StepTimeoutError, WorkerCrashError } from "../../../lib/run/step_executor.ts";
+
+const fresh = (): AttemptCounts => ({ failures: 0, rateLimited: 0, ownCrashes: 0, sharedCrashes: 0 });
+
+function failure(status: number | null, options: { retryable?: boolean; retryAfterMs?: number | null } = {}) {
+  return new StepAttemptError({
+    name: "ProviderError",
+    message: `status ${status}`,
+    retryable: options.retryable ?? true,
+    status,
+    retryAfterMs: options.retryAfterMs ?? null,
+    provider: "p",
+  }, 1);
+}
+
+function decide(error: unknown, counts = fresh(), extra: { retries?: number; gated?: boolean } = {}) {
+  return decideAfterFailure(error, {
+    step: { retries: extra.retries ?? 2, backoff: { base: 100, cap: 1000 } },
+    counts,
+    attempt: 1,
+    gated: extra.gated ?? true,
+    maxRetryAfter: 5000,
+    random: () => 0.5,
+  });
+}
+
+Deno.test("decideAfterFailure(): 429s have a budget of their own and leave the retries for failures", () => {
+  const counts = fresh();
+  for (let i = 0; i < MAX_RATE_LIMITED; i++) {
+    assert.equal(decide(failure(429), counts, { retries: 0 }).retry, true);
+  }
+  assert.equal(decide(failure(429), counts, { retries: 0 }).retry, false);
+  assert.equal(counts.failures, 0);
+});
+
+Deno.test("decideAfterFailure(): a 429 waits in the provider's gate when there is one, else itself, capped", () => {
+  const gated = decide(failure(429, { retryAfterMs: 60_000 }));
+  assert.deepEqual([gated.delayMs, gated.rateLimitedForMs], [0, 5000]);
+  const alone = decide(failure(429, { retryAfterMs: 60_000 }), fresh(), { gated: false });
+  assert.equal(alone.delayMs, 5000);
+});
+
+Deno.test("decideAfterFailure(): failures spend the retries with full jitter, never less than a capped Retry-After", () => {
+  const counts = fresh();
+  const first = decide(failure(503, { retryAfterMs: 2000 }), counts);
+  assert.deepEqual([first.sort, first.retry, first.delayMs], ["failure", true, 2000]);
+  assert.equal(decide(failure(500), counts).delayMs, 50, "half of min(cap, base × 2^0)");
+  assert.equal(decide(failure(500), counts).retry, false, "two retries spent");
+});
+
+Deno.test("decideAfterFailure(): a refused key and permanent errors end the step at once", () => {
+  assert.deepEqual([decide(failure(401)).sort, decide(failure(401)).retry], ["refused", false]);
+  assert.equal(decide(failure(403)).sort, "refused");
+  const permanent = decide(failure(400, { retryable: false }));
+  assert.deepEqual([permanent.sort, permanent.retry], ["permanent", false]);
+});
+
+Deno.test("decideAfterFailure(): a timeout is a failure that may pass on retry; crashes retry once alone, thrice shared", () => {
+  assert.equal(decide(new StepTimeoutError("s", 1000)).sort, "failure");
+  assert.equal(decide(new StepTimeoutError("s", 1000), fresh(), { retries: 0 }).retry, false);
+  const counts = fresh();
+  assert.equal(decide(new WorkerCrashError(1, "boom"), counts).retry, true);
+  assert.equal(decide(new WorkerCrashError(1, "boom"), counts).retry, false);
+  const shared = fresh();
+  for (let i = 0; i < 3; i++) {
+    assert.equal(decide(new WorkerCrashError(1, "x", { shared: true }), shared).retry, true);
+  }
+  assert.equal(decide(new WorkerCrashError(1, "x", { shared: true }), shared).retry, false);
+});
