@@ -14,6 +14,7 @@ import { WorkerPool } from "../workers/worker_pool.ts";
 import { type Clock, realClock } from "./clock.ts";
 import { ProviderLimiter } from "./provider_limiter.ts";
 import { checkEspeakVoice } from "../providers/local/speech/espeak_engine.ts";
+import { checkFliteFilter } from "../providers/local/speech/flite_engine.ts";
 import type { RunEvent } from "./run_events.ts";
 import { WorkerCrashError } from "./step_executor.ts";
 import { runPlan, type RunResult } from "./scheduler.ts";
@@ -129,7 +130,9 @@ function narrow(
  * @example
  * ```ts
  * import { ensureWritableFolder } from "./render_workflows.ts";
- * await ensureWritableFolder(await Deno.makeTempDir(), "output folder");
+ * const dir = await Deno.makeTempDir();
+ * await ensureWritableFolder(`${dir}/out`, "output folder");
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function ensureWritableFolder(folder: string, role: string): Promise<void> {
@@ -195,6 +198,7 @@ export async function renderWorkflows(
 ): Promise<RenderResult> {
   const plan = await planFiles(files, options);
   const ffmpeg = await findFfmpeg();
+  if (usesFlite(plan)) await checkFliteFilter(ffmpeg, { signal: options.signal });
   for (const voice of espeakVoices(plan)) await checkEspeakVoice(voice, { signal: options.signal });
   const cacheDir = options.cacheDir ?? defaultCacheDir(files[0]!);
   await ensureWritableFolder(cacheDir, "cache folder");
@@ -273,4 +277,10 @@ function espeakVoices(plan: Plan): Set<string> {
     }
   }
   return voices;
+}
+
+function usesFlite(plan: Plan): boolean {
+  return plan.workflows.some((workflow) =>
+    workflow.videos.some((video) => video.sections.some((section) => section.voice.engine === "flite"))
+  );
 }

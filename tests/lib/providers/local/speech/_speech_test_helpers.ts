@@ -37,16 +37,6 @@ export async function readWavFormat(path: string): Promise<WavFormat> {
 }
 
 /**
- * Creates a temporary folder that `await using` removes.
- *
- * @returns The folder's path and its disposer.
- */
-export async function makeTempFolder(): Promise<{ path: string } & AsyncDisposable> {
-  const path = await Deno.makeTempDir({ prefix: "reel-speech-test-" });
-  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
-}
-
-/**
  * Lists the ids of running processes whose command line contains `marker` (read from `/proc`).
  *
  * @param marker A string unique to the process looked for, e.g. its output path.
