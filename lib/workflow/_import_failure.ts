@@ -8,6 +8,8 @@ import type { WorkflowIssue } from "../errors.ts";
 // deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 const LOCATION = /(file:\/\/\/[^\s"'()]+?):(\d+):(\d+)/g;
+// A bare specifier that the import map does not name.
+const UNRESOLVED = /^(?:Relative import path|Import) "([^"]+)" not\b/;
 
 /**
  * Describes an error thrown by `import(workflowUrl)` as one issue: `Syntax error: Expression expected` at
@@ -27,19 +29,24 @@ export function importFailureIssue(error: unknown, workflowUrl: string): Workflo
   const [firstLine = ""] = text.split("\n");
   let headline = firstLine.replace(LOCATION, "").replace(/\s+at\s*$/, "").trim().replace(/\.$/, "");
   headline = headline.replace(/"?(file:\/\/\/[^\s"'()]+)"?/g, (_, url: string) => `"${displayPath(url)}"`);
-  let message: string;
-  if (headline.startsWith("SyntaxError: ")) {
-    message = `Syntax error: ${headline.slice("SyntaxError: ".length)}`;
-  } else if (name === "SyntaxError") message = `Syntax error: ${headline}`;
-  else if (/^Module not found\b/.test(headline)) {
-    message = headline.replace(/^Module not found/, "Cannot find module");
-  } else {message = `Importing the file threw: ${
-      name === "" || name === "Error" ? "" : `${name}: `
-    }${headline}`;}
+  const message = describe(name, headline);
   if (place === undefined || place === null) return { path: "", message };
   const [, url = "", line, column] = place;
   const at = `line ${line}, column ${column}`;
   return { path: url === workflowUrl ? at : `${at} of ${displayPath(url)}`, message };
+}
+
+function describe(name: string, headline: string): string {
+  if (headline.startsWith("SyntaxError: ")) return `Syntax error: ${headline.slice("SyntaxError: ".length)}`;
+  if (name === "SyntaxError") return `Syntax error: ${headline}`;
+  if (/^Module not found\b/.test(headline)) {
+    return headline.replace(/^Module not found/, "Cannot find module");
+  }
+  const unresolved = UNRESOLVED.exec(headline);
+  if (unresolved !== null) {
+    return `Cannot resolve import "${unresolved[1]}": import "reel", a relative path or a URL`;
+  }
+  return `Importing the file threw: ${name === "" || name === "Error" ? "" : `${name}: `}${headline}`;
 }
 
 function firstFrame(error: unknown): RegExpMatchArray | null {

@@ -65,3 +65,13 @@ Deno.test("loadWorkflow() names the module a syntax error or an exception is in 
     message: `Cannot find module "${dir}/parts/none.ts"`,
   });
 });
+
+Deno.test("loadWorkflow() names an import that the import map does not resolve, at its place", async () => {
+  const dir = await folderWith({
+    "lesson.ts": `import { workflow } from "reel-typo";\nexport default workflow({});\n`,
+  });
+  assert.deepEqual(await importIssue(`${dir}/lesson.ts`), {
+    path: "line 1, column 26",
+    message: 'Cannot resolve import "reel-typo": import "reel", a relative path or a URL',
+  });
+});
