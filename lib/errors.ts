@@ -5,7 +5,11 @@
 
 /** One problem found while validating a workflow: a path inside the workflow and a message. */
 export interface WorkflowIssue {
-  /** Path inside the workflow, e.g. `videos[0].sections[2].narration`; empty for the whole file. */
+  /**
+   * Path inside the workflow, e.g. `videos[0].sections[2].narration`; for a file that cannot be imported, the place
+   * in the source, e.g. `line 3, column 6` (`... of helper.ts` when it is in a module the file imports); empty for
+   * the whole file.
+   */
   path: string;
   /** What is wrong, sentence case, no trailing period. */
   message: string;

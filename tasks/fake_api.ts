@@ -54,4 +54,4 @@ const server = startFakeOpenAi({
   vary: options.vary === true,
 });
 console.log(`fake OpenAI-compatible API on ${server.url} (stats: ${server.url}/stats)`);
-console.log(`try: OPENAI_BASE_URL=${server.url} deno task render workflows/course.ts`);
+console.log(`try: OPENAI_BASE_URL=${server.url} npx -y deno@2.9.6 task render workflows/course.ts`);

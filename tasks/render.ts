@@ -15,6 +15,7 @@ import { collectGarbage, KEEP_RECENT_MS, parseDuration, parseSize } from "../lib
 import type { ResolvedLimits } from "../lib/workflow/schema.ts";
 import { workflowJsonSchema } from "../lib/workflow/workflow_json_schema.ts";
 import { createReporter } from "./_reporter.ts";
+import { enterUserDirectory } from "./_user_directory.ts";
 import { watchAndRender } from "./_watch.ts";
 
 const EXIT = { ok: 0, failed: 1, input: 2, interrupted: 130 } as const;
@@ -121,11 +122,11 @@ async function main(args: string[]): Promise<number> {
   render.addHelpText(
     "after",
     `
-Examples:
-  deno task render workflows/lesson.ts
-  deno task render workflows/lesson.ts --out build --format 16:9 --only how-rain-forms
-  deno task render workflows/lesson.ts --json > events.jsonl
-  deno task render workflows/a.ts workflows/b.ts --videos 4 --global 16`,
+Examples (with Deno installed, \`deno task\` alone does the same):
+  npx -y deno@2.9.6 task render workflows/lesson.ts
+  npx -y deno@2.9.6 task render workflows/lesson.ts --out build --format 16:9 --only how-rain-forms
+  npx -y deno@2.9.6 task render workflows/lesson.ts --json > events.jsonl
+  npx -y deno@2.9.6 task --config ~/reel/deno.json render my-talk.ts   (from your own folder)`,
   );
   render.action(async (files, options) => {
     const limits = limitsFrom(options);
@@ -277,6 +278,7 @@ Examples:
     .action(() => console.log(JSON.stringify(workflowJsonSchema(), null, 2)));
 
   try {
+    enterUserDirectory();
     await program.parseAsync(args, { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {

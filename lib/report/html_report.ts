@@ -123,6 +123,7 @@ export function renderHtmlReport(events: readonly RunEvent[], options: HtmlRepor
  * const dir = await Deno.makeTempDir();
  * await writeHtmlReport(`${dir}/report.html`, "<!doctype html>");
  * assert.equal(await Deno.readTextFile(`${dir}/report.html`), "<!doctype html>");
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function writeHtmlReport(path: string, html: string): Promise<void> {

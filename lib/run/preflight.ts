@@ -1,6 +1,6 @@
 /**
  * The checks a render makes before its first step, so that bad input costs nothing and is named precisely: the
- * espeak-ng voices exist, a hosted provider that will be called has its key, and every slide's text fits its
+ * espeak-ng voices exist, ffmpeg has the flite filter when a flite voice speaks, a hosted provider that will be called has its key, and every slide's text fits its
  * frame (or `allowOverflow` says to cut it).
  * @module
  */
@@ -10,9 +10,13 @@ import type { Plan } from "../plan/plan_workflow.ts";
 import { HOSTED_BASE_URL } from "../providers/http/openai_client.ts";
 import { checkSlideFits } from "../providers/local/slides/check_slide_fit.ts";
 import { checkEspeakVoice } from "../providers/local/speech/espeak_engine.ts";
+import { checkFliteFilter } from "../providers/local/speech/flite_engine.ts";
+import type { FfmpegPaths } from "../media/ffmpeg.ts";
 
 /** Options for {@linkcode preflight}. */
 export interface PreflightOptions {
+  /** The ffmpeg that will run (its filters are checked). */
+  ffmpeg: FfmpegPaths;
   /** What the store already holds (calls it holds need no key). */
   status: ReadonlyMap<string, StepStatus>;
   /** Render slides whose text does not fit, cut with an ellipsis, instead of failing. @default false */
@@ -39,12 +43,14 @@ export interface PreflightOptions {
  * import { preflight } from "./preflight.ts";
  * const plan = await planFiles(["workflows/lesson.ts"]);
  * const status = await planStatus(plan, new ArtifactStore(await Deno.makeTempDir()));
- * assert.deepEqual(await preflight(plan, { status }), []);
+ * import { findFfmpeg } from "../media/ffmpeg.ts";
+ * assert.deepEqual(await preflight(plan, { status, ffmpeg: await findFfmpeg() }), []);
  * ```
  */
 export async function preflight(plan: Plan, options: PreflightOptions): Promise<string[]> {
-  const { status, allowOverflow = false, signal } = options;
+  const { ffmpeg, status, allowOverflow = false, signal } = options;
   checkApiKeys(plan, status);
+  if (usesFlite(plan)) await checkFliteFilter(ffmpeg, { signal });
   for (const voice of espeakVoices(plan)) await checkEspeakVoice(voice, { signal });
   return await checkSlides(plan, { allowOverflow });
 }
@@ -76,6 +82,12 @@ export function checkApiKeys(plan: Plan, status: ReadonlyMap<string, StepStatus>
       );
     }
   }
+}
+
+function usesFlite(plan: Plan): boolean {
+  return plan.workflows.some((workflow) =>
+    workflow.videos.some((video) => video.sections.some((section) => section.voice.engine === "flite"))
+  );
 }
 
 function espeakVoices(plan: Plan): Set<string> {

@@ -166,7 +166,9 @@ function narrow(
  * @example
  * ```ts
  * import { ensureWritableFolder } from "./render_workflows.ts";
- * await ensureWritableFolder(await Deno.makeTempDir(), "output folder");
+ * const dir = await Deno.makeTempDir();
+ * await ensureWritableFolder(`${dir}/out`, "output folder");
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function ensureWritableFolder(folder: string, role: string): Promise<void> {
@@ -236,6 +238,7 @@ export async function renderWorkflows(
   const store = new ArtifactStore(cacheDir);
   // Every check that bad input can fail runs before a folder is made.
   const warnings = await preflight(plan, {
+    ffmpeg,
     status: await planStatus(plan, store),
     allowOverflow: options.allowOverflow,
     signal: options.signal,

@@ -105,8 +105,10 @@ export interface ArtifactStoreOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { ArtifactStore } from "./artifact_store.ts";
- * const store = new ArtifactStore(await Deno.makeTempDir());
+ * const root = await Deno.makeTempDir();
+ * const store = new ArtifactStore(root);
  * assert.ok((await store.lookup("0".repeat(64))) === null);
+ * await Deno.remove(root, { recursive: true });
  * ```
  */
 export class ArtifactStore implements StepStore {

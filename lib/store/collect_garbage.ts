@@ -87,8 +87,10 @@ export const KEEP_RECENT_MS = 10 * 60_000;
  * import assert from "node:assert/strict";
  * import { ArtifactStore } from "./artifact_store.ts";
  * import { collectGarbage } from "./collect_garbage.ts";
- * const report = await collectGarbage(new ArtifactStore(await Deno.makeTempDir()), 0);
+ * const root = await Deno.makeTempDir();
+ * const report = await collectGarbage(new ArtifactStore(root), 0);
  * assert.equal(report.removed, 0);
+ * await Deno.remove(root, { recursive: true });
  * ```
  */
 export async function collectGarbage(

@@ -20,6 +20,7 @@ import { removeIfExists } from "./_remove_if_exists.ts";
  * await Deno.writeTextFile(`${dir}/a`, "x");
  * await publishOutput(`${dir}/a`, `${dir}/b`);
  * assert.ok((await Deno.readTextFile(`${dir}/b`)) === "x");
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function publishOutput(artifact: string, destination: string): Promise<void> {
@@ -45,7 +46,9 @@ export async function publishOutput(artifact: string, destination: string): Prom
  * ```ts
  * import assert from "node:assert/strict";
  * import { removeStaleOutputs } from "./publish_output.ts";
- * assert.equal(await removeStaleOutputs(await Deno.makeTempDir()), 0);
+ * const dir = await Deno.makeTempDir();
+ * assert.equal(await removeStaleOutputs(dir), 0);
+ * await Deno.remove(dir);
  * ```
  */
 export async function removeStaleOutputs(folder: string): Promise<number> {

@@ -3,6 +3,7 @@
  * @module
  */
 import { InputError, WorkflowError } from "../errors.ts";
+import { importFailureIssue } from "./_import_failure.ts";
 import { resolveWorkflow } from "./resolve_workflow.ts";
 import type { ResolvedWorkflow } from "./schema.ts";
 
@@ -31,7 +32,8 @@ export function toFileUrl(file: string): URL {
  * @param options Number of cores for the pool defaults.
  * @returns The resolved workflow.
  * @throws {InputError} When the file does not exist.
- * @throws {WorkflowError} When importing it throws, it has no default export, or the export is not a valid workflow.
+ * @throws {WorkflowError} When importing it throws (a syntax error names its line and column, and the module when
+ *   it is one the workflow imports), it has no default export, or the export is not a valid workflow.
  *
  * @example
  * ```ts
@@ -62,10 +64,7 @@ export async function loadWorkflow(
   try {
     module = await import(url.href);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new WorkflowError(file, [{ path: "", message: `Importing the file threw: ${reason}` }], {
-      cause: error,
-    });
+    throw new WorkflowError(file, [importFailureIssue(error, url.href)], { cause: error });
   }
   if (module.default === undefined) {
     throw new WorkflowError(file, [{

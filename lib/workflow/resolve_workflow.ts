@@ -79,8 +79,8 @@ export interface ResolveOptions {
  */
 export async function resolveWorkflow(value: unknown, options: ResolveOptions): Promise<ResolvedWorkflow> {
   const { file, moduleUrl, cores = navigator.hardwareConcurrency, env = Deno.env.get } = options;
-  const parsed = workflowSchema.safeParse(value);
-  if (!parsed.success) throw new WorkflowError(file, parsed.error.issues.map(toWorkflowIssue));
+  const parsed = workflowSchema.safeParse(value, { reportInput: true });
+  if (!parsed.success) throw new WorkflowError(file, toWorkflowIssues(parsed.error.issues));
   const input: WorkflowInput = parsed.data;
   const issues: WorkflowIssue[] = [];
 
@@ -373,10 +373,21 @@ async function readImage(
       sha256: Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""),
     };
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    issues.push({ path, message: `Image not found: ${decodeURIComponent(url.pathname)}` });
+    const problem = unreadableImage(error);
+    if (problem === null) throw error;
+    issues.push({ path, message: `${problem}: ${decodeURIComponent(url.pathname)}` });
     return null;
   }
+}
+
+/** What keeps a background image from being read, in the user's words; null for a failure that is not theirs. */
+function unreadableImage(error: unknown): string | null {
+  if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+    return "Image not found";
+  }
+  if (error instanceof Deno.errors.IsADirectory) return "Expected an image file, got a folder";
+  if (error instanceof Deno.errors.PermissionDenied) return "Cannot read the image (permission denied)";
+  return null;
 }
 
 function nameFromUrl(moduleUrl: string): string {
@@ -385,9 +396,51 @@ function nameFromUrl(moduleUrl: string): string {
 }
 
 /**
- * Turns one zod issue into a {@linkcode WorkflowIssue} with a readable path and, for a misspelled key, a suggestion.
+ * Turns zod's issues into {@linkcode WorkflowIssue}s: a union that failed inside the one branch matching the
+ * value's type reports that branch's issues, and a field whose type is wrong reports nothing more.
  *
- * @param issue A zod issue.
+ * @param issues The issues of a failed parse made with `reportInput: true`, so that wrong types can be named.
+ * @returns One issue per problem, in zod's order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { z } from "zod";
+ * import { toWorkflowIssues } from "./resolve_workflow.ts";
+ * const result = z.object({ title: z.string() }).safeParse({ title: 5 }, { reportInput: true });
+ * assert.deepEqual(toWorkflowIssues(result.error?.issues ?? []), [
+ *   { path: "title", message: "Expected a string, got a number" },
+ * ]);
+ * ```
+ */
+export function toWorkflowIssues(issues: readonly z.core.$ZodIssue[]): WorkflowIssue[] {
+  const result: WorkflowIssue[] = [];
+  const wrongType = new Set<string>();
+  for (const issue of issues.flatMap(unwrapUnion)) {
+    const path = formatPath(issue.path);
+    if (wrongType.has(path)) continue;
+    if (issue.code === "invalid_type") wrongType.add(path);
+    result.push(toWorkflowIssue(issue));
+  }
+  return result;
+}
+
+/** A union whose value has the type of exactly one branch fails with that branch's issues, at their full path. */
+function unwrapUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== "invalid_union") return [issue];
+  const near = issue.errors.filter((branch) =>
+    !branch.some((inner) => inner.code === "invalid_type" && inner.path.length === 0)
+  );
+  const [branch, ...others] = near;
+  if (branch === undefined || others.length > 0) return [issue];
+  return branch.flatMap((inner) => unwrapUnion({ ...inner, path: [...issue.path, ...inner.path] }));
+}
+
+/**
+ * Turns one zod issue into a {@linkcode WorkflowIssue} with a readable path and a message that names a missing
+ * field, a wrong type (`Expected a string, got a number`) or, for a misspelled key, a suggestion.
+ *
+ * @param issue A zod issue; a wrong type is named only when it carries the input (`reportInput: true`).
  * @returns The issue with its path as `videos[0].sections[2].narration`.
  *
  * @example
@@ -396,6 +449,8 @@ function nameFromUrl(moduleUrl: string): string {
  * import { toWorkflowIssue } from "./resolve_workflow.ts";
  * const issue = toWorkflowIssue({ code: "custom", path: ["videos", 0, "id"], message: "Bad", input: 1 });
  * assert.ok(issue.path === "videos[0].id");
+ * const wrong = toWorkflowIssue({ code: "invalid_type", expected: "array", path: ["videos"], message: "", input: {} });
+ * assert.equal(wrong.message, "Expected an array, got an object");
  * ```
  */
 export function toWorkflowIssue(issue: z.core.$ZodIssue): WorkflowIssue {
@@ -408,10 +463,54 @@ export function toWorkflowIssue(issue: z.core.$ZodIssue): WorkflowIssue {
     });
     return { path, message: `Unknown field ${parts.join(", ")}` };
   }
-  if (issue.code === "invalid_type" && issue.input === undefined) {
-    return { path, message: "Required field is missing" };
+  const expected = expectedTypes(issue);
+  if (expected !== null) {
+    if (issue.input === undefined) return { path, message: "Required field is missing" };
+    return { path, message: `Expected ${joinAlternatives(expected)}, got ${describeValue(issue.input)}` };
   }
   return { path, message: issue.message };
+}
+
+/** The types a type mismatch expected, or null when the issue is not a plain type mismatch. */
+function expectedTypes(issue: z.core.$ZodIssue): string[] | null {
+  if (issue.code === "invalid_type") return [TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`];
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return null;
+  // A union fails as a type mismatch only when every branch failed on the type of the value itself.
+  const names: string[] = [];
+  for (const branch of issue.errors) {
+    const [only, ...rest] = branch;
+    if (only === undefined || rest.length > 0 || only.code !== "invalid_type" || only.path.length > 0) {
+      return null;
+    }
+    const name = TYPE_NAMES[only.expected] ?? `a ${only.expected}`;
+    if (!names.includes(name)) names.push(name);
+  }
+  return names;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "a boolean",
+  array: "an array",
+  object: "an object",
+  record: "an object",
+  function: "a function",
+  null: "null",
+};
+
+function joinAlternatives(names: readonly string[]): string {
+  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
+}
+
+/** Names a value's type as a user reads it: `a number`, `an array`, `null`; a number that is not one, as itself. */
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "number") return Number.isInteger(value) ? "a number" : String(value);
+  const type = typeof value;
+  return type === "object" ? "an object" : `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

@@ -20,7 +20,8 @@ export async function runCli(
 ): Promise<CliResult> {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", CLI, ...args],
-    env: { NO_COLOR: "1", ...options.env },
+    // As `deno task` would: INIT_CWD names the folder the command is typed in.
+    env: { NO_COLOR: "1", INIT_CWD: options.cwd ?? Deno.cwd(), ...options.env },
     cwd: options.cwd,
     stdin: "null",
   }).output();

@@ -4,6 +4,7 @@
  */
 import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
 import type { ResolvedWorkflow, WorkflowInput } from "../../lib/workflow/schema.ts";
+import { tempDir } from "./temp_dir.ts";
 
 /** The absolute URL of the project's mod.ts, for generated workflow files. */
 export const MOD_URL: string = new URL("../../mod.ts", import.meta.url).href;
@@ -34,7 +35,7 @@ export function gridWorkflow(
  * @param body TypeScript that follows `import { step, workflow } from "<mod.ts>";`.
  */
 export async function writeWorkflowFile(body: string, name = "workflow.ts"): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "reel-test-" });
+  const dir = await tempDir("reel-test-");
   const path = `${dir}/${name}`;
   await Deno.writeTextFile(path, `import { step, workflow } from "${MOD_URL}";\nvoid step;\n${body}\n`);
   return path;

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { type CliResult, listFolder, runCli } from "../_support/cli.ts";
+import { fakeFfmpegWithoutFlite } from "../_support/fake_ffmpeg.ts";
 import { writeWorkflowFile } from "../_support/workflows.ts";
+import { tempDir } from "../_support/temp_dir.ts";
 
 const good = { formats: ["320x180"], videos: [{ id: "a", sections: [{ title: "T", narration: "Hello." }] }] };
 
@@ -42,7 +44,7 @@ Deno.test("bad input: an empty narration names its path, exit 2, nothing written
 
 Deno.test("bad input: a missing ffmpeg says how to install it, exit 2, nothing written", async () => {
   const { file, out } = await workflowFile(good);
-  const empty = await Deno.makeTempDir();
+  const empty = await tempDir();
   const result = await runCli(["render", file, "--out", out], { env: { PATH: empty } });
   assertCleanInputError(result, /✖ Cannot find ffmpeg on PATH\n.*apt-get install ffmpeg/);
   assert.equal(await listFolder(out), null);
@@ -52,7 +54,7 @@ Deno.test("bad input: a missing ffmpeg says how to install it, exit 2, nothing w
 
 Deno.test("bad input: an unwritable --out is named, exit 2, nothing written", async () => {
   const { file } = await workflowFile(good);
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   await Deno.writeTextFile(`${dir}/taken`, "a file, not a folder");
   const result = await runCli(["render", file, "--out", `${dir}/taken/videos`]);
   assertCleanInputError(result, /✖ Cannot write to the output folder .*taken\/videos/);
@@ -69,7 +71,7 @@ Deno.test("bad input: an unknown flag or a missing file exits 2", async () => {
 });
 
 Deno.test("bad input: an unknown voice, a background that is not an image, an oversized format: exit 2 before any step", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   await Deno.writeTextFile(`${dir}/not-an-image.png`, "<html>not an image</html>");
   const { file, out } = await workflowFile({
     formats: ["20000x20000"],
@@ -99,4 +101,72 @@ Deno.test("bad input: an unknown voice, a background that is not an image, an ov
   const unknown = await runCli(["render", espeak.file, "--out", espeak.out]);
   assertCleanInputError(unknown, /Unknown espeak-ng voice "xx-nowhere"/);
   assert.equal(await listFolder(espeak.out), null);
+});
+
+Deno.test("bad input: a wrong type names the type expected and the type given at its path, exit 2", async () => {
+  const { file, out } = await workflowFile({
+    formats: ["320x180"],
+    videos: [{ id: "a", sections: [{ title: "T", narration: "Hi." }, { title: 42, narration: "Typo." }] }],
+  });
+  const result = await runCli(["render", file, "--out", out]);
+  assertCleanInputError(
+    result,
+    /✖ Expected a string, got a number\n {2}→ at videos\[0\]\.sections\[1\]\.title \(/,
+  );
+  assert.equal(await listFolder(out), null);
+});
+
+Deno.test("bad input: a syntax error names its line and column, exit 2, nothing written", async () => {
+  const file = await writeWorkflowFile(`export default workflow({
+  formats: ["320x180"],
+  videos: [{ id: "a", sections: [{ title: "T", narration: "Hi." }] }]
+  fps: 1,
+});`);
+  const out = `${file.slice(0, file.lastIndexOf("/"))}/out`;
+  const result = await runCli(["render", file, "--out", out]);
+  // writeWorkflowFile puts two lines of imports above the body.
+  assertCleanInputError(result, /✖ Syntax error: Expected ',', got 'fps'\n {2}→ at line 6, column 3 \(/);
+  assert.ok(result.stderr.includes(`(${file})`), result.stderr);
+  assert.equal(await listFolder(out), null);
+});
+
+Deno.test("bad input: a folder given as a background image is named at its path, exit 2", async () => {
+  const dir = await tempDir();
+  await Deno.mkdir(`${dir}/images`);
+  const file = `${dir}/lesson.ts`;
+  await Deno.writeTextFile(
+    file,
+    `export default ${
+      JSON.stringify({
+        formats: ["320x180"],
+        videos: [{ id: "a", sections: [{ title: "T", narration: "Hi.", background: { image: "images/" } }] }],
+      })
+    };`,
+  );
+  const result = await runCli(["render", file, "--out", `${dir}/out`]);
+  assertCleanInputError(
+    result,
+    /✖ Expected an image file, got a folder: .*\/images\/\n {2}→ at videos\[0\]\.sections\[0\]\.background\.image/,
+  );
+  assert.deepEqual(await listFolder(dir), ["images", "lesson.ts"]);
+});
+
+Deno.test("bad input: an ffmpeg without the flite filter fails a flite voice before any step, exit 2", async () => {
+  const fake = await fakeFfmpegWithoutFlite(await tempDir());
+  const env = { REEL_FFMPEG: fake.ffmpeg, REEL_FFPROBE: fake.ffprobe };
+  const { file, out } = await workflowFile(good); // the default voice is flite
+  const result = await runCli(["render", file, "--out", out], { env });
+  assertCleanInputError(result, /✖ The ffmpeg at .*\/ffmpeg has no flite filter/);
+  assert.match(result.stderr, /--enable-libflite/);
+  assert.match(result.stderr, /provider: "espeak"/);
+  assert.equal(await listFolder(out), null);
+  assert.equal(await listFolder(`${out}/../.reel`), null);
+  // espeak-ng voices do not need it.
+  const espeak = await workflowFile({
+    ...good,
+    voice: { provider: "espeak", voice: "en-us" },
+  });
+  const spoken = await runCli(["render", espeak.file, "--out", espeak.out, "--quiet"], { env });
+  assert.equal(spoken.code, 0, spoken.stderr);
+  assert.deepEqual(await listFolder(espeak.out), ["a.320x180.mp4", "a.srt", "a.vtt", "report.html"]);
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { CLI, jsonEvents, listFolder, runCli } from "../_support/cli.ts";
 import { probe } from "../_support/media.ts";
 import { MOD_URL } from "../_support/workflows.ts";
+import { tempDir } from "../_support/temp_dir.ts";
 
 type Event = { type: string; step?: string; kind?: string; cached?: boolean; path?: string | null };
 
@@ -16,7 +17,7 @@ export default workflow({
 }
 
 async function setup(narrations = ["First part.", "Second part.", "Third part."]) {
-  const dir = await Deno.makeTempDir({ prefix: "reel-cache-" });
+  const dir = await tempDir("reel-cache-");
   await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText(narrations));
   return dir;
 }

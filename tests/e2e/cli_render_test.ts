@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { listFolder, runCli } from "../_support/cli.ts";
 import { probe } from "../_support/media.ts";
 import { MOD_URL } from "../_support/workflows.ts";
+import { tempDir } from "../_support/temp_dir.ts";
 
 Deno.test("CLI: render with relative paths, then again from the store with zero steps run", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "reel-cli-" });
+  const dir = await tempDir("reel-cli-");
   await Deno.mkdir(`${dir}/workflows`);
   await Deno.writeTextFile(
     `${dir}/workflows/small.ts`,
@@ -54,7 +55,7 @@ export default workflow({
 });
 
 Deno.test("CLI: plan prints steps by kind, depth and how the limits combine", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "reel-cli-" });
+  const dir = await tempDir("reel-cli-");
   await Deno.writeTextFile(
     `${dir}/two.ts`,
     `import { workflow } from "${MOD_URL}";
@@ -85,7 +86,7 @@ export default workflow({
 });
 
 Deno.test("CLI: estimate counts calls, the least time by rate limits and the cost, calling nothing", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "reel-cli-" });
+  const dir = await tempDir("reel-cli-");
   const sections = [1, 2, 3, 4, 5, 6].map((n) => ({
     title: `T${n}`,
     narration: "ten characters",
@@ -119,7 +120,7 @@ export default workflow(${
 });
 
 Deno.test("CLI: render takes several workflow files in one run", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "reel-cli-" });
+  const dir = await tempDir("reel-cli-");
   for (const id of ["first", "second"]) {
     await Deno.writeTextFile(
       `${dir}/${id}.ts`,
@@ -145,4 +146,49 @@ export default workflow({ formats: ["160x90"], videos: [{ id: "${id}", sections:
     "second.srt",
     "second.vtt",
   ]);
+});
+
+Deno.test('CLI: `deno task render` from the user\'s own folder reads its paths there, and a workflow there imports "reel"', async () => {
+  const home = await tempDir("reel-cli-");
+  await Deno.mkdir(`${home}/talks`);
+  await Deno.writeTextFile(
+    `${home}/talks/hello.ts`,
+    `import { workflow } from "reel";
+export default workflow({
+  formats: ["160x90"],
+  voice: { provider: "espeak" },
+  videos: [{ id: "hello", sections: [{ title: "Hi", narration: "Hello from outside." }] }],
+});`,
+  );
+  const config = new URL("../../deno.json", import.meta.url).pathname;
+  // As on a user's machine: deno task sets INIT_CWD itself, so none is inherited from this test's own task.
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "task",
+      "--quiet",
+      "--config",
+      config,
+      "render",
+      "talks/hello.ts",
+      "--out",
+      "build",
+      "--cache",
+      "store",
+    ],
+    cwd: home,
+    clearEnv: true,
+    env: { PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? home, NO_COLOR: "1" },
+    stdin: "null",
+  }).output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 0, stderr);
+  assert.deepEqual(await listFolder(`${home}/build`), [
+    "hello.160x90.mp4",
+    "hello.srt",
+    "hello.vtt",
+    "report.html",
+  ]);
+  assert.ok((await listFolder(`${home}/store`))?.includes("entries"), stderr);
+  assert.equal(await listFolder(`${home}/talks/.reel`), null);
+  assert.match(stderr, /build\/hello\.160x90\.mp4/);
 });

@@ -11,6 +11,7 @@ import type { RunEvent } from "../../lib/run/run_events.ts";
 import { runCli } from "../_support/cli.ts";
 import { probe } from "../_support/media.ts";
 import { MOD_URL } from "../_support/workflows.ts";
+import { tempDir } from "../_support/temp_dir.ts";
 
 /** The Chromium binary, or a failure that says how to install it. */
 async function findChromium(): Promise<string> {
@@ -32,7 +33,7 @@ interface LoadedPage {
  * picks the page's console messages (`...:INFO:CONSOLE:...] "message", source: ...`) out of Chromium's log.
  */
 async function openInChromium(chromium: string, url: string): Promise<LoadedPage> {
-  const profile = await Deno.makeTempDir({ prefix: "reel-chromium-" });
+  const profile = await tempDir("reel-chromium-");
   try {
     const output = await new Deno.Command(chromium, {
       args: [
@@ -70,7 +71,7 @@ function count(text: string, pattern: RegExp): number {
 
 Deno.test("e2e: Chromium's log shows a page's console messages and uncaught errors (the check below is real)", async () => {
   const chromium = await findChromium();
-  const dir = await Deno.makeTempDir({ prefix: "reel-chromium-page-" });
+  const dir = await tempDir("reel-chromium-page-");
   await Deno.writeTextFile(
     `${dir}/broken.html`,
     `<!doctype html><p>x</p><script>console.error("from the page"); notDefined();</script>`,
@@ -83,7 +84,7 @@ Deno.test("e2e: Chromium's log shows a page's console messages and uncaught erro
 
 Deno.test("e2e: the HTML report of a real render loads in Chromium with a lane per worker and a bar per attempt", async () => {
   const chromium = await findChromium();
-  const dir = await Deno.makeTempDir({ prefix: "reel-report-" });
+  const dir = await tempDir("reel-report-");
   const workflow = (changed: string) =>
     `import { workflow } from "${MOD_URL}";
 export default workflow({

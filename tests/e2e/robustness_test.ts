@@ -3,6 +3,7 @@ import { startFakeOpenAi } from "../../lib/fake_api/fake_openai_server.ts";
 import { listFolder, runCli } from "../_support/cli.ts";
 import { probe } from "../_support/media.ts";
 import { MOD_URL, writeWorkflowFile } from "../_support/workflows.ts";
+import { tempDir } from "../_support/temp_dir.ts";
 
 async function lesson(
   extra: Record<string, unknown> = {},
@@ -26,7 +27,7 @@ async function storeTemporaries(dir: string): Promise<string[]> {
 
 Deno.test("a full disk under --out: one clear message per output, exit 1, no partial file, the store stays good", async () => {
   const { file, dir } = await lesson();
-  const tiny = await Deno.makeTempDir({ prefix: "reel-tinyfs-" });
+  const tiny = await tempDir("reel-tinyfs-");
   const mount = await new Deno.Command("mount", { args: ["-t", "tmpfs", "-o", "size=12k", "tmpfs", tiny] })
     .output();
   assert.ok(
@@ -74,7 +75,7 @@ Deno.test("a workflow file that throws on import: one message naming the file, e
   assert.equal(result.code, 2);
   assert.match(
     result.stderr,
-    /✖ Importing the file threw: .*a typo in a helper\n {2}→ at the file \(.*workflow\.ts\)/,
+    /✖ Importing the file threw: a typo in a helper\n {2}→ at line 4, column 7 \(.*workflow\.ts\)/,
   );
   assert.equal(await listFolder(`${file}.out`), null);
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { CLI, jsonEvents } from "../_support/cli.ts";
 import { MOD_URL } from "../_support/workflows.ts";
+import { tempDir } from "../_support/temp_dir.ts";
 
 function workflowText(second: string): string {
   return `import { workflow } from "${MOD_URL}";
@@ -13,7 +14,7 @@ export default workflow({
 }
 
 Deno.test("render --watch renders again when the workflow is saved, running only the changed steps", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "reel-watch-" });
+  const dir = await tempDir("reel-watch-");
   await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("Second part."));
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", CLI, "render", "lesson.ts", "--out", "out", "--json", "--watch"],

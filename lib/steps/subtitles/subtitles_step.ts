@@ -69,7 +69,8 @@ export function formatSrt(cues: readonly Cue[]): string {
 }
 
 /**
- * Formats cues as WebVTT.
+ * Formats cues as WebVTT, with `&`, `<` and `>` in cue text written as `&amp;`, `&lt;` and `&gt;` (WebVTT reads
+ * `<` as the start of a tag and `&` as the start of a character reference).
  *
  * @param cues The cues.
  * @returns The file's text.
@@ -79,12 +80,21 @@ export function formatSrt(cues: readonly Cue[]): string {
  * import assert from "node:assert/strict";
  * import { formatVtt } from "./subtitles_step.ts";
  * assert.ok(formatVtt([{ start: 0, end: 1.5, text: "Hi" }]).startsWith("WEBVTT\n\n00:00:00.000 --> 00:00:01.500"));
+ * assert.ok(formatVtt([{ start: 0, end: 1, text: "a < b & c" }]).includes("a &lt; b &amp; c"));
  * ```
  */
 export function formatVtt(cues: readonly Cue[]): string {
   return `WEBVTT\n\n${
-    cues.map((cue) => `${timestamp(cue.start, ".")} --> ${timestamp(cue.end, ".")}\n${cue.text}\n`).join("\n")
+    cues.map((cue) =>
+      `${timestamp(cue.start, ".")} --> ${timestamp(cue.end, ".")}\n${escapeVttText(cue.text)}\n`
+    )
+      .join("\n")
   }`;
+}
+
+/** Escapes cue text for WebVTT; SRT has no escapes and takes the text as it is. */
+function escapeVttText(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
 /** Writes the SRT or VTT of a video from its narrations' durations; its value is `{ cues }`. */

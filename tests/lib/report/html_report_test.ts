@@ -6,6 +6,7 @@ import {
 } from "../../../lib/report/html_report.ts";
 import type { RunEvent } from "../../../lib/run/run_events.ts";
 import { ev } from "./_events.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
 
 const NO_SUMMARY: HtmlReportOptions["summary"] = { outputs: [], wallMs: 0, cpuMs: 0, peakRssBytes: null };
 
@@ -225,7 +226,7 @@ Deno.test("renderHtmlReport() says Done when every step finished", () => {
 });
 
 Deno.test("writeHtmlReport() replaces the file through a temporary name and leaves none behind", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "reel-report-" });
+  const dir = await tempDir("reel-report-");
   await Deno.writeTextFile(`${dir}/report.html`, "old");
   await writeHtmlReport(`${dir}/report.html`, "<!doctype html>\n");
   assert.equal(await Deno.readTextFile(`${dir}/report.html`), "<!doctype html>\n");

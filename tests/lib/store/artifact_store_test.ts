@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { ArtifactStore } from "../../../lib/store/artifact_store.ts";
 import { listFolder } from "../../_support/cli.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
 
 const key = "ab".repeat(32);
 
 Deno.test("ArtifactStore: a committed artifact is found; a changed one is not", async () => {
-  const store = new ArtifactStore(await Deno.makeTempDir());
+  const store = new ArtifactStore(await tempDir());
   const scratch = await store.scratch(key);
   await Deno.writeTextFile(`${scratch}/a.txt`, "hello");
   const stored = await store.commit(key, {
@@ -21,7 +22,7 @@ Deno.test("ArtifactStore: a committed artifact is found; a changed one is not", 
 });
 
 Deno.test("ArtifactStore.commit() refuses a required artifact that was not written, and stores nothing", async () => {
-  const store = new ArtifactStore(await Deno.makeTempDir());
+  const store = new ArtifactStore(await tempDir());
   const scratch = await store.scratch(key);
   await assert.rejects(
     store.commit(key, {
@@ -37,7 +38,7 @@ Deno.test("ArtifactStore.commit() refuses a required artifact that was not writt
 });
 
 Deno.test("ArtifactStore.removeStale() clears what dead processes left in the scratch folder", async () => {
-  const root = await Deno.makeTempDir();
+  const root = await tempDir();
   const store = new ArtifactStore(root);
   const mine = await store.scratch(key);
   await Deno.mkdir(`${root}/tmp/999999999-${key.slice(0, 12)}-x`);

@@ -8,6 +8,7 @@ import { WorkerPool } from "../../../lib/workers/worker_pool.ts";
 import { writeWorkflowFile } from "../../_support/workflows.ts";
 import { startFakeOpenAi } from "../../../lib/fake_api/fake_openai_server.ts";
 import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
 
 const ffmpeg = { ffmpeg: "/bin/false", ffprobe: "/bin/false" };
 
@@ -32,7 +33,7 @@ function runOn(pool: WorkerPool, plan: Plan, dir: string, events?: RunEvent[]) {
 const video = `videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],`;
 
 Deno.test("WorkerPool replaces a crashed worker and the scheduler retries its step once", async () => {
-  const marker = `${await Deno.makeTempDir()}/crashed-once`;
+  const marker = `${await tempDir()}/crashed-once`;
   const { plan, dir } = await customPlan(`
 export default workflow({
   ${video}
@@ -96,7 +97,7 @@ export default workflow({
 });
 
 Deno.test("WorkerPool never hands out a worker that failed to start", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const broken = `${dir}/broken_worker.ts`;
   await Deno.writeTextFile(broken, `throw new Error("cannot start");\n`);
   const crashes: string[] = [];

@@ -2,16 +2,20 @@ import assert from "node:assert/strict";
 import { WorkflowError } from "../../../lib/errors.ts";
 import { loadWorkflow } from "../../../lib/workflow/load_workflow.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
 import { writeWorkflowFile } from "../../_support/workflows.ts";
 
 const where = { file: "workflows/lesson.ts", moduleUrl: "file:///work/workflows/lesson.ts" };
 
-async function issuesOf(value: unknown): Promise<{ path: string; message: string }[]> {
+async function issuesOf(
+  value: unknown,
+  from: { file: string; moduleUrl: string } = where,
+): Promise<{ path: string; message: string }[]> {
   try {
-    await resolveWorkflow(value, where);
+    await resolveWorkflow(value, from);
   } catch (error) {
     assert.ok(error instanceof WorkflowError, String(error));
-    assert.equal(error.file, "workflows/lesson.ts");
+    assert.equal(error.file, from.file);
     return [...error.issues];
   }
   throw new Error("expected a WorkflowError");
@@ -85,4 +89,56 @@ Deno.test("loadWorkflow() reports a missing default export and a missing file", 
   const file = await writeWorkflowFile("export const notDefault = 1;");
   await assert.rejects(loadWorkflow(file), /no default export/);
   await assert.rejects(loadWorkflow(`${file}.missing.ts`), /Workflow file not found/);
+});
+
+Deno.test("resolveWorkflow() names the expected type and the type it got, and still calls a missing field missing", async () => {
+  const issues = await issuesOf({
+    videos: [{
+      id: "a",
+      sections: [
+        section,
+        { title: 5, narration: "N" },
+        { title: null, narration: ["N"] },
+        { title: "T", narration: "N", bullets: "one", background: true },
+        { title: "T", narration: {}, voice: { rate: 1.5 } },
+        { title: "T" },
+      ],
+    }],
+  });
+  assert.deepEqual(issues, [
+    { path: "videos[0].sections[1].title", message: "Expected a string, got a number" },
+    { path: "videos[0].sections[2].title", message: "Expected a string, got null" },
+    { path: "videos[0].sections[2].narration", message: "Expected a string, got an array" },
+    { path: "videos[0].sections[3].bullets", message: "Expected an array, got a string" },
+    { path: "videos[0].sections[3].background", message: "Expected a string or an object, got a boolean" },
+    { path: "videos[0].sections[4].narration", message: "Expected a string, got an object" },
+    { path: "videos[0].sections[4].voice.rate", message: "Expected a whole number, got 1.5" },
+    { path: "videos[0].sections[5].narration", message: "Required field is missing" },
+  ]);
+});
+
+Deno.test("resolveWorkflow() reports a wrong type inside the one branch of a union the value matches", async () => {
+  const issues = await issuesOf({
+    formats: [{ name: "wide", width: "1920", height: 1080 }],
+    videos: [{ id: "a", sections: [{ ...section, background: { image: 5 } }] }],
+  });
+  assert.deepEqual(issues, [
+    { path: "videos[0].sections[0].background.image", message: "Expected a string, got a number" },
+    { path: "formats[0].width", message: "Expected a number, got a string" },
+  ]);
+  const whole = await issuesOf([]);
+  assert.deepEqual(whole, [{ path: "", message: "Expected an object, got an array" }]);
+});
+
+Deno.test("resolveWorkflow() reports a folder given as a background image at its path", async () => {
+  const dir = await tempDir();
+  await Deno.mkdir(`${dir}/images`);
+  const issues = await issuesOf(
+    { videos: [{ id: "a", sections: [{ ...section, background: { image: "images/" } }] }] },
+    { file: "lesson.ts", moduleUrl: `file://${dir}/lesson.ts` },
+  );
+  assert.deepEqual(issues, [{
+    path: "videos[0].sections[0].background.image",
+    message: `Expected an image file, got a folder: ${dir}/images/`,
+  }]);
 });

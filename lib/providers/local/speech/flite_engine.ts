@@ -3,7 +3,8 @@
  * @module
  */
 import { InputError } from "../../../errors.ts";
-import { runFfmpeg } from "../../../media/ffmpeg.ts";
+import { type FfmpegPaths, runFfmpeg } from "../../../media/ffmpeg.ts";
+import { ffmpegFilters } from "../../../media/ffmpeg_filters.ts";
 import { checkSpeechRequest } from "./_check_speech_request.ts";
 import { escapeFilterOption } from "./_escape_filter_option.ts";
 import { NARRATION_AAC_ARGS } from "../../../media/narration_encoding.ts";
@@ -93,6 +94,37 @@ async function synthesizeWithFlite(
   } finally {
     await Deno.remove(folder, { recursive: true });
   }
+}
+
+/** What to do when ffmpeg has no `flite` filter, given with the error. */
+export const FLITE_INSTALL_HINT =
+  "Install an ffmpeg built with --enable-libflite: Debian's and Ubuntu's are (`sudo apt-get install ffmpeg`), " +
+  "others may not be (point REEL_FFMPEG at one that is); or use espeak-ng voices: " +
+  '`voice: { provider: "espeak" }` in the workflow';
+
+/**
+ * Checks, before a run, that ffmpeg has the `flite` filter that flite voices are rendered with.
+ *
+ * @param ffmpeg The binaries the run will use.
+ * @param options The signal that kills ffmpeg.
+ * @throws {InputError} When the filter is missing, with {@linkcode FLITE_INSTALL_HINT}.
+ *
+ * @example
+ * ```ts
+ * import { findFfmpeg } from "../../../media/ffmpeg.ts";
+ * import { checkFliteFilter } from "./flite_engine.ts";
+ * await checkFliteFilter(await findFfmpeg());
+ * ```
+ */
+export async function checkFliteFilter(
+  ffmpeg: FfmpegPaths,
+  options: { signal?: AbortSignal } = {},
+): Promise<void> {
+  if ((await ffmpegFilters(ffmpeg, options)).has("flite")) return;
+  throw new InputError(
+    `The ffmpeg at ${ffmpeg.ffmpeg} has no flite filter, which flite voices (the default voice) need`,
+    { where: ffmpeg.ffmpeg, hint: FLITE_INSTALL_HINT },
+  );
 }
 
 function fliteTempo(rate: number): number {

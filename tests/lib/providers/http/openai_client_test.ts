@@ -4,6 +4,7 @@ import { startFakeOpenAi } from "../../../../lib/fake_api/fake_openai_server.ts"
 import { callOpenAi, type HttpTarget, redactKey } from "../../../../lib/providers/http/openai_client.ts";
 import { transcribeAudio } from "../../../../lib/providers/http/openai_transcription.ts";
 import { speechWav } from "../../../../lib/fake_api/_fake_media.ts";
+import { tempFile } from "../../../_support/temp_dir.ts";
 
 function target(url: string, extra: Partial<HttpTarget> = {}): HttpTarget {
   return {
@@ -80,7 +81,7 @@ Deno.test("redactKey() removes the key and any long piece of it", () => {
 
 Deno.test("transcribeAudio() sends the file as multipart and reads verbose_json segments", async () => {
   const server = startFakeOpenAi();
-  const file = await Deno.makeTempFile({ suffix: ".wav" });
+  const file = await tempFile(".wav");
   try {
     await Deno.writeFile(file, speechWav("one two three four five six seven eight", 1));
     const transcript = await transcribeAudio(target(server.url), { file, model: "whisper-1" });

@@ -2,6 +2,7 @@
  * Test helpers: read a PNG's size from its header and decode it to RGB with ffmpeg.
  * @module
  */
+import { tempFile } from "../../../../_support/temp_dir.ts";
 
 /** A decoded image: `rgb` holds 3 bytes per pixel, row by row. */
 export interface Pixels {
@@ -25,7 +26,7 @@ export function pngSize(png: Uint8Array): { width: number; height: number } {
 /** Decodes a PNG to raw rgb24 with ffmpeg. */
 export async function decodePng(png: Uint8Array): Promise<Pixels> {
   const { width, height } = pngSize(png);
-  const file = await Deno.makeTempFile({ suffix: ".png" });
+  const file = await tempFile(".png");
   try {
     await Deno.writeFile(file, png);
     const args = ["-v", "error", "-i", file, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"];

@@ -14,6 +14,7 @@ import {
   pngSize,
   type Rgb,
 } from "./_pixels.ts";
+import { tempDir, tempFile } from "../../../../_support/temp_dir.ts";
 
 const BACKGROUND = "#1b2a41";
 const FOREGROUND = "#f5f7fa";
@@ -147,7 +148,7 @@ Deno.test("renderSlide() escapes markup in the text", async () => {
 });
 
 Deno.test("renderSlide() covers the frame with the background image", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   try {
     const red = `${dir}/red.png`;
     const ffmpeg = new Deno.Command("ffmpeg", {
@@ -168,7 +169,7 @@ Deno.test("renderSlide() covers the frame with the background image", async () =
 });
 
 Deno.test("renderSlide() rejects a missing, unsupported, truncated or corrupt image naming the file", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   try {
     const notImage = `${dir}/notes.txt`;
     await Deno.writeTextFile(notImage, "hello");
@@ -204,8 +205,8 @@ Deno.test("renderSlide() rejects bad sizes and colours, and honours an aborted s
 });
 
 Deno.test("renderSlide() throws InputError with an install hint when the fonts are missing", async () => {
-  const emptyDir = await Deno.makeTempDir();
-  const script = await Deno.makeTempFile({ suffix: ".ts" });
+  const emptyDir = await tempDir();
+  const script = await tempFile(".ts");
   try {
     const module = new URL("../../../../../lib/providers/local/slides/render_slide.ts", import.meta.url).href;
     const errors = new URL("../../../../../lib/errors.ts", import.meta.url).href;

@@ -6,13 +6,8 @@ import assert from "node:assert/strict";
 import { InputError } from "../../../../../lib/errors.ts";
 import { findFfmpeg, probeMedia } from "../../../../../lib/media/ffmpeg.ts";
 import type { SpeechEngine } from "../../../../../lib/providers/local/speech/speech_engine.ts";
-import {
-  findProcesses,
-  lessonText,
-  makeTempFolder,
-  readWavFormat,
-  waitForProcess,
-} from "./_speech_test_helpers.ts";
+import { findProcesses, lessonText, readWavFormat, waitForProcess } from "./_speech_test_helpers.ts";
+import { makeTempFolder } from "../../../../_support/temp_dir.ts";
 
 /** How to run the shared suite for one engine. */
 export interface EngineContractOptions {

@@ -37,16 +37,6 @@ export async function readWavFormat(path: string): Promise<WavFormat> {
 }
 
 /**
- * Creates a temporary folder that `await using` removes.
- *
- * @returns The folder's path and its disposer.
- */
-export async function makeTempFolder(): Promise<{ path: string } & AsyncDisposable> {
-  const path = await Deno.makeTempDir({ prefix: "reel-speech-test-" });
-  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
-}
-
-/**
  * Lists the ids of running processes whose command line contains `marker` (read from `/proc`).
  *
  * @param marker A string unique to the process looked for, e.g. its output path.
@@ -60,8 +50,9 @@ export async function findProcesses(marker: string): Promise<number[]> {
       const commandLine = (await Deno.readTextFile(`/proc/${entry.name}/cmdline`)).replaceAll("\0", " ");
       if (commandLine.includes(marker)) found.push(Number(entry.name));
     } catch (error) {
-      // A process may exit between listing /proc and reading its command line.
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      // A process may exit between listing /proc and reading its command line (ENOENT, or ESRCH mid-read).
+      const gone = error instanceof Deno.errors.NotFound || (error as { code?: string }).code === "ESRCH";
+      if (!gone) throw error;
     }
   }
   return found;

@@ -3,7 +3,7 @@ import { MissingBinaryError } from "../../../../../lib/errors.ts";
 import { findFfmpeg } from "../../../../../lib/media/ffmpeg.ts";
 import { espeakEngine } from "../../../../../lib/providers/local/speech/espeak_engine.ts";
 import { defineEngineContract } from "./_engine_contract.ts";
-import { makeTempFolder } from "./_speech_test_helpers.ts";
+import { makeTempFolder } from "../../../../_support/temp_dir.ts";
 
 defineEngineContract(espeakEngine, { voice: "en-us", longWords: 4000 });
 

@@ -3,7 +3,8 @@ import { InputError } from "../../../../../lib/errors.ts";
 import { findFfmpeg, probeMedia } from "../../../../../lib/media/ffmpeg.ts";
 import { FLITE_VOICES, fliteEngine } from "../../../../../lib/providers/local/speech/flite_engine.ts";
 import { defineEngineContract } from "./_engine_contract.ts";
-import { makeTempFolder, readWavFormat } from "./_speech_test_helpers.ts";
+import { readWavFormat } from "./_speech_test_helpers.ts";
+import { makeTempFolder } from "../../../../_support/temp_dir.ts";
 
 defineEngineContract(fliteEngine, { voice: "slt", longWords: 600 });
 

@@ -6,7 +6,7 @@ import {
   recognizeSpeech,
 } from "../../../../../lib/providers/local/speech/recognize_speech.ts";
 import { normalizeWords } from "../../../../../lib/providers/local/speech/word_error_rate.ts";
-import { makeTempFolder } from "./_speech_test_helpers.ts";
+import { makeTempFolder } from "../../../../_support/temp_dir.ts";
 
 const pocketsphinx = await findPocketsphinx();
 

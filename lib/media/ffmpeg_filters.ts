@@ -1,0 +1,50 @@
+/**
+ * The filters an ffmpeg build has, as `ffmpeg -filters` lists them: builds differ (`flite` needs
+ * `--enable-libflite`), so reel asks before it relies on one.
+ * @module
+ */
+import type { FfmpegPaths } from "./ffmpeg.ts";
+import { runProcess } from "./run_process.ts";
+
+// One listing per binary for the life of the process: a build's filters do not change while it runs.
+const listings = new Map<string, Promise<Set<string>>>();
+
+/**
+ * Lists the names of the filters of an ffmpeg binary (`scale`, `atempo`, `flite`...), once per binary path.
+ *
+ * @param paths The binaries; only `ffmpeg` is run.
+ * @param options The signal that kills ffmpeg.
+ * @returns The filter names.
+ * @throws {ProcessError} When `ffmpeg -filters` fails.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findFfmpeg } from "./ffmpeg.ts";
+ * import { ffmpegFilters } from "./ffmpeg_filters.ts";
+ * assert.ok((await ffmpegFilters(await findFfmpeg())).has("scale"));
+ * ```
+ */
+export function ffmpegFilters(
+  paths: Pick<FfmpegPaths, "ffmpeg">,
+  options: { signal?: AbortSignal } = {},
+): Promise<Set<string>> {
+  const cached = listings.get(paths.ffmpeg);
+  if (cached !== undefined) return cached;
+  const listing = listFilters(paths.ffmpeg, options.signal);
+  listings.set(paths.ffmpeg, listing);
+  // A failed or cancelled listing is not kept: the next call asks again.
+  listing.catch(() => listings.delete(paths.ffmpeg));
+  return listing;
+}
+
+async function listFilters(ffmpeg: string, signal: AbortSignal | undefined): Promise<Set<string>> {
+  const { stdout } = await runProcess(ffmpeg, ["-hide_banner", "-filters"], { signal });
+  const names = new Set<string>();
+  // Lines read ` ..C flite             |->A       Synthesize voice...`: three flag columns, the name, the pads.
+  for (const line of new TextDecoder().decode(stdout).split("\n")) {
+    const match = /^\s*[A-Z.]{3}\s+(\S+)\s+\S*->\S*/.exec(line);
+    if (match !== null) names.add(match[1]!);
+  }
+  return names;
+}

@@ -1,0 +1,67 @@
+/**
+ * Reading why importing a workflow file failed: a syntax error, a missing module or an exception, with the line
+ * and column, and the module, where Deno's message or the error's stack names them.
+ * @module
+ */
+import type { WorkflowIssue } from "../errors.ts";
+
+// deno-lint-ignore no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+const LOCATION = /(file:\/\/\/[^\s"'()]+?):(\d+):(\d+)/g;
+// A bare specifier that the import map does not name.
+const UNRESOLVED = /^(?:Relative import path|Import) "([^"]+)" not\b/;
+
+/**
+ * Describes an error thrown by `import(workflowUrl)` as one issue: `Syntax error: Expression expected` at
+ * `line 3, column 6`, or at `line 2, column 16 of workflows/helper.ts` when the place is in a module the workflow
+ * imports.
+ *
+ * @param error What the import threw.
+ * @param workflowUrl The workflow file's URL.
+ * @returns The issue; its path is empty when no place can be found.
+ */
+export function importFailureIssue(error: unknown, workflowUrl: string): WorkflowIssue {
+  const name = error instanceof Error ? error.name : "";
+  const text = (error instanceof Error ? error.message : String(error)).replace(ANSI, "");
+  // Deno's message ends with the place (`at file:///…:3:6`), after a code frame for a syntax error; an exception
+  // thrown while the module ran has its place in the stack instead.
+  const place = [...text.matchAll(LOCATION)].at(-1) ?? firstFrame(error);
+  const [firstLine = ""] = text.split("\n");
+  let headline = firstLine.replace(LOCATION, "").replace(/\s+at\s*$/, "").trim().replace(/\.$/, "");
+  headline = headline.replace(/"?(file:\/\/\/[^\s"'()]+)"?/g, (_, url: string) => `"${displayPath(url)}"`);
+  const message = describe(name, headline);
+  if (place === undefined || place === null) return { path: "", message };
+  const [, url = "", line, column] = place;
+  const at = `line ${line}, column ${column}`;
+  return { path: url === workflowUrl ? at : `${at} of ${displayPath(url)}`, message };
+}
+
+function describe(name: string, headline: string): string {
+  if (headline.startsWith("SyntaxError: ")) return `Syntax error: ${headline.slice("SyntaxError: ".length)}`;
+  if (name === "SyntaxError") return `Syntax error: ${headline}`;
+  if (/^Module not found\b/.test(headline)) {
+    return headline.replace(/^Module not found/, "Cannot find module");
+  }
+  const unresolved = UNRESOLVED.exec(headline);
+  if (unresolved !== null) {
+    return `Cannot resolve import "${unresolved[1]}": import "reel", a relative path or a URL`;
+  }
+  return `Importing the file threw: ${name === "" || name === "Error" ? "" : `${name}: `}${headline}`;
+}
+
+function firstFrame(error: unknown): RegExpMatchArray | null {
+  if (!(error instanceof Error) || error.stack === undefined) return null;
+  const frames = error.stack.replace(ANSI, "").split("\n").filter((line) => /^\s+at /.test(line));
+  for (const frame of frames) {
+    const match = [...frame.matchAll(LOCATION)][0];
+    if (match !== undefined) return match;
+  }
+  return null;
+}
+
+/** A module's path as the user reads it: relative to the current folder when inside it, else absolute. */
+function displayPath(url: string): string {
+  const path = decodeURIComponent(new URL(url).pathname);
+  const cwd = `${Deno.cwd()}/`;
+  return path.startsWith(cwd) ? path.slice(cwd.length) : path;
+}

@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { WorkflowError } from "../../../lib/errors.ts";
+import { loadWorkflow } from "../../../lib/workflow/load_workflow.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
+import { MOD_URL } from "../../_support/workflows.ts";
+
+/** Writes `files` (name → text) into a new folder and returns the folder. */
+async function folderWith(files: Record<string, string>): Promise<string> {
+  const dir = await tempDir();
+  for (const [name, text] of Object.entries(files)) await Deno.writeTextFile(`${dir}/${name}`, text);
+  return dir;
+}
+
+async function importIssue(file: string): Promise<{ path: string; message: string }> {
+  const error = await loadWorkflow(file).then(() => null, (error: unknown) => error);
+  assert.ok(error instanceof WorkflowError, String(error));
+  assert.equal(error.file, file);
+  assert.equal(error.issues.length, 1);
+  return error.issues[0]!;
+}
+
+const good = `import { workflow } from "${MOD_URL}";
+export default workflow({ videos: [{ id: "a", sections: [{ title: "T", narration: "N" }] }] });
+`;
+
+Deno.test("loadWorkflow() names the line and column of a syntax error in the workflow", async () => {
+  const dir = await folderWith({
+    "lesson.ts": `import { workflow } from "${MOD_URL}";
+export default workflow({
+  videos: [{ id: "a", sections: [{ title: "T" narration: "N" }] }],
+});
+`,
+  });
+  assert.deepEqual(await importIssue(`${dir}/lesson.ts`), {
+    path: "line 3, column 47",
+    message: "Syntax error: Expected ',', got 'narration'",
+  });
+});
+
+Deno.test("loadWorkflow() names the module a syntax error or an exception is in when the workflow imports it", async () => {
+  const dir = await folderWith({
+    "lesson.ts": `import { sections } from "./parts/sections.ts";\n${good}void sections;\n`,
+    "thrower.ts": `import { parts } from "./parts/thrower.ts";\n${good}void parts;\n`,
+    "missing.ts": `import { parts } from "./parts/none.ts";\n${good}void parts;\n`,
+  });
+  await Deno.mkdir(`${dir}/parts`);
+  await Deno.writeTextFile(
+    `${dir}/parts/sections.ts`,
+    `export const sections = [\n  { title: "T" narration: "N" },\n];\n`,
+  );
+  await Deno.writeTextFile(
+    `${dir}/parts/thrower.ts`,
+    `const settings: { parts?: string[] } = {};\nexport const parts = settings.parts!.map((part) => part);\n`,
+  );
+  assert.deepEqual(await importIssue(`${dir}/lesson.ts`), {
+    path: `line 2, column 16 of ${dir}/parts/sections.ts`,
+    message: "Syntax error: Expected ',', got 'narration'",
+  });
+  assert.deepEqual(await importIssue(`${dir}/thrower.ts`), {
+    path: `line 2, column 38 of ${dir}/parts/thrower.ts`,
+    message: "Importing the file threw: TypeError: Cannot read properties of undefined (reading 'map')",
+  });
+  assert.deepEqual(await importIssue(`${dir}/missing.ts`), {
+    path: "line 1, column 23",
+    message: `Cannot find module "${dir}/parts/none.ts"`,
+  });
+});
+
+Deno.test("loadWorkflow() names an import that the import map does not resolve, at its place", async () => {
+  const dir = await folderWith({
+    "lesson.ts": `import { workflow } from "reel-typo";\nexport default workflow({});\n`,
+  });
+  assert.deepEqual(await importIssue(`${dir}/lesson.ts`), {
+    path: "line 1, column 26",
+    message: 'Cannot resolve import "reel-typo": import "reel", a relative path or a URL',
+  });
+});
