@@ -107,8 +107,10 @@ function describeStatus(plan: Plan, status: ReadonlyMap<string, StepStatus>): st
  * import { ArtifactStore } from "../store/artifact_store.ts";
  * import { planFiles } from "../run/render_workflows.ts";
  * const plan = await planFiles(["workflows/lesson.ts"]);
- * const json = planJson(plan, await planStatus(plan, new ArtifactStore(await Deno.makeTempDir())));
+ * const root = await Deno.makeTempDir();
+ * const json = planJson(plan, await planStatus(plan, new ArtifactStore(root)));
  * assert.ok(Array.isArray((json as { steps: unknown[] }).steps));
+ * await Deno.remove(root, { recursive: true });
  * ```
  */
 export function planJson(plan: Plan, status: ReadonlyMap<string, StepStatus>): Json {

@@ -34,8 +34,10 @@ export interface StepStatus {
  * import { planStatus } from "./plan_status.ts";
  * import { planFiles } from "../run/render_workflows.ts";
  * const plan = await planFiles(["workflows/lesson.ts"]);
- * const status = await planStatus(plan, new ArtifactStore(await Deno.makeTempDir()));
+ * const root = await Deno.makeTempDir();
+ * const status = await planStatus(plan, new ArtifactStore(root));
  * assert.ok([...status.values()].every((step) => step.status === "run"));
+ * await Deno.remove(root, { recursive: true });
  * ```
  */
 export async function planStatus(

@@ -42,7 +42,9 @@ export interface PreflightOptions {
  * import { planFiles } from "./render_workflows.ts";
  * import { preflight } from "./preflight.ts";
  * const plan = await planFiles(["workflows/lesson.ts"]);
- * const status = await planStatus(plan, new ArtifactStore(await Deno.makeTempDir()));
+ * const root = await Deno.makeTempDir();
+ * const status = await planStatus(plan, new ArtifactStore(root));
+ * await Deno.remove(root, { recursive: true });
  * import { findFfmpeg } from "../media/ffmpeg.ts";
  * assert.deepEqual(await preflight(plan, { status, ffmpeg: await findFfmpeg() }), []);
  * ```

@@ -45,11 +45,13 @@ export interface ClaimHolder {
  * ```ts
  * import assert from "node:assert/strict";
  * import { KeyClaims } from "./key_claims.ts";
- * const claims = new KeyClaims(await Deno.makeTempDir());
+ * const folder = await Deno.makeTempDir();
+ * const claims = new KeyClaims(folder);
  * const claim = await claims.claim("a".repeat(64));
  * assert.ok(await claims.isClaimed("a".repeat(64)));
  * await claim.release();
  * assert.ok(!(await claims.isClaimed("a".repeat(64))));
+ * await Deno.remove(folder, { recursive: true });
  * ```
  */
 export class KeyClaims {

@@ -5,13 +5,15 @@ import { tempDir } from "../_support/temp_dir.ts";
 // A sample of the suite that makes temporary folders through every helper, and doc examples that make their own.
 const SAMPLE = [
   "tests/lib/store/",
+  "tests/lib/plan/",
   "tests/lib/workflow/",
   "tests/lib/media/",
   "tests/lib/providers/local/speech/espeak_engine_test.ts",
   "tests/e2e/bad_input_test.ts",
   "lib/store/",
+  "lib/plan/",
   "lib/report/html_report.ts",
-  "lib/run/render_workflows.ts",
+  "lib/run/",
 ];
 
 Deno.test("tests and doc examples remove every temporary folder and file they make", async () => {
