@@ -73,6 +73,15 @@ export class VirtualClock implements Clock {
   #order = 0;
   #sleepers: Sleeper[] = [];
   #ticking = false;
+  readonly #settleMs: number;
+
+  /**
+   * @param options `settleMs`: real milliseconds to wait before each jump, so that real I/O under way (a request
+   * between a worker and a local server) lands before time moves on; 0 jumps on the next macrotask.
+   */
+  constructor(options: { settleMs?: number } = {}) {
+    this.#settleMs = options.settleMs ?? 0;
+  }
 
   now(): number {
     return this.#now;
@@ -108,6 +117,6 @@ export class VirtualClock implements Clock {
       this.#now = Math.max(this.#now, next.deadline);
       next.resolve();
       if (this.#sleepers.length > 0) this.#tick();
-    }, 0);
+    }, this.#settleMs);
   }
 }

@@ -105,7 +105,8 @@ Deno.test("timeouts, hangs and cut-off bodies are retried until they pass", asyn
 });
 
 Deno.test("a workflow that claims 300 rpm / 16 in flight against a server allowing 60 rpm / 4 learns the real limits: 80 calls, no failure, under 10% 429s, within 1.2× of 80 s", async () => {
-  const clock = new VirtualClock();
+  // Requests travel between the workers and the server in real time: let each land before virtual time jumps.
+  const clock = new VirtualClock({ settleMs: 5 });
   const server = startFakeOpenAi({
     clock,
     random: seededRandom(21),
