@@ -5,12 +5,16 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { dirname, relative } from "node:path";
 
 /** A workflow's local modules and the digest of their contents. */
 export interface ModuleGraph {
   /** Absolute paths of the local files, the workflow first. */
   files: string[];
-  /** SHA-256 over every local file's path and bytes, and every non-local specifier (npm:, https:). */
+  /**
+   * SHA-256 over every local file's path (relative to the workflow's folder) and bytes, and every package it
+   * imports by its versioned name (npm:, https:).
+   */
   digest: string;
 }
 
@@ -70,6 +74,9 @@ export async function readModuleGraph(
   options: { extraFiles?: readonly string[] } = {},
 ): Promise<ModuleGraph> {
   const hash = createHash("sha256");
+  // Paths count relative to the workflow's folder, so moving a project does not change its keys.
+  const home = dirname(decodeURIComponent(new URL(moduleUrl).pathname));
+  const where = (path: string) => relative(home, path);
   const seen = new Set<string>();
   const files: string[] = [];
   const queue = [moduleUrl];
@@ -87,24 +94,30 @@ export async function readModuleGraph(
       source = await Deno.readTextFile(path);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
-      hash.update(`missing ${path}\n`);
+      hash.update(`missing ${where(path)}\n`);
       continue;
     }
     files.push(path);
-    hash.update(`file ${path} ${source.length}\n${source}\n`);
+    hash.update(`file ${where(path)} ${source.length}\n${source}\n`);
     for (const specifier of importSpecifiers(source)) {
       const resolved = resolveSpecifier(specifier, url);
       if (isReelModule(resolved.url)) continue;
       // A package (npm:, a bare name from the import map) counts by its resolved, versioned name.
       if (resolved.local) queue.push(resolved.url);
-      else hash.update(`package ${specifier} ${resolved.url}\n`);
+      else hash.update(`package ${specifier} ${packageName(resolved.url)}\n`);
     }
   }
   for (const extra of options.extraFiles ?? []) {
     const bytes = await Deno.readFile(extra);
-    hash.update(`extra ${extra} ${bytes.length}\n`).update(bytes);
+    hash.update(`extra ${where(extra)} ${bytes.length}\n`).update(bytes);
   }
   return { files, digest: hash.digest("hex") };
+}
+
+/** A package's versioned name, without the folder of the machine's cache it was resolved into. */
+function packageName(url: string): string {
+  const registry = /\/npm\/registry\.npmjs\.org\/(.+)$/.exec(url);
+  return registry === null ? url : `npm:${registry[1]}`;
 }
 
 function resolveSpecifier(specifier: string, parent: string): { url: string; local: boolean } {
