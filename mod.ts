@@ -17,19 +17,24 @@ export type {
   CustomStepContext,
   CustomStepFunction,
   CustomStepInput,
-  Json,
   SectionInput,
-  StepOutput,
   VideoInput,
   WorkflowInput,
 } from "./lib/workflow/schema.ts";
+export type { Json, StepOutput } from "./lib/core/json.ts";
 export { type Format, FORMAT_PRESETS } from "./lib/workflow/formats.ts";
 export { loadWorkflow } from "./lib/workflow/load_workflow.ts";
 export { type Plan, planWorkflows } from "./lib/plan/plan_workflow.ts";
 export { describePlan } from "./lib/plan/describe_plan.ts";
 export { type RenderOptions, type RenderResult, renderWorkflows } from "./lib/run/render_workflows.ts";
 export type { RunEvent } from "./lib/run/run_events.ts";
-export { InputError, ProviderError, StepError, UnrecoverableError, WorkflowError } from "./lib/errors.ts";
+export {
+  InputError,
+  ProviderError,
+  StepError,
+  UnrecoverableError,
+  WorkflowError,
+} from "./lib/core/errors.ts";
 export { estimatePlan, formatEstimates, type ProviderEstimate } from "./lib/plan/estimate_plan.ts";
 export {
   type FakeOpenAiOptions,

@@ -4,7 +4,7 @@
  * `--out` and `--cache` that the user typed are read from where they typed them.
  * @module
  */
-import { InputError } from "../lib/errors.ts";
+import { InputError } from "../lib/core/errors.ts";
 
 const PROJECT_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
 

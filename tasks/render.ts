@@ -4,7 +4,7 @@
  * @module
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import { InputError, WorkflowError } from "../lib/errors.ts";
+import { InputError, WorkflowError } from "../lib/core/errors.ts";
 import { describePlan, planJson } from "../lib/plan/describe_plan.ts";
 import { planStatus } from "../lib/plan/plan_status.ts";
 import { estimatePlan, formatEstimates } from "../lib/plan/estimate_plan.ts";

@@ -2,7 +2,7 @@
  * The one ffmpeg/ffprobe runner: picks the binaries, drops null args, honours the signal, keeps stderr for errors.
  * @module
  */
-import { MissingBinaryError } from "../errors.ts";
+import { MissingBinaryError } from "../core/errors.ts";
 import { findOnPath, isExecutableFile } from "./find_binary.ts";
 import { runProcess } from "./run_process.ts";
 

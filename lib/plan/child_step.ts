@@ -3,7 +3,7 @@
  * gives it params; the child joins the DAG under its parent, keyed like any planned step.
  * @module
  */
-import type { Json } from "../workflow/schema.ts";
+import type { Json } from "../core/json.ts";
 import type { PlanStep } from "./plan_step.ts";
 import { stepKey } from "./step_key.ts";
 

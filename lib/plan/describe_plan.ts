@@ -3,7 +3,7 @@
  * @module
  */
 import { summarizeLimits } from "../run/layered_limits.ts";
-import type { Json } from "../workflow/schema.ts";
+import type { Json } from "../core/json.ts";
 import type { StepStatus } from "./plan_status.ts";
 import type { Plan } from "./plan_workflow.ts";
 

@@ -2,7 +2,7 @@
  * The node of the DAG: one step with its parameters, dependencies, limits scope and content key.
  * @module
  */
-import type { Json } from "../workflow/schema.ts";
+import type { Json } from "../core/json.ts";
 
 /** The step kinds reel runs. */
 export type StepKind = "speech" | "image" | "slide" | "clip" | "concat" | "subtitles" | "custom";

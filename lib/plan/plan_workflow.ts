@@ -2,9 +2,10 @@
  * The planner: expands resolved workflows into a DAG of steps, each with its content key.
  * @module
  */
-import { WorkflowError } from "../errors.ts";
+import { WorkflowError } from "../core/errors.ts";
 import { slideProviderId, speechProviderId } from "../providers/local/local_provider_ids.ts";
-import type { Json, ResolvedLimits, ResolvedProvider, ResolvedWorkflow } from "../workflow/schema.ts";
+import type { ResolvedLimits, ResolvedProvider, ResolvedWorkflow } from "../workflow/schema.ts";
+import type { Json } from "../core/json.ts";
 import type { PlanStep } from "./plan_step.ts";
 import { stepKey } from "./step_key.ts";
 import type { Toolchain } from "./toolchain.ts";

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { STEP_KIND_VERSIONS } from "../steps/step_kind_versions.ts";
-import type { Json } from "../workflow/schema.ts";
+import type { Json } from "../core/json.ts";
 import type { PlanStep } from "./plan_step.ts";
 
 /**

@@ -4,7 +4,7 @@
  * @module
  */
 import type { PlanStep } from "../plan/plan_step.ts";
-import { StepAttemptError, StepTimeoutError, WorkerCrashError } from "./step_executor.ts";
+import { StepAttemptError, StepTimeoutError, WorkerCrashError } from "../core/executor.ts";
 
 /** How many attempts of each sort a step has used. */
 export interface AttemptCounts {
@@ -66,7 +66,7 @@ export interface DecideOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { decideAfterFailure } from "./attempt_policy.ts";
- * import { StepAttemptError } from "./step_executor.ts";
+ * import { StepAttemptError } from "../core/executor.ts";
  * const failure = { name: "ProviderError", message: "429", retryable: true, status: 429, retryAfterMs: 500, provider: "p" };
  * const counts = { failures: 0, rateLimited: 0, ownCrashes: 0, sharedCrashes: 0 };
  * const decision = decideAfterFailure(new StepAttemptError(failure, 1), {

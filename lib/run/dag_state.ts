@@ -7,7 +7,7 @@
 import type { PlanStep } from "../plan/plan_step.ts";
 import { outputKey, stepKey } from "../plan/step_key.ts";
 import type { StoredArtifact } from "../store/artifact_store.ts";
-import type { StepOutput } from "../workflow/schema.ts";
+import type { StepOutput } from "../core/json.ts";
 
 /** How a step ended. */
 export type StepState = "done" | "failed" | "skipped" | "cancelled";

@@ -8,7 +8,7 @@
  * @module
  */
 import type { PlanStep } from "../plan/plan_step.ts";
-import type { RateLimitInfo } from "../workers/step_task.ts";
+import type { RateLimitInfo } from "../core/step_task.ts";
 import type { ResolvedLimits } from "../workflow/schema.ts";
 import { GroupGate } from "./group_gate.ts";
 import { type Permit, Semaphore } from "./semaphore.ts";

@@ -4,7 +4,7 @@
  * frame (or `allowOverflow` says to cut it).
  * @module
  */
-import { InputError, WorkflowError, type WorkflowIssue } from "../errors.ts";
+import { InputError, WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import type { StepStatus } from "../plan/plan_status.ts";
 import type { Plan } from "../plan/plan_workflow.ts";
 import { HOSTED_BASE_URL } from "../providers/http/openai_client.ts";

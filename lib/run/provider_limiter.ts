@@ -6,8 +6,8 @@
  * @module
  */
 import type { Clock } from "../core/clock.ts";
-import { UnrecoverableError } from "../errors.ts";
-import type { RateLimitInfo } from "../workers/step_task.ts";
+import { UnrecoverableError } from "../core/errors.ts";
+import type { RateLimitInfo } from "../core/step_task.ts";
 import type { ProviderGate } from "./layered_limits.ts";
 import type { Permit } from "./semaphore.ts";
 import { RateMeter } from "./rate_meter.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { type Clock, realClock } from "../core/clock.ts";
-import { InputError } from "../errors.ts";
+import { InputError } from "../core/errors.ts";
 import { type FfmpegPaths, findFfmpeg } from "../media/ffmpeg.ts";
 import { programVersion } from "../media/program_version.ts";
 import { type Plan, planWorkflows } from "../plan/plan_workflow.ts";
@@ -21,7 +21,7 @@ import { preflight } from "./preflight.ts";
 import { ProviderLimiter } from "./provider_limiter.ts";
 import type { RunEvent } from "./run_events.ts";
 import { runPlan, type RunResult } from "./scheduler.ts";
-import { WorkerCrashError } from "./step_executor.ts";
+import { WorkerCrashError } from "../core/executor.ts";
 
 /** Options for {@linkcode renderWorkflows}. */
 export interface RenderOptions {

@@ -13,13 +13,13 @@ import { childStep } from "../plan/child_step.ts";
 import type { Plan } from "../plan/plan_workflow.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
 import type { StepStore, StoredArtifact } from "../store/artifact_store.ts";
-import type { Json } from "../workflow/schema.ts";
+import type { Json } from "../core/json.ts";
 import { decideAfterFailure } from "./attempt_policy.ts";
 import { type DagNode, DagState, type StepState } from "./dag_state.ts";
 import { LayeredLimits, type ProviderGate } from "./layered_limits.ts";
 import { OutputPublisher, type PublishedOutput } from "./output_publisher.ts";
 import type { RunEvent } from "./run_events.ts";
-import { type StepExecutor, StepTimeoutError } from "./step_executor.ts";
+import { type StepExecutor, StepTimeoutError } from "../core/executor.ts";
 
 export type { StepState } from "./dag_state.ts";
 

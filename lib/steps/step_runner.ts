@@ -2,8 +2,8 @@
  * The interface every step kind implements; the worker looks kinds up in {@linkcode ../steps/step_runners.ts}.
  * @module
  */
-import type { Json } from "../workflow/schema.ts";
-import type { ChildSpec, RateLimitInfo, StepTask } from "../workers/step_task.ts";
+import type { Json } from "../core/json.ts";
+import type { ChildSpec, RateLimitInfo, StepTask } from "../core/step_task.ts";
 
 /** What a step's code gets besides its task. */
 export interface StepContext {

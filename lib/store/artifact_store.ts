@@ -5,8 +5,8 @@
  * @module
  */
 import { resolve } from "node:path";
-import type { Json } from "../workflow/schema.ts";
-import type { ChildSpec } from "../workers/step_task.ts";
+import type { Json } from "../core/json.ts";
+import type { ChildSpec } from "../core/step_task.ts";
 import { processAlive } from "./_process_alive.ts";
 import { type Claim, type ClaimHolder, KeyClaims, type KeyClaimsOptions } from "./key_claims.ts";
 import { removeIfExists } from "./_remove_if_exists.ts";

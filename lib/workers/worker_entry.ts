@@ -5,9 +5,9 @@
  * {@linkcode FromWorker} messages. Several steps may run at once; each has its own AbortController.
  * @module
  */
-import { InputError, ProviderError, UnrecoverableError } from "../errors.ts";
+import { InputError, ProviderError, UnrecoverableError } from "../core/errors.ts";
 import { STEP_RUNNERS } from "../steps/step_runners.ts";
-import type { ChildSpec, StepTask } from "./step_task.ts";
+import type { ChildSpec, StepTask } from "../core/step_task.ts";
 import { type FromWorker, isToWorker } from "./worker_protocol.ts";
 
 const controllers = new Map<number, AbortController>();

@@ -12,8 +12,8 @@ import {
   StepAttemptError,
   type StepExecutor,
   WorkerCrashError,
-} from "../run/step_executor.ts";
-import type { RateLimitInfo, StepTask } from "./step_task.ts";
+} from "../core/executor.ts";
+import type { RateLimitInfo, StepTask } from "../core/step_task.ts";
 import { isFromWorker, type ToWorker } from "./worker_protocol.ts";
 
 /** Options for {@linkcode WorkerPool}. */

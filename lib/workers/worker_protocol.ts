@@ -2,7 +2,7 @@
  * The typed messages between the main thread and a step worker, checked on both sides.
  * @module
  */
-import type { RateLimitInfo, StepFailure, StepResult, StepTask } from "./step_task.ts";
+import type { RateLimitInfo, StepFailure, StepResult, StepTask } from "../core/step_task.ts";
 
 /** Messages the main thread sends a worker. */
 export type ToWorker =

@@ -3,7 +3,7 @@
  * and column, and the module, where Deno's message or the error's stack names them.
  * @module
  */
-import type { WorkflowIssue } from "../errors.ts";
+import type { WorkflowIssue } from "../core/errors.ts";
 
 // deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;

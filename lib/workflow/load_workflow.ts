@@ -2,7 +2,7 @@
  * Loading a workflow file: a dynamic import of its default export, then validation and resolution.
  * @module
  */
-import { InputError, WorkflowError } from "../errors.ts";
+import { InputError, WorkflowError } from "../core/errors.ts";
 import { importFailureIssue } from "./_import_failure.ts";
 import { resolveWorkflow } from "./resolve_workflow.ts";
 import type { ResolvedWorkflow } from "./schema.ts";

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import type { z } from "zod";
-import { WorkflowError, type WorkflowIssue } from "../errors.ts";
+import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import { sniffImage } from "../media/sniff_media.ts";
 import { HOSTED_BASE_URL } from "../providers/http/openai_client.ts";
 import { imageSizesOf, SPEECH_MAX_CHARACTERS } from "../providers/http/openai_models.ts";

@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Json, StepOutput } from "../core/json.ts";
 import { type Format, parseFormat } from "./formats.ts";
 
 const COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
@@ -143,19 +144,6 @@ export type VideoInput = z.input<typeof videoSchema>;
 export type SectionInput = z.input<typeof sectionSchema>;
 /** A custom step as a workflow file writes it. */
 export type CustomStepInput = z.input<typeof customStepSchema>;
-
-/** JSON values: what steps pass to each other. */
-export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-
-/** What a step hands to the steps that depend on it. */
-export interface StepOutput {
-  /** The artifact file, or null for a step that only returns a value. */
-  path: string | null;
-  /** The step's value (durations, sizes, a custom step's return value). */
-  value: Json;
-  /** Outputs of the child steps it added at run time, in the order it added them. */
-  children: StepOutput[];
-}
 
 /** What a custom step's function receives besides its inputs. */
 export interface CustomStepContext {

@@ -5,9 +5,9 @@
  */
 import type { Plan } from "../../lib/plan/plan_workflow.ts";
 import type { PlanStep } from "../../lib/plan/plan_step.ts";
-import { type Execution, StepAttemptError, type StepExecutor } from "../../lib/run/step_executor.ts";
-import type { Json } from "../../lib/workflow/schema.ts";
-import type { ChildSpec, StepTask } from "../../lib/workers/step_task.ts";
+import { type Execution, StepAttemptError, type StepExecutor } from "../../lib/core/executor.ts";
+import type { Json } from "../../lib/core/json.ts";
+import type { ChildSpec, StepTask } from "../../lib/core/step_task.ts";
 
 /** A small deterministic PRNG (mulberry32). */
 export function seededRandom(seed: number): () => number {

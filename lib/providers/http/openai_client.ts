@@ -4,9 +4,9 @@
  * One call is one attempt: retries, backoff and rate limits belong to the scheduler in the main thread.
  * @module
  */
-import { ProviderError } from "../../errors.ts";
-import type { Json } from "../../workflow/schema.ts";
-import type { RateLimitInfo } from "../../workers/step_task.ts";
+import { ProviderError } from "../../core/errors.ts";
+import type { Json } from "../../core/json.ts";
+import type { RateLimitInfo } from "../../core/step_task.ts";
 import { readRateLimit, retryAfterMs } from "./rate_limit_headers.ts";
 
 /** Where and how to call a provider (from a plan step's locals). */

@@ -3,8 +3,8 @@
  * for the transcription job: one call per audio chunk, segments with times.
  * @module
  */
-import { ProviderError } from "../../errors.ts";
-import type { RateLimitInfo } from "../../workers/step_task.ts";
+import { ProviderError } from "../../core/errors.ts";
+import type { RateLimitInfo } from "../../core/step_task.ts";
 import { callOpenAi, type HttpTarget } from "./openai_client.ts";
 
 /** One timed segment of a transcript. */

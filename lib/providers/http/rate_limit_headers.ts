@@ -3,7 +3,7 @@
  * `x-ratelimit-remaining-*` and `x-ratelimit-reset-*`.
  * @module
  */
-import type { RateLimitInfo } from "../../workers/step_task.ts";
+import type { RateLimitInfo } from "../../core/step_task.ts";
 
 /**
  * Parses a duration as the API writes it: `1s`, `6m0s`, `20ms`, `1.5s`, `1h2m3s`, or a bare number of seconds.

@@ -3,8 +3,9 @@
  * module itself (functions cannot cross the worker boundary) and finds the step by id.
  * @module
  */
-import { UnrecoverableError } from "../../errors.ts";
-import type { CustomStepInput, Json, StepOutput } from "../../workflow/schema.ts";
+import { UnrecoverableError } from "../../core/errors.ts";
+import type { CustomStepInput } from "../../workflow/schema.ts";
+import type { Json, StepOutput } from "../../core/json.ts";
 import type { StepRunner } from "../step_runner.ts";
 
 const modules = new Map<string, Promise<{ default?: { steps?: CustomStepInput[] } }>>();

@@ -3,7 +3,7 @@
  * PNG or JPEG before it is stored.
  * @module
  */
-import { ProviderError } from "../../errors.ts";
+import { ProviderError } from "../../core/errors.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
 import { callOpenAi, httpTarget } from "../../providers/http/openai_client.ts";
 import { takesResponseFormat } from "../../providers/http/openai_models.ts";

@@ -3,7 +3,7 @@
  * shared by every format.
  * @module
  */
-import { ProviderError } from "../../errors.ts";
+import { ProviderError } from "../../core/errors.ts";
 import { runFfmpeg } from "../../media/ffmpeg.ts";
 import { NARRATION_AAC_ARGS } from "../../media/narration_encoding.ts";
 import { ProcessError } from "../../media/run_process.ts";
@@ -15,7 +15,7 @@ import { FLITE_NATURAL_RATE, fliteEngine } from "../../providers/local/speech/fl
 import type { SpeechEngine } from "../../providers/local/speech/speech_engine.ts";
 import type { ResolvedVoice } from "../../workflow/schema.ts";
 import { outputPath, type StepContext, type StepRunner } from "../step_runner.ts";
-import type { StepTask } from "../../workers/step_task.ts";
+import type { StepTask } from "../../core/step_task.ts";
 
 const ENGINES: Readonly<Record<"espeak" | "flite", SpeechEngine>> = {
   espeak: espeakEngine,

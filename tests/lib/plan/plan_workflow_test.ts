@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { WorkflowError } from "../../../lib/errors.ts";
+import { WorkflowError } from "../../../lib/core/errors.ts";
 import { planDepth } from "../../../lib/plan/describe_plan.ts";
 import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type AttemptCounts, decideAfterFailure, MAX_RATE_LIMITED } from "../../../lib/run/attempt_policy.ts";
-import { StepAttemptError, StepTimeoutError, WorkerCrashError } from "../../../lib/run/step_executor.ts";
+import { StepAttemptError, StepTimeoutError, WorkerCrashError } from "../../../lib/core/executor.ts";
 
 const fresh = (): AttemptCounts => ({ failures: 0, rateLimited: 0, ownCrashes: 0, sharedCrashes: 0 });
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { VirtualClock } from "../../../lib/core/clock.ts";
 import { ProviderLimiter, ProviderRefusedError } from "../../../lib/run/provider_limiter.ts";
 import { RateMeter } from "../../../lib/run/rate_meter.ts";
-import type { RateLimitInfo } from "../../../lib/workers/step_task.ts";
+import type { RateLimitInfo } from "../../../lib/core/step_task.ts";
 
 const config = { concurrency: 4, requests: null, tokens: null, per: 60_000, burst: 1 };
 const noHeaders: RateLimitInfo = {

@@ -4,7 +4,7 @@ import type { RunEvent } from "../../../lib/run/run_events.ts";
 import { VirtualClock } from "../../../lib/core/clock.ts";
 import { runPlan } from "../../../lib/run/scheduler.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
-import type { Json, StepOutput } from "../../../lib/workflow/schema.ts";
+import type { Json, StepOutput } from "../../../lib/core/json.ts";
 import { FakeExecutor, seededRandom } from "../../_support/fake_executor.ts";
 import { MemoryStore } from "../../_support/memory_store.ts";
 import { gridWorkflow } from "../../_support/workflows.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { WorkflowError } from "../../../lib/errors.ts";
+import { WorkflowError } from "../../../lib/core/errors.ts";
 import { loadWorkflow } from "../../../lib/workflow/load_workflow.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
 import { tempDir } from "../../_support/temp_dir.ts";

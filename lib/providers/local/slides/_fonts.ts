@@ -3,7 +3,7 @@
  * @module
  */
 import opentype from "opentype.js";
-import { InputError } from "../../../errors.ts";
+import { InputError } from "../../../core/errors.ts";
 
 /** The primary font's files, in the folder {@linkcode ./_font_dirs.ts} names. */
 export const PRIMARY_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"] as const;

@@ -5,7 +5,7 @@
  */
 import { Buffer } from "node:buffer";
 import { crc32 } from "node:zlib";
-import { InputError } from "../../../errors.ts";
+import { InputError } from "../../../core/errors.ts";
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 

@@ -5,7 +5,7 @@
  * few hundred kilobytes.
  * @module
  */
-import { InputError } from "../../../errors.ts";
+import { InputError } from "../../../core/errors.ts";
 
 /** One face of a font file, as far as choosing and measuring fallback text needs. */
 export interface SfntFace {

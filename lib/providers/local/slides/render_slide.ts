@@ -5,7 +5,7 @@
  * @module
  */
 import { Resvg } from "@resvg/resvg-wasm";
-import { InputError } from "../../../errors.ts";
+import { InputError } from "../../../core/errors.ts";
 import { encodePng } from "../../../media/png_encoder.ts";
 import type { SlideText } from "./check_slide_fit.ts";
 import { fitSlide } from "./_fit_slide.ts";

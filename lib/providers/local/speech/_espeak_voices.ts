@@ -3,7 +3,7 @@
  * back to a language (`no-such-voice` speaks Norwegian) or drops an unknown `+variant`.
  * @module
  */
-import { InputError } from "../../../errors.ts";
+import { InputError } from "../../../core/errors.ts";
 import { runProcess } from "../../../media/run_process.ts";
 
 /**

@@ -2,7 +2,7 @@
  * The espeak-ng speech engine: fast, small, robotic; voices such as `en-us`, `en-gb` or `en-us+f3`.
  * @module
  */
-import { InputError, MissingBinaryError } from "../../../errors.ts";
+import { InputError, MissingBinaryError } from "../../../core/errors.ts";
 import { findOnPath, isExecutableFile } from "../../../media/find_binary.ts";
 import { ProcessError, runProcess } from "../../../media/run_process.ts";
 import { checkSpeechRequest } from "./_check_speech_request.ts";

@@ -2,7 +2,7 @@
  * The flite speech engine, through ffmpeg's lavfi `flite` source: clearer than espeak-ng, needs no extra program.
  * @module
  */
-import { InputError } from "../../../errors.ts";
+import { InputError } from "../../../core/errors.ts";
 import { type FfmpegPaths, runFfmpeg } from "../../../media/ffmpeg.ts";
 import { ffmpegFilters } from "../../../media/ffmpeg_filters.ts";
 import { checkSpeechRequest } from "./_check_speech_request.ts";

@@ -2,7 +2,7 @@
  * Speech recognition with pocketsphinx, used to measure how intelligible the local speech engines are.
  * @module
  */
-import { MissingBinaryError } from "../../../errors.ts";
+import { MissingBinaryError } from "../../../core/errors.ts";
 import { type FfmpegPaths, runFfmpeg } from "../../../media/ffmpeg.ts";
 import { findOnPath, isExecutableFile } from "../../../media/find_binary.ts";
 import { runProcess } from "../../../media/run_process.ts";

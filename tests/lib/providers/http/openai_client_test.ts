@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ProviderError } from "../../../../lib/errors.ts";
+import { ProviderError } from "../../../../lib/core/errors.ts";
 import { startFakeOpenAi } from "../../../../lib/fake_api/fake_openai_server.ts";
 import { callOpenAi, type HttpTarget, redactKey } from "../../../../lib/providers/http/openai_client.ts";
 import { transcribeAudio } from "../../../../lib/providers/http/openai_transcription.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import opentype from "opentype.js";
-import { InputError } from "../../../../../lib/errors.ts";
+import { InputError } from "../../../../../lib/core/errors.ts";
 import { SYSTEM_FONT_DIRS } from "../../../../../lib/providers/local/slides/_font_dirs.ts";
 import { readSfntFaces } from "../../../../../lib/providers/local/slides/_sfnt.ts";
 

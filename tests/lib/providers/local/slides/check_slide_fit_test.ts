@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { InputError } from "../../../../../lib/errors.ts";
+import { InputError } from "../../../../../lib/core/errors.ts";
 import { checkSlideFits, type SlideText } from "../../../../../lib/providers/local/slides/check_slide_fit.ts";
 import { renderSlide } from "../../../../../lib/providers/local/slides/render_slide.ts";
 

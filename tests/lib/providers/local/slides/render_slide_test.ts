@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { InputError } from "../../../../../lib/errors.ts";
+import { InputError } from "../../../../../lib/core/errors.ts";
 import { renderSlide, type SlideSpec } from "../../../../../lib/providers/local/slides/render_slide.ts";
 import { PRIMARY_FILES } from "../../../../../lib/providers/local/slides/_fonts.ts";
 import { slideFontDirs } from "../../../../../lib/providers/local/slides/_font_dirs.ts";

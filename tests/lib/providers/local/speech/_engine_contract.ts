@@ -3,7 +3,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { InputError } from "../../../../../lib/errors.ts";
+import { InputError } from "../../../../../lib/core/errors.ts";
 import { findFfmpeg, probeMedia } from "../../../../../lib/media/ffmpeg.ts";
 import type { SpeechEngine } from "../../../../../lib/providers/local/speech/speech_engine.ts";
 import { findProcesses, lessonText, readWavFormat, waitForProcess } from "./_speech_test_helpers.ts";

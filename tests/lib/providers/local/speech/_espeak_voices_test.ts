@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { InputError } from "../../../../../lib/errors.ts";
+import { InputError } from "../../../../../lib/core/errors.ts";
 import { findOnPath } from "../../../../../lib/media/find_binary.ts";
 import { assertEspeakVoice } from "../../../../../lib/providers/local/speech/_espeak_voices.ts";
 

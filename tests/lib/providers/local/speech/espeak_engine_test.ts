@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MissingBinaryError } from "../../../../../lib/errors.ts";
+import { MissingBinaryError } from "../../../../../lib/core/errors.ts";
 import { findFfmpeg } from "../../../../../lib/media/ffmpeg.ts";
 import { espeakEngine } from "../../../../../lib/providers/local/speech/espeak_engine.ts";
 import { defineEngineContract } from "./_engine_contract.ts";

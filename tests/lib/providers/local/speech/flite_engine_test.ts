@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { InputError } from "../../../../../lib/errors.ts";
+import { InputError } from "../../../../../lib/core/errors.ts";
 import { findFfmpeg, probeMedia } from "../../../../../lib/media/ffmpeg.ts";
 import { FLITE_VOICES, fliteEngine } from "../../../../../lib/providers/local/speech/flite_engine.ts";
 import { defineEngineContract } from "./_engine_contract.ts";

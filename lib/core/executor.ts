@@ -2,7 +2,7 @@
  * The executor interface the scheduler runs steps through: the local Web Worker pool today, a cluster later.
  * @module
  */
-import type { RateLimitInfo, StepFailure, StepResult, StepTask } from "../workers/step_task.ts";
+import type { RateLimitInfo, StepFailure, StepResult, StepTask } from "./step_task.ts";
 
 /** A step that ran, and where. */
 export interface Execution {
@@ -40,7 +40,7 @@ export interface StepExecutor {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { StepAttemptError } from "./step_executor.ts";
+ * import { StepAttemptError } from "./executor.ts";
  * const error = new StepAttemptError(
  *   { name: "Error", message: "boom", retryable: true, status: null, retryAfterMs: null, provider: null },
  *   1,
@@ -71,7 +71,7 @@ export class StepAttemptError extends Error {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { WorkerCrashError } from "./step_executor.ts";
+ * import { WorkerCrashError } from "./executor.ts";
  * assert.ok(new WorkerCrashError(2, "out of memory").worker === 2);
  * ```
  */
@@ -99,7 +99,7 @@ export class WorkerCrashError extends Error {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { StepTimeoutError } from "./step_executor.ts";
+ * import { StepTimeoutError } from "./executor.ts";
  * assert.match(new StepTimeoutError("intro/s1/speech", 60_000).message, /timed out after 60 s/);
  * ```
  */

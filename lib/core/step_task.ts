@@ -4,7 +4,7 @@
  */
 import type { FfmpegPaths } from "../media/ffmpeg.ts";
 import type { StepKind } from "../plan/plan_step.ts";
-import type { Json, StepOutput } from "../workflow/schema.ts";
+import type { Json, StepOutput } from "./json.ts";
 
 /** A child step a step adds at run time: another custom step of the same workflow, with params. */
 export interface ChildSpec {
