@@ -25,7 +25,7 @@ export interface StepTask {
   /** Parameters (part of the key). */
   params: Json;
   /** Run-time details (not part of the key). */
-  locals: Record<string, Json>;
+  runtime: Record<string, Json>;
   /** Ids of the inputs, in the order of `inputs`. */
   inputIds: string[];
   /** The outputs of its inputs. */

@@ -55,7 +55,7 @@ export function estimatePlan(
     if (all.length === 0) continue;
     const steps = all.filter((step) => status === null || status.get(step.id)?.status !== "stored");
     const images = steps.filter((step) => step.kind === "image").length;
-    const characters = steps.reduce((sum, step) => sum + step.tokens, 0);
+    const characters = steps.reduce((sum, step) => sum + step.tokenCost, 0);
     const { requests, tokens, per, burst } = provider.rate;
     const byRequests = requests === null ? 0 : (Math.max(0, steps.length - burst) * per) / requests;
     const byTokens = tokens === null ? 0 : (Math.max(0, characters - tokens) * per) / tokens;

@@ -32,7 +32,7 @@ export interface PlanStep {
   /** Parameters that shape the result; part of the key. */
   params: Json;
   /** Run-time details that do not shape the result (file paths, the workflow module); not part of the key. */
-  locals: Record<string, Json>;
+  runtime: Record<string, Json>;
   /** Ids of the steps whose outputs this one reads, in order. */
   deps: string[];
   /** Layers it counts against. */
@@ -40,7 +40,7 @@ export interface PlanStep {
   /** Provider id and version (`local/espeak@1`) for a provider call, which takes api, global and provider permits. */
   provider: string | null;
   /** What the provider's token budget is charged for this call (characters of speech, say); 0 for none. */
-  tokens: number;
+  tokenCost: number;
   /**
    * What makes the bytes besides the params, part of the key: the provider's API, endpoint and version, the
    * engine's binary version (ffmpeg, espeak-ng), the slide renderer and its fonts, a custom step's code. The name

@@ -69,7 +69,7 @@ export function planWorkflows(
       seenVideos.set(video.id, workflow.file);
     }
     for (const draft of expandWorkflow(workflow, options.toolchain)) {
-      if (draft.kind === "custom" && draft.locals.child === true) templates.push(draft);
+      if (draft.kind === "custom" && draft.runtime.child === true) templates.push(draft);
       else drafts.push(draft);
     }
   }
@@ -120,9 +120,9 @@ function expandWorkflow(workflow: ResolvedWorkflow, toolchain: Toolchain): Draft
   const providers = new Map(workflow.providers.map((provider) => [provider.name, provider]));
   const base = {
     workflow: workflow.file,
-    locals: {},
+    runtime: {},
     retries: 0,
-    tokens: 0,
+    tokenCost: 0,
     backoff: NO_BACKOFF,
     blocking: false,
   };
@@ -150,12 +150,12 @@ function expandWorkflow(workflow: ResolvedWorkflow, toolchain: Toolchain): Draft
           id: speechId,
           kind: "speech",
           params: speechParams,
-          locals: httpLocals(speechProvider),
+          runtime: httpLocals(speechProvider),
           deps: [],
           scope,
           provider: speechProvider.name,
           engine: { ...httpEngine(speechProvider), ffmpeg: toolchain.ffmpeg },
-          tokens: section.narration.length,
+          tokenCost: section.narration.length,
           retries: speechProvider.retries,
           backoff: speechProvider.backoff,
           cpu: false,
@@ -198,7 +198,7 @@ function expandWorkflow(workflow: ResolvedWorkflow, toolchain: Toolchain): Draft
           id: imageId,
           kind: "image",
           params: { model: image.model, prompt: image.prompt, size: image.size },
-          locals: httpLocals(imageProvider),
+          runtime: httpLocals(imageProvider),
           deps: [],
           scope,
           provider: imageProvider.name,
@@ -228,7 +228,7 @@ function expandWorkflow(workflow: ResolvedWorkflow, toolchain: Toolchain): Draft
             foreground: workflow.theme.foreground,
             accent: workflow.theme.accent,
           },
-          locals: { imagePath: backgroundImage === null ? null : backgroundImage.path },
+          runtime: { imagePath: backgroundImage === null ? null : backgroundImage.path },
           deps: image === null ? [] : [imageId],
           scope,
           provider: slideProviderId(),
@@ -297,7 +297,7 @@ function expandWorkflow(workflow: ResolvedWorkflow, toolchain: Toolchain): Draft
       id: step.id,
       kind: "custom",
       params: { step: step.id, params: step.params },
-      locals: { module: workflow.moduleUrl, inputsPath: `steps[${i}].inputs`, child: step.child },
+      runtime: { module: workflow.moduleUrl, inputsPath: `steps[${i}].inputs`, child: step.child },
       deps: step.inputs,
       scope: { video: null, section: null },
       provider: null,
@@ -329,7 +329,7 @@ function orderSteps(drafts: Draft[], workflows: readonly ResolvedWorkflow[]): Dr
   for (const draft of drafts) {
     for (const [j, dep] of draft.deps.entries()) {
       if (ids.has(dep)) continue;
-      const path = `${String(draft.locals.inputsPath ?? draft.id)}[${j}]`;
+      const path = `${String(draft.runtime.inputsPath ?? draft.id)}[${j}]`;
       const known = drafts.slice(0, 3).map((d) => d.id).join(", ");
       throw new WorkflowError(draft.workflow, [{
         path,

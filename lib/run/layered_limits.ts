@@ -70,7 +70,7 @@ export function summarizeLimits(limits: ResolvedLimits): LimitsSummary {
  * ```ts
  * import { LayeredLimits } from "./layered_limits.ts";
  * const limits = new LayeredLimits({ videos: 1, sections: 1, api: 1, global: 1, custom: 1, workers: 1, cpu: 1 });
- * const step = { kind: "clip" as const, scope: { video: "a", section: "a/s1" }, provider: null, cpu: true, tokens: 0 };
+ * const step = { kind: "clip" as const, scope: { video: "a", section: "a/s1" }, provider: null, cpu: true, tokenCost: 0 };
  * limits.register(step);
  * {
  *   using _permit = await limits.acquire(step);
@@ -128,13 +128,13 @@ export class LayeredLimits {
    * Takes every permit the step needs, in the fixed order, reserves its provider's rate slot last, and returns one
    * permit that releases them in reverse. Send the request right after.
    *
-   * @param step Kind, scope, provider, CPU flag and the tokens its call uses.
+   * @param step Kind, scope, provider, CPU flag and what its call costs of the token budget.
    * @param options The signal that abandons the wait (permits already taken are released).
    * @returns The combined permit.
    * @throws The signal's reason when aborted while waiting.
    */
   async acquire(
-    step: Pick<PlanStep, "kind" | "scope" | "provider" | "cpu" | "tokens">,
+    step: Pick<PlanStep, "kind" | "scope" | "provider" | "cpu" | "tokenCost">,
     options: { signal?: AbortSignal } = {},
   ): Promise<Permit> {
     const held: Permit[] = [];
@@ -153,7 +153,7 @@ export class LayeredLimits {
       }
       if (step.kind === "custom") held.push(await this.#custom.acquire(options));
       if (step.cpu) held.push(await this.#cpu.acquire(options));
-      await gate?.pace({ ...options, tokens: step.tokens });
+      await gate?.pace({ ...options, tokens: step.tokenCost });
     } catch (error) {
       release();
       throw error;

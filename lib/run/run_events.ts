@@ -12,8 +12,8 @@ export interface StepEventBase {
   step: string;
   /** Its kind. */
   kind: StepKind;
-  /** Its content key. */
-  key: string;
+  /** Its content key (the key of its artifact in the store; never an API key). */
+  contentKey: string;
 }
 
 /** Every event of a run. */

@@ -167,7 +167,7 @@ class Scheduler {
   }
 
   #base(node: DagNode) {
-    return { at: this.#at(), step: node.step.id, kind: node.step.kind, key: node.key };
+    return { at: this.#at(), step: node.step.id, kind: node.step.kind, contentKey: node.key };
   }
 
   #queue(node: DagNode): void {
@@ -303,7 +303,7 @@ class Scheduler {
         random: this.#random,
       });
       if (vanished) remakes++;
-      if (decision?.sort === "rate-limited") gate?.rateLimited(decision.rateLimitedForMs, step.tokens);
+      if (decision?.sort === "rate-limited") gate?.rateLimited(decision.rateLimitedForMs, step.tokenCost);
       if (decision?.sort === "refused") gate?.refused(message);
       const retrying = decision === null || decision.retry;
       this.#emit({
@@ -352,7 +352,7 @@ class Scheduler {
         kind: step.kind,
         key: node.key,
         params: step.params,
-        locals: step.locals,
+        runtime: step.runtime,
         inputIds: step.deps,
         inputs,
         outputPath,

@@ -9,7 +9,7 @@ import type { Json } from "../../core/json.ts";
 import type { RateLimitInfo } from "../../core/step_task.ts";
 import { readRateLimit, retryAfterMs } from "./rate_limit_headers.ts";
 
-/** Where and how to call a provider (from a plan step's locals). */
+/** Where and how to call a provider (from a plan step's runtime). */
 export interface HttpTarget {
   /** The provider's name in the workflow. */
   provider: string;
@@ -25,9 +25,9 @@ export interface HttpTarget {
 export const HOSTED_BASE_URL = "https://api.openai.com/v1";
 
 /**
- * Reads an {@linkcode HttpTarget} from a step's locals.
+ * Reads an {@linkcode HttpTarget} from a step's runtime.
  *
- * @param locals The step's locals.
+ * @param runtime The step's runtime.
  * @returns The target.
  * @throws {TypeError} When a field is missing.
  *
@@ -39,8 +39,8 @@ export const HOSTED_BASE_URL = "https://api.openai.com/v1";
  * assert.equal(target.timeout, 1000);
  * ```
  */
-export function httpTarget(locals: Record<string, Json>): HttpTarget {
-  const { provider, baseUrl, keyEnv, timeout } = locals;
+export function httpTarget(runtime: Record<string, Json>): HttpTarget {
+  const { provider, baseUrl, keyEnv, timeout } = runtime;
   if (
     typeof provider !== "string" || typeof keyEnv !== "string" || typeof timeout !== "number" ||
     typeof baseUrl !== "string"

@@ -12,7 +12,7 @@ const modules = new Map<string, Promise<{ default?: { steps?: CustomStepInput[] 
 
 /** Runs a workflow's custom step; its value is what the function returned. */
 export const runCustomStep: StepRunner = async (task, { signal, spawn }) => {
-  const moduleUrl = String(task.locals.module);
+  const moduleUrl = String(task.runtime.module);
   const { step: stepId, params } = task.params as { step: string; params: Record<string, Json> };
   let loading = modules.get(moduleUrl);
   if (loading === undefined) {

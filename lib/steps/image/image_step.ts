@@ -11,7 +11,7 @@ import { outputPath, type StepRunner } from "../step_runner.ts";
 
 /** Generates the image; its value is `{ bytes, format }`. */
 export const runImageStep: StepRunner = async (task, { signal, reportRateLimit }) => {
-  const target = httpTarget(task.locals);
+  const target = httpTarget(task.runtime);
   const { model, prompt, size } = task.params as { model: string; prompt: string; size: string };
   const answer = await callOpenAi(target, {
     path: "/images/generations",

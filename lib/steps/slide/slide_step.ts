@@ -21,7 +21,7 @@ export const runSlideStep: StepRunner = async (task, { signal }) => {
   };
   // A generated image (the step's one input) wins over a background image file from the workflow.
   const generated = task.inputs[0]?.path ?? null;
-  const imagePath = generated ?? (typeof task.locals.imagePath === "string" ? task.locals.imagePath : null);
+  const imagePath = generated ?? (typeof task.runtime.imagePath === "string" ? task.runtime.imagePath : null);
   const { png, warnings } = await renderSlide(
     {
       width: params.width,

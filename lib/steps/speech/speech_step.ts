@@ -54,7 +54,7 @@ async function speakOverHttp(
   { signal, reportRateLimit }: StepContext,
   job: { text: string; voice: Voice; wav: string; output: string },
 ): Promise<boolean> {
-  const target = httpTarget(task.locals);
+  const target = httpTarget(task.runtime);
   const speed = Math.min(4, Math.max(0.25, job.voice.rate / FLITE_NATURAL_RATE));
   const answer = await callOpenAi(target, {
     path: "/audio/speech",

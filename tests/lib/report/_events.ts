@@ -13,7 +13,7 @@ export const ev = {
     return { type: "run:started", at, total, workers };
   },
   queued(at: number, step: string, kind: StepKind): EventOf<"step:queued"> {
-    return { type: "step:queued", at, step, kind, key: `key-${step}` };
+    return { type: "step:queued", at, step, kind, contentKey: `key-${step}` };
   },
   started(
     at: number,
@@ -21,7 +21,7 @@ export const ev = {
     more: { kind?: StepKind; worker?: number; attempt?: number } = {},
   ): EventOf<"step:started"> {
     const { kind = "clip", worker = 1, attempt = 1 } = more;
-    return { type: "step:started", at, step, kind, key: `key-${step}`, worker, attempt };
+    return { type: "step:started", at, step, kind, contentKey: `key-${step}`, worker, attempt };
   },
   finished(
     at: number,
@@ -34,7 +34,7 @@ export const ev = {
       at,
       step,
       kind,
-      key: `key-${step}`,
+      contentKey: `key-${step}`,
       worker: cached ? null : worker,
       attempt: 1,
       cached,
@@ -54,7 +54,7 @@ export const ev = {
       at,
       step,
       kind,
-      key: `key-${step}`,
+      contentKey: `key-${step}`,
       worker,
       attempt,
       retrying,
@@ -63,10 +63,10 @@ export const ev = {
     };
   },
   skipped(at: number, step: string, because: string, kind: StepKind = "clip"): EventOf<"step:skipped"> {
-    return { type: "step:skipped", at, step, kind, key: `key-${step}`, because };
+    return { type: "step:skipped", at, step, kind, contentKey: `key-${step}`, because };
   },
   expanded(at: number, step: string, children: string[]): EventOf<"step:expanded"> {
-    return { type: "step:expanded", at, step, kind: "custom", key: `key-${step}`, children };
+    return { type: "step:expanded", at, step, kind: "custom", contentKey: `key-${step}`, children };
   },
   crashed(at: number, worker: number, error = "worker died"): EventOf<"worker:crashed"> {
     return { type: "worker:crashed", at, worker, error };

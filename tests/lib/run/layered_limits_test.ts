@@ -43,7 +43,7 @@ Deno.test("LayeredLimits.acquire() releases what it holds when aborted while wai
     scope: { video: "a", section: "a/s1" },
     provider: "p",
     cpu: true,
-    tokens: 0,
+    tokenCost: 0,
   };
   limits.register(step);
   limits.register(step);
@@ -132,7 +132,7 @@ Deno.test("LayeredLimits: calls to a paused provider hold no global permit that 
     scope: { video: "v", section: `v/${section}` },
     provider,
     cpu: false,
-    tokens: 0,
+    tokenCost: 0,
   });
   const steps = [step("paused", "s1"), step("paused", "s2"), step("fast", "s3")];
   for (const each of steps) limits.register(each);
@@ -171,7 +171,7 @@ Deno.test("LayeredLimits reserves the rate slot last: calls that waited for glob
     scope: { video: "v", section: `v/s${i}` },
     provider,
     cpu: false,
-    tokens: 0,
+    tokenCost: 0,
   });
   // Four calls of another provider hold every global permit for 10 s; four paced calls wait behind them.
   const blockers = [0, 1, 2, 3].map((i) => step("other", i));

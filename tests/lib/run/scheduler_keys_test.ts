@@ -67,7 +67,7 @@ Deno.test("runPlan(): a changed child changes the key of what depends on its par
   assert.deepEqual(executor.started.sort(), ["merge", "split/part#0", "split/part#1"]);
   const merge = events.find((event) => event.type === "step:queued" && event.step === "merge");
   assert.notEqual(
-    merge?.type === "step:queued" ? merge.key : null,
+    merge?.type === "step:queued" ? merge.contentKey : null,
     first.steps.find((s) => s.id === "merge")!.key,
   );
 });

@@ -112,7 +112,7 @@ Deno.test("WorkerPool never hands out a worker that failed to start", async () =
       kind: "custom" as const,
       key: "k",
       params: null,
-      locals: {},
+      runtime: {},
       inputIds: [],
       inputs: [],
       outputPath: null,
