@@ -49,8 +49,8 @@ export interface HtmlReportOptions {
  * import { renderHtmlReport } from "./html_report.ts";
  * const html = renderHtmlReport([
  *   { type: "run:started", at: 0, total: 1, workers: 1 },
- *   { type: "step:started", at: 2, step: "a/speech", kind: "speech", key: "k", worker: 1, attempt: 1 },
- *   { type: "step:finished", at: 90, step: "a/speech", kind: "speech", key: "k", worker: 1, attempt: 1,
+ *   { type: "step:started", at: 2, step: "a/speech", kind: "speech", contentKey: "k", worker: 1, attempt: 1 },
+ *   { type: "step:finished", at: 90, step: "a/speech", kind: "speech", contentKey: "k", worker: 1, attempt: 1,
  *     cached: false, elapsed: 88, path: null },
  *   { type: "run:finished", at: 95, ok: true, cancelled: false, done: 1, failed: 0, skipped: 0, cached: 0 },
  * ], {

@@ -44,7 +44,7 @@ export interface PlainViewOptions {
  * });
  * view.update({ type: "run:started", at: 0, total: 40, workers: 2 });
  * view.update({
- *   type: "step:finished", at: 1200, step: "intro/s2/clip@16x9", kind: "clip", key: "k",
+ *   type: "step:finished", at: 1200, step: "intro/s2/clip@16x9", kind: "clip", contentKey: "k",
  *   worker: 1, attempt: 1, cached: false, elapsed: 1200, path: null,
  * });
  * assert.equal(text, "run started: 40 steps, 2 workers\n[1/40] done intro/s2/clip@16x9 (1.2s)\n");
