@@ -44,9 +44,9 @@ interface Tally {
  * import { ProgressModel } from "./progress_model.ts";
  * const model = new ProgressModel();
  * model.apply({ type: "run:started", at: 0, total: 2, workers: 1 });
- * model.apply({ type: "step:started", at: 0, step: "a/speech", kind: "speech", key: "k1", worker: 1, attempt: 1 });
+ * model.apply({ type: "step:started", at: 0, step: "a/speech", kind: "speech", contentKey: "k1", worker: 1, attempt: 1 });
  * model.apply({
- *   type: "step:finished", at: 900, step: "a/speech", kind: "speech", key: "k1",
+ *   type: "step:finished", at: 900, step: "a/speech", kind: "speech", contentKey: "k1",
  *   worker: 1, attempt: 1, cached: false, elapsed: 900, path: null,
  * });
  * model.apply({ type: "step:queued", at: 900, step: "b/speech", kind: "speech", key: "k2" });
