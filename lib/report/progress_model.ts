@@ -49,7 +49,7 @@ interface Tally {
  *   type: "step:finished", at: 900, step: "a/speech", kind: "speech", contentKey: "k1",
  *   worker: 1, attempt: 1, cached: false, elapsed: 900, path: null,
  * });
- * model.apply({ type: "step:queued", at: 900, step: "b/speech", kind: "speech", key: "k2" });
+ * model.apply({ type: "step:queued", at: 900, step: "b/speech", kind: "speech", contentKey: "k2" });
  * assert(model.done === 1 && model.settled === 1);
  * assert(model.eta(1000) === 900);
  * ```
