@@ -209,7 +209,7 @@ Deno.test("renderSlide() throws InputError with an install hint when the fonts a
   const script = await tempFile(".ts");
   try {
     const module = new URL("../../../../../lib/providers/local/slides/render_slide.ts", import.meta.url).href;
-    const errors = new URL("../../../../../lib/errors.ts", import.meta.url).href;
+    const errors = new URL("../../../../../lib/core/errors.ts", import.meta.url).href;
     await Deno.writeTextFile(
       script,
       `import { renderSlide } from "${module}";\nimport { InputError } from "${errors}";\n` +
