@@ -13,18 +13,19 @@
  * @module
  */
 export { section, step, video, workflow } from "./lib/workflow/builders.ts";
+export type { WorkflowInput } from "./lib/workflow/workflow_schema.ts";
+export type { SectionInput, VideoInput } from "./lib/jobs/lesson/lesson_schema.ts";
 export type {
   CustomStepContext,
   CustomStepFunction,
   CustomStepInput,
-  SectionInput,
-  VideoInput,
-  WorkflowInput,
-} from "./lib/workflow/schema.ts";
+} from "./lib/jobs/custom/custom_schema.ts";
 export type { Json, StepOutput } from "./lib/core/json.ts";
-export { type Format, FORMAT_PRESETS } from "./lib/workflow/formats.ts";
+export { type Format, FORMAT_PRESETS } from "./lib/schema/formats.ts";
 export { loadWorkflow } from "./lib/workflow/load_workflow.ts";
-export { type Plan, planWorkflows } from "./lib/plan/plan_workflow.ts";
+export type { Plan } from "./lib/plan/plan.ts";
+export { planWorkflows } from "./lib/workflow/plan_workflows.ts";
+export { loadPlan, planFiles } from "./lib/run/load_plan.ts";
 export { describePlan } from "./lib/plan/describe_plan.ts";
 export { type RenderOptions, type RenderResult, renderWorkflows } from "./lib/run/render_workflows.ts";
 export type { RunEvent } from "./lib/run/run_events.ts";

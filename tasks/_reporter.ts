@@ -13,7 +13,7 @@ import { writeTextSync } from "../lib/report/sync_writer.ts";
 import { TerminalView } from "../lib/report/terminal_view.ts";
 import type { RunEvent } from "../lib/run/run_events.ts";
 import type { RunResult } from "../lib/run/scheduler.ts";
-import type { Plan } from "../lib/plan/plan_workflow.ts";
+import type { Plan } from "../lib/plan/plan.ts";
 import { renderHtmlReport, writeHtmlReport } from "../lib/report/html_report.ts";
 
 /** What the CLI feeds the reporter. */
@@ -96,7 +96,7 @@ export function createReporter(options: { mode: ReporterMode }): Reporter {
         await writeHtmlReport(
           report,
           renderHtmlReport(events, {
-            title: plan.workflows.map((workflow) => workflow.file).join(", "),
+            title: plan.files.join(", "),
             providers,
             summary: { outputs, wallMs, cpuMs: usage.cpuMs, peakRssBytes: usage.peakRssBytes },
           }),

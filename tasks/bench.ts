@@ -7,7 +7,7 @@
  * @module
  */
 import { processUsage } from "../lib/report/process_usage.ts";
-import { DEFAULTS } from "../lib/workflow/resolve_workflow.ts";
+import { LESSON_DEFAULTS } from "../lib/jobs/lesson/resolve_lesson.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const quick = Deno.args.includes("--quick");
@@ -127,8 +127,8 @@ for (const [i, section] of sections.entries()) {
     await Deno.copyFile(slide.path, `${work}/base/slides/${n}_${format}.png`);
   }
 }
-const provider: string = DEFAULTS.voice.provider;
-const voice = provider === "espeak" ? "espeak" : DEFAULTS.voice.voice;
+const provider: string = LESSON_DEFAULTS.voice.provider;
+const voice = provider === "espeak" ? "espeak" : LESSON_DEFAULTS.voice.voice;
 const plain = await measure("bash", [`${root}bench/ffmpeg_baseline.sh`, `${work}/base`, voice]);
 const plainSeconds = await durationOf(`${work}/base/out/lesson.16x9.mp4`);
 

@@ -8,7 +8,8 @@
 import { startFakeOpenAi } from "../lib/fake_api/fake_openai_server.ts";
 import { findFfmpeg } from "../lib/media/ffmpeg.ts";
 import { realClock } from "../lib/core/clock.ts";
-import { planFiles, providerLimiters } from "../lib/run/render_workflows.ts";
+import { providerLimiters } from "../lib/run/render_workflows.ts";
+import { planFiles } from "../lib/run/load_plan.ts";
 import { runPlan } from "../lib/run/scheduler.ts";
 import { ArtifactStore } from "../lib/store/artifact_store.ts";
 import { WorkerPool } from "../lib/workers/worker_pool.ts";

@@ -3,7 +3,6 @@
  * @module
  */
 import type { FfmpegPaths } from "../media/ffmpeg.ts";
-import type { StepKind } from "../plan/plan_step.ts";
 import type { Json, StepOutput } from "./json.ts";
 
 /** A child step a step adds at run time: another custom step of the same workflow, with params. */
@@ -18,8 +17,8 @@ export interface ChildSpec {
 export interface StepTask {
   /** The step's id. */
   id: string;
-  /** Its kind. */
-  kind: StepKind;
+  /** Its step kind, e.g. `clip`. */
+  kind: string;
   /** Its key. */
   key: string;
   /** Parameters (part of the key). */

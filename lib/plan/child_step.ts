@@ -23,11 +23,12 @@ import { stepKey } from "./step_key.ts";
  * const template: PlanStep = {
  *   id: "part",
  *   kind: "custom",
+ *   version: 1,
  *   params: { step: "part", params: {} },
  *   engine: { digest: "d" },
  *   runtime: {},
  *   deps: [],
- *   scope: { video: null, section: null },
+ *   scope: { item: null, part: null },
  *   provider: null,
  *   tokenCost: 0,
  *   blocking: true,

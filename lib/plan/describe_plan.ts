@@ -2,10 +2,10 @@
  * The `plan` printout: steps by kind, the DAG's depth, and how the layered limits combine.
  * @module
  */
-import { summarizeLimits } from "../run/layered_limits.ts";
+import { summarizeLimits } from "./limits.ts";
 import type { Json } from "../core/json.ts";
 import type { StepStatus } from "./plan_status.ts";
-import type { Plan } from "./plan_workflow.ts";
+import type { Plan } from "./plan.ts";
 
 /**
  * The length of the longest dependency chain, counted in steps.
@@ -45,16 +45,6 @@ export function planDepth(plan: Plan): number {
  * ```
  */
 export function describePlan(plan: Plan, status: ReadonlyMap<string, StepStatus> | null = null): string {
-  const videos = plan.workflows.reduce((sum, workflow) => sum + workflow.videos.length, 0);
-  const sections = plan.workflows.reduce(
-    (sum, workflow) => sum + workflow.videos.reduce((n, video) => n + video.sections.length, 0),
-    0,
-  );
-  const formats = [
-    ...new Set(
-      plan.workflows.flatMap((workflow) => workflow.formats.map((f) => `${f.name} (${f.width}×${f.height})`)),
-    ),
-  ];
   const byKind = new Map<string, number>();
   for (const step of plan.steps) byKind.set(step.kind, (byKind.get(step.kind) ?? 0) + 1);
   const providers = new Map<string, number>();
@@ -64,8 +54,8 @@ export function describePlan(plan: Plan, status: ReadonlyMap<string, StepStatus>
   const { limits } = plan;
   const { product, bound } = summarizeLimits(limits);
   const lines = [
-    `workflows: ${plan.workflows.map((workflow) => workflow.file).join(", ")}`,
-    `${videos} video${videos === 1 ? "" : "s"}, ${sections} sections, formats: ${formats.join(", ")}`,
+    `workflows: ${plan.files.join(", ")}`,
+    ...plan.summary,
     `steps: ${plan.steps.length} (${[...byKind].map(([kind, n]) => `${n} ${kind}`).join(", ")})`,
     `provider calls: ${[...providers].map(([id, n]) => `${n} ${id}`).join(", ") || "none"}`,
     `DAG depth: ${planDepth(plan)}`,
@@ -105,7 +95,7 @@ function describeStatus(plan: Plan, status: ReadonlyMap<string, StepStatus>): st
  * import { planJson } from "./describe_plan.ts";
  * import { planStatus } from "./plan_status.ts";
  * import { ArtifactStore } from "../store/artifact_store.ts";
- * import { planFiles } from "../run/render_workflows.ts";
+ * import { planFiles } from "../run/load_plan.ts";
  * const plan = await planFiles(["workflows/lesson.ts"]);
  * const root = await Deno.makeTempDir();
  * const json = planJson(plan, await planStatus(plan, new ArtifactStore(root)));
@@ -131,7 +121,7 @@ export function planJson(plan: Plan, status: ReadonlyMap<string, StepStatus>): J
   const paid: Record<string, number> = {};
   for (const step of steps) if (step.paid) paid[step.provider!] = (paid[step.provider!] ?? 0) + 1;
   return {
-    workflows: plan.workflows.map((workflow) => workflow.file),
+    workflows: plan.files,
     limits: { ...plan.limits },
     summary: { steps: steps.length, stored, run: steps.length - stored, paid },
     steps,
@@ -141,10 +131,8 @@ export function planJson(plan: Plan, status: ReadonlyMap<string, StepStatus>): J
 function providerLimits(plan: Plan): string {
   const called = new Set(plan.steps.map((step) => step.provider));
   const parts = [];
-  const seen = new Set<string>();
-  for (const provider of plan.workflows.flatMap((workflow) => workflow.providers)) {
-    if (seen.has(provider.name) || !called.has(provider.name)) continue;
-    seen.add(provider.name);
+  for (const provider of plan.providers) {
+    if (!called.has(provider.name)) continue;
     const perSecond = provider.rate.per === 1000;
     const rates = [
       provider.rate.requests === null ? null : `${provider.rate.requests} ${perSecond ? "req/s" : "rpm"}`,

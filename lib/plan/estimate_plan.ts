@@ -3,9 +3,8 @@
  * where the provider's options give prices. Nothing is called.
  * @module
  */
-import type { ResolvedProvider } from "../workflow/schema.ts";
 import type { StepStatus } from "./plan_status.ts";
-import type { Plan } from "./plan_workflow.ts";
+import type { Plan } from "./plan.ts";
 
 /** The estimate for one HTTP provider. */
 export interface ProviderEstimate {
@@ -37,7 +36,7 @@ export interface ProviderEstimate {
  * ```ts
  * import assert from "node:assert/strict";
  * import { estimatePlan } from "./estimate_plan.ts";
- * import { planFiles } from "../run/render_workflows.ts";
+ * import { planFiles } from "../run/load_plan.ts";
  * assert.deepEqual(estimatePlan(await planFiles(["workflows/lesson.ts"])), []);
  * ```
  */
@@ -45,12 +44,8 @@ export function estimatePlan(
   plan: Plan,
   status: ReadonlyMap<string, StepStatus> | null = null,
 ): ProviderEstimate[] {
-  const providers = new Map<string, ResolvedProvider>();
-  for (const provider of plan.workflows.flatMap((workflow) => workflow.providers)) {
-    if (!providers.has(provider.name)) providers.set(provider.name, provider);
-  }
   const estimates: ProviderEstimate[] = [];
-  for (const provider of providers.values()) {
+  for (const provider of plan.providers) {
     const all = plan.steps.filter((step) => step.provider === provider.name);
     if (all.length === 0) continue;
     const steps = all.filter((step) => status === null || status.get(step.id)?.status !== "stored");

@@ -5,7 +5,7 @@
  * @module
  */
 import { childStep } from "./child_step.ts";
-import type { Plan } from "./plan_workflow.ts";
+import type { Plan } from "./plan.ts";
 import type { PlanStep } from "./plan_step.ts";
 import { outputKey, stepKey } from "./step_key.ts";
 import type { StepStore } from "../store/artifact_store.ts";
@@ -32,7 +32,7 @@ export interface StepStatus {
  * import assert from "node:assert/strict";
  * import { ArtifactStore } from "../store/artifact_store.ts";
  * import { planStatus } from "./plan_status.ts";
- * import { planFiles } from "../run/render_workflows.ts";
+ * import { planFiles } from "../run/load_plan.ts";
  * const plan = await planFiles(["workflows/lesson.ts"]);
  * const root = await Deno.makeTempDir();
  * const status = await planStatus(plan, new ArtifactStore(root));
@@ -44,7 +44,7 @@ export async function planStatus(
   plan: Plan,
   store: Pick<StepStore, "peek">,
 ): Promise<Map<string, StepStatus>> {
-  const http = new Set(plan.workflows.flatMap((workflow) => workflow.providers.map((p) => p.name)));
+  const http = new Set(plan.providers.map((provider) => provider.name));
   const outputKeys = new Map<string, string | null>();
   const statuses = new Map<string, StepStatus>();
   const templates = new Map(

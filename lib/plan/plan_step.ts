@@ -4,9 +4,6 @@
  */
 import type { Json } from "../core/json.ts";
 
-/** The step kinds reel runs. */
-export type StepKind = "speech" | "image" | "slide" | "clip" | "concat" | "subtitles" | "custom";
-
 /** How long one attempt of a step may take. */
 export interface StepTimeout {
   /** Milliseconds. */
@@ -15,20 +12,26 @@ export interface StepTimeout {
   perMediaSecond: number;
 }
 
-/** Which layered limits a step counts against. */
+/**
+ * Which layered limits a step counts against: the `videos` limit bounds items in flight, the `sections` limit
+ * parts in flight per item. For a lesson an item is a video and a part a section; other job kinds name their own
+ * (a file to transcribe and its chunks, say).
+ */
 export interface StepScope {
-  /** Video group key, or null for steps outside any video. */
-  video: string | null;
-  /** Section group key (`video/section`), or null for steps outside a section. */
-  section: string | null;
+  /** The item's group key, or null for steps outside any item. */
+  item: string | null;
+  /** The part's group key (unique in the run, e.g. `video/section`), or null for steps outside a part. */
+  part: string | null;
 }
 
 /** One step of a plan. */
 export interface PlanStep {
   /** Unique id, e.g. `intro/s2/clip@16x9`. */
   id: string;
-  /** What runs it. */
-  kind: StepKind;
+  /** Its step kind (what runs it), e.g. `clip`. */
+  kind: string;
+  /** The version of its kind's code: part of the key. */
+  version: number;
   /** Parameters that shape the result; part of the key. */
   params: Json;
   /** Run-time details that do not shape the result (file paths, the workflow module); not part of the key. */
@@ -37,20 +40,24 @@ export interface PlanStep {
   deps: string[];
   /** Layers it counts against. */
   scope: StepScope;
-  /** Provider id and version (`local/espeak@1`) for a provider call, which takes api, global and provider permits. */
+  /**
+   * The provider whose limits the step counts against: an HTTP provider's name, or a local engine's id
+   * (`local/flite@1`); such a step takes api and global permits. Null for steps that call no provider.
+   */
   provider: string | null;
   /** What the provider's token budget is charged for this call (characters of speech, say); 0 for none. */
   tokenCost: number;
   /**
    * What makes the bytes besides the params, part of the key: the provider's API, endpoint and version, the
-   * engine's binary version (ffmpeg, espeak-ng), the slide renderer and its fonts, a custom step's code. The name
-   * in `provider` may change freely.
+   * engine's binary version (ffmpeg, espeak-ng), the slide renderer and its fonts, a custom step's code.
    */
   engine: Json;
-  /** True when the step runs JavaScript on its worker's thread (slides, custom steps) rather than waiting on a
-   * child process or the network; a worker runs one such step at a time. */
+  /**
+   * True when the step runs JavaScript on its worker's thread (slides, custom steps) rather than waiting on a
+   * child process or the network; a worker runs one such step at a time.
+   */
   blocking: boolean;
-  /** How long one attempt may take: `ms`, plus `perMediaSecond` for each second of its inputs' media. */
+  /** How long one attempt may take. */
   timeout: StepTimeout;
   /** Backoff between attempts, in ms: full jitter up to min(cap, base × 2^attempt). */
   backoff: { base: number; cap: number };
@@ -67,3 +74,6 @@ export interface PlanStep {
   /** The workflow the step belongs to (its file, for messages). */
   workflow: string;
 }
+
+/** A step as a job kind plans it, before the plan gives it its key. */
+export type Draft = Omit<PlanStep, "key">;

@@ -3,9 +3,8 @@
  * endpoint, binary versions, code), its parameters and its inputs' keys.
  * @module
  */
-import { createHash } from "node:crypto";
-import { STEP_KIND_VERSIONS } from "../steps/step_kind_versions.ts";
 import type { Json } from "../core/json.ts";
+import { sha256Hex } from "../core/sha256.ts";
 import type { PlanStep } from "./plan_step.ts";
 
 /**
@@ -32,7 +31,7 @@ export function canonicalJson(value: Json): string {
  * Computes a step's content key: the one function that keys planned steps, run-time children, and steps whose
  * inputs spawned children.
  *
- * @param step Kind, engine and params (the kind's code version is added here).
+ * @param step Kind and the version of its code, engine and params.
  * @param inputs The output keys of the step's inputs, in order (see {@linkcode outputKey}).
  * @returns 64 hex digits.
  *
@@ -40,22 +39,22 @@ export function canonicalJson(value: Json): string {
  * ```ts
  * import assert from "node:assert/strict";
  * import { stepKey } from "./step_key.ts";
- * const key = stepKey({ kind: "clip", engine: { ffmpeg: "5.1" }, params: { fps: 1 } }, []);
+ * const key = stepKey({ kind: "clip", version: 1, engine: { ffmpeg: "5.1" }, params: { fps: 1 } }, []);
  * assert.ok(key.length === 64);
- * assert.notEqual(key, stepKey({ kind: "clip", engine: { ffmpeg: "6.0" }, params: { fps: 1 } }, []));
+ * assert.notEqual(key, stepKey({ kind: "clip", version: 1, engine: { ffmpeg: "6.0" }, params: { fps: 1 } }, []));
  * ```
  */
 export function stepKey(
-  step: Pick<PlanStep, "kind" | "engine" | "params">,
+  step: Pick<PlanStep, "kind" | "version" | "engine" | "params">,
   inputs: readonly string[],
 ): string {
   const text = canonicalJson({
-    kind: `${step.kind}@${STEP_KIND_VERSIONS[step.kind]}`,
+    kind: `${step.kind}@${step.version}`,
     engine: step.engine,
     params: step.params,
     inputs: [...inputs],
   });
-  return createHash("sha256").update(text).digest("hex");
+  return sha256Hex(text);
 }
 
 /**
@@ -76,5 +75,5 @@ export function stepKey(
  */
 export function outputKey(key: string, children: readonly string[]): string {
   if (children.length === 0) return key;
-  return createHash("sha256").update(canonicalJson({ step: key, children: [...children] })).digest("hex");
+  return sha256Hex(canonicalJson({ step: key, children: [...children] }));
 }

@@ -2,7 +2,6 @@
  * Per-provider figures for the report: calls, calls in flight over time, 429 answers, retries and failures.
  * @module
  */
-import type { StepKind } from "../plan/plan_step.ts";
 import type { RunEvent } from "../run/run_events.ts";
 import type { Attempt } from "./_html_timeline_model.ts";
 
@@ -34,7 +33,7 @@ export interface ProviderStats extends FailureCounts {
   /** When the 429 answers came, in ms. */
   rateLimitedAt: number[];
   /** The kind most of its calls have, for the chart's colour. */
-  kind: StepKind;
+  kind: string;
 }
 
 /** Per-provider figures and the same counts for steps that call no provider. */
@@ -108,10 +107,10 @@ export function providerReport(
   return { providers: [...byName.values()], other };
 }
 
-function dominantKind(attempts: readonly Attempt[]): StepKind | null {
-  const counts = new Map<StepKind, number>();
+function dominantKind(attempts: readonly Attempt[]): string | null {
+  const counts = new Map<string, number>();
   for (const { kind } of attempts) counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  let best: StepKind | null = null;
+  let best: string | null = null;
   for (const [kind, count] of counts) if (best === null || count > counts.get(best)!) best = kind;
   return best;
 }

@@ -3,7 +3,7 @@
  * and a table of calls, peaks, 429 answers and retries.
  * @module
  */
-import { escapeHtml } from "./_html_escape.ts";
+import { escapeMarkup } from "../core/escape_markup.ts";
 import type { ProviderReport, ProviderStats } from "./_html_provider_stats.ts";
 import { KIND_COLOURS } from "./_html_style.ts";
 import type { TimeAxis } from "./_html_time_axis.ts";
@@ -47,11 +47,11 @@ function renderChart(stats: ProviderStats, axis: TimeAxis, top: number): string 
   const name = stats.name.length > 14 ? `${stats.name.slice(0, 13)}…` : stats.name;
   const title = `${stats.name}: ${stats.calls} calls, at most ${stats.peak} in flight, ` +
     `${stats.rateLimited} answered 429, ${stats.retries} retried`;
-  return `<g class="provider-chart" data-provider="${escapeHtml(stats.name)}" data-peak="${stats.peak}" ` +
+  return `<g class="provider-chart" data-provider="${escapeMarkup(stats.name)}" data-peak="${stats.peak}" ` +
     `data-calls="${stats.calls}" data-rate-limited="${stats.rateLimited}" data-retries="${stats.retries}">` +
-    `<title>${escapeHtml(title)}</title>` +
+    `<title>${escapeMarkup(title)}</title>` +
     `<line class="grid" x1="${axis.left}" x2="${axis.left + axis.width}" y1="${base}" y2="${base}"/>` +
-    `<text class="provider-name" x="8" y="${top + 16}">${escapeHtml(name)}</text>` +
+    `<text class="provider-name" x="8" y="${top + 16}">${escapeMarkup(name)}</text>` +
     `<text x="8" y="${top + 32}">peak ${stats.peak}</text>` +
     `<text x="${axis.left - 6}" y="${y(scale) + 4}" text-anchor="end">${scale}</text>` +
     `<path class="area" d="${area}" fill="${colour}"/><path class="edge" d="${edge}" stroke="${colour}"/>` +
@@ -62,7 +62,7 @@ function renderTable(report: ProviderReport): string {
   const cell = (value: number, alert = false) =>
     `<td class="num${alert && value > 0 ? " alert" : ""}">${value}</td>`;
   const rows = report.providers.map((stats) =>
-    `<tr><td class="step">${escapeHtml(stats.name)}</td>${cell(stats.calls)}${cell(stats.peak)}` +
+    `<tr><td class="step">${escapeMarkup(stats.name)}</td>${cell(stats.calls)}${cell(stats.peak)}` +
     `${cell(stats.rateLimited, true)}${cell(stats.retries, true)}${cell(stats.failed, true)}</tr>`
   );
   const { other } = report;

@@ -2,10 +2,9 @@
  * The report's look: colours per step kind and the inline style sheet.
  * @module
  */
-import type { StepKind } from "../plan/plan_step.ts";
 
 /** Fill colour of each step kind, in legend order. */
-export const KIND_COLOURS: Readonly<Record<StepKind, string>> = {
+export const KIND_COLOURS: Readonly<Record<string, string>> = {
   speech: "#4e79a7",
   image: "#b07aa1",
   slide: "#59a14f",

@@ -3,7 +3,7 @@
  * their causes.
  * @module
  */
-import { escapeHtml } from "./_html_escape.ts";
+import { escapeMarkup } from "../core/escape_markup.ts";
 import type { EventSummary } from "./run_summary.ts";
 import { formatBytes, formatDuration } from "./format_units.ts";
 
@@ -36,7 +36,7 @@ export function renderSummary(
 ): string {
   const { measured, status } = options;
   const row = (name: string, value: string | number, alert = false) =>
-    `<tr><th>${name}</th><td${alert ? ` class="alert"` : ""}>${escapeHtml(String(value))}</td></tr>`;
+    `<tr><th>${name}</th><td${alert ? ` class="alert"` : ""}>${escapeMarkup(String(value))}</td></tr>`;
   const failed = counts.failures.length;
   const summary = `<table class="summary"><tbody>` +
     row("Status", status.text, status.tone === "bad") +
@@ -57,7 +57,7 @@ export function renderSummary(
 function renderOutputs(outputs: MeasuredSummary["outputs"]): string {
   if (outputs.length === 0) return `<p class="empty">No output was written.</p>`;
   const rows = outputs.map((output) =>
-    `<tr><td class="path">${escapeHtml(output.path)}</td>` +
+    `<tr><td class="path">${escapeMarkup(output.path)}</td>` +
     `<td class="num">${output.duration === null ? "–" : formatDuration(output.duration)}</td>` +
     `<td class="num">${formatBytes(output.bytes)}</td></tr>`
   );
@@ -68,8 +68,8 @@ function renderOutputs(outputs: MeasuredSummary["outputs"]): string {
 function renderFailures(counts: EventSummary): string {
   if (counts.failures.length === 0) return "";
   const rows = counts.failures.map((failure) =>
-    `<tr><td class="step">${escapeHtml(failure.step)}</td><td>${failure.kind}</td>` +
-    `<td><pre class="cause">${escapeHtml(failure.error.trimEnd())}</pre></td></tr>`
+    `<tr><td class="step">${escapeMarkup(failure.step)}</td><td>${failure.kind}</td>` +
+    `<td><pre class="cause">${escapeMarkup(failure.error.trimEnd())}</pre></td></tr>`
   );
   return `<h3 class="gap">Failures</h3><table class="failures"><thead><tr><th>Step</th><th>Kind</th>` +
     `<th>Cause</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;

@@ -2,8 +2,7 @@
  * The timeline panel: one lane per worker with a bar per attempt, a legend, and the steps served from the cache.
  * @module
  */
-import type { StepKind } from "../plan/plan_step.ts";
-import { escapeHtml } from "./_html_escape.ts";
+import { escapeMarkup } from "../core/escape_markup.ts";
 import { KIND_COLOURS } from "./_html_style.ts";
 import { round, type TimeAxis } from "./_html_time_axis.ts";
 import type { Attempt, TimelineModel } from "./_html_timeline_model.ts";
@@ -19,7 +18,7 @@ export const PLOT_WIDTH = CHART_WIDTH - PLOT_LEFT - 16;
 const AXIS_HEIGHT = 22;
 const LANE_HEIGHT = 26;
 const BAR_HEIGHT = 16;
-const LIGHT_KINDS: ReadonlySet<StepKind> = new Set(["concat", "subtitles"]);
+const LIGHT_KINDS: ReadonlySet<string> = new Set(["concat", "subtitles"]);
 const STATUS_TEXT = {
   done: "done",
   failed: "failed",
@@ -40,8 +39,8 @@ export function renderTimeline(model: TimelineModel, axis: TimeAxis): string {
 }
 
 function renderLegend(model: TimelineModel): string {
-  const kinds = new Set<StepKind>([...model.attempts, ...model.cached].map((item) => item.kind));
-  const items = (Object.keys(KIND_COLOURS) as StepKind[])
+  const kinds = new Set<string>([...model.attempts, ...model.cached].map((item) => item.kind));
+  const items = (Object.keys(KIND_COLOURS) as string[])
     .filter((kind) => kinds.has(kind) || kinds.size === 0)
     .map((kind) => `<li><span class="swatch kind-${kind}"></span>${kind}</li>`);
   const statuses = new Set(model.attempts.map((attempt) => attempt.status));
@@ -77,7 +76,7 @@ function renderLanes(model: TimelineModel, axis: TimeAxis): string {
       const x = axis.x(crash.at);
       const title = `worker ${worker} crashed at ${formatElapsed(crash.at)}\n${crash.error}`;
       return `<g class="crash" transform="translate(${x},${LANE_HEIGHT / 2})"><title>${
-        escapeHtml(title)
+        escapeMarkup(title)
       }</title>` +
         `<rect x="-7" y="-7" width="14" height="14"/><path d="M-5,-5L5,5M5,-5L-5,5"/></g>`;
     });
@@ -118,24 +117,24 @@ function renderBar(attempt: Attempt, axis: TimeAxis): string {
       : [`waited ${formatElapsed(attempt.start - attempt.queuedAt)} for permits`]),
     STATUS_TEXT[attempt.status] + (attempt.error === null ? "" : `: ${attempt.error}`),
   ];
-  const rect = `<rect class="bar kind-${attempt.kind}" data-step="${escapeHtml(attempt.step)}" ` +
+  const rect = `<rect class="bar kind-${attempt.kind}" data-step="${escapeMarkup(attempt.step)}" ` +
     `data-attempt="${attempt.attempt}" data-status="${attempt.status}" x="${x}" y="${y}" width="${width}" ` +
-    `height="${BAR_HEIGHT}" rx="3"><title>${escapeHtml(lines.join("\n"))}</title></rect>`;
+    `height="${BAR_HEIGHT}" rx="3"><title>${escapeMarkup(lines.join("\n"))}</title></rect>`;
   const fits = Math.floor((width - 8) / 6);
   if (fits < 4) return rect;
   const name = attempt.step.length <= fits ? attempt.step : `${attempt.step.slice(0, fits - 1)}…`;
   const light = attempt.status === "done" && LIGHT_KINDS.has(attempt.kind) ? " on-light" : "";
   const labelClass = attempt.status === "retried" || attempt.status === "cancelled" ? " on-hatch" : light;
   return `${rect}<text class="bar-label${labelClass}" x="${round(x + 4)}" y="${y + BAR_HEIGHT / 2 + 3.5}">` +
-    `${escapeHtml(name)}</text>`;
+    `${escapeMarkup(name)}</text>`;
 }
 
 function renderCached(model: TimelineModel): string {
   if (model.cached.length === 0) return "";
   const items = model.cached.map((cached) =>
-    `<li class="cached" data-step="${escapeHtml(cached.step)}" title="${
-      escapeHtml(`${cached.kind} · from the cache at ${formatElapsed(cached.at)}`)
-    }"><span class="swatch kind-${cached.kind}"></span>${escapeHtml(cached.step)}</li>`
+    `<li class="cached" data-step="${escapeMarkup(cached.step)}" title="${
+      escapeMarkup(`${cached.kind} · from the cache at ${formatElapsed(cached.at)}`)
+    }"><span class="swatch kind-${cached.kind}"></span>${escapeMarkup(cached.step)}</li>`
   );
   const open = model.cached.length <= 40 ? " open" : "";
   const count = model.cached.length;

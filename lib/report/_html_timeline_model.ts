@@ -3,7 +3,6 @@
  * from the cache and the workers that crashed.
  * @module
  */
-import type { StepKind } from "../plan/plan_step.ts";
 import type { RunEvent } from "../run/run_events.ts";
 
 /**
@@ -15,7 +14,7 @@ export type AttemptStatus = "done" | "failed" | "retried" | "cancelled";
 /** One executed attempt of a step, from its `step:started` to the event that closed it. */
 export interface Attempt {
   step: string;
-  kind: StepKind;
+  kind: string;
   worker: number;
   attempt: number;
   /** ms since the run started. */
@@ -32,7 +31,7 @@ export interface Attempt {
 /** A step whose artifact was found in the store: nothing ran. */
 export interface CachedStep {
   step: string;
-  kind: StepKind;
+  kind: string;
   at: number;
 }
 

@@ -3,7 +3,7 @@
  * timeline of attempts per worker, provider calls in flight over time, 429 answers and retries, and the summary.
  * @module
  */
-import { escapeHtml } from "./_html_escape.ts";
+import { escapeMarkup } from "../core/escape_markup.ts";
 import { providerReport } from "./_html_provider_stats.ts";
 import { renderProviders } from "./_html_providers.ts";
 import { REPORT_CSS } from "./_html_style.ts";
@@ -76,7 +76,7 @@ export function renderHtmlReport(events: readonly RunEvent[], options: HtmlRepor
   const retries = calls.providers.reduce((total, stats) => total + stats.retries, calls.other.retries);
   const card = (label: string, value: string | number, alert = false) =>
     `<div class="card${alert ? " alert" : ""}"><b>${
-      escapeHtml(String(value))
+      escapeMarkup(String(value))
     }</b><span>${label}</span></div>`;
   const cards = [
     card("wall time", formatDuration(summary.wallMs)),
@@ -90,7 +90,7 @@ export function renderHtmlReport(events: readonly RunEvent[], options: HtmlRepor
   ];
   const body = [
     `<header><h1>Run report</h1><span class="status ${status.tone}">${status.text}</span>` +
-    `<p class="subtitle">${escapeHtml(title)}</p></header>`,
+    `<p class="subtitle">${escapeMarkup(title)}</p></header>`,
     `<section class="cards">${cards.join("")}</section>`,
     `<section class="panel"><h2>Timeline by worker</h2>\n${renderTimeline(model, axis)}</section>`,
     `<section class="panel"><h2>Provider calls in flight</h2>\n${renderProviders(calls, axis)}</section>`,
@@ -105,7 +105,7 @@ export function renderHtmlReport(events: readonly RunEvent[], options: HtmlRepor
   ];
   return `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
-    `<title>reel · ${escapeHtml(title)}</title>\n<style>${REPORT_CSS}</style>\n</head>\n<body>\n<main>\n` +
+    `<title>reel · ${escapeMarkup(title)}</title>\n<style>${REPORT_CSS}</style>\n</head>\n<body>\n<main>\n` +
     `${body.join("\n")}\n</main>\n</body>\n</html>\n`;
 }
 

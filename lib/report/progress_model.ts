@@ -3,7 +3,6 @@
  * @module
  */
 import type { RunEvent } from "../run/run_events.ts";
-import type { StepKind } from "../plan/plan_step.ts";
 
 /** A step a worker is running now. */
 export interface RunningStep {
@@ -12,7 +11,7 @@ export interface RunningStep {
   /** The step's id. */
   step: string;
   /** Its kind. */
-  kind: StepKind;
+  kind: string;
   /** When the current attempt started, in ms since the run started. */
   startedAt: number;
   /** The attempt number, as in the events. */
@@ -20,7 +19,7 @@ export interface RunningStep {
 }
 
 interface Pending {
-  kind: StepKind;
+  kind: string;
   /** Start of the running attempt, or null while queued. */
   startedAt: number | null;
 }
@@ -69,7 +68,7 @@ export class ProgressModel {
   readonly #running = new Map<number, RunningStep>();
   readonly #pending = new Map<string, Pending>();
   readonly #settledIds = new Set<string>();
-  readonly #elapsedByKind = new Map<StepKind, Tally>();
+  readonly #elapsedByKind = new Map<string, Tally>();
   readonly #elapsedAll: Tally = { sum: 0, count: 0 };
 
   /** Steps in the run: the planned count plus children added by expansion. */
@@ -251,7 +250,7 @@ export class ProgressModel {
     }
   }
 
-  #addElapsed(kind: StepKind, elapsed: number): void {
+  #addElapsed(kind: string, elapsed: number): void {
     const tally = this.#elapsedByKind.get(kind) ?? { sum: 0, count: 0 };
     tally.sum += elapsed;
     tally.count += 1;

@@ -2,7 +2,6 @@
  * The text that closes a run: outputs with their durations and sizes, failures with their causes, times, status.
  * @module
  */
-import type { StepKind } from "../plan/plan_step.ts";
 import type { RunEvent } from "../run/run_events.ts";
 import { formatBytes, formatDuration } from "./format_units.ts";
 
@@ -21,7 +20,7 @@ export interface SummaryFailure {
   /** The step's id. */
   step: string;
   /** Its kind. */
-  kind: StepKind;
+  kind: string;
   /** The cause, as the `step:failed` event carried it; may span several lines. */
   error: string;
 }

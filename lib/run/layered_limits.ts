@@ -9,7 +9,7 @@
  */
 import type { PlanStep } from "../plan/plan_step.ts";
 import type { RateLimitInfo } from "../core/step_task.ts";
-import type { ResolvedLimits } from "../workflow/schema.ts";
+import type { ResolvedLimits } from "../plan/limits.ts";
 import { GroupGate } from "./group_gate.ts";
 import { type Permit, Semaphore } from "./semaphore.ts";
 
@@ -35,33 +35,6 @@ export interface LayeredLimitsOptions {
   providerGate?: (provider: string) => ProviderGate | null;
 }
 
-/** The bounds of the layers as numbers, for `plan` and for tests. */
-export interface LimitsSummary {
-  /** videos × sections × api. */
-  product: number;
-  /** min(product, global): the most provider calls in flight. */
-  bound: number;
-}
-
-/**
- * Computes the product of the layers and the effective bound on provider calls in flight.
- *
- * @param limits The run's limits.
- * @returns Product and bound.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { summarizeLimits } from "./layered_limits.ts";
- * const { product, bound } = summarizeLimits({ videos: 2, sections: 4, api: 2, global: 8, custom: 2, workers: 2, cpu: 2 });
- * assert.ok(product === 16 && bound === 8);
- * ```
- */
-export function summarizeLimits(limits: ResolvedLimits): LimitsSummary {
-  const product = limits.videos * limits.sections * limits.api;
-  return { product, bound: Math.min(product, limits.global) };
-}
-
 /**
  * Owns every semaphore of a run. Call `register` for each step when it joins the plan, `acquire` before it runs
  * and `settle` once it is done, failed or skipped.
@@ -70,7 +43,7 @@ export function summarizeLimits(limits: ResolvedLimits): LimitsSummary {
  * ```ts
  * import { LayeredLimits } from "./layered_limits.ts";
  * const limits = new LayeredLimits({ videos: 1, sections: 1, api: 1, global: 1, custom: 1, workers: 1, cpu: 1 });
- * const step = { kind: "clip" as const, scope: { video: "a", section: "a/s1" }, provider: null, cpu: true, tokenCost: 0 };
+ * const step = { kind: "clip" as const, scope: { item: "a", part: "a/s1" }, provider: null, cpu: true, tokenCost: 0 };
  * limits.register(step);
  * {
  *   using _permit = await limits.acquire(step);
@@ -80,8 +53,8 @@ export function summarizeLimits(limits: ResolvedLimits): LimitsSummary {
  */
 export class LayeredLimits {
   readonly #limits: ResolvedLimits;
-  readonly #videos: GroupGate;
-  readonly #sections = new Map<string, GroupGate>();
+  readonly #items: GroupGate;
+  readonly #parts = new Map<string, GroupGate>();
   readonly #api = new Map<string, Semaphore>();
   readonly #global: Semaphore;
   readonly #custom: Semaphore;
@@ -95,7 +68,7 @@ export class LayeredLimits {
   constructor(limits: ResolvedLimits, options: LayeredLimitsOptions = {}) {
     const { providerGate = () => null } = options;
     this.#limits = limits;
-    this.#videos = new GroupGate(limits.videos);
+    this.#items = new GroupGate(limits.videos);
     this.#global = new Semaphore(limits.global);
     this.#custom = new Semaphore(limits.custom);
     this.#cpu = new Semaphore(limits.cpu);
@@ -108,9 +81,9 @@ export class LayeredLimits {
    * @param step The step's scope.
    */
   register(step: Pick<PlanStep, "scope">): void {
-    const { video, section } = step.scope;
-    if (video !== null) this.#videos.register(video);
-    if (video !== null && section !== null) this.#sectionGate(video).register(section);
+    const { item, part } = step.scope;
+    if (item !== null) this.#items.register(item);
+    if (item !== null && part !== null) this.#partGate(item).register(part);
   }
 
   /**
@@ -119,9 +92,9 @@ export class LayeredLimits {
    * @param step The step's scope.
    */
   settle(step: Pick<PlanStep, "scope">): void {
-    const { video, section } = step.scope;
-    if (video !== null && section !== null) this.#sectionGate(video).settle(section);
-    if (video !== null) this.#videos.settle(video);
+    const { item, part } = step.scope;
+    if (item !== null && part !== null) this.#partGate(item).settle(part);
+    if (item !== null) this.#items.settle(item);
   }
 
   /**
@@ -142,13 +115,13 @@ export class LayeredLimits {
       while (held.length > 0) held.pop()!.release();
     };
     try {
-      const { video, section } = step.scope;
-      if (video !== null) await this.#videos.admit(video, options);
-      if (video !== null && section !== null) await this.#sectionGate(video).admit(section, options);
+      const { item, part } = step.scope;
+      if (item !== null) await this.#items.admit(item, options);
+      if (item !== null && part !== null) await this.#partGate(item).admit(part, options);
       const gate = step.provider === null ? null : this.#providerGate(step.provider);
       if (step.provider !== null) {
         if (gate !== null) held.push(await gate.admit(options));
-        if (section !== null) held.push(await this.#apiSemaphore(section).acquire(options));
+        if (part !== null) held.push(await this.#apiSemaphore(part).acquire(options));
         held.push(await this.#global.acquire(options));
       }
       if (step.kind === "custom") held.push(await this.#custom.acquire(options));
@@ -167,20 +140,20 @@ export class LayeredLimits {
     return { release: releaseOnce, [Symbol.dispose]: releaseOnce };
   }
 
-  #sectionGate(video: string): GroupGate {
-    let gate = this.#sections.get(video);
+  #partGate(item: string): GroupGate {
+    let gate = this.#parts.get(item);
     if (gate === undefined) {
       gate = new GroupGate(this.#limits.sections);
-      this.#sections.set(video, gate);
+      this.#parts.set(item, gate);
     }
     return gate;
   }
 
-  #apiSemaphore(section: string): Semaphore {
-    let semaphore = this.#api.get(section);
+  #apiSemaphore(part: string): Semaphore {
+    let semaphore = this.#api.get(part);
     if (semaphore === undefined) {
       semaphore = new Semaphore(this.#limits.api);
-      this.#api.set(section, semaphore);
+      this.#api.set(part, semaphore);
     }
     return semaphore;
   }

@@ -4,37 +4,26 @@
  * @module
  */
 import { type Clock, realClock } from "../core/clock.ts";
+import { WorkerCrashError } from "../core/executor.ts";
 import { InputError } from "../core/errors.ts";
 import { type FfmpegPaths, findFfmpeg } from "../media/ffmpeg.ts";
-import { programVersion } from "../media/program_version.ts";
-import { type Plan, planWorkflows } from "../plan/plan_workflow.ts";
-import type { Toolchain } from "../plan/toolchain.ts";
-import { findEspeak } from "../providers/local/speech/espeak_engine.ts";
-import { slideRendererIdentity } from "../providers/local/slides/slide_renderer_identity.ts";
+import type { Plan } from "../plan/plan.ts";
+import { planStatus } from "../plan/plan_status.ts";
 import { ArtifactStore } from "../store/artifact_store.ts";
 import { removeStaleOutputs } from "../store/publish_output.ts";
-import { loadWorkflow } from "../workflow/load_workflow.ts";
-import type { ResolvedLimits, ResolvedWorkflow } from "../workflow/schema.ts";
 import { WorkerPool } from "../workers/worker_pool.ts";
-import { planStatus } from "../plan/plan_status.ts";
+import { loadPlan, type LoadPlanOptions } from "./load_plan.ts";
 import { preflight } from "./preflight.ts";
 import { ProviderLimiter } from "./provider_limiter.ts";
 import type { RunEvent } from "./run_events.ts";
 import { runPlan, type RunResult } from "./scheduler.ts";
-import { WorkerCrashError } from "../core/executor.ts";
 
 /** Options for {@linkcode renderWorkflows}. */
-export interface RenderOptions {
+export interface RenderOptions extends LoadPlanOptions {
   /** The output folder; created when missing. */
   outDir: string;
   /** The artifact store's folder. @default REEL_CACHE, else `.reel/` beside the first workflow */
   cacheDir?: string;
-  /** Limits that override the workflows'. */
-  limits?: Partial<ResolvedLimits>;
-  /** Render only these video ids. @default all */
-  only?: string[];
-  /** Render only these formats (by name, e.g. `16x9`, or preset, e.g. `16:9`). @default all */
-  formats?: string[];
   /** Ignore the store. @default false */
   force?: boolean;
   /** Ignore the store for steps whose id matches one of these globs (`*` within a path part, `**` across). */
@@ -57,103 +46,6 @@ export interface RenderResult {
   run: RunResult;
   /** The ffmpeg binaries the run used. */
   ffmpeg: FfmpegPaths;
-}
-
-/**
- * Probes the versions of the local engines the workflows use, for the keys: ffmpeg always, espeak-ng when a voice
- * uses it, and the slide renderer.
- *
- * @param workflows The workflows.
- * @returns The toolchain.
- * @throws {MissingBinaryError} When ffmpeg (or espeak-ng, where used) is not installed.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { probeToolchain } from "./render_workflows.ts";
- * assert.equal((await probeToolchain([])).espeak, null);
- * ```
- */
-export async function probeToolchain(workflows: readonly ResolvedWorkflow[]): Promise<Toolchain> {
-  const { ffmpeg } = await findFfmpeg();
-  const usesEspeak = workflows.some((workflow) =>
-    workflow.videos.some((video) => video.sections.some((section) => section.voice.engine === "espeak"))
-  );
-  const [ffmpegVersion, espeak, slides] = await Promise.all([
-    programVersion(ffmpeg, ["-version"]),
-    usesEspeak ? findEspeak().then((program) => programVersion(program, ["--version"])) : null,
-    slideRendererIdentity(),
-  ]);
-  return { ffmpeg: ffmpegVersion, espeak, slides };
-}
-
-/**
- * Loads workflow files and plans them, narrowed by `only` and `formats`.
- *
- * @param files Workflow files.
- * @param options Limits, videos and formats to keep.
- * @returns The plan.
- * @throws {InputError} When a file is bad or a filter matches nothing.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { planFiles } from "./render_workflows.ts";
- * const plan = await planFiles(["workflows/lesson.ts"]);
- * assert.ok(plan.steps.length > 0);
- * ```
- */
-export async function planFiles(
-  files: readonly string[],
-  options: Pick<RenderOptions, "limits" | "only" | "formats"> = {},
-): Promise<Plan> {
-  const loaded: ResolvedWorkflow[] = [];
-  for (const file of files) loaded.push(await loadWorkflow(file));
-  const videoIds = loaded.flatMap((workflow) => workflow.videos.map((video) => video.id));
-  const unknownVideo = options.only?.find((id) => !videoIds.includes(id));
-  if (unknownVideo !== undefined) {
-    throw new InputError(`No video "${unknownVideo}" (from --only)`, {
-      hint: `Videos: ${videoIds.join(", ")}`,
-    });
-  }
-  const formatNames = loaded.flatMap((workflow) => workflow.formats.map((format) => format.name));
-  const unknownFormat = options.formats?.find((name) => !formatNames.includes(name.replace(":", "x")));
-  if (unknownFormat !== undefined) {
-    throw new InputError(`No format "${unknownFormat}" in the workflows (from --format)`, {
-      hint: `Formats: ${
-        [...new Set(formatNames)].join(", ")
-      }; --format picks among them, it does not add one`,
-    });
-  }
-  const workflows = loaded.map((workflow) => narrow(workflow, options)).filter((workflow) =>
-    workflow.videos.length > 0
-  );
-  if (workflows.length === 0) {
-    throw new InputError(`No video matches --only ${options.only?.join(",")}`, {
-      hint: `Videos: ${loaded.flatMap((workflow) => workflow.videos.map((video) => video.id)).join(", ")}`,
-    });
-  }
-  return planWorkflows(workflows, { limits: options.limits, toolchain: await probeToolchain(workflows) });
-}
-
-function narrow(
-  workflow: ResolvedWorkflow,
-  options: Pick<RenderOptions, "only" | "formats">,
-): ResolvedWorkflow {
-  const videos = options.only === undefined
-    ? workflow.videos
-    : workflow.videos.filter((video) => options.only!.includes(video.id));
-  let formats = workflow.formats;
-  if (options.formats !== undefined) {
-    const wanted = options.formats.map((name) => name.replace(":", "x"));
-    formats = workflow.formats.filter((format) => wanted.includes(format.name));
-    if (formats.length === 0) {
-      throw new InputError(`No format of ${workflow.file} matches --format ${options.formats.join(",")}`, {
-        hint: `Formats: ${workflow.formats.map((format) => format.name).join(", ")}`,
-      });
-    }
-  }
-  return { ...workflow, videos, formats };
 }
 
 /**
@@ -232,12 +124,12 @@ export async function renderWorkflows(
   files: readonly string[],
   options: RenderOptions,
 ): Promise<RenderResult> {
-  const plan = await planFiles(files, options);
+  const { plan, workflows } = await loadPlan(files, options);
   const ffmpeg = await findFfmpeg();
   const cacheDir = options.cacheDir ?? defaultCacheDir(files[0]!);
   const store = new ArtifactStore(cacheDir);
   // Every check that bad input can fail runs before a folder is made.
-  const warnings = await preflight(plan, {
+  const warnings = await preflight(plan, workflows, {
     ffmpeg,
     status: await planStatus(plan, store),
     allowOverflow: options.allowOverflow,
@@ -296,14 +188,14 @@ export async function renderWorkflows(
  * ```ts
  * import assert from "node:assert/strict";
  * import { realClock } from "../core/clock.ts";
- * import { planFiles, providerLimiters } from "./render_workflows.ts";
+ * import { planFiles } from "./load_plan.ts";
+ * import { providerLimiters } from "./render_workflows.ts";
  * assert.equal(providerLimiters(await planFiles(["workflows/lesson.ts"]), realClock).size, 0);
  * ```
  */
 export function providerLimiters(plan: Plan, clock: Clock): Map<string, ProviderLimiter> {
   const limiters = new Map<string, ProviderLimiter>();
-  for (const provider of plan.workflows.flatMap((workflow) => workflow.providers)) {
-    if (limiters.has(provider.name)) continue;
+  for (const provider of plan.providers) {
     limiters.set(
       provider.name,
       new ProviderLimiter({

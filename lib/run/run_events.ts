@@ -2,7 +2,6 @@
  * The events a run emits, in the order they happen. Renderers (terminal, JSON lines, report) consume only these.
  * @module
  */
-import type { StepKind } from "../plan/plan_step.ts";
 
 /** Fields every step event carries. */
 export interface StepEventBase {
@@ -11,7 +10,7 @@ export interface StepEventBase {
   /** The step's id. */
   step: string;
   /** Its kind. */
-  kind: StepKind;
+  kind: string;
   /** Its content key (the key of its artifact in the store; never an API key). */
   contentKey: string;
 }

@@ -10,7 +10,7 @@ import type { Clock } from "../core/clock.ts";
 import { realClock } from "../core/clock.ts";
 import type { FfmpegPaths } from "../media/ffmpeg.ts";
 import { childStep } from "../plan/child_step.ts";
-import type { Plan } from "../plan/plan_workflow.ts";
+import type { Plan } from "../plan/plan.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
 import type { StepStore, StoredArtifact } from "../store/artifact_store.ts";
 import type { Json } from "../core/json.ts";
@@ -126,9 +126,7 @@ class Scheduler {
     this.#start = this.#clock.now();
     this.#limits = new LayeredLimits(plan.limits, { providerGate: options.providerGate });
     this.#publisher = new OutputPublisher(options.outDir);
-    this.#maxRetryAfter = new Map(
-      plan.workflows.flatMap((workflow) => workflow.providers).map((p) => [p.name, p.maxRetryAfter]),
-    );
+    this.#maxRetryAfter = new Map(plan.providers.map((provider) => [provider.name, provider.maxRetryAfter]));
     const signal = options.signal;
     if (signal !== undefined) {
       if (signal.aborted) this.#controller.abort(signal.reason);

@@ -10,7 +10,7 @@ import type { ChildSpec } from "../core/step_task.ts";
 import { processAlive } from "./_process_alive.ts";
 import { type Claim, type ClaimHolder, KeyClaims, type KeyClaimsOptions } from "./key_claims.ts";
 import { removeIfExists } from "./_remove_if_exists.ts";
-import { sha256File } from "./_sha256_file.ts";
+import { sha256File } from "../core/sha256.ts";
 
 /** A stored artifact. */
 export interface StoredArtifact {

@@ -6,11 +6,12 @@
  * @module
  */
 import { InputError, ProviderError, UnrecoverableError } from "../core/errors.ts";
-import { STEP_RUNNERS } from "../steps/step_runners.ts";
+import { stepKinds } from "../workflow/step_kinds.ts";
 import type { ChildSpec, StepTask } from "../core/step_task.ts";
 import { type FromWorker, isToWorker } from "./worker_protocol.ts";
 
 const controllers = new Map<number, AbortController>();
+const kinds = stepKinds();
 
 function send(message: FromWorker): void {
   self.postMessage(message);
@@ -21,7 +22,9 @@ async function run(taskId: number, task: StepTask): Promise<void> {
   controllers.set(taskId, controller);
   const children: ChildSpec[] = [];
   try {
-    const value = await STEP_RUNNERS[task.kind](task, {
+    const kind = kinds.get(task.kind);
+    if (kind === undefined) throw new UnrecoverableError(`No step kind "${task.kind}" in this worker`);
+    const value = await kind.run(task, {
       signal: controller.signal,
       spawn: (child) => children.push(child),
       reportRateLimit: (info) => send({ type: "rate-limit", taskId, info }),

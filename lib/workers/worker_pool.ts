@@ -100,7 +100,12 @@ export class WorkerPool implements StepExecutor {
     signal.throwIfAborted();
     if (this.#closed) throw new Error("The worker pool is closed");
     if (this.#broken !== null) throw new Error(`Step workers cannot start: ${this.#broken}`);
-    const slot = task.blocking ? await this.#freeOfBlocking(signal) : this.#leastBusy();
+    let slot = task.blocking ? this.#freeOfBlocking() : this.#leastBusy();
+    while (slot === null) {
+      await this.#blockingStepEnded(signal);
+      slot = this.#freeOfBlocking();
+    }
+    // Chosen and reserved in one synchronous stretch: two blocking steps cannot both take the same free worker.
     const taskId = this.#nextTask++;
     // Reserve the place before waiting for the worker to start, so concurrent calls spread over the pool.
     const done = new Promise<Execution>((resolve, reject) =>
@@ -141,23 +146,24 @@ export class WorkerPool implements StepExecutor {
     }
   }
 
-  /** Waits for a live worker that runs no blocking step; the least busy such worker. */
-  async #freeOfBlocking(signal: AbortSignal): Promise<Slot> {
-    for (;;) {
-      signal.throwIfAborted();
-      const free = this.#slots.filter((slot) => slot.alive && !hasBlocking(slot));
-      if (free.length > 0) {
-        return free.reduce((best, slot) => slot.pending.size < best.pending.size ? slot : best);
-      }
-      await new Promise<void>((resolve, reject) => {
-        const onAbort = () => reject(signal.reason);
-        signal.addEventListener("abort", onAbort, { once: true });
-        this.#blockedQueue.push(() => {
-          signal.removeEventListener("abort", onAbort);
-          resolve();
-        });
+  /** The least busy live worker that runs no blocking step, or null when every worker runs one. */
+  #freeOfBlocking(): Slot | null {
+    const free = this.#slots.filter((slot) => slot.alive && !hasBlocking(slot));
+    if (free.length === 0) return null;
+    return free.reduce((best, slot) => slot.pending.size < best.pending.size ? slot : best);
+  }
+
+  /** Resolves when a blocking step ends (or a worker is replaced); rejects when the signal aborts. */
+  #blockingStepEnded(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#blockedQueue.push(() => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
       });
-    }
+    });
   }
 
   /** A blocking step ended somewhere: let waiting blocking steps look again. */

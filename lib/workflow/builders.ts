@@ -3,13 +3,9 @@
  * loaded, so a plain object works as well.
  * @module
  */
-import type {
-  CustomStepFunction,
-  CustomStepInput,
-  SectionInput,
-  VideoInput,
-  WorkflowInput,
-} from "./schema.ts";
+import type { CustomStepFunction, CustomStepInput } from "../jobs/custom/custom_schema.ts";
+import type { SectionInput, VideoInput } from "../jobs/lesson/lesson_schema.ts";
+import type { WorkflowInput } from "./workflow_schema.ts";
 
 /**
  * Declares a workflow: videos made of sections, the output formats and the limits.

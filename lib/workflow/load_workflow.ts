@@ -5,7 +5,7 @@
 import { InputError, WorkflowError } from "../core/errors.ts";
 import { importFailureIssue } from "./_import_failure.ts";
 import { resolveWorkflow } from "./resolve_workflow.ts";
-import type { ResolvedWorkflow } from "./schema.ts";
+import type { ResolvedWorkflow } from "./workflow_schema.ts";
 
 /**
  * Turns a path as the user typed it into an absolute `file:` URL.
@@ -40,7 +40,7 @@ export function toFileUrl(file: string): URL {
  * import assert from "node:assert/strict";
  * import { loadWorkflow } from "./load_workflow.ts";
  * const workflow = await loadWorkflow("workflows/lesson.ts");
- * assert.ok(workflow.videos.length > 0);
+ * assert.ok((workflow.jobs.lesson?.videos.length ?? 0) > 0);
  * ```
  */
 export async function loadWorkflow(

@@ -3,7 +3,7 @@
  * @module
  */
 import { z } from "zod";
-import { workflowSchema } from "./schema.ts";
+import { workflowSchema } from "./workflow_schema.ts";
 
 /**
  * Builds the JSON Schema of a workflow's default export (custom step functions appear as "any").

@@ -3,7 +3,8 @@
  * @module
  */
 import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
-import { type Plan, planWorkflows } from "../../lib/plan/plan_workflow.ts";
+import { planWorkflows } from "../../lib/workflow/plan_workflows.ts";
+import type { Plan } from "../../lib/plan/plan.ts";
 import type { PlanStep } from "../../lib/plan/plan_step.ts";
 import type { Clock } from "../../lib/core/clock.ts";
 import { providerLimiters } from "../../lib/run/render_workflows.ts";

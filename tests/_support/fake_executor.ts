@@ -3,7 +3,7 @@
  * (no timers), counts what is in flight per layer, and can fail chosen steps or return children.
  * @module
  */
-import type { Plan } from "../../lib/plan/plan_workflow.ts";
+import type { Plan } from "../../lib/plan/plan.ts";
 import type { PlanStep } from "../../lib/plan/plan_step.ts";
 import { type Execution, StepAttemptError, type StepExecutor } from "../../lib/core/executor.ts";
 import type { Json } from "../../lib/core/json.ts";
@@ -137,11 +137,11 @@ export class FakeExecutor implements StepExecutor {
 
   #measure(): void {
     const running = [...this.#running.values()];
-    const videos = new Set(running.map((step) => step.scope.video).filter((video) => video !== null));
+    const videos = new Set(running.map((step) => step.scope.item).filter((video) => video !== null));
     const sectionsPerVideo = new Map<string, Set<string>>();
     const apiPerSection = new Map<string, number>();
     for (const step of running) {
-      const { video, section } = step.scope;
+      const { item: video, part: section } = step.scope;
       if (video !== null && section !== null) {
         const sections = sectionsPerVideo.get(video) ?? new Set();
         sections.add(section);

@@ -3,7 +3,7 @@
  * @module
  */
 import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
-import type { ResolvedWorkflow, WorkflowInput } from "../../lib/workflow/schema.ts";
+import type { ResolvedWorkflow, WorkflowInput } from "../../lib/workflow/workflow_schema.ts";
 import { tempDir } from "./temp_dir.ts";
 
 /** The absolute URL of the project's mod.ts, for generated workflow files. */

@@ -7,57 +7,66 @@ import { ProviderError } from "../../core/errors.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
 import { callOpenAi, httpTarget } from "../../providers/http/openai_client.ts";
 import { takesResponseFormat } from "../../providers/http/openai_models.ts";
-import { outputPath, type StepRunner } from "../step_runner.ts";
+import type { StepKindDefinition } from "../step_kind.ts";
+import { outputPath } from "../task_fields.ts";
 
 /** Generates the image; its value is `{ bytes, format }`. */
-export const runImageStep: StepRunner = async (task, { signal, reportRateLimit }) => {
-  const target = httpTarget(task.runtime);
-  const { model, prompt, size } = task.params as { model: string; prompt: string; size: string };
-  const answer = await callOpenAi(target, {
-    path: "/images/generations",
-    // gpt-image models always answer in base64 and refuse `response_format`; DALL·E models need it.
-    body: {
-      json: {
-        model,
-        prompt,
-        size,
-        n: 1,
-        ...(takesResponseFormat(model) ? { response_format: "b64_json" } : {}),
+export const imageStep: StepKindDefinition = {
+  kind: "image",
+  version: 1,
+  blocking: false,
+  run: async (task, { signal, reportRateLimit }) => {
+    const target = httpTarget(task.runtime);
+    const { model, prompt, size } = task.params as { model: string; prompt: string; size: string };
+    const answer = await callOpenAi(target, {
+      path: "/images/generations",
+      // gpt-image models always answer in base64 and refuse `response_format`; DALL·E models need it.
+      body: {
+        json: {
+          model,
+          prompt,
+          size,
+          n: 1,
+          ...(takesResponseFormat(model) ? { response_format: "b64_json" } : {}),
+        },
       },
-    },
-    signal,
-  });
-  reportRateLimit(answer.rateLimit);
-  let encoded: unknown;
-  try {
-    encoded = (JSON.parse(new TextDecoder().decode(answer.body)) as { data?: { b64_json?: unknown }[] }).data
-      ?.[0]?.b64_json;
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-    throw new ProviderError(target.provider, "returned a body that is not JSON, expected data[0].b64_json");
-  }
-  if (typeof encoded !== "string") {
-    throw new ProviderError(target.provider, "returned JSON without data[0].b64_json", { retryable: false });
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = Uint8Array.from(atob(encoded), (char) => char.charCodeAt(0));
-  } catch (error) {
-    throw new ProviderError(target.provider, "returned data[0].b64_json that is not base64", {
-      retryable: false,
-      cause: error,
+      signal,
     });
-  }
-  const format = sniffImage(bytes);
-  if (format === null) {
-    throw new ProviderError(
-      target.provider,
-      `returned an image that is not a PNG or JPEG (${bytes.length} bytes)`,
-      {
+    reportRateLimit(answer.rateLimit);
+    let encoded: unknown;
+    try {
+      encoded = (JSON.parse(new TextDecoder().decode(answer.body)) as { data?: { b64_json?: unknown }[] })
+        .data
+        ?.[0]?.b64_json;
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      throw new ProviderError(target.provider, "returned a body that is not JSON, expected data[0].b64_json");
+    }
+    if (typeof encoded !== "string") {
+      throw new ProviderError(target.provider, "returned JSON without data[0].b64_json", {
         retryable: false,
-      },
-    );
-  }
-  await Deno.writeFile(outputPath(task), bytes, { signal });
-  return { bytes: bytes.length, format };
+      });
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = Uint8Array.from(atob(encoded), (char) => char.charCodeAt(0));
+    } catch (error) {
+      throw new ProviderError(target.provider, "returned data[0].b64_json that is not base64", {
+        retryable: false,
+        cause: error,
+      });
+    }
+    const format = sniffImage(bytes);
+    if (format === null) {
+      throw new ProviderError(
+        target.provider,
+        `returned an image that is not a PNG or JPEG (${bytes.length} bytes)`,
+        {
+          retryable: false,
+        },
+      );
+    }
+    await Deno.writeFile(outputPath(task), bytes, { signal });
+    return { bytes: bytes.length, format };
+  },
 };

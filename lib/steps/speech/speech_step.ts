@@ -13,8 +13,8 @@ import { callOpenAi, httpTarget } from "../../providers/http/openai_client.ts";
 import { espeakEngine } from "../../providers/local/speech/espeak_engine.ts";
 import { FLITE_NATURAL_RATE, fliteEngine } from "../../providers/local/speech/flite_engine.ts";
 import type { SpeechEngine } from "../../providers/local/speech/speech_engine.ts";
-import type { ResolvedVoice } from "../../workflow/schema.ts";
-import { outputPath, type StepContext, type StepRunner } from "../step_runner.ts";
+import type { StepContext, StepKindDefinition } from "../step_kind.ts";
+import { outputPath } from "../task_fields.ts";
 import type { StepTask } from "../../core/step_task.ts";
 
 const ENGINES: Readonly<Record<"espeak" | "flite", SpeechEngine>> = {
@@ -22,30 +22,41 @@ const ENGINES: Readonly<Record<"espeak" | "flite", SpeechEngine>> = {
   flite: fliteEngine,
 };
 
-type Voice = Pick<ResolvedVoice, "engine" | "voice" | "rate" | "model">;
+/** The voice a speech step's params name: a local engine's or an API's. */
+interface Voice {
+  engine: "espeak" | "flite" | "openai";
+  voice: string;
+  rate: number;
+  model: string | null;
+}
 
 /** Synthesizes the narration and encodes it to AAC (48 kHz mono); its value is `{ duration }` in seconds. */
-export const runSpeechStep: StepRunner = async (task, context) => {
-  const { text, voice } = task.params as unknown as { text: string; voice: Voice };
-  const wav = `${task.scratchDir}/speech.wav`;
-  const output = outputPath(task);
-  const encoded = voice.engine === "openai"
-    ? await speakOverHttp(task, context, { text, voice, wav, output })
-    : (await ENGINES[voice.engine].synthesize({ text, voice: voice.voice, rate: voice.rate }, {
-      ffmpeg: task.ffmpeg,
-      signal: context.signal,
-      outPath: wav,
-      encodedPath: output,
-    })).encoded;
-  const bytes = await Deno.readFile(wav, { signal: context.signal });
-  const duration = wavDuration(bytes, bytes.length);
-  if (!(duration >= 0.1)) {
-    throw new Error(`The ${voice.engine} narration lasts ${duration} s; expected speech`);
-  }
-  if (!encoded) {
-    await runFfmpeg(task.ffmpeg, ["-i", wav, ...NARRATION_AAC_ARGS, output], { signal: context.signal });
-  }
-  return { duration };
+export const speechStep: StepKindDefinition = {
+  kind: "speech",
+  version: 1,
+  blocking: false,
+  run: async (task, context) => {
+    const { text, voice } = task.params as unknown as { text: string; voice: Voice };
+    const wav = `${task.scratchDir}/speech.wav`;
+    const output = outputPath(task);
+    const encoded = voice.engine === "openai"
+      ? await speakOverHttp(task, context, { text, voice, wav, output })
+      : (await ENGINES[voice.engine].synthesize({ text, voice: voice.voice, rate: voice.rate }, {
+        ffmpeg: task.ffmpeg,
+        signal: context.signal,
+        outPath: wav,
+        encodedPath: output,
+      })).encoded;
+    const bytes = await Deno.readFile(wav, { signal: context.signal });
+    const duration = wavDuration(bytes, bytes.length);
+    if (!(duration >= 0.1)) {
+      throw new Error(`The ${voice.engine} narration lasts ${duration} s; expected speech`);
+    }
+    if (!encoded) {
+      await runFfmpeg(task.ffmpeg, ["-i", wav, ...NARRATION_AAC_ARGS, output], { signal: context.signal });
+    }
+    return { duration };
+  },
 };
 
 /** Calls `POST /v1/audio/speech`, checks the answer is audio, and decodes it to WAV and AAC in one ffmpeg pass. */

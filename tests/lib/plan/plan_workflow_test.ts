@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { WorkflowError } from "../../../lib/core/errors.ts";
 import { planDepth } from "../../../lib/plan/describe_plan.ts";
-import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
+import { planWorkflows } from "../../../lib/workflow/plan_workflows.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
-import type { WorkflowInput } from "../../../lib/workflow/schema.ts";
+import type { WorkflowInput } from "../../../lib/workflow/workflow_schema.ts";
 import { gridWorkflow } from "../../_support/workflows.ts";
 import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
 
@@ -72,7 +72,7 @@ Deno.test("step keys change only for the steps a changed narration reaches", asy
   const before = await keysOf(base);
   assert.deepEqual(changed(before, await keysOf(base)), []);
   const edited = structuredClone(base);
-  edited.videos[0]!.sections[1]!.narration = "A new second narration.";
+  edited.videos![0]!.sections[1]!.narration = "A new second narration.";
   assert.deepEqual(changed(before, await keysOf(edited)), [
     "a/concat@16x9",
     "a/concat@9x16",
@@ -87,7 +87,7 @@ Deno.test("step keys change only for the steps a changed narration reaches", asy
 Deno.test("step keys: a new title re-renders only that section's slides and what uses them", async () => {
   const before = await keysOf(base);
   const edited = structuredClone(base);
-  edited.videos[1]!.sections[0]!.title = "Three, renamed";
+  edited.videos![1]!.sections[0]!.title = "Three, renamed";
   assert.deepEqual(changed(before, await keysOf(edited)), [
     "b/concat@16x9",
     "b/concat@9x16",

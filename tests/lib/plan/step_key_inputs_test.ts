@@ -3,11 +3,11 @@
  * steps it reaches get new keys.
  */
 import assert from "node:assert/strict";
-import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
+import { planWorkflows } from "../../../lib/workflow/plan_workflows.ts";
 import type { Toolchain } from "../../../lib/plan/toolchain.ts";
 import { loadWorkflow } from "../../../lib/workflow/load_workflow.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
-import type { WorkflowInput } from "../../../lib/workflow/schema.ts";
+import type { WorkflowInput } from "../../../lib/workflow/workflow_schema.ts";
 import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
 import { MOD_URL, writeWorkflowFile } from "../../_support/workflows.ts";
 
@@ -78,10 +78,10 @@ Deno.test("step keys: a provider's declared version re-runs only its calls", asy
 Deno.test("step keys: model, voice and size are part of the keys", async () => {
   const before = await keysOf(api);
   const model = structuredClone(api);
-  model.videos[0]!.sections[0]!.image!.model = "dall-e-3";
+  model.videos![0]!.sections[0]!.image!.model = "dall-e-3";
   assert.deepEqual(changed(before, await keysOf(model)), downstreamOfImage);
   const size = structuredClone(api);
-  size.videos[0]!.sections[0]!.image!.size = "1536x1024";
+  size.videos![0]!.sections[0]!.image!.size = "1536x1024";
   assert.deepEqual(changed(before, await keysOf(size)), downstreamOfImage);
   const voice = structuredClone(api);
   voice.voice!.voice = "nova";
@@ -190,7 +190,7 @@ Deno.test("step keys: reel's own modules are not part of a workflow's module gra
   try {
     const source = await Deno.readTextFile(file);
     assert.ok(source.includes(MOD_URL));
-    const { readModuleGraph } = await import("../../../lib/workflow/module_graph.ts");
+    const { readModuleGraph } = await import("../../../lib/schema/module_graph.ts");
     const graph = await readModuleGraph(new URL(`file://${file}`).href);
     assert.deepEqual(graph.files.map((path) => path.slice(dir.length + 1)).sort(), [
       "helper.ts",

@@ -3,7 +3,7 @@
  * would be invalidated by a refactor. A change of what a key holds is a deliberate change of keys.json.
  */
 import assert from "node:assert/strict";
-import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
+import { planWorkflows } from "../../../lib/workflow/plan_workflows.ts";
 import { loadWorkflow } from "../../../lib/workflow/load_workflow.ts";
 import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
 

@@ -2,7 +2,7 @@
  * Builders of synthetic run events for the report tests.
  * @module
  */
-import type { StepKind } from "../../../lib/plan/plan_step.ts";
+
 import type { RunEvent } from "../../../lib/run/run_events.ts";
 
 type EventOf<T extends RunEvent["type"]> = Extract<RunEvent, { type: T }>;
@@ -12,13 +12,13 @@ export const ev = {
   runStarted(at: number, total: number, workers: number): EventOf<"run:started"> {
     return { type: "run:started", at, total, workers };
   },
-  queued(at: number, step: string, kind: StepKind): EventOf<"step:queued"> {
+  queued(at: number, step: string, kind: string): EventOf<"step:queued"> {
     return { type: "step:queued", at, step, kind, contentKey: `key-${step}` };
   },
   started(
     at: number,
     step: string,
-    more: { kind?: StepKind; worker?: number; attempt?: number } = {},
+    more: { kind?: string; worker?: number; attempt?: number } = {},
   ): EventOf<"step:started"> {
     const { kind = "clip", worker = 1, attempt = 1 } = more;
     return { type: "step:started", at, step, kind, contentKey: `key-${step}`, worker, attempt };
@@ -26,7 +26,7 @@ export const ev = {
   finished(
     at: number,
     step: string,
-    more: { kind?: StepKind; worker?: number | null; elapsed?: number; cached?: boolean } = {},
+    more: { kind?: string; worker?: number | null; elapsed?: number; cached?: boolean } = {},
   ): EventOf<"step:finished"> {
     const { kind = "clip", worker = 1, elapsed = 0, cached = false } = more;
     return {
@@ -45,7 +45,7 @@ export const ev = {
   failed(
     at: number,
     step: string,
-    more: { kind?: StepKind; worker?: number | null; retrying?: boolean; error?: string; attempt?: number } =
+    more: { kind?: string; worker?: number | null; retrying?: boolean; error?: string; attempt?: number } =
       {},
   ): EventOf<"step:failed"> {
     const { kind = "clip", worker = 1, retrying = false, error = "boom", attempt = 1 } = more;
@@ -62,7 +62,7 @@ export const ev = {
       elapsed: 1,
     };
   },
-  skipped(at: number, step: string, because: string, kind: StepKind = "clip"): EventOf<"step:skipped"> {
+  skipped(at: number, step: string, because: string, kind: string = "clip"): EventOf<"step:skipped"> {
     return { type: "step:skipped", at, step, kind, contentKey: `key-${step}`, because };
   },
   expanded(at: number, step: string, children: string[]): EventOf<"step:expanded"> {

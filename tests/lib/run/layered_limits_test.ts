@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
+import { planWorkflows } from "../../../lib/workflow/plan_workflows.ts";
 import { VirtualClock } from "../../../lib/core/clock.ts";
-import { LayeredLimits, summarizeLimits } from "../../../lib/run/layered_limits.ts";
+import { LayeredLimits } from "../../../lib/run/layered_limits.ts";
+import { summarizeLimits } from "../../../lib/plan/limits.ts";
 import { ProviderLimiter } from "../../../lib/run/provider_limiter.ts";
 import { runPlan } from "../../../lib/run/scheduler.ts";
 import { FakeExecutor, seededRandom } from "../../_support/fake_executor.ts";
@@ -40,7 +41,7 @@ Deno.test("LayeredLimits.acquire() releases what it holds when aborted while wai
   });
   const step = {
     kind: "speech" as const,
-    scope: { video: "a", section: "a/s1" },
+    scope: { item: "a", part: "a/s1" },
     provider: "p",
     cpu: true,
     tokenCost: 0,
@@ -129,7 +130,7 @@ Deno.test("LayeredLimits: calls to a paused provider hold no global permit that 
   });
   const step = (provider: string, section: string) => ({
     kind: "image" as const,
-    scope: { video: "v", section: `v/${section}` },
+    scope: { item: "v", part: `v/${section}` },
     provider,
     cpu: false,
     tokenCost: 0,
@@ -168,7 +169,7 @@ Deno.test("LayeredLimits reserves the rate slot last: calls that waited for glob
   });
   const step = (provider: string, i: number) => ({
     kind: "image" as const,
-    scope: { video: "v", section: `v/s${i}` },
+    scope: { item: "v", part: `v/s${i}` },
     provider,
     cpu: false,
     tokenCost: 0,

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
+import { planWorkflows } from "../../../lib/workflow/plan_workflows.ts";
 import type { RunEvent } from "../../../lib/run/run_events.ts";
 import { runPlan } from "../../../lib/run/scheduler.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
-import type { WorkflowInput } from "../../../lib/workflow/schema.ts";
+import type { WorkflowInput } from "../../../lib/workflow/workflow_schema.ts";
 import { FakeExecutor, seededRandom } from "../../_support/fake_executor.ts";
 import { MemoryStore } from "../../_support/memory_store.ts";
 import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { planWorkflows } from "../../../lib/plan/plan_workflow.ts";
+import { planWorkflows } from "../../../lib/workflow/plan_workflows.ts";
 import type { RunEvent } from "../../../lib/run/run_events.ts";
 import { VirtualClock } from "../../../lib/core/clock.ts";
 import { runPlan } from "../../../lib/run/scheduler.ts";

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { type Plan, planWorkflows } from "../../../lib/plan/plan_workflow.ts";
+import { planWorkflows } from "../../../lib/workflow/plan_workflows.ts";
+import type { Plan } from "../../../lib/plan/plan.ts";
 import type { RunEvent } from "../../../lib/run/run_events.ts";
 import { runPlan } from "../../../lib/run/scheduler.ts";
 import { ArtifactStore } from "../../../lib/store/artifact_store.ts";

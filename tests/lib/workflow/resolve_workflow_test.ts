@@ -67,11 +67,11 @@ Deno.test("resolveWorkflow() fills every default once", async () => {
     ...where,
     cores: 3,
   });
-  assert.deepEqual(resolved.formats.map((format) => format.name), ["16x9", "9x16", "1x1"]);
+  assert.deepEqual(resolved.jobs.lesson!.formats.map((format) => format.name), ["16x9", "9x16", "1x1"]);
   assert.equal(resolved.limits.workers, 3);
-  assert.equal(resolved.videos[0]!.sections[0]!.id, "s1");
-  assert.deepEqual(resolved.videos[0]!.sections[0]!.bullets, []);
-  assert.equal(resolved.videos[0]!.sections[0]!.background.image, null);
+  assert.equal(resolved.jobs.lesson!.videos[0]!.sections[0]!.id, "s1");
+  assert.deepEqual(resolved.jobs.lesson!.videos[0]!.sections[0]!.bullets, []);
+  assert.equal(resolved.jobs.lesson!.videos[0]!.sections[0]!.background.image, null);
   assert.equal(resolved.name, "lesson");
 });
 

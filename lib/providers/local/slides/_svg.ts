@@ -2,6 +2,7 @@
  * Writes a laid-out slide as SVG markup for resvg.
  * @module
  */
+import { escapeMarkup } from "../../../core/escape_markup.ts";
 import type { PlacedLine, SlideLayout } from "./_layout.ts";
 import type { TextFont } from "./_text_fonts.ts";
 
@@ -27,7 +28,7 @@ export interface SvgInput {
  */
 export function buildSlideSvg(input: SvgInput, layout: SlideLayout): string {
   const { width, height } = input;
-  const family = escapeXml(input.fontFamily);
+  const family = escapeMarkup(input.fontFamily);
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect width="${width}" height="${height}" fill="${input.background}"/>`,
@@ -75,13 +76,6 @@ export function buildSlideSvg(input: SvgInput, layout: SlideLayout): string {
   return parts.join("\n");
 }
 
-/** Escapes text for XML content and attribute values, dropping characters XML cannot hold. */
-export function escapeXml(value: string): string {
-  // deno-lint-ignore no-control-regex -- these are exactly the characters XML 1.0 forbids
-  return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
-    .replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-
 function text(
   lines: readonly PlacedLine[],
   font: TextFont,
@@ -91,8 +85,8 @@ function text(
   const spans = lines.flatMap((line) =>
     font.runs(line.text, size).map((run) =>
       `<tspan x="${n(line.x + run.x)}" y="${n(line.y)}"` +
-      `${run.family === null ? "" : ` font-family="${escapeXml(cssString(run.family))}"`}>` +
-      `${escapeXml(run.text)}</tspan>`
+      `${run.family === null ? "" : ` font-family="${escapeMarkup(cssString(run.family))}"`}>` +
+      `${escapeMarkup(run.text)}</tspan>`
     )
   );
   return `<text font-family="${family}" font-weight="${weight}" font-size="${n(size)}" fill="${fill}" ` +

@@ -3,7 +3,6 @@
  * @module
  */
 import type { FfmpegPaths } from "../../../media/ffmpeg.ts";
-import type { ResolvedVoice } from "../../../workflow/schema.ts";
 
 /**
  * What to say and how.
@@ -72,7 +71,7 @@ export interface SpeechResult {
  */
 export interface SpeechEngine {
   /** The engine's id, as used by a workflow's `voice.provider`. */
-  readonly id: ResolvedVoice["provider"];
+  readonly id: string;
   /**
    * Speaks `request.text` into the WAV file `context.outPath`.
    *

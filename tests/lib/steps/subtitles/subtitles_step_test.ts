@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cuesFromDurations, formatSrt, formatVtt } from "../../../../lib/steps/subtitles/subtitles_step.ts";
+import { cuesFromDurations, formatSrt, formatVtt } from "../../../../lib/jobs/lesson/steps/subtitles_step.ts";
 
 Deno.test("cuesFromDurations() lays cues end to end and keeps each cue on one clean line", () => {
   const cues = cuesFromDurations(["First.\n\nSecond paragraph.", "Arrows --> here"], [1.25, 2]);

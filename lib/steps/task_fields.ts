@@ -1,22 +1,9 @@
 /**
- * The interface every step kind implements; the worker looks kinds up in {@linkcode ../steps/step_runners.ts}.
+ * Reading a task's inputs and params: numbers from values, artifact paths, the output path.
  * @module
  */
 import type { Json } from "../core/json.ts";
-import type { ChildSpec, RateLimitInfo, StepTask } from "../core/step_task.ts";
-
-/** What a step's code gets besides its task. */
-export interface StepContext {
-  /** Aborted when the run is cancelled; kill children and stop. */
-  signal: AbortSignal;
-  /** Adds a child step at run time. */
-  spawn(child: ChildSpec): void;
-  /** Passes a provider's rate-limit headers to the main thread, which paces every worker by them. */
-  reportRateLimit(info: RateLimitInfo): void;
-}
-
-/** Runs one step kind inside a worker; writes `task.outputPath` when the kind has an artifact. */
-export type StepRunner = (task: StepTask, context: StepContext) => Promise<Json>;
+import type { StepTask } from "../core/step_task.ts";
 
 /**
  * Reads a number from a step output's value.
@@ -29,7 +16,7 @@ export type StepRunner = (task: StepTask, context: StepContext) => Promise<Json>
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { numberField } from "./step_runner.ts";
+ * import { numberField } from "./task_fields.ts";
  * assert.ok(numberField({ duration: 1.5 }, "duration") === 1.5);
  * ```
  */
@@ -53,7 +40,7 @@ export function numberField(value: Json, field: string): number {
  *
  * @example
  * ```ts
- * import { inputPath } from "./step_runner.ts";
+ * import { inputPath } from "./task_fields.ts";
  * // const slide = inputPath(task, 0);
  * ```
  */
@@ -74,7 +61,7 @@ export function inputPath(task: StepTask, index: number): string {
  *
  * @example
  * ```ts
- * import { outputPath } from "./step_runner.ts";
+ * import { outputPath } from "./task_fields.ts";
  * // await Deno.writeFile(outputPath(task), bytes);
  * ```
  */

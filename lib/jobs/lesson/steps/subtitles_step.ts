@@ -2,7 +2,8 @@
  * The subtitles step: one cue per section, at the section's real times (from its narration's measured length).
  * @module
  */
-import { numberField, outputPath, type StepRunner } from "../step_runner.ts";
+import type { StepKindDefinition } from "../../../steps/step_kind.ts";
+import { numberField, outputPath } from "../../../steps/task_fields.ts";
 
 /** One subtitle cue. */
 export interface Cue {
@@ -98,10 +99,15 @@ function escapeVttText(text: string): string {
 }
 
 /** Writes the SRT or VTT of a video from its narrations' durations; its value is `{ cues }`. */
-export const runSubtitlesStep: StepRunner = async (task) => {
-  const params = task.params as unknown as { format: "srt" | "vtt"; cues: string[] };
-  const durations = task.inputs.map((input) => numberField(input.value, "duration"));
-  const cues = cuesFromDurations(params.cues, durations);
-  await Deno.writeTextFile(outputPath(task), params.format === "srt" ? formatSrt(cues) : formatVtt(cues));
-  return { cues: cues.length };
+export const subtitlesStep: StepKindDefinition = {
+  kind: "subtitles",
+  version: 1,
+  blocking: false,
+  run: async (task) => {
+    const params = task.params as unknown as { format: "srt" | "vtt"; cues: string[] };
+    const durations = task.inputs.map((input) => numberField(input.value, "duration"));
+    const cues = cuesFromDurations(params.cues, durations);
+    await Deno.writeTextFile(outputPath(task), params.format === "srt" ? formatSrt(cues) : formatVtt(cues));
+    return { cues: cues.length };
+  },
 };

@@ -2,8 +2,9 @@
  * The clip step: one slide held for the length of its narration, as H.264 + AAC in MP4.
  * @module
  */
-import { runFfmpeg } from "../../media/ffmpeg.ts";
-import { inputPath, numberField, outputPath, type StepRunner } from "../step_runner.ts";
+import { runFfmpeg } from "../../../media/ffmpeg.ts";
+import type { StepKindDefinition } from "../../../steps/step_kind.ts";
+import { inputPath, numberField, outputPath } from "../../../steps/task_fields.ts";
 
 /** The last frame of a clip lasts this long (ffmpeg's default for a frame with no known duration). */
 const LAST_FRAME = 0.04;
@@ -32,39 +33,44 @@ export function stillFilter(duration: number, fps: number): string {
 }
 
 /** Encodes a slide and a narration into a clip; its value is `{ duration }` in seconds. */
-export const runClipStep: StepRunner = async (task, { signal }) => {
-  const slide = inputPath(task, 0);
-  const narration = inputPath(task, 1);
-  const duration = numberField(task.inputs[1]!.value, "duration");
-  const fps = numberField(task.params, "fps");
-  await runFfmpeg(task.ffmpeg, [
-    "-i",
-    slide,
-    "-i",
-    narration,
-    "-filter_complex",
-    stillFilter(duration, fps),
-    "-map",
-    "[v]",
-    "-map",
-    "1:a",
-    "-fps_mode",
-    "passthrough",
-    "-enc_time_base",
-    "1:1000",
-    "-c:v",
-    "libx264",
-    "-preset",
-    "ultrafast",
-    "-tune",
-    "stillimage",
-    "-bf",
-    "0",
-    "-c:a",
-    "copy",
-    "-f",
-    "mp4",
-    outputPath(task),
-  ], { signal });
-  return { duration };
+export const clipStep: StepKindDefinition = {
+  kind: "clip",
+  version: 1,
+  blocking: false,
+  run: async (task, { signal }) => {
+    const slide = inputPath(task, 0);
+    const narration = inputPath(task, 1);
+    const duration = numberField(task.inputs[1]!.value, "duration");
+    const fps = numberField(task.params, "fps");
+    await runFfmpeg(task.ffmpeg, [
+      "-i",
+      slide,
+      "-i",
+      narration,
+      "-filter_complex",
+      stillFilter(duration, fps),
+      "-map",
+      "[v]",
+      "-map",
+      "1:a",
+      "-fps_mode",
+      "passthrough",
+      "-enc_time_base",
+      "1:1000",
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-tune",
+      "stillimage",
+      "-bf",
+      "0",
+      "-c:a",
+      "copy",
+      "-f",
+      "mp4",
+      outputPath(task),
+    ], { signal });
+    return { duration };
+  },
 };

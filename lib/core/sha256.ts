@@ -1,0 +1,46 @@
+/**
+ * SHA-256 digests as hex: of text or bytes in memory, and of a file read in chunks.
+ * @module
+ */
+import { createHash } from "node:crypto";
+
+/**
+ * The SHA-256 of text (as UTF-8) or bytes.
+ *
+ * @param data The text or bytes.
+ * @returns 64 hex digits.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sha256Hex } from "./sha256.ts";
+ * assert.equal(sha256Hex("abc").slice(0, 8), "ba7816bf");
+ * ```
+ */
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/**
+ * The SHA-256 of a file's bytes, without reading it whole into memory.
+ *
+ * @param path The file.
+ * @returns 64 hex digits.
+ * @throws {Deno.errors.NotFound} When the file does not exist.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sha256File, sha256Hex } from "./sha256.ts";
+ * const file = await Deno.makeTempFile();
+ * await Deno.writeTextFile(file, "abc");
+ * assert.equal(await sha256File(file), sha256Hex("abc"));
+ * await Deno.remove(file);
+ * ```
+ */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  using file = await Deno.open(path, { read: true });
+  for await (const chunk of file.readable) hash.update(chunk);
+  return hash.digest("hex");
+}

@@ -1,0 +1,77 @@
+/**
+ * Resolving custom steps: the files they declare, and what keys their code (the workflow's module graph, or a
+ * declared version).
+ * @module
+ */
+import { sha256Hex } from "../../core/sha256.ts";
+import type { ResolveContext } from "../../schema/job_kind.ts";
+import { readModuleGraph } from "../../schema/module_graph.ts";
+import type { CustomInput, ResolvedCustomStep } from "./custom_schema.ts";
+
+/** A custom step's timeout when neither it nor the workflow sets one: 10 minutes. */
+const CUSTOM_TIMEOUT_MS = 600_000;
+
+/**
+ * Resolves a workflow's custom steps: ids checked, declared files found, and what keys each one's code.
+ *
+ * @param input The parsed `steps` field.
+ * @param context The workflow module and its timeout; problems go to `context.issues`.
+ * @returns The steps, or null when the workflow has none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveCustomSteps } from "./resolve_custom.ts";
+ * const steps = await resolveCustomSteps(
+ *   { steps: [{ id: "pinned", version: 1, run: () => 1 }] },
+ *   { file: "a.ts", moduleUrl: "file:///a.ts", env: () => undefined, providers: new Map(), timeout: null, issues: [] },
+ * );
+ * assert.equal((steps?.[0]?.code as { version: string }).version, "1");
+ * ```
+ */
+export async function resolveCustomSteps(
+  input: CustomInput,
+  context: ResolveContext,
+): Promise<ResolvedCustomStep[] | null> {
+  const steps = input.steps;
+  if (steps === undefined) return null;
+  const extraFiles: string[] = [];
+  const ids = new Set<string>();
+  for (const [i, step] of steps.entries()) {
+    if (ids.has(step.id)) {
+      context.issues.push({ path: `steps[${i}].id`, message: `Duplicate step id "${step.id}"` });
+    }
+    ids.add(step.id);
+    for (const [j, relative] of (step.files ?? []).entries()) {
+      const path = decodeURIComponent(new URL(relative, context.moduleUrl).pathname);
+      try {
+        if ((await Deno.stat(path)).isFile) extraFiles.push(path);
+        else context.issues.push({ path: `steps[${i}].files[${j}]`, message: `Not a file: ${path}` });
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+        context.issues.push({ path: `steps[${i}].files[${j}]`, message: `File not found: ${path}` });
+      }
+    }
+  }
+  // Steps without a version are keyed by every local module the workflow imports, the files they declare, and
+  // every step function's source (which also covers a workflow given in memory, with no file to read).
+  const unversioned = steps.some((step) => step.version === undefined);
+  const graph = unversioned && context.issues.length === 0
+    ? await readModuleGraph(context.moduleUrl, { extraFiles })
+    : null;
+  const digest = graph === null
+    ? ""
+    : sha256Hex(`${graph.digest}${steps.map((step) => step.run.toString()).join("\n")}`);
+  return steps.map((step) => ({
+    id: step.id,
+    inputs: step.inputs ?? [],
+    params: step.params ?? {},
+    cpu: step.cpu ?? true,
+    retries: step.retries ?? 0,
+    child: step.child ?? false,
+    timeout: step.timeout ?? context.timeout ?? CUSTOM_TIMEOUT_MS,
+    code: step.version === undefined
+      ? { digest }
+      : { version: String(step.version), source: step.run.toString() },
+  }));
+}

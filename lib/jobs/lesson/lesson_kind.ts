@@ -1,0 +1,62 @@
+/**
+ * The lesson job kind: narrated videos made of sections, rendered in several formats.
+ * @module
+ */
+import { InputError } from "../../core/errors.ts";
+import type { JobFilters, JobKind } from "../../schema/job_kind.ts";
+import { preflightLesson } from "./lesson_preflight.ts";
+import { lessonFields, type ResolvedLesson } from "./lesson_schema.ts";
+import { planLesson } from "./plan_lesson.ts";
+import { resolveLesson } from "./resolve_lesson.ts";
+import { clipStep } from "./steps/clip_step.ts";
+import { concatStep } from "./steps/concat_step.ts";
+import { subtitlesStep } from "./steps/subtitles_step.ts";
+
+/**
+ * Lessons: the workflow's `videos`, with its `formats`, `fps`, `theme` and `voice`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lessonKind } from "./lesson_kind.ts";
+ * assert.ok("videos" in lessonKind.fields);
+ * ```
+ */
+export const lessonKind: JobKind<typeof lessonFields, ResolvedLesson> = {
+  name: "lesson",
+  fields: lessonFields,
+  stepKinds: [clipStep, concatStep, subtitlesStep],
+  resolve: resolveLesson,
+  plan: planLesson,
+  describe(lesson) {
+    const sections = lesson.videos.reduce((n, video) => n + video.sections.length, 0);
+    const formats = lesson.formats.map((f) => `${f.name} (${f.width}×${f.height})`).join(", ");
+    const videos = `${lesson.videos.length} video${lesson.videos.length === 1 ? "" : "s"}`;
+    return [`${videos}, ${sections} sections, formats: ${formats}`];
+  },
+  engines(lesson) {
+    const espeak = lesson.videos.some((video) => video.sections.some((s) => s.voice.engine === "espeak"));
+    return new Set(espeak ? ["espeak" as const] : []);
+  },
+  preflight: preflightLesson,
+  ids: (lesson) => lesson.videos.map((video) => video.id),
+  narrow: narrowLesson,
+};
+
+function narrowLesson(lesson: ResolvedLesson, filters: JobFilters): ResolvedLesson | null {
+  const videos = filters.only === null
+    ? lesson.videos
+    : lesson.videos.filter((video) => filters.only!.includes(video.id));
+  if (videos.length === 0) return null;
+  let formats = lesson.formats;
+  if (filters.formats !== null) {
+    const wanted = filters.formats.map((name) => name.replace(":", "x"));
+    formats = lesson.formats.filter((format) => wanted.includes(format.name));
+    if (formats.length === 0) {
+      throw new InputError(`No format of the lesson matches --format ${filters.formats.join(",")}`, {
+        hint: `Formats: ${lesson.formats.map((format) => format.name).join(", ")}`,
+      });
+    }
+  }
+  return { ...lesson, videos, formats };
+}

@@ -1,0 +1,64 @@
+/**
+ * What a lesson checks before any step runs: ffmpeg has the flite filter when a flite voice speaks, espeak-ng
+ * knows every espeak voice, and every slide's text fits its frame (or `allowOverflow` says to cut it).
+ * @module
+ */
+import { WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
+import { checkSlideFits } from "../../providers/local/slides/check_slide_fit.ts";
+import { checkEspeakVoice } from "../../providers/local/speech/espeak_engine.ts";
+import { checkFliteFilter } from "../../providers/local/speech/flite_engine.ts";
+import type { PreflightContext } from "../../schema/job_kind.ts";
+import type { ResolvedLesson } from "./lesson_schema.ts";
+
+/**
+ * Runs the lesson's checks.
+ *
+ * @param lesson The resolved lesson.
+ * @param context ffmpeg, whether overflow is allowed, the signal, the file.
+ * @returns Warnings (characters no font has, text that will be cut).
+ * @throws {InputError} When ffmpeg lacks flite or espeak-ng a voice; a {@linkcode WorkflowError} naming each
+ * section whose text does not fit.
+ *
+ * @example
+ * ```ts
+ * import { preflightLesson } from "./lesson_preflight.ts";
+ * // const warnings = await preflightLesson(lesson, { ffmpeg, allowOverflow: false, file: "lesson.ts" });
+ * ```
+ */
+export async function preflightLesson(lesson: ResolvedLesson, context: PreflightContext): Promise<string[]> {
+  const sections = lesson.videos.flatMap((video) => video.sections);
+  if (sections.some((section) => section.voice.engine === "flite")) {
+    await checkFliteFilter(context.ffmpeg, { signal: context.signal });
+  }
+  const espeak = new Set(sections.filter((s) => s.voice.engine === "espeak").map((s) => s.voice.voice));
+  for (const voice of espeak) await checkEspeakVoice(voice, { signal: context.signal });
+  return await checkSlides(lesson, context);
+}
+
+/** Checks every slide's text against its frame, with the renderer's own layout. */
+async function checkSlides(lesson: ResolvedLesson, context: PreflightContext): Promise<string[]> {
+  const warnings: string[] = [];
+  const issues: WorkflowIssue[] = [];
+  for (const section of lesson.videos.flatMap((video) => video.sections)) {
+    if (section.image?.as === "slide") continue;
+    for (const format of lesson.formats) {
+      const fit = await checkSlideFits({
+        width: format.width,
+        height: format.height,
+        title: section.title,
+        bullets: section.bullets,
+      });
+      for (const warning of fit.warnings) warnings.push(`${section.path} (${format.name}): ${warning}`);
+      if (fit.message === null) continue;
+      if (context.allowOverflow) {
+        warnings.push(`${section.path}: ${fit.message}; it will be cut (--allow-overflow)`);
+      } else issues.push({ path: section.path, message: fit.message });
+    }
+  }
+  if (issues.length > 0) {
+    throw new WorkflowError(context.file, issues, {
+      hint: "Shorten the title or bullets, split the section, or pass --allow-overflow to cut the text",
+    });
+  }
+  return warnings;
+}

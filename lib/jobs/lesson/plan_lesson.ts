@@ -1,0 +1,246 @@
+/**
+ * The lesson's planner: per section the narration once, its generated image if any, and a slide and a clip per
+ * format; per video a concat per format and an SRT and a VTT.
+ * @module
+ */
+import type { Json } from "../../core/json.ts";
+import type { Draft, StepScope } from "../../plan/plan_step.ts";
+import type { ResolvedProvider } from "../../plan/provider_settings.ts";
+import { slideProviderId, speechProviderId } from "../../providers/local/local_provider_ids.ts";
+import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
+import { imageStep } from "../../steps/image/image_step.ts";
+import { kindFields } from "../../steps/step_kind.ts";
+import { slideStep } from "../../steps/slide/slide_step.ts";
+import { speechStep } from "../../steps/speech/speech_step.ts";
+import type { ResolvedLesson, ResolvedSection, ResolvedVideo } from "./lesson_schema.ts";
+import { clipStep } from "./steps/clip_step.ts";
+import { concatStep } from "./steps/concat_step.ts";
+import { subtitlesStep } from "./steps/subtitles_step.ts";
+
+/** Default timeouts per kind, in ms; a workflow's `timeout` replaces `ms`. */
+const TIMEOUTS = {
+  speech: { ms: 60_000, perCharacter: 20 },
+  http: { decode: 60_000 },
+  slide: { ms: 60_000, perMediaSecond: 0 },
+  clip: { ms: 60_000, perMediaSecond: 3_000 },
+  concat: { ms: 60_000, perMediaSecond: 1_000 },
+  subtitles: { ms: 30_000, perMediaSecond: 0 },
+} as const;
+
+/** What every step of a lesson shares before it says what it is. */
+type Common = Pick<Draft, "workflow" | "runtime" | "retries" | "tokenCost" | "backoff" | "output">;
+
+/**
+ * Expands a lesson into steps.
+ *
+ * @param lesson The resolved lesson.
+ * @param context The workflow's file, timeout, providers and toolchain.
+ * @returns The steps (a lesson has no templates).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planLesson } from "./plan_lesson.ts";
+ * const toolchain = { ffmpeg: "ffmpeg 5.1", espeak: null, slides: "resvg 2.6.2" };
+ * const voice = { provider: "flite", engine: "flite" as const, voice: "rms", rate: 165, model: null };
+ * const section = { id: "s1", path: "videos[0].sections[0]", title: "T", bullets: [], narration: "N", background: { color: "#000", image: null }, image: null, voice };
+ * const lesson = { videos: [{ id: "a", title: "T", sections: [section] }], formats: [{ name: "16x9", width: 1920, height: 1080 }], fps: 1, theme: { background: "#000", foreground: "#fff", accent: "#ff0" } };
+ * const plan = planLesson(lesson, { file: "a.ts", moduleUrl: "file:///a.ts", timeout: null, providers: new Map(), toolchain });
+ * assert.deepEqual(plan.steps.map((step) => step.kind), ["speech", "slide", "clip", "concat", "subtitles", "subtitles"]);
+ * ```
+ */
+export function planLesson(lesson: ResolvedLesson, context: PlanContext): JobPlan {
+  const common: Common = {
+    workflow: context.file,
+    runtime: {},
+    retries: 0,
+    tokenCost: 0,
+    backoff: { base: 0, cap: 0 },
+    output: null,
+  };
+  const steps = lesson.videos.flatMap((video) => videoSteps(video, lesson, { ...context, common }));
+  return { steps, templates: [] };
+}
+
+type Context = PlanContext & { common: Common };
+
+function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Context): Draft[] {
+  const drafts = video.sections.flatMap((section) => sectionSteps(section, video, lesson, context));
+  const scope = { item: video.id, part: null };
+  for (const format of lesson.formats) {
+    drafts.push({
+      ...context.common,
+      ...kindFields(concatStep),
+      id: `${video.id}/concat@${format.name}`,
+      params: { format: format.name, width: format.width, height: format.height },
+      deps: video.sections.map((section) => `${video.id}/${section.id}/clip@${format.name}`),
+      scope,
+      provider: null,
+      engine: { ffmpeg: context.toolchain.ffmpeg },
+      cpu: true,
+      timeout: timeout("concat", context),
+      output: `${video.id}.${format.name}.mp4`,
+      extension: "mp4",
+    });
+  }
+  for (const format of ["srt", "vtt"] as const) {
+    drafts.push({
+      ...context.common,
+      ...kindFields(subtitlesStep),
+      id: `${video.id}/subtitles.${format}`,
+      params: { format, cues: video.sections.map((section) => section.narration) },
+      deps: video.sections.map((section) => `${video.id}/${section.id}/speech`),
+      scope,
+      provider: null,
+      engine: null,
+      cpu: false,
+      timeout: timeout("subtitles", context),
+      output: `${video.id}.${format}`,
+      extension: format,
+    });
+  }
+  return drafts;
+}
+
+function sectionSteps(
+  section: ResolvedSection,
+  video: ResolvedVideo,
+  lesson: ResolvedLesson,
+  context: Context,
+): Draft[] {
+  const prefix = `${video.id}/${section.id}`;
+  const scope: StepScope = { item: video.id, part: prefix };
+  const drafts = [speechDraft(section, { ...context, prefix, scope })];
+  const image = imageDraft(section, { ...context, prefix, scope });
+  if (image !== null) drafts.push(image);
+  for (const format of lesson.formats) {
+    const slideId = `${prefix}/slide@${format.name}`;
+    const background = section.background.image;
+    const asSlide = section.image?.as === "slide";
+    drafts.push({
+      ...context.common,
+      ...kindFields(slideStep),
+      id: slideId,
+      params: {
+        width: format.width,
+        height: format.height,
+        title: asSlide ? "" : section.title,
+        bullets: asSlide ? [] : section.bullets,
+        background: section.background.color,
+        image: background === null ? null : background.sha256,
+        foreground: lesson.theme.foreground,
+        accent: lesson.theme.accent,
+      },
+      runtime: { imagePath: background === null ? null : background.path },
+      deps: image === null ? [] : [image.id],
+      scope,
+      provider: slideProviderId(),
+      engine: { id: slideProviderId(), renderer: context.toolchain.slides },
+      cpu: true,
+      timeout: timeout("slide", context),
+      extension: "png",
+    }, {
+      ...context.common,
+      ...kindFields(clipStep),
+      id: `${prefix}/clip@${format.name}`,
+      params: { width: format.width, height: format.height, fps: lesson.fps },
+      deps: [slideId, `${prefix}/speech`],
+      scope,
+      provider: null,
+      engine: { ffmpeg: context.toolchain.ffmpeg },
+      cpu: true,
+      timeout: timeout("clip", context),
+      extension: "mp4",
+    });
+  }
+  return drafts;
+}
+
+type SectionContext = Context & { prefix: string; scope: StepScope };
+
+function speechDraft(section: ResolvedSection, context: SectionContext): Draft {
+  const { voice } = section;
+  const params = {
+    text: section.narration,
+    voice: { engine: voice.engine, voice: voice.voice, rate: voice.rate, model: voice.model },
+  };
+  const base = {
+    ...context.common,
+    ...kindFields(speechStep),
+    id: `${context.prefix}/speech`,
+    params,
+    deps: [],
+    scope: context.scope,
+    extension: "m4a",
+  };
+  const provider = voice.engine === "openai" ? context.providers.get(voice.provider) : undefined;
+  if (provider !== undefined) {
+    return {
+      ...base,
+      ...httpFields(provider),
+      engine: { ...httpEngine(provider), ffmpeg: context.toolchain.ffmpeg },
+      tokenCost: section.narration.length,
+    };
+  }
+  const local = voice.engine === "espeak" ? "espeak" : "flite";
+  const id = speechProviderId(local);
+  return {
+    ...base,
+    provider: id,
+    engine: {
+      id,
+      ffmpeg: context.toolchain.ffmpeg,
+      ...(local === "espeak" ? { espeak: context.toolchain.espeak } : {}),
+    },
+    cpu: true,
+    timeout: {
+      ms: context.timeout ?? TIMEOUTS.speech.ms + TIMEOUTS.speech.perCharacter * section.narration.length,
+      perMediaSecond: 0,
+    },
+  };
+}
+
+function imageDraft(section: ResolvedSection, context: SectionContext): Draft | null {
+  const image = section.image;
+  const provider = image === null ? undefined : context.providers.get(image.provider);
+  if (image === null || provider === undefined) return null;
+  return {
+    ...context.common,
+    ...kindFields(imageStep),
+    ...httpFields(provider),
+    id: `${context.prefix}/image`,
+    params: { model: image.model, prompt: image.prompt, size: image.size },
+    deps: [],
+    scope: context.scope,
+    engine: httpEngine(provider),
+    extension: "png",
+  };
+}
+
+/** What every call of an HTTP provider carries: where to send it and how (never the key itself). */
+function httpFields(
+  provider: ResolvedProvider,
+): Pick<Draft, "provider" | "runtime" | "retries" | "backoff" | "cpu" | "timeout"> {
+  return {
+    provider: provider.name,
+    runtime: {
+      provider: provider.name,
+      baseUrl: provider.baseUrl,
+      keyEnv: provider.keyEnv,
+      timeout: provider.timeout,
+    },
+    retries: provider.retries,
+    backoff: provider.backoff,
+    cpu: false,
+    timeout: { ms: provider.timeout + TIMEOUTS.http.decode, perMediaSecond: 0 },
+  };
+}
+
+/** What identifies an HTTP provider in a key: the wire format, where it answers, and its declared version. */
+function httpEngine(provider: ResolvedProvider): { [key: string]: Json } {
+  return { api: provider.api, baseUrl: provider.baseUrl.replace(/\/+$/, ""), version: provider.version };
+}
+
+function timeout(kind: "slide" | "clip" | "concat" | "subtitles", context: Context): Draft["timeout"] {
+  return { ms: context.timeout ?? TIMEOUTS[kind].ms, perMediaSecond: TIMEOUTS[kind].perMediaSecond };
+}

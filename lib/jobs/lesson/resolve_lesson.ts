@@ -1,0 +1,253 @@
+/**
+ * Resolving a lesson: section ids, voices and images checked against the providers, background images read and
+ * digested, formats checked, and what the hosted API would refuse found before any call.
+ * @module
+ */
+import type { WorkflowIssue } from "../../core/errors.ts";
+import { sha256Hex } from "../../core/sha256.ts";
+import { sniffImage } from "../../media/sniff_media.ts";
+import type { ResolvedProvider } from "../../plan/provider_settings.ts";
+import { HOSTED_BASE_URL } from "../../providers/http/openai_client.ts";
+import { imageSizesOf, SPEECH_MAX_CHARACTERS } from "../../providers/http/openai_models.ts";
+import { FLITE_VOICES } from "../../providers/local/speech/flite_engine.ts";
+import { type Format, parseFormat } from "../../schema/formats.ts";
+import type { ResolveContext } from "../../schema/job_kind.ts";
+import type {
+  LessonInput,
+  ResolvedLesson,
+  ResolvedSection,
+  ResolvedVideo,
+  ResolvedVoice,
+  VoiceInput,
+} from "./lesson_schema.ts";
+
+/** Defaults applied where a lesson leaves a field out. */
+export const LESSON_DEFAULTS = {
+  formats: ["16:9", "9:16", "1:1"],
+  fps: 1,
+  theme: { background: "#1e3a5f", foreground: "#ffffff", accent: "#ffcc4d" },
+  voice: { provider: "flite", engine: "flite", voice: "rms", rate: 165, model: null } satisfies ResolvedVoice,
+  voiceNames: { espeak: "en-us", flite: "rms", openai: "alloy" },
+  speechModel: "tts-1",
+  image: { model: "gpt-image-1", size: "1024x1024", as: "background" },
+} as const;
+
+type SectionInput = NonNullable<LessonInput["videos"]>[number]["sections"][number];
+
+/**
+ * Resolves a workflow's lesson fields.
+ *
+ * @param input The lesson's parsed fields.
+ * @param context The workflow's file, providers and environment; problems go to `context.issues`.
+ * @returns The lesson, or null when the workflow has no videos.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveLesson } from "./resolve_lesson.ts";
+ * const lesson = await resolveLesson(
+ *   { videos: [{ id: "a", sections: [{ title: "T", narration: "N" }] }] },
+ *   { file: "a.ts", moduleUrl: "file:///a.ts", env: () => undefined, providers: new Map(), timeout: null, issues: [] },
+ * );
+ * assert.equal(lesson?.videos[0]?.sections[0]?.id, "s1");
+ * ```
+ */
+export async function resolveLesson(
+  input: LessonInput,
+  context: ResolveContext,
+): Promise<ResolvedLesson | null> {
+  if (input.videos === undefined) return null;
+  const { issues } = context;
+  const defaultVoice = resolveVoice(LESSON_DEFAULTS.voice, input.voice, { ...context, path: "voice" });
+  const seenVideos = new Set<string>();
+  const videos: ResolvedVideo[] = [];
+  for (const [v, video] of input.videos.entries()) {
+    if (seenVideos.has(video.id)) {
+      issues.push({ path: `videos[${v}].id`, message: `Duplicate video id "${video.id}"` });
+    }
+    seenVideos.add(video.id);
+    const seenSections = new Set<string>();
+    const sections: ResolvedSection[] = [];
+    for (const [s, section] of video.sections.entries()) {
+      const resolved = await resolveSection(section, {
+        ...context,
+        path: `videos[${v}].sections[${s}]`,
+        id: section.id ?? `s${s + 1}`,
+        defaultVoice,
+        themeBackground: input.theme?.background ?? LESSON_DEFAULTS.theme.background,
+      });
+      if (seenSections.has(resolved.id)) {
+        issues.push({ path: `${resolved.path}.id`, message: `Duplicate section id "${resolved.id}"` });
+      }
+      seenSections.add(resolved.id);
+      sections.push(resolved);
+    }
+    videos.push({ id: video.id, title: video.title ?? sections[0]?.title ?? video.id, sections });
+  }
+  return {
+    videos,
+    formats: resolveFormats(input.formats ?? LESSON_DEFAULTS.formats, issues),
+    fps: input.fps ?? LESSON_DEFAULTS.fps,
+    theme: { ...LESSON_DEFAULTS.theme, ...input.theme },
+  };
+}
+
+async function resolveSection(
+  section: SectionInput,
+  context: ResolveContext & {
+    path: string;
+    id: string;
+    defaultVoice: ResolvedVoice;
+    themeBackground: string;
+  },
+): Promise<ResolvedSection> {
+  const { path, issues, providers } = context;
+  const background = typeof section.background === "string"
+    ? { color: section.background }
+    : section.background ?? {};
+  const image = section.image;
+  if (image !== undefined && !providers.has(image.provider)) {
+    issues.push({
+      path: `${path}.image.provider`,
+      message: `Unknown image provider "${image.provider}": add it to providers`,
+    });
+  }
+  const resolved: ResolvedSection = {
+    id: context.id,
+    path,
+    title: section.title,
+    bullets: section.bullets ?? [],
+    narration: section.narration,
+    background: {
+      color: background.color ?? context.themeBackground,
+      image: background.image === undefined
+        ? null
+        : await readImage(background.image, { ...context, path: `${path}.background.image` }),
+    },
+    image: image === undefined ? null : {
+      provider: image.provider,
+      prompt: image.prompt,
+      model: image.model ?? LESSON_DEFAULTS.image.model,
+      size: image.size ?? LESSON_DEFAULTS.image.size,
+      as: image.as ?? LESSON_DEFAULTS.image.as,
+    },
+    voice: resolveVoice(context.defaultVoice, section.voice, { ...context, path: `${path}.voice` }),
+  };
+  issues.push(...apiRefusals(resolved, providers));
+  return resolved;
+}
+
+function resolveFormats(
+  input: NonNullable<LessonInput["formats"]> | readonly string[],
+  issues: WorkflowIssue[],
+) {
+  const formats: Format[] = input.map((format) => typeof format === "string" ? parseFormat(format)! : format);
+  const seen = new Set<string>();
+  for (const [f, format] of formats.entries()) {
+    const path = `formats[${f}]`;
+    if (seen.has(format.name)) issues.push({ path, message: `Duplicate format ${format.name}` });
+    seen.add(format.name);
+    const size = `${format.width}x${format.height}`;
+    if (format.width > 7680 || format.height > 7680) {
+      issues.push({ path, message: `At most 7680 pixels a side (got ${size})` });
+    }
+    if (format.width % 2 !== 0 || format.height % 2 !== 0) {
+      issues.push({ path, message: `Width and height must be even (got ${size})` });
+    }
+  }
+  return formats;
+}
+
+/**
+ * What the hosted API would refuse for this section: an image size its model lacks, a narration too long. Checked
+ * for providers that call the hosted API only; compatible servers set their own rules.
+ */
+function apiRefusals(
+  section: ResolvedSection,
+  providers: ReadonlyMap<string, ResolvedProvider>,
+): WorkflowIssue[] {
+  const hosted = (name: string) => providers.get(name)?.baseUrl.startsWith(HOSTED_BASE_URL) === true;
+  const issues: WorkflowIssue[] = [];
+  const image = section.image !== null && hosted(section.image.provider) ? section.image : null;
+  const sizes = image === null ? null : imageSizesOf(image.model);
+  if (image !== null && sizes !== null && !sizes.includes(image.size)) {
+    issues.push({
+      path: `${section.path}.image.size`,
+      message: `${image.model} makes images of ${sizes.join(", ")}, not ${image.size}`,
+    });
+  }
+  const length = section.narration.length;
+  if (hosted(section.voice.provider) && length > SPEECH_MAX_CHARACTERS) {
+    issues.push({
+      path: `${section.path}.narration`,
+      message:
+        `The narration has ${length} characters; the speech API takes at most ${SPEECH_MAX_CHARACTERS} ` +
+        `a call: split it into several sections, or use a local voice (flite, espeak)`,
+    });
+  }
+  return issues;
+}
+
+function resolveVoice(
+  base: ResolvedVoice,
+  voice: VoiceInput | undefined,
+  context: { providers: ReadonlyMap<string, ResolvedProvider>; path: string; issues: WorkflowIssue[] },
+): ResolvedVoice {
+  if (voice === undefined) return base;
+  const provider = voice.provider ?? base.provider;
+  const engine = provider === "flite" || provider === "espeak" ? provider : "openai";
+  const name = voice.voice ?? (provider === base.provider ? base.voice : LESSON_DEFAULTS.voiceNames[engine]);
+  if (engine === "flite" && !FLITE_VOICES.includes(name)) {
+    context.issues.push({
+      path: `${context.path}.voice`,
+      message: `Unknown flite voice "${name}": expected one of ${FLITE_VOICES.join(", ")}`,
+    });
+  }
+  if (engine === "openai" && !context.providers.has(provider)) {
+    context.issues.push({
+      path: `${context.path}.provider`,
+      message: `Unknown voice provider "${provider}": expected flite, espeak or a name in providers`,
+    });
+  }
+  const sameEngine = provider === base.provider;
+  return {
+    provider,
+    engine,
+    voice: name,
+    rate: voice.rate ?? base.rate,
+    model: engine === "openai"
+      ? voice.model ?? (sameEngine ? base.model : null) ?? LESSON_DEFAULTS.speechModel
+      : null,
+  };
+}
+
+async function readImage(
+  relative: string,
+  context: { moduleUrl: string; path: string; issues: WorkflowIssue[] },
+): Promise<{ path: string; sha256: string } | null> {
+  const url = new URL(relative, context.moduleUrl);
+  const file = decodeURIComponent(url.pathname);
+  try {
+    const bytes = await Deno.readFile(url);
+    if (sniffImage(bytes) === null) {
+      context.issues.push({ path: context.path, message: `Not a PNG or JPEG image: ${file}` });
+      return null;
+    }
+    return { path: file, sha256: sha256Hex(bytes) };
+  } catch (error) {
+    const problem = unreadableImage(error);
+    if (problem === null) throw error;
+    context.issues.push({ path: context.path, message: `${problem}: ${file}` });
+    return null;
+  }
+}
+
+/** What keeps a background image from being read, in the user's words; null for a failure that is not theirs. */
+function unreadableImage(error: unknown): string | null {
+  if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+    return "Image not found";
+  }
+  if (error instanceof Deno.errors.IsADirectory) return "Expected an image file, got a folder";
+  if (error instanceof Deno.errors.PermissionDenied) return "Cannot read the image (permission denied)";
+  return null;
+}

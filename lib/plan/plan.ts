@@ -1,0 +1,114 @@
+/**
+ * A plan: the steps every job expanded into, checked (unique ids, known inputs, no cycle), put in topological
+ * order and keyed, with the limits and providers the run needs.
+ * @module
+ */
+import { WorkflowError } from "../core/errors.ts";
+import type { ResolvedLimits } from "./limits.ts";
+import type { Draft, PlanStep } from "./plan_step.ts";
+import type { ResolvedProvider } from "./provider_settings.ts";
+import { stepKey } from "./step_key.ts";
+import type { Toolchain } from "./toolchain.ts";
+import { CycleError, topologicalOrder } from "./topological_order.ts";
+
+/** A planned run: steps in topological order and what bounds and describes them. */
+export interface Plan {
+  /** Steps in topological order; ties follow the workflow. */
+  steps: PlanStep[];
+  /** Steps that run only as children spawned at run time (custom steps marked `child`). */
+  templates: PlanStep[];
+  /** The limits of the run. */
+  limits: ResolvedLimits;
+  /** The local engines' versions the keys hold. */
+  toolchain: Toolchain;
+  /** Every HTTP provider of the workflows, once by name. */
+  providers: ResolvedProvider[];
+  /** The workflow files, as the user named them. */
+  files: string[];
+  /** What the jobs hold, a line each (`1 video, 4 sections, formats: …`), for `plan`. */
+  summary: string[];
+}
+
+/** What {@linkcode assemblePlan} puts together. */
+export interface PlanParts {
+  /** Every job's steps, in workflow order. */
+  steps: Draft[];
+  /** Every job's templates. */
+  templates: Draft[];
+  /** The limits. */
+  limits: ResolvedLimits;
+  /** The toolchain. */
+  toolchain: Toolchain;
+  /** The providers. */
+  providers: ResolvedProvider[];
+  /** The workflow files. */
+  files: string[];
+  /** What the jobs hold. */
+  summary: string[];
+}
+
+/**
+ * Checks the steps, orders them and keys them.
+ *
+ * @param parts Steps, templates and what the run needs.
+ * @returns The plan.
+ * @throws {WorkflowError} When a step id is used twice, an input names no step (with its path), or steps form a
+ * cycle (the message names it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { assemblePlan } from "./plan.ts";
+ * const limits = { videos: 1, sections: 1, api: 1, global: 1, custom: 1, workers: 1, cpu: 1 };
+ * const toolchain = { ffmpeg: "f", espeak: null, slides: "s" };
+ * const plan = assemblePlan({ steps: [], templates: [], limits, toolchain, providers: [], files: [], summary: [] });
+ * assert.deepEqual(plan.steps, []);
+ * ```
+ */
+export function assemblePlan(parts: PlanParts): Plan {
+  return {
+    ...parts,
+    steps: withKeys(orderSteps(parts.steps, parts.files[0] ?? "")),
+    templates: parts.templates.map((template) => ({ ...template, key: "" })),
+  };
+}
+
+function orderSteps(drafts: Draft[], firstFile: string): Draft[] {
+  const ids = new Map<string, Draft>();
+  for (const draft of drafts) {
+    if (ids.has(draft.id)) {
+      throw new WorkflowError(draft.workflow, [{
+        path: "steps",
+        message: `Step id "${draft.id}" is used twice`,
+      }]);
+    }
+    ids.set(draft.id, draft);
+  }
+  for (const draft of drafts) {
+    for (const [j, dep] of draft.deps.entries()) {
+      if (ids.has(dep)) continue;
+      const path = `${String(draft.runtime.inputsPath ?? draft.id)}[${j}]`;
+      const known = drafts.slice(0, 3).map((d) => d.id).join(", ");
+      throw new WorkflowError(draft.workflow, [{
+        path,
+        message: `Unknown step "${dep}" (step ids look like ${known})`,
+      }]);
+    }
+  }
+  try {
+    return topologicalOrder(drafts);
+  } catch (error) {
+    if (!(error instanceof CycleError)) throw error;
+    const file = ids.get(error.cycle[0]!)?.workflow ?? firstFile;
+    throw new WorkflowError(file, [{ path: "steps", message: error.message }], { cause: error });
+  }
+}
+
+function withKeys(ordered: Draft[]): PlanStep[] {
+  const keys = new Map<string, string>();
+  return ordered.map((draft) => {
+    const key = stepKey(draft, draft.deps.map((dep) => keys.get(dep)!));
+    keys.set(draft.id, key);
+    return { ...draft, key };
+  });
+}

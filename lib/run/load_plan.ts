@@ -1,0 +1,156 @@
+/**
+ * From workflow files to a plan: each file loaded and resolved, narrowed to what the command line asked for
+ * (`--only`, `--format`), the local engines' versions probed for the keys, and every job planned.
+ * @module
+ */
+import { InputError } from "../core/errors.ts";
+import { findFfmpeg } from "../media/ffmpeg.ts";
+import { programVersion } from "../media/program_version.ts";
+import type { ResolvedLimits } from "../plan/limits.ts";
+import type { Plan } from "../plan/plan.ts";
+import type { Toolchain } from "../plan/toolchain.ts";
+import { slideRendererIdentity } from "../providers/local/slides/slide_renderer_identity.ts";
+import { findEspeak } from "../providers/local/speech/espeak_engine.ts";
+import type { JobFilters } from "../schema/job_kind.ts";
+import { jobKinds } from "../workflow/job_kinds.ts";
+import { loadWorkflow } from "../workflow/load_workflow.ts";
+import { planWorkflows } from "../workflow/plan_workflows.ts";
+import type { ResolvedWorkflow } from "../workflow/workflow_schema.ts";
+
+/** What to load and how to narrow it. */
+export interface LoadPlanOptions {
+  /** Limits that override the workflows'. */
+  limits?: Partial<ResolvedLimits>;
+  /** Keep only these ids (videos). @default all */
+  only?: string[];
+  /** Keep only these formats (by name, e.g. `16x9`, or preset, e.g. `16:9`). @default all */
+  formats?: string[];
+}
+
+/** A plan and the workflows it came from. */
+export interface LoadedPlan {
+  /** The plan. */
+  plan: Plan;
+  /** The workflows, narrowed. */
+  workflows: ResolvedWorkflow[];
+}
+
+/**
+ * Probes the versions of the local engines the workflows use, for the keys: ffmpeg always, espeak-ng when a job
+ * uses it, and the slide renderer.
+ *
+ * @param workflows The workflows.
+ * @returns The toolchain.
+ * @throws {MissingBinaryError} When ffmpeg (or espeak-ng, where used) is not installed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { probeToolchain } from "./load_plan.ts";
+ * assert.equal((await probeToolchain([])).espeak, null);
+ * ```
+ */
+export async function probeToolchain(workflows: readonly ResolvedWorkflow[]): Promise<Toolchain> {
+  const { ffmpeg } = await findFfmpeg();
+  const usesEspeak = workflows.some((workflow) =>
+    jobKinds().some(([name, kind]) => {
+      const job = workflow.jobs[name];
+      return job !== null && kind.engines(job).has("espeak");
+    })
+  );
+  const [ffmpegVersion, espeak, slides] = await Promise.all([
+    programVersion(ffmpeg, ["-version"]),
+    usesEspeak ? findEspeak().then((program) => programVersion(program, ["--version"])) : null,
+    slideRendererIdentity(),
+  ]);
+  return { ffmpeg: ffmpegVersion, espeak, slides };
+}
+
+/**
+ * Loads workflow files, narrows them and plans them.
+ *
+ * @param files Workflow files.
+ * @param options Limits, ids and formats to keep.
+ * @returns The plan and the workflows.
+ * @throws {InputError} When a file is bad or a filter matches nothing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadPlan } from "./load_plan.ts";
+ * const { plan, workflows } = await loadPlan(["workflows/lesson.ts"]);
+ * assert.ok(plan.steps.length > 0 && workflows.length === 1);
+ * ```
+ */
+export async function loadPlan(files: readonly string[], options: LoadPlanOptions = {}): Promise<LoadedPlan> {
+  const loaded: ResolvedWorkflow[] = [];
+  for (const file of files) loaded.push(await loadWorkflow(file));
+  const filters: JobFilters = { only: options.only ?? null, formats: options.formats ?? null };
+  const ids = loaded.flatMap((workflow) => jobIds(workflow));
+  const unknown = options.only?.find((id) => !ids.includes(id));
+  if (unknown !== undefined) {
+    throw new InputError(`No video "${unknown}" (from --only)`, { hint: `Videos: ${ids.join(", ")}` });
+  }
+  const workflows = loaded.map((workflow) => narrow(workflow, filters)).filter((workflow) =>
+    workflow !== null
+  );
+  if (workflows.length === 0) {
+    throw new InputError(`Nothing matches --only ${options.only?.join(",")}`, {
+      hint: `Videos: ${ids.join(", ")}`,
+    });
+  }
+  const plan = planWorkflows(workflows, {
+    limits: options.limits,
+    toolchain: await probeToolchain(workflows),
+  });
+  return { plan, workflows };
+}
+
+/**
+ * Loads workflow files and plans them (see {@linkcode loadPlan}).
+ *
+ * @param files Workflow files.
+ * @param options Limits, ids and formats to keep.
+ * @returns The plan.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planFiles } from "./load_plan.ts";
+ * assert.ok((await planFiles(["workflows/lesson.ts"])).steps.length > 0);
+ * ```
+ */
+export async function planFiles(files: readonly string[], options: LoadPlanOptions = {}): Promise<Plan> {
+  return (await loadPlan(files, options)).plan;
+}
+
+function jobIds(workflow: ResolvedWorkflow): string[] {
+  return jobKinds().flatMap(([name, kind]) => {
+    const job = workflow.jobs[name];
+    return job === null ? [] : kind.ids(job);
+  });
+}
+
+/** The workflow with each job narrowed by its kind; null when no job is left. */
+function narrow(workflow: ResolvedWorkflow, filters: JobFilters): ResolvedWorkflow | null {
+  if (filters.only === null && filters.formats === null) return workflow;
+  const jobs: Record<string, unknown> = {};
+  for (const [name, kind] of jobKinds()) {
+    const job = workflow.jobs[name];
+    try {
+      jobs[name] = job === null ? null : kind.narrow(job, filters);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      throw new InputError(`${error.message} (${workflow.file})`, {
+        hint: error.hint ?? undefined,
+        cause: error,
+      });
+    }
+  }
+  // Only jobs that name ids decide whether anything is left (custom steps follow the jobs they read).
+  const kept = jobKinds().some(([name, kind]) => {
+    const job = jobs[name];
+    return job !== null && job !== undefined && kind.ids(job).length > 0;
+  });
+  return kept ? { ...workflow, jobs: jobs as ResolvedWorkflow["jobs"] } : null;
+}

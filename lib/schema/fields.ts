@@ -1,0 +1,86 @@
+/**
+ * The zod pieces every job kind may use, and the fields every workflow has whatever its jobs: a name, a timeout,
+ * the limits and the providers.
+ * @module
+ */
+import { z } from "zod";
+
+/** A lowercase id: `intro`, `part-2`. */
+export const SLUG = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** A colour like `#1e3a5f` or `#fff`. */
+export const color = z.string().regex(
+  /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/,
+  "Expected a colour like #1e3a5f",
+);
+
+/**
+ * A string with at least one character that is not blank.
+ *
+ * @param what The field, for the message (`Narration must not be empty`).
+ * @returns The schema.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { nonBlank } from "./fields.ts";
+ * assert.equal(nonBlank("Title").safeParse(" ").success, false);
+ * ```
+ */
+export function nonBlank(what: string) {
+  return z.string().trim().min(1, `${what} must not be empty`);
+}
+
+/** A duration in milliseconds, from 1 ms to an hour. */
+export const millis = z.number().int().min(1).max(3_600_000);
+
+const positive = z.number().int().min(1).max(4096);
+const variable = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "Expected an environment variable name");
+
+/** An HTTP provider as a workflow writes it. */
+export const providerSchema = z.strictObject({
+  api: z.literal("openai", 'The only provider API is "openai" (the OpenAI-compatible wire format)'),
+  baseUrl: z.url("Expected a URL like https://api.openai.com").optional(),
+  baseUrlEnv: variable.optional(),
+  keyEnv: variable.optional(),
+  version: z.union([nonBlank("Version"), z.number()]).optional(),
+  concurrency: z.number().int().min(1).max(1024).optional(),
+  rate: z.strictObject({
+    requests: z.number().int().min(1).optional(),
+    tokens: z.number().int().min(1).optional(),
+    per: z.enum(["second", "minute"]).optional(),
+    burst: z.number().int().min(1).optional(),
+  }).optional(),
+  timeout: millis.optional(),
+  retries: z.number().int().min(0).max(20).optional(),
+  maxRetryAfter: millis.optional(),
+  backoff: z.strictObject({ base: millis.optional(), cap: millis.optional() }).optional(),
+  prices: z.strictObject({
+    image: z.number().min(0).optional(),
+    perMillionCharacters: z.number().min(0).optional(),
+    perMinute: z.number().min(0).optional(),
+  }).optional(),
+});
+
+/** The layered limits as a workflow writes them. */
+export const limitsSchema = z.strictObject({
+  videos: positive.optional(),
+  sections: positive.optional(),
+  api: positive.optional(),
+  global: positive.optional(),
+  custom: positive.optional(),
+  workers: positive.optional(),
+  cpu: positive.optional(),
+});
+
+/** The fields every workflow has, whatever its jobs. */
+export const commonFields = {
+  name: z.string().regex(SLUG, "Expected a lowercase name like lesson").optional(),
+  timeout: millis.optional(),
+  limits: limitsSchema.optional(),
+  providers: z.record(z.string().regex(SLUG, "Expected a provider name like openai-images"), providerSchema)
+    .optional(),
+};
+
+/** The common fields as a workflow writes them. */
+export type CommonInput = z.output<z.ZodObject<typeof commonFields>>;

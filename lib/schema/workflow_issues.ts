@@ -1,0 +1,215 @@
+/**
+ * Zod's issues as a user reads them: a path like `videos[0].sections[2].narration`, the type expected and the one
+ * given, a suggestion for a misspelled field.
+ * @module
+ */
+import { z } from "zod";
+import type { WorkflowIssue } from "../core/errors.ts";
+
+/**
+ * Turns zod's issues into {@linkcode WorkflowIssue}s: a union that failed inside the one branch matching the
+ * value's type reports that branch's issues, and a field whose type is wrong reports nothing more.
+ *
+ * @param issues The issues of a failed parse made with `reportInput: true`, so that wrong types can be named.
+ * @param schema The schema that was parsed: an unknown field is matched against the known ones at its place.
+ * @returns One issue per problem, in zod's order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { z } from "zod";
+ * import { toWorkflowIssues } from "./workflow_issues.ts";
+ * const result = z.object({ title: z.string() }).safeParse({ title: 5 }, { reportInput: true });
+ * assert.deepEqual(toWorkflowIssues(result.error?.issues ?? []), [
+ *   { path: "title", message: "Expected a string, got a number" },
+ * ]);
+ * ```
+ */
+export function toWorkflowIssues(
+  issues: readonly z.core.$ZodIssue[],
+  schema: z.ZodType | null = null,
+): WorkflowIssue[] {
+  const result: WorkflowIssue[] = [];
+  const wrongType = new Set<string>();
+  for (const issue of issues.flatMap(unwrapUnion)) {
+    const path = formatPath(issue.path);
+    if (wrongType.has(path)) continue;
+    if (issue.code === "invalid_type") wrongType.add(path);
+    result.push(toWorkflowIssue(issue, schema));
+  }
+  return result;
+}
+
+/** A union whose value has the type of exactly one branch fails with that branch's issues, at their full path. */
+function unwrapUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== "invalid_union") return [issue];
+  const near = issue.errors.filter((branch) =>
+    !branch.some((inner) => inner.code === "invalid_type" && inner.path.length === 0)
+  );
+  const [branch, ...others] = near;
+  if (branch === undefined || others.length > 0) return [issue];
+  return branch.flatMap((inner) => unwrapUnion({ ...inner, path: [...issue.path, ...inner.path] }));
+}
+
+/**
+ * Turns one zod issue into a {@linkcode WorkflowIssue} with a readable path and a message that names a missing
+ * field, a wrong type (`Expected a string, got a number`) or, for a misspelled key, a suggestion.
+ *
+ * @param issue A zod issue; a wrong type is named only when it carries the input (`reportInput: true`).
+ * @returns The issue with its path as `videos[0].sections[2].narration`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { toWorkflowIssue } from "./workflow_issues.ts";
+ * const issue = toWorkflowIssue({ code: "custom", path: ["videos", 0, "id"], message: "Bad", input: 1 });
+ * assert.ok(issue.path === "videos[0].id");
+ * const wrong = toWorkflowIssue({ code: "invalid_type", expected: "array", path: ["videos"], message: "", input: {} });
+ * assert.equal(wrong.message, "Expected an array, got an object");
+ * ```
+ */
+export function toWorkflowIssue(issue: z.core.$ZodIssue, schema: z.ZodType | null = null): WorkflowIssue {
+  const path = formatPath(issue.path);
+  if (issue.code === "unrecognized_keys") {
+    const known = schema === null ? [] : knownKeysAt(schema, issue.path);
+    const parts = issue.keys.map((key) => {
+      const guess = closest(key, known);
+      return guess === null ? `"${key}"` : `"${key}" (did you mean "${guess}"?)`;
+    });
+    return { path, message: `Unknown field ${parts.join(", ")}` };
+  }
+  const expected = expectedTypes(issue);
+  if (expected !== null) {
+    if (issue.input === undefined) return { path, message: "Required field is missing" };
+    return { path, message: `Expected ${joinAlternatives(expected)}, got ${describeValue(issue.input)}` };
+  }
+  return { path, message: issue.message };
+}
+
+/** The types a type mismatch expected, or null when the issue is not a plain type mismatch. */
+function expectedTypes(issue: z.core.$ZodIssue): string[] | null {
+  if (issue.code === "invalid_type") return [TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`];
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return null;
+  // A union fails as a type mismatch only when every branch failed on the type of the value itself.
+  const names: string[] = [];
+  for (const branch of issue.errors) {
+    const [only, ...rest] = branch;
+    if (only === undefined || rest.length > 0 || only.code !== "invalid_type" || only.path.length > 0) {
+      return null;
+    }
+    const name = TYPE_NAMES[only.expected] ?? `a ${only.expected}`;
+    if (!names.includes(name)) names.push(name);
+  }
+  return names;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "a boolean",
+  array: "an array",
+  object: "an object",
+  record: "an object",
+  function: "a function",
+  null: "null",
+};
+
+function joinAlternatives(names: readonly string[]): string {
+  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
+}
+
+/** Names a value's type as a user reads it: `a number`, `an array`, `null`; a number that is not one, as itself. */
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "number") return Number.isInteger(value) ? "a number" : String(value);
+  const type = typeof value;
+  return type === "object" ? "an object" : `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let text = "";
+  for (const part of path) {
+    if (typeof part === "number") text += `[${part}]`;
+    else text += text === "" ? String(part) : `.${String(part)}`;
+  }
+  return text;
+}
+
+/**
+ * The field names the schema knows at a path: where an unknown field was found, what it may have meant. Read
+ * from the schema itself, so it never drifts from it.
+ *
+ * @param schema The schema.
+ * @param path The path of the object that held the unknown field.
+ * @returns The names, or none where the path leads to no object.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { z } from "zod";
+ * import { knownKeysAt } from "./workflow_issues.ts";
+ * const schema = z.object({ videos: z.array(z.object({ id: z.string(), title: z.string().optional() })) });
+ * assert.deepEqual(knownKeysAt(schema, ["videos", 0]), ["id", "title"]);
+ * ```
+ */
+export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const objects = walk(schema, path);
+  return [...new Set(objects.flatMap((object) => Object.keys(object.shape)))];
+}
+
+function walk(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodObject[] {
+  const inner = unwrap(schema);
+  if (path.length === 0) {
+    return inner.filter((candidate) => candidate instanceof z.ZodObject) as z.ZodObject[];
+  }
+  const [head, ...rest] = path;
+  return inner.flatMap((candidate) => {
+    if (candidate instanceof z.ZodObject && typeof head === "string") {
+      const field = (candidate.shape as Record<string, z.ZodType>)[head];
+      return field === undefined ? [] : walk(field, rest);
+    }
+    if (candidate instanceof z.ZodArray && typeof head === "number") {
+      return walk(candidate.element as z.ZodType, rest);
+    }
+    if (candidate instanceof z.ZodRecord) return walk(candidate.valueType as z.ZodType, rest);
+    return [];
+  });
+}
+
+/** The schemas a value at this place may match: optional, nullable and union wrappers opened. */
+function unwrap(schema: z.ZodType): z.ZodType[] {
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable || schema instanceof z.ZodDefault) {
+    return unwrap(schema.unwrap() as z.ZodType);
+  }
+  if (schema instanceof z.ZodUnion) return (schema.options as z.ZodType[]).flatMap(unwrap);
+  if (schema instanceof z.ZodPipe) return unwrap(schema.in as z.ZodType);
+  return [schema];
+}
+
+function closest(word: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,0 +1,62 @@
+/**
+ * The one small interface every step kind implements: its name, the version of its code (part of every key of its
+ * steps), whether it runs JavaScript on the worker's thread, and what runs one step inside a worker. Step kinds
+ * used by several job kinds live in `lib/steps/<kind>/`; those only one job kind uses live in that job kind's
+ * folder. `lib/workflow/step_kinds.ts` lists them all for the workers.
+ * @module
+ */
+import type { Json } from "../core/json.ts";
+import type { ChildSpec, RateLimitInfo, StepTask } from "../core/step_task.ts";
+
+/** What a step's code gets besides its task. */
+export interface StepContext {
+  /** Aborted when the run is cancelled or the step times out; kill children and stop. */
+  signal: AbortSignal;
+  /** Adds a child step at run time. */
+  spawn(child: ChildSpec): void;
+  /** Passes a provider's rate-limit headers to the main thread, which paces every worker by them. */
+  reportRateLimit(info: RateLimitInfo): void;
+}
+
+/** Runs one step inside a worker; writes `task.outputPath` when the kind has an artifact; returns its value. */
+export type StepRunner = (task: StepTask, context: StepContext) => Promise<Json>;
+
+/**
+ * A step kind.
+ *
+ * @example
+ * ```ts
+ * import type { StepKindDefinition } from "./step_kind.ts";
+ * const echo: StepKindDefinition = { kind: "echo", version: 1, blocking: false, run: (task) => Promise.resolve(task.params) };
+ * ```
+ */
+export interface StepKindDefinition {
+  /** Its name, as plan steps and tasks carry it, e.g. `clip`. */
+  readonly kind: string;
+  /** The version of its code; bump it when its output changes, and every step of this kind runs again. */
+  readonly version: number;
+  /** True when it runs JavaScript on the worker's thread (a worker runs one such step at a time). */
+  readonly blocking: boolean;
+  /** Runs one step. */
+  readonly run: StepRunner;
+}
+
+/**
+ * The fields a plan step takes from its kind: its name, its code version and whether it blocks its worker.
+ *
+ * @param definition The step kind.
+ * @returns `{ kind, version, blocking }`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { kindFields } from "./step_kind.ts";
+ * const echo = { kind: "echo", version: 2, blocking: false, run: () => Promise.resolve(null) };
+ * assert.deepEqual(kindFields(echo), { kind: "echo", version: 2, blocking: false });
+ * ```
+ */
+export function kindFields(
+  definition: StepKindDefinition,
+): Pick<StepKindDefinition, "kind" | "version" | "blocking"> {
+  return { kind: definition.kind, version: definition.version, blocking: definition.blocking };
+}

@@ -1,0 +1,106 @@
+/**
+ * Planning workflows: every job of every workflow expanded by its kind, then checked, ordered and keyed as one
+ * plan.
+ * @module
+ */
+import { WorkflowError } from "../core/errors.ts";
+import type { ResolvedLimits } from "../plan/limits.ts";
+import { assemblePlan, type Plan } from "../plan/plan.ts";
+import type { Draft } from "../plan/plan_step.ts";
+import type { ResolvedProvider } from "../plan/provider_settings.ts";
+import type { Toolchain } from "../plan/toolchain.ts";
+import type { PlanContext } from "../schema/job_kind.ts";
+import { jobKinds } from "./job_kinds.ts";
+import type { ResolvedWorkflow } from "./workflow_schema.ts";
+
+/** Options for {@linkcode planWorkflows}. */
+export interface PlanWorkflowsOptions {
+  /** The local engines' versions, part of keys. */
+  toolchain: Toolchain;
+  /** Limits that override the first workflow's. */
+  limits?: Partial<ResolvedLimits>;
+}
+
+/**
+ * Expands workflows into one plan.
+ *
+ * @param workflows Resolved workflows; the first one's limits apply unless `limits` overrides them.
+ * @param options The toolchain, and limit overrides.
+ * @returns The plan.
+ * @throws {WorkflowError} When ids clash across workflows, an input names no step, or steps form a cycle.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planWorkflows } from "./plan_workflows.ts";
+ * import { resolveWorkflow } from "./resolve_workflow.ts";
+ * const workflow = await resolveWorkflow(
+ *   { formats: ["16:9"], videos: [{ id: "a", sections: [{ title: "T", narration: "N" }] }] },
+ *   { file: "a.ts", moduleUrl: "file:///a.ts" },
+ * );
+ * const toolchain = { ffmpeg: "ffmpeg 5.1", espeak: null, slides: "resvg 2.6.2" };
+ * assert.ok(planWorkflows([workflow], { toolchain }).steps.length === 6);
+ * ```
+ */
+export function planWorkflows(workflows: readonly ResolvedWorkflow[], options: PlanWorkflowsOptions): Plan {
+  const first = workflows[0];
+  if (first === undefined) throw new RangeError("planWorkflows() needs at least one workflow");
+  checkIdsAcrossWorkflows(workflows);
+  const steps: Draft[] = [];
+  const templates: Draft[] = [];
+  const summary: string[] = [];
+  const providers = new Map<string, ResolvedProvider>();
+  for (const workflow of workflows) {
+    for (const provider of workflow.providers) {
+      if (!providers.has(provider.name)) providers.set(provider.name, provider);
+    }
+    const context: PlanContext = {
+      file: workflow.file,
+      moduleUrl: workflow.moduleUrl,
+      timeout: workflow.timeout,
+      providers: new Map(workflow.providers.map((provider) => [provider.name, provider])),
+      toolchain: options.toolchain,
+    };
+    for (const [name, kind] of jobKinds()) {
+      const job = workflow.jobs[name];
+      if (job === null) continue;
+      const planned = kind.plan(job, context);
+      steps.push(...planned.steps);
+      templates.push(...planned.templates);
+      summary.push(...kind.describe(job));
+    }
+  }
+  return assemblePlan({
+    steps,
+    templates,
+    limits: { ...first.limits, ...definedOnly(options.limits ?? {}) },
+    toolchain: options.toolchain,
+    providers: [...providers.values()],
+    files: workflows.map((workflow) => workflow.file),
+    summary,
+  });
+}
+
+/** Ids a kind names its items by (video ids) must be unique across the workflows of one run. */
+function checkIdsAcrossWorkflows(workflows: readonly ResolvedWorkflow[]): void {
+  const seen = new Map<string, string>();
+  for (const workflow of workflows) {
+    for (const [name, kind] of jobKinds()) {
+      const job = workflow.jobs[name];
+      for (const id of job === null ? [] : kind.ids(job)) {
+        const other = seen.get(id);
+        if (other !== undefined) {
+          throw new WorkflowError(workflow.file, [{
+            path: "videos",
+            message: `Id "${id}" is also used in ${other}`,
+          }]);
+        }
+        seen.set(id, workflow.file);
+      }
+    }
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

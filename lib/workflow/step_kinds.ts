@@ -1,0 +1,32 @@
+/**
+ * Every step kind a worker can run: the shared ones in `lib/steps/` and those each job kind brings.
+ * @module
+ */
+import { imageStep } from "../steps/image/image_step.ts";
+import { slideStep } from "../steps/slide/slide_step.ts";
+import { speechStep } from "../steps/speech/speech_step.ts";
+import type { StepKindDefinition } from "../steps/step_kind.ts";
+import { jobKinds } from "./job_kinds.ts";
+
+/**
+ * The step kinds, by name.
+ *
+ * @returns A map from kind name to its definition.
+ * @throws {RangeError} When two kinds share a name.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stepKinds } from "./step_kinds.ts";
+ * assert.ok(stepKinds().has("clip"));
+ * ```
+ */
+export function stepKinds(): ReadonlyMap<string, StepKindDefinition> {
+  const kinds = new Map<string, StepKindDefinition>();
+  const all = [speechStep, imageStep, slideStep, ...jobKinds().flatMap(([, kind]) => kind.stepKinds)];
+  for (const definition of all) {
+    if (kinds.has(definition.kind)) throw new RangeError(`Two step kinds are named "${definition.kind}"`);
+    kinds.set(definition.kind, definition);
+  }
+  return kinds;
+}
