@@ -12,7 +12,7 @@ import type { RunView } from "../lib/report/run_view.ts";
 import { writeTextSync } from "../lib/report/sync_writer.ts";
 import { TerminalView } from "../lib/report/terminal_view.ts";
 import type { RunEvent } from "../lib/run/run_events.ts";
-import type { RunResult } from "../lib/run/scheduler.ts";
+import type { RunResult } from "../lib/run/run_options.ts";
 import type { Plan } from "../lib/plan/plan.ts";
 import { renderHtmlReport, writeHtmlReport } from "../lib/report/html_report.ts";
 

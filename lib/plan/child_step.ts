@@ -32,6 +32,7 @@ import { stepKey } from "./step_key.ts";
  *   provider: null,
  *   tokenCost: 0,
  *   blocking: true,
+ *   optionalArtifact: true,
  *   timeout: { ms: 1000, perMediaSecond: 0 },
  *   backoff: { base: 0, cap: 0 },
  *   cpu: true,

@@ -59,6 +59,8 @@ export interface PlanStep {
   blocking: boolean;
   /** How long one attempt may take. */
   timeout: StepTimeout;
+  /** True when the step may return a value only (a custom step); else it must write its artifact. */
+  optionalArtifact: boolean;
   /** Backoff between attempts, in ms: full jitter up to min(cap, base × 2^attempt). */
   backoff: { base: number; cap: number };
   /** True for CPU-heavy steps, which share the CPU pool. */

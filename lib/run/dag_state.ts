@@ -185,6 +185,24 @@ export class DagState {
     return [...found];
   }
 
+  /** How many nodes ended in each state. */
+  count(): Record<StepState, number> {
+    const count = { done: 0, failed: 0, skipped: 0, cancelled: 0 };
+    for (const node of this.#nodes.values()) if (node.state !== "pending") count[node.state]++;
+    return count;
+  }
+
+  /** How each step ended, in output order (children after their parent), and the artifacts of those done. */
+  outcome(): { states: Map<string, StepState>; artifacts: Map<string, StoredArtifact> } {
+    const nodes = this.nodes().sort((a, b) => a.order - b.order);
+    const states = new Map(nodes.map((node) => [node.step.id, node.state as StepState]));
+    const artifacts = new Map<string, StoredArtifact>();
+    for (const node of nodes) {
+      if (node.artifact !== null && node.state === "done") artifacts.set(node.step.id, node.artifact);
+    }
+    return { states, artifacts };
+  }
+
   /** Pending nodes still waiting on inputs: after a cancel, they can never run. */
   waitingNodes(): DagNode[] {
     return this.nodes().filter((node) => node.state === "pending" && node.waiting > 0);

@@ -16,7 +16,8 @@ import { loadPlan, type LoadPlanOptions } from "./load_plan.ts";
 import { preflight } from "./preflight.ts";
 import { ProviderLimiter } from "./provider_limiter.ts";
 import type { RunEvent } from "./run_events.ts";
-import { runPlan, type RunResult } from "./scheduler.ts";
+import type { RunResult } from "./run_options.ts";
+import { runPlan } from "./scheduler.ts";
 
 /** Options for {@linkcode renderWorkflows}. */
 export interface RenderOptions extends LoadPlanOptions {

@@ -37,26 +37,34 @@ export interface StepKindDefinition {
   readonly version: number;
   /** True when it runs JavaScript on the worker's thread (a worker runs one such step at a time). */
   readonly blocking: boolean;
+  /** True when a step may return a value only and write no artifact (a custom step); else writing it is required. */
+  readonly optionalArtifact?: boolean;
   /** Runs one step. */
   readonly run: StepRunner;
 }
 
 /**
- * The fields a plan step takes from its kind: its name, its code version and whether it blocks its worker.
+ * The fields a plan step takes from its kind: its name, its code version, whether it blocks its worker and whether
+ * its artifact is optional.
  *
  * @param definition The step kind.
- * @returns `{ kind, version, blocking }`.
+ * @returns `{ kind, version, blocking, optionalArtifact }`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { kindFields } from "./step_kind.ts";
  * const echo = { kind: "echo", version: 2, blocking: false, run: () => Promise.resolve(null) };
- * assert.deepEqual(kindFields(echo), { kind: "echo", version: 2, blocking: false });
+ * assert.deepEqual(kindFields(echo), { kind: "echo", version: 2, blocking: false, optionalArtifact: false });
  * ```
  */
 export function kindFields(
   definition: StepKindDefinition,
-): Pick<StepKindDefinition, "kind" | "version" | "blocking"> {
-  return { kind: definition.kind, version: definition.version, blocking: definition.blocking };
+): { kind: string; version: number; blocking: boolean; optionalArtifact: boolean } {
+  return {
+    kind: definition.kind,
+    version: definition.version,
+    blocking: definition.blocking,
+    optionalArtifact: definition.optionalArtifact ?? false,
+  };
 }

@@ -15,6 +15,7 @@ export const customStep: StepKindDefinition = {
   kind: "custom",
   version: 1,
   blocking: true,
+  optionalArtifact: true,
   run: async (task, { signal, spawn }) => {
     const moduleUrl = String(task.runtime.module);
     const { step: stepId, params } = task.params as { step: string; params: Record<string, Json> };

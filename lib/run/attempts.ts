@@ -1,0 +1,205 @@
+/**
+ * Running a step's attempts: each one under the layered limits and its timeout, on the executor, its artifact
+ * committed to the store; between attempts the attempt policy decides whether to retry and how long to wait, and
+ * the provider's gate hears about 429s and refused keys.
+ * @module
+ */
+import type { Clock } from "../core/clock.ts";
+import { type StepExecutor, StepTimeoutError } from "../core/executor.ts";
+import type { Json, StepOutput } from "../core/json.ts";
+import type { FfmpegPaths } from "../media/ffmpeg.ts";
+import type { PlanStep } from "../plan/plan_step.ts";
+import type { StepStore, StoredArtifact } from "../store/artifact_store.ts";
+import { decideAfterFailure } from "./attempt_policy.ts";
+import type { DagNode } from "./dag_state.ts";
+import type { LayeredLimits, ProviderGate } from "./layered_limits.ts";
+import type { RunEvent, StepEventBase } from "./run_events.ts";
+
+/** How the making of a key ended. */
+export type Made =
+  | { artifact: StoredArtifact; cached: boolean }
+  | { failed: string; emitted: boolean; step: string }
+  | { cancelled: true };
+
+/** What the attempts of a step use. */
+export interface AttemptsContext {
+  executor: StepExecutor;
+  store: StepStore;
+  limits: LayeredLimits;
+  clock: Clock;
+  random: () => number;
+  ffmpeg: FfmpegPaths;
+  /** The run's signal. */
+  signal: AbortSignal;
+  /** The gate of a step's provider, or null. */
+  gateOf(step: PlanStep): ProviderGate | null;
+  /** The longest Retry-After a step's provider may impose, in ms. */
+  maxRetryAfter(step: PlanStep): number;
+  /** The outputs of a node's inputs. */
+  inputsOf(node: DagNode): StepOutput[];
+  /** The fields every event of a node carries. */
+  base(node: DagNode): StepEventBase;
+  /** Emits an event. */
+  emit(event: RunEvent): void;
+  /** Inputs of a node that were removed from the store under the run. */
+  vanishedInputs(node: DagNode): Promise<DagNode[]>;
+  /** Makes those inputs again. */
+  remakeVanishedInputs(node: DagNode): Promise<void>;
+}
+
+/** How one attempt went. */
+type Outcome =
+  | { artifact: StoredArtifact; error: null; elapsed: number }
+  | { artifact: null; error: unknown; worker: number | null; elapsed: number };
+
+/** Times an input that vanished from the store (removed by `cache gc`) is made again for one step. */
+const MAX_REMAKES = 3;
+
+/**
+ * Runs attempts until one succeeds, the policy gives up, or the run is cancelled. Permits are held for one
+ * attempt only: a step waiting out a backoff holds none.
+ *
+ * @param node The step.
+ * @param context What attempts use.
+ * @returns The artifact, or why there is none (a failure already emitted as `step:failed`, or a cancel).
+ * @throws What acquiring permits threw when it was not the cancel (a provider that refused its key).
+ *
+ * @example
+ * ```ts
+ * import { runAttempts } from "./attempts.ts";
+ * // const made = await runAttempts(node, context);
+ * ```
+ */
+export async function runAttempts(node: DagNode, context: AttemptsContext): Promise<Made> {
+  const { step } = node;
+  const { signal } = context;
+  const gate = context.gateOf(step);
+  const counts = { failures: 0, rateLimited: 0, ownCrashes: 0, sharedCrashes: 0 };
+  let remakes = 0;
+  for (let attempt = 1;; attempt++) {
+    let outcome: Outcome;
+    try {
+      await context.remakeVanishedInputs(node);
+      using _permit = await context.limits.acquire(step, { signal });
+      outcome = await attemptOnce(node, attempt, { ...context, gate });
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      return { cancelled: true };
+    }
+    if (outcome.artifact !== null) {
+      gate?.succeeded();
+      return { artifact: outcome.artifact, cached: false };
+    }
+    const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+    // An input removed from the store under the attempt is made again; that costs no retry.
+    const vanished = remakes < MAX_REMAKES && (await context.vanishedInputs(node)).length > 0;
+    const decision = vanished ? null : decideAfterFailure(outcome.error, {
+      step,
+      counts,
+      attempt,
+      gated: gate !== null,
+      maxRetryAfter: context.maxRetryAfter(step),
+      random: context.random,
+    });
+    if (vanished) remakes++;
+    if (decision?.sort === "rate-limited") gate?.rateLimited(decision.rateLimitedForMs, step.tokenCost);
+    if (decision?.sort === "refused") gate?.refused(message);
+    const retrying = decision === null || decision.retry;
+    context.emit({
+      type: "step:failed",
+      ...context.base(node),
+      worker: outcome.worker,
+      attempt,
+      retrying,
+      error: message,
+      elapsed: outcome.elapsed,
+    });
+    if (!retrying) return { failed: message, emitted: true, step: step.id };
+    if (decision !== null && decision.delayMs > 0) {
+      try {
+        await context.clock.sleep(decision.delayMs, { signal });
+      } catch (error) {
+        if (!signal.aborted) throw error;
+        return { cancelled: true };
+      }
+    }
+  }
+}
+
+/** One attempt: run the step on the executor under its timeout, and commit its artifact. */
+async function attemptOnce(
+  node: DagNode,
+  attempt: number,
+  context: AttemptsContext & { gate: ProviderGate | null },
+): Promise<Outcome> {
+  const { step } = node;
+  const { store, signal, clock } = context;
+  const scratch = await store.scratch(node.key);
+  const started = clock.now();
+  const inputs = context.inputsOf(node);
+  const timeoutMs = step.timeout.ms + step.timeout.perMediaSecond * mediaSeconds(inputs.map((i) => i.value));
+  // A hung ffmpeg, speech engine or custom step is stopped after its timeout (wall time, whatever the clock).
+  const timer = new AbortController();
+  const deadline = setTimeout(() => timer.abort(new StepTimeoutError(step.id, timeoutMs)), timeoutMs);
+  let worker: number | null = null;
+  try {
+    const outputPath = step.extension === null ? null : `${scratch}/artifact.${step.extension}`;
+    const execution = await context.executor.execute({
+      id: step.id,
+      kind: step.kind,
+      key: node.key,
+      params: step.params,
+      runtime: step.runtime,
+      inputIds: step.deps,
+      inputs,
+      outputPath,
+      scratchDir: scratch,
+      ffmpeg: context.ffmpeg,
+      blocking: step.blocking,
+    }, {
+      signal: AbortSignal.any([signal, timer.signal]),
+      onRateLimit: (info) => context.gate?.observe(info),
+      onStart: (number) => {
+        worker = number;
+        context.emit({ type: "step:started", ...context.base(node), worker: number, attempt });
+      },
+    });
+    const artifact = await store.commit(node.key, {
+      file: outputPath,
+      required: !step.optionalArtifact && outputPath !== null,
+      extension: step.extension,
+      value: execution.result.value,
+      children: execution.result.children,
+    });
+    const elapsed = Math.round(clock.now() - started);
+    context.emit({
+      type: "step:finished",
+      ...context.base(node),
+      worker: execution.worker,
+      attempt,
+      cached: false,
+      elapsed,
+      path: artifact.path,
+    });
+    return { artifact, error: null, elapsed };
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const cause = timer.signal.aborted ? timer.signal.reason : error;
+    return { artifact: null, error: cause, worker, elapsed: Math.round(clock.now() - started) };
+  } finally {
+    clearTimeout(deadline);
+    await store.discard(scratch);
+  }
+}
+
+/** Seconds of media in a step's inputs: the sum of their `duration` values. */
+function mediaSeconds(values: readonly Json[]): number {
+  let total = 0;
+  for (const value of values) {
+    const duration = typeof value === "object" && value !== null && !Array.isArray(value)
+      ? value.duration
+      : null;
+    if (typeof duration === "number" && Number.isFinite(duration)) total += duration;
+  }
+  return total;
+}

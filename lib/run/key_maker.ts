@@ -1,0 +1,162 @@
+/**
+ * Making keys, each once: a key made earlier in the run (or being made) is shared; a key in the store is taken
+ * from it; otherwise its claim is taken (waiting while another process makes it, then using that result) and
+ * its step runs. Inputs that `cache gc` removed from under the run are made again the same way.
+ * @module
+ */
+import { exists } from "../core/exists.ts";
+import { type AttemptsContext, type Made, runAttempts } from "./attempts.ts";
+import type { DagNode } from "./dag_state.ts";
+
+/**
+ * The makers of a run's keys.
+ *
+ * @example
+ * ```ts
+ * import { KeyMaker } from "./key_maker.ts";
+ * // const maker = new KeyMaker(context, { forced: (node) => false });
+ * // const made = await maker.make(node);
+ * ```
+ */
+export class KeyMaker {
+  readonly #context: AttemptsContext;
+  readonly #forced: (node: DagNode) => boolean;
+  /** Keys made (or found) in this run, and keys being made: a key runs once per run. */
+  readonly #made = new Map<string, Promise<Made>>();
+  readonly #remaking = new Map<DagNode, Promise<void>>();
+
+  /**
+   * @param context What attempts use (its `vanishedInputs` and `remakeVanishedInputs` are this maker's own).
+   * @param options Which nodes ignore the store (`--force`, `--force-step`).
+   */
+  constructor(context: Omit<AttemptsContext, "vanishedInputs" | "remakeVanishedInputs">, options: {
+    forced: (node: DagNode) => boolean;
+  }) {
+    this.#context = {
+      ...context,
+      vanishedInputs: (node) => this.vanishedInputs(node),
+      remakeVanishedInputs: (node) => this.remakeVanishedInputs(node),
+    };
+    this.#forced = options.forced;
+  }
+
+  /**
+   * Makes a node's key, or finds it made.
+   *
+   * @param node A ready node, its key set.
+   * @returns The artifact (`cached` when nothing ran for this node), or why there is none.
+   */
+  async make(node: DagNode): Promise<Made> {
+    const shared = this.#made.get(node.key);
+    if (shared !== undefined) return reused(await shared, node);
+    const forced = this.#forced(node);
+    const stored = forced ? null : await this.#context.store.lookup(node.key);
+    if (stored !== null) {
+      this.#made.set(node.key, Promise.resolve({ artifact: stored, cached: true }));
+      return { artifact: stored, cached: true };
+    }
+    // Another node of this run may have started on the same key while this one looked in the store.
+    const racing = this.#made.get(node.key);
+    if (racing !== undefined) return reused(await racing, node);
+    const making = this.#claimAndRun(node, forced);
+    this.#made.set(node.key, making);
+    return await making;
+  }
+
+  /**
+   * The done nodes whose artifacts a node reads (its inputs and their children) and that are gone.
+   *
+   * @param node A node.
+   * @returns The gone ones.
+   */
+  async vanishedInputs(node: DagNode): Promise<DagNode[]> {
+    const read: DagNode[] = [];
+    const collect = (dep: DagNode) => {
+      read.push(dep);
+      dep.children.forEach(collect);
+    };
+    node.deps.forEach(collect);
+    const gone: DagNode[] = [];
+    for (const dep of read) {
+      const path = dep.artifact?.path ?? null;
+      if (path !== null && !(await exists(path))) gone.push(dep);
+    }
+    return gone;
+  }
+
+  /**
+   * Makes again, once per node at a time, a node's inputs whose artifacts were removed from the store.
+   *
+   * @param node A node about to run.
+   * @throws {Error} When an input cannot be made again.
+   */
+  async remakeVanishedInputs(node: DagNode): Promise<void> {
+    for (const dep of await this.vanishedInputs(node)) {
+      let remaking = this.#remaking.get(dep);
+      if (remaking === undefined) {
+        remaking = this.#remake(dep).finally(() => this.#remaking.delete(dep));
+        this.#remaking.set(dep, remaking);
+      }
+      await remaking;
+    }
+  }
+
+  async #claimAndRun(node: DagNode, forced: boolean): Promise<Made> {
+    const { store, signal } = this.#context;
+    let waited = false;
+    let claim;
+    try {
+      claim = await store.claim(node.key, {
+        signal,
+        onWait: (holder) => {
+          waited = true;
+          const by = `${holder.host} pid ${holder.pid}`;
+          this.#context.emit({ type: "step:waiting", ...this.#context.base(node), holder: by });
+        },
+      });
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      return { cancelled: true };
+    }
+    try {
+      // The process that held the claim may have stored the key meanwhile: then it is not made twice.
+      const stored = forced && !waited ? null : await store.lookup(node.key);
+      if (stored !== null) return { artifact: stored, cached: true };
+      return await runAttempts(node, this.#context);
+    } finally {
+      await claim.release();
+    }
+  }
+
+  async #remake(dep: DagNode): Promise<void> {
+    await this.remakeVanishedInputs(dep);
+    const { store, signal } = this.#context;
+    const claim = await store.claim(dep.key, { signal });
+    try {
+      const stored = await store.lookup(dep.key);
+      const made: Made = stored !== null
+        ? { artifact: stored, cached: true }
+        : await runAttempts(dep, this.#context);
+      if (!("artifact" in made)) {
+        throw new Error(`Input "${dep.step.id}" vanished from the store and could not be made again`);
+      }
+      dep.artifact = made.artifact;
+      this.#made.set(dep.key, Promise.resolve(made));
+    } finally {
+      await claim.release();
+    }
+  }
+}
+
+/** What another node's making of the same key means for this node. */
+function reused(made: Made, node: DagNode): Made {
+  if ("artifact" in made) return { artifact: made.artifact, cached: true };
+  if ("failed" in made) {
+    return {
+      failed: `Not run: "${made.step}" has the same key and failed: ${made.failed}`,
+      emitted: false,
+      step: node.step.id,
+    };
+  }
+  return made;
+}

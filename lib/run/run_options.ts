@@ -1,0 +1,56 @@
+/**
+ * What a run of a plan takes and what it leaves.
+ * @module
+ */
+import type { Clock } from "../core/clock.ts";
+import type { StepExecutor } from "../core/executor.ts";
+import type { FfmpegPaths } from "../media/ffmpeg.ts";
+import type { StepStore, StoredArtifact } from "../store/artifact_store.ts";
+import type { StepState } from "./dag_state.ts";
+import type { ProviderGate } from "./layered_limits.ts";
+import type { PublishedOutput } from "./output_publisher.ts";
+import type { RunEvent } from "./run_events.ts";
+
+/** Options for {@linkcode runPlan}. */
+export interface RunPlanOptions {
+  /** Where steps run. */
+  executor: StepExecutor;
+  /** Where artifacts live. */
+  store: StepStore;
+  /** The ffmpeg binaries handed to steps. */
+  ffmpeg: FfmpegPaths;
+  /** The output folder, or null to publish nothing. */
+  outDir: string | null;
+  /** Cancels the run: no new step starts, running steps are aborted. */
+  signal?: AbortSignal;
+  /** Receives every event, in order. @default () => {} */
+  onEvent?: (event: RunEvent) => void;
+  /** The clock that times events, backoff and rate limits. @default realClock */
+  clock?: Clock;
+  /** Random numbers in [0, 1) for backoff jitter. @default Math.random */
+  random?: () => number;
+  /** The gate of each provider. @default () => null */
+  providerGate?: (provider: string) => ProviderGate | null;
+  /** Ignore the store: run every step (each key still runs once). @default false */
+  force?: boolean;
+  /** Ignore the store for steps whose id matches one of these globs. @default [] */
+  forceSteps?: string[];
+  /** Number of workers, for the run:started event. @default plan.limits.workers */
+  workers?: number;
+}
+
+/** What a run leaves. */
+export interface RunResult {
+  /** True when every step is done. */
+  ok: boolean;
+  /** True when the run was cancelled. */
+  cancelled: boolean;
+  /** How each step ended, by id, in plan order (children after their parent). */
+  states: Map<string, StepState>;
+  /** The artifact of each step that is done. */
+  artifacts: Map<string, StoredArtifact>;
+  /** The cause of each failed step. */
+  errors: Map<string, string>;
+  /** Output files written, in plan order. */
+  outputs: PublishedOutput[];
+}

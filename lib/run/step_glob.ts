@@ -1,0 +1,25 @@
+/**
+ * Step-id globs, as `--force-step` takes them.
+ * @module
+ */
+
+/**
+ * Turns a step-id glob into a regular expression: `*` matches within one part of an id, `**` across parts.
+ *
+ * @param glob e.g. `*\/speech` or `intro/**`.
+ * @returns The expression, anchored at both ends.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { globToRegExp } from "./step_glob.ts";
+ * assert.ok(globToRegExp("*\/s2/speech").test("intro/s2/speech"));
+ * assert.ok(!globToRegExp("*").test("intro/s2/speech"));
+ * ```
+ */
+export function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(
+    `^${escaped.replaceAll("**", "\u0000").replaceAll("*", "[^/]*").replaceAll("\u0000", ".*")}$`,
+  );
+}
