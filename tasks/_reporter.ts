@@ -39,14 +39,7 @@ export type ReporterMode = "auto" | "json" | "quiet";
 export function createReporter(options: { mode: ReporterMode }): Reporter {
   const start = performance.now();
   const events: RunEvent[] = [];
-  const live = options.mode === "auto" && Deno.stderr.isTerminal();
-  const view: RunView | null = options.mode === "json"
-    ? new JsonLines({ writer: Deno.stdout })
-    : options.mode === "quiet"
-    ? null
-    : live
-    ? new TerminalView({ writer: Deno.stderr, columns: Deno.consoleSize().columns || 80 })
-    : new PlainView({ writer: Deno.stderr });
+  const view = viewFor(options.mode);
   const timer = view instanceof TerminalView
     ? setInterval(() => view.render(performance.now() - start), 150)
     : null;
@@ -62,52 +55,59 @@ export function createReporter(options: { mode: ReporterMode }): Reporter {
       events.push(event);
       view?.update(event);
     },
-    async finish(run, { ffmpeg, plan, outDir }) {
+    async finish(run, context) {
       close();
-      const counts = summarizeEvents(events);
-      const outputs = [];
-      for (const { path } of run.outputs) {
-        const bytes = (await Deno.stat(path)).size;
-        const duration = path.endsWith(".mp4") ? (await probeMedia(ffmpeg, path)).duration * 1000 : null;
-        outputs.push({ path, bytes, duration });
-      }
-      const usage = await processUsage();
-      const failures = [...run.errors].map(([step, error]) => ({
-        step,
-        kind: counts.failures.find((failure) => failure.step === step)?.kind ?? "custom",
-        error,
-      }));
-      const wallMs = performance.now() - start;
-      const text = formatSummary({
-        ...counts,
-        outputs,
-        failures,
-        wallMs,
-        cpuMs: usage.cpuMs,
-        peakRssBytes: usage.peakRssBytes,
-        cancelled: run.cancelled,
-      });
-      writeTextSync(Deno.stderr, text.endsWith("\n") ? text : `${text}\n`);
-      // The run report: a timeline per worker, provider concurrency, 429s and retries, and this summary.
-      const providers: Record<string, string> = {};
-      for (const step of plan.steps) if (step.provider !== null) providers[step.id] = step.provider;
-      const report = `${outDir}/report.html`;
-      try {
-        await writeHtmlReport(
-          report,
-          renderHtmlReport(events, {
-            title: plan.files.join(", "),
-            providers,
-            summary: { outputs, wallMs, cpuMs: usage.cpuMs, peakRssBytes: usage.peakRssBytes },
-          }),
-        );
-        writeTextSync(Deno.stderr, `Report: ${report}\n`);
-      } catch (error) {
-        // The videos are written; a report that cannot be (a full disk, say) is told, not fatal.
-        if (!(error instanceof Error)) throw error;
-        writeTextSync(Deno.stderr, `✖ Cannot write the report ${report}: ${error.message}\n`);
-      }
+      await summarize(events, run, { ...context, wallMs: performance.now() - start });
     },
     close,
   };
+}
+
+function viewFor(mode: ReporterMode): RunView | null {
+  if (mode === "json") return new JsonLines({ writer: Deno.stdout });
+  if (mode === "quiet") return null;
+  if (Deno.stderr.isTerminal()) {
+    return new TerminalView({ writer: Deno.stderr, columns: Deno.consoleSize().columns || 80 });
+  }
+  return new PlainView({ writer: Deno.stderr });
+}
+
+/** Prints the summary (each output with its length and size, failures, wall/CPU/memory) and writes the report. */
+async function summarize(
+  events: readonly RunEvent[],
+  run: RunResult,
+  context: { ffmpeg: FfmpegPaths; plan: Plan; outDir: string; wallMs: number },
+): Promise<void> {
+  const counts = summarizeEvents(events);
+  const outputs = [];
+  for (const { path } of run.outputs) {
+    const bytes = (await Deno.stat(path)).size;
+    const duration = path.endsWith(".mp4") ? (await probeMedia(context.ffmpeg, path)).duration * 1000 : null;
+    outputs.push({ path, bytes, duration });
+  }
+  const usage = await processUsage();
+  const failures = [...run.errors].map(([step, error]) => ({
+    step,
+    kind: counts.failures.find((failure) => failure.step === step)?.kind ?? "custom",
+    error,
+  }));
+  const resources = { wallMs: context.wallMs, cpuMs: usage.cpuMs, peakRssBytes: usage.peakRssBytes };
+  const text = formatSummary({ ...counts, ...resources, outputs, failures, cancelled: run.cancelled });
+  writeTextSync(Deno.stderr, text.endsWith("\n") ? text : `${text}\n`);
+  // The run report: a timeline per worker, provider concurrency, 429s and retries, and this summary.
+  const providers: Record<string, string> = {};
+  for (const step of context.plan.steps) if (step.provider !== null) providers[step.id] = step.provider;
+  const report = `${context.outDir}/report.html`;
+  try {
+    const title = context.plan.files.join(", ");
+    await writeHtmlReport(
+      report,
+      renderHtmlReport(events, { title, providers, summary: { outputs, ...resources } }),
+    );
+    writeTextSync(Deno.stderr, `Report: ${report}\n`);
+  } catch (error) {
+    // The videos are written; a report that cannot be (a full disk, say) is told, not fatal.
+    if (!(error instanceof Error)) throw error;
+    writeTextSync(Deno.stderr, `✖ Cannot write the report ${report}: ${error.message}\n`);
+  }
 }

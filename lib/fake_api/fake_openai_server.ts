@@ -6,6 +6,8 @@
  */
 import { type Clock, realClock } from "../core/clock.ts";
 import { promptPng, speechWav } from "./_fake_media.ts";
+import { error, readBody, truncated } from "./_fake_http.ts";
+import { FakeRate, tooMany } from "./_fake_rate.ts";
 
 /** How the fake server behaves. */
 export interface FakeOpenAiOptions {
@@ -102,8 +104,7 @@ export class FakeOpenAiServer {
     & Required<Omit<FakeOpenAiOptions, "statusFor" | "port">>
     & Pick<FakeOpenAiOptions, "statusFor">;
   readonly #hangs = new Set<() => void>();
-  #tokens: number;
-  #last: number;
+  #rate: FakeRate;
   #stats: FakeOpenAiStats = emptyStats();
 
   /** @param options Latency, limits and faults. */
@@ -125,8 +126,7 @@ export class FakeOpenAiServer {
       statusFor: options.statusFor,
       vary: options.vary ?? false,
     };
-    this.#tokens = this.#options.burst;
-    this.#last = this.#options.clock.now();
+    this.#rate = new FakeRate(this.#options);
     this.#server = Deno.serve(
       { hostname: "127.0.0.1", port: options.port ?? 0, onListen: () => {} },
       (request) => this.#handle(request),
@@ -142,8 +142,7 @@ export class FakeOpenAiServer {
   /** Forgets what the server has seen and refills its rate budget. */
   reset(): void {
     this.#stats = emptyStats();
-    this.#tokens = this.#options.burst;
-    this.#last = this.#options.clock.now();
+    this.#rate = new FakeRate(this.#options);
   }
 
   /** Stops the server; hanging requests are released. */
@@ -195,13 +194,13 @@ export class FakeOpenAiServer {
       );
     }
     if (options.concurrency !== null && this.#stats.inFlight > options.concurrency) {
-      return this.#tooMany("Too many concurrent requests", options.retryAfterMs);
+      return tooMany("Too many concurrent requests", options.retryAfterMs);
     }
     if (number <= options.rejectFirst) {
-      return this.#tooMany("Rate limit reached (injected)", options.retryAfterMs);
+      return tooMany("Rate limit reached (injected)", options.retryAfterMs);
     }
-    const wait = this.#takeToken();
-    if (wait > 0) return this.#tooMany("Rate limit reached for requests", wait);
+    const wait = this.#rate.take();
+    if (wait > 0) return tooMany("Rate limit reached for requests", wait);
     const forced = options.statusFor?.(path, body) ?? null;
     const latency = options.latency.min + options.random() * (options.latency.max - options.latency.min);
     if (latency > 0) await options.clock.sleep(latency);
@@ -236,7 +235,7 @@ export class FakeOpenAiServer {
   }
 
   #route(path: string, body: Record<string, unknown>): Response | null {
-    const headers = this.#rateHeaders();
+    const headers = this.#rate.headers();
     if (path === "/v1/images/generations") {
       const model = String(body.model ?? "");
       if (model.startsWith("gpt-image-") && body.response_format !== undefined) {
@@ -276,44 +275,6 @@ export class FakeOpenAiServer {
     }
     return null;
   }
-
-  #refill(rpm: number): void {
-    const now = this.#options.clock.now();
-    this.#tokens = Math.min(this.#options.burst, this.#tokens + ((now - this.#last) * rpm) / 60_000);
-    this.#last = now;
-  }
-
-  #takeToken(): number {
-    const { rpm } = this.#options;
-    if (rpm === null) return 0;
-    this.#refill(rpm);
-    if (this.#tokens >= 1) {
-      this.#tokens -= 1;
-      return 0;
-    }
-    return Math.ceil(((1 - this.#tokens) * 60_000) / rpm);
-  }
-
-  #rateHeaders(): Headers {
-    const { rpm } = this.#options;
-    const headers = new Headers();
-    if (rpm === null) return headers;
-    this.#refill(rpm);
-    const untilNext = Math.max(0, Math.ceil(((1 - Math.min(1, this.#tokens)) * 60_000) / rpm));
-    headers.set("x-ratelimit-limit-requests", String(rpm));
-    headers.set("x-ratelimit-remaining-requests", String(Math.floor(this.#tokens)));
-    headers.set("x-ratelimit-reset-requests", `${untilNext}ms`);
-    return headers;
-  }
-
-  #tooMany(message: string, waitMs: number): Response {
-    const response = error(429, message);
-    response.headers.set("retry-after", String(Math.ceil(waitMs / 1000)));
-    response.headers.set("retry-after-ms", String(waitMs));
-    response.headers.set("x-ratelimit-remaining-requests", "0");
-    response.headers.set("x-ratelimit-reset-requests", `${waitMs}ms`);
-    return response;
-  }
 }
 
 function emptyStats(): FakeOpenAiStats {
@@ -327,58 +288,4 @@ function emptyStats(): FakeOpenAiStats {
     maxInFlight: 0,
     log: [],
   };
-}
-
-async function readBody(request: Request): Promise<Record<string, unknown>> {
-  const type = request.headers.get("content-type") ?? "";
-  if (type.startsWith("multipart/form-data")) {
-    const form = await request.formData();
-    const file = form.get("file");
-    const fields: Record<string, unknown> = Object.fromEntries(
-      [...form.entries()].filter(([, v]) => typeof v === "string"),
-    );
-    if (file instanceof File) {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      fields.file = file.name;
-      fields.duration = bytes.length > 44 ? (bytes.length - 44) / 32_000 : 0;
-    }
-    return fields;
-  }
-  const text = await request.text();
-  try {
-    const parsed = JSON.parse(text);
-    return typeof parsed === "object" && parsed !== null ? parsed : {};
-  } catch (error) {
-    if (error instanceof SyntaxError) return {};
-    throw error;
-  }
-}
-
-function error(status: number, message: string): Response {
-  return Response.json(
-    { error: { message, type: status === 429 ? "rate_limit_exceeded" : "server_error" } },
-    {
-      status,
-    },
-  );
-}
-
-function truncated(answer: Response): Response {
-  const body = answer.body!;
-  let sent = 0;
-  const reader = body.getReader();
-  const headers = new Headers(answer.headers);
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { value, done } = await reader.read();
-      if (done || sent > 0) {
-        controller.error(new Error("connection reset (injected)"));
-        return;
-      }
-      const half = value.subarray(0, Math.max(1, Math.floor(value.length / 2)));
-      sent += half.length;
-      controller.enqueue(half);
-    },
-  });
-  return new Response(stream, { status: answer.status, headers });
 }

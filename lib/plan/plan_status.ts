@@ -8,7 +8,7 @@ import { childStep } from "./child_step.ts";
 import type { Plan } from "./plan.ts";
 import type { PlanStep } from "./plan_step.ts";
 import { outputKey, stepKey } from "./step_key.ts";
-import type { StepStore } from "../store/artifact_store.ts";
+import type { StepStore } from "../store/step_store.ts";
 
 /** What would happen to one step. */
 export interface StepStatus {

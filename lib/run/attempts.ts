@@ -9,7 +9,7 @@ import { type StepExecutor, StepTimeoutError } from "../core/executor.ts";
 import type { Json, StepOutput } from "../core/json.ts";
 import type { FfmpegPaths } from "../media/ffmpeg.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
-import type { StepStore, StoredArtifact } from "../store/artifact_store.ts";
+import type { StepStore, StoredArtifact } from "../store/step_store.ts";
 import { decideAfterFailure } from "./attempt_policy.ts";
 import type { DagNode } from "./dag_state.ts";
 import type { LayeredLimits, ProviderGate } from "./layered_limits.ts";

@@ -6,7 +6,7 @@
  */
 import type { PlanStep } from "../plan/plan_step.ts";
 import { outputKey, stepKey } from "../plan/step_key.ts";
-import type { StoredArtifact } from "../store/artifact_store.ts";
+import type { StoredArtifact } from "../store/step_store.ts";
 import type { StepOutput } from "../core/json.ts";
 
 /** How a step ended. */

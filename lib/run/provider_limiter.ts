@@ -10,6 +10,7 @@ import { UnrecoverableError } from "../core/errors.ts";
 import type { RateLimitInfo } from "../core/step_task.ts";
 import type { ProviderGate } from "./layered_limits.ts";
 import type { Permit } from "./semaphore.ts";
+import { CallWindow } from "./call_window.ts";
 import { RateMeter } from "./rate_meter.ts";
 
 /** A provider's limits, resolved. */
@@ -45,11 +46,6 @@ const RATE_MARGIN = 0.02;
 /** The window the `x-ratelimit-limit-*` headers count in (OpenAI's: requests and tokens per minute). */
 const HEADER_WINDOW_MS = 60_000;
 
-interface Waiter {
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
 /**
  * The gate of one provider.
  *
@@ -74,12 +70,8 @@ export class ProviderLimiter implements ProviderGate {
   #requests: RateMeter | null;
   #tokens: RateMeter | null;
   readonly #maxRetryAfter: number;
-  #limit: number;
-  #threshold: number;
-  #inFlight = 0;
-  #waiters: Waiter[] = [];
+  readonly #window: CallWindow;
   #pausedUntil = 0;
-  #refused: string | null = null;
   #requestsPerWindow: number | null;
   #tokensPerWindow: number | null;
   readonly stats: ProviderLimiterStats;
@@ -93,8 +85,7 @@ export class ProviderLimiter implements ProviderGate {
     this.#clock = options.clock;
     this.#maxRetryAfter = config.maxRetryAfter ?? 120_000;
     // Slow start: one call first, so the server's advertised limits are known before a burst goes out.
-    this.#limit = 1;
-    this.#threshold = config.concurrency;
+    this.#window = new CallWindow(config.concurrency);
     this.#requestsPerWindow = config.requests;
     this.#tokensPerWindow = config.tokens;
     this.#requests = config.requests === null ? null : this.#meter(config.requests, config.burst);
@@ -102,7 +93,7 @@ export class ProviderLimiter implements ProviderGate {
     this.stats = {
       maxInFlight: 0,
       rateLimited: 0,
-      concurrency: this.#limit,
+      concurrency: this.#window.size,
       requestsPerMinute: config.requests === null ? null : (config.requests * 60_000) / config.per,
     };
   }
@@ -115,21 +106,15 @@ export class ProviderLimiter implements ProviderGate {
    */
   async admit(options: { signal?: AbortSignal }): Promise<Permit> {
     const { signal } = options;
-    await this.#takeSlot(signal);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      this.#inFlight--;
-      this.#wake();
-    };
+    const permit = await this.#window.enter(signal);
+    this.stats.maxInFlight = this.#window.maxInFlight;
     try {
       await this.#waitForPause(signal);
     } catch (error) {
-      release();
+      permit.release();
       throw error;
     }
-    return { release, [Symbol.dispose]: release };
+    return permit;
   }
 
   /**
@@ -140,18 +125,16 @@ export class ProviderLimiter implements ProviderGate {
    */
   async pace(options: { signal?: AbortSignal; tokens?: number }): Promise<void> {
     const { signal, tokens = 0 } = options;
-    this.#throwIfRefused();
+    this.#window.throwIfStopped();
     await this.#requests?.take(1, { signal });
     if (tokens > 0) await this.#tokens?.take(tokens, { signal });
-    this.#throwIfRefused();
+    this.#window.throwIfStopped();
   }
 
   /** A call succeeded: the window grows by one per success up to half the last window, then by one per round. */
   succeeded(): void {
-    const step = this.#limit < this.#threshold ? 1 : 1 / this.#limit;
-    this.#limit = Math.min(this.#config.concurrency, this.#limit + step);
-    this.stats.concurrency = this.#limit;
-    this.#wake();
+    this.#window.grow();
+    this.stats.concurrency = this.#window.size;
   }
 
   /**
@@ -193,9 +176,8 @@ export class ProviderLimiter implements ProviderGate {
     this.#requests?.limitBurst(1);
     this.#requests?.refund(1);
     if (tokens > 0) this.#tokens?.refund(tokens);
-    this.#threshold = Math.max(1, Math.floor(this.#limit / 2));
-    this.#limit = this.#threshold;
-    this.stats.concurrency = this.#limit;
+    this.#window.shrink();
+    this.stats.concurrency = this.#window.size;
     this.#pauseUntil(this.#clock.now() + Math.min(retryAfterMs ?? 1000, this.#maxRetryAfter));
   }
 
@@ -205,10 +187,7 @@ export class ProviderLimiter implements ProviderGate {
    * @param reason Why, naming the variable that holds the key (never its value).
    */
   refused(reason: string): void {
-    this.#refused ??= reason;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const waiter of waiters) waiter.reject(new ProviderRefusedError(this.#refused));
+    this.#window.stop(new ProviderRefusedError(reason));
   }
 
   /** Milliseconds until the pause ends (0 when not paused). */
@@ -240,53 +219,10 @@ export class ProviderLimiter implements ProviderGate {
     this.#pausedUntil = Math.max(this.#pausedUntil, moment);
   }
 
-  #throwIfRefused(): void {
-    if (this.#refused !== null) throw new ProviderRefusedError(this.#refused);
-  }
-
   async #waitForPause(signal: AbortSignal | undefined): Promise<void> {
     for (let wait = this.pausedFor(); wait > 0; wait = this.pausedFor()) {
       await this.#clock.sleep(wait, { signal });
-      this.#throwIfRefused();
-    }
-  }
-
-  #takeSlot(signal: AbortSignal | undefined): Promise<void> {
-    signal?.throwIfAborted();
-    this.#throwIfRefused();
-    if (this.#inFlight < Math.floor(this.#limit) && this.#waiters.length === 0) {
-      this.#enter();
-      return Promise.resolve();
-    }
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        this.#waiters = this.#waiters.filter((other) => other !== waiter);
-        reject(signal!.reason);
-      };
-      const waiter: Waiter = {
-        resolve: () => {
-          signal?.removeEventListener("abort", onAbort);
-          this.#enter();
-          resolve();
-        },
-        reject: (error) => {
-          signal?.removeEventListener("abort", onAbort);
-          reject(error);
-        },
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#waiters.push(waiter);
-    });
-  }
-
-  #enter(): void {
-    this.#inFlight++;
-    this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.#inFlight);
-  }
-
-  #wake(): void {
-    while (this.#waiters.length > 0 && this.#inFlight < Math.floor(this.#limit)) {
-      this.#waiters.shift()!.resolve();
+      this.#window.throwIfStopped();
     }
   }
 }

@@ -15,7 +15,7 @@ import { type DagNode, DagState, type StepState } from "./dag_state.ts";
 import { KeyMaker } from "./key_maker.ts";
 import { LayeredLimits } from "./layered_limits.ts";
 import { OutputPublisher } from "./output_publisher.ts";
-import type { StoredArtifact } from "../store/artifact_store.ts";
+import type { StoredArtifact } from "../store/step_store.ts";
 import type { RunPlanOptions, RunResult } from "./run_options.ts";
 import type { RunEvent, StepEventBase } from "./run_events.ts";
 import { globToRegExp } from "./step_glob.ts";

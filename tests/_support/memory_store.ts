@@ -3,7 +3,7 @@
  * @module
  */
 import type { Claim } from "../../lib/store/key_claims.ts";
-import type { StepStore, StoredArtifact } from "../../lib/store/artifact_store.ts";
+import type { StepStore, StoredArtifact } from "../../lib/store/step_store.ts";
 
 /** A {@linkcode StepStore} held in a Map. */
 export class MemoryStore implements StepStore {

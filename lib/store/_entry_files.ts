@@ -1,0 +1,52 @@
+/**
+ * Reading the files of store entries: records, folder listings, sizes; and telling which errors mean "absent".
+ * @module
+ */
+import type { ArtifactRecord } from "./step_store.ts";
+
+/** rename(2) onto a folder that holds files fails with ENOTEMPTY (or EEXIST): another writer was first. */
+export function isNotEmpty(error: unknown): boolean {
+  return error instanceof Error &&
+    /ENOTEMPTY|not empty/i.test(`${(error as { code?: string }).code} ${error.message}`);
+}
+
+export function notFoundIsFine(error: unknown): void {
+  if (!(error instanceof Deno.errors.NotFound)) throw error;
+}
+
+export function notFoundAsNull(error: unknown): null {
+  if (error instanceof Deno.errors.NotFound) return null;
+  throw error;
+}
+
+export async function readRecord(path: string): Promise<{ record: ArtifactRecord; mtime: Date } | null> {
+  try {
+    const [text, info] = await Promise.all([Deno.readTextFile(path), Deno.stat(path)]);
+    const record = JSON.parse(text) as ArtifactRecord;
+    if (record.version !== 2) return null;
+    return { record, mtime: info.mtime ?? new Date(0) };
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof SyntaxError) return null;
+    // A folder that vanished between listing and reading (removed by `cache gc`) reads as absent too.
+    if (error instanceof Deno.errors.NotADirectory) return null;
+    throw error;
+  }
+}
+
+export async function listNames(folder: string): Promise<string[]> {
+  try {
+    return (await Array.fromAsync(Deno.readDir(folder))).map((entry) => entry.name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+}
+
+export async function fileSize(path: string): Promise<number | null> {
+  try {
+    return (await Deno.stat(path)).size;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}

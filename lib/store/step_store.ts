@@ -1,0 +1,86 @@
+/**
+ * What the scheduler needs of a store, and what a stored artifact is: the interface every store implements (the
+ * folder store, an object store, a store in memory for tests).
+ * @module
+ */
+import type { Json } from "../core/json.ts";
+import type { ChildSpec } from "../core/step_task.ts";
+import type { Claim, ClaimHolder } from "./key_claims.ts";
+
+/** A stored artifact. */
+export interface StoredArtifact {
+  /** The step key. */
+  key: string;
+  /** The artifact file, or null for a value-only step. */
+  path: string | null;
+  /** The step's value. */
+  value: Json;
+  /** The child steps the step added at run time. */
+  children: ChildSpec[];
+}
+
+/** What a step hands the store to keep. */
+export interface CommitInput {
+  /** Where the step was to write its artifact, or null for a value-only step. */
+  file: string | null;
+  /** The extension the stored file keeps, or null. */
+  extension: string | null;
+  /** The step's value. */
+  value: Json;
+  /** The child steps it added at run time. */
+  children: ChildSpec[];
+  /** True when the step must have written `file`; a missing file is then an error. @default false */
+  required?: boolean;
+}
+
+/** One entry of the store, for `cache ls` and `cache gc`. */
+export interface StoreEntry {
+  /** The step key. */
+  key: string;
+  /** The artifact's size in bytes (0 for a value-only step). */
+  bytes: number;
+  /** When it was stored (ISO time). */
+  created: string;
+  /** When a run last used it. */
+  lastUsed: Date;
+}
+
+/** What the scheduler needs of a store; {@linkcode ArtifactStore} is the one on disk. */
+export interface StepStore {
+  /** Finds a complete artifact by key (its bytes checked), or null; marks it used. */
+  lookup(key: string): Promise<StoredArtifact | null>;
+  /** Tells, cheaply and without marking it used, whether a complete entry seems to be stored (for `plan`). */
+  peek(key: string): Promise<StoredArtifact | null>;
+  /**
+   * Takes the claim on a key before making its artifact, waiting while another process makes it; look the key
+   * up again once it is taken.
+   */
+  claim(
+    key: string,
+    options: { signal?: AbortSignal; onWait?: (holder: ClaimHolder) => void },
+  ): Promise<Claim>;
+  /** Makes a scratch folder for one attempt of a step. */
+  scratch(key: string): Promise<string>;
+  /**
+   * Stores an artifact atomically. When another writer stored the key first, theirs is kept and returned, and
+   * this one's copy is discarded.
+   */
+  commit(key: string, artifact: CommitInput): Promise<StoredArtifact>;
+  /** Removes a scratch folder. */
+  discard(folder: string): Promise<void>;
+}
+
+/** The record written beside each artifact: what a step returned, and the artifact's size and digest. */
+export interface ArtifactRecord {
+  version: 2;
+  /** The artifact's file name in the entry's folder, or null for a value-only step. */
+  file: string | null;
+  /** Its size in bytes. */
+  bytes: number | null;
+  /** The SHA-256 of its bytes, checked before it is used again. */
+  sha256: string | null;
+  value: Json;
+  children: ChildSpec[];
+  /** When it was stored (ISO time). */
+  created: string;
+}

@@ -1,0 +1,58 @@
+/**
+ * `cache ls` and `cache gc`: the store's entries, and shrinking it.
+ * @module
+ */
+import { type Command, InvalidArgumentError } from "@commander-js/extra-typings";
+import { formatBytes } from "../../lib/report/format_units.ts";
+import { defaultCacheDir } from "../../lib/run/render_workflows.ts";
+import { ArtifactStore } from "../../lib/store/artifact_store.ts";
+import { collectGarbage, KEEP_RECENT_MS, parseDuration, parseSize } from "../../lib/store/collect_garbage.ts";
+
+/** Adds `cache ls` and `cache gc` to the program. */
+export function addCacheCommands(program: Command): void {
+  const cache = program.command("cache").description("Inspect and shrink the artifact store");
+  cache.command("ls")
+    .description("List the store's entries, least recently used first, and its total size")
+    .argument("[workflow]", "a workflow file, to use the store beside it")
+    .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)")
+    .action(async (workflow, options) => {
+      const store = new ArtifactStore(options.cache ?? defaultCacheDir(workflow ?? "./workflow.ts"));
+      const entries = await store.entries();
+      for (const entry of entries) {
+        const size = formatBytes(entry.bytes).padStart(9);
+        console.log(
+          `${
+            entry.key.slice(0, 16)
+          }  ${size}  created ${entry.created}  used ${entry.lastUsed.toISOString()}`,
+        );
+      }
+      const total = entries.reduce((sum, entry) => sum + entry.bytes, 0);
+      console.log(`${entries.length} entries, ${formatBytes(total)} in ${store.root}`);
+    });
+  cache.command("gc")
+    .description("Remove least recently used entries until the store fits in --max-size")
+    .argument("[workflow]", "a workflow file, to use the store beside it")
+    .requiredOption("--max-size <size>", "e.g. 500MB, 2GiB", (text) => {
+      const bytes = parseSize(text);
+      if (bytes === null) throw new InvalidArgumentError("Expected a size like 500MB or 2GiB");
+      return bytes;
+    })
+    .option(
+      "--keep-recent <duration>",
+      "keep entries used this recently, e.g. 10m, 1h, 0 (a render may be about to read them)",
+      (text) => {
+        const ms = parseDuration(text);
+        if (ms === null) throw new InvalidArgumentError("Expected a duration like 10m, 90s, 1h or 0");
+        return ms;
+      },
+      KEEP_RECENT_MS,
+    )
+    .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)")
+    .action(async (workflow, options) => {
+      const store = new ArtifactStore(options.cache ?? defaultCacheDir(workflow ?? "./workflow.ts"));
+      const report = await collectGarbage(store, options.maxSize, { keepRecentMs: options.keepRecent });
+      console.log(
+        `removed ${report.removed} entries (${formatBytes(report.freed)}), ${formatBytes(report.kept)} left`,
+      );
+    });
+}

@@ -1,0 +1,88 @@
+/**
+ * What the CLI's commands share: exit codes, option parsers, the limit options, and how a user's mistake is
+ * printed.
+ * @module
+ */
+import { InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { type InputError, WorkflowError } from "../../lib/core/errors.ts";
+import type { ResolvedLimits } from "../../lib/plan/limits.ts";
+
+/** Exit codes: 0 ok, 1 a step failed, 2 bad input, 130 interrupted. */
+export const EXIT = { ok: 0, failed: 1, input: 2, interrupted: 130 } as const;
+
+/** Where a command leaves the exit code it wants. */
+export interface CommandOutcome {
+  exitCode: number;
+}
+
+/** Parses a whole number of at least 1. */
+export function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("Expected a whole number of at least 1");
+  return n;
+}
+
+/** Collects a repeatable, comma-separated option. */
+export function list(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(",").map((item) => item.trim()).filter((item) => item !== "")];
+}
+
+/** The options that override limits and narrow a plan, as a command's `opts()` holds them. */
+export interface LimitOptions extends Partial<Record<keyof ResolvedLimits, number>> {
+  /** `--only`: keep these video ids. */
+  only?: string[];
+  /** `--format`: keep these formats. */
+  format?: string[];
+}
+
+/** Adds the options that override limits and narrow a plan (`--only`, `--format`); read them with `limitOptions`. */
+export function addLimitOptions(command: { addOption(option: Option): unknown }): void {
+  const whole = (flag: string, what: string) => new Option(`--${flag} <n>`, what).argParser(positiveInteger);
+  for (
+    const option of [
+      whole("videos", "videos in flight"),
+      whole("sections", "sections in flight per video"),
+      whole("api", "provider calls in flight per section"),
+      whole("global", "provider calls in flight in the whole run"),
+      whole("custom", "custom steps in flight (default: cores)"),
+      whole("workers", "Web Workers in the pool (default: cores)"),
+      whole("cpu", "CPU-heavy steps at once (default: cores)"),
+      new Option("--only <video>", "render only this video id (repeat or comma-separate)").argParser(list),
+      new Option(
+        "--format <name>",
+        "render only this one of the workflow's formats, e.g. 16:9 (repeat or comma-separate)",
+      )
+        .argParser(list),
+    ]
+  ) command.addOption(option);
+}
+
+/**
+ * The limit and narrowing options a command was given.
+ *
+ * @param command The command (the action's last argument).
+ * @returns Its limit overrides, `only` and `format`.
+ */
+export function limitOptions(
+  command: { opts(): unknown },
+): { limits: Partial<ResolvedLimits>; only?: string[]; format?: string[] } {
+  const options = command.opts() as LimitOptions;
+  return { limits: limitsFrom(options), only: options.only, format: options.format };
+}
+
+/** The limit overrides among a command's options. */
+export function limitsFrom(options: Partial<Record<keyof ResolvedLimits, number>>): Partial<ResolvedLimits> {
+  const { videos, sections, api, global, custom, workers, cpu } = options;
+  return { videos, sections, api, global, custom, workers, cpu };
+}
+
+/** Prints a user's mistake the way every command does: `✖ message` / `  → at path (file)`, then the hint. */
+export function printError(error: InputError): void {
+  const lines = error instanceof WorkflowError
+    ? error.issues.map((issue) =>
+      `✖ ${issue.message}\n  → at ${issue.path === "" ? "the file" : issue.path} (${error.file})`
+    )
+    : [`✖ ${error.message}`];
+  if (error.hint !== null) lines.push(`  ${error.hint}`);
+  console.error(lines.join("\n"));
+}

@@ -1,0 +1,130 @@
+/**
+ * `render`: workflow files into videos, subtitles, a summary and a report; `--plan` prints the plan instead,
+ * `--watch` renders again on every save.
+ * @module
+ */
+import type { Command } from "@commander-js/extra-typings";
+import { planFiles } from "../../lib/run/load_plan.ts";
+import { type RenderOptions, renderWorkflows } from "../../lib/run/render_workflows.ts";
+import { createReporter, type ReporterMode } from "../_reporter.ts";
+import { watchAndRender } from "../_watch.ts";
+import { addLimitOptions, type CommandOutcome, EXIT, limitOptions, list } from "./options.ts";
+import { printPlan } from "./plan_commands.ts";
+
+const EXAMPLES = `
+Examples (with Deno installed, \`deno task\` alone does the same):
+  npx -y deno@2.9.6 task render workflows/lesson.ts
+  npx -y deno@2.9.6 task render workflows/lesson.ts --out build --format 16:9 --only how-rain-forms
+  npx -y deno@2.9.6 task render workflows/lesson.ts --json > events.jsonl
+  npx -y deno@2.9.6 task --config ~/reel/deno.json render my-talk.ts   (from your own folder)`;
+
+/**
+ * Adds `render` to the program.
+ *
+ * @param program The program.
+ * @param context The raw arguments (`--watch` re-runs them) and where the exit code goes.
+ */
+export function addRenderCommand(
+  program: Command,
+  context: { args: string[]; outcome: CommandOutcome },
+): void {
+  const render = program.command("render")
+    .description("Render workflow files into videos, subtitles and a summary")
+    .argument("<workflow...>", "workflow files (TypeScript)")
+    .option("-o, --out <dir>", "output folder", "out")
+    .option("--cache <dir>", "artifact store (default: REEL_CACHE or .reel/ beside the workflow)")
+    .option("--force", "ignore the cache: run every step")
+    .option(
+      "--force-step <glob>",
+      "ignore the cache for matching step ids, e.g. '*/s2/*' (repeatable)",
+      list,
+    )
+    .option("--json", "print one JSON event per line")
+    .option("-q, --quiet", "print only the summary and errors")
+    .option("--plan", "print the plan and exit without rendering")
+    .option(
+      "--allow-overflow",
+      "render slides whose text does not fit, cut with an ellipsis (a warning each)",
+    )
+    .option("--watch", "render again whenever the workflow file or a file it imports is saved");
+  addLimitOptions(render);
+  render.addHelpText("after", EXAMPLES);
+  render.action(async (files, options, command) => {
+    const { limits, only, format } = limitOptions(command);
+    if (options.plan === true) {
+      return await printPlan(files, {
+        limits,
+        only,
+        format,
+        cache: options.cache,
+        json: options.json === true,
+      });
+    }
+    if (options.watch === true) {
+      await planFiles(files, { limits, only, formats: format });
+      await watch(files, context.args);
+      context.outcome.exitCode = EXIT.interrupted;
+      return;
+    }
+    const mode = options.json === true ? "json" : options.quiet === true ? "quiet" : "auto";
+    context.outcome.exitCode = await renderOnce(files, mode, {
+      outDir: options.out,
+      cacheDir: options.cache,
+      limits,
+      only,
+      formats: format,
+      force: options.force === true,
+      forceSteps: options.forceStep,
+      allowOverflow: options.allowOverflow === true,
+    });
+  });
+}
+
+/** Renders once with a reporter in `mode`; Ctrl-C cancels cleanly. Returns the exit code. */
+async function renderOnce(files: string[], mode: ReporterMode, options: RenderOptions): Promise<number> {
+  const controller = new AbortController();
+  // The first Ctrl-C cancels cleanly. A terminal signals the whole process group and `deno task` forwards the
+  // signal too, so a repeat within a second is the same keypress; a later one forces the exit.
+  let firstSignal: number | null = null;
+  const onSignal = () => {
+    const now = performance.now();
+    if (firstSignal !== null && now - firstSignal > 1000) Deno.exit(EXIT.interrupted);
+    firstSignal ??= now;
+    controller.abort(new DOMException("Interrupted", "AbortError"));
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  const reporter = createReporter({ mode });
+  try {
+    const { run, ffmpeg, plan } = await renderWorkflows(files, {
+      ...options,
+      onWarning: (warning) => console.error(`⚠ ${warning}`),
+      signal: controller.signal,
+      onEvent: (event) => reporter.event(event),
+    });
+    await reporter.finish(run, { ffmpeg, plan, outDir: options.outDir });
+    return run.cancelled ? EXIT.interrupted : run.ok ? EXIT.ok : EXIT.failed;
+  } finally {
+    reporter.close();
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+  }
+}
+
+/** Renders again on every save until Ctrl-C. */
+async function watch(files: string[], args: string[]): Promise<void> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
+  try {
+    const rest = args.slice(args.indexOf("render") + 1).filter((arg) => arg !== "--watch");
+    await watchAndRender(rest, files, {
+      say: (line) => console.error(`reel: ${line}`),
+      signal: controller.signal,
+    });
+  } finally {
+    Deno.removeSignalListener("SIGINT", stop);
+    Deno.removeSignalListener("SIGTERM", stop);
+  }
+}
