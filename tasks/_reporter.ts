@@ -3,7 +3,8 @@
  * the closing summary.
  * @module
  */
-import { type FfmpegPaths, probeMedia } from "../lib/media/ffmpeg.ts";
+import { probeMedia } from "../lib/media/ffmpeg.ts";
+import type { FfmpegPaths } from "../lib/core/ffmpeg_paths.ts";
 import { JsonLines } from "../lib/report/json_lines.ts";
 import { PlainView } from "../lib/report/plain_view.ts";
 import { processUsage } from "../lib/report/process_usage.ts";

@@ -2,7 +2,7 @@
  * What the main thread hands a worker to run one step, and what comes back.
  * @module
  */
-import type { FfmpegPaths } from "../media/ffmpeg.ts";
+import type { FfmpegPaths } from "./ffmpeg_paths.ts";
 import type { Json, StepOutput } from "./json.ts";
 
 /** A child step a step adds at run time: another custom step of the same workflow, with params. */

@@ -3,16 +3,9 @@
  * @module
  */
 import { MissingBinaryError } from "../core/errors.ts";
+import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { findOnPath, isExecutableFile } from "./find_binary.ts";
 import { runProcess } from "./run_process.ts";
-
-/** The ffmpeg and ffprobe executables reel uses. */
-export interface FfmpegPaths {
-  /** Absolute path of ffmpeg. */
-  ffmpeg: string;
-  /** Absolute path of ffprobe. */
-  ffprobe: string;
-}
 
 /** How to install ffmpeg, printed when it is missing. */
 export const FFMPEG_INSTALL_HINT =

@@ -3,7 +3,7 @@
  * `--enable-libflite`), so reel asks before it relies on one.
  * @module
  */
-import type { FfmpegPaths } from "./ffmpeg.ts";
+import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { runProcess } from "./run_process.ts";
 
 // One listing per binary for the life of the process: a build's filters do not change while it runs.

@@ -7,7 +7,7 @@
 import type { Clock } from "../core/clock.ts";
 import { type StepExecutor, StepTimeoutError } from "../core/executor.ts";
 import type { Json, StepOutput } from "../core/json.ts";
-import type { FfmpegPaths } from "../media/ffmpeg.ts";
+import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
 import type { StepStore, StoredArtifact } from "../store/step_store.ts";
 import { decideAfterFailure } from "./attempt_policy.ts";

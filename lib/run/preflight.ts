@@ -5,7 +5,7 @@
  * @module
  */
 import { InputError } from "../core/errors.ts";
-import type { FfmpegPaths } from "../media/ffmpeg.ts";
+import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { StepStatus } from "../plan/plan_status.ts";
 import { HOSTED_BASE_URL } from "../providers/http/openai_client.ts";

@@ -6,7 +6,8 @@
 import { type Clock, realClock } from "../core/clock.ts";
 import { WorkerCrashError } from "../core/executor.ts";
 import { InputError } from "../core/errors.ts";
-import { type FfmpegPaths, findFfmpeg } from "../media/ffmpeg.ts";
+import { findFfmpeg } from "../media/ffmpeg.ts";
+import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Plan } from "../plan/plan.ts";
 import { planStatus } from "../plan/plan_status.ts";
 import { ArtifactStore } from "../store/artifact_store.ts";

@@ -4,7 +4,7 @@
  */
 import type { Clock } from "../core/clock.ts";
 import type { StepExecutor } from "../core/executor.ts";
-import type { FfmpegPaths } from "../media/ffmpeg.ts";
+import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { StepStore, StoredArtifact } from "../store/step_store.ts";
 import type { StepState } from "./dag_state.ts";
 import type { ProviderGate } from "./layered_limits.ts";

@@ -6,7 +6,7 @@
  */
 import type { z } from "zod";
 import type { WorkflowIssue } from "../core/errors.ts";
-import type { FfmpegPaths } from "../media/ffmpeg.ts";
+import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Draft } from "../plan/plan_step.ts";
 import type { ResolvedProvider } from "../plan/provider_settings.ts";
 import type { Toolchain } from "../plan/toolchain.ts";

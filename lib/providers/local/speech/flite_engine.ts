@@ -3,7 +3,8 @@
  * @module
  */
 import { InputError } from "../../../core/errors.ts";
-import { type FfmpegPaths, runFfmpeg } from "../../../media/ffmpeg.ts";
+import { runFfmpeg } from "../../../media/ffmpeg.ts";
+import type { FfmpegPaths } from "../../../core/ffmpeg_paths.ts";
 import { ffmpegFilters } from "../../../media/ffmpeg_filters.ts";
 import { checkSpeechRequest } from "./_check_speech_request.ts";
 import { escapeFilterOption } from "./_escape_filter_option.ts";

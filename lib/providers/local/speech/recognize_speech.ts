@@ -3,7 +3,8 @@
  * @module
  */
 import { MissingBinaryError } from "../../../core/errors.ts";
-import { type FfmpegPaths, runFfmpeg } from "../../../media/ffmpeg.ts";
+import { runFfmpeg } from "../../../media/ffmpeg.ts";
+import type { FfmpegPaths } from "../../../core/ffmpeg_paths.ts";
 import { findOnPath, isExecutableFile } from "../../../media/find_binary.ts";
 import { runProcess } from "../../../media/run_process.ts";
 

@@ -2,7 +2,7 @@
  * The one small interface every local speech engine implements: text in, a mono WAV file out.
  * @module
  */
-import type { FfmpegPaths } from "../../../media/ffmpeg.ts";
+import type { FfmpegPaths } from "../../../core/ffmpeg_paths.ts";
 
 /**
  * What to say and how.
