@@ -2,16 +2,23 @@
 /// <reference lib="deno.worker" />
 /**
  * The step worker: receives {@linkcode ToWorker} messages, runs each step with its kind's runner, and answers with
- * {@linkcode FromWorker} messages. Several steps may run at once; each has its own AbortController.
+ * {@linkcode FromWorker} messages. Several steps may run at once; each has its own AbortController. Besides the
+ * registered step kinds, it loads the kinds exported (as `stepKinds`) by every module named in its URL's `steps`
+ * parameters.
  * @module
  */
 import { InputError, ProviderError, UnrecoverableError } from "../core/errors.ts";
 import { stepKinds } from "../workflow/step_kinds.ts";
 import type { ChildSpec, StepTask } from "../core/step_task.ts";
+import type { StepKindDefinition } from "../steps/step_kind.ts";
 import { type FromWorker, isToWorker } from "./worker_protocol.ts";
 
 const controllers = new Map<number, AbortController>();
-const kinds = stepKinds();
+const kinds = new Map(stepKinds());
+for (const module of new URL(import.meta.url).searchParams.getAll("steps")) {
+  const extra = (await import(module)) as { stepKinds?: StepKindDefinition[] };
+  for (const definition of extra.stepKinds ?? []) kinds.set(definition.kind, definition);
+}
 
 function send(message: FromWorker): void {
   self.postMessage(message);

@@ -22,6 +22,8 @@ export interface WorkerPoolOptions {
   size: number;
   /** The worker's module. @default lib/workers/worker_entry.ts */
   workerUrl?: URL;
+  /** Modules that export more step kinds (as `stepKinds`), loaded by every worker. @default [] */
+  stepModules?: readonly string[];
   /** Called when a worker dies, before it is replaced. */
   onCrash?: (worker: number, error: string) => void;
 }
@@ -67,11 +69,12 @@ export class WorkerPool implements StepExecutor {
   /** Blocking steps waiting for a worker without one. */
   #blockedQueue: (() => void)[] = [];
 
-  /** @param options Size, module and crash listener. */
+  /** @param options Size, worker module, more step kinds and crash listener. */
   constructor(options: WorkerPoolOptions) {
     const { size, workerUrl = new URL("./worker_entry.ts", import.meta.url), onCrash = () => {} } = options;
     if (!(size >= 1)) throw new RangeError(`Worker pool size must be at least 1, got ${size}`);
-    this.#url = workerUrl;
+    this.#url = new URL(workerUrl);
+    for (const module of options.stepModules ?? []) this.#url.searchParams.append("steps", module);
     this.#onCrash = onCrash;
     for (let i = 0; i < size; i++) this.#slots.push(this.#spawn(i));
   }

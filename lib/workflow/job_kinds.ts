@@ -8,6 +8,12 @@ import { customKind } from "../jobs/custom/custom_kind.ts";
 import { lessonKind } from "../jobs/lesson/lesson_kind.ts";
 import type { JobKind } from "../schema/job_kind.ts";
 
+/** Any job kind, its types erased: what code that treats every kind alike sees. */
+export type AnyJobKind = JobKind<z.ZodRawShape, unknown>;
+
+/** Job kinds by name. */
+export type JobKindRecord = Readonly<Record<string, AnyJobKind>>;
+
 /**
  * Every job kind a workflow may hold, by name, in the order their steps are planned.
  *
@@ -23,19 +29,19 @@ export const JOB_KINDS = {
   custom: customKind,
 } as const;
 
-/** A job kind's name. */
-export type JobKindName = keyof typeof JOB_KINDS;
-
 /** What a kind resolves to. */
 type JobOf<K> = K extends JobKind<z.ZodRawShape, infer Job> ? Job : never;
 
-/** A workflow's jobs, by kind: null where it has none of a kind. */
-export type ResolvedJobs = { [K in JobKindName]: JobOf<(typeof JOB_KINDS)[K]> | null };
+/** A workflow's jobs, by kind: null where it has none of a kind (a kind added in a test is untyped). */
+export type ResolvedJobs =
+  & { [K in keyof typeof JOB_KINDS]: JobOf<(typeof JOB_KINDS)[K]> | null }
+  & { readonly [kind: string]: unknown };
 
 /**
- * The kinds as one list with their types erased, for code that treats every kind alike.
+ * The kinds as `[name, kind]` pairs with their types erased, in planning order.
  *
- * @returns `[name, kind]` pairs, in planning order.
+ * @param kinds The kinds. @default JOB_KINDS
+ * @returns The pairs.
  *
  * @example
  * ```ts
@@ -44,6 +50,8 @@ export type ResolvedJobs = { [K in JobKindName]: JobOf<(typeof JOB_KINDS)[K]> | 
  * assert.equal(jobKinds()[0]?.[0], "lesson");
  * ```
  */
-export function jobKinds(): [JobKindName, JobKind<z.ZodRawShape, unknown>][] {
-  return Object.entries(JOB_KINDS) as unknown as [JobKindName, JobKind<z.ZodRawShape, unknown>][];
+export function jobKinds(
+  kinds: JobKindRecord = JOB_KINDS as unknown as JobKindRecord,
+): [string, AnyJobKind][] {
+  return Object.entries(kinds);
 }

@@ -10,7 +10,7 @@ import type { Draft } from "../plan/plan_step.ts";
 import type { ResolvedProvider } from "../plan/provider_settings.ts";
 import type { Toolchain } from "../plan/toolchain.ts";
 import type { PlanContext } from "../schema/job_kind.ts";
-import { jobKinds } from "./job_kinds.ts";
+import { type JobKindRecord, jobKinds } from "./job_kinds.ts";
 import type { ResolvedWorkflow } from "./workflow_schema.ts";
 
 /** Options for {@linkcode planWorkflows}. */
@@ -19,6 +19,8 @@ export interface PlanWorkflowsOptions {
   toolchain: Toolchain;
   /** Limits that override the first workflow's. */
   limits?: Partial<ResolvedLimits>;
+  /** The job kinds to plan. @default JOB_KINDS */
+  kinds?: JobKindRecord;
 }
 
 /**
@@ -45,7 +47,7 @@ export interface PlanWorkflowsOptions {
 export function planWorkflows(workflows: readonly ResolvedWorkflow[], options: PlanWorkflowsOptions): Plan {
   const first = workflows[0];
   if (first === undefined) throw new RangeError("planWorkflows() needs at least one workflow");
-  checkIdsAcrossWorkflows(workflows);
+  checkIdsAcrossWorkflows(workflows, options.kinds);
   const steps: Draft[] = [];
   const templates: Draft[] = [];
   const summary: string[] = [];
@@ -61,9 +63,9 @@ export function planWorkflows(workflows: readonly ResolvedWorkflow[], options: P
       providers: new Map(workflow.providers.map((provider) => [provider.name, provider])),
       toolchain: options.toolchain,
     };
-    for (const [name, kind] of jobKinds()) {
+    for (const [name, kind] of jobKinds(options.kinds)) {
       const job = workflow.jobs[name];
-      if (job === null) continue;
+      if (job === null || job === undefined) continue;
       const planned = kind.plan(job, context);
       steps.push(...planned.steps);
       templates.push(...planned.templates);
@@ -82,12 +84,12 @@ export function planWorkflows(workflows: readonly ResolvedWorkflow[], options: P
 }
 
 /** Ids a kind names its items by (video ids) must be unique across the workflows of one run. */
-function checkIdsAcrossWorkflows(workflows: readonly ResolvedWorkflow[]): void {
+function checkIdsAcrossWorkflows(workflows: readonly ResolvedWorkflow[], kinds?: JobKindRecord): void {
   const seen = new Map<string, string>();
   for (const workflow of workflows) {
-    for (const [name, kind] of jobKinds()) {
+    for (const [name, kind] of jobKinds(kinds)) {
       const job = workflow.jobs[name];
-      for (const id of job === null ? [] : kind.ids(job)) {
+      for (const id of job === null || job === undefined ? [] : kind.ids(job)) {
         const other = seen.get(id);
         if (other !== undefined) {
           throw new WorkflowError(workflow.file, [{

@@ -7,8 +7,9 @@ import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import type { ResolveContext } from "../schema/job_kind.ts";
 import { resolveLimits, resolveProviders } from "../schema/resolve_common.ts";
 import { toWorkflowIssues } from "../schema/workflow_issues.ts";
-import { jobKinds, type ResolvedJobs } from "./job_kinds.ts";
-import { type ResolvedWorkflow, workflowSchema } from "./workflow_schema.ts";
+import type { CommonInput } from "../schema/fields.ts";
+import { type JobKindRecord, jobKinds, type ResolvedJobs } from "./job_kinds.ts";
+import { type ResolvedWorkflow, workflowSchema, workflowSchemaOf } from "./workflow_schema.ts";
 
 /** Where a resolved workflow comes from, and what it may read. */
 export interface ResolveOptions {
@@ -20,6 +21,8 @@ export interface ResolveOptions {
   cores?: number;
   /** Reads environment variables (a provider's base URL). @default Deno.env.get */
   env?: (name: string) => string | undefined;
+  /** The job kinds the workflow may hold. @default JOB_KINDS */
+  kinds?: JobKindRecord;
 }
 
 /**
@@ -42,10 +45,11 @@ export interface ResolveOptions {
  * ```
  */
 export async function resolveWorkflow(value: unknown, options: ResolveOptions): Promise<ResolvedWorkflow> {
-  const { file, moduleUrl, cores = navigator.hardwareConcurrency, env = Deno.env.get } = options;
-  const parsed = workflowSchema.safeParse(value, { reportInput: true });
-  if (!parsed.success) throw new WorkflowError(file, toWorkflowIssues(parsed.error.issues, workflowSchema));
-  const input = parsed.data;
+  const { file, moduleUrl, cores = navigator.hardwareConcurrency, env = Deno.env.get, kinds } = options;
+  const schema = kinds === undefined ? workflowSchema : workflowSchemaOf(kinds);
+  const parsed = schema.safeParse(value, { reportInput: true });
+  if (!parsed.success) throw new WorkflowError(file, toWorkflowIssues(parsed.error.issues, schema));
+  const input = parsed.data as CommonInput & Record<string, unknown>;
   const issues: WorkflowIssue[] = [];
   const providers = resolveProviders(input.providers, { env, issues });
   const context: ResolveContext = {
@@ -57,7 +61,7 @@ export async function resolveWorkflow(value: unknown, options: ResolveOptions): 
     issues,
   };
   const jobs: Record<string, unknown> = {};
-  for (const [name, kind] of jobKinds()) jobs[name] = await kind.resolve(input, context);
+  for (const [name, kind] of jobKinds(kinds)) jobs[name] = await kind.resolve(input, context);
   if (Object.values(jobs).every((job) => job === null)) {
     issues.push({
       path: "videos",

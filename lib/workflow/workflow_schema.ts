@@ -7,9 +7,37 @@ import { z } from "zod";
 import type { ResolvedLimits } from "../plan/limits.ts";
 import type { ResolvedProvider } from "../plan/provider_settings.ts";
 import { commonFields } from "../schema/fields.ts";
-import { JOB_KINDS, type ResolvedJobs } from "./job_kinds.ts";
+import { JOB_KINDS, type JobKindRecord, jobKinds, type ResolvedJobs } from "./job_kinds.ts";
 
-/** The schema of a workflow file's default export, before resolution. */
+/**
+ * The schema of a workflow holding jobs of these kinds: the common fields and every kind's own.
+ *
+ * @param kinds The kinds.
+ * @returns The schema (its fields' types erased; {@linkcode workflowSchema} keeps them for the registered kinds).
+ * @throws {RangeError} When two kinds (or a kind and the common fields) claim one field.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { JOB_KINDS } from "./job_kinds.ts";
+ * import { workflowSchemaOf } from "./workflow_schema.ts";
+ * assert.ok("videos" in workflowSchemaOf(JOB_KINDS).shape);
+ * ```
+ */
+export function workflowSchemaOf(kinds: JobKindRecord): z.ZodObject {
+  const shape: Record<string, z.core.$ZodType> = { ...commonFields };
+  for (const [name, kind] of jobKinds(kinds)) {
+    for (const [field, schema] of Object.entries(kind.fields)) {
+      if (field in shape) {
+        throw new RangeError(`Job kind "${name}" claims the field "${field}", which is taken`);
+      }
+      shape[field] = schema;
+    }
+  }
+  return z.strictObject(shape);
+}
+
+/** The schema of a workflow file's default export, before resolution (the registered kinds, with their types). */
 export const workflowSchema = z.strictObject({
   ...commonFields,
   ...JOB_KINDS.lesson.fields,
