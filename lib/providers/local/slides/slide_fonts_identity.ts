@@ -2,6 +2,7 @@
  * A short string that changes whenever the fonts a slide may be drawn with change, for slide steps' cache keys.
  * @module
  */
+import { sha256Hex } from "../../../core/sha256.ts";
 import { listFallbackFiles } from "./_fallback_fonts.ts";
 import { slideFontDirs } from "./_font_dirs.ts";
 import { PRIMARY_FILES } from "./_fonts.ts";
@@ -37,8 +38,5 @@ export async function slideFontsIdentity(): Promise<string> {
       return `${path}\tmissing`;
     }
   }));
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(lines.join("\n")));
-  return Array.from(new Uint8Array(digest).subarray(0, 8), (byte) => byte.toString(16).padStart(2, "0")).join(
-    "",
-  );
+  return sha256Hex(lines.join("\n")).slice(0, 16);
 }
