@@ -5,7 +5,7 @@
 import { MissingBinaryError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { findOnPath, isExecutableFile } from "./find_binary.ts";
-import { runProcess } from "./run_process.ts";
+import { runProcess, type RunProcessOptions } from "./run_process.ts";
 
 /** How to install ffmpeg, printed when it is missing. */
 export const FFMPEG_INSTALL_HINT =
@@ -55,7 +55,7 @@ async function findOne(name: string, configured: string | undefined, beside: str
  *
  * @param paths The binaries.
  * @param args ffmpeg arguments; null entries are dropped.
- * @param options The signal that kills ffmpeg.
+ * @param options The signal that kills ffmpeg, and what to write to its stdin (an input named `pipe:0`).
  * @returns ffmpeg's stdout.
  * @throws {ProcessError} When ffmpeg exits with a non-zero code; the message holds its last stderr lines.
  *
@@ -68,7 +68,7 @@ async function findOne(name: string, configured: string | undefined, beside: str
 export async function runFfmpeg(
   paths: FfmpegPaths,
   args: readonly (string | null)[],
-  options: { signal?: AbortSignal } = {},
+  options: Pick<RunProcessOptions, "signal" | "stdin"> = {},
 ): Promise<Uint8Array> {
   const { stdout } = await runProcess(paths.ffmpeg, [
     "-hide_banner",
@@ -77,9 +77,7 @@ export async function runFfmpeg(
     "-loglevel",
     "error",
     ...args,
-  ], {
-    signal: options.signal,
-  });
+  ], options);
   return stdout;
 }
 

@@ -1,7 +1,10 @@
 /**
- * How narration is stored: AAC, 48 kHz mono, encoded once and copied into every clip.
+ * How narration is stored: AAC-LC, 48 kHz mono, encoded once per video and copied into every format.
  * @module
  */
+
+/** The narration's sample rate: 48 kHz, what video platforms expect. */
+export const NARRATION_SAMPLE_RATE = 48_000;
 
 /**
  * ffmpeg output options that encode narration (`-aac_coder fast`: several times faster than the default coder).
@@ -17,7 +20,7 @@ export const NARRATION_AAC_ARGS: readonly string[] = [
   "-ac",
   "1",
   "-ar",
-  "48000",
+  String(NARRATION_SAMPLE_RATE),
   "-c:a",
   "aac",
   "-aac_coder",

@@ -8,8 +8,11 @@
 export interface RunProcessOptions {
   /** Aborting kills the child (SIGKILL) and rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** Bytes written to the child's stdin, then closed. @default null (stdin is closed) */
-  stdin?: Uint8Array | null;
+  /**
+   * Bytes written to the child's stdin, then closed: one buffer, or chunks written in order as the child reads them
+   * (a generator's chunks are made only as they are written). @default null (stdin is closed)
+   */
+  stdin?: Uint8Array | Iterable<Uint8Array> | null;
   /** Working directory. @default the current one */
   cwd?: string;
 }
@@ -95,17 +98,35 @@ export async function runProcess(
   };
   signal?.addEventListener("abort", kill, { once: true });
   try {
+    const finished = child.output();
+    let feedError: unknown = null;
     if (stdin !== null) {
-      const writer = child.stdin.getWriter();
-      await writer.write(stdin);
-      await writer.close();
+      try {
+        await feed(child.stdin, stdin instanceof Uint8Array ? [stdin] : stdin);
+      } catch (error) {
+        feedError = error; // the child stopped reading: its exit code and stderr say why, if it failed
+      }
     }
-    const output = await child.output();
+    const output = await finished;
     signal?.throwIfAborted();
     const stderr = new TextDecoder().decode(output.stderr);
     if (!output.success) throw new ProcessError(program.split("/").pop() ?? program, output.code, stderr);
+    if (feedError !== null) throw feedError;
     return { stdout: output.stdout, stderr };
   } finally {
     signal?.removeEventListener("abort", kill);
+  }
+}
+
+async function feed(stdin: WritableStream<Uint8Array>, chunks: Iterable<Uint8Array>): Promise<void> {
+  const writer = stdin.getWriter();
+  try {
+    for (const chunk of chunks) await writer.write(chunk);
+    await writer.close();
+  } catch (error) {
+    await writer.abort(error).catch(() => {}); // closes the pipe, so the child is not left waiting for more
+    throw error;
+  } finally {
+    writer.releaseLock();
   }
 }

@@ -31,6 +31,31 @@ export function numberField(value: Json, field: string): number {
 }
 
 /**
+ * Reads a list of numbers from a step output's value.
+ *
+ * @param value A step's value.
+ * @param field The field name.
+ * @returns The numbers.
+ * @throws {TypeError} When the field is not an array of finite numbers.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { numbersField } from "./task_fields.ts";
+ * assert.deepEqual(numbersField({ frames: [30, 45] }, "frames"), [30, 45]);
+ * ```
+ */
+export function numbersField(value: Json, field: string): number[] {
+  const found = typeof value === "object" && value !== null && !Array.isArray(value)
+    ? value[field]
+    : undefined;
+  if (!Array.isArray(found) || found.some((item) => typeof item !== "number" || !Number.isFinite(item))) {
+    throw new TypeError(`Expected a list of numbers in field "${field}" of a step's value`);
+  }
+  return found as number[];
+}
+
+/**
  * Reads the path of an input artifact.
  *
  * @param task The task.

@@ -41,7 +41,7 @@ export interface PlanWorkflowsOptions {
  *   { file: "a.ts", moduleUrl: "file:///a.ts" },
  * );
  * const toolchain = { ffmpeg: "ffmpeg 5.1", espeak: null, slides: "resvg 2.6.2" };
- * assert.ok(planWorkflows([workflow], { toolchain }).steps.length === 6);
+ * assert.ok(planWorkflows([workflow], { toolchain }).steps.length === 7);
  * ```
  */
 export function planWorkflows(workflows: readonly ResolvedWorkflow[], options: PlanWorkflowsOptions): Plan {

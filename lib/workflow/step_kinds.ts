@@ -18,7 +18,7 @@ import { jobKinds } from "./job_kinds.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import { stepKinds } from "./step_kinds.ts";
- * assert.ok(stepKinds().has("clip"));
+ * assert.ok(stepKinds().has("video"));
  * ```
  */
 export function stepKinds(): ReadonlyMap<string, StepKindDefinition> {

@@ -10,7 +10,10 @@ export async function probe(file: string): Promise<ProbeResult> {
   return await probeMedia(await findFfmpeg(), file);
 }
 
-/** The RGB colour of pixel (x, y) of the frame shown at `seconds`. */
+/**
+ * The RGB colour of pixel (x, y) of the first frame whose time is at or after `seconds` (cut to the millisecond, so
+ * that a frame's exact time, k / fps, gives frame k).
+ */
 export async function pixelAt(
   file: string,
   seconds: number,
@@ -22,7 +25,7 @@ export async function pixelAt(
     "-v",
     "error",
     "-ss",
-    seconds.toFixed(3),
+    (Math.floor(seconds * 1000 + 1e-6) / 1000).toFixed(3),
     "-i",
     file,
     "-frames:v",
@@ -60,4 +63,112 @@ export function parseSrt(text: string): { start: number; end: number; text: stri
     const [start, end] = lines[1]!.split(" --> ");
     return { start: seconds(start!), end: seconds(end!), text: lines.slice(2).join("\n") };
   });
+}
+
+/** What a delivery platform checks of an MP4: rates, profile, keyframes, durations, where the index is. */
+export interface DeliveryFacts {
+  /** The video stream's nominal and average frame rates, as ffprobe writes them (e.g. "30/1"). */
+  rFrameRate: string;
+  avgFrameRate: string;
+  profile: string;
+  pixFmt: string;
+  frames: number;
+  videoDuration: number;
+  audioDuration: number;
+  audioProfile: string;
+  sampleRate: number;
+  /** Presentation times of the video's keyframes, in seconds. */
+  keyframes: number[];
+  /** True when the `moov` box (the index) comes before `mdat`: playback starts before the download ends. */
+  indexFirst: boolean;
+}
+
+/** Reads the {@linkcode DeliveryFacts} of an MP4 with ffprobe and its box order from the file. */
+export async function deliveryFacts(file: string): Promise<DeliveryFacts> {
+  const { ffprobe } = await findFfmpeg();
+  const { stdout } = await runProcess(ffprobe, [
+    "-v",
+    "error",
+    "-show_entries",
+    "stream=codec_type,r_frame_rate,avg_frame_rate,profile,pix_fmt,nb_frames,duration,sample_rate",
+    "-of",
+    "json",
+    file,
+  ]);
+  type Stream = Record<string, string | number | undefined>;
+  const { streams } = JSON.parse(new TextDecoder().decode(stdout)) as { streams: Stream[] };
+  const video = streams.find((stream) => stream.codec_type === "video")!;
+  const audio = streams.find((stream) => stream.codec_type === "audio")!;
+  const packets = await runProcess(ffprobe, [
+    "-v",
+    "error",
+    "-select_streams",
+    "v:0",
+    "-show_entries",
+    "packet=pts_time,flags",
+    "-of",
+    "csv=p=0",
+    file,
+  ]);
+  const keyframes = new TextDecoder().decode(packets.stdout).trim().split("\n")
+    .map((line) => line.split(","))
+    .filter(([, flags]) => flags?.startsWith("K"))
+    .map(([time]) => Number(time));
+  return {
+    rFrameRate: String(video.r_frame_rate),
+    avgFrameRate: String(video.avg_frame_rate),
+    profile: String(video.profile),
+    pixFmt: String(video.pix_fmt),
+    frames: Number(video.nb_frames),
+    videoDuration: Number(video.duration),
+    audioDuration: Number(audio.duration),
+    audioProfile: String(audio.profile),
+    sampleRate: Number(audio.sample_rate),
+    keyframes,
+    indexFirst: await topBoxes(file).then((boxes) => boxes.indexOf("moov") < boxes.indexOf("mdat")),
+  };
+}
+
+/** The names of an MP4's top-level boxes, in file order. */
+async function topBoxes(file: string): Promise<string[]> {
+  const bytes = await Deno.readFile(file);
+  const view = new DataView(bytes.buffer);
+  const names: string[] = [];
+  for (let offset = 0; offset + 8 <= bytes.length;) {
+    let size = view.getUint32(offset);
+    if (size === 1) size = Number(view.getBigUint64(offset + 8));
+    names.push(new TextDecoder().decode(bytes.subarray(offset + 4, offset + 8)));
+    if (size < 8) break;
+    offset += size;
+  }
+  return names;
+}
+
+/**
+ * Checks an MP4 against what platforms ask for: a constant `fps` (nominal = average), H.264 High in yuv420p, a
+ * keyframe at least every 2 s, AAC-LC at 48 kHz, audio and video within one frame of each other and of `frames`,
+ * the index at the front.
+ */
+export async function assertDeliverable(
+  file: string,
+  expected: { fps: number; frames: number },
+): Promise<void> {
+  const facts = await deliveryFacts(file);
+  const { fps, frames } = expected;
+  const problems: string[] = [];
+  const check = (ok: boolean, what: string) => ok || problems.push(what);
+  check(facts.rFrameRate === `${fps}/1` && facts.avgFrameRate === `${fps}/1`, "constant frame rate");
+  check(facts.profile === "High" && facts.pixFmt === "yuv420p", "High profile, yuv420p");
+  check(facts.frames === frames, `${frames} frames`);
+  check(Math.abs(facts.videoDuration - frames / fps) < 1e-3, "video duration = frames / fps");
+  check(Math.abs(facts.audioDuration - facts.videoDuration) < 1 / fps, "audio within one frame of the video");
+  check(facts.audioProfile === "LC" && facts.sampleRate === 48_000, "AAC-LC at 48 kHz");
+  const gaps = [...facts.keyframes, facts.videoDuration].map((time, i, all) =>
+    i === 0 ? time : time - all[i - 1]!
+  );
+  check(facts.keyframes[0] === 0 && Math.max(...gaps) <= 2 + 1e-6, "a keyframe at 0 and at least every 2 s");
+  check(facts.indexFirst, "the index (moov) before the media (mdat)");
+  if (problems.length > 0) {
+    throw new Error(`${file} is not deliverable: ${problems.join("; ")}\n${JSON.stringify(facts)}`);
+  }
 }

@@ -42,6 +42,20 @@ Deno.test("bad input: an empty narration names its path, exit 2, nothing written
   assert.equal(await listFolder(out), null);
 });
 
+Deno.test("bad input: a frame rate outside 24–60 or not whole is named at fps, exit 2, nothing written", async () => {
+  for (
+    const [fps, message] of [[1, /✖ Expected 24 to 60 frames per second/], [
+      29.97,
+      /✖ Expected a whole number/,
+    ]] as const
+  ) {
+    const { file, out } = await workflowFile({ ...good, fps });
+    const result = await runCli(["render", file, "--out", out]);
+    assertCleanInputError(result, new RegExp(`${message.source}[^\\n]*\\n {2}→ at fps \\(`));
+    assert.equal(await listFolder(out), null);
+  }
+});
+
 Deno.test("bad input: a missing ffmpeg says how to install it, exit 2, nothing written", async () => {
   const { file, out } = await workflowFile(good);
   const empty = await tempDir();

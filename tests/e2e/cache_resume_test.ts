@@ -58,23 +58,17 @@ Deno.test("re-render after one narration changes runs exactly the affected steps
   );
   const edited = await render(dir);
   assert.equal(edited.code, 0, edited.stderr);
+  // The stills (the slides did not change) stay in the store; the joined narration and what reads it run again.
   assert.deepEqual(ran(edited.events), [
-    "v/concat@160x90",
-    "v/concat@90x160",
-    "v/s2/clip@160x90",
-    "v/s2/clip@90x160",
+    "v/narration",
     "v/s2/speech",
     "v/subtitles.srt",
     "v/subtitles.vtt",
+    "v/video@160x90",
+    "v/video@90x160",
   ]);
   const forced = await render(dir, ["--force-step", "*/s1/*"]);
-  assert.deepEqual(ran(forced.events), [
-    "v/s1/clip@160x90",
-    "v/s1/clip@90x160",
-    "v/s1/slide@160x90",
-    "v/s1/slide@90x160",
-    "v/s1/speech",
-  ]);
+  assert.deepEqual(ran(forced.events), ["v/s1/slide@160x90", "v/s1/slide@90x160", "v/s1/speech"]);
 });
 
 Deno.test("after SIGKILL mid-render, the next render reuses every finished step and leaves no partial file", async () => {
@@ -108,7 +102,7 @@ Deno.test("after SIGKILL mid-render, the next render reuses every finished step 
   child.kill("SIGKILL");
   await child.status;
   await child.stdout.cancel().catch(() => {});
-  assert.ok(finished.length >= 6 && finished.length < 19, `finished ${finished.length} before the kill`);
+  assert.ok(finished.length >= 6 && finished.length < 16, `finished ${finished.length} before the kill`);
 
   const resumed = await render(dir);
   assert.equal(resumed.code, 0, resumed.stderr);
@@ -150,12 +144,12 @@ Deno.test("SIGINT stops a render: exit 130 within 2 s and no child process left"
 Deno.test("a cut-off or edited cache entry is detected and remade", async () => {
   const dir = await setup(["Only one part."]);
   const first = await render(dir);
-  const clip = first.events.find((event) =>
-    event.type === "step:finished" && event.step === "v/s1/clip@160x90"
+  const stills = first.events.find((event) =>
+    event.type === "step:finished" && event.step === "v/stills@160x90"
   );
-  assert.ok(typeof clip?.path === "string");
-  const bytes = await Deno.readFile(clip.path);
-  await Deno.writeFile(clip.path, bytes.subarray(0, bytes.length >> 1));
+  assert.ok(typeof stills?.path === "string");
+  const bytes = await Deno.readFile(stills.path);
+  await Deno.writeFile(stills.path, bytes.subarray(0, bytes.length >> 1));
   const slide = first.events.find((event) =>
     event.type === "step:finished" && event.step === "v/s1/slide@90x160"
   );
@@ -165,7 +159,7 @@ Deno.test("a cut-off or edited cache entry is detected and remade", async () => 
   const again = await render(dir);
   assert.equal(again.code, 0, again.stderr);
   // Only the damaged entries run again; what depends on them is keyed by inputs, not bytes, and stays cached.
-  assert.deepEqual(ran(again.events), ["v/s1/clip@160x90", "v/s1/slide@90x160"]);
+  assert.deepEqual(ran(again.events), ["v/s1/slide@90x160", "v/stills@160x90"]);
   assert.ok((await probe(`${dir}/out/v.160x90.mp4`)).duration > 0.5);
 });
 
@@ -174,7 +168,7 @@ Deno.test("cache ls lists entries and cache gc shrinks the store, least recently
   assert.equal((await render(dir)).code, 0);
   const ls = await runCli(["cache", "ls", "lesson.ts"], { cwd: dir });
   assert.equal(ls.code, 0, ls.stderr);
-  assert.match(ls.stdout, /^9 entries, .* in .*\.reel$/m);
+  assert.match(ls.stdout, /^10 entries, .* in .*\.reel$/m);
   // Entries used in the last minutes are kept by default: a render may be about to read them.
   const kept = await runCli(["cache", "gc", "lesson.ts", "--max-size", "1"], { cwd: dir });
   assert.equal(kept.code, 0, kept.stderr);
@@ -183,7 +177,7 @@ Deno.test("cache ls lists entries and cache gc shrinks the store, least recently
     cwd: dir,
   });
   assert.equal(gc.code, 0, gc.stderr);
-  assert.match(gc.stdout, /removed 9 entries/);
+  assert.match(gc.stdout, /removed 10 entries/);
   const after = await runCli(["cache", "ls", "lesson.ts"], { cwd: dir });
   assert.match(after.stdout, /entries, 0 B in/);
   const bad = await runCli(["cache", "gc", "lesson.ts", "--max-size", "lots"], { cwd: dir });

@@ -72,11 +72,11 @@ Deno.test("plan says which steps the store holds and which will run; --json list
     };
     const running = json.steps.filter((step) => step.status === "run").map((step) => step.id).sort();
     assert.deepEqual(running, [
-      "v/concat@160x90",
-      "v/s2/clip@160x90",
+      "v/narration",
       "v/s2/speech",
       "v/subtitles.srt",
       "v/subtitles.vtt",
+      "v/video@160x90",
     ]);
     assert.deepEqual(json.summary, { steps: 9, stored: 4, run: 5, paid: {} });
     assert.ok(json.steps.every((step) => /^[0-9a-f]{64}$/.test(step.key)));

@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import type { RunEvent } from "../../lib/run/run_events.ts";
 import { renderWorkflows } from "../../lib/run/render_workflows.ts";
-import { colourDistance, hexToRgb, parseSrt, pixelAt, probe } from "../_support/media.ts";
+import { assertDeliverable, colourDistance, hexToRgb, parseSrt, pixelAt, probe } from "../_support/media.ts";
 import { writeWorkflowFile } from "../_support/workflows.ts";
 
+/** The default frame rate. */
+const FPS = 30;
 const COLOURS = [["#c0392b", "#27ae60", "#2e86c1"], ["#8e44ad", "#d4ac0d", "#17a589"]];
 
-Deno.test("e2e: 2 videos × 3 sections in two formats render with the right streams, lengths, colours and cues", async () => {
+Deno.test("e2e: 2 videos × 3 sections in two formats render at a constant 30 fps with the right streams, lengths, colours and cues", async () => {
   const videos = COLOURS.map((colours, v) => ({
     id: `video-${v + 1}`,
     sections: colours.map((colour, s) => ({
@@ -39,16 +41,17 @@ Deno.test("e2e: 2 videos × 3 sections in two formats render with the right stre
 
   for (const [v, colours] of COLOURS.entries()) {
     const id = `video-${v + 1}`;
-    // Narration lengths measured independently, from the narration artifacts.
-    const narrations: number[] = [];
+    // Each section lasts its narration, measured independently from the speech artifacts, rounded up to frames.
+    const frames: number[] = [];
     for (let s = 1; s <= colours.length; s++) {
       const finished = events.find((event) =>
         event.type === "step:finished" && event.step === `${id}/s${s}/speech`
       );
       assert.ok(finished?.type === "step:finished" && finished.path !== null);
-      narrations.push((await probe(finished.path)).duration);
+      frames.push(Math.ceil((await probe(finished.path)).duration * FPS - 1e-6));
     }
-    const total = narrations.reduce((a, b) => a + b, 0);
+    const starts = frames.map((_, s) => frames.slice(0, s).reduce((a, b) => a + b, 0) / FPS);
+    const total = frames.reduce((a, b) => a + b, 0);
 
     for (const [format, width, height] of [["320x180", 320, 180], ["180x320", 180, 320]] as const) {
       const path = `${dir}/out/${id}.${format}.mp4`;
@@ -56,27 +59,30 @@ Deno.test("e2e: 2 videos × 3 sections in two formats render with the right stre
       assert.deepEqual(info.streams.map((stream) => stream.codec).sort(), ["aac", "h264"]);
       const video = info.streams.find((stream) => stream.type === "video")!;
       assert.deepEqual([video.width, video.height], [width, height]);
-      assert.ok(Math.abs(info.duration - total) <= 0.1, `${path}: ${info.duration} vs ${total}`);
-      // The frame in the middle of each section has that section's colour: order is right.
-      let start = 0;
+      await assertDeliverable(path, { fps: FPS, frames: total });
+      // The first, middle and last frames of each section have that section's colour: order and joins are right.
       for (const [s, colour] of colours.entries()) {
-        const middle = start + narrations[s]! / 2;
-        const pixel = await pixelAt(path, middle, 2, 2);
-        assert.ok(
-          colourDistance(pixel, hexToRgb(colour)) <= 12,
-          `${path} @${middle}s: ${pixel} vs ${colour}`,
-        );
-        start += narrations[s]!;
+        const last = starts[s]! + (frames[s]! - 1) / FPS;
+        for (const time of [starts[s]!, starts[s]! + Math.floor(frames[s]! / 2) / FPS, last]) {
+          const pixel = await pixelAt(path, time, 2, 2);
+          assert.ok(
+            colourDistance(pixel, hexToRgb(colour)) <= 12,
+            `${path} @${time}s: ${pixel} vs ${colour}`,
+          );
+        }
       }
     }
 
     const cues = parseSrt(await Deno.readTextFile(`${dir}/out/${id}.srt`));
     assert.equal(cues.length, colours.length);
-    let start = 0;
     for (const [s, cue] of cues.entries()) {
-      assert.ok(Math.abs(cue.start - start) <= 0.05, `cue ${s} starts at ${cue.start}, expected ${start}`);
-      start += narrations[s]!;
-      assert.ok(Math.abs(cue.end - start) <= 0.05, `cue ${s} ends at ${cue.end}, expected ${start}`);
+      // Each cue starts on the frame its slide appears, to the millisecond.
+      assert.ok(
+        Math.abs(cue.start - starts[s]!) <= 0.001,
+        `cue ${s} starts at ${cue.start}, expected ${starts[s]}`,
+      );
+      const end = starts[s]! + frames[s]! / FPS;
+      assert.ok(Math.abs(cue.end - end) <= 0.001, `cue ${s} ends at ${cue.end}, expected ${end}`);
       assert.match(cue.text, new RegExp(`Video ${v + 1}, section ${s + 1}\\.`));
     }
     const vtt = await Deno.readTextFile(`${dir}/out/${id}.vtt`);

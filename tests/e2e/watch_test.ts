@@ -43,11 +43,11 @@ Deno.test("render --watch renders again when the workflow is saved, running only
   await child.stderr.cancel().catch(() => {});
   assert.equal(runs[0]!.ran.length, 9);
   assert.deepEqual(runs[1]!.ran, [
-    "v/concat@160x90",
-    "v/s2/clip@160x90",
+    "v/narration",
     "v/s2/speech",
     "v/subtitles.srt",
     "v/subtitles.vtt",
+    "v/video@160x90",
   ]);
   assert.equal(status.code, 130);
 });

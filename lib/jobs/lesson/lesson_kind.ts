@@ -8,9 +8,10 @@ import { preflightLesson } from "./lesson_preflight.ts";
 import { lessonFields, type ResolvedLesson } from "./lesson_schema.ts";
 import { planLesson } from "./plan_lesson.ts";
 import { resolveLesson } from "./resolve_lesson.ts";
-import { clipStep } from "./steps/clip_step.ts";
-import { concatStep } from "./steps/concat_step.ts";
+import { narrationStep } from "./steps/narration_step.ts";
+import { stillsStep } from "./steps/stills_step.ts";
 import { subtitlesStep } from "./steps/subtitles_step.ts";
+import { videoStep } from "./steps/video_step.ts";
 
 /**
  * Lessons: the workflow's `videos`, with its `formats`, `fps`, `theme` and `voice`.
@@ -25,7 +26,7 @@ import { subtitlesStep } from "./steps/subtitles_step.ts";
 export const lessonKind: JobKind<typeof lessonFields, ResolvedLesson> = {
   name: "lesson",
   fields: lessonFields,
-  stepKinds: [clipStep, concatStep, subtitlesStep],
+  stepKinds: [narrationStep, stillsStep, videoStep, subtitlesStep],
   resolve: resolveLesson,
   plan: planLesson,
   describe(lesson) {

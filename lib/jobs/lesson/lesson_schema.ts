@@ -68,7 +68,11 @@ const themeSchema = z.strictObject({
 export const lessonFields = {
   videos: z.array(videoSchema).min(1, "A workflow needs at least one video").optional(),
   formats: z.array(formatSchema).min(1, "Give at least one format").optional(),
-  fps: z.number().min(1).max(60).optional(),
+  fps: z.number().int("Expected a whole number of frames per second").min(
+    24,
+    "Expected 24 to 60 frames per second",
+  )
+    .max(60, "Expected 24 to 60 frames per second").optional(),
   theme: themeSchema.optional(),
   voice: voiceSchema.optional(),
 };

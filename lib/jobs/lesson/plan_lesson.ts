@@ -1,6 +1,8 @@
 /**
- * The lesson's planner: per section the narration once, its generated image if any, and a slide and a clip per
- * format; per video a concat per format and an SRT and a VTT.
+ * The lesson's planner: per section its speech once, its generated image if any, and a slide per format; per video
+ * the narration (every section's speech joined on whole frames and encoded once), per format the stills (every
+ * slide encoded once) and the video (the stills shown for their sections' frames, muxed with the narration), and an
+ * SRT and a VTT.
  * @module
  */
 import type { Json } from "../../core/json.ts";
@@ -13,17 +15,23 @@ import { kindFields } from "../../steps/step_kind.ts";
 import { slideStep } from "../../steps/slide/slide_step.ts";
 import { speechStep } from "../../steps/speech/speech_step.ts";
 import type { ResolvedLesson, ResolvedSection, ResolvedVideo } from "./lesson_schema.ts";
-import { clipStep } from "./steps/clip_step.ts";
-import { concatStep } from "./steps/concat_step.ts";
+import { STILL_ENCODING } from "../../media/h264/encode_stills.ts";
+import { narrationStep } from "./steps/narration_step.ts";
+import { stillsStep } from "./steps/stills_step.ts";
 import { subtitlesStep } from "./steps/subtitles_step.ts";
+import { videoStep } from "./steps/video_step.ts";
+
+/** Seconds between keyframes: a player seeking anywhere decodes at most this much. */
+const KEYFRAME_SECONDS = 2;
 
 /** Default timeouts per kind, in ms; a workflow's `timeout` replaces `ms`. */
 const TIMEOUTS = {
   speech: { ms: 60_000, perCharacter: 20 },
   http: { decode: 60_000 },
   slide: { ms: 60_000, perMediaSecond: 0 },
-  clip: { ms: 60_000, perMediaSecond: 3_000 },
-  concat: { ms: 60_000, perMediaSecond: 1_000 },
+  narration: { ms: 60_000, perMediaSecond: 500 },
+  stills: { ms: 120_000, perMediaSecond: 0 },
+  video: { ms: 60_000, perMediaSecond: 100 },
   subtitles: { ms: 30_000, perMediaSecond: 0 },
 } as const;
 
@@ -44,9 +52,9 @@ type Common = Pick<Draft, "workflow" | "runtime" | "retries" | "tokenCost" | "ba
  * const toolchain = { ffmpeg: "ffmpeg 5.1", espeak: null, slides: "resvg 2.6.2" };
  * const voice = { provider: "flite", engine: "flite" as const, voice: "rms", rate: 165, model: null };
  * const section = { id: "s1", path: "videos[0].sections[0]", title: "T", bullets: [], narration: "N", background: { color: "#000", image: null }, image: null, voice };
- * const lesson = { videos: [{ id: "a", title: "T", sections: [section] }], formats: [{ name: "16x9", width: 1920, height: 1080 }], fps: 1, theme: { background: "#000", foreground: "#fff", accent: "#ff0" } };
+ * const lesson = { videos: [{ id: "a", title: "T", sections: [section] }], formats: [{ name: "16x9", width: 1920, height: 1080 }], fps: 30, theme: { background: "#000", foreground: "#fff", accent: "#ff0" } };
  * const plan = planLesson(lesson, { file: "a.ts", moduleUrl: "file:///a.ts", timeout: null, providers: new Map(), toolchain });
- * assert.deepEqual(plan.steps.map((step) => step.kind), ["speech", "slide", "clip", "concat", "subtitles", "subtitles"]);
+ * assert.deepEqual(plan.steps.map((step) => step.kind), ["speech", "slide", "narration", "stills", "video", "subtitles", "subtitles"]);
  * ```
  */
 export function planLesson(lesson: ResolvedLesson, context: PlanContext): JobPlan {
@@ -67,18 +75,46 @@ type Context = PlanContext & { common: Common };
 function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Context): Draft[] {
   const drafts = video.sections.flatMap((section) => sectionSteps(section, video, lesson, context));
   const scope = { item: video.id, part: null };
+  const ffmpeg = { ffmpeg: context.toolchain.ffmpeg };
+  const narrationId = `${video.id}/narration`;
+  drafts.push({
+    ...context.common,
+    ...kindFields(narrationStep),
+    id: narrationId,
+    params: { fps: lesson.fps },
+    deps: video.sections.map((section) => `${video.id}/${section.id}/speech`),
+    scope,
+    provider: null,
+    engine: ffmpeg,
+    cpu: true,
+    timeout: timeout("narration", context),
+    extension: "m4a",
+  });
   for (const format of lesson.formats) {
+    const stillsId = `${video.id}/stills@${format.name}`;
     drafts.push({
       ...context.common,
-      ...kindFields(concatStep),
-      id: `${video.id}/concat@${format.name}`,
-      params: { format: format.name, width: format.width, height: format.height },
-      deps: video.sections.map((section) => `${video.id}/${section.id}/clip@${format.name}`),
+      ...kindFields(stillsStep),
+      id: stillsId,
+      params: { width: format.width, height: format.height, fps: lesson.fps, encoding: STILL_ENCODING },
+      deps: video.sections.map((section) => `${video.id}/${section.id}/slide@${format.name}`),
       scope,
       provider: null,
-      engine: { ffmpeg: context.toolchain.ffmpeg },
+      engine: ffmpeg,
       cpu: true,
-      timeout: timeout("concat", context),
+      timeout: timeout("stills", context),
+      extension: "h264",
+    }, {
+      ...context.common,
+      ...kindFields(videoStep),
+      id: `${video.id}/video@${format.name}`,
+      params: { fps: lesson.fps, gop: KEYFRAME_SECONDS * lesson.fps },
+      deps: [stillsId, narrationId],
+      scope,
+      provider: null,
+      engine: ffmpeg,
+      cpu: true,
+      timeout: timeout("video", context),
       output: `${video.id}.${format.name}.mp4`,
       extension: "mp4",
     });
@@ -89,7 +125,7 @@ function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Conte
       ...kindFields(subtitlesStep),
       id: `${video.id}/subtitles.${format}`,
       params: { format, cues: video.sections.map((section) => section.narration) },
-      deps: video.sections.map((section) => `${video.id}/${section.id}/speech`),
+      deps: [narrationId],
       scope,
       provider: null,
       engine: null,
@@ -114,13 +150,12 @@ function sectionSteps(
   const image = imageDraft(section, { ...context, prefix, scope });
   if (image !== null) drafts.push(image);
   for (const format of lesson.formats) {
-    const slideId = `${prefix}/slide@${format.name}`;
     const background = section.background.image;
     const asSlide = section.image?.as === "slide";
     drafts.push({
       ...context.common,
       ...kindFields(slideStep),
-      id: slideId,
+      id: `${prefix}/slide@${format.name}`,
       params: {
         width: format.width,
         height: format.height,
@@ -139,18 +174,6 @@ function sectionSteps(
       cpu: true,
       timeout: timeout("slide", context),
       extension: "png",
-    }, {
-      ...context.common,
-      ...kindFields(clipStep),
-      id: `${prefix}/clip@${format.name}`,
-      params: { width: format.width, height: format.height, fps: lesson.fps },
-      deps: [slideId, `${prefix}/speech`],
-      scope,
-      provider: null,
-      engine: { ffmpeg: context.toolchain.ffmpeg },
-      cpu: true,
-      timeout: timeout("clip", context),
-      extension: "mp4",
     });
   }
   return drafts;
@@ -171,7 +194,7 @@ function speechDraft(section: ResolvedSection, context: SectionContext): Draft {
     params,
     deps: [],
     scope: context.scope,
-    extension: "m4a",
+    extension: "wav",
   };
   const provider = voice.engine === "openai" ? context.providers.get(voice.provider) : undefined;
   if (provider !== undefined) {
@@ -187,11 +210,10 @@ function speechDraft(section: ResolvedSection, context: SectionContext): Draft {
   return {
     ...base,
     provider: id,
-    engine: {
-      id,
-      ffmpeg: context.toolchain.ffmpeg,
-      ...(local === "espeak" ? { espeak: context.toolchain.espeak } : {}),
-    },
+    // flite speaks through ffmpeg's filter; espeak-ng writes its WAV itself.
+    engine: local === "espeak"
+      ? { id, espeak: context.toolchain.espeak }
+      : { id, ffmpeg: context.toolchain.ffmpeg },
     cpu: true,
     timeout: {
       ms: context.timeout ?? TIMEOUTS.speech.ms + TIMEOUTS.speech.perCharacter * section.narration.length,
@@ -241,6 +263,9 @@ function httpEngine(provider: ResolvedProvider): { [key: string]: Json } {
   return { api: provider.api, baseUrl: provider.baseUrl.replace(/\/+$/, ""), version: provider.version };
 }
 
-function timeout(kind: "slide" | "clip" | "concat" | "subtitles", context: Context): Draft["timeout"] {
+function timeout(
+  kind: "slide" | "narration" | "stills" | "video" | "subtitles",
+  context: Context,
+): Draft["timeout"] {
   return { ms: context.timeout ?? TIMEOUTS[kind].ms, perMediaSecond: TIMEOUTS[kind].perMediaSecond };
 }

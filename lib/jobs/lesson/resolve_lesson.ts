@@ -24,7 +24,7 @@ import type {
 /** Defaults applied where a lesson leaves a field out. */
 export const LESSON_DEFAULTS = {
   formats: ["16:9", "9:16", "1:1"],
-  fps: 1,
+  fps: 30,
   theme: { background: "#1e3a5f", foreground: "#ffffff", accent: "#ffcc4d" },
   voice: { provider: "flite", engine: "flite", voice: "rms", rate: 165, model: null } satisfies ResolvedVoice,
   voiceNames: { espeak: "en-us", flite: "rms", openai: "alloy" },

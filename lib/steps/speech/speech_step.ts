@@ -1,11 +1,10 @@
 /**
- * The speech step: narration from a local engine or an OpenAI-compatible speech API, encoded once to AAC and
- * shared by every format.
+ * The speech step: narration from a local engine or an OpenAI-compatible speech API, as a mono PCM WAV file. A
+ * video's narrations are joined and encoded once, by the step that needs them all (the lesson's `narration`).
  * @module
  */
 import { ProviderError } from "../../core/errors.ts";
 import { runFfmpeg } from "../../media/ffmpeg.ts";
-import { NARRATION_AAC_ARGS } from "../../media/narration_encoding.ts";
 import { ProcessError } from "../../media/run_process.ts";
 import { sniffAudio } from "../../media/sniff_media.ts";
 import { wavDuration } from "../../media/wav_duration.ts";
@@ -30,41 +29,39 @@ interface Voice {
   model: string | null;
 }
 
-/** Synthesizes the narration and encodes it to AAC (48 kHz mono); its value is `{ duration }` in seconds. */
+/** Synthesizes the narration as a mono WAV file; its value is `{ duration }` in seconds. */
 export const speechStep: StepKindDefinition = {
   kind: "speech",
-  version: 1,
+  version: 2,
   blocking: false,
   run: async (task, context) => {
     const { text, voice } = task.params as unknown as { text: string; voice: Voice };
-    const wav = `${task.scratchDir}/speech.wav`;
     const output = outputPath(task);
-    const encoded = voice.engine === "openai"
-      ? await speakOverHttp(task, context, { text, voice, wav, output })
-      : (await ENGINES[voice.engine].synthesize({ text, voice: voice.voice, rate: voice.rate }, {
+    if (voice.engine === "openai") {
+      await speakOverHttp(task, context, { text, voice, output });
+    } else {
+      const request = { text, voice: voice.voice, rate: voice.rate };
+      await ENGINES[voice.engine].synthesize(request, {
         ffmpeg: task.ffmpeg,
         signal: context.signal,
-        outPath: wav,
-        encodedPath: output,
-      })).encoded;
-    const bytes = await Deno.readFile(wav, { signal: context.signal });
+        outPath: output,
+      });
+    }
+    const bytes = await Deno.readFile(output, { signal: context.signal });
     const duration = wavDuration(bytes, bytes.length);
     if (!(duration >= 0.1)) {
       throw new Error(`The ${voice.engine} narration lasts ${duration} s; expected speech`);
-    }
-    if (!encoded) {
-      await runFfmpeg(task.ffmpeg, ["-i", wav, ...NARRATION_AAC_ARGS, output], { signal: context.signal });
     }
     return { duration };
   },
 };
 
-/** Calls `POST /v1/audio/speech`, checks the answer is audio, and decodes it to WAV and AAC in one ffmpeg pass. */
+/** Calls `POST /v1/audio/speech`, checks the answer is audio, and decodes it to a mono WAV file. */
 async function speakOverHttp(
   task: StepTask,
   { signal, reportRateLimit }: StepContext,
-  job: { text: string; voice: Voice; wav: string; output: string },
-): Promise<boolean> {
+  job: { text: string; voice: Voice; output: string },
+): Promise<void> {
   const target = httpTarget(task.runtime);
   const speed = Math.min(4, Math.max(0.25, job.voice.rate / FLITE_NATURAL_RATE));
   const answer = await callOpenAi(target, {
@@ -104,8 +101,6 @@ async function speakOverHttp(
       "pcm_s16le",
       "-f",
       "wav",
-      job.wav,
-      ...NARRATION_AAC_ARGS,
       job.output,
     ], { signal });
   } catch (error) {
@@ -119,5 +114,4 @@ async function speakOverHttp(
       },
     );
   }
-  return true;
 }

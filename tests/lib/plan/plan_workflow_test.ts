@@ -23,17 +23,21 @@ for (const [videos, sections, formats] of [[1, 1, 1], [2, 3, 2], [3, 4, 3]] as c
     assert.deepEqual(counts, {
       speech: videos * sections,
       slide: videos * sections * formats,
-      clip: videos * sections * formats,
-      concat: videos * formats,
+      narration: videos,
+      stills: videos * formats,
+      video: videos * formats,
       subtitles: videos * 2,
     });
     assert.equal(planDepth(plan), 3);
-    // Narration is shared: every clip of a section reads the same speech step.
-    const clip = plan.steps.find((step) => step.id === "v1/s1/clip@16x9")!;
-    assert.deepEqual(clip.deps, ["v1/s1/slide@16x9", "v1/s1/speech"]);
-    // Concat lists its clips in section order.
-    const concat = plan.steps.find((step) => step.id === "v1/concat@16x9")!;
-    assert.deepEqual(concat.deps, Array.from({ length: sections }, (_, s) => `v1/s${s + 1}/clip@16x9`));
+    // The narration joins its video's speech in section order, once for every format.
+    const narration = plan.steps.find((step) => step.id === "v1/narration")!;
+    assert.deepEqual(narration.deps, Array.from({ length: sections }, (_, s) => `v1/s${s + 1}/speech`));
+    // Stills list their slides in section order; the video reads its stills and the shared narration.
+    const stills = plan.steps.find((step) => step.id === "v1/stills@16x9")!;
+    assert.deepEqual(stills.deps, Array.from({ length: sections }, (_, s) => `v1/s${s + 1}/slide@16x9`));
+    const video = plan.steps.find((step) => step.id === "v1/video@16x9")!;
+    assert.deepEqual(video.deps, ["v1/stills@16x9", "v1/narration"]);
+    assert.equal(video.output, "v1.16x9.mp4");
     // Topological: every dep comes before its dependent.
     const seen = new Set<string>();
     for (const step of plan.steps) {
@@ -74,13 +78,12 @@ Deno.test("step keys change only for the steps a changed narration reaches", asy
   const edited = structuredClone(base);
   edited.videos![0]!.sections[1]!.narration = "A new second narration.";
   assert.deepEqual(changed(before, await keysOf(edited)), [
-    "a/concat@16x9",
-    "a/concat@9x16",
+    "a/narration",
     "a/subtitles.srt",
     "a/subtitles.vtt",
-    "a/two/clip@16x9",
-    "a/two/clip@9x16",
     "a/two/speech",
+    "a/video@16x9",
+    "a/video@9x16",
   ]);
 });
 
@@ -89,12 +92,12 @@ Deno.test("step keys: a new title re-renders only that section's slides and what
   const edited = structuredClone(base);
   edited.videos![1]!.sections[0]!.title = "Three, renamed";
   assert.deepEqual(changed(before, await keysOf(edited)), [
-    "b/concat@16x9",
-    "b/concat@9x16",
-    "b/s1/clip@16x9",
-    "b/s1/clip@9x16",
     "b/s1/slide@16x9",
     "b/s1/slide@9x16",
+    "b/stills@16x9",
+    "b/stills@9x16",
+    "b/video@16x9",
+    "b/video@9x16",
   ]);
 });
 
@@ -182,13 +185,13 @@ Deno.test("step keys: changing a provider's model re-runs only that provider's s
   const before = await keysOf(withApi("gpt-image-1"));
   const after = await keysOf(withApi("gpt-image-2"));
   assert.deepEqual(changed(before, after), [
-    "a/concat@16x9",
-    "a/concat@9x16",
-    "a/one/clip@16x9",
-    "a/one/clip@9x16",
     "a/one/image",
     "a/one/slide@16x9",
     "a/one/slide@9x16",
+    "a/stills@16x9",
+    "a/stills@9x16",
+    "a/video@16x9",
+    "a/video@9x16",
   ]);
   assert.ok(!changed(before, after).includes("a/one/speech"));
 });

@@ -83,7 +83,7 @@ Deno.test("runPlan() stops a step that runs past its timeout, fails it, and the 
   assert.equal(result.states.get("stuck"), "failed");
   assert.match(result.errors.get("stuck")!, /Step "stuck" timed out after 0\.1 s/);
   assert.equal(result.states.get("after"), "skipped");
-  assert.equal(result.states.get("v/concat@1x1"), "done");
+  assert.equal(result.states.get("v/video@1x1"), "done");
 });
 
 Deno.test("runPlan(): a 429 does not spend the retries meant for failures", async () => {

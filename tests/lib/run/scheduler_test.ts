@@ -33,20 +33,21 @@ Deno.test("runPlan() fails only the dependents of a failed step; other sections 
   const skipped = [...result.states].filter(([, state]) => state === "skipped").map(([id]) => id).sort();
   assert.deepEqual(failed, ["v1/s2/speech"]);
   assert.deepEqual(skipped, [
-    "v1/concat@16x9",
-    "v1/concat@9x16",
-    "v1/s2/clip@16x9",
-    "v1/s2/clip@9x16",
+    "v1/narration",
     "v1/subtitles.srt",
     "v1/subtitles.vtt",
+    "v1/video@16x9",
+    "v1/video@9x16",
   ]);
-  // Siblings of the failed step and the whole other video are done.
-  for (const id of ["v1/s1/clip@16x9", "v1/s3/clip@9x16", "v2/concat@16x9", "v2/subtitles.vtt"]) {
+  // Siblings of the failed step, what needs no narration, and the whole other video are done.
+  for (
+    const id of ["v1/s1/speech", "v1/s2/slide@16x9", "v1/stills@9x16", "v2/video@16x9", "v2/subtitles.vtt"]
+  ) {
     assert.equal(result.states.get(id), "done", id);
   }
   assert.equal(result.errors.get("v1/s2/speech"), "injected failure in v1/s2/speech");
   const finished = events.at(-1);
-  assert.ok(finished?.type === "run:finished" && finished.failed === 1 && finished.skipped === 6);
+  assert.ok(finished?.type === "run:finished" && finished.failed === 1 && finished.skipped === 5);
 });
 
 Deno.test("runPlan() retries a retryable failure up to the step's retries, never a permanent one", async () => {
@@ -151,7 +152,7 @@ Deno.test("runPlan() fails a parent's dependents when one of its children fails"
   assert.equal(result.states.get("split/part#0"), "done");
   assert.equal(result.states.get("split/part#1"), "failed");
   assert.equal(result.states.get("merge"), "skipped");
-  assert.equal(result.states.get("v/concat@1x1"), "done");
+  assert.equal(result.states.get("v/video@1x1"), "done");
 });
 
 Deno.test("runPlan() stops scheduling and ends when its signal is aborted", async () => {

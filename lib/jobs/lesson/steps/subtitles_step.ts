@@ -1,9 +1,9 @@
 /**
- * The subtitles step: one cue per section, at the section's real times (from its narration's measured length).
+ * The subtitles step: one cue per section, at the times the section is on screen.
  * @module
  */
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
-import { numberField, outputPath } from "../../../steps/task_fields.ts";
+import { numberField, numbersField, outputPath } from "../../../steps/task_fields.ts";
 
 /** One subtitle cue. */
 export interface Cue {
@@ -98,14 +98,20 @@ function escapeVttText(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
-/** Writes the SRT or VTT of a video from its narrations' durations; its value is `{ cues }`. */
+/**
+ * Writes the SRT or VTT of a video from its joined narration (its input), whose value says how many frames each
+ * section lasts at what frame rate: each cue starts on the frame its section's slide appears. Its value is
+ * `{ cues }`.
+ */
 export const subtitlesStep: StepKindDefinition = {
   kind: "subtitles",
-  version: 1,
+  version: 2,
   blocking: false,
   run: async (task) => {
     const params = task.params as unknown as { format: "srt" | "vtt"; cues: string[] };
-    const durations = task.inputs.map((input) => numberField(input.value, "duration"));
+    const narration = task.inputs[0]!.value;
+    const fps = numberField(narration, "fps");
+    const durations = numbersField(narration, "frames").map((frames) => frames / fps);
     const cues = cuesFromDurations(params.cues, durations);
     await Deno.writeTextFile(outputPath(task), params.format === "srt" ? formatSrt(cues) : formatVtt(cues));
     return { cues: cues.length };

@@ -7,7 +7,7 @@ import { findOnPath, isExecutableFile } from "../../../media/find_binary.ts";
 import { ProcessError, runProcess } from "../../../media/run_process.ts";
 import { checkSpeechRequest } from "./_check_speech_request.ts";
 import { assertEspeakVoice } from "./_espeak_voices.ts";
-import type { SpeechEngine, SpeechEngineContext, SpeechRequest, SpeechResult } from "./speech_engine.ts";
+import type { SpeechEngine, SpeechEngineContext, SpeechRequest } from "./speech_engine.ts";
 
 /** How to install espeak-ng, given when it is missing. */
 export const ESPEAK_INSTALL_HINT =
@@ -39,7 +39,7 @@ export const espeakEngine: SpeechEngine = {
 async function synthesizeWithEspeak(
   request: SpeechRequest,
   context: SpeechEngineContext,
-): Promise<SpeechResult> {
+): Promise<void> {
   const { signal, outPath } = context;
   checkSpeechRequest("espeak-ng", request);
   signal?.throwIfAborted();
@@ -48,7 +48,6 @@ async function synthesizeWithEspeak(
   const args = ["-b", "1", "-v", request.voice, "-s", String(Math.round(request.rate)), "-w", outPath];
   try {
     await runProcess(program, args, { signal, stdin: new TextEncoder().encode(request.text) });
-    return { encoded: false };
   } catch (error) {
     // Voices that espeak-ng lists but cannot load (mbrola voices without mbrola) fail with only this line.
     if (error instanceof ProcessError && /voice does not exist/i.test(error.stderr)) {

@@ -8,8 +8,7 @@ import type { FfmpegPaths } from "../../../core/ffmpeg_paths.ts";
 import { ffmpegFilters } from "../../../media/ffmpeg_filters.ts";
 import { checkSpeechRequest } from "./_check_speech_request.ts";
 import { escapeFilterOption } from "./_escape_filter_option.ts";
-import { NARRATION_AAC_ARGS } from "../../../media/narration_encoding.ts";
-import type { SpeechEngine, SpeechEngineContext, SpeechRequest, SpeechResult } from "./speech_engine.ts";
+import type { SpeechEngine, SpeechEngineContext, SpeechRequest } from "./speech_engine.ts";
 
 /**
  * The voices built into ffmpeg's `flite` source: `slt` (US female), `rms` (US male), `awb` (Scottish male),
@@ -52,8 +51,8 @@ export const fliteEngine: SpeechEngine = {
 async function synthesizeWithFlite(
   request: SpeechRequest,
   context: SpeechEngineContext,
-): Promise<SpeechResult> {
-  const { ffmpeg, signal, outPath, encodedPath } = context;
+): Promise<void> {
+  const { ffmpeg, signal, outPath } = context;
   checkSpeechRequest("flite", request);
   if (!FLITE_VOICES.includes(request.voice)) {
     throw new InputError(
@@ -86,12 +85,7 @@ async function synthesizeWithFlite(
       "-f",
       "wav",
       outPath,
-      // The same pass also encodes the narration, saving a second ffmpeg start.
-      ...(encodedPath === undefined
-        ? []
-        : [...(tempo === 1 ? [] : ["-af", `atempo=${tempo}`]), ...NARRATION_AAC_ARGS, encodedPath]),
     ], { signal });
-    return { encoded: encodedPath !== undefined };
   } finally {
     await Deno.remove(folder, { recursive: true });
   }

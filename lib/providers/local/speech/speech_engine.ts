@@ -42,17 +42,6 @@ export interface SpeechEngineContext {
    * callers write to a temporary name and rename it.
    */
   outPath: string;
-  /**
-   * Where to also write the narration encoded with {@linkcode NARRATION_AAC_ARGS}, in the same pass, when the
-   * engine runs through ffmpeg anyway; engines that cannot leave it to the caller. @default undefined
-   */
-  encodedPath?: string;
-}
-
-/** What an engine did besides writing the WAV. */
-export interface SpeechResult {
-  /** True when it also wrote `encodedPath`. */
-  encoded: boolean;
 }
 
 /**
@@ -82,5 +71,5 @@ export interface SpeechEngine {
    * @throws {RangeError} When the text is blank or the rate is not a positive number.
    * @throws {ProcessError} When the engine's program fails for another reason.
    */
-  synthesize(request: SpeechRequest, context: SpeechEngineContext): Promise<SpeechResult>;
+  synthesize(request: SpeechRequest, context: SpeechEngineContext): Promise<void>;
 }

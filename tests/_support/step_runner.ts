@@ -1,0 +1,47 @@
+/**
+ * Running one step kind's code directly, as a worker would, on files a test made: for tests of what a step writes.
+ * @module
+ */
+import type { Json, StepOutput } from "../../lib/core/json.ts";
+import type { StepTask } from "../../lib/core/step_task.ts";
+import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
+import type { StepKindDefinition } from "../../lib/steps/step_kind.ts";
+
+/**
+ * Runs `kind` on inputs (artifact paths and values) and returns its value; the artifact goes to `outputPath`.
+ *
+ * @param kind The step kind.
+ * @param task Its params, inputs, output file and a scratch folder (made if missing).
+ */
+export async function runStepKind(
+  kind: StepKindDefinition,
+  task: {
+    params: Json;
+    inputs: { path: string | null; value: Json }[];
+    outputPath: string;
+    scratchDir: string;
+  },
+): Promise<Json> {
+  await Deno.mkdir(task.scratchDir, { recursive: true });
+  const inputs: StepOutput[] = task.inputs.map((input) => ({ ...input, children: [] }));
+  const full: StepTask = {
+    id: `test/${kind.kind}`,
+    kind: kind.kind,
+    key: "0".repeat(64),
+    params: task.params,
+    runtime: {},
+    inputIds: inputs.map((_, i) => `test/input${i}`),
+    inputs,
+    outputPath: task.outputPath,
+    scratchDir: task.scratchDir,
+    blocking: kind.blocking,
+    ffmpeg: await findFfmpeg(),
+  };
+  return await kind.run(full, {
+    signal: new AbortController().signal,
+    spawn: () => {
+      throw new Error("runStepKind() runs steps without children");
+    },
+    reportRateLimit: () => {},
+  });
+}

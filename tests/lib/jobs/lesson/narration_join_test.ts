@@ -1,0 +1,158 @@
+/**
+ * Audio joins are seamless: the decoded audio of a finished video matches its sections' narrations, each resampled
+ * on its own and laid at the sample where its first frame starts, to within 1 ms per join.
+ */
+import assert from "node:assert/strict";
+import { findFfmpeg, runFfmpeg } from "../../../../lib/media/ffmpeg.ts";
+import { runProcess } from "../../../../lib/media/run_process.ts";
+import { narrationStep } from "../../../../lib/jobs/lesson/steps/narration_step.ts";
+import { stillsStep } from "../../../../lib/jobs/lesson/steps/stills_step.ts";
+import { videoStep } from "../../../../lib/jobs/lesson/steps/video_step.ts";
+import { STILL_ENCODING } from "../../../../lib/media/h264/encode_stills.ts";
+import { assertDeliverable } from "../../../_support/media.ts";
+import { runStepKind } from "../../../_support/step_runner.ts";
+import { tempDir } from "../../../_support/temp_dir.ts";
+
+const FPS = 30;
+const RATE = 48_000;
+/** Narration lengths that are not whole frames, at the rate espeak-ng writes. */
+const SECONDS = [0.51, 0.77, 0.333, 1.2];
+const SOURCE_RATE = 22_050;
+
+/** A mono 16-bit WAV of seeded noise (broadband, so a cross-correlation has one sharp peak). */
+function noiseWav(seconds: number, seed: number): Uint8Array {
+  const samples = Math.round(seconds * SOURCE_RATE);
+  const bytes = new Uint8Array(44 + samples * 2);
+  const view = new DataView(bytes.buffer);
+  const text = (offset: number, value: string) => bytes.set(new TextEncoder().encode(value), offset);
+  text(0, "RIFF");
+  view.setUint32(4, 36 + samples * 2, true);
+  text(8, "WAVEfmt ");
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true);
+  view.setUint16(22, 1, true);
+  view.setUint32(24, SOURCE_RATE, true);
+  view.setUint32(28, SOURCE_RATE * 2, true);
+  view.setUint16(32, 2, true);
+  view.setUint16(34, 16, true);
+  text(36, "data");
+  view.setUint32(40, samples * 2, true);
+  let state = seed;
+  for (let i = 0; i < samples; i++) {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    view.setInt16(44 + i * 2, Math.round((state / 2 ** 31 - 0.5) * 20_000), true);
+  }
+  return bytes;
+}
+
+async function decodeAudio(file: string): Promise<Float32Array> {
+  const { stdout } = await runProcess((await findFfmpeg()).ffmpeg, [
+    "-v",
+    "error",
+    "-i",
+    file,
+    "-map",
+    "a:0",
+    "-ar",
+    String(RATE),
+    "-ac",
+    "1",
+    "-f",
+    "f32le",
+    "pipe:1",
+  ]);
+  return new Float32Array(stdout.buffer, stdout.byteOffset, stdout.byteLength / 4);
+}
+
+/** The lag (in samples, within ±range) at which `signal` best matches `template` placed at `at`. */
+function bestLag(signal: Float32Array, template: Float32Array, at: number, range: number): number {
+  let best = { lag: 0, score: -Infinity };
+  for (let lag = -range; lag <= range; lag++) {
+    let dot = 0;
+    let energy = 0;
+    for (let i = 0; i < template.length; i++) {
+      const value = signal[at + lag + i] ?? 0;
+      dot += value * template[i]!;
+      energy += value * value;
+    }
+    const score = dot / Math.sqrt(energy + 1e-12);
+    if (score > best.score) best = { lag, score };
+  }
+  return best.lag;
+}
+
+Deno.test("narration + video: every join of the decoded audio is within 1 ms of where the narrations say, no gap or drift", async () => {
+  const dir = await tempDir();
+  const ffmpeg = await findFfmpeg();
+  const speech = [];
+  for (const [i, seconds] of SECONDS.entries()) {
+    const path = `${dir}/speech${i}.wav`;
+    await Deno.writeFile(path, noiseWav(seconds, i + 1));
+    speech.push({ path, value: { duration: seconds } });
+  }
+  const narration = await runStepKind(narrationStep, {
+    params: { fps: FPS },
+    inputs: speech,
+    outputPath: `${dir}/narration.m4a`,
+    scratchDir: `${dir}/scratch-narration`,
+  }) as { duration: number; frames: number[] };
+  assert.deepEqual(narration.frames, SECONDS.map((seconds) => Math.ceil(seconds * FPS)));
+
+  const slides = [];
+  for (const i of SECONDS.keys()) {
+    const path = `${dir}/slide${i}.png`;
+    await runFfmpeg(ffmpeg, [
+      "-f",
+      "lavfi",
+      "-i",
+      `color=c=0x${i}0${i}0${i}0:s=64x36`,
+      "-frames:v",
+      "1",
+      path,
+    ]);
+    slides.push({ path, value: null });
+  }
+  await runStepKind(stillsStep, {
+    params: { width: 64, height: 36, fps: FPS, encoding: STILL_ENCODING },
+    inputs: slides,
+    outputPath: `${dir}/stills.h264`,
+    scratchDir: `${dir}/scratch-stills`,
+  });
+  const video = `${dir}/video.mp4`;
+  await runStepKind(videoStep, {
+    params: { fps: FPS, gop: 2 * FPS },
+    inputs: [{ path: `${dir}/stills.h264`, value: null }, { path: `${dir}/narration.m4a`, value: narration }],
+    outputPath: video,
+    scratchDir: `${dir}/scratch-video`,
+  });
+  const total = narration.frames.reduce((a, b) => a + b, 0);
+  await assertDeliverable(video, { fps: FPS, frames: total });
+
+  const decoded = await decodeAudio(video);
+  assert.ok(decoded.length >= (total * RATE) / FPS, `${decoded.length} samples`);
+  let frame = 0;
+  for (const [i, count] of narration.frames.entries()) {
+    // Each narration, resampled on its own, is expected where its section's first frame starts.
+    const expected = await decodeAudio(speech[i]!.path);
+    const start = Math.round((frame * RATE) / FPS);
+    const lag = bestLag(decoded, expected.subarray(0, 960), start, 480);
+    assert.ok(Math.abs(lag) <= RATE / 1000, `section ${i} starts ${lag} samples from sample ${start}`);
+    // No gap inside the narration, and silence (not a shifted neighbour) in the padding up to the next section.
+    const rms = (from: number, to: number) =>
+      Math.sqrt(decoded.subarray(from, to).reduce((sum, v) => sum + v * v, 0) / Math.max(1, to - from));
+    const speechRms = rms(start, start + expected.length);
+    const expectedRms = Math.sqrt(expected.reduce((sum, v) => sum + v * v, 0) / expected.length);
+    assert.ok(
+      Math.abs(speechRms / expectedRms - 1) < 0.1,
+      `section ${i}: rms ${speechRms} vs ${expectedRms}`,
+    );
+    frame += count;
+    const next = Math.round((frame * RATE) / FPS);
+    if (next - (start + expected.length) > 480) {
+      assert.ok(
+        rms(start + expected.length + 240, next - 240) < expectedRms / 30,
+        `section ${i}: padding not silent`,
+      );
+    }
+  }
+});
