@@ -12,6 +12,8 @@ export interface RunProcessOptions {
   stdin?: Uint8Array | null;
   /** Working directory. @default the current one */
   cwd?: string;
+  /** Receives stdout as it arrives (ffmpeg's `-progress`); the result's `stdout` is then empty. @default null */
+  onStdout?: ((chunk: Uint8Array) => void) | null;
 }
 
 /** What a finished child process left. */
@@ -76,7 +78,7 @@ export async function runProcess(
   args: readonly (string | null)[],
   options: RunProcessOptions = {},
 ): Promise<ProcessResult> {
-  const { signal, stdin = null, cwd } = options;
+  const { signal, stdin = null, cwd, onStdout = null } = options;
   signal?.throwIfAborted();
   const child = new Deno.Command(program, {
     args: args.filter((arg): arg is string => arg !== null),
@@ -100,7 +102,7 @@ export async function runProcess(
       await writer.write(stdin);
       await writer.close();
     }
-    const output = await child.output();
+    const output = onStdout === null ? await child.output() : await streamed(child, onStdout);
     signal?.throwIfAborted();
     const stderr = new TextDecoder().decode(output.stderr);
     if (!output.success) throw new ProcessError(program.split("/").pop() ?? program, output.code, stderr);
@@ -108,4 +110,25 @@ export async function runProcess(
   } finally {
     signal?.removeEventListener("abort", kill);
   }
+}
+
+/** Waits for a child whose stdout goes to `onStdout` chunk by chunk, keeping its stderr. */
+async function streamed(
+  child: Deno.ChildProcess,
+  onStdout: (chunk: Uint8Array) => void,
+): Promise<{ success: boolean; code: number; stdout: Uint8Array; stderr: Uint8Array }> {
+  const pump = async () => {
+    for await (const chunk of child.stdout) onStdout(chunk);
+  };
+  const [, stderr, status] = await Promise.all([
+    pump(),
+    new Response(child.stderr).arrayBuffer(),
+    child.status,
+  ]);
+  return {
+    success: status.success,
+    code: status.code,
+    stdout: new Uint8Array(),
+    stderr: new Uint8Array(stderr),
+  };
 }
