@@ -16,6 +16,8 @@ export interface RunningStep {
   startedAt: number;
   /** The attempt number, as in the events. */
   attempt: number;
+  /** How far the step said it is (0…1), or null before it says. */
+  fraction: number | null;
 }
 
 interface Pending {
@@ -151,6 +153,7 @@ export class ProgressModel {
           kind: event.kind,
           startedAt: event.at,
           attempt: event.attempt,
+          fraction: null,
         });
         this.#peakBusy = Math.max(this.#peakBusy, this.#running.size);
         return;
@@ -178,6 +181,11 @@ export class ProgressModel {
       case "step:expanded":
         this.#total += event.children.length;
         return;
+      case "step:progress": {
+        const running = this.#running.get(event.worker);
+        if (running?.step === event.step) running.fraction = event.fraction;
+        return;
+      }
       case "worker:crashed": {
         const running = this.#running.get(event.worker);
         this.#running.delete(event.worker);
