@@ -95,6 +95,33 @@ export async function probeToolchain(
 export async function loadPlan(files: readonly string[], options: LoadPlanOptions = {}): Promise<LoadedPlan> {
   const loaded: ResolvedWorkflow[] = [];
   for (const file of files) loaded.push(await loadWorkflow(file));
+  return await planLoaded(loaded, options);
+}
+
+/**
+ * Narrows resolved workflows and plans them: {@linkcode loadPlan} after the files are loaded, for workflows made in
+ * memory (the `variants` command).
+ *
+ * @param loaded Resolved workflows.
+ * @param options Limits, ids and formats to keep, the encoder.
+ * @returns The plan and the workflows.
+ * @throws {InputError} When a filter matches nothing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planLoaded } from "./load_plan.ts";
+ * import { resolveWorkflow } from "../workflow/resolve_workflow.ts";
+ * const workflow = await resolveWorkflow({ videos: [{ id: "a", sections: [{ title: "T", narration: "N" }] }] }, {
+ *   file: "inline", moduleUrl: "file:///inline.ts",
+ * });
+ * assert.equal((await planLoaded([workflow])).plan.steps.length, 12);
+ * ```
+ */
+export async function planLoaded(
+  loaded: readonly ResolvedWorkflow[],
+  options: LoadPlanOptions = {},
+): Promise<LoadedPlan> {
   const filters: JobFilters = { only: options.only ?? null, formats: options.formats ?? null };
   const ids = loaded.flatMap((workflow) => jobIds(workflow));
   const unknown = options.only?.find((id) => !ids.includes(id));

@@ -42,6 +42,7 @@ export const workflowSchema = z.strictObject({
   ...commonFields,
   ...JOB_KINDS.lesson.fields,
   ...JOB_KINDS.custom.fields,
+  ...JOB_KINDS.variants.fields,
 });
 
 /** A workflow as a workflow file writes it (optional fields may be left out). */
