@@ -35,7 +35,11 @@ export function addVariantsCommand(program: Command, context: { outcome: Command
     .argument("<input...>", "input files, globs (quote them) or folders")
     .requiredOption("--recipe <name|file>", "a built-in recipe or a recipe file (repeatable)", list)
     .option("--count <n>", "variants per random recipe", positiveInteger)
-    .option("--seed <seed>", "seed of the random draws (same seed, same variants)")
+    .option(
+      "--seed <seed>",
+      "seed of the random draws (same seed, same variants)",
+      (text) => /^-?\d+$/.test(text) ? Number(text) : text,
+    )
     .option("-o, --out <dir>", "output folder", "out")
     .option("--cache <dir>", "artifact store (default: REEL_CACHE, else .reel/ here)")
     .option("--force", "ignore the cache: run every step")

@@ -27,7 +27,7 @@ export function seededRandom(seed: number | string): () => number {
     b = digest.readUInt32LE(4),
     c = digest.readUInt32LE(8),
     d = digest.readUInt32LE(12);
-  return () => {
+  const next = () => {
     a |= 0;
     b |= 0;
     c |= 0;
@@ -40,4 +40,7 @@ export function seededRandom(seed: number | string): () => number {
     c = (c + t) | 0;
     return (t >>> 0) / 4294967296;
   };
+  // The first numbers of sfc32 follow its state too closely: seeds that differ little would start alike.
+  for (let i = 0; i < 16; i++) next();
+  return next;
 }

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { nonBlank, SLUG } from "../../schema/fields.ts";
 import type { InputFile } from "../../schema/input_files.ts";
-import { POSITIONS, recipeSchema } from "./recipe_schema.ts";
+import { type POSITIONS, recipeSchema } from "./recipe_schema.ts";
 
 const jobSchema = z.strictObject({
   id: z.string().regex(SLUG, "Expected a lowercase id like clips").optional(),
