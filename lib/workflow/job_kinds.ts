@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import { customKind } from "../jobs/custom/custom_kind.ts";
 import { lessonKind } from "../jobs/lesson/lesson_kind.ts";
+import { montageKind } from "../jobs/montage/montage_kind.ts";
 import { variantsKind } from "../jobs/variants/variants_kind.ts";
 import type { JobKind } from "../schema/job_kind.ts";
 
@@ -29,6 +30,7 @@ export const JOB_KINDS = {
   lesson: lessonKind,
   custom: customKind,
   variants: variantsKind,
+  montage: montageKind,
 } as const;
 
 /** What a kind resolves to. */

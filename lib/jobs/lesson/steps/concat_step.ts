@@ -3,33 +3,13 @@
  * result with ffprobe.
  * @module
  */
+import { concatList } from "../../../media/concat_list.ts";
 import { probeMedia, runFfmpeg } from "../../../media/ffmpeg.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { inputPath, numberField, outputPath } from "../../../steps/task_fields.ts";
 
 /** The joined file may differ from the sum of its clips by this much (AAC priming, millisecond rounding). */
 const TOLERANCE = 0.15;
-
-/**
- * Writes an ffconcat list with an explicit duration per file, so joins do not drift.
- *
- * @param clips Clip paths and durations in seconds, in order.
- * @returns The list's text.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { concatList } from "./concat_step.ts";
- * assert.ok(concatList([{ path: "/a's.mp4", duration: 1.5 }]).includes("file '/a'\\''s.mp4'"));
- * ```
- */
-export function concatList(clips: readonly { path: string; duration: number }[]): string {
-  const lines = ["ffconcat version 1.0"];
-  for (const clip of clips) {
-    lines.push(`file '${clip.path.replaceAll("'", "'\\''")}'`, `duration ${clip.duration.toFixed(6)}`);
-  }
-  return `${lines.join("\n")}\n`;
-}
 
 /** Joins the clips; its value is `{ duration }` as ffprobe measured it. */
 export const concatStep: StepKindDefinition = {
