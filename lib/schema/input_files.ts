@@ -16,14 +16,19 @@ export interface InputFile {
   path: string;
   /** What keys it: `sha256:<hex>` of its content, or `stream:<uuid>` for a pipe or a device (never the same twice). */
   identity: string;
+  /** The index of the pattern that found it. */
+  pattern: number;
 }
 
 /** Options for {@linkcode expandInputFiles}. */
 export interface ExpandInputsOptions {
   /** The folder relative paths are read from (the workflow's, or the current one for the CLI). */
   baseDir: string;
-  /** The field's path in the workflow, for messages, e.g. `variants[0].inputs`. */
-  path: string;
+  /**
+   * The field's path in the workflow, for messages: `variants[0].inputs` (a pattern's problem is then at
+   * `variants[0].inputs[1]`), or a function from a pattern's index to its path.
+   */
+  path: string | ((index: number) => string);
   /** Problems go here (a pattern that matches nothing, a file that cannot be read). */
   issues: WorkflowIssue[];
 }
@@ -58,7 +63,7 @@ export async function expandInputFiles(
   const seen = new Set<string>();
   const files: InputFile[] = [];
   for (const [i, pattern] of patterns.entries()) {
-    const path = `${options.path}[${i}]`;
+    const path = typeof options.path === "string" ? `${options.path}[${i}]` : options.path(i);
     const absolute = pattern.startsWith("/") ? pattern : `${base}/${pattern.replace(/^\.\//, "")}`;
     const matches = isGlob(pattern) ? await expandGlob(absolute) : await plainPath(absolute);
     if (matches.length === 0) {
@@ -70,7 +75,7 @@ export async function expandInputFiles(
       const identity = await identify(match, { path, issues: options.issues });
       if (identity === null) continue;
       const name = match.startsWith(`${base}/`) ? match.slice(base.length + 1) : match;
-      files.push({ name, path: match, identity });
+      files.push({ name, path: match, identity, pattern: i });
     }
   }
   return files;

@@ -90,21 +90,20 @@ async function resolveCommon(
   if (format.width % 2 !== 0 || format.height % 2 !== 0) {
     issues.push({ path: `${path}.size`, message: `Width and height must be even, got ${format.name}` });
   }
+  const patterns = written.items.map((item) => typeof item === "string" ? item : item.file);
+  const files = await expandInputFiles(patterns, { baseDir, path: `${path}.items`, issues });
   const items: MontageItem[] = [];
-  for (const [i, item] of written.items.entries()) {
-    const pattern = typeof item === "string" ? item : item.file;
-    const files = await expandInputFiles([pattern], { baseDir, path: `${path}.items[${i}]`, issues });
-    for (const file of files) {
-      const caption = typeof item === "string" ? null : item.caption ?? null;
-      const stem = file.name.slice(file.name.lastIndexOf("/") + 1).replace(/\.[^.]+$/, "");
-      items.push({
-        name: file.name,
-        path: file.path,
-        identity: file.identity,
-        still: await isStill(file.path, file.identity),
-        caption: caption ?? (written.captions === true ? stem : null),
-      });
-    }
+  for (const file of files) {
+    const item = written.items[file.pattern]!;
+    const caption = typeof item === "string" ? null : item.caption ?? null;
+    const stem = file.name.slice(file.name.lastIndexOf("/") + 1).replace(/\.[^.]+$/, "");
+    items.push({
+      name: file.name,
+      path: file.path,
+      identity: file.identity,
+      still: await isStill(file.path, file.identity),
+      caption: caption ?? (written.captions === true ? stem : null),
+    });
   }
   const captioned = items.some((item) => item.caption !== null);
   const font = captioned ? await captionFont(context.env) : null;
@@ -121,7 +120,7 @@ async function resolveCommon(
     : { file: written.audio.file, gain: written.audio.gain ?? 0 };
   const [track] = audio === null
     ? []
-    : await expandInputFiles([audio.file], { baseDir, path: `${path}.audio`, issues });
+    : await expandInputFiles([audio.file], { baseDir, path: () => `${path}.audio`, issues });
   return {
     id: written.id,
     path,

@@ -41,7 +41,7 @@ type Common = Pick<Draft, "workflow" | "retries" | "tokenCost" | "backoff" | "sc
  * const recipe = await resolveRecipe({ name: "vertical", format: "9:16" }, {
  *   path: "r", baseDir: ".", count: null, seed: null, font: () => Promise.resolve(null), issues: [],
  * });
- * const input = { name: "a.mp4", path: "/a.mp4", identity: "sha256:00", stem: "a" };
+ * const input = { name: "a.mp4", path: "/a.mp4", identity: "sha256:00", pattern: 0, stem: "a" };
  * const toolchain = { ffmpeg: "f", espeak: null, slides: "s", encoders: { h264: { name: "libx264", codec: "h264" as const, hardware: false }, hevc: null } };
  * const plan = planVariants({ jobs: [{ id: "v", path: "variants[0]", inputs: [input], recipes: [recipe!] }] }, {
  *   file: "w.ts", moduleUrl: "file:///w.ts", timeout: null, providers: new Map(), toolchain,

@@ -81,7 +81,8 @@ export const gridStep: StepKindDefinition = {
         }:fill=${color}[s];[s]pad=${width}:${height}:0:0:color=${color}[g]`,
     );
     const hold = still ? `loop=loop=${frames - 1}:size=1,${frameTimes(params.fps).join(",")},` : "";
-    chains.push(`[g]${hold}${encoding.filter}[v]`);
+    // The output's rate is said again last: a still's stream keeps its image's rate (25) otherwise.
+    chains.push(`[g]${hold}fps=${params.fps},${encoding.filter}[v]`);
     const audio = typeof task.runtime.audio === "string" && params.audio !== null ? task.runtime.audio : null;
     if (audio !== null) {
       chains.push(soundtrackFilters(n, { duration: frames / params.fps, gain: params.audio!.gain }));
@@ -96,8 +97,9 @@ export const gridStep: StepKindDefinition = {
       "[v]",
       ...(audio === null ? [] : ["-map", "[a]", "-c:a", "aac", "-b:a", "128k"]),
       ...encoding.output,
-      "-frames:v",
-      String(frames),
+      // A length, not a frame count: the soundtrack must not stop with the last frame muxed.
+      "-t",
+      String(frames / params.fps),
       "-movflags",
       "+faststart",
       "-f",
