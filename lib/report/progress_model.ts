@@ -16,8 +16,6 @@ export interface RunningStep {
   startedAt: number;
   /** The attempt number, as in the events. */
   attempt: number;
-  /** How far the step said it is (0…1), or null before it says. */
-  fraction: number | null;
 }
 
 interface Pending {
@@ -70,8 +68,20 @@ export class ProgressModel {
   readonly #running = new Map<number, RunningStep>();
   readonly #pending = new Map<string, Pending>();
   readonly #settledIds = new Set<string>();
+  /** How far each running step said it is (0…1), by step id. */
+  readonly #fractions = new Map<string, number>();
   readonly #elapsedByKind = new Map<string, Tally>();
   readonly #elapsedAll: Tally = { sum: 0, count: 0 };
+
+  /**
+   * How far a running step said it is.
+   *
+   * @param step The step's id.
+   * @returns From 0 to 1, or null when it has not said (or is not running).
+   */
+  fraction(step: string): number | null {
+    return this.#fractions.get(step) ?? null;
+  }
 
   /** Steps in the run: the planned count plus children added by expansion. */
   get total(): number {
@@ -153,8 +163,8 @@ export class ProgressModel {
           kind: event.kind,
           startedAt: event.at,
           attempt: event.attempt,
-          fraction: null,
         });
+        this.#fractions.delete(event.step);
         this.#peakBusy = Math.max(this.#peakBusy, this.#running.size);
         return;
       case "step:finished":
@@ -181,11 +191,9 @@ export class ProgressModel {
       case "step:expanded":
         this.#total += event.children.length;
         return;
-      case "step:progress": {
-        const running = this.#running.get(event.worker);
-        if (running?.step === event.step) running.fraction = event.fraction;
+      case "step:progress":
+        if (!this.#settledIds.has(event.step)) this.#fractions.set(event.step, event.fraction);
         return;
-      }
       case "worker:crashed": {
         const running = this.#running.get(event.worker);
         this.#running.delete(event.worker);
@@ -244,6 +252,7 @@ export class ProgressModel {
     if (this.#settledIds.has(step)) return false;
     this.#settledIds.add(step);
     this.#pending.delete(step);
+    this.#fractions.delete(step);
     this.#stopRunning(step, worker);
     return true;
   }
