@@ -101,7 +101,7 @@ export async function testEncoder(
   encoder: VideoEncoder,
   options: { signal?: AbortSignal } = {},
 ): Promise<string | null> {
-  const args = videoEncodingArgs(encoder, { crf: 23, bitrate: null, gop: null });
+  const args = videoEncodingArgs(encoder, { crf: 23, bitrate: null, gop: null, preset: "fastest" });
   try {
     await runProcess(paths.ffmpeg, [
       "-hide_banner",

@@ -62,7 +62,7 @@ export function ffmpegColor(color: string): string {
  *   width: 100, height: 60, band: 0, fit: "contain", background: "#000000", fps: 30, frames: null, still: true,
  *   caption: null, delay: 0,
  * });
- * assert.match(chain, /^\[0:v\]scale=100:60:force_original_aspect_ratio=decrease/);
+ * assert.match(chain, /^\[0:v\]format=yuv420p,scale=100:60:force_original_aspect_ratio=decrease/);
  * ```
  */
 export function cellFilters(input: number, label: string, options: CellOptions): string {
@@ -71,6 +71,8 @@ export function cellFilters(input: number, label: string, options: CellOptions):
   const area = height - band;
   const chain: string[] = [];
   if (!options.still) chain.push(`fps=${fps}`);
+  // Into 4:2:0 first: every later buffer is half the size of an RGB one.
+  chain.push("format=yuv420p");
   chain.push(
     options.fit === "contain"
       ? `scale=${width}:${area}:force_original_aspect_ratio=decrease:force_divisible_by=2,` +
@@ -88,7 +90,7 @@ export function cellFilters(input: number, label: string, options: CellOptions):
       }:x=(w-tw)/2:y=${area}+(${band}-th)/2`,
     );
   }
-  chain.push("format=yuv420p", "setsar=1");
+  chain.push("setsar=1");
   if (frames !== null && options.still) chain.push(`loop=loop=${frames - 1}:size=1`, ...frameTimes(fps));
   if (frames !== null && !options.still) {
     if (options.delay > 0) chain.push(`tpad=start=${options.delay}:start_mode=clone`);

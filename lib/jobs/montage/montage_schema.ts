@@ -23,6 +23,7 @@ const common = {
   gap: z.number().int().min(0).max(1000).optional(),
   fit: z.enum(["contain", "cover"]).optional(),
   captions: z.boolean().optional(),
+  preset: z.enum(["fast", "fastest"]).optional(),
   caption: z.strictObject({ color: color.optional(), size: z.number().min(0.05).max(0.5).optional() })
     .optional(),
   audio: z.union([
@@ -110,6 +111,8 @@ export interface MontageCommon {
   font: { path: string; identity: string } | null;
   /** The soundtrack (looped to the length, faded out), or null for none. */
   audio: { path: string; identity: string; gain: number } | null;
+  /** The encoder's speed: `fastest` by default (a montage moves every pixel, so encoding is most of its cost). */
+  preset: "fast" | "fastest";
 }
 
 /** A grid, resolved. */

@@ -13,7 +13,8 @@ import { gridLayout } from "./grid_layout.ts";
 import type { MontageCommon, ResolvedGrid, ResolvedMontages, ResolvedScroll } from "./montage_schema.ts";
 import { horizontal, stripChunks, travel, uneased } from "./scroll_layout.ts";
 import { type GridParams, gridStep } from "./steps/grid_step.ts";
-import { type StripChunkParams, stripChunkStep } from "./steps/strip_chunk_step.ts";
+import { stripChunkStep } from "./steps/strip_chunk_step.ts";
+import type { StripChunkParams } from "./strip_graph.ts";
 import { stripJoinStep } from "./steps/strip_join_step.ts";
 
 /** Default timeouts: 5 minutes, plus 5 s per second of video a step makes; a workflow's `timeout` replaces `ms`. */
@@ -37,7 +38,7 @@ const CRF = 23;
  * const grid = {
  *   id: "wall", path: "montages[0]", layout: "grid" as const, items: [item, item], frame: { width: 320, height: 180 },
  *   fps: 30, background: "#000000", gap: 4, fit: "contain" as const, caption: { color: "#ffffff", size: 0.1 },
- *   font: null, audio: null, rows: null, cols: null, duration: 2,
+ *   font: null, audio: null, preset: "fastest" as const, rows: null, cols: null, duration: 2,
  * };
  * const toolchain = { ffmpeg: "f", espeak: null, slides: "s", encoders: { h264: { name: "libx264", codec: "h264" as const, hardware: false }, hevc: null } };
  * const plan = planMontages({ montages: [grid] }, { file: "w.ts", moduleUrl: "file:///w.ts", timeout: null, providers: new Map(), toolchain });
@@ -96,6 +97,7 @@ function gridDraft(grid: ResolvedGrid, context: PlanContext): Draft {
     font: grid.font?.identity ?? null,
     encoder,
     crf: CRF,
+    preset: grid.preset,
   };
   return {
     ...fields,
@@ -160,6 +162,7 @@ function scrollDrafts(scroll: ResolvedScroll, context: PlanContext): Draft[] {
       origin: ordered[0] ?? 0,
       encoder,
       crf: CRF,
+      preset: scroll.preset,
     };
     return {
       ...fields,

@@ -27,6 +27,7 @@ export const MONTAGE_DEFAULTS = {
   /** The gap as a share of the frame's short side. */
   gap: 0.02,
   fit: "contain",
+  preset: "fastest",
   caption: { color: "#ffffff", size: 0.12 },
   gridDuration: 5,
   direction: "left",
@@ -131,6 +132,7 @@ async function resolveCommon(
     gap: written.gap ??
       Math.round((Math.min(format.width, format.height) * MONTAGE_DEFAULTS.gap) / 2) * 2,
     fit: written.fit ?? MONTAGE_DEFAULTS.fit,
+    preset: written.preset ?? MONTAGE_DEFAULTS.preset,
     caption: {
       color: (written.caption?.color ?? MONTAGE_DEFAULTS.caption.color).toLowerCase(),
       size: written.caption?.size ?? MONTAGE_DEFAULTS.caption.size,

@@ -107,6 +107,7 @@ export const recipeSchema = z.strictObject({
   }).optional(),
   video: z.strictObject({
     codec: z.enum(["h264", "hevc"]).optional(),
+    preset: z.enum(["fast", "fastest"]).optional(),
     crf: z.number().int().min(0).max(51).optional(),
     bitrate: bitrate.optional(),
   }).optional(),

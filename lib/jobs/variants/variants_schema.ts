@@ -104,8 +104,8 @@ export interface ResolvedRecipe {
   sets: TransformSet[];
   /** The seed and count the sets were drawn with, or null for a fixed recipe. */
   random: { seed: number | string; count: number } | null;
-  /** Codec and constant quality (renditions give their own bitrates). */
-  video: { codec: "h264" | "hevc"; crf: number };
+  /** Codec, constant quality (renditions give their own bitrates) and the encoder's speed. */
+  video: { codec: "h264" | "hevc"; crf: number; preset: "fast" | "fastest" };
   /** At least one. */
   renditions: Rendition[];
   /** Also write HLS playlists (the renditions are then fragmented MP4). */

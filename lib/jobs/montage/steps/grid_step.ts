@@ -32,6 +32,8 @@ export interface GridParams {
   /** The encoder's identity and the constant quality. */
   encoder: Json;
   crf: number;
+  /** The encoder's speed. */
+  preset: "fast" | "fastest";
 }
 
 /** Encodes a grid; its value is `{ duration }`. */
@@ -49,6 +51,7 @@ export const gridStep: StepKindDefinition = {
       crf: params.crf,
       bitrate: null,
       gop: null,
+      preset: params.preset,
     });
     const chains: string[] = [];
     for (const [k, cell] of params.cells.entries()) {

@@ -23,8 +23,8 @@ export interface VariantParams {
   set: TransformSet;
   /** Its rendition. */
   rendition: Rendition;
-  /** Codec and constant quality. */
-  video: { codec: "h264" | "hevc"; crf: number };
+  /** Codec, constant quality and the encoder's speed. */
+  video: { codec: "h264" | "hevc"; crf: number; preset: "fast" | "fastest" };
   /** The encoder's identity ({@linkcode encoderIdentity}). */
   encoder: Json;
   /** `mp4`, or `hls` for a rendition that is also an HLS stream (fragmented MP4, keyframes every 2 s). */
@@ -75,6 +75,7 @@ export const encodeVariantStep: StepKindDefinition = {
       crf: rendition.bitrate === null ? params.video.crf : null,
       bitrate: rendition.bitrate,
       gop: null,
+      preset: params.video.preset,
     });
     const textFile = set.overlay?.kind === "text" ? `${task.scratchDir}/overlay.txt` : null;
     if (textFile !== null && set.overlay?.kind === "text") {
