@@ -55,7 +55,13 @@ for (const image of spec.images) {
 }
 
 // The arguments reel gives libx264 for a montage: constant quality 23, its fastest preset.
-const encoding = videoEncodingArgs(SOFTWARE_ENCODERS.h264, { crf: 23, bitrate: null, gop: null, preset: "fastest" });
+const encoding = videoEncodingArgs(SOFTWARE_ENCODERS.h264, {
+  crf: 23,
+  bitrate: null,
+  gop: null,
+  preset: "fastest",
+  threads: null,
+});
 const ffmpeg = new Deno.Command(paths.ffmpeg, {
   args: [
     "-v",

@@ -101,7 +101,13 @@ export async function testEncoder(
   encoder: VideoEncoder,
   options: { signal?: AbortSignal } = {},
 ): Promise<string | null> {
-  const args = videoEncodingArgs(encoder, { crf: 23, bitrate: null, gop: null, preset: "fastest" });
+  const args = videoEncodingArgs(encoder, {
+    crf: 23,
+    bitrate: null,
+    gop: null,
+    preset: "fastest",
+    threads: null,
+  });
   try {
     await runProcess(paths.ffmpeg, [
       "-hide_banner",

@@ -52,6 +52,7 @@ export const gridStep: StepKindDefinition = {
       bitrate: null,
       gop: null,
       preset: params.preset,
+      threads: null,
     });
     const chains: string[] = [];
     for (const [k, cell] of params.cells.entries()) {

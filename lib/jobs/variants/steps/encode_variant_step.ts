@@ -76,6 +76,7 @@ export const encodeVariantStep: StepKindDefinition = {
       bitrate: rendition.bitrate,
       gop: null,
       preset: params.video.preset,
+      threads: null,
     });
     const textFile = set.overlay?.kind === "text" ? `${task.scratchDir}/overlay.txt` : null;
     if (textFile !== null && set.overlay?.kind === "text") {
