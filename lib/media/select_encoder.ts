@@ -24,7 +24,7 @@ export interface EncoderProbe {
   listed: boolean;
   /** True when a one-frame test encode worked (false when not listed). */
   works: boolean;
-  /** Why the test encode failed (ffmpeg's last lines), or null. */
+  /** Why the test encode failed (ffmpeg's first line of complaint), or null. */
   error: string | null;
 }
 
@@ -85,7 +85,7 @@ export async function listVideoEncoders(
  * @param paths The binaries.
  * @param encoder The encoder.
  * @param options The signal that kills ffmpeg.
- * @returns null when it worked, else ffmpeg's last lines.
+ * @returns null when it worked, else why not (ffmpeg's first line of complaint).
  *
  * @example
  * ```ts
@@ -131,7 +131,9 @@ export async function testEncoder(
     return null;
   } catch (error) {
     if (!(error instanceof ProcessError)) throw error;
-    return error.message;
+    // `[h264_nvenc @ 0x55…] Cannot load libcuda.so.1`: the first line, without the logger's prefix.
+    const lines = error.stderr.split("\n").map((line) => line.replace(/^\[[^\]]*\]\s*/, "").trim());
+    return lines.find((line) => line !== "") ?? error.message;
   }
 }
 
