@@ -11,7 +11,7 @@ import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
 import { kindFields } from "../../steps/step_kind.ts";
 import { gridLayout } from "./grid_layout.ts";
 import type { MontageCommon, ResolvedGrid, ResolvedMontages, ResolvedScroll } from "./montage_schema.ts";
-import { horizontal, stripChunks, travel, uneased } from "./scroll_layout.ts";
+import { horizontal, type StripChunk, stripChunks, travel, uneased } from "./scroll_layout.ts";
 import { type GridParams, gridStep } from "./steps/grid_step.ts";
 import { stripChunkStep } from "./steps/strip_chunk_step.ts";
 import type { StripChunkParams } from "./strip_graph.ts";
@@ -118,30 +118,9 @@ function gridDraft(grid: ResolvedGrid, context: PlanContext): Draft {
 function scrollDrafts(scroll: ResolvedScroll, context: PlanContext): Draft[] {
   const shape = { count: scroll.items.length, ...scroll };
   const distance = travel(shape);
-  const across = horizontal(scroll.direction);
-  const pitch = (across ? scroll.cell.width : scroll.cell.height) + scroll.gap;
-  const chunks = stripChunks(shape, scroll);
-  const forward = scroll.direction === "left" || scroll.direction === "up";
-  const drafts: Draft[] = chunks.map((chunk, c) => {
+  const drafts: Draft[] = stripChunks(shape, scroll).map((chunk, c) => {
     const { encoder, ...fields } = common(scroll, context, chunk.frames / scroll.fps);
-    const start = chunk.start / scroll.fps;
-    const indexes = chunk.items === null
-      ? []
-      : Array.from({ length: chunk.items.last - chunk.items.first + 1 }, (_, k) => chunk.items!.first + k);
-    const ordered = forward ? indexes : indexes.reverse();
-    const items = ordered.map((index) => {
-      const item = scroll.items[index]!;
-      // A clip plays from the moment it comes into view.
-      const entry = scroll.duration * uneased(scroll.easing, (index * pitch) / distance);
-      return {
-        index,
-        item: item.identity,
-        still: item.still,
-        caption: item.caption,
-        seek: item.still ? 0 : Math.max(0, Math.round((start - entry) * 1000) / 1000),
-        delay: item.still ? 0 : Math.max(0, Math.round((entry - start) * scroll.fps)),
-      };
-    });
+    const items = chunkItems(scroll, chunk, distance);
     const params: StripChunkParams = {
       frame: scroll.frame,
       fps: scroll.fps,
@@ -159,7 +138,7 @@ function scrollDrafts(scroll: ResolvedScroll, context: PlanContext): Draft[] {
       start: chunk.start,
       frames: chunk.frames,
       items,
-      origin: ordered[0] ?? 0,
+      origin: items[0]?.index ?? 0,
       encoder,
       crf: CRF,
       preset: scroll.preset,
@@ -169,7 +148,10 @@ function scrollDrafts(scroll: ResolvedScroll, context: PlanContext): Draft[] {
       ...kindFields(stripChunkStep),
       id: `montage/${scroll.id}/chunk-${c + 1}`,
       params: params as unknown as Json,
-      runtime: { items: ordered.map((index) => scroll.items[index]!.path), font: scroll.font?.path ?? null },
+      runtime: {
+        items: items.map((item) => scroll.items[item.index]!.path),
+        font: scroll.font?.path ?? null,
+      },
       deps: [],
       output: null,
       extension: "mp4",
@@ -189,4 +171,29 @@ function scrollDrafts(scroll: ResolvedScroll, context: PlanContext): Draft[] {
     extension: "mp4",
   });
   return drafts;
+}
+
+/**
+ * The items a chunk shows, in stacking order (left to right, top to bottom), with where a clip starts playing: from
+ * the moment it comes into view.
+ */
+function chunkItems(scroll: ResolvedScroll, chunk: StripChunk, distance: number): StripChunkParams["items"] {
+  if (chunk.items === null) return [];
+  const { first, last } = chunk.items;
+  const indexes = Array.from({ length: last - first + 1 }, (_, k) => first + k);
+  const forward = scroll.direction === "left" || scroll.direction === "up";
+  const pitch = (horizontal(scroll.direction) ? scroll.cell.width : scroll.cell.height) + scroll.gap;
+  const start = chunk.start / scroll.fps;
+  return (forward ? indexes : indexes.reverse()).map((index) => {
+    const item = scroll.items[index]!;
+    const entry = scroll.duration * uneased(scroll.easing, (index * pitch) / distance);
+    return {
+      index,
+      item: item.identity,
+      still: item.still,
+      caption: item.caption,
+      seek: item.still ? 0 : Math.max(0, Math.round((start - entry) * 1000) / 1000),
+      delay: item.still ? 0 : Math.max(0, Math.round((entry - start) * scroll.fps)),
+    };
+  });
 }

@@ -91,21 +91,7 @@ async function resolveCommon(
   if (format.width % 2 !== 0 || format.height % 2 !== 0) {
     issues.push({ path: `${path}.size`, message: `Width and height must be even, got ${format.name}` });
   }
-  const patterns = written.items.map((item) => typeof item === "string" ? item : item.file);
-  const files = await expandInputFiles(patterns, { baseDir, path: `${path}.items`, issues });
-  const items: MontageItem[] = [];
-  for (const file of files) {
-    const item = written.items[file.pattern]!;
-    const caption = typeof item === "string" ? null : item.caption ?? null;
-    const stem = file.name.slice(file.name.lastIndexOf("/") + 1).replace(/\.[^.]+$/, "");
-    items.push({
-      name: file.name,
-      path: file.path,
-      identity: file.identity,
-      still: await isStill(file.path, file.identity),
-      caption: caption ?? (written.captions === true ? stem : null),
-    });
-  }
+  const items = await resolveItems(written, { baseDir, path, issues });
   const captioned = items.some((item) => item.caption !== null);
   const font = captioned ? await captionFont(context.env) : null;
   if (captioned && font === null) {
@@ -201,6 +187,29 @@ function defaultCell(
   }
   const width = even(frame.width * MONTAGE_DEFAULTS.cell);
   return { width, height: even((width * 3) / 4) };
+}
+
+/** The items: patterns expanded, each told still or clip, each with its caption. */
+async function resolveItems(
+  written: Written,
+  context: { baseDir: string; path: string; issues: WorkflowIssue[] },
+): Promise<MontageItem[]> {
+  const patterns = written.items.map((item) => typeof item === "string" ? item : item.file);
+  const files = await expandInputFiles(patterns, { ...context, path: `${context.path}.items` });
+  const items: MontageItem[] = [];
+  for (const file of files) {
+    const item = written.items[file.pattern]!;
+    const caption = typeof item === "string" ? null : item.caption ?? null;
+    const stem = file.name.slice(file.name.lastIndexOf("/") + 1).replace(/\.[^.]+$/, "");
+    items.push({
+      name: file.name,
+      path: file.path,
+      identity: file.identity,
+      still: await isStill(file.path, file.identity),
+      caption: caption ?? (written.captions === true ? stem : null),
+    });
+  }
+  return items;
 }
 
 /** A PNG or JPEG is a still; anything else (a video, a stream) is played as a clip. */

@@ -68,30 +68,10 @@ export async function resolveRecipe(
     issues.push({ path: `${path}.format`, message: `Width and height must be even, got ${size.name}` });
   }
   const overlay = recipe.overlay === undefined ? null : await resolveOverlay(recipe.overlay, context);
-  const base: TransformSet = {
+  const base = baseSet(recipe, {
     size: size === null ? null : { width: size.width, height: size.height },
-    fit: recipe.fit ?? RECIPE_DEFAULTS.fit,
-    focus: recipe.focus ?? { x: 0.5, y: 0.5 },
-    background: (recipe.background ?? RECIPE_DEFAULTS.background).toLowerCase(),
-    trim: { start: recipe.trim?.start ?? 0, duration: recipe.trim?.duration ?? null },
-    speed: recipe.speed ?? 1,
-    fps: recipe.fps ?? null,
-    zoom: recipe.zoom ?? 1,
-    rotate: recipe.rotate ?? 0,
-    mirror: recipe.mirror ?? false,
-    color: {
-      brightness: recipe.color?.brightness ?? 0,
-      contrast: recipe.color?.contrast ?? 1,
-      saturation: recipe.color?.saturation ?? 1,
-      hue: recipe.color?.hue ?? 0,
-    },
     overlay: overlay?.applied ?? null,
-    audio: {
-      gain: recipe.audio?.gain ?? 0,
-      loudness: loudnessOf(recipe.audio?.normalize),
-      mute: recipe.audio?.mute ?? false,
-    },
-  };
+  });
   const random = recipe.random === undefined ? null : {
     count: context.count ?? recipe.random.count ?? RECIPE_DEFAULTS.random.count,
     seed: context.seed ?? recipe.random.seed ?? RECIPE_DEFAULTS.random.seed,
@@ -136,6 +116,36 @@ export async function resolveRecipe(
     hls: recipe.hls ?? false,
     overlayImage: overlay?.image ?? null,
     fontFile: overlay?.font ?? null,
+  };
+}
+
+/** The recipe's fixed transforms, every field explicit. */
+function baseSet(
+  recipe: RecipeInput,
+  resolved: Pick<TransformSet, "size" | "overlay">,
+): TransformSet {
+  return {
+    ...resolved,
+    fit: recipe.fit ?? RECIPE_DEFAULTS.fit,
+    focus: recipe.focus ?? { x: 0.5, y: 0.5 },
+    background: (recipe.background ?? RECIPE_DEFAULTS.background).toLowerCase(),
+    trim: { start: recipe.trim?.start ?? 0, duration: recipe.trim?.duration ?? null },
+    speed: recipe.speed ?? 1,
+    fps: recipe.fps ?? null,
+    zoom: recipe.zoom ?? 1,
+    rotate: recipe.rotate ?? 0,
+    mirror: recipe.mirror ?? false,
+    color: {
+      brightness: recipe.color?.brightness ?? 0,
+      contrast: recipe.color?.contrast ?? 1,
+      saturation: recipe.color?.saturation ?? 1,
+      hue: recipe.color?.hue ?? 0,
+    },
+    audio: {
+      gain: recipe.audio?.gain ?? 0,
+      loudness: loudnessOf(recipe.audio?.normalize),
+      mute: recipe.audio?.mute ?? false,
+    },
   };
 }
 

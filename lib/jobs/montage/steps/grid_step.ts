@@ -46,7 +46,6 @@ export const gridStep: StepKindDefinition = {
     const items = task.runtime.items as string[];
     const font = typeof task.runtime.font === "string" ? task.runtime.font : null;
     const frames = Math.max(1, Math.round(params.duration * params.fps));
-    const still = params.cells.every((cell) => cell.still);
     const encoding = videoEncodingArgs(encoderFromIdentity(params.encoder), {
       crf: params.crf,
       bitrate: null,
@@ -54,39 +53,12 @@ export const gridStep: StepKindDefinition = {
       preset: params.preset,
       threads: null,
     });
-    const chains: string[] = [];
+    const captionFiles = params.cells.map((_, k) => `${task.scratchDir}/caption-${k}.txt`);
     for (const [k, cell] of params.cells.entries()) {
-      const textFile = `${task.scratchDir}/caption-${k}.txt`;
-      if (cell.caption !== null) await Deno.writeTextFile(textFile, cell.caption);
-      chains.push(cellFilters(k, `c${k}`, {
-        width: cell.width,
-        height: cell.height,
-        band: params.band,
-        fit: params.fit,
-        background: params.background,
-        fps: params.fps,
-        frames: still ? null : frames,
-        still: cell.still,
-        caption: cell.caption === null || font === null
-          ? null
-          : { textFile, fontFile: font, color: params.captionColor },
-        delay: 0,
-      }));
+      if (cell.caption !== null) await Deno.writeTextFile(captionFiles[k]!, cell.caption);
     }
-    const { width, height } = params.frame;
-    const color = ffmpegColor(params.background);
+    const chains = gridChains(params, { frames, captionFiles, font, encoderFilter: encoding.filter });
     const n = params.cells.length;
-    const first = params.cells[0]!;
-    chains.push(
-      n === 1
-        ? `[c0]pad=${width}:${height}:${first.x}:${first.y}:color=${color}[g]`
-        : `${params.cells.map((_, k) => `[c${k}]`).join("")}xstack=inputs=${n}:layout=${
-          params.cells.map((cell) => `${cell.x}_${cell.y}`).join("|")
-        }:fill=${color}[s];[s]pad=${width}:${height}:0:0:color=${color}[g]`,
-    );
-    const hold = still ? `loop=loop=${frames - 1}:size=1,${frameTimes(params.fps).join(",")},` : "";
-    // The output's rate is said again last: a still's stream keeps its image's rate (25) otherwise.
-    chains.push(`[g]${hold}fps=${params.fps},${encoding.filter}[v]`);
     const audio = typeof task.runtime.audio === "string" && params.audio !== null ? task.runtime.audio : null;
     if (audio !== null) {
       chains.push(soundtrackFilters(n, { duration: frames / params.fps, gain: params.audio!.gain }));
@@ -113,3 +85,43 @@ export const gridStep: StepKindDefinition = {
     return { duration: frames / params.fps };
   },
 };
+
+/** The grid's filter chains: each cell, then the cells placed by `xstack` (held when all are stills), to `[v]`. */
+function gridChains(
+  params: GridParams,
+  context: { frames: number; captionFiles: string[]; font: string | null; encoderFilter: string },
+): string[] {
+  const { frames, font } = context;
+  const still = params.cells.every((cell) => cell.still);
+  const chains = params.cells.map((cell, k) =>
+    cellFilters(k, `c${k}`, {
+      width: cell.width,
+      height: cell.height,
+      band: params.band,
+      fit: params.fit,
+      background: params.background,
+      fps: params.fps,
+      frames: still ? null : frames,
+      still: cell.still,
+      caption: cell.caption === null || font === null
+        ? null
+        : { textFile: context.captionFiles[k]!, fontFile: font, color: params.captionColor },
+      delay: 0,
+    })
+  );
+  const { width, height } = params.frame;
+  const color = ffmpegColor(params.background);
+  const n = params.cells.length;
+  const first = params.cells[0]!;
+  chains.push(
+    n === 1
+      ? `[c0]pad=${width}:${height}:${first.x}:${first.y}:color=${color}[g]`
+      : `${params.cells.map((_, k) => `[c${k}]`).join("")}xstack=inputs=${n}:layout=${
+        params.cells.map((cell) => `${cell.x}_${cell.y}`).join("|")
+      }:fill=${color}[s];[s]pad=${width}:${height}:0:0:color=${color}[g]`,
+  );
+  const hold = still ? `loop=loop=${frames - 1}:size=1,${frameTimes(params.fps).join(",")},` : "";
+  // The output's rate is said again last: a still's stream keeps its image's rate (25) otherwise.
+  chains.push(`[g]${hold}fps=${params.fps},${context.encoderFilter}[v]`);
+  return chains;
+}

@@ -8,6 +8,7 @@
 import { runFfmpeg } from "../../../media/ffmpeg.ts";
 import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
 import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
+import type { StepTask } from "../../../core/step_task.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
 import { motionGraph, type StripChunkParams, type StripFiles, stripGraph } from "../strip_graph.ts";
@@ -24,7 +25,6 @@ export const stripChunkStep: StepKindDefinition = {
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as StripChunkParams;
-    const paths = task.runtime.items as string[];
     const files: StripFiles = {
       captionFiles: params.items.map((_, k) => `${task.scratchDir}/caption-${k}.txt`),
       font: typeof task.runtime.font === "string" ? task.runtime.font : null,
@@ -40,39 +40,12 @@ export const stripChunkStep: StepKindDefinition = {
       // Chunks run side by side: a thread each is as fast and takes less memory.
       threads: 1,
     });
-    const inputs = params.items.flatMap((item, k) =>
-      itemInput(paths[k]!, { still: item.still, seek: item.seek })
-    );
-    const still = params.items.length > 0 && params.items.every((item) => item.still);
-    let graph: string;
-    let sources: string[];
-    if (params.items.length === 0) {
-      graph = motionGraph(params, { strip: null, hold: false, encoderFilter: encoding.filter });
-      sources = [];
-    } else if (still) {
-      const strip = `${task.scratchDir}/strip.nut`;
-      await runFfmpeg(task.ffmpeg, [
-        ...inputs,
-        "-filter_complex",
-        stripGraph(params, files),
-        "-map",
-        "[strip]",
-        "-frames:v",
-        "1",
-        "-c:v",
-        "rawvideo",
-        "-f",
-        "nut",
-        strip,
-      ], { signal });
-      graph = motionGraph(params, { strip: "[0:v]", hold: true, encoderFilter: encoding.filter });
-      sources = ["-i", strip];
-    } else {
-      graph = `${stripGraph(params, files)};${
-        motionGraph(params, { strip: "[strip]", hold: false, encoderFilter: encoding.filter })
-      }`;
-      sources = inputs;
-    }
+    const { graph, sources } = await sourcesOf(task, {
+      params,
+      files,
+      encoderFilter: encoding.filter,
+      signal,
+    });
     await runFfmpegWithProgress(task.ffmpeg, [
       ...encoding.input,
       ...sources,
@@ -91,3 +64,45 @@ export const stripChunkStep: StepKindDefinition = {
     return { duration: params.frames / params.fps };
   },
 };
+
+/**
+ * What the encoding process reads and its graph: nothing but the background (no item in view); the strip of
+ * stills, composed first by a process of its own into a raw frame in the scratch folder; or the items themselves
+ * (clips play, so their strip is composed frame by frame in the same process).
+ */
+async function sourcesOf(
+  task: StepTask,
+  context: { params: StripChunkParams; files: StripFiles; encoderFilter: string; signal: AbortSignal },
+): Promise<{ graph: string; sources: string[] }> {
+  const { params, files, encoderFilter, signal } = context;
+  const paths = task.runtime.items as string[];
+  if (params.items.length === 0) {
+    return { graph: motionGraph(params, { strip: null, hold: false, encoderFilter }), sources: [] };
+  }
+  const inputs = params.items.flatMap((item, k) =>
+    itemInput(paths[k]!, { still: item.still, seek: item.seek })
+  );
+  if (!params.items.every((item) => item.still)) {
+    const motion = motionGraph(params, { strip: "[strip]", hold: false, encoderFilter });
+    return { graph: `${stripGraph(params, files)};${motion}`, sources: inputs };
+  }
+  const strip = `${task.scratchDir}/strip.nut`;
+  await runFfmpeg(task.ffmpeg, [
+    ...inputs,
+    "-filter_complex",
+    stripGraph(params, files),
+    "-map",
+    "[strip]",
+    "-frames:v",
+    "1",
+    "-c:v",
+    "rawvideo",
+    "-f",
+    "nut",
+    strip,
+  ], { signal });
+  return {
+    graph: motionGraph(params, { strip: "[0:v]", hold: true, encoderFilter }),
+    sources: ["-i", strip],
+  };
+}

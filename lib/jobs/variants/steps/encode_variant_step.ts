@@ -94,34 +94,14 @@ export const encodeVariantStep: StepKindDefinition = {
     const playlist = `${task.scratchDir}/media.m3u8`;
     await runFfmpegWithProgress(task.ffmpeg, [
       ...encoding.input,
-      ...(set.trim.start > 0 ? ["-ss", String(set.trim.start)] : []),
-      ...(set.trim.duration !== null ? ["-t", String(set.trim.duration)] : []),
-      "-i",
-      String(task.runtime.input),
-      ...(image === null ? [] : ["-i", image]),
+      ...inputArgs(set, String(task.runtime.input), image),
       "-filter_complex",
       graph.graph,
       "-map",
       "[v]",
       ...(graph.audio ? ["-map", "[a]", "-c:a", "aac", "-b:a", "128k", "-ac", "2"] : ["-an"]),
       ...encoding.output,
-      ...(hls
-        ? [
-          "-force_key_frames",
-          `expr:gte(t,n_forced*${SEGMENT_SECONDS})`,
-          "-f",
-          "hls",
-          "-hls_segment_type",
-          "fmp4",
-          "-hls_flags",
-          "single_file",
-          "-hls_time",
-          String(SEGMENT_SECONDS),
-          "-hls_playlist_type",
-          "vod",
-          playlist,
-        ]
-        : ["-movflags", "+faststart", "-f", "mp4", outputPath(task)]),
+      ...(hls ? hlsArgs(playlist) : ["-movflags", "+faststart", "-f", "mp4", outputPath(task)]),
     ], { signal, duration, onProgress: reportProgress });
     if (hls) await Deno.rename(`${task.scratchDir}/media.m4s`, outputPath(task));
     const written = await probeMedia(task.ffmpeg, outputPath(task), { signal });
@@ -135,3 +115,33 @@ export const encodeVariantStep: StepKindDefinition = {
     };
   },
 };
+
+/** The input, trimmed, and the overlay image. */
+function inputArgs(set: TransformSet, input: string, image: string | null): string[] {
+  return [
+    ...(set.trim.start > 0 ? ["-ss", String(set.trim.start)] : []),
+    ...(set.trim.duration !== null ? ["-t", String(set.trim.duration)] : []),
+    "-i",
+    input,
+    ...(image === null ? [] : ["-i", image]),
+  ];
+}
+
+/** An HLS stream as one fragmented MP4 (`media.m4s` beside the playlist), a keyframe every segment. */
+function hlsArgs(playlist: string): string[] {
+  return [
+    "-force_key_frames",
+    `expr:gte(t,n_forced*${SEGMENT_SECONDS})`,
+    "-f",
+    "hls",
+    "-hls_segment_type",
+    "fmp4",
+    "-hls_flags",
+    "single_file",
+    "-hls_time",
+    String(SEGMENT_SECONDS),
+    "-hls_playlist_type",
+    "vod",
+    playlist,
+  ];
+}
