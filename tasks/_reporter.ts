@@ -8,6 +8,7 @@ import type { FfmpegPaths } from "../lib/core/ffmpeg_paths.ts";
 import { JsonLines } from "../lib/report/json_lines.ts";
 import { PlainView } from "../lib/report/plain_view.ts";
 import { processUsage } from "../lib/report/process_usage.ts";
+import { ResourceMonitor, type ResourceSample } from "../lib/report/resource_monitor.ts";
 import { formatSummary, summarizeEvents } from "../lib/report/run_summary.ts";
 import type { RunView } from "../lib/report/run_view.ts";
 import { writeTextSync } from "../lib/report/sync_writer.ts";
@@ -40,6 +41,9 @@ export type ReporterMode = "auto" | "json" | "quiet";
 export function createReporter(options: { mode: ReporterMode }): Reporter {
   const start = performance.now();
   const events: RunEvent[] = [];
+  // CPU and memory of reel and its children, for the report's chart.
+  const monitor = new ResourceMonitor();
+  monitor.start();
   const view = viewFor(options.mode);
   const timer = view instanceof TerminalView
     ? setInterval(() => view.render(performance.now() - start), 150)
@@ -58,9 +62,13 @@ export function createReporter(options: { mode: ReporterMode }): Reporter {
     },
     async finish(run, context) {
       close();
-      await summarize(events, run, { ...context, wallMs: performance.now() - start });
+      const resources = await monitor.stop();
+      await summarize(events, run, { ...context, wallMs: performance.now() - start, resources });
     },
-    close,
+    close: () => {
+      close();
+      void monitor.stop();
+    },
   };
 }
 
@@ -77,7 +85,7 @@ function viewFor(mode: ReporterMode): RunView | null {
 async function summarize(
   events: readonly RunEvent[],
   run: RunResult,
-  context: { ffmpeg: FfmpegPaths; plan: Plan; outDir: string; wallMs: number },
+  context: { ffmpeg: FfmpegPaths; plan: Plan; outDir: string; wallMs: number; resources: ResourceSample[] },
 ): Promise<void> {
   const counts = summarizeEvents(events);
   const outputs = [];
@@ -103,7 +111,12 @@ async function summarize(
     const title = context.plan.files.join(", ");
     await writeHtmlReport(
       report,
-      renderHtmlReport(events, { title, providers, summary: { outputs, ...resources } }),
+      renderHtmlReport(events, {
+        title,
+        providers,
+        summary: { outputs, ...resources },
+        resources: context.resources,
+      }),
     );
     writeTextSync(Deno.stderr, `Report: ${report}\n`);
   } catch (error) {

@@ -10,6 +10,9 @@ import { addCacheCommands } from "./_cli/cache_commands.ts";
 import { type CommandOutcome, EXIT, printError } from "./_cli/options.ts";
 import { addPlanCommands } from "./_cli/plan_commands.ts";
 import { addRenderCommand } from "./_cli/render_command.ts";
+import { addVariantsCommand } from "./_cli/variants_command.ts";
+import { addDoctorCommand } from "./_cli/doctor_command.ts";
+import { addTuneCommand } from "./_cli/tune_command.ts";
 import { enterUserDirectory } from "./_user_directory.ts";
 
 async function main(args: string[]): Promise<number> {
@@ -22,6 +25,9 @@ async function main(args: string[]): Promise<number> {
   addRenderCommand(program, { args, outcome });
   addPlanCommands(program);
   addCacheCommands(program);
+  addVariantsCommand(program, { outcome });
+  addDoctorCommand(program);
+  addTuneCommand(program);
   program.command("schema")
     .description("Print the JSON Schema of the workflow format (for editors)")
     .action(() => console.log(JSON.stringify(workflowJsonSchema(), null, 2)));

@@ -20,6 +20,8 @@ export interface ExecuteOptions {
   onStart?: (worker: number) => void;
   /** Called as soon as a provider's answer arrives with rate-limit headers. */
   onRateLimit?: (info: RateLimitInfo) => void;
+  /** Called when the step reports how far it is (0…1). */
+  onProgress?: (fraction: number) => void;
 }
 
 /** Runs one step somewhere. */

@@ -15,6 +15,8 @@ export interface RunProcessOptions {
   stdin?: Uint8Array | Iterable<Uint8Array> | null;
   /** Working directory. @default the current one */
   cwd?: string;
+  /** Receives stdout as it arrives (ffmpeg's `-progress`); the result's `stdout` is then empty. @default null */
+  onStdout?: ((chunk: Uint8Array) => void) | null;
 }
 
 /** What a finished child process left. */
@@ -79,7 +81,7 @@ export async function runProcess(
   args: readonly (string | null)[],
   options: RunProcessOptions = {},
 ): Promise<ProcessResult> {
-  const { signal, stdin = null, cwd } = options;
+  const { signal, stdin = null, cwd, onStdout = null } = options;
   signal?.throwIfAborted();
   const child = new Deno.Command(program, {
     args: args.filter((arg): arg is string => arg !== null),
@@ -98,7 +100,8 @@ export async function runProcess(
   };
   signal?.addEventListener("abort", kill, { once: true });
   try {
-    const finished = child.output();
+    const finished = onStdout === null ? child.output() : streamed(child, onStdout);
+    finished.catch(() => {}); // awaited below, after stdin is fed; this keeps an early rejection from going unhandled
     let feedError: unknown = null;
     if (stdin !== null) {
       try {
@@ -129,4 +132,25 @@ async function feed(stdin: WritableStream<Uint8Array>, chunks: Iterable<Uint8Arr
   } finally {
     writer.releaseLock();
   }
+}
+
+/** Waits for a child whose stdout goes to `onStdout` chunk by chunk, keeping its stderr. */
+async function streamed(
+  child: Deno.ChildProcess,
+  onStdout: (chunk: Uint8Array) => void,
+): Promise<{ success: boolean; code: number; stdout: Uint8Array; stderr: Uint8Array }> {
+  const pump = async () => {
+    for await (const chunk of child.stdout) onStdout(chunk);
+  };
+  const [, stderr, status] = await Promise.all([
+    pump(),
+    new Response(child.stderr).arrayBuffer(),
+    child.status,
+  ]);
+  return {
+    success: status.success,
+    code: status.code,
+    stdout: new Uint8Array(),
+    stderr: new Uint8Array(stderr),
+  };
 }

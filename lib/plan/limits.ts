@@ -19,6 +19,8 @@ export interface ResolvedLimits {
   workers: number;
   /** CPU-heavy steps at once. */
   cpu: number;
+  /** Bytes of memory that must stay available before a CPU-heavy step starts; 0 for no check. */
+  minFreeMemory: number;
 }
 
 /** The bounds of the layers as numbers, for `plan` and for tests. */
@@ -39,7 +41,7 @@ export interface LimitsSummary {
  * ```ts
  * import assert from "node:assert/strict";
  * import { summarizeLimits } from "./limits.ts";
- * const { product, bound } = summarizeLimits({ videos: 2, sections: 4, api: 2, global: 8, custom: 2, workers: 2, cpu: 2 });
+ * const { product, bound } = summarizeLimits({ videos: 2, sections: 4, api: 2, global: 8, custom: 2, workers: 2, cpu: 2, minFreeMemory: 0 });
  * assert.ok(product === 16 && bound === 8);
  * ```
  */

@@ -59,8 +59,8 @@ export interface PlanParts {
  * ```ts
  * import assert from "node:assert/strict";
  * import { assemblePlan } from "./plan.ts";
- * const limits = { videos: 1, sections: 1, api: 1, global: 1, custom: 1, workers: 1, cpu: 1 };
- * const toolchain = { ffmpeg: "f", espeak: null, slides: "s" };
+ * const limits = { videos: 1, sections: 1, api: 1, global: 1, custom: 1, workers: 1, cpu: 1, minFreeMemory: 0 };
+ * const toolchain = { ffmpeg: "f", espeak: null, slides: "s", encoders: null };
  * const plan = assemblePlan({ steps: [], templates: [], limits, toolchain, providers: [], files: [], summary: [] });
  * assert.deepEqual(plan.steps, []);
  * ```

@@ -2,6 +2,7 @@
  * The versions of the local engines that a plan's keys hold.
  * @module
  */
+import type { EncoderChoice } from "../media/select_encoder.ts";
 
 /**
  * What the local engines are, as step keys hold them: upgrading one re-runs what it made.
@@ -9,7 +10,7 @@
  * @example
  * ```ts
  * import type { Toolchain } from "./toolchain.ts";
- * const toolchain: Toolchain = { ffmpeg: "ffmpeg version 5.1.9 #1a2b", espeak: null, slides: "resvg 2.6.2" };
+ * const toolchain: Toolchain = { ffmpeg: "ffmpeg version 5.1.9 #1a2b", espeak: null, slides: "resvg 2.6.2", encoders: null };
  * ```
  */
 export interface Toolchain {
@@ -19,4 +20,6 @@ export interface Toolchain {
   espeak: string | null;
   /** The slide renderer's identity: resvg's version and the font files it draws with. */
   slides: string;
+  /** The video encoders chosen on this machine (or by `--encoder`), or null when no step encodes with them. */
+  encoders: EncoderChoice | null;
 }

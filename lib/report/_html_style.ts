@@ -71,6 +71,9 @@ svg text.bar-label.on-hatch { fill: #1d2433; paint-order: stroke; stroke: rgba(2
 .crash rect { fill: transparent; }
 .provider-chart .area { fill-opacity: .22; }
 .provider-chart .edge { fill: none; stroke-width: 1.6; }
+.resource-chart .resource-line { fill: none; stroke-width: 1.6; }
+.resource-chart[data-resource="cpu"] .resource-line { stroke: #d9822b; }
+.resource-chart[data-resource="memory"] .resource-line { stroke: #2b7bd9; }
 .provider-chart .limited { fill: var(--failed); }
 svg .provider-name { fill: var(--ink); font-weight: 600; }
 details { margin-top: 12px; }

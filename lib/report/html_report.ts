@@ -6,6 +6,7 @@
 import { escapeMarkup } from "../core/escape_markup.ts";
 import { providerReport } from "./_html_provider_stats.ts";
 import { renderProviders } from "./_html_providers.ts";
+import { renderResources } from "./_html_resources.ts";
 import { REPORT_CSS } from "./_html_style.ts";
 import { renderSummary, runStatus } from "./_html_summary.ts";
 import { timeAxis } from "./_html_time_axis.ts";
@@ -14,6 +15,7 @@ import { buildTimelineModel } from "./_html_timeline_model.ts";
 import type { RunEvent } from "../run/run_events.ts";
 import { temporaryName } from "../store/publish_output.ts";
 import { formatBytes, formatDuration } from "./format_units.ts";
+import type { ResourceSample } from "./resource_monitor.ts";
 import { summarizeEvents } from "./run_summary.ts";
 
 /** What {@linkcode renderHtmlReport} needs beside the events. */
@@ -29,6 +31,8 @@ export interface HtmlReportOptions {
     cpuMs: number;
     peakRssBytes: number | null;
   };
+  /** CPU and memory of reel and its children, sampled during the run (see `ResourceMonitor`). @default [] */
+  resources?: readonly ResourceSample[];
 }
 
 /**
@@ -36,8 +40,8 @@ export interface HtmlReportOptions {
  * (`<rect class="bar kind-<kind>" data-step data-attempt data-status="done|failed|retried|cancelled">`, one per
  * `step:started`; `cancelled` when the run stopped while it ran), each worker a `<g class="lane" data-worker>`,
  * each cached step an element with `class="cached"`, each provider a chart `data-provider` with its calls in
- * flight over time (`data-peak`), and the counts, times and outputs a `<table class="summary">` and its
- * neighbours. All text is escaped.
+ * flight over time (`data-peak`), CPU and memory over time (`<svg class="resources">`), and the counts, times
+ * and outputs a `<table class="summary">` and its neighbours. All text is escaped.
  *
  * @param events The run's events, in order.
  * @param options The title, the provider of each provider call, and what the caller measured.
@@ -63,7 +67,7 @@ export interface HtmlReportOptions {
  * ```
  */
 export function renderHtmlReport(events: readonly RunEvent[], options: HtmlReportOptions): string {
-  const { title, providers, summary } = options;
+  const { title, providers, summary, resources = [] } = options;
   const model = buildTimelineModel(events);
   const axis = timeAxis(model.endMs, { left: PLOT_LEFT, width: PLOT_WIDTH });
   const calls = providerReport(events, model.attempts, providers);
@@ -94,6 +98,7 @@ export function renderHtmlReport(events: readonly RunEvent[], options: HtmlRepor
     `<section class="cards">${cards.join("")}</section>`,
     `<section class="panel"><h2>Timeline by worker</h2>\n${renderTimeline(model, axis)}</section>`,
     `<section class="panel"><h2>Provider calls in flight</h2>\n${renderProviders(calls, axis)}</section>`,
+    `<section class="panel"><h2>CPU and memory</h2>\n${renderResources(resources, axis)}</section>`,
     `<section class="panel"><h2>Summary</h2>\n${
       renderSummary(counts, {
         measured: summary,

@@ -106,6 +106,7 @@ export class PlainView implements RunView {
       case "output:written":
         return `wrote ${event.path}`;
       case "step:queued":
+      case "step:progress":
       case "run:finished":
         return null;
     }

@@ -68,8 +68,20 @@ export class ProgressModel {
   readonly #running = new Map<number, RunningStep>();
   readonly #pending = new Map<string, Pending>();
   readonly #settledIds = new Set<string>();
+  /** How far each running step said it is (0…1), by step id. */
+  readonly #fractions = new Map<string, number>();
   readonly #elapsedByKind = new Map<string, Tally>();
   readonly #elapsedAll: Tally = { sum: 0, count: 0 };
+
+  /**
+   * How far a running step said it is.
+   *
+   * @param step The step's id.
+   * @returns From 0 to 1, or null when it has not said (or is not running).
+   */
+  fraction(step: string): number | null {
+    return this.#fractions.get(step) ?? null;
+  }
 
   /** Steps in the run: the planned count plus children added by expansion. */
   get total(): number {
@@ -152,6 +164,7 @@ export class ProgressModel {
           startedAt: event.at,
           attempt: event.attempt,
         });
+        this.#fractions.delete(event.step);
         this.#peakBusy = Math.max(this.#peakBusy, this.#running.size);
         return;
       case "step:finished":
@@ -177,6 +190,9 @@ export class ProgressModel {
         return;
       case "step:expanded":
         this.#total += event.children.length;
+        return;
+      case "step:progress":
+        if (!this.#settledIds.has(event.step)) this.#fractions.set(event.step, event.fraction);
         return;
       case "worker:crashed": {
         const running = this.#running.get(event.worker);
@@ -236,6 +252,7 @@ export class ProgressModel {
     if (this.#settledIds.has(step)) return false;
     this.#settledIds.add(step);
     this.#pending.delete(step);
+    this.#fractions.delete(step);
     this.#stopRunning(step, worker);
     return true;
   }

@@ -165,9 +165,11 @@ export class TerminalView implements RunView {
       const step = worker === null ? undefined : running.get(worker);
       if (step === undefined) return `${label}  idle`;
       const retry = step.attempt > 1 ? `  (attempt ${step.attempt})` : "";
+      const fraction = this.model.fraction(step.step);
+      const percent = fraction === null ? "" : `  ${Math.round(fraction * 100)}%`;
       return `${label}  ${step.step}  ${step.kind}  ${
         formatElapsed(Math.max(0, now - step.startedAt))
-      }${retry}`;
+      }${percent}${retry}`;
     });
     lines.push(this.#bar(now));
     return lines;

@@ -159,6 +159,9 @@ async function attemptOnce(
     }, {
       signal: AbortSignal.any([signal, timer.signal]),
       onRateLimit: (info) => context.gate?.observe(info),
+      onProgress: (fraction) => {
+        if (worker !== null) context.emit({ type: "step:progress", ...context.base(node), worker, fraction });
+      },
       onStart: (number) => {
         worker = number;
         context.emit({ type: "step:started", ...context.base(node), worker: number, attempt });

@@ -1,7 +1,7 @@
 /**
  * The layered limits of a run: videos in flight → sections in flight per video → the provider's window of calls in
  * flight (and its pause) → provider calls per section → provider calls in the run (global) → custom steps in the
- * run → the CPU pool → the provider's rate, reserved last. Permits are taken in that fixed order and released in
+ * run → the CPU pool (and enough free memory, {@linkcode MemoryGate}) → the provider's rate, reserved last. Permits are taken in that fixed order and released in
  * reverse, so nested layers cannot deadlock. The provider's window comes before the shared layers so that a slow or
  * paused provider never holds global permits that calls to other providers could use; its rate slot is reserved
  * last, just before the request leaves, so calls that waited for shared permits do not leave together.
@@ -11,6 +11,7 @@ import type { PlanStep } from "../plan/plan_step.ts";
 import type { RateLimitInfo } from "../core/step_task.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
 import { GroupGate } from "./group_gate.ts";
+import { MemoryGate } from "./memory_gate.ts";
 import { type Permit, Semaphore } from "./semaphore.ts";
 
 /** A provider's own admission (calls in flight, rate, pauses), told how its calls went. */
@@ -33,6 +34,8 @@ export interface ProviderGate {
 export interface LayeredLimitsOptions {
   /** Returns the gate of a provider id, or null when it has none. @default () => null */
   providerGate?: (provider: string) => ProviderGate | null;
+  /** Holds CPU-heavy steps back while memory is short. @default a gate at `limits.minFreeMemory` */
+  memoryGate?: MemoryGate;
 }
 
 /**
@@ -42,7 +45,7 @@ export interface LayeredLimitsOptions {
  * @example
  * ```ts
  * import { LayeredLimits } from "./layered_limits.ts";
- * const limits = new LayeredLimits({ videos: 1, sections: 1, api: 1, global: 1, custom: 1, workers: 1, cpu: 1 });
+ * const limits = new LayeredLimits({ videos: 1, sections: 1, api: 1, global: 1, custom: 1, workers: 1, cpu: 1, minFreeMemory: 0 });
  * const step = { kind: "clip" as const, scope: { item: "a", part: "a/s1" }, provider: null, cpu: true, tokenCost: 0 };
  * limits.register(step);
  * {
@@ -60,6 +63,7 @@ export class LayeredLimits {
   readonly #custom: Semaphore;
   readonly #cpu: Semaphore;
   readonly #providerGate: (provider: string) => ProviderGate | null;
+  readonly #memory: MemoryGate;
 
   /**
    * @param limits The run's limits.
@@ -67,6 +71,7 @@ export class LayeredLimits {
    */
   constructor(limits: ResolvedLimits, options: LayeredLimitsOptions = {}) {
     const { providerGate = () => null } = options;
+    this.#memory = options.memoryGate ?? new MemoryGate({ minFree: limits.minFreeMemory });
     this.#limits = limits;
     this.#items = new GroupGate(limits.videos);
     this.#global = new Semaphore(limits.global);
@@ -125,7 +130,7 @@ export class LayeredLimits {
         held.push(await this.#global.acquire(options));
       }
       if (step.kind === "custom") held.push(await this.#custom.acquire(options));
-      if (step.cpu) held.push(await this.#cpu.acquire(options));
+      if (step.cpu) held.push(await this.#heavy(options));
       await gate?.pace({ ...options, tokens: step.tokenCost });
     } catch (error) {
       release();
@@ -138,6 +143,25 @@ export class LayeredLimits {
       release();
     };
     return { release: releaseOnce, [Symbol.dispose]: releaseOnce };
+  }
+
+  /** A CPU slot, once memory allows (see {@linkcode MemoryGate}); its release lets held-back steps look again. */
+  async #heavy(options: { signal?: AbortSignal }): Promise<Permit> {
+    const slot = await this.#cpu.acquire(options);
+    const release = () => {
+      slot.release();
+      this.#memory.released();
+    };
+    try {
+      await this.#memory.admit({
+        ...options,
+        othersRunning: () => this.#cpu.capacity - this.#cpu.available - 1,
+      });
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return { release, [Symbol.dispose]: release };
   }
 
   #partGate(item: string): GroupGate {

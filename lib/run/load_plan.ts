@@ -6,6 +6,7 @@
 import { InputError } from "../core/errors.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import { programVersion } from "../media/program_version.ts";
+import { selectEncoders } from "../media/select_encoder.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { Toolchain } from "../plan/toolchain.ts";
@@ -25,6 +26,8 @@ export interface LoadPlanOptions {
   only?: string[];
   /** Keep only these formats (by name, e.g. `16x9`, or preset, e.g. `16:9`). @default all */
   formats?: string[];
+  /** The video encoder to use instead of the one probed for this machine (`--encoder`). @default null */
+  encoder?: string | null;
 }
 
 /** A plan and the workflows it came from. */
@@ -37,11 +40,13 @@ export interface LoadedPlan {
 
 /**
  * Probes the versions of the local engines the workflows use, for the keys: ffmpeg always, espeak-ng when a job
- * uses it, and the slide renderer.
+ * uses it, the slide renderer, and the video encoders when a job encodes with them.
  *
  * @param workflows The workflows.
+ * @param options The encoder that overrides the probed one.
  * @returns The toolchain.
  * @throws {MissingBinaryError} When ffmpeg (or espeak-ng, where used) is not installed.
+ * @throws {InputError} When the encoder asked for cannot be used.
  *
  * @example
  * ```ts
@@ -50,20 +55,25 @@ export interface LoadedPlan {
  * assert.equal((await probeToolchain([])).espeak, null);
  * ```
  */
-export async function probeToolchain(workflows: readonly ResolvedWorkflow[]): Promise<Toolchain> {
+export async function probeToolchain(
+  workflows: readonly ResolvedWorkflow[],
+  options: { encoder?: string | null } = {},
+): Promise<Toolchain> {
   const { ffmpeg } = await findFfmpeg();
-  const usesEspeak = workflows.some((workflow) =>
-    jobKinds().some(([name, kind]) => {
-      const job = workflow.jobs[name];
-      return job !== null && kind.engines(job).has("espeak");
-    })
-  );
-  const [ffmpegVersion, espeak, slides] = await Promise.all([
+  const uses = (engine: "espeak" | "encoder") =>
+    workflows.some((workflow) =>
+      jobKinds().some(([name, kind]) => {
+        const job = workflow.jobs[name];
+        return job !== null && kind.engines(job).has(engine);
+      })
+    );
+  const [ffmpegVersion, espeak, slides, encoders] = await Promise.all([
     programVersion(ffmpeg, ["-version"]),
-    usesEspeak ? findEspeak().then((program) => programVersion(program, ["--version"])) : null,
+    uses("espeak") ? findEspeak().then((program) => programVersion(program, ["--version"])) : null,
     slideRendererIdentity(),
+    uses("encoder") ? selectEncoders({ ffmpeg }, { override: options.encoder ?? null }) : null,
   ]);
-  return { ffmpeg: ffmpegVersion, espeak, slides };
+  return { ffmpeg: ffmpegVersion, espeak, slides, encoders };
 }
 
 /**
@@ -85,6 +95,33 @@ export async function probeToolchain(workflows: readonly ResolvedWorkflow[]): Pr
 export async function loadPlan(files: readonly string[], options: LoadPlanOptions = {}): Promise<LoadedPlan> {
   const loaded: ResolvedWorkflow[] = [];
   for (const file of files) loaded.push(await loadWorkflow(file));
+  return await planLoaded(loaded, options);
+}
+
+/**
+ * Narrows resolved workflows and plans them: {@linkcode loadPlan} after the files are loaded, for workflows made in
+ * memory (the `variants` command).
+ *
+ * @param loaded Resolved workflows.
+ * @param options Limits, ids and formats to keep, the encoder.
+ * @returns The plan and the workflows.
+ * @throws {InputError} When a filter matches nothing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planLoaded } from "./load_plan.ts";
+ * import { resolveWorkflow } from "../workflow/resolve_workflow.ts";
+ * const workflow = await resolveWorkflow({ videos: [{ id: "a", sections: [{ title: "T", narration: "N" }] }] }, {
+ *   file: "inline", moduleUrl: "file:///inline.ts",
+ * });
+ * assert.equal((await planLoaded([workflow])).plan.steps.length, 13);
+ * ```
+ */
+export async function planLoaded(
+  loaded: readonly ResolvedWorkflow[],
+  options: LoadPlanOptions = {},
+): Promise<LoadedPlan> {
   const filters: JobFilters = { only: options.only ?? null, formats: options.formats ?? null };
   const ids = loaded.flatMap((workflow) => jobIds(workflow));
   const unknown = options.only?.find((id) => !ids.includes(id));
@@ -101,7 +138,7 @@ export async function loadPlan(files: readonly string[], options: LoadPlanOption
   }
   const plan = planWorkflows(workflows, {
     limits: options.limits,
-    toolchain: await probeToolchain(workflows),
+    toolchain: await probeToolchain(workflows, { encoder: options.encoder }),
   });
   return { plan, workflows };
 }

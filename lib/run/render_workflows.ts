@@ -13,7 +13,7 @@ import { planStatus } from "../plan/plan_status.ts";
 import { ArtifactStore } from "../store/artifact_store.ts";
 import { removeStaleOutputs } from "../store/publish_output.ts";
 import { WorkerPool } from "../workers/worker_pool.ts";
-import { loadPlan, type LoadPlanOptions } from "./load_plan.ts";
+import { type LoadedPlan, loadPlan, type LoadPlanOptions } from "./load_plan.ts";
 import { preflight } from "./preflight.ts";
 import { ProviderLimiter } from "./provider_limiter.ts";
 import type { RunEvent } from "./run_events.ts";
@@ -126,9 +126,32 @@ export async function renderWorkflows(
   files: readonly string[],
   options: RenderOptions,
 ): Promise<RenderResult> {
-  const { plan, workflows } = await loadPlan(files, options);
+  const loaded = await loadPlan(files, options);
+  return await renderLoaded(loaded, { ...options, cacheDir: options.cacheDir ?? defaultCacheDir(files[0]!) });
+}
+
+/**
+ * Renders a plan already made (see {@linkcode planLoaded}), e.g. of a workflow made in memory: the checks, the
+ * folders, the worker pool and the run, as {@linkcode renderWorkflows} does after loading.
+ *
+ * @param loaded The plan and its workflows.
+ * @param options As for {@linkcode renderWorkflows}, with the store's folder required.
+ * @returns The plan and the run's result.
+ * @throws {InputError} On bad input found by the checks, or unwritable folders: nothing has run then.
+ *
+ * @example
+ * ```ts
+ * import { renderLoaded } from "./render_workflows.ts";
+ * // const { run } = await renderLoaded(await planLoaded([workflow]), { outDir: "out", cacheDir: ".reel" });
+ * ```
+ */
+export async function renderLoaded(
+  loaded: LoadedPlan,
+  options: RenderOptions & { cacheDir: string },
+): Promise<RenderResult> {
+  const { plan, workflows } = loaded;
   const ffmpeg = await findFfmpeg();
-  const cacheDir = options.cacheDir ?? defaultCacheDir(files[0]!);
+  const cacheDir = options.cacheDir;
   const store = new ArtifactStore(cacheDir);
   // Every check that bad input can fail runs before a folder is made.
   const warnings = await preflight(plan, workflows, {

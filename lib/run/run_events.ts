@@ -25,6 +25,8 @@ export type RunEvent =
   | (StepEventBase & { type: "step:waiting"; holder: string })
   /** Fires when a step holds its permits and has been handed to a worker. */
   | (StepEventBase & { type: "step:started"; worker: number; attempt: number })
+  /** Fires while a step runs, each time it reports how far it is (an encode: at most once per percent). */
+  | (StepEventBase & { type: "step:progress"; worker: number; fraction: number })
   /** Fires when a step's artifact is stored; `cached` when it was found in the store and nothing ran. */
   | (StepEventBase & {
     type: "step:finished";

@@ -8,6 +8,7 @@ import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { StepStore, StoredArtifact } from "../store/step_store.ts";
 import type { StepState } from "./dag_state.ts";
 import type { ProviderGate } from "./layered_limits.ts";
+import type { MemoryGate } from "./memory_gate.ts";
 import type { PublishedOutput } from "./output_publisher.ts";
 import type { RunEvent } from "./run_events.ts";
 
@@ -37,6 +38,8 @@ export interface RunPlanOptions {
   forceSteps?: string[];
   /** Number of workers, for the run:started event. @default plan.limits.workers */
   workers?: number;
+  /** Holds CPU-heavy steps back while memory is short. @default a gate at `plan.limits.minFreeMemory` */
+  memoryGate?: MemoryGate;
 }
 
 /** What a run leaves. */

@@ -59,7 +59,10 @@ class Scheduler {
     this.#options = options;
     this.#clock = options.clock ?? realClock;
     this.#start = this.#clock.now();
-    this.#limits = new LayeredLimits(plan.limits, { providerGate: options.providerGate });
+    this.#limits = new LayeredLimits(plan.limits, {
+      providerGate: options.providerGate,
+      memoryGate: options.memoryGate,
+    });
     this.#publisher = new OutputPublisher(options.outDir);
     const signal = options.signal;
     if (signal !== undefined) {

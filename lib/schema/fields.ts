@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import { parseSize } from "../store/collect_garbage.ts";
 
 /** A lowercase id: `intro`, `part-2`. */
 export const SLUG = /^[a-z0-9][a-z0-9_-]*$/;
@@ -71,6 +72,11 @@ export const limitsSchema = z.strictObject({
   custom: positive.optional(),
   workers: positive.optional(),
   cpu: positive.optional(),
+  minFreeMemory: z.union([
+    z.number().int().min(0),
+    z.string().refine((text) => parseSize(text) !== null, 'Expected a size like "512MB" or "1GiB"')
+      .transform((text) => parseSize(text)!),
+  ]).optional(),
 });
 
 /** The fields every workflow has, whatever its jobs. */

@@ -97,8 +97,11 @@ export interface JobKind<Fields extends z.ZodRawShape, Job> {
   plan(job: Job, context: PlanContext): JobPlan;
   /** Lines for `plan` that say what the job holds (`1 video, 4 sections, formats: …`). */
   describe(job: Job): string[];
-  /** Local programs its steps run besides ffmpeg, whose versions key them (`espeak`). */
-  engines(job: Job): ReadonlySet<"espeak">;
+  /**
+   * Local programs its steps run besides ffmpeg, whose versions key them (`espeak`), and `encoder` when its steps
+   * encode video with the encoder chosen for the machine.
+   */
+  engines(job: Job): ReadonlySet<"espeak" | "encoder">;
   /** Checks before any step runs (voices, filters, text that fits); returns warnings, throws on bad input. */
   preflight(job: Job, context: PreflightContext): Promise<string[]>;
   /** The ids `--only` can name (videos, files). */

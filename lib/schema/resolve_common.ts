@@ -22,7 +22,7 @@ export const COMMON_DEFAULTS = {
     maxRetryAfter: 120_000,
     backoff: { base: 500, cap: 20_000 },
   },
-  limits: { videos: 2, sections: 4, api: 2, global: 8 },
+  limits: { videos: 2, sections: 4, api: 2, global: 8, minFreeMemory: 256 * 2 ** 20 },
 } as const;
 
 /** Names a provider may not take: they are local voices. */
@@ -99,7 +99,9 @@ export function resolveProviders(
  * ```ts
  * import assert from "node:assert/strict";
  * import { resolveLimits } from "./resolve_common.ts";
- * assert.deepEqual(resolveLimits({ global: 4 }, 2), { videos: 2, sections: 4, api: 2, global: 4, custom: 2, workers: 2, cpu: 2 });
+ * assert.deepEqual(resolveLimits({ global: 4 }, 2), {
+ *   videos: 2, sections: 4, api: 2, global: 4, custom: 2, workers: 2, cpu: 2, minFreeMemory: 256 * 2 ** 20,
+ * });
  * ```
  */
 export function resolveLimits(input: CommonInput["limits"], cores: number): ResolvedLimits {
@@ -112,5 +114,6 @@ export function resolveLimits(input: CommonInput["limits"], cores: number): Reso
     custom: input?.custom ?? cores,
     workers: input?.workers ?? cores,
     cpu: input?.cpu ?? cores,
+    minFreeMemory: input?.minFreeMemory ?? defaults.minFreeMemory,
   };
 }

@@ -16,6 +16,8 @@ export interface StepContext {
   spawn(child: ChildSpec): void;
   /** Passes a provider's rate-limit headers to the main thread, which paces every worker by them. */
   reportRateLimit(info: RateLimitInfo): void;
+  /** Tells the main thread how far the step is, from 0 to 1 (an encode's share of its input's duration). */
+  reportProgress(fraction: number): void;
 }
 
 /** Runs one step inside a worker; writes `task.outputPath` when the kind has an artifact; returns its value. */

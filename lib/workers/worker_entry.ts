@@ -35,6 +35,7 @@ async function run(taskId: number, task: StepTask): Promise<void> {
       signal: controller.signal,
       spawn: (child) => children.push(child),
       reportRateLimit: (info) => send({ type: "rate-limit", taskId, info }),
+      reportProgress: (fraction) => send({ type: "progress", taskId, fraction }),
     });
     send({ type: "done", taskId, result: { value, children } });
   } catch (error) {

@@ -35,6 +35,7 @@ interface Pending {
   resolve(execution: Execution): void;
   reject(error: unknown): void;
   onRateLimit: ((info: RateLimitInfo) => void) | undefined;
+  onProgress: ((fraction: number) => void) | undefined;
   blocking: boolean;
 }
 
@@ -99,7 +100,7 @@ export class WorkerPool implements StepExecutor {
    * that for a while loses its worker.
    */
   async execute(task: StepTask, options: ExecuteOptions): Promise<Execution> {
-    const { signal, onStart, onRateLimit } = options;
+    const { signal, onStart, onRateLimit, onProgress } = options;
     signal.throwIfAborted();
     if (this.#closed) throw new Error("The worker pool is closed");
     if (this.#broken !== null) throw new Error(`Step workers cannot start: ${this.#broken}`);
@@ -112,7 +113,7 @@ export class WorkerPool implements StepExecutor {
     const taskId = this.#nextTask++;
     // Reserve the place before waiting for the worker to start, so concurrent calls spread over the pool.
     const done = new Promise<Execution>((resolve, reject) =>
-      slot.pending.set(taskId, { resolve, reject, onRateLimit, blocking: task.blocking })
+      slot.pending.set(taskId, { resolve, reject, onRateLimit, onProgress, blocking: task.blocking })
     );
     done.catch(() => {});
     try {
@@ -217,6 +218,7 @@ export class WorkerPool implements StepExecutor {
       const pending = slot.pending.get(message.taskId);
       if (pending === undefined) return;
       if (message.type === "rate-limit") return pending.onRateLimit?.(message.info);
+      if (message.type === "progress") return pending.onProgress?.(message.fraction);
       slot.pending.delete(message.taskId);
       if (pending.blocking) this.#wakeBlocked();
       if (message.type === "done") pending.resolve({ result: message.result, worker: number });

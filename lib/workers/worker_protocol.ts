@@ -15,6 +15,8 @@ export type FromWorker =
   | { type: "done"; taskId: number; result: StepResult }
   /** Sent as soon as a provider answers, so the main thread paces every worker by its headers at once. */
   | { type: "rate-limit"; taskId: number; info: RateLimitInfo }
+  /** Sent as a step reports how far it is (0…1). */
+  | { type: "progress"; taskId: number; fraction: number }
   | { type: "failed"; taskId: number; failure: StepFailure };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -61,5 +63,6 @@ export function isFromWorker(value: unknown): value is FromWorker {
   if (value.type === "done") return isRecord(value.result) && Array.isArray(value.result.children);
   if (value.type === "failed") return isRecord(value.failure) && typeof value.failure.message === "string";
   if (value.type === "rate-limit") return isRecord(value.info);
+  if (value.type === "progress") return typeof value.fraction === "number";
   return false;
 }

@@ -6,6 +6,8 @@
 import type { z } from "zod";
 import { customKind } from "../jobs/custom/custom_kind.ts";
 import { lessonKind } from "../jobs/lesson/lesson_kind.ts";
+import { montageKind } from "../jobs/montage/montage_kind.ts";
+import { variantsKind } from "../jobs/variants/variants_kind.ts";
 import type { JobKind } from "../schema/job_kind.ts";
 
 /** Any job kind, its types erased: what code that treats every kind alike sees. */
@@ -21,12 +23,14 @@ export type JobKindRecord = Readonly<Record<string, AnyJobKind>>;
  * ```ts
  * import assert from "node:assert/strict";
  * import { JOB_KINDS } from "./job_kinds.ts";
- * assert.deepEqual(Object.keys(JOB_KINDS), ["lesson", "custom"]);
+ * assert.deepEqual(Object.keys(JOB_KINDS).slice(0, 2), ["lesson", "custom"]);
  * ```
  */
 export const JOB_KINDS = {
   lesson: lessonKind,
   custom: customKind,
+  variants: variantsKind,
+  montage: montageKind,
 } as const;
 
 /** What a kind resolves to. */

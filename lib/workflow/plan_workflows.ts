@@ -40,7 +40,7 @@ export interface PlanWorkflowsOptions {
  *   { formats: ["16:9"], videos: [{ id: "a", sections: [{ title: "T", narration: "N" }] }] },
  *   { file: "a.ts", moduleUrl: "file:///a.ts" },
  * );
- * const toolchain = { ffmpeg: "ffmpeg 5.1", espeak: null, slides: "resvg 2.6.2" };
+ * const toolchain = { ffmpeg: "ffmpeg 5.1", espeak: null, slides: "resvg 2.6.2", encoders: null };
  * assert.ok(planWorkflows([workflow], { toolchain }).steps.length === 7);
  * ```
  */

@@ -42,6 +42,8 @@ export const workflowSchema = z.strictObject({
   ...commonFields,
   ...JOB_KINDS.lesson.fields,
   ...JOB_KINDS.custom.fields,
+  ...JOB_KINDS.variants.fields,
+  ...JOB_KINDS.montage.fields,
 });
 
 /** A workflow as a workflow file writes it (optional fields may be left out). */

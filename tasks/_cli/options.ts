@@ -6,6 +6,7 @@
 import { InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { type InputError, WorkflowError } from "../../lib/core/errors.ts";
 import type { ResolvedLimits } from "../../lib/plan/limits.ts";
+import { parseSize } from "../../lib/store/collect_garbage.ts";
 
 /** Exit codes: 0 ok, 1 a step failed, 2 bad input, 130 interrupted. */
 export const EXIT = { ok: 0, failed: 1, input: 2, interrupted: 130 } as const;
@@ -22,6 +23,18 @@ export function positiveInteger(value: string): number {
   return n;
 }
 
+/** Parses `--workers`: a whole number, or `auto` for the count `reel tune` measured best on this machine. */
+export function workerCount(value: string): number | "auto" {
+  return value === "auto" ? "auto" : positiveInteger(value);
+}
+
+/** Parses a size like `512MB` into bytes. */
+export function byteSize(value: string): number {
+  const bytes = parseSize(value);
+  if (bytes === null) throw new InvalidArgumentError('Expected a size like "512MB" or "1GiB"');
+  return bytes;
+}
+
 /** Collects a repeatable, comma-separated option. */
 export function list(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(",").map((item) => item.trim()).filter((item) => item !== "")];
@@ -33,6 +46,8 @@ export interface LimitOptions extends Partial<Record<keyof ResolvedLimits, numbe
   only?: string[];
   /** `--format`: keep these formats. */
   format?: string[];
+  /** `--encoder`: the video encoder instead of the probed one. */
+  encoder?: string;
 }
 
 /** Adds the options that override limits and narrow a plan (`--only`, `--format`); read them with `limitOptions`. */
@@ -45,8 +60,21 @@ export function addLimitOptions(command: { addOption(option: Option): unknown })
       whole("api", "provider calls in flight per section"),
       whole("global", "provider calls in flight in the whole run"),
       whole("custom", "custom steps in flight (default: cores)"),
-      whole("workers", "Web Workers in the pool (default: cores)"),
+      new Option(
+        "--workers <n>",
+        "Web Workers in the pool, or auto: the count `reel tune` found best (default: cores)",
+      )
+        .argParser(workerCount),
       whole("cpu", "CPU-heavy steps at once (default: cores)"),
+      new Option(
+        "--min-free-memory <size>",
+        "start no CPU-heavy step while less memory is available (default 256MiB)",
+      )
+        .argParser(byteSize),
+      new Option(
+        "--encoder <name>",
+        "video encoder, e.g. libx264 or h264_nvenc (default: the first that works here)",
+      ),
       new Option("--only <video>", "render only this video id (repeat or comma-separate)").argParser(list),
       new Option(
         "--format <name>",
@@ -65,15 +93,20 @@ export function addLimitOptions(command: { addOption(option: Option): unknown })
  */
 export function limitOptions(
   command: { opts(): unknown },
-): { limits: Partial<ResolvedLimits>; only?: string[]; format?: string[] } {
+): { limits: Partial<ResolvedLimits>; only?: string[]; format?: string[]; encoder?: string } {
   const options = command.opts() as LimitOptions;
-  return { limits: limitsFrom(options), only: options.only, format: options.format };
+  return {
+    limits: limitsFrom(options),
+    only: options.only,
+    format: options.format,
+    encoder: options.encoder,
+  };
 }
 
 /** The limit overrides among a command's options. */
 export function limitsFrom(options: Partial<Record<keyof ResolvedLimits, number>>): Partial<ResolvedLimits> {
-  const { videos, sections, api, global, custom, workers, cpu } = options;
-  return { videos, sections, api, global, custom, workers, cpu };
+  const { videos, sections, api, global, custom, workers, cpu, minFreeMemory } = options;
+  return { videos, sections, api, global, custom, workers, cpu, minFreeMemory };
 }
 
 /** Prints a user's mistake the way every command does: `✖ message` / `  → at path (file)`, then the hint. */

@@ -19,6 +19,7 @@ export async function printPlan(
     limits: Partial<ResolvedLimits>;
     only?: string[];
     format?: string[];
+    encoder?: string;
     cache?: string;
     json: boolean;
   },
@@ -27,6 +28,7 @@ export async function printPlan(
     limits: options.limits,
     only: options.only,
     formats: options.format,
+    encoder: options.encoder,
   });
   const status = await planStatus(plan, new ArtifactStore(options.cache ?? defaultCacheDir(files[0]!)));
   console.log(options.json ? JSON.stringify(planJson(plan, status)) : describePlan(plan, status).trimEnd());
@@ -53,8 +55,8 @@ export function addPlanCommands(program: Command): void {
     .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)");
   addLimitOptions(estimate);
   estimate.action(async (files, options, command) => {
-    const { limits, only, format } = limitOptions(command);
-    const plan = await planFiles(files, { limits, only, formats: format });
+    const { limits, only, format, encoder } = limitOptions(command);
+    const plan = await planFiles(files, { limits, only, formats: format, encoder });
     const store = new ArtifactStore(options.cache ?? defaultCacheDir(files[0]!));
     console.log(formatEstimates(estimatePlan(plan, await planStatus(plan, store))).trimEnd());
   });

@@ -5,7 +5,8 @@
  */
 import type { Command } from "@commander-js/extra-typings";
 import { planFiles } from "../../lib/run/load_plan.ts";
-import { type RenderOptions, renderWorkflows } from "../../lib/run/render_workflows.ts";
+import { type RenderOptions, type RenderResult, renderWorkflows } from "../../lib/run/render_workflows.ts";
+import type { RunEvent } from "../../lib/run/run_events.ts";
 import { createReporter, type ReporterMode } from "../_reporter.ts";
 import { watchAndRender } from "../_watch.ts";
 import { addLimitOptions, type CommandOutcome, EXIT, limitOptions, list } from "./options.ts";
@@ -50,12 +51,13 @@ export function addRenderCommand(
   addLimitOptions(render);
   render.addHelpText("after", EXAMPLES);
   render.action(async (files, options, command) => {
-    const { limits, only, format } = limitOptions(command);
+    const { limits, only, format, encoder } = limitOptions(command);
     if (options.plan === true) {
       return await printPlan(files, {
         limits,
         only,
         format,
+        encoder,
         cache: options.cache,
         json: options.json === true,
       });
@@ -73,6 +75,7 @@ export function addRenderCommand(
       limits,
       only,
       formats: format,
+      encoder,
       force: options.force === true,
       forceSteps: options.forceStep,
       allowOverflow: options.allowOverflow === true,
@@ -81,7 +84,31 @@ export function addRenderCommand(
 }
 
 /** Renders once with a reporter in `mode`; Ctrl-C cancels cleanly. Returns the exit code. */
-async function renderOnce(files: string[], mode: ReporterMode, options: RenderOptions): Promise<number> {
+function renderOnce(files: string[], mode: ReporterMode, options: RenderOptions): Promise<number> {
+  return renderWithReporter(
+    mode,
+    options.outDir,
+    (hooks) => renderWorkflows(files, { ...options, ...hooks }),
+  );
+}
+
+/** What a render gets from {@linkcode renderWithReporter}: the signal of Ctrl-C and where events and warnings go. */
+export interface RenderHooks {
+  signal: AbortSignal;
+  onEvent: (event: RunEvent) => void;
+  onWarning: (warning: string) => void;
+}
+
+/**
+ * Runs a render with a reporter in `mode` (live view, summary, report.html in `outDir`); Ctrl-C cancels cleanly.
+ *
+ * @returns The exit code: 0 ok, 1 a step failed, 130 interrupted.
+ */
+export async function renderWithReporter(
+  mode: ReporterMode,
+  outDir: string,
+  render: (hooks: RenderHooks) => Promise<RenderResult>,
+): Promise<number> {
   const controller = new AbortController();
   // The first Ctrl-C cancels cleanly. A terminal signals the whole process group and `deno task` forwards the
   // signal too, so a repeat within a second is the same keypress; a later one forces the exit.
@@ -96,13 +123,12 @@ async function renderOnce(files: string[], mode: ReporterMode, options: RenderOp
   Deno.addSignalListener("SIGTERM", onSignal);
   const reporter = createReporter({ mode });
   try {
-    const { run, ffmpeg, plan } = await renderWorkflows(files, {
-      ...options,
+    const { run, ffmpeg, plan } = await render({
       onWarning: (warning) => console.error(`⚠ ${warning}`),
       signal: controller.signal,
       onEvent: (event) => reporter.event(event),
     });
-    await reporter.finish(run, { ffmpeg, plan, outDir: options.outDir });
+    await reporter.finish(run, { ffmpeg, plan, outDir });
     return run.cancelled ? EXIT.interrupted : run.ok ? EXIT.ok : EXIT.failed;
   } finally {
     reporter.close();

@@ -43,5 +43,6 @@ export async function runStepKind(
       throw new Error("runStepKind() runs steps without children");
     },
     reportRateLimit: () => {},
+    reportProgress: () => {},
   });
 }

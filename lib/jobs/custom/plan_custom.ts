@@ -21,7 +21,7 @@ import { customStep } from "./custom_step.ts";
  * import assert from "node:assert/strict";
  * import { planCustomSteps } from "./plan_custom.ts";
  * const step = { id: "a", inputs: [], params: {}, cpu: true, retries: 0, child: false, timeout: 1000, code: { digest: "d" } };
- * const toolchain = { ffmpeg: "f", espeak: null, slides: "s" };
+ * const toolchain = { ffmpeg: "f", espeak: null, slides: "s", encoders: null };
  * const plan = planCustomSteps([step], { file: "a.ts", moduleUrl: "file:///a.ts", timeout: null, providers: new Map(), toolchain });
  * assert.equal(plan.steps[0]?.kind, "custom");
  * ```

@@ -49,7 +49,7 @@ type Common = Pick<Draft, "workflow" | "runtime" | "retries" | "tokenCost" | "ba
  * ```ts
  * import assert from "node:assert/strict";
  * import { planLesson } from "./plan_lesson.ts";
- * const toolchain = { ffmpeg: "ffmpeg 5.1", espeak: null, slides: "resvg 2.6.2" };
+ * const toolchain = { ffmpeg: "ffmpeg 5.1", espeak: null, slides: "resvg 2.6.2", encoders: null };
  * const voice = { provider: "flite", engine: "flite" as const, voice: "rms", rate: 165, model: null };
  * const section = { id: "s1", path: "videos[0].sections[0]", title: "T", bullets: [], narration: "N", background: { color: "#000", image: null }, image: null, voice };
  * const lesson = { videos: [{ id: "a", title: "T", sections: [section] }], formats: [{ name: "16x9", width: 1920, height: 1080 }], fps: 30, theme: { background: "#000", foreground: "#fff", accent: "#ff0" } };

@@ -14,14 +14,32 @@ const ffmpeg = { ffmpeg: "/bin/false", ffprobe: "/bin/false" };
 
 Deno.test("summarizeLimits() multiplies the layers and caps them with the global bound", () => {
   assert.deepEqual(
-    summarizeLimits({ videos: 2, sections: 4, api: 2, global: 8, custom: 2, workers: 2, cpu: 2 }),
+    summarizeLimits({
+      videos: 2,
+      sections: 4,
+      api: 2,
+      global: 8,
+      custom: 2,
+      workers: 2,
+      cpu: 2,
+      minFreeMemory: 0,
+    }),
     {
       product: 16,
       bound: 8,
     },
   );
   assert.deepEqual(
-    summarizeLimits({ videos: 1, sections: 2, api: 1, global: 8, custom: 2, workers: 2, cpu: 2 }),
+    summarizeLimits({
+      videos: 1,
+      sections: 2,
+      api: 1,
+      global: 8,
+      custom: 2,
+      workers: 2,
+      cpu: 2,
+      minFreeMemory: 0,
+    }),
     {
       product: 2,
       bound: 2,
@@ -38,6 +56,7 @@ Deno.test("LayeredLimits.acquire() releases what it holds when aborted while wai
     custom: 1,
     workers: 1,
     cpu: 1,
+    minFreeMemory: 0,
   });
   const step = {
     kind: "speech" as const,
@@ -87,13 +106,22 @@ for (let seed = 1; seed <= 40; seed++) {
     );
     assert.ok(peaks.apiPerSection <= limits.api, `api ${peaks.apiPerSection} > ${limits.api}`);
     assert.ok(peaks.global <= limits.global, `global ${peaks.global} > ${limits.global}`);
-    assert.ok(peaks.global <= summarizeLimits(limits).bound);
+    assert.ok(peaks.global <= summarizeLimits({ ...limits, minFreeMemory: 0 }).bound);
     assert.ok(peaks.cpu <= limits.cpu, `cpu ${peaks.cpu} > ${limits.cpu}`);
   });
 }
 
 Deno.test("layered limits are reached, not just respected, on a wide plan", async () => {
-  const limits = { videos: 2, sections: 2, api: 2, global: 3, custom: 2, workers: 2, cpu: 8 };
+  const limits = {
+    videos: 2,
+    sections: 2,
+    api: 2,
+    global: 3,
+    custom: 2,
+    workers: 2,
+    cpu: 8,
+    minFreeMemory: 0,
+  };
   const plan = planWorkflows([
     await gridWorkflow({ videos: 3, sections: 3, formats: ["16:9", "9:16"], limits }),
   ], { toolchain: TEST_TOOLCHAIN });
@@ -125,6 +153,7 @@ Deno.test("LayeredLimits: calls to a paused provider hold no global permit that 
     custom: 1,
     workers: 1,
     cpu: 4,
+    minFreeMemory: 0,
   }, {
     providerGate: (name) => gates.get(name) ?? null,
   });
@@ -164,6 +193,7 @@ Deno.test("LayeredLimits reserves the rate slot last: calls that waited for glob
     custom: 1,
     workers: 1,
     cpu: 4,
+    minFreeMemory: 0,
   }, {
     providerGate: (name) => gates.get(name) ?? null,
   });

@@ -7,7 +7,7 @@ import { runFfmpeg } from "../../../media/ffmpeg.ts";
 import type { FfmpegPaths } from "../../../core/ffmpeg_paths.ts";
 import { ffmpegFilters } from "../../../media/ffmpeg_filters.ts";
 import { checkSpeechRequest } from "./_check_speech_request.ts";
-import { escapeFilterOption } from "./_escape_filter_option.ts";
+import { escapeFilterOption } from "../../../media/escape_filter_option.ts";
 import type { SpeechEngine, SpeechEngineContext, SpeechRequest } from "./speech_engine.ts";
 
 /**

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { findFfmpeg, runFfmpeg } from "../../../../../lib/media/ffmpeg.ts";
-import { escapeFilterOption } from "../../../../../lib/providers/local/speech/_escape_filter_option.ts";
-import { makeTempFolder } from "../../../../_support/temp_dir.ts";
+import { findFfmpeg, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
+import { escapeFilterOption } from "../../../lib/media/escape_filter_option.ts";
+import { makeTempFolder } from "../../_support/temp_dir.ts";
 
 Deno.test("escapeFilterOption() leaves plain paths alone", () => {
   assert.equal(escapeFilterOption("/tmp/reel-flite-1a2b/text.txt"), "/tmp/reel-flite-1a2b/text.txt");

@@ -12,6 +12,13 @@ const SAFE = /[A-Za-z0-9/._-]/;
  *
  * @param value The raw value, e.g. a path.
  * @returns The escaped value, to put after `option=` in a filtergraph.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { escapeFilterOption } from "./escape_filter_option.ts";
+ * assert.equal(escapeFilterOption("/tmp/a b.txt"), "/tmp/a\\\\\\ b.txt");
+ * ```
  */
 export function escapeFilterOption(value: string): string {
   return escapeLevel(escapeLevel(value));

@@ -1,0 +1,160 @@
+/**
+ * One montage cell as ffmpeg filters: an item fitted into its cell (whole inside it, or covering it), its caption
+ * drawn in a band below, held for the run's frames when it is a still (decoded once) or played at the run's rate
+ * when it is a clip.
+ * @module
+ */
+import { escapeFilterOption } from "../../media/escape_filter_option.ts";
+
+/** What a cell's filters need. */
+export interface CellOptions {
+  /** The cell's size. */
+  width: number;
+  height: number;
+  /** Pixels at the bottom kept for captions (0 for none). */
+  band: number;
+  /** Whole inside the cell, or covering it. */
+  fit: "contain" | "cover";
+  /** The background colour, `#rrggbb`. */
+  background: string;
+  /** Frames per second of the run. */
+  fps: number;
+  /** Frames the cell must last; null for one frame (a still composed once). */
+  frames: number | null;
+  /** True for a still image, false for a clip. */
+  still: boolean;
+  /** The caption: the file holding its text, the font, its colour; or null. */
+  caption: { textFile: string; fontFile: string; color: string } | null;
+  /** Frames of the clip's first frame held before it plays (a clip that enters mid-chunk), or 0. */
+  delay: number;
+}
+
+/**
+ * A colour as ffmpeg reads it anywhere in a graph (`0xrrggbb`).
+ *
+ * @param color `#rrggbb` or `#rgb`.
+ * @returns `0xrrggbb`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ffmpegColor } from "./montage_cells.ts";
+ * assert.equal(ffmpegColor("#fa0"), "0xffaa00");
+ * ```
+ */
+export function ffmpegColor(color: string): string {
+  return `0x${color.length === 4 ? [...color.slice(1)].map((c) => c + c).join("") : color.slice(1)}`;
+}
+
+/**
+ * The filters from input `input` to the cell labelled `[label]`.
+ *
+ * @param input The item's input index.
+ * @param label The output label.
+ * @param options The cell.
+ * @returns A filtergraph chain.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cellFilters } from "./montage_cells.ts";
+ * const chain = cellFilters(0, "c0", {
+ *   width: 100, height: 60, band: 0, fit: "contain", background: "#000000", fps: 30, frames: null, still: true,
+ *   caption: null, delay: 0,
+ * });
+ * assert.match(chain, /^\[0:v\]format=yuv420p,scale=100:60:force_original_aspect_ratio=decrease/);
+ * ```
+ */
+export function cellFilters(input: number, label: string, options: CellOptions): string {
+  const { width, height, band, fps, frames } = options;
+  const color = ffmpegColor(options.background);
+  const area = height - band;
+  const chain: string[] = [];
+  if (!options.still) chain.push(`fps=${fps}`);
+  // Into 4:2:0 first: every later buffer is half the size of an RGB one.
+  chain.push("format=yuv420p");
+  chain.push(
+    options.fit === "contain"
+      ? `scale=${width}:${area}:force_original_aspect_ratio=decrease:force_divisible_by=2,` +
+        `pad=${width}:${area}:(ow-iw)/2:(oh-ih)/2:color=${color}`
+      : `scale=${width}:${area}:force_original_aspect_ratio=increase,crop=${width}:${area}`,
+  );
+  if (band > 0) chain.push(`pad=${width}:${height}:0:0:color=${color}`);
+  if (options.caption !== null) {
+    const size = Math.max(6, Math.round(band * 0.7));
+    chain.push(
+      `drawtext=fontfile=${escapeFilterOption(options.caption.fontFile)}:textfile=${
+        escapeFilterOption(options.caption.textFile)
+      }:expansion=none:fontsize=${size}:fontcolor=${
+        ffmpegColor(options.caption.color)
+      }:x=(w-tw)/2:y=${area}+(${band}-th)/2`,
+    );
+  }
+  chain.push("setsar=1");
+  if (frames !== null && options.still) chain.push(`loop=loop=${frames - 1}:size=1`, ...frameTimes(fps));
+  if (frames !== null && !options.still) {
+    if (options.delay > 0) chain.push(`tpad=start=${options.delay}:start_mode=clone`);
+    chain.push(`trim=end_frame=${frames}`, ...frameTimes(fps));
+  }
+  if (frames === null) chain.push("trim=end_frame=1");
+  return `[${input}:v]${chain.join(",")}[${label}]`;
+}
+
+/**
+ * Filters that time frames `0, 1/fps, 2/fps…` in a time base of `1/fps`, so that streams stacked together tick alike
+ * (a still's own time base, 1/25, cannot hold 1/30 steps).
+ *
+ * @param fps Frames per second.
+ * @returns The filters.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { frameTimes } from "./montage_cells.ts";
+ * assert.deepEqual(frameTimes(30), ["settb=1/30", "setpts=N"]);
+ * ```
+ */
+export function frameTimes(fps: number): string[] {
+  return [`settb=1/${fps}`, "setpts=N"];
+}
+
+/**
+ * The input options of an item: a still is read once; a clip loops forever from `seek` seconds.
+ *
+ * @param path The file.
+ * @param options Whether it is a still, and where a clip starts.
+ * @returns ffmpeg input arguments, `-i` included.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { itemInput } from "./montage_cells.ts";
+ * assert.deepEqual(itemInput("a.mp4", { still: false, seek: 2 }), ["-stream_loop", "-1", "-ss", "2", "-i", "a.mp4"]);
+ * ```
+ */
+export function itemInput(path: string, options: { still: boolean; seek: number }): string[] {
+  if (options.still) return ["-i", path];
+  return ["-stream_loop", "-1", ...(options.seek > 0 ? ["-ss", String(options.seek)] : []), "-i", path];
+}
+
+/**
+ * The soundtrack's filters: looped to the run's length, its gain applied, faded out over the last second.
+ *
+ * @param input The audio's input index.
+ * @param options The run's length in seconds and the gain in dB.
+ * @returns A chain ending in `[a]`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { soundtrackFilters } from "./montage_cells.ts";
+ * assert.match(soundtrackFilters(1, { duration: 10, gain: 0 }), /afade=t=out:st=9:d=1/);
+ * ```
+ */
+export function soundtrackFilters(input: number, options: { duration: number; gain: number }): string {
+  const fade = Math.min(1, options.duration);
+  const start = Math.round((options.duration - fade) * 1000) / 1000;
+  const gain = options.gain === 0 ? "" : `volume=${options.gain}dB,`;
+  return `[${input}:a]atrim=duration=${options.duration},asetpts=PTS-STARTPTS,${gain}` +
+    `afade=t=out:st=${start}:d=${fade},aresample=48000[a]`;
+}

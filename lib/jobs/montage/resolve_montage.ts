@@ -1,0 +1,222 @@
+/**
+ * Resolving montages: items found (paths or globs) and told apart (stills from clips), captions and their font,
+ * the soundtrack, the frame and the strip's timing (from its speed or its duration).
+ * @module
+ */
+import type { WorkflowIssue } from "../../core/errors.ts";
+import { captionFont } from "../../media/caption_font.ts";
+import { sniffImage } from "../../media/sniff_media.ts";
+import { parseFormat } from "../../schema/formats.ts";
+import { expandInputFiles } from "../../schema/input_files.ts";
+import type { ResolveContext } from "../../schema/job_kind.ts";
+import { gridLayout } from "./grid_layout.ts";
+import type {
+  MontageCommon,
+  MontageInput,
+  MontageItem,
+  ResolvedMontage,
+  ResolvedMontages,
+} from "./montage_schema.ts";
+import { horizontal, travel } from "./scroll_layout.ts";
+
+/** Defaults applied where a montage leaves a field out. */
+export const MONTAGE_DEFAULTS = {
+  size: "16:9",
+  fps: 30,
+  background: "#000000",
+  /** The gap as a share of the frame's short side. */
+  gap: 0.02,
+  fit: "contain",
+  preset: "fastest",
+  caption: { color: "#ffffff", size: 0.12 },
+  gridDuration: 5,
+  direction: "left",
+  speed: 300,
+  easing: "linear",
+  /** A horizontal strip's cells are this share of the frame's height (a vertical one's, of its width), at 4:3. */
+  cell: 0.6,
+} as const;
+
+type Written = NonNullable<MontageInput["montages"]>[number];
+
+/**
+ * Resolves a workflow's montages.
+ *
+ * @param input The parsed fields.
+ * @param context The workflow's file and where problems go.
+ * @returns The montages, or null when the workflow has none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveMontages } from "./resolve_montage.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeFile(`${dir}/a.png`, new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+ * const resolved = await resolveMontages({ montages: [{ id: "wall", layout: "grid", items: ["*.png"] }] }, {
+ *   file: "w.ts", moduleUrl: `file://${dir}/w.ts`, env: () => undefined, providers: new Map(), timeout: null, issues: [],
+ * });
+ * assert.equal(resolved?.montages[0]?.items[0]?.still, true);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function resolveMontages(
+  input: MontageInput,
+  context: ResolveContext,
+): Promise<ResolvedMontages | null> {
+  if (input.montages === undefined) return null;
+  const baseDir = decodeURIComponent(new URL(".", context.moduleUrl).pathname).replace(/\/+$/, "") || "/";
+  const montages: ResolvedMontage[] = [];
+  const ids = new Set<string>();
+  for (const [m, written] of input.montages.entries()) {
+    const path = `montages[${m}]`;
+    if (ids.has(written.id)) {
+      context.issues.push({ path: `${path}.id`, message: `Duplicate montage id "${written.id}"` });
+    }
+    ids.add(written.id);
+    const before = context.issues.length;
+    const common = await resolveCommon(written, { ...context, path, baseDir });
+    if (common === null || context.issues.length > before) continue;
+    const resolved = resolveLayout(written, common, context.issues);
+    if (resolved !== null) montages.push(resolved);
+  }
+  return { montages };
+}
+
+async function resolveCommon(
+  written: Written,
+  context: ResolveContext & { path: string; baseDir: string },
+): Promise<MontageCommon | null> {
+  const { path, issues, baseDir } = context;
+  const format = parseFormat(written.size ?? MONTAGE_DEFAULTS.size)!;
+  if (format.width % 2 !== 0 || format.height % 2 !== 0) {
+    issues.push({ path: `${path}.size`, message: `Width and height must be even, got ${format.name}` });
+  }
+  const items = await resolveItems(written, { baseDir, path, issues });
+  const captioned = items.some((item) => item.caption !== null);
+  const font = captioned ? await captionFont(context.env) : null;
+  if (captioned && font === null) {
+    issues.push({
+      path: `${path}.captions`,
+      message: "No font to draw captions with: install fonts-dejavu-core or set REEL_FONT_DIR",
+    });
+  }
+  const audio = written.audio === undefined
+    ? null
+    : typeof written.audio === "string"
+    ? { file: written.audio, gain: 0 }
+    : { file: written.audio.file, gain: written.audio.gain ?? 0 };
+  const [track] = audio === null
+    ? []
+    : await expandInputFiles([audio.file], { baseDir, path: () => `${path}.audio`, issues });
+  return {
+    id: written.id,
+    path,
+    items,
+    frame: { width: format.width, height: format.height },
+    fps: written.fps ?? MONTAGE_DEFAULTS.fps,
+    background: (written.background ?? MONTAGE_DEFAULTS.background).toLowerCase(),
+    gap: written.gap ??
+      Math.round((Math.min(format.width, format.height) * MONTAGE_DEFAULTS.gap) / 2) * 2,
+    fit: written.fit ?? MONTAGE_DEFAULTS.fit,
+    preset: written.preset ?? MONTAGE_DEFAULTS.preset,
+    caption: {
+      color: (written.caption?.color ?? MONTAGE_DEFAULTS.caption.color).toLowerCase(),
+      size: written.caption?.size ?? MONTAGE_DEFAULTS.caption.size,
+    },
+    font: captioned ? font : null,
+    audio: audio === null || track === undefined
+      ? null
+      : { path: track.path, identity: track.identity, gain: audio.gain },
+  };
+}
+
+function resolveLayout(
+  written: Written,
+  common: MontageCommon,
+  issues: WorkflowIssue[],
+): ResolvedMontage | null {
+  const { path } = common;
+  if (written.layout === "grid") {
+    const grid = {
+      ...common,
+      layout: "grid" as const,
+      rows: written.rows ?? null,
+      cols: written.cols ?? null,
+      duration: written.duration ?? MONTAGE_DEFAULTS.gridDuration,
+    };
+    try {
+      gridLayout(common.items.length, grid);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      issues.push({ path, message: error.message });
+      return null;
+    }
+    return grid;
+  }
+  if (written.speed !== undefined && written.duration !== undefined) {
+    issues.push({ path: `${path}.duration`, message: "Give the speed or the duration, not both" });
+    return null;
+  }
+  const direction = written.direction ?? MONTAGE_DEFAULTS.direction;
+  const cell = written.cell ?? defaultCell(common.frame, horizontal(direction));
+  const distance = travel({
+    count: common.items.length,
+    frame: common.frame,
+    cell,
+    gap: common.gap,
+    direction,
+  });
+  return {
+    ...common,
+    layout: "scroll",
+    direction,
+    duration: written.duration ?? distance / (written.speed ?? MONTAGE_DEFAULTS.speed),
+    easing: written.easing ?? MONTAGE_DEFAULTS.easing,
+    cell,
+  };
+}
+
+function defaultCell(
+  frame: { width: number; height: number },
+  across: boolean,
+): { width: number; height: number } {
+  const even = (value: number) => Math.max(2, Math.round(value / 2) * 2);
+  if (across) {
+    const height = even(frame.height * MONTAGE_DEFAULTS.cell);
+    return { width: even((height * 4) / 3), height };
+  }
+  const width = even(frame.width * MONTAGE_DEFAULTS.cell);
+  return { width, height: even((width * 3) / 4) };
+}
+
+/** The items: patterns expanded, each told still or clip, each with its caption. */
+async function resolveItems(
+  written: Written,
+  context: { baseDir: string; path: string; issues: WorkflowIssue[] },
+): Promise<MontageItem[]> {
+  const patterns = written.items.map((item) => typeof item === "string" ? item : item.file);
+  const files = await expandInputFiles(patterns, { ...context, path: `${context.path}.items` });
+  const items: MontageItem[] = [];
+  for (const file of files) {
+    const item = written.items[file.pattern]!;
+    const caption = typeof item === "string" ? null : item.caption ?? null;
+    const stem = file.name.slice(file.name.lastIndexOf("/") + 1).replace(/\.[^.]+$/, "");
+    items.push({
+      name: file.name,
+      path: file.path,
+      identity: file.identity,
+      still: await isStill(file.path, file.identity),
+      caption: caption ?? (written.captions === true ? stem : null),
+    });
+  }
+  return items;
+}
+
+/** A PNG or JPEG is a still; anything else (a video, a stream) is played as a clip. */
+async function isStill(path: string, identity: string): Promise<boolean> {
+  if (identity.startsWith("stream:")) return false;
+  const head = new Uint8Array(8);
+  using file = await Deno.open(path, { read: true });
+  await file.read(head);
+  return sniffImage(head) !== null;
+}

@@ -1,0 +1,127 @@
+/**
+ * The grid step: every cell placed by one `xstack` in one ffmpeg process, with the soundtrack. A grid of stills is
+ * composed once, as one frame, and that frame is held for the run (no per-frame composition); a grid with clips
+ * plays them, looped, in their cells.
+ * @module
+ */
+import type { Json } from "../../../core/json.ts";
+import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
+import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
+import type { StepKindDefinition } from "../../../steps/step_kind.ts";
+import { outputPath } from "../../../steps/task_fields.ts";
+import type { Rect } from "../montage_schema.ts";
+import { cellFilters, ffmpegColor, frameTimes, itemInput, soundtrackFilters } from "../montage_cells.ts";
+
+/** The params of a grid step: everything that shapes its bytes. */
+export interface GridParams {
+  frame: { width: number; height: number };
+  fps: number;
+  background: string;
+  /** Seconds. */
+  duration: number;
+  fit: "contain" | "cover";
+  /** Pixels at the bottom of each cell kept for captions (0 for none). */
+  band: number;
+  captionColor: string;
+  /** The cells, each with its item's identity, whether it is a still, and its caption. */
+  cells: (Rect & { item: string; still: boolean; caption: string | null })[];
+  /** The soundtrack's identity and gain, or null. */
+  audio: { identity: string; gain: number } | null;
+  /** The caption font's identity, or null. */
+  font: string | null;
+  /** The encoder's identity and the constant quality. */
+  encoder: Json;
+  crf: number;
+  /** The encoder's speed. */
+  preset: "fast" | "fastest";
+}
+
+/** Encodes a grid; its value is `{ duration }`. */
+export const gridStep: StepKindDefinition = {
+  kind: "montage-grid",
+  version: 1,
+  blocking: false,
+  run: async (task, { signal, reportProgress }) => {
+    const params = task.params as unknown as GridParams;
+    const items = task.runtime.items as string[];
+    const font = typeof task.runtime.font === "string" ? task.runtime.font : null;
+    const frames = Math.max(1, Math.round(params.duration * params.fps));
+    const encoding = videoEncodingArgs(encoderFromIdentity(params.encoder), {
+      crf: params.crf,
+      bitrate: null,
+      gop: null,
+      preset: params.preset,
+      threads: null,
+    });
+    const captionFiles = params.cells.map((_, k) => `${task.scratchDir}/caption-${k}.txt`);
+    for (const [k, cell] of params.cells.entries()) {
+      if (cell.caption !== null) await Deno.writeTextFile(captionFiles[k]!, cell.caption);
+    }
+    const chains = gridChains(params, { frames, captionFiles, font, encoderFilter: encoding.filter });
+    const n = params.cells.length;
+    const audio = typeof task.runtime.audio === "string" && params.audio !== null ? task.runtime.audio : null;
+    if (audio !== null) {
+      chains.push(soundtrackFilters(n, { duration: frames / params.fps, gain: params.audio!.gain }));
+    }
+    await runFfmpegWithProgress(task.ffmpeg, [
+      ...encoding.input,
+      ...params.cells.flatMap((cell, k) => itemInput(items[k]!, { still: cell.still, seek: 0 })),
+      ...(audio === null ? [] : ["-stream_loop", "-1", "-i", audio]),
+      "-filter_complex",
+      chains.join(";"),
+      "-map",
+      "[v]",
+      ...(audio === null ? [] : ["-map", "[a]", "-c:a", "aac", "-b:a", "128k"]),
+      ...encoding.output,
+      // A length, not a frame count: the soundtrack must not stop with the last frame muxed.
+      "-t",
+      String(frames / params.fps),
+      "-movflags",
+      "+faststart",
+      "-f",
+      "mp4",
+      outputPath(task),
+    ], { signal, duration: frames / params.fps, onProgress: reportProgress });
+    return { duration: frames / params.fps };
+  },
+};
+
+/** The grid's filter chains: each cell, then the cells placed by `xstack` (held when all are stills), to `[v]`. */
+function gridChains(
+  params: GridParams,
+  context: { frames: number; captionFiles: string[]; font: string | null; encoderFilter: string },
+): string[] {
+  const { frames, font } = context;
+  const still = params.cells.every((cell) => cell.still);
+  const chains = params.cells.map((cell, k) =>
+    cellFilters(k, `c${k}`, {
+      width: cell.width,
+      height: cell.height,
+      band: params.band,
+      fit: params.fit,
+      background: params.background,
+      fps: params.fps,
+      frames: still ? null : frames,
+      still: cell.still,
+      caption: cell.caption === null || font === null
+        ? null
+        : { textFile: context.captionFiles[k]!, fontFile: font, color: params.captionColor },
+      delay: 0,
+    })
+  );
+  const { width, height } = params.frame;
+  const color = ffmpegColor(params.background);
+  const n = params.cells.length;
+  const first = params.cells[0]!;
+  chains.push(
+    n === 1
+      ? `[c0]pad=${width}:${height}:${first.x}:${first.y}:color=${color}[g]`
+      : `${params.cells.map((_, k) => `[c${k}]`).join("")}xstack=inputs=${n}:layout=${
+        params.cells.map((cell) => `${cell.x}_${cell.y}`).join("|")
+      }:fill=${color}[s];[s]pad=${width}:${height}:0:0:color=${color}[g]`,
+  );
+  const hold = still ? `loop=loop=${frames - 1}:size=1,${frameTimes(params.fps).join(",")},` : "";
+  // The output's rate is said again last: a still's stream keeps its image's rate (25) otherwise.
+  chains.push(`[g]${hold}fps=${params.fps},${context.encoderFilter}[v]`);
+  return chains;
+}

@@ -1,0 +1,108 @@
+/**
+ * A chunk of a scrolling strip: the items it shows stacked into one strip (`hstack`/`vstack`; a strip of stills is
+ * composed once, as one frame), moved over the background by one `overlay` whose position is a time expression.
+ * Only the items in view are decoded and only one frame of strip is held, so memory stays bounded however many
+ * items the montage has.
+ * @module
+ */
+import { runFfmpeg } from "../../../media/ffmpeg.ts";
+import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
+import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
+import type { StepTask } from "../../../core/step_task.ts";
+import type { StepKindDefinition } from "../../../steps/step_kind.ts";
+import { outputPath } from "../../../steps/task_fields.ts";
+import { motionGraph, type StripChunkParams, type StripFiles, stripGraph } from "../strip_graph.ts";
+import { itemInput } from "../montage_cells.ts";
+
+/**
+ * Encodes one chunk; its value is `{ duration }` (its frames over the rate). A chunk of stills is made in two
+ * processes: the strip composed once into a raw frame in the scratch folder (its per-item buffers freed with that
+ * process), then held and moved while encoding; a chunk with clips is one process.
+ */
+export const stripChunkStep: StepKindDefinition = {
+  kind: "montage-strip",
+  version: 1,
+  blocking: false,
+  run: async (task, { signal, reportProgress }) => {
+    const params = task.params as unknown as StripChunkParams;
+    const files: StripFiles = {
+      captionFiles: params.items.map((_, k) => `${task.scratchDir}/caption-${k}.txt`),
+      font: typeof task.runtime.font === "string" ? task.runtime.font : null,
+    };
+    for (const [k, item] of params.items.entries()) {
+      if (item.caption !== null) await Deno.writeTextFile(files.captionFiles[k]!, item.caption);
+    }
+    const encoding = videoEncodingArgs(encoderFromIdentity(params.encoder), {
+      crf: params.crf,
+      bitrate: null,
+      gop: null,
+      preset: params.preset,
+      // Chunks run side by side: a thread each is as fast and takes less memory.
+      threads: 1,
+    });
+    const { graph, sources } = await sourcesOf(task, {
+      params,
+      files,
+      encoderFilter: encoding.filter,
+      signal,
+    });
+    await runFfmpegWithProgress(task.ffmpeg, [
+      ...encoding.input,
+      ...sources,
+      "-filter_complex",
+      graph,
+      "-map",
+      "[v]",
+      ...encoding.output,
+      "-frames:v",
+      String(params.frames),
+      "-an",
+      "-f",
+      "mp4",
+      outputPath(task),
+    ], { signal, duration: params.frames / params.fps, onProgress: reportProgress });
+    return { duration: params.frames / params.fps };
+  },
+};
+
+/**
+ * What the encoding process reads and its graph: nothing but the background (no item in view); the strip of
+ * stills, composed first by a process of its own into a raw frame in the scratch folder; or the items themselves
+ * (clips play, so their strip is composed frame by frame in the same process).
+ */
+async function sourcesOf(
+  task: StepTask,
+  context: { params: StripChunkParams; files: StripFiles; encoderFilter: string; signal: AbortSignal },
+): Promise<{ graph: string; sources: string[] }> {
+  const { params, files, encoderFilter, signal } = context;
+  const paths = task.runtime.items as string[];
+  if (params.items.length === 0) {
+    return { graph: motionGraph(params, { strip: null, hold: false, encoderFilter }), sources: [] };
+  }
+  const inputs = params.items.flatMap((item, k) =>
+    itemInput(paths[k]!, { still: item.still, seek: item.seek })
+  );
+  if (!params.items.every((item) => item.still)) {
+    const motion = motionGraph(params, { strip: "[strip]", hold: false, encoderFilter });
+    return { graph: `${stripGraph(params, files)};${motion}`, sources: inputs };
+  }
+  const strip = `${task.scratchDir}/strip.nut`;
+  await runFfmpeg(task.ffmpeg, [
+    ...inputs,
+    "-filter_complex",
+    stripGraph(params, files),
+    "-map",
+    "[strip]",
+    "-frames:v",
+    "1",
+    "-c:v",
+    "rawvideo",
+    "-f",
+    "nut",
+    strip,
+  ], { signal });
+  return {
+    graph: motionGraph(params, { strip: "[0:v]", hold: true, encoderFilter }),
+    sources: ["-i", strip],
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * The variants planner: per input a probe; per input, recipe, variant and rendition an encode (one ffmpeg process,
+ * its own timeout, its failure its own) and a manifest beside it; per HLS recipe a playlist per rendition and a
+ * master playlist.
+ * @module
+ */
+import { WorkflowError } from "../../core/errors.ts";
+import type { Json } from "../../core/json.ts";
+import { encoderIdentity } from "../../media/video_encoder.ts";
+import type { Draft } from "../../plan/plan_step.ts";
+import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
+import { kindFields } from "../../steps/step_kind.ts";
+import { encodeVariantStep, type VariantParams } from "./steps/encode_variant_step.ts";
+import { hlsMasterStep, hlsPlaylistStep } from "./steps/hls_playlist_step.ts";
+import { manifestStep } from "./steps/manifest_step.ts";
+import { probeInputStep } from "./steps/probe_input_step.ts";
+import type { ResolvedRecipe, ResolvedVariants, VariantsJob } from "./variants_schema.ts";
+
+/** Default timeouts, in ms; a workflow's `timeout` replaces `ms`. An encode gets 5 minutes plus 5 s per input second. */
+export const VARIANT_TIMEOUTS = {
+  probe: { ms: 60_000, perMediaSecond: 0 },
+  encode: { ms: 300_000, perMediaSecond: 5_000 },
+  file: { ms: 30_000, perMediaSecond: 0 },
+} as const;
+
+type Common = Pick<Draft, "workflow" | "retries" | "tokenCost" | "backoff" | "scope" | "provider">;
+
+/**
+ * Expands the variants jobs into steps.
+ *
+ * @param variants The resolved jobs.
+ * @param context The workflow's file, timeout and toolchain (the chosen encoders key the encodes).
+ * @returns The steps.
+ * @throws {WorkflowError} When a recipe asks for HEVC and no HEVC encoder works here.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planVariants } from "./plan_variants.ts";
+ * import { resolveRecipe } from "./resolve_recipe.ts";
+ * const recipe = await resolveRecipe({ name: "vertical", format: "9:16" }, {
+ *   path: "r", baseDir: ".", count: null, seed: null, font: () => Promise.resolve(null), issues: [],
+ * });
+ * const input = { name: "a.mp4", path: "/a.mp4", identity: "sha256:00", pattern: 0, stem: "a" };
+ * const toolchain = { ffmpeg: "f", espeak: null, slides: "s", encoders: { h264: { name: "libx264", codec: "h264" as const, hardware: false }, hevc: null } };
+ * const plan = planVariants({ jobs: [{ id: "v", path: "variants[0]", inputs: [input], recipes: [recipe!] }] }, {
+ *   file: "w.ts", moduleUrl: "file:///w.ts", timeout: null, providers: new Map(), toolchain,
+ * });
+ * assert.deepEqual(plan.steps.map((step) => step.id), ["v/a/probe", "v/a/vertical", "v/a/vertical/manifest"]);
+ * ```
+ */
+export function planVariants(variants: ResolvedVariants, context: PlanContext): JobPlan {
+  const common: Common = {
+    workflow: context.file,
+    retries: 0,
+    tokenCost: 0,
+    backoff: { base: 0, cap: 0 },
+    scope: { item: null, part: null },
+    provider: null,
+  };
+  const steps = variants.jobs.flatMap((job) => jobSteps(job, { ...context, common }));
+  return { steps, templates: [] };
+}
+
+type Context = PlanContext & { common: Common };
+
+function jobSteps(job: VariantsJob, context: Context): Draft[] {
+  const drafts: Draft[] = [];
+  for (const input of job.inputs) {
+    const prefix = `${job.id}/${input.stem}`;
+    const probe = `${prefix}/probe`;
+    drafts.push({
+      ...context.common,
+      ...kindFields(probeInputStep),
+      id: probe,
+      params: { input: input.identity },
+      runtime: { path: input.path, name: input.name },
+      deps: [],
+      engine: { ffmpeg: context.toolchain.ffmpeg },
+      cpu: true,
+      timeout: timeout("probe", context),
+      output: null,
+      extension: null,
+    });
+    for (const recipe of job.recipes) {
+      for (const [n, set] of recipe.sets.entries()) {
+        const variant = recipe.random === null ? "" : `-${n + 1}`;
+        drafts.push(...outputSteps(recipe, {
+          ...context,
+          id: `${prefix}/${recipe.name}${variant}`,
+          file: `${input.stem}.${recipe.name}${variant}`,
+          probe,
+          base: { input: input.identity, set, video: recipe.video, encoder: encoderOf(recipe, context) },
+          runtime: { input: input.path, overlayImage: recipe.overlayImage, fontFile: recipe.fontFile },
+          manifest: {
+            input: input.name,
+            recipe: recipe.name,
+            variant: recipe.random === null ? null : n + 1,
+            seed: recipe.random?.seed ?? null,
+            transforms: set as unknown as Json,
+          },
+        }));
+      }
+    }
+  }
+  return drafts;
+}
+
+interface OutputContext extends Context {
+  /** The step id of the output (renditions add `@720p`). */
+  id: string;
+  /** The output's file name without rendition or extension. */
+  file: string;
+  /** The input's probe step. */
+  probe: string;
+  base: Omit<VariantParams, "rendition" | "container">;
+  runtime: Record<string, Json>;
+  manifest: Record<string, Json>;
+}
+
+function outputSteps(recipe: ResolvedRecipe, context: OutputContext): Draft[] {
+  const drafts: Draft[] = [];
+  const encodes: { id: string; playlist: string }[] = [];
+  for (const rendition of recipe.renditions) {
+    const id = rendition.name === null ? context.id : `${context.id}@${rendition.name}`;
+    const file = rendition.name === null ? context.file : `${context.file}.${rendition.name}`;
+    const params: VariantParams = { ...context.base, rendition, container: recipe.hls ? "hls" : "mp4" };
+    drafts.push(
+      {
+        ...context.common,
+        ...kindFields(encodeVariantStep),
+        id,
+        params: params as unknown as Json,
+        runtime: context.runtime,
+        deps: [context.probe],
+        engine: { ffmpeg: context.toolchain.ffmpeg },
+        cpu: true,
+        timeout: timeout("encode", context),
+        output: `${file}.mp4`,
+        extension: "mp4",
+      },
+      fileStep(manifestStep, {
+        ...context,
+        id: `${id}/manifest`,
+        deps: [id],
+        params: {
+          manifest: { ...context.manifest, rendition: rendition.name, output: { file: `${file}.mp4` } },
+        },
+        output: `${file}.json`,
+        extension: "json",
+      }),
+    );
+    if (recipe.hls) {
+      drafts.push(fileStep(hlsPlaylistStep, {
+        ...context,
+        id: `${id}/playlist`,
+        deps: [id],
+        params: { media: `${file}.mp4` },
+        output: `${file}.m3u8`,
+        extension: "m3u8",
+      }));
+      encodes.push({ id, playlist: `${file}.m3u8` });
+    }
+  }
+  if (recipe.hls) {
+    drafts.push(fileStep(hlsMasterStep, {
+      ...context,
+      id: `${context.id}/hls`,
+      deps: encodes.map((encode) => encode.id),
+      params: { playlists: encodes.map((encode) => encode.playlist) },
+      output: `${context.file}.m3u8`,
+      extension: "m3u8",
+    }));
+  }
+  return drafts;
+}
+
+/** A small step that writes a text file from its inputs' values (a manifest, a playlist). */
+function fileStep(
+  definition: Parameters<typeof kindFields>[0],
+  fields: Context & Pick<Draft, "id" | "deps" | "params" | "output" | "extension">,
+): Draft {
+  return {
+    ...fields.common,
+    ...kindFields(definition),
+    id: fields.id,
+    params: fields.params,
+    runtime: {},
+    deps: fields.deps,
+    engine: null,
+    cpu: false,
+    timeout: timeout("file", fields),
+    output: fields.output,
+    extension: fields.extension,
+  };
+}
+
+function encoderOf(recipe: ResolvedRecipe, context: Context): Json {
+  const encoders = context.toolchain.encoders;
+  if (encoders === null) throw new TypeError("Planning variants needs the toolchain's encoders");
+  const encoder = recipe.video.codec === "hevc" ? encoders.hevc : encoders.h264;
+  if (encoder === null) {
+    throw new WorkflowError(context.file, [{
+      path: `${recipe.path}.video.codec`,
+      message: "No HEVC encoder works with this ffmpeg (libx265 or a hardware one): use h264",
+    }]);
+  }
+  return encoderIdentity(encoder);
+}
+
+function timeout(kind: keyof typeof VARIANT_TIMEOUTS, context: PlanContext): Draft["timeout"] {
+  const base = VARIANT_TIMEOUTS[kind];
+  return { ms: context.timeout ?? base.ms, perMediaSecond: base.perMediaSecond };
+}

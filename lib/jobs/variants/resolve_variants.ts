@@ -1,0 +1,105 @@
+/**
+ * Resolving a workflow's variants jobs: inputs (paths, globs, folders) found and digested, recipes (built-in names
+ * or written out) resolved, and the names outputs will take checked for clashes.
+ * @module
+ */
+import { type CaptionFont, captionFont } from "../../media/caption_font.ts";
+import { expandInputFiles } from "../../schema/input_files.ts";
+import type { ResolveContext } from "../../schema/job_kind.ts";
+import { BUILTIN_RECIPES } from "./builtin_recipes.ts";
+import { resolveRecipe } from "./resolve_recipe.ts";
+import type { ResolvedRecipe, ResolvedVariants, VariantsInput, VariantsJob } from "./variants_schema.ts";
+
+/**
+ * Resolves a workflow's variants fields.
+ *
+ * @param input The parsed fields.
+ * @param context The workflow's file and where problems go.
+ * @returns The jobs, or null when the workflow has none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveVariants } from "./resolve_variants.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/talk.mp4`, "not really a video");
+ * const issues: { path: string; message: string }[] = [];
+ * const resolved = await resolveVariants({ variants: [{ inputs: ["*.mp4"], recipes: ["vertical"] }] }, {
+ *   file: "w.ts", moduleUrl: `file://${dir}/w.ts`, env: () => undefined, providers: new Map(), timeout: null, issues,
+ * });
+ * assert.deepEqual(issues, []);
+ * assert.equal(resolved?.jobs[0]?.inputs[0]?.stem, "talk");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function resolveVariants(
+  input: VariantsInput,
+  context: ResolveContext,
+): Promise<ResolvedVariants | null> {
+  if (input.variants === undefined) return null;
+  const baseDir = decodeURIComponent(new URL(".", context.moduleUrl).pathname).replace(/\/+$/, "") || "/";
+  let font: Promise<CaptionFont | null> | null = null;
+  const findFont = () => font ??= captionFont(context.env);
+  const jobs: VariantsJob[] = [];
+  const ids = new Set<string>();
+  for (const [j, job] of input.variants.entries()) {
+    const path = `variants[${j}]`;
+    const id = job.id ?? (input.variants.length === 1 ? "variants" : `variants-${j + 1}`);
+    if (ids.has(id)) context.issues.push({ path: `${path}.id`, message: `Duplicate variants id "${id}"` });
+    ids.add(id);
+    const files = await expandInputFiles(job.inputs, {
+      baseDir,
+      path: `${path}.inputs`,
+      issues: context.issues,
+    });
+    const recipes: ResolvedRecipe[] = [];
+    for (const [r, recipe] of job.recipes.entries()) {
+      const where = `${path}.recipes[${r}]`;
+      const written = typeof recipe === "string" ? BUILTIN_RECIPES[recipe] : recipe;
+      if (written === undefined) {
+        context.issues.push({
+          path: where,
+          message: `Unknown recipe "${recipe}" (built-in recipes: ${
+            Object.keys(BUILTIN_RECIPES).join(", ")
+          })`,
+        });
+        continue;
+      }
+      if (recipes.some((other) => other.name === written.name)) {
+        context.issues.push({ path: where, message: `Two recipes are named "${written.name}"` });
+      }
+      const resolved = await resolveRecipe(written, {
+        path: where,
+        baseDir,
+        count: job.count ?? null,
+        seed: job.seed ?? null,
+        font: findFont,
+        issues: context.issues,
+      });
+      if (resolved !== null) recipes.push(resolved);
+    }
+    jobs.push({ id, path, inputs: withStems(files, { path, issues: context.issues }), recipes });
+  }
+  return { jobs };
+}
+
+/** Gives each input the stem its outputs are named by; two inputs with one stem would write the same files. */
+function withStems<T extends { name: string }>(
+  files: readonly T[],
+  context: Pick<ResolveContext, "issues"> & { path: string },
+): (T & { stem: string })[] {
+  const stems = new Map<string, string>();
+  return files.map((file) => {
+    const base = file.name.slice(file.name.lastIndexOf("/") + 1);
+    const stem = base.replace(/\.[^.]+$/, "").replace(/[^A-Za-z0-9._-]+/g, "-") || "input";
+    const other = stems.get(stem);
+    if (other !== undefined) {
+      context.issues.push({
+        path: `${context.path}.inputs`,
+        message: `${other} and ${file.name} would write outputs of the same names (${stem}.*): rename one`,
+      });
+    }
+    stems.set(stem, file.name);
+    return { ...file, stem };
+  });
+}

@@ -1,0 +1,147 @@
+/**
+ * The variant step: one output of one input, one ffmpeg process: the transform set's filtergraph, the chosen
+ * encoder, progress from ffmpeg's `-progress` as a share of the output's expected duration. An HLS rendition is
+ * written as one fragmented MP4 whose playlist comes back in the step's value.
+ * @module
+ */
+import { UnrecoverableError } from "../../../core/errors.ts";
+import type { Json } from "../../../core/json.ts";
+import { probeMedia } from "../../../media/ffmpeg.ts";
+import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
+import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
+import type { StepKindDefinition } from "../../../steps/step_kind.ts";
+import { outputPath } from "../../../steps/task_fields.ts";
+import { variantGraph } from "../variant_filters.ts";
+import type { Rendition, TransformSet } from "../variants_schema.ts";
+import type { ProbedInput } from "./probe_input_step.ts";
+
+/** The params of a variant step: everything that shapes its bytes. */
+export interface VariantParams {
+  /** The input's identity (its content's digest). */
+  input: string;
+  /** The transforms. */
+  set: TransformSet;
+  /** Its rendition. */
+  rendition: Rendition;
+  /** Codec, constant quality and the encoder's speed. */
+  video: { codec: "h264" | "hevc"; crf: number; preset: "fast" | "fastest" };
+  /** The encoder's identity ({@linkcode encoderIdentity}). */
+  encoder: Json;
+  /** `mp4`, or `hls` for a rendition that is also an HLS stream (fragmented MP4, keyframes every 2 s). */
+  container: "mp4" | "hls";
+}
+
+/** HLS segments are this long, in seconds. */
+const SEGMENT_SECONDS = 2;
+
+/**
+ * The length of the output, in seconds: the input after the trim, at the speed.
+ *
+ * @param set The transforms.
+ * @param inputDuration The input's duration in seconds.
+ * @returns Seconds.
+ * @throws {UnrecoverableError} When the trim starts at or after the input's end.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { outputDuration } from "./encode_variant_step.ts";
+ * assert.equal(outputDuration({ trim: { start: 2, duration: null }, speed: 2 }, 20), 9);
+ * ```
+ */
+export function outputDuration(set: Pick<TransformSet, "trim" | "speed">, inputDuration: number): number {
+  const left = inputDuration - set.trim.start;
+  if (!(left > 0)) {
+    throw new UnrecoverableError(
+      `The trim starts at ${set.trim.start} s, after the input's end (${inputDuration} s)`,
+    );
+  }
+  return Math.min(left, set.trim.duration ?? left) / set.speed;
+}
+
+/** Encodes one output; its value is `{ duration, width, height, bitrate, playlist }` (playlist: HLS only). */
+export const encodeVariantStep: StepKindDefinition = {
+  kind: "variant",
+  version: 1,
+  blocking: false,
+  run: async (task, { signal, reportProgress }) => {
+    const params = task.params as unknown as VariantParams;
+    const probe = task.inputs[0]!.value as unknown as ProbedInput;
+    const { set, rendition } = params;
+    const duration = outputDuration(set, probe.duration);
+    const encoder = encoderFromIdentity(params.encoder);
+    const hls = params.container === "hls";
+    const encoding = videoEncodingArgs(encoder, {
+      crf: rendition.bitrate === null ? params.video.crf : null,
+      bitrate: rendition.bitrate,
+      gop: null,
+      preset: params.video.preset,
+      threads: null,
+    });
+    const textFile = set.overlay?.kind === "text" ? `${task.scratchDir}/overlay.txt` : null;
+    if (textFile !== null && set.overlay?.kind === "text") {
+      await Deno.writeTextFile(textFile, set.overlay.text);
+    }
+    const graph = variantGraph(set, {
+      input: probe,
+      audio: probe.audio,
+      rendition,
+      encoderFilter: encoding.filter,
+      fontFile: typeof task.runtime.fontFile === "string" ? task.runtime.fontFile : null,
+      textFile,
+    });
+    const image = set.overlay?.kind === "image" ? String(task.runtime.overlayImage) : null;
+    const playlist = `${task.scratchDir}/media.m3u8`;
+    await runFfmpegWithProgress(task.ffmpeg, [
+      ...encoding.input,
+      ...inputArgs(set, String(task.runtime.input), image),
+      "-filter_complex",
+      graph.graph,
+      "-map",
+      "[v]",
+      ...(graph.audio ? ["-map", "[a]", "-c:a", "aac", "-b:a", "128k", "-ac", "2"] : ["-an"]),
+      ...encoding.output,
+      ...(hls ? hlsArgs(playlist) : ["-movflags", "+faststart", "-f", "mp4", outputPath(task)]),
+    ], { signal, duration, onProgress: reportProgress });
+    if (hls) await Deno.rename(`${task.scratchDir}/media.m4s`, outputPath(task));
+    const written = await probeMedia(task.ffmpeg, outputPath(task), { signal });
+    const bytes = (await Deno.stat(outputPath(task))).size;
+    return {
+      duration: written.duration,
+      width: graph.size.width,
+      height: graph.size.height,
+      bitrate: Math.round((bytes * 8) / Math.max(written.duration, 0.001)),
+      playlist: hls ? await Deno.readTextFile(playlist) : null,
+    };
+  },
+};
+
+/** The input, trimmed, and the overlay image. */
+function inputArgs(set: TransformSet, input: string, image: string | null): string[] {
+  return [
+    ...(set.trim.start > 0 ? ["-ss", String(set.trim.start)] : []),
+    ...(set.trim.duration !== null ? ["-t", String(set.trim.duration)] : []),
+    "-i",
+    input,
+    ...(image === null ? [] : ["-i", image]),
+  ];
+}
+
+/** An HLS stream as one fragmented MP4 (`media.m4s` beside the playlist), a keyframe every segment. */
+function hlsArgs(playlist: string): string[] {
+  return [
+    "-force_key_frames",
+    `expr:gte(t,n_forced*${SEGMENT_SECONDS})`,
+    "-f",
+    "hls",
+    "-hls_segment_type",
+    "fmp4",
+    "-hls_flags",
+    "single_file",
+    "-hls_time",
+    String(SEGMENT_SECONDS),
+    "-hls_playlist_type",
+    "vod",
+    playlist,
+  ];
+}

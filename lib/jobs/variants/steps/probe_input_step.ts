@@ -1,0 +1,88 @@
+/**
+ * The probe step: what an input holds (duration, frame size and rate, audio), read once by ffprobe and shared by
+ * every output made from it. Its value's `duration` scales the timeouts of the encodes that read it. A file ffprobe
+ * cannot read fails here, once, and only that input's outputs are skipped.
+ * @module
+ */
+import { UnrecoverableError } from "../../../core/errors.ts";
+import { ProcessError, runProcess } from "../../../media/run_process.ts";
+import type { StepKindDefinition } from "../../../steps/step_kind.ts";
+
+/** What the probe finds. */
+export interface ProbedInput {
+  /** Seconds. */
+  duration: number;
+  /** Frame width in pixels. */
+  width: number;
+  /** Frame height in pixels. */
+  height: number;
+  /** Frames per second (the stream's average). */
+  fps: number;
+  /** True when it has an audio stream. */
+  audio: boolean;
+}
+
+/**
+ * Reads ffprobe's JSON for a file.
+ *
+ * @param json What `ffprobe -show_entries format=duration:stream=codec_type,width,height,avg_frame_rate -of json`
+ * printed.
+ * @returns The input's facts.
+ * @throws {UnrecoverableError} When it has no video stream or no duration.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseProbe } from "./probe_input_step.ts";
+ * const json = '{"format":{"duration":"2.0"},"streams":[{"codec_type":"video","width":160,"height":90,"avg_frame_rate":"25/1"}]}';
+ * assert.deepEqual(parseProbe(json), { duration: 2, width: 160, height: 90, fps: 25, audio: false });
+ * ```
+ */
+export function parseProbe(json: string): ProbedInput {
+  const parsed = JSON.parse(json) as {
+    format?: { duration?: string };
+    streams?: { codec_type?: string; width?: number; height?: number; avg_frame_rate?: string }[];
+  };
+  const streams = parsed.streams ?? [];
+  const video = streams.find((stream) => stream.codec_type === "video" && (stream.width ?? 0) > 0);
+  if (video === undefined) throw new UnrecoverableError("It has no video stream");
+  const duration = Number(parsed.format?.duration);
+  if (!(duration > 0)) throw new UnrecoverableError("ffprobe found no duration");
+  const [num, den] = (video.avg_frame_rate ?? "0/0").split("/").map(Number);
+  const fps = num! > 0 && den! > 0 ? num! / den! : 25;
+  return {
+    duration,
+    width: video.width!,
+    height: video.height!,
+    fps: Math.round(fps * 1000) / 1000,
+    audio: streams.some((stream) => stream.codec_type === "audio"),
+  };
+}
+
+/** Probes `runtime.path`; its value is a {@linkcode ProbedInput}. */
+export const probeInputStep: StepKindDefinition = {
+  kind: "probe-input",
+  version: 1,
+  blocking: false,
+  run: async (task, { signal }) => {
+    const path = String(task.runtime.path);
+    const name = String(task.runtime.name ?? path);
+    try {
+      const { stdout } = await runProcess(task.ffmpeg.ffprobe, [
+        "-v",
+        "error",
+        "-show_entries",
+        "format=duration:stream=codec_type,width,height,avg_frame_rate",
+        "-of",
+        "json",
+        path,
+      ], { signal });
+      return { ...parseProbe(new TextDecoder().decode(stdout)) };
+    } catch (error) {
+      if (error instanceof ProcessError || error instanceof UnrecoverableError) {
+        throw new UnrecoverableError(`Cannot read ${name}: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+  },
+};

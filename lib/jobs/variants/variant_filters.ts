@@ -1,0 +1,239 @@
+/**
+ * From a transform set to ffmpeg's filtergraph: the video chain (speed, frame rate, rotation, mirror, zoom, fit to
+ * the format, colour, overlay, the rendition's height, the encoder's pixel format) and the audio chain (speed,
+ * gain, loudness).
+ * @module
+ */
+import { escapeFilterOption } from "../../media/escape_filter_option.ts";
+import type { Position, Rendition, TransformSet } from "./variants_schema.ts";
+
+/** What the graph needs to know of the input and the run. */
+export interface GraphContext {
+  /** The input's frame size. */
+  input: { width: number; height: number };
+  /** Whether the input has audio (and the output keeps it). */
+  audio: boolean;
+  /** The rendition to scale to. */
+  rendition: Rendition;
+  /** The encoder's last filter (`format=yuv420p`). */
+  encoderFilter: string;
+  /** The caption font's path, for a text overlay. */
+  fontFile: string | null;
+  /** A file holding the overlay's text (drawtext reads it, so the text needs no escaping). */
+  textFile: string | null;
+}
+
+/** The graph and its outputs' labels. */
+export interface VariantGraph {
+  /** The filtergraph (`[0:v]` is the input, `[1:v]` an overlay image). */
+  graph: string;
+  /** Size of the frames written. */
+  size: { width: number; height: number };
+  /** True when the graph has an `[a]` output. */
+  audio: boolean;
+}
+
+/** `#rrggbb` (or `#rgb`) as ffmpeg's colour parser reads it anywhere in a graph: `0xrrggbb`. */
+const hexColor = (color: string) =>
+  `0x${color.length === 4 ? [...color.slice(1)].map((c) => c + c).join("") : color.slice(1)}`;
+
+const even = (value: number) => Math.max(2, Math.round(value / 2) * 2);
+
+/**
+ * The frame size after rotation, zoom and fit, before the rendition's scale.
+ *
+ * @param set The transforms.
+ * @param input The input's frame size.
+ * @returns Width and height, even.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { frameSize } from "./variant_filters.ts";
+ * const set = { size: null, rotate: 90, zoom: 1 } as Parameters<typeof frameSize>[0];
+ * assert.deepEqual(frameSize(set, { width: 160, height: 90 }), { width: 90, height: 160 });
+ * ```
+ */
+export function frameSize(
+  set: Pick<TransformSet, "size" | "rotate" | "zoom">,
+  input: { width: number; height: number },
+): { width: number; height: number } {
+  if (set.size !== null) return set.size;
+  const turned = quarterTurns(set.rotate) % 2 === 1;
+  const width = turned ? input.height : input.width;
+  const height = turned ? input.width : input.height;
+  return { width: even(width), height: even(height) };
+}
+
+/** The output size of a rendition of a frame: its height, the width keeping the frame's shape. */
+function renditionSize(frame: { width: number; height: number }, rendition: Rendition) {
+  if (rendition.height === null) return frame;
+  return { width: even((frame.width * rendition.height) / frame.height), height: rendition.height };
+}
+
+function quarterTurns(degrees: number): number {
+  return Number.isInteger(degrees / 90) ? (((degrees / 90) % 4) + 4) % 4 : -1;
+}
+
+/**
+ * Builds the filtergraph of one output.
+ *
+ * @param set The transforms.
+ * @param context The input's size and audio, the rendition, the encoder's filter, the overlay's files.
+ * @returns The graph, the frame size written, and whether it has audio.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { variantGraph } from "./variant_filters.ts";
+ * const set = {
+ *   size: { width: 90, height: 160 }, fit: "crop" as const, focus: { x: 0.5, y: 0.5 }, background: "#000000",
+ *   trim: { start: 0, duration: null }, speed: 1, fps: null, zoom: 1, rotate: 0, mirror: false,
+ *   color: { brightness: 0, contrast: 1, saturation: 1, hue: 0 }, overlay: null,
+ *   audio: { gain: 0, loudness: null, mute: false },
+ * };
+ * const { graph } = variantGraph(set, {
+ *   input: { width: 160, height: 90 }, audio: false, rendition: { name: null, height: null, bitrate: null },
+ *   encoderFilter: "format=yuv420p", fontFile: null, textFile: null,
+ * });
+ * assert.match(graph, /crop=90:160/);
+ * ```
+ */
+export function variantGraph(set: TransformSet, context: GraphContext): VariantGraph {
+  const frame = frameSize(set, context.input);
+  const size = renditionSize(frame, context.rendition);
+  const chain = [`setpts=(PTS-STARTPTS)/${set.speed}`];
+  if (set.fps !== null) chain.push(`fps=${set.fps}`);
+  chain.push(...rotation(set));
+  if (set.mirror) chain.push("hflip");
+  if (set.zoom !== 1) {
+    chain.push(`crop=trunc(iw/${set.zoom}/2)*2:trunc(ih/${set.zoom}/2)*2`);
+  }
+  const parts: string[] = [];
+  const fitted = fit(set, frame, chain);
+  parts.push(fitted.graph);
+  let label = fitted.label;
+  const after: string[] = [];
+  const { brightness, contrast, saturation, hue } = set.color;
+  if (brightness !== 0 || contrast !== 1 || saturation !== 1) {
+    after.push(`eq=brightness=${brightness}:contrast=${contrast}:saturation=${saturation}`);
+  }
+  if (hue !== 0) after.push(`hue=h=${hue}`);
+  const overlay = set.overlay;
+  if (overlay?.kind === "text") after.push(drawText(overlay, frame, context));
+  if (overlay?.kind === "image") {
+    const width = even(frame.width * overlay.size);
+    const xy = place(overlay.position, frame, { width: "w", height: "h" });
+    parts.push(`[1:v]format=rgba,colorchannelmixer=aa=${overlay.opacity},scale=${width}:-2[logo]`);
+    parts.push(`[${label}]${after.length > 0 ? `${after.join(",")},` : ""}null[under]`);
+    parts.push(`[under][logo]overlay=x=${xy.x}:y=${xy.y}[over]`);
+    after.length = 0;
+    label = "over";
+  }
+  if (size.height !== frame.height) after.push(`scale=${size.width}:${size.height}`);
+  after.push("setsar=1", context.encoderFilter);
+  parts.push(`[${label}]${after.join(",")}[v]`);
+  const audio = context.audio && !set.audio.mute;
+  if (audio) parts.push(`[0:a]${audioChain(set).join(",")}[a]`);
+  return { graph: parts.join(";"), size, audio };
+}
+
+function rotation(set: TransformSet): string[] {
+  const turns = quarterTurns(set.rotate);
+  if (turns === 0) return [];
+  if (turns === 1) return ["transpose=clock"];
+  if (turns === 2) return ["hflip", "vflip"];
+  if (turns === 3) return ["transpose=cclock"];
+  return [`rotate=${set.rotate}*PI/180:fillcolor=${hexColor(set.background)}`];
+}
+
+/** Fits the chain's frames into `frame`; returns the graph so far and its output label. */
+function fit(
+  set: TransformSet,
+  frame: { width: number; height: number },
+  chain: readonly string[],
+): { graph: string; label: string } {
+  const { width: w, height: h } = frame;
+  const head = `[0:v]${chain.join(",")}`;
+  if (set.size === null) return { graph: `${head},scale=${w}:${h}[fit]`, label: "fit" };
+  switch (set.fit) {
+    case "stretch":
+      return { graph: `${head},scale=${w}:${h}[fit]`, label: "fit" };
+    case "pad":
+      return {
+        graph: `${head},scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2,` +
+          `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=${hexColor(set.background)}[fit]`,
+        label: "fit",
+      };
+    case "blur":
+      return {
+        graph: `${head},split[back][front];` +
+          `[back]scale=${w}:${h}:force_original_aspect_ratio=increase,crop=${w}:${h},gblur=sigma=20[blurred];` +
+          `[front]scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2[sharp];` +
+          `[blurred][sharp]overlay=(W-w)/2:(H-h)/2[fit]`,
+        label: "fit",
+      };
+    case "crop":
+      return {
+        graph: `${head},scale=${w}:${h}:force_original_aspect_ratio=increase,` +
+          `crop=${w}:${h}:(iw-${w})*${set.focus.x}:(ih-${h})*${set.focus.y}[fit]`,
+        label: "fit",
+      };
+  }
+}
+
+/** Where an overlay of size (`width`, `height`, as expressions) goes in the frame, 4% in from the edges. */
+function place(
+  position: Position,
+  frame: { width: number; height: number },
+  size: { width: string; height: string },
+): { x: string; y: string } {
+  const margin = Math.round(Math.min(frame.width, frame.height) * 0.04);
+  const x = position.endsWith("left")
+    ? `${margin}`
+    : position.endsWith("right")
+    ? `W-${size.width}-${margin}`
+    : `(W-${size.width})/2`;
+  const y = position.startsWith("top")
+    ? `${margin}`
+    : position.startsWith("bottom")
+    ? `H-${size.height}-${margin}`
+    : `(H-${size.height})/2`;
+  return { x, y };
+}
+
+function drawText(
+  overlay: Extract<TransformSet["overlay"], { kind: "text" }>,
+  frame: { width: number; height: number },
+  context: GraphContext,
+): string {
+  if (context.fontFile === null || context.textFile === null) {
+    throw new TypeError("A text overlay needs the font and the text file");
+  }
+  const xy = place(overlay.position, frame, { width: "tw", height: "th" });
+  const size = Math.max(8, Math.round(frame.height * overlay.size));
+  return `drawtext=fontfile=${escapeFilterOption(context.fontFile)}:textfile=${
+    escapeFilterOption(context.textFile)
+  }:expansion=none:fontsize=${size}:fontcolor=${hexColor(overlay.color)}@${overlay.opacity}:x=${
+    xy.x.replaceAll("W", "w")
+  }:y=${xy.y.replaceAll("H", "h")}`;
+}
+
+function audioChain(set: TransformSet): string[] {
+  const chain = ["asetpts=PTS-STARTPTS"];
+  // atempo takes 0.5 to 2 per stage: 0.25 is two stages of 0.5, 4 two of 2.
+  let speed = set.speed;
+  while (speed < 0.5) {
+    chain.push("atempo=0.5");
+    speed /= 0.5;
+  }
+  while (speed > 2) {
+    chain.push("atempo=2");
+    speed /= 2;
+  }
+  if (speed !== 1) chain.push(`atempo=${Math.round(speed * 1e6) / 1e6}`);
+  if (set.audio.gain !== 0) chain.push(`volume=${set.audio.gain}dB`);
+  if (set.audio.loudness !== null) chain.push(`loudnorm=I=${set.audio.loudness}:TP=-1.5:LRA=11`);
+  chain.push("aresample=48000");
+  return chain;
+}

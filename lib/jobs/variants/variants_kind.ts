@@ -1,0 +1,71 @@
+/**
+ * The variants job kind: inputs × recipes → outputs (renditions of a video, random variants of it, the same recipe
+ * over a folder of files).
+ * @module
+ */
+import { InputError } from "../../core/errors.ts";
+import { ffmpegFilters } from "../../media/ffmpeg_filters.ts";
+import type { JobKind, PreflightContext } from "../../schema/job_kind.ts";
+import { planVariants } from "./plan_variants.ts";
+import { resolveVariants } from "./resolve_variants.ts";
+import { encodeVariantStep } from "./steps/encode_variant_step.ts";
+import { hlsMasterStep, hlsPlaylistStep } from "./steps/hls_playlist_step.ts";
+import { manifestStep } from "./steps/manifest_step.ts";
+import { probeInputStep } from "./steps/probe_input_step.ts";
+import { type ResolvedVariants, variantsFields } from "./variants_schema.ts";
+
+/**
+ * Variants: the workflow's `variants` jobs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { variantsKind } from "./variants_kind.ts";
+ * assert.ok("variants" in variantsKind.fields);
+ * ```
+ */
+export const variantsKind: JobKind<typeof variantsFields, ResolvedVariants> = {
+  name: "variants",
+  fields: variantsFields,
+  stepKinds: [probeInputStep, encodeVariantStep, manifestStep, hlsPlaylistStep, hlsMasterStep],
+  resolve: resolveVariants,
+  plan: planVariants,
+  describe: (variants) =>
+    variants.jobs.map((job) => {
+      const outputs = job.recipes.reduce((n, recipe) => n + recipe.sets.length * recipe.renditions.length, 0);
+      const recipes = job.recipes.map((recipe) => recipe.name).join(", ");
+      return `${job.inputs.length} input${job.inputs.length === 1 ? "" : "s"} × recipes ${recipes}: ` +
+        `${job.inputs.length * outputs} outputs`;
+    }),
+  engines: () => new Set(["encoder" as const]),
+  preflight: preflightVariants,
+  ids: (variants) => variants.jobs.map((job) => job.id),
+  narrow: (variants, filters) => {
+    const jobs = filters.only === null
+      ? variants.jobs
+      : variants.jobs.filter((job) => filters.only!.includes(job.id));
+    return jobs.length === 0 ? null : { jobs };
+  },
+};
+
+/** The filters the recipes need must be in this ffmpeg. */
+async function preflightVariants(variants: ResolvedVariants, context: PreflightContext): Promise<string[]> {
+  const needed = new Map<string, string>();
+  for (const job of variants.jobs) {
+    for (const recipe of job.recipes) {
+      for (const set of recipe.sets) {
+        if (set.audio.loudness !== null) needed.set("loudnorm", `${recipe.path}.audio.normalize`);
+        if (set.overlay?.kind === "text") needed.set("drawtext", `${recipe.path}.overlay`);
+        if (set.fit === "blur" && set.size !== null) needed.set("gblur", `${recipe.path}.fit`);
+      }
+    }
+  }
+  const filters = await ffmpegFilters(context.ffmpeg, { signal: context.signal });
+  for (const [filter, path] of needed) {
+    if (filters.has(filter)) continue;
+    throw new InputError(`This ffmpeg has no "${filter}" filter, which ${path} needs (${context.file})`, {
+      hint: "Install an ffmpeg built with it (Debian's and Ubuntu's are), or point REEL_FFMPEG at one",
+    });
+  }
+  return [];
+}

@@ -1,0 +1,213 @@
+/**
+ * The video encoders reel knows and the one helper that turns an encoder and a quality into ffmpeg arguments. Every
+ * step that encodes video builds its arguments here and keys itself by {@linkcode encoderIdentity}, so the choice
+ * of encoder and what it makes are one fact in one place.
+ * @module
+ */
+import type { Json } from "../core/json.ts";
+
+/** The codecs reel writes. */
+export type VideoCodec = "h264" | "hevc";
+
+/** An ffmpeg video encoder reel can drive. */
+export interface VideoEncoder {
+  /** ffmpeg's name for it: `libx264`, `h264_nvenc`, `hevc_vaapi`… */
+  name: string;
+  /** The codec it writes. */
+  codec: VideoCodec;
+  /** True for a hardware encoder (probed with a test encode before use). */
+  hardware: boolean;
+}
+
+/** What an output asks of the encoder. */
+export interface VideoQuality {
+  /** Constant quality on x264's 0–51 scale (lower is better), or null when `bitrate` rules. */
+  crf: number | null;
+  /** Target bitrate in bits per second (with a matching maxrate and buffer), or null for constant quality. */
+  bitrate: number | null;
+  /** Frames between keyframes (HLS segments and chunk joins need them regular), or null for the encoder's own. */
+  gop: number | null;
+  /**
+   * How hard the encoder works: `fast` (x264 `veryfast`: smaller files) or `fastest` (x264 `ultrafast`: about twice
+   * as fast and half the memory, files about 1.8 times as big).
+   */
+  preset: "fast" | "fastest";
+  /**
+   * Encoder threads, or null for the encoder's own choice. One thread each suits encodes that already run side by
+   * side (a montage's chunks): the same speed in all, less memory. The bytes depend on it.
+   */
+  threads: number | null;
+}
+
+/** The arguments an encoder needs, by where they go on ffmpeg's command line. */
+export interface EncodingArgs {
+  /** Before the first `-i` (a hardware device). */
+  input: string[];
+  /** The last filter of the video chain: the pixel format the encoder takes (and its upload to the device). */
+  filter: string;
+  /** Output options: codec, rate control, keyframes. */
+  output: string[];
+}
+
+/**
+ * The version of the argument choices below: part of every encoding step's key, so changing a preset or a pixel
+ * format re-runs what it made.
+ */
+const ARGS_VERSION = 1;
+
+/** The hardware encoders that may exist, by family, H.264 then HEVC: probed in this order. */
+export const HARDWARE_ENCODERS: readonly VideoEncoder[] = [
+  "nvenc",
+  "qsv",
+  "vaapi",
+  "videotoolbox",
+  "amf",
+  "v4l2m2m",
+].flatMap((family) =>
+  (["h264", "hevc"] as const).map((codec) => ({ name: `${codec}_${family}`, codec, hardware: true }))
+);
+
+/** The software encoders, used when no hardware encoder works. */
+export const SOFTWARE_ENCODERS: Readonly<Record<VideoCodec, VideoEncoder>> = {
+  h264: { name: "libx264", codec: "h264", hardware: false },
+  hevc: { name: "libx265", codec: "hevc", hardware: false },
+};
+
+/** The render node VA-API encoders use. */
+const VAAPI_DEVICE = "/dev/dri/renderD128";
+
+/**
+ * Finds a known encoder by its ffmpeg name.
+ *
+ * @param name e.g. `libx264` or `h264_nvenc`.
+ * @returns The encoder, or null when reel does not know it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { knownEncoder } from "./video_encoder.ts";
+ * assert.equal(knownEncoder("h264_nvenc")?.hardware, true);
+ * assert.equal(knownEncoder("mpeg4"), null);
+ * ```
+ */
+export function knownEncoder(name: string): VideoEncoder | null {
+  const all = [...Object.values(SOFTWARE_ENCODERS), ...HARDWARE_ENCODERS];
+  return all.find((encoder) => encoder.name === name) ?? null;
+}
+
+/**
+ * The encoder's identity as step keys hold it: its name and codec and the version of the arguments reel gives it.
+ * Steps that encode with it put this in their params, so a different encoder makes a different key.
+ *
+ * @param encoder The encoder.
+ * @returns JSON for a key.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encoderIdentity, SOFTWARE_ENCODERS } from "./video_encoder.ts";
+ * assert.deepEqual(encoderIdentity(SOFTWARE_ENCODERS.h264), { name: "libx264", codec: "h264", hardware: false, args: 1 });
+ * ```
+ */
+export function encoderIdentity(encoder: VideoEncoder): { [key: string]: Json } {
+  return { name: encoder.name, codec: encoder.codec, hardware: encoder.hardware, args: ARGS_VERSION };
+}
+
+/**
+ * Reads an encoder back from the identity a step's params hold.
+ *
+ * @param identity What {@linkcode encoderIdentity} made.
+ * @returns The encoder.
+ * @throws {TypeError} When the identity names no encoder reel knows.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encoderFromIdentity, encoderIdentity, SOFTWARE_ENCODERS } from "./video_encoder.ts";
+ * assert.equal(encoderFromIdentity(encoderIdentity(SOFTWARE_ENCODERS.h264)).name, "libx264");
+ * ```
+ */
+export function encoderFromIdentity(identity: Json): VideoEncoder {
+  const name = typeof identity === "object" && identity !== null && !Array.isArray(identity)
+    ? identity.name
+    : null;
+  const encoder = typeof name === "string" ? knownEncoder(name) : null;
+  if (encoder === null) {
+    throw new TypeError(`Expected a video encoder's identity, got ${JSON.stringify(identity)}`);
+  }
+  return encoder;
+}
+
+/**
+ * The one encoding-args helper: what ffmpeg needs to encode video with `encoder` at `quality`.
+ *
+ * @param encoder The encoder.
+ * @param quality Constant quality or bitrate, and the keyframe interval.
+ * @returns Input options, the last video filter, and output options.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SOFTWARE_ENCODERS, videoEncodingArgs } from "./video_encoder.ts";
+ * const args = videoEncodingArgs(SOFTWARE_ENCODERS.h264, { crf: 23, bitrate: null, gop: 60, preset: "fast", threads: null });
+ * assert.equal(args.filter, "format=yuv420p");
+ * assert.deepEqual(args.output.slice(0, 2), ["-c:v", "libx264"]);
+ * ```
+ */
+export function videoEncodingArgs(encoder: VideoEncoder, quality: VideoQuality): EncodingArgs {
+  const family = encoder.hardware ? encoder.name.slice(encoder.name.indexOf("_") + 1) : "software";
+  const rate = rateArgs(family, quality);
+  const gop = quality.gop === null ? [] : ["-g", String(quality.gop), "-keyint_min", String(quality.gop)];
+  const tag = encoder.codec === "hevc" ? ["-tag:v", "hvc1"] : [];
+  const threads = quality.threads === null ? [] : ["-threads", String(quality.threads)];
+  const output = [
+    "-c:v",
+    encoder.name,
+    ...presetArgs(encoder, quality.preset),
+    ...rate,
+    ...gop,
+    ...threads,
+    ...tag,
+  ];
+  if (family === "vaapi") {
+    return {
+      input: ["-init_hw_device", `vaapi=va:${VAAPI_DEVICE}`, "-filter_hw_device", "va"],
+      filter: "format=nv12,hwupload",
+      output,
+    };
+  }
+  return { input: [], filter: family === "qsv" ? "format=nv12" : "format=yuv420p", output };
+}
+
+function presetArgs(encoder: VideoEncoder, preset: VideoQuality["preset"]): string[] {
+  const fastest = preset === "fastest";
+  if (encoder.name === "libx264") return ["-preset", fastest ? "ultrafast" : "veryfast"];
+  if (encoder.name === "libx265") {
+    return ["-preset", fastest ? "ultrafast" : "veryfast", "-x265-params", "log-level=error"];
+  }
+  if (encoder.name.endsWith("_nvenc")) return ["-preset", fastest ? "p1" : "p4"];
+  if (encoder.name.endsWith("_qsv")) return ["-preset", fastest ? "veryfast" : "medium"];
+  return [];
+}
+
+function rateArgs(family: string, quality: VideoQuality): string[] {
+  if (quality.bitrate !== null) {
+    const bits = String(Math.round(quality.bitrate));
+    return ["-b:v", bits, "-maxrate", bits, "-bufsize", String(Math.round(quality.bitrate * 2))];
+  }
+  const crf = String(quality.crf ?? 23);
+  switch (family) {
+    case "software":
+      return ["-crf", crf];
+    case "nvenc":
+      return ["-rc", "vbr", "-cq", crf, "-b:v", "0"];
+    case "qsv":
+      return ["-global_quality", crf];
+    case "vaapi":
+    case "amf":
+      return family === "vaapi" ? ["-qp", crf] : ["-rc", "cqp", "-qp_i", crf, "-qp_p", crf];
+    default:
+      // videotoolbox and v4l2m2m take a bitrate only: a generous one stands in for constant quality.
+      return ["-b:v", "8M"];
+  }
+}

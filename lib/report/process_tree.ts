@@ -1,0 +1,108 @@
+/**
+ * What a process and its descendants (ffmpeg, espeak-ng…) use right now, read from `/proc` (Linux): CPU time so
+ * far and resident memory.
+ * @module
+ */
+
+/** A process tree's use at one moment. */
+export interface TreeUsage {
+  /** CPU time (user + system) of the live processes of the tree, and of the children its members have reaped, in ms. */
+  cpuMs: number;
+  /** Resident memory of the live processes of the tree, in bytes. */
+  rssBytes: number;
+  /** How many processes the tree has now. */
+  processes: number;
+}
+
+/** Milliseconds per clock tick (`USER_HZ` is 100 on Linux). */
+const TICK_MS = 10;
+
+interface ProcEntry {
+  pid: number;
+  ppid: number;
+  cpuTicks: number;
+}
+
+/**
+ * Reads the use of process `root` and every process below it.
+ *
+ * @param root The tree's root. @default Deno.pid
+ * @param proc Where `/proc` is. @default "/proc"
+ * @returns The use, or null where there is no `/proc` (not Linux) or `root` is gone.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { treeUsage } from "./process_tree.ts";
+ * const usage = await treeUsage();
+ * assert.ok(usage === null || (usage.processes >= 1 && usage.rssBytes > 0));
+ * ```
+ */
+export async function treeUsage(root: number = Deno.pid, proc = "/proc"): Promise<TreeUsage | null> {
+  const entries = new Map<number, ProcEntry>();
+  try {
+    for await (const entry of Deno.readDir(proc)) {
+      if (!/^\d+$/.test(entry.name)) continue;
+      const stat = await readOrNull(`${proc}/${entry.name}/stat`);
+      if (stat === null) continue;
+      const parsed = parseStat(stat);
+      if (parsed !== null) entries.set(parsed.pid, parsed);
+    }
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+  if (!entries.has(root)) return null;
+  const tree = descendants(root, entries);
+  let cpuTicks = 0;
+  let rssBytes = 0;
+  for (const pid of tree) {
+    cpuTicks += entries.get(pid)!.cpuTicks;
+    const status = await readOrNull(`${proc}/${pid}/status`);
+    const match = status === null ? null : /^VmRSS:\s+(\d+)\s*kB/m.exec(status);
+    if (match !== null) rssBytes += Number(match[1]) * 1024;
+  }
+  return { cpuMs: cpuTicks * TICK_MS, rssBytes, processes: tree.length };
+}
+
+/** utime + stime + cutime + cstime of a `/proc/<pid>/stat` line, with its pid and parent. */
+function parseStat(stat: string): ProcEntry | null {
+  // The command name (field 2) may hold spaces and parentheses: the fields after it start at the last ")".
+  const close = stat.lastIndexOf(")");
+  if (close < 0) return null;
+  const fields = stat.slice(close + 2).split(" ");
+  const number = (i: number) => Number(fields[i] ?? 0);
+  return {
+    pid: Number(stat.slice(0, stat.indexOf(" "))),
+    ppid: number(1),
+    cpuTicks: number(11) + number(12) + number(13) + number(14),
+  };
+}
+
+function descendants(root: number, entries: ReadonlyMap<number, ProcEntry>): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of entries.values()) {
+    const list = children.get(entry.ppid) ?? [];
+    list.push(entry.pid);
+    children.set(entry.ppid, list);
+  }
+  const tree: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    tree.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/** A file under /proc, or null when its process has just ended. */
+async function readOrNull(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    // A process may end between listing /proc and reading its files (ENOENT, or ESRCH once opened).
+    if (error instanceof Deno.errors.NotFound || (error as { code?: string }).code === "ESRCH") return null;
+    throw error;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * What `reel doctor` reports: the ffmpeg reel will run and the filters it needs, the video encoders found and the
+ * one reel will use, fonts, voices, cores and memory, and the settings `reel tune` saved.
+ * @module
+ */
+import { MissingBinaryError } from "../core/errors.ts";
+import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
+import { type CaptionFont, captionFont } from "../media/caption_font.ts";
+import { findFfmpeg } from "../media/ffmpeg.ts";
+import { ffmpegFilters } from "../media/ffmpeg_filters.ts";
+import { programVersion } from "../media/program_version.ts";
+import {
+  type EncoderChoice,
+  type EncoderProbe,
+  probeEncoders,
+  selectEncoders,
+} from "../media/select_encoder.ts";
+import { runProcess } from "../media/run_process.ts";
+import { FLITE_VOICES } from "../providers/local/speech/flite_engine.ts";
+import { findEspeak } from "../providers/local/speech/espeak_engine.ts";
+import { readTuneSettings, tuneFile, type TuneSettings } from "./tune_settings.ts";
+
+/** The ffmpeg filters reel relies on, with what each is for. */
+export const NEEDED_FILTERS: Readonly<Record<string, string>> = {
+  flite: "flite voices",
+  xfade: "cross-fades",
+  loudnorm: "loudness normalisation (variants)",
+  subtitles: "burned-in subtitles",
+  silencedetect: "splitting audio at silences (transcription)",
+  drawtext: "captions and text overlays",
+  xstack: "grid montages",
+  hstack: "scrolling montages",
+  overlay: "overlays and scrolling montages",
+  gblur: "blurred backgrounds (variants)",
+};
+
+/** What the doctor found. */
+export interface MachineReport {
+  /** The binaries and ffmpeg's version line. */
+  ffmpeg: FfmpegPaths & { version: string };
+  /** Each needed filter, what it is for, and whether this ffmpeg has it. */
+  filters: { name: string; purpose: string; present: boolean }[];
+  /** Every encoder probed: listed by the build, and working. */
+  encoders: EncoderProbe[];
+  /** The encoder reel will use for each codec. */
+  chosen: EncoderChoice;
+  /** The font of slides, captions and text overlays, or null when missing. */
+  font: CaptionFont | null;
+  /** flite voices (when ffmpeg has the filter) and espeak-ng's version and voice count (null when missing). */
+  voices: { flite: readonly string[]; espeak: { version: string; voices: number } | null };
+  /** Cores, memory and the system. */
+  machine: { cores: number; totalBytes: number; availableBytes: number; os: string };
+  /** Where tune.json is and what it holds (null when `reel tune` has not run). */
+  tune: { path: string | null; settings: TuneSettings | null };
+}
+
+/**
+ * Examines the machine.
+ *
+ * @param options The encoder that overrides the probed one (`--encoder`), and the signal.
+ * @returns The report.
+ * @throws {MissingBinaryError} When ffmpeg cannot be found.
+ * @throws {InputError} When the override cannot be used.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkMachine } from "./machine_check.ts";
+ * const report = await checkMachine();
+ * assert.ok(report.encoders.some((probe) => probe.encoder.name === "libx264"));
+ * ```
+ */
+export async function checkMachine(
+  options: { encoder?: string | null; signal?: AbortSignal } = {},
+): Promise<MachineReport> {
+  const { signal } = options;
+  const ffmpeg = await findFfmpeg();
+  const [version, filters, encoders, chosen, font, espeak] = await Promise.all([
+    programVersion(ffmpeg.ffmpeg, ["-version"]),
+    ffmpegFilters(ffmpeg, { signal }),
+    probeEncoders(ffmpeg, { signal }),
+    selectEncoders(ffmpeg, { override: options.encoder ?? null, signal }),
+    captionFont(),
+    espeakInfo(signal),
+  ]);
+  const memory = Deno.systemMemoryInfo();
+  const path = tuneFile();
+  return {
+    ffmpeg: { ...ffmpeg, version: version.replace(/ Copyright.*$/, "") },
+    filters: Object.entries(NEEDED_FILTERS).map(([name, purpose]) => ({
+      name,
+      purpose,
+      present: filters.has(name),
+    })),
+    encoders,
+    chosen,
+    font,
+    voices: { flite: filters.has("flite") ? FLITE_VOICES : [], espeak },
+    machine: {
+      cores: navigator.hardwareConcurrency,
+      totalBytes: memory.total,
+      availableBytes: memory.available,
+      os: `${Deno.build.os} ${Deno.osRelease()} ${Deno.build.arch}`,
+    },
+    tune: { path, settings: path === null ? null : await readTuneSettings(path) },
+  };
+}
+
+async function espeakInfo(
+  signal: AbortSignal | undefined,
+): Promise<{ version: string; voices: number } | null> {
+  let program: string;
+  try {
+    program = await findEspeak();
+  } catch (error) {
+    if (error instanceof MissingBinaryError) return null;
+    throw error;
+  }
+  const [version, { stdout }] = await Promise.all([
+    programVersion(program, ["--version"]),
+    runProcess(program, ["--voices"], { signal }),
+  ]);
+  const lines = new TextDecoder().decode(stdout).trim().split("\n");
+  return { version: version.replace(/ #[0-9a-f]+$/, ""), voices: Math.max(0, lines.length - 1) };
+}

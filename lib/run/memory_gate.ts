@@ -1,0 +1,101 @@
+/**
+ * The memory gate: a heavy (CPU) step does not start while the memory available to new work is under a threshold,
+ * so a batch never swaps or gets killed for memory. It only holds a step back while other heavy steps of the run are
+ * running (their end frees memory); with none running, waiting could not help, so the step starts.
+ * @module
+ */
+import { availableMemory } from "../core/available_memory.ts";
+import { type Clock, realClock } from "../core/clock.ts";
+
+/** Options for {@linkcode MemoryGate}. */
+export interface MemoryGateOptions {
+  /** Bytes that must stay available before a heavy step starts; 0 turns the gate off. */
+  minFree: number;
+  /** Reads the available memory in bytes (null where unknown). @default availableMemory (MemAvailable) */
+  read?: () => Promise<number | null>;
+  /** The clock the gate polls by. @default realClock */
+  clock?: Clock;
+  /** How often a held-back step looks again, in ms (it also looks when a heavy step ends). @default 500 */
+  pollMs?: number;
+}
+
+/**
+ * Holds heavy steps back while memory is short.
+ *
+ * @example
+ * ```ts
+ * import { MemoryGate } from "./memory_gate.ts";
+ * const gate = new MemoryGate({ minFree: 1e9, read: () => Promise.resolve(4e9) });
+ * await gate.admit({ othersRunning: () => 3 });
+ * ```
+ */
+export class MemoryGate {
+  readonly #minFree: number;
+  readonly #read: () => Promise<number | null>;
+  readonly #clock: Clock;
+  readonly #pollMs: number;
+  #wakers = new Set<() => void>();
+  #held = 0;
+
+  /** @param options The threshold, the reader and the clock. */
+  constructor(options: MemoryGateOptions) {
+    const { minFree, read = () => availableMemory(), clock = realClock, pollMs = 500 } = options;
+    if (!(minFree >= 0)) throw new RangeError(`The free memory threshold must be 0 or more, got ${minFree}`);
+    this.#minFree = minFree;
+    this.#read = read;
+    this.#clock = clock;
+    this.#pollMs = pollMs;
+  }
+
+  /** How many times a step has been held back so far (for reports and tests). */
+  get held(): number {
+    return this.#held;
+  }
+
+  /**
+   * Resolves when the step may start: memory is available, or no other heavy step runs.
+   *
+   * @param options How many other heavy steps run now, and the signal that abandons the wait.
+   * @throws The signal's reason when aborted while waiting.
+   */
+  async admit(options: { othersRunning: () => number; signal?: AbortSignal }): Promise<void> {
+    const { othersRunning, signal } = options;
+    if (this.#minFree === 0) return;
+    let counted = false;
+    for (;;) {
+      signal?.throwIfAborted();
+      if (othersRunning() === 0) return;
+      const available = await this.#read();
+      if (available === null || available >= this.#minFree) return;
+      if (!counted) this.#held++;
+      counted = true;
+      await this.#wait(signal);
+    }
+  }
+
+  /** A heavy step ended: steps held back look again at once. */
+  released(): void {
+    const wakers = this.#wakers;
+    this.#wakers = new Set();
+    for (const wake of wakers) wake();
+  }
+
+  /** Waits for a poll period or a heavy step's end, whichever comes first. */
+  async #wait(signal: AbortSignal | undefined): Promise<void> {
+    const stop = new AbortController();
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => wake = resolve);
+    this.#wakers.add(wake);
+    try {
+      const poll = this.#clock.sleep(this.#pollMs, {
+        signal: signal === undefined ? stop.signal : AbortSignal.any([stop.signal, signal]),
+      });
+      // Abandoned (and rejected by `stop`) when a heavy step ends first.
+      poll.catch(() => {});
+      await Promise.race([poll, woken]);
+    } finally {
+      this.#wakers.delete(wake);
+      stop.abort();
+    }
+  }
+}

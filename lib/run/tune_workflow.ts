@@ -1,0 +1,132 @@
+/**
+ * Measuring the best worker count for this machine: a sample of a workflow's steps (its first CPU-heavy steps and
+ * what they need; never a call to a hosted API) run from scratch at 1…2×cores workers and CPU slots, and the
+ * throughput of each setting.
+ * @module
+ */
+import { findFfmpeg } from "../media/ffmpeg.ts";
+import type { Plan } from "../plan/plan.ts";
+import type { PlanStep } from "../plan/plan_step.ts";
+import { ArtifactStore } from "../store/artifact_store.ts";
+import { WorkerPool } from "../workers/worker_pool.ts";
+import { loadPlan, type LoadPlanOptions } from "./load_plan.ts";
+import { preflight } from "./preflight.ts";
+import { runPlan } from "./scheduler.ts";
+import type { TuneResult } from "./tune_settings.ts";
+
+/** Options for {@linkcode tuneWorkflows}. */
+export interface TuneOptions extends LoadPlanOptions {
+  /** The counts to try (n workers and n CPU slots each). @default 1 to 2 × cores */
+  counts?: number[];
+  /** How many CPU-heavy steps the sample holds (with the steps they need). @default 8 */
+  sample?: number;
+  /** Cancels the runs. */
+  signal?: AbortSignal;
+  /** Receives each setting's result as it is measured. */
+  onResult?: (result: TuneResult) => void;
+}
+
+/** What tuning found. */
+export interface TuneOutcome {
+  /** Every setting, in the order tried. */
+  results: TuneResult[];
+  /** The setting with the most steps per second (the fewest workers among equals). */
+  best: TuneResult;
+  /** The ids of the sample's steps. */
+  sample: string[];
+}
+
+/**
+ * Runs a sample of the workflows' steps at each count and measures the throughput.
+ *
+ * @param files Workflow files.
+ * @param options The counts, the sample's size, limits, the signal and a listener.
+ * @returns Every result and the best.
+ * @throws {InputError} On bad input (as a render would, before any step).
+ * @throws {Error} When the sample has no step to run, or a step of it fails (naming it).
+ *
+ * @example
+ * ```ts
+ * import { tuneWorkflows } from "./tune_workflow.ts";
+ * // const { best } = await tuneWorkflows(["workflows/variants.ts"], { sample: 4 });
+ * ```
+ */
+export async function tuneWorkflows(
+  files: readonly string[],
+  options: TuneOptions = {},
+): Promise<TuneOutcome> {
+  const cores = navigator.hardwareConcurrency;
+  const { counts = Array.from({ length: 2 * cores }, (_, i) => i + 1), sample = 8, signal } = options;
+  const { plan, workflows } = await loadPlan(files, options);
+  const ffmpeg = await findFfmpeg();
+  await preflight(plan, workflows, { ffmpeg, status: new Map(), signal });
+  const steps = sampleSteps(plan, sample);
+  if (steps.length === 0) {
+    throw new Error(`${files.join(", ")} has no step that tune can run (no local CPU-heavy step)`);
+  }
+  const results: TuneResult[] = [];
+  for (const count of counts) {
+    signal?.throwIfAborted();
+    const root = await Deno.makeTempDir({ prefix: "reel-tune-" });
+    const store = new ArtifactStore(root);
+    const pool = new WorkerPool({ size: count });
+    try {
+      await pool.ready();
+      const start = performance.now();
+      const run = await runPlan({ ...plan, steps, limits: { ...plan.limits, workers: count, cpu: count } }, {
+        executor: pool,
+        store,
+        ffmpeg,
+        outDir: null,
+        force: true,
+        signal,
+      });
+      const wallMs = performance.now() - start;
+      signal?.throwIfAborted();
+      const failed = [...run.errors][0];
+      if (failed !== undefined) throw new Error(`Step "${failed[0]}" of the sample failed: ${failed[1]}`);
+      const result = { workers: count, cpu: count, wallMs, stepsPerSecond: (steps.length * 1000) / wallMs };
+      results.push(result);
+      options.onResult?.(result);
+    } finally {
+      await pool.close();
+      store.close();
+      await Deno.remove(root, { recursive: true });
+    }
+  }
+  const best = results.reduce((a, b) => b.stepsPerSecond > a.stepsPerSecond ? b : a);
+  return { results, best, sample: steps.map((step) => step.id) };
+}
+
+/**
+ * The sample: the first `count` CPU-heavy steps (in plan order) that call no hosted API and need none, with the
+ * steps they read, in plan order.
+ */
+function sampleSteps(plan: Plan, count: number): PlanStep[] {
+  const byId = new Map(plan.steps.map((step) => [step.id, step]));
+  const http = new Set(plan.providers.map((provider) => provider.name));
+  const paidIds = new Map<string, boolean>();
+  const paid = (step: PlanStep): boolean => {
+    let known = paidIds.get(step.id);
+    if (known === undefined) {
+      known = (step.provider !== null && http.has(step.provider)) ||
+        step.deps.some((dep) => paid(byId.get(dep)!));
+      paidIds.set(step.id, known);
+    }
+    return known;
+  };
+  const chosen = new Set<string>();
+  const take = (step: PlanStep) => {
+    if (chosen.has(step.id)) return;
+    chosen.add(step.id);
+    for (const dep of step.deps) take(byId.get(dep)!);
+  };
+  let heavy = 0;
+  for (const step of plan.steps) {
+    if (heavy >= count) break;
+    if (!step.cpu || step.kind === "custom" || paid(step)) continue;
+    take(step);
+    heavy++;
+  }
+  return plan.steps.filter((step) => chosen.has(step.id));
+}

@@ -1,0 +1,117 @@
+/**
+ * Input files of media jobs (videos to make variants of, images of a montage): paths, globs and folders expanded,
+ * each file identified by its content for step keys. A stream (a named pipe, a device) has no content to read ahead
+ * of time: it gets an identity of its own each run, so what is made from it is never taken from the store.
+ * @module
+ */
+import type { WorkflowIssue } from "../core/errors.ts";
+import { sha256File } from "../core/sha256.ts";
+import { expandGlob, isGlob } from "./_glob.ts";
+
+/** One input file. */
+export interface InputFile {
+  /** Its path as the user would name it: relative to the base folder when inside it. */
+  name: string;
+  /** Its absolute path. */
+  path: string;
+  /** What keys it: `sha256:<hex>` of its content, or `stream:<uuid>` for a pipe or a device (never the same twice). */
+  identity: string;
+  /** The index of the pattern that found it. */
+  pattern: number;
+}
+
+/** Options for {@linkcode expandInputFiles}. */
+export interface ExpandInputsOptions {
+  /** The folder relative paths are read from (the workflow's, or the current one for the CLI). */
+  baseDir: string;
+  /**
+   * The field's path in the workflow, for messages: `variants[0].inputs` (a pattern's problem is then at
+   * `variants[0].inputs[1]`), or a function from a pattern's index to its path.
+   */
+  path: string | ((index: number) => string);
+  /** Problems go here (a pattern that matches nothing, a file that cannot be read). */
+  issues: WorkflowIssue[];
+}
+
+/**
+ * Expands paths, globs (`clips/*.mp4`, `**`) and folders (their files, not recursively, hidden ones left out) into
+ * files, in the order given (each glob's or folder's matches sorted), each once, and identifies each by its content.
+ *
+ * @param patterns What the user wrote.
+ * @param options The base folder, the field's path, and where problems go.
+ * @returns The files; problems are pushed to `options.issues` (a pattern that matches nothing is one).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { expandInputFiles } from "./input_files.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.txt`, "a");
+ * const issues: { path: string; message: string }[] = [];
+ * const files = await expandInputFiles(["*.txt", "missing.mp4"], { baseDir: dir, path: "inputs", issues });
+ * assert.deepEqual(files.map((file) => file.name), ["a.txt"]);
+ * assert.match(files[0]!.identity, /^sha256:/);
+ * assert.equal(issues[0]?.path, "inputs[1]");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function expandInputFiles(
+  patterns: readonly string[],
+  options: ExpandInputsOptions,
+): Promise<InputFile[]> {
+  const base = options.baseDir.replace(/\/+$/, "");
+  const seen = new Set<string>();
+  const files: InputFile[] = [];
+  for (const [i, pattern] of patterns.entries()) {
+    const path = typeof options.path === "string" ? `${options.path}[${i}]` : options.path(i);
+    const absolute = pattern.startsWith("/") ? pattern : `${base}/${pattern.replace(/^\.\//, "")}`;
+    const matches = isGlob(pattern) ? await expandGlob(absolute) : await plainPath(absolute);
+    if (matches.length === 0) {
+      options.issues.push({ path, message: `No file matches "${pattern}" (in ${base})` });
+    }
+    for (const match of matches) {
+      if (seen.has(match)) continue;
+      seen.add(match);
+      const identity = await identify(match, { path, issues: options.issues });
+      if (identity === null) continue;
+      const name = match.startsWith(`${base}/`) ? match.slice(base.length + 1) : match;
+      files.push({ name, path: match, identity, pattern: i });
+    }
+  }
+  return files;
+}
+
+/** A plain path: the file itself, or a folder's files; nothing when it does not exist. */
+async function plainPath(path: string): Promise<string[]> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  if (!info.isDirectory) return [path];
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(path)) {
+    if (!entry.isDirectory && !entry.name.startsWith(".")) names.push(`${path}/${entry.name}`);
+  }
+  return names.sort();
+}
+
+async function identify(
+  path: string,
+  context: { path: string; issues: WorkflowIssue[] },
+): Promise<string | null> {
+  try {
+    const info = await Deno.stat(path);
+    // A regular file is read and digested; opening a pipe would wait for its writer, so a stream is not read here.
+    if (info.isFile) return `sha256:${await sha256File(path)}`;
+    return `stream:${crypto.randomUUID()}`;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotFound)) {
+      throw error;
+    }
+    context.issues.push({ path: context.path, message: `Cannot read ${path}: ${error.message}` });
+    return null;
+  }
+}

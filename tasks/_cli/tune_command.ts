@@ -1,0 +1,72 @@
+/**
+ * `tune`: runs a sample of a workflow's steps at 1…2×cores workers and CPU slots, prints the throughput of each
+ * setting, and saves the best as this machine's default (`--workers auto` reads it).
+ * @module
+ */
+import type { Command } from "@commander-js/extra-typings";
+import { readTuneSettings, tuneFile, writeTuneSettings } from "../../lib/run/tune_settings.ts";
+import { tuneWorkflows } from "../../lib/run/tune_workflow.ts";
+import { InputError } from "../../lib/core/errors.ts";
+import { list, positiveInteger } from "./options.ts";
+
+/**
+ * Adds `tune` to the program, and makes `--workers auto` (on any command) read what it saved.
+ *
+ * @param program The program.
+ */
+export function addTuneCommand(program: Command): void {
+  program.command("tune")
+    .description(
+      "Measure the best worker count for this machine on a sample of a workflow's steps, and save it",
+    )
+    .argument("<workflow...>", "workflow files")
+    .option("--sample <n>", "CPU-heavy steps in the sample (with the steps they need)", positiveInteger, 8)
+    .option("--counts <n,...>", "worker counts to try (default: 1 to 2 × cores)", list)
+    .option("--encoder <name>", "video encoder, as for render")
+    .option("--no-save", "print the results without saving the best")
+    .action(async (files, options) => {
+      const counts = options.counts?.map((text) => positiveInteger(text));
+      const cores = navigator.hardwareConcurrency;
+      console.log(`tune: ${files.join(", ")}, ${cores} cores`);
+      console.log("workers  cpu  wall      steps/s");
+      const { results, best, sample } = await tuneWorkflows(files, {
+        counts,
+        sample: options.sample,
+        encoder: options.encoder,
+        onResult: (result) =>
+          console.log(
+            `${String(result.workers).padStart(7)}  ${String(result.cpu).padStart(3)}  ${
+              (result.wallMs / 1000).toFixed(2).padStart(6)
+            } s  ${result.stepsPerSecond.toFixed(2).padStart(7)}`,
+          ),
+      });
+      console.log(
+        `best: ${best.workers} workers, ${best.cpu} CPU slots (a sample of ${sample.length} steps)`,
+      );
+      if (options.save === false) return;
+      const path = tuneFile();
+      if (path === null) {
+        throw new InputError("Cannot save the tune settings: neither XDG_CONFIG_HOME nor HOME is set");
+      }
+      await writeTuneSettings(path, {
+        workers: best.workers,
+        cpu: best.cpu,
+        cores,
+        measuredAt: new Date().toISOString(),
+        workflow: files.join(", "),
+        results,
+      });
+      console.log(`saved to ${path}: --workers auto uses it`);
+    });
+  // `--workers auto` on any command: the saved settings (when measured on as many cores), else the cores.
+  program.hook("preAction", async (_program, action) => {
+    const options = action.opts() as { workers?: number | "auto"; cpu?: number };
+    if (options.workers !== "auto") return;
+    const path = tuneFile();
+    const saved = path === null ? null : await readTuneSettings(path);
+    const cores = navigator.hardwareConcurrency;
+    const tuned = saved !== null && saved.cores === cores ? saved : null;
+    action.setOptionValue("workers", tuned?.workers ?? cores);
+    if (options.cpu === undefined && tuned !== null) action.setOptionValue("cpu", tuned.cpu);
+  });
+}

@@ -1,0 +1,105 @@
+/**
+ * `variants`: inputs × recipes → outputs from the command line, without a workflow file: renditions of a video,
+ * N random variants of it, or one recipe over a folder of files (a batch transcode).
+ * @module
+ */
+import { type Command, Option } from "@commander-js/extra-typings";
+import { InputError } from "../../lib/core/errors.ts";
+import type { RecipeInput } from "../../lib/jobs/variants/recipe_schema.ts";
+import { planLoaded } from "../../lib/run/load_plan.ts";
+import { renderLoaded } from "../../lib/run/render_workflows.ts";
+import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
+import type { WorkflowInput } from "../../lib/workflow/workflow_schema.ts";
+import { addLimitOptions, type CommandOutcome, limitOptions, list, positiveInteger } from "./options.ts";
+import { renderWithReporter } from "./render_command.ts";
+
+const EXAMPLES = `
+Recipes: web, vertical, square, widescreen, ladder, hls, shuffle, or a .json/.ts file holding a recipe.
+Examples:
+  npx -y deno@2.9.6 task reel variants talk.mp4 --recipe shuffle --count 5 --seed 7 --out variants
+  npx -y deno@2.9.6 task reel variants talk.mp4 --recipe vertical --recipe square --out social
+  npx -y deno@2.9.6 task reel variants 'footage/*.mov' --recipe web --out web --timeout 600000`;
+
+/** Where the command's paths are read from, as a workflow file's would be. */
+const COMMAND_LINE = "the command line";
+
+/**
+ * Adds `variants` to the program.
+ *
+ * @param program The program.
+ * @param context Where the exit code goes.
+ */
+export function addVariantsCommand(program: Command, context: { outcome: CommandOutcome }): void {
+  const command = program.command("variants")
+    .description("Make outputs of input videos by recipes: formats, renditions, seeded random variants")
+    .argument("<input...>", "input files, globs (quote them) or folders")
+    .requiredOption("--recipe <name|file>", "a built-in recipe or a recipe file (repeatable)", list)
+    .option("--count <n>", "variants per random recipe", positiveInteger)
+    .option(
+      "--seed <seed>",
+      "seed of the random draws (same seed, same variants)",
+      (text) => /^-?\d+$/.test(text) ? Number(text) : text,
+    )
+    .option("-o, --out <dir>", "output folder", "out")
+    .option("--cache <dir>", "artifact store (default: REEL_CACHE, else .reel/ here)")
+    .option("--force", "ignore the cache: run every step")
+    .option("--json", "print one JSON event per line")
+    .option("-q, --quiet", "print only the summary and errors")
+    .addOption(new Option("--timeout <ms>", "base timeout of each step (encodes add 5 s per input second)")
+      .argParser(positiveInteger));
+  addLimitOptions(command);
+  command.addHelpText("after", EXAMPLES);
+  command.action(async (inputs, options, self) => {
+    const { limits, encoder } = limitOptions(self);
+    const recipes = await Promise.all(options.recipe.map(readRecipe));
+    const input: WorkflowInput = {
+      name: "variants",
+      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+      variants: [{ id: "variants", inputs, recipes, count: options.count, seed: options.seed }],
+    };
+    const workflow = await resolveWorkflow(input, {
+      file: COMMAND_LINE,
+      moduleUrl: `file://${Deno.cwd()}/variants`,
+    });
+    const loaded = await planLoaded([workflow], { limits, encoder });
+    const mode = options.json === true ? "json" : options.quiet === true ? "quiet" : "auto";
+    const cacheDir = options.cache ?? (Deno.env.get("REEL_CACHE") || ".reel");
+    context.outcome.exitCode = await renderWithReporter(
+      mode,
+      options.out,
+      (hooks) =>
+        renderLoaded(loaded, { ...hooks, outDir: options.out, cacheDir, force: options.force === true }),
+    );
+  });
+}
+
+/** A built-in recipe's name as it is, or a recipe file's recipe (JSON, or a module's default export). */
+async function readRecipe(value: string): Promise<string | RecipeInput> {
+  if (!/\.(json|[cm]?[jt]s)$/.test(value)) return value;
+  const path = value.startsWith("/") ? value : `${Deno.cwd()}/${value}`;
+  let recipe: unknown;
+  try {
+    recipe = value.endsWith(".json")
+      ? JSON.parse(await Deno.readTextFile(path))
+      : ((await import(`file://${path}`)) as { default?: unknown }).default;
+  } catch (error) {
+    if (
+      !(error instanceof Deno.errors.NotFound || error instanceof SyntaxError || error instanceof TypeError)
+    ) {
+      throw error;
+    }
+    throw new InputError(`Cannot read the recipe file ${value}: ${error.message}`, {
+      where: value,
+      cause: error,
+    });
+  }
+  if (typeof recipe !== "object" || recipe === null) {
+    throw new InputError(`The recipe file ${value} holds no recipe object`, { where: value });
+  }
+  // An overlay image is read from beside the recipe file.
+  const overlay = (recipe as { overlay?: { image?: unknown } }).overlay;
+  if (typeof overlay?.image === "string" && !overlay.image.startsWith("/")) {
+    overlay.image = `${path.slice(0, path.lastIndexOf("/"))}/${overlay.image}`;
+  }
+  return recipe as RecipeInput;
+}

@@ -1,0 +1,173 @@
+/**
+ * `deno task bench:montage`: a 60-s 1080p 30 fps scrolling montage of 100 images with a soundtrack, made by reel
+ * and by a MoviePy-style per-frame pipeline doing the same work (`bench/montage_frame_by_frame.ts`), run in
+ * alternating pairs. Prints each pipeline's wall time, CPU time (children included) and peak memory of its whole
+ * process tree (medians, with min–max), and the ratio.
+ *
+ *   deno task bench:montage            3 pairs
+ *   deno task bench:montage --quick    1 pair
+ *   deno task bench:montage --pairs 5
+ * @module
+ */
+import { findFfmpeg, probeMedia, runFfmpeg } from "../lib/media/ffmpeg.ts";
+import { processUsage } from "../lib/report/process_usage.ts";
+import { ResourceMonitor } from "../lib/report/resource_monitor.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+const pairsFlag = Deno.args.indexOf("--pairs");
+const pairs = Deno.args.includes("--quick") ? 1 : pairsFlag >= 0 ? Number(Deno.args[pairsFlag + 1]) : 3;
+const SPEC = {
+  width: 1920,
+  height: 1080,
+  fps: 30,
+  duration: 60,
+  cell: { width: 864, height: 648 },
+  gap: 22,
+  background: [16, 16, 16] as [number, number, number],
+};
+
+interface Measure {
+  wallMs: number;
+  cpuMs: number;
+  peakRssBytes: number;
+}
+
+async function childrenCpuMs(): Promise<number> {
+  const { childrenCpuMs } = await processUsage();
+  if (childrenCpuMs === null) throw new Error("The benchmark reads children's CPU time from /proc (Linux)");
+  return childrenCpuMs;
+}
+
+/** Runs a command; measures its wall time, its tree's CPU time and its tree's peak resident memory. */
+async function measure(command: string, args: string[]): Promise<Measure> {
+  const cpu = await childrenCpuMs();
+  const start = performance.now();
+  const child = new Deno.Command(command, { args, stdin: "null", stdout: "null", stderr: "piped" }).spawn();
+  const monitor = new ResourceMonitor({ root: child.pid, intervalMs: 100 });
+  monitor.start();
+  const [status, stderr] = await Promise.all([child.status, new Response(child.stderr).text()]);
+  const wallMs = performance.now() - start;
+  await monitor.stop();
+  if (!status.success) throw new Error(`${command} ${args.join(" ")} failed:\n${stderr}`);
+  return { wallMs, cpuMs: (await childrenCpuMs()) - cpu, peakRssBytes: monitor.peakRssBytes };
+}
+
+const work = await Deno.makeTempDir({ prefix: "reel-bench-montage-" });
+try {
+  const paths = await findFfmpeg();
+  // 100 different 4:3 images and a 60-s soundtrack.
+  await Deno.mkdir(`${work}/images`);
+  await runFfmpeg(paths, [
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc2=s=960x720:r=1",
+    "-frames:v",
+    "100",
+    `${work}/images/img%03d.png`,
+  ]);
+  await runFfmpeg(paths, ["-f", "lavfi", "-i", "sine=f=220:d=60", `${work}/music.wav`]);
+  const images = Array.from(
+    { length: 100 },
+    (_, i) => `${work}/images/img${String(i + 1).padStart(3, "0")}.png`,
+  );
+  const workflow = {
+    montages: [{
+      id: "strip",
+      layout: "scroll",
+      items: ["images/*.png"],
+      size: `${SPEC.width}x${SPEC.height}`,
+      fps: SPEC.fps,
+      duration: SPEC.duration,
+      cell: SPEC.cell,
+      gap: SPEC.gap,
+      background: "#101010",
+      audio: "music.wav",
+    }],
+  };
+  await Deno.writeTextFile(
+    `${work}/montage.ts`,
+    `import { workflow } from "${root}mod.ts";\nexport default workflow(${JSON.stringify(workflow)});\n`,
+  );
+  await Deno.writeTextFile(
+    `${work}/spec.json`,
+    JSON.stringify({ ...SPEC, images, audio: `${work}/music.wav` }),
+  );
+  const deno = Deno.execPath();
+  const reelArgs = (run: number) => [
+    "run",
+    "--allow-all",
+    `${root}tasks/render.ts`,
+    "render",
+    `${work}/montage.ts`,
+    "--out",
+    `${work}/reel-${run}`,
+    "--cache",
+    `${work}/cache-${run}`,
+    "-q",
+  ];
+  const baselineArgs = (run: number) => [
+    "run",
+    "--allow-all",
+    `${root}bench/montage_frame_by_frame.ts`,
+    `${work}/spec.json`,
+    `${work}/frames-${run}.mp4`,
+  ];
+  console.log(
+    `bench:montage: ${SPEC.duration} s ${SPEC.width}×${SPEC.height} ${SPEC.fps} fps scrolling montage of 100 images ` +
+      `with a soundtrack, ${pairs} pair${pairs === 1 ? "" : "s"}, ${navigator.hardwareConcurrency} cores`,
+  );
+  // Warm Deno's module cache so measured runs pay process start, not first-time transpiling.
+  await measure(deno, [...reelArgs(0), "--plan"]);
+  const reel: Measure[] = [];
+  const frames: Measure[] = [];
+  for (let run = 1; run <= pairs; run++) {
+    reel.push(await measure(deno, reelArgs(run)));
+    frames.push(await measure(deno, baselineArgs(run)));
+    console.log(
+      `  pair ${run}: reel ${(reel.at(-1)!.wallMs / 1000).toFixed(1)} s, per-frame ${
+        (frames.at(-1)!.wallMs / 1000).toFixed(1)
+      } s`,
+    );
+  }
+  // Same work: both write a 60-s 1080p video with its soundtrack.
+  for (const file of [`${work}/reel-1/strip.mp4`, `${work}/frames-1.mp4`]) {
+    const info = await probeMedia(paths, file);
+    const video = info.streams.find((stream) => stream.type === "video");
+    const codecs = info.streams.map((stream) => stream.codec).sort().join("+");
+    console.log(
+      `  ${file.slice(work.length + 1)}: ${video?.width}×${video?.height}, ${
+        info.duration.toFixed(2)
+      } s, ${codecs}`,
+    );
+  }
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  };
+  const span = (values: number[], unit: (value: number) => string) =>
+    `${unit(median(values))} (${unit(Math.min(...values))}–${unit(Math.max(...values))})`;
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+  console.log("\n| pipeline | wall | CPU (children incl.) | peak memory (process tree) |");
+  console.log("|---|---:|---:|---:|");
+  for (const [name, runs] of [["reel", reel], ["MoviePy-style per-frame", frames]] as const) {
+    console.log(
+      `| ${name} | ${span(runs.map((m) => m.wallMs), seconds)} | ${
+        span(runs.map((m) => m.cpuMs), seconds)
+      } | ${span(runs.map((m) => m.peakRssBytes), mb)} |`,
+    );
+  }
+  const ratio = median(frames.map((m) => m.wallMs)) / median(reel.map((m) => m.wallMs));
+  const cpuRatio = median(frames.map((m) => m.cpuMs)) / median(reel.map((m) => m.cpuMs));
+  const peak = Math.max(...reel.map((m) => m.peakRssBytes));
+  console.log(
+    `\nper-frame / reel: ${ratio.toFixed(1)}× wall, ${cpuRatio.toFixed(1)}× CPU (target ≥ 5×) ${
+      ratio >= 5 ? "✔" : "✖"
+    }`,
+  );
+  console.log(`reel's peak memory: ${mb(peak)} (target < 500 MB) ${peak < 500e6 ? "✔" : "✖"}`);
+} finally {
+  await Deno.remove(work, { recursive: true });
+}

@@ -1,0 +1,123 @@
+/**
+ * Montages end to end: a grid and scrolling strips have the right size and duration, a soundtrack, and their cells
+ * where they belong (pixel colours sampled at given times, positions computed here from the geometry).
+ */
+import assert from "node:assert/strict";
+import { renderWorkflows } from "../../lib/run/render_workflows.ts";
+import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
+import { colourDistance, hexToRgb, pixelAt, probe } from "../_support/media.ts";
+import { tempDir } from "../_support/temp_dir.ts";
+import { makeColourImage } from "../_support/test_video.ts";
+import { MOD_URL } from "../_support/workflows.ts";
+
+const COLOURS = ["#e03030", "#30c040", "#3050e0", "#e0c020"];
+const BACKGROUND = "#202020";
+
+async function render(montages: unknown[]): Promise<string> {
+  const dir = await tempDir("reel-montage-");
+  for (const [i, colour] of COLOURS.entries()) {
+    await makeColourImage(`${dir}/item${i}.png`, { colour, width: 160, height: 120 });
+  }
+  await runFfmpeg(await findFfmpeg(), ["-f", "lavfi", "-i", "sine=f=330:d=1.5", `${dir}/music.wav`]);
+  await Deno.writeTextFile(
+    `${dir}/workflow.ts`,
+    `import { workflow } from "${MOD_URL}";\nexport default workflow(${JSON.stringify({ montages })});\n`,
+  );
+  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
+  assert.ok(run.ok, [...run.errors].join("\n"));
+  return `${dir}/out`;
+}
+
+async function assertColour(file: string, at: number, [x, y]: readonly [number, number], colour: string) {
+  const pixel = await pixelAt(file, at, x, y);
+  assert.ok(
+    colourDistance(pixel, hexToRgb(colour)) <= 30,
+    `${file} @${at}s (${x}, ${y}): ${pixel}, expected ${colour}`,
+  );
+}
+
+Deno.test("e2e: a 2×2 grid has its size, duration, soundtrack, and each item in its cell", async () => {
+  const out = await render([{
+    id: "wall",
+    layout: "grid",
+    items: ["item0.png", "item1.png", "item2.png", { file: "item3.png", caption: "Yellow" }],
+    size: "320x180",
+    fps: 10,
+    duration: 2,
+    gap: 10,
+    fit: "cover",
+    background: BACKGROUND,
+    audio: "music.wav",
+  }]);
+  const file = `${out}/wall.mp4`;
+  const info = await probe(file);
+  const video = info.streams.find((stream) => stream.type === "video")!;
+  assert.deepEqual([video.width, video.height], [320, 180]);
+  assert.ok(Math.abs(info.duration - 2) < 0.1, `duration ${info.duration}`);
+  // The soundtrack (1.5 s) loops to the montage's length.
+  const audio = info.streams.find((stream) => stream.type === "audio");
+  assert.ok(audio !== undefined && Math.abs((audio.duration ?? 0) - 2) < 0.1, `audio ${audio?.duration}`);
+  // Cells: two columns of (320 - 3·10) / 2 ≈ 144 px and two rows of ≈ 74 px, 10 px apart, centred.
+  for (const at of [0.2, 1.8]) {
+    await assertColour(file, at, [82, 46], COLOURS[0]!);
+    await assertColour(file, at, [238, 46], COLOURS[1]!);
+    await assertColour(file, at, [82, 120], COLOURS[2]!);
+    await assertColour(file, at, [238, 112], COLOURS[3]!);
+    // The gap between the cells, and the margin around them, are the background.
+    await assertColour(file, at, [160, 90], BACKGROUND);
+    await assertColour(file, at, [2, 2], BACKGROUND);
+  }
+});
+
+Deno.test("e2e: a scrolling strip has its size and duration, and its items where the speed puts them, across chunks", async () => {
+  const out = await render([{
+    id: "strip",
+    layout: "scroll",
+    items: ["item0.png", "item1.png", "item2.png"],
+    size: "320x180",
+    fps: 10,
+    cell: { width: 100, height: 80 },
+    gap: 10,
+    speed: 100,
+    fit: "cover",
+    background: BACKGROUND,
+  }, {
+    id: "rise",
+    layout: "scroll",
+    direction: "up",
+    items: ["item0.png", "item1.png"],
+    size: "180x320",
+    fps: 10,
+    cell: { width: 80, height: 100 },
+    gap: 20,
+    duration: 4.4,
+    fit: "cover",
+    background: BACKGROUND,
+  }]);
+  // Travel: 3 cells of 100 px, 2 gaps of 10 px and the frame's 320 px = 640 px at 100 px/s: 6.4 s, two chunks.
+  const strip = `${out}/strip.mp4`;
+  const info = await probe(strip);
+  assert.deepEqual([info.streams[0]?.width, info.streams[0]?.height], [320, 180]);
+  assert.ok(Math.abs(info.duration - 6.4) < 0.1, `duration ${info.duration}`);
+  // Item i's left edge at time t: 320 − 100·t + 110·i; the strip is centred vertically (y 50 to 130).
+  const x = (i: number, t: number) => 320 - 100 * t + 110 * i;
+  await assertColour(strip, 0.2, [300, 90], COLOURS[0]!);
+  await assertColour(strip, 0.2, [100, 90], BACKGROUND);
+  await assertColour(strip, 2, [x(0, 2) + 50, 90], COLOURS[0]!);
+  await assertColour(strip, 2, [x(1, 2) + 40, 90], COLOURS[1]!);
+  await assertColour(strip, 2, [x(0, 2) - 30, 90], BACKGROUND);
+  await assertColour(strip, 2, [x(0, 2) + 50, 20], BACKGROUND);
+  // In the second chunk (from 5 s) only the last item is left.
+  await assertColour(strip, 5.5, [x(2, 5.5) + 50, 90], COLOURS[2]!);
+  await assertColour(strip, 5.5, [200, 90], BACKGROUND);
+
+  // Upwards: item i's top edge at time t is 320 − 200·t + 120·i (travel 2·100 + 20 + 320 = 540 px in 4.4 s).
+  const rise = `${out}/rise.mp4`;
+  const tall = await probe(rise);
+  assert.deepEqual([tall.streams[0]?.width, tall.streams[0]?.height], [180, 320]);
+  assert.ok(Math.abs(tall.duration - 4.4) < 0.1, `duration ${tall.duration}`);
+  const y = (i: number, t: number) => 320 - (540 / 4.4) * t + 120 * i;
+  await assertColour(rise, 2, [90, Math.round(y(0, 2) + 50)], COLOURS[0]!);
+  await assertColour(rise, 2, [90, Math.round(y(1, 2) + 50)], COLOURS[1]!);
+  await assertColour(rise, 2, [10, Math.round(y(0, 2) + 50)], BACKGROUND);
+});

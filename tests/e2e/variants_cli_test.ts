@@ -1,0 +1,58 @@
+/**
+ * `reel variants` from the command line: recipe files, and bad input refused with exit 2 and nothing written.
+ */
+import assert from "node:assert/strict";
+import { listFolder, runCli } from "../_support/cli.ts";
+import { colourDistance, hexToRgb, pixelAt } from "../_support/media.ts";
+import { tempDir } from "../_support/temp_dir.ts";
+import { makeColourImage, makeTestVideo } from "../_support/test_video.ts";
+
+Deno.test("reel variants reads a recipe file, with its overlay image beside it", async () => {
+  const dir = await tempDir("reel-variants-cli-");
+  await Deno.mkdir(`${dir}/recipes`);
+  await makeTestVideo(`${dir}/clip.mp4`, { seconds: 1, audio: false });
+  await makeColourImage(`${dir}/recipes/logo.png`, { colour: "#ff0000", width: 40, height: 40 });
+  const recipe = {
+    name: "branded",
+    format: "90x90",
+    fit: "pad",
+    background: "#0000ff",
+    overlay: { image: "logo.png", position: "top-left", size: 0.5, opacity: 1 },
+  };
+  await Deno.writeTextFile(`${dir}/recipes/branded.json`, JSON.stringify(recipe));
+  const result = await runCli(["variants", "clip.mp4", "--recipe", "recipes/branded.json", "-q"], {
+    cwd: dir,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  // The logo covers the top-left quarter (inside a 4% margin); the padding below the picture is blue.
+  const logo = await pixelAt(`${dir}/out/clip.branded.mp4`, 0.5, 20, 20);
+  assert.ok(colourDistance(logo, hexToRgb("#ff0000")) <= 40, `logo: ${logo}`);
+  const padding = await pixelAt(`${dir}/out/clip.branded.mp4`, 0.5, 80, 85);
+  assert.ok(colourDistance(padding, hexToRgb("#0000ff")) <= 40, `padding: ${padding}`);
+  const manifest = JSON.parse(await Deno.readTextFile(`${dir}/out/clip.branded.json`));
+  assert.equal(manifest.transforms.overlay.kind, "image");
+});
+
+Deno.test("reel variants refuses bad input with exit 2, a message naming the place, and nothing written", async () => {
+  const dir = await tempDir("reel-variants-bad-");
+  await makeTestVideo(`${dir}/clip.mp4`, { seconds: 1, audio: false });
+  await Deno.writeTextFile(`${dir}/broken.json`, "{ name: ");
+  const cases: [string[], RegExp][] = [
+    [
+      ["nothing.mp4", "--recipe", "web"],
+      /✖ No file matches "nothing\.mp4"[^\n]*\n {2}→ at variants\[0\]\.inputs\[0\] \(the command line\)/,
+    ],
+    [["clip.mp4", "--recipe", "sideways"], /✖ Unknown recipe "sideways" \(built-in recipes: web, vertical/],
+    [["clip.mp4", "--recipe", "broken.json"], /✖ Cannot read the recipe file broken\.json/],
+    [["clip.mp4", "--recipe", "vertical", "--count", "3"], /has no random ranges/],
+    [["clip.mp4", "--recipe", "web", "--encoder", "mpeg4"], /✖ Unknown encoder "mpeg4" \(from --encoder\)/],
+    [["clip.mp4", "--recipe", "web", "--min-free-memory", "lots"], /Expected a size like "512MB"/],
+  ];
+  for (const [args, message] of cases) {
+    const result = await runCli(["variants", ...args, "--out", "out"], { cwd: dir });
+    assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
+    assert.match(result.stderr, message);
+    assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
+  }
+  assert.deepEqual(await listFolder(dir), ["broken.json", "clip.mp4"]);
+});

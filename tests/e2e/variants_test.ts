@@ -1,0 +1,164 @@
+/**
+ * Variants end to end: seeded random variants through the CLI (valid, pairwise different, the same from the store on
+ * a re-run), a batch with a corrupt input and one that hangs, and crops, pads and mirrors checked by pixel colours.
+ */
+import assert from "node:assert/strict";
+import { sha256File } from "../../lib/core/sha256.ts";
+import { renderWorkflows } from "../../lib/run/render_workflows.ts";
+import type { RunEvent } from "../../lib/run/run_events.ts";
+import { listFolder, runCli } from "../_support/cli.ts";
+import { colourDistance, hexToRgb, pixelAt, probe } from "../_support/media.ts";
+import { tempDir } from "../_support/temp_dir.ts";
+import { makeBandsVideo, makeTestVideo } from "../_support/test_video.ts";
+import { MOD_URL } from "../_support/workflows.ts";
+
+Deno.test("e2e: 5 seeded random variants of a 20-s video are valid, pairwise different, and come from the store on a re-run", async () => {
+  const dir = await tempDir("reel-variants-");
+  await makeTestVideo(`${dir}/clip.mp4`, { seconds: 20 });
+  const args = [
+    "variants",
+    "clip.mp4",
+    "--recipe",
+    "shuffle",
+    "--count",
+    "5",
+    "--seed",
+    "7",
+    "--out",
+    "out",
+    "--json",
+  ];
+  const first = await runCli(args, { cwd: dir });
+  assert.equal(first.code, 0, first.stderr);
+  const events = first.stdout.trim().split("\n").map((line) => JSON.parse(line) as RunEvent);
+
+  const digests = new Set<string>();
+  const transforms = new Set<string>();
+  for (let n = 1; n <= 5; n++) {
+    const file = `${dir}/out/clip.shuffle-${n}.mp4`;
+    const info = await probe(file);
+    assert.deepEqual(info.streams.map((stream) => stream.codec).sort(), ["aac", "h264"]);
+    const video = info.streams.find((stream) => stream.type === "video")!;
+    assert.deepEqual([video.width, video.height], [160, 90]);
+    const manifest = JSON.parse(await Deno.readTextFile(`${dir}/out/clip.shuffle-${n}.json`));
+    assert.equal(manifest.seed, 7);
+    assert.equal(manifest.variant, n);
+    assert.equal(manifest.input, "clip.mp4");
+    const { speed, trim } = manifest.transforms;
+    const expected = (20 - trim.start) / speed;
+    assert.ok(
+      Math.abs(info.duration - expected) < 0.15,
+      `${file}: ${info.duration} s, expected ${expected} s`,
+    );
+    assert.ok(Math.abs(manifest.output.duration - info.duration) < 0.01);
+    digests.add(await sha256File(file));
+    transforms.add(JSON.stringify(manifest.transforms));
+    // Progress came from ffmpeg's -progress, up to the whole output.
+    const fractions = events.flatMap((event) =>
+      event.type === "step:progress" && event.step === `variants/clip/shuffle-${n}` ? [event.fraction] : []
+    );
+    assert.equal(fractions.at(-1), 1);
+  }
+  assert.equal(digests.size, 5, "the five variants are pairwise different files");
+  assert.equal(transforms.size, 5, "drawn from five different transform sets");
+
+  const second = await runCli(args, { cwd: dir });
+  assert.equal(second.code, 0, second.stderr);
+  const finished = second.stdout.trim().split("\n").map((line) => JSON.parse(line) as RunEvent)
+    .filter((event) => event.type === "step:finished");
+  assert.equal(finished.length, 11);
+  assert.ok(
+    finished.every((event) => event.type === "step:finished" && event.cached),
+    "every step from the store",
+  );
+  for (let n = 1; n <= 5; n++) {
+    assert.ok(digests.has(await sha256File(`${dir}/out/clip.shuffle-${n}.mp4`)), `variant ${n} is the same`);
+  }
+});
+
+Deno.test("e2e: a batch of 6 inputs, one corrupt and one that hangs, writes the other 4, names both failures and leaves no temporary file", async () => {
+  const dir = await tempDir("reel-batch-");
+  await Deno.mkdir(`${dir}/in`);
+  await Deno.mkdir(`${dir}/tmp`);
+  for (const name of ["a", "b", "c", "d"]) await makeTestVideo(`${dir}/in/${name}.mp4`, { seconds: 2 });
+  await Deno.writeFile(`${dir}/in/corrupt.mp4`, crypto.getRandomValues(new Uint8Array(4096)));
+  // A named pipe that no one writes: opening it never returns.
+  const fifo = await new Deno.Command("mkfifo", { args: [`${dir}/in/stuck.mp4`] }).output();
+  assert.ok(fifo.success);
+
+  const result = await runCli(
+    ["variants", "in", "--recipe", "web", "--timeout", "3000", "--out", "out", "--cache", "store"],
+    { cwd: dir, env: { TMPDIR: `${dir}/tmp` } },
+  );
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /variants\/corrupt\/probe[^\n]*Cannot read in\/corrupt\.mp4/);
+  assert.match(result.stderr, /variants\/stuck\/probe[^\n]*timed out after 3 s/);
+  const written = await listFolder(`${dir}/out`);
+  assert.deepEqual(written, [
+    "a.web.json",
+    "a.web.mp4",
+    "b.web.json",
+    "b.web.mp4",
+    "c.web.json",
+    "c.web.mp4",
+    "d.web.json",
+    "d.web.mp4",
+    "report.html",
+  ]);
+  for (const name of ["a", "b", "c", "d"]) {
+    const info = await probe(`${dir}/out/${name}.web.mp4`);
+    assert.ok(Math.abs(info.duration - 2) < 0.1, `${name}: ${info.duration}`);
+  }
+  // Nothing temporary is left: not in the output, not in the store, not in TMPDIR; and no ffprobe still waits.
+  assert.deepEqual(await listFolder(`${dir}/store/tmp`) ?? [], []);
+  assert.deepEqual(await listFolder(`${dir}/tmp`), []);
+  assert.equal(await processesReading(`${dir}/in/stuck.mp4`), 0);
+});
+
+Deno.test("e2e: a 9:16 crop keeps the centre, a mirror swaps the sides, a pad fills with the background", async () => {
+  const dir = await tempDir("reel-crop-");
+  const bands = [["#0000ff", 70], ["#ff0000", 20], ["#00ff00", 70]] as const;
+  await makeBandsVideo(`${dir}/bands.mp4`, { seconds: 1, height: 90, bands });
+  const recipes = [
+    { name: "tall", format: "90x160", fit: "crop" },
+    { name: "mirrored", mirror: true },
+    { name: "boxed", format: "90x90", fit: "pad", background: "#ffffff" },
+  ];
+  await Deno.writeTextFile(
+    `${dir}/workflow.ts`,
+    `import { workflow } from "${MOD_URL}";\nexport default workflow(${
+      JSON.stringify({ variants: [{ inputs: ["bands.mp4"], recipes }] })
+    });\n`,
+  );
+  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
+  assert.ok(run.ok, [...run.errors].join("\n"));
+  const [blue, red, green, white] = ["#0000ff", "#ff0000", "#00ff00", "#ffffff"].map(hexToRgb);
+  const near = async (file: string, x: number, y: number, colour: readonly number[]) => {
+    const pixel = await pixelAt(`${dir}/out/${file}`, 0.5, x, y);
+    assert.ok(colourDistance(pixel, colour) <= 40, `${file} (${x}, ${y}): ${pixel} vs ${colour}`);
+  };
+  const tall = (await probe(`${dir}/out/bands.tall.mp4`)).streams[0]!;
+  assert.deepEqual([tall.width, tall.height], [90, 160]);
+  // The source's centre (the red band, x 70–90 of 160) is the middle of the tall frame; its sides are blue and green.
+  await near("bands.tall.mp4", 45, 80, red!);
+  await near("bands.tall.mp4", 8, 80, blue!);
+  await near("bands.tall.mp4", 82, 80, green!);
+  await near("bands.mirrored.mp4", 10, 45, green!);
+  await near("bands.mirrored.mp4", 150, 45, blue!);
+  await near("bands.boxed.mp4", 45, 5, white!);
+  await near("bands.boxed.mp4", 45, 45, red!);
+});
+
+/** How many live processes name `path` in their command line. */
+async function processesReading(path: string): Promise<number> {
+  let count = 0;
+  for await (const entry of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      if ((await Deno.readTextFile(`/proc/${entry.name}/cmdline`)).includes(path)) count++;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+  return count;
+}

@@ -1,0 +1,127 @@
+/**
+ * Montages planned: a grid is one step, a strip a step per chunk (each with only the items in view) and a join; keys
+ * change when, and only when, what a step shows does; mistakes are named with their path.
+ */
+import assert from "node:assert/strict";
+import { stripChunks } from "../../../../lib/jobs/montage/scroll_layout.ts";
+import { planWorkflows } from "../../../../lib/workflow/plan_workflows.ts";
+import { resolveWorkflow } from "../../../../lib/workflow/resolve_workflow.ts";
+import type { WorkflowInput } from "../../../../lib/workflow/workflow_schema.ts";
+import { tempDir } from "../../../_support/temp_dir.ts";
+import { TEST_TOOLCHAIN } from "../../../_support/toolchain.ts";
+
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+async function itemsDir(count: number): Promise<string> {
+  const dir = await tempDir();
+  for (let i = 0; i < count; i++) {
+    await Deno.writeFile(`${dir}/img${String(i).padStart(3, "0")}.png`, new Uint8Array([...PNG, i]));
+  }
+  return dir;
+}
+
+async function planOf(dir: string, montages: unknown, env: Record<string, string> = {}) {
+  const workflow = await resolveWorkflow({ montages } as WorkflowInput, {
+    file: "w.ts",
+    moduleUrl: `file://${dir}/w.ts`,
+    env: (name) => env[name],
+  });
+  return planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN });
+}
+
+const strip = {
+  id: "strip",
+  layout: "scroll",
+  items: ["*.png"],
+  size: "320x180",
+  fps: 10,
+  cell: { width: 100, height: 80 },
+  gap: 10,
+  speed: 100,
+};
+
+Deno.test("a strip is planned as chunks of at most 5 s, each with the items it shows, and a join", async () => {
+  const dir = await itemsDir(6);
+  const plan = await planOf(dir, [strip]);
+  // Travel 6·100 + 5·10 + 320 = 970 px at 100 px/s: 9.7 s, so chunks of 5 and 4.7 s.
+  assert.deepEqual(plan.steps.map((step) => step.id), [
+    "montage/strip/chunk-1",
+    "montage/strip/chunk-2",
+    "montage/strip",
+  ]);
+  const shown = plan.steps.slice(0, 2).map((step) =>
+    (step.params as { items: { index: number }[] }).items.map((item) => item.index)
+  );
+  // In 5 s the strip moves 500 px: items 0 to 4 enter (item 4 at 440 px); from 500 px items 1 to 5 are in view.
+  assert.deepEqual(shown, [[0, 1, 2, 3, 4], [1, 2, 3, 4, 5]]);
+  assert.deepEqual(plan.steps[2]?.deps, ["montage/strip/chunk-1", "montage/strip/chunk-2"]);
+  assert.equal(plan.steps[2]?.output, "strip.mp4");
+});
+
+Deno.test("a changed item re-runs only the chunks that show it, and the join", async () => {
+  const dir = await itemsDir(6);
+  const before = await planOf(dir, [strip]);
+  await Deno.writeFile(`${dir}/img000.png`, new Uint8Array([...PNG, 99]));
+  const after = await planOf(dir, [strip]);
+  const changed = after.steps.filter((step, i) => step.key !== before.steps[i]?.key).map((step) => step.id);
+  assert.deepEqual(changed, ["montage/strip/chunk-1", "montage/strip"]);
+});
+
+Deno.test("another encoder re-runs every montage step that encodes", async () => {
+  const dir = await itemsDir(2);
+  const grid = { id: "wall", layout: "grid", items: ["*.png"], size: "320x180" };
+  const before = await planOf(dir, [grid, strip]);
+  const workflow = await resolveWorkflow({ montages: [grid, strip] } as WorkflowInput, {
+    file: "w.ts",
+    moduleUrl: `file://${dir}/w.ts`,
+  });
+  const nvenc = { name: "h264_nvenc", codec: "h264" as const, hardware: true };
+  const after = planWorkflows([workflow], {
+    toolchain: { ...TEST_TOOLCHAIN, encoders: { h264: nvenc, hevc: null } },
+  });
+  const same = after.steps.filter((step, i) => step.key === before.steps[i]?.key).map((step) => step.id);
+  assert.deepEqual(same, []);
+});
+
+Deno.test("stripChunks splits a chunk whose strip would be too long, and every frame is in one chunk", () => {
+  const shape = {
+    count: 100,
+    frame: { width: 1920, height: 1080 },
+    cell: { width: 720, height: 540 },
+    gap: 20,
+    direction: "left" as const,
+  };
+  const chunks = stripChunks(shape, { duration: 20, fps: 30, easing: "ease-in-out" });
+  let next = 0;
+  for (const chunk of chunks) {
+    assert.equal(chunk.start, next);
+    next += chunk.frames;
+    if (chunk.items !== null) assert.ok((chunk.items.last - chunk.items.first + 1) * 740 <= 12_000);
+  }
+  assert.equal(next, 600);
+  assert.ok(chunks.length > 4, "the fast middle of the ease is cut finer");
+});
+
+Deno.test("montage mistakes are named with their path", async () => {
+  const dir = await itemsDir(3);
+  const cases: [unknown, RegExp, Record<string, string>?][] = [
+    [[{ ...strip, duration: 4 }], /montages\[0\]\.duration: Give the speed or the duration, not both/],
+    [
+      [{ id: "g", layout: "grid", items: ["*.png"], rows: 1, cols: 2 }],
+      /montages\[0\]: 1 × 2 cells cannot hold 3 items/,
+    ],
+    [[{ id: "g", layout: "grid", items: ["*.jpg"] }], /montages\[0\]\.items\[0\]: No file matches "\*\.jpg"/],
+    [[{ id: "g", layout: "grid", items: ["*.png"], direction: "up" }], /Unknown field "direction"/],
+    [[{ id: "g", layout: "fan", items: ["*.png"] }], /montages\[0\]\.layout/],
+    [
+      [{ id: "g", layout: "grid", items: ["*.png"], captions: true }],
+      /montages\[0\]\.captions: No font to draw captions with/,
+      { REEL_FONT_DIR: `${dir}/no-fonts` },
+    ],
+    [
+      [{ id: "g", layout: "grid", items: ["*.png"], audio: "song.mp3" }],
+      /montages\[0\]\.audio: No file matches/,
+    ],
+  ];
+  for (const [montages, message, env] of cases) await assert.rejects(planOf(dir, montages, env), message);
+});

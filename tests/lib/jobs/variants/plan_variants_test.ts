@@ -1,0 +1,136 @@
+/**
+ * The variants planner's keys change when, and only when, something that shapes an output's bytes does: the input's
+ * content, a transform, the seed, the encoder.
+ */
+import assert from "node:assert/strict";
+import { planWorkflows } from "../../../../lib/workflow/plan_workflows.ts";
+import { resolveWorkflow } from "../../../../lib/workflow/resolve_workflow.ts";
+import type { WorkflowInput } from "../../../../lib/workflow/workflow_schema.ts";
+import type { Toolchain } from "../../../../lib/plan/toolchain.ts";
+import { tempDir } from "../../../_support/temp_dir.ts";
+import { TEST_TOOLCHAIN } from "../../../_support/toolchain.ts";
+
+async function keysOf(
+  dir: string,
+  variants: WorkflowInput["variants"],
+  toolchain: Toolchain = TEST_TOOLCHAIN,
+): Promise<Map<string, string>> {
+  const workflow = await resolveWorkflow({ variants }, { file: "w.ts", moduleUrl: `file://${dir}/w.ts` });
+  const plan = planWorkflows([workflow], { toolchain });
+  return new Map(plan.steps.map((step) => [step.id, step.key]));
+}
+
+function changed(before: Map<string, string>, after: Map<string, string>): string[] {
+  return [...after].filter(([id, key]) => before.get(id) !== key).map(([id]) => id).sort();
+}
+
+const shuffle = { name: "shuffle", random: { count: 2, seed: 1, speed: [0.9, 1.1] as [number, number] } };
+const tall = { name: "tall", format: "90x160" };
+
+Deno.test("variants plan a probe per input and an encode and a manifest per output, named by input, recipe and variant", async () => {
+  const dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  const keys = await keysOf(dir, [{ inputs: ["a.mp4"], recipes: [shuffle, tall] }]);
+  assert.deepEqual([...keys.keys()], [
+    "variants/a/probe",
+    "variants/a/shuffle-1",
+    "variants/a/shuffle-1/manifest",
+    "variants/a/shuffle-2",
+    "variants/a/shuffle-2/manifest",
+    "variants/a/tall",
+    "variants/a/tall/manifest",
+  ]);
+});
+
+Deno.test("an input's new content re-runs its steps only", async () => {
+  const dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  await Deno.writeTextFile(`${dir}/b.mp4`, "b");
+  const job = [{ inputs: ["*.mp4"], recipes: [tall] }];
+  const before = await keysOf(dir, job);
+  await Deno.writeTextFile(`${dir}/b.mp4`, "b, edited");
+  assert.deepEqual(changed(before, await keysOf(dir, job)), [
+    "variants/b/probe",
+    "variants/b/tall",
+    "variants/b/tall/manifest",
+  ]);
+});
+
+Deno.test("a changed transform re-runs that recipe's outputs only; a new seed re-runs the random ones", async () => {
+  const dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  const before = await keysOf(dir, [{ inputs: ["a.mp4"], recipes: [shuffle, tall] }]);
+  const cropped = await keysOf(dir, [{
+    inputs: ["a.mp4"],
+    recipes: [shuffle, { ...tall, focus: { x: 0.3, y: 0.5 } }],
+  }]);
+  assert.deepEqual(changed(before, cropped), ["variants/a/tall", "variants/a/tall/manifest"]);
+  const reseeded = await keysOf(dir, [{ inputs: ["a.mp4"], recipes: [shuffle, tall], seed: 2 }]);
+  assert.deepEqual(changed(before, reseeded), [
+    "variants/a/shuffle-1",
+    "variants/a/shuffle-1/manifest",
+    "variants/a/shuffle-2",
+    "variants/a/shuffle-2/manifest",
+  ]);
+  // The same seed draws the same sets: the same keys.
+  assert.deepEqual(await keysOf(dir, [{ inputs: ["a.mp4"], recipes: [shuffle, tall] }]), before);
+});
+
+Deno.test("another encoder re-runs every encode (and what reads it), not the probes", async () => {
+  const dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  const job = [{ inputs: ["a.mp4"], recipes: [tall] }];
+  const before = await keysOf(dir, job);
+  const nvenc = { name: "h264_nvenc", codec: "h264" as const, hardware: true };
+  const after = await keysOf(dir, job, { ...TEST_TOOLCHAIN, encoders: { h264: nvenc, hevc: null } });
+  assert.deepEqual(changed(before, after), ["variants/a/tall", "variants/a/tall/manifest"]);
+});
+
+Deno.test("an HLS recipe plans a playlist per rendition and a master playlist", async () => {
+  const dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  const workflow = await resolveWorkflow({ variants: [{ inputs: ["a.mp4"], recipes: ["hls"] }] }, {
+    file: "w.ts",
+    moduleUrl: `file://${dir}/w.ts`,
+  });
+  const plan = planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN });
+  assert.deepEqual(plan.steps.map((step) => step.output).filter((output) => output !== null).sort(), [
+    "a.hls.1080p.json",
+    "a.hls.1080p.m3u8",
+    "a.hls.1080p.mp4",
+    "a.hls.480p.json",
+    "a.hls.480p.m3u8",
+    "a.hls.480p.mp4",
+    "a.hls.720p.json",
+    "a.hls.720p.m3u8",
+    "a.hls.720p.mp4",
+    "a.hls.m3u8",
+  ]);
+  assert.deepEqual(plan.steps.find((step) => step.id === "variants/a/hls/hls")?.deps, [
+    "variants/a/hls@1080p",
+    "variants/a/hls@720p",
+    "variants/a/hls@480p",
+  ]);
+});
+
+Deno.test("an encode's timeout is 5 minutes plus 5 s per second of its input; a workflow's timeout replaces the base", async () => {
+  const dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  const plan = planWorkflows([
+    await resolveWorkflow({ variants: [{ inputs: ["a.mp4"], recipes: [tall] }] }, {
+      file: "w.ts",
+      moduleUrl: `file://${dir}/w.ts`,
+    }),
+  ], { toolchain: TEST_TOOLCHAIN });
+  assert.deepEqual(plan.steps.find((step) => step.id === "variants/a/tall")?.timeout, {
+    ms: 300_000,
+    perMediaSecond: 5_000,
+  });
+  const quick = planWorkflows([
+    await resolveWorkflow({ timeout: 3000, variants: [{ inputs: ["a.mp4"], recipes: [tall] }] }, {
+      file: "w.ts",
+      moduleUrl: `file://${dir}/w.ts`,
+    }),
+  ], { toolchain: TEST_TOOLCHAIN });
+  assert.equal(quick.steps.find((step) => step.id === "variants/a/probe")?.timeout.ms, 3000);
+});

@@ -1,0 +1,94 @@
+/**
+ * Resolving variants: inputs found by globs and folders, recipes by name or written out, random sets drawn
+ * distinct and the same for the same seed, and every mistake named with its path.
+ */
+import assert from "node:assert/strict";
+import { resolveWorkflow } from "../../../../lib/workflow/resolve_workflow.ts";
+import type { WorkflowInput } from "../../../../lib/workflow/workflow_schema.ts";
+import { tempDir } from "../../../_support/temp_dir.ts";
+
+async function resolve(dir: string, variants: unknown) {
+  return await resolveWorkflow({ variants } as WorkflowInput, {
+    file: "w.ts",
+    moduleUrl: `file://${dir}/w.ts`,
+  });
+}
+
+Deno.test("inputs come from paths, globs and folders, each once, in the order given", async () => {
+  const dir = await tempDir();
+  await Deno.mkdir(`${dir}/clips/deep`, { recursive: true });
+  for (const name of ["clips/b.mp4", "clips/a.mp4", "clips/deep/c.mov", "clips/.hidden.mp4", "talk.mp4"]) {
+    await Deno.writeTextFile(`${dir}/${name}`, name);
+  }
+  const workflow = await resolve(dir, [{
+    inputs: ["talk.mp4", "clips/*.mp4", "clips/**/*.mov", "clips"],
+    recipes: ["web"],
+  }]);
+  const inputs = workflow.jobs.variants?.jobs[0]?.inputs ?? [];
+  assert.deepEqual(inputs.map((input) => input.name), [
+    "talk.mp4",
+    "clips/a.mp4",
+    "clips/b.mp4",
+    "clips/deep/c.mov",
+  ]);
+  assert.ok(inputs.every((input) => /^sha256:[0-9a-f]{64}$/.test(input.identity)));
+});
+
+Deno.test("a named pipe is an input with an identity of its own each time (nothing made from it is reused)", async () => {
+  const dir = await tempDir();
+  assert.ok((await new Deno.Command("mkfifo", { args: [`${dir}/live.mp4`] }).output()).success);
+  const first = await resolve(dir, [{ inputs: ["live.mp4"], recipes: ["web"] }]);
+  const second = await resolve(dir, [{ inputs: ["live.mp4"], recipes: ["web"] }]);
+  const identity = (workflow: typeof first) => workflow.jobs.variants?.jobs[0]?.inputs[0]?.identity;
+  assert.match(identity(first) ?? "", /^stream:/);
+  assert.notEqual(identity(first), identity(second));
+});
+
+Deno.test("random sets are distinct, and the same for the same seed", async () => {
+  const dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  const sets = async (seed: number) =>
+    (await resolve(dir, [{ inputs: ["a.mp4"], recipes: ["shuffle"], count: 8, seed }])).jobs.variants?.jobs[0]
+      ?.recipes[0]?.sets;
+  const first = await sets(3);
+  assert.equal(new Set(first?.map((set) => JSON.stringify(set))).size, 8);
+  assert.deepEqual(await sets(3), first);
+  assert.notDeepEqual(await sets(4), first);
+});
+
+Deno.test("each mistake is named with its path", async () => {
+  const dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  await Deno.mkdir(`${dir}/other`);
+  await Deno.writeTextFile(`${dir}/other/a.mov`, "a");
+  const cases: [unknown, RegExp][] = [
+    [[{ inputs: ["*.mkv"], recipes: ["web"] }], /variants\[0\]\.inputs\[0\]: No file matches "\*\.mkv"/],
+    [
+      [{ inputs: ["a.mp4"], recipes: ["sideways"] }],
+      /variants\[0\]\.recipes\[0\]: Unknown recipe "sideways"/,
+    ],
+    [
+      [{ inputs: ["a.mp4"], recipes: ["vertical"], count: 3 }],
+      /has no random ranges, so it makes one output/,
+    ],
+    [
+      [{ inputs: ["a.mp4"], recipes: [{ name: "x", random: { count: 5, mirror: true } }] }],
+      /recipes\[0\]\.random: Cannot draw 5 distinct variants/,
+    ],
+    [[{ inputs: ["a.mp4"], recipes: [{ name: "x", hls: true }] }], /recipes\[0\]\.hls: HLS needs renditions/],
+    [
+      [{ inputs: ["a.mp4"], recipes: [{ name: "x", format: "91x160" }] }],
+      /format: Width and height must be even/,
+    ],
+    [[{ inputs: ["a.mp4"], recipes: [{ name: "x", speed: 9 }] }], /recipes\[0\]\.speed/],
+    [
+      [{ inputs: ["a.mp4"], recipes: [{ name: "x", overlay: { image: "logo.png" } }] }],
+      /overlay\.image: Image not found: logo\.png/,
+    ],
+    [
+      [{ inputs: ["a.mp4", "other/a.mov"], recipes: ["web"] }],
+      /would write outputs of the same names \(a\.\*\)/,
+    ],
+  ];
+  for (const [variants, message] of cases) await assert.rejects(resolve(dir, variants), message);
+});
