@@ -10,9 +10,17 @@ import { addCacheCommands } from "./_cli/cache_commands.ts";
 import { type CommandOutcome, EXIT, printError } from "./_cli/options.ts";
 import { addPlanCommands } from "./_cli/plan_commands.ts";
 import { addRenderCommand } from "./_cli/render_command.ts";
+import { addClusterCommands } from "./_cli/cluster_commands.ts";
+import { addWorkerCommand } from "./_cli/worker_command.ts";
 import { enterUserDirectory } from "./_user_directory.ts";
 
-async function main(args: string[]): Promise<number> {
+/**
+ * Runs the CLI.
+ *
+ * @param args The arguments after the program's name.
+ * @returns The exit code.
+ */
+export async function main(args: string[]): Promise<number> {
   const outcome: CommandOutcome = { exitCode: EXIT.ok };
   const program = new Command()
     .name("reel")
@@ -22,6 +30,8 @@ async function main(args: string[]): Promise<number> {
   addRenderCommand(program, { args, outcome });
   addPlanCommands(program);
   addCacheCommands(program);
+  addWorkerCommand(program, outcome);
+  addClusterCommands(program);
   program.command("schema")
     .description("Print the JSON Schema of the workflow format (for editors)")
     .action(() => console.log(JSON.stringify(workflowJsonSchema(), null, 2)));
