@@ -15,7 +15,6 @@ import {
   isClusterJob,
   isJobOutcome,
   isJobProgress,
-  type JobOutcome,
 } from "./cluster_job.ts";
 
 /** What a wait needs besides the job. */
