@@ -9,13 +9,7 @@ import type { Job } from "bullmq";
 import { type ExecuteOptions, type Execution, StepAttemptError, WorkerCrashError } from "../core/executor.ts";
 import type { StepStore } from "../store/step_store.ts";
 import type { QueueHandles } from "./_coordinator_queues.ts";
-import {
-  CANCEL_EVENT,
-  type ClusterJob,
-  isClusterJob,
-  isJobOutcome,
-  isJobProgress,
-} from "./cluster_job.ts";
+import { CANCEL_EVENT, type ClusterJob, isClusterJob, isJobOutcome, isJobProgress } from "./cluster_job.ts";
 
 /** What a wait needs besides the job. */
 export interface JobWaitContext {

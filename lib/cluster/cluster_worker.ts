@@ -42,6 +42,11 @@ export interface ClusterWorkerOptions {
   cacheDir: string;
   /** How long a job stays locked to a worker that stopped answering, in ms. @default 30000 */
   lockMs?: number;
+  /**
+   * The queues to work: `cpu`, `steps`, `providers` (every provider's) or one provider's (`provider-<name>`).
+   * @default every queue
+   */
+  queues?: readonly string[];
   /** How often the queues coordinators registered are looked up, in ms. @default 1000 */
   discoverMs?: number;
   /** Receives the worker's log lines (refused jobs, failures, Redis trouble). */
@@ -132,8 +137,12 @@ export class ClusterWorker {
   }
 
   async #discover(): Promise<void> {
+    const wanted = this.#options.queues;
+    const works = (name: string) =>
+      wanted === undefined || wanted.includes(name) ||
+      (wanted.includes("providers") && name.startsWith("provider-"));
     for (const name of (await this.#redis.smembers(QUEUES_KEY)).sort()) {
-      if (!this.#listening.has(name)) this.#listen(name);
+      if (!this.#listening.has(name) && works(name)) this.#listen(name);
     }
   }
 

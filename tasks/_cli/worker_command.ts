@@ -42,6 +42,11 @@ export function addWorkerCommand(program: Command, outcome: CommandOutcome): voi
       "a folder whose workflow modules (custom steps) and stores jobs may name (repeatable)",
       list,
     )
+    .option(
+      "--queues <names>",
+      "work only these queues: cpu, steps, providers, provider-<name> (comma-separated)",
+      list,
+    )
     .option("--store <location>", "the shared store as this host sees it: a folder or s3://bucket/prefix")
     .option("--cache <dir>", "this worker's local folder (an object store's cached files)", ".reel-worker")
     .option(
@@ -60,6 +65,7 @@ export function addWorkerCommand(program: Command, outcome: CommandOutcome): voi
         store: options.store ?? null,
         cache: options.cache,
         lockMs: options.lockMs,
+        queues: options.queues,
       });
     });
 }
@@ -72,6 +78,7 @@ async function runWorker(options: {
   store: string | null;
   cache: string;
   lockMs: number;
+  queues: string[] | undefined;
 }): Promise<number> {
   const redis = redisTarget(options.redis);
   await checkRedis(redis);
@@ -97,6 +104,7 @@ async function runWorker(options: {
     store,
     cacheDir: resolve(options.cache),
     lockMs: options.lockMs,
+    queues: options.queues,
     onLog: say,
   });
   const roots = allowRoots.length === 0 ? "none (only steps without workflow code)" : allowRoots.join(", ");
