@@ -54,7 +54,8 @@ export function parseRedisUrl(url: string, where: string): RedisTarget {
 /**
  * The Redis URL of a command: its flag, else `REDIS_URL`.
  *
- * @param flag The `--redis` value, or undefined.
+ * @param flag The flag's value, or undefined.
+ * @param where The flag's name, for messages. @default "--redis"
  * @returns The target.
  * @throws {InputError} When neither is set, or the URL is bad.
  *
@@ -65,12 +66,12 @@ export function parseRedisUrl(url: string, where: string): RedisTarget {
  * assert.equal(redisTarget("redis://127.0.0.1:6379").redacted, "redis://127.0.0.1:6379");
  * ```
  */
-export function redisTarget(flag: string | undefined): RedisTarget {
-  if (flag !== undefined && flag !== "") return parseRedisUrl(flag, "--redis");
+export function redisTarget(flag: string | undefined, where = "--redis"): RedisTarget {
+  if (flag !== undefined && flag !== "") return parseRedisUrl(flag, where);
   const env = Deno.env.get("REDIS_URL");
   if (env !== undefined && env !== "") return parseRedisUrl(env, "REDIS_URL");
   throw new InputError("No Redis to connect to", {
-    hint: "Pass --redis redis://host:6379 (or rediss:// for TLS), or set REDIS_URL",
+    hint: `Pass ${where} redis://host:6379 (or rediss:// for TLS), or set REDIS_URL`,
   });
 }
 

@@ -7,7 +7,7 @@ import { type Clock, realClock } from "../core/clock.ts";
 import { InputError } from "../core/errors.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import { RedisClaims } from "../cluster/redis_claims.ts";
-import type { RedisTarget } from "../cluster/redis_connection.ts";
+import { checkRedis, type RedisTarget } from "../cluster/redis_connection.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Plan } from "../plan/plan.ts";
 import { planStatus } from "../plan/plan_status.ts";
@@ -141,6 +141,7 @@ export async function renderWorkflows(
 ): Promise<RenderResult> {
   const { plan, workflows } = await loadPlan(files, options);
   const ffmpeg = await findFfmpeg();
+  if (options.cluster !== undefined) await checkRedis(options.cluster);
   const cacheDir = options.cacheDir ?? defaultCacheDir(files[0]!);
   const objectStore = options.store?.startsWith("s3://") === true;
   const claims = objectStore && options.cluster !== undefined

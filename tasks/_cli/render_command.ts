@@ -83,7 +83,7 @@ export function addRenderCommand(
       store: options.store,
       cluster: options.cluster === undefined
         ? undefined
-        : redisTarget(options.cluster === true ? undefined : options.cluster),
+        : redisTarget(options.cluster === true ? undefined : options.cluster, "--cluster"),
     });
   });
 }
