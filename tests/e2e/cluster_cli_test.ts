@@ -98,8 +98,14 @@ Deno.test("Ctrl-C on a coordinator cancels its jobs and exits 130", async () => 
     assert.ok(workers[0]!.lines.every((line) => !/crashed/.test(line)));
     const status = await runCli(["cluster", "status", "--redis", redis.url]);
     assert.equal(status.code, 0, status.stderr);
-    assert.match(status.stdout, new RegExp(`workers: 1\n  ${workers[0]!.id}  concurrency 4, cpu 1  heartbeat`));
-    assert.match(status.stdout, /provider-api {2}waiting 0, active \d, delayed 0, failed 0 {2}\(concurrency 2/);
+    assert.match(
+      status.stdout,
+      new RegExp(`workers: 1\n  ${workers[0]!.id}  concurrency 4, cpu 1  heartbeat`),
+    );
+    assert.match(
+      status.stdout,
+      /provider-api {2}waiting 0, active \d, delayed 0, failed 0 {2}\(concurrency 2/,
+    );
   } finally {
     client.disconnect();
     await fake.close();
