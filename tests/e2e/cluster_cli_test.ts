@@ -15,7 +15,10 @@ import { writeWorkflowFile } from "../_support/workflows.ts";
 
 const SECTIONS = 8;
 
-async function apiWorkflow(baseUrl: string): Promise<{ file: string; dir: string }> {
+async function apiWorkflow(
+  baseUrl: string,
+  rate: { requests: number; per: string } | null = null,
+): Promise<{ file: string; dir: string }> {
   const sections = Array.from({ length: SECTIONS }, (_, i) => ({
     title: `Part ${i + 1}`,
     narration: `Part ${i + 1}.`,
@@ -23,7 +26,7 @@ async function apiWorkflow(baseUrl: string): Promise<{ file: string; dir: string
   }));
   const workflow = {
     formats: ["64x64"],
-    providers: { api: { api: "openai", baseUrl, concurrency: 2 } },
+    providers: { api: { api: "openai", baseUrl, concurrency: 2, ...(rate === null ? {} : { rate }) } },
     videos: [{ id: "v", sections }],
   };
   const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(workflow)});`);
@@ -108,6 +111,23 @@ Deno.test("Ctrl-C on a coordinator cancels its jobs and exits 130", async () => 
     );
   } finally {
     client.disconnect();
+    await fake.close();
+  }
+});
+
+Deno.test("a server advertising a lower rate than the workflow claims lowers the provider's queue for every worker", async () => {
+  const fake = startFakeOpenAi({ rpm: 600, burst: 4 });
+  await using redis = await startRedis();
+  try {
+    const { file, dir } = await apiWorkflow(fake.url, { requests: 6000, per: "minute" });
+    await using _workers = await startWorkers(1, { redis: redis.url, allowRoot: dir });
+    const render = await runCli(["render", file, "--out", `${dir}/out`, "--cluster", redis.url]);
+    assert.equal(render.code, 0, render.stderr);
+    const status = await runCli(["cluster", "status", "--redis", redis.url, "--json"]);
+    const queues = JSON.parse(status.stdout).queues as { name: string; rate: unknown }[];
+    // 600 rpm, 2% under: one job per 102 ms, for every worker on every host.
+    assert.deepEqual(queues.find((queue) => queue.name === "provider-api")?.rate, { max: 1, duration: 102 });
+  } finally {
     await fake.close();
   }
 });
