@@ -11,9 +11,8 @@
 import { type Job, Queue, QueueEvents, UnrecoverableError, Worker } from "bullmq";
 import type { StepExecutor } from "../core/executor.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
-import type { RateLimitInfo } from "../core/step_task.ts";
 import { type OpenedStore, openStore } from "../store/open_store.ts";
-import { queueRateLimit } from "./_coordinator_queues.ts";
+import { adoptAdvertisedRate } from "./_adopt_rate.ts";
 import { runJob } from "./_run_job.ts";
 import { type RunningJob, WorkerHeartbeat } from "./_worker_heartbeat.ts";
 import { CANCEL_EVENT, CLUSTER_PREFIX, CPU_QUEUE, type JobOutcome, QUEUES_KEY } from "./cluster_job.ts";
@@ -79,7 +78,7 @@ export class ClusterWorker {
   readonly #listening = new Map<string, Listening>();
   readonly #stores = new Map<string, OpenedStore>();
   readonly #running = new Map<string, RunningJob & { attempt: string }>();
-  readonly #adopted = new Map<string, number>();
+  readonly #adopted = new Map<Queue, number>();
   readonly #started = Date.now();
   #timer: ReturnType<typeof setInterval> | null = null;
   #lastLog = "";
@@ -205,7 +204,9 @@ export class ClusterWorker {
         onStart: (worker) => this.#report(job, { type: "started", attempt, worker }),
         onRateLimit: (info) => {
           this.#report(job, { type: "rate-limit", attempt, info });
-          void this.#adoptLimits(name, queue, info);
+          void adoptAdvertisedRate(queue, info, this.#adopted).catch((error) =>
+            this.#log(`Cannot lower the rate of ${name}: ${messageOf(error)}`)
+          );
         },
       });
       if (!outcome.ok && "failure" in outcome) {
@@ -226,18 +227,6 @@ export class ClusterWorker {
     void job.updateProgress(progress).catch((error) =>
       this.#log(`Cannot report progress: ${messageOf(error)}`)
     );
-  }
-
-  /** A provider advertised a lower request rate than its queue's: the queue's limit follows, for every worker. */
-  async #adoptLimits(name: string, queue: Queue, info: RateLimitInfo): Promise<void> {
-    const limit = info.limitRequests;
-    if (limit === null || limit <= 0 || this.#adopted.get(name) === limit) return;
-    this.#adopted.set(name, limit);
-    const wanted = queueRateLimit({ requests: limit, tokens: null, per: 60_000, burst: 1 });
-    const current = await queue.getGlobalRateLimit();
-    if (current === null || wanted.duration / wanted.max > current.duration / current.max) {
-      await queue.setGlobalRateLimit(wanted.max, wanted.duration);
-    }
   }
 
   #store(location: string): OpenedStore {
