@@ -4,6 +4,7 @@
 # DejaVu lacks: other scripts, Chinese, Japanese, Korean, emoji), and for the tests pocketsphinx (speech recognition)
 # and chromium (opens the HTML run report headless). Emoji come out in black and white from Symbola and Noto Sans
 # Symbols2: the renderer (resvg) cannot draw Noto Color Emoji's bitmaps, so fonts-noto-color-emoji is not needed.
+# redis-server runs a cluster's queue (and the cluster tests start their own).
 # Needs Node.js with npm for Deno itself: `npx -y deno@2.9.6 ...` fetches it from the npm registry.
 set -eu
 missing=""
@@ -16,8 +17,9 @@ command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"
 command -v pocketsphinx_continuous >/dev/null 2>&1 || missing="$missing pocketsphinx"
 [ -d /usr/share/pocketsphinx/model/en-us ] || missing="$missing pocketsphinx-en-us"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
 if [ -z "$missing" ]; then
-  echo "reel setup: ffmpeg, espeak-ng, fonts, pocketsphinx and chromium are installed"
+  echo "reel setup: ffmpeg, espeak-ng, fonts, pocketsphinx, chromium and redis-server are installed"
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then

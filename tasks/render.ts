@@ -13,9 +13,17 @@ import { addRenderCommand } from "./_cli/render_command.ts";
 import { addVariantsCommand } from "./_cli/variants_command.ts";
 import { addDoctorCommand } from "./_cli/doctor_command.ts";
 import { addTuneCommand } from "./_cli/tune_command.ts";
+import { addClusterCommands } from "./_cli/cluster_commands.ts";
+import { addWorkerCommand } from "./_cli/worker_command.ts";
 import { enterUserDirectory } from "./_user_directory.ts";
 
-async function main(args: string[]): Promise<number> {
+/**
+ * Runs the CLI.
+ *
+ * @param args The arguments after the program's name.
+ * @returns The exit code.
+ */
+export async function main(args: string[]): Promise<number> {
   const outcome: CommandOutcome = { exitCode: EXIT.ok };
   const program = new Command()
     .name("reel")
@@ -28,6 +36,8 @@ async function main(args: string[]): Promise<number> {
   addVariantsCommand(program, { outcome });
   addDoctorCommand(program);
   addTuneCommand(program);
+  addWorkerCommand(program, outcome);
+  addClusterCommands(program);
   program.command("schema")
     .description("Print the JSON Schema of the workflow format (for editors)")
     .action(() => console.log(JSON.stringify(workflowJsonSchema(), null, 2)));

@@ -4,20 +4,53 @@
  */
 import type { RateLimitInfo, StepFailure, StepResult, StepTask } from "./step_task.ts";
 
+/**
+ * A worker's id in events and reports: the local pool's 1-based number, or a cluster worker's `host:pid:n` (the
+ * n-th Web Worker of the worker process `pid` on `host`).
+ */
+export type WorkerId = number | string;
+
+/**
+ * Orders worker ids: local workers by number, then cluster workers by host, pid and number (numbers compared as
+ * numbers), for lanes and listings.
+ *
+ * @param a A worker id.
+ * @param b Another.
+ * @returns Negative when `a` comes first, positive when `b` does, 0 when equal.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compareWorkerIds } from "./executor.ts";
+ * assert.deepEqual(["b:9:1", 2, "a:10:2", 1, "a:10:10"].sort(compareWorkerIds), [1, 2, "a:10:2", "a:10:10", "b:9:1"]);
+ * ```
+ */
+export function compareWorkerIds(a: WorkerId, b: WorkerId): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  if (typeof a === "number") return -1;
+  if (typeof b === "number") return 1;
+  return a.localeCompare(b, "en", { numeric: true });
+}
+
 /** A step that ran, and where. */
 export interface Execution {
   /** What the step returned. */
   result: StepResult;
-  /** The worker that ran it (1-based), for progress and reports. */
-  worker: number;
+  /** The worker that ran it, for progress and reports. */
+  worker: WorkerId;
+  /**
+   * True when the executor stored the artifact itself, under the task's key in the run's store (a cluster worker
+   * commits to the shared store); the scheduler then looks it up instead of committing. @default false
+   */
+  stored?: boolean;
 }
 
 /** Options of one execution. */
 export interface ExecuteOptions {
   /** Aborts the step. */
   signal: AbortSignal;
-  /** Called when a worker takes the step. */
-  onStart?: (worker: number) => void;
+  /** Called when a worker takes the step; the step's timeout runs from then. */
+  onStart?: (worker: WorkerId) => void;
   /** Called as soon as a provider's answer arrives with rate-limit headers. */
   onRateLimit?: (info: RateLimitInfo) => void;
   /** Called when the step reports how far it is (0…1). */
@@ -54,12 +87,12 @@ export class StepAttemptError extends Error {
   /** The failure as the worker reported it. */
   readonly failure: StepFailure;
   /** The worker it ran on. */
-  readonly worker: number;
+  readonly worker: WorkerId;
   /**
    * @param failure What the worker reported.
-   * @param worker The worker's number.
+   * @param worker The worker's id.
    */
-  constructor(failure: StepFailure, worker: number) {
+  constructor(failure: StepFailure, worker: WorkerId) {
     super(failure.message);
     this.name = "StepAttemptError";
     this.failure = failure;
@@ -79,15 +112,15 @@ export class StepAttemptError extends Error {
  */
 export class WorkerCrashError extends Error {
   /** The worker that died. */
-  readonly worker: number;
+  readonly worker: WorkerId;
   /** True when the worker was running other steps too, so this one may only have been caught in the crash. */
   readonly shared: boolean;
   /**
-   * @param worker The worker's number.
+   * @param worker The worker's id.
    * @param reason What killed it.
    * @param options Whether other steps ran on the worker.
    */
-  constructor(worker: number, reason: string, options: { shared?: boolean } = {}) {
+  constructor(worker: WorkerId, reason: string, options: { shared?: boolean } = {}) {
     super(`Worker ${worker} crashed: ${reason}`);
     this.name = "WorkerCrashError";
     this.worker = worker;

@@ -8,6 +8,8 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 
 /** What a step hands to the steps that depend on it. */
 export interface StepOutput {
+  /** The step's content key. */
+  key: string;
   /** The artifact file, or null for a step that only returns a value. */
   path: string | null;
   /** The step's value (durations, sizes, a custom step's return value). */

@@ -35,6 +35,10 @@ export interface StepTask {
   scratchDir: string;
   /** True when the step runs JavaScript on the worker's thread; a worker runs one such step at a time. */
   blocking: boolean;
+  /** The provider whose limits the step counts against, or null (a cluster queues it by this). */
+  provider: string | null;
+  /** True for a CPU-heavy step (a cluster worker bounds these by its cores). */
+  cpu: boolean;
   /** The ffmpeg binaries. */
   ffmpeg: FfmpegPaths;
 }

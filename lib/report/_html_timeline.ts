@@ -80,8 +80,10 @@ function renderLanes(model: TimelineModel, axis: TimeAxis): string {
       }</title>` +
         `<rect x="-7" y="-7" width="14" height="14"/><path d="M-5,-5L5,5M5,-5L-5,5"/></g>`;
     });
-    return `<g class="lane" data-worker="${worker}" transform="translate(0,${y})">` +
-      `<text class="lane-label" x="8" y="${LANE_HEIGHT / 2 + 4}">worker ${worker}</text>` +
+    // A cluster worker's id names its host (`host:pid:n`): escaped like any text.
+    const id = escapeMarkup(String(worker));
+    return `<g class="lane" data-worker="${id}" transform="translate(0,${y})">` +
+      `<text class="lane-label" x="8" y="${LANE_HEIGHT / 2 + 4}">worker ${id}</text>` +
       `${bars.join("")}${crashes.join("")}</g>`;
   });
   const backgrounds = model.workers.map((_, index) =>

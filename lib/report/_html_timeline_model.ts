@@ -3,6 +3,7 @@
  * from the cache and the workers that crashed.
  * @module
  */
+import { compareWorkerIds, type WorkerId } from "../core/executor.ts";
 import type { RunEvent } from "../run/run_events.ts";
 
 /**
@@ -15,7 +16,7 @@ export type AttemptStatus = "done" | "failed" | "retried" | "cancelled";
 export interface Attempt {
   step: string;
   kind: string;
-  worker: number;
+  worker: WorkerId;
   attempt: number;
   /** ms since the run started. */
   start: number;
@@ -37,7 +38,7 @@ export interface CachedStep {
 
 /** A worker that died. */
 export interface WorkerCrash {
-  worker: number;
+  worker: WorkerId;
   at: number;
   error: string;
 }
@@ -49,7 +50,7 @@ export interface TimelineModel {
   /** Cached steps in the order they were found. */
   cached: CachedStep[];
   /** Workers that ran at least one attempt, ascending. */
-  workers: number[];
+  workers: WorkerId[];
   crashes: WorkerCrash[];
   /** The end of the run: `run:finished`, else the last event or attempt end; at least 1. */
   endMs: number;
@@ -115,6 +116,6 @@ export function buildTimelineModel(events: readonly RunEvent[]): TimelineModel {
   const finished = events.findLast((event) => event.type === "run:finished");
   if (finished !== undefined) endMs = Math.max(finished.at, endMs);
   for (const attempt of open.values()) attempt.end = Math.max(endMs, attempt.start);
-  const workers = [...new Set(attempts.map((attempt) => attempt.worker))].sort((a, b) => a - b);
+  const workers = [...new Set(attempts.map((attempt) => attempt.worker))].sort(compareWorkerIds);
   return { attempts, cached, workers, crashes, endMs: Math.max(endMs, 1) };
 }

@@ -2,12 +2,13 @@
  * Folds run events into counts, the step each worker is running, and an ETA.
  * @module
  */
+import { compareWorkerIds, type WorkerId } from "../core/executor.ts";
 import type { RunEvent } from "../run/run_events.ts";
 
 /** A step a worker is running now. */
 export interface RunningStep {
   /** The worker's id, as in the events. */
-  worker: number;
+  worker: WorkerId;
   /** The step's id. */
   step: string;
   /** Its kind. */
@@ -65,7 +66,7 @@ export class ProgressModel {
   #cancelled = false;
   #lastAt = 0;
   #peakBusy = 0;
-  readonly #running = new Map<number, RunningStep>();
+  readonly #running = new Map<WorkerId, RunningStep>();
   readonly #pending = new Map<string, Pending>();
   readonly #settledIds = new Set<string>();
   /** How far each running step said it is (0…1), by step id. */
@@ -133,7 +134,7 @@ export class ProgressModel {
   }
   /** The steps running now, by worker id, ascending. */
   get running(): RunningStep[] {
-    return [...this.#running.values()].sort((a, b) => a.worker - b.worker);
+    return [...this.#running.values()].sort((a, b) => compareWorkerIds(a.worker, b.worker));
   }
 
   /**
@@ -248,7 +249,7 @@ export class ProgressModel {
     return Math.round(Math.max(work / parallel, longestRunning));
   }
 
-  #settle(step: string, worker: number | null): boolean {
+  #settle(step: string, worker: WorkerId | null): boolean {
     if (this.#settledIds.has(step)) return false;
     this.#settledIds.add(step);
     this.#pending.delete(step);
@@ -257,7 +258,7 @@ export class ProgressModel {
     return true;
   }
 
-  #stopRunning(step: string, worker: number | null): void {
+  #stopRunning(step: string, worker: WorkerId | null): void {
     if (worker !== null && this.#running.get(worker)?.step === step) {
       this.#running.delete(worker);
       return;

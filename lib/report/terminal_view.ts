@@ -2,6 +2,7 @@
  * The live progress block for a terminal: one line per worker and an overall bar, redrawn in place.
  * @module
  */
+import type { WorkerId } from "../core/executor.ts";
 import type { RunEvent } from "../run/run_events.ts";
 import { formatDuration, formatElapsed } from "./format_units.ts";
 import { ProgressModel } from "./progress_model.ts";
@@ -76,7 +77,7 @@ export class TerminalView implements RunView {
   readonly #columns: number;
   readonly #barWidth: number;
   /** Worker id per slot, or null for a free slot. */
-  readonly #slots: (number | null)[] = [];
+  readonly #slots: (WorkerId | null)[] = [];
   #permanent: string[] = [];
   #drawn = 0;
   #closed = false;
@@ -187,9 +188,9 @@ export class TerminalView implements RunView {
     return `[${"#".repeat(filled)}${".".repeat(width - filled)}]${tail}`;
   }
 
-  #takeSlot(worker: number): void {
+  #takeSlot(worker: WorkerId): void {
     if (this.#slots.includes(worker)) return;
-    const preferred = worker - 1;
+    const preferred = typeof worker === "number" ? worker - 1 : -1;
     if (preferred >= 0 && preferred < this.#slots.length && this.#slots[preferred] === null) {
       this.#slots[preferred] = worker;
       return;

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Clock } from "../core/clock.ts";
-import { type StepExecutor, StepTimeoutError } from "../core/executor.ts";
+import { type StepExecutor, StepTimeoutError, type WorkerId } from "../core/executor.ts";
 import type { Json, StepOutput } from "../core/json.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
@@ -50,7 +50,7 @@ export interface AttemptsContext {
 /** How one attempt went. */
 type Outcome =
   | { artifact: StoredArtifact; error: null; elapsed: number }
-  | { artifact: null; error: unknown; worker: number | null; elapsed: number };
+  | { artifact: null; error: unknown; worker: WorkerId | null; elapsed: number };
 
 /** Times an input that vanished from the store (removed by `cache gc`) is made again for one step. */
 const MAX_REMAKES = 3;
@@ -138,10 +138,11 @@ async function attemptOnce(
   const started = clock.now();
   const inputs = context.inputsOf(node);
   const timeoutMs = step.timeout.ms + step.timeout.perMediaSecond * mediaSeconds(inputs.map((i) => i.value));
-  // A hung ffmpeg, speech engine or custom step is stopped after its timeout (wall time, whatever the clock).
+  // A hung ffmpeg, speech engine or custom step is stopped after its timeout (wall time, whatever the clock),
+  // counted from when a worker takes it: a step waiting in a cluster's queue is not running yet.
   const timer = new AbortController();
-  const deadline = setTimeout(() => timer.abort(new StepTimeoutError(step.id, timeoutMs)), timeoutMs);
-  let worker: number | null = null;
+  let deadline: ReturnType<typeof setTimeout> | undefined;
+  let worker: WorkerId | null = null;
   try {
     const outputPath = step.extension === null ? null : `${scratch}/artifact.${step.extension}`;
     const execution = await context.executor.execute({
@@ -156,24 +157,30 @@ async function attemptOnce(
       scratchDir: scratch,
       ffmpeg: context.ffmpeg,
       blocking: step.blocking,
+      provider: step.provider,
+      cpu: step.cpu,
     }, {
       signal: AbortSignal.any([signal, timer.signal]),
       onRateLimit: (info) => context.gate?.observe(info),
       onProgress: (fraction) => {
         if (worker !== null) context.emit({ type: "step:progress", ...context.base(node), worker, fraction });
       },
-      onStart: (number) => {
-        worker = number;
-        context.emit({ type: "step:started", ...context.base(node), worker: number, attempt });
+      onStart: (id) => {
+        worker = id;
+        clearTimeout(deadline);
+        deadline = setTimeout(() => timer.abort(new StepTimeoutError(step.id, timeoutMs)), timeoutMs);
+        context.emit({ type: "step:started", ...context.base(node), worker: id, attempt });
       },
     });
-    const artifact = await store.commit(node.key, {
-      file: outputPath,
-      required: !step.optionalArtifact && outputPath !== null,
-      extension: step.extension,
-      value: execution.result.value,
-      children: execution.result.children,
-    });
+    const artifact = execution.stored === true
+      ? await storedBy(store, node.key, execution.worker)
+      : await store.commit(node.key, {
+        file: outputPath,
+        required: !step.optionalArtifact && outputPath !== null,
+        extension: step.extension,
+        value: execution.result.value,
+        children: execution.result.children,
+      });
     const elapsed = Math.round(clock.now() - started);
     context.emit({
       type: "step:finished",
@@ -193,6 +200,15 @@ async function attemptOnce(
     clearTimeout(deadline);
     await store.discard(scratch);
   }
+}
+
+/** The artifact an executor stored itself (a cluster worker committed it to the shared store). */
+async function storedBy(store: StepStore, key: string, worker: WorkerId): Promise<StoredArtifact> {
+  const artifact = await store.lookup(key);
+  if (artifact !== null) return artifact;
+  throw new Error(
+    `Worker ${worker} reported the artifact of ${key.slice(0, 12)} stored, but the store lacks it`,
+  );
 }
 
 /** Seconds of media in a step's inputs: the sum of their `duration` values. */

@@ -129,6 +129,7 @@ export class DagState {
   outputOf(node: DagNode): StepOutput {
     const artifact = node.artifact!;
     return {
+      key: node.key,
       path: artifact.path,
       value: artifact.value,
       children: node.children.map((child) => this.outputOf(child)),

@@ -4,15 +4,16 @@
  * @module
  */
 import { type Clock, realClock } from "../core/clock.ts";
-import { WorkerCrashError } from "../core/executor.ts";
 import { InputError } from "../core/errors.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
+import { RedisClaims } from "../cluster/redis_claims.ts";
+import { checkRedis, type RedisTarget } from "../cluster/redis_connection.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Plan } from "../plan/plan.ts";
 import { planStatus } from "../plan/plan_status.ts";
-import { ArtifactStore } from "../store/artifact_store.ts";
+import { openStore } from "../store/open_store.ts";
 import { removeStaleOutputs } from "../store/publish_output.ts";
-import { WorkerPool } from "../workers/worker_pool.ts";
+import { openExecutor } from "./_open_executor.ts";
 import { type LoadedPlan, loadPlan, type LoadPlanOptions } from "./load_plan.ts";
 import { preflight } from "./preflight.ts";
 import { ProviderLimiter } from "./provider_limiter.ts";
@@ -26,6 +27,18 @@ export interface RenderOptions extends LoadPlanOptions {
   outDir: string;
   /** The artifact store's folder. @default REEL_CACHE, else `.reel/` beside the first workflow */
   cacheDir?: string;
+  /**
+   * The artifact store, when not the folder: `s3://bucket/prefix` (endpoint and keys from the AWS variables; its
+   * files are cached in `cacheDir`), or a folder.
+   */
+  store?: string;
+  /**
+   * Run the steps on a cluster: the Redis URL (`redis://host:6379[/db]`, `rediss://` for TLS) whose workers
+   * (`deno task worker`) take them. The store must then be one every worker reaches (a shared folder, an S3 bucket).
+   */
+  cluster?: RedisTarget;
+  /** Hears about trouble that fails no step (a cluster's Redis away for a while). */
+  onNotice?: (message: string) => void;
   /** Ignore the store. @default false */
   force?: boolean;
   /** Ignore the store for steps whose id matches one of these globs (`*` within a path part, `**` across). */
@@ -151,53 +164,46 @@ export async function renderLoaded(
 ): Promise<RenderResult> {
   const { plan, workflows } = loaded;
   const ffmpeg = await findFfmpeg();
+  if (options.cluster !== undefined) await checkRedis(options.cluster);
   const cacheDir = options.cacheDir;
-  const store = new ArtifactStore(cacheDir);
-  // Every check that bad input can fail runs before a folder is made.
-  const warnings = await preflight(plan, workflows, {
-    ffmpeg,
-    status: await planStatus(plan, store),
-    allowOverflow: options.allowOverflow,
-    signal: options.signal,
-  });
-  await ensureWritableFolder(cacheDir, "cache folder");
-  await ensureWritableFolder(options.outDir, "output folder");
-  for (const warning of warnings) options.onWarning?.(warning);
-  // Resume after a crash: what a killed run left half-done is removed; everything it finished is reused.
-  await store.removeStale();
-  await removeStaleOutputs(options.outDir);
-  let origin = performance.now();
-  const pool = new WorkerPool({
-    size: plan.limits.workers,
-    onCrash: (worker, error) =>
-      options.onEvent?.({
-        type: "worker:crashed",
-        at: Math.round(performance.now() - origin),
-        worker,
-        error,
-      }),
-  });
-  const limiters = providerLimiters(plan, realClock);
+  const objectStore = options.store?.startsWith("s3://") === true;
+  const claims = objectStore && options.cluster !== undefined
+    ? new RedisClaims(options.cluster, { onError: (error) => options.onNotice?.(`Redis: ${error.message}`) })
+    : undefined;
+  const store = openStore(options.store ?? cacheDir, { cacheDir: `${cacheDir}/s3-cache`, claims });
   try {
-    // Start the workers first, so provider calls paced by the limiters leave on schedule.
-    await pool.ready().catch((error) => {
-      if (!(error instanceof WorkerCrashError)) throw error;
-    });
-    origin = performance.now();
-    const run = await runPlan(plan, {
-      providerGate: (provider) => limiters.get(provider) ?? null,
-      executor: pool,
-      store,
-      forceSteps: options.forceSteps,
+    // Every check that bad input can fail runs before a folder is made.
+    const warnings = await preflight(plan, workflows, {
       ffmpeg,
-      outDir: options.outDir,
+      status: await planStatus(plan, store),
+      allowOverflow: options.allowOverflow,
       signal: options.signal,
-      onEvent: options.onEvent,
-      force: options.force,
     });
-    return { plan, run, ffmpeg };
+    await ensureWritableFolder(cacheDir, "cache folder");
+    await ensureWritableFolder(options.outDir, "output folder");
+    for (const warning of warnings) options.onWarning?.(warning);
+    // Resume after a crash: what a killed run left half-done is removed; everything it finished is reused.
+    await store.removeStale();
+    await removeStaleOutputs(options.outDir);
+    const executor = await openExecutor(plan, { ...options, store });
+    const limiters = providerLimiters(plan, realClock);
+    try {
+      const run = await runPlan(plan, {
+        providerGate: (provider) => limiters.get(provider) ?? null,
+        executor,
+        store,
+        forceSteps: options.forceSteps,
+        ffmpeg,
+        outDir: options.outDir,
+        signal: options.signal,
+        onEvent: options.onEvent,
+        force: options.force,
+      });
+      return { plan, run, ffmpeg };
+    } finally {
+      await executor.close();
+    }
   } finally {
-    await pool.close();
     store.close();
   }
 }

@@ -2,6 +2,7 @@
  * The events a run emits, in the order they happen. Renderers (terminal, JSON lines, report) consume only these.
  * @module
  */
+import type { WorkerId } from "../core/executor.ts";
 
 /** Fields every step event carries. */
 export interface StepEventBase {
@@ -24,13 +25,13 @@ export type RunEvent =
   /** Fires when a step waits for another process (a render sharing the store) that is making the same key. */
   | (StepEventBase & { type: "step:waiting"; holder: string })
   /** Fires when a step holds its permits and has been handed to a worker. */
-  | (StepEventBase & { type: "step:started"; worker: number; attempt: number })
+  | (StepEventBase & { type: "step:started"; worker: WorkerId; attempt: number })
   /** Fires while a step runs, each time it reports how far it is (an encode: at most once per percent). */
-  | (StepEventBase & { type: "step:progress"; worker: number; fraction: number })
+  | (StepEventBase & { type: "step:progress"; worker: WorkerId; fraction: number })
   /** Fires when a step's artifact is stored; `cached` when it was found in the store and nothing ran. */
   | (StepEventBase & {
     type: "step:finished";
-    worker: number | null;
+    worker: WorkerId | null;
     attempt: number;
     cached: boolean;
     /** Wall time of the attempt that succeeded, in ms (0 when cached). */
@@ -41,7 +42,7 @@ export type RunEvent =
   /** Fires when an attempt fails; `retrying` says whether another attempt follows. */
   | (StepEventBase & {
     type: "step:failed";
-    worker: number | null;
+    worker: WorkerId | null;
     attempt: number;
     retrying: boolean;
     error: string;
@@ -52,7 +53,7 @@ export type RunEvent =
   /** Fires when a step adds child steps at run time, before they are queued. */
   | (StepEventBase & { type: "step:expanded"; children: string[] })
   /** Fires when a worker dies; its steps are retried on a new worker. */
-  | { type: "worker:crashed"; at: number; worker: number; error: string }
+  | { type: "worker:crashed"; at: number; worker: WorkerId; error: string }
   /** Fires when an output file has been published to the output folder. */
   | { type: "output:written"; at: number; step: string; path: string }
   /** Fires once, after every step has settled or the run was cancelled. */

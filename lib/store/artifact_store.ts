@@ -43,6 +43,8 @@ export interface ArtifactStoreOptions {
 export class ArtifactStore implements StepStore {
   /** The store's folder. */
   readonly root: string;
+  /** Where it is, as another host sharing the path opens it: the absolute folder. */
+  readonly location: string;
   /** The claims on keys being made. */
   readonly claims: KeyClaims;
 
@@ -53,6 +55,7 @@ export class ArtifactStore implements StepStore {
    */
   constructor(root: string, options: ArtifactStoreOptions = {}) {
     this.root = resolve(root);
+    this.location = this.root;
     this.claims = new KeyClaims(`${this.root}/claims`, options.claims);
   }
 

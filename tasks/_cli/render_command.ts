@@ -4,6 +4,7 @@
  * @module
  */
 import type { Command } from "@commander-js/extra-typings";
+import { redisTarget } from "../../lib/cluster/redis_connection.ts";
 import { planFiles } from "../../lib/run/load_plan.ts";
 import { type RenderOptions, type RenderResult, renderWorkflows } from "../../lib/run/render_workflows.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
@@ -17,7 +18,8 @@ Examples (with Deno installed, \`deno task\` alone does the same):
   npx -y deno@2.9.6 task render workflows/lesson.ts
   npx -y deno@2.9.6 task render workflows/lesson.ts --out build --format 16:9 --only how-rain-forms
   npx -y deno@2.9.6 task render workflows/lesson.ts --json > events.jsonl
-  npx -y deno@2.9.6 task --config ~/reel/deno.json render my-talk.ts   (from your own folder)`;
+  npx -y deno@2.9.6 task --config ~/reel/deno.json render my-talk.ts   (from your own folder)
+  npx -y deno@2.9.6 task render /mnt/course/lesson.ts --cluster redis://10.0.0.5:6379   (see "Running a cluster")`;
 
 /**
  * Adds `render` to the program.
@@ -47,7 +49,9 @@ export function addRenderCommand(
       "--allow-overflow",
       "render slides whose text does not fit, cut with an ellipsis (a warning each)",
     )
-    .option("--watch", "render again whenever the workflow file or a file it imports is saved");
+    .option("--watch", "render again whenever the workflow file or a file it imports is saved")
+    .option("--cluster [url]", "run the steps on a cluster's workers: its Redis URL (default: REDIS_URL)")
+    .option("--store <location>", "the artifact store: a folder, or s3://bucket/prefix (AWS_* variables)");
   addLimitOptions(render);
   render.addHelpText("after", EXAMPLES);
   render.action(async (files, options, command) => {
@@ -79,6 +83,10 @@ export function addRenderCommand(
       force: options.force === true,
       forceSteps: options.forceStep,
       allowOverflow: options.allowOverflow === true,
+      store: options.store,
+      cluster: options.cluster === undefined
+        ? undefined
+        : redisTarget(options.cluster === true ? undefined : options.cluster, "--cluster"),
     });
   });
 }
@@ -97,6 +105,8 @@ export interface RenderHooks {
   signal: AbortSignal;
   onEvent: (event: RunEvent) => void;
   onWarning: (warning: string) => void;
+  /** Trouble that fails no step (a cluster's Redis away for a while). */
+  onNotice: (notice: string) => void;
 }
 
 /**
@@ -125,6 +135,7 @@ export async function renderWithReporter(
   try {
     const { run, ffmpeg, plan } = await render({
       onWarning: (warning) => console.error(`⚠ ${warning}`),
+      onNotice: (notice) => console.error(`reel: ${notice}`),
       signal: controller.signal,
       onEvent: (event) => reporter.event(event),
     });

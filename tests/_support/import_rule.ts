@@ -16,7 +16,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["schema"],
   ["jobs/*"],
   ["workflow"],
-  ["workers"],
+  ["workers", "cluster"],
   ["run"],
   ["report"],
 ];

@@ -23,7 +23,11 @@ export async function runStepKind(
   },
 ): Promise<Json> {
   await Deno.mkdir(task.scratchDir, { recursive: true });
-  const inputs: StepOutput[] = task.inputs.map((input) => ({ ...input, children: [] }));
+  const inputs: StepOutput[] = task.inputs.map((input, i) => ({
+    ...input,
+    key: String(i).repeat(64),
+    children: [],
+  }));
   const full: StepTask = {
     id: `test/${kind.kind}`,
     kind: kind.kind,
@@ -35,6 +39,8 @@ export async function runStepKind(
     outputPath: task.outputPath,
     scratchDir: task.scratchDir,
     blocking: kind.blocking,
+    provider: null,
+    cpu: true,
     ffmpeg: await findFfmpeg(),
   };
   return await kind.run(full, {

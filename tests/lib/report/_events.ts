@@ -18,7 +18,7 @@ export const ev = {
   started(
     at: number,
     step: string,
-    more: { kind?: string; worker?: number; attempt?: number } = {},
+    more: { kind?: string; worker?: number | string; attempt?: number } = {},
   ): EventOf<"step:started"> {
     const { kind = "clip", worker = 1, attempt = 1 } = more;
     return { type: "step:started", at, step, kind, contentKey: `key-${step}`, worker, attempt };
@@ -26,7 +26,7 @@ export const ev = {
   finished(
     at: number,
     step: string,
-    more: { kind?: string; worker?: number | null; elapsed?: number; cached?: boolean } = {},
+    more: { kind?: string; worker?: number | string | null; elapsed?: number; cached?: boolean } = {},
   ): EventOf<"step:finished"> {
     const { kind = "clip", worker = 1, elapsed = 0, cached = false } = more;
     return {

@@ -63,6 +63,25 @@ Deno.test("renderHtmlReport() draws one lane per worker and one bar per started 
   assert.match(html, /worker 1<\/text>/);
 });
 
+Deno.test("renderHtmlReport() gives each cluster worker (host:pid:n) its lane, ordered by host, pid and number", () => {
+  const html = render([
+    ev.runStarted(0, 3, 2),
+    ev.started(0, "a", { worker: "node-b:7:1" }),
+    ev.started(1, "b", { worker: "node-a:10:2" }),
+    ev.started(2, "c", { worker: "node-a:9:1" }),
+    ev.finished(5, "a", { worker: "node-b:7:1", elapsed: 5 }),
+    ev.finished(6, "b", { worker: "node-a:10:2", elapsed: 5 }),
+    ev.finished(7, "c", { worker: "node-a:9:1", elapsed: 5 }),
+    ev.runFinished(8),
+  ]);
+  assert.deepEqual([...html.matchAll(/<g class="lane" data-worker="([^"]+)"/g)].map((m) => m[1]), [
+    "node-a:9:1",
+    "node-a:10:2",
+    "node-b:7:1",
+  ]);
+  assert.match(html, /worker node-b:7:1<\/text>/);
+});
+
 Deno.test("renderHtmlReport() shows cached steps apart, one marker each, and no lane when nothing ran", () => {
   const html = render([
     ev.runStarted(0, 2, 2),

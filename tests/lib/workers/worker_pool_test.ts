@@ -117,6 +117,8 @@ Deno.test("WorkerPool never hands out a worker that failed to start", async () =
       inputIds: [],
       inputs: [],
       outputPath: null,
+      provider: null,
+      cpu: false,
       scratchDir: dir,
       ffmpeg,
       blocking: false,
@@ -206,7 +208,7 @@ export default workflow({
   }
 }
 
-function workerOf(events: RunEvent[], id: string): number | null {
+function workerOf(events: RunEvent[], id: string): number | string | null {
   const started = events.find((event) => event.type === "step:started" && event.step === id);
   return started?.type === "step:started" ? started.worker : null;
 }

@@ -1,0 +1,234 @@
+/**
+ * One attempt of one step in the cluster, seen from the coordinator: the job (id = the step's key) is added, or
+ * one already in Redis is adopted (a job of a killed coordinator, or of another render); its progress and outcome
+ * come back through the queue's events; a check every few seconds finds a job that vanished (Redis lost it: its
+ * artifact is looked for in the store, else it is queued again) or an outcome whose event was missed.
+ * @module
+ */
+import type { Job } from "bullmq";
+import { type ExecuteOptions, type Execution, StepAttemptError, WorkerCrashError } from "../core/executor.ts";
+import type { StepStore } from "../store/step_store.ts";
+import type { QueueHandles } from "./_coordinator_queues.ts";
+import { CANCEL_EVENT, type ClusterJob, isClusterJob, isJobOutcome, isJobProgress } from "./cluster_job.ts";
+
+/** What a wait needs besides the job. */
+export interface JobWaitContext {
+  /** The run's store, where a vanished job's artifact may be. */
+  store: Pick<StepStore, "peek">;
+  /** How often the job's state is checked, in ms. */
+  checkMs: number;
+  /** Hears about what could not be done (a cancel Redis did not take). */
+  onWarning: (message: string) => void;
+  /** Keeps work that goes on after the attempt settled (removing its job, cancelling it), for `close()`. */
+  track: (work: Promise<void>) => void;
+}
+
+/** Options of jobs: one attempt each (the coordinator's policy retries), kept a day once finished. */
+const JOB_OPTIONS = { attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } };
+const LIVE_STATES = new Set(["waiting", "active", "delayed", "prioritized", "waiting-children"]);
+
+/**
+ * Runs one attempt through a queue and resolves with the execution, or rejects as the executor interface says.
+ *
+ * @param handles The step's queue.
+ * @param data The job's data.
+ * @param options The attempt's signal and listeners.
+ * @param context The store, the check interval and the warning listener.
+ * @returns The execution (its artifact stored by the worker).
+ */
+export function waitForJob(
+  handles: QueueHandles,
+  data: ClusterJob,
+  options: ExecuteOptions,
+  context: JobWaitContext,
+): Promise<Execution> {
+  return new JobWait(handles, data, options, context).run();
+}
+
+class JobWait {
+  readonly #handles: QueueHandles;
+  readonly #data: ClusterJob;
+  readonly #options: ExecuteOptions;
+  readonly #context: JobWaitContext;
+  readonly #key: string;
+  /** The attempt whose outcome counts: this one's, or the adopted job's. */
+  #awaited: string;
+  #started: string | null = null;
+  #settle!: { resolve(execution: Execution): void; reject(error: unknown): void };
+  #settled = false;
+
+  constructor(handles: QueueHandles, data: ClusterJob, options: ExecuteOptions, context: JobWaitContext) {
+    this.#handles = handles;
+    this.#data = data;
+    this.#options = options;
+    this.#context = context;
+    this.#key = data.task.key;
+    this.#awaited = data.attempt;
+  }
+
+  async run(): Promise<Execution> {
+    const { signal } = this.#options;
+    signal.throwIfAborted();
+    const done = new Promise<Execution>((resolve, reject) => this.#settle = { resolve, reject });
+    const unwatch = this.#handles.watch(this.#key, {
+      completed: (returnvalue) => this.#outcome(returnvalue),
+      failed: (reason) => void this.#failedEvent(reason).catch((error) => this.#fail(error)),
+      progress: (data) => this.#progress(data),
+    });
+    const onAbort = () => this.#abort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    const timer = setInterval(
+      () => void this.#check().catch((error) => this.#fail(error)),
+      this.#context.checkMs,
+    );
+    try {
+      await this.#submit();
+      return await done;
+    } finally {
+      clearInterval(timer);
+      unwatch();
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** Adds the job, or adopts the one in Redis; a finished job that is not this attempt's is removed first. */
+  async #submit(): Promise<void> {
+    const { queue } = this.#handles;
+    for (let tries = 0; !this.#settled; tries++) {
+      const job = await queue.getJob(this.#key);
+      if (this.#settled) return;
+      if (job === undefined) {
+        await queue.add(this.#data.task.kind, this.#data, { jobId: this.#key, ...JOB_OPTIONS });
+        // When another coordinator added it first, BullMQ kept theirs: that is the one to wait for.
+        const kept = await queue.getJob(this.#key);
+        if (kept !== undefined && isClusterJob(kept.data)) this.#awaited = kept.data.attempt;
+        return;
+      }
+      const state = await job.getState();
+      const jobData: unknown = job.data;
+      const theirs = isClusterJob(jobData) ? jobData : null;
+      if (LIVE_STATES.has(state) && theirs !== null) return this.#adopt(job, theirs);
+      const outcome: unknown = job.returnvalue;
+      // A finished job of another run that succeeded is adopted: its artifact is stored.
+      if (state === "completed" && isJobOutcome(outcome) && outcome.ok && theirs !== null) {
+        this.#awaited = theirs.attempt;
+        return this.#outcome(outcome);
+      }
+      if (tries >= 3) throw new Error(`Cannot queue step "${this.#data.task.id}": its job stays in the way`);
+      if (state === "completed" || state === "failed") await job.remove();
+    }
+  }
+
+  #adopt(job: Job, theirs: ClusterJob): void {
+    this.#awaited = theirs.attempt;
+    if (isJobProgress(job.progress)) this.#progress(job.progress);
+  }
+
+  #progress(data: unknown): void {
+    if (!isJobProgress(data) || data.attempt !== this.#awaited || this.#settled) return;
+    if (data.type === "started" && data.worker !== this.#started) {
+      this.#started = data.worker;
+      this.#options.onStart?.(data.worker);
+    } else if (data.type === "rate-limit") this.#options.onRateLimit?.(data.info);
+  }
+
+  #outcome(outcome: unknown): void {
+    if (!isJobOutcome(outcome) || outcome.attempt !== this.#awaited || this.#settled) return;
+    if (this.#started === null) {
+      this.#progress({ type: "started", attempt: outcome.attempt, worker: outcome.worker });
+    }
+    if (outcome.ok) return this.#succeed(outcome.worker);
+    if ("failure" in outcome) return this.#fail(new StepAttemptError(outcome.failure, outcome.worker));
+    if ("crash" in outcome) {
+      return this.#fail(new WorkerCrashError(outcome.worker, outcome.crash, { shared: outcome.shared }));
+    }
+    this.#fail(new WorkerCrashError(outcome.worker, "the worker stopped the step"));
+  }
+
+  /** A job that failed in BullMQ's terms: the worker refused it, or it stalled too often (it kills workers). */
+  async #failedEvent(reason: string): Promise<void> {
+    const job = await this.#handles.queue.getJob(this.#key);
+    if (job !== undefined && isClusterJob(job.data) && job.data.attempt !== this.#awaited) return;
+    const worker = this.#started ?? "cluster";
+    this.#fail(
+      new StepAttemptError({
+        name: "ClusterJobFailed",
+        message: `The cluster failed the job: ${reason}`,
+        retryable: false,
+        status: null,
+        retryAfterMs: null,
+        provider: null,
+      }, worker),
+    );
+  }
+
+  /** Finds an outcome whose event was missed, or a job that vanished. */
+  async #check(): Promise<void> {
+    if (this.#settled) return;
+    const job = await this.#handles.queue.getJob(this.#key);
+    if (this.#settled) return;
+    if (job === undefined) {
+      if (await this.#context.store.peek(this.#key) !== null) {
+        return this.#succeed(this.#started ?? "cluster");
+      }
+      return await this.#submit();
+    }
+    const state = await job.getState();
+    if (state === "completed") this.#outcome(job.returnvalue);
+    else if (state === "failed") await this.#failedEvent(job.failedReason);
+  }
+
+  #succeed(worker: string): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#settle.resolve({ result: { value: null, children: [] }, worker, stored: true });
+    this.#context.track(this.#removeFinished());
+  }
+
+  #fail(error: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#settle.reject(error);
+    this.#context.track(this.#removeFinished());
+  }
+
+  /** A finished job is removed once its outcome is read, so the next attempt of the key can be queued. */
+  async #removeFinished(): Promise<void> {
+    try {
+      const job = await this.#handles.queue.getJob(this.#key);
+      if (job === undefined || !isClusterJob(job.data) || job.data.attempt !== this.#awaited) return;
+      const state = await job.getState();
+      if (state === "completed" || state === "failed") await job.remove();
+    } catch (error) {
+      this.#context.onWarning(
+        `Cannot remove the finished job of "${this.#data.task.id}": ${messageOf(error)}`,
+      );
+    }
+  }
+
+  /** Cancel: a job still waiting is removed; a running one of this run is asked to stop on its worker. */
+  #abort(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#settle.reject(this.#options.signal.reason);
+    this.#context.track(
+      this.#cancel().catch((error) => {
+        this.#context.onWarning(`Cannot cancel the job of "${this.#data.task.id}": ${messageOf(error)}`);
+      }),
+    );
+  }
+
+  async #cancel(): Promise<void> {
+    const { queue, producer } = this.#handles;
+    const job = await queue.getJob(this.#key);
+    if (job === undefined || !isClusterJob(job.data) || job.data.run !== this.#data.run) return;
+    const state = await job.getState();
+    if (state === "active") {
+      await producer.publishEvent({ eventName: CANCEL_EVENT, jobId: this.#key, attempt: job.data.attempt });
+    } else if (LIVE_STATES.has(state)) await job.remove();
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,81 @@
+/**
+ * A worker process's entry in Redis, refreshed every two seconds and gone soon after the process is: its host,
+ * pid, concurrency, the steps it runs now and when it last answered, for `reel cluster status`.
+ * @module
+ */
+import type { Redis } from "ioredis";
+import { WORKER_KEY_PREFIX } from "./cluster_job.ts";
+
+/** A step a worker runs now. */
+export interface RunningJob {
+  /** The step's id. */
+  step: string;
+  kind: string;
+  queue: string;
+  /** When the worker took it (ms since the epoch). */
+  since: number;
+}
+
+/** What a worker process says of itself. */
+export interface WorkerInfo {
+  host: string;
+  pid: number;
+  /** Jobs at once from each provider queue and the steps queue. */
+  concurrency: number;
+  /** Jobs at once from the CPU queue. */
+  cpu: number;
+  /** The queues it works. */
+  queues: string[];
+  /** What it runs now. */
+  running: RunningJob[];
+  /** When it last answered (ms since the epoch). */
+  heartbeat: number;
+  /** When it started (ms since the epoch). */
+  started: number;
+}
+
+/** How often the entry is refreshed, in ms; it expires after three missed refreshes. */
+export const HEARTBEAT_MS = 2000;
+
+/** Keeps one worker process's entry fresh. */
+export class WorkerHeartbeat {
+  readonly #redis: Redis;
+  readonly #key: string;
+  readonly #info: () => Omit<WorkerInfo, "heartbeat">;
+  readonly #onError: (error: unknown) => void;
+  #timer: ReturnType<typeof setInterval> | null = null;
+
+  /**
+   * @param redis The client.
+   * @param options The worker's id (`host:pid`), what to say of it, and who hears of a failed refresh.
+   */
+  constructor(redis: Redis, options: {
+    id: string;
+    info: () => Omit<WorkerInfo, "heartbeat">;
+    onError: (error: unknown) => void;
+  }) {
+    this.#redis = redis;
+    this.#key = `${WORKER_KEY_PREFIX}${options.id}`;
+    this.#info = options.info;
+    this.#onError = options.onError;
+  }
+
+  /** Writes the entry now and every {@linkcode HEARTBEAT_MS}. */
+  async start(): Promise<void> {
+    await this.beat();
+    this.#timer = setInterval(() => void this.beat().catch(this.#onError), HEARTBEAT_MS);
+  }
+
+  /** Writes the entry now (when a job starts or ends, so status is current). */
+  async beat(): Promise<void> {
+    const info: WorkerInfo = { ...this.#info(), heartbeat: Date.now() };
+    await this.#redis.set(this.#key, JSON.stringify(info), "PX", HEARTBEAT_MS * 3);
+  }
+
+  /** Stops refreshing and removes the entry. */
+  async stop(): Promise<void> {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#redis.del(this.#key);
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The cluster executor: the scheduler stays the coordinator (DAG order, layered limits, keys, store lookups and
+ * claims), and each attempt it hands over becomes a BullMQ job whose id is the step's content key, so a key is never
+ * queued twice, by one render or by two. `deno task worker` processes on any host run the jobs with the same step
+ * kinds as the local pool and store the artifacts in the shared store; results come back through BullMQ's events.
+ * @module
+ */
+import type { ExecuteOptions, Execution, StepExecutor } from "../core/executor.ts";
+import type { StepOutput } from "../core/json.ts";
+import type { StepTask } from "../core/step_task.ts";
+import { readModuleGraph } from "../schema/module_graph.ts";
+import type { StepStore } from "../store/step_store.ts";
+import { CoordinatorQueues, type QueueProvider } from "./_coordinator_queues.ts";
+import { waitForJob } from "./_job_wait.ts";
+import { type ClusterJob, type JobInput, providerQueue, queueFor, QUEUES_KEY } from "./cluster_job.ts";
+import { checkRedis, openRedis, redisOptions, type RedisTarget } from "./redis_connection.ts";
+
+/** Options for {@linkcode ClusterExecutor.open}. */
+export interface ClusterExecutorOptions {
+  /** The cluster's Redis. */
+  redis: RedisTarget;
+  /** The run's store: where a job that vanished from Redis may have left its artifact. */
+  store: Pick<StepStore, "peek">;
+  /** The store as workers open it: an absolute folder on a shared path, or `s3://bucket/prefix`. */
+  storeLocation: string;
+  /** The plan's HTTP providers: each gets a queue with its limits. */
+  providers: readonly QueueProvider[];
+  /** How often a waiting attempt checks its job in Redis, in ms. @default 2000 */
+  checkMs?: number;
+  /** Hears about trouble that does not fail a step (Redis away, a cancel not delivered). @default () => {} */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Runs steps on the cluster's workers.
+ *
+ * @example
+ * ```ts
+ * import { ClusterExecutor } from "./cluster_executor.ts";
+ * // const executor = await ClusterExecutor.open({ redis, store, storeLocation: "/mnt/shared/.reel", providers: [] });
+ * // await runPlan(plan, { executor, store, ... });
+ * // await executor.close();
+ * ```
+ */
+export class ClusterExecutor implements StepExecutor {
+  readonly #options: ClusterExecutorOptions;
+  readonly #queues: CoordinatorQueues;
+  readonly #redis;
+  readonly #providers: Set<string>;
+  readonly #run = crypto.randomUUID();
+  readonly #coordinator = `${Deno.hostname()}:${Deno.pid}`;
+  readonly #digests = new Map<string, Promise<string>>();
+  readonly #pending = new Set<Promise<void>>();
+  readonly #onWarning: (message: string) => void;
+  #lastWarning = "";
+
+  private constructor(options: ClusterExecutorOptions) {
+    this.#options = options;
+    this.#onWarning = options.onWarning ?? (() => {});
+    const onError = (error: Error) => this.#warn(`Redis at ${options.redis.redacted}: ${error.message}`);
+    this.#redis = openRedis(options.redis, { onError });
+    this.#providers = new Set(options.providers.map((provider) => provider.name));
+    this.#queues = new CoordinatorQueues(redisOptions(options.redis), {
+      providers: options.providers,
+      register: (name) => this.#redis.sadd(QUEUES_KEY, name),
+      onError,
+    });
+  }
+
+  /**
+   * Connects to the cluster's Redis.
+   *
+   * @param options Redis, the store, the providers.
+   * @returns The executor.
+   * @throws {InputError} When Redis cannot be reached.
+   */
+  static async open(options: ClusterExecutorOptions): Promise<ClusterExecutor> {
+    await checkRedis(options.redis);
+    const executor = new ClusterExecutor(options);
+    await executor.#redis.connect();
+    // The providers' queues are opened now, so their limits hold before the first call.
+    await Promise.all(
+      options.providers.map((provider) => executor.#queues.get(providerQueue(provider.name))),
+    );
+    return executor;
+  }
+
+  /**
+   * Runs a step as a job and resolves once a worker stored its artifact.
+   *
+   * @throws {StepAttemptError} When the step failed on its worker (or the worker refused the job).
+   * @throws {WorkerCrashError} When its worker's step runner died.
+   */
+  async execute(task: StepTask, options: ExecuteOptions): Promise<Execution> {
+    options.signal.throwIfAborted();
+    const handles = await this.#queues.get(queueFor(task, this.#providers));
+    const data = await this.#jobData(task);
+    return await waitForJob(handles, data, options, {
+      store: this.#options.store,
+      checkMs: this.#options.checkMs ?? 2000,
+      onWarning: (message) => this.#warn(message),
+      track: (work) => {
+        this.#pending.add(work);
+        void work.finally(() => this.#pending.delete(work));
+      },
+    });
+  }
+
+  /** Finishes cancels and removals under way (for 3 s at most), then closes every connection. */
+  async close(): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, 3000));
+    await Promise.race([Promise.all(this.#pending), grace]);
+    clearTimeout(timer);
+    await this.#queues.close();
+    this.#redis.disconnect();
+  }
+
+  async #jobData(task: StepTask): Promise<ClusterJob> {
+    const slash = task.outputPath?.lastIndexOf("/") ?? -1;
+    return {
+      version: 1,
+      run: this.#run,
+      attempt: crypto.randomUUID(),
+      coordinator: this.#coordinator,
+      store: this.#options.storeLocation,
+      task: {
+        id: task.id,
+        kind: task.kind,
+        key: task.key,
+        params: task.params,
+        runtime: task.runtime,
+        inputIds: task.inputIds,
+        inputs: task.inputs.map(jobInput),
+        output: task.outputPath === null ? null : task.outputPath.slice(slash + 1),
+        blocking: task.blocking,
+        provider: task.provider,
+        cpu: task.cpu,
+      },
+      modules: await this.#modules(task),
+    };
+  }
+
+  /** The digest of each workflow module the step imports, which workers check before running its code. */
+  async #modules(task: StepTask): Promise<Record<string, string>> {
+    const module = task.runtime.module;
+    if (typeof module !== "string" || !module.startsWith("file:")) return {};
+    let digest = this.#digests.get(module);
+    if (digest === undefined) {
+      digest = readModuleGraph(module).then((graph) => graph.digest);
+      this.#digests.set(module, digest);
+    }
+    return { [module]: await digest };
+  }
+
+  #warn(message: string): void {
+    if (message === this.#lastWarning) return;
+    this.#lastWarning = message;
+    this.#onWarning(message);
+  }
+}
+
+function jobInput(output: StepOutput): JobInput {
+  return {
+    key: output.key,
+    file: output.path !== null,
+    value: output.value,
+    children: output.children.map(jobInput),
+  };
+}

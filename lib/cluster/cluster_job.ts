@@ -1,0 +1,198 @@
+/**
+ * What travels through Redis: the queues (one per HTTP provider, one for CPU-heavy steps, one for the rest), the
+ * data of a job (a step's task without any local path, API key or binary: each worker uses its own), what a worker
+ * reports while it runs one, and how it ended. Both sides check what they read.
+ * @module
+ */
+import type { Json } from "../core/json.ts";
+import type { RateLimitInfo, StepFailure, StepTask } from "../core/step_task.ts";
+
+/** The prefix of every key BullMQ and reel keep in the cluster's Redis. */
+export const CLUSTER_PREFIX = "reel";
+/** The set of queue names coordinators have used, which workers watch. */
+export const QUEUES_KEY = `${CLUSTER_PREFIX}:queues`;
+/** The prefix of each worker process's heartbeat hash. */
+export const WORKER_KEY_PREFIX = `${CLUSTER_PREFIX}:worker:`;
+/** The queue of CPU-heavy steps (encodes, slides). */
+export const CPU_QUEUE = "cpu";
+/** The queue of steps that call no HTTP provider and are not CPU-heavy. */
+export const STEPS_QUEUE = "steps";
+/** The custom event that asks the worker running a job to stop it. */
+export const CANCEL_EVENT = "reel-cancel";
+
+/** An input of a job's step: its key, whether it has a file, and what it returned. */
+export interface JobInput {
+  key: string;
+  /** True when the input has an artifact file (the worker fetches it from the store by key). */
+  file: boolean;
+  value: Json;
+  children: JobInput[];
+}
+
+/** The data of one job: one attempt of one step. */
+export interface ClusterJob {
+  version: 1;
+  /** The coordinator's run (a random id): a job from an earlier run is adopted or replaced, never mistaken. */
+  run: string;
+  /** This attempt (a random id). */
+  attempt: string;
+  /** Who queued it: `host:pid`. */
+  coordinator: string;
+  /** Where the artifact goes: a folder on a shared path, or `s3://bucket/prefix`. */
+  store: string;
+  /** The step, without paths. */
+  task: {
+    id: string;
+    kind: string;
+    key: string;
+    params: Json;
+    runtime: Record<string, Json>;
+    inputIds: string[];
+    inputs: JobInput[];
+    /** The artifact's file name (`artifact.mp4`), or null for a value-only step. */
+    output: string | null;
+    blocking: boolean;
+    provider: string | null;
+    cpu: boolean;
+  };
+  /** The digest of the local module graph of each workflow module the step imports (`runtime.module`). */
+  modules: Record<string, string>;
+}
+
+/** What a worker reports while it runs a job (as the job's progress), with the attempt it belongs to. */
+export type JobProgress =
+  | { type: "started"; attempt: string; worker: string }
+  | { type: "rate-limit"; attempt: string; info: RateLimitInfo };
+
+/** How a job ended (its return value). A job the worker refused, or that stalled too often, fails instead. */
+export type JobOutcome =
+  & { attempt: string; worker: string }
+  & (
+    | { ok: true }
+    | { ok: false; failure: StepFailure }
+    | { ok: false; crash: string; shared: boolean }
+    | { ok: false; cancelled: true }
+  );
+
+/**
+ * The queue a step goes to: its HTTP provider's, else `cpu` or `steps`.
+ *
+ * @param task The step.
+ * @param providers The names of the plan's HTTP providers (limited per queue).
+ * @returns The queue's name.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { queueFor } from "./cluster_job.ts";
+ * assert.equal(queueFor({ provider: "images", cpu: false }, new Set(["images"])), "provider-images");
+ * assert.equal(queueFor({ provider: "local/flite@1", cpu: true }, new Set(["images"])), "cpu");
+ * ```
+ */
+export function queueFor(task: Pick<StepTask, "provider" | "cpu">, providers: ReadonlySet<string>): string {
+  if (task.provider !== null && providers.has(task.provider)) return providerQueue(task.provider);
+  return task.cpu ? CPU_QUEUE : STEPS_QUEUE;
+}
+
+/**
+ * The queue of an HTTP provider.
+ *
+ * @param provider The provider's name in the workflow.
+ * @returns `provider-<name>`, with characters Redis keys and BullMQ dislike replaced.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { providerQueue } from "./cluster_job.ts";
+ * assert.equal(providerQueue("my api:v1"), "provider-my_api_v1");
+ * ```
+ */
+export function providerQueue(provider: string): string {
+  return `provider-${provider.replace(/[^A-Za-z0-9._-]/g, "_")}`;
+}
+
+/**
+ * Checks what a worker read from Redis as a job's data.
+ *
+ * @param value The job's data.
+ * @returns True when it is a {@linkcode ClusterJob}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isClusterJob } from "./cluster_job.ts";
+ * assert.ok(!isClusterJob({ version: 1, task: {} }));
+ * ```
+ */
+export function isClusterJob(value: unknown): value is ClusterJob {
+  if (!isRecord(value) || value.version !== 1 || !isRecord(value.task) || !isRecord(value.modules)) {
+    return false;
+  }
+  const { task } = value;
+  return strings(value, ["run", "attempt", "coordinator", "store"]) && strings(task, ["id", "kind", "key"]) &&
+    /^[0-9a-f]{64}$/.test(task.key as string) && isRecord(task.runtime) && Array.isArray(task.inputIds) &&
+    task.inputIds.every((id) => typeof id === "string") && Array.isArray(task.inputs) &&
+    task.inputs.every(isJobInput) && (task.output === null || isFileName(task.output)) &&
+    typeof task.blocking === "boolean" && typeof task.cpu === "boolean" &&
+    (task.provider === null || typeof task.provider === "string") &&
+    Object.values(value.modules).every((digest) => typeof digest === "string");
+}
+
+/**
+ * Checks a job's progress as the coordinator reads it.
+ *
+ * @param value The progress data.
+ * @returns True when it is a {@linkcode JobProgress}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isJobProgress } from "./cluster_job.ts";
+ * assert.ok(isJobProgress({ type: "started", attempt: "a", worker: "h:1:1" }));
+ * assert.ok(!isJobProgress(0));
+ * ```
+ */
+export function isJobProgress(value: unknown): value is JobProgress {
+  if (!isRecord(value) || typeof value.attempt !== "string") return false;
+  return (value.type === "started" && typeof value.worker === "string") ||
+    (value.type === "rate-limit" && isRecord(value.info));
+}
+
+/**
+ * Checks a job's return value as the coordinator reads it.
+ *
+ * @param value The return value.
+ * @returns True when it is a {@linkcode JobOutcome}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isJobOutcome } from "./cluster_job.ts";
+ * assert.ok(isJobOutcome({ ok: true, attempt: "a", worker: "h:1:1" }));
+ * assert.ok(!isJobOutcome({ ok: false, attempt: "a", worker: "h:1:1" }));
+ * ```
+ */
+export function isJobOutcome(value: unknown): value is JobOutcome {
+  if (!isRecord(value) || typeof value.worker !== "string" || typeof value.attempt !== "string") return false;
+  if (value.ok === true) return true;
+  return (isRecord(value.failure) && typeof value.failure.message === "string") ||
+    typeof value.crash === "string" || value.cancelled === true;
+}
+
+function isJobInput(value: unknown): value is JobInput {
+  return isRecord(value) && typeof value.key === "string" && typeof value.file === "boolean" &&
+    Array.isArray(value.children) && value.children.every(isJobInput);
+}
+
+/** A plain file name: no folder, nothing that climbs out of the worker's scratch folder. */
+function isFileName(value: unknown): boolean {
+  return typeof value === "string" && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value);
+}
+
+function strings(record: Record<string, unknown>, keys: string[]): boolean {
+  return keys.every((key) => typeof record[key] === "string");
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,250 @@
+/**
+ * The worker side of the cluster (`deno task worker`): it watches the queues coordinators register, takes jobs
+ * from each with BullMQ (CPU-heavy ones up to `--cpu` at once, the others up to `--concurrency` per queue), checks
+ * each job before running it, runs the step on a local step runner (the same Web Worker pool and step kinds as a
+ * local render), and commits the artifact to the shared store. A 429 pauses the provider's queue for every worker
+ * on every host (BullMQ's manual rate limit); the limits a provider advertises lower the queue's rate limit, which
+ * every worker obeys. A worker killed mid-step loses its job's lock, and BullMQ's stalled-job check hands the job
+ * to another worker.
+ * @module
+ */
+import { type Job, Queue, QueueEvents, UnrecoverableError, Worker } from "bullmq";
+import type { StepExecutor } from "../core/executor.ts";
+import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
+import { type OpenedStore, openStore } from "../store/open_store.ts";
+import { adoptAdvertisedRate } from "./_adopt_rate.ts";
+import { runJob } from "./_run_job.ts";
+import { type RunningJob, WorkerHeartbeat } from "./_worker_heartbeat.ts";
+import { CANCEL_EVENT, CLUSTER_PREFIX, CPU_QUEUE, type JobOutcome, QUEUES_KEY } from "./cluster_job.ts";
+import { JobGuard, JobRefusedError } from "./job_guard.ts";
+import { openRedis, redisOptions, type RedisTarget } from "./redis_connection.ts";
+
+/** Options for {@linkcode ClusterWorker.start}. */
+export interface ClusterWorkerOptions {
+  /** The cluster's Redis. */
+  redis: RedisTarget;
+  /** The local step runner. */
+  executor: StepExecutor;
+  /** The step kinds the runner has, by name, and whether each may return a value only. */
+  kinds: ReadonlyMap<string, { optionalArtifact?: boolean }>;
+  /** This host's ffmpeg. */
+  ffmpeg: FfmpegPaths;
+  /** Jobs at once from each provider queue and from the steps queue. */
+  concurrency: number;
+  /** CPU-heavy jobs at once. */
+  cpu: number;
+  /** Folders whose workflow modules and stores jobs may name (real, absolute paths). */
+  allowRoots: readonly string[];
+  /** The store to use whatever jobs say (a shared folder mounted elsewhere here), or null. */
+  store: string | null;
+  /** The local folder for an object store's cached files. */
+  cacheDir: string;
+  /** How long a job stays locked to a worker that stopped answering, in ms. @default 30000 */
+  lockMs?: number;
+  /**
+   * The queues to work: `cpu`, `steps`, `providers` (every provider's) or one provider's (`provider-<name>`).
+   * @default every queue
+   */
+  queues?: readonly string[];
+  /** How often the queues coordinators registered are looked up, in ms. @default 1000 */
+  discoverMs?: number;
+  /** Receives the worker's log lines (refused jobs, failures, Redis trouble). */
+  onLog: (line: string) => void;
+}
+
+interface Listening {
+  worker: Worker;
+  events: QueueEvents;
+  queue: Queue;
+}
+
+/**
+ * A worker process's consumers.
+ *
+ * @example
+ * ```ts
+ * import { ClusterWorker } from "./cluster_worker.ts";
+ * // const worker = await ClusterWorker.start({ redis, executor: pool, kinds, ffmpeg, concurrency: 4, cpu: 2, ... });
+ * // await worker.close();
+ * ```
+ */
+export class ClusterWorker {
+  /** This process's id in the cluster: `host:pid`. */
+  readonly id = `${Deno.hostname()}:${Deno.pid}`;
+  readonly #options: ClusterWorkerOptions;
+  readonly #redis;
+  readonly #guard: JobGuard;
+  readonly #heartbeat: WorkerHeartbeat;
+  readonly #listening = new Map<string, Listening>();
+  readonly #stores = new Map<string, OpenedStore>();
+  readonly #running = new Map<string, RunningJob & { attempt: string }>();
+  readonly #adopted = new Map<Queue, number>();
+  readonly #started = Date.now();
+  #timer: ReturnType<typeof setInterval> | null = null;
+  #lastLog = "";
+
+  private constructor(options: ClusterWorkerOptions) {
+    this.#options = options;
+    this.#redis = openRedis(options.redis, { onError: (error) => this.#log(`Redis: ${error.message}`) });
+    this.#guard = new JobGuard({
+      allowRoots: options.allowRoots,
+      store: options.store,
+      kinds: new Set(options.kinds.keys()),
+    });
+    this.#heartbeat = new WorkerHeartbeat(this.#redis, {
+      id: this.id,
+      info: () => ({
+        host: Deno.hostname(),
+        pid: Deno.pid,
+        concurrency: options.concurrency,
+        cpu: options.cpu,
+        queues: [...this.#listening.keys()].sort(),
+        running: [...this.#running.values()].map(({ attempt: _, ...job }) => job),
+        started: this.#started,
+      }),
+      onError: (error) => this.#log(`Cannot refresh this worker's heartbeat: ${messageOf(error)}`),
+    });
+  }
+
+  /**
+   * Connects, registers the worker and starts taking jobs.
+   *
+   * @param options Redis, the runner, limits, allowed roots, store and log.
+   * @returns The running worker.
+   */
+  static async start(options: ClusterWorkerOptions): Promise<ClusterWorker> {
+    const worker = new ClusterWorker(options);
+    await worker.#redis.connect();
+    await worker.#discover();
+    await worker.#heartbeat.start();
+    const discover = () =>
+      void worker.#discover().catch((error) => worker.#log(`Cannot list queues: ${messageOf(error)}`));
+    worker.#timer = setInterval(discover, options.discoverMs ?? 1000);
+    return worker;
+  }
+
+  /** Stops taking jobs, waits for the running ones to end, and leaves the cluster. */
+  async close(): Promise<void> {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    const listening = [...this.#listening.values()];
+    await Promise.all(listening.map(({ worker }) => worker.close()));
+    await Promise.all(listening.flatMap(({ events, queue }) => [events.close(), queue.close()]));
+    await this.#heartbeat.stop();
+    for (const store of this.#stores.values()) store.close();
+    this.#redis.disconnect();
+  }
+
+  async #discover(): Promise<void> {
+    const wanted = this.#options.queues;
+    const works = (name: string) =>
+      wanted === undefined || wanted.includes(name) ||
+      (wanted.includes("providers") && name.startsWith("provider-"));
+    for (const name of (await this.#redis.smembers(QUEUES_KEY)).sort()) {
+      if (!this.#listening.has(name) && works(name)) this.#listen(name);
+    }
+  }
+
+  #listen(name: string): void {
+    const options = { connection: redisOptions(this.#options.redis), prefix: CLUSTER_PREFIX };
+    const lockDuration = this.#options.lockMs ?? 30_000;
+    const queue = new Queue(name, options);
+    const worker = new Worker(
+      name,
+      (job: Job, _token?: string, signal?: AbortSignal) =>
+        this.#process(name, queue, job, signal ?? new AbortController().signal),
+      {
+        ...options,
+        concurrency: name === CPU_QUEUE ? this.#options.cpu : this.#options.concurrency,
+        lockDuration,
+        stalledInterval: lockDuration,
+        maxStalledCount: 2,
+      },
+    );
+    const events = new QueueEvents(name, options);
+    const onError = (error: Error) => this.#log(`Queue ${name}: ${error.message}`);
+    queue.on("error", onError);
+    worker.on("error", onError);
+    events.on("error", onError);
+    // A job whose lock this worker lost may be running elsewhere by now: stop it here.
+    worker.on("lockRenewalFailed", (ids) => ids.forEach((id) => worker.cancelJob(id, "its lock was lost")));
+    (events as unknown as { on(event: string, listener: (args: Record<string, string>) => void): void }).on(
+      CANCEL_EVENT,
+      ({ jobId, attempt }) => {
+        if (jobId !== undefined && this.#running.get(jobId)?.attempt === attempt) {
+          worker.cancelJob(jobId, "cancelled by its coordinator");
+        }
+      },
+    );
+    this.#listening.set(name, { worker, events, queue });
+  }
+
+  async #process(name: string, queue: Queue, job: Job, signal: AbortSignal): Promise<JobOutcome> {
+    const id = job.id ?? "";
+    let checked;
+    try {
+      checked = await this.#guard.check(id, job.data);
+    } catch (error) {
+      if (!(error instanceof JobRefusedError)) throw error;
+      this.#log(`${error.message} (queue ${name}); the job fails, this worker goes on`);
+      throw new UnrecoverableError(error.message);
+    }
+    const { job: data, store } = checked;
+    const { task, attempt } = data;
+    this.#running.set(id, { step: task.id, kind: task.kind, queue: name, since: Date.now(), attempt });
+    await this.#heartbeat.beat();
+    try {
+      const outcome = await runJob(data, {
+        store: this.#store(store),
+        executor: this.#options.executor,
+        ffmpeg: this.#options.ffmpeg,
+        optionalArtifact: this.#options.kinds.get(task.kind)?.optionalArtifact ?? false,
+        processId: this.id,
+        signal,
+        onStart: (worker) => this.#report(job, { type: "started", attempt, worker }),
+        onRateLimit: (info) => {
+          this.#report(job, { type: "rate-limit", attempt, info });
+          void adoptAdvertisedRate(queue, info, this.#adopted).catch((error) =>
+            this.#log(`Cannot lower the rate of ${name}: ${messageOf(error)}`)
+          );
+        },
+      });
+      if (!outcome.ok && "failure" in outcome) {
+        this.#log(`Step "${task.id}" failed on ${outcome.worker}: ${outcome.failure.message}`);
+        // A 429 pauses the provider's queue for every worker on every host.
+        if (outcome.failure.status === 429 && name !== CPU_QUEUE) {
+          await queue.rateLimit(outcome.failure.retryAfterMs ?? 1000);
+        }
+      }
+      return outcome;
+    } finally {
+      this.#running.delete(id);
+      await this.#heartbeat.beat();
+    }
+  }
+
+  #report(job: Job, progress: Record<string, unknown>): void {
+    void job.updateProgress(progress).catch((error) =>
+      this.#log(`Cannot report progress: ${messageOf(error)}`)
+    );
+  }
+
+  #store(location: string): OpenedStore {
+    let store = this.#stores.get(location);
+    if (store === undefined) {
+      store = openStore(location, { cacheDir: `${this.#options.cacheDir}/s3-cache` });
+      this.#stores.set(location, store);
+    }
+    return store;
+  }
+
+  #log(line: string): void {
+    if (line === this.#lastLog) return;
+    this.#lastLog = line;
+    this.#options.onLog(line);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,60 @@
+/**
+ * The executor a render runs on: the local Web Worker pool, or the cluster's workers through Redis and BullMQ.
+ * @module
+ */
+import { ClusterExecutor } from "../cluster/cluster_executor.ts";
+import type { RedisTarget } from "../cluster/redis_connection.ts";
+import { type StepExecutor, WorkerCrashError } from "../core/executor.ts";
+import type { Plan } from "../plan/plan.ts";
+import type { OpenedStore } from "../store/open_store.ts";
+import { WorkerPool } from "../workers/worker_pool.ts";
+import type { RunEvent } from "./run_events.ts";
+
+/**
+ * CPU-heavy steps a coordinator lets out at once: each worker bounds its own by its `--cpu`, so the coordinator's
+ * cores must not cap the whole cluster.
+ */
+const CLUSTER_CPU = 1024;
+
+/**
+ * Opens the executor of a render. For a cluster, the plan's CPU layer is lifted (workers bound their own).
+ *
+ * @param plan The plan (its limits size the pool).
+ * @param options The cluster (or none), the store workers reach, and the listeners.
+ * @returns The executor; close it after the run.
+ * @throws {InputError} When the cluster's Redis cannot be reached.
+ */
+export async function openExecutor(plan: Plan, options: {
+  cluster?: RedisTarget;
+  store: OpenedStore;
+  onEvent?: (event: RunEvent) => void;
+  onNotice?: (message: string) => void;
+}): Promise<StepExecutor> {
+  if (options.cluster !== undefined) {
+    plan.limits = { ...plan.limits, cpu: CLUSTER_CPU };
+    return await ClusterExecutor.open({
+      redis: options.cluster,
+      store: options.store,
+      storeLocation: options.store.location,
+      providers: plan.providers,
+      onWarning: options.onNotice,
+    });
+  }
+  let origin = performance.now();
+  const pool = new WorkerPool({
+    size: plan.limits.workers,
+    onCrash: (worker, error) =>
+      options.onEvent?.({
+        type: "worker:crashed",
+        at: Math.round(performance.now() - origin),
+        worker,
+        error,
+      }),
+  });
+  // Start the workers first, so provider calls paced by the limiters leave on schedule.
+  await pool.ready().catch((error) => {
+    if (!(error instanceof WorkerCrashError)) throw error;
+  });
+  origin = performance.now();
+  return pool;
+}

@@ -1,0 +1,58 @@
+/**
+ * Opening a store by its location: a folder (the folder store; on a shared path, every host of a cluster uses it
+ * as is) or `s3://bucket/prefix` (an S3-compatible object store, with a local cache of the files steps read).
+ * @module
+ */
+import { resolve } from "node:path";
+import { ArtifactStore } from "./artifact_store.ts";
+import type { KeyClaimer } from "./key_claimer.ts";
+import { S3Store } from "./s3_store.ts";
+import type { StepStore } from "./step_store.ts";
+
+/** A store as a run uses it, whatever its kind. */
+export interface OpenedStore extends StepStore {
+  /** Where it is, as another host would open it: an absolute folder, or `s3://bucket/prefix`. */
+  readonly location: string;
+  /** Removes what killed runs left (scratch folders of dead processes). */
+  removeStale(): Promise<number>;
+  /** Stops claims' heartbeats. */
+  close(): void;
+}
+
+/** Options for {@linkcode openStore}. */
+export interface OpenStoreOptions {
+  /** For an object store: the local folder its files are cached in. @default `.reel/s3-cache` here */
+  cacheDir?: string;
+  /** For an object store: claims shared by every host (in Redis, with a cluster). @default local claims */
+  claims?: KeyClaimer;
+  /** For an object store: the environment to read the endpoint and keys from. @default Deno.env.get */
+  env?: (name: string) => string | undefined;
+}
+
+/**
+ * Opens a store.
+ *
+ * @param location A folder, or `s3://bucket/prefix`.
+ * @param options The object store's cache, claims and environment.
+ * @returns The store.
+ * @throws {InputError} When an `s3://` location is malformed or its keys are missing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "./open_store.ts";
+ * const store = openStore("some/folder");
+ * assert.ok(store.location.startsWith("/") && store.location.endsWith("some/folder"));
+ * store.close();
+ * ```
+ */
+export function openStore(location: string, options: OpenStoreOptions = {}): OpenedStore {
+  if (location.startsWith("s3://")) {
+    return new S3Store(location, {
+      cacheDir: options.cacheDir ?? resolve(".reel/s3-cache"),
+      claims: options.claims,
+      env: options.env,
+    });
+  }
+  return new ArtifactStore(location);
+}

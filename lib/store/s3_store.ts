@@ -1,0 +1,230 @@
+/**
+ * The store in an S3-compatible bucket (`s3://bucket/prefix`), for hosts that share no folder. Each entry is an
+ * artifact object under a name of its own and a record naming it, written last; steps read files, so what a host
+ * reads or writes is kept in a local cache folder, checked against the record's SHA-256. The first writer wins:
+ * the record is put with `If-None-Match: *` (honoured by AWS S3 and most servers today) after a look for an
+ * existing one; servers that ignore the condition leave a narrow race, which the claims close (in Redis, across
+ * hosts, when a cluster is used; claim files in the local cache folder otherwise, which only one host sees).
+ * @module
+ */
+import { sha256File } from "../core/sha256.ts";
+import { processAlive } from "./_process_alive.ts";
+import { removeIfExists } from "./_remove_if_exists.ts";
+import { fileSize } from "./_entry_files.ts";
+import { parseS3Location, S3Client } from "./_s3_client.ts";
+import type { KeyClaimer } from "./key_claimer.ts";
+import { type Claim, type ClaimHolder, KeyClaims } from "./key_claims.ts";
+import type { ArtifactRecord, CommitInput, StepStore, StoredArtifact } from "./step_store.ts";
+
+/** Options for {@linkcode S3Store}. */
+export interface S3StoreOptions {
+  /** The local folder of cached artifacts and scratch folders. */
+  cacheDir: string;
+  /** Claims every host sees (in Redis). @default claim files in `cacheDir` (this host only) */
+  claims?: KeyClaimer;
+  /** Reads the AWS variables. @default Deno.env.get */
+  env?: (name: string) => string | undefined;
+}
+
+/**
+ * A store in a bucket.
+ *
+ * @example
+ * ```ts
+ * import { S3Store } from "./s3_store.ts";
+ * const cacheDir = await Deno.makeTempDir();
+ * const env = (name: string) => ({ AWS_ACCESS_KEY_ID: "id", AWS_SECRET_ACCESS_KEY: "secret" } as Record<string, string>)[name];
+ * const store = new S3Store("s3://my-bucket/course", { cacheDir, env });
+ * store.close();
+ * await Deno.remove(cacheDir, { recursive: true });
+ * ```
+ */
+export class S3Store implements StepStore {
+  /** The location, `s3://bucket/prefix`. */
+  readonly location: string;
+  readonly #client: S3Client;
+  readonly #cache: string;
+  readonly #claims: KeyClaimer;
+
+  /**
+   * @param location `s3://bucket/prefix`.
+   * @param options The cache folder, the claims and the environment.
+   * @throws {InputError} When the location is malformed or the keys are not set.
+   */
+  constructor(location: string, options: S3StoreOptions) {
+    this.#client = new S3Client(parseS3Location(location), options.env ?? ((name) => Deno.env.get(name)));
+    this.location = location.replace(/\/+$/, "");
+    this.#cache = options.cacheDir;
+    this.#claims = options.claims ?? new KeyClaims(`${this.#cache}/claims`);
+  }
+
+  /**
+   * Finds an artifact: its record in the bucket, its file fetched into the cache (or found there) and checked.
+   *
+   * @param key The step key.
+   * @returns The artifact with its local path, or null when it is not stored (or its object is damaged).
+   */
+  async lookup(key: string): Promise<StoredArtifact | null> {
+    const record = await this.#record(key);
+    if (record === null) return null;
+    if (record.file === null) return artifactOf(key, null, record);
+    const path = this.#cachePath(key, record.file);
+    if (await fileSize(path) === record.bytes && await sha256File(path) === record.sha256) {
+      return artifactOf(key, path, record);
+    }
+    const bytes = await this.#client.get(`entries/${key}/${record.file}`);
+    if (bytes === null || bytes.length !== record.bytes) return null;
+    const staged = await this.#stageFile(bytes);
+    if (await sha256File(staged) !== record.sha256) {
+      await removeIfExists(staged);
+      return null;
+    }
+    await Deno.mkdir(`${this.#cache}/entries/${key}`, { recursive: true });
+    await Deno.rename(staged, path);
+    return artifactOf(key, path, record);
+  }
+
+  /**
+   * Tells whether an entry's record is in the bucket (its file is neither fetched nor checked).
+   *
+   * @param key The step key.
+   * @returns The artifact (its path where the file would be cached), or null.
+   */
+  async peek(key: string): Promise<StoredArtifact | null> {
+    const record = await this.#record(key);
+    if (record === null) return null;
+    return artifactOf(key, record.file === null ? null : this.#cachePath(key, record.file), record);
+  }
+
+  /**
+   * Takes the claim on a key.
+   *
+   * @param key The step key.
+   * @param options The signal and the wait listener.
+   * @returns The claim.
+   */
+  claim(
+    key: string,
+    options: { signal?: AbortSignal; onWait?: (holder: ClaimHolder) => void } = {},
+  ): Promise<Claim> {
+    return this.#claims.claim(key, options);
+  }
+
+  /**
+   * Makes a local scratch folder for one attempt.
+   *
+   * @param key The step key.
+   * @returns The folder.
+   */
+  async scratch(key: string): Promise<string> {
+    await Deno.mkdir(`${this.#cache}/tmp`, { recursive: true });
+    return await Deno.makeTempDir({ dir: `${this.#cache}/tmp`, prefix: `${Deno.pid}-${key.slice(0, 12)}-` });
+  }
+
+  /**
+   * Uploads an artifact under a name of its own, then its record; when another writer's record is there first,
+   * theirs is kept and this writer's object removed.
+   *
+   * @param key The step key.
+   * @param artifact The written file (or null), its extension, the value and the children.
+   * @returns The stored artifact, with its local path.
+   * @throws {Error} When `required` and the step wrote no file.
+   */
+  async commit(key: string, artifact: CommitInput): Promise<StoredArtifact> {
+    const size = artifact.file === null ? null : await fileSize(artifact.file);
+    if (artifact.required === true && size === null) {
+      throw new Error(`The step wrote no artifact at ${artifact.file}; nothing was stored`);
+    }
+    const earlier = await this.lookup(key);
+    if (earlier !== null) return earlier;
+    const name = size === null ? null : `artifact-${crypto.randomUUID()}${extension(artifact.extension)}`;
+    const record: ArtifactRecord = {
+      version: 2,
+      file: name,
+      bytes: size,
+      sha256: size === null ? null : await sha256File(artifact.file!),
+      value: artifact.value,
+      children: artifact.children,
+      created: new Date().toISOString(),
+    };
+    if (name !== null) await this.#client.put(`entries/${key}/${name}`, await Deno.readFile(artifact.file!));
+    const json = new TextEncoder().encode(JSON.stringify(record));
+    if (!(await this.#client.put(`entries/${key}/record.json`, json, { ifAbsent: true }))) {
+      if (name !== null) await this.#client.delete(`entries/${key}/${name}`);
+      const theirs = await this.lookup(key);
+      if (theirs !== null) return theirs;
+      throw new Error(`Cannot store the artifact of ${key.slice(0, 12)}: its entry is damaged`);
+    }
+    if (name === null) return artifactOf(key, null, record);
+    await Deno.mkdir(`${this.#cache}/entries/${key}`, { recursive: true });
+    const path = this.#cachePath(key, name);
+    await Deno.rename(artifact.file!, path);
+    return artifactOf(key, path, record);
+  }
+
+  /**
+   * Removes a scratch folder.
+   *
+   * @param folder A folder from {@linkcode scratch}.
+   */
+  async discard(folder: string): Promise<void> {
+    await removeIfExists(folder);
+  }
+
+  /**
+   * Removes scratch folders that killed processes left in the cache.
+   *
+   * @returns How many were removed.
+   */
+  async removeStale(): Promise<number> {
+    let removed = 0;
+    try {
+      for await (const entry of Deno.readDir(`${this.#cache}/tmp`)) {
+        const pid = Number(entry.name.split("-")[0]);
+        if (Number.isInteger(pid) && pid > 0 && await processAlive(pid)) continue;
+        await removeIfExists(`${this.#cache}/tmp/${entry.name}`);
+        removed++;
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    return removed;
+  }
+
+  /** Stops the claims' heartbeat. */
+  close(): void {
+    this.#claims.close();
+  }
+
+  async #record(key: string): Promise<ArtifactRecord | null> {
+    const bytes = await this.#client.get(`entries/${key}/record.json`);
+    if (bytes === null) return null;
+    try {
+      const record = JSON.parse(new TextDecoder().decode(bytes)) as ArtifactRecord;
+      return record.version === 2 ? record : null;
+    } catch (error) {
+      // A damaged record reads as no entry: the step runs again.
+      if (error instanceof SyntaxError) return null;
+      throw error;
+    }
+  }
+
+  async #stageFile(bytes: Uint8Array): Promise<string> {
+    await Deno.mkdir(`${this.#cache}/tmp`, { recursive: true });
+    const path = await Deno.makeTempFile({ dir: `${this.#cache}/tmp`, prefix: `${Deno.pid}-fetch-` });
+    await Deno.writeFile(path, bytes);
+    return path;
+  }
+
+  #cachePath(key: string, file: string): string {
+    return `${this.#cache}/entries/${key}/${file}`;
+  }
+}
+
+function artifactOf(key: string, path: string | null, record: ArtifactRecord): StoredArtifact {
+  return { key, path, value: record.value, children: record.children };
+}
+
+function extension(value: string | null): string {
+  return value === null ? "" : `.${value}`;
+}

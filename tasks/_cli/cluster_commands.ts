@@ -1,0 +1,57 @@
+/**
+ * `cluster status`: the workers of a cluster (host, pid, concurrency, current steps, heartbeat), its queues
+ * (waiting, active, delayed, failed) and its providers' pauses.
+ * @module
+ */
+import type { Command } from "@commander-js/extra-typings";
+import { type ClusterStatus, clusterStatus } from "../../lib/cluster/cluster_status.ts";
+import { checkRedis, redisTarget } from "../../lib/cluster/redis_connection.ts";
+
+/**
+ * Adds `cluster status` to the program.
+ *
+ * @param program The program.
+ */
+export function addClusterCommands(program: Command): void {
+  const cluster = program.command("cluster").description("Look at a cluster of workers (Redis + BullMQ)");
+  cluster.command("status")
+    .description("Print the cluster's workers, queues and provider pauses")
+    .option("--redis <url>", "the cluster's Redis: redis://host:6379[/db] or rediss:// (default: REDIS_URL)")
+    .option("--json", "print JSON")
+    .action(async (options) => {
+      const target = redisTarget(options.redis);
+      await checkRedis(target);
+      const status = await clusterStatus(target);
+      console.log(options.json === true ? JSON.stringify(status, null, 2) : statusText(status, Date.now()));
+    });
+}
+
+/** The status as lines of text. */
+function statusText(status: ClusterStatus, now: number): string {
+  const lines = [`workers: ${status.workers.length}`];
+  for (const worker of status.workers) {
+    const seen = ((now - worker.heartbeat) / 1000).toFixed(1);
+    lines.push(
+      `  ${worker.host}:${worker.pid}  concurrency ${worker.concurrency}, cpu ${worker.cpu}  heartbeat ${seen}s ago` +
+        `  running ${worker.running.length}`,
+    );
+    for (const job of worker.running) {
+      lines.push(`    ${job.step} (${job.kind}, ${job.queue}) for ${((now - job.since) / 1000).toFixed(1)}s`);
+    }
+  }
+  lines.push(`queues: ${status.queues.length}`);
+  for (const queue of status.queues) {
+    const limits = [
+      queue.concurrency === null ? null : `concurrency ${queue.concurrency}`,
+      queue.rate === null || queue.rate.max >= 1_000_000
+        ? null
+        : `rate ${queue.rate.max}/${queue.rate.duration}ms`,
+      queue.pausedMs > 0 ? `paused ${(queue.pausedMs / 1000).toFixed(1)}s` : null,
+    ].filter((part) => part !== null);
+    lines.push(
+      `  ${queue.name}  waiting ${queue.waiting}, active ${queue.active}, delayed ${queue.delayed}, ` +
+        `failed ${queue.failed}${limits.length > 0 ? `  (${limits.join(", ")})` : ""}`,
+    );
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,139 @@
+/**
+ * `worker`: joins a cluster and runs the steps coordinators queue in its Redis (`deno task worker`, or `reel
+ * worker` from the compiled binary). The first Ctrl-C stops taking jobs and lets the running ones finish; a second
+ * exits at once (BullMQ then hands its jobs to other workers).
+ * @module
+ */
+import type { Command } from "@commander-js/extra-typings";
+import { resolve } from "node:path";
+import { ClusterWorker } from "../../lib/cluster/cluster_worker.ts";
+import { checkRedis, redisTarget } from "../../lib/cluster/redis_connection.ts";
+import { InputError } from "../../lib/core/errors.ts";
+import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
+import { stepKinds } from "../../lib/workflow/step_kinds.ts";
+import { WorkerPool } from "../../lib/workers/worker_pool.ts";
+import { type CommandOutcome, EXIT, list, positiveInteger } from "./options.ts";
+
+const EXAMPLES = `
+Examples:
+  deno task worker --redis redis://10.0.0.5:6379 --allow-root /mnt/course
+  REDIS_URL=rediss://:secret@redis.example:6380 deno task worker --cpu 8 --allow-root /srv/reel
+  ./dist/reel worker --redis redis://10.0.0.5:6379 --store s3://my-bucket/course --allow-root /srv/reel`;
+
+/**
+ * Adds `worker` to the program.
+ *
+ * @param program The program.
+ * @param outcome Where the exit code goes.
+ */
+export function addWorkerCommand(program: Command, outcome: CommandOutcome): void {
+  program.command("worker")
+    .description("Run steps that renders queue in a cluster (Redis + BullMQ)")
+    .option("--redis <url>", "the cluster's Redis: redis://host:6379[/db] or rediss:// (default: REDIS_URL)")
+    .option(
+      "--concurrency <n>",
+      "jobs at once from each provider's queue and the steps queue",
+      positiveInteger,
+      4,
+    )
+    .option("--cpu <n>", "CPU-heavy jobs at once (default: cores)", positiveInteger)
+    .option(
+      "--allow-root <dir>",
+      "a folder whose workflow modules (custom steps) and stores jobs may name (repeatable)",
+      list,
+    )
+    .option(
+      "--queues <names>",
+      "work only these queues: cpu, steps, providers, provider-<name> (comma-separated)",
+      list,
+    )
+    .option("--store <location>", "the shared store as this host sees it: a folder or s3://bucket/prefix")
+    .option("--cache <dir>", "this worker's local folder (an object store's cached files)", ".reel-worker")
+    .option(
+      "--lock-ms <ms>",
+      "how long a job stays with a worker that stopped answering",
+      positiveInteger,
+      30_000,
+    )
+    .addHelpText("after", EXAMPLES)
+    .action(async (options) => {
+      outcome.exitCode = await runWorker({
+        redis: options.redis,
+        concurrency: options.concurrency,
+        cpu: options.cpu ?? navigator.hardwareConcurrency,
+        allowRoots: options.allowRoot ?? [],
+        store: options.store ?? null,
+        cache: options.cache,
+        lockMs: options.lockMs,
+        queues: options.queues,
+      });
+    });
+}
+
+async function runWorker(options: {
+  redis: string | undefined;
+  concurrency: number;
+  cpu: number;
+  allowRoots: string[];
+  store: string | null;
+  cache: string;
+  lockMs: number;
+  queues: string[] | undefined;
+}): Promise<number> {
+  const redis = redisTarget(options.redis);
+  await checkRedis(redis);
+  const allowRoots = await Promise.all(options.allowRoots.map(realFolder));
+  const store = options.store === null || options.store.startsWith("s3://")
+    ? options.store
+    : resolve(options.store);
+  const ffmpeg = await findFfmpeg();
+  const say = (line: string) => console.error(`reel worker ${Deno.hostname()}:${Deno.pid}: ${line}`);
+  const pool = new WorkerPool({
+    size: options.cpu,
+    onCrash: (n, error) => say(`step runner ${n} crashed: ${error}`),
+  });
+  await pool.ready();
+  const worker = await ClusterWorker.start({
+    redis,
+    executor: pool,
+    kinds: stepKinds(),
+    ffmpeg,
+    concurrency: options.concurrency,
+    cpu: options.cpu,
+    allowRoots,
+    store,
+    cacheDir: resolve(options.cache),
+    lockMs: options.lockMs,
+    queues: options.queues,
+    onLog: say,
+  });
+  const roots = allowRoots.length === 0 ? "none (only steps without workflow code)" : allowRoots.join(", ");
+  say(
+    `ready on ${redis.redacted}: concurrency ${options.concurrency}, cpu ${options.cpu}, allowed roots ${roots}`,
+  );
+  await new Promise<void>((resolveStop) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) Deno.exit(EXIT.interrupted);
+      stopping = true;
+      say("stopping: running steps finish first (Ctrl-C again to leave them to other workers)");
+      resolveStop();
+    };
+    Deno.addSignalListener("SIGINT", stop);
+    Deno.addSignalListener("SIGTERM", stop);
+  });
+  await worker.close();
+  await pool.close();
+  say("stopped");
+  return EXIT.interrupted;
+}
+
+async function realFolder(path: string): Promise<string> {
+  try {
+    const real = await Deno.realPath(path);
+    if ((await Deno.stat(real)).isDirectory) return real;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  throw new InputError(`--allow-root ${path} is not a folder`, { where: "--allow-root" });
+}

@@ -1,0 +1,102 @@
+/**
+ * A redis-server of a test's own: on a free port, in a temporary folder, with AOF on when asked; it can be
+ * restarted (a graceful shutdown, then the same port and folder) and is stopped at the end.
+ * @module
+ */
+import { parseRedisUrl, type RedisTarget } from "../../lib/cluster/redis_connection.ts";
+import { tempDir } from "./temp_dir.ts";
+
+/** A running redis-server. */
+export interface TestRedis extends AsyncDisposable {
+  /** `redis://127.0.0.1:<port>`. */
+  url: string;
+  /** The URL, checked. */
+  target: RedisTarget;
+  /** Shuts it down gracefully (AOF flushed) and starts it again on the same port and folder. */
+  restart(): Promise<void>;
+  /** Shuts it down. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts redis-server.
+ *
+ * @param options `aof`: append-only file on (`appendfsync always`), so a restart loses nothing.
+ * @returns The server; `await using` stops it.
+ */
+export async function startRedis(options: { aof?: boolean } = {}): Promise<TestRedis> {
+  const dir = await tempDir("reel-redis-");
+  const port = freePort();
+  const args = [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    dir,
+    "--save",
+    "",
+    "--appendonly",
+    options.aof === true ? "yes" : "no",
+    "--appendfsync",
+    "always",
+    "--loglevel",
+    "notice",
+  ];
+  let child = await launch(args);
+  const url = `redis://127.0.0.1:${port}`;
+  const stop = async () => {
+    await shutdown(child);
+  };
+  return {
+    url,
+    target: parseRedisUrl(url, "--redis"),
+    restart: async () => {
+      await shutdown(child);
+      child = await launch(args);
+    },
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** Starts redis-server and resolves once it says it accepts connections. */
+async function launch(args: string[]): Promise<Deno.ChildProcess> {
+  const child = new Deno.Command("redis-server", { args, stdin: "null", stdout: "piped", stderr: "piped" })
+    .spawn();
+  const decoder = new TextDecoder();
+  let log = "";
+  const reader = child.stdout.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    log += decoder.decode(value, { stream: true });
+    if (log.includes("Ready to accept connections")) {
+      reader.releaseLock();
+      // The rest of its log is drained, so the server never blocks on a full pipe.
+      void child.stdout.pipeTo(new WritableStream());
+      return child;
+    }
+  }
+  const { stderr } = await child.output();
+  throw new Error(`redis-server did not start: ${log}${decoder.decode(stderr)}`);
+}
+
+/** Shuts redis-server down gracefully and resolves once it has exited (its port is free). */
+async function shutdown(child: Deno.ChildProcess): Promise<void> {
+  try {
+    child.kill("SIGTERM");
+  } catch (error) {
+    // It has exited already.
+    if (!(error instanceof TypeError)) throw error;
+  }
+  await child.status;
+  await child.stderr.cancel();
+}

@@ -1,0 +1,176 @@
+/**
+ * A 40-section workflow of API-made images and narration, rendered by a coordinator and three worker processes
+ * against the fake OpenAI-compatible server: the provider's concurrency and rate hold across the workers, the
+ * outputs match a local render's, and with one worker killed mid-step and Redis restarted mid-run, every output is
+ * still valid and no call is paid twice.
+ */
+import assert from "node:assert/strict";
+import { startFakeOpenAi } from "../../lib/fake_api/fake_openai_server.ts";
+import type { RunEvent } from "../../lib/run/run_events.ts";
+import { renderWorkflows } from "../../lib/run/render_workflows.ts";
+import { startWorkers } from "../_support/cluster_workers.ts";
+import { probe } from "../_support/media.ts";
+import { startRedis } from "../_support/redis_server.ts";
+import { writeWorkflowFile } from "../_support/workflows.ts";
+
+const SECTIONS = 40;
+const RATE = { rpm: 1200, concurrency: 3 };
+
+/** The workflow, pointed at a server. */
+async function apiWorkflow(baseUrl: string): Promise<string> {
+  const sections = Array.from({ length: SECTIONS }, (_, i) => ({
+    title: `Part ${i + 1}`,
+    narration: `Part ${i + 1}.`,
+    image: { provider: "api", prompt: `picture ${i + 1}`, size: "64x64" },
+    voice: { provider: "api", voice: "alloy" },
+  }));
+  const workflow = {
+    formats: ["64x64"],
+    limits: { videos: 1, sections: 40, api: 2, global: 8 },
+    providers: {
+      api: {
+        api: "openai",
+        baseUrl,
+        concurrency: RATE.concurrency,
+        rate: { requests: RATE.rpm, per: "minute" },
+        retries: 3,
+        backoff: { base: 50, cap: 500 },
+      },
+    },
+    videos: [{ id: "course", sections }],
+  };
+  return await writeWorkflowFile(`export default workflow(${JSON.stringify(workflow)});`);
+}
+
+/**
+ * The fake server, with the provider's limits: its concurrency exactly, its rate with two requests of slack in the
+ * bucket (requests leave three processes a few ms of scheduling jitter apart; the rate still holds over time).
+ */
+function server() {
+  return startFakeOpenAi({ rpm: RATE.rpm, burst: 3, concurrency: RATE.concurrency, retryAfterMs: 200 });
+}
+
+async function shape(path: string): Promise<string> {
+  const info = await probe(path);
+  return `${info.duration.toFixed(3)} ${
+    info.streams.map((s) => `${s.type}:${s.codec}:${s.width}x${s.height}`).sort()
+  }`;
+}
+
+/** The local render, once per file. */
+let baseline: Promise<string> | null = null;
+function localShape(): Promise<string> {
+  baseline ??= (async () => {
+    const fake = server();
+    try {
+      const file = await apiWorkflow(fake.url);
+      const dir = file.slice(0, file.lastIndexOf("/"));
+      const { run } = await renderWorkflows([file], { outDir: `${dir}/out`, cacheDir: `${dir}/store` });
+      assert.ok(run.ok, [...run.errors.values()].join("\n"));
+      return await shape(`${dir}/out/course.64x64.mp4`);
+    } finally {
+      await fake.close();
+    }
+  })();
+  return baseline;
+}
+
+/** Keys of the steps that call the provider: what may be paid for, once each. */
+function paidKeys(events: RunEvent[]): Set<string> {
+  const kinds = new Set(["image", "speech"]);
+  return new Set(
+    events.filter((event) => event.type === "step:finished" && kinds.has(event.kind)).map((e) =>
+      "contentKey" in e ? e.contentKey : ""
+    ),
+  );
+}
+
+Deno.test("3 cluster workers keep a provider's concurrency and rate across hosts, and render what a local run does", async () => {
+  const expected = await localShape();
+  const fake = server();
+  await using redis = await startRedis();
+  try {
+    const file = await apiWorkflow(fake.url);
+    const dir = file.slice(0, file.lastIndexOf("/"));
+    await using _workers = await startWorkers(3, { redis: redis.url, allowRoot: dir });
+    const events: RunEvent[] = [];
+    const { run } = await renderWorkflows([file], {
+      outDir: `${dir}/out`,
+      cacheDir: `${dir}/store`,
+      cluster: redis.target,
+      onEvent: (event) => events.push(event),
+    });
+    assert.ok(run.ok, [...run.errors.values()].join("\n"));
+    assert.equal(await shape(`${dir}/out/course.64x64.mp4`), expected);
+    const stats = fake.stats;
+    assert.ok(stats.maxInFlight <= RATE.concurrency, `the server saw ${stats.maxInFlight} calls in flight`);
+    const arrivals = stats.log.map((entry) => `${entry.status}@${Math.round(entry.arrived)}`).join(" ");
+    assert.equal(stats.rateLimited, 0, `no call went over the server's rate or concurrency: ${arrivals}`);
+    assert.equal(stats.byStatus["200"], paidKeys(events).size);
+    assert.equal(stats.byStatus["200"], 2 * SECTIONS);
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("a worker killed with -9 mid-step and Redis restarted mid-run: every output valid, no call paid twice", async () => {
+  const expected = await localShape();
+  const fake = server();
+  await using redis = await startRedis({ aof: true });
+  try {
+    const file = await apiWorkflow(fake.url);
+    const dir = file.slice(0, file.lastIndexOf("/"));
+    // The victim takes only CPU-heavy steps (no paid call is lost with it), and its ffmpeg is slow to start, so
+    // it is killed mid-step for sure; BullMQ hands that step to another worker once its lock runs out.
+    const slow = `${dir}/slow-ffmpeg`;
+    await Deno.writeTextFile(slow, `#!/bin/sh\nsleep 2\nexec ffmpeg "$@"\n`);
+    await Deno.chmod(slow, 0o755);
+    const lock = ["--lock-ms", "1500"];
+    await using workers = await startWorkers(2, {
+      redis: redis.url,
+      allowRoot: dir,
+      args: ["--cpu", "1", ...lock],
+    });
+    await using victims = await startWorkers(1, {
+      redis: redis.url,
+      allowRoot: dir,
+      args: ["--cpu", "1", "--queues", "cpu", ...lock],
+      env: { REEL_FFMPEG: slow },
+    });
+    const victim = victims[0]!;
+    const events: RunEvent[] = [];
+    const faults: Promise<void>[] = [];
+    let killed: string | null = null;
+    let finished = 0;
+    const { run } = await renderWorkflows([file], {
+      outDir: `${dir}/out`,
+      cacheDir: `${dir}/store`,
+      cluster: redis.target,
+      onEvent: (event) => {
+        events.push(event);
+        if (
+          event.type === "step:started" && killed === null && String(event.worker).startsWith(`${victim.id}:`)
+        ) {
+          killed = event.step;
+          faults.push(victim.kill("SIGKILL"));
+        }
+        if (event.type === "step:finished" && ++finished === SECTIONS) faults.push(redis.restart());
+      },
+    });
+    await Promise.all(faults);
+    assert.ok(run.ok, [...run.errors.values()].join("\n"));
+    assert.ok(killed !== null, "the victim took a step");
+    const retaken = events.filter((e) => e.type === "step:started" && e.step === killed).map((e) =>
+      "worker" in e ? String(e.worker) : ""
+    );
+    assert.ok(
+      retaken.some((id) => !id.startsWith(`${victim.id}:`)),
+      `${killed} ran again elsewhere: ${retaken}`,
+    );
+    assert.ok(workers.length === 2);
+    assert.equal(await shape(`${dir}/out/course.64x64.mp4`), expected);
+    assert.equal(fake.stats.byStatus["200"], paidKeys(events).size, "each call paid once");
+  } finally {
+    await fake.close();
+  }
+});

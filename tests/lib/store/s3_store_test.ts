@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import S3rver from "s3rver";
+import { sha256File } from "../../../lib/core/sha256.ts";
+import { S3Store } from "../../../lib/store/s3_store.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
+
+/** A local S3-compatible server with one bucket, and the environment that points a store at it. */
+async function bucket() {
+  const server = new S3rver({
+    port: 0,
+    address: "127.0.0.1",
+    directory: await tempDir("reel-s3-"),
+    silent: true,
+    configureBuckets: [{ name: "reel" }],
+  });
+  const { port } = await server.run();
+  const vars: Record<string, string> = {
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+    AWS_ACCESS_KEY_ID: "S3RVER",
+    AWS_SECRET_ACCESS_KEY: "S3RVER",
+  };
+  return { env: (name: string) => vars[name], [Symbol.asyncDispose]: () => server.close() };
+}
+
+const KEY = "c".repeat(64);
+
+Deno.test("S3Store: a committed artifact is found from another host's cache, checked, with its value and children", async () => {
+  await using s3 = await bucket();
+  const one = new S3Store("s3://reel/course", { cacheDir: await tempDir(), env: s3.env });
+  const two = new S3Store("s3://reel/course", { cacheDir: await tempDir(), env: s3.env });
+  try {
+    assert.equal(await one.lookup(KEY), null);
+    const scratch = await one.scratch(KEY);
+    await Deno.writeTextFile(`${scratch}/artifact.txt`, "bytes of a clip");
+    const committed = await one.commit(KEY, {
+      file: `${scratch}/artifact.txt`,
+      extension: "txt",
+      value: { duration: 2 },
+      children: [{ step: "c", params: {} }],
+      required: true,
+    });
+    assert.equal(await Deno.readTextFile(committed.path!), "bytes of a clip");
+    const peeked = await two.peek(KEY);
+    assert.ok(peeked !== null && peeked.path !== null);
+    const found = await two.lookup(KEY);
+    assert.ok(found !== null && found.path !== null && found.path !== committed.path);
+    assert.equal(await sha256File(found.path), await sha256File(committed.path!));
+    assert.deepEqual([found.value, found.children], [{ duration: 2 }, [{ step: "c", params: {} }]]);
+    // A damaged local copy is fetched again; a value-only step has no file.
+    await Deno.writeTextFile(found.path, "damaged");
+    assert.equal(await Deno.readTextFile((await two.lookup(KEY))!.path!), "bytes of a clip");
+    const value = await one.commit("d".repeat(64), { file: null, extension: null, value: 7, children: [] });
+    assert.deepEqual([value.path, (await two.lookup("d".repeat(64)))?.value], [null, 7]);
+  } finally {
+    one.close();
+    two.close();
+  }
+});
+
+Deno.test("S3Store: the first writer of a key wins, and a step that wrote no required file stores nothing", async () => {
+  await using s3 = await bucket();
+  const one = new S3Store("s3://reel/p", { cacheDir: await tempDir(), env: s3.env });
+  const two = new S3Store("s3://reel/p", { cacheDir: await tempDir(), env: s3.env });
+  try {
+    const write = async (store: S3Store, text: string) => {
+      const scratch = await store.scratch(KEY);
+      await Deno.writeTextFile(`${scratch}/a.txt`, text);
+      return await store.commit(KEY, {
+        file: `${scratch}/a.txt`,
+        extension: "txt",
+        value: text,
+        children: [],
+      });
+    };
+    await write(one, "first");
+    const second = await write(two, "second");
+    assert.equal(second.value, "first");
+    assert.equal(await Deno.readTextFile(second.path!), "first");
+    await assert.rejects(
+      one.commit("e".repeat(64), {
+        file: "/nonexistent/x",
+        extension: "x",
+        value: 1,
+        children: [],
+        required: true,
+      }),
+      /wrote no artifact/,
+    );
+    assert.equal(await one.peek("e".repeat(64)), null);
+  } finally {
+    one.close();
+    two.close();
+  }
+});
