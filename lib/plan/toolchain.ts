@@ -19,4 +19,9 @@ export interface Toolchain {
   espeak: string | null;
   /** The slide renderer's identity: resvg's version and the font files it draws with. */
   slides: string;
+  /** pocketsphinx's identity (its binary and model files); absent or null when no step uses it. */
+  pocketsphinx?: string | null;
 }
+
+/** The local programs besides ffmpeg whose versions a job's steps may need in their keys. */
+export type LocalEngine = "espeak" | "pocketsphinx";

@@ -18,6 +18,30 @@ export interface RunningStep {
   attempt: number;
 }
 
+/** How the steps of one kind stand (the chunks of a transcription, say). */
+export interface KindProgress {
+  /** Steps of the kind seen so far (queued, running or settled); grows as steps expand into children. */
+  total: number;
+  /** Finished ones, cached ones included. */
+  done: number;
+  /** Finished ones found in the store. */
+  cached: number;
+  /** Seconds of media (`media` of `step:finished`) in the ones finished by running, not from the store. */
+  media: number;
+  /** When the first one started running, in ms since the run started, or null. */
+  firstStartedAt: number | null;
+  /** Their average elapsed time when run, in ms, or null before one finished. */
+  averageElapsed: number | null;
+}
+
+interface KindTally {
+  seen: Set<string>;
+  done: number;
+  cached: number;
+  media: number;
+  firstStartedAt: number | null;
+}
+
 interface Pending {
   kind: string;
   /** Start of the running attempt, or null while queued. */
@@ -70,6 +94,7 @@ export class ProgressModel {
   readonly #settledIds = new Set<string>();
   readonly #elapsedByKind = new Map<string, Tally>();
   readonly #elapsedAll: Tally = { sum: 0, count: 0 };
+  readonly #kinds = new Map<string, KindTally>();
 
   /** Steps in the run: the planned count plus children added by expansion. */
   get total(): number {
@@ -131,6 +156,7 @@ export class ProgressModel {
    */
   apply(event: RunEvent): void {
     this.#lastAt = Math.max(this.#lastAt, event.at);
+    if ("kind" in event) this.#tallyKind(event);
     switch (event.type) {
       case "run:started":
         this.#started = true;
@@ -230,6 +256,53 @@ export class ProgressModel {
       this.#workers > 0 ? Math.min(this.#peakBusy, this.#workers) : this.#peakBusy,
     );
     return Math.round(Math.max(work / parallel, longestRunning));
+  }
+
+  /**
+   * How the steps of one kind stand: how many were seen and finished, and the media their runs went through.
+   *
+   * @param kind A step kind, e.g. `transcribe-chunk`.
+   * @returns Its counts (all zero for a kind not seen).
+   */
+  ofKind(kind: string): KindProgress {
+    const tally = this.#kinds.get(kind);
+    const elapsed = this.#elapsedByKind.get(kind);
+    return {
+      total: tally?.seen.size ?? 0,
+      done: tally?.done ?? 0,
+      cached: tally?.cached ?? 0,
+      media: tally?.media ?? 0,
+      firstStartedAt: tally?.firstStartedAt ?? null,
+      averageElapsed: elapsed === undefined ? null : elapsed.sum / elapsed.count,
+    };
+  }
+
+  /**
+   * Seconds of media that steps of one kind went through per second of wall time since the first of them started
+   * (audio minutes transcribed per minute, for a transcription's chunks); steps found in the store do not count.
+   *
+   * @param kind A step kind.
+   * @param now Ms since the run started, on the events' clock.
+   * @returns The rate, or null before any step of the kind finished by running.
+   */
+  mediaRate(kind: string, now: number): number | null {
+    const tally = this.#kinds.get(kind);
+    if (tally === undefined || tally.media === 0 || tally.firstStartedAt === null) return null;
+    return tally.media / (Math.max(1, now - tally.firstStartedAt) / 1000);
+  }
+
+  #tallyKind(event: Extract<RunEvent, { kind: string }>): void {
+    let tally = this.#kinds.get(event.kind);
+    if (tally === undefined) {
+      tally = { seen: new Set(), done: 0, cached: 0, media: 0, firstStartedAt: null };
+      this.#kinds.set(event.kind, tally);
+    }
+    tally.seen.add(event.step);
+    if (event.type === "step:started") tally.firstStartedAt ??= event.at;
+    if (event.type !== "step:finished" || this.#settledIds.has(event.step)) return;
+    tally.done++;
+    if (event.cached) tally.cached++;
+    else tally.media += event.media ?? 0;
   }
 
   #settle(step: string, worker: number | null): boolean {

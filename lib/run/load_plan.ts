@@ -5,10 +5,11 @@
  */
 import { InputError } from "../core/errors.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
+import { pocketsphinxIdentity, requirePocketsphinx } from "../media/pocketsphinx.ts";
 import { programVersion } from "../media/program_version.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
 import type { Plan } from "../plan/plan.ts";
-import type { Toolchain } from "../plan/toolchain.ts";
+import type { LocalEngine, Toolchain } from "../plan/toolchain.ts";
 import { slideRendererIdentity } from "../providers/local/slides/slide_renderer_identity.ts";
 import { findEspeak } from "../providers/local/speech/espeak_engine.ts";
 import type { JobFilters } from "../schema/job_kind.ts";
@@ -36,12 +37,12 @@ export interface LoadedPlan {
 }
 
 /**
- * Probes the versions of the local engines the workflows use, for the keys: ffmpeg always, espeak-ng when a job
- * uses it, and the slide renderer.
+ * Probes the versions of the local engines the workflows use, for the keys: ffmpeg always, espeak-ng and
+ * pocketsphinx when a job uses them, and the slide renderer.
  *
  * @param workflows The workflows.
  * @returns The toolchain.
- * @throws {MissingBinaryError} When ffmpeg (or espeak-ng, where used) is not installed.
+ * @throws {MissingBinaryError} When ffmpeg (or espeak-ng or pocketsphinx, where used) is not installed.
  *
  * @example
  * ```ts
@@ -52,18 +53,20 @@ export interface LoadedPlan {
  */
 export async function probeToolchain(workflows: readonly ResolvedWorkflow[]): Promise<Toolchain> {
   const { ffmpeg } = await findFfmpeg();
-  const usesEspeak = workflows.some((workflow) =>
-    jobKinds().some(([name, kind]) => {
-      const job = workflow.jobs[name];
-      return job !== null && kind.engines(job).has("espeak");
-    })
-  );
-  const [ffmpegVersion, espeak, slides] = await Promise.all([
+  const uses = (engine: LocalEngine) =>
+    workflows.some((workflow) =>
+      jobKinds().some(([name, kind]) => {
+        const job = workflow.jobs[name];
+        return job !== null && kind.engines(job).has(engine);
+      })
+    );
+  const [ffmpegVersion, espeak, slides, pocketsphinx] = await Promise.all([
     programVersion(ffmpeg, ["-version"]),
-    usesEspeak ? findEspeak().then((program) => programVersion(program, ["--version"])) : null,
+    uses("espeak") ? findEspeak().then((program) => programVersion(program, ["--version"])) : null,
     slideRendererIdentity(),
+    uses("pocketsphinx") ? requirePocketsphinx().then((program) => pocketsphinxIdentity(program)) : null,
   ]);
-  return { ffmpeg: ffmpegVersion, espeak, slides };
+  return { ffmpeg: ffmpegVersion, espeak, slides, ...(pocketsphinx === null ? {} : { pocketsphinx }) };
 }
 
 /**
