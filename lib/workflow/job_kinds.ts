@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import { customKind } from "../jobs/custom/custom_kind.ts";
 import { lessonKind } from "../jobs/lesson/lesson_kind.ts";
+import { transcribeKind } from "../jobs/transcribe/transcribe_kind.ts";
 import type { JobKind } from "../schema/job_kind.ts";
 
 /** Any job kind, its types erased: what code that treats every kind alike sees. */
@@ -21,11 +22,12 @@ export type JobKindRecord = Readonly<Record<string, AnyJobKind>>;
  * ```ts
  * import assert from "node:assert/strict";
  * import { JOB_KINDS } from "./job_kinds.ts";
- * assert.deepEqual(Object.keys(JOB_KINDS), ["lesson", "custom"]);
+ * assert.deepEqual(Object.keys(JOB_KINDS), ["lesson", "transcribe", "custom"]);
  * ```
  */
 export const JOB_KINDS = {
   lesson: lessonKind,
+  transcribe: transcribeKind,
   custom: customKind,
 } as const;
 

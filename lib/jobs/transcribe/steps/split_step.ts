@@ -1,0 +1,69 @@
+/**
+ * The split step: finds the silences of the decoded audio, plans the chunks (see `plan_chunks.ts`), and spawns one
+ * chunk step each, keyed by the chunk's samples: a chunk heard before (by this recording or another) is not heard
+ * again.
+ * @module
+ */
+import { sha256Hex } from "../../../core/sha256.ts";
+import { detectSilences } from "../../../media/detect_silences.ts";
+import { readPcmRange, readWavLayout } from "../../../media/wav_pcm.ts";
+import type { StepKindDefinition } from "../../../steps/step_kind.ts";
+import { inputPath } from "../../../steps/task_fields.ts";
+import { planChunks } from "../plan_chunks.ts";
+
+/** What the split step is asked (its params). */
+export interface SplitParams {
+  chunk: number;
+  overlap: number;
+  context: number;
+  silence: { noise: number; duration: number };
+}
+
+/**
+ * Plans and spawns the chunks of its input (the decoded WAV). Each child is the template `runtime.template`, keyed
+ * by the digest of its samples, told where to read them (`runtime`), and charged its seconds of audio against its
+ * provider's token budget. Its value is `{ duration, silences, chunks }` (each chunk's place in the recording).
+ */
+export const splitStep: StepKindDefinition = {
+  kind: "transcribe-split",
+  version: 1,
+  blocking: false,
+  optionalArtifact: true,
+  run: async (task, { signal, spawn }) => {
+    const params = task.params as unknown as SplitParams;
+    const source = inputPath(task, 0);
+    const layout = await readWavLayout(source);
+    const rate = layout.sampleRate;
+    const duration = layout.dataBytes / (layout.channels * layout.bitsPerSample / 8) / rate;
+    const silences = await detectSilences(task.ffmpeg, source, {
+      noise: params.silence.noise,
+      minDuration: params.silence.duration,
+      duration,
+      signal,
+    });
+    const chunks = planChunks(duration, silences, params);
+    const format = new TextEncoder().encode(
+      `pcm s${layout.bitsPerSample}le ${rate} Hz ${layout.channels} ch\n`,
+    );
+    for (const [index, chunk] of chunks.entries()) {
+      signal.throwIfAborted();
+      const range = { from: Math.round(chunk.start * rate), to: Math.round(chunk.end * rate) };
+      const samples = await readPcmRange(source, layout, range);
+      spawn({
+        step: String(task.runtime.template),
+        params: {},
+        content: sha256Hex(joinBytes(format, samples)),
+        runtime: { source, ...range, sampleRate: rate, index, start: chunk.start, end: chunk.end },
+        tokenCost: Math.ceil(chunk.end - chunk.start),
+      });
+    }
+    return { duration, silences: silences.length, chunks: chunks.map((chunk) => ({ ...chunk })) };
+  },
+};
+
+function joinBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}
