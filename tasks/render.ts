@@ -1,5 +1,5 @@
 /**
- * The reel CLI: `render`, `plan`, `estimate`, `cache` and `schema`. Run through `deno task render <workflow...>`
+ * The reel CLI: `render`, `transcribe`, `plan`, `estimate`, `cache` and `schema`. Run through `deno task render <workflow...>`
  * or `deno task reel <command>`. Exit codes: 0 ok, 1 some step failed, 2 bad input, 130 interrupted.
  * @module
  */
@@ -10,6 +10,7 @@ import { addCacheCommands } from "./_cli/cache_commands.ts";
 import { type CommandOutcome, EXIT, printError } from "./_cli/options.ts";
 import { addPlanCommands } from "./_cli/plan_commands.ts";
 import { addRenderCommand } from "./_cli/render_command.ts";
+import { addTranscribeCommand } from "./_cli/transcribe_command.ts";
 import { enterUserDirectory } from "./_user_directory.ts";
 
 async function main(args: string[]): Promise<number> {
@@ -20,6 +21,7 @@ async function main(args: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)) });
   addRenderCommand(program, { args, outcome });
+  addTranscribeCommand(program, { outcome });
   addPlanCommands(program);
   addCacheCommands(program);
   program.command("schema")

@@ -102,11 +102,32 @@ export async function loadPlan(files: readonly string[], options: LoadPlanOption
       hint: `Videos: ${ids.join(", ")}`,
     });
   }
-  const plan = planWorkflows(workflows, {
-    limits: options.limits,
-    toolchain: await probeToolchain(workflows),
-  });
-  return { plan, workflows };
+  return { plan: await planResolved(workflows, options), workflows };
+}
+
+/**
+ * Plans workflows already resolved (built in memory, say, by a command): the local engines' versions probed for
+ * the keys, every job planned.
+ *
+ * @param workflows Resolved workflows.
+ * @param options Limits that override the first workflow's.
+ * @returns The plan.
+ * @throws {MissingBinaryError} When a program the jobs use is not installed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadWorkflow } from "../workflow/load_workflow.ts";
+ * import { planResolved } from "./load_plan.ts";
+ * const plan = await planResolved([await loadWorkflow("workflows/lesson.ts")], { limits: { workers: 1 } });
+ * assert.equal(plan.limits.workers, 1);
+ * ```
+ */
+export async function planResolved(
+  workflows: readonly ResolvedWorkflow[],
+  options: Pick<LoadPlanOptions, "limits"> = {},
+): Promise<Plan> {
+  return planWorkflows(workflows, { limits: options.limits, toolchain: await probeToolchain(workflows) });
 }
 
 /**

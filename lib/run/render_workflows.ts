@@ -13,7 +13,7 @@ import { planStatus } from "../plan/plan_status.ts";
 import { ArtifactStore } from "../store/artifact_store.ts";
 import { removeStaleOutputs } from "../store/publish_output.ts";
 import { WorkerPool } from "../workers/worker_pool.ts";
-import { loadPlan, type LoadPlanOptions } from "./load_plan.ts";
+import { type LoadedPlan, loadPlan, type LoadPlanOptions } from "./load_plan.ts";
 import { preflight } from "./preflight.ts";
 import { ProviderLimiter } from "./provider_limiter.ts";
 import type { RunEvent } from "./run_events.ts";
@@ -126,9 +126,36 @@ export async function renderWorkflows(
   files: readonly string[],
   options: RenderOptions,
 ): Promise<RenderResult> {
-  const { plan, workflows } = await loadPlan(files, options);
+  const loaded = await loadPlan(files, options);
+  return await renderPlanned(loaded, {
+    ...options,
+    cacheDir: options.cacheDir ?? defaultCacheDir(files[0]!),
+  });
+}
+
+/**
+ * Renders a plan made from workflows already resolved (see `planResolved`), as {@linkcode renderWorkflows} does
+ * after loading: checks, then the run on the worker pool.
+ *
+ * @param loaded The plan and the workflows it came from.
+ * @param options Output folder, store folder, signal, listener.
+ * @returns The plan and the run's result.
+ * @throws {InputError} On bad input (missing ffmpeg, a recording without audio, unwritable folders): nothing has
+ * run then.
+ *
+ * @example
+ * ```ts
+ * import { renderPlanned } from "./render_workflows.ts";
+ * // const { run } = await renderPlanned({ plan, workflows }, { outDir: "out", cacheDir: ".reel" });
+ * ```
+ */
+export async function renderPlanned(
+  loaded: LoadedPlan,
+  options: Omit<RenderOptions, keyof LoadPlanOptions> & { cacheDir: string },
+): Promise<RenderResult> {
+  const { plan, workflows } = loaded;
   const ffmpeg = await findFfmpeg();
-  const cacheDir = options.cacheDir ?? defaultCacheDir(files[0]!);
+  const cacheDir = options.cacheDir;
   const store = new ArtifactStore(cacheDir);
   // Every check that bad input can fail runs before a folder is made.
   const warnings = await preflight(plan, workflows, {

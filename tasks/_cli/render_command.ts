@@ -5,7 +5,9 @@
  */
 import type { Command } from "@commander-js/extra-typings";
 import { planFiles } from "../../lib/run/load_plan.ts";
-import { type RenderOptions, renderWorkflows } from "../../lib/run/render_workflows.ts";
+import { type RenderOptions, type RenderResult, renderWorkflows } from "../../lib/run/render_workflows.ts";
+import type { TerminalFocus } from "../../lib/report/terminal_view.ts";
+import type { RunEvent } from "../../lib/run/run_events.ts";
 import { createReporter, type ReporterMode } from "../_reporter.ts";
 import { watchAndRender } from "../_watch.ts";
 import { addLimitOptions, type CommandOutcome, EXIT, limitOptions, list } from "./options.ts";
@@ -82,6 +84,35 @@ export function addRenderCommand(
 
 /** Renders once with a reporter in `mode`; Ctrl-C cancels cleanly. Returns the exit code. */
 async function renderOnce(files: string[], mode: ReporterMode, options: RenderOptions): Promise<number> {
+  return await runReported(
+    { mode, outDir: options.outDir },
+    (hooks) => renderWorkflows(files, { ...options, ...hooks }),
+  );
+}
+
+/** What {@linkcode runReported} hands the render it runs. */
+export interface ReportHooks {
+  /** Aborted on Ctrl-C (SIGINT) or SIGTERM. */
+  signal: AbortSignal;
+  /** Feeds the reporter. */
+  onEvent: (event: RunEvent) => void;
+  /** Prints a warning. */
+  onWarning: (warning: string) => void;
+}
+
+/**
+ * Runs a render under a reporter in `mode` (following `focus` in the live view): the first Ctrl-C cancels cleanly;
+ * the summary and the report follow.
+ *
+ * @param options The reporter's mode and focus, and the output folder (for the report).
+ * @param render Starts the render with the hooks.
+ * @returns The exit code: 0 ok, 1 a step failed, 130 interrupted.
+ */
+export async function runReported(
+  options: { mode: ReporterMode; outDir: string; focus?: TerminalFocus },
+  render: (hooks: ReportHooks) => Promise<RenderResult>,
+): Promise<number> {
+  const { mode, outDir, focus } = options;
   const controller = new AbortController();
   // The first Ctrl-C cancels cleanly. A terminal signals the whole process group and `deno task` forwards the
   // signal too, so a repeat within a second is the same keypress; a later one forces the exit.
@@ -94,15 +125,14 @@ async function renderOnce(files: string[], mode: ReporterMode, options: RenderOp
   };
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
-  const reporter = createReporter({ mode });
+  const reporter = createReporter({ mode, focus });
   try {
-    const { run, ffmpeg, plan } = await renderWorkflows(files, {
-      ...options,
+    const { run, ffmpeg, plan } = await render({
       onWarning: (warning) => console.error(`⚠ ${warning}`),
       signal: controller.signal,
       onEvent: (event) => reporter.event(event),
     });
-    await reporter.finish(run, { ffmpeg, plan, outDir: options.outDir });
+    await reporter.finish(run, { ffmpeg, plan, outDir });
     return run.cancelled ? EXIT.interrupted : run.ok ? EXIT.ok : EXIT.failed;
   } finally {
     reporter.close();

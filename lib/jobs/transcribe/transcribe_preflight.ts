@@ -41,7 +41,7 @@ export async function preflightTranscribe(
       if (!(error instanceof ProcessError || error instanceof RangeError)) throw error;
       throw new InputError(`Cannot read ${file.input} as audio or video: ${error.message}`, {
         where,
-        hint: `Check the recording at ${where}`,
+        hint: "Give an audio or video file that ffmpeg reads",
         cause: error,
       });
     }
