@@ -20,7 +20,10 @@ export interface ChildSpec {
    * them. Absent: the child is keyed by its parent's key.
    */
   content?: string;
-  /** Run-time details merged over the template's (where to read its input); not part of the key. */
+  /**
+   * Run-time details merged over the template's (where to read its input); not part of the key. The scheduler adds
+   * `parentArtifact`: the path of the parent's artifact in the store (or null), which the child may read.
+   */
   runtime?: Record<string, Json>;
   /** What the child's call costs of its provider's token budget (seconds of audio, say). @default the template's */
   tokenCost?: number;

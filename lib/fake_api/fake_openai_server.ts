@@ -173,7 +173,7 @@ export class FakeOpenAiServer {
     let status = 200;
     try {
       body = await readBody(request);
-      const response = await this.#answer(request, path, body, number);
+      const response = await this.#answer(request, path, body, { number, arrived });
       status = response.status;
       return response;
     } finally {
@@ -189,7 +189,7 @@ export class FakeOpenAiServer {
     request: Request,
     path: string,
     body: Record<string, unknown>,
-    number: number,
+    { number, arrived }: { number: number; arrived: number },
   ): Promise<Response> {
     const options = this.#options;
     const key = options.key;
@@ -206,7 +206,7 @@ export class FakeOpenAiServer {
     if (number <= options.rejectFirst) {
       return tooMany("Rate limit reached (injected)", options.retryAfterMs);
     }
-    const wait = this.#rate.take();
+    const wait = this.#rate.take(arrived);
     if (wait > 0) return tooMany("Rate limit reached for requests", wait);
     const forced = options.statusFor?.(path, body) ?? null;
     const latency = options.latency.min + options.random() * (options.latency.max - options.latency.min);

@@ -177,8 +177,13 @@ class Scheduler {
       return this.#fail(node, message);
     }
     const parent = { ...node.step, key: node.key };
+    // A child may read its parent's artifact (chunks of audio its parent cut): its runtime names where it is.
     const steps = artifact.children.map((spec, index) =>
-      childStep(parent, { template: templates[index]!, spec, index })
+      childStep(parent, {
+        template: templates[index]!,
+        spec: { ...spec, runtime: { ...spec.runtime, parentArtifact: artifact.path } },
+        index,
+      })
     );
     const children = this.#dag.addChildren(node, steps);
     for (const child of children) this.#limits.register(child.step);

@@ -21,7 +21,7 @@ import type { ResolvedTranscribe, ResolvedTranscription } from "./transcribe_sch
 const TIMEOUTS = {
   probe: { ms: 60_000, perMediaSecond: 0 },
   decode: { ms: 60_000, perMediaSecond: 200 },
-  split: { ms: 60_000, perMediaSecond: 100 },
+  split: { ms: 60_000, perMediaSecond: 150 },
   merge: { ms: 60_000, perMediaSecond: 20 },
   format: { ms: 30_000, perMediaSecond: 0 },
   /** pocketsphinx hears about 7 s of speech a second: 2 s a second of audio is generous. */
@@ -102,13 +102,19 @@ function fileSteps(file: ResolvedTranscription, context: PlanContext): { steps: 
       ...base,
       ...kindFields(splitStep),
       id: `${id}/split`,
-      params: { chunk: file.chunk, overlap: file.overlap, context: file.context, silence: file.silence },
+      params: {
+        chunk: file.chunk,
+        overlap: file.overlap,
+        context: file.context,
+        silence: file.silence,
+        upload: file.engine.kind === "pocketsphinx" ? null : "m4a",
+      },
       runtime: { template: `${id}/split/chunk` },
       deps: [`${id}/decode`],
       engine: ffmpeg,
       cpu: true,
       timeout: timeout("split"),
-      extension: null,
+      extension: file.engine.kind === "pocketsphinx" ? null : "bin",
     },
     {
       ...base,

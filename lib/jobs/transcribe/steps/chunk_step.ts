@@ -1,20 +1,19 @@
 /**
  * The chunk step: one chunk of a recording heard by its engine, pocketsphinx on this machine or an
- * OpenAI-compatible transcription API. It reads its samples from the decoded recording (`runtime`), so its key
- * holds only what it hears (the samples' digest), the engine and its options.
+ * OpenAI-compatible transcription API. It reads its samples from the decoded recording, or its compact upload
+ * from its parent's artifact (`runtime`), so its key holds only what it hears (the samples' digest), the engine
+ * and its options.
  * @module
  */
 import type { Json } from "../../../core/json.ts";
 import type { TimedWord } from "../../../core/timed_word.ts";
-import { UnrecoverableError } from "../../../core/errors.ts";
-import { runFfmpeg } from "../../../media/ffmpeg.ts";
 import { recognizeWords, requirePocketsphinx } from "../../../media/pocketsphinx.ts";
 import { pcmWav, readPcmRange, readWavLayout } from "../../../media/wav_pcm.ts";
 import { httpTarget } from "../../../providers/http/openai_client.ts";
-import { TRANSCRIPTION_MAX_BYTES } from "../../../providers/http/openai_models.ts";
 import { transcribeAudio } from "../../../providers/http/openai_transcription.ts";
 import type { StepContext, StepKindDefinition } from "../../../steps/step_kind.ts";
 import type { StepTask } from "../../../core/step_task.ts";
+import { extractUpload, type UploadRange } from "./_compact_chunks.ts";
 
 /** The engine and options a chunk is heard with (its params). */
 export type ChunkParams =
@@ -36,15 +35,11 @@ export const chunkStep: StepKindDefinition = {
     const to = Number(runtime.to);
     const rate = Number(runtime.sampleRate);
     try {
-      const source = String(runtime.source);
-      const samples = await readPcmRange(source, await readWavLayout(source), { from, to });
-      const wav = `${task.scratchDir}/chunk.wav`;
-      await Deno.writeFile(wav, pcmWav(samples, { sampleRate: rate }));
       const params = task.params as unknown as ChunkParams;
       const duration = (to - from) / rate;
       const words = params.engine === "pocketsphinx"
-        ? await recognizeWords(await requirePocketsphinx(), wav, { signal: context.signal })
-        : await hearOverHttp(task, context, { wav, duration, params });
+        ? await hearHere(task, context, { from, to, rate })
+        : await hearOverHttp(task, context, { duration, params });
       return { duration, words: words.map(rounded) as unknown as Json };
     } catch (error) {
       if (error instanceof Error && !context.signal.aborted) {
@@ -57,25 +52,32 @@ export const chunkStep: StepKindDefinition = {
   },
 };
 
-/** Sends the chunk, re-encoded compactly (AAC, 32 kb/s: 4 kB a second), to the provider. */
+/** Hears the chunk's samples (read from the decoded recording) with pocketsphinx. */
+async function hearHere(
+  task: StepTask,
+  context: StepContext,
+  range: { from: number; to: number; rate: number },
+): Promise<TimedWord[]> {
+  const source = String(task.runtime.source);
+  const samples = await readPcmRange(source, await readWavLayout(source), range);
+  const wav = `${task.scratchDir}/chunk.wav`;
+  await Deno.writeFile(wav, pcmWav(samples, { sampleRate: range.rate }));
+  return await recognizeWords(await requirePocketsphinx(), wav, { signal: context.signal });
+}
+
+/** Sends the chunk's compact upload (cut by the split step, in its artifact) to the provider. */
 async function hearOverHttp(
   task: StepTask,
   context: StepContext,
-  chunk: { wav: string; duration: number; params: Extract<ChunkParams, { engine: "openai" }> },
+  chunk: { duration: number; params: Extract<ChunkParams, { engine: "openai" }> },
 ): Promise<TimedWord[]> {
   const { params, duration } = chunk;
   const file = `${task.scratchDir}/chunk.m4a`;
-  await runFfmpeg(task.ffmpeg, ["-i", chunk.wav, "-c:a", "aac", "-b:a", "32k", "-map_metadata", "-1", file], {
-    signal: context.signal,
-  });
-  const bytes = (await Deno.stat(file)).size;
-  if (bytes > TRANSCRIPTION_MAX_BYTES) {
-    throw new UnrecoverableError(
-      `${(bytes / 1e6).toFixed(1)} MB is over the upload limit (${
-        TRANSCRIPTION_MAX_BYTES / 1e6
-      } MB): use shorter chunks`,
-    );
-  }
+  await extractUpload(
+    String(task.runtime.parentArtifact),
+    task.runtime.upload as unknown as UploadRange,
+    file,
+  );
   const transcript = await transcribeAudio(httpTarget(task.runtime), {
     file,
     model: params.model,

@@ -8,8 +8,9 @@ import { sha256Hex } from "../../../core/sha256.ts";
 import { detectSilences } from "../../../media/detect_silences.ts";
 import { readPcmRange, readWavLayout } from "../../../media/wav_pcm.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
-import { inputPath } from "../../../steps/task_fields.ts";
+import { inputPath, outputPath } from "../../../steps/task_fields.ts";
 import { planChunks } from "../plan_chunks.ts";
+import { CompactChunks } from "./_compact_chunks.ts";
 
 /** What the split step is asked (its params). */
 export interface SplitParams {
@@ -17,12 +18,15 @@ export interface SplitParams {
   overlap: number;
   context: number;
   silence: { noise: number; duration: number };
+  /** `m4a` to encode each chunk compactly for an upload into the artifact (a hosted engine), or null. */
+  upload: "m4a" | null;
 }
 
 /**
  * Plans and spawns the chunks of its input (the decoded WAV). Each child is the template `runtime.template`, keyed
  * by the digest of its samples, told where to read them (`runtime`), and charged its seconds of audio against its
- * provider's token budget. Its value is `{ duration, silences, chunks }` (each chunk's place in the recording).
+ * provider's token budget. For a hosted engine its artifact holds every chunk encoded for upload (the child reads
+ * its byte range, `runtime.upload`). Its value is `{ duration, silences, chunks }` (each chunk's place).
  */
 export const splitStep: StepKindDefinition = {
   kind: "transcribe-split",
@@ -42,20 +46,28 @@ export const splitStep: StepKindDefinition = {
       signal,
     });
     const chunks = planChunks(duration, silences, params);
+    const uploads = params.upload === null
+      ? null
+      : await CompactChunks.create(outputPath(task), { scratch: task.scratchDir, ffmpeg: task.ffmpeg });
     const format = new TextEncoder().encode(
       `pcm s${layout.bitsPerSample}le ${rate} Hz ${layout.channels} ch\n`,
     );
-    for (const [index, chunk] of chunks.entries()) {
-      signal.throwIfAborted();
-      const range = { from: Math.round(chunk.start * rate), to: Math.round(chunk.end * rate) };
-      const samples = await readPcmRange(source, layout, range);
-      spawn({
-        step: String(task.runtime.template),
-        params: {},
-        content: sha256Hex(joinBytes(format, samples)),
-        runtime: { source, ...range, sampleRate: rate, index, start: chunk.start, end: chunk.end },
-        tokenCost: Math.ceil(chunk.end - chunk.start),
-      });
+    try {
+      for (const [index, chunk] of chunks.entries()) {
+        signal.throwIfAborted();
+        const range = { from: Math.round(chunk.start * rate), to: Math.round(chunk.end * rate) };
+        const samples = await readPcmRange(source, layout, range);
+        const upload = uploads === null ? null : await uploads.add(samples, { sampleRate: rate, signal });
+        spawn({
+          step: String(task.runtime.template),
+          params: {},
+          content: sha256Hex(joinBytes(format, samples)),
+          runtime: { source, ...range, sampleRate: rate, index, start: chunk.start, end: chunk.end, upload },
+          tokenCost: Math.ceil(chunk.end - chunk.start),
+        });
+      }
+    } finally {
+      uploads?.close();
     }
     return { duration, silences: silences.length, chunks: chunks.map((chunk) => ({ ...chunk })) };
   },
