@@ -38,7 +38,8 @@ export const splitStep: StepKindDefinition = {
     const source = inputPath(task, 0);
     const layout = await readWavLayout(source);
     const rate = layout.sampleRate;
-    const duration = layout.dataBytes / (layout.channels * layout.bitsPerSample / 8) / rate;
+    const frames = layout.dataBytes / (layout.channels * layout.bitsPerSample / 8);
+    const duration = frames / rate;
     const silences = await detectSilences(task.ffmpeg, source, {
       noise: params.silence.noise,
       minDuration: params.silence.duration,
@@ -55,7 +56,11 @@ export const splitStep: StepKindDefinition = {
     try {
       for (const [index, chunk] of chunks.entries()) {
         signal.throwIfAborted();
-        const range = { from: Math.round(chunk.start * rate), to: Math.round(chunk.end * rate) };
+        // Cut points are rounded to the millisecond: the last chunk ends at the last frame, whatever its rounding.
+        const range = {
+          from: Math.round(chunk.start * rate),
+          to: index === chunks.length - 1 ? frames : Math.round(chunk.end * rate),
+        };
         const samples = await readPcmRange(source, layout, range);
         const upload = uploads === null ? null : await uploads.add(samples, { sampleRate: rate, signal });
         spawn({
