@@ -12,6 +12,7 @@
  * The corpus is made once and kept in the system's temporary folder (`reel-bench-transcribe-corpus-*`).
  * @module
  */
+import { findFfmpeg, runFfmpeg } from "../lib/media/ffmpeg.ts";
 import { parseWordTimes, requirePocketsphinx } from "../lib/media/pocketsphinx.ts";
 import type { Transcript } from "../lib/jobs/transcribe/transcript.ts";
 import { countWordErrors } from "../lib/providers/local/speech/word_error_rate.ts";
@@ -89,9 +90,12 @@ console.log(
   } words, ${CORPUS.runOns} stretches ` +
     `of ${CORPUS.runOnSeconds} s without a pause), ${navigator.hardwareConcurrency} cores, ${runs} pair(s)`,
 );
-// Warm Deno's module cache, so the runs pay process start but not first-time transpiling.
-await measureTree(deno, [...cli("warm"), "--chunk", "600"]).catch(() => null);
-await Deno.remove(`${work}/warm-cache`, { recursive: true }).catch(() => null);
+// Warm Deno's module cache on 5 s of the corpus, so the runs pay process start but not first-time transpiling.
+const warm = `${work}/warm.wav`;
+await runFfmpeg(await findFfmpeg(), ["-i", speech.path, "-t", "5", warm]);
+const warmArgs = cli("warm").map((arg) => arg === speech.path ? warm : arg);
+await measureTree(deno, warmArgs);
+await Deno.remove(`${work}/warm-cache`, { recursive: true });
 
 const results: { reel: Result[]; single: Result[] } = { reel: [], single: [] };
 for (let run = 0; run < runs; run++) {

@@ -33,7 +33,7 @@ export default workflow({
         });
         const { success, stderr } = await ffmpeg.output();
         if (!success) throw new Error(`ffmpeg: ${new TextDecoder().decode(stderr)}`);
-        return { video: outputPath, cues: (await Deno.readTextFile(srt)).split(" --> ").length - 1 };
+        return { cues: (await Deno.readTextFile(srt)).split(" --> ").length - 1 };
       },
     }),
   ],

@@ -20,7 +20,7 @@ import {
 } from "../_support/transcription.ts";
 
 const ignore = !HAS_POCKETSPHINX;
-const CHUNKING = { chunk: 15, overlap: 2, context: 3 };
+const CHUNKING = { chunk: 15, overlap: 2, context: 2 };
 const dir = ignore ? "" : await tempDir("reel-transcribe-e2e-");
 const args = (input: string, out: string) => [
   "transcribe",

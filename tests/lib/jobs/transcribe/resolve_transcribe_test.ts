@@ -27,9 +27,9 @@ Deno.test("a transcription resolves its recording beside the workflow, hashed, w
     sha256: sha256Hex("bytes"),
     engine: { kind: "pocketsphinx" },
     language: "en",
-    chunk: 60,
+    chunk: 90,
     overlap: 2,
-    context: 3,
+    context: 2,
     silence: { noise: -35, duration: 0.3 },
   }]);
   const hosted = await resolve({
