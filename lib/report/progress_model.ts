@@ -3,6 +3,7 @@
  * @module
  */
 import type { RunEvent } from "../run/run_events.ts";
+import { type KindProgress, KindTallies } from "./kind_progress.ts";
 
 /** A step a worker is running now. */
 export interface RunningStep {
@@ -16,30 +17,6 @@ export interface RunningStep {
   startedAt: number;
   /** The attempt number, as in the events. */
   attempt: number;
-}
-
-/** How the steps of one kind stand (the chunks of a transcription, say). */
-export interface KindProgress {
-  /** Steps of the kind seen so far (queued, running or settled); grows as steps expand into children. */
-  total: number;
-  /** Finished ones, cached ones included. */
-  done: number;
-  /** Finished ones found in the store. */
-  cached: number;
-  /** Seconds of media (`media` of `step:finished`) in the ones finished by running, not from the store. */
-  media: number;
-  /** When the first one started running, in ms since the run started, or null. */
-  firstStartedAt: number | null;
-  /** Their average elapsed time when run, in ms, or null before one finished. */
-  averageElapsed: number | null;
-}
-
-interface KindTally {
-  seen: Set<string>;
-  done: number;
-  cached: number;
-  media: number;
-  firstStartedAt: number | null;
 }
 
 interface Pending {
@@ -94,7 +71,7 @@ export class ProgressModel {
   readonly #settledIds = new Set<string>();
   readonly #elapsedByKind = new Map<string, Tally>();
   readonly #elapsedAll: Tally = { sum: 0, count: 0 };
-  readonly #kinds = new Map<string, KindTally>();
+  readonly #kinds = new KindTallies();
 
   /** Steps in the run: the planned count plus children added by expansion. */
   get total(): number {
@@ -156,7 +133,7 @@ export class ProgressModel {
    */
   apply(event: RunEvent): void {
     this.#lastAt = Math.max(this.#lastAt, event.at);
-    if ("kind" in event) this.#tallyKind(event);
+    if ("kind" in event) this.#kinds.apply(event, { settled: this.#settledIds.has(event.step) });
     switch (event.type) {
       case "run:started":
         this.#started = true;
@@ -265,14 +242,9 @@ export class ProgressModel {
    * @returns Its counts (all zero for a kind not seen).
    */
   ofKind(kind: string): KindProgress {
-    const tally = this.#kinds.get(kind);
     const elapsed = this.#elapsedByKind.get(kind);
     return {
-      total: tally?.seen.size ?? 0,
-      done: tally?.done ?? 0,
-      cached: tally?.cached ?? 0,
-      media: tally?.media ?? 0,
-      firstStartedAt: tally?.firstStartedAt ?? null,
+      ...this.#kinds.of(kind),
       averageElapsed: elapsed === undefined ? null : elapsed.sum / elapsed.count,
     };
   }
@@ -286,23 +258,9 @@ export class ProgressModel {
    * @returns The rate, or null before any step of the kind finished by running.
    */
   mediaRate(kind: string, now: number): number | null {
-    const tally = this.#kinds.get(kind);
-    if (tally === undefined || tally.media === 0 || tally.firstStartedAt === null) return null;
-    return tally.media / (Math.max(1, now - tally.firstStartedAt) / 1000);
-  }
-
-  #tallyKind(event: Extract<RunEvent, { kind: string }>): void {
-    let tally = this.#kinds.get(event.kind);
-    if (tally === undefined) {
-      tally = { seen: new Set(), done: 0, cached: 0, media: 0, firstStartedAt: null };
-      this.#kinds.set(event.kind, tally);
-    }
-    tally.seen.add(event.step);
-    if (event.type === "step:started") tally.firstStartedAt ??= event.at;
-    if (event.type !== "step:finished" || this.#settledIds.has(event.step)) return;
-    tally.done++;
-    if (event.cached) tally.cached++;
-    else tally.media += event.media ?? 0;
+    const { media, firstStartedAt } = this.#kinds.of(kind);
+    if (media === 0 || firstStartedAt === null) return null;
+    return media / (Math.max(1, now - firstStartedAt) / 1000);
   }
 
   #settle(step: string, worker: number | null): boolean {
