@@ -16,6 +16,7 @@ export { section, step, video, workflow } from "./lib/workflow/builders.ts";
 export type { WorkflowInput } from "./lib/workflow/workflow_schema.ts";
 export type { SectionInput, VideoInput } from "./lib/jobs/lesson/lesson_schema.ts";
 export type { RecipeInput } from "./lib/jobs/variants/recipe_schema.ts";
+export type { TranscriptionInput } from "./lib/jobs/transcribe/transcribe_schema.ts";
 export type {
   CustomStepContext,
   CustomStepFunction,

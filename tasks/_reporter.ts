@@ -12,7 +12,7 @@ import { ResourceMonitor, type ResourceSample } from "../lib/report/resource_mon
 import { formatSummary, summarizeEvents } from "../lib/report/run_summary.ts";
 import type { RunView } from "../lib/report/run_view.ts";
 import { writeTextSync } from "../lib/report/sync_writer.ts";
-import { TerminalView } from "../lib/report/terminal_view.ts";
+import { type TerminalFocus, TerminalView } from "../lib/report/terminal_view.ts";
 import type { RunEvent } from "../lib/run/run_events.ts";
 import type { RunResult } from "../lib/run/run_options.ts";
 import type { Plan } from "../lib/plan/plan.ts";
@@ -35,16 +35,16 @@ export type ReporterMode = "auto" | "json" | "quiet";
  * Creates the reporter: `json` writes events to stdout and the summary to stderr; `auto` shows a live view on a
  * terminal and plain lines otherwise; `quiet` prints only the summary.
  *
- * @param options The mode.
+ * @param options The mode, and the kind of step the live view follows closely (a transcription's chunks).
  * @returns The reporter.
  */
-export function createReporter(options: { mode: ReporterMode }): Reporter {
+export function createReporter(options: { mode: ReporterMode; focus?: TerminalFocus }): Reporter {
   const start = performance.now();
   const events: RunEvent[] = [];
   // CPU and memory of reel and its children, for the report's chart.
   const monitor = new ResourceMonitor();
   monitor.start();
-  const view = viewFor(options.mode);
+  const view = viewFor(options.mode, options.focus ?? null);
   const timer = view instanceof TerminalView
     ? setInterval(() => view.render(performance.now() - start), 150)
     : null;
@@ -72,11 +72,11 @@ export function createReporter(options: { mode: ReporterMode }): Reporter {
   };
 }
 
-function viewFor(mode: ReporterMode): RunView | null {
+function viewFor(mode: ReporterMode, focus: TerminalFocus | null): RunView | null {
   if (mode === "json") return new JsonLines({ writer: Deno.stdout });
   if (mode === "quiet") return null;
   if (Deno.stderr.isTerminal()) {
-    return new TerminalView({ writer: Deno.stderr, columns: Deno.consoleSize().columns || 80 });
+    return new TerminalView({ writer: Deno.stderr, columns: Deno.consoleSize().columns || 80, focus });
   }
   return new PlainView({ writer: Deno.stderr });
 }

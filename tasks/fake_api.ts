@@ -37,6 +37,10 @@ const options = new Command()
   .option("--reject-first <n>", "answer the first N requests 429", number, 0)
   .option("--key <key>", "require this bearer key (401 otherwise)")
   .option("--vary", "make every answer's bytes differ, as a real model's do")
+  .option(
+    "--fixed-transcripts",
+    "answer transcriptions with a fixed text instead of hearing them with pocketsphinx",
+  )
   .parse()
   .opts();
 
@@ -52,6 +56,7 @@ const server = startFakeOpenAi({
   rejectFirst: options.rejectFirst,
   key: options.key ?? null,
   vary: options.vary === true,
+  transcription: options.fixedTranscripts === true ? "fixed" : "pocketsphinx",
 });
 console.log(`fake OpenAI-compatible API on ${server.url} (stats: ${server.url}/stats)`);
 console.log(`try: OPENAI_BASE_URL=${server.url} npx -y deno@2.9.6 task render workflows/course.ts`);

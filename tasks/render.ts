@@ -1,5 +1,5 @@
 /**
- * The reel CLI: `render`, `plan`, `estimate`, `cache` and `schema`. Run through `deno task render <workflow...>`
+ * The reel CLI: `render`, `transcribe`, `plan`, `estimate`, `cache` and `schema`. Run through `deno task render <workflow...>`
  * or `deno task reel <command>`. Exit codes: 0 ok, 1 some step failed, 2 bad input, 130 interrupted.
  * @module
  */
@@ -15,6 +15,7 @@ import { addDoctorCommand } from "./_cli/doctor_command.ts";
 import { addTuneCommand } from "./_cli/tune_command.ts";
 import { addClusterCommands } from "./_cli/cluster_commands.ts";
 import { addWorkerCommand } from "./_cli/worker_command.ts";
+import { addTranscribeCommand } from "./_cli/transcribe_command.ts";
 import { enterUserDirectory } from "./_user_directory.ts";
 
 /**
@@ -31,6 +32,7 @@ export async function main(args: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)) });
   addRenderCommand(program, { args, outcome });
+  addTranscribeCommand(program, { outcome });
   addPlanCommands(program);
   addCacheCommands(program);
   addVariantsCommand(program, { outcome });

@@ -5,12 +5,28 @@
 import type { FfmpegPaths } from "./ffmpeg_paths.ts";
 import type { Json, StepOutput } from "./json.ts";
 
-/** A child step a step adds at run time: another custom step of the same workflow, with params. */
+/**
+ * A child step a step adds at run time: a template of the plan (another custom step of the same workflow, or a
+ * job kind's template, such as a transcription's chunk) with params.
+ */
 export interface ChildSpec {
-  /** The custom step to run. */
+  /** The template to run: a custom step's id, or the id of a job kind's template. */
   step: string;
   /** Its params for this child. */
   params: Record<string, Json>;
+  /**
+   * A digest of everything the child reads besides its params (the samples of an audio chunk, say), standing in
+   * for its parent's key in the child's key: children with equal content then share one key, whoever spawned
+   * them. Absent: the child is keyed by its parent's key.
+   */
+  content?: string;
+  /**
+   * Run-time details merged over the template's (where to read its input); not part of the key. The scheduler adds
+   * `parentArtifact`: the path of the parent's artifact in the store (or null), which the child may read.
+   */
+  runtime?: Record<string, Json>;
+  /** What the child's call costs of its provider's token budget (seconds of audio, say). @default the template's */
+  tokenCost?: number;
 }
 
 /** One step, ready to run: its inputs are resolved to artifacts. */

@@ -15,8 +15,10 @@ export async function readBody(request: Request): Promise<Record<string, unknown
     if (file instanceof File) {
       const bytes = new Uint8Array(await file.arrayBuffer());
       fields.file = file.name;
+      fields.upload = bytes;
       fields.duration = bytes.length > 44 ? (bytes.length - 44) / 32_000 : 0;
     }
+    fields["timestamp_granularities[]"] = form.getAll("timestamp_granularities[]").map(String);
     return fields;
   }
   const text = await request.text();

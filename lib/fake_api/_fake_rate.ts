@@ -22,10 +22,13 @@ export class FakeRate {
     this.#last = options.clock.now();
   }
 
-  /** Takes a request's token: 0 when there was one, else how long until there is one, in ms. */
-  take(): number {
+  /**
+   * Takes a request's token: 0 when there was one, else how long until there is one, in ms. The bucket is filled up
+   * to when the request arrived (`at`), not to when its body was read: a large upload is not counted late.
+   */
+  take(at: number = this.#clock.now()): number {
     if (this.#rpm === null) return 0;
-    this.#refill(this.#rpm);
+    this.#refill(this.#rpm, at);
     if (this.#tokens >= 1) {
       this.#tokens -= 1;
       return 0;
@@ -45,8 +48,8 @@ export class FakeRate {
     return headers;
   }
 
-  #refill(rpm: number): void {
-    const now = this.#clock.now();
+  #refill(rpm: number, at: number = this.#clock.now()): void {
+    const now = Math.max(at, this.#last);
     this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#last) * rpm) / 60_000);
     this.#last = now;
   }

@@ -7,6 +7,7 @@
 import { type Clock, realClock } from "../core/clock.ts";
 import { promptPng, speechWav } from "./_fake_media.ts";
 import { error, readBody, truncated } from "./_fake_http.ts";
+import { heardTranscription } from "./_fake_transcription.ts";
 import { FakeRate, tooMany } from "./_fake_rate.ts";
 
 /** How the fake server behaves. */
@@ -41,6 +42,11 @@ export interface FakeOpenAiOptions {
   key?: string | null;
   /** A status to force for a request (by path and JSON body), or null to answer normally. */
   statusFor?: (path: string, body: Record<string, unknown>) => number | null;
+  /**
+   * How transcriptions are answered: `pocketsphinx` hears the uploaded audio (real words and times; needs
+   * pocketsphinx), `fixed` answers "fake transcript" over the upload's length. @default "pocketsphinx"
+   */
+  transcription?: "pocketsphinx" | "fixed";
   /**
    * Every answer's bytes differ from call to call (a random pixel, a random sample), as a real model's do, so a
    * test can tell which call's bytes ended up where. @default false
@@ -125,6 +131,7 @@ export class FakeOpenAiServer {
       key: options.key ?? null,
       statusFor: options.statusFor,
       vary: options.vary ?? false,
+      transcription: options.transcription ?? "pocketsphinx",
     };
     this.#rate = new FakeRate(this.#options);
     this.#server = Deno.serve(
@@ -166,7 +173,7 @@ export class FakeOpenAiServer {
     let status = 200;
     try {
       body = await readBody(request);
-      const response = await this.#answer(request, path, body, number);
+      const response = await this.#answer(request, path, body, { number, arrived });
       status = response.status;
       return response;
     } finally {
@@ -182,7 +189,7 @@ export class FakeOpenAiServer {
     request: Request,
     path: string,
     body: Record<string, unknown>,
-    number: number,
+    { number, arrived }: { number: number; arrived: number },
   ): Promise<Response> {
     const options = this.#options;
     const key = options.key;
@@ -199,7 +206,7 @@ export class FakeOpenAiServer {
     if (number <= options.rejectFirst) {
       return tooMany("Rate limit reached (injected)", options.retryAfterMs);
     }
-    const wait = this.#rate.take();
+    const wait = this.#rate.take(arrived);
     if (wait > 0) return tooMany("Rate limit reached for requests", wait);
     const forced = options.statusFor?.(path, body) ?? null;
     const latency = options.latency.min + options.random() * (options.latency.max - options.latency.min);
@@ -225,7 +232,9 @@ export class FakeOpenAiServer {
       if (path === "/v1/images/generations") return Response.json({ data: [{ b64_json: btoa(page) }] });
       return new Response(page, { headers: { "content-type": "text/html" } });
     }
-    const answer = this.#route(path, body);
+    const answer = path === "/v1/audio/transcriptions" && options.transcription === "pocketsphinx"
+      ? await heardTranscription(body, this.#rate.headers())
+      : this.#route(path, body);
     if (answer === null) return error(404, `Unknown endpoint ${path}`);
     if (options.random() < options.truncateRate) {
       this.#stats.truncated++;

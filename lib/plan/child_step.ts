@@ -1,19 +1,71 @@
 /**
- * Steps added at run time: a custom step's `spawn` names another custom step of the workflow (its template) and
- * gives it params; the child joins the DAG under its parent, keyed like any planned step.
+ * Steps added at run time: a step's `spawn` names a template of the plan (a custom step of the workflow, or a
+ * job kind's template) and gives it params; the child joins the DAG under its parent, keyed like any planned step.
  * @module
  */
 import type { Json } from "../core/json.ts";
+import type { ChildSpec } from "../core/step_task.ts";
+import type { Plan } from "./plan.ts";
 import type { PlanStep } from "./plan_step.ts";
 import { stepKey } from "./step_key.ts";
 
 /**
+ * Finds what a spawned child names: a template of the plan (a job kind's, or a custom step marked `child`), else a
+ * custom step of the plan.
+ *
+ * @param plan The plan's steps and templates.
+ * @param id The name the child spec gives (`ChildSpec.step`).
+ * @returns The template, or undefined when the plan has none of that name.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findTemplate } from "./child_step.ts";
+ * assert.equal(findTemplate({ steps: [], templates: [] }, "part"), undefined);
+ * ```
+ */
+export function findTemplate(plan: Pick<Plan, "steps" | "templates">, id: string): PlanStep | undefined {
+  return plan.templates.find((template) => template.id === id) ??
+    plan.steps.find((step) => step.kind === "custom" && step.id === id);
+}
+
+/**
+ * Tells whether a step may spawn children, so that its output key is known only once it ran: a custom step, or a
+ * step that a template of the plan is named under (`talk/split/chunk` under `talk/split`).
+ *
+ * @param plan The plan's templates.
+ * @param step The step.
+ * @returns True when it may spawn.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { maySpawn } from "./child_step.ts";
+ * const templates = [{ id: "talk/split/chunk" }];
+ * assert.equal(maySpawn({ templates }, { id: "talk/split", kind: "transcribe-split" }), true);
+ * assert.equal(maySpawn({ templates }, { id: "talk/merge", kind: "transcribe-merge" }), false);
+ * ```
+ */
+export function maySpawn(
+  plan: { templates: readonly Pick<PlanStep, "id">[] },
+  step: Pick<PlanStep, "id" | "kind">,
+): boolean {
+  return step.kind === "custom" || plan.templates.some((template) => template.id.startsWith(`${step.id}/`));
+}
+
+/**
  * Makes the plan step of a spawned child.
  *
+ * - Its id is `<parent>/<template>#<index>`; a template already named under its parent (`talk/split/chunk` under
+ *   `talk/split`) keeps only the rest of its name (`talk/split/chunk#3`).
+ * - Its params are the template's with `params` replaced by the spawned ones (a custom step's params are
+ *   `{ step, params }`).
+ * - Its key holds its kind, engine and params, and its parent's key, or the spec's `content` in its place.
+ * - The spec's `runtime` is merged over the template's and its `tokenCost`, when given, replaces the template's.
+ *
  * @param parent The step that spawned it, with its key as run.
- * @param child The template (a custom step of the workflow), the child's params and its place among its siblings.
- * @returns The child's step: id `<parent>/<template>#<index>`, the parent's scope, keyed by the template's code,
- * the child's params and the parent's key.
+ * @param child The template, the spec the parent spawned and the child's place among its siblings.
+ * @returns The child's step, in its parent's scope.
  *
  * @example
  * ```ts
@@ -42,24 +94,36 @@ import { stepKey } from "./step_key.ts";
  *   key: "",
  *   workflow: "w.ts",
  * };
- * const child = childStep({ id: "split", key: "a".repeat(64), scope: template.scope }, { template, params: { i: 1 }, index: 0 });
+ * const parent = { id: "split", key: "a".repeat(64), scope: template.scope };
+ * const child = childStep(parent, { template, spec: { step: "part", params: { i: 1 } }, index: 0 });
  * assert.equal(child.id, "split/part#0");
- * assert.equal(child.key.length, 64);
+ * assert.deepEqual(child.params, { step: "part", params: { i: 1 } });
+ * const a = childStep(parent, { template, spec: { step: "part", params: {}, content: "c" }, index: 0 });
+ * const b = childStep({ ...parent, key: "b".repeat(64) }, { template, spec: { step: "part", params: {}, content: "c" }, index: 0 });
+ * assert.equal(a.key, b.key);
  * ```
  */
 export function childStep(
   parent: Pick<PlanStep, "id" | "key" | "scope">,
-  child: { template: PlanStep; params: Record<string, Json>; index: number },
+  child: { template: PlanStep; spec: ChildSpec; index: number },
 ): PlanStep {
-  const { template, index } = child;
-  const params = { step: template.id, params: child.params };
+  const { template, spec, index } = child;
+  const prefix = `${parent.id}/`;
+  const name = template.id.startsWith(prefix) ? template.id.slice(prefix.length) : template.id;
+  const base =
+    typeof template.params === "object" && template.params !== null && !Array.isArray(template.params)
+      ? template.params
+      : {};
+  const params: Json = { ...base, params: spec.params };
   const step = {
     ...template,
-    id: `${parent.id}/${template.id}#${index}`,
+    id: `${prefix}${name}#${index}`,
     params,
+    runtime: { ...template.runtime, ...spec.runtime },
+    tokenCost: spec.tokenCost ?? template.tokenCost,
     deps: [],
     scope: parent.scope,
     output: null,
   };
-  return { ...step, key: stepKey(step, [parent.key]) };
+  return { ...step, key: stepKey(step, [spec.content ?? parent.key]) };
 }

@@ -15,7 +15,7 @@ import { CycleError, topologicalOrder } from "./topological_order.ts";
 export interface Plan {
   /** Steps in topological order; ties follow the workflow. */
   steps: PlanStep[];
-  /** Steps that run only as children spawned at run time (custom steps marked `child`). */
+  /** Steps that run only as children spawned at run time (custom steps marked `child`, a job kind's chunks). */
   templates: PlanStep[];
   /** The limits of the run. */
   limits: ResolvedLimits;

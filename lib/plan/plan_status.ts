@@ -4,7 +4,7 @@
  * children's keys, and steps after a custom step that must run again are keyed only once it has.
  * @module
  */
-import { childStep } from "./child_step.ts";
+import { childStep, findTemplate, maySpawn } from "./child_step.ts";
 import type { Plan } from "./plan.ts";
 import type { PlanStep } from "./plan_step.ts";
 import { outputKey, stepKey } from "./step_key.ts";
@@ -47,20 +47,15 @@ export async function planStatus(
   const http = new Set(plan.providers.map((provider) => provider.name));
   const outputKeys = new Map<string, string | null>();
   const statuses = new Map<string, StepStatus>();
-  const templates = new Map(
-    [...plan.templates, ...plan.steps].filter((step) => step.kind === "custom").map((
-      step,
-    ) => [step.id, step]),
-  );
   /** The output key of a stored step (its children followed), or null when a child would run. */
   const storedOutput = async (step: PlanStep, key: string): Promise<string | null> => {
     const found = await store.peek(key);
     if (found === null) return null;
     const children: string[] = [];
     for (const [index, spec] of found.children.entries()) {
-      const template = templates.get(spec.step);
+      const template = findTemplate(plan, spec.step);
       if (template === undefined) return null;
-      const child = childStep({ ...step, key }, { template, params: spec.params, index });
+      const child = childStep({ ...step, key }, { template, spec, index });
       const childOutput = await storedOutput(child, child.key);
       if (childOutput === null) return null;
       children.push(childOutput);
@@ -77,8 +72,8 @@ export async function planStatus(
       key,
       paid: !stored && step.provider !== null && http.has(step.provider),
     });
-    // A step that runs keeps its planned output key unless it may spawn children (a custom step).
-    outputKeys.set(step.id, stored ? output : key !== null && step.kind !== "custom" ? key : null);
+    // A step that runs keeps its planned output key unless it may spawn children.
+    outputKeys.set(step.id, stored ? output : key !== null && !maySpawn(plan, step) ? key : null);
   }
   return statuses;
 }

@@ -42,3 +42,49 @@ export interface ResolvedProvider {
   /** Prices for `estimate`, or null where not given. */
   prices: { image: number | null; perMillionCharacters: number | null; perMinute: number | null };
 }
+
+/**
+ * Where a provider answers and how, as a step's runtime carries it for `httpTarget` (never the key itself: only
+ * its variable's name).
+ *
+ * @param provider The provider.
+ * @returns `{ provider, baseUrl, keyEnv, timeout }`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { providerRuntime } from "./provider_settings.ts";
+ * const runtime = providerRuntime({ name: "p", baseUrl: "http://127.0.0.1:8787", keyEnv: "K", timeout: 1000 });
+ * assert.deepEqual(runtime, { provider: "p", baseUrl: "http://127.0.0.1:8787", keyEnv: "K", timeout: 1000 });
+ * ```
+ */
+export function providerRuntime(
+  provider: Pick<ResolvedProvider, "name" | "baseUrl" | "keyEnv" | "timeout">,
+): { provider: string; baseUrl: string; keyEnv: string; timeout: number } {
+  return {
+    provider: provider.name,
+    baseUrl: provider.baseUrl,
+    keyEnv: provider.keyEnv,
+    timeout: provider.timeout,
+  };
+}
+
+/**
+ * What identifies a provider in a step's key: the wire format, where it answers, and its declared version.
+ *
+ * @param provider The provider.
+ * @returns `{ api, baseUrl, version }`, the base URL without trailing slashes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { providerEngine } from "./provider_settings.ts";
+ * const engine = providerEngine({ api: "openai", baseUrl: "http://127.0.0.1:8787/", version: null });
+ * assert.deepEqual(engine, { api: "openai", baseUrl: "http://127.0.0.1:8787", version: null });
+ * ```
+ */
+export function providerEngine(
+  provider: Pick<ResolvedProvider, "api" | "baseUrl" | "version">,
+): { api: string; baseUrl: string; version: string | null } {
+  return { api: provider.api, baseUrl: provider.baseUrl.replace(/\/+$/, ""), version: provider.version };
+}

@@ -22,4 +22,9 @@ export interface Toolchain {
   slides: string;
   /** The video encoders chosen on this machine (or by `--encoder`), or null when no step encodes with them. */
   encoders: EncoderChoice | null;
+  /** pocketsphinx's identity (its binary and model files); absent or null when no step uses it. */
+  pocketsphinx?: string | null;
 }
+
+/** The local programs besides ffmpeg whose versions a job's steps may need in their keys. */
+export type LocalEngine = "espeak" | "pocketsphinx";

@@ -4,6 +4,7 @@
  */
 import { compareWorkerIds, type WorkerId } from "../core/executor.ts";
 import type { RunEvent } from "../run/run_events.ts";
+import { type KindProgress, KindTallies } from "./kind_progress.ts";
 
 /** A step a worker is running now. */
 export interface RunningStep {
@@ -73,6 +74,7 @@ export class ProgressModel {
   readonly #fractions = new Map<string, number>();
   readonly #elapsedByKind = new Map<string, Tally>();
   readonly #elapsedAll: Tally = { sum: 0, count: 0 };
+  readonly #kinds = new KindTallies();
 
   /**
    * How far a running step said it is.
@@ -144,6 +146,7 @@ export class ProgressModel {
    */
   apply(event: RunEvent): void {
     this.#lastAt = Math.max(this.#lastAt, event.at);
+    if ("kind" in event) this.#kinds.apply(event, { settled: this.#settledIds.has(event.step) });
     switch (event.type) {
       case "run:started":
         this.#started = true;
@@ -247,6 +250,34 @@ export class ProgressModel {
       this.#workers > 0 ? Math.min(this.#peakBusy, this.#workers) : this.#peakBusy,
     );
     return Math.round(Math.max(work / parallel, longestRunning));
+  }
+
+  /**
+   * How the steps of one kind stand: how many were seen and finished, and the media their runs went through.
+   *
+   * @param kind A step kind, e.g. `transcribe-chunk`.
+   * @returns Its counts (all zero for a kind not seen).
+   */
+  ofKind(kind: string): KindProgress {
+    const elapsed = this.#elapsedByKind.get(kind);
+    return {
+      ...this.#kinds.of(kind),
+      averageElapsed: elapsed === undefined ? null : elapsed.sum / elapsed.count,
+    };
+  }
+
+  /**
+   * Seconds of media that steps of one kind went through per second of wall time since the first of them started
+   * (audio minutes transcribed per minute, for a transcription's chunks); steps found in the store do not count.
+   *
+   * @param kind A step kind.
+   * @param now Ms since the run started, on the events' clock.
+   * @returns The rate, or null before any step of the kind finished by running.
+   */
+  mediaRate(kind: string, now: number): number | null {
+    const { media, firstStartedAt } = this.#kinds.of(kind);
+    if (media === 0 || firstStartedAt === null) return null;
+    return media / (Math.max(1, now - firstStartedAt) / 1000);
   }
 
   #settle(step: string, worker: WorkerId | null): boolean {

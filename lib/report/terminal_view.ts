@@ -23,6 +23,22 @@ export interface TerminalViewOptions {
    * @default 30
    */
   barWidth?: number;
+  /**
+   * A kind of step to follow closely (a transcription's chunks): its workers' lines get a bar of the step's
+   * expected progress (from the kind's average time), and a line under the overall bar counts its steps and the
+   * media they go through per minute (`chunks 12/40  4.1 audio min/min`). @default null
+   */
+  focus?: TerminalFocus | null;
+}
+
+/** The kind of step a {@linkcode TerminalView} follows closely, and how its line names things. */
+export interface TerminalFocus {
+  /** The step kind, e.g. `transcribe-chunk`. */
+  kind: string;
+  /** What its steps are called, plural: `chunks`. */
+  noun: string;
+  /** What its media is: `audio`. */
+  media: string;
 }
 
 const ESC = "\x1b[";
@@ -76,6 +92,7 @@ export class TerminalView implements RunView {
   readonly #writer: SyncWriter;
   readonly #columns: number;
   readonly #barWidth: number;
+  readonly #focus: TerminalFocus | null;
   /** Worker id per slot, or null for a free slot. */
   readonly #slots: (WorkerId | null)[] = [];
   #permanent: string[] = [];
@@ -84,7 +101,7 @@ export class TerminalView implements RunView {
 
   /** @param options The writer, the width and the bar's width. */
   constructor(options: TerminalViewOptions) {
-    const { writer, columns = 80, barWidth = 30 } = options;
+    const { writer, columns = 80, barWidth = 30, focus = null } = options;
     if (!Number.isInteger(columns) || columns < 1) {
       throw new RangeError(
         `Cannot create a terminal view: columns must be a positive integer, got ${columns}`,
@@ -93,6 +110,7 @@ export class TerminalView implements RunView {
     this.#writer = writer;
     this.#columns = columns;
     this.#barWidth = Math.max(MIN_BAR, barWidth);
+    this.#focus = focus;
   }
 
   /**
@@ -166,14 +184,31 @@ export class TerminalView implements RunView {
       const step = worker === null ? undefined : running.get(worker);
       if (step === undefined) return `${label}  idle`;
       const retry = step.attempt > 1 ? `  (attempt ${step.attempt})` : "";
+      const elapsed = Math.max(0, now - step.startedAt);
+      const what = step.kind === this.#focus?.kind ? this.#expected(step.kind, elapsed) : step.kind;
       const fraction = this.model.fraction(step.step);
       const percent = fraction === null ? "" : `  ${Math.round(fraction * 100)}%`;
-      return `${label}  ${step.step}  ${step.kind}  ${
-        formatElapsed(Math.max(0, now - step.startedAt))
-      }${percent}${retry}`;
+      return `${label}  ${step.step}  ${what}  ${formatElapsed(elapsed)}${percent}${retry}`;
     });
     lines.push(this.#bar(now));
+    if (this.#focus !== null) lines.push(this.#focusLine(this.#focus, now));
     return lines;
+  }
+
+  /** A small bar of how far a step likely is: its time so far against its kind's average, never full. */
+  #expected(kind: string, elapsed: number): string {
+    const average = this.model.ofKind(kind).averageElapsed;
+    const width = 10;
+    const filled = average === null ? 0 : Math.min(width - 1, Math.floor((elapsed * width) / average));
+    return `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
+  }
+
+  #focusLine(focus: TerminalFocus, now: number): string {
+    const progress = this.model.ofKind(focus.kind);
+    const cached = progress.cached > 0 ? ` (${progress.cached} from the store)` : "";
+    const rate = this.model.mediaRate(focus.kind, now);
+    const speed = rate === null ? "" : `  ${rate.toFixed(1)} ${focus.media} min/min`;
+    return `${focus.noun} ${progress.done}/${progress.total}${cached}${speed}`;
   }
 
   #bar(now: number): string {

@@ -10,6 +10,7 @@ import type { Json, StepOutput } from "../core/json.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
 import type { StepStore, StoredArtifact } from "../store/step_store.ts";
+import { durationOf } from "../steps/task_fields.ts";
 import { decideAfterFailure } from "./attempt_policy.ts";
 import type { DagNode } from "./dag_state.ts";
 import type { LayeredLimits, ProviderGate } from "./layered_limits.ts";
@@ -190,6 +191,7 @@ async function attemptOnce(
       cached: false,
       elapsed,
       path: artifact.path,
+      ...mediaField(artifact.value),
     });
     return { artifact, error: null, elapsed };
   } catch (error) {
@@ -213,12 +215,11 @@ async function storedBy(store: StepStore, key: string, worker: WorkerId): Promis
 
 /** Seconds of media in a step's inputs: the sum of their `duration` values. */
 function mediaSeconds(values: readonly Json[]): number {
-  let total = 0;
-  for (const value of values) {
-    const duration = typeof value === "object" && value !== null && !Array.isArray(value)
-      ? value.duration
-      : null;
-    if (typeof duration === "number" && Number.isFinite(duration)) total += duration;
-  }
-  return total;
+  return values.reduce<number>((total, value) => total + (durationOf(value) ?? 0), 0);
+}
+
+/** The `media` field of a `step:finished` event: present when the step's value has a `duration`. */
+export function mediaField(value: Json): { media?: number } {
+  const duration = durationOf(value);
+  return duration === null ? {} : { media: duration };
 }

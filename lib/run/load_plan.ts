@@ -5,11 +5,12 @@
  */
 import { InputError } from "../core/errors.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
+import { pocketsphinxIdentity, requirePocketsphinx } from "../media/pocketsphinx.ts";
 import { programVersion } from "../media/program_version.ts";
 import { selectEncoders } from "../media/select_encoder.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
 import type { Plan } from "../plan/plan.ts";
-import type { Toolchain } from "../plan/toolchain.ts";
+import type { LocalEngine, Toolchain } from "../plan/toolchain.ts";
 import { slideRendererIdentity } from "../providers/local/slides/slide_renderer_identity.ts";
 import { findEspeak } from "../providers/local/speech/espeak_engine.ts";
 import type { JobFilters } from "../schema/job_kind.ts";
@@ -39,13 +40,13 @@ export interface LoadedPlan {
 }
 
 /**
- * Probes the versions of the local engines the workflows use, for the keys: ffmpeg always, espeak-ng when a job
- * uses it, the slide renderer, and the video encoders when a job encodes with them.
+ * Probes the versions of the local engines the workflows use, for the keys: ffmpeg always, espeak-ng and
+ * pocketsphinx when a job uses them, the slide renderer, and the video encoders when a job encodes with them.
  *
  * @param workflows The workflows.
  * @param options The encoder that overrides the probed one.
  * @returns The toolchain.
- * @throws {MissingBinaryError} When ffmpeg (or espeak-ng, where used) is not installed.
+ * @throws {MissingBinaryError} When ffmpeg (or espeak-ng or pocketsphinx, where used) is not installed.
  * @throws {InputError} When the encoder asked for cannot be used.
  *
  * @example
@@ -60,20 +61,27 @@ export async function probeToolchain(
   options: { encoder?: string | null } = {},
 ): Promise<Toolchain> {
   const { ffmpeg } = await findFfmpeg();
-  const uses = (engine: "espeak" | "encoder") =>
+  const uses = (engine: LocalEngine | "encoder") =>
     workflows.some((workflow) =>
       jobKinds().some(([name, kind]) => {
         const job = workflow.jobs[name];
         return job !== null && kind.engines(job).has(engine);
       })
     );
-  const [ffmpegVersion, espeak, slides, encoders] = await Promise.all([
+  const [ffmpegVersion, espeak, slides, encoders, pocketsphinx] = await Promise.all([
     programVersion(ffmpeg, ["-version"]),
     uses("espeak") ? findEspeak().then((program) => programVersion(program, ["--version"])) : null,
     slideRendererIdentity(),
     uses("encoder") ? selectEncoders({ ffmpeg }, { override: options.encoder ?? null }) : null,
+    uses("pocketsphinx") ? requirePocketsphinx().then((program) => pocketsphinxIdentity(program)) : null,
   ]);
-  return { ffmpeg: ffmpegVersion, espeak, slides, encoders };
+  return {
+    ffmpeg: ffmpegVersion,
+    espeak,
+    slides,
+    encoders,
+    ...(pocketsphinx === null ? {} : { pocketsphinx }),
+  };
 }
 
 /**
@@ -136,11 +144,33 @@ export async function planLoaded(
       hint: `Videos: ${ids.join(", ")}`,
     });
   }
-  const plan = planWorkflows(workflows, {
-    limits: options.limits,
-    toolchain: await probeToolchain(workflows, { encoder: options.encoder }),
-  });
-  return { plan, workflows };
+  return { plan: await planResolved(workflows, options), workflows };
+}
+
+/**
+ * Plans workflows already resolved (built in memory, say, by a command): the local engines' versions probed for
+ * the keys, every job planned.
+ *
+ * @param workflows Resolved workflows.
+ * @param options Limits that override the first workflow's, and the encoder that overrides the probed one.
+ * @returns The plan.
+ * @throws {MissingBinaryError} When a program the jobs use is not installed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadWorkflow } from "../workflow/load_workflow.ts";
+ * import { planResolved } from "./load_plan.ts";
+ * const plan = await planResolved([await loadWorkflow("workflows/lesson.ts")], { limits: { workers: 1 } });
+ * assert.equal(plan.limits.workers, 1);
+ * ```
+ */
+export async function planResolved(
+  workflows: readonly ResolvedWorkflow[],
+  options: Pick<LoadPlanOptions, "limits" | "encoder"> = {},
+): Promise<Plan> {
+  const toolchain = await probeToolchain(workflows, { encoder: options.encoder });
+  return planWorkflows(workflows, { limits: options.limits, toolchain });
 }
 
 /**

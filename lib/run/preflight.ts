@@ -68,8 +68,8 @@ export async function preflight(
 }
 
 /**
- * Fails when a provider that steps will call (they are not in the store) answers at the hosted API and its key
- * variable is not set.
+ * Fails when a provider that steps will call (they, or the steps that spawn them, are not in the store) answers
+ * at the hosted API and its key variable is not set.
  *
  * @param plan The plan.
  * @param workflows The workflows (for the file to name).
@@ -84,6 +84,11 @@ export function checkApiKeys(
   const calling = new Set(
     plan.steps.filter((step) => status.get(step.id)?.paid === true).map((s) => s.provider),
   );
+  // Children spawned at run time call their template's provider when their spawner will run.
+  for (const template of plan.templates) {
+    const spawner = plan.steps.find((step) => template.id.startsWith(`${step.id}/`));
+    if (spawner !== undefined && status.get(spawner.id)?.status !== "stored") calling.add(template.provider);
+  }
   for (const workflow of workflows) {
     for (const provider of workflow.providers) {
       if (!calling.has(provider.name) || (Deno.env.get(provider.keyEnv) ?? "") !== "") continue;

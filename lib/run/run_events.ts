@@ -38,6 +38,8 @@ export type RunEvent =
     elapsed: number;
     /** Artifact path in the store, or null. */
     path: string | null;
+    /** Seconds of media the step's value holds (its `duration`: a narration, an audio chunk), when it has one. */
+    media?: number;
   })
   /** Fires when an attempt fails; `retrying` says whether another attempt follows. */
   | (StepEventBase & {

@@ -8,9 +8,10 @@
  */
 import type { Clock } from "../core/clock.ts";
 import { realClock } from "../core/clock.ts";
-import { childStep } from "../plan/child_step.ts";
+import { childStep, findTemplate } from "../plan/child_step.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
+import { mediaField } from "./attempts.ts";
 import { type DagNode, DagState, type StepState } from "./dag_state.ts";
 import { KeyMaker } from "./key_maker.ts";
 import { LayeredLimits } from "./layered_limits.ts";
@@ -143,7 +144,14 @@ class Scheduler {
     if ("failed" in made) return this.#fail(node, made.failed, { emitted: made.emitted });
     if (made.cached) {
       this.#cached++;
-      const cached = { worker: null, attempt: 0, cached: true, elapsed: 0, path: made.artifact.path };
+      const cached = {
+        worker: null,
+        attempt: 0,
+        cached: true,
+        elapsed: 0,
+        path: made.artifact.path,
+        ...mediaField(made.artifact.value),
+      };
       this.#emit({ type: "step:finished", ...this.#base(node), ...cached });
     }
     await this.#succeed(node, made.artifact);
@@ -172,8 +180,13 @@ class Scheduler {
       return this.#fail(node, message);
     }
     const parent = { ...node.step, key: node.key };
+    // A child may read its parent's artifact (chunks of audio its parent cut): its runtime names where it is.
     const steps = artifact.children.map((spec, index) =>
-      childStep(parent, { template: templates[index]!, params: spec.params, index })
+      childStep(parent, {
+        template: templates[index]!,
+        spec: { ...spec, runtime: { ...spec.runtime, parentArtifact: artifact.path } },
+        index,
+      })
     );
     const children = this.#dag.addChildren(node, steps);
     for (const child of children) this.#limits.register(child.step);
@@ -191,9 +204,7 @@ class Scheduler {
   }
 
   #template(id: string): PlanStep | undefined {
-    return [...this.#plan.templates, ...this.#plan.steps].find((step) =>
-      step.kind === "custom" && step.id === id
-    );
+    return findTemplate(this.#plan, id);
   }
 
   #fail(node: DagNode, message: string, options: { emitted?: boolean } = {}): void {

@@ -9,7 +9,7 @@ import type { WorkflowIssue } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Draft } from "../plan/plan_step.ts";
 import type { ResolvedProvider } from "../plan/provider_settings.ts";
-import type { Toolchain } from "../plan/toolchain.ts";
+import type { LocalEngine, Toolchain } from "../plan/toolchain.ts";
 import type { StepKindDefinition } from "../steps/step_kind.ts";
 
 /** What a kind's `resolve` knows of the workflow besides its own fields. */
@@ -58,7 +58,7 @@ export interface PreflightContext {
 export interface JobPlan {
   /** Steps of the plan. */
   steps: Draft[];
-  /** Steps that run only when another step spawns them (custom steps marked `child`). */
+  /** Steps that run only when another step spawns them (custom steps marked `child`, a transcription's chunks). */
   templates: Draft[];
 }
 
@@ -98,10 +98,10 @@ export interface JobKind<Fields extends z.ZodRawShape, Job> {
   /** Lines for `plan` that say what the job holds (`1 video, 4 sections, formats: …`). */
   describe(job: Job): string[];
   /**
-   * Local programs its steps run besides ffmpeg, whose versions key them (`espeak`), and `encoder` when its steps
-   * encode video with the encoder chosen for the machine.
+   * Local programs its steps run besides ffmpeg, whose versions key them (`espeak`, `pocketsphinx`), and `encoder`
+   * when its steps encode video with the encoder chosen for the machine.
    */
-  engines(job: Job): ReadonlySet<"espeak" | "encoder">;
+  engines(job: Job): ReadonlySet<LocalEngine | "encoder">;
   /** Checks before any step runs (voices, filters, text that fits); returns warnings, throws on bad input. */
   preflight(job: Job, context: PreflightContext): Promise<string[]>;
   /** The ids `--only` can name (videos, files). */

@@ -56,6 +56,26 @@ export function numbersField(value: Json, field: string): number[] {
 }
 
 /**
+ * Reads the seconds of media a step's value says it holds: its `duration` field (a narration's length, an audio
+ * chunk's), the measure of media that timeouts and progress rates use.
+ *
+ * @param value A step's value.
+ * @returns The duration, or null when the value has no finite `duration`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { durationOf } from "./task_fields.ts";
+ * assert.equal(durationOf({ duration: 2.5 }), 2.5);
+ * assert.equal(durationOf("text"), null);
+ * ```
+ */
+export function durationOf(value: Json): number | null {
+  const found = typeof value === "object" && value !== null && !Array.isArray(value) ? value.duration : null;
+  return typeof found === "number" && Number.isFinite(found) ? found : null;
+}
+
+/**
  * Reads the path of an input artifact.
  *
  * @param task The task.

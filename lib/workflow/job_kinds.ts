@@ -8,6 +8,7 @@ import { customKind } from "../jobs/custom/custom_kind.ts";
 import { lessonKind } from "../jobs/lesson/lesson_kind.ts";
 import { montageKind } from "../jobs/montage/montage_kind.ts";
 import { variantsKind } from "../jobs/variants/variants_kind.ts";
+import { transcribeKind } from "../jobs/transcribe/transcribe_kind.ts";
 import type { JobKind } from "../schema/job_kind.ts";
 
 /** Any job kind, its types erased: what code that treats every kind alike sees. */
@@ -23,11 +24,12 @@ export type JobKindRecord = Readonly<Record<string, AnyJobKind>>;
  * ```ts
  * import assert from "node:assert/strict";
  * import { JOB_KINDS } from "./job_kinds.ts";
- * assert.deepEqual(Object.keys(JOB_KINDS).slice(0, 2), ["lesson", "custom"]);
+ * assert.deepEqual(Object.keys(JOB_KINDS), ["lesson", "transcribe", "custom", "variants", "montage"]);
  * ```
  */
 export const JOB_KINDS = {
   lesson: lessonKind,
+  transcribe: transcribeKind,
   custom: customKind,
   variants: variantsKind,
   montage: montageKind,

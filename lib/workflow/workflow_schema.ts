@@ -41,6 +41,7 @@ export function workflowSchemaOf(kinds: JobKindRecord): z.ZodObject {
 export const workflowSchema = z.strictObject({
   ...commonFields,
   ...JOB_KINDS.lesson.fields,
+  ...JOB_KINDS.transcribe.fields,
   ...JOB_KINDS.custom.fields,
   ...JOB_KINDS.variants.fields,
   ...JOB_KINDS.montage.fields,

@@ -7,6 +7,7 @@ import type { Command } from "@commander-js/extra-typings";
 import { redisTarget } from "../../lib/cluster/redis_connection.ts";
 import { planFiles } from "../../lib/run/load_plan.ts";
 import { type RenderOptions, type RenderResult, renderWorkflows } from "../../lib/run/render_workflows.ts";
+import type { TerminalFocus } from "../../lib/report/terminal_view.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
 import { createReporter, type ReporterMode } from "../_reporter.ts";
 import { watchAndRender } from "../_watch.ts";
@@ -92,33 +93,38 @@ export function addRenderCommand(
 }
 
 /** Renders once with a reporter in `mode`; Ctrl-C cancels cleanly. Returns the exit code. */
-function renderOnce(files: string[], mode: ReporterMode, options: RenderOptions): Promise<number> {
-  return renderWithReporter(
-    mode,
-    options.outDir,
+async function renderOnce(files: string[], mode: ReporterMode, options: RenderOptions): Promise<number> {
+  return await runReported(
+    { mode, outDir: options.outDir },
     (hooks) => renderWorkflows(files, { ...options, ...hooks }),
   );
 }
 
-/** What a render gets from {@linkcode renderWithReporter}: the signal of Ctrl-C and where events and warnings go. */
-export interface RenderHooks {
+/** What {@linkcode runReported} hands the render it runs. */
+export interface ReportHooks {
+  /** Aborted on Ctrl-C (SIGINT) or SIGTERM. */
   signal: AbortSignal;
+  /** Feeds the reporter. */
   onEvent: (event: RunEvent) => void;
+  /** Prints a warning. */
   onWarning: (warning: string) => void;
-  /** Trouble that fails no step (a cluster's Redis away for a while). */
+  /** Prints trouble that fails no step (a cluster's Redis away for a while). */
   onNotice: (notice: string) => void;
 }
 
 /**
- * Runs a render with a reporter in `mode` (live view, summary, report.html in `outDir`); Ctrl-C cancels cleanly.
+ * Runs a render under a reporter in `mode` (following `focus` in the live view): the first Ctrl-C cancels cleanly;
+ * the summary and the report follow.
  *
+ * @param options The reporter's mode and focus, and the output folder (for the report).
+ * @param render Starts the render with the hooks.
  * @returns The exit code: 0 ok, 1 a step failed, 130 interrupted.
  */
-export async function renderWithReporter(
-  mode: ReporterMode,
-  outDir: string,
-  render: (hooks: RenderHooks) => Promise<RenderResult>,
+export async function runReported(
+  options: { mode: ReporterMode; outDir: string; focus?: TerminalFocus },
+  render: (hooks: ReportHooks) => Promise<RenderResult>,
 ): Promise<number> {
+  const { mode, outDir, focus } = options;
   const controller = new AbortController();
   // The first Ctrl-C cancels cleanly. A terminal signals the whole process group and `deno task` forwards the
   // signal too, so a repeat within a second is the same keypress; a later one forces the exit.
@@ -131,7 +137,7 @@ export async function renderWithReporter(
   };
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
-  const reporter = createReporter({ mode });
+  const reporter = createReporter({ mode, focus });
   try {
     const { run, ffmpeg, plan } = await render({
       onWarning: (warning) => console.error(`⚠ ${warning}`),

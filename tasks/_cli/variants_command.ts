@@ -11,7 +11,7 @@ import { renderLoaded } from "../../lib/run/render_workflows.ts";
 import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
 import type { WorkflowInput } from "../../lib/workflow/workflow_schema.ts";
 import { addLimitOptions, type CommandOutcome, limitOptions, list, positiveInteger } from "./options.ts";
-import { renderWithReporter } from "./render_command.ts";
+import { runReported } from "./render_command.ts";
 
 const EXAMPLES = `
 Recipes: web, vertical, square, widescreen, ladder, hls, shuffle, or a .json/.ts file holding a recipe.
@@ -64,9 +64,8 @@ export function addVariantsCommand(program: Command, context: { outcome: Command
     const loaded = await planLoaded([workflow], { limits, encoder });
     const mode = options.json === true ? "json" : options.quiet === true ? "quiet" : "auto";
     const cacheDir = options.cache ?? (Deno.env.get("REEL_CACHE") || ".reel");
-    context.outcome.exitCode = await renderWithReporter(
-      mode,
-      options.out,
+    context.outcome.exitCode = await runReported(
+      { mode, outDir: options.out },
       (hooks) =>
         renderLoaded(loaded, { ...hooks, outDir: options.out, cacheDir, force: options.force === true }),
     );

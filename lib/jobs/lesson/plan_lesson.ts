@@ -5,9 +5,8 @@
  * SRT and a VTT.
  * @module
  */
-import type { Json } from "../../core/json.ts";
 import type { Draft, StepScope } from "../../plan/plan_step.ts";
-import type { ResolvedProvider } from "../../plan/provider_settings.ts";
+import { providerEngine, providerRuntime, type ResolvedProvider } from "../../plan/provider_settings.ts";
 import { slideProviderId, speechProviderId } from "../../providers/local/local_provider_ids.ts";
 import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
 import { imageStep } from "../../steps/image/image_step.ts";
@@ -201,7 +200,7 @@ function speechDraft(section: ResolvedSection, context: SectionContext): Draft {
     return {
       ...base,
       ...httpFields(provider),
-      engine: { ...httpEngine(provider), ffmpeg: context.toolchain.ffmpeg },
+      engine: { ...providerEngine(provider), ffmpeg: context.toolchain.ffmpeg },
       tokenCost: section.narration.length,
     };
   }
@@ -234,7 +233,7 @@ function imageDraft(section: ResolvedSection, context: SectionContext): Draft | 
     params: { model: image.model, prompt: image.prompt, size: image.size },
     deps: [],
     scope: context.scope,
-    engine: httpEngine(provider),
+    engine: providerEngine(provider),
     extension: "png",
   };
 }
@@ -245,22 +244,12 @@ function httpFields(
 ): Pick<Draft, "provider" | "runtime" | "retries" | "backoff" | "cpu" | "timeout"> {
   return {
     provider: provider.name,
-    runtime: {
-      provider: provider.name,
-      baseUrl: provider.baseUrl,
-      keyEnv: provider.keyEnv,
-      timeout: provider.timeout,
-    },
+    runtime: providerRuntime(provider),
     retries: provider.retries,
     backoff: provider.backoff,
     cpu: false,
     timeout: { ms: provider.timeout + TIMEOUTS.http.decode, perMediaSecond: 0 },
   };
-}
-
-/** What identifies an HTTP provider in a key: the wire format, where it answers, and its declared version. */
-function httpEngine(provider: ResolvedProvider): { [key: string]: Json } {
-  return { api: provider.api, baseUrl: provider.baseUrl.replace(/\/+$/, ""), version: provider.version };
 }
 
 function timeout(

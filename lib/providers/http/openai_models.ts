@@ -51,3 +51,25 @@ export function imageSizesOf(model: string): readonly string[] | null {
 export function takesResponseFormat(model: string): boolean {
   return !model.startsWith("gpt-image-");
 }
+
+/** The largest file `POST /v1/audio/transcriptions` takes, in bytes (25 MB). */
+export const TRANSCRIPTION_MAX_BYTES = 25 * 1024 * 1024;
+
+/**
+ * Whether a transcription model answers `verbose_json` with segment and word times: `whisper-1` and the servers
+ * that copy it do; the `gpt-4o-*-transcribe` models answer text only (`json`).
+ *
+ * @param model The model name.
+ * @returns True when the request should ask for `verbose_json` and word timestamps.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { takesTimestamps } from "./openai_models.ts";
+ * assert.equal(takesTimestamps("whisper-1"), true);
+ * assert.equal(takesTimestamps("gpt-4o-transcribe"), false);
+ * ```
+ */
+export function takesTimestamps(model: string): boolean {
+  return !/^gpt-4o.*transcribe/.test(model);
+}

@@ -3,7 +3,7 @@
  * @module
  */
 
-const VERSIONS = { espeak: 1, flite: 1, slides: 1 } as const;
+const VERSIONS = { espeak: 1, flite: 1, slides: 1, pocketsphinx: 1 } as const;
 
 /**
  * The provider id of a local speech engine.
@@ -36,4 +36,21 @@ export function speechProviderId(engine: "espeak" | "flite"): string {
  */
 export function slideProviderId(): string {
   return `local/slides@${VERSIONS.slides}`;
+}
+
+/**
+ * The provider id of a local speech recognizer.
+ *
+ * @param engine `pocketsphinx`.
+ * @returns e.g. `local/pocketsphinx@1`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { transcriberProviderId } from "./local_provider_ids.ts";
+ * assert.ok(transcriberProviderId("pocketsphinx") === "local/pocketsphinx@1");
+ * ```
+ */
+export function transcriberProviderId(engine: "pocketsphinx"): string {
+  return `local/${engine}@${VERSIONS[engine]}`;
 }

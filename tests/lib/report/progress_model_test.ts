@@ -157,3 +157,24 @@ Deno.test("ProgressModel.eta() restarts a step's cost after a retry or a crash",
   model.apply(ev.crashed(1800, 1));
   assert.equal(model.eta(1900), 1000);
 });
+
+Deno.test("ProgressModel counts the steps of a kind and the media their runs went through, not the cached ones'", () => {
+  const model = new ProgressModel();
+  model.apply(ev.runStarted(0, 4, 2));
+  model.apply(ev.queued(0, "a#0", "chunk"));
+  model.apply(ev.queued(0, "a#1", "chunk"));
+  model.apply(ev.started(1000, "a#0", { kind: "chunk" }));
+  model.apply({ ...ev.finished(3000, "a#0", { kind: "chunk", elapsed: 2000 }), media: 30 });
+  model.apply({ ...ev.finished(3000, "a#1", { kind: "chunk", cached: true }), media: 30 });
+  assert.deepEqual(model.ofKind("chunk"), {
+    total: 2,
+    done: 2,
+    cached: 1,
+    media: 30,
+    firstStartedAt: 1000,
+    averageElapsed: 2000,
+  });
+  assert.equal(model.mediaRate("chunk", 4000), 10);
+  assert.equal(model.mediaRate("clip", 4000), null);
+  assert.equal(model.ofKind("clip").total, 0);
+});

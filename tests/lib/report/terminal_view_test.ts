@@ -135,3 +135,26 @@ Deno.test("TerminalView redraws after a crash as of the latest event even when t
   view.update(ev.crashed(0, 2));
   assert.equal(visibleLines(sink.take())[1], "worker 1  a  clip  2.0s");
 });
+
+Deno.test("TerminalView follows a focus kind: a bar of each such step's expected progress, and their count and media rate", () => {
+  const sink = new TextSink();
+  const focus = { kind: "transcribe-chunk", noun: "chunks", media: "audio" };
+  const view = new TerminalView({ writer: sink, columns: 80, focus });
+  view.update(ev.runStarted(0, 3, 2));
+  for (const step of ["t/split/chunk#0", "t/split/chunk#1", "t/split/chunk#2"]) {
+    view.update(ev.queued(0, step, "transcribe-chunk"));
+  }
+  view.update(ev.started(0, "t/split/chunk#0", { worker: 1, kind: "transcribe-chunk" }));
+  view.update({
+    ...ev.finished(10_000, "t/split/chunk#0", { kind: "transcribe-chunk", elapsed: 10_000 }),
+    media: 60,
+  });
+  view.update(ev.finished(10_000, "t/split/chunk#2", { kind: "transcribe-chunk", cached: true }));
+  view.update(ev.started(10_000, "t/split/chunk#1", { worker: 2, kind: "transcribe-chunk" }));
+  sink.take();
+  view.render(15_000);
+  const lines = visibleLines(sink.take());
+  assert.equal(lines[1], "worker 2  t/split/chunk#1  [#####.....]  5.0s");
+  // 60 s of audio in the 15 s since the first chunk started: 4 audio minutes a minute.
+  assert.equal(lines[3], "chunks 2/3 (1 from the store)  4.0 audio min/min");
+});

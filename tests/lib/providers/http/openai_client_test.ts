@@ -80,7 +80,7 @@ Deno.test("redactKey() removes the key and any long piece of it", () => {
 });
 
 Deno.test("transcribeAudio() sends the file as multipart and reads verbose_json segments", async () => {
-  const server = startFakeOpenAi();
+  const server = startFakeOpenAi({ transcription: "fixed" });
   const file = await tempFile(".wav");
   try {
     await Deno.writeFile(file, speechWav("one two three four five six seven eight", 1));

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { cuesFromDurations, formatSrt, formatVtt } from "../../../../lib/jobs/lesson/steps/subtitles_step.ts";
+import { cuesFromDurations } from "../../../../lib/jobs/lesson/steps/subtitles_step.ts";
+import { formatSrt, formatVtt } from "../../../../lib/media/captions.ts";
 
 Deno.test("cuesFromDurations() lays cues end to end and keeps each cue on one clean line", () => {
   const cues = cuesFromDurations(["First.\n\nSecond paragraph.", "Arrows --> here"], [1.25, 2]);

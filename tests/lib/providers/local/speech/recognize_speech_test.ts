@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { findFfmpeg } from "../../../../../lib/media/ffmpeg.ts";
 import { fliteEngine } from "../../../../../lib/providers/local/speech/flite_engine.ts";
-import {
-  findPocketsphinx,
-  recognizeSpeech,
-} from "../../../../../lib/providers/local/speech/recognize_speech.ts";
+import { findPocketsphinx } from "../../../../../lib/media/pocketsphinx.ts";
+import { recognizeSpeech } from "../../../../../lib/providers/local/speech/recognize_speech.ts";
 import { normalizeWords } from "../../../../../lib/providers/local/speech/word_error_rate.ts";
 import { makeTempFolder } from "../../../../_support/temp_dir.ts";
 

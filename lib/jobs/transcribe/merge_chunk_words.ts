@@ -1,0 +1,140 @@
+/**
+ * Joining the words of chunks into one transcript. Where two chunks heard the same audio (around a hard cut, and
+ * the context a chunk hears before its own part), the words each heard there are aligned by time, and of each
+ * pair the one farther from the edge of its chunk is kept (a word near an edge may have been heard cut in half),
+ * so every word is kept once. A chunk that ends at a silence has a clean edge: its words up to it are kept.
+ * @module
+ */
+import type { TimedWord } from "../../core/timed_word.ts";
+import type { AudioChunk } from "./plan_chunks.ts";
+
+/** A chunk and the words heard in it, their times from the chunk's start. */
+export interface HeardChunk {
+  /** Where the chunk is in the recording. */
+  chunk: AudioChunk;
+  /** The words, times relative to `chunk.start`. */
+  words: readonly TimedWord[];
+}
+
+/**
+ * Merges the words of consecutive chunks into the words of the recording, times absolute, each word once.
+ *
+ * @param chunks The chunks in order, with what was heard in each.
+ * @returns The words in order of time.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mergeChunkWords } from "./merge_chunk_words.ts";
+ * const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: 1 });
+ * const words = mergeChunkWords([
+ *   { chunk: { start: 0, end: 11, from: 0, to: 10 }, words: [word("rain", 9.2, 9.6), word("falls", 9.7, 10.3), word("fr", 10.6, 11)] },
+ *   { chunk: { start: 9, end: 20, from: 10, to: 20 }, words: [word("n", 0, 0.1), word("falls", 0.7, 1.3), word("from", 1.5, 1.9)] },
+ *   { chunk: { start: 17, end: 25, from: 20, to: 25 }, words: [word("clouds", 0.2, 0.7), word("today", 3.1, 3.5)] },
+ * ]);
+ * assert.deepEqual(words.map((w) => w.text), ["rain", "falls", "from", "today"]);
+ * assert.deepEqual(words.map((w) => w.start), [9.2, 9.7, 10.5, 20.1]);
+ * ```
+ */
+export function mergeChunkWords(chunks: readonly HeardChunk[]): TimedWord[] {
+  let merged: TimedWord[] = [];
+  let previous: AudioChunk | null = null;
+  for (const { chunk, words } of chunks) {
+    const absolute = words.map((word) => ({
+      ...word,
+      start: round(word.start + chunk.start),
+      end: round(word.end + chunk.start),
+    }));
+    if (previous === null || previous.end <= chunk.start) {
+      merged.push(...absolute);
+    } else {
+      merged = joinOverlap(merged, absolute, { before: previous, after: chunk });
+    }
+    previous = chunk;
+  }
+  return merged;
+}
+
+type Step = { a: TimedWord; b: TimedWord } | { a: TimedWord; b: null } | { a: null; b: TimedWord };
+
+/** Joins the words so far and the next chunk's words, which overlap in time from `after.start` to `before.end`. */
+function joinOverlap(
+  sofar: TimedWord[],
+  next: TimedWord[],
+  chunks: { before: AudioChunk; after: AudioChunk },
+): TimedWord[] {
+  const { before, after } = chunks;
+  const firstShared = sofar.findIndex((word) => middle(word) > after.start);
+  const split = firstShared < 0 ? sofar.length : firstShared;
+  const tail = sofar.slice(split);
+  const lastShared = next.findLastIndex((word) => middle(word) < before.end);
+  const head = next.slice(0, lastShared + 1);
+  // How far a word is from the edge of its chunk: the chunk before ends at before.end (a clean edge when it is its
+  // cut at a silence), the next starts at after.start.
+  const clean = before.end <= before.to;
+  const marginBefore = (word: TimedWord) => clean ? Infinity : before.end - middle(word);
+  const marginAfter = (word: TimedWord) => middle(word) - after.start;
+  const kept: TimedWord[] = [];
+  for (const step of align(tail, head)) {
+    if (step.a !== null && step.b !== null) {
+      kept.push(marginBefore(step.a) >= marginAfter(step.b) ? step.a : step.b);
+    } else if (step.a !== null) {
+      if (marginBefore(step.a) >= marginAfter(step.a)) kept.push(step.a);
+    } else if (marginAfter(step.b!) > marginBefore(step.b!)) kept.push(step.b!);
+  }
+  kept.sort((x, y) => x.start - y.start);
+  return [...sofar.slice(0, split), ...kept, ...next.slice(lastShared + 1)];
+}
+
+/**
+ * Aligns two runs of words heard in the same stretch of audio: a word of each side that overlaps in time pairs
+ * up (the same text costs less than another), and the alignment pairs as many words as it can.
+ */
+function align(a: readonly TimedWord[], b: readonly TimedWord[]): Step[] {
+  const gap = 1;
+  const cost = (x: TimedWord, y: TimedWord) => {
+    const shared = Math.min(x.end, y.end) - Math.max(x.start, y.start);
+    if (shared <= 0) return Infinity;
+    return x.text.toLowerCase() === y.text.toLowerCase() ? 0 : 0.5 + 0.5 * (1 - shared / span(x, y));
+  };
+  const rows = a.length + 1;
+  const columns = b.length + 1;
+  const table = new Float64Array(rows * columns);
+  for (let i = 0; i < rows; i++) table[i * columns] = i * gap;
+  for (let j = 0; j < columns; j++) table[j] = j * gap;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < columns; j++) {
+      table[i * columns + j] = Math.min(
+        table[(i - 1) * columns + j - 1]! + cost(a[i - 1]!, b[j - 1]!),
+        table[(i - 1) * columns + j]! + gap,
+        table[i * columns + j - 1]! + gap,
+      );
+    }
+  }
+  const steps: Step[] = [];
+  let i = a.length;
+  let j = b.length;
+  while (i > 0 || j > 0) {
+    const here = table[i * columns + j]!;
+    if (i > 0 && j > 0 && here === table[(i - 1) * columns + j - 1]! + cost(a[i - 1]!, b[j - 1]!)) {
+      steps.push({ a: a[--i]!, b: b[--j]! });
+    } else if (i > 0 && here === table[(i - 1) * columns + j]! + gap) {
+      steps.push({ a: a[--i]!, b: null });
+    } else {
+      steps.push({ a: null, b: b[--j]! });
+    }
+  }
+  return steps.reverse();
+}
+
+function span(x: TimedWord, y: TimedWord): number {
+  return Math.max(x.end, y.end) - Math.min(x.start, y.start);
+}
+
+function middle(word: TimedWord): number {
+  return (word.start + word.end) / 2;
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
+}

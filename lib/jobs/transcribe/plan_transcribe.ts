@@ -1,0 +1,204 @@
+/**
+ * The transcription's planner: per recording, probe → decode → split (which spawns a chunk step per chunk at run
+ * time, from this recording's chunk template) → merge (`<id>.json`) → text, SRT and WebVTT.
+ * @module
+ */
+import type { Draft } from "../../plan/plan_step.ts";
+import { providerEngine, providerRuntime } from "../../plan/provider_settings.ts";
+import { takesTimestamps } from "../../providers/http/openai_models.ts";
+import { transcriberProviderId } from "../../providers/local/local_provider_ids.ts";
+import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
+import { kindFields } from "../../steps/step_kind.ts";
+import { chunkStep } from "./steps/chunk_step.ts";
+import { decodeStep } from "./steps/decode_step.ts";
+import { formatStep } from "./steps/format_step.ts";
+import { mergeStep } from "./steps/merge_step.ts";
+import { probeStep } from "./steps/probe_step.ts";
+import { splitStep } from "./steps/split_step.ts";
+import type { ResolvedTranscribe, ResolvedTranscription } from "./transcribe_schema.ts";
+
+/** Default timeouts per kind, in ms; a workflow's `timeout` replaces `ms`. */
+const TIMEOUTS = {
+  probe: { ms: 60_000, perMediaSecond: 0 },
+  decode: { ms: 60_000, perMediaSecond: 200 },
+  split: { ms: 60_000, perMediaSecond: 150 },
+  merge: { ms: 60_000, perMediaSecond: 20 },
+  format: { ms: 30_000, perMediaSecond: 0 },
+  /** pocketsphinx hears about 7 s of speech a second: 2 s a second of audio is generous. */
+  chunkPerSecond: 2_000,
+} as const;
+
+/**
+ * Expands the transcriptions into steps and each recording's chunk template.
+ *
+ * @param job The resolved transcriptions.
+ * @param context The workflow's file, timeout, providers and toolchain.
+ * @returns The steps, and a chunk template per recording.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planTranscribe } from "./plan_transcribe.ts";
+ * const toolchain = { ffmpeg: "ffmpeg 5.1", espeak: null, slides: "s", encoders: null, pocketsphinx: "pocketsphinx 1" };
+ * const file = { id: "talk", path: "transcribe[0]", input: "/talk.mp3", sha256: "ab", engine: { kind: "pocketsphinx" as const },
+ *   language: "en", chunk: 60, overlap: 2, context: 3, silence: { noise: -35, duration: 0.3 } };
+ * const plan = planTranscribe({ files: [file] }, { file: "w.ts", moduleUrl: "file:///w.ts", timeout: null, providers: new Map(), toolchain });
+ * assert.deepEqual(plan.steps.map((step) => step.id), ["talk/probe", "talk/decode", "talk/split", "talk/merge", "talk/txt", "talk/srt", "talk/vtt"]);
+ * assert.equal(plan.templates[0]?.id, "talk/split/chunk");
+ * ```
+ */
+export function planTranscribe(job: ResolvedTranscribe, context: PlanContext): JobPlan {
+  const steps: Draft[] = [];
+  const templates: Draft[] = [];
+  for (const file of job.files) {
+    const planned = fileSteps(file, context);
+    steps.push(...planned.steps);
+    templates.push(planned.template);
+  }
+  return { steps, templates };
+}
+
+function fileSteps(file: ResolvedTranscription, context: PlanContext): { steps: Draft[]; template: Draft } {
+  const id = file.id;
+  const ffmpeg = { ffmpeg: context.toolchain.ffmpeg };
+  const base = {
+    workflow: context.file,
+    runtime: { input: file.input },
+    scope: { item: id, part: null },
+    provider: null,
+    tokenCost: 0,
+    cpu: false,
+    retries: 0,
+    backoff: { base: 0, cap: 0 },
+    output: null,
+  };
+  const timeout = (kind: keyof typeof TIMEOUTS & string) => {
+    const fixed = TIMEOUTS[kind] as { ms: number; perMediaSecond: number };
+    return { ms: context.timeout ?? fixed.ms, perMediaSecond: fixed.perMediaSecond };
+  };
+  const steps: Draft[] = [
+    {
+      ...base,
+      ...kindFields(probeStep),
+      id: `${id}/probe`,
+      params: { input: file.sha256 },
+      deps: [],
+      engine: ffmpeg,
+      timeout: timeout("probe"),
+      extension: null,
+    },
+    {
+      ...base,
+      ...kindFields(decodeStep),
+      id: `${id}/decode`,
+      params: {},
+      deps: [`${id}/probe`],
+      engine: ffmpeg,
+      cpu: true,
+      timeout: timeout("decode"),
+      extension: "wav",
+    },
+    {
+      ...base,
+      ...kindFields(splitStep),
+      id: `${id}/split`,
+      params: {
+        chunk: file.chunk,
+        overlap: file.overlap,
+        context: file.context,
+        silence: file.silence,
+        upload: file.engine.kind === "pocketsphinx" ? null : "m4a",
+      },
+      runtime: { template: `${id}/split/chunk` },
+      deps: [`${id}/decode`],
+      engine: ffmpeg,
+      cpu: true,
+      timeout: timeout("split"),
+      extension: file.engine.kind === "pocketsphinx" ? null : "bin",
+    },
+    {
+      ...base,
+      ...kindFields(mergeStep),
+      id: `${id}/merge`,
+      params: { language: file.language, engine: engineName(file) },
+      deps: [`${id}/split`],
+      engine: null,
+      timeout: timeout("merge"),
+      output: `${id}.json`,
+      extension: "json",
+    },
+    ...(["txt", "srt", "vtt"] as const).map((format) => ({
+      ...base,
+      ...kindFields(formatStep),
+      id: `${id}/${format}`,
+      params: { format },
+      deps: [`${id}/merge`],
+      engine: null,
+      timeout: timeout("format"),
+      output: `${id}.${format}`,
+      extension: format,
+    })),
+  ];
+  return { steps, template: chunkTemplate(file, { ...context, base }) };
+}
+
+/** The chunk step each recording's split spawns, with its engine's limits, keys and options. */
+function chunkTemplate(
+  file: ResolvedTranscription,
+  context: PlanContext & { base: Pick<Draft, "workflow" | "scope" | "output"> },
+): Draft {
+  const template = {
+    ...context.base,
+    ...kindFields(chunkStep),
+    id: `${file.id}/split/chunk`,
+    deps: [],
+    extension: null,
+  };
+  const recording = file.input.split("/").pop() ?? file.input;
+  const engine = file.engine;
+  if (engine.kind === "pocketsphinx") {
+    // The longest chunk is a quarter longer than the target, plus its context and overlap.
+    const longest = file.chunk * 1.25 + file.context + file.overlap;
+    return {
+      ...template,
+      params: { engine: "pocketsphinx", language: file.language, params: {} },
+      runtime: { recording },
+      provider: transcriberProviderId("pocketsphinx"),
+      tokenCost: 0,
+      engine: {
+        id: transcriberProviderId("pocketsphinx"),
+        pocketsphinx: context.toolchain.pocketsphinx ?? null,
+      },
+      cpu: true,
+      retries: 2,
+      backoff: { base: 200, cap: 2_000 },
+      timeout: { ms: (context.timeout ?? 60_000) + TIMEOUTS.chunkPerSecond * longest, perMediaSecond: 0 },
+    };
+  }
+  const provider = context.providers.get(engine.provider)!;
+  return {
+    ...template,
+    params: {
+      engine: "openai",
+      model: engine.model,
+      language: file.language,
+      prompt: engine.prompt,
+      timestamps: takesTimestamps(engine.model),
+      params: {},
+    },
+    runtime: { recording, ...providerRuntime(provider) },
+    provider: provider.name,
+    tokenCost: 0,
+    engine: { ...providerEngine(provider), ffmpeg: context.toolchain.ffmpeg },
+    cpu: false,
+    retries: provider.retries,
+    backoff: provider.backoff,
+    timeout: { ms: provider.timeout + 60_000, perMediaSecond: 0 },
+  };
+}
+
+function engineName(file: ResolvedTranscription): string {
+  return file.engine.kind === "pocketsphinx"
+    ? "pocketsphinx"
+    : `${file.engine.provider}/${file.engine.model}`;
+}

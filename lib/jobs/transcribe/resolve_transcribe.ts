@@ -1,0 +1,145 @@
+/**
+ * Resolving a workflow's transcriptions: recordings found and hashed, engines checked against the providers,
+ * every default applied.
+ * @module
+ */
+import type { WorkflowIssue } from "../../core/errors.ts";
+import { sha256File } from "../../core/sha256.ts";
+import type { ResolveContext } from "../../schema/job_kind.ts";
+import type {
+  ResolvedTranscribe,
+  ResolvedTranscriber,
+  ResolvedTranscription,
+  TranscribeInput,
+} from "./transcribe_schema.ts";
+
+/** The defaults of a transcription: chunk lengths per kind of engine, overlap, context and silences. */
+export const TRANSCRIBE_DEFAULTS = {
+  /**
+   * pocketsphinx starts in 0.4 s and hears about 8 s of speech a second: a minute and a half a chunk keeps its
+   * starts and the context each chunk hears again to a few percent (the fastest of 60, 90 and 120 s measured).
+   */
+  localChunk: 90,
+  /** A hosted API answers a call in seconds whatever its length: ten minutes a call, well under 25 MB compact. */
+  hostedChunk: 600,
+  overlap: 2,
+  context: 2,
+  language: "en",
+  model: "whisper-1",
+  silence: { noise: -35, duration: 0.3 },
+} as const;
+
+/**
+ * Resolves the `transcribe` field.
+ *
+ * @param input The parsed fields.
+ * @param context The workflow's file, providers, and where problems go.
+ * @returns The transcriptions, or null when the workflow has none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveTranscribe } from "./resolve_transcribe.ts";
+ * const issues: { path: string; message: string }[] = [];
+ * const context = { file: "w.ts", moduleUrl: "file:///nowhere/w.ts", env: () => undefined, providers: new Map(), timeout: null, issues };
+ * await resolveTranscribe({ transcribe: [{ id: "talk", input: "talk.mp3" }] }, context);
+ * assert.match(issues[0]?.message ?? "", /Recording not found/);
+ * ```
+ */
+export async function resolveTranscribe(
+  input: TranscribeInput,
+  context: ResolveContext,
+): Promise<ResolvedTranscribe | null> {
+  if (input.transcribe === undefined) return null;
+  const ids = new Set<string>();
+  const files: ResolvedTranscription[] = [];
+  for (const [i, entry] of input.transcribe.entries()) {
+    const path = `transcribe[${i}]`;
+    if (ids.has(entry.id)) context.issues.push({ path: `${path}.id`, message: `Duplicate id "${entry.id}"` });
+    ids.add(entry.id);
+    const file = await readRecording(entry.input, { ...context, path: `${path}.input` });
+    const engine = resolveEngine(entry, { ...context, path });
+    const chunk = entry.chunk ??
+      (engine.kind === "pocketsphinx" ? TRANSCRIBE_DEFAULTS.localChunk : TRANSCRIBE_DEFAULTS.hostedChunk);
+    const overlap = entry.overlap ?? TRANSCRIBE_DEFAULTS.overlap;
+    const contextSeconds = entry.context ?? TRANSCRIBE_DEFAULTS.context;
+    for (const [field, value] of [["overlap", overlap], ["context", contextSeconds]] as const) {
+      if (value >= chunk / 2) {
+        context.issues.push({
+          path: `${path}.${field}`,
+          message: `The ${field} (${value} s) must be under half a chunk (${chunk / 2} s)`,
+        });
+      }
+    }
+    if (file === null) continue;
+    files.push({
+      id: entry.id,
+      path,
+      ...file,
+      engine,
+      language: entry.language ?? TRANSCRIBE_DEFAULTS.language,
+      chunk,
+      overlap,
+      context: contextSeconds,
+      silence: {
+        noise: entry.silence?.noise ?? TRANSCRIBE_DEFAULTS.silence.noise,
+        duration: entry.silence?.duration ?? TRANSCRIBE_DEFAULTS.silence.duration,
+      },
+    });
+  }
+  return { files };
+}
+
+type EntryContext = ResolveContext & { path: string };
+
+function resolveEngine(
+  entry: NonNullable<TranscribeInput["transcribe"]>[number],
+  context: EntryContext,
+): ResolvedTranscriber {
+  const name = entry.engine ?? "pocketsphinx";
+  const issue = (field: string, message: string) =>
+    context.issues.push({ path: `${context.path}.${field}`, message });
+  if (name === "pocketsphinx") {
+    if ((entry.language ?? "en") !== "en") {
+      issue("language", 'pocketsphinx knows English only (language: "en")');
+    }
+    if (entry.model !== undefined) issue("model", "pocketsphinx has one model: leave model out");
+    if (entry.prompt !== undefined) issue("prompt", "pocketsphinx takes no prompt: leave prompt out");
+    return { kind: "pocketsphinx" };
+  }
+  if (!context.providers.has(name)) {
+    const names = [...context.providers.keys()];
+    issue(
+      "engine",
+      `Unknown engine "${name}": expected pocketsphinx${
+        names.length > 0 ? ` or a provider (${names.join(", ")})` : " or the name of a provider in providers"
+      }`,
+    );
+  }
+  return {
+    kind: "openai",
+    provider: name,
+    model: entry.model ?? TRANSCRIBE_DEFAULTS.model,
+    prompt: entry.prompt ?? null,
+  };
+}
+
+async function readRecording(
+  relative: string,
+  context: { moduleUrl: string; path: string; issues: WorkflowIssue[] },
+): Promise<{ input: string; sha256: string } | null> {
+  const url = new URL(relative.split("/").map(encodeURIComponent).join("/"), context.moduleUrl);
+  const input = decodeURIComponent(url.pathname);
+  try {
+    const info = await Deno.stat(input);
+    if (!info.isFile) {
+      context.issues.push({ path: context.path, message: `Expected a recording, got a folder: ${input}` });
+      return null;
+    }
+    return { input, sha256: await sha256File(input) };
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) throw error;
+    context.issues.push({ path: context.path, message: `Recording not found: ${input}` });
+    return null;
+  }
+}

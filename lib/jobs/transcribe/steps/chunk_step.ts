@@ -1,0 +1,107 @@
+/**
+ * The chunk step: one chunk of a recording heard by its engine, pocketsphinx on this machine or an
+ * OpenAI-compatible transcription API. It reads its samples from the decoded recording, or its compact upload
+ * from its parent's artifact (`runtime`), so its key holds only what it hears (the samples' digest), the engine
+ * and its options.
+ * @module
+ */
+import type { Json } from "../../../core/json.ts";
+import type { TimedWord } from "../../../core/timed_word.ts";
+import { recognizeWords, requirePocketsphinx } from "../../../media/pocketsphinx.ts";
+import { pcmWav, readPcmRange, readWavLayout } from "../../../media/wav_pcm.ts";
+import { httpTarget } from "../../../providers/http/openai_client.ts";
+import { transcribeAudio } from "../../../providers/http/openai_transcription.ts";
+import type { StepContext, StepKindDefinition } from "../../../steps/step_kind.ts";
+import type { StepTask } from "../../../core/step_task.ts";
+import { extractUpload, type UploadRange } from "./_compact_chunks.ts";
+
+/** The engine and options a chunk is heard with (its params). */
+export type ChunkParams =
+  | { engine: "pocketsphinx"; language: string }
+  | { engine: "openai"; model: string; language: string; prompt: string | null; timestamps: boolean };
+
+/**
+ * Hears one chunk; its value is `{ duration, words }`, the words' times from the chunk's start. A failure names
+ * the chunk's place in the recording.
+ */
+export const chunkStep: StepKindDefinition = {
+  kind: "transcribe-chunk",
+  version: 1,
+  blocking: false,
+  optionalArtifact: true,
+  run: async (task, context) => {
+    const { runtime } = task;
+    const from = Number(runtime.from);
+    const to = Number(runtime.to);
+    const rate = Number(runtime.sampleRate);
+    try {
+      const params = task.params as unknown as ChunkParams;
+      const duration = (to - from) / rate;
+      const words = params.engine === "pocketsphinx"
+        ? await hearHere(task, context, { from, to, rate })
+        : await hearOverHttp(task, context, { duration, params });
+      return { duration, words: words.map(rounded) as unknown as Json };
+    } catch (error) {
+      if (error instanceof Error && !context.signal.aborted) {
+        error.message = `Chunk ${clock(Number(runtime.start))}–${clock(Number(runtime.end))} of ${
+          String(runtime.recording)
+        }: ${error.message}`;
+      }
+      throw error;
+    }
+  },
+};
+
+/** Hears the chunk's samples (read from the decoded recording) with pocketsphinx. */
+async function hearHere(
+  task: StepTask,
+  context: StepContext,
+  range: { from: number; to: number; rate: number },
+): Promise<TimedWord[]> {
+  const source = String(task.runtime.source);
+  const samples = await readPcmRange(source, await readWavLayout(source), range);
+  const wav = `${task.scratchDir}/chunk.wav`;
+  await Deno.writeFile(wav, pcmWav(samples, { sampleRate: range.rate }));
+  return await recognizeWords(await requirePocketsphinx(), wav, { signal: context.signal });
+}
+
+/** Sends the chunk's compact upload (cut by the split step, in its artifact) to the provider. */
+async function hearOverHttp(
+  task: StepTask,
+  context: StepContext,
+  chunk: { duration: number; params: Extract<ChunkParams, { engine: "openai" }> },
+): Promise<TimedWord[]> {
+  const { params, duration } = chunk;
+  const file = `${task.scratchDir}/chunk.m4a`;
+  await extractUpload(
+    String(task.runtime.parentArtifact),
+    task.runtime.upload as unknown as UploadRange,
+    file,
+  );
+  const transcript = await transcribeAudio(httpTarget(task.runtime), {
+    file,
+    model: params.model,
+    language: params.language,
+    prompt: params.prompt ?? undefined,
+    timestamps: params.timestamps,
+    duration,
+    signal: context.signal,
+  });
+  context.reportRateLimit(transcript.rateLimit);
+  return transcript.words;
+}
+
+function rounded(word: TimedWord): TimedWord {
+  const ms = (seconds: number) => Math.round(seconds * 1000) / 1000;
+  const confidence = word.confidence === null ? null : Math.round(word.confidence * 1000) / 1000;
+  return { text: word.text, start: ms(word.start), end: ms(word.end), confidence };
+}
+
+/** `h:mm:ss.s`, or `m:ss.s` under an hour. */
+function clock(seconds: number): string {
+  const tenths = Math.round(seconds * 10);
+  const h = Math.floor(tenths / 36_000);
+  const m = Math.floor(tenths / 600) % 60;
+  const s = ((tenths % 600) / 10).toFixed(1).padStart(4, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}

@@ -1,0 +1,47 @@
+/**
+ * The decode step: the recording's first audio stream, once, as 16 kHz mono 16-bit PCM (what speech engines hear),
+ * with no metadata, so equal audio decodes to equal bytes.
+ * @module
+ */
+import { runFfmpeg } from "../../../media/ffmpeg.ts";
+import { readWavLayout } from "../../../media/wav_pcm.ts";
+import type { StepKindDefinition } from "../../../steps/step_kind.ts";
+import { outputPath } from "../../../steps/task_fields.ts";
+
+/** The sample rate every chunk is heard at. */
+export const SPEECH_SAMPLE_RATE = 16_000;
+
+/** Decodes `runtime.input` into its WAV artifact; its value is `{ duration, frames }`. */
+export const decodeStep: StepKindDefinition = {
+  kind: "transcribe-decode",
+  version: 1,
+  blocking: false,
+  run: async (task, { signal }) => {
+    const output = outputPath(task);
+    await runFfmpeg(task.ffmpeg, [
+      "-i",
+      String(task.runtime.input),
+      "-map",
+      "0:a:0",
+      "-vn",
+      "-ac",
+      "1",
+      "-ar",
+      String(SPEECH_SAMPLE_RATE),
+      "-c:a",
+      "pcm_s16le",
+      "-map_metadata",
+      "-1",
+      "-fflags",
+      "+bitexact",
+      "-flags:a",
+      "+bitexact",
+      "-f",
+      "wav",
+      output,
+    ], { signal });
+    const layout = await readWavLayout(output);
+    const frames = layout.dataBytes / (layout.channels * layout.bitsPerSample / 8);
+    return { duration: frames / layout.sampleRate, frames };
+  },
+};

@@ -1,0 +1,29 @@
+/**
+ * The format step: a transcript (the merge step's `<id>.json`) written as plain text, SRT or WebVTT.
+ * @module
+ */
+import { formatSrt, formatVtt } from "../../../media/captions.ts";
+import type { StepKindDefinition } from "../../../steps/step_kind.ts";
+import { inputPath, outputPath } from "../../../steps/task_fields.ts";
+import { type Transcript, transcriptCues, transcriptText } from "../transcript.ts";
+
+/** The formats a transcript is written in besides its JSON. */
+export type TranscriptFormat = "txt" | "srt" | "vtt";
+
+/** Writes `params.format` from its input's transcript; its value is `{ duration, segments }`. */
+export const formatStep: StepKindDefinition = {
+  kind: "transcribe-format",
+  version: 1,
+  blocking: false,
+  run: async (task) => {
+    const { format } = task.params as { format: TranscriptFormat };
+    const transcript = JSON.parse(await Deno.readTextFile(inputPath(task, 0))) as Transcript;
+    const text = format === "txt"
+      ? transcriptText(transcript)
+      : format === "srt"
+      ? formatSrt(transcriptCues(transcript))
+      : formatVtt(transcriptCues(transcript));
+    await Deno.writeTextFile(outputPath(task), text);
+    return { duration: transcript.duration, segments: transcript.segments.length };
+  },
+};

@@ -1,0 +1,37 @@
+/**
+ * The merge step: the chunks' words joined into the recording's transcript (see `merge_chunk_words.ts`), grouped
+ * into segments, written as `<id>.json`.
+ * @module
+ */
+import type { TimedWord } from "../../../core/timed_word.ts";
+import type { StepKindDefinition } from "../../../steps/step_kind.ts";
+import { outputPath } from "../../../steps/task_fields.ts";
+import { mergeChunkWords } from "../merge_chunk_words.ts";
+import type { AudioChunk } from "../plan_chunks.ts";
+import { segmentWords, type Transcript } from "../transcript.ts";
+
+/** Merges the children of its input (the split step); its value is `{ duration, words, segments }`. */
+export const mergeStep: StepKindDefinition = {
+  kind: "transcribe-merge",
+  version: 1,
+  blocking: true,
+  run: async (task) => {
+    const split = task.inputs[0];
+    const { duration, chunks } = (split?.value ?? {}) as { duration?: number; chunks?: AudioChunk[] };
+    if (split === undefined || duration === undefined || chunks === undefined) {
+      throw new TypeError(`Step "${task.id}" expected the chunks of "${task.inputIds[0]}"`);
+    }
+    if (split.children.length !== chunks.length) {
+      throw new TypeError(`Step "${task.id}" expected ${chunks.length} chunks, got ${split.children.length}`);
+    }
+    const words = mergeChunkWords(chunks.map((chunk, i) => ({
+      chunk,
+      words: ((split.children[i]!.value ?? {}) as { words?: TimedWord[] }).words ?? [],
+    })));
+    const { language, engine } = task.params as { language: string; engine: string };
+    const segments = segmentWords(words);
+    const transcript: Transcript = { duration, language, engine, words: words.length, segments };
+    await Deno.writeTextFile(outputPath(task), `${JSON.stringify(transcript, null, 2)}\n`);
+    return { duration, words: words.length, segments: segments.length };
+  },
+};

@@ -1,0 +1,86 @@
+/**
+ * The split step: finds the silences of the decoded audio, plans the chunks (see `plan_chunks.ts`), and spawns one
+ * chunk step each, keyed by the chunk's samples: a chunk heard before (by this recording or another) is not heard
+ * again.
+ * @module
+ */
+import { sha256Hex } from "../../../core/sha256.ts";
+import { detectSilences } from "../../../media/detect_silences.ts";
+import { readPcmRange, readWavLayout } from "../../../media/wav_pcm.ts";
+import type { StepKindDefinition } from "../../../steps/step_kind.ts";
+import { inputPath, outputPath } from "../../../steps/task_fields.ts";
+import { planChunks } from "../plan_chunks.ts";
+import { CompactChunks } from "./_compact_chunks.ts";
+
+/** What the split step is asked (its params). */
+export interface SplitParams {
+  chunk: number;
+  overlap: number;
+  context: number;
+  silence: { noise: number; duration: number };
+  /** `m4a` to encode each chunk compactly for an upload into the artifact (a hosted engine), or null. */
+  upload: "m4a" | null;
+}
+
+/**
+ * Plans and spawns the chunks of its input (the decoded WAV). Each child is the template `runtime.template`, keyed
+ * by the digest of its samples, told where to read them (`runtime`), and charged its seconds of audio against its
+ * provider's token budget. For a hosted engine its artifact holds every chunk encoded for upload (the child reads
+ * its byte range, `runtime.upload`). Its value is `{ duration, silences, chunks }` (each chunk's place).
+ */
+export const splitStep: StepKindDefinition = {
+  kind: "transcribe-split",
+  version: 1,
+  blocking: false,
+  optionalArtifact: true,
+  run: async (task, { signal, spawn }) => {
+    const params = task.params as unknown as SplitParams;
+    const source = inputPath(task, 0);
+    const layout = await readWavLayout(source);
+    const rate = layout.sampleRate;
+    const frames = layout.dataBytes / (layout.channels * layout.bitsPerSample / 8);
+    const duration = frames / rate;
+    const silences = await detectSilences(task.ffmpeg, source, {
+      noise: params.silence.noise,
+      minDuration: params.silence.duration,
+      duration,
+      signal,
+    });
+    const chunks = planChunks(duration, silences, params);
+    const uploads = params.upload === null
+      ? null
+      : await CompactChunks.create(outputPath(task), { scratch: task.scratchDir, ffmpeg: task.ffmpeg });
+    const format = new TextEncoder().encode(
+      `pcm s${layout.bitsPerSample}le ${rate} Hz ${layout.channels} ch\n`,
+    );
+    try {
+      for (const [index, chunk] of chunks.entries()) {
+        signal.throwIfAborted();
+        // Cut points are rounded to the millisecond: the last chunk ends at the last frame, whatever its rounding.
+        const range = {
+          from: Math.round(chunk.start * rate),
+          to: index === chunks.length - 1 ? frames : Math.round(chunk.end * rate),
+        };
+        const samples = await readPcmRange(source, layout, range);
+        const upload = uploads === null ? null : await uploads.add(samples, { sampleRate: rate, signal });
+        spawn({
+          step: String(task.runtime.template),
+          params: {},
+          content: sha256Hex(joinBytes(format, samples)),
+          runtime: { source, ...range, sampleRate: rate, index, start: chunk.start, end: chunk.end, upload },
+          tokenCost: Math.ceil(chunk.end - chunk.start),
+        });
+      }
+    } finally {
+      uploads?.close();
+    }
+    return { duration, silences: silences.length, chunks: chunks.map((chunk) => ({ ...chunk })) };
+  },
+};
+
+function joinBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}

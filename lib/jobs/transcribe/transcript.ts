@@ -1,0 +1,136 @@
+/**
+ * A transcript as the job writes it (`<name>.json`): the recording's words grouped into segments of speech,
+ * and its text and subtitle cues.
+ * @module
+ */
+import type { TimedWord } from "../../core/timed_word.ts";
+import type { Cue } from "../../media/captions.ts";
+
+/** A stretch of speech: one subtitle cue, one line of the text. */
+export interface TranscriptSegment {
+  /** Start in seconds (its first word's). */
+  start: number;
+  /** End in seconds (its last word's). */
+  end: number;
+  /** Its words joined by spaces. */
+  text: string;
+  /** Its words' average confidence, or null when the engine gives none. */
+  confidence: number | null;
+  /** Its words. */
+  words: TimedWord[];
+}
+
+/** The `.json` output: what was heard, and by what. */
+export interface Transcript {
+  /** The recording's length in seconds. */
+  duration: number;
+  /** The language asked for. */
+  language: string;
+  /** The engine that heard it (`pocketsphinx`, or `<provider>/<model>`). */
+  engine: string;
+  /** Number of words. */
+  words: number;
+  /** The segments, in order. */
+  segments: TranscriptSegment[];
+}
+
+/** Options for {@linkcode segmentWords}. */
+export interface SegmentOptions {
+  /** A pause at least this long (s) starts a new segment. @default 0.5 */
+  pause?: number;
+  /** A segment grows no longer than this (s). @default 6 */
+  maxDuration?: number;
+  /** A segment holds no more characters than this. @default 84 */
+  maxCharacters?: number;
+}
+
+/**
+ * Groups words into segments: a new one at each pause, and before one grows too long to read as a cue.
+ *
+ * @param words The words, in order.
+ * @param options Pause, longest duration and most characters.
+ * @returns The segments.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { segmentWords } from "./transcript.ts";
+ * const word = (text: string, start: number) => ({ text, start, end: start + 0.3, confidence: 0.5 });
+ * const segments = segmentWords([word("rain", 0), word("falls", 0.35), word("again", 2)]);
+ * assert.deepEqual(segments.map((s) => s.text), ["rain falls", "again"]);
+ * assert.equal(segments[0]?.confidence, 0.5);
+ * ```
+ */
+export function segmentWords(words: readonly TimedWord[], options: SegmentOptions = {}): TranscriptSegment[] {
+  const { pause = 0.5, maxDuration = 6, maxCharacters = 84 } = options;
+  const groups: TimedWord[][] = [];
+  let current: TimedWord[] = [];
+  let characters = 0;
+  for (const word of words) {
+    const last = current.at(-1);
+    const full = current.length > 0 &&
+      (word.start - last!.end >= pause || word.end - current[0]!.start > maxDuration ||
+        characters + 1 + word.text.length > maxCharacters);
+    if (full) {
+      groups.push(current);
+      current = [];
+      characters = 0;
+    }
+    current.push(word);
+    characters += (characters === 0 ? 0 : 1) + word.text.length;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups.map((group) => {
+    const known = group.filter((word) => word.confidence !== null).map((word) => word.confidence!);
+    const confidence = known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length;
+    return {
+      start: group[0]!.start,
+      end: group.at(-1)!.end,
+      text: group.map((word) => word.text).join(" "),
+      confidence: confidence === null ? null : Math.round(confidence * 1000) / 1000,
+      words: group,
+    };
+  });
+}
+
+/**
+ * The transcript as plain text: one segment a line.
+ *
+ * @param transcript The transcript.
+ * @returns The text, ending in a newline when there is any.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { transcriptText } from "./transcript.ts";
+ * const segment = { start: 0, end: 1, text: "rain falls", confidence: null, words: [] };
+ * assert.equal(transcriptText({ duration: 1, language: "en", engine: "e", words: 2, segments: [segment] }), "rain falls\n");
+ * ```
+ */
+export function transcriptText(transcript: Transcript): string {
+  return transcript.segments.map((segment) => `${segment.text}\n`).join("");
+}
+
+/**
+ * The transcript's subtitle cues: one per segment, at its times.
+ *
+ * @param transcript The transcript.
+ * @returns The cues.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { transcriptCues } from "./transcript.ts";
+ * const segment = { start: 0.5, end: 1, text: "a --> b", confidence: null, words: [] };
+ * const cues = transcriptCues({ duration: 1, language: "en", engine: "e", words: 3, segments: [segment] });
+ * assert.deepEqual(cues, [{ start: 0.5, end: 1, text: "a → b" }]);
+ * ```
+ */
+export function transcriptCues(transcript: Transcript): Cue[] {
+  // One line of text per cue: "-->" starts a timing line in both formats.
+  return transcript.segments.map((segment) => ({
+    start: segment.start,
+    end: segment.end,
+    text: segment.text.replace(/\s+/g, " ").trim().replaceAll("-->", "→"),
+  }));
+}

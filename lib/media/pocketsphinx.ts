@@ -1,0 +1,178 @@
+/**
+ * The one way to run pocketsphinx (`pocketsphinx_continuous` of Debian's pocketsphinx 0.8 with its US English
+ * model): find it, tell which binary and model it is (for keys), and recognize the words of a 16 kHz mono WAV file
+ * with their times.
+ * @module
+ */
+import { MissingBinaryError } from "../core/errors.ts";
+import { sha256File, sha256Hex } from "../core/sha256.ts";
+import type { TimedWord } from "../core/timed_word.ts";
+import { findOnPath, isExecutableFile } from "./find_binary.ts";
+import { runProcess } from "./run_process.ts";
+import { pcmWav } from "./wav_pcm.ts";
+
+/** How to install pocketsphinx and its English model, given when it is missing. */
+export const POCKETSPHINX_INSTALL_HINT =
+  "Install it with `sudo apt-get install pocketsphinx pocketsphinx-en-us`, or point REEL_POCKETSPHINX at a " +
+  "pocketsphinx_continuous binary";
+
+/**
+ * Finds `pocketsphinx_continuous`: `REEL_POCKETSPHINX` first, then PATH.
+ *
+ * @returns Its path, or null when it is not installed.
+ * @throws {MissingBinaryError} When `REEL_POCKETSPHINX` names a file that cannot be run.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findPocketsphinx } from "./pocketsphinx.ts";
+ * const program = await findPocketsphinx();
+ * assert.ok(program === null || program.includes("pocketsphinx"));
+ * ```
+ */
+export async function findPocketsphinx(): Promise<string | null> {
+  const configured = Deno.env.get("REEL_POCKETSPHINX");
+  if (configured !== undefined && configured !== "") {
+    if (await isExecutableFile(configured)) return configured;
+    throw new MissingBinaryError(
+      `pocketsphinx_continuous at ${configured} (from REEL_POCKETSPHINX)`,
+      POCKETSPHINX_INSTALL_HINT,
+    );
+  }
+  return await findOnPath("pocketsphinx_continuous");
+}
+
+/**
+ * Finds `pocketsphinx_continuous` or says how to install it.
+ *
+ * @returns Its path.
+ * @throws {MissingBinaryError} When it is not installed.
+ *
+ * @example
+ * ```ts
+ * import { requirePocketsphinx } from "./pocketsphinx.ts";
+ * // const program = await requirePocketsphinx();
+ * ```
+ */
+export async function requirePocketsphinx(): Promise<string> {
+  const program = await findPocketsphinx();
+  if (program === null) {
+    throw new MissingBinaryError("pocketsphinx_continuous on PATH", POCKETSPHINX_INSTALL_HINT);
+  }
+  return program;
+}
+
+/**
+ * What pocketsphinx is, for keys: a digest of its binary and of the model files it loads by default (acoustic
+ * model, language model, dictionary), so an upgrade of either runs again what it heard. Costs one short run.
+ *
+ * @param program The binary.
+ * @param options The signal that kills it.
+ * @returns `pocketsphinx <12 hex digits>`.
+ * @throws {ProcessError} When it cannot run.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findPocketsphinx, pocketsphinxIdentity } from "./pocketsphinx.ts";
+ * const program = await findPocketsphinx();
+ * if (program !== null) assert.match(await pocketsphinxIdentity(program), /^pocketsphinx [0-9a-f]{12}$/);
+ * ```
+ */
+export async function pocketsphinxIdentity(
+  program: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<string> {
+  const folder = await Deno.makeTempDir({ prefix: "reel-asr-" });
+  try {
+    const silence = `${folder}/silence.wav`;
+    await Deno.writeFile(silence, pcmWav(new Uint8Array(3200), { sampleRate: 16_000 }));
+    const { stderr } = await runProcess(program, ["-infile", silence], options);
+    const files = [program];
+    for (const option of ["-hmm", "-lm", "-dict"]) {
+      const line = stderr.split("\n").find((text) =>
+        text.startsWith(`${option}\t`) || text.startsWith(`${option} `)
+      );
+      const path = line?.trim().split(/\s+/).pop();
+      if (path === undefined || path === option) continue;
+      files.push(...await filesUnder(path));
+    }
+    const digests = [];
+    for (const file of files.sort()) digests.push(`${file}:${await sha256File(file)}`);
+    return `pocketsphinx ${sha256Hex(digests.join("\n")).slice(0, 12)}`;
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+}
+
+/**
+ * Recognizes the words of a 16 kHz mono 16-bit WAV file with their times (`-time yes`), fillers (`<s>`, `<sil>`,
+ * `[NOISE]`) left out and alternate pronunciations (`the(2)`) named as the word.
+ *
+ * @param program The binary (see {@linkcode requirePocketsphinx}).
+ * @param wavPath The audio.
+ * @param options The signal that kills pocketsphinx.
+ * @returns The words in order, times in seconds from the file's start, confidence from 0 to 1.
+ * @throws {ProcessError} When pocketsphinx fails.
+ *
+ * @example
+ * ```ts
+ * import { recognizeWords, requirePocketsphinx } from "./pocketsphinx.ts";
+ * // const words = await recognizeWords(await requirePocketsphinx(), "chunk.wav");
+ * ```
+ */
+export async function recognizeWords(
+  program: string,
+  wavPath: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<TimedWord[]> {
+  const { stdout } = await runProcess(
+    program,
+    ["-infile", wavPath, "-time", "yes", "-logfn", "/dev/null"],
+    options,
+  );
+  return parseWordTimes(new TextDecoder().decode(stdout));
+}
+
+/**
+ * Reads the word lines pocketsphinx prints with `-time yes` (`word start end confidence`); the utterance lines
+ * between them are left out.
+ *
+ * @param text pocketsphinx's stdout.
+ * @returns The words.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseWordTimes } from "./pocketsphinx.ts";
+ * const words = parseWordTimes("the sun\n<s> 0.04 0.12 0.99\nthe(2) 0.13 0.32 0.69\nsun 0.33 0.7 1.0006\n");
+ * assert.deepEqual(words.map((word) => word.text), ["the", "sun"]);
+ * assert.equal(words[1]?.confidence, 1);
+ * ```
+ */
+export function parseWordTimes(text: string): TimedWord[] {
+  const words: TimedWord[] = [];
+  for (const line of text.split("\n")) {
+    const match = /^(\S+) (-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?)$/.exec(line.trim());
+    if (match === null) continue;
+    const [, token, start, end, confidence] = match;
+    if (/^[<[+]/.test(token!)) continue;
+    words.push({
+      text: token!.replace(/\(\d+\)$/, ""),
+      start: Number(start),
+      end: Number(end),
+      confidence: Math.min(1, Math.max(0, Number(confidence))),
+    });
+  }
+  return words;
+}
+
+async function filesUnder(path: string): Promise<string[]> {
+  const info = await Deno.stat(path);
+  if (!info.isDirectory) return [path];
+  const files: string[] = [];
+  for await (const entry of Deno.readDir(path)) {
+    files.push(...await filesUnder(`${path}/${entry.name}`));
+  }
+  return files;
+}

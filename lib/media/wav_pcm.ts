@@ -1,0 +1,174 @@
+/**
+ * PCM WAV files without ffmpeg: where a file's samples are, reading a range of them, and wrapping samples in a WAV
+ * header. Chunks of decoded audio are cut and hashed this way, to the sample.
+ * @module
+ */
+
+/** Where a PCM WAV file's samples are and what they are. */
+export interface WavLayout {
+  /** Samples per second. */
+  sampleRate: number;
+  /** Channels. */
+  channels: number;
+  /** Bits per sample. */
+  bitsPerSample: number;
+  /** Byte offset of the first sample. */
+  dataOffset: number;
+  /** Bytes of samples (never past the end of the file). */
+  dataBytes: number;
+}
+
+/**
+ * Reads the layout of PCM WAV bytes from their `fmt ` and `data` chunks.
+ *
+ * @param header The file's first bytes (its header and the data chunk's size field at least).
+ * @param fileSize The file's size, used when the data chunk claims more bytes than the file holds.
+ * @returns The layout.
+ * @throws {RangeError} When the bytes are not a PCM WAV file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pcmWav, wavLayout } from "./wav_pcm.ts";
+ * const wav = pcmWav(new Uint8Array(320), { sampleRate: 16_000 });
+ * assert.deepEqual(wavLayout(wav, wav.length), { sampleRate: 16_000, channels: 1, bitsPerSample: 16, dataOffset: 44, dataBytes: 320 });
+ * ```
+ */
+export function wavLayout(header: Uint8Array, fileSize: number): WavLayout {
+  const text = (offset: number) => String.fromCharCode(...header.subarray(offset, offset + 4));
+  if (header.length < 12 || text(0) !== "RIFF" || text(8) !== "WAVE") throw new RangeError("Not a WAV file");
+  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+  let offset = 12;
+  let format: Omit<WavLayout, "dataOffset" | "dataBytes"> | null = null;
+  while (offset + 8 <= header.length) {
+    const id = text(offset);
+    const size = view.getUint32(offset + 4, true);
+    if (id === "fmt ") {
+      if (view.getUint16(offset + 8, true) !== 1) throw new RangeError("WAV file is not PCM");
+      format = {
+        channels: view.getUint16(offset + 10, true),
+        sampleRate: view.getUint32(offset + 12, true),
+        bitsPerSample: view.getUint16(offset + 22, true),
+      };
+    }
+    if (id === "data") {
+      if (format === null) throw new RangeError("WAV file has no fmt chunk before its data");
+      const dataOffset = offset + 8;
+      return { ...format, dataOffset, dataBytes: Math.min(size, Math.max(0, fileSize - dataOffset)) };
+    }
+    offset += 8 + size + (size % 2);
+  }
+  throw new RangeError("WAV file has no data chunk");
+}
+
+/**
+ * Reads the layout of a PCM WAV file.
+ *
+ * @param path The file.
+ * @returns The layout.
+ * @throws {RangeError} When it is not a PCM WAV file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pcmWav, readWavLayout } from "./wav_pcm.ts";
+ * const file = await Deno.makeTempFile({ suffix: ".wav" });
+ * await Deno.writeFile(file, pcmWav(new Uint8Array(64), { sampleRate: 8000 }));
+ * assert.equal((await readWavLayout(file)).dataBytes, 64);
+ * await Deno.remove(file);
+ * ```
+ */
+export async function readWavLayout(path: string): Promise<WavLayout> {
+  using file = await Deno.open(path, { read: true });
+  const size = (await file.stat()).size;
+  const header = new Uint8Array(Math.min(size, 65_536));
+  let read = 0;
+  while (read < header.length) {
+    const n = await file.read(header.subarray(read));
+    if (n === null) break;
+    read += n;
+  }
+  return wavLayout(header.subarray(0, read), size);
+}
+
+/**
+ * Reads the samples of frames `from` to `to` (a frame holds one sample per channel) of a PCM WAV file.
+ *
+ * @param path The file.
+ * @param layout Its layout.
+ * @param range The first frame and the frame after the last.
+ * @returns The samples' bytes, as stored.
+ * @throws {RangeError} When the range is not inside the file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pcmWav, readPcmRange, readWavLayout } from "./wav_pcm.ts";
+ * const file = await Deno.makeTempFile({ suffix: ".wav" });
+ * await Deno.writeFile(file, pcmWav(new Uint8Array([1, 0, 2, 0, 3, 0]), { sampleRate: 8000 }));
+ * const bytes = await readPcmRange(file, await readWavLayout(file), { from: 1, to: 3 });
+ * assert.deepEqual([...bytes], [2, 0, 3, 0]);
+ * await Deno.remove(file);
+ * ```
+ */
+export async function readPcmRange(
+  path: string,
+  layout: WavLayout,
+  range: { from: number; to: number },
+): Promise<Uint8Array> {
+  const frame = layout.channels * (layout.bitsPerSample / 8);
+  const frames = layout.dataBytes / frame;
+  const { from, to } = range;
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < from || to > frames) {
+    throw new RangeError(`Frames ${from} to ${to} are not inside ${path} (${frames} frames)`);
+  }
+  const bytes = new Uint8Array((to - from) * frame);
+  using file = await Deno.open(path, { read: true });
+  await file.seek(layout.dataOffset + from * frame, Deno.SeekMode.Start);
+  let read = 0;
+  while (read < bytes.length) {
+    const n = await file.read(bytes.subarray(read));
+    if (n === null) throw new RangeError(`${path} ended before frame ${to}`);
+    read += n;
+  }
+  return bytes;
+}
+
+/**
+ * Wraps PCM samples in a WAV header.
+ *
+ * @param pcm The samples' bytes (little-endian).
+ * @param format Sample rate, channels (default 1) and bits per sample (default 16).
+ * @returns The WAV file's bytes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pcmWav } from "./wav_pcm.ts";
+ * assert.equal(pcmWav(new Uint8Array(100), { sampleRate: 16_000 }).length, 144);
+ * ```
+ */
+export function pcmWav(
+  pcm: Uint8Array,
+  format: { sampleRate: number; channels?: number; bitsPerSample?: number },
+): Uint8Array<ArrayBuffer> {
+  const { sampleRate, channels = 1, bitsPerSample = 16 } = format;
+  const bytes = new Uint8Array(44 + pcm.length);
+  const view = new DataView(bytes.buffer);
+  const ascii = (offset: number, text: string) => bytes.set(new TextEncoder().encode(text), offset);
+  const blockAlign = channels * (bitsPerSample / 8);
+  ascii(0, "RIFF");
+  view.setUint32(4, 36 + pcm.length, true);
+  ascii(8, "WAVEfmt ");
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true);
+  view.setUint16(22, channels, true);
+  view.setUint32(24, sampleRate, true);
+  view.setUint32(28, sampleRate * blockAlign, true);
+  view.setUint16(32, blockAlign, true);
+  view.setUint16(34, bitsPerSample, true);
+  ascii(36, "data");
+  view.setUint32(40, pcm.length, true);
+  bytes.set(pcm, 44);
+  return bytes;
+}

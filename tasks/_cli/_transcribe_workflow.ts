@@ -1,0 +1,69 @@
+/**
+ * The workflow a `transcribe` command stands for: its recordings and options as a workflow's `transcribe` field
+ * (and the provider `--engine` names), so the command runs exactly what a workflow file with that field runs.
+ * @module
+ */
+import { InputError } from "../../lib/core/errors.ts";
+import type { WorkflowInput } from "../../lib/workflow/workflow_schema.ts";
+
+/** The options of `transcribe`, as parsed. */
+export interface TranscribeOptions {
+  engine: string;
+  model?: string;
+  language?: string;
+  prompt?: string;
+  chunk?: number;
+  overlap?: number;
+  context?: number;
+  baseUrl?: string;
+  keyEnv?: string;
+  rpm?: number;
+  concurrency?: number;
+}
+
+/**
+ * Builds the workflow: a recording each, its id the file's name made lowercase (`My Talk.mp3` → `my-talk`, then
+ * `my-talk-2` for a second of that name).
+ *
+ * @param recordings The recordings as given.
+ * @param options The command's options.
+ * @returns The workflow's value.
+ * @throws {InputError} When `--engine` names a server other than `openai` without `--base-url`.
+ */
+export function transcribeWorkflow(recordings: readonly string[], options: TranscribeOptions): WorkflowInput {
+  const { engine } = options;
+  const used = new Set<string>();
+  const transcribe = recordings.map((input) => {
+    const base = (input.split("/").pop() ?? input).replace(/\.[^.]*$/, "").toLowerCase()
+      .replace(/[^a-z0-9_-]+/g, "-").replace(/^[-_]+|-+$/g, "") || "recording";
+    let id = base;
+    for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+    used.add(id);
+    return {
+      id,
+      input,
+      engine,
+      model: options.model,
+      language: options.language,
+      prompt: options.prompt,
+      chunk: options.chunk,
+      overlap: options.overlap,
+      context: options.context,
+    };
+  });
+  if (engine === "pocketsphinx") return { transcribe };
+  if (engine !== "openai" && options.baseUrl === undefined) {
+    throw new InputError(`--engine ${engine} needs --base-url: where its OpenAI-compatible server answers`, {
+      hint:
+        "e.g. --engine whisper --base-url http://127.0.0.1:8000/v1, or --engine openai for the hosted API",
+    });
+  }
+  const provider = {
+    api: "openai" as const,
+    baseUrl: options.baseUrl,
+    keyEnv: options.keyEnv,
+    concurrency: options.concurrency,
+    rate: options.rpm === undefined ? undefined : { requests: options.rpm },
+  };
+  return { transcribe, providers: { [engine]: provider } };
+}

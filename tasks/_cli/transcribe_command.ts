@@ -1,0 +1,136 @@
+/**
+ * `transcribe`: recordings (audio or video) into `<name>.txt`, `.srt`, `.vtt` and `.json`, through the same
+ * planner, scheduler, store, limits and report as `render`: the command builds the workflow a `transcribe` field
+ * would hold, sizes the workers from the work, and renders it.
+ * @module
+ */
+import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { WorkflowError } from "../../lib/core/errors.ts";
+import { POCKETSPHINX_MEMORY, transcribeWorkers } from "../../lib/jobs/transcribe/transcribe_workers.ts";
+import { findFfmpeg, probeMedia } from "../../lib/media/ffmpeg.ts";
+import { ProcessError } from "../../lib/media/run_process.ts";
+import { planResolved } from "../../lib/run/load_plan.ts";
+import { renderLoaded } from "../../lib/run/render_workflows.ts";
+import { toFileUrl } from "../../lib/workflow/load_workflow.ts";
+import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
+import type { ResolvedWorkflow } from "../../lib/workflow/workflow_schema.ts";
+import { type CommandOutcome, positiveInteger } from "./options.ts";
+import { runReported } from "./render_command.ts";
+import { transcribeWorkflow } from "./_transcribe_workflow.ts";
+
+const EXAMPLES = `
+Examples (with Deno installed, \`deno task\` alone does the same):
+  npx -y deno@2.9.6 task transcribe lecture.mp4                     pocketsphinx, here: out/lecture.txt .srt .vtt .json
+  npx -y deno@2.9.6 task transcribe a.mp3 b.m4a --out transcripts --workers 2 --chunk 45
+  OPENAI_API_KEY=... npx -y deno@2.9.6 task transcribe talk.mp3 --engine openai --rpm 50
+  npx -y deno@2.9.6 task transcribe talk.mp3 --engine whisper --base-url http://127.0.0.1:8000/v1 --model large-v3`;
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("Expected a number of seconds");
+  return n;
+}
+
+/**
+ * Adds `transcribe` to the program.
+ *
+ * @param program The program.
+ * @param context Where the exit code goes.
+ */
+export function addTranscribeCommand(program: Command, context: { outcome: CommandOutcome }): void {
+  const command = program.command("transcribe")
+    .description("Transcribe recordings (audio or video) into text, SRT, WebVTT and JSON with word times")
+    .argument("<recording...>", "audio or video files")
+    .option(
+      "--engine <name>",
+      "pocketsphinx, openai, or a name for an OpenAI-compatible server",
+      "pocketsphinx",
+    )
+    .option("-o, --out <dir>", "output folder", "out")
+    .option("--workers <n>", "workers (default: from the chunks, cores and free memory)", positiveInteger)
+    .option("--chunk <seconds>", "target chunk length (default: 90 local, 600 hosted)", seconds)
+    .option("--overlap <seconds>", "audio both chunks hear around a cut inside speech (default 2)", seconds)
+    .option("--context <seconds>", "audio a chunk hears before its own part (default 2)", seconds)
+    .option("--language <code>", "the language, e.g. en")
+    .option("--model <name>", "the model of a hosted engine (default whisper-1)")
+    .option("--prompt <text>", "words a hosted engine should expect")
+    .option("--base-url <url>", "where the engine's OpenAI-compatible server answers")
+    .option("--key-env <name>", "the variable holding its key (default OPENAI_API_KEY)")
+    .addOption(new Option("--rpm <n>", "the engine's requests per minute").argParser(positiveInteger))
+    .addOption(new Option("--concurrency <n>", "the engine's calls in flight").argParser(positiveInteger))
+    .option("--cache <dir>", "artifact store (default: REEL_CACHE or .reel/ here)")
+    .option("--force", "ignore the store: hear every chunk again")
+    .option("--json", "print one JSON event per line")
+    .option("-q, --quiet", "print only the summary and errors");
+  command.addHelpText("after", EXAMPLES);
+  command.action(async (recordings, options) => {
+    const workflow = await resolveCommandLine(recordings, options);
+    const workers = options.workers ?? await sizeWorkers(workflow);
+    const plan = await planResolved([workflow], { limits: { workers, cpu: workers } });
+    const mode = options.json === true ? "json" : options.quiet === true ? "quiet" : "auto";
+    const focus = { kind: "transcribe-chunk", noun: "chunks", media: "audio" };
+    context.outcome.exitCode = await runReported(
+      { mode, outDir: options.out, focus },
+      (hooks) =>
+        renderLoaded({ plan, workflows: [workflow] }, {
+          ...hooks,
+          outDir: options.out,
+          cacheDir: options.cache ?? defaultStore(),
+          force: options.force === true,
+        }),
+    );
+  });
+}
+
+/** The workflow the command line stands for, resolved; a mistake names the argument or option. */
+async function resolveCommandLine(
+  recordings: string[],
+  options: Parameters<typeof transcribeWorkflow>[1],
+): Promise<ResolvedWorkflow> {
+  const file = "the command line";
+  try {
+    return await resolveWorkflow(transcribeWorkflow(recordings, options), {
+      file,
+      moduleUrl: toFileUrl(`${Deno.cwd()}/`).href,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowError)) throw error;
+    throw new WorkflowError(
+      file,
+      error.issues.map((issue) => {
+        const match = /^transcribe\[(\d+)\]\.(\w+)/.exec(issue.path);
+        if (match === null) return issue;
+        const path = match[2] === "input" ? `${recordings[Number(match[1])]}` : `--${match[2]}`;
+        return { path, message: issue.message };
+      }),
+      { cause: error },
+    );
+  }
+}
+
+/** Workers from the work: the chunks the recordings hold, the cores, and what the engine's processes take. */
+async function sizeWorkers(workflow: ResolvedWorkflow): Promise<number> {
+  const files = workflow.jobs.transcribe?.files ?? [];
+  const ffmpeg = await findFfmpeg();
+  let chunks = 0;
+  for (const file of files) {
+    try {
+      chunks += Math.ceil((await probeMedia(ffmpeg, file.input)).duration / file.chunk);
+    } catch (error) {
+      // A recording ffprobe cannot read is named by the checks before the run.
+      if (!(error instanceof ProcessError || error instanceof RangeError)) throw error;
+    }
+  }
+  const local = files.some((file) => file.engine.kind === "pocketsphinx");
+  return transcribeWorkers({
+    chunks: Math.max(1, chunks),
+    cores: navigator.hardwareConcurrency,
+    availableMemory: Deno.systemMemoryInfo().available,
+    memoryPerProcess: local ? POCKETSPHINX_MEMORY : null,
+  });
+}
+
+function defaultStore(): string {
+  const configured = Deno.env.get("REEL_CACHE");
+  return configured !== undefined && configured !== "" ? configured : `${Deno.cwd()}/.reel`;
+}

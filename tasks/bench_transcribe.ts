@@ -1,0 +1,168 @@
+/**
+ * `deno task bench:transcribe`: transcribes 21 minutes of synthetic speech (flite, from known text: sentences with
+ * pauses and four 70 s stretches with none) with reel (chunked, in parallel) and with one pocketsphinx pass over
+ * the whole file (the baseline: the same engine, the same input, already 16 kHz mono, so it decodes nothing), in
+ * alternating pairs, and prints each one's median wall time (min–max), CPU time and peak memory of its whole process
+ * tree, real-time factor, word error rate and word count, and the speed-up.
+ *
+ *   deno task bench:transcribe            3 pairs
+ *   deno task bench:transcribe --quick    1 pair
+ *   deno task bench:transcribe --runs 5   5 pairs
+ *
+ * The corpus is made once and kept in the system's temporary folder (`reel-bench-transcribe-corpus-*`).
+ * @module
+ */
+import { findFfmpeg, runFfmpeg } from "../lib/media/ffmpeg.ts";
+import { parseWordTimes, requirePocketsphinx } from "../lib/media/pocketsphinx.ts";
+import type { Transcript } from "../lib/jobs/transcribe/transcript.ts";
+import { countWordErrors } from "../lib/providers/local/speech/word_error_rate.ts";
+import { makeSpeechCorpus, type SpeechCorpus } from "../tests/_support/speech_corpus.ts";
+import { measureTree, type TreeMeasure } from "./_process_tree.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+const quick = Deno.args.includes("--quick");
+const runsAt = Deno.args.indexOf("--runs");
+const runs = runsAt >= 0 ? Number(Deno.args[runsAt + 1]) : quick ? 1 : 3;
+const CORPUS = { seconds: 1260, runOnSeconds: 70, runOns: 4, seed: 20 };
+
+async function corpus(): Promise<SpeechCorpus> {
+  const dir = `${
+    Deno.env.get("TMPDIR") ?? "/tmp"
+  }/reel-bench-transcribe-corpus-${CORPUS.seed}-${CORPUS.seconds}`;
+  try {
+    return JSON.parse(await Deno.readTextFile(`${dir}/corpus.json`)) as SpeechCorpus;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  console.log(`making the corpus in ${dir} (once)...`);
+  await Deno.mkdir(dir, { recursive: true });
+  const made = await makeSpeechCorpus(dir, CORPUS);
+  await Deno.writeTextFile(`${dir}/corpus.json`, JSON.stringify(made));
+  return made;
+}
+
+const speech = await corpus();
+const pocketsphinx = await requirePocketsphinx();
+const work = await Deno.makeTempDir({ prefix: "reel-bench-transcribe-" });
+const deno = Deno.execPath();
+const cli = (out: string, extra: string[] = []) => [
+  "run",
+  "--allow-all",
+  `${root}tasks/render.ts`,
+  "transcribe",
+  speech.path,
+  "--out",
+  `${work}/${out}`,
+  "--cache",
+  `${work}/${out}-cache`,
+  "--quiet",
+  ...extra,
+];
+
+interface Result {
+  measure: TreeMeasure;
+  words: string[];
+}
+
+async function reel(run: number): Promise<Result> {
+  const measure = await measureTree(deno, cli(`reel-${run}`));
+  const transcript = JSON.parse(await Deno.readTextFile(`${work}/reel-${run}/corpus.json`)) as Transcript;
+  await Deno.remove(`${work}/reel-${run}-cache`, { recursive: true });
+  return { measure, words: transcript.segments.flatMap((segment) => segment.words.map((word) => word.text)) };
+}
+
+async function single(): Promise<Result> {
+  const measure = await measureTree(pocketsphinx, [
+    "-infile",
+    speech.path,
+    "-time",
+    "yes",
+    "-logfn",
+    "/dev/null",
+  ]);
+  return { measure, words: parseWordTimes(measure.stdout).map((word) => word.text) };
+}
+
+const minutes = (speech.duration / 60).toFixed(1);
+console.log(
+  `bench:transcribe: ${minutes} min of speech (${
+    speech.text.split(" ").length
+  } words, ${CORPUS.runOns} stretches ` +
+    `of ${CORPUS.runOnSeconds} s without a pause), ${navigator.hardwareConcurrency} cores, ${runs} pair(s)`,
+);
+// Warm Deno's module cache on 5 s of the corpus, so the runs pay process start but not first-time transpiling.
+const warm = `${work}/warm.wav`;
+await runFfmpeg(await findFfmpeg(), ["-i", speech.path, "-t", "5", warm]);
+const warmArgs = cli("warm").map((arg) => arg === speech.path ? warm : arg);
+await measureTree(deno, warmArgs);
+await Deno.remove(`${work}/warm-cache`, { recursive: true });
+
+const results: { reel: Result[]; single: Result[] } = { reel: [], single: [] };
+for (let run = 0; run < runs; run++) {
+  // Alternate which goes first, so neither always meets the machine in the same state.
+  if (run % 2 === 0) {
+    results.reel.push(await reel(run));
+    results.single.push(await single());
+  } else {
+    results.single.push(await single());
+    results.reel.push(await reel(run));
+  }
+  const [r, s] = [results.reel.at(-1)!, results.single.at(-1)!];
+  console.log(
+    `  pair ${run + 1}: reel ${(r.measure.wallMs / 1000).toFixed(1)} s, one pass ${
+      (s.measure.wallMs / 1000).toFixed(1)
+    } s`,
+  );
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const row = (name: string, list: Result[]) => {
+  const walls = list.map((result) => result.measure.wallMs);
+  const wall = median(walls);
+  const errors = countWordErrors(speech.text, list[0]!.words.join(" "));
+  return {
+    name,
+    wall,
+    line: `| ${name} | ${(wall / 1000).toFixed(1)} s | ${(Math.min(...walls) / 1000).toFixed(1)}–${
+      (Math.max(...walls) / 1000).toFixed(1)
+    } s | ${(median(list.map((result) => result.measure.cpuMs)) / 1000).toFixed(1)} s | ${
+      (Math.max(...list.map((result) => result.measure.peakRssBytes)) / 1e6).toFixed(0)
+    } MB | ${(wall / 1000 / speech.duration).toFixed(3)} | ${
+      (100 * errors.errors / errors.referenceWords).toFixed(2)
+    }% | ${list[0]!.words.length} |`,
+    wer: errors.errors / errors.referenceWords,
+    words: list[0]!.words.length,
+  };
+};
+const chunked = row("reel, chunked in parallel", results.reel);
+const whole = row("pocketsphinx, one pass", results.single);
+console.log(
+  "\n| pipeline | wall (median) | min–max | CPU (tree) | peak memory (tree) | real-time factor | WER | words |",
+);
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+console.log(chunked.line);
+console.log(whole.line);
+// The pairs ran back to back, so each pair's ratio compares runs that met the machine in the same state.
+const ratios = results.single.map((result, i) => result.measure.wallMs / results.reel[i]!.measure.wallMs);
+const speedup = median(ratios);
+const werDiff = (chunked.wer - whole.wer) * 100;
+const wordDiff = Math.abs(chunked.words - whole.words) / whole.words * 100;
+console.log(
+  `\nspeed-up: ${speedup.toFixed(2)}×, the median of the pairs' (${
+    ratios.map((r) => r.toFixed(2)).join(", ")
+  }; ` +
+    `medians' ratio ${(whole.wall / chunked.wall).toFixed(2)}×) (target ≥ 1.8× on 2 cores) ${
+      speedup >= 1.8 ? "✔" : "✖"
+    }`,
+);
+console.log(
+  `WER: ${werDiff >= 0 ? "+" : ""}${werDiff.toFixed(2)} points against one pass (target ≤ +1) ${
+    werDiff <= 1 ? "✔" : "✖"
+  }`,
+);
+console.log(`word count: ${wordDiff.toFixed(2)}% from one pass (target ≤ 1%) ${wordDiff <= 1 ? "✔" : "✖"}`);
+await Deno.remove(work, { recursive: true });

@@ -1,0 +1,58 @@
+/** `transcribe` on bad input: a clear message naming the recording or the option, exit 2, nothing written. */
+import assert from "node:assert/strict";
+import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
+import { listFolder, runCli } from "../_support/cli.ts";
+import { tempDir } from "../_support/temp_dir.ts";
+import { HAS_POCKETSPHINX } from "../_support/transcription.ts";
+
+const dir = await tempDir("reel-transcribe-bad-");
+await runFfmpeg(await findFfmpeg(), [
+  "-f",
+  "lavfi",
+  "-i",
+  "color=c=red:s=32x32:r=1",
+  "-t",
+  "1",
+  `${dir}/silent.mp4`,
+]);
+await Deno.writeTextFile(`${dir}/notes.mp3`, "not audio at all");
+await runFfmpeg(await findFfmpeg(), ["-f", "lavfi", "-i", "sine=d=1", `${dir}/tone.wav`]);
+
+async function refused(args: string[], message: RegExp): Promise<void> {
+  const out = `${dir}/out-${crypto.randomUUID()}`;
+  const run = await runCli(["transcribe", ...args, "--out", out, "--cache", `${out}-cache`], { cwd: dir });
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, message);
+  assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");
+  assert.equal(await listFolder(out), null, "nothing written");
+  assert.equal(await listFolder(`${out}-cache`), null, "no store made");
+}
+
+Deno.test("transcribe refuses a recording that is not there, naming it", async () => {
+  await refused(
+    ["missing.mp3"],
+    /✖ Recording not found: .*missing\.mp3\n {2}→ at missing\.mp3 \(the command line\)/,
+  );
+});
+
+Deno.test({
+  name: "transcribe refuses a file that is not media, and a video without sound",
+  ignore: !HAS_POCKETSPHINX,
+  fn: async () => {
+    await refused(["notes.mp3"], /✖ Cannot read .*notes\.mp3 as audio or video/);
+    await refused(["tone.wav", "silent.mp4"], /✖ No audio stream in .*silent\.mp4/);
+  },
+});
+
+Deno.test("transcribe refuses options it cannot honour, naming them", async () => {
+  await refused(["tone.wav", "--engine", "whisper"], /✖ --engine whisper needs --base-url/);
+  await refused(["tone.wav", "--language", "de"], /pocketsphinx knows English only.*\n {2}→ at --language/);
+  await refused(
+    ["tone.wav", "--chunk", "10", "--context", "5"],
+    /The context \(5 s\) must be under half a chunk/,
+  );
+  await refused(
+    ["tone.wav", "--chunk", "ten"],
+    /error: option '--chunk <seconds>' argument 'ten' is invalid/,
+  );
+});

@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import type { TimedWord } from "../../../../lib/core/timed_word.ts";
+import { mergeChunkWords } from "../../../../lib/jobs/transcribe/merge_chunk_words.ts";
+import { planChunks } from "../../../../lib/jobs/transcribe/plan_chunks.ts";
+
+/** Continuous speech: a word every 0.35 s, 0.3 s long, no pause anywhere. */
+function speech(duration: number): TimedWord[] {
+  const words: TimedWord[] = [];
+  for (let at = 0.1, i = 0; at + 0.3 < duration; at += 0.35, i++) {
+    words.push({ text: `w${i}`, start: at, end: at + 0.3, confidence: 1 });
+  }
+  return words;
+}
+
+/**
+ * What a recognizer hears in a chunk: the words wholly inside it, a little off in time, and garbage for a word
+ * cut by either edge.
+ */
+function hear(truth: readonly TimedWord[], range: { start: number; end: number }, seed: number): TimedWord[] {
+  const heard: TimedWord[] = [];
+  let n = seed;
+  const jitter = () => ((n = (n * 16807) % 2147483647) / 2147483647 - 0.5) * 0.06;
+  for (const word of truth) {
+    if (word.end <= range.start || word.start >= range.end) continue;
+    const whole = word.start >= range.start && word.end <= range.end;
+    const start = Math.max(word.start, range.start) + (whole ? jitter() : 0);
+    const end = Math.min(word.end, range.end) + (whole ? jitter() : 0);
+    heard.push({
+      text: whole ? word.text : "garbage",
+      start: start - range.start,
+      end: end - range.start,
+      confidence: 1,
+    });
+  }
+  return heard;
+}
+
+Deno.test("mergeChunkWords() keeps every word once across hard cuts, whatever the chunk, overlap and context", () => {
+  for (
+    const [chunk, overlap, context] of [[10, 2, 3], [7, 1, 0], [12, 3, 1], [20, 0.5, 4], [9, 2, 2]] as const
+  ) {
+    const truth = speech(83);
+    const chunks = planChunks(83, [], { chunk, overlap, context });
+    assert.ok(chunks.length > 3);
+    const merged = mergeChunkWords(chunks.map((c, i) => ({ chunk: c, words: hear(truth, c, i + 1) })));
+    assert.deepEqual(
+      merged.map((word) => word.text),
+      truth.map((word) => word.text),
+      `${chunk}/${overlap}/${context}`,
+    );
+    for (const [i, word] of merged.entries()) {
+      assert.ok(Math.abs(word.start - truth[i]!.start) < 0.05, `${word.text} at ${word.start}`);
+    }
+  }
+});
+
+Deno.test("mergeChunkWords() keeps the words of a chunk up to its cut at a silence, and none heard twice", () => {
+  const truth = [
+    ...speech(9.9),
+    ...speech(10).map((word) => ({
+      ...word,
+      text: `b${word.text}`,
+      start: word.start + 10.4,
+      end: word.end + 10.4,
+    })),
+  ];
+  const chunks = planChunks(20.4, [{ start: 9.9, end: 10.5 }], { chunk: 10, overlap: 2, context: 3 });
+  assert.equal(chunks.length, 2);
+  assert.equal(chunks[0]!.end, chunks[0]!.to);
+  const merged = mergeChunkWords(chunks.map((c, i) => ({ chunk: c, words: hear(truth, c, i + 7) })));
+  assert.deepEqual(merged.map((word) => word.text), truth.map((word) => word.text));
+});
+
+Deno.test("mergeChunkWords() keeps once a word the two sides of a hard cut heard differently: the side farther from its edge", () => {
+  const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: 0.9 });
+  const merged = mergeChunkWords([
+    {
+      chunk: { start: 0, end: 11, from: 0, to: 10 },
+      words: [word("the", 9.5, 9.7), word("rain", 9.75, 10.2)],
+    },
+    {
+      chunk: { start: 7, end: 20, from: 10, to: 20 },
+      words: [word("the", 2.5, 2.7), word("reign", 2.74, 3.2), word("fell", 3.3, 3.6)],
+    },
+  ]);
+  // At 9.75-10.2 s the first chunk is 0.8 s from its end; the second, which started at 7 s, 2.7 s from its start.
+  assert.deepEqual(merged.map((w) => w.text), ["the", "reign", "fell"]);
+  assert.deepEqual(merged.map((w) => w.start), [9.5, 9.74, 10.3]);
+});

@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import type { ChildSpec, StepTask } from "../../../../lib/core/step_task.ts";
+import { splitStep } from "../../../../lib/jobs/transcribe/steps/split_step.ts";
+import { findFfmpeg } from "../../../../lib/media/ffmpeg.ts";
+import { pcmWav } from "../../../../lib/media/wav_pcm.ts";
+import { tempDir } from "../../../_support/temp_dir.ts";
+
+/** Noise (speech-loud) with two silences, `frames` long at 16 kHz. */
+function recording(frames: number, silences: [number, number][]): Uint8Array {
+  const pcm = new Uint8Array(frames * 2);
+  const view = new DataView(pcm.buffer);
+  let seed = 1;
+  for (let i = 0; i < frames; i++) {
+    const t = i / 16_000;
+    const quiet = silences.some(([start, end]) => t >= start && t < end);
+    seed = (seed * 16807) % 2147483647;
+    view.setInt16(i * 2, quiet ? 0 : (seed % 16000) - 8000, true);
+  }
+  return pcmWav(pcm, { sampleRate: 16_000 });
+}
+
+async function split(
+  wav: string,
+  upload: "m4a" | null = null,
+): Promise<{ value: unknown; children: ChildSpec[] }> {
+  const dir = await tempDir("reel-split-");
+  const children: ChildSpec[] = [];
+  const task: StepTask = {
+    id: "a/split",
+    kind: "transcribe-split",
+    key: "k",
+    params: { chunk: 10, overlap: 2, context: 3, silence: { noise: -35, duration: 0.3 }, upload },
+    runtime: { template: "a/split/chunk" },
+    inputIds: ["a/decode"],
+    inputs: [{ path: wav, value: null, key: "d", children: [] }],
+    outputPath: `${dir}/artifact.bin`,
+    scratchDir: dir,
+    blocking: false,
+    provider: null,
+    cpu: true,
+    ffmpeg: await findFfmpeg(),
+  };
+  const value = await splitStep.run(task, {
+    signal: new AbortController().signal,
+    spawn: (child) => children.push(child),
+    reportRateLimit: () => {},
+    reportProgress: () => {},
+  });
+  return { value, children };
+}
+
+Deno.test("the split step spawns a chunk per cut, within the recording, keyed by its samples", async () => {
+  const dir = await tempDir("reel-split-");
+  const frames = 24.0003 * 16_000;
+  await Deno.writeFile(`${dir}/a.wav`, recording(Math.round(frames), [[9.6, 10.2]]));
+  const { value, children } = await split(`${dir}/a.wav`);
+  assert.deepEqual((value as { chunks: { to: number }[] }).chunks.map((chunk) => chunk.to), [9.9, 19.9, 24]);
+  assert.deepEqual(children.map((child) => [child.runtime?.from, child.runtime?.to]), [
+    [0, 158_400],
+    [110_400, 334_400],
+    [270_400, Math.round(frames)],
+  ]);
+  assert.deepEqual(children.map((child) => child.tokenCost), [10, 14, 8]);
+  assert.ok(
+    children.every((child) => child.step === "a/split/chunk" && /^[0-9a-f]{64}$/.test(child.content!)),
+  );
+  // The same samples in another file are the same chunks, with the same digests.
+  await Deno.copyFile(`${dir}/a.wav`, `${dir}/b.wav`);
+  const again = await split(`${dir}/b.wav`);
+  assert.deepEqual(again.children.map((child) => child.content), children.map((child) => child.content));
+});
+
+Deno.test("for a hosted engine the split step writes each chunk's compact upload into its artifact", async () => {
+  const dir = await tempDir("reel-split-");
+  await Deno.writeFile(`${dir}/a.wav`, recording(16_000 * 22, [[9.6, 10.2]]));
+  const { children } = await split(`${dir}/a.wav`, "m4a");
+  const ranges = children.map((child) => child.runtime?.upload as { offset: number; length: number });
+  assert.equal(ranges[0]!.offset, 0);
+  for (let i = 1; i < ranges.length; i++) {
+    assert.equal(ranges[i]!.offset, ranges[i - 1]!.offset + ranges[i - 1]!.length);
+  }
+  // 32 kb/s: a tenth of the PCM, or so.
+  children.forEach((child, i) => {
+    const pcm = (Number(child.runtime?.to) - Number(child.runtime?.from)) * 2;
+    assert.ok(ranges[i]!.length > pcm / 20 && ranges[i]!.length < pcm / 5, `${ranges[i]!.length} of ${pcm}`);
+  });
+});

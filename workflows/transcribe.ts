@@ -1,0 +1,40 @@
+/**
+ * Transcribing a recording, then using the transcript: `rain` is heard by pocketsphinx (locally, no key) into
+ * `out/rain.txt`, `.srt`, `.vtt` and `.json`; the custom step `subtitled` reads the SRT that `rain/srt` wrote
+ * and muxes it into the video as a subtitle track. (`media/rain.mp4` is 8.7 s of flite speech over a still.)
+ *
+ *   deno task render workflows/transcribe.ts
+ *
+ * With a hosted or self-hosted OpenAI-compatible server instead, name it in `providers` and set `engine`:
+ *   providers: { whisper: { api: "openai", baseUrl: "http://127.0.0.1:8000/v1", rate: { requests: 60 } } },
+ *   transcribe: [{ id: "rain", input: "media/rain.mp4", engine: "whisper", model: "whisper-1" }],
+ */
+import { step, workflow } from "../mod.ts";
+
+const video = new URL("media/rain.mp4", import.meta.url).pathname;
+
+export default workflow({
+  name: "transcribe",
+  transcribe: [
+    // Steps: rain/probe, rain/decode, rain/split (and its chunks), rain/merge (rain.json), rain/txt, rain/srt, rain/vtt.
+    { id: "rain", input: "media/rain.mp4", chunk: 30 },
+  ],
+  steps: [
+    step({
+      id: "subtitled",
+      inputs: ["rain/srt"],
+      files: ["media/rain.mp4"],
+      run: async (inputs, { outputPath, signal }) => {
+        const srt = inputs["rain/srt"]!.path!;
+        const args = ["-v", "error", "-y", "-i", video, "-i", srt, "-map", "0", "-map", "1", "-c", "copy"];
+        const ffmpeg = new Deno.Command("ffmpeg", {
+          args: [...args, "-c:s", "mov_text", "-metadata:s:s:0", "language=eng", "-f", "mp4", outputPath],
+          signal,
+        });
+        const { success, stderr } = await ffmpeg.output();
+        if (!success) throw new Error(`ffmpeg: ${new TextDecoder().decode(stderr)}`);
+        return { cues: (await Deno.readTextFile(srt)).split(" --> ").length - 1 };
+      },
+    }),
+  ],
+});
