@@ -1,40 +1,90 @@
 #!/usr/bin/env bash
-# The plain-ffmpeg baseline the benchmark compares reel with: the same work a careful hand-written script does.
-# Narration once per section (shared by every format), a still clip per section and format at 1 fps (the slide
-# decoded once), then the concat demuxer with stream copy; `xargs -P` runs one job per core.
+# The best hand-written ffmpeg script for the benchmark's lesson, doing the same work as reel: it draws its own
+# slides and speaks the narration (bench/lesson_assets.sh), and writes one MP4 per format (constant frame rate,
+# H.264 High + AAC-LC 48 kHz, a keyframe every 2 s, +faststart) and an SRT and a VTT with one cue per section.
 #
-# usage: ffmpeg_baseline.sh WORK_DIR VOICE   (WORK_DIR holds text/NN.txt and slides/NN_FORMAT.png)
+#   - each section lasts its narration rounded up to whole frames; the WAVs are padded to those frames, joined
+#     and encoded to AAC once for the whole video (shared by every format), while the clips encode;
+#   - clips: the slide decoded once and repeated by a bounded loop filter, x264 ultrafast + stillimage (8x8dct on,
+#     for High profile), video only, six clips to an ffmpeg process with -threads 1 each, one process per core;
+#   - per format the concat demuxer joins the clips by stream copy and muxes the shared narration in.
+#
+# usage: ffmpeg_baseline.sh WORK_DIR FPS OUT_DIR   (WORK_DIR as for lesson_assets.sh; outputs go to OUT_DIR as
+#   lesson.<format>.mp4, lesson.srt and lesson.vtt)
 set -euo pipefail
 work=$1
-voice=${2:-slt}
+fps=$2
+out=$3
+here=$(dirname "$0")
 jobs=$(nproc)
-mkdir -p "$work/audio" "$work/clips" "$work/out"
+tmp=$(mktemp -d "$out.tmp.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$out" "$tmp/clips"
+sections=$(ls "$work/sections" | sed -n 's/\.txt$//p' | sort)
+bash "$here/lesson_assets.sh" "$work" "$tmp"
 
-narrate() { # section
-  local s=$1 dir=$2 voice=$3
-  if [ "$voice" = espeak ]; then
-    espeak-ng -v en-us -s 165 -w "$dir/audio/$s.wav" -f "$dir/text/$s.txt"
-  else
-    ffmpeg -nostdin -v error -y -f lavfi -i "flite=textfile=$dir/text/$s.txt:voice=$voice" "$dir/audio/$s.wav"
-  fi
-  ffmpeg -nostdin -v error -y -i "$dir/audio/$s.wav" -ac 1 -ar 48000 -c:a aac -aac_coder fast -b:a 96k "$dir/audio/$s.m4a"
+clips() { # format section... : the sections' clips of one format, one x264 (one thread) per clip, one process
+  local name=$1 inputs=() outputs=() filters="" i=0 s frames
+  shift
+  for s in "$@"; do
+    frames=$(cat "$tmp/audio/$s.frames")
+    inputs+=(-i "$tmp/slides/${s}_$name.png")
+    filters+="[$i:v]format=yuv420p,loop=loop=$((frames - 1)):size=1,setpts=N/$fps/TB[v$i];"
+    outputs+=(-map "[v$i]" -frames:v "$frames" -r "$fps" -c:v libx264 -preset ultrafast -tune stillimage \
+      -profile:v high -x264-params 8x8dct=1 -g $((2 * fps)) -threads 1 "$tmp/clips/${s}_$name.mp4")
+    i=$((i + 1))
+  done
+  ffmpeg -nostdin -v error -y "${inputs[@]}" -filter_complex "${filters%;}" "${outputs[@]}"
 }
-clip() { # section_format
-  # The slide is decoded once and repeated by a bounded loop filter (not `-loop 1`, which decodes it per frame).
-  local sf=$1 dir=$2 s=${1%%_*} duration frames
-  duration=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$dir/audio/$s.m4a")
-  frames=$(awk -v d="$duration" 'BEGIN { f = int(d); if (f < d) f++; print f }')
-  ffmpeg -nostdin -v error -y -i "$dir/slides/$sf.png" -i "$dir/audio/$s.m4a" \
-    -filter_complex "[0:v]format=yuv420p,loop=loop=$((frames - 1)):size=1,setpts=N/TB[v]" -map "[v]" -map 1:a \
-    -r 1 -t "$duration" -c:v libx264 -preset ultrafast -tune stillimage -c:a copy "$dir/clips/$sf.mp4"
-}
-export -f narrate clip
+export -f clips
+export fps tmp
 
-ls "$work/text" | sed 's/\.txt$//' | xargs -P "$jobs" -I{} bash -c 'narrate "$@"' _ {} "$work" "$voice"
-ls "$work/slides" | sed 's/\.png$//' | xargs -P "$jobs" -I{} bash -c 'clip "$@"' _ {} "$work"
-for format in $(ls "$work/slides" | sed 's/^[0-9]*_//; s/\.png$//' | sort -u); do
-  list="$work/clips/$format.txt"
-  : > "$list"
-  for f in $(ls "$work/clips" | grep "_$format.mp4$" | sort); do echo "file '$work/clips/$f'" >> "$list"; done
-  ffmpeg -nostdin -v error -y -f concat -safe 0 -i "$list" -c copy -movflags +faststart "$work/out/lesson.$format.mp4"
+# Frames per section from each WAV's header (16-bit mono PCM, 44-byte header), then the narration, once.
+filter="" inputs=() i=0 total=0 previous=0
+rate=$(od -An -tu4 -j24 -N4 "$tmp/audio/$(echo "$sections" | head -1).wav" | tr -d ' ')
+for s in $sections; do
+  samples=$(( ($(stat -c %s "$tmp/audio/$s.wav") - 44) / 2 ))
+  frames=$(( (samples * fps + rate - 1) / rate ))
+  echo "$frames" > "$tmp/audio/$s.frames"
+  total=$((total + frames))
+  end=$(( (total * 48000 + fps / 2) / fps ))
+  inputs+=(-i "$tmp/audio/$s.wav")
+  filter+="[$i:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=mono,apad,atrim=end_sample=$((end - previous))[a$i];"
+  previous=$end
+  i=$((i + 1))
+done
+labels=$(for ((n = 0; n < i; n++)); do printf '[a%d]' "$n"; done)
+ffmpeg -nostdin -v error -y "${inputs[@]}" -filter_complex "${filter}${labels}concat=n=$i:v=0:a=1[a]" -map "[a]" \
+  -ac 1 -c:a aac -aac_coder fast -b:a 96k "$tmp/narration.m4a" &
+narration=$!
+
+# Clips, six to a process, one process per core.
+while read -r name _; do
+  echo "$sections" | xargs -n 6 echo "$name"
+done < "$work/formats.txt" | xargs -P "$jobs" -L 1 bash -c 'clips "$@"' _
+wait "$narration"
+
+# Per format: the clips joined by stream copy, the narration muxed in.
+while read -r name _; do
+  for s in $sections; do echo "file '$tmp/clips/${s}_$name.mp4'"; done > "$tmp/$name.txt"
+  ffmpeg -nostdin -v error -y -f concat -safe 0 -i "$tmp/$name.txt" -i "$tmp/narration.m4a" -map 0:v -map 1:a \
+    -c copy -movflags +faststart "$out/lesson.$name.mp4" &
+done < "$work/formats.txt"
+wait
+
+# Subtitles: one cue per section, on its frames.
+stamp() { # frame separator
+  local ms=$(( $1 * 1000 / fps ))
+  printf '%02d:%02d:%02d%s%03d' $((ms / 3600000)) $((ms / 60000 % 60)) $((ms / 1000 % 60)) "$2" $((ms % 1000))
+}
+n=0 start=0
+echo "WEBVTT" > "$out/lesson.vtt"
+: > "$out/lesson.srt"
+for s in $sections; do
+  end=$((start + $(cat "$tmp/audio/$s.frames")))
+  n=$((n + 1))
+  text=$(tr '\n' ' ' < "$work/sections/$s.txt")
+  printf '%d\n%s --> %s\n%s\n\n' "$n" "$(stamp $start ,)" "$(stamp $end ,)" "$text" >> "$out/lesson.srt"
+  printf '\n%s --> %s\n%s\n' "$(stamp $start .)" "$(stamp $end .)" "$text" >> "$out/lesson.vtt"
+  start=$end
 done

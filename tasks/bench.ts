@@ -1,170 +1,212 @@
 /**
- * `deno task bench`: renders a 12-section lesson (~40 words of narration each, three full-size formats) with reel
- * and with the two baselines, and prints wall time, CPU time (children included), peak memory and the ratios.
+ * `deno task bench`: reel against the strongest pipelines we can write by hand, on equal work, and how reel scales.
  *
- *   deno task bench              reel, the plain-ffmpeg script and the frame-by-frame pipeline
- *   deno task bench --quick      reel and the plain-ffmpeg script only
+ * 1. Pipelines. A 12-section lesson (about 45 words of narration each, espeak-ng so that encoding dominates, three
+ *    full-size formats) made by reel at 30 fps, by the hand-written ffmpeg script (bench/ffmpeg_baseline.sh) at
+ *    1 fps and at 30 fps, and by the frame-by-frame pipeline in the MoviePy style (bench/frame_by_frame.ts) at
+ *    30 fps. Every pipeline starts from the same text, draws its own slides, speaks its own narration and writes
+ *    the same outputs (an MP4 per format, an SRT, a VTT). Runs alternate, in a rotating order; for each pipeline
+ *    the median and range of wall time, CPU time of its whole process tree, and its tree's peak memory, and the
+ *    paired ratios (the median of the per-run ratios).
+ * 2. Scaling. 1, 10 and 50 videos of 12 short sections in two small formats, each rendered once by reel: time and
+ *    CPU per section, the planner's and scheduler's own cost per step (measured in this process with an executor
+ *    that does nothing), and the peak memory of reel's own process.
+ *
+ *   deno task bench                     3 runs of each pipeline, then the scaling table
+ *   deno task bench --runs 5
+ *   deno task bench --quick             1 run, no frame-by-frame pipeline; scaling at 1 and 10 videos
+ *   deno task bench --only pipelines    (or --only scaling)
  * @module
  */
-import { processUsage } from "../lib/report/process_usage.ts";
-import { LESSON_DEFAULTS } from "../lib/jobs/lesson/resolve_lesson.ts";
+import { LESSON_BENCH, writeLessonInputs } from "./_bench_lesson.ts";
+import { formatSpread, measureTree, megabytes, seconds, spread, type TreeMeasure } from "./_bench_measure.ts";
+import { schedulerOverhead } from "./_bench_overhead.ts";
 
 const root = new URL("..", import.meta.url).pathname;
-const quick = Deno.args.includes("--quick");
-
-const SENTENCES = [
-  "Light from the sun reaches the leaves of a plant and gives it the energy it needs to grow.",
-  "Inside each leaf, tiny green parts called chloroplasts catch that light and start a chain of reactions.",
-  "Water travels up from the roots through narrow tubes, while carbon dioxide enters through small pores.",
-  "The plant joins water and carbon dioxide together and builds sugar, which stores the energy of the light.",
-  "Oxygen is left over from this work, and the leaves release it into the air for us to breathe.",
-  "Some of the sugar is used at once, and the rest is stored in roots, fruits and seeds for later.",
-];
-
-function narration(section: number): string {
-  const words: string[] = [];
-  for (let i = 0; words.length < 40; i++) {
-    words.push(...SENTENCES[(section + i) % SENTENCES.length]!.split(" "));
-  }
-  return words.slice(0, 40).join(" ").replace(/[,.]?$/, ".");
-}
-
-interface Measure {
-  wallMs: number;
-  cpuMs: number;
-  peakRssBytes: number | null;
-}
-
-async function childrenCpuMs(): Promise<number> {
-  const { childrenCpuMs } = await processUsage();
-  if (childrenCpuMs === null) throw new Error("The benchmark reads children's CPU time from /proc (Linux)");
-  return childrenCpuMs;
-}
-
-async function measure(
-  command: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<Measure & { stderr: string; stdout: string }> {
-  const cpu = await childrenCpuMs();
-  const start = performance.now();
-  const output = await new Deno.Command(command, { args, env, stdin: "null" }).output();
-  const wallMs = performance.now() - start;
-  const stderr = new TextDecoder().decode(output.stderr);
-  const stdout = new TextDecoder().decode(output.stdout);
-  if (!output.success) throw new Error(`${command} ${args.join(" ")} failed:\n${stderr}`);
-  const peak = /Peak memory ([\d.]+) MB/.exec(stderr);
-  return {
-    wallMs,
-    cpuMs: (await childrenCpuMs()) - cpu,
-    peakRssBytes: peak === null ? null : Number(peak[1]) * 1e6,
-    stderr,
-    stdout,
-  };
-}
-
-async function durationOf(file: string): Promise<number> {
-  const output = await new Deno.Command("ffprobe", {
-    args: ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file],
-  }).output();
-  return Number(new TextDecoder().decode(output.stdout));
-}
-
-const work = await Deno.makeTempDir({ prefix: "reel-bench-" });
-const sections = Array.from({ length: 12 }, (_, i) => ({
-  id: `s${String(i + 1).padStart(2, "0")}`,
-  title: `Step ${i + 1} of photosynthesis`,
-  bullets: ["Light gives energy", "Water and carbon dioxide", "Sugar and oxygen"],
-  narration: narration(i),
-}));
-const workflow = { formats: ["16:9", "9:16", "1:1"], videos: [{ id: "lesson", sections }] };
-await Deno.writeTextFile(
-  `${work}/lesson.ts`,
-  `import { workflow } from "${root}mod.ts";\nexport default workflow(${JSON.stringify(workflow)});\n`,
-);
 const deno = Deno.execPath();
-const cli = [`run`, `--allow-all`, `${root}tasks/render.ts`, "render"];
+const render = ["run", "--allow-all", `${root}tasks/render.ts`, "render"];
+const quick = Deno.args.includes("--quick");
+const runsFlag = Deno.args.indexOf("--runs");
+const runs = runsFlag >= 0 ? Number(Deno.args[runsFlag + 1]) : quick ? 1 : 3;
+const only = Deno.args.includes("--only") ? Deno.args[Deno.args.indexOf("--only") + 1] : null;
+const work = await Deno.makeTempDir({ prefix: "reel-bench-" });
 
-console.log(
-  `bench: 12 sections × ~40 words, formats 16:9 9:16 1:1 at full size, ${navigator.hardwareConcurrency} cores`,
-);
-// Warm Deno's module cache so the measured run pays process start, not first-time transpiling.
-await measure(deno, [
-  ...cli,
-  `${work}/lesson.ts`,
-  "--only",
-  "lesson",
-  "--format",
-  "1:1",
-  "--out",
-  `${work}/warm`,
-  "--cache",
-  `${work}/warm-cache`,
-  "--plan",
-]);
+interface Pipeline {
+  name: string;
+  run(out: string): Promise<TreeMeasure>;
+}
 
-const renderLesson = (mode: "--json" | "--quiet") =>
-  measure(deno, [...cli, `${work}/lesson.ts`, "--out", `${work}/out`, "--cache", `${work}/cache`, mode]);
-const reel = await renderLesson("--json");
-const events = reel.stdout.trim().split("\n").map((line) =>
-  JSON.parse(line) as { type: string; step?: string; path?: string | null }
-);
-const reelSeconds = await durationOf(`${work}/out/lesson.16x9.mp4`);
-// The same render again, unchanged: process start, loading, planning and checking every artifact's hash.
-const rerender = await renderLesson("--quiet");
-
-// The baseline gets reel's slide images and the same narration text, and does the rest itself.
-await Deno.mkdir(`${work}/base/text`, { recursive: true });
-await Deno.mkdir(`${work}/base/slides`, { recursive: true });
-for (const [i, section] of sections.entries()) {
-  const n = String(i + 1).padStart(2, "0");
-  await Deno.writeTextFile(`${work}/base/text/${n}.txt`, section.narration);
-  for (const format of ["16x9", "9x16", "1x1"]) {
-    const slide = events.find((event) =>
-      event.type === "step:finished" && event.step === `lesson/${section.id}/slide@${format}`
-    );
-    if (typeof slide?.path !== "string") throw new Error(`No slide for ${section.id} ${format}`);
-    await Deno.copyFile(slide.path, `${work}/base/slides/${n}_${format}.png`);
+/** Runs every pipeline `runs` times, alternating; returns each one's measures, in run order. */
+async function measurePipelines(pipelines: Pipeline[]): Promise<Map<string, TreeMeasure[]>> {
+  const measures = new Map(pipelines.map((pipeline) => [pipeline.name, [] as TreeMeasure[]]));
+  for (let run = 0; run < runs; run++) {
+    // A rotating order, so no pipeline always meets the machine in the same state.
+    const order = pipelines.map((_, i) => pipelines[(i + run) % pipelines.length]!);
+    for (const pipeline of order) {
+      const out = `${work}/out-${run}-${pipeline.name.replaceAll(/\W+/g, "-")}`;
+      const measure = await pipeline.run(out);
+      await checkOutputs(pipeline.name, out);
+      measures.get(pipeline.name)!.push(measure);
+      console.log(`  run ${run + 1}: ${pipeline.name} ${seconds(measure.wallMs)}`);
+      await Deno.remove(out, { recursive: true });
+    }
   }
-}
-const provider: string = LESSON_DEFAULTS.voice.provider;
-const voice = provider === "espeak" ? "espeak" : LESSON_DEFAULTS.voice.voice;
-const plain = await measure("bash", [`${root}bench/ffmpeg_baseline.sh`, `${work}/base`, voice]);
-const plainSeconds = await durationOf(`${work}/base/out/lesson.16x9.mp4`);
-
-const rows: [string, Measure, number][] = [["reel", reel, reelSeconds], [
-  "plain ffmpeg script",
-  plain,
-  plainSeconds,
-]];
-let frames: Measure | null = null;
-if (!quick) {
-  frames = await measure(deno, ["run", "--allow-all", `${root}bench/frame_by_frame.ts`, `${work}/base`]);
-  rows.push(["frame by frame, 24 fps", frames, await durationOf(`${work}/base/frames/lesson.16x9.mp4`)]);
+  return measures;
 }
 
-const mb = (bytes: number | null) => bytes === null ? "-" : `${(bytes / 1e6).toFixed(0)} MB`;
-console.log("\n| pipeline | wall | CPU (children incl.) | peak RSS (reel process) | video length |");
-console.log("|---|---:|---:|---:|---:|");
-for (const [name, m, seconds] of rows) {
+/** Every pipeline writes the same files: an MP4 per format (lasting what the others' last), an SRT and a VTT. */
+async function checkOutputs(name: string, out: string): Promise<void> {
+  for (const format of LESSON_BENCH.formats) {
+    const file = `${out}/lesson.${format.name}.mp4`;
+    const probe = await new Deno.Command("ffprobe", {
+      args: ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file],
+    }).output();
+    const duration = Number(new TextDecoder().decode(probe.stdout));
+    if (!(duration > 60)) throw new Error(`${name} wrote no whole ${file} (${duration} s)`);
+  }
+  for (const file of ["lesson.srt", "lesson.vtt"]) await Deno.stat(`${out}/${file}`);
+}
+
+async function pipelinesTable(): Promise<void> {
+  await writeLessonInputs(work);
+  const lesson = `${work}/lesson.ts`;
+  // Warm Deno's module cache, so every measured run pays process start but not first-time transpiling.
+  await measureTree(deno, [...render, lesson, "--plan"]);
+  await measureTree(deno, ["run", "--allow-all", `${root}bench/frame_by_frame.ts`]).catch(() => null);
+  const rerenders: TreeMeasure[] = [];
+  const pipelines: Pipeline[] = [
+    {
+      name: "reel, 30 fps",
+      run: async (out) => {
+        const args = [...render, lesson, "--out", out, "--cache", `${out}-cache`, "--quiet"];
+        const measure = await measureTree(deno, args);
+        // The same render again, unchanged: process start, loading, planning, and finding every step stored.
+        rerenders.push(await measureTree(deno, args));
+        await Deno.remove(`${out}-cache`, { recursive: true });
+        return measure;
+      },
+    },
+    {
+      name: "script, 1 fps",
+      run: (out) => measureTree("bash", [`${root}bench/ffmpeg_baseline.sh`, work, "1", out]),
+    },
+    {
+      name: "script, 30 fps",
+      run: (out) => measureTree("bash", [`${root}bench/ffmpeg_baseline.sh`, work, "30", out]),
+    },
+  ];
+  if (!quick) {
+    pipelines.push({
+      name: "frame by frame, 30 fps",
+      run: (out) =>
+        measureTree(deno, ["run", "--allow-all", `${root}bench/frame_by_frame.ts`, work, "30", out]),
+    });
+  }
   console.log(
-    `| ${name} | ${(m.wallMs / 1000).toFixed(2)} s | ${(m.cpuMs / 1000).toFixed(2)} s | ${
-      mb(m.peakRssBytes)
-    } | ${seconds.toFixed(1)} s |`,
+    `bench: ${LESSON_BENCH.sections} sections × ~${LESSON_BENCH.words} words (espeak-ng), formats ${
+      LESSON_BENCH.formats.map((f) => `${f.width}×${f.height}`).join(" ")
+    }, ${navigator.hardwareConcurrency} cores, ${runs} run(s) each, alternating`,
+  );
+  const measures = await measurePipelines(pipelines);
+  console.log(
+    "\n| pipeline | wall, median (min–max) | CPU, whole tree | peak memory, whole tree |\n|---|---:|---:|---:|",
+  );
+  for (const [name, list] of measures) {
+    console.log(
+      `| ${name} | ${formatSpread(list.map((m) => m.wallMs), seconds)} | ${
+        formatSpread(list.map((m) => m.cpuMs), seconds)
+      } | ${formatSpread(list.map((m) => m.peakRssBytes), megabytes)} |`,
+    );
+  }
+  const reel = measures.get("reel, 30 fps")!;
+  const ratio = (other: string, field: "wallMs" | "cpuMs", inverse = false) => {
+    const list = measures.get(other)!;
+    return spread(reel.map((m, i) => inverse ? list[i]![field] / m[field] : m[field] / list[i]![field]));
+  };
+  const verdict = (ok: boolean) => ok ? "✔" : "✖";
+  const times = (s: ReturnType<typeof spread>) =>
+    `${s.median.toFixed(2)}×${runs > 1 ? ` (${s.min.toFixed(2)}–${s.max.toFixed(2)})` : ""}`;
+  const wall1 = ratio("script, 1 fps", "wallMs");
+  const cpu1 = ratio("script, 1 fps", "cpuMs");
+  const faster30 = ratio("script, 30 fps", "wallMs", true);
+  console.log(
+    `\nreel at 30 fps / script at 1 fps: wall ${times(wall1)}, CPU ${times(cpu1)} (target ≤ 1.00×) ${
+      verdict(wall1.median <= 1 && cpu1.median <= 1)
+    }`,
+  );
+  console.log(
+    `script at 30 fps / reel at 30 fps: ${times(faster30)} (target ≥ 8×) ${verdict(faster30.median >= 8)}`,
+  );
+  if (!quick) {
+    console.log(`frame by frame at 30 fps / reel: ${times(ratio("frame by frame, 30 fps", "wallMs", true))}`);
+  }
+  const again = spread(rerenders.map((m, i) => m.wallMs / reel[i]!.wallMs));
+  console.log(
+    `unchanged re-render: ${formatSpread(rerenders.map((m) => m.wallMs), seconds)}, ${
+      (again.median * 100).toFixed(1)
+    }% of a full render (target ≤ 10%) ${verdict(again.median <= 0.1)}`,
   );
 }
-const again = rerender.wallMs / reel.wallMs;
-console.log(
-  `\nunchanged re-render: ${(rerender.wallMs / 1000).toFixed(2)} s = ${
-    (again * 100).toFixed(1)
-  }% of the full render (target ≤ 10%) ${again <= 0.1 ? "✔" : "✖"}`,
-);
-const ratio = reel.wallMs / plain.wallMs;
-console.log(
-  `\nreel / plain ffmpeg script: ${ratio.toFixed(2)}× wall (target ≤ 1.30×) ${ratio <= 1.3 ? "✔" : "✖"}`,
-);
-if (frames !== null) {
-  const speedup = frames.wallMs / reel.wallMs;
-  console.log(`frame by frame / reel: ${speedup.toFixed(1)}× (target ≥ 10×) ${speedup >= 10 ? "✔" : "✖"}`);
+
+async function scalingTable(): Promise<void> {
+  const counts = quick ? [1, 10] : [1, 10, 50];
+  console.log(
+    `\nscaling: videos × 12 sections (~${LESSON_BENCH.scalingWords} words each, espeak-ng), 320×180 and 180×320`,
+  );
+  console.log(
+    "\n| videos | steps | wall | wall / section | CPU / section | planner + scheduler / step | reel's peak memory |",
+  );
+  console.log("|---:|---:|---:|---:|---:|---:|---:|");
+  const perSection: number[] = [];
+  const rows: { overheadMs: number; peakBytes: number }[] = [];
+  for (const videos of counts) {
+    const dir = `${work}/scale-${videos}`;
+    const file = await writeLessonInputs(dir, { videos, scaling: true });
+    const overhead = await schedulerOverhead(file, `${dir}/overhead-store`);
+    const measure = await measureTree(deno, [
+      ...render,
+      file,
+      "--out",
+      `${dir}/out`,
+      "--cache",
+      `${dir}/cache`,
+    ]);
+    const peak = Number(/Peak memory ([\d.]+) MB/.exec(measure.stderr)?.[1]) * 1e6;
+    const sections = videos * 12;
+    perSection.push(measure.wallMs / sections);
+    rows.push({ overheadMs: overhead.msPerStep, peakBytes: peak });
+    console.log(
+      `| ${videos} | ${overhead.steps} | ${seconds(measure.wallMs)} | ${
+        (measure.wallMs / sections).toFixed(0)
+      } ms | ${(measure.cpuMs / sections).toFixed(0)} ms | ${overhead.msPerStep.toFixed(2)} ms | ${
+        megabytes(peak)
+      } |`,
+    );
+    await Deno.remove(dir, { recursive: true });
+  }
+  const mean = perSection.reduce((a, b) => a + b, 0) / perSection.length;
+  const deviation = Math.max(...perSection.map((value) => Math.abs(value / mean - 1)));
+  const verdict = (ok: boolean) => ok ? "✔" : "✖";
+  console.log(
+    `\ntime per section within ±${(deviation * 100).toFixed(0)}% of the mean (target ±15%) ${
+      verdict(deviation <= 0.15)
+    }`,
+  );
+  const worst = Math.max(...rows.map((row) => row.overheadMs));
+  console.log(
+    `planner + scheduler: at most ${worst.toFixed(2)} ms a step (target < 2 ms) ${verdict(worst < 2)}`,
+  );
+  const peak = rows.at(-1)!.peakBytes;
+  console.log(
+    `reel's peak memory at ${counts.at(-1)} videos: ${megabytes(peak)} (target < 300 MB) ${
+      verdict(peak < 300e6)
+    }`,
+  );
 }
-await Deno.remove(work, { recursive: true });
+
+try {
+  if (only !== "scaling") await pipelinesTable();
+  if (only !== "pipelines") await scalingTable();
+} finally {
+  await Deno.remove(work, { recursive: true });
+}

@@ -69,7 +69,7 @@ export function assemblePlan(parts: PlanParts): Plan {
   return {
     ...parts,
     steps: withKeys(orderSteps(parts.steps, parts.files[0] ?? "")),
-    templates: parts.templates.map((template) => ({ ...template, key: "" })),
+    templates: parts.templates.map((template) => ({ ...template, cost: template.cost ?? 1, key: "" })),
   };
 }
 
@@ -109,6 +109,6 @@ function withKeys(ordered: Draft[]): PlanStep[] {
   return ordered.map((draft) => {
     const key = stepKey(draft, draft.deps.map((dep) => keys.get(dep)!));
     keys.set(draft.id, key);
-    return { ...draft, key };
+    return { ...draft, cost: draft.cost ?? 1, key };
   });
 }

@@ -71,11 +71,16 @@ export interface PlanStep {
   output: string | null;
   /** File extension of the artifact (`mp4`, `png`...), or null for a value-only step. */
   extension: string | null;
+  /**
+   * What running it costs, roughly, in seconds of one core (an estimate from its kind and size): the scheduler runs
+   * first the ready steps with the costliest path still ahead of them, so long chains start early. Not in the key.
+   */
+  cost: number;
   /** The content key. */
   key: string;
   /** The workflow the step belongs to (its file, for messages). */
   workflow: string;
 }
 
-/** A step as a job kind plans it, before the plan gives it its key. */
-export type Draft = Omit<PlanStep, "key">;
+/** A step as a job kind plans it, before the plan gives it its key; its cost defaults to 1. */
+export type Draft = Omit<PlanStep, "key" | "cost"> & { cost?: number };

@@ -81,7 +81,7 @@ export async function runAttempts(node: DagNode, context: AttemptsContext): Prom
     let outcome: Outcome;
     try {
       await context.remakeVanishedInputs(node);
-      using _permit = await context.limits.acquire(step, { signal });
+      using _permit = await context.limits.acquire(step, { signal, priority: node.rank });
       outcome = await attemptOnce(node, attempt, { ...context, gate });
     } catch (error) {
       if (!signal.aborted) throw error;

@@ -36,6 +36,11 @@ export interface DagNode {
   waiting: number;
   /** Children not yet complete. */
   childrenLeft: number;
+  /**
+   * The cost of the costliest path from it to the end of the DAG, itself included: ready steps with more work
+   * ahead of them go first (a child takes its parent's).
+   */
+  rank: number;
 }
 
 /**
@@ -81,6 +86,12 @@ export class DagState {
    */
   addPlan(steps: readonly PlanStep[]): DagNode[] {
     const added = steps.map((step, order) => this.#add(step, order * 1_000_000, null));
+    // Dependents come after their inputs in plan order, so one backward pass ranks every node.
+    for (let i = added.length - 1; i >= 0; i--) {
+      const node = added[i]!;
+      node.rank = node.step.cost +
+        node.dependents.reduce((most, dependent) => Math.max(most, dependent.rank), 0);
+    }
     return added.filter((node) => node.waiting === 0);
   }
 
@@ -93,6 +104,7 @@ export class DagState {
    */
   addChildren(parent: DagNode, steps: readonly PlanStep[]): DagNode[] {
     const children = steps.map((step, i) => this.#add(step, parent.order + i + 1, parent));
+    for (const child of children) child.rank = parent.rank;
     parent.children = children;
     parent.childrenLeft = children.length;
     return children;
@@ -223,6 +235,7 @@ export class DagState {
       state: "pending",
       waiting: deps.length,
       childrenLeft: 0,
+      rank: step.cost,
     };
     for (const dep of deps) dep.dependents.push(node);
     this.#nodes.set(step.id, node);

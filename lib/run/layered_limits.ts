@@ -107,13 +107,14 @@ export class LayeredLimits {
    * permit that releases them in reverse. Send the request right after.
    *
    * @param step Kind, scope, provider, CPU flag and what its call costs of the token budget.
-   * @param options The signal that abandons the wait (permits already taken are released).
+   * @param options The signal that abandons the wait (permits already taken are released), and the step's priority
+   * (its rank in the DAG): where several steps wait for the same permit, the higher goes first.
    * @returns The combined permit.
    * @throws The signal's reason when aborted while waiting.
    */
   async acquire(
     step: Pick<PlanStep, "kind" | "scope" | "provider" | "cpu" | "tokenCost">,
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; priority?: number } = {},
   ): Promise<Permit> {
     const held: Permit[] = [];
     const release = () => {
@@ -146,7 +147,7 @@ export class LayeredLimits {
   }
 
   /** A CPU slot, once memory allows (see {@linkcode MemoryGate}); its release lets held-back steps look again. */
-  async #heavy(options: { signal?: AbortSignal }): Promise<Permit> {
+  async #heavy(options: { signal?: AbortSignal; priority?: number }): Promise<Permit> {
     const slot = await this.#cpu.acquire(options);
     const release = () => {
       slot.release();

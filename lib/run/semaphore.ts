@@ -10,6 +10,7 @@ export interface Permit extends Disposable {
 }
 
 interface Waiter {
+  priority: number;
   resolve(permit: Permit): void;
   reject(reason: unknown): void;
   signal: AbortSignal | undefined;
@@ -17,7 +18,8 @@ interface Waiter {
 }
 
 /**
- * A counting semaphore. Waiters are served first come, first served; an aborted wait leaves the queue.
+ * A counting semaphore. Waiters are served by priority, highest first, and first come, first served among equals;
+ * an aborted wait leaves the queue.
  *
  * @example
  * ```ts
@@ -61,12 +63,12 @@ export class Semaphore {
   /**
    * Takes a permit, waiting for one when none is free.
    *
-   * @param options The signal that abandons the wait.
+   * @param options The signal that abandons the wait, and the wait's priority (higher is served first; default 0).
    * @returns The permit.
    * @throws The signal's reason when aborted while waiting.
    */
-  acquire(options: { signal?: AbortSignal } = {}): Promise<Permit> {
-    const { signal } = options;
+  acquire(options: { signal?: AbortSignal; priority?: number } = {}): Promise<Permit> {
+    const { signal, priority = 0 } = options;
     signal?.throwIfAborted();
     if (this.#available > 0 && this.#waiters.length === 0) {
       this.#available--;
@@ -74,6 +76,7 @@ export class Semaphore {
     }
     return new Promise<Permit>((resolve, reject) => {
       const waiter: Waiter = {
+        priority,
         resolve,
         reject,
         signal,
@@ -84,7 +87,9 @@ export class Semaphore {
         },
       };
       signal?.addEventListener("abort", waiter.onAbort, { once: true });
-      this.#waiters.push(waiter);
+      // Behind every waiter of at least its priority: FIFO among equals.
+      const after = this.#waiters.findLastIndex((other) => other.priority >= priority);
+      this.#waiters.splice(after + 1, 0, waiter);
     });
   }
 

@@ -23,6 +23,18 @@ import { videoStep } from "./steps/video_step.ts";
 /** Seconds between keyframes: a player seeking anywhere decodes at most this much. */
 const KEYFRAME_SECONDS = 2;
 
+/**
+ * Rough CPU seconds per unit of work, measured on 2 cores at 1080p: what the scheduler ranks ready steps by, so the
+ * speech → narration chain (one long AAC encode) starts before the slides that can fill the other cores.
+ */
+const COST = {
+  speechPerCharacter: 0.001,
+  slidePerPixel: 2e-8,
+  narrationPerCharacter: 0.0006,
+  stillPerPixel: 2e-8,
+  videoPerCharacter: 0.0001,
+} as const;
+
 /** Default timeouts per kind, in ms; a workflow's `timeout` replaces `ms`. */
 const TIMEOUTS = {
   speech: { ms: 60_000, perCharacter: 20 },
@@ -76,10 +88,12 @@ function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Conte
   const scope = { item: video.id, part: null };
   const ffmpeg = { ffmpeg: context.toolchain.ffmpeg };
   const narrationId = `${video.id}/narration`;
+  const characters = video.sections.reduce((sum, section) => sum + section.narration.length, 0);
   drafts.push({
     ...context.common,
     ...kindFields(narrationStep),
     id: narrationId,
+    cost: COST.narrationPerCharacter * characters,
     params: { fps: lesson.fps },
     deps: video.sections.map((section) => `${video.id}/${section.id}/speech`),
     scope,
@@ -95,6 +109,7 @@ function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Conte
       ...context.common,
       ...kindFields(stillsStep),
       id: stillsId,
+      cost: COST.stillPerPixel * format.width * format.height * video.sections.length,
       params: { width: format.width, height: format.height, fps: lesson.fps, encoding: STILL_ENCODING },
       deps: video.sections.map((section) => `${video.id}/${section.id}/slide@${format.name}`),
       scope,
@@ -107,6 +122,7 @@ function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Conte
       ...context.common,
       ...kindFields(videoStep),
       id: `${video.id}/video@${format.name}`,
+      cost: COST.videoPerCharacter * characters,
       params: { fps: lesson.fps, gop: KEYFRAME_SECONDS * lesson.fps },
       deps: [stillsId, narrationId],
       scope,
@@ -123,6 +139,7 @@ function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Conte
       ...context.common,
       ...kindFields(subtitlesStep),
       id: `${video.id}/subtitles.${format}`,
+      cost: 0.01,
       params: { format, cues: video.sections.map((section) => section.narration) },
       deps: [narrationId],
       scope,
@@ -155,6 +172,7 @@ function sectionSteps(
       ...context.common,
       ...kindFields(slideStep),
       id: `${prefix}/slide@${format.name}`,
+      cost: COST.slidePerPixel * format.width * format.height,
       params: {
         width: format.width,
         height: format.height,
@@ -190,6 +208,7 @@ function speechDraft(section: ResolvedSection, context: SectionContext): Draft {
     ...context.common,
     ...kindFields(speechStep),
     id: `${context.prefix}/speech`,
+    cost: COST.speechPerCharacter * section.narration.length,
     params,
     deps: [],
     scope: context.scope,

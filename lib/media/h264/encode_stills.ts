@@ -52,20 +52,19 @@ export async function encodeStills(
   options: EncodeStillsOptions,
 ): Promise<EncodedStills> {
   const { fps, scratchDir, output, signal } = options;
-  // Each image twice: an IDR, then a P picture, so the encoder allows a reference frame; the P pictures are dropped.
   for (const [i, image] of images.entries()) {
-    for (const copy of [0, 1]) {
-      await Deno.symlink(image, `${scratchDir}/still-${String(2 * i + copy).padStart(6, "0")}.png`);
-    }
+    await Deno.symlink(image, `${scratchDir}/still-${String(i).padStart(6, "0")}.png`);
   }
   await runFfmpeg(ffmpeg, [
+    // Each image is read at half the rate and shown twice: an IDR, then a P picture, so that the encoder allows a
+    // reference frame (the P pictures are dropped); decoding and converting each image once.
     "-framerate",
-    String(fps),
+    `${fps}/2`,
     "-i",
     `${scratchDir}/still-%06d.png`,
     "-vf",
     // BT.709, tagged as such: what players assume of HD video, so colours come out as the slide has them.
-    "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p",
+    `scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,fps=${fps}`,
     "-colorspace",
     "bt709",
     "-color_primaries",

@@ -230,3 +230,27 @@ Deno.test("runPlan() waits at least the Retry-After a 503 asked for before the n
   assert.equal(executor.attempts.get("v1/s1/speech"), 2);
   assert.ok(clock.now() >= 7000, `retried after ${clock.now()} ms`);
 });
+
+Deno.test("runPlan() gives a free CPU slot to the ready step with the costliest path ahead: speech and the narration before slides", async () => {
+  const narration =
+    "Light from the sun reaches the leaves of a plant and gives it the energy it needs to grow. ".repeat(3);
+  const workflow = await resolveWorkflow({
+    formats: ["16:9", "9:16"],
+    // Every section and call may be in flight at once, so only the one CPU slot decides the order.
+    limits: { cpu: 1, sections: 6, api: 3, global: 18 },
+    videos: [{
+      id: "v",
+      sections: Array.from({ length: 6 }, (_, s) => ({ title: `T${s}`, narration: `${s}. ${narration}` })),
+    }],
+  }, { file: "rank.ts", moduleUrl: "file:///rank.ts" });
+  const plan = planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN });
+  const executor = new FakeExecutor(plan, { random: seededRandom(7) });
+  const result = await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
+  assert.ok(result.ok);
+  const kinds = executor.started.map((id) => plan.steps.find((step) => step.id === id)!.kind);
+  // Plan order interleaves each section's speech and slides; by rank, every speech goes first, then the narration
+  // (one long encode that everything of its chain waits for) as soon as it is ready: the slot the last speech frees
+  // goes to a slide already waiting, the next one to the narration, before the other 11 slides.
+  assert.deepEqual(kinds.slice(0, 6), Array(6).fill("speech"), kinds.join(" "));
+  assert.deepEqual(kinds.slice(6, 8).sort(), ["narration", "slide"], kinds.join(" "));
+});

@@ -38,6 +38,10 @@ export async function muxStream(
     // `-r` on the input stamps frame N at exactly N / fps (`-framerate` leaves rounding drift in the timestamps).
     "-r",
     String(fps),
+    // With a second input, ffmpeg reads each in a thread of its own; the default queue of 8 packets makes the pipe
+    // wait on the muxer (1.4 s instead of 0.16 s for 150 s of 1080p stills).
+    "-thread_queue_size",
+    "4096",
     "-i",
     "pipe:0",
     "-i",
