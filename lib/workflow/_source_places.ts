@@ -83,7 +83,9 @@ function offsetOf(root: unknown, path: string): number | null {
     rest = wanted.slice(found.key.length);
     const value = found.pair.value as Node | null;
     node = value;
-    offset = value?.range?.[0] ?? (found.pair.key as Node).range?.[0] ?? offset;
+    // An empty value (`narration:` and nothing) is placed at its key.
+    const written = value?.range !== undefined && value.range !== null && value.range[1] > value.range[0];
+    offset = written ? value!.range![0] : (found.pair.key as Node).range?.[0] ?? offset;
   }
   if (rest === "" && node !== null && isMap(node)) {
     const known = new Set(knownKeysAt(workflowSchema, segments));

@@ -108,7 +108,7 @@ function yamlIssue(error: YAMLError, lineCounter: LineCounter, prefix: string): 
 function jsonHeadline(message: string): string {
   const headline = message
     .replace(/ (?:in JSON )?at position \d+[\s\S]*$/, "")
-    .replace(/, "[\s\S]*" is not valid JSON$/, "");
+    .replace(/, [\s\S]*is not valid JSON$/, "");
   return `Syntax error: ${headline === "" ? message : headline}`;
 }
 
