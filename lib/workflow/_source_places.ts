@@ -5,16 +5,8 @@
  */
 import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { knownKeysAt } from "../schema/workflow_issues.ts";
+import type { PlaceFinder } from "./data_workflow.ts";
 import { workflowSchema } from "./workflow_schema.ts";
-
-/** A place in a source file, both counted from 1. */
-export interface SourcePlace {
-  line: number;
-  column: number;
-}
-
-/** Finds the place of a workflow path in a file; null when it has none. */
-export type PlaceFinder = (path: string) => SourcePlace | null;
 
 /** Fields a data workflow may hold that the workflow schema does not name. */
 export const EXTRA_DATA_FIELDS: readonly string[] = ["$schema"];

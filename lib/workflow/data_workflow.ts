@@ -6,9 +6,18 @@
 import { LineCounter, parseDocument, type YAMLError } from "yaml";
 import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import { jsonErrorOffset } from "./_json_error_offset.ts";
-import { type PlaceFinder, placesOf, placesOfText, type SourcePlace } from "./_source_places.ts";
+import { placesOf, placesOfText } from "./_source_places.ts";
 
-export type { PlaceFinder, SourcePlace } from "./_source_places.ts";
+/** A place in a source file. */
+export interface SourcePlace {
+  /** The line, counted from 1. */
+  line: number;
+  /** The column, counted from 1. */
+  column: number;
+}
+
+/** Finds where a workflow path (`videos[0].sections[2].title`) is written in a file; null when it is not. */
+export type PlaceFinder = (path: string) => SourcePlace | null;
 
 /** The data formats a workflow file may be written in. */
 export type DataFormat = "json" | "yaml";

@@ -44,7 +44,9 @@ export async function resolveCustomSteps(
     }
     ids.add(step.id);
     if (step.output !== undefined && (step.child === true || outputs.has(step.output))) {
-      const why = step.child === true ? "a child step's children would all write it" : "another step writes it";
+      const why = step.child === true
+        ? "a child step's children would all write it"
+        : "another step writes it";
       context.issues.push({ path: `steps[${i}].output`, message: `Cannot publish "${step.output}": ${why}` });
     }
     if (step.output !== undefined) outputs.add(step.output);
