@@ -1,9 +1,12 @@
 /**
- * Loading a workflow file: a dynamic import of its default export, then validation and resolution.
+ * Loading a workflow file: a dynamic import of its default export (or a JSON or YAML file read as that value),
+ * then validation and resolution.
  * @module
  */
 import { InputError, WorkflowError } from "../core/errors.ts";
 import { importFailureIssue } from "./_import_failure.ts";
+import { dataFormatOf } from "./data_workflow.ts";
+import { loadDataWorkflow } from "./load_data_workflow.ts";
 import { resolveWorkflow } from "./resolve_workflow.ts";
 import type { ResolvedWorkflow } from "./workflow_schema.ts";
 
@@ -26,14 +29,16 @@ export function toFileUrl(file: string): URL {
 }
 
 /**
- * Imports a workflow file and resolves its default export.
+ * Imports a workflow file and resolves its default export; a `.json`, `.yaml` or `.yml` file is read as that
+ * value instead (see {@linkcode loadDataWorkflow}).
  *
  * @param file The workflow file, as the user named it.
  * @param options Number of cores for the pool defaults.
  * @returns The resolved workflow.
  * @throws {InputError} When the file does not exist.
  * @throws {WorkflowError} When importing it throws (a syntax error names its line and column, and the module when
- *   it is one the workflow imports), it has no default export, or the export is not a valid workflow.
+ *   it is one the workflow imports), it has no default export, or the export is not a valid workflow; for a JSON or
+ *   YAML file, when it does not parse, holds custom steps or is not a valid workflow (each issue at its line).
  *
  * @example
  * ```ts
@@ -60,6 +65,8 @@ export async function loadWorkflow(
     }
     throw error;
   }
+  const format = dataFormatOf(file);
+  if (format !== null) return await loadDataWorkflow(file, { url, format, cores: options.cores });
   let module: { default?: unknown };
   try {
     module = await import(url.href);

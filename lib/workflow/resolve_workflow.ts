@@ -82,5 +82,6 @@ export async function resolveWorkflow(value: unknown, options: ResolveOptions): 
 
 function nameFromUrl(moduleUrl: string): string {
   const base = moduleUrl.split("/").pop() ?? "workflow";
-  return base.replace(/\.[cm]?[jt]sx?$/, "").toLowerCase().replace(/[^a-z0-9_-]+/g, "-") || "workflow";
+  return base.replace(/\.(?:[cm]?[jt]sx?|json|ya?ml)$/i, "").toLowerCase().replace(/[^a-z0-9_-]+/g, "-") ||
+    "workflow";
 }

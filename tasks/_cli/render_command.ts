@@ -34,7 +34,7 @@ export function addRenderCommand(
 ): void {
   const render = program.command("render")
     .description("Render workflow files into videos, subtitles and a summary")
-    .argument("<workflow...>", "workflow files (TypeScript)")
+    .argument("<workflow...>", "workflow files (.ts, .json, .yaml)")
     .option("-o, --out <dir>", "output folder", "out")
     .option("--cache <dir>", "artifact store (default: REEL_CACHE or .reel/ beside the workflow)")
     .option("--force", "ignore the cache: run every step")

@@ -35,6 +35,7 @@ const customStepSchema = z.strictObject({
   version: z.union([nonBlank("Version"), z.number()]).optional(),
   files: z.array(nonBlank("File path")).optional(),
   child: z.boolean().optional(),
+  output: z.string().regex(/^(?!\.\.?$)[^/\\]+$/, "Expected a file name, without a folder").optional(),
   run: z.custom<CustomStepFunction>((value) => typeof value === "function", "Expected a function"),
 });
 
@@ -57,6 +58,8 @@ export interface ResolvedCustomStep {
   retries: number;
   /** True for a step that runs only as a child spawned by another step. */
   child: boolean;
+  /** The name its file is published under in the output folder, or null to keep it in the store only. */
+  output: string | null;
   /** Longest time an attempt may take, in ms. */
   timeout: number;
   /**

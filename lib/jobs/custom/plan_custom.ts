@@ -20,7 +20,7 @@ import { customStep } from "./custom_step.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import { planCustomSteps } from "./plan_custom.ts";
- * const step = { id: "a", inputs: [], params: {}, cpu: true, retries: 0, child: false, timeout: 1000, code: { digest: "d" } };
+ * const step = { id: "a", inputs: [], params: {}, cpu: true, retries: 0, child: false, output: null, timeout: 1000, code: { digest: "d" } };
  * const toolchain = { ffmpeg: "f", espeak: null, slides: "s", encoders: null };
  * const plan = planCustomSteps([step], { file: "a.ts", moduleUrl: "file:///a.ts", timeout: null, providers: new Map(), toolchain });
  * assert.equal(plan.steps[0]?.kind, "custom");
@@ -41,7 +41,7 @@ export function planCustomSteps(steps: readonly ResolvedCustomStep[], context: P
     retries: step.retries,
     backoff: { base: 200, cap: 5000 },
     timeout: { ms: step.timeout, perMediaSecond: 0 },
-    output: null,
+    output: step.output,
     extension: "bin",
     workflow: context.file,
   }));

@@ -37,11 +37,19 @@ export async function resolveCustomSteps(
   if (steps === undefined) return null;
   const extraFiles: string[] = [];
   const ids = new Set<string>();
+  const outputs = new Set<string>();
   for (const [i, step] of steps.entries()) {
     if (ids.has(step.id)) {
       context.issues.push({ path: `steps[${i}].id`, message: `Duplicate step id "${step.id}"` });
     }
     ids.add(step.id);
+    if (step.output !== undefined && (step.child === true || outputs.has(step.output))) {
+      const why = step.child === true
+        ? "a child step's children would all write it"
+        : "another step writes it";
+      context.issues.push({ path: `steps[${i}].output`, message: `Cannot publish "${step.output}": ${why}` });
+    }
+    if (step.output !== undefined) outputs.add(step.output);
     for (const [j, relative] of (step.files ?? []).entries()) {
       const path = decodeURIComponent(new URL(relative, context.moduleUrl).pathname);
       try {
@@ -69,6 +77,7 @@ export async function resolveCustomSteps(
     cpu: step.cpu ?? true,
     retries: step.retries ?? 0,
     child: step.child ?? false,
+    output: step.output ?? null,
     timeout: step.timeout ?? context.timeout ?? CUSTOM_TIMEOUT_MS,
     code: step.version === undefined
       ? { digest }

@@ -1,0 +1,145 @@
+/**
+ * Workflow files written as data, JSON or YAML: the text parsed into the value a TypeScript workflow exports,
+ * with the place of every value kept for messages.
+ * @module
+ */
+import { LineCounter, parseDocument, type YAMLError } from "yaml";
+import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
+import { jsonErrorOffset } from "./_json_error_offset.ts";
+import { placesOf, placesOfText } from "./_source_places.ts";
+
+/** A place in a source file. */
+export interface SourcePlace {
+  /** The line, counted from 1. */
+  line: number;
+  /** The column, counted from 1. */
+  column: number;
+}
+
+/** Finds where a workflow path (`videos[0].sections[2].title`) is written in a file; null when it is not. */
+export type PlaceFinder = (path: string) => SourcePlace | null;
+
+/** The data formats a workflow file may be written in. */
+export type DataFormat = "json" | "yaml";
+
+/** A workflow file's value and where each of its values is written. */
+export interface DataWorkflow {
+  /** The parsed value, as a TypeScript workflow's default export would be. */
+  value: unknown;
+  /** Finds the line and column of a workflow path (`videos[0].sections[2].title`), or null. */
+  placeOf: PlaceFinder;
+}
+
+/**
+ * Tells a data workflow file by its name: `.json`, or `.yaml` and `.yml`, in any case.
+ *
+ * @param file The file's path.
+ * @returns Its format, or null for any other file (a TypeScript module).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { dataFormatOf } from "./data_workflow.ts";
+ * assert.equal(dataFormatOf("lessons/rain.YML"), "yaml");
+ * assert.equal(dataFormatOf("workflows/lesson.ts"), null);
+ * ```
+ */
+export function dataFormatOf(file: string): DataFormat | null {
+  const extension = /\.([a-z]+)$/i.exec(file)?.[1]?.toLowerCase();
+  if (extension === "json") return "json";
+  return extension === "yaml" || extension === "yml" ? "yaml" : null;
+}
+
+/**
+ * Parses a JSON or YAML workflow file. JSON is read by `JSON.parse`, exactly as JSON; YAML as YAML 1.2 (core
+ * schema: `yes` stays a string; a key may appear once per mapping; one document per file).
+ *
+ * @param text The file's text.
+ * @param options Its format, and its name for messages.
+ * @returns The value and the finder of places.
+ * @throws {WorkflowError} When the text does not parse: each mistake at its line and column.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseDataWorkflow } from "./data_workflow.ts";
+ * const { value, placeOf } = parseDataWorkflow("videos:\n  - id: intro\n", { format: "yaml", file: "a.yaml" });
+ * assert.deepEqual(value, { videos: [{ id: "intro" }] });
+ * assert.deepEqual(placeOf("videos[0].id"), { line: 2, column: 11 });
+ * ```
+ */
+export function parseDataWorkflow(text: string, options: { format: DataFormat; file: string }): DataWorkflow {
+  return options.format === "json" ? parseJson(text, options.file) : parseYaml(text, options.file);
+}
+
+function parseJson(text: string, file: string): DataWorkflow {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    const place = placeAt(text, jsonErrorOffset(text) ?? text.length);
+    throw new WorkflowError(file, [{ path: describePlace(place), message: jsonHeadline(error.message) }], {
+      cause: error,
+    });
+  }
+  let finder: PlaceFinder | null = null;
+  // Places are read only when a message needs them.
+  return { value, placeOf: (path) => (finder ??= placesOfText(text))(path) };
+}
+
+function parseYaml(text: string, file: string): DataWorkflow {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems = [
+    ...document.errors.map((error) => yamlIssue(error, lineCounter, "Syntax error: ")),
+    ...document.warnings.map((warning) => yamlIssue(warning, lineCounter, "")),
+  ];
+  if (problems.length > 0) throw new WorkflowError(file, problems);
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // An alias whose anchor is missing, or aliases that expand without bound.
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new WorkflowError(file, [{ path: "", message: error.message }], { cause: error });
+  }
+  return { value, placeOf: placesOf(document, lineCounter) };
+}
+
+function yamlIssue(error: YAMLError, lineCounter: LineCounter, prefix: string): WorkflowIssue {
+  const { line, col } = lineCounter.linePos(error.pos[0]);
+  const [headline = error.message] = error.message.split("\n");
+  return { path: describePlace({ line, column: col }), message: `${prefix}${headline.replace(/\.$/, "")}` };
+}
+
+/** V8's message without the offset it adds (the place is given apart) or the copy of the text. */
+function jsonHeadline(message: string): string {
+  const headline = message
+    .replace(/ (?:in JSON )?at position \d+[\s\S]*$/, "")
+    .replace(/, [\s\S]*is not valid JSON$/, "");
+  return `Syntax error: ${headline === "" ? message : headline}`;
+}
+
+function placeAt(text: string, offset: number): SourcePlace {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return { line, column: offset - (before.lastIndexOf("\n") + 1) + 1 };
+}
+
+/**
+ * A place as an issue's path names it: `line 14, column 7`.
+ *
+ * @param place The line and column.
+ * @returns The words.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describePlace } from "./data_workflow.ts";
+ * assert.equal(describePlace({ line: 14, column: 7 }), "line 14, column 7");
+ * ```
+ */
+export function describePlace(place: SourcePlace): string {
+  return `line ${place.line}, column ${place.column}`;
+}

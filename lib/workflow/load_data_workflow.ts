@@ -1,0 +1,85 @@
+/**
+ * Loading a workflow written as JSON or YAML: the same format as a TypeScript workflow's default export, less
+ * what only code can hold (custom steps), plus a `$schema` key for editors; every message names the line and
+ * column of the value it is about.
+ * @module
+ */
+import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
+import { type DataFormat, describePlace, parseDataWorkflow, type PlaceFinder } from "./data_workflow.ts";
+import { resolveWorkflow } from "./resolve_workflow.ts";
+import type { ResolvedWorkflow } from "./workflow_schema.ts";
+
+/** Options for {@linkcode loadDataWorkflow}. */
+export interface LoadDataWorkflowOptions {
+  /** The file's URL; relative paths in it (background images, media) resolve against its folder. */
+  url: URL;
+  /** Its format. */
+  format: DataFormat;
+  /** Number of cores, for the pool defaults. @default navigator.hardwareConcurrency */
+  cores?: number;
+}
+
+/**
+ * Reads a JSON or YAML workflow file and resolves it as a TypeScript workflow's default export would be.
+ *
+ * @param file The file, as the user named it (for messages).
+ * @param options Its URL and format.
+ * @returns The resolved workflow; its steps' keys are those of the same workflow written in TypeScript.
+ * @throws {WorkflowError} When the text does not parse (at its line and column), holds custom steps, or is not a
+ *   valid workflow: each issue's path is followed by the line and column of the value it is about.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadDataWorkflow } from "./load_data_workflow.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/rain.yaml`, "videos:\n  - id: rain\n    sections:\n      - { title: Rain, narration: It rains. }\n");
+ * const url = new URL(`file://${dir}/rain.yaml`);
+ * const workflow = await loadDataWorkflow(`${dir}/rain.yaml`, { url, format: "yaml" });
+ * assert.equal(workflow.name, "rain");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function loadDataWorkflow(
+  file: string,
+  options: LoadDataWorkflowOptions,
+): Promise<ResolvedWorkflow> {
+  const { url, format, cores } = options;
+  const { value, placeOf } = parseDataWorkflow(await Deno.readTextFile(url), { format, file });
+  const issues: WorkflowIssue[] = [];
+  let input = value;
+  if (isRecord(value)) {
+    const { $schema, steps, ...rest } = value;
+    input = rest;
+    if ($schema !== undefined && typeof $schema !== "string") {
+      issues.push({ path: "$schema", message: "Expected a string: the path or URL of the JSON Schema" });
+    }
+    if (steps !== undefined) {
+      issues.push({
+        path: "steps",
+        message: `Custom steps are TypeScript functions, which a ${format.toUpperCase()} file cannot hold: ` +
+          "write the workflow as a .ts file to use them",
+      });
+    }
+  }
+  try {
+    const resolved = await resolveWorkflow(input, { file, moduleUrl: url.href, cores });
+    if (issues.length === 0) return resolved;
+  } catch (error) {
+    if (!(error instanceof WorkflowError)) throw error;
+    issues.push(...error.issues);
+  }
+  throw new WorkflowError(file, issues.map((issue) => placed(issue, placeOf)));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The issue with the line and column of its value after its path. */
+function placed(issue: WorkflowIssue, placeOf: PlaceFinder): WorkflowIssue {
+  const place = placeOf(issue.path);
+  if (place === null) return issue;
+  const where = describePlace(place);
+  return { ...issue, path: issue.path === "" ? where : `${issue.path}, ${where}` };
+}

@@ -1,0 +1,75 @@
+/**
+ * The example workflow `workflows/outline.ts`: a lesson read from a markdown outline, and a custom step that
+ * writes YouTube chapter markers from the video's narration.
+ */
+import assert from "node:assert/strict";
+import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
+import { runProcess } from "../../lib/media/run_process.ts";
+import { runCli } from "../_support/cli.ts";
+import { tempDir } from "../_support/temp_dir.ts";
+
+const workflows = new URL("../../workflows/", import.meta.url).pathname;
+
+/**
+ * The times at which the video's picture changes, from a hash of every decoded frame: a lesson's slide is the
+ * same picture for the whole of its section, so each change is a section's first frame.
+ */
+async function pictureChanges(file: string): Promise<number[]> {
+  const { ffmpeg } = await findFfmpeg();
+  const args = ["-v", "error", "-i", file, "-map", "0:v", "-vf", "scale=160:90", "-f", "framemd5", "-"];
+  const { stdout } = await runProcess(ffmpeg, args);
+  const changes: number[] = [];
+  let previous: string | null = null;
+  let timeBase = 0;
+  for (const line of new TextDecoder().decode(stdout).split("\n")) {
+    const base = /^#tb 0: (\d+)\/(\d+)/.exec(line);
+    if (base !== null) timeBase = Number(base[1]) / Number(base[2]);
+    if (line.startsWith("#") || line.trim() === "") continue;
+    const [, , pts, , , hash] = line.split(",").map((field) => field.trim());
+    if (hash !== previous) changes.push(Number(pts) * timeBase);
+    previous = hash!;
+  }
+  return changes;
+}
+
+/** `m:ss` or `h:mm:ss` in seconds. */
+function seconds(stamp: string): number {
+  return stamp.split(":").reduce((total, part) => total * 60 + Number(part), 0);
+}
+
+Deno.test("e2e: workflows/outline.ts renders the outline's sections and writes chapters where they start", async () => {
+  const dir = await tempDir("reel-outline-");
+  const run = await runCli([
+    "render",
+    `${workflows}outline.ts`,
+    "--out",
+    `${dir}/out`,
+    "--cache",
+    `${dir}/cache`,
+    "--format",
+    "16:9",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const outline = await Deno.readTextFile(`${workflows}outline.md`);
+  const titles = [...outline.matchAll(/^##? (.+)$/gm)].map((match) => match[1]!.trim());
+  assert.equal(titles.length, 4);
+  const chapters = (await Deno.readTextFile(`${dir}/out/how-the-moon-makes-tides.chapters.txt`))
+    .trimEnd()
+    .split("\n")
+    .map((line) => /^(\d+(?::\d\d){1,2}) (.+)$/.exec(line)!)
+    .map(([, stamp, title]) => ({ at: seconds(stamp!), title }));
+  assert.deepEqual(chapters.map((chapter) => chapter.title), titles);
+  // Each chapter is its section's first frame in the rendered video, rounded down to the second.
+  const starts = await pictureChanges(`${dir}/out/how-the-moon-makes-tides.16x9.mp4`);
+  assert.equal(starts.length, titles.length, `picture changes at ${starts.join(", ")}`);
+  assert.equal(starts[0], 0);
+  for (const [i, chapter] of chapters.entries()) {
+    assert.equal(
+      chapter.at,
+      Math.floor(starts[i]! + 1e-9),
+      `${chapter.title}: ${chapter.at} s, starts ${starts[i]} s`,
+    );
+  }
+  // YouTube shows chapters when the first is at 0:00 and each lasts 10 s or more.
+  for (let i = 1; i < chapters.length; i++) assert.ok(chapters[i]!.at - chapters[i - 1]!.at >= 10);
+});

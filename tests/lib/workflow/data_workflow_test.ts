@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { WorkflowError } from "../../../lib/core/errors.ts";
+import { type DataFormat, dataFormatOf, parseDataWorkflow } from "../../../lib/workflow/data_workflow.ts";
+
+function syntaxIssues(text: string, format: DataFormat): { path: string; message: string }[] {
+  try {
+    parseDataWorkflow(text, { format, file: `lesson.${format}` });
+  } catch (error) {
+    assert.ok(error instanceof WorkflowError, String(error));
+    assert.equal(error.file, `lesson.${format}`);
+    return [...error.issues];
+  }
+  throw new Error(`expected a WorkflowError for ${JSON.stringify(text)}`);
+}
+
+Deno.test("dataFormatOf() tells JSON and YAML files by their extension", () => {
+  assert.equal(dataFormatOf("a/lesson.json"), "json");
+  assert.equal(dataFormatOf("lesson.yaml"), "yaml");
+  assert.equal(dataFormatOf("LESSON.YML"), "yaml");
+  assert.equal(dataFormatOf("lesson.ts"), null);
+  assert.equal(dataFormatOf("json"), null);
+});
+
+Deno.test("parseDataWorkflow() names the line and column of every kind of JSON syntax error", () => {
+  const cases: [string, string, string][] = [
+    [
+      '{\n  "videos": [\n    { "id": "a" }\n    { "id": "b" }\n  ]\n}',
+      "line 4, column 5",
+      "Expected ',' or ']'",
+    ],
+    ['{\n  "formats": ["16:9",]\n}', "line 2, column 22", "Unexpected token ']'"],
+    ['{\n  "name": "a",\n}', "line 3, column 1", "Expected double-quoted property name"],
+    ["{\n  'name': 'a'\n}", "line 2, column 3", "Expected property name or '}'"],
+    ['{\n  "name": "tab\there"\n}', "line 2, column 15", "Bad control character in string literal"],
+    ['{\n  "name": "a"\n', "line 3, column 1", "Expected ',' or '}' after property value"],
+    ['{ "fps": 30 }\nx', "line 2, column 1", "Unexpected non-whitespace character after JSON"],
+    ['{ "fps": 01 }', "line 1, column 11", "Unexpected number"],
+    ['{ "ok": tru }', "line 1, column 9", "Unexpected token"],
+    ["", "line 1, column 1", "Unexpected end of JSON input"],
+  ];
+  for (const [text, path, message] of cases) {
+    const issues = syntaxIssues(text, "json");
+    assert.equal(issues.length, 1, text);
+    assert.equal(issues[0]!.path, path, text);
+    assert.ok(issues[0]!.message.startsWith(`Syntax error: ${message}`), `${text}: ${issues[0]!.message}`);
+    assert.doesNotMatch(issues[0]!.message, /position|is not valid JSON/, "the offset is given as a place");
+  }
+});
+
+Deno.test("parseDataWorkflow() names the line and column of YAML syntax errors, duplicate keys and bad aliases", () => {
+  assert.deepEqual(syntaxIssues("videos:\n  - id: a\n    sections: [1, 2\nfps: 30\n", "yaml")[0], {
+    path: "line 4, column 1",
+    message: "Syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]",
+  });
+  assert.deepEqual(syntaxIssues("fps: 30\nname: a\nfps: 24\n", "yaml"), [
+    { path: "line 3, column 1", message: "Syntax error: Map keys must be unique" },
+  ]);
+  assert.deepEqual(syntaxIssues("name: a\n---\nname: b\n", "yaml")[0]?.path, "line 2, column 1");
+  assert.deepEqual(syntaxIssues("theme: !colour red\n", "yaml"), [
+    { path: "line 1, column 8", message: "Unresolved tag: !colour" },
+  ]);
+  const [alias] = syntaxIssues("theme: *missing\n", "yaml");
+  assert.match(alias!.message, /missing/);
+});
+
+Deno.test("parseDataWorkflow() reads YAML 1.2: yes and on stay strings, numbers and nulls are typed", () => {
+  const { value } = parseDataWorkflow("a: yes\nb: on\nc: 30\nd: 0.5\ne: ~\nf: '30'\ng: 2024-01-01\n", {
+    format: "yaml",
+    file: "x.yaml",
+  });
+  assert.deepEqual(value, { a: "yes", b: "on", c: 30, d: 0.5, e: null, f: "30", g: "2024-01-01" });
+});
+
+Deno.test("placeOf() finds a value, the key of an empty value, a missing field's object and an unknown field", () => {
+  const text = [
+    "formats: ['16:9']", // 1
+    "providers:", // 2
+    "  images.v2: { api: openai, baseUrl: 5 }", // 3
+    "videos:", // 4
+    "  - id: rain", // 5
+    "    sections:", // 6
+    "      - title: Rain", // 7
+    "        narration:", // 8
+    "      - title: Snow", // 9
+    "        narraton: It snows.", // 10
+    "",
+  ].join("\n");
+  const { placeOf } = parseDataWorkflow(text, { format: "yaml", file: "x.yaml" });
+  assert.deepEqual(placeOf("formats[0]"), { line: 1, column: 11 });
+  assert.deepEqual(placeOf("providers.images.v2.baseUrl"), { line: 3, column: 38 }, "a key with a dot");
+  assert.deepEqual(placeOf("videos[0].sections[0].narration"), { line: 8, column: 9 }, "an empty value");
+  assert.deepEqual(placeOf("videos[0].sections[1].narration"), { line: 9, column: 9 }, "a missing field");
+  assert.deepEqual(placeOf("videos[0].sections[1]"), { line: 10, column: 9 }, "an unknown field");
+  assert.deepEqual(placeOf("videos[0].sections[7]"), { line: 7, column: 7 }, "past the end: the list");
+  assert.equal(placeOf(""), null, "the whole file");
+  assert.equal(placeOf("limits.videos"), null, "nothing of the path is written");
+});
+
+Deno.test("placeOf() finds values in JSON too, and a top-level unknown field but not $schema", () => {
+  const text = '{\n  "$schema": "s.json",\n  "vidoes": [],\n  "fps": "30"\n}\n';
+  const { value, placeOf } = parseDataWorkflow(text, { format: "json", file: "x.json" });
+  assert.deepEqual(value, { $schema: "s.json", vidoes: [], fps: "30" });
+  assert.deepEqual(placeOf("fps"), { line: 4, column: 10 });
+  assert.deepEqual(placeOf(""), { line: 3, column: 3 });
+});
