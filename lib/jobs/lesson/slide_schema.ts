@@ -80,7 +80,8 @@ const themeName = z.enum(THEME_NAMES, 'Expected "dark", "light" or "chalk"');
 
 /** A built-in theme's name, or a theme's fields over a built-in one (`dark` by default). */
 export const themeSchema = z.union([
-  themeName,
+  // A string first, so that an object fails this branch on its type and reports the object branch's issues.
+  z.string().pipe(themeName).meta({ enum: [...THEME_NAMES] }),
   z.strictObject({
     name: themeName.optional(),
     background: color.optional(),
