@@ -1,6 +1,7 @@
 /**
  * What a lesson checks before any step runs: ffmpeg has the flite filter when a flite voice speaks, espeak-ng
- * knows every espeak voice, and every slide's text fits its frame (or `allowOverflow` says to cut it).
+ * knows every espeak voice, and every slide's text (sections, code, captions, title and end cards) fits its frame
+ * (or `allowOverflow` says to cut it).
  * @module
  */
 import { WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
@@ -9,6 +10,7 @@ import { checkEspeakVoice } from "../../providers/local/speech/espeak_engine.ts"
 import { checkFliteFilter } from "../../providers/local/speech/flite_engine.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import type { ResolvedLesson } from "./lesson_schema.ts";
+import { lessonSlides } from "./lesson_slides.ts";
 
 /**
  * Runs the lesson's checks.
@@ -35,29 +37,28 @@ export async function preflightLesson(lesson: ResolvedLesson, context: Preflight
   return await checkSlides(lesson, context);
 }
 
-/** Checks every slide's text against its frame, with the renderer's own layout. */
+/** Checks every slide's text (sections' and cards') against its frame, with the renderer's own layout. */
 async function checkSlides(lesson: ResolvedLesson, context: PreflightContext): Promise<string[]> {
   const warnings: string[] = [];
   const issues: WorkflowIssue[] = [];
-  for (const section of lesson.videos.flatMap((video) => video.sections)) {
-    if (section.image?.as === "slide") continue;
+  for (const slide of lesson.videos.flatMap((video) => lessonSlides(video, lesson.theme))) {
     for (const format of lesson.formats) {
       const fit = await checkSlideFits({
+        ...slide.content,
         width: format.width,
         height: format.height,
-        title: section.title,
-        bullets: section.bullets,
+        textScale: lesson.theme.textScale,
       });
-      for (const warning of fit.warnings) warnings.push(`${section.path} (${format.name}): ${warning}`);
+      for (const warning of fit.warnings) warnings.push(`${slide.path} (${format.name}): ${warning}`);
       if (fit.message === null) continue;
       if (context.allowOverflow) {
-        warnings.push(`${section.path}: ${fit.message}; it will be cut (--allow-overflow)`);
-      } else issues.push({ path: section.path, message: fit.message });
+        warnings.push(`${slide.path}: ${fit.message}; it will be cut (--allow-overflow)`);
+      } else issues.push({ path: slide.path, message: fit.message });
     }
   }
   if (issues.length > 0) {
     throw new WorkflowError(context.file, issues, {
-      hint: "Shorten the title or bullets, split the section, or pass --allow-overflow to cut the text",
+      hint: "Shorten the title, bullets or code, split the section, or pass --allow-overflow to cut the text",
     });
   }
   return warnings;

@@ -1,19 +1,22 @@
 /**
  * The lesson's planner: per section its speech once, its generated image if any, and a slide per format; per video
- * the narration (every section's speech joined on whole frames and encoded once), per format the stills (every
+ * its title and end card slides per format (`video/title@format`, `video/end@format`), the narration (every section's speech joined on whole frames and encoded once), per format the stills (every
  * slide encoded once) and the video (the stills shown for their sections' frames, muxed with the narration), and an
  * SRT and a VTT.
  * @module
  */
+import type { Json } from "../../core/json.ts";
 import type { Draft, StepScope } from "../../plan/plan_step.ts";
 import { providerEngine, providerRuntime, type ResolvedProvider } from "../../plan/provider_settings.ts";
 import { slideProviderId, speechProviderId } from "../../providers/local/local_provider_ids.ts";
+import type { Format } from "../../schema/formats.ts";
 import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
 import { imageStep } from "../../steps/image/image_step.ts";
 import { kindFields } from "../../steps/step_kind.ts";
 import { slideStep } from "../../steps/slide/slide_step.ts";
 import { speechStep } from "../../steps/speech/speech_step.ts";
 import type { ResolvedLesson, ResolvedSection, ResolvedVideo } from "./lesson_schema.ts";
+import { type LessonSlide, lessonSlides, sectionSlide, slideParams } from "./lesson_slides.ts";
 import { STILL_ENCODING } from "../../media/h264/encode_stills.ts";
 import { narrationStep } from "./steps/narration_step.ts";
 import { stillsStep } from "./steps/stills_step.ts";
@@ -62,8 +65,9 @@ type Common = Pick<Draft, "workflow" | "runtime" | "retries" | "tokenCost" | "ba
  * import { planLesson } from "./plan_lesson.ts";
  * const toolchain = { ffmpeg: "ffmpeg 5.1", espeak: null, slides: "resvg 2.6.2", encoders: null };
  * const voice = { provider: "flite", engine: "flite" as const, voice: "rms", rate: 165, model: null };
- * const section = { id: "s1", path: "videos[0].sections[0]", title: "T", bullets: [], narration: "N", background: { color: "#000", image: null }, image: null, voice };
- * const lesson = { videos: [{ id: "a", title: "T", sections: [section] }], formats: [{ name: "16x9", width: 1920, height: 1080 }], fps: 30, theme: { background: "#000", foreground: "#fff", accent: "#ff0" } };
+ * const section = { id: "s1", path: "videos[0].sections[0]", title: "T", bullets: [], narration: "N", background: { color: "#000", image: null }, image: null, voice, code: null, picture: null };
+ * const theme = { name: "dark" as const, background: "#000", foreground: "#fff", accent: "#ff0", codeBackground: "#111", codeForeground: "#eee", textScale: 1 };
+ * const lesson = { videos: [{ id: "a", title: "T", sections: [section], titleCard: null, endCard: null }], formats: [{ name: "16x9", width: 1920, height: 1080 }], fps: 30, theme };
  * const plan = planLesson(lesson, { file: "a.ts", moduleUrl: "file:///a.ts", timeout: null, providers: new Map(), toolchain });
  * assert.deepEqual(plan.steps.map((step) => step.kind), ["speech", "slide", "narration", "stills", "video", "subtitles", "subtitles"]);
  * ```
@@ -85,6 +89,7 @@ type Context = PlanContext & { common: Common };
 
 function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Context): Draft[] {
   const drafts = video.sections.flatMap((section) => sectionSteps(section, video, lesson, context));
+  drafts.push(...cardDrafts(video, lesson, context));
   const scope = { item: video.id, part: null };
   const ffmpeg = { ffmpeg: context.toolchain.ffmpeg };
   const narrationId = `${video.id}/narration`;
@@ -165,38 +170,47 @@ function sectionSteps(
   const drafts = [speechDraft(section, { ...context, prefix, scope })];
   const image = imageDraft(section, { ...context, prefix, scope });
   if (image !== null) drafts.push(image);
+  const slide = sectionSlide(section, video.id);
   for (const format of lesson.formats) {
-    const background = section.background.image;
-    const asSlide = section.image?.as === "slide";
-    drafts.push({
-      ...context.common,
-      ...kindFields(slideStep),
-      id: `${prefix}/slide@${format.name}`,
-      cost: COST.slidePerPixel * format.width * format.height,
-      params: {
-        width: format.width,
-        height: format.height,
-        title: asSlide ? "" : section.title,
-        bullets: asSlide ? [] : section.bullets,
-        background: section.background.color,
-        image: background === null ? null : background.sha256,
-        foreground: lesson.theme.foreground,
-        accent: lesson.theme.accent,
-      },
-      runtime: { imagePath: background === null ? null : background.path },
-      deps: image === null ? [] : [image.id],
-      scope,
-      provider: slideProviderId(),
-      engine: { id: slideProviderId(), renderer: context.toolchain.slides },
-      cpu: true,
-      timeout: timeout("slide", context),
-      extension: "png",
-    });
+    drafts.push(slideDraft(slide, format, image === null ? [] : [image.id], { ...context, lesson, scope }));
   }
   return drafts;
 }
 
 type SectionContext = Context & { prefix: string; scope: StepScope };
+
+function slideDraft(
+  slide: LessonSlide,
+  format: Format,
+  deps: string[],
+  context: Context & { lesson: ResolvedLesson; scope: StepScope },
+): Draft {
+  return {
+    ...context.common,
+    ...kindFields(slideStep),
+    id: `${slide.id}@${format.name}`,
+    cost: COST.slidePerPixel * format.width * format.height,
+    params: slideParams(slide, format, context.lesson.theme) as unknown as Json,
+    runtime: { imagePath: slide.image?.path ?? null, picturePath: slide.picture?.path ?? null },
+    deps,
+    scope: context.scope,
+    provider: slideProviderId(),
+    engine: { id: slideProviderId(), renderer: context.toolchain.slides },
+    cpu: true,
+    timeout: timeout("slide", context),
+    extension: "png",
+  };
+}
+
+/** The title and end card slides of a video, one per format; what shows them is planned elsewhere. */
+function cardDrafts(video: ResolvedVideo, lesson: ResolvedLesson, context: Context): Draft[] {
+  const cards = lessonSlides(video, lesson.theme).filter((slide) => slide.section === null);
+  return cards.flatMap((slide) =>
+    lesson.formats.map((format) =>
+      slideDraft(slide, format, [], { ...context, lesson, scope: { item: video.id, part: slide.id } })
+    )
+  );
+}
 
 function speechDraft(section: ResolvedSection, context: SectionContext): Draft {
   const { voice } = section;

@@ -4,8 +4,6 @@
  * @module
  */
 import type { WorkflowIssue } from "../../core/errors.ts";
-import { sha256Hex } from "../../core/sha256.ts";
-import { sniffImage } from "../../media/sniff_media.ts";
 import type { ResolvedProvider } from "../../plan/provider_settings.ts";
 import { HOSTED_BASE_URL } from "../../providers/http/openai_client.ts";
 import { imageSizesOf, SPEECH_MAX_CHARACTERS } from "../../providers/http/openai_models.ts";
@@ -20,12 +18,13 @@ import type {
   ResolvedVoice,
   VoiceInput,
 } from "./lesson_schema.ts";
+import { readImage } from "./_read_image.ts";
+import { resolveCards, resolveSectionSlide, resolveTheme } from "./resolve_slides.ts";
 
 /** Defaults applied where a lesson leaves a field out. */
 export const LESSON_DEFAULTS = {
   formats: ["16:9", "9:16", "1:1"],
   fps: 30,
-  theme: { background: "#1e3a5f", foreground: "#ffffff", accent: "#ffcc4d" },
   voice: { provider: "flite", engine: "flite", voice: "rms", rate: 165, model: null } satisfies ResolvedVoice,
   voiceNames: { espeak: "en-us", flite: "rms", openai: "alloy" },
   speechModel: "tts-1",
@@ -58,6 +57,7 @@ export async function resolveLesson(
 ): Promise<ResolvedLesson | null> {
   if (input.videos === undefined) return null;
   const { issues } = context;
+  const theme = resolveTheme(input.theme);
   const defaultVoice = resolveVoice(LESSON_DEFAULTS.voice, input.voice, { ...context, path: "voice" });
   const seenVideos = new Set<string>();
   const videos: ResolvedVideo[] = [];
@@ -74,7 +74,7 @@ export async function resolveLesson(
         path: `videos[${v}].sections[${s}]`,
         id: section.id ?? `s${s + 1}`,
         defaultVoice,
-        themeBackground: input.theme?.background ?? LESSON_DEFAULTS.theme.background,
+        themeBackground: theme.background,
       });
       if (seenSections.has(resolved.id)) {
         issues.push({ path: `${resolved.path}.id`, message: `Duplicate section id "${resolved.id}"` });
@@ -82,13 +82,14 @@ export async function resolveLesson(
       seenSections.add(resolved.id);
       sections.push(resolved);
     }
-    videos.push({ id: video.id, title: video.title ?? sections[0]?.title ?? video.id, sections });
+    const title = video.title ?? sections[0]?.title ?? video.id;
+    videos.push({ id: video.id, title, sections, ...resolveCards(video, input) });
   }
   return {
     videos,
     formats: resolveFormats(input.formats ?? LESSON_DEFAULTS.formats, issues),
     fps: input.fps ?? LESSON_DEFAULTS.fps,
-    theme: { ...LESSON_DEFAULTS.theme, ...input.theme },
+    theme,
   };
 }
 
@@ -132,6 +133,7 @@ async function resolveSection(
       as: image.as ?? LESSON_DEFAULTS.image.as,
     },
     voice: resolveVoice(context.defaultVoice, section.voice, { ...context, path: `${path}.voice` }),
+    ...await resolveSectionSlide(section, context),
   };
   issues.push(...apiRefusals(resolved, providers));
   return resolved;
@@ -219,35 +221,4 @@ function resolveVoice(
       ? voice.model ?? (sameEngine ? base.model : null) ?? LESSON_DEFAULTS.speechModel
       : null,
   };
-}
-
-async function readImage(
-  relative: string,
-  context: { moduleUrl: string; path: string; issues: WorkflowIssue[] },
-): Promise<{ path: string; sha256: string } | null> {
-  const url = new URL(relative, context.moduleUrl);
-  const file = decodeURIComponent(url.pathname);
-  try {
-    const bytes = await Deno.readFile(url);
-    if (sniffImage(bytes) === null) {
-      context.issues.push({ path: context.path, message: `Not a PNG or JPEG image: ${file}` });
-      return null;
-    }
-    return { path: file, sha256: sha256Hex(bytes) };
-  } catch (error) {
-    const problem = unreadableImage(error);
-    if (problem === null) throw error;
-    context.issues.push({ path: context.path, message: `${problem}: ${file}` });
-    return null;
-  }
-}
-
-/** What keeps a background image from being read, in the user's words; null for a failure that is not theirs. */
-function unreadableImage(error: unknown): string | null {
-  if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
-    return "Image not found";
-  }
-  if (error instanceof Deno.errors.IsADirectory) return "Expected an image file, got a folder";
-  if (error instanceof Deno.errors.PermissionDenied) return "Cannot read the image (permission denied)";
-  return null;
 }

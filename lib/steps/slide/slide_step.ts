@@ -1,49 +1,38 @@
 /**
- * The slide step: a slide image for one format, laid out for its aspect.
+ * The slide step: a slide image for one format, laid out for its kind and aspect.
  * @module
  */
 import { renderSlide } from "../../providers/local/slides/render_slide.ts";
 import type { StepKindDefinition } from "../step_kind.ts";
 import { outputPath } from "../task_fields.ts";
+import type { SlideParams } from "./slide_params.ts";
 
 /**
- * Renders the slide to PNG (over a generated or given background image, if any); its value is
- * `{ width, height, warnings }`, the warnings being sentences about text cut or characters no installed font has.
+ * Renders the slide its params describe ({@linkcode SlideParams}) to PNG, over a generated image (its one input,
+ * if any) or the background image file `runtime.imagePath`, with the picture file `runtime.picturePath` on a
+ * picture slide. Its value is `{ width, height, warnings }`, the warnings being sentences about text cut or
+ * characters no installed font has.
  */
 export const slideStep: StepKindDefinition = {
   kind: "slide",
-  version: 1,
+  // 2: slide kinds (code, picture, title and end cards), markdown, themes, and the block centred (portrait: larger
+  // type in the upper middle) instead of anchored to the top.
+  version: 2,
   blocking: true,
   run: async (task, { signal }) => {
-    const params = task.params as unknown as {
-      width: number;
-      height: number;
-      title: string;
-      bullets: string[];
-      background: string;
-      foreground: string;
-      accent: string;
-    };
+    const { image: _image, picture: _picture, ...spec } = task.params as unknown as SlideParams;
     // A generated image (the step's one input) wins over a background image file from the workflow.
     const generated = task.inputs[0]?.path ?? null;
     const imagePath = generated ??
       (typeof task.runtime.imagePath === "string" ? task.runtime.imagePath : null);
+    const picturePath = typeof task.runtime.picturePath === "string" ? task.runtime.picturePath : null;
     const { png, warnings } = await renderSlide(
-      {
-        width: params.width,
-        height: params.height,
-        title: params.title,
-        bullets: params.bullets,
-        background: params.background,
-        foreground: params.foreground,
-        accent: params.accent,
-        imagePath,
-      },
+      { ...spec, imagePath, picturePath },
       // Whether text may be cut was decided before the run (preflight fails a slide that does not fit unless
       // --allow-overflow): here a slide always renders, cut with an ellipsis if it must.
       { signal, allowOverflow: true },
     );
     await Deno.writeFile(outputPath(task), png);
-    return { width: params.width, height: params.height, warnings };
+    return { width: spec.width, height: spec.height, warnings };
   },
 };

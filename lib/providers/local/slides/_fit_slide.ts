@@ -1,12 +1,14 @@
 /**
- * Fits a slide's text: loads the fonts it needs, lays it out, and says whether it fits and what else the user
- * should know. Rendering and the plan-time check both go through here, so they always agree.
+ * Fits a slide's text: parses it, loads the fonts it needs, lays it out, and says whether it fits and what else the
+ * user should know. Rendering and the plan-time check both go through here, so they always agree.
  * @module
  */
 import type { SlideFit, SlideText } from "./check_slide_fit.ts";
 import { slideFontDirs } from "./_font_dirs.ts";
-import { loadSlideFonts, type SlideFonts } from "./_fonts.ts";
-import { type LayoutOverflow, layoutSlide, type SlideLayout } from "./_layout.ts";
+import { FACE_NAMES, type FaceName, loadSlideFonts, type SlideFonts } from "./_fonts.ts";
+import type { SlideLayout } from "./_layout.ts";
+import { layoutSlide } from "./_layout_slide.ts";
+import { facedTexts, prepareSlide } from "./_prepared_slide.ts";
 import { resolveTextFonts, type SlideTextFonts } from "./_text_fonts.ts";
 
 /** A laid-out slide with its fonts and its fit. */
@@ -14,6 +16,8 @@ export interface FittedSlide {
   layout: SlideLayout;
   primary: SlideFonts;
   fonts: SlideTextFonts;
+  /** The primary faces the text is drawn in: `sans` always (resvg's default), the others when used. */
+  faces: FaceName[];
   fit: SlideFit;
   /** The warning to report when the slide is rendered cut anyway; null when it fits. */
   cutWarning: string | null;
@@ -27,11 +31,12 @@ const NAMED = 8;
 /**
  * Checks the size, loads the fonts the text needs (once per process) and lays the text out.
  *
- * @throws {RangeError} When the size is not a whole number of pixels from 1 to 16384.
+ * @throws {RangeError} When the size is not a whole number of pixels from 1 to 16384, or the text scale is not
+ * from 0.5 to 2.
  * @throws {InputError} When a font is missing or unreadable.
  */
 export async function fitSlide(text: SlideText): Promise<FittedSlide> {
-  const { width, height, title, bullets } = text;
+  const { width, height, textScale = 1 } = text;
   for (const [name, value] of [["width", width], ["height", height]] as const) {
     if (!Number.isInteger(value) || value < 1 || value > MAX_SIDE) {
       throw new RangeError(
@@ -39,43 +44,30 @@ export async function fitSlide(text: SlideText): Promise<FittedSlide> {
       );
     }
   }
+  if (!(textScale >= 0.5 && textScale <= 2)) {
+    throw new RangeError(`Cannot render a slide with a text scale of ${textScale}: expected 0.5 to 2`);
+  }
   const dirs = slideFontDirs();
   const primary = await loadSlideFonts(dirs.primary);
-  const fonts = await resolveTextFonts({ title, bullets }, { primary, fallbackDirs: dirs.fallbacks });
-  const layout = layoutSlide({ width, height, title, bullets }, fonts);
+  const prepared = prepareSlide(text);
+  const fonts = await resolveTextFonts(facedTexts(prepared), { primary, fallbackDirs: dirs.fallbacks });
+  const layout = layoutSlide(prepared, { width, height, textScale }, fonts);
   const size = `a ${width}x${height} slide even at half size`;
   const { overflow } = layout;
+  const what = overflow?.parts.join(" and ") ?? "";
   const fit: SlideFit = {
     fits: overflow === null,
     scale: layout.scale,
-    message: overflow === null
-      ? null
-      : `The slide text does not fit ${size}: ${cutText(overflow, bullets.length)} would be cut`,
+    message: overflow === null ? null : `The slide text does not fit ${size}: ${what} would be cut`,
     warnings: fonts.missing.length === 0 ? [] : [missingWarning(fonts.missing)],
   };
   const cutWarning = overflow === null
     ? null
-    : `The slide text does not fit ${size}: ${cutText(overflow, bullets.length)} ${
-      overflow.titleLinesCut + overflow.bulletsCut === 1 ? "was" : "were"
-    } cut, ending in an ellipsis`;
-  return { layout, primary, fonts, fit, cutWarning };
-}
-
-/** "2 of the title's 4 lines and 3 of 8 bullets (bullet 6 in part)". */
-function cutText(overflow: LayoutOverflow, bullets: number): string {
-  const parts: string[] = [];
-  if (overflow.titleLinesCut > 0) {
-    parts.push(`${overflow.titleLinesCut} of the title's ${overflow.titleLines} lines`);
-  }
-  if (overflow.bulletsCut > 0) {
-    const first = bullets - overflow.bulletsCut + 1;
-    parts.push(
-      `${overflow.bulletsCut} of ${bullets} ${bullets === 1 ? "bullet" : "bullets"}` +
-        (overflow.firstCutInPart && overflow.bulletsCut > 1 ? ` (bullet ${first} in part)` : "") +
-        (overflow.firstCutInPart && overflow.bulletsCut === 1 ? " (in part)" : ""),
-    );
-  }
-  return parts.join(" and ");
+    : `The slide text does not fit ${size}: ${what} ${overflow.count === 1 ? "was" : "were"} cut, ` +
+      `ending in an ellipsis`;
+  const used = new Set(layout.runs.map((run) => run.style.face));
+  const faces = FACE_NAMES.filter((face) => face === "sans" || used.has(face));
+  return { layout, primary, fonts, faces, fit, cutWarning };
 }
 
 /** Names the characters no font has, with their code points. */

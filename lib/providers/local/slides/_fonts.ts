@@ -1,13 +1,32 @@
 /**
- * The primary slide fonts (DejaVu Sans regular and bold): raw bytes for resvg and parsed fonts for measuring text.
+ * The primary slide fonts: DejaVu Sans regular and bold for text, DejaVu Sans Mono regular and bold for code (all
+ * four in fonts-dejavu-core). Raw bytes for resvg and parsed fonts for measuring text.
  * @module
  */
 import opentype from "opentype.js";
 import { InputError } from "../../../core/errors.ts";
 
-/** The primary font's files, in the folder {@linkcode ./_font_dirs.ts} names. */
-export const PRIMARY_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"] as const;
-const [REGULAR_FILE, BOLD_FILE] = PRIMARY_FILES;
+/** The four primary faces: text and code, each regular and bold. Italic is drawn slanted from these. */
+export type FaceName = "sans" | "sansBold" | "mono" | "monoBold";
+
+/** The faces in a fixed order. */
+export const FACE_NAMES: readonly FaceName[] = ["sans", "sansBold", "mono", "monoBold"];
+
+/** The primary fonts' files, in the folder {@linkcode ./_font_dirs.ts} names, in {@linkcode FACE_NAMES} order. */
+export const PRIMARY_FILES = [
+  "DejaVuSans.ttf",
+  "DejaVuSans-Bold.ttf",
+  "DejaVuSansMono.ttf",
+  "DejaVuSansMono-Bold.ttf",
+] as const;
+
+/** The weight of each face, 400 or 700. */
+export const FACE_WEIGHTS: Readonly<Record<FaceName, number>> = {
+  sans: 400,
+  sansBold: 700,
+  mono: 400,
+  monoBold: 700,
+};
 
 /** The part of an opentype.js font that layout uses. */
 export interface MeasuringFont {
@@ -27,26 +46,33 @@ export interface PrimaryFont extends MeasuringFont {
   charToGlyphIndex(char: string): number;
 }
 
-/** Both weights of the slide font. */
-export interface SlideFonts {
-  /** The family name to put in the SVG, read from the regular font. */
+/** One primary face: its family name for the SVG, its file and bytes, and the parsed font. */
+export interface PrimaryFace {
+  /** The family name to put in the SVG, read from the font (`DejaVu Sans`, `DejaVu Sans Mono`). */
   family: string;
-  /** The font files' paths: regular then bold. */
-  paths: string[];
-  /** Raw font files for resvg: regular then bold. */
-  buffers: Uint8Array[];
-  /** The regular weight, for bullets. */
-  regular: PrimaryFont;
-  /** The bold weight, for the title. */
-  bold: PrimaryFont;
+  /** The font file's path. */
+  path: string;
+  /** The raw font file, for resvg. */
+  buffer: Uint8Array;
+  /** The parsed font. */
+  font: PrimaryFont;
 }
 
+/** The primary faces by name. */
+export type SlideFonts = Readonly<Record<FaceName, PrimaryFace>>;
+
 const loaded = new Map<string, Promise<SlideFonts>>();
+const FALLBACK_FAMILIES: Readonly<Record<FaceName, string>> = {
+  sans: "DejaVu Sans",
+  sansBold: "DejaVu Sans",
+  mono: "DejaVu Sans Mono",
+  monoBold: "DejaVu Sans Mono",
+};
 
 /**
  * Loads the primary fonts once per folder. A failed load is forgotten, so a later call tries again.
  *
- * @throws {InputError} When a font file is missing.
+ * @throws {InputError} When a font file is missing (the first missing one in {@linkcode PRIMARY_FILES} order).
  */
 export function loadSlideFonts(dir: string): Promise<SlideFonts> {
   let fonts = loaded.get(dir);
@@ -59,16 +85,22 @@ export function loadSlideFonts(dir: string): Promise<SlideFonts> {
 }
 
 async function readFonts(dir: string): Promise<SlideFonts> {
-  const [regular, bold] = await Promise.all([readFont(dir, REGULAR_FILE), readFont(dir, BOLD_FILE)]);
-  const regularFont = parseFont(dir, REGULAR_FILE, regular);
-  const family: unknown = regularFont.names?.fontFamily?.en;
-  return {
-    family: typeof family === "string" && family !== "" ? family : "DejaVu Sans",
-    paths: PRIMARY_FILES.map((file) => `${dir}/${file}`),
-    buffers: [regular, bold],
-    regular: regularFont,
-    bold: parseFont(dir, BOLD_FILE, bold),
-  };
+  const read = await Promise.allSettled(PRIMARY_FILES.map((file) => readFont(dir, file)));
+  const failed = read.find((result) => result.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
+  const faces = FACE_NAMES.map((name, index) => {
+    const file = PRIMARY_FILES[index]!;
+    const buffer = (read[index] as PromiseFulfilledResult<Uint8Array>).value;
+    const font = parseFont(dir, file, buffer);
+    const family: unknown = font.names?.fontFamily?.en;
+    return [name, {
+      family: typeof family === "string" && family !== "" ? family : FALLBACK_FAMILIES[name],
+      path: `${dir}/${file}`,
+      buffer,
+      font,
+    }] as const;
+  });
+  return Object.fromEntries(faces) as Record<FaceName, PrimaryFace>;
 }
 
 async function readFont(dir: string, file: string): Promise<Uint8Array> {
@@ -80,7 +112,7 @@ async function readFont(dir: string, file: string): Promise<Uint8Array> {
       where: `${dir}/${file}`,
       hint:
         `Install it with sudo apt-get install fonts-dejavu-core, or set REEL_FONT_DIR to a folder holding ` +
-        `${REGULAR_FILE} and ${BOLD_FILE}`,
+        `${PRIMARY_FILES.join(", ")}`,
       cause: error,
     });
   }

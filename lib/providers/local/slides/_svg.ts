@@ -3,94 +3,126 @@
  * @module
  */
 import { escapeMarkup } from "../../../core/escape_markup.ts";
-import type { PlacedLine, SlideLayout } from "./_layout.ts";
-import type { TextFont } from "./_text_fonts.ts";
+import type { FaceName, SlideFonts } from "./_fonts.ts";
+import type { Ink, PlacedRect, PlacedRun, SlideLayout } from "./_layout.ts";
+import type { SlideTextFonts } from "./_text_fonts.ts";
+import { ITALIC_SKEW } from "./_text_style.ts";
+
+/** The slide's colours, `#rrggbb`. */
+export interface SvgColors {
+  background: string;
+  foreground: string;
+  accent: string;
+  codeBackground: string;
+  codeForeground: string;
+}
 
 /** What the SVG needs besides the layout. */
 export interface SvgInput {
   width: number;
   height: number;
-  background: string;
-  foreground: string;
-  accent: string;
-  /** A `data:` URI drawn "cover", or null. */
+  colors: SvgColors;
+  /** A background image as a `data:` URI, drawn to cover the frame, or null. */
   image: string | null;
-  /** The primary font's family. */
-  fontFamily: string;
-  /** The fonts the layout measured with, which split each line into runs of one font. */
-  fonts: { regular: TextFont; bold: TextFont };
+  /** The picture of a picture slide as a `data:` URI, or null. */
+  picture: string | null;
+  /** The primary fonts, for their family names. */
+  primary: SlideFonts;
+  /** The fonts the layout measured with, which split each run into pieces of one font. */
+  fonts: SlideTextFonts;
 }
 
+const MUTED_OPACITY = 0.78;
+
 /**
- * Builds the slide's SVG: background, optional image and panel, title, accent bar, bullets with markers. Each run of
- * a line in a fallback font is a text chunk of its own, placed where the layout measured it: resvg shapes a chunk
- * with one font and, when that font lacks a character, redraws the whole chunk in the first font that has them all.
+ * Builds the slide's SVG: background, optional image and readability panel, picture, bars and panels, markers,
+ * text. Each run is a `<text>` of its own, placed where the layout measured it, and each piece of a run in a
+ * fallback font a chunk of its own: resvg shapes a chunk with one font and, when that font lacks a character,
+ * redraws the whole chunk in the first font that has them all. Italic runs are slanted about their baseline.
  */
 export function buildSlideSvg(input: SvgInput, layout: SlideLayout): string {
-  const { width, height } = input;
-  const family = escapeMarkup(input.fontFamily);
+  const { width, height, colors } = input;
+  const light = luminance(colors.foreground) < 0.4;
+  const veil = `fill="${light ? "#ffffff" : "#000000"}" fill-opacity="${light ? 0.72 : 0.62}"`;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
-    `<rect width="${width}" height="${height}" fill="${input.background}"/>`,
+    `<rect width="${width}" height="${height}" fill="${colors.background}"/>`,
   ];
   if (input.image !== null) {
-    parts.push(
-      `<image href="${input.image}" x="0" y="0" width="${width}" height="${height}" ` +
-        `preserveAspectRatio="xMidYMid slice"/>`,
-    );
+    parts.push(image(input.image, { x: 0, y: 0, width, height }, "slice"));
     if (layout.panel !== null) {
       const { x, y, width: w, height: h } = layout.panel;
-      const light = luminance(input.foreground) < 0.4;
-      parts.push(
-        `<rect x="${n(x)}" y="${n(y)}" width="${n(w)}" height="${n(h)}" rx="${n(layout.bulletSize * 0.4)}" ` +
-          `fill="${light ? "#ffffff" : "#000000"}" fill-opacity="${light ? 0.72 : 0.62}"/>`,
-      );
+      const rx = Math.min(w, h) * 0.04;
+      parts.push(`<rect x="${n(x)}" y="${n(y)}" width="${n(w)}" height="${n(h)}" rx="${n(rx)}" ${veil}/>`);
     }
   }
-  if (layout.title.length > 0) {
-    parts.push(text(layout.title, input.fonts.bold, {
-      family,
-      size: layout.titleSize,
-      fill: input.foreground,
-      weight: "bold",
-    }));
+  if (layout.picture !== null && input.picture !== null) {
+    parts.push(image(input.picture, layout.picture, layout.picture.fit === "cover" ? "slice" : "meet"));
   }
-  if (layout.bar !== null) {
-    const { x, y, width: w, height: h } = layout.bar;
-    parts.push(`<rect x="${n(x)}" y="${n(y)}" width="${n(w)}" height="${n(h)}" fill="${input.accent}"/>`);
+  for (const rect of layout.rects) parts.push(rectangle(rect, colors, veil));
+  for (const { cx, cy, r } of layout.markers) {
+    parts.push(`<circle cx="${n(cx)}" cy="${n(cy)}" r="${n(r)}" fill="${colors.accent}"/>`);
   }
-  for (const bullet of layout.bullets) {
-    const { cx, cy, r } = bullet.marker;
-    parts.push(`<circle cx="${n(cx)}" cy="${n(cy)}" r="${n(r)}" fill="${input.accent}"/>`);
-  }
-  const lines = layout.bullets.flatMap((bullet) => bullet.lines);
-  if (lines.length > 0) {
-    parts.push(text(lines, input.fonts.regular, {
-      family,
-      size: layout.bulletSize,
-      fill: input.foreground,
-      weight: "normal",
-    }));
-  }
+  for (const run of layout.runs) parts.push(text(run, input));
   parts.push("</svg>");
   return parts.join("\n");
 }
 
-function text(
-  lines: readonly PlacedLine[],
-  font: TextFont,
-  style: { family: string; size: number; fill: string; weight: "bold" | "normal" },
+function image(
+  uri: string,
+  box: { x: number; y: number; width: number; height: number },
+  mode: "slice" | "meet",
 ): string {
-  const { family, size, fill, weight } = style;
-  const spans = lines.flatMap((line) =>
-    font.runs(line.text, size).map((run) =>
-      `<tspan x="${n(line.x + run.x)}" y="${n(line.y)}"` +
-      `${run.family === null ? "" : ` font-family="${escapeMarkup(cssString(run.family))}"`}>` +
-      `${escapeMarkup(run.text)}</tspan>`
-    )
+  return `<image href="${uri}" x="${n(box.x)}" y="${n(box.y)}" width="${n(box.width)}" ` +
+    `height="${n(box.height)}" preserveAspectRatio="xMidYMid ${mode}"/>`;
+}
+
+function rectangle(rect: PlacedRect, colors: SvgColors, veil: string): string {
+  const fill = rect.fill === "accent"
+    ? `fill="${colors.accent}"`
+    : rect.fill === "code"
+    ? `fill="${colors.codeBackground}"`
+    : veil;
+  const rx = rect.rx > 0 ? ` rx="${n(rect.rx)}"` : "";
+  return `<rect x="${n(rect.x)}" y="${n(rect.y)}" width="${n(rect.width)}" height="${
+    n(rect.height)
+  }"${rx} ${fill}/>`;
+}
+
+function text(run: PlacedRun, input: SvgInput): string {
+  const { face, italic } = run.style;
+  const font = input.fonts.faces[face];
+  const spans = font.runs(run.text, run.size).map((piece) =>
+    `<tspan x="${n(run.x + piece.x)}" y="${n(run.y)}"` +
+    `${piece.family === null ? "" : ` font-family="${escapeMarkup(cssString(piece.family))}"`}>` +
+    `${escapeMarkup(piece.text)}</tspan>`
   );
-  return `<text font-family="${family}" font-weight="${weight}" font-size="${n(size)}" fill="${fill}" ` +
-    `xml:space="preserve">${spans.join("")}</text>`;
+  const slant = italic
+    ? ` transform="translate(${n(run.x)} ${n(run.y)}) skewX(-${ITALIC_SKEW}) translate(${n(-run.x)} ${
+      n(-run.y)
+    })"`
+    : "";
+  return `<text font-family="${escapeMarkup(input.primary[face].family)}" font-weight="${weight(face)}" ` +
+    `font-size="${n(run.size)}" ${ink(run.ink, input.colors)} xml:space="preserve"${slant}>${
+      spans.join("")
+    }</text>`;
+}
+
+function weight(face: FaceName): "bold" | "normal" {
+  return face === "sansBold" || face === "monoBold" ? "bold" : "normal";
+}
+
+function ink(value: Ink, colors: SvgColors): string {
+  switch (value) {
+    case "foreground":
+      return `fill="${colors.foreground}"`;
+    case "muted":
+      return `fill="${colors.foreground}" fill-opacity="${MUTED_OPACITY}"`;
+    case "accent":
+      return `fill="${colors.accent}"`;
+    case "code":
+      return `fill="${colors.codeForeground}"`;
+  }
 }
 
 /** A family name as a quoted CSS string. */

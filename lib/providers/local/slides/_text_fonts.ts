@@ -5,7 +5,14 @@
  * @module
  */
 import { findFallbackFace } from "./_fallback_fonts.ts";
-import type { MeasuringFont, PrimaryFont, SlideFonts } from "./_fonts.ts";
+import {
+  FACE_NAMES,
+  FACE_WEIGHTS,
+  type FaceName,
+  type MeasuringFont,
+  type PrimaryFont,
+  type SlideFonts,
+} from "./_fonts.ts";
 import type { SfntFace } from "./_sfnt.ts";
 
 /** A stretch of a line drawn with one font, starting `x` pixels after the line's start. */
@@ -22,12 +29,10 @@ export interface TextFont extends MeasuringFont {
   runs(text: string, fontSize: number): TextRun[];
 }
 
-/** Both weights of a slide's text fonts, with what resvg needs to load and what no font has. */
+/** A slide's text fonts by face, with what resvg needs to load and what no font has. */
 export interface SlideTextFonts {
-  /** For bullets. */
-  regular: TextFont;
-  /** For the title. */
-  bold: TextFont;
+  /** Each face, with its fallbacks for the characters it lacks. */
+  faces: Readonly<Record<FaceName, TextFont>>;
   /** The fallback font files the text uses, each once. */
   files: string[];
   /** Characters (grapheme clusters) that no font has, each once, in order of appearance. */
@@ -51,48 +56,59 @@ const CONTROL = /^\p{Cc}$/u;
 /** Text the primary font draws on its own, checked before segmenting anything. */
 const PLAIN = /^[\x20-\x7e]*$/;
 
+/** A piece of a slide's text and the face it is set in. */
+export interface FacedText {
+  face: FaceName;
+  text: string;
+}
+
 /**
- * Chooses a font for every character of the title (bold) and the bullets (regular): the primary font when it has
- * the character, else the fallback face that has it. Fallback fonts are looked for only for characters the primary
- * font lacks, so plain text reads no other font file.
+ * Chooses a font for every character of each text, in its face: the primary face when it has the character, else
+ * the fallback face (of about the same weight) that has it. Fallback fonts are looked for only for characters the
+ * primary face lacks, so plain text reads no other font file.
+ *
+ * @param texts The slide's texts in reading order, which is the order `missing` names characters in.
  */
 export async function resolveTextFonts(
-  text: { title: string; bullets: readonly string[] },
+  texts: readonly FacedText[],
   options: ResolveTextFontsOptions,
 ): Promise<SlideTextFonts> {
   const { primary, fallbackDirs } = options;
   const files = new Set<string>();
   const missing = new Set<string>();
-  const resolveWeight = async (font: PrimaryFont, weight: number, parts: readonly string[]) => {
-    const faces = new Map<string, SfntFace>();
-    for (const part of parts) {
-      if (PLAIN.test(part)) continue;
-      for (const { segment } of graphemes.segment(part)) {
-        if (faces.has(segment)) continue;
-        const needed = [...segment].filter((char) => !IGNORABLE.test(char) && !CONTROL.test(char));
-        const lacking = needed.findIndex((char) => font.charToGlyphIndex(char) === 0);
-        if (lacking === -1) continue;
-        // The character the primary font lacks first, so a face that has only that one still draws it.
-        const chars = [needed[lacking]!, ...needed.filter((_, index) => index !== lacking)].join("");
-        const face = await findFallbackFace(chars, {
-          weight,
-          dirs: fallbackDirs,
-          excludeFiles: primary.paths,
-          excludeFamily: primary.family,
-        });
-        if (face === null || needed.some((char) => face.glyphOf(char.codePointAt(0)!) === 0)) {
-          missing.add(segment);
-        }
-        if (face === null) continue;
-        faces.set(segment, face);
-        files.add(face.path);
+  const excludeFiles = FACE_NAMES.map((name) => primary[name].path);
+  const chosen = new Map<FaceName, Map<string, SfntFace>>(FACE_NAMES.map((name) => [name, new Map()]));
+  for (const { face: name, text } of texts) {
+    if (PLAIN.test(text)) continue;
+    const { font, family } = primary[name];
+    const faces = chosen.get(name)!;
+    for (const { segment } of graphemes.segment(text)) {
+      if (faces.has(segment)) continue;
+      const needed = [...segment].filter((char) => !IGNORABLE.test(char) && !CONTROL.test(char));
+      const lacking = needed.findIndex((char) => font.charToGlyphIndex(char) === 0);
+      if (lacking === -1) continue;
+      // The character the primary font lacks first, so a face that has only that one still draws it.
+      const chars = [needed[lacking]!, ...needed.filter((_, index) => index !== lacking)].join("");
+      const face = await findFallbackFace(chars, {
+        weight: FACE_WEIGHTS[name],
+        dirs: fallbackDirs,
+        excludeFiles,
+        excludeFamily: family,
+      });
+      if (face === null || needed.some((char) => face.glyphOf(char.codePointAt(0)!) === 0)) {
+        missing.add(segment);
       }
+      if (face === null) continue;
+      faces.set(segment, face);
+      files.add(face.path);
     }
-    return textFont(font, faces);
+  }
+  const faces = FACE_NAMES.map((name) => [name, textFont(primary[name].font, chosen.get(name)!)] as const);
+  return {
+    faces: Object.fromEntries(faces) as Record<FaceName, TextFont>,
+    files: [...files],
+    missing: [...missing],
   };
-  const bold = await resolveWeight(primary.bold, 700, [text.title]);
-  const regular = await resolveWeight(primary.regular, 400, text.bullets);
-  return { regular, bold, files: [...files], missing: [...missing] };
 }
 
 /** A font that draws each grapheme cluster in `faces` with that face and everything else with `primary`. */

@@ -1,9 +1,18 @@
 /**
- * Line wrapping measured with the real fonts: at spaces, between Chinese and Japanese characters (which have no
- * spaces), and inside a word that is wider than a line on its own.
+ * Line wrapping of styled text measured with the real fonts: at spaces, between Chinese and Japanese characters
+ * (which have no spaces), and inside a word that is wider than a line on its own. A word may change style in the
+ * middle (`**bold**ly`) and stays one word.
  * @module
  */
-import type { MeasuringFont } from "./_fonts.ts";
+
+/** Text in one style. Styles are compared by identity, so callers use one object per style. */
+export interface StyledRun<S> {
+  text: string;
+  style: S;
+}
+
+/** The width in pixels of `text` set in `style`. */
+export type MeasureRun<S> = (text: string, style: S) => number;
 
 const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
 
@@ -15,78 +24,156 @@ const NO_BREAK_BEFORE =
 /** Characters a line must not end with: opening marks. */
 const NO_BREAK_AFTER = /[（「『【〔〈《〘〖〝‘“([{]$/u;
 
+/** An unbreakable stretch of the text, `[start, end)`, and whether a space comes before it. */
+interface Piece {
+  start: number;
+  end: number;
+  spaced: boolean;
+}
+
+/** The text and the style of each of its UTF-16 code units. */
+interface Flat<S> {
+  text: string;
+  styles: S[];
+}
+
 /**
- * Splits `text` into lines no wider than `maxWidth` pixels at `fontSize`; runs of whitespace collapse to one
- * space. Chinese and Japanese text breaks between characters, except before closing punctuation and after opening
- * punctuation. A word wider than a line is cut between characters. Empty text gives no lines.
+ * Splits styled text into lines no wider than `maxWidth` pixels; runs of whitespace collapse to one space, set in
+ * the style of the whitespace's first character. Chinese and Japanese text breaks between characters, except before
+ * closing punctuation and after opening punctuation. A word wider than a line is cut between characters. Text with
+ * nothing but whitespace gives no lines.
  */
-export function wrapText(text: string, font: MeasuringFont, fontSize: number, maxWidth: number): string[] {
-  const width = (part: string) => font.getAdvanceWidth(part, fontSize);
-  const lines: string[] = [];
-  let line = "";
-  for (const { piece, spaced } of pieces(text)) {
-    const candidate = line === "" ? piece : `${line}${spaced ? " " : ""}${piece}`;
-    if (width(candidate) <= maxWidth) {
-      line = candidate;
+export function wrapRuns<S>(
+  runs: readonly StyledRun<S>[],
+  measure: MeasureRun<S>,
+  maxWidth: number,
+): StyledRun<S>[][] {
+  const flat = flatten(runs);
+  const lines: StyledRun<S>[][] = [];
+  let line: StyledRun<S>[] = [];
+  for (const piece of pieces(flat.text)) {
+    const candidate = line.length === 0 ? slice(flat, piece.start, piece.end) : [
+      ...line,
+      ...piece.spaced ? [{ text: " ", style: flat.styles[piece.start - 1]! }] : [],
+      ...slice(flat, piece.start, piece.end),
+    ];
+    if (runsWidth(candidate, measure) <= maxWidth) {
+      line = merge(candidate);
       continue;
     }
-    if (line !== "") lines.push(line);
-    line = "";
-    for (const part of breakWord(piece, width, maxWidth)) {
-      if (line !== "") lines.push(line);
+    if (line.length > 0) lines.push(line);
+    line = [];
+    for (const part of breakWord(flat, piece, measure, maxWidth)) {
+      if (line.length > 0) lines.push(line);
       line = part;
     }
   }
-  if (line !== "") lines.push(line);
+  if (line.length > 0) lines.push(line);
   return lines;
 }
 
+/** The width of a line: the sum of its runs' widths. */
+export function runsWidth<S>(line: readonly StyledRun<S>[], measure: MeasureRun<S>): number {
+  let width = 0;
+  for (const run of line) width += measure(run.text, run.style);
+  return width;
+}
+
 /**
- * Shortens `line` until it and an ellipsis fit in `maxWidth`, for the last line shown when text is cut.
+ * Shortens `line` until it and an ellipsis (in the style of the last character kept) fit in `maxWidth`, for the
+ * last line shown when text is cut.
  */
-export function ellipsize(line: string, font: MeasuringFont, fontSize: number, maxWidth: number): string {
-  const clusters = Array.from(graphemes.segment(line), ({ segment }) => segment);
+export function ellipsizeRuns<S>(
+  line: readonly StyledRun<S>[],
+  measure: MeasureRun<S>,
+  maxWidth: number,
+): StyledRun<S>[] {
+  const clusters = line.flatMap((run) =>
+    Array.from(graphemes.segment(run.text), ({ segment }) => ({ text: segment, style: run.style }))
+  );
+  const first = line[0];
+  if (first === undefined) return [];
   while (clusters.length > 0) {
-    const candidate = `${clusters.join("").trimEnd()}…`;
-    if (font.getAdvanceWidth(candidate, fontSize) <= maxWidth) return candidate;
+    while (clusters.length > 0 && /^\s+$/u.test(clusters.at(-1)!.text)) clusters.pop();
+    const candidate = merge([...clusters, { text: "…", style: (clusters.at(-1) ?? first).style }]);
+    if (runsWidth(candidate, measure) <= maxWidth || clusters.length === 0) return candidate;
     clusters.pop();
   }
-  return "…";
+  return [{ text: "…", style: first.style }];
 }
 
-/** The unbreakable pieces of `text`, each saying whether a space comes before it. */
-function* pieces(text: string): Generator<{ piece: string; spaced: boolean }> {
-  for (const [index, word] of text.split(/\s+/).filter((part) => part !== "").entries()) {
-    let spaced = index > 0;
-    let piece = "";
+function flatten<S>(runs: readonly StyledRun<S>[]): Flat<S> {
+  const styles: S[] = [];
+  for (const run of runs) for (let index = 0; index < run.text.length; index++) styles.push(run.style);
+  return { text: runs.map((run) => run.text).join(""), styles };
+}
+
+/** The runs of `[start, end)`, split where the style changes. */
+function slice<S>(flat: Flat<S>, start: number, end: number): StyledRun<S>[] {
+  const runs: StyledRun<S>[] = [];
+  for (let index = start; index < end;) {
+    const style = flat.styles[index]!;
+    let stop = index + 1;
+    while (stop < end && flat.styles[stop] === style) stop++;
+    runs.push({ text: flat.text.slice(index, stop), style });
+    index = stop;
+  }
+  return runs;
+}
+
+/** Joins neighbouring runs of one style. */
+function merge<S>(runs: readonly StyledRun<S>[]): StyledRun<S>[] {
+  const merged: StyledRun<S>[] = [];
+  for (const run of runs) {
+    const last = merged.at(-1);
+    if (last !== undefined && last.style === run.style) last.text += run.text;
+    else if (run.text !== "") merged.push({ ...run });
+  }
+  return merged;
+}
+
+/** The unbreakable pieces of `text`. */
+function* pieces(text: string): Generator<Piece> {
+  let first = true;
+  for (const word of text.matchAll(/\S+/gu)) {
+    let spaced = !first;
+    first = false;
+    let start = word.index;
     let previous = "";
-    for (const { segment } of graphemes.segment(word)) {
-      const breakable = piece !== "" && (CJK.test(previous) || CJK.test(segment)) &&
+    for (const { segment, index } of graphemes.segment(word[0])) {
+      const at = word.index + index;
+      const breakable = at > start && (CJK.test(previous) || CJK.test(segment)) &&
         !NO_BREAK_BEFORE.test(segment) && !NO_BREAK_AFTER.test(previous);
       if (breakable) {
-        yield { piece, spaced };
+        yield { start, end: at, spaced };
         spaced = false;
-        piece = "";
+        start = at;
       }
-      piece += segment;
       previous = segment;
     }
-    if (piece !== "") yield { piece, spaced };
+    yield { start, end: word.index + word[0].length, spaced };
   }
 }
 
-/** Cuts one word into pieces that each fit, at least one character per piece. */
-function breakWord(word: string, width: (part: string) => number, maxWidth: number): string[] {
-  if (width(word) <= maxWidth) return [word];
-  const parts: string[] = [];
-  let part = "";
-  for (const { segment } of graphemes.segment(word)) {
-    if (part !== "" && width(part + segment) > maxWidth) {
-      parts.push(part);
-      part = "";
+/** Cuts one piece into parts that each fit, at least one character per part. */
+function breakWord<S>(
+  flat: Flat<S>,
+  piece: Piece,
+  measure: MeasureRun<S>,
+  maxWidth: number,
+): StyledRun<S>[][] {
+  const whole = slice(flat, piece.start, piece.end);
+  if (runsWidth(whole, measure) <= maxWidth) return [whole];
+  const parts: StyledRun<S>[][] = [];
+  let start = piece.start;
+  for (const { segment, index } of graphemes.segment(flat.text.slice(piece.start, piece.end))) {
+    const at = piece.start + index;
+    const end = at + segment.length;
+    if (at > start && runsWidth(slice(flat, start, end), measure) > maxWidth) {
+      parts.push(slice(flat, start, at));
+      start = at;
     }
-    part += segment;
   }
-  if (part !== "") parts.push(part);
+  parts.push(slice(flat, start, piece.end));
   return parts;
 }

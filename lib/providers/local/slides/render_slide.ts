@@ -1,7 +1,8 @@
 /**
- * The local slide renderer: lays out a title and bullets for the frame's aspect, draws them as SVG and renders
- * the SVG to PNG in process with resvg (WebAssembly), using DejaVu Sans and, for characters it lacks, installed
- * fallback fonts (Noto, Noto CJK, Symbola).
+ * The local slide renderer: lays out a slide (a section's title, bullets and code, a picture, a title or end card)
+ * for the frame's aspect, draws it as SVG and renders the SVG to PNG in process with resvg (WebAssembly), using
+ * DejaVu Sans and DejaVu Sans Mono and, for characters they lack, installed fallback fonts (Noto, Noto CJK,
+ * Symbola).
  * @module
  */
 import { Resvg } from "@resvg/resvg-wasm";
@@ -14,17 +15,30 @@ import { readImageDataUri } from "./_image.ts";
 import { ensureResvg } from "./_resvg.ts";
 import { buildSlideSvg } from "./_svg.ts";
 
-/** What one slide shows and at what size. */
-export interface SlideSpec extends SlideText {
-  /** Background colour, `#rrggbb` or `#rgb`. */
+/** A slide's colours, each `#rrggbb` or `#rgb`. */
+export interface SlideColors {
+  /** Background colour. */
   background: string;
+  /** Text colour. */
+  foreground: string;
+  /** Colour of the bullet markers, the bar under the title and the line on cards. */
+  accent: string;
+  /** The panel behind code. @default the background, 35% darker */
+  codeBackground?: string;
+  /** The colour of code. @default the foreground */
+  codeForeground?: string;
+}
+
+/** The images a slide draws. */
+export interface SlideImages {
   /** A PNG or JPEG drawn over the background to cover the frame, or null. */
   imagePath: string | null;
-  /** Text colour, `#rrggbb` or `#rgb`. */
-  foreground: string;
-  /** Colour of the bullet markers and the bar under the title, `#rrggbb` or `#rgb`. */
-  accent: string;
+  /** The PNG or JPEG of a picture slide (required for `kind: "picture"`, else ignored). @default null */
+  picturePath?: string | null;
 }
+
+/** What one slide shows, in which colours, and at what size. */
+export type SlideSpec = SlideText & SlideColors & SlideImages;
 
 /** Options for {@linkcode renderSlide}. */
 export interface RenderSlideOptions {
@@ -51,38 +65,43 @@ export interface RenderedSlide {
 /**
  * Renders a slide to a PNG of exactly `spec.width` × `spec.height` pixels.
  *
- * The layout follows the aspect: landscape puts the title top left with the bullets below, portrait stacks them
- * in the upper two thirds with larger margins and larger text relative to the width, square sits in between. All
- * sizes scale with the frame, and a margin of background is kept free all around. Text that does not fit shrinks,
- * down to half size; text that still does not fit is an error unless `allowOverflow` is set. With an image, a
- * translucent panel sits behind the text. Fonts come from `REEL_FONT_DIR`, else the system's DejaVu, Noto and
- * Symbola folders; a fallback font is read only when the text has a character DejaVu Sans lacks. Fonts and resvg
- * load once per process. {@linkcode checkSlideFits} tells beforehand whether the text fits.
+ * The layout follows the kind and the aspect. A section's title, bullets and code form one left-aligned block,
+ * centred in the frame's safe area on landscape and square frames, and set larger in the upper middle on portrait
+ * frames, clear of the top 12% and the bottom 25% where phone apps draw their buttons. Title and end cards centre
+ * every line. A picture fills the frame (`cover`) or shows whole (`contain`) under its caption band. Titles and
+ * bullets take `**bold**`, `*italic*` and `` `code` ``; code is set in DejaVu Sans Mono on a darker panel. All
+ * sizes scale with the frame (and `textScale`), and a margin of background is kept free all around. Text that
+ * does not fit shrinks, down to half size; text that still does not fit is an error unless `allowOverflow` is
+ * set. Over a background image, a translucent panel sits behind the text. Fonts come from `REEL_FONT_DIR`, else
+ * the system's DejaVu, Noto and Symbola folders; a fallback font is read only when the text has a character the
+ * DejaVu fonts lack. Fonts and resvg load once per process. {@linkcode checkSlideFits} tells beforehand whether
+ * the text fits.
  *
- * @param spec The slide's size, text, colours and optional image.
+ * @param spec The slide's size, content, colours and images.
  * @param options The abort signal, and whether to cut text that does not fit.
  * @returns The PNG and the warnings.
- * @throws {RangeError} When the size is not a whole number of pixels from 1 to 16384.
- * @throws {TypeError} When a colour is not `#rrggbb` or `#rgb`.
+ * @throws {RangeError} When the size is not a whole number of pixels from 1 to 16384, or the text scale is not
+ * from 0.5 to 2.
+ * @throws {TypeError} When a colour is not `#rrggbb` or `#rgb`, or a picture slide has no `picturePath`.
  * @throws {InputError} When the text does not fit even at half size (without `allowOverflow`), when the fonts are
- * missing, or when the image is missing, not a PNG or JPEG, or corrupt.
+ * missing, or when an image is missing, not a PNG or JPEG, or corrupt.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { renderSlide } from "./render_slide.ts";
+ * const colors = { background: "#102030", foreground: "#ffffff", accent: "#ffaa00", imagePath: null };
  * const { png, warnings } = await renderSlide({
  *   width: 320,
  *   height: 180,
  *   title: "Hello",
- *   bullets: ["One point", "Another point"],
- *   background: "#102030",
- *   imagePath: null,
- *   foreground: "#ffffff",
- *   accent: "#ffaa00",
+ *   bullets: ["One **bold** point", "Another point with `code`"],
+ *   ...colors,
  * });
  * assert.ok(png[1] === 0x50); // "PNG"
  * assert.deepEqual(warnings, []);
+ * const card = await renderSlide({ kind: "title", width: 180, height: 320, title: "Rain", subtitle: "", ...colors });
+ * assert.deepEqual(card.warnings, []);
  * ```
  */
 export async function renderSlide(spec: SlideSpec, options: RenderSlideOptions = {}): Promise<RenderedSlide> {
@@ -90,7 +109,21 @@ export async function renderSlide(spec: SlideSpec, options: RenderSlideOptions =
   const { width, height } = spec;
   const background = normalizeColor("background", spec.background);
   const foreground = normalizeColor("foreground", spec.foreground);
-  const accent = normalizeColor("accent", spec.accent);
+  const colors = {
+    background,
+    foreground,
+    accent: normalizeColor("accent", spec.accent),
+    codeBackground: spec.codeBackground === undefined
+      ? darken(background, 0.35)
+      : normalizeColor("code background", spec.codeBackground),
+    codeForeground: spec.codeForeground === undefined
+      ? foreground
+      : normalizeColor("code foreground", spec.codeForeground),
+  };
+  const picturePath = spec.kind === "picture" ? spec.picturePath ?? null : null;
+  if (spec.kind === "picture" && picturePath === null) {
+    throw new TypeError("Cannot render a picture slide without its picturePath");
+  }
   signal?.throwIfAborted();
   const fitted = await fitSlide(spec);
   const { fit, layout, primary, fonts } = fitted;
@@ -100,21 +133,19 @@ export async function renderSlide(spec: SlideSpec, options: RenderSlideOptions =
         "Shorten the text or split it over more slides, or set allowOverflow: true to cut it with an ellipsis",
     });
   }
-  const [fallbackBuffers, image] = await Promise.all([
+  const [fallbackBuffers, image, picture] = await Promise.all([
     Promise.all(fonts.files.map(readFontFile)),
     spec.imagePath === null ? null : readImageDataUri(spec.imagePath, signal),
+    picturePath === null ? null : readImageDataUri(picturePath, signal),
     ensureResvg(),
   ]);
   signal?.throwIfAborted();
-  const svg = buildSlideSvg(
-    { width, height, background, foreground, accent, image, fontFamily: primary.family, fonts },
-    layout,
-  );
+  const svg = buildSlideSvg({ width, height, colors, image, picture, primary, fonts }, layout);
   const resvg = new Resvg(svg, {
     fitTo: { mode: "original" },
     font: {
-      fontBuffers: [...primary.buffers, ...fallbackBuffers],
-      defaultFontFamily: primary.family,
+      fontBuffers: [...fitted.faces.map((face) => primary[face].buffer), ...fallbackBuffers],
+      defaultFontFamily: primary.sans.family,
       loadSystemFonts: false,
     },
   });
@@ -129,6 +160,15 @@ export async function renderSlide(spec: SlideSpec, options: RenderSlideOptions =
   } finally {
     resvg.free();
   }
+}
+
+/** A `#rrggbb` colour moved `amount` (0..1) of the way to black. */
+function darken(hex: string, amount: number): string {
+  return `#${
+    [1, 3, 5].map((start) =>
+      Math.round(parseInt(hex.slice(start, start + 2), 16) * (1 - amount)).toString(16).padStart(2, "0")
+    ).join("")
+  }`;
 }
 
 /** `#rgb` or `#rrggbb` (any case) as lowercase `#rrggbb`. */

@@ -101,3 +101,34 @@ export function countBands(
   }
   return bands;
 }
+
+/** The mean row and column of the pixels that satisfy `test`, or null when none do. */
+export function centreOfMass(image: Pixels, test: (color: Rgb) => boolean): { x: number; y: number } | null {
+  let count = 0, sumX = 0, sumY = 0;
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      if (!test(pixelAt(image, x, y))) continue;
+      count++;
+      sumX += x;
+      sumY += y;
+    }
+  }
+  return count === 0 ? null : { x: sumX / count, y: sumY / count };
+}
+
+/** The bands of rows inside a region that hold a pixel satisfying `test`, top to bottom, each as its first and last row. */
+export function rowBands(
+  image: Pixels,
+  test: (color: Rgb) => boolean,
+  region = { x: 0, y: 0, width: image.width, height: image.height },
+): { top: number; bottom: number }[] {
+  const bands: { top: number; bottom: number }[] = [];
+  for (let y = region.y; y < region.y + region.height; y++) {
+    let hit = false;
+    for (let x = region.x; x < region.x + region.width && !hit; x++) hit = test(pixelAt(image, x, y));
+    const last = bands.at(-1);
+    if (hit && last !== undefined && last.bottom === y - 1) last.bottom = y;
+    else if (hit) bands.push({ top: y, bottom: y });
+  }
+  return bands;
+}

@@ -1,28 +1,31 @@
 import assert from "node:assert/strict";
-import type { MeasuringFont } from "../../../../../lib/providers/local/slides/_fonts.ts";
-import { ellipsize, wrapText } from "../../../../../lib/providers/local/slides/_wrap.ts";
+import { ellipsizeRuns, type StyledRun, wrapRuns } from "../../../../../lib/providers/local/slides/_wrap.ts";
 
-/** Every character (grapheme) is 10 px wide at size 10, spaces included. */
-const monospace: MeasuringFont = {
-  unitsPerEm: 1000,
-  ascender: 800,
-  descender: -200,
-  getAdvanceWidth: (text, fontSize) =>
-    [...new Intl.Segmenter("en", { granularity: "grapheme" }).segment(text)].length * fontSize,
-};
+const PLAIN = { name: "plain", wide: false };
+const WIDE = { name: "wide", wide: true };
+type Style = typeof PLAIN;
 
-Deno.test("wrapText() keeps words whole and collapses spaces", () => {
-  assert.deepEqual(wrapText("Hello   world again", monospace, 10, 110), ["Hello world", "again"]);
-  assert.deepEqual(wrapText("", monospace, 10, 110), []);
+/** Every character (grapheme) is 10 px wide, 20 px in the wide style, spaces included. */
+const measure = (text: string, style: Style) =>
+  [...new Intl.Segmenter("en", { granularity: "grapheme" }).segment(text)].length * (style.wide ? 20 : 10);
+
+const plain = (text: string): StyledRun<Style>[] => [{ text, style: PLAIN }];
+const texts = (lines: StyledRun<Style>[][]) => lines.map((line) => line.map((run) => run.text).join(""));
+const wrap = (text: string, maxWidth: number) => texts(wrapRuns(plain(text), measure, maxWidth));
+
+Deno.test("wrapRuns() keeps words whole and collapses spaces", () => {
+  assert.deepEqual(wrap("Hello   world again", 110), ["Hello world", "again"]);
+  assert.deepEqual(wrap("", 110), []);
+  assert.deepEqual(wrap("   ", 110), []);
 });
 
-Deno.test("wrapText() breaks Chinese and Japanese text between characters", () => {
-  assert.deepEqual(wrapText("日本語のテキストです", monospace, 10, 45), ["日本語の", "テキスト", "です"]);
-  assert.deepEqual(wrapText("中文没有空格", monospace, 10, 30), ["中文没", "有空格"]);
+Deno.test("wrapRuns() breaks Chinese and Japanese text between characters", () => {
+  assert.deepEqual(wrap("日本語のテキストです", 45), ["日本語の", "テキスト", "です"]);
+  assert.deepEqual(wrap("中文没有空格", 30), ["中文没", "有空格"]);
 });
 
-Deno.test("wrapText() starts no line with closing punctuation and ends none with an opening one", () => {
-  const lines = wrapText("これは文です。次の「文」です。", monospace, 10, 60);
+Deno.test("wrapRuns() starts no line with closing punctuation and ends none with an opening one", () => {
+  const lines = wrap("これは文です。次の「文」です。", 60);
   assert.equal(lines.join(""), "これは文です。次の「文」です。");
   for (const line of lines) {
     assert.ok(!/^[、。」]/.test(line), `line starts with closing punctuation: ${line}`);
@@ -31,12 +34,42 @@ Deno.test("wrapText() starts no line with closing punctuation and ends none with
   assert.deepEqual(lines, ["これは文で", "す。次の", "「文」です。"]);
 });
 
-Deno.test("wrapText() mixes words and Chinese characters, spacing only where the text has spaces", () => {
-  assert.deepEqual(wrapText("Use 中文字 here", monospace, 10, 60), ["Use 中文", "字 here"]);
+Deno.test("wrapRuns() mixes words and Chinese characters, spacing only where the text has spaces", () => {
+  assert.deepEqual(wrap("Use 中文字 here", 60), ["Use 中文", "字 here"]);
 });
 
-Deno.test("wrapText() and ellipsize() never split an emoji sequence", () => {
+Deno.test("wrapRuns() and ellipsizeRuns() never split an emoji sequence", () => {
   const family = "👨‍👩‍👧";
-  assert.deepEqual(wrapText(family.repeat(3), monospace, 10, 20), [family.repeat(2), family]);
-  assert.equal(ellipsize(`ab${family}${family}`, monospace, 10, 40), `ab${family}…`);
+  assert.deepEqual(wrap(family.repeat(3), 20), [family.repeat(2), family]);
+  assert.deepEqual(texts([ellipsizeRuns(plain(`ab${family}${family}`), measure, 40)]), [`ab${family}…`]);
+});
+
+Deno.test("wrapRuns() measures each style with its own width and keeps a word whose style changes whole", () => {
+  // "big" is wide: 60 px; "ger" plain: 30 px; so "bigger" is one 90 px word.
+  const runs = [{ text: "big", style: WIDE }, { text: "ger words", style: PLAIN }];
+  const lines = wrapRuns(runs, measure, 100);
+  assert.deepEqual(texts(lines), ["bigger", "words"]);
+  assert.deepEqual(lines[0], [{ text: "big", style: WIDE }, { text: "ger", style: PLAIN }]);
+  // The same text all plain fits one line of 120 px, but the wide start pushes "words" down.
+  assert.deepEqual(wrap("bigger words", 120), ["bigger words"]);
+  assert.deepEqual(texts(wrapRuns(runs, measure, 120)), ["bigger", "words"]);
+});
+
+Deno.test("wrapRuns() sets a collapsed space in the style of the whitespace it replaces", () => {
+  const runs = [{ text: "ab", style: PLAIN }, { text: "  cd", style: WIDE }];
+  assert.deepEqual(wrapRuns(runs, measure, 1000), [[{ text: "ab", style: PLAIN }, {
+    text: " cd",
+    style: WIDE,
+  }]]);
+});
+
+Deno.test("ellipsizeRuns() cuts the last characters and ends in an ellipsis in the last kept style", () => {
+  const line = [{ text: "ab ", style: PLAIN }, { text: "cdef", style: WIDE }];
+  // "ab " is 30 px, each wide character 20 px and the ellipsis 20 px in the wide style.
+  assert.deepEqual(ellipsizeRuns(line, measure, 90), [{ text: "ab ", style: PLAIN }, {
+    text: "cd…",
+    style: WIDE,
+  }]);
+  assert.deepEqual(ellipsizeRuns(line, measure, 35), [{ text: "ab…", style: PLAIN }]);
+  assert.deepEqual(ellipsizeRuns([], measure, 35), []);
 });

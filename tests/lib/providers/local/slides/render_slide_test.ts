@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { InputError } from "../../../../../lib/core/errors.ts";
-import { renderSlide, type SlideSpec } from "../../../../../lib/providers/local/slides/render_slide.ts";
+import {
+  renderSlide,
+  type SlideColors,
+  type SlideImages,
+} from "../../../../../lib/providers/local/slides/render_slide.ts";
+import type { SlideFrame } from "../../../../../lib/providers/local/slides/check_slide_fit.ts";
+import type { SectionSlide } from "../../../../../lib/providers/local/slides/slide_content.ts";
 import { PRIMARY_FILES } from "../../../../../lib/providers/local/slides/_fonts.ts";
 import { slideFontDirs } from "../../../../../lib/providers/local/slides/_font_dirs.ts";
 import {
@@ -20,7 +26,10 @@ const BACKGROUND = "#1b2a41";
 const FOREGROUND = "#f5f7fa";
 const ACCENT = "#ffb703";
 
-function spec(overrides: Partial<SlideSpec> = {}): SlideSpec {
+/** A section slide's spec. */
+type SectionSpec = SlideFrame & SectionSlide & SlideColors & SlideImages;
+
+function spec(overrides: Partial<SectionSpec> = {}): SectionSpec {
   return {
     width: 320,
     height: 180,
@@ -34,7 +43,7 @@ function spec(overrides: Partial<SlideSpec> = {}): SlideSpec {
   };
 }
 
-async function render(overrides: Partial<SlideSpec> = {}, allowOverflow = false): Promise<Pixels> {
+async function render(overrides: Partial<SectionSpec> = {}, allowOverflow = false): Promise<Pixels> {
   return await decodePng((await renderSlide(spec(overrides), { allowOverflow })).png);
 }
 
@@ -83,17 +92,15 @@ Deno.test("renderSlide() keeps the corners and a margin all around in the backgr
   }
 });
 
-Deno.test("renderSlide() draws the title in the foreground colour and markers in the accent colour", async () => {
+Deno.test("renderSlide() draws the title in the foreground colour above the accent bar and markers", async () => {
   for (const [width, height] of [[320, 180], [1920, 1080]] as const) {
     const image = await render({ width, height });
-    const titleArea = { x: 0, y: 0, width, height: Math.round(height * 0.3) };
-    const exact = boundingBox(image, (color) => near(color, FOREGROUND_RGB), titleArea);
-    assert.ok(
-      exact !== null && exact.count > 10,
-      `${width}x${height}: no foreground pixels in the title area`,
-    );
+    const exact = boundingBox(image, (color) => near(color, FOREGROUND_RGB));
+    assert.ok(exact !== null && exact.count > 10, `${width}x${height}: no foreground pixels`);
     const accent = boundingBox(image, (color) => near(color, ACCENT_RGB, 8));
     assert.ok(accent !== null && accent.count > 10, `${width}x${height}: no accent pixels`);
+    // The title's first row is above every accent mark (the bar under it, the bullets' markers).
+    assert.ok(exact.top < accent.top, `${width}x${height}: title at ${exact.top}, accent at ${accent.top}`);
   }
 });
 

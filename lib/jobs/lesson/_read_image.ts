@@ -1,0 +1,45 @@
+/**
+ * Reading an image file a workflow names (a background, a picture): checked to be a PNG or JPEG and digested, or an
+ * issue at its path.
+ * @module
+ */
+import type { WorkflowIssue } from "../../core/errors.ts";
+import { sha256Hex } from "../../core/sha256.ts";
+import { sniffImage } from "../../media/sniff_media.ts";
+
+/**
+ * Reads the image at `relative` (to the workflow module) and digests it; a missing, unreadable or non-image file is
+ * an issue at `context.path`, and null.
+ *
+ * @throws What reading throws for a failure that is not the user's.
+ */
+export async function readImage(
+  relative: string,
+  context: { moduleUrl: string; path: string; issues: WorkflowIssue[] },
+): Promise<{ path: string; sha256: string } | null> {
+  const url = new URL(relative, context.moduleUrl);
+  const file = decodeURIComponent(url.pathname);
+  try {
+    const bytes = await Deno.readFile(url);
+    if (sniffImage(bytes) === null) {
+      context.issues.push({ path: context.path, message: `Not a PNG or JPEG image: ${file}` });
+      return null;
+    }
+    return { path: file, sha256: sha256Hex(bytes) };
+  } catch (error) {
+    const problem = unreadableImage(error);
+    if (problem === null) throw error;
+    context.issues.push({ path: context.path, message: `${problem}: ${file}` });
+    return null;
+  }
+}
+
+/** What keeps a background image from being read, in the user's words; null for a failure that is not theirs. */
+function unreadableImage(error: unknown): string | null {
+  if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+    return "Image not found";
+  }
+  if (error instanceof Deno.errors.IsADirectory) return "Expected an image file, got a folder";
+  if (error instanceof Deno.errors.PermissionDenied) return "Cannot read the image (permission denied)";
+  return null;
+}

@@ -1,0 +1,150 @@
+/**
+ * The slides of a lesson's video: one per section and its title and end cards, each with what it shows, so that
+ * the planner and the preflight fit check draw the same slides.
+ * @module
+ */
+import type { SlideContent } from "../../providers/local/slides/slide_content.ts";
+import type { Format } from "../../schema/formats.ts";
+import type { SlideParams } from "../../steps/slide/slide_params.ts";
+import type { ResolvedSection, ResolvedTheme, ResolvedVideo } from "./lesson_schema.ts";
+
+/** One slide of a video, in no format yet. */
+export interface LessonSlide {
+  /** Its step id without the format: `intro/s1/slide`, `intro/title`, `intro/end`. */
+  id: string;
+  /** Where it comes from in the workflow file, for messages: `videos[0].sections[2]`, `videos[0].titleCard`. */
+  path: string;
+  /** The section it belongs to, or null for a card. */
+  section: ResolvedSection | null;
+  content: SlideContent;
+  /** Its background colour. */
+  background: string;
+  /** The background image file, or null. */
+  image: { path: string; sha256: string } | null;
+  /** The picture file of a picture slide, or null. */
+  picture: { path: string; sha256: string } | null;
+}
+
+/**
+ * A video's slides: its title card (if any), a slide per section, its end card (if any).
+ *
+ * @param video The video.
+ * @param theme The lesson's theme (the cards' background).
+ * @returns The slides in showing order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lessonSlides } from "./lesson_slides.ts";
+ * import { resolveTheme } from "./resolve_slides.ts";
+ * const video = { id: "v", title: "V", sections: [], titleCard: { title: "V", subtitle: null, duration: 3 }, endCard: null };
+ * assert.deepEqual(lessonSlides(video, resolveTheme("dark")).map((slide) => slide.id), ["v/title"]);
+ * ```
+ */
+export function lessonSlides(video: ResolvedVideo, theme: ResolvedTheme): LessonSlide[] {
+  // Sections know their path; a video's is its sections' own (every video has one).
+  const path = video.sections[0]?.path.replace(/\.sections\[\d+\]$/, "") ?? `videos[id=${video.id}]`;
+  const card = (id: string, field: string, content: SlideContent): LessonSlide => ({
+    id: `${video.id}/${id}`,
+    path: `${path}.${field}`,
+    section: null,
+    content,
+    background: theme.background,
+    image: null,
+    picture: null,
+  });
+  const { titleCard, endCard } = video;
+  return [
+    ...titleCard === null ? [] : [
+      card("title", "titleCard", {
+        kind: "title",
+        title: titleCard.title,
+        subtitle: titleCard.subtitle ?? "",
+      }),
+    ],
+    ...video.sections.map((section) => sectionSlide(section, video.id)),
+    ...endCard === null
+      ? []
+      : [card("end", "endCard", { kind: "end", title: endCard.title, text: endCard.text ?? "" })],
+  ];
+}
+
+/**
+ * A slide's step params in a format: its content, size, colours and the digests of the files it draws.
+ *
+ * @param slide The slide.
+ * @param format The format.
+ * @param theme The lesson's theme.
+ * @returns The params.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lessonSlides, slideParams } from "./lesson_slides.ts";
+ * import { resolveTheme } from "./resolve_slides.ts";
+ * const theme = resolveTheme("light");
+ * const video = { id: "v", title: "V", sections: [], titleCard: { title: "V", subtitle: null, duration: 3 }, endCard: null };
+ * const [card] = lessonSlides(video, theme);
+ * const params = slideParams(card!, { name: "16x9", width: 1920, height: 1080 }, theme);
+ * assert.equal(params.kind, "title");
+ * assert.equal(params.background, theme.background);
+ * ```
+ */
+export function slideParams(slide: LessonSlide, format: Format, theme: ResolvedTheme): SlideParams {
+  const code = slide.content.kind === "code"
+    ? { codeBackground: theme.codeBackground, codeForeground: theme.codeForeground }
+    : {};
+  return {
+    ...slide.content,
+    width: format.width,
+    height: format.height,
+    textScale: theme.textScale,
+    background: slide.background,
+    foreground: theme.foreground,
+    accent: theme.accent,
+    ...code,
+    image: slide.image?.sha256 ?? null,
+    picture: slide.picture?.sha256 ?? null,
+  };
+}
+
+/**
+ * A section's slide.
+ *
+ * @param section The section.
+ * @param videoId Its video's id.
+ * @returns The slide.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sectionSlide } from "./lesson_slides.ts";
+ * const voice = { provider: "flite", engine: "flite" as const, voice: "rms", rate: 165, model: null };
+ * const section = {
+ *   id: "s1", path: "videos[0].sections[0]", title: "Loops", bullets: [], narration: "N",
+ *   background: { color: "#000000", image: null }, image: null, voice,
+ *   code: { language: "ts", text: "for (;;) {}" }, picture: null,
+ * };
+ * assert.equal(sectionSlide(section, "v").content.kind, "code");
+ * ```
+ */
+export function sectionSlide(section: ResolvedSection, videoId: string): LessonSlide {
+  return {
+    id: `${videoId}/${section.id}/slide`,
+    path: section.path,
+    section,
+    content: sectionContent(section),
+    background: section.background.color,
+    image: section.background.image,
+    picture: section.picture,
+  };
+}
+
+/** What a section's slide shows: nothing over a generated full-slide image, else its picture, code or bullets. */
+function sectionContent(section: ResolvedSection): SlideContent {
+  const { title, bullets, picture, code } = section;
+  if (section.image?.as === "slide") return { kind: "section", title: "", bullets: [] };
+  if (picture !== null) return { kind: "picture", title: picture.caption ? title : "", fit: picture.fit };
+  if (code !== null) return { kind: "code", title, bullets, code: code.text };
+  return { kind: "section", title, bullets };
+}

@@ -1,0 +1,73 @@
+/**
+ * Picks the layout for a slide's kind and the profile for its frame's aspect.
+ * @module
+ */
+import type { Frame, Profile, SlideLayout } from "./_layout.ts";
+import { layoutCard } from "./_layout_card.ts";
+import { layoutPicture } from "./_layout_picture.ts";
+import { layoutSection } from "./_layout_section.ts";
+import type { PreparedSlide } from "./_prepared_slide.ts";
+import type { SlideTextFonts } from "./_text_fonts.ts";
+
+/** Landscape: the block centred between 10% and 90% of the height. */
+const LANDSCAPE: Profile = {
+  portrait: false,
+  marginX: 0.07,
+  top: 0.1,
+  bottom: 0.9,
+  centre: 0.5,
+  title: 0.09,
+  bullet: 0.056,
+  code: 0.042,
+  card: 0.13,
+  cardText: 0.062,
+  caption: 0.062,
+};
+const SQUARE: Profile = { ...LANDSCAPE, marginX: 0.08, top: 0.09, bottom: 0.91, bullet: 0.058, code: 0.045 };
+/**
+ * Portrait (phones): larger type, and the block in the upper middle, clear of the top 12% and the bottom 25%
+ * where short-video apps draw their buttons and captions.
+ */
+const PORTRAIT: Profile = {
+  portrait: true,
+  marginX: 0.08,
+  top: 0.12,
+  bottom: 0.75,
+  centre: 0.42,
+  title: 0.105,
+  bullet: 0.072,
+  code: 0.05,
+  card: 0.14,
+  cardText: 0.072,
+  caption: 0.072,
+};
+
+/**
+ * Lays out a slide at the largest scale (1 down to {@linkcode MIN_SCALE}) where everything fits; at the smallest
+ * scale, what still does not fit is cut, the last text shown ends with an ellipsis, and `overflow` says what.
+ */
+export function layoutSlide(
+  slide: PreparedSlide,
+  size: { width: number; height: number; textScale: number },
+  fonts: SlideTextFonts,
+): SlideLayout {
+  const { width, height, textScale } = size;
+  const aspect = width / height;
+  const profile = aspect > 1.25 ? LANDSCAPE : aspect < 0.8 ? PORTRAIT : SQUARE;
+  const frame: Frame = {
+    width,
+    height,
+    textScale,
+    profile,
+    unit: Math.min(width, height) * textScale,
+    fonts,
+  };
+  switch (slide.kind) {
+    case "section":
+      return layoutSection(slide, frame);
+    case "card":
+      return layoutCard(slide, frame);
+    case "picture":
+      return layoutPicture(slide, frame);
+  }
+}

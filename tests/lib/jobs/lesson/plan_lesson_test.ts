@@ -1,0 +1,145 @@
+/**
+ * The lesson planner's slides: card slide steps per video and format, the params of each slide kind, and keys that
+ * change when, and only when, something that shapes a slide's bytes does.
+ */
+import assert from "node:assert/strict";
+import type { PlanStep } from "../../../../lib/plan/plan_step.ts";
+import { planWorkflows } from "../../../../lib/workflow/plan_workflows.ts";
+import { resolveWorkflow } from "../../../../lib/workflow/resolve_workflow.ts";
+import type { WorkflowInput } from "../../../../lib/workflow/workflow_schema.ts";
+import { tempDir } from "../../../_support/temp_dir.ts";
+import { TEST_TOOLCHAIN } from "../../../_support/toolchain.ts";
+
+let folder: Promise<string> | null = null;
+
+/** A folder with two different pictures, `a.png` and `b.png`, made once. */
+function pictures(): Promise<string> {
+  folder ??= (async () => {
+    const dir = await tempDir();
+    for (const [name, color] of [["a", "red"], ["b", "blue"]]) {
+      const ffmpeg = new Deno.Command("ffmpeg", {
+        args: [
+          "-v",
+          "error",
+          "-f",
+          "lavfi",
+          "-i",
+          `color=c=${color}:s=16x16`,
+          "-frames:v",
+          "1",
+          `${dir}/${name}.png`,
+        ],
+      });
+      assert.equal((await ffmpeg.output()).code, 0);
+    }
+    return dir;
+  })();
+  return folder;
+}
+
+async function planOf(input: WorkflowInput): Promise<PlanStep[]> {
+  const dir = await pictures();
+  const workflow = await resolveWorkflow(input, { file: "lesson.ts", moduleUrl: `file://${dir}/lesson.ts` });
+  return planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN }).steps;
+}
+
+async function keysOf(input: WorkflowInput): Promise<Map<string, string>> {
+  return new Map((await planOf(input)).map((step) => [step.id, step.key]));
+}
+
+function changed(before: Map<string, string>, after: Map<string, string>): string[] {
+  return [...after].filter(([id, key]) => before.get(id) !== key).map(([id]) => id).sort();
+}
+
+const base: WorkflowInput = {
+  formats: ["16:9", "9:16"],
+  videos: [{
+    id: "v",
+    title: "Rain",
+    sections: [
+      { id: "intro", title: "Intro", bullets: ["One"], narration: "Hello." },
+      { id: "code", title: "Loops", narration: "A loop.", code: { language: "ts", text: "for (;;) {}" } },
+      { id: "pic", title: "Clouds", narration: "Look.", picture: { file: "a.png", kenBurns: true } },
+    ],
+  }],
+};
+
+Deno.test("planLesson() plans a title card slide per format, and an end card when asked, wired to nothing yet", async () => {
+  const steps = await planOf({ ...base, endCard: { text: "Bye" } });
+  const cards = steps.filter((step) => /^v\/(title|end)@/.test(step.id));
+  assert.deepEqual(cards.map((step) => step.id), [
+    "v/title@16x9",
+    "v/title@9x16",
+    "v/end@16x9",
+    "v/end@9x16",
+  ]);
+  for (const card of cards) {
+    assert.equal(card.kind, "slide");
+    assert.deepEqual(card.deps, []);
+    assert.ok(!steps.some((step) => step.deps.includes(card.id)), `${card.id} is used`);
+  }
+  const title = cards[0]!.params as Record<string, unknown>;
+  assert.equal(title.kind, "title");
+  assert.equal(title.title, "Rain");
+  assert.equal(title.subtitle, "");
+  assert.deepEqual(cards[2]!.params, {
+    ...cards[2]!.params as object,
+    kind: "end",
+    title: "Thanks for watching",
+    text: "Bye",
+  });
+  const none = await planOf({ ...base, titleCard: false });
+  assert.ok(!none.some((step) => step.id.startsWith("v/title@")));
+});
+
+Deno.test("planLesson() gives each section's slide the params of its kind", async () => {
+  const dir = await pictures();
+  const steps = new Map((await planOf(base)).map((step) => [step.id, step]));
+  const params = (id: string) => steps.get(id)!.params as Record<string, unknown>;
+  assert.equal(params("v/intro/slide@16x9").kind, "section");
+  assert.equal("codeBackground" in params("v/intro/slide@16x9"), false);
+  assert.equal(params("v/code/slide@16x9").kind, "code");
+  assert.equal(params("v/code/slide@16x9").code, "for (;;) {}");
+  assert.equal(params("v/code/slide@16x9").codeBackground, "#0f1f33");
+  const picture = steps.get("v/pic/slide@9x16")!;
+  assert.equal(params("v/pic/slide@9x16").kind, "picture");
+  assert.equal(params("v/pic/slide@9x16").fit, "contain");
+  assert.match(String(params("v/pic/slide@9x16").picture), /^[0-9a-f]{64}$/);
+  assert.equal(picture.runtime.picturePath, `${dir}/a.png`);
+  assert.equal(params("v/pic/slide@9x16").textScale, 1);
+});
+
+Deno.test("step keys: slide inputs re-render exactly the slides they shape", async () => {
+  const before = await keysOf(base);
+  const edit = async (change: (input: WorkflowInput) => void) => {
+    const input = structuredClone(base);
+    change(input);
+    return changed(before, await keysOf(input)).filter((id) =>
+      id.includes("slide") || /\/(title|end)@/.test(id)
+    );
+  };
+  const sections = (input: WorkflowInput) => input.videos![0]!.sections;
+  assert.deepEqual(await edit((input) => (input.theme = { codeBackground: "#000000" })), [
+    "v/code/slide@16x9",
+    "v/code/slide@9x16",
+  ]);
+  assert.deepEqual(await edit((input) => (input.videos![0]!.title = "Snow")), [
+    "v/title@16x9",
+    "v/title@9x16",
+  ]);
+  assert.deepEqual(await edit((input) => (sections(input)[2]!.picture = { file: "b.png", kenBurns: true })), [
+    "v/pic/slide@16x9",
+    "v/pic/slide@9x16",
+  ]);
+  assert.deepEqual(await edit((input) => (sections(input)[2]!.picture = { file: "a.png", fit: "cover" })), [
+    "v/pic/slide@16x9",
+    "v/pic/slide@9x16",
+  ]);
+  // The Ken Burns move is encoded later; it does not change the slide.
+  assert.deepEqual(
+    await edit((input) => (sections(input)[2]!.picture = { file: "a.png", kenBurns: { zoom: 1.3 } })),
+    [],
+  );
+  assert.deepEqual(await edit((input) => (input.theme = "light")).then((ids) => ids.length), 8);
+  assert.deepEqual(await edit((input) => (input.theme = { textScale: 1.2 })).then((ids) => ids.length), 8);
+});
