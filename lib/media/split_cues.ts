@@ -11,6 +11,8 @@ import { BREAK_COSTS, type CaptionWord } from "./caption_words.ts";
 const FILL_WEIGHT = 4;
 /** How much a cut's break weighs: a cue cut mid-phrase costs the reader more than a line broken there. */
 const CUT_WEIGHT = 2;
+/** What a cue shorter than `minCharacters` costs: more than any cut, so a short sentence shares a cue. */
+const SHORT_COST = 8;
 
 /** Options for {@linkcode splitCues}. */
 export interface SplitCuesOptions {
@@ -18,12 +20,14 @@ export interface SplitCuesOptions {
   rules: Pick<CaptionRules, "maxLineLength" | "maxLines">;
   /** The most characters a cue may hold besides what its lines allow (say, what is said in `maxDuration`). */
   maxCharacters?: number;
+  /** Fewer characters than this make a cue too short to read (say, what is said in `minDuration`). @default 0 */
+  minCharacters?: number;
 }
 
 /**
  * Cuts words (a sentence, usually) into cues, never inside a word. Among the cuts whose cues all fit, it takes
  * the one with the least cost: one for each cue, the cost of each cut's break, the cost of each cue's own line
- * layout, and each cue's shortfall from a full cue, squared. A word longer than a line gets a cue of its own.
+ * layout, each cue's shortfall from a full cue, squared, and a high cost for each cue under `minCharacters`. A word longer than a line gets a cue of its own.
  *
  * @param words The words, in order.
  * @param options The rules and an optional bound on a cue's characters.

@@ -37,7 +37,7 @@ const STRAY = { base: 0.3, perSecond: 6 };
 /** Matched points at most this many boundaries and this many silences apart. */
 const REACH = { boundaries: 12, silences: 20 };
 /** A boundary looks for silences this far around where the mean rate puts it: seconds, and a share of the time. */
-const WINDOW = { seconds: 6, share: 0.25 };
+const WINDOW = { seconds: 6, share: 0.15 };
 
 /**
  * Times the phrases of one recording.
@@ -78,9 +78,31 @@ export function alignPhrases(
 /** A boundary's chosen silence: `null` for none. */
 type Matches = (Silence | null)[];
 
+/** Boundary `boundary` matched to pause `pause`, with the least cost of a path to it and where that came from. */
+interface Node {
+  boundary: number;
+  pause: number;
+  cost: number;
+  from: Node | null;
+}
+
+/** What the costs are computed from: sums from the first phrase and pause to each one. */
+interface Sums {
+  /** Weight of the phrases before boundary k. */
+  weights: number[];
+  /** Seconds of the pauses before pause c. */
+  pauses: number[];
+  /** What leaving the pauses before pause c unmatched costs. */
+  strays: number[];
+  /** What leaving the boundaries before boundary k unmatched costs. */
+  skips: number[];
+  /** Seconds of speech per unit of weight. */
+  rate: number;
+}
+
 /**
  * Finds the best order-keeping match of boundaries (1..P-1) to pauses by dynamic programming over matched pairs.
- * Returns, for each boundary k (index k, 1-based; index 0 unused), its pause or null.
+ * Returns, for each boundary k (index k; index 0 unused), its pause or null.
  */
 function matchBoundaries(
   phrases: readonly Phrase[],
@@ -88,59 +110,96 @@ function matchBoundaries(
   speech: { start: number; end: number },
 ): Matches {
   const count = phrases.length;
-  const reach = prefixSums(phrases.map((phrase) => phrase.weight));
-  const total = reach[count]!;
-  const pauseTotal = pauses.reduce((sum, pause) => sum + pause.end - pause.start, 0);
-  const spoken = Math.max(1e-3, speech.end - speech.start - pauseTotal);
-  const rate = spoken / Math.max(1e-9, total);
-  const pauseSums = prefixSums(pauses.map((pause) => pause.end - pause.start));
-  const strays = prefixSums(pauses.map((pause) => STRAY.base + STRAY.perSecond * (pause.end - pause.start)));
-  const skips = prefixSums(
-    phrases.slice(0, -1).map((phrase) => phrase.endsSentence ? SKIP.sentence : SKIP.clause),
-  );
-  // Nodes: boundary k matched to pause c. The start is (0, -1), ending at speech.start; the end (count, M).
-  const nodes = new Map<string, { cost: number; from: string | null }>();
-  const byBoundary: number[][] = Array.from({ length: count + 1 }, () => []);
-  nodes.set("0:-1", { cost: 0, from: null });
-  byBoundary[0]!.push(-1);
-  const endOf = (c: number) => c < 0 ? speech.start : pauses[c]!.end;
-  const startOf = (c: number) => c >= pauses.length ? speech.end : pauses[c]!.start;
-  const link = (k: number, c: number, nearest: { boundary: number; pause: number }) => {
-    let best = { cost: Infinity, from: null as string | null };
-    for (let before = k - 1; before >= Math.max(0, k - nearest.boundary); before--) {
-      for (const p of byBoundary[before]!) {
-        if (p >= c || c - p > nearest.pause) continue;
-        const node = nodes.get(`${before}:${p}`)!;
-        const time = startOf(c) - endOf(p) - (pauseSums[Math.max(0, c)]! - pauseSums[p + 1]!);
-        const expected = rate * (reach[k]! - reach[before]!);
-        if (time <= 0) continue;
-        const cost = node.cost + (time - expected) ** 2 / (VARIANCE * expected + 1e-2) +
-          (skips[k - 1]! - skips[before]!) + (strays[Math.min(c, pauses.length)]! - strays[p + 1]!);
-        if (cost < best.cost) best = { cost, from: `${before}:${p}` };
-      }
-    }
-    if (best.cost < Infinity) {
-      nodes.set(`${k}:${c}`, best);
-      byBoundary[k]!.push(c);
-    }
+  const sums = sumsOf(phrases, pauses, speech);
+  const total = sums.weights[count]!;
+  // layers[k]: the nodes of boundary k, by pause. The start is (0, -1), ending where speech starts; the end is
+  // (count, M), starting where it ends.
+  const layers: Node[][] = Array.from({ length: count + 1 }, () => []);
+  layers[0]!.push({ boundary: 0, pause: -1, cost: 0, from: null });
+  const edges = {
+    start: (c: number) => c >= pauses.length ? speech.end : pauses[c]!.start,
+    end: (c: number) => c < 0 ? speech.start : pauses[c]!.end,
   };
   for (let k = 1; k < count; k++) {
-    const expected = speech.start + (reach[k]! / total) * (speech.end - speech.start);
+    const expected = speech.start + (sums.weights[k]! / total) * (speech.end - speech.start);
     const window = Math.max(WINDOW.seconds, WINDOW.share * (expected - speech.start));
     for (const [c, pause] of pauses.entries()) {
-      if (Math.abs(pause.end - expected) <= window) {
-        link(k, c, { boundary: REACH.boundaries, pause: REACH.silences });
-      }
+      if (Math.abs(pause.end - expected) > window) continue;
+      const node = bestLink(layers, { boundary: k, pause: c }, { sums, edges, reach: REACH });
+      if (node !== null) layers[k]!.push(node);
     }
   }
-  link(count, pauses.length, { boundary: count, pause: Infinity });
+  const last = bestLink(layers, { boundary: count, pause: pauses.length }, {
+    sums,
+    edges,
+    reach: { boundaries: count, silences: Infinity },
+  });
   const matches: Matches = new Array(count).fill(null);
-  for (let at = nodes.get(`${count}:${pauses.length}`)?.from ?? null; at !== null;) {
-    const [k, c] = at.split(":").map(Number) as [number, number];
-    if (k > 0) matches[k] = pauses[c]!;
-    at = nodes.get(at)!.from;
+  for (let node = last?.from ?? null; node !== null && node.boundary > 0; node = node.from) {
+    matches[node.boundary] = pauses[node.pause]!;
   }
   return matches;
+}
+
+/** The cheapest way to reach boundary k matched to pause c from an earlier node, or null when there is none. */
+function bestLink(
+  layers: readonly Node[][],
+  to: { boundary: number; pause: number },
+  context: {
+    sums: Sums;
+    edges: { start: (c: number) => number; end: (c: number) => number };
+    reach: { boundaries: number; silences: number };
+  },
+): Node | null {
+  const { sums, edges, reach } = context;
+  const { boundary: k, pause: c } = to;
+  let best: Node | null = null;
+  for (let before = k - 1; before >= Math.max(0, k - reach.boundaries); before--) {
+    const layer = layers[before]!;
+    const expected = sums.rate * (sums.weights[k]! - sums.weights[before]!);
+    const skipped = sums.skips[k - 1]! - sums.skips[before]!;
+    for (let i = firstFrom(layer, c - reach.silences); i < layer.length && layer[i]!.pause < c; i++) {
+      const node = layer[i]!;
+      const p = node.pause;
+      const time = edges.start(c) - edges.end(p) - (sums.pauses[c]! - sums.pauses[p + 1]!);
+      if (time <= 0) continue;
+      const cost = node.cost + (time - expected) ** 2 / (VARIANCE * expected + 1e-2) + skipped +
+        (sums.strays[c]! - sums.strays[p + 1]!);
+      if (best === null || cost < best.cost) best = { boundary: k, pause: c, cost, from: node };
+    }
+  }
+  return best;
+}
+
+function sumsOf(
+  phrases: readonly Phrase[],
+  pauses: readonly Silence[],
+  speech: { start: number; end: number },
+): Sums {
+  const weights = prefixSums(phrases.map((phrase) => phrase.weight));
+  const lengths = pauses.map((pause) => pause.end - pause.start);
+  const spoken = Math.max(1e-3, speech.end - speech.start - lengths.reduce((a, b) => a + b, 0));
+  return {
+    weights,
+    pauses: prefixSums(lengths),
+    strays: prefixSums(lengths.map((length) => STRAY.base + STRAY.perSecond * length)),
+    skips: prefixSums(
+      phrases.slice(0, -1).map((phrase) => phrase.endsSentence ? SKIP.sentence : SKIP.clause),
+    ),
+    rate: spoken / Math.max(1e-9, weights[weights.length - 1]!),
+  };
+}
+
+/** The index of the first node whose pause is at least `pause` (nodes sorted by pause). */
+function firstFrom(layer: readonly Node[], pause: number): number {
+  let low = 0;
+  let high = layer.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (layer[middle]!.pause < pause) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Each phrase's times: matched boundaries where their pauses are, the rest by letters between them. */

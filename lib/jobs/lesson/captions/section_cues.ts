@@ -8,7 +8,7 @@ import type { Silence } from "../../../media/detect_silences.ts";
 import { type CaptionRules, textLength } from "../../../media/caption_rules.ts";
 import { type CaptionWord, captionWords, joinWords, sentencesOf } from "../../../media/caption_words.ts";
 import { splitCues } from "../../../media/split_cues.ts";
-import { alignPhrases, type Phrase } from "./align_phrases.ts";
+import { alignPhrases, type Phrase, type PhraseTime } from "./align_phrases.ts";
 import { type DraftCue, settleCues, type SettledCue } from "./settle_cues.ts";
 
 /** What {@linkcode sectionCues} times the narration by. */
@@ -47,7 +47,28 @@ export function sectionCues(narration: string, options: SectionCuesOptions): Set
   const words = captionWords(narration);
   if (words.length === 0) return [];
   const phrases = phrasesOf(words);
-  const times = alignPhrases(phrases.map(phraseOf), silences, duration);
+  const times = wordTimes(phrases, alignPhrases(phrases.map(phraseOf), silences, duration));
+  const drafts: DraftCue[] = [];
+  let first = 0;
+  for (const run of sentenceRuns(sentencesOf(words), { times, minDuration: rules.minDuration })) {
+    const spoken = times.ends[first + run.length - 1]! - times.starts[first]!;
+    const perSecond = textLength(joinWords(run)) / Math.max(spoken, 1e-3);
+    const offset = first;
+    const spanOf = (from: number, to: number) => ({
+      start: times.starts[offset + from]!,
+      speechEnd: times.ends[offset + to - 1]!,
+    });
+    drafts.push(...cutRun(run, { rules, perSecond, spanOf }));
+    first += run.length;
+  }
+  return settleCues(drafts, { rules, duration });
+}
+
+/** Where each word is said: its phrase's time shared out by the words' weights. */
+function wordTimes(
+  phrases: readonly CaptionWord[][],
+  times: readonly PhraseTime[],
+): { starts: number[]; ends: number[] } {
   const starts: number[] = [];
   const ends: number[] = [];
   for (const [p, phrase] of phrases.entries()) {
@@ -60,44 +81,50 @@ export function sectionCues(narration: string, options: SectionCuesOptions): Set
       ends.push(at);
     }
   }
-  const drafts: DraftCue[] = [];
-  let index = 0;
-  for (const sentence of sentencesOf(words)) {
-    const first = index;
-    index += sentence.length;
-    const spoken = ends[index - 1]! - starts[first]!;
-    const perSecond = textLength(joinWords(sentence)) / Math.max(spoken, 1e-3);
-    for (const cue of cutSentence(sentence, { rules, perSecond, spanOf: spanIn(first) })) {
-      drafts.push(cue);
-    }
-  }
-  return settleCues(drafts, { rules, duration });
-
-  function spanIn(offset: number) {
-    return (from: number, to: number) => ({
-      start: starts[offset + from]!,
-      speechEnd: ends[offset + to - 1]!,
-    });
-  }
+  return { starts, ends };
 }
 
 /**
- * Cuts one sentence into cues of at most `maxDuration` of speech: at first by its mean speaking rate, then again for
- * any cue that still runs long, down to single words.
+ * Groups sentences into runs that are cut into cues together: a sentence said in less than `minDuration` (a
+ * "Look closely.") runs on into the next, so that it can share a cue with that sentence's first words.
  */
-function cutSentence(
-  sentence: readonly CaptionWord[],
+function sentenceRuns(
+  sentences: readonly CaptionWord[][],
+  context: { times: { starts: number[]; ends: number[] }; minDuration: number },
+): CaptionWord[][] {
+  const { times, minDuration } = context;
+  const runs: CaptionWord[][] = [];
+  let run: CaptionWord[] = [];
+  let first = 0;
+  for (const [i, sentence] of sentences.entries()) {
+    run.push(...sentence);
+    const spoken = times.ends[first + run.length - 1]! - times.starts[first]!;
+    if (spoken < minDuration && i < sentences.length - 1) continue;
+    runs.push(run);
+    first += run.length;
+    run = [];
+  }
+  return runs;
+}
+
+/**
+ * Cuts a run of words into cues of at most `maxDuration` of speech and, where it can, at least `minDuration`: at
+ * first by the run's mean speaking rate, then again for any cue that still runs long, down to single words.
+ */
+function cutRun(
+  run: readonly CaptionWord[],
   context: {
     rules: CaptionRules;
     perSecond: number;
     spanOf: (from: number, to: number) => { start: number; speechEnd: number };
   },
 ): DraftCue[] {
-  const { rules, spanOf } = context;
+  const { rules, spanOf, perSecond } = context;
+  const minCharacters = Math.ceil(perSecond * rules.minDuration);
   const cues: DraftCue[] = [];
   const cut = (from: number, to: number, maxCharacters: number) => {
     let at = from;
-    for (const words of splitCues(sentence.slice(from, to), { rules, maxCharacters })) {
+    for (const words of splitCues(run.slice(from, to), { rules, maxCharacters, minCharacters })) {
       const span = spanOf(at, at + words.length);
       const long = span.speechEnd - span.start > rules.maxDuration && words.length > 1;
       if (long) cut(at, at + words.length, Math.floor(textLength(joinWords(words)) * 0.8));
@@ -105,7 +132,7 @@ function cutSentence(
       at += words.length;
     }
   };
-  cut(0, sentence.length, Math.floor(context.perSecond * rules.maxDuration * 0.95));
+  cut(0, run.length, Math.floor(perSecond * rules.maxDuration * 0.95));
   return cues;
 }
 

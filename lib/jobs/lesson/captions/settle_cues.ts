@@ -31,12 +31,15 @@ export interface SettledCue {
 const LINGER = 0.5;
 /** Gaps between cues shorter than this are closed: a caption that blinks off and on is harder to read. */
 const CHAIN_GAP = 0.5;
+/** The most a cue too short to read moves a neighbour's start or end, in seconds. */
+const BORROW = 0.15;
 
 /**
  * Settles cues within `[0, duration]`: merges each cue that would get less than `minDuration` into the next cue
  * (or else the one before) where the words fit the lines and the merged speech fits `maxDuration`; then ends each
  * cue when it has been read (its last word said plus a moment, at least `minDuration` and its characters at
- * `maxCharsPerSecond`), never after the next cue starts or `maxDuration` has passed, and closes short gaps.
+ * `maxCharsPerSecond`), never after the next cue starts or `maxDuration` has passed, and closes short gaps; a cue
+ * still too short then borrows up to 0.15 s from neighbours that can spare it.
  *
  * @param drafts The cues, in order, their starts increasing.
  * @param options The rules and the length of the audio the cues are in.
@@ -61,13 +64,44 @@ export function settleCues(
 ): SettledCue[] {
   const { rules, duration } = options;
   const cues = mergeShortCues(drafts, options);
-  return cues.map((cue, i) => {
+  const needs = cues.map((cue) =>
+    Math.max(rules.minDuration, textLength(joinWords(cue.words)) / rules.maxCharsPerSecond)
+  );
+  const settled = cues.map((cue, i) => {
     const limit = Math.min(cues[i + 1]?.start ?? duration, cue.start + rules.maxDuration);
-    const reading = Math.max(rules.minDuration, textLength(joinWords(cue.words)) / rules.maxCharsPerSecond);
-    let end = Math.min(limit, Math.max(cue.speechEnd + LINGER, cue.start + reading));
+    let end = Math.min(limit, Math.max(cue.speechEnd + LINGER, cue.start + needs[i]!));
     if (limit - end < CHAIN_GAP) end = limit;
     return { start: cue.start, end, lines: layoutLines(cue.words, rules) ?? [joinWords(cue.words)] };
   });
+  borrowTime(settled, { needs, duration });
+  return settled;
+}
+
+/**
+ * Gives a cue still shorter than it needs up to {@linkcode BORROW} seconds from its neighbours where they can
+ * spare it: the next cue starts a little later, or this one a little earlier.
+ */
+function borrowTime(cues: SettledCue[], context: { needs: readonly number[]; duration: number }): void {
+  const { needs, duration } = context;
+  const spare = (i: number) => cues[i]!.end - cues[i]!.start - needs[i]!;
+  for (const [i, cue] of cues.entries()) {
+    let missing = needs[i]! - (cue.end - cue.start);
+    if (missing <= 0) continue;
+    const next = cues[i + 1];
+    const later = Math.min(
+      missing,
+      BORROW,
+      next === undefined ? duration - cue.end : Math.max(0, spare(i + 1)),
+    );
+    if (next !== undefined && next.start <= cue.end) next.start += later;
+    cue.end += later;
+    missing -= later;
+    const before = cues[i - 1];
+    const earlier = Math.min(missing, BORROW, before === undefined ? cue.start : Math.max(0, spare(i - 1)));
+    if (missing <= 0 || earlier <= 0) continue;
+    if (before !== undefined && before.end >= cue.start) before.end -= earlier;
+    cue.start -= earlier;
+  }
 }
 
 function mergeShortCues(
