@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { color, nonBlank, SLUG } from "../../schema/fields.ts";
 import { type Format, parseFormat } from "../../schema/formats.ts";
+import { captionsSchema, type ResolvedCaptions } from "./captions/captions_schema.ts";
 
 /** The speech engines reel ships with. */
 export const LOCAL_VOICES = ["espeak", "flite"] as const;
@@ -75,6 +76,7 @@ export const lessonFields = {
     .max(60, "Expected 24 to 60 frames per second").optional(),
   theme: themeSchema.optional(),
   voice: voiceSchema.optional(),
+  captions: captionsSchema.optional(),
 };
 
 /** The lesson's fields as parsed. */
@@ -143,4 +145,6 @@ export interface ResolvedLesson {
   formats: Format[];
   fps: number;
   theme: { background: string; foreground: string; accent: string };
+  /** How captions are cut, timed and (when burned) drawn. */
+  captions: ResolvedCaptions;
 }

@@ -12,6 +12,7 @@ import { imageSizesOf, SPEECH_MAX_CHARACTERS } from "../../providers/http/openai
 import { FLITE_VOICES } from "../../providers/local/speech/flite_engine.ts";
 import { type Format, parseFormat } from "../../schema/formats.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
+import { resolveCaptions } from "./captions/resolve_captions.ts";
 import type {
   LessonInput,
   ResolvedLesson,
@@ -89,6 +90,7 @@ export async function resolveLesson(
     formats: resolveFormats(input.formats ?? LESSON_DEFAULTS.formats, issues),
     fps: input.fps ?? LESSON_DEFAULTS.fps,
     theme: { ...LESSON_DEFAULTS.theme, ...input.theme },
+    captions: resolveCaptions(input.captions, issues),
   };
 }
 

@@ -4,7 +4,6 @@
  * the section's start, each cue `{ start, end, lines }`.
  * @module
  */
-import type { Json } from "../../../core/json.ts";
 import type { CaptionRules } from "../../../media/caption_rules.ts";
 import { detectSilences } from "../../../media/detect_silences.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
@@ -53,6 +52,6 @@ export const cuesStep: StepKindDefinition = {
       signal,
     });
     const cues = sectionCues(params.text, { rules: params.rules, silences, duration });
-    return { duration, cues } as unknown as Json;
+    return { duration, cues: cues.map(({ start, end, lines }) => ({ start, end, lines })) };
   },
 };
