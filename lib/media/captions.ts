@@ -1,6 +1,6 @@
 /**
  * Subtitle files as text: cues written as SubRip (SRT) and WebVTT, each with its own timestamps and escapes.
- * Lessons write one cue per section; transcripts one per segment of speech.
+ * Lessons write cues of one or two lines cut by the caption rules; transcripts one per segment of speech.
  * @module
  */
 
@@ -10,7 +10,7 @@ export interface Cue {
   start: number;
   /** End in seconds. */
   end: number;
-  /** The text shown. */
+  /** The text shown: lines separated by `\n` (blank lines are dropped: they would end the cue). */
   text: string;
 }
 
@@ -38,9 +38,15 @@ function timestamp(seconds: number, separator: "," | "."): string {
  */
 export function formatSrt(cues: readonly Cue[]): string {
   return cues.map((cue, i) =>
-    `${i + 1}\n${timestamp(cue.start, ",")} --> ${timestamp(cue.end, ",")}\n${cue.text}\n`
+    `${i + 1}\n${timestamp(cue.start, ",")} --> ${timestamp(cue.end, ",")}\n${cueLines(cue.text)}\n`
   )
     .join("\n");
+}
+
+/** Options for {@linkcode formatVtt}. */
+export interface VttOptions {
+  /** Cue settings written after every cue's timing (`line:80%,end align:center`), or null for none. @default null */
+  settings?: string | null;
 }
 
 /**
@@ -48,6 +54,7 @@ export function formatSrt(cues: readonly Cue[]): string {
  * `<` as the start of a tag and `&` as the start of a character reference).
  *
  * @param cues The cues.
+ * @param options Cue settings for every cue.
  * @returns The file's text.
  *
  * @example
@@ -56,15 +63,24 @@ export function formatSrt(cues: readonly Cue[]): string {
  * import { formatVtt } from "./captions.ts";
  * assert.ok(formatVtt([{ start: 0, end: 1.5, text: "Hi" }]).startsWith("WEBVTT\n\n00:00:00.000 --> 00:00:01.500"));
  * assert.ok(formatVtt([{ start: 0, end: 1, text: "a < b & c" }]).includes("a &lt; b &amp; c"));
+ * assert.ok(formatVtt([{ start: 0, end: 1, text: "Hi" }], { settings: "line:80%,end" }).includes("01.000 line:80%,end\n"));
  * ```
  */
-export function formatVtt(cues: readonly Cue[]): string {
+export function formatVtt(cues: readonly Cue[], options: VttOptions = {}): string {
+  const settings = options.settings ? ` ${options.settings}` : "";
   return `WEBVTT\n\n${
     cues.map((cue) =>
-      `${timestamp(cue.start, ".")} --> ${timestamp(cue.end, ".")}\n${escapeVttText(cue.text)}\n`
+      `${timestamp(cue.start, ".")} --> ${timestamp(cue.end, ".")}${settings}\n${
+        escapeVttText(cueLines(cue.text))
+      }\n`
     )
       .join("\n")
   }`;
+}
+
+/** A cue's text without blank lines, which would end the cue in both formats. */
+function cueLines(text: string): string {
+  return text.split("\n").map((line) => line.trim()).filter((line) => line !== "").join("\n");
 }
 
 /** Escapes cue text for WebVTT; SRT has no escapes and takes the text as it is. */

@@ -8,13 +8,14 @@ import { preflightLesson } from "./lesson_preflight.ts";
 import { lessonFields, type ResolvedLesson } from "./lesson_schema.ts";
 import { planLesson } from "./plan_lesson.ts";
 import { resolveLesson } from "./resolve_lesson.ts";
+import { cuesStep } from "./steps/cues_step.ts";
 import { narrationStep } from "./steps/narration_step.ts";
 import { stillsStep } from "./steps/stills_step.ts";
 import { subtitlesStep } from "./steps/subtitles_step.ts";
 import { videoStep } from "./steps/video_step.ts";
 
 /**
- * Lessons: the workflow's `videos`, with its `formats`, `fps`, `theme` and `voice`.
+ * Lessons: the workflow's `videos`, with its `formats`, `fps`, `theme`, `voice` and `captions`.
  *
  * @example
  * ```ts
@@ -26,7 +27,7 @@ import { videoStep } from "./steps/video_step.ts";
 export const lessonKind: JobKind<typeof lessonFields, ResolvedLesson> = {
   name: "lesson",
   fields: lessonFields,
-  stepKinds: [narrationStep, stillsStep, videoStep, subtitlesStep],
+  stepKinds: [narrationStep, stillsStep, videoStep, subtitlesStep, cuesStep],
   resolve: resolveLesson,
   plan: planLesson,
   describe(lesson) {

@@ -16,6 +16,7 @@ import {
   themeSchema,
   titleCardSchema,
 } from "./slide_schema.ts";
+import { captionsSchema, type ResolvedCaptions } from "./captions/captions_schema.ts";
 
 /** The speech engines reel ships with. */
 export const LOCAL_VOICES = ["espeak", "flite"] as const;
@@ -88,6 +89,7 @@ export const lessonFields = {
   voice: voiceSchema.optional(),
   titleCard: titleCardSchema.optional(),
   endCard: endCardSchema.optional(),
+  captions: captionsSchema.optional(),
 };
 
 /** The lesson's fields as parsed. */
@@ -233,4 +235,6 @@ export interface ResolvedLesson {
   formats: Format[];
   fps: number;
   theme: ResolvedTheme;
+  /** How captions are cut, timed and (when burned) drawn. */
+  captions: ResolvedCaptions;
 }

@@ -1,8 +1,8 @@
 /**
  * The lesson's planner: per section its speech once, its generated image if any, and a slide per format; per video
  * its title and end card slides per format (`video/title@format`, `video/end@format`), the narration (every section's speech joined on whole frames and encoded once), per format the stills (every
- * slide encoded once) and the video (the stills shown for their sections' frames, muxed with the narration), and an
- * SRT and a VTT.
+ * slide encoded once) and the video (the stills shown for their sections' frames, muxed with the narration), and the
+ * captions (`captions/plan_captions.ts`).
  * @module
  */
 import type { Json } from "../../core/json.ts";
@@ -18,9 +18,9 @@ import { speechStep } from "../../steps/speech/speech_step.ts";
 import type { ResolvedLesson, ResolvedSection, ResolvedVideo } from "./lesson_schema.ts";
 import { type LessonSlide, lessonSlides, sectionSlide, slideParams } from "./lesson_slides.ts";
 import { STILL_ENCODING } from "../../media/h264/encode_stills.ts";
+import { cuesDraft, subtitlesDrafts } from "./captions/plan_captions.ts";
 import { narrationStep } from "./steps/narration_step.ts";
 import { stillsStep } from "./steps/stills_step.ts";
-import { subtitlesStep } from "./steps/subtitles_step.ts";
 import { videoStep } from "./steps/video_step.ts";
 
 /** Seconds between keyframes: a player seeking anywhere decodes at most this much. */
@@ -46,7 +46,6 @@ const TIMEOUTS = {
   narration: { ms: 60_000, perMediaSecond: 500 },
   stills: { ms: 120_000, perMediaSecond: 0 },
   video: { ms: 60_000, perMediaSecond: 100 },
-  subtitles: { ms: 30_000, perMediaSecond: 0 },
 } as const;
 
 /** What every step of a lesson shares before it says what it is. */
@@ -63,13 +62,14 @@ type Common = Pick<Draft, "workflow" | "runtime" | "retries" | "tokenCost" | "ba
  * ```ts
  * import assert from "node:assert/strict";
  * import { planLesson } from "./plan_lesson.ts";
+ * import { resolveCaptions } from "./captions/resolve_captions.ts";
  * const toolchain = { ffmpeg: "ffmpeg 5.1", espeak: null, slides: "resvg 2.6.2", encoders: null };
  * const voice = { provider: "flite", engine: "flite" as const, voice: "rms", rate: 165, model: null };
  * const section = { id: "s1", path: "videos[0].sections[0]", title: "T", bullets: [], narration: "N", background: { color: "#000", image: null }, image: null, voice, code: null, picture: null };
  * const theme = { name: "dark" as const, background: "#000", foreground: "#fff", accent: "#ff0", codeBackground: "#111", codeForeground: "#eee", textScale: 1 };
- * const lesson = { videos: [{ id: "a", title: "T", sections: [section], titleCard: null, endCard: null }], formats: [{ name: "16x9", width: 1920, height: 1080 }], fps: 30, theme };
+ * const lesson = { videos: [{ id: "a", title: "T", sections: [section], titleCard: null, endCard: null }], formats: [{ name: "16x9", width: 1920, height: 1080 }], fps: 30, theme, captions: resolveCaptions(undefined, []) };
  * const plan = planLesson(lesson, { file: "a.ts", moduleUrl: "file:///a.ts", timeout: null, providers: new Map(), toolchain });
- * assert.deepEqual(plan.steps.map((step) => step.kind), ["speech", "slide", "narration", "stills", "video", "subtitles", "subtitles"]);
+ * assert.deepEqual(plan.steps.map((step) => step.kind), ["speech", "cues", "slide", "narration", "stills", "video", "subtitles", "subtitles"]);
  * ```
  */
 export function planLesson(lesson: ResolvedLesson, context: PlanContext): JobPlan {
@@ -139,23 +139,7 @@ function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Conte
       extension: "mp4",
     });
   }
-  for (const format of ["srt", "vtt"] as const) {
-    drafts.push({
-      ...context.common,
-      ...kindFields(subtitlesStep),
-      id: `${video.id}/subtitles.${format}`,
-      cost: 0.01,
-      params: { format, cues: video.sections.map((section) => section.narration) },
-      deps: [narrationId],
-      scope,
-      provider: null,
-      engine: null,
-      cpu: false,
-      timeout: timeout("subtitles", context),
-      output: `${video.id}.${format}`,
-      extension: format,
-    });
-  }
+  drafts.push(...subtitlesDrafts(video, { ...context, lesson, narration: narrationId }));
   return drafts;
 }
 
@@ -167,7 +151,10 @@ function sectionSteps(
 ): Draft[] {
   const prefix = `${video.id}/${section.id}`;
   const scope: StepScope = { item: video.id, part: prefix };
-  const drafts = [speechDraft(section, { ...context, prefix, scope })];
+  const drafts = [
+    speechDraft(section, { ...context, prefix, scope }),
+    cuesDraft(section, { ...context, lesson, prefix, scope }),
+  ];
   const image = imageDraft(section, { ...context, prefix, scope });
   if (image !== null) drafts.push(image);
   const slide = sectionSlide(section, video.id);
@@ -286,7 +273,7 @@ function httpFields(
 }
 
 function timeout(
-  kind: "slide" | "narration" | "stills" | "video" | "subtitles",
+  kind: "slide" | "narration" | "stills" | "video",
   context: Context,
 ): Draft["timeout"] {
   return { ms: context.timeout ?? TIMEOUTS[kind].ms, perMediaSecond: TIMEOUTS[kind].perMediaSecond };

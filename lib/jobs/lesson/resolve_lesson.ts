@@ -10,6 +10,7 @@ import { imageSizesOf, SPEECH_MAX_CHARACTERS } from "../../providers/http/openai
 import { FLITE_VOICES } from "../../providers/local/speech/flite_engine.ts";
 import { type Format, parseFormat } from "../../schema/formats.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
+import { resolveCaptions } from "./captions/resolve_captions.ts";
 import type {
   LessonInput,
   ResolvedLesson,
@@ -90,6 +91,7 @@ export async function resolveLesson(
     formats: resolveFormats(input.formats ?? LESSON_DEFAULTS.formats, issues),
     fps: input.fps ?? LESSON_DEFAULTS.fps,
     theme,
+    captions: resolveCaptions(input.captions, issues),
   };
 }
 

@@ -1,52 +1,88 @@
 /**
- * The subtitles step: one cue per section, at the times the section is on screen.
+ * The subtitles step: a video's SRT or WebVTT, every section's cues (its `cues` steps) placed where the section
+ * starts in the video (from the narration's frames), so each caption appears with its words and its slide.
  * @module
  */
+import type { Json } from "../../../core/json.ts";
 import { type Cue, formatSrt, formatVtt } from "../../../media/captions.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { numberField, numbersField, outputPath } from "../../../steps/task_fields.ts";
+import type { SettledCue } from "../captions/settle_cues.ts";
 
 /**
- * Lays cues end to end from durations.
+ * Places sections' cues on the video's timeline.
  *
- * @param texts Cue texts, in order.
- * @param durations Their lengths in seconds.
- * @returns The cues.
+ * @param sections Each section's start in the video (seconds) and its cues (times from that start), in order.
+ * @returns The cues at absolute times, their lines joined by `\n`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { cuesFromDurations } from "./subtitles_step.ts";
- * assert.ok(cuesFromDurations(["a", "b"], [1, 2])[1]?.start === 1);
+ * import { placeSettledCues } from "./subtitles_step.ts";
+ * const cues = placeSettledCues([
+ *   { start: 0, cues: [{ start: 0.2, end: 2, lines: ["Hello,", "and welcome."] }] },
+ *   { start: 2.5, cues: [{ start: 0.1, end: 1.5, lines: ["Part two."] }] },
+ * ]);
+ * assert.deepEqual(cues, [
+ *   { start: 0.2, end: 2, text: "Hello,\nand welcome." },
+ *   { start: 2.6, end: 4, text: "Part two." },
+ * ]);
  * ```
  */
-export function cuesFromDurations(texts: readonly string[], durations: readonly number[]): Cue[] {
-  let start = 0;
-  return texts.map((text, i) => {
-    const end = start + (durations[i] ?? 0);
-    // One line of text per cue: blank lines end a cue and "-->" starts a timing line in both formats.
-    const cue = { start, end, text: text.replace(/\s+/g, " ").trim().replaceAll("-->", "→") };
-    start = end;
-    return cue;
-  });
+export function placeSettledCues(sections: readonly { start: number; cues: readonly SettledCue[] }[]): Cue[] {
+  return sections.flatMap((section) =>
+    section.cues.map((cue) => ({
+      start: section.start + cue.start,
+      end: section.start + cue.end,
+      text: cue.lines.join("\n"),
+    }))
+  );
 }
 
 /**
- * Writes the SRT or VTT of a video from its joined narration (its input), whose value says how many frames each
- * section lasts at what frame rate: each cue starts on the frame its section's slide appears. Its value is
- * `{ cues }`.
+ * Writes a video's SRT or VTT from its joined narration (its first input: `{ fps, frames }`, how many frames each
+ * section lasts) and each section's cues (the inputs after it, in order). Params: `format` (`srt` or `vtt`) and
+ * `settings`, WebVTT cue settings for every cue (a position for a format, or null). Its value is `{ cues }`, how
+ * many it wrote.
  */
 export const subtitlesStep: StepKindDefinition = {
   kind: "subtitles",
-  version: 2,
+  version: 3,
   blocking: false,
   run: async (task) => {
-    const params = task.params as unknown as { format: "srt" | "vtt"; cues: string[] };
-    const narration = task.inputs[0]!.value;
-    const fps = numberField(narration, "fps");
-    const durations = numbersField(narration, "frames").map((frames) => frames / fps);
-    const cues = cuesFromDurations(params.cues, durations);
-    await Deno.writeTextFile(outputPath(task), params.format === "srt" ? formatSrt(cues) : formatVtt(cues));
+    const params = task.params as unknown as { format: "srt" | "vtt"; settings: string | null };
+    const [narration, ...sections] = task.inputs;
+    const fps = numberField(narration!.value, "fps");
+    const frames = numbersField(narration!.value, "frames");
+    if (frames.length !== sections.length) {
+      throw new TypeError(
+        `Step "${task.id}" has ${sections.length} sections' cues for ${frames.length} sections`,
+      );
+    }
+    let frame = 0;
+    const cues = placeSettledCues(sections.map((section, i) => {
+      const start = frame / fps;
+      frame += frames[i]!;
+      return { start, cues: cuesField(section.value) };
+    }));
+    const text = params.format === "srt" ? formatSrt(cues) : formatVtt(cues, { settings: params.settings });
+    await Deno.writeTextFile(outputPath(task), text);
     return { cues: cues.length };
   },
 };
+
+/** Reads the `cues` of a `cues` step's value. */
+function cuesField(value: Json): SettledCue[] {
+  const cues = typeof value === "object" && value !== null && !Array.isArray(value) ? value.cues : undefined;
+  const valid = Array.isArray(cues) &&
+    cues.every((cue) =>
+      typeof cue === "object" && cue !== null && !Array.isArray(cue) && typeof cue.start === "number" &&
+      typeof cue.end === "number" && Array.isArray(cue.lines) && cue.lines.every((line) =>
+        typeof line === "string"
+      )
+    );
+  if (!valid) {
+    throw new TypeError('Expected a list of cues { start, end, lines } in field "cues" of a step\'s value');
+  }
+  return cues as unknown as SettledCue[];
+}

@@ -1,0 +1,116 @@
+/**
+ * The lesson's caption steps: per section a `cues` step (its narration cut and timed by its speech), per video an
+ * SRT and a VTT of every section's cues, and a VTT positioned clear of the apps' bottom band for each portrait
+ * format.
+ * @module
+ */
+import { vttCueSettings } from "../../../media/caption_placement.ts";
+import type { Draft, StepScope } from "../../../plan/plan_step.ts";
+import type { Toolchain } from "../../../plan/toolchain.ts";
+import { kindFields } from "../../../steps/step_kind.ts";
+import type { ResolvedLesson, ResolvedSection, ResolvedVideo } from "../lesson_schema.ts";
+import { CUE_SILENCE, cuesStep } from "../steps/cues_step.ts";
+import { subtitlesStep } from "../steps/subtitles_step.ts";
+
+/** What every step of a lesson shares before it says what it is. */
+type Common = Pick<Draft, "workflow" | "runtime" | "retries" | "tokenCost" | "backoff" | "output">;
+
+/** Default timeouts in ms; a workflow's `timeout` replaces `ms`. */
+const TIMEOUTS = {
+  cues: { ms: 30_000, perMediaSecond: 50 },
+  subtitles: { ms: 30_000, perMediaSecond: 0 },
+} as const;
+
+/**
+ * The `cues` step of a section: its narration and the caption rules in its params, its speech as its input.
+ *
+ * @param section The section.
+ * @param context The lesson, the step's id prefix (`video/section`) and scope, the shared fields, the toolchain
+ *   and the workflow's timeout.
+ * @returns The draft.
+ *
+ * @example
+ * ```ts
+ * import { cuesDraft } from "./plan_captions.ts";
+ * // drafts.push(cuesDraft(section, { lesson, prefix, scope, common, toolchain, timeout: null }));
+ * ```
+ */
+export function cuesDraft(
+  section: ResolvedSection,
+  context: {
+    lesson: ResolvedLesson;
+    prefix: string;
+    scope: StepScope;
+    common: Common;
+    toolchain: Toolchain;
+    timeout: number | null;
+  },
+): Draft {
+  return {
+    ...context.common,
+    ...kindFields(cuesStep),
+    id: `${context.prefix}/cues`,
+    params: {
+      text: section.narration,
+      rules: { ...context.lesson.captions.rules },
+      silence: { ...CUE_SILENCE },
+    },
+    deps: [`${context.prefix}/speech`],
+    scope: context.scope,
+    provider: null,
+    engine: { ffmpeg: context.toolchain.ffmpeg },
+    cpu: false,
+    timeout: { ms: context.timeout ?? TIMEOUTS.cues.ms, perMediaSecond: TIMEOUTS.cues.perMediaSecond },
+    extension: null,
+  };
+}
+
+/**
+ * The subtitle steps of a video: `subtitles.srt`, `subtitles.vtt`, and `subtitles.vtt@<format>` for each portrait
+ * format (its file `<video>.<format>.vtt`), each reading the narration and every section's cues.
+ *
+ * @param video The video.
+ * @param context The lesson, the step ids of the narration, the shared fields and the workflow's timeout.
+ * @returns The drafts.
+ *
+ * @example
+ * ```ts
+ * import { subtitlesDrafts } from "./plan_captions.ts";
+ * // drafts.push(...subtitlesDrafts(video, { lesson, narration: `${video.id}/narration`, common, timeout: null }));
+ * ```
+ */
+export function subtitlesDrafts(
+  video: ResolvedVideo,
+  context: { lesson: ResolvedLesson; narration: string; common: Common; timeout: number | null },
+): Draft[] {
+  const files = [
+    { id: "subtitles.srt", format: "srt", settings: null, output: `${video.id}.srt` },
+    { id: "subtitles.vtt", format: "vtt", settings: null, output: `${video.id}.vtt` },
+    ...context.lesson.formats.flatMap((format) => {
+      const settings = vttCueSettings(format);
+      return settings === null ? [] : [{
+        id: `subtitles.vtt@${format.name}`,
+        format: "vtt",
+        settings,
+        output: `${video.id}.${format.name}.vtt`,
+      }];
+    }),
+  ];
+  return files.map(({ id, format, settings, output }) => ({
+    ...context.common,
+    ...kindFields(subtitlesStep),
+    id: `${video.id}/${id}`,
+    params: { format, settings },
+    deps: [context.narration, ...video.sections.map((section) => `${video.id}/${section.id}/cues`)],
+    scope: { item: video.id, part: null },
+    provider: null,
+    engine: null,
+    cpu: false,
+    timeout: {
+      ms: context.timeout ?? TIMEOUTS.subtitles.ms,
+      perMediaSecond: TIMEOUTS.subtitles.perMediaSecond,
+    },
+    output,
+    extension: format,
+  }));
+}

@@ -1,0 +1,57 @@
+/**
+ * The cues step: one section's captions, cut from its narration by the caption rules and timed by its speech (the
+ * pauses ffmpeg's `silencedetect` finds in the section's WAV). Value only: `{ duration, cues }`, times relative to
+ * the section's start, each cue `{ start, end, lines }`.
+ * @module
+ */
+import type { CaptionRules } from "../../../media/caption_rules.ts";
+import { detectSilences } from "../../../media/detect_silences.ts";
+import type { StepKindDefinition } from "../../../steps/step_kind.ts";
+import { inputPath, numberField } from "../../../steps/task_fields.ts";
+import { sectionCues } from "../captions/section_cues.ts";
+
+/**
+ * How pauses are found: quieter than -40 dB for at least 60 ms. Measured on flite's and espeak-ng's voices
+ * (`deno task measure:cue-anchors`): their pauses between sentences and clauses last 80–450 ms; the gaps inside
+ * words (stop consonants) last up to 55 ms.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CUE_SILENCE } from "./cues_step.ts";
+ * assert.equal(CUE_SILENCE.noise, -40);
+ * ```
+ */
+export const CUE_SILENCE: Readonly<{ noise: number; minDuration: number }> = Object.freeze({
+  noise: -40,
+  minDuration: 0.06,
+});
+
+/** The cues step's params. */
+export interface CuesParams {
+  /** The narration that was spoken. */
+  text: string;
+  /** The caption rules. */
+  rules: CaptionRules;
+  /** How pauses are found. */
+  silence: { noise: number; minDuration: number };
+}
+
+/** Times one section's cues from its speech (its one input, a WAV with value `{ duration }`). */
+export const cuesStep: StepKindDefinition = {
+  kind: "cues",
+  version: 1,
+  blocking: false,
+  optionalArtifact: true,
+  run: async (task, { signal }) => {
+    const params = task.params as unknown as CuesParams;
+    const duration = numberField(task.inputs[0]!.value, "duration");
+    const silences = await detectSilences(task.ffmpeg, inputPath(task, 0), {
+      ...params.silence,
+      duration,
+      signal,
+    });
+    const cues = sectionCues(params.text, { rules: params.rules, silences, duration });
+    return { duration, cues: cues.map(({ start, end, lines }) => ({ start, end, lines })) };
+  },
+};

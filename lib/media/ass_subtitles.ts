@@ -1,0 +1,114 @@
+/**
+ * Captions as an Advanced SubStation Alpha (ASS) file for libass (ffmpeg's `subtitles` filter), to burn them into
+ * a video: one style sized and placed for the frame (see `captionPlacement`), one event per cue.
+ * @module
+ */
+import type { Cue } from "./captions.ts";
+import { captionPlacement, type CaptionStyle } from "./caption_placement.ts";
+
+/** Options for {@linkcode formatAss}. */
+export interface AssOptions {
+  /** The frame's width in pixels (the script's resolution, so sizes are pixels). */
+  width: number;
+  /** The frame's height in pixels. */
+  height: number;
+  /** How the captions look. */
+  style: CaptionStyle;
+  /** The longest line the cues have, in characters: the font is made small enough for it to fit. */
+  maxLineLength: number;
+  /** The font family, found by fontconfig or in the filter's `fontsdir`. @default "DejaVu Sans" */
+  font?: string;
+}
+
+/**
+ * Writes cues as an ASS script. Each cue's lines are kept as its lines (`\N`), centred at the bottom of the safe
+ * area; libass may wrap a line only if it would overflow the frame. Text that ASS would read as markup is made
+ * literal: `{` and `}` become `(` and `)` (libass has no escape for them) and a backslash becomes `⧵`.
+ *
+ * Burn it with `-vf subtitles=filename=captions.ass:fontsdir=<DejaVu's folder>` (see `captionFont`), so the font is
+ * the one keyed rather than whatever fontconfig finds.
+ *
+ * @param cues The cues, times in seconds from the video's start, lines separated by `\n`.
+ * @param options The frame size, style, longest line and font.
+ * @returns The script's text.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CAPTION_STYLE } from "./caption_placement.ts";
+ * import { formatAss } from "./ass_subtitles.ts";
+ * const ass = formatAss([{ start: 1, end: 2.5, text: "Hello,\nand {welcome}." }], {
+ *   width: 1920,
+ *   height: 1080,
+ *   style: DEFAULT_CAPTION_STYLE,
+ *   maxLineLength: 42,
+ * });
+ * assert.ok(ass.includes("PlayResX: 1920\nPlayResY: 1080\n"));
+ * assert.ok(ass.endsWith("Dialogue: 0,0:00:01.00,0:00:02.50,Caption,,0,0,0,,Hello,\\Nand (welcome).\n"));
+ * ```
+ */
+export function formatAss(cues: readonly Cue[], options: AssOptions): string {
+  const { width, height, style, font = "DejaVu Sans" } = options;
+  const place = captionPlacement({ width, height }, { style, maxLineLength: options.maxLineLength });
+  const text = assColor(style.color, 0);
+  const edge = assColor(style.outline, style.box ? 0x40 : 0);
+  const format =
+    "Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, " +
+    "Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, " +
+    "MarginL, MarginR, MarginV, Encoding";
+  const caption = [
+    "Caption",
+    font,
+    place.fontSize,
+    text,
+    text,
+    edge,
+    edge,
+    0,
+    0,
+    0,
+    0,
+    100,
+    100,
+    0,
+    0,
+    style.box ? 3 : 1,
+    place.outline,
+    0,
+    2,
+    place.side,
+    place.side,
+    place.bottom,
+    1,
+  ].join(",");
+  const events = cues.map((cue) =>
+    `Dialogue: 0,${assTime(cue.start)},${assTime(cue.end)},Caption,,0,0,0,,${assText(cue.text)}\n`
+  );
+  return "[Script Info]\nScriptType: v4.00+\nWrapStyle: 0\nScaledBorderAndShadow: yes\n" +
+    `PlayResX: ${width}\nPlayResY: ${height}\n\n[V4+ Styles]\nFormat: ${format}\nStyle: ${caption}\n\n` +
+    "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n" +
+    events.join("");
+}
+
+/** `H:MM:SS.cc`, rounded to the centisecond. */
+function assTime(seconds: number): string {
+  const cs = Math.max(0, Math.round(seconds * 100));
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${Math.floor(cs / 360_000)}:${pad(Math.floor(cs / 6000) % 60)}:${pad(Math.floor(cs / 100) % 60)}.${
+    pad(cs % 100)
+  }`;
+}
+
+/** `&HAABBGGRR` from `#rrggbb` (or `#rgb`) and an alpha (0 opaque, 255 clear). */
+function assColor(hex: string, alpha: number): string {
+  const digits = hex.length === 4 ? [...hex.slice(1)].map((d) => d + d).join("") : hex.slice(1);
+  const [r, g, b] = [0, 2, 4].map((i) => digits.slice(i, i + 2).toUpperCase());
+  return `&H${alpha.toString(16).padStart(2, "0").toUpperCase()}${b}${g}${r}`;
+}
+
+/** A cue's text as an event's: lines joined by `\N`, markup characters made literal. */
+function assText(text: string): string {
+  return text.split("\n").map((line) => line.trim()).filter((line) => line !== "")
+    .map((line) => line.replaceAll("\\", "⧵").replaceAll("{", "(").replaceAll("}", ")"))
+    .join("\\N");
+}

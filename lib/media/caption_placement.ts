@@ -1,0 +1,115 @@
+/**
+ * Where burned-in captions go in a frame and how big they are: bottom-centred in the safe area. Landscape and
+ * square frames keep them just above the bottom margin; portrait frames (9:16) lift them above the band at the
+ * bottom that short-video apps cover with their buttons and text (about the bottom 20% of the frame).
+ * @module
+ */
+
+/** How burned-in captions look. */
+export interface CaptionStyle {
+  /** Text size as a share of the frame's height (made smaller where a full line would not fit the width). */
+  size: number;
+  /** Text colour, `#rrggbb`. */
+  color: string;
+  /** Colour of the outline around the letters, or of the box behind them, `#rrggbb`. */
+  outline: string;
+  /** True for a box behind the text instead of an outline. */
+  box: boolean;
+}
+
+/**
+ * The default look: white text 5% of the frame high with a black outline.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CAPTION_STYLE } from "./caption_placement.ts";
+ * assert.equal(DEFAULT_CAPTION_STYLE.color, "#ffffff");
+ * ```
+ */
+export const DEFAULT_CAPTION_STYLE: Readonly<CaptionStyle> = Object.freeze({
+  size: 0.05,
+  color: "#ffffff",
+  outline: "#000000",
+  box: false,
+});
+
+/** Where captions go in one frame size, in pixels. */
+export interface CaptionPlacement {
+  /** The font size (libass's: the font's line height). */
+  fontSize: number;
+  /** From the frame's bottom edge to the bottom of the last line. */
+  bottom: number;
+  /** Kept clear on the left and on the right. */
+  side: number;
+  /** The outline's thickness (or the box's padding). */
+  outline: number;
+}
+
+/** A frame this much taller than wide is portrait: its captions clear the apps' bottom band. */
+const PORTRAIT = 1.2;
+/** The share of a portrait frame's height at the bottom that apps cover. */
+const APP_BAND = 0.2;
+/** The bottom margin of landscape and square frames, as a share of the height. */
+const BOTTOM_MARGIN = 0.06;
+/** The margin on each side, as a share of the width. */
+const SIDE_MARGIN = 0.05;
+/** A character's mean width in DejaVu Sans as a share of libass's font size, mixed case, with room to spare. */
+const CHARACTER_WIDTH = 0.52;
+
+/**
+ * Places captions in a frame: the font as big as `style.size` asks unless a full line of `maxLineLength`
+ * characters would then be wider than the frame between its side margins; the last line's bottom at 6% of the
+ * height above the bottom edge, or at 20% on portrait frames.
+ *
+ * @param frame The frame's width and height in pixels.
+ * @param options The style and the longest line the cues have.
+ * @returns The placement.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { captionPlacement, DEFAULT_CAPTION_STYLE } from "./caption_placement.ts";
+ * const wide = captionPlacement({ width: 1920, height: 1080 }, { style: DEFAULT_CAPTION_STYLE, maxLineLength: 42 });
+ * assert.deepEqual([wide.fontSize, wide.bottom], [54, 65]);
+ * const tall = captionPlacement({ width: 1080, height: 1920 }, { style: DEFAULT_CAPTION_STYLE, maxLineLength: 42 });
+ * assert.deepEqual([tall.fontSize, tall.bottom], [44, 384]);
+ * ```
+ */
+export function captionPlacement(
+  frame: { width: number; height: number },
+  options: { style: CaptionStyle; maxLineLength: number },
+): CaptionPlacement {
+  const { width, height } = frame;
+  const side = Math.round(width * SIDE_MARGIN);
+  const fitting = (width - 2 * side) / (options.maxLineLength * CHARACTER_WIDTH);
+  const fontSize = Math.max(1, Math.floor(Math.min(options.style.size * height, fitting)));
+  const portrait = height > width * PORTRAIT;
+  return {
+    fontSize,
+    bottom: Math.round(height * (portrait ? APP_BAND : BOTTOM_MARGIN)),
+    side,
+    outline: Math.max(1, Math.round(fontSize * 0.08)),
+  };
+}
+
+/**
+ * WebVTT cue settings that keep captions out of a portrait frame's bottom band, as burned captions are: the cue's
+ * bottom edge at 80% of the height (`line:80%,end`), centred. Landscape and square frames need none: players put
+ * captions near the bottom already.
+ *
+ * @param frame The frame's width and height.
+ * @returns The settings, or null for a frame that needs none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { vttCueSettings } from "./caption_placement.ts";
+ * assert.equal(vttCueSettings({ width: 1080, height: 1920 }), "line:80%,end position:50%,center align:center");
+ * assert.equal(vttCueSettings({ width: 1920, height: 1080 }), null);
+ * ```
+ */
+export function vttCueSettings(frame: { width: number; height: number }): string | null {
+  if (!(frame.height > frame.width * PORTRAIT)) return null;
+  return `line:${Math.round(100 * (1 - APP_BAND))}%,end position:50%,center align:center`;
+}

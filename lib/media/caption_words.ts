@@ -1,0 +1,220 @@
+/**
+ * A narration as captions see it: its words in order, each with the kind of break that follows it (the end of a
+ * sentence, of a clause, before a conjunction, between two words) and an estimate of how long it takes to say.
+ * @module
+ */
+
+/**
+ * What follows a word, from the best place to end a line or a cue to the worst: the end of a sentence, of a clause
+ * (a comma, semicolon, colon or dash), before a conjunction, between two words, after a word that leans on the next
+ * (an article, a preposition).
+ */
+export type CaptionBreak = "sentence" | "clause" | "conjunction" | "word" | "weak";
+
+/**
+ * How bad a place each break is to end a line or a cue: 0 at the end of a sentence, rising to 5 after a word that
+ * leans on the next.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BREAK_COSTS } from "./caption_words.ts";
+ * assert.ok(BREAK_COSTS.clause < BREAK_COSTS.conjunction && BREAK_COSTS.conjunction < BREAK_COSTS.word);
+ * ```
+ */
+export const BREAK_COSTS: Readonly<Record<CaptionBreak, number>> = Object.freeze({
+  sentence: 0,
+  clause: 0.5,
+  conjunction: 1.5,
+  word: 3,
+  weak: 5,
+});
+
+/** One word of a narration. */
+export interface CaptionWord {
+  /** The word as written, its punctuation kept (a spaced dash joins the word before it). */
+  text: string;
+  /** The break after it; the last word's is `sentence`. */
+  after: CaptionBreak;
+  /** How long it takes to say, in letters: its letters, three per digit, and one for the gap after it. */
+  weight: number;
+}
+
+const SENTENCE_END = /[.!?…]["'”’)\]]*$/;
+const CLAUSE_END = /(?:[,;:]|—|–)["'”’)\]]*$/;
+const DASH = /^(?:—|–|-|--)$/;
+const STARTS_SENTENCE = /^["'“‘(\[¿¡]*[\p{Lu}\p{N}]/u;
+/** Abbreviations whose full stop does not end a sentence. */
+const ABBREVIATIONS = new Set([
+  "mr.",
+  "mrs.",
+  "ms.",
+  "dr.",
+  "prof.",
+  "st.",
+  "vs.",
+  "e.g.",
+  "i.e.",
+  "cf.",
+  "fig.",
+  "no.",
+  "jr.",
+  "sr.",
+]);
+/** Words that start a clause: a good place to break when no punctuation offers one. */
+const CONJUNCTIONS = new Set([
+  "and",
+  "but",
+  "or",
+  "nor",
+  "so",
+  "yet",
+  "because",
+  "which",
+  "who",
+  "whose",
+  "while",
+  "when",
+  "where",
+  "although",
+  "though",
+  "unless",
+  "until",
+  "since",
+  "whereas",
+  "if",
+  "then",
+  "that",
+]);
+/** Words that lean on the next one: a line should not end with them. */
+const LEANING = new Set([
+  "a",
+  "an",
+  "the",
+  "of",
+  "to",
+  "in",
+  "on",
+  "at",
+  "by",
+  "for",
+  "with",
+  "from",
+  "into",
+  "my",
+  "your",
+  "our",
+  "their",
+  "his",
+  "her",
+  "its",
+  "this",
+  "these",
+]);
+
+/**
+ * Splits a narration into words and tells the break after each: sentences end at `.`, `!`, `?` or `…` before a
+ * capital, a digit or the end (abbreviations such as `e.g.` and initials such as `J.` excepted) and at blank lines;
+ * clauses at `,`, `;`, `:` and dashes. Every run of white space separates words, so no word is ever split; `-->`,
+ * which would start a timing line in SRT and WebVTT, is written `→`.
+ *
+ * @param text The narration.
+ * @returns Its words, in order (none for blank text).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { captionWords } from "./caption_words.ts";
+ * const words = captionWords("Hi, Dr. Li — it works. Yes and no");
+ * assert.deepEqual(words.map((word) => [word.text, word.after]), [
+ *   ["Hi,", "clause"], ["Dr.", "word"], ["Li —", "clause"], ["it", "word"], ["works.", "sentence"],
+ *   ["Yes", "conjunction"], ["and", "word"], ["no", "sentence"],
+ * ]);
+ * ```
+ */
+export function captionWords(text: string): CaptionWord[] {
+  const words: CaptionWord[] = [];
+  for (const paragraph of text.replaceAll("-->", "→").split(/\n\s*\n/)) {
+    const tokens = joinDashes(paragraph.split(/\s+/).filter((token) => token !== ""));
+    for (const [i, token] of tokens.entries()) {
+      words.push({ text: token, after: breakAfter(token, tokens[i + 1]), weight: weightOf(token) });
+    }
+  }
+  return words;
+}
+
+/**
+ * Splits words into their sentences.
+ *
+ * @param words Words from {@linkcode captionWords}.
+ * @returns The sentences, each a run of words whose last one ends a sentence.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { captionWords, sentencesOf } from "./caption_words.ts";
+ * assert.deepEqual(sentencesOf(captionWords("One two. Three.")).map((s) => s.length), [2, 1]);
+ * ```
+ */
+export function sentencesOf(words: readonly CaptionWord[]): CaptionWord[][] {
+  const sentences: CaptionWord[][] = [];
+  let current: CaptionWord[] = [];
+  for (const word of words) {
+    current.push(word);
+    if (word.after === "sentence") {
+      sentences.push(current);
+      current = [];
+    }
+  }
+  if (current.length > 0) sentences.push(current);
+  return sentences;
+}
+
+/**
+ * Joins words into the text a reader sees.
+ *
+ * @param words Words.
+ * @returns Their texts, one space apart.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { captionWords, joinWords } from "./caption_words.ts";
+ * assert.equal(joinWords(captionWords("a  b\nc")), "a b c");
+ * ```
+ */
+export function joinWords(words: readonly CaptionWord[]): string {
+  return words.map((word) => word.text).join(" ");
+}
+
+function joinDashes(tokens: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (const token of tokens) {
+    if (DASH.test(token) && joined.length > 0) joined[joined.length - 1] += ` ${token}`;
+    else joined.push(token);
+  }
+  return joined;
+}
+
+function breakAfter(token: string, next: string | undefined): CaptionBreak {
+  if (next === undefined) return "sentence";
+  if (SENTENCE_END.test(token) && STARTS_SENTENCE.test(next) && !isAbbreviation(token)) return "sentence";
+  if (CLAUSE_END.test(token)) return "clause";
+  if (CONJUNCTIONS.has(bare(next))) return "conjunction";
+  return LEANING.has(bare(token)) ? "weak" : "word";
+}
+
+function isAbbreviation(token: string): boolean {
+  const word = token.replace(/^["'“‘(\[]+/, "").toLowerCase();
+  return ABBREVIATIONS.has(word) || /^\p{L}\.$/u.test(word);
+}
+
+function bare(token: string): string {
+  return token.toLowerCase().replace(/[^\p{L}']/gu, "");
+}
+
+function weightOf(token: string): number {
+  const letters = token.match(/\p{L}/gu)?.length ?? 0;
+  const digits = token.match(/\p{N}/gu)?.length ?? 0;
+  return letters + 3 * digits + 1;
+}
