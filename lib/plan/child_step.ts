@@ -83,6 +83,7 @@ export function maySpawn(
  *   scope: { item: null, part: null },
  *   provider: null,
  *   tokenCost: 0,
+ *   cost: 1,
  *   blocking: true,
  *   optionalArtifact: true,
  *   timeout: { ms: 1000, perMediaSecond: 0 },

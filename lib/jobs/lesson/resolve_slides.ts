@@ -125,7 +125,7 @@ export async function resolveSectionSlide(
  * ```ts
  * import assert from "node:assert/strict";
  * import { resolveCards } from "./resolve_slides.ts";
- * const cards = resolveCards({ id: "how-rain-forms", sections: [] }, { endCard: true });
+ * const cards = resolveCards({ id: "how-rain-forms" }, { endCard: true });
  * assert.deepEqual(cards.titleCard, { title: "How rain forms", subtitle: null, duration: 3 });
  * assert.equal(cards.endCard?.title, "Thanks for watching");
  * ```
