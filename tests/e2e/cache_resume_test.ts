@@ -85,17 +85,25 @@ Deno.test("re-render after one narration changes runs exactly the affected steps
   );
   const edited = await render(dir);
   assert.equal(edited.code, 0, edited.stderr);
-  // The stills (the slides did not change) stay in the store; the joined narration and what reads it run again.
+  // The stills (the slides did not change) stay in the store; the section's speech and cues, the joined
+  // narration and what reads them run again.
   assert.deepEqual(ran(edited.events), [
     "v/narration",
+    "v/s2/cues",
     "v/s2/speech",
     "v/subtitles.srt",
     "v/subtitles.vtt",
+    "v/subtitles.vtt@90x160",
     "v/video@160x90",
     "v/video@90x160",
   ]);
   const forced = await render(dir, ["--force-step", "*/s1/*"]);
-  assert.deepEqual(ran(forced.events), ["v/s1/slide@160x90", "v/s1/slide@90x160", "v/s1/speech"]);
+  assert.deepEqual(ran(forced.events), [
+    "v/s1/cues",
+    "v/s1/slide@160x90",
+    "v/s1/slide@90x160",
+    "v/s1/speech",
+  ]);
 });
 
 Deno.test("after SIGKILL mid-render, the next render reuses every finished step and leaves no partial file", async () => {
@@ -195,7 +203,8 @@ Deno.test("cache ls lists entries and cache gc shrinks the store, least recently
   assert.equal((await render(dir)).code, 0);
   const ls = await runCli(["cache", "ls", "lesson.ts"], { cwd: dir });
   assert.equal(ls.code, 0, ls.stderr);
-  assert.match(ls.stdout, /^10 entries, .* in .*\.reel$/m);
+  // speech, cues; a slide and a title card per format; narration; stills and video per format; SRT, VTT, 9:16 VTT.
+  assert.match(ls.stdout, /^14 entries, .* in .*\.reel$/m);
   // Entries used in the last minutes are kept by default: a render may be about to read them.
   const kept = await runCli(["cache", "gc", "lesson.ts", "--max-size", "1"], { cwd: dir });
   assert.equal(kept.code, 0, kept.stderr);
@@ -204,7 +213,7 @@ Deno.test("cache ls lists entries and cache gc shrinks the store, least recently
     cwd: dir,
   });
   assert.equal(gc.code, 0, gc.stderr);
-  assert.match(gc.stdout, /removed 10 entries/);
+  assert.match(gc.stdout, /removed 14 entries/);
   const after = await runCli(["cache", "ls", "lesson.ts"], { cwd: dir });
   assert.match(after.stdout, /entries, 0 B in/);
   const bad = await runCli(["cache", "gc", "lesson.ts", "--max-size", "lots"], { cwd: dir });

@@ -21,7 +21,8 @@ export default workflow({
   assert.equal(events[0].type, "run:started");
   assert.equal(events.at(-1).type, "run:finished");
   const ran = events.filter((event) => event.type === "step:finished" && !event.cached).length;
-  assert.equal(ran, 2 + 2 + 1 + 1 + 1 + 2); // speech and slide per section; narration, stills, video; srt, vtt
+  // speech, cues and slide per section; the title card; narration, stills, video; srt, vtt
+  assert.equal(ran, 2 + 2 + 2 + 1 + 1 + 1 + 1 + 2);
   assert.match(first.stderr, /build\/tiny\.320x180\.mp4 +0:0\d\.\d/);
   assert.deepEqual(await listFolder(`${dir}/build`), [
     "report.html",
@@ -69,7 +70,8 @@ export default workflow({
   assert.equal(result.code, 0, result.stderr);
   assert.match(
     result.stdout,
-    /steps: 38 \(8 speech, 16 slide, 2 narration, 4 stills, 4 video, 4 subtitles\)/,
+    // A slide per section and a title card per video, in each format.
+    /steps: 50 \(8 speech, 8 cues, 20 slide, 2 narration, 4 stills, 4 video, 4 subtitles\)/,
   );
   assert.match(result.stdout, /DAG depth: 3/);
   assert.match(result.stdout, /2 videos × 4 sections × 2 api = 16 → global 8/);
@@ -86,7 +88,7 @@ export default workflow({
   ]);
   assert.match(
     narrowed.stdout,
-    /steps: 13 \(4 speech, 4 slide, 1 narration, 1 stills, 1 video, 2 subtitles\)/,
+    /steps: 18 \(4 speech, 4 cues, 5 slide, 1 narration, 1 stills, 1 video, 2 subtitles\)/,
   );
   assert.match(narrowed.stdout, /= 16 → global 3/);
 });

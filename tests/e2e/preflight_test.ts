@@ -60,7 +60,7 @@ Deno.test("plan says which steps the store holds and which will run; --json list
   try {
     const cold = await runCli(["plan", file]);
     assert.equal(cold.code, 0, cold.stderr);
-    assert.match(cold.stdout, /store: 0 of 9 steps stored, 9 to run; no provider call to pay/);
+    assert.match(cold.stdout, /store: 0 of 12 steps stored, 12 to run; no provider call to pay/);
     assert.equal((await runCli(["render", file, "--out", `${dir}/out`])).code, 0);
     const source = await Deno.readTextFile(file);
     await Deno.writeTextFile(file.replace(".ts", "2.ts"), source.replace('"Two."', '"Two, again."'));
@@ -73,12 +73,14 @@ Deno.test("plan says which steps the store holds and which will run; --json list
     const running = json.steps.filter((step) => step.status === "run").map((step) => step.id).sort();
     assert.deepEqual(running, [
       "v/narration",
+      "v/s2/cues",
       "v/s2/speech",
       "v/subtitles.srt",
       "v/subtitles.vtt",
       "v/video@160x90",
     ]);
-    assert.deepEqual(json.summary, { steps: 9, stored: 4, run: 5, paid: {} });
+    // Stored: s1's speech and cues, both slides, the title card and the stills.
+    assert.deepEqual(json.summary, { steps: 12, stored: 6, run: 6, paid: {} });
     assert.ok(json.steps.every((step) => /^[0-9a-f]{64}$/.test(step.key)));
     // The dry run marked nothing as used and wrote nothing.
     assert.deepEqual(await listFolder(`${dir}/.reel/claims`), []);

@@ -10,6 +10,7 @@ import { planLesson } from "./plan_lesson.ts";
 import { resolveLesson } from "./resolve_lesson.ts";
 import { cuesStep } from "./steps/cues_step.ts";
 import { narrationStep } from "./steps/narration_step.ts";
+import { clipsStep } from "./steps/clips_step.ts";
 import { stillsStep } from "./steps/stills_step.ts";
 import { subtitlesStep } from "./steps/subtitles_step.ts";
 import { videoStep } from "./steps/video_step.ts";
@@ -27,7 +28,7 @@ import { videoStep } from "./steps/video_step.ts";
 export const lessonKind: JobKind<typeof lessonFields, ResolvedLesson> = {
   name: "lesson",
   fields: lessonFields,
-  stepKinds: [narrationStep, stillsStep, videoStep, subtitlesStep, cuesStep],
+  stepKinds: [narrationStep, stillsStep, clipsStep, videoStep, subtitlesStep, cuesStep],
   resolve: resolveLesson,
   plan: planLesson,
   describe(lesson) {

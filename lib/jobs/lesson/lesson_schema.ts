@@ -17,6 +17,8 @@ import {
   titleCardSchema,
 } from "./slide_schema.ts";
 import { captionsSchema, type ResolvedCaptions } from "./captions/captions_schema.ts";
+import { type ResolvedTransition, transitionSchema } from "./transition_schema.ts";
+import type { CaptionFont } from "../../media/caption_font.ts";
 
 /** The speech engines reel ships with. */
 export const LOCAL_VOICES = ["espeak", "flite"] as const;
@@ -90,6 +92,7 @@ export const lessonFields = {
   titleCard: titleCardSchema.optional(),
   endCard: endCardSchema.optional(),
   captions: captionsSchema.optional(),
+  transition: transitionSchema.optional(),
 };
 
 /** The lesson's fields as parsed. */
@@ -237,4 +240,8 @@ export interface ResolvedLesson {
   theme: ResolvedTheme;
   /** How captions are cut, timed and (when burned) drawn. */
   captions: ResolvedCaptions;
+  /** The font burned captions are drawn with, or null when they are not burned. */
+  captionFont: CaptionFont | null;
+  /** How parts give way to each other, or null for cuts. */
+  transition: ResolvedTransition;
 }

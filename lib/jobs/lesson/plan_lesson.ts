@@ -17,14 +17,9 @@ import { slideStep } from "../../steps/slide/slide_step.ts";
 import { speechStep } from "../../steps/speech/speech_step.ts";
 import type { ResolvedLesson, ResolvedSection, ResolvedVideo } from "./lesson_schema.ts";
 import { type LessonSlide, lessonSlides, sectionSlide, slideParams } from "./lesson_slides.ts";
-import { STILL_ENCODING } from "../../media/h264/encode_stills.ts";
 import { cuesDraft, subtitlesDrafts } from "./captions/plan_captions.ts";
 import { narrationStep } from "./steps/narration_step.ts";
-import { stillsStep } from "./steps/stills_step.ts";
-import { videoStep } from "./steps/video_step.ts";
-
-/** Seconds between keyframes: a player seeking anywhere decodes at most this much. */
-const KEYFRAME_SECONDS = 2;
+import { pictureDrafts } from "./plan_pictures.ts";
 
 /**
  * Rough CPU seconds per unit of work, measured on 2 cores at 1080p: what the scheduler ranks ready steps by, so the
@@ -34,8 +29,6 @@ const COST = {
   speechPerCharacter: 0.001,
   slidePerPixel: 2e-8,
   narrationPerCharacter: 0.0006,
-  stillPerPixel: 2e-8,
-  videoPerCharacter: 0.0001,
 } as const;
 
 /** Default timeouts per kind, in ms; a workflow's `timeout` replaces `ms`. */
@@ -44,8 +37,6 @@ const TIMEOUTS = {
   http: { decode: 60_000 },
   slide: { ms: 60_000, perMediaSecond: 0 },
   narration: { ms: 60_000, perMediaSecond: 500 },
-  stills: { ms: 120_000, perMediaSecond: 0 },
-  video: { ms: 60_000, perMediaSecond: 100 },
 } as const;
 
 /** What every step of a lesson shares before it says what it is. */
@@ -99,7 +90,7 @@ function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Conte
     ...kindFields(narrationStep),
     id: narrationId,
     cost: COST.narrationPerCharacter * characters,
-    params: { fps: lesson.fps },
+    params: { fps: lesson.fps, lead: video.titleCard?.duration ?? 0, tail: video.endCard?.duration ?? 0 },
     deps: video.sections.map((section) => `${video.id}/${section.id}/speech`),
     scope,
     provider: null,
@@ -108,36 +99,9 @@ function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Conte
     timeout: timeout("narration", context),
     extension: "m4a",
   });
+  const slides = lessonSlides(video, lesson.theme);
   for (const format of lesson.formats) {
-    const stillsId = `${video.id}/stills@${format.name}`;
-    drafts.push({
-      ...context.common,
-      ...kindFields(stillsStep),
-      id: stillsId,
-      cost: COST.stillPerPixel * format.width * format.height * video.sections.length,
-      params: { width: format.width, height: format.height, fps: lesson.fps, encoding: STILL_ENCODING },
-      deps: video.sections.map((section) => `${video.id}/${section.id}/slide@${format.name}`),
-      scope,
-      provider: null,
-      engine: ffmpeg,
-      cpu: true,
-      timeout: timeout("stills", context),
-      extension: "h264",
-    }, {
-      ...context.common,
-      ...kindFields(videoStep),
-      id: `${video.id}/video@${format.name}`,
-      cost: COST.videoPerCharacter * characters,
-      params: { fps: lesson.fps, gop: KEYFRAME_SECONDS * lesson.fps },
-      deps: [stillsId, narrationId],
-      scope,
-      provider: null,
-      engine: ffmpeg,
-      cpu: true,
-      timeout: timeout("video", context),
-      output: `${video.id}.${format.name}.mp4`,
-      extension: "mp4",
-    });
+    drafts.push(...pictureDrafts(video, format, { ...context, lesson, slides, narration: narrationId }));
   }
   drafts.push(...subtitlesDrafts(video, { ...context, lesson, narration: narrationId }));
   return drafts;
@@ -189,7 +153,7 @@ function slideDraft(
   };
 }
 
-/** The title and end card slides of a video, one per format; what shows them is planned elsewhere. */
+/** The title and end card slides of a video, one per format. */
 function cardDrafts(video: ResolvedVideo, lesson: ResolvedLesson, context: Context): Draft[] {
   const cards = lessonSlides(video, lesson.theme).filter((slide) => slide.section === null);
   return cards.flatMap((slide) =>
@@ -273,7 +237,7 @@ function httpFields(
 }
 
 function timeout(
-  kind: "slide" | "narration" | "stills" | "video",
+  kind: "slide" | "narration",
   context: Context,
 ): Draft["timeout"] {
   return { ms: context.timeout ?? TIMEOUTS[kind].ms, perMediaSecond: TIMEOUTS[kind].perMediaSecond };

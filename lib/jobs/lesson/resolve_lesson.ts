@@ -11,6 +11,8 @@ import { FLITE_VOICES } from "../../providers/local/speech/flite_engine.ts";
 import { type Format, parseFormat } from "../../schema/formats.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { resolveCaptions } from "./captions/resolve_captions.ts";
+import { type CaptionFont, captionFont } from "../../media/caption_font.ts";
+import { resolveTransition } from "./transition_schema.ts";
 import type {
   LessonInput,
   ResolvedLesson,
@@ -86,12 +88,15 @@ export async function resolveLesson(
     const title = video.title ?? sections[0]?.title ?? video.id;
     videos.push({ id: video.id, title, sections, ...resolveCards(video, input) });
   }
+  const captions = resolveCaptions(input.captions, issues);
   return {
     videos,
     formats: resolveFormats(input.formats ?? LESSON_DEFAULTS.formats, issues),
     fps: input.fps ?? LESSON_DEFAULTS.fps,
     theme,
-    captions: resolveCaptions(input.captions, issues),
+    captions,
+    captionFont: captions.burn ? await burnFont(context) : null,
+    transition: resolveTransition(input.transition),
   };
 }
 
@@ -223,4 +228,16 @@ function resolveVoice(
       ? voice.model ?? (sameEngine ? base.model : null) ?? LESSON_DEFAULTS.speechModel
       : null,
   };
+}
+
+/** The font for burned captions; its absence is the workflow's problem, named at `captions.burn`. */
+async function burnFont(context: ResolveContext): Promise<CaptionFont | null> {
+  const font = await captionFont(context.env);
+  if (font === null) {
+    context.issues.push({
+      path: "captions.burn",
+      message: "No font to burn captions with: install fonts-dejavu-core or set REEL_FONT_DIR",
+    });
+  }
+  return font;
 }

@@ -5,6 +5,9 @@
  */
 import type { FfmpegPaths } from "../../core/ffmpeg_paths.ts";
 import { runFfmpeg } from "../ffmpeg.ts";
+import { formatAss } from "../ass_subtitles.ts";
+import type { CaptionStyle } from "../caption_placement.ts";
+import { escapeFilterOption } from "../escape_filter_option.ts";
 import { h264Level } from "./h264_level.ts";
 import { type EncodedStills, readStills } from "./still_stream.ts";
 
@@ -27,8 +30,20 @@ export interface EncodeStillsOptions {
   scratchDir: string;
   /** The Annex-B stream to write (its IDR pictures are the stills; {@linkcode readStills} reads them). */
   output: string;
+  /** Captions to burn, one text (or null) per image, drawn as `formatAss` places them; none when absent. */
+  captions?: BurnedCaptions | null;
   /** Kills ffmpeg. */
   signal?: AbortSignal;
+}
+
+/** Captions burned into pictures: each picture's text and how all of them look. */
+export interface BurnedCaptions {
+  /** One per picture: its lines joined by `\n`, or null for none. */
+  texts: readonly (string | null)[];
+  /** The look, the longest line (for the font size) and the font's folder. */
+  style: CaptionStyle;
+  maxLineLength: number;
+  fontsDir: string;
 }
 
 /**
@@ -52,6 +67,9 @@ export async function encodeStills(
   options: EncodeStillsOptions,
 ): Promise<EncodedStills> {
   const { fps, scratchDir, output, signal } = options;
+  const burn = options.captions
+    ? await captionFilter(options.captions, { ...options, count: images.length })
+    : "";
   for (const [i, image] of images.entries()) {
     await Deno.symlink(image, `${scratchDir}/still-${String(i).padStart(6, "0")}.png`);
   }
@@ -64,7 +82,60 @@ export async function encodeStills(
     `${scratchDir}/still-%06d.png`,
     "-vf",
     // BT.709, tagged as such: what players assume of HD video, so colours come out as the slide has them.
-    `scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,fps=${fps}`,
+    `${burn}scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,fps=${fps}`,
+    ...stillEncoderArgs({ ...options, keyint: 2 }),
+    "-f",
+    "h264",
+    output,
+  ], { signal });
+  const stills = readStills(await Deno.readFile(output));
+  if (stills.stills.length !== images.length) {
+    throw new Error(`Encoding ${images.length} stills gave ${stills.stills.length} pictures`);
+  }
+  return stills;
+}
+
+/**
+ * Writes an ASS script that shows picture `i`'s text on picture `i` alone, and returns the `subtitles` filter that
+ * burns it. The images are read at `fps / 2`, so picture `i` is at `i · 2 / fps` s; libass is asked for the
+ * millisecond ffmpeg gives it (truncated), and each text lasts the centisecond around that.
+ */
+async function captionFilter(
+  captions: BurnedCaptions,
+  options: { fps: number; width: number; height: number; scratchDir: string; count: number },
+): Promise<string> {
+  if (captions.texts.length !== options.count) {
+    throw new RangeError(`Expected a caption or null for each of ${options.count} pictures`);
+  }
+  const cues = captions.texts.flatMap((text, i) => {
+    if (text === null) return [];
+    const centiseconds = Math.floor(Math.trunc(i * (2 / options.fps) * 1000) / 10);
+    return [{ start: centiseconds / 100, end: (centiseconds + 1) / 100, text }];
+  });
+  const path = `${options.scratchDir}/captions.ass`;
+  await Deno.writeTextFile(path, formatAss(cues, { ...options, ...captions }));
+  return `subtitles=filename=${escapeFilterOption(path)}:fontsdir=${escapeFilterOption(captions.fontsDir)},`;
+}
+
+/**
+ * The output options every picture of a lesson is encoded with (stills, transitions, moves), so that all of them
+ * share one SPS and PPS and can be joined in one stream: BT.709 tags, x264 in High profile with CAVLC, no B-frames,
+ * one reference frame, an IDR every `keyint` frames.
+ *
+ * @param options The size and frame rate (for the level) and the keyframe interval.
+ * @returns ffmpeg's output options, before the output's format.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stillEncoderArgs } from "./encode_stills.ts";
+ * assert.ok(stillEncoderArgs({ width: 64, height: 36, fps: 30, keyint: 60 }).includes("high"));
+ * ```
+ */
+export function stillEncoderArgs(
+  options: { width: number; height: number; fps: number; keyint: number },
+): string[] {
+  return [
     "-colorspace",
     "bt709",
     "-color_primaries",
@@ -82,16 +153,10 @@ export async function encodeStills(
     "-profile:v",
     "high",
     "-x264-params",
-    `keyint=2:min-keyint=2:${STILL_ENCODING.params}:level=${h264Level(options)}`,
+    `keyint=${options.keyint}:min-keyint=${options.keyint}:${STILL_ENCODING.params}:level=${
+      h264Level(options)
+    }`,
     "-threads",
     "1",
-    "-f",
-    "h264",
-    output,
-  ], { signal });
-  const stills = readStills(await Deno.readFile(output));
-  if (stills.stills.length !== images.length) {
-    throw new Error(`Encoding ${images.length} stills gave ${stills.stills.length} pictures`);
-  }
-  return stills;
+  ];
 }

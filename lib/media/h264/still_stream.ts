@@ -25,6 +25,8 @@ export interface EncodedStill {
 export interface EncodedStills {
   stills: EncodedStill[];
   params: { sps: SequenceParams; pps: PictureParams };
+  /** The first SPS and PPS as they are written. */
+  parameterSets: Uint8Array[];
 }
 
 const START_CODE = Uint8Array.from([0, 0, 0, 1]);
@@ -44,6 +46,25 @@ const START_CODE = Uint8Array.from([0, 0, 0, 1]);
  * ```
  */
 export function readStills(stream: Uint8Array): EncodedStills {
+  return readPictures(stream, { idrOnly: true });
+}
+
+/**
+ * Reads every picture of an encoder's stream (each with the parameter sets before it), for clips that are played
+ * as they were encoded. Their parameter sets must be the stills' (see {@linkcode sameParameters}).
+ *
+ * @param stream An Annex-B stream of CAVLC pictures, one slice each.
+ * @param options `idrOnly`: keep only the IDR pictures.
+ * @returns The pictures and the parameter sets.
+ * @throws {RangeError} When the stream has no SPS or PPS, or its parameters do not allow skipped pictures.
+ *
+ * @example
+ * ```ts
+ * import { readPictures } from "./still_stream.ts";
+ * // const clip = readPictures(await Deno.readFile("clip.h264"));
+ * ```
+ */
+export function readPictures(stream: Uint8Array, options: { idrOnly?: boolean } = {}): EncodedStills {
   const units = splitNalUnits(stream);
   const sps = units.find((unit) => unit.type === NAL.sps);
   const pps = units.find((unit) => unit.type === NAL.pps);
@@ -54,13 +75,38 @@ export function readStills(stream: Uint8Array): EncodedStills {
   let pending: NalUnit[] = [];
   for (const unit of units) {
     if (unit.type === NAL.sps || unit.type === NAL.pps) pending.push(unit);
-    if (unit.type !== NAL.idr) continue;
+    const picture = unit.type === NAL.idr || (!options.idrOnly && unit.type === NAL.slice);
+    if (!picture) continue;
     stills.push({ units: [...pending, unit].map((nal) => nal.bytes) });
     pending = [];
   }
   const params = { sps: parseSps(sps), pps: parsePps(pps) };
   skipFrame(params, 1); // throws now, not mid-stream, when the parameters do not allow skipped pictures
-  return { stills, params };
+  return { stills, params, parameterSets: [sps.bytes, pps.bytes] };
+}
+
+/**
+ * Whether two streams' pictures can follow each other: their SPS and PPS are the same bytes.
+ *
+ * @param a One stream.
+ * @param b The other.
+ * @returns True when they are.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sameParameters } from "./still_stream.ts";
+ * const stream = { stills: [], params: {} as never, parameterSets: [Uint8Array.of(0x67, 1), Uint8Array.of(0x68, 2)] };
+ * assert.ok(sameParameters(stream, stream));
+ * ```
+ */
+export function sameParameters(a: EncodedStills, b: EncodedStills): boolean {
+  return a.parameterSets.length === b.parameterSets.length &&
+    a.parameterSets.every((unit, i) => equalBytes(unit, b.parameterSets[i]!));
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 /**
@@ -83,34 +129,94 @@ export function stillStream(
   stills: EncodedStills,
   options: { frames: readonly number[]; gop: number; chunkBytes?: number },
 ): Generator<Uint8Array> {
-  const { frames, gop, chunkBytes = 1 << 20 } = options;
+  const { frames } = options;
   if (frames.length !== stills.stills.length) {
     throw new RangeError(`Expected frame counts for ${stills.stills.length} stills, got ${frames.length}`);
   }
-  if (!Number.isInteger(gop) || gop < 1 || frames.some((count) => !Number.isInteger(count) || count < 1)) {
+  return pictureStream(stills, null, {
+    ...options,
+    pieces: frames.map((count, still) => ({ still, frames: count })),
+  });
+}
+
+/** A run of frames: a still shown for `frames` frames, or a clip's pictures played (`frames` of them). */
+export type StreamPiece = { still: number; frames: number } | { clip: number; frames: number };
+
+/**
+ * Writes the stream of stills and clips in a given order: each still shown for its frames (IDR, then skipped
+ * pictures, the IDR again every GOP), each clip's pictures as they were encoded. The arguments are checked at once.
+ *
+ * @param stills The encoded stills.
+ * @param clips Each clip's pictures (parameter sets equal to the stills'), or null when there are none.
+ * @param options The pieces in order, the GOP, the size of the chunks yielded.
+ * @returns The stream's bytes, in chunks to write in order.
+ * @throws {RangeError} When a piece names a still or clip that is not there, a clip's frames are not its pictures,
+ *   a count or the GOP is below 1, or a clip was encoded with other parameters than the stills.
+ *
+ * @example
+ * ```ts
+ * import { pictureStream } from "./still_stream.ts";
+ * // pictureStream(stills, [clip], { pieces: [{ still: 0, frames: 25 }, { clip: 0, frames: 10 }, { still: 1, frames: 25 }], gop: 60 });
+ * ```
+ */
+export function pictureStream(
+  stills: EncodedStills,
+  clips: readonly EncodedStills[] | null,
+  options: { pieces: readonly StreamPiece[]; gop: number; chunkBytes?: number },
+): Generator<Uint8Array> {
+  const { pieces, gop, chunkBytes = 1 << 20 } = options;
+  if (
+    !Number.isInteger(gop) || gop < 1 ||
+    pieces.some((piece) => !Number.isInteger(piece.frames) || piece.frames < 1)
+  ) {
     throw new RangeError("Frame counts and the GOP must be whole numbers of at least 1");
   }
-  return chunks(stills, frames, gop, chunkBytes);
+  for (const piece of pieces) {
+    if ("still" in piece && stills.stills[piece.still] === undefined) {
+      throw new RangeError(`No still ${piece.still} among ${stills.stills.length}`);
+    }
+    if ("clip" in piece) {
+      const clip = clips?.[piece.clip];
+      if (clip === undefined) throw new RangeError(`No clip ${piece.clip}`);
+      if (clip.stills.length !== piece.frames) {
+        throw new RangeError(
+          `Clip ${piece.clip} has ${clip.stills.length} pictures, expected ${piece.frames}`,
+        );
+      }
+      if (!sameParameters(stills, clip)) {
+        throw new RangeError(`Clip ${piece.clip} was encoded with other parameters than the stills`);
+      }
+    }
+  }
+  return chunks(stills, clips ?? [], { pieces, gop, chunkBytes });
 }
 
 function* chunks(
   stills: EncodedStills,
-  frames: readonly number[],
-  gop: number,
-  chunkBytes: number,
+  clips: readonly EncodedStills[],
+  options: { pieces: readonly StreamPiece[]; gop: number; chunkBytes: number },
 ): Generator<Uint8Array> {
+  const { pieces, gop, chunkBytes } = options;
   // One skipped picture per position in a GOP is enough: every GOP repeats them.
   const skips = Array.from(
     { length: gop },
     (_, position) => position === 0 ? null : withStartCode([skipFrame(stills.params, position)]),
   );
+  const idrs = new Map<number, Uint8Array>();
   const pending: Uint8Array[] = [];
   let pendingBytes = 0;
-  for (const [i, still] of stills.stills.entries()) {
-    const idr = withStartCode(still.units);
-    for (let frame = 0; frame < frames[i]!; frame++) {
-      const position = frame % gop;
-      const picture = position === 0 ? idr : skips[position]!;
+  for (const piece of pieces) {
+    for (let frame = 0; frame < piece.frames; frame++) {
+      let picture: Uint8Array;
+      if ("clip" in piece) {
+        picture = withStartCode(clips[piece.clip]!.stills[frame]!.units);
+      } else {
+        const position = frame % gop;
+        if (position === 0 && !idrs.has(piece.still)) {
+          idrs.set(piece.still, withStartCode(stills.stills[piece.still]!.units));
+        }
+        picture = position === 0 ? idrs.get(piece.still)! : skips[position]!;
+      }
       pending.push(picture);
       pendingBytes += picture.length;
       if (pendingBytes < chunkBytes) continue;

@@ -20,21 +20,28 @@ for (const [videos, sections, formats] of [[1, 1, 1], [2, 3, 2], [3, 4, 3]] as c
       toolchain: TEST_TOOLCHAIN,
     });
     const counts = countByKind(plan.steps.map((step) => step.kind));
+    const portrait = names.includes("9:16") ? 1 : 0;
     assert.deepEqual(counts, {
       speech: videos * sections,
-      slide: videos * sections * formats,
+      cues: videos * sections,
+      // A slide per section and a title card per video, in each format.
+      slide: videos * (sections + 1) * formats,
       narration: videos,
       stills: videos * formats,
       video: videos * formats,
-      subtitles: videos * 2,
+      // An SRT, a VTT, and a VTT placed for the portrait format.
+      subtitles: videos * (2 + portrait),
     });
     assert.equal(planDepth(plan), 3);
     // The narration joins its video's speech in section order, once for every format.
     const narration = plan.steps.find((step) => step.id === "v1/narration")!;
     assert.deepEqual(narration.deps, Array.from({ length: sections }, (_, s) => `v1/s${s + 1}/speech`));
-    // Stills list their slides in section order; the video reads its stills and the shared narration.
+    // Stills list the title card and the slides in section order; the video reads its stills and the narration.
     const stills = plan.steps.find((step) => step.id === "v1/stills@16x9")!;
-    assert.deepEqual(stills.deps, Array.from({ length: sections }, (_, s) => `v1/s${s + 1}/slide@16x9`));
+    assert.deepEqual(stills.deps, [
+      "v1/title@16x9",
+      ...Array.from({ length: sections }, (_, s) => `v1/s${s + 1}/slide@16x9`),
+    ]);
     const video = plan.steps.find((step) => step.id === "v1/video@16x9")!;
     assert.deepEqual(video.deps, ["v1/stills@16x9", "v1/narration"]);
     assert.equal(video.output, "v1.16x9.mp4");
@@ -81,6 +88,8 @@ Deno.test("step keys change only for the steps a changed narration reaches", asy
     "a/narration",
     "a/subtitles.srt",
     "a/subtitles.vtt",
+    "a/subtitles.vtt@9x16",
+    "a/two/cues",
     "a/two/speech",
     "a/video@16x9",
     "a/video@9x16",

@@ -46,6 +46,7 @@ function changed(before: Map<string, string>, after: Map<string, string>): strin
 const downstreamOfImage = ["v/s1/image", "v/s1/slide@64x64", "v/stills@64x64", "v/video@64x64"];
 const downstreamOfApiSpeech = [
   "v/narration",
+  "v/s1/cues",
   "v/s1/speech",
   "v/subtitles.srt",
   "v/subtitles.vtt",
@@ -95,7 +96,14 @@ Deno.test("step keys: ffmpeg's version re-runs what ffmpeg makes, and nothing el
   const before = await keysOf(api);
   const after = await keysOf(api, { toolchain: { ...TEST_TOOLCHAIN, ffmpeg: "ffmpeg version 6.1" } });
   // Slides are drawn in process, images come from the API, espeak-ng writes its own WAV.
-  const notFfmpeg = ["v/s1/image", "v/s1/slide@64x64", "v/s2/slide@64x64", "v/s3/slide@64x64", "v/s3/speech"];
+  const notFfmpeg = [
+    "v/s1/image",
+    "v/s1/slide@64x64",
+    "v/s2/slide@64x64",
+    "v/s3/slide@64x64",
+    "v/title@64x64",
+    "v/s3/speech",
+  ];
   assert.deepEqual(
     changed(before, after),
     [...before.keys()].filter((id) => !notFfmpeg.includes(id)).sort(),
@@ -107,6 +115,7 @@ Deno.test("step keys: espeak-ng's version re-runs the espeak narrations only", a
   const after = await keysOf(api, { toolchain: { ...TEST_TOOLCHAIN, espeak: "eSpeak NG 1.52" } });
   assert.deepEqual(changed(before, after), [
     "v/narration",
+    "v/s3/cues",
     "v/s3/speech",
     "v/subtitles.srt",
     "v/subtitles.vtt",
@@ -122,6 +131,7 @@ Deno.test("step keys: the slide renderer and its fonts re-render the slides", as
     "v/s2/slide@64x64",
     "v/s3/slide@64x64",
     "v/stills@64x64",
+    "v/title@64x64",
     "v/video@64x64",
   ]);
 });

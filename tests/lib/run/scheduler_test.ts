@@ -34,8 +34,10 @@ Deno.test("runPlan() fails only the dependents of a failed step; other sections 
   assert.deepEqual(failed, ["v1/s2/speech"]);
   assert.deepEqual(skipped, [
     "v1/narration",
+    "v1/s2/cues",
     "v1/subtitles.srt",
     "v1/subtitles.vtt",
+    "v1/subtitles.vtt@9x16",
     "v1/video@16x9",
     "v1/video@9x16",
   ]);
@@ -47,7 +49,7 @@ Deno.test("runPlan() fails only the dependents of a failed step; other sections 
   }
   assert.equal(result.errors.get("v1/s2/speech"), "injected failure in v1/s2/speech");
   const finished = events.at(-1);
-  assert.ok(finished?.type === "run:finished" && finished.failed === 1 && finished.skipped === 5);
+  assert.ok(finished?.type === "run:finished" && finished.failed === 1 && finished.skipped === 7);
 });
 
 Deno.test("runPlan() retries a retryable failure up to the step's retries, never a permanent one", async () => {
@@ -247,10 +249,12 @@ Deno.test("runPlan() gives a free CPU slot to the ready step with the costliest 
   const executor = new FakeExecutor(plan, { random: seededRandom(7) });
   const result = await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
   assert.ok(result.ok);
-  const kinds = executor.started.map((id) => plan.steps.find((step) => step.id === id)!.kind);
+  // The CPU-heavy steps, in the order they started (the cues, light, start as soon as their speech is done).
+  const kinds = executor.started.map((id) => plan.steps.find((step) => step.id === id)!)
+    .filter((step) => step.cpu).map((step) => step.kind);
   // Plan order interleaves each section's speech and slides; by rank, every speech goes first, then the narration
   // (one long encode that everything of its chain waits for) as soon as it is ready: the slot the last speech frees
-  // goes to a slide already waiting, the next one to the narration, before the other 11 slides.
+  // goes to a slide already waiting, the next one to the narration, before the other 13 slides.
   assert.deepEqual(kinds.slice(0, 6), Array(6).fill("speech"), kinds.join(" "));
   assert.deepEqual(kinds.slice(6, 8).sort(), ["narration", "slide"], kinds.join(" "));
 });

@@ -50,6 +50,8 @@ export function cuesDraft(
     ...context.common,
     ...kindFields(cuesStep),
     id: `${context.prefix}/cues`,
+    // silencedetect over a few seconds of speech: cheap, and nothing waits on it but the subtitles.
+    cost: 0.01,
     params: {
       text: section.narration,
       rules: { ...context.lesson.captions.rules },
@@ -100,6 +102,7 @@ export function subtitlesDrafts(
     ...context.common,
     ...kindFields(subtitlesStep),
     id: `${video.id}/${id}`,
+    cost: 0.01,
     params: { format, settings },
     deps: [context.narration, ...video.sections.map((section) => `${video.id}/${section.id}/cues`)],
     scope: { item: video.id, part: null },

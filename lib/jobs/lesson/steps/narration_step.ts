@@ -11,6 +11,11 @@ import { NARRATION_AAC_ARGS, NARRATION_SAMPLE_RATE } from "../../../media/narrat
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { inputPath, numberField, outputPath } from "../../../steps/task_fields.ts";
 
+/** An input of silence for a card of `frames` frames (trimmed to its samples like every part). */
+function silence(frames: number, fps: number): string[] {
+  return ["-f", "lavfi", "-t", String(frames / fps + 1), "-i", `anullsrc=r=${NARRATION_SAMPLE_RATE}:cl=mono`];
+}
+
 /**
  * Builds the filter graph that pads each input to its length in samples and joins them.
  *
@@ -40,23 +45,37 @@ export function joinFilter(lengths: readonly number[], sampleRate: number): stri
 }
 
 /**
- * Joins the speech WAVs of a video's sections (its inputs, in order) into one AAC track. Its value is
- * `{ duration, fps, frames }`: the track's length in seconds and how many frames each section lasts at `fps`.
+ * Joins the speech WAVs of a video's sections (its inputs, in order) into one AAC track, after `lead` seconds of
+ * silence (the title card) and before `tail` seconds (the end card). Its value is `{ duration, fps, frames, lead,
+ * tail }`: the track's length in seconds, how many frames each section lasts at `fps`, and the frames of the
+ * silences before and after them (0 for none).
  */
 export const narrationStep: StepKindDefinition = {
   kind: "narration",
-  version: 1,
+  version: 2,
   blocking: false,
   run: async (task, { signal }) => {
     const fps = numberField(task.params, "fps");
-    const timeline = frameTimeline(task.inputs.map((input) => numberField(input.value, "duration")), fps);
+    const lead = Math.round(numberField(task.params, "lead") * fps);
+    const tail = Math.round(numberField(task.params, "tail") * fps);
+    const sections = frameTimeline(task.inputs.map((input) => numberField(input.value, "duration")), fps);
+    const timeline = frameTimeline(
+      [
+        ...lead > 0 ? [lead / fps] : [],
+        ...sections.frames.map((count) => count / fps),
+        ...tail > 0 ? [tail / fps] : [],
+      ],
+      fps,
+    );
     const ends = timeline.starts.map((start, i) =>
       sampleAtFrame(start + timeline.frames[i]!, fps, NARRATION_SAMPLE_RATE)
     );
     const lengths = ends.map((end, i) => end - (i === 0 ? 0 : ends[i - 1]!));
     const output = outputPath(task);
     await runFfmpeg(task.ffmpeg, [
+      ...lead > 0 ? silence(lead, fps) : [],
       ...task.inputs.flatMap((_, i) => ["-i", inputPath(task, i)]),
+      ...tail > 0 ? silence(tail, fps) : [],
       "-filter_complex",
       joinFilter(lengths, NARRATION_SAMPLE_RATE),
       "-map",
@@ -69,6 +88,6 @@ export const narrationStep: StepKindDefinition = {
     if (!(Math.abs(probed.duration - duration) < 1 / fps)) {
       throw new Error(`The joined narration lasts ${probed.duration} s, expected ${duration.toFixed(3)} s`);
     }
-    return { duration, fps, frames: timeline.frames };
+    return { duration, fps, frames: sections.frames, lead, tail };
   },
 };

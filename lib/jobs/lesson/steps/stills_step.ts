@@ -1,25 +1,53 @@
 /**
- * The stills step: a video's slides in one format, each encoded once as an H.264 IDR picture (one ffmpeg pass for
- * all of them). The `video` step shows each for as long as its narration lasts without encoding another frame.
+ * The stills step: a video's pictures in one format, each encoded once as an H.264 IDR picture (one ffmpeg pass
+ * for all of them): every part's slide (title card, sections, end card) and, when captions are burned, a copy of a
+ * section's slide for each of its cues with the cue drawn on it. The `video` step shows each for its frames without
+ * encoding another.
  * @module
  */
+import type { CaptionStyle } from "../../../media/caption_placement.ts";
 import { encodeStills } from "../../../media/h264/encode_stills.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { inputPath, numberField, outputPath } from "../../../steps/task_fields.ts";
+import { timelinePictures } from "../picture_timeline.ts";
+import { type TimelineParams, timelineParts } from "./_lesson_timeline.ts";
 
-/** Encodes the slides (its inputs, in order); its value is `{ stills }`, how many were encoded. */
+/** The stills step's params. */
+export interface StillsParams extends Pick<TimelineParams, "fps" | "parts" | "burn"> {
+  width: number;
+  height: number;
+  /** The captions' look and longest line when burned, else null. */
+  captions: { style: CaptionStyle; maxLineLength: number } | null;
+}
+
+/**
+ * Encodes the pictures. Inputs: each part's slide, in order, then (when captions are burned) each section's cues.
+ * Runtime: `fontsDir`, the caption font's folder. Its value is `{ stills }`, how many were encoded.
+ */
 export const stillsStep: StepKindDefinition = {
   kind: "stills",
-  version: 1,
+  version: 2,
   blocking: false,
   run: async (task, { signal }) => {
-    const images = task.inputs.map((_, i) => inputPath(task, i));
-    const { stills } = await encodeStills(task.ffmpeg, images, {
+    const params = task.params as unknown as StillsParams;
+    const count = params.parts.length;
+    const parts = timelineParts(
+      { ...params, motion: [], transition: 0 },
+      task.inputs.slice(count).map((input) => input.value),
+    );
+    const pictures = timelinePictures(parts);
+    const captions = params.captions === null ? null : {
+      ...params.captions,
+      fontsDir: String(task.runtime.fontsDir),
+      texts: pictures.map(({ part, cue }) => cue === null ? null : parts[part]!.cues[cue]!.text),
+    };
+    const { stills } = await encodeStills(task.ffmpeg, pictures.map(({ part }) => inputPath(task, part)), {
       fps: numberField(task.params, "fps"),
-      width: numberField(task.params, "width"),
-      height: numberField(task.params, "height"),
+      width: params.width,
+      height: params.height,
       scratchDir: task.scratchDir,
       output: outputPath(task),
+      captions,
       signal,
     });
     return { stills: stills.length };

@@ -47,7 +47,7 @@ export function placeSettledCues(sections: readonly { start: number; cues: reado
  */
 export const subtitlesStep: StepKindDefinition = {
   kind: "subtitles",
-  version: 3,
+  version: 4,
   blocking: false,
   run: async (task) => {
     const params = task.params as unknown as { format: "srt" | "vtt"; settings: string | null };
@@ -59,7 +59,8 @@ export const subtitlesStep: StepKindDefinition = {
         `Step "${task.id}" has ${sections.length} sections' cues for ${frames.length} sections`,
       );
     }
-    let frame = 0;
+    // The sections start after the title card's frames.
+    let frame = numberField(narration!.value, "lead");
     const cues = placeSettledCues(sections.map((section, i) => {
       const start = frame / fps;
       frame += frames[i]!;

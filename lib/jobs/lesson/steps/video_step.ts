@@ -7,9 +7,16 @@
  */
 import type { FfmpegPaths } from "../../../core/ffmpeg_paths.ts";
 import { probeMedia, runFfmpeg } from "../../../media/ffmpeg.ts";
-import { readStills, stillStream } from "../../../media/h264/still_stream.ts";
+import type { Json } from "../../../core/json.ts";
+import {
+  type EncodedStills,
+  pictureStream,
+  readPictures,
+  readStills,
+} from "../../../media/h264/still_stream.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
-import { inputPath, numberField, numbersField, outputPath } from "../../../steps/task_fields.ts";
+import { inputPath, numbersField, outputPath } from "../../../steps/task_fields.ts";
+import { lessonTimeline, type TimelineParams } from "./_lesson_timeline.ts";
 
 /**
  * Muxes a raw H.264 stream, given as chunks, and an audio file into an MP4 at a constant frame rate.
@@ -64,25 +71,37 @@ export async function muxStream(
 }
 
 /**
- * Writes one format of a video from its inputs, the stills then the narration; checks the result with ffprobe. Its
- * value is `{ duration }` in seconds.
+ * Writes one format of a video: its pictures laid on the narration's frames (see `picture_timeline.ts`), stills
+ * shown by skipped pictures and clips played as encoded, muxed with the narration; checks the result with ffprobe.
+ * Inputs: the stills, the narration, the clips when the video has any (params `clips: true`), then each section's
+ * cues when captions are burned. Its value is `{ duration }` in seconds.
  */
 export const videoStep: StepKindDefinition = {
   kind: "video",
-  version: 1,
+  version: 2,
   blocking: false,
   run: async (task, { signal }) => {
-    const fps = numberField(task.params, "fps");
-    const gop = numberField(task.params, "gop");
+    const params = task.params as unknown as TimelineParams & { gop: number; clips: boolean };
+    const { fps, gop } = params;
     const stills = readStills(await Deno.readFile(inputPath(task, 0), { signal }));
-    const frames = numbersField(task.inputs[1]!.value, "frames");
+    const narration = task.inputs[1]!.value;
+    const first = params.clips ? 3 : 2;
+    const timeline = lessonTimeline(params, narration, task.inputs.slice(first).map((input) => input.value));
+    const clips = params.clips
+      ? splitClips(await Deno.readFile(inputPath(task, 2), { signal }), task.inputs[2]!.value)
+      : null;
     const output = outputPath(task);
-    await muxStream(task.ffmpeg, stillStream(stills, { frames, gop }), inputPath(task, 1), {
-      fps,
-      output,
-      signal,
-    });
-    const duration = frames.reduce((sum, count) => sum + count, 0) / fps;
+    await muxStream(
+      task.ffmpeg,
+      pictureStream(stills, clips, { pieces: timeline.pieces, gop }),
+      inputPath(task, 1),
+      {
+        fps,
+        output,
+        signal,
+      },
+    );
+    const duration = timeline.total / fps;
     const probed = await probeMedia(task.ffmpeg, output, { signal });
     const streams = probed.streams.map((stream) => stream.codec).sort().join("+");
     if (streams !== "aac+h264") throw new Error(`The video has streams ${streams}, expected h264 and aac`);
@@ -96,3 +115,14 @@ export const videoStep: StepKindDefinition = {
     return { duration };
   },
 };
+
+/** The clips step's stream cut into its clips, by the frame counts of its value (`{ clips }`). */
+function splitClips(stream: Uint8Array, value: Json): EncodedStills[] {
+  const counts = numbersField(value, "clips");
+  const all = readPictures(stream);
+  if (all.stills.length !== counts.reduce((sum, count) => sum + count, 0)) {
+    throw new Error(`The clips have ${all.stills.length} pictures, expected ${counts.join(" + ")}`);
+  }
+  let at = 0;
+  return counts.map((count) => ({ ...all, stills: all.stills.slice(at, at += count) }));
+}

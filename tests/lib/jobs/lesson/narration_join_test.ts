@@ -91,15 +91,18 @@ Deno.test("narration + video: every join of the decoded audio is within 1 ms of 
     speech.push({ path, value: { duration: seconds } });
   }
   const narration = await runStepKind(narrationStep, {
-    params: { fps: FPS },
+    // A second of silence for a title card before the sections, half a second for an end card after them.
+    params: { fps: FPS, lead: 1, tail: 0.5 },
     inputs: speech,
     outputPath: `${dir}/narration.m4a`,
     scratchDir: `${dir}/scratch-narration`,
-  }) as { duration: number; frames: number[] };
+  }) as { duration: number; frames: number[]; lead: number; tail: number };
   assert.deepEqual(narration.frames, SECONDS.map((seconds) => Math.ceil(seconds * FPS)));
+  assert.deepEqual([narration.lead, narration.tail], [FPS, FPS / 2]);
+  const parts = ["title", ...SECONDS.map(() => "section"), "end"];
 
   const slides = [];
-  for (const i of SECONDS.keys()) {
+  for (const i of parts.keys()) {
     const path = `${dir}/slide${i}.png`;
     await runFfmpeg(ffmpeg, [
       "-f",
@@ -113,24 +116,24 @@ Deno.test("narration + video: every join of the decoded audio is within 1 ms of 
     slides.push({ path, value: null });
   }
   await runStepKind(stillsStep, {
-    params: { width: 64, height: 36, fps: FPS, encoding: STILL_ENCODING },
+    params: { width: 64, height: 36, fps: FPS, encoding: STILL_ENCODING, parts, burn: false, captions: null },
     inputs: slides,
     outputPath: `${dir}/stills.h264`,
     scratchDir: `${dir}/scratch-stills`,
   });
   const video = `${dir}/video.mp4`;
   await runStepKind(videoStep, {
-    params: { fps: FPS, gop: 2 * FPS },
+    params: { fps: FPS, gop: 2 * FPS, parts, motion: [], transition: 0, burn: false, clips: false },
     inputs: [{ path: `${dir}/stills.h264`, value: null }, { path: `${dir}/narration.m4a`, value: narration }],
     outputPath: video,
     scratchDir: `${dir}/scratch-video`,
   });
-  const total = narration.frames.reduce((a, b) => a + b, 0);
+  const total = narration.lead + narration.frames.reduce((a, b) => a + b, 0) + narration.tail;
   await assertDeliverable(video, { fps: FPS, frames: total });
 
   const decoded = await decodeAudio(video);
   assert.ok(decoded.length >= (total * RATE) / FPS, `${decoded.length} samples`);
-  let frame = 0;
+  let frame = narration.lead;
   for (const [i, count] of narration.frames.entries()) {
     // Each narration, resampled on its own, is expected where its section's first frame starts.
     const expected = await decodeAudio(speech[i]!.path);

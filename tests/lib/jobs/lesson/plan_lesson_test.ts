@@ -64,7 +64,7 @@ const base: WorkflowInput = {
   }],
 };
 
-Deno.test("planLesson() plans a title card slide per format, and an end card when asked, wired to nothing yet", async () => {
+Deno.test("planLesson() plans a title card slide per format, and an end card when asked, shown first and last", async () => {
   const steps = await planOf({ ...base, endCard: { text: "Bye" } });
   const cards = steps.filter((step) => /^v\/(title|end)@/.test(step.id));
   assert.deepEqual(cards.map((step) => step.id), [
@@ -76,8 +76,15 @@ Deno.test("planLesson() plans a title card slide per format, and an end card whe
   for (const card of cards) {
     assert.equal(card.kind, "slide");
     assert.deepEqual(card.deps, []);
-    assert.ok(!steps.some((step) => step.deps.includes(card.id)), `${card.id} is used`);
   }
+  // Each format's stills begin with the title card and end with the end card; the narration leaves them silence.
+  for (const format of ["16x9", "9x16"]) {
+    const stills = steps.find((step) => step.id === `v/stills@${format}`)!;
+    assert.equal(stills.deps[0], `v/title@${format}`);
+    assert.equal(stills.deps.at(-1), `v/end@${format}`);
+  }
+  const narration = steps.find((step) => step.id === "v/narration")!.params as Record<string, unknown>;
+  assert.deepEqual([narration.lead, narration.tail], [3, 3]);
   const title = cards[0]!.params as Record<string, unknown>;
   assert.equal(title.kind, "title");
   assert.equal(title.title, "Rain");

@@ -3,7 +3,7 @@ import type { Json } from "../../../../../lib/core/json.ts";
 import { subtitlesStep } from "../../../../../lib/jobs/lesson/steps/subtitles_step.ts";
 import { runStepKind } from "../../../../_support/step_runner.ts";
 
-const NARRATION = { path: null, value: { fps: 25, frames: [50, 75] } };
+const NARRATION = { path: null, value: { fps: 25, frames: [50, 75], lead: 0, tail: 0 } };
 const SECTIONS: { path: null; value: Json }[] = [
   {
     path: null,

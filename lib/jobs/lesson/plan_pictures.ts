@@ -1,0 +1,153 @@
+/**
+ * The picture steps of one format of a lesson video: its `stills` (every part's slide, and a copy per cue when
+ * captions are burned), its `clips` when it has transitions or Ken Burns moves, and the `video` that lays them on
+ * the narration's frames and muxes the narration.
+ * @module
+ */
+import type { Json } from "../../core/json.ts";
+import { STILL_ENCODING } from "../../media/h264/encode_stills.ts";
+import type { Draft } from "../../plan/plan_step.ts";
+import type { Toolchain } from "../../plan/toolchain.ts";
+import type { Format } from "../../schema/formats.ts";
+import { kindFields } from "../../steps/step_kind.ts";
+import type { ResolvedLesson, ResolvedVideo } from "./lesson_schema.ts";
+import type { LessonSlide } from "./lesson_slides.ts";
+import type { TimelineParams } from "./steps/_lesson_timeline.ts";
+import { clipsStep } from "./steps/clips_step.ts";
+import { stillsStep } from "./steps/stills_step.ts";
+import { videoStep } from "./steps/video_step.ts";
+
+/** Seconds between keyframes: a player seeking anywhere decodes at most this much. */
+const KEYFRAME_SECONDS = 2;
+
+/** Rough CPU seconds per unit of work (see `plan_lesson.ts`), for the scheduler's ranking. */
+const COST = { stillPerPixel: 2e-8, clipPerPixelFrame: 3e-9, videoPerCharacter: 0.0001 } as const;
+
+/** Default timeouts in ms; a workflow's `timeout` replaces `ms`. */
+const TIMEOUTS = {
+  stills: { ms: 120_000, perMediaSecond: 0 },
+  clips: { ms: 120_000, perMediaSecond: 2_000 },
+  video: { ms: 60_000, perMediaSecond: 100 },
+} as const;
+
+/** What every step of a lesson shares before it says what it is. */
+type Common = Pick<Draft, "workflow" | "runtime" | "retries" | "tokenCost" | "backoff" | "output">;
+
+/** What {@linkcode pictureDrafts} plans from. */
+export interface PictureContext {
+  lesson: ResolvedLesson;
+  /** The video's slides, in order (title card, sections, end card). */
+  slides: readonly LessonSlide[];
+  /** The narration step's id. */
+  narration: string;
+  common: Common;
+  toolchain: Toolchain;
+  timeout: number | null;
+}
+
+/**
+ * Plans the stills, clips and video of a video in a format.
+ *
+ * @param video The video.
+ * @param format The format.
+ * @param context The lesson, the video's slides, the narration's id, the shared fields and the toolchain.
+ * @returns The drafts.
+ *
+ * @example
+ * ```ts
+ * import { pictureDrafts } from "./plan_pictures.ts";
+ * // drafts.push(...pictureDrafts(video, format, { lesson, slides, narration: `${video.id}/narration`, common, toolchain, timeout: null }));
+ * ```
+ */
+export function pictureDrafts(video: ResolvedVideo, format: Format, context: PictureContext): Draft[] {
+  const { lesson, slides } = context;
+  const burn = lesson.captions.burn;
+  const timeline: TimelineParams = {
+    fps: lesson.fps,
+    parts: slides.map((slide) =>
+      slide.section === null ? (slide.id.endsWith("/end") ? "end" : "title") : "section"
+    ),
+    motion: slides.map((slide) => {
+      const move = slide.picture === null ? null : slide.section?.picture?.kenBurns ?? null;
+      return move === null ? null : { from: move.from, to: move.to };
+    }),
+    transition: lesson.transition === null
+      ? 0
+      : 2 * Math.round((lesson.transition.duration * lesson.fps) / 2),
+    burn,
+  };
+  const captions = burn
+    ? { style: { ...lesson.captions.style }, maxLineLength: lesson.captions.rules.maxLineLength }
+    : null;
+  const font = context.lesson.captionFont;
+  const engine = { ffmpeg: context.toolchain.ffmpeg, ...burn ? { font: font?.identity ?? null } : {} };
+  const runtime: Record<string, Json> = burn ? { fontsDir: font?.path.replace(/\/[^/]+$/, "") ?? "" } : {};
+  const images = slides.map((slide) => `${slide.id}@${format.name}`);
+  const cues = burn ? video.sections.map((section) => `${video.id}/${section.id}/cues`) : [];
+  const { width, height } = format;
+  const gop = KEYFRAME_SECONDS * lesson.fps;
+  const shared = { ...context.common, scope: { item: video.id, part: null }, provider: null, cpu: true };
+  const stillsId = `${video.id}/stills@${format.name}`;
+  const clipsId = `${video.id}/clips@${format.name}`;
+  const hasClips = timeline.transition > 0 || timeline.motion.some((move) => move !== null);
+  const characters = video.sections.reduce((sum, section) => sum + section.narration.length, 0);
+  const drafts: Draft[] = [{
+    ...shared,
+    ...kindFields(stillsStep),
+    id: stillsId,
+    cost: COST.stillPerPixel * width * height * slides.length,
+    params: {
+      width,
+      height,
+      fps: lesson.fps,
+      encoding: STILL_ENCODING,
+      parts: timeline.parts,
+      burn,
+      captions,
+    },
+    runtime,
+    deps: [...images, ...cues],
+    engine,
+    timeout: timeout("stills", context.timeout),
+    extension: "h264",
+  }];
+  if (hasClips) {
+    drafts.push({
+      ...shared,
+      ...kindFields(clipsStep),
+      id: clipsId,
+      cost: COST.clipPerPixelFrame * width * height * lesson.fps * 10,
+      params: {
+        ...timeline,
+        width,
+        height,
+        gop,
+        type: lesson.transition?.type ?? "fade",
+        encoding: STILL_ENCODING,
+        captions,
+      } as unknown as Json,
+      runtime,
+      deps: [context.narration, ...images, ...cues],
+      engine,
+      timeout: timeout("clips", context.timeout),
+      extension: "h264",
+    });
+  }
+  drafts.push({
+    ...shared,
+    ...kindFields(videoStep),
+    id: `${video.id}/video@${format.name}`,
+    cost: COST.videoPerCharacter * characters,
+    params: { ...timeline, gop, clips: hasClips } as unknown as Json,
+    deps: [stillsId, context.narration, ...hasClips ? [clipsId] : [], ...cues],
+    engine: { ffmpeg: context.toolchain.ffmpeg },
+    timeout: timeout("video", context.timeout),
+    output: `${video.id}.${format.name}.mp4`,
+    extension: "mp4",
+  });
+  return drafts;
+}
+
+function timeout(kind: keyof typeof TIMEOUTS, base: number | null) {
+  return { ms: base ?? TIMEOUTS[kind].ms, perMediaSecond: TIMEOUTS[kind].perMediaSecond };
+}

@@ -1,0 +1,96 @@
+/**
+ * The picture timeline of one format of a video, as the stills, clips and video steps read it from their params
+ * and inputs: the parts (`title`, `section`, `end`), their moves, the narration's frames and the sections' cues.
+ * @module
+ */
+import type { Json } from "../../../core/json.ts";
+import { numberField, numbersField } from "../../../steps/task_fields.ts";
+import type { CaptionWindow } from "../_timeline_captions.ts";
+import { type PictureTimeline, pictureTimeline, type TimelinePart, type View } from "../picture_timeline.ts";
+
+/** The params the three steps share. */
+export interface TimelineParams {
+  fps: number;
+  /** Each part's kind, in order. */
+  parts: ("title" | "section" | "end")[];
+  /** Each part's Ken Burns move, or null. */
+  motion: ({ from: View; to: View } | null)[];
+  /** A transition's frames (0 for cuts). */
+  transition: number;
+  /** True when the sections' cues are burned in (the steps then take each section's cues as inputs). */
+  burn: boolean;
+}
+
+/**
+ * Reads a `cues` step's value as caption windows.
+ *
+ * @param value The value, `{ cues: [{ start, end, lines }] }`.
+ * @returns The cues.
+ * @throws {TypeError} When the value has no such cues.
+ */
+export function cueWindows(value: Json): CaptionWindow[] {
+  const cues = typeof value === "object" && value !== null && !Array.isArray(value) ? value.cues : undefined;
+  if (!Array.isArray(cues)) throw new TypeError('Expected a list of cues in field "cues" of a step\'s value');
+  return cues.map((cue) => {
+    const { start, end, lines } = (cue ?? {}) as { start?: unknown; end?: unknown; lines?: unknown };
+    if (typeof start !== "number" || typeof end !== "number" || !Array.isArray(lines)) {
+      throw new TypeError("Expected cues { start, end, lines }");
+    }
+    return { start, end, text: lines.join("\n") };
+  });
+}
+
+/**
+ * The timeline parts: each part's move and, for sections when captions are burned, its cues.
+ *
+ * @param params The shared params.
+ * @param cues Each section's cues step value, in order (empty when not burned).
+ * @returns The parts.
+ */
+export function timelineParts(params: TimelineParams, cues: readonly Json[]): TimelinePart[] {
+  let section = 0;
+  return params.parts.map((kind, p) => ({
+    motion: params.motion[p] ?? null,
+    cues: kind === "section" && params.burn ? cueWindows(cues[section++]!) : [],
+  }));
+}
+
+/**
+ * The timeline, from the shared params, the narration's value and the sections' cues.
+ *
+ * @param params The shared params.
+ * @param narration The narration step's value (`{ fps, frames, lead, tail }`).
+ * @param cues Each section's cues step value (empty when not burned).
+ * @returns The timeline.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lessonTimeline } from "./_lesson_timeline.ts";
+ * const params = { fps: 10, parts: ["title" as const, "section" as const], motion: [null, null], transition: 0, burn: false };
+ * const timeline = lessonTimeline(params, { fps: 10, frames: [20], lead: 10, tail: 0 }, []);
+ * assert.deepEqual(timeline.pieces, [{ still: 0, frames: 10 }, { still: 1, frames: 20 }]);
+ * ```
+ */
+export function lessonTimeline(
+  params: TimelineParams,
+  narration: Json,
+  cues: readonly Json[],
+): PictureTimeline {
+  const sections = numbersField(narration, "frames");
+  const lead = numberField(narration, "lead");
+  const tail = numberField(narration, "tail");
+  const frames = params.parts.flatMap((kind) => kind === "title" ? [lead] : kind === "end" ? [tail] : []);
+  let section = 0;
+  const counts = params.parts.map((kind) =>
+    kind === "title" ? frames[0]! : kind === "end" ? frames.at(-1)! : sections[section++]!
+  );
+  if (section !== sections.length) {
+    throw new TypeError(`The narration has ${sections.length} sections, the video ${section}`);
+  }
+  return pictureTimeline(timelineParts(params, cues), {
+    frames: counts,
+    fps: params.fps,
+    transition: params.transition,
+  });
+}

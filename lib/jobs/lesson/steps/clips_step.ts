@@ -1,0 +1,63 @@
+/**
+ * The clips step: the stretches of one format of a video that move, encoded frame by frame with the stills'
+ * settings: a transition across each join between parts, and each Ken Burns move. Everything else is stills; only
+ * these frames are encoded, and the `video` step joins them to the stills' stream as they are.
+ * @module
+ */
+import type { CaptionStyle } from "../../../media/caption_placement.ts";
+import { encodeClip } from "../../../media/h264/encode_clip.ts";
+import type { StepKindDefinition } from "../../../steps/step_kind.ts";
+import { inputPath, outputPath } from "../../../steps/task_fields.ts";
+import type { ClipSource } from "../picture_timeline.ts";
+import { lessonTimeline, type TimelineParams } from "./_lesson_timeline.ts";
+
+/** The clips step's params. */
+export interface ClipsParams extends TimelineParams {
+  width: number;
+  height: number;
+  gop: number;
+  /** `xfade`'s transition. */
+  type: string;
+  /** The captions' look and longest line when burned, else null. */
+  captions: { style: CaptionStyle; maxLineLength: number } | null;
+}
+
+/**
+ * Encodes the clips one after another into one stream. Inputs: the narration, each part's slide, then (when
+ * captions are burned) each section's cues. Runtime: `fontsDir`. Its value is `{ clips }`, each clip's frames.
+ */
+export const clipsStep: StepKindDefinition = {
+  kind: "clips",
+  version: 1,
+  blocking: false,
+  run: async (task, { signal }) => {
+    const params = task.params as unknown as ClipsParams;
+    const count = params.parts.length;
+    const cues = task.inputs.slice(1 + count).map((input) => input.value);
+    const timeline = lessonTimeline(params, task.inputs[0]!.value, cues);
+    const partOf = (picture: number) => timeline.pictures[picture]!.part;
+    const side = (source: ClipSource) => ({ ...source, image: inputPath(task, 1 + partOf(source.picture)) });
+    const captions = params.captions === null
+      ? null
+      : { ...params.captions, fontsDir: String(task.runtime.fontsDir) };
+    const output = await Deno.open(outputPath(task), { write: true, create: true, truncate: true });
+    try {
+      for (const [i, clip] of timeline.clips.entries()) {
+        const part = `${task.scratchDir}/clip-${i}.h264`;
+        await encodeClip(task.ffmpeg, {
+          frames: clip.frames,
+          from: side(clip.from),
+          to: clip.to === null ? null : side(clip.to),
+          transition: params.type,
+          cues: clip.cues,
+        }, { ...params, captions, scratchDir: task.scratchDir, output: part, signal });
+        const bytes = await Deno.readFile(part);
+        for (let written = 0; written < bytes.length;) written += await output.write(bytes.subarray(written));
+        await Deno.remove(part);
+      }
+    } finally {
+      output.close();
+    }
+    return { clips: timeline.clips.map((clip) => clip.frames) };
+  },
+};

@@ -1,0 +1,150 @@
+/**
+ * Encoding the stretches of a stills video that move: a transition between two pictures (ffmpeg's `xfade`) or a
+ * slow pan and zoom over one (`zoompan`), with the same encoder settings as the stills so that the clip's pictures
+ * join the stills' stream as they are (see `stillEncoderArgs`).
+ * @module
+ */
+import type { FfmpegPaths } from "../../core/ffmpeg_paths.ts";
+import type { Cue } from "../captions.ts";
+import { runFfmpeg } from "../ffmpeg.ts";
+import { escapeFilterOption } from "../escape_filter_option.ts";
+import { formatAss } from "../ass_subtitles.ts";
+import type { BurnedCaptions } from "./encode_stills.ts";
+import { stillEncoderArgs } from "./encode_stills.ts";
+
+/** A view of a picture: its zoom and its centre, as shares of the width and height. */
+export interface ClipView {
+  zoom: number;
+  x: number;
+  y: number;
+}
+
+/** One side of a clip: a picture, still or moving, and where the clip's first frame is in its part. */
+export interface ClipPicture {
+  /** The image (of the clip's size). */
+  image: string;
+  /** A move from one view to another over the part's frames, or null for a still picture. */
+  motion: { from: ClipView; to: ClipView } | null;
+  /** The part's frames (the move's length) and the part's frame at the clip's first frame. */
+  partFrames: number;
+  offset: number;
+}
+
+/** What to encode. */
+export interface ClipSpec {
+  frames: number;
+  from: ClipPicture;
+  /** The picture a transition goes to, or null for one picture alone. */
+  to: ClipPicture | null;
+  /** `xfade`'s transition (`fade`, `slideleft`…), used when `to` is given. */
+  transition: string;
+  /** Captions drawn over the clip, times from its first frame. */
+  cues: readonly Cue[];
+}
+
+/** Options for {@linkcode encodeClip}. */
+export interface EncodeClipOptions {
+  fps: number;
+  width: number;
+  height: number;
+  /** An IDR at least every `gop` frames, as in the stills' stream. */
+  gop: number;
+  /** How burned captions look, or null for none. */
+  captions: Omit<BurnedCaptions, "texts"> | null;
+  scratchDir: string;
+  /** The Annex-B stream to write. */
+  output: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * The filter chain that makes one side of a clip: `frames` frames of the picture from `offset` in its part, each
+ * frame's view interpolated along the move (held at its ends outside the part), or the picture repeated.
+ *
+ * @param side The picture, its move and where the clip starts in its part.
+ * @param options The input's label, the clip's frames, size and rate, and the output's label.
+ * @returns The chain, from `[input]` to `[label]`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sideFilter } from "./encode_clip.ts";
+ * const still = { image: "a.png", motion: null, partFrames: 30, offset: 25 };
+ * assert.equal(
+ *   sideFilter(still, { input: "0:v", frames: 10, width: 64, height: 36, fps: 30, label: "a" }),
+ *   "[0:v]loop=loop=9:size=1,setpts=N/30/TB,format=gbrp[a]",
+ * );
+ * ```
+ */
+export function sideFilter(
+  side: ClipPicture,
+  options: { input: string; frames: number; width: number; height: number; fps: number; label: string },
+): string {
+  const { input, frames, width, height, fps, label } = options;
+  if (side.motion === null) {
+    return `[${input}]loop=loop=${frames - 1}:size=1,setpts=N/${fps}/TB,format=gbrp[${label}]`;
+  }
+  const { from, to } = side.motion;
+  const progress = `clip((${side.offset}+on)/${Math.max(1, side.partFrames - 1)},0,1)`;
+  const along = (a: number, b: number) => `(${a}+(${b - a})*${progress})`;
+  // Twice the size first: zoompan places its window on whole pixels, so a slow move would otherwise judder.
+  const zoom = along(from.zoom, to.zoom);
+  return `[${input}]scale=${2 * width}:${2 * height}:flags=bicubic,` +
+    `zoompan=z='${zoom}':x='${along(from.x, to.x)}*iw-iw/zoom/2':y='${along(from.y, to.y)}*ih-ih/zoom/2':` +
+    `d=${frames}:s=${width}x${height}:fps=${fps},setpts=N/${fps}/TB,format=gbrp[${label}]`;
+}
+
+/**
+ * Encodes a clip and checks it has its frames.
+ *
+ * @param ffmpeg The binaries.
+ * @param clip What to encode.
+ * @param options Rate, size, GOP, captions' look, scratch folder, output.
+ * @throws {ProcessError} When ffmpeg fails.
+ *
+ * @example
+ * ```ts
+ * import { encodeClip } from "./encode_clip.ts";
+ * // await encodeClip(ffmpeg, { frames: 15, from, to, transition: "fade", cues: [] }, { fps: 30, width, height, gop: 60, captions: null, scratchDir, output });
+ * ```
+ */
+export async function encodeClip(
+  ffmpeg: FfmpegPaths,
+  clip: ClipSpec,
+  options: EncodeClipOptions,
+): Promise<void> {
+  const { fps, width, height } = options;
+  const frames = clip.frames;
+  const sides = [clip.from, ...clip.to === null ? [] : [clip.to]];
+  const chains = sides.map((side, i) =>
+    sideFilter(side, { input: `${i}:v`, frames, width, height, fps, label: `s${i}` })
+  );
+  const joined = clip.to === null
+    ? "[s0]"
+    : `[s0][s1]xfade=transition=${clip.transition}:duration=${frames / fps}:offset=0`;
+  let burn = "";
+  if (options.captions !== null && clip.cues.length > 0) {
+    const path = `${options.scratchDir}/clip-captions.ass`;
+    await Deno.writeTextFile(path, formatAss(clip.cues, { width, height, ...options.captions }));
+    burn = `,subtitles=filename=${escapeFilterOption(path)}:fontsdir=${
+      escapeFilterOption(options.captions.fontsDir)
+    }`;
+  }
+  const tail = `${clip.to === null ? "[s0]null" : joined}${burn},` +
+    `scale=out_color_matrix=bt709:out_range=tv,format=yuv420p[clip]`;
+  await runFfmpeg(ffmpeg, [
+    ...sides.flatMap((side) => ["-i", side.image]),
+    "-filter_complex",
+    `${chains.join(";")};${tail}`,
+    "-map",
+    "[clip]",
+    "-frames:v",
+    String(frames),
+    "-r",
+    String(fps),
+    ...stillEncoderArgs({ width, height, fps, keyint: options.gop }),
+    "-f",
+    "h264",
+    options.output,
+  ], { signal: options.signal });
+}
