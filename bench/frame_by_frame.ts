@@ -11,7 +11,6 @@
 import { findFfmpeg, runFfmpeg } from "../lib/media/ffmpeg.ts";
 import { frameTimeline, sampleAtFrame } from "../lib/media/frame_timeline.ts";
 import { wavDuration } from "../lib/media/wav_duration.ts";
-import { cuesFromDurations } from "../lib/jobs/lesson/steps/subtitles_step.ts";
 import { formatSrt, formatVtt } from "../lib/media/captions.ts";
 import { runProcess } from "../lib/media/run_process.ts";
 
@@ -40,7 +39,12 @@ try {
   const texts = await Promise.all(
     sections.map((section) => Deno.readTextFile(`${work}/sections/${section}.txt`)),
   );
-  const cues = cuesFromDurations(texts, timeline.frames.map((frames) => frames / fps));
+  // One cue per section, as a hand-written script would write them.
+  const cues = texts.map((text, i) => ({
+    start: timeline.starts[i]! / fps,
+    end: (timeline.starts[i]! + timeline.frames[i]!) / fps,
+    text: text.replace(/\s+/g, " ").trim(),
+  }));
   await Deno.writeTextFile(`${out}/lesson.srt`, formatSrt(cues));
   await Deno.writeTextFile(`${out}/lesson.vtt`, formatVtt(cues));
 } finally {

@@ -69,6 +69,8 @@ export async function writeLessonInputs(
       ? LESSON_BENCH.scalingFormats
       : LESSON_BENCH.formats.map((f) => `${f.width}x${f.height}`),
     voice: { provider: "espeak", voice: "en-us", rate: 165 },
+    // The hand-written baselines make no title card: equal work.
+    titleCard: false,
     videos: Array.from({ length: videos }, (_, v) => ({
       id: videos === 1 ? "lesson" : `lesson-${v + 1}`,
       // Each video's narrations differ, so none is shared between videos by its key.
@@ -80,6 +82,13 @@ export async function writeLessonInputs(
   await Deno.writeTextFile(
     file,
     `import { workflow } from "${mod}";\nexport default workflow(${JSON.stringify(workflow)});\n`,
+  );
+  // The same lesson with a half-second fade across every join: what transitions cost.
+  await Deno.writeTextFile(
+    `${dir}/lesson-fade.ts`,
+    `import { workflow } from "${mod}";\nexport default workflow(${
+      JSON.stringify({ ...workflow, transition: "fade" })
+    });\n`,
   );
   return file;
 }

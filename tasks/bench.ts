@@ -87,6 +87,23 @@ async function pipelinesTable(): Promise<void> {
       },
     },
     {
+      name: "reel, 30 fps, fades",
+      run: async (out) => {
+        const args = [
+          ...render,
+          `${work}/lesson-fade.ts`,
+          "--out",
+          out,
+          "--cache",
+          `${out}-cache`,
+          "--quiet",
+        ];
+        const measure = await measureTree(deno, args);
+        await Deno.remove(`${out}-cache`, { recursive: true });
+        return measure;
+      },
+    },
+    {
       name: "script, 1 fps",
       run: (out) => measureTree("bash", [`${root}bench/ffmpeg_baseline.sh`, work, "1", out]),
     },
@@ -137,6 +154,7 @@ async function pipelinesTable(): Promise<void> {
   console.log(
     `script at 30 fps / reel at 30 fps: ${times(faster30)} (target ≥ 8×) ${verdict(faster30.median >= 8)}`,
   );
+  console.log(`reel with fades / reel: wall ${times(ratio("reel, 30 fps, fades", "wallMs", true))}`);
   if (!quick) {
     console.log(`frame by frame at 30 fps / reel: ${times(ratio("frame by frame, 30 fps", "wallMs", true))}`);
   }

@@ -56,6 +56,20 @@ Deno.test("bad input: a frame rate outside 24–60 or not whole is named at fps,
   }
 });
 
+Deno.test("bad input: an unknown transition or one too long is named at transition, exit 2, nothing written", async () => {
+  for (
+    const [transition, message, path] of [
+      ["spin", /✖ Expected a transition: fade, fadeblack/, "transition"],
+      [{ type: "fade", duration: 5 }, /✖ Expected 0\.1 to 2 seconds/, "transition\\.duration"],
+    ] as const
+  ) {
+    const { file, out } = await workflowFile({ ...good, transition });
+    const result = await runCli(["render", file, "--out", out]);
+    assertCleanInputError(result, new RegExp(`${message.source}[^\\n]*\\n {2}→ at ${path} \\(`));
+    assert.equal(await listFolder(out), null);
+  }
+});
+
 Deno.test("bad input: a missing ffmpeg says how to install it, exit 2, nothing written", async () => {
   const { file, out } = await workflowFile(good);
   const empty = await tempDir();

@@ -45,7 +45,10 @@ const type = z.enum(TRANSITION_TYPES, `Expected a transition: ${TRANSITION_TYPES
  * ```
  */
 export const transitionSchema = z.union([
-  z.literal(false),
+  // A boolean, not the literal false: a string then fails this branch on its type and reports the enum's message.
+  z.boolean().refine((on) => !on, 'Expected false for cuts, or a transition such as "fade"').transform(() =>
+    false as const
+  ),
   z.string().pipe(type).meta({ enum: [...TRANSITION_TYPES] }),
   z.strictObject({
     type: type.optional(),

@@ -72,7 +72,7 @@ export interface EncodeClipOptions {
  * const still = { image: "a.png", motion: null, partFrames: 30, offset: 25 };
  * assert.equal(
  *   sideFilter(still, { input: "0:v", frames: 10, width: 64, height: 36, fps: 30, label: "a" }),
- *   "[0:v]loop=loop=9:size=1,setpts=N/30/TB,format=gbrp[a]",
+ *   "[0:v]loop=loop=9:size=1,settb=1/30,setpts=N,setsar=1,format=gbrp[a]",
  * );
  * ```
  */
@@ -81,8 +81,10 @@ export function sideFilter(
   options: { input: string; frames: number; width: number; height: number; fps: number; label: string },
 ): string {
   const { input, frames, width, height, fps, label } = options;
+  // Both sides of a transition must agree on time base, timestamps, pixel shape and format.
+  const SAME = `settb=1/${fps},setpts=N,setsar=1,format=gbrp`;
   if (side.motion === null) {
-    return `[${input}]loop=loop=${frames - 1}:size=1,setpts=N/${fps}/TB,format=gbrp[${label}]`;
+    return `[${input}]loop=loop=${frames - 1}:size=1,${SAME}[${label}]`;
   }
   const { from, to } = side.motion;
   const progress = `clip((${side.offset}+on)/${Math.max(1, side.partFrames - 1)},0,1)`;
@@ -91,7 +93,7 @@ export function sideFilter(
   const zoom = along(from.zoom, to.zoom);
   return `[${input}]scale=${2 * width}:${2 * height}:flags=bicubic,` +
     `zoompan=z='${zoom}':x='${along(from.x, to.x)}*iw-iw/zoom/2':y='${along(from.y, to.y)}*ih-ih/zoom/2':` +
-    `d=${frames}:s=${width}x${height}:fps=${fps},setpts=N/${fps}/TB,format=gbrp[${label}]`;
+    `d=${frames}:s=${width}x${height}:fps=${fps},${SAME}[${label}]`;
 }
 
 /**
@@ -133,7 +135,7 @@ export async function encodeClip(
   const tail = `${clip.to === null ? "[s0]null" : joined}${burn},` +
     `scale=out_color_matrix=bt709:out_range=tv,format=yuv420p[clip]`;
   await runFfmpeg(ffmpeg, [
-    ...sides.flatMap((side) => ["-i", side.image]),
+    ...sides.flatMap((side) => ["-framerate", String(fps), "-i", side.image]),
     "-filter_complex",
     `${chains.join(";")};${tail}`,
     "-map",

@@ -82,7 +82,8 @@ export async function encodeStills(
     `${scratchDir}/still-%06d.png`,
     "-vf",
     // BT.709, tagged as such: what players assume of HD video, so colours come out as the slide has them.
-    `${burn}scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,fps=${fps}`,
+    // Square pixels, said in the SPS as the clips' encodes say it, so that both join in one stream.
+    `${burn}scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,setsar=1,fps=${fps}`,
     ...stillEncoderArgs({ ...options, keyint: 2 }),
     "-f",
     "h264",
