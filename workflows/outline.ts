@@ -30,20 +30,25 @@ export default workflow({
   steps: [
     step({
       id: "chapters",
-      // The joined narration: `{ fps, frames }`, how many frames each section of the video lasts.
+      // The joined narration: `{ fps, frames, lead }`, how many frames each section lasts and the title card before.
       inputs: [`${video}/narration`],
       params: { titles: outline.sections.map((section) => section.title) },
       output: `${video}.chapters.txt`,
       run: async (inputs, { params, outputPath }) => {
-        const { fps, frames } = inputs[`${video}/narration`]!.value as { fps: number; frames: number[] };
+        const { fps, frames, lead } = inputs[`${video}/narration`]!.value as {
+          fps: number;
+          frames: number[];
+          lead: number;
+        };
         const titles = params.titles as string[];
         if (frames.length !== titles.length) {
           throw new Error(`The narration has ${frames.length} sections, the outline ${titles.length}`);
         }
-        // A chapter starts at its section's first frame, rounded down to the second (YouTube's precision).
-        let start = 0;
+        // A chapter starts at its section's first frame, rounded down to the second (YouTube's precision); the
+        // first at 0:00, as YouTube asks, with the title card in it.
+        let start = lead;
         const chapters = titles.map((title, i) => {
-          const line = `${timestamp(Math.floor(start / fps))} ${title}`;
+          const line = `${timestamp(i === 0 ? 0 : Math.floor(start / fps))} ${title}`;
           start += frames[i]!;
           return line;
         });

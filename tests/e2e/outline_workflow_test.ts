@@ -59,10 +59,12 @@ Deno.test("e2e: workflows/outline.ts renders the outline's sections and writes c
     .map((line) => /^(\d+(?::\d\d){1,2}) (.+)$/.exec(line)!)
     .map(([, stamp, title]) => ({ at: seconds(stamp!), title }));
   assert.deepEqual(chapters.map((chapter) => chapter.title), titles);
-  // Each chapter is its section's first frame in the rendered video, rounded down to the second.
-  const starts = await pictureChanges(`${dir}/out/how-the-moon-makes-tides.16x9.mp4`);
-  assert.equal(starts.length, titles.length, `picture changes at ${starts.join(", ")}`);
-  assert.equal(starts[0], 0);
+  // The title card, then each section: each chapter is its section's first frame in the rendered video, rounded
+  // down to the second; the first chapter holds the title card and starts at 0:00.
+  const changes = await pictureChanges(`${dir}/out/how-the-moon-makes-tides.16x9.mp4`);
+  assert.equal(changes.length, titles.length + 1, `picture changes at ${changes.join(", ")}`);
+  assert.equal(changes[0], 0);
+  const starts = [0, ...changes.slice(2)];
   for (const [i, chapter] of chapters.entries()) {
     assert.equal(
       chapter.at,
