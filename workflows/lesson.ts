@@ -10,6 +10,8 @@ export default workflow({
   formats: ["16:9", "9:16", "1:1"],
   theme: { background: "#1e3a5f", foreground: "#ffffff", accent: "#ffcc4d" },
   limits: { videos: 2, sections: 4, api: 2, global: 8 },
+  transition: { type: "fade", duration: 0.5 },
+  captions: { burn: true },
   videos: [
     {
       id: "how-rain-forms",
