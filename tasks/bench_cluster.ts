@@ -14,6 +14,7 @@
  */
 import { startFakeOpenAi } from "../lib/fake_api/fake_openai_server.ts";
 import { processUsage } from "../lib/report/process_usage.ts";
+import { spread } from "./_bench_measure.ts";
 import { type ClusterProcess, startRedisServer, startWorkerProcess, usageOf } from "./_cluster_processes.ts";
 
 const quick = Deno.args.includes("--quick");
@@ -56,7 +57,7 @@ async function render(args: string[], cluster: ClusterProcess[]): Promise<Sample
 }
 
 function summary(name: string, samples: Sample[]): string {
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const median = (values: number[]) => spread(values).median;
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const walls = samples.map((sample) => sample.wallMs);
   return `| ${name} | ${s(median(walls))} | ${s(Math.min(...walls))}–${s(Math.max(...walls))} | ${
@@ -158,8 +159,7 @@ try {
   console.log("|---|---:|---:|---:|---:|");
   console.log(summary("local render (Web Worker pool)", local));
   console.log(summary("cluster: coordinator + 2 workers + Redis", cluster));
-  const median = (samples: Sample[]) =>
-    [...samples.map((s) => s.wallMs)].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+  const median = (samples: Sample[]) => spread(samples.map((sample) => sample.wallMs)).median;
   const ratio = median(cluster) / median(local);
   console.log(`\ncluster / local: ${ratio.toFixed(2)}× wall (target ≤ 1.15×) ${ratio <= 1.15 ? "✔" : "✖"}`);
 

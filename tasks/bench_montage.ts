@@ -10,8 +10,7 @@
  * @module
  */
 import { findFfmpeg, probeMedia, runFfmpeg } from "../lib/media/ffmpeg.ts";
-import { processUsage } from "../lib/report/process_usage.ts";
-import { ResourceMonitor } from "../lib/report/resource_monitor.ts";
+import { formatSpread, measureTree, megabytes, spread, type TreeMeasure } from "./_bench_measure.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const pairsFlag = Deno.args.indexOf("--pairs");
@@ -25,32 +24,6 @@ const SPEC = {
   gap: 22,
   background: [16, 16, 16] as [number, number, number],
 };
-
-interface Measure {
-  wallMs: number;
-  cpuMs: number;
-  peakRssBytes: number;
-}
-
-async function childrenCpuMs(): Promise<number> {
-  const { childrenCpuMs } = await processUsage();
-  if (childrenCpuMs === null) throw new Error("The benchmark reads children's CPU time from /proc (Linux)");
-  return childrenCpuMs;
-}
-
-/** Runs a command; measures its wall time, its tree's CPU time and its tree's peak resident memory. */
-async function measure(command: string, args: string[]): Promise<Measure> {
-  const cpu = await childrenCpuMs();
-  const start = performance.now();
-  const child = new Deno.Command(command, { args, stdin: "null", stdout: "null", stderr: "piped" }).spawn();
-  const monitor = new ResourceMonitor({ root: child.pid, intervalMs: 100 });
-  monitor.start();
-  const [status, stderr] = await Promise.all([child.status, new Response(child.stderr).text()]);
-  const wallMs = performance.now() - start;
-  await monitor.stop();
-  if (!status.success) throw new Error(`${command} ${args.join(" ")} failed:\n${stderr}`);
-  return { wallMs, cpuMs: (await childrenCpuMs()) - cpu, peakRssBytes: monitor.peakRssBytes };
-}
 
 const work = await Deno.makeTempDir({ prefix: "reel-bench-montage-" });
 try {
@@ -118,12 +91,12 @@ try {
       `with a soundtrack, ${pairs} pair${pairs === 1 ? "" : "s"}, ${navigator.hardwareConcurrency} cores`,
   );
   // Warm Deno's module cache so measured runs pay process start, not first-time transpiling.
-  await measure(deno, [...reelArgs(0), "--plan"]);
-  const reel: Measure[] = [];
-  const frames: Measure[] = [];
+  await measureTree(deno, [...reelArgs(0), "--plan"]);
+  const reel: TreeMeasure[] = [];
+  const frames: TreeMeasure[] = [];
   for (let run = 1; run <= pairs; run++) {
-    reel.push(await measure(deno, reelArgs(run)));
-    frames.push(await measure(deno, baselineArgs(run)));
+    reel.push(await measureTree(deno, reelArgs(run)));
+    frames.push(await measureTree(deno, baselineArgs(run)));
     console.log(
       `  pair ${run}: reel ${(reel.at(-1)!.wallMs / 1000).toFixed(1)} s, per-frame ${
         (frames.at(-1)!.wallMs / 1000).toFixed(1)
@@ -141,22 +114,15 @@ try {
       } s, ${codecs}`,
     );
   }
-  const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  };
-  const span = (values: number[], unit: (value: number) => string) =>
-    `${unit(median(values))} (${unit(Math.min(...values))}–${unit(Math.max(...values))})`;
+  const median = (values: number[]) => spread(values).median;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
   console.log("\n| pipeline | wall | CPU (children incl.) | peak memory (process tree) |");
   console.log("|---|---:|---:|---:|");
   for (const [name, runs] of [["reel", reel], ["MoviePy-style per-frame", frames]] as const) {
     console.log(
-      `| ${name} | ${span(runs.map((m) => m.wallMs), seconds)} | ${
-        span(runs.map((m) => m.cpuMs), seconds)
-      } | ${span(runs.map((m) => m.peakRssBytes), mb)} |`,
+      `| ${name} | ${formatSpread(runs.map((m) => m.wallMs), seconds)} | ${
+        formatSpread(runs.map((m) => m.cpuMs), seconds)
+      } | ${formatSpread(runs.map((m) => m.peakRssBytes), megabytes)} |`,
     );
   }
   const ratio = median(frames.map((m) => m.wallMs)) / median(reel.map((m) => m.wallMs));
@@ -167,7 +133,7 @@ try {
       ratio >= 5 ? "✔" : "✖"
     }`,
   );
-  console.log(`reel's peak memory: ${mb(peak)} (target < 500 MB) ${peak < 500e6 ? "✔" : "✖"}`);
+  console.log(`reel's peak memory: ${megabytes(peak)} (target < 500 MB) ${peak < 500e6 ? "✔" : "✖"}`);
 } finally {
   await Deno.remove(work, { recursive: true });
 }

@@ -17,7 +17,7 @@ import { parseWordTimes, requirePocketsphinx } from "../lib/media/pocketsphinx.t
 import type { Transcript } from "../lib/jobs/transcribe/transcript.ts";
 import { countWordErrors } from "../lib/providers/local/speech/word_error_rate.ts";
 import { makeSpeechCorpus, type SpeechCorpus } from "../tests/_support/speech_corpus.ts";
-import { measureTree, type TreeMeasure } from "./_process_tree.ts";
+import { measureTree, spread, type TreeMeasure } from "./_bench_measure.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const quick = Deno.args.includes("--quick");
@@ -115,11 +115,7 @@ for (let run = 0; run < runs; run++) {
   );
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
+const median = (values: number[]) => spread(values).median;
 const row = (name: string, list: Result[]) => {
   const walls = list.map((result) => result.measure.wallMs);
   const wall = median(walls);
