@@ -13,7 +13,8 @@ import type { StepStore } from "../store/step_store.ts";
 import { CoordinatorQueues, type QueueProvider } from "./_coordinator_queues.ts";
 import { waitForJob } from "./_job_wait.ts";
 import { type ClusterJob, type JobInput, providerQueue, queueFor, QUEUES_KEY } from "./cluster_job.ts";
-import { checkRedis, openRedis, redisOptions, type RedisTarget } from "./redis_connection.ts";
+import { checkRedis, openRedis, redisOptions } from "./redis_connection.ts";
+import type { RedisTarget } from "./redis_target.ts";
 
 /** Options for {@linkcode ClusterExecutor.open}. */
 export interface ClusterExecutorOptions {

@@ -7,7 +7,8 @@
 import { Queue } from "bullmq";
 import type { WorkerInfo } from "./_worker_heartbeat.ts";
 import { CLUSTER_PREFIX, QUEUES_KEY, WORKER_KEY_PREFIX } from "./cluster_job.ts";
-import { openRedis, redisOptions, type RedisTarget } from "./redis_connection.ts";
+import { openRedis, redisOptions } from "./redis_connection.ts";
+import type { RedisTarget } from "./redis_target.ts";
 
 /** A queue's state. */
 export interface QueueStatus {

@@ -17,7 +17,8 @@ import { runJob } from "./_run_job.ts";
 import { type RunningJob, WorkerHeartbeat } from "./_worker_heartbeat.ts";
 import { CANCEL_EVENT, CLUSTER_PREFIX, CPU_QUEUE, type JobOutcome, QUEUES_KEY } from "./cluster_job.ts";
 import { JobGuard, JobRefusedError } from "./job_guard.ts";
-import { openRedis, redisOptions, type RedisTarget } from "./redis_connection.ts";
+import { openRedis, redisOptions } from "./redis_connection.ts";
+import type { RedisTarget } from "./redis_target.ts";
 
 /** Options for {@linkcode ClusterWorker.start}. */
 export interface ClusterWorkerOptions {

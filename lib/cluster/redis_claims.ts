@@ -9,7 +9,8 @@ import { type Clock, realClock } from "../core/clock.ts";
 import type { KeyClaimer } from "../store/key_claimer.ts";
 import type { Claim, ClaimHolder } from "../store/key_claims.ts";
 import { CLUSTER_PREFIX } from "./cluster_job.ts";
-import { openRedis, type RedisTarget } from "./redis_connection.ts";
+import { openRedis } from "./redis_connection.ts";
+import type { RedisTarget } from "./redis_target.ts";
 
 /** Options for {@linkcode RedisClaims}. */
 export interface RedisClaimsOptions {

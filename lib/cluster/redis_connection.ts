@@ -6,74 +6,7 @@
  */
 import { Redis, type RedisOptions } from "ioredis";
 import { InputError } from "../core/errors.ts";
-
-/** A Redis address, checked. */
-export interface RedisTarget {
-  /** The URL as given (it may hold a password: never print it). */
-  url: string;
-  /** The URL with its user and password hidden, for messages. */
-  redacted: string;
-  /** True for `rediss://` (TLS). */
-  tls: boolean;
-}
-
-/**
- * Checks a Redis URL.
- *
- * @param url `redis://host:6379[/db]` or `rediss://…` (TLS), a password in it or not.
- * @param where The flag or variable it came from, for messages (`--redis`, `REDIS_URL`).
- * @returns The target.
- * @throws {InputError} When it is not a Redis URL.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseRedisUrl } from "./redis_connection.ts";
- * const target = parseRedisUrl("rediss://:secret@cache.example:6380/2", "--redis");
- * assert.equal(target.redacted, "rediss://***@cache.example:6380/2");
- * assert.ok(target.tls);
- * assert.throws(() => parseRedisUrl("http://x", "--redis"), /not a Redis URL/);
- * ```
- */
-export function parseRedisUrl(url: string, where: string): RedisTarget {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (error) {
-    throw badUrl(where, error);
-  }
-  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") throw badUrl(where);
-  if (parsed.hostname === "") throw badUrl(where);
-  const db = parsed.pathname.replace(/^\//, "");
-  if (db !== "" && !/^\d+$/.test(db)) throw badUrl(where);
-  const secret = parsed.username !== "" || parsed.password !== "";
-  const redacted = `${parsed.protocol}//${secret ? "***@" : ""}${parsed.host}${db === "" ? "" : `/${db}`}`;
-  return { url, redacted, tls: parsed.protocol === "rediss:" };
-}
-
-/**
- * The Redis URL of a command: its flag, else `REDIS_URL`.
- *
- * @param flag The flag's value, or undefined.
- * @param where The flag's name, for messages. @default "--redis"
- * @returns The target.
- * @throws {InputError} When neither is set, or the URL is bad.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { redisTarget } from "./redis_connection.ts";
- * assert.equal(redisTarget("redis://127.0.0.1:6379").redacted, "redis://127.0.0.1:6379");
- * ```
- */
-export function redisTarget(flag: string | undefined, where = "--redis"): RedisTarget {
-  if (flag !== undefined && flag !== "") return parseRedisUrl(flag, where);
-  const env = Deno.env.get("REDIS_URL");
-  if (env !== undefined && env !== "") return parseRedisUrl(env, "REDIS_URL");
-  throw new InputError("No Redis to connect to", {
-    hint: `Pass ${where} redis://host:6379 (or rediss:// for TLS), or set REDIS_URL`,
-  });
-}
+import type { RedisTarget } from "./redis_target.ts";
 
 /**
  * Opens a client for reel's own keys (heartbeats, the queue registry, claims): it reconnects forever and holds
@@ -85,7 +18,8 @@ export function redisTarget(flag: string | undefined, where = "--redis"): RedisT
  *
  * @example
  * ```ts
- * import { openRedis, parseRedisUrl } from "./redis_connection.ts";
+ * import { openRedis } from "./redis_connection.ts";
+ * import { parseRedisUrl } from "./redis_target.ts";
  * const redis = openRedis(parseRedisUrl("redis://127.0.0.1:1", "--redis"), { onError: () => {} });
  * redis.disconnect();
  * ```
@@ -111,7 +45,8 @@ export function openRedis(target: RedisTarget, options: { onError: (error: Error
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseRedisUrl, redisOptions } from "./redis_connection.ts";
+ * import { redisOptions } from "./redis_connection.ts";
+ * import { parseRedisUrl } from "./redis_target.ts";
  * const options = redisOptions(parseRedisUrl("redis://:pw@127.0.0.1:6390/3", "--redis"));
  * assert.ok(options.port === 6390 && options.db === 3 && options.password === "pw");
  * ```
@@ -138,7 +73,8 @@ export function redisOptions(target: RedisTarget): RedisOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { checkRedis, parseRedisUrl } from "./redis_connection.ts";
+ * import { checkRedis } from "./redis_connection.ts";
+ * import { parseRedisUrl } from "./redis_target.ts";
  * await assert.rejects(checkRedis(parseRedisUrl("redis://127.0.0.1:1", "--redis")), /Cannot reach Redis/);
  * ```
  */
@@ -166,12 +102,4 @@ export async function checkRedis(target: RedisTarget, options: { timeoutMs?: num
   } finally {
     client.disconnect();
   }
-}
-
-function badUrl(where: string, cause?: unknown): InputError {
-  return new InputError(`${where} is not a Redis URL`, {
-    where,
-    hint: "Use redis://host:6379[/db], with user:password@ before the host if needed, or rediss:// for TLS",
-    cause,
-  });
 }

@@ -2,8 +2,7 @@
  * The executor a render runs on: the local Web Worker pool, or the cluster's workers through Redis and BullMQ.
  * @module
  */
-import { ClusterExecutor } from "../cluster/cluster_executor.ts";
-import type { RedisTarget } from "../cluster/redis_connection.ts";
+import type { RedisTarget } from "../cluster/redis_target.ts";
 import { type StepExecutor, WorkerCrashError } from "../core/executor.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { OpenedStore } from "../store/open_store.ts";
@@ -32,6 +31,8 @@ export async function openExecutor(plan: Plan, options: {
 }): Promise<StepExecutor> {
   if (options.cluster !== undefined) {
     plan.limits = { ...plan.limits, cpu: CLUSTER_CPU };
+    // Loaded only for a cluster: BullMQ and ioredis stay out of a local render.
+    const { ClusterExecutor } = await import("../cluster/cluster_executor.ts");
     return await ClusterExecutor.open({
       redis: options.cluster,
       store: options.store,

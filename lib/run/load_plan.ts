@@ -123,7 +123,8 @@ export async function loadPlan(files: readonly string[], options: LoadPlanOption
  * const workflow = await resolveWorkflow({ videos: [{ id: "a", sections: [{ title: "T", narration: "N" }] }] }, {
  *   file: "inline", moduleUrl: "file:///inline.ts",
  * });
- * assert.equal((await planLoaded([workflow])).plan.steps.length, 13);
+ * // Speech, cues, narration, SRT, VTT; in 3 formats a slide, a title card, stills and video; the 9:16 VTT.
+ * assert.equal((await planLoaded([workflow])).plan.steps.length, 18);
  * ```
  */
 export async function planLoaded(

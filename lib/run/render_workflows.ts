@@ -5,9 +5,9 @@
  */
 import { type Clock, realClock } from "../core/clock.ts";
 import { InputError } from "../core/errors.ts";
+import type { StepExecutor } from "../core/executor.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
-import { RedisClaims } from "../cluster/redis_claims.ts";
-import { checkRedis, type RedisTarget } from "../cluster/redis_connection.ts";
+import type { RedisTarget } from "../cluster/redis_target.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Plan } from "../plan/plan.ts";
 import { planStatus } from "../plan/plan_status.ts";
@@ -164,28 +164,46 @@ export async function renderLoaded(
 ): Promise<RenderResult> {
   const { plan, workflows } = loaded;
   const ffmpeg = await findFfmpeg();
-  if (options.cluster !== undefined) await checkRedis(options.cluster);
+  // Redis and its clients are loaded only for a cluster: a local render never pays for them.
+  const redis = options.cluster === undefined ? null : {
+    target: options.cluster,
+    ...await import("../cluster/redis_connection.ts"),
+    ...await import("../cluster/redis_claims.ts"),
+  };
+  if (redis !== null) await redis.checkRedis(redis.target);
   const cacheDir = options.cacheDir;
   const objectStore = options.store?.startsWith("s3://") === true;
-  const claims = objectStore && options.cluster !== undefined
-    ? new RedisClaims(options.cluster, { onError: (error) => options.onNotice?.(`Redis: ${error.message}`) })
+  const claims = objectStore && redis !== null
+    ? new redis.RedisClaims(redis.target, {
+      onError: (error) => options.onNotice?.(`Redis: ${error.message}`),
+    })
     : undefined;
   const store = openStore(options.store ?? cacheDir, { cacheDir: `${cacheDir}/s3-cache`, claims });
+  // The workers start loading while the checks run; a failed check closes them again.
+  const opening = openExecutor(plan, { ...options, store });
+  // Its failure is reported where it is awaited, below; this only keeps it from counting as unhandled meanwhile.
+  opening.catch(() => {});
   try {
-    // Every check that bad input can fail runs before a folder is made.
-    const warnings = await preflight(plan, workflows, {
-      ffmpeg,
-      status: await planStatus(plan, store),
-      allowOverflow: options.allowOverflow,
-      signal: options.signal,
-    });
-    await ensureWritableFolder(cacheDir, "cache folder");
-    await ensureWritableFolder(options.outDir, "output folder");
-    for (const warning of warnings) options.onWarning?.(warning);
-    // Resume after a crash: what a killed run left half-done is removed; everything it finished is reused.
-    await store.removeStale();
-    await removeStaleOutputs(options.outDir);
-    const executor = await openExecutor(plan, { ...options, store });
+    let executor: StepExecutor;
+    try {
+      // Every check that bad input can fail runs before a folder is made.
+      const warnings = await preflight(plan, workflows, {
+        ffmpeg,
+        status: await planStatus(plan, store),
+        allowOverflow: options.allowOverflow,
+        signal: options.signal,
+      });
+      await ensureWritableFolder(cacheDir, "cache folder");
+      await ensureWritableFolder(options.outDir, "output folder");
+      for (const warning of warnings) options.onWarning?.(warning);
+      // Resume after a crash: what a killed run left half-done is removed; everything it finished is reused.
+      await store.removeStale();
+      await removeStaleOutputs(options.outDir);
+      executor = await opening;
+    } catch (error) {
+      await opening.then((opened) => opened.close(), () => {});
+      throw error;
+    }
     const limiters = providerLimiters(plan, realClock);
     try {
       const run = await runPlan(plan, {

@@ -65,7 +65,7 @@ export function dataFormatOf(file: string): DataFormat | null {
  * import { parseDataWorkflow } from "./data_workflow.ts";
  * const { value, placeOf } = parseDataWorkflow("videos:\n  - id: intro\n", { format: "yaml", file: "a.yaml" });
  * assert.deepEqual(value, { videos: [{ id: "intro" }] });
- * assert.deepEqual(placeOf("videos[0].id"), { line: 2, column: 11 });
+ * assert.deepEqual(placeOf("videos[0].id"), { line: 2, column: 9 });
  * ```
  */
 export function parseDataWorkflow(text: string, options: { format: DataFormat; file: string }): DataWorkflow {

@@ -41,7 +41,8 @@ export interface PlanWorkflowsOptions {
  *   { file: "a.ts", moduleUrl: "file:///a.ts" },
  * );
  * const toolchain = { ffmpeg: "ffmpeg 5.1", espeak: null, slides: "resvg 2.6.2", encoders: null };
- * assert.ok(planWorkflows([workflow], { toolchain }).steps.length === 7);
+ * // speech, cues, slide, title card, narration, stills, video, SRT, VTT
+ * assert.ok(planWorkflows([workflow], { toolchain }).steps.length === 9);
  * ```
  */
 export function planWorkflows(workflows: readonly ResolvedWorkflow[], options: PlanWorkflowsOptions): Plan {

@@ -4,8 +4,8 @@
  * @module
  */
 import type { Command } from "@commander-js/extra-typings";
-import { type ClusterStatus, clusterStatus } from "../../lib/cluster/cluster_status.ts";
-import { checkRedis, redisTarget } from "../../lib/cluster/redis_connection.ts";
+import type { ClusterStatus } from "../../lib/cluster/cluster_status.ts";
+import { redisTarget } from "../../lib/cluster/redis_target.ts";
 
 /**
  * Adds `cluster status` to the program.
@@ -20,6 +20,9 @@ export function addClusterCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(async (options) => {
       const target = redisTarget(options.redis);
+      // BullMQ and ioredis are loaded by the commands that use them, not by every command.
+      const { checkRedis } = await import("../../lib/cluster/redis_connection.ts");
+      const { clusterStatus } = await import("../../lib/cluster/cluster_status.ts");
       await checkRedis(target);
       const status = await clusterStatus(target);
       console.log(options.json === true ? JSON.stringify(status, null, 2) : statusText(status, Date.now()));

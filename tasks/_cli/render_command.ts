@@ -4,7 +4,7 @@
  * @module
  */
 import type { Command } from "@commander-js/extra-typings";
-import { redisTarget } from "../../lib/cluster/redis_connection.ts";
+import { redisTarget } from "../../lib/cluster/redis_target.ts";
 import { planFiles } from "../../lib/run/load_plan.ts";
 import { type RenderOptions, type RenderResult, renderWorkflows } from "../../lib/run/render_workflows.ts";
 import type { TerminalFocus } from "../../lib/report/terminal_view.ts";

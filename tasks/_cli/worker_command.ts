@@ -6,8 +6,7 @@
  */
 import type { Command } from "@commander-js/extra-typings";
 import { resolve } from "node:path";
-import { ClusterWorker } from "../../lib/cluster/cluster_worker.ts";
-import { checkRedis, redisTarget } from "../../lib/cluster/redis_connection.ts";
+import { redisTarget } from "../../lib/cluster/redis_target.ts";
 import { InputError } from "../../lib/core/errors.ts";
 import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { stepKinds } from "../../lib/workflow/step_kinds.ts";
@@ -81,6 +80,9 @@ async function runWorker(options: {
   queues: string[] | undefined;
 }): Promise<number> {
   const redis = redisTarget(options.redis);
+  // BullMQ and ioredis are loaded by the commands that use them, not by every command.
+  const { checkRedis } = await import("../../lib/cluster/redis_connection.ts");
+  const { ClusterWorker } = await import("../../lib/cluster/cluster_worker.ts");
   await checkRedis(redis);
   const allowRoots = await Promise.all(options.allowRoots.map(realFolder));
   const store = options.store === null || options.store.startsWith("s3://")

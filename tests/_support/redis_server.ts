@@ -3,7 +3,7 @@
  * restarted (a graceful shutdown, then the same port and folder) and is stopped at the end.
  * @module
  */
-import { parseRedisUrl, type RedisTarget } from "../../lib/cluster/redis_connection.ts";
+import { parseRedisUrl, type RedisTarget } from "../../lib/cluster/redis_target.ts";
 import { tempDir } from "./temp_dir.ts";
 
 /** A running redis-server. */

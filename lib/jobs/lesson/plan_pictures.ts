@@ -61,40 +61,21 @@ export interface PictureContext {
  */
 export function pictureDrafts(video: ResolvedVideo, format: Format, context: PictureContext): Draft[] {
   const { lesson, slides } = context;
-  const burn = lesson.captions.burn;
-  const timeline: TimelineParams = {
-    fps: lesson.fps,
-    parts: slides.map((slide) =>
-      slide.section === null ? (slide.id.endsWith("/end") ? "end" : "title") : "section"
-    ),
-    motion: slides.map((slide) => {
-      const move = slide.picture === null ? null : slide.section?.picture?.kenBurns ?? null;
-      return move === null ? null : { from: move.from, to: move.to };
-    }),
-    transition: lesson.transition === null
-      ? 0
-      : 2 * Math.round((lesson.transition.duration * lesson.fps) / 2),
-    burn,
-  };
-  const captions = burn
-    ? { style: { ...lesson.captions.style }, maxLineLength: lesson.captions.rules.maxLineLength }
-    : null;
-  const font = context.lesson.captionFont;
-  const engine = { ffmpeg: context.toolchain.ffmpeg, ...burn ? { font: font?.identity ?? null } : {} };
-  const runtime: Record<string, Json> = burn ? { fontsDir: font?.path.replace(/\/[^/]+$/, "") ?? "" } : {};
+  const timeline = timelineParams(lesson, slides);
+  const burn = timeline.burn;
+  const { captions, engine, runtime } = burnSettings(lesson, context.toolchain);
   const images = slides.map((slide) => `${slide.id}@${format.name}`);
   const cues = burn ? video.sections.map((section) => `${video.id}/${section.id}/cues`) : [];
   const { width, height } = format;
   const gop = KEYFRAME_SECONDS * lesson.fps;
   const shared = { ...context.common, scope: { item: video.id, part: null }, provider: null, cpu: true };
-  const stillsId = `${video.id}/stills@${format.name}`;
-  const clipsId = `${video.id}/clips@${format.name}`;
+  const id = (kind: string) => `${video.id}/${kind}@${format.name}`;
   const hasClips = timeline.transition > 0 || timeline.motion.some((move) => move !== null);
   const characters = video.sections.reduce((sum, section) => sum + section.narration.length, 0);
-  const drafts: Draft[] = [{
+  const stills: Draft = {
     ...shared,
     ...kindFields(stillsStep),
-    id: stillsId,
+    id: id("stills"),
     cost: COST.stillPerPixel * width * height * slides.length,
     params: {
       width,
@@ -110,42 +91,72 @@ export function pictureDrafts(video: ResolvedVideo, format: Format, context: Pic
     engine,
     timeout: timeout("stills", context.timeout),
     extension: "h264",
-  }];
-  if (hasClips) {
-    drafts.push({
-      ...shared,
-      ...kindFields(clipsStep),
-      id: clipsId,
-      cost: COST.clipPerPixelFrame * width * height * lesson.fps * 10,
-      params: {
-        ...timeline,
-        width,
-        height,
-        gop,
-        type: lesson.transition?.type ?? "fade",
-        encoding: STILL_ENCODING,
-        captions,
-      } as unknown as Json,
-      runtime,
-      deps: [context.narration, ...images, ...cues],
-      engine,
-      timeout: timeout("clips", context.timeout),
-      extension: "h264",
-    });
-  }
-  drafts.push({
+  };
+  const clips: Draft = {
+    ...shared,
+    ...kindFields(clipsStep),
+    id: id("clips"),
+    cost: COST.clipPerPixelFrame * width * height * lesson.fps * 10,
+    params: {
+      ...timeline,
+      width,
+      height,
+      gop,
+      type: lesson.transition?.type ?? "fade",
+      encoding: STILL_ENCODING,
+      captions,
+    } as unknown as Json,
+    runtime,
+    deps: [context.narration, ...images, ...cues],
+    engine,
+    timeout: timeout("clips", context.timeout),
+    extension: "h264",
+  };
+  const videoDraft: Draft = {
     ...shared,
     ...kindFields(videoStep),
-    id: `${video.id}/video@${format.name}`,
+    id: id("video"),
     cost: COST.videoPerCharacter * characters,
     params: { ...timeline, gop, clips: hasClips } as unknown as Json,
-    deps: [stillsId, context.narration, ...hasClips ? [clipsId] : [], ...cues],
+    deps: [stills.id, context.narration, ...hasClips ? [clips.id] : [], ...cues],
     engine: { ffmpeg: context.toolchain.ffmpeg },
     timeout: timeout("video", context.timeout),
     output: `${video.id}.${format.name}.mp4`,
     extension: "mp4",
-  });
-  return drafts;
+  };
+  return hasClips ? [stills, clips, videoDraft] : [stills, videoDraft];
+}
+
+/** Burned captions' look, and the font in the keys (its folder at run time), or none when not burned. */
+function burnSettings(lesson: ResolvedLesson, toolchain: Toolchain) {
+  const font = lesson.captionFont;
+  const burn = lesson.captions.burn;
+  return {
+    captions: burn
+      ? { style: { ...lesson.captions.style }, maxLineLength: lesson.captions.rules.maxLineLength }
+      : null,
+    engine: { ffmpeg: toolchain.ffmpeg, ...burn ? { font: font?.identity ?? null } : {} },
+    runtime: (burn ? { fontsDir: font?.path.replace(/\/[^/]+$/, "") ?? "" } : {}) as Record<string, Json>,
+  };
+}
+
+/** What the stills, clips and video steps all read: the parts, their moves, the transition's frames, burning. */
+function timelineParams(lesson: ResolvedLesson, slides: readonly LessonSlide[]): TimelineParams {
+  return {
+    fps: lesson.fps,
+    parts: slides.map((slide) =>
+      slide.section === null ? (slide.id.endsWith("/end") ? "end" : "title") : "section"
+    ),
+    motion: slides.map((slide) => {
+      const move = slide.picture === null ? null : slide.section?.picture?.kenBurns ?? null;
+      return move === null ? null : { from: move.from, to: move.to };
+    }),
+    // Even, so that half of it falls on each side of a join.
+    transition: lesson.transition === null
+      ? 0
+      : 2 * Math.round((lesson.transition.duration * lesson.fps) / 2),
+    burn: lesson.captions.burn,
+  };
 }
 
 function timeout(kind: keyof typeof TIMEOUTS, base: number | null) {
