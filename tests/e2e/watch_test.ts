@@ -41,9 +41,11 @@ Deno.test("render --watch renders again when the workflow is saved, running only
   const status = await child.status;
   await child.stdout.cancel().catch(() => {});
   await child.stderr.cancel().catch(() => {});
-  assert.equal(runs[0]!.ran.length, 9);
+  // Speech, cues and slide of 2 sections, the title card, narration, stills, video, SRT and VTT.
+  assert.equal(runs[0]!.ran.length, 12);
   assert.deepEqual(runs[1]!.ran, [
     "v/narration",
+    "v/s2/cues",
     "v/s2/speech",
     "v/subtitles.srt",
     "v/subtitles.vtt",
