@@ -49,18 +49,18 @@ export class KeyMaker {
   async make(node: DagNode): Promise<Made> {
     const shared = this.#made.get(node.key);
     if (shared !== undefined) return reused(await shared, node);
-    const forced = this.#forced(node);
-    const stored = forced ? null : await this.#context.store.lookup(node.key);
-    if (stored !== null) {
-      this.#made.set(node.key, Promise.resolve({ artifact: stored, cached: true }));
-      return { artifact: stored, cached: true };
-    }
-    // Another node of this run may have started on the same key while this one looked in the store.
-    const racing = this.#made.get(node.key);
-    if (racing !== undefined) return reused(await racing, node);
-    const making = this.#claimAndRun(node, forced);
+    // The first node to ask makes the key, registered before anything is awaited: steps ask in the plan's order,
+    // and groups are let in in that order (see `GroupGate`), so a step never waits on a maker in a later group.
+    const making = this.#makeFirst(node);
     this.#made.set(node.key, making);
     return await making;
+  }
+
+  async #makeFirst(node: DagNode): Promise<Made> {
+    const forced = this.#forced(node);
+    const stored = forced ? null : await this.#context.store.lookup(node.key);
+    if (stored !== null) return { artifact: stored, cached: true };
+    return await this.#claimAndRun(node, forced);
   }
 
   /**
