@@ -6,7 +6,6 @@
  */
 import type { WorkflowIssue } from "../../core/errors.ts";
 import { SLIDE_THEMES } from "../../providers/local/slides/slide_themes.ts";
-import type { ResolveContext } from "../../schema/job_kind.ts";
 import type {
   KenBurnsView,
   LessonInput,
