@@ -33,10 +33,12 @@ Deno.test("e2e: 2 videos × 3 sections in two formats render at a constant 30 fp
     "video-1.180x320.mp4",
     "video-1.srt",
     "video-1.vtt",
+    "video-1.180x320.vtt",
     "video-2.320x180.mp4",
     "video-2.180x320.mp4",
     "video-2.srt",
     "video-2.vtt",
+    "video-2.180x320.vtt",
   ]);
 
   for (const [v, colours] of COLOURS.entries()) {
@@ -74,20 +76,18 @@ Deno.test("e2e: 2 videos × 3 sections in two formats render at a constant 30 fp
     }
 
     const cues = parseSrt(await Deno.readTextFile(`${dir}/out/${id}.srt`));
-    assert.equal(cues.length, colours.length);
-    for (const [s, cue] of cues.entries()) {
-      // Each cue starts on the frame its slide appears, to the millisecond.
-      assert.ok(
-        Math.abs(cue.start - starts[s]!) <= 0.001,
-        `cue ${s} starts at ${cue.start}, expected ${starts[s]}`,
-      );
+    for (const [s, colour] of colours.entries()) {
+      // Each section's cues lie within its slide's frames, the first as its speech starts, in order.
       const end = starts[s]! + frames[s]! / FPS;
-      assert.ok(Math.abs(cue.end - end) <= 0.001, `cue ${s} ends at ${cue.end}, expected ${end}`);
-      assert.match(cue.text, new RegExp(`Video ${v + 1}, section ${s + 1}\\.`));
+      const own = cues.filter((cue) => cue.start >= starts[s]! - 0.001 && cue.start < end);
+      assert.ok(own.length >= 1, `section ${s} of ${colour} has cues`);
+      assert.ok(own[0]!.start - starts[s]! <= 0.25, `section ${s}'s first cue starts at ${own[0]!.start}`);
+      assert.ok(own.at(-1)!.end <= end + 0.001, `section ${s}'s last cue ends at ${own.at(-1)!.end}`);
+      assert.match(own[0]!.text, new RegExp(`^Video ${v + 1}, section ${s + 1}\\.`));
     }
     const vtt = await Deno.readTextFile(`${dir}/out/${id}.vtt`);
     assert.ok(vtt.startsWith("WEBVTT\n"));
-    assert.equal(vtt.match(/ --> /g)?.length, colours.length);
+    assert.equal(vtt.match(/ --> /g)?.length, cues.length);
   }
   // Nothing temporary is left in the output folder or the store.
   const names = [];
