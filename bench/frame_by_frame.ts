@@ -11,6 +11,11 @@
 import { findFfmpeg, runFfmpeg } from "../lib/media/ffmpeg.ts";
 import { frameTimeline, sampleAtFrame } from "../lib/media/frame_timeline.ts";
 import { wavDuration } from "../lib/media/wav_duration.ts";
+import { placeSettledCues } from "../lib/jobs/lesson/steps/subtitles_step.ts";
+import { CUE_SILENCE } from "../lib/jobs/lesson/steps/cues_step.ts";
+import { sectionCues } from "../lib/jobs/lesson/captions/section_cues.ts";
+import { DEFAULT_CAPTION_RULES } from "../lib/media/caption_rules.ts";
+import { detectSilences } from "../lib/media/detect_silences.ts";
 import { formatSrt, formatVtt } from "../lib/media/captions.ts";
 import { runProcess } from "../lib/media/run_process.ts";
 
@@ -39,12 +44,18 @@ try {
   const texts = await Promise.all(
     sections.map((section) => Deno.readTextFile(`${work}/sections/${section}.txt`)),
   );
-  // One cue per section, as a hand-written script would write them.
-  const cues = texts.map((text, i) => ({
-    start: timeline.starts[i]! / fps,
-    end: (timeline.starts[i]! + timeline.frames[i]!) / fps,
-    text: text.replace(/\s+/g, " ").trim(),
-  }));
+  // The same cues as reel's: each section's narration cut by the caption rules, timed by its speech's pauses.
+  let frame = 0;
+  const cues = placeSettledCues(
+    await Promise.all(sections.map(async (section, i) => {
+      const start = frame / fps;
+      frame += timeline.frames[i]!;
+      const wav = `${assets}/audio/${section}.wav`;
+      const silences = await detectSilences(paths, wav, { ...CUE_SILENCE, duration: durations[i]! });
+      const rules = DEFAULT_CAPTION_RULES;
+      return { start, cues: sectionCues(texts[i]!, { rules, silences, duration: durations[i]! }) };
+    })),
+  );
   await Deno.writeTextFile(`${out}/lesson.srt`, formatSrt(cues));
   await Deno.writeTextFile(`${out}/lesson.vtt`, formatVtt(cues));
 } finally {

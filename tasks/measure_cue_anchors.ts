@@ -20,16 +20,10 @@ import { captionWords, sentencesOf } from "../lib/media/caption_words.ts";
 import { detectSilences } from "../lib/media/detect_silences.ts";
 import { findFfmpeg, runFfmpeg } from "../lib/media/ffmpeg.ts";
 import { recognizeWords, requirePocketsphinx } from "../lib/media/pocketsphinx.ts";
-import { readPcmRange, readWavLayout } from "../lib/media/wav_pcm.ts";
 import { sectionCues } from "../lib/jobs/lesson/captions/section_cues.ts";
 import { CUE_SILENCE } from "../lib/jobs/lesson/steps/cues_step.ts";
-import {
-  firstLoudSample,
-  joinedSpeech,
-  lastLoudSample,
-  type LocalVoice,
-  speak,
-} from "../tests/_support/joined_speech.ts";
+import { joinedSpeech, type LocalVoice, speak } from "../tests/_support/joined_speech.ts";
+import { spokenStarts } from "../tests/_support/spoken_starts.ts";
 import { lessonSentences, lessonText, sentenceCues } from "../tests/_support/lesson_text.ts";
 
 const quick = Deno.args.includes("--quick");
@@ -61,7 +55,7 @@ try {
       await measure(`${voice.engine} joined`, { text, sentences, ...joined });
       const whole = `${work}/whole.wav`;
       await speak(text, whole, voice);
-      const { duration, starts } = await prefixTruth(whole, sentences, voice);
+      const { duration, starts } = await spokenStarts(whole, sentences, { voice, dir: work });
       await measure(`${voice.engine} whole`, { text, sentences, path: whole, duration, starts });
     }
   }
@@ -117,47 +111,6 @@ async function measure(
     if (truth === null || truth === undefined || start === null) heard.missing++;
     else heard.errors.push(Math.abs(start - truth));
   }
-}
-
-/** Sentence starts in a narration spoken at once: after the first k sentences, spoken alone, fall silent. */
-async function prefixTruth(path: string, sentences: readonly string[], voice: LocalVoice) {
-  const layout = await readWavLayout(path);
-  const pcm = await readPcmRange(path, layout, { from: 0, to: layout.dataBytes / 2 });
-  const rate = layout.sampleRate;
-  const starts: (number | null)[] = [firstLoudSample(pcm) / rate];
-  for (let k = 1; k < sentences.length; k++) {
-    const prefix = `${work}/prefix.wav`;
-    await speak(sentences.slice(0, k).join(" "), prefix, voice);
-    const said = await readPcmRange(prefix, await readWavLayout(prefix), {
-      from: 0,
-      to: (await readWavLayout(prefix)).dataBytes / 2,
-    });
-    const end = lastLoudSample(said) + 1;
-    // The first quiet run of 60 ms from 30 ms before that point (a pause, not a stop consonant) and the first loud
-    // sample after it.
-    const quiet = quietRunFrom(pcm, {
-      from: Math.max(0, end - 0.03 * rate),
-      to: end + 0.15 * rate,
-      run: 0.06 * rate,
-    });
-    starts.push(quiet === null ? null : (quiet + firstLoudSample(pcm.subarray(2 * quiet))) / rate);
-  }
-  return { duration: pcm.length / 2 / rate, starts };
-}
-
-function quietRunFrom(pcm: Uint8Array, range: { from: number; to: number; run: number }): number | null {
-  const view = new DataView(pcm.buffer, pcm.byteOffset, pcm.byteLength);
-  let quietSince = -1;
-  for (let i = Math.floor(range.from); i < pcm.length / 2; i++) {
-    if (Math.abs(view.getInt16(2 * i, true)) > 328) {
-      if (quietSince >= 0 && i - quietSince >= range.run) return i;
-      quietSince = -1;
-      if (i > range.to) return null;
-    } else if (quietSince < 0) {
-      quietSince = i;
-    }
-  }
-  return null;
 }
 
 /**

@@ -48,7 +48,7 @@ export interface SplitCuesOptions {
  * ```
  */
 export function splitCues(words: readonly CaptionWord[], options: SplitCuesOptions): CaptionWord[][] {
-  const { rules } = options;
+  const { rules, minCharacters = 0 } = options;
   const full = Math.min(rules.maxLines * rules.maxLineLength, options.maxCharacters ?? Infinity);
   const n = words.length;
   const sizes = words.map((word) => textLength(word.text));
@@ -67,7 +67,7 @@ export function splitCues(words: readonly CaptionWord[], options: SplitCuesOptio
       const shortfall = Math.max(0, full - length) / full;
       const cost = best[i]! + 1 + FILL_WEIGHT * shortfall ** 2 +
         CUT_WEIGHT * BREAK_COSTS[words[j - 1]!.after] +
-        (layout?.cost ?? 0);
+        (layout?.cost ?? 0) + (length < minCharacters ? SHORT_COST : 0);
       if (cost < best[j]!) {
         best[j] = cost;
         from[j] = i;

@@ -1,0 +1,107 @@
+/**
+ * The ASS script written for burning captions, read back as libass reads it: the style's font size, outline and
+ * margins are those `captionPlacement` gives each format; each cue is one event with its lines and times.
+ */
+import assert from "node:assert/strict";
+import { formatAss } from "../../../lib/media/ass_subtitles.ts";
+import { captionPlacement, DEFAULT_CAPTION_STYLE } from "../../../lib/media/caption_placement.ts";
+
+/** A script's sections: for each, its `Key: value` lines ("Format" lines name the fields of the others). */
+function parseAss(text: string): Map<string, [string, string][]> {
+  const sections = new Map<string, [string, string][]>();
+  let current: [string, string][] = [];
+  for (const line of text.split("\n")) {
+    const header = line.match(/^\[(.+)\]$/);
+    if (header) sections.set(header[1]!, current = []);
+    else if (line.includes(": ")) {
+      const at = line.indexOf(": ");
+      current.push([line.slice(0, at), line.slice(at + 2)]);
+    }
+  }
+  return sections;
+}
+
+/** The records of one kind in a section, as objects keyed by its Format line's fields. */
+function records(section: [string, string][], kind: string): Record<string, string>[] {
+  const fields = section.find(([key]) => key === "Format")![1].split(",").map((field) => field.trim());
+  return section.filter(([key]) => key === kind).map(([, value]) => {
+    const parts = value.split(",");
+    // The last field (Text) may hold commas.
+    const head = parts.slice(0, fields.length - 1);
+    return Object.fromEntries([...head.map((part, i) => [fields[i]!, part]), [
+      fields[fields.length - 1]!,
+      parts.slice(fields.length - 1).join(","),
+    ]]);
+  });
+}
+
+const FORMATS = [
+  { width: 1920, height: 1080 },
+  { width: 1080, height: 1080 },
+  { width: 1080, height: 1920 },
+  { width: 64, height: 36 },
+];
+
+Deno.test("formatAss(): the style's size, outline and margins are the format's placement", () => {
+  for (const frame of FORMATS) {
+    const ass = parseAss(formatAss([], { ...frame, style: DEFAULT_CAPTION_STYLE, maxLineLength: 42 }));
+    const info = Object.fromEntries(ass.get("Script Info")!);
+    assert.equal(info.PlayResX, String(frame.width));
+    assert.equal(info.PlayResY, String(frame.height));
+    const [style] = records(ass.get("V4+ Styles")!, "Style");
+    const place = captionPlacement(frame, { style: DEFAULT_CAPTION_STYLE, maxLineLength: 42 });
+    assert.equal(style!.Name, "Caption");
+    assert.equal(style!.Fontname, "DejaVu Sans");
+    assert.equal(Number(style!.Fontsize), place.fontSize);
+    assert.equal(Number(style!.Outline), place.outline);
+    assert.equal(Number(style!.MarginL), place.side);
+    assert.equal(Number(style!.MarginR), place.side);
+    assert.equal(Number(style!.MarginV), place.bottom);
+    assert.equal(style!.Alignment, "2"); // bottom centre
+    assert.equal(style!.BorderStyle, "1"); // outline
+  }
+});
+
+Deno.test("formatAss(): a 9:16 frame lifts captions above the apps' bottom band; 16:9 keeps them near the bottom", () => {
+  const margin = (frame: { width: number; height: number }) => {
+    const ass = parseAss(formatAss([], { ...frame, style: DEFAULT_CAPTION_STYLE, maxLineLength: 42 }));
+    return Number(records(ass.get("V4+ Styles")!, "Style")[0]!.MarginV) / frame.height;
+  };
+  assert.ok(margin({ width: 1080, height: 1920 }) >= 0.2);
+  assert.ok(margin({ width: 1920, height: 1080 }) < 0.1);
+});
+
+Deno.test("formatAss(): a full line of 42 characters fits between the side margins of a portrait frame", () => {
+  const frame = { width: 1080, height: 1920 };
+  const place = captionPlacement(frame, {
+    style: { ...DEFAULT_CAPTION_STYLE, size: 0.12 },
+    maxLineLength: 42,
+  });
+  // DejaVu Sans' widest mixed-case text averages about 0.52 of the font size a character.
+  assert.ok(42 * 0.52 * place.fontSize <= frame.width - 2 * place.side);
+  assert.ok(place.fontSize < 0.12 * frame.height);
+});
+
+Deno.test("formatAss(): colours in &HAABBGGRR, a box as border style 3", () => {
+  const style = { size: 0.05, color: "#ff8000", outline: "#102030", box: true };
+  const ass = parseAss(formatAss([], { width: 640, height: 360, style, maxLineLength: 42 }));
+  const caption = records(ass.get("V4+ Styles")!, "Style")[0]!;
+  assert.equal(caption.PrimaryColour, "&H000080FF");
+  assert.equal(caption.OutlineColour, "&H40302010");
+  assert.equal(caption.BorderStyle, "3");
+});
+
+Deno.test("formatAss(): one event per cue with its times and lines, markup made literal", () => {
+  const cues = [
+    { start: 0.2, end: 2.345, text: "Hello, world,\nand welcome." },
+    { start: 3661.5, end: 3663, text: "{\\b1}bold{\\b0} \\N" },
+  ];
+  const ass = parseAss(
+    formatAss(cues, { width: 64, height: 36, style: DEFAULT_CAPTION_STYLE, maxLineLength: 42 }),
+  );
+  const events = records(ass.get("Events")!, "Dialogue");
+  assert.deepEqual(events.map((event) => [event.Start, event.End, event.Style, event.Text]), [
+    ["0:00:00.20", "0:00:02.35", "Caption", "Hello, world,\\Nand welcome."],
+    ["1:01:01.50", "1:01:03.00", "Caption", "(⧵b1)bold(⧵b0) ⧵N"],
+  ]);
+});

@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { captionWords, joinWords, sentencesOf } from "../../../lib/media/caption_words.ts";
+
+const breaks = (text: string) => captionWords(text).map((word) => `${word.text}|${word.after}`);
+
+Deno.test("captionWords() ends sentences at . ! ? … before a capital, a digit or the end", () => {
+  assert.deepEqual(breaks("Go! Why? Well… 3 more. done"), [
+    "Go!|sentence",
+    "Why?|sentence",
+    "Well…|sentence",
+    "3|word",
+    "more.|word",
+    "done|sentence",
+  ]);
+});
+
+Deno.test("captionWords() does not end a sentence at an abbreviation or an initial", () => {
+  assert.deepEqual(breaks("Ask Dr. Li and J. Smith, e.g. Tom."), [
+    "Ask|word",
+    "Dr.|word",
+    "Li|conjunction",
+    "and|word",
+    "J.|word",
+    "Smith,|clause",
+    "e.g.|word",
+    "Tom.|sentence",
+  ]);
+});
+
+Deno.test("captionWords() ends clauses at commas, semicolons, colons and dashes; words before a conjunction break softly; leaning words weakly", () => {
+  assert.deepEqual(breaks("First; then: this – that, of the end because it is"), [
+    "First;|clause",
+    "then:|clause",
+    "this –|clause",
+    "that,|clause",
+    "of|weak",
+    "the|weak",
+    "end|conjunction",
+    "because|word",
+    "it|word",
+    "is|sentence",
+  ]);
+});
+
+Deno.test("captionWords() ends a sentence at a blank line even without punctuation", () => {
+  assert.deepEqual(sentencesOf(captionWords("A heading\n\nThe text goes on")).map(joinWords), [
+    "A heading",
+    "The text goes on",
+  ]);
+});
+
+Deno.test("captionWords() never splits a word, keeps its punctuation, and writes --> as →", () => {
+  const text = "Pneumonoultramicroscopicsilicovolcanoconiosis-like words, x-->y, “quoted.” Next";
+  const words = captionWords(text);
+  assert.deepEqual(words.map((word) => word.text), [
+    "Pneumonoultramicroscopicsilicovolcanoconiosis-like",
+    "words,",
+    "x→y,",
+    "“quoted.”",
+    "Next",
+  ]);
+  assert.equal(words[3]!.after, "sentence");
+});
+
+Deno.test("captionWords() weighs a word by its letters, three per digit, one for the gap", () => {
+  assert.deepEqual(captionWords("In 1492, we").map((word) => word.weight), [3, 13, 3]);
+});
+
+Deno.test("captionWords() of blank text is empty", () => {
+  assert.deepEqual(captionWords(" \n\n \t"), []);
+});
