@@ -48,9 +48,11 @@ export async function resolveMusic(
   context: MusicContext,
 ): Promise<ResolvedMusic | null> {
   if (video.music === false || (lesson === undefined && video.music === undefined)) return null;
-  const outer = lesson === false || lesson === undefined ? {} : lesson;
-  const fields = { ...outer, ...video.music };
-  const path = video.music?.file === undefined && (video.music === undefined || lesson !== undefined)
+  const object = (music: MusicInput | undefined) =>
+    typeof music === "string" ? { file: music } : music === false || music === undefined ? {} : music;
+  const inner = object(video.music);
+  const fields = { ...object(lesson), ...inner };
+  const path = inner.file === undefined && (video.music === undefined || lesson !== undefined)
     ? "music.file"
     : `videos[${video.index}].music.file`;
   if (fields.file === undefined) {

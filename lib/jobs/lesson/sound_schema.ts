@@ -26,7 +26,7 @@ export const SOUND_DEFAULTS = {
  * ```
  */
 export const loudnessSchema = z.union([
-  z.literal(false),
+  z.literal(false, "Expected false or { target, truePeak }"),
   z.strictObject({
     target: z.number().min(-50, "Expected a loudness from -50 to -5 LUFS").max(
       -5,
@@ -42,8 +42,8 @@ export const loudnessSchema = z.union([
 const fade = z.number().min(0, "Expected 0 to 30 seconds").max(30, "Expected 0 to 30 seconds");
 
 /**
- * `music: { file, volume, fadeIn, fadeOut, duck }`: an audio file (relative to the workflow file) looped for the
- * whole video; its gain (linear, 0.2 by default); seconds of fade in (1) and out (2); how many dB it dips while the
+ * `music: { file, volume, fadeIn, fadeOut, duck }` (or just the file's name): an audio file (relative to the workflow
+ * file) looped for the whole video; its gain (linear, 0.2 by default); seconds of fade in (1) and out (2); how many dB it dips while the
  * voice speaks (15; 0 for none). A video's `music` is laid over the lesson's field by field; `false` turns it off.
  *
  * @example
@@ -55,7 +55,8 @@ const fade = z.number().min(0, "Expected 0 to 30 seconds").max(30, "Expected 0 t
  * ```
  */
 export const musicSchema = z.union([
-  z.literal(false),
+  z.literal(false, "Expected false, a file name or { file, volume, fadeIn, fadeOut, duck }"),
+  nonBlank("Music file"),
   z.strictObject({
     file: nonBlank("Music file").optional(),
     volume: z.number().gt(0, "Expected a volume above 0, at most 4").max(
