@@ -1,13 +1,14 @@
 /**
- * Loudness normalisation by measured gain (EBU R128, two passes): the input's measured integrated loudness sets one
- * linear gain for the whole recording, a look-ahead limiter holds the peaks under the ceiling where that gain
- * would push them over, and the encoded output is measured again and corrected once if the encoder moved it. A
- * gain, unlike `loudnorm`'s dynamic mode, keeps the speech's own dynamics and works on recordings of a few seconds.
+ * Loudness normalisation by measured gain (EBU R128): the input's measured integrated loudness sets one linear gain
+ * for the whole recording, a look-ahead limiter holds the peaks under the ceiling where that gain would push them
+ * over (the loudness it takes away measured on the PCM and made up), and the encoded output is measured again and
+ * corrected once if the encoder moved it. A gain, unlike `loudnorm`'s dynamic mode, keeps the speech's own dynamics
+ * and works on recordings of a few seconds.
  * @module
  */
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { runFfmpeg } from "./ffmpeg.ts";
-import { type Loudness, LOUDNESS_METER_FILTER, measureLoudness, parseLoudness } from "./loudness_meter.ts";
+import { type Loudness, loudnessMeterFilter, measureLoudness, parseLoudness } from "./loudness_meter.ts";
 
 /** Where loudness should land. */
 export interface LoudnessTarget {
@@ -19,7 +20,7 @@ export interface LoudnessTarget {
 
 /** Options for {@linkcode normalizeLoudness}. */
 export interface NormalizeLoudnessOptions {
-  /** The input's loudness, measured before (by {@linkcode measureLoudness} or a meter in the graph that made it). */
+  /** The input's loudness, its peak true or sampled (by {@linkcode measureLoudness} or a meter in a graph). */
   measured: Loudness;
   /** Where the output's loudness should land. */
   target: LoudnessTarget;
@@ -33,14 +34,14 @@ export interface NormalizeLoudnessOptions {
 const MAX_GAIN = 30;
 /** The meter's floor (LUFS): what it reads when nothing passes its gate. */
 const SILENCE = -70;
-/** How far below the true-peak ceiling the limiter holds sample peaks (dB): room for inter-sample peaks. */
+/** How far below the true-peak ceiling the limiter holds sample peaks (dB): room for inter-sample peaks and AAC. */
 const HEADROOM = 1;
-/** How far the encoder may move the true peak (dB): the limited PCM aims this far under the ceiling. */
-const ENCODER_MARGIN = 0.5;
 /** How far from the target an output may land before it is corrected (LU). */
 const TOLERANCE = 0.5;
-/** How many times at most the limited PCM is measured before encoding. */
-const LIMITED_PASSES = 3;
+/** How close the limited PCM must come to the target before it is encoded (LU). */
+const AIM = 0.1;
+/** How many times at most the limited PCM is measured (the gain after the last is encoded unmeasured). */
+const LIMITED_PASSES = 2;
 /** The lowest limit `alimiter` takes (dBFS). */
 const LOWEST_LIMIT = -24;
 
@@ -52,8 +53,8 @@ interface Gain {
 
 /**
  * Encodes `input` with the gain that brings it to the target loudness, its peaks limited under the ceiling, and
- * returns the encoded output's loudness. The input should be lossless PCM; its timing is kept to the sample (the
- * limiter's look-ahead is compensated). Silence stays silence.
+ * returns the encoded output's loudness (true peak). The input should be lossless PCM; its timing is kept to the
+ * sample (the limiter's look-ahead is compensated). Silence stays silence; a gain is 30 dB at most.
  *
  * @param ffmpeg The binaries.
  * @param input The recording (e.g. a float WAV).
@@ -71,13 +72,13 @@ interface Gain {
  * const ffmpeg = await findFfmpeg();
  * const dir = await Deno.makeTempDir();
  * await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "sine=f=440:d=3:r=48000", "-c:a", "pcm_f32le", `${dir}/in.wav`]);
- * const measured = await measureLoudness(ffmpeg, `${dir}/in.wav`);
+ * const measured = await measureLoudness(ffmpeg, `${dir}/in.wav`, { peak: "sample" });
  * const out = await normalizeLoudness(ffmpeg, `${dir}/in.wav`, `${dir}/out.m4a`, {
  *   measured,
  *   target: { target: -16, truePeak: -1.5 },
  *   encode: ["-c:a", "aac", "-b:a", "96k"],
  * });
- * assert.ok(Math.abs(out.integrated - -16) <= 0.5 && out.truePeak <= -1.5, JSON.stringify(out));
+ * assert.ok(Math.abs(out.integrated - -16) <= 0.5 && out.peak <= -1.5, JSON.stringify(out));
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -88,53 +89,67 @@ export async function normalizeLoudness(
   options: NormalizeLoudnessOptions,
 ): Promise<Loudness> {
   const { measured, target, encode, signal } = options;
-  if (measured.integrated <= SILENCE) {
-    await runFfmpeg(ffmpeg, ["-i", input, ...encode, output], { signal });
+  const encodeWith = async (gain: Gain) => {
+    const filter = measured.integrated <= SILENCE ? [] : ["-af", gainFilter(gain)];
+    await runFfmpeg(ffmpeg, ["-i", input, ...filter, ...encode, output], { signal });
     return await measureLoudness(ffmpeg, output, { signal });
+  };
+  if (measured.integrated <= SILENCE) return await encodeWith({ gain: 0, limit: null });
+  const gain = Math.min(MAX_GAIN, target.target - measured.integrated);
+  const limit = target.truePeak - HEADROOM;
+  let plan = await makeUp({ gain, limit: measured.peak + gain > limit ? limit : null }, {
+    ffmpeg,
+    input,
+    target,
+    signal,
+  });
+  let result = await encodeWith(plan);
+  if (Math.abs(result.integrated - target.target) <= TOLERANCE && result.peak <= target.truePeak) {
+    return result;
   }
-  let plan = correct({ gain: 0, limit: null }, measured, { target, margin: HEADROOM });
-  // Limiting lowers the loudness, most where the peaks carry it: measure the limited PCM (no encoding) and make that
-  // up, again while it misses by more than a fifth of the tolerance (speech needs one pass).
+  // The encoder moved it: correct once, from what the output measured.
+  const over = Math.max(0, result.peak - target.truePeak);
+  plan = {
+    gain: Math.min(MAX_GAIN, plan.gain + target.target - result.integrated),
+    limit: over === 0 && plan.limit === null
+      ? null
+      : Math.max(LOWEST_LIMIT, (plan.limit ?? limit) - over - AIM),
+  };
+  result = await encodeWith(plan);
+  return result;
+}
+
+/**
+ * Makes up the loudness a limiter takes away: measures the limited PCM (no encoding; sample peaks, the integrated
+ * loudness is what matters) and raises the gain, by the secant through the last two measurements after the first,
+ * until it lands within {@linkcode AIM} of the target, {@linkcode LIMITED_PASSES} passes at most.
+ */
+async function makeUp(
+  plan: Gain,
+  context: { ffmpeg: FfmpegPaths; input: string; target: LoudnessTarget; signal?: AbortSignal },
+): Promise<Gain> {
+  const { ffmpeg, input, target, signal } = context;
+  let previous: { gain: number; integrated: number } | null = null;
   for (let pass = 0; plan.limit !== null && pass < LIMITED_PASSES; pass++) {
     const stdout = await runFfmpeg(ffmpeg, [
       "-i",
       input,
       "-af",
-      `${gainFilter(plan)},${LOUDNESS_METER_FILTER}`,
+      `${gainFilter(plan)},${loudnessMeterFilter("sample")}`,
       "-f",
       "null",
       "-",
     ], { signal });
-    const limited = parseLoudness(new TextDecoder().decode(stdout));
-    plan = correct(plan, limited, { target, margin: ENCODER_MARGIN });
-    if (Math.abs(limited.integrated - target.target) <= TOLERANCE / 5) break;
+    const { integrated } = parseLoudness(new TextDecoder().decode(stdout));
+    const miss = target.target - integrated;
+    if (Math.abs(miss) <= AIM) break;
+    // How much of a dB of gain reaches the output under the limiter (1 without it), from the last two passes.
+    const slope = previous === null ? 1 : (integrated - previous.integrated) / (plan.gain - previous.gain);
+    previous = { gain: plan.gain, integrated };
+    const step = miss / Math.min(1, Math.max(0.25, Number.isFinite(slope) ? slope : 1));
+    plan = { gain: Math.min(MAX_GAIN, plan.gain + step), limit: plan.limit };
   }
-  const encodeWith = (gain: Gain) =>
-    runFfmpeg(ffmpeg, ["-i", input, "-af", gainFilter(gain), ...encode, output], { signal });
-  await encodeWith(plan);
-  const result = await measureLoudness(ffmpeg, output, { signal });
-  if (Math.abs(result.integrated - target.target) <= TOLERANCE && result.truePeak <= target.truePeak) {
-    return result;
-  }
-  await encodeWith(correct(plan, result, { target, margin: 0.1 }));
-  return await measureLoudness(ffmpeg, output, { signal });
-}
-
-/**
- * The gain and limit that move a recording measured at `measured` (with `plan` applied) to the target, its true
- * peak at least `margin` dB under the ceiling.
- */
-function correct(plan: Gain, measured: Loudness, options: { target: LoudnessTarget; margin: number }): Gain {
-  const { target, margin } = options;
-  const step = target.target - measured.integrated;
-  const gain = Math.min(MAX_GAIN, plan.gain + step);
-  const ceiling = target.truePeak - margin;
-  // The peak the new gain would make, and how far the limiter must come down to keep it under the ceiling.
-  const peak = measured.truePeak + (gain - plan.gain);
-  if (peak <= ceiling && plan.limit === null) return { gain, limit: null };
-  const start = plan.limit ?? target.truePeak - HEADROOM;
-  const over = plan.limit === null ? 0 : Math.max(0, measured.truePeak - ceiling);
-  return { gain, limit: Math.max(LOWEST_LIMIT, start - over) };
+  return plan;
 }
 
 /** The filters that apply a gain (and its limiter, its look-ahead delay compensated). */

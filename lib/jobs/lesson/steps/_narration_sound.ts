@@ -7,7 +7,7 @@ import type { Json } from "../../../core/json.ts";
 import type { StepTask } from "../../../core/step_task.ts";
 import type { FfmpegPaths } from "../../../core/ffmpeg_paths.ts";
 import { runFfmpeg } from "../../../media/ffmpeg.ts";
-import { LOUDNESS_METER_FILTER, parseLoudness } from "../../../media/loudness_meter.ts";
+import { loudnessMeterFilter, parseLoudness } from "../../../media/loudness_meter.ts";
 import { musicMixFilter } from "../../../media/music_mix_filter.ts";
 import { NARRATION_AAC_ARGS, NARRATION_SAMPLE_RATE } from "../../../media/narration_encoding.ts";
 import { type LoudnessTarget, normalizeLoudness } from "../../../media/normalize_loudness.ts";
@@ -80,7 +80,8 @@ export interface NarrationSoundOptions {
 
 /**
  * Writes the narration's AAC: the voice joined, the music mixed under it, then (when a loudness is set) measured in
- * the same pass as a float WAV and encoded at the gain that reaches the target.
+ * the same pass (integrated loudness and sample peak) as a float WAV and encoded at the gain that reaches the
+ * target.
  *
  * @param ffmpeg The binaries.
  * @param options The parts, the sound and where to write.
@@ -120,7 +121,7 @@ export async function writeNarrationSound(
   const stdout = await runFfmpeg(ffmpeg, [
     ...args,
     "-filter_complex",
-    `${graph};[${label}]${LOUDNESS_METER_FILTER}[sound]`,
+    `${graph};[${label}]${loudnessMeterFilter("sample")}[sound]`,
     "-map",
     "[sound]",
     "-c:a",
