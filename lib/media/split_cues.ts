@@ -11,6 +11,8 @@ import { BREAK_COSTS, type CaptionWord } from "./caption_words.ts";
 const FILL_WEIGHT = 4;
 /** How much a cut's break weighs: a cue cut mid-phrase costs the reader more than a line broken there. */
 const CUT_WEIGHT = 2;
+/** What a cue shorter than `minCharacters` costs: more than any cut, so a short sentence shares a cue. */
+const SHORT_COST = 8;
 
 /** Options for {@linkcode splitCues}. */
 export interface SplitCuesOptions {

@@ -18,6 +18,7 @@ import {
 } from "./slide_schema.ts";
 import { captionsSchema, type ResolvedCaptions } from "./captions/captions_schema.ts";
 import { type ResolvedTransition, transitionSchema } from "./transition_schema.ts";
+import { loudnessSchema, musicSchema, type ResolvedLoudness, type ResolvedMusic } from "./sound_schema.ts";
 import type { CaptionFont } from "../../media/caption_font.ts";
 
 /** The speech engines reel ships with. */
@@ -65,6 +66,7 @@ const videoSchema = z.strictObject({
   sections: z.array(sectionSchema).min(1, "A video needs at least one section"),
   titleCard: titleCardSchema.optional(),
   endCard: endCardSchema.optional(),
+  music: musicSchema.optional(),
 });
 
 const formatSchema = z.union([
@@ -93,6 +95,8 @@ export const lessonFields = {
   endCard: endCardSchema.optional(),
   captions: captionsSchema.optional(),
   transition: transitionSchema.optional(),
+  loudness: loudnessSchema.optional(),
+  music: musicSchema.optional(),
 };
 
 /** The lesson's fields as parsed. */
@@ -230,6 +234,8 @@ export interface ResolvedVideo {
   titleCard: ResolvedTitleCard | null;
   /** The end card shown after the last section, or null for none (the default). */
   endCard: ResolvedEndCard | null;
+  /** The music under the narration, or null for none. */
+  music: ResolvedMusic | null;
 }
 
 /** A lesson with every field resolved: what the lesson's planner expands. */
@@ -244,4 +250,6 @@ export interface ResolvedLesson {
   captionFont: CaptionFont | null;
   /** How parts give way to each other, or null for cuts. */
   transition: ResolvedTransition;
+  /** Where every output's loudness lands, or null to keep the voices' level. */
+  loudness: ResolvedLoudness;
 }

@@ -37,7 +37,7 @@ export interface LessonSlide {
  * import assert from "node:assert/strict";
  * import { lessonSlides } from "./lesson_slides.ts";
  * import { resolveTheme } from "./resolve_slides.ts";
- * const video = { id: "v", title: "V", sections: [], titleCard: { title: "V", subtitle: null, duration: 3 }, endCard: null };
+ * const video = { id: "v", title: "V", sections: [], titleCard: { title: "V", subtitle: null, duration: 3 }, endCard: null, music: null };
  * assert.deepEqual(lessonSlides(video, resolveTheme("dark")).map((slide) => slide.id), ["v/title"]);
  * ```
  */
@@ -83,7 +83,7 @@ export function lessonSlides(video: ResolvedVideo, theme: ResolvedTheme): Lesson
  * import { lessonSlides, slideParams } from "./lesson_slides.ts";
  * import { resolveTheme } from "./resolve_slides.ts";
  * const theme = resolveTheme("light");
- * const video = { id: "v", title: "V", sections: [], titleCard: { title: "V", subtitle: null, duration: 3 }, endCard: null };
+ * const video = { id: "v", title: "V", sections: [], titleCard: { title: "V", subtitle: null, duration: 3 }, endCard: null, music: null };
  * const [card] = lessonSlides(video, theme);
  * const params = slideParams(card!, { name: "16x9", width: 1920, height: 1080 }, theme);
  * assert.equal(params.kind, "title");

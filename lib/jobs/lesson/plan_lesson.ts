@@ -18,7 +18,7 @@ import { speechStep } from "../../steps/speech/speech_step.ts";
 import type { ResolvedLesson, ResolvedSection, ResolvedVideo } from "./lesson_schema.ts";
 import { type LessonSlide, lessonSlides, sectionSlide, slideParams } from "./lesson_slides.ts";
 import { cuesDraft, subtitlesDrafts } from "./captions/plan_captions.ts";
-import { narrationStep } from "./steps/narration_step.ts";
+import { narrationStep, soundParams } from "./steps/narration_step.ts";
 import { pictureDrafts } from "./plan_pictures.ts";
 
 /**
@@ -58,7 +58,7 @@ type Common = Pick<Draft, "workflow" | "runtime" | "retries" | "tokenCost" | "ba
  * const voice = { provider: "flite", engine: "flite" as const, voice: "rms", rate: 165, model: null };
  * const section = { id: "s1", path: "videos[0].sections[0]", title: "T", bullets: [], narration: "N", background: { color: "#000", image: null }, image: null, voice, code: null, picture: null };
  * const theme = { name: "dark" as const, background: "#000", foreground: "#fff", accent: "#ff0", codeBackground: "#111", codeForeground: "#eee", textScale: 1 };
- * const lesson = { videos: [{ id: "a", title: "T", sections: [section], titleCard: null, endCard: null }], formats: [{ name: "16x9", width: 1920, height: 1080 }], fps: 30, theme, captions: resolveCaptions(undefined, []), captionFont: null, transition: null };
+ * const lesson = { videos: [{ id: "a", title: "T", sections: [section], titleCard: null, endCard: null, music: null }], formats: [{ name: "16x9", width: 1920, height: 1080 }], fps: 30, theme, captions: resolveCaptions(undefined, []), captionFont: null, transition: null, loudness: null };
  * const plan = planLesson(lesson, { file: "a.ts", moduleUrl: "file:///a.ts", timeout: null, providers: new Map(), toolchain });
  * assert.deepEqual(plan.steps.map((step) => step.kind), ["speech", "cues", "slide", "narration", "stills", "video", "subtitles", "subtitles"]);
  * ```
@@ -90,7 +90,13 @@ function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Conte
     ...kindFields(narrationStep),
     id: narrationId,
     cost: COST.narrationPerCharacter * characters,
-    params: { fps: lesson.fps, lead: video.titleCard?.duration ?? 0, tail: video.endCard?.duration ?? 0 },
+    params: {
+      fps: lesson.fps,
+      lead: video.titleCard?.duration ?? 0,
+      tail: video.endCard?.duration ?? 0,
+      ...soundParams(video.music, lesson.loudness),
+    },
+    runtime: { musicPath: video.music?.path ?? null },
     deps: video.sections.map((section) => `${video.id}/${section.id}/speech`),
     scope,
     provider: null,

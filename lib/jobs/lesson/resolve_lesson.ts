@@ -13,6 +13,8 @@ import type { ResolveContext } from "../../schema/job_kind.ts";
 import { resolveCaptions } from "./captions/resolve_captions.ts";
 import { type CaptionFont, captionFont } from "../../media/caption_font.ts";
 import { resolveTransition } from "./transition_schema.ts";
+import { resolveLoudness } from "./sound_schema.ts";
+import { type MusicContext, resolveMusic } from "./resolve_music.ts";
 import type {
   LessonInput,
   ResolvedLesson,
@@ -64,6 +66,7 @@ export async function resolveLesson(
   const defaultVoice = resolveVoice(LESSON_DEFAULTS.voice, input.voice, { ...context, path: "voice" });
   const seenVideos = new Set<string>();
   const videos: ResolvedVideo[] = [];
+  const music: MusicContext = { moduleUrl: context.moduleUrl, issues, read: new Map() };
   for (const [v, video] of input.videos.entries()) {
     if (seenVideos.has(video.id)) {
       issues.push({ path: `videos[${v}].id`, message: `Duplicate video id "${video.id}"` });
@@ -86,7 +89,13 @@ export async function resolveLesson(
       sections.push(resolved);
     }
     const title = video.title ?? sections[0]?.title ?? video.id;
-    videos.push({ id: video.id, title, sections, ...resolveCards(video, input) });
+    videos.push({
+      id: video.id,
+      title,
+      sections,
+      ...resolveCards(video, input),
+      music: await resolveMusic(input.music, { music: video.music, index: v }, music),
+    });
   }
   const captions = resolveCaptions(input.captions, issues);
   return {
@@ -97,6 +106,7 @@ export async function resolveLesson(
     captions,
     captionFont: captions.burn ? await burnFont(context) : null,
     transition: resolveTransition(input.transition),
+    loudness: resolveLoudness(input.loudness),
   };
 }
 

@@ -5,11 +5,14 @@
  * join has a gap, a click or drift.
  * @module
  */
-import { probeMedia, runFfmpeg } from "../../../media/ffmpeg.ts";
+import { probeMedia } from "../../../media/ffmpeg.ts";
 import { frameTimeline, sampleAtFrame } from "../../../media/frame_timeline.ts";
-import { NARRATION_AAC_ARGS, NARRATION_SAMPLE_RATE } from "../../../media/narration_encoding.ts";
+import { NARRATION_SAMPLE_RATE } from "../../../media/narration_encoding.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { inputPath, numberField, outputPath } from "../../../steps/task_fields.ts";
+import { narrationSound, writeNarrationSound } from "./_narration_sound.ts";
+
+export { soundParams } from "./_narration_sound.ts";
 
 /** An input of silence for a card of `frames` frames (trimmed to its samples like every part). */
 function silence(frames: number, fps: number): string[] {
@@ -46,13 +49,14 @@ export function joinFilter(lengths: readonly number[], sampleRate: number): stri
 
 /**
  * Joins the speech WAVs of a video's sections (its inputs, in order) into one AAC track, after `lead` seconds of
- * silence (the title card) and before `tail` seconds (the end card). Its value is `{ duration, fps, frames, lead,
- * tail }`: the track's length in seconds, how many frames each section lasts at `fps`, and the frames of the
+ * silence (the title card) and before `tail` seconds (the end card), with `music` under it (its file at
+ * `runtime.musicPath`) and brought to `loudness` (see `_narration_sound.ts`). Its value is `{ duration, fps, frames,
+ * lead, tail }`: the track's length in seconds, how many frames each section lasts at `fps`, and the frames of the
  * silences before and after them (0 for none).
  */
 export const narrationStep: StepKindDefinition = {
   kind: "narration",
-  version: 2,
+  version: 3,
   blocking: false,
   run: async (task, { signal }) => {
     const fps = numberField(task.params, "fps");
@@ -72,17 +76,19 @@ export const narrationStep: StepKindDefinition = {
     );
     const lengths = ends.map((end, i) => end - (i === 0 ? 0 : ends[i - 1]!));
     const output = outputPath(task);
-    await runFfmpeg(task.ffmpeg, [
-      ...lead > 0 ? silence(lead, fps) : [],
-      ...task.inputs.flatMap((_, i) => ["-i", inputPath(task, i)]),
-      ...tail > 0 ? silence(tail, fps) : [],
-      "-filter_complex",
-      joinFilter(lengths, NARRATION_SAMPLE_RATE),
-      "-map",
-      "[narration]",
-      ...NARRATION_AAC_ARGS,
+    await writeNarrationSound(task.ffmpeg, {
+      inputs: [
+        ...lead > 0 ? silence(lead, fps) : [],
+        ...task.inputs.flatMap((_, i) => ["-i", inputPath(task, i)]),
+        ...tail > 0 ? silence(tail, fps) : [],
+      ],
+      join: joinFilter(lengths, NARRATION_SAMPLE_RATE),
+      samples: ends.at(-1)!,
+      sound: narrationSound(task),
       output,
-    ], { signal });
+      scratchDir: task.scratchDir,
+      signal,
+    });
     const duration = timeline.total / fps;
     const probed = await probeMedia(task.ffmpeg, output, { signal });
     if (!(Math.abs(probed.duration - duration) < 1 / fps)) {

@@ -1,0 +1,118 @@
+/**
+ * The sound fields of a lesson: `loudness` (where every output's loudness lands) and `music` (a file looped under
+ * the narration, faded in and out and ducked while the voice speaks, at lesson level and per video); their resolved
+ * forms and defaults.
+ * @module
+ */
+import { z } from "zod";
+import { nonBlank } from "../../schema/fields.ts";
+
+/** What a lesson sounds like when it says nothing: -16 LUFS (online video), peaks under -1.5 dBTP, no music. */
+export const SOUND_DEFAULTS = {
+  loudness: { target: -16, truePeak: -1.5 },
+  music: { volume: 0.2, fadeIn: 1, fadeOut: 2, duck: 15 },
+} as const;
+
+/**
+ * `loudness: { target, truePeak }` (LUFS and dBTP; -16 and -1.5 by default), or `false` to leave the narration's
+ * level as the voices made it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loudnessSchema } from "./sound_schema.ts";
+ * assert.ok(loudnessSchema.safeParse({ target: -23 }).success);
+ * assert.equal(loudnessSchema.safeParse({ target: 3 }).error?.issues[0]?.message, "Expected a loudness from -50 to -5 LUFS");
+ * ```
+ */
+export const loudnessSchema = z.union([
+  z.literal(false, "Expected false or { target, truePeak }"),
+  z.strictObject({
+    target: z.number().min(-50, "Expected a loudness from -50 to -5 LUFS").max(
+      -5,
+      "Expected a loudness from -50 to -5 LUFS",
+    ).optional(),
+    truePeak: z.number().min(-9, "Expected a true peak from -9 to 0 dBTP").max(
+      0,
+      "Expected a true peak from -9 to 0 dBTP",
+    ).optional(),
+  }),
+]);
+
+const fade = z.number().min(0, "Expected 0 to 30 seconds").max(30, "Expected 0 to 30 seconds");
+
+/**
+ * `music: { file, volume, fadeIn, fadeOut, duck }` (or just the file's name): an audio file (relative to the workflow
+ * file) looped for the whole video; its gain (linear, 0.2 by default); seconds of fade in (1) and out (2); how many dB it dips while the
+ * voice speaks (15; 0 for none). A video's `music` is laid over the lesson's field by field; `false` turns it off.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { musicSchema } from "./sound_schema.ts";
+ * assert.ok(musicSchema.safeParse({ file: "music.mp3", volume: 0.3, duck: 12 }).success);
+ * assert.equal(musicSchema.safeParse({ file: "m.mp3", volume: 0 }).error?.issues[0]?.message, "Expected a volume above 0, at most 4");
+ * ```
+ */
+export const musicSchema = z.union([
+  z.literal(false, "Expected false, a file name or { file, volume, fadeIn, fadeOut, duck }"),
+  nonBlank("Music file"),
+  z.strictObject({
+    file: nonBlank("Music file").optional(),
+    volume: z.number().gt(0, "Expected a volume above 0, at most 4").max(
+      4,
+      "Expected a volume above 0, at most 4",
+    )
+      .optional(),
+    fadeIn: fade.optional(),
+    fadeOut: fade.optional(),
+    duck: z.number().min(0, "Expected 0 to 40 dB").max(40, "Expected 0 to 40 dB").optional(),
+  }),
+]);
+
+/** The `loudness` field as parsed. */
+export type LoudnessInput = z.output<typeof loudnessSchema>;
+/** The `music` field as parsed. */
+export type MusicInput = z.output<typeof musicSchema>;
+
+/** Where every output's loudness lands, or null to keep the voices' own level. */
+export type ResolvedLoudness = { target: number; truePeak: number } | null;
+
+/** A video's background music, with every field resolved. */
+export interface ResolvedMusic {
+  /** The audio file. */
+  path: string;
+  /** The SHA-256 of its bytes. */
+  sha256: string;
+  /** Its gain, linear. */
+  volume: number;
+  /** Seconds of fade in at the start of the video. */
+  fadeIn: number;
+  /** Seconds of fade out at its end. */
+  fadeOut: number;
+  /** dB it dips while the voice speaks (0: it does not). */
+  duck: number;
+}
+
+/**
+ * Resolves `loudness`.
+ *
+ * @param input The field as parsed.
+ * @returns The target, or null when it is `false`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveLoudness } from "./sound_schema.ts";
+ * assert.deepEqual(resolveLoudness(undefined), { target: -16, truePeak: -1.5 });
+ * assert.deepEqual(resolveLoudness({ target: -23 }), { target: -23, truePeak: -1.5 });
+ * assert.equal(resolveLoudness(false), null);
+ * ```
+ */
+export function resolveLoudness(input: LoudnessInput | undefined): ResolvedLoudness {
+  if (input === false) return null;
+  return {
+    target: input?.target ?? SOUND_DEFAULTS.loudness.target,
+    truePeak: input?.truePeak ?? SOUND_DEFAULTS.loudness.truePeak,
+  };
+}

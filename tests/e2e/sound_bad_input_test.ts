@@ -1,0 +1,72 @@
+/** Bad sound fields: a clear message naming the field, exit 2, nothing written. */
+import assert from "node:assert/strict";
+import { type CliResult, listFolder, runCli } from "../_support/cli.ts";
+import { tempDir } from "../_support/temp_dir.ts";
+
+function assertCleanInputError(result: CliResult, message: RegExp): void {
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, message);
+  assert.ok(result.stderr.trimStart().startsWith("✖"), result.stderr);
+  assert.doesNotMatch(result.stderr, /\n\s+at .*:\d+:\d+/, "no stack trace");
+}
+
+/** Renders a lesson with `fields` from a workflow file in a new folder; returns the result and the folder. */
+async function renderWith(fields: Record<string, unknown>, files: Record<string, string> = {}) {
+  const dir = await tempDir();
+  for (const [name, text] of Object.entries(files)) await Deno.writeTextFile(`${dir}/${name}`, text);
+  const lesson = {
+    formats: ["320x180"],
+    videos: [{ id: "a", sections: [{ title: "T", narration: "Hi." }] }],
+  };
+  await Deno.writeTextFile(`${dir}/lesson.json`, JSON.stringify({ ...lesson, ...fields }));
+  const result = await runCli(["render", `${dir}/lesson.json`, "--out", `${dir}/out`]);
+  return { result, dir };
+}
+
+Deno.test("bad input: a music file that is missing, not audio or a folder is named at music.file, exit 2, nothing written", async () => {
+  const missing = await renderWith({ music: { file: "gone.mp3" } });
+  assertCleanInputError(missing.result, /✖ Music file not found: .*\/gone\.mp3\n {2}→ at music\.file[ ,]/);
+  assert.equal(await listFolder(`${missing.dir}/out`), null);
+
+  const text = await renderWith({ music: { file: "notes.mp3" } }, { "notes.mp3": "<html>not music</html>" });
+  assertCleanInputError(
+    text.result,
+    /✖ Not an audio file \(WAV, MP3, Ogg, FLAC, AAC or M4A\): .*\/notes\.mp3/,
+  );
+  assert.match(text.result.stderr, /→ at music\.file[ ,]/);
+  assert.equal(await listFolder(`${text.dir}/out`), null);
+
+  const folder = await renderWith({
+    videos: [{ id: "a", sections: [{ title: "T", narration: "Hi." }], music: { file: "." } }],
+  });
+  assertCleanInputError(
+    folder.result,
+    /✖ Expected a music file, got a folder: .*\n {2}→ at videos\[0\]\.music\.file/,
+  );
+  assert.equal(await listFolder(`${folder.dir}/out`), null);
+
+  const none = await renderWith({ music: { volume: 0.5 } });
+  assertCleanInputError(none.result, /✖ Music needs a file\n {2}→ at music\.file[ ,]/);
+});
+
+Deno.test("bad input: a music volume or duck, or a loudness target or ceiling out of range, is named at its field, exit 2", async () => {
+  for (
+    const [fields, message] of [
+      [
+        { music: { file: "m.wav", volume: 0 } },
+        /✖ Expected a volume above 0, at most 4\n {2}→ at music\.volume/,
+      ],
+      [{ music: { file: "m.wav", duck: 60 } }, /✖ Expected 0 to 40 dB\n {2}→ at music\.duck/],
+      [{ loudness: { target: 3 } }, /✖ Expected a loudness from -50 to -5 LUFS\n {2}→ at loudness\.target/],
+      [
+        { loudness: { truePeak: 2 } },
+        /✖ Expected a true peak from -9 to 0 dBTP\n {2}→ at loudness\.truePeak/,
+      ],
+      [{ loudness: true }, /✖ Expected false or \{ target, truePeak \}\n {2}→ at loudness[ ,]/],
+    ] as const
+  ) {
+    const { result, dir } = await renderWith(fields);
+    assertCleanInputError(result, message);
+    assert.deepEqual(await listFolder(dir), ["lesson.json"]);
+  }
+});
