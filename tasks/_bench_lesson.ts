@@ -69,8 +69,10 @@ export async function writeLessonInputs(
       ? LESSON_BENCH.scalingFormats
       : LESSON_BENCH.formats.map((f) => `${f.width}x${f.height}`),
     voice: { provider: "espeak", voice: "en-us", rate: 165 },
-    // The hand-written baselines make no title card: equal work.
+    // The hand-written baselines make no title card and leave the narration's level as it is: equal work
+    // (`deno task bench:sound` measures loudness on its own).
     titleCard: false,
+    loudness: false,
     videos: Array.from({ length: videos }, (_, v) => ({
       id: videos === 1 ? "lesson" : `lesson-${v + 1}`,
       // Each video's narrations differ, so none is shared between videos by its key.

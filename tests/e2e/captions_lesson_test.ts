@@ -52,10 +52,11 @@ Deno.test("e2e: a 12-section lesson's cues meet the rules and start within 250 m
   const events: RunEvent[] = [];
   await render(file, events);
 
-  // Where each sentence starts in the video: its section's start (whole frames) plus its start in the speech.
+  // Where each sentence starts in the video: its section's start (whole frames, after the 3-s title card) plus its
+  // start in the speech.
   const truth: number[] = [];
   const sentences: string[] = [];
-  let frame = 0;
+  let frame = 3 * FPS;
   for (let s = 0; s < SECTIONS; s++) {
     const finished = events.find((event) =>
       event.type === "step:finished" && event.step === `v/s${s + 1}/speech`
