@@ -67,7 +67,8 @@ export async function writeLessonInputs(
   const workflow = {
     formats: scaling
       ? LESSON_BENCH.scalingFormats
-      : LESSON_BENCH.formats.map((f) => `${f.width}x${f.height}`),
+      // The presets, so that the videos are named as the baselines name theirs (`lesson.16x9.mp4`).
+      : LESSON_BENCH.formats.map((f) => f.name.replace("x", ":")),
     voice: { provider: "espeak", voice: "en-us", rate: 165 },
     // The hand-written baselines make no title card and leave the narration's level as it is: equal work
     // (`deno task bench:sound` measures loudness on its own).
