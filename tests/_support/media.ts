@@ -11,15 +11,14 @@ export async function probe(file: string): Promise<ProbeResult> {
 }
 
 /**
- * The RGB colour of pixel (x, y) of the first frame whose time is at or after `seconds` (cut to the millisecond, so
- * that a frame's exact time, k / fps, gives frame k).
+ * The RGB bytes of the first frame whose time is at or after `seconds` (cut to the millisecond, so that a frame's
+ * exact time, k / fps, gives frame k), whole or through `filter` (a crop, say).
  */
-export async function pixelAt(
+export async function frameAt(
   file: string,
   seconds: number,
-  x: number,
-  y: number,
-): Promise<[number, number, number]> {
+  filter: string | null = null,
+): Promise<Uint8Array> {
   const { ffmpeg } = await findFfmpeg();
   const { stdout } = await runProcess(ffmpeg, [
     "-v",
@@ -30,14 +29,24 @@ export async function pixelAt(
     file,
     "-frames:v",
     "1",
-    "-vf",
-    `format=rgb24,crop=1:1:${x}:${y}`,
+    ...filter === null ? [] : ["-vf", filter],
     "-f",
     "rawvideo",
     "-pix_fmt",
     "rgb24",
     "-",
   ]);
+  return stdout;
+}
+
+/** The RGB colour of pixel (x, y) of the frame {@linkcode frameAt} takes. */
+export async function pixelAt(
+  file: string,
+  seconds: number,
+  x: number,
+  y: number,
+): Promise<[number, number, number]> {
+  const stdout = await frameAt(file, seconds, `format=rgb24,crop=1:1:${x}:${y}`);
   if (stdout.length < 3) throw new Error(`No frame at ${seconds}s in ${file}`);
   return [stdout[0]!, stdout[1]!, stdout[2]!];
 }

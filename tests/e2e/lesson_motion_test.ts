@@ -7,7 +7,7 @@ import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { runProcess } from "../../lib/media/run_process.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
 import { renderWorkflows } from "../../lib/run/render_workflows.ts";
-import { assertDeliverable, colourDistance, parseSrt, probe } from "../_support/media.ts";
+import { assertDeliverable, colourDistance, frameAt as frameOf, parseSrt, probe } from "../_support/media.ts";
 import { writeWorkflowFile } from "../_support/workflows.ts";
 
 const FPS = 24;
@@ -18,24 +18,9 @@ const CARD: [number, number, number] = [0x1e, 0x3a, 0x5f];
 
 /** Every pixel of the frame at or after `seconds`, RGB. */
 async function frameAt(file: string, seconds: number): Promise<Uint8Array> {
-  const { ffmpeg } = await findFfmpeg();
-  const { stdout } = await runProcess(ffmpeg, [
-    "-v",
-    "error",
-    "-ss",
-    (Math.floor(seconds * 1000 + 1e-6) / 1000).toFixed(3),
-    "-i",
-    file,
-    "-frames:v",
-    "1",
-    "-f",
-    "rawvideo",
-    "-pix_fmt",
-    "rgb24",
-    "-",
-  ]);
-  assert.equal(stdout.length, WIDTH * HEIGHT * 3, `a frame at ${seconds}s of ${file}`);
-  return stdout;
+  const frame = await frameOf(file, seconds);
+  assert.equal(frame.length, WIDTH * HEIGHT * 3, `a frame at ${seconds}s of ${file}`);
+  return frame;
 }
 
 const pixel = (frame: Uint8Array, x: number, y: number) =>
