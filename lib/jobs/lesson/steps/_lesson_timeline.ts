@@ -5,6 +5,7 @@
  */
 import type { Json } from "../../../core/json.ts";
 import { numberField, numbersField } from "../../../steps/task_fields.ts";
+import { cuesOf } from "./cues_step.ts";
 import type { CaptionWindow } from "../_timeline_captions.ts";
 import { type PictureTimeline, pictureTimeline, type TimelinePart, type View } from "../picture_timeline.ts";
 
@@ -29,15 +30,7 @@ export interface TimelineParams {
  * @throws {TypeError} When the value has no such cues.
  */
 export function cueWindows(value: Json): CaptionWindow[] {
-  const cues = typeof value === "object" && value !== null && !Array.isArray(value) ? value.cues : undefined;
-  if (!Array.isArray(cues)) throw new TypeError('Expected a list of cues in field "cues" of a step\'s value');
-  return cues.map((cue) => {
-    const { start, end, lines } = (cue ?? {}) as { start?: unknown; end?: unknown; lines?: unknown };
-    if (typeof start !== "number" || typeof end !== "number" || !Array.isArray(lines)) {
-      throw new TypeError("Expected cues { start, end, lines }");
-    }
-    return { start, end, text: lines.join("\n") };
-  });
+  return cuesOf(value).map(({ start, end, lines }) => ({ start, end, text: lines.join("\n") }));
 }
 
 /**

@@ -4,11 +4,13 @@
  * the section's start, each cue `{ start, end, lines }`.
  * @module
  */
+import type { Json } from "../../../core/json.ts";
 import type { CaptionRules } from "../../../media/caption_rules.ts";
 import { detectSilences } from "../../../media/detect_silences.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { inputPath, numberField } from "../../../steps/task_fields.ts";
 import { sectionCues } from "../captions/section_cues.ts";
+import type { SettledCue } from "../captions/settle_cues.ts";
 
 /**
  * How pauses are found: quieter than -40 dB for at least 60 ms. Measured on flite's and espeak-ng's voices
@@ -55,3 +57,32 @@ export const cuesStep: StepKindDefinition = {
     return { duration, cues: cues.map(({ start, end, lines }) => ({ start, end, lines })) };
   },
 };
+
+/**
+ * Reads the cues of a `cues` step's value, checked.
+ *
+ * @param value The step's value, `{ duration, cues }`.
+ * @returns The cues.
+ * @throws {TypeError} When it holds no list of cues `{ start, end, lines }`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cuesOf } from "./cues_step.ts";
+ * assert.deepEqual(cuesOf({ duration: 1, cues: [{ start: 0, end: 1, lines: ["Hi"] }] })[0]?.lines, ["Hi"]);
+ * ```
+ */
+export function cuesOf(value: Json): SettledCue[] {
+  const cues = typeof value === "object" && value !== null && !Array.isArray(value) ? value.cues : undefined;
+  const valid = Array.isArray(cues) &&
+    cues.every((cue) =>
+      typeof cue === "object" && cue !== null && !Array.isArray(cue) && typeof cue.start === "number" &&
+      typeof cue.end === "number" && Array.isArray(cue.lines) && cue.lines.every((line) =>
+        typeof line === "string"
+      )
+    );
+  if (!valid) {
+    throw new TypeError('Expected a list of cues { start, end, lines } in field "cues" of a step\'s value');
+  }
+  return cues as unknown as SettledCue[];
+}

@@ -3,11 +3,11 @@
  * starts in the video (from the narration's frames), so each caption appears with its words and its slide.
  * @module
  */
-import type { Json } from "../../../core/json.ts";
 import { type Cue, formatSrt, formatVtt } from "../../../media/captions.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { numberField, numbersField, outputPath } from "../../../steps/task_fields.ts";
 import type { SettledCue } from "../captions/settle_cues.ts";
+import { cuesOf } from "./cues_step.ts";
 
 /**
  * Places sections' cues on the video's timeline.
@@ -64,26 +64,10 @@ export const subtitlesStep: StepKindDefinition = {
     const cues = placeSettledCues(sections.map((section, i) => {
       const start = frame / fps;
       frame += frames[i]!;
-      return { start, cues: cuesField(section.value) };
+      return { start, cues: cuesOf(section.value) };
     }));
     const text = params.format === "srt" ? formatSrt(cues) : formatVtt(cues, { settings: params.settings });
     await Deno.writeTextFile(outputPath(task), text);
     return { cues: cues.length };
   },
 };
-
-/** Reads the `cues` of a `cues` step's value. */
-function cuesField(value: Json): SettledCue[] {
-  const cues = typeof value === "object" && value !== null && !Array.isArray(value) ? value.cues : undefined;
-  const valid = Array.isArray(cues) &&
-    cues.every((cue) =>
-      typeof cue === "object" && cue !== null && !Array.isArray(cue) && typeof cue.start === "number" &&
-      typeof cue.end === "number" && Array.isArray(cue.lines) && cue.lines.every((line) =>
-        typeof line === "string"
-      )
-    );
-  if (!valid) {
-    throw new TypeError('Expected a list of cues { start, end, lines } in field "cues" of a step\'s value');
-  }
-  return cues as unknown as SettledCue[];
-}
