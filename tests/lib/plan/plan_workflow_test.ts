@@ -204,3 +204,32 @@ Deno.test("step keys: changing a provider's model re-runs only that provider's s
   ]);
   assert.ok(!changed(before, after).includes("a/one/speech"));
 });
+
+Deno.test("step keys: a transition, a longer one, or burned captions re-key only the picture steps they change", async () => {
+  const faded: WorkflowInput = { ...structuredClone(base), transition: { type: "fade", duration: 0.5 } };
+  const before = await keysOf(faded);
+  const longer = await keysOf({ ...structuredClone(base), transition: { type: "fade", duration: 1 } });
+  assert.deepEqual(
+    changed(before, longer),
+    [
+      "a/clips@16x9",
+      "a/clips@9x16",
+      "a/video@16x9",
+      "a/video@9x16",
+      "b/clips@16x9",
+      "b/clips@9x16",
+      "b/video@16x9",
+      "b/video@9x16",
+    ],
+  );
+  const wiped = await keysOf({ ...structuredClone(base), transition: { type: "wipeleft", duration: 0.5 } });
+  // The same frames, drawn otherwise: the clips run again, and the videos that read them (their inputs' keys).
+  assert.deepEqual(changed(before, wiped), changed(before, longer));
+  const burned = await keysOf({ ...structuredClone(faded), captions: { burn: true } });
+  // The stills gain a copy per cue, the clips draw cues too, and the videos read the cues.
+  assert.ok(
+    changed(before, burned).every((id) => /\/(stills|clips|video)@/.test(id)),
+    changed(before, burned).join(" "),
+  );
+  assert.equal(changed(before, burned).length, 12);
+});
