@@ -27,6 +27,12 @@ export interface ChildSpec {
   runtime?: Record<string, Json>;
   /** What the child's call costs of its provider's token budget (seconds of audio, say). @default the template's */
   tokenCost?: number;
+  /**
+   * What running the child costs, roughly, in seconds of one core (see `PlanStep.cost`): among ready siblings the
+   * costliest runs first, so the short ones fill the end and no worker idles while a long one finishes alone.
+   * @default the template's
+   */
+  cost?: number;
 }
 
 /** One step, ready to run: its inputs are resolved to artifacts. */

@@ -61,7 +61,8 @@ export function maySpawn(
  * - Its params are the template's with `params` replaced by the spawned ones (a custom step's params are
  *   `{ step, params }`).
  * - Its key holds its kind, engine and params, and its parent's key, or the spec's `content` in its place.
- * - The spec's `runtime` is merged over the template's and its `tokenCost`, when given, replaces the template's.
+ * - The spec's `runtime` is merged over the template's; its `tokenCost` and `cost`, when given, replace the
+ *   template's.
  *
  * @param parent The step that spawned it, with its key as run.
  * @param child The template, the spec the parent spawned and the child's place among its siblings.
@@ -122,6 +123,7 @@ export function childStep(
     params,
     runtime: { ...template.runtime, ...spec.runtime },
     tokenCost: spec.tokenCost ?? template.tokenCost,
+    cost: spec.cost ?? template.cost,
     deps: [],
     scope: parent.scope,
     output: null,

@@ -198,7 +198,8 @@ class Scheduler {
       });
     }
     this.#settle(node, "done");
-    for (const child of children) this.#queue(child);
+    // The costliest first: the first to ask for a free permit takes it, whatever the others' rank.
+    for (const child of children.toSorted((a, b) => b.rank - a.rank)) this.#queue(child);
     if (children.length === 0) { for (const ready of this.#dag.complete(node)) this.#queue(ready); }
     this.#endIfFinished();
   }

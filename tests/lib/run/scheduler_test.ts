@@ -138,6 +138,26 @@ Deno.test("runPlan() adds run-time child steps to the DAG before their parent's 
   assert.equal([...result.states.keys()].filter((id) => id.startsWith("split/")).length, 4);
 });
 
+Deno.test("runPlan() runs a step's children costliest first, so the short ones fill the end", async () => {
+  const run = () => null;
+  const workflow = await resolveWorkflow({
+    formats: ["1:1"],
+    videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],
+    steps: [{ id: "split", inputs: ["v/s1/speech"], run }, { id: "part", run }],
+  }, { file: "children.ts", moduleUrl: "file:///children.ts" });
+  const plan = planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN });
+  plan.limits = { ...plan.limits, custom: 1 };
+  const costs = [1, 5, 3, 4, 2];
+  const executor = new FakeExecutor(plan, {
+    random: seededRandom(5),
+    children: new Map([["split", costs.map((cost, i) => ({ step: "part", params: { i }, cost }))]]),
+  });
+  const result = await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
+  assert.ok(result.ok, [...result.errors.values()].join());
+  const order = executor.started.filter((id) => id.startsWith("split/part#"));
+  assert.deepEqual(order, ["split/part#1", "split/part#3", "split/part#2", "split/part#4", "split/part#0"]);
+});
+
 Deno.test("runPlan() fails a parent's dependents when one of its children fails", async () => {
   const run = () => null;
   const workflow = await resolveWorkflow({

@@ -69,6 +69,8 @@ export const splitStep: StepKindDefinition = {
           content: sha256Hex(joinBytes(format, samples)),
           runtime: { source, ...range, sampleRate: rate, index, start: chunk.start, end: chunk.end, upload },
           tokenCost: Math.ceil(chunk.end - chunk.start),
+          // Its seconds of audio: the longest chunks are heard first and the short last one fills the end.
+          cost: chunk.end - chunk.start,
         });
       }
     } finally {
