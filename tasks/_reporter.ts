@@ -5,6 +5,7 @@
  */
 import { probeMedia } from "../lib/media/ffmpeg.ts";
 import type { FfmpegPaths } from "../lib/core/ffmpeg_paths.ts";
+import type { Json } from "../lib/core/json.ts";
 import { JsonLines } from "../lib/report/json_lines.ts";
 import { PlainView } from "../lib/report/plain_view.ts";
 import { processUsage } from "../lib/report/process_usage.ts";
@@ -81,6 +82,21 @@ function viewFor(mode: ReporterMode, focus: TerminalFocus | null): RunView | nul
   return new PlainView({ writer: Deno.stderr });
 }
 
+/**
+ * A video's length in ms: the one its step measured (its value's `duration`, checked against ffprobe when it was
+ * made), else ffprobe's; null for what is not a video.
+ */
+async function mediaDuration(
+  path: string,
+  value: Json | undefined,
+  context: { ffmpeg: FfmpegPaths },
+): Promise<number | null> {
+  if (!path.endsWith(".mp4")) return null;
+  const measured = typeof value === "object" && value !== null && !Array.isArray(value) ? value.duration : null;
+  if (typeof measured === "number") return measured * 1000;
+  return (await probeMedia(context.ffmpeg, path)).duration * 1000;
+}
+
 /** Prints the summary (each output with its length and size, failures, wall/CPU/memory) and writes the report. */
 async function summarize(
   events: readonly RunEvent[],
@@ -89,10 +105,9 @@ async function summarize(
 ): Promise<void> {
   const counts = summarizeEvents(events);
   const outputs = [];
-  for (const { path } of run.outputs) {
+  for (const { step, path } of run.outputs) {
     const bytes = (await Deno.stat(path)).size;
-    const duration = path.endsWith(".mp4") ? (await probeMedia(context.ffmpeg, path)).duration * 1000 : null;
-    outputs.push({ path, bytes, duration });
+    outputs.push({ path, bytes, duration: await mediaDuration(path, run.artifacts.get(step)?.value, context) });
   }
   const usage = await processUsage();
   const failures = [...run.errors].map(([step, error]) => ({

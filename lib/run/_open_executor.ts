@@ -7,6 +7,7 @@ import { type StepExecutor, WorkerCrashError } from "../core/executor.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { OpenedStore } from "../store/open_store.ts";
 import { WorkerPool } from "../workers/worker_pool.ts";
+import { OnDemandExecutor } from "./on_demand_executor.ts";
 import type { RunEvent } from "./run_events.ts";
 
 /**
@@ -19,7 +20,8 @@ const CLUSTER_CPU = 1024;
  * Opens the executor of a render. For a cluster, the plan's CPU layer is lifted (workers bound their own).
  *
  * @param plan The plan (its limits size the pool).
- * @param options The cluster (or none), the store workers reach, and the listeners.
+ * @param options The cluster (or none), the store workers reach, the listeners, and `stored`: true when the store
+ * holds every step, so that no worker is expected to run one (a local pool then starts on its first step, if any).
  * @returns The executor; close it after the run.
  * @throws {InputError} When the cluster's Redis cannot be reached.
  */
@@ -28,7 +30,11 @@ export async function openExecutor(plan: Plan, options: {
   store: OpenedStore;
   onEvent?: (event: RunEvent) => void;
   onNotice?: (message: string) => void;
+  stored?: boolean;
 }): Promise<StepExecutor> {
+  if (options.stored === true && options.cluster === undefined) {
+    return new OnDemandExecutor(() => openExecutor(plan, { ...options, stored: false }));
+  }
   if (options.cluster !== undefined) {
     plan.limits = { ...plan.limits, cpu: CLUSTER_CPU };
     // Loaded only for a cluster: BullMQ and ioredis stay out of a local render.

@@ -179,8 +179,11 @@ export async function renderLoaded(
     })
     : undefined;
   const store = openStore(options.store ?? cacheDir, { cacheDir: `${cacheDir}/s3-cache`, claims });
-  // The workers start loading while the checks run; a failed check closes them again.
-  const opening = openExecutor(plan, { ...options, store });
+  const status = await planStatus(plan, store);
+  // The workers start loading while the checks run (a failed check closes them again); with every step stored,
+  // none starts unless one is needed after all.
+  const stored = [...status.values()].every((step) => step.status === "stored");
+  const opening = openExecutor(plan, { ...options, store, stored });
   // Its failure is reported where it is awaited, below; this only keeps it from counting as unhandled meanwhile.
   opening.catch(() => {});
   try {
@@ -189,7 +192,7 @@ export async function renderLoaded(
       // Every check that bad input can fail runs before a folder is made.
       const warnings = await preflight(plan, workflows, {
         ffmpeg,
-        status: await planStatus(plan, store),
+        status,
         allowOverflow: options.allowOverflow,
         signal: options.signal,
       });
