@@ -84,7 +84,7 @@ class Scheduler {
       workers: this.#options.workers ?? this.#plan.limits.workers,
     });
     if (this.#dag.size === 0) this.#end();
-    for (const node of ready) this.#queue(node);
+    for (const node of ready.toSorted((a, b) => b.rank - a.rank)) this.#queue(node);
     await finished;
     if (this.#listenerError !== null) throw this.#listenerError.error;
     return this.#result();

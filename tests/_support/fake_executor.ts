@@ -142,12 +142,13 @@ export class FakeExecutor implements StepExecutor {
     const apiPerSection = new Map<string, number>();
     for (const step of running) {
       const { item: video, part: section } = step.scope;
-      if (video !== null && section !== null) {
+      // The section and API layers count steps that take no CPU slot (see LayeredLimits).
+      if (video !== null && section !== null && !step.cpu) {
         const sections = sectionsPerVideo.get(video) ?? new Set();
         sections.add(section);
         sectionsPerVideo.set(video, sections);
       }
-      if (step.provider !== null && section !== null) {
+      if (step.provider !== null && !step.cpu && section !== null) {
         apiPerSection.set(section, (apiPerSection.get(section) ?? 0) + 1);
       }
     }
@@ -159,7 +160,10 @@ export class FakeExecutor implements StepExecutor {
       max([...sectionsPerVideo.values()].map((set) => set.size)),
     );
     peaks.apiPerSection = Math.max(peaks.apiPerSection, max(apiPerSection.values()));
-    peaks.global = Math.max(peaks.global, running.filter((step) => step.provider !== null).length);
+    peaks.global = Math.max(
+      peaks.global,
+      running.filter((step) => step.provider !== null && !step.cpu).length,
+    );
     peaks.cpu = Math.max(peaks.cpu, running.filter((step) => step.cpu).length);
     peaks.custom = Math.max(peaks.custom, running.filter((step) => step.kind === "custom").length);
     peaks.steps = Math.max(peaks.steps, running.length);

@@ -13,16 +13,29 @@ export const MOD_URL: string = new URL("../../mod.ts", import.meta.url).href;
  * A workflow of `videos` × `sections` with given formats, resolved in memory.
  */
 export function gridWorkflow(
-  options: { videos: number; sections: number; formats: string[]; limits?: WorkflowInput["limits"] },
+  options: {
+    videos: number;
+    sections: number;
+    formats: string[];
+    limits?: WorkflowInput["limits"];
+    /** Give each section an image from an HTTP provider: steps that the section and API layers count. */
+    images?: boolean;
+  },
 ): Promise<ResolvedWorkflow> {
   const input: WorkflowInput = {
     formats: options.formats,
     limits: options.limits,
+    ...options.images === true
+      ? { providers: { images: { api: "openai" as const, baseUrl: "http://127.0.0.1:9", retries: 0 } } }
+      : {},
     videos: Array.from({ length: options.videos }, (_, v) => ({
       id: `v${v + 1}`,
       sections: Array.from({ length: options.sections }, (_, s) => ({
         title: `Video ${v + 1} section ${s + 1}`,
         narration: `This is section ${s + 1} of video ${v + 1}.`,
+        ...options.images === true
+          ? { image: { provider: "images", prompt: `Picture ${v + 1}.${s + 1}`, size: "64x64" } }
+          : {},
       })),
     })),
   };

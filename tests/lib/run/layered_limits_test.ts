@@ -92,7 +92,13 @@ for (let seed = 1; seed <= 40; seed++) {
       cpu: pick(1, 3),
     };
     const formats = ["16:9", "9:16", "1:1"].slice(0, pick(1, 3));
-    const workflow = await gridWorkflow({ videos: pick(1, 4), sections: pick(1, 5), formats, limits });
+    const workflow = await gridWorkflow({
+      videos: pick(1, 4),
+      sections: pick(1, 5),
+      formats,
+      limits,
+      images: true,
+    });
     const plan = planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN });
     const executor = new FakeExecutor(plan, { random });
     const result = await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
@@ -123,7 +129,7 @@ Deno.test("layered limits are reached, not just respected, on a wide plan", asyn
     minFreeMemory: 0,
   };
   const plan = planWorkflows([
-    await gridWorkflow({ videos: 3, sections: 3, formats: ["16:9", "9:16"], limits }),
+    await gridWorkflow({ videos: 3, sections: 3, formats: ["16:9", "9:16"], limits, images: true }),
   ], { toolchain: TEST_TOOLCHAIN });
   const executor = new FakeExecutor(plan, { random: seededRandom(7) });
   await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
@@ -221,4 +227,39 @@ Deno.test("LayeredLimits reserves the rate slot last: calls that waited for glob
   assert.ok(sends[0]! >= 10_000, `the first paced call left at ${sends[0]} ms`);
   const gaps = sends.slice(1).map((at, i) => at - sends[i]!);
   assert.ok(gaps.every((gap) => gap >= 1000), `gaps between sends: ${gaps.join(", ")} ms`);
+});
+
+Deno.test("LayeredLimits: local steps waiting for the CPU pool hold no section, API or global permit", async () => {
+  const limits = new LayeredLimits({
+    videos: 1,
+    sections: 1,
+    api: 1,
+    global: 1,
+    custom: 1,
+    workers: 2,
+    cpu: 1,
+    minFreeMemory: 0,
+  });
+  const local = (section: string) => ({
+    kind: "slide" as const,
+    scope: { item: "v", part: section },
+    provider: "local/slides@1",
+    cpu: true,
+    tokenCost: 0,
+  });
+  const call = {
+    kind: "image" as const,
+    scope: { item: "v", part: "v/s3" },
+    provider: "images",
+    cpu: false,
+    tokenCost: 0,
+  };
+  for (const step of [local("v/s1"), local("v/s2"), call]) limits.register(step);
+  const running = await limits.acquire(local("v/s1"));
+  const waiting = limits.acquire(local("v/s2"));
+  // The call goes ahead: the slide of another section that waits for the one CPU slot holds nothing it needs.
+  const sent = await limits.acquire(call);
+  sent.release();
+  running.release();
+  (await waiting).release();
 });
