@@ -9,6 +9,7 @@ import type { Plan } from "./plan.ts";
 import type { PlanStep } from "./plan_step.ts";
 import { outputKey, stepKey } from "./step_key.ts";
 import type { StepStore } from "../store/step_store.ts";
+import type { Json } from "../core/json.ts";
 
 /** What would happen to one step. */
 export interface StepStatus {
@@ -18,6 +19,8 @@ export interface StepStatus {
   key: string | null;
   /** True when running it calls an HTTP provider (a call to pay). */
   paid: boolean;
+  /** What the stored step returned (its value), or null when it runs. */
+  value: Json;
 }
 
 /**
@@ -47,8 +50,11 @@ export async function planStatus(
   const http = new Set(plan.providers.map((provider) => provider.name));
   const outputKeys = new Map<string, string | null>();
   const statuses = new Map<string, StepStatus>();
-  /** The output key of a stored step (its children followed), or null when a child would run. */
-  const storedOutput = async (step: PlanStep, key: string): Promise<string | null> => {
+  /** The output key and value of a stored step (its children followed), or null when a child would run. */
+  const storedOutput = async (
+    step: PlanStep,
+    key: string,
+  ): Promise<{ output: string; value: Json } | null> => {
     const found = await store.peek(key);
     if (found === null) return null;
     const children: string[] = [];
@@ -58,19 +64,21 @@ export async function planStatus(
       const child = childStep({ ...step, key }, { template, spec, index });
       const childOutput = await storedOutput(child, child.key);
       if (childOutput === null) return null;
-      children.push(childOutput);
+      children.push(childOutput.output);
     }
-    return outputKey(key, children);
+    return { output: outputKey(key, children), value: found.value };
   };
   for (const step of plan.steps) {
     const inputs = step.deps.map((dep) => outputKeys.get(dep) ?? null);
     const key = inputs.includes(null) ? null : stepKey(step, inputs as string[]);
-    const output = key === null ? null : await storedOutput(step, key);
+    const found = key === null ? null : await storedOutput(step, key);
+    const output = found?.output ?? null;
     const stored = output !== null;
     statuses.set(step.id, {
       status: stored ? "stored" : "run",
       key,
       paid: !stored && step.provider !== null && http.has(step.provider),
+      value: stored ? found!.value : null,
     });
     // A step that runs keeps its planned output key unless it may spawn children.
     outputKeys.set(step.id, stored ? output : key !== null && !maySpawn(plan, step) ? key : null);

@@ -55,13 +55,19 @@ export async function preflight(
   options: PreflightOptions,
 ): Promise<string[]> {
   const { ffmpeg, status, allowOverflow = false, signal } = options;
+  const stored = (id: string) => {
+    const step = status.get(id);
+    return step?.status === "stored" ? step.value : undefined;
+  };
   checkApiKeys(plan, workflows, status);
   const warnings: string[] = [];
   for (const workflow of workflows) {
     for (const [name, kind] of jobKinds()) {
       const job = workflow.jobs[name];
       if (job === null) continue;
-      warnings.push(...await kind.preflight(job, { ffmpeg, allowOverflow, signal, file: workflow.file }));
+      warnings.push(
+        ...await kind.preflight(job, { ffmpeg, allowOverflow, signal, file: workflow.file, stored }),
+      );
     }
   }
   return warnings;

@@ -7,6 +7,7 @@
 import type { z } from "zod";
 import type { WorkflowIssue } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
+import type { Json } from "../core/json.ts";
 import type { Draft } from "../plan/plan_step.ts";
 import type { ResolvedProvider } from "../plan/provider_settings.ts";
 import type { LocalEngine, Toolchain } from "../plan/toolchain.ts";
@@ -52,6 +53,11 @@ export interface PreflightContext {
   signal?: AbortSignal;
   /** The workflow file, for messages. */
   file: string;
+  /**
+   * The value of a step the store holds, which will not run (its input was checked when it ran), or undefined.
+   * @default nothing is stored
+   */
+  stored?: (stepId: string) => Json | undefined;
 }
 
 /** The steps a job expands into. */

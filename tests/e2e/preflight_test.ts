@@ -47,6 +47,18 @@ Deno.test("slide text that does not fit: exit 2 naming the section, nothing writ
       /⚠ videos\[0\]\.sections\[1\]: The slide text does not fit .* it will be cut/,
     );
     assert.ok((await probe(`${dir}/out/v.160x90.mp4`)).duration > 0.5);
+    // Stored now: the check reads the fit the slide step recorded, and still refuses without the flag.
+    const again = await runCli(["render", file, "--out", `${dir}/again`]);
+    assert.equal(again.code, 2, again.stderr);
+    assert.match(again.stderr, /does not fit a 160x90 slide .*\n {2}→ at videos\[0\]\.sections\[1\]/);
+    assert.equal(await listFolder(`${dir}/again`), null);
+    const allowedAgain = await runCli(["render", file, "--out", `${dir}/again`, "--allow-overflow"]);
+    assert.equal(allowedAgain.code, 0, allowedAgain.stderr);
+    assert.match(
+      allowedAgain.stderr,
+      /⚠ videos\[0\]\.sections\[1\]: The slide text does not fit .* it will be cut/,
+    );
+    assert.match(allowedAgain.stderr, /\(\d+ cached\)/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

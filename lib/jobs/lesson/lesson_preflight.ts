@@ -5,7 +5,8 @@
  * @module
  */
 import { WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
-import { checkSlideFits } from "../../providers/local/slides/check_slide_fit.ts";
+import type { Json } from "../../core/json.ts";
+import { checkSlideFits, type SlideFit } from "../../providers/local/slides/check_slide_fit.ts";
 import { checkEspeakVoice } from "../../providers/local/speech/espeak_engine.ts";
 import { checkFliteFilter } from "../../providers/local/speech/flite_engine.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
@@ -37,13 +38,16 @@ export async function preflightLesson(lesson: ResolvedLesson, context: Preflight
   return await checkSlides(lesson, context);
 }
 
-/** Checks every slide's text (sections' and cards') against its frame, with the renderer's own layout. */
+/**
+ * Checks every slide's text (sections' and cards') against its frame, with the renderer's own layout; a slide
+ * the store holds is checked from the fit it recorded when it was rendered (same key, same text and frame).
+ */
 async function checkSlides(lesson: ResolvedLesson, context: PreflightContext): Promise<string[]> {
   const warnings: string[] = [];
   const issues: WorkflowIssue[] = [];
   for (const slide of lesson.videos.flatMap((video) => lessonSlides(video, lesson.theme))) {
     for (const format of lesson.formats) {
-      const fit = await checkSlideFits({
+      const fit = recordedFit(context.stored?.(`${slide.id}@${format.name}`)) ?? await checkSlideFits({
         ...slide.content,
         width: format.width,
         height: format.height,
@@ -62,4 +66,15 @@ async function checkSlides(lesson: ResolvedLesson, context: PreflightContext): P
     });
   }
   return warnings;
+}
+
+/** The fit a stored slide step recorded in its value (`{ fit: { message, warnings } }`), or null. */
+function recordedFit(value: Json | undefined): Pick<SlideFit, "message" | "warnings"> | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const fit = value.fit;
+  if (typeof fit !== "object" || fit === null || Array.isArray(fit)) return null;
+  const { message, warnings } = fit;
+  if (!(message === null || typeof message === "string")) return null;
+  if (!Array.isArray(warnings) || !warnings.every((warning) => typeof warning === "string")) return null;
+  return { message, warnings: warnings as string[] };
 }

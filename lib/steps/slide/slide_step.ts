@@ -10,13 +10,15 @@ import type { SlideParams } from "./slide_params.ts";
 /**
  * Renders the slide its params describe ({@linkcode SlideParams}) to PNG, over a generated image (its one input,
  * if any) or the background image file `runtime.imagePath`, with the picture file `runtime.picturePath` on a
- * picture slide. Its value is `{ width, height, warnings }`, the warnings being sentences about text cut or
- * characters no installed font has.
+ * picture slide. Its value is `{ width, height, warnings, fit }`, the warnings being sentences about text cut or
+ * characters no installed font has, and `fit` what the preflight check finds for this slide (`{ message, warnings }`):
+ * a later run whose slide is stored checks it from there, without laying the text out again.
  */
 export const slideStep: StepKindDefinition = {
   kind: "slide",
   // 2: slide kinds (code, picture, title and end cards), markdown, themes, and the block centred (portrait: larger
-  // type in the upper middle) instead of anchored to the top.
+  // type in the upper middle) instead of anchored to the top. (Its value's `fit` came later, bytes unchanged: an
+  // entry without one is checked by laying its text out again.)
   version: 2,
   blocking: true,
   run: async (task, { signal }) => {
@@ -26,13 +28,18 @@ export const slideStep: StepKindDefinition = {
     const imagePath = generated ??
       (typeof task.runtime.imagePath === "string" ? task.runtime.imagePath : null);
     const picturePath = typeof task.runtime.picturePath === "string" ? task.runtime.picturePath : null;
-    const { png, warnings } = await renderSlide(
+    const { png, warnings, fit } = await renderSlide(
       { ...spec, imagePath, picturePath },
       // Whether text may be cut was decided before the run (preflight fails a slide that does not fit unless
       // --allow-overflow): here a slide always renders, cut with an ellipsis if it must.
       { signal, allowOverflow: true },
     );
     await Deno.writeFile(outputPath(task), png);
-    return { width: spec.width, height: spec.height, warnings };
+    return {
+      width: spec.width,
+      height: spec.height,
+      warnings,
+      fit: { message: fit.message, warnings: fit.warnings },
+    };
   },
 };

@@ -8,7 +8,7 @@
 import { Resvg } from "@resvg/resvg-wasm";
 import { InputError } from "../../../core/errors.ts";
 import { encodePng } from "../../../media/png_encoder.ts";
-import type { SlideText } from "./check_slide_fit.ts";
+import type { SlideFit, SlideText } from "./check_slide_fit.ts";
 import { fitSlide } from "./_fit_slide.ts";
 import { readFontFile } from "./_font_files.ts";
 import { readImageDataUri } from "./_image.ts";
@@ -60,6 +60,8 @@ export interface RenderedSlide {
    * installed font has (drawn as empty boxes). Empty when there is nothing to say.
    */
   warnings: string[];
+  /** How its text fitted: what the preflight check of the same slide finds (`checkSlideFits`). */
+  fit: SlideFit;
 }
 
 /**
@@ -153,7 +155,7 @@ export async function renderSlide(spec: SlideSpec, options: RenderSlideOptions =
   try {
     const rendered = resvg.render();
     try {
-      return { png: encodePng(rendered.pixels, rendered.width, rendered.height), warnings };
+      return { png: encodePng(rendered.pixels, rendered.width, rendered.height), warnings, fit };
     } finally {
       rendered.free();
     }

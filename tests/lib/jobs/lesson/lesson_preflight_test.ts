@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { WorkflowError } from "../../../../lib/core/errors.ts";
+import { preflightLesson } from "../../../../lib/jobs/lesson/lesson_preflight.ts";
+import { findFfmpeg } from "../../../../lib/media/ffmpeg.ts";
+import { resolveWorkflow } from "../../../../lib/workflow/resolve_workflow.ts";
+
+const where = { file: "lesson.ts", moduleUrl: "file:///lesson.ts" };
+
+async function lesson() {
+  const workflow = await resolveWorkflow({
+    formats: ["160x90"],
+    titleCard: false,
+    videos: [{ id: "v", sections: [{ title: "Fine", narration: "Short." }] }],
+  }, where);
+  return workflow.jobs.lesson!;
+}
+
+Deno.test("preflightLesson() checks a stored slide by the fit its step recorded, a new one by laying it out", async () => {
+  const ffmpeg = await findFfmpeg();
+  const context = { ffmpeg, allowOverflow: false, file: "lesson.ts" };
+  // Laid out now: a short title fits.
+  assert.deepEqual(await preflightLesson(await lesson(), context), []);
+  // The store holds the slide with a recorded fit: that record is what is checked (a made-up cut here).
+  const recorded = { message: "The slide text would be cut", warnings: ["A character no font has"] };
+  const asked: string[] = [];
+  const stored = (id: string) => {
+    asked.push(id);
+    return id === "v/s1/slide@160x90" ? { width: 160, height: 90, warnings: [], fit: recorded } : undefined;
+  };
+  await assert.rejects(preflightLesson(await lesson(), { ...context, stored }), (error) => {
+    assert.ok(error instanceof WorkflowError);
+    assert.match(error.message, /The slide text would be cut/);
+    return true;
+  });
+  assert.deepEqual(asked, ["v/s1/slide@160x90"]);
+  const allowed = await preflightLesson(await lesson(), { ...context, stored, allowOverflow: true });
+  assert.deepEqual(allowed, [
+    "videos[0].sections[0] (160x90): A character no font has",
+    "videos[0].sections[0]: The slide text would be cut; it will be cut (--allow-overflow)",
+  ]);
+});
