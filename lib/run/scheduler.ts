@@ -84,7 +84,8 @@ class Scheduler {
       workers: this.#options.workers ?? this.#plan.limits.workers,
     });
     if (this.#dag.size === 0) this.#end();
-    for (const node of ready.toSorted((a, b) => b.rank - a.rank)) this.#queue(node);
+    // In plan order: the first to ask for a key makes it, and videos are let in in plan order (see GroupGate).
+    for (const node of ready) this.#queue(node);
     await finished;
     if (this.#listenerError !== null) throw this.#listenerError.error;
     return this.#result();

@@ -9,6 +9,9 @@ import { FakeExecutor, seededRandom } from "../../_support/fake_executor.ts";
 import { MemoryStore } from "../../_support/memory_store.ts";
 import { gridWorkflow } from "../../_support/workflows.ts";
 import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
+import { writeLessonInputs } from "../../../tasks/_bench_lesson.ts";
+import { schedulerOverhead } from "../../../tasks/_bench_overhead.ts";
 
 const ffmpeg = { ffmpeg: "/bin/false", ffprobe: "/bin/false" };
 
@@ -277,6 +280,25 @@ Deno.test("runPlan() gives a free CPU slot to the ready step with the costliest 
   // chain waits for) as soon as it is ready, before most of the 13 slides.
   assert.equal(kinds.slice(0, 7).filter((kind) => kind === "speech").length, 6, kinds.join(" "));
   assert.ok(kinds.slice(7, 9).includes("narration"), kinds.join(" "));
+});
+
+Deno.test("runPlan() asks for keys in plan order: videos that share slides finish, whatever their steps' rank", async () => {
+  // The bench's scaling lesson (every video's slides the same, its narrations different), run with steps that
+  // finish at once into a real store. Queuing the first ready steps by rank made a later video's slide the maker
+  // of a shared key while earlier videos held both video slots waiting for it: the run never ended.
+  const dir = await tempDir("reel-scheduler-");
+  try {
+    const file = await writeLessonInputs(dir, { videos: 10, scaling: true });
+    const stalled = setTimeout(() => Deno.exit(124), 60_000);
+    try {
+      const { steps } = await schedulerOverhead(file, `${dir}/store`);
+      assert.equal(steps, 560);
+    } finally {
+      clearTimeout(stalled);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("runPlan() finishes when videos share keys and the store answers later steps first (no group waits on a later one)", async () => {
