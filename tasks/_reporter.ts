@@ -92,7 +92,9 @@ async function mediaDuration(
   context: { ffmpeg: FfmpegPaths },
 ): Promise<number | null> {
   if (!path.endsWith(".mp4")) return null;
-  const measured = typeof value === "object" && value !== null && !Array.isArray(value) ? value.duration : null;
+  const measured = typeof value === "object" && value !== null && !Array.isArray(value)
+    ? value.duration
+    : null;
   if (typeof measured === "number") return measured * 1000;
   return (await probeMedia(context.ffmpeg, path)).duration * 1000;
 }
@@ -107,7 +109,11 @@ async function summarize(
   const outputs = [];
   for (const { step, path } of run.outputs) {
     const bytes = (await Deno.stat(path)).size;
-    outputs.push({ path, bytes, duration: await mediaDuration(path, run.artifacts.get(step)?.value, context) });
+    outputs.push({
+      path,
+      bytes,
+      duration: await mediaDuration(path, run.artifacts.get(step)?.value, context),
+    });
   }
   const usage = await processUsage();
   const failures = [...run.errors].map(([step, error]) => ({
