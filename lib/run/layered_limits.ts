@@ -1,10 +1,12 @@
 /**
- * The layered limits of a run: videos in flight → sections in flight per video (for steps that take no CPU slot:
- * the CPU pool bounds the others) → the provider's window of calls in flight (and its pause) → provider calls per section → provider calls in the run (global) → custom steps in the
+ * The layered limits of a run: videos in flight → sections in flight per video → the provider's window of calls in
+ * flight (and its pause) → provider calls per section → provider calls in the run (global) → custom steps in the
  * run → the CPU pool (and enough free memory, {@linkcode MemoryGate}) → the provider's rate, reserved last. Permits are taken in that fixed order and released in
  * reverse, so nested layers cannot deadlock. The provider's window comes before the shared layers so that a slow or
  * paused provider never holds global permits that calls to other providers could use; its rate slot is reserved
- * last, just before the request leaves, so calls that waited for shared permits do not leave together.
+ * last, just before the request leaves, so calls that waited for shared permits do not leave together. The section
+ * and API layers count only steps that wait on something elsewhere (an HTTP call); a local engine's CPU-heavy step
+ * (a slide, espeak, an encode) waits for the CPU pool alone.
  * @module
  */
 import type { PlanStep } from "../plan/plan_step.ts";
@@ -85,10 +87,10 @@ export class LayeredLimits {
    *
    * @param step The step's scope.
    */
-  register(step: Pick<PlanStep, "scope" | "cpu">): void {
+  register(step: Pick<PlanStep, "scope" | "provider" | "cpu">): void {
     const { item, part } = step.scope;
     if (item !== null) this.#items.register(item);
-    if (item !== null && part !== null && !step.cpu) this.#partGate(item).register(part);
+    if (item !== null && part !== null && this.#waitsElsewhere(step)) this.#partGate(item).register(part);
   }
 
   /**
@@ -96,9 +98,9 @@ export class LayeredLimits {
    *
    * @param step The step's scope.
    */
-  settle(step: Pick<PlanStep, "scope" | "cpu">): void {
+  settle(step: Pick<PlanStep, "scope" | "provider" | "cpu">): void {
     const { item, part } = step.scope;
-    if (item !== null && part !== null && !step.cpu) this.#partGate(item).settle(part);
+    if (item !== null && part !== null && this.#waitsElsewhere(step)) this.#partGate(item).settle(part);
     if (item !== null) this.#items.settle(item);
   }
 
@@ -125,11 +127,13 @@ export class LayeredLimits {
       if (item !== null) await this.#items.admit(item, options);
       // The section layer bounds a video's fan-out of calls that wait (on an API, say); CPU-heavy steps are bounded
       // by the CPU pool, so that every speech a narration waits for starts first, not after earlier sections' slides.
-      if (item !== null && part !== null && !step.cpu) await this.#partGate(item).admit(part, options);
+      if (item !== null && part !== null && this.#waitsElsewhere(step)) {
+        await this.#partGate(item).admit(part, options);
+      }
       const gate = step.provider === null ? null : this.#providerGate(step.provider);
       // The API layers count calls that wait on a provider elsewhere; a local engine's step (espeak, a slide) is
       // CPU work and waits for the CPU pool only, never holding a global permit an API call could use.
-      if (step.provider !== null && !step.cpu) {
+      if (step.provider !== null && this.#waitsElsewhere(step)) {
         if (gate !== null) held.push(await gate.admit(options));
         if (part !== null) held.push(await this.#apiSemaphore(part).acquire(options));
         held.push(await this.#global.acquire(options));
@@ -167,6 +171,14 @@ export class LayeredLimits {
       throw error;
     }
     return { release, [Symbol.dispose]: release };
+  }
+
+  /**
+   * Whether the section and API layers count a step: one that takes no CPU slot, or calls a provider that has a
+   * gate (an HTTP provider, whatever its CPU flag). A local engine's CPU-heavy step is bounded by the CPU pool.
+   */
+  #waitsElsewhere(step: Pick<PlanStep, "provider" | "cpu">): boolean {
+    return !step.cpu || (step.provider !== null && this.#providerGate(step.provider) !== null);
   }
 
   #partGate(item: string): GroupGate {
