@@ -83,19 +83,24 @@ function viewFor(mode: ReporterMode, focus: TerminalFocus | null): RunView | nul
 }
 
 /**
- * A video's length in ms: the one its step measured (its value's `duration`, checked against ffprobe when it was
- * made), else ffprobe's; null for what is not a video.
+ * Steps of reel's own whose value's `duration` is their video's length: measured with ffprobe when it was made (a
+ * lesson's video, a variant) or its frames over its rate (a montage). A custom step's value is whatever it returns.
  */
+const LENGTH_IN_VALUE = new Set(["video", "variant", "montage-grid", "montage-join"]);
+
+/** A video's length in ms: from its step's value for {@linkcode LENGTH_IN_VALUE}, else ffprobe's; null if no video. */
 async function mediaDuration(
   path: string,
-  value: Json | undefined,
+  step: { kind: string; value: Json | undefined },
   context: { ffmpeg: FfmpegPaths },
 ): Promise<number | null> {
   if (!path.endsWith(".mp4")) return null;
-  const measured = typeof value === "object" && value !== null && !Array.isArray(value)
-    ? value.duration
-    : null;
-  if (typeof measured === "number") return measured * 1000;
+  const { kind, value } = step;
+  const known =
+    LENGTH_IN_VALUE.has(kind) && typeof value === "object" && value !== null && !Array.isArray(value)
+      ? value.duration
+      : null;
+  if (typeof known === "number") return known * 1000;
   return (await probeMedia(context.ffmpeg, path)).duration * 1000;
 }
 
@@ -112,7 +117,10 @@ async function summarize(
     outputs.push({
       path,
       bytes,
-      duration: await mediaDuration(path, run.artifacts.get(step)?.value, context),
+      duration: await mediaDuration(path, {
+        kind: context.plan.steps.find((planned) => planned.id === step)?.kind ?? "custom",
+        value: run.artifacts.get(step)?.value,
+      }, context),
     });
   }
   const usage = await processUsage();

@@ -28,8 +28,8 @@ export interface ChildSpec {
   /** What the child's call costs of its provider's token budget (seconds of audio, say). @default the template's */
   tokenCost?: number;
   /**
-   * What running the child costs, roughly, in seconds of one core (see `PlanStep.cost`): among ready siblings the
-   * costliest runs first, so the short ones fill the end and no worker idles while a long one finishes alone.
+   * What running the child costs, roughly (its siblings' costs are all it is compared with): among its siblings
+   * the costliest is queued first, so the short ones fill the end and no worker idles while a long one finishes.
    * @default the template's
    */
   cost?: number;

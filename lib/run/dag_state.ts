@@ -104,8 +104,7 @@ export class DagState {
    */
   addChildren(parent: DagNode, steps: readonly PlanStep[]): DagNode[] {
     const children = steps.map((step, i) => this.#add(step, parent.order + i + 1, parent));
-    // A child's path ahead is its own cost, then what follows its parent.
-    for (const child of children) child.rank = child.step.cost + parent.rank - parent.step.cost;
+    for (const child of children) child.rank = parent.rank;
     parent.children = children;
     parent.childrenLeft = children.length;
     return children;

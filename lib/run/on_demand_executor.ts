@@ -38,8 +38,8 @@ export class OnDemandExecutor implements StepExecutor {
     return await (await this.#opened).execute(task, options);
   }
 
-  /** Closes the executor if it was opened. */
+  /** Closes the executor if it was opened (one that failed to open was reported by the steps it failed). */
   async close(): Promise<void> {
-    await (await this.#opened)?.close();
+    await this.#opened?.then((executor) => executor.close(), () => {});
   }
 }

@@ -179,14 +179,15 @@ export async function renderLoaded(
     })
     : undefined;
   const store = openStore(options.store ?? cacheDir, { cacheDir: `${cacheDir}/s3-cache`, claims });
-  const status = await planStatus(plan, store);
-  // The workers start loading while the checks run (a failed check closes them again); with every step stored,
-  // none starts unless one is needed after all.
-  const stored = [...status.values()].every((step) => step.status === "stored");
-  const opening = openExecutor(plan, { ...options, store, stored });
-  // Its failure is reported where it is awaited, below; this only keeps it from counting as unhandled meanwhile.
-  opening.catch(() => {});
   try {
+    const status = await planStatus(plan, store);
+    // The workers start loading while the checks run (a failed check closes them again); with every step stored
+    // (and none forced), none starts unless one is needed after all.
+    const forced = options.force === true || (options.forceSteps ?? []).length > 0;
+    const stored = !forced && [...status.values()].every((step) => step.status === "stored");
+    const opening = openExecutor(plan, { ...options, store, stored });
+    // Its failure is reported where it is awaited, below; this only keeps it from counting as unhandled meanwhile.
+    opening.catch(() => {});
     let executor: StepExecutor;
     try {
       // Every check that bad input can fail runs before a folder is made.

@@ -199,8 +199,9 @@ class Scheduler {
       });
     }
     this.#settle(node, "done");
-    // The costliest first: the first to ask for a free permit takes it, whatever the others' rank.
-    for (const child of children.toSorted((a, b) => b.rank - a.rank)) this.#queue(child);
+    // Siblings share their parent's rank (so another file's decode is not put behind them); among themselves the
+    // costliest is queued first, and equal ranks are served in the order they ask.
+    for (const child of children.toSorted((a, b) => b.step.cost - a.step.cost)) this.#queue(child);
     if (children.length === 0) { for (const ready of this.#dag.complete(node)) this.#queue(ready); }
     this.#endIfFinished();
   }

@@ -263,3 +263,47 @@ Deno.test("LayeredLimits: local steps waiting for the CPU pool hold no section, 
   running.release();
   (await waiting).release();
 });
+
+Deno.test("LayeredLimits: an HTTP provider's step keeps its provider window and global permits, CPU flag or not", async () => {
+  const clock = new VirtualClock();
+  const provider = new ProviderLimiter({
+    concurrency: 1,
+    requests: null,
+    tokens: null,
+    per: 60_000,
+    burst: 1,
+  }, {
+    clock,
+  });
+  const limits = new LayeredLimits({
+    videos: 1,
+    sections: 4,
+    api: 4,
+    global: 4,
+    custom: 1,
+    workers: 2,
+    cpu: 4,
+    minFreeMemory: 0,
+  }, { providerGate: (name) => name === "images" ? provider : null });
+  const call = (section: string) => ({
+    kind: "image" as const,
+    scope: { item: "v", part: `v/${section}` },
+    provider: "images",
+    cpu: true,
+    tokenCost: 0,
+  });
+  const [first, second] = [call("s1"), call("s2")];
+  for (const step of [first, second]) limits.register(step);
+  const running = await limits.acquire(first);
+  let admitted = false;
+  const waiting = limits.acquire(second).then((permit) => {
+    admitted = true;
+    return permit;
+  });
+  // Four CPU slots are free, yet the provider takes one call at a time.
+  for (let turn = 0; turn < 50; turn++) await null;
+  assert.equal(admitted, false, "the second call waits for the provider's one place");
+  running.release();
+  (await waiting).release();
+  assert.equal(admitted, true);
+});
