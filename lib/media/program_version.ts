@@ -4,6 +4,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { writeFileWhole } from "../core/write_file_whole.ts";
 import { runProcess } from "./run_process.ts";
 
 const probed = new Map<string, Promise<string>>();
@@ -92,7 +93,9 @@ async function rememberedVersion(
   const digest = createHash("sha256").update(text).digest("hex").slice(0, 16);
   const version = `${text.split("\n")[0]} #${digest}`;
   // Remembering is a convenience: a folder that cannot be written only means asking again next time.
-  if (memo !== null && file !== null) await writeMemo(memo, { ...known, [key]: version }).catch(() => {});
+  if (memo !== null && file !== null) {
+    await writeFileWhole(memo, JSON.stringify({ ...known, [key]: version })).catch(() => {});
+  }
   return version;
 }
 
@@ -105,18 +108,5 @@ async function readMemo(path: string): Promise<Record<string, unknown>> {
   } catch {
     // Missing, unreadable or not JSON: nothing is remembered, and the next write replaces it.
     return {};
-  }
-}
-
-/** Writes the memo whole (a temporary file renamed over it), so a reader never sees half of it. */
-async function writeMemo(path: string, memo: Record<string, unknown>): Promise<void> {
-  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")) || "/", { recursive: true });
-  const temporary = `${path}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await Deno.writeTextFile(temporary, JSON.stringify(memo));
-    await Deno.rename(temporary, path);
-  } catch (error) {
-    await Deno.remove(temporary).catch(() => {});
-    throw error;
   }
 }

@@ -3,7 +3,7 @@
  * `~/.config/reel/tune.json`); `--workers auto` reads them.
  * @module
  */
-import { temporaryName } from "../store/publish_output.ts";
+import { writeFileWhole } from "../core/write_file_whole.ts";
 
 /** One setting tried and how it did. */
 export interface TuneResult {
@@ -98,8 +98,5 @@ export async function readTuneSettings(path: string): Promise<TuneSettings | nul
  * ```
  */
 export async function writeTuneSettings(path: string, settings: TuneSettings): Promise<void> {
-  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")) || "/", { recursive: true });
-  const temporary = temporaryName(path);
-  await Deno.writeTextFile(temporary, `${JSON.stringify(settings, null, 2)}\n`);
-  await Deno.rename(temporary, path);
+  await writeFileWhole(path, `${JSON.stringify(settings, null, 2)}\n`);
 }

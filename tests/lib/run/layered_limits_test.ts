@@ -12,6 +12,17 @@ import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
 
 const ffmpeg = { ffmpeg: "/bin/false", ffprobe: "/bin/false" };
 
+/** A step as the layers see it: in video `v`, section `v/<section>`; an image call with no CPU slot unless told. */
+function layeredStep(provider: string, section: string, options: { kind?: string; cpu?: boolean } = {}) {
+  return {
+    kind: options.kind ?? "image",
+    scope: { item: "v", part: `v/${section}` },
+    provider,
+    cpu: options.cpu ?? false,
+    tokenCost: 0,
+  };
+}
+
 Deno.test("summarizeLimits() multiplies the layers and caps them with the global bound", () => {
   assert.deepEqual(
     summarizeLimits({
@@ -163,14 +174,7 @@ Deno.test("LayeredLimits: calls to a paused provider hold no global permit that 
   }, {
     providerGate: (name) => gates.get(name) ?? null,
   });
-  const step = (provider: string, section: string) => ({
-    kind: "image" as const,
-    scope: { item: "v", part: `v/${section}` },
-    provider,
-    cpu: false,
-    tokenCost: 0,
-  });
-  const steps = [step("paused", "s1"), step("paused", "s2"), step("fast", "s3")];
+  const steps = [layeredStep("paused", "s1"), layeredStep("paused", "s2"), layeredStep("fast", "s3")];
   for (const each of steps) limits.register(each);
   const waiting = [limits.acquire(steps[0]!), limits.acquire(steps[1]!)];
   const fastPermit = await limits.acquire(steps[2]!);
@@ -203,13 +207,7 @@ Deno.test("LayeredLimits reserves the rate slot last: calls that waited for glob
   }, {
     providerGate: (name) => gates.get(name) ?? null,
   });
-  const step = (provider: string, i: number) => ({
-    kind: "image" as const,
-    scope: { item: "v", part: `v/s${i}` },
-    provider,
-    cpu: false,
-    tokenCost: 0,
-  });
+  const step = (provider: string, i: number) => layeredStep(provider, `s${i}`);
   // Four calls of another provider hold every global permit for 10 s; four paced calls wait behind them.
   const blockers = [0, 1, 2, 3].map((i) => step("other", i));
   const calls = [4, 5, 6, 7].map((i) => step("paced", i));
@@ -240,23 +238,11 @@ Deno.test("LayeredLimits: local steps waiting for the CPU pool hold no section, 
     cpu: 1,
     minFreeMemory: 0,
   });
-  const local = (section: string) => ({
-    kind: "slide" as const,
-    scope: { item: "v", part: section },
-    provider: "local/slides@1",
-    cpu: true,
-    tokenCost: 0,
-  });
-  const call = {
-    kind: "image" as const,
-    scope: { item: "v", part: "v/s3" },
-    provider: "images",
-    cpu: false,
-    tokenCost: 0,
-  };
-  for (const step of [local("v/s1"), local("v/s2"), call]) limits.register(step);
-  const running = await limits.acquire(local("v/s1"));
-  const waiting = limits.acquire(local("v/s2"));
+  const local = (section: string) => layeredStep("local/slides@1", section, { kind: "slide", cpu: true });
+  const call = layeredStep("images", "s3");
+  for (const step of [local("s1"), local("s2"), call]) limits.register(step);
+  const running = await limits.acquire(local("s1"));
+  const waiting = limits.acquire(local("s2"));
   // The call goes ahead: the slide of another section that waits for the one CPU slot holds nothing it needs.
   const sent = await limits.acquire(call);
   sent.release();
@@ -285,14 +271,10 @@ Deno.test("LayeredLimits: an HTTP provider's step keeps its provider window and 
     cpu: 4,
     minFreeMemory: 0,
   }, { providerGate: (name) => name === "images" ? provider : null });
-  const call = (section: string) => ({
-    kind: "image" as const,
-    scope: { item: "v", part: `v/${section}` },
-    provider: "images",
-    cpu: true,
-    tokenCost: 0,
-  });
-  const [first, second] = [call("s1"), call("s2")];
+  const [first, second] = [
+    layeredStep("images", "s1", { cpu: true }),
+    layeredStep("images", "s2", { cpu: true }),
+  ];
   for (const step of [first, second]) limits.register(step);
   const running = await limits.acquire(first);
   let admitted = false;
