@@ -5,11 +5,11 @@
  * @module
  */
 import { WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
-import type { Json } from "../../core/json.ts";
-import { checkSlideFits, type SlideFit } from "../../providers/local/slides/check_slide_fit.ts";
+import { checkSlideFits } from "../../providers/local/slides/check_slide_fit.ts";
 import { checkEspeakVoice } from "../../providers/local/speech/espeak_engine.ts";
 import { checkFliteFilter } from "../../providers/local/speech/flite_engine.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
+import { slideFitOf } from "../../steps/slide/slide_step.ts";
 import type { ResolvedLesson } from "./lesson_schema.ts";
 import { lessonSlides } from "./lesson_slides.ts";
 
@@ -47,7 +47,7 @@ async function checkSlides(lesson: ResolvedLesson, context: PreflightContext): P
   const issues: WorkflowIssue[] = [];
   for (const slide of lesson.videos.flatMap((video) => lessonSlides(video, lesson.theme))) {
     for (const format of lesson.formats) {
-      const fit = recordedFit(context.stored?.(`${slide.id}@${format.name}`)) ?? await checkSlideFits({
+      const fit = slideFitOf(context.stored?.(`${slide.id}@${format.name}`)) ?? await checkSlideFits({
         ...slide.content,
         width: format.width,
         height: format.height,
@@ -66,15 +66,4 @@ async function checkSlides(lesson: ResolvedLesson, context: PreflightContext): P
     });
   }
   return warnings;
-}
-
-/** The fit a stored slide step recorded in its value (`{ fit: { message, warnings } }`), or null. */
-function recordedFit(value: Json | undefined): Pick<SlideFit, "message" | "warnings"> | null {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
-  const fit = value.fit;
-  if (typeof fit !== "object" || fit === null || Array.isArray(fit)) return null;
-  const { message, warnings } = fit;
-  if (!(message === null || typeof message === "string")) return null;
-  if (!Array.isArray(warnings) || !warnings.every((warning) => typeof warning === "string")) return null;
-  return { message, warnings: warnings as string[] };
 }

@@ -2,6 +2,8 @@
  * The slide step: a slide image for one format, laid out for its kind and aspect.
  * @module
  */
+import type { Json } from "../../core/json.ts";
+import type { SlideFit } from "../../providers/local/slides/check_slide_fit.ts";
 import { renderSlide } from "../../providers/local/slides/render_slide.ts";
 import type { StepKindDefinition } from "../step_kind.ts";
 import { outputPath } from "../task_fields.ts";
@@ -43,3 +45,27 @@ export const slideStep: StepKindDefinition = {
     };
   },
 };
+
+/**
+ * The fit a slide step recorded in its value: what the preflight check of the same slide finds.
+ *
+ * @param value The step's value, `{ width, height, warnings, fit: { message, warnings } }`, or undefined.
+ * @returns The fit, or null when there is none (an entry made before fits were recorded, or no value).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { slideFitOf } from "./slide_step.ts";
+ * assert.deepEqual(slideFitOf({ fit: { message: null, warnings: [] } }), { message: null, warnings: [] });
+ * assert.equal(slideFitOf({ width: 16, height: 9, warnings: [] }), null);
+ * ```
+ */
+export function slideFitOf(value: Json | undefined): Pick<SlideFit, "message" | "warnings"> | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const fit = value.fit;
+  if (typeof fit !== "object" || fit === null || Array.isArray(fit)) return null;
+  const { message, warnings } = fit;
+  if (!(message === null || typeof message === "string")) return null;
+  if (!Array.isArray(warnings) || !warnings.every((warning) => typeof warning === "string")) return null;
+  return { message, warnings: warnings as string[] };
+}
