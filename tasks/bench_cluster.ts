@@ -22,7 +22,7 @@ const runs = quick ? 2 : 5;
 const apiRuns = quick ? 1 : 3;
 const root = new URL("..", import.meta.url).pathname;
 const deno = Deno.execPath();
-const cli = ["run", "--allow-all", `${root}tasks/render.ts`, "render"];
+const cli = ["run", "--allow-all", "--v8-flags=--liftoff-only", `${root}tasks/render.ts`, "render"];
 const work = await Deno.makeTempDir({ prefix: "reel-bench-cluster-" });
 
 interface Sample {

@@ -2,22 +2,34 @@
 /// <reference lib="deno.worker" />
 /**
  * The step worker: receives {@linkcode ToWorker} messages, runs each step with its kind's runner, and answers with
- * {@linkcode FromWorker} messages. Several steps may run at once; each has its own AbortController. Besides the
- * registered step kinds, it loads the kinds exported (as `stepKinds`) by every module named in its URL's `steps`
- * parameters.
+ * {@linkcode FromWorker} messages. Several steps may run at once; each has its own AbortController. A registered
+ * step kind's code is loaded when the worker's first step of that kind arrives (a lesson's worker never loads the
+ * transcription code). Besides those, it loads at once the kinds exported (as `stepKinds`) by every module named in
+ * its URL's `steps` parameters; they take precedence over registered kinds of the same name.
  * @module
  */
 import { InputError, ProviderError, UnrecoverableError } from "../core/errors.ts";
-import { stepKinds } from "../workflow/step_kinds.ts";
+import { STEP_KIND_LOADERS } from "../workflow/step_kind_loaders.ts";
 import type { ChildSpec, StepTask } from "../core/step_task.ts";
 import type { StepKindDefinition } from "../steps/step_kind.ts";
 import { type FromWorker, isToWorker } from "./worker_protocol.ts";
 
 const controllers = new Map<number, AbortController>();
-const kinds = new Map(stepKinds());
+const kinds = new Map<string, Promise<StepKindDefinition | undefined>>();
 for (const module of new URL(import.meta.url).searchParams.getAll("steps")) {
   const extra = (await import(module)) as { stepKinds?: StepKindDefinition[] };
-  for (const definition of extra.stepKinds ?? []) kinds.set(definition.kind, definition);
+  for (const definition of extra.stepKinds ?? []) kinds.set(definition.kind, Promise.resolve(definition));
+}
+
+/** The kind's definition, its code loaded on first use; undefined when no kind has that name. */
+function kindNamed(name: string): Promise<StepKindDefinition | undefined> {
+  let kind = kinds.get(name);
+  if (kind === undefined) {
+    const load = Object.hasOwn(STEP_KIND_LOADERS, name) ? STEP_KIND_LOADERS[name] : undefined;
+    kind = load === undefined ? Promise.resolve(undefined) : load();
+    kinds.set(name, kind);
+  }
+  return kind;
 }
 
 function send(message: FromWorker): void {
@@ -29,7 +41,7 @@ async function run(taskId: number, task: StepTask): Promise<void> {
   controllers.set(taskId, controller);
   const children: ChildSpec[] = [];
   try {
-    const kind = kinds.get(task.kind);
+    const kind = await kindNamed(task.kind);
     if (kind === undefined) throw new UnrecoverableError(`No step kind "${task.kind}" in this worker`);
     const value = await kind.run(task, {
       signal: controller.signal,
