@@ -101,8 +101,29 @@ async function readOrNull(path: string): Promise<string | null> {
   try {
     return await Deno.readTextFile(path);
   } catch (error) {
-    // A process may end between listing /proc and reading its files (ENOENT, or ESRCH once opened).
-    if (error instanceof Deno.errors.NotFound || (error as { code?: string }).code === "ESRCH") return null;
+    if (isEndedProcessError(error)) return null;
     throw error;
   }
+}
+
+/**
+ * Tells whether reading a process's file under /proc failed because the process has ended meanwhile: ENOENT when
+ * it ended before the open, ESRCH when it ended between the open and the read. Deno gives ESRCH from a read as a
+ * plain Error whose message ends in "(os error 3)", with no code.
+ *
+ * @param error What the read threw.
+ * @returns True for those two errors.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isEndedProcessError } from "./process_tree.ts";
+ * assert.ok(isEndedProcessError(new Error("No such process (os error 3): readfile '/proc/5129/status'")));
+ * assert.ok(!isEndedProcessError(new Error("Permission denied (os error 13)")));
+ * ```
+ */
+export function isEndedProcessError(error: unknown): boolean {
+  if (error instanceof Deno.errors.NotFound) return true;
+  if (!(error instanceof Error)) return false;
+  return (error as { code?: string }).code === "ESRCH" || /\(os error 3\)/.test(error.message);
 }

@@ -2,6 +2,7 @@
  * Small helpers shared by the speech engine tests: WAV headers, temporary folders and the process table.
  * @module
  */
+import { isEndedProcessError } from "../../../../../lib/report/process_tree.ts";
 
 /** The format fields of a PCM WAV file. */
 export interface WavFormat {
@@ -50,9 +51,8 @@ export async function findProcesses(marker: string): Promise<number[]> {
       const commandLine = (await Deno.readTextFile(`/proc/${entry.name}/cmdline`)).replaceAll("\0", " ");
       if (commandLine.includes(marker)) found.push(Number(entry.name));
     } catch (error) {
-      // A process may exit between listing /proc and reading its command line (ENOENT, or ESRCH mid-read).
-      const gone = error instanceof Deno.errors.NotFound || (error as { code?: string }).code === "ESRCH";
-      if (!gone) throw error;
+      // A process may exit between listing /proc and reading its command line.
+      if (!isEndedProcessError(error)) throw error;
     }
   }
   return found;
