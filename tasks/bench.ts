@@ -21,12 +21,12 @@
 import { LESSON_BENCH, writeLessonInputs } from "./_bench_lesson.ts";
 import { formatSpread, measureTree, megabytes, seconds, spread, type TreeMeasure } from "./_bench_measure.ts";
 import { schedulerOverhead } from "./_bench_overhead.ts";
+import { REEL_V8_FLAGS } from "./_v8_flags.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const deno = Deno.execPath();
-// As `deno task render` runs it: V8 compiles resvg's WebAssembly with its baseline compiler only, since optimizing it
-// again in the background costs more than it saves on slide-sized renders (deno.json, README "Performance").
-const render = ["run", "--allow-all", "--v8-flags=--liftoff-only", `${root}tasks/render.ts`, "render"];
+// As `deno task render` runs it, with its V8 flags.
+const render = ["run", "--allow-all", REEL_V8_FLAGS, `${root}tasks/render.ts`, "render"];
 const quick = Deno.args.includes("--quick");
 const runsFlag = Deno.args.indexOf("--runs");
 const runs = runsFlag >= 0 ? Number(Deno.args[runsFlag + 1]) : quick ? 1 : 3;

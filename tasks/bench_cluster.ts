@@ -16,13 +16,14 @@ import { startFakeOpenAi } from "../lib/fake_api/fake_openai_server.ts";
 import { processUsage } from "../lib/report/process_usage.ts";
 import { spread } from "./_bench_measure.ts";
 import { type ClusterProcess, startRedisServer, startWorkerProcess, usageOf } from "./_cluster_processes.ts";
+import { REEL_V8_FLAGS } from "./_v8_flags.ts";
 
 const quick = Deno.args.includes("--quick");
 const runs = quick ? 2 : 5;
 const apiRuns = quick ? 1 : 3;
 const root = new URL("..", import.meta.url).pathname;
 const deno = Deno.execPath();
-const cli = ["run", "--allow-all", "--v8-flags=--liftoff-only", `${root}tasks/render.ts`, "render"];
+const cli = ["run", "--allow-all", REEL_V8_FLAGS, `${root}tasks/render.ts`, "render"];
 const work = await Deno.makeTempDir({ prefix: "reel-bench-cluster-" });
 
 interface Sample {

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { InputError } from "../lib/core/errors.ts";
+import { fixMmapThreshold } from "../lib/core/malloc_tuning.ts";
 import { workflowJsonSchema } from "../lib/workflow/workflow_json_schema.ts";
 import { addCacheCommands } from "./_cli/cache_commands.ts";
 import { type CommandOutcome, EXIT, printError } from "./_cli/options.ts";
@@ -25,6 +26,7 @@ import { enterUserDirectory } from "./_user_directory.ts";
  * @returns The exit code.
  */
 export async function main(args: string[]): Promise<number> {
+  fixMmapThreshold();
   const outcome: CommandOutcome = { exitCode: EXIT.ok };
   const program = new Command()
     .name("reel")

@@ -1,0 +1,11 @@
+import assert from "node:assert/strict";
+import { REEL_V8_FLAGS } from "../../tasks/_v8_flags.ts";
+
+Deno.test("the tasks users run start V8 with the flags the benchmarks measure", async () => {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url))) as {
+    tasks: Record<string, string>;
+  };
+  for (const task of ["render", "reel", "transcribe", "worker", "compile"]) {
+    assert.ok(config.tasks[task]?.includes(` ${REEL_V8_FLAGS} `), `deno.json's "${task}" task`);
+  }
+});
