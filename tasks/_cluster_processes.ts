@@ -3,6 +3,7 @@
  * worker processes, each in a working folder of its own; with their CPU time and peak memory read from /proc.
  * @module
  */
+import { REEL_V8_FLAGS } from "./_v8_flags.ts";
 
 /** A process of the cluster. */
 export interface ClusterProcess {
@@ -53,6 +54,7 @@ export async function startWorkerProcess(
     args: [
       "run",
       "--allow-all",
+      REEL_V8_FLAGS,
       worker,
       "--redis",
       options.redis,

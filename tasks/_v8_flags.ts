@@ -1,12 +1,13 @@
 /**
  * The V8 flags reel's tasks run with (`deno.json` spells them out in `render`, `reel`, `transcribe`, `worker` and
- * `compile`; a test keeps the two alike), so that the benchmarks measure what users run:
+ * `compile`; a test keeps the two alike), and so the renders `--watch` starts and the benchmarks, which measure
+ * what users run:
  * - `--liftoff-only`: resvg's WebAssembly stays on V8's baseline compiler. Optimizing it again in the background
  *   cost each worker more CPU than it saved on slide-sized renders (a 1-video lesson: 2.05 → 1.48 CPU-s in reel's
  *   own process, 345 → 266 MB; the 3-format benchmark lesson at 1080p: 7.5 → 7.0 CPU-s).
  * - `--max-semi-space-size=4`: a young generation of 4 MB instead of up to 16 MB in each of the three isolates (the
  *   main thread and two workers): with glibc's mmap threshold fixed (`lib/core/malloc_tuning.ts`), 50 videos peak
- *   at 265 MB instead of 390 MB, for about 3% more time at that size and none measurable at one video.
+ *   at 254–269 MB instead of 354 MB, for about 3% more time at that size and none measurable at one video.
  * @module
  */
 

@@ -3,6 +3,7 @@
  * saved, says what changed, and renders again (the store makes that run only the changed steps).
  * @module
  */
+import { REEL_V8_FLAGS } from "./_v8_flags.ts";
 
 /** The local files a workflow's module graph reads (the workflow itself when the graph cannot be read). */
 export async function watchedFiles(files: readonly string[]): Promise<string[]> {
@@ -45,7 +46,7 @@ export async function watchAndRender(
     const watched = await watchedFiles(files);
     const before = await modificationTimes(watched);
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", entry, "render", ...args],
+      args: ["run", "--allow-all", REEL_V8_FLAGS, entry, "render", ...args],
     }).spawn();
     // Ctrl-C or SIGTERM on the watcher stops the render under way too: no orphan render.
     const stopChild = () => {

@@ -11,6 +11,7 @@
  */
 import { findFfmpeg, probeMedia, runFfmpeg } from "../lib/media/ffmpeg.ts";
 import { formatSpread, measureTree, megabytes, spread, type TreeMeasure } from "./_bench_measure.ts";
+import { REEL_V8_FLAGS } from "./_v8_flags.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const pairsFlag = Deno.args.indexOf("--pairs");
@@ -70,6 +71,7 @@ try {
   const reelArgs = (run: number) => [
     "run",
     "--allow-all",
+    REEL_V8_FLAGS,
     `${root}tasks/render.ts`,
     "render",
     `${work}/montage.ts`,

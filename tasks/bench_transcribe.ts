@@ -18,6 +18,7 @@ import type { Transcript } from "../lib/jobs/transcribe/transcript.ts";
 import { countWordErrors } from "../lib/providers/local/speech/word_error_rate.ts";
 import { makeSpeechCorpus, type SpeechCorpus } from "../tests/_support/speech_corpus.ts";
 import { measureTree, spread, type TreeMeasure } from "./_bench_measure.ts";
+import { REEL_V8_FLAGS } from "./_v8_flags.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const quick = Deno.args.includes("--quick");
@@ -48,6 +49,7 @@ const deno = Deno.execPath();
 const cli = (out: string, extra: string[] = []) => [
   "run",
   "--allow-all",
+  REEL_V8_FLAGS,
   `${root}tasks/render.ts`,
   "transcribe",
   speech.path,

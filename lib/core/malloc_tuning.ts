@@ -5,7 +5,7 @@
  * whole, PNGs) come from the heap, whose holes it rarely gives back. A 50-video render grew by about 2.5 MB a
  * second that way, with every JavaScript heap flat. Fixing the threshold turns the raising off; at 64 KB it also
  * gives the 64 KB buffers of pipe reads their own mappings. Measured on the 50-video scaling lesson: 354 MB peak
- * instead of 409 MB, 265 MB with V8's smaller young generation (`tasks/_v8_flags.ts`), at the same speed.
+ * instead of 409 MB, 254–269 MB with V8's smaller young generation (`tasks/_v8_flags.ts`), at the same speed.
  * @module
  */
 
@@ -19,6 +19,7 @@ const THRESHOLD_BYTES = 64 * 1024;
  * their own). Does nothing, and says so, off Linux, off glibc, or without the FFI permission.
  *
  * @returns True when the threshold was set.
+ * @throws {Error} When libc.so.6 is there but cannot be used for another reason than those above.
  *
  * @example
  * ```ts
@@ -28,15 +29,18 @@ const THRESHOLD_BYTES = 64 * 1024;
  */
 export function fixMmapThreshold(): boolean {
   if (Deno.build.os !== "linux") return false;
+  let libc;
   try {
-    const libc = Deno.dlopen("libc.so.6", { mallopt: { parameters: ["i32", "i32"], result: "i32" } });
-    try {
-      return libc.symbols.mallopt(M_MMAP_THRESHOLD, THRESHOLD_BYTES) === 1;
-    } finally {
-      libc.close();
-    }
-  } catch {
-    // No glibc (musl, a static build) or no --allow-ffi: the default behaviour stays, and so does the growth.
-    return false;
+    libc = Deno.dlopen("libc.so.6", { mallopt: { parameters: ["i32", "i32"], result: "i32" } });
+  } catch (error) {
+    // Without --allow-ffi, or on a system with no glibc (musl, a static build), the default behaviour stays. A
+    // library that cannot be opened is a plain Error in Deno, told only by its message.
+    if (error instanceof Deno.errors.NotCapable || /Could not open library/.test(String(error))) return false;
+    throw error;
+  }
+  try {
+    return libc.symbols.mallopt(M_MMAP_THRESHOLD, THRESHOLD_BYTES) === 1;
+  } finally {
+    libc.close();
   }
 }

@@ -28,6 +28,9 @@ function kindNamed(name: string): Promise<StepKindDefinition | undefined> {
     const load = Object.hasOwn(STEP_KIND_LOADERS, name) ? STEP_KIND_LOADERS[name] : undefined;
     kind = load === undefined ? Promise.resolve(undefined) : load();
     kinds.set(name, kind);
+    // A load that failed is forgotten, so the kind's next step tries again (and fails with the same message if the
+    // module itself is broken).
+    kind.catch(() => kinds.delete(name));
   }
   return kind;
 }

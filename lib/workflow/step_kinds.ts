@@ -1,5 +1,6 @@
 /**
- * Every step kind a worker can run: the shared ones in `lib/steps/` and those each job kind brings.
+ * Every step kind, loaded at once: the shared ones in `lib/steps/` and those each job kind brings. The main thread
+ * plans with it; workers load each kind's code on demand through {@linkcode ./step_kind_loaders.ts}.
  * @module
  */
 import { imageStep } from "../steps/image/image_step.ts";

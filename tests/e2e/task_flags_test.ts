@@ -9,3 +9,20 @@ Deno.test("the tasks users run start V8 with the flags the benchmarks measure", 
     assert.ok(config.tasks[task]?.includes(` ${REEL_V8_FLAGS} `), `deno.json's "${task}" task`);
   }
 });
+
+Deno.test("V8 takes the tasks' flags: a process started with them runs", async () => {
+  const file = await Deno.makeTempFile({ suffix: ".ts" });
+  try {
+    await Deno.writeTextFile(file, `console.log("ran");`);
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", REEL_V8_FLAGS, file],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(new TextDecoder().decode(output.stderr), "");
+    assert.ok(output.success);
+    assert.equal(new TextDecoder().decode(output.stdout).trim(), "ran");
+  } finally {
+    await Deno.remove(file);
+  }
+});

@@ -228,3 +228,39 @@ Deno.test("WorkerPool: a call waiting on the network goes to a worker that runs 
     "the image call finished while the busy step still ran",
   );
 });
+
+Deno.test("a worker runs a kind from its steps modules before the registered kind of that name, and names an unknown kind", async () => {
+  const dir = await tempDir();
+  const module = `${dir}/my_steps.ts`;
+  await Deno.writeTextFile(
+    module,
+    `export const stepKinds = [{ kind: "video", version: 1, blocking: false, run: () => Promise.resolve({ mine: true }) }];\n`,
+  );
+  const pool = new WorkerPool({ size: 1, stepModules: [`file://${module}`] });
+  const task = (kind: string) => ({
+    id: "x",
+    kind,
+    key: "k",
+    params: null,
+    runtime: {},
+    inputIds: [],
+    inputs: [],
+    outputPath: null,
+    provider: null,
+    cpu: false,
+    scratchDir: dir,
+    ffmpeg,
+    blocking: false,
+  });
+  try {
+    const signal = new AbortController().signal;
+    const execution = await pool.execute(task("video"), { signal });
+    assert.deepEqual(execution.result.value, { mine: true });
+    await assert.rejects(
+      pool.execute(task("no-such-kind"), { signal }),
+      /No step kind "no-such-kind" in this worker/,
+    );
+  } finally {
+    await pool.close();
+  }
+});
