@@ -72,8 +72,12 @@ async function checkOutputs(name: string, out: string): Promise<void> {
 async function pipelinesTable(): Promise<void> {
   await writeLessonInputs(work);
   const lesson = `${work}/lesson.ts`;
-  // Warm Deno's module cache, so every measured run pays process start but not first-time transpiling.
-  await measureTree(deno, [...render, lesson, "--plan"]);
+  // Warm Deno's caches with one whole render, so every measured run pays process start but not first-time
+  // transpiling: planning alone does not load the workers' step kinds, which load on demand.
+  const warm = `${work}/warm`;
+  await measureTree(deno, [...render, lesson, "--out", warm, "--cache", `${warm}-cache`, "--quiet"]);
+  await Deno.remove(warm, { recursive: true });
+  await Deno.remove(`${warm}-cache`, { recursive: true });
   await measureTree(deno, ["run", "--allow-all", `${root}bench/frame_by_frame.ts`]).catch(() => null);
   const rerenders: TreeMeasure[] = [];
   const pipelines: Pipeline[] = [
