@@ -31,6 +31,25 @@ function runOn(pool: WorkerPool, plan: Plan, dir: string, events?: RunEvent[]) {
   });
 }
 
+/** A task of `kind` with no inputs, no output and no provider, for executing on a pool directly. */
+function bareTask(kind: string, scratchDir: string) {
+  return {
+    id: "x",
+    kind,
+    key: "k",
+    params: null,
+    runtime: {},
+    inputIds: [],
+    inputs: [],
+    outputPath: null,
+    provider: null,
+    cpu: false,
+    scratchDir,
+    ffmpeg,
+    blocking: false,
+  };
+}
+
 const video = `videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],`;
 
 Deno.test("WorkerPool replaces a crashed worker and the scheduler retries its step once", async () => {
@@ -108,21 +127,7 @@ Deno.test("WorkerPool never hands out a worker that failed to start", async () =
     onCrash: (_, error) => crashes.push(error),
   });
   try {
-    const task = {
-      id: "x",
-      kind: "custom" as const,
-      key: "k",
-      params: null,
-      runtime: {},
-      inputIds: [],
-      inputs: [],
-      outputPath: null,
-      provider: null,
-      cpu: false,
-      scratchDir: dir,
-      ffmpeg,
-      blocking: false,
-    };
+    const task = bareTask("custom", dir);
     await assert.rejects(pool.execute(task, { signal: new AbortController().signal }), /cannot start/);
     assert.equal(crashes.length, 3);
   } finally {
@@ -237,27 +242,12 @@ Deno.test("a worker runs a kind from its steps modules before the registered kin
     `export const stepKinds = [{ kind: "video", version: 1, blocking: false, run: () => Promise.resolve({ mine: true }) }];\n`,
   );
   const pool = new WorkerPool({ size: 1, stepModules: [`file://${module}`] });
-  const task = (kind: string) => ({
-    id: "x",
-    kind,
-    key: "k",
-    params: null,
-    runtime: {},
-    inputIds: [],
-    inputs: [],
-    outputPath: null,
-    provider: null,
-    cpu: false,
-    scratchDir: dir,
-    ffmpeg,
-    blocking: false,
-  });
   try {
     const signal = new AbortController().signal;
-    const execution = await pool.execute(task("video"), { signal });
+    const execution = await pool.execute(bareTask("video", dir), { signal });
     assert.deepEqual(execution.result.value, { mine: true });
     await assert.rejects(
-      pool.execute(task("no-such-kind"), { signal }),
+      pool.execute(bareTask("no-such-kind", dir), { signal }),
       /No step kind "no-such-kind" in this worker/,
     );
   } finally {
