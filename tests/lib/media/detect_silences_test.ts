@@ -15,7 +15,10 @@ const ffmpeg = await findFfmpeg();
 const dir = await tempDir("reel-silences-");
 
 /** Both ways on one file: the scan here and ffmpeg's filter give the same silences. */
-async function assertSameAsFfmpeg(file: string, options: { noise: number; minDuration: number; duration: number }) {
+async function assertSameAsFfmpeg(
+  file: string,
+  options: { noise: number; minDuration: number; duration: number },
+) {
   const scanned = await detectSilences(ffmpeg, file, options);
   const filtered = await ffmpegSilences(ffmpeg, file, options);
   assert.deepEqual(scanned, filtered);
@@ -30,7 +33,8 @@ async function wav(name: string, samples: Int16Array, sampleRate: number, channe
 }
 
 Deno.test("detectSilences: speech from espeak-ng and flite gives ffmpeg's silences, at cue and transcription settings", async () => {
-  const text = "Rivers carry water to the sea. Clouds, in turn, bring rain back to the hills; and so the cycle goes on.";
+  const text =
+    "Rivers carry water to the sea. Clouds, in turn, bring rain back to the hills; and so the cycle goes on.";
   const espeak = `${dir}/espeak.wav`;
   const espeakRun = await new Deno.Command("espeak-ng", { args: ["-w", espeak, text] }).output();
   assert.ok(espeakRun.success, new TextDecoder().decode(espeakRun.stderr));
@@ -70,7 +74,11 @@ Deno.test("detectSilences: every edge of silencedetect's rules, as ffmpeg decide
     stereo[2 * i] = i >= 21_000 && i < 22_500 ? 9000 : sample;
     stereo[2 * i + 1] = sample;
   }
-  await assertSameAsFfmpeg(await wav("stereo", stereo, rate, 2), { noise: -40, minDuration: 0.06, duration: 2 });
+  await assertSameAsFfmpeg(await wav("stereo", stereo, rate, 2), {
+    noise: -40,
+    minDuration: 0.06,
+    duration: 2,
+  });
 
   // An odd sample rate and a threshold that is not a round number of samples.
   await assertSameAsFfmpeg(await wav("odd-rate", samples.subarray(0, 33_333), 11_025), {
@@ -94,7 +102,11 @@ Deno.test("detectSilences: a file that is not 16-bit PCM WAV goes to ffmpeg", as
   const mp3 = `${dir}/tone.mp3`;
   await runFfmpeg(ffmpeg, ["-i", float, mp3]);
   for (const file of [float, mp3]) {
-    const [silence, ...rest] = await detectSilences(ffmpeg, file, { noise: -40, minDuration: 0.3, duration: 2 });
+    const [silence, ...rest] = await detectSilences(ffmpeg, file, {
+      noise: -40,
+      minDuration: 0.3,
+      duration: 2,
+    });
     assert.equal(rest.length, 0);
     assert.ok(Math.abs(silence!.start - 1) < 0.06 && silence!.end === 2, JSON.stringify(silence));
   }
