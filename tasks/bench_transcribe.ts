@@ -5,6 +5,11 @@
  * alternating pairs, and prints each one's median wall time (min–max), CPU time and peak memory of its whole process
  * tree, real-time factor, word error rate and word count, and the speed-up.
  *
+ * Each pair also runs the machine's ceiling: two pocketsphinx passes at once, each over one half of the file (the
+ * best any split could do, with no seams, no start-up of more processes and no merging). Its speed-up over one pass
+ * says what the cores give this work here: on a machine whose two vCPUs share one physical core it is far under 2×,
+ * and reel's speed-up is read against it.
+ *
  *   deno task bench:transcribe            3 pairs
  *   deno task bench:transcribe --quick    1 pair
  *   deno task bench:transcribe --runs 5   5 pairs
@@ -99,21 +104,37 @@ const warmArgs = cli("warm").map((arg) => arg === speech.path ? warm : arg);
 await measureTree(deno, warmArgs);
 await Deno.remove(`${work}/warm-cache`, { recursive: true });
 
-const results: { reel: Result[]; single: Result[] } = { reel: [], single: [] };
+// The ceiling's halves, cut once at the middle sample (a WAV cut by ffmpeg is sample-accurate).
+const halves = [`${work}/half-1.wav`, `${work}/half-2.wav`];
+const middle = String(speech.duration / 2);
+await runFfmpeg(await findFfmpeg(), ["-i", speech.path, "-t", middle, "-c", "copy", halves[0]!]);
+await runFfmpeg(await findFfmpeg(), ["-ss", middle, "-i", speech.path, "-c", "copy", halves[1]!]);
+
+/** Two one-pass runs at once, one per half, in one process tree (a shell that waits for both). */
+async function ceiling(): Promise<TreeMeasure> {
+  const pass = '"$0" -infile "$FILE" -time yes -logfn /dev/null > /dev/null';
+  const script = `FILE="$1"; ${pass} & first=$!; FILE="$2"; ${pass} || exit 1; wait "$first"`;
+  return await measureTree("sh", ["-c", script, pocketsphinx, ...halves]);
+}
+
+const results: { reel: Result[]; single: Result[]; ceiling: TreeMeasure[] } = {
+  reel: [],
+  single: [],
+  ceiling: [],
+};
 for (let run = 0; run < runs; run++) {
-  // Alternate which goes first, so neither always meets the machine in the same state.
-  if (run % 2 === 0) {
-    results.reel.push(await reel(run));
-    results.single.push(await single());
-  } else {
-    results.single.push(await single());
-    results.reel.push(await reel(run));
-  }
-  const [r, s] = [results.reel.at(-1)!, results.single.at(-1)!];
+  // Rotate which goes first, so none always meets the machine in the same state.
+  const order = [
+    async () => results.reel.push(await reel(run)),
+    async () => results.single.push(await single()),
+    async () => results.ceiling.push(await ceiling()),
+  ];
+  for (let i = 0; i < order.length; i++) await order[(run + i) % order.length]!();
+  const [r, s, c] = [results.reel.at(-1)!, results.single.at(-1)!, results.ceiling.at(-1)!];
   console.log(
     `  pair ${run + 1}: reel ${(r.measure.wallMs / 1000).toFixed(1)} s, one pass ${
       (s.measure.wallMs / 1000).toFixed(1)
-    } s`,
+    } s (two halves at once: ${(c.wallMs / 1000).toFixed(1)} s)`,
   );
 }
 
@@ -163,4 +184,14 @@ console.log(
   }`,
 );
 console.log(`word count: ${wordDiff.toFixed(2)}% from one pass (target ≤ 1%) ${wordDiff <= 1 ? "✔" : "✖"}`);
+const ceilings = results.single.map((result, i) => result.measure.wallMs / results.ceiling[i]!.wallMs);
+const ceilingSpeedup = median(ceilings);
+console.log(
+  `this machine's ceiling: two halves at once ${
+    (median(results.ceiling.map((m) => m.wallMs)) / 1000).toFixed(1)
+  } s, ` +
+    `${ceilingSpeedup.toFixed(2)}× one pass (pairs ${ceilings.map((r) => r.toFixed(2)).join(", ")}; CPU ${
+      (median(results.ceiling.map((m) => m.cpuMs)) / 1000).toFixed(1)
+    } s): reel reached ${(100 * speedup / ceilingSpeedup).toFixed(0)}% of what its cores give this work`,
+);
 await Deno.remove(work, { recursive: true });
