@@ -104,17 +104,30 @@ const warmArgs = cli("warm").map((arg) => arg === speech.path ? warm : arg);
 await measureTree(deno, warmArgs);
 await Deno.remove(`${work}/warm-cache`, { recursive: true });
 
-// The ceiling's halves, cut once at the middle sample (a WAV cut by ffmpeg is sample-accurate).
+// The ceiling's halves, cut at the middle sample (decoded and written again, so the cut is sample-accurate).
 const halves = [`${work}/half-1.wav`, `${work}/half-2.wav`];
 const middle = String(speech.duration / 2);
-await runFfmpeg(await findFfmpeg(), ["-i", speech.path, "-t", middle, "-c", "copy", halves[0]!]);
-await runFfmpeg(await findFfmpeg(), ["-ss", middle, "-i", speech.path, "-c", "copy", halves[1]!]);
+await runFfmpeg(await findFfmpeg(), ["-i", speech.path, "-t", middle, halves[0]!]);
+await runFfmpeg(await findFfmpeg(), ["-i", speech.path, "-ss", middle, halves[1]!]);
 
-/** Two one-pass runs at once, one per half, in one process tree (a shell that waits for both). */
+/**
+ * Two one-pass runs at once, one per half, in one process tree (a shell that waits for both, and for the first
+ * when the second fails). Each writes its words beside its half; a ceiling that lost words is no ceiling.
+ */
 async function ceiling(): Promise<TreeMeasure> {
-  const pass = '"$0" -infile "$FILE" -time yes -logfn /dev/null > /dev/null';
-  const script = `FILE="$1"; ${pass} & first=$!; FILE="$2"; ${pass} || exit 1; wait "$first"`;
-  return await measureTree("sh", ["-c", script, pocketsphinx, ...halves]);
+  const pass = '"$0" -infile "$FILE" -time yes -logfn /dev/null > "$FILE.words"';
+  const script =
+    `FILE="$1"; ${pass} & first=$!; FILE="$2"; ${pass} || { wait "$first"; exit 1; }; wait "$first"`;
+  const measure = await measureTree("sh", ["-c", script, pocketsphinx, ...halves]);
+  let words = 0;
+  for (const half of halves) words += parseWordTimes(await Deno.readTextFile(`${half}.words`)).length;
+  const whole = speech.text.split(" ").length;
+  if (Math.abs(words - whole) > whole * 0.05) {
+    throw new Error(
+      `The two halves at once heard ${words} words of ${whole}: not a ceiling of the same work`,
+    );
+  }
+  return measure;
 }
 
 const results: { reel: Result[]; single: Result[]; ceiling: TreeMeasure[] } = {
