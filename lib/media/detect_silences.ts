@@ -61,7 +61,7 @@ export async function detectSilences(
 ): Promise<Silence[]> {
   const { noise, minDuration, duration, signal } = options;
   const layout = await pcm16Layout(file);
-  if (layout !== null && noise < 0) {
+  if (layout !== null && noise < 0 && minDuration >= 0) {
     const scanner = new SilenceScanner({ noise, minDuration, ...layout });
     await scanWav(file, layout, scanner, signal);
     return scanner.silences(duration);
@@ -77,6 +77,19 @@ export async function detectSilences(
  * @param options Threshold, shortest silence, the audio's length and the signal.
  * @returns The silences.
  * @throws {ProcessError} When ffmpeg fails.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ffmpegSilences } from "./detect_silences.ts";
+ * import { findFfmpeg, runFfmpeg } from "./ffmpeg.ts";
+ * const ffmpeg = await findFfmpeg();
+ * const file = await Deno.makeTempFile({ suffix: ".mp3" });
+ * await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "sine=f=440:d=1,apad=pad_dur=1", file]);
+ * const [silence] = await ffmpegSilences(ffmpeg, file, { noise: -35, minDuration: 0.3, duration: 2 });
+ * assert.ok(silence !== undefined && Math.abs(silence.start - 1) < 0.1);
+ * await Deno.remove(file);
+ * ```
  */
 export async function ffmpegSilences(
   ffmpeg: FfmpegPaths,
@@ -109,7 +122,8 @@ export function parseSilences(text: string, duration: number): Silence[] {
   const silences: Silence[] = [];
   let start: number | null = null;
   for (const line of text.split("\n")) {
-    const match = /^lavfi\.silence_(start|end)=(-?[\d.]+)/.exec(line.trim());
+    // ffmpeg prints times with %.6g: a silence at the first samples reads 6.25e-05.
+    const match = /^lavfi\.silence_(start|end)=([-+]?[\d.]+(?:e[-+]?\d+)?)/.exec(line.trim());
     if (match === null) continue;
     const at = Math.min(duration, Math.max(0, Number(match[2])));
     if (match[1] === "start") start = at;
@@ -139,8 +153,9 @@ export interface SilenceScannerOptions {
  * `af_silencedetect.c`, default mode: every channel silent): a sample is silent when its magnitude is under the
  * threshold (10^(dB/20) × 32767, truncated); a silence starts at the first of `minDuration` seconds of silent
  * samples (rounded to the nearest sample) and ends at the first sample that is not; times are printed as ffmpeg
- * prints them (6 significant digits). One difference: when two silences end within one decoded frame, ffmpeg's
- * metadata keeps only the last start and the first end; this keeps both silences.
+ * prints them (6 significant digits). One difference: ffmpeg reports silences as metadata on the decoded frame where
+ * they start or end, one value a key, so when two silences start or end within one frame (4096 bytes of a WAV:
+ * 93 ms of 16-bit mono at 22.05 kHz) it keeps the last start and the last end, paired wrongly; this keeps each.
  *
  * @example
  * ```ts
@@ -242,7 +257,8 @@ async function pcm16Layout(file: string): Promise<WavLayout | null> {
   if (new TextDecoder().decode(header.subarray(0, 4)) !== "RIFF") return null;
   try {
     const layout = await readWavLayout(file);
-    return layout.bitsPerSample === 16 && LITTLE_ENDIAN ? layout : null;
+    const usable = layout.bitsPerSample === 16 && layout.channels > 0 && layout.sampleRate > 0;
+    return usable && LITTLE_ENDIAN ? layout : null;
   } catch (error) {
     if (error instanceof RangeError) return null;
     throw error;

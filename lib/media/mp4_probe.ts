@@ -1,8 +1,8 @@
 /**
  * Reading the duration and streams of an MP4 or M4A file from its boxes, as ffprobe reports them, without starting
  * ffprobe (whose start costs more CPU than every box of a lesson's video: about 0.1 CPU-s, three times a video).
- * Only the plain files ffmpeg's mov muxer writes are read here (one or no edit per track, H.264 and AAC); anything
- * else returns null, and ffprobe reads it.
+ * Only the plain files ffmpeg's mov muxer writes for reel are read here (one or no edit per track, H.264 without
+ * B-frames and AAC); anything else returns null, and ffprobe reads it.
  * @module
  */
 import type { ProbedStream, ProbeResult } from "./ffmpeg.ts";
@@ -22,6 +22,8 @@ interface Track {
   duration: number;
   sampleEntry: Uint8Array | null;
   edits: { segment: number; mediaTime: number }[] | null;
+  /** The sum of the sample table's durations (`stts`). */
+  samplesDuration: number;
 }
 
 /**
@@ -41,7 +43,15 @@ interface Track {
  * ```
  */
 export async function probeMp4(file: string): Promise<ProbeResult | null> {
-  const moov = await readMoov(file);
+  let moov;
+  try {
+    moov = await readMoov(file);
+  } catch (error) {
+    // A folder, a file that cannot be read: ffprobe names the file and what is wrong with it.
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) return null;
+    if (error instanceof Deno.errors.IsADirectory || error instanceof Deno.errors.InvalidData) return null;
+    throw error;
+  }
   if (moov === null) return null;
   try {
     return readMovie(moov);
@@ -51,17 +61,15 @@ export async function probeMp4(file: string): Promise<ProbeResult | null> {
   }
 }
 
-/** The `moov` box's body, found by walking the top-level boxes; null when the file is not an MP4. */
+/** The largest `moov` read here: a lesson's is tens of kilobytes; a larger one (or a corrupt size) is ffprobe's. */
+const MAX_MOOV_BYTES = 64 * 2 ** 20;
+
+/** The `moov` box's body, found by walking the top-level boxes; null when the file is not a plain MP4. */
 async function readMoov(file: string): Promise<Uint8Array | null> {
-  let opened;
-  try {
-    opened = await Deno.open(file, { read: true });
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) return null;
-    throw error;
-  }
-  using handle = opened;
-  const size = (await handle.stat()).size;
+  using handle = await Deno.open(file, { read: true });
+  const stat = await handle.stat();
+  if (!stat.isFile) return null;
+  const size = stat.size;
   const header = new Uint8Array(16);
   let offset = 0;
   let first = true;
@@ -82,6 +90,7 @@ async function readMoov(file: string): Promise<Uint8Array | null> {
     if (boxSize < headerSize || offset + boxSize > size) return null;
     if (type === "moof") return null; // fragmented: ffprobe's
     if (type === "moov") {
+      if (boxSize - headerSize > MAX_MOOV_BYTES) return null;
       const body = new Uint8Array(boxSize - headerSize);
       await handle.seek(offset + headerSize, Deno.SeekMode.Start);
       return await readFull(handle, body) === body.length ? body : null;
@@ -115,6 +124,7 @@ function readMovie(moov: Uint8Array): ProbeResult | null {
   return { duration: micro(movie.duration / movie.timescale), streams };
 }
 
+/** A `trak` box's handler, timing, edits and only sample entry; null for what only ffprobe reads. */
 function readTrack(bytes: Uint8Array, view: DataView, trak: Box): Track | null {
   let track: Partial<Track> = { edits: null, sampleEntry: null };
   for (const box of children(bytes, trak.start, trak.end)) {
@@ -130,6 +140,13 @@ function readTrack(bytes: Uint8Array, view: DataView, trak: Box): Track | null {
       const stbl = children(bytes, part.start, part.end).find((child) => child.type === "stbl");
       const stsd = stbl && children(bytes, stbl.start, stbl.end).find((child) => child.type === "stsd");
       if (stsd === undefined) return null;
+      // libavformat takes the shorter of mdhd's duration and the samples' (stts); ffmpeg writes them equal, and
+      // where they differ (a recorder's file) ffprobe answers.
+      const table = children(bytes, stbl!.start, stbl!.end);
+      const stts = table.find((child) => child.type === "stts");
+      // Composition offsets (B-frames) move the edit's media time onto presentation times: ffprobe's to read.
+      if (stts === undefined || table.some((child) => child.type === "ctts")) return null;
+      track.samplesDuration = sampleTableDuration(view, stts);
       // stsd: version and flags, an entry count, then the entries; a track with more than one is ffprobe's.
       if (view.getUint32(stsd.start + 4) !== 1) return null;
       const entry = children(bytes, stsd.start + 8, stsd.end)[0];
@@ -137,9 +154,10 @@ function readTrack(bytes: Uint8Array, view: DataView, trak: Box): Track | null {
       track.sampleEntry = entry.start - entry.offset === 8 ? bytes.subarray(entry.offset, entry.end) : null;
     }
   }
-  const { handler, timescale, duration, sampleEntry, edits } = track;
+  const { handler, timescale, duration, sampleEntry, edits, samplesDuration } = track;
   if (handler === undefined || !timescale || duration === undefined || sampleEntry == null) return null;
-  return { handler, timescale, duration, sampleEntry, edits: edits ?? null };
+  if (samplesDuration !== duration) return null;
+  return { handler, timescale, duration, sampleEntry, edits: edits ?? null, samplesDuration };
 }
 
 /** A track as ffprobe lists it: its codec, size, and its duration after its edit (as libavformat applies it). */
@@ -214,6 +232,16 @@ function editList(view: DataView, box: Box): { segment: number; mediaTime: numbe
   return edits;
 }
 
+/** The sum of an `stts` box's sample counts × deltas, in the media's timescale. */
+function sampleTableDuration(view: DataView, box: Box): number {
+  const count = view.getUint32(box.start + 4);
+  let total = 0;
+  for (let i = 0, at = box.start + 8; i < count; i++, at += 8) {
+    total += view.getUint32(at) * view.getUint32(at + 4);
+  }
+  return total;
+}
+
 /** The boxes inside `bytes[start, end)`. */
 function children(bytes: Uint8Array, start: number, end: number): Box[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -232,6 +260,7 @@ function children(bytes: Uint8Array, start: number, end: number): Box[] {
   return boxes;
 }
 
+/** The four characters of a box type or a handler at `at`. */
 function fourCc(bytes: Uint8Array, at: number): string {
   return String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
 }
@@ -241,6 +270,7 @@ function micro(seconds: number): number {
   return Number(seconds.toFixed(6));
 }
 
+/** Reads until `into` is full or the file ends; returns the bytes read. */
 async function readFull(handle: Deno.FsFile, into: Uint8Array): Promise<number> {
   let read = 0;
   while (read < into.length) {

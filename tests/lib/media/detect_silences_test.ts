@@ -14,12 +14,15 @@ import { tempDir } from "../../_support/temp_dir.ts";
 const ffmpeg = await findFfmpeg();
 const dir = await tempDir("reel-silences-");
 
+/** Binaries that do not exist: a scan that fell back to ffmpeg would fail. */
+const noFfmpeg = { ffmpeg: "/nonexistent/ffmpeg", ffprobe: "/nonexistent/ffprobe" };
+
 /** Both ways on one file: the scan here and ffmpeg's filter give the same silences. */
 async function assertSameAsFfmpeg(
   file: string,
   options: { noise: number; minDuration: number; duration: number },
 ) {
-  const scanned = await detectSilences(ffmpeg, file, options);
+  const scanned = await detectSilences(noFfmpeg, file, options);
   const filtered = await ffmpegSilences(ffmpeg, file, options);
   assert.deepEqual(scanned, filtered);
   return scanned;
@@ -79,6 +82,17 @@ Deno.test("detectSilences: every edge of silencedetect's rules, as ffmpeg decide
     minDuration: 0.06,
     duration: 2,
   });
+
+  // A silence from the second sample on: ffmpeg prints its start as 6.25e-05.
+  const early = new Int16Array(16_000).fill(0);
+  early[0] = 9000;
+  early.fill(9000, 12_000);
+  const [first] = await assertSameAsFfmpeg(await wav("early", early, 16_000), {
+    noise: -35,
+    minDuration: 0.3,
+    duration: 1,
+  });
+  assert.deepEqual(first, { start: 6.25e-5, end: 0.75 });
 
   // An odd sample rate and a threshold that is not a round number of samples.
   await assertSameAsFfmpeg(await wav("odd-rate", samples.subarray(0, 33_333), 11_025), {

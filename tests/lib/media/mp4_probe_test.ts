@@ -2,7 +2,7 @@
  * probeMedia() reads plain MP4s (H.264 and AAC, as reel writes them) from their boxes and reports exactly what
  * ffprobe reports: container duration, each stream's codec, size and duration after its edit (the AAC priming
  * skipped), to the microsecond; on lesson-like videos at 24, 30 and 60 fps, a narration M4A, a video without
- * audio, at odd sizes, with the index at either end. Files it does not read (QuickTime, fragmented, MP3 in MP4,
+ * audio, at odd sizes, with the index at either end. Files it does not read (B-frames, QuickTime, fragmented, MP3 in MP4,
  * WAV, MP3, a missing file) go to ffprobe, with ffprobe's answer or error.
  */
 import assert from "node:assert/strict";
@@ -63,8 +63,21 @@ Deno.test("probeMedia: plain MP4s read from their boxes report what ffprobe repo
   }
 });
 
-Deno.test("probeMedia: what the box reader leaves (QuickTime, fragments, MP3 in MP4, WAV, MP3) is ffprobe's", async () => {
+Deno.test("probeMedia: what the box reader leaves (B-frames, QuickTime, fragments, MP3 in MP4, WAV, MP3) is ffprobe's", async () => {
   const files = [
+    // B-frames (x264's veryfast, which variants encode with): composition offsets, an edit on presentation times.
+    await make("b-frames.mp4", [
+      ...video("160x90", 30, 1.1),
+      ...tone(48_000, 1.1),
+      "-c:v",
+      "libx264",
+      "-preset",
+      "veryfast",
+      "-pix_fmt",
+      "yuv420p",
+      "-c:a",
+      "aac",
+    ]),
     await make("quicktime.mov", [...video("64x64", 25, 1), ...tone(48_000, 1), ...x264, "-c:a", "aac"]),
     await make("fragmented.mp4", [
       ...video("64x64", 25, 1),

@@ -1,6 +1,6 @@
 /**
  * The cues step: one section's captions, cut from its narration by the caption rules and timed by its speech (the
- * pauses ffmpeg's `silencedetect` finds in the section's WAV). Value only: `{ duration, cues }`, times relative to
+ * pauses found in the section's WAV by the rules of ffmpeg's `silencedetect`, see `detectSilences`). Value only: `{ duration, cues }`, times relative to
  * the section's start, each cue `{ start, end, lines }`.
  * @module
  */
@@ -42,7 +42,8 @@ export interface CuesParams {
 /** Times one section's cues from its speech (its one input, a WAV with value `{ duration }`). */
 export const cuesStep: StepKindDefinition = {
   kind: "cues",
-  version: 1,
+  // 2: pauses scanned in-process, which keeps two pauses that end within one of ffmpeg's frames (ffmpeg mixed them).
+  version: 2,
   blocking: false,
   optionalArtifact: true,
   run: async (task, { signal }) => {

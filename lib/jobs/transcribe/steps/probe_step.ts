@@ -1,5 +1,6 @@
 /**
- * The probe step: what the recording holds (its length, its audio stream), read with ffprobe.
+ * The probe step: what the recording holds (its length, its audio stream), read by `probeMedia` (ffprobe, or an
+ * MP4's boxes).
  * @module
  */
 import { InputError } from "../../../core/errors.ts";

@@ -30,7 +30,8 @@ export interface SplitParams {
  */
 export const splitStep: StepKindDefinition = {
   kind: "transcribe-split",
-  version: 1,
+  // 2: silences scanned in-process (see `detectSilences`), not by an ffmpeg pass.
+  version: 2,
   blocking: false,
   optionalArtifact: true,
   run: async (task, { signal, spawn }) => {
