@@ -70,6 +70,9 @@ class JobWait {
     const { signal } = this.#options;
     signal.throwIfAborted();
     const done = new Promise<Execution>((resolve, reject) => this.#settle = { resolve, reject });
+    // A cancel while the job is still being queued settles `done` before it is awaited: handled here, so the
+    // process does not die of an unhandled rejection (the await below still throws it).
+    done.catch(() => {});
     const unwatch = this.#handles.watch(this.#key, {
       completed: (returnvalue) => this.#outcome(returnvalue),
       failed: (reason) => void this.#failedEvent(reason).catch((error) => this.#fail(error)),

@@ -1,0 +1,65 @@
+/**
+ * waitForJob(): a cancel that comes while the job is still being queued (Redis not answered yet) rejects the wait
+ * with the cancel's reason and leaves no unhandled rejection behind (which once killed a coordinator on Ctrl-C
+ * with exit code 1 instead of 130); nothing is queued after the cancel.
+ */
+import assert from "node:assert/strict";
+import type { QueueHandles } from "../../../lib/cluster/_coordinator_queues.ts";
+import { waitForJob } from "../../../lib/cluster/_job_wait.ts";
+import type { ClusterJob } from "../../../lib/cluster/cluster_job.ts";
+
+const data: ClusterJob = {
+  version: 1,
+  run: "r",
+  attempt: "a",
+  coordinator: "h:1",
+  store: "/store",
+  task: {
+    id: "v/s1/image",
+    kind: "image",
+    key: "b".repeat(64),
+    params: null,
+    runtime: {},
+    inputIds: [],
+    inputs: [],
+    output: null,
+    blocking: false,
+    provider: "api",
+    cpu: false,
+  },
+  modules: {},
+};
+
+Deno.test("waitForJob: a cancel while the job is being queued rejects with its reason, unhandled nowhere", async () => {
+  const controller = new AbortController();
+  const added: string[] = [];
+  let lookups = 0;
+  const queue = {
+    // The first lookup answers one macrotask after the cancel, as a slow Redis would; a later one at once.
+    getJob: () => {
+      lookups++;
+      if (lookups > 1) return Promise.resolve(undefined);
+      return new Promise((resolve) => {
+        controller.abort(new DOMException("Interrupted", "AbortError"));
+        setTimeout(() => resolve(undefined), 0);
+      });
+    },
+    add: (name: string) => {
+      added.push(name);
+      return Promise.resolve();
+    },
+  };
+  const handles = { queue, watch: () => () => {} } as unknown as QueueHandles;
+  const tracked: Promise<void>[] = [];
+  await assert.rejects(
+    waitForJob(handles, data, { signal: controller.signal }, {
+      store: { peek: () => Promise.resolve(null) },
+      checkMs: 60_000,
+      onWarning: (message) => assert.fail(message),
+      track: (work) => void tracked.push(work),
+    }),
+    (error: unknown) => error instanceof DOMException && error.message === "Interrupted",
+  );
+  await Promise.all(tracked);
+  assert.deepEqual(added, []);
+});
