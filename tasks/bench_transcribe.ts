@@ -5,8 +5,8 @@
  * alternating pairs, and prints each one's median wall time (min–max), CPU time and peak memory of its whole process
  * tree, real-time factor, word error rate and word count, and the speed-up.
  *
- * Each pair also runs the machine's ceiling: two pocketsphinx passes at once, each over one half of the file (the
- * best any split could do, with no seams, no start-up of more processes and no merging). Its speed-up over one pass
+ * Each pair also runs the machine's ceiling: two pocketsphinx passes at once, each over one half of the file (an
+ * even split with no seams, no start-up of more processes and no merging). Its speed-up over one pass
  * says what the cores give this work here: on a machine whose two vCPUs share one physical core it is far under 2×,
  * and reel's speed-up is read against it.
  *

@@ -85,7 +85,12 @@ class JobWait {
       this.#context.checkMs,
     );
     try {
-      await this.#submit();
+      try {
+        await this.#submit();
+      } catch (error) {
+        // Redis closing under a cancel: the cancel is what happened.
+        if (!this.#settled) throw error;
+      }
       return await done;
     } finally {
       clearInterval(timer);
@@ -102,6 +107,17 @@ class JobWait {
       if (this.#settled) return;
       if (job === undefined) {
         await queue.add(this.#data.task.kind, this.#data, { jobId: this.#key, ...JOB_OPTIONS });
+        // A cancel whose own lookup ran before this add landed found nothing to remove: remove it now.
+        if (this.#settled) {
+          this.#context.track(
+            this.#cancel().catch((error) => {
+              this.#context.onWarning(
+                `Cannot cancel the job of "${this.#data.task.id}": ${messageOf(error)}`,
+              );
+            }),
+          );
+          return;
+        }
         // When another coordinator added it first, BullMQ kept theirs: that is the one to wait for.
         const kept = await queue.getJob(this.#key);
         if (kept !== undefined && isClusterJob(kept.data)) this.#awaited = kept.data.attempt;

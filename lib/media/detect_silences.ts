@@ -153,7 +153,7 @@ export interface SilenceScannerOptions {
  * `af_silencedetect.c`, default mode: every channel silent): a sample is silent when its magnitude is under the
  * threshold (10^(dB/20) × 32767, truncated); a silence starts at the first of `minDuration` seconds of silent
  * samples (rounded to the nearest sample) and ends at the first sample that is not; times are printed as ffmpeg
- * prints them (6 significant digits). One difference: ffmpeg reports silences as metadata on the decoded frame where
+ * 5.1 prints them (6 significant digits; ffmpeg 7 prints microseconds). One difference: ffmpeg reports silences as metadata on the decoded frame where
  * they start or end, one value a key, so when two silences start or end within one frame (4096 bytes of a WAV:
  * 93 ms of 16-bit mono at 22.05 kHz) it keeps the last start and the last end, paired wrongly; this keeps each.
  *

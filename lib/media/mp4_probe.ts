@@ -221,13 +221,18 @@ function timing(view: DataView, box: Box): { timescale: number; duration: number
 function editList(view: DataView, box: Box): { segment: number; mediaTime: number }[] {
   const version = view.getUint8(box.start);
   const count = view.getUint32(box.start + 4);
+  const size = version === 1 ? 20 : 12;
+  if (box.start + 8 + count * size > box.end) {
+    throw new RangeError("An elst box holds fewer edits than it counts");
+  }
   const edits = [];
-  for (let i = 0, at = box.start + 8; i < count; i++, at += version === 1 ? 20 : 12) {
-    edits.push(
-      version === 1
-        ? { segment: Number(view.getBigUint64(at)), mediaTime: Number(view.getBigInt64(at + 8)) }
-        : { segment: view.getUint32(at), mediaTime: view.getInt32(at + 4) },
-    );
+  for (let i = 0, at = box.start + 8; i < count; i++, at += size) {
+    const edit = version === 1
+      ? { segment: Number(view.getBigUint64(at)), mediaTime: Number(view.getBigInt64(at + 8)) }
+      : { segment: view.getUint32(at), mediaTime: view.getInt32(at + 4) };
+    // An edit played at another rate than 1.0 is ffprobe's to read: marked as an empty edit (media time -1).
+    if (view.getInt32(at + size - 4) !== 0x10000) edit.mediaTime = -1;
+    edits.push(edit);
   }
   return edits;
 }
@@ -235,6 +240,9 @@ function editList(view: DataView, box: Box): { segment: number; mediaTime: numbe
 /** The sum of an `stts` box's sample counts × deltas, in the media's timescale. */
 function sampleTableDuration(view: DataView, box: Box): number {
   const count = view.getUint32(box.start + 4);
+  if (box.start + 8 + count * 8 > box.end) {
+    throw new RangeError("An stts box holds fewer entries than it counts");
+  }
   let total = 0;
   for (let i = 0, at = box.start + 8; i < count; i++, at += 8) {
     total += view.getUint32(at) * view.getUint32(at + 4);

@@ -1,7 +1,8 @@
 /**
  * waitForJob(): a cancel that comes while the job is still being queued (Redis not answered yet) rejects the wait
  * with the cancel's reason and leaves no unhandled rejection behind (which once killed a coordinator on Ctrl-C
- * with exit code 1 instead of 130); nothing is queued after the cancel.
+ * with exit code 1 instead of 130); nothing is queued after the cancel, and a job whose add lands after the
+ * cancel looked for it is removed once it is there.
  */
 import assert from "node:assert/strict";
 import type { QueueHandles } from "../../../lib/cluster/_coordinator_queues.ts";
@@ -62,4 +63,44 @@ Deno.test("waitForJob: a cancel while the job is being queued rejects with its r
   );
   await Promise.all(tracked);
   assert.deepEqual(added, []);
+});
+
+Deno.test("waitForJob: a job whose add lands after the cancel looked for it is removed once it is there", async () => {
+  const controller = new AbortController();
+  const redis: { queued: { data: ClusterJob; removed: boolean } | null } = { queued: null };
+  const queue = {
+    getJob: () =>
+      Promise.resolve(
+        redis.queued === null ? undefined : {
+          data: redis.queued.data,
+          getState: () => Promise.resolve("waiting"),
+          remove: () => {
+            redis.queued!.removed = true;
+            return Promise.resolve();
+          },
+        },
+      ),
+    // The cancel comes while the add is on its way: its own lookup finds nothing yet.
+    add: (_name: string, job: ClusterJob) =>
+      new Promise<void>((resolve) => {
+        controller.abort(new DOMException("Interrupted", "AbortError"));
+        setTimeout(() => {
+          redis.queued = { data: job, removed: false };
+          resolve();
+        }, 0);
+      }),
+  };
+  const handles = { queue, watch: () => () => {} } as unknown as QueueHandles;
+  const tracked: Promise<void>[] = [];
+  await assert.rejects(
+    waitForJob(handles, data, { signal: controller.signal }, {
+      store: { peek: () => Promise.resolve(null) },
+      checkMs: 60_000,
+      onWarning: (message) => assert.fail(message),
+      track: (work) => void tracked.push(work),
+    }),
+    (error: unknown) => error instanceof DOMException && error.message === "Interrupted",
+  );
+  await Promise.all(tracked);
+  assert.equal(redis.queued?.removed, true);
 });
