@@ -108,16 +108,7 @@ class JobWait {
       if (job === undefined) {
         await queue.add(this.#data.task.kind, this.#data, { jobId: this.#key, ...JOB_OPTIONS });
         // A cancel whose own lookup ran before this add landed found nothing to remove: remove it now.
-        if (this.#settled) {
-          this.#context.track(
-            this.#cancel().catch((error) => {
-              this.#context.onWarning(
-                `Cannot cancel the job of "${this.#data.task.id}": ${messageOf(error)}`,
-              );
-            }),
-          );
-          return;
-        }
+        if (this.#settled) return this.#cancelTracked();
         // When another coordinator added it first, BullMQ kept theirs: that is the one to wait for.
         const kept = await queue.getJob(this.#key);
         if (kept !== undefined && isClusterJob(kept.data)) this.#awaited = kept.data.attempt;
@@ -230,6 +221,11 @@ class JobWait {
     if (this.#settled) return;
     this.#settled = true;
     this.#settle.reject(this.#options.signal.reason);
+    this.#cancelTracked();
+  }
+
+  /** Cancels the job in the background, kept for `close()`; what Redis refuses becomes a warning. */
+  #cancelTracked(): void {
     this.#context.track(
       this.#cancel().catch((error) => {
         this.#context.onWarning(`Cannot cancel the job of "${this.#data.task.id}": ${messageOf(error)}`);

@@ -153,9 +153,10 @@ export interface SilenceScannerOptions {
  * `af_silencedetect.c`, default mode: every channel silent): a sample is silent when its magnitude is under the
  * threshold (10^(dB/20) × 32767, truncated); a silence starts at the first of `minDuration` seconds of silent
  * samples (rounded to the nearest sample) and ends at the first sample that is not; times are printed as ffmpeg
- * 5.1 prints them (6 significant digits; ffmpeg 7 prints microseconds). One difference: ffmpeg reports silences as metadata on the decoded frame where
- * they start or end, one value a key, so when two silences start or end within one frame (4096 bytes of a WAV:
- * 93 ms of 16-bit mono at 22.05 kHz) it keeps the last start and the last end, paired wrongly; this keeps each.
+ * 5.1 prints them (6 significant digits; ffmpeg 7 prints microseconds). One difference: ffmpeg reports silences
+ * as metadata on the decoded frame where they start or end, one value a key, so when two silences start or end
+ * within one frame (4096 bytes of a WAV: 93 ms of 16-bit mono at 22.05 kHz) it keeps the last start and the last
+ * end, paired wrongly; this keeps each.
  *
  * @example
  * ```ts
@@ -247,22 +248,19 @@ export class SilenceScanner {
 
 /** The layout of a 16-bit PCM WAV, or null for any other file. */
 async function pcm16Layout(file: string): Promise<WavLayout | null> {
-  const header = new Uint8Array(12);
+  let layout;
   try {
-    using handle = await Deno.open(file, { read: true });
-    if (await handle.read(header) !== 12) return null;
-  } catch {
-    return null; // ffmpeg names what is wrong with the file.
-  }
-  if (new TextDecoder().decode(header.subarray(0, 4)) !== "RIFF") return null;
-  try {
-    const layout = await readWavLayout(file);
-    const usable = layout.bitsPerSample === 16 && layout.channels > 0 && layout.sampleRate > 0;
-    return usable && LITTLE_ENDIAN ? layout : null;
+    layout = await readWavLayout(file);
   } catch (error) {
-    if (error instanceof RangeError) return null;
+    // Not a PCM WAV (RangeError), or a file that cannot be read: ffmpeg names what is wrong with it.
+    const unreadable = error instanceof Deno.errors.NotFound ||
+      error instanceof Deno.errors.PermissionDenied ||
+      error instanceof Deno.errors.IsADirectory;
+    if (error instanceof RangeError || unreadable) return null;
     throw error;
   }
+  const usable = layout.bitsPerSample === 16 && layout.channels > 0 && layout.sampleRate > 0;
+  return usable && LITTLE_ENDIAN ? layout : null;
 }
 
 /** Whether typed arrays read little-endian here (as WAV stores samples). */

@@ -31,6 +31,25 @@ const data: ClusterJob = {
   modules: {},
 };
 
+/**
+ * Waits on a job through a fake queue whose calls cancel `signal` midway: the wait must reject with the cancel's
+ * reason, warn of nothing, and the work it leaves behind (removing the job) must end.
+ */
+async function assertCancelled(queue: object, signal: AbortSignal): Promise<void> {
+  const handles = { queue, watch: () => () => {} } as unknown as QueueHandles;
+  const tracked: Promise<void>[] = [];
+  await assert.rejects(
+    waitForJob(handles, data, { signal }, {
+      store: { peek: () => Promise.resolve(null) },
+      checkMs: 60_000,
+      onWarning: (message) => assert.fail(message),
+      track: (work) => void tracked.push(work),
+    }),
+    (error: unknown) => error instanceof DOMException && error.message === "Interrupted",
+  );
+  await Promise.all(tracked);
+}
+
 Deno.test("waitForJob: a cancel while the job is being queued rejects with its reason, unhandled nowhere", async () => {
   const controller = new AbortController();
   const added: string[] = [];
@@ -50,18 +69,7 @@ Deno.test("waitForJob: a cancel while the job is being queued rejects with its r
       return Promise.resolve();
     },
   };
-  const handles = { queue, watch: () => () => {} } as unknown as QueueHandles;
-  const tracked: Promise<void>[] = [];
-  await assert.rejects(
-    waitForJob(handles, data, { signal: controller.signal }, {
-      store: { peek: () => Promise.resolve(null) },
-      checkMs: 60_000,
-      onWarning: (message) => assert.fail(message),
-      track: (work) => void tracked.push(work),
-    }),
-    (error: unknown) => error instanceof DOMException && error.message === "Interrupted",
-  );
-  await Promise.all(tracked);
+  await assertCancelled(queue, controller.signal);
   assert.deepEqual(added, []);
 });
 
@@ -90,17 +98,6 @@ Deno.test("waitForJob: a job whose add lands after the cancel looked for it is r
         }, 0);
       }),
   };
-  const handles = { queue, watch: () => () => {} } as unknown as QueueHandles;
-  const tracked: Promise<void>[] = [];
-  await assert.rejects(
-    waitForJob(handles, data, { signal: controller.signal }, {
-      store: { peek: () => Promise.resolve(null) },
-      checkMs: 60_000,
-      onWarning: (message) => assert.fail(message),
-      track: (work) => void tracked.push(work),
-    }),
-    (error: unknown) => error instanceof DOMException && error.message === "Interrupted",
-  );
-  await Promise.all(tracked);
+  await assertCancelled(queue, controller.signal);
   assert.equal(redis.queued?.removed, true);
 });

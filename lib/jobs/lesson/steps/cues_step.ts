@@ -1,7 +1,7 @@
 /**
  * The cues step: one section's captions, cut from its narration by the caption rules and timed by its speech (the
- * pauses found in the section's WAV by the rules of ffmpeg's `silencedetect`, see `detectSilences`). Value only: `{ duration, cues }`, times relative to
- * the section's start, each cue `{ start, end, lines }`.
+ * pauses found in the section's WAV by the rules of ffmpeg's `silencedetect`, see `detectSilences`). Value only:
+ * `{ duration, cues }`, times relative to the section's start, each cue `{ start, end, lines }`.
  * @module
  */
 import type { Json } from "../../../core/json.ts";
@@ -42,7 +42,8 @@ export interface CuesParams {
 /** Times one section's cues from its speech (its one input, a WAV with value `{ duration }`). */
 export const cuesStep: StepKindDefinition = {
   kind: "cues",
-  // 2: pauses scanned in-process, which keeps two pauses that end within one of ffmpeg's frames (ffmpeg mixed them).
+  // 2: pauses scanned in-process, which keeps two pauses that end within one of ffmpeg's frames (ffmpeg mixed
+  // them up).
   version: 2,
   blocking: false,
   optionalArtifact: true,
