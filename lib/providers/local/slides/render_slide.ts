@@ -12,7 +12,7 @@ import type { SlideFit, SlideText } from "./check_slide_fit.ts";
 import { fitSlide } from "./_fit_slide.ts";
 import { readFontFile } from "./_font_files.ts";
 import { readImageDataUri } from "./_image.ts";
-import { ensureResvg } from "./_resvg.ts";
+import { borrowPixels, ensureResvg } from "./_resvg.ts";
 import { buildSlideSvg } from "./_svg.ts";
 
 /** A slide's colours, each `#rrggbb` or `#rgb`. */
@@ -155,7 +155,7 @@ export async function renderSlide(spec: SlideSpec, options: RenderSlideOptions =
   try {
     const rendered = resvg.render();
     try {
-      return { png: encodePng(rendered.pixels, rendered.width, rendered.height), warnings, fit };
+      return { png: encodePng(borrowPixels(rendered), rendered.width, rendered.height), warnings, fit };
     } finally {
       rendered.free();
     }
