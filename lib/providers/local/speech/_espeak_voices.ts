@@ -34,12 +34,35 @@ export async function assertEspeakVoice(
   }
 }
 
+/** The voice lists read, by program file (path, inode, size, change time) and list: one run of each a process. */
+const lists = new Map<string, Promise<Set<string>>>();
+
+/**
+ * The names `espeak-ng --voices[=kind]` lists, lower-cased: read once per process for each program file and list
+ * (every speech step checks its voice, and each run of espeak-ng costs a process start), read again when the
+ * file changes (an upgrade) or the last read failed. The read is shared, so one caller's signal does not stop it;
+ * each caller's signal is checked when it ends.
+ */
 async function listVoiceNames(
   program: string,
   kind: string | null,
   signal?: AbortSignal,
 ): Promise<Set<string>> {
-  const { stdout } = await runProcess(program, [kind === null ? "--voices" : `--voices=${kind}`], { signal });
+  const file = await Deno.stat(program);
+  const key = [program, kind, file.ino, file.size, file.ctime?.getTime(), file.mtime?.getTime()].join("\0");
+  let list = lists.get(key);
+  if (list === undefined) {
+    list = readVoiceNames(program, kind);
+    lists.set(key, list);
+    list.catch(() => lists.delete(key));
+  }
+  const names = await list;
+  signal?.throwIfAborted();
+  return names;
+}
+
+async function readVoiceNames(program: string, kind: string | null): Promise<Set<string>> {
+  const { stdout } = await runProcess(program, [kind === null ? "--voices" : `--voices=${kind}`]);
   const names = new Set<string>();
   // Columns: Pty, Language, Age/Gender, VoiceName, File, then "(code priority)" pairs for other languages.
   for (const line of new TextDecoder().decode(stdout).split("\n").slice(1)) {

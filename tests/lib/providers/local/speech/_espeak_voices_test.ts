@@ -40,3 +40,32 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "assertEspeakVoice() reads each voice list once a process, and again when the program file changes",
+  ignore: espeak === null,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "reel-espeak-voices-" });
+    try {
+      const log = `${dir}/calls.log`;
+      const program = `${dir}/espeak-ng`;
+      const script = (comment: string) =>
+        `#!/bin/sh\n# ${comment}\necho "$*" >> '${log}'\nexec '${espeak}' "$@"\n`;
+      await Deno.writeTextFile(program, script("first"), { mode: 0o755 });
+      const calls = async () => (await Deno.readTextFile(log)).trim().split("\n");
+      await Promise.all([
+        assertEspeakVoice(program, "en-us", {}),
+        assertEspeakVoice(program, "en-gb+f3", {}),
+      ]);
+      await assertEspeakVoice(program, "en-us+m3", {});
+      await assert.rejects(assertEspeakVoice(program, "no-such-voice", {}), InputError);
+      assert.deepEqual(await calls(), ["--voices", "--voices=variant"]);
+      // An upgrade: the same path, another file.
+      await Deno.writeTextFile(program, script("second, a little longer"), { mode: 0o755 });
+      await assertEspeakVoice(program, "en-us", {});
+      assert.deepEqual(await calls(), ["--voices", "--voices=variant", "--voices"]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
