@@ -7,6 +7,7 @@ import { LineCounter, parseDocument, type YAMLError } from "yaml";
 import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import { jsonErrorOffset } from "./_json_error_offset.ts";
 import { placesOf, placesOfText } from "./_source_places.ts";
+import type { DataFormat } from "./data_format.ts";
 
 /** A place in a source file. */
 export interface SourcePlace {
@@ -19,35 +20,12 @@ export interface SourcePlace {
 /** Finds where a workflow path (`videos[0].sections[2].title`) is written in a file; null when it is not. */
 export type PlaceFinder = (path: string) => SourcePlace | null;
 
-/** The data formats a workflow file may be written in. */
-export type DataFormat = "json" | "yaml";
-
 /** A workflow file's value and where each of its values is written. */
 export interface DataWorkflow {
   /** The parsed value, as a TypeScript workflow's default export would be. */
   value: unknown;
   /** Finds the line and column of a workflow path (`videos[0].sections[2].title`), or null. */
   placeOf: PlaceFinder;
-}
-
-/**
- * Tells a data workflow file by its name: `.json`, or `.yaml` and `.yml`, in any case.
- *
- * @param file The file's path.
- * @returns Its format, or null for any other file (a TypeScript module).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { dataFormatOf } from "./data_workflow.ts";
- * assert.equal(dataFormatOf("lessons/rain.YML"), "yaml");
- * assert.equal(dataFormatOf("workflows/lesson.ts"), null);
- * ```
- */
-export function dataFormatOf(file: string): DataFormat | null {
-  const extension = /\.([a-z]+)$/i.exec(file)?.[1]?.toLowerCase();
-  if (extension === "json") return "json";
-  return extension === "yaml" || extension === "yml" ? "yaml" : null;
 }
 
 /**

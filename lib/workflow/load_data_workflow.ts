@@ -5,7 +5,8 @@
  * @module
  */
 import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
-import { type DataFormat, describePlace, parseDataWorkflow, type PlaceFinder } from "./data_workflow.ts";
+import type { DataFormat } from "./data_format.ts";
+import { describePlace, parseDataWorkflow, type PlaceFinder } from "./data_workflow.ts";
 import { resolveWorkflow } from "./resolve_workflow.ts";
 import type { ResolvedWorkflow } from "./workflow_schema.ts";
 

@@ -5,8 +5,7 @@
  */
 import { InputError, WorkflowError } from "../core/errors.ts";
 import { importFailureIssue } from "./_import_failure.ts";
-import { dataFormatOf } from "./data_workflow.ts";
-import { loadDataWorkflow } from "./load_data_workflow.ts";
+import { dataFormatOf } from "./data_format.ts";
 import { resolveWorkflow } from "./resolve_workflow.ts";
 import type { ResolvedWorkflow } from "./workflow_schema.ts";
 
@@ -66,7 +65,11 @@ export async function loadWorkflow(
     throw error;
   }
   const format = dataFormatOf(file);
-  if (format !== null) return await loadDataWorkflow(file, { url, format, cores: options.cores });
+  if (format !== null) {
+    // Loaded for data workflows only: the YAML parser costs every other run about 60 ms of start-up.
+    const { loadDataWorkflow } = await import("./load_data_workflow.ts");
+    return await loadDataWorkflow(file, { url, format, cores: options.cores });
+  }
   let module: { default?: unknown };
   try {
     module = await import(url.href);

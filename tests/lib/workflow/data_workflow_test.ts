@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { WorkflowError } from "../../../lib/core/errors.ts";
-import { type DataFormat, dataFormatOf, parseDataWorkflow } from "../../../lib/workflow/data_workflow.ts";
+import { type DataFormat, dataFormatOf } from "../../../lib/workflow/data_format.ts";
+import { parseDataWorkflow } from "../../../lib/workflow/data_workflow.ts";
 
 function syntaxIssues(text: string, format: DataFormat): { path: string; message: string }[] {
   try {

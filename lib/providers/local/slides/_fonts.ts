@@ -3,7 +3,6 @@
  * four in fonts-dejavu-core). Raw bytes for resvg and parsed fonts for measuring text.
  * @module
  */
-import opentype from "opentype.js";
 import { InputError } from "../../../core/errors.ts";
 
 /** The four primary faces: text and code, each regular and bold. Italic is drawn slanted from these. */
@@ -85,13 +84,18 @@ export function loadSlideFonts(dir: string): Promise<SlideFonts> {
 }
 
 async function readFonts(dir: string): Promise<SlideFonts> {
-  const read = await Promise.allSettled(PRIMARY_FILES.map((file) => readFont(dir, file)));
+  // opentype.js is loaded with the first fonts read, not with this module: planning a render that finds its
+  // slides stored never parses a font, and the parser costs every start about 55 ms.
+  const [{ default: opentype }, read] = await Promise.all([
+    import("opentype.js"),
+    Promise.allSettled(PRIMARY_FILES.map((file) => readFont(dir, file))),
+  ]);
   const failed = read.find((result) => result.status === "rejected");
   if (failed !== undefined) throw failed.reason;
   const faces = FACE_NAMES.map((name, index) => {
     const file = PRIMARY_FILES[index]!;
     const buffer = (read[index] as PromiseFulfilledResult<Uint8Array>).value;
-    const font = parseFont(dir, file, buffer);
+    const font = parseFont(opentype, { dir, file, bytes: buffer });
     const family: unknown = font.names?.fontFamily?.en;
     return [name, {
       family: typeof family === "string" && family !== "" ? family : FALLBACK_FAMILIES[name],
@@ -118,8 +122,12 @@ async function readFont(dir: string, file: string): Promise<Uint8Array> {
   }
 }
 
-// deno-lint-ignore no-explicit-any -- opentype.js ships no types
-function parseFont(dir: string, file: string, bytes: Uint8Array): PrimaryFont & { names?: any } {
+function parseFont(
+  // deno-lint-ignore no-explicit-any -- opentype.js ships no types
+  opentype: { parse(buffer: ArrayBufferLike, options: { lowMemory: boolean }): any },
+  { dir, file, bytes }: { dir: string; file: string; bytes: Uint8Array },
+  // deno-lint-ignore no-explicit-any -- as above
+): PrimaryFont & { names?: any } {
   try {
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
     // lowMemory: glyphs are read when text needs them (about 60 MB less a process for the four faces).
