@@ -29,7 +29,7 @@ export function toFileUrl(file: string): URL {
 
 /**
  * Imports a workflow file and resolves its default export; a `.json`, `.yaml` or `.yml` file is read as that
- * value instead (see `loadDataWorkflow` in {@linkcode ./load_data_workflow.ts}).
+ * value instead (see `loadDataWorkflow` in `load_data_workflow.ts`).
  *
  * @param file The workflow file, as the user named it.
  * @param options Number of cores for the pool defaults.

@@ -30,6 +30,11 @@ export function ensureResvg(): Promise<void> {
       const bytes = await Deno.readFile(new URL(import.meta.resolve("@resvg/resvg-wasm/index_bg.wasm")));
       const module = await WebAssembly.compile(bytes);
       const instantiate = WebAssembly.instantiate;
+      if (!Object.getOwnPropertyDescriptor(WebAssembly, "instantiate")?.writable) {
+        // Built-ins frozen (e.g. by a hardened runtime): no pixels in place, the copy as before.
+        await initWasm(module);
+        return;
+      }
       // The bindings instantiate the module with their imports; this wraps the one that makes views, and keeps
       // the instance's memory. Only the call made by initWasm below passes through (this Module, a `wbg` object).
       WebAssembly.instantiate = (async (source: WebAssembly.Module, imports?: WebAssembly.Imports) => {

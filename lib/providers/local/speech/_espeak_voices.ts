@@ -24,45 +24,95 @@ export async function assertEspeakVoice(
   const [base = "", variant = null] = voice.toLowerCase().split(/\+(.*)/s);
   const hint = "Run `espeak-ng --voices=en` to list voices and `espeak-ng --voices=variant` for variants, " +
     "e.g. en-us, en-gb, en-us+f3";
-  if (!(await listVoiceNames(program, null, signal)).has(base)) {
+  if (!(await hasVoiceName(program, null, base, signal))) {
     throw new InputError(`Unknown espeak-ng voice "${voice}"`, { hint });
   }
-  if (
-    variant !== null && !(await listVoiceNames(program, "variant", signal)).has(variant.replace(/^!v\//, ""))
-  ) {
+  if (variant !== null && !(await hasVoiceName(program, "variant", variant.replace(/^!v\//, ""), signal))) {
     throw new InputError(`Unknown espeak-ng voice "${voice}": no variant "${variant}"`, { hint });
   }
 }
 
-/** The voice lists read, by program file (path, inode, size, change time) and list: one run of each a process. */
-const lists = new Map<string, Promise<Set<string>>>();
+/**
+ * Whether the list has `name`: a name missing from a remembered list is looked for once more in a fresh read, so
+ * that a voice installed while a process runs (espeak-ng's data, not its program file) is found.
+ */
+async function hasVoiceName(
+  program: string,
+  kind: string | null,
+  name: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  if ((await listVoiceNames(program, kind, { signal })).has(name)) return true;
+  return (await listVoiceNames(program, kind, { signal, fresh: true })).has(name);
+}
+
+/** A read of one voice list, shared by the callers waiting for it. */
+interface SharedRead {
+  names: Promise<Set<string>>;
+  /** Kills the read's espeak-ng. */
+  controller: AbortController;
+  /** Callers still waiting for it. */
+  waiting: number;
+  /** Whether the read has ended (with the names or an error). */
+  ended: boolean;
+}
+
+/** The voice lists read, by program file (path, inode, size, times) and list: one run of each a process or worker. */
+const lists = new Map<string, SharedRead>();
 
 /**
- * The names `espeak-ng --voices[=kind]` lists, lower-cased: read once per process for each program file and list
- * (every speech step checks its voice, and each run of espeak-ng costs a process start), read again when the
- * file changes (an upgrade) or the last read failed. The read is shared, so one caller's signal does not stop it;
- * each caller's signal is checked when it ends.
+ * The names `espeak-ng --voices[=kind]` lists, lower-cased: read once per process or worker for each program file
+ * and list (every speech step checks its voice, and each run of espeak-ng costs a process start), read again when
+ * the file changes (an upgrade), when the last read failed, or when asked `fresh`. Callers share a read; a caller
+ * whose signal aborts stops waiting at once, and the last one to stop waiting kills the read's espeak-ng.
  */
 async function listVoiceNames(
   program: string,
   kind: string | null,
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal; fresh?: boolean },
 ): Promise<Set<string>> {
+  const { signal, fresh = false } = options;
+  signal?.throwIfAborted();
   const file = await Deno.stat(program);
   const key = [program, kind, file.ino, file.size, file.ctime?.getTime(), file.mtime?.getTime()].join("\0");
-  let list = lists.get(key);
-  if (list === undefined) {
-    list = readVoiceNames(program, kind);
-    lists.set(key, list);
-    list.catch(() => lists.delete(key));
+  let read = lists.get(key);
+  if (read === undefined || fresh) {
+    const controller = new AbortController();
+    const names = readVoiceNames(program, kind, controller.signal);
+    const shared: SharedRead = { names, controller, waiting: 0, ended: false };
+    lists.set(key, shared);
+    names.then(() => shared.ended = true, () => {
+      shared.ended = true;
+      if (lists.get(key) === shared) lists.delete(key);
+    });
+    read = shared;
   }
-  const names = await list;
-  signal?.throwIfAborted();
-  return names;
+  const shared = read;
+  shared.waiting++;
+  let leave!: () => void;
+  const left = new Promise<never>((_, reject) => {
+    leave = () => reject(signal!.reason);
+    signal?.addEventListener("abort", leave, { once: true });
+  });
+  left.catch(() => {});
+  try {
+    return await Promise.race([shared.names, left]);
+  } finally {
+    signal?.removeEventListener("abort", leave);
+    if (--shared.waiting === 0 && signal?.aborted && !shared.ended) {
+      // Forgotten before it is killed, so that a caller arriving next starts a read of its own.
+      if (lists.get(key) === shared) lists.delete(key);
+      shared.controller.abort(signal.reason);
+    }
+  }
 }
 
-async function readVoiceNames(program: string, kind: string | null): Promise<Set<string>> {
-  const { stdout } = await runProcess(program, [kind === null ? "--voices" : `--voices=${kind}`]);
+async function readVoiceNames(
+  program: string,
+  kind: string | null,
+  signal: AbortSignal,
+): Promise<Set<string>> {
+  const { stdout } = await runProcess(program, [kind === null ? "--voices" : `--voices=${kind}`], { signal });
   const names = new Set<string>();
   // Columns: Pty, Language, Age/Gender, VoiceName, File, then "(code priority)" pairs for other languages.
   for (const line of new TextDecoder().decode(stdout).split("\n").slice(1)) {

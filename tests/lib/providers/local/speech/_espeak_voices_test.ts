@@ -58,14 +58,69 @@ Deno.test({
         assertEspeakVoice(program, "en-gb+f3", {}),
       ]);
       await assertEspeakVoice(program, "en-us+m3", {});
-      await assert.rejects(assertEspeakVoice(program, "no-such-voice", {}), InputError);
       assert.deepEqual(await calls(), ["--voices", "--voices=variant"]);
+      // An unknown voice is looked for once more in a fresh read before it is refused.
+      await assert.rejects(assertEspeakVoice(program, "no-such-voice", {}), InputError);
+      assert.deepEqual(await calls(), ["--voices", "--voices=variant", "--voices"]);
       // An upgrade: the same path, another file.
       await Deno.writeTextFile(program, script("second, a little longer"), { mode: 0o755 });
       await assertEspeakVoice(program, "en-us", {});
-      assert.deepEqual(await calls(), ["--voices", "--voices=variant", "--voices"]);
+      assert.deepEqual(await calls(), ["--voices", "--voices=variant", "--voices", "--voices"]);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("assertEspeakVoice() looks again for a voice installed since the list was read", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "reel-espeak-voices-" });
+  try {
+    const listing = (voices: string[]) =>
+      ["Pty Language       Age/Gender VoiceName          File                 Other Languages"]
+        .concat(voices.map((voice) => ` 5  ${voice}           --/M      ${voice}_voice  gmw/${voice}`))
+        .join("\n") + "\n";
+    await Deno.writeTextFile(`${dir}/voices.txt`, listing(["en-us"]));
+    const program = `${dir}/espeak-ng`;
+    await Deno.writeTextFile(
+      program,
+      `#!/bin/sh\necho "$*" >> '${dir}/calls.log'\ncat '${dir}/voices.txt'\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    await assertEspeakVoice(program, "en-us", {});
+    await Deno.writeTextFile(`${dir}/voices.txt`, listing(["en-us", "en-zz"]));
+    await assertEspeakVoice(program, "en-zz", {});
+    await assertEspeakVoice(program, "en-zz", {});
+    await assertEspeakVoice(program, "en-us", {});
+    assert.equal((await Deno.readTextFile(`${dir}/calls.log`)).trim().split("\n").length, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("assertEspeakVoice() stops waiting when its signal aborts, and the next check reads the list anew", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "reel-espeak-voices-" });
+  try {
+    const fifo = `${dir}/started`;
+    await new Deno.Command("mkfifo", { args: [fifo] }).output();
+    const program = `${dir}/espeak-ng`;
+    // The first read hangs (after saying so through the FIFO); later ones list one voice.
+    await Deno.writeTextFile(
+      program,
+      `#!/bin/sh\nif [ ! -e '${dir}/hung' ]; then touch '${dir}/hung'; echo started > '${fifo}'; exec sleep 600; fi\n` +
+        `printf 'Pty Language Age/Gender VoiceName File\\n 5 en-us --/M English gmw/en-US\\n'\n`,
+      { mode: 0o755 },
+    );
+    const controller = new AbortController();
+    const checking = assertEspeakVoice(program, "en-us", { signal: controller.signal });
+    const reader = await Deno.open(fifo, { read: true });
+    await reader.read(new Uint8Array(16)); // the hanging read has started
+    reader.close();
+    controller.abort(new DOMException("Cancelled", "AbortError"));
+    await assert.rejects(checking, (error) => error instanceof DOMException && error.name === "AbortError");
+    await assertEspeakVoice(program, "en-us", {});
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
