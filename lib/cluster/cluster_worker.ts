@@ -167,8 +167,12 @@ export class ClusterWorker {
     queue.on("error", onError);
     worker.on("error", onError);
     events.on("error", onError);
-    // A job whose lock this worker lost may be running elsewhere by now: stop it here.
-    worker.on("lockRenewalFailed", (ids) => ids.forEach((id) => worker.cancelJob(id, "its lock was lost")));
+    // A job whose lock this worker lost may be running elsewhere by now: stop it here. Except a provider's call:
+    // stopping it would not un-pay it, while finishing it puts its artifact in the store, where the job's next
+    // delivery looks before it calls again (see #process).
+    worker.on("lockRenewalFailed", (ids) => {
+      if (name === CPU_QUEUE) ids.forEach((id) => worker.cancelJob(id, "its lock was lost"));
+    });
     (events as unknown as { on(event: string, listener: (args: Record<string, string>) => void): void }).on(
       CANCEL_EVENT,
       ({ jobId, attempt }) => {
@@ -192,6 +196,12 @@ export class ClusterWorker {
     }
     const { job: data, store } = checked;
     const { task, attempt } = data;
+    // Delivered again (its lock was lost, say while Redis restarted): an earlier delivery may have made the
+    // artifact already, and a provider's call must not be paid twice.
+    if (job.attemptsStarted > 1 && await this.#store(store).lookup(task.key) !== null) {
+      this.#log(`Step "${task.id}" was made by an earlier delivery of its job; not run again`);
+      return { ok: true, attempt, worker: this.id };
+    }
     this.#running.set(id, { step: task.id, kind: task.kind, queue: name, since: Date.now(), attempt });
     await this.#heartbeat.beat();
     try {
