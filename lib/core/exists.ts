@@ -1,5 +1,5 @@
 /**
- * Whether a path exists.
+ * Whether a path exists, and whether an error says a file cannot be read at all.
  * @module
  */
 
@@ -24,4 +24,24 @@ export async function exists(path: string): Promise<boolean> {
     if (error instanceof Deno.errors.NotFound) return false;
     throw error;
   }
+}
+
+/**
+ * Whether `error` says the file cannot be read at all (missing, not allowed, a folder): what a reader that falls
+ * back to ffmpeg or ffprobe hands over, so that the tool names the file and the trouble.
+ *
+ * @param error What opening or reading the file threw.
+ * @returns True for NotFound, PermissionDenied and IsADirectory.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isUnreadableFile } from "./exists.ts";
+ * assert.ok(isUnreadableFile(new Deno.errors.NotFound("gone")));
+ * assert.ok(!isUnreadableFile(new RangeError("not a WAV")));
+ * ```
+ */
+export function isUnreadableFile(error: unknown): boolean {
+  return error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied ||
+    error instanceof Deno.errors.IsADirectory;
 }

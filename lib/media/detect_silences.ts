@@ -5,6 +5,7 @@
  * scan of a section's speech (about 0.1–0.2 CPU-s against a few milliseconds). Any other file goes to ffmpeg.
  * @module
  */
+import { isUnreadableFile } from "../core/exists.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { runFfmpeg } from "./ffmpeg.ts";
 import { readWavLayout, type WavLayout } from "./wav_pcm.ts";
@@ -253,10 +254,7 @@ async function pcm16Layout(file: string): Promise<WavLayout | null> {
     layout = await readWavLayout(file);
   } catch (error) {
     // Not a PCM WAV (RangeError), or a file that cannot be read: ffmpeg names what is wrong with it.
-    const unreadable = error instanceof Deno.errors.NotFound ||
-      error instanceof Deno.errors.PermissionDenied ||
-      error instanceof Deno.errors.IsADirectory;
-    if (error instanceof RangeError || unreadable) return null;
+    if (error instanceof RangeError || isUnreadableFile(error)) return null;
     throw error;
   }
   const usable = layout.bitsPerSample === 16 && layout.channels > 0 && layout.sampleRate > 0;

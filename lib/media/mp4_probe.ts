@@ -5,6 +5,7 @@
  * B-frames and AAC); anything else returns null, and ffprobe reads it.
  * @module
  */
+import { isUnreadableFile } from "../core/exists.ts";
 import type { ProbedStream, ProbeResult } from "./ffmpeg.ts";
 
 /** A box: its type, where it starts, and where its body lies in the bytes it was read from. */
@@ -22,8 +23,6 @@ interface Track {
   duration: number;
   sampleEntry: Uint8Array | null;
   edits: { segment: number; mediaTime: number }[] | null;
-  /** The sum of the sample table's durations (`stts`). */
-  samplesDuration: number;
 }
 
 /**
@@ -48,8 +47,7 @@ export async function probeMp4(file: string): Promise<ProbeResult | null> {
     moov = await readMoov(file);
   } catch (error) {
     // A folder, a file that cannot be read: ffprobe names the file and what is wrong with it.
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) return null;
-    if (error instanceof Deno.errors.IsADirectory || error instanceof Deno.errors.InvalidData) return null;
+    if (isUnreadableFile(error) || error instanceof Deno.errors.InvalidData) return null;
     throw error;
   }
   if (moov === null) return null;
@@ -127,6 +125,8 @@ function readMovie(moov: Uint8Array): ProbeResult | null {
 /** A `trak` box's handler, timing, edits and only sample entry; null for what only ffprobe reads. */
 function readTrack(bytes: Uint8Array, view: DataView, trak: Box): Track | null {
   let track: Partial<Track> = { edits: null, sampleEntry: null };
+  /** The sum of the sample table's durations (`stts`). */
+  let samplesDuration: number | undefined;
   for (const box of children(bytes, trak.start, trak.end)) {
     if (box.type === "edts") {
       const elst = children(bytes, box.start, box.end).find((child) => child.type === "elst");
@@ -146,7 +146,7 @@ function readTrack(bytes: Uint8Array, view: DataView, trak: Box): Track | null {
       const stts = table.find((child) => child.type === "stts");
       // Composition offsets (B-frames) move the edit's media time onto presentation times: ffprobe's to read.
       if (stts === undefined || table.some((child) => child.type === "ctts")) return null;
-      track.samplesDuration = sampleTableDuration(view, stts);
+      samplesDuration = sampleTableDuration(view, stts);
       // stsd: version and flags, an entry count, then the entries; a track with more than one is ffprobe's.
       if (view.getUint32(stsd.start + 4) !== 1) return null;
       const entry = children(bytes, stsd.start + 8, stsd.end)[0];
@@ -154,10 +154,10 @@ function readTrack(bytes: Uint8Array, view: DataView, trak: Box): Track | null {
       track.sampleEntry = entry.start - entry.offset === 8 ? bytes.subarray(entry.offset, entry.end) : null;
     }
   }
-  const { handler, timescale, duration, sampleEntry, edits, samplesDuration } = track;
+  const { handler, timescale, duration, sampleEntry, edits } = track;
   if (handler === undefined || !timescale || duration === undefined || sampleEntry == null) return null;
   if (samplesDuration !== duration) return null;
-  return { handler, timescale, duration, sampleEntry, edits: edits ?? null, samplesDuration };
+  return { handler, timescale, duration, sampleEntry, edits: edits ?? null };
 }
 
 /** A track as ffprobe lists it: its codec, size, and its duration after its edit (as libavformat applies it). */

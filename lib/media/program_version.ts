@@ -75,15 +75,31 @@ export function programVersion(
   return version;
 }
 
+/**
+ * What tells one file of a program from another at the same path: its size, times and inode, so that an upgrade
+ * reads as a new file. Null when the file cannot be read (running it will say why).
+ *
+ * @param program The executable's path.
+ * @returns e.g. `"7432:1700000000000:1700000000000:1234"`, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { programFileIdentity } from "./program_version.ts";
+ * assert.equal(await programFileIdentity("/no/such/program"), null);
+ * ```
+ */
+export async function programFileIdentity(program: string): Promise<string | null> {
+  const info = await Deno.stat(program).catch(() => null);
+  return info === null ? null : `${info.size}:${info.mtime?.getTime()}:${info.ctime?.getTime()}:${info.ino}`;
+}
+
 async function rememberedVersion(
   program: string,
   args: readonly string[],
   memo: string | null,
 ): Promise<string> {
-  const info = await Deno.stat(program).catch(() => null);
-  const file = info === null
-    ? null
-    : `${info.size}:${info.mtime?.getTime()}:${info.ctime?.getTime()}:${info.ino}`;
+  const file = await programFileIdentity(program);
   const key = `${program}\0${args.join("\0")}\0${file}`;
   const known = memo === null || file === null ? {} : await readMemo(memo);
   const remembered = known[key];

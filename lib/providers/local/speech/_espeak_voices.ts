@@ -4,6 +4,7 @@
  * @module
  */
 import { InputError } from "../../../core/errors.ts";
+import { programFileIdentity } from "../../../media/program_version.ts";
 import { runProcess } from "../../../media/run_process.ts";
 
 /**
@@ -73,8 +74,7 @@ async function listVoiceNames(
 ): Promise<Set<string>> {
   const { signal, fresh = false } = options;
   signal?.throwIfAborted();
-  const file = await Deno.stat(program);
-  const key = [program, kind, file.ino, file.size, file.ctime?.getTime(), file.mtime?.getTime()].join("\0");
+  const key = [program, kind, await programFileIdentity(program)].join("\0");
   let read = lists.get(key);
   if (read === undefined || fresh) {
     const controller = new AbortController();
