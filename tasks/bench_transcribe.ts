@@ -107,8 +107,9 @@ await Deno.remove(`${work}/warm-cache`, { recursive: true });
 // The ceiling's halves, cut at the middle sample (decoded and written again, so the cut is sample-accurate).
 const halves = [`${work}/half-1.wav`, `${work}/half-2.wav`];
 const middle = String(speech.duration / 2);
-await runFfmpeg(await findFfmpeg(), ["-i", speech.path, "-t", middle, halves[0]!]);
-await runFfmpeg(await findFfmpeg(), ["-i", speech.path, "-ss", middle, halves[1]!]);
+const ffmpeg = await findFfmpeg();
+await runFfmpeg(ffmpeg, ["-i", speech.path, "-t", middle, halves[0]!]);
+await runFfmpeg(ffmpeg, ["-i", speech.path, "-ss", middle, halves[1]!]);
 
 /**
  * Two one-pass runs at once, one per half, in one process tree (a shell that waits for both, and for the first
