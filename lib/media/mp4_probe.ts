@@ -6,15 +6,8 @@
  * @module
  */
 import { isUnreadableFile } from "../core/exists.ts";
+import { type Box, children, editList, fourCc, readMoov, timing } from "./_mp4_boxes.ts";
 import type { ProbedStream, ProbeResult } from "./ffmpeg.ts";
-
-/** A box: its type, where it starts, and where its body lies in the bytes it was read from. */
-interface Box {
-  type: string;
-  offset: number;
-  start: number;
-  end: number;
-}
 
 /** What a track says of itself. */
 interface Track {
@@ -57,45 +50,6 @@ export async function probeMp4(file: string): Promise<ProbeResult | null> {
     if (error instanceof RangeError) return null; // a box cut short: ffprobe says what is wrong
     throw error;
   }
-}
-
-/** The largest `moov` read here: a lesson's is tens of kilobytes; a larger one (or a corrupt size) is ffprobe's. */
-const MAX_MOOV_BYTES = 64 * 2 ** 20;
-
-/** The `moov` box's body, found by walking the top-level boxes; null when the file is not a plain MP4. */
-async function readMoov(file: string): Promise<Uint8Array | null> {
-  using handle = await Deno.open(file, { read: true });
-  const stat = await handle.stat();
-  if (!stat.isFile) return null;
-  const size = stat.size;
-  const header = new Uint8Array(16);
-  let offset = 0;
-  let first = true;
-  while (offset + 8 <= size) {
-    await handle.seek(offset, Deno.SeekMode.Start);
-    const read = await readFull(handle, header.subarray(0, Math.min(16, size - offset)));
-    const view = new DataView(header.buffer, 0, read);
-    const type = fourCc(header, 4);
-    if (first && type !== "ftyp") return null;
-    first = false;
-    let boxSize = view.getUint32(0);
-    let headerSize = 8;
-    if (boxSize === 1) {
-      if (read < 16) return null;
-      boxSize = Number(view.getBigUint64(8));
-      headerSize = 16;
-    } else if (boxSize === 0) boxSize = size - offset;
-    if (boxSize < headerSize || offset + boxSize > size) return null;
-    if (type === "moof") return null; // fragmented: ffprobe's
-    if (type === "moov") {
-      if (boxSize - headerSize > MAX_MOOV_BYTES) return null;
-      const body = new Uint8Array(boxSize - headerSize);
-      await handle.seek(offset + headerSize, Deno.SeekMode.Start);
-      return await readFull(handle, body) === body.length ? body : null;
-    }
-    offset += boxSize;
-  }
-  return null;
 }
 
 /** The movie's duration and tracks, or null for what only ffprobe reads. */
@@ -209,34 +163,6 @@ function isAac(entry: Uint8Array): boolean {
   return descriptor(4) && entry[at] === 0x40;
 }
 
-/** A full box's timescale and duration (`mvhd`, `mdhd`: version 0 or 1). */
-function timing(view: DataView, box: Box): { timescale: number; duration: number } {
-  const version = view.getUint8(box.start);
-  return version === 1
-    ? { timescale: view.getUint32(box.start + 20), duration: Number(view.getBigUint64(box.start + 24)) }
-    : { timescale: view.getUint32(box.start + 12), duration: view.getUint32(box.start + 16) };
-}
-
-/** An `elst` box's edits: each one's length (movie timescale) and where in the media it starts (-1: empty). */
-function editList(view: DataView, box: Box): { segment: number; mediaTime: number }[] {
-  const version = view.getUint8(box.start);
-  const count = view.getUint32(box.start + 4);
-  const size = version === 1 ? 20 : 12;
-  if (box.start + 8 + count * size > box.end) {
-    throw new RangeError("An elst box holds fewer edits than it counts");
-  }
-  const edits = [];
-  for (let i = 0, at = box.start + 8; i < count; i++, at += size) {
-    const edit = version === 1
-      ? { segment: Number(view.getBigUint64(at)), mediaTime: Number(view.getBigInt64(at + 8)) }
-      : { segment: view.getUint32(at), mediaTime: view.getInt32(at + 4) };
-    // An edit played at another rate than 1.0 is ffprobe's to read: marked as an empty edit (media time -1).
-    if (view.getInt32(at + size - 4) !== 0x10000) edit.mediaTime = -1;
-    edits.push(edit);
-  }
-  return edits;
-}
-
 /** The sum of an `stts` box's sample counts × deltas, in the media's timescale. */
 function sampleTableDuration(view: DataView, box: Box): number {
   const count = view.getUint32(box.start + 4);
@@ -250,41 +176,7 @@ function sampleTableDuration(view: DataView, box: Box): number {
   return total;
 }
 
-/** The boxes inside `bytes[start, end)`. */
-function children(bytes: Uint8Array, start: number, end: number): Box[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const boxes: Box[] = [];
-  for (let at = start; at + 8 <= end;) {
-    let size = view.getUint32(at);
-    let header = 8;
-    if (size === 1) {
-      size = Number(view.getBigUint64(at + 8));
-      header = 16;
-    } else if (size === 0) size = end - at;
-    if (size < header || at + size > end) throw new RangeError("A box runs past its parent");
-    boxes.push({ type: fourCc(bytes, at + 4), offset: at, start: at + header, end: at + size });
-    at += size;
-  }
-  return boxes;
-}
-
-/** The four characters of a box type or a handler at `at`. */
-function fourCc(bytes: Uint8Array, at: number): string {
-  return String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
-}
-
 /** Seconds to the microsecond, as ffprobe prints them. */
 function micro(seconds: number): number {
   return Number(seconds.toFixed(6));
-}
-
-/** Reads until `into` is full or the file ends; returns the bytes read. */
-async function readFull(handle: Deno.FsFile, into: Uint8Array): Promise<number> {
-  let read = 0;
-  while (read < into.length) {
-    const n = await handle.read(into.subarray(read));
-    if (n === null) break;
-    read += n;
-  }
-  return read;
 }

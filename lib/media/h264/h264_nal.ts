@@ -55,6 +55,10 @@ export interface SequenceParams {
   maxRefFrames: number;
   widthInMbs: number;
   heightInMbs: number;
+  /** The picture's width in pixels: the macroblocks' less the frame cropping. */
+  width: number;
+  /** The picture's height in pixels: the macroblocks' less the frame cropping. */
+  height: number;
 }
 
 /** What a slice written by hand must agree with in the picture parameter set. */
@@ -80,8 +84,11 @@ export function parseSps(unit: NalUnit): SequenceParams {
   const profile = r.u(8);
   r.u(16); // constraint flags, reserved bits, level
   const id = r.ue();
+  let chromaFormat = 1;
+  let separatePlanes = 0;
   if ([100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135].includes(profile)) {
-    if (r.ue() === 3) r.u(1); // chroma_format_idc, separate_colour_plane_flag
+    chromaFormat = r.ue();
+    if (chromaFormat === 3) separatePlanes = r.u(1);
     r.ue(); // bit_depth_luma_minus8
     r.ue(); // bit_depth_chroma_minus8
     r.u(1); // qpprime_y_zero_transform_bypass_flag
@@ -97,7 +104,24 @@ export function parseSps(unit: NalUnit): SequenceParams {
   const widthInMbs = r.ue() + 1;
   const heightInMbs = r.ue() + 1;
   if (r.u(1) !== 1) throw new RangeError("Interlaced H.264 streams are not supported");
-  return { id, log2MaxFrameNum, pocType, log2MaxPocLsb, maxRefFrames, widthInMbs, heightInMbs };
+  r.u(1); // direct_8x8_inference_flag
+  // Cropping counts in chroma samples: two luma samples each way for 4:2:0, two across for 4:2:2 (frames only).
+  const chroma = separatePlanes === 1 ? 0 : chromaFormat;
+  const [cropX, cropY] = chroma === 1 ? [2, 2] : chroma === 2 ? [2, 1] : [1, 1];
+  const crop = r.u(1) === 1 ? [r.ue(), r.ue(), r.ue(), r.ue()] : [0, 0, 0, 0];
+  const width = widthInMbs * 16 - cropX * (crop[0]! + crop[1]!);
+  const height = heightInMbs * 16 - cropY * (crop[2]! + crop[3]!);
+  return {
+    id,
+    log2MaxFrameNum,
+    pocType,
+    log2MaxPocLsb,
+    maxRefFrames,
+    widthInMbs,
+    heightInMbs,
+    width,
+    height,
+  };
 }
 
 /**

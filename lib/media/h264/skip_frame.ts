@@ -19,7 +19,7 @@ import { NAL, type PictureParams, type SequenceParams } from "./h264_nal.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import { skipFrame } from "./skip_frame.ts";
- * const sps = { id: 0, log2MaxFrameNum: 4, pocType: 2, log2MaxPocLsb: 0, maxRefFrames: 1, widthInMbs: 20, heightInMbs: 12 };
+ * const sps = { id: 0, log2MaxFrameNum: 4, pocType: 2, log2MaxPocLsb: 0, maxRefFrames: 1, widthInMbs: 20, heightInMbs: 12, width: 320, height: 180 };
  * const pps = { id: 0, spsId: 0, cabac: false, bottomFieldPocPresent: false, weightedPred: false, deblockingControl: true, redundantPicCnt: false };
  * assert.equal(skipFrame({ sps, pps }, 1)[0]! & 0x1f, 1);
  * ```

@@ -165,6 +165,48 @@ export function pictureStream(
   options: { pieces: readonly StreamPiece[]; gop: number; chunkBytes?: number },
 ): Generator<Uint8Array> {
   const { pieces, gop, chunkBytes = 1 << 20 } = options;
+  checkPieces(stills, clips, pieces, gop);
+  return chunks(framePictures(stills, clips ?? [], { pieces, gop }, withStartCode), chunkBytes);
+}
+
+/** One frame of a stream, as an MP4 sample: its NAL units, each after its length; whether it is an IDR picture. */
+export interface PictureSample {
+  bytes: Uint8Array;
+  sync: boolean;
+}
+
+/**
+ * The same pictures as {@linkcode pictureStream}, one frame at a time, each NAL unit after its 4-byte length (as an
+ * MP4 `avc1` track holds them). Pictures that repeat (a still's IDR, the skipped picture at a GOP position) are the
+ * same array each time. The arguments are checked at once.
+ *
+ * @param stills The encoded stills.
+ * @param clips Each clip's pictures (parameter sets equal to the stills'), or null when there are none.
+ * @param options The pieces in order and the GOP.
+ * @returns Each frame's sample, in order.
+ * @throws {RangeError} As {@linkcode pictureStream} does.
+ *
+ * @example
+ * ```ts
+ * import { pictureSamples } from "./still_stream.ts";
+ * // for (const { bytes, sync } of pictureSamples(stills, null, { pieces: [{ still: 0, frames: 90 }], gop: 60 })) ...
+ * ```
+ */
+export function pictureSamples(
+  stills: EncodedStills,
+  clips: readonly EncodedStills[] | null,
+  options: { pieces: readonly StreamPiece[]; gop: number },
+): Generator<PictureSample> {
+  checkPieces(stills, clips, options.pieces, options.gop);
+  return framePictures(stills, clips ?? [], options, withLength);
+}
+
+function checkPieces(
+  stills: EncodedStills,
+  clips: readonly EncodedStills[] | null,
+  pieces: readonly StreamPiece[],
+  gop: number,
+): void {
   if (
     !Number.isInteger(gop) || gop < 1 ||
     pieces.some((piece) => !Number.isInteger(piece.frames) || piece.frames < 1)
@@ -188,44 +230,67 @@ export function pictureStream(
       }
     }
   }
-  return chunks(stills, clips ?? [], { pieces, gop, chunkBytes });
 }
 
-function* chunks(
+/** Each frame's picture, its NAL units framed by `frame`: a still's IDR, a skipped picture, a clip's picture. */
+function* framePictures(
   stills: EncodedStills,
   clips: readonly EncodedStills[],
-  options: { pieces: readonly StreamPiece[]; gop: number; chunkBytes: number },
-): Generator<Uint8Array> {
-  const { pieces, gop, chunkBytes } = options;
+  options: { pieces: readonly StreamPiece[]; gop: number },
+  frame: (units: readonly Uint8Array[]) => Uint8Array,
+): Generator<PictureSample> {
+  const { pieces, gop } = options;
   // One skipped picture per position in a GOP is enough: every GOP repeats them.
   const skips = Array.from(
     { length: gop },
-    (_, position) => position === 0 ? null : withStartCode([skipFrame(stills.params, position)]),
+    (_, position) => position === 0 ? null : frame([skipFrame(stills.params, position)]),
   );
   const idrs = new Map<number, Uint8Array>();
-  const pending: Uint8Array[] = [];
-  let pendingBytes = 0;
   for (const piece of pieces) {
-    for (let frame = 0; frame < piece.frames; frame++) {
-      let picture: Uint8Array;
+    for (let at = 0; at < piece.frames; at++) {
       if ("clip" in piece) {
-        picture = withStartCode(clips[piece.clip]!.stills[frame]!.units);
-      } else {
-        const position = frame % gop;
-        if (position === 0 && !idrs.has(piece.still)) {
-          idrs.set(piece.still, withStartCode(stills.stills[piece.still]!.units));
-        }
-        picture = position === 0 ? idrs.get(piece.still)! : skips[position]!;
+        const units = clips[piece.clip]!.stills[at]!.units;
+        yield { bytes: frame(units), sync: units.some((unit) => (unit[0]! & 0x1f) === NAL.idr) };
+        continue;
       }
-      pending.push(picture);
-      pendingBytes += picture.length;
-      if (pendingBytes < chunkBytes) continue;
-      yield concat(pending, pendingBytes);
-      pending.length = 0;
-      pendingBytes = 0;
+      const position = at % gop;
+      if (position !== 0) {
+        yield { bytes: skips[position]!, sync: false };
+        continue;
+      }
+      let idr = idrs.get(piece.still);
+      if (idr === undefined) idrs.set(piece.still, idr = frame(stills.stills[piece.still]!.units));
+      yield { bytes: idr, sync: true };
     }
   }
+}
+
+/** The pictures' bytes in chunks of at least `chunkBytes` (the last may be smaller). */
+function* chunks(pictures: Iterable<PictureSample>, chunkBytes: number): Generator<Uint8Array> {
+  const pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  for (const { bytes } of pictures) {
+    pending.push(bytes);
+    pendingBytes += bytes.length;
+    if (pendingBytes < chunkBytes) continue;
+    yield concat(pending, pendingBytes);
+    pending.length = 0;
+    pendingBytes = 0;
+  }
   if (pendingBytes > 0) yield concat(pending, pendingBytes);
+}
+
+/** An access unit's bytes as an MP4 sample: each NAL unit after its length in 4 bytes. */
+function withLength(units: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(units.reduce((sum, unit) => sum + 4 + unit.length, 0));
+  const view = new DataView(out.buffer);
+  let offset = 0;
+  for (const unit of units) {
+    view.setUint32(offset, unit.length);
+    out.set(unit, offset + 4);
+    offset += 4 + unit.length;
+  }
+  return out;
 }
 
 /** An access unit's bytes: each NAL unit after a start code. */

@@ -1,0 +1,464 @@
+/**
+ * Writing an MP4 in-process: an H.264 track whose samples reel made (stills and skipped pictures) and the AAC track
+ * of an M4A that ffmpeg encoded, copied sample by sample with its edit (the encoder's priming) and its sample
+ * groups. The index comes first (`moov` before `mdat`, like ffmpeg's `+faststart`) and the two tracks are
+ * interleaved a second at a time. Nothing is encoded or decoded, and no ffmpeg starts: a lesson's three formats
+ * were three ffmpeg processes of about 0.4 CPU-s each, most of it starting up and parsing the stream again.
+ * @module
+ */
+import {
+  type Box,
+  box,
+  children,
+  editList,
+  fields,
+  fourCc,
+  readFull,
+  readMoov,
+  timing,
+} from "./_mp4_boxes.ts";
+import type { PictureSample } from "./h264/still_stream.ts";
+
+/** The video track: its frame rate, parameter sets, picture size and a way to read its samples (twice). */
+export interface Mp4Video {
+  /** Frames a second, a whole number. */
+  fps: number;
+  /** The SPS and PPS NAL units (no start code), for the `avcC` box. */
+  sps: Uint8Array;
+  pps: Uint8Array;
+  /** The picture's size in pixels. */
+  width: number;
+  height: number;
+  /** The samples in order; called once for their sizes and once to write them, so it must give the same both times. */
+  samples: () => Iterable<PictureSample>;
+}
+
+/** An AAC track read from an M4A: where each sample lies in the file, and the boxes copied as they are. */
+interface AudioTrack {
+  timescale: number;
+  /** The media's duration in its timescale (`mdhd`). */
+  duration: number;
+  /** The `mdhd` language field. */
+  language: number;
+  /** The `mp4a` sample entry, as it is. */
+  sampleEntry: Uint8Array;
+  /** The `stts` box, as it is. */
+  stts: Uint8Array;
+  /** `sgpd` and `sbgp` boxes (the AAC roll distance), as they are. */
+  groups: Uint8Array[];
+  /** The one edit: its length in seconds and the media time it starts at (the priming); null when none. */
+  edit: { seconds: number; mediaTime: number } | null;
+  sizes: Uint32Array;
+  offsets: Float64Array;
+  /** Each sample's decoding time in the media's timescale. */
+  times: Float64Array;
+}
+
+/** The movie's timescale: milliseconds, as ffmpeg writes it. */
+const MOVIE_TIMESCALE = 1000;
+/** Ticks a frame in the video track's timescale (fps × 512), as the ffmpeg mux this replaces wrote them. */
+const TICKS_PER_FRAME = 512;
+const IDENTITY_MATRIX = [0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000];
+
+/**
+ * Writes an MP4 of a video track and the AAC track of an M4A, index first.
+ *
+ * @param output The file to write (replaced).
+ * @param video The video track.
+ * @param audioFile An M4A with one AAC track, as ffmpeg writes it (not fragmented).
+ * @param options `signal`: stops between chunks (the file is then incomplete; the caller discards it).
+ * @throws {Error} When the M4A is not such a file, naming it.
+ *
+ * @example
+ * ```ts
+ * import { writeMp4 } from "./mp4_mux.ts";
+ * // await writeMp4("a.mp4", { fps: 30, sps, pps, width: 1920, height: 1080, samples: () => pictureSamples(...) }, "narration.m4a");
+ * ```
+ */
+export async function writeMp4(
+  output: string,
+  video: Mp4Video,
+  audioFile: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<void> {
+  const audio = await readAacTrack(audioFile);
+  const sizes: number[] = [];
+  const syncs: number[] = [];
+  for (const sample of video.samples()) {
+    sizes.push(sample.bytes.length);
+    if (sample.sync) syncs.push(sizes.length);
+  }
+  if (sizes.length === 0) throw new RangeError("A video needs at least one frame");
+  const layout = interleave(sizes, video.fps, audio);
+  const mdatBytes = layout.reduce((sum, chunk) => sum + chunk.bytes, 0);
+  const large = mdatBytes > 0xffff_ff00 - 64 * 2 ** 20;
+  const ftyp = box("ftyp", [
+    ascii("isom"),
+    0x200,
+    ascii("isom"),
+    ascii("iso2"),
+    ascii("avc1"),
+    ascii("mp41"),
+  ]);
+  const mdatHeader = large ? 16 : 8;
+  // The index's size does not depend on the offsets it holds (their width is chosen above): write it once to
+  // measure it, then again with the offsets from where the media data will start.
+  const moovAt = (base: number) => movie(video, sizes, syncs, audio, layout, base, large);
+  const base = ftyp.length + moovAt(0).length + mdatHeader;
+  const moov = moovAt(base);
+  using file = await Deno.open(output, { write: true, create: true, truncate: true });
+  const writer = new ChunkWriter(file);
+  await writer.write(ftyp);
+  await writer.write(moov);
+  // A 64-bit size (after a size of 1) when the media data may pass 4 GB.
+  await writer.write(large ? fields([4, 1]) : fields([4, 8 + mdatBytes]));
+  await writer.write(ascii("mdat"));
+  if (large) await writer.write(fields([8, 16 + mdatBytes]));
+  using source = await Deno.open(audioFile, { read: true });
+  const samples = video.samples()[Symbol.iterator]();
+  for (const chunk of layout) {
+    options.signal?.throwIfAborted();
+    if (chunk.track === "video") {
+      for (let i = 0; i < chunk.count; i++) {
+        const next = samples.next();
+        if (next.done === true) {
+          throw new RangeError("The video's samples changed between their two readings");
+        }
+        await writer.write(next.value.bytes);
+      }
+    } else await writer.write(await readAudioChunk(source, audio, chunk.first, chunk.count, audioFile));
+  }
+  await writer.flush();
+}
+
+/** A chunk of samples of one track, in file order. */
+interface Chunk {
+  track: "video" | "audio";
+  first: number;
+  count: number;
+  bytes: number;
+  /** Where it starts in `mdat`'s body. */
+  offset: number;
+}
+
+/** The chunks: a second of video, then the audio decoded within the same second, and so on to the longer's end. */
+function interleave(sizes: readonly number[], fps: number, audio: AudioTrack): Chunk[] {
+  const chunks: Chunk[] = [];
+  let offset = 0;
+  const add = (track: "video" | "audio", first: number, count: number, size: (i: number) => number) => {
+    if (count === 0) return;
+    let bytes = 0;
+    for (let i = first; i < first + count; i++) bytes += size(i);
+    chunks.push({ track, first, count, bytes, offset });
+    offset += bytes;
+  };
+  let frame = 0;
+  let sample = 0;
+  for (let second = 1; frame < sizes.length || sample < audio.sizes.length; second++) {
+    const frames = Math.min(sizes.length, second * fps) - frame;
+    add("video", frame, frames, (i) => sizes[i]!);
+    frame += frames;
+    let last = sample;
+    while (last < audio.sizes.length && audio.times[last]! < second * audio.timescale) last++;
+    add("audio", sample, last - sample, (i) => audio.sizes[i]!);
+    sample = last;
+  }
+  return chunks;
+}
+
+/** The `moov` box, with chunk offsets from `base` (where `mdat`'s body starts in the file). */
+function movie(
+  video: Mp4Video,
+  sizes: readonly number[],
+  syncs: readonly number[],
+  audio: AudioTrack,
+  layout: readonly Chunk[],
+  base: number,
+  large: boolean,
+): Uint8Array {
+  const videoSeconds = sizes.length / video.fps;
+  const audioSeconds = audio.edit?.seconds ?? audio.duration / audio.timescale;
+  const videoLength = Math.round(videoSeconds * MOVIE_TIMESCALE);
+  const audioLength = Math.round(audioSeconds * MOVIE_TIMESCALE);
+  const tracks = (track: "video" | "audio") => layout.filter((chunk) => chunk.track === track);
+  const mvhd = box("mvhd", [
+    fields([4, 0], [4, 0], [4, 0], [4, MOVIE_TIMESCALE], [4, Math.max(videoLength, audioLength)]),
+    fields([4, 0x10000], [2, 0x100], [2, 0], [8, 0]),
+    ...IDENTITY_MATRIX,
+    new Uint8Array(24),
+    3, // the next track's ID
+  ]);
+  const videoTrak = box("trak", [
+    trackHeader(1, videoLength, { width: video.width, height: video.height }),
+    box("mdia", [
+      mediaHeader(video.fps * TICKS_PER_FRAME, sizes.length * TICKS_PER_FRAME, 0x55c4),
+      handler("vide", "VideoHandler"),
+      box("minf", [
+        box("vmhd", [1, fields([2, 0], [2, 0], [2, 0], [2, 0])]),
+        dataInformation(),
+        box("stbl", [
+          box("stsd", [0, 1, avc1(video)]),
+          box("stts", [0, 1, sizes.length, TICKS_PER_FRAME]),
+          box("stss", [0, syncs.length, ...syncs]),
+          sampleToChunk(tracks("video")),
+          box("stsz", [0, 0, sizes.length, ...sizes]),
+          chunkOffsets(tracks("video"), base, large),
+        ]),
+      ]),
+    ]),
+  ]);
+  const edit = audio.edit;
+  const audioTrak = box("trak", [
+    trackHeader(2, audioLength, null),
+    ...edit === null ? [] : [box("edts", [box("elst", [0, 1, audioLength, edit.mediaTime, 0x10000])])],
+    box("mdia", [
+      mediaHeader(audio.timescale, audio.duration, audio.language),
+      handler("soun", "SoundHandler"),
+      box("minf", [
+        box("smhd", [0, 0]),
+        dataInformation(),
+        box("stbl", [
+          box("stsd", [0, 1, audio.sampleEntry]),
+          audio.stts,
+          sampleToChunk(tracks("audio")),
+          box("stsz", [0, 0, audio.sizes.length, ...audio.sizes]),
+          chunkOffsets(tracks("audio"), base, large),
+          ...audio.groups,
+        ]),
+      ]),
+    ]),
+  ]);
+  return box("moov", [mvhd, videoTrak, audioTrak]);
+}
+
+function trackHeader(
+  id: number,
+  duration: number,
+  picture: { width: number; height: number } | null,
+): Uint8Array {
+  return box("tkhd", [
+    3, // enabled, in the movie
+    0,
+    0,
+    id,
+    0,
+    duration,
+    fields([8, 0]),
+    // Layer; alternate group (audio tracks are alternatives of each other); volume (audio only).
+    fields([2, 0], [2, picture === null ? 1 : 0], [2, picture === null ? 0x100 : 0], [2, 0]),
+    ...IDENTITY_MATRIX,
+    (picture?.width ?? 0) * 0x10000,
+    (picture?.height ?? 0) * 0x10000,
+  ]);
+}
+
+function mediaHeader(timescale: number, duration: number, language: number): Uint8Array {
+  return box("mdhd", [0, 0, 0, timescale, duration, fields([2, language], [2, 0])]);
+}
+
+function handler(type: string, name: string): Uint8Array {
+  return box("hdlr", [0, 0, ascii(type), new Uint8Array(12), ascii(`${name}\0`)]);
+}
+
+function dataInformation(): Uint8Array {
+  return box("dinf", [box("dref", [0, 1, box("url ", [1])])]);
+}
+
+/** The `avc1` sample entry and its `avcC` (4-byte NAL lengths, one SPS, one PPS). */
+function avc1(video: Mp4Video): Uint8Array {
+  const { sps, pps } = video;
+  const profile = sps[1]!;
+  const avcC = box("avcC", [
+    fields([1, 1], [1, profile], [1, sps[2]!], [1, sps[3]!], [1, 0xff], [1, 0xe1], [2, sps.length]),
+    sps,
+    fields([1, 1], [2, pps.length]),
+    pps,
+    // The High profiles' extension: 4:2:0, 8-bit, no SPS extensions (what reel's encoders write).
+    ...[100, 110, 122, 244].includes(profile) ? [fields([1, 0xfd], [1, 0xf8], [1, 0xf8], [1, 0])] : [],
+  ]);
+  return box("avc1", [
+    fields([4, 0], [2, 0], [2, 1]), // reserved, data reference 1
+    new Uint8Array(16),
+    fields([2, video.width], [2, video.height], [4, 0x480000], [4, 0x480000], [4, 0], [2, 1]),
+    new Uint8Array(32), // compressor name
+    fields([2, 0x18], [2, 0xffff]),
+    avcC,
+  ]);
+}
+
+/** `stsc`: runs of chunks with the same number of samples. */
+function sampleToChunk(chunks: readonly Chunk[]): Uint8Array {
+  const runs: number[] = [];
+  chunks.forEach((chunk, i) => {
+    if (i > 0 && chunks[i - 1]!.count === chunk.count) return;
+    runs.push(i + 1, chunk.count, 1);
+  });
+  return box("stsc", [0, runs.length / 3, ...runs]);
+}
+
+function chunkOffsets(chunks: readonly Chunk[], base: number, large: boolean): Uint8Array {
+  if (!large) return box("stco", [0, chunks.length, ...chunks.map((chunk) => base + chunk.offset)]);
+  return box("co64", [0, chunks.length, ...chunks.map((chunk) => fields([8, base + chunk.offset]))]);
+}
+
+/**
+ * Reads the AAC track of an M4A: its sample table (where each sample is), timing, edit and the boxes to copy.
+ *
+ * @throws {Error} When the file is not a plain M4A of one AAC track, naming it.
+ */
+async function readAacTrack(file: string): Promise<AudioTrack> {
+  const moov = await readMoov(file);
+  const unusable = (why: string) =>
+    new Error(`${file} is not an M4A of one AAC track as ffmpeg writes it: ${why}`);
+  if (moov === null) throw unusable("no index (moov) found");
+  const view = new DataView(moov.buffer, moov.byteOffset, moov.byteLength);
+  const top = children(moov, 0, moov.length);
+  const traks = top.filter((b) => b.type === "trak");
+  const mvhd = top.find((b) => b.type === "mvhd");
+  if (traks.length !== 1 || mvhd === undefined) throw unusable(`${traks.length} tracks`);
+  const movieTimescale = timing(view, mvhd).timescale;
+  const trak = traks[0]!;
+  const inTrak = children(moov, trak.start, trak.end);
+  const find = (boxes: readonly Box[], type: string) => boxes.find((b) => b.type === type);
+  const mdia = find(inTrak, "mdia");
+  const inMdia = mdia === undefined ? [] : children(moov, mdia.start, mdia.end);
+  const mdhd = find(inMdia, "mdhd");
+  const minf = find(inMdia, "minf");
+  const stbl = minf === undefined ? undefined : find(children(moov, minf.start, minf.end), "stbl");
+  if (mdhd === undefined || stbl === undefined) throw unusable("no media header or sample table");
+  const table = children(moov, stbl.start, stbl.end);
+  const stsd = find(table, "stsd");
+  const entry = stsd === undefined ? undefined : children(moov, stsd.start + 8, stsd.end)[0];
+  if (entry === undefined || entry.type !== "mp4a" || view.getUint32(stsd!.start + 4) !== 1) {
+    throw unusable("its track is not AAC (mp4a)");
+  }
+  const stts = find(table, "stts");
+  const stsz = find(table, "stsz");
+  const stsc = find(table, "stsc");
+  const stco = find(table, "stco") ?? find(table, "co64");
+  if (stts === undefined || stsz === undefined || stsc === undefined || stco === undefined) {
+    throw unusable("its sample table lacks stts, stsz, stsc or stco");
+  }
+  const count = view.getUint32(stsz.start + 8);
+  const fixed = view.getUint32(stsz.start + 4);
+  const sizes = Uint32Array.from(
+    { length: count },
+    (_, i) => fixed || view.getUint32(stsz.start + 12 + 4 * i),
+  );
+  const times = new Float64Array(count);
+  let sample = 0;
+  let time = 0;
+  for (let i = 0, entries = view.getUint32(stts.start + 4); i < entries; i++) {
+    const [n, delta] = [view.getUint32(stts.start + 8 + 8 * i), view.getUint32(stts.start + 12 + 8 * i)];
+    for (let k = 0; k < n && sample < count; k++, sample++, time += delta) times[sample] = time;
+  }
+  const offsets = sampleOffsets(view, stsc, stco, sizes);
+  const { timescale, duration } = timing(view, mdhd);
+  const edts = find(inTrak, "edts");
+  const elst = edts === undefined ? undefined : find(children(moov, edts.start, edts.end), "elst");
+  const edits = elst === undefined ? [] : editList(view, elst);
+  if (edits.length > 1 || edits.some((edit) => edit.mediaTime < 0)) throw unusable("more than one edit");
+  const edit = edits[0];
+  const languageAt = mdhd.start + (view.getUint8(mdhd.start) === 1 ? 32 : 20);
+  return {
+    timescale,
+    duration,
+    language: view.getUint16(languageAt),
+    sampleEntry: moov.subarray(entry.offset, entry.end),
+    stts: moov.subarray(stts.offset, stts.end),
+    groups: table.filter((b) => b.type === "sgpd" || b.type === "sbgp").map((b) =>
+      moov.subarray(b.offset, b.end)
+    ),
+    edit: edit === undefined ? null : { seconds: edit.segment / movieTimescale, mediaTime: edit.mediaTime },
+    sizes,
+    offsets,
+    times,
+  };
+}
+
+/** Each sample's offset in the file, from the chunk offsets and the sample-to-chunk runs. */
+function sampleOffsets(view: DataView, stsc: Box, stco: Box, sizes: Uint32Array): Float64Array {
+  const wide =
+    fourCc(new Uint8Array(view.buffer, view.byteOffset, view.byteLength), stco.offset + 4) === "co64";
+  const chunkCount = view.getUint32(stco.start + 4);
+  const chunkOffset = (i: number) =>
+    wide ? Number(view.getBigUint64(stco.start + 8 + 8 * i)) : view.getUint32(stco.start + 8 + 4 * i);
+  const runs = view.getUint32(stsc.start + 4);
+  const offsets = new Float64Array(sizes.length);
+  let sample = 0;
+  for (let run = 0; run < runs; run++) {
+    const first = view.getUint32(stsc.start + 8 + 12 * run) - 1;
+    const perChunk = view.getUint32(stsc.start + 12 + 12 * run);
+    const end = run + 1 < runs ? view.getUint32(stsc.start + 8 + 12 * (run + 1)) - 1 : chunkCount;
+    for (let chunk = first; chunk < end; chunk++) {
+      let at = chunkOffset(chunk);
+      for (let k = 0; k < perChunk && sample < sizes.length; k++, sample++) {
+        offsets[sample] = at;
+        at += sizes[sample]!;
+      }
+    }
+  }
+  if (sample !== sizes.length) throw new RangeError("The sample table places fewer samples than it sizes");
+  return offsets;
+}
+
+/** The bytes of `count` audio samples from `first`, read in as few reads as the file's layout allows. */
+async function readAudioChunk(
+  source: Deno.FsFile,
+  audio: AudioTrack,
+  first: number,
+  count: number,
+  file: string,
+): Promise<Uint8Array> {
+  let total = 0;
+  for (let i = first; i < first + count; i++) total += audio.sizes[i]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (let i = first; i < first + count;) {
+    // A run of samples that lie one after the other in the file.
+    let end = i + 1;
+    let length = audio.sizes[i]!;
+    while (end < first + count && audio.offsets[end] === audio.offsets[end - 1]! + audio.sizes[end - 1]!) {
+      length += audio.sizes[end]!;
+      end++;
+    }
+    await source.seek(audio.offsets[i]!, Deno.SeekMode.Start);
+    if (await readFull(source, out.subarray(at, at + length)) !== length) {
+      throw new Error(`${file} ends before its samples do`);
+    }
+    at += length;
+    i = end;
+  }
+  return out;
+}
+
+/** Collects small writes into writes of about a megabyte. */
+class ChunkWriter {
+  readonly #file: Deno.FsFile;
+  readonly #buffer = new Uint8Array(1 << 20);
+  #used = 0;
+
+  constructor(file: Deno.FsFile) {
+    this.#file = file;
+  }
+
+  async write(bytes: Uint8Array): Promise<void> {
+    if (this.#used + bytes.length > this.#buffer.length) await this.flush();
+    if (bytes.length >= this.#buffer.length) return await writeAll(this.#file, bytes);
+    this.#buffer.set(bytes, this.#used);
+    this.#used += bytes.length;
+  }
+
+  async flush(): Promise<void> {
+    await writeAll(this.#file, this.#buffer.subarray(0, this.#used));
+    this.#used = 0;
+  }
+}
+
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
+}
+
+function ascii(text: string): Uint8Array {
+  return Uint8Array.from(text, (char) => char.charCodeAt(0));
+}
