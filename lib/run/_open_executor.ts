@@ -21,7 +21,8 @@ const CLUSTER_CPU = 1024;
  *
  * @param plan The plan (its limits size the pool).
  * @param options The cluster (or none), the store workers reach, the listeners, and `stored`: true when the store
- * holds every step, so that no worker is expected to run one (a local pool then starts on its first step, if any).
+ * holds every step, so that no worker is expected to run one (a local pool then starts on its first step, if any);
+ * `warm`: the kinds a local pool readies (see {@linkcode WorkerPool.warm}).
  * @returns The executor; close it after the run.
  * @throws {InputError} When the cluster's Redis cannot be reached.
  */
@@ -31,6 +32,8 @@ export async function openExecutor(plan: Plan, options: {
   onEvent?: (event: RunEvent) => void;
   onNotice?: (message: string) => void;
   stored?: boolean;
+  /** How many steps of each kind will run, for a local pool to ready their code while the checks run. */
+  warm?: ReadonlyMap<string, number>;
 }): Promise<StepExecutor> {
   if (options.stored === true && options.cluster === undefined) {
     return new OnDemandExecutor(() => openExecutor(plan, { ...options, stored: false }));
@@ -58,6 +61,7 @@ export async function openExecutor(plan: Plan, options: {
         error,
       }),
   });
+  if (options.warm !== undefined) pool.warm(options.warm);
   // Start the workers first, so provider calls paced by the limiters leave on schedule.
   await pool.ready().catch((error) => {
     if (!(error instanceof WorkerCrashError)) throw error;

@@ -11,6 +11,7 @@ import type { StepStatus } from "../plan/plan_status.ts";
 import { HOSTED_BASE_URL } from "../providers/http/openai_client.ts";
 import { jobKinds } from "../workflow/job_kinds.ts";
 import type { ResolvedWorkflow } from "../workflow/workflow_schema.ts";
+import type { PreflightContext } from "../schema/job_kind.ts";
 
 /** Options for {@linkcode preflight}. */
 export interface PreflightOptions {
@@ -22,6 +23,8 @@ export interface PreflightOptions {
   allowOverflow?: boolean;
   /** Cancels the checks. */
   signal?: AbortSignal;
+  /** Checks slides' fit elsewhere (on the workers); this thread checks them when absent. */
+  fitSlides?: PreflightContext["fitSlides"];
 }
 
 /**
@@ -54,7 +57,7 @@ export async function preflight(
   workflows: readonly ResolvedWorkflow[],
   options: PreflightOptions,
 ): Promise<string[]> {
-  const { ffmpeg, status, allowOverflow = false, signal } = options;
+  const { ffmpeg, status, allowOverflow = false, signal, fitSlides } = options;
   const stored = (id: string) => {
     const step = status.get(id);
     return step?.status === "stored" ? step.value : undefined;
@@ -66,7 +69,14 @@ export async function preflight(
       const job = workflow.jobs[name];
       if (job === null) continue;
       warnings.push(
-        ...await kind.preflight(job, { ffmpeg, allowOverflow, signal, file: workflow.file, stored }),
+        ...await kind.preflight(job, {
+          ffmpeg,
+          allowOverflow,
+          signal,
+          file: workflow.file,
+          stored,
+          fitSlides,
+        }),
       );
     }
   }

@@ -14,6 +14,7 @@ import { planStatus } from "../plan/plan_status.ts";
 import { openStore } from "../store/open_store.ts";
 import { removeStaleOutputs } from "../store/publish_output.ts";
 import { openExecutor } from "./_open_executor.ts";
+import { fitSlidesOn } from "./slide_fits.ts";
 import { type LoadedPlan, loadPlan, type LoadPlanOptions } from "./load_plan.ts";
 import { preflight } from "./preflight.ts";
 import { ProviderLimiter } from "./provider_limiter.ts";
@@ -185,7 +186,12 @@ export async function renderLoaded(
     // (and none forced), none starts unless one is needed after all.
     const forced = options.force === true || (options.forceSteps ?? []).length > 0;
     const stored = !forced && [...status.values()].every((step) => step.status === "stored");
-    const opening = openExecutor(plan, { ...options, store, stored });
+    const warm = new Map<string, number>();
+    for (const step of plan.steps) {
+      if (!forced && status.get(step.id)?.status === "stored") continue;
+      warm.set(step.kind, (warm.get(step.kind) ?? 0) + 1);
+    }
+    const opening = openExecutor(plan, { ...options, store, stored, warm });
     // Its failure is reported where it is awaited, below; this only keeps it from counting as unhandled meanwhile.
     opening.catch(() => {});
     let executor: StepExecutor;
@@ -196,6 +202,16 @@ export async function renderLoaded(
         status,
         allowOverflow: options.allowOverflow,
         signal: options.signal,
+        // Slides are checked on the local workers, which read the fonts for the slides anyway; a cluster's
+        // coordinator checks them itself.
+        fitSlides: options.cluster !== undefined
+          ? undefined
+          : async (slides) =>
+            await fitSlidesOn(await opening, slides, {
+              workers: plan.limits.workers,
+              ffmpeg,
+              signal: options.signal,
+            }),
       });
       await ensureWritableFolder(cacheDir, "cache folder");
       await ensureWritableFolder(options.outDir, "output folder");

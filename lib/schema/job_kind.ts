@@ -12,6 +12,7 @@ import type { Draft } from "../plan/plan_step.ts";
 import type { ResolvedProvider } from "../plan/provider_settings.ts";
 import type { LocalEngine, Toolchain } from "../plan/toolchain.ts";
 import type { StepKindDefinition } from "../steps/step_kind.ts";
+import type { SlideFit, SlideText } from "../providers/local/slides/check_slide_fit.ts";
 
 /** What a kind's `resolve` knows of the workflow besides its own fields. */
 export interface ResolveContext {
@@ -58,6 +59,12 @@ export interface PreflightContext {
    * @default nothing is stored
    */
   stored?: (stepId: string) => Json | undefined;
+  /**
+   * Checks slides' fit as `checkSlideFits` does, in order, elsewhere (the render's workers, which load the
+   * fonts for the slides anyway).
+   * @default each slide checked on this thread
+   */
+  fitSlides?: (slides: readonly SlideText[]) => Promise<SlideFit[]>;
 }
 
 /** The steps a job expands into. */

@@ -43,6 +43,12 @@ export interface StepKindDefinition {
   readonly optionalArtifact?: boolean;
   /** Runs one step. */
   readonly run: StepRunner;
+  /**
+   * Readies the kind's code in a worker before its first step arrives (a slide's renderer compiles its WebAssembly
+   * and reads its fonts: about half a second), while the main thread still checks the plan. Called at most once a
+   * worker, only when the run has steps of this kind to run; a failure is ignored (the steps report their own).
+   */
+  readonly warm?: () => Promise<void>;
 }
 
 /**

@@ -76,12 +76,24 @@ async function run(taskId: number, task: StepTask): Promise<void> {
   }
 }
 
+/** Loads the kinds' code and readies each in turn; a failure is left for the kind's steps to report. */
+async function warm(names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    try {
+      await (await kindNamed(name))?.warm?.();
+    } catch {
+      // The kind's first step loads and runs the same code, and fails with the step named.
+    }
+  }
+}
+
 self.onmessage = (event: MessageEvent) => {
   const message = event.data;
   if (!isToWorker(message)) throw new TypeError("The step worker received a malformed message");
   if (message.type === "cancel") {
     controllers.get(message.taskId)?.abort(new DOMException("Cancelled", "AbortError"));
-  } else void run(message.taskId, message.task);
+  } else if (message.type === "warm") void warm(message.kinds);
+  else void run(message.taskId, message.task);
 };
 
 send({ type: "ready" });

@@ -89,6 +89,19 @@ export class WorkerPool implements StepExecutor {
     await Promise.all(this.#slots.map((slot) => slot.ready));
   }
 
+  /**
+   * Has the workers load and ready the code of the kinds a run will use before their first steps arrive (see
+   * `StepKindDefinition.warm`): each kind on as many workers as it has steps to run, the first workers first.
+   *
+   * @param steps How many steps of each kind the run will run.
+   */
+  warm(steps: ReadonlyMap<string, number>): void {
+    for (const [index, slot] of this.#slots.entries()) {
+      const kinds = [...steps].filter(([, count]) => count > index).map(([kind]) => kind);
+      if (kinds.length > 0) this.#post(slot, { type: "warm", kinds });
+    }
+  }
+
   /** Number of the workers now in the pool, in slot order (changes when one is replaced). */
   get workers(): number[] {
     return this.#slots.map((slot) => slot.number);

@@ -7,7 +7,9 @@ import type { RateLimitInfo, StepFailure, StepResult, StepTask } from "../core/s
 /** Messages the main thread sends a worker. */
 export type ToWorker =
   | { type: "run"; taskId: number; task: StepTask }
-  | { type: "cancel"; taskId: number };
+  | { type: "cancel"; taskId: number }
+  /** Load these kinds' code and ready them (their definitions' `warm`) before their first steps. */
+  | { type: "warm"; kinds: string[] };
 
 /** Messages a worker sends the main thread. */
 export type FromWorker =
@@ -35,10 +37,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * import { isToWorker } from "./worker_protocol.ts";
  * assert.ok(isToWorker({ type: "cancel", taskId: 1 }));
  * assert.ok(!isToWorker({ type: "cancel" }));
+ * assert.ok(isToWorker({ type: "warm", kinds: ["slide"] }));
  * ```
  */
 export function isToWorker(value: unknown): value is ToWorker {
-  if (!isRecord(value) || typeof value.taskId !== "number") return false;
+  if (!isRecord(value)) return false;
+  if (value.type === "warm") {
+    return Array.isArray(value.kinds) && value.kinds.every((kind) => typeof kind === "string");
+  }
+  if (typeof value.taskId !== "number") return false;
   return (value.type === "run" && isRecord(value.task)) || value.type === "cancel";
 }
 

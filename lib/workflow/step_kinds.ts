@@ -4,6 +4,7 @@
  * @module
  */
 import { imageStep } from "../steps/image/image_step.ts";
+import { slideFitStep } from "../steps/slide/slide_fit_step.ts";
 import { slideStep } from "../steps/slide/slide_step.ts";
 import { speechStep } from "../steps/speech/speech_step.ts";
 import type { StepKindDefinition } from "../steps/step_kind.ts";
@@ -24,7 +25,13 @@ import { jobKinds } from "./job_kinds.ts";
  */
 export function stepKinds(): ReadonlyMap<string, StepKindDefinition> {
   const kinds = new Map<string, StepKindDefinition>();
-  const all = [speechStep, imageStep, slideStep, ...jobKinds().flatMap(([, kind]) => kind.stepKinds)];
+  const all = [
+    speechStep,
+    imageStep,
+    slideStep,
+    slideFitStep,
+    ...jobKinds().flatMap(([, kind]) => kind.stepKinds),
+  ];
   for (const definition of all) {
     if (kinds.has(definition.kind)) throw new RangeError(`Two step kinds are named "${definition.kind}"`);
     kinds.set(definition.kind, definition);

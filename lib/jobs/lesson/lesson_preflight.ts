@@ -5,7 +5,11 @@
  * @module
  */
 import { WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
-import { checkSlideFits } from "../../providers/local/slides/check_slide_fit.ts";
+import {
+  checkSlideFits,
+  type SlideFit,
+  type SlideText,
+} from "../../providers/local/slides/check_slide_fit.ts";
 import { checkEspeakVoice } from "../../providers/local/speech/espeak_engine.ts";
 import { checkFliteFilter } from "../../providers/local/speech/flite_engine.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
@@ -39,26 +43,39 @@ export async function preflightLesson(lesson: ResolvedLesson, context: Preflight
 }
 
 /**
- * Checks every slide's text (sections' and cards') against its frame, with the renderer's own layout; a slide
- * the store holds is checked from the fit it recorded when it was rendered (same key, same text and frame).
+ * Checks every slide's text (sections' and cards') against its frame, with the renderer's own layout (on the
+ * render's workers when the context can); a slide the store holds is checked from the fit it recorded when it
+ * was rendered (same key, same text and frame).
  */
 async function checkSlides(lesson: ResolvedLesson, context: PreflightContext): Promise<string[]> {
   const warnings: string[] = [];
   const issues: WorkflowIssue[] = [];
+  const checked: { path: string; format: string; fit: Pick<SlideFit, "message" | "warnings"> | null }[] = [];
+  const unchecked: SlideText[] = [];
   for (const slide of lesson.videos.flatMap((video) => lessonSlides(video, lesson.theme))) {
     for (const format of lesson.formats) {
-      const fit = slideFitOf(context.stored?.(`${slide.id}@${format.name}`)) ?? await checkSlideFits({
+      const fit = slideFitOf(context.stored?.(`${slide.id}@${format.name}`));
+      checked.push({ path: slide.path, format: format.name, fit });
+      if (fit !== null) continue;
+      unchecked.push({
         ...slide.content,
         width: format.width,
         height: format.height,
         textScale: lesson.theme.textScale,
       });
-      for (const warning of fit.warnings) warnings.push(`${slide.path} (${format.name}): ${warning}`);
-      if (fit.message === null) continue;
-      if (context.allowOverflow) {
-        warnings.push(`${slide.path}: ${fit.message}; it will be cut (--allow-overflow)`);
-      } else issues.push({ path: slide.path, message: fit.message });
     }
+  }
+  const fits = context.fitSlides !== undefined && unchecked.length > 0
+    ? await context.fitSlides(unchecked)
+    : await Promise.all(unchecked.map((slide) => checkSlideFits(slide)));
+  let next = 0;
+  for (const { path, format, fit: stored } of checked) {
+    const fit = stored ?? fits[next++]!;
+    for (const warning of fit.warnings) warnings.push(`${path} (${format}): ${warning}`);
+    if (fit.message === null) continue;
+    if (context.allowOverflow) {
+      warnings.push(`${path}: ${fit.message}; it will be cut (--allow-overflow)`);
+    } else issues.push({ path, message: fit.message });
   }
   if (issues.length > 0) {
     throw new WorkflowError(context.file, issues, {

@@ -44,6 +44,20 @@ export const slideStep: StepKindDefinition = {
       fit: { message: fit.message, warnings: fit.warnings },
     };
   },
+  // A worker's first slide compiles resvg's WebAssembly, reads the fonts and compiles the layout and drawing code
+  // (about half a second); a small slide of plain and bold text, drawn while the plan is checked, pays for that.
+  warm: async () => {
+    await renderSlide({
+      width: 320,
+      height: 180,
+      title: "Warm",
+      bullets: ["plain and **bold**"],
+      background: "#000000",
+      foreground: "#ffffff",
+      accent: "#808080",
+      imagePath: null,
+    }, { allowOverflow: true });
+  },
 };
 
 /**

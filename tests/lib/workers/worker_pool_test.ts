@@ -254,3 +254,34 @@ Deno.test("a worker runs a kind from its steps modules before the registered kin
     await pool.close();
   }
 });
+
+Deno.test("WorkerPool.warm() readies a kind on as many workers as it has steps, before their first step runs", async () => {
+  const dir = await tempDir();
+  const module = `${dir}/warm_steps.ts`;
+  // The kind's value says how many times this worker warmed it; a failing warm-up of another kind is ignored.
+  await Deno.writeTextFile(
+    module,
+    `let warmed = 0;
+export const stepKinds = [
+  { kind: "probe", version: 1, blocking: false, warm: () => { warmed++; return Promise.resolve(); },
+    run: () => Promise.resolve({ warmed }) },
+  { kind: "broken", version: 1, blocking: false, warm: () => Promise.reject(new Error("no")),
+    run: () => Promise.resolve({}) },
+];\n`,
+  );
+  const pool = new WorkerPool({ size: 2, stepModules: [`file://${module}`] });
+  try {
+    await pool.ready();
+    pool.warm(new Map([["broken", 2], ["probe", 1]]));
+    const signal = new AbortController().signal;
+    // Two steps at once go to the two workers; only the first worker was asked to warm "probe".
+    const runs = await Promise.all([
+      pool.execute(bareTask("probe", dir), { signal }),
+      pool.execute(bareTask("probe", dir), { signal }),
+    ]);
+    const byWorker = runs.map((run) => [run.worker, run.result.value]).sort();
+    assert.deepEqual(byWorker, [[1, { warmed: 1 }], [2, { warmed: 0 }]]);
+  } finally {
+    await pool.close();
+  }
+});

@@ -1,0 +1,64 @@
+/**
+ * The preflight's slide checks on the render's workers: a slide's fit needs the fonts parsed and its text laid out
+ * (a quarter of a second to read the fonts, then milliseconds a slide), which the workers do for the slides anyway.
+ * Checked there, the main thread never reads the fonts, and the workers share the slides between them.
+ * @module
+ */
+import type { StepExecutor } from "../core/executor.ts";
+import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
+import type { Json } from "../core/json.ts";
+import type { StepTask } from "../core/step_task.ts";
+import { checkSlideFits, type SlideFit, type SlideText } from "../providers/local/slides/check_slide_fit.ts";
+
+/**
+ * Checks slides' fit on an executor's workers, one batch a worker (each a `slide-fit` step); a batch whose step
+ * fails is checked on this thread instead, so that bad input (a missing font) fails with the error and hint it
+ * has there.
+ *
+ * @param executor The render's local workers.
+ * @param slides The slides to check.
+ * @param options How many workers share them, ffmpeg (every task carries it) and the signal.
+ * @returns One fit a slide, in order.
+ *
+ * @example
+ * ```ts
+ * import { fitSlidesOn } from "./slide_fits.ts";
+ * // const fits = await fitSlidesOn(pool, [{ width: 320, height: 180, title: "Hi", bullets: [] }], { workers: 2, ffmpeg });
+ * ```
+ */
+export async function fitSlidesOn(
+  executor: StepExecutor,
+  slides: readonly SlideText[],
+  options: { workers: number; ffmpeg: FfmpegPaths; signal?: AbortSignal },
+): Promise<SlideFit[]> {
+  const count = Math.max(1, Math.min(options.workers, slides.length));
+  // Every count-th slide to one batch: a video's long and short slides spread over the workers alike.
+  const batches = Array.from({ length: count }, (_, b) => slides.filter((_, i) => i % count === b));
+  const signal = options.signal ?? new AbortController().signal;
+  const results = await Promise.all(batches.map(async (batch, b): Promise<SlideFit[]> => {
+    const task: StepTask = {
+      id: `preflight/slide-fit/${b + 1}`,
+      kind: "slide-fit",
+      key: "",
+      params: { slides: batch } as unknown as Json,
+      runtime: {},
+      inputIds: [],
+      inputs: [],
+      outputPath: null,
+      scratchDir: "",
+      blocking: true,
+      provider: null,
+      cpu: true,
+      ffmpeg: options.ffmpeg,
+    };
+    try {
+      const { result } = await executor.execute(task, { signal });
+      const fits = (result.value as { fits?: SlideFit[] } | null)?.fits;
+      if (Array.isArray(fits) && fits.length === batch.length) return fits;
+    } catch (error) {
+      if (signal.aborted) throw error;
+    }
+    return await Promise.all(batch.map((slide) => checkSlideFits(slide)));
+  }));
+  return slides.map((_, i) => results[i % count]![Math.floor(i / count)]!);
+}
