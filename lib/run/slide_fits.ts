@@ -8,7 +8,7 @@ import type { StepExecutor } from "../core/executor.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Json } from "../core/json.ts";
 import type { StepTask } from "../core/step_task.ts";
-import { checkSlideFits, type SlideFit, type SlideText } from "../providers/local/slides/check_slide_fit.ts";
+import type { SlideFit, SlideText } from "../providers/local/slides/check_slide_fit.ts";
 
 /**
  * Checks slides' fit on an executor's workers, one batch a worker (each a `slide-fit` step); a batch whose step
@@ -58,6 +58,8 @@ export async function fitSlidesOn(
     } catch (error) {
       if (signal.aborted) throw error;
     }
+    // Loaded only then: the text layout and font code stay out of the main thread otherwise.
+    const { checkSlideFits } = await import("../providers/local/slides/check_slide_fit.ts");
     return await Promise.all(batch.map((slide) => checkSlideFits(slide)));
   }));
   return slides.map((_, i) => results[i % count]![Math.floor(i / count)]!);

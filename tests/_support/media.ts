@@ -2,7 +2,7 @@
  * Reading real outcomes from media files: durations, streams, pixel colours at a time.
  * @module
  */
-import { findFfmpeg, probeMedia, type ProbeResult } from "../../lib/media/ffmpeg.ts";
+import { findFfmpeg, probeMedia, type ProbeResult, runFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { runProcess } from "../../lib/media/run_process.ts";
 
 /** ffprobe of a file. */
@@ -49,6 +49,21 @@ export async function pixelAt(
   const stdout = await frameAt(file, seconds, `format=rgb24,crop=1:1:${x}:${y}`);
   if (stdout.length < 3) throw new Error(`No frame at ${seconds}s in ${file}`);
   return [stdout[0]!, stdout[1]!, stdout[2]!];
+}
+
+/** Writes one PNG of a solid colour a colour (`slide0.png`, `slide1.png`, ...) in `dir`; returns their paths. */
+export async function solidPngs(
+  dir: string,
+  colours: readonly string[],
+  size: { width: number; height: number },
+): Promise<string[]> {
+  const ffmpeg = await findFfmpeg();
+  return await Promise.all(colours.map(async (colour, i) => {
+    const path = `${dir}/slide${i}.png`;
+    const source = `color=c=${colour}:s=${size.width}x${size.height}`;
+    await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", source, "-frames:v", "1", path]);
+    return path;
+  }));
 }
 
 /** Parses "#rrggbb". */

@@ -5,11 +5,7 @@
  * @module
  */
 import { WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
-import {
-  checkSlideFits,
-  type SlideFit,
-  type SlideText,
-} from "../../providers/local/slides/check_slide_fit.ts";
+import type { SlideFit, SlideText } from "../../providers/local/slides/check_slide_fit.ts";
 import { checkEspeakVoice } from "../../providers/local/speech/espeak_engine.ts";
 import { checkFliteFilter } from "../../providers/local/speech/flite_engine.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
@@ -65,9 +61,11 @@ async function checkSlides(lesson: ResolvedLesson, context: PreflightContext): P
       });
     }
   }
-  const fits = context.fitSlides !== undefined && unchecked.length > 0
+  const fits = unchecked.length === 0
+    ? []
+    : context.fitSlides !== undefined
     ? await context.fitSlides(unchecked)
-    : await Promise.all(unchecked.map((slide) => checkSlideFits(slide)));
+    : await checkHere(unchecked);
   let next = 0;
   for (const { path, format, fit: stored } of checked) {
     const fit = stored ?? fits[next++]!;
@@ -83,4 +81,10 @@ async function checkSlides(lesson: ResolvedLesson, context: PreflightContext): P
     });
   }
   return warnings;
+}
+
+/** Checks slides on this thread, loading the layout and fonts code only then. */
+async function checkHere(slides: readonly SlideText[]): Promise<SlideFit[]> {
+  const { checkSlideFits } = await import("../../providers/local/slides/check_slide_fit.ts");
+  return await Promise.all(slides.map((slide) => checkSlideFits(slide)));
 }

@@ -4,11 +4,11 @@
  * workers at once. Never part of a plan: the preflight hands it batches of slides (see `lib/run/slide_fits.ts`).
  * @module
  */
-import { checkSlideFits, type SlideText } from "../../providers/local/slides/check_slide_fit.ts";
+import type { SlideText } from "../../providers/local/slides/check_slide_fit.ts";
 import type { StepKindDefinition } from "../step_kind.ts";
 
 /**
- * Checks each slide of its params (`{ slides }`, each a {@linkcode SlideText}) as {@linkcode checkSlideFits} does;
+ * Checks each slide of its params (`{ slides }`, each a {@linkcode SlideText}) as `checkSlideFits` does;
  * its value is `{ fits }`, one fit a slide (`{ fits, scale, message, warnings }`), in order.
  */
 export const slideFitStep: StepKindDefinition = {
@@ -17,6 +17,7 @@ export const slideFitStep: StepKindDefinition = {
   blocking: true,
   run: async (task, { signal }) => {
     const { slides } = task.params as unknown as { slides: SlideText[] };
+    const { checkSlideFits } = await import("../../providers/local/slides/check_slide_fit.ts");
     const fits = [];
     for (const slide of slides) {
       signal.throwIfAborted();

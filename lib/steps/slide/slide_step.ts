@@ -4,7 +4,6 @@
  */
 import type { Json } from "../../core/json.ts";
 import type { SlideFit } from "../../providers/local/slides/check_slide_fit.ts";
-import { renderSlide } from "../../providers/local/slides/render_slide.ts";
 import type { StepKindDefinition } from "../step_kind.ts";
 import { outputPath } from "../task_fields.ts";
 import type { SlideParams } from "./slide_params.ts";
@@ -30,6 +29,8 @@ export const slideStep: StepKindDefinition = {
     const imagePath = generated ??
       (typeof task.runtime.imagePath === "string" ? task.runtime.imagePath : null);
     const picturePath = typeof task.runtime.picturePath === "string" ? task.runtime.picturePath : null;
+    // The renderer loads with a worker's first slide: the main thread lists this kind but never draws.
+    const { renderSlide } = await import("../../providers/local/slides/render_slide.ts");
     const { png, warnings, fit } = await renderSlide(
       { ...spec, imagePath, picturePath },
       // Whether text may be cut was decided before the run (preflight fails a slide that does not fit unless
@@ -47,6 +48,7 @@ export const slideStep: StepKindDefinition = {
   // A worker's first slide compiles resvg's WebAssembly, reads the fonts and compiles the layout and drawing code
   // (about half a second); a small slide of plain and bold text, drawn while the plan is checked, pays for that.
   warm: async () => {
+    const { renderSlide } = await import("../../providers/local/slides/render_slide.ts");
     await renderSlide({
       width: 320,
       height: 180,

@@ -12,7 +12,7 @@ import { writeMp4 } from "../../../lib/media/mp4_mux.ts";
 import { probeMp4 } from "../../../lib/media/mp4_probe.ts";
 import { NARRATION_AAC_ARGS } from "../../../lib/media/narration_encoding.ts";
 import { runProcess } from "../../../lib/media/run_process.ts";
-import { colourDistance, hexToRgb } from "../../_support/media.ts";
+import { colourDistance, hexToRgb, solidPngs } from "../../_support/media.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
 const ffmpeg = await findFfmpeg();
@@ -23,19 +23,7 @@ const FPS = 24;
 const COLOURS = ["#c0392b", "#27ae60"];
 
 async function stillsIn(dir: string) {
-  const pngs = await Promise.all(COLOURS.map(async (colour, i) => {
-    const path = `${dir}/slide${i}.png`;
-    await runFfmpeg(ffmpeg, [
-      "-f",
-      "lavfi",
-      "-i",
-      `color=c=${colour}:s=${WIDTH}x${HEIGHT}`,
-      "-frames:v",
-      "1",
-      path,
-    ]);
-    return path;
-  }));
+  const pngs = await solidPngs(dir, COLOURS, { width: WIDTH, height: HEIGHT });
   return await encodeStills(ffmpeg, pngs, {
     fps: FPS,
     width: WIDTH,

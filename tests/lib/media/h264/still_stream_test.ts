@@ -3,28 +3,15 @@ import { findFfmpeg, runFfmpeg } from "../../../../lib/media/ffmpeg.ts";
 import { encodeStills } from "../../../../lib/media/h264/encode_stills.ts";
 import { readStills, stillStream } from "../../../../lib/media/h264/still_stream.ts";
 import { runProcess } from "../../../../lib/media/run_process.ts";
-import { colourDistance, hexToRgb } from "../../../_support/media.ts";
+import { colourDistance, hexToRgb, solidPngs as solidPngsOf } from "../../../_support/media.ts";
 import { tempDir } from "../../../_support/temp_dir.ts";
 
 const WIDTH = 64;
 const HEIGHT = 48;
 const COLOURS = ["#c0392b", "#27ae60", "#2e86c1"];
 
-async function solidPngs(dir: string): Promise<string[]> {
-  const ffmpeg = await findFfmpeg();
-  return await Promise.all(COLOURS.map(async (colour, i) => {
-    const path = `${dir}/slide${i}.png`;
-    await runFfmpeg(ffmpeg, [
-      "-f",
-      "lavfi",
-      "-i",
-      `color=c=${colour}:s=${WIDTH}x${HEIGHT}`,
-      "-frames:v",
-      "1",
-      path,
-    ]);
-    return path;
-  }));
+function solidPngs(dir: string): Promise<string[]> {
+  return solidPngsOf(dir, COLOURS, { width: WIDTH, height: HEIGHT });
 }
 
 /** Decodes an Annex-B stream: every frame's top-left pixel, whether it is a keyframe, and ffmpeg's complaints. */
