@@ -43,8 +43,12 @@ export async function listNames(folder: string): Promise<string[]> {
 }
 
 export async function fileSize(path: string): Promise<number | null> {
+  return (await fileInfo(path))?.size ?? null;
+}
+
+export async function fileInfo(path: string): Promise<Deno.FileInfo | null> {
   try {
-    return (await Deno.stat(path)).size;
+    return await Deno.stat(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
     throw error;

@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { processAlive } from "./_process_alive.ts";
 import { type Claim, type ClaimHolder, KeyClaims, type KeyClaimsOptions } from "./key_claims.ts";
 import {
+  fileInfo,
   fileSize,
   isNotEmpty,
   listNames,
@@ -131,16 +132,19 @@ export class ArtifactStore implements StepStore {
     try {
       let name: string | null = null;
       let sha256: string | null = null;
+      let mtime: number | undefined;
       if (artifact.file !== null && size !== null) {
         name = artifact.extension === null ? "artifact" : `artifact.${artifact.extension}`;
         sha256 = await sha256File(artifact.file);
         await Deno.rename(artifact.file, `${stage}/${name}`);
+        mtime = await stampStored(`${stage}/${name}`);
       }
       const record: ArtifactRecord = {
         version: 2,
         file: name,
         bytes: size,
         sha256,
+        mtime,
         value: artifact.value,
         children: artifact.children,
         created: new Date().toISOString(),
@@ -270,10 +274,14 @@ export class ArtifactStore implements StepStore {
     const { record } = found;
     const path = record.file === null ? null : `${this.#entry(key)}/${record.file}`;
     if (path !== null) {
-      // An entry whose file is gone, cut short or changed is treated as absent: the step runs again.
-      const size = await fileSize(path);
-      if (size === null || size !== record.bytes) return null;
-      if (options.verify && await sha256File(path).catch(notFoundAsNull) !== record.sha256) return null;
+      // An entry whose file is gone, cut short or changed is treated as absent: the step runs again. A file that
+      // kept the size and modification time it was stored with has not been written since; any other is hashed.
+      const info = await fileInfo(path);
+      if (info === null || info.size !== record.bytes) return null;
+      const untouched = record.mtime !== undefined && info.mtime?.getTime() === record.mtime;
+      if (options.verify && !untouched && await sha256File(path).catch(notFoundAsNull) !== record.sha256) {
+        return null;
+      }
     }
     return { key, path, ...valueOf(record) };
   }
@@ -289,4 +297,21 @@ export class ArtifactStore implements StepStore {
 
 function valueOf(record: ArtifactRecord): Pick<StoredArtifact, "value" | "children"> {
   return { value: record.value, children: record.children };
+}
+
+/**
+ * Sets a stored file's modification time to a whole, even number of seconds at least two seconds ago, and returns
+ * it. Any later write gives the file the time of that write, never this one (file times are coarse: a write
+ * within the same few milliseconds as the artifact's own would keep its time), so an unchanged time says the
+ * bytes are the ones hashed. Undefined when the time cannot be set (the file is then hashed on every use).
+ */
+async function stampStored(path: string): Promise<number | undefined> {
+  const stamp = new Date(Math.floor(Date.now() / 2000) * 2000 - 2000);
+  try {
+    await Deno.utime(path, stamp, stamp);
+    const info = await Deno.stat(path);
+    return info.mtime?.getTime() === stamp.getTime() ? stamp.getTime() : undefined;
+  } catch {
+    return undefined;
+  }
 }

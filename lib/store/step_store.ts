@@ -79,6 +79,13 @@ export interface ArtifactRecord {
   bytes: number | null;
   /** The SHA-256 of its bytes, checked before it is used again. */
   sha256: string | null;
+  /**
+   * The modification time the store gave the file when it stored it (ms since 1970; whole seconds, in the past):
+   * a file of the recorded size that still has it has not been written since, and is used without hashing its
+   * bytes again (an unchanged re-render of a lesson hashed about 45 MB). A file written since, or copied without
+   * its times, is hashed. Absent in older records, whose files are always hashed.
+   */
+  mtime?: number;
   value: Json;
   children: ChildSpec[];
   /** When it was stored (ISO time). */

@@ -99,3 +99,30 @@ Deno.test("ArtifactStore.remove() takes an entry away whole, and lookup() then m
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("ArtifactStore: a stored file keeping the size and time the store gave it is used unhashed; any write is caught", async () => {
+  const store = new ArtifactStore(await tempDir());
+  const scratch = await store.scratch(key);
+  await Deno.writeTextFile(`${scratch}/a.txt`, "hello");
+  const stored = await store.commit(key, {
+    file: `${scratch}/a.txt`,
+    extension: "txt",
+    value: 1,
+    children: [],
+  });
+  const path = stored.path!;
+  const stamp = (await Deno.stat(path)).mtime!;
+  // The store set the time: whole seconds, in the past, so no later write can leave it unchanged.
+  assert.equal(stamp.getTime() % 1000, 0);
+  assert.ok(stamp.getTime() <= Date.now() - 2000);
+  // Same bytes, another time (a copy without its times): hashed, and still used.
+  await Deno.utime(path, new Date(), new Date());
+  assert.notEqual(await store.lookup(key), null);
+  // Other bytes of the same size written at once: caught, whatever the clock's tick.
+  await Deno.utime(path, stamp, stamp);
+  await Deno.writeTextFile(path, "HELLO");
+  assert.equal(await store.lookup(key), null);
+  // The time is what tells: the same edit with the store's time put back is not hashed, so not seen.
+  await Deno.utime(path, stamp, stamp);
+  assert.notEqual(await store.lookup(key), null);
+});
