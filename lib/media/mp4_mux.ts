@@ -6,17 +6,7 @@
  * were three ffmpeg processes of about 0.4 CPU-s each, most of it starting up and parsing the stream again.
  * @module
  */
-import {
-  type Box,
-  box,
-  children,
-  editList,
-  fields,
-  fourCc,
-  readFull,
-  readMoov,
-  timing,
-} from "./_mp4_boxes.ts";
+import { type Box, box, children, editList, fields, readFull, readMoov, timing } from "./_mp4_boxes.ts";
 import type { PictureSample } from "./h264/still_stream.ts";
 
 /** The video track: its frame rate, parameter sets, picture size and a way to read its samples (twice). */
@@ -67,7 +57,7 @@ const IDENTITY_MATRIX = [0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000];
  * @param video The video track.
  * @param audioFile An M4A with one AAC track, as ffmpeg writes it (not fragmented).
  * @param options `signal`: stops between chunks (the file is then incomplete; the caller discards it).
- * @throws {Error} When the M4A is not such a file, naming it.
+ * @throws {Error} When the M4A is not such a file (or its tables are cut short), naming it.
  *
  * @example
  * ```ts
@@ -307,10 +297,21 @@ function chunkOffsets(chunks: readonly Chunk[], base: number, large: boolean): U
  * @throws {Error} When the file is not a plain M4A of one AAC track, naming it.
  */
 async function readAacTrack(file: string): Promise<AudioTrack> {
+  const unusable = (why: string, cause?: unknown) =>
+    new Error(`${file} is not an M4A of one AAC track as ffmpeg writes it: ${why}`, { cause });
   const moov = await readMoov(file);
-  const unusable = (why: string) =>
-    new Error(`${file} is not an M4A of one AAC track as ffmpeg writes it: ${why}`);
   if (moov === null) throw unusable("no index (moov) found");
+  try {
+    return readAacMoov(moov, unusable);
+  } catch (error) {
+    // A box or table cut short, a count past its box's end: named with the file, like the other refusals.
+    if (error instanceof RangeError) throw unusable(error.message, error);
+    throw error;
+  }
+}
+
+/** The AAC track of an M4A's `moov` body; `unusable` makes the error of a file that is not one. */
+function readAacMoov(moov: Uint8Array, unusable: (why: string) => Error): AudioTrack {
   const view = new DataView(moov.buffer, moov.byteOffset, moov.byteLength);
   const top = children(moov, 0, moov.length);
   const traks = top.filter((b) => b.type === "trak");
@@ -341,6 +342,15 @@ async function readAacTrack(file: string): Promise<AudioTrack> {
   }
   const count = view.getUint32(stsz.start + 8);
   const fixed = view.getUint32(stsz.start + 4);
+  const holds = (box: Box, header: number, entries: number, size: number) =>
+    box.start + header + entries * size <= box.end;
+  if (
+    (fixed === 0 && !holds(stsz, 12, count, 4)) || !holds(stts, 8, view.getUint32(stts.start + 4), 8) ||
+    !holds(stsc, 8, view.getUint32(stsc.start + 4), 12) ||
+    !holds(stco, 8, view.getUint32(stco.start + 4), stco.type === "co64" ? 8 : 4)
+  ) {
+    throw unusable("a sample table counts more entries than its box holds");
+  }
   const sizes = Uint32Array.from(
     { length: count },
     (_, i) => fixed || view.getUint32(stsz.start + 12 + 4 * i),
@@ -357,7 +367,10 @@ async function readAacTrack(file: string): Promise<AudioTrack> {
   const edts = find(inTrak, "edts");
   const elst = edts === undefined ? undefined : find(children(moov, edts.start, edts.end), "elst");
   const edits = elst === undefined ? [] : editList(view, elst);
-  if (edits.length > 1 || edits.some((edit) => edit.mediaTime < 0)) throw unusable("more than one edit");
+  if (edits.length > 1) throw unusable("more than one edit");
+  if (edits.some((edit) => edit.mediaTime < 0)) {
+    throw unusable("an empty edit, or one played at another rate");
+  }
   const edit = edits[0];
   const languageAt = mdhd.start + (view.getUint8(mdhd.start) === 1 ? 32 : 20);
   return {
@@ -378,8 +391,7 @@ async function readAacTrack(file: string): Promise<AudioTrack> {
 
 /** Each sample's offset in the file, from the chunk offsets and the sample-to-chunk runs. */
 function sampleOffsets(view: DataView, stsc: Box, stco: Box, sizes: Uint32Array): Float64Array {
-  const wide =
-    fourCc(new Uint8Array(view.buffer, view.byteOffset, view.byteLength), stco.offset + 4) === "co64";
+  const wide = stco.type === "co64";
   const chunkCount = view.getUint32(stco.start + 4);
   const chunkOffset = (i: number) =>
     wide ? Number(view.getBigUint64(stco.start + 8 + 8 * i)) : view.getUint32(stco.start + 8 + 4 * i);

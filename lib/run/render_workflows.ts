@@ -15,6 +15,7 @@ import { openStore } from "../store/open_store.ts";
 import { removeStaleOutputs } from "../store/publish_output.ts";
 import { openExecutor } from "./_open_executor.ts";
 import { fitSlidesOn } from "./slide_fits.ts";
+import { globToRegExp } from "./step_glob.ts";
 import { type LoadedPlan, loadPlan, type LoadPlanOptions } from "./load_plan.ts";
 import { preflight } from "./preflight.ts";
 import { ProviderLimiter } from "./provider_limiter.ts";
@@ -186,10 +187,13 @@ export async function renderLoaded(
     // (and none forced), none starts unless one is needed after all.
     const forced = options.force === true || (options.forceSteps ?? []).length > 0;
     const stored = !forced && [...status.values()].every((step) => step.status === "stored");
+    // The kinds of the steps that will run: not stored, or forced (all of them, or by --force-step's globs).
+    const forcedGlobs = (options.forceSteps ?? []).map(globToRegExp);
     const warm = new Map<string, number>();
     for (const step of plan.steps) {
-      if (!forced && status.get(step.id)?.status === "stored") continue;
-      warm.set(step.kind, (warm.get(step.kind) ?? 0) + 1);
+      const runs = options.force === true || status.get(step.id)?.status !== "stored" ||
+        forcedGlobs.some((glob) => glob.test(step.id));
+      if (runs) warm.set(step.kind, (warm.get(step.kind) ?? 0) + 1);
     }
     const opening = openExecutor(plan, { ...options, store, stored, warm });
     // Its failure is reported where it is awaited, below; this only keeps it from counting as unhandled meanwhile.

@@ -34,7 +34,9 @@ export async function fitSlidesOn(
   const count = Math.max(1, Math.min(options.workers, slides.length));
   // Every count-th slide to one batch: a video's long and short slides spread over the workers alike.
   const batches = Array.from({ length: count }, (_, b) => slides.filter((_, i) => i % count === b));
-  const signal = options.signal ?? new AbortController().signal;
+  // The first batch that fails stops the others: its error is the check's, and no other is checked after it.
+  const stop = new AbortController();
+  const signal = options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal]);
   const results = await Promise.all(batches.map(async (batch, b): Promise<SlideFit[]> => {
     const task: StepTask = {
       id: `preflight/slide-fit/${b + 1}`,
@@ -56,11 +58,17 @@ export async function fitSlidesOn(
       const fits = (result.value as { fits?: SlideFit[] } | null)?.fits;
       if (Array.isArray(fits) && fits.length === batch.length) return fits;
     } catch (error) {
-      if (signal.aborted) throw error;
+      if (signal.aborted) throw signal.reason ?? error;
     }
-    // Loaded only then: the text layout and font code stay out of the main thread otherwise.
-    const { checkSlideFits } = await import("../providers/local/slides/check_slide_fit.ts");
-    return await Promise.all(batch.map((slide) => checkSlideFits(slide)));
+    try {
+      // Loaded only then: the text layout and font code stay out of the main thread otherwise.
+      const { checkSlideFits } = await import("../providers/local/slides/check_slide_fit.ts");
+      signal.throwIfAborted();
+      return await Promise.all(batch.map((slide) => checkSlideFits(slide)));
+    } catch (error) {
+      if (!signal.aborted) stop.abort(error);
+      throw signal.reason ?? error;
+    }
   }));
   return slides.map((_, i) => results[i % count]![Math.floor(i / count)]!);
 }

@@ -135,9 +135,13 @@ export class ArtifactStore implements StepStore {
       let mtime: number | undefined;
       if (artifact.file !== null && size !== null) {
         name = artifact.extension === null ? "artifact" : `artifact.${artifact.extension}`;
+        // Stamped before it is hashed, and the stamp recorded only if it is still there after: a write in
+        // between gives the file a new time, so those bytes are hashed at every use (and refused if changed).
+        const stamp = await stampStored(artifact.file);
         sha256 = await sha256File(artifact.file);
         await Deno.rename(artifact.file, `${stage}/${name}`);
-        mtime = await stampStored(`${stage}/${name}`);
+        const after = (await Deno.stat(`${stage}/${name}`)).mtime?.getTime();
+        mtime = stamp !== undefined && after === stamp ? stamp : undefined;
       }
       const record: ArtifactRecord = {
         version: 2,

@@ -7,10 +7,7 @@ import { processAlive } from "./_process_alive.ts";
 import { removeIfExists } from "./_remove_if_exists.ts";
 
 /**
- * Places `artifact` at `destination` atomically, replacing what was there. The copy keeps the artifact's
- * modification time; a destination that still has the size and time of an artifact written two seconds ago or
- * more (as the store leaves them) is that copy, untouched since (an edit gives it the time of the edit), and is
- * left as it is: an unchanged re-render copied a lesson's three videos again.
+ * Places `artifact` at `destination` atomically, replacing what was there.
  *
  * @param artifact The stored file.
  * @param destination The path in the output folder.
@@ -27,20 +24,10 @@ import { removeIfExists } from "./_remove_if_exists.ts";
  * ```
  */
 export async function publishOutput(artifact: string, destination: string): Promise<void> {
-  const source = await Deno.stat(artifact);
-  const present = await Deno.stat(destination).catch(() => null);
-  // Only for an artifact last written two seconds ago or more (as the store leaves them): file times are coarse,
-  // and a copy of a file written a moment ago could be edited within the same tick without its time changing.
-  const settled = source.mtime !== null && source.mtime.getTime() <= Date.now() - 2000;
-  if (
-    settled && present?.isFile === true && present.size === source.size &&
-    present.mtime?.getTime() === source.mtime!.getTime()
-  ) return;
   const temporary = temporaryName(destination);
   try {
     // A copy, not a hard link: editing an output must never change the artifact the store serves next time.
     await Deno.copyFile(artifact, temporary);
-    if (source.mtime !== null) await Deno.utime(temporary, source.atime ?? source.mtime, source.mtime);
     await Deno.rename(temporary, destination);
   } catch (error) {
     await removeIfExists(temporary);

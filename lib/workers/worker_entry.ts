@@ -3,8 +3,9 @@
 /**
  * The step worker: receives {@linkcode ToWorker} messages, runs each step with its kind's runner, and answers with
  * {@linkcode FromWorker} messages. Several steps may run at once; each has its own AbortController. A registered
- * step kind's code is loaded when the worker's first step of that kind arrives (a lesson's worker never loads the
- * transcription code). Besides those, it loads at once the kinds exported (as `stepKinds`) by every module named in
+ * step kind's code is loaded when the worker's first step of that kind arrives, or earlier when a `warm` message
+ * names the kind (a render sends one for the kinds it will run: a lesson's worker never loads the transcription
+ * code). Besides those, it loads at once the kinds exported (as `stepKinds`) by every module named in
  * its URL's `steps` parameters; they take precedence over registered kinds of the same name.
  * @module
  */

@@ -2,8 +2,9 @@
  * A pool of Deno Web Workers that run steps. Each worker runs several steps at once (most wait on child
  * processes or the network), but at most one that runs JavaScript on its thread (a slide, a custom step), so a
  * busy step never stalls the calls waiting on that worker while another idles; the scheduler's CPU pool bounds the
- * heavy ones. A worker that crashes is terminated, its steps reject with {@linkcode WorkerCrashError}, and a new
- * worker takes its place.
+ * heavy ones (before a run starts, a worker may also be readying a kind's code, see {@linkcode WorkerPool.warm}:
+ * that JavaScript is not counted as a step's). A worker that crashes is terminated, its steps reject with
+ * {@linkcode WorkerCrashError}, and a new worker takes its place.
  * @module
  */
 import {
@@ -69,6 +70,8 @@ export class WorkerPool implements StepExecutor {
   #broken: string | null = null;
   /** Blocking steps waiting for a worker without one. */
   #blockedQueue: (() => void)[] = [];
+  /** Cancelled steps whose workers have not answered yet (they kill the processes the steps started). */
+  readonly #stopping = new Set<Promise<unknown>>();
 
   /** @param options Size, worker module, more step kinds and crash listener. */
   constructor(options: WorkerPoolOptions) {
@@ -150,7 +153,11 @@ export class WorkerPool implements StepExecutor {
         }
       }, CANCEL_GRACE_MS);
       Deno.unrefTimer(grace);
-      void done.finally(() => clearTimeout(grace)).catch(() => {});
+      this.#stopping.add(done);
+      void done.finally(() => {
+        clearTimeout(grace);
+        this.#stopping.delete(done);
+      }).catch(() => {});
       aborted(signal.reason);
     };
     signal.addEventListener("abort", cancel, { once: true });
@@ -190,11 +197,21 @@ export class WorkerPool implements StepExecutor {
     for (const wake of waiting) wake();
   }
 
-  /** Terminates every worker; steps still running reject. */
-  close(): Promise<void> {
+  /**
+   * Terminates every worker; steps still running reject. Steps cancelled a moment ago are given up to
+   * CANCEL_GRACE_MS to stop first: their workers kill the processes those steps started when they read the cancel
+   * (a worker busy with JavaScript, readying a kind's code say, reads it a little later), and a process whose
+   * worker is terminated before that would outlive the render.
+   */
+  async close(): Promise<void> {
     this.#closed = true;
+    if (this.#stopping.size > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, CANCEL_GRACE_MS));
+      await Promise.race([Promise.allSettled([...this.#stopping]), grace]);
+      clearTimeout(timer);
+    }
     for (const slot of this.#slots) this.#kill(slot, "the pool was closed");
-    return Promise.resolve();
   }
 
   /** The worker with the fewest steps, preferring one that runs no blocking step. */

@@ -1,8 +1,9 @@
 /**
  * Video made of stills without encoding their frames: each still is encoded once as an IDR picture, then shown
  * for as many frames as it lasts by repeating that IDR every GOP (so the video stays seekable) and filling the
- * frames between with skipped pictures, which copy the picture before. The result is one H.264 Annex-B stream at
- * a constant frame rate, ready to be muxed by stream copy.
+ * frames between with skipped pictures, which copy the picture before. The result is one H.264 stream at a
+ * constant frame rate: as Annex-B chunks ({@linkcode pictureStream}) or as MP4 samples, a frame at a time
+ * ({@linkcode pictureSamples}, which `mp4_mux.ts` writes).
  * @module
  */
 import {

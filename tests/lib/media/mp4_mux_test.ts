@@ -2,7 +2,7 @@
  * writeMp4() against ffmpeg and ffprobe: stills shown for their frames and a narration's AAC copied into one MP4,
  * index first; ffprobe reads High profile, a constant frame rate, every frame, keyframes where the GOPs start and
  * the picture's size from the SPS's cropping; ffmpeg decodes every frame's colour and the very samples the M4A
- * decodes to, without a complaint. A file that is not an M4A of AAC fails naming it.
+ * decodes to, without a complaint. A file that is not an M4A of AAC, or whose tables are cut short, fails naming it.
  */
 import assert from "node:assert/strict";
 import { findFfmpeg, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
@@ -195,4 +195,16 @@ Deno.test("writeMp4() refuses audio that is not an M4A of AAC, naming the file",
     both,
   ]);
   await assert.rejects(() => writeMp4(`${dir}/video.mp4`, video, both), /2 tracks/);
+  // An M4A whose sample table counts more sizes than its box holds: named, not read past its box.
+  const narration = `${dir}/narration.m4a`;
+  await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "sine=d=0.5:r=48000", ...NARRATION_AAC_ARGS, narration]);
+  const bytes = await Deno.readFile(narration);
+  const stsz = new TextDecoder("latin1").decode(bytes).indexOf("stsz"); // one character a byte
+  new DataView(bytes.buffer).setUint32(stsz + 12, 0x00ff_ffff);
+  await Deno.writeFile(narration, bytes);
+  await assert.rejects(
+    () => writeMp4(`${dir}/video.mp4`, video, narration),
+    (error: Error) =>
+      error.message.includes(narration) && /counts more entries than its box holds/.test(error.message),
+  );
 });

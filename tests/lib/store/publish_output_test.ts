@@ -21,27 +21,3 @@ Deno.test("publishOutput() replaces the destination with a copy and leaves no te
   assert.equal(await Deno.readTextFile(`${dir}/artifact`), "v1");
   assert.deepEqual(await listFolder(dir), ["artifact", "out.txt"]);
 });
-
-Deno.test("publishOutput() leaves an untouched copy of a settled artifact as it is, and replaces an edited one", async () => {
-  const dir = await tempDir();
-  const artifact = `${dir}/artifact`;
-  await Deno.writeTextFile(artifact, "v1");
-  const past = new Date(Math.floor(Date.now() / 1000) * 1000 - 10_000);
-  await Deno.utime(artifact, past, past); // as the store leaves what it stores
-  await publishOutput(artifact, `${dir}/out.txt`);
-  const first = await Deno.stat(`${dir}/out.txt`);
-  assert.equal(first.mtime?.getTime(), past.getTime());
-  await publishOutput(artifact, `${dir}/out.txt`);
-  assert.equal((await Deno.stat(`${dir}/out.txt`)).ino, first.ino, "the same file, not a new copy");
-  // Edited, same size: its time is the edit's, so it is copied again.
-  await Deno.writeTextFile(`${dir}/out.txt`, "v2");
-  await publishOutput(artifact, `${dir}/out.txt`);
-  assert.equal(await Deno.readTextFile(`${dir}/out.txt`), "v1");
-  // An artifact written a moment ago is always copied: an edit within the same tick would keep its time.
-  await Deno.writeTextFile(artifact, "v3");
-  await publishOutput(artifact, `${dir}/out.txt`);
-  const fresh = await Deno.stat(`${dir}/out.txt`);
-  await publishOutput(artifact, `${dir}/out.txt`);
-  assert.notEqual((await Deno.stat(`${dir}/out.txt`)).ino, fresh.ino);
-  assert.equal(await Deno.readTextFile(`${dir}/out.txt`), "v3");
-});
