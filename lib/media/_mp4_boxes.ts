@@ -3,6 +3,7 @@
  * timing and edits) for the in-process probe and muxer, and writing them.
  * @module
  */
+import { readFull } from "../core/read_full.ts";
 
 /** A box: its type, where it starts, and where its body lies in the bytes it was read from. */
 export interface Box {
@@ -103,20 +104,34 @@ export function children(bytes: Uint8Array, start: number, end: number): Box[] {
   return boxes;
 }
 
+/**
+ * The first child of `parent` of the given type.
+ *
+ * @param bytes The bytes `parent` was read from.
+ * @param parent A box, or undefined (then so is the child, so a path of boxes reads as a chain).
+ * @param type Its four characters.
+ * @returns The child, or undefined.
+ * @throws {RangeError} When a child runs past its parent.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { box, childBox, children } from "./_mp4_boxes.ts";
+ * const bytes = box("moov", [box("trak", [])]);
+ * const [moov] = children(bytes, 0, bytes.length);
+ * assert.equal(childBox(bytes, moov, "trak")?.type, "trak");
+ * assert.equal(childBox(bytes, childBox(bytes, moov, "mdia"), "mdhd"), undefined);
+ * ```
+ */
+export function childBox(bytes: Uint8Array, parent: Box | undefined, type: string): Box | undefined {
+  return parent === undefined
+    ? undefined
+    : children(bytes, parent.start, parent.end).find((b) => b.type === type);
+}
+
 /** The four characters of a box type or a handler at `at`. */
 export function fourCc(bytes: Uint8Array, at: number): string {
   return String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
-}
-
-/** Reads until `into` is full or the file ends; returns the bytes read. */
-export async function readFull(handle: Deno.FsFile, into: Uint8Array): Promise<number> {
-  let read = 0;
-  while (read < into.length) {
-    const n = await handle.read(into.subarray(read));
-    if (n === null) break;
-    read += n;
-  }
-  return read;
 }
 
 /**

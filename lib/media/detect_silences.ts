@@ -5,6 +5,7 @@
  * scan of a section's speech (about 0.1–0.2 CPU-s against a few milliseconds). Any other file goes to ffmpeg.
  * @module
  */
+import { readFull } from "../core/read_full.ts";
 import { isUnreadableFile } from "../core/exists.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { runFfmpeg } from "./ffmpeg.ts";
@@ -279,12 +280,7 @@ async function scanWav(
   while (left > 0) {
     signal?.throwIfAborted();
     const want = Math.min(block.length, left);
-    let filled = 0;
-    while (filled < want) {
-      const n = await handle.read(block.subarray(filled, want));
-      if (n === null) break;
-      filled += n;
-    }
+    const filled = await readFull(handle, block.subarray(0, want));
     const whole = filled - (filled % 2);
     scanner.push(new Int16Array(block.buffer, 0, whole / 2));
     left = filled < want ? 0 : left - filled;

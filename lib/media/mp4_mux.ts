@@ -6,7 +6,8 @@
  * were three ffmpeg processes of about 0.4 CPU-s each, most of it starting up and parsing the stream again.
  * @module
  */
-import { type Box, box, children, editList, fields, readFull, readMoov, timing } from "./_mp4_boxes.ts";
+import { readFull } from "../core/read_full.ts";
+import { type Box, box, childBox, children, editList, fields, readMoov, timing } from "./_mp4_boxes.ts";
 import type { PictureSample } from "./h264/still_stream.ts";
 
 /** The video track: its frame rate, parameter sets, picture size and a way to read its samples (twice). */
@@ -319,24 +320,21 @@ function readAacMoov(moov: Uint8Array, unusable: (why: string) => Error): AudioT
   if (traks.length !== 1 || mvhd === undefined) throw unusable(`${traks.length} tracks`);
   const movieTimescale = timing(view, mvhd).timescale;
   const trak = traks[0]!;
-  const inTrak = children(moov, trak.start, trak.end);
-  const find = (boxes: readonly Box[], type: string) => boxes.find((b) => b.type === type);
-  const mdia = find(inTrak, "mdia");
-  const inMdia = mdia === undefined ? [] : children(moov, mdia.start, mdia.end);
-  const mdhd = find(inMdia, "mdhd");
-  const minf = find(inMdia, "minf");
-  const stbl = minf === undefined ? undefined : find(children(moov, minf.start, minf.end), "stbl");
+  const mdia = childBox(moov, trak, "mdia");
+  const mdhd = childBox(moov, mdia, "mdhd");
+  const stbl = childBox(moov, childBox(moov, mdia, "minf"), "stbl");
   if (mdhd === undefined || stbl === undefined) throw unusable("no media header or sample table");
   const table = children(moov, stbl.start, stbl.end);
-  const stsd = find(table, "stsd");
+  const find = (type: string) => table.find((b) => b.type === type);
+  const stsd = find("stsd");
   const entry = stsd === undefined ? undefined : children(moov, stsd.start + 8, stsd.end)[0];
   if (entry === undefined || entry.type !== "mp4a" || view.getUint32(stsd!.start + 4) !== 1) {
     throw unusable("its track is not AAC (mp4a)");
   }
-  const stts = find(table, "stts");
-  const stsz = find(table, "stsz");
-  const stsc = find(table, "stsc");
-  const stco = find(table, "stco") ?? find(table, "co64");
+  const stts = find("stts");
+  const stsz = find("stsz");
+  const stsc = find("stsc");
+  const stco = find("stco") ?? find("co64");
   if (stts === undefined || stsz === undefined || stsc === undefined || stco === undefined) {
     throw unusable("its sample table lacks stts, stsz, stsc or stco");
   }
@@ -364,8 +362,7 @@ function readAacMoov(moov: Uint8Array, unusable: (why: string) => Error): AudioT
   }
   const offsets = sampleOffsets(view, stsc, stco, sizes);
   const { timescale, duration } = timing(view, mdhd);
-  const edts = find(inTrak, "edts");
-  const elst = edts === undefined ? undefined : find(children(moov, edts.start, edts.end), "elst");
+  const elst = childBox(moov, childBox(moov, trak, "edts"), "elst");
   const edits = elst === undefined ? [] : editList(view, elst);
   if (edits.length > 1) throw unusable("more than one edit");
   if (edits.some((edit) => edit.mediaTime < 0)) {

@@ -6,7 +6,7 @@
  * @module
  */
 import { isUnreadableFile } from "../core/exists.ts";
-import { type Box, children, editList, fourCc, readMoov, timing } from "./_mp4_boxes.ts";
+import { type Box, childBox, children, editList, fourCc, readMoov, timing } from "./_mp4_boxes.ts";
 import type { ProbedStream, ProbeResult } from "./ffmpeg.ts";
 
 /** What a track says of itself. */
@@ -83,7 +83,7 @@ function readTrack(bytes: Uint8Array, view: DataView, trak: Box): Track | null {
   let samplesDuration: number | undefined;
   for (const box of children(bytes, trak.start, trak.end)) {
     if (box.type === "edts") {
-      const elst = children(bytes, box.start, box.end).find((child) => child.type === "elst");
+      const elst = childBox(bytes, box, "elst");
       if (elst !== undefined) track.edits = editList(view, elst);
     }
     if (box.type !== "mdia") continue;
@@ -91,8 +91,8 @@ function readTrack(bytes: Uint8Array, view: DataView, trak: Box): Track | null {
       if (part.type === "mdhd") track = { ...track, ...timing(view, part) };
       if (part.type === "hdlr") track.handler = fourCc(bytes, part.start + 8);
       if (part.type !== "minf") continue;
-      const stbl = children(bytes, part.start, part.end).find((child) => child.type === "stbl");
-      const stsd = stbl && children(bytes, stbl.start, stbl.end).find((child) => child.type === "stsd");
+      const stbl = childBox(bytes, part, "stbl");
+      const stsd = childBox(bytes, stbl, "stsd");
       if (stsd === undefined) return null;
       // libavformat takes the shorter of mdhd's duration and the samples' (stts); ffmpeg writes them equal, and
       // where they differ (a recorder's file) ffprobe answers.

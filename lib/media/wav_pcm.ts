@@ -3,6 +3,7 @@
  * header. Chunks of decoded audio are cut and hashed this way, to the sample.
  * @module
  */
+import { readFull } from "../core/read_full.ts";
 
 /** Where a PCM WAV file's samples are and what they are. */
 export interface WavLayout {
@@ -82,12 +83,7 @@ export async function readWavLayout(path: string): Promise<WavLayout> {
   using file = await Deno.open(path, { read: true });
   const size = (await file.stat()).size;
   const header = new Uint8Array(Math.min(size, 65_536));
-  let read = 0;
-  while (read < header.length) {
-    const n = await file.read(header.subarray(read));
-    if (n === null) break;
-    read += n;
-  }
+  const read = await readFull(file, header);
   return wavLayout(header.subarray(0, read), size);
 }
 
@@ -125,12 +121,7 @@ export async function readPcmRange(
   const bytes = new Uint8Array((to - from) * frame);
   using file = await Deno.open(path, { read: true });
   await file.seek(layout.dataOffset + from * frame, Deno.SeekMode.Start);
-  let read = 0;
-  while (read < bytes.length) {
-    const n = await file.read(bytes.subarray(read));
-    if (n === null) throw new RangeError(`${path} ended before frame ${to}`);
-    read += n;
-  }
+  if (await readFull(file, bytes) < bytes.length) throw new RangeError(`${path} ended before frame ${to}`);
   return bytes;
 }
 

@@ -4,6 +4,7 @@
  * before any call, leaves a chunk step nothing to do between its rate slot and its request but read its bytes.
  * @module
  */
+import { readFull } from "../../../core/read_full.ts";
 import type { FfmpegPaths } from "../../../core/ffmpeg_paths.ts";
 import { UnrecoverableError } from "../../../core/errors.ts";
 import { runFfmpeg } from "../../../media/ffmpeg.ts";
@@ -95,11 +96,8 @@ export async function extractUpload(artifact: string, range: UploadRange, to: st
   using file = await Deno.open(artifact, { read: true });
   await file.seek(range.offset, Deno.SeekMode.Start);
   const bytes = new Uint8Array(range.length);
-  let read = 0;
-  while (read < bytes.length) {
-    const n = await file.read(bytes.subarray(read));
-    if (n === null) throw new RangeError(`${artifact} ends before byte ${range.offset + range.length}`);
-    read += n;
+  if (await readFull(file, bytes) < bytes.length) {
+    throw new RangeError(`${artifact} ends before byte ${range.offset + range.length}`);
   }
   await Deno.writeFile(to, bytes);
 }

@@ -5,6 +5,7 @@
  * few hundred kilobytes.
  * @module
  */
+import { readFull } from "../../../core/read_full.ts";
 import { InputError } from "../../../core/errors.ts";
 
 /** One face of a font file, as far as choosing and measuring fallback text needs. */
@@ -132,12 +133,7 @@ async function readFace(
 async function readAt(file: Deno.FsFile, offset: number, length: number): Promise<DataView> {
   const bytes = new Uint8Array(length);
   await file.seek(offset, Deno.SeekMode.Start);
-  let filled = 0;
-  while (filled < length) {
-    const count = await file.read(bytes.subarray(filled));
-    if (count === null) throw new RangeError(`the file ends inside a table at ${offset}`);
-    filled += count;
-  }
+  if (await readFull(file, bytes) < length) throw new RangeError(`the file ends inside a table at ${offset}`);
   return new DataView(bytes.buffer);
 }
 
