@@ -1,21 +1,23 @@
 import assert from "node:assert/strict";
+import type { Json } from "../../../lib/core/json.ts";
 import { ArtifactStore } from "../../../lib/store/artifact_store.ts";
 import { listFolder } from "../../_support/cli.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
 const key = "ab".repeat(32);
 
-Deno.test("ArtifactStore: a committed artifact is found; a changed one is not", async () => {
+/** A store in a new folder holding "hello" under `key`, with `value`. */
+async function storeHello(value: Json) {
   const store = new ArtifactStore(await tempDir());
   const scratch = await store.scratch(key);
   await Deno.writeTextFile(`${scratch}/a.txt`, "hello");
-  const stored = await store.commit(key, {
-    file: `${scratch}/a.txt`,
-    extension: "txt",
-    value: { n: 1 },
-    children: [],
-  });
+  const stored = await store.commit(key, { file: `${scratch}/a.txt`, extension: "txt", value, children: [] });
   await store.discard(scratch);
+  return { store, stored };
+}
+
+Deno.test("ArtifactStore: a committed artifact is found; a changed one is not", async () => {
+  const { store, stored } = await storeHello({ n: 1 });
   assert.deepEqual((await store.lookup(key))?.value, { n: 1 });
   await Deno.writeTextFile(stored.path!, "HELLO");
   assert.equal(await store.lookup(key), null, "same size, other bytes: not reused");
@@ -101,15 +103,7 @@ Deno.test("ArtifactStore.remove() takes an entry away whole, and lookup() then m
 });
 
 Deno.test("ArtifactStore: a stored file keeping the size and time the store gave it is used unhashed; any write is caught", async () => {
-  const store = new ArtifactStore(await tempDir());
-  const scratch = await store.scratch(key);
-  await Deno.writeTextFile(`${scratch}/a.txt`, "hello");
-  const stored = await store.commit(key, {
-    file: `${scratch}/a.txt`,
-    extension: "txt",
-    value: 1,
-    children: [],
-  });
+  const { store, stored } = await storeHello(1);
   const path = stored.path!;
   const stamp = (await Deno.stat(path)).mtime!;
   // The store set the time: whole seconds, in the past, so no later write can leave it unchanged.
