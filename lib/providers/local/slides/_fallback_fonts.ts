@@ -57,11 +57,11 @@ export function findFallbackFace(chars: string, search: FallbackSearch): Promise
  * @param dirs The folders to search.
  * @param exclude Files never to use.
  */
-export async function listFallbackFiles(
+export function listFallbackFiles(
   dirs: readonly string[],
   exclude: readonly string[],
 ): Promise<string[]> {
-  return (await listGroups(dirs, exclude)).flatMap((group) => group.files);
+  return Promise.try(() => listGroups(dirs, exclude).flatMap((group) => group.files));
 }
 
 async function searchFace(codePoints: readonly number[], search: FallbackSearch): Promise<SfntFace | null> {
@@ -95,18 +95,19 @@ function fontGroups(dirs: readonly string[], exclude: readonly string[]): Promis
   const key = [...dirs, "", ...exclude].join("\n");
   let groups = groupsByDirs.get(key);
   if (groups === undefined) {
-    groups = listGroups(dirs, exclude);
+    groups = Promise.try(() => listGroups(dirs, exclude));
     remember(groupsByDirs, key, groups);
   }
   return groups;
 }
 
-async function listGroups(dirs: readonly string[], exclude: readonly string[]): Promise<FontGroup[]> {
+function listGroups(dirs: readonly string[], exclude: readonly string[]): FontGroup[] {
   const byStem = new Map<string, FontGroup>();
   for (const dir of dirs) {
     const names: string[] = [];
     try {
-      for await (const entry of Deno.readDir(dir)) {
+      // Synchronous, as the fonts' identity stats them: a few folders, read at every render's start.
+      for (const entry of Deno.readDirSync(dir)) {
         if (!entry.isDirectory && FONT_FILE.test(entry.name) && !SLANTED.test(entry.name)) {
           names.push(entry.name);
         }

@@ -28,15 +28,17 @@ export async function slideFontsIdentity(): Promise<string> {
   const dirs = slideFontDirs();
   const primary = PRIMARY_FILES.map((file) => `${dirs.primary}/${file}`);
   const files = [...primary, ...await listFallbackFiles(dirs.fallbacks, primary)];
-  const lines = await Promise.all(files.map(async (path) => {
+  // Synchronous: Debian's fonts are a few hundred files, and a `stat` each through the async file system costs every
+  // render's start ten times as much (a thread-pool round trip per file) as the calls themselves.
+  const lines = files.map((path) => {
     try {
-      const { size, mtime } = await Deno.stat(path);
+      const { size, mtime } = Deno.statSync(path);
       return `${path}\t${size}\t${mtime?.getTime() ?? ""}`;
     } catch (error) {
       // A missing primary font fails the render itself; here it is one more state to tell apart.
       if (!(error instanceof Deno.errors.NotFound)) throw error;
       return `${path}\tmissing`;
     }
-  }));
+  });
   return sha256Hex(lines.join("\n")).slice(0, 16);
 }
