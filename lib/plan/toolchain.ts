@@ -24,6 +24,11 @@ export interface Toolchain {
   encoders: EncoderChoice | null;
   /** pocketsphinx's identity (its binary and model files); absent or null when no step uses it. */
   pocketsphinx?: string | null;
+  /**
+   * The libx264 library the lesson's stills are encoded with in-process (its path, size and time, see
+   * `libx264Identity`); absent or null where there is none (ffmpeg encodes them).
+   */
+  x264?: string | null;
 }
 
 /** The local programs besides ffmpeg whose versions a job's steps may need in their keys. */

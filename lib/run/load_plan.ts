@@ -5,6 +5,7 @@
  */
 import { InputError } from "../core/errors.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
+import { libx264Identity } from "../media/h264/libx264.ts";
 import { pocketsphinxIdentity, requirePocketsphinx } from "../media/pocketsphinx.ts";
 import { programVersion } from "../media/program_version.ts";
 import { selectEncoders } from "../media/select_encoder.ts";
@@ -41,7 +42,8 @@ export interface LoadedPlan {
 
 /**
  * Probes the versions of the local engines the workflows use, for the keys: ffmpeg always, espeak-ng and
- * pocketsphinx when a job uses them, the slide renderer, and the video encoders when a job encodes with them.
+ * pocketsphinx when a job uses them, the slide renderer, the video encoders when a job encodes with them, and the
+ * libx264 library where there is one (stills are encoded with it in-process).
  *
  * @param workflows The workflows.
  * @param options The encoder that overrides the probed one.
@@ -75,12 +77,14 @@ export async function probeToolchain(
     uses("encoder") ? selectEncoders({ ffmpeg }, { override: options.encoder ?? null }) : null,
     uses("pocketsphinx") ? requirePocketsphinx().then((program) => pocketsphinxIdentity(program)) : null,
   ]);
+  const x264 = libx264Identity();
   return {
     ffmpeg: ffmpegVersion,
     espeak,
     slides,
     encoders,
     ...(pocketsphinx === null ? {} : { pocketsphinx }),
+    ...(x264 === null ? {} : { x264 }),
   };
 }
 

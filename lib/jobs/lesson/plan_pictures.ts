@@ -72,6 +72,9 @@ export function pictureDrafts(video: ResolvedVideo, format: Format, context: Pic
   const id = (kind: string) => `${video.id}/${kind}@${format.name}`;
   const hasClips = timeline.transition > 0 || timeline.motion.some((move) => move !== null);
   const characters = video.sections.reduce((sum, section) => sum + section.narration.length, 0);
+  // libx264 in-process where this machine has it, for stills without burned captions or clips to match (ffmpeg's
+  // filters draw the captions; the clips are ffmpeg's, and their parameter sets are checked against the stills').
+  const x264 = burn || hasClips ? null : context.toolchain.x264 ?? null;
   const stills: Draft = {
     ...shared,
     ...kindFields(stillsStep),
@@ -85,10 +88,11 @@ export function pictureDrafts(video: ResolvedVideo, format: Format, context: Pic
       parts: timeline.parts,
       burn,
       captions,
+      inProcess: x264 !== null,
     },
     runtime,
     deps: [...images, ...cues],
-    engine,
+    engine: x264 === null ? engine : { ...engine, x264 },
     timeout: timeout("stills", context.timeout),
     extension: "h264",
   };

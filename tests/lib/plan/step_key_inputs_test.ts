@@ -136,6 +136,19 @@ Deno.test("step keys: the slide renderer and its fonts re-render the slides", as
   ]);
 });
 
+Deno.test("step keys: the libx264 library found (or none) re-encodes the stills, and what shows them", async () => {
+  const before = await keysOf(api);
+  const found = await keysOf(api, { toolchain: { ...TEST_TOOLCHAIN, x264: "/lib/libx264.so.164\t1\t2" } });
+  assert.deepEqual(changed(before, found), ["v/stills@64x64", "v/video@64x64"]);
+  const replaced = await keysOf(api, { toolchain: { ...TEST_TOOLCHAIN, x264: "/lib/libx264.so.164\t1\t3" } });
+  assert.deepEqual(changed(found, replaced), ["v/stills@64x64", "v/video@64x64"]);
+  // Burned captions are drawn by ffmpeg's filters, so their stills never use the library: its keys ignore it.
+  const burned = structuredClone(api);
+  burned.captions = { burn: true };
+  const burnedFound = { toolchain: { ...TEST_TOOLCHAIN, x264: "/lib/libx264.so.164\t1\t2" } };
+  assert.deepEqual(changed(await keysOf(burned), await keysOf(burned, burnedFound)), []);
+});
+
 /** Writes a workflow whose custom step uses a module constant and an imported helper. */
 async function customWorkflow(): Promise<{ file: string; dir: string }> {
   const file = await writeWorkflowFile(

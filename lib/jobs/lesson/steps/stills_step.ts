@@ -1,12 +1,13 @@
 /**
- * The stills step: a video's pictures in one format, each encoded once as an H.264 IDR picture (one ffmpeg pass
- * for all of them): every part's slide (title card, sections, end card) and, when captions are burned, a copy of a
- * section's slide for each of its cues with the cue drawn on it. The `video` step shows each for its frames without
- * encoding another.
+ * The stills step: a video's pictures in one format, each encoded once as an H.264 IDR picture (libx264 in the
+ * worker where the plan found the library, else one ffmpeg pass for all of them): every part's slide (title card,
+ * sections, end card) and, when captions are burned, a copy of a section's slide for each of its cues with the cue
+ * drawn on it. The `video` step shows each for its frames without encoding another.
  * @module
  */
 import type { CaptionStyle } from "../../../media/caption_placement.ts";
-import { encodeStills } from "../../../media/h264/encode_stills.ts";
+import { encodeStills, encodeStillsInProcess } from "../../../media/h264/encode_stills.ts";
+import { findLibx264 } from "../../../media/h264/libx264.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { inputPath, numberField, outputPath } from "../../../steps/task_fields.ts";
 import { timelinePictures } from "../picture_timeline.ts";
@@ -18,6 +19,8 @@ export interface StillsParams extends Pick<TimelineParams, "fps" | "parts" | "bu
   height: number;
   /** The captions' look and longest line when burned, else null. */
   captions: { style: CaptionStyle; maxLineLength: number } | null;
+  /** Encode with libx264 in the worker (the plan found it, no captions are burned); ffmpeg where that cannot. */
+  inProcess?: boolean;
 }
 
 /**
@@ -26,7 +29,8 @@ export interface StillsParams extends Pick<TimelineParams, "fps" | "parts" | "bu
  */
 export const stillsStep: StepKindDefinition = {
   kind: "stills",
-  version: 2,
+  // 3: encoded in-process where libx264 is found (the same encoder and parameter sets; chroma from 2×2 means).
+  version: 3,
   blocking: false,
   run: async (task, { signal }) => {
     const params = task.params as unknown as StillsParams;
@@ -41,7 +45,8 @@ export const stillsStep: StepKindDefinition = {
       fontsDir: String(task.runtime.fontsDir),
       texts: pictures.map(({ part, cue }) => cue === null ? null : parts[part]!.cues[cue]!.text),
     };
-    const { stills } = await encodeStills(task.ffmpeg, pictures.map(({ part }) => inputPath(task, part)), {
+    const images = pictures.map(({ part }) => inputPath(task, part));
+    const options = {
       fps: numberField(task.params, "fps"),
       width: params.width,
       height: params.height,
@@ -49,7 +54,10 @@ export const stillsStep: StepKindDefinition = {
       output: outputPath(task),
       captions,
       signal,
-    });
+    };
+    const library = params.inProcess === true && captions === null ? findLibx264() : null;
+    const encoded = library === null ? null : await encodeStillsInProcess(library, images, options);
+    const { stills } = encoded ?? await encodeStills(task.ffmpeg, images, options);
     return { stills: stills.length };
   },
 };

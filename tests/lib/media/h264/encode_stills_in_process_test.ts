@@ -1,0 +1,114 @@
+/**
+ * encodeStillsInProcess() (libx264 through FFI) makes the stills ffmpeg's pass makes: the same SPS and PPS bytes
+ * (so its stills join ffmpeg's clips), one IDR per image, each decoding to the image's colours, shown by
+ * stillStream like ffmpeg's; where it cannot (no library, not a plain PNG, odd sides) it returns null and leaves
+ * the output unwritten, so the step uses ffmpeg.
+ */
+import assert from "node:assert/strict";
+import { findFfmpeg, runFfmpeg } from "../../../../lib/media/ffmpeg.ts";
+import { encodeStills, encodeStillsInProcess } from "../../../../lib/media/h264/encode_stills.ts";
+import { findLibx264, libx264Identity } from "../../../../lib/media/h264/libx264.ts";
+import { stillStream } from "../../../../lib/media/h264/still_stream.ts";
+import { runProcess } from "../../../../lib/media/run_process.ts";
+import { colourDistance, hexToRgb, solidPngs } from "../../../_support/media.ts";
+import { tempDir } from "../../../_support/temp_dir.ts";
+
+const ffmpeg = await findFfmpeg();
+const library = findLibx264();
+const COLOURS = ["#c0392b", "#27ae60", "#2e86c1", "#f4d03f"];
+
+/** Every frame's centre pixel, decoded by ffmpeg. */
+async function centres(
+  stream: Uint8Array,
+  width: number,
+  height: number,
+): Promise<[number, number, number][]> {
+  const { stdout } = await runProcess(ffmpeg.ffmpeg, [
+    ...["-v", "error", "-f", "h264", "-i", "pipe:0"],
+    ...["-vf", `crop=2:2:${width / 2}:${height / 2},format=rgb24`, "-f", "rawvideo", "pipe:1"],
+  ], { stdin: stream });
+  const pixels: [number, number, number][] = [];
+  for (let i = 0; i + 12 <= stdout.length; i += 12) pixels.push([stdout[i]!, stdout[i + 1]!, stdout[i + 2]!]);
+  return pixels;
+}
+
+Deno.test({
+  name:
+    "encodeStillsInProcess: ffmpeg's parameter sets, an IDR per image with its colour, at two sizes and rates",
+  ignore: library === null,
+  fn: async () => {
+    for (const [width, height, fps] of [[96, 54, 30], [64, 112, 24]] as const) {
+      const dir = await tempDir();
+      const images = await solidPngs(dir, COLOURS, { width, height });
+      const mine = await encodeStillsInProcess(library!, images, {
+        fps,
+        width,
+        height,
+        output: `${dir}/mine.h264`,
+      });
+      const theirs = await encodeStills(ffmpeg, images, {
+        fps,
+        width,
+        height,
+        scratchDir: dir,
+        output: `${dir}/theirs.h264`,
+      });
+      assert.ok(mine !== null, `${width}×${height}`);
+      assert.deepEqual(mine.parameterSets, theirs.parameterSets, `${width}×${height} @ ${fps}: SPS and PPS`);
+      assert.equal(mine.stills.length, COLOURS.length);
+      // The stream written is the one read: an IDR per image, in order.
+      const written = await Deno.readFile(`${dir}/mine.h264`);
+      assert.ok(written.length > 0);
+      const shown = [...stillStream(mine, { frames: [2, 3, 1, 2], gop: 60 })];
+      const stream = new Uint8Array(shown.reduce((sum, chunk) => sum + chunk.length, 0));
+      shown.reduce((offset, chunk) => (stream.set(chunk, offset), offset + chunk.length), 0);
+      const pixels = await centres(stream, width, height);
+      const expected = [0, 0, 1, 1, 1, 2, 3, 3].map((i) => COLOURS[i]!);
+      assert.equal(pixels.length, expected.length);
+      for (const [frame, pixel] of pixels.entries()) {
+        assert.ok(
+          colourDistance(pixel, hexToRgb(expected[frame]!)) <= 8,
+          `frame ${frame}: ${pixel} vs ${expected[frame]}`,
+        );
+      }
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "encodeStillsInProcess: null, nothing written, for a JPEG, a palette PNG, odd sides, or a file that is no library",
+  ignore: library === null,
+  fn: async () => {
+    const dir = await tempDir();
+    const [png] = await solidPngs(dir, COLOURS.slice(0, 1), { width: 32, height: 18 });
+    const output = `${dir}/out.h264`;
+    await runFfmpeg(ffmpeg, ["-i", png!, `${dir}/still.jpg`]);
+    await runFfmpeg(ffmpeg, ["-i", png!, "-pix_fmt", "pal8", `${dir}/palette.png`]);
+    const size = { fps: 30, width: 32, height: 18, output };
+    assert.equal(await encodeStillsInProcess(library!, [png!, `${dir}/still.jpg`], size), null);
+    assert.equal(await encodeStillsInProcess(library!, [`${dir}/palette.png`], size), null);
+    assert.equal(await encodeStillsInProcess(library!, [png!], { ...size, width: 31 }), null);
+    assert.equal(await encodeStillsInProcess(`${dir}/still.jpg`, [png!], size), null);
+    await assert.rejects(Deno.stat(output), Deno.errors.NotFound);
+    const aborted = AbortSignal.abort(new Error("stop"));
+    await assert.rejects(encodeStillsInProcess(library!, [png!], { ...size, signal: aborted }), /stop/);
+  },
+});
+
+Deno.test("findLibx264 and libx264Identity: REEL_LIBX264 (or off), then LD_LIBRARY_PATH, then the usual folders", async () => {
+  const dir = await tempDir();
+  const fake = `${dir}/libx264.so.164`;
+  await Deno.writeTextFile(fake, "not a library");
+  const env = (values: Record<string, string>) => (name: string) => values[name];
+  assert.equal(findLibx264(env({ REEL_LIBX264: "off" })), null);
+  assert.equal(findLibx264(env({ REEL_LIBX264: fake })), fake);
+  assert.equal(findLibx264(env({ REEL_LIBX264: `${dir}/missing.so` })), null);
+  assert.equal(findLibx264(env({ LD_LIBRARY_PATH: `/nowhere:${dir}` })), fake);
+  const identity = libx264Identity(fake);
+  assert.match(identity ?? "", /^.+libx264\.so\.164\t13\t\d+$/);
+  // Replaced by a file of another size: another identity, so the stills' keys change.
+  await Deno.writeTextFile(fake, "not a library either");
+  assert.notEqual(libx264Identity(fake), identity);
+  assert.equal(libx264Identity(null), null);
+});

@@ -1,0 +1,87 @@
+/**
+ * decodePng() gives the pixels ffmpeg decodes, for PNGs written by ffmpeg with each of PNG's five row filters (and
+ * its mixed choice), RGB and RGBA, and for reel's own encoder; it declines (null) the kinds it leaves to ffmpeg and
+ * refuses bytes that are not a whole PNG.
+ */
+import assert from "node:assert/strict";
+import { findFfmpeg, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
+import { decodePng } from "../../../lib/media/png_decoder.ts";
+import { encodePng } from "../../../lib/media/png_encoder.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
+
+const ffmpeg = await findFfmpeg();
+const dir = await tempDir("reel-png-decoder-");
+
+/** Seeded pixels: noise in the left half (every byte value, many Paeth ties), smooth ramps in the right half. */
+function pixels(width: number, height: number, channels: 3 | 4): Uint8Array {
+  const bytes = new Uint8Array(width * height * channels);
+  let state = 7;
+  for (let i = 0; i < bytes.length; i++) {
+    const x = Math.floor(i / channels) % width;
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    bytes[i] = x < width / 2
+      ? state >>> 24
+      : (x * 5 + Math.floor(i / (width * channels)) * 3 + i % channels) & 255;
+  }
+  return bytes;
+}
+
+/** The pixels as a PNG written by ffmpeg with one of its row-filter choices. */
+async function ffmpegPng(
+  raw: Uint8Array,
+  name: string,
+  options: { pred: string; pixFmt: string; size: string },
+) {
+  await Deno.writeFile(`${dir}/${name}.raw`, raw);
+  const png = `${dir}/${name}.png`;
+  await runFfmpeg(ffmpeg, [
+    ...["-f", "rawvideo", "-pix_fmt", options.pixFmt, "-s", options.size, "-i", `${dir}/${name}.raw`],
+    ...["-frames:v", "1", "-pred", options.pred, png],
+  ]);
+  return await Deno.readFile(png);
+}
+
+Deno.test("decodePng: each row filter, RGB and RGBA, decodes to the pixels ffmpeg encoded", async () => {
+  for (const pred of ["none", "sub", "up", "avg", "paeth", "mixed"]) {
+    for (const channels of [3, 4] as const) {
+      const raw = pixels(66, 34, channels);
+      const pixFmt = channels === 4 ? "rgba" : "rgb24";
+      const decoded = decodePng(await ffmpegPng(raw, `${pred}-${pixFmt}`, { pred, pixFmt, size: "66x34" }));
+      assert.ok(decoded !== null, `${pred} ${pixFmt}`);
+      assert.deepEqual([decoded.width, decoded.height, decoded.channels], [66, 34, channels]);
+      assert.equal(decoded.pixels.length, raw.length);
+      assert.ok(decoded.pixels.every((byte, i) => byte === raw[i]), `${pred} ${pixFmt}: pixels`);
+    }
+  }
+});
+
+Deno.test("decodePng: reel's own PNGs round-trip, rows equal to the one above included", () => {
+  const width = 40, height = 6;
+  const rgba = new Uint8Array(width * height * 4);
+  for (let i = 0; i < rgba.length; i++) rgba[i] = i % 4 === 3 ? 255 : (i * 7 + (i >> 9) * 13) & 255;
+  // Rows 2 and 3 repeat row 1: their filtered bytes are all zero.
+  rgba.copyWithin(2 * width * 4, width * 4, 2 * width * 4);
+  rgba.copyWithin(3 * width * 4, width * 4, 2 * width * 4);
+  const decoded = decodePng(encodePng(rgba, width, height));
+  assert.deepEqual(decoded?.pixels, rgba.filter((_, i) => i % 4 !== 3));
+});
+
+Deno.test("decodePng: palette, grey and 16-bit PNGs are left to ffmpeg; broken bytes are refused", async () => {
+  for (const pixFmt of ["pal8", "gray", "rgb48be"]) {
+    await runFfmpeg(ffmpeg, [
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc2=size=32x16:rate=1",
+      "-frames:v",
+      "1",
+      "-pix_fmt",
+      pixFmt,
+      `${dir}/${pixFmt}.png`,
+    ]);
+    assert.equal(decodePng(await Deno.readFile(`${dir}/${pixFmt}.png`)), null, pixFmt);
+  }
+  const png = encodePng(new Uint8Array(8 * 8 * 4).fill(255), 8, 8);
+  assert.throws(() => decodePng(png.subarray(0, png.length - 20)), /cut short/);
+  assert.throws(() => decodePng(new TextEncoder().encode("GIF89a....")), /signature/);
+});
