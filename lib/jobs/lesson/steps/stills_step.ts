@@ -6,7 +6,7 @@
  * @module
  */
 import type { CaptionStyle } from "../../../media/caption_placement.ts";
-import { encodeStills, encodeStillsInProcess } from "../../../media/h264/encode_stills.ts";
+import { encodeStills } from "../../../media/h264/encode_stills.ts";
 import { findLibx264 } from "../../../media/h264/libx264.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { inputPath, numberField, outputPath } from "../../../steps/task_fields.ts";
@@ -56,7 +56,14 @@ export const stillsStep: StepKindDefinition = {
       signal,
     };
     const library = params.inProcess === true && captions === null ? findLibx264() : null;
-    const encoded = library === null ? null : await encodeStillsInProcess(library, images, options);
+    // Loaded here, on the worker: the planner loads this module for the step's kind and version alone.
+    const encoded = library === null
+      ? null
+      : await (await import("../../../media/h264/encode_stills_in_process.ts")).encodeStillsInProcess(
+        library,
+        images,
+        options,
+      );
     const { stills } = encoded ?? await encodeStills(task.ffmpeg, images, options);
     return { stills: stills.length };
   },

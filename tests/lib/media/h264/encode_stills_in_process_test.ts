@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { findFfmpeg, runFfmpeg } from "../../../../lib/media/ffmpeg.ts";
-import { encodeStills, encodeStillsInProcess } from "../../../../lib/media/h264/encode_stills.ts";
+import { encodeStills } from "../../../../lib/media/h264/encode_stills.ts";
+import { encodeStillsInProcess } from "../../../../lib/media/h264/encode_stills_in_process.ts";
 import { findLibx264, libx264Identity } from "../../../../lib/media/h264/libx264.ts";
 import { stillStream } from "../../../../lib/media/h264/still_stream.ts";
 import { runProcess } from "../../../../lib/media/run_process.ts";

@@ -1,0 +1,106 @@
+/**
+ * Stills encoded by libx264 in this thread (see `libx264.ts`), the PNGs decoded here: what `encodeStills`' ffmpeg
+ * pass makes, without the process. Its own module, loaded by the stills step when it runs: the planner, which reads
+ * the stills' settings from `encode_stills.ts`, never loads the decoder (nor node:zlib) on the main thread.
+ * @module
+ */
+import { PngDecoder } from "../png_decoder.ts";
+import { type EncodeStillsOptions, STILL_ENCODING } from "./encode_stills.ts";
+import { h264Level } from "./h264_level.ts";
+import { X264Encoder, type X264Settings } from "./libx264.ts";
+import { type EncodedStills, readStills } from "./still_stream.ts";
+import { rgbToYuv420 } from "./yuv420.ts";
+
+/**
+ * Encodes images as stills with libx264 in this thread (see `libx264.ts`): each PNG decoded here, converted to YUV
+ * 4:2:0 as ffmpeg's `scale` filter would, and encoded twice as ffmpeg's pass does (an IDR, then a P picture that is
+ * dropped), so that the stream and its parameter sets are those of `encodeStills`. Writes the stream to
+ * `options.output` as that does.
+ *
+ * @param library The libx264 file (see `findLibx264`).
+ * @param images PNG files, all of `options`' size, in order.
+ * @param options Frame rate, size, output, signal (captions are not burned here).
+ * @returns The stills in order, or null where this cannot encode them: the library does not open, or an image is
+ * not an 8-bit RGB(A) PNG of the size with even sides (then `encodeStills` does).
+ * @throws {Error} When x264 fails, or the signal's reason when aborted.
+ *
+ * @example
+ * ```ts
+ * import { encodeStillsInProcess } from "./encode_stills_in_process.ts";
+ * // const stills = await encodeStillsInProcess(findLibx264()!, ["a.png"], { fps: 30, width: 1920, height: 1080, output });
+ * ```
+ */
+export async function encodeStillsInProcess(
+  library: string,
+  images: readonly string[],
+  options: Pick<EncodeStillsOptions, "fps" | "width" | "height" | "output" | "signal">,
+): Promise<EncodedStills | null> {
+  const { width, height, signal } = options;
+  if (width % 2 !== 0 || height % 2 !== 0 || images.length === 0) return null;
+  const encoder = X264Encoder.open(library, stillX264Settings(options));
+  if (encoder === null) return null;
+  try {
+    const planes = {
+      y: new Uint8Array(width * height),
+      u: new Uint8Array((width / 2) * (height / 2)),
+      v: new Uint8Array((width / 2) * (height / 2)),
+    };
+    const decoder = new PngDecoder();
+    for (const image of images) {
+      signal?.throwIfAborted();
+      const bytes = await Deno.readFile(image, { signal });
+      const decoded = isPng(bytes) ? decoder.decode(bytes) : null;
+      if (decoded === null || decoded.width !== width || decoded.height !== height) return null;
+      rgbToYuv420(decoded, planes);
+      encoder.encode(planes, { idr: true });
+      encoder.encode(planes, { idr: false });
+    }
+    const stream = encoder.finish();
+    const stills = readStills(stream);
+    if (stills.stills.length !== images.length) {
+      throw new Error(`Encoding ${images.length} stills gave ${stills.stills.length} pictures`);
+    }
+    await Deno.writeFile(options.output, stream, { signal });
+    return stills;
+  } finally {
+    encoder.close();
+  }
+}
+
+function isPng(bytes: Uint8Array): boolean {
+  return bytes.length > 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
+}
+
+/**
+ * The x264 settings of `stillEncoderArgs` for the in-process encoder: the same preset, CRF, profile,
+ * options and colour tags, by x264's names.
+ *
+ * @param options The size and frame rate.
+ * @returns The settings.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stillX264Settings } from "./encode_stills_in_process.ts";
+ * assert.equal(stillX264Settings({ width: 64, height: 36, fps: 30 }).profile, "high");
+ * ```
+ */
+export function stillX264Settings(options: { width: number; height: number; fps: number }): X264Settings {
+  const params = `keyint=2:min-keyint=2:${STILL_ENCODING.params}:level=${h264Level(options)}`;
+  return {
+    width: options.width,
+    height: options.height,
+    fps: options.fps,
+    preset: STILL_ENCODING.preset,
+    profile: "high",
+    options: [
+      ["crf", String(STILL_ENCODING.crf)],
+      ...params.split(":").map((pair) => pair.split("=") as [string, string]),
+      ["colorprim", "bt709"],
+      ["transfer", "bt709"],
+      ["colormatrix", "bt709"],
+      ["fullrange", "off"],
+      ["sar", "1:1"],
+    ],
+  };
+}
