@@ -22,6 +22,7 @@ import { rgbToYuv420 } from "./yuv420.ts";
  * @param options Frame rate, size, output, signal (captions are not burned here).
  * @returns The stills in order, or null where this cannot encode them: the library does not open, or an image is
  * not an 8-bit RGB(A) PNG of the size with even sides (then `encodeStills` does).
+ * @throws {RangeError} When an image is a broken PNG (naming it).
  * @throws {Error} When x264 fails, or the signal's reason when aborted.
  *
  * @example
@@ -49,7 +50,7 @@ export async function encodeStillsInProcess(
     for (const image of images) {
       signal?.throwIfAborted();
       const bytes = await Deno.readFile(image, { signal });
-      const decoded = isPng(bytes) ? decoder.decode(bytes) : null;
+      const decoded = isPng(bytes) ? decodeNamed(decoder, bytes, image) : null;
       if (decoded === null || decoded.width !== width || decoded.height !== height) return null;
       rgbToYuv420(decoded, planes);
       encoder.encode(planes, { idr: true });
@@ -64,6 +65,15 @@ export async function encodeStillsInProcess(
     return stills;
   } finally {
     encoder.close();
+  }
+}
+
+/** Decodes a PNG; a broken one fails naming its file. */
+function decodeNamed(decoder: PngDecoder, bytes: Uint8Array, path: string) {
+  try {
+    return decoder.decode(bytes);
+  } catch (error) {
+    throw new RangeError(`Cannot read the image ${path}: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -78,7 +78,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "encodeStillsInProcess: null, nothing written, for a JPEG, a palette PNG, odd sides, or a file that is no library",
+    "encodeStillsInProcess: null for a JPEG, a palette PNG, odd sides, no library; a broken PNG named; nothing written",
   ignore: library === null,
   fn: async () => {
     const dir = await tempDir();
@@ -91,6 +91,13 @@ Deno.test({
     assert.equal(await encodeStillsInProcess(library!, [`${dir}/palette.png`], size), null);
     assert.equal(await encodeStillsInProcess(library!, [png!], { ...size, width: 31 }), null);
     assert.equal(await encodeStillsInProcess(`${dir}/still.jpg`, [png!], size), null);
+    await assert.rejects(Deno.stat(output), Deno.errors.NotFound);
+    const broken = await Deno.readFile(png!);
+    await Deno.writeFile(`${dir}/broken.png`, broken.subarray(0, broken.length - 30));
+    await assert.rejects(
+      encodeStillsInProcess(library!, [`${dir}/broken.png`], size),
+      (error: Error) => error.message.includes(`${dir}/broken.png`) && /cut short/.test(error.message),
+    );
     await assert.rejects(Deno.stat(output), Deno.errors.NotFound);
     const aborted = AbortSignal.abort(new Error("stop"));
     await assert.rejects(encodeStillsInProcess(library!, [png!], { ...size, signal: aborted }), /stop/);
