@@ -4,7 +4,7 @@
  * null.
  * @module
  */
-import { inflateSync } from "node:zlib";
+import { constants as zlibConstants, inflateSync } from "node:zlib";
 
 /** Decoded pixels: `channels` bytes a pixel (3: RGB, 4: RGBA), row after row with no padding. */
 export interface DecodedPng {
@@ -134,17 +134,27 @@ function inflate(data: Uint8Array, target: Uint8Array): Uint8Array {
   if (zlib === undefined) {
     try {
       zlib = Deno.dlopen("libz.so.1", ZLIB_SYMBOLS).symbols;
-    } catch {
+    } catch (error) {
+      // No --allow-ffi, or no such library (a static or musl system): node:zlib inflates the same bytes. Deno tells
+      // a library it cannot open only by its message.
+      if (!(error instanceof Deno.errors.NotCapable) && !/Could not open library/.test(String(error))) {
+        throw error;
+      }
       zlib = null;
     }
   }
   if (zlib === null) {
-    const inflated = inflateSync(data);
+    // As uncompress() below: at most the rows' bytes, and data past them ignored.
+    const inflated = inflateSync(data, {
+      maxOutputLength: target.length,
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+    });
     return new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length);
   }
   const length = new BigUint64Array([BigInt(target.length)]);
   const code = zlib.uncompress(target, new Uint8Array(length.buffer), data, BigInt(data.length));
-  // Z_BUF_ERROR (-5): the data holds more than its size needs, which PNG allows; the rows needed are all there.
+  // Z_BUF_ERROR (-5): the data holds more than its size needs (decoders tolerate it, as ffmpeg's does); the rows
+  // needed are all there.
   if (code !== 0 && code !== -5) {
     throw new RangeError(`PNG image data is not a valid zlib stream (zlib ${code})`);
   }

@@ -32,4 +32,4 @@ export interface Toolchain {
 }
 
 /** The local programs besides ffmpeg whose versions a job's steps may need in their keys. */
-export type LocalEngine = "espeak" | "pocketsphinx";
+export type LocalEngine = "espeak" | "pocketsphinx" | "x264";

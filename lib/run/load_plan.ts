@@ -5,7 +5,7 @@
  */
 import { InputError } from "../core/errors.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
-import { libx264Identity } from "../media/h264/libx264.ts";
+import { findLibx264, libx264Identity, libx264Problem } from "../media/h264/libx264.ts";
 import { pocketsphinxIdentity, requirePocketsphinx } from "../media/pocketsphinx.ts";
 import { programVersion } from "../media/program_version.ts";
 import { selectEncoders } from "../media/select_encoder.ts";
@@ -77,7 +77,7 @@ export async function probeToolchain(
     uses("encoder") ? selectEncoders({ ffmpeg }, { override: options.encoder ?? null }) : null,
     uses("pocketsphinx") ? requirePocketsphinx().then((program) => pocketsphinxIdentity(program)) : null,
   ]);
-  const x264 = libx264Identity();
+  const x264 = uses("x264") ? usableLibx264() : null;
   return {
     ffmpeg: ffmpegVersion,
     espeak,
@@ -86,6 +86,12 @@ export async function probeToolchain(
     ...(pocketsphinx === null ? {} : { pocketsphinx }),
     ...(x264 === null ? {} : { x264 }),
   };
+}
+
+/** The identity of the libx264 this machine can encode stills with in-process, or null (then ffmpeg encodes them). */
+function usableLibx264(): string | null {
+  const library = findLibx264();
+  return library === null || libx264Problem(library) !== null ? null : libx264Identity(library);
 }
 
 /**

@@ -17,6 +17,7 @@ import {
 } from "../media/select_encoder.ts";
 import { runProcess } from "../media/run_process.ts";
 import { FLITE_VOICES } from "../providers/local/speech/flite_engine.ts";
+import { findLibx264, libx264Problem } from "../media/h264/libx264.ts";
 import { findEspeak } from "../providers/local/speech/espeak_engine.ts";
 import { readTuneSettings, tuneFile, type TuneSettings } from "./tune_settings.ts";
 
@@ -46,6 +47,8 @@ export interface MachineReport {
   chosen: EncoderChoice;
   /** The font of slides, captions and text overlays, or null when missing. */
   font: CaptionFont | null;
+  /** The libx264 stills are encoded with in-process (null: none found), and why it cannot be used (null: it can). */
+  stills: { library: string | null; problem: string | null };
   /** flite voices (when ffmpeg has the filter) and espeak-ng's version and voice count (null when missing). */
   voices: { flite: readonly string[]; espeak: { version: string; voices: number } | null };
   /** Cores, memory and the system. */
@@ -83,6 +86,7 @@ export async function checkMachine(
     captionFont(),
     espeakInfo(signal),
   ]);
+  const library = findLibx264();
   const memory = Deno.systemMemoryInfo();
   const path = tuneFile();
   return {
@@ -95,6 +99,7 @@ export async function checkMachine(
     encoders,
     chosen,
     font,
+    stills: { library, problem: library === null ? null : libx264Problem(library) },
     voices: { flite: filters.has("flite") ? FLITE_VOICES : [], espeak },
     machine: {
       cores: navigator.hardwareConcurrency,

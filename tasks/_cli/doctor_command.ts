@@ -47,6 +47,13 @@ function formatReport(report: MachineReport): string {
         ? "✖ DejaVu Sans not found (install fonts-dejavu-core or set REEL_FONT_DIR)"
         : `✔ ${report.font.path}`
     }`,
+    `stills     ${
+      report.stills.library === null
+        ? "ffmpeg encodes them (no libx264.so.164 found; REEL_LIBX264 names one)"
+        : report.stills.problem === null
+        ? `✔ libx264 in-process: ${report.stills.library}`
+        : `ffmpeg encodes them: ${report.stills.problem}`
+    }`,
     `voices     flite: ${
       report.voices.flite.length === 0 ? "✖ (ffmpeg has no flite filter)" : report.voices.flite.join(", ")
     }`,

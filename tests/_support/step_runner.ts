@@ -20,6 +20,8 @@ export async function runStepKind(
     inputs: { path: string | null; value: Json }[];
     outputPath: string;
     scratchDir: string;
+    /** What the planner gives the step at run time only (none by default). */
+    runtime?: Record<string, Json>;
   },
 ): Promise<Json> {
   await Deno.mkdir(task.scratchDir, { recursive: true });
@@ -33,7 +35,7 @@ export async function runStepKind(
     kind: kind.kind,
     key: "0".repeat(64),
     params: task.params,
-    runtime: {},
+    runtime: task.runtime ?? {},
     inputIds: inputs.map((_, i) => `test/input${i}`),
     inputs,
     outputPath: task.outputPath,

@@ -39,7 +39,8 @@ export const lessonKind: JobKind<typeof lessonFields, ResolvedLesson> = {
   },
   engines(lesson) {
     const espeak = lesson.videos.some((video) => video.sections.some((s) => s.voice.engine === "espeak"));
-    return new Set(espeak ? ["espeak" as const] : []);
+    // Every lesson has stills, which libx264 encodes in-process where it can be used.
+    return new Set(espeak ? ["espeak" as const, "x264" as const] : ["x264" as const]);
   },
   preflight: preflightLesson,
   ids: (lesson) => lesson.videos.map((video) => video.id),

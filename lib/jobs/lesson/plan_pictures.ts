@@ -90,7 +90,9 @@ export function pictureDrafts(video: ResolvedVideo, format: Format, context: Pic
       captions,
       inProcess: x264 !== null,
     },
-    runtime,
+    // The library's identity in the key, and again where the worker reads it: the worker checks that its own
+    // library is that one before encoding under this key.
+    runtime: x264 === null ? runtime : { ...runtime, x264 },
     deps: [...images, ...cues],
     engine: x264 === null ? engine : { ...engine, x264 },
     timeout: timeout("stills", context.timeout),

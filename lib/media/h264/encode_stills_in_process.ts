@@ -20,10 +20,11 @@ import { rgbToYuv420 } from "./yuv420.ts";
  * @param library The libx264 file (see `findLibx264`).
  * @param images PNG files, all of `options`' size, in order.
  * @param options Frame rate, size, output, signal (captions are not burned here).
- * @returns The stills in order, or null where this cannot encode them: the library does not open, or an image is
- * not an 8-bit RGB(A) PNG of the size with even sides (then `encodeStills` does).
+ * @returns The stills in order, or null where an image is not an 8-bit RGB(A) PNG of the size with even sides (then
+ * `encodeStills` does; the images decide it, so a key always gets the same encoder).
  * @throws {RangeError} When an image is a broken PNG (naming it).
- * @throws {Error} When x264 fails, or the signal's reason when aborted.
+ * @throws {Error} When the library cannot be used here or x264 fails (naming the library or the image), or the
+ * signal's reason when aborted.
  *
  * @example
  * ```ts
@@ -39,7 +40,6 @@ export async function encodeStillsInProcess(
   const { width, height, signal } = options;
   if (width % 2 !== 0 || height % 2 !== 0 || images.length === 0) return null;
   const encoder = X264Encoder.open(library, stillX264Settings(options));
-  if (encoder === null) return null;
   try {
     const planes = {
       y: new Uint8Array(width * height),
@@ -53,13 +53,19 @@ export async function encodeStillsInProcess(
       const decoded = isPng(bytes) ? decodeNamed(decoder, bytes, image) : null;
       if (decoded === null || decoded.width !== width || decoded.height !== height) return null;
       rgbToYuv420(decoded, planes);
-      encoder.encode(planes, { idr: true });
-      encoder.encode(planes, { idr: false });
+      try {
+        encoder.encode(planes, { idr: true });
+        encoder.encode(planes, { idr: false });
+      } catch (error) {
+        throw new Error(`Cannot encode the image ${image}: ${(error as Error).message}`, { cause: error });
+      }
     }
     const stream = encoder.finish();
     const stills = readStills(stream);
     if (stills.stills.length !== images.length) {
-      throw new Error(`Encoding ${images.length} stills gave ${stills.stills.length} pictures`);
+      throw new Error(
+        `Encoding ${images.length} stills into ${options.output} gave ${stills.stills.length} pictures`,
+      );
     }
     await Deno.writeFile(options.output, stream, { signal });
     return stills;

@@ -76,18 +76,24 @@ export function findLibx264(env: (name: string) => string | undefined = Deno.env
     : [...(env("LD_LIBRARY_PATH") ?? "").split(":").filter((dir) => dir !== ""), ...LIBRARY_DIRS].map((dir) =>
       `${dir}/${LIBRARY_FILE}`
     );
-  return candidates.find((path) => {
-    try {
-      return Deno.statSync(path).isFile;
-    } catch {
-      return false;
-    }
-  }) ?? null;
+  // Synchronous stats: a handful of paths at each start (the planner's toolchain and the stills step).
+  return candidates.find((path) => statOrNull(path)?.isFile === true) ?? null;
+}
+
+/** A path's information, or null where there is nothing (a folder of `LD_LIBRARY_PATH` may be a file, too). */
+function statOrNull(path: string): Deno.FileInfo | null {
+  try {
+    return Deno.statSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) return null;
+    throw error;
+  }
 }
 
 /**
  * Identifies the libx264 stills would be encoded with, for their steps' keys: its path, size and modification time
- * (one `stat`; a new build installed over it changes the key).
+ * (a new build installed over it changes the key). Its file's identity, not a check that it loads: see
+ * {@linkcode libx264Problem}.
  *
  * @param path The library, or null. @default findLibx264()
  * @returns `path\tsize\tmtime`, or null when there is no library.
@@ -100,33 +106,61 @@ export function findLibx264(env: (name: string) => string | undefined = Deno.env
  * ```
  */
 export function libx264Identity(path: string | null = findLibx264()): string | null {
-  if (path === null) return null;
-  try {
-    const { size, mtime } = Deno.statSync(path);
-    return `${path}\t${size}\t${mtime?.getTime() ?? ""}`;
-  } catch {
-    return null;
-  }
+  const info = path === null ? null : statOrNull(path);
+  return info === null ? null : `${path}\t${info.size}\t${info.mtime?.getTime() ?? ""}`;
 }
 
-const opened = new Map<string, Library | null>();
-
 /**
- * Opens libx264 once per path (per worker). Null when it cannot be opened, or is not build 164.
+ * Why a libx264 file cannot encode stills here, or null when it can: it is opened (once per process or worker)
+ * and x264's defaults are read where this module expects them.
  *
  * @param path The library file.
+ * @returns The reason (the loader's message, or a layout that is not build 164's), or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { libx264Problem } from "./libx264.ts";
+ * assert.match(libx264Problem("/etc/hostname") ?? "", /cannot be opened/);
+ * ```
  */
-function openLibrary(path: string): Library | null {
-  if (!opened.has(path)) {
-    let library: Library | null = null;
+export function libx264Problem(path: string): string | null {
+  const library = openLibrary(path);
+  if (!("symbols" in library)) return library.problem;
+  return defaultsProblem(library.symbols, new Uint8Array(PARAM_BYTES));
+}
+
+const opened = new Map<string, { symbols: Library } | { problem: string }>();
+
+/** Opens libx264 once per path (per worker), or says why it cannot be. */
+function openLibrary(path: string): { symbols: Library } | { problem: string } {
+  let library = opened.get(path);
+  if (library === undefined) {
     try {
-      library = Deno.dlopen(path, SYMBOLS).symbols;
-    } catch {
-      // Not loadable here (another architecture, a missing symbol: another build): ffmpeg encodes instead.
+      library = { symbols: Deno.dlopen(path, SYMBOLS).symbols };
+    } catch (error) {
+      // Deno says "Could not open library" or "Failed to register symbol" (another architecture, another build, no
+      // --allow-ffi): the reason is kept for the toolchain and `reel doctor`, and ffmpeg encodes the stills.
+      library = { problem: `${path} cannot be opened: ${(error as Error).message}` };
     }
     opened.set(path, library);
   }
-  return opened.get(path)!;
+  return library;
+}
+
+/**
+ * Fills `param` with a preset's defaults and checks the fields set by offset hold them where this module expects
+ * them; else the library is not build 164's layout after all.
+ */
+function defaultsProblem(library: Library, param: Uint8Array, preset = "ultrafast"): string | null {
+  if (library.x264_param_default_preset(param, cString(preset), null) < 0) {
+    return `x264 has no preset ${preset}`;
+  }
+  const fields = new DataView(param.buffer);
+  const expected = fields.getInt32(PARAM_CSP, true) === CSP_I420 &&
+    fields.getInt32(PARAM_BITDEPTH, true) === 8 &&
+    fields.getInt32(PARAM_WIDTH, true) === 0 && fields.getInt32(PARAM_HEIGHT, true) === 0;
+  return expected ? null : `libx264's parameters are not laid out as build ${X264_BUILD}'s`;
 }
 
 /** The encoder's settings: what `stillEncoderArgs` gives ffmpeg, as x264's own option names. */
@@ -147,9 +181,9 @@ export interface X264Settings {
  *
  * @example
  * ```ts
- * import { findLibx264, X264Encoder } from "./libx264.ts";
+ * import { findLibx264, libx264Problem, X264Encoder } from "./libx264.ts";
  * const path = findLibx264();
- * const encoder = path === null ? null : X264Encoder.open(path, {
+ * const encoder = path === null || libx264Problem(path) !== null ? null : X264Encoder.open(path, {
  *   width: 16, height: 16, fps: 30, preset: "ultrafast", profile: "high", options: [["crf", "18"]],
  * });
  * if (encoder !== null) {
@@ -179,27 +213,21 @@ export class X264Encoder {
   }
 
   /**
-   * Opens an encoder, or returns null where the library cannot be used (missing, another build, defaults that are
-   * not build 164's).
+   * Opens an encoder.
    *
    * @param path The library file.
    * @param settings Size, frame rate, preset, profile and options.
+   * @throws {Error} When the library cannot be used here (see {@linkcode libx264Problem}), naming it.
    * @throws {RangeError} When x264 refuses an option or the settings (a bug in the caller, not bad input).
    */
-  static open(path: string, settings: X264Settings): X264Encoder | null {
-    const library = openLibrary(path);
-    if (library === null) return null;
+  static open(path: string, settings: X264Settings): X264Encoder {
+    const opened = openLibrary(path);
+    if (!("symbols" in opened)) throw new Error(opened.problem);
+    const library = opened.symbols;
     const param = new Uint8Array(PARAM_BYTES);
+    const problem = defaultsProblem(library, param, settings.preset);
+    if (problem !== null) throw new Error(`${path}: ${problem}`);
     const fields = new DataView(param.buffer);
-    if (library.x264_param_default_preset(param, cString(settings.preset), null) < 0) {
-      throw new RangeError(`x264 has no preset ${settings.preset}`);
-    }
-    // The fields set by offset below hold x264's defaults where this module expects them, or it is not build 164's
-    // layout after all.
-    const defaults = fields.getInt32(PARAM_CSP, true) === CSP_I420 &&
-      fields.getInt32(PARAM_BITDEPTH, true) === 8 &&
-      fields.getInt32(PARAM_WIDTH, true) === 0 && fields.getInt32(PARAM_HEIGHT, true) === 0;
-    if (!defaults) return null;
     fields.setInt32(PARAM_WIDTH, settings.width, true);
     fields.setInt32(PARAM_HEIGHT, settings.height, true);
     try {

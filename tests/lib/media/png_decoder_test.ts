@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { findFfmpeg, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
-import { decodePng } from "../../../lib/media/png_decoder.ts";
+import { decodePng, PngDecoder } from "../../../lib/media/png_decoder.ts";
 import { encodePng } from "../../../lib/media/png_encoder.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
@@ -84,4 +84,47 @@ Deno.test("decodePng: palette, grey and 16-bit PNGs are left to ffmpeg; broken b
   const png = encodePng(new Uint8Array(8 * 8 * 4).fill(255), 8, 8);
   assert.throws(() => decodePng(png.subarray(0, png.length - 20)), /cut short/);
   assert.throws(() => decodePng(new TextEncoder().encode("GIF89a....")), /signature/);
+});
+
+Deno.test("PngDecoder: one decoder, images of several sizes in turn, each decoded right", () => {
+  const decoder = new PngDecoder();
+  for (const [width, height] of [[40, 30], [8, 4], [52, 31]] as const) {
+    const rgb = pixels(width, height, 3);
+    const rgba = new Uint8Array(width * height * 4).map((_, i) =>
+      i % 4 === 3 ? 255 : rgb[(i >> 2) * 3 + i % 4]!
+    );
+    const decoded = decoder.decode(encodePng(rgba, width, height));
+    assert.deepEqual([decoded?.width, decoded?.height], [width, height]);
+    assert.deepEqual(decoded?.pixels, rgb, `${width}×${height}`);
+  }
+});
+
+Deno.test("decodePng: image data that ends before its last row is refused", async () => {
+  const full = encodePng(new Uint8Array(16 * 8 * 4).fill(200), 16, 8);
+  // The same image data, but the header says it has one more row than the data holds.
+  const taller = full.slice();
+  new DataView(taller.buffer).setUint32(20, 9);
+  const crc = (await import("node:zlib")).crc32(taller.subarray(12, 29));
+  new DataView(taller.buffer).setUint32(29, crc);
+  assert.throws(() => decodePng(taller), /too short for its size/);
+});
+
+Deno.test("decodePng: without FFI (node:zlib inflates) the pixels are the same", async () => {
+  const width = 24, height = 10;
+  const rgba = new Uint8Array(width * height * 4).map((_, i) => i % 4 === 3 ? 255 : (i * 29) & 255);
+  await Deno.writeFile(`${dir}/plain.png`, encodePng(rgba, width, height));
+  const script = `${dir}/decode.ts`;
+  await Deno.writeTextFile(
+    script,
+    `import { decodePng } from "${new URL("../../../lib/media/png_decoder.ts", import.meta.url)}";\n` +
+      `const decoded = decodePng(await Deno.readFile(Deno.args[0]));\n` +
+      `await Deno.stdout.write(decoded.pixels);\n`,
+  );
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-config", "--allow-read", script, `${dir}/plain.png`],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  assert.deepEqual(stdout, rgba.filter((_, i) => i % 4 !== 3));
 });

@@ -7,7 +7,7 @@
  */
 import type { CaptionStyle } from "../../../media/caption_placement.ts";
 import { encodeStills } from "../../../media/h264/encode_stills.ts";
-import { findLibx264 } from "../../../media/h264/libx264.ts";
+import { findLibx264, libx264Identity } from "../../../media/h264/libx264.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { inputPath, numberField, outputPath } from "../../../steps/task_fields.ts";
 import { timelinePictures } from "../picture_timeline.ts";
@@ -55,7 +55,7 @@ export const stillsStep: StepKindDefinition = {
       captions,
       signal,
     };
-    const library = params.inProcess === true && captions === null ? findLibx264() : null;
+    const library = params.inProcess === true ? plannedLibx264(task.id, task.runtime.x264) : null;
     // Loaded here, on the worker: the planner loads this module for the step's kind and version alone.
     const encoded = library === null
       ? null
@@ -68,3 +68,22 @@ export const stillsStep: StepKindDefinition = {
     return { stills: stills.length };
   },
 };
+
+/**
+ * The libx264 this machine has, when it is the one the plan keyed the stills with (its path, size and time).
+ *
+ * @throws {Error} When it is missing or another (a cluster worker set up unlike the coordinator, a library replaced
+ * since planning): the stills would not be the bytes their key names. Another worker may take the step.
+ */
+function plannedLibx264(step: string, planned: unknown): string {
+  const library = findLibx264();
+  const identity = libx264Identity(library);
+  if (library === null || identity !== planned) {
+    throw new Error(
+      `${step}: planned for libx264 ${String(planned).replaceAll("\t", " ")}, but this machine has ${
+        identity?.replaceAll("\t", " ") ?? "none"
+      }. Install the same libx264 here, or render with REEL_LIBX264=off so that ffmpeg encodes the stills`,
+    );
+  }
+  return library;
+}
