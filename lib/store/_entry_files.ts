@@ -1,5 +1,7 @@
 /**
  * Reading the files of store entries: records, folder listings, sizes; and telling which errors mean "absent".
+ * Records and sizes are read synchronously: a record is a few hundred bytes and a step reads several, and each
+ * call through Deno's asynchronous file system is a thread-pool round trip that costs several times the call.
  * @module
  */
 import type { ArtifactRecord } from "./step_store.ts";
@@ -19,9 +21,10 @@ export function notFoundAsNull(error: unknown): null {
   throw error;
 }
 
-export async function readRecord(path: string): Promise<{ record: ArtifactRecord; mtime: Date } | null> {
+export function readRecord(path: string): { record: ArtifactRecord; mtime: Date } | null {
   try {
-    const [text, info] = await Promise.all([Deno.readTextFile(path), Deno.stat(path)]);
+    const text = Deno.readTextFileSync(path);
+    const info = Deno.statSync(path);
     const record = JSON.parse(text) as ArtifactRecord;
     if (record.version !== 2) return null;
     return { record, mtime: info.mtime ?? new Date(0) };
@@ -42,13 +45,13 @@ export async function listNames(folder: string): Promise<string[]> {
   }
 }
 
-export async function fileSize(path: string): Promise<number | null> {
-  return (await fileInfo(path))?.size ?? null;
+export function fileSize(path: string): number | null {
+  return fileInfo(path)?.size ?? null;
 }
 
-export async function fileInfo(path: string): Promise<Deno.FileInfo | null> {
+export function fileInfo(path: string): Deno.FileInfo | null {
   try {
-    return await Deno.stat(path);
+    return Deno.statSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
     throw error;

@@ -17,7 +17,7 @@ import {
   readRecord,
 } from "./_entry_files.ts";
 import type { ArtifactRecord, CommitInput, StepStore, StoredArtifact, StoreEntry } from "./step_store.ts";
-import { removeIfExists } from "./_remove_if_exists.ts";
+import { removeIfExists, removeIfExistsSync } from "./_remove_if_exists.ts";
 import { sha256File } from "../core/sha256.ts";
 
 /** Options for {@linkcode ArtifactStore}. */
@@ -71,7 +71,11 @@ export class ArtifactStore implements StepStore {
     if (found === null) return null;
     // The record's modification time is the entry's last use, for `cache ls` and `cache gc`.
     const now = new Date();
-    await Deno.utime(this.#recordPath(key), now, now).catch(notFoundIsFine);
+    try {
+      Deno.utimeSync(this.#recordPath(key), now, now);
+    } catch (error) {
+      notFoundIsFine(error);
+    }
     return found;
   }
 
@@ -106,10 +110,13 @@ export class ArtifactStore implements StepStore {
    * @param key The step key.
    * @returns The folder's path.
    */
-  async scratch(key: string): Promise<string> {
-    await Deno.mkdir(`${this.root}/tmp`, { recursive: true });
+  scratch(key: string): Promise<string> {
+    // Synchronous, as the entries' small files are (see `_entry_files.ts`).
+    Deno.mkdirSync(`${this.root}/tmp`, { recursive: true });
     // The process id in the name lets a later run tell the leftovers of a killed run from a live one's work.
-    return await Deno.makeTempDir({ dir: `${this.root}/tmp`, prefix: `${Deno.pid}-${key.slice(0, 12)}-` });
+    return Promise.resolve(
+      Deno.makeTempDirSync({ dir: `${this.root}/tmp`, prefix: `${Deno.pid}-${key.slice(0, 12)}-` }),
+    );
   }
 
   /**
@@ -123,12 +130,12 @@ export class ArtifactStore implements StepStore {
    * @throws {Error} When `required` and the step wrote no file.
    */
   async commit(key: string, artifact: CommitInput): Promise<StoredArtifact> {
-    const size = artifact.file === null ? null : await fileSize(artifact.file);
+    const size = artifact.file === null ? null : fileSize(artifact.file);
     if (artifact.required === true && size === null) {
       throw new Error(`The step wrote no artifact at ${artifact.file}; nothing was stored`);
     }
-    await Deno.mkdir(`${this.root}/tmp`, { recursive: true });
-    const stage = await Deno.makeTempDir({ dir: `${this.root}/tmp`, prefix: `${Deno.pid}-entry-` });
+    Deno.mkdirSync(`${this.root}/tmp`, { recursive: true });
+    const stage = Deno.makeTempDirSync({ dir: `${this.root}/tmp`, prefix: `${Deno.pid}-entry-` });
     try {
       let name: string | null = null;
       let sha256: string | null = null;
@@ -137,10 +144,10 @@ export class ArtifactStore implements StepStore {
         name = artifact.extension === null ? "artifact" : `artifact.${artifact.extension}`;
         // Stamped before it is hashed, and the stamp recorded only if it is still there after: a write in
         // between gives the file a new time, so those bytes are hashed at every use (and refused if changed).
-        const stamp = await stampStored(artifact.file);
+        const stamp = stampStored(artifact.file);
         sha256 = await sha256File(artifact.file);
-        await Deno.rename(artifact.file, `${stage}/${name}`);
-        const after = (await Deno.stat(`${stage}/${name}`)).mtime?.getTime();
+        Deno.renameSync(artifact.file, `${stage}/${name}`);
+        const after = Deno.statSync(`${stage}/${name}`).mtime?.getTime();
         mtime = stamp !== undefined && after === stamp ? stamp : undefined;
       }
       const record: ArtifactRecord = {
@@ -153,9 +160,9 @@ export class ArtifactStore implements StepStore {
         children: artifact.children,
         created: new Date().toISOString(),
       };
-      await Deno.writeTextFile(`${stage}/record.json`, JSON.stringify(record));
+      Deno.writeTextFileSync(`${stage}/record.json`, JSON.stringify(record));
       for (let tries = 0;; tries++) {
-        if (await this.#place(key, stage)) {
+        if (this.#place(key, stage)) {
           return { key, path: name === null ? null : `${this.#entry(key)}/${name}`, ...valueOf(record) };
         }
         // Another writer stored this key first: keep theirs, unless it is damaged (then it is replaced once).
@@ -167,7 +174,7 @@ export class ArtifactStore implements StepStore {
         await this.remove(key);
       }
     } finally {
-      await removeIfExists(stage);
+      removeIfExistsSync(stage);
     }
   }
 
@@ -212,7 +219,7 @@ export class ArtifactStore implements StepStore {
     for (const prefix of await listNames(`${this.root}/entries`)) {
       for (const key of await listNames(`${this.root}/entries/${prefix}`)) {
         if (!/^[0-9a-f]{64}$/.test(key)) continue;
-        const found = await readRecord(this.#recordPath(key));
+        const found = readRecord(this.#recordPath(key));
         if (found === null) continue;
         entries.push({
           key,
@@ -231,8 +238,8 @@ export class ArtifactStore implements StepStore {
    * @param key The step key.
    * @returns The time, or null when the key is not stored.
    */
-  async lastUsed(key: string): Promise<Date | null> {
-    return (await readRecord(this.#recordPath(key)))?.mtime ?? null;
+  lastUsed(key: string): Promise<Date | null> {
+    return Promise.resolve(readRecord(this.#recordPath(key))?.mtime ?? null);
   }
 
   /**
@@ -259,11 +266,11 @@ export class ArtifactStore implements StepStore {
   }
 
   /** Renames a staged entry into place; false when the key is already stored. */
-  async #place(key: string, stage: string): Promise<boolean> {
+  #place(key: string, stage: string): boolean {
     const entry = this.#entry(key);
-    await Deno.mkdir(entry.slice(0, entry.lastIndexOf("/")), { recursive: true });
+    Deno.mkdirSync(entry.slice(0, entry.lastIndexOf("/")), { recursive: true });
     try {
-      await Deno.rename(stage, entry);
+      Deno.renameSync(stage, entry);
       return true;
     } catch (error) {
       // rename(2) onto a folder that holds files fails with ENOTEMPTY (or EEXIST): another writer was first.
@@ -273,14 +280,14 @@ export class ArtifactStore implements StepStore {
   }
 
   async #read(key: string, options: { verify: boolean }): Promise<StoredArtifact | null> {
-    const found = await readRecord(this.#recordPath(key));
+    const found = readRecord(this.#recordPath(key));
     if (found === null) return null;
     const { record } = found;
     const path = record.file === null ? null : `${this.#entry(key)}/${record.file}`;
     if (path !== null) {
       // An entry whose file is gone, cut short or changed is treated as absent: the step runs again. A file that
       // kept the size and modification time it was stored with has not been written since; any other is hashed.
-      const info = await fileInfo(path);
+      const info = fileInfo(path);
       if (info === null || info.size !== record.bytes) return null;
       const untouched = record.mtime !== undefined && info.mtime?.getTime() === record.mtime;
       if (options.verify && !untouched && await sha256File(path).catch(notFoundAsNull) !== record.sha256) {
@@ -309,11 +316,11 @@ function valueOf(record: ArtifactRecord): Pick<StoredArtifact, "value" | "childr
  * within the same few milliseconds as the artifact's own would keep its time), so an unchanged time says the
  * bytes are the ones hashed. Undefined when the time cannot be set (the file is then hashed on every use).
  */
-async function stampStored(path: string): Promise<number | undefined> {
+function stampStored(path: string): number | undefined {
   const stamp = new Date(Math.floor(Date.now() / 2000) * 2000 - 2000);
   try {
     // Whether the file system kept it exactly is seen by the caller's stat after hashing.
-    await Deno.utime(path, stamp, stamp);
+    Deno.utimeSync(path, stamp, stamp);
     return stamp.getTime();
   } catch {
     return undefined;

@@ -7,7 +7,7 @@
  */
 import { type Clock, realClock } from "../core/clock.ts";
 import { processAlive } from "./_process_alive.ts";
-import { removeIfExists } from "./_remove_if_exists.ts";
+import { removeIfExists, removeIfExistsSync } from "./_remove_if_exists.ts";
 
 /** Options for {@linkcode KeyClaims}. */
 export interface KeyClaimsOptions {
@@ -100,9 +100,9 @@ export class KeyClaims {
     let told = false;
     for (;;) {
       signal?.throwIfAborted();
-      const token = await this.#tryCreate(key);
+      const token = this.#tryCreate(key);
       if (token !== null) return this.#hold(key, token);
-      const holder = await this.#read(key);
+      const holder = this.#read(key);
       if (holder === null) continue;
       if (await this.#isStale(key, holder)) {
         await this.#takeOver(key, holder);
@@ -123,7 +123,7 @@ export class KeyClaims {
    * @returns True when a claim file exists and its owner is not known to be dead.
    */
   async isClaimed(key: string): Promise<boolean> {
-    const holder = await this.#read(key);
+    const holder = this.#read(key);
     return holder !== null && !(await this.#isStale(key, holder));
   }
 
@@ -137,8 +137,10 @@ export class KeyClaims {
     return `${this.#folder}/${key}.claim`;
   }
 
-  async #tryCreate(key: string): Promise<string | null> {
-    await Deno.mkdir(this.#folder, { recursive: true });
+  // Claims are small files read and written synchronously (a thread-pool round trip per call would cost each step
+  // several times the calls themselves); only waiting for another process's claim is asynchronous.
+  #tryCreate(key: string): string | null {
+    Deno.mkdirSync(this.#folder, { recursive: true });
     const token = crypto.randomUUID();
     const holder: ClaimHolder = {
       host: Deno.hostname(),
@@ -149,15 +151,15 @@ export class KeyClaims {
     // Written whole under a private name, then linked into place: link fails when the claim exists, and a reader
     // never sees a half-written claim.
     const temporary = `${this.#folder}/.${Deno.pid}-${token}.tmp`;
-    await Deno.writeTextFile(temporary, JSON.stringify(holder));
+    Deno.writeTextFileSync(temporary, JSON.stringify(holder));
     try {
-      await Deno.link(temporary, this.#path(key));
+      Deno.linkSync(temporary, this.#path(key));
       return token;
     } catch (error) {
       if (error instanceof Deno.errors.AlreadyExists) return null;
       throw error;
     } finally {
-      await removeIfExists(temporary);
+      removeIfExistsSync(temporary);
     }
   }
 
@@ -170,13 +172,14 @@ export class KeyClaims {
     }
     let released = false;
     return {
-      release: async () => {
-        if (released) return;
+      release: () => {
+        if (released) return Promise.resolve();
         released = true;
         this.#held.delete(key);
         if (this.#held.size === 0) this.close();
-        const holder = await this.#read(key);
-        if (holder?.token === token) await removeIfExists(this.#path(key));
+        const holder = this.#read(key);
+        if (holder?.token === token) removeIfExistsSync(this.#path(key));
+        return Promise.resolve();
       },
     };
   }
@@ -192,9 +195,10 @@ export class KeyClaims {
     this.#onHeartbeat();
   }
 
-  async #read(key: string): Promise<(ClaimHolder & { refreshed: number }) | null> {
+  #read(key: string): (ClaimHolder & { refreshed: number }) | null {
     const path = this.#path(key);
-    const [holder, info] = await Promise.all([readHolder(path), Deno.stat(path).catch(notFoundAsNull)]);
+    const holder = readHolder(path);
+    const info = statOrNull(path);
     return holder === null || info === null ? null : { ...holder, refreshed: info.mtime?.getTime() ?? 0 };
   }
 
@@ -218,7 +222,7 @@ export class KeyClaims {
       throw error;
     }
     try {
-      if ((await readHolder(moved))?.token !== dead.token) {
+      if (readHolder(moved)?.token !== dead.token) {
         await Deno.link(moved, this.#path(key)).catch((error) => {
           if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
         });
@@ -234,10 +238,22 @@ function notFoundAsNull(error: unknown): null {
   throw error;
 }
 
+function statOrNull(path: string): Deno.FileInfo | null {
+  try {
+    return Deno.statSync(path);
+  } catch (error) {
+    return notFoundAsNull(error);
+  }
+}
+
 /** Reads a claim file; a damaged one (not JSON) reads as a claim with no owner to wait for. */
-async function readHolder(path: string): Promise<ClaimHolder | null> {
-  const text = await Deno.readTextFile(path).catch(notFoundAsNull);
-  if (text === null) return null;
+function readHolder(path: string): ClaimHolder | null {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    return notFoundAsNull(error);
+  }
   try {
     return JSON.parse(text) as ClaimHolder;
   } catch (error) {

@@ -69,7 +69,7 @@ export class S3Store implements StepStore {
     if (record === null) return null;
     if (record.file === null) return artifactOf(key, null, record);
     const path = this.#cachePath(key, record.file);
-    if (await fileSize(path) === record.bytes && await sha256File(path) === record.sha256) {
+    if (fileSize(path) === record.bytes && await sha256File(path) === record.sha256) {
       return artifactOf(key, path, record);
     }
     const bytes = await this.#client.get(`entries/${key}/${record.file}`);
@@ -131,7 +131,7 @@ export class S3Store implements StepStore {
    * @throws {Error} When `required` and the step wrote no file.
    */
   async commit(key: string, artifact: CommitInput): Promise<StoredArtifact> {
-    const size = artifact.file === null ? null : await fileSize(artifact.file);
+    const size = artifact.file === null ? null : fileSize(artifact.file);
     if (artifact.required === true && size === null) {
       throw new Error(`The step wrote no artifact at ${artifact.file}; nothing was stored`);
     }
