@@ -19,7 +19,7 @@ export interface StillsParams extends Pick<TimelineParams, "fps" | "parts" | "bu
   height: number;
   /** The captions' look and longest line when burned, else null. */
   captions: { style: CaptionStyle; maxLineLength: number } | null;
-  /** Encode with libx264 in the worker (the plan found it, no captions are burned); ffmpeg where that cannot. */
+  /** Encode with libx264 in the worker (the plan found a usable one; no captions burned, no clips to match). */
   inProcess?: boolean;
 }
 
