@@ -183,8 +183,8 @@ async function scalingTable(): Promise<void> {
   console.log("|---:|---:|---:|---:|---:|---:|---:|");
   const perSection: number[] = [];
   const rows: { overheadMs: number; peakBytes: number }[] = [];
-  // Every row's planner and scheduler are measured alike, warm: one untimed pass first, or the first row alone
-  // would pay for loading and compiling the code the later rows reuse. That first pass is printed too.
+  // Every row's planner and scheduler are measured alike, warm: one pass first, or the first row alone would pay
+  // for compiling and probing what the later rows reuse. That first pass is printed and judged too.
   const first = `${work}/scale-first`;
   const cold = await schedulerOverhead(
     await writeLessonInputs(first, { videos: 1, scaling: true }),
@@ -225,11 +225,15 @@ async function scalingTable(): Promise<void> {
     }`,
   );
   const worst = Math.max(...rows.map((row) => row.overheadMs));
+  // A one-video render is one plan in a fresh process: it pays what the warm rows leave out (compiling, the
+  // toolchain's probes), so the target is judged on both.
   console.log(
-    `planner + scheduler: at most ${worst.toFixed(2)} ms a step (target < 2 ms) ${verdict(worst < 2)}; ` +
-      `the first plan of a fresh process, loading and compiling included: ${
-        cold.msPerStep.toFixed(2)
-      } ms a step`,
+    `planner + scheduler: at most ${worst.toFixed(2)} ms a step warm, ${
+      cold.msPerStep.toFixed(2)
+    } ms on this ` +
+      `process's first plan (one video; the toolchain's probes and compiling in it) (target < 2 ms) ${
+        verdict(Math.max(worst, cold.msPerStep) < 2)
+      }`,
   );
   const peak = rows.at(-1)!.peakBytes;
   console.log(

@@ -17,7 +17,7 @@ import {
   readRecord,
 } from "./_entry_files.ts";
 import type { ArtifactRecord, CommitInput, StepStore, StoredArtifact, StoreEntry } from "./step_store.ts";
-import { removeIfExists, removeIfExistsSync } from "./_remove_if_exists.ts";
+import { removeIfExists } from "./_remove_if_exists.ts";
 import { sha256File } from "../core/sha256.ts";
 
 /** Options for {@linkcode ArtifactStore}. */
@@ -111,12 +111,16 @@ export class ArtifactStore implements StepStore {
    * @returns The folder's path.
    */
   scratch(key: string): Promise<string> {
-    // Synchronous, as the entries' small files are (see `_entry_files.ts`).
-    Deno.mkdirSync(`${this.root}/tmp`, { recursive: true });
-    // The process id in the name lets a later run tell the leftovers of a killed run from a live one's work.
-    return Promise.resolve(
-      Deno.makeTempDirSync({ dir: `${this.root}/tmp`, prefix: `${Deno.pid}-${key.slice(0, 12)}-` }),
-    );
+    // Synchronous, as the entries' small files are (see `_entry_files.ts`); a failure still rejects.
+    try {
+      Deno.mkdirSync(`${this.root}/tmp`, { recursive: true });
+      // The process id in the name lets a later run tell the leftovers of a killed run from a live one's work.
+      return Promise.resolve(
+        Deno.makeTempDirSync({ dir: `${this.root}/tmp`, prefix: `${Deno.pid}-${key.slice(0, 12)}-` }),
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -136,6 +140,7 @@ export class ArtifactStore implements StepStore {
     }
     Deno.mkdirSync(`${this.root}/tmp`, { recursive: true });
     const stage = Deno.makeTempDirSync({ dir: `${this.root}/tmp`, prefix: `${Deno.pid}-entry-` });
+    let placed = false;
     try {
       let name: string | null = null;
       let sha256: string | null = null;
@@ -163,6 +168,7 @@ export class ArtifactStore implements StepStore {
       Deno.writeTextFileSync(`${stage}/record.json`, JSON.stringify(record));
       for (let tries = 0;; tries++) {
         if (this.#place(key, stage)) {
+          placed = true;
           return { key, path: name === null ? null : `${this.#entry(key)}/${name}`, ...valueOf(record) };
         }
         // Another writer stored this key first: keep theirs, unless it is damaged (then it is replaced once).
@@ -174,7 +180,9 @@ export class ArtifactStore implements StepStore {
         await this.remove(key);
       }
     } finally {
-      removeIfExistsSync(stage);
+      // Placed, the folder is the entry now. Not placed, it may hold a whole artifact (another writer won, as
+      // under --force): removed asynchronously, like any artifact's bytes.
+      if (!placed) await removeIfExists(stage);
     }
   }
 
@@ -239,7 +247,11 @@ export class ArtifactStore implements StepStore {
    * @returns The time, or null when the key is not stored.
    */
   lastUsed(key: string): Promise<Date | null> {
-    return Promise.resolve(readRecord(this.#recordPath(key))?.mtime ?? null);
+    try {
+      return Promise.resolve(readRecord(this.#recordPath(key))?.mtime ?? null);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**

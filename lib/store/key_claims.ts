@@ -103,7 +103,12 @@ export class KeyClaims {
       const token = this.#tryCreate(key);
       if (token !== null) return this.#hold(key, token);
       const holder = this.#read(key);
-      if (holder === null) continue;
+      if (holder === null) {
+        // The claim vanished between link and read (released meanwhile): try again, after a turn of the event loop
+        // so that a path that keeps answering so (a dangling link) cannot starve the heartbeat and the signal.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        continue;
+      }
       if (await this.#isStale(key, holder)) {
         await this.#takeOver(key, holder);
         continue;
@@ -177,9 +182,13 @@ export class KeyClaims {
         released = true;
         this.#held.delete(key);
         if (this.#held.size === 0) this.close();
-        const holder = this.#read(key);
-        if (holder?.token === token) removeIfExistsSync(this.#path(key));
-        return Promise.resolve();
+        try {
+          const holder = this.#read(key);
+          if (holder?.token === token) removeIfExistsSync(this.#path(key));
+          return Promise.resolve();
+        } catch (error) {
+          return Promise.reject(error);
+        }
       },
     };
   }
