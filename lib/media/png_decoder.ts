@@ -5,6 +5,8 @@
  * @module
  */
 import { constants as zlibConstants, inflateSync } from "node:zlib";
+import { concatBytes } from "../core/concat_bytes.ts";
+import { PNG_SIGNATURE } from "./png_encoder.ts";
 
 /** Decoded pixels: `channels` bytes a pixel (3: RGB, 4: RGBA), row after row with no padding. */
 export interface DecodedPng {
@@ -14,9 +16,25 @@ export interface DecodedPng {
   pixels: Uint8Array;
 }
 
-const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Pixels past which a PNG is left to ffmpeg (a 16K × 16K image): the buffers would not fit a worker's memory. */
 const MAX_PIXELS = 16_384 * 16_384;
+
+/**
+ * Whether bytes start with PNG's signature (what a caller checks before handing a file that may be a JPEG here).
+ *
+ * @param bytes The file's first bytes, or all of them.
+ * @returns True for a PNG.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isPng } from "./png_decoder.ts";
+ * assert.ok(!isPng(new TextEncoder().encode("GIF89a")));
+ * ```
+ */
+export function isPng(bytes: Uint8Array): boolean {
+  return bytes.length >= PNG_SIGNATURE.length && PNG_SIGNATURE.every((byte, i) => bytes[i] === byte);
+}
 
 /**
  * Decodes a PNG of 8-bit RGB or RGBA pixels into new buffers (see {@linkcode PngDecoder} to decode many).
@@ -86,9 +104,7 @@ export class PngDecoder {
 function readChunks(
   bytes: Uint8Array,
 ): { width: number; height: number; channels: 3 | 4; data: Uint8Array } | null {
-  if (bytes.length < 8 || SIGNATURE.some((byte, i) => bytes[i] !== byte)) {
-    throw new RangeError("Not a PNG: its signature is missing");
-  }
+  if (!isPng(bytes)) throw new RangeError("Not a PNG: its signature is missing");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let header: { width: number; height: number; channels: 3 | 4 } | null = null;
   const data: Uint8Array[] = [];
@@ -115,7 +131,7 @@ function readChunks(
     }
   }
   if (header === null) throw new RangeError("PNG without a header");
-  return { ...header, data: data.length === 1 ? data[0]! : concat(data) };
+  return { ...header, data: data.length === 1 ? data[0]! : concatBytes(data) };
 }
 
 const ZLIB_SYMBOLS = {
@@ -253,14 +269,4 @@ function paeth(a: number, b: number, c: number): number {
   const p = a + b - c;
   const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const all = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    all.set(part, offset);
-    offset += part.length;
-  }
-  return all;
 }

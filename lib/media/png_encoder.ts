@@ -3,8 +3,10 @@
  * @module
  */
 import { crc32, deflateSync } from "node:zlib";
+import { concatBytes } from "../core/concat_bytes.ts";
 
-const SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** The eight bytes every PNG file starts with. */
+export const PNG_SIGNATURE: Uint8Array = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const COLOR_TYPE_RGB = 2;
 const FILTER_UP = 2;
 /** Each byte's top bit, four bytes to a word: what the word-wise subtraction below keeps from borrowing. */
@@ -44,15 +46,12 @@ export function encodePng(rgba: Uint8Array, width: number, height: number): Uint
   view.setUint32(0, width);
   view.setUint32(4, height);
   header.set([8, COLOR_TYPE_RGB, 0, 0, 0], 8);
-  const chunks = [chunk("IHDR", header), chunk("IDAT", idat), chunk("IEND", new Uint8Array(0))];
-  const png = new Uint8Array(SIGNATURE.length + chunks.reduce((sum, part) => sum + part.length, 0));
-  png.set(SIGNATURE, 0);
-  let offset = SIGNATURE.length;
-  for (const part of chunks) {
-    png.set(part, offset);
-    offset += part.length;
-  }
-  return png;
+  return concatBytes([
+    PNG_SIGNATURE,
+    chunk("IHDR", header),
+    chunk("IDAT", idat),
+    chunk("IEND", new Uint8Array(0)),
+  ]);
 }
 
 /**

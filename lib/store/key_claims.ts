@@ -6,6 +6,7 @@
  * @module
  */
 import { type Clock, realClock } from "../core/clock.ts";
+import { fileInfo, notFoundAsNull } from "./_entry_files.ts";
 import { processAlive } from "./_process_alive.ts";
 import { removeIfExists, removeIfExistsSync } from "./_remove_if_exists.ts";
 
@@ -207,7 +208,7 @@ export class KeyClaims {
   #read(key: string): (ClaimHolder & { refreshed: number }) | null {
     const path = this.#path(key);
     const holder = readHolder(path);
-    const info = statOrNull(path);
+    const info = fileInfo(path);
     return holder === null || info === null ? null : { ...holder, refreshed: info.mtime?.getTime() ?? 0 };
   }
 
@@ -239,19 +240,6 @@ export class KeyClaims {
     } finally {
       await removeIfExists(moved);
     }
-  }
-}
-
-function notFoundAsNull(error: unknown): null {
-  if (error instanceof Deno.errors.NotFound) return null;
-  throw error;
-}
-
-function statOrNull(path: string): Deno.FileInfo | null {
-  try {
-    return Deno.statSync(path);
-  } catch (error) {
-    return notFoundAsNull(error);
   }
 }
 

@@ -4,7 +4,7 @@
  * the stills' settings from `encode_stills.ts`, never loads the decoder (nor node:zlib) on the main thread.
  * @module
  */
-import { PngDecoder } from "../png_decoder.ts";
+import { isPng, PngDecoder } from "../png_decoder.ts";
 import { type EncodeStillsOptions, STILL_ENCODING } from "./encode_stills.ts";
 import { h264Level } from "./h264_level.ts";
 import { X264Encoder, type X264Settings } from "./libx264.ts";
@@ -81,10 +81,6 @@ function decodeNamed(decoder: PngDecoder, bytes: Uint8Array, path: string) {
   } catch (error) {
     throw new RangeError(`Cannot read the image ${path}: ${(error as Error).message}`, { cause: error });
   }
-}
-
-function isPng(bytes: Uint8Array): boolean {
-  return bytes.length > 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
 }
 
 /**

@@ -6,6 +6,7 @@
  * not pass, callers use ffmpeg as before.
  * @module
  */
+import { concatBytes } from "../../core/concat_bytes.ts";
 
 /** The x264 build whose structs this module knows (Debian 12's and Ubuntu 22.04–24.04's libx264). */
 export const X264_BUILD = 164;
@@ -319,13 +320,7 @@ export class X264Encoder {
     } finally {
       this.close();
     }
-    const stream = new Uint8Array(this.#chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-    let offset = 0;
-    for (const chunk of this.#chunks) {
-      stream.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return stream;
+    return concatBytes(this.#chunks);
   }
 
   /** Frees the encoder (again: nothing). */

@@ -6,6 +6,7 @@
  * ({@linkcode pictureSamples}, which `mp4_mux.ts` writes).
  * @module
  */
+import { concatBytes } from "../../core/concat_bytes.ts";
 import {
   NAL,
   type NalUnit,
@@ -274,11 +275,11 @@ function* chunks(pictures: Iterable<PictureSample>, chunkBytes: number): Generat
     pending.push(bytes);
     pendingBytes += bytes.length;
     if (pendingBytes < chunkBytes) continue;
-    yield concat(pending, pendingBytes);
+    yield concatBytes(pending, pendingBytes);
     pending.length = 0;
     pendingBytes = 0;
   }
-  if (pendingBytes > 0) yield concat(pending, pendingBytes);
+  if (pendingBytes > 0) yield concatBytes(pending, pendingBytes);
 }
 
 /** An access unit's bytes as an MP4 sample: each NAL unit after its length in 4 bytes. */
@@ -296,18 +297,5 @@ function withLength(units: readonly Uint8Array[]): Uint8Array {
 
 /** An access unit's bytes: each NAL unit after a start code. */
 function withStartCode(units: readonly Uint8Array[]): Uint8Array {
-  return concat(units.flatMap((unit) => [START_CODE, unit]));
-}
-
-function concat(
-  parts: readonly Uint8Array[],
-  length = parts.reduce((sum, part) => sum + part.length, 0),
-): Uint8Array {
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes(units.flatMap((unit) => [START_CODE, unit]));
 }
