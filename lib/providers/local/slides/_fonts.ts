@@ -45,7 +45,10 @@ export interface PrimaryFont extends MeasuringFont {
   charToGlyphIndex(char: string): number;
 }
 
-/** One primary face: its family name for the SVG, its file and bytes, and the parsed font. */
+/**
+ * One primary face: its family name for the SVG, its file and bytes, and the parsed font. The font is parsed when
+ * `font` or `family` is first read, and throws then when the file cannot be parsed.
+ */
 export interface PrimaryFace {
   /** The family name to put in the SVG, read from the font (`DejaVu Sans`, `DejaVu Sans Mono`). */
   family: string;
@@ -85,9 +88,10 @@ export function loadSlideFonts(dir: string): Promise<SlideFonts> {
 
 async function readFonts(dir: string): Promise<SlideFonts> {
   // opentype.js is loaded with the first fonts read, not with this module: planning a render that finds its
-  // slides stored never parses a font, and the parser costs every start about 55 ms.
+  // slides stored never parses a font, and the parser costs every start about 55 ms. Its ES module build, not the
+  // CommonJS one the package names first: the same code, loaded ~35 ms sooner (no CommonJS wrapper in a worker).
   const [{ default: opentype }, read] = await Promise.all([
-    import("opentype.js"),
+    import("opentype.js/dist/opentype.module.js"),
     Promise.allSettled(PRIMARY_FILES.map((file) => readFont(dir, file))),
   ]);
   const failed = read.find((result) => result.status === "rejected");
@@ -95,14 +99,22 @@ async function readFonts(dir: string): Promise<SlideFonts> {
   const faces = FACE_NAMES.map((name, index) => {
     const file = PRIMARY_FILES[index]!;
     const buffer = (read[index] as PromiseFulfilledResult<Uint8Array>).value;
-    const font = parseFont(opentype, { dir, file, bytes: buffer });
-    const family: unknown = font.names?.fontFamily?.en;
-    return [name, {
-      family: typeof family === "string" && family !== "" ? family : FALLBACK_FAMILIES[name],
+    // Each face is parsed when its text is first measured or named: a slide without code never parses the two
+    // mono faces (about 25 ms each, in every worker that fits or draws slides).
+    let parsed: ReturnType<typeof parseFont> | undefined;
+    const parse = () => parsed ??= parseFont(opentype, { dir, file, bytes: buffer });
+    const face: PrimaryFace = {
+      get family() {
+        const family: unknown = parse().names?.fontFamily?.en;
+        return typeof family === "string" && family !== "" ? family : FALLBACK_FAMILIES[name];
+      },
       path: `${dir}/${file}`,
       buffer,
-      font,
-    }] as const;
+      get font() {
+        return parse();
+      },
+    };
+    return [name, face] as const;
   });
   return Object.fromEntries(faces) as Record<FaceName, PrimaryFace>;
 }

@@ -10,6 +10,7 @@ import {
   FACE_WEIGHTS,
   type FaceName,
   type MeasuringFont,
+  type PrimaryFace,
   type PrimaryFont,
   type SlideFonts,
 } from "./_fonts.ts";
@@ -103,7 +104,7 @@ export async function resolveTextFonts(
       files.add(face.path);
     }
   }
-  const faces = FACE_NAMES.map((name) => [name, textFont(primary[name].font, chosen.get(name)!)] as const);
+  const faces = FACE_NAMES.map((name) => [name, textFont(primary[name], chosen.get(name)!)] as const);
   return {
     faces: Object.fromEntries(faces) as Record<FaceName, TextFont>,
     files: [...files],
@@ -111,9 +112,13 @@ export async function resolveTextFonts(
   };
 }
 
-/** A font that draws each grapheme cluster in `faces` with that face and everything else with `primary`. */
-function textFont(primary: PrimaryFont, faces: ReadonlyMap<string, SfntFace>): TextFont {
+/**
+ * A font that draws each grapheme cluster in `faces` with that face and everything else with the primary face,
+ * whose font is read (and so parsed) only when this font measures or is measured.
+ */
+function textFont(primaryFace: PrimaryFace, faces: ReadonlyMap<string, SfntFace>): TextFont {
   const layout = (text: string, fontSize: number): { runs: TextRun[]; width: number } => {
+    const primary: PrimaryFont = primaryFace.font;
     const has = (font: SfntFace | null, char: string) =>
       font === null ? primary.charToGlyphIndex(char) !== 0 : font.glyphOf(char.codePointAt(0)!) !== 0;
     if (PLAIN.test(text) || faces.size === 0) {
@@ -142,9 +147,15 @@ function textFont(primary: PrimaryFont, faces: ReadonlyMap<string, SfntFace>): T
     return { runs, width };
   };
   return {
-    unitsPerEm: primary.unitsPerEm,
-    ascender: primary.ascender,
-    descender: primary.descender,
+    get unitsPerEm() {
+      return primaryFace.font.unitsPerEm;
+    },
+    get ascender() {
+      return primaryFace.font.ascender;
+    },
+    get descender() {
+      return primaryFace.font.descender;
+    },
     getAdvanceWidth: (text, fontSize) => layout(text, fontSize).width,
     runs: (text, fontSize) => layout(text, fontSize).runs,
   };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import opentype from "opentype.js";
+import opentype from "opentype.js/dist/opentype.module.js";
 import { InputError } from "../../../../../lib/core/errors.ts";
 import { SYSTEM_FONT_DIRS } from "../../../../../lib/providers/local/slides/_font_dirs.ts";
 import { readSfntFaces } from "../../../../../lib/providers/local/slides/_sfnt.ts";

@@ -407,6 +407,32 @@ Deno.test({
   },
 });
 
+Deno.test("renderSlide() parses a monospace face only for a slide that sets code in it", async () => {
+  // The mono faces here are not fonts at all: a plain slide never reads them, a code slide names the one it needs.
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const file of PRIMARY_FILES) {
+      if (file.includes("Mono")) await Deno.writeTextFile(`${dir}/${file}`, "not a font");
+      else await Deno.copyFile(`${slideFontDirs().primary}/${file}`, `${dir}/${file}`);
+    }
+    const plain = JSON.stringify(spec());
+    const code = JSON.stringify({ ...spec(), kind: "code", bullets: [], code: "const x = 1;" });
+    const result = await runIsolated(
+      `const plain = await renderSlide(${plain});\n` +
+        `const fit = await checkSlideFits(${plain});\n` +
+        `let code = null;\n` +
+        `try { await renderSlide(${code}); } catch (e) { code = e.message; }\n` +
+        `console.log(JSON.stringify({ plain: plain.png.length > 0, fits: fit.fits, code }));`,
+      { env: { REEL_FONT_DIR: dir } },
+    );
+    const { code: message, ...rest } = result as { code: string | null };
+    assert.deepEqual(rest, { plain: true, fits: true });
+    assert.match(message ?? "", /^Cannot read the slide font DejaVuSansMono\.ttf: /);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("renderSlide() warns naming the characters no font in REEL_FONT_DIR has, and still renders", async () => {
   const dir = await Deno.makeTempDir();
   try {
