@@ -26,9 +26,13 @@ export const LESSON_BENCH = {
   scalingFormats: ["320x180", "180x320"],
 } as const;
 
-/** About `count` words of narration for a section, ending with a full stop. */
+/**
+ * About `count` words of narration for a section, ending with a full stop. It opens with the section's number: the
+ * sentences repeat every six sections, and a narration said twice would be spoken once by reel (its key) but twice
+ * by the hand-written pipelines, which is not equal work.
+ */
 function narration(section: number, count: number): string {
-  const words: string[] = [];
+  const words = ["Step", `${section + 1}.`];
   for (let i = 0; words.length < count; i++) {
     words.push(...SENTENCES[(section + i) % SENTENCES.length]!.split(" "));
   }
@@ -76,8 +80,15 @@ export async function writeLessonInputs(
     loudness: false,
     videos: Array.from({ length: videos }, (_, v) => ({
       id: videos === 1 ? "lesson" : `lesson-${v + 1}`,
-      // Each video's narrations differ, so none is shared between videos by its key.
-      sections: sections.map((section) => ({ ...section, narration: `${section.narration} Part ${v + 1}.` })),
+      // Each video's slides and narrations differ, so none is shared between videos by its key: every row of the
+      // scaling table does the same work per section. The pipelines' lesson is the text files' lesson as it is.
+      sections: scaling
+        ? sections.map((section) => ({
+          ...section,
+          title: `${section.title}, part ${v + 1}`,
+          narration: `${section.narration} Part ${v + 1}.`,
+        }))
+        : sections,
     })),
   };
   const file = `${dir}/lesson.ts`;
