@@ -29,7 +29,11 @@ import { lessonSlides } from "./lesson_slides.ts";
  * ```
  */
 export async function preflightLesson(lesson: ResolvedLesson, context: PreflightContext): Promise<string[]> {
-  const sections = lesson.videos.flatMap((video) => video.sections);
+  // Only the voices that will speak: a narration the store holds was spoken with its voice (an unchanged
+  // re-render starts no espeak-ng to list voices).
+  const sections = lesson.videos.flatMap((video) =>
+    video.sections.filter((section) => context.stored?.(`${video.id}/${section.id}/speech`) === undefined)
+  );
   if (sections.some((section) => section.voice.engine === "flite")) {
     await checkFliteFilter(context.ffmpeg, { signal: context.signal });
   }

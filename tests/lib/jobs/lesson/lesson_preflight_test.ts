@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { WorkflowError } from "../../../../lib/core/errors.ts";
+import { InputError, WorkflowError } from "../../../../lib/core/errors.ts";
 import { preflightLesson } from "../../../../lib/jobs/lesson/lesson_preflight.ts";
 import { findFfmpeg } from "../../../../lib/media/ffmpeg.ts";
 import { resolveWorkflow } from "../../../../lib/workflow/resolve_workflow.ts";
@@ -32,10 +32,29 @@ Deno.test("preflightLesson() checks a stored slide by the fit its step recorded,
     assert.match(error.message, /The slide text would be cut/);
     return true;
   });
-  assert.deepEqual(asked, ["v/s1/slide@160x90"]);
+  assert.deepEqual(asked, ["v/s1/speech", "v/s1/slide@160x90"]);
   const allowed = await preflightLesson(await lesson(), { ...context, stored, allowOverflow: true });
   assert.deepEqual(allowed, [
     "videos[0].sections[0] (160x90): A character no font has",
     "videos[0].sections[0]: The slide text would be cut; it will be cut (--allow-overflow)",
   ]);
+});
+
+Deno.test("preflightLesson() checks the voice of a narration that will be spoken, not of one the store holds", async () => {
+  const ffmpeg = await findFfmpeg();
+  const workflow = await resolveWorkflow({
+    formats: ["160x90"],
+    titleCard: false,
+    voice: { provider: "espeak", voice: "xx-no-such-voice" },
+    videos: [{ id: "v", sections: [{ title: "Fine", narration: "Short." }] }],
+  }, where);
+  const context = { ffmpeg, allowOverflow: false, file: "lesson.ts" };
+  await assert.rejects(preflightLesson(workflow.jobs.lesson!, context), (error) => {
+    assert.ok(error instanceof InputError);
+    assert.match(error.message, /Unknown espeak-ng voice "xx-no-such-voice"/);
+    return true;
+  });
+  // Spoken before (with a voice espeak-ng had then): nothing to check, and no espeak-ng started to list voices.
+  const stored = (id: string) => id === "v/s1/speech" ? { duration: 1 } : undefined;
+  assert.deepEqual(await preflightLesson(workflow.jobs.lesson!, { ...context, stored }), []);
 });
