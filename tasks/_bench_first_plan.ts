@@ -8,8 +8,13 @@
  * @module
  */
 import "./render.ts";
+import { fixMmapThreshold } from "../lib/core/malloc_tuning.ts";
 import { schedulerOverhead } from "./_bench_overhead.ts";
 
 const [file, storeDir] = Deno.args;
-if (file === undefined || storeDir === undefined) throw new Error("usage: _bench_first_plan.ts WORKFLOW STORE_DIR");
+if (file === undefined || storeDir === undefined) {
+  throw new Error("usage: _bench_first_plan.ts WORKFLOW STORE_DIR");
+}
+// As the CLI's main does first.
+fixMmapThreshold();
 console.log(JSON.stringify(await schedulerOverhead(file, storeDir)));

@@ -9,8 +9,9 @@
  *    the median and range of wall time, CPU time of its whole process tree, and its tree's peak memory, and the
  *    paired ratios (the median of the per-run ratios).
  * 2. Scaling. 1, 10 and 50 videos of 12 short sections in two small formats, each rendered once by reel: time and
- *    CPU per section, the planner's and scheduler's own cost per step (measured in this process with an executor
- *    that does nothing), and the peak memory of reel's own process.
+ *    CPU per section, the planner's and scheduler's own cost per step (with an executor that does nothing: warm in
+ *    this process for every row, and on a fresh process's first plan as a one-video render pays it), and the peak
+ *    memory of reel's own process. Every video's slides and narrations are its own, so no row shares work.
  *
  *   deno task bench                     3 runs of each pipeline, then the scaling table
  *   deno task bench --runs 5
@@ -241,9 +242,7 @@ async function scalingTable(): Promise<void> {
       cold.msPerStep.toFixed(2)
     } ms on this ` +
       `first plan of a fresh process with the CLI's modules loaded (one video; the toolchain's probes and ` +
-      `compiling in it) (target < 2 ms) ${
-        verdict(Math.max(worst, cold.msPerStep) < 2)
-      }`,
+      `compiling in it) (target < 2 ms) ${verdict(Math.max(worst, cold.msPerStep) < 2)}`,
   );
   const peak = rows.at(-1)!.peakBytes;
   console.log(

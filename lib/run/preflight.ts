@@ -25,6 +25,11 @@ export interface PreflightOptions {
   signal?: AbortSignal;
   /** Checks slides' fit elsewhere (on the workers); this thread checks them when absent. */
   fitSlides?: PreflightContext["fitSlides"];
+  /**
+   * Whether a step runs although the store holds it (`--force`, `--force-step`): its input is checked as a new
+   * step's, and its provider needs its key. @default none
+   */
+  forced?: (stepId: string) => boolean;
 }
 
 /**
@@ -57,12 +62,12 @@ export async function preflight(
   workflows: readonly ResolvedWorkflow[],
   options: PreflightOptions,
 ): Promise<string[]> {
-  const { ffmpeg, status, allowOverflow = false, signal, fitSlides } = options;
+  const { ffmpeg, status, allowOverflow = false, signal, fitSlides, forced = () => false } = options;
   const stored = (id: string) => {
     const step = status.get(id);
-    return step?.status === "stored" ? step.value : undefined;
+    return step?.status === "stored" && !forced(id) ? step.value : undefined;
   };
-  checkApiKeys(plan, workflows, status);
+  checkApiKeys(plan, workflows, status, forced);
   const warnings: string[] = [];
   for (const workflow of workflows) {
     for (const [name, kind] of jobKinds()) {
@@ -90,20 +95,26 @@ export async function preflight(
  * @param plan The plan.
  * @param workflows The workflows (for the file to name).
  * @param status What the store holds.
+ * @param forced Whether a step runs although the store holds it (`--force`, `--force-step`).
  * @throws {InputError} Naming the provider and the variable.
  */
 export function checkApiKeys(
   plan: Plan,
   workflows: readonly ResolvedWorkflow[],
   status: ReadonlyMap<string, StepStatus>,
+  forced: (stepId: string) => boolean = () => false,
 ): void {
+  const runs = (id: string) => status.get(id)?.status !== "stored" || forced(id);
   const calling = new Set(
-    plan.steps.filter((step) => status.get(step.id)?.paid === true).map((s) => s.provider),
+    plan.steps.filter((step) =>
+      status.get(step.id)?.paid === true || (step.provider !== null && forced(step.id))
+    )
+      .map((s) => s.provider),
   );
   // Children spawned at run time call their template's provider when their spawner will run.
   for (const template of plan.templates) {
     const spawner = plan.steps.find((step) => template.id.startsWith(`${step.id}/`));
-    if (spawner !== undefined && status.get(spawner.id)?.status !== "stored") calling.add(template.provider);
+    if (spawner !== undefined && runs(spawner.id)) calling.add(template.provider);
   }
   for (const workflow of workflows) {
     for (const provider of workflow.providers) {

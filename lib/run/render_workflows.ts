@@ -189,11 +189,12 @@ export async function renderLoaded(
     const stored = !forced && [...status.values()].every((step) => step.status === "stored");
     // The kinds of the steps that will run: not stored, or forced (all of them, or by --force-step's globs).
     const forcedGlobs = (options.forceSteps ?? []).map(globToRegExp);
+    const isForced = (id: string) => options.force === true || forcedGlobs.some((glob) => glob.test(id));
     const warm = new Map<string, number>();
     for (const step of plan.steps) {
-      const runs = options.force === true || status.get(step.id)?.status !== "stored" ||
-        forcedGlobs.some((glob) => glob.test(step.id));
-      if (runs) warm.set(step.kind, (warm.get(step.kind) ?? 0) + 1);
+      if (status.get(step.id)?.status !== "stored" || isForced(step.id)) {
+        warm.set(step.kind, (warm.get(step.kind) ?? 0) + 1);
+      }
     }
     const opening = openExecutor(plan, { ...options, store, stored, warm });
     // Its failure is reported where it is awaited, below; this only keeps it from counting as unhandled meanwhile.
@@ -206,6 +207,7 @@ export async function renderLoaded(
         status,
         allowOverflow: options.allowOverflow,
         signal: options.signal,
+        forced: isForced,
         // Slides are checked on the local workers, which read the fonts for the slides anyway; a cluster's
         // coordinator checks them itself.
         fitSlides: options.cluster !== undefined

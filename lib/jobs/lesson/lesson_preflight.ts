@@ -1,7 +1,8 @@
 /**
- * What a lesson checks before any step runs: ffmpeg has the flite filter when a flite voice speaks, espeak-ng
- * knows every espeak voice, and every slide's text (sections, code, captions, title and end cards) fits its frame
- * (or `allowOverflow` says to cut it).
+ * What a lesson checks before any step runs: ffmpeg has the flite filter when a flite voice will speak, espeak-ng
+ * knows every espeak voice that will speak (a narration the store holds, and that is not forced, is not spoken
+ * again), and every slide's text (sections, code, captions, title and end cards) fits its frame (or
+ * `allowOverflow` says to cut it).
  * @module
  */
 import { WorkflowError, type WorkflowIssue } from "../../core/errors.ts";

@@ -51,13 +51,13 @@ export interface PrimaryFont extends MeasuringFont {
  */
 export interface PrimaryFace {
   /** The family name to put in the SVG, read from the font (`DejaVu Sans`, `DejaVu Sans Mono`). */
-  family: string;
+  readonly family: string;
   /** The font file's path. */
-  path: string;
+  readonly path: string;
   /** The raw font file, for resvg. */
-  buffer: Uint8Array;
+  readonly buffer: Uint8Array;
   /** The parsed font. */
-  font: PrimaryFont;
+  readonly font: PrimaryFont;
 }
 
 /** The primary faces by name. */
@@ -72,7 +72,8 @@ const FALLBACK_FAMILIES: Readonly<Record<FaceName, string>> = {
 };
 
 /**
- * Loads the primary fonts once per folder. A failed load is forgotten, so a later call tries again.
+ * Loads the primary fonts once per folder. A failed load is forgotten, so a later call tries again; a face whose
+ * file cannot be parsed throws the same {@linkcode InputError} (naming the file) each time it is used.
  *
  * @throws {InputError} When a font file is missing (the first missing one in {@linkcode PRIMARY_FILES} order).
  */
@@ -101,8 +102,19 @@ async function readFonts(dir: string): Promise<SlideFonts> {
     const buffer = (read[index] as PromiseFulfilledResult<Uint8Array>).value;
     // Each face is parsed when its text is first measured or named: a slide without code never parses the two
     // mono faces (about 25 ms each, in every worker that fits or draws slides).
-    let parsed: ReturnType<typeof parseFont> | undefined;
-    const parse = () => parsed ??= parseFont(opentype, { dir, file, bytes: buffer });
+    let parsed: { font: ReturnType<typeof parseFont> } | { error: unknown } | undefined;
+    const parse = () => {
+      if (parsed === undefined) {
+        try {
+          parsed = { font: parseFont(opentype, { dir, file, bytes: buffer }) };
+        } catch (error) {
+          // The same bytes fail the same way: a broken face is not parsed again at every slide.
+          parsed = { error };
+        }
+      }
+      if ("error" in parsed) throw parsed.error;
+      return parsed.font;
+    };
     const face: PrimaryFace = {
       get family() {
         const family: unknown = parse().names?.fontFamily?.en;

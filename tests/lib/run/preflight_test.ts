@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { InputError } from "../../../lib/core/errors.ts";
+import { findFfmpeg } from "../../../lib/media/ffmpeg.ts";
+import type { StepStatus } from "../../../lib/plan/plan_status.ts";
+import { planLoaded } from "../../../lib/run/load_plan.ts";
+import { preflight } from "../../../lib/run/preflight.ts";
+import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
+
+const where = { file: "lesson.ts", moduleUrl: "file:///lesson.ts" };
+
+/** Every step of the plan to run, but `storedIds` as the store holds them (a made-up value). */
+function statusOf(steps: readonly { id: string }[], storedIds: readonly string[]): Map<string, StepStatus> {
+  return new Map(steps.map((step) => {
+    const stored = storedIds.includes(step.id);
+    return [step.id, {
+      status: stored ? "stored" : "run",
+      key: null,
+      paid: false,
+      value: stored ? {} : null,
+    }];
+  }));
+}
+
+Deno.test("preflight() checks a stored narration's voice when --force or --force-step makes it run again", async () => {
+  const workflow = await resolveWorkflow({
+    formats: ["160x90"],
+    titleCard: false,
+    voice: { provider: "espeak", voice: "xx-no-such-voice" },
+    videos: [{ id: "v", sections: [{ title: "Fine", narration: "Short." }] }],
+  }, where);
+  const { plan, workflows } = await planLoaded([workflow]);
+  const ffmpeg = await findFfmpeg();
+  const status = statusOf(plan.steps, ["v/s1/speech"]);
+  // Stored and not forced: spoken before, nothing to check.
+  assert.deepEqual(await preflight(plan, workflows, { ffmpeg, status }), []);
+  const forced = (id: string) => id === "v/s1/speech";
+  await assert.rejects(preflight(plan, workflows, { ffmpeg, status, forced }), (error) => {
+    assert.ok(error instanceof InputError);
+    assert.match(error.message, /Unknown espeak-ng voice "xx-no-such-voice"/);
+    return true;
+  });
+});
+
+Deno.test("preflight() asks for the key of a hosted API whose stored call --force-step makes again", async () => {
+  const keyEnv = "REEL_TEST_PREFLIGHT_UNSET_KEY";
+  Deno.env.delete(keyEnv);
+  const workflow = await resolveWorkflow({
+    formats: ["160x90"],
+    titleCard: false,
+    providers: { api: { api: "openai", keyEnv } },
+    videos: [{
+      id: "v",
+      sections: [{
+        title: "Fine",
+        narration: "Short.",
+        image: { provider: "api", prompt: "x", size: "1024x1024" },
+      }],
+    }],
+  }, { ...where, env: () => undefined }); // the hosted API: no base URL variable set
+  const { plan, workflows } = await planLoaded([workflow]);
+  const ffmpeg = await findFfmpeg();
+  const image = plan.steps.find((step) => step.provider === "api")!.id;
+  const status = statusOf(plan.steps, [image]);
+  assert.deepEqual(await preflight(plan, workflows, { ffmpeg, status }), []);
+  await assert.rejects(
+    preflight(plan, workflows, { ffmpeg, status, forced: (id) => id === image }),
+    new RegExp(`Provider "api" calls the hosted API .* and ${keyEnv} is not set`),
+  );
+});
