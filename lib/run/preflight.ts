@@ -105,12 +105,8 @@ export function checkApiKeys(
   forced: (stepId: string) => boolean = () => false,
 ): void {
   const runs = (id: string) => status.get(id)?.status !== "stored" || forced(id);
-  const calling = new Set(
-    plan.steps.filter((step) =>
-      status.get(step.id)?.paid === true || (step.provider !== null && forced(step.id))
-    )
-      .map((s) => s.provider),
-  );
+  // Only the workflows' (HTTP) providers are looked up below; local engines' ids hold a "/" no such name has.
+  const calling = new Set(plan.steps.filter((step) => runs(step.id)).map((step) => step.provider));
   // Children spawned at run time call their template's provider when their spawner will run.
   for (const template of plan.templates) {
     const spawner = plan.steps.find((step) => template.id.startsWith(`${step.id}/`));

@@ -15,7 +15,7 @@ import { openStore } from "../store/open_store.ts";
 import { removeStaleOutputs } from "../store/publish_output.ts";
 import { openExecutor } from "./_open_executor.ts";
 import { fitSlidesOn } from "./slide_fits.ts";
-import { globToRegExp } from "./step_glob.ts";
+import { forcedSteps } from "./step_glob.ts";
 import { type LoadedPlan, loadPlan, type LoadPlanOptions } from "./load_plan.ts";
 import { preflight } from "./preflight.ts";
 import { ProviderLimiter } from "./provider_limiter.ts";
@@ -183,19 +183,17 @@ export async function renderLoaded(
   const store = openStore(options.store ?? cacheDir, { cacheDir: `${cacheDir}/s3-cache`, claims });
   try {
     const status = await planStatus(plan, store);
-    // The workers start loading while the checks run (a failed check closes them again); with every step stored
-    // (and none forced), none starts unless one is needed after all.
-    const forced = options.force === true || (options.forceSteps ?? []).length > 0;
-    const stored = !forced && [...status.values()].every((step) => step.status === "stored");
     // The kinds of the steps that will run: not stored, or forced (all of them, or by --force-step's globs).
-    const forcedGlobs = (options.forceSteps ?? []).map(globToRegExp);
-    const isForced = (id: string) => options.force === true || forcedGlobs.some((glob) => glob.test(id));
+    const isForced = forcedSteps(options);
     const warm = new Map<string, number>();
     for (const step of plan.steps) {
       if (status.get(step.id)?.status !== "stored" || isForced(step.id)) {
         warm.set(step.kind, (warm.get(step.kind) ?? 0) + 1);
       }
     }
+    // The workers start loading while the checks run (a failed check closes them again); when no step will run,
+    // none starts unless one is needed after all.
+    const stored = warm.size === 0;
     const opening = openExecutor(plan, { ...options, store, stored, warm });
     // Its failure is reported where it is awaited, below; this only keeps it from counting as unhandled meanwhile.
     opening.catch(() => {});

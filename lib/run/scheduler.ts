@@ -19,7 +19,7 @@ import { OutputPublisher } from "./output_publisher.ts";
 import type { StoredArtifact } from "../store/step_store.ts";
 import type { RunPlanOptions, RunResult } from "./run_options.ts";
 import type { RunEvent, StepEventBase } from "./run_events.ts";
-import { globToRegExp } from "./step_glob.ts";
+import { forcedSteps } from "./step_glob.ts";
 
 /**
  * Runs a plan to the end and resolves with how every step ended. It never rejects for a failed step: failures are
@@ -93,7 +93,7 @@ class Scheduler {
 
   #keyMaker(): KeyMaker {
     const options = this.#options;
-    const forced = (options.forceSteps ?? []).map(globToRegExp);
+    const forced = forcedSteps(options);
     const maxRetryAfter = new Map(
       this.#plan.providers.map((provider) => [provider.name, provider.maxRetryAfter]),
     );
@@ -111,7 +111,7 @@ class Scheduler {
       base: (node) => this.#base(node),
       emit: (event) => this.#emit(event),
     }, {
-      forced: (node) => options.force === true || forced.some((pattern) => pattern.test(node.step.id)),
+      forced: (node) => forced(node.step.id),
     });
   }
 

@@ -23,3 +23,26 @@ export function globToRegExp(glob: string): RegExp {
     `^${escaped.replaceAll("**", "\u0000").replaceAll("*", "[^/]*").replaceAll("\u0000", ".*")}$`,
   );
 }
+
+/**
+ * Which steps a render forces to run although the store holds them: all under `--force`, else those matching a
+ * `--force-step` glob.
+ *
+ * @param options `force` and the `forceSteps` globs.
+ * @returns A test of a step id.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { forcedSteps } from "./step_glob.ts";
+ * const forced = forcedSteps({ forceSteps: ["*\/s1/*"] });
+ * assert.ok(forced("intro/s1/speech") && !forced("intro/s2/speech"));
+ * ```
+ */
+export function forcedSteps(
+  options: { force?: boolean; forceSteps?: readonly string[] },
+): (stepId: string) => boolean {
+  if (options.force === true) return () => true;
+  const globs = (options.forceSteps ?? []).map(globToRegExp);
+  return (stepId) => globs.some((glob) => glob.test(stepId));
+}

@@ -13,6 +13,7 @@ import type { PreflightContext } from "../../schema/job_kind.ts";
 import { slideFitOf } from "../../steps/slide/slide_step.ts";
 import type { ResolvedLesson } from "./lesson_schema.ts";
 import { lessonSlides } from "./lesson_slides.ts";
+import { speechStepId } from "./plan_lesson.ts";
 
 /**
  * Runs the lesson's checks.
@@ -33,7 +34,7 @@ export async function preflightLesson(lesson: ResolvedLesson, context: Preflight
   // Only the voices that will speak: a narration the store holds was spoken with its voice (an unchanged
   // re-render starts no espeak-ng to list voices).
   const sections = lesson.videos.flatMap((video) =>
-    video.sections.filter((section) => context.stored?.(`${video.id}/${section.id}/speech`) === undefined)
+    video.sections.filter((section) => context.stored?.(speechStepId(video.id, section.id)) === undefined)
   );
   if (sections.some((section) => section.voice.engine === "flite")) {
     await checkFliteFilter(context.ffmpeg, { signal: context.signal });

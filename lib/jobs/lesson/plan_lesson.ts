@@ -97,7 +97,7 @@ function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Conte
       ...soundParams(video.music, lesson.loudness),
     },
     runtime: { musicPath: video.music?.path ?? null },
-    deps: video.sections.map((section) => `${video.id}/${section.id}/speech`),
+    deps: video.sections.map((section) => speechStepId(video.id, section.id)),
     scope,
     provider: null,
     engine: ffmpeg,
@@ -122,7 +122,7 @@ function sectionSteps(
   const prefix = `${video.id}/${section.id}`;
   const scope: StepScope = { item: video.id, part: prefix };
   const drafts = [
-    speechDraft(section, { ...context, prefix, scope }),
+    speechDraft(section, video, { ...context, prefix, scope }),
     cuesDraft(section, { ...context, lesson, prefix, scope }),
   ];
   const image = imageDraft(section, { ...context, prefix, scope });
@@ -169,7 +169,21 @@ function cardDrafts(video: ResolvedVideo, lesson: ResolvedLesson, context: Conte
   );
 }
 
-function speechDraft(section: ResolvedSection, context: SectionContext): Draft {
+/**
+ * The id of a section's speech step, which the narration joins and the preflight looks up in the store.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { speechStepId } from "./plan_lesson.ts";
+ * assert.equal(speechStepId("intro", "s1"), "intro/s1/speech");
+ * ```
+ */
+export function speechStepId(videoId: string, sectionId: string): string {
+  return `${videoId}/${sectionId}/speech`;
+}
+
+function speechDraft(section: ResolvedSection, video: ResolvedVideo, context: SectionContext): Draft {
   const { voice } = section;
   const params = {
     text: section.narration,
@@ -178,7 +192,7 @@ function speechDraft(section: ResolvedSection, context: SectionContext): Draft {
   const base = {
     ...context.common,
     ...kindFields(speechStep),
-    id: `${context.prefix}/speech`,
+    id: speechStepId(video.id, section.id),
     cost: COST.speechPerCharacter * section.narration.length,
     params,
     deps: [],
