@@ -4,7 +4,8 @@
 # DejaVu lacks: other scripts, Chinese, Japanese, Korean, emoji), and for the tests pocketsphinx (speech recognition)
 # and chromium (opens the HTML run report headless). Emoji come out in black and white from Symbola and Noto Sans
 # Symbols2: the renderer (resvg) cannot draw Noto Color Emoji's bitmaps, so fonts-noto-color-emoji is not needed.
-# redis-server runs a cluster's queue (and the cluster tests start their own).
+# redis-server runs a cluster's queue (and the cluster tests start their own). libdeflate0 inflates the slides' PNGs
+# (through FFI; zlib does where it is missing, ~25x slower on a slide's long runs of one byte).
 # Needs Node.js with npm for Deno itself: `npx -y deno@2.9.6 ...` fetches it from the npm registry.
 set -eu
 missing=""
@@ -18,8 +19,9 @@ command -v pocketsphinx_continuous >/dev/null 2>&1 || missing="$missing pocketsp
 [ -d /usr/share/pocketsphinx/model/en-us ] || missing="$missing pocketsphinx-en-us"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
+ls /usr/lib/*/libdeflate.so.0 /usr/lib/libdeflate.so.0 >/dev/null 2>&1 || missing="$missing libdeflate0"
 if [ -z "$missing" ]; then
-  echo "reel setup: ffmpeg, espeak-ng, fonts, pocketsphinx, chromium and redis-server are installed"
+  echo "reel setup: ffmpeg, espeak-ng, fonts, pocketsphinx, chromium, redis-server and libdeflate are installed"
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { findFfmpeg, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
-import { decodePng, PngDecoder } from "../../../lib/media/png_decoder.ts";
+import { decodePng, PngDecoder, pngInflaters } from "../../../lib/media/png_decoder.ts";
 import { encodePng } from "../../../lib/media/png_encoder.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
@@ -41,17 +41,64 @@ async function ffmpegPng(
   return await Deno.readFile(png);
 }
 
-Deno.test("decodePng: each row filter, RGB and RGBA, decodes to the pixels ffmpeg encoded", async () => {
+Deno.test("PngDecoder: libdeflate, zlib and node:zlib are all here (scripts/setup.sh installs libdeflate)", () => {
+  assert.deepEqual(pngInflaters(), ["libdeflate", "zlib", "node:zlib"]);
+  assert.throws(() => new PngDecoder({ inflater: "pigz" as never }), /Cannot inflate PNGs with pigz here/);
+});
+
+Deno.test("decodePng: each row filter, RGB and RGBA, decodes to the pixels ffmpeg encoded, by every inflater", async () => {
   for (const pred of ["none", "sub", "up", "avg", "paeth", "mixed"]) {
     for (const channels of [3, 4] as const) {
       const raw = pixels(66, 34, channels);
       const pixFmt = channels === 4 ? "rgba" : "rgb24";
-      const decoded = decodePng(await ffmpegPng(raw, `${pred}-${pixFmt}`, { pred, pixFmt, size: "66x34" }));
-      assert.ok(decoded !== null, `${pred} ${pixFmt}`);
-      assert.deepEqual([decoded.width, decoded.height, decoded.channels], [66, 34, channels]);
-      assert.equal(decoded.pixels.length, raw.length);
-      assert.ok(decoded.pixels.every((byte, i) => byte === raw[i]), `${pred} ${pixFmt}: pixels`);
+      const png = await ffmpegPng(raw, `${pred}-${pixFmt}`, { pred, pixFmt, size: "66x34" });
+      for (const inflater of pngInflaters()) {
+        const decoded = new PngDecoder({ inflater }).decode(png);
+        assert.ok(decoded !== null, `${pred} ${pixFmt} ${inflater}`);
+        assert.deepEqual([decoded.width, decoded.height, decoded.channels], [66, 34, channels]);
+        assert.equal(decoded.pixels.length, raw.length);
+        assert.ok(
+          decoded.pixels.every((byte, i) => byte === raw[i]),
+          `${pred} ${pixFmt} ${inflater}: pixels`,
+        );
+      }
     }
+  }
+});
+
+/** A PNG whose header says `height` rows, with its CRC mended, over the image data of `png`. */
+async function withHeight(png: Uint8Array, height: number): Promise<Uint8Array> {
+  const changed = png.slice();
+  new DataView(changed.buffer).setUint32(20, height);
+  new DataView(changed.buffer).setUint32(29, (await import("node:zlib")).crc32(changed.subarray(12, 29)));
+  return changed;
+}
+
+Deno.test("PngDecoder: image data with rows past the header's height gives the header's rows, by every inflater", async () => {
+  const width = 12, height = 9;
+  const rgb = pixels(width, height, 3);
+  const rgba = new Uint8Array(width * height * 4).map((_, i) =>
+    i % 4 === 3 ? 255 : rgb[(i >> 2) * 3 + i % 4]!
+  );
+  const shorter = await withHeight(encodePng(rgba, width, height), 5);
+  for (const inflater of pngInflaters()) {
+    const decoded = new PngDecoder({ inflater }).decode(shorter);
+    assert.deepEqual(decoded?.pixels, rgb.subarray(0, width * 5 * 3), inflater);
+  }
+});
+
+Deno.test("PngDecoder: corrupt image data is refused by every inflater", () => {
+  const png = encodePng(pixels(16, 8, 4), 16, 8);
+  // The IDAT chunk starts at 33: its data at 41, past the zlib header's two bytes; a flipped byte in the middle of
+  // the deflate stream (the CRC is not checked, as decoders do not) breaks it or its checksum.
+  const broken = png.slice();
+  broken[41 + 40] = broken[41 + 40]! ^ 0x5a;
+  for (const inflater of pngInflaters()) {
+    assert.throws(
+      () => new PngDecoder({ inflater }).decode(broken),
+      /not a valid zlib stream|PNG image data/,
+      inflater,
+    );
   }
 });
 
