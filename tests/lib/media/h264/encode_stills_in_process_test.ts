@@ -106,3 +106,32 @@ Deno.test({
     await assert.rejects(encodeStillsInProcess(library!, [png!], { ...size, signal: aborted }), /stop/);
   },
 });
+
+Deno.test({
+  name:
+    "encodeStillsInProcess: buffers kept between steps of other sizes give the same stream, colours right",
+  ignore: library === null,
+  fn: async () => {
+    const dir = await tempDir();
+    const sizes = { wide: [96, 54], tall: [54, 96], small: [32, 18] } as const;
+    const streams = new Map<string, Uint8Array[]>();
+    for (const name of ["wide", "tall", "small", "wide", "tall", "wide"] as const) {
+      const [width, height] = sizes[name];
+      const images = await solidPngs(`${dir}`, COLOURS, { width, height });
+      const output = `${dir}/${name}-${streams.get(name)?.length ?? 0}.h264`;
+      const stills = await encodeStillsInProcess(library!, images, { fps: 30, width, height, output });
+      assert.equal(stills?.stills.length, COLOURS.length, name);
+      const bytes = await Deno.readFile(output);
+      streams.set(name, [...streams.get(name) ?? [], bytes]);
+      const shown = [...stillStream(stills!, { frames: [1, 1, 1, 1], gop: 60 })];
+      const pixels = await centres(new Uint8Array(shown.flatMap((chunk) => [...chunk])), width, height);
+      assert.equal(pixels.length, COLOURS.length, name);
+      for (const [frame, pixel] of pixels.entries()) {
+        assert.ok(colourDistance(pixel, hexToRgb(COLOURS[frame]!)) <= 8, `${name} frame ${frame}: ${pixel}`);
+      }
+    }
+    for (const [name, runs] of streams) {
+      for (const run of runs.slice(1)) assert.deepEqual(run, runs[0], `${name}: the same bytes each time`);
+    }
+  },
+});
