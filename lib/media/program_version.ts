@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { writeFileWhole } from "../core/write_file_whole.ts";
+import { programFileIdentity } from "./find_binary.ts";
 import { runProcess } from "./run_process.ts";
 
 const probed = new Map<string, Promise<string>>();
@@ -73,25 +74,6 @@ export function programVersion(
     version.catch(() => probed.delete(cacheKey));
   }
   return version;
-}
-
-/**
- * What tells one file of a program from another at the same path: its size, times and inode, so that an upgrade
- * reads as a new file. Null when the file cannot be read (running it will say why).
- *
- * @param program The executable's path.
- * @returns e.g. `"7432:1700000000000:1700000000000:1234"`, or null.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { programFileIdentity } from "./program_version.ts";
- * assert.equal(await programFileIdentity("/no/such/program"), null);
- * ```
- */
-export async function programFileIdentity(program: string): Promise<string | null> {
-  const info = await Deno.stat(program).catch(() => null);
-  return info === null ? null : `${info.size}:${info.mtime?.getTime()}:${info.ctime?.getTime()}:${info.ino}`;
 }
 
 async function rememberedVersion(

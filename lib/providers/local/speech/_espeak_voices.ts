@@ -4,7 +4,7 @@
  * @module
  */
 import { InputError } from "../../../core/errors.ts";
-import { programFileIdentity } from "../../../media/program_version.ts";
+import { programFileIdentity } from "../../../media/find_binary.ts";
 import { runProcess } from "../../../media/run_process.ts";
 
 /**
