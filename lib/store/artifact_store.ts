@@ -5,6 +5,7 @@
  * @module
  */
 import { resolve } from "node:path";
+import { MadeFolders } from "./_made_folders.ts";
 import { processAlive } from "./_process_alive.ts";
 import { type Claim, type ClaimHolder, KeyClaims, type KeyClaimsOptions } from "./key_claims.ts";
 import {
@@ -48,6 +49,7 @@ export class ArtifactStore implements StepStore {
   readonly location: string;
   /** The claims on keys being made. */
   readonly claims: KeyClaims;
+  readonly #folders = new MadeFolders();
 
   /**
    * @param root The store's folder (made absolute, since ffmpeg lists name artifacts by path); created on first
@@ -113,10 +115,13 @@ export class ArtifactStore implements StepStore {
   scratch(key: string): Promise<string> {
     // Synchronous, as the entries' small files are (see `_entry_files.ts`); a failure still rejects.
     try {
-      Deno.mkdirSync(`${this.root}/tmp`, { recursive: true });
+      const dir = `${this.root}/tmp`;
       // The process id in the name lets a later run tell the leftovers of a killed run from a live one's work.
       return Promise.resolve(
-        Deno.makeTempDirSync({ dir: `${this.root}/tmp`, prefix: `${Deno.pid}-${key.slice(0, 12)}-` }),
+        this.#folders.writeIn(
+          dir,
+          () => Deno.makeTempDirSync({ dir, prefix: `${Deno.pid}-${key.slice(0, 12)}-` }),
+        ),
       );
     } catch (error) {
       return Promise.reject(error);
@@ -138,8 +143,11 @@ export class ArtifactStore implements StepStore {
     if (artifact.required === true && size === null) {
       throw new Error(`The step wrote no artifact at ${artifact.file}; nothing was stored`);
     }
-    Deno.mkdirSync(`${this.root}/tmp`, { recursive: true });
-    const stage = Deno.makeTempDirSync({ dir: `${this.root}/tmp`, prefix: `${Deno.pid}-entry-` });
+    const dir = `${this.root}/tmp`;
+    const stage = this.#folders.writeIn(
+      dir,
+      () => Deno.makeTempDirSync({ dir, prefix: `${Deno.pid}-entry-` }),
+    );
     let placed = false;
     try {
       let name: string | null = null;
@@ -280,9 +288,8 @@ export class ArtifactStore implements StepStore {
   /** Renames a staged entry into place; false when the key is already stored. */
   #place(key: string, stage: string): boolean {
     const entry = this.#entry(key);
-    Deno.mkdirSync(entry.slice(0, entry.lastIndexOf("/")), { recursive: true });
     try {
-      Deno.renameSync(stage, entry);
+      this.#folders.writeIn(entry.slice(0, entry.lastIndexOf("/")), () => Deno.renameSync(stage, entry));
       return true;
     } catch (error) {
       // rename(2) onto a folder that holds files fails with ENOTEMPTY (or EEXIST): another writer was first.

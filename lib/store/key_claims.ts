@@ -8,6 +8,7 @@
 import { type Clock, realClock } from "../core/clock.ts";
 import { fileInfo, notFoundAsNull } from "./_entry_files.ts";
 import { processAlive } from "./_process_alive.ts";
+import { MadeFolders } from "./_made_folders.ts";
 import { removeIfExists, removeIfExistsSync } from "./_remove_if_exists.ts";
 
 /** Options for {@linkcode KeyClaims}. */
@@ -57,6 +58,7 @@ export interface ClaimHolder {
  */
 export class KeyClaims {
   readonly #folder: string;
+  readonly #folders = new MadeFolders();
   readonly #pollMs: number;
   readonly #heartbeatMs: number;
   readonly #staleAfterMs: number;
@@ -146,7 +148,6 @@ export class KeyClaims {
   // Claims are small files read and written synchronously (a thread-pool round trip per call would cost each step
   // several times the calls themselves); only waiting for another process's claim is asynchronous.
   #tryCreate(key: string): string | null {
-    Deno.mkdirSync(this.#folder, { recursive: true });
     const token = crypto.randomUUID();
     const holder: ClaimHolder = {
       host: Deno.hostname(),
@@ -157,7 +158,7 @@ export class KeyClaims {
     // Written whole under a private name, then linked into place: link fails when the claim exists, and a reader
     // never sees a half-written claim.
     const temporary = `${this.#folder}/.${Deno.pid}-${token}.tmp`;
-    Deno.writeTextFileSync(temporary, JSON.stringify(holder));
+    this.#folders.writeIn(this.#folder, () => Deno.writeTextFileSync(temporary, JSON.stringify(holder)));
     try {
       Deno.linkSync(temporary, this.#path(key));
       return token;

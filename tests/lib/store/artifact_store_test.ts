@@ -120,3 +120,26 @@ Deno.test("ArtifactStore: a stored file keeping the size and time the store gave
   await Deno.utime(path, stamp, stamp);
   assert.notEqual(await store.lookup(key), null);
 });
+
+Deno.test("ArtifactStore: its folders removed between steps (a cache cleared meanwhile) are made again", async () => {
+  const root = await tempDir();
+  const store = new ArtifactStore(root);
+  const claim = await store.claims.claim(key);
+  await commitText(store, "one", 1);
+  await claim.release();
+  await Deno.remove(root, { recursive: true });
+  const other = "cd".repeat(32);
+  const again = await store.claims.claim(other);
+  const scratch = await store.scratch(other);
+  await Deno.writeTextFile(`${scratch}/a.txt`, "two");
+  const stored = await store.commit(other, {
+    file: `${scratch}/a.txt`,
+    extension: "txt",
+    value: 2,
+    children: [],
+  });
+  await again.release();
+  assert.equal(await Deno.readTextFile(stored.path!), "two");
+  assert.deepEqual((await store.lookup(other))?.value, 2);
+  assert.equal(await store.lookup(key), null, "the first entry went with the folder");
+});
