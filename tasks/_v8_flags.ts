@@ -8,8 +8,12 @@
  * - `--max-semi-space-size=4`: a young generation of 4 MB instead of up to 16 MB in each of the three isolates (the
  *   main thread and two workers): with glibc's mmap threshold fixed (`lib/core/malloc_tuning.ts`), 50 videos peak
  *   at 254–269 MB instead of 354 MB, for about 3% more time at that size and none measurable at one video.
+ * - `--expose-gc`: lets each isolate collect its garbage when it has grown by a few megabytes
+ *   (`lib/core/heap_pacer.ts`): the benchmark's 50 videos (each with its own slides) peaked at 303 MB without it,
+ *   241 MB with it, in the same time. (`--optimize-for-size` held them at 217 MB but made the 1080p lesson ~6%
+ *   slower; `--heap-growing-percent=20`, 245 MB and ~3% slower.)
  * @module
  */
 
 /** The `--v8-flags` argument, as `deno run` takes it. */
-export const REEL_V8_FLAGS = "--v8-flags=--liftoff-only,--max-semi-space-size=4";
+export const REEL_V8_FLAGS = "--v8-flags=--liftoff-only,--max-semi-space-size=4,--expose-gc";

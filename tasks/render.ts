@@ -6,6 +6,7 @@
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { InputError } from "../lib/core/errors.ts";
 import { fixMmapThreshold } from "../lib/core/malloc_tuning.ts";
+import { paceHeap } from "../lib/core/heap_pacer.ts";
 import { workflowJsonSchema } from "../lib/workflow/workflow_json_schema.ts";
 import { addCacheCommands } from "./_cli/cache_commands.ts";
 import { type CommandOutcome, EXIT, printError } from "./_cli/options.ts";
@@ -45,6 +46,8 @@ export async function main(args: string[]): Promise<number> {
   program.command("schema")
     .description("Print the JSON Schema of the workflow format (for editors)")
     .action(() => console.log(JSON.stringify(workflowJsonSchema(), null, 2)));
+  // Long renders keep the main thread's garbage in bounds (with --expose-gc, as reel's tasks run; else a no-op).
+  const stopPacing = paceHeap();
   try {
     enterUserDirectory();
     await program.parseAsync(args, { from: "user" });
@@ -58,6 +61,8 @@ export async function main(args: string[]): Promise<number> {
       return EXIT.input;
     }
     throw error;
+  } finally {
+    stopPacing();
   }
   return outcome.exitCode;
 }

@@ -10,10 +10,14 @@
  * @module
  */
 import { InputError, ProviderError, UnrecoverableError } from "../core/errors.ts";
+import { paceHeap } from "../core/heap_pacer.ts";
 import { STEP_KIND_LOADERS } from "../workflow/step_kind_loaders.ts";
 import type { ChildSpec, StepTask } from "../core/step_task.ts";
 import type { StepKindDefinition } from "../steps/step_kind.ts";
 import { type FromWorker, isToWorker } from "./worker_protocol.ts";
+
+// Each worker keeps its own garbage in bounds over a long render (see heap_pacer.ts).
+paceHeap();
 
 const controllers = new Map<number, AbortController>();
 const kinds = new Map<string, Promise<StepKindDefinition | undefined>>();
