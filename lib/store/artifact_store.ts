@@ -19,7 +19,10 @@ import {
 } from "./_entry_files.ts";
 import type { ArtifactRecord, CommitInput, StepStore, StoredArtifact, StoreEntry } from "./step_store.ts";
 import { removeIfExists } from "./_remove_if_exists.ts";
-import { sha256File } from "../core/sha256.ts";
+import { sha256File, sha256Hex } from "../core/sha256.ts";
+
+/** Artifacts up to this size are hashed from one synchronous read. */
+const SMALL_ARTIFACT_BYTES = 1024 * 1024;
 
 /** Options for {@linkcode ArtifactStore}. */
 export interface ArtifactStoreOptions {
@@ -158,7 +161,11 @@ export class ArtifactStore implements StepStore {
         // Stamped before it is hashed, and the stamp recorded only if it is still there after: a write in
         // between gives the file a new time, so those bytes are hashed at every use (and refused if changed).
         const stamp = stampStored(artifact.file);
-        sha256 = await sha256File(artifact.file);
+        // A small artifact (most slides, speech, stills) is read in one synchronous call, as the entries' small
+        // files are: four round trips to the file system's threads cost more than the read.
+        sha256 = size <= SMALL_ARTIFACT_BYTES
+          ? sha256Hex(Deno.readFileSync(artifact.file))
+          : await sha256File(artifact.file);
         Deno.renameSync(artifact.file, `${stage}/${name}`);
         const after = Deno.statSync(`${stage}/${name}`).mtime?.getTime();
         mtime = stamp !== undefined && after === stamp ? stamp : undefined;

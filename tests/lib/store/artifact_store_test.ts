@@ -143,3 +143,26 @@ Deno.test("ArtifactStore: its folders removed between steps (a cache cleared mea
   assert.deepEqual((await store.lookup(other))?.value, 2);
   assert.equal(await store.lookup(key), null, "the first entry went with the folder");
 });
+
+Deno.test("ArtifactStore.commit(): the recorded SHA-256 is the file's, small (one read) or large (streamed)", async () => {
+  const { sha256Hex } = await import("../../../lib/core/sha256.ts");
+  const store = new ArtifactStore(await tempDir());
+  for (const [index, size] of [[1, 3000], [2, 1024 * 1024], [3, 1024 * 1024 + 1], [4, 3 * 1024 * 1024 + 7]]) {
+    const bytes = new Uint8Array(size!).map((_, i) => (i * 31 + index!) & 255);
+    const name = String(index).repeat(64);
+    const scratch = await store.scratch(name);
+    await Deno.writeFile(`${scratch}/a.bin`, bytes);
+    const stored = await store.commit(name, {
+      file: `${scratch}/a.bin`,
+      extension: "bin",
+      value: null,
+      children: [],
+    });
+    await store.discard(scratch);
+    const record = JSON.parse(
+      await Deno.readTextFile(`${stored.path!.slice(0, stored.path!.lastIndexOf("/"))}/record.json`),
+    );
+    assert.equal(record.sha256, sha256Hex(bytes), `${size} bytes`);
+    assert.equal(record.bytes, size);
+  }
+});
