@@ -19,7 +19,7 @@ command -v pocketsphinx_continuous >/dev/null 2>&1 || missing="$missing pocketsp
 [ -d /usr/share/pocketsphinx/model/en-us ] || missing="$missing pocketsphinx-en-us"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
-ls /usr/lib/*/libdeflate.so.0 /usr/lib/libdeflate.so.0 >/dev/null 2>&1 || missing="$missing libdeflate0"
+{ ls /usr/lib/*/libdeflate.so.0 || ls /usr/lib/libdeflate.so.0; } >/dev/null 2>&1 || missing="$missing libdeflate0"
 if [ -z "$missing" ]; then
   echo "reel setup: ffmpeg, espeak-ng, fonts, pocketsphinx, chromium, redis-server and libdeflate are installed"
   exit 0

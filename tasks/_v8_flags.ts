@@ -9,9 +9,8 @@
  *   main thread and two workers): with glibc's mmap threshold fixed (`lib/core/malloc_tuning.ts`), 50 videos peak
  *   at 254–269 MB instead of 354 MB, for about 3% more time at that size and none measurable at one video.
  * - `--expose-gc`: lets each isolate collect its garbage when it has grown by a few megabytes
- *   (`lib/core/heap_pacer.ts`): the benchmark's 50 videos (each with its own slides) peaked at 303 MB without it,
- *   241 MB with it, in the same time. (`--optimize-for-size` held them at 217 MB but made the 1080p lesson ~6%
- *   slower; `--heap-growing-percent=20`, 245 MB and ~3% slower.)
+ *   (`lib/core/heap_pacer.ts`): what keeps the benchmark's 50 videos, each with its own slides, under 300 MB
+ *   (README, Benchmark). `--optimize-for-size` held them lower but made the 1080p lesson ~6% slower.
  * @module
  */
 

@@ -35,6 +35,12 @@ for (const [file, debianPackage, needed] of fonts) {
     if (needed) missing.add(debianPackage);
   }
 }
+// The PNG decoder's tests check every inflater, libdeflate's included (through FFI).
+try {
+  Deno.dlopen("libdeflate.so.0", {}).close();
+} catch {
+  missing.add("libdeflate0");
+}
 if (missing.size > 0) {
   console.error(`✖ The tests need ${[...missing].join(", ")}`);
   console.error(

@@ -9,6 +9,8 @@
  * @module
  */
 
+import { openSystemLibrary } from "./open_library.ts";
+
 /** glibc's `M_MMAP_THRESHOLD` parameter of `mallopt(3)`. */
 const M_MMAP_THRESHOLD = -3;
 /** The threshold, kept fixed. */
@@ -29,15 +31,9 @@ const THRESHOLD_BYTES = 64 * 1024;
  */
 export function fixMmapThreshold(): boolean {
   if (Deno.build.os !== "linux") return false;
-  let libc;
-  try {
-    libc = Deno.dlopen("libc.so.6", { mallopt: { parameters: ["i32", "i32"], result: "i32" } });
-  } catch (error) {
-    // Without --allow-ffi, or on a system with no glibc (musl, a static build), the default behaviour stays. A
-    // library that cannot be opened is a plain Error in Deno, told only by its message.
-    if (error instanceof Deno.errors.NotCapable || /Could not open library/.test(String(error))) return false;
-    throw error;
-  }
+  // Without --allow-ffi, or on a system with no glibc (musl, a static build), the default behaviour stays.
+  const libc = openSystemLibrary("libc.so.6", { mallopt: { parameters: ["i32", "i32"], result: "i32" } });
+  if (libc === null) return false;
   try {
     return libc.symbols.mallopt(M_MMAP_THRESHOLD, THRESHOLD_BYTES) === 1;
   } finally {

@@ -1,5 +1,6 @@
 /**
- * Finding external programs on PATH or through an environment variable.
+ * Finding external programs on PATH or through an environment variable, and telling one file of a program from
+ * another at the same path.
  * @module
  */
 

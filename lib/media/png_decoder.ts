@@ -6,6 +6,7 @@
  */
 import { inflateSync } from "node:zlib";
 import { concatBytes } from "../core/concat_bytes.ts";
+import { openSystemLibrary } from "../core/open_library.ts";
 import { PNG_SIGNATURE } from "./png_encoder.ts";
 
 /** Decoded pixels: `channels` bytes a pixel (3: RGB, 4: RGBA), row after row with no padding. */
@@ -56,6 +57,12 @@ export function decodePng(bytes: Uint8Array): DecodedPng | null {
   return new PngDecoder().decode(bytes);
 }
 
+/** Options for {@linkcode PngDecoder}. */
+export interface PngDecoderOptions {
+  /** What inflates the image data (see {@linkcode pngInflaters}). @default the fastest this thread can use */
+  inflater?: PngInflater;
+}
+
 /**
  * Decodes PNGs one after another into the same buffers: a 1080p slide's 6 MB of inflated rows and 6 MB of pixels
  * are made once, not for every slide (a fresh buffer is thousands of pages for the kernel to map and zero, which
@@ -77,11 +84,10 @@ export class PngDecoder {
   #inflater: PngInflater;
 
   /**
-   * @param options `inflater`: what inflates the image data (see {@linkcode pngInflaters}); by default the fastest
-   * this thread can use.
+   * @param options What inflates the image data.
    * @throws {RangeError} When the inflater asked for cannot be used here.
    */
-  constructor(options: { inflater?: PngInflater } = {}) {
+  constructor(options: PngDecoderOptions = {}) {
     const available = pngInflaters();
     this.#inflater = options.inflater ?? available[0]!;
     if (!available.includes(this.#inflater)) {
@@ -89,6 +95,11 @@ export class PngDecoder {
         `Cannot inflate PNGs with ${this.#inflater} here (available: ${available.join(", ")})`,
       );
     }
+  }
+
+  /** The bytes its buffers hold, grown to the largest image it has read. */
+  get capacity(): number {
+    return this.#inflated.length + this.#pixels.length;
   }
 
   /**
@@ -154,7 +165,10 @@ function readChunks(
  * What inflates a PNG's image data: libdeflate or the system's zlib through FFI (into the decoder's buffer, no copy
  * made), or node:zlib where neither can be opened (no `--allow-ffi`, a static or musl system). libdeflate first:
  * a slide's rows are long runs of one byte, which zlib's inflate copies a byte at a time (13 ms a 1080p slide
- * here) and libdeflate a word at a time (0.5 ms). Each gives the same bytes.
+ * here) and libdeflate a word at a time (0.5 ms). On a well-formed PNG each gives the same pixels. Malformed ones
+ * may fare differently: zlib accepts a stream whose checksum is cut off once the rows are whole, and node:zlib,
+ * which inflates all the data before the rows are taken, refuses data holding far more than the rows (over twice
+ * their size and 64 KB).
  */
 export type PngInflater = "libdeflate" | "zlib" | "node:zlib";
 
@@ -180,22 +194,6 @@ let libdeflate:
   | undefined;
 let zlib: Deno.DynamicLibrary<typeof ZLIB_SYMBOLS>["symbols"] | null | undefined;
 
-/** Opens a system library's symbols, or null where it cannot be (no --allow-ffi, no such library). */
-function openLibrary<S extends Deno.ForeignLibraryInterface>(
-  name: string,
-  symbols: S,
-): Deno.DynamicLibrary<S>["symbols"] | null {
-  try {
-    return Deno.dlopen(name, symbols).symbols;
-  } catch (error) {
-    // Deno tells a library it cannot open only by its message.
-    if (!(error instanceof Deno.errors.NotCapable) && !/Could not open library/.test(String(error))) {
-      throw error;
-    }
-    return null;
-  }
-}
-
 /**
  * The inflaters this thread can use, the fastest first: what {@linkcode PngDecoder} uses unless told one.
  *
@@ -210,13 +208,13 @@ function openLibrary<S extends Deno.ForeignLibraryInterface>(
  */
 export function pngInflaters(): PngInflater[] {
   if (libdeflate === undefined) {
-    const symbols = openLibrary("libdeflate.so.0", LIBDEFLATE_SYMBOLS);
+    const symbols = openSystemLibrary("libdeflate.so.0", LIBDEFLATE_SYMBOLS)?.symbols ?? null;
     const decompressor = symbols?.libdeflate_alloc_decompressor() ?? null;
     libdeflate = symbols === null || decompressor === null
       ? null
       : { inflate: symbols.libdeflate_zlib_decompress, decompressor };
   }
-  if (zlib === undefined) zlib = openLibrary("libz.so.1", ZLIB_SYMBOLS);
+  if (zlib === undefined) zlib = openSystemLibrary("libz.so.1", ZLIB_SYMBOLS)?.symbols ?? null;
   return [
     ...libdeflate === null ? [] : ["libdeflate" as const],
     ...zlib === null ? [] : ["zlib" as const],
@@ -244,7 +242,7 @@ function inflate(data: Uint8Array, target: Uint8Array, inflater: PngInflater): U
     );
     if (code === 0) return target.subarray(0, Number(length[0]));
     // LIBDEFLATE_BAD_DATA (1); LIBDEFLATE_INSUFFICIENT_SPACE (3) is data that holds more than its size needs,
-    // left to zlib, which stops where the rows end.
+    // left to zlib, which stops where the rows end (or, without zlib, to node:zlib, within its bound).
     if (code !== 3) throw new RangeError(`PNG image data is not a valid zlib stream (libdeflate ${code})`);
     inflater = pngInflaters().find((name) => name !== "libdeflate")!;
   }
@@ -264,10 +262,11 @@ function inflate(data: Uint8Array, target: Uint8Array, inflater: PngInflater): U
   try {
     inflated = inflateSync(data, { maxOutputLength: 2 * target.length + 65_536 });
   } catch (error) {
+    const tooLarge = (error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE";
     throw new RangeError(
-      `PNG image data is not a valid zlib stream, or holds far more than its size needs (node:zlib: ${
-        (error as Error).message
-      })`,
+      tooLarge
+        ? "PNG image data holds far more than its size needs (node:zlib inflates at most twice the rows)"
+        : `PNG image data is not a valid zlib stream (node:zlib: ${(error as Error).message})`,
       { cause: error },
     );
   }

@@ -39,8 +39,8 @@ export async function encodeStillsInProcess(
 ): Promise<EncodedStills | null> {
   const { width, height, signal } = options;
   if (width % 2 !== 0 || height % 2 !== 0 || images.length === 0) return null;
-  const encoder = X264Encoder.open(library, stillX264Settings(options));
   const buffers = takeBuffers(width, height);
+  const encoder = X264Encoder.open(library, stillX264Settings(options));
   try {
     const { planes, decoder } = buffers;
     for (const image of images) {
@@ -79,11 +79,13 @@ interface StillBuffers {
 }
 
 /**
- * The largest images whose buffers are kept between steps: a 1080p frame's (12 MB of decoded rows and pixels, 3 MB
- * of planes). Fresh buffers cost more than the work here: a stills step of twelve 1080p slides touched 15 MB of new
- * pages, ~3,800 page faults (20 µs each on a virtual machine).
+ * The largest images whose buffers are kept between steps: a 1080p frame's (12–17 MB of decoded rows and pixels,
+ * RGB or RGBA, and 3 MB of planes). Fresh buffers cost more than the work here: a stills step of twelve 1080p
+ * slides touched 15 MB of new pages, ~3,800 page faults (20 µs each on a virtual machine).
  */
 const KEPT_PIXELS = 1920 * 1080;
+/** The decoder's buffers for an RGBA image of {@linkcode KEPT_PIXELS} (rows with their filter bytes, pixels). */
+const KEPT_DECODER_BYTES = 2 * KEPT_PIXELS * 4 + 1920;
 /** This thread's kept buffers, or null while a step uses them (a step running meanwhile makes its own). */
 let kept: StillBuffers | null = null;
 
@@ -108,8 +110,11 @@ function takeBuffers(
   };
 }
 
+/** Keeps the buffers for the next step, unless an image larger than a 1080p frame grew them. */
 function giveBack(buffers: StillBuffers): void {
-  if (buffers.room.length <= KEPT_PIXELS * 1.5) kept = { decoder: buffers.decoder, room: buffers.room };
+  if (buffers.room.length <= KEPT_PIXELS * 1.5 && buffers.decoder.capacity <= KEPT_DECODER_BYTES) {
+    kept = { decoder: buffers.decoder, room: buffers.room };
+  }
 }
 
 /** Decodes a PNG; a broken one fails naming its file. */

@@ -8,11 +8,12 @@ import { paceHeap } from "../../../lib/core/heap_pacer.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
 /** A pacer over a fake isolate: `used` bytes, a collection that leaves `live`, ticks run by hand. */
-function fakePacer(growthBytes: number) {
+function fakePacer(growthBytes: number, growthShare = 0.25) {
   const isolate = { used: 100, live: 100, collections: 0, stopped: false };
   let tick = () => {};
   const stop = paceHeap({
     growthBytes,
+    growthShare,
     collect: () => {
       isolate.collections++;
       isolate.used = isolate.live;
@@ -44,6 +45,23 @@ Deno.test("paceHeap: collects when the growth since the last collection passes t
   assert.equal(isolate.collections, 2);
   stop();
   assert.ok(isolate.stopped);
+});
+
+Deno.test("paceHeap: a large live heap is collected after a quarter of it, not after the fixed growth", () => {
+  const { isolate, tick } = fakePacer(10);
+  isolate.used = 124;
+  tick();
+  assert.equal(isolate.collections, 0, "24 bytes over 100 live: under a quarter (25), over the fixed 10");
+  isolate.live = 400;
+  isolate.used = 125;
+  tick();
+  assert.equal(isolate.collections, 1);
+  isolate.used = 499;
+  tick();
+  assert.equal(isolate.collections, 1, "99 bytes over 400 live: under a quarter (100)");
+  isolate.used = 500;
+  tick();
+  assert.equal(isolate.collections, 2);
 });
 
 Deno.test("paceHeap: after V8 collected on its own, growth counts from the lower point", () => {

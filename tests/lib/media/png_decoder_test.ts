@@ -94,11 +94,7 @@ Deno.test("PngDecoder: corrupt image data is refused by every inflater", () => {
   const broken = png.slice();
   broken[41 + 40] = broken[41 + 40]! ^ 0x5a;
   for (const inflater of pngInflaters()) {
-    assert.throws(
-      () => new PngDecoder({ inflater }).decode(broken),
-      /not a valid zlib stream|PNG image data/,
-      inflater,
-    );
+    assert.throws(() => new PngDecoder({ inflater }).decode(broken), /not a valid zlib stream/, inflater);
   }
 });
 

@@ -135,3 +135,35 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "encodeStillsInProcess: two steps at once in one thread, of two sizes, give the streams they give alone",
+  ignore: library === null,
+  fn: async () => {
+    const dir = await tempDir();
+    await Deno.mkdir(`${dir}/wide`);
+    await Deno.mkdir(`${dir}/tall`);
+    const wide = await solidPngs(`${dir}/wide`, COLOURS, { width: 96, height: 54 });
+    const tall = await solidPngs(`${dir}/tall`, COLOURS.toReversed(), { width: 54, height: 96 });
+    const encode = async (images: string[], width: number, height: number, name: string) => {
+      const stills = await encodeStillsInProcess(library!, images, {
+        fps: 30,
+        width,
+        height,
+        output: `${dir}/${name}.h264`,
+      });
+      assert.equal(stills?.stills.length, COLOURS.length, name);
+    };
+    await encode(wide, 96, 54, "wide-alone");
+    await encode(tall, 54, 96, "tall-alone");
+    await Promise.all([encode(wide, 96, 54, "wide-together"), encode(tall, 54, 96, "tall-together")]);
+    for (const name of ["wide", "tall"]) {
+      assert.deepEqual(
+        await Deno.readFile(`${dir}/${name}-together.h264`),
+        await Deno.readFile(`${dir}/${name}-alone.h264`),
+        name,
+      );
+    }
+  },
+});
