@@ -3,6 +3,7 @@
  * not), runs the test suite and the doc examples, and ends with one line `N passed, N failed`.
  * @module
  */
+import { openSystemLibrary } from "../lib/core/open_library.ts";
 import { findOnPath } from "../lib/media/find_binary.ts";
 
 const needs = [
@@ -36,11 +37,9 @@ for (const [file, debianPackage, needed] of fonts) {
   }
 }
 // The PNG decoder's tests check every inflater, libdeflate's included (through FFI).
-try {
-  Deno.dlopen("libdeflate.so.0", {}).close();
-} catch {
-  missing.add("libdeflate0");
-}
+const libdeflate = openSystemLibrary("libdeflate.so.0", {});
+if (libdeflate === null) missing.add("libdeflate0");
+libdeflate?.close();
 if (missing.size > 0) {
   console.error(`✖ The tests need ${[...missing].join(", ")}`);
   console.error(

@@ -53,6 +53,8 @@ export class ArtifactStore implements StepStore {
   /** The claims on keys being made. */
   readonly claims: KeyClaims;
   readonly #folders = new MadeFolders();
+  /** Where scratch folders and staged entries are made. */
+  readonly #tmp: string;
 
   /**
    * @param root The store's folder (made absolute, since ffmpeg lists name artifacts by path); created on first
@@ -62,6 +64,7 @@ export class ArtifactStore implements StepStore {
   constructor(root: string, options: ArtifactStoreOptions = {}) {
     this.root = resolve(root);
     this.location = this.root;
+    this.#tmp = `${this.root}/tmp`;
     this.claims = new KeyClaims(`${this.root}/claims`, options.claims);
   }
 
@@ -118,7 +121,7 @@ export class ArtifactStore implements StepStore {
   scratch(key: string): Promise<string> {
     // Synchronous, as the entries' small files are (see `_entry_files.ts`); a failure still rejects.
     try {
-      const dir = `${this.root}/tmp`;
+      const dir = this.#tmp;
       // The process id in the name lets a later run tell the leftovers of a killed run from a live one's work.
       return Promise.resolve(
         this.#folders.writeIn(
@@ -146,7 +149,7 @@ export class ArtifactStore implements StepStore {
     if (artifact.required === true && size === null) {
       throw new Error(`The step wrote no artifact at ${artifact.file}; nothing was stored`);
     }
-    const dir = `${this.root}/tmp`;
+    const dir = this.#tmp;
     const stage = this.#folders.writeIn(
       dir,
       () => Deno.makeTempDirSync({ dir, prefix: `${Deno.pid}-entry-` }),
