@@ -34,6 +34,11 @@ export interface EncoderChoice {
   h264: VideoEncoder;
   /** For HEVC outputs, or null when the build has no HEVC encoder that works. */
   hevc: VideoEncoder | null;
+  /**
+   * This machine's logical CPUs: a software encoder's threads follow them, and its bytes with them (see
+   * `encoderThreads`), so the steps that encode hold the threads they make in their keys.
+   */
+  cores: number;
 }
 
 /** Options for {@linkcode selectEncoders}. */
@@ -216,7 +221,7 @@ export async function selectEncoders(
       hint: "Install an ffmpeg built with libx264 (Debian's and Ubuntu's are), or point REEL_FFMPEG at one",
     });
   }
-  return { h264, hevc: pick("hevc") };
+  return { h264, hevc: pick("hevc"), cores: navigator.hardwareConcurrency };
 }
 
 function checkOverride(name: string, found: readonly EncoderProbe[]): VideoEncoder {

@@ -33,8 +33,9 @@ export interface VideoQuality {
    */
   preset: "fast" | "fastest";
   /**
-   * Encoder threads, or null for the encoder's own choice. One thread each suits encodes that already run side by
-   * side (a montage's chunks): the same speed in all, less memory. The bytes depend on it.
+   * A software encoder's threads (x264's `-threads`, x265's frame threads), or null for the encoder's own choice,
+   * which follows the machine's cores: only for test encodes, as the bytes depend on it (see
+   * {@linkcode encoderThreads}). One thread each suits encodes that already run side by side (a montage's chunks).
    */
   threads: number | null;
 }
@@ -114,6 +115,33 @@ export function encoderIdentity(encoder: VideoEncoder): { [key: string]: Json } 
 }
 
 /**
+ * The threads a software encoder would pick by itself on a machine of `cores` logical CPUs, made explicit: its
+ * bytes depend on them, so a step that encodes with them puts the number in its params (its key) and passes it on
+ * (see {@linkcode videoEncodingArgs}). x264 takes 1.5 threads a core; x265 takes frame threads by cores (its
+ * wavefront threads do not change the bytes). Null for a hardware encoder.
+ *
+ * @param encoder The encoder.
+ * @param cores The planning machine's logical CPUs (`EncoderChoice.cores`).
+ * @returns The threads, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encoderThreads, SOFTWARE_ENCODERS } from "./video_encoder.ts";
+ * assert.equal(encoderThreads(SOFTWARE_ENCODERS.h264, 2), 3);
+ * assert.equal(encoderThreads(SOFTWARE_ENCODERS.hevc, 8), 3);
+ * ```
+ */
+export function encoderThreads(encoder: VideoEncoder, cores: number): number | null {
+  if (encoder.hardware) return null;
+  const count = Math.max(1, Math.floor(cores));
+  if (encoder.name === "libx265") {
+    return count >= 32 ? 5 : count >= 16 ? 4 : count >= 8 ? 3 : count >= 4 ? 2 : 1;
+  }
+  return Math.max(1, Math.floor((count * 3) / 2));
+}
+
+/**
  * Reads an encoder back from the identity a step's params hold.
  *
  * @param identity What {@linkcode encoderIdentity} made.
@@ -159,11 +187,14 @@ export function videoEncodingArgs(encoder: VideoEncoder, quality: VideoQuality):
   const rate = rateArgs(family, quality);
   const gop = quality.gop === null ? [] : ["-g", String(quality.gop), "-keyint_min", String(quality.gop)];
   const tag = encoder.codec === "hevc" ? ["-tag:v", "hvc1"] : [];
-  const threads = quality.threads === null ? [] : ["-threads", String(quality.threads)];
+  // x265 takes its frame threads in its own params (ffmpeg's -threads does not reach it).
+  const threads = quality.threads === null || encoder.name === "libx265"
+    ? []
+    : ["-threads", String(quality.threads)];
   const output = [
     "-c:v",
     encoder.name,
-    ...presetArgs(encoder, quality.preset),
+    ...presetArgs(encoder, quality.preset, quality.threads),
     ...rate,
     ...gop,
     ...threads,
@@ -179,11 +210,12 @@ export function videoEncodingArgs(encoder: VideoEncoder, quality: VideoQuality):
   return { input: [], filter: family === "qsv" ? "format=nv12" : "format=yuv420p", output };
 }
 
-function presetArgs(encoder: VideoEncoder, preset: VideoQuality["preset"]): string[] {
+function presetArgs(encoder: VideoEncoder, preset: VideoQuality["preset"], threads: number | null): string[] {
   const fastest = preset === "fastest";
   if (encoder.name === "libx264") return ["-preset", fastest ? "ultrafast" : "veryfast"];
   if (encoder.name === "libx265") {
-    return ["-preset", fastest ? "ultrafast" : "veryfast", "-x265-params", "log-level=error"];
+    const frames = threads === null ? "" : `:frame-threads=${threads}`;
+    return ["-preset", fastest ? "ultrafast" : "veryfast", "-x265-params", `log-level=error${frames}`];
   }
   if (encoder.name.endsWith("_nvenc")) return ["-preset", fastest ? "p1" : "p4"];
   if (encoder.name.endsWith("_qsv")) return ["-preset", fastest ? "veryfast" : "medium"];

@@ -9,5 +9,5 @@ export const TEST_TOOLCHAIN: Toolchain = {
   ffmpeg: "ffmpeg version test",
   espeak: "eSpeak NG test",
   slides: "resvg test fonts:test",
-  encoders: { h264: { name: "libx264", codec: "h264", hardware: false }, hevc: null },
+  encoders: { h264: { name: "libx264", codec: "h264", hardware: false }, hevc: null, cores: 2 },
 };

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Json } from "../../core/json.ts";
-import { encoderIdentity } from "../../media/video_encoder.ts";
+import { encoderIdentity, encoderThreads } from "../../media/video_encoder.ts";
 import type { Draft } from "../../plan/plan_step.ts";
 import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
 import { kindFields } from "../../steps/step_kind.ts";
@@ -40,7 +40,7 @@ const CRF = 23;
  *   fps: 30, background: "#000000", gap: 4, fit: "contain" as const, caption: { color: "#ffffff", size: 0.1 },
  *   font: null, audio: null, preset: "fastest" as const, rows: null, cols: null, duration: 2,
  * };
- * const toolchain = { ffmpeg: "f", espeak: null, slides: "s", encoders: { h264: { name: "libx264", codec: "h264" as const, hardware: false }, hevc: null } };
+ * const toolchain = { ffmpeg: "f", espeak: null, slides: "s", encoders: { h264: { name: "libx264", codec: "h264" as const, hardware: false }, hevc: null, cores: 2 } };
  * const plan = planMontages({ montages: [grid] }, { file: "w.ts", moduleUrl: "file:///w.ts", timeout: null, providers: new Map(), toolchain });
  * assert.deepEqual(plan.steps.map((step) => step.output), ["wall.mp4"]);
  * ```
@@ -69,6 +69,7 @@ function common(montage: MontageCommon, context: PlanContext, seconds: number) {
       perMediaSecond: 0,
     },
     encoder: encoderIdentity(encoders.h264),
+    threads: encoderThreads(encoders.h264, encoders.cores),
   };
 }
 
@@ -79,7 +80,7 @@ function band(montage: MontageCommon, cellHeight: number): number {
 }
 
 function gridDraft(grid: ResolvedGrid, context: PlanContext): Draft {
-  const { encoder, ...fields } = common(grid, context, grid.duration);
+  const { encoder, threads, ...fields } = common(grid, context, grid.duration);
   const layout = gridLayout(grid.items.length, grid);
   const params: GridParams = {
     frame: grid.frame,
@@ -96,6 +97,7 @@ function gridDraft(grid: ResolvedGrid, context: PlanContext): Draft {
     audio: grid.audio === null ? null : { identity: grid.audio.identity, gain: grid.audio.gain },
     font: grid.font?.identity ?? null,
     encoder,
+    threads,
     crf: CRF,
     preset: grid.preset,
   };
@@ -119,7 +121,7 @@ function scrollDrafts(scroll: ResolvedScroll, context: PlanContext): Draft[] {
   const shape = { count: scroll.items.length, ...scroll };
   const distance = travel(shape);
   const drafts: Draft[] = stripChunks(shape, scroll).map((chunk, c) => {
-    const { encoder, ...fields } = common(scroll, context, chunk.frames / scroll.fps);
+    const { encoder, threads: _threads, ...fields } = common(scroll, context, chunk.frames / scroll.fps);
     const items = chunkItems(scroll, chunk, distance);
     const params: StripChunkParams = {
       frame: scroll.frame,
@@ -157,7 +159,7 @@ function scrollDrafts(scroll: ResolvedScroll, context: PlanContext): Draft[] {
       extension: "mp4",
     };
   });
-  const { encoder: _encoder, ...fields } = common(scroll, context, scroll.duration / 10);
+  const { encoder: _encoder, threads: _threads, ...fields } = common(scroll, context, scroll.duration / 10);
   drafts.push({
     ...fields,
     ...kindFields(stripJoinStep),

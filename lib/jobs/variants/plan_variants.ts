@@ -6,7 +6,7 @@
  */
 import { WorkflowError } from "../../core/errors.ts";
 import type { Json } from "../../core/json.ts";
-import { encoderIdentity } from "../../media/video_encoder.ts";
+import { encoderIdentity, encoderThreads } from "../../media/video_encoder.ts";
 import type { Draft } from "../../plan/plan_step.ts";
 import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
 import { kindFields } from "../../steps/step_kind.ts";
@@ -42,7 +42,7 @@ type Common = Pick<Draft, "workflow" | "retries" | "tokenCost" | "backoff" | "sc
  *   path: "r", baseDir: ".", count: null, seed: null, font: () => Promise.resolve(null), issues: [],
  * });
  * const input = { name: "a.mp4", path: "/a.mp4", identity: "sha256:00", pattern: 0, stem: "a" };
- * const toolchain = { ffmpeg: "f", espeak: null, slides: "s", encoders: { h264: { name: "libx264", codec: "h264" as const, hardware: false }, hevc: null } };
+ * const toolchain = { ffmpeg: "f", espeak: null, slides: "s", encoders: { h264: { name: "libx264", codec: "h264" as const, hardware: false }, hevc: null, cores: 2 } };
  * const plan = planVariants({ jobs: [{ id: "v", path: "variants[0]", inputs: [input], recipes: [recipe!] }] }, {
  *   file: "w.ts", moduleUrl: "file:///w.ts", timeout: null, providers: new Map(), toolchain,
  * });
@@ -90,7 +90,7 @@ function jobSteps(job: VariantsJob, context: Context): Draft[] {
           id: `${prefix}/${recipe.name}${variant}`,
           file: `${input.stem}.${recipe.name}${variant}`,
           probe,
-          base: { input: input.identity, set, video: recipe.video, encoder: encoderOf(recipe, context) },
+          base: { input: input.identity, set, video: recipe.video, ...encoderOf(recipe, context) },
           runtime: { input: input.path, overlayImage: recipe.overlayImage, fontFile: recipe.fontFile },
           manifest: {
             input: input.name,
@@ -195,7 +195,7 @@ function fileStep(
   };
 }
 
-function encoderOf(recipe: ResolvedRecipe, context: Context): Json {
+function encoderOf(recipe: ResolvedRecipe, context: Context): { encoder: Json; threads: number | null } {
   const encoders = context.toolchain.encoders;
   if (encoders === null) throw new TypeError("Planning variants needs the toolchain's encoders");
   const encoder = recipe.video.codec === "hevc" ? encoders.hevc : encoders.h264;
@@ -205,7 +205,7 @@ function encoderOf(recipe: ResolvedRecipe, context: Context): Json {
       message: "No HEVC encoder works with this ffmpeg (libx265 or a hardware one): use h264",
     }]);
   }
-  return encoderIdentity(encoder);
+  return { encoder: encoderIdentity(encoder), threads: encoderThreads(encoder, encoders.cores) };
 }
 
 function timeout(kind: keyof typeof VARIANT_TIMEOUTS, context: PlanContext): Draft["timeout"] {

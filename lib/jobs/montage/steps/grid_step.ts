@@ -31,6 +31,8 @@ export interface GridParams {
   font: string | null;
   /** The encoder's identity and the constant quality. */
   encoder: Json;
+  /** A software encoder's threads, as planned (the bytes depend on them: see `encoderThreads`); null for hardware. */
+  threads: number | null;
   crf: number;
   /** The encoder's speed. */
   preset: "fast" | "fastest";
@@ -39,7 +41,7 @@ export interface GridParams {
 /** Encodes a grid; its value is `{ duration }`. */
 export const gridStep: StepKindDefinition = {
   kind: "montage-grid",
-  version: 1,
+  version: 2,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as GridParams;
@@ -51,7 +53,7 @@ export const gridStep: StepKindDefinition = {
       bitrate: null,
       gop: null,
       preset: params.preset,
-      threads: null,
+      threads: params.threads,
     });
     const captionFiles = params.cells.map((_, k) => `${task.scratchDir}/caption-${k}.txt`);
     for (const [k, cell] of params.cells.entries()) {

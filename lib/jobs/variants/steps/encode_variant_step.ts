@@ -27,6 +27,8 @@ export interface VariantParams {
   video: { codec: "h264" | "hevc"; crf: number; preset: "fast" | "fastest" };
   /** The encoder's identity ({@linkcode encoderIdentity}). */
   encoder: Json;
+  /** A software encoder's threads, as planned (the bytes depend on them: see `encoderThreads`); null for hardware. */
+  threads: number | null;
   /** `mp4`, or `hls` for a rendition that is also an HLS stream (fragmented MP4, keyframes every 2 s). */
   container: "mp4" | "hls";
 }
@@ -62,7 +64,7 @@ export function outputDuration(set: Pick<TransformSet, "trim" | "speed">, inputD
 /** Encodes one output; its value is `{ duration, width, height, bitrate, playlist }` (playlist: HLS only). */
 export const encodeVariantStep: StepKindDefinition = {
   kind: "variant",
-  version: 1,
+  version: 2,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as VariantParams;
@@ -76,7 +78,7 @@ export const encodeVariantStep: StepKindDefinition = {
       bitrate: rendition.bitrate,
       gop: null,
       preset: params.video.preset,
-      threads: null,
+      threads: params.threads,
     });
     const textFile = set.overlay?.kind === "text" ? `${task.scratchDir}/overlay.txt` : null;
     if (textFile !== null && set.overlay?.kind === "text") {

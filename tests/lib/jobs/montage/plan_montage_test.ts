@@ -77,10 +77,27 @@ Deno.test("another encoder re-runs every montage step that encodes", async () =>
   });
   const nvenc = { name: "h264_nvenc", codec: "h264" as const, hardware: true };
   const after = planWorkflows([workflow], {
-    toolchain: { ...TEST_TOOLCHAIN, encoders: { h264: nvenc, hevc: null } },
+    toolchain: { ...TEST_TOOLCHAIN, encoders: { h264: nvenc, hevc: null, cores: 2 } },
   });
   const same = after.steps.filter((step, i) => step.key === before.steps[i]?.key).map((step) => step.id);
   assert.deepEqual(same, []);
+});
+
+Deno.test("a machine with more cores re-runs the grid (x264 picks its threads from them), not the strip's chunks", async () => {
+  const dir = await itemsDir(2);
+  const grid = { id: "wall", layout: "grid", items: ["*.png"], size: "320x180" };
+  const workflow = await resolveWorkflow({ montages: [grid, strip] } as WorkflowInput, {
+    file: "w.ts",
+    moduleUrl: `file://${dir}/w.ts`,
+  });
+  const planOn = (cores: number) =>
+    planWorkflows([workflow], {
+      toolchain: { ...TEST_TOOLCHAIN, encoders: { ...TEST_TOOLCHAIN.encoders!, cores } },
+    });
+  const [two, eight] = [planOn(2), planOn(8)];
+  const changed = eight.steps.filter((step, i) => step.key !== two.steps[i]?.key).map((step) => step.id);
+  // The strip's chunks encode with one thread each, whatever the machine.
+  assert.deepEqual(changed, ["montage/wall"]);
 });
 
 Deno.test("stripChunks splits a chunk whose strip would be too long, and every frame is in one chunk", () => {

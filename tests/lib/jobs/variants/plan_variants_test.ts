@@ -82,8 +82,30 @@ Deno.test("another encoder re-runs every encode (and what reads it), not the pro
   const job = [{ inputs: ["a.mp4"], recipes: [tall] }];
   const before = await keysOf(dir, job);
   const nvenc = { name: "h264_nvenc", codec: "h264" as const, hardware: true };
-  const after = await keysOf(dir, job, { ...TEST_TOOLCHAIN, encoders: { h264: nvenc, hevc: null } });
+  const after = await keysOf(dir, job, {
+    ...TEST_TOOLCHAIN,
+    encoders: { h264: nvenc, hevc: null, cores: 2 },
+  });
   assert.deepEqual(changed(before, after), ["variants/a/tall", "variants/a/tall/manifest"]);
+});
+
+Deno.test("a machine with more cores re-runs the x264 encodes (their threads change the bytes), not a hardware one's", async () => {
+  const dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  const job = [{ inputs: ["a.mp4"], recipes: [tall] }];
+  const cores = (count: number, h264 = TEST_TOOLCHAIN.encoders!.h264) => ({
+    ...TEST_TOOLCHAIN,
+    encoders: { h264, hevc: null, cores: count },
+  });
+  assert.deepEqual(changed(await keysOf(dir, job, cores(2)), await keysOf(dir, job, cores(8))), [
+    "variants/a/tall",
+    "variants/a/tall/manifest",
+  ]);
+  const nvenc = { name: "h264_nvenc", codec: "h264" as const, hardware: true };
+  assert.deepEqual(
+    changed(await keysOf(dir, job, cores(2, nvenc)), await keysOf(dir, job, cores(8, nvenc))),
+    [],
+  );
 });
 
 Deno.test("an HLS recipe plans a playlist per rendition and a master playlist", async () => {
