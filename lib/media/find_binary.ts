@@ -67,3 +67,41 @@ export async function programFileIdentity(program: string): Promise<string | nul
   const info = await Deno.stat(program).catch(() => null);
   return info === null ? null : `${info.size}:${info.mtime?.getTime()}:${info.ctime?.getTime()}:${info.ino}`;
 }
+
+/** The C runtime's libraries, left out of a program's identity: upgrading glibc does not re-render everything. */
+const C_RUNTIME =
+  /^(linux-vdso|ld-linux[^/]*|libc|libm|libmvec|libpthread|libdl|librt|libresolv|libutil|libstdc\+\+|libgcc_s)\.so/;
+
+/**
+ * The shared libraries `program` loads, as the dynamic loader resolves them here (`LD_TRACE_LOADED_OBJECTS`, what
+ * `ldd` does: nothing of the program runs), the C runtime left out, sorted. A program that is not dynamically linked
+ * just runs with `args` (its version's), and has none.
+ *
+ * @param program The executable.
+ * @param args Its version arguments.
+ * @returns Absolute paths of its libraries.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findFfmpeg } from "./ffmpeg.ts";
+ * import { loadedLibraries } from "./find_binary.ts";
+ * const libraries = await loadedLibraries((await findFfmpeg()).ffmpeg, ["-version"]);
+ * assert.ok(libraries.some((path) => /\/libavcodec\.so/.test(path)));
+ * assert.ok(!libraries.some((path) => /\/libc\.so/.test(path)));
+ * ```
+ */
+export async function loadedLibraries(program: string, args: readonly string[]): Promise<string[]> {
+  const { stdout } = await new Deno.Command(program, {
+    args: [...args],
+    env: { LD_TRACE_LOADED_OBJECTS: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const libraries = new Set<string>();
+  for (const [, name, path] of new TextDecoder().decode(stdout).matchAll(/^\s*(\S+) => (\/\S+) \(0x/gm)) {
+    if (!C_RUNTIME.test(name!)) libraries.add(path!);
+  }
+  return [...libraries].sort();
+}

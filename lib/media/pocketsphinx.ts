@@ -7,7 +7,7 @@
 import { MissingBinaryError } from "../core/errors.ts";
 import { sha256File, sha256Hex } from "../core/sha256.ts";
 import type { TimedWord } from "../core/timed_word.ts";
-import { findOnPath, isExecutableFile } from "./find_binary.ts";
+import { findOnPath, isExecutableFile, loadedLibraries } from "./find_binary.ts";
 import { runProcess } from "./run_process.ts";
 import { pcmWav } from "./wav_pcm.ts";
 
@@ -63,8 +63,8 @@ export async function requirePocketsphinx(): Promise<string> {
 }
 
 /**
- * What pocketsphinx is, for keys: a digest of its binary and of the model files it loads by default (acoustic
- * model, language model, dictionary), so an upgrade of either runs again what it heard. Costs one short run.
+ * What pocketsphinx is, for keys: a digest of its binary, its shared libraries and the model files it loads by
+ * default (acoustic model, language model, dictionary), so an upgrade of either runs again what it heard. Costs one short run.
  *
  * @param program The binary.
  * @param options The signal that kills it.
@@ -88,7 +88,8 @@ export async function pocketsphinxIdentity(
     const silence = `${folder}/silence.wav`;
     await Deno.writeFile(silence, pcmWav(new Uint8Array(3200), { sampleRate: 16_000 }));
     const { stderr } = await runProcess(program, ["-infile", silence], options);
-    const files = [program];
+    // Its libraries too (libpocketsphinx and sphinxbase are packaged apart from the binary).
+    const files = [program, ...await loadedLibraries(program, ["-infile", silence])];
     for (const option of ["-hmm", "-lm", "-dict"]) {
       const line = stderr.split("\n").find((text) =>
         text.startsWith(`${option}\t`) || text.startsWith(`${option} `)

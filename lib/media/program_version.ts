@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { writeFileWhole } from "../core/write_file_whole.ts";
-import { programFileIdentity } from "./find_binary.ts";
+import { loadedLibraries, programFileIdentity } from "./find_binary.ts";
 import { runProcess } from "./run_process.ts";
 
 const probed = new Map<string, Promise<string>>();
@@ -38,13 +38,19 @@ export function programVersionsFile(env: (name: string) => string | undefined = 
 
 /**
  * Reads a program's version once per process: the first line of what it prints, and a digest of all of it (for
- * ffmpeg that covers the library versions and build options too). Between runs it is remembered in
- * {@linkcode programVersionsFile} under the program's path and its file's size, times and inode, so an upgrade (a
- * new file) is asked again; running Debian's ffmpeg only to print its version costs ~60 ms (215 libraries load).
+ * ffmpeg that covers the library versions and build options too) and of the shared libraries it loads (each file's
+ * path, size, times and inode; the C runtime aside). The libraries count because what ffmpeg makes depends on them
+ * and its version does not name them all: libx264, libass and flite are packaged, and upgraded, on their own.
+ * Between runs it is remembered in {@linkcode programVersionsFile} under the program's path and its file's
+ * identity, the system's library files (the loader's cache, which `ldconfig` rewrites when libraries are installed,
+ * and dpkg's status) and the environment that changes what it loads or reads ({@linkcode PROGRAM_ENVIRONMENT}), so
+ * an upgrade of the program or of a library is asked again; running Debian's ffmpeg only to print its version costs
+ * ~60 ms (215 libraries load).
  *
  * @param program The executable.
  * @param args What makes it print its version, e.g. `["-version"]`.
  * @param options `memo`: the file versions are remembered in, or null for none. @default programVersionsFile()
+ *   `systemFiles`: the files whose change makes a remembered version stale. @default SYSTEM_LIBRARY_FILES
  * @returns e.g. `ffmpeg version 5.1.9-0+deb12u1 Copyright (c) … #1a2b3c4d5e6f7a8b`.
  * @throws {ProcessError} When the program exits with an error.
  *
@@ -60,7 +66,7 @@ export function programVersionsFile(env: (name: string) => string | undefined = 
 export function programVersion(
   program: string,
   args: readonly string[],
-  options: { memo?: string | null } = {},
+  options: { memo?: string | null; systemFiles?: readonly string[] } = {},
 ): Promise<string> {
   const cacheKey = `${program}\0${args.join("\0")}`;
   let version = probed.get(cacheKey);
@@ -69,6 +75,7 @@ export function programVersion(
       program,
       args,
       options.memo === undefined ? programVersionsFile() : options.memo,
+      options.systemFiles ?? SYSTEM_LIBRARY_FILES,
     );
     probed.set(cacheKey, version);
     version.catch(() => probed.delete(cacheKey));
@@ -80,15 +87,24 @@ async function rememberedVersion(
   program: string,
   args: readonly string[],
   memo: string | null,
+  systemFiles: readonly string[],
 ): Promise<string> {
   const file = await programFileIdentity(program);
-  const key = `${program}\0${args.join("\0")}\0${file}`;
+  const system = await Promise.all(systemFiles.map((path) => programFileIdentity(path)));
+  const environment = PROGRAM_ENVIRONMENT.map((name) => `${name}=${Deno.env.get(name) ?? ""}`);
+  const key = [program, ...args, file, ...system, ...environment].join("\0");
   const known = memo === null || file === null ? {} : await readMemo(memo);
   const remembered = known[key];
   if (typeof remembered === "string") return remembered;
-  const { stdout } = await runProcess(program, args);
+  const [{ stdout }, libraries] = await Promise.all([
+    runProcess(program, args),
+    loadedLibraries(program, args),
+  ]);
   const text = new TextDecoder().decode(stdout).trim();
-  const digest = createHash("sha256").update(text).digest("hex").slice(0, 16);
+  const loaded = await Promise.all(
+    libraries.map(async (library) => `${library}:${await programFileIdentity(library)}`),
+  );
+  const digest = createHash("sha256").update([text, ...loaded].join("\n")).digest("hex").slice(0, 16);
   const version = `${text.split("\n")[0]} #${digest}`;
   // Remembering is a convenience: a folder that cannot be written only means asking again next time.
   if (memo !== null && file !== null) {
@@ -96,6 +112,15 @@ async function rememberedVersion(
   }
   return version;
 }
+
+/**
+ * The files the system rewrites when shared libraries are installed or upgraded: the loader's cache (`ldconfig`)
+ * and dpkg's status.
+ */
+export const SYSTEM_LIBRARY_FILES: readonly string[] = ["/etc/ld.so.cache", "/var/lib/dpkg/status"];
+
+/** Environment variables that change which libraries or data a program loads: a remembered version holds for the same values. */
+export const PROGRAM_ENVIRONMENT: readonly string[] = ["LD_LIBRARY_PATH", "LD_PRELOAD", "ESPEAK_DATA_PATH"];
 
 async function readMemo(path: string): Promise<Record<string, unknown>> {
   try {

@@ -14,7 +14,7 @@ import type { EncoderChoice } from "../media/select_encoder.ts";
  * ```
  */
 export interface Toolchain {
-  /** ffmpeg's version (encodes, flite speech, decoding API audio). */
+  /** ffmpeg's and ffprobe's versions, with their libraries (encodes, flite speech, decoding API audio, probes). */
   ffmpeg: string;
   /** espeak-ng's version, or null when no step uses it. */
   espeak: string | null;

@@ -62,7 +62,7 @@ export async function probeToolchain(
   workflows: readonly ResolvedWorkflow[],
   options: { encoder?: string | null } = {},
 ): Promise<Toolchain> {
-  const { ffmpeg } = await findFfmpeg();
+  const { ffmpeg, ffprobe } = await findFfmpeg();
   const uses = (engine: LocalEngine | "encoder") =>
     workflows.some((workflow) =>
       jobKinds().some(([name, kind]) => {
@@ -70,8 +70,10 @@ export async function probeToolchain(
         return job !== null && kind.engines(job).has(engine);
       })
     );
-  const [ffmpegVersion, espeak, slides, encoders, pocketsphinx] = await Promise.all([
+  const [ffmpegVersion, ffprobeVersion, espeak, slides, encoders, pocketsphinx] = await Promise.all([
     programVersion(ffmpeg, ["-version"]),
+    // ffprobe's readings (an input's duration, size, rate) shape the variants' and transcriptions' steps.
+    programVersion(ffprobe, ["-version"]),
     uses("espeak") ? findEspeak().then((program) => programVersion(program, ["--version"])) : null,
     slideRendererIdentity(),
     uses("encoder") ? selectEncoders({ ffmpeg }, { override: options.encoder ?? null }) : null,
@@ -79,7 +81,7 @@ export async function probeToolchain(
   ]);
   const x264 = uses("x264") ? usableLibx264() : null;
   return {
-    ffmpeg: ffmpegVersion,
+    ffmpeg: `${ffmpegVersion}; ${ffprobeVersion}`,
     espeak,
     slides,
     encoders,

@@ -1,16 +1,27 @@
 import assert from "node:assert/strict";
+import { findFfmpeg } from "../../../lib/media/ffmpeg.ts";
+import { loadedLibraries } from "../../../lib/media/find_binary.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
 const MODULE = new URL("../../../lib/media/program_version.ts", import.meta.url).href;
 
-/** Asks a new process for the program's version (each process asks once), with the memo at `memo`. */
-async function versionInNewProcess(program: string, memo: string): Promise<string> {
+/**
+ * Asks a new process for the program's version (each process asks once), with the memo at `memo`, the system's
+ * library files `systemFiles` (none unless given) and more environment.
+ */
+async function versionInNewProcess(
+  program: string,
+  memo: string | null,
+  options: { args?: string[]; systemFiles?: string[]; env?: Record<string, string> } = {},
+): Promise<string> {
   const code = `import { programVersion } from "${MODULE}";\n` +
-    `console.log(await programVersion(${JSON.stringify(program)}, ["--version"], { memo: ${
-      JSON.stringify(memo)
-    } }));`;
+    `console.log(await programVersion(${JSON.stringify(program)}, ${
+      JSON.stringify(options.args ?? ["--version"])
+    }, ` +
+    `{ memo: ${JSON.stringify(memo)}, systemFiles: ${JSON.stringify(options.systemFiles ?? [])} }));`;
   const { code: exit, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["eval", "--quiet", code],
+    env: options.env,
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -55,4 +66,84 @@ Deno.test("programVersion() still answers when its memo cannot be written", asyn
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("programVersion() asks again when the system's libraries or the loader's environment change", async () => {
+  const dir = await tempDir("reel-version-");
+  try {
+    const program = `${dir}/tool`;
+    const runs = `${dir}/runs.log`;
+    // The tool's answer changes without its file changing (as when a library it loads is upgraded).
+    await Deno.writeTextFile(`${dir}/answer`, "1.0");
+    await Deno.writeTextFile(
+      program,
+      `#!/bin/sh\necho run >> '${runs}'\necho "tool $(cat '${dir}/answer')"\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const memo = `${dir}/versions.json`;
+    const ldconfig = `${dir}/ld.so.cache`;
+    await Deno.writeTextFile(ldconfig, "a");
+    const ask = (env: Record<string, string> = {}) =>
+      versionInNewProcess(program, memo, { systemFiles: [ldconfig], env });
+    assert.match(await ask(), /^tool 1\.0 /);
+    await Deno.writeTextFile(`${dir}/answer`, "2.0");
+    assert.match(await ask(), /^tool 1\.0 /, "remembered: nothing it depends on changed");
+    // A library installed: ldconfig rewrites its cache (a new file).
+    await Deno.remove(ldconfig);
+    await Deno.writeTextFile(ldconfig, "b");
+    assert.match(await ask(), /^tool 2\.0 /);
+    await Deno.writeTextFile(`${dir}/answer`, "3.0");
+    assert.match(await ask({ LD_LIBRARY_PATH: dir }), /^tool 3\.0 /, "another library path");
+    await Deno.writeTextFile(`${dir}/answer`, "4.0");
+    assert.match(
+      await ask({ LD_LIBRARY_PATH: dir, ESPEAK_DATA_PATH: dir }),
+      /^tool 4\.0 /,
+      "another data path",
+    );
+    assert.match(await ask({ LD_LIBRARY_PATH: dir, ESPEAK_DATA_PATH: dir }), /^tool 4\.0 /);
+    assert.equal((await Deno.readTextFile(runs)).trim().split("\n").length, 4);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("programVersion(): ffmpeg loading another libx264 (same version text) has another identity", async () => {
+  const dir = await tempDir("reel-version-");
+  try {
+    const ffmpeg = (await findFfmpeg()).ffmpeg;
+    const system = (await loadedLibraries(ffmpeg, ["-version"])).find((path) => /\/libx264\.so/.test(path));
+    assert.ok(system !== undefined, "this ffmpeg loads libx264");
+    const copy = `${dir}/${system.split("/").at(-1)}`;
+    await Deno.copyFile(system, copy);
+    const usual = await versionInNewProcess(ffmpeg, null, { args: ["-version"] });
+    const other = await versionInNewProcess(ffmpeg, null, {
+      args: ["-version"],
+      env: { LD_LIBRARY_PATH: dir },
+    });
+    assert.equal(other.split(" #")[0], usual.split(" #")[0], "ffmpeg prints the same version");
+    assert.notEqual(other, usual);
+    assert.equal(
+      await versionInNewProcess(ffmpeg, null, { args: ["-version"] }),
+      usual,
+      "and the same one again",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadedLibraries() lists ffmpeg's codec libraries where the loader finds them, without the C runtime", async () => {
+  const libraries = await loadedLibraries((await findFfmpeg()).ffmpeg, ["-version"]);
+  assert.ok(libraries.some((path) => /\/libavcodec\.so\.\d+$/.test(path)));
+  assert.ok(libraries.some((path) => /\/libx264\.so\.\d+$/.test(path)));
+  assert.ok(!libraries.some((path) => /\/(libc|libm|ld-linux[^/]*)\.so/.test(path)));
+  assert.deepEqual(libraries, [...libraries].sort());
+  // A script is not a dynamically linked program of its own: its interpreter's libraries (no C runtime) at most.
+  const dir = await tempDir("reel-version-");
+  await Deno.writeTextFile(`${dir}/tool`, "#!/bin/sh\necho tool\n", { mode: 0o755 });
+  assert.ok(
+    (await loadedLibraries(`${dir}/tool`, ["--version"])).every((path) => !/libx264|libavcodec/.test(path)),
+  );
 });

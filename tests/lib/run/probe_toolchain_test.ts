@@ -9,17 +9,20 @@ import { tempDir } from "../../_support/temp_dir.ts";
 
 const { workflows } = await loadPlan(["workflows/lesson.ts"]);
 
-async function withLibx264<T>(value: string | undefined, run: () => Promise<T>): Promise<T> {
-  const before = Deno.env.get("REEL_LIBX264");
-  if (value === undefined) Deno.env.delete("REEL_LIBX264");
-  else Deno.env.set("REEL_LIBX264", value);
+async function withEnv<T>(name: string, value: string | undefined, run: () => Promise<T>): Promise<T> {
+  const before = Deno.env.get(name);
+  if (value === undefined) Deno.env.delete(name);
+  else Deno.env.set(name, value);
   try {
     return await run();
   } finally {
-    if (before === undefined) Deno.env.delete("REEL_LIBX264");
-    else Deno.env.set("REEL_LIBX264", before);
+    if (before === undefined) Deno.env.delete(name);
+    else Deno.env.set(name, before);
   }
 }
+
+const withLibx264 = <T>(value: string | undefined, run: () => Promise<T>) =>
+  withEnv("REEL_LIBX264", value, run);
 
 Deno.test("probeToolchain: the usable libx264's identity for a lesson; none when off, unusable or unneeded", async () => {
   const library = findLibx264();
@@ -30,4 +33,21 @@ Deno.test("probeToolchain: the usable libx264's identity for a lesson; none when
   await Deno.writeTextFile(fake, "not a library");
   assert.equal((await withLibx264(fake, () => probeToolchain(workflows))).x264, undefined);
   assert.equal((await withLibx264(undefined, () => probeToolchain([]))).x264, undefined);
+});
+
+Deno.test("probeToolchain: another ffprobe (REEL_FFPROBE) is another ffmpeg identity: the steps that read its probes re-run", async () => {
+  const dir = await tempDir();
+  const ffprobe = `${dir}/ffprobe`;
+  const real = new Deno.Command("sh", { args: ["-c", "command -v ffprobe"], stdout: "piped" }).outputSync();
+  await Deno.writeTextFile(
+    ffprobe,
+    `#!/bin/sh\nif [ "$1" = -version ]; then echo "ffprobe version 9.9-other"; exit 0; fi\n` +
+      `exec ${new TextDecoder().decode(real.stdout).trim()} "$@"\n`,
+    { mode: 0o755 },
+  );
+  const usual = (await probeToolchain([])).ffmpeg;
+  const other = (await withEnv("REEL_FFPROBE", ffprobe, () => probeToolchain([]))).ffmpeg;
+  assert.match(usual, /^ffmpeg version .*; ffprobe version /);
+  assert.match(other, /; ffprobe version 9\.9-other #[0-9a-f]{16}$/);
+  assert.equal(other.split("; ")[0], usual.split("; ")[0], "the same ffmpeg");
 });
