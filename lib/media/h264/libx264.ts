@@ -131,14 +131,34 @@ export function libx264Problem(path: string): string | null {
   return defaultsProblem(library.symbols, new Uint8Array(PARAM_BYTES));
 }
 
-const opened = new Map<string, { symbols: Library } | { problem: string }>();
+const opened = new Map<string, { symbols: Library; identity: string | null } | { problem: string }>();
+
+/**
+ * The identity ({@linkcode libx264Identity}) the file at `path` had when this process (or worker) opened it, or
+ * undefined when it has not opened it. A library replaced since cannot be opened again under its path (the loader
+ * hands back the one it holds), so a long-running worker would encode with the old code.
+ *
+ * @param path The library file.
+ * @returns The identity at opening, null if the file was gone then, or undefined.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openedLibx264Identity } from "./libx264.ts";
+ * assert.equal(openedLibx264Identity("/never/opened/libx264.so.164"), undefined);
+ * ```
+ */
+export function openedLibx264Identity(path: string): string | null | undefined {
+  const library = opened.get(path);
+  return library === undefined || !("symbols" in library) ? undefined : library.identity;
+}
 
 /** Opens libx264 once per path (per worker), or says why it cannot be. */
-function openLibrary(path: string): { symbols: Library } | { problem: string } {
+function openLibrary(path: string): { symbols: Library; identity: string | null } | { problem: string } {
   let library = opened.get(path);
   if (library === undefined) {
     try {
-      library = { symbols: Deno.dlopen(path, SYMBOLS).symbols };
+      library = { symbols: Deno.dlopen(path, SYMBOLS).symbols, identity: libx264Identity(path) };
     } catch (error) {
       // Deno says "Could not open library" or "Failed to register symbol" (another architecture, another build, no
       // --allow-ffi): the reason is kept for the toolchain and `reel doctor`, and ffmpeg encodes the stills.

@@ -7,7 +7,7 @@
  */
 import type { CaptionStyle } from "../../../media/caption_placement.ts";
 import { encodeStills } from "../../../media/h264/encode_stills.ts";
-import { findLibx264, libx264Identity } from "../../../media/h264/libx264.ts";
+import { findLibx264, libx264Identity, openedLibx264Identity } from "../../../media/h264/libx264.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { inputPath, numberField, outputPath } from "../../../steps/task_fields.ts";
 import { timelinePictures } from "../picture_timeline.ts";
@@ -70,19 +70,31 @@ export const stillsStep: StepKindDefinition = {
 };
 
 /**
- * The libx264 this machine has, when it is the one the plan keyed the stills with (its path, size and time).
+ * The libx264 this machine has, when it is the one the plan keyed the stills with (its path, size and time), and
+ * the one this worker would encode with: a worker that opened the file before it was replaced still runs the old
+ * code (the loader cannot open it again).
  *
  * @throws {Error} When it is missing or another (a cluster worker set up unlike the coordinator, a library replaced
- * since planning): the stills would not be the bytes their key names. Another worker may take the step.
+ * since planning or since this worker opened it): the stills would not be the bytes their key names. Another worker
+ * may take the step.
  */
 function plannedLibx264(step: string, planned: unknown): string {
   const library = findLibx264();
   const identity = libx264Identity(library);
+  const show = (text: unknown) => String(text).replaceAll("\t", " ");
   if (library === null || identity !== planned) {
     throw new Error(
-      `${step}: planned for libx264 ${String(planned).replaceAll("\t", " ")}, but this machine has ${
-        identity?.replaceAll("\t", " ") ?? "none"
+      `${step}: planned for libx264 ${show(planned)}, but this machine has ${
+        identity === null ? "none" : show(identity)
       }. Install the same libx264 here, or render with REEL_LIBX264=off so that ffmpeg encodes the stills`,
+    );
+  }
+  const loaded = openedLibx264Identity(library);
+  if (loaded !== undefined && loaded !== identity) {
+    throw new Error(
+      `${step}: planned for libx264 ${show(planned)}, but this worker loaded ${
+        loaded === null ? library : show(loaded)
+      } before the file was replaced, and still encodes with it. Restart the worker (reel worker) to load the new one`,
     );
   }
   return library;

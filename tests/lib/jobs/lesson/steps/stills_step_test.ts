@@ -60,3 +60,34 @@ Deno.test("stills step: a machine without the planned libx264 fails naming the s
       /REEL_LIBX264=off/.test(error.message),
   );
 });
+
+Deno.test({
+  name: "stills step: a worker that opened libx264 before the file was replaced refuses the new key's stills",
+  ignore: library === null,
+  fn: async () => {
+    const dir = await tempDir();
+    const copy = `${dir}/libx264.so.164`;
+    await Deno.copyFile(library!, copy);
+    const before = Deno.env.get("REEL_LIBX264");
+    Deno.env.set("REEL_LIBX264", copy);
+    try {
+      assert.deepEqual((await stills({ inProcess: true, runtime: { x264: libx264Identity(copy)! } })).value, {
+        stills: 2,
+      });
+      // A package manager puts a new file in its place (here the same bytes with another time: a new identity).
+      await Deno.remove(copy);
+      await Deno.copyFile(library!, copy);
+      await Deno.utime(copy, new Date(2001, 0, 1), new Date(2001, 0, 1));
+      const replaced = libx264Identity(copy)!;
+      await assert.rejects(
+        stills({ inProcess: true, runtime: { x264: replaced } }),
+        (error: Error) =>
+          error.message.includes("test/stills") && error.message.includes("before the file was replaced") &&
+          error.message.includes(replaced.replaceAll("\t", " ")) && /Restart the worker/.test(error.message),
+      );
+    } finally {
+      if (before === undefined) Deno.env.delete("REEL_LIBX264");
+      else Deno.env.set("REEL_LIBX264", before);
+    }
+  },
+});
