@@ -176,6 +176,10 @@ export class FakeOpenAiServer {
       const response = await this.#answer(request, path, body, { number, arrived });
       status = response.status;
       return response;
+    } catch (error) {
+      // Deno.serve answers it 500: counted and logged as such.
+      status = 500;
+      throw error;
     } finally {
       this.#stats.inFlight--;
       this.#stats.byStatus[status] = (this.#stats.byStatus[status] ?? 0) + 1;

@@ -1,0 +1,69 @@
+/**
+ * `deno task fake-api`, as the README runs it (its permissions from deno.json), hears a transcription upload with
+ * pocketsphinx and answers its words.
+ */
+import assert from "node:assert/strict";
+import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
+import { runProcess } from "../../lib/media/run_process.ts";
+import { singlePass } from "../_support/transcription.ts";
+import { tempDir } from "../_support/temp_dir.ts";
+
+const root = new URL("../..", import.meta.url).pathname;
+
+Deno.test("deno task fake-api transcribes an upload with pocketsphinx (its task has the permissions it needs)", async () => {
+  const dir = await tempDir();
+  const speech = `${dir}/hello.wav`;
+  await runProcess("espeak-ng", ["-w", speech, "hello world, this is a test of the fake server"]);
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const server = new Deno.Command(Deno.execPath(), {
+    args: ["task", "fake-api", "--port", String(port)],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  try {
+    // Waits for its first line: it listens then.
+    const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes("\n")) {
+      const next = await reader.read();
+      if (next.done) break;
+      text += next.value;
+    }
+    assert.match(text, /fake OpenAI-compatible API on http:\/\//);
+    const form = new FormData();
+    form.append("model", "whisper-1");
+    form.append("response_format", "verbose_json");
+    form.append("file", new Blob([await Deno.readFile(speech)], { type: "audio/wav" }), "hello.wav");
+    const response = await fetch(`http://127.0.0.1:${port}/v1/audio/transcriptions`, {
+      method: "POST",
+      body: form,
+    });
+    const body = await response.text();
+    assert.equal(response.status, 200, body);
+    // What pocketsphinx hears in the same audio, at the rate the server gives it.
+    const heard = `${dir}/heard.wav`;
+    await runFfmpeg(await findFfmpeg(), [
+      "-i",
+      speech,
+      "-ac",
+      "1",
+      "-ar",
+      "16000",
+      "-c:a",
+      "pcm_s16le",
+      heard,
+    ]);
+    const words = (await singlePass(heard)).map((word) => word.text).join(" ");
+    assert.ok(words.length > 0);
+    assert.equal(JSON.parse(body).text, words);
+    const stats = await (await fetch(`http://127.0.0.1:${port}/stats`)).json();
+    assert.deepEqual(stats.byStatus, { 200: 1 });
+    reader.releaseLock();
+  } finally {
+    server.kill("SIGTERM");
+    await server.status;
+    await server.stdout.cancel().catch(() => {});
+    await server.stderr.cancel().catch(() => {});
+  }
+});
