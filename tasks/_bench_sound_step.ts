@@ -23,7 +23,8 @@ const music = { sha256: "0".repeat(64), volume: 0.2, fadeIn: 1, fadeOut: 2, duck
 const scratchDir = await Deno.makeTempDir({ dir: work });
 const task: StepTask = {
   id: "bench/narration",
-  kind: "narration",
+  kind: narrationStep.kind,
+  version: narrationStep.version,
   key: "0".repeat(64),
   params: {
     fps: 30,
@@ -33,6 +34,7 @@ const task: StepTask = {
     music: mode === "music" ? music : null,
   },
   runtime: { musicPath: mode === "music" ? `${work}/music.wav` : null },
+  engine: null,
   inputIds: inputs.map((_, i) => `bench/input${i}`),
   inputs,
   outputPath: out,

@@ -12,7 +12,14 @@ import { readModuleGraph } from "../schema/module_graph.ts";
 import type { StepStore } from "../store/step_store.ts";
 import { CoordinatorQueues, type QueueProvider } from "./_coordinator_queues.ts";
 import { waitForJob } from "./_job_wait.ts";
-import { type ClusterJob, type JobInput, providerQueue, queueFor, QUEUES_KEY } from "./cluster_job.ts";
+import {
+  type ClusterJob,
+  JOB_FORMAT,
+  type JobInput,
+  providerQueue,
+  queueFor,
+  QUEUES_KEY,
+} from "./cluster_job.ts";
 import { checkRedis, openRedis, redisOptions } from "./redis_connection.ts";
 import type { RedisTarget } from "./redis_target.ts";
 
@@ -120,7 +127,7 @@ export class ClusterExecutor implements StepExecutor {
   async #jobData(task: StepTask): Promise<ClusterJob> {
     const slash = task.outputPath?.lastIndexOf("/") ?? -1;
     return {
-      version: 1,
+      version: JOB_FORMAT,
       run: this.#run,
       attempt: crypto.randomUUID(),
       coordinator: this.#coordinator,
@@ -128,9 +135,11 @@ export class ClusterExecutor implements StepExecutor {
       task: {
         id: task.id,
         kind: task.kind,
+        version: task.version,
         key: task.key,
         params: task.params,
         runtime: task.runtime,
+        engine: task.engine,
         inputIds: task.inputIds,
         inputs: task.inputs.map(jobInput),
         output: task.outputPath === null ? null : task.outputPath.slice(slash + 1),

@@ -1,7 +1,8 @@
 /**
  * What travels through Redis: the queues (one per HTTP provider, one for CPU-heavy steps, one for the rest), the
- * data of a job (a step's task without any local path, API key or binary: each worker uses its own), what a worker
- * reports while it runs one, and how it ended. Both sides check what they read.
+ * data of a job (a step's task without any local path, API key or binary: each worker uses its own; with the step
+ * kind's version and the engines its key holds, which the worker checks it has), what a worker reports while it runs
+ * one, and how it ended. Both sides check what they read.
  * @module
  */
 import type { Json } from "../core/json.ts";
@@ -19,6 +20,8 @@ export const CPU_QUEUE = "cpu";
 export const STEPS_QUEUE = "steps";
 /** The custom event that asks the worker running a job to stop it. */
 export const CANCEL_EVENT = "reel-cancel";
+/** The version of a job's data: a worker refuses a job of another (a coordinator of another reel version). */
+export const JOB_FORMAT = 2;
 
 /** An input of a job's step: its key, whether it has a file, and what it returned. */
 export interface JobInput {
@@ -31,7 +34,7 @@ export interface JobInput {
 
 /** The data of one job: one attempt of one step. */
 export interface ClusterJob {
-  version: 1;
+  version: typeof JOB_FORMAT;
   /** The coordinator's run (a random id): a job from an earlier run is adopted or replaced, never mistaken. */
   run: string;
   /** This attempt (a random id). */
@@ -44,9 +47,13 @@ export interface ClusterJob {
   task: {
     id: string;
     kind: string;
+    /** The version of its kind's code, as planned (part of the key). */
+    version: number;
     key: string;
     params: Json;
     runtime: Record<string, Json>;
+    /** The engines its key holds, as planned: the worker checks that its own local ones are these. */
+    engine: Json;
     inputIds: string[];
     inputs: JobInput[];
     /** The artifact's file name (`artifact.mp4`), or null for a value-only step. */
@@ -121,16 +128,18 @@ export function providerQueue(provider: string): string {
  * ```ts
  * import assert from "node:assert/strict";
  * import { isClusterJob } from "./cluster_job.ts";
- * assert.ok(!isClusterJob({ version: 1, task: {} }));
+ * assert.ok(!isClusterJob({ version: 2, task: {} }));
  * ```
  */
 export function isClusterJob(value: unknown): value is ClusterJob {
-  if (!isRecord(value) || value.version !== 1 || !isRecord(value.task) || !isRecord(value.modules)) {
+  if (!isRecord(value) || value.version !== JOB_FORMAT || !isRecord(value.task) || !isRecord(value.modules)) {
     return false;
   }
   const { task } = value;
   return strings(value, ["run", "attempt", "coordinator", "store"]) && strings(task, ["id", "kind", "key"]) &&
-    /^[0-9a-f]{64}$/.test(task.key as string) && isRecord(task.runtime) && Array.isArray(task.inputIds) &&
+    /^[0-9a-f]{64}$/.test(task.key as string) && Number.isInteger(task.version) &&
+    task.engine !== undefined &&
+    isRecord(task.runtime) && Array.isArray(task.inputIds) &&
     task.inputIds.every((id) => typeof id === "string") && Array.isArray(task.inputs) &&
     task.inputs.every(isJobInput) && (task.output === null || isFileName(task.output)) &&
     typeof task.blocking === "boolean" && typeof task.cpu === "boolean" &&

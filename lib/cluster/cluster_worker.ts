@@ -5,7 +5,8 @@
  * local render), and commits the artifact to the shared store. A 429 pauses the provider's queue for every worker
  * on every host (BullMQ's manual rate limit); the limits a provider advertises lower the queue's rate limit, which
  * every worker obeys. A worker killed mid-step loses its job's lock, and BullMQ's stalled-job check hands the job
- * to another worker.
+ * to another worker. A job the worker refuses (see {@linkcode JobGuard}: one whose step was planned with another
+ * ffmpeg or espeak-ng than this host's, say) fails at once with the reason and this worker's id, and is not retried.
  * @module
  */
 import { type Job, Queue, QueueEvents, UnrecoverableError, Worker } from "bullmq";
@@ -19,6 +20,7 @@ import { CANCEL_EVENT, CLUSTER_PREFIX, CPU_QUEUE, type JobOutcome, QUEUES_KEY } 
 import { JobGuard, JobRefusedError } from "./job_guard.ts";
 import { openRedis, redisOptions } from "./redis_connection.ts";
 import type { RedisTarget } from "./redis_target.ts";
+import { WorkerEngines } from "./worker_engines.ts";
 
 /** Options for {@linkcode ClusterWorker.start}. */
 export interface ClusterWorkerOptions {
@@ -26,9 +28,9 @@ export interface ClusterWorkerOptions {
   redis: RedisTarget;
   /** The local step runner. */
   executor: StepExecutor;
-  /** The step kinds the runner has, by name, and whether each may return a value only. */
-  kinds: ReadonlyMap<string, { optionalArtifact?: boolean }>;
-  /** This host's ffmpeg. */
+  /** The step kinds the runner has, by name: the version of each one's code, and whether it may return a value only. */
+  kinds: ReadonlyMap<string, { version: number; optionalArtifact?: boolean }>;
+  /** This host's ffmpeg (its version is checked against each job's, with the other local engines). */
   ffmpeg: FfmpegPaths;
   /** Jobs at once from each provider queue and from the steps queue. */
   concurrency: number;
@@ -90,7 +92,8 @@ export class ClusterWorker {
     this.#guard = new JobGuard({
       allowRoots: options.allowRoots,
       store: options.store,
-      kinds: new Set(options.kinds.keys()),
+      kinds: options.kinds,
+      engines: new WorkerEngines({ ffmpeg: options.ffmpeg }),
     });
     this.#heartbeat = new WorkerHeartbeat(this.#redis, {
       id: this.id,
@@ -192,7 +195,8 @@ export class ClusterWorker {
     } catch (error) {
       if (!(error instanceof JobRefusedError)) throw error;
       this.#log(`${error.message} (queue ${name}); the job fails, this worker goes on`);
-      throw new UnrecoverableError(error.message);
+      // Not retried, here or elsewhere: the coordinator's retry policy sees a failure that is not retryable.
+      throw new UnrecoverableError(`${error.message} (worker ${this.id})`);
     }
     const { job: data, store } = checked;
     const { task, attempt } = data;

@@ -4,12 +4,16 @@
  * that imports workflow code (`runtime.module`) names a module under one of the roots the worker was started with
  * (`--allow-root`) whose local module graph hashes to the digest the coordinator sent; the store is one the worker
  * may write (inside a root, or its own `--store`); and an API key's variable is not one of the worker's own secrets.
- * Paths, binaries and keys are never taken from the job: the worker uses its own.
+ * Paths, binaries and keys are never taken from the job: the worker uses its own. And since the worker's bytes go
+ * to the shared store under the coordinator's key, what the key holds must be what the worker makes: the step
+ * kind's code version, and each local engine the step's key names (see {@linkcode engineMismatches}).
  * @module
  */
 import { resolve } from "node:path";
+import type { Json } from "../core/json.ts";
 import { readModuleGraph } from "../schema/module_graph.ts";
-import { type ClusterJob, isClusterJob } from "./cluster_job.ts";
+import { type ClusterJob, isClusterJob, JOB_FORMAT } from "./cluster_job.ts";
+import { type EngineEntry, engineMismatches, engineMismatchMessage } from "./engine_mismatch.ts";
 
 /**
  * A job the worker will not run; the job fails (only it) and the worker logs why.
@@ -41,8 +45,12 @@ export interface JobGuardOptions {
   allowRoots: readonly string[];
   /** The store the worker uses whatever the job says, or null to take the job's when allowed. */
   store: string | null;
-  /** The step kinds the worker has. */
-  kinds: ReadonlySet<string>;
+  /** The step kinds the worker has, by name, with the version of each one's code. */
+  kinds: ReadonlyMap<string, { version: number }>;
+  /** What the worker's local engines are (see `WorkerEngines`). */
+  engines: {
+    identity(entry: EngineEntry, task: { runtime: Record<string, Json> }): Promise<string | null>;
+  };
 }
 
 /** Variables a job may not name as its API key's: the worker's own secrets. */
@@ -56,15 +64,16 @@ const SECRET_VARIABLES = /^(REDIS_URL$|AWS_|REEL_)/;
  * ```ts
  * import assert from "node:assert/strict";
  * import { JobGuard } from "./job_guard.ts";
- * const guard = new JobGuard({ allowRoots: ["/srv/course"], store: null, kinds: new Set(["clip"]) });
- * await assert.rejects(guard.check("k", { version: 1 }), /malformed/);
+ * const engines = { identity: () => Promise.resolve(null) };
+ * const guard = new JobGuard({ allowRoots: ["/srv/course"], store: null, kinds: new Map(), engines });
+ * await assert.rejects(guard.check("k", { version: 2 }), /malformed/);
  * ```
  */
 export class JobGuard {
   readonly #options: JobGuardOptions;
   readonly #loaded = new Map<string, string>();
 
-  /** @param options Allowed roots, the worker's own store, its step kinds. */
+  /** @param options Allowed roots, the worker's own store, its step kinds and local engines. */
   constructor(options: JobGuardOptions) {
     this.#options = options;
   }
@@ -76,13 +85,26 @@ export class JobGuard {
    * @param data Its data as read from Redis.
    * @returns The data, typed, with the store the worker is to use.
    * @throws {JobRefusedError} When the worker must not run it.
+   * @throws {ProcessError} When a local engine the step's key names cannot say what it is.
    */
   async check(id: string, data: unknown): Promise<{ job: ClusterJob; store: string }> {
+    const format = (data as { version?: unknown } | null)?.version;
+    if (typeof format === "number" && format !== JOB_FORMAT) {
+      throw new JobRefusedError(
+        id,
+        `its data is of version ${format}, and this worker reads version ${JOB_FORMAT}: run the same reel on the coordinator and the workers`,
+      );
+    }
     if (!isClusterJob(data)) throw new JobRefusedError(id, "its data is malformed");
     const { task } = data;
     if (task.key !== id) throw new JobRefusedError(id, `its id is not its step's key`);
-    if (!this.#options.kinds.has(task.kind)) {
-      throw new JobRefusedError(id, `this worker has no step kind "${task.kind}"`);
+    const kind = this.#options.kinds.get(task.kind);
+    if (kind === undefined) throw new JobRefusedError(id, `this worker has no step kind "${task.kind}"`);
+    if (kind.version !== task.version) {
+      throw new JobRefusedError(
+        id,
+        `step "${task.id}" was planned with version ${task.version} of step kind "${task.kind}", but this worker has version ${kind.version}: run the coordinator's reel here, or run this worker elsewhere`,
+      );
     }
     const keyEnv = task.runtime.keyEnv;
     if (typeof keyEnv === "string" && SECRET_VARIABLES.test(keyEnv)) {
@@ -91,6 +113,11 @@ export class JobGuard {
     const store = await this.#store(id, data.store);
     const module = task.runtime.module;
     if (module !== undefined) await this.#checkModule(id, module, data.modules);
+    const mismatches = await engineMismatches(
+      task.engine,
+      (entry) => this.#options.engines.identity(entry, task),
+    );
+    if (mismatches.length > 0) throw new JobRefusedError(id, engineMismatchMessage(task.id, mismatches));
     return { job: data, store };
   }
 

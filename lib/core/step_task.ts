@@ -41,12 +41,19 @@ export interface StepTask {
   id: string;
   /** Its step kind, e.g. `clip`. */
   kind: string;
+  /** The version of its kind's code the plan keyed it with (a cluster worker checks that it has the same). */
+  version: number;
   /** Its key. */
   key: string;
   /** Parameters (part of the key). */
   params: Json;
   /** Run-time details (not part of the key). */
   runtime: Record<string, Json>;
+  /**
+   * The engines the plan keyed it with (part of the key): ffmpeg's and espeak-ng's versions, the slide renderer, a
+   * provider's API... A cluster worker checks that its own local engines are these before it runs the step.
+   */
+  engine: Json;
   /** Ids of the inputs, in the order of `inputs`. */
   inputIds: string[];
   /** The outputs of its inputs. */

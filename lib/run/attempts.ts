@@ -149,9 +149,11 @@ async function attemptOnce(
     const execution = await context.executor.execute({
       id: step.id,
       kind: step.kind,
+      version: step.version,
       key: node.key,
       params: step.params,
       runtime: step.runtime,
+      engine: step.engine,
       inputIds: step.deps,
       inputs,
       outputPath,

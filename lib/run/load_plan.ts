@@ -5,15 +5,11 @@
  */
 import { InputError } from "../core/errors.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
-import { findLibx264, libx264Identity, libx264Problem } from "../media/h264/libx264.ts";
-import { pocketsphinxIdentity, requirePocketsphinx } from "../media/pocketsphinx.ts";
-import { programVersion } from "../media/program_version.ts";
 import { selectEncoders } from "../media/select_encoder.ts";
+import { engineProbes } from "../plan/engine_probes.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { LocalEngine, Toolchain } from "../plan/toolchain.ts";
-import { slideRendererIdentity } from "../providers/local/slides/slide_renderer_identity.ts";
-import { findEspeak } from "../providers/local/speech/espeak_engine.ts";
 import type { JobFilters } from "../schema/job_kind.ts";
 import { jobKinds } from "../workflow/job_kinds.ts";
 import { loadWorkflow } from "../workflow/load_workflow.ts";
@@ -62,7 +58,7 @@ export async function probeToolchain(
   workflows: readonly ResolvedWorkflow[],
   options: { encoder?: string | null } = {},
 ): Promise<Toolchain> {
-  const { ffmpeg, ffprobe } = await findFfmpeg();
+  const paths = await findFfmpeg();
   const uses = (engine: LocalEngine | "encoder") =>
     workflows.some((workflow) =>
       jobKinds().some(([name, kind]) => {
@@ -70,30 +66,23 @@ export async function probeToolchain(
         return job !== null && kind.engines(job).has(engine);
       })
     );
-  const [ffmpegVersion, ffprobeVersion, espeak, slides, encoders, pocketsphinx] = await Promise.all([
-    programVersion(ffmpeg, ["-version"]),
-    // ffprobe's readings (an input's duration, size, rate) shape the variants' and transcriptions' steps.
-    programVersion(ffprobe, ["-version"]),
-    uses("espeak") ? findEspeak().then((program) => programVersion(program, ["--version"])) : null,
-    slideRendererIdentity(),
-    uses("encoder") ? selectEncoders({ ffmpeg }, { override: options.encoder ?? null }) : null,
-    uses("pocketsphinx") ? requirePocketsphinx().then((program) => pocketsphinxIdentity(program)) : null,
+  // The same probes as a cluster worker's, which checks each job's engines against its own.
+  const [ffmpeg, espeak, slides, encoders, pocketsphinx] = await Promise.all([
+    engineProbes.ffmpeg(paths),
+    uses("espeak") ? engineProbes.espeak() : null,
+    engineProbes.slides(),
+    uses("encoder") ? selectEncoders({ ffmpeg: paths.ffmpeg }, { override: options.encoder ?? null }) : null,
+    uses("pocketsphinx") ? engineProbes.pocketsphinx() : null,
   ]);
-  const x264 = uses("x264") ? usableLibx264() : null;
+  const x264 = uses("x264") ? engineProbes.x264() : null;
   return {
-    ffmpeg: `${ffmpegVersion}; ${ffprobeVersion}`,
+    ffmpeg,
     espeak,
     slides,
     encoders,
     ...(pocketsphinx === null ? {} : { pocketsphinx }),
     ...(x264 === null ? {} : { x264 }),
   };
-}
-
-/** The identity of the libx264 this machine can encode stills with in-process, or null (then ffmpeg encodes them). */
-function usableLibx264(): string | null {
-  const library = findLibx264();
-  return library === null || libx264Problem(library) !== null ? null : libx264Identity(library);
 }
 
 /**

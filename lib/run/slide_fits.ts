@@ -9,6 +9,7 @@ import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Json } from "../core/json.ts";
 import type { StepTask } from "../core/step_task.ts";
 import type { SlideFit, SlideText } from "../providers/local/slides/check_slide_fit.ts";
+import { slideFitStep } from "../steps/slide/slide_fit_step.ts";
 
 /**
  * Checks slides' fit on an executor's workers, one batch a worker (each a `slide-fit` step); a batch whose step
@@ -40,10 +41,12 @@ export async function fitSlidesOn(
   const results = await Promise.all(batches.map(async (batch, b): Promise<SlideFit[]> => {
     const task: StepTask = {
       id: `preflight/slide-fit/${b + 1}`,
-      kind: "slide-fit",
+      kind: slideFitStep.kind,
+      version: slideFitStep.version,
       key: "",
       params: { slides: batch } as unknown as Json,
       runtime: {},
+      engine: null,
       inputIds: [],
       inputs: [],
       outputPath: null,

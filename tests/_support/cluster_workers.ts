@@ -15,6 +15,8 @@ export interface TestWorker {
   lines: string[];
   /** Resolves with the first log line (past or to come) that matches. */
   line(pattern: RegExp): Promise<string>;
+  /** Resolves when it has exited, however it ended. */
+  exited: Promise<Deno.CommandStatus>;
   /** Kills it with a signal and waits for it to exit. */
   kill(signal: Deno.Signal): Promise<void>;
 }
@@ -101,6 +103,7 @@ async function startWorker(options: StartWorkersOptions): Promise<{ worker: Test
     id: `${Deno.hostname()}:${child.pid}`,
     lines,
     line,
+    exited,
     kill: async (signal) => {
       try {
         child.kill(signal);

@@ -33,9 +33,11 @@ export async function runStepKind(
   const full: StepTask = {
     id: `test/${kind.kind}`,
     kind: kind.kind,
+    version: kind.version,
     key: "0".repeat(64),
     params: task.params,
     runtime: task.runtime ?? {},
+    engine: null,
     inputIds: inputs.map((_, i) => `test/input${i}`),
     inputs,
     outputPath: task.outputPath,

@@ -15,9 +15,23 @@ import { writeWorkflowFile } from "../_support/workflows.ts";
 
 const SECTIONS = 40;
 const RATE = { rpm: 1200, concurrency: 3 };
+/** The variable that makes the `crash` step kill its worker. */
+const CRASH_VARIABLE = "CLUSTER_TEST_VICTIM";
+/**
+ * A CPU-heavy custom step that kills its own worker process with SIGKILL, in the middle of its code, on a worker
+ * started with {@linkcode CRASH_VARIABLE} set; elsewhere it returns.
+ */
+const CRASH_STEP = `{
+  id: "crash",
+  cpu: true,
+  run: () => {
+    if (Deno.env.get("${CRASH_VARIABLE}") === "1") Deno.kill(Deno.pid, "SIGKILL");
+    return "survived";
+  },
+}`;
 
-/** The workflow, pointed at a server. */
-async function apiWorkflow(baseUrl: string): Promise<string> {
+/** The workflow, pointed at a server; with the `crash` step when asked. */
+async function apiWorkflow(baseUrl: string, options: { crash?: boolean } = {}): Promise<string> {
   const sections = Array.from({ length: SECTIONS }, (_, i) => ({
     title: `Part ${i + 1}`,
     narration: `Part ${i + 1}.`,
@@ -39,7 +53,8 @@ async function apiWorkflow(baseUrl: string): Promise<string> {
     },
     videos: [{ id: "course", sections }],
   };
-  return await writeWorkflowFile(`export default workflow(${JSON.stringify(workflow)});`);
+  const steps = options.crash === true ? `, steps: [${CRASH_STEP}]` : "";
+  return await writeWorkflowFile(`export default workflow({ ...${JSON.stringify(workflow)}${steps} });`);
 }
 
 /**
@@ -118,58 +133,63 @@ Deno.test("a worker killed with -9 mid-step and Redis restarted mid-run: every o
   const fake = server();
   await using redis = await startRedis({ aof: true });
   try {
-    const file = await apiWorkflow(fake.url);
+    const file = await apiWorkflow(fake.url, { crash: true });
     const dir = file.slice(0, file.lastIndexOf("/"));
-    // The victim takes only CPU-heavy steps (no paid call is lost with it), and its ffmpeg is slow to start, so
-    // it is killed mid-step for sure; BullMQ hands that step to another worker once its lock runs out.
-    const slow = `${dir}/slow-ffmpeg`;
-    await Deno.writeTextFile(slow, `#!/bin/sh\nsleep 2\nexec ffmpeg "$@"\n`);
-    await Deno.chmod(slow, 0o755);
     const lock = ["--lock-ms", "1500"];
+    const cpuWorker = (env: Record<string, string> = {}) =>
+      startWorkers(1, {
+        redis: redis.url,
+        allowRoot: dir,
+        args: ["--cpu", "1", "--queues", "cpu", ...lock],
+        env,
+      });
+    // The provider's calls go to two workers; the victim is the only worker of CPU-heavy steps, so it takes the
+    // crash step, whose code kills it mid-step (no paid call is lost with it). Once it is dead a rescuer takes the
+    // CPU queue, and BullMQ hands it the crash step when the dead worker's lock runs out.
     await using workers = await startWorkers(2, {
       redis: redis.url,
       allowRoot: dir,
-      args: ["--cpu", "1", ...lock],
+      args: ["--cpu", "1", "--queues", "steps,providers", ...lock],
     });
-    await using victims = await startWorkers(1, {
-      redis: redis.url,
-      allowRoot: dir,
-      args: ["--cpu", "1", "--queues", "cpu", ...lock],
-      env: { REEL_FFMPEG: slow },
-    });
+    await using victims = await cpuWorker({ [CRASH_VARIABLE]: "1" });
     const victim = victims[0]!;
-    const events: RunEvent[] = [];
-    const faults: Promise<void>[] = [];
-    let killed: string | null = null;
-    let finished = 0;
-    const { run } = await renderWorkflows([file], {
-      outDir: `${dir}/out`,
-      cacheDir: `${dir}/store`,
-      cluster: redis.target,
-      onEvent: (event) => {
-        events.push(event);
-        if (
-          event.type === "step:started" && killed === null && String(event.worker).startsWith(`${victim.id}:`)
-        ) {
-          killed = event.step;
-          faults.push(victim.kill("SIGKILL"));
-        }
-        if (event.type === "step:finished" && ++finished === SECTIONS) faults.push(redis.restart());
-      },
-    });
-    await Promise.all(faults);
-    assert.ok(run.ok, [...run.errors.values()].join("\n"));
-    assert.ok(killed !== null, "the victim took a step");
-    const retaken = events.filter((e) => e.type === "step:started" && e.step === killed).map((e) =>
-      "worker" in e ? String(e.worker) : ""
-    );
-    assert.ok(
-      retaken.some((id) => !id.startsWith(`${victim.id}:`)),
-      `${killed} ran again elsewhere: ${retaken}`,
-    );
-    assert.ok(workers.length === 2);
-    assert.equal(await shape(`${dir}/out/course.64x64.mp4`), expected);
-    assert.equal(fake.stats.byStatus["200"], paidKeys(events).size, "each call paid once");
+    const rescuers = victim.exited.then(() => cpuWorker());
+    try {
+      const events: RunEvent[] = [];
+      const faults: Promise<void>[] = [];
+      let finished = 0;
+      const { run } = await renderWorkflows([file], {
+        outDir: `${dir}/out`,
+        cacheDir: `${dir}/store`,
+        cluster: redis.target,
+        onEvent: (event) => {
+          events.push(event);
+          if (event.type === "step:finished" && ++finished === SECTIONS) faults.push(redis.restart());
+        },
+      });
+      await Promise.all(faults);
+      assert.ok(run.ok, [...run.errors.values()].join("\n"));
+      assert.equal((await victim.exited).signal, "SIGKILL");
+      const rescuer = (await rescuers)[0]!;
+      const crash = events.find((event) => event.type === "step:finished" && event.step === "crash");
+      const by = crash?.type === "step:finished" ? String(crash.worker) : "nobody";
+      assert.ok(by.startsWith(`${rescuer.id}:`), `the crash step was finished by the rescuer, not ${by}`);
+      const healthy = workers.map((worker) => worker.id);
+      const paidOn = events.filter((event) =>
+        event.type === "step:started" && (event.kind === "image" || event.kind === "speech")
+      ).map((event) => "worker" in event ? String(event.worker) : "");
+      assert.ok(
+        paidOn.length >= 2 * SECTIONS &&
+          paidOn.every((id) => healthy.some((worker) => id.startsWith(`${worker}:`))),
+        `the provider's calls ran on the workers of its queue only: ${[...new Set(paidOn)]}`,
+      );
+      assert.equal(await shape(`${dir}/out/course.64x64.mp4`), expected);
+      assert.equal(fake.stats.byStatus["200"], paidKeys(events).size, "each call paid once");
+    } finally {
+      // A victim still alive (the test failed early) is killed, so that the rescuer starts and can be stopped.
+      await victim.kill("SIGKILL");
+      await (await rescuers)[Symbol.asyncDispose]();
+    }
   } finally {
     await fake.close();
   }

@@ -8,6 +8,7 @@ import { Queue, QueueEvents } from "bullmq";
 import type { ClusterJob } from "../../lib/cluster/cluster_job.ts";
 import { CLUSTER_PREFIX, QUEUES_KEY, STEPS_QUEUE } from "../../lib/cluster/cluster_job.ts";
 import { openRedis, redisOptions } from "../../lib/cluster/redis_connection.ts";
+import { customStep } from "../../lib/jobs/custom/custom_step.ts";
 import { sha256Hex } from "../../lib/core/sha256.ts";
 import { readModuleGraph } from "../../lib/schema/module_graph.ts";
 import { startWorkers } from "../_support/cluster_workers.ts";
@@ -22,17 +23,19 @@ export default workflow({ steps: [{ id: "greet", cpu: false, run: (_inputs, { pa
 function job(module: string, digest: string | null, store: string, name: string): ClusterJob {
   const key = sha256Hex(`${module} ${name}`);
   return {
-    version: 1,
+    version: 2,
     run: "planted",
     attempt: crypto.randomUUID(),
     coordinator: "someone:1",
     store,
     task: {
       id: "greet",
-      kind: "custom",
+      kind: customStep.kind,
+      version: customStep.version,
       key,
       params: { step: "greet", params: { name } },
       runtime: { module },
+      engine: { digest: digest ?? "" },
       inputIds: [],
       inputs: [],
       output: "artifact.bin",

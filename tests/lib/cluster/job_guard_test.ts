@@ -1,26 +1,50 @@
 import assert from "node:assert/strict";
 import type { ClusterJob } from "../../../lib/cluster/cluster_job.ts";
+import type { EngineEntry } from "../../../lib/cluster/engine_mismatch.ts";
 import { JobGuard, JobRefusedError } from "../../../lib/cluster/job_guard.ts";
+import type { Json } from "../../../lib/core/json.ts";
 import { readModuleGraph } from "../../../lib/schema/module_graph.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
 const KEY = "a".repeat(64);
+const KINDS = new Map([["custom", { version: 1 }], ["speech", { version: 3 }]]);
+/** A worker whose ffmpeg and espeak-ng are these, and which has no other local engine. */
+const HERE: Partial<Record<EngineEntry, string>> = { ffmpeg: "ffmpeg 5.1", espeak: "eSpeak NG 1.51" };
+const ENGINES = { identity: (entry: EngineEntry) => Promise.resolve(HERE[entry] ?? null) };
+
+function guardOf(options: { allowRoots?: string[]; store?: string | null } = {}): JobGuard {
+  return new JobGuard({
+    allowRoots: options.allowRoots ?? [],
+    store: options.store ?? null,
+    kinds: KINDS,
+    engines: ENGINES,
+  });
+}
 
 function job(
-  overrides: { runtime?: Record<string, string>; store?: string; modules?: Record<string, string> },
+  overrides: {
+    runtime?: Record<string, string>;
+    store?: string;
+    modules?: Record<string, string>;
+    kind?: string;
+    version?: number;
+    engine?: Json;
+  },
 ) {
   const data: ClusterJob = {
-    version: 1,
+    version: 2,
     run: "r",
     attempt: "a",
     coordinator: "h:1",
     store: overrides.store ?? "s3://bucket/prefix",
     task: {
       id: "s",
-      kind: "custom",
+      kind: overrides.kind ?? "custom",
+      version: overrides.version ?? KINDS.get(overrides.kind ?? "custom")?.version ?? 1,
       key: KEY,
       params: null,
       runtime: overrides.runtime ?? {},
+      engine: overrides.engine ?? null,
       inputIds: [],
       inputs: [],
       output: null,
@@ -35,22 +59,25 @@ function job(
 
 Deno.test("JobGuard takes a store inside its roots or an S3 one, and refuses a store elsewhere or a path that climbs out", async () => {
   const root = await Deno.realPath(await tempDir());
-  const guard = new JobGuard({ allowRoots: [root], store: null, kinds: new Set(["custom"]) });
+  const guard = guardOf({ allowRoots: [root] });
   assert.equal((await guard.check(KEY, job({ store: `${root}/.reel` }))).store, `${root}/.reel`);
   assert.equal((await guard.check(KEY, job({ store: "s3://b/p" }))).store, "s3://b/p");
   await assert.rejects(guard.check(KEY, job({ store: "/etc" })), JobRefusedError);
   await assert.rejects(guard.check(KEY, job({ store: `${root}/missing/../../etc` })), /outside the folders/);
   await Deno.symlink("/etc", `${root}/link`);
   await assert.rejects(guard.check(KEY, job({ store: `${root}/link/store` })), /outside the folders/);
-  const pinned = new JobGuard({ allowRoots: [], store: "/mnt/shared", kinds: new Set(["custom"]) });
+  const pinned = guardOf({ store: "/mnt/shared" });
   assert.equal((await pinned.check(KEY, job({ store: "/anywhere" }))).store, "/mnt/shared");
 });
 
 Deno.test("JobGuard refuses malformed data, unknown kinds, ids that are not the key, and the worker's own secrets as key variables", async () => {
-  const guard = new JobGuard({ allowRoots: [], store: null, kinds: new Set(["speech"]) });
-  await assert.rejects(guard.check(KEY, { ...job({}), version: 2 }), /malformed/);
-  await assert.rejects(guard.check(KEY, job({})), /no step kind "custom"/);
-  const speech = { ...job({}), task: { ...job({}).task, kind: "speech" } };
+  const guard = guardOf();
+  await assert.rejects(
+    guard.check(KEY, { ...job({}), task: { ...job({}).task, engine: undefined } }),
+    /malformed/,
+  );
+  await assert.rejects(guard.check(KEY, job({ kind: "clip" })), /no step kind "clip"/);
+  const speech = job({ kind: "speech" });
   await assert.rejects(guard.check("b".repeat(64), speech), /its id is not its step's key/);
   for (const keyEnv of ["REDIS_URL", "AWS_SECRET_ACCESS_KEY", "REEL_CACHE"]) {
     const leaking = { ...speech, task: { ...speech.task, runtime: { keyEnv } } };
@@ -64,7 +91,7 @@ Deno.test("JobGuard runs workflow code only under its roots and with the coordin
   const root = await Deno.realPath(await tempDir());
   const module = `file://${root}/steps.ts`;
   await Deno.writeTextFile(`${root}/steps.ts`, "export default {};\n");
-  const guard = new JobGuard({ allowRoots: [root], store: null, kinds: new Set(["custom"]) });
+  const guard = guardOf({ allowRoots: [root] });
   const digest = (await readModuleGraph(module)).digest;
   await guard.check(KEY, job({ runtime: { module }, modules: { [module]: digest } }));
   await assert.rejects(guard.check(KEY, job({ runtime: { module }, modules: {} })), /no digest was sent/);
@@ -81,5 +108,43 @@ Deno.test("JobGuard runs workflow code only under its roots and with the coordin
   await assert.rejects(
     guard.check(KEY, job({ runtime: { module }, modules: { [module]: changed } })),
     /changed since this worker loaded it/,
+  );
+});
+
+Deno.test("JobGuard refuses a job of another data version or step kind version, naming both versions", async () => {
+  const guard = guardOf();
+  await assert.rejects(
+    guard.check(KEY, { ...job({}), version: 1 }),
+    /Refused job a{12}: its data is of version 1, and this worker reads version 2/,
+  );
+  const older = job({ kind: "speech", version: 4 });
+  const refused = await guard.check(KEY, older).then(() => null, (error: unknown) => error);
+  assert.ok(refused instanceof JobRefusedError);
+  assert.equal(
+    refused.message,
+    'Refused job aaaaaaaaaaaa: step "s" was planned with version 4 of step kind "speech", but this worker has version 3: run the coordinator\'s reel here, or run this worker elsewhere',
+  );
+});
+
+Deno.test("JobGuard refuses a step planned with another local engine than the worker's, and runs one that matches", async () => {
+  const guard = guardOf();
+  const matching = job({ kind: "speech", engine: { id: "local/espeak@1", espeak: "eSpeak NG 1.51" } });
+  assert.equal((await guard.check(KEY, matching)).job.task.kind, "speech");
+  const other = job({ kind: "speech", engine: { id: "local/espeak@1", espeak: "eSpeak NG 1.52" } });
+  const refused = await guard.check(KEY, other).then(() => null, (error: unknown) => error);
+  assert.ok(refused instanceof JobRefusedError);
+  assert.equal(
+    refused.message,
+    'Refused job aaaaaaaaaaaa: step "s" was planned with espeak-ng "eSpeak NG 1.52", but this worker has "eSpeak NG 1.51": install the same version here, or run this worker elsewhere',
+  );
+  // A provider's API and a custom step's code are not local engines.
+  const api = job({
+    kind: "speech",
+    engine: { api: "openai", baseUrl: "http://x", version: null, ffmpeg: "ffmpeg 5.1" },
+  });
+  assert.equal((await guard.check(KEY, api)).job.task.id, "s");
+  await assert.rejects(
+    guard.check(KEY, job({ engine: { digest: "d", renderer: "resvg 2" } })),
+    /this worker has none/,
   );
 });

@@ -10,7 +10,7 @@ import { waitForJob } from "../../../lib/cluster/_job_wait.ts";
 import type { ClusterJob } from "../../../lib/cluster/cluster_job.ts";
 
 const data: ClusterJob = {
-  version: 1,
+  version: 2,
   run: "r",
   attempt: "a",
   coordinator: "h:1",
@@ -18,9 +18,11 @@ const data: ClusterJob = {
   task: {
     id: "v/s1/image",
     kind: "image",
+    version: 1,
     key: "b".repeat(64),
     params: null,
     runtime: {},
+    engine: null,
     inputIds: [],
     inputs: [],
     output: null,

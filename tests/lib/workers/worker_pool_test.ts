@@ -36,9 +36,11 @@ function bareTask(kind: string, scratchDir: string) {
   return {
     id: "x",
     kind,
+    version: 1,
     key: "k",
     params: null,
     runtime: {},
+    engine: null,
     inputIds: [],
     inputs: [],
     outputPath: null,

@@ -27,10 +27,12 @@ async function split(
   const children: ChildSpec[] = [];
   const task: StepTask = {
     id: "a/split",
-    kind: "transcribe-split",
+    kind: splitStep.kind,
+    version: splitStep.version,
     key: "k",
     params: { chunk: 10, overlap: 2, context: 3, silence: { noise: -35, duration: 0.3 }, upload },
     runtime: { template: "a/split/chunk" },
+    engine: null,
     inputIds: ["a/decode"],
     inputs: [{ path: wav, value: null, key: "d", children: [] }],
     outputPath: `${dir}/artifact.bin`,

@@ -1,0 +1,63 @@
+/**
+ * How each local engine is identified for step keys: one function each, which the planner's toolchain and a cluster
+ * worker both call, so that a worker compares the string a key holds with the same string probed on its own host.
+ * @module
+ */
+import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
+import { findLibx264, libx264Identity, libx264Problem } from "../media/h264/libx264.ts";
+import { pocketsphinxIdentity, requirePocketsphinx } from "../media/pocketsphinx.ts";
+import { programVersion } from "../media/program_version.ts";
+import { slideRendererIdentity } from "../providers/local/slides/slide_renderer_identity.ts";
+import { findEspeak } from "../providers/local/speech/espeak_engine.ts";
+
+/** The probes, by the name the toolchain gives each engine. */
+export interface EngineProbes {
+  /**
+   * ffmpeg's and ffprobe's versions, with their libraries.
+   * @throws {ProcessError} When one of them cannot run.
+   */
+  ffmpeg(paths: FfmpegPaths): Promise<string>;
+  /**
+   * espeak-ng's version.
+   * @throws {MissingBinaryError} When it is not installed.
+   */
+  espeak(): Promise<string>;
+  /** The slide renderer's identity: resvg's build and the fonts it draws with. */
+  slides(): Promise<string>;
+  /**
+   * pocketsphinx's identity: its binary and model files.
+   * @throws {MissingBinaryError} When it is not installed.
+   */
+  pocketsphinx(): Promise<string>;
+  /** The libx264 stills are encoded with in-process, or null where there is none that works (ffmpeg encodes them). */
+  x264(): string | null;
+}
+
+/**
+ * The probes of the local engines.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findFfmpeg } from "../media/ffmpeg.ts";
+ * import { engineProbes } from "./engine_probes.ts";
+ * assert.match(await engineProbes.ffmpeg(await findFfmpeg()), /^ffmpeg version .*; ffprobe version /);
+ * ```
+ */
+export const engineProbes: EngineProbes = {
+  ffmpeg: async (paths) => {
+    const [ffmpeg, ffprobe] = await Promise.all([
+      programVersion(paths.ffmpeg, ["-version"]),
+      // ffprobe's readings (an input's duration, size, rate) shape the variants' and transcriptions' steps.
+      programVersion(paths.ffprobe, ["-version"]),
+    ]);
+    return `${ffmpeg}; ${ffprobe}`;
+  },
+  espeak: async () => await programVersion(await findEspeak(), ["--version"]),
+  slides: slideRendererIdentity,
+  pocketsphinx: async () => await pocketsphinxIdentity(await requirePocketsphinx()),
+  x264: () => {
+    const library = findLibx264();
+    return library === null || libx264Problem(library) !== null ? null : libx264Identity(library);
+  },
+};

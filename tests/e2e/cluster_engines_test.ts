@@ -1,0 +1,88 @@
+/**
+ * A worker whose ffmpeg is not the coordinator's refuses the steps keyed with the coordinator's ffmpeg: the
+ * refusal names the step, the engine, the planned version and the worker's; the coordinator reports it as the
+ * step's failure, not retried; nothing is stored under the step's key; and the worker still runs the steps whose
+ * keys hold none of its engines that differ (the slides).
+ */
+import assert from "node:assert/strict";
+import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
+import type { RunEvent } from "../../lib/run/run_events.ts";
+import { renderWorkflows } from "../../lib/run/render_workflows.ts";
+import { ArtifactStore } from "../../lib/store/artifact_store.ts";
+import { startWorkers } from "../_support/cluster_workers.ts";
+import { startRedis } from "../_support/redis_server.ts";
+import { tempDir } from "../_support/temp_dir.ts";
+import { writeWorkflowFile } from "../_support/workflows.ts";
+
+const LESSON = {
+  formats: ["64x64"],
+  videos: [{ id: "rain", sections: [{ title: "Clouds", narration: "Warm air carries vapour up." }] }],
+};
+
+/** An ffmpeg that says it is another version and otherwise is the real one. */
+async function otherFfmpeg(dir: string): Promise<string> {
+  const { ffmpeg } = await findFfmpeg();
+  const script = `${dir}/ffmpeg`;
+  await Deno.writeTextFile(
+    script,
+    `#!/bin/sh
+if [ "$1" = "-version" ]; then echo "ffmpeg version 0.0-elsewhere Copyright (c) the test"; exit 0; fi
+exec '${ffmpeg}' "$@"
+`,
+  );
+  await Deno.chmod(script, 0o755);
+  return script;
+}
+
+Deno.test("a worker with another ffmpeg refuses the steps keyed with the coordinator's, stores nothing under their keys, and the coordinator says why", async () => {
+  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(LESSON)});`);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  const ffmpeg = await otherFfmpeg(await tempDir("reel-other-ffmpeg-"));
+  await using redis = await startRedis();
+  await using workers = await startWorkers(1, {
+    redis: redis.url,
+    allowRoot: dir,
+    // Versions are not remembered between runs here, so the wrapper's is asked.
+    env: { REEL_FFMPEG: ffmpeg, REEL_PROGRAM_VERSIONS: "off" },
+  });
+  const worker = workers[0]!;
+  const events: RunEvent[] = [];
+  const store = `${dir}/store`;
+  const { run } = await renderWorkflows([file], {
+    outDir: `${dir}/out`,
+    cacheDir: store,
+    cluster: redis.target,
+    onEvent: (event) => events.push(event),
+  });
+  assert.ok(!run.ok);
+
+  const failures = events.flatMap((event) =>
+    event.type === "step:failed" && event.kind === "speech" ? [event] : []
+  );
+  assert.equal(failures.length, 1, `refused once, not retried: ${[...run.errors.values()].join("\n")}`);
+  const failure = failures[0]!;
+  assert.ok(!failure.retrying);
+  const speech = failure.step;
+  const planned = /ffmpeg "ffmpeg version (?!0\.0-elsewhere)[^"]*; ffprobe version [^"]*"/.source;
+  const here =
+    /"ffmpeg version 0\.0-elsewhere Copyright \(c\) the test #[0-9a-f]{16}; ffprobe version [^"]*"/.source;
+  const reason = new RegExp(
+    `Refused job [0-9a-f]{12}: step "${speech}" was planned with ${planned}, but this worker has ${here}: ` +
+      `install the same version here, or run this worker elsewhere`,
+  );
+  const reported = run.errors.get(speech) ?? "";
+  assert.match(reported, reason);
+  assert.ok(reported.includes(`(worker ${worker.id})`), reported);
+  assert.match(await worker.line(/was planned with ffmpeg/), /; the job fails, this worker goes on$/);
+
+  assert.equal(await new ArtifactStore(store).peek(failure.contentKey), null);
+  await assert.rejects(
+    Deno.stat(`${store}/entries/${failure.contentKey.slice(0, 2)}/${failure.contentKey}`),
+    Deno.errors.NotFound,
+  );
+  // The slides' keys hold the slide renderer, not ffmpeg: this worker made them.
+  const slides = events.flatMap((event) =>
+    event.type === "step:finished" && event.kind === "slide" ? [String(event.worker)] : []
+  );
+  assert.ok(slides.length > 0 && slides.every((id) => id.startsWith(`${worker.id}:`)), `${slides}`);
+});

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { WorkerEngines } from "../../../lib/cluster/worker_engines.ts";
+import { MissingBinaryError } from "../../../lib/core/errors.ts";
+import { captionFont } from "../../../lib/media/caption_font.ts";
+import type { EngineProbes } from "../../../lib/plan/engine_probes.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
+
+const FFMPEG = { ffmpeg: "/opt/ffmpeg", ffprobe: "/opt/ffprobe" };
+
+/** Probes that count their calls: ffmpeg answers with its path, espeak-ng is not installed, pocketsphinx fails. */
+function countingProbes() {
+  const calls: string[] = [];
+  const probes: EngineProbes = {
+    ffmpeg: (paths) => {
+      calls.push("ffmpeg");
+      return Promise.resolve(`ffmpeg at ${paths.ffmpeg}`);
+    },
+    espeak: () => {
+      calls.push("espeak");
+      return Promise.reject(new MissingBinaryError("espeak-ng on PATH", "install it"));
+    },
+    slides: () => Promise.resolve("resvg"),
+    pocketsphinx: () => {
+      calls.push("pocketsphinx");
+      return Promise.reject(new Error("pocketsphinx crashed"));
+    },
+    x264: () => null,
+  };
+  return { calls, probes };
+}
+
+Deno.test("WorkerEngines probes each engine once per worker, with the worker's own ffmpeg", async () => {
+  const { calls, probes } = countingProbes();
+  const engines = new WorkerEngines({ ffmpeg: FFMPEG, probes });
+  const task = { runtime: {} };
+  assert.equal(await engines.identity("ffmpeg", task), "ffmpeg at /opt/ffmpeg");
+  assert.equal(await engines.identity("ffmpeg", task), "ffmpeg at /opt/ffmpeg");
+  assert.equal(await engines.identity("x264", task), null);
+  assert.deepEqual(calls, ["ffmpeg"]);
+});
+
+Deno.test("WorkerEngines says none for an engine not installed, and asks again after a probe that failed", async () => {
+  const { calls, probes } = countingProbes();
+  const engines = new WorkerEngines({ ffmpeg: FFMPEG, probes });
+  assert.equal(await engines.identity("espeak", { runtime: {} }), null);
+  await assert.rejects(engines.identity("pocketsphinx", { runtime: {} }), /pocketsphinx crashed/);
+  await assert.rejects(engines.identity("pocketsphinx", { runtime: {} }), /pocketsphinx crashed/);
+  assert.deepEqual(calls, ["espeak", "pocketsphinx", "pocketsphinx"]);
+});
+
+Deno.test("WorkerEngines identifies the caption font in the folder the step draws with, as the planner does", async () => {
+  const dir = await tempDir("reel-fonts-");
+  await Deno.writeTextFile(`${dir}/DejaVuSans.ttf`, "not really a font");
+  const engines = new WorkerEngines({ ffmpeg: FFMPEG, probes: countingProbes().probes });
+  const planned = await captionFont((name) => name === "REEL_FONT_DIR" ? dir : undefined);
+  assert.equal(await engines.identity("font", { runtime: { fontsDir: dir } }), planned?.identity);
+  assert.equal(await engines.identity("font", { runtime: { fontsDir: `${dir}/missing` } }), null);
+  assert.equal(await engines.identity("font", { runtime: { fontsDir: "" } }), null);
+});
