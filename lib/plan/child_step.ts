@@ -10,11 +10,33 @@ import type { PlanStep } from "./plan_step.ts";
 import { stepKey } from "./step_key.ts";
 
 /**
+ * The template id a spawned child names: `./name` is the template named under its parent (`<parent>/name`, as a job
+ * kind's templates are), any other name is itself.
+ *
+ * @param id The name the child spec gives (`ChildSpec.step`).
+ * @param parent The spawning step's id.
+ * @returns The template's id.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { templateId } from "./child_step.ts";
+ * assert.equal(templateId("./chunk", "talk/split"), "talk/split/chunk");
+ * assert.equal(templateId("part", "talk/split"), "part");
+ * ```
+ */
+export function templateId(id: string, parent: string): string {
+  return id.startsWith("./") ? `${parent}/${id.slice(2)}` : id;
+}
+
+/**
  * Finds what a spawned child names: a template of the plan (a job kind's, or a custom step marked `child`), else a
- * custom step of the plan.
+ * custom step of the plan. A stored step's children name a template under it relatively (`./chunk`), so they follow
+ * whichever step reuses the entry (another recording of the same audio).
  *
  * @param plan The plan's steps and templates.
  * @param id The name the child spec gives (`ChildSpec.step`).
+ * @param parent The spawning step's id, for a relative name. @default none
  * @returns The template, or undefined when the plan has none of that name.
  *
  * @example
@@ -24,9 +46,14 @@ import { stepKey } from "./step_key.ts";
  * assert.equal(findTemplate({ steps: [], templates: [] }, "part"), undefined);
  * ```
  */
-export function findTemplate(plan: Pick<Plan, "steps" | "templates">, id: string): PlanStep | undefined {
-  return plan.templates.find((template) => template.id === id) ??
-    plan.steps.find((step) => step.kind === "custom" && step.id === id);
+export function findTemplate(
+  plan: Pick<Plan, "steps" | "templates">,
+  id: string,
+  parent = "",
+): PlanStep | undefined {
+  const name = templateId(id, parent);
+  return plan.templates.find((template) => template.id === name) ??
+    plan.steps.find((step) => step.kind === "custom" && step.id === name);
 }
 
 /**

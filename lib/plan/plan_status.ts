@@ -59,7 +59,7 @@ export async function planStatus(
     if (found === null) return null;
     const children: string[] = [];
     for (const [index, spec] of found.children.entries()) {
-      const template = findTemplate(plan, spec.step);
+      const template = findTemplate(plan, spec.step, step.id);
       if (template === undefined) return null;
       const child = childStep({ ...step, key }, { template, spec, index });
       const childOutput = await storedOutput(child, child.key);

@@ -8,7 +8,7 @@
  */
 import type { Clock } from "../core/clock.ts";
 import { realClock } from "../core/clock.ts";
-import { childStep, findTemplate } from "../plan/child_step.ts";
+import { childStep, findTemplate, templateId } from "../plan/child_step.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
 import { mediaField } from "./attempts.ts";
@@ -173,11 +173,12 @@ class Scheduler {
       return this.#fail(node, messageOf(error));
     }
     // Every child is checked before any joins the DAG, so a bad one cannot leave a half-added family behind.
-    const templates = artifact.children.map((spec) => this.#template(spec.step));
+    const templates = artifact.children.map((spec) => this.#template(spec.step, node.step.id));
     const unknown = artifact.children.find((_, i) => templates[i] === undefined);
     if (unknown !== undefined) {
-      const message =
-        `Step "${node.step.id}" spawned "${unknown.step}", which is not a custom step of the workflow`;
+      const message = `Step "${node.step.id}" spawned "${
+        templateId(unknown.step, node.step.id)
+      }", which is not a step or template of the workflow`;
       return this.#fail(node, message);
     }
     const parent = { ...node.step, key: node.key };
@@ -206,8 +207,8 @@ class Scheduler {
     this.#endIfFinished();
   }
 
-  #template(id: string): PlanStep | undefined {
-    return findTemplate(this.#plan, id);
+  #template(id: string, parent: string): PlanStep | undefined {
+    return findTemplate(this.#plan, id, parent);
   }
 
   #fail(node: DagNode, message: string, options: { emitted?: boolean } = {}): void {

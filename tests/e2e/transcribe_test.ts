@@ -143,5 +143,17 @@ Deno.test({
       wordsOf(await readTranscript(`${dir}/same/same-audio.json`)),
       wordsOf(await readTranscript(`${dir}/out/corpus.json`)),
     );
+    // A byte-for-byte copy under another name: every step is stored, under another recording's ids.
+    const copy = `${dir}/copy of corpus${corpus.path.slice(corpus.path.lastIndexOf("."))}`;
+    await Deno.copyFile(corpus.path, copy);
+    const copied = await runCli(args(copy, "copy"));
+    assert.equal(copied.code, 0, copied.stderr);
+    const copiedEvents = eventsOf(copied.stdout).filter((event) => event.type === "step:finished");
+    assert.ok(copiedEvents.some((event) => event.kind === "transcribe-chunk" && event.cached === true));
+    assert.ok(!copiedEvents.some((event) => event.kind === "transcribe-chunk" && event.cached !== true));
+    assert.deepEqual(
+      wordsOf(await readTranscript(`${dir}/copy/copy-of-corpus.json`)),
+      wordsOf(await readTranscript(`${dir}/out/corpus.json`)),
+    );
   },
 });

@@ -30,8 +30,8 @@ export interface SplitParams {
  */
 export const splitStep: StepKindDefinition = {
   kind: "transcribe-split",
-  // 2: silences scanned in-process (see `detectSilences`), not by an ffmpeg pass.
-  version: 2,
+  // 2: silences scanned in-process (see `detectSilences`), not by an ffmpeg pass. 3: children named `./chunk`.
+  version: 3,
   blocking: false,
   optionalArtifact: true,
   run: async (task, { signal, spawn }) => {
@@ -54,6 +54,9 @@ export const splitStep: StepKindDefinition = {
     const format = new TextEncoder().encode(
       `pcm s${layout.bitsPerSample}le ${rate} Hz ${layout.channels} ch\n`,
     );
+    // Named under this step (`./chunk`): the entry serves any recording of the same audio, whatever its id.
+    const planned = String(task.runtime.template);
+    const template = planned.startsWith(`${task.id}/`) ? `./${planned.slice(task.id.length + 1)}` : planned;
     try {
       for (const [index, chunk] of chunks.entries()) {
         signal.throwIfAborted();
@@ -65,7 +68,7 @@ export const splitStep: StepKindDefinition = {
         const samples = await readPcmRange(source, layout, range);
         const upload = uploads === null ? null : await uploads.add(samples, { sampleRate: rate, signal });
         spawn({
-          step: String(task.runtime.template),
+          step: template,
           params: {},
           content: sha256Hex(joinBytes(format, samples)),
           runtime: { source, ...range, sampleRate: rate, index, start: chunk.start, end: chunk.end, upload },
