@@ -128,6 +128,9 @@ Deno.test("bad input: an unknown voice, a background that is not an image, an ov
   });
   const unknown = await runCli(["render", espeak.file, "--out", espeak.out]);
   assertCleanInputError(unknown, /Unknown espeak-ng voice "xx-nowhere"/);
+  // Named like every other mistake of the file: where, and in which file.
+  assert.match(unknown.stderr, /→ at videos\[0\]\.sections\[0\]\.voice/);
+  assert.ok(unknown.stderr.includes(espeak.file), unknown.stderr);
   assert.equal(await listFolder(espeak.out), null);
 });
 

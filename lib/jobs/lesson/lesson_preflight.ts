@@ -5,7 +5,7 @@
  * `allowOverflow` says to cut it).
  * @module
  */
-import { WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
+import { InputError, WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
 import type { SlideFit, SlideText } from "../../providers/local/slides/check_slide_fit.ts";
 import { checkEspeakVoice } from "../../providers/local/speech/espeak_engine.ts";
 import { checkFliteFilter } from "../../providers/local/speech/flite_engine.ts";
@@ -40,7 +40,27 @@ export async function preflightLesson(lesson: ResolvedLesson, context: Preflight
     await checkFliteFilter(context.ffmpeg, { signal: context.signal });
   }
   const espeak = new Set(sections.filter((s) => s.voice.engine === "espeak").map((s) => s.voice.voice));
-  for (const voice of espeak) await checkEspeakVoice(voice, { signal: context.signal });
+  for (const voice of espeak) {
+    try {
+      await checkEspeakVoice(voice, { signal: context.signal });
+    } catch (error) {
+      if (!(error instanceof InputError) || error instanceof WorkflowError) throw error;
+      // Named where it speaks: the first section with that voice (and how many more).
+      const speaking = sections.filter((section) =>
+        section.voice.engine === "espeak" && section.voice.voice === voice
+      );
+      const more = speaking.length > 1
+        ? ` (and ${speaking.length - 1} more section${speaking.length > 2 ? "s" : ""})`
+        : "";
+      throw new WorkflowError(context.file, [{
+        path: `${speaking[0]!.path}.voice`,
+        message: `${error.message}${more}`,
+      }], {
+        hint: error.hint ?? undefined,
+        cause: error,
+      });
+    }
+  }
   return await checkSlides(lesson, context);
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { InputError, WorkflowError } from "../../../../lib/core/errors.ts";
+import { WorkflowError } from "../../../../lib/core/errors.ts";
 import { preflightLesson } from "../../../../lib/jobs/lesson/lesson_preflight.ts";
 import { findFfmpeg } from "../../../../lib/media/ffmpeg.ts";
 import { resolveWorkflow } from "../../../../lib/workflow/resolve_workflow.ts";
@@ -46,15 +46,22 @@ Deno.test("preflightLesson() checks the voice of a narration that will be spoken
     formats: ["160x90"],
     titleCard: false,
     voice: { provider: "espeak", voice: "xx-no-such-voice" },
-    videos: [{ id: "v", sections: [{ title: "Fine", narration: "Short." }] }],
+    videos: [{
+      id: "v",
+      sections: [{ title: "Fine", narration: "Short." }, { title: "Too", narration: "Also." }],
+    }],
   }, where);
   const context = { ffmpeg, allowOverflow: false, file: "lesson.ts" };
   await assert.rejects(preflightLesson(workflow.jobs.lesson!, context), (error) => {
-    assert.ok(error instanceof InputError);
-    assert.match(error.message, /Unknown espeak-ng voice "xx-no-such-voice"/);
+    // Named with the file and where it speaks, as any other mistake of the file.
+    assert.ok(error instanceof WorkflowError);
+    assert.equal(error.file, "lesson.ts");
+    assert.deepEqual(error.issues.map((issue) => issue.path), ["videos[0].sections[0].voice"]);
+    assert.match(error.message, /Unknown espeak-ng voice "xx-no-such-voice" \(and 1 more section\)/);
+    assert.match(error.hint ?? "", /espeak-ng --voices/);
     return true;
   });
   // Spoken before (with a voice espeak-ng had then): nothing to check, and no espeak-ng started to list voices.
-  const stored = (id: string) => id === "v/s1/speech" ? { duration: 1 } : undefined;
+  const stored = (id: string) => id === "v/s1/speech" || id === "v/s2/speech" ? { duration: 1 } : undefined;
   assert.deepEqual(await preflightLesson(workflow.jobs.lesson!, { ...context, stored }), []);
 });
