@@ -25,7 +25,7 @@ export interface Mp4Video {
 }
 
 /** An AAC track read from an M4A: where each sample lies in the file, and the boxes copied as they are. */
-export interface AudioTrack {
+interface AudioTrack {
   timescale: number;
   /** The media's duration in its timescale (`mdhd`). */
   duration: number;
@@ -295,17 +295,9 @@ function chunkOffsets(chunks: readonly Chunk[], base: number, large: boolean): U
 /**
  * Reads the AAC track of an M4A: its sample table (where each sample is), timing, edit and the boxes to copy.
  *
- * @param file An M4A with one AAC track, as ffmpeg writes it.
- * @returns The track.
  * @throws {Error} When the file is not a plain M4A of one AAC track, naming it.
- *
- * @example
- * ```ts
- * import { readAacTrack } from "./mp4_mux.ts";
- * // const track = await readAacTrack("narration.m4a"); track.sizes.length: its packets, the priming one first
- * ```
  */
-export async function readAacTrack(file: string): Promise<AudioTrack> {
+async function readAacTrack(file: string): Promise<AudioTrack> {
   const unusable = (why: string, cause?: unknown) =>
     new Error(`${file} is not an M4A of one AAC track as ffmpeg writes it: ${why}`, { cause });
   const moov = await readMoov(file);
@@ -392,32 +384,6 @@ function readAacMoov(moov: Uint8Array, unusable: (why: string) => Error): AudioT
     offsets,
     times,
   };
-}
-
-/**
- * The bytes of `count` samples of an M4A's AAC track from `first`, one after another.
- *
- * @param file The M4A.
- * @param track Its track, as {@linkcode readAacTrack} read it.
- * @param first The first sample.
- * @param count How many.
- * @returns Their bytes.
- * @throws {Error} When the file ends before them.
- *
- * @example
- * ```ts
- * import { readAacPackets, readAacTrack } from "./mp4_mux.ts";
- * // const track = await readAacTrack("narration.m4a"); const first = await readAacPackets("narration.m4a", track, 0, 10);
- * ```
- */
-export async function readAacPackets(
-  file: string,
-  track: AudioTrack,
-  first: number,
-  count: number,
-): Promise<Uint8Array> {
-  using source = await Deno.open(file, { read: true });
-  return await readAudioChunk(source, track, first, count, file);
 }
 
 /** Each sample's offset in the file, from the chunk offsets and the sample-to-chunk runs. */

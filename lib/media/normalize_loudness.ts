@@ -26,11 +26,6 @@ export interface NormalizeLoudnessOptions {
   target: LoudnessTarget;
   /** ffmpeg output options that encode the output (codec, rate, container). */
   encode: readonly string[];
-  /**
-   * Writes the output instead of one ffmpeg with `encode`: from the input through the audio filter (null for none),
-   * as the narration's parallel AAC parts do. @default one ffmpeg
-   */
-  write?: (input: string, filter: string | null, output: string) => Promise<void>;
   /** Kills ffmpeg. */
   signal?: AbortSignal;
 }
@@ -93,15 +88,10 @@ export async function normalizeLoudness(
   output: string,
   options: NormalizeLoudnessOptions,
 ): Promise<Loudness> {
-  const { measured, target, encode, signal, write } = options;
+  const { measured, target, encode, signal } = options;
   const encodeWith = async (gain: Gain) => {
-    const filter = measured.integrated <= SILENCE ? null : gainFilter(gain);
-    if (write !== undefined) await write(input, filter, output);
-    else {await runFfmpeg(
-        ffmpeg,
-        ["-i", input, ...filter === null ? [] : ["-af", filter], ...encode, output],
-        { signal },
-      );}
+    const filter = measured.integrated <= SILENCE ? [] : ["-af", gainFilter(gain)];
+    await runFfmpeg(ffmpeg, ["-i", input, ...filter, ...encode, output], { signal });
     return await measureLoudness(ffmpeg, output, { signal });
   };
   if (measured.integrated <= SILENCE) return await encodeWith({ gain: 0, limit: null });

@@ -9,7 +9,6 @@ import type { FfmpegPaths } from "../../../core/ffmpeg_paths.ts";
 import { runFfmpeg } from "../../../media/ffmpeg.ts";
 import { loudnessMeterFilter, parseLoudness } from "../../../media/loudness_meter.ts";
 import { musicMixFilter } from "../../../media/music_mix_filter.ts";
-import { aacParts, spliceAacParts } from "../../../media/aac_parts.ts";
 import { NARRATION_AAC_ARGS, NARRATION_SAMPLE_RATE } from "../../../media/narration_encoding.ts";
 import { type LoudnessTarget, normalizeLoudness } from "../../../media/normalize_loudness.ts";
 import type { ResolvedLoudness, ResolvedMusic } from "../sound_schema.ts";
@@ -69,10 +68,6 @@ export interface NarrationSoundOptions {
   join: string;
   /** The joined voice's length in samples. */
   samples: number;
-  /** The samples where its parts meet (each part's end), where the AAC may be split to encode in parallel. */
-  joins: readonly number[];
-  /** How long the AAC's parts encoded at once are, about (see `aac_parts.ts`). */
-  partSeconds: number;
   /** The music and the loudness. */
   sound: NarrationSound;
   /** The AAC file to write. */
@@ -96,9 +91,7 @@ export async function writeNarrationSound(
   ffmpeg: FfmpegPaths,
   options: NarrationSoundOptions,
 ): Promise<void> {
-  const { inputs, join, samples, joins, partSeconds, sound, output, scratchDir, signal } = options;
-  const encode = (args: string[], graph: string, label: string) =>
-    encodeAac(ffmpeg, { args, graph, label, samples, joins, partSeconds, output, scratchDir, signal });
+  const { inputs, join, samples, sound, output, scratchDir, signal } = options;
   const parts = inputs.filter((arg) => arg === "-i").length;
   const args = [...inputs];
   let graph = join;
@@ -110,7 +103,20 @@ export async function writeNarrationSound(
     graph = `${graph};${musicMixFilter(label, mix)}`;
     label = "mix";
   }
-  if (sound.loudness === null) return await encode(args, graph, label);
+  if (sound.loudness === null) {
+    await runFfmpeg(ffmpeg, [
+      ...args,
+      "-filter_complex",
+      graph,
+      "-map",
+      `[${label}]`,
+      ...NARRATION_AAC_ARGS,
+      output,
+    ], {
+      signal,
+    });
+    return;
+  }
   const pcm = `${scratchDir}/narration.wav`;
   const stdout = await runFfmpeg(ffmpeg, [
     ...args,
@@ -126,48 +132,6 @@ export async function writeNarrationSound(
     measured: parseLoudness(new TextDecoder().decode(stdout)),
     target: sound.loudness,
     encode: NARRATION_AAC_ARGS,
-    write: (input, filter) => encode(["-i", input], `[0:a]${filter ?? "anull"}[gained]`, "gained"),
     signal,
   });
-}
-
-/**
- * Encodes a chain's output (`args` with `-filter_complex graph`, whose output is `[label]`) to the narration's AAC:
- * in parts at once, spliced, when the track is long enough (see `aac_parts.ts`), else with one ffmpeg. Every part
- * runs the whole chain from the start and keeps its own samples, so each encoder reads the samples one would.
- */
-async function encodeAac(
-  ffmpeg: FfmpegPaths,
-  options: {
-    args: string[];
-    graph: string;
-    label: string;
-    samples: number;
-    joins: readonly number[];
-    partSeconds: number;
-    output: string;
-    scratchDir: string;
-    signal: AbortSignal;
-  },
-): Promise<void> {
-  const { args, graph, label, samples, joins, partSeconds, output, scratchDir, signal } = options;
-  const parts = aacParts(samples, joins, NARRATION_SAMPLE_RATE, partSeconds);
-  const encodePart = (trim: string, file: string) =>
-    runFfmpeg(ffmpeg, [
-      ...args,
-      "-filter_complex",
-      `${graph};[${label}]${trim}[part]`,
-      "-map",
-      "[part]",
-      ...NARRATION_AAC_ARGS,
-      file,
-    ], { signal });
-  if (parts.length === 1) return void await encodePart("anull", output);
-  const files = parts.map((_, i) => `${scratchDir}/narration-part-${i}.m4a`);
-  await Promise.all(
-    parts.map((part, i) =>
-      encodePart(`atrim=start_sample=${part.from}:end_sample=${part.to},asetpts=N/SR/TB`, files[i]!)
-    ),
-  );
-  await spliceAacParts(output, files, parts, samples);
 }

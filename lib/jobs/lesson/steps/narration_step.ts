@@ -7,7 +7,6 @@
  */
 import { probeMedia } from "../../../media/ffmpeg.ts";
 import { frameTimeline, sampleAtFrame } from "../../../media/frame_timeline.ts";
-import { PART_SECONDS } from "../../../media/aac_parts.ts";
 import { NARRATION_SAMPLE_RATE } from "../../../media/narration_encoding.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { inputPath, numberField, outputPath } from "../../../steps/task_fields.ts";
@@ -57,7 +56,7 @@ export function joinFilter(lengths: readonly number[], sampleRate: number): stri
  */
 export const narrationStep: StepKindDefinition = {
   kind: "narration",
-  version: 4,
+  version: 3,
   blocking: false,
   run: async (task, { signal }) => {
     const fps = numberField(task.params, "fps");
@@ -85,11 +84,6 @@ export const narrationStep: StepKindDefinition = {
       ],
       join: joinFilter(lengths, NARRATION_SAMPLE_RATE),
       samples: ends.at(-1)!,
-      joins: ends,
-      // Planned lessons leave it out (a part a minute); a test splits a short track.
-      partSeconds: typeof task.params === "object" && task.params !== null && "partSeconds" in task.params
-        ? numberField(task.params, "partSeconds")
-        : PART_SECONDS,
       sound: narrationSound(task),
       output,
       scratchDir: task.scratchDir,
