@@ -21,13 +21,22 @@ async function customPlan(body: string) {
 }
 
 /** Runs a plan on a pool with a store in `dir`, collecting events when given a list. */
-function runOn(pool: WorkerPool, plan: Plan, dir: string, events?: RunEvent[]) {
+function runOn(
+  pool: WorkerPool,
+  plan: Plan,
+  dir: string,
+  events?: RunEvent[],
+  listen?: (event: RunEvent) => void,
+) {
   return runPlan(plan, {
     executor: pool,
     store: new ArtifactStore(`${dir}/.reel`),
     ffmpeg,
     outDir: null,
-    onEvent: (event) => events?.push(event),
+    onEvent: (event) => {
+      events?.push(event);
+      listen?.(event);
+    },
   });
 }
 
@@ -186,10 +195,19 @@ export default workflow({
   }
 });
 
-/** Runs busy custom steps (each spins for `ms`) and, optionally, one image call, on a pool of two workers. */
-async function runBusy(ids: string[], options: { ms: number; image: boolean }): Promise<RunEvent[]> {
+/**
+ * Runs busy custom steps and, optionally, one image call, on a pool of two workers. Each busy step keeps its worker's
+ * thread busy until `release` says so from the run's events (it spins until a file appears), or 30 s at most: what
+ * a test expects to happen while they run either happens, or the busy steps end first and the test fails.
+ */
+async function runBusy(
+  ids: string[],
+  options: { image: boolean; release: (events: RunEvent[]) => boolean },
+): Promise<RunEvent[]> {
   const server = startFakeOpenAi({ latency: { min: 50, max: 50 } });
-  const spin = `() => { const end = Date.now() + ${options.ms}; while (Date.now() < end); return 1; }`;
+  const marker = `${await tempDir()}/release`;
+  const spin = `() => { const end = Date.now() + 30000; while (Date.now() < end) { ` +
+    `try { Deno.statSync(${JSON.stringify(marker)}); return 1; } catch { /* not yet */ } } return 0; }`;
   const { plan, dir } = await customPlan(`
 export default workflow({
   formats: ["64x64"],
@@ -204,8 +222,14 @@ export default workflow({
   }
   const pool = new WorkerPool({ size: 2 });
   const events: RunEvent[] = [];
+  let released = false;
   try {
-    const result = await runOn(pool, plan, dir, events);
+    const result = await runOn(pool, plan, dir, events, () => {
+      if (!released && options.release(events)) {
+        released = true;
+        Deno.writeTextFileSync(marker, "");
+      }
+    });
     assert.ok(result.ok, [...result.errors.values()].join());
     return events;
   } finally {
@@ -220,18 +244,35 @@ function workerOf(events: RunEvent[], id: string): number | string | null {
   return started?.type === "step:started" ? started.worker : null;
 }
 
-Deno.test("WorkerPool runs one blocking step per worker: two busy custom steps never share one", async () => {
-  const events = await runBusy(["busy-a", "busy-b"], { ms: 200, image: false });
+const started = (events: RunEvent[], id: string) =>
+  events.some((event) => event.type === "step:started" && event.step === id);
+const finishedAt = (events: RunEvent[], id: string) =>
+  events.findIndex((event) => event.type === "step:finished" && event.step === id);
+
+Deno.test("WorkerPool runs one blocking step per worker: two busy custom steps run at once, on two", async () => {
+  // Released once both have started: two that had to share a worker could not both start.
+  const events = await runBusy(["busy-a", "busy-b"], {
+    image: false,
+    release: (events) => started(events, "busy-a") && started(events, "busy-b"),
+  });
   assert.notEqual(workerOf(events, "busy-a"), workerOf(events, "busy-b"));
+  const [a, b] = [finishedAt(events, "busy-a"), finishedAt(events, "busy-b")];
+  const firstEnd = Math.min(a, b);
+  assert.ok(
+    events.slice(0, firstEnd).filter((event) => event.type === "step:started").length >= 2,
+    "both started before either finished",
+  );
 });
 
 Deno.test("WorkerPool: a call waiting on the network goes to a worker that runs no busy step, and is not stalled", async () => {
-  const events = await runBusy(["busy"], { ms: 800, image: true });
+  // The busy step runs until the image call has finished: a call stalled behind it would finish only after.
+  const events = await runBusy(["busy"], {
+    image: true,
+    release: (events) => finishedAt(events, "v/s1/image") >= 0,
+  });
   assert.notEqual(workerOf(events, "busy"), workerOf(events, "v/s1/image"));
-  const finished = (id: string) =>
-    events.findIndex((event) => event.type === "step:finished" && event.step === id);
   assert.ok(
-    finished("v/s1/image") < finished("busy"),
+    finishedAt(events, "v/s1/image") < finishedAt(events, "busy"),
     "the image call finished while the busy step still ran",
   );
 });
