@@ -2,6 +2,7 @@
  * A line-per-event log of a run, for output that is not a terminal (CI logs, pipes, files).
  * @module
  */
+import { plural } from "../core/plural.ts";
 import type { RunEvent } from "../run/run_events.ts";
 import { formatElapsed } from "./format_units.ts";
 import { ProgressModel } from "./progress_model.ts";
@@ -84,7 +85,7 @@ export class PlainView implements RunView {
     const count = `[${this.model.settled}/${this.model.total}]`;
     switch (event.type) {
       case "run:started":
-        return `run started: ${event.total} steps, ${event.workers} workers`;
+        return `run started: ${plural(event.total, "step")}, ${plural(event.workers, "worker")}`;
       case "step:started":
         return `${count} start ${event.step}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ""}`;
       case "step:finished":

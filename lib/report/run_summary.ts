@@ -2,6 +2,7 @@
  * The text that closes a run: outputs with their durations and sizes, failures with their causes, times, status.
  * @module
  */
+import { plural } from "../core/plural.ts";
 import type { RunEvent } from "../run/run_events.ts";
 import { formatBytes, formatDuration } from "./format_units.ts";
 
@@ -122,10 +123,6 @@ export function summarizeEvents(events: Iterable<RunEvent>): EventSummary {
   }
   if (finishedAt !== null) summary.wallMs = finishedAt;
   return summary;
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
 function indent(text: string, prefix: string): string {

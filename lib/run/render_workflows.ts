@@ -97,7 +97,7 @@ export async function ensureWritableFolder(folder: string, role: string): Promis
       where: folder,
       hint: role === "output folder"
         ? "Choose another folder with --out"
-        : "Set REEL_CACHE to a writable folder",
+        : "Choose another folder with --cache (or REEL_CACHE)",
       cause: error,
     });
   }

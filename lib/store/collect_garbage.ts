@@ -13,6 +13,8 @@ export interface GarbageReport {
   freed: number;
   /** Bytes left. */
   kept: number;
+  /** Entries kept over the size because they were used within `keepRecentMs`, or are claimed by a render. */
+  recent: number;
 }
 
 /**
@@ -104,16 +106,20 @@ export async function collectGarbage(
   let kept = entries.reduce((sum, entry) => sum + entry.bytes, 0);
   let removed = 0;
   let freed = 0;
+  let recent = 0;
   for (const entry of entries) {
     if (kept <= maxBytes) break;
     // Looked at again just before removing: a render may have used or claimed it since the listing.
     const lastUsed = await store.lastUsed(entry.key);
-    if (lastUsed === null || now - lastUsed.getTime() < keepRecentMs) continue;
-    if (await store.claims.isClaimed(entry.key)) continue;
+    if (lastUsed === null) continue;
+    if (now - lastUsed.getTime() < keepRecentMs || await store.claims.isClaimed(entry.key)) {
+      recent++;
+      continue;
+    }
     await store.remove(entry.key);
     kept -= entry.bytes;
     freed += entry.bytes;
     removed++;
   }
-  return { removed, freed, kept };
+  return { removed, freed, kept, recent };
 }

@@ -2,6 +2,7 @@
  * `cache ls` and `cache gc`: the store's entries, and shrinking it.
  * @module
  */
+import { plural } from "../../lib/core/plural.ts";
 import { type Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import { formatBytes } from "../../lib/report/format_units.ts";
 import { defaultCacheDir } from "../../lib/run/render_workflows.ts";
@@ -51,8 +52,15 @@ export function addCacheCommands(program: Command): void {
     .action(async (workflow, options) => {
       const store = new ArtifactStore(options.cache ?? defaultCacheDir(workflow ?? "./workflow.ts"));
       const report = await collectGarbage(store, options.maxSize, { keepRecentMs: options.keepRecent });
+      const recent = report.recent === 0
+        ? ""
+        : ` (${
+          plural(report.recent, "entry", "entries")
+        } kept over the size: used within --keep-recent or by a render now)`;
       console.log(
-        `removed ${report.removed} entries (${formatBytes(report.freed)}), ${formatBytes(report.kept)} left`,
+        `removed ${report.removed} entries (${formatBytes(report.freed)}), ${
+          formatBytes(report.kept)
+        } left${recent}`,
       );
     });
 }

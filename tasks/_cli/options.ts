@@ -25,7 +25,12 @@ export function positiveInteger(value: string): number {
 
 /** Parses `--workers`: a whole number, or `auto` for the count `reel tune` measured best on this machine. */
 export function workerCount(value: string): number | "auto" {
-  return value === "auto" ? "auto" : positiveInteger(value);
+  if (value === "auto") return "auto";
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new InvalidArgumentError("Expected a whole number of at least 1, or auto (what reel tune measured)");
+  }
+  return n;
 }
 
 /** Parses a size like `512MB` into bytes. */

@@ -86,6 +86,12 @@ Deno.test("bad input: an unwritable --out is named, exit 2, nothing written", as
   await Deno.writeTextFile(`${dir}/taken`, "a file, not a folder");
   const result = await runCli(["render", file, "--out", `${dir}/taken/videos`]);
   assertCleanInputError(result, /✖ Cannot write to the output folder .*taken\/videos/);
+  assert.match(result.stderr, /Choose another folder with --out/);
+  assert.deepEqual(await listFolder(dir), ["taken"]);
+  // And --cache: the hint names the flag given (or the variable).
+  const cache = await runCli(["render", file, "--out", `${dir}/out`, "--cache", `${dir}/taken/cache`]);
+  assertCleanInputError(cache, /✖ Cannot write to the cache folder .*taken\/cache/);
+  assert.match(cache.stderr, /Choose another folder with --cache \(or REEL_CACHE\)/);
   assert.deepEqual(await listFolder(dir), ["taken"]);
 });
 

@@ -91,6 +91,18 @@ export default workflow({
     /steps: 18 \(4 speech, 4 cues, 5 slide, 1 narration, 1 stills, 1 video, 2 subtitles\)/,
   );
   assert.match(narrowed.stdout, /= 16 → global 3/);
+  // One video of one section: counted in the singular.
+  await Deno.writeTextFile(
+    `${dir}/one.ts`,
+    `import { workflow } from "${MOD_URL}";
+export default workflow({ formats: ["1:1"], videos: [{ id: "a", sections: [{ title: "T", narration: "N" }] }] });`,
+  );
+  const one = await runCli(["plan", `${dir}/one.ts`]);
+  assert.match(one.stdout, /\b1 video, 1 section, formats/);
+  // --workers takes a whole number or auto, and says so.
+  const bad = await runCli(["render", `${dir}/two.ts`, "--plan", "--workers", "abc"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /whole number of at least 1, or auto/);
 });
 
 Deno.test("CLI: estimate counts calls, the least time by rate limits and the cost, calling nothing", async () => {

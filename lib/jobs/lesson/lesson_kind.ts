@@ -2,6 +2,7 @@
  * The lesson job kind: narrated videos made of sections, rendered in several formats.
  * @module
  */
+import { plural } from "../../core/plural.ts";
 import { InputError } from "../../core/errors.ts";
 import type { JobFilters, JobKind } from "../../schema/job_kind.ts";
 import { preflightLesson } from "./lesson_preflight.ts";
@@ -34,8 +35,7 @@ export const lessonKind: JobKind<typeof lessonFields, ResolvedLesson> = {
   describe(lesson) {
     const sections = lesson.videos.reduce((n, video) => n + video.sections.length, 0);
     const formats = lesson.formats.map((f) => `${f.name} (${f.width}×${f.height})`).join(", ");
-    const videos = `${lesson.videos.length} video${lesson.videos.length === 1 ? "" : "s"}`;
-    return [`${videos}, ${sections} sections, formats: ${formats}`];
+    return [`${plural(lesson.videos.length, "video")}, ${plural(sections, "section")}, formats: ${formats}`];
   },
   engines(lesson) {
     const espeak = lesson.videos.some((video) => video.sections.some((s) => s.voice.engine === "espeak"));
