@@ -28,7 +28,9 @@ export function workerCount(value: string): number | "auto" {
   if (value === "auto") return "auto";
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
-    throw new InvalidArgumentError("Expected a whole number of at least 1, or auto (what reel tune measured)");
+    throw new InvalidArgumentError(
+      "Expected a whole number of at least 1, or auto (what reel tune measured)",
+    );
   }
   return n;
 }

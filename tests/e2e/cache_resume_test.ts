@@ -231,7 +231,10 @@ Deno.test("cache ls lists entries and cache gc shrinks the store, least recently
   // Entries used in the last minutes are kept by default: a render may be about to read them.
   const kept = await runCli(["cache", "gc", "lesson.ts", "--max-size", "1"], { cwd: dir });
   assert.equal(kept.code, 0, kept.stderr);
-  assert.match(kept.stdout, /removed 0 entries .* left \(14 entries kept over the size: used within --keep-recent/);
+  assert.match(
+    kept.stdout,
+    /removed 0 entries .* left \(14 entries kept over the size: used within --keep-recent/,
+  );
   const gc = await runCli(["cache", "gc", "lesson.ts", "--max-size", "1", "--keep-recent", "0"], {
     cwd: dir,
   });

@@ -216,7 +216,10 @@ Deno.test("runPlan() fails a step that spawns an unknown step, adds none of its 
   });
   const result = await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
   assert.equal(result.states.get("split"), "failed");
-  assert.match(result.errors.get("split")!, /spawned "typo", which is not a step or template of the workflow/);
+  assert.match(
+    result.errors.get("split")!,
+    /spawned "typo", which is not a step or template of the workflow/,
+  );
   assert.equal(result.states.get("merge"), "skipped");
   assert.ok(![...result.states.keys()].some((id) => id.startsWith("split/")));
 });
