@@ -138,3 +138,59 @@ Deno.test("e2e: cards, fades, a Ken Burns move and burned captions, frame by fra
     await Deno.remove(burned.dir, { recursive: true });
   }
 });
+
+Deno.test("e2e: a Ken Burns picture's caption band stays still and readable while the picture moves under it", async () => {
+  const lesson = {
+    formats: [`${WIDTH}x${HEIGHT}`],
+    fps: FPS,
+    titleCard: false,
+    videos: [{
+      id: "k",
+      sections: [{
+        title: "Tides",
+        narration: "This picture moves slowly closer, under its title, all the time.",
+        picture: {
+          file: "./target.png",
+          fit: "cover",
+          caption: true,
+          kenBurns: { zoom: 2, direction: "in" },
+        },
+      }],
+    }],
+  };
+  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(lesson)});`);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  try {
+    await target(dir);
+    const events: RunEvent[] = [];
+    const { run } = await renderWorkflows([file], {
+      outDir: `${dir}/out`,
+      onEvent: (event) => events.push(event),
+    });
+    assert.ok(run.ok, [...run.errors].join("\n"));
+    const slide = events.find((event) =>
+      event.type === "step:finished" && event.step === `k/s1/slide@${WIDTH}x${HEIGHT}`
+    );
+    assert.ok(slide?.type === "step:finished" && slide.path !== null);
+    const video = `${dir}/out/k.${WIDTH}x${HEIGHT}.mp4`;
+    const { duration } = await probe(video);
+    const [early, late] = [await frameAt(video, 0.1), await frameAt(video, duration - 0.2)];
+    // The band's rows (from the slide's value) are the same at the start and the end: text and all.
+    // The slide's value, stored beside its image.
+    const record = JSON.parse(await Deno.readTextFile(slide.path.replace(/[^/]+$/, "record.json")));
+    const band = record.value as { band: { y: number; height: number } };
+    assert.ok(band.band.height >= 8, JSON.stringify(band));
+    let moved = 0;
+    for (let y = band.band.y; y < band.band.y + band.band.height; y++) {
+      for (let x = 0; x < WIDTH; x++) {
+        moved += colourDistance(pixel(early, x, y), pixel(late, x, y)) > 40 ? 1 : 0;
+      }
+    }
+    assert.ok(moved <= WIDTH * band.band.height * 0.02, `${moved} pixels of the band moved`);
+    // Under it, the picture zooms: a point left of the red rectangle turns from blue to red.
+    assert.ok(colourDistance(pixel(early, 50, 60), BLUE) <= 40, `before the zoom: ${pixel(early, 50, 60)}`);
+    assert.ok(colourDistance(pixel(late, 50, 60), RED) <= 40, `after the zoom: ${pixel(late, 50, 60)}`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
