@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { renderWorkflows } from "../../lib/run/render_workflows.ts";
-import { probe } from "../_support/media.ts";
+import { deliveryFacts, probe } from "../_support/media.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 
 const workflows = new URL("../../workflows/", import.meta.url).pathname;
@@ -43,6 +43,11 @@ Deno.test("e2e: workflows/grid.ts renders a captioned grid with a soundtrack and
   const wall = await probe(`${dir}/out/wall.mp4`);
   assert.deepEqual(wall.streams.map((stream) => stream.codec).sort(), ["aac", "h264"]);
   assert.ok(Math.abs(wall.duration - 4) < 0.1, `wall: ${wall.duration}`);
+  // Every frame of its 4 s at 30 fps (a clip among the stills cost it the last one), the soundtrack within a frame.
+  const facts = await deliveryFacts(`${dir}/out/wall.mp4`);
+  assert.equal(facts.frames, 120);
+  assert.deepEqual([facts.rFrameRate, facts.avgFrameRate], ["30/1", "30/1"]);
+  assert.ok(Math.abs(facts.audioDuration - facts.videoDuration) < 1 / 30, JSON.stringify(facts));
   const strip = await probe(`${dir}/out/strip.mp4`);
   assert.deepEqual([strip.streams[0]?.width, strip.streams[0]?.height], [1280, 720]);
   // Seven cells of 576 px and six gaps of 14 px, and the frame's 1280 px, at 600 px/s.

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { renderWorkflows } from "../../lib/run/render_workflows.ts";
 import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
-import { colourDistance, hexToRgb, pixelAt, probe } from "../_support/media.ts";
+import { colourDistance, deliveryFacts, hexToRgb, pixelAt, probe } from "../_support/media.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 import { makeColourImage } from "../_support/test_video.ts";
 import { MOD_URL } from "../_support/workflows.ts";
@@ -57,6 +57,12 @@ Deno.test("e2e: a 2×2 grid has its size, duration, soundtrack, and each item in
   // The soundtrack (1.5 s) loops to the montage's length.
   const audio = info.streams.find((stream) => stream.type === "audio");
   assert.ok(audio !== undefined && Math.abs((audio.duration ?? 0) - 2) < 0.1, `audio ${audio?.duration}`);
+  // Every frame of its length, at a constant rate, and the soundtrack within a frame of the picture.
+  const facts = await deliveryFacts(file);
+  assert.equal(facts.frames, 20);
+  assert.ok(Math.abs(facts.videoDuration - 2) < 1e-3, `video ${facts.videoDuration} s`);
+  assert.deepEqual([facts.rFrameRate, facts.avgFrameRate], ["10/1", "10/1"]);
+  assert.ok(Math.abs(facts.audioDuration - facts.videoDuration) < 1 / 10, `audio ${facts.audioDuration} s`);
   // Cells: two columns of (320 - 3·10) / 2 ≈ 144 px and two rows of ≈ 74 px, 10 px apart, centred.
   for (const at of [0.2, 1.8]) {
     await assertColour(file, at, [82, 46], COLOURS[0]!);

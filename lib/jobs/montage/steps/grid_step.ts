@@ -41,7 +41,8 @@ export interface GridParams {
 /** Encodes a grid; its value is `{ duration }`. */
 export const gridStep: StepKindDefinition = {
   kind: "montage-grid",
-  version: 2,
+  // 2: the threads as planned. 3: its last frame kept when a clip is among the items.
+  version: 3,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as GridParams;
@@ -122,8 +123,9 @@ function gridChains(
         params.cells.map((cell) => `${cell.x}_${cell.y}`).join("|")
       }:fill=${color}[s];[s]pad=${width}:${height}:0:0:color=${color}[g]`,
   );
-  const hold = still ? `loop=loop=${frames - 1}:size=1,${frameTimes(params.fps).join(",")},` : "";
-  // The output's rate is said again last: a still's stream keeps its image's rate (25) otherwise.
-  chains.push(`[g]${hold}fps=${params.fps},${context.encoderFilter}[v]`);
+  const hold = still ? `loop=loop=${frames - 1}:size=1,` : "";
+  // Each frame numbered again before the rate is said (a still's stream keeps its image's rate, 25, otherwise):
+  // xstack's stream ends at its last frame's time, and fps alone then dropped that frame.
+  chains.push(`[g]${hold}${frameTimes(params.fps).join(",")},fps=${params.fps},${context.encoderFilter}[v]`);
   return chains;
 }
