@@ -42,6 +42,20 @@ async function target(dir: string): Promise<void> {
   ]);
 }
 
+/** Renders a lesson (with the target picture beside it) and returns its folder and the run's events. */
+async function renderLesson(lesson: object): Promise<{ dir: string; events: RunEvent[] }> {
+  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(lesson)});`);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  await target(dir);
+  const events: RunEvent[] = [];
+  const { run } = await renderWorkflows([file], {
+    outDir: `${dir}/out`,
+    onEvent: (event) => events.push(event),
+  });
+  assert.ok(run.ok, [...run.errors].join("\n"));
+  return { dir, events };
+}
+
 async function render(burn: boolean) {
   const lesson = {
     formats: [`${WIDTH}x${HEIGHT}`],
@@ -63,15 +77,7 @@ async function render(burn: boolean) {
       ],
     }],
   };
-  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(lesson)});`);
-  const dir = file.slice(0, file.lastIndexOf("/"));
-  await target(dir);
-  const events: RunEvent[] = [];
-  const { run } = await renderWorkflows([file], {
-    outDir: `${dir}/out`,
-    onEvent: (event) => events.push(event),
-  });
-  assert.ok(run.ok, [...run.errors].join("\n"));
+  const { dir, events } = await renderLesson(lesson);
   // Each section lasts its speech, rounded up to frames; the cards a second each.
   const frames: number[] = [];
   for (let s = 1; s <= 3; s++) {
@@ -158,16 +164,8 @@ Deno.test("e2e: a Ken Burns picture's caption band stays still and readable whil
       }],
     }],
   };
-  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(lesson)});`);
-  const dir = file.slice(0, file.lastIndexOf("/"));
+  const { dir, events } = await renderLesson(lesson);
   try {
-    await target(dir);
-    const events: RunEvent[] = [];
-    const { run } = await renderWorkflows([file], {
-      outDir: `${dir}/out`,
-      onEvent: (event) => events.push(event),
-    });
-    assert.ok(run.ok, [...run.errors].join("\n"));
     const slide = events.find((event) =>
       event.type === "step:finished" && event.step === `k/s1/slide@${WIDTH}x${HEIGHT}`
     );
