@@ -287,7 +287,13 @@ Deno.test("a render remakes what `cache gc` removes from under it, and its outpu
     assert.equal((await child.status).code, 0, await stderr);
     gate.close();
     // The joined narration needs the first section's speech, and the stills its slides: both were made again.
-    assert.deepEqual(remade.sort(), ["v/s1/slide@160x90", "v/s1/slide@90x160", "v/s1/speech"]);
+    // The section's cues (their value only) are made again when the store lost them before the run had read
+    // them: on a loaded machine the first changed step may start before every stored step was looked up.
+    assert.deepEqual(remade.filter((step) => step !== "v/s1/cues").sort(), [
+      "v/s1/slide@160x90",
+      "v/s1/slide@90x160",
+      "v/s1/speech",
+    ]);
     for (const format of ["160x90", "90x160"]) {
       const info = await probe(`${dir}/out/v.${format}.mp4`);
       assert.deepEqual(info.streams.map((stream) => stream.codec).sort(), ["aac", "h264"]);

@@ -72,8 +72,14 @@ Deno.test({
       );
       assert.ok(stats.maxInFlight <= 2, `${stats.maxInFlight} in flight`);
       const arrivals = stats.log.map((request) => request.arrived).sort((a, b) => a - b);
-      // 40 a minute: 1.5 s apart (2% more, to absorb jitter), the first one free.
-      for (let i = 1; i < arrivals.length; i++) assert.ok(arrivals[i]! - arrivals[i - 1]! >= 1_400);
+      // 40 a minute: 1.5 s apart, the first one free. Judged over two gaps at a time (3 s, less 100 ms of jitter):
+      // a request this busy process stamped late makes the next gap look short by as much, not the two together.
+      for (let i = 2; i < arrivals.length; i++) {
+        assert.ok(
+          arrivals[i]! - arrivals[i - 2]! >= 2_900,
+          `requests ${i - 2} to ${i}: ${arrivals[i]! - arrivals[i - 2]!} ms`,
+        );
+      }
       const words = wordsOf(await readTranscript(`${dir}/out/corpus.json`));
       for (let i = 1; i < words.length; i++) assert.ok(words[i]!.start >= words[i - 1]!.start);
       // Times are absolute: each word is where one pass over the whole recording heard it.
