@@ -16,6 +16,11 @@ export interface ModuleGraph {
    * imports by its versioned name (npm:, https:).
    */
   digest: string;
+  /**
+   * The packages it imports, each as the version it resolves to here (`npm:chalk@^5` as `npm:chalk/5.3.0/…`, from
+   * the lock file in use), so a new version within a range is another digest. Sorted, each once.
+   */
+  packages: string[];
 }
 
 const IMPORT_PATTERNS = [
@@ -79,6 +84,7 @@ export async function readModuleGraph(
   const where = (path: string) => relative(home, path);
   const seen = new Set<string>();
   const files: string[] = [];
+  const packages = new Set<string>();
   const queue = [moduleUrl];
   while (queue.length > 0) {
     const url = queue.shift()!;
@@ -104,14 +110,17 @@ export async function readModuleGraph(
       if (isReelModule(resolved.url)) continue;
       // A package (npm:, a bare name from the import map) counts by its resolved, versioned name.
       if (resolved.local) queue.push(resolved.url);
-      else hash.update(`package ${specifier} ${packageName(resolved.url)}\n`);
+      else {
+        hash.update(`package ${specifier} ${packageName(resolved.url)}\n`);
+        packages.add(packageName(resolved.url));
+      }
     }
   }
   for (const extra of options.extraFiles ?? []) {
     const bytes = await Deno.readFile(extra);
     hash.update(`extra ${where(extra)} ${bytes.length}\n`).update(bytes);
   }
-  return { files, digest: hash.digest("hex") };
+  return { files, digest: hash.digest("hex"), packages: [...packages].sort() };
 }
 
 /** A package's versioned name, without the folder of the machine's cache it was resolved into. */
@@ -120,10 +129,22 @@ function packageName(url: string): string {
   return registry === null ? url : `npm:${registry[1]}`;
 }
 
+/** Where the import of an `npm:` or `jsr:` specifier resolves (a versioned file), or the specifier itself offline. */
+function resolvedPackage(specifier: string): string {
+  try {
+    return import.meta.resolve(specifier);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return specifier;
+  }
+}
+
 function resolveSpecifier(specifier: string, parent: string): { url: string; local: boolean } {
   if (specifier.startsWith("./") || specifier.startsWith("../") || specifier.startsWith("/")) {
     return { url: new URL(specifier, parent).href, local: true };
   }
+  // A package named with a version range counts by the version it resolves to (the lock file's), as the import.
+  if (/^(npm|jsr):/.test(specifier)) return { url: resolvedPackage(specifier), local: false };
   if (/^[a-z][a-z0-9+.-]*:/i.test(specifier)) return { url: specifier, local: specifier.startsWith("file:") };
   try {
     // A bare specifier goes through the import map, as the import itself does.

@@ -222,3 +222,33 @@ Deno.test("step keys: reel's own modules are not part of a workflow's module gra
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("step keys: a package imported by a version range counts by the version the lock file resolves it to", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "reel-graph-" });
+  try {
+    const { readModuleGraph } = await import("../../../lib/schema/module_graph.ts");
+    // zod is in reel's lock file: what `npm:zod@^4` resolves to is the version it pins.
+    const lock = JSON.parse(await Deno.readTextFile(new URL("../../../deno.lock", import.meta.url))) as {
+      specifiers: Record<string, string>;
+    };
+    const version = lock.specifiers["npm:zod@4"] ?? lock.specifiers["npm:zod@4.1.12"];
+    assert.ok(version !== undefined, "zod is locked");
+    await Deno.writeTextFile(
+      `${dir}/range.ts`,
+      `import { z } from "npm:zod@^4";\nexport const s = z.string();\n`,
+    );
+    await Deno.writeTextFile(
+      `${dir}/exact.ts`,
+      `import { z } from "npm:zod@${version}";\nexport const s = z.string();\n`,
+    );
+    const [range, exact] = [
+      await readModuleGraph(new URL(`file://${dir}/range.ts`).href),
+      await readModuleGraph(new URL(`file://${dir}/exact.ts`).href),
+    ];
+    assert.equal(range.packages.length, 1);
+    assert.match(range.packages[0]!, new RegExp(`^npm:zod/${version.replaceAll(".", "\\.")}/`));
+    assert.deepEqual(range.packages, exact.packages);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
