@@ -56,7 +56,8 @@ async function findOne(name: string, configured: string | undefined, beside: str
  *
  * @param paths The binaries.
  * @param args ffmpeg arguments; null entries are dropped.
- * @param options The signal that kills ffmpeg, and what to write to its stdin (an input named `pipe:0`).
+ * @param options The signal that kills ffmpeg, what to write to its stdin (an input named `pipe:0`), and more
+ *   environment.
  * @returns ffmpeg's stdout.
  * @throws {ProcessError} When ffmpeg exits with a non-zero code; the message holds its last stderr lines.
  *
@@ -69,7 +70,7 @@ async function findOne(name: string, configured: string | undefined, beside: str
 export async function runFfmpeg(
   paths: FfmpegPaths,
   args: readonly (string | null)[],
-  options: Pick<RunProcessOptions, "signal" | "stdin"> = {},
+  options: Pick<RunProcessOptions, "signal" | "stdin" | "env"> = {},
 ): Promise<Uint8Array> {
   const { stdout } = await runProcess(paths.ffmpeg, [
     "-hide_banner",

@@ -17,6 +17,8 @@ export interface RunProcessOptions {
   cwd?: string;
   /** Receives stdout as it arrives (ffmpeg's `-progress`); the result's `stdout` is then empty. @default null */
   onStdout?: ((chunk: Uint8Array) => void) | null;
+  /** Environment variables set for the child, over this process's. @default none */
+  env?: Record<string, string>;
 }
 
 /** What a finished child process left. */
@@ -81,7 +83,7 @@ export async function runProcess(
   args: readonly (string | null)[],
   options: RunProcessOptions = {},
 ): Promise<ProcessResult> {
-  const { signal, stdin = null, cwd, onStdout = null } = options;
+  const { signal, stdin = null, cwd, onStdout = null, env } = options;
   signal?.throwIfAborted();
   const child = new Deno.Command(program, {
     args: args.filter((arg): arg is string => arg !== null),
@@ -89,6 +91,7 @@ export async function runProcess(
     stdout: "piped",
     stderr: "piped",
     cwd,
+    env,
   }).spawn();
   const kill = () => {
     try {

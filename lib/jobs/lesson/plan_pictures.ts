@@ -4,6 +4,7 @@
  * the narration's frames and muxes the narration.
  * @module
  */
+import { LIBASS_FONTS_VERSION } from "../../media/libass_fonts.ts";
 import type { Json } from "../../core/json.ts";
 import { STILL_ENCODING } from "../../media/h264/encode_stills.ts";
 import type { Draft } from "../../plan/plan_step.ts";
@@ -139,7 +140,11 @@ function burnSettings(lesson: ResolvedLesson, toolchain: Toolchain) {
   const burn = lesson.captions.burn;
   return {
     captions: burn
-      ? { style: { ...lesson.captions.style }, maxLineLength: lesson.captions.rules.maxLineLength }
+      ? {
+        style: { ...lesson.captions.style },
+        maxLineLength: lesson.captions.rules.maxLineLength,
+        fonts: LIBASS_FONTS_VERSION,
+      }
       : null,
     engine: { ffmpeg: toolchain.ffmpeg, ...burn ? { font: font?.identity ?? null } : {} },
     runtime: (burn ? { fontsDir: font?.path.replace(/\/[^/]+$/, "") ?? "" } : {}) as Record<string, Json>,

@@ -7,6 +7,7 @@
 import type { FfmpegPaths } from "../../core/ffmpeg_paths.ts";
 import type { Cue } from "../captions.ts";
 import { runFfmpeg } from "../ffmpeg.ts";
+import { captionFontsEnv } from "../libass_fonts.ts";
 import { escapeFilterOption } from "../escape_filter_option.ts";
 import { formatAss } from "../ass_subtitles.ts";
 import type { BurnedCaptions } from "./encode_stills.ts";
@@ -156,5 +157,9 @@ export async function encodeClip(
     "-f",
     "h264",
     options.output,
-  ], { signal: options.signal });
+  ], {
+    signal: options.signal,
+    // libass draws with the keyed fonts only (see `libass_fonts.ts`).
+    env: burn === "" ? undefined : await captionFontsEnv(options.scratchDir, options.captions!.fontsDir),
+  });
 }

@@ -7,6 +7,7 @@
  */
 import type { FfmpegPaths } from "../../core/ffmpeg_paths.ts";
 import { runFfmpeg } from "../ffmpeg.ts";
+import { captionFontsEnv } from "../libass_fonts.ts";
 import { formatAss } from "../ass_subtitles.ts";
 import type { CaptionStyle } from "../caption_placement.ts";
 import { escapeFilterOption } from "../escape_filter_option.ts";
@@ -90,7 +91,10 @@ export async function encodeStills(
     "-f",
     "h264",
     output,
-  ], { signal });
+  ], {
+    signal,
+    env: options.captions ? await captionFontsEnv(scratchDir, options.captions.fontsDir) : undefined,
+  });
   const stills = readStills(await Deno.readFile(output));
   if (stills.stills.length !== images.length) {
     throw new Error(`Encoding ${images.length} stills gave ${stills.stills.length} pictures`);

@@ -4,7 +4,7 @@
  * @module
  */
 import type { SlideFit, SlideText } from "./check_slide_fit.ts";
-import { slideFontDirs } from "./_font_dirs.ts";
+import { slideFontDirs } from "../../../media/font_dirs.ts";
 import { FACE_NAMES, type FaceName, loadSlideFonts, type SlideFonts } from "./_fonts.ts";
 import type { SlideLayout } from "./_layout.ts";
 import { layoutSlide } from "./_layout_slide.ts";

@@ -11,7 +11,7 @@ export type FaceName = "sans" | "sansBold" | "mono" | "monoBold";
 /** The faces in a fixed order. */
 export const FACE_NAMES: readonly FaceName[] = ["sans", "sansBold", "mono", "monoBold"];
 
-/** The primary fonts' files, in the folder {@linkcode ./_font_dirs.ts} names, in {@linkcode FACE_NAMES} order. */
+/** The primary fonts' files, in the folder {@linkcode ../../../media/font_dirs.ts} names, in {@linkcode FACE_NAMES} order. */
 export const PRIMARY_FILES = [
   "DejaVuSans.ttf",
   "DejaVuSans-Bold.ttf",

@@ -4,7 +4,7 @@
  */
 import { sha256Hex } from "../../../core/sha256.ts";
 import { listFallbackFiles } from "./_fallback_fonts.ts";
-import { slideFontDirs } from "./_font_dirs.ts";
+import { slideFontDirs } from "../../../media/font_dirs.ts";
 import { PRIMARY_FILES } from "./_fonts.ts";
 
 /**

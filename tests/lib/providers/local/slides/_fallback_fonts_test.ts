@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { findFallbackFace } from "../../../../../lib/providers/local/slides/_fallback_fonts.ts";
-import { SYSTEM_FONT_DIRS } from "../../../../../lib/providers/local/slides/_font_dirs.ts";
+import { SYSTEM_FONT_DIRS } from "../../../../../lib/media/font_dirs.ts";
 
 const search = (weight: number) => ({
   weight,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import opentype from "opentype.js/dist/opentype.module.js";
 import { InputError } from "../../../../../lib/core/errors.ts";
-import { SYSTEM_FONT_DIRS } from "../../../../../lib/providers/local/slides/_font_dirs.ts";
+import { SYSTEM_FONT_DIRS } from "../../../../../lib/media/font_dirs.ts";
 import { readSfntFaces } from "../../../../../lib/providers/local/slides/_sfnt.ts";
 
 const dejavu = `${Deno.env.get("REEL_FONT_DIR") ?? SYSTEM_FONT_DIRS.primary}/DejaVuSans.ttf`;

@@ -8,7 +8,7 @@ import {
 import type { SlideFrame } from "../../../../../lib/providers/local/slides/check_slide_fit.ts";
 import type { SectionSlide } from "../../../../../lib/providers/local/slides/slide_content.ts";
 import { PRIMARY_FILES } from "../../../../../lib/providers/local/slides/_fonts.ts";
-import { slideFontDirs } from "../../../../../lib/providers/local/slides/_font_dirs.ts";
+import { slideFontDirs } from "../../../../../lib/media/font_dirs.ts";
 import {
   boundingBox,
   countBands,

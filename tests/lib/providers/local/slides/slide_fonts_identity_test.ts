@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { PRIMARY_FILES } from "../../../../../lib/providers/local/slides/_fonts.ts";
-import { slideFontDirs } from "../../../../../lib/providers/local/slides/_font_dirs.ts";
+import { slideFontDirs } from "../../../../../lib/media/font_dirs.ts";
 import { slideFontsIdentity } from "../../../../../lib/providers/local/slides/slide_fonts_identity.ts";
 
 /** The identity a fresh process computes with REEL_FONT_DIR set to `dir`. */

@@ -1,0 +1,41 @@
+/**
+ * libass, through fontconfig, sees the keyed font folders only: a font the user installs elsewhere (here in
+ * ~/.fonts, which fontconfig searches by default) is not one it can draw a caption with.
+ */
+import assert from "node:assert/strict";
+import { captionFontsEnv, fontconfigFor } from "../../../lib/media/libass_fonts.ts";
+import { slideFontDirs } from "../../../lib/media/font_dirs.ts";
+import { runProcess } from "../../../lib/media/run_process.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
+
+/** The font files fontconfig lists for this environment. */
+async function fontFiles(env: Record<string, string>): Promise<string[]> {
+  const { stdout } = await runProcess("fc-list", [":", "file"], { env });
+  return new TextDecoder().decode(stdout).split("\n").map((line) => line.replace(/:\s*$/, "").trim())
+    .filter((line) => line !== "");
+}
+
+Deno.test("fontconfigFor() names each folder once, escaped, and the system's cache first", () => {
+  const xml = fontconfigFor(["/a", "/b & c", "/a"]);
+  assert.deepEqual([...xml.matchAll(/<dir>([^<]*)<\/dir>/g)].map((match) => match[1]), ["/a", "/b &amp; c"]);
+  assert.ok(xml.indexOf("/var/cache/fontconfig") < xml.indexOf(`prefix="xdg"`));
+});
+
+Deno.test("captions' fontconfig lists the keyed folders' fonts and not one the user installed", async () => {
+  const dirs = slideFontDirs();
+  const home = await tempDir();
+  await Deno.mkdir(`${home}/.fonts`);
+  await Deno.copyFile(`${dirs.primary}/DejaVuSans.ttf`, `${home}/.fonts/Installed.ttf`);
+  const scratch = await tempDir();
+  const everything = await fontFiles({ HOME: home });
+  assert.ok(
+    everything.includes(`${home}/.fonts/Installed.ttf`),
+    "fontconfig's own search finds the user's font",
+  );
+  const keyed = await fontFiles({ HOME: home, ...await captionFontsEnv(scratch, dirs.primary) });
+  assert.ok(keyed.includes(`${dirs.primary}/DejaVuSans.ttf`));
+  assert.ok(!keyed.includes(`${home}/.fonts/Installed.ttf`));
+  const folders = [dirs.primary, ...dirs.fallbacks];
+  const outside = keyed.filter((file) => !folders.some((dir) => file.startsWith(`${dir}/`)));
+  assert.deepEqual(outside, []);
+});
