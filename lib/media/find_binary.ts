@@ -3,6 +3,7 @@
  * another at the same path.
  * @module
  */
+import { runProcess } from "./run_process.ts";
 
 /**
  * Looks for an executable file named `name` in the folders of `PATH`.
@@ -102,16 +103,39 @@ const C_RUNTIME =
  * ```
  */
 export async function loadedLibraries(program: string, args: readonly string[]): Promise<string[]> {
-  const { stdout } = await new Deno.Command(program, {
-    args: [...args],
-    env: { LD_TRACE_LOADED_OBJECTS: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-  }).output();
+  const { stdout } = await runProcess(program, args, { env: { LD_TRACE_LOADED_OBJECTS: "1" } });
   const libraries = new Set<string>();
-  for (const [, name, path] of new TextDecoder().decode(stdout).matchAll(/^\s*(\S+) => (\/\S+) \(0x/gm)) {
+  // `name => /path/to/it (0x…)`: the path may hold spaces.
+  for (
+    const [, name, path] of new TextDecoder().decode(stdout).matchAll(
+      /^\s*(\S+) => (\/.+?) \(0x[0-9a-f]+\)$/gm,
+    )
+  ) {
     if (!C_RUNTIME.test(name!)) libraries.add(path!);
   }
   return [...libraries].sort();
+}
+
+/**
+ * What a library file is, for keys: its path, size and modification time. Not its inode or change time: a package
+ * manager gives the same package's files the same size and time on every machine (dpkg keeps the archive's
+ * times), so two machines with the same packages, or one reinstalled, agree.
+ *
+ * @param path The file.
+ * @returns `path:size:mtime`, or `path:missing`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { libraryIdentity } from "./find_binary.ts";
+ * assert.equal(libraryIdentity("/no/such/lib.so"), "/no/such/lib.so:missing");
+ * ```
+ */
+export function libraryIdentity(path: string): string {
+  try {
+    const info = Deno.statSync(path);
+    return `${path}:${info.size}:${info.mtime?.getTime() ?? ""}`;
+  } catch {
+    return `${path}:missing`;
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { writeFileWhole } from "../core/write_file_whole.ts";
-import { loadedLibraries, programFileIdentity } from "./find_binary.ts";
+import { libraryIdentity, loadedLibraries, programFileIdentity } from "./find_binary.ts";
 import { runProcess } from "./run_process.ts";
 
 const probed = new Map<string, Promise<string>>();
@@ -39,12 +39,13 @@ export function programVersionsFile(env: (name: string) => string | undefined = 
 /**
  * Reads a program's version once per process: the first line of what it prints, and a digest of all of it (for
  * ffmpeg that covers the library versions and build options too) and of the shared libraries it loads (each file's
- * path, size, times and inode; the C runtime aside). The libraries count because what ffmpeg makes depends on them
- * and its version does not name them all: libx264, libass and flite are packaged, and upgraded, on their own.
- * Between runs it is remembered in {@linkcode programVersionsFile} under the program's path and its file's
- * identity, the system's library files (the loader's cache, which `ldconfig` rewrites when libraries are installed,
- * and dpkg's status) and the environment that changes what it loads or reads ({@linkcode PROGRAM_ENVIRONMENT}), so
- * an upgrade of the program or of a library is asked again; running Debian's ffmpeg only to print its version costs
+ * path, size and time, the same on every machine with the same packages; the C runtime aside). The libraries count
+ * because what ffmpeg makes depends on them and its version does not name them all: libx264, libass and flite are
+ * packaged, and upgraded, on their own. Between runs it is remembered in {@linkcode programVersionsFile} under the
+ * program's path and its file's identity, the system's library files (the loader's cache, which `ldconfig` rewrites
+ * when libraries are installed, and dpkg's status) and the environment that changes what it loads or reads
+ * ({@linkcode PROGRAM_ENVIRONMENT}), the libraries it loads from outside the system's folders looked at again: an
+ * upgrade of the program or of a library is asked again. Running Debian's ffmpeg only to print its version costs
  * ~60 ms (215 libraries load).
  *
  * @param program The executable.
@@ -95,20 +96,28 @@ async function rememberedVersion(
   const key = [program, ...args, file, ...system, ...environment].join("\0");
   const known = memo === null || file === null ? {} : readMemo(memo);
   const remembered = known[key];
-  if (typeof remembered === "string") return remembered;
+  if (
+    isRemembered(remembered) &&
+    remembered.watched.every(([path, identity]) => libraryIdentity(path) === identity)
+  ) {
+    return remembered.version;
+  }
   const [{ stdout }, libraries] = await Promise.all([
     runProcess(program, args),
     loadedLibraries(program, args),
   ]);
   const text = new TextDecoder().decode(stdout).trim();
-  const loaded = await Promise.all(
-    libraries.map(async (library) => `${library}:${await programFileIdentity(library)}`),
-  );
+  const loaded = libraries.map(libraryIdentity);
   const digest = createHash("sha256").update([text, ...loaded].join("\n")).digest("hex").slice(0, 16);
   const version = `${text.split("\n")[0]} #${digest}`;
+  // Libraries outside the system's folders (LD_LIBRARY_PATH, /usr/local, /opt) change without ldconfig or dpkg:
+  // each is looked at again before the remembered version is used.
+  const watched = libraries.filter((path) => !SYSTEM_LIBRARY_DIRS.test(path)).map((
+    path,
+  ) => [path, libraryIdentity(path)]);
   // Remembering is a convenience: a folder that cannot be written only means asking again next time.
   if (memo !== null && file !== null) {
-    await writeFileWhole(memo, JSON.stringify({ ...known, [key]: version })).catch(() => {});
+    await writeFileWhole(memo, JSON.stringify({ ...known, [key]: { version, watched } })).catch(() => {});
   }
   return version;
 }
@@ -121,6 +130,19 @@ export const SYSTEM_LIBRARY_FILES: readonly string[] = ["/etc/ld.so.cache", "/va
 
 /** Environment variables that change which libraries or data a program loads: a remembered version holds for the same values. */
 export const PROGRAM_ENVIRONMENT: readonly string[] = ["LD_LIBRARY_PATH", "LD_PRELOAD", "ESPEAK_DATA_PATH"];
+
+/** The folders of the system's libraries, which change only through dpkg and ldconfig (see SYSTEM_LIBRARY_FILES). */
+const SYSTEM_LIBRARY_DIRS = /^\/(usr\/)?lib(64|32|x32)?\//;
+
+/** A remembered version: the version, and the libraries outside the system's folders with their identities. */
+function isRemembered(value: unknown): value is { version: string; watched: [string, string][] } {
+  if (typeof value !== "object" || value === null) return false;
+  const { version, watched } = value as { version?: unknown; watched?: unknown };
+  return typeof version === "string" && Array.isArray(watched) &&
+    watched.every((entry) =>
+      Array.isArray(entry) && entry.length === 2 && entry.every((part) => typeof part === "string")
+    );
+}
 
 function readMemo(path: string): Record<string, unknown> {
   try {

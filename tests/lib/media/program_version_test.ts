@@ -140,10 +140,68 @@ Deno.test("loadedLibraries() lists ffmpeg's codec libraries where the loader fin
   assert.ok(libraries.some((path) => /\/libx264\.so\.\d+$/.test(path)));
   assert.ok(!libraries.some((path) => /\/(libc|libm|ld-linux[^/]*)\.so/.test(path)));
   assert.deepEqual(libraries, [...libraries].sort());
+  // A library in a folder whose name has a space is listed whole.
+  const spaced = `${await tempDir("reel-version-")}/my libs`;
+  await Deno.mkdir(spaced);
+  const x264 = libraries.find((path) => /\/libx264\.so/.test(path))!;
+  await Deno.copyFile(x264, `${spaced}/${x264.split("/").at(-1)}`);
+  const listed = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `import { loadedLibraries } from "${
+        new URL("../../../lib/media/find_binary.ts", import.meta.url).href
+      }";
+console.log(JSON.stringify(await loadedLibraries(${
+        JSON.stringify((await findFfmpeg()).ffmpeg)
+      }, ["-version"])));`,
+    ],
+    env: { LD_LIBRARY_PATH: spaced },
+    stdout: "piped",
+  }).output();
+  assert.ok(
+    JSON.parse(new TextDecoder().decode(listed.stdout)).includes(`${spaced}/${x264.split("/").at(-1)}`),
+  );
   // A script is not a dynamically linked program of its own: its interpreter's libraries (no C runtime) at most.
   const dir = await tempDir("reel-version-");
   await Deno.writeTextFile(`${dir}/tool`, "#!/bin/sh\necho tool\n", { mode: 0o755 });
   assert.ok(
     (await loadedLibraries(`${dir}/tool`, ["--version"])).every((path) => !/libx264|libavcodec/.test(path)),
   );
+});
+
+Deno.test("programVersion(): a fresh copy of a library (same bytes, path and time, another inode) keeps the identity", async () => {
+  const dir = await tempDir("reel-version-");
+  const ffmpeg = (await findFfmpeg()).ffmpeg;
+  const system = (await loadedLibraries(ffmpeg, ["-version"])).find((path) => /\/libx264\.so/.test(path))!;
+  const { mtime } = await Deno.stat(system);
+  // As a package manager on another machine, or a reinstall, puts it there.
+  const place = async () => {
+    await Deno.remove(`${dir}/${system.split("/").at(-1)}`).catch(() => {});
+    await Deno.copyFile(system, `${dir}/${system.split("/").at(-1)}`);
+    await Deno.utime(`${dir}/${system.split("/").at(-1)}`, mtime!, mtime!);
+  };
+  await place();
+  const first = await versionInNewProcess(ffmpeg, null, {
+    args: ["-version"],
+    env: { LD_LIBRARY_PATH: dir },
+  });
+  await place();
+  assert.equal(
+    await versionInNewProcess(ffmpeg, null, { args: ["-version"], env: { LD_LIBRARY_PATH: dir } }),
+    first,
+  );
+});
+
+Deno.test("programVersion(): a library outside the system's folders replaced without ldconfig is asked again", async () => {
+  const dir = await tempDir("reel-version-");
+  const ffmpeg = (await findFfmpeg()).ffmpeg;
+  const system = (await loadedLibraries(ffmpeg, ["-version"])).find((path) => /\/libx264\.so/.test(path))!;
+  const copy = `${dir}/${system.split("/").at(-1)}`;
+  await Deno.copyFile(system, copy);
+  const memo = `${dir}/versions.json`;
+  const ask = () => versionInNewProcess(ffmpeg, memo, { args: ["-version"], env: { LD_LIBRARY_PATH: dir } });
+  const first = await ask();
+  assert.equal(await ask(), first, "remembered");
+  await Deno.utime(copy, new Date(2001, 0, 1), new Date(2001, 0, 1));
+  assert.notEqual(await ask(), first, "the replaced library is another identity, not the remembered one");
 });
