@@ -26,8 +26,6 @@ export interface ClipPicture {
   image: string;
   /** A move from one view to another over the part's frames, or null for a still picture. */
   motion: { from: ClipView; to: ClipView } | null;
-  /** Rows of the image kept still over the move (a picture's caption band), or null. @default null */
-  band?: { y: number; height: number } | null;
   /** The part's frames (the move's length) and the part's frame at the clip's first frame. */
   partFrames: number;
   offset: number;
@@ -94,15 +92,9 @@ export function sideFilter(
   const along = (a: number, b: number) => `(${a}+(${b - a})*${progress})`;
   // Twice the size first: zoompan places its window on whole pixels, so a slow move would otherwise judder.
   const zoom = along(from.zoom, to.zoom);
-  const move = `scale=${2 * width}:${2 * height}:flags=bicubic,` +
+  return `[${input}]scale=${2 * width}:${2 * height}:flags=bicubic,` +
     `zoompan=z='${zoom}':x='${along(from.x, to.x)}*iw-iw/zoom/2':y='${along(from.y, to.y)}*ih-ih/zoom/2':` +
-    `d=${frames}:s=${width}x${height}:fps=${fps}`;
-  const band = side.band ?? null;
-  if (band === null || band.height <= 0) return `[${input}]${move},${SAME}[${label}]`;
-  // The caption band stays where it is, readable, over the moving picture: cut from the image, laid on every frame.
-  return `[${input}]split[${label}p][${label}b];[${label}p]${move}[${label}m];` +
-    `[${label}b]crop=${width}:${band.height}:0:${band.y}[${label}c];` +
-    `[${label}m][${label}c]overlay=0:${band.y}:eof_action=repeat,${SAME}[${label}]`;
+    `d=${frames}:s=${width}x${height}:fps=${fps},${SAME}[${label}]`;
 }
 
 /**

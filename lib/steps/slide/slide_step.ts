@@ -11,18 +11,16 @@ import type { SlideParams } from "./slide_params.ts";
 /**
  * Renders the slide its params describe ({@linkcode SlideParams}) to PNG, over a generated image (its one input,
  * if any) or the background image file `runtime.imagePath`, with the picture file `runtime.picturePath` on a
- * picture slide. Its value is `{ width, height, warnings, fit, band }`, the warnings being sentences about text cut
- * or characters no installed font has, `fit` what the preflight check finds for this slide (`{ message, warnings }`:
- * a later run whose slide is stored checks it from there, without laying the text out again), and `band` a picture
- * slide's caption band (`{ y, height }` in pixel rows, or null), which a Ken Burns move keeps still.
+ * picture slide. Its value is `{ width, height, warnings, fit }`, the warnings being sentences about text cut or
+ * characters no installed font has, and `fit` what the preflight check finds for this slide (`{ message, warnings }`):
+ * a later run whose slide is stored checks it from there, without laying the text out again.
  */
 export const slideStep: StepKindDefinition = {
   kind: "slide",
   // 2: slide kinds (code, picture, title and end cards), markdown, themes, and the block centred (portrait: larger
   // type in the upper middle) instead of anchored to the top. (Its value's `fit` came later, bytes unchanged: an
-  // entry without one is checked by laying its text out again.) 3: the value's `band`, which a moving picture's clip
-  // reads.
-  version: 3,
+  // entry without one is checked by laying its text out again.)
+  version: 2,
   blocking: true,
   run: async (task, { signal }) => {
     const { image: _image, picture: _picture, ...spec } = task.params as unknown as SlideParams;
@@ -33,7 +31,7 @@ export const slideStep: StepKindDefinition = {
     const picturePath = typeof task.runtime.picturePath === "string" ? task.runtime.picturePath : null;
     // The renderer loads with a worker's first slide: the main thread lists this kind but never draws.
     const { renderSlide } = await import("../../providers/local/slides/render_slide.ts");
-    const { png, warnings, fit, band } = await renderSlide(
+    const { png, warnings, fit } = await renderSlide(
       { ...spec, imagePath, picturePath },
       // Whether text may be cut was decided before the run (preflight fails a slide that does not fit unless
       // --allow-overflow): here a slide always renders, cut with an ellipsis if it must.
@@ -45,7 +43,6 @@ export const slideStep: StepKindDefinition = {
       height: spec.height,
       warnings,
       fit: { message: fit.message, warnings: fit.warnings },
-      band,
     };
   },
   // A worker's first slide compiles resvg's WebAssembly, reads the fonts and compiles the layout and drawing code

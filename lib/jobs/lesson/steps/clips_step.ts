@@ -28,8 +28,7 @@ export interface ClipsParams extends TimelineParams {
  */
 export const clipsStep: StepKindDefinition = {
   kind: "clips",
-  // 2: a moving picture's caption band stays still.
-  version: 2,
+  version: 1,
   blocking: false,
   run: async (task, { signal }) => {
     const params = task.params as unknown as ClipsParams;
@@ -37,13 +36,7 @@ export const clipsStep: StepKindDefinition = {
     const cues = task.inputs.slice(1 + count).map((input) => input.value);
     const timeline = lessonTimeline(params, task.inputs[0]!.value, cues);
     const partOf = (picture: number) => timeline.pictures[picture]!.part;
-    const side = (source: ClipSource) => {
-      const part = 1 + partOf(source.picture);
-      // A picture slide's caption band (the slide's value) stays still over its move.
-      const band =
-        (task.inputs[part]!.value as { band?: { y: number; height: number } | null } | null)?.band ?? null;
-      return { ...source, image: inputPath(task, part), band };
-    };
+    const side = (source: ClipSource) => ({ ...source, image: inputPath(task, 1 + partOf(source.picture)) });
     const captions = params.captions === null
       ? null
       : { ...params.captions, fontsDir: String(task.runtime.fontsDir) };

@@ -62,11 +62,6 @@ export interface RenderedSlide {
   warnings: string[];
   /** How its text fitted: what the preflight check of the same slide finds (`checkSlideFits`). */
   fit: SlideFit;
-  /**
-   * A picture slide's caption band, in whole pixel rows (the first and how many), or null: a moving picture keeps
-   * it still over the move.
-   */
-  band: { y: number; height: number } | null;
 }
 
 /**
@@ -160,25 +155,13 @@ export async function renderSlide(spec: SlideSpec, options: RenderSlideOptions =
   try {
     const rendered = resvg.render();
     try {
-      const png = encodePng(borrowPixels(rendered), rendered.width, rendered.height);
-      return { png, warnings, fit, band: captionBand(spec.kind === "picture" ? layout.rects : [], height) };
+      return { png: encodePng(borrowPixels(rendered), rendered.width, rendered.height), warnings, fit };
     } finally {
       rendered.free();
     }
   } finally {
     resvg.free();
   }
-}
-
-/** The rows a picture's caption band covers (rounded outward to whole pixels), or null when it has none. */
-function captionBand(
-  rects: readonly { y: number; height: number; fill: string }[],
-  height: number,
-): { y: number; height: number } | null {
-  const band = rects.find((rect) => rect.fill === "band");
-  if (band === undefined) return null;
-  const y = Math.max(0, Math.floor(band.y));
-  return { y, height: Math.min(height, Math.ceil(band.y + band.height)) - y };
 }
 
 /** A `#rrggbb` colour moved `amount` (0..1) of the way to black. */
