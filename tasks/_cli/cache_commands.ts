@@ -58,7 +58,7 @@ export function addCacheCommands(program: Command): void {
           plural(report.recent, "entry", "entries")
         } kept over the size: used within --keep-recent or by a render now)`;
       console.log(
-        `removed ${report.removed} entries (${formatBytes(report.freed)}), ${
+        `removed ${plural(report.removed, "entry", "entries")} (${formatBytes(report.freed)}), ${
           formatBytes(report.kept)
         } left${recent}`,
       );

@@ -7,19 +7,22 @@ import { tempDir } from "../_support/temp_dir.ts";
 
 type Event = { type: string; step?: string; kind?: string; cached?: boolean; path?: string | null };
 
-function workflowText(narrations: string[]): string {
+function workflowText(narrations: string[], voice: object | null = null): string {
   return `import { workflow } from "${MOD_URL}";
 export default workflow({
-  formats: ["160x90", "90x160"],
+  formats: ["160x90", "90x160"],${voice === null ? "" : `\n  voice: ${JSON.stringify(voice)},`}
   videos: [{ id: "v", sections: ${
     JSON.stringify(narrations.map((narration, i) => ({ title: `T${i + 1}`, narration })))
   } }],
 });`;
 }
 
-async function setup(narrations = ["First part.", "Second part.", "Third part."]) {
+async function setup(
+  narrations = ["First part.", "Second part.", "Third part."],
+  voice: object | null = null,
+) {
   const dir = await tempDir("reel-cache-");
-  await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText(narrations));
+  await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText(narrations, voice));
   return dir;
 }
 
@@ -151,7 +154,8 @@ Deno.test("after SIGKILL mid-render, the next render reuses every finished step 
 });
 
 Deno.test("SIGINT stops a render while a step runs: exit 130, the step is not waited for, no child process left", async () => {
-  const dir = await setup(["A narration whose speech never ends on its own."]);
+  // Spoken by espeak-ng (the default voice is flite, through ffmpeg), which is replaced below.
+  const dir = await setup(["A narration whose speech never ends on its own."], { provider: "espeak" });
   // An espeak-ng that speaks forever (it answers the version and voice questions as the real one): the render can
   // only end by stopping it, so a render that waited for its steps would never exit.
   const espeak = new TextDecoder().decode(

@@ -5,9 +5,10 @@
  * `allowOverflow` says to cut it).
  * @module
  */
-import { InputError, WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
+import { WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
+import { plural } from "../../core/plural.ts";
 import type { SlideFit, SlideText } from "../../providers/local/slides/check_slide_fit.ts";
-import { checkEspeakVoice } from "../../providers/local/speech/espeak_engine.ts";
+import { checkEspeakVoice, UnknownVoiceError } from "../../providers/local/speech/espeak_engine.ts";
 import { checkFliteFilter } from "../../providers/local/speech/flite_engine.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import { slideFitOf } from "../../steps/slide/slide_step.ts";
@@ -44,13 +45,14 @@ export async function preflightLesson(lesson: ResolvedLesson, context: Preflight
     try {
       await checkEspeakVoice(voice, { signal: context.signal });
     } catch (error) {
-      if (!(error instanceof InputError) || error instanceof WorkflowError) throw error;
+      // A missing espeak-ng, say, is not the workflow's mistake: only an unknown voice is named in it.
+      if (!(error instanceof UnknownVoiceError)) throw error;
       // Named where it speaks: the first section with that voice (and how many more).
       const speaking = sections.filter((section) =>
         section.voice.engine === "espeak" && section.voice.voice === voice
       );
       const more = speaking.length > 1
-        ? ` (and ${speaking.length - 1} more section${speaking.length > 2 ? "s" : ""})`
+        ? ` (and ${plural(speaking.length - 1, "more section", "more sections")})`
         : "";
       throw new WorkflowError(context.file, [{
         path: `${speaking[0]!.path}.voice`,

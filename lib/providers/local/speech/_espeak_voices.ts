@@ -7,6 +7,18 @@ import { InputError } from "../../../core/errors.ts";
 import { programFileIdentity } from "../../../media/find_binary.ts";
 import { runProcess } from "../../../media/run_process.ts";
 
+/** A voice espeak-ng does not have: the workflow's mistake, named where the voice is set. */
+export class UnknownVoiceError extends InputError {
+  /**
+   * @param message Which voice, and why.
+   * @param options The hint and the cause.
+   */
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options);
+    this.name = "UnknownVoiceError";
+  }
+}
+
 /**
  * Throws unless `voice` (`<voice>` or `<voice>+<variant>`) names a voice and variant that `espeak-ng --voices` lists,
  * by language code, voice name or file, ignoring case.
@@ -14,7 +26,7 @@ import { runProcess } from "../../../media/run_process.ts";
  * @param program The espeak-ng binary.
  * @param voice The voice name from the request.
  * @param options The signal that kills espeak-ng.
- * @throws {InputError} When the voice or the variant is unknown.
+ * @throws {UnknownVoiceError} When the voice or the variant is unknown.
  */
 export async function assertEspeakVoice(
   program: string,
@@ -26,10 +38,10 @@ export async function assertEspeakVoice(
   const hint = "Run `espeak-ng --voices=en` to list voices and `espeak-ng --voices=variant` for variants, " +
     "e.g. en-us, en-gb, en-us+f3";
   if (!(await hasVoiceName(program, null, base, signal))) {
-    throw new InputError(`Unknown espeak-ng voice "${voice}"`, { hint });
+    throw new UnknownVoiceError(`Unknown espeak-ng voice "${voice}"`, { hint });
   }
   if (variant !== null && !(await hasVoiceName(program, "variant", variant.replace(/^!v\//, ""), signal))) {
-    throw new InputError(`Unknown espeak-ng voice "${voice}": no variant "${variant}"`, { hint });
+    throw new UnknownVoiceError(`Unknown espeak-ng voice "${voice}": no variant "${variant}"`, { hint });
   }
 }
 

@@ -2,11 +2,13 @@
  * The espeak-ng speech engine: fast, small, robotic; voices such as `en-us`, `en-gb` or `en-us+f3`.
  * @module
  */
-import { InputError, MissingBinaryError } from "../../../core/errors.ts";
+import { MissingBinaryError } from "../../../core/errors.ts";
 import { findOnPath, isExecutableFile } from "../../../media/find_binary.ts";
 import { ProcessError, runProcess } from "../../../media/run_process.ts";
 import { checkSpeechRequest } from "./_check_speech_request.ts";
-import { assertEspeakVoice } from "./_espeak_voices.ts";
+import { assertEspeakVoice, UnknownVoiceError } from "./_espeak_voices.ts";
+
+export { UnknownVoiceError };
 import type { SpeechEngine, SpeechEngineContext, SpeechRequest } from "./speech_engine.ts";
 
 /** How to install espeak-ng, given when it is missing. */
@@ -51,7 +53,7 @@ async function synthesizeWithEspeak(
   } catch (error) {
     // Voices that espeak-ng lists but cannot load (mbrola voices without mbrola) fail with only this line.
     if (error instanceof ProcessError && /voice does not exist/i.test(error.stderr)) {
-      throw new InputError(`Unknown espeak-ng voice "${request.voice}"`, {
+      throw new UnknownVoiceError(`Unknown espeak-ng voice "${request.voice}"`, {
         hint: "Run `espeak-ng --voices=en` to list voices, e.g. en-us, en-gb, en-us+f3",
         cause: error,
       });
@@ -66,7 +68,7 @@ async function synthesizeWithEspeak(
  * @param voice A voice such as `en-us` or `en-us+f3`.
  * @param options The signal that kills espeak-ng.
  * @throws {MissingBinaryError} When espeak-ng is not installed.
- * @throws {InputError} When it does not know the voice.
+ * @throws {UnknownVoiceError} When it does not know the voice.
  *
  * @example
  * ```ts
