@@ -1,6 +1,9 @@
 /**
  * What a worker's local engines are on its own host, as step keys hold them: probed with the planner's own probes
- * (see `lib/plan/engine_probes.ts`) on the first job that needs each, then remembered for the worker's life.
+ * (see `lib/plan/engine_probes.ts`). The programs a step runs anew (ffmpeg, espeak-ng) are asked at every job
+ * (their versions are remembered by their files, so an upgrade under a long-running worker is seen); what a worker
+ * loads once and keeps (the slide renderer and its fonts, libx264, pocketsphinx's identity) on the first job that
+ * needs it, for the worker's life.
  * @module
  */
 import { MissingBinaryError } from "../core/errors.ts";
@@ -51,10 +54,13 @@ export class WorkerEngines {
    */
   identity(entry: EngineEntry, task: { runtime: Record<string, Json> }): Promise<string | null> {
     switch (entry) {
+      // Asked at every job: programVersion remembers them by the binaries' files and the system's libraries, so an
+      // upgrade under a long-running worker is seen (the programs run anew for each step; what a worker loaded once,
+      // the renderer and libx264, stays as it was loaded).
       case "ffmpeg":
-        return this.#once(entry, () => this.#probes.ffmpeg(this.#ffmpeg));
+        return this.#probes.ffmpeg(this.#ffmpeg);
       case "espeak":
-        return this.#once(entry, () => installed(this.#probes.espeak()));
+        return installed(this.#probes.espeak());
       case "renderer":
         return this.#once(entry, () => this.#probes.slides());
       case "x264":

@@ -69,14 +69,31 @@ export function isExecutableFile(path: string): Promise<boolean> {
  * ```
  */
 export function programFileIdentity(program: string): Promise<string | null> {
-  // Synchronous, as the existence checks above: a few files at each start (the programs, the loader's cache).
+  return Promise.resolve(fileIdentity(program));
+}
+
+/**
+ * {@linkcode programFileIdentity}, synchronously (a stat: the programs and the loader's cache at each start, and
+ * at each job of a long-running worker).
+ *
+ * @param path The file.
+ * @returns `size:mtime:ctime:inode`, or null when there is no such file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileIdentity } from "./find_binary.ts";
+ * assert.equal(fileIdentity("/no/such/file"), null);
+ * ```
+ */
+export function fileIdentity(path: string): string | null {
   let info: Deno.FileInfo;
   try {
-    info = Deno.statSync(program);
+    info = Deno.statSync(path);
   } catch {
-    return Promise.resolve(null);
+    return null;
   }
-  return Promise.resolve(`${info.size}:${info.mtime?.getTime()}:${info.ctime?.getTime()}:${info.ino}`);
+  return `${info.size}:${info.mtime?.getTime()}:${info.ctime?.getTime()}:${info.ino}`;
 }
 
 /** The C runtime's libraries, left out of a program's identity: upgrading glibc does not re-render everything. */

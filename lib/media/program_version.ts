@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { writeFileWhole } from "../core/write_file_whole.ts";
-import { libraryIdentity, loadedLibraries, programFileIdentity } from "./find_binary.ts";
+import { fileIdentity, libraryIdentity, loadedLibraries } from "./find_binary.ts";
 import { runProcess } from "./run_process.ts";
 
 const probed = new Map<string, Promise<string>>();
@@ -69,17 +69,21 @@ export function programVersion(
   args: readonly string[],
   options: { memo?: string | null; systemFiles?: readonly string[] } = {},
 ): Promise<string> {
-  const cacheKey = `${program}\0${args.join("\0")}`;
-  let version = probed.get(cacheKey);
+  // Keyed by what the memo is keyed by (a few stats): a long-running process (a cluster worker) asks again when
+  // the program or the system's libraries are upgraded under it.
+  const file = fileIdentity(program);
+  const systemFiles = options.systemFiles ?? SYSTEM_LIBRARY_FILES;
+  const environment = PROGRAM_ENVIRONMENT.map((name) => `${name}=${Deno.env.get(name) ?? ""}`);
+  const key = [program, ...args, file, ...systemFiles.map(fileIdentity), ...environment].join("\0");
+  let version = probed.get(key);
   if (version === undefined) {
-    version = rememberedVersion(
-      program,
-      args,
-      options.memo === undefined ? programVersionsFile() : options.memo,
-      options.systemFiles ?? SYSTEM_LIBRARY_FILES,
-    );
-    probed.set(cacheKey, version);
-    version.catch(() => probed.delete(cacheKey));
+    version = rememberedVersion(program, args, {
+      key,
+      file,
+      memo: options.memo === undefined ? programVersionsFile() : options.memo,
+    });
+    probed.set(key, version);
+    version.catch(() => probed.delete(key));
   }
   return version;
 }
@@ -87,13 +91,9 @@ export function programVersion(
 async function rememberedVersion(
   program: string,
   args: readonly string[],
-  memo: string | null,
-  systemFiles: readonly string[],
+  options: { key: string; file: string | null; memo: string | null },
 ): Promise<string> {
-  const file = await programFileIdentity(program);
-  const system = await Promise.all(systemFiles.map((path) => programFileIdentity(path)));
-  const environment = PROGRAM_ENVIRONMENT.map((name) => `${name}=${Deno.env.get(name) ?? ""}`);
-  const key = [program, ...args, file, ...system, ...environment].join("\0");
+  const { key, file, memo } = options;
   const known = memo === null || file === null ? {} : readMemo(memo);
   const remembered = known[key];
   if (

@@ -24,19 +24,24 @@ function countingProbes() {
       calls.push("pocketsphinx");
       return Promise.reject(new Error("pocketsphinx crashed"));
     },
-    x264: () => null,
+    x264: () => {
+      calls.push("x264");
+      return null;
+    },
   };
   return { calls, probes };
 }
 
-Deno.test("WorkerEngines probes each engine once per worker, with the worker's own ffmpeg", async () => {
+Deno.test("WorkerEngines asks for the programs at every job (with the worker's own ffmpeg), for what it loaded once", async () => {
   const { calls, probes } = countingProbes();
   const engines = new WorkerEngines({ ffmpeg: FFMPEG, probes });
   const task = { runtime: {} };
   assert.equal(await engines.identity("ffmpeg", task), "ffmpeg at /opt/ffmpeg");
   assert.equal(await engines.identity("ffmpeg", task), "ffmpeg at /opt/ffmpeg");
   assert.equal(await engines.identity("x264", task), null);
-  assert.deepEqual(calls, ["ffmpeg"]);
+  assert.equal(await engines.identity("x264", task), null);
+  // ffmpeg runs anew at each step (programVersion remembers its version by its files); libx264 stays loaded.
+  assert.deepEqual(calls, ["ffmpeg", "ffmpeg", "x264"]);
 });
 
 Deno.test("WorkerEngines says none for an engine not installed, and asks again after a probe that failed", async () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { findFfmpeg } from "../../../lib/media/ffmpeg.ts";
 import { loadedLibraries } from "../../../lib/media/find_binary.ts";
+import { programVersion } from "../../../lib/media/program_version.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
 const MODULE = new URL("../../../lib/media/program_version.ts", import.meta.url).href;
@@ -204,4 +205,18 @@ Deno.test("programVersion(): a library outside the system's folders replaced wit
   assert.equal(await ask(), first, "remembered");
   await Deno.utime(copy, new Date(2001, 0, 1), new Date(2001, 0, 1));
   assert.notEqual(await ask(), first, "the replaced library is another identity, not the remembered one");
+});
+
+Deno.test("programVersion(): one long-running process asks again when the program is upgraded under it", async () => {
+  const dir = await tempDir("reel-version-");
+  const program = `${dir}/tool`;
+  const write = (version: string) =>
+    Deno.writeTextFile(program, `#!/bin/sh\necho 'tool ${version}'\n`, { mode: 0o755 });
+  await write("1.0");
+  const first = await programVersion(program, ["--version"], { memo: null, systemFiles: [] });
+  assert.match(first, /^tool 1\.0 /);
+  assert.equal(await programVersion(program, ["--version"], { memo: null, systemFiles: [] }), first);
+  await Deno.remove(program);
+  await write("2.0");
+  assert.match(await programVersion(program, ["--version"], { memo: null, systemFiles: [] }), /^tool 2\.0 /);
 });
