@@ -56,28 +56,11 @@ export function isExecutableFile(path: string): Promise<boolean> {
 
 /**
  * What tells one file of a program from another at the same path: its size, times and inode, so that an upgrade
- * reads as a new file. Null when the file cannot be read (running it will say why).
- *
- * @param program The executable's path.
- * @returns e.g. `"7432:1700000000000:1700000000000:1234"`, or null.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { programFileIdentity } from "./find_binary.ts";
- * assert.equal(await programFileIdentity("/no/such/program"), null);
- * ```
- */
-export function programFileIdentity(program: string): Promise<string | null> {
-  return Promise.resolve(fileIdentity(program));
-}
-
-/**
- * {@linkcode programFileIdentity}, synchronously (a stat: the programs and the loader's cache at each start, and
- * at each job of a long-running worker).
+ * reads as a new file. A stat, synchronous: the programs and the loader's cache at each start, and at each job of
+ * a long-running worker.
  *
  * @param path The file.
- * @returns `size:mtime:ctime:inode`, or null when there is no such file.
+ * @returns e.g. `"7432:1700000000000:1700000000000:1234"`, or null when there is no such file.
  *
  * @example
  * ```ts

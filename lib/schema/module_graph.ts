@@ -111,8 +111,9 @@ export async function readModuleGraph(
       // A package (npm:, a bare name from the import map) counts by its resolved, versioned name.
       if (resolved.local) queue.push(resolved.url);
       else {
-        hash.update(`package ${specifier} ${packageName(resolved.url)}\n`);
-        packages.add(packageName(resolved.url));
+        const name = packageName(resolved.url);
+        hash.update(`package ${specifier} ${name}\n`);
+        packages.add(name);
       }
     }
   }

@@ -16,18 +16,24 @@ export interface CommandOutcome {
   exitCode: number;
 }
 
+/** The whole number of at least 1 that `value` writes, or null. */
+function atLeastOne(value: string): number | null {
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 1 ? n : null;
+}
+
 /** Parses a whole number of at least 1. */
 export function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("Expected a whole number of at least 1");
+  const n = atLeastOne(value);
+  if (n === null) throw new InvalidArgumentError("Expected a whole number of at least 1");
   return n;
 }
 
 /** Parses `--workers`: a whole number, or `auto` for the count `reel tune` measured best on this machine. */
 export function workerCount(value: string): number | "auto" {
   if (value === "auto") return "auto";
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
+  const n = atLeastOne(value);
+  if (n === null) {
     throw new InvalidArgumentError(
       "Expected a whole number of at least 1, or auto (what reel tune measured)",
     );

@@ -109,7 +109,8 @@ function fileSteps(file: ResolvedTranscription, context: PlanContext): { steps: 
         silence: file.silence,
         upload: file.engine.kind === "pocketsphinx" ? null : "m4a",
       },
-      runtime: { template: `${id}/split/chunk` },
+      // Its chunk template, `<id>/split/chunk`, named under it: a stored split serves any recording of its audio.
+      runtime: { template: "./chunk" },
       deps: [`${id}/decode`],
       engine: ffmpeg,
       cpu: true,

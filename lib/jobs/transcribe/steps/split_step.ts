@@ -23,7 +23,8 @@ export interface SplitParams {
 }
 
 /**
- * Plans and spawns the chunks of its input (the decoded WAV). Each child is the template `runtime.template`, keyed
+ * Plans and spawns the chunks of its input (the decoded WAV). Each child is the template `runtime.template` (named
+ * under this step, `./chunk`: a stored split serves any recording of the same audio, whatever its id), keyed
  * by the digest of its samples, told where to read them (`runtime`), and charged its seconds of audio against its
  * provider's token budget. For a hosted engine its artifact holds every chunk encoded for upload (the child reads
  * its byte range, `runtime.upload`). Its value is `{ duration, silences, chunks }` (each chunk's place).
@@ -54,9 +55,7 @@ export const splitStep: StepKindDefinition = {
     const format = new TextEncoder().encode(
       `pcm s${layout.bitsPerSample}le ${rate} Hz ${layout.channels} ch\n`,
     );
-    // Named under this step (`./chunk`): the entry serves any recording of the same audio, whatever its id.
-    const planned = String(task.runtime.template);
-    const template = planned.startsWith(`${task.id}/`) ? `./${planned.slice(task.id.length + 1)}` : planned;
+    const template = String(task.runtime.template);
     try {
       for (const [index, chunk] of chunks.entries()) {
         signal.throwIfAborted();

@@ -4,7 +4,7 @@
  * @module
  */
 import { InputError } from "../../../core/errors.ts";
-import { programFileIdentity } from "../../../media/find_binary.ts";
+import { fileIdentity } from "../../../media/find_binary.ts";
 import { runProcess } from "../../../media/run_process.ts";
 
 /** A voice espeak-ng does not have: the workflow's mistake, named where the voice is set. */
@@ -86,7 +86,7 @@ async function listVoiceNames(
 ): Promise<Set<string>> {
   const { signal, fresh = false } = options;
   signal?.throwIfAborted();
-  const key = [program, kind, await programFileIdentity(program)].join("\0");
+  const key = [program, kind, fileIdentity(program)].join("\0");
   let read = lists.get(key);
   if (read === undefined || fresh) {
     const controller = new AbortController();

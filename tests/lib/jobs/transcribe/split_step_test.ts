@@ -31,7 +31,7 @@ async function split(
     version: splitStep.version,
     key: "k",
     params: { chunk: 10, overlap: 2, context: 3, silence: { noise: -35, duration: 0.3 }, upload },
-    runtime: { template: "a/split/chunk" },
+    runtime: { template: "./chunk" },
     engine: null,
     inputIds: ["a/decode"],
     inputs: [{ path: wav, value: null, key: "d", children: [] }],
