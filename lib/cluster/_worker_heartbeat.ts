@@ -79,3 +79,23 @@ export class WorkerHeartbeat {
     await this.#redis.del(this.#key);
   }
 }
+
+/**
+ * Reads the entries of the worker processes alive now (an entry expires three beats after its worker stopped
+ * answering), sorted by host and pid.
+ *
+ * @param redis The client.
+ * @returns What each worker says of itself.
+ */
+export async function liveWorkers(redis: Redis): Promise<WorkerInfo[]> {
+  const workers: WorkerInfo[] = [];
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${WORKER_KEY_PREFIX}*`, "COUNT", 100);
+    cursor = next;
+    for (const text of keys.length === 0 ? [] : await redis.mget(...keys)) {
+      if (text !== null) workers.push(JSON.parse(text) as WorkerInfo);
+    }
+  } while (cursor !== "0");
+  return workers.sort((a, b) => a.host.localeCompare(b.host) || a.pid - b.pid);
+}

@@ -14,6 +14,8 @@ export const CLUSTER_PREFIX = "reel";
 export const QUEUES_KEY = `${CLUSTER_PREFIX}:queues`;
 /** The prefix of each worker process's heartbeat hash. */
 export const WORKER_KEY_PREFIX = `${CLUSTER_PREFIX}:worker:`;
+/** The prefix of each refused job's record: which workers refused it, and why (see `_refusals.ts`). */
+export const REFUSALS_KEY_PREFIX = `${CLUSTER_PREFIX}:refused:`;
 /** The queue of CPU-heavy steps (encodes, slides). */
 export const CPU_QUEUE = "cpu";
 /** The queue of steps that call no HTTP provider and are not CPU-heavy. */

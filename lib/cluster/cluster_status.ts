@@ -5,8 +5,8 @@
  * @module
  */
 import { Queue } from "bullmq";
-import type { WorkerInfo } from "./_worker_heartbeat.ts";
-import { CLUSTER_PREFIX, QUEUES_KEY, WORKER_KEY_PREFIX } from "./cluster_job.ts";
+import { liveWorkers, type WorkerInfo } from "./_worker_heartbeat.ts";
+import { CLUSTER_PREFIX, QUEUES_KEY } from "./cluster_job.ts";
 import { openRedis, redisOptions } from "./redis_connection.ts";
 import type { RedisTarget } from "./redis_target.ts";
 
@@ -50,12 +50,7 @@ export async function clusterStatus(target: RedisTarget): Promise<ClusterStatus>
   const redis = openRedis(target, { onError: (error) => errors.push(error) });
   try {
     await redis.connect();
-    const workers: WorkerInfo[] = [];
-    for (const key of await scanKeys(redis, `${WORKER_KEY_PREFIX}*`)) {
-      const text = await redis.get(key);
-      if (text !== null) workers.push(JSON.parse(text) as WorkerInfo);
-    }
-    workers.sort((a, b) => a.host.localeCompare(b.host) || a.pid - b.pid);
+    const workers = await liveWorkers(redis);
     const names = (await redis.smembers(QUEUES_KEY)).sort();
     const queues = await Promise.all(names.map((name) => queueStatus(target, name)));
     return { workers, queues };
@@ -83,15 +78,4 @@ async function queueStatus(target: RedisTarget, name: string): Promise<QueueStat
   } finally {
     await queue.close();
   }
-}
-
-async function scanKeys(redis: ReturnType<typeof openRedis>, pattern: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, found] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 100);
-    cursor = next;
-    keys.push(...found);
-  } while (cursor !== "0");
-  return keys.sort();
 }

@@ -5,15 +5,19 @@
  * local render), and commits the artifact to the shared store. A 429 pauses the provider's queue for every worker
  * on every host (BullMQ's manual rate limit); the limits a provider advertises lower the queue's rate limit, which
  * every worker obeys. A worker killed mid-step loses its job's lock, and BullMQ's stalled-job check hands the job
- * to another worker. A job the worker refuses (see {@linkcode JobGuard}: one whose step was planned with another
- * ffmpeg or espeak-ng than this host's, say) fails at once with the reason and this worker's id, and is not retried.
+ * to another worker. A job the worker refuses for a reason of its own (see {@linkcode JobGuard}: its step was
+ * planned with another ffmpeg or espeak-ng than this host's, say) goes back to its queue for another worker, while a
+ * live worker of the queue has not refused it; refused by all of them, or for a reason of the job's own (malformed
+ * data), it fails with the reasons and the workers' ids, and is not retried.
  * @module
  */
-import { type Job, Queue, QueueEvents, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, Queue, QueueEvents, UnrecoverableError, Worker } from "bullmq";
 import type { StepExecutor } from "../core/executor.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
+import { plural } from "../core/plural.ts";
 import { type OpenedStore, openStore } from "../store/open_store.ts";
 import { adoptAdvertisedRate } from "./_adopt_rate.ts";
+import { recordRefusal } from "./_refusals.ts";
 import { runJob } from "./_run_job.ts";
 import { type RunningJob, WorkerHeartbeat } from "./_worker_heartbeat.ts";
 import { CANCEL_EVENT, CLUSTER_PREFIX, CPU_QUEUE, type JobOutcome, QUEUES_KEY } from "./cluster_job.ts";
@@ -54,6 +58,9 @@ export interface ClusterWorkerOptions {
   /** Receives the worker's log lines (refused jobs, failures, Redis trouble). */
   onLog: (line: string) => void;
 }
+
+/** How long a refused job waits before another worker may take it, in ms. */
+const REFUSED_DELAY_MS = 250;
 
 interface Listening {
   worker: Worker;
@@ -155,8 +162,8 @@ export class ClusterWorker {
     const queue = new Queue(name, options);
     const worker = new Worker(
       name,
-      (job: Job, _token?: string, signal?: AbortSignal) =>
-        this.#process(name, queue, job, signal ?? new AbortController().signal),
+      (job: Job, token?: string, signal?: AbortSignal) =>
+        this.#process(name, queue, job, { token, signal: signal ?? new AbortController().signal }),
       {
         ...options,
         concurrency: name === CPU_QUEUE ? this.#options.cpu : this.#options.concurrency,
@@ -187,16 +194,19 @@ export class ClusterWorker {
     this.#listening.set(name, { worker, events, queue });
   }
 
-  async #process(name: string, queue: Queue, job: Job, signal: AbortSignal): Promise<JobOutcome> {
+  async #process(
+    name: string,
+    queue: Queue,
+    job: Job,
+    { token, signal }: { token?: string; signal: AbortSignal },
+  ): Promise<JobOutcome> {
     const id = job.id ?? "";
     let checked;
     try {
       checked = await this.#guard.check(id, job.data);
     } catch (error) {
       if (!(error instanceof JobRefusedError)) throw error;
-      this.#log(`${error.message} (queue ${name}); the job fails, this worker goes on`);
-      // Not retried, here or elsewhere: the coordinator's retry policy sees a failure that is not retryable.
-      throw new UnrecoverableError(`${error.message} (worker ${this.id})`);
+      return await this.#refuse(name, job, error, token);
     }
     const { job: data, store } = checked;
     const { task, attempt } = data;
@@ -236,6 +246,44 @@ export class ClusterWorker {
       this.#running.delete(id);
       await this.#heartbeat.beat();
     }
+  }
+
+  /**
+   * Hands a refused job back to its queue while another live worker of the queue may take it; else fails it, not
+   * retried (the coordinator's retry policy sees a failure that is not retryable), with every worker's reason.
+   */
+  async #refuse(name: string, job: Job, error: JobRefusedError, token: string | undefined): Promise<never> {
+    const attempt = (job.data as { attempt?: unknown } | null)?.attempt;
+    if (error.elsewhere && token !== undefined) {
+      const verdict = await recordRefusal(this.#redis, {
+        queue: name,
+        job: error.job,
+        attempt: typeof attempt === "string" ? attempt : "",
+        worker: this.id,
+        reason: error.reason,
+      });
+      if (verdict.handBack) {
+        this.#log(
+          `${error.message} (queue ${name}); handed back for ${
+            plural(verdict.candidates.length, "other worker")
+          } ` +
+            `(${verdict.candidates.join(", ")})`,
+        );
+        await job.moveToDelayed(Date.now() + REFUSED_DELAY_MS, token);
+        throw new DelayedError();
+      }
+      if (verdict.others.length > 0) {
+        this.#log(`${error.message} (queue ${name}); every worker of the queue refused it: the job fails`);
+        const others = verdict.others.map(({ worker, reason }) =>
+          `worker ${worker}${reason === error.reason ? ", for the same reason" : `: ${reason}`}`
+        );
+        throw new UnrecoverableError(
+          `${error.message} (worker ${this.id}); also refused by ${others.join("; ")}`,
+        );
+      }
+    }
+    this.#log(`${error.message} (queue ${name}); the job fails, this worker goes on`);
+    throw new UnrecoverableError(`${error.message} (worker ${this.id})`);
   }
 
   #report(job: Job, progress: Record<string, unknown>): void {

@@ -16,26 +16,38 @@ import { type ClusterJob, isClusterJob, JOB_FORMAT } from "./cluster_job.ts";
 import { type EngineEntry, engineMismatches, engineMismatchMessage } from "./engine_mismatch.ts";
 
 /**
- * A job the worker will not run; the job fails (only it) and the worker logs why.
+ * A job the worker will not run, and why. Some reasons are the job's own (malformed data, a secret named as its
+ * key's variable), so every worker refuses it; the others are this worker's (its engines, its step kinds' code,
+ * the folders it was allowed), and another worker may run the job.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { JobRefusedError } from "./job_guard.ts";
- * assert.equal(new JobRefusedError("k", "no").name, "JobRefusedError");
+ * const refused = new JobRefusedError("k", "no", { elsewhere: true });
+ * assert.equal(refused.name, "JobRefusedError");
+ * assert.ok(refused.elsewhere);
+ * assert.ok(!new JobRefusedError("k", "its data is malformed").elsewhere);
  * ```
  */
 export class JobRefusedError extends Error {
   /** The job's id. */
   readonly job: string;
+  /** Why it is refused (the message without the job's id). */
+  readonly reason: string;
+  /** True when the reason is this worker's: another worker may run the job. */
+  readonly elsewhere: boolean;
   /**
    * @param job The job's id.
    * @param reason Why it is refused.
+   * @param options Whether another worker may run it. @default { elsewhere: false }
    */
-  constructor(job: string, reason: string) {
+  constructor(job: string, reason: string, options: { elsewhere?: boolean } = {}) {
     super(`Refused job ${job.slice(0, 12)}: ${reason}`);
     this.name = "JobRefusedError";
     this.job = job;
+    this.reason = reason;
+    this.elsewhere = options.elsewhere ?? false;
   }
 }
 
@@ -93,17 +105,21 @@ export class JobGuard {
       throw new JobRefusedError(
         id,
         `its data is of version ${format}, and this worker reads version ${JOB_FORMAT}: run the same reel on the coordinator and the workers`,
+        { elsewhere: true },
       );
     }
     if (!isClusterJob(data)) throw new JobRefusedError(id, "its data is malformed");
     const { task } = data;
     if (task.key !== id) throw new JobRefusedError(id, `its id is not its step's key`);
     const kind = this.#options.kinds.get(task.kind);
-    if (kind === undefined) throw new JobRefusedError(id, `this worker has no step kind "${task.kind}"`);
+    if (kind === undefined) {
+      throw new JobRefusedError(id, `this worker has no step kind "${task.kind}"`, { elsewhere: true });
+    }
     if (kind.version !== task.version) {
       throw new JobRefusedError(
         id,
         `step "${task.id}" was planned with version ${task.version} of step kind "${task.kind}", but this worker has version ${kind.version}: run the coordinator's reel here, or run this worker elsewhere`,
+        { elsewhere: true },
       );
     }
     const keyEnv = task.runtime.keyEnv;
@@ -117,7 +133,9 @@ export class JobGuard {
       task.engine,
       (entry) => this.#options.engines.identity(entry, task),
     );
-    if (mismatches.length > 0) throw new JobRefusedError(id, engineMismatchMessage(task.id, mismatches));
+    if (mismatches.length > 0) {
+      throw new JobRefusedError(id, engineMismatchMessage(task.id, mismatches), { elsewhere: true });
+    }
     return { job: data, store };
   }
 
@@ -131,6 +149,7 @@ export class JobGuard {
     throw new JobRefusedError(
       id,
       `its store ${location} is outside the folders this worker was allowed (--allow-root, --store)`,
+      { elsewhere: true },
     );
   }
 
@@ -143,6 +162,7 @@ export class JobGuard {
       throw new JobRefusedError(
         id,
         `module ${path} is outside the folders this worker was allowed (--allow-root)`,
+        { elsewhere: true },
       );
     }
     const expected = digests[module];
@@ -154,11 +174,18 @@ export class JobGuard {
         `module ${path} hashes to ${actual.slice(0, 12)} here, not ${
           expected.slice(0, 12)
         } as the coordinator's`,
+        { elsewhere: true },
       );
     }
     const loaded = this.#loaded.get(module);
     if (loaded !== undefined && loaded !== actual) {
-      throw new JobRefusedError(id, `module ${path} changed since this worker loaded it: restart the worker`);
+      throw new JobRefusedError(
+        id,
+        `module ${path} changed since this worker loaded it: restart the worker`,
+        {
+          elsewhere: true,
+        },
+      );
     }
     this.#loaded.set(module, actual);
   }

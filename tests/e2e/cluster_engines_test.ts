@@ -1,11 +1,15 @@
 /**
  * A worker whose ffmpeg is not the coordinator's refuses the steps keyed with the coordinator's ffmpeg: the
- * refusal names the step, the engine, the planned version and the worker's; the coordinator reports it as the
- * step's failure, not retried; nothing is stored under the step's key; and the worker still runs the steps whose
- * keys hold none of its engines that differ (the slides).
+ * refusal names the step, the engine, the planned version and the worker's; while another live worker of the
+ * queue has not refused the job, it goes back to the queue for that worker; refused by every worker, the
+ * coordinator reports it as the step's failure, not retried, with each worker's reason; nothing is stored under
+ * the step's key; and the worker still runs the steps whose keys hold none of its engines that differ (the
+ * slides).
  */
 import assert from "node:assert/strict";
-import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
+import { WORKER_KEY_PREFIX } from "../../lib/cluster/cluster_job.ts";
+import { openRedis } from "../../lib/cluster/redis_connection.ts";
+import { findFfmpeg, probeMedia } from "../../lib/media/ffmpeg.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
 import { renderWorkflows } from "../../lib/run/render_workflows.ts";
 import { ArtifactStore } from "../../lib/store/artifact_store.ts";
@@ -85,4 +89,82 @@ Deno.test("a worker with another ffmpeg refuses the steps keyed with the coordin
     event.type === "step:finished" && event.kind === "slide" ? [String(event.worker)] : []
   );
   assert.ok(slides.length > 0 && slides.every((id) => id.startsWith(`${worker.id}:`)), `${slides}`);
+});
+
+Deno.test("a job one worker refuses goes to another worker of its queue, which makes it; the render succeeds", async () => {
+  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(LESSON)});`);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  const ffmpeg = await otherFfmpeg(await tempDir("reel-other-ffmpeg-"));
+  await using redis = await startRedis();
+  await using refusing = await startWorkers(1, {
+    redis: redis.url,
+    allowRoot: dir,
+    env: { REEL_FFMPEG: ffmpeg, REEL_PROGRAM_VERSIONS: "off" },
+  });
+  // Another live worker of every queue, as its heartbeat says, that has not taken a job yet: the refusing worker
+  // hands the speech back for it (the real one below starts only once that has happened).
+  const client = openRedis(redis.target, { onError: (error) => assert.fail(error) });
+  await client.connect();
+  const absent = { host: "elsewhere", pid: 1, concurrency: 1, cpu: 1, running: [], heartbeat: 0, started: 0 };
+  await client.set(
+    `${WORKER_KEY_PREFIX}elsewhere:1`,
+    JSON.stringify({ ...absent, queues: ["cpu", "steps"] }),
+    "PX",
+    60_000,
+  );
+  try {
+    const events: RunEvent[] = [];
+    const rendering = renderWorkflows([file], {
+      outDir: `${dir}/out`,
+      cacheDir: `${dir}/store`,
+      cluster: redis.target,
+      onEvent: (event) => events.push(event),
+    });
+    const handedBack = await refusing[0]!.line(/handed back for/);
+    assert.match(handedBack, /was planned with ffmpeg .*; handed back for 1 other worker \(elsewhere:1\)$/);
+    await using making = await startWorkers(1, { redis: redis.url, allowRoot: dir });
+    const { run } = await rendering;
+    assert.ok(run.ok, [...run.errors.values()].join("\n"));
+    const speech = events.find((event) => event.type === "step:finished" && event.kind === "speech");
+    assert.ok(speech?.type === "step:finished" && String(speech.worker).startsWith(`${making[0]!.id}:`));
+    assert.ok((await probeMedia(await findFfmpeg(), `${dir}/out/rain.64x64.mp4`)).duration > 0.5);
+    // Handed back, not failed: the refusing worker never failed a job.
+    assert.ok(!refusing[0]!.lines.some((line) => /the job fails/.test(line)), refusing[0]!.lines.join("\n"));
+  } finally {
+    await client.del(`${WORKER_KEY_PREFIX}elsewhere:1`);
+    client.disconnect();
+  }
+});
+
+Deno.test("a job every worker of its queue refuses fails once, with each worker's reason", async () => {
+  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(LESSON)});`);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  const ffmpeg = await otherFfmpeg(await tempDir("reel-other-ffmpeg-"));
+  await using redis = await startRedis();
+  await using workers = await startWorkers(2, {
+    redis: redis.url,
+    allowRoot: dir,
+    env: { REEL_FFMPEG: ffmpeg, REEL_PROGRAM_VERSIONS: "off" },
+  });
+  const events: RunEvent[] = [];
+  const { run } = await renderWorkflows([file], {
+    outDir: `${dir}/out`,
+    cacheDir: `${dir}/store`,
+    cluster: redis.target,
+    onEvent: (event) => events.push(event),
+  });
+  assert.ok(!run.ok);
+  const failures = events.flatMap((event) =>
+    event.type === "step:failed" && event.kind === "speech" ? [event] : []
+  );
+  assert.equal(failures.length, 1, [...run.errors.values()].join("\n"));
+  const reported = run.errors.get(failures[0]!.step) ?? "";
+  const [first, second] = workers.map((worker) => worker.id);
+  // The last to refuse fails it and names the other's refusal.
+  const last = new RegExp(
+    `Refused job [0-9a-f]{12}: step "[^"]+" was planned with ffmpeg .* \\(worker (${first}|${second})\\); ` +
+      `also refused by worker (${first}|${second}), for the same reason$`,
+  );
+  const match = last.exec(reported);
+  assert.ok(match !== null && match[1] !== match[2], reported);
 });

@@ -148,3 +148,29 @@ Deno.test("JobGuard refuses a step planned with another local engine than the wo
     /this worker has none/,
   );
 });
+
+Deno.test("JobGuard's refusals say whether another worker may run the job: for the worker's reasons, not the job's own", async () => {
+  const root = await Deno.realPath(await tempDir());
+  const guard = guardOf({ allowRoots: [root] });
+  const refusal = (data: unknown) =>
+    guard.check(KEY, data).then(() => assert.fail("not refused"), (error: unknown) => {
+      assert.ok(error instanceof JobRefusedError);
+      return { elsewhere: error.elsewhere, reason: error.reason };
+    });
+  const speech = job({ kind: "speech" });
+  // This worker's: its engines, its step kinds, its data version, the folders it was allowed.
+  const engine = await refusal(job({ kind: "speech", engine: { espeak: "eSpeak NG 1.52" } }));
+  assert.deepEqual(engine, { elsewhere: true, reason: engine.reason });
+  assert.ok(engine.reason.startsWith('step "s" was planned with espeak-ng'));
+  assert.ok((await refusal(job({ kind: "speech", version: 4 }))).elsewhere);
+  assert.ok((await refusal(job({ kind: "clip" }))).elsewhere);
+  assert.ok((await refusal({ ...job({}), version: 1 })).elsewhere);
+  assert.ok((await refusal(job({ store: "/etc" }))).elsewhere);
+  // The job's own: every worker would refuse it.
+  assert.ok(!(await refusal({ ...speech, task: { ...speech.task, engine: undefined } })).elsewhere);
+  assert.ok(
+    !(await refusal({ ...speech, task: { ...speech.task, runtime: { keyEnv: "REDIS_URL" } } })).elsewhere,
+  );
+  assert.ok(!(await refusal(job({ store: "relative/store" }))).elsewhere);
+  assert.ok(!(await refusal(job({ runtime: { module: "https://evil.example/x.ts" } }))).elsewhere);
+});

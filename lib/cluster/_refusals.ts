@@ -1,0 +1,51 @@
+/**
+ * Where a job goes that a worker refuses for a reason of its own (another ffmpeg, an older step kind, a folder it
+ * was not allowed): back to its queue for another worker, while a live worker that works the queue has not refused
+ * it yet. Each refusal is recorded in Redis under the job's attempt (for an hour), so that the last live worker to
+ * refuse it fails it, with every worker's reason.
+ * @module
+ */
+import type { Redis } from "ioredis";
+import { liveWorkers } from "./_worker_heartbeat.ts";
+import { REFUSALS_KEY_PREFIX } from "./cluster_job.ts";
+
+/** How long a job's refusals are remembered, in ms. */
+const REFUSALS_TTL_MS = 3_600_000;
+
+/** A worker's refusal of a job. */
+export interface Refusal {
+  /** The worker's id (`host:pid`). */
+  worker: string;
+  /** Why it refused. */
+  reason: string;
+}
+
+/** What becomes of a refused job: handed back while some live worker of its queue has not refused it. */
+export type RefusalVerdict =
+  | { handBack: true; candidates: string[] }
+  | { handBack: false; others: Refusal[] };
+
+/**
+ * Records a worker's refusal of a job and says whether another live worker of the queue may still take it.
+ *
+ * @param redis The cluster's Redis.
+ * @param refusal The queue, the job and its attempt, the refusing worker and why.
+ * @returns The workers that may still take it (hand it back), or, when none, the other workers' refusals.
+ */
+export async function recordRefusal(
+  redis: Redis,
+  refusal: Refusal & { queue: string; job: string; attempt: string },
+): Promise<RefusalVerdict> {
+  const key = `${REFUSALS_KEY_PREFIX}${refusal.queue}:${refusal.job}:${refusal.attempt}`;
+  await redis.multi().hset(key, refusal.worker, refusal.reason).pexpire(key, REFUSALS_TTL_MS).exec();
+  const refused = await redis.hgetall(key);
+  const candidates = (await liveWorkers(redis))
+    .filter((worker) => worker.queues.includes(refusal.queue))
+    .map((worker) => `${worker.host}:${worker.pid}`)
+    .filter((worker) => !Object.hasOwn(refused, worker));
+  if (candidates.length > 0) return { handBack: true, candidates };
+  const others = Object.entries(refused)
+    .filter(([worker]) => worker !== refusal.worker)
+    .map(([worker, reason]) => ({ worker, reason }));
+  return { handBack: false, others };
+}
