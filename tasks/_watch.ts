@@ -3,7 +3,14 @@
  * saved, says what changed, and renders again (the store makes that run only the changed steps).
  * @module
  */
+import { plural } from "../lib/core/plural.ts";
 import { REEL_V8_FLAGS } from "./_v8_flags.ts";
+
+/** reel's own modules: the library and its entry point (not the example workflows beside them). */
+const REEL_OWN = [
+  new URL("../lib/", import.meta.url).pathname,
+  new URL("../mod.ts", import.meta.url).pathname,
+];
 
 /** The local files a workflow's module graph reads (the workflow itself when the graph cannot be read). */
 export async function watchedFiles(files: readonly string[]): Promise<string[]> {
@@ -63,14 +70,37 @@ export async function watchAndRender(
     // A file saved while the render ran is a change too.
     const after = await modificationTimes(watched);
     const savedDuring = watched.filter((path) => before.get(path) !== after.get(path));
-    const names = files.join(", ");
     const changed = savedDuring.length > 0 ? savedDuring : await nextChange(watched, {
       signal,
-      onReady: () => say(`watching ${watched.length} file(s) (${names} and its imports); Ctrl-C to stop`),
+      onReady: () => say(`${watchingLine(files, watched)}; Ctrl-C to stop`),
     });
     if (changed === null) return;
     say(`changed: ${changed.join(", ")}; rendering again (round ${round + 1})`);
   }
+}
+
+/**
+ * Says what a watch looks at: the workflow files, how many of their own modules, and reel's apart.
+ *
+ * @param files The workflow files, as given.
+ * @param watched Every file watched (see {@linkcode watchedFiles}).
+ * @returns e.g. `watching lesson.ts and 2 local modules it imports (and reel's own 150 modules)`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { watchingLine } from "./_watch.ts";
+ * const lib = new URL("../lib/core/json.ts", import.meta.url).pathname;
+ * assert.equal(watchingLine(["a.ts"], ["/w/a.ts", "/w/b.ts", lib]), "watching a.ts and 1 local module it imports (and reel's own 1 module)");
+ * assert.equal(watchingLine(["a.ts"], ["/w/a.ts"]), "watching a.ts");
+ * ```
+ */
+export function watchingLine(files: readonly string[], watched: readonly string[]): string {
+  const own = watched.filter((path) => REEL_OWN.some((prefix) => path.startsWith(prefix))).length;
+  const imports = Math.max(0, watched.length - own - files.length);
+  return `watching ${files.join(", ")}${
+    imports > 0 ? ` and ${plural(imports, "local module")} it imports` : ""
+  }${own > 0 ? ` (and reel's own ${plural(own, "module")})` : ""}`;
 }
 
 async function modificationTimes(paths: readonly string[]): Promise<Map<string, number | null>> {

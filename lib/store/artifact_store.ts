@@ -247,11 +247,14 @@ export class ArtifactStore implements StepStore {
         if (!/^[0-9a-f]{64}$/.test(key)) continue;
         const found = readRecord(this.#recordPath(key));
         if (found === null) continue;
+        // The file system stamps times from a coarser clock than `created` was read from: an entry used only
+        // when it was made may show a time a few ms before it. It was not used before it was made.
+        const created = Date.parse(found.record.created);
         entries.push({
           key,
           bytes: found.record.bytes ?? 0,
           created: found.record.created,
-          lastUsed: found.mtime,
+          lastUsed: created > found.mtime.getTime() ? new Date(created) : found.mtime,
         });
       }
     }

@@ -168,3 +168,16 @@ Deno.test("ArtifactStore.commit(): the recorded SHA-256 is the file's, small (on
     assert.equal(record.bytes, size);
   }
 });
+
+Deno.test("ArtifactStore.entries(): an entry is never shown used before it was made (the file system's coarser clock)", async () => {
+  const { store } = await storeHello({ n: 1 });
+  const [entry] = await store.entries();
+  const created = Date.parse(entry!.created);
+  // The record's time a few ms before `created`, as a coarse file-system clock stamps it.
+  const record = `${store.root}/entries/${key.slice(0, 2)}/${key}/record.json`;
+  await Deno.utime(record, new Date(created - 4), new Date(created - 4));
+  assert.equal((await store.entries())[0]!.lastUsed.getTime(), created);
+  // Used later: that time.
+  await Deno.utime(record, new Date(created + 60_000), new Date(created + 60_000));
+  assert.equal((await store.entries())[0]!.lastUsed.getTime(), created + 60_000);
+});
