@@ -17,14 +17,14 @@ export async function removeIfExists(path: string): Promise<void> {
 }
 
 /**
- * Removes a file or a small folder (a claim, a staged entry) synchronously; absence is fine, any other error is
- * thrown.
+ * Removes a file (a claim, a claim's temporary) synchronously: an unlink, not a walk; absence is fine, any other
+ * error is thrown.
  *
- * @param path The file or folder.
+ * @param path The file.
  */
-export function removeIfExistsSync(path: string): void {
+export function removeFileIfExistsSync(path: string): void {
   try {
-    Deno.removeSync(path, { recursive: true });
+    Deno.removeSync(path);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }

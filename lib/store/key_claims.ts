@@ -9,7 +9,7 @@ import { type Clock, realClock } from "../core/clock.ts";
 import { fileInfo, notFoundAsNull } from "./_entry_files.ts";
 import { processAlive } from "./_process_alive.ts";
 import { MadeFolders } from "./_made_folders.ts";
-import { removeIfExists, removeIfExistsSync } from "./_remove_if_exists.ts";
+import { removeFileIfExistsSync, removeIfExists } from "./_remove_if_exists.ts";
 
 /** Options for {@linkcode KeyClaims}. */
 export interface KeyClaimsOptions {
@@ -166,7 +166,7 @@ export class KeyClaims {
       if (error instanceof Deno.errors.AlreadyExists) return null;
       throw error;
     } finally {
-      removeIfExistsSync(temporary);
+      removeFileIfExistsSync(temporary);
     }
   }
 
@@ -185,8 +185,8 @@ export class KeyClaims {
         this.#held.delete(key);
         if (this.#held.size === 0) this.close();
         try {
-          const holder = this.#read(key);
-          if (holder?.token === token) removeIfExistsSync(this.#path(key));
+          const path = this.#path(key);
+          if (readHolder(path)?.token === token) removeFileIfExistsSync(path);
           return Promise.resolve();
         } catch (error) {
           return Promise.reject(error);
