@@ -1,5 +1,6 @@
 /**
- * A small, fast PNG encoder for opaque RGBA pixels (what resvg renders over a filled background).
+ * A small, fast PNG encoder for opaque RGBA pixels (what resvg renders over a filled background), and its twin for
+ * pixels with an alpha channel (a layer drawn on a transparent ground).
  * @module
  */
 import { crc32, deflateSync } from "node:zlib";
@@ -8,6 +9,7 @@ import { concatBytes } from "../core/concat_bytes.ts";
 /** The eight bytes every PNG file starts with. */
 export const PNG_SIGNATURE: Uint8Array = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const COLOR_TYPE_RGB = 2;
+const COLOR_TYPE_RGBA = 6;
 const FILTER_UP = 2;
 /** Each byte's top bit, four bytes to a word: what the word-wise subtraction below keeps from borrowing. */
 const HIGH_BITS = 0x80808080;
@@ -34,18 +36,61 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * ```
  */
 export function encodePng(rgba: Uint8Array, width: number, height: number): Uint8Array {
+  checkSize(rgba, width, height);
+  return pngFile(filterRows(rgba, width, height), { width, height, colorType: COLOR_TYPE_RGB });
+}
+
+/**
+ * Encodes RGBA pixels with straight (not premultiplied) alpha as an 8-bit RGBA PNG, alpha kept; each row "up"
+ * filtered, zlib level 3, as {@linkcode encodePng} does.
+ *
+ * @param rgba Pixels, 4 bytes each (alpha last), row by row.
+ * @param width Width in pixels.
+ * @param height Height in pixels.
+ * @returns The PNG file's bytes.
+ * @throws {RangeError} When the pixels are not `width × height × 4` bytes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodeRgbaPng } from "./png_encoder.ts";
+ * const png = encodeRgbaPng(new Uint8Array([0, 0, 0, 128, 255, 255, 255, 0]), 2, 1);
+ * assert.equal(png[25], 6); // colour type: RGBA
+ * ```
+ */
+export function encodeRgbaPng(rgba: Uint8Array, width: number, height: number): Uint8Array {
+  checkSize(rgba, width, height);
+  const stride = width * 4 + 1;
+  const raw = rowsBuffer(stride * height);
+  for (let y = 0; y < height; y++) {
+    const out = y * stride;
+    const first = y * width * 4;
+    raw[out] = FILTER_UP;
+    if (y === 0) {
+      raw.set(rgba.subarray(0, width * 4), out + 1);
+      continue;
+    }
+    for (let i = 0; i < width * 4; i++) raw[out + 1 + i] = rgba[first + i]! - rgba[first - width * 4 + i]!;
+  }
+  return pngFile(raw, { width, height, colorType: COLOR_TYPE_RGBA });
+}
+
+function checkSize(rgba: Uint8Array, width: number, height: number): void {
   if (rgba.length !== width * height * 4) {
     throw new RangeError(
       `Cannot encode a PNG: expected ${width * height * 4} bytes of pixels, got ${rgba.length}`,
     );
   }
-  const raw = filterRows(rgba, width, height);
+}
+
+/** A PNG file of filtered rows: signature, header, the rows deflated, end. */
+function pngFile(raw: Uint8Array, image: { width: number; height: number; colorType: number }): Uint8Array {
   const idat = deflateSync(raw, { level: 3 });
   const header = new Uint8Array(13);
   const view = new DataView(header.buffer);
-  view.setUint32(0, width);
-  view.setUint32(4, height);
-  header.set([8, COLOR_TYPE_RGB, 0, 0, 0], 8);
+  view.setUint32(0, image.width);
+  view.setUint32(4, image.height);
+  header.set([8, image.colorType, 0, 0, 0], 8);
   return concatBytes([
     PNG_SIGNATURE,
     chunk("IHDR", header),

@@ -24,6 +24,7 @@ export const STEP_KIND_LOADERS: Readonly<Record<string, StepKindLoader>> = {
   speech: async () => (await import("../steps/speech/speech_step.ts")).speechStep,
   image: async () => (await import("../steps/image/image_step.ts")).imageStep,
   slide: async () => (await import("../steps/slide/slide_step.ts")).slideStep,
+  "slide-layer": async () => (await import("../steps/slide/slide_layer_step.ts")).slideLayerStep,
   "slide-fit": async () => (await import("../steps/slide/slide_fit_step.ts")).slideFitStep,
   narration: async () => (await import("../jobs/lesson/steps/narration_step.ts")).narrationStep,
   stills: async () => (await import("../jobs/lesson/steps/stills_step.ts")).stillsStep,

@@ -5,6 +5,7 @@
  */
 import { imageStep } from "../steps/image/image_step.ts";
 import { slideFitStep } from "../steps/slide/slide_fit_step.ts";
+import { slideLayerStep } from "../steps/slide/slide_layer_step.ts";
 import { slideStep } from "../steps/slide/slide_step.ts";
 import { speechStep } from "../steps/speech/speech_step.ts";
 import type { StepKindDefinition } from "../steps/step_kind.ts";
@@ -29,6 +30,7 @@ export function stepKinds(): ReadonlyMap<string, StepKindDefinition> {
     speechStep,
     imageStep,
     slideStep,
+    slideLayerStep,
     slideFitStep,
     ...jobKinds().flatMap(([, kind]) => kind.stepKinds),
   ];

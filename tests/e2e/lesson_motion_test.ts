@@ -1,6 +1,7 @@
 /**
  * A lesson with a title card, an end card, fades between its parts, a Ken Burns picture and burned-in captions:
- * what each frame shows, measured on the rendered video.
+ * what each frame shows, measured on the rendered video. And a strong Ken Burns move under a caption band: the
+ * band and its title stay where they are, in landscape and portrait, while the picture moves under and around it.
  */
 import assert from "node:assert/strict";
 import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
@@ -42,11 +43,35 @@ async function target(dir: string): Promise<void> {
   ]);
 }
 
-/** Renders a lesson (with the target picture beside it) and returns its folder and the run's events. */
+/**
+ * Yellow and cyan squares, 10 pixels a side: a picture that shows moving, and whose every pixel has a channel at
+ * 230 (green), even where chroma subsampling blends two squares.
+ */
+async function checker(dir: string): Promise<void> {
+  const { ffmpeg } = await findFfmpeg();
+  const square = "mod(floor(X/10)+floor(Y/10),2)";
+  await runProcess(ffmpeg, [
+    "-v",
+    "error",
+    "-f",
+    "lavfi",
+    "-i",
+    `color=c=black:s=${WIDTH}x${HEIGHT},geq=r='if(${square},230,30)':g=230:b='if(${square},30,230)'`,
+    "-frames:v",
+    "1",
+    `${dir}/checker.png`,
+  ]);
+}
+
+/**
+ * Renders a lesson (with the target picture and the checker beside it) and returns its folder and the run's
+ * events.
+ */
 async function renderLesson(lesson: object): Promise<{ dir: string; events: RunEvent[] }> {
   const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(lesson)});`);
   const dir = file.slice(0, file.lastIndexOf("/"));
   await target(dir);
+  await checker(dir);
   const events: RunEvent[] = [];
   const { run } = await renderWorkflows([file], {
     outDir: `${dir}/out`,
@@ -142,5 +167,110 @@ Deno.test("e2e: cards, fades, a Ken Burns move and burned captions, frame by fra
   } finally {
     await Deno.remove(plain.dir, { recursive: true });
     await Deno.remove(burned.dir, { recursive: true });
+  }
+});
+
+/**
+ * A frame of the checker as the move test reads it: the band's rows and the title's pixels. The checker's pixels
+ * have a channel at 230 and another under 150; under the veil none is over 140; the title is white.
+ */
+function rowsOf(frame: Uint8Array, width: number, height: number) {
+  const at = (x: number, y: number) => frame.subarray((y * width + x) * 3, (y * width + x) * 3 + 3);
+  const rows = Array.from({ length: height }, (_, y) => Array.from({ length: width }, (_, x) => at(x, y)));
+  const picture = (pixel: Uint8Array) => Math.max(...pixel) > 160 && Math.min(...pixel) < 150;
+  return {
+    at,
+    /** The rows of the band: veil and title, with little of the bare picture. */
+    band: rows.flatMap((row, y) => row.filter(picture).length < width * 0.3 ? [y] : []),
+    /** The title's pixels: white, which neither the picture nor the veil is. */
+    title: new Set(
+      rows.flatMap((row, y) => row.flatMap((pixel, x) => Math.min(...pixel) > 150 ? [y * width + x] : [])),
+    ),
+  };
+}
+
+Deno.test("e2e: a strong Ken Burns move keeps its caption band and title still, the picture moving under it", async () => {
+  const formats = [[WIDTH, HEIGHT], [HEIGHT, WIDTH]] as const;
+  const lesson = {
+    formats: formats.map(([width, height]) => `${width}x${height}`),
+    fps: FPS,
+    titleCard: false,
+    videos: [{
+      id: "kb",
+      sections: [{
+        title: "Clouds over the sea",
+        narration: "Clouds drift over the sea.",
+        voice: { provider: "espeak", voice: "en-us" },
+        // At zoom 1.5 throughout, from the top edge to the bottom: the whole slide zoomed would lose its band.
+        picture: { file: "./checker.png", fit: "cover", kenBurns: { zoom: 1.5, direction: "down" } },
+      }],
+    }],
+  };
+  const { dir } = await renderLesson(lesson);
+  try {
+    for (const [width, height] of formats) {
+      const video = `${dir}/out/kb.${width}x${height}.mp4`;
+      const { duration } = await probe(video);
+      const frame = async (seconds: number) => {
+        const pixels = await frameOf(video, seconds);
+        assert.equal(pixels.length, width * height * 3, `a frame at ${seconds}s of ${video}`);
+        return rowsOf(pixels, width, height);
+      };
+      const [early, late] = [await frame(0.1), await frame(duration - 0.1)];
+      const what = `${width}x${height}`;
+      // One band, where the slide has it (the top; below the top 10% on portrait), the same rows at both ends.
+      const top = width > height ? 0 : Math.round(height * 0.1);
+      assert.ok(early.band.length >= 6, `${what}: band rows ${early.band}`);
+      assert.deepEqual(early.band, Array.from({ length: early.band.length }, (_, i) => top + i), what);
+      assert.deepEqual(late.band, early.band, `${what}: the band's rows at the end`);
+      // Below the band, where the zoomed slide's own band showed before, only the picture, bright.
+      const below = early.band.at(-1)! + 2;
+      for (const [when, rows] of [["start", early], ["end", late]] as const) {
+        for (let y = below; y < Math.min(height, below + 24); y++) {
+          const bright = Array.from({ length: width }, (_, x) => Math.max(...rows.at(x, y))).filter((v) =>
+            v > 150
+          );
+          assert.ok(
+            bright.length > width * 0.6,
+            `${what}: row ${y} at the ${when} is picture (${bright.length})`,
+          );
+        }
+      }
+      // The title: white pixels in the band, the same ones at both ends.
+      const inBand = (i: number) => early.band.includes(Math.floor(i / width));
+      assert.ok(
+        early.title.size >= 30 && [...early.title].every(inBand),
+        `${what}: ${early.title.size} title pixels`,
+      );
+      const kept = [...early.title].filter((i) => late.title.has(i)).length;
+      assert.ok(
+        kept >= early.title.size * 0.85 && late.title.size <= early.title.size * 1.15,
+        `${what}: title moved`,
+      );
+      // The veil: the band's other pixels darkened alike at both ends (the picture's squares at 38%).
+      const veil = (rows: typeof early) =>
+        early.band.flatMap((y) => Array.from({ length: width }, (_, x) => y * width + x))
+          .filter((i) => !early.title.has(i) && !late.title.has(i))
+          .map((i) => rows.at(i % width, Math.floor(i / width)));
+      for (const pixels of [veil(early), veil(late)]) {
+        const levels = pixels.map((pixel) => Math.max(...pixel));
+        const mean = levels.reduce((a, b) => a + b, 0) / levels.length;
+        assert.ok(mean > 55 && mean < 120, `${what}: the veil's mean brightest channel ${mean}`);
+      }
+      // The picture moves: outside the band most pixels change; under the band, the squares move too.
+      const changed = (ys: number[]) => {
+        const points = ys.flatMap((y) => Array.from({ length: width }, (_, x) => [x, y] as const));
+        const moved = points.filter(([x, y]) => colourDistance([...early.at(x, y)], [...late.at(x, y)]) > 60);
+        return moved.length / points.length;
+      };
+      const open = Array.from({ length: height }, (_, y) => y).filter((y) => !early.band.includes(y));
+      assert.ok(changed(open) > 0.3, `${what}: ${changed(open)} of the picture moved`);
+      assert.ok(
+        changed(early.band) > 0.15,
+        `${what}: ${changed(early.band)} of the band's pixels moved under it`,
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -3,8 +3,10 @@
  * the planner and the preflight fit check draw the same slides.
  * @module
  */
+import type { SlideLayer } from "../../providers/local/slides/render_slide.ts";
 import type { SlideContent } from "../../providers/local/slides/slide_content.ts";
 import type { Format } from "../../schema/formats.ts";
+import { type SlideLayerParams, slideLayerParams } from "../../steps/slide/slide_layer_step.ts";
 import type { SlideParams } from "../../steps/slide/slide_params.ts";
 import type { ResolvedSection, ResolvedTheme, ResolvedVideo } from "./lesson_schema.ts";
 
@@ -23,6 +25,11 @@ export interface LessonSlide {
   image: { path: string; sha256: string } | null;
   /** The picture file of a picture slide, or null. */
   picture: { path: string; sha256: string } | null;
+  /**
+   * The step ids (without the format) of a moving picture's two layers, `video/section/picture` and
+   * `video/section/band`, which its Ken Burns move draws from; null when the slide does not move.
+   */
+  layers: { picture: string; band: string } | null;
 }
 
 /**
@@ -52,6 +59,7 @@ export function lessonSlides(video: ResolvedVideo, theme: ResolvedTheme): Lesson
     background: theme.background,
     image: null,
     picture: null,
+    layers: null,
   });
   const { titleCard, endCard } = video;
   return [
@@ -109,6 +117,45 @@ export function slideParams(slide: LessonSlide, format: Format, theme: ResolvedT
 }
 
 /**
+ * The params of one layer of a moving picture's slide in a format (see `slideLayerParams`).
+ *
+ * @param slide The slide (a picture).
+ * @param format The format.
+ * @param context The lesson's theme and the layer.
+ * @returns The params.
+ * @throws {TypeError} When the slide is not a picture.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { layerParams, sectionSlide } from "./lesson_slides.ts";
+ * import { resolveTheme } from "./resolve_slides.ts";
+ * const voice = { provider: "flite", engine: "flite" as const, voice: "rms", rate: 165, model: null };
+ * const kenBurns = { zoom: 1.5, direction: "down" as const, from: { zoom: 1.5, x: 0.5, y: 0.3 }, to: { zoom: 1.5, x: 0.5, y: 0.7 } };
+ * const section = {
+ *   id: "s1", path: "videos[0].sections[0]", title: "Clouds", bullets: [], narration: "N",
+ *   background: { color: "#000000", image: null }, image: null, voice, code: null,
+ *   picture: { path: "/a.png", sha256: "ab", fit: "contain" as const, caption: true, kenBurns },
+ * };
+ * const slide = sectionSlide(section, "v");
+ * assert.equal(slide.layers?.band, "v/s1/band");
+ * const format = { name: "16x9", width: 160, height: 90 };
+ * assert.equal(layerParams(slide, format, { theme: resolveTheme("dark"), layer: "band" }).title, "Clouds");
+ * ```
+ */
+export function layerParams(
+  slide: LessonSlide,
+  format: Format,
+  context: { theme: ResolvedTheme; layer: SlideLayer },
+): SlideLayerParams {
+  const params = slideParams(slide, format, context.theme);
+  if (params.kind !== "picture") {
+    throw new TypeError(`Cannot draw layers of the ${params.kind} slide ${slide.id}`);
+  }
+  return slideLayerParams(params, context.layer);
+}
+
+/**
  * A section's slide.
  *
  * @param section The section.
@@ -129,14 +176,19 @@ export function slideParams(slide: LessonSlide, format: Format, theme: ResolvedT
  * ```
  */
 export function sectionSlide(section: ResolvedSection, videoId: string): LessonSlide {
+  const content = sectionContent(section);
+  const prefix = `${videoId}/${section.id}`;
   return {
-    id: `${videoId}/${section.id}/slide`,
+    id: `${prefix}/slide`,
     path: section.path,
     section,
-    content: sectionContent(section),
+    content,
     background: section.background.color,
     image: section.background.image,
     picture: section.picture,
+    layers: content.kind === "picture" && (section.picture?.kenBurns ?? null) !== null
+      ? { picture: `${prefix}/picture`, band: `${prefix}/band` }
+      : null,
   };
 }
 

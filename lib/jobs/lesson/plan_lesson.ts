@@ -1,5 +1,6 @@
 /**
- * The lesson's planner: per section its speech once, its generated image if any, and a slide per format; per video
+ * The lesson's planner: per section its speech once, its generated image if any, and a slide per format (and for
+ * a moving picture its two layers, the picture and the caption band, per format); per video
  * its title and end card slides per format (`video/title@format`, `video/end@format`), the narration (every section's speech joined on whole frames and encoded once), per format the stills (every
  * slide encoded once) and the video (the stills shown for their sections' frames, muxed with the narration), and the
  * captions (`captions/plan_captions.ts`).
@@ -9,14 +10,16 @@ import type { Json } from "../../core/json.ts";
 import type { Draft, StepScope } from "../../plan/plan_step.ts";
 import { providerEngine, providerRuntime, type ResolvedProvider } from "../../plan/provider_settings.ts";
 import { slideProviderId, speechProviderId } from "../../providers/local/local_provider_ids.ts";
+import type { SlideLayer } from "../../providers/local/slides/render_slide.ts";
 import type { Format } from "../../schema/formats.ts";
 import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
 import { imageStep } from "../../steps/image/image_step.ts";
 import { kindFields } from "../../steps/step_kind.ts";
+import { slideLayerStep } from "../../steps/slide/slide_layer_step.ts";
 import { slideStep } from "../../steps/slide/slide_step.ts";
 import { speechStep } from "../../steps/speech/speech_step.ts";
 import type { ResolvedLesson, ResolvedSection, ResolvedVideo } from "./lesson_schema.ts";
-import { type LessonSlide, lessonSlides, sectionSlide, slideParams } from "./lesson_slides.ts";
+import { layerParams, type LessonSlide, lessonSlides, sectionSlide, slideParams } from "./lesson_slides.ts";
 import { cuesDraft, subtitlesDrafts } from "./captions/plan_captions.ts";
 import { narrationStep, soundParams } from "./steps/narration_step.ts";
 import { pictureDrafts } from "./plan_pictures.ts";
@@ -38,6 +41,9 @@ const TIMEOUTS = {
   slide: { ms: 60_000, perMediaSecond: 0 },
   narration: { ms: 60_000, perMediaSecond: 500 },
 } as const;
+
+/** The layers of a moving picture's slide, each a step per format. */
+const SLIDE_LAYERS: readonly SlideLayer[] = ["picture", "band"];
 
 /** What every step of a lesson shares before it says what it is. */
 type Common = Pick<Draft, "workflow" | "runtime" | "retries" | "tokenCost" | "backoff" | "output">;
@@ -130,6 +136,10 @@ function sectionSteps(
   const slide = sectionSlide(section, video.id);
   for (const format of lesson.formats) {
     drafts.push(slideDraft(slide, format, image === null ? [] : [image.id], { ...context, lesson, scope }));
+    // A moving picture's move zooms its picture layer under its band layer, which stays (see plan_pictures.ts).
+    for (const layer of slide.layers === null ? [] : SLIDE_LAYERS) {
+      drafts.push(layerDraft(slide, format, layer, { ...context, lesson, scope }));
+    }
   }
   return drafts;
 }
@@ -156,6 +166,23 @@ function slideDraft(
     cpu: true,
     timeout: timeout("slide", context),
     extension: "png",
+  };
+}
+
+/** One layer of a moving picture's slide in a format: a slide step's fields, of the slide-layer kind. */
+function layerDraft(
+  slide: LessonSlide,
+  format: Format,
+  layer: SlideLayer,
+  context: Context & { lesson: ResolvedLesson; scope: StepScope },
+): Draft {
+  const whole = slideDraft(slide, format, [], context);
+  return {
+    ...whole,
+    ...kindFields(slideLayerStep),
+    id: `${slide.layers![layer]}@${format.name}`,
+    params: layerParams(slide, format, { theme: context.lesson.theme, layer }) as unknown as Json,
+    runtime: layer === "band" ? { imagePath: null, picturePath: null } : whole.runtime,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The picture steps of one format of a lesson video: its `stills` (every part's slide, and a copy per cue when
- * captions are burned), its `clips` when it has transitions or Ken Burns moves, and the `video` that lays them on
- * the narration's frames and muxes the narration.
+ * captions are burned), its `clips` when it has transitions or Ken Burns moves (a moving picture's clips draw
+ * from its two layers: the picture, moved, under the caption band, still), and the `video` that lays them on the
+ * narration's frames and muxes the narration.
  * @module
  */
 import { LIBASS_FONTS_VERSION } from "../../media/libass_fonts.ts";
@@ -66,6 +67,11 @@ export function pictureDrafts(video: ResolvedVideo, format: Format, context: Pic
   const burn = timeline.burn;
   const { captions, engine, runtime } = burnSettings(lesson, context.toolchain);
   const images = slides.map((slide) => `${slide.id}@${format.name}`);
+  // The clips zoom a moving picture's layer without the band (in the place of its slide) under its band layer.
+  const pictures = slides.map((slide) => `${slide.layers?.picture ?? slide.id}@${format.name}`);
+  const bands = slides.flatMap((slide) =>
+    slide.layers === null ? [] : [`${slide.layers.band}@${format.name}`]
+  );
   const cues = burn ? video.sections.map((section) => `${video.id}/${section.id}/cues`) : [];
   const { width, height } = format;
   const gop = KEYFRAME_SECONDS * lesson.fps;
@@ -114,7 +120,7 @@ export function pictureDrafts(video: ResolvedVideo, format: Format, context: Pic
       captions,
     } as unknown as Json,
     runtime,
-    deps: [context.narration, ...images, ...cues],
+    deps: [context.narration, ...pictures, ...bands, ...cues],
     engine,
     timeout: timeout("clips", context.timeout),
     extension: "h264",
@@ -158,8 +164,9 @@ function timelineParams(lesson: ResolvedLesson, slides: readonly LessonSlide[]):
     parts: slides.map((slide) =>
       slide.section === null ? (slide.id.endsWith("/end") ? "end" : "title") : "section"
     ),
+    // A slide moves when it has layers to move.
     motion: slides.map((slide) => {
-      const move = slide.picture === null ? null : slide.section?.picture?.kenBurns ?? null;
+      const move = slide.layers === null ? null : slide.section?.picture?.kenBurns ?? null;
       return move === null ? null : { from: move.from, to: move.to };
     }),
     // Even, so that half of it falls on each side of a join.

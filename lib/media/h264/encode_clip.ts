@@ -1,7 +1,8 @@
 /**
  * Encoding the stretches of a stills video that move: a transition between two pictures (ffmpeg's `xfade`) or a
- * slow pan and zoom over one (`zoompan`), with the same encoder settings as the stills so that the clip's pictures
- * join the stills' stream as they are (see `stillEncoderArgs`).
+ * slow pan and zoom over one (`zoompan`), under a band that stays where it is (`overlay`), with the same encoder
+ * settings as the stills so that the clip's pictures join the stills' stream as they are (see
+ * `stillEncoderArgs`).
  * @module
  */
 import type { FfmpegPaths } from "../../core/ffmpeg_paths.ts";
@@ -24,6 +25,11 @@ export interface ClipView {
 export interface ClipPicture {
   /** The image (of the clip's size). */
   image: string;
+  /**
+   * An image with alpha (of the clip's size) laid over every frame of the side, unmoved, or null: a moving
+   * picture's caption band, which stays where it is while the picture under it moves.
+   */
+  band: string | null;
   /** A move from one view to another over the part's frames, or null for a still picture. */
   motion: { from: ClipView; to: ClipView } | null;
   /** The part's frames (the move's length) and the part's frame at the clip's first frame. */
@@ -60,41 +66,77 @@ export interface EncodeClipOptions {
 
 /**
  * The filter chain that makes one side of a clip: `frames` frames of the picture from `offset` in its part, each
- * frame's view interpolated along the move (held at its ends outside the part), or the picture repeated.
+ * frame's view interpolated along the move (held at its ends outside the part), or the picture repeated; with a
+ * band, the band laid over every frame where it is, in RGB (`gbrp`, the band `gbrap`: no chroma is subsampled at
+ * its edges before the clip is encoded).
  *
- * @param side The picture, its move and where the clip starts in its part.
- * @param options The input's label, the clip's frames, size and rate, and the output's label.
- * @returns The chain, from `[input]` to `[label]`.
+ * @param side The picture, its move, its band and where the clip starts in its part.
+ * @param options The input's label (and the band's, when the side has a band), the clip's frames, size and rate,
+ * and the output's label.
+ * @returns The chain, from `[input]` (and `[band]`) to `[label]`.
+ * @throws {TypeError} When the side has a band and the options no band input.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { sideFilter } from "./encode_clip.ts";
- * const still = { image: "a.png", motion: null, partFrames: 30, offset: 25 };
+ * const still = { image: "a.png", band: null, motion: null, partFrames: 30, offset: 25 };
  * assert.equal(
- *   sideFilter(still, { input: "0:v", frames: 10, width: 64, height: 36, fps: 30, label: "a" }),
+ *   sideFilter(still, { input: "0:v", band: null, frames: 10, width: 64, height: 36, fps: 30, label: "a" }),
  *   "[0:v]loop=loop=9:size=1,settb=1/30,setpts=N,setsar=1,format=gbrp[a]",
+ * );
+ * const banded = { ...still, band: "band.png" };
+ * assert.equal(
+ *   sideFilter(banded, { input: "0:v", band: "1:v", frames: 10, width: 64, height: 36, fps: 30, label: "a" }),
+ *   "[0:v]loop=loop=9:size=1,settb=1/30,setpts=N,setsar=1,format=gbrp[a-picture];" +
+ *     "[1:v]format=gbrap,loop=loop=9:size=1,settb=1/30,setpts=N,setsar=1[a-band];" +
+ *     "[a-picture][a-band]overlay=format=gbrp[a]",
  * );
  * ```
  */
 export function sideFilter(
   side: ClipPicture,
-  options: { input: string; frames: number; width: number; height: number; fps: number; label: string },
+  options: {
+    input: string;
+    band: string | null;
+    frames: number;
+    width: number;
+    height: number;
+    fps: number;
+    label: string;
+  },
 ): string {
   const { input, frames, width, height, fps, label } = options;
-  // Both sides of a transition must agree on time base, timestamps, pixel shape and format.
-  const SAME = `settb=1/${fps},setpts=N,setsar=1,format=gbrp`;
-  if (side.motion === null) {
-    return `[${input}]loop=loop=${frames - 1}:size=1,${SAME}[${label}]`;
+  if (side.band !== null && options.band === null) {
+    throw new TypeError(`Cannot lay the band ${side.band} over a clip's side without the band's input`);
   }
+  // Both sides of a transition must agree on time base, timestamps, pixel shape and format.
+  const times = `settb=1/${fps},setpts=N,setsar=1`;
+  const out = side.band === null ? label : `${label}-picture`;
+  const chain = `[${input}]${
+    pictureFilter(side, { frames, width, height, fps })
+  },${times},format=gbrp[${out}]`;
+  if (side.band === null) return chain;
+  // The band is decoded and converted once, then repeated: one frame over each of the picture's.
+  return `${chain};[${options.band}]format=gbrap,loop=loop=${frames - 1}:size=1,${times}[${label}-band];` +
+    `[${out}][${label}-band]overlay=format=gbrp[${label}]`;
+}
+
+/** The filters that make a side's frames from its picture: the picture repeated, or its view moved. */
+function pictureFilter(
+  side: ClipPicture,
+  options: { frames: number; width: number; height: number; fps: number },
+): string {
+  const { frames, width, height, fps } = options;
+  if (side.motion === null) return `loop=loop=${frames - 1}:size=1`;
   const { from, to } = side.motion;
   const progress = `clip((${side.offset}+on)/${Math.max(1, side.partFrames - 1)},0,1)`;
   const along = (a: number, b: number) => `(${a}+(${b - a})*${progress})`;
   // Twice the size first: zoompan places its window on whole pixels, so a slow move would otherwise judder.
   const zoom = along(from.zoom, to.zoom);
-  return `[${input}]scale=${2 * width}:${2 * height}:flags=bicubic,` +
+  return `scale=${2 * width}:${2 * height}:flags=bicubic,` +
     `zoompan=z='${zoom}':x='${along(from.x, to.x)}*iw-iw/zoom/2':y='${along(from.y, to.y)}*ih-ih/zoom/2':` +
-    `d=${frames}:s=${width}x${height}:fps=${fps},${SAME}[${label}]`;
+    `d=${frames}:s=${width}x${height}:fps=${fps}`;
 }
 
 /**
@@ -119,8 +161,20 @@ export async function encodeClip(
   const { fps, width, height } = options;
   const frames = clip.frames;
   const sides = [clip.from, ...clip.to === null ? [] : [clip.to]];
+  // The inputs: the sides' images, then their bands.
+  const inputs = [...sides.map((side) => side.image), ...sides.flatMap((side) => side.band ?? [])];
+  const bandInput = (i: number) =>
+    `${sides.length + sides.slice(0, i).filter((side) => side.band !== null).length}:v`;
   const chains = sides.map((side, i) =>
-    sideFilter(side, { input: `${i}:v`, frames, width, height, fps, label: `s${i}` })
+    sideFilter(side, {
+      input: `${i}:v`,
+      band: side.band === null ? null : bandInput(i),
+      frames,
+      width,
+      height,
+      fps,
+      label: `s${i}`,
+    })
   );
   const joined = clip.to === null
     ? "[s0]"
@@ -136,7 +190,7 @@ export async function encodeClip(
   const tail = `${clip.to === null ? "[s0]null" : joined}${burn},` +
     `scale=out_color_matrix=bt709:out_range=tv,format=yuv420p[clip]`;
   await runFfmpeg(ffmpeg, [
-    ...sides.flatMap((side) => ["-framerate", String(fps), "-i", side.image]),
+    ...inputs.flatMap((input) => ["-framerate", String(fps), "-i", input]),
     "-filter_complex",
     `${chains.join(";")};${tail}`,
     "-map",

@@ -5,13 +5,12 @@
 import type { Json } from "../../core/json.ts";
 import type { SlideFit } from "../../providers/local/slides/check_slide_fit.ts";
 import type { StepKindDefinition } from "../step_kind.ts";
-import { outputPath } from "../task_fields.ts";
-import type { SlideParams } from "./slide_params.ts";
+import { renderSlideTask } from "./_render_slide_task.ts";
 
 /**
- * Renders the slide its params describe ({@linkcode SlideParams}) to PNG, over a generated image (its one input,
- * if any) or the background image file `runtime.imagePath`, with the picture file `runtime.picturePath` on a
- * picture slide. Its value is `{ width, height, warnings, fit }`, the warnings being sentences about text cut or
+ * Renders the slide its params describe (`SlideParams`) to PNG, over a generated image (its one input, if any)
+ * or the background image file `runtime.imagePath`, with the picture file `runtime.picturePath` on a picture
+ * slide. Its value is `{ width, height, warnings, fit }`, the warnings being sentences about text cut or
  * characters no installed font has, and `fit` what the preflight check finds for this slide (`{ message, warnings }`):
  * a later run whose slide is stored checks it from there, without laying the text out again.
  */
@@ -22,29 +21,7 @@ export const slideStep: StepKindDefinition = {
   // entry without one is checked by laying its text out again.)
   version: 2,
   blocking: true,
-  run: async (task, { signal }) => {
-    const { image: _image, picture: _picture, ...spec } = task.params as unknown as SlideParams;
-    // A generated image (the step's one input) wins over a background image file from the workflow.
-    const generated = task.inputs[0]?.path ?? null;
-    const imagePath = generated ??
-      (typeof task.runtime.imagePath === "string" ? task.runtime.imagePath : null);
-    const picturePath = typeof task.runtime.picturePath === "string" ? task.runtime.picturePath : null;
-    // The renderer loads with a worker's first slide: the main thread lists this kind but never draws.
-    const { renderSlide } = await import("../../providers/local/slides/render_slide.ts");
-    const { png, warnings, fit } = await renderSlide(
-      { ...spec, imagePath, picturePath },
-      // Whether text may be cut was decided before the run (preflight fails a slide that does not fit unless
-      // --allow-overflow): here a slide always renders, cut with an ellipsis if it must.
-      { signal, allowOverflow: true },
-    );
-    await Deno.writeFile(outputPath(task), png);
-    return {
-      width: spec.width,
-      height: spec.height,
-      warnings,
-      fit: { message: fit.message, warnings: fit.warnings },
-    };
-  },
+  run: (task, { signal }) => renderSlideTask(task, { signal, layer: null }),
   // A worker's first slide compiles resvg's WebAssembly, reads the fonts and compiles the layout and drawing code
   // (about half a second); a small slide of plain and bold text, drawn while the plan is checked, pays for that.
   warm: async () => {

@@ -23,20 +23,29 @@ export interface ClipsParams extends TimelineParams {
 }
 
 /**
- * Encodes the clips one after another into one stream. Inputs: the narration, each part's slide, then (when
- * captions are burned) each section's cues. Runtime: `fontsDir`. Its value is `{ clips }`, each clip's frames.
+ * Encodes the clips one after another into one stream. Inputs: the narration; each part's picture, its slide or,
+ * for a part that moves, its picture layer (the slide without its caption band); each moving part's band layer
+ * (RGBA), in the parts' order; then (when captions are burned) each section's cues. A move zooms the picture
+ * layer and lays the band layer, unmoved, over every frame. Runtime: `fontsDir`. Its value is `{ clips }`, each
+ * clip's frames.
  */
 export const clipsStep: StepKindDefinition = {
   kind: "clips",
-  version: 1,
+  // 2: a moving picture's caption band stays still over its move (its inputs hold the two layers).
+  version: 2,
   blocking: false,
   run: async (task, { signal }) => {
     const params = task.params as unknown as ClipsParams;
     const count = params.parts.length;
-    const cues = task.inputs.slice(1 + count).map((input) => input.value);
+    const moving = params.motion.flatMap((move, part) => move === null ? [] : [part]);
+    const bands = new Map(moving.map((part, i) => [part, inputPath(task, 1 + count + i)]));
+    const cues = task.inputs.slice(1 + count + moving.length).map((input) => input.value);
     const timeline = lessonTimeline(params, task.inputs[0]!.value, cues);
     const partOf = (picture: number) => timeline.pictures[picture]!.part;
-    const side = (source: ClipSource) => ({ ...source, image: inputPath(task, 1 + partOf(source.picture)) });
+    const side = (source: ClipSource) => {
+      const part = partOf(source.picture);
+      return { ...source, image: inputPath(task, 1 + part), band: bands.get(part) ?? null };
+    };
     const captions = params.captions === null
       ? null
       : { ...params.captions, fontsDir: String(task.runtime.fontsDir) };

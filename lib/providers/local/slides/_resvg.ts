@@ -101,3 +101,31 @@ export function borrowPixels(image: RenderedImage): Uint8Array {
   }
   return image.pixels;
 }
+
+/**
+ * Rendered pixels with straight alpha, as PNG stores them: resvg's are premultiplied by their alpha (a white
+ * pixel at half opacity is 128, 128, 128, 128), so each colour is divided by its alpha, rounded; a fully
+ * transparent pixel is 0, 0, 0, 0.
+ *
+ * @param premultiplied RGBA pixels whose colours are premultiplied by their alpha (left unchanged).
+ * @returns A new array of the same pixels with straight alpha.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { straightAlpha } from "./_resvg.ts";
+ * assert.deepEqual(straightAlpha(new Uint8Array([128, 128, 128, 128, 9, 9, 9, 0])), new Uint8Array([255, 255, 255, 128, 0, 0, 0, 0]));
+ * ```
+ */
+export function straightAlpha(premultiplied: Uint8Array): Uint8Array {
+  const out = new Uint8Array(premultiplied.length);
+  for (let i = 0; i < premultiplied.length; i += 4) {
+    const alpha = premultiplied[i + 3]!;
+    if (alpha === 0) continue;
+    out[i + 3] = alpha;
+    for (let channel = 0; channel < 3; channel++) {
+      out[i + channel] = Math.min(255, Math.round(premultiplied[i + channel]! * 255 / alpha));
+    }
+  }
+  return out;
+}

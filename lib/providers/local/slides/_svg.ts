@@ -30,13 +30,18 @@ export interface SvgInput {
   primary: SlideFonts;
   /** The fonts the layout measured with, which split each run into pieces of one font. */
   fonts: SlideTextFonts;
+  /**
+   * One layer of a picture slide, or null for the whole slide: `picture` draws the ground (background, image,
+   * picture) alone; `band` draws what lies over it (the caption band and its title) on a transparent ground.
+   */
+  layer: "picture" | "band" | null;
 }
 
 const MUTED_OPACITY = 0.78;
 
 /**
  * Builds the slide's SVG: background, optional image and readability panel, picture, bars and panels, markers,
- * text. Each run is a `<text>` of its own, placed where the layout measured it, and each piece of a run in a
+ * text (or one layer of it: the ground up to the picture, or what lies over it). Each run is a `<text>` of its own, placed where the layout measured it, and each piece of a run in a
  * fallback font a chunk of its own: resvg shapes a chunk with one font and, when that font lacks a character,
  * redraws the whole chunk in the first font that has them all. Italic runs are slanted about their baseline.
  */
@@ -46,24 +51,28 @@ export function buildSlideSvg(input: SvgInput, layout: SlideLayout): string {
   const veil = `fill="${light ? "#ffffff" : "#000000"}" fill-opacity="${light ? 0.72 : 0.62}"`;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
-    `<rect width="${width}" height="${height}" fill="${colors.background}"/>`,
   ];
-  if (input.image !== null) {
-    parts.push(image(input.image, { x: 0, y: 0, width, height }, "slice"));
-    if (layout.panel !== null) {
-      const { x, y, width: w, height: h } = layout.panel;
-      const rx = Math.min(w, h) * 0.04;
-      parts.push(`<rect x="${n(x)}" y="${n(y)}" width="${n(w)}" height="${n(h)}" rx="${n(rx)}" ${veil}/>`);
+  if (input.layer !== "band") {
+    parts.push(`<rect width="${width}" height="${height}" fill="${colors.background}"/>`);
+    if (input.image !== null) {
+      parts.push(image(input.image, { x: 0, y: 0, width, height }, "slice"));
+      if (layout.panel !== null) {
+        const { x, y, width: w, height: h } = layout.panel;
+        const rx = Math.min(w, h) * 0.04;
+        parts.push(`<rect x="${n(x)}" y="${n(y)}" width="${n(w)}" height="${n(h)}" rx="${n(rx)}" ${veil}/>`);
+      }
+    }
+    if (layout.picture !== null && input.picture !== null) {
+      parts.push(image(input.picture, layout.picture, layout.picture.fit === "cover" ? "slice" : "meet"));
     }
   }
-  if (layout.picture !== null && input.picture !== null) {
-    parts.push(image(input.picture, layout.picture, layout.picture.fit === "cover" ? "slice" : "meet"));
+  if (input.layer !== "picture") {
+    for (const rect of layout.rects) parts.push(rectangle(rect, colors, veil));
+    for (const { cx, cy, r } of layout.markers) {
+      parts.push(`<circle cx="${n(cx)}" cy="${n(cy)}" r="${n(r)}" fill="${colors.accent}"/>`);
+    }
+    for (const run of layout.runs) parts.push(text(run, input));
   }
-  for (const rect of layout.rects) parts.push(rectangle(rect, colors, veil));
-  for (const { cx, cy, r } of layout.markers) {
-    parts.push(`<circle cx="${n(cx)}" cy="${n(cy)}" r="${n(r)}" fill="${colors.accent}"/>`);
-  }
-  for (const run of layout.runs) parts.push(text(run, input));
   parts.push("</svg>");
   return parts.join("\n");
 }

@@ -7,12 +7,12 @@
  */
 import { Resvg } from "@resvg/resvg-wasm";
 import { InputError } from "../../../core/errors.ts";
-import { encodePng } from "../../../media/png_encoder.ts";
+import { encodePng, encodeRgbaPng } from "../../../media/png_encoder.ts";
 import type { SlideFit, SlideText } from "./check_slide_fit.ts";
 import { fitSlide } from "./_fit_slide.ts";
 import { readFontFile } from "./_font_files.ts";
 import { readImageDataUri } from "./_image.ts";
-import { borrowPixels, ensureResvg } from "./_resvg.ts";
+import { borrowPixels, ensureResvg, straightAlpha } from "./_resvg.ts";
 import { buildSlideSvg } from "./_svg.ts";
 
 /** A slide's colours, each `#rrggbb` or `#rgb`. */
@@ -40,6 +40,13 @@ export interface SlideImages {
 /** What one slide shows, in which colours, and at what size. */
 export type SlideSpec = SlideText & SlideColors & SlideImages;
 
+/**
+ * One of a picture slide's two layers, drawn apart so that a Ken Burns move can zoom the picture while the caption
+ * stays: `picture`, the slide without its caption band and title (background, image, picture, each where the whole
+ * slide has it); `band`, the caption band and its title alone on a transparent ground.
+ */
+export type SlideLayer = "picture" | "band";
+
 /** Options for {@linkcode renderSlide}. */
 export interface RenderSlideOptions {
   /** Aborting rejects with the signal's reason before the heavy work starts. @default undefined */
@@ -49,11 +56,17 @@ export interface RenderSlideOptions {
    * and say so in the warnings, instead of throwing. @default false
    */
   allowOverflow?: boolean;
+  /**
+   * Draw one layer of a picture slide instead of the whole slide: the `band` layer is an RGBA PNG (transparent
+   * where the slide shows its picture), and needs no picture file. Laid over the `picture` layer, it gives the
+   * whole slide. @default null
+   */
+  layer?: SlideLayer | null;
 }
 
 /** A rendered slide. */
 export interface RenderedSlide {
-  /** The PNG file's bytes (8-bit RGB). */
+  /** The PNG file's bytes (8-bit RGB; RGBA for the `band` layer). */
   png: Uint8Array;
   /**
    * Sentences for the user about a slide that still rendered: text cut under `allowOverflow`, characters no
@@ -70,21 +83,23 @@ export interface RenderedSlide {
  * The layout follows the kind and the aspect. A section's title, bullets and code form one left-aligned block,
  * centred in the frame's safe area on landscape and square frames, and set larger in the upper middle on portrait
  * frames, clear of the top 12% and the bottom 25% where phone apps draw their buttons. Title and end cards centre
- * every line. A picture fills the frame (`cover`) or shows whole (`contain`) under its caption band. Titles and
- * bullets take `**bold**`, `*italic*` and `` `code` ``; code is set in DejaVu Sans Mono on a darker panel. All
- * sizes scale with the frame (and `textScale`), and a margin of background is kept free all around. Text that
- * does not fit shrinks, down to half size; text that still does not fit is an error unless `allowOverflow` is
- * set. Over a background image, a translucent panel sits behind the text. Fonts come from `REEL_FONT_DIR`, else
+ * every line. A picture fills the frame (`cover`) or shows whole (`contain`) under its caption band; its two
+ * layers (`layer`), the picture alone and the band alone, laid one over the other, give the same slide. Titles
+ * and bullets take `**bold**`, `*italic*` and `` `code` ``; code is set in DejaVu Sans Mono on a darker panel.
+ * All sizes scale with the frame (and `textScale`), and a margin of background is kept free all around. Text
+ * that does not fit shrinks, down to half size; text that still does not fit is an error unless `allowOverflow`
+ * is set. Over a background image, a translucent panel sits behind the text. Fonts come from `REEL_FONT_DIR`, else
  * the system's DejaVu, Noto and Symbola folders; a fallback font is read only when the text has a character the
  * DejaVu fonts lack. Fonts and resvg load once per process. {@linkcode checkSlideFits} tells beforehand whether
  * the text fits.
  *
  * @param spec The slide's size, content, colours and images.
- * @param options The abort signal, and whether to cut text that does not fit.
+ * @param options The abort signal, whether to cut text that does not fit, and the layer to draw (if one).
  * @returns The PNG and the warnings.
  * @throws {RangeError} When the size is not a whole number of pixels from 1 to 16384, or the text scale is not
  * from 0.5 to 2.
- * @throws {TypeError} When a colour is not `#rrggbb` or `#rgb`, or a picture slide has no `picturePath`.
+ * @throws {TypeError} When a colour is not `#rrggbb` or `#rgb`, a picture slide (other than its band layer) has no
+ * `picturePath`, or a layer is asked of a slide that is not a picture.
  * @throws {InputError} When the text does not fit even at half size (without `allowOverflow`), when the fonts are
  * missing, or when an image is missing, not a PNG or JPEG, or corrupt.
  *
@@ -107,7 +122,7 @@ export interface RenderedSlide {
  * ```
  */
 export async function renderSlide(spec: SlideSpec, options: RenderSlideOptions = {}): Promise<RenderedSlide> {
-  const { signal, allowOverflow = false } = options;
+  const { signal, allowOverflow = false, layer = null } = options;
   const { width, height } = spec;
   const background = normalizeColor("background", spec.background);
   const foreground = normalizeColor("foreground", spec.foreground);
@@ -122,8 +137,15 @@ export async function renderSlide(spec: SlideSpec, options: RenderSlideOptions =
       ? foreground
       : normalizeColor("code foreground", spec.codeForeground),
   };
-  const picturePath = spec.kind === "picture" ? spec.picturePath ?? null : null;
-  if (spec.kind === "picture" && picturePath === null) {
+  if (layer !== null && spec.kind !== "picture") {
+    throw new TypeError(
+      `Cannot render the ${layer} layer of a ${spec.kind ?? "section"} slide: only pictures have layers`,
+    );
+  }
+  // The band layer draws neither the picture nor the background image.
+  const ground = layer !== "band";
+  const picturePath = spec.kind === "picture" && ground ? spec.picturePath ?? null : null;
+  if (spec.kind === "picture" && ground && picturePath === null) {
     throw new TypeError("Cannot render a picture slide without its picturePath");
   }
   signal?.throwIfAborted();
@@ -137,12 +159,12 @@ export async function renderSlide(spec: SlideSpec, options: RenderSlideOptions =
   }
   const [fallbackBuffers, image, picture] = await Promise.all([
     Promise.all(fonts.files.map(readFontFile)),
-    spec.imagePath === null ? null : readImageDataUri(spec.imagePath, signal),
+    spec.imagePath === null || !ground ? null : readImageDataUri(spec.imagePath, signal),
     picturePath === null ? null : readImageDataUri(picturePath, signal),
     ensureResvg(),
   ]);
   signal?.throwIfAborted();
-  const svg = buildSlideSvg({ width, height, colors, image, picture, primary, fonts }, layout);
+  const svg = buildSlideSvg({ width, height, colors, image, picture, primary, fonts, layer }, layout);
   const resvg = new Resvg(svg, {
     fitTo: { mode: "original" },
     font: {
@@ -155,7 +177,11 @@ export async function renderSlide(spec: SlideSpec, options: RenderSlideOptions =
   try {
     const rendered = resvg.render();
     try {
-      return { png: encodePng(borrowPixels(rendered), rendered.width, rendered.height), warnings, fit };
+      const pixels = borrowPixels(rendered);
+      const png = layer === "band"
+        ? encodeRgbaPng(straightAlpha(pixels), rendered.width, rendered.height)
+        : encodePng(pixels, rendered.width, rendered.height);
+      return { png, warnings, fit };
     } finally {
       rendered.free();
     }

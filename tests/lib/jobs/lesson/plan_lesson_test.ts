@@ -150,3 +150,96 @@ Deno.test("step keys: slide inputs re-render exactly the slides they shape", asy
   assert.deepEqual(await edit((input) => (input.theme = "light")).then((ids) => ids.length), 8);
   assert.deepEqual(await edit((input) => (input.theme = { textScale: 1.2 })).then((ids) => ids.length), 8);
 });
+
+Deno.test("planLesson() plans a moving picture's two layers per format, which its clips draw from", async () => {
+  const steps = new Map((await planOf(base)).map((step) => [step.id, step]));
+  for (const format of ["16x9", "9x16"]) {
+    const slide = steps.get(`v/pic/slide@${format}`)!;
+    const picture = steps.get(`v/pic/picture@${format}`)!;
+    const band = steps.get(`v/pic/band@${format}`)!;
+    assert.deepEqual([picture.kind, band.kind], ["slide-layer", "slide-layer"]);
+    const params = (step: PlanStep) => step.params as Record<string, unknown>;
+    // The slide's params, the layer named; the band draws no picture, the contain picture sits under the band.
+    assert.deepEqual(params(picture), { ...params(slide), layer: "picture" });
+    assert.deepEqual(params(band), { ...params(slide), picture: null, image: null, layer: "band" });
+    assert.equal(picture.runtime.picturePath, slide.runtime.picturePath);
+    assert.equal(band.runtime.picturePath, null);
+    // The stills show each part's whole slide; the clips take the picture layer in its place, then the band.
+    assert.deepEqual(steps.get(`v/stills@${format}`)!.deps, [
+      `v/title@${format}`,
+      `v/intro/slide@${format}`,
+      `v/code/slide@${format}`,
+      `v/pic/slide@${format}`,
+    ]);
+    assert.deepEqual(steps.get(`v/clips@${format}`)!.deps, [
+      "v/narration",
+      `v/title@${format}`,
+      `v/intro/slide@${format}`,
+      `v/code/slide@${format}`,
+      `v/pic/picture@${format}`,
+      `v/pic/band@${format}`,
+    ]);
+  }
+  // A still picture has no layers.
+  const still = structuredClone(base);
+  still.videos![0]!.sections[2]!.picture = { file: "a.png" };
+  assert.ok(!(await planOf(still)).some((step) => step.kind === "slide-layer"));
+  // With burned captions, the cues come after the bands.
+  const burned = await planOf({ ...base, captions: { burn: true } });
+  const clips = burned.find((step) => step.id === "v/clips@16x9")!;
+  assert.deepEqual(clips.deps.slice(4), [
+    "v/pic/picture@16x9",
+    "v/pic/band@16x9",
+    "v/intro/cues",
+    "v/code/cues",
+    "v/pic/cues",
+  ]);
+});
+
+Deno.test("step keys: a moving picture's band layer follows its title, its picture layer its picture", async () => {
+  const cover = structuredClone(base);
+  cover.videos![0]!.sections[2]!.picture = { file: "a.png", fit: "cover", kenBurns: true };
+  const edit = async (from: WorkflowInput, change: (input: WorkflowInput) => void) => {
+    const input = structuredClone(from);
+    change(input);
+    return changed(await keysOf(from), await keysOf(input)).filter((id) => id.startsWith("v/pic/"));
+  };
+  const pic = (input: WorkflowInput) => input.videos![0]!.sections[2]!;
+  // A cover picture fills the frame whatever its band: a new title draws the band again, not the picture.
+  assert.deepEqual(await edit(cover, (input) => (pic(input).title = "Rain clouds")), [
+    "v/pic/band@16x9",
+    "v/pic/band@9x16",
+    "v/pic/slide@16x9",
+    "v/pic/slide@9x16",
+  ]);
+  // A contain picture sits under its band, whose height the title sets.
+  assert.deepEqual(await edit(base, (input) => (pic(input).title = "Rain clouds")), [
+    "v/pic/band@16x9",
+    "v/pic/band@9x16",
+    "v/pic/picture@16x9",
+    "v/pic/picture@9x16",
+    "v/pic/slide@16x9",
+    "v/pic/slide@9x16",
+  ]);
+  // Another picture file: the picture layer, not the band.
+  assert.deepEqual(
+    await edit(cover, (input) => (pic(input).picture = { file: "b.png", fit: "cover", kenBurns: true })),
+    ["v/pic/picture@16x9", "v/pic/picture@9x16", "v/pic/slide@16x9", "v/pic/slide@9x16"],
+  );
+  // Another move: no layer is drawn again.
+  assert.deepEqual(
+    await edit(
+      cover,
+      (input) => (pic(input).picture = { file: "a.png", fit: "cover", kenBurns: { zoom: 1.5 } }),
+    ),
+    [],
+  );
+  // The clips and the video follow the band's text.
+  const before = await keysOf(cover);
+  const retitled = structuredClone(cover);
+  pic(retitled).title = "Rain clouds";
+  const after = await keysOf(retitled);
+  for (const id of ["v/clips@16x9", "v/clips@9x16", "v/video@16x9"]) {
+    assert.notEqual(before.get(id), after.get(id), id);
+  }
+});

@@ -3,6 +3,7 @@ import { findFfmpeg, runFfmpeg } from "../../../../lib/media/ffmpeg.ts";
 import { encodeClip } from "../../../../lib/media/h264/encode_clip.ts";
 import { encodeStills } from "../../../../lib/media/h264/encode_stills.ts";
 import { pictureStream, readPictures, sameParameters } from "../../../../lib/media/h264/still_stream.ts";
+import { encodeRgbaPng } from "../../../../lib/media/png_encoder.ts";
 import { runProcess } from "../../../../lib/media/run_process.ts";
 import { colourDistance } from "../../../_support/media.ts";
 import { tempDir } from "../../../_support/temp_dir.ts";
@@ -40,7 +41,13 @@ async function pictures(dir: string, width: number, height: number): Promise<[st
 }
 
 async function clip(dir: string, images: [string, string], size: { width: number; height: number }) {
-  const side = (image: string, offset: number) => ({ image, motion: null, partFrames: 30, offset });
+  const side = (image: string, offset: number) => ({
+    image,
+    band: null,
+    motion: null,
+    partFrames: 30,
+    offset,
+  });
   const output = `${dir}/clip-${size.width}.h264`;
   await encodeClip(await findFfmpeg(), {
     frames: 12,
@@ -126,6 +133,108 @@ Deno.test("pictureStream() refuses a clip encoded with other parameters than the
     assert.throws(
       () => pictureStream(stills, [other], { pieces: [{ clip: 0, frames: 10 }], gop: 48 }),
       /Clip 0 has 12 pictures, expected 10/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** Every frame of an Annex-B stream, RGB. */
+async function decodeFrames(file: string, size: { width: number; height: number }): Promise<Uint8Array[]> {
+  const { ffmpeg } = await findFfmpeg();
+  const { stdout } = await runProcess(ffmpeg, [
+    "-v",
+    "error",
+    "-f",
+    "h264",
+    "-i",
+    file,
+    "-f",
+    "rawvideo",
+    "-pix_fmt",
+    "rgb24",
+    "-",
+  ]);
+  const bytes = size.width * size.height * 3;
+  return Array.from({ length: stdout.length / bytes }, (_, i) => stdout.subarray(i * bytes, (i + 1) * bytes));
+}
+
+Deno.test("encodeClip(): a band stays where it is over every frame of a move, the picture moving under it", async () => {
+  const dir = await tempDir();
+  try {
+    const [width, height] = [64, 48];
+    const ffmpeg = await findFfmpeg();
+    // The picture: red and green squares, 8 pixels a side.
+    const square = "mod(floor(X/8)+floor(Y/8),2)";
+    await runFfmpeg(ffmpeg, [
+      "-f",
+      "lavfi",
+      "-i",
+      `color=c=black:s=${width}x${height},geq=r='if(${square},230,30)':g='if(${square},30,230)':b=30`,
+      "-frames:v",
+      "1",
+      `${dir}/picture.png`,
+    ]);
+    // The band: rows 0-15 black at half opacity, a white "title" at x 8-39, y 4-11, transparent below.
+    const rgba = new Uint8Array(width * height * 4);
+    for (let y = 0; y < 16; y++) {
+      for (let x = 0; x < width; x++) {
+        const title = x >= 8 && x < 40 && y >= 4 && y < 12;
+        rgba.set(title ? [255, 255, 255, 255] : [0, 0, 0, 128], (y * width + x) * 4);
+      }
+    }
+    await Deno.writeFile(`${dir}/band.png`, encodeRgbaPng(rgba, width, height));
+    const frames = 12;
+    const output = `${dir}/move.h264`;
+    // Zoom 1.5 from the top left towards the bottom right corner.
+    const motion = { from: { zoom: 1.5, x: 1 / 3, y: 1 / 3 }, to: { zoom: 1.5, x: 2 / 3, y: 2 / 3 } };
+    const side = {
+      image: `${dir}/picture.png`,
+      band: `${dir}/band.png`,
+      motion,
+      partFrames: frames,
+      offset: 0,
+    };
+    await encodeClip(ffmpeg, { frames, from: side, to: null, transition: "fade", cues: [] }, {
+      fps: FPS,
+      width,
+      height,
+      gop: 2 * FPS,
+      captions: null,
+      scratchDir: dir,
+      output,
+    });
+    const decoded = await decodeFrames(output, { width, height });
+    assert.equal(decoded.length, frames);
+    const [first, last] = [decoded[0]!, decoded.at(-1)!];
+    const pixel = (frame: Uint8Array, x: number, y: number) =>
+      Array.from(frame.subarray((y * width + x) * 3, (y * width + x) * 3 + 3));
+    const inside = (x0: number, x1: number, y0: number, y1: number): [number, number][] =>
+      Array.from(
+        { length: (x1 - x0) * (y1 - y0) },
+        (_, i) => [x0 + (i % (x1 - x0)), y0 + Math.floor(i / (x1 - x0))],
+      );
+    // The title is white at both ends, where it was drawn.
+    for (const frame of [first, last]) {
+      for (const [x, y] of inside(10, 38, 6, 10)) {
+        assert.ok(colourDistance(pixel(frame, x, y), [255, 255, 255]) <= 30, `title at ${x},${y}`);
+      }
+    }
+    // Under the veil the squares show at half their brightness, and move; below it, at full brightness, and move.
+    const veiled = inside(44, 62, 2, 14).map(([x, y]) => [pixel(first, x!, y!), pixel(last, x!, y!)]);
+    assert.ok(veiled.every(([a, b]) => Math.max(...a!) < 140 && Math.max(...b!) < 140), "the veil darkens");
+    assert.ok(
+      veiled.filter(([a, b]) => colourDistance(a!, b!) > 60).length > veiled.length / 5,
+      "moves under",
+    );
+    const open = inside(0, width, 20, height).map(([x, y]) => [pixel(first, x!, y!), pixel(last, x!, y!)]);
+    assert.ok(
+      open.filter(([a]) => Math.max(...a!) > 180).length > open.length * 0.7,
+      "bright below the band",
+    );
+    assert.ok(
+      open.filter(([a, b]) => colourDistance(a!, b!) > 60).length > open.length / 5,
+      "the picture moves",
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
