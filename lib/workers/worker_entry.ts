@@ -19,6 +19,22 @@ import { type FromWorker, isToWorker } from "./worker_protocol.ts";
 // Each worker keeps its own garbage in bounds over a long render (see heap_pacer.ts).
 paceHeap();
 
+/** Thrown by `Deno.exit` inside a worker: a step that calls it fails at once (it would close the worker unseen). */
+class ExitCalledError extends UnrecoverableError {
+  constructor(readonly call: string) {
+    super(`Called ${call}: a step must return or throw`);
+    this.name = "ExitCalledError";
+  }
+}
+// Before any step module loads: a worker that exits or closes itself sends no event to the main thread, and its
+// steps would wait for their timeouts.
+Deno.exit = (code?: number): never => {
+  throw new ExitCalledError(`Deno.exit(${code ?? ""})`);
+};
+self.close = (): never => {
+  throw new ExitCalledError("self.close()");
+};
+
 const controllers = new Map<number, AbortController>();
 const kinds = new Map<string, Promise<StepKindDefinition | undefined>>();
 for (const module of new URL(import.meta.url).searchParams.getAll("steps")) {
@@ -69,7 +85,11 @@ async function run(taskId: number, task: StepTask): Promise<void> {
       taskId,
       failure: {
         name: known ? error.name : "Error",
-        message: known ? error.message : String(error),
+        message: error instanceof ExitCalledError
+          ? `Step "${task.id}" called ${error.call}: a step must return or throw`
+          : known
+          ? error.message
+          : String(error),
         retryable: provider !== null ? provider.retryable : !permanent,
         status: provider?.status ?? null,
         retryAfterMs: provider?.retryAfterMs ?? null,

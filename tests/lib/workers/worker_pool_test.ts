@@ -127,6 +127,44 @@ export default workflow({
   }
 });
 
+Deno.test("a custom step that calls Deno.exit fails at once, naming the step, and its worker runs the others", async () => {
+  // The timeout is far off: a step whose worker closed unseen would fail with "timed out" instead.
+  const { plan, dir } = await customPlan(`
+export default workflow({
+  ${video}
+  timeout: 60000,
+  steps: [
+    step({ id: "exit", run: () => { Deno.exit(3); } }),
+    step({ id: "after", inputs: ["exit"], run: () => 1 }),
+    step({ id: "close", run: () => { self.close(); return 1; } }),
+    step({ id: "ok", run: () => 42 }),
+  ],
+});`);
+  const events: RunEvent[] = [];
+  const pool = new WorkerPool({
+    size: 1,
+    onCrash: (worker, error) => events.push({ type: "worker:crashed", at: 0, worker, error }),
+  });
+  const before = pool.workers;
+  try {
+    const result = await runOn(pool, plan, dir, events);
+    const failed = events.filter((event) => event.type === "step:failed");
+    assert.deepEqual(
+      failed.map((event) => event.type === "step:failed" && [event.step, event.error, event.retrying]),
+      [
+        ["exit", 'Step "exit" called Deno.exit(3): a step must return or throw', false],
+        ["close", 'Step "close" called self.close(): a step must return or throw', false],
+      ],
+    );
+    assert.equal(result.states.get("after"), "skipped");
+    assert.equal(result.artifacts.get("ok")?.value, 42);
+    assert.deepEqual(events.filter((event) => event.type === "worker:crashed"), []);
+    assert.deepEqual(pool.workers, before);
+  } finally {
+    await pool.close();
+  }
+});
+
 Deno.test("WorkerPool never hands out a worker that failed to start", async () => {
   const dir = await tempDir();
   const broken = `${dir}/broken_worker.ts`;
