@@ -89,9 +89,10 @@ export function decideAfterFailure(error: unknown, options: DecideOptions): Atte
     return { sort: "crash", retry, delayMs: 0, rateLimitedForMs: null };
   }
   const failure = error instanceof StepAttemptError ? error.failure : null;
-  const asked = failure?.retryAfterMs === null || failure?.retryAfterMs === undefined
-    ? null
-    : Math.min(failure.retryAfterMs, maxRetryAfter);
+  // A wait of 0 or less is no wait asked for: the backoff applies, as when the server says nothing.
+  const asked = typeof failure?.retryAfterMs === "number" && failure.retryAfterMs > 0
+    ? Math.min(failure.retryAfterMs, maxRetryAfter)
+    : null;
   if (failure?.status === 429) {
     counts.rateLimited++;
     const retry = counts.rateLimited <= MAX_RATE_LIMITED;

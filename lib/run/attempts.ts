@@ -106,16 +106,20 @@ export async function runAttempts(node: DagNode, context: AttemptsContext): Prom
     if (decision?.sort === "rate-limited") gate?.rateLimited(decision.rateLimitedForMs, step.tokenCost);
     if (decision?.sort === "refused") gate?.refused(message);
     const retrying = decision === null || decision.retry;
+    // A server that keeps answering 429 is left, and the message says how often it was asked.
+    const said = decision?.sort === "rate-limited" && !retrying
+      ? `${message} (gave up after ${counts.rateLimited} answers of 429)`
+      : message;
     context.emit({
       type: "step:failed",
       ...context.base(node),
       worker: outcome.worker,
       attempt,
       retrying,
-      error: message,
+      error: said,
       elapsed: outcome.elapsed,
     });
-    if (!retrying) return { failed: message, emitted: true, step: step.id };
+    if (!retrying) return { failed: said, emitted: true, step: step.id };
     if (decision !== null && decision.delayMs > 0) {
       try {
         await context.clock.sleep(decision.delayMs, { signal });

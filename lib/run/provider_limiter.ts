@@ -167,9 +167,9 @@ export class ProviderLimiter implements ProviderGate {
   }
 
   /**
-   * A call got a 429: every caller pauses for `retryAfterMs` (1 s when not said, at most `maxRetryAfter`), the
-   * window halves, the request burst drops to one call (the server has shown it allows less than configured), and
-   * the refused call's budget is given back, since the server did not spend it.
+   * A call got a 429: every caller pauses for `retryAfterMs` (1 s when not said or not above 0, at most
+   * `maxRetryAfter`), the window halves, the request burst drops to one call (the server has shown it allows less
+   * than configured), and the refused call's budget is given back, since the server did not spend it.
    */
   rateLimited(retryAfterMs: number | null, tokens = 0): void {
     this.stats.rateLimited++;
@@ -178,7 +178,8 @@ export class ProviderLimiter implements ProviderGate {
     if (tokens > 0) this.#tokens?.refund(tokens);
     this.#window.shrink();
     this.stats.concurrency = this.#window.size;
-    this.#pauseUntil(this.#clock.now() + Math.min(retryAfterMs ?? 1000, this.#maxRetryAfter));
+    const asked = retryAfterMs !== null && retryAfterMs > 0 ? retryAfterMs : 1000;
+    this.#pauseUntil(this.#clock.now() + Math.min(asked, this.#maxRetryAfter));
   }
 
   /**

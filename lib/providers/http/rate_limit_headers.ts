@@ -36,11 +36,13 @@ export function parseResetDuration(text: string | null): number | null {
 
 /**
  * How long a 429 (or 503) asks the client to wait: `retry-after-ms`, then `retry-after` (seconds or an HTTP
- * date), then `x-ratelimit-reset-requests`.
+ * date), then `x-ratelimit-reset-requests`. A header that cannot be read or asks for no wait at all (0, a negative
+ * number, a date already past) counts as absent: a server answering `Retry-After: 0` to every retry would
+ * otherwise be asked again at once, dozens of times a second.
  *
  * @param headers The answer's headers.
  * @param now The current time in ms since the epoch, for HTTP dates. @default Date.now()
- * @returns Milliseconds, or null when the answer does not say.
+ * @returns Milliseconds (more than 0), or null when the answer does not say.
  *
  * @example
  * ```ts
@@ -48,19 +50,27 @@ export function parseResetDuration(text: string | null): number | null {
  * import { retryAfterMs } from "./rate_limit_headers.ts";
  * assert.equal(retryAfterMs(new Headers({ "retry-after": "2" })), 2000);
  * assert.equal(retryAfterMs(new Headers({ "retry-after-ms": "350" })), 350);
+ * assert.equal(retryAfterMs(new Headers({ "retry-after": "0" })), null);
  * ```
  */
 export function retryAfterMs(headers: Headers, now: number = Date.now()): number | null {
-  const ms = Number(headers.get("retry-after-ms") ?? Number.NaN);
-  if (Number.isFinite(ms) && ms >= 0) return ms;
-  const after = headers.get("retry-after");
-  if (after !== null) {
-    const seconds = Number(after);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-    const date = Date.parse(after);
-    if (Number.isFinite(date)) return Math.max(0, date - now);
+  const ms = positive(Number(headers.get("retry-after-ms") ?? Number.NaN));
+  if (ms !== null) return ms;
+  const after = headers.get("retry-after")?.trim() ?? "";
+  if (after !== "") {
+    const seconds = positive(/^[+-]?\d+(\.\d+)?$/.test(after) ? Number(after) * 1000 : Number.NaN);
+    if (seconds !== null) return seconds;
+    // An HTTP date always names its weekday or month: a bare number (0, -5) is never read as one.
+    const date = /[a-z]/i.test(after) ? Date.parse(after) : Number.NaN;
+    const untilDate = positive(date - now);
+    if (untilDate !== null) return untilDate;
   }
-  return parseResetDuration(headers.get("x-ratelimit-reset-requests"));
+  return positive(parseResetDuration(headers.get("x-ratelimit-reset-requests")) ?? Number.NaN);
+}
+
+/** A wait that is a finite number of ms above 0, or null. */
+function positive(ms: number): number | null {
+  return Number.isFinite(ms) && ms > 0 ? ms : null;
 }
 
 /**

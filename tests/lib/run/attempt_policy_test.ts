@@ -69,3 +69,13 @@ Deno.test("decideAfterFailure(): a timeout is a failure that may pass on retry; 
   }
   assert.equal(decide(new WorkerCrashError(1, "x", { shared: true }), shared).retry, false);
 });
+
+Deno.test("decideAfterFailure(): a Retry-After of 0 or less is no wait asked for: the backoff applies", () => {
+  for (const retryAfterMs of [0, -5000]) {
+    const limited = decide(failure(429, { retryAfterMs }), fresh(), { gated: false });
+    assert.equal(limited.rateLimitedForMs, null);
+    assert.equal(limited.delayMs, 50, "the jittered backoff, as when the server says nothing");
+    const failed = decide(failure(503, { retryAfterMs }));
+    assert.equal(failed.delayMs, 50);
+  }
+});
