@@ -4,9 +4,10 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { InputError } from "../core/errors.ts";
 import { writeFileWhole } from "../core/write_file_whole.ts";
 import { fileIdentity, libraryIdentity, loadedLibraries } from "./find_binary.ts";
-import { runProcess } from "./run_process.ts";
+import { ProcessError, runProcess } from "./run_process.ts";
 
 const probed = new Map<string, Promise<string>>();
 
@@ -52,8 +53,9 @@ export function programVersionsFile(env: (name: string) => string | undefined = 
  * @param args What makes it print its version, e.g. `["-version"]`.
  * @param options `memo`: the file versions are remembered in, or null for none. @default programVersionsFile()
  *   `systemFiles`: the files whose change makes a remembered version stale. @default SYSTEM_LIBRARY_FILES
+ *   `name`: what messages call the program (`ffmpeg`, `espeak-ng`). @default the file's name
  * @returns e.g. `ffmpeg version 5.1.9-0+deb12u1 Copyright (c) … #1a2b3c4d5e6f7a8b`.
- * @throws {ProcessError} When the program exits with an error.
+ * @throws {InputError} When the program exits with an error: it is broken, or not that program.
  *
  * @example
  * ```ts
@@ -67,7 +69,7 @@ export function programVersionsFile(env: (name: string) => string | undefined = 
 export function programVersion(
   program: string,
   args: readonly string[],
-  options: { memo?: string | null; systemFiles?: readonly string[] } = {},
+  options: { memo?: string | null; systemFiles?: readonly string[]; name?: string } = {},
 ): Promise<string> {
   // Keyed by what the memo is keyed by (a few stats): a long-running process (a cluster worker) asks again when
   // the program or the system's libraries are upgraded under it.
@@ -80,6 +82,7 @@ export function programVersion(
     version = rememberedVersion(program, args, {
       key,
       file,
+      name: options.name ?? program.slice(program.lastIndexOf("/") + 1),
       memo: options.memo === undefined ? programVersionsFile() : options.memo,
     });
     probed.set(key, version);
@@ -91,10 +94,10 @@ export function programVersion(
 async function rememberedVersion(
   program: string,
   args: readonly string[],
-  options: { key: string; file: string | null; memo: string | null },
+  options: { key: string; file: string | null; memo: string | null; name: string },
 ): Promise<string> {
-  const { key, file, memo } = options;
-  const known = memo === null || file === null ? {} : readMemo(memo);
+  const { key, file, memo, name } = options;
+  const known = memo === null || file === null ? {} : readMemo(memo, { configured: isConfigured(memo) });
   const remembered = known[key];
   if (
     isRemembered(remembered) &&
@@ -103,7 +106,9 @@ async function rememberedVersion(
     return remembered.version;
   }
   const [{ stdout }, libraries] = await Promise.all([
-    runProcess(program, args),
+    runProcess(program, args).catch((error) => {
+      throw error instanceof ProcessError ? doesNotRun({ name, program, args }, error) : error;
+    }),
     loadedLibraries(program, args),
   ]);
   const text = new TextDecoder().decode(stdout).trim();
@@ -120,6 +125,29 @@ async function rememberedVersion(
     await writeFileWhole(memo, JSON.stringify({ ...known, [key]: { version, watched } })).catch(() => {});
   }
   return version;
+}
+
+/** What to do about a broken program, by the name reel knows it by. */
+const REPAIR: Readonly<Record<string, string>> = {
+  ffmpeg: "Reinstall it with sudo apt-get install ffmpeg, or point REEL_FFMPEG at a working ffmpeg",
+  ffprobe: "Reinstall it with sudo apt-get install ffmpeg, or point REEL_FFPROBE at a working ffprobe",
+  "espeak-ng":
+    "Reinstall it with sudo apt-get install espeak-ng, or point REEL_ESPEAK at a working espeak-ng",
+};
+
+/** A program that cannot print its version is broken (or not the program): bad input, named, with what to do. */
+function doesNotRun(
+  { name, program, args }: { name: string; program: string; args: readonly string[] },
+  error: ProcessError,
+): InputError {
+  const why = error.code === 126 || error.code === 127
+    ? "it cannot be executed (not a program, or its interpreter is missing)"
+    : `\`${program} ${args.join(" ")}\` ${error.message.slice(error.message.indexOf("exited"))}`;
+  return new InputError(`${name} at ${program} does not run: ${why}`, {
+    where: program,
+    hint: REPAIR[name] ?? "Reinstall it, or point reel at a working one",
+    cause: error,
+  });
 }
 
 /**
@@ -144,15 +172,41 @@ function isRemembered(value: unknown): value is { version: string; watched: [str
     );
 }
 
-function readMemo(path: string): Record<string, unknown> {
+/** True when `path` is the memo `REEL_PROGRAM_VERSIONS` names (not reel's own file in the cache folder). */
+function isConfigured(path: string): boolean {
+  return Deno.env.get("REEL_PROGRAM_VERSIONS") === path;
+}
+
+/**
+ * Reads the remembered versions. reel's own file, unreadable or not a memo, is replaced at the next write; a file
+ * `REEL_PROGRAM_VERSIONS` names that exists and is not a memo is refused, never overwritten (it may be anything).
+ */
+function readMemo(path: string, { configured }: { configured: boolean }): Record<string, unknown> {
+  let text: string;
   try {
     // Synchronous, like the store's small files (STYLE 14): a few kilobytes read at every start.
-    const parsed: unknown = JSON.parse(Deno.readTextFileSync(path));
-    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
-      ? parsed as Record<string, unknown>
-      : {};
-  } catch {
-    // Missing, unreadable or not JSON: nothing is remembered, and the next write replaces it.
-    return {};
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || !configured) return {};
+    throw notMemo(path, `it cannot be read (${(error as Error).message})`);
   }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    if (!configured) return {};
+    throw notMemo(path, "it is not JSON");
+  }
+  const memo = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) &&
+    Object.values(parsed).every(isRemembered);
+  if (memo) return parsed as Record<string, unknown>;
+  if (!configured) return {};
+  throw notMemo(path, "it holds something else than program versions");
+}
+
+function notMemo(path: string, why: string): InputError {
+  return new InputError(`REEL_PROGRAM_VERSIONS names ${path}, which reel will not overwrite: ${why}`, {
+    where: "REEL_PROGRAM_VERSIONS",
+    hint: "Name a new file (reel writes the program versions it remembers there), or set it to off",
+  });
 }

@@ -47,13 +47,13 @@ export interface EngineProbes {
 export const engineProbes: EngineProbes = {
   ffmpeg: async (paths) => {
     const [ffmpeg, ffprobe] = await Promise.all([
-      programVersion(paths.ffmpeg, ["-version"]),
+      programVersion(paths.ffmpeg, ["-version"], { name: "ffmpeg" }),
       // ffprobe's readings (an input's duration, size, rate) shape the variants' and transcriptions' steps.
-      programVersion(paths.ffprobe, ["-version"]),
+      programVersion(paths.ffprobe, ["-version"], { name: "ffprobe" }),
     ]);
     return `${ffmpeg}; ${ffprobe}`;
   },
-  espeak: async () => await programVersion(await findEspeak(), ["--version"]),
+  espeak: async () => await programVersion(await findEspeak(), ["--version"], { name: "espeak-ng" }),
   slides: slideRendererIdentity,
   pocketsphinx: async () => await pocketsphinxIdentity(await requirePocketsphinx()),
   x264: () => {

@@ -78,8 +78,9 @@ export async function checkMachine(
 ): Promise<MachineReport> {
   const { signal } = options;
   const ffmpeg = await findFfmpeg();
-  const [version, filters, encoders, chosen, font, espeak] = await Promise.all([
-    programVersion(ffmpeg.ffmpeg, ["-version"]),
+  // First: an ffmpeg that does not run is said so, before its filters and encoders are asked for.
+  const version = await programVersion(ffmpeg.ffmpeg, ["-version"], { name: "ffmpeg" });
+  const [filters, encoders, chosen, font, espeak] = await Promise.all([
     ffmpegFilters(ffmpeg, { signal }),
     probeEncoders(ffmpeg, { signal }),
     selectEncoders(ffmpeg, { override: options.encoder ?? null, signal }),
@@ -122,7 +123,7 @@ async function espeakInfo(
     throw error;
   }
   const [version, { stdout }] = await Promise.all([
-    programVersion(program, ["--version"]),
+    programVersion(program, ["--version"], { name: "espeak-ng" }),
     runProcess(program, ["--voices"], { signal }),
   ]);
   const lines = new TextDecoder().decode(stdout).trim().split("\n");

@@ -220,3 +220,52 @@ Deno.test("programVersion(): one long-running process asks again when the progra
   await write("2.0");
   assert.match(await programVersion(program, ["--version"], { memo: null, systemFiles: [] }), /^tool 2\.0 /);
 });
+
+Deno.test("programVersion(): REEL_PROGRAM_VERSIONS naming a file that is not a memo is refused, the file untouched; reel's own file is replaced", async () => {
+  const dir = await tempDir("reel-version-");
+  try {
+    const program = `${dir}/tool`;
+    await Deno.writeTextFile(program, "#!/bin/sh\necho 'tool 1.0'\n", { mode: 0o755 });
+    const ask = (env: Record<string, string>) =>
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "eval",
+          "--quiet",
+          `import { programVersion } from "${MODULE}";\n` +
+          `console.log(await programVersion(${
+            JSON.stringify(program)
+          }, ["--version"], { systemFiles: [] }));`,
+        ],
+        env,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    for (const text of ["my notes\n", '{"name":"a package","version":"1.0.0"}\n', "[1, 2]\n"]) {
+      const notes = `${dir}/notes.txt`;
+      await Deno.writeTextFile(notes, text);
+      const refused = await ask({ REEL_PROGRAM_VERSIONS: notes });
+      assert.notEqual(refused.code, 0);
+      assert.match(
+        new TextDecoder().decode(refused.stderr),
+        new RegExp(`REEL_PROGRAM_VERSIONS names ${notes}, which reel will not overwrite`),
+      );
+      assert.equal(await Deno.readTextFile(notes), text, "untouched");
+    }
+    // A memo it wrote itself, or a new file, is fine.
+    const memo = `${dir}/versions.json`;
+    for (let run = 0; run < 2; run++) {
+      const { code, stdout } = await ask({ REEL_PROGRAM_VERSIONS: memo });
+      assert.equal(code, 0);
+      assert.match(new TextDecoder().decode(stdout), /^tool 1\.0 #/);
+    }
+    // reel's own file (the cache folder's, REEL_PROGRAM_VERSIONS unset) holding garbage is replaced.
+    const own = `${dir}/cache/reel/program-versions.json`;
+    await Deno.mkdir(`${dir}/cache/reel`, { recursive: true });
+    await Deno.writeTextFile(own, "garbage");
+    const { code } = await ask({ XDG_CACHE_HOME: `${dir}/cache` });
+    assert.equal(code, 0);
+    assert.match(await Deno.readTextFile(own), /tool 1\.0 #/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -38,6 +38,13 @@ export async function assertEspeakVoice(
   const hint = "Run `espeak-ng --voices=en` to list voices and `espeak-ng --voices=variant` for variants, " +
     "e.g. en-us, en-gb, en-us+f3";
   if (!(await hasVoiceName(program, null, base, signal))) {
+    // An espeak-ng with no voices at all is broken (or not espeak-ng): the voice is not what to fix.
+    if ((await listVoiceNames(program, null, { signal })).size === 0) {
+      throw new InputError(`espeak-ng at ${program} lists no voices: it is broken, or not espeak-ng`, {
+        where: program,
+        hint: "Reinstall it with sudo apt-get install espeak-ng, or point REEL_ESPEAK at a working espeak-ng",
+      });
+    }
     throw new UnknownVoiceError(`Unknown espeak-ng voice "${voice}"`, { hint });
   }
   if (variant !== null && !(await hasVoiceName(program, "variant", variant.replace(/^!v\//, ""), signal))) {

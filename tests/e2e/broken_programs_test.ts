@@ -1,0 +1,69 @@
+/**
+ * Programs that are there but broken: an ffmpeg, ffprobe or espeak-ng that exits with an error, cannot be executed,
+ * or lists nothing, and a versions memo that is not reel's. Each stops the command before any step with one clear
+ * message naming the program (or the variable), exit 2, nothing written.
+ */
+import assert from "node:assert/strict";
+import { type CliResult, listFolder, runCli } from "../_support/cli.ts";
+import { tempDir } from "../_support/temp_dir.ts";
+import { writeWorkflowFile } from "../_support/workflows.ts";
+
+const LESSON = {
+  formats: ["160x90"],
+  voice: { provider: "espeak", voice: "en-us" },
+  videos: [{ id: "v", sections: [{ title: "A", narration: "Hello there." }] }],
+};
+
+function assertStopped(result: CliResult, message: RegExp): void {
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, message);
+  assert.doesNotMatch(result.stderr, /Uncaught|\n\s+at .*:\d+:\d+/, "no stack trace");
+}
+
+async function programs(): Promise<{ failing: string; notProgram: string }> {
+  const dir = await tempDir("reel-broken-");
+  const failing = `${dir}/failing`;
+  await Deno.writeTextFile(failing, "#!/bin/sh\necho 'something went wrong' >&2\nexit 1\n", { mode: 0o755 });
+  const notProgram = `${dir}/not-a-program`;
+  await Deno.writeTextFile(notProgram, "just some text\n", { mode: 0o755 });
+  return { failing, notProgram };
+}
+
+Deno.test("a broken ffmpeg, ffprobe or espeak-ng stops render, plan and doctor with exit 2, naming the program", async () => {
+  const { failing, notProgram } = await programs();
+  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(LESSON)});`);
+  const out = `${file.slice(0, file.lastIndexOf("/"))}/out`;
+  const env = (name: string, path: string) => ({ [name]: path, REEL_PROGRAM_VERSIONS: "off" });
+  assertStopped(
+    await runCli(["render", file, "--out", out], { env: env("REEL_FFMPEG", failing) }),
+    new RegExp(
+      `✖ ffmpeg at ${failing} does not run: \`${failing} -version\` exited with code 1: something went wrong\n.*REEL_FFMPEG`,
+    ),
+  );
+  assertStopped(
+    await runCli(["plan", file], { env: env("REEL_FFPROBE", notProgram) }),
+    new RegExp(`✖ ffprobe at ${notProgram} does not run: it cannot be executed .*\n.*REEL_FFPROBE`),
+  );
+  assertStopped(
+    await runCli(["doctor"], { env: env("REEL_FFMPEG", failing) }),
+    new RegExp(`✖ ffmpeg at ${failing} does not run`),
+  );
+  // An espeak-ng that runs and lists no voices is broken, not asked for a wrong voice.
+  assertStopped(
+    await runCli(["render", file, "--out", out], { env: env("REEL_ESPEAK", "/bin/true") }),
+    /✖ espeak-ng at \/bin\/true lists no voices: it is broken, or not espeak-ng\n.*REEL_ESPEAK/,
+  );
+  assert.equal(await listFolder(out), null);
+});
+
+Deno.test("REEL_PROGRAM_VERSIONS naming a file that is not reel's memo stops the render, the file untouched", async () => {
+  const dir = await tempDir("reel-memo-");
+  const notes = `${dir}/notes.txt`;
+  await Deno.writeTextFile(notes, "my notes\n");
+  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(LESSON)});`);
+  const out = `${file.slice(0, file.lastIndexOf("/"))}/out`;
+  const result = await runCli(["render", file, "--out", out], { env: { REEL_PROGRAM_VERSIONS: notes } });
+  assertStopped(result, new RegExp(`✖ REEL_PROGRAM_VERSIONS names ${notes}, which reel will not overwrite`));
+  assert.equal(await Deno.readTextFile(notes), "my notes\n");
+  assert.equal(await listFolder(out), null);
+});
