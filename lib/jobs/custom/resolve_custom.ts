@@ -6,6 +6,7 @@
 import { sha256Hex } from "../../core/sha256.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { readModuleGraph } from "../../schema/module_graph.ts";
+import { workflowPath } from "../../schema/workflow_path.ts";
 import type { CustomInput, ResolvedCustomStep } from "./custom_schema.ts";
 
 /** A custom step's timeout when neither it nor the workflow sets one: 10 minutes. */
@@ -51,7 +52,7 @@ export async function resolveCustomSteps(
     }
     if (step.output !== undefined) outputs.add(step.output);
     for (const [j, relative] of (step.files ?? []).entries()) {
-      const path = decodeURIComponent(new URL(relative, context.moduleUrl).pathname);
+      const path = workflowPath(relative, context.moduleUrl);
       try {
         if ((await Deno.stat(path)).isFile) extraFiles.push(path);
         else context.issues.push({ path: `steps[${i}].files[${j}]`, message: `Not a file: ${path}` });

@@ -6,9 +6,10 @@
 import type { WorkflowIssue } from "../../core/errors.ts";
 import { sha256Hex } from "../../core/sha256.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
+import { workflowPath } from "../../schema/workflow_path.ts";
 
 /**
- * Reads the image at `relative` (to the workflow module) and digests it; a missing, unreadable or non-image file is
+ * Reads the image at `relative` (to the workflow module's folder, the name taken as written) and digests it; a missing, unreadable or non-image file is
  * an issue at `context.path`, and null.
  *
  * @throws What reading throws for a failure that is not the user's.
@@ -17,10 +18,9 @@ export async function readImage(
   relative: string,
   context: { moduleUrl: string; path: string; issues: WorkflowIssue[] },
 ): Promise<{ path: string; sha256: string } | null> {
-  const url = new URL(relative, context.moduleUrl);
-  const file = decodeURIComponent(url.pathname);
+  const file = workflowPath(relative, context.moduleUrl);
   try {
-    const bytes = await Deno.readFile(url);
+    const bytes = await Deno.readFile(file);
     if (sniffImage(bytes) === null) {
       context.issues.push({ path: context.path, message: `Not a PNG or JPEG image: ${file}` });
       return null;

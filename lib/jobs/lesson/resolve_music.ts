@@ -6,15 +6,16 @@
 import type { WorkflowIssue } from "../../core/errors.ts";
 import { sha256Hex } from "../../core/sha256.ts";
 import { sniffAudio } from "../../media/sniff_media.ts";
+import { workflowPath } from "../../schema/workflow_path.ts";
 import { type MusicInput, type ResolvedMusic, SOUND_DEFAULTS } from "./sound_schema.ts";
 
 /** Where a video's music is resolved: the workflow module, the issues, and the files already read. */
 export interface MusicContext {
-  /** The workflow file's URL: music files are relative to it. */
+  /** The workflow file's URL: music files are relative to its folder. */
   moduleUrl: string;
   /** Problems go here. */
   issues: WorkflowIssue[];
-  /** Files read so far by URL, so a lesson's music is read once for all its videos. */
+  /** Files read so far by path, so a lesson's music is read once for all its videos. */
   read: Map<string, Promise<{ path: string; sha256: string } | string>>;
 }
 
@@ -36,6 +37,7 @@ export interface MusicContext {
  * const music = await resolveMusic({ file: "m.wav" }, { music: { volume: 0.5 }, index: 0 }, context);
  * assert.equal(music?.volume, 0.5);
  * assert.equal(music?.duck, 15);
+ * assert.equal(music?.field, "music.file");
  * assert.equal(await resolveMusic({ file: "m.wav" }, { music: false, index: 0 }, context), null);
  * assert.equal(await resolveMusic({ file: "gone.mp3" }, { music: undefined, index: 1 }, context), null);
  * assert.deepEqual(context.issues.map((issue: { path: string }) => issue.path), ["music.file"]);
@@ -59,11 +61,11 @@ export async function resolveMusic(
     context.issues.push({ path, message: "Music needs a file" });
     return null;
   }
-  const url = new URL(fields.file, context.moduleUrl).href;
-  let read = context.read.get(url);
+  const absolute = workflowPath(fields.file, context.moduleUrl);
+  let read = context.read.get(absolute);
   if (read === undefined) {
-    read = readMusic(new URL(url));
-    context.read.set(url, read);
+    read = readMusic(absolute);
+    context.read.set(absolute, read);
   }
   const file = await read;
   if (typeof file === "string") {
@@ -76,6 +78,7 @@ export async function resolveMusic(
   const defaults = SOUND_DEFAULTS.music;
   return {
     ...file,
+    field: path,
     volume: fields.volume ?? defaults.volume,
     fadeIn: fields.fadeIn ?? defaults.fadeIn,
     fadeOut: fields.fadeOut ?? defaults.fadeOut,
@@ -84,10 +87,9 @@ export async function resolveMusic(
 }
 
 /** The file's path and digest, or what keeps it from being music (in the user's words). */
-async function readMusic(url: URL): Promise<{ path: string; sha256: string } | string> {
-  const path = decodeURIComponent(url.pathname);
+async function readMusic(path: string): Promise<{ path: string; sha256: string } | string> {
   try {
-    const bytes = await Deno.readFile(url);
+    const bytes = await Deno.readFile(path);
     if (sniffAudio(bytes) === null && !isMp4(bytes)) {
       return `Not an audio file (WAV, MP3, Ogg, FLAC, AAC or M4A): ${path}`;
     }

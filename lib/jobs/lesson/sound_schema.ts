@@ -84,6 +84,8 @@ export interface ResolvedMusic {
   path: string;
   /** The SHA-256 of its bytes. */
   sha256: string;
+  /** Where the workflow names the file (`music.file`, `videos[1].music.file`), for messages; not part of keys. */
+  field: string;
   /** Its gain, linear. */
   volume: number;
   /** Seconds of fade in at the start of the video. */

@@ -9,6 +9,7 @@ import { sniffImage } from "../../media/sniff_media.ts";
 import { parseFormat } from "../../schema/formats.ts";
 import { expandInputFiles } from "../../schema/input_files.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
+import { workflowDir } from "../../schema/workflow_path.ts";
 import { gridLayout } from "./grid_layout.ts";
 import type {
   MontageCommon,
@@ -64,7 +65,7 @@ export async function resolveMontages(
   context: ResolveContext,
 ): Promise<ResolvedMontages | null> {
   if (input.montages === undefined) return null;
-  const baseDir = decodeURIComponent(new URL(".", context.moduleUrl).pathname).replace(/\/+$/, "") || "/";
+  const baseDir = workflowDir(context.moduleUrl);
   const montages: ResolvedMontage[] = [];
   const ids = new Set<string>();
   for (const [m, written] of input.montages.entries()) {

@@ -6,6 +6,7 @@
 import type { WorkflowIssue } from "../../core/errors.ts";
 import { sha256File } from "../../core/sha256.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
+import { workflowPath } from "../../schema/workflow_path.ts";
 import type {
   ResolvedTranscribe,
   ResolvedTranscriber,
@@ -128,8 +129,7 @@ async function readRecording(
   relative: string,
   context: { moduleUrl: string; path: string; issues: WorkflowIssue[] },
 ): Promise<{ input: string; sha256: string } | null> {
-  const url = new URL(relative.split("/").map(encodeURIComponent).join("/"), context.moduleUrl);
-  const input = decodeURIComponent(url.pathname);
+  const input = workflowPath(relative, context.moduleUrl);
   try {
     const info = await Deno.stat(input);
     if (!info.isFile) {

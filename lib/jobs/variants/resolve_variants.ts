@@ -6,6 +6,7 @@
 import { type CaptionFont, captionFont } from "../../media/caption_font.ts";
 import { expandInputFiles } from "../../schema/input_files.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
+import { workflowDir } from "../../schema/workflow_path.ts";
 import { BUILTIN_RECIPES } from "./builtin_recipes.ts";
 import { resolveRecipe } from "./resolve_recipe.ts";
 import type { ResolvedRecipe, ResolvedVariants, VariantsInput, VariantsJob } from "./variants_schema.ts";
@@ -37,7 +38,7 @@ export async function resolveVariants(
   context: ResolveContext,
 ): Promise<ResolvedVariants | null> {
   if (input.variants === undefined) return null;
-  const baseDir = decodeURIComponent(new URL(".", context.moduleUrl).pathname).replace(/\/+$/, "") || "/";
+  const baseDir = workflowDir(context.moduleUrl);
   let font: Promise<CaptionFont | null> | null = null;
   const findFont = () => font ??= captionFont(context.env);
   const jobs: VariantsJob[] = [];

@@ -14,7 +14,7 @@ import { type LoudnessTarget, normalizeLoudness } from "../../../media/normalize
 import type { ResolvedLoudness, ResolvedMusic } from "../sound_schema.ts";
 
 /** The music's fields that shape the track: its digest (not its path) and how it is mixed. */
-type MusicParams = Omit<ResolvedMusic, "path">;
+type MusicParams = Omit<ResolvedMusic, "path" | "field">;
 
 /** The sound of a narration as its step reads it: the music with its file, and the loudness target. */
 export interface NarrationSound {
@@ -35,7 +35,7 @@ export function soundParams(
   loudness: ResolvedLoudness,
 ): { music: Json; loudness: Json } {
   if (music === null) return { music: null, loudness };
-  const { path: _path, ...fields } = music;
+  const { path: _path, field: _field, ...fields } = music;
   return { music: { ...fields }, loudness };
 }
 
