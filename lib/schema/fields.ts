@@ -38,10 +38,16 @@ export const millis = z.number().int().min(1).max(3_600_000);
 const positive = z.number().int().min(1).max(4096);
 const variable = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "Expected an environment variable name");
 
+/** A provider's base URL: http or https only (fetch cannot call `ftp://` or `file://`, and would say so late). */
+export const httpUrl = z.url({
+  protocol: /^https?$/,
+  error: "Expected an http:// or https:// URL like https://api.openai.com",
+});
+
 /** An HTTP provider as a workflow writes it. */
 export const providerSchema = z.strictObject({
   api: z.literal("openai", 'The only provider API is "openai" (the OpenAI-compatible wire format)'),
-  baseUrl: z.url("Expected a URL like https://api.openai.com").optional(),
+  baseUrl: httpUrl.optional(),
   baseUrlEnv: variable.optional(),
   keyEnv: variable.optional(),
   version: z.union([nonBlank("Version"), z.number()]).optional(),

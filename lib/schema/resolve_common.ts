@@ -7,7 +7,7 @@ import type { WorkflowIssue } from "../core/errors.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
 import type { ResolvedProvider } from "../plan/provider_settings.ts";
 import { HOSTED_BASE_URL } from "../providers/http/openai_client.ts";
-import type { CommonInput } from "./fields.ts";
+import { type CommonInput, httpUrl } from "./fields.ts";
 
 /** Defaults of the common fields. */
 export const COMMON_DEFAULTS = {
@@ -57,6 +57,12 @@ export function resolveProviders(
     }
     const baseUrlEnv = provider.baseUrlEnv ?? defaults.baseUrlEnv;
     const fromEnv = context.env(baseUrlEnv) || null;
+    if (provider.baseUrl === undefined && fromEnv !== null && !httpUrl.safeParse(fromEnv).success) {
+      context.issues.push({
+        path: `providers.${name}.baseUrl`,
+        message: `${baseUrlEnv} is not an http:// or https:// URL: ${fromEnv}`,
+      });
+    }
     return {
       name,
       api: provider.api,

@@ -207,3 +207,20 @@ Deno.test("bad input: an ffmpeg without the flite filter fails a flite voice bef
   assert.equal(spoken.code, 0, spoken.stderr);
   assert.deepEqual(await listFolder(espeak.out), ["a.320x180.mp4", "a.srt", "a.vtt", "report.html"]);
 });
+
+Deno.test("bad input: a provider baseUrl that is not http or https is named at its field by plan and render, exit 2, no request", async () => {
+  const { file, out } = await workflowFile({
+    ...good,
+    providers: { x: { api: "openai", baseUrl: "ftp://127.0.0.1/v1" } },
+    voice: { provider: "x", voice: "alloy" },
+  });
+  for (const args of [["plan", file], ["render", file, "--out", out]]) {
+    const result = await runCli(args);
+    assertCleanInputError(
+      result,
+      /✖ Expected an http:\/\/ or https:\/\/ URL like https:\/\/api\.openai\.com/,
+    );
+    assert.ok(result.stderr.includes(`→ at providers.x.baseUrl (${file})`), result.stderr);
+  }
+  assert.equal(await listFolder(out), null);
+});

@@ -139,6 +139,12 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
   if (key === null && base.startsWith(HOSTED_BASE_URL)) {
     throw new ProviderError(target.provider, `no API key: set ${target.keyEnv}`, { retryable: false });
   }
+  const { protocol } = new URL(base);
+  if (protocol !== "http:" && protocol !== "https:") {
+    throw new ProviderError(target.provider, `cannot call ${protocol} URLs, only http: and https:`, {
+      retryable: false,
+    });
+  }
   const headers = new Headers();
   if (key !== null) headers.set("authorization", `Bearer ${key}`);
   let body: BodyInit;

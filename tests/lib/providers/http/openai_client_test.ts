@@ -95,3 +95,15 @@ Deno.test("transcribeAudio() sends the file as multipart and reads verbose_json 
     await Deno.remove(file);
   }
 });
+
+Deno.test("callOpenAi() refuses a base URL that is not http or https at once, not retryable", async () => {
+  await assert.rejects(
+    callOpenAi(target("ftp://127.0.0.1/v1"), { path: "/audio/speech", body: { json: { input: "hi" } } }),
+    (error) => {
+      assert.ok(error instanceof ProviderError);
+      assert.equal(error.retryable, false);
+      assert.equal(error.message, "test: cannot call ftp: URLs, only http: and https:");
+      return true;
+    },
+  );
+});
