@@ -1,5 +1,6 @@
 /** Bad sound fields: a clear message naming the field, exit 2, nothing written. */
 import assert from "node:assert/strict";
+import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { type CliResult, listFolder, runCli } from "../_support/cli.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 
@@ -47,6 +48,44 @@ Deno.test("bad input: a music file that is missing, not audio or a folder is nam
 
   const none = await renderWith({ music: { volume: 0.5 } });
   assertCleanInputError(none.result, /✖ Music needs a file\n {2}→ at music\.file[ ,]/);
+});
+
+Deno.test("bad input: music with no audio stream (a silent video) is named at its music.file before any step, exit 2, nothing written", async () => {
+  const dir = await tempDir();
+  const ffmpeg = await findFfmpeg();
+  await runFfmpeg(ffmpeg, [
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc=s=64x36:d=1",
+    "-pix_fmt",
+    "yuv420p",
+    `${dir}/silent.mp4`,
+  ]);
+  await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "sine=d=1", `${dir}/song.wav`]);
+  const lesson = (fields: Record<string, unknown>) => ({
+    formats: ["320x180"],
+    videos: [
+      { id: "a", sections: [{ title: "T", narration: "Hi." }] },
+      { id: "b", sections: [{ title: "T", narration: "Hi." }], music: { file: "song.wav" } },
+    ],
+    ...fields,
+  });
+  for (
+    const [fields, where] of [
+      [{ music: "silent.mp4" }, /→ at music\.file[ ,]/],
+      [
+        { music: "song.wav", videos: [{ ...lesson({}).videos[0], music: "silent.mp4" }] },
+        /→ at videos\[0\]\.music\.file/,
+      ],
+    ] as const
+  ) {
+    await Deno.writeTextFile(`${dir}/lesson.json`, JSON.stringify(lesson(fields)));
+    const result = await runCli(["render", `${dir}/lesson.json`, "--out", `${dir}/out`]);
+    assertCleanInputError(result, /✖ No audio stream in .*\/silent\.mp4\n/);
+    assert.match(result.stderr, where);
+    assert.equal(await listFolder(`${dir}/out`), null);
+  }
 });
 
 Deno.test("bad input: a music volume or duck, or a loudness target or ceiling out of range, is named at its field, exit 2", async () => {

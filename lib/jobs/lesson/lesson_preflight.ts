@@ -1,7 +1,7 @@
 /**
- * What a lesson checks before any step runs: ffmpeg has the flite filter when a flite voice will speak, espeak-ng
- * knows every espeak voice that will speak (a narration the store holds, and that is not forced, is not spoken
- * again), and every slide's text (sections, code, captions, title and end cards) fits its frame (or
+ * What a lesson checks before any step runs: every music file that will be mixed has an audio stream, ffmpeg has the
+ * flite filter when a flite voice will speak, espeak-ng knows every espeak voice that will speak (a narration the
+ * store holds, and that is not forced, is not spoken or mixed again), and every slide's text (sections, code, captions, title and end cards) fits its frame (or
  * `allowOverflow` says to cut it).
  * @module
  */
@@ -10,11 +10,12 @@ import { plural } from "../../core/plural.ts";
 import type { SlideFit, SlideText } from "../../providers/local/slides/check_slide_fit.ts";
 import { checkEspeakVoice, UnknownVoiceError } from "../../providers/local/speech/espeak_engine.ts";
 import { checkFliteFilter } from "../../providers/local/speech/flite_engine.ts";
+import { mediaProblem } from "../../media/media_problem.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import { slideFitOf } from "../../steps/slide/slide_step.ts";
 import type { ResolvedLesson } from "./lesson_schema.ts";
 import { lessonSlides } from "./lesson_slides.ts";
-import { speechStepId } from "./plan_lesson.ts";
+import { narrationStepId, speechStepId } from "./plan_lesson.ts";
 
 /**
  * Runs the lesson's checks.
@@ -23,7 +24,7 @@ import { speechStepId } from "./plan_lesson.ts";
  * @param context ffmpeg, whether overflow is allowed, the signal, the file.
  * @returns Warnings (characters no font has, text that will be cut).
  * @throws {InputError} When ffmpeg lacks flite or espeak-ng a voice; a {@linkcode WorkflowError} naming each
- * section whose text does not fit.
+ * music file that has no sound (at its `music.file`), or each section whose text does not fit.
  *
  * @example
  * ```ts
@@ -32,6 +33,7 @@ import { speechStepId } from "./plan_lesson.ts";
  * ```
  */
 export async function preflightLesson(lesson: ResolvedLesson, context: PreflightContext): Promise<string[]> {
+  await checkMusic(lesson, context);
   // Only the voices that will speak: a narration the store holds was spoken with its voice (an unchanged
   // re-render starts no espeak-ng to list voices).
   const sections = lesson.videos.flatMap((video) =>
@@ -64,6 +66,29 @@ export async function preflightLesson(lesson: ResolvedLesson, context: Preflight
     }
   }
   return await checkSlides(lesson, context);
+}
+
+/**
+ * Checks that every music file a narration will mix is sound ffprobe reads: each file probed once, its problem
+ * named at every field that gives it (a narration the store holds was mixed with the same bytes: not probed).
+ */
+async function checkMusic(lesson: ResolvedLesson, context: PreflightContext): Promise<void> {
+  const fields = new Map<string, Set<string>>();
+  for (const video of lesson.videos) {
+    if (video.music === null || context.stored?.(narrationStepId(video.id)) !== undefined) continue;
+    const named = fields.get(video.music.path) ?? new Set();
+    fields.set(video.music.path, named.add(video.music.field));
+  }
+  const issues: WorkflowIssue[] = [];
+  for (const [file, named] of fields) {
+    const problem = await mediaProblem(context.ffmpeg, file, { needs: "audio", signal: context.signal });
+    if (problem !== null) issues.push(...[...named].map((path) => ({ path, message: problem })));
+  }
+  if (issues.length > 0) {
+    throw new WorkflowError(context.file, issues, {
+      hint: "Give music a sound file (WAV, MP3, Ogg, FLAC, AAC or M4A), or a video with a sound track",
+    });
+  }
 }
 
 /**

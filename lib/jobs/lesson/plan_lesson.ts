@@ -89,7 +89,7 @@ function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Conte
   drafts.push(...cardDrafts(video, lesson, context));
   const scope = { item: video.id, part: null };
   const ffmpeg = { ffmpeg: context.toolchain.ffmpeg };
-  const narrationId = `${video.id}/narration`;
+  const narrationId = narrationStepId(video.id);
   const characters = video.sections.reduce((sum, section) => sum + section.narration.length, 0);
   drafts.push({
     ...context.common,
@@ -194,6 +194,20 @@ function cardDrafts(video: ResolvedVideo, lesson: ResolvedLesson, context: Conte
       slideDraft(slide, format, [], { ...context, lesson, scope: { item: video.id, part: slide.id } })
     )
   );
+}
+
+/**
+ * The id of a video's narration step, which mixes its music and which the preflight looks up in the store.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { narrationStepId } from "./plan_lesson.ts";
+ * assert.equal(narrationStepId("intro"), "intro/narration");
+ * ```
+ */
+export function narrationStepId(videoId: string): string {
+  return `${videoId}/narration`;
 }
 
 /**

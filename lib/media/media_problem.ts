@@ -1,0 +1,66 @@
+/**
+ * Whether a media file a workflow names holds what a step will take from it (sound for music or a soundtrack,
+ * pictures for a montage's clip), asked of the probe before any step runs, so that a wrong file stops the render at
+ * its field and not in a step with ffmpeg's words.
+ * @module
+ */
+import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
+import { probeMedia } from "./ffmpeg.ts";
+import { ProcessError } from "./run_process.ts";
+
+/** Options for {@linkcode mediaProblem}. */
+export interface MediaProblemOptions {
+  /** The stream the file must have: `audio`, or `video` (with a size: pictures, not only cover art's header). */
+  needs: "audio" | "video";
+  /** Kills the probe. */
+  signal?: AbortSignal;
+}
+
+/**
+ * What keeps a file from giving the stream a step needs, in the user's words.
+ *
+ * @param paths The ffprobe (and ffmpeg) to ask.
+ * @param file The file's path.
+ * @param options The stream it needs, and the signal.
+ * @returns Null when the probe reads the file and finds the stream, else why not (`No audio stream in …`).
+ * @throws What probing throws for a failure that is not the file's (ffprobe missing, an abort).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findFfmpeg } from "./ffmpeg.ts";
+ * import { mediaProblem } from "./media_problem.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/song.mp3`, "not a song");
+ * const problem = await mediaProblem(await findFfmpeg(), `${dir}/song.mp3`, { needs: "audio" });
+ * assert.match(problem ?? "", /^Cannot read .*song\.mp3 as audio/);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function mediaProblem(
+  paths: FfmpegPaths,
+  file: string,
+  options: MediaProblemOptions,
+): Promise<string | null> {
+  const { needs, signal } = options;
+  let streams;
+  try {
+    streams = (await probeMedia(paths, file, { signal })).streams;
+  } catch (error) {
+    if (error instanceof ProcessError) {
+      const said = error.stderr.trim().split("\n").at(-1) ?? "";
+      return `Cannot read ${file} as ${needs}${said === "" ? "" : ` (ffprobe: ${said})`}`;
+    }
+    if (!(error instanceof RangeError)) throw error;
+    // ffprobe read the file but found no duration: a still in a format other than PNG or JPEG (WebP, BMP) has none,
+    // and plays as a clip; sound without a length cannot be looped under a video.
+    return needs === "video" ? null : `Cannot read ${file} as audio: it has no duration`;
+  }
+  if (needs === "audio") {
+    return streams.some((stream) => stream.type === "audio") ? null : `No audio stream in ${file}`;
+  }
+  const pictures = streams.some((stream) =>
+    stream.type === "video" && (stream.width ?? 0) > 0 && (stream.height ?? 0) > 0
+  );
+  return pictures ? null : `No video stream in ${file}`;
+}
