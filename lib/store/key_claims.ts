@@ -2,7 +2,9 @@
  * Claims per key: a lease file that says "this process is making this key's artifact", so that a second render
  * sharing the store waits for the first one's result instead of paying for it again. A claim holds the owner's
  * host, pid and a token; its file time is a heartbeat, refreshed while the owner lives. A claim whose owner is dead
- * (same host and no such process, or no heartbeat for `staleAfterMs`) is taken over.
+ * is taken over: on the same host, no such process, or this very pid (an earlier process's, a restarted container's)
+ * on a claim this process does not hold; anywhere, no heartbeat for `staleAfterMs` (a live pid on this host may be
+ * another program's by now).
  * @module
  */
 import { type Clock, realClock } from "../core/clock.ts";
@@ -39,6 +41,9 @@ export interface ClaimHolder {
   /** When it was taken (ISO time). */
   since: string;
 }
+
+/** The tokens of the claims every `KeyClaims` of this process holds now (two stores may share a folder). */
+const TOKENS_HELD_HERE = new Set<string>();
 
 /**
  * The claims of one store folder.
@@ -172,6 +177,7 @@ export class KeyClaims {
 
   #hold(key: string, token: string): Claim {
     this.#held.set(key, token);
+    TOKENS_HELD_HERE.add(token);
     if (this.#timer === null) {
       const timer = setInterval(() => void this.#heartbeat(), this.#heartbeatMs);
       Deno.unrefTimer(timer as unknown as number);
@@ -183,6 +189,7 @@ export class KeyClaims {
         if (released) return Promise.resolve();
         released = true;
         this.#held.delete(key);
+        TOKENS_HELD_HERE.delete(token);
         if (this.#held.size === 0) this.close();
         try {
           const path = this.#path(key);
@@ -215,7 +222,14 @@ export class KeyClaims {
 
   async #isStale(key: string, holder: ClaimHolder & { refreshed: number }): Promise<boolean> {
     if (this.#held.get(key) === holder.token) return false;
-    if (holder.host === Deno.hostname() && holder.pid > 0) return !(await processAlive(holder.pid));
+    if (holder.host === Deno.hostname() && holder.pid > 0) {
+      // This process's pid on a claim no claims of this process hold: an earlier process's that had the same pid
+      // (a container restarted, its first process given the same pid again).
+      if (holder.pid === Deno.pid) return !TOKENS_HELD_HERE.has(holder.token);
+      if (!(await processAlive(holder.pid))) return true;
+      // A live pid may be another program's by now (pids are reused): the owner's heartbeat says whether it still
+      // holds the claim, as for a claim from another host.
+    }
     return Date.now() - holder.refreshed > this.#staleAfterMs;
   }
 

@@ -90,3 +90,45 @@ Deno.test("KeyClaims: racing claimants of one key get it one at a time", () =>
     }));
     assert.equal(most, 1);
   }));
+
+Deno.test("KeyClaims: a claim naming this process's pid that no claims here hold (a restarted container's) is taken over at once", () =>
+  withFolder(async (folder) => {
+    const earlier = {
+      host: Deno.hostname(),
+      pid: Deno.pid,
+      token: "before-restart",
+      since: new Date().toISOString(),
+    };
+    await Deno.writeTextFile(`${folder}/${key}.claim`, JSON.stringify(earlier));
+    const claims = new KeyClaims(folder, { pollMs: 5 });
+    let waited = false;
+    const claim = await claims.claim(key, { onWait: () => waited = true });
+    assert.equal(waited, false);
+    assert.equal(await claims.isClaimed(key), true);
+    await claim.release();
+  }));
+
+Deno.test("KeyClaims: a claim whose pid now runs another program is taken over once its heartbeat is stale, not before", () =>
+  withFolder(async (folder) => {
+    // A live process of this host that is not reel (the claim's owner died and its pid was given to it).
+    const other = new Deno.Command("sleep", { args: ["60"], stdout: "null", stderr: "null" }).spawn();
+    try {
+      const path = `${folder}/${key}.claim`;
+      const holder = {
+        host: Deno.hostname(),
+        pid: other.pid,
+        token: "reused",
+        since: new Date().toISOString(),
+      };
+      await Deno.writeTextFile(path, JSON.stringify(holder));
+      const claims = new KeyClaims(folder, { pollMs: 5, staleAfterMs: 60_000 });
+      assert.equal(await claims.isClaimed(key), true, "a fresh heartbeat: its owner may be alive");
+      const old = new Date(Date.now() - 2 * 3_600_000);
+      await Deno.utime(path, old, old);
+      assert.equal(await claims.isClaimed(key), false, "no heartbeat for two hours: its owner is gone");
+      await (await claims.claim(key)).release();
+    } finally {
+      other.kill();
+      await other.status;
+    }
+  }));
