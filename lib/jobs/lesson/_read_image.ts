@@ -1,16 +1,17 @@
 /**
- * Reading an image file a workflow names (a background, a picture): checked to be a PNG or JPEG and digested, or an
- * issue at its path.
+ * Reading an image file a workflow names (a background, a picture): checked to be a whole PNG or JPEG (one that
+ * decodes, not only one that starts like one) and digested, or an issue at its path.
  * @module
  */
 import type { WorkflowIssue } from "../../core/errors.ts";
 import { sha256Hex } from "../../core/sha256.ts";
+import { imageProblem } from "../../media/image_problem.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
 import { workflowPath } from "../../schema/workflow_path.ts";
 
 /**
- * Reads the image at `relative` (to the workflow module's folder, the name taken as written) and digests it; a missing, unreadable or non-image file is
- * an issue at `context.path`, and null.
+ * Reads the image at `relative` (to the workflow module's folder, the name taken as written) and digests it; a
+ * missing, unreadable, non-image, cut or corrupt file is an issue at `context.path`, and null.
  *
  * @throws What reading throws for a failure that is not the user's.
  */
@@ -23,6 +24,11 @@ export async function readImage(
     const bytes = await Deno.readFile(file);
     if (sniffImage(bytes) === null) {
       context.issues.push({ path: context.path, message: `Not a PNG or JPEG image: ${file}` });
+      return null;
+    }
+    const problem = imageProblem(bytes);
+    if (problem !== null) {
+      context.issues.push({ path: context.path, message: `Cannot use ${file} as an image: ${problem}` });
       return null;
     }
     return { path: file, sha256: sha256Hex(bytes) };

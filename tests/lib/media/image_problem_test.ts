@@ -1,0 +1,66 @@
+/** An image is whole when it decodes: cut, corrupt or foreign bytes are told apart in the user's words. */
+import assert from "node:assert/strict";
+import { crc32, deflateSync } from "node:zlib";
+import { imageProblem } from "../../../lib/media/image_problem.ts";
+import { encodePng } from "../../../lib/media/png_encoder.ts";
+import { findFfmpeg, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
+
+const RED = encodePng(new Uint8Array(8 * 8 * 4).fill(255), 8, 8);
+
+/** A PNG chunk with its length and checksum. */
+function chunk(type: string, data: Uint8Array): Uint8Array {
+  const bytes = new Uint8Array(12 + data.length);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, data.length);
+  bytes.set(new TextEncoder().encode(type), 4);
+  bytes.set(data, 8);
+  view.setUint32(8 + data.length, crc32(bytes.subarray(4, 8 + data.length)));
+  return bytes;
+}
+
+Deno.test("imageProblem() passes whole PNGs and JPEGs, also kinds reel's decoder leaves to ffmpeg", async () => {
+  assert.equal(imageProblem(RED), null);
+  const dir = await tempDir();
+  const ffmpeg = await findFfmpeg();
+  const kinds: [string, string[]][] = [["a.jpg", []], ["grey.png", ["-pix_fmt", "gray"]], ["pal.png", [
+    "-pix_fmt",
+    "pal8",
+  ]]];
+  for (const [name, args] of kinds) {
+    const source = ["-f", "lavfi", "-i", "testsrc=s=32x24", "-frames:v", "1"];
+    await runFfmpeg(ffmpeg, [...source, ...args, `${dir}/${name}`]);
+    assert.equal(imageProblem(await Deno.readFile(`${dir}/${name}`)), null, name);
+  }
+});
+
+Deno.test("imageProblem() names a cut PNG or JPEG, a bad checksum, pixels that do not inflate, and non-images", async () => {
+  assert.equal(imageProblem(RED.subarray(0, RED.length - 12)), "the PNG is truncated");
+  assert.equal(imageProblem(RED.subarray(0, 40)), "the PNG is truncated");
+  const flipped = RED.slice();
+  flipped[45] = flipped[45]! ^ 0xff;
+  assert.match(imageProblem(flipped) ?? "", /^the PNG is corrupt \(bad checksum in its IDAT chunk\)$/);
+  // Chunks whole and checksums right, but the image data holds half the rows its header says.
+  const header = RED.subarray(8, 8 + 25);
+  const half = deflateSync(new Uint8Array((8 * 3 + 1) * 4));
+  const short = new Uint8Array([
+    ...RED.subarray(0, 8),
+    ...header,
+    ...chunk("IDAT", half),
+    ...chunk("IEND", new Uint8Array()),
+  ]);
+  assert.match(imageProblem(short) ?? "", /^the PNG is corrupt \(PNG image data/);
+  const dir = await tempDir();
+  await runFfmpeg(await findFfmpeg(), [
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc=s=32x24",
+    "-frames:v",
+    "1",
+    `${dir}/a.jpg`,
+  ]);
+  const jpeg = await Deno.readFile(`${dir}/a.jpg`);
+  assert.equal(imageProblem(jpeg.subarray(0, jpeg.length - 100)), "the JPEG is truncated");
+  assert.equal(imageProblem(new TextEncoder().encode("<html>")), "not a PNG or JPEG image");
+});
