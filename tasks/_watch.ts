@@ -70,8 +70,10 @@ export async function watchAndRender(
     // A file saved while the render ran is a change too.
     const after = await modificationTimes(watched);
     const savedDuring = watched.filter((path) => before.get(path) !== after.get(path));
-    const changed = savedDuring.length > 0 ? savedDuring : await nextChange(watched, {
+    const changed = await nextChange(watched, {
       signal,
+      pending: savedDuring,
+      say,
       onReady: () => say(`${watchingLine(files, watched)}; Ctrl-C to stop`),
     });
     if (changed === null) return;
@@ -116,29 +118,88 @@ async function modificationTimes(paths: readonly string[]): Promise<Map<string, 
   return times;
 }
 
+/**
+ * Waits for a watched file to be saved: written in place, or deleted and created again, or replaced by a rename (as
+ * `git checkout` and many editors do). The folders that hold the files are watched, not the files themselves (a
+ * watch on a file dies with it), and their events are kept to the watched paths. While a watched file is gone, says
+ * so and waits for it to come back. Files saved during the render (`pending`) count as changed already.
+ */
 async function nextChange(
   paths: readonly string[],
-  { signal, onReady }: { signal: AbortSignal; onReady: () => void },
+  options: {
+    signal: AbortSignal;
+    pending: readonly string[];
+    say: (line: string) => void;
+    onReady: () => void;
+  },
 ): Promise<string[] | null> {
+  const { signal, pending, say, onReady } = options;
   if (signal.aborted) return null;
-  const watcher = Deno.watchFs([...paths], { recursive: false });
-  onReady();
+  const watched = new Set(paths);
+  const folders = await existingFolders(paths);
+  // Watching before looking for missing files: one created in between is still seen.
+  const watcher = Deno.watchFs(folders, { recursive: false });
   const stop = () => closeWatcher(watcher);
   signal.addEventListener("abort", stop, { once: true });
   try {
-    const changed = new Set<string>();
+    const changed = new Set(pending);
+    let gone = await missingFiles(paths);
+    if (gone.length === 0 && changed.size > 0) return [...changed];
+    if (gone.length > 0) say(goneLine(gone));
+    else onReady();
     for await (const event of watcher) {
-      if (event.kind !== "modify" && event.kind !== "create") continue;
-      for (const path of event.paths) changed.add(path);
+      if (event.kind === "access" || event.kind === "other") continue;
+      const hits = event.paths.filter((path) => watched.has(path));
+      if (hits.length === 0) continue;
+      for (const path of hits) changed.add(path);
       // Editors save in several writes: let them finish before rendering.
       await new Promise((resolve) => setTimeout(resolve, 150));
-      return [...changed];
+      const now = await missingFiles(paths);
+      if (now.length === 0) return [...changed];
+      if (now.join("\n") !== gone.join("\n")) say(goneLine(now));
+      gone = now;
     }
     return null;
   } finally {
     signal.removeEventListener("abort", stop);
     closeWatcher(watcher);
   }
+}
+
+/** The folders that hold the files, those that exist (a missing folder cannot be watched). */
+async function existingFolders(paths: readonly string[]): Promise<string[]> {
+  const folders = [...new Set(paths.map((path) => path.slice(0, path.lastIndexOf("/")) || "/"))];
+  const exists = await Promise.all(folders.map(async (folder) => {
+    try {
+      return (await Deno.stat(folder)).isDirectory;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return false;
+      throw error;
+    }
+  }));
+  return folders.filter((_, i) => exists[i]);
+}
+
+/** The files that do not exist now. */
+async function missingFiles(paths: readonly string[]): Promise<string[]> {
+  const missing = await Promise.all(paths.map(async (path) => {
+    try {
+      await Deno.stat(path);
+      return false;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return true;
+      throw error;
+    }
+  }));
+  return paths.filter((_, i) => missing[i]);
+}
+
+function goneLine(gone: readonly string[]): string {
+  const cwd = `${Deno.cwd()}/`;
+  const names = gone.map((path) => path.startsWith(cwd) ? path.slice(cwd.length) : path);
+  return `${names.join(", ")} ${gone.length === 1 ? "is" : "are"} gone; waiting for ${
+    gone.length === 1 ? "it" : "them"
+  } to come back`;
 }
 
 function closeWatcher(watcher: Deno.FsWatcher): void {

@@ -56,3 +56,66 @@ Deno.test("render --watch renders again when the workflow is saved, running only
   ]);
   assert.equal(status.code, 130);
 });
+
+Deno.test("render --watch sees the workflow deleted and created again, and replaced by a rename", async () => {
+  const dir = await tempDir("reel-watch-");
+  const file = `${dir}/lesson.ts`;
+  await Deno.writeTextFile(file, workflowText("Second part."));
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", CLI, "render", "lesson.ts", "--out", "out", "--json", "--watch"],
+    cwd: dir,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // A guard, not a wait: a watch that missed a save would otherwise hang the test instead of failing it.
+  const guard = setTimeout(() => child.kill("SIGKILL"), 120_000);
+  const stderr = child.stderr.getReader();
+  const decoder = new TextDecoder();
+  let said = "";
+  const until = async (pattern: RegExp) => {
+    while (!pattern.test(said)) {
+      const { value, done } = await stderr.read();
+      if (done) throw new Error(`The watch ended before saying ${pattern}:\n${said}`);
+      said += decoder.decode(value);
+    }
+    said = said.replace(pattern, "");
+  };
+  const runs: string[][] = [];
+  let current: string[] = [];
+  for await (const event of jsonEvents(child.stdout)) {
+    if (event.type === "step:finished" && !event.cached) current.push(event.step!);
+    if (event.type !== "run:finished") continue;
+    runs.push(current.sort());
+    current = [];
+    if (runs.length === 3) break;
+    await until(/watching .*\n/);
+    if (runs.length === 1) {
+      // As `git checkout` does: the file goes, the watch says so, and the file comes back changed.
+      await Deno.remove(file);
+      await until(/lesson\.ts is gone; waiting for it to come back\n/);
+      await Deno.writeTextFile(file, workflowText("A changed second part."));
+    } else {
+      // As many editors save: a new file renamed over the old.
+      await Deno.writeTextFile(`${dir}/.lesson.ts.swp`, workflowText("The second part, changed again."));
+      await Deno.rename(`${dir}/.lesson.ts.swp`, file);
+    }
+  }
+  clearTimeout(guard);
+  child.kill("SIGINT");
+  const status = await child.status;
+  stderr.releaseLock();
+  await child.stdout.cancel().catch(() => {});
+  await child.stderr.cancel().catch(() => {});
+  const changed = [
+    "v/narration",
+    "v/s2/cues",
+    "v/s2/speech",
+    "v/subtitles.srt",
+    "v/subtitles.vtt",
+    "v/video@160x90",
+  ];
+  assert.equal(runs[0]!.length, 12);
+  assert.deepEqual(runs[1], changed);
+  assert.deepEqual(runs[2], changed);
+  assert.equal(status.code, 130);
+});
