@@ -36,9 +36,11 @@ export function readRecord(path: string): { record: ArtifactRecord; mtime: Date 
   }
 }
 
-export async function listNames(folder: string): Promise<string[]> {
+/** The names of the folders in a folder (a stray file, a `.DS_Store` say, is not an entry); [] when it is absent. */
+export async function listFolders(folder: string): Promise<string[]> {
   try {
-    return (await Array.fromAsync(Deno.readDir(folder))).map((entry) => entry.name);
+    return (await Array.fromAsync(Deno.readDir(folder))).filter((entry) => entry.isDirectory)
+      .map((entry) => entry.name);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return [];
     throw error;

@@ -12,7 +12,7 @@ import {
   fileInfo,
   fileSize,
   isNotEmpty,
-  listNames,
+  listFolders,
   notFoundAsNull,
   notFoundIsFine,
   readRecord,
@@ -250,8 +250,8 @@ export class ArtifactStore implements StepStore {
    */
   async entries(): Promise<StoreEntry[]> {
     const entries: StoreEntry[] = [];
-    for (const prefix of await listNames(`${this.root}/entries`)) {
-      for (const key of await listNames(`${this.root}/entries/${prefix}`)) {
+    for (const prefix of await listFolders(`${this.root}/entries`)) {
+      for (const key of await listFolders(`${this.root}/entries/${prefix}`)) {
         if (!/^[0-9a-f]{64}$/.test(key)) continue;
         const found = readRecord(this.#recordPath(key));
         if (found === null) continue;

@@ -181,3 +181,10 @@ Deno.test("ArtifactStore.entries(): an entry is never shown used before it was m
   await Deno.utime(record, new Date(created + 60_000), new Date(created + 60_000));
   assert.equal((await store.entries())[0]!.lastUsed.getTime(), created + 60_000);
 });
+
+Deno.test("ArtifactStore.entries() skips stray files among the entries' folders (a .DS_Store)", async () => {
+  const { store } = await storeHello({ n: 1 });
+  await Deno.writeTextFile(`${store.root}/entries/.DS_Store`, "");
+  await Deno.writeTextFile(`${store.root}/entries/${key.slice(0, 2)}/.DS_Store`, "");
+  assert.deepEqual((await store.entries()).map((entry) => entry.key), [key]);
+});
