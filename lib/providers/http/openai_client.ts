@@ -7,6 +7,7 @@
 import { ProviderError } from "../../core/errors.ts";
 import type { Json } from "../../core/json.ts";
 import type { RateLimitInfo } from "../../core/step_task.ts";
+import { describeBody } from "./describe_body.ts";
 import { readRateLimit, retryAfterMs } from "./rate_limit_headers.ts";
 
 /** Where and how to call a provider (from a plan step's runtime). */
@@ -184,7 +185,7 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
   }
   if (!response.ok) {
     const refused = response.status === 401 || response.status === 403;
-    const message = serverMessage(bytes, response.statusText);
+    const message = serverMessage(bytes, response.headers.get("content-type") ?? "", response.statusText);
     throw fail(refused ? `${message} (check the key in ${target.keyEnv})` : message, {
       status: response.status,
       retryAfterMs: response.status === 429 || response.status === 503
@@ -199,14 +200,17 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
   };
 }
 
-function serverMessage(bytes: Uint8Array, fallback: string): string {
+/** The server's message: the JSON error's text, else the body's (its size and type when it is not text). */
+function serverMessage(bytes: Uint8Array, contentType: string, fallback: string): string {
   const text = new TextDecoder().decode(bytes.subarray(0, 4096)).trim();
   try {
     const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
     const message = typeof parsed.error === "string" ? parsed.error : parsed.error?.message ?? parsed.message;
-    if (typeof message === "string" && message !== "") return message;
+    if (typeof message === "string" && message !== "") {
+      return describeBody(new TextEncoder().encode(message), { limit: 1000 });
+    }
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
   }
-  return text === "" ? fallback || "no message" : text.slice(0, 300);
+  return text === "" ? fallback || "no message" : describeBody(bytes, { contentType });
 }

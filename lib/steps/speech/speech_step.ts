@@ -8,6 +8,7 @@ import { runFfmpeg } from "../../media/ffmpeg.ts";
 import { ProcessError } from "../../media/run_process.ts";
 import { sniffAudio } from "../../media/sniff_media.ts";
 import { wavDuration } from "../../media/wav_duration.ts";
+import { describeBody } from "../../providers/http/describe_body.ts";
 import { callOpenAi, httpTarget } from "../../providers/http/openai_client.ts";
 import { espeakEngine } from "../../providers/local/speech/espeak_engine.ts";
 import { FLITE_NATURAL_RATE, fliteEngine } from "../../providers/local/speech/flite_engine.ts";
@@ -80,14 +81,10 @@ async function speakOverHttp(
   reportRateLimit(answer.rateLimit);
   const format = sniffAudio(answer.body);
   if (format === null) {
-    const start = new TextDecoder().decode(answer.body.subarray(0, 40)).replace(/\s+/g, " ");
-    throw new ProviderError(
-      target.provider,
-      `returned something that is not audio (${answer.body.length} bytes: "${start}")`,
-      {
-        retryable: false,
-      },
-    );
+    const what = describeBody(answer.body, { contentType: answer.contentType, limit: 40, quote: true });
+    throw new ProviderError(target.provider, `returned something that is not audio (${what})`, {
+      retryable: false,
+    });
   }
   const raw = `${task.scratchDir}/answer.${format}`;
   await Deno.writeFile(raw, answer.body, { signal });

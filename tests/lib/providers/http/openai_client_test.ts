@@ -107,3 +107,26 @@ Deno.test("callOpenAi() refuses a base URL that is not http or https at once, no
     },
   );
 });
+
+Deno.test("callOpenAi() names a binary error body by its size and type, never printing its bytes", async () => {
+  const body = new Uint8Array(2345).map((_, i) => (i * 7) % 256);
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
+    await request.arrayBuffer();
+    return new Response(body, { status: 502, headers: { "content-type": "application/octet-stream" } });
+  });
+  try {
+    await assert.rejects(
+      callOpenAi(target(`http://127.0.0.1:${server.addr.port}`), {
+        path: "/audio/speech",
+        body: { json: { input: "hi" } },
+      }),
+      (error) => {
+        assert.ok(error instanceof ProviderError);
+        assert.equal(error.message, "test answered 502: 2,345 bytes of application/octet-stream");
+        return true;
+      },
+    );
+  } finally {
+    await server.shutdown();
+  }
+});
