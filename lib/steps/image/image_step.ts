@@ -1,10 +1,12 @@
 /**
- * The image step: a slide image from an OpenAI-compatible `POST /v1/images/generations`, checked to be a real
- * PNG or JPEG before it is stored.
+ * The image step: a slide image from an OpenAI-compatible `POST /v1/images/generations`, checked to be a whole
+ * PNG or JPEG (decoded, its checksums checked) before it is stored.
  * @module
  */
 import { ProviderError } from "../../core/errors.ts";
+import { imageProblem } from "../../media/image_problem.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
+import { describeBody } from "../../providers/http/describe_body.ts";
 import { callOpenAi, httpTarget } from "../../providers/http/openai_client.ts";
 import { takesResponseFormat } from "../../providers/http/openai_models.ts";
 import type { StepKindDefinition } from "../step_kind.ts";
@@ -60,10 +62,18 @@ export const imageStep: StepKindDefinition = {
     if (format === null) {
       throw new ProviderError(
         target.provider,
-        `returned an image that is not a PNG or JPEG (${bytes.length} bytes)`,
-        {
-          retryable: false,
-        },
+        `returned an image that is not a PNG or JPEG (${describeBody(bytes, { limit: 40, quote: true })})`,
+        { retryable: false },
+      );
+    }
+    // Decoded in full before it is stored: a cut or corrupt image is the provider's bad answer, asked again, and
+    // never kept in the store, where every later run would fail on it without asking the provider.
+    const problem = imageProblem(bytes);
+    if (problem !== null) {
+      throw new ProviderError(
+        target.provider,
+        `returned a damaged image: ${problem} (${bytes.length.toLocaleString("en-US")} bytes)`,
+        { retryable: true },
       );
     }
     await Deno.writeFile(outputPath(task), bytes, { signal });
