@@ -3,6 +3,7 @@
  * pictures, a soundtrack with no sound): a clear message naming the field, exit 2, before any step, nothing written.
  */
 import assert from "node:assert/strict";
+import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { type CliResult, listFolder, runCli } from "../_support/cli.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 import { makeColourImage } from "../_support/test_video.ts";
@@ -40,4 +41,49 @@ Deno.test("bad input: a picture or background image cut short is named at its fi
     assert.ok(result.stderr.includes(`→ at ${where}`), result.stderr);
     assert.equal(await listFolder(`${dir}/out`), null);
   }
+});
+
+Deno.test("bad input: montage items that are not whole images or clips with pictures, and soundtracks with no sound, are named at their fields before any step, exit 2, nothing written", async () => {
+  const dir = await tempDir();
+  const ffmpeg = await findFfmpeg();
+  await makeColourImage(`${dir}/tile.png`, { colour: "#3050e0", width: 64, height: 48 });
+  const tile = await Deno.readFile(`${dir}/tile.png`);
+  await Deno.writeFile(`${dir}/cut.png`, tile.subarray(0, tile.length - 20));
+  await Deno.writeTextFile(`${dir}/notes.png`, "not an image");
+  await Deno.writeTextFile(`${dir}/notes.mp3`, "not a song");
+  const testsrc = ["-f", "lavfi", "-i", "testsrc=s=64x48:d=1", "-pix_fmt", "yuv420p"];
+  await runFfmpeg(ffmpeg, [...testsrc, `${dir}/silent.mp4`]);
+  await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "sine=d=1", `${dir}/song.m4a`]);
+  const silent = await Deno.readFile(`${dir}/silent.mp4`);
+  // Its index (moov) is written last: cut in half, ffprobe cannot read it.
+  await Deno.writeFile(`${dir}/cut.mp4`, silent.subarray(0, Math.floor(silent.length / 2)));
+  const result = await render(dir, {
+    montages: [
+      {
+        id: "wall",
+        layout: "grid",
+        items: ["tile.png", "notes.png", "cut.mp4", "song.m4a", "cut.png", "silent.mp4"],
+        size: "160x90",
+        duration: 1,
+        audio: { file: "silent.mp4" },
+      },
+      { id: "strip", layout: "scroll", items: ["tile.png"], size: "160x90", duration: 1, audio: "notes.mp3" },
+    ],
+  });
+  assert.equal(result.code, 2, result.stderr);
+  const named = (field: string, message: RegExp) => {
+    const at = result.stderr.indexOf(`→ at ${field} `);
+    assert.ok(at > 0, `${field} named:\n${result.stderr}`);
+    const line = result.stderr.slice(result.stderr.lastIndexOf("✖", at), at);
+    assert.match(line, message, field);
+  };
+  named("montages[0].items[1]", /No video stream in .*\/notes\.png/);
+  named("montages[0].items[2]", /Cannot read .*\/cut\.mp4 as video/);
+  named("montages[0].items[3]", /No video stream in .*\/song\.m4a/);
+  named("montages[0].items[4]", /Cannot use .*\/cut\.png as an image: the PNG is truncated/);
+  named("montages[0].audio.file", /No audio stream in .*\/silent\.mp4/);
+  named("montages[1].audio", /Cannot read .*\/notes\.mp3 as audio/);
+  assert.doesNotMatch(result.stderr, /items\[0\]|items\[5\]/, "the whole image and the clip pass");
+  assert.doesNotMatch(result.stderr, /\n\s+at .*:\d+:\d+/, "no stack trace");
+  assert.equal(await listFolder(`${dir}/out`), null);
 });

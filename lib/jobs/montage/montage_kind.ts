@@ -2,9 +2,8 @@
  * The montage job kind: images or clips in a grid, or moving across the frame as a strip, with a soundtrack.
  * @module
  */
-import { InputError } from "../../core/errors.ts";
-import { ffmpegFilters } from "../../media/ffmpeg_filters.ts";
-import type { JobKind, PreflightContext } from "../../schema/job_kind.ts";
+import type { JobKind } from "../../schema/job_kind.ts";
+import { preflightMontages } from "./montage_preflight.ts";
 import { montageFields, type ResolvedMontages } from "./montage_schema.ts";
 import { planMontages } from "./plan_montage.ts";
 import { resolveMontages } from "./resolve_montage.ts";
@@ -44,21 +43,3 @@ export const montageKind: JobKind<typeof montageFields, ResolvedMontages> = {
     return montages.length === 0 ? null : { montages };
   },
 };
-
-/** The filters montages need must be in this ffmpeg. */
-async function preflightMontages(job: ResolvedMontages, context: PreflightContext): Promise<string[]> {
-  const filters = await ffmpegFilters(context.ffmpeg, { signal: context.signal });
-  for (const montage of job.montages) {
-    const needed = montage.layout === "grid" ? ["xstack"] : ["hstack", "vstack", "overlay"];
-    if (montage.font !== null) needed.push("drawtext");
-    const missing = needed.find((filter) => !filters.has(filter));
-    if (missing === undefined) continue;
-    throw new InputError(
-      `This ffmpeg has no "${missing}" filter, which ${montage.path} needs (${context.file})`,
-      {
-        hint: "Install an ffmpeg built with it (Debian's and Ubuntu's are), or point REEL_FFMPEG at one",
-      },
-    );
-  }
-  return [];
-}

@@ -77,6 +77,8 @@ export interface Rect {
 export interface MontageItem {
   /** As the user would name it. */
   name: string;
+  /** Where the workflow names it (`montages[0].items[2]`, the pattern that found it), for messages; not keyed. */
+  field: string;
   /** Its absolute path (run-time: the key holds its identity). */
   path: string;
   /** What keys it (its content's digest). */
@@ -110,7 +112,13 @@ export interface MontageCommon {
   /** The caption font, or null when no item has a caption. */
   font: { path: string; identity: string } | null;
   /** The soundtrack (looped to the length, faded out), or null for none. */
-  audio: { path: string; identity: string; gain: number } | null;
+  audio: {
+    path: string;
+    identity: string;
+    gain: number;
+    /** Where the workflow names the file (`montages[0].audio.file`), for messages; not keyed. */
+    field: string;
+  } | null;
   /** The encoder's speed: `fastest` by default (a montage moves every pixel, so encoding is most of its cost). */
   preset: "fast" | "fastest";
 }

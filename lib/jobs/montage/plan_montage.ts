@@ -24,6 +24,24 @@ export const MONTAGE_TIMEOUT = { ms: 300_000, perSecond: 5_000 } as const;
 const CRF = 23;
 
 /**
+ * The id of the step that writes a montage's output (a grid's one step, a strip's join), which the preflight looks
+ * up in the store.
+ *
+ * @param montageId The montage's id.
+ * @returns The step's id.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { montageStepId } from "./plan_montage.ts";
+ * assert.equal(montageStepId("wall"), "montage/wall");
+ * ```
+ */
+export function montageStepId(montageId: string): string {
+  return `montage/${montageId}`;
+}
+
+/**
  * Expands montages into steps.
  *
  * @param job The resolved montages.
@@ -34,7 +52,7 @@ const CRF = 23;
  * ```ts
  * import assert from "node:assert/strict";
  * import { planMontages } from "./plan_montage.ts";
- * const item = { name: "a.png", path: "/a.png", identity: "sha256:00", still: true, caption: null };
+ * const item = { name: "a.png", field: "montages[0].items[0]", path: "/a.png", identity: "sha256:00", still: true, caption: null };
  * const grid = {
  *   id: "wall", path: "montages[0]", layout: "grid" as const, items: [item, item], frame: { width: 320, height: 180 },
  *   fps: 30, background: "#000000", gap: 4, fit: "contain" as const, caption: { color: "#ffffff", size: 0.1 },
@@ -104,7 +122,7 @@ function gridDraft(grid: ResolvedGrid, context: PlanContext): Draft {
   return {
     ...fields,
     ...kindFields(gridStep),
-    id: `montage/${grid.id}`,
+    id: montageStepId(grid.id),
     params: params as unknown as Json,
     runtime: {
       items: grid.items.map((item) => item.path),
@@ -163,7 +181,7 @@ function scrollDrafts(scroll: ResolvedScroll, context: PlanContext): Draft[] {
   drafts.push({
     ...fields,
     ...kindFields(stripJoinStep),
-    id: `montage/${scroll.id}`,
+    id: montageStepId(scroll.id),
     params: {
       audio: scroll.audio === null ? null : { identity: scroll.audio.identity, gain: scroll.audio.gain },
     },

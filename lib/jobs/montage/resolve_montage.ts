@@ -104,8 +104,8 @@ async function resolveCommon(
   const audio = written.audio === undefined
     ? null
     : typeof written.audio === "string"
-    ? { file: written.audio, gain: 0 }
-    : { file: written.audio.file, gain: written.audio.gain ?? 0 };
+    ? { file: written.audio, gain: 0, field: `${path}.audio` }
+    : { file: written.audio.file, gain: written.audio.gain ?? 0, field: `${path}.audio.file` };
   const [track] = audio === null
     ? []
     : await expandInputFiles([audio.file], { baseDir, path: () => `${path}.audio`, issues });
@@ -127,7 +127,7 @@ async function resolveCommon(
     font: captioned ? font : null,
     audio: audio === null || track === undefined
       ? null
-      : { path: track.path, identity: track.identity, gain: audio.gain },
+      : { path: track.path, identity: track.identity, gain: audio.gain, field: audio.field },
   };
 }
 
@@ -204,6 +204,7 @@ async function resolveItems(
     const stem = file.name.slice(file.name.lastIndexOf("/") + 1).replace(/\.[^.]+$/, "");
     items.push({
       name: file.name,
+      field: `${context.path}.items[${file.pattern}]`,
       path: file.path,
       identity: file.identity,
       still: await isStill(file.path, file.identity),

@@ -1,0 +1,95 @@
+/**
+ * What montages check before any step runs: ffmpeg has the filters they need, every still decodes whole, every clip
+ * has pictures and every soundtrack has sound (each file probed once, a few at a time; a montage the store holds
+ * is not checked again).
+ * @module
+ */
+import { InputError, WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
+import { mapBounded } from "../../core/map_bounded.ts";
+import { ffmpegFilters } from "../../media/ffmpeg_filters.ts";
+import { imageProblem } from "../../media/image_problem.ts";
+import { mediaProblem } from "../../media/media_problem.ts";
+import type { PreflightContext } from "../../schema/job_kind.ts";
+import type { ResolvedMontages } from "./montage_schema.ts";
+import { montageStepId } from "./plan_montage.ts";
+
+/** Files probed at once: each probe is a short ffprobe process (or a PNG decoded on this thread). */
+const PROBES_IN_FLIGHT = 4;
+
+/**
+ * Runs the montages' checks.
+ *
+ * @param job The resolved montages.
+ * @param context ffmpeg, the signal, the file and what the store holds.
+ * @returns No warnings.
+ * @throws {InputError} When ffmpeg lacks a filter; a {@linkcode WorkflowError} naming each item that is not a
+ * whole image or a clip with pictures (at `montages[i].items[j]`) and each soundtrack with no sound (at
+ * `montages[i].audio.file`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findFfmpeg } from "../../media/ffmpeg.ts";
+ * import { preflightMontages } from "./montage_preflight.ts";
+ * assert.deepEqual(await preflightMontages({ montages: [] }, { ffmpeg: await findFfmpeg(), allowOverflow: false, file: "w.ts" }), []);
+ * ```
+ */
+export async function preflightMontages(job: ResolvedMontages, context: PreflightContext): Promise<string[]> {
+  await checkFilters(job, context);
+  const checks: { file: string; field: string; needs: "still" | "video" | "audio" }[] = [];
+  for (const montage of job.montages) {
+    if (context.stored?.(montageStepId(montage.id)) !== undefined) continue;
+    for (const item of montage.items) {
+      // A stream (a pipe, a device) is read once, by its step: probing it would take what the step needs.
+      if (item.identity.startsWith("stream:")) continue;
+      checks.push({ file: item.path, field: item.field, needs: item.still ? "still" : "video" });
+    }
+    const audio = montage.audio;
+    if (audio !== null && !audio.identity.startsWith("stream:")) {
+      checks.push({ file: audio.path, field: audio.field, needs: "audio" });
+    }
+  }
+  const probed = new Map<string, Promise<string | null>>();
+  const problems = await mapBounded(checks, ({ file, needs }) => {
+    const key = `${needs}:${file}`;
+    let problem = probed.get(key);
+    if (problem === undefined) {
+      problem = needs === "still"
+        ? Deno.readFile(file, { signal: context.signal }).then((bytes) => stillProblem(file, bytes))
+        : mediaProblem(context.ffmpeg, file, { needs, signal: context.signal });
+      probed.set(key, problem);
+    }
+    return problem;
+  }, { concurrency: PROBES_IN_FLIGHT, signal: context.signal });
+  const issues: WorkflowIssue[] = checks.flatMap(({ field }, i) =>
+    problems[i] === null ? [] : [{ path: field, message: problems[i]! }]
+  );
+  if (issues.length > 0) {
+    throw new WorkflowError(context.file, issues, {
+      hint: "A montage's items must be PNG or JPEG images or video clips, its audio a file with sound",
+    });
+  }
+  return [];
+}
+
+function stillProblem(file: string, bytes: Uint8Array): string | null {
+  const problem = imageProblem(bytes);
+  return problem === null ? null : `Cannot use ${file} as an image: ${problem}`;
+}
+
+/** The filters montages need must be in this ffmpeg. */
+async function checkFilters(job: ResolvedMontages, context: PreflightContext): Promise<void> {
+  const filters = await ffmpegFilters(context.ffmpeg, { signal: context.signal });
+  for (const montage of job.montages) {
+    const needed = montage.layout === "grid" ? ["xstack"] : ["hstack", "vstack", "overlay"];
+    if (montage.font !== null) needed.push("drawtext");
+    const missing = needed.find((filter) => !filters.has(filter));
+    if (missing === undefined) continue;
+    throw new InputError(
+      `This ffmpeg has no "${missing}" filter, which ${montage.path} needs (${context.file})`,
+      {
+        hint: "Install an ffmpeg built with it (Debian's and Ubuntu's are), or point REEL_FFMPEG at one",
+      },
+    );
+  }
+}
