@@ -7,8 +7,10 @@ import { type StepExecutor, WorkerCrashError } from "../core/executor.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { OpenedStore } from "../store/open_store.ts";
 import { WorkerPool } from "../workers/worker_pool.ts";
+import { availableMemory } from "../core/available_memory.ts";
 import { OnDemandExecutor } from "./on_demand_executor.ts";
 import type { RunEvent } from "./run_events.ts";
+import { poolSize } from "./worker_budget.ts";
 
 /**
  * CPU-heavy steps a coordinator lets out at once: each worker bounds its own by its `--cpu`, so the coordinator's
@@ -50,9 +52,14 @@ export async function openExecutor(plan: Plan, options: {
       onWarning: options.onNotice,
     });
   }
+  const { size, why } = poolSize(plan, await availableMemory());
+  if (why !== null) {
+    options.onNotice?.(`${plan.limits.workers} workers asked for: starting ${size} (${why})`);
+    plan.limits = { ...plan.limits, workers: size };
+  }
   let origin = performance.now();
   const pool = new WorkerPool({
-    size: plan.limits.workers,
+    size,
     onCrash: (worker, error) =>
       options.onEvent?.({
         type: "worker:crashed",

@@ -53,6 +53,26 @@ export function list(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(",").map((item) => item.trim()).filter((item) => item !== "")];
 }
 
+/**
+ * Parses a comma-separated list of whole numbers of at least 1 (repeatable), e.g. `--counts 1,2,4`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { positiveIntegers } from "./options.ts";
+ * assert.deepEqual(positiveIntegers("1, 2", [4]), [4, 1, 2]);
+ * assert.throws(() => positiveIntegers("0", undefined), /Expected whole numbers of at least 1, got "0"/);
+ * ```
+ */
+export function positiveIntegers(value: string, previous: number[] | undefined): number[] {
+  const items = list(value, undefined);
+  const bad = items.find((item) => atLeastOne(item) === null);
+  if (items.length === 0 || bad !== undefined) {
+    throw new InvalidArgumentError(`Expected whole numbers of at least 1, got "${bad ?? value}"`);
+  }
+  return [...(previous ?? []), ...items.map((item) => atLeastOne(item)!)];
+}
+
 /** The options that override limits and narrow a plan, as a command's `opts()` holds them. */
 export interface LimitOptions extends Partial<Record<keyof ResolvedLimits, number>> {
   /** `--only`: keep these video ids. */

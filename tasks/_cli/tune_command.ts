@@ -7,7 +7,9 @@ import type { Command } from "@commander-js/extra-typings";
 import { readTuneSettings, tuneFile, writeTuneSettings } from "../../lib/run/tune_settings.ts";
 import { tuneWorkflows } from "../../lib/run/tune_workflow.ts";
 import { InputError } from "../../lib/core/errors.ts";
-import { list, positiveInteger } from "./options.ts";
+import { availableMemory } from "../../lib/core/available_memory.ts";
+import { WORKER_MEMORY, workersMemoryHolds } from "../../lib/run/worker_budget.ts";
+import { positiveInteger, positiveIntegers } from "./options.ts";
 
 /**
  * Adds `tune` to the program, and makes `--workers auto` (on any command) read what it saved.
@@ -21,11 +23,21 @@ export function addTuneCommand(program: Command): void {
     )
     .argument("<workflow...>", "workflow files")
     .option("--sample <n>", "CPU-heavy steps in the sample (with the steps they need)", positiveInteger, 8)
-    .option("--counts <n,...>", "worker counts to try (default: 1 to 2 × cores)", list)
+    .option("--counts <n,...>", "worker counts to try (default: 1 to 2 × cores)", positiveIntegers)
     .option("--encoder <name>", "video encoder, as for render")
     .option("--no-save", "print the results without saving the best")
     .action(async (files, options) => {
-      const counts = options.counts?.map((text) => positiveInteger(text));
+      const counts = options.counts;
+      const holds = workersMemoryHolds(await availableMemory());
+      const over = counts?.find((count) => count > holds);
+      if (over !== undefined) {
+        throw new InputError(
+          `Cannot try ${over} workers: this machine's memory holds ${holds} (${
+            WORKER_MEMORY / 2 ** 20
+          } MiB each in half the available memory)`,
+          { where: "--counts", hint: `Try counts up to ${holds}` },
+        );
+      }
       const cores = navigator.hardwareConcurrency;
       console.log(`tune: ${files.join(", ")}, ${cores} cores`);
       console.log("workers  cpu  wall      steps/s");

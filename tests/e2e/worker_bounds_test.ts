@@ -1,0 +1,54 @@
+/**
+ * Worker counts a machine cannot hold or a plan cannot use: `render --workers 99999` starts one worker a step (and
+ * says so), and `tune --counts` refuses counts that are not whole numbers or that the memory cannot hold, exit 2.
+ */
+import assert from "node:assert/strict";
+import { jsonEvents, runCli } from "../_support/cli.ts";
+import { CLI } from "../_support/cli.ts";
+import { writeWorkflowFile } from "../_support/workflows.ts";
+
+const LESSON = {
+  formats: ["160x90"],
+  voice: { provider: "espeak", voice: "en-us" },
+  videos: [{ id: "v", sections: [{ title: "A", narration: "Hello there." }] }],
+};
+
+Deno.test("render --workers 99999 starts one worker a step, says so, and renders", async () => {
+  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(LESSON)});`);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", CLI, "render", file, "--out", `${dir}/out`, "--workers", "99999", "--json"],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  let started: { total?: number; workers?: number } | null = null;
+  let finished: { ok?: boolean } | null = null;
+  for await (
+    const event of jsonEvents<{ type: string; total?: number; workers?: number; ok?: boolean }>(child.stdout)
+  ) {
+    if (event.type === "run:started") started = event;
+    if (event.type === "run:finished") finished = event;
+  }
+  const status = await child.status;
+  assert.equal(status.code, 0, await stderr);
+  assert.ok(started !== null && finished?.ok === true);
+  assert.equal(started.workers, started.total, "one worker a step");
+  assert.match(await stderr, new RegExp(`99999 workers asked for: starting ${started.total} \\(one a step`));
+});
+
+Deno.test("tune --counts refuses counts that are not whole numbers of at least 1, or that the memory cannot hold", async () => {
+  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(LESSON)});`);
+  for (const counts of ["0", "a,b", "2,-1"]) {
+    const result = await runCli(["tune", file, "--counts", counts, "--no-save"]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(
+      result.stderr,
+      /--counts .* is invalid\. Expected whole numbers of at least 1, got "(0|a|-1)"/,
+    );
+  }
+  const result = await runCli(["tune", file, "--counts", "1,99999", "--no-save"]);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /✖ Cannot try 99999 workers: this machine's memory holds \d+ \(64 MiB each/);
+  assert.doesNotMatch(result.stdout, /^\s+1\s/m, "nothing was measured");
+});
