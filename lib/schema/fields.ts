@@ -6,8 +6,38 @@
 import { z } from "zod";
 import { parseSize } from "../store/collect_garbage.ts";
 
-/** A lowercase id: `intro`, `part-2`. */
-export const SLUG = /^[a-z0-9][a-z0-9_-]*$/;
+/**
+ * The longest id or name a workflow may give (a video's id, a format's name): ids name output files, and a lesson's
+ * `<video>.<format>.mp4` written under its temporary name (`.<name>.<pid>-<random>.tmp`, 22 bytes more) must stay
+ * under the 255 bytes most file systems allow a name.
+ */
+export const ID_MAX_LENGTH = 100;
+
+/** A lowercase id: `intro`, `part-2`, at most {@linkcode ID_MAX_LENGTH} characters. */
+export const SLUG: RegExp = new RegExp(`^(?=.{1,${ID_MAX_LENGTH}}$)[a-z0-9][a-z0-9_-]*$`);
+
+/**
+ * A lowercase id or name that may name output files: one clear issue when it is too long, another when it is not
+ * a slug.
+ *
+ * @param message The issue when it is not a slug (`Expected a lowercase id like intro or part-2`).
+ * @returns The schema.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { slug } from "./fields.ts";
+ * assert.ok(slug("Expected an id").safeParse("part-2").success);
+ * assert.equal(
+ *   slug("Expected an id").safeParse("v".repeat(101)).error?.issues[0]?.message,
+ *   "Expected at most 100 characters (ids name output files)",
+ * );
+ * ```
+ */
+export function slug(message: string): z.ZodString {
+  return z.string().max(ID_MAX_LENGTH, `Expected at most ${ID_MAX_LENGTH} characters (ids name output files)`)
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, message);
+}
 
 /** A colour like `#1e3a5f` or `#fff`. */
 export const color = z.string().regex(

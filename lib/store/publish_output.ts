@@ -30,9 +30,29 @@ export async function publishOutput(artifact: string, destination: string): Prom
     await Deno.copyFile(artifact, temporary);
     await Deno.rename(temporary, destination);
   } catch (error) {
-    await removeIfExists(temporary);
+    await removeAfterFailure(temporary, error);
     throw error;
   }
+}
+
+/**
+ * Removes what a failed publish may have left under the temporary name. A name the file system refuses as too long
+ * was never made, like one not found. A cleanup that fails otherwise is told after the error that caused it, never
+ * in its place.
+ */
+async function removeAfterFailure(temporary: string, failure: unknown): Promise<void> {
+  try {
+    await removeIfExists(temporary);
+  } catch (cleanup) {
+    if ((cleanup as { code?: unknown }).code === "ENAMETOOLONG") return;
+    throw new Error(`${messageOf(failure)} (and ${temporary} could not be removed: ${messageOf(cleanup)})`, {
+      cause: failure,
+    });
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { color, nonBlank, SLUG } from "../../schema/fields.ts";
+import { color, nonBlank, SLUG, slug } from "../../schema/fields.ts";
 import { type Format, parseFormat } from "../../schema/formats.ts";
 import type { SlideTheme, ThemeName } from "../../providers/local/slides/slide_themes.ts";
 import {
@@ -49,7 +49,7 @@ const backgroundSchema = z.union([
 ]);
 
 const sectionSchema = z.strictObject({
-  id: z.string().regex(SLUG, "Expected a lowercase id like intro or part-2").optional(),
+  id: slug("Expected a lowercase id like intro or part-2").optional(),
   title: nonBlank("Title"),
   bullets: z.array(nonBlank("Bullet")).max(8, "At most 8 bullets fit on a slide").optional(),
   narration: nonBlank("Narration"),
@@ -61,7 +61,7 @@ const sectionSchema = z.strictObject({
 });
 
 const videoSchema = z.strictObject({
-  id: z.string().regex(SLUG, "Expected a lowercase id like intro or part-2"),
+  id: slug("Expected a lowercase id like intro or part-2"),
   title: nonBlank("Title").optional(),
   sections: z.array(sectionSchema).min(1, "A video needs at least one section"),
   titleCard: titleCardSchema.optional(),
@@ -74,7 +74,7 @@ const formatSchema = z.union([
     message: 'Expected "16:9", "9:16", "1:1" or a size like "1280x720"',
   }),
   z.strictObject({
-    name: z.string().regex(SLUG, "Expected a file-name-safe name"),
+    name: slug("Expected a file-name-safe name"),
     width: z.number().int().min(16).max(7680),
     height: z.number().int().min(16).max(7680),
   }),

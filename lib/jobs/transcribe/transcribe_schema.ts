@@ -4,10 +4,10 @@
  * @module
  */
 import { z } from "zod";
-import { nonBlank, SLUG } from "../../schema/fields.ts";
+import { nonBlank, SLUG, slug } from "../../schema/fields.ts";
 
 const transcriptionSchema = z.strictObject({
-  id: z.string().regex(SLUG, "Expected a lowercase id like talk or lecture-2"),
+  id: slug("Expected a lowercase id like talk or lecture-2"),
   input: nonBlank("Input"),
   engine: z.string().regex(SLUG, 'Expected "pocketsphinx" or the name of a provider in `providers`')
     .optional(),

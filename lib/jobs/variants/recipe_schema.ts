@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { color, nonBlank, SLUG } from "../../schema/fields.ts";
+import { color, nonBlank, slug } from "../../schema/fields.ts";
 import { parseFormat } from "../../schema/formats.ts";
 import { parseSize } from "../../store/collect_garbage.ts";
 
@@ -82,7 +82,7 @@ const renditionSchema = z.strictObject({
 
 /** A recipe as a workflow file or a recipe file writes it. */
 export const recipeSchema = z.strictObject({
-  name: z.string().regex(SLUG, "Expected a lowercase name like vertical"),
+  name: slug("Expected a lowercase name like vertical"),
   format: z.string().refine((text) => parseFormat(text) !== null, {
     message: 'Expected "16:9", "9:16", "1:1" or a size like "1280x720"',
   }).optional(),

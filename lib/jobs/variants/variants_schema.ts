@@ -4,12 +4,12 @@
  * @module
  */
 import { z } from "zod";
-import { nonBlank, SLUG } from "../../schema/fields.ts";
+import { nonBlank, SLUG, slug } from "../../schema/fields.ts";
 import type { InputFile } from "../../schema/input_files.ts";
 import { type POSITIONS, recipeSchema } from "./recipe_schema.ts";
 
 const jobSchema = z.strictObject({
-  id: z.string().regex(SLUG, "Expected a lowercase id like clips").optional(),
+  id: slug("Expected a lowercase id like clips").optional(),
   inputs: z.array(nonBlank("Input")).min(1, "Give at least one input file or glob"),
   recipes: z.array(z.union([z.string().regex(SLUG, "Expected a recipe name like vertical"), recipeSchema]))
     .min(1, "Give at least one recipe"),

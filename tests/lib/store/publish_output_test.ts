@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { publishOutput, removeStaleOutputs, temporaryName } from "../../../lib/store/publish_output.ts";
+import { ID_MAX_LENGTH } from "../../../lib/schema/fields.ts";
 import { listFolder } from "../../_support/cli.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
@@ -20,4 +21,29 @@ Deno.test("publishOutput() replaces the destination with a copy and leaves no te
   await Deno.writeTextFile(`${dir}/out.txt`, "edited");
   assert.equal(await Deno.readTextFile(`${dir}/artifact`), "v1");
   assert.deepEqual(await listFolder(dir), ["artifact", "out.txt"]);
+});
+
+Deno.test("publishOutput() names the real cause when the name is too long, not its cleanup's", async () => {
+  const dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/a`, "x");
+  const error = await publishOutput(`${dir}/a`, `${dir}/${"v".repeat(300)}.mp4`).catch((error) => error);
+  assert.ok(error instanceof Error);
+  assert.match(error.message, /^File name too long .*: copy /);
+  assert.deepEqual(await listFolder(dir), ["a"]);
+});
+
+Deno.test("publishOutput() onto a folder fails with the rename's cause and leaves no temporary name", async () => {
+  const dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/a`, "x");
+  await Deno.mkdir(`${dir}/b.mp4`);
+  await assert.rejects(publishOutput(`${dir}/a`, `${dir}/b.mp4`), /Is a directory .*: rename /);
+  assert.deepEqual(await listFolder(dir), ["a", "b.mp4"]);
+});
+
+Deno.test("publishOutput() writes the longest output name ids allow: <video>.<format>.mp4", async () => {
+  const dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/a`, "x");
+  const name = `${"v".repeat(ID_MAX_LENGTH)}.${"f".repeat(ID_MAX_LENGTH)}.mp4`;
+  await publishOutput(`${dir}/a`, `${dir}/${name}`);
+  assert.deepEqual(await listFolder(dir), ["a", name]);
 });

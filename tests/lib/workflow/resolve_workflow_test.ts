@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { WorkflowError } from "../../../lib/core/errors.ts";
 import { loadWorkflow } from "../../../lib/workflow/load_workflow.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
+import { ID_MAX_LENGTH } from "../../../lib/schema/fields.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 import { writeWorkflowFile } from "../../_support/workflows.ts";
 
@@ -141,4 +142,25 @@ Deno.test("resolveWorkflow() reports a folder given as a background image at its
     path: "videos[0].sections[0].background.image",
     message: `Expected an image file, got a folder: ${dir}/images/`,
   }]);
+});
+
+Deno.test("resolveWorkflow() caps ids and format names, which name output files, before any work is done", async () => {
+  const long = "v".repeat(ID_MAX_LENGTH + 1);
+  const tooLong = "Expected at most 100 characters (ids name output files)";
+  const issues = await issuesOf({
+    formats: [{ name: long, width: 160, height: 90 }],
+    videos: [{ id: long, sections: [{ ...section, id: long }] }],
+    transcribe: [{ id: long, input: "talk.wav" }],
+  });
+  assert.deepEqual(issues.sort((a, b) => a.path.localeCompare(b.path)), [
+    { path: "formats[0].name", message: tooLong },
+    { path: "transcribe[0].id", message: tooLong },
+    { path: "videos[0].id", message: tooLong },
+    { path: "videos[0].sections[0].id", message: tooLong },
+  ]);
+  const longest = "v".repeat(ID_MAX_LENGTH);
+  await resolveWorkflow({
+    formats: [{ name: longest, width: 160, height: 90 }],
+    videos: [{ id: longest, sections: [section] }],
+  }, where);
 });
