@@ -5,6 +5,7 @@
  */
 import { LineCounter, parseDocument, type YAMLError } from "yaml";
 import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
+import { duplicateJsonKey } from "./_json_duplicate_key.ts";
 import { jsonErrorOffset } from "./_json_error_offset.ts";
 import { placesOf, placesOfText } from "./_source_places.ts";
 import type { DataFormat } from "./data_format.ts";
@@ -29,8 +30,9 @@ export interface DataWorkflow {
 }
 
 /**
- * Parses a JSON or YAML workflow file. JSON is read by `JSON.parse`, exactly as JSON; YAML as YAML 1.2 (core
- * schema: `yes` stays a string; a key may appear once per mapping; one document per file).
+ * Parses a JSON or YAML workflow file. JSON is read by `JSON.parse`, exactly as JSON (a byte order mark aside),
+ * and a key may appear once per object; YAML as YAML 1.2 (core schema: `yes` stays a string; a key may appear once
+ * per mapping; one document per file).
  *
  * @param text The file's text.
  * @param options Its format, and its name for messages.
@@ -50,7 +52,9 @@ export function parseDataWorkflow(text: string, options: { format: DataFormat; f
   return options.format === "json" ? parseJson(text, options.file) : parseYaml(text, options.file);
 }
 
-function parseJson(text: string, file: string): DataWorkflow {
+function parseJson(source: string, file: string): DataWorkflow {
+  // A byte order mark is not JSON, but editors write one; JSON's standard lets a reader ignore it.
+  const text = source.startsWith("\uFEFF") ? ` ${source.slice(1)}` : source;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -60,6 +64,14 @@ function parseJson(text: string, file: string): DataWorkflow {
     throw new WorkflowError(file, [{ path: describePlace(place), message: jsonHeadline(error.message) }], {
       cause: error,
     });
+  }
+  const duplicate = duplicateJsonKey(text);
+  if (duplicate !== null) {
+    const place = describePlace(placeAt(text, duplicate.offset));
+    throw new WorkflowError(file, [{
+      path: place,
+      message: `Field "${duplicate.key}" is written twice in one object`,
+    }]);
   }
   let finder: PlaceFinder | null = null;
   // Places are read only when a message needs them.

@@ -104,3 +104,20 @@ Deno.test("placeOf() finds values in JSON too, and a top-level unknown field but
   assert.deepEqual(placeOf("fps"), { line: 4, column: 10 });
   assert.deepEqual(placeOf(""), { line: 3, column: 3 });
 });
+
+Deno.test("parseDataWorkflow() refuses a JSON key written twice in one object at its second place, and reads a byte order mark", () => {
+  const twice = '{\n  "formats": ["160x90"],\n  "videos": [],\n  "formats": ["16:9"]\n}\n';
+  assert.deepEqual(syntaxIssues(twice, "json"), [
+    { path: "line 4, column 3", message: 'Field "formats" is written twice in one object' },
+  ]);
+  // The same key in two objects, or a string value equal to a key, is fine.
+  const fine = '{"videos": [{"id": "a"}, {"id": "b"}], "title": "id"}';
+  assert.deepEqual(parseDataWorkflow(fine, { format: "json", file: "a.json" }).value, {
+    videos: [{ id: "a" }, { id: "b" }],
+    title: "id",
+  });
+  const bom = "\uFEFF" + '{\n  "formats": ["160x90"],\n  "x": 1\n}';
+  const { value, placeOf } = parseDataWorkflow(bom, { format: "json", file: "a.json" });
+  assert.deepEqual(value, { formats: ["160x90"], x: 1 });
+  assert.deepEqual(placeOf("x"), { line: 3, column: 8 });
+});
