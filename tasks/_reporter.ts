@@ -111,6 +111,11 @@ async function summarize(
   context: { ffmpeg: FfmpegPaths; plan: Plan; outDir: string; wallMs: number; resources: ResourceSample[] },
 ): Promise<void> {
   const counts = summarizeEvents(events);
+  // Every step event names its step's kind (children's too, which the plan lacks).
+  const kinds = new Map<string, string>();
+  for (const event of events) if ("kind" in event) kinds.set(event.step, event.kind);
+  const kindOf = (step: string) =>
+    kinds.get(step) ?? context.plan.steps.find((planned) => planned.id === step)?.kind ?? "step";
   const outputs = [];
   for (const { step, path } of run.outputs) {
     const bytes = (await Deno.stat(path)).size;
@@ -118,7 +123,7 @@ async function summarize(
       path,
       bytes,
       duration: await mediaDuration(path, {
-        kind: context.plan.steps.find((planned) => planned.id === step)?.kind ?? "custom",
+        kind: kindOf(step),
         value: run.artifacts.get(step)?.value,
       }, context),
     });
@@ -126,7 +131,7 @@ async function summarize(
   const usage = await processUsage();
   const failures = [...run.errors].map(([step, error]) => ({
     step,
-    kind: counts.failures.find((failure) => failure.step === step)?.kind ?? "custom",
+    kind: kindOf(step),
     error,
   }));
   const resources = { wallMs: context.wallMs, cpuMs: usage.cpuMs, peakRssBytes: usage.peakRssBytes };

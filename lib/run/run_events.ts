@@ -28,7 +28,11 @@ export type RunEvent =
   | (StepEventBase & { type: "step:started"; worker: WorkerId; attempt: number })
   /** Fires while a step runs, each time it reports how far it is (an encode: at most once per percent). */
   | (StepEventBase & { type: "step:progress"; worker: WorkerId; fraction: number })
-  /** Fires when a step's artifact is stored; `cached` when it was found in the store and nothing ran. */
+  /**
+   * Fires when a step is done: its artifact stored (`cached` when it was found in the store and nothing ran), its
+   * output published, its children known. A step ends in one event: `step:finished`, a `step:failed` that is not
+   * `retrying`, or `step:skipped`.
+   */
   | (StepEventBase & {
     type: "step:finished";
     worker: WorkerId | null;
@@ -41,7 +45,11 @@ export type RunEvent =
     /** Seconds of media the step's value holds (its `duration`: a narration, an audio chunk), when it has one. */
     media?: number;
   })
-  /** Fires when an attempt fails; `retrying` says whether another attempt follows. */
+  /**
+   * Fires when an attempt fails, or when a step that stored its artifact cannot be done (its output cannot be
+   * published, it spawned a step the workflow lacks; then `worker`, `attempt` and `elapsed` are the attempt's that
+   * made it); `retrying` says whether another attempt follows.
+   */
   | (StepEventBase & {
     type: "step:failed";
     worker: WorkerId | null;

@@ -51,6 +51,11 @@ class Scheduler {
   readonly #errors = new Map<string, string>();
   readonly #maker: KeyMaker;
   #listenerError: { error: unknown } | null = null;
+  /**
+   * The `step:finished` of each step being made, held until its output is published and its children are known:
+   * a step ends in one event, `step:finished` or `step:failed`, never both (null while it has none).
+   */
+  readonly #held = new Map<string, FinishedEvent | null>();
   #cached = 0;
   #ended = false;
   #finish!: () => void;
@@ -109,7 +114,7 @@ class Scheduler {
       maxRetryAfter: (step) => maxRetryAfter.get(step.provider ?? "") ?? 120_000,
       inputsOf: (node) => node.deps.map((dep) => this.#dag.outputOf(dep)),
       base: (node) => this.#base(node),
-      emit: (event) => this.#emit(event),
+      emit: (event) => this.#emitMade(event),
     }, {
       forced: (node) => forced(node.step.id),
     });
@@ -128,6 +133,12 @@ class Scheduler {
     }
   }
 
+  /** An event from the making of a key: a step's `step:finished` is held until the step is done (see #succeed). */
+  #emitMade(event: RunEvent): void {
+    if (event.type === "step:finished" && this.#held.has(event.step)) this.#held.set(event.step, event);
+    else this.#emit(event);
+  }
+
   #base(node: DagNode): StepEventBase {
     return { at: this.#at(), step: node.step.id, kind: node.step.kind, contentKey: node.key };
   }
@@ -135,6 +146,7 @@ class Scheduler {
   #queue(node: DagNode): void {
     node.key = this.#dag.keyOf(node);
     this.#emit({ type: "step:queued", ...this.#base(node) });
+    this.#held.set(node.step.id, null);
     this.#execute(node).catch((error) => this.#fail(node, messageOf(error)));
   }
 
@@ -144,7 +156,6 @@ class Scheduler {
     if ("cancelled" in made) return this.#cancel(node);
     if ("failed" in made) return this.#fail(node, made.failed, { emitted: made.emitted });
     if (made.cached) {
-      this.#cached++;
       const cached = {
         worker: null,
         attempt: 0,
@@ -153,34 +164,36 @@ class Scheduler {
         path: made.artifact.path,
         ...mediaField(made.artifact.value),
       };
-      this.#emit({ type: "step:finished", ...this.#base(node), ...cached });
+      this.#held.set(node.step.id, { type: "step:finished", ...this.#base(node), ...cached });
     }
     await this.#succeed(node, made.artifact);
   }
 
   async #succeed(node: DagNode, artifact: StoredArtifact): Promise<void> {
     node.artifact = artifact;
-    try {
-      const { id, output } = node.step;
-      const path = await this.#publisher.publish({
-        step: id,
-        output,
-        artifact: artifact.path,
-        order: node.order,
-      });
-      if (path !== null) this.#emit({ type: "output:written", at: this.#at(), step: id, path });
-    } catch (error) {
-      return this.#fail(node, messageOf(error));
-    }
+    const { id, output } = node.step;
     // Every child is checked before any joins the DAG, so a bad one cannot leave a half-added family behind.
-    const templates = artifact.children.map((spec) => this.#template(spec.step, node.step.id));
+    const templates = artifact.children.map((spec) => this.#template(spec.step, id));
     const unknown = artifact.children.find((_, i) => templates[i] === undefined);
     if (unknown !== undefined) {
-      const message = `Step "${node.step.id}" spawned "${
-        templateId(unknown.step, node.step.id)
+      const message = `Step "${id}" spawned "${
+        templateId(unknown.step, id)
       }", which is not a step or template of the workflow`;
       return this.#fail(node, message);
     }
+    let path: string | null;
+    try {
+      path = await this.#publisher.publish({ step: id, output, artifact: artifact.path, order: node.order });
+    } catch (error) {
+      return this.#fail(node, messageOf(error));
+    }
+    const finished = this.#held.get(id) ?? null;
+    this.#held.delete(id);
+    if (finished !== null) {
+      if (finished.cached) this.#cached++;
+      this.#emit({ ...finished, at: this.#at() });
+    }
+    if (path !== null) this.#emit({ type: "output:written", at: this.#at(), step: id, path });
     const parent = { ...node.step, key: node.key };
     // A child may read its parent's artifact (chunks of audio its parent cut): its runtime names where it is.
     const steps = artifact.children.map((spec, index) =>
@@ -214,8 +227,18 @@ class Scheduler {
   #fail(node: DagNode, message: string, options: { emitted?: boolean } = {}): void {
     if (node.state !== "pending") return;
     this.#errors.set(node.step.id, message);
+    // A step that stored its artifact and then failed (its output could not be published) is told as one failure
+    // of the attempt that made it.
+    const made = this.#held.get(node.step.id) ?? null;
+    this.#held.delete(node.step.id);
     if (options.emitted !== true) {
-      const failed = { worker: null, attempt: 0, retrying: false, error: message, elapsed: 0 };
+      const failed = {
+        worker: made?.worker ?? null,
+        attempt: made?.attempt ?? 0,
+        retrying: false,
+        error: message,
+        elapsed: made?.elapsed ?? 0,
+      };
       this.#emit({ type: "step:failed", ...this.#base(node), ...failed });
     }
     this.#settle(node, "failed");
@@ -227,6 +250,7 @@ class Scheduler {
   }
 
   #cancel(node: DagNode): void {
+    this.#held.delete(node.step.id);
     this.#settle(node, "cancelled");
     // Steps that can never be queued now are cancelled too, so the run can end.
     for (const waiting of this.#dag.waitingNodes()) this.#settle(waiting, "cancelled");
@@ -271,6 +295,9 @@ class Scheduler {
     };
   }
 }
+
+/** A `step:finished` event. */
+type FinishedEvent = Extract<RunEvent, { type: "step:finished" }>;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -10,6 +10,9 @@ import { MemoryStore } from "../../_support/memory_store.ts";
 import { gridWorkflow } from "../../_support/workflows.ts";
 import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
+import type { StepExecutor } from "../../../lib/core/executor.ts";
+import { summarizeEvents } from "../../../lib/report/run_summary.ts";
+import { ArtifactStore } from "../../../lib/store/artifact_store.ts";
 import { writeLessonInputs } from "../../../tasks/_bench_lesson.ts";
 import { schedulerOverhead } from "../../../tasks/_bench_overhead.ts";
 
@@ -343,4 +346,59 @@ Deno.test("runPlan() finishes when videos share keys and the store answers later
   // Each slide ran once for all six videos.
   const slides = executor.started.filter((id) => id.includes("/slide@"));
   assert.equal(slides.length, 3, slides.join(" "));
+});
+
+Deno.test("runPlan(): a step whose output cannot be published ends in one step:failed naming the cause, counted once", async () => {
+  const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["1:1"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
+  const srt = plan.steps.find((step) => step.output?.endsWith(".srt"))!;
+  const dir = await tempDir();
+  // A folder where the output file should go: the rename onto it fails, every time.
+  await Deno.mkdir(`${dir}/out/${srt.output}`, { recursive: true });
+  const fake = new FakeExecutor(plan);
+  // Writes the artifact each step must leave, so the store commits it and the publisher copies it.
+  const executor: StepExecutor = {
+    execute: async (task, options) => {
+      const execution = await fake.execute(task, options);
+      if (task.outputPath !== null) await Deno.writeTextFile(task.outputPath, task.id);
+      return execution;
+    },
+    close: () => fake.close(),
+  };
+  for (const round of ["ran", "cached"]) {
+    const events: RunEvent[] = [];
+    const store = new ArtifactStore(`${dir}/.reel`);
+    const result = await runPlan(plan, {
+      executor,
+      store,
+      ffmpeg,
+      outDir: `${dir}/out`,
+      onEvent: (event) => events.push(event),
+    });
+    store.close();
+    const ends = events.filter((event) =>
+      "step" in event && event.step === srt.id &&
+      (event.type === "step:finished" || event.type === "step:failed")
+    );
+    assert.equal(ends.length, 1, round);
+    const failed = ends[0]!;
+    assert.ok(failed.type === "step:failed" && !failed.retrying, round);
+    assert.equal(failed.kind, "subtitles");
+    assert.match(
+      failed.error,
+      new RegExp(`^Cannot write ${dir}/out/${srt.output}: Is a directory .*: rename `),
+    );
+    assert.equal(result.errors.get(srt.id), failed.error);
+    // The summary counts each step once: as done, failed or skipped, as the run's end says.
+    const end = events.at(-1)!;
+    assert.ok(end.type === "run:finished");
+    const summary = summarizeEvents(events);
+    assert.deepEqual(summary.failures, [{ step: srt.id, kind: "subtitles", error: failed.error }]);
+    assert.equal(summary.done, end.done, round);
+    assert.equal(summary.cached, end.cached, round);
+    assert.equal(end.done + end.failed + end.skipped, plan.steps.length);
+    assert.equal(end.failed, 1);
+    if (round === "cached") assert.equal(end.cached, end.done);
+  }
 });
