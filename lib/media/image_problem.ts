@@ -12,7 +12,9 @@ import { sniffImage } from "./sniff_media.ts";
  * What keeps bytes from being a whole PNG or JPEG image, in the user's words.
  *
  * @param bytes The file's bytes.
- * @returns Null for a whole PNG or JPEG, else why not (`not a PNG or JPEG image`, `the PNG is truncated`, …).
+ * @param options `pixels`: whether a PNG's pixels are inflated too (a check at load), or only its chunks (a
+ *   file checked already). @default true
+ * @returns Null for a whole PNG or JPEG of at most {@linkcode MAX_IMAGE_PIXELS}, else why not (`not a PNG or JPEG image`, `the PNG is truncated`, …).
  *
  * @example
  * ```ts
@@ -25,14 +27,29 @@ import { sniffImage } from "./sniff_media.ts";
  * assert.equal(imageProblem(new TextEncoder().encode("hello")), "not a PNG or JPEG image");
  * ```
  */
-export function imageProblem(bytes: Uint8Array): string | null {
+export function imageProblem(bytes: Uint8Array, options: { pixels?: boolean } = {}): string | null {
   const kind = sniffImage(bytes);
   if (kind === null) return "not a PNG or JPEG image";
-  return kind === "png" ? pngProblem(bytes) : jpegProblem(bytes);
+  return kind === "png" ? pngProblem(bytes, options.pixels ?? true) : jpegProblem(bytes);
+}
+
+/**
+ * The most pixels an image may have: decoded, 250 megapixels take 1 GB (a 200-megapixel phone photo fits); a
+ * small file can claim far more (a 389 KB PNG of 20,000 × 20,000 pixels took 2.1 GB and 18 s to draw).
+ */
+export const MAX_IMAGE_PIXELS = 250_000_000;
+
+/** Why an image of this size is refused, or null. */
+function sizeProblem(width: number, height: number): string | null {
+  if (width * height <= MAX_IMAGE_PIXELS) return null;
+  return `it is ${width} × ${height} pixels (${
+    Math.round(width * height / 1e6)
+  } megapixels), more than the ` +
+    `${MAX_IMAGE_PIXELS / 1e6} megapixels reel decodes: scale it down first`;
 }
 
 /** Walks the chunks, checking bounds and CRCs, then inflates the pixels where reel's decoder reads the kind. */
-function pngProblem(bytes: Uint8Array): string | null {
+function pngProblem(bytes: Uint8Array, pixels: boolean): string | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = 8;
   let first = true;
@@ -48,9 +65,16 @@ function pngProblem(bytes: Uint8Array): string | null {
     if (first && (type !== "IHDR" || view.getUint32(offset + 8) === 0 || view.getUint32(offset + 12) === 0)) {
       return "the PNG has no valid header";
     }
+    if (first) {
+      const size = sizeProblem(view.getUint32(offset + 8), view.getUint32(offset + 12));
+      if (size !== null) return size;
+    }
     first = false;
     if (type === "IDAT") hasData = true;
-    if (type === "IEND") return hasData ? pixelsProblem(bytes) : "the PNG has no image data";
+    if (type === "IEND") {
+      if (!hasData) return "the PNG has no image data";
+      return pixels ? pixelsProblem(bytes) : null;
+    }
     offset = end;
   }
   return "the PNG is truncated";
@@ -86,6 +110,8 @@ function jpegProblem(bytes: Uint8Array): string | null {
       if (length < 8 || view.getUint16(offset + 5) === 0 || view.getUint16(offset + 7) === 0) {
         return "the JPEG has no valid frame header";
       }
+      const size = sizeProblem(view.getUint16(offset + 7), view.getUint16(offset + 5));
+      if (size !== null) return size;
       hasFrame = true;
     }
     if (marker === 0xda) {

@@ -1,7 +1,7 @@
 /** An image is whole when it decodes: cut, corrupt or foreign bytes are told apart in the user's words. */
 import assert from "node:assert/strict";
 import { crc32, deflateSync } from "node:zlib";
-import { imageProblem } from "../../../lib/media/image_problem.ts";
+import { imageProblem, MAX_IMAGE_PIXELS } from "../../../lib/media/image_problem.ts";
 import { encodePng } from "../../../lib/media/png_encoder.ts";
 import { findFfmpeg, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
@@ -63,4 +63,51 @@ Deno.test("imageProblem() names a cut PNG or JPEG, a bad checksum, pixels that d
   const jpeg = await Deno.readFile(`${dir}/a.jpg`);
   assert.equal(imageProblem(jpeg.subarray(0, jpeg.length - 100)), "the JPEG is truncated");
   assert.equal(imageProblem(new TextEncoder().encode("<html>")), "not a PNG or JPEG image");
+});
+
+Deno.test("imageProblem() refuses an image claiming more pixels than reel decodes, before decoding it (PNG and JPEG)", () => {
+  // A 1×1 PNG whose header says 20,000 × 20,000: a few hundred bytes that would inflate to 1.6 GB.
+  const png = encodePng(new Uint8Array([255, 0, 0, 255]), 1, 1).slice();
+  const view = new DataView(png.buffer);
+  view.setUint32(16, 20_000);
+  view.setUint32(20, 20_000);
+  view.setUint32(29, crc32(png.subarray(12, 29)));
+  assert.equal(
+    imageProblem(png),
+    "it is 20000 × 20000 pixels (400 megapixels), more than the 250 megapixels reel decodes: scale it down first",
+  );
+  assert.equal(imageProblem(png, { pixels: false }), imageProblem(png));
+  // A JPEG frame header of 65,535 × 65,535.
+  const jpeg = new Uint8Array([
+    0xff,
+    0xd8,
+    0xff,
+    0xc0,
+    0x00,
+    0x0b,
+    0x08,
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+    0x01,
+    0x01,
+    0x11,
+    0x00,
+    0xff,
+    0xda,
+    0x00,
+    0x08,
+    0x01,
+    0x01,
+    0x00,
+    0x00,
+    0x3f,
+    0x00,
+    0x00,
+    0xff,
+    0xd9,
+  ]);
+  assert.match(imageProblem(jpeg) ?? "", /^it is 65535 × 65535 pixels \(4295 megapixels\)/);
+  assert.ok(MAX_IMAGE_PIXELS >= 200e6, "a 200-megapixel photo is read");
 });
