@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { color, nonBlank, SLUG } from "../../schema/fields.ts";
+import { color, nonBlank, slug } from "../../schema/fields.ts";
 import { parseFormat } from "../../schema/formats.ts";
 
 const itemSchema = z.union([
@@ -13,7 +13,7 @@ const itemSchema = z.union([
 ]);
 
 const common = {
-  id: z.string().regex(SLUG, "Expected a lowercase id like wall"),
+  id: slug("Expected a lowercase id like wall"),
   items: z.array(itemSchema).min(1, "Give at least one image or clip"),
   size: z.string().refine((text) => parseFormat(text) !== null, {
     message: 'Expected "16:9", "9:16", "1:1" or a size like "1280x720"',

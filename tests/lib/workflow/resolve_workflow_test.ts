@@ -151,9 +151,11 @@ Deno.test("resolveWorkflow() caps ids and format names, which name output files,
     formats: [{ name: long, width: 160, height: 90 }],
     videos: [{ id: long, sections: [{ ...section, id: long }] }],
     transcribe: [{ id: long, input: "talk.wav" }],
+    montages: [{ id: long, layout: "grid", items: ["*.png"] }],
   });
   assert.deepEqual(issues.sort((a, b) => a.path.localeCompare(b.path)), [
     { path: "formats[0].name", message: tooLong },
+    { path: "montages[0].id", message: tooLong },
     { path: "transcribe[0].id", message: tooLong },
     { path: "videos[0].id", message: tooLong },
     { path: "videos[0].sections[0].id", message: tooLong },
