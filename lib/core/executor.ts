@@ -136,6 +136,7 @@ export class WorkerCrashError extends Error {
  * import assert from "node:assert/strict";
  * import { StepTimeoutError } from "./executor.ts";
  * assert.match(new StepTimeoutError("intro/s1/speech", 60_000).message, /timed out after 60 s/);
+ * assert.match(new StepTimeoutError("intro/s1/speech", 1).message, /timed out after 1 ms/);
  * ```
  */
 export class StepTimeoutError extends Error {
@@ -148,7 +149,9 @@ export class StepTimeoutError extends Error {
    * @param timeoutMs The timeout it ran past, in ms.
    */
   constructor(step: string, timeoutMs: number) {
-    super(`Step "${step}" timed out after ${Math.round(timeoutMs / 100) / 10} s and was stopped`);
+    // Under a second in ms: a timeout of 1 ms read "0 s".
+    const after = timeoutMs < 1000 ? `${Math.round(timeoutMs)} ms` : `${Math.round(timeoutMs / 100) / 10} s`;
+    super(`Step "${step}" timed out after ${after} and was stopped`);
     this.name = "StepTimeoutError";
     this.step = step;
     this.timeoutMs = timeoutMs;
