@@ -2,6 +2,7 @@
  * `cache ls` and `cache gc`: the store's entries, and shrinking it.
  * @module
  */
+import { InputError } from "../../lib/core/errors.ts";
 import { plural } from "../../lib/core/plural.ts";
 import { type Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import { formatBytes } from "../../lib/report/format_units.ts";
@@ -17,7 +18,7 @@ export function addCacheCommands(program: Command): void {
     .argument("[workflow]", "a workflow file, to use the store beside it")
     .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)")
     .action(async (workflow, options) => {
-      const store = new ArtifactStore(options.cache ?? defaultCacheDir(workflow ?? "./workflow.ts"));
+      const store = new ArtifactStore(storeFolder(workflow, options.cache));
       const entries = await store.entries();
       for (const entry of entries) {
         const size = formatBytes(entry.bytes).padStart(9);
@@ -50,7 +51,7 @@ export function addCacheCommands(program: Command): void {
     )
     .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)")
     .action(async (workflow, options) => {
-      const store = new ArtifactStore(options.cache ?? defaultCacheDir(workflow ?? "./workflow.ts"));
+      const store = new ArtifactStore(storeFolder(workflow, options.cache));
       const report = await collectGarbage(store, options.maxSize, { keepRecentMs: options.keepRecent });
       const recent = report.recent === 0
         ? ""
@@ -63,4 +64,26 @@ export function addCacheCommands(program: Command): void {
         } left${recent}`,
       );
     });
+}
+
+/**
+ * The store a cache command works on: `--cache`, else the one beside the workflow named (which must exist: a typo
+ * would otherwise name the current folder's store), else the current folder's (or `REEL_CACHE`).
+ */
+function storeFolder(workflow: string | undefined, cache: string | undefined): string {
+  if (cache !== undefined) return cache;
+  if (workflow === undefined) return defaultCacheDir("./workflow.ts");
+  let isFile = false;
+  try {
+    isFile = Deno.statSync(workflow).isFile;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  if (!isFile) {
+    throw new InputError(`No workflow file at ${workflow}`, {
+      where: workflow,
+      hint: "Name the workflow whose store to use, or the store itself with --cache",
+    });
+  }
+  return defaultCacheDir(workflow);
 }

@@ -1,0 +1,21 @@
+/** `cache ls` and `cache gc` name the store they work on: a workflow that does not exist is an error, not a store. */
+import assert from "node:assert/strict";
+import { listFolder, runCli } from "../_support/cli.ts";
+import { tempDir } from "../_support/temp_dir.ts";
+
+Deno.test("cache ls and cache gc on a workflow that does not exist stop with exit 2 naming it, and make no store", async () => {
+  const dir = await tempDir("reel-cache-cmd-");
+  for (const args of [["cache", "ls", "typo.ts"], ["cache", "gc", "typo.ts", "--max-size", "1GB"]]) {
+    const result = await runCli(args, { cwd: dir });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /✖ No workflow file at typo\.ts\n.*--cache/);
+  }
+  // A folder is not a workflow either.
+  await Deno.mkdir(`${dir}/lesson.ts`);
+  assert.equal((await runCli(["cache", "ls", "lesson.ts"], { cwd: dir })).code, 2);
+  assert.deepEqual(await listFolder(dir), ["lesson.ts"], "no .reel made");
+  // --cache names the store itself.
+  const named = await runCli(["cache", "ls", "typo.ts", "--cache", `${dir}/store`], { cwd: dir });
+  assert.equal(named.code, 0, named.stderr);
+  assert.match(named.stdout, /^0 entries, 0 B in .*\/store$/m);
+});
