@@ -5,6 +5,7 @@
  * @module
  */
 import type { Clock } from "../core/clock.ts";
+import { UnrecoverableError } from "../core/errors.ts";
 import { type StepExecutor, StepTimeoutError, type WorkerId } from "../core/executor.ts";
 import type { Json, StepOutput } from "../core/json.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
@@ -179,6 +180,12 @@ async function attemptOnce(
         context.emit({ type: "step:started", ...context.base(node), worker: id, attempt });
       },
     });
+    // A step that may return a value only (a custom step) must write its file when it names an output.
+    if (execution.stored !== true && step.optionalArtifact && step.output !== null && !wrote(outputPath)) {
+      throw new UnrecoverableError(
+        `Step "${step.id}" names the output ${step.output} but wrote no file to its outputPath; nothing was stored`,
+      );
+    }
     const artifact = execution.stored === true
       ? await storedBy(store, node.key, execution.worker)
       : await store.commit(node.key, {
@@ -228,4 +235,15 @@ function mediaSeconds(values: readonly Json[]): number {
 export function mediaField(value: Json): { media?: number } {
   const duration = durationOf(value);
   return duration === null ? {} : { media: duration };
+}
+
+/** Whether a step wrote its file (synchronous, as the store's existence checks: STYLE 14). */
+function wrote(path: string | null): boolean {
+  if (path === null) return false;
+  try {
+    return Deno.statSync(path).isFile;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
 }

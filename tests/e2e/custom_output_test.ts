@@ -1,0 +1,27 @@
+/** A custom step that names an output must write it: one that does not fails once, named, and publishes nothing. */
+import assert from "node:assert/strict";
+import { listFolder, runCli } from "../_support/cli.ts";
+import { writeWorkflowFile } from "../_support/workflows.ts";
+
+Deno.test("a custom step naming an output it never writes fails at once, named; the others are written", async () => {
+  const file = await writeWorkflowFile(`export default workflow({
+  steps: [
+    step({ id: "nofile", output: "nofile.txt", retries: 2, run: () => 1 }),
+    step({ id: "file", output: "file.txt", run: async (_inputs, { outputPath }) => {
+      await Deno.writeTextFile(outputPath, "hi");
+      return 2;
+    } }),
+    step({ id: "value", run: () => 3 }),
+  ],
+});`);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  const result = await runCli(["render", file, "--out", `${dir}/out`]);
+  assert.equal(result.code, 1, result.stderr);
+  const named =
+    'Step "nofile" names the output nofile.txt but wrote no file to its outputPath; nothing was stored';
+  assert.ok(result.stderr.includes(`✖ nofile (custom): ${named}`), result.stderr);
+  // Not retried: the same function would write nothing again.
+  assert.doesNotMatch(result.stderr, /retry nofile/);
+  assert.deepEqual((await listFolder(`${dir}/out`))?.filter((name) => name !== "report.html"), ["file.txt"]);
+  assert.equal(await Deno.readTextFile(`${dir}/out/file.txt`), "hi");
+});
