@@ -154,8 +154,9 @@ async function summarize(
     );
     writeTextSync(Deno.stderr, `Report: ${report}\n`);
   } catch (error) {
-    // The videos are written; a report that cannot be (a full disk, say) is told, not fatal.
+    // The videos are written; a report that cannot be (a full disk, say) is told as a warning, as the run's
+    // other warnings are: the run succeeded (✖ marks what failed, and the exit code says it did not).
     if (!(error instanceof Error)) throw error;
-    writeTextSync(Deno.stderr, `✖ Cannot write the report ${report}: ${error.message}\n`);
+    writeTextSync(Deno.stderr, `⚠ Cannot write the report ${report}: ${error.message}\n`);
   }
 }
