@@ -4,7 +4,7 @@
  * @module
  */
 import { type Command, Option } from "@commander-js/extra-typings";
-import { InputError } from "../../lib/core/errors.ts";
+import { InputError, WorkflowError } from "../../lib/core/errors.ts";
 import type { RecipeInput } from "../../lib/jobs/variants/recipe_schema.ts";
 import { planLoaded } from "../../lib/run/load_plan.ts";
 import { renderLoaded } from "../../lib/run/render_workflows.ts";
@@ -60,6 +60,8 @@ export function addVariantsCommand(program: Command, context: { outcome: Command
     const workflow = await resolveWorkflow(input, {
       file: COMMAND_LINE,
       moduleUrl: `file://${Deno.cwd()}/variants`,
+    }).catch((error) => {
+      throw error instanceof WorkflowError ? inRecipeFile(error, options.recipe) : error;
     });
     const loaded = await planLoaded([workflow], { limits, encoder });
     const mode = options.json === true ? "json" : options.quiet === true ? "quiet" : "auto";
@@ -72,9 +74,33 @@ export function addVariantsCommand(program: Command, context: { outcome: Command
   });
 }
 
+/** Whether `--recipe` names a recipe file (else a built-in recipe). */
+function isRecipeFile(value: string): boolean {
+  return /\.(json|[cm]?[jt]s)$/.test(value);
+}
+
+/**
+ * Places the mistakes of a recipe read from a file in that file (`→ at speed (fast.json)`), not on the command line
+ * under the recipe's index; mistakes elsewhere, or in several recipes, stay as they are.
+ */
+function inRecipeFile(error: WorkflowError, recipes: readonly string[]): WorkflowError {
+  const index = /^variants\[0\]\.recipes\[(\d+)\]/.exec(error.issues[0]?.path ?? "")?.[1];
+  const file = index === undefined ? undefined : recipes[Number(index)];
+  if (file === undefined || !isRecipeFile(file)) return error;
+  const prefix = `variants[0].recipes[${index}]`;
+  if (!error.issues.every((issue) => issue.path === prefix || issue.path.startsWith(`${prefix}.`))) {
+    return error;
+  }
+  const issues = error.issues.map((issue) => ({
+    ...issue,
+    path: issue.path.slice(prefix.length + 1) || "the recipe",
+  }));
+  return new WorkflowError(file, issues, { cause: error });
+}
+
 /** A built-in recipe's name as it is, or a recipe file's recipe (JSON, or a module's default export). */
 async function readRecipe(value: string): Promise<string | RecipeInput> {
-  if (!/\.(json|[cm]?[jt]s)$/.test(value)) return value;
+  if (!isRecipeFile(value)) return value;
   const path = value.startsWith("/") ? value : `${Deno.cwd()}/${value}`;
   let recipe: unknown;
   try {

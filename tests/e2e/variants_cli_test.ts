@@ -37,7 +37,13 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
   const dir = await tempDir("reel-variants-bad-");
   await makeTestVideo(`${dir}/clip.mp4`, { seconds: 1, audio: false });
   await Deno.writeTextFile(`${dir}/broken.json`, "{ name: ");
+  await Deno.writeTextFile(`${dir}/slow.json`, JSON.stringify({ name: "slow", speed: -1 }));
   const cases: [string[], RegExp][] = [
+    // A mistake in a recipe file is placed in that file.
+    [
+      ["clip.mp4", "--recipe", "web", "--recipe", "slow.json"],
+      /✖ Too small[^\n]*\n {2}→ at speed \(slow\.json\)/,
+    ],
     [
       ["nothing.mp4", "--recipe", "web"],
       /✖ No file matches "nothing\.mp4"[^\n]*\n {2}→ at variants\[0\]\.inputs\[0\] \(the command line\)/,
@@ -54,5 +60,5 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     assert.match(result.stderr, message);
     assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
   }
-  assert.deepEqual(await listFolder(dir), ["broken.json", "clip.mp4"]);
+  assert.deepEqual(await listFolder(dir), ["broken.json", "clip.mp4", "slow.json"]);
 });
