@@ -93,9 +93,9 @@ function pngFile(raw: Uint8Array, image: { width: number; height: number; colorT
   header.set([8, image.colorType, 0, 0, 0], 8);
   return concatBytes([
     PNG_SIGNATURE,
-    chunk("IHDR", header),
-    chunk("IDAT", idat),
-    chunk("IEND", new Uint8Array(0)),
+    pngChunk("IHDR", header),
+    pngChunk("IDAT", idat),
+    pngChunk("IEND", new Uint8Array(0)),
   ]);
 }
 
@@ -171,8 +171,17 @@ function subtractBytes(a: number, b: number): number {
   return ((a | HIGH_BITS) - (b & ~HIGH_BITS)) ^ ((a ^ ~b) & HIGH_BITS);
 }
 
-/** One PNG chunk: length, type, data, CRC-32 of type and data. */
-function chunk(type: string, data: Uint8Array): Uint8Array {
+/**
+ * One PNG chunk: length, type, data, CRC-32 of type and data.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pngChunk } from "./png_encoder.ts";
+ * assert.deepEqual([...pngChunk("IEND", new Uint8Array())], [0, 0, 0, 0, 73, 69, 78, 68, 0xae, 0x42, 0x60, 0x82]);
+ * ```
+ */
+export function pngChunk(type: string, data: Uint8Array): Uint8Array {
   const bytes = new Uint8Array(12 + data.length);
   const view = new DataView(bytes.buffer);
   view.setUint32(0, data.length);

@@ -2,22 +2,11 @@
 import assert from "node:assert/strict";
 import { crc32, deflateSync } from "node:zlib";
 import { imageProblem, MAX_IMAGE_PIXELS } from "../../../lib/media/image_problem.ts";
-import { encodePng } from "../../../lib/media/png_encoder.ts";
+import { encodePng, pngChunk } from "../../../lib/media/png_encoder.ts";
 import { findFfmpeg, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
 const RED = encodePng(new Uint8Array(8 * 8 * 4).fill(255), 8, 8);
-
-/** A PNG chunk with its length and checksum. */
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const bytes = new Uint8Array(12 + data.length);
-  const view = new DataView(bytes.buffer);
-  view.setUint32(0, data.length);
-  bytes.set(new TextEncoder().encode(type), 4);
-  bytes.set(data, 8);
-  view.setUint32(8 + data.length, crc32(bytes.subarray(4, 8 + data.length)));
-  return bytes;
-}
 
 Deno.test("imageProblem() passes whole PNGs and JPEGs, also kinds reel's decoder leaves to ffmpeg", async () => {
   assert.equal(imageProblem(RED), null);
@@ -46,8 +35,8 @@ Deno.test("imageProblem() names a cut PNG or JPEG, a bad checksum, pixels that d
   const short = new Uint8Array([
     ...RED.subarray(0, 8),
     ...header,
-    ...chunk("IDAT", half),
-    ...chunk("IEND", new Uint8Array()),
+    ...pngChunk("IDAT", half),
+    ...pngChunk("IEND", new Uint8Array()),
   ]);
   assert.match(imageProblem(short) ?? "", /^the PNG is corrupt \(PNG image data/);
   const dir = await tempDir();
