@@ -20,6 +20,8 @@ import {
 import type { ArtifactRecord, CommitInput, StepStore, StoredArtifact, StoreEntry } from "./step_store.ts";
 import { removeIfExists } from "./_remove_if_exists.ts";
 import { sha256File, sha256Hex } from "../core/sha256.ts";
+import type { Json } from "../core/json.ts";
+import type { ChildSpec } from "../core/step_task.ts";
 
 /** Artifacts up to this size are hashed from one synchronous read. */
 const SMALL_ARTIFACT_BYTES = 1024 * 1024;
@@ -181,6 +183,7 @@ export class ArtifactStore implements StepStore {
         mtime,
         value: artifact.value,
         children: artifact.children,
+        valueSha256: valueDigest(artifact.value, artifact.children),
         created: new Date().toISOString(),
       };
       Deno.writeTextFileSync(`${stage}/record.json`, JSON.stringify(record));
@@ -323,6 +326,12 @@ export class ArtifactStore implements StepStore {
     const found = readRecord(this.#recordPath(key));
     if (found === null) return null;
     const { record } = found;
+    // A value changed or damaged since it was stored (valid JSON, another value) is not served: made again.
+    if (
+      record.valueSha256 !== undefined && valueDigest(record.value, record.children) !== record.valueSha256
+    ) {
+      return null;
+    }
     const path = record.file === null ? null : `${this.#entry(key)}/${record.file}`;
     if (path !== null) {
       // An entry whose file is gone, cut short or changed is treated as absent: the step runs again. A file that
@@ -344,6 +353,11 @@ export class ArtifactStore implements StepStore {
   #recordPath(key: string): string {
     return `${this.#entry(key)}/record.json`;
   }
+}
+
+/** The digest a record keeps of its value and children (JSON round trips keep the text the same). */
+function valueDigest(value: Json, children: readonly ChildSpec[]): string {
+  return sha256Hex(JSON.stringify([value, children]));
 }
 
 function valueOf(record: ArtifactRecord): Pick<StoredArtifact, "value" | "children"> {

@@ -88,6 +88,11 @@ export interface ArtifactRecord {
   mtime?: number;
   value: Json;
   children: ChildSpec[];
+  /**
+   * The SHA-256 of `[value, children]` as JSON, checked when the entry is read: a record whose value was changed or
+   * damaged since is not used (the step is made again). Absent in older records and in an object store's.
+   */
+  valueSha256?: string;
   /** When it was stored (ISO time). */
   created: string;
 }

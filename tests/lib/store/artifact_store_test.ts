@@ -188,3 +188,30 @@ Deno.test("ArtifactStore.entries() skips stray files among the entries' folders 
   await Deno.writeTextFile(`${store.root}/entries/${key.slice(0, 2)}/.DS_Store`, "");
   assert.deepEqual((await store.entries()).map((entry) => entry.key), [key]);
 });
+
+Deno.test("ArtifactStore: a record whose value was changed since it was stored is not served, and is replaced when the step is made again", async () => {
+  const { store } = await storeHello({ cues: [{ start: 0, end: 1, lines: ["Hello"] }] });
+  const record = `${store.root}/entries/${key.slice(0, 2)}/${key}/record.json`;
+  const stored = JSON.parse(await Deno.readTextFile(record));
+  assert.equal(typeof stored.valueSha256, "string");
+  // Valid JSON, another value: as an editor or a damaged copy could leave it.
+  await Deno.writeTextFile(record, JSON.stringify({ ...stored, value: "garbage" }));
+  assert.equal(await store.lookup(key), null);
+  // Made again: the damaged entry is replaced, and the new value served.
+  const scratch = await store.scratch(key);
+  await Deno.writeTextFile(`${scratch}/a.txt`, "hello");
+  const again = await store.commit(key, {
+    file: `${scratch}/a.txt`,
+    extension: "txt",
+    value: { n: 2 },
+    children: [],
+  });
+  await store.discard(scratch);
+  assert.deepEqual(again.value, { n: 2 });
+  assert.deepEqual((await store.lookup(key))?.value, { n: 2 });
+  // A record from before the digest (none kept) is served as it is.
+  const older = JSON.parse(await Deno.readTextFile(record));
+  delete older.valueSha256;
+  await Deno.writeTextFile(record, JSON.stringify({ ...older, value: { n: 3 } }));
+  assert.deepEqual((await store.lookup(key))?.value, { n: 3 });
+});
