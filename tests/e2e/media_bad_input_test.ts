@@ -3,7 +3,9 @@
  * pictures, a soundtrack with no sound): a clear message naming the field, exit 2, before any step, nothing written.
  */
 import assert from "node:assert/strict";
+import { deflateSync } from "node:zlib";
 import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
+import { encodePng, pngChunk } from "../../lib/media/png_encoder.ts";
 import { type CliResult, listFolder, runCli } from "../_support/cli.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 import { makeColourImage } from "../_support/test_video.ts";
@@ -41,6 +43,27 @@ Deno.test("bad input: a picture or background image cut short is named at its fi
     assert.ok(result.stderr.includes(`→ at ${where}`), result.stderr);
     assert.equal(await listFolder(`${dir}/out`), null);
   }
+});
+
+Deno.test("bad input: a picture whose chunks are whole but whose pixels do not inflate to its size is named at its field by the preflight, exit 2, nothing written", async () => {
+  const dir = await tempDir();
+  const red = encodePng(new Uint8Array(8 * 8 * 4).fill(255), 8, 8);
+  // The header of an 8×8 RGBA image, and image data holding half its rows: every checksum right.
+  await Deno.writeFile(
+    `${dir}/short.png`,
+    new Uint8Array([
+      ...red.subarray(0, 8 + 25),
+      ...pngChunk("IDAT", deflateSync(new Uint8Array((8 * 4 + 1) * 4))),
+      ...pngChunk("IEND", new Uint8Array()),
+    ]),
+  );
+  const result = await render(dir, {
+    formats: ["160x90"],
+    videos: [{ id: "a", sections: [{ title: "T", narration: "Hi.", picture: { file: "short.png" } }] }],
+  });
+  assertCleanInputError(result, /✖ Cannot use .*\/short\.png as an image: the PNG is corrupt \(/);
+  assert.ok(result.stderr.includes("→ at videos[0].sections[0].picture.file"), result.stderr);
+  assert.equal(await listFolder(`${dir}/out`), null);
 });
 
 Deno.test("bad input: montage items that are not whole images or clips with pictures, and soundtracks with no sound, are named at their fields before any step, exit 2, nothing written", async () => {

@@ -1,6 +1,7 @@
 /**
- * Reading an image file a workflow names (a background, a picture): checked to be a whole PNG or JPEG (one that
- * decodes, not only one that starts like one) and digested, or an issue at its path.
+ * Reading an image file a workflow names (a background, a picture): checked to be a whole PNG or JPEG (its chunks
+ * or segments all there, not only a start like one; its pixels are checked by the preflight) and digested, or an
+ * issue at its path.
  * @module
  */
 import type { WorkflowIssue } from "../../core/errors.ts";
@@ -26,7 +27,10 @@ export async function readImage(
       context.issues.push({ path: context.path, message: `Not a PNG or JPEG image: ${file}` });
       return null;
     }
-    const problem = imageProblem(bytes);
+    // Its structure (chunks, checksums, segments) at every start; whether its pixels inflate is asked by the
+    // preflight, of the images of slides that will be drawn (see lesson_preflight.ts): inflating them here cost
+    // every render, an unchanged one too, 80-120 ms a picture.
+    const problem = imageProblem(bytes, { pixels: false });
     if (problem !== null) {
       context.issues.push({ path: context.path, message: `Cannot use ${file} as an image: ${problem}` });
       return null;

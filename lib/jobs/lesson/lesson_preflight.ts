@@ -1,5 +1,6 @@
 /**
- * What a lesson checks before any step runs: every music file that will be mixed has an audio stream, ffmpeg has the
+ * What a lesson checks before any step runs: every music file that will be mixed has an audio stream, every picture
+ * and background image of a slide that will be drawn decodes whole, ffmpeg has the
  * flite filter when a flite voice will speak, espeak-ng knows every espeak voice that will speak (a narration the
  * store holds, and that is not forced, is not spoken or mixed again), and every slide's text (sections, code, captions, title and end cards) fits its frame (or
  * `allowOverflow` says to cut it).
@@ -10,6 +11,7 @@ import { plural } from "../../core/plural.ts";
 import type { SlideFit, SlideText } from "../../providers/local/slides/check_slide_fit.ts";
 import { checkEspeakVoice, UnknownVoiceError } from "../../providers/local/speech/espeak_engine.ts";
 import { checkFliteFilter } from "../../providers/local/speech/flite_engine.ts";
+import { imageProblem } from "../../media/image_problem.ts";
 import { mediaProblem } from "../../media/media_problem.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import { slideFitOf } from "../../steps/slide/slide_step.ts";
@@ -34,6 +36,7 @@ import { narrationStepId, speechStepId } from "./plan_lesson.ts";
  */
 export async function preflightLesson(lesson: ResolvedLesson, context: PreflightContext): Promise<string[]> {
   await checkMusic(lesson, context);
+  await checkImages(lesson, context);
   // Only the voices that will speak: a narration the store holds was spoken with its voice (an unchanged
   // re-render starts no espeak-ng to list voices).
   const sections = lesson.videos.flatMap((video) =>
@@ -89,6 +92,40 @@ async function checkMusic(lesson: ResolvedLesson, context: PreflightContext): Pr
       hint: "Give music a sound file (WAV, MP3, Ogg, FLAC, AAC or M4A), or a video with a sound track",
     });
   }
+}
+
+/**
+ * Checks that the pictures and background images of the slides that will be drawn decode whole (their pixels
+ * inflate to their size; their structure was read at load). A slide whose every step the store holds was drawn
+ * from these bytes (its key holds their digest): not decoded again.
+ */
+async function checkImages(lesson: ResolvedLesson, context: PreflightContext): Promise<void> {
+  const issues: WorkflowIssue[] = [];
+  const decoded = new Map<string, string | null>();
+  for (const slide of lesson.videos.flatMap((video) => lessonSlides(video, lesson.theme))) {
+    const images = ([[slide.picture, "picture.file"], [slide.image, "background.image"]] as const)
+      .flatMap(([image, field]) => image === null ? [] : [{ image, field }]);
+    if (images.length === 0) continue;
+    const ids = [slide.id, ...slide.layers === null ? [] : [slide.layers.picture, slide.layers.band]];
+    const stored = ids.every((id) =>
+      lesson.formats.every((format) => context.stored?.(`${id}@${format.name}`) !== undefined)
+    );
+    if (stored) continue;
+    for (const { image, field } of images) {
+      let problem = decoded.get(image.path);
+      if (problem === undefined) {
+        problem = imageProblem(await Deno.readFile(image.path, { signal: context.signal }));
+        decoded.set(image.path, problem);
+      }
+      if (problem !== null) {
+        issues.push({
+          path: `${slide.path}.${field}`,
+          message: `Cannot use ${image.path} as an image: ${problem}`,
+        });
+      }
+    }
+  }
+  if (issues.length > 0) throw new WorkflowError(context.file, issues);
 }
 
 /**
