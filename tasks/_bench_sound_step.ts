@@ -8,6 +8,7 @@
  */
 import type { StepTask } from "../lib/core/step_task.ts";
 import { narrationStep } from "../lib/jobs/lesson/steps/narration_step.ts";
+import { NARRATION_PART_SECONDS } from "../lib/media/narration_encoding.ts";
 import { findFfmpeg } from "../lib/media/ffmpeg.ts";
 import { wavDuration } from "../lib/media/wav_duration.ts";
 
@@ -32,6 +33,7 @@ const task: StepTask = {
     tail: 0,
     loudness: mode === "off" ? null : { target: -16, truePeak: -1.5 },
     music: mode === "music" ? music : null,
+    partSeconds: NARRATION_PART_SECONDS,
   },
   runtime: { musicPath: mode === "music" ? `${work}/music.wav` : null },
   engine: null,

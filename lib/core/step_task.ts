@@ -68,6 +68,11 @@ export interface StepTask {
   provider: string | null;
   /** True for a CPU-heavy step (a cluster worker bounds these by its cores). */
   cpu: boolean;
+  /**
+   * The cores the run gave the step: 1 (or absent), or more for a kind that can use them (`cores` of its kind) when
+   * they were idle. What the step makes must not depend on it.
+   */
+  cores?: number;
   /** The ffmpeg binaries. */
   ffmpeg: FfmpegPaths;
 }

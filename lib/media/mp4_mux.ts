@@ -3,11 +3,22 @@
  * of an M4A that ffmpeg encoded, copied sample by sample with its edit (the encoder's priming) and its sample
  * groups. The index comes first (`moov` before `mdat`, like ffmpeg's `+faststart`) and the two tracks are
  * interleaved a second at a time. Nothing is encoded or decoded, and no ffmpeg starts: a lesson's three formats
- * were three ffmpeg processes of about 0.4 CPU-s each, most of it starting up and parsing the stream again.
+ * were three ffmpeg processes of about 0.4 CPU-s each, most of it starting up and parsing the stream again. The
+ * same writer joins the AAC parts of a narration encoded in parts into one M4A (`writeJoinedAac`).
  * @module
  */
 import { readFull } from "../core/read_full.ts";
-import { type Box, box, childBox, children, editList, fields, readMoov, timing } from "./_mp4_boxes.ts";
+import {
+  type Box,
+  box,
+  childBox,
+  children,
+  editList,
+  fields,
+  fourCc,
+  readMoov,
+  timing,
+} from "./_mp4_boxes.ts";
 import type { PictureSample } from "./h264/still_stream.ts";
 
 /** The video track: its frame rate, parameter sets, picture size and a way to read its samples (twice). */
@@ -49,6 +60,8 @@ interface AudioTrack {
 const MOVIE_TIMESCALE = 1000;
 /** Ticks a frame in the video track's timescale (fps × 512), as the ffmpeg mux this replaces wrote them. */
 const TICKS_PER_FRAME = 512;
+/** The bytes of audio a chunk of an M4A without video holds at most. */
+const AUDIO_RUN_BYTES = 1 << 20;
 const IDENTITY_MATRIX = [0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000];
 
 /**
@@ -73,14 +86,161 @@ export async function writeMp4(
   options: { signal?: AbortSignal } = {},
 ): Promise<void> {
   const audio = await readAacTrack(audioFile);
+  using source = await Deno.open(audioFile, { read: true });
+  await writeMovie(output, video, {
+    track: audio,
+    read: (first, count) => readAudioChunk(source, audio, first, count, audioFile),
+  }, options.signal);
+}
+
+/** One part of a joined AAC track: an M4A that ffmpeg encoded, and the run of its samples (AAC frames) to keep. */
+export interface AacPart {
+  file: string;
+  /** The first sample to keep. */
+  first: number;
+  /** How many to keep. */
+  count: number;
+}
+
+/**
+ * Writes an M4A of one AAC track made of runs of samples from several M4As that ffmpeg encoded with the same
+ * options (see `aac_parts.ts`): their frames are copied as they are, one after the other, under the first part's
+ * sample entry and priming edit, with the track's length in samples. Nothing is encoded or decoded.
+ *
+ * @param output The file to write (replaced).
+ * @param parts The runs of samples, in order.
+ * @param samples The joined track's length in samples, without the priming.
+ * @param options `priming`: the samples of priming every part starts with (its edit), which the joined track keeps
+ *   once; `signal`: stops between chunks.
+ * @throws {Error} When a part is not an M4A as ffmpeg writes it, has fewer samples than its run or another
+ *   priming, or the runs do not hold `samples` (naming the file or the counts).
+ *
+ * @example
+ * ```ts
+ * import { writeJoinedAac } from "./mp4_mux.ts";
+ * // const parts = [{ file: "a.m4a", first: 0, count: 100 }, { file: "b.m4a", first: 13, count: 90 }];
+ * // await writeJoinedAac("all.m4a", parts, 194_000, { priming: 1024 });
+ * ```
+ */
+export async function writeJoinedAac(
+  output: string,
+  parts: readonly AacPart[],
+  samples: number,
+  options: { priming: number; signal?: AbortSignal },
+): Promise<void> {
+  const { priming } = options;
+  const tracks: AudioTrack[] = [];
+  for (const part of parts) {
+    const track = await readAacTrack(part.file);
+    if (part.first < 0 || part.count < 1 || part.first + part.count > track.sizes.length) {
+      throw new Error(
+        `${part.file} has ${track.sizes.length} AAC frames; its part needs frames ${part.first} to ` +
+          `${part.first + part.count - 1}`,
+      );
+    }
+    if ((track.edit?.mediaTime ?? 0) !== priming) {
+      throw new Error(
+        `${part.file} starts with ${track.edit?.mediaTime ?? 0} samples of priming, not ${priming}`,
+      );
+    }
+    tracks.push(track);
+  }
+  const head = tracks[0];
+  if (head === undefined) throw new RangeError("A joined track needs at least one part");
+  const frame = head.sizes.length > 1 ? head.times[1]! - head.times[0]! : 0;
+  const count = parts.reduce((sum, part) => sum + part.count, 0);
+  const last = samples + priming - (count - 1) * frame;
+  if (!(frame > 0) || !(last > 0 && last <= frame)) {
+    throw new Error(
+      `${count} AAC frames of ${frame} samples cannot hold ${samples} samples after ${priming} of priming`,
+    );
+  }
+  const sizes = new Uint32Array(count);
+  let at = 0;
+  parts.forEach((part, i) => {
+    sizes.set(tracks[i]!.sizes.subarray(part.first, part.first + part.count), at);
+    at += part.count;
+  });
+  const track: AudioTrack = {
+    timescale: head.timescale,
+    duration: samples + priming,
+    language: head.language,
+    sampleEntry: head.sampleEntry,
+    stts: box("stts", [0, 2, count - 1, frame, 1, last]),
+    groups: head.groups.map((group) =>
+      fourCc(group, 4) === "sbgp" ? oneGroup(group, count, parts[0]!.file) : group
+    ),
+    edit: { seconds: samples / head.timescale, mediaTime: priming },
+    sizes,
+    offsets: new Float64Array(count),
+    times: Float64Array.from({ length: count }, (_, i) => i * frame),
+  };
+  const files = parts.map((part) => Deno.openSync(part.file, { read: true }));
+  try {
+    await writeMovie(output, null, {
+      track,
+      // The joined samples [first, first + count) from the parts that hold them.
+      read: async (first, want) => {
+        const out = new Uint8Array(sizes.subarray(first, first + want).reduce((sum, size) => sum + size, 0));
+        let written = 0;
+        let start = 0;
+        for (const [i, part] of parts.entries()) {
+          const from = Math.max(first, start);
+          const to = Math.min(first + want, start + part.count);
+          if (from < to) {
+            const bytes = await readAudioChunk(
+              files[i]!,
+              tracks[i]!,
+              part.first + from - start,
+              to - from,
+              part.file,
+            );
+            out.set(bytes, written);
+            written += bytes.length;
+          }
+          start += part.count;
+        }
+        return out;
+      },
+    }, options.signal);
+  } finally {
+    for (const file of files) file.close();
+  }
+}
+
+/** An `sbgp` box of one run (what ffmpeg writes: every AAC frame in the roll group) rewritten for `count` samples. */
+function oneGroup(group: Uint8Array, count: number, file: string): Uint8Array {
+  const view = new DataView(group.buffer, group.byteOffset, group.byteLength);
+  if (group.length < 28 || view.getUint8(8) !== 0 || view.getUint32(16) !== 1) {
+    throw new Error(
+      `${file} is not an M4A of one AAC track as ffmpeg writes it: a sample group of several runs`,
+    );
+  }
+  return box("sbgp", [0, group.subarray(12, 16), 1, count, view.getUint32(24)]);
+}
+
+/** The AAC track of a movie and a way to read a run of its samples' bytes. */
+interface AudioSource {
+  track: AudioTrack;
+  read: (first: number, count: number) => Promise<Uint8Array>;
+}
+
+/** Writes an MP4 of a video track (or none: an M4A) and an AAC track, index first. */
+async function writeMovie(
+  output: string,
+  video: Mp4Video | null,
+  source: AudioSource,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const audio = source.track;
   const sizes: number[] = [];
   const syncs: number[] = [];
-  for (const sample of video.samples()) {
+  for (const sample of video?.samples() ?? []) {
     sizes.push(sample.bytes.length);
     if (sample.sync) syncs.push(sizes.length);
   }
-  if (sizes.length === 0) throw new RangeError("A video needs at least one frame");
-  const layout = interleave(sizes, video.fps, audio);
+  if (video !== null && sizes.length === 0) throw new RangeError("A video needs at least one frame");
+  const layout = interleave(sizes, video?.fps ?? 1, audio);
   const mdatBytes = layout.reduce((sum, chunk) => sum + chunk.bytes, 0);
   const large = mdatBytes > 0xffff_ff00 - 64 * 2 ** 20;
   const ftyp = box("ftyp", [
@@ -88,7 +248,7 @@ export async function writeMp4(
     0x200,
     ascii("isom"),
     ascii("iso2"),
-    ascii("avc1"),
+    ...video === null ? [] : [ascii("avc1")],
     ascii("mp41"),
   ]);
   const mdatHeader = large ? 16 : 8;
@@ -105,10 +265,9 @@ export async function writeMp4(
   await writer.write(large ? fields([4, 1]) : fields([4, 8 + mdatBytes]));
   await writer.write(ascii("mdat"));
   if (large) await writer.write(fields([8, 16 + mdatBytes]));
-  using source = await Deno.open(audioFile, { read: true });
-  const samples = video.samples()[Symbol.iterator]();
+  const samples = (video?.samples() ?? [])[Symbol.iterator]();
   for (const chunk of layout) {
-    options.signal?.throwIfAborted();
+    signal?.throwIfAborted();
     if (chunk.track === "video") {
       for (let i = 0; i < chunk.count; i++) {
         const next = samples.next();
@@ -117,7 +276,7 @@ export async function writeMp4(
         }
         await writer.write(next.value.bytes);
       }
-    } else await writer.write(await readAudioChunk(source, audio, chunk.first, chunk.count, audioFile));
+    } else await writer.write(await source.read(chunk.first, chunk.count));
   }
   await writer.flush();
 }
@@ -132,7 +291,10 @@ interface Chunk {
   offset: number;
 }
 
-/** The chunks: a second of video, then the audio decoded within the same second, and so on to the longer's end. */
+/**
+ * The chunks: a second of video, then the audio decoded within the same second, and so on to the longer's end; with
+ * no video, runs of audio of about a megabyte (as ffmpeg writes an M4A), read in few reads.
+ */
 function interleave(sizes: readonly number[], fps: number, audio: AudioTrack): Chunk[] {
   const chunks: Chunk[] = [];
   let offset = 0;
@@ -143,6 +305,18 @@ function interleave(sizes: readonly number[], fps: number, audio: AudioTrack): C
     chunks.push({ track, first, count, bytes, offset });
     offset += bytes;
   };
+  if (sizes.length === 0) {
+    for (let first = 0; first < audio.sizes.length;) {
+      let bytes = 0;
+      let end = first;
+      while (end < audio.sizes.length && (end === first || bytes + audio.sizes[end]! <= AUDIO_RUN_BYTES)) {
+        bytes += audio.sizes[end++]!;
+      }
+      add("audio", first, end - first, (i) => audio.sizes[i]!);
+      first = end;
+    }
+    return chunks;
+  }
   let frame = 0;
   let sample = 0;
   for (let second = 1; frame < sizes.length || sample < audio.sizes.length; second++) {
@@ -159,7 +333,7 @@ function interleave(sizes: readonly number[], fps: number, audio: AudioTrack): C
 
 /** The `moov` box, with chunk offsets from `base` (where `mdat`'s body starts in the file). */
 function movie(
-  video: Mp4Video,
+  video: Mp4Video | null,
   sizes: readonly number[],
   syncs: readonly number[],
   audio: AudioTrack,
@@ -167,7 +341,7 @@ function movie(
   base: number,
   large: boolean,
 ): Uint8Array {
-  const videoSeconds = sizes.length / video.fps;
+  const videoSeconds = video === null ? 0 : sizes.length / video.fps;
   const audioSeconds = audio.edit?.seconds ?? audio.duration / audio.timescale;
   const videoLength = Math.round(videoSeconds * MOVIE_TIMESCALE);
   const audioLength = Math.round(audioSeconds * MOVIE_TIMESCALE);
@@ -177,9 +351,9 @@ function movie(
     fields([4, 0x10000], [2, 0x100], [2, 0], [8, 0]),
     ...IDENTITY_MATRIX,
     new Uint8Array(24),
-    3, // the next track's ID
+    video === null ? 2 : 3, // the next track's ID
   ]);
-  const videoTrak = box("trak", [
+  const videoTrak = video === null ? null : box("trak", [
     trackHeader(1, videoLength, { width: video.width, height: video.height }),
     box("mdia", [
       mediaHeader(video.fps * TICKS_PER_FRAME, sizes.length * TICKS_PER_FRAME, 0x55c4),
@@ -200,7 +374,7 @@ function movie(
   ]);
   const edit = audio.edit;
   const audioTrak = box("trak", [
-    trackHeader(2, audioLength, null),
+    trackHeader(video === null ? 1 : 2, audioLength, null),
     ...edit === null ? [] : [box("edts", [box("elst", [0, 1, audioLength, edit.mediaTime, 0x10000])])],
     box("mdia", [
       mediaHeader(audio.timescale, audio.duration, audio.language),
@@ -219,7 +393,7 @@ function movie(
       ]),
     ]),
   ]);
-  return box("moov", [mvhd, videoTrak, audioTrak]);
+  return box("moov", videoTrak === null ? [mvhd, audioTrak] : [mvhd, videoTrak, audioTrak]);
 }
 
 function trackHeader(

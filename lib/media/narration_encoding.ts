@@ -30,3 +30,10 @@ export const NARRATION_AAC_ARGS: readonly string[] = [
   "-f",
   "mp4",
 ];
+
+/**
+ * Seconds of narration an AAC encoder takes at least when the track is encoded in parts on several encoders at once
+ * (`aac_parts.ts`): an ffmpeg costs about a tenth of a CPU-second to start, a minute of speech about half a second
+ * to encode, so a part of 40 s keeps that cost near a tenth while a lesson of a few minutes has cores' worth of parts.
+ */
+export const NARRATION_PART_SECONDS = 40;

@@ -18,14 +18,20 @@ export interface LoudnessTarget {
   truePeak: number;
 }
 
+/** Encodes `input` through the ffmpeg audio filter `filter` (none when null) into `output`. */
+export type EncodeAudio = (input: string, filter: string | null, output: string) => Promise<void>;
+
 /** Options for {@linkcode normalizeLoudness}. */
 export interface NormalizeLoudnessOptions {
   /** The input's loudness, its peak true or sampled (by {@linkcode measureLoudness} or a meter in a graph). */
   measured: Loudness;
   /** Where the output's loudness should land. */
   target: LoudnessTarget;
-  /** ffmpeg output options that encode the output (codec, rate, container). */
-  encode: readonly string[];
+  /**
+   * ffmpeg output options that encode the output (codec, rate, container), or a function that writes `output` from
+   * `input` through the audio filter `filter` (null for none), e.g. in parts on several encoders.
+   */
+  encode: readonly string[] | EncodeAudio;
   /** Kills ffmpeg. */
   signal?: AbortSignal;
 }
@@ -90,8 +96,13 @@ export async function normalizeLoudness(
 ): Promise<Loudness> {
   const { measured, target, encode, signal } = options;
   const encodeWith = async (gain: Gain) => {
-    const filter = measured.integrated <= SILENCE ? [] : ["-af", gainFilter(gain)];
-    await runFfmpeg(ffmpeg, ["-i", input, ...filter, ...encode, output], { signal });
+    const filter = measured.integrated <= SILENCE ? null : gainFilter(gain);
+    if (typeof encode === "function") {
+      await encode(input, filter, output);
+    } else {
+      const af = filter === null ? [] : ["-af", filter];
+      await runFfmpeg(ffmpeg, ["-i", input, ...af, ...encode, output], { signal });
+    }
     return await measureLoudness(ffmpeg, output, { signal });
   };
   if (measured.integrated <= SILENCE) return await encodeWith({ gain: 0, limit: null });

@@ -65,6 +65,11 @@ export interface PlanStep {
   backoff: { base: number; cap: number };
   /** True for CPU-heavy steps, which share the CPU pool. */
   cpu: boolean;
+  /**
+   * Cores a CPU-heavy step can use at once (its kind's `cores`): the run gives it up to this many CPU slots while
+   * they are idle, and tells it how many (`StepTask.cores`). Absent: 1.
+   */
+  cores?: number;
   /** Extra attempts after a failure that may pass on retry. */
   retries: number;
   /** File name in the output folder for a step whose artifact is a deliverable, else null. */

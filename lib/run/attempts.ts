@@ -82,8 +82,8 @@ export async function runAttempts(node: DagNode, context: AttemptsContext): Prom
     let outcome: Outcome;
     try {
       await context.remakeVanishedInputs(node);
-      using _permit = await context.limits.acquire(step, { signal, priority: node.rank });
-      outcome = await attemptOnce(node, attempt, { ...context, gate });
+      using permit = await context.limits.acquire(step, { signal, priority: node.rank });
+      outcome = await attemptOnce(node, attempt, { ...context, gate }, permit.cores);
     } catch (error) {
       if (!signal.aborted) throw error;
       return { cancelled: true };
@@ -137,6 +137,7 @@ async function attemptOnce(
   node: DagNode,
   attempt: number,
   context: AttemptsContext & { gate: ProviderGate | null },
+  cores: number,
 ): Promise<Outcome> {
   const { step } = node;
   const { store, signal, clock } = context;
@@ -167,6 +168,7 @@ async function attemptOnce(
       blocking: step.blocking,
       provider: step.provider,
       cpu: step.cpu,
+      ...cores > 1 ? { cores } : {},
     }, {
       signal: AbortSignal.any([signal, timer.signal]),
       onRateLimit: (info) => context.gate?.observe(info),

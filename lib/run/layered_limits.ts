@@ -111,14 +111,15 @@ export class LayeredLimits {
    * @param step Kind, scope, provider, CPU flag and what its call costs of the token budget.
    * @param options The signal that abandons the wait (permits already taken are released), and the step's priority
    * (its rank in the DAG): where several steps wait for the same permit, the higher goes first.
-   * @returns The combined permit.
+   * @returns The combined permit, and the cores the step may use (its own CPU slot and the idle ones it was given).
    * @throws The signal's reason when aborted while waiting.
    */
   async acquire(
-    step: Pick<PlanStep, "kind" | "scope" | "provider" | "cpu" | "tokenCost">,
+    step: Pick<PlanStep, "kind" | "scope" | "provider" | "cpu" | "tokenCost" | "cores">,
     options: { signal?: AbortSignal; priority?: number } = {},
-  ): Promise<Permit> {
+  ): Promise<Permit & { cores: number }> {
     const held: Permit[] = [];
+    let cores = 1;
     const release = () => {
       while (held.length > 0) held.pop()!.release();
     };
@@ -140,6 +141,12 @@ export class LayeredLimits {
       }
       if (step.kind === "custom") held.push(await this.#custom.acquire(options));
       if (step.cpu) held.push(await this.#heavy(options));
+      // A step that can use several cores gets the CPU slots nobody holds or waits for, up to its kind's count.
+      if (step.cpu && (step.cores ?? 1) > 1) {
+        const extra = this.#cpu.takeIdle(step.cores! - 1);
+        held.push(...extra);
+        cores += extra.length;
+      }
       await gate?.pace({ ...options, tokens: step.tokenCost });
     } catch (error) {
       release();
@@ -151,7 +158,7 @@ export class LayeredLimits {
       released = true;
       release();
     };
-    return { release: releaseOnce, [Symbol.dispose]: releaseOnce };
+    return { cores, release: releaseOnce, [Symbol.dispose]: releaseOnce };
   }
 
   /** A CPU slot, once memory allows (see {@linkcode MemoryGate}); its release lets held-back steps look again. */

@@ -93,6 +93,28 @@ export class Semaphore {
     });
   }
 
+  /**
+   * Takes up to `max` permits that are free now, none when a caller is waiting (it goes first); never waits.
+   *
+   * @param max The most to take.
+   * @returns The permits taken, maybe none.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Semaphore } from "./semaphore.ts";
+   * const semaphore = new Semaphore(3);
+   * using _one = await semaphore.acquire();
+   * assert.equal(semaphore.takeIdle(5).length, 2);
+   * assert.equal(semaphore.available, 0);
+   * ```
+   */
+  takeIdle(max: number): Permit[] {
+    const count = this.#waiters.length > 0 ? 0 : Math.max(0, Math.min(max, this.#available));
+    this.#available -= count;
+    return Array.from({ length: count }, () => this.#permit());
+  }
+
   #permit(): Permit {
     let held = true;
     const release = () => {

@@ -41,6 +41,11 @@ export interface StepKindDefinition {
   readonly blocking: boolean;
   /** True when a step may return a value only and write no artifact (a custom step); else writing it is required. */
   readonly optionalArtifact?: boolean;
+  /**
+   * Cores one step can use at once (default 1): the run gives it more CPU slots than its own when they are idle
+   * (`task.cores` says how many). What it makes must not depend on how many it was given.
+   */
+  readonly cores?: number;
   /** Runs one step. */
   readonly run: StepRunner;
   /**
@@ -52,11 +57,11 @@ export interface StepKindDefinition {
 }
 
 /**
- * The fields a plan step takes from its kind: its name, its code version, whether it blocks its worker and whether
- * its artifact is optional.
+ * The fields a plan step takes from its kind: its name, its code version, whether it blocks its worker, whether
+ * its artifact is optional and the cores it can use (when more than one).
  *
  * @param definition The step kind.
- * @returns `{ kind, version, blocking, optionalArtifact }`.
+ * @returns `{ kind, version, blocking, optionalArtifact }`, and `cores` when the kind says.
  *
  * @example
  * ```ts
@@ -68,11 +73,12 @@ export interface StepKindDefinition {
  */
 export function kindFields(
   definition: StepKindDefinition,
-): { kind: string; version: number; blocking: boolean; optionalArtifact: boolean } {
+): { kind: string; version: number; blocking: boolean; optionalArtifact: boolean; cores?: number } {
   return {
     kind: definition.kind,
     version: definition.version,
     blocking: definition.blocking,
     optionalArtifact: definition.optionalArtifact ?? false,
+    ...definition.cores === undefined ? {} : { cores: definition.cores },
   };
 }

@@ -22,6 +22,8 @@ export async function runStepKind(
     scratchDir: string;
     /** What the planner gives the step at run time only (none by default). */
     runtime?: Record<string, Json>;
+    /** The cores the run gives it (absent by default: one). */
+    cores?: number;
   },
 ): Promise<Json> {
   await Deno.mkdir(task.scratchDir, { recursive: true });
@@ -45,6 +47,7 @@ export async function runStepKind(
     blocking: kind.blocking,
     provider: null,
     cpu: true,
+    ...task.cores === undefined ? {} : { cores: task.cores },
     ffmpeg: await findFfmpeg(),
   };
   return await kind.run(full, {

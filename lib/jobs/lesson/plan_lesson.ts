@@ -22,6 +22,7 @@ import type { ResolvedLesson, ResolvedSection, ResolvedVideo } from "./lesson_sc
 import { layerParams, type LessonSlide, lessonSlides, sectionSlide, slideParams } from "./lesson_slides.ts";
 import { cuesDraft, subtitlesDrafts } from "./captions/plan_captions.ts";
 import { narrationStep, soundParams } from "./steps/narration_step.ts";
+import { NARRATION_PART_SECONDS } from "../../media/narration_encoding.ts";
 import { pictureDrafts } from "./plan_pictures.ts";
 
 /**
@@ -101,6 +102,7 @@ function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Conte
       lead: video.titleCard?.duration ?? 0,
       tail: video.endCard?.duration ?? 0,
       ...soundParams(video.music, lesson.loudness),
+      partSeconds: NARRATION_PART_SECONDS,
     },
     runtime: { musicPath: video.music?.path ?? null },
     deps: video.sections.map((section) => speechStepId(video.id, section.id)),

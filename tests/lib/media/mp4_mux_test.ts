@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { findFfmpeg, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
 import { encodeStills } from "../../../lib/media/h264/encode_stills.ts";
 import { pictureSamples } from "../../../lib/media/h264/still_stream.ts";
-import { writeMp4 } from "../../../lib/media/mp4_mux.ts";
+import { writeJoinedAac, writeMp4 } from "../../../lib/media/mp4_mux.ts";
 import { probeMp4 } from "../../../lib/media/mp4_probe.ts";
 import { NARRATION_AAC_ARGS } from "../../../lib/media/narration_encoding.ts";
 import { runProcess } from "../../../lib/media/run_process.ts";
@@ -207,4 +207,31 @@ Deno.test("writeMp4() refuses audio that is not an M4A of AAC, naming the file",
     (error: Error) =>
       error.message.includes(narration) && /counts more entries than its box holds/.test(error.message),
   );
+});
+
+Deno.test("writeJoinedAac() refuses a part with fewer frames than its run or another priming, and runs that cannot hold the track", async () => {
+  const dir = await tempDir("reel-mp4-join-");
+  const part = `${dir}/part.m4a`;
+  // 0.5 s at 48 kHz: 24000 samples, 25 AAC frames with the priming.
+  await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "sine=d=0.5:r=48000", ...NARRATION_AAC_ARGS, part]);
+  const output = `${dir}/joined.m4a`;
+  await assert.rejects(
+    () => writeJoinedAac(output, [{ file: part, first: 20, count: 10 }], 24_000, { priming: 1024 }),
+    (error: Error) =>
+      error.message.includes(part) && /has 25 AAC frames; its part needs frames 20 to 29/.test(error.message),
+  );
+  await assert.rejects(
+    () => writeJoinedAac(output, [{ file: part, first: 0, count: 25 }], 24_000, { priming: 2048 }),
+    /starts with 1024 samples of priming, not 2048/,
+  );
+  await assert.rejects(
+    () => writeJoinedAac(output, [{ file: part, first: 0, count: 25 }], 48_000, { priming: 1024 }),
+    /25 AAC frames of 1024 samples cannot hold 48000 samples/,
+  );
+  await assert.rejects(() => Deno.stat(output), Deno.errors.NotFound);
+  // The whole part as its own run is the part again, sample for sample.
+  await writeJoinedAac(output, [{ file: part, first: 0, count: 25 }], 24_000, { priming: 1024 });
+  const decode = async (file: string) =>
+    (await runProcess(ffmpeg.ffmpeg, ["-v", "error", "-i", file, "-f", "f32le", "pipe:1"])).stdout;
+  assert.deepEqual(await decode(output), await decode(part));
 });

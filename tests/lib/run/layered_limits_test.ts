@@ -289,3 +289,49 @@ Deno.test("LayeredLimits: an HTTP provider's step keeps its provider window and 
   (await waiting).release();
   assert.equal(admitted, true);
 });
+
+Deno.test("LayeredLimits: a step that can use several cores gets the CPU slots idle when it starts, up to its count", async () => {
+  const limits = new LayeredLimits({
+    videos: 4,
+    sections: 4,
+    api: 1,
+    global: 1,
+    custom: 1,
+    workers: 4,
+    cpu: 4,
+    minFreeMemory: 0,
+  });
+  const encode = {
+    kind: "narration",
+    scope: { item: "v", part: null },
+    provider: null,
+    cpu: true,
+    tokenCost: 0,
+  };
+  const slide = (section: string) => layeredStep("local/slides@1", section, { kind: "slide", cpu: true });
+  for (const step of [encode, slide("s1"), slide("s2"), slide("s3")]) limits.register(step);
+  // Alone, a narration that can use 3 cores gets 3 of the 4 slots; a step of one core gets the last.
+  const wide = await limits.acquire({ ...encode, cores: 3 });
+  assert.equal(wide.cores, 3);
+  const first = await limits.acquire(slide("s1"));
+  assert.equal(first.cores, 1);
+  // The next slide waits for a slot, and gets one when the narration's three are freed.
+  const waiting = limits.acquire(slide("s2"));
+  wide.release();
+  const second = await waiting;
+  // Two slots idle: a step of a kind that says nothing takes one; a wide one then gets the last and no more.
+  const plain = await limits.acquire(encode);
+  assert.equal(plain.cores, 1);
+  const again = await limits.acquire({ ...encode, cores: 4 });
+  assert.equal(again.cores, 1);
+  for (const permit of [plain, again]) permit.release();
+  // With the two idle again, it gets both.
+  const both = await limits.acquire({ ...encode, cores: 4 });
+  assert.equal(both.cores, 2);
+  // Every slot held: a wide step waits like any other, and starts on the one slot freed.
+  const queued = limits.acquire({ ...encode, cores: 4 });
+  first.release();
+  const late = await queued;
+  assert.equal(late.cores, 1);
+  for (const permit of [both, second, late]) permit.release();
+});

@@ -1,8 +1,9 @@
 /**
  * The narration step: a video's section narrations joined on whole frames and encoded once to AAC, shared by every
  * format. Each section's audio is resampled to 48 kHz and padded with silence to the sample where its last frame
- * ends, then the joined PCM goes through one AAC encoder: the encoder's priming happens once, at the start, so no
- * join has a gap, a click or drift.
+ * ends, and the joined PCM is encoded as one AAC track: on several encoders at once when it is long (parts of
+ * `partSeconds` at least, cut on the whole track's AAC frame grid near section joins, see `aac_parts.ts`), so the
+ * encoder's priming happens once, at the start, and no join has a gap, a click or drift.
  * @module
  */
 import { probeMedia } from "../../../media/ffmpeg.ts";
@@ -20,44 +21,20 @@ function silence(frames: number, fps: number): string[] {
 }
 
 /**
- * Builds the filter graph that pads each input to its length in samples and joins them.
- *
- * @param lengths Samples of each part, in order (input `i` is part `i`).
- * @param sampleRate The output's sample rate.
- * @returns The graph; its output label is `[narration]`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { joinFilter } from "./narration_step.ts";
- * assert.equal(
- *   joinFilter([48_000, 1600], 48_000),
- *   "[0:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=mono,apad,atrim=end_sample=48000[a0];" +
- *     "[1:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=mono,apad,atrim=end_sample=1600[a1];" +
- *     "[a0][a1]concat=n=2:v=0:a=1[narration]",
- * );
- * ```
- */
-export function joinFilter(lengths: readonly number[], sampleRate: number): string {
-  const parts = lengths.map((samples, i) =>
-    `[${i}:a]aresample=${sampleRate},aformat=sample_fmts=fltp:channel_layouts=mono,apad,` +
-    `atrim=end_sample=${samples}[a${i}]`
-  );
-  const labels = lengths.map((_, i) => `[a${i}]`).join("");
-  return `${parts.join(";")};${labels}concat=n=${lengths.length}:v=0:a=1[narration]`;
-}
-
-/**
  * Joins the speech WAVs of a video's sections (its inputs, in order) into one AAC track, after `lead` seconds of
  * silence (the title card) and before `tail` seconds (the end card), with `music` under it (its file at
- * `runtime.musicPath`) and brought to `loudness` (see `_narration_sound.ts`). Its value is `{ duration, fps, frames,
+ * `runtime.musicPath`) and brought to `loudness` (see `_narration_sound.ts`), encoded in parts of `partSeconds` at
+ * least. Its value is `{ duration, fps, frames,
  * lead, tail }`: the track's length in seconds, how many frames each section lasts at `fps`, and the frames of the
  * silences before and after them (0 for none).
  */
 export const narrationStep: StepKindDefinition = {
   kind: "narration",
-  version: 3,
+  version: 4,
   blocking: false,
+  // Its AAC parts (40 s of speech or more each) go to several encoders when cores are idle (a re-render after an
+  // edit of one section), to one encoder otherwise: the same bytes either way.
+  cores: 4,
   run: async (task, { signal }) => {
     const fps = numberField(task.params, "fps");
     const lead = Math.round(numberField(task.params, "lead") * fps);
@@ -74,17 +51,17 @@ export const narrationStep: StepKindDefinition = {
     const ends = timeline.starts.map((start, i) =>
       sampleAtFrame(start + timeline.frames[i]!, fps, NARRATION_SAMPLE_RATE)
     );
-    const lengths = ends.map((end, i) => end - (i === 0 ? 0 : ends[i - 1]!));
+    const inputs = [
+      ...lead > 0 ? [silence(lead, fps)] : [],
+      ...task.inputs.map((_, i) => ["-i", inputPath(task, i)]),
+      ...tail > 0 ? [silence(tail, fps)] : [],
+    ];
     const output = outputPath(task);
     await writeNarrationSound(task.ffmpeg, {
-      inputs: [
-        ...lead > 0 ? silence(lead, fps) : [],
-        ...task.inputs.flatMap((_, i) => ["-i", inputPath(task, i)]),
-        ...tail > 0 ? silence(tail, fps) : [],
-      ],
-      join: joinFilter(lengths, NARRATION_SAMPLE_RATE),
-      samples: ends.at(-1)!,
+      parts: inputs.map((input, i) => ({ input, samples: ends[i]! - (i === 0 ? 0 : ends[i - 1]!) })),
       sound: narrationSound(task),
+      partSamples: numberField(task.params, "partSeconds") * NARRATION_SAMPLE_RATE,
+      concurrency: task.cores ?? 1,
       output,
       scratchDir: task.scratchDir,
       signal,
