@@ -149,6 +149,46 @@ Deno.test("e2e: a 9:16 crop keeps the centre, a mirror swaps the sides, a pad fi
   await near("bands.boxed.mp4", 45, 45, red!);
 });
 
+Deno.test("e2e: inputs with 240-character names get shortened output names, under 255 bytes and apart", async () => {
+  const dir = await tempDir("reel-long-names-");
+  await Deno.mkdir(`${dir}/in`);
+  // Two names that Linux allows (255 bytes) and that differ only at their end.
+  const names = ["take-1", "take-2"].map((take) => `${"interview-".repeat(23)}${take}.mp4`);
+  assert.equal(names[0]!.length, 240);
+  for (const name of names) await makeTestVideo(`${dir}/in/${name}`, { seconds: 1, audio: false });
+  // The longest names a recipe adds: a 100-character name, a rendition and HLS playlists.
+  const recipe = { name: "r".repeat(100), format: "64x36", renditions: [{ height: 36 }], hls: true };
+  await Deno.writeTextFile(`${dir}/long.json`, JSON.stringify(recipe));
+
+  const result = await runCli(["variants", "in", "--recipe", "long.json", "--out", "out", "-q"], {
+    cwd: dir,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const written = (await listFolder(`${dir}/out`))!.filter((name) => name !== "report.html");
+  assert.equal(written.length, 8, written.join("\n"));
+  for (const name of written) assert.ok(new TextEncoder().encode(name).length <= 255, name);
+  // Each output keeps the first 91 characters of its input's name and adds 8 hex digits that tell the two apart.
+  const stems = new Set(written.map((name) => name.slice(0, name.indexOf("."))));
+  assert.equal(stems.size, 2, [...stems].join("\n"));
+  for (const stem of stems) assert.match(stem, new RegExp(`^${"interview-".repeat(9)}i-[0-9a-f]{8}$`));
+  for (const stem of stems) {
+    assert.deepEqual(
+      written.filter((name) => name.startsWith(`${stem}.`)).map((name) => name.slice(stem.length)),
+      [
+        `.${recipe.name}.36p.json`,
+        `.${recipe.name}.36p.m3u8`,
+        `.${recipe.name}.36p.mp4`,
+        `.${recipe.name}.m3u8`,
+      ],
+    );
+    // The manifest names the input in full.
+    const manifest = JSON.parse(await Deno.readTextFile(`${dir}/out/${stem}.${recipe.name}.36p.json`));
+    assert.ok(names.map((name) => `in/${name}`).includes(manifest.input), manifest.input);
+    const video = (await probe(`${dir}/out/${stem}.${recipe.name}.36p.mp4`)).streams[0]!;
+    assert.deepEqual([video.width, video.height], [64, 36]);
+  }
+});
+
 /** How many live processes name `path` in their command line. */
 async function processesReading(path: string): Promise<number> {
   let count = 0;

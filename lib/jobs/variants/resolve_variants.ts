@@ -8,6 +8,7 @@ import { expandInputFiles } from "../../schema/input_files.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { workflowDir } from "../../schema/workflow_path.ts";
 import { BUILTIN_RECIPES } from "./builtin_recipes.ts";
+import { outputStem } from "./output_stem.ts";
 import { resolveRecipe } from "./resolve_recipe.ts";
 import type { ResolvedRecipe, ResolvedVariants, VariantsInput, VariantsJob } from "./variants_schema.ts";
 
@@ -91,8 +92,7 @@ function withStems<T extends { name: string }>(
 ): (T & { stem: string })[] {
   const stems = new Map<string, string>();
   return files.map((file) => {
-    const base = file.name.slice(file.name.lastIndexOf("/") + 1);
-    const stem = base.replace(/\.[^.]+$/, "").replace(/[^A-Za-z0-9._-]+/g, "-") || "input";
+    const stem = outputStem(file.name);
     const other = stems.get(stem);
     if (other !== undefined) {
       context.issues.push({

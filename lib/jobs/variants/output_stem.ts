@@ -1,0 +1,43 @@
+/**
+ * The stem a variants input's outputs are named by (`<stem>.<recipe>….mp4`), taken from the input's file name and
+ * kept short enough that every output's name fits in a file name.
+ * @module
+ */
+import { sha256Hex } from "../../core/sha256.ts";
+import { ID_MAX_LENGTH } from "../../schema/fields.ts";
+
+/**
+ * The longest stem: as long as an id. With a recipe's name (at most as long again), a variant's number, a
+ * rendition, an extension and the 22 bytes of a temporary name, an output's name stays under 255 bytes.
+ */
+export const STEM_MAX_LENGTH = ID_MAX_LENGTH;
+
+/** Hex digits of the full stem's SHA-256 that a shortened stem ends with. */
+const DIGEST_LENGTH = 8;
+
+/**
+ * The stem an input's outputs are named by: its file name without folder or extension, each run of characters other
+ * than letters, digits, `.`, `_` and `-` made one `-`. A stem longer than {@linkcode STEM_MAX_LENGTH} characters
+ * keeps its first 91 and ends with `-` and 8 hex digits of its SHA-256, so two long names that start alike still
+ * name different files.
+ *
+ * @param name The input's name (`clips/talk.mp4`).
+ * @returns The stem (`talk`), at most {@linkcode STEM_MAX_LENGTH} characters of ASCII.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { outputStem } from "./output_stem.ts";
+ * assert.equal(outputStem("clips/my talk.mp4"), "my-talk");
+ * const long = outputStem(`${"a".repeat(240)}.mp4`);
+ * assert.equal(long.length, 100);
+ * assert.match(long, /^a{91}-[0-9a-f]{8}$/);
+ * ```
+ */
+export function outputStem(name: string): string {
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  const stem = base.replace(/\.[^.]+$/, "").replace(/[^A-Za-z0-9._-]+/g, "-") || "input";
+  if (stem.length <= STEM_MAX_LENGTH) return stem;
+  const kept = STEM_MAX_LENGTH - DIGEST_LENGTH - 1;
+  return `${stem.slice(0, kept)}-${sha256Hex(stem).slice(0, DIGEST_LENGTH)}`;
+}
