@@ -7,6 +7,7 @@ import { LineCounter, parseDocument, type YAMLError } from "yaml";
 import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import { duplicateJsonKey } from "./_json_duplicate_key.ts";
 import { jsonErrorOffset } from "./_json_error_offset.ts";
+import { TOO_DEEP_MESSAGE, tooDeepInJson, tooDeepInYaml } from "./nesting_depth.ts";
 import { placesOf, placesOfText } from "./_source_places.ts";
 import type { DataFormat } from "./data_format.ts";
 
@@ -32,12 +33,13 @@ export interface DataWorkflow {
 /**
  * Parses a JSON or YAML workflow file. JSON is read by `JSON.parse`, exactly as JSON (a byte order mark aside),
  * and a key may appear once per object; YAML as YAML 1.2 (core schema: `yes` stays a string; a key may appear once
- * per mapping; one document per file).
+ * per mapping; one document per file). Objects and lists may nest at most 100 levels deep (the file's outer object
+ * is one).
  *
  * @param text The file's text.
  * @param options Its format, and its name for messages.
  * @returns The value and the finder of places.
- * @throws {WorkflowError} When the text does not parse: each mistake at its line and column.
+ * @throws {WorkflowError} When the text does not parse or nests too deeply: each mistake at its line and column.
  *
  * @example
  * ```ts
@@ -55,6 +57,14 @@ export function parseDataWorkflow(text: string, options: { format: DataFormat; f
 function parseJson(source: string, file: string): DataWorkflow {
   // A byte order mark is not JSON, but editors write one; JSON's standard lets a reader ignore it.
   const text = source.startsWith("\uFEFF") ? ` ${source.slice(1)}` : source;
+  // Before parsing: finding the place of a syntax error recurses as deeply as the text nests.
+  const tooDeep = tooDeepInJson(text);
+  if (tooDeep !== null) {
+    throw new WorkflowError(file, [{
+      path: describePlace(placeAt(text, tooDeep)),
+      message: TOO_DEEP_MESSAGE,
+    }]);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -81,11 +91,24 @@ function parseJson(source: string, file: string): DataWorkflow {
 function parseYaml(text: string, file: string): DataWorkflow {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // The parser's stack ran out (it says so by this code): the text nests far deeper than reel reads.
+  const exhausted = document.errors.find((error) => error.code === "RESOURCE_EXHAUSTION");
+  if (exhausted !== undefined) {
+    throw new WorkflowError(file, [{ ...yamlIssue(exhausted, lineCounter, ""), message: TOO_DEEP_MESSAGE }]);
+  }
   const problems = [
     ...document.errors.map((error) => yamlIssue(error, lineCounter, "Syntax error: ")),
     ...document.warnings.map((warning) => yamlIssue(warning, lineCounter, "")),
   ];
   if (problems.length > 0) throw new WorkflowError(file, problems);
+  const tooDeep = tooDeepInYaml(document.contents);
+  if (tooDeep !== null) {
+    const { line, col } = lineCounter.linePos(tooDeep);
+    throw new WorkflowError(file, [{
+      path: describePlace({ line, column: col }),
+      message: TOO_DEEP_MESSAGE,
+    }]);
+  }
   let value: unknown;
   try {
     value = document.toJS({ maxAliasCount: 100 });

@@ -9,6 +9,7 @@ import type { RecipeInput } from "../../lib/jobs/variants/recipe_schema.ts";
 import { planLoaded } from "../../lib/run/load_plan.ts";
 import { renderLoaded } from "../../lib/run/render_workflows.ts";
 import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
+import { TOO_DEEP_MESSAGE, tooDeepInJson } from "../../lib/workflow/nesting_depth.ts";
 import type { WorkflowInput } from "../../lib/workflow/workflow_schema.ts";
 import { addLimitOptions, type CommandOutcome, limitOptions, list, positiveInteger } from "./options.ts";
 import { runReported } from "./render_command.ts";
@@ -98,6 +99,12 @@ function inRecipeFile(error: WorkflowError, recipes: readonly string[]): Workflo
   return new WorkflowError(file, issues, { cause: error });
 }
 
+/** A recipe file's JSON, refused when it nests deeper than the schema's checks can follow. */
+function parseRecipeJson(text: string, file: string): unknown {
+  if (tooDeepInJson(text) !== null) throw new WorkflowError(file, [{ path: "", message: TOO_DEEP_MESSAGE }]);
+  return JSON.parse(text);
+}
+
 /** A built-in recipe's name as it is, or a recipe file's recipe (JSON, or a module's default export). */
 async function readRecipe(value: string): Promise<string | RecipeInput> {
   if (!isRecipeFile(value)) return value;
@@ -105,7 +112,7 @@ async function readRecipe(value: string): Promise<string | RecipeInput> {
   let recipe: unknown;
   try {
     recipe = value.endsWith(".json")
-      ? JSON.parse(await Deno.readTextFile(path))
+      ? parseRecipeJson(await Deno.readTextFile(path), value)
       : ((await import(`file://${path}`)) as { default?: unknown }).default;
   } catch (error) {
     if (

@@ -166,6 +166,43 @@ Deno.test("e2e: a JSON or YAML workflow with a mistake exits 2, names the file, 
   assert.deepEqual(await listFolder(dir), cases.map((entry) => entry.file).sort(), "no out/, no .reel/");
 });
 
+Deno.test("e2e: a JSON or YAML workflow nested too deeply exits 2 naming the file and the depth read, and writes nothing", async () => {
+  const dir = await tempDir("reel-data-deep-");
+  const cases: { file: string; text: string; expected: string[] }[] = [
+    {
+      // 100,000 brackets: a stack overflow in the schema's error message, before.
+      file: "deep.json",
+      text: `{"videos":${"[".repeat(100_000)}${"]".repeat(100_000)}}`,
+      expected: ["→ at line 1, column 110 (deep.json)"],
+    },
+    {
+      file: "just-too-deep.json",
+      text: `{\n  "videos": ${"[".repeat(100)}${"]".repeat(100)}\n}\n`,
+      expected: ["→ at line 2, column 112 (just-too-deep.json)"],
+    },
+    {
+      file: "deep.yaml",
+      text: `videos: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`,
+      expected: ["(deep.yaml)"],
+    },
+    {
+      file: "deep-blocks.yaml",
+      text: `videos:\n${Array.from({ length: 300 }, (_, i) => `${" ".repeat(i + 1)}-\n`).join("")}`,
+      expected: ["→ at line 101, column 101 (deep-blocks.yaml)"],
+    },
+  ];
+  for (const { file, text, expected } of cases) {
+    await Deno.writeTextFile(`${dir}/${file}`, text);
+    const run = await runCli(["render", file, "--out", "out"], { cwd: dir });
+    assert.equal(run.code, 2, `${file}: ${run.stderr}`);
+    const lines = ["✖ Nested too deeply: reel reads at most 100 levels of objects and lists", ...expected];
+    for (const line of lines) assert.ok(run.stderr.includes(line), `${file}: ${line} in\n${run.stderr}`);
+    assert.equal(run.stderr.match(/✖/g)?.length, 1, `one message: ${run.stderr}`);
+    assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack");
+  }
+  assert.deepEqual(await listFolder(dir), cases.map((entry) => entry.file).sort(), "no out/, no .reel/");
+});
+
 Deno.test("e2e: render --watch renders a YAML workflow again when it is saved, running only the changed steps", async () => {
   const dir = await tempDir("reel-data-e2e-");
   const text = (second: string) =>

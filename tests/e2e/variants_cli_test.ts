@@ -38,6 +38,11 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
   await makeTestVideo(`${dir}/clip.mp4`, { seconds: 1, audio: false });
   await Deno.writeTextFile(`${dir}/broken.json`, "{ name: ");
   await Deno.writeTextFile(`${dir}/slow.json`, JSON.stringify({ name: "slow", speed: -1 }));
+  // 100,000 brackets: a stack overflow in the schema's error message, before.
+  await Deno.writeTextFile(
+    `${dir}/deep.json`,
+    `{"name":"deep","format":${"[".repeat(1e5)}${"]".repeat(1e5)}}`,
+  );
   const cases: [string[], RegExp][] = [
     // A mistake in a recipe file is placed in that file.
     [
@@ -50,6 +55,10 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     ],
     [["clip.mp4", "--recipe", "sideways"], /✖ Unknown recipe "sideways" \(built-in recipes: web, vertical/],
     [["clip.mp4", "--recipe", "broken.json"], /✖ Cannot read the recipe file broken\.json/],
+    [
+      ["clip.mp4", "--recipe", "deep.json"],
+      /✖ Nested too deeply: reel reads at most 100 levels of objects and lists\n {2}→ at the file \(deep\.json\)/,
+    ],
     [["clip.mp4", "--recipe", "vertical", "--count", "3"], /has no random ranges/],
     [["clip.mp4", "--recipe", "web", "--encoder", "mpeg4"], /✖ Unknown encoder "mpeg4" \(from --encoder\)/],
     [["clip.mp4", "--recipe", "web", "--min-free-memory", "lots"], /Expected a size like "512MB"/],
@@ -60,5 +69,5 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     assert.match(result.stderr, message);
     assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
   }
-  assert.deepEqual(await listFolder(dir), ["broken.json", "clip.mp4", "slow.json"]);
+  assert.deepEqual(await listFolder(dir), ["broken.json", "clip.mp4", "deep.json", "slow.json"]);
 });

@@ -121,3 +121,38 @@ Deno.test("parseDataWorkflow() refuses a JSON key written twice in one object at
   assert.deepEqual(value, { formats: ["160x90"], x: 1 });
   assert.deepEqual(placeOf("x"), { line: 3, column: 8 });
 });
+
+Deno.test("parseDataWorkflow() reads 100 levels of objects and lists and refuses the 101st at its place, in JSON and YAML", () => {
+  const message = "Nested too deeply: reel reads at most 100 levels of objects and lists";
+  // The outer object is the first level.
+  const nested = (levels: number) => `${"[".repeat(levels - 1)}${"]".repeat(levels - 1)}`;
+  for (const format of ["json", "yaml"] as const) {
+    const text = (levels: number) =>
+      format === "json" ? `{"videos": ${nested(levels)}}` : `videos: ${nested(levels)}`;
+    const deepest = parseDataWorkflow(text(100), { format, file: `a.${format}` }).value as {
+      videos: unknown;
+    };
+    let depth = 1;
+    for (let value: unknown = deepest.videos; Array.isArray(value); value = value[0]) depth++;
+    assert.equal(depth, 100, format);
+    const column = format === "json" ? 111 : 108;
+    assert.deepEqual(
+      syntaxIssues(text(101), format),
+      [{ path: `line 1, column ${column}`, message }],
+      format,
+    );
+  }
+  // In JSON, a bracket inside a string is text, and a text too deep is refused before its syntax error is placed.
+  const inString = `{"title": "${"[".repeat(200)}"}`;
+  assert.deepEqual(parseDataWorkflow(inString, { format: "json", file: "a.json" }).value, {
+    title: "[".repeat(200),
+  });
+  assert.deepEqual(syntaxIssues(`{"videos": ${"[".repeat(100_000)}`, "json"), [
+    { path: "line 1, column 111", message },
+  ]);
+  // YAML nests by indentation too; a parser whose stack runs out says the same.
+  const blocks = `videos:\n${Array.from({ length: 150 }, (_, i) => `${" ".repeat(i + 1)}-\n`).join("")}`;
+  assert.deepEqual(syntaxIssues(blocks, "yaml"), [{ path: "line 101, column 101", message }]);
+  const flows = syntaxIssues(`videos: ${nested(100_000)}`, "yaml");
+  assert.deepEqual(flows.map((issue) => issue.message), [message]);
+});
