@@ -161,13 +161,14 @@ export function ffmpegArgs(sources: readonly PcmSource[]): string[] {
 }
 
 /**
- * Where a track of `samples` is cut into `count` parts: on the AAC frame grid, at a join position when one lies
- * within a quarter part of the even cut, each part at least {@linkcode ROLL} twice long (fewer parts when the track
- * is too short).
+ * Where a track of `samples` is cut into `count` parts: on a grid (the AAC frames by default), at a join position
+ * when one lies within a quarter part of the even cut, each part at least {@linkcode ROLL} twice long (fewer parts
+ * when the track is too short).
  *
  * @param samples The track's length.
  * @param count The parts wanted.
  * @param joins Positions to prefer.
+ * @param grid What every cut is a multiple of: {@linkcode AAC_FRAME}, or the loudness meter's 100 ms block.
  * @returns The cuts from 0 to `samples`, ascending: one more than the parts made.
  *
  * @example
@@ -177,9 +178,15 @@ export function ffmpegArgs(sources: readonly PcmSource[]): string[] {
  * assert.deepEqual(partCuts(480_000, 1, []), [0, 480_000]);
  * assert.deepEqual(partCuts(480_000, 2, []), [0, 239_616, 480_000]);
  * assert.deepEqual(partCuts(480_000, 2, [200_000]), [0, 199_680, 480_000]);
+ * assert.deepEqual(partCuts(480_000, 2, [200_000], 4800), [0, 201_600, 480_000]);
  * ```
  */
-export function partCuts(samples: number, count: number, joins: readonly number[]): number[] {
+export function partCuts(
+  samples: number,
+  count: number,
+  joins: readonly number[],
+  grid = AAC_FRAME,
+): number[] {
   const parts = Math.max(1, Math.min(count, Math.floor(samples / (2 * ROLL))));
   const cuts = [0];
   for (let i = 1; i < parts; i++) {
@@ -187,7 +194,7 @@ export function partCuts(samples: number, count: number, joins: readonly number[
     const reach = samples / parts / 4;
     const near = joins.filter((join) => Math.abs(join - even) <= reach)
       .sort((a, b) => Math.abs(a - even) - Math.abs(b - even))[0];
-    const cut = Math.round((near ?? even) / AAC_FRAME) * AAC_FRAME;
+    const cut = Math.round((near ?? even) / grid) * grid;
     if (cut - cuts.at(-1)! >= 2 * ROLL && samples - cut >= 2 * ROLL) cuts.push(cut);
   }
   cuts.push(samples);

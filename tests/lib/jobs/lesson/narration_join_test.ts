@@ -11,6 +11,7 @@ import { stillsStep } from "../../../../lib/jobs/lesson/steps/stills_step.ts";
 import { videoStep } from "../../../../lib/jobs/lesson/steps/video_step.ts";
 import { STILL_ENCODING } from "../../../../lib/media/h264/encode_stills.ts";
 import { assertDeliverable } from "../../../_support/media.ts";
+import { ebur128Summary } from "../../../_support/sound.ts";
 import { runStepKind } from "../../../_support/step_runner.ts";
 import { tempDir } from "../../../_support/temp_dir.ts";
 
@@ -120,6 +121,12 @@ async function joinsInPlace(encoding: Encoding): Promise<void> {
     entry.name.startsWith("aac-part-")
   );
   assert.equal(made.length, encoding.parts);
+  if (encoding.loudness !== null) {
+    // Measured in parts or whole, the narration lands on its loudness, its true peak under the ceiling.
+    const { integrated, truePeak } = await ebur128Summary(`${dir}/narration.m4a`);
+    assert.ok(Math.abs(integrated - encoding.loudness.target) <= 1, `${integrated} LUFS`);
+    assert.ok(truePeak <= encoding.loudness.truePeak, `${truePeak} dBTP`);
+  }
   assert.deepEqual([narration.lead, narration.tail], [FPS, FPS / 2]);
   const parts = ["title", ...SECONDS.map(() => "section"), "end"];
 
