@@ -3,7 +3,7 @@
  * loudness, decoded samples for levels in time windows.
  * @module
  */
-import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
+import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { runProcess } from "../../lib/media/run_process.ts";
 
 /**
@@ -62,4 +62,31 @@ export function levelDb(samples: Float32Array, from: number, to: number): number
   const part = samples.subarray(Math.round(from * 48_000), Math.round(to * 48_000));
   const power = part.reduce((sum, value) => sum + value * value, 0) / Math.max(1, part.length);
   return 10 * Math.log10(power + 1e-20);
+}
+
+/**
+ * Writes a 48 kHz mono float WAV of `seconds`: the `aevalsrc` expression `tone` (of `t`) over seeded white noise of
+ * amplitude `noise`, for tests that need a signal where a sample out of place or a click shows.
+ */
+export async function toneOverNoise(
+  path: string,
+  options: { tone: string; noise: number; seed: number; seconds: number },
+): Promise<string> {
+  const { tone, noise, seed, seconds } = options;
+  await runFfmpeg(await findFfmpeg(), [
+    "-f",
+    "lavfi",
+    "-i",
+    `aevalsrc='${tone}':s=48000:d=${seconds}`,
+    "-f",
+    "lavfi",
+    "-i",
+    `anoisesrc=r=48000:a=${noise}:seed=${seed}:d=${seconds}`,
+    "-filter_complex",
+    "[0:a][1:a]amix=inputs=2:normalize=0",
+    "-c:a",
+    "pcm_f32le",
+    path,
+  ]);
+  return path;
 }

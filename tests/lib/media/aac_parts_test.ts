@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { AAC_FRAME, encodeAacInParts, partCuts, type PcmSource, ROLL } from "../../../lib/media/aac_parts.ts";
-import { findFfmpeg, probeMedia, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
+import { findFfmpeg, probeMedia } from "../../../lib/media/ffmpeg.ts";
 import { NARRATION_AAC_ARGS } from "../../../lib/media/narration_encoding.ts";
-import { decodeMono } from "../../_support/sound.ts";
+import { decodeMono, toneOverNoise } from "../../_support/sound.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
 const RATE = 48_000;
@@ -33,24 +33,8 @@ Deno.test("partCuts() cuts on the AAC frame grid, at a join within a quarter par
 });
 
 /** A 48 kHz float WAV of `seconds`: a tone under seeded noise, so a sample out of place or a click shows. */
-async function sourceWav(dir: string, seconds: number): Promise<string> {
-  const path = `${dir}/source.wav`;
-  await runFfmpeg(await findFfmpeg(), [
-    "-f",
-    "lavfi",
-    "-i",
-    `aevalsrc='0.3*sin(2*PI*440*t)':s=${RATE}:d=${seconds}`,
-    "-f",
-    "lavfi",
-    "-i",
-    `anoisesrc=r=${RATE}:a=0.05:seed=7:d=${seconds}`,
-    "-filter_complex",
-    "[0:a][1:a]amix=inputs=2:normalize=0",
-    "-c:a",
-    "pcm_f32le",
-    path,
-  ]);
-  return path;
+function sourceWav(dir: string, seconds: number): Promise<string> {
+  return toneOverNoise(`${dir}/source.wav`, { tone: "0.3*sin(2*PI*440*t)", noise: 0.05, seed: 7, seconds });
 }
 
 /** The largest difference between `a` and `b` over `[from, to)`. */

@@ -8,10 +8,9 @@ import type { PcmSource } from "../../../lib/media/aac_parts.ts";
 import { findFfmpeg, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
 import { measureLoudness } from "../../../lib/media/loudness_meter.ts";
 import { integratedLoudness, meterInParts, wavPartsSource } from "../../../lib/media/loudness_parts.ts";
-import { decodeMono } from "../../_support/sound.ts";
+import { decodeMono, toneOverNoise } from "../../_support/sound.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
-const RATE = 48_000;
 const power = (lufs: number) => 10 ** ((lufs + 0.691) / 10);
 
 Deno.test("integratedLoudness() drops blocks under -70 LUFS, then those 10 LU under the mean of the rest", () => {
@@ -25,25 +24,10 @@ Deno.test("integratedLoudness() drops blocks under -70 LUFS, then those 10 LU un
 });
 
 /** 6 s of a speech-like track: tone bursts at three levels over quiet noise, and a second of silence. */
-async function track(dir: string): Promise<string> {
-  const path = `${dir}/track.wav`;
+function track(dir: string): Promise<string> {
   const level = "if(lt(t,2),0.5,if(lt(t,3),0.05,if(lt(t,4),0,0.9)))";
-  await runFfmpeg(await findFfmpeg(), [
-    "-f",
-    "lavfi",
-    "-i",
-    `aevalsrc='${level}*sin(2*PI*(220+110*floor(3*t))*t)*(0.6+0.4*sin(2*PI*3*t))':s=${RATE}:d=6`,
-    "-f",
-    "lavfi",
-    "-i",
-    `anoisesrc=r=${RATE}:a=0.01:seed=3:d=6`,
-    "-filter_complex",
-    "[0:a][1:a]amix=inputs=2:normalize=0",
-    "-c:a",
-    "pcm_f32le",
-    path,
-  ]);
-  return path;
+  const tone = `${level}*sin(2*PI*(220+110*floor(3*t))*t)*(0.6+0.4*sin(2*PI*3*t))`;
+  return toneOverNoise(`${dir}/track.wav`, { tone, noise: 0.01, seed: 3, seconds: 6 });
 }
 
 Deno.test("meterInParts() reads what the meter reads whole, on 1 or 3 cores alike, and writes each part's samples exactly", async () => {
