@@ -7,10 +7,14 @@ import { UnrecoverableError } from "../../core/errors.ts";
 import type { CustomStepInput } from "./custom_schema.ts";
 import type { Json, StepOutput } from "../../core/json.ts";
 import type { StepKindDefinition } from "../../steps/step_kind.ts";
+import { unwrittenOutputError, wroteOutput } from "../../steps/unwritten_output.ts";
 
 const modules = new Map<string, Promise<{ default?: { steps?: CustomStepInput[] } }>>();
 
-/** Runs a workflow's custom step; its value is what the function returned. */
+/**
+ * Runs a workflow's custom step; its value is what the function returned. A step that names an output must have
+ * written its file to its `outputPath` by then, or it fails, not retried.
+ */
 export const customStep: StepKindDefinition = {
   kind: "custom",
   version: 1,
@@ -28,12 +32,18 @@ export const customStep: StepKindDefinition = {
     if (definition === undefined) throw new UnrecoverableError(`The workflow has no custom step "${stepId}"`);
     const inputs: Record<string, StepOutput> = {};
     for (const [i, id] of task.inputIds.entries()) inputs[id] = task.inputs[i]!;
+    const outputPath = task.outputPath ?? `${task.scratchDir}/output`;
     const value = await definition.run(inputs, {
       params,
       signal,
-      outputPath: task.outputPath ?? `${task.scratchDir}/output`,
+      outputPath,
       spawn: (child, childParams) => spawn({ step: child, params: childParams }),
     });
+    // Checked here, where the step runs, so a cluster's worker refuses it before it stores the value, as a local
+    // run does.
+    if (definition.output !== undefined && !(await wroteOutput(outputPath))) {
+      throw unwrittenOutputError(task.id, definition.output);
+    }
     const json = JSON.stringify(value ?? null);
     if (json === undefined) {
       throw new UnrecoverableError(`Custom step "${stepId}" returned a value that is not JSON`);
