@@ -5,13 +5,13 @@
  * @module
  */
 import type { Clock } from "../core/clock.ts";
-import { UnrecoverableError } from "../core/errors.ts";
 import { type StepExecutor, StepTimeoutError, type WorkerId } from "../core/executor.ts";
 import type { Json, StepOutput } from "../core/json.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
 import type { StepStore, StoredArtifact } from "../store/step_store.ts";
 import { durationOf } from "../steps/task_fields.ts";
+import { unwrittenOutputError, wroteOutput } from "../steps/unwritten_output.ts";
 import { decideAfterFailure } from "./attempt_policy.ts";
 import type { DagNode } from "./dag_state.ts";
 import type { LayeredLimits, ProviderGate } from "./layered_limits.ts";
@@ -182,11 +182,13 @@ async function attemptOnce(
         context.emit({ type: "step:started", ...context.base(node), worker: id, attempt });
       },
     });
-    // A step that may return a value only (a custom step) must write its file when it names an output.
-    if (execution.stored !== true && step.optionalArtifact && step.output !== null && !wrote(outputPath)) {
-      throw new UnrecoverableError(
-        `Step "${step.id}" names the output ${step.output} but wrote no file to its outputPath; nothing was stored`,
-      );
+    // A step that may return a value only (a custom step) must write its file when it names an output: the custom
+    // kind checks it where it runs (a cluster worker too); this guards any other kind of optional artifact.
+    if (
+      execution.stored !== true && step.optionalArtifact && step.output !== null &&
+      !(await wroteOutput(outputPath))
+    ) {
+      throw unwrittenOutputError(step.id, step.output);
     }
     const artifact = execution.stored === true
       ? await storedBy(store, node.key, execution.worker)
@@ -237,15 +239,4 @@ function mediaSeconds(values: readonly Json[]): number {
 export function mediaField(value: Json): { media?: number } {
   const duration = durationOf(value);
   return duration === null ? {} : { media: duration };
-}
-
-/** Whether a step wrote its file (synchronous, as the store's existence checks: STYLE 14). */
-function wrote(path: string | null): boolean {
-  if (path === null) return false;
-  try {
-    return Deno.statSync(path).isFile;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
