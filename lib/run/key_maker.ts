@@ -76,12 +76,13 @@ export class KeyMaker {
       dep.children.forEach(collect);
     };
     node.deps.forEach(collect);
-    const gone: DagNode[] = [];
-    for (const dep of read) {
+    // Checked together, one await for them all: steps that became ready together reach their permits in the order
+    // they were queued (longest chain first), whatever their number of inputs.
+    const found = await Promise.all(read.map((dep) => {
       const path = dep.artifact?.path ?? null;
-      if (path !== null && !(await exists(path))) gone.push(dep);
-    }
-    return gone;
+      return path === null ? true : exists(path);
+    }));
+    return read.filter((_, i) => !found[i]);
   }
 
   /**

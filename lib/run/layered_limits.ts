@@ -140,12 +140,10 @@ export class LayeredLimits {
         held.push(await this.#global.acquire(options));
       }
       if (step.kind === "custom") held.push(await this.#custom.acquire(options));
-      if (step.cpu) held.push(await this.#heavy(options));
-      // A step that can use several cores gets the CPU slots nobody holds or waits for, up to its kind's count.
-      if (step.cpu && (step.cores ?? 1) > 1) {
-        const extra = this.#cpu.takeIdle(step.cores! - 1);
-        held.push(...extra);
-        cores += extra.length;
+      if (step.cpu) {
+        const heavy = await this.#heavy(options, (step.cores ?? 1) - 1);
+        held.push(heavy.permit);
+        cores = heavy.cores;
       }
       await gate?.pace({ ...options, tokens: step.tokenCost });
     } catch (error) {
@@ -161,23 +159,34 @@ export class LayeredLimits {
     return { cores, release: releaseOnce, [Symbol.dispose]: releaseOnce };
   }
 
-  /** A CPU slot, once memory allows (see {@linkcode MemoryGate}); its release lets held-back steps look again. */
-  async #heavy(options: { signal?: AbortSignal; priority?: number }): Promise<Permit> {
-    const slot = await this.#cpu.acquire(options);
+  /**
+   * A CPU slot, once memory allows (see {@linkcode MemoryGate}); its release lets held-back steps look again. A step
+   * that can use several cores also gets up to `extra` slots that nobody holds or waits for, taken at once with its
+   * own when that one is free (before a step let start with it takes them); none when it had to wait for its own.
+   */
+  async #heavy(
+    options: { signal?: AbortSignal; priority?: number },
+    extra: number,
+  ): Promise<{ permit: Permit; cores: number }> {
+    const now = extra > 0 ? this.#cpu.takeIdle(1 + extra) : [];
+    const slots = now.length > 0 ? now : [await this.#cpu.acquire(options)];
+    let released = false;
     const release = () => {
-      slot.release();
+      if (released) return;
+      released = true;
+      for (const slot of slots) slot.release();
       this.#memory.released();
     };
     try {
       await this.#memory.admit({
         ...options,
-        othersRunning: () => this.#cpu.capacity - this.#cpu.available - 1,
+        othersRunning: () => this.#cpu.capacity - this.#cpu.available - slots.length,
       });
     } catch (error) {
       release();
       throw error;
     }
-    return { release, [Symbol.dispose]: release };
+    return { permit: { release, [Symbol.dispose]: release }, cores: slots.length };
   }
 
   /**

@@ -216,7 +216,11 @@ class Scheduler {
     // Siblings share their parent's rank (so another file's decode is not put behind them); among themselves the
     // costliest is queued first, and equal ranks are served in the order they ask.
     for (const child of children.toSorted((a, b) => b.step.cost - a.step.cost)) this.#queue(child);
-    if (children.length === 0) { for (const ready of this.#dag.complete(node)) this.#queue(ready); }
+    // Steps its end lets start are queued longest chain first: where they find CPU slots free, the one the rest of
+    // the run waits on takes its slot (and the idle ones it can use, a narration's encoders) before a short one.
+    if (children.length === 0) {
+      for (const ready of this.#dag.complete(node).sort((a, b) => b.rank - a.rank)) this.#queue(ready);
+    }
     this.#endIfFinished();
   }
 

@@ -402,3 +402,38 @@ Deno.test("runPlan(): a step whose output cannot be published ends in one step:f
     if (round === "cached") assert.equal(end.cached, end.done);
   }
 });
+
+Deno.test("runPlan() queues what a step's end lets start longest chain first: an edited narration takes the idle CPU slots before its cues", async () => {
+  const store = new MemoryStore();
+  const lesson = async (narration: string) => {
+    const workflow = await resolveWorkflow({
+      formats: ["16:9"],
+      videos: [{ id: "v", sections: [{ title: "T", narration }] }],
+    }, { file: "edit.ts", moduleUrl: "file:///edit.ts" });
+    const plan = planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN });
+    plan.limits = { ...plan.limits, cpu: 2 };
+    return plan;
+  };
+  // A narration of some length: its encode ranks far above the cues (its cost is by its characters).
+  const text = "Light reaches the leaves of a plant and gives it the energy it needs. ".repeat(5);
+  const first = await lesson(`Before. ${text}`);
+  assert.ok((await runPlan(first, { executor: new FakeExecutor(first), store, ffmpeg, outDir: null })).ok);
+  // The narration's text changed: its speech runs alone (the slide is stored), then its cues (a short chain) and
+  // the narration (the long one, a kind that can use several cores) are let start together, both slots free.
+  const edited = await lesson(`After. ${text}`);
+  const executor = new FakeExecutor(edited, { random: seededRandom(3) });
+  const cores = new Map<string, number>();
+  const execute = executor.execute.bind(executor);
+  executor.execute = (task, options) => {
+    cores.set(task.kind, task.cores ?? 1);
+    return execute(task, options);
+  };
+  assert.ok((await runPlan(edited, { executor, store, ffmpeg, outDir: null })).ok);
+  assert.equal(edited.steps.find((step) => step.kind === "narration")?.cores, 4);
+  assert.equal(cores.get("narration"), 2);
+  assert.equal(cores.get("cues"), 1);
+  assert.ok(
+    executor.started.indexOf("v/narration") < executor.started.indexOf("v/s1/cues"),
+    executor.started.join(),
+  );
+});
