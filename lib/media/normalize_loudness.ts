@@ -18,19 +18,8 @@ export interface LoudnessTarget {
   truePeak: number;
 }
 
-/**
- * The passes {@linkcode normalizeLoudness} runs over a recording, each through an ffmpeg audio filter (the gain and
- * its limiter): {@linkcode filePasses} runs each as one ffmpeg on a file; a long narration runs them in parts
- * (`loudness_parts.ts`, `aac_parts.ts`).
- */
-export interface LoudnessPasses {
-  /** Measures the recording through `filter`, with sample peaks; encodes nothing. */
-  meter(filter: string): Promise<Loudness>;
-  /** Encodes the recording through `filter` (none when null) to the output. */
-  encode(filter: string | null): Promise<void>;
-  /** Measures the encoded output, with true peaks. */
-  measureOutput(): Promise<Loudness>;
-}
+/** Encodes `input` through the ffmpeg audio filter `filter` (none when null) into `output`. */
+export type EncodeAudio = (input: string, filter: string | null, output: string) => Promise<void>;
 
 /** Options for {@linkcode normalizeLoudness}. */
 export interface NormalizeLoudnessOptions {
@@ -38,42 +27,13 @@ export interface NormalizeLoudnessOptions {
   measured: Loudness;
   /** Where the output's loudness should land. */
   target: LoudnessTarget;
-}
-
-/**
- * The passes over a file, one ffmpeg each.
- *
- * @param ffmpeg The binaries.
- * @param input The recording (e.g. a float WAV).
- * @param output Where the encoded recording goes.
- * @param options `encode`: ffmpeg's output options that encode it (codec, rate, container); `signal` kills ffmpeg.
- * @returns The passes.
- *
- * @example
- * ```ts
- * import { filePasses } from "./normalize_loudness.ts";
- * // const passes = filePasses(ffmpeg, "in.wav", "out.m4a", { encode: ["-c:a", "aac", "-b:a", "96k"] });
- * ```
- */
-export function filePasses(
-  ffmpeg: FfmpegPaths,
-  input: string,
-  output: string,
-  options: { encode: readonly string[]; signal?: AbortSignal },
-): LoudnessPasses {
-  const { encode, signal } = options;
-  return {
-    meter: async (filter) => {
-      const af = `${filter},${loudnessMeterFilter("sample")}`;
-      const stdout = await runFfmpeg(ffmpeg, ["-i", input, "-af", af, "-f", "null", "-"], { signal });
-      return parseLoudness(new TextDecoder().decode(stdout));
-    },
-    encode: async (filter) => {
-      const af = filter === null ? [] : ["-af", filter];
-      await runFfmpeg(ffmpeg, ["-i", input, ...af, ...encode, output], { signal });
-    },
-    measureOutput: () => measureLoudness(ffmpeg, output, { signal }),
-  };
+  /**
+   * ffmpeg output options that encode the output (codec, rate, container), or a function that writes `output` from
+   * `input` through the audio filter `filter` (null for none), e.g. in parts on several encoders.
+   */
+  encode: readonly string[] | EncodeAudio;
+  /** Kills ffmpeg. */
+  signal?: AbortSignal;
 }
 
 /** The most gain applied (dB): a nearly silent recording is raised this much at most, never to the target. */
@@ -102,8 +62,10 @@ interface Gain {
  * returns the encoded output's loudness (true peak). The input should be lossless PCM; its timing is kept to the
  * sample (the limiter's look-ahead is compensated). Silence stays silence; a gain is 30 dB at most.
  *
- * @param passes The passes over the recording: its meter, its encoder and the output's meter.
- * @param options The input's loudness and the target.
+ * @param ffmpeg The binaries.
+ * @param input The recording (e.g. a float WAV).
+ * @param output Where the encoded recording goes.
+ * @param options The input's loudness, the target, the encoder's options and the signal.
  * @returns The output's loudness, as measured after encoding.
  * @throws {ProcessError} When ffmpeg fails.
  *
@@ -112,30 +74,46 @@ interface Gain {
  * import assert from "node:assert/strict";
  * import { findFfmpeg, runFfmpeg } from "./ffmpeg.ts";
  * import { measureLoudness } from "./loudness_meter.ts";
- * import { filePasses, normalizeLoudness } from "./normalize_loudness.ts";
+ * import { normalizeLoudness } from "./normalize_loudness.ts";
  * const ffmpeg = await findFfmpeg();
  * const dir = await Deno.makeTempDir();
  * await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "sine=f=440:d=3:r=48000", "-c:a", "pcm_f32le", `${dir}/in.wav`]);
  * const measured = await measureLoudness(ffmpeg, `${dir}/in.wav`, { peak: "sample" });
- * const passes = filePasses(ffmpeg, `${dir}/in.wav`, `${dir}/out.m4a`, { encode: ["-c:a", "aac", "-b:a", "96k"] });
- * const out = await normalizeLoudness(passes, { measured, target: { target: -16, truePeak: -1.5 } });
+ * const out = await normalizeLoudness(ffmpeg, `${dir}/in.wav`, `${dir}/out.m4a`, {
+ *   measured,
+ *   target: { target: -16, truePeak: -1.5 },
+ *   encode: ["-c:a", "aac", "-b:a", "96k"],
+ * });
  * assert.ok(Math.abs(out.integrated - -16) <= 0.5 && out.peak <= -1.5, JSON.stringify(out));
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function normalizeLoudness(
-  passes: LoudnessPasses,
+  ffmpeg: FfmpegPaths,
+  input: string,
+  output: string,
   options: NormalizeLoudnessOptions,
 ): Promise<Loudness> {
-  const { measured, target } = options;
+  const { measured, target, encode, signal } = options;
   const encodeWith = async (gain: Gain) => {
-    await passes.encode(measured.integrated <= SILENCE ? null : gainFilter(gain));
-    return await passes.measureOutput();
+    const filter = measured.integrated <= SILENCE ? null : gainFilter(gain);
+    if (typeof encode === "function") {
+      await encode(input, filter, output);
+    } else {
+      const af = filter === null ? [] : ["-af", filter];
+      await runFfmpeg(ffmpeg, ["-i", input, ...af, ...encode, output], { signal });
+    }
+    return await measureLoudness(ffmpeg, output, { signal });
   };
   if (measured.integrated <= SILENCE) return await encodeWith({ gain: 0, limit: null });
   const gain = Math.min(MAX_GAIN, target.target - measured.integrated);
   const limit = target.truePeak - HEADROOM;
-  let plan = await makeUp({ gain, limit: measured.peak + gain > limit ? limit : null }, passes, target);
+  let plan = await makeUp({ gain, limit: measured.peak + gain > limit ? limit : null }, {
+    ffmpeg,
+    input,
+    target,
+    signal,
+  });
   let result = await encodeWith(plan);
   if (Math.abs(result.integrated - target.target) <= TOLERANCE && result.peak <= target.truePeak) {
     return result;
@@ -157,10 +135,23 @@ export async function normalizeLoudness(
  * loudness is what matters) and raises the gain, by the secant through the last two measurements after the first,
  * until it lands within {@linkcode AIM} of the target, {@linkcode LIMITED_PASSES} passes at most.
  */
-async function makeUp(plan: Gain, passes: LoudnessPasses, target: LoudnessTarget): Promise<Gain> {
+async function makeUp(
+  plan: Gain,
+  context: { ffmpeg: FfmpegPaths; input: string; target: LoudnessTarget; signal?: AbortSignal },
+): Promise<Gain> {
+  const { ffmpeg, input, target, signal } = context;
   let previous: { gain: number; integrated: number } | null = null;
   for (let pass = 0; plan.limit !== null && pass < LIMITED_PASSES; pass++) {
-    const { integrated } = await passes.meter(gainFilter(plan));
+    const stdout = await runFfmpeg(ffmpeg, [
+      "-i",
+      input,
+      "-af",
+      `${gainFilter(plan)},${loudnessMeterFilter("sample")}`,
+      "-f",
+      "null",
+      "-",
+    ], { signal });
+    const { integrated } = parseLoudness(new TextDecoder().decode(stdout));
     const miss = target.target - integrated;
     if (Math.abs(miss) <= AIM) break;
     // How much of a dB of gain reaches the output under the limiter (1 without it), from the last two passes.

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { findFfmpeg, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
 import { measureLoudness } from "../../../lib/media/loudness_meter.ts";
 import { NARRATION_AAC_ARGS } from "../../../lib/media/narration_encoding.ts";
-import { filePasses, normalizeLoudness } from "../../../lib/media/normalize_loudness.ts";
+import { normalizeLoudness } from "../../../lib/media/normalize_loudness.ts";
 import { decodeMono, ebur128Summary } from "../../_support/sound.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
@@ -35,13 +35,11 @@ async function source(dir: string, name: string, lavfi: string): Promise<string>
 async function normalize(input: string, options: { target: typeof target }) {
   const ffmpeg = await findFfmpeg();
   const output = input.replace(/\.wav$/, ".m4a");
-  const reported = await normalizeLoudness(
-    filePasses(ffmpeg, input, output, { encode: NARRATION_AAC_ARGS }),
-    {
-      measured: await measureLoudness(ffmpeg, input),
-      target: options.target,
-    },
-  );
+  const reported = await normalizeLoudness(ffmpeg, input, output, {
+    measured: await measureLoudness(ffmpeg, input),
+    target: options.target,
+    encode: NARRATION_AAC_ARGS,
+  });
   return { output, reported, summary: await ebur128Summary(output) };
 }
 

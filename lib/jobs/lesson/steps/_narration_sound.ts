@@ -6,9 +6,10 @@
 import type { Json } from "../../../core/json.ts";
 import type { StepTask } from "../../../core/step_task.ts";
 import type { FfmpegPaths } from "../../../core/ffmpeg_paths.ts";
+import { runFfmpeg } from "../../../media/ffmpeg.ts";
+import { loudnessMeterFilter, parseLoudness } from "../../../media/loudness_meter.ts";
 import { musicMixFilter } from "../../../media/music_mix_filter.ts";
-import { encodeAacInParts, partCuts, type PcmSource } from "../../../media/aac_parts.ts";
-import { METER_BLOCK, meterInParts, wavPartsSource } from "../../../media/loudness_parts.ts";
+import { encodeAacInParts, type PcmSource } from "../../../media/aac_parts.ts";
 import { NARRATION_AAC_ARGS, NARRATION_SAMPLE_RATE } from "../../../media/narration_encoding.ts";
 import { type LoudnessTarget, normalizeLoudness } from "../../../media/normalize_loudness.ts";
 import type { ResolvedLoudness, ResolvedMusic } from "../sound_schema.ts";
@@ -122,8 +123,7 @@ function trim(from: number, to: number): string {
  * the same pass (integrated loudness and sample peak) as a float WAV and encoded at the gain that reaches the
  * target. The encode is cut into parts on several encoders (`aac_parts.ts`): a part of the voice alone reads only
  * the sections it spans; with music, each part runs the whole mix up to its end (the music's fades and ducking
- * follow the whole track). With a loudness, every pass is in parts too (`loudness_parts.ts`): the first meters the
- * voice and writes it as a float WAV a part, and the limiter's passes, the encode and the output's meter read those.
+ * follow the whole track); with a loudness, the parts read the measured WAV.
  *
  * @param ffmpeg The binaries.
  * @param options The parts, the sound and where to write.
@@ -167,43 +167,41 @@ export async function writeNarrationSound(
     graph = `${graph};${musicMixFilter(label, mix)}`;
     label = "mix";
   }
-  // The joined voice (and music) from sample `from` to `to`.
-  const voice = (from: number, to: number): PcmSource => {
-    if (sound.music !== null) return { inputs, graph: `${graph};[${label}]${trim(from, to)}[out]` };
-    // The voice alone: only the parts that [from, to) spans are read.
-    const first = starts.findLastIndex((start) => start <= from);
-    const last = starts.findIndex((start) => start >= to) - 1;
-    const span = parts.slice(first, last + 1);
-    const at = starts[first]!;
-    return {
-      inputs: span.map((part) => part.input),
-      graph: `${joinFilter(span.map((part) => part.samples), NARRATION_SAMPLE_RATE)};` +
-        `[narration]${trim(from - at, to - at)}[out]`,
-    };
-  };
   if (sound.loudness === null) {
-    await encode(voice, output);
+    await encode((from, to) => {
+      if (sound.music !== null) return { inputs, graph: `${graph};[${label}]${trim(from, to)}[out]` };
+      // The voice alone: only the parts that [from, to) spans are read.
+      const first = starts.findLastIndex((start) => start <= from);
+      const last = starts.findIndex((start) => start >= to) - 1;
+      const span = parts.slice(first, last + 1);
+      const at = starts[first]!;
+      return {
+        inputs: span.map((part) => part.input),
+        graph: `${joinFilter(span.map((part) => part.samples), NARRATION_SAMPLE_RATE)};` +
+          `[narration]${trim(from - at, to - at)}[out]`,
+      };
+    }, output);
     return;
   }
-  // Measured in parts on the meter's 100 ms grid, each part written as a float WAV that the later passes read.
-  const cuts = partCuts(samples, Math.floor(samples / options.partSamples), starts.slice(1, -1), METER_BLOCK);
-  const wav = (part: number) => `${scratchDir}/narration-${part + 1}.wav`;
-  const pcm = (filter: string | null) => (from: number, to: number): PcmSource => {
-    const source = wavPartsSource(cuts, wav, from, to);
-    return filter === null
-      ? source
-      : { ...source, graph: `${source.graph.slice(0, -"[out]".length)},${filter}[out]` };
-  };
-  const meter = { cuts, concurrency: options.concurrency, scratchDir, signal };
-  const measured = await meterInParts(ffmpeg, { ...meter, source: voice, peak: "sample", write: wav });
-  await normalizeLoudness({
-    meter: (filter) => meterInParts(ffmpeg, { ...meter, source: pcm(filter), peak: "sample" }),
-    encode: (filter) => encode(pcm(filter), output),
-    measureOutput: () =>
-      meterInParts(ffmpeg, {
-        ...meter,
-        source: (from, to) => ({ inputs: [["-i", output]], graph: `[0:a]${trim(from, to)}[out]` }),
-        peak: "true",
-      }),
-  }, { measured, target: sound.loudness });
+  const pcm = `${scratchDir}/narration.wav`;
+  const stdout = await runFfmpeg(ffmpeg, [
+    ...inputs.flat(),
+    "-filter_complex",
+    `${graph};[${label}]${loudnessMeterFilter("sample")}[sound]`,
+    "-map",
+    "[sound]",
+    "-c:a",
+    "pcm_f32le",
+    pcm,
+  ], { signal });
+  await normalizeLoudness(ffmpeg, pcm, output, {
+    measured: parseLoudness(new TextDecoder().decode(stdout)),
+    target: sound.loudness,
+    encode: (input, filter, output) =>
+      encode((from, to) => ({
+        inputs: [["-i", input]],
+        graph: `[0:a]${trim(from, to)}${filter === null ? "" : `,${filter}`}[out]`,
+      }), output),
+    signal,
+  });
 }
