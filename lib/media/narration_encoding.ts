@@ -33,7 +33,9 @@ export const NARRATION_AAC_ARGS: readonly string[] = [
 
 /**
  * Seconds of narration an AAC encoder takes at least when the track is encoded in parts on several encoders at once
- * (`aac_parts.ts`): an ffmpeg costs about a tenth of a CPU-second to start, a minute of speech about half a second
- * to encode, so a part of 40 s keeps that cost near a tenth while a lesson of a few minutes has cores' worth of parts.
+ * (`aac_parts.ts`). Each part costs an ffmpeg start (0.15 CPU-s here) and its share of the join, paid in a batch
+ * too, where no core is idle to gain from it: parts of 40 s made a batch of 98-s lessons 12% dearer a section (237
+ * to 266 ms of CPU). Parts of two minutes leave lessons under four minutes whole and split the long ones, whose
+ * encode a re-render waits for.
  */
-export const NARRATION_PART_SECONDS = 40;
+export const NARRATION_PART_SECONDS = 120;

@@ -32,8 +32,8 @@ export const narrationStep: StepKindDefinition = {
   kind: "narration",
   version: 4,
   blocking: false,
-  // Its AAC parts (40 s of speech or more each) go to several encoders when cores are idle (a re-render after an
-  // edit of one section), to one encoder otherwise: the same bytes either way.
+  // Its AAC parts (two minutes of speech or more each) go to several encoders when cores are idle (a re-render after
+  // an edit of one section), one after the other otherwise: the same bytes either way.
   cores: 4,
   run: async (task, { signal }) => {
     const fps = numberField(task.params, "fps");
