@@ -121,9 +121,9 @@ function trim(from: number, to: number): string {
 /**
  * Writes the narration's AAC: the voice joined, the music mixed under it, then (when a loudness is set) measured in
  * the same pass (integrated loudness and sample peak) as a float WAV and encoded at the gain that reaches the
- * target. The encode is cut into parts on several encoders (`aac_parts.ts`): a part of the voice alone reads only
- * the sections it spans; with music, each part runs the whole mix up to its end (the music's fades and ducking
- * follow the whole track); with a loudness, the parts read the measured WAV.
+ * target. A long narration's encode is cut into parts (`aac_parts.ts`): a part of the voice alone reads only the
+ * sections it spans; with music, each part runs the whole mix up to its end (the music's fades and ducking follow
+ * the whole track); with a loudness, the parts read the measured WAV.
  *
  * @param ffmpeg The binaries.
  * @param options The parts, the sound and where to write.
