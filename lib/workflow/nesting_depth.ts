@@ -36,7 +36,12 @@ export function tooDeepInJson(text: string): number | null {
     if (char === "{" || char === "[") {
       if (++depth > MAX_NESTING_DEPTH) return i;
     } else if (char === "}" || char === "]") depth = Math.max(0, depth - 1);
-    else if (char === '"') { for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++; }
+    else if (char === '"') {
+      // Past the string (and its escapes): brackets inside it do not nest.
+      for (i++; i < text.length && text[i] !== '"'; i++) {
+        if (text[i] === "\\") i++;
+      }
+    }
   }
   return null;
 }
