@@ -6,12 +6,9 @@
  */
 import { isMap, isPair, isSeq } from "yaml";
 
-/** The most levels of objects and lists a JSON or YAML workflow may nest (the file's outer object is one). */
-export const MAX_NESTING_DEPTH = 100;
+import { MAX_NESTING_DEPTH } from "./nesting_limit.ts";
 
-/** The message for a file nested deeper than {@linkcode MAX_NESTING_DEPTH}. */
-export const TOO_DEEP_MESSAGE =
-  `Nested too deeply: reel reads at most ${MAX_NESTING_DEPTH} levels of objects and lists`;
+export { MAX_NESTING_DEPTH, TOO_DEEP_MESSAGE } from "./nesting_limit.ts";
 
 /**
  * The first bracket of a JSON text that opens a level deeper than {@linkcode MAX_NESTING_DEPTH}. Brackets inside

@@ -224,3 +224,31 @@ Deno.test("bad input: a provider baseUrl that is not http or https is named at i
   }
   assert.equal(await listFolder(out), null);
 });
+
+Deno.test("bad input: a TypeScript workflow's value that contains itself or nests without end is named at its path, exit 2, nothing written", async () => {
+  // Before: zod's message turned the value into JSON (a circular structure, or a stack overflow), a crash.
+  const cases = [
+    {
+      body: `const section: Record<string, unknown> = { title: "T", narration: "Hi." };
+section.again = section;
+export default workflow({ formats: ["320x180"], videos: [{ id: "a", sections: [section as never] }] });`,
+      message:
+        /✖ A value that contains itself: a workflow's values must be plain data\n {2}→ at videos\[0\]\.sections\[0\]\.again \(/,
+    },
+    {
+      body: `let extra: Record<string, unknown> = {};
+for (let i = 0; i < 100_000; i++) extra = { extra };
+export default workflow({ formats: ["320x180"], videos: [{ id: "a", sections: [{ title: "T", narration: "Hi.", extra } as never] }] });`,
+      message:
+        /✖ Nested too deeply: reel reads at most 100 levels of objects and lists\n {2}→ at videos\[0\]\.sections\[0\]\.extra\.extra\.extra.*… \(/,
+    },
+  ];
+  for (const { body, message } of cases) {
+    const file = await writeWorkflowFile(body);
+    const out = `${file.slice(0, file.lastIndexOf("/"))}/out`;
+    const result = await runCli(["render", file, "--out", out]);
+    assertCleanInputError(result, message);
+    assert.equal(result.stderr.match(/✖/g)?.length, 1, `one message: ${result.stderr}`);
+    assert.equal(await listFolder(out), null);
+  }
+});

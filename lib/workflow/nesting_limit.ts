@@ -1,0 +1,62 @@
+/**
+ * How deeply a workflow's objects and lists may nest, and the check of a value made in code (a TypeScript
+ * workflow's export), apart from `nesting_depth.ts` so that loading a TypeScript workflow does not load the YAML
+ * parser.
+ * @module
+ */
+
+/** The most levels of objects and lists a workflow may nest (its outer object is one). */
+export const MAX_NESTING_DEPTH = 100;
+
+/** The message for a workflow nested deeper than {@linkcode MAX_NESTING_DEPTH}. */
+export const TOO_DEEP_MESSAGE =
+  `Nested too deeply: reel reads at most ${MAX_NESTING_DEPTH} levels of objects and lists`;
+
+/**
+ * Where a workflow's value (a TypeScript workflow's export, made in code) nests deeper than
+ * {@linkcode MAX_NESTING_DEPTH} levels of plain objects and arrays, or contains itself: the schema's checks and its
+ * messages recurse through the value (a value that contains itself never ends). Functions and other objects (a
+ * custom step's `run`) are not entered.
+ *
+ * @param value The value.
+ * @returns The path of the first place found, with whether it is a value that contains itself; null when none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tooDeepInValue } from "./nesting_limit.ts";
+ * const section: Record<string, unknown> = { title: "T" };
+ * section.again = section;
+ * assert.deepEqual(tooDeepInValue({ videos: [{ sections: [section] }] }), { path: "videos[0].sections[0].again", cycle: true });
+ * assert.equal(tooDeepInValue({ videos: [{ sections: [{ title: "T" }] }] }), null);
+ * ```
+ */
+export function tooDeepInValue(value: unknown): { path: string; cycle: boolean } | null {
+  const inside = new Set<object>();
+  const walk = (node: unknown, depth: number, path: string): { path: string; cycle: boolean } | null => {
+    const array = Array.isArray(node);
+    if (!array && !isPlainObject(node)) return null;
+    if (inside.has(node as object)) return { path, cycle: true };
+    // Deeper than any workflow: the place where the limit was passed, its path cut short.
+    if (depth > MAX_NESTING_DEPTH) {
+      return { path: path.length > 80 ? `${path.slice(0, 80)}…` : path, cycle: false };
+    }
+    inside.add(node as object);
+    const entries: [string, unknown][] = array
+      ? (node as unknown[]).map((item, i) => [`${path}[${i}]`, item])
+      : Object.entries(node as object).map(([key, item]) => [path === "" ? key : `${path}.${key}`, item]);
+    for (const [place, item] of entries) {
+      const found = walk(item, depth + 1, place);
+      if (found !== null) return found;
+    }
+    inside.delete(node as object);
+    return null;
+  };
+  return walk(value, 1, "");
+}
+
+function isPlainObject(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
