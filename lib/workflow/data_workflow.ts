@@ -7,7 +7,8 @@ import { LineCounter, parseDocument, type YAMLError } from "yaml";
 import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import { duplicateJsonKey } from "./_json_duplicate_key.ts";
 import { jsonErrorOffset } from "./_json_error_offset.ts";
-import { TOO_DEEP_MESSAGE, tooDeepInJson, tooDeepInYaml } from "./nesting_depth.ts";
+import { tooDeepInYaml } from "./nesting_depth.ts";
+import { TOO_DEEP_MESSAGE, tooDeepInJson } from "./nesting_limit.ts";
 import { placesOf, placesOfText } from "./_source_places.ts";
 import type { DataFormat } from "./data_format.ts";
 

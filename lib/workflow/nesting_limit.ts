@@ -1,7 +1,7 @@
 /**
- * How deeply a workflow's objects and lists may nest, and the check of a value made in code (a TypeScript
- * workflow's export), apart from `nesting_depth.ts` so that loading a TypeScript workflow does not load the YAML
- * parser.
+ * How deeply a workflow's objects and lists may nest, and the checks of a JSON text and of a value made in code
+ * (a TypeScript workflow's export): apart from `nesting_depth.ts` (YAML's), so that the CLI and a TypeScript
+ * workflow's load do not load the YAML parser.
  * @module
  */
 
@@ -11,6 +11,39 @@ export const MAX_NESTING_DEPTH = 100;
 /** The message for a workflow nested deeper than {@linkcode MAX_NESTING_DEPTH}. */
 export const TOO_DEEP_MESSAGE =
   `Nested too deeply: reel reads at most ${MAX_NESTING_DEPTH} levels of objects and lists`;
+
+/**
+ * The first bracket of a JSON text that opens a level deeper than {@linkcode MAX_NESTING_DEPTH}. Brackets inside
+ * strings are not counted; the text need not be valid JSON (it is checked before it is parsed).
+ *
+ * @param text The text.
+ * @returns The bracket's offset, or null when no level is too deep.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tooDeepInJson } from "./nesting_limit.ts";
+ * assert.equal(tooDeepInJson(`{"a": ${"[".repeat(99)}${"]".repeat(99)}}`), null);
+ * assert.equal(tooDeepInJson(`{"a": ${"[".repeat(100)}`), 105);
+ * assert.equal(tooDeepInJson(`{"a": "${"[".repeat(100)}"}`), null);
+ * ```
+ */
+export function tooDeepInJson(text: string): number | null {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === "{" || char === "[") {
+      if (++depth > MAX_NESTING_DEPTH) return i;
+    } else if (char === "}" || char === "]") depth = Math.max(0, depth - 1);
+    else if (char === '"') {
+      // Past the string (and its escapes): brackets inside it do not nest.
+      for (i++; i < text.length && text[i] !== '"'; i++) {
+        if (text[i] === "\\") i++;
+      }
+    }
+  }
+  return null;
+}
 
 /**
  * Where a workflow's value (a TypeScript workflow's export, made in code) nests deeper than

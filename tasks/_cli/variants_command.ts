@@ -9,7 +9,7 @@ import type { RecipeInput } from "../../lib/jobs/variants/recipe_schema.ts";
 import { planLoaded } from "../../lib/run/load_plan.ts";
 import { renderLoaded } from "../../lib/run/render_workflows.ts";
 import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
-import { TOO_DEEP_MESSAGE, tooDeepInJson } from "../../lib/workflow/nesting_depth.ts";
+import { TOO_DEEP_MESSAGE, tooDeepInJson } from "../../lib/workflow/nesting_limit.ts";
 import type { WorkflowInput } from "../../lib/workflow/workflow_schema.ts";
 import { addLimitOptions, type CommandOutcome, limitOptions, list, positiveInteger } from "./options.ts";
 import { runReported } from "./render_command.ts";
