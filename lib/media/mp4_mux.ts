@@ -56,6 +56,9 @@ interface AudioTrack {
   times: Float64Array;
 }
 
+/** What the writer needs of an AAC track: its boxes, timing and sizes; where its samples lie is its reader's. */
+type AudioIndex = Omit<AudioTrack, "offsets">;
+
 /** The movie's timescale: milliseconds, as ffmpeg writes it. */
 const MOVIE_TIMESCALE = 1000;
 /** Ticks a frame in the video track's timescale (fps × 512), as the ffmpeg mux this replaces wrote them. */
@@ -161,7 +164,7 @@ export async function writeJoinedAac(
     sizes.set(tracks[i]!.sizes.subarray(part.first, part.first + part.count), at);
     at += part.count;
   });
-  const track: AudioTrack = {
+  const track: AudioIndex = {
     timescale: head.timescale,
     duration: samples + priming,
     language: head.language,
@@ -172,7 +175,6 @@ export async function writeJoinedAac(
     ),
     edit: { seconds: samples / head.timescale, mediaTime: priming },
     sizes,
-    offsets: new Float64Array(count),
     times: Float64Array.from({ length: count }, (_, i) => i * frame),
   };
   const files = parts.map((part) => Deno.openSync(part.file, { read: true }));
@@ -221,7 +223,7 @@ function oneGroup(group: Uint8Array, count: number, file: string): Uint8Array {
 
 /** The AAC track of a movie and a way to read a run of its samples' bytes. */
 interface AudioSource {
-  track: AudioTrack;
+  track: AudioIndex;
   read: (first: number, count: number) => Promise<Uint8Array>;
 }
 
@@ -295,7 +297,7 @@ interface Chunk {
  * The chunks: a second of video, then the audio decoded within the same second, and so on to the longer's end; with
  * no video, runs of audio of about a megabyte (as ffmpeg writes an M4A), read in few reads.
  */
-function interleave(sizes: readonly number[], fps: number, audio: AudioTrack): Chunk[] {
+function interleave(sizes: readonly number[], fps: number, audio: AudioIndex): Chunk[] {
   const chunks: Chunk[] = [];
   let offset = 0;
   const add = (track: "video" | "audio", first: number, count: number, size: (i: number) => number) => {
@@ -336,7 +338,7 @@ function movie(
   video: Mp4Video | null,
   sizes: readonly number[],
   syncs: readonly number[],
-  audio: AudioTrack,
+  audio: AudioIndex,
   layout: readonly Chunk[],
   base: number,
   large: boolean,
