@@ -5,7 +5,8 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { dirname, relative } from "node:path";
+import { relative } from "node:path";
+import { workflowDir } from "./workflow_path.ts";
 
 /** A workflow's local modules and the digest of their contents. */
 export interface ModuleGraph {
@@ -80,7 +81,7 @@ export async function readModuleGraph(
 ): Promise<ModuleGraph> {
   const hash = createHash("sha256");
   // Paths count relative to the workflow's folder, so moving a project does not change its keys.
-  const home = dirname(decodeURIComponent(new URL(moduleUrl).pathname));
+  const home = workflowDir(moduleUrl);
   const where = (path: string) => relative(home, path);
   const seen = new Set<string>();
   const files: string[] = [];
