@@ -5,6 +5,10 @@
 import assert from "node:assert/strict";
 import { planWorkflows } from "../../../lib/workflow/plan_workflows.ts";
 import type { Toolchain } from "../../../lib/plan/toolchain.ts";
+import { assemblePlan } from "../../../lib/plan/plan.ts";
+import type { PlanStep } from "../../../lib/plan/plan_step.ts";
+import type { Json } from "../../../lib/core/json.ts";
+import { NARRATION_PART_SECONDS } from "../../../lib/media/narration_encoding.ts";
 import { loadWorkflow } from "../../../lib/workflow/load_workflow.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
 import type { WorkflowInput } from "../../../lib/workflow/workflow_schema.ts";
@@ -117,6 +121,34 @@ Deno.test("step keys: espeak-ng's version re-runs the espeak narrations only", a
     "v/narration",
     "v/s3/cues",
     "v/s3/speech",
+    "v/subtitles.srt",
+    "v/subtitles.vtt",
+    "v/video@64x64",
+  ]);
+});
+
+Deno.test("step keys: the narration's part length re-runs the narration and what uses it", async () => {
+  // The planner's constant, not a workflow field: the test plans, then assembles the same drafts again with the
+  // narration's parts one second long (its AAC is cut elsewhere, so its bytes differ; see narration_join_test).
+  const workflow = await resolveWorkflow(api, {
+    file: "k.ts",
+    moduleUrl: "file:///k.ts",
+    env: () => undefined,
+  });
+  const plan = planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN });
+  const keys = (steps: readonly PlanStep[]) => new Map(steps.map((step) => [step.id, step.key]));
+  const parted = assemblePlan({
+    ...plan,
+    steps: plan.steps.map((step) =>
+      step.id === "v/narration"
+        ? { ...step, params: { ...step.params as { [key: string]: Json }, partSeconds: 1 } }
+        : step
+    ),
+  });
+  const narration = plan.steps.find((step) => step.id === "v/narration")!;
+  assert.equal((narration.params as { [key: string]: Json }).partSeconds, NARRATION_PART_SECONDS);
+  assert.deepEqual(changed(keys(plan.steps), keys(parted.steps)), [
+    "v/narration",
     "v/subtitles.srt",
     "v/subtitles.vtt",
     "v/video@64x64",
