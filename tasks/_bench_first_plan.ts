@@ -7,7 +7,7 @@
  *   deno run --allow-all --v8-flags=... tasks/_bench_first_plan.ts WORKFLOW STORE_DIR
  * @module
  */
-import "./render.ts";
+import "./_cli/main.ts";
 import { fixMmapThreshold } from "../lib/core/malloc_tuning.ts";
 import { schedulerOverhead } from "./_bench_overhead.ts";
 

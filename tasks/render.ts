@@ -1,70 +1,29 @@
 /**
  * The reel CLI: `render`, `transcribe`, `plan`, `estimate`, `cache` and `schema`. Run through `deno task render <workflow...>`
  * or `deno task reel <command>`. Exit codes: 0 ok, 1 some step failed, 2 bad input, 130 interrupted.
+ *
+ * A local render starts its step workers first, before the CLI's modules load (see `early_workers.ts`): the
+ * workers load theirs on the other cores meanwhile.
  * @module
  */
-import { Command, CommanderError } from "@commander-js/extra-typings";
-import { InputError } from "../lib/core/errors.ts";
-import { fixMmapThreshold } from "../lib/core/malloc_tuning.ts";
-import { paceHeap } from "../lib/core/heap_pacer.ts";
-import { workflowJsonSchema } from "../lib/workflow/workflow_json_schema.ts";
-import { addCacheCommands } from "./_cli/cache_commands.ts";
-import { type CommandOutcome, EXIT, printError } from "./_cli/options.ts";
-import { addPlanCommands } from "./_cli/plan_commands.ts";
-import { addRenderCommand } from "./_cli/render_command.ts";
-import { addVariantsCommand } from "./_cli/variants_command.ts";
-import { addDoctorCommand } from "./_cli/doctor_command.ts";
-import { addTuneCommand } from "./_cli/tune_command.ts";
-import { addClusterCommands } from "./_cli/cluster_commands.ts";
-import { addWorkerCommand } from "./_cli/worker_command.ts";
-import { addTranscribeCommand } from "./_cli/transcribe_command.ts";
-import { enterUserDirectory } from "./_user_directory.ts";
+import { startWorkersEarly } from "../lib/workers/early_workers.ts";
 
 /**
- * Runs the CLI.
+ * Whether `args` render on this machine's workers: `render` without `--plan`, `--watch` (whose rounds are
+ * processes of their own), `--cluster` or help.
  *
- * @param args The arguments after the program's name.
- * @returns The exit code.
+ * @param args The CLI's arguments.
+ * @returns True when a worker pool will be opened.
  */
-export async function main(args: string[]): Promise<number> {
-  fixMmapThreshold();
-  const outcome: CommandOutcome = { exitCode: EXIT.ok };
-  const program = new Command()
-    .name("reel")
-    .description("Render narrated slide videos from declarative workflow files.")
-    .exitOverride()
-    .configureOutput({ writeErr: (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)) });
-  addRenderCommand(program, { args, outcome });
-  addTranscribeCommand(program, { outcome });
-  addPlanCommands(program);
-  addCacheCommands(program);
-  addVariantsCommand(program, { outcome });
-  addDoctorCommand(program);
-  addTuneCommand(program);
-  addWorkerCommand(program, outcome);
-  addClusterCommands(program);
-  program.command("schema")
-    .description("Print the JSON Schema of the workflow format (for editors)")
-    .action(() => console.log(JSON.stringify(workflowJsonSchema(), null, 2)));
-  // Long renders keep the main thread's garbage in bounds (with --expose-gc, as reel's tasks run; else a no-op).
-  const stopPacing = paceHeap();
-  try {
-    enterUserDirectory();
-    await program.parseAsync(args, { from: "user" });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      const help = ["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code);
-      return help ? EXIT.ok : EXIT.input;
-    }
-    if (error instanceof InputError) {
-      printError(error);
-      return EXIT.input;
-    }
-    throw error;
-  } finally {
-    stopPacing();
-  }
-  return outcome.exitCode;
+export function rendersLocally(args: readonly string[]): boolean {
+  if (args[0] !== "render") return false;
+  return !args.some((arg) =>
+    ["--plan", "--watch", "--help", "-h"].includes(arg) || arg.startsWith("--cluster")
+  );
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  if (rendersLocally(Deno.args)) startWorkersEarly(navigator.hardwareConcurrency);
+  const { main } = await import("./_cli/main.ts");
+  Deno.exit(await main(Deno.args));
+}

@@ -7,6 +7,7 @@ import { type StepExecutor, WorkerCrashError } from "../core/executor.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { OpenedStore } from "../store/open_store.ts";
 import { WorkerPool } from "../workers/worker_pool.ts";
+import { dropEarlyWorkers } from "../workers/early_workers.ts";
 import { availableMemory } from "../core/available_memory.ts";
 import { OnDemandExecutor } from "./on_demand_executor.ts";
 import type { RunEvent } from "./run_events.ts";
@@ -38,6 +39,8 @@ export async function openExecutor(plan: Plan, options: {
   warm?: ReadonlyMap<string, number>;
 }): Promise<StepExecutor> {
   if (options.stored === true && options.cluster === undefined) {
+    // Nothing to run: the workers the CLI started early stop now instead of loading code for nothing.
+    dropEarlyWorkers();
     return new OnDemandExecutor(() => openExecutor(plan, { ...options, stored: false }));
   }
   if (options.cluster !== undefined) {
@@ -68,6 +71,8 @@ export async function openExecutor(plan: Plan, options: {
         error,
       }),
   });
+  // Those started early that it did not take (a smaller pool) stop.
+  dropEarlyWorkers();
   if (options.warm !== undefined) pool.warm(options.warm);
   // Start the workers first, so provider calls paced by the limiters leave on schedule.
   await pool.ready().catch((error) => {

@@ -16,6 +16,7 @@ import {
 } from "../core/executor.ts";
 import type { RateLimitInfo, StepTask } from "../core/step_task.ts";
 import { isFromWorker, type ToWorker } from "./worker_protocol.ts";
+import { STEP_WORKER_URL, takeEarlyWorker } from "./early_workers.ts";
 
 /** Options for {@linkcode WorkerPool}. */
 export interface WorkerPoolOptions {
@@ -75,7 +76,7 @@ export class WorkerPool implements StepExecutor {
 
   /** @param options Size, worker module, more step kinds and crash listener. */
   constructor(options: WorkerPoolOptions) {
-    const { size, workerUrl = new URL("./worker_entry.ts", import.meta.url), onCrash = () => {} } = options;
+    const { size, workerUrl = STEP_WORKER_URL, onCrash = () => {} } = options;
     if (!(size >= 1)) throw new RangeError(`Worker pool size must be at least 1, got ${size}`);
     this.#url = new URL(workerUrl);
     for (const module of options.stepModules ?? []) this.#url.searchParams.append("steps", module);
@@ -228,7 +229,10 @@ export class WorkerPool implements StepExecutor {
 
   #spawn(index: number): Slot {
     const number = this.#nextWorker++;
-    const worker = new Worker(this.#url.href, { type: "module", name: `reel-worker-${number}` });
+    // A worker the CLI started before its modules loaded (see early_workers.ts) is taken first.
+    const early = takeEarlyWorker(this.#url);
+    const worker = early?.worker ??
+      new Worker(this.#url.href, { type: "module", name: `reel-worker-${number}` });
     let markReady!: () => void;
     let failStart!: (error: unknown) => void;
     const ready = new Promise<void>((resolve, reject) => {
@@ -237,14 +241,20 @@ export class WorkerPool implements StepExecutor {
     });
     ready.catch(() => {});
     const slot: Slot = { number, worker, ready, pending: new Map(), alive: true, started: false };
+    const started = () => {
+      this.#startFailures = 0;
+      slot.started = true;
+      markReady();
+    };
+    // Its "ready" may have come before it was taken.
+    early?.ready.then(started, (error: Error) => {
+      failStart(new WorkerCrashError(number, error.message));
+      this.#crash(index, slot, error.message);
+    });
     worker.onmessage = (event: MessageEvent) => {
       const message = event.data;
       if (!isFromWorker(message)) return this.#crash(index, slot, "sent a malformed message");
-      if (message.type === "ready") {
-        this.#startFailures = 0;
-        slot.started = true;
-        return markReady();
-      }
+      if (message.type === "ready") return started();
       const pending = slot.pending.get(message.taskId);
       if (pending === undefined) return;
       if (message.type === "rate-limit") return pending.onRateLimit?.(message.info);

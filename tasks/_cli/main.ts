@@ -1,0 +1,70 @@
+/**
+ * The reel CLI: `render`, `transcribe`, `plan`, `estimate`, `cache` and `schema`. Run through `deno task render <workflow...>`
+ * or `deno task reel <command>`. Exit codes: 0 ok, 1 some step failed, 2 bad input, 130 interrupted.
+ * @module
+ */
+import { Command, CommanderError } from "@commander-js/extra-typings";
+import { InputError } from "../../lib/core/errors.ts";
+import { fixMmapThreshold } from "../../lib/core/malloc_tuning.ts";
+import { paceHeap } from "../../lib/core/heap_pacer.ts";
+import { dropEarlyWorkers } from "../../lib/workers/early_workers.ts";
+import { workflowJsonSchema } from "../../lib/workflow/workflow_json_schema.ts";
+import { addCacheCommands } from "./cache_commands.ts";
+import { type CommandOutcome, EXIT, printError } from "./options.ts";
+import { addPlanCommands } from "./plan_commands.ts";
+import { addRenderCommand } from "./render_command.ts";
+import { addVariantsCommand } from "./variants_command.ts";
+import { addDoctorCommand } from "./doctor_command.ts";
+import { addTuneCommand } from "./tune_command.ts";
+import { addClusterCommands } from "./cluster_commands.ts";
+import { addWorkerCommand } from "./worker_command.ts";
+import { addTranscribeCommand } from "./transcribe_command.ts";
+import { enterUserDirectory } from "../_user_directory.ts";
+
+/**
+ * Runs the CLI.
+ *
+ * @param args The arguments after the program's name.
+ * @returns The exit code.
+ */
+export async function main(args: string[]): Promise<number> {
+  fixMmapThreshold();
+  const outcome: CommandOutcome = { exitCode: EXIT.ok };
+  const program = new Command()
+    .name("reel")
+    .description("Render narrated slide videos from declarative workflow files.")
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)) });
+  addRenderCommand(program, { args, outcome });
+  addTranscribeCommand(program, { outcome });
+  addPlanCommands(program);
+  addCacheCommands(program);
+  addVariantsCommand(program, { outcome });
+  addDoctorCommand(program);
+  addTuneCommand(program);
+  addWorkerCommand(program, outcome);
+  addClusterCommands(program);
+  program.command("schema")
+    .description("Print the JSON Schema of the workflow format (for editors)")
+    .action(() => console.log(JSON.stringify(workflowJsonSchema(), null, 2)));
+  // Long renders keep the main thread's garbage in bounds (with --expose-gc, as reel's tasks run; else a no-op).
+  const stopPacing = paceHeap();
+  try {
+    enterUserDirectory();
+    await program.parseAsync(args, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const help = ["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code);
+      return help ? EXIT.ok : EXIT.input;
+    }
+    if (error instanceof InputError) {
+      printError(error);
+      return EXIT.input;
+    }
+    throw error;
+  } finally {
+    stopPacing();
+    dropEarlyWorkers();
+  }
+  return outcome.exitCode;
+}
