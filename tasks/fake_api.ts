@@ -8,7 +8,11 @@
  * @module
  */
 import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
-import { startFakeOpenAi } from "../lib/fake_api/fake_openai_server.ts";
+import {
+  type FakeOpenAiOptions,
+  type FakeOpenAiServer,
+  startFakeOpenAi,
+} from "../lib/fake_api/fake_openai_server.ts";
 
 function number(value: string): number {
   const n = Number(value);
@@ -44,7 +48,20 @@ const options = new Command()
   .parse()
   .opts();
 
-const server = startFakeOpenAi({
+/** Starts the server; a port in use stops the task with one line and exit code 2. */
+function start(settings: FakeOpenAiOptions & { port: number }): FakeOpenAiServer {
+  try {
+    return startFakeOpenAi(settings);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+    console.error(
+      `✖ Port ${settings.port} is in use (another fake-api still running?): stop it, or pass --port with a free one`,
+    );
+    Deno.exit(2);
+  }
+}
+
+const server = start({
   port: options.port,
   rpm: options.rpm ?? null,
   burst: options.burst,

@@ -67,3 +67,22 @@ Deno.test("deno task fake-api transcribes an upload with pocketsphinx (its task 
     await server.stderr.cancel().catch(() => {});
   }
 });
+
+Deno.test("deno task fake-api on a port in use says so in one line and exits 2", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const port = (listener.addr as Deno.NetAddr).port;
+    const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "fake-api", "--port", String(port)],
+      cwd: root,
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(stderr);
+    assert.equal(code, 2);
+    assert.match(text, new RegExp(`✖ Port ${port} is in use`));
+    assert.doesNotMatch(text, /Uncaught|AddrInUse|at file:/);
+  } finally {
+    listener.close();
+  }
+});
