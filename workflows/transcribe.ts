@@ -1,7 +1,8 @@
 /**
  * Transcribing a recording, then using the transcript: `rain` is heard by pocketsphinx (locally, no key) into
  * `out/rain.txt`, `.srt`, `.vtt` and `.json`; the custom step `subtitled` reads the SRT that `rain/srt` wrote
- * and muxes it into the video as a subtitle track. (`media/rain.mp4` is 8.7 s of flite speech over a still.)
+ * and muxes it into the video as a subtitle track, published as `out/rain.subtitled.mp4`. (`media/rain.mp4` is
+ * 8.7 s of flite speech over a still.)
  *
  *   deno task render workflows/transcribe.ts
  *
@@ -23,6 +24,7 @@ export default workflow({
     step({
       id: "subtitled",
       inputs: ["rain/srt"],
+      output: "rain.subtitled.mp4",
       files: ["media/rain.mp4"],
       run: async (inputs, { outputPath, signal }) => {
         const srt = inputs["rain/srt"]!.path!;

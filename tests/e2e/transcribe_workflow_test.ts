@@ -38,5 +38,7 @@ Deno.test({
     assert.ok(typeof path === "string", "the custom step stored its video");
     const streams = (await probe(path)).streams;
     assert.deepEqual(streams.map((stream) => stream.type).sort(), ["audio", "subtitle", "video"]);
+    // Published under the name its step gives, in the output folder.
+    assert.deepEqual(await Deno.readFile(`${dir}/out/rain.subtitled.mp4`), await Deno.readFile(path));
   },
 });
