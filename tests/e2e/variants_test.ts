@@ -44,6 +44,10 @@ Deno.test("e2e: 5 seeded random variants of a 20-s video are valid, pairwise dif
     assert.equal(manifest.seed, 7);
     assert.equal(manifest.variant, n);
     assert.equal(manifest.input, "clip.mp4");
+    // The encoder that made it: the H.264 one the plan chose (libx264 with its threads, or a hardware one).
+    assert.equal(manifest.encoder.codec, "h264");
+    assert.match(manifest.encoder.name, /264/);
+    assert.equal(manifest.encoder.threads === null, manifest.encoder.hardware);
     const { speed, trim } = manifest.transforms;
     const expected = (20 - trim.start) / speed;
     assert.ok(

@@ -83,6 +83,12 @@ function jobSteps(job: VariantsJob, context: Context): Draft[] {
       extension: null,
     });
     for (const recipe of job.recipes) {
+      const encoding = encoderOf(recipe, context);
+      const { name, codec, hardware } = encoding.encoder as {
+        name: string;
+        codec: string;
+        hardware: boolean;
+      };
       for (const [n, set] of recipe.sets.entries()) {
         const variant = recipe.random === null ? "" : `-${n + 1}`;
         drafts.push(...outputSteps(recipe, {
@@ -90,7 +96,7 @@ function jobSteps(job: VariantsJob, context: Context): Draft[] {
           id: `${prefix}/${recipe.name}${variant}`,
           file: `${input.stem}.${recipe.name}${variant}`,
           probe,
-          base: { input: input.identity, set, video: recipe.video, ...encoderOf(recipe, context) },
+          base: { input: input.identity, set, video: recipe.video, ...encoding },
           runtime: { input: input.path, overlayImage: recipe.overlayImage, fontFile: recipe.fontFile },
           manifest: {
             input: input.name,
@@ -98,6 +104,7 @@ function jobSteps(job: VariantsJob, context: Context): Draft[] {
             variant: recipe.random === null ? null : n + 1,
             seed: recipe.random?.seed ?? null,
             transforms: set as unknown as Json,
+            encoder: { name, codec, hardware, threads: encoding.threads },
           },
         }));
       }
