@@ -136,7 +136,10 @@ export async function planLoaded(
   const ids = loaded.flatMap((workflow) => jobIds(workflow));
   const unknown = options.only?.find((id) => !ids.includes(id));
   if (unknown !== undefined) {
-    throw new InputError(`No video "${unknown}" (from --only)`, { hint: `Videos: ${ids.join(", ")}` });
+    throw new InputError(`No video "${unknown}" (from --only)`, {
+      where: loaded.map((workflow) => workflow.file).join(", "),
+      hint: `Videos: ${ids.join(", ")}`,
+    });
   }
   const workflows = loaded.map((workflow) => narrow(workflow, filters)).filter((workflow) =>
     workflow !== null

@@ -15,7 +15,7 @@ import { openStore } from "../store/open_store.ts";
 import { removeStaleOutputs } from "../store/publish_output.ts";
 import { openExecutor } from "./_open_executor.ts";
 import { fitSlidesOn } from "./slide_fits.ts";
-import { forcedSteps } from "./step_glob.ts";
+import { checkForcedGlobs, forcedSteps } from "./step_glob.ts";
 import { type LoadedPlan, loadPlan, type LoadPlanOptions } from "./load_plan.ts";
 import { preflight } from "./preflight.ts";
 import { ProviderLimiter } from "./provider_limiter.ts";
@@ -165,6 +165,11 @@ export async function renderLoaded(
   options: RenderOptions & { cacheDir: string },
 ): Promise<RenderResult> {
   const { plan, workflows } = loaded;
+  const globWarnings = checkForcedGlobs(options.forceSteps ?? [], {
+    steps: plan.steps.map((step) => step.id),
+    addsSteps: plan.templates.length > 0,
+  });
+  for (const warning of globWarnings) options.onWarning?.(warning);
   const ffmpeg = await findFfmpeg();
   // Redis and its clients are loaded only for a cluster: a local render never pays for them.
   const redis = options.cluster === undefined ? null : {

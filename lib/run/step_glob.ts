@@ -2,6 +2,7 @@
  * Step-id globs, as `--force-step` takes them.
  * @module
  */
+import { InputError } from "../core/errors.ts";
 
 /**
  * Turns a step-id glob into a regular expression: `*` matches within one part of an id, `**` across parts.
@@ -45,4 +46,43 @@ export function forcedSteps(
   if (options.force === true) return () => true;
   const globs = (options.forceSteps ?? []).map(globToRegExp);
   return (stepId) => globs.some((glob) => glob.test(stepId));
+}
+
+/**
+ * Checks that each `--force-step` glob names a step of the plan: one that matches none (a section's id mistyped,
+ * `s2` where the sections have ids) would force nothing, silently.
+ *
+ * @param globs The `--force-step` globs.
+ * @param plan The plan's step ids, and whether steps may be added at run time (children of templates: a glob may
+ * name those only).
+ * @returns Warnings for globs that match no planned step of a plan that adds steps at run time.
+ * @throws {InputError} For a glob that matches no step of a plan that adds none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkForcedGlobs } from "./step_glob.ts";
+ * assert.deepEqual(checkForcedGlobs(["*\/s1/*"], { steps: ["intro/s1/speech"], addsSteps: false }), []);
+ * assert.throws(() => checkForcedGlobs(["*\/s9/*"], { steps: ["intro/s1/speech"], addsSteps: false }));
+ * ```
+ */
+export function checkForcedGlobs(
+  globs: readonly string[],
+  plan: { steps: readonly string[]; addsSteps: boolean },
+): string[] {
+  const warnings: string[] = [];
+  for (const glob of globs) {
+    const pattern = globToRegExp(glob);
+    if (plan.steps.some((id) => pattern.test(id))) continue;
+    const message = `--force-step '${glob}' matches no step of the plan`;
+    if (plan.addsSteps) {
+      warnings.push(`${message} (it can still match steps added while the render runs)`);
+      continue;
+    }
+    throw new InputError(message, {
+      where: "--force-step",
+      hint: `Step ids look like ${plan.steps.slice(0, 3).join(", ")} (see --plan for all of them)`,
+    });
+  }
+  return warnings;
 }

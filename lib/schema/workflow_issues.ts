@@ -31,14 +31,26 @@ export function toWorkflowIssues(
 ): WorkflowIssue[] {
   const result: WorkflowIssue[] = [];
   const wrongType = new Set<string>();
+  // A misspelled required field is one mistake: "narraton" unknown suggests "narration", whose absence is then
+  // not reported again.
+  const suggested = new Set<string>();
   for (const issue of issues.flatMap(unwrapUnion)) {
     const path = formatPath(issue.path);
     if (wrongType.has(path)) continue;
     if (issue.code === "invalid_type") wrongType.add(path);
+    if (issue.code === "unrecognized_keys" && schema !== null) {
+      const known = knownKeysAt(schema, issue.path);
+      for (const key of issue.keys) {
+        const guess = closest(key, known);
+        if (guess !== null) suggested.add(formatPath([...issue.path, guess]));
+      }
+    }
     result.push(toWorkflowIssue(issue, schema));
   }
-  return result;
+  return result.filter((issue) => !(issue.message === MISSING && suggested.has(issue.path)));
 }
+
+const MISSING = "Required field is missing";
 
 /** A union whose value has the type of exactly one branch fails with that branch's issues, at their full path. */
 function unwrapUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
@@ -80,7 +92,7 @@ export function toWorkflowIssue(issue: z.core.$ZodIssue, schema: z.ZodType | nul
   }
   const expected = expectedTypes(issue);
   if (expected !== null) {
-    if (issue.input === undefined) return { path, message: "Required field is missing" };
+    if (issue.input === undefined) return { path, message: MISSING };
     return { path, message: `Expected ${joinAlternatives(expected)}, got ${describeValue(issue.input)}` };
   }
   return { path, message: issue.message };

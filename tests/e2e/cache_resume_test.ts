@@ -33,7 +33,7 @@ async function render(
   const result = await runCli(["render", "lesson.ts", "--out", "out", "--json", ...extra], { cwd: dir });
   return {
     code: result.code,
-    events: result.stdout.trim().split("\n").map((line) => JSON.parse(line)),
+    events: result.stdout.trim().split("\n").filter((line) => line !== "").map((line) => JSON.parse(line)),
     stderr: result.stderr,
   };
 }
@@ -107,6 +107,12 @@ Deno.test("re-render after one narration changes runs exactly the affected steps
     "v/s1/slide@90x160",
     "v/s1/speech",
   ]);
+  // A glob that names no step (a section's id mistyped) forces nothing: it is refused before anything runs.
+  const mistyped = await render(dir, ["--force-step", "*/s9/*"]);
+  assert.equal(mistyped.code, 2);
+  assert.match(mistyped.stderr, /--force-step '\*\/s9\/\*' matches no step of the plan/);
+  assert.match(mistyped.stderr, /Step ids look like v\//);
+  assert.deepEqual(mistyped.events.filter((event) => event.type === "step:finished"), []);
 });
 
 Deno.test("after SIGKILL mid-render, the next render reuses every finished step and leaves no partial file", async () => {

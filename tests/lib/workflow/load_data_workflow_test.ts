@@ -142,7 +142,6 @@ Deno.test("a wrong field in a YAML workflow is named with its path, line and col
     ].join("\n"),
   );
   assert.deepEqual(await issuesOf(file), [
-    { path: "videos[0].sections[1].narration, line 7, column 9", message: "Required field is missing" },
     {
       path: "videos[0].sections[1].voice.rate, line 9, column 24",
       message: "Expected a number, got a string",
