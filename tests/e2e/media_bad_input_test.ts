@@ -106,6 +106,18 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
   named("montages[0].items[4]", /Cannot use .*\/cut\.png as an image: the PNG is truncated/);
   named("montages[0].audio.file", /No audio stream in .*\/silent\.mp4/);
   named("montages[1].audio", /Cannot read .*\/notes\.mp3 as audio/);
+  // A soundtrack that is not there is named where its file is written too.
+  const missing = await render(dir, {
+    montages: [{
+      id: "quiet",
+      layout: "grid",
+      items: ["tile.png"],
+      size: "160x90",
+      audio: { file: "nope.mp3" },
+    }],
+  });
+  assert.equal(missing.code, 2, missing.stderr);
+  assert.match(missing.stderr, /No file matches "nope\.mp3".*\n\s+→ at montages\[0\]\.audio\.file,/);
   assert.doesNotMatch(result.stderr, /items\[0\]|items\[5\]/, "the whole image and the clip pass");
   assert.doesNotMatch(result.stderr, /\n\s+at .*:\d+:\d+/, "no stack trace");
   assert.equal(await listFolder(`${dir}/out`), null);

@@ -108,7 +108,7 @@ async function resolveCommon(
     : { file: written.audio.file, gain: written.audio.gain ?? 0, field: `${path}.audio.file` };
   const [track] = audio === null
     ? []
-    : await expandInputFiles([audio.file], { baseDir, path: () => `${path}.audio`, issues });
+    : await expandInputFiles([audio.file], { baseDir, path: () => audio.field, issues });
   return {
     id: written.id,
     path,
