@@ -41,7 +41,7 @@ export function toWorkflowIssues(
     if (issue.code === "unrecognized_keys" && schema !== null) {
       const known = knownKeysAt(schema, issue.path);
       for (const key of issue.keys) {
-        const guess = closest(key, known);
+        const guess = closestName(key, known);
         if (guess !== null) suggested.add(formatPath([...issue.path, guess]));
       }
     }
@@ -85,10 +85,14 @@ export function toWorkflowIssue(issue: z.core.$ZodIssue, schema: z.ZodType | nul
   if (issue.code === "unrecognized_keys") {
     const known = schema === null ? [] : knownKeysAt(schema, issue.path);
     const parts = issue.keys.map((key) => {
-      const guess = closest(key, known);
+      const guess = closestName(key, known);
       return guess === null ? `"${key}"` : `"${key}" (did you mean "${guess}"?)`;
     });
     return { path, message: `Unknown field ${parts.join(", ")}` };
+  }
+  if (issue.code === "invalid_value" && typeof issue.input === "string") {
+    const guess = closestName(issue.input, issue.values.filter((value) => typeof value === "string"));
+    if (guess !== null) return { path, message: `${issue.message} (did you mean "${guess}"?)` };
   }
   const expected = expectedTypes(issue);
   if (expected !== null) {
@@ -200,7 +204,23 @@ function unwrap(schema: z.ZodType): z.ZodType[] {
   return [schema];
 }
 
-function closest(word: string, candidates: readonly string[]): string | null {
+/**
+ * The candidate a misspelled word most likely meant: the nearest by edit distance, within a third of the word's
+ * length (at least 2).
+ *
+ * @param word What was written.
+ * @param candidates The names it may have meant.
+ * @returns The nearest, or null when none is near.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { closestName } from "./workflow_issues.ts";
+ * assert.equal(closestName("shufle", ["web", "shuffle"]), "shuffle");
+ * assert.equal(closestName("zzz", ["web", "shuffle"]), null);
+ * ```
+ */
+export function closestName(word: string, candidates: readonly string[]): string | null {
   let best: string | null = null;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const candidate of candidates) {

@@ -60,6 +60,7 @@ Deno.test("bad input: an unknown transition or one too long is named at transiti
   for (
     const [transition, message, path] of [
       ["spin", /✖ Expected a transition: fade, fadeblack/, "transition"],
+      ["fadee", /✖ Expected a transition: fade, fadeblack.* \(did you mean "fade"\?\)/, "transition"],
       [{ type: "fade", duration: 5 }, /✖ Expected 0\.1 to 2 seconds/, "transition\\.duration"],
     ] as const
   ) {

@@ -5,6 +5,7 @@
  */
 import { type CaptionFont, captionFont } from "../../media/caption_font.ts";
 import { expandInputFiles } from "../../schema/input_files.ts";
+import { closestName } from "../../schema/workflow_issues.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { workflowDir } from "../../schema/workflow_path.ts";
 import { BUILTIN_RECIPES } from "./builtin_recipes.ts";
@@ -59,11 +60,12 @@ export async function resolveVariants(
       const where = `${path}.recipes[${r}]`;
       const written = typeof recipe === "string" ? BUILTIN_RECIPES[recipe] : recipe;
       if (written === undefined) {
+        const names = Object.keys(BUILTIN_RECIPES);
+        const guess = closestName(String(recipe), names);
         context.issues.push({
           path: where,
-          message: `Unknown recipe "${recipe}" (built-in recipes: ${
-            Object.keys(BUILTIN_RECIPES).join(", ")
-          })`,
+          message: `Unknown recipe "${recipe}"${guess === null ? "" : ` (did you mean "${guess}"?)`} ` +
+            `(built-in recipes: ${names.join(", ")})`,
         });
         continue;
       }

@@ -65,7 +65,11 @@ Deno.test("each mistake is named with its path", async () => {
     [[{ inputs: ["*.mkv"], recipes: ["web"] }], /variants\[0\]\.inputs\[0\]: No file matches "\*\.mkv"/],
     [
       [{ inputs: ["a.mp4"], recipes: ["sideways"] }],
-      /variants\[0\]\.recipes\[0\]: Unknown recipe "sideways"/,
+      /variants\[0\]\.recipes\[0\]: Unknown recipe "sideways" \(built-in recipes: /,
+    ],
+    [
+      [{ inputs: ["a.mp4"], recipes: ["shufle"] }],
+      /variants\[0\]\.recipes\[0\]: Unknown recipe "shufle" \(did you mean "shuffle"\?\) \(built-in recipes: /,
     ],
     [
       [{ inputs: ["a.mp4"], recipes: ["vertical"], count: 3 }],
