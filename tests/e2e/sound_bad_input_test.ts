@@ -109,3 +109,38 @@ Deno.test("bad input: a music volume or duck, or a loudness target or ceiling ou
     assert.deepEqual(await listFolder(dir), ["lesson.json"]);
   }
 });
+
+Deno.test("bad input: music that is a device, pictures that are a pipe or a link loop are named at their fields, exit 2, at once", async () => {
+  // /dev/zero read whole filled the memory; a pipe waited for a writer forever; a loop threw a stack trace.
+  const device = await renderWith({ music: { file: "/dev/zero" } });
+  assertCleanInputError(
+    device.result,
+    /✖ Expected a music file, got a device, a pipe or a socket: \/dev\/zero\n {2}→ at music\.file[ ,]/,
+  );
+  assert.equal(await listFolder(`${device.dir}/out`), null);
+
+  const dir = await tempDir();
+  const fifo = `${dir}/pipe.png`;
+  const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+  assert.ok(made.success, "mkfifo");
+  await Deno.symlink(`${dir}/loop-b.png`, `${dir}/loop-a.png`);
+  await Deno.symlink(`${dir}/loop-a.png`, `${dir}/loop-b.png`);
+  const pictures = await renderWith({
+    videos: [{
+      id: "a",
+      sections: [
+        { title: "T", narration: "Hi.", background: { image: fifo } },
+        { title: "U", narration: "Ho.", background: { image: `${dir}/loop-a.png` } },
+      ],
+    }],
+  });
+  assertCleanInputError(
+    pictures.result,
+    /✖ Expected an image file, got a device, a pipe or a socket: .*\/pipe\.png\n {2}→ at videos\[0\]\.sections\[0\]\.background\.image/,
+  );
+  assert.match(
+    pictures.result.stderr,
+    /✖ Cannot read the image file: its links loop: .*\/loop-a\.png\n {2}→ at videos\[0\]\.sections\[1\]\.background\.image/,
+  );
+  assert.equal(await listFolder(`${pictures.dir}/out`), null);
+});

@@ -5,6 +5,7 @@
  * @module
  */
 import type { WorkflowIssue } from "../../core/errors.ts";
+import { readUserFile, unreadableUserFile } from "../../core/read_user_file.ts";
 import { sha256Hex } from "../../core/sha256.ts";
 import { imageProblem } from "../../media/image_problem.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
@@ -22,7 +23,7 @@ export async function readImage(
 ): Promise<{ path: string; sha256: string } | null> {
   const file = workflowPath(relative, context.moduleUrl);
   try {
-    const bytes = await Deno.readFile(file);
+    const bytes = await readUserFile(file);
     if (sniffImage(bytes) === null) {
       context.issues.push({ path: context.path, message: `Not a PNG or JPEG image: ${file}` });
       return null;
@@ -49,7 +50,5 @@ function unreadableImage(error: unknown): string | null {
   if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
     return "Image not found";
   }
-  if (error instanceof Deno.errors.IsADirectory) return "Expected an image file, got a folder";
-  if (error instanceof Deno.errors.PermissionDenied) return "Cannot read the image (permission denied)";
-  return null;
+  return unreadableUserFile(error, "image file");
 }

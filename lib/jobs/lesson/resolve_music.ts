@@ -3,6 +3,7 @@
  * the workflow file), checked to be audio and digested, each problem an issue at its path.
  * @module
  */
+import { readUserFile, unreadableUserFile } from "../../core/read_user_file.ts";
 import type { WorkflowIssue } from "../../core/errors.ts";
 import { sha256Hex } from "../../core/sha256.ts";
 import { sniffAudio } from "../../media/sniff_media.ts";
@@ -89,20 +90,15 @@ export async function resolveMusic(
 /** The file's path and digest, or what keeps it from being music (in the user's words). */
 async function readMusic(path: string): Promise<{ path: string; sha256: string } | string> {
   try {
-    const bytes = await Deno.readFile(path);
+    const bytes = await readUserFile(path);
     if (sniffAudio(bytes) === null && !isMp4(bytes)) {
       return `Not an audio file (WAV, MP3, Ogg, FLAC, AAC or M4A): ${path}`;
     }
     return { path, sha256: sha256Hex(bytes) };
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
-      return `Music file not found: ${path}`;
-    }
-    if (error instanceof Deno.errors.IsADirectory) return `Expected a music file, got a folder: ${path}`;
-    if (error instanceof Deno.errors.PermissionDenied) {
-      return `Cannot read the music file (permission denied): ${path}`;
-    }
-    throw error;
+    const problem = unreadableUserFile(error, "music file");
+    if (problem === null) throw error;
+    return `${problem}: ${path}`;
   }
 }
 
