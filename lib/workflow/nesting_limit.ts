@@ -46,38 +46,61 @@ export function tooDeepInJson(text: string): number | null {
 }
 
 /**
- * Where a workflow's value (a TypeScript workflow's export, made in code) nests deeper than
- * {@linkcode MAX_NESTING_DEPTH} levels of plain objects and arrays, or contains itself: the schema's checks and its
- * messages recurse through the value (a value that contains itself never ends). Functions and other objects (a
- * custom step's `run`) are not entered.
+ * The first place where a workflow's value (a TypeScript workflow's export, made in code) is not plain data the
+ * schema can read: it nests deeper than {@linkcode MAX_NESTING_DEPTH} levels of plain objects and arrays, or
+ * contains itself (the schema's checks and its messages recurse through the value: one that contains itself never
+ * ends); a list has an empty slot (`[a, , b]`, two commas in a row, which the schema cannot iterate); reading a
+ * field throws (a getter, a Proxy). Functions and other objects (a custom step's `run`) are not entered.
  *
  * @param value The value.
- * @returns The path of the first place found, with whether it is a value that contains itself; null when none.
+ * @returns The path of the first place found and what is wrong there; null when none.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { tooDeepInValue } from "./nesting_limit.ts";
+ * import { valueProblem } from "./nesting_limit.ts";
  * const section: Record<string, unknown> = { title: "T" };
  * section.again = section;
- * assert.deepEqual(tooDeepInValue({ videos: [{ sections: [section] }] }), { path: "videos[0].sections[0].again", cycle: true });
- * assert.equal(tooDeepInValue({ videos: [{ sections: [{ title: "T" }] }] }), null);
+ * assert.equal(valueProblem({ videos: [{ sections: [section] }] })?.path, "videos[0].sections[0].again");
+ * // deno-lint-ignore no-sparse-arrays
+ * assert.equal(valueProblem({ formats: ["16:9", , "1:1"] })?.path, "formats[1]");
+ * assert.equal(valueProblem({ videos: [{ sections: [{ title: "T" }] }] }), null);
  * ```
  */
-export function tooDeepInValue(value: unknown): { path: string; cycle: boolean } | null {
+export function valueProblem(value: unknown): { path: string; message: string } | null {
   const inside = new Set<object>();
-  const walk = (node: unknown, depth: number, path: string): { path: string; cycle: boolean } | null => {
-    const array = Array.isArray(node);
-    if (!array && !isPlainObject(node)) return null;
-    if (inside.has(node as object)) return { path, cycle: true };
-    // Deeper than any workflow: the place where the limit was passed, its path cut short.
-    if (depth > MAX_NESTING_DEPTH) {
-      return { path: path.length > 80 ? `${path.slice(0, 80)}…` : path, cycle: false };
+  const walk = (node: unknown, depth: number, path: string): { path: string; message: string } | null => {
+    let entries: [string, unknown][];
+    try {
+      const array = Array.isArray(node);
+      if (!array && !isPlainObject(node)) return null;
+      if (inside.has(node as object)) {
+        return { path, message: "A value that contains itself: a workflow's values must be plain data" };
+      }
+      // Deeper than any workflow: the place where the limit was passed, its path cut short.
+      if (depth > MAX_NESTING_DEPTH) {
+        return { path: path.length > 80 ? `${path.slice(0, 80)}…` : path, message: TOO_DEEP_MESSAGE };
+      }
+      if (array) {
+        const list = node as unknown[];
+        for (let i = 0; i < list.length; i++) {
+          if (!(i in list)) {
+            return { path: `${path}[${i}]`, message: "An empty slot in a list (two commas in a row?)" };
+          }
+        }
+        entries = list.map((item, i) => [`${path}[${i}]`, item]);
+      } else {
+        entries = Object.entries(node as object).map((
+          [key, item],
+        ) => [path === "" ? key : `${path}.${key}`, item]);
+      }
+    } catch (error) {
+      return {
+        path: path === "" ? "(the default export)" : path,
+        message: `Reading the value threw: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
     inside.add(node as object);
-    const entries: [string, unknown][] = array
-      ? (node as unknown[]).map((item, i) => [`${path}[${i}]`, item])
-      : Object.entries(node as object).map(([key, item]) => [path === "" ? key : `${path}.${key}`, item]);
     for (const [place, item] of entries) {
       const found = walk(item, depth + 1, place);
       if (found !== null) return found;

@@ -7,7 +7,7 @@ import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import type { ResolveContext } from "../schema/job_kind.ts";
 import { resolveLimits, resolveProviders } from "../schema/resolve_common.ts";
 import { toWorkflowIssues } from "../schema/workflow_issues.ts";
-import { TOO_DEEP_MESSAGE, tooDeepInValue } from "./nesting_limit.ts";
+import { valueProblem } from "./nesting_limit.ts";
 import type { CommonInput } from "../schema/fields.ts";
 import { type JobKindRecord, jobKinds, type ResolvedJobs } from "./job_kinds.ts";
 import { type ResolvedWorkflow, workflowSchema, workflowSchemaOf } from "./workflow_schema.ts";
@@ -48,16 +48,10 @@ export interface ResolveOptions {
 export async function resolveWorkflow(value: unknown, options: ResolveOptions): Promise<ResolvedWorkflow> {
   const { file, moduleUrl, cores = navigator.hardwareConcurrency, env = Deno.env.get, kinds } = options;
   const schema = kinds === undefined ? workflowSchema : workflowSchemaOf(kinds);
-  // The schema recurses through the value: one that contains itself or nests without end is refused first.
-  const tooDeep = tooDeepInValue(value);
-  if (tooDeep !== null) {
-    throw new WorkflowError(file, [{
-      path: tooDeep.path,
-      message: tooDeep.cycle
-        ? "A value that contains itself: a workflow's values must be plain data"
-        : TOO_DEEP_MESSAGE,
-    }]);
-  }
+  // The schema recurses through the value: one that contains itself or nests without end, has a hole in a list or
+  // throws when read is refused first, at its path.
+  const problem = valueProblem(value);
+  if (problem !== null) throw new WorkflowError(file, [problem]);
   const parsed = schema.safeParse(value, { reportInput: true });
   if (!parsed.success) throw new WorkflowError(file, toWorkflowIssues(parsed.error.issues, schema));
   const input = parsed.data as CommonInput & Record<string, unknown>;

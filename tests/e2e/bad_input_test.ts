@@ -226,7 +226,7 @@ Deno.test("bad input: a provider baseUrl that is not http or https is named at i
   assert.equal(await listFolder(out), null);
 });
 
-Deno.test("bad input: a TypeScript workflow's value that contains itself or nests without end is named at its path, exit 2, nothing written", async () => {
+Deno.test("bad input: a TypeScript workflow's value that contains itself, nests without end, has a hole in a list or throws when read is named at its path, exit 2, nothing written", async () => {
   // Before: zod's message turned the value into JSON (a circular structure, or a stack overflow), a crash.
   const cases = [
     {
@@ -242,6 +242,17 @@ for (let i = 0; i < 100_000; i++) extra = { extra };
 export default workflow({ formats: ["320x180"], videos: [{ id: "a", sections: [{ title: "T", narration: "Hi.", extra } as never] }] });`,
       message:
         /✖ Nested too deeply: reel reads at most 100 levels of objects and lists\n {2}→ at videos\[0\]\.sections\[0\]\.extra\.extra\.extra.*… \(/,
+    },
+    // Two commas in a row: before, "TypeError: .for is not iterable", exit 1, nothing named.
+    {
+      body: `// deno-lint-ignore no-sparse-arrays
+export default workflow({ formats: ["320x180"], videos: [{ id: "a", sections: [{ title: "T", narration: "Hi." }, , { title: "U", narration: "Ho." }] }] });`,
+      message: /✖ An empty slot in a list \(two commas in a row\?\)\n {2}→ at videos\[0\]\.sections\[1\] \(/,
+    },
+    {
+      body: `const section = { title: "T", get narration(): string { throw new Error("no narration yet"); } };
+export default workflow({ formats: ["320x180"], videos: [{ id: "a", sections: [section] }] });`,
+      message: /✖ Reading the value threw: no narration yet\n {2}→ at videos\[0\]\.sections\[0\] \(/,
     },
   ];
   for (const { body, message } of cases) {
