@@ -3,6 +3,7 @@
  * `--watch` renders again on every save.
  * @module
  */
+import { InputError } from "../../lib/core/errors.ts";
 import type { Command } from "@commander-js/extra-typings";
 import { redisTarget } from "../../lib/cluster/redis_target.ts";
 import { planFiles } from "../../lib/run/load_plan.ts";
@@ -138,15 +139,34 @@ export async function runReported(
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
   const reporter = createReporter({ mode, focus });
+  // Until the run starts (loading the workflow, which may block in its own code, and the checks), a signal ends
+  // the render at once: nothing has been made yet. Once it runs, the scheduler cancels and waits for its steps.
+  let running = false;
+  const beforeRun = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener("abort", () => {
+      if (!running) reject(controller.signal.reason);
+    }, { once: true });
+  });
+  beforeRun.catch(() => {});
   try {
-    const { run, ffmpeg, plan } = await render({
-      onWarning: (warning) => console.error(`⚠ ${warning}`),
-      onNotice: (notice) => console.error(`reel: ${notice}`),
-      signal: controller.signal,
-      onEvent: (event) => reporter.event(event),
-    });
+    const { run, ffmpeg, plan } = await Promise.race([
+      render({
+        onWarning: (warning) => console.error(`⚠ ${warning}`),
+        onNotice: (notice) => console.error(`reel: ${notice}`),
+        signal: controller.signal,
+        onEvent: (event) => {
+          if (event.type === "run:started") running = true;
+          reporter.event(event);
+        },
+      }),
+      beforeRun,
+    ]);
     await reporter.finish(run, { ffmpeg, plan, outDir });
     return run.cancelled ? EXIT.interrupted : run.ok ? EXIT.ok : EXIT.failed;
+  } catch (error) {
+    if (!controller.signal.aborted || error instanceof InputError) throw error;
+    console.error("✖ Cancelled before any step ran: nothing was made");
+    return EXIT.interrupted;
   } finally {
     reporter.close();
     Deno.removeSignalListener("SIGINT", onSignal);

@@ -312,3 +312,43 @@ Deno.test("a render remakes what `cache gc` removes from under it, and its outpu
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("SIGTERM while the workflow still loads ends the render at once: exit 130, one line, nothing made", async () => {
+  // A workflow whose module waits in its own code (a minute, unless the render ends first): before, the signal
+  // surfaced as an uncaught AbortError with a stack trace (exit 1), or was not seen until the module returned.
+  const dir = await tempDir();
+  await Deno.writeTextFile(
+    `${dir}/lesson.ts`,
+    `import { workflow } from "${MOD_URL}";
+console.log("loading");
+await new Promise((resolve) => setTimeout(resolve, 60_000));
+export default workflow({ formats: ["160x90"], videos: [{ id: "v", sections: [{ title: "T", narration: "Hi." }] }] });
+`,
+  );
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", CLI, "render", "lesson.ts", "--out", "out"],
+    cwd: dir,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("loading")) {
+    const next = await reader.read();
+    if (next.done) break;
+    text += next.value;
+  }
+  child.kill("SIGTERM");
+  const watchdog = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  const [status, stderr] = await Promise.all([
+    child.status,
+    new Response(child.stderr).text(),
+    reader.cancel(),
+  ]);
+  clearTimeout(watchdog);
+  assert.equal(status.code, 130, stderr);
+  assert.match(stderr, /✖ Cancelled before any step ran: nothing was made/);
+  assert.doesNotMatch(stderr, /Uncaught|AbortError|\n\s+at /);
+  assert.equal(await listFolder(`${dir}/out`), null);
+  assert.equal(await listFolder(`${dir}/.reel`), null);
+});
