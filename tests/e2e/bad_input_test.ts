@@ -264,3 +264,12 @@ export default workflow({ formats: ["320x180"], videos: [{ id: "a", sections: [s
     assert.equal(await listFolder(out), null);
   }
 });
+
+Deno.test("bad input: REEL_FONT_DIR naming a file says the fonts are not found there, exit 2, nothing written", async () => {
+  // Before: an uncaught NotADirectory from the fonts' identity (exit 1).
+  const { file, out } = await workflowFile(good);
+  const result = await runCli(["render", file, "--out", out], { env: { REEL_FONT_DIR: file } });
+  assertCleanInputError(result, /✖ Cannot find the slide font DejaVuSans\.ttf/);
+  assert.match(result.stderr, /REEL_FONT_DIR to a folder holding DejaVuSans\.ttf/);
+  assert.equal(await listFolder(out), null);
+});

@@ -113,8 +113,9 @@ function listGroups(dirs: readonly string[], exclude: readonly string[]): FontGr
         }
       }
     } catch (error) {
-      // A fallback folder that is not installed simply adds no fonts.
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      // A fallback folder that is not installed (or is a file: REEL_FONT_DIR set wrong, which the primary fonts
+      // then report) simply adds no fonts.
+      if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) throw error;
     }
     for (const name of names.sort()) {
       const path = `${dir}/${name}`;

@@ -135,7 +135,7 @@ async function readFont(dir: string, file: string): Promise<Uint8Array> {
   try {
     return await Deno.readFile(`${dir}/${file}`);
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) throw error;
     throw new InputError(`Cannot find the slide font ${file}`, {
       where: `${dir}/${file}`,
       hint:

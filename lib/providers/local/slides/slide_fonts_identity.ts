@@ -36,7 +36,7 @@ export async function slideFontsIdentity(): Promise<string> {
       return `${path}\t${size}\t${mtime?.getTime() ?? ""}`;
     } catch (error) {
       // A missing primary font fails the render itself; here it is one more state to tell apart.
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) throw error;
       return `${path}\tmissing`;
     }
   });
