@@ -112,6 +112,8 @@ async function rememberedVersion(
     loadedLibraries(program, args),
   ]);
   const text = new TextDecoder().decode(stdout).trim();
+  const expected = VERSION_LINE[name];
+  if (expected !== undefined && !expected.test(text)) throw notTheProgram({ name, program, args }, text);
   const loaded = libraries.map(libraryIdentity);
   const digest = createHash("sha256").update([text, ...loaded].join("\n")).digest("hex").slice(0, 16);
   const version = `${text.split("\n")[0]} #${digest}`;
@@ -134,6 +136,25 @@ const REPAIR: Readonly<Record<string, string>> = {
   "espeak-ng":
     "Reinstall it with sudo apt-get install espeak-ng, or point REEL_ESPEAK at a working espeak-ng",
 };
+
+/** How the programs reel knows by name begin their version's text: another answer is another program. */
+const VERSION_LINE: Readonly<Record<string, RegExp>> = {
+  ffmpeg: /^ffmpeg version /,
+  ffprobe: /^ffprobe version /,
+  "espeak-ng": /^eSpeak/,
+};
+
+/** A program that runs but does not print its version as that program does (`/bin/true` as ffmpeg): bad input. */
+function notTheProgram(
+  { name, program, args }: { name: string; program: string; args: readonly string[] },
+  text: string,
+): InputError {
+  const printed = text === "" ? "printed nothing" : `printed "${text.split("\n")[0]!.slice(0, 60)}"`;
+  return new InputError(`${name} at ${program} is not ${name}: \`${program} ${args.join(" ")}\` ${printed}`, {
+    where: program,
+    hint: REPAIR[name] ?? "Point reel at the program itself",
+  });
+}
 
 /** A program that cannot print its version is broken (or not the program): bad input, named, with what to do. */
 function doesNotRun(

@@ -48,10 +48,25 @@ Deno.test("a broken ffmpeg, ffprobe or espeak-ng stops render, plan and doctor w
     await runCli(["doctor"], { env: env("REEL_FFMPEG", failing) }),
     new RegExp(`✖ ffmpeg at ${failing} does not run`),
   );
-  // An espeak-ng that runs and lists no voices is broken, not asked for a wrong voice.
+  // A program that runs but is not ffmpeg (before: the render ran, and its narration failed without naming ffmpeg).
+  assertStopped(
+    await runCli(["render", file, "--out", out], { env: env("REEL_FFMPEG", "/bin/true") }),
+    /✖ ffmpeg at \/bin\/true is not ffmpeg: `\/bin\/true -version` printed nothing\n.*REEL_FFMPEG/,
+  );
   assertStopped(
     await runCli(["render", file, "--out", out], { env: env("REEL_ESPEAK", "/bin/true") }),
-    /✖ espeak-ng at \/bin\/true lists no voices: it is broken, or not espeak-ng\n.*REEL_ESPEAK/,
+    /✖ espeak-ng at \/bin\/true is not espeak-ng: `\/bin\/true --version` printed "true .*\n.*REEL_ESPEAK/,
+  );
+  // An espeak-ng that answers its version and lists no voices is broken, not asked for a wrong voice.
+  const voiceless = `${file.slice(0, file.lastIndexOf("/"))}/espeak-ng`;
+  await Deno.writeTextFile(
+    voiceless,
+    `#!/bin/sh\n[ "$1" = --version ] && echo "eSpeak NG text-to-speech: 1.51  Data at: /nowhere"\nexit 0\n`,
+    { mode: 0o755 },
+  );
+  assertStopped(
+    await runCli(["render", file, "--out", out], { env: env("REEL_ESPEAK", voiceless) }),
+    /✖ espeak-ng at .*\/espeak-ng lists no voices: it is broken, or not espeak-ng\n.*REEL_ESPEAK/,
   );
   assert.equal(await listFolder(out), null);
 });
