@@ -7,6 +7,7 @@ import { ProviderError } from "../../core/errors.ts";
 import { runFfmpeg } from "../../media/ffmpeg.ts";
 import { ProcessError } from "../../media/run_process.ts";
 import { sniffAudio } from "../../media/sniff_media.ts";
+import { wavAnswerProblem } from "../../media/wav_answer_problem.ts";
 import { wavDuration } from "../../media/wav_duration.ts";
 import { describeBody } from "../../providers/http/describe_body.ts";
 import { callOpenAi, httpTarget } from "../../providers/http/openai_client.ts";
@@ -85,6 +86,10 @@ async function speakOverHttp(
     throw new ProviderError(target.provider, `returned something that is not audio (${what})`, {
       retryable: false,
     });
+  }
+  const problem = format === "wav" ? wavAnswerProblem(answer.body) : null;
+  if (problem !== null) {
+    throw new ProviderError(target.provider, `returned WAV audio that ${problem}`, { retryable: false });
   }
   const raw = `${task.scratchDir}/answer.${format}`;
   await Deno.writeFile(raw, answer.body, { signal });

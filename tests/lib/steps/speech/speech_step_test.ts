@@ -43,3 +43,80 @@ Deno.test("speech step: an API answering a PNG as audio fails naming its size an
     await server.close();
   }
 });
+
+/** A float WAV of `samples` at `rate`: IEEE float, 32 bits, mono. */
+function floatWav(samples: number[], rate: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(44 + samples.length * 4);
+  const view = new DataView(bytes.buffer);
+  const ascii = (offset: number, text: string) =>
+    [...text].forEach((c, i) => (bytes[offset + i] = c.charCodeAt(0)));
+  ascii(0, "RIFF");
+  view.setUint32(4, 36 + samples.length * 4, true);
+  ascii(8, "WAVEfmt ");
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 3, true);
+  view.setUint16(22, 1, true);
+  view.setUint32(24, rate, true);
+  view.setUint32(28, rate * 4, true);
+  view.setUint16(32, 4, true);
+  view.setUint16(34, 32, true);
+  ascii(36, "data");
+  view.setUint32(40, samples.length * 4, true);
+  samples.forEach((sample, i) => view.setFloat32(44 + i * 4, sample, true));
+  return bytes;
+}
+
+Deno.test("speech step: a WAV answer of samples that are not numbers, or at a rate no speech has, fails naming why; nothing is written", async () => {
+  // Before: ffmpeg made NaN a loud constant (a thump for the narration), and 8 Hz a 50-minute section; exit 0.
+  const speech = Array.from({ length: 24_000 }, (_, i) => 0.3 * Math.sin(i / 10));
+  const cases: [Uint8Array<ArrayBuffer>, string][] = [
+    [
+      floatWav(speech.map((sample, i) => (i % 100 === 7 ? NaN : sample)), 24_000),
+      "has samples that are not numbers",
+    ],
+    [
+      floatWav(speech.map((sample, i) => (i === 5000 ? Infinity : sample)), 24_000),
+      "has samples that are not numbers",
+    ],
+    [floatWav(speech, 8), "is sampled at 8 Hz"],
+  ];
+  for (const [body, why] of cases) {
+    const server = answering(body, "audio/wav");
+    try {
+      const dir = await tempDir();
+      const error = await runStepKind(speechStep, {
+        params: {
+          text: "Hello there.",
+          voice: { engine: "openai", voice: "alloy", rate: 175, model: "tts-1" },
+        },
+        inputs: [],
+        outputPath: `${dir}/speech.wav`,
+        scratchDir: `${dir}/scratch`,
+        runtime: { provider: "fake", baseUrl: server.url, keyEnv: "REEL_TEST_UNSET_KEY", timeout: 5000 },
+      }).then(() => null, (error: unknown) => error);
+      assert.ok(error instanceof ProviderError, String(error));
+      assert.equal(error.message.startsWith(`fake: returned WAV audio that ${why}`), true, error.message);
+      await assert.rejects(Deno.stat(`${dir}/speech.wav`), Deno.errors.NotFound);
+    } finally {
+      await server.close();
+    }
+  }
+  // The same speech at 24 kHz, every sample a number, is spoken.
+  const server = answering(floatWav(speech, 24_000), "audio/wav");
+  try {
+    const dir = await tempDir();
+    const value = await runStepKind(speechStep, {
+      params: {
+        text: "Hello there.",
+        voice: { engine: "openai", voice: "alloy", rate: 175, model: "tts-1" },
+      },
+      inputs: [],
+      outputPath: `${dir}/speech.wav`,
+      scratchDir: `${dir}/scratch`,
+      runtime: { provider: "fake", baseUrl: server.url, keyEnv: "REEL_TEST_UNSET_KEY", timeout: 5000 },
+    }) as { duration: number };
+    assert.ok(Math.abs(value.duration - 1) < 0.01, String(value.duration));
+  } finally {
+    await server.close();
+  }
+});
