@@ -49,10 +49,15 @@ export const speechStep: StepKindDefinition = {
         outPath: output,
       });
     }
-    const bytes = await Deno.readFile(output, { signal: context.signal });
+    const engine = voice.engine === "espeak" ? "espeak-ng" : voice.engine;
+    const bytes = await Deno.readFile(output, { signal: context.signal }).catch((error) => {
+      // A speech program that exits 0 without writing its file is broken: named, not the file's path.
+      if (error instanceof Deno.errors.NotFound) throw new Error(`${engine} exited without writing any audio`);
+      throw error;
+    });
     const duration = wavDuration(bytes, bytes.length);
     if (!(duration >= 0.1)) {
-      throw new Error(`The ${voice.engine} narration lasts ${duration} s; expected speech`);
+      throw new Error(`The ${engine} narration lasts ${Number(duration.toFixed(3))} s; expected speech`);
     }
     return { duration };
   },

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ProviderError } from "../../../../lib/core/errors.ts";
 import { encodePng } from "../../../../lib/media/png_encoder.ts";
+import { pcmWav } from "../../../../lib/media/wav_pcm.ts";
 import { speechStep } from "../../../../lib/steps/speech/speech_step.ts";
 import { runStepKind } from "../../../_support/step_runner.ts";
 import { tempDir } from "../../../_support/temp_dir.ts";
@@ -118,5 +119,51 @@ Deno.test("speech step: a WAV answer of samples that are not numbers, or at a ra
     assert.ok(Math.abs(value.duration - 1) < 0.01, String(value.duration));
   } finally {
     await server.close();
+  }
+});
+
+Deno.test("speech step: an espeak-ng that exits 0 without writing, or writes a blip, is named, with its length rounded", async () => {
+  const dir = await tempDir();
+  const real = new TextDecoder().decode(
+    new Deno.Command("sh", { args: ["-c", "command -v espeak-ng"], stdout: "piped" }).outputSync().stdout,
+  ).trim();
+  // It answers the version and voice questions as the real one; asked to speak (-w FILE), it does not, or writes
+  // 28 samples.
+  const silent = `${dir}/silent-espeak`;
+  await Deno.writeTextFile(
+    silent,
+    `#!/bin/sh\ncase " $* " in *" -w "*) exit 0 ;; esac\nexec ${real} "$@"\n`,
+    {
+      mode: 0o755,
+    },
+  );
+  const blip = `${dir}/blip-espeak`;
+  const wav = `${dir}/blip.wav`;
+  await Deno.writeFile(wav, pcmWav(new Uint8Array(56), { sampleRate: 22_050 }));
+  await Deno.writeTextFile(
+    blip,
+    `#!/bin/sh\nfor a in "$@"; do [ "$prev" = -w ] && cp '${wav}' "$a"; prev="$a"; done\n` +
+      `case " $* " in *" -w "*) exit 0 ;; esac\nexec ${real} "$@"\n`,
+    { mode: 0o755 },
+  );
+  for (
+    const [program, message] of [[silent, /^espeak-ng exited without writing any audio$/], [
+      blip,
+      /^The espeak-ng narration lasts 0\.001 s; expected speech$/,
+    ]] as const
+  ) {
+    Deno.env.set("REEL_ESPEAK", program);
+    try {
+      const error = await runStepKind(speechStep, {
+        params: { text: "Hello there.", voice: { engine: "espeak", voice: "en-us", rate: 175, model: null } },
+        inputs: [],
+        outputPath: `${dir}/speech.wav`,
+        scratchDir: `${dir}/scratch`,
+      }).then(() => null, (error: unknown) => error);
+      assert.ok(error instanceof Error, String(error));
+      assert.match(error.message, message);
+    } finally {
+      Deno.env.delete("REEL_ESPEAK");
+    }
   }
 });
