@@ -62,6 +62,45 @@ export function nonBlank(what: string) {
   return z.string().trim().min(1, `${what} must not be empty`);
 }
 
+/** Control characters (C0 and C1, DEL) other than tab, line feed and carriage return. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+/**
+ * Text that is shown or spoken (a title, a bullet, a narration): not blank, with something visible in it (not only
+ * zero-width or format characters, which `trim()` keeps: a title of U+200B drew an empty slide), and without control
+ * characters (BEL or ESC went raw into the subtitles).
+ *
+ * @param what The field, for the messages.
+ * @returns The schema.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { shownText } from "./fields.ts";
+ * assert.equal(shownText("Title").safeParse("Rain").success, true);
+ * assert.equal(shownText("Title").safeParse("\u200b").success, false);
+ * assert.equal(shownText("Title").safeParse("Bell\u0007").success, false);
+ * ```
+ */
+export function shownText(what: string) {
+  return nonBlank(what).superRefine((text, context) => {
+    // Blank: said by nonBlank already.
+    if (text === "") return;
+    if (!/[^\s\p{Cf}\p{Cc}\p{Z}]/u.test(text)) {
+      context.addIssue({
+        code: "custom",
+        message: `${what} must not be empty (it has only invisible characters)`,
+      });
+      return;
+    }
+    const control = CONTROL.exec(text)?.[0];
+    if (control !== undefined) {
+      const code = control.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+      context.addIssue({ code: "custom", message: `${what} holds a control character (U+${code})` });
+    }
+  });
+}
+
 /** A duration in milliseconds, from 1 ms to an hour. */
 export const millis = z.number().int().min(1).max(3_600_000);
 

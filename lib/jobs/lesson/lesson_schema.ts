@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { color, nonBlank, SLUG, slug } from "../../schema/fields.ts";
+import { color, nonBlank, shownText, SLUG, slug } from "../../schema/fields.ts";
 import { type Format, parseFormat } from "../../schema/formats.ts";
 import type { SlideTheme, ThemeName } from "../../providers/local/slides/slide_themes.ts";
 import {
@@ -50,9 +50,9 @@ const backgroundSchema = z.union([
 
 const sectionSchema = z.strictObject({
   id: slug("Expected a lowercase id like intro or part-2").optional(),
-  title: nonBlank("Title"),
-  bullets: z.array(nonBlank("Bullet")).max(8, "At most 8 bullets fit on a slide").optional(),
-  narration: nonBlank("Narration"),
+  title: shownText("Title"),
+  bullets: z.array(shownText("Bullet")).max(8, "At most 8 bullets fit on a slide").optional(),
+  narration: shownText("Narration"),
   background: backgroundSchema.optional(),
   image: imageSchema.optional(),
   voice: voiceSchema.optional(),
@@ -62,7 +62,7 @@ const sectionSchema = z.strictObject({
 
 const videoSchema = z.strictObject({
   id: slug("Expected a lowercase id like intro or part-2"),
-  title: nonBlank("Title").optional(),
+  title: shownText("Title").optional(),
   sections: z.array(sectionSchema).min(1, "A video needs at least one section"),
   titleCard: titleCardSchema.optional(),
   endCard: endCardSchema.optional(),

@@ -3,7 +3,7 @@
  * @module
  */
 import { z } from "zod";
-import { color, nonBlank } from "../../schema/fields.ts";
+import { color, nonBlank, shownText } from "../../schema/fields.ts";
 import { THEME_NAMES } from "../../providers/local/slides/slide_themes.ts";
 
 /**
@@ -60,8 +60,8 @@ const seconds = z.number().min(0.5, "Expected 0.5 to 30 seconds").max(30, "Expec
 export const titleCardSchema = z.union([
   z.boolean(),
   z.strictObject({
-    title: nonBlank("Title").optional(),
-    subtitle: nonBlank("Subtitle").optional(),
+    title: shownText("Title").optional(),
+    subtitle: shownText("Subtitle").optional(),
     duration: seconds.optional(),
   }),
 ]);
@@ -70,8 +70,8 @@ export const titleCardSchema = z.union([
 export const endCardSchema = z.union([
   z.boolean(),
   z.strictObject({
-    title: nonBlank("Title").optional(),
-    text: nonBlank("Text").optional(),
+    title: shownText("Title").optional(),
+    text: shownText("Text").optional(),
     duration: seconds.optional(),
   }),
 ]);

@@ -43,6 +43,35 @@ Deno.test("resolveWorkflow() names a misspelled field with its path and a sugges
   ]);
 });
 
+Deno.test("resolveWorkflow() rejects shown text of invisible characters only, or holding control characters, at its path", async () => {
+  // Before: a title of U+200B drew an empty slide, a narration of it made a silent third of a second, and BEL or
+  // ESC went raw into the subtitles.
+  const issues = await issuesOf({
+    videos: [{
+      id: "a",
+      sections: [
+        { title: "\u200b", narration: "N" },
+        { title: "T", narration: "\u200b\u2060 \u200b" },
+        { title: "T", narration: "Ring\u0007 the bell." },
+        { title: "T", bullets: ["A", "\u001b[31mred"], narration: "N" },
+        { title: "Tabs\tand\nlines are fine", narration: "So are accents: café, and 雨." },
+      ],
+    }],
+  });
+  assert.deepEqual(issues, [
+    {
+      path: "videos[0].sections[0].title",
+      message: "Title must not be empty (it has only invisible characters)",
+    },
+    {
+      path: "videos[0].sections[1].narration",
+      message: "Narration must not be empty (it has only invisible characters)",
+    },
+    { path: "videos[0].sections[2].narration", message: "Narration holds a control character (U+0007)" },
+    { path: "videos[0].sections[3].bullets[1]", message: "Bullet holds a control character (U+001B)" },
+  ]);
+});
+
 Deno.test("resolveWorkflow() rejects an empty narration at its path", async () => {
   const issues = await issuesOf({
     videos: [{ id: "a", sections: [section, { title: "T", narration: "   " }] }],
