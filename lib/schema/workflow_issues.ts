@@ -55,9 +55,14 @@ const MISSING = "Required field is missing";
 /** A union whose value has the type of exactly one branch fails with that branch's issues, at their full path. */
 function unwrapUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   if (issue.code !== "invalid_union") return [issue];
-  const near = issue.errors.filter((branch) =>
-    !branch.some((inner) => inner.code === "invalid_type" && inner.path.length === 0)
-  );
+  const failsAtRoot = (codes: readonly string[]) =>
+    issue.errors.filter((branch) =>
+      !branch.some((inner) => codes.includes(inner.code) && inner.path.length === 0)
+    );
+  // A branch that fails on the value itself (another type, or not its one literal: `false` where an object was
+  // given) is not the one meant; when that leaves none, the branches of the value's type are.
+  const inside = failsAtRoot(["invalid_type", "invalid_value"]);
+  const near = inside.length === 1 ? inside : failsAtRoot(["invalid_type"]);
   const [branch, ...others] = near;
   if (branch === undefined || others.length > 0) return [issue];
   return branch.flatMap((inner) => unwrapUnion({ ...inner, path: [...issue.path, ...inner.path] }));

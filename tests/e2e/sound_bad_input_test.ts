@@ -102,6 +102,15 @@ Deno.test("bad input: a music volume or duck, or a loudness target or ceiling ou
         /✖ Expected a true peak from -9 to 0 dBTP\n {2}→ at loudness\.truePeak/,
       ],
       [{ loudness: true }, /✖ Expected false or \{ target, truePeak \}\n {2}→ at loudness[ ,]/],
+      // A wrong type inside the object form: before, "Invalid input" at music (the union's other forms failed too).
+      [
+        { music: { file: "m.wav", volume: "loud" } },
+        /✖ Expected a number, got a string\n {2}→ at music\.volume/,
+      ],
+      [
+        { videos: [{ id: "a", sections: [{ title: "T", narration: "Hi." }], music: { duck: "x" } }] },
+        /✖ Expected a number, got a string\n {2}→ at videos\[0\]\.music\.duck/,
+      ],
     ] as const
   ) {
     const { result, dir } = await renderWith(fields);
