@@ -82,5 +82,12 @@ export async function loadWorkflow(
       message: "The file has no default export; end it with `export default workflow({...})`",
     }]);
   }
+  if (typeof (module.default as { then?: unknown } | null)?.then === "function") {
+    throw new WorkflowError(file, [{
+      path: "",
+      message: "The default export is a Promise: await it first (`export default await …`), or export the " +
+        "workflow itself",
+    }]);
+  }
   return await resolveWorkflow(module.default, { file, moduleUrl: url.href, cores: options.cores });
 }

@@ -273,3 +273,12 @@ Deno.test("bad input: REEL_FONT_DIR naming a file says the fonts are not found t
   assert.match(result.stderr, /REEL_FONT_DIR to a folder holding DejaVuSans\.ttf/);
   assert.equal(await listFolder(out), null);
 });
+
+Deno.test("bad input: a workflow whose default export is a Promise says to await it, exit 2", async () => {
+  // Before: "a workflow needs at least one job (videos)", as if the export were empty.
+  const file = await writeWorkflowFile(`export default Promise.resolve(workflow(${JSON.stringify(good)}));`);
+  const out = `${file.slice(0, file.lastIndexOf("/"))}/out`;
+  const result = await runCli(["render", file, "--out", out]);
+  assertCleanInputError(result, /✖ The default export is a Promise: await it first/);
+  assert.equal(await listFolder(out), null);
+});
