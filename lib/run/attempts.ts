@@ -108,8 +108,13 @@ export async function runAttempts(node: DagNode, context: AttemptsContext): Prom
     if (decision?.sort === "refused") gate?.refused(message);
     const retrying = decision === null || decision.retry;
     // A server that keeps answering 429 is left, and the message says how often it was asked.
+    // A long wait (a server's Retry-After, up to the provider's maxRetryAfter) is said, so a run that seems idle
+    // says why.
+    const waitMs = decision === null ? 0 : Math.max(decision.delayMs, decision.rateLimitedForMs ?? 0);
     const said = decision?.sort === "rate-limited" && !retrying
       ? `${message} (gave up after ${counts.rateLimited} answers of 429)`
+      : retrying && waitMs >= 1000
+      ? `${message} (next attempt in ${Math.round(waitMs / 1000)} s)`
       : message;
     context.emit({
       type: "step:failed",

@@ -256,10 +256,22 @@ Deno.test("runPlan() waits at least the Retry-After a 503 asked for before the n
   const executor = new FakeExecutor(plan, {
     failFirst: new Map([["v1/s1/speech", { status: 503, retryAfterMs: 7000 }]]),
   });
-  const result = await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null, clock });
+  const events: RunEvent[] = [];
+  const result = await runPlan(plan, {
+    executor,
+    store: new MemoryStore(),
+    ffmpeg,
+    outDir: null,
+    clock,
+    onEvent: (event) => events.push(event),
+  });
   assert.ok(result.ok);
   assert.equal(executor.attempts.get("v1/s1/speech"), 2);
   assert.ok(clock.now() >= 7000, `retried after ${clock.now()} ms`);
+  // The wait is said, so a run that seems idle says why.
+  const failed = events.find((event) => event.type === "step:failed");
+  assert.ok(failed?.type === "step:failed" && failed.retrying);
+  assert.match(failed.error, /\(next attempt in 7 s\)$/);
 });
 
 Deno.test("runPlan() gives a free CPU slot to the ready step with the costliest path ahead: speech and the narration before slides", async () => {
