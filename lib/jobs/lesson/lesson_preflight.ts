@@ -60,7 +60,8 @@ export async function preflightLesson(lesson: ResolvedLesson, context: Preflight
         ? ` (and ${plural(speaking.length - 1, "more section", "more sections")})`
         : "";
       throw new WorkflowError(context.file, [{
-        path: `${speaking[0]!.path}.voice`,
+        // Where the voice is named (the lesson's `voice`, a section's); where it speaks, for reel's default.
+        path: speaking[0]!.voice.field ?? `${speaking[0]!.path}.voice`,
         message: `${error.message}${more}`,
       }], {
         hint: error.hint ?? undefined,

@@ -120,6 +120,11 @@ export interface ResolvedVoice {
   rate: number;
   /** The API model (e.g. `tts-1`), or null for local engines. */
   model: string | null;
+  /**
+   * Where the workflow names this voice (`voice.voice`, `videos[0].sections[2].voice.provider`), for messages; null
+   * for reel's default voice. Not keyed.
+   */
+  field?: string | null;
 }
 
 /** A generated slide image with every field resolved. */

@@ -229,9 +229,15 @@ function resolveVoice(
     });
   }
   const sameEngine = provider === base.provider;
+  const field = voice.voice !== undefined
+    ? `${context.path}.voice`
+    : provider !== base.provider
+    ? `${context.path}.provider`
+    : base.field ?? null;
   return {
     provider,
     engine,
+    field,
     voice: name,
     rate: voice.rate ?? base.rate,
     model: engine === "openai"

@@ -53,10 +53,10 @@ Deno.test("preflightLesson() checks the voice of a narration that will be spoken
   }, where);
   const context = { ffmpeg, allowOverflow: false, file: "lesson.ts" };
   await assert.rejects(preflightLesson(workflow.jobs.lesson!, context), (error) => {
-    // Named with the file and where it speaks, as any other mistake of the file.
+    // Named with the file and where it is written (the lesson's voice), as any other mistake of the file.
     assert.ok(error instanceof WorkflowError);
     assert.equal(error.file, "lesson.ts");
-    assert.deepEqual(error.issues.map((issue) => issue.path), ["videos[0].sections[0].voice"]);
+    assert.deepEqual(error.issues.map((issue) => issue.path), ["voice.voice"]);
     assert.match(error.message, /Unknown espeak-ng voice "xx-no-such-voice" \(and 1 more section\)/);
     assert.match(error.hint ?? "", /espeak-ng --voices/);
     return true;
@@ -64,4 +64,21 @@ Deno.test("preflightLesson() checks the voice of a narration that will be spoken
   // Spoken before (with a voice espeak-ng had then): nothing to check, and no espeak-ng started to list voices.
   const stored = (id: string) => id === "v/s1/speech" || id === "v/s2/speech" ? { duration: 1 } : undefined;
   assert.deepEqual(await preflightLesson(workflow.jobs.lesson!, { ...context, stored }), []);
+  // A section's own voice is named in that section.
+  const own = await resolveWorkflow({
+    formats: ["160x90"],
+    titleCard: false,
+    videos: [{
+      id: "v",
+      sections: [
+        { title: "Fine", narration: "Short." },
+        { title: "Own", narration: "Also.", voice: { provider: "espeak", voice: "xx-no-such-voice" } },
+      ],
+    }],
+  }, where);
+  await assert.rejects(preflightLesson(own.jobs.lesson!, context), (error) => {
+    assert.ok(error instanceof WorkflowError);
+    assert.deepEqual(error.issues.map((issue) => issue.path), ["videos[0].sections[1].voice.voice"]);
+    return true;
+  });
 });
