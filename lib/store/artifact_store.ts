@@ -231,10 +231,13 @@ export class ArtifactStore implements StepStore {
    */
   async removeStale(): Promise<number> {
     let removed = 0;
-    for (const folder of ["tmp", "trash"]) {
+    for (const folder of ["tmp", "trash", "claims"]) {
       try {
         for await (const entry of Deno.readDir(`${this.root}/${folder}`)) {
-          const pid = Number(entry.name.split("-")[0]);
+          // In claims, only a process's private files (`.<pid>-<token>.tmp`, `.<pid>-….takeover`): the claims
+          // themselves are taken over by their own rules.
+          if (folder === "claims" && !entry.name.startsWith(".")) continue;
+          const pid = Number(entry.name.replace(/^\./, "").split("-")[0]);
           if (Number.isInteger(pid) && pid > 0 && await processAlive(pid)) continue;
           await removeIfExists(`${this.root}/${folder}/${entry.name}`);
           removed++;

@@ -163,8 +163,9 @@ export class KeyClaims {
     // Written whole under a private name, then linked into place: link fails when the claim exists, and a reader
     // never sees a half-written claim.
     const temporary = `${this.#folder}/.${Deno.pid}-${token}.tmp`;
-    this.#folders.writeIn(this.#folder, () => Deno.writeTextFileSync(temporary, JSON.stringify(holder)));
     try {
+      // Inside the try: a write cut short (a full disk) leaves no private file behind either.
+      this.#folders.writeIn(this.#folder, () => Deno.writeTextFileSync(temporary, JSON.stringify(holder)));
       Deno.linkSync(temporary, this.#path(key));
       return token;
     } catch (error) {

@@ -47,6 +47,15 @@ Deno.test("ArtifactStore.removeStale() clears what dead processes left in the sc
   await Deno.writeTextFile(`${root}/tmp/999999999-record-y.tmp`, "{");
   assert.equal(await store.removeStale(), 2);
   assert.deepEqual(await listFolder(`${root}/tmp`), [mine.slice(root.length + 5)]);
+  // A dead process's private claim files (a write cut short by a full disk) go too; claims and live ones stay.
+  const claim = await store.claim(key);
+  await Deno.writeTextFile(`${root}/claims/.999999999-token.tmp`, "{");
+  await Deno.writeTextFile(`${root}/claims/.999999999-token.takeover`, "{");
+  await Deno.writeTextFile(`${root}/claims/.${Deno.pid}-live.tmp`, "{");
+  assert.equal(await store.removeStale(), 2);
+  assert.deepEqual(await listFolder(`${root}/claims`), [`.${Deno.pid}-live.tmp`, `${key}.claim`]);
+  await claim.release();
+  store.close();
 });
 
 /** Writes `text` into a fresh scratch folder of `store` and commits it under `key`. */
