@@ -71,10 +71,17 @@ export async function loadWorkflow(
     return await loadDataWorkflow(file, { url, format, cores: options.cores });
   }
   let module: { default?: unknown };
+  // A workflow that calls Deno.exit while it loads would end the render as if it had succeeded: it throws instead.
+  const exit = Deno.exit;
+  Deno.exit = (code?: number): never => {
+    throw new Error(`The workflow called Deno.exit(${code ?? ""}): a workflow file must export its workflow`);
+  };
   try {
     module = await import(url.href);
   } catch (error) {
     throw new WorkflowError(file, [importFailureIssue(error, url.href)], { cause: error });
+  } finally {
+    Deno.exit = exit;
   }
   if (module.default === undefined) {
     throw new WorkflowError(file, [{

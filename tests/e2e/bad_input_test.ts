@@ -282,3 +282,11 @@ Deno.test("bad input: a workflow whose default export is a Promise says to await
   assertCleanInputError(result, /✖ The default export is a Promise: await it first/);
   assert.equal(await listFolder(out), null);
 });
+
+Deno.test("bad input: a workflow that calls Deno.exit while it loads is named, exit 2, instead of ending the render with 0", async () => {
+  const file = await writeWorkflowFile(`Deno.exit(0);\nexport default workflow(${JSON.stringify(good)});`);
+  const out = `${file.slice(0, file.lastIndexOf("/"))}/out`;
+  const result = await runCli(["render", file, "--out", out]);
+  assertCleanInputError(result, /✖ Importing the file threw: The workflow called Deno\.exit\(0\)/);
+  assert.equal(await listFolder(out), null);
+});
