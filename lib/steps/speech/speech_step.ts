@@ -52,7 +52,9 @@ export const speechStep: StepKindDefinition = {
     const engine = voice.engine === "espeak" ? "espeak-ng" : voice.engine;
     const bytes = await Deno.readFile(output, { signal: context.signal }).catch((error) => {
       // A speech program that exits 0 without writing its file is broken: named, not the file's path.
-      if (error instanceof Deno.errors.NotFound) throw new Error(`${engine} exited without writing any audio`);
+      if (error instanceof Deno.errors.NotFound) {
+        throw new Error(`${engine} exited without writing any audio`);
+      }
       throw error;
     });
     const duration = wavDuration(bytes, bytes.length);
