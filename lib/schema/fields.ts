@@ -63,6 +63,7 @@ export function nonBlank(what: string) {
 }
 
 /** Control characters (C0 and C1, DEL) other than tab, line feed and carriage return. */
+// deno-lint-ignore no-control-regex -- finding them is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /**
