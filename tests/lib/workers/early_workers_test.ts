@@ -7,9 +7,9 @@ import {
   takeEarlyWorker,
 } from "../../../lib/workers/early_workers.ts";
 import { WorkerPool } from "../../../lib/workers/worker_pool.ts";
-import type { StepTask } from "../../../lib/core/step_task.ts";
 import { rendersLocally } from "../../../tasks/render.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
+import { bareTask } from "../../_support/bare_task.ts";
 
 /** A steps module whose kind answers with its worker's name; with `failEarly`, it cannot load in an early worker. */
 async function namingWorkerUrl(failEarly: boolean): Promise<URL> {
@@ -30,23 +30,7 @@ async function namingWorkerUrl(failEarly: boolean): Promise<URL> {
   return url;
 }
 
-const nameTask: StepTask = {
-  id: "x",
-  kind: "name",
-  version: 1,
-  key: "k",
-  params: null,
-  runtime: {},
-  engine: null,
-  inputIds: [],
-  inputs: [],
-  outputPath: null,
-  provider: null,
-  cpu: false,
-  scratchDir: "",
-  ffmpeg: { ffmpeg: "/bin/false", ffprobe: "/bin/false" },
-  blocking: true,
-};
+const nameTask = bareTask("name", "", true);
 
 async function namesOf(pool: WorkerPool, count: number): Promise<string[]> {
   const signal = new AbortController().signal;

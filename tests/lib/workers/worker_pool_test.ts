@@ -10,6 +10,7 @@ import { writeWorkflowFile } from "../../_support/workflows.ts";
 import { startFakeOpenAi } from "../../../lib/fake_api/fake_openai_server.ts";
 import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
+import { bareTask } from "../../_support/bare_task.ts";
 
 const ffmpeg = { ffmpeg: "/bin/false", ffprobe: "/bin/false" };
 
@@ -38,27 +39,6 @@ function runOn(
       listen?.(event);
     },
   });
-}
-
-/** A task of `kind` with no inputs, no output and no provider, for executing on a pool directly. */
-function bareTask(kind: string, scratchDir: string) {
-  return {
-    id: "x",
-    kind,
-    version: 1,
-    key: "k",
-    params: null,
-    runtime: {},
-    engine: null,
-    inputIds: [],
-    inputs: [],
-    outputPath: null,
-    provider: null,
-    cpu: false,
-    scratchDir,
-    ffmpeg,
-    blocking: false,
-  };
 }
 
 const video = `videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],`;

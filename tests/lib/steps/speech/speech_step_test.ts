@@ -22,18 +22,27 @@ function answering(body: Uint8Array<ArrayBuffer>, contentType: string) {
   return { url: `http://127.0.0.1:${server.addr.port}`, close: () => server.shutdown() };
 }
 
+/** Runs an API speech step against `url` (a fake provider): its value, or what it threw, and its folder. */
+async function speakAt(url: string): Promise<{ dir: string; value: unknown; error: unknown }> {
+  const dir = await tempDir();
+  const task = {
+    params: { text: "Hello there.", voice: { engine: "openai", voice: "alloy", rate: 175, model: "tts-1" } },
+    inputs: [],
+    outputPath: `${dir}/speech.wav`,
+    scratchDir: `${dir}/scratch`,
+    runtime: { provider: "fake", baseUrl: url, keyEnv: "REEL_TEST_UNSET_KEY", timeout: 5000 },
+  };
+  return await runStepKind(speechStep, task).then(
+    (value) => ({ dir, value, error: null }),
+    (error: unknown) => ({ dir, value: null, error }),
+  );
+}
+
 Deno.test("speech step: an API answering a PNG as audio fails naming its size and type, with no raw bytes in the message", async () => {
   const png = new Uint8Array(encodePng(new Uint8Array(32 * 32 * 4).fill(200), 32, 32));
   const server = answering(png, "audio/wav");
   try {
-    const dir = await tempDir();
-    const error = await runStepKind(speechStep, {
-      params: { text: "Hello.", voice: { engine: "openai", voice: "alloy", rate: 175, model: "tts-1" } },
-      inputs: [],
-      outputPath: `${dir}/speech.wav`,
-      scratchDir: `${dir}/scratch`,
-      runtime: { provider: "fake", baseUrl: server.url, keyEnv: "REEL_TEST_UNSET_KEY", timeout: 5000 },
-    }).then(() => null, (error: unknown) => error);
+    const { error } = await speakAt(server.url);
     assert.ok(error instanceof ProviderError, String(error));
     assert.equal(
       error.message,
@@ -84,17 +93,7 @@ Deno.test("speech step: a WAV answer of samples that are not numbers, or at a ra
   for (const [body, why] of cases) {
     const server = answering(body, "audio/wav");
     try {
-      const dir = await tempDir();
-      const error = await runStepKind(speechStep, {
-        params: {
-          text: "Hello there.",
-          voice: { engine: "openai", voice: "alloy", rate: 175, model: "tts-1" },
-        },
-        inputs: [],
-        outputPath: `${dir}/speech.wav`,
-        scratchDir: `${dir}/scratch`,
-        runtime: { provider: "fake", baseUrl: server.url, keyEnv: "REEL_TEST_UNSET_KEY", timeout: 5000 },
-      }).then(() => null, (error: unknown) => error);
+      const { dir, error } = await speakAt(server.url);
       assert.ok(error instanceof ProviderError, String(error));
       assert.equal(error.message.startsWith(`fake: returned WAV audio that ${why}`), true, error.message);
       await assert.rejects(Deno.stat(`${dir}/speech.wav`), Deno.errors.NotFound);
@@ -105,18 +104,10 @@ Deno.test("speech step: a WAV answer of samples that are not numbers, or at a ra
   // The same speech at 24 kHz, every sample a number, is spoken.
   const server = answering(floatWav(speech, 24_000), "audio/wav");
   try {
-    const dir = await tempDir();
-    const value = await runStepKind(speechStep, {
-      params: {
-        text: "Hello there.",
-        voice: { engine: "openai", voice: "alloy", rate: 175, model: "tts-1" },
-      },
-      inputs: [],
-      outputPath: `${dir}/speech.wav`,
-      scratchDir: `${dir}/scratch`,
-      runtime: { provider: "fake", baseUrl: server.url, keyEnv: "REEL_TEST_UNSET_KEY", timeout: 5000 },
-    }) as { duration: number };
-    assert.ok(Math.abs(value.duration - 1) < 0.01, String(value.duration));
+    const { value, error } = await speakAt(server.url);
+    assert.equal(error, null);
+    const { duration } = value as { duration: number };
+    assert.ok(Math.abs(duration - 1) < 0.01, String(duration));
   } finally {
     await server.close();
   }
