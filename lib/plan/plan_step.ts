@@ -74,6 +74,12 @@ export interface PlanStep {
   retries: number;
   /** File name in the output folder for a step whose artifact is a deliverable, else null. */
   output: string | null;
+  /**
+   * Steps whose outputs this output goes with (a video's subtitles, its videos): it is published once one of them
+   * has been, so the output folder never holds subtitles whose video failed, or this run's subtitles beside an
+   * earlier run's video. Absent: published as soon as the step is done. Not in the key.
+   */
+  publishWith?: readonly string[];
   /** File extension of the artifact (`mp4`, `png`...), or null for a value-only step. */
   extension: string | null;
   /**

@@ -45,6 +45,16 @@ class Scheduler {
   readonly #limits: LayeredLimits;
   readonly #dag = new DagState();
   readonly #publisher: OutputPublisher;
+  /** Steps whose outputs this run published. */
+  readonly #publishedSteps = new Set<string>();
+  /** Outputs waiting for one of the steps they go with to be published. */
+  #heldOutputs: {
+    step: string;
+    output: string | null;
+    artifact: string | null;
+    order: number;
+    goesWith: readonly string[];
+  }[] = [];
   readonly #controller = new AbortController();
   readonly #clock: Clock;
   readonly #start: number;
@@ -169,9 +179,41 @@ class Scheduler {
     await this.#succeed(node, made.artifact);
   }
 
+  /**
+   * Publishes a done step's output, unless it goes with others none of which is published yet (see
+   * `PlanStep.publishWith`): then it is held, and published with the first of them; one that never is (they failed,
+   * the run was cancelled) is not published at all. Returns what was written, this step's output and the ones held
+   * for it.
+   */
+  async #publish(node: DagNode, artifact: StoredArtifact): Promise<{ step: string; path: string }[]> {
+    const { id, output } = node.step;
+    const item = { step: id, output, artifact: artifact.path, order: node.order };
+    // Only the steps of this run count: a format left out (--format) publishes nothing to wait for.
+    const goesWith = (node.step.publishWith ?? []).filter((other) => this.#dag.get(other) !== undefined);
+    if (
+      output !== null && goesWith.length > 0 && !goesWith.some((other) => this.#publishedSteps.has(other))
+    ) {
+      this.#heldOutputs.push({ ...item, goesWith });
+      return [];
+    }
+    const path = await this.#publisher.publish(item);
+    if (path === null) return [];
+    this.#publishedSteps.add(id);
+    const written = [{ step: id, path }];
+    const released = this.#heldOutputs.filter((held) => held.goesWith.includes(id));
+    this.#heldOutputs = this.#heldOutputs.filter((held) => !held.goesWith.includes(id));
+    for (const held of released) {
+      const heldPath = await this.#publisher.publish(held);
+      if (heldPath === null) continue;
+      this.#publishedSteps.add(held.step);
+      written.push({ step: held.step, path: heldPath });
+    }
+    return written;
+  }
+
   async #succeed(node: DagNode, artifact: StoredArtifact): Promise<void> {
     node.artifact = artifact;
-    const { id, output } = node.step;
+    const { id } = node.step;
     // Every child is checked before any joins the DAG, so a bad one cannot leave a half-added family behind.
     const templates = artifact.children.map((spec) => this.#template(spec.step, id));
     const unknown = artifact.children.find((_, i) => templates[i] === undefined);
@@ -181,9 +223,9 @@ class Scheduler {
       }", which is not a step or template of the workflow`;
       return this.#fail(node, message);
     }
-    let path: string | null;
+    let written: { step: string; path: string }[];
     try {
-      path = await this.#publisher.publish({ step: id, output, artifact: artifact.path, order: node.order });
+      written = await this.#publish(node, artifact);
     } catch (error) {
       return this.#fail(node, messageOf(error));
     }
@@ -193,7 +235,7 @@ class Scheduler {
       if (finished.cached) this.#cached++;
       this.#emit({ ...finished, at: this.#at() });
     }
-    if (path !== null) this.#emit({ type: "output:written", at: this.#at(), step: id, path });
+    for (const { step, path } of written) this.#emit({ type: "output:written", at: this.#at(), step, path });
     const parent = { ...node.step, key: node.key };
     // A child may read its parent's artifact (chunks of audio its parent cut): its runtime names where it is.
     const steps = artifact.children.map((spec, index) =>

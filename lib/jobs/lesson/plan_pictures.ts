@@ -128,7 +128,7 @@ export function pictureDrafts(video: ResolvedVideo, format: Format, context: Pic
   const videoDraft: Draft = {
     ...shared,
     ...kindFields(videoStep),
-    id: id("video"),
+    id: videoStepId(video.id, format.name),
     cost: COST.videoPerCharacter * characters,
     params: { ...timeline, gop, clips: hasClips } as unknown as Json,
     deps: [stills.id, context.narration, ...hasClips ? [clips.id] : [], ...cues],
@@ -179,4 +179,18 @@ function timelineParams(lesson: ResolvedLesson, slides: readonly LessonSlide[]):
 
 function timeout(kind: keyof typeof TIMEOUTS, base: number | null) {
   return { ms: base ?? TIMEOUTS[kind].ms, perMediaSecond: TIMEOUTS[kind].perMediaSecond };
+}
+
+/**
+ * The id of a video's step in one format, which makes its MP4 (its subtitles are published with it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { videoStepId } from "./plan_pictures.ts";
+ * assert.equal(videoStepId("intro", "16x9"), "intro/video@16x9");
+ * ```
+ */
+export function videoStepId(videoId: string, format: string): string {
+  return `${videoId}/video@${format}`;
 }

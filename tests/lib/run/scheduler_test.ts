@@ -364,10 +364,10 @@ Deno.test("runPlan(): a step whose output cannot be published ends in one step:f
   const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["1:1"] })], {
     toolchain: TEST_TOOLCHAIN,
   });
-  const srt = plan.steps.find((step) => step.output?.endsWith(".srt"))!;
+  const mp4 = plan.steps.find((step) => step.output?.endsWith(".mp4"))!;
   const dir = await tempDir();
   // A folder where the output file should go: the rename onto it fails, every time.
-  await Deno.mkdir(`${dir}/out/${srt.output}`, { recursive: true });
+  await Deno.mkdir(`${dir}/out/${mp4.output}`, { recursive: true });
   const fake = new FakeExecutor(plan);
   // Writes the artifact each step must leave, so the store commits it and the publisher copies it.
   const executor: StepExecutor = {
@@ -390,29 +390,74 @@ Deno.test("runPlan(): a step whose output cannot be published ends in one step:f
     });
     store.close();
     const ends = events.filter((event) =>
-      "step" in event && event.step === srt.id &&
+      "step" in event && event.step === mp4.id &&
       (event.type === "step:finished" || event.type === "step:failed")
     );
     assert.equal(ends.length, 1, round);
     const failed = ends[0]!;
     assert.ok(failed.type === "step:failed" && !failed.retrying, round);
-    assert.equal(failed.kind, "subtitles");
+    assert.equal(failed.kind, "video");
     assert.match(
       failed.error,
-      new RegExp(`^Cannot write ${dir}/out/${srt.output}: Is a directory .*: rename `),
+      new RegExp(`^Cannot write ${dir}/out/${mp4.output}: Is a directory .*: rename `),
     );
-    assert.equal(result.errors.get(srt.id), failed.error);
+    assert.equal(result.errors.get(mp4.id), failed.error);
     // The summary counts each step once: as done, failed or skipped, as the run's end says.
     const end = events.at(-1)!;
     assert.ok(end.type === "run:finished");
     const summary = summarizeEvents(events);
-    assert.deepEqual(summary.failures, [{ step: srt.id, kind: "subtitles", error: failed.error }]);
+    assert.deepEqual(summary.failures, [{ step: mp4.id, kind: "video", error: failed.error }]);
     assert.equal(summary.done, end.done, round);
     assert.equal(summary.cached, end.cached, round);
     assert.equal(end.done + end.failed + end.skipped, plan.steps.length);
     assert.equal(end.failed, 1);
     if (round === "cached") assert.equal(end.cached, end.done);
   }
+});
+
+Deno.test("runPlan() publishes a video's subtitles with the video: held until one of its videos is written, never without", async () => {
+  // Before: a video that failed left its SRT and VTT in the output folder, beside an earlier run's MP4 if any.
+  const plan = planWorkflows([await gridWorkflow({ videos: 2, sections: 1, formats: ["16:9", "9:16"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
+  const dir = await tempDir();
+  await Deno.mkdir(`${dir}/out`);
+  const fake = new FakeExecutor(plan, {
+    random: seededRandom(5),
+    // The first video fails in both formats; the second loses its 9:16 only.
+    fail: new Map(
+      ["v1/video@16x9", "v1/video@9x16", "v2/video@9x16"].map((id) => [id, { retryable: false }] as const),
+    ),
+  });
+  const executor: StepExecutor = {
+    execute: async (task, options) => {
+      const execution = await fake.execute(task, options);
+      if (task.outputPath !== null) await Deno.writeTextFile(task.outputPath, task.id);
+      return execution;
+    },
+    close: () => fake.close(),
+  };
+  const events: RunEvent[] = [];
+  const store = new ArtifactStore(`${dir}/.reel`);
+  const result = await runPlan(plan, {
+    executor,
+    store,
+    ffmpeg,
+    outDir: `${dir}/out`,
+    onEvent: (event) => events.push(event),
+  });
+  store.close();
+  assert.equal(result.ok, false);
+  // The subtitles steps all ran; only those that go with a written video were published.
+  for (const id of ["v1/subtitles.srt", "v1/subtitles.vtt", "v2/subtitles.srt", "v2/subtitles.vtt"]) {
+    assert.equal(result.states.get(id), "done", id);
+  }
+  const files = [...Deno.readDirSync(`${dir}/out`)].map((entry) => entry.name).sort();
+  assert.deepEqual(files, ["v2.16x9.mp4", "v2.srt", "v2.vtt"]);
+  // Each written file was announced once, after its video's.
+  const written = events.flatMap((event) => event.type === "output:written" ? [event.step] : []);
+  assert.deepEqual([...written].sort(), ["v2/subtitles.srt", "v2/subtitles.vtt", "v2/video@16x9"]);
+  assert.equal(written.indexOf("v2/video@16x9") < written.indexOf("v2/subtitles.srt"), true);
 });
 
 Deno.test("runPlan() queues what a step's end lets start longest chain first: an edited narration takes the idle CPU slots before a short CPU step", async () => {

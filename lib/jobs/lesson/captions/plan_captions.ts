@@ -9,6 +9,7 @@ import type { Draft, StepScope } from "../../../plan/plan_step.ts";
 import type { Toolchain } from "../../../plan/toolchain.ts";
 import { kindFields } from "../../../steps/step_kind.ts";
 import type { ResolvedLesson, ResolvedSection, ResolvedVideo } from "../lesson_schema.ts";
+import { videoStepId } from "../plan_pictures.ts";
 import { CUE_SILENCE, cuesStep } from "../steps/cues_step.ts";
 import { subtitlesStep } from "../steps/subtitles_step.ts";
 
@@ -85,9 +86,11 @@ export function subtitlesDrafts(
   video: ResolvedVideo,
   context: { lesson: ResolvedLesson; narration: string; common: Common; timeout: number | null },
 ): Draft[] {
+  // Published with a video: the shared files with any of the video's formats, a format's own with that format.
+  const videos = context.lesson.formats.map((format) => videoStepId(video.id, format.name));
   const files = [
-    { id: "subtitles.srt", format: "srt", settings: null, output: `${video.id}.srt` },
-    { id: "subtitles.vtt", format: "vtt", settings: null, output: `${video.id}.vtt` },
+    { id: "subtitles.srt", format: "srt", settings: null, output: `${video.id}.srt`, publishWith: videos },
+    { id: "subtitles.vtt", format: "vtt", settings: null, output: `${video.id}.vtt`, publishWith: videos },
     ...context.lesson.formats.flatMap((format) => {
       const settings = vttCueSettings(format);
       return settings === null ? [] : [{
@@ -95,10 +98,11 @@ export function subtitlesDrafts(
         format: "vtt",
         settings,
         output: `${video.id}.${format.name}.vtt`,
+        publishWith: [videoStepId(video.id, format.name)],
       }];
     }),
   ];
-  return files.map(({ id, format, settings, output }) => ({
+  return files.map(({ id, format, settings, output, publishWith }) => ({
     ...context.common,
     ...kindFields(subtitlesStep),
     id: `${video.id}/${id}`,
@@ -114,6 +118,7 @@ export function subtitlesDrafts(
       perMediaSecond: TIMEOUTS.subtitles.perMediaSecond,
     },
     output,
+    publishWith,
     extension: format,
   }));
 }
