@@ -3,6 +3,7 @@ import { planWorkflows } from "../../../lib/workflow/plan_workflows.ts";
 import type { RunEvent } from "../../../lib/run/run_events.ts";
 import { VirtualClock } from "../../../lib/core/clock.ts";
 import { runPlan } from "../../../lib/run/scheduler.ts";
+import type { Plan } from "../../../lib/plan/plan.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
 import type { Json, StepOutput } from "../../../lib/core/json.ts";
 import { FakeExecutor, seededRandom } from "../../_support/fake_executor.ts";
@@ -369,26 +370,9 @@ Deno.test("runPlan(): a step whose output cannot be published ends in one step:f
   // A folder where the output file should go: the rename onto it fails, every time.
   await Deno.mkdir(`${dir}/out/${mp4.output}`, { recursive: true });
   const fake = new FakeExecutor(plan);
-  // Writes the artifact each step must leave, so the store commits it and the publisher copies it.
-  const executor: StepExecutor = {
-    execute: async (task, options) => {
-      const execution = await fake.execute(task, options);
-      if (task.outputPath !== null) await Deno.writeTextFile(task.outputPath, task.id);
-      return execution;
-    },
-    close: () => fake.close(),
-  };
+  const executor = writingArtifacts(fake);
   for (const round of ["ran", "cached"]) {
-    const events: RunEvent[] = [];
-    const store = new ArtifactStore(`${dir}/.reel`);
-    const result = await runPlan(plan, {
-      executor,
-      store,
-      ffmpeg,
-      outDir: `${dir}/out`,
-      onEvent: (event) => events.push(event),
-    });
-    store.close();
+    const { result, events } = await runToFolder(plan, executor, dir);
     const ends = events.filter((event) =>
       "step" in event && event.step === mp4.id &&
       (event.type === "step:finished" || event.type === "step:failed")
@@ -415,6 +399,36 @@ Deno.test("runPlan(): a step whose output cannot be published ends in one step:f
   }
 });
 
+/** Runs `plan` on `executor` with a store in `dir/.reel` and the outputs in `dir/out`; its result and events. */
+async function runToFolder(plan: Plan, executor: StepExecutor, dir: string) {
+  const events: RunEvent[] = [];
+  const store = new ArtifactStore(`${dir}/.reel`);
+  try {
+    const result = await runPlan(plan, {
+      executor,
+      store,
+      ffmpeg,
+      outDir: `${dir}/out`,
+      onEvent: (event) => events.push(event),
+    });
+    return { result, events };
+  } finally {
+    store.close();
+  }
+}
+
+/** `fake`, writing the artifact each step must leave, so the store commits it and the publisher copies it. */
+function writingArtifacts(fake: FakeExecutor): StepExecutor {
+  return {
+    execute: async (task, options) => {
+      const execution = await fake.execute(task, options);
+      if (task.outputPath !== null) await Deno.writeTextFile(task.outputPath, task.id);
+      return execution;
+    },
+    close: () => fake.close(),
+  };
+}
+
 Deno.test("runPlan() publishes a video's subtitles with the video: held until one of its videos is written, never without", async () => {
   // Before: a video that failed left its SRT and VTT in the output folder, beside an earlier run's MP4 if any.
   const plan = planWorkflows([await gridWorkflow({ videos: 2, sections: 1, formats: ["16:9", "9:16"] })], {
@@ -429,24 +443,8 @@ Deno.test("runPlan() publishes a video's subtitles with the video: held until on
       ["v1/video@16x9", "v1/video@9x16", "v2/video@9x16"].map((id) => [id, { retryable: false }] as const),
     ),
   });
-  const executor: StepExecutor = {
-    execute: async (task, options) => {
-      const execution = await fake.execute(task, options);
-      if (task.outputPath !== null) await Deno.writeTextFile(task.outputPath, task.id);
-      return execution;
-    },
-    close: () => fake.close(),
-  };
-  const events: RunEvent[] = [];
-  const store = new ArtifactStore(`${dir}/.reel`);
-  const result = await runPlan(plan, {
-    executor,
-    store,
-    ffmpeg,
-    outDir: `${dir}/out`,
-    onEvent: (event) => events.push(event),
-  });
-  store.close();
+  const executor = writingArtifacts(fake);
+  const { result, events } = await runToFolder(plan, executor, dir);
   assert.equal(result.ok, false);
   // The subtitles steps all ran; only those that go with a written video were published.
   for (const id of ["v1/subtitles.srt", "v1/subtitles.vtt", "v2/subtitles.srt", "v2/subtitles.vtt"]) {
