@@ -47,3 +47,22 @@ export function isUnreadableFile(error: unknown): boolean {
   return error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied ||
     error instanceof Deno.errors.IsADirectory;
 }
+
+/**
+ * Whether `error` says a path is not there: NotFound, or NotADirectory (a file where the path needs a folder, as
+ * `REEL_FONT_DIR=/etc/passwd` makes `/etc/passwd/DejaVuSans.ttf`).
+ *
+ * @param error What a file system call threw.
+ * @returns True when nothing is at the path.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isMissing } from "./exists.ts";
+ * assert.ok(isMissing(new Deno.errors.NotADirectory("x")));
+ * assert.ok(!isMissing(new Deno.errors.PermissionDenied("x")));
+ * ```
+ */
+export function isMissing(error: unknown): boolean {
+  return error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory;
+}

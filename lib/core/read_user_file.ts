@@ -4,6 +4,7 @@
  * that loops, is the user's mistake and is said so in their words.
  * @module
  */
+import { isMissing } from "./exists.ts";
 
 /**
  * Reads a regular file whole.
@@ -53,7 +54,7 @@ export class NotAFileError extends Error {
  */
 export function unreadableUserFile(error: unknown, what: string): string | null {
   const noun = `${what[0]!.toUpperCase()}${what.slice(1)}`;
-  if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+  if (isMissing(error)) {
     return `${noun} not found`;
   }
   if (error instanceof Deno.errors.IsADirectory) return `Expected ${article(what)} ${what}, got a folder`;

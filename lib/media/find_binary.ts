@@ -3,6 +3,7 @@
  * another at the same path.
  * @module
  */
+import { isMissing } from "../core/exists.ts";
 import { runProcess } from "./run_process.ts";
 
 /**
@@ -47,7 +48,7 @@ export function isExecutableFile(path: string): Promise<boolean> {
     const info = Deno.statSync(path);
     return Promise.resolve(info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+    if (isMissing(error)) {
       return Promise.resolve(false);
     }
     return Promise.reject(error);

@@ -2,6 +2,7 @@
  * Expanding file globs (`clips/*.mp4`, `media/**\/*.mov`, `shot-?.png`, `[ab].jpg`) with Deno's file system.
  * @module
  */
+import { isMissing } from "../core/exists.ts";
 
 /** True when `pattern` holds a glob character. */
 export function isGlob(pattern: string): boolean {
@@ -68,7 +69,7 @@ async function entries(dir: string): Promise<Deno.DirEntry[]> {
   try {
     for await (const entry of Deno.readDir(dir === "" ? "/" : dir)) list.push(entry);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) return [];
+    if (isMissing(error)) return [];
     throw error;
   }
   return list;

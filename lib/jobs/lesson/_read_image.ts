@@ -4,6 +4,7 @@
  * issue at its path.
  * @module
  */
+import { isMissing } from "../../core/exists.ts";
 import type { WorkflowIssue } from "../../core/errors.ts";
 import { readUserFile, unreadableUserFile } from "../../core/read_user_file.ts";
 import { sha256Hex } from "../../core/sha256.ts";
@@ -47,7 +48,7 @@ export async function readImage(
 
 /** What keeps a background image from being read, in the user's words; null for a failure that is not theirs. */
 function unreadableImage(error: unknown): string | null {
-  if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+  if (isMissing(error)) {
     return "Image not found";
   }
   return unreadableUserFile(error, "image file");

@@ -3,6 +3,7 @@
  * every default applied.
  * @module
  */
+import { isMissing } from "../../core/exists.ts";
 import type { WorkflowIssue } from "../../core/errors.ts";
 import { sha256File } from "../../core/sha256.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
@@ -138,7 +139,7 @@ async function readRecording(
     }
     return { input, sha256: await sha256File(input) };
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) throw error;
+    if (!isMissing(error)) throw error;
     context.issues.push({ path: context.path, message: `Recording not found: ${input}` });
     return null;
   }

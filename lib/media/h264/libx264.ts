@@ -6,6 +6,7 @@
  * not pass, callers use ffmpeg as before.
  * @module
  */
+import { isMissing } from "../../core/exists.ts";
 import { concatBytes } from "../../core/concat_bytes.ts";
 
 /** The x264 build whose structs this module knows (Debian 12's and Ubuntu 22.04–24.04's libx264). */
@@ -86,7 +87,7 @@ function statOrNull(path: string): Deno.FileInfo | null {
   try {
     return Deno.statSync(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) return null;
+    if (isMissing(error)) return null;
     throw error;
   }
 }

@@ -3,6 +3,7 @@
  * a character needs them, and what was read is kept for the life of the process.
  * @module
  */
+import { isMissing } from "../../../core/exists.ts";
 import { readSfntFaces, type SfntFace } from "./_sfnt.ts";
 
 /** What {@linkcode findFallbackFace} searches. */
@@ -115,7 +116,7 @@ function listGroups(dirs: readonly string[], exclude: readonly string[]): FontGr
     } catch (error) {
       // A fallback folder that is not installed (or is a file: REEL_FONT_DIR set wrong, which the primary fonts
       // then report) simply adds no fonts.
-      if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) throw error;
+      if (!isMissing(error)) throw error;
     }
     for (const name of names.sort()) {
       const path = `${dir}/${name}`;

@@ -3,6 +3,7 @@
  * four in fonts-dejavu-core). Raw bytes for resvg and parsed fonts for measuring text.
  * @module
  */
+import { isMissing } from "../../../core/exists.ts";
 import { InputError } from "../../../core/errors.ts";
 
 /** The four primary faces: text and code, each regular and bold. Italic is drawn slanted from these. */
@@ -135,7 +136,7 @@ async function readFont(dir: string, file: string): Promise<Uint8Array> {
   try {
     return await Deno.readFile(`${dir}/${file}`);
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) throw error;
+    if (!isMissing(error)) throw error;
     throw new InputError(`Cannot find the slide font ${file}`, {
       where: `${dir}/${file}`,
       hint:

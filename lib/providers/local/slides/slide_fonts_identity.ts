@@ -2,6 +2,7 @@
  * A short string that changes whenever the fonts a slide may be drawn with change, for slide steps' cache keys.
  * @module
  */
+import { isMissing } from "../../../core/exists.ts";
 import { sha256Hex } from "../../../core/sha256.ts";
 import { listFallbackFiles } from "./_fallback_fonts.ts";
 import { slideFontDirs } from "../../../media/font_dirs.ts";
@@ -36,7 +37,7 @@ export async function slideFontsIdentity(): Promise<string> {
       return `${path}\t${size}\t${mtime?.getTime() ?? ""}`;
     } catch (error) {
       // A missing primary font fails the render itself; here it is one more state to tell apart.
-      if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) throw error;
+      if (!isMissing(error)) throw error;
       return `${path}\tmissing`;
     }
   });
