@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { encodePng } from "../media/png_encoder.ts";
+import { pcmWav } from "../media/wav_pcm.ts";
 
 /**
  * A PNG of the given size, in a colour derived from the prompt (the same prompt, the same colour); with `vary`, one
@@ -44,26 +45,13 @@ export function speechWav(
   const seconds = Math.max(0.5, (words * 0.375) / speed);
   const rate = 16_000;
   const samples = Math.round(seconds * rate);
-  const bytes = new Uint8Array(44 + samples * 2);
-  const view = new DataView(bytes.buffer);
-  const ascii = (offset: number, text: string) => bytes.set(new TextEncoder().encode(text), offset);
-  ascii(0, "RIFF");
-  view.setUint32(4, 36 + samples * 2, true);
-  ascii(8, "WAVEfmt ");
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, rate, true);
-  view.setUint32(28, rate * 2, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  ascii(36, "data");
-  view.setUint32(40, samples * 2, true);
+  const pcm = new Uint8Array(samples * 2);
+  const view = new DataView(pcm.buffer);
   for (let i = 0; i < samples; i++) {
-    view.setInt16(44 + i * 2, Math.round(3000 * Math.sin((2 * Math.PI * 220 * i) / rate)), true);
+    view.setInt16(i * 2, Math.round(3000 * Math.sin((2 * Math.PI * 220 * i) / rate)), true);
   }
   if (vary !== null) {
-    view.setInt16(44 + Math.floor(vary() * samples) * 2, Math.round(vary() * 6000 - 3000), true);
+    view.setInt16(Math.floor(vary() * samples) * 2, Math.round(vary() * 6000 - 3000), true);
   }
-  return bytes;
+  return pcmWav(pcm, { sampleRate: rate });
 }

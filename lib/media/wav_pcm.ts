@@ -129,7 +129,8 @@ export async function readPcmRange(
  * Wraps PCM samples in a WAV header.
  *
  * @param pcm The samples' bytes (little-endian).
- * @param format Sample rate, channels (default 1) and bits per sample (default 16).
+ * @param format Sample rate, channels (default 1), bits per sample (default 16), and `float` for IEEE floats
+ * (32 or 64 bits) instead of integers.
  * @returns The WAV file's bytes.
  *
  * @example
@@ -141,9 +142,9 @@ export async function readPcmRange(
  */
 export function pcmWav(
   pcm: Uint8Array,
-  format: { sampleRate: number; channels?: number; bitsPerSample?: number },
+  format: { sampleRate: number; channels?: number; bitsPerSample?: number; float?: boolean },
 ): Uint8Array<ArrayBuffer> {
-  const { sampleRate, channels = 1, bitsPerSample = 16 } = format;
+  const { sampleRate, channels = 1, bitsPerSample = 16, float = false } = format;
   const bytes = new Uint8Array(44 + pcm.length);
   const view = new DataView(bytes.buffer);
   const ascii = (offset: number, text: string) => bytes.set(new TextEncoder().encode(text), offset);
@@ -152,7 +153,8 @@ export function pcmWav(
   view.setUint32(4, 36 + pcm.length, true);
   ascii(8, "WAVEfmt ");
   view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
+  // WAVE_FORMAT_PCM, or WAVE_FORMAT_IEEE_FLOAT.
+  view.setUint16(20, float ? 3 : 1, true);
   view.setUint16(22, channels, true);
   view.setUint32(24, sampleRate, true);
   view.setUint32(28, sampleRate * blockAlign, true);

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { findFfmpeg, runFfmpeg } from "../../../../lib/media/ffmpeg.ts";
 import { runProcess } from "../../../../lib/media/run_process.ts";
+import { pcmWav } from "../../../../lib/media/wav_pcm.ts";
 import { narrationStep } from "../../../../lib/jobs/lesson/steps/narration_step.ts";
 import { stillsStep } from "../../../../lib/jobs/lesson/steps/stills_step.ts";
 import { videoStep } from "../../../../lib/jobs/lesson/steps/video_step.ts";
@@ -24,27 +25,14 @@ const SOURCE_RATE = 22_050;
 /** A mono 16-bit WAV of seeded noise (broadband, so a cross-correlation has one sharp peak). */
 function noiseWav(seconds: number, seed: number): Uint8Array {
   const samples = Math.round(seconds * SOURCE_RATE);
-  const bytes = new Uint8Array(44 + samples * 2);
-  const view = new DataView(bytes.buffer);
-  const text = (offset: number, value: string) => bytes.set(new TextEncoder().encode(value), offset);
-  text(0, "RIFF");
-  view.setUint32(4, 36 + samples * 2, true);
-  text(8, "WAVEfmt ");
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, SOURCE_RATE, true);
-  view.setUint32(28, SOURCE_RATE * 2, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  text(36, "data");
-  view.setUint32(40, samples * 2, true);
+  const pcm = new Uint8Array(samples * 2);
+  const view = new DataView(pcm.buffer);
   let state = seed;
   for (let i = 0; i < samples; i++) {
     state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    view.setInt16(44 + i * 2, Math.round((state / 2 ** 31 - 0.5) * 20_000), true);
+    view.setInt16(i * 2, Math.round((state / 2 ** 31 - 0.5) * 20_000), true);
   }
-  return bytes;
+  return pcmWav(pcm, { sampleRate: SOURCE_RATE });
 }
 
 async function decodeAudio(file: string): Promise<Float32Array> {

@@ -56,24 +56,10 @@ Deno.test("speech step: an API answering a PNG as audio fails naming its size an
 
 /** A float WAV of `samples` at `rate`: IEEE float, 32 bits, mono. */
 function floatWav(samples: number[], rate: number): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(44 + samples.length * 4);
-  const view = new DataView(bytes.buffer);
-  const ascii = (offset: number, text: string) =>
-    [...text].forEach((c, i) => (bytes[offset + i] = c.charCodeAt(0)));
-  ascii(0, "RIFF");
-  view.setUint32(4, 36 + samples.length * 4, true);
-  ascii(8, "WAVEfmt ");
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 3, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, rate, true);
-  view.setUint32(28, rate * 4, true);
-  view.setUint16(32, 4, true);
-  view.setUint16(34, 32, true);
-  ascii(36, "data");
-  view.setUint32(40, samples.length * 4, true);
-  samples.forEach((sample, i) => view.setFloat32(44 + i * 4, sample, true));
-  return bytes;
+  const pcm = new Uint8Array(samples.length * 4);
+  const view = new DataView(pcm.buffer);
+  samples.forEach((sample, i) => view.setFloat32(i * 4, sample, true));
+  return pcmWav(pcm, { sampleRate: rate, bitsPerSample: 32, float: true });
 }
 
 Deno.test("speech step: a WAV answer of samples that are not numbers, or at a rate no speech has, fails naming why; nothing is written", async () => {
