@@ -107,10 +107,10 @@ export async function runAttempts(node: DagNode, context: AttemptsContext): Prom
     if (decision?.sort === "rate-limited") gate?.rateLimited(decision.rateLimitedForMs, step.tokenCost);
     if (decision?.sort === "refused") gate?.refused(message);
     const retrying = decision === null || decision.retry;
-    // A server that keeps answering 429 is left, and the message says how often it was asked.
     // A long wait (a server's Retry-After, up to the provider's maxRetryAfter) is said, so a run that seems idle
     // says why.
     const waitMs = decision === null ? 0 : Math.max(decision.delayMs, decision.rateLimitedForMs ?? 0);
+    // A server that keeps answering 429 is left, and the message says how often it was asked.
     const said = decision?.sort === "rate-limited" && !retrying
       ? `${message} (gave up after ${counts.rateLimited} answers of 429)`
       : retrying && waitMs >= 1000
