@@ -40,7 +40,11 @@ interface Pipeline {
   run(out: string): Promise<TreeMeasure>;
 }
 
-/** Runs every pipeline `runs` times, alternating; returns each one's measures, in run order. */
+/**
+ * Runs every pipeline `runs` times, alternating; returns each one's measures, in run order. Every run writes a folder
+ * of its own, removed only at the end: on a file system without a journal, ext4 makes files slower for minutes after
+ * many were removed (it skips recently freed inodes one by one), which would tax whichever run came next.
+ */
 async function measurePipelines(pipelines: Pipeline[]): Promise<Map<string, TreeMeasure[]>> {
   const measures = new Map(pipelines.map((pipeline) => [pipeline.name, [] as TreeMeasure[]]));
   for (let run = 0; run < runs; run++) {
@@ -52,7 +56,6 @@ async function measurePipelines(pipelines: Pipeline[]): Promise<Map<string, Tree
       await checkOutputs(pipeline.name, out);
       measures.get(pipeline.name)!.push(measure);
       console.log(`  run ${run + 1}: ${pipeline.name} ${seconds(measure.wallMs)}`);
-      await Deno.remove(out, { recursive: true });
     }
   }
   return measures;
@@ -78,8 +81,6 @@ async function pipelinesTable(): Promise<void> {
   // transpiling: planning alone does not load the workers' step kinds, which load on demand.
   const warm = `${work}/warm`;
   await measureTree(deno, [...render, lesson, "--out", warm, "--cache", `${warm}-cache`, "--quiet"]);
-  await Deno.remove(warm, { recursive: true });
-  await Deno.remove(`${warm}-cache`, { recursive: true });
   await measureTree(deno, ["run", "--allow-all", `${root}bench/frame_by_frame.ts`]).catch(() => null);
   const rerenders: TreeMeasure[] = [];
   const pipelines: Pipeline[] = [
@@ -90,7 +91,6 @@ async function pipelinesTable(): Promise<void> {
         const measure = await measureTree(deno, args);
         // The same render again, unchanged: process start, loading, planning, and finding every step stored.
         rerenders.push(await measureTree(deno, args));
-        await Deno.remove(`${out}-cache`, { recursive: true });
         return measure;
       },
     },
@@ -107,7 +107,6 @@ async function pipelinesTable(): Promise<void> {
           "--quiet",
         ];
         const measure = await measureTree(deno, args);
-        await Deno.remove(`${out}-cache`, { recursive: true });
         return measure;
       },
     },
@@ -193,13 +192,13 @@ async function scalingTable(): Promise<void> {
   const firstFile = await writeLessonInputs(first, { videos: 1, scaling: true });
   // This machine's noise (fresh processes, file system calls) is as large as the margin: every overhead is the
   // median of three measures.
-  const cold = await medianOf(3, () => firstPlan(firstFile, `${first}/overhead-store`));
-  await schedulerOverhead(firstFile, `${first}/overhead-store`);
-  await Deno.remove(first, { recursive: true });
+  // Each measure has a store of its own, and nothing is removed until all is measured (see `_bench_overhead.ts`).
+  const cold = await medianOf(3, (run) => firstPlan(firstFile, `${first}/overhead-store-${run}`));
+  await schedulerOverhead(firstFile, `${first}/overhead-store-warm`);
   for (const videos of counts) {
     const dir = `${work}/scale-${videos}`;
     const file = await writeLessonInputs(dir, { videos, scaling: true });
-    const overhead = await medianOf(3, () => schedulerOverhead(file, `${dir}/overhead-store`));
+    const overhead = await medianOf(3, (run) => schedulerOverhead(file, `${dir}/overhead-store-${run}`));
     const measure = await measureTree(deno, [
       ...render,
       file,
@@ -219,7 +218,6 @@ async function scalingTable(): Promise<void> {
         megabytes(peak)
       } |`,
     );
-    await Deno.remove(dir, { recursive: true });
   }
   const mean = perSection.reduce((a, b) => a + b, 0) / perSection.length;
   const deviation = Math.max(...perSection.map((value) => Math.abs(value / mean - 1)));
@@ -258,10 +256,10 @@ async function scalingTable(): Promise<void> {
 /** The measure of median cost a step among `runs` measures of `measure`, made one after another. */
 async function medianOf(
   runs: number,
-  measure: () => Promise<{ steps: number; msPerStep: number }>,
+  measure: (run: number) => Promise<{ steps: number; msPerStep: number }>,
 ): Promise<{ steps: number; msPerStep: number }> {
   const measures = [];
-  for (let run = 0; run < runs; run++) measures.push(await measure());
+  for (let run = 0; run < runs; run++) measures.push(await measure(run));
   measures.sort((a, b) => a.msPerStep - b.msPerStep);
   return measures[Math.floor(runs / 2)]!;
 }

@@ -65,6 +65,7 @@ export async function runJob(job: ClusterJob, context: RunJobContext): Promise<J
       extension: data.output === null || dot < 0 ? null : data.output.slice(dot + 1),
       value: execution.result.value,
       children: execution.result.children,
+      scratchDir: scratch,
     });
     return { ok: true, attempt, worker };
   } catch (error) {

@@ -203,6 +203,7 @@ async function attemptOnce(
         extension: step.extension,
         value: execution.result.value,
         children: execution.result.children,
+        scratchDir: scratch,
       });
     const elapsed = Math.round(clock.now() - started);
     context.emit({

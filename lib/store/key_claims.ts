@@ -1,7 +1,11 @@
 /**
  * Claims per key: a lease file that says "this process is making this key's artifact", so that a second render
  * sharing the store waits for the first one's result instead of paying for it again. A claim holds the owner's
- * host, pid and a token; its file time is a heartbeat, refreshed while the owner lives. A claim whose owner is dead
+ * host, pid and a token; its file time is a heartbeat, refreshed while the owner lives. An owner writes its holder
+ * file once (`.<pid>-<token>.holder`) and claims a key by hard-linking it to `<key>.claim`: a claim is a name, not a
+ * new file, so claiming and releasing make and free no inode (ext4 without a journal makes every new file skip the
+ * inodes freed in the last minutes, one by one: a file a step made them dearer for every step after), and one
+ * heartbeat refreshes all the owner's claims, which share the holder's time. A claim whose owner is dead
  * is taken over: on the same host, no such process, or this very pid (an earlier process's, a restarted container's)
  * on a claim this process does not hold; anywhere, no heartbeat for `staleAfterMs` (a live pid on this host may be
  * another program's by now).
@@ -37,12 +41,13 @@ export interface Claim {
 export interface ClaimHolder {
   host: string;
   pid: number;
+  /** The owner's (one `KeyClaims`), the same on all its claims. */
   token: string;
-  /** When it was taken (ISO time). */
+  /** When the owner took its first claim (ISO time). */
   since: string;
 }
 
-/** The tokens of the claims every `KeyClaims` of this process holds now (two stores may share a folder). */
+/** The tokens of this process's `KeyClaims` that have a holder file now (two stores may share a folder). */
 const TOKENS_HELD_HERE = new Set<string>();
 
 /**
@@ -69,8 +74,10 @@ export class KeyClaims {
   readonly #staleAfterMs: number;
   readonly #clock: Clock;
   readonly #onHeartbeat: () => void;
-  readonly #held = new Map<string, string>();
+  readonly #held = new Set<string>();
   #timer: ReturnType<typeof setInterval> | null = null;
+  /** This owner's holder file and token, written at the first claim. */
+  #holder: { path: string; token: string } | null = null;
 
   /**
    * @param folder Where claim files live (`<store>/claims`).
@@ -108,8 +115,7 @@ export class KeyClaims {
     let told = false;
     for (;;) {
       signal?.throwIfAborted();
-      const token = this.#tryCreate(key);
-      if (token !== null) return this.#hold(key, token);
+      if (this.#tryCreate(key)) return this.#hold(key);
       const holder = this.#read(key);
       if (holder === null) {
         // The claim vanished between link and read (released meanwhile): try again, after a turn of the event loop
@@ -140,8 +146,17 @@ export class KeyClaims {
     return holder !== null && !(await this.#isStale(key, holder));
   }
 
-  /** Stops refreshing claims (they stay until released or found stale). */
+  /** Stops refreshing claims (they stay until released or found stale) and removes the holder file. */
   close(): void {
+    this.#stopHeartbeat();
+    if (this.#holder !== null) {
+      TOKENS_HELD_HERE.delete(this.#holder.token);
+      removeFileIfExistsSync(this.#holder.path);
+      this.#holder = null;
+    }
+  }
+
+  #stopHeartbeat(): void {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
   }
@@ -152,7 +167,32 @@ export class KeyClaims {
 
   // Claims are small files read and written synchronously (a thread-pool round trip per call would cost each step
   // several times the calls themselves); only waiting for another process's claim is asynchronous.
-  #tryCreate(key: string): string | null {
+  /** Links the holder file to the key's claim; false when the key is claimed already. */
+  #tryCreate(key: string): boolean {
+    for (let tries = 0;; tries++) {
+      const holder = this.#holderFile();
+      try {
+        // A claim's time is its holder's, which the heartbeat sets only while this owner holds claims: the first
+        // claim after a pause would look abandoned, so the time is set first.
+        if (this.#timer === null) {
+          const now = Date.now() / 1000;
+          Deno.utimeSync(holder.path, now, now);
+        }
+        // link(2) fails when the claim exists, and a reader never sees a half-written claim.
+        Deno.linkSync(holder.path, this.#path(key));
+        return true;
+      } catch (error) {
+        if (error instanceof Deno.errors.AlreadyExists) return false;
+        // The holder file or the folder removed meanwhile (a cache cleared): written again, once.
+        if (!(error instanceof Deno.errors.NotFound) || tries > 0) throw error;
+        this.#holder = null;
+      }
+    }
+  }
+
+  /** This owner's holder file, written whole under its private name at the first claim. */
+  #holderFile(): { path: string; token: string } {
+    if (this.#holder !== null) return this.#holder;
     const token = crypto.randomUUID();
     const holder: ClaimHolder = {
       host: Deno.hostname(),
@@ -160,25 +200,22 @@ export class KeyClaims {
       token,
       since: new Date().toISOString(),
     };
-    // Written whole under a private name, then linked into place: link fails when the claim exists, and a reader
-    // never sees a half-written claim.
-    const temporary = `${this.#folder}/.${Deno.pid}-${token}.tmp`;
+    const path = `${this.#folder}/.${Deno.pid}-${token}.holder`;
     try {
-      // Inside the try: a write cut short (a full disk) leaves no private file behind either.
-      this.#folders.writeIn(this.#folder, () => Deno.writeTextFileSync(temporary, JSON.stringify(holder)));
-      Deno.linkSync(temporary, this.#path(key));
-      return token;
+      this.#folders.writeIn(this.#folder, () => Deno.writeTextFileSync(path, JSON.stringify(holder)));
     } catch (error) {
-      if (error instanceof Deno.errors.AlreadyExists) return null;
+      // A write cut short (a full disk) leaves no private file behind.
+      removeFileIfExistsSync(path);
       throw error;
-    } finally {
-      removeFileIfExistsSync(temporary);
     }
+    this.#holder = { path, token };
+    TOKENS_HELD_HERE.add(token);
+    return this.#holder;
   }
 
-  #hold(key: string, token: string): Claim {
-    this.#held.set(key, token);
-    TOKENS_HELD_HERE.add(token);
+  #hold(key: string): Claim {
+    const token = this.#holder!.token;
+    this.#held.add(key);
     if (this.#timer === null) {
       const timer = setInterval(() => void this.#heartbeat(), this.#heartbeatMs);
       Deno.unrefTimer(timer as unknown as number);
@@ -190,8 +227,7 @@ export class KeyClaims {
         if (released) return Promise.resolve();
         released = true;
         this.#held.delete(key);
-        TOKENS_HELD_HERE.delete(token);
-        if (this.#held.size === 0) this.close();
+        if (this.#held.size === 0) this.#stopHeartbeat();
         try {
           const path = this.#path(key);
           if (readHolder(path)?.token === token) removeFileIfExistsSync(path);
@@ -205,10 +241,19 @@ export class KeyClaims {
 
   async #heartbeat(): Promise<void> {
     const now = new Date();
-    for (const key of this.#held.keys()) {
-      await Deno.utime(this.#path(key), now, now).catch((error) => {
-        // A claim taken over by another owner (this one looked dead) is theirs now: forget it.
+    // The claims are links to the holder file: one time for all of them. A claim taken over by another owner (this
+    // one looked dead) is another file now, which this does not touch.
+    const holder = this.#holder;
+    if (holder !== null) {
+      await Deno.utime(holder.path, now, now).catch(async (error) => {
         if (!(error instanceof Deno.errors.NotFound)) throw error;
+        // The holder file removed (a cache cleared): each claim still linked to it, through its own name.
+        for (const key of this.#held) {
+          if (readHolder(this.#path(key))?.token !== holder.token) continue;
+          await Deno.utime(this.#path(key), now, now).catch((error) => {
+            if (!(error instanceof Deno.errors.NotFound)) throw error;
+          });
+        }
       });
     }
     this.#onHeartbeat();
@@ -222,7 +267,7 @@ export class KeyClaims {
   }
 
   async #isStale(key: string, holder: ClaimHolder & { refreshed: number }): Promise<boolean> {
-    if (this.#held.get(key) === holder.token) return false;
+    if (this.#held.has(key) && this.#holder?.token === holder.token) return false;
     if (holder.host === Deno.hostname() && holder.pid > 0) {
       // This process's pid on a claim no claims of this process hold: an earlier process's that had the same pid
       // (a container restarted, its first process given the same pid again).

@@ -31,6 +31,11 @@ export interface CommitInput {
   children: ChildSpec[];
   /** True when the step must have written `file`; a missing file is then an error. @default false */
   required?: boolean;
+  /**
+   * The attempt's scratch folder (from {@linkcode StepStore.scratch}): a store may make it the entry's folder when
+   * it holds nothing but the artifact, in place of staging a new one.
+   */
+  scratchDir?: string;
 }
 
 /** One entry of the store, for `cache ls` and `cache gc`. */

@@ -47,13 +47,18 @@ Deno.test("ArtifactStore.removeStale() clears what dead processes left in the sc
   await Deno.writeTextFile(`${root}/tmp/999999999-record-y.tmp`, "{");
   assert.equal(await store.removeStale(), 2);
   assert.deepEqual(await listFolder(`${root}/tmp`), [mine.slice(root.length + 5)]);
-  // A dead process's private claim files (a write cut short by a full disk) go too; claims and live ones stay.
+  // A dead process's private claim files (its holder file, a write cut short by a full disk) go too; claims and
+  // live ones stay.
   const claim = await store.claim(key);
+  await Deno.writeTextFile(`${root}/claims/.999999999-token.holder`, "{");
   await Deno.writeTextFile(`${root}/claims/.999999999-token.tmp`, "{");
   await Deno.writeTextFile(`${root}/claims/.999999999-token.takeover`, "{");
   await Deno.writeTextFile(`${root}/claims/.${Deno.pid}-live.tmp`, "{");
-  assert.equal(await store.removeStale(), 2);
-  assert.deepEqual(await listFolder(`${root}/claims`), [`.${Deno.pid}-live.tmp`, `${key}.claim`]);
+  assert.equal(await store.removeStale(), 3);
+  const left = await listFolder(`${root}/claims`);
+  assert.equal(left?.length, 3, String(left));
+  assert.match(left![0]!, new RegExp(`^\\.${Deno.pid}-[0-9a-f-]+\\.holder$`));
+  assert.deepEqual(left!.slice(1), [`.${Deno.pid}-live.tmp`, `${key}.claim`]);
   await claim.release();
   store.close();
 });
@@ -223,4 +228,58 @@ Deno.test("ArtifactStore: a record whose value was changed since it was stored i
   delete older.valueSha256;
   await Deno.writeTextFile(record, JSON.stringify({ ...older, value: { n: 3 } }));
   assert.deepEqual((await store.lookup(key))?.value, { n: 3 });
+});
+
+Deno.test("ArtifactStore.commit(): a scratch folder holding the artifact alone becomes the entry; one holding more is left to discard", async () => {
+  // A folder made and removed for every step made each later file dearer on ext4 without a journal: the store now
+  // places the scratch folder itself when nothing else is in it.
+  const root = await tempDir();
+  const store = new ArtifactStore(root);
+  const alone = await store.scratch(key);
+  await Deno.writeTextFile(`${alone}/artifact.txt`, "hello");
+  const stored = await store.commit(key, {
+    file: `${alone}/artifact.txt`,
+    extension: "txt",
+    value: 1,
+    children: [],
+    scratchDir: alone,
+  });
+  assert.equal(await Deno.readTextFile(stored.path!), "hello");
+  await assert.rejects(Deno.stat(alone), Deno.errors.NotFound, "the scratch folder was moved into place");
+  await store.discard(alone);
+  assert.deepEqual(await listFolder(`${root}/tmp`), []);
+
+  const other = "cd".repeat(32);
+  const crowded = await store.scratch(other);
+  await Deno.writeTextFile(`${crowded}/artifact.txt`, "world");
+  await Deno.writeTextFile(`${crowded}/part-1.m4a`, "intermediate");
+  const second = await store.commit(other, {
+    file: `${crowded}/artifact.txt`,
+    extension: "txt",
+    value: 2,
+    children: [],
+    scratchDir: crowded,
+  });
+  assert.equal(await Deno.readTextFile(second.path!), "world");
+  assert.deepEqual(await listFolder(second.path!.slice(0, second.path!.lastIndexOf("/"))), [
+    "artifact.txt",
+    "record.json",
+  ]);
+  assert.deepEqual(await listFolder(crowded), ["part-1.m4a"], "left for discard()");
+  await store.discard(crowded);
+
+  const valueKey = "ef".repeat(32);
+  const empty = await store.scratch(valueKey);
+  const value = await store.commit(valueKey, {
+    file: null,
+    extension: null,
+    value: 3,
+    children: [],
+    scratchDir: empty,
+  });
+  assert.equal(value.value, 3);
+  assert.deepEqual((await store.lookup(valueKey))?.value, 3);
+  await store.discard(empty);
+  assert.deepEqual(await listFolder(`${root}/tmp`), []);
+  store.close();
 });

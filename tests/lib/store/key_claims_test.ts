@@ -132,3 +132,59 @@ Deno.test("KeyClaims: a claim whose pid now runs another program is taken over o
       await other.status;
     }
   }));
+
+Deno.test("KeyClaims: an owner's claims are links to its one holder file: claiming and releasing make and free no file", () =>
+  withFolder(async (folder) => {
+    // ext4 without a journal makes every new file skip the inodes freed in the last minutes, one by one: a claim
+    // file made and removed for each step made every later step's files dearer.
+    const owner = new KeyClaims(folder, { pollMs: 5 });
+    const keys = ["a", "b", "c"].map((letter) => letter.repeat(64));
+    const claims = await Promise.all(keys.map((k) => owner.claim(k)));
+    const holders = (await Array.fromAsync(Deno.readDir(folder))).filter((entry) =>
+      entry.name.endsWith(".holder")
+    );
+    assert.equal(holders.length, 1);
+    const inode = (await Deno.stat(`${folder}/${holders[0]!.name}`)).ino;
+    for (const k of keys) {
+      assert.equal((await Deno.stat(`${folder}/${k}.claim`)).ino, inode, "a link, not a file");
+    }
+    assert.equal((await Deno.stat(`${folder}/${holders[0]!.name}`)).nlink, 4);
+    for (const claim of claims) await claim.release();
+    assert.deepEqual((await Array.fromAsync(Deno.readDir(folder))).map((entry) => entry.name), [
+      holders[0]!.name,
+    ]);
+    // The next claim links the same file again; closing the owner removes it.
+    const again = await owner.claim(keys[0]!);
+    assert.equal((await Deno.stat(`${folder}/${keys[0]}.claim`)).ino, inode);
+    await again.release();
+    owner.close();
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(folder)), []);
+  }));
+
+Deno.test("KeyClaims: the first claim after a pause is fresh, though the holder file was last refreshed long ago", () =>
+  withFolder(async (folder) => {
+    const owner = new KeyClaims(folder, { pollMs: 5 });
+    await (await owner.claim(key)).release();
+    const holder = (await Array.fromAsync(Deno.readDir(folder))).find((entry) =>
+      entry.name.endsWith(".holder")
+    )!;
+    // No claim held: no heartbeat, and the holder's time grows old (here: set two minutes back).
+    const old = new Date(Date.now() - 120_000);
+    await Deno.utime(`${folder}/${holder.name}`, old, old);
+    const claim = await owner.claim(key);
+    const refreshed = (await Deno.stat(`${folder}/${key}.claim`)).mtime!.getTime();
+    assert.ok(refreshed > Date.now() - 60_000, "another host would have judged it abandoned");
+    await claim.release();
+    owner.close();
+  }));
+
+Deno.test("KeyClaims: a cleared claims folder (holder file gone) is made again at the next claim", () =>
+  withFolder(async (folder) => {
+    const owner = new KeyClaims(`${folder}/claims`, { pollMs: 5 });
+    await (await owner.claim(key)).release();
+    await Deno.remove(`${folder}/claims`, { recursive: true });
+    const claim = await owner.claim(key);
+    assert.equal(await new KeyClaims(`${folder}/claims`).isClaimed(key), true);
+    await claim.release();
+    owner.close();
+  }));
