@@ -55,6 +55,8 @@ export class ArtifactStore implements StepStore {
   /** The claims on keys being made. */
   readonly claims: KeyClaims;
   readonly #folders = new MadeFolders();
+  /** Scratch folders placed as entries by `commit`, not yet passed to `discard` (which then has nothing to do). */
+  readonly #placed = new Set<string>();
   /** Where scratch folders and staged entries are made. */
   readonly #tmp: string;
 
@@ -189,6 +191,7 @@ export class ArtifactStore implements StepStore {
       for (let tries = 0;; tries++) {
         if (this.#place(key, stage)) {
           placed = true;
+          if (stage === artifact.scratchDir) this.#placed.add(stage);
           return { key, path: name === null ? null : `${this.#entry(key)}/${name}`, ...valueOf(record) };
         }
         // Another writer stored this key first: keep theirs, unless it is damaged (then it is replaced once).
@@ -212,7 +215,9 @@ export class ArtifactStore implements StepStore {
    * @param folder A folder from {@linkcode scratch}.
    */
   async discard(folder: string): Promise<void> {
-    // Committed, a scratch folder is most often empty: one rmdir(2) then, not a walk of the folder.
+    // Placed as its entry, it is gone: no system call (and no NotFound error built) for it.
+    if (this.#placed.delete(folder)) return;
+    // Committed otherwise, a scratch folder is most often empty: one rmdir(2) then, not a walk of the folder.
     try {
       Deno.removeSync(folder);
       return;
