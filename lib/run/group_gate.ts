@@ -83,8 +83,11 @@ export class GroupGate {
       reject(options.signal!.reason);
     };
     waiters.add(resolve);
-    options.signal?.addEventListener("abort", onAbort, { once: true });
     this.#pump();
+    // Let in at once (the first step of the next group to go): no more turns of the event loop than a step of a group
+    // already in, or the steps queued after it in the same turn would reach the next permits first.
+    if (this.#state.get(group) === "admitted") return;
+    options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
       await promise;
     } finally {

@@ -99,8 +99,7 @@ class Scheduler {
       workers: this.#options.workers ?? this.#plan.limits.workers,
     });
     if (this.#dag.size === 0) this.#end();
-    // In plan order: the first to ask for a key makes it, and videos are let in in plan order (see GroupGate).
-    for (const node of ready) this.#queue(node);
+    for (const node of groupsThenRank(ready)) this.#queue(node);
     await finished;
     if (this.#listenerError !== null) throw this.#listenerError.error;
     return this.#result();
@@ -347,4 +346,19 @@ type FinishedEvent = Extract<RunEvent, { type: "step:finished" }>;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The order ready steps are queued in at the start: group by group (video by video) in plan order, since the first to
+ * ask for a key makes it and groups are let in in plan order (see `GroupGate`); within a group, the costliest path
+ * ahead first. Free CPU slots go to the first to ask: in plan order, a video's first slides took both of a two-core
+ * machine's before any of the speech its narration waits for.
+ */
+function groupsThenRank(nodes: readonly DagNode[]): DagNode[] {
+  const groups = new Map<string | null, number>();
+  for (const node of nodes) {
+    if (!groups.has(node.step.scope.item)) groups.set(node.step.scope.item, groups.size);
+  }
+  const group = (node: DagNode) => groups.get(node.step.scope.item)!;
+  return nodes.toSorted((a, b) => group(a) - group(b) || b.rank - a.rank);
 }

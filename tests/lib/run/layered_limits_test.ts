@@ -139,13 +139,18 @@ Deno.test("layered limits are reached, not just respected, on a wide plan", asyn
     cpu: 8,
     minFreeMemory: 0,
   };
-  const plan = planWorkflows([
-    await gridWorkflow({ videos: 3, sections: 3, formats: ["16:9", "9:16"], limits, images: true }),
-  ], { toolchain: TEST_TOOLCHAIN });
-  const executor = new FakeExecutor(plan, { random: seededRandom(7) });
-  await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
-  assert.equal(executor.peaks.global, 3);
-  assert.equal(executor.peaks.videos, 2);
+  // Steps last random times: whether three calls overlap depends on them, so several runs are made.
+  const peaks = [];
+  for (const seed of [5, 6, 7, 8]) {
+    const plan = planWorkflows([
+      await gridWorkflow({ videos: 3, sections: 3, formats: ["16:9", "9:16"], limits, images: true }),
+    ], { toolchain: TEST_TOOLCHAIN });
+    const executor = new FakeExecutor(plan, { random: seededRandom(seed) });
+    await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
+    peaks.push(executor.peaks);
+  }
+  assert.equal(Math.max(...peaks.map((peak) => peak.global)), 3);
+  assert.deepEqual(peaks.map((peak) => peak.videos), [2, 2, 2, 2]);
 });
 
 Deno.test("LayeredLimits: calls to a paused provider hold no global permit that another provider needs", async () => {
