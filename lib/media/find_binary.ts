@@ -48,9 +48,8 @@ export function isExecutableFile(path: string): Promise<boolean> {
     const info = Deno.statSync(path);
     return Promise.resolve(info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0);
   } catch (error) {
-    if (isMissing(error)) {
-      return Promise.resolve(false);
-    }
+    // A folder of PATH this user may not look into (another user's ~/.cargo/bin) holds nothing it can run.
+    if (isMissing(error) || error instanceof Deno.errors.PermissionDenied) return Promise.resolve(false);
     return Promise.reject(error);
   }
 }

@@ -223,6 +223,12 @@ export async function renderLoaded(
             }),
       });
       await ensureWritableFolder(cacheDir, "cache folder");
+      // The store writes in folders of its own: one that cannot be written (made read-only, a file in its place)
+      // failed every step that runs, each with its raw message.
+      const storeRoot = objectStore ? `${cacheDir}/s3-cache` : options.store ?? cacheDir;
+      for (const folder of objectStore ? ["tmp", "claims"] : ["tmp", "claims", "entries"]) {
+        await ensureWritableFolder(`${storeRoot}/${folder}`, "cache folder");
+      }
       await ensureWritableFolder(options.outDir, "output folder");
       for (const warning of warnings) options.onWarning?.(warning);
       // Resume after a crash: what a killed run left half-done is removed; everything it finished is reused.

@@ -2,9 +2,10 @@
  * Removing a path that may already be gone.
  * @module
  */
+import { isMissing } from "../core/exists.ts";
 
 /**
- * Removes `path` (recursively); absence is fine, any other error is thrown.
+ * Removes `path` (recursively); absence (of it or of a folder on its way) is fine, any other error is thrown.
  *
  * @param path The file or folder.
  */
@@ -12,7 +13,7 @@ export async function removeIfExists(path: string): Promise<void> {
   try {
     await Deno.remove(path, { recursive: true });
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!isMissing(error)) throw error;
   }
 }
 
@@ -26,6 +27,6 @@ export function removeFileIfExistsSync(path: string): void {
   try {
     Deno.removeSync(path);
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!isMissing(error)) throw error;
   }
 }

@@ -6,7 +6,7 @@
  */
 import { resolve } from "node:path";
 import { MadeFolders } from "./_made_folders.ts";
-import { processAlive } from "./_process_alive.ts";
+import { leftByGoneOwner, OWNER_MARK } from "./_owner_mark.ts";
 import { type Claim, type ClaimHolder, KeyClaims, type KeyClaimsOptions } from "./key_claims.ts";
 import {
   fileInfo,
@@ -130,7 +130,7 @@ export class ArtifactStore implements StepStore {
       return Promise.resolve(
         this.#folders.writeIn(
           dir,
-          () => Deno.makeTempDirSync({ dir, prefix: `${Deno.pid}-${key.slice(0, 12)}-` }),
+          () => Deno.makeTempDirSync({ dir, prefix: `${OWNER_MARK}-${key.slice(0, 12)}-` }),
         ),
       );
     } catch (error) {
@@ -238,12 +238,12 @@ export class ArtifactStore implements StepStore {
     for (const folder of ["tmp", "trash", "claims"]) {
       try {
         for await (const entry of Deno.readDir(`${this.root}/${folder}`)) {
-          // In claims, only a process's private files (`.<pid>-<token>.holder`, `.<pid>-….takeover`): the claims
+          // In claims, only a process's private files (`.<pid>-h<host>-<token>.holder`, `.….takeover`): the claims
           // themselves are taken over by their own rules.
           if (folder === "claims" && !entry.name.startsWith(".")) continue;
-          const pid = Number(entry.name.replace(/^\./, "").split("-")[0]);
-          if (Number.isInteger(pid) && pid > 0 && await processAlive(pid)) continue;
-          await removeIfExists(`${this.root}/${folder}/${entry.name}`);
+          const path = `${this.root}/${folder}/${entry.name}`;
+          if (!(await leftByGoneOwner(entry.name.replace(/^\./, ""), path))) continue;
+          await removeIfExists(path);
           removed++;
         }
       } catch (error) {
@@ -301,7 +301,7 @@ export class ArtifactStore implements StepStore {
    */
   async remove(key: string): Promise<void> {
     await Deno.mkdir(`${this.root}/trash`, { recursive: true });
-    const trash = `${this.root}/trash/${Deno.pid}-${crypto.randomUUID()}`;
+    const trash = `${this.root}/trash/${OWNER_MARK}-${crypto.randomUUID()}`;
     try {
       await Deno.rename(this.#entry(key), trash);
     } catch (error) {
@@ -332,7 +332,7 @@ export class ArtifactStore implements StepStore {
       if (held.length === 0 || (held.length === 1 && held[0] === name)) return scratch;
     }
     const dir = this.#tmp;
-    return this.#folders.writeIn(dir, () => Deno.makeTempDirSync({ dir, prefix: `${Deno.pid}-entry-` }));
+    return this.#folders.writeIn(dir, () => Deno.makeTempDirSync({ dir, prefix: `${OWNER_MARK}-entry-` }));
   }
 
   /** Renames a staged entry into place; false when the key is already stored. */

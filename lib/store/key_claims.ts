@@ -2,7 +2,7 @@
  * Claims per key: a lease file that says "this process is making this key's artifact", so that a second render
  * sharing the store waits for the first one's result instead of paying for it again. A claim holds the owner's
  * host, pid and a token; its file time is a heartbeat, refreshed while the owner lives. An owner writes its holder
- * file once (`.<pid>-<token>.holder`) and claims a key by hard-linking it to `<key>.claim`: a claim is a name, not a
+ * file once (`.<pid>-h<host>-<token>.holder`) and claims a key by hard-linking it to `<key>.claim`: a claim is a name, not a
  * new file, so claiming and releasing make and free no inode (ext4 without a journal makes every new file skip the
  * inodes freed in the last minutes, one by one: a file a step made them dearer for every step after), and one
  * heartbeat refreshes all the owner's claims, which share the holder's time. A claim whose owner is dead
@@ -12,8 +12,10 @@
  * @module
  */
 import { type Clock, realClock } from "../core/clock.ts";
-import { fileInfo, notFoundAsNull } from "./_entry_files.ts";
+import { isMissing } from "../core/exists.ts";
+import { fileInfo } from "./_entry_files.ts";
 import { processAlive } from "./_process_alive.ts";
+import { OWNER_MARK } from "./_owner_mark.ts";
 import { MadeFolders } from "./_made_folders.ts";
 import { removeFileIfExistsSync, removeIfExists } from "./_remove_if_exists.ts";
 
@@ -74,7 +76,10 @@ export class KeyClaims {
   readonly #staleAfterMs: number;
   readonly #clock: Clock;
   readonly #onHeartbeat: () => void;
-  readonly #held = new Set<string>();
+  /** The keys this owner holds, each with the token of the holder file it was linked to. */
+  readonly #held = new Map<string, string>();
+  /** Every token this owner's holder files had (a new one is written when the last was removed). */
+  readonly #tokens = new Set<string>();
   #timer: ReturnType<typeof setInterval> | null = null;
   /** This owner's holder file and token, written at the first claim. */
   #holder: { path: string; token: string } | null = null;
@@ -119,7 +124,7 @@ export class KeyClaims {
       const holder = this.#read(key);
       if (holder === null) {
         // The claim vanished between link and read (released meanwhile): try again, after a turn of the event loop
-        // so that a path that keeps answering so (a dangling link) cannot starve the heartbeat and the signal.
+        // so that the heartbeat and the signal are not starved.
         await new Promise((resolve) => setTimeout(resolve, 0));
         continue;
       }
@@ -149,8 +154,9 @@ export class KeyClaims {
   /** Stops refreshing claims (they stay until released or found stale) and removes the holder file. */
   close(): void {
     this.#stopHeartbeat();
+    for (const token of this.#tokens) TOKENS_HELD_HERE.delete(token);
+    this.#tokens.clear();
     if (this.#holder !== null) {
-      TOKENS_HELD_HERE.delete(this.#holder.token);
       removeFileIfExistsSync(this.#holder.path);
       this.#holder = null;
     }
@@ -183,7 +189,8 @@ export class KeyClaims {
         return true;
       } catch (error) {
         if (error instanceof Deno.errors.AlreadyExists) return false;
-        // The holder file or the folder removed meanwhile (a cache cleared): written again, once.
+        // The holder file or the folder removed meanwhile (a cache cleared): written again, once. The claims linked
+        // to the old one keep its token, and the heartbeat refreshes them one by one.
         if (!(error instanceof Deno.errors.NotFound) || tries > 0) throw error;
         this.#holder = null;
       }
@@ -200,7 +207,7 @@ export class KeyClaims {
       token,
       since: new Date().toISOString(),
     };
-    const path = `${this.#folder}/.${Deno.pid}-${token}.holder`;
+    const path = `${this.#folder}/.${OWNER_MARK}-${token}.holder`;
     try {
       this.#folders.writeIn(this.#folder, () => Deno.writeTextFileSync(path, JSON.stringify(holder)));
     } catch (error) {
@@ -209,13 +216,14 @@ export class KeyClaims {
       throw error;
     }
     this.#holder = { path, token };
+    this.#tokens.add(token);
     TOKENS_HELD_HERE.add(token);
     return this.#holder;
   }
 
   #hold(key: string): Claim {
     const token = this.#holder!.token;
-    this.#held.add(key);
+    this.#held.set(key, token);
     if (this.#timer === null) {
       const timer = setInterval(() => void this.#heartbeat(), this.#heartbeatMs);
       Deno.unrefTimer(timer as unknown as number);
@@ -241,20 +249,17 @@ export class KeyClaims {
 
   async #heartbeat(): Promise<void> {
     const now = new Date();
-    // The claims are links to the holder file: one time for all of them. A claim taken over by another owner (this
-    // one looked dead) is another file now, which this does not touch.
-    const holder = this.#holder;
-    if (holder !== null) {
-      await Deno.utime(holder.path, now, now).catch(async (error) => {
-        if (!(error instanceof Deno.errors.NotFound)) throw error;
-        // The holder file removed (a cache cleared): each claim still linked to it, through its own name.
-        for (const key of this.#held) {
-          if (readHolder(this.#path(key))?.token !== holder.token) continue;
-          await Deno.utime(this.#path(key), now, now).catch((error) => {
-            if (!(error instanceof Deno.errors.NotFound)) throw error;
-          });
-        }
-      });
+    // Best effort: a claim whose time cannot be set (a file system gone read-only) may be taken over as abandoned
+    // and made twice; the render goes on.
+    const touch = (path: string) => Deno.utime(path, now, now).then(() => true, () => false);
+    // The claims are links to the holder file: one time for all of them. Claims linked to an earlier holder file
+    // (removed meanwhile), or all of them when this one is gone, are refreshed one by one; a claim taken over by
+    // another owner (this one looked dead) is another file now, and is not touched.
+    const current = this.#holder;
+    const touched = current !== null && await touch(current.path);
+    for (const [key, token] of this.#held) {
+      if (touched && token === current.token) continue;
+      if (readHolder(this.#path(key))?.token === token) await touch(this.#path(key));
     }
     this.#onHeartbeat();
   }
@@ -262,12 +267,16 @@ export class KeyClaims {
   #read(key: string): (ClaimHolder & { refreshed: number }) | null {
     const path = this.#path(key);
     const holder = readHolder(path);
-    const info = fileInfo(path);
+    if (holder === DAMAGED) return { ...holder, refreshed: 0 };
+    const info = holder === null ? null : fileInfo(path);
     return holder === null || info === null ? null : { ...holder, refreshed: info.mtime?.getTime() ?? 0 };
   }
 
   async #isStale(key: string, holder: ClaimHolder & { refreshed: number }): Promise<boolean> {
-    if (this.#held.has(key) && this.#holder?.token === holder.token) return false;
+    if (this.#held.get(key) === holder.token) return false;
+    // A claim that cannot be read (not JSON, a dangling link) was never a live owner's: claims are links to holder
+    // files written whole before any link.
+    if (holder.token === "") return true;
     if (holder.host === Deno.hostname() && holder.pid > 0) {
       // This process's pid on a claim no claims of this process hold: an earlier process's that had the same pid
       // (a container restarted, its first process given the same pid again).
@@ -285,7 +294,7 @@ export class KeyClaims {
    * claim that a live owner took in between.
    */
   async #takeOver(key: string, dead: ClaimHolder): Promise<void> {
-    const moved = `${this.#folder}/.${Deno.pid}-${crypto.randomUUID()}.takeover`;
+    const moved = `${this.#folder}/.${OWNER_MARK}-${crypto.randomUUID()}.takeover`;
     try {
       await Deno.rename(this.#path(key), moved);
     } catch (error) {
@@ -304,18 +313,38 @@ export class KeyClaims {
   }
 }
 
-/** Reads a claim file; a damaged one (not JSON) reads as a claim with no owner to wait for. */
+/** What a damaged claim reads as: a holder with no owner to wait for. */
+const DAMAGED: ClaimHolder = { host: "", pid: 0, token: "", since: "" };
+
+/**
+ * Reads a claim file: null when there is none; a damaged one (not a holder's JSON, a dangling link, a folder) reads
+ * as {@linkcode DAMAGED}.
+ */
 function readHolder(path: string): ClaimHolder | null {
   let text: string;
   try {
     text = Deno.readTextFileSync(path);
   } catch (error) {
-    return notFoundAsNull(error);
+    if (!isMissing(error) && !(error instanceof Deno.errors.IsADirectory)) throw error;
+    // Nothing at the name: no claim. A name that reads as no file (a link to nothing, a folder): a damaged claim.
+    try {
+      Deno.lstatSync(path);
+      return DAMAGED;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as ClaimHolder;
+    parsed = JSON.parse(text);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
-    return { host: "", pid: 0, token: "", since: "" };
+    return DAMAGED;
   }
+  const holder = parsed as Partial<ClaimHolder> | null;
+  return typeof holder === "object" && holder !== null && typeof holder.host === "string" &&
+      typeof holder.pid === "number" && typeof holder.token === "string" && holder.token !== ""
+    ? holder as ClaimHolder
+    : DAMAGED;
 }

@@ -3,7 +3,7 @@
  * folder never holds a partial file.
  * @module
  */
-import { processAlive } from "./_process_alive.ts";
+import { leftByGoneOwner, OWNER_MARK } from "./_owner_mark.ts";
 import { removeIfExists } from "./_remove_if_exists.ts";
 
 /**
@@ -75,8 +75,8 @@ export async function removeStaleOutputs(folder: string): Promise<number> {
   let removed = 0;
   try {
     for await (const entry of Deno.readDir(folder)) {
-      const match = /^\..+\.(\d+)-[0-9a-f]{8}\.tmp$/.exec(entry.name);
-      if (match === null || await processAlive(Number(match[1]))) continue;
+      const match = /^\..+\.(\d+(?:-h[0-9a-f]{8})?)-[0-9a-f]{8}\.tmp$/.exec(entry.name);
+      if (match === null || !(await leftByGoneOwner(match[1]!, `${folder}/${entry.name}`))) continue;
       await removeIfExists(`${folder}/${entry.name}`);
       removed++;
     }
@@ -88,7 +88,7 @@ export async function removeStaleOutputs(folder: string): Promise<number> {
 
 /**
  * The temporary name a file is written under before it is renamed into place in an output folder:
- * `.<name>.<pid>-<random>.tmp`, which {@linkcode removeStaleOutputs} recognizes once that process is gone.
+ * `.<name>.<pid>-h<host>-<random>.tmp`, which {@linkcode removeStaleOutputs} recognizes once that process is gone.
  *
  * @param destination The file's final path.
  * @returns The temporary path beside it.
@@ -97,11 +97,11 @@ export async function removeStaleOutputs(folder: string): Promise<number> {
  * ```ts
  * import assert from "node:assert/strict";
  * import { temporaryName } from "./publish_output.ts";
- * assert.match(temporaryName("out/a.mp4"), /^out\/\.a\.mp4\.\d+-[0-9a-f]{8}\.tmp$/);
+ * assert.match(temporaryName("out/a.mp4"), /^out\/\.a\.mp4\.\d+-h[0-9a-f]{8}-[0-9a-f]{8}\.tmp$/);
  * ```
  */
 export function temporaryName(destination: string): string {
   const slash = destination.lastIndexOf("/");
   const random = crypto.randomUUID().slice(0, 8);
-  return `${destination.slice(0, slash + 1)}.${destination.slice(slash + 1)}.${Deno.pid}-${random}.tmp`;
+  return `${destination.slice(0, slash + 1)}.${destination.slice(slash + 1)}.${OWNER_MARK}-${random}.tmp`;
 }

@@ -8,7 +8,7 @@
  * @module
  */
 import { sha256File } from "../core/sha256.ts";
-import { processAlive } from "./_process_alive.ts";
+import { leftByGoneOwner, OWNER_MARK } from "./_owner_mark.ts";
 import { removeIfExists } from "./_remove_if_exists.ts";
 import { fileSize } from "./_entry_files.ts";
 import { parseS3Location, S3Client } from "./_s3_client.ts";
@@ -118,7 +118,10 @@ export class S3Store implements StepStore {
    */
   async scratch(key: string): Promise<string> {
     await Deno.mkdir(`${this.#cache}/tmp`, { recursive: true });
-    return await Deno.makeTempDir({ dir: `${this.#cache}/tmp`, prefix: `${Deno.pid}-${key.slice(0, 12)}-` });
+    return await Deno.makeTempDir({
+      dir: `${this.#cache}/tmp`,
+      prefix: `${OWNER_MARK}-${key.slice(0, 12)}-`,
+    });
   }
 
   /**
@@ -180,9 +183,9 @@ export class S3Store implements StepStore {
     let removed = 0;
     try {
       for await (const entry of Deno.readDir(`${this.#cache}/tmp`)) {
-        const pid = Number(entry.name.split("-")[0]);
-        if (Number.isInteger(pid) && pid > 0 && await processAlive(pid)) continue;
-        await removeIfExists(`${this.#cache}/tmp/${entry.name}`);
+        const path = `${this.#cache}/tmp/${entry.name}`;
+        if (!(await leftByGoneOwner(entry.name, path))) continue;
+        await removeIfExists(path);
         removed++;
       }
     } catch (error) {
@@ -211,7 +214,7 @@ export class S3Store implements StepStore {
 
   async #stageFile(bytes: Uint8Array): Promise<string> {
     await Deno.mkdir(`${this.#cache}/tmp`, { recursive: true });
-    const path = await Deno.makeTempFile({ dir: `${this.#cache}/tmp`, prefix: `${Deno.pid}-fetch-` });
+    const path = await Deno.makeTempFile({ dir: `${this.#cache}/tmp`, prefix: `${OWNER_MARK}-fetch-` });
     await Deno.writeFile(path, bytes);
     return path;
   }

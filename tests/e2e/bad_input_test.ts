@@ -94,6 +94,15 @@ Deno.test("bad input: an unwritable --out is named, exit 2, nothing written", as
   assertCleanInputError(cache, /✖ Cannot write to the cache folder .*taken\/cache/);
   assert.match(cache.stderr, /Choose another folder with --cache \(or REEL_CACHE\)/);
   assert.deepEqual(await listFolder(dir), ["taken"]);
+  // A folder of the store's own that cannot be written: every step used to fail with its raw message, exit 1.
+  await Deno.mkdir(`${dir}/cache`);
+  await Deno.writeTextFile(`${dir}/cache/claims`, "a file, not a folder");
+  const claims = await runCli(["render", file, "--out", `${dir}/out`, "--cache", `${dir}/cache`]);
+  assertCleanInputError(
+    claims,
+    /✖ Cannot write to the cache folder .*cache\/claims: a file of that name is in the way/,
+  );
+  assert.equal(await listFolder(`${dir}/out`), null);
 });
 
 Deno.test("bad input: an unknown flag or a missing file exits 2", async () => {

@@ -57,7 +57,7 @@ Deno.test("ArtifactStore.removeStale() clears what dead processes left in the sc
   assert.equal(await store.removeStale(), 3);
   const left = await listFolder(`${root}/claims`);
   assert.equal(left?.length, 3, String(left));
-  assert.match(left![0]!, new RegExp(`^\\.${Deno.pid}-[0-9a-f-]+\\.holder$`));
+  assert.match(left![0]!, new RegExp(`^\\.${Deno.pid}-h[0-9a-f]{8}-[0-9a-f-]+\\.holder$`));
   assert.deepEqual(left!.slice(1), [`.${Deno.pid}-live.tmp`, `${key}.claim`]);
   await claim.release();
   store.close();
@@ -281,5 +281,28 @@ Deno.test("ArtifactStore.commit(): a scratch folder holding the artifact alone b
   assert.deepEqual((await store.lookup(valueKey))?.value, 3);
   await store.discard(empty);
   assert.deepEqual(await listFolder(`${root}/tmp`), []);
+  store.close();
+});
+
+Deno.test("ArtifactStore.removeStale() leaves another host's private files alone (a container sharing the volume) until a day old", async () => {
+  // Its pids mean nothing here: a second container's start-up removed the first one's live scratch folders (its
+  // steps failed, missing their files) and its claims' holder file.
+  const root = await tempDir();
+  const store = new ArtifactStore(root);
+  await store.scratch(key);
+  const ours = (await listFolder(`${root}/tmp`))![0]!;
+  const other = /-h([0-9a-f]{8})-/.exec(ours)![1] === "00000000" ? "h11111111" : "h00000000";
+  await Deno.mkdir(`${root}/tmp/424242-${other}-${key.slice(0, 12)}-fresh`);
+  await Deno.mkdir(`${root}/tmp/424242-${other}-${key.slice(0, 12)}-old`);
+  await Deno.mkdir(`${root}/claims`, { recursive: true });
+  await Deno.writeTextFile(`${root}/claims/.424242-${other}-token.holder`, "{}");
+  const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3_600_000);
+  await Deno.utime(`${root}/tmp/424242-${other}-${key.slice(0, 12)}-old`, twoDaysAgo, twoDaysAgo);
+  assert.equal(await store.removeStale(), 1);
+  assert.deepEqual(
+    await listFolder(`${root}/tmp`),
+    [`424242-${other}-${key.slice(0, 12)}-fresh`, ours].sort(),
+  );
+  assert.deepEqual(await listFolder(`${root}/claims`), [`.424242-${other}-token.holder`]);
   store.close();
 });

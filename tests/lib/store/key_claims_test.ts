@@ -188,3 +188,72 @@ Deno.test("KeyClaims: a cleared claims folder (holder file gone) is made again a
     await claim.release();
     owner.close();
   }));
+
+Deno.test("KeyClaims: claims linked to a holder file removed meanwhile are still refreshed after a new one is written", () =>
+  withFolder(async (folder) => {
+    const keepAlive = setInterval(() => {}, 60_000);
+    let beat = Promise.withResolvers<void>();
+    const owner = new KeyClaims(folder, { heartbeatMs: 10, onHeartbeat: () => beat.resolve() });
+    const first = await owner.claim("a".repeat(64));
+    const holder = (await Array.fromAsync(Deno.readDir(folder))).find((entry) =>
+      entry.name.endsWith(".holder")
+    )!;
+    // Another host's start-up, or a user, removed the holder file: the next claim writes a new one.
+    await Deno.remove(`${folder}/${holder.name}`);
+    const second = await owner.claim("b".repeat(64));
+    const old = new Date(Date.now() - 120_000);
+    await Deno.utime(`${folder}/${"a".repeat(64)}.claim`, old, old);
+    beat = Promise.withResolvers<void>();
+    await beat.promise;
+    const refreshed = (await Deno.stat(`${folder}/${"a".repeat(64)}.claim`)).mtime!.getTime();
+    assert.ok(
+      refreshed > Date.now() - 60_000,
+      "the first claim would have looked abandoned and been made twice",
+    );
+    await first.release();
+    await second.release();
+    owner.close();
+    clearInterval(keepAlive);
+  }));
+
+Deno.test("KeyClaims: a heartbeat that cannot set a time (the folder gone, a file in its place) does not end the process", () =>
+  withFolder(async (folder) => {
+    const keepAlive = setInterval(() => {}, 60_000);
+    let beat = Promise.withResolvers<void>();
+    const owner = new KeyClaims(`${folder}/claims`, { heartbeatMs: 10, onHeartbeat: () => beat.resolve() });
+    const claim = await owner.claim(key);
+    await Deno.remove(`${folder}/claims`, { recursive: true });
+    await Deno.writeTextFile(`${folder}/claims`, "not a folder");
+    // Each time set now fails with NotADirectory: an uncaught rejection here used to end the render with a trace.
+    beat = Promise.withResolvers<void>();
+    await beat.promise;
+    await claim.release();
+    owner.close();
+    clearInterval(keepAlive);
+  }));
+
+Deno.test("KeyClaims: a damaged claim (not a holder's JSON, a link to nothing, a folder) is taken over at once", () =>
+  withFolder(async (folder) => {
+    const damaged: [string, (path: string) => Promise<void>][] = [
+      ["not JSON", (path) => Deno.writeTextFile(path, "{not json")],
+      ["JSON null", (path) => Deno.writeTextFile(path, "null")],
+      ["a link to nothing", (path) => Deno.symlink(`${folder}/.99999-gone.holder`, path)],
+      ["a folder", (path) => Deno.mkdir(path)],
+    ];
+    const claims = new KeyClaims(folder, { pollMs: 5, staleAfterMs: 60_000 });
+    for (const [what, make] of damaged) {
+      await make(`${folder}/${key}.claim`);
+      let waited = false;
+      assert.equal(await claims.isClaimed(key), false, what);
+      const claim = await claims.claim(key, { onWait: () => waited = true });
+      assert.equal(waited, false, `${what}: no owner to wait for`);
+      assert.equal(await claims.isClaimed(key), true, what);
+      await claim.release();
+      assert.deepEqual(
+        (await Array.fromAsync(Deno.readDir(folder))).filter((entry) => !entry.name.endsWith(".holder")),
+        [],
+        what,
+      );
+    }
+    claims.close();
+  }));

@@ -11,6 +11,14 @@ Deno.test("removeStaleOutputs() removes the temporary names of dead processes an
   for (const path of [live, dead, `${dir}/c.mp4`]) await Deno.writeTextFile(path, "x");
   assert.equal(await removeStaleOutputs(dir), 1);
   assert.deepEqual(await listFolder(dir), [live.slice(dir.length + 1), "c.mp4"].sort());
+  // Another host's (a container writing to the same folder): its pid means nothing here, so it is left for a day.
+  const elsewhere = temporaryName(`${dir}/d.mp4`).replace(/\.\d+-h[0-9a-f]{8}-/, ".424242-h00000000-");
+  const stale = temporaryName(`${dir}/e.mp4`).replace(/\.\d+-h[0-9a-f]{8}-/, ".424242-h00000000-");
+  for (const path of [elsewhere, stale]) await Deno.writeTextFile(path, "x");
+  const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3_600_000);
+  await Deno.utime(stale, twoDaysAgo, twoDaysAgo);
+  assert.equal(await removeStaleOutputs(dir), 1);
+  assert.ok((await listFolder(dir))!.includes(elsewhere.slice(dir.length + 1)));
 });
 
 Deno.test("publishOutput() replaces the destination with a copy and leaves no temporary name", async () => {
