@@ -24,14 +24,40 @@ export interface WorkerInfo {
   concurrency: number;
   /** Jobs at once from the CPU queue. */
   cpu: number;
-  /** The queues it works. */
+  /** The queues it works now. */
   queues: string[];
+  /**
+   * The queues it works once it has found them (`--queues`: names, `providers` for every provider's queue), null for
+   * every queue; absent in entries of older workers.
+   */
+  wants?: string[] | null;
   /** What it runs now. */
   running: RunningJob[];
   /** When it last answered (ms since the epoch). */
   heartbeat: number;
   /** When it started (ms since the epoch). */
   started: number;
+}
+
+/**
+ * Whether a worker that wants `wanted` (see {@linkcode WorkerInfo.wants}) works the queue `name`.
+ *
+ * @param wanted The queues it wants, or null for every queue.
+ * @param name A queue.
+ * @returns True when it works it (or will, once it has found it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { worksQueue } from "./_worker_heartbeat.ts";
+ * assert.ok(worksQueue(null, "cpu"));
+ * assert.ok(worksQueue(["providers"], "provider-voice"));
+ * assert.ok(!worksQueue(["providers"], "cpu"));
+ * ```
+ */
+export function worksQueue(wanted: readonly string[] | null, name: string): boolean {
+  return wanted === null || wanted.includes(name) ||
+    (wanted.includes("providers") && name.startsWith("provider-"));
 }
 
 /** How often the entry is refreshed, in ms; it expires after three missed refreshes. */

@@ -19,7 +19,7 @@ import { type OpenedStore, openStore } from "../store/open_store.ts";
 import { adoptAdvertisedRate } from "./_adopt_rate.ts";
 import { recordRefusal } from "./_refusals.ts";
 import { runJob } from "./_run_job.ts";
-import { type RunningJob, WorkerHeartbeat } from "./_worker_heartbeat.ts";
+import { type RunningJob, WorkerHeartbeat, worksQueue } from "./_worker_heartbeat.ts";
 import { CANCEL_EVENT, CLUSTER_PREFIX, CPU_QUEUE, type JobOutcome, QUEUES_KEY } from "./cluster_job.ts";
 import { JobGuard, JobRefusedError } from "./job_guard.ts";
 import { openRedis, redisOptions } from "./redis_connection.ts";
@@ -110,6 +110,7 @@ export class ClusterWorker {
         concurrency: options.concurrency,
         cpu: options.cpu,
         queues: [...this.#listening.keys()].sort(),
+        wants: options.queues === undefined ? null : [...options.queues],
         running: [...this.#running.values()].map(({ attempt: _, ...job }) => job),
         started: this.#started,
       }),
@@ -147,12 +148,9 @@ export class ClusterWorker {
   }
 
   async #discover(): Promise<void> {
-    const wanted = this.#options.queues;
-    const works = (name: string) =>
-      wanted === undefined || wanted.includes(name) ||
-      (wanted.includes("providers") && name.startsWith("provider-"));
+    const wanted = this.#options.queues ?? null;
     for (const name of (await this.#redis.smembers(QUEUES_KEY)).sort()) {
-      if (!this.#listening.has(name) && works(name)) this.#listen(name);
+      if (!this.#listening.has(name) && worksQueue(wanted, name)) this.#listen(name);
     }
   }
 

@@ -5,8 +5,9 @@
  *
  * The order is strict: a group is let in only after every group registered before it was let in or has settled.
  * A step whose key another step of the run is making waits for that step without a permit of its own, and the
- * step that makes a key is the first of its key in the plan's order; were a later group let in first, it could hold
- * a slot while it waits on an earlier group that then never gets one.
+ * step that makes a key is the first of its key in the plan's order (steps ask group by group, and the steps of a
+ * key in plan order); were a later group let in first, it could hold a slot while it waits on an earlier group that
+ * then never gets one.
  * @module
  */
 

@@ -49,8 +49,9 @@ export class KeyMaker {
   async make(node: DagNode): Promise<Made> {
     const shared = this.#made.get(node.key);
     if (shared !== undefined) return reused(await shared, node);
-    // The first node to ask makes the key, registered before anything is awaited: steps ask in the plan's order,
-    // and groups are let in in that order (see `GroupGate`), so a step never waits on a maker in a later group.
+    // The first node to ask makes the key, registered before anything is awaited: the steps of a key ask in the
+    // plan's order (see the scheduler's start order), and groups are let in in that order (see `GroupGate`), so a
+    // step never waits on a maker in a later group.
     const making = this.#makeFirst(node);
     this.#made.set(node.key, making);
     return await making;

@@ -12,6 +12,7 @@ import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Plan } from "../plan/plan.ts";
 import { planStatus } from "../plan/plan_status.ts";
 import { openStore } from "../store/open_store.ts";
+import { ownerMark } from "../store/owner_mark.ts";
 import { removeStaleOutputs } from "../store/publish_output.ts";
 import { openExecutor } from "./_open_executor.ts";
 import { fitSlidesOn } from "./slide_fits.ts";
@@ -83,7 +84,8 @@ export interface RenderResult {
 export async function ensureWritableFolder(folder: string, role: string): Promise<void> {
   try {
     await Deno.mkdir(folder, { recursive: true });
-    const probe = await Deno.makeTempFile({ dir: folder, prefix: ".reel-probe-" });
+    // Named as this process's private files are: a render starting beside it leaves it alone (see `owner_mark.ts`).
+    const probe = await Deno.makeTempFile({ dir: folder, prefix: `.${ownerMark()}-reel-probe-` });
     await Deno.remove(probe);
   } catch (error) {
     const reason = error instanceof Deno.errors.PermissionDenied
@@ -97,6 +99,8 @@ export async function ensureWritableFolder(folder: string, role: string): Promis
       where: folder,
       hint: role === "output folder"
         ? "Choose another folder with --out"
+        : role === "store folder"
+        ? "Choose another folder with --store"
         : "Choose another folder with --cache (or REEL_CACHE)",
       cause: error,
     });
@@ -185,7 +189,14 @@ export async function renderLoaded(
       onError: (error) => options.onNotice?.(`Redis: ${error.message}`),
     })
     : undefined;
-  const store = openStore(options.store ?? cacheDir, { cacheDir: `${cacheDir}/s3-cache`, claims });
+  const store = openStore(options.store ?? cacheDir, {
+    cacheDir: `${cacheDir}/s3-cache`,
+    claims,
+    onClaimError: (error) =>
+      options.onNotice?.(
+        `Cannot refresh this render's claims (another render may make their steps too): ${error.message}`,
+      ),
+  });
   try {
     const status = await planStatus(plan, store);
     // The kinds of the steps that will run: not stored, or forced (all of them, or by --force-step's globs).
@@ -225,10 +236,8 @@ export async function renderLoaded(
       await ensureWritableFolder(cacheDir, "cache folder");
       // The store writes in folders of its own: one that cannot be written (made read-only, a file in its place)
       // failed every step that runs, each with its raw message.
-      const storeRoot = objectStore ? `${cacheDir}/s3-cache` : options.store ?? cacheDir;
-      for (const folder of objectStore ? ["tmp", "claims"] : ["tmp", "claims", "entries"]) {
-        await ensureWritableFolder(`${storeRoot}/${folder}`, "cache folder");
-      }
+      const role = options.store !== undefined && !objectStore ? "store folder" : "cache folder";
+      for (const folder of store.folders()) await ensureWritableFolder(folder, role);
       await ensureWritableFolder(options.outDir, "output folder");
       for (const warning of warnings) options.onWarning?.(warning);
       // Resume after a crash: what a killed run left half-done is removed; everything it finished is reused.

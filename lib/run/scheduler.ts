@@ -13,6 +13,7 @@ import type { Plan } from "../plan/plan.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
 import { mediaField } from "./attempts.ts";
 import { type DagNode, DagState, type StepState } from "./dag_state.ts";
+import { startOrder } from "./start_order.ts";
 import { KeyMaker } from "./key_maker.ts";
 import { LayeredLimits } from "./layered_limits.ts";
 import { OutputPublisher } from "./output_publisher.ts";
@@ -99,7 +100,7 @@ class Scheduler {
       workers: this.#options.workers ?? this.#plan.limits.workers,
     });
     if (this.#dag.size === 0) this.#end();
-    for (const node of groupsThenRank(ready)) this.#queue(node);
+    for (const node of startOrder(ready, (node) => this.#dag.keyOf(node))) this.#queue(node);
     await finished;
     if (this.#listenerError !== null) throw this.#listenerError.error;
     return this.#result();
@@ -346,19 +347,4 @@ type FinishedEvent = Extract<RunEvent, { type: "step:finished" }>;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * The order ready steps are queued in at the start: group by group (video by video) in plan order, since the first to
- * ask for a key makes it and groups are let in in plan order (see `GroupGate`); within a group, the costliest path
- * ahead first. Free CPU slots go to the first to ask: in plan order, a video's first slides took both of a two-core
- * machine's before any of the speech its narration waits for.
- */
-function groupsThenRank(nodes: readonly DagNode[]): DagNode[] {
-  const groups = new Map<string | null, number>();
-  for (const node of nodes) {
-    if (!groups.has(node.step.scope.item)) groups.set(node.step.scope.item, groups.size);
-  }
-  const group = (node: DagNode) => groups.get(node.step.scope.item)!;
-  return nodes.toSorted((a, b) => group(a) - group(b) || b.rank - a.rank);
 }

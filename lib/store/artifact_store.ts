@@ -6,7 +6,7 @@
  */
 import { resolve } from "node:path";
 import { MadeFolders } from "./_made_folders.ts";
-import { leftByGoneOwner, OWNER_MARK } from "./_owner_mark.ts";
+import { leftByGoneOwner, ownerMark } from "./owner_mark.ts";
 import { type Claim, type ClaimHolder, KeyClaims, type KeyClaimsOptions } from "./key_claims.ts";
 import {
   fileInfo,
@@ -130,7 +130,7 @@ export class ArtifactStore implements StepStore {
       return Promise.resolve(
         this.#folders.writeIn(
           dir,
-          () => Deno.makeTempDirSync({ dir, prefix: `${OWNER_MARK}-${key.slice(0, 12)}-` }),
+          () => Deno.makeTempDirSync({ dir, prefix: `${ownerMark()}-${key.slice(0, 12)}-` }),
         ),
       );
     } catch (error) {
@@ -301,7 +301,7 @@ export class ArtifactStore implements StepStore {
    */
   async remove(key: string): Promise<void> {
     await Deno.mkdir(`${this.root}/trash`, { recursive: true });
-    const trash = `${this.root}/trash/${OWNER_MARK}-${crypto.randomUUID()}`;
+    const trash = `${this.root}/trash/${ownerMark()}-${crypto.randomUUID()}`;
     try {
       await Deno.rename(this.#entry(key), trash);
     } catch (error) {
@@ -309,6 +309,11 @@ export class ArtifactStore implements StepStore {
       throw error;
     }
     await removeIfExists(trash);
+  }
+
+  /** The folders it writes in: scratch and staged entries, claims, entries, and removed entries on their way out. */
+  folders(): string[] {
+    return ["tmp", "claims", "entries", "trash"].map((folder) => `${this.root}/${folder}`);
   }
 
   /** Stops the claims' heartbeat. */
@@ -332,7 +337,7 @@ export class ArtifactStore implements StepStore {
       if (held.length === 0 || (held.length === 1 && held[0] === name)) return scratch;
     }
     const dir = this.#tmp;
-    return this.#folders.writeIn(dir, () => Deno.makeTempDirSync({ dir, prefix: `${OWNER_MARK}-entry-` }));
+    return this.#folders.writeIn(dir, () => Deno.makeTempDirSync({ dir, prefix: `${ownerMark()}-entry-` }));
   }
 
   /** Renames a staged entry into place; false when the key is already stored. */

@@ -1,21 +1,25 @@
 /**
  * Claims per key: a lease file that says "this process is making this key's artifact", so that a second render
  * sharing the store waits for the first one's result instead of paying for it again. A claim holds the owner's
- * host, pid and a token; its file time is a heartbeat, refreshed while the owner lives. An owner writes its holder
- * file once (`.<pid>-h<host>-<token>.holder`) and claims a key by hard-linking it to `<key>.claim`: a claim is a name, not a
- * new file, so claiming and releasing make and free no inode (ext4 without a journal makes every new file skip the
- * inodes freed in the last minutes, one by one: a file a step made them dearer for every step after), and one
- * heartbeat refreshes all the owner's claims, which share the holder's time. A claim whose owner is dead
- * is taken over: on the same host, no such process, or this very pid (an earlier process's, a restarted container's)
- * on a claim this process does not hold; anywhere, no heartbeat for `staleAfterMs` (a live pid on this host may be
- * another program's by now).
+ * host, pid and a token; its file time is a heartbeat, refreshed while the owner lives.
+ *
+ * An owner (one `KeyClaims`, one per store a render opens) writes its holder file once
+ * (`.<pid>-h<host>-<token>.holder`) and claims a key by hard-linking it to `<key>.claim`. A claim is a name, not a
+ * new file, so claiming and releasing make and free no inode (on ext4 without a journal, every new file skips the
+ * inodes freed in the last minutes one by one: a file made and removed per step made every later step dearer), and
+ * one heartbeat refreshes all the owner's claims, which share the holder's time.
+ *
+ * A claim whose owner is dead is taken over: on the same host, no such process, or this very pid (an earlier
+ * process's, a restarted container's) on a claim this process does not hold; anywhere, no heartbeat for
+ * `staleAfterMs` (a live pid on this host may be another program's by now). A damaged claim (not a holder's JSON,
+ * a link to nothing, a folder) is taken over at once.
  * @module
  */
 import { type Clock, realClock } from "../core/clock.ts";
 import { isMissing } from "../core/exists.ts";
 import { fileInfo } from "./_entry_files.ts";
 import { processAlive } from "./_process_alive.ts";
-import { OWNER_MARK } from "./_owner_mark.ts";
+import { ownerMark } from "./owner_mark.ts";
 import { MadeFolders } from "./_made_folders.ts";
 import { removeFileIfExistsSync, removeIfExists } from "./_remove_if_exists.ts";
 
@@ -31,6 +35,12 @@ export interface KeyClaimsOptions {
   clock?: Clock;
   /** Called after each heartbeat has refreshed the claims held. @default () => {} */
   onHeartbeat?: () => void;
+  /**
+   * Called when a heartbeat cannot refresh a claim (a file system gone read-only), once until one can again: the
+   * render goes on, but another render may take the claim over as abandoned and make its key too.
+   * @default () => {}
+   */
+  onError?: (error: Error) => void;
 }
 
 /** A held claim: release it once the key's artifact is committed (or the attempt gave up). */
@@ -43,7 +53,7 @@ export interface Claim {
 export interface ClaimHolder {
   host: string;
   pid: number;
-  /** The owner's (one `KeyClaims`), the same on all its claims. */
+  /** Tells owners apart: for claim files, one token an owner (a `KeyClaims`), the same on all its claims. */
   token: string;
   /** When the owner took its first claim (ISO time). */
   since: string;
@@ -76,6 +86,9 @@ export class KeyClaims {
   readonly #staleAfterMs: number;
   readonly #clock: Clock;
   readonly #onHeartbeat: () => void;
+  readonly #onError: (error: Error) => void;
+  /** Whether the last heartbeat failed (its error was told). */
+  #failing = false;
   /** The keys this owner holds, each with the token of the holder file it was linked to. */
   readonly #held = new Map<string, string>();
   /** Every token this owner's holder files had (a new one is written when the last was removed). */
@@ -95,8 +108,10 @@ export class KeyClaims {
       staleAfterMs = 15_000,
       clock = realClock,
       onHeartbeat = () => {},
+      onError = () => {},
     } = options;
     this.#onHeartbeat = onHeartbeat;
+    this.#onError = onError;
     this.#folder = folder;
     this.#pollMs = pollMs;
     this.#heartbeatMs = heartbeatMs;
@@ -207,7 +222,7 @@ export class KeyClaims {
       token,
       since: new Date().toISOString(),
     };
-    const path = `${this.#folder}/.${OWNER_MARK}-${token}.holder`;
+    const path = `${this.#folder}/.${ownerMark()}-${token}.holder`;
     try {
       this.#folders.writeIn(this.#folder, () => Deno.writeTextFileSync(path, JSON.stringify(holder)));
     } catch (error) {
@@ -248,20 +263,39 @@ export class KeyClaims {
   }
 
   async #heartbeat(): Promise<void> {
-    const now = new Date();
-    // Best effort: a claim whose time cannot be set (a file system gone read-only) may be taken over as abandoned
-    // and made twice; the render goes on.
-    const touch = (path: string) => Deno.utime(path, now, now).then(() => true, () => false);
-    // The claims are links to the holder file: one time for all of them. Claims linked to an earlier holder file
-    // (removed meanwhile), or all of them when this one is gone, are refreshed one by one; a claim taken over by
-    // another owner (this one looked dead) is another file now, and is not touched.
+    // A claim whose time cannot be set (a file system gone read-only) may be taken over as abandoned and made
+    // twice: said once (onError), and the render goes on.
+    try {
+      await this.#refresh(new Date());
+      this.#failing = false;
+    } catch (error) {
+      if (!this.#failing) this.#onError(error instanceof Error ? error : new Error(String(error)));
+      this.#failing = true;
+    }
+    this.#onHeartbeat();
+  }
+
+  /**
+   * Sets the time of the claims held. They are links to the holder file: one time for all of them. Claims linked
+   * to an earlier holder file (removed meanwhile), or all of them when this one cannot be touched, are refreshed
+   * one by one; a claim taken over by another owner (this one looked dead) is another file now, and is not touched.
+   */
+  async #refresh(now: Date): Promise<void> {
+    const touch = async (path: string): Promise<boolean> => {
+      try {
+        await Deno.utime(path, now, now);
+        return true;
+      } catch (error) {
+        if (isMissing(error)) return false;
+        throw error;
+      }
+    };
     const current = this.#holder;
-    const touched = current !== null && await touch(current.path);
+    const touched = current !== null && await touch(current.path).catch(() => false);
     for (const [key, token] of this.#held) {
       if (touched && token === current.token) continue;
       if (readHolder(this.#path(key))?.token === token) await touch(this.#path(key));
     }
-    this.#onHeartbeat();
   }
 
   #read(key: string): (ClaimHolder & { refreshed: number }) | null {
@@ -291,10 +325,11 @@ export class KeyClaims {
   /**
    * Removes a dead owner's claim. Two takers may race: each moves the claim to a private name first (only one
    * rename wins), checks it moved the claim it judged dead, and puts back (by link, which never overwrites) a
-   * claim that a live owner took in between.
+   * claim that a live owner took in between: another owner's, or the same owner's refreshed since (an owner's
+   * claims all carry its one token).
    */
-  async #takeOver(key: string, dead: ClaimHolder): Promise<void> {
-    const moved = `${this.#folder}/.${OWNER_MARK}-${crypto.randomUUID()}.takeover`;
+  async #takeOver(key: string, dead: ClaimHolder & { refreshed: number }): Promise<void> {
+    const moved = `${this.#folder}/.${ownerMark()}-${crypto.randomUUID()}.takeover`;
     try {
       await Deno.rename(this.#path(key), moved);
     } catch (error) {
@@ -302,7 +337,9 @@ export class KeyClaims {
       throw error;
     }
     try {
-      if (readHolder(moved)?.token !== dead.token) {
+      const refreshed = fileInfo(moved)?.mtime?.getTime() ?? 0;
+      // (A damaged claim has no token and no heartbeat: it is only ever put back when another replaced it.)
+      if (readHolder(moved)?.token !== dead.token || (dead.token !== "" && refreshed > dead.refreshed)) {
         await Deno.link(moved, this.#path(key)).catch((error) => {
           if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
         });
@@ -326,10 +363,11 @@ function readHolder(path: string): ClaimHolder | null {
     text = Deno.readTextFileSync(path);
   } catch (error) {
     if (!isMissing(error) && !(error instanceof Deno.errors.IsADirectory)) throw error;
-    // Nothing at the name: no claim. A name that reads as no file (a link to nothing, a folder): a damaged claim.
+    // Nothing at the name: no claim (or one released, or made, since: the caller looks again). A link to nothing
+    // or a folder: a damaged claim.
     try {
-      Deno.lstatSync(path);
-      return DAMAGED;
+      const info = Deno.lstatSync(path);
+      return info.isSymlink || info.isDirectory ? DAMAGED : null;
     } catch (error) {
       if (isMissing(error)) return null;
       throw error;

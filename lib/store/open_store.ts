@@ -15,6 +15,8 @@ export interface OpenedStore extends StepStore {
   readonly location: string;
   /** Removes what killed runs left (scratch folders of dead processes). */
   removeStale(): Promise<number>;
+  /** The local folders it writes in (its scratch folders, claims, entries), to check before a run. */
+  folders(): string[];
   /** Stops claims' heartbeats. */
   close(): void;
 }
@@ -27,6 +29,8 @@ export interface OpenStoreOptions {
   claims?: KeyClaimer;
   /** For an object store: the environment to read the endpoint and keys from. @default Deno.env.get */
   env?: (name: string) => string | undefined;
+  /** Told when claim files cannot be refreshed (see `KeyClaimsOptions.onError`). @default nothing */
+  onClaimError?: (error: Error) => void;
 }
 
 /**
@@ -52,7 +56,8 @@ export function openStore(location: string, options: OpenStoreOptions = {}): Ope
       cacheDir: options.cacheDir ?? resolve(".reel/s3-cache"),
       claims: options.claims,
       env: options.env,
+      claimFiles: { onError: options.onClaimError },
     });
   }
-  return new ArtifactStore(location);
+  return new ArtifactStore(location, { claims: { onError: options.onClaimError } });
 }

@@ -3,7 +3,7 @@
  * folder never holds a partial file.
  * @module
  */
-import { leftByGoneOwner, OWNER_MARK } from "./_owner_mark.ts";
+import { leftByGoneOwner, ownerMark } from "./owner_mark.ts";
 import { removeIfExists } from "./_remove_if_exists.ts";
 
 /**
@@ -103,5 +103,5 @@ export async function removeStaleOutputs(folder: string): Promise<number> {
 export function temporaryName(destination: string): string {
   const slash = destination.lastIndexOf("/");
   const random = crypto.randomUUID().slice(0, 8);
-  return `${destination.slice(0, slash + 1)}.${destination.slice(slash + 1)}.${OWNER_MARK}-${random}.tmp`;
+  return `${destination.slice(0, slash + 1)}.${destination.slice(slash + 1)}.${ownerMark()}-${random}.tmp`;
 }

@@ -8,12 +8,12 @@
  * @module
  */
 import { sha256File } from "../core/sha256.ts";
-import { leftByGoneOwner, OWNER_MARK } from "./_owner_mark.ts";
+import { leftByGoneOwner, ownerMark } from "./owner_mark.ts";
 import { removeIfExists } from "./_remove_if_exists.ts";
 import { fileSize } from "./_entry_files.ts";
 import { parseS3Location, S3Client } from "./_s3_client.ts";
 import type { KeyClaimer } from "./key_claimer.ts";
-import { type Claim, type ClaimHolder, KeyClaims } from "./key_claims.ts";
+import { type Claim, type ClaimHolder, KeyClaims, type KeyClaimsOptions } from "./key_claims.ts";
 import type { ArtifactRecord, CommitInput, StepStore, StoredArtifact } from "./step_store.ts";
 
 /** Options for {@linkcode S3Store}. */
@@ -24,6 +24,8 @@ export interface S3StoreOptions {
   claims?: KeyClaimer;
   /** Reads the AWS variables. @default Deno.env.get */
   env?: (name: string) => string | undefined;
+  /** How the claim files work, when `claims` is not given. */
+  claimFiles?: KeyClaimsOptions;
 }
 
 /**
@@ -55,7 +57,7 @@ export class S3Store implements StepStore {
     this.#client = new S3Client(parseS3Location(location), options.env ?? ((name) => Deno.env.get(name)));
     this.location = location.replace(/\/+$/, "");
     this.#cache = options.cacheDir;
-    this.#claims = options.claims ?? new KeyClaims(`${this.#cache}/claims`);
+    this.#claims = options.claims ?? new KeyClaims(`${this.#cache}/claims`, options.claimFiles);
   }
 
   /**
@@ -120,7 +122,7 @@ export class S3Store implements StepStore {
     await Deno.mkdir(`${this.#cache}/tmp`, { recursive: true });
     return await Deno.makeTempDir({
       dir: `${this.#cache}/tmp`,
-      prefix: `${OWNER_MARK}-${key.slice(0, 12)}-`,
+      prefix: `${ownerMark()}-${key.slice(0, 12)}-`,
     });
   }
 
@@ -194,6 +196,12 @@ export class S3Store implements StepStore {
     return removed;
   }
 
+  /** The local folders it writes in: the cache's scratch folders, fetched entries and (without Redis) claims. */
+  folders(): string[] {
+    const claims = this.#claims instanceof KeyClaims ? ["claims"] : [];
+    return ["tmp", "entries", ...claims].map((folder) => `${this.#cache}/${folder}`);
+  }
+
   /** Stops the claims' heartbeat. */
   close(): void {
     this.#claims.close();
@@ -214,7 +222,7 @@ export class S3Store implements StepStore {
 
   async #stageFile(bytes: Uint8Array): Promise<string> {
     await Deno.mkdir(`${this.#cache}/tmp`, { recursive: true });
-    const path = await Deno.makeTempFile({ dir: `${this.#cache}/tmp`, prefix: `${OWNER_MARK}-fetch-` });
+    const path = await Deno.makeTempFile({ dir: `${this.#cache}/tmp`, prefix: `${ownerMark()}-fetch-` });
     await Deno.writeFile(path, bytes);
     return path;
   }

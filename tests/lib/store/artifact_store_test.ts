@@ -278,6 +278,7 @@ Deno.test("ArtifactStore.commit(): a scratch folder holding the artifact alone b
     scratchDir: empty,
   });
   assert.equal(value.value, 3);
+  await assert.rejects(Deno.stat(empty), Deno.errors.NotFound, "an empty scratch folder is a value's entry");
   assert.deepEqual((await store.lookup(valueKey))?.value, 3);
   await store.discard(empty);
   assert.deepEqual(await listFolder(`${root}/tmp`), []);

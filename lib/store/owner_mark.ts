@@ -6,23 +6,40 @@
  * until they have not changed for a day.
  * @module
  */
+import { sha256Hex } from "../core/sha256.ts";
+import { fileInfo } from "./_entry_files.ts";
 import { processAlive } from "./_process_alive.ts";
 
 /** How long another host's private file is left alone after it last changed. */
 export const OTHER_HOST_GRACE_MS = 24 * 3_600_000;
 
-/** A host name's tag: FNV-1a, 32 bits, in hex. */
-function hostTag(host: string): string {
-  let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(host)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
-  return hash.toString(16).padStart(8, "0");
+/** This host's tag and this process's mark, worked out at first use (reading the host name needs `--allow-sys`). */
+let known: { host: string; mark: string } | null = null;
+
+function own(): { host: string; mark: string } {
+  if (known === null) {
+    const host = sha256Hex(Deno.hostname()).slice(0, 8);
+    known = { host, mark: `${Deno.pid}-h${host}` };
+  }
+  return known;
 }
 
-/** This host's tag. */
-const HOST = hostTag(Deno.hostname());
-
-/** This process's mark, to begin its private names with: `<pid>-h<host tag>`. */
-export const OWNER_MARK = `${Deno.pid}-h${HOST}`;
+/**
+ * This process's mark, to begin its private names with: `<pid>-h<host tag>`, the tag the first 8 hex digits of the
+ * host name's SHA-256.
+ *
+ * @returns The mark.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ownerMark } from "./owner_mark.ts";
+ * assert.match(ownerMark(), new RegExp(`^${Deno.pid}-h[0-9a-f]{8}$`));
+ * ```
+ */
+export function ownerMark(): string {
+  return own().mark;
+}
 
 /**
  * The process and host a private name was made by: its pid, and its host's tag (null in names made before tags,
@@ -34,7 +51,7 @@ export const OWNER_MARK = `${Deno.pid}-h${HOST}`;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { ownerOf } from "./_owner_mark.ts";
+ * import { ownerOf } from "./owner_mark.ts";
  * assert.deepEqual(ownerOf("123-h0a1b2c3d-entry-x"), { pid: 123, host: "0a1b2c3d" });
  * assert.deepEqual(ownerOf("123-abcdef012345-x"), { pid: 123, host: null });
  * ```
@@ -61,12 +78,7 @@ export async function leftByGoneOwner(
 ): Promise<boolean> {
   const { pid, host } = ownerOf(mark);
   if (!(Number.isInteger(pid) && pid > 0)) return true;
-  if (host === null || host === HOST) return !(await processAlive(pid));
-  try {
-    const changed = Deno.lstatSync(path).mtime?.getTime() ?? 0;
-    return now - changed > OTHER_HOST_GRACE_MS;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
+  if (host === null || host === own().host) return !(await processAlive(pid));
+  const info = fileInfo(path);
+  return info !== null && now - (info.mtime?.getTime() ?? 0) > OTHER_HOST_GRACE_MS;
 }

@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { recordRefusal } from "../../../lib/cluster/_refusals.ts";
+import { WORKER_KEY_PREFIX } from "../../../lib/cluster/cluster_job.ts";
+import type { WorkerInfo } from "../../../lib/cluster/_worker_heartbeat.ts";
+import { openRedis } from "../../../lib/cluster/redis_connection.ts";
+import { startRedis } from "../../_support/redis_server.ts";
+
+/** A live worker's entry, as its heartbeat writes it. */
+function entry(pid: number, fields: Partial<WorkerInfo>): WorkerInfo {
+  return {
+    host: "h",
+    pid,
+    concurrency: 1,
+    cpu: 1,
+    queues: [],
+    running: [],
+    heartbeat: 0,
+    started: 0,
+    ...fields,
+  };
+}
+
+Deno.test("recordRefusal(): a live worker that wants the queue but has not found it yet is still a candidate", async () => {
+  // The first worker to find a new queue took its job and refused it while the other, which looks for new queues
+  // every second, had not found it yet: the job failed at once, refused by one worker of two.
+  await using redis = await startRedis();
+  const client = openRedis(redis.target, { onError: (error) => assert.fail(error) });
+  try {
+    const workers = [
+      entry(1, { queues: ["cpu"], wants: null }),
+      entry(2, { queues: [], wants: null }),
+      entry(3, { queues: [], wants: ["providers"] }),
+      // An older worker's entry (no `wants`): only what it works now counts.
+      entry(4, { queues: [] }),
+    ];
+    for (const worker of workers) {
+      await client.set(`${WORKER_KEY_PREFIX}h:${worker.pid}`, JSON.stringify(worker), "PX", 60_000);
+    }
+    const refusal = { queue: "cpu", job: "j1", attempt: "1", reason: "another ffmpeg" };
+    const first = await recordRefusal(client, { ...refusal, worker: "h:1" });
+    assert.deepEqual(first, { handBack: true, candidates: ["h:2"] });
+    const second = await recordRefusal(client, { ...refusal, worker: "h:2" });
+    assert.deepEqual(second, { handBack: false, others: [{ worker: "h:1", reason: "another ffmpeg" }] });
+  } finally {
+    client.disconnect();
+  }
+});
