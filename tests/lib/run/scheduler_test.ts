@@ -3,6 +3,7 @@ import { planWorkflows } from "../../../lib/workflow/plan_workflows.ts";
 import type { RunEvent } from "../../../lib/run/run_events.ts";
 import { VirtualClock } from "../../../lib/core/clock.ts";
 import { runPlan } from "../../../lib/run/scheduler.ts";
+import type { RunPlanOptions } from "../../../lib/run/run_options.ts";
 import type { Plan } from "../../../lib/plan/plan.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
 import type { Json, StepOutput } from "../../../lib/core/json.ts";
@@ -27,13 +28,11 @@ Deno.test("runPlan() fails only the dependents of a failed step; other sections 
     random: seededRandom(3),
     fail: new Map([["v1/s2/speech", { retryable: false }]]),
   });
-  const events: RunEvent[] = [];
-  const result = await runPlan(plan, {
+  const { result, events } = await runRecording(plan, {
     executor,
     store: new MemoryStore(),
     ffmpeg,
     outDir: null,
-    onEvent: (event) => events.push(event),
   });
   assert.equal(result.ok, false);
   const failed = [...result.states].filter(([, state]) => state === "failed").map(([id]) => id);
@@ -78,14 +77,7 @@ Deno.test("runPlan() takes finished steps from the store and runs none of them a
   const store = new MemoryStore();
   await runPlan(plan, { executor: new FakeExecutor(plan), store, ffmpeg, outDir: null });
   const again = new FakeExecutor(plan);
-  const events: RunEvent[] = [];
-  const result = await runPlan(plan, {
-    executor: again,
-    store,
-    ffmpeg,
-    outDir: null,
-    onEvent: (e) => events.push(e),
-  });
+  const { result, events } = await runRecording(plan, { executor: again, store, ffmpeg, outDir: null });
   assert.ok(result.ok);
   assert.equal(again.started.length, 0);
   assert.equal(
@@ -122,13 +114,11 @@ Deno.test("runPlan() adds run-time child steps to the DAG before their parent's 
       return { duration: 1 };
     },
   });
-  const events: RunEvent[] = [];
-  const result = await runPlan(plan, {
+  const { result, events } = await runRecording(plan, {
     executor,
     store: new MemoryStore(),
     ffmpeg,
     outDir: null,
-    onEvent: (e) => events.push(e),
   });
   assert.ok(result.ok, [...result.errors.values()].join());
   assert.equal(result.artifacts.get("sum")?.value, 1 + 4 + 9 + 16);
@@ -257,14 +247,12 @@ Deno.test("runPlan() waits at least the Retry-After a 503 asked for before the n
   const executor = new FakeExecutor(plan, {
     failFirst: new Map([["v1/s1/speech", { status: 503, retryAfterMs: 7000 }]]),
   });
-  const events: RunEvent[] = [];
-  const result = await runPlan(plan, {
+  const { result, events } = await runRecording(plan, {
     executor,
     store: new MemoryStore(),
     ffmpeg,
     outDir: null,
     clock,
-    onEvent: (event) => events.push(event),
   });
   assert.ok(result.ok);
   assert.equal(executor.attempts.get("v1/s1/speech"), 2);
@@ -424,19 +412,18 @@ Deno.test("runPlan(): a step whose output cannot be published ends in one step:f
   }
 });
 
+/** Runs `plan` with `options`; its result and every event it sent, in order. */
+async function runRecording(plan: Plan, options: Omit<RunPlanOptions, "onEvent">) {
+  const events: RunEvent[] = [];
+  const result = await runPlan(plan, { ...options, onEvent: (event) => events.push(event) });
+  return { result, events };
+}
+
 /** Runs `plan` on `executor` with a store in `dir/.reel` and the outputs in `dir/out`; its result and events. */
 async function runToFolder(plan: Plan, executor: StepExecutor, dir: string) {
-  const events: RunEvent[] = [];
   const store = new ArtifactStore(`${dir}/.reel`);
   try {
-    const result = await runPlan(plan, {
-      executor,
-      store,
-      ffmpeg,
-      outDir: `${dir}/out`,
-      onEvent: (event) => events.push(event),
-    });
-    return { result, events };
+    return await runRecording(plan, { executor, store, ffmpeg, outDir: `${dir}/out` });
   } finally {
     store.close();
   }
