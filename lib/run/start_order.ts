@@ -27,14 +27,18 @@ import type { DagNode } from "./dag_state.ts";
  * ```
  */
 export function startOrder(nodes: readonly DagNode[], keyOf: (node: DagNode) => string): DagNode[] {
+  const keys = nodes.map(keyOf);
   const groups = new Map<string | null, number>();
   const ranks = new Map<string, number>();
-  for (const node of nodes) {
+  nodes.forEach((node, i) => {
     if (!groups.has(node.step.scope.item)) groups.set(node.step.scope.item, groups.size);
-    const key = keyOf(node);
-    ranks.set(key, Math.max(ranks.get(key) ?? -Infinity, node.rank));
-  }
-  const group = (node: DagNode) => groups.get(node.step.scope.item)!;
-  const rank = (node: DagNode) => ranks.get(keyOf(node))!;
-  return nodes.toSorted((a, b) => group(a) - group(b) || rank(b) - rank(a));
+    ranks.set(keys[i]!, Math.max(ranks.get(keys[i]!) ?? -Infinity, node.rank));
+  });
+  // Each key worked out once: the sort compares each node many times.
+  const order = nodes.map((node, i) => ({
+    node,
+    group: groups.get(node.step.scope.item)!,
+    rank: ranks.get(keys[i]!)!,
+  }));
+  return order.sort((a, b) => a.group - b.group || b.rank - a.rank).map(({ node }) => node);
 }
