@@ -8,6 +8,13 @@
 /** The most levels of objects and lists a workflow may nest (its outer object is one). */
 export const MAX_NESTING_DEPTH = 100;
 
+/**
+ * The most places a TypeScript workflow's value may hold, an object used in several places counted in each: the
+ * schema's checks walk the value place by place, so a value built by sharing (`x = { a: x, b: x }`, twenty times
+ * over) took them a million million steps, a render that never began. Fifty thousand sections take about a million.
+ */
+export const MAX_VALUE_PLACES = 5_000_000;
+
 /** The message for a workflow nested deeper than {@linkcode MAX_NESTING_DEPTH}. */
 export const TOO_DEEP_MESSAGE =
   `Nested too deeply: reel reads at most ${MAX_NESTING_DEPTH} levels of objects and lists`;
@@ -49,7 +56,8 @@ export function tooDeepInJson(text: string): number | null {
  * The first place where a workflow's value (a TypeScript workflow's export, made in code) is not plain data the
  * schema can read: it nests deeper than {@linkcode MAX_NESTING_DEPTH} levels of plain objects and arrays, or
  * contains itself (the schema's checks and its messages recurse through the value: one that contains itself never
- * ends); a list has an empty slot (`[a, , b]`, two commas in a row, which the schema cannot iterate); reading a
+ * ends); it holds more than {@linkcode MAX_VALUE_PLACES} places, shared objects counted where each is used; a list
+ * has an empty slot (`[a, , b]`, two commas in a row, which the schema cannot iterate); reading a
  * field throws (a getter, a Proxy). Functions and other objects (a custom step's `run`) are not entered.
  *
  * @param value The value.
@@ -69,7 +77,16 @@ export function tooDeepInJson(text: string): number | null {
  */
 export function valueProblem(value: unknown): { path: string; message: string } | null {
   const inside = new Set<object>();
+  let places = 0;
   const walk = (node: unknown, depth: number, path: string): { path: string; message: string } | null => {
+    if (++places > MAX_VALUE_PLACES) {
+      return {
+        path: path.length > 80 ? `${path.slice(0, 80)}…` : path,
+        message:
+          `Too large: reel reads at most ${MAX_VALUE_PLACES.toLocaleString("en")} values in a workflow, ` +
+          "an object used in several places counted in each",
+      };
+    }
     let entries: [string, unknown][];
     try {
       const array = Array.isArray(node);

@@ -235,7 +235,7 @@ Deno.test("bad input: a provider baseUrl that is not http or https is named at i
   assert.equal(await listFolder(out), null);
 });
 
-Deno.test("bad input: a TypeScript workflow's value that contains itself, nests without end, has a hole in a list or throws when read is named at its path, exit 2, nothing written", async () => {
+Deno.test("bad input: a TypeScript workflow's value that contains itself, nests without end, holds too many places, has a hole in a list or throws when read is named at its path, exit 2, nothing written", async () => {
   // Before: zod's message turned the value into JSON (a circular structure, or a stack overflow), a crash.
   const cases = [
     {
@@ -251,6 +251,14 @@ for (let i = 0; i < 100_000; i++) extra = { extra };
 export default workflow({ formats: ["320x180"], videos: [{ id: "a", sections: [{ title: "T", narration: "Hi.", extra } as never] }] });`,
       message:
         /✖ Nested too deeply: reel reads at most 100 levels of objects and lists\n {2}→ at videos\[0\]\.sections\[0\]\.extra\.extra\.extra.*… \(/,
+    },
+    // Built by sharing: a million million places, which the checks walked one by one (a render that never began).
+    {
+      body: `let extra: Record<string, unknown> = { v: 1 };
+for (let i = 0; i < 40; i++) extra = { a: extra, b: extra };
+export default workflow({ formats: ["320x180"], videos: [{ id: "a", sections: [{ title: "T", narration: "Hi.", extra } as never] }] });`,
+      message:
+        /✖ Too large: reel reads at most 5,000,000 values in a workflow, an object used in several places counted in each\n {2}→ at videos\[0\]\.sections\[0\]\.extra\.a\.a/,
     },
     // Two commas in a row: before, "TypeError: .for is not iterable", exit 1, nothing named.
     {
