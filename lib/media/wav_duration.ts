@@ -2,6 +2,7 @@
  * Reading a WAV file's duration from its header, without starting ffprobe.
  * @module
  */
+import { wavChunks } from "./wav_pcm.ts";
 
 /**
  * Computes the duration of PCM WAV bytes from the `fmt ` and `data` chunks.
@@ -27,21 +28,12 @@
  * ```
  */
 export function wavDuration(bytes: Uint8Array, fileSize: number): number {
-  const text = (offset: number) => String.fromCharCode(...bytes.subarray(offset, offset + 4));
-  if (bytes.length < 12 || text(0) !== "RIFF" || text(8) !== "WAVE") throw new RangeError("Not a WAV file");
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let offset = 12;
-  let byteRate = 0;
-  while (offset + 8 <= bytes.length) {
-    const id = text(offset);
-    const size = view.getUint32(offset + 4, true);
-    if (id === "fmt ") byteRate = view.getUint32(offset + 16, true);
-    if (id === "data") {
-      if (byteRate === 0) throw new RangeError("WAV file has no fmt chunk before its data");
-      const available = Math.max(0, fileSize - offset - 8);
-      return Math.min(size, available) / byteRate;
-    }
-    offset += 8 + size + (size % 2);
+  const chunks = wavChunks(bytes);
+  if (chunks === null) throw new RangeError("Not a WAV file");
+  const { format, data } = chunks;
+  if (data === null) throw new RangeError("WAV file has no data chunk");
+  if (format === null || format.byteRate === 0) {
+    throw new RangeError("WAV file has no fmt chunk before its data");
   }
-  throw new RangeError("WAV file has no data chunk");
+  return Math.min(data.size, Math.max(0, fileSize - data.offset)) / format.byteRate;
 }

@@ -19,6 +19,70 @@ export interface WavLayout {
   dataBytes: number;
 }
 
+/** A WAV file's `fmt ` chunk: its format tag (a `WAVE_FORMAT_EXTENSIBLE` file's sub-format) and its fields. */
+export interface WavFormat {
+  /** 1 for integer PCM, 3 for floats. */
+  tag: number;
+  /** Channels. */
+  channels: number;
+  /** Samples per second. */
+  sampleRate: number;
+  /** Bytes per second. */
+  byteRate: number;
+  /** Bits per sample. */
+  bitsPerSample: number;
+}
+
+/** What a WAV file's chunks say, up to its `data` chunk. */
+export interface WavChunks {
+  /** The last `fmt ` chunk before the data, or null when none is whole in the bytes. */
+  format: WavFormat | null;
+  /** The `data` chunk: the offset of its first byte and the size its header claims; null when none is found. */
+  data: { offset: number; size: number } | null;
+}
+
+/**
+ * Follows a WAV file's chunks up to its `data` chunk: the one walk that every reader of WAV bytes here makes.
+ *
+ * @param bytes The file's first bytes (its header and the data chunk's size field at least).
+ * @returns What they say, or null when the bytes are not a RIFF WAVE file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pcmWav, wavChunks } from "./wav_pcm.ts";
+ * const chunks = wavChunks(pcmWav(new Uint8Array(320), { sampleRate: 16_000 }));
+ * assert.deepEqual(chunks?.data, { offset: 44, size: 320 });
+ * assert.equal(chunks?.format?.byteRate, 32_000);
+ * assert.equal(wavChunks(new TextEncoder().encode("not a wav file")), null);
+ * ```
+ */
+export function wavChunks(bytes: Uint8Array): WavChunks | null {
+  const text = (offset: number) => String.fromCharCode(...bytes.subarray(offset, offset + 4));
+  if (bytes.length < 12 || text(0) !== "RIFF" || text(8) !== "WAVE") return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let format: WavFormat | null = null;
+  for (let offset = 12; offset + 8 <= bytes.length;) {
+    const id = text(offset);
+    const size = view.getUint32(offset + 4, true);
+    if (id === "fmt " && offset + 24 <= bytes.length) {
+      let tag = view.getUint16(offset + 8, true);
+      // WAVE_FORMAT_EXTENSIBLE: the real format is the first two bytes of its sub-format GUID.
+      if (tag === 0xfffe && offset + 34 <= bytes.length) tag = view.getUint16(offset + 32, true);
+      format = {
+        tag,
+        channels: view.getUint16(offset + 10, true),
+        sampleRate: view.getUint32(offset + 12, true),
+        byteRate: view.getUint32(offset + 16, true),
+        bitsPerSample: view.getUint16(offset + 22, true),
+      };
+    }
+    if (id === "data") return { format, data: { offset: offset + 8, size } };
+    offset += 8 + size + (size % 2);
+  }
+  return { format, data: null };
+}
+
 /**
  * Reads the layout of PCM WAV bytes from their `fmt ` and `data` chunks.
  *
@@ -36,30 +100,20 @@ export interface WavLayout {
  * ```
  */
 export function wavLayout(header: Uint8Array, fileSize: number): WavLayout {
-  const text = (offset: number) => String.fromCharCode(...header.subarray(offset, offset + 4));
-  if (header.length < 12 || text(0) !== "RIFF" || text(8) !== "WAVE") throw new RangeError("Not a WAV file");
-  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
-  let offset = 12;
-  let format: Omit<WavLayout, "dataOffset" | "dataBytes"> | null = null;
-  while (offset + 8 <= header.length) {
-    const id = text(offset);
-    const size = view.getUint32(offset + 4, true);
-    if (id === "fmt ") {
-      if (view.getUint16(offset + 8, true) !== 1) throw new RangeError("WAV file is not PCM");
-      format = {
-        channels: view.getUint16(offset + 10, true),
-        sampleRate: view.getUint32(offset + 12, true),
-        bitsPerSample: view.getUint16(offset + 22, true),
-      };
-    }
-    if (id === "data") {
-      if (format === null) throw new RangeError("WAV file has no fmt chunk before its data");
-      const dataOffset = offset + 8;
-      return { ...format, dataOffset, dataBytes: Math.min(size, Math.max(0, fileSize - dataOffset)) };
-    }
-    offset += 8 + size + (size % 2);
-  }
-  throw new RangeError("WAV file has no data chunk");
+  const chunks = wavChunks(header);
+  if (chunks === null) throw new RangeError("Not a WAV file");
+  const { format, data } = chunks;
+  if (data === null) throw new RangeError("WAV file has no data chunk");
+  if (format === null) throw new RangeError("WAV file has no fmt chunk before its data");
+  if (format.tag !== 1) throw new RangeError("WAV file is not PCM");
+  const { channels, sampleRate, bitsPerSample } = format;
+  return {
+    sampleRate,
+    channels,
+    bitsPerSample,
+    dataOffset: data.offset,
+    dataBytes: Math.min(data.size, Math.max(0, fileSize - data.offset)),
+  };
 }
 
 /**
