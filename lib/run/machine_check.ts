@@ -3,7 +3,7 @@
  * one reel will use, fonts, voices, cores and memory, and the settings `reel tune` saved.
  * @module
  */
-import { MissingBinaryError } from "../core/errors.ts";
+import { InputError, MissingBinaryError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { type CaptionFont, captionFont } from "../media/caption_font.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
@@ -53,8 +53,11 @@ export interface MachineReport {
   voices: { flite: readonly string[]; espeak: { version: string; voices: number } | null };
   /** Cores, memory and the system. */
   machine: { cores: number; totalBytes: number; availableBytes: number; os: string };
-  /** Where tune.json is and what it holds (null when `reel tune` has not run). */
-  tune: { path: string | null; settings: TuneSettings | null };
+  /**
+   * Where tune.json is and what it holds (null when `reel tune` has not run, or when it is damaged: `problem` says
+   * how).
+   */
+  tune: { path: string | null; settings: TuneSettings | null; problem: string | null };
 }
 
 /**
@@ -108,8 +111,18 @@ export async function checkMachine(
       availableBytes: memory.available,
       os: `${Deno.build.os} ${Deno.osRelease()} ${Deno.build.arch}`,
     },
-    tune: { path, settings: path === null ? null : await readTuneSettings(path) },
+    tune: await tuneInfo(path),
   };
+}
+
+/** The saved tune settings, or what is wrong with them: `doctor` tells it in its table. */
+async function tuneInfo(path: string | null): Promise<MachineReport["tune"]> {
+  try {
+    return { path, settings: path === null ? null : await readTuneSettings(path), problem: null };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return { path, settings: null, problem: error.message };
+  }
 }
 
 async function espeakInfo(

@@ -8,6 +8,7 @@ import { InputError } from "../core/errors.ts";
 import type { StepExecutor } from "../core/executor.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import type { RedisTarget } from "../cluster/redis_target.ts";
+import { dirname } from "node:path";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Plan } from "../plan/plan.ts";
 import { planStatus } from "../plan/plan_status.ts";
@@ -91,20 +92,37 @@ export async function ensureWritableFolder(folder: string, role: string): Promis
     const reason = error instanceof Deno.errors.PermissionDenied
       ? "permission denied"
       : error instanceof Deno.errors.AlreadyExists || error instanceof Deno.errors.NotADirectory
-      ? "a file of that name is in the way"
+      ? inTheWay(folder)
       : error instanceof Error
       ? error.message
       : String(error);
     throw new InputError(`Cannot write to the ${role} ${folder}: ${reason}`, {
       where: folder,
-      hint: role === "output folder"
-        ? "Choose another folder with --out"
-        : role === "store folder"
-        ? "Choose another folder with --store"
-        : "Choose another folder with --cache (or REEL_CACHE)",
+      hint: FOLDER_HINTS[role] ?? "Choose another folder with --cache (or REEL_CACHE)",
       cause: error,
     });
   }
+}
+
+/** What to do when a folder of each role cannot be written (the store's default: the cache's). */
+const FOLDER_HINTS: Record<string, string> = {
+  "output folder": "Choose another folder with --out",
+  "store folder": "Choose another folder with --store",
+  "tune settings folder": "Set XDG_CONFIG_HOME to a folder you can write, or add --no-save",
+};
+
+/** Which file stands where a folder or one of the folders above it should be. */
+function inTheWay(folder: string): string {
+  for (let path = folder; path !== "" && path !== "/" && path !== "."; path = dirname(path)) {
+    try {
+      if (!Deno.statSync(path).isDirectory) {
+        return path === folder ? "a file of that name is in the way" : `${path} is a file, not a folder`;
+      }
+    } catch {
+      // Not there: the file in the way is above it.
+    }
+  }
+  return "a file of that name is in the way";
 }
 
 /**

@@ -3,6 +3,7 @@
  * `~/.config/reel/tune.json`); `--workers auto` reads them.
  * @module
  */
+import { InputError } from "../core/errors.ts";
 import { writeFileWhole } from "../core/write_file_whole.ts";
 
 /** One setting tried and how it did. */
@@ -57,7 +58,8 @@ export function tuneFile(env: (name: string) => string | undefined = Deno.env.ge
  * Reads tune.json.
  *
  * @param path The file.
- * @returns The settings, or null when there are none (or they are not readable as settings).
+ * @returns The settings, or null when there is no such file.
+ * @throws {InputError} When the file is not settings `tune` wrote (not JSON, a field missing or wrong), naming it.
  *
  * @example
  * ```ts
@@ -72,11 +74,24 @@ export async function readTuneSettings(path: string): Promise<TuneSettings | nul
     text = await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
+    throw new InputError(`Cannot read the tune settings ${path}: ${error instanceof Error ? error.message : String(error)}`, { where: path, cause: error });
   }
-  const parsed = JSON.parse(text) as Partial<TuneSettings>;
+  const damaged = (why: string) =>
+    new InputError(`The tune settings ${path} are damaged: ${why}`, {
+      where: path,
+      hint: "Measure again with `deno task reel tune <workflow>`, or remove the file",
+    });
+  let parsed: Partial<TuneSettings> | null;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw damaged(`not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
   const whole = (value: unknown) => typeof value === "number" && Number.isInteger(value) && value >= 1;
-  if (!whole(parsed.workers) || !whole(parsed.cpu) || !whole(parsed.cores)) return null;
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw damaged("not an object");
+  for (const field of ["workers", "cpu", "cores"] as const) {
+    if (!whole(parsed[field])) throw damaged(`"${field}" is not a whole number of at least 1`);
+  }
   return parsed as TuneSettings;
 }
 

@@ -66,7 +66,9 @@ function formatReport(report: MachineReport): string {
       formatBytes(report.machine.availableBytes)
     } available), ${report.machine.os}`,
     `tune       ${
-      report.tune.settings === null
+      report.tune.problem !== null
+        ? `✖ ${report.tune.problem} (measure again with reel tune <workflow>, or remove the file)`
+        : report.tune.settings === null
         ? `not run (reel tune <workflow> measures the best worker count${
           report.tune.path === null ? "" : ` and saves it to ${report.tune.path}`
         })`

@@ -6,7 +6,9 @@
 import type { Command } from "@commander-js/extra-typings";
 import { readTuneSettings, tuneFile, writeTuneSettings } from "../../lib/run/tune_settings.ts";
 import { tuneWorkflows } from "../../lib/run/tune_workflow.ts";
+import { dirname } from "node:path";
 import { InputError } from "../../lib/core/errors.ts";
+import { ensureWritableFolder } from "../../lib/run/render_workflows.ts";
 import { availableMemory } from "../../lib/core/available_memory.ts";
 import { WORKER_MEMORY, workersMemoryHolds } from "../../lib/run/worker_budget.ts";
 import { positiveInteger, positiveIntegers } from "./options.ts";
@@ -38,6 +40,16 @@ export function addTuneCommand(program: Command): void {
           { where: "--counts", hint: `Try counts up to ${holds}` },
         );
       }
+      // Where the best setting goes is checked first: a run of minutes is not lost at its end.
+      const path = options.save === false ? null : tuneFile();
+      if (options.save !== false) {
+        if (path === null) {
+          throw new InputError("Cannot save the tune settings: neither XDG_CONFIG_HOME nor HOME is set", {
+            hint: "Set one, or add --no-save",
+          });
+        }
+        await ensureWritableFolder(dirname(path), "tune settings folder");
+      }
       const cores = navigator.hardwareConcurrency;
       console.log(`tune: ${files.join(", ")}, ${cores} cores`);
       console.log("workers  cpu  wall      steps/s");
@@ -55,11 +67,7 @@ export function addTuneCommand(program: Command): void {
       console.log(
         `best: ${best.workers} workers, ${best.cpu} CPU slots (a sample of ${sample.length} steps)`,
       );
-      if (options.save === false) return;
-      const path = tuneFile();
-      if (path === null) {
-        throw new InputError("Cannot save the tune settings: neither XDG_CONFIG_HOME nor HOME is set");
-      }
+      if (path === null) return;
       await writeTuneSettings(path, {
         workers: best.workers,
         cpu: best.cpu,

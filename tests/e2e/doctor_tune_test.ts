@@ -82,3 +82,37 @@ Deno.test("reel tune measures 1…2×cores workers on a sample, saves the best, 
   const started = JSON.parse(rendered.stdout.split("\n")[0]!) as RunEvent;
   assert.deepEqual(started.type === "run:started" && started.workers, saved.workers);
 });
+
+Deno.test("a damaged tune.json is named: doctor marks it, --workers auto refuses it with exit 2; tune checks where it saves before it measures", async () => {
+  // Before: an uncaught SyntaxError with a trace from both, and tune's NotADirectory after minutes of measuring.
+  const dir = await tempDir("reel-tune-bad-");
+  await Deno.mkdir(`${dir}/config/reel`, { recursive: true });
+  const file = `${dir}/config/reel/tune.json`;
+  await Deno.writeTextFile(file, '{"workers": "lots", ');
+  const env = { XDG_CONFIG_HOME: `${dir}/config` };
+  const doctor = await runCli(["doctor"], { env });
+  assert.equal(doctor.code, 0, doctor.stderr);
+  assert.match(doctor.stdout, new RegExp(`tune {7}✖ The tune settings ${file} are damaged: not JSON`));
+  await Deno.writeTextFile(file, '{"workers": "lots", "cpu": 2, "cores": 2}');
+  const auto = await runCli(["plan", "workflows/lesson.ts", "--workers", "auto"], { env });
+  assert.equal(auto.code, 2, auto.stderr);
+  assert.match(
+    auto.stderr,
+    new RegExp(`✖ The tune settings ${file} are damaged: "workers" is not a whole number`),
+  );
+  assert.doesNotMatch(auto.stderr, /\n\s+at /);
+
+  await Deno.writeTextFile(`${dir}/file`, "not a folder");
+  const tune = await runCli(["tune", "workflows/lesson.ts"], {
+    env: { XDG_CONFIG_HOME: `${dir}/file/config` },
+  });
+  assert.equal(tune.code, 2, tune.stderr);
+  assert.match(
+    tune.stderr,
+    new RegExp(
+      `✖ Cannot write to the tune settings folder ${dir}/file/config/reel: ${dir}/file is a file, not a folder`,
+    ),
+  );
+  assert.match(tune.stderr, /XDG_CONFIG_HOME to a folder you can write, or add --no-save/);
+  assert.doesNotMatch(tune.stdout, /workers {2}cpu/, "nothing measured");
+});
