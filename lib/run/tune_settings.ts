@@ -74,7 +74,10 @@ export async function readTuneSettings(path: string): Promise<TuneSettings | nul
     text = await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
-    throw new InputError(`Cannot read the tune settings ${path}: ${error instanceof Error ? error.message : String(error)}`, { where: path, cause: error });
+    throw new InputError(
+      `Cannot read the tune settings ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      { where: path, cause: error },
+    );
   }
   const damaged = (why: string) =>
     new InputError(`The tune settings ${path} are damaged: ${why}`, {
