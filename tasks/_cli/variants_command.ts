@@ -9,6 +9,7 @@ import type { RecipeInput } from "../../lib/jobs/variants/recipe_schema.ts";
 import { planLoaded } from "../../lib/run/load_plan.ts";
 import { renderLoaded } from "../../lib/run/render_workflows.ts";
 import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
+import { importFailureIssue } from "../../lib/workflow/_import_failure.ts";
 import { TOO_DEEP_MESSAGE, tooDeepInJson } from "../../lib/workflow/nesting_limit.ts";
 import type { WorkflowInput } from "../../lib/workflow/workflow_schema.ts";
 import { addLimitOptions, type CommandOutcome, limitOptions, list, positiveInteger } from "./options.ts";
@@ -110,20 +111,34 @@ async function readRecipe(value: string): Promise<string | RecipeInput> {
   if (!isRecipeFile(value)) return value;
   const path = value.startsWith("/") ? value : `${Deno.cwd()}/${value}`;
   let recipe: unknown;
-  try {
-    recipe = value.endsWith(".json")
-      ? parseRecipeJson(await Deno.readTextFile(path), value)
-      : ((await import(`file://${path}`)) as { default?: unknown }).default;
-  } catch (error) {
-    if (
-      !(error instanceof Deno.errors.NotFound || error instanceof SyntaxError || error instanceof TypeError)
-    ) {
-      throw error;
+  if (!value.endsWith(".json")) {
+    const url = new URL(`file://${path}`).href;
+    try {
+      recipe = ((await import(url)) as { default?: unknown }).default;
+    } catch (error) {
+      // Any error of its import is the file's: a missing file, a syntax error, or its own code that threw.
+      if (error instanceof Error && /^Module not found/.test(error.message)) {
+        throw new InputError(`Cannot read the recipe file ${value}: not found`, {
+          where: value,
+          cause: error,
+        });
+      }
+      throw new WorkflowError(value, [importFailureIssue(error, url)], { cause: error });
     }
-    throw new InputError(`Cannot read the recipe file ${value}: ${error.message}`, {
-      where: value,
-      cause: error,
-    });
+  } else {
+    try {
+      recipe = parseRecipeJson(await Deno.readTextFile(path), value);
+    } catch (error) {
+      if (
+        !(error instanceof Deno.errors.NotFound || error instanceof SyntaxError || error instanceof TypeError)
+      ) {
+        throw error;
+      }
+      throw new InputError(`Cannot read the recipe file ${value}: ${error.message}`, {
+        where: value,
+        cause: error,
+      });
+    }
   }
   if (typeof recipe !== "object" || recipe === null) {
     throw new InputError(`The recipe file ${value} holds no recipe object`, { where: value });

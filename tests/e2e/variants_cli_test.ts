@@ -37,6 +37,9 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
   const dir = await tempDir("reel-variants-bad-");
   await makeTestVideo(`${dir}/clip.mp4`, { seconds: 1, audio: false });
   await Deno.writeTextFile(`${dir}/broken.json`, "{ name: ");
+  // A recipe module whose own code throws while it loads: before, an uncaught "Error: boom" with its code frame.
+  await Deno.writeTextFile(`${dir}/throws.ts`, 'export default { name: "thr" };\nthrow new Error("boom");\n');
+  await Deno.writeTextFile(`${dir}/syntax.ts`, "export default { name: ;\n");
   await Deno.writeTextFile(`${dir}/slow.json`, JSON.stringify({ name: "slow", speed: -1 }));
   // 100,000 brackets: a stack overflow in the schema's error message, before.
   await Deno.writeTextFile(
@@ -56,6 +59,12 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     [["clip.mp4", "--recipe", "sideways"], /✖ Unknown recipe "sideways" \(built-in recipes: web, vertical/],
     [["clip.mp4", "--recipe", "broken.json"], /✖ Cannot read the recipe file broken\.json/],
     [
+      ["clip.mp4", "--recipe", "throws.ts"],
+      /✖ Importing the file threw: boom\n {2}→ at line 2, column 7 \(throws\.ts\)/,
+    ],
+    [["clip.mp4", "--recipe", "syntax.ts"], /✖ [^\n]*\n {2}→ at line 1, column \d+ \(syntax\.ts\)/],
+    [["clip.mp4", "--recipe", "missing.ts"], /✖ Cannot read the recipe file missing\.ts: not found/],
+    [
       ["clip.mp4", "--recipe", "deep.json"],
       /✖ Nested too deeply: reel reads at most 100 levels of objects and lists\n {2}→ at the file \(deep\.json\)/,
     ],
@@ -69,5 +78,12 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     assert.match(result.stderr, message);
     assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
   }
-  assert.deepEqual(await listFolder(dir), ["broken.json", "clip.mp4", "deep.json", "slow.json"]);
+  assert.deepEqual(await listFolder(dir), [
+    "broken.json",
+    "clip.mp4",
+    "deep.json",
+    "slow.json",
+    "syntax.ts",
+    "throws.ts",
+  ]);
 });
