@@ -73,6 +73,7 @@ export function planWorkflows(workflows: readonly ResolvedWorkflow[], options: P
       summary.push(...kind.describe(job));
     }
   }
+  checkOutputNames(steps);
   return assemblePlan({
     steps,
     templates,
@@ -101,6 +102,40 @@ function checkIdsAcrossWorkflows(workflows: readonly ResolvedWorkflow[], kinds?:
         seen.set(id, workflow.file);
       }
     }
+  }
+}
+
+/** The report every render writes beside its outputs. */
+const REPORT_NAME = "report.html";
+
+/**
+ * Every output of a run has a name of its own in the output folder: two steps of different jobs could name the same
+ * file (a custom step's `t.srt` beside a transcript's, two variants jobs' `clip.web.mp4`), and the later one replaced
+ * the other's, exit 0. A job refuses its own clashes, where it can name the field.
+ */
+function checkOutputNames(steps: readonly Draft[]): void {
+  const writers = new Map<string, Draft>();
+  for (const step of steps) {
+    if (step.output === null) continue;
+    if (step.output === REPORT_NAME) {
+      throw new WorkflowError(step.workflow, [{
+        path: "",
+        message:
+          `Step "${step.id}" would write ${REPORT_NAME} in the output folder, where the run writes its ` +
+          "report: give its output another name",
+      }]);
+    }
+    const other = writers.get(step.output);
+    if (other !== undefined) {
+      const where = other.workflow === step.workflow ? "" : ` (in ${other.workflow})`;
+      throw new WorkflowError(step.workflow, [{
+        path: "",
+        message:
+          `Steps "${other.id}"${where} and "${step.id}" would both write ${step.output} in the output ` +
+          "folder: rename one",
+      }]);
+    }
+    writers.set(step.output, step);
   }
 }
 

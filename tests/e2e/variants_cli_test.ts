@@ -1,5 +1,6 @@
 /**
- * `reel variants` from the command line: recipe files, and bad input refused with exit 2 and nothing written.
+ * `reel variants` from the command line: recipe files, and bad input refused with exit 2 and nothing written; and
+ * a workflow's variants jobs whose outputs clash.
  */
 import assert from "node:assert/strict";
 import { listFolder, runCli } from "../_support/cli.ts";
@@ -86,4 +87,22 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     "syntax.ts",
     "throws.ts",
   ]);
+});
+
+Deno.test("two variants jobs that would write one file are refused before anything runs, exit 2", async () => {
+  // Before: "4 outputs written", exit 0, and the mirrored clip in place of the plain one.
+  const dir = await tempDir("reel-variants-clash-");
+  await makeTestVideo(`${dir}/clip.mp4`, { seconds: 1, audio: false });
+  await Deno.writeTextFile(
+    `${dir}/w.yaml`,
+    "variants:\n  - inputs: [clip.mp4]\n    recipes: [web]\n" +
+      "  - inputs: [clip.mp4]\n    recipes: [{ name: web, mirror: true }]\n",
+  );
+  const result = await runCli(["render", "w.yaml", "--out", "out"], { cwd: dir });
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(
+    result.stderr,
+    /✖ Steps "[^"]+" and "[^"]+" would both write clip\.web\.(mp4|json) in the output folder/,
+  );
+  assert.deepEqual(await listFolder(dir), ["clip.mp4", "w.yaml"]);
 });

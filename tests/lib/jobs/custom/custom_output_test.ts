@@ -45,3 +45,51 @@ Deno.test("a custom step's output is a file name, not a child's, and not another
     ],
   );
 });
+
+/** The message of the WorkflowError that planning `workflows` throws. */
+async function planError(...workflows: { value: unknown; file: string }[]): Promise<string> {
+  const resolved = await Promise.all(
+    workflows.map(({ value, file }) =>
+      resolveWorkflow(value, { file, moduleUrl: `file:///nowhere/${file}` })
+    ),
+  );
+  const error = (() => {
+    try {
+      planWorkflows(resolved, { toolchain: TEST_TOOLCHAIN });
+      return null;
+    } catch (error) {
+      return error;
+    }
+  })();
+  assert.ok(error instanceof WorkflowError, String(error));
+  return error.issues.map((issue) => issue.message).join("\n");
+}
+
+Deno.test("no two steps of a run write one output name, whatever their jobs or workflows, and none writes report.html", async () => {
+  // Before: the later one replaced the other's file (a transcript's SRT, the report), exit 0.
+  const lesson = {
+    formats: ["320x180"],
+    videos: [{ id: "a", sections: [{ title: "T", narration: "Hi." }] }],
+  };
+  assert.match(
+    await planError({
+      value: { ...lesson, steps: [{ id: "mine", version: 1, output: "a.srt", run }] },
+      file: "w.ts",
+    }),
+    /^Steps "a\/[^"]+" and "mine" would both write a\.srt in the output folder: rename one$/,
+  );
+  assert.match(
+    await planError({
+      value: { steps: [{ id: "mine", version: 1, output: "report.html", run }] },
+      file: "w.ts",
+    }),
+    /^Step "mine" would write report\.html in the output folder, where the run writes its report/,
+  );
+  assert.equal(
+    await planError(
+      { value: { steps: [{ id: "p", version: 1, output: "x.txt", run }] }, file: "one.ts" },
+      { value: { steps: [{ id: "q", version: 1, output: "x.txt", run }] }, file: "two.ts" },
+    ),
+    'Steps "p" (in one.ts) and "q" would both write x.txt in the output folder: rename one',
+  );
+});
