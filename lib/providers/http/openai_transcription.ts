@@ -90,24 +90,37 @@ export async function transcribeAudio(
     body: { form },
     signal: request.signal,
   });
-  let parsed: { text?: unknown; duration?: unknown; segments?: unknown; words?: unknown };
+  let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder().decode(answer.body));
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     throw new ProviderError(target.provider, "returned a transcription that is not JSON");
   }
-  if (typeof parsed.text !== "string") {
+  // What the answer says is checked whole: a time that is not one (a negative duration, segments that are not a
+  // list) made captions whose times read -1:-1:-1, or no words at all, with nothing said.
+  const garbage = (what: string) =>
+    new ProviderError(target.provider, `returned a transcription whose ${what}`, { retryable: false });
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new ProviderError(target.provider, "returned JSON that is not a transcription object", {
+      retryable: false,
+    });
+  }
+  const answered = parsed as { text?: unknown; duration?: unknown; segments?: unknown; words?: unknown };
+  if (typeof answered.text !== "string") {
     throw new ProviderError(target.provider, "returned JSON without text", { retryable: false });
   }
-  const duration = typeof parsed.duration === "number" ? parsed.duration : 0;
-  const segments = readSegments(parsed.segments);
-  const text = parsed.text;
+  if (answered.duration !== undefined && answered.duration !== null && !isTime(answered.duration)) {
+    throw garbage(`duration is not a length in seconds (${JSON.stringify(answered.duration)})`);
+  }
+  const duration = isTime(answered.duration) ? answered.duration : 0;
+  const segments = readSegments(answered.segments, garbage);
+  const text = answered.text;
   return {
     text,
     duration,
     segments,
-    words: readWords(parsed.words, segments) ?? spreadWords(segments, {
+    words: readWords(answered.words, segments, garbage) ?? spreadWords(segments, {
       text,
       duration: duration || request.duration || 0,
     }),
@@ -115,26 +128,52 @@ export async function transcribeAudio(
   };
 }
 
-function readSegments(value: unknown): TranscriptSegment[] {
-  return (Array.isArray(value) ? value : []).flatMap((segment) => {
-    const { start, end, text, avg_logprob: logprob } = segment ?? {};
-    if (typeof start !== "number" || typeof end !== "number" || typeof text !== "string") return [];
+/** A time in seconds from the audio's start: a finite number, not negative. */
+function isTime(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0;
+}
+
+/** A span of an answer (`{ start, end }`), or null when its times are not a span. */
+function spanOf(item: unknown): { start: number; end: number } | null {
+  const { start, end } = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
+  return isTime(start) && isTime(end) && end >= start ? { start, end } : null;
+}
+
+/** The answer's `segments` (absent: none). */
+function readSegments(value: unknown, garbage: (what: string) => Error): TranscriptSegment[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw garbage("segments are not a list");
+  return value.map((segment, i) => {
+    const span = spanOf(segment);
+    const { text, avg_logprob: logprob } = segment ?? {};
+    if (span === null || typeof text !== "string") {
+      throw garbage(`segment ${i + 1} has no start and end in seconds (end after start) and text`);
+    }
     const confidence = typeof logprob === "number" ? Math.min(1, Math.exp(logprob)) : null;
-    return [{ start, end, text: text.trim(), confidence }];
+    return { ...span, text: text.trim(), confidence };
   });
 }
 
 /** The answer's `words`, each with the confidence of the segment it falls in; null when it has none. */
-function readWords(value: unknown, segments: readonly TranscriptSegment[]): TimedWord[] | null {
-  if (!Array.isArray(value) || value.length === 0) return null;
-  return value.flatMap((word) => {
-    const { word: text, start, end } = word ?? {};
-    if (typeof text !== "string" || typeof start !== "number" || typeof end !== "number") return [];
-    const middle = (start + end) / 2;
+function readWords(
+  value: unknown,
+  segments: readonly TranscriptSegment[],
+  garbage: (what: string) => Error,
+): TimedWord[] | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value)) throw garbage("words are not a list");
+  if (value.length === 0) return null;
+  return value.flatMap((word, i) => {
+    const span = spanOf(word);
+    const text = word?.word;
+    if (span === null || typeof text !== "string") {
+      throw garbage(`word ${i + 1} has no start and end in seconds (end after start) and word`);
+    }
+    const middle = (span.start + span.end) / 2;
     const segment = segments.find((s) => s.start <= middle && middle <= s.end);
     return text.trim() === ""
       ? []
-      : [{ text: text.trim(), start, end, confidence: segment?.confidence ?? null }];
+      : [{ text: text.trim(), ...span, confidence: segment?.confidence ?? null }];
   });
 }
 

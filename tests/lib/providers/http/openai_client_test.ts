@@ -96,6 +96,52 @@ Deno.test("transcribeAudio() sends the file as multipart and reads verbose_json 
   }
 });
 
+Deno.test("transcribeAudio() refuses an answer whose times are not times, naming the provider and what is wrong", async () => {
+  // Before: a duration of -1 made captions at -1:-1:-1, segments that were not a list made no words at all, and a
+  // JSON null failed with "Cannot read properties of null".
+  let body = "";
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
+    await request.arrayBuffer();
+    return new Response(body, { headers: { "content-type": "application/json" } });
+  });
+  const url = `http://127.0.0.1:${server.addr.port}/v1`;
+  const file = await tempFile(".wav");
+  try {
+    await Deno.writeFile(file, speechWav("one two", 1));
+    const cases: [unknown, RegExp][] = [
+      [null, /^test: returned JSON that is not a transcription object$/],
+      [
+        { text: "hi", duration: -1 },
+        /^test: returned a transcription whose duration is not a length in seconds \(-1\)$/,
+      ],
+      [{ text: "hello world", segments: "nope" }, /segments are not a list/],
+      [{ text: "hello world", words: "nope" }, /words are not a list/],
+      [
+        { text: "hi", segments: [{ start: 0, end: 1, text: "hi" }, { start: 2, end: 1, text: "x" }] },
+        /segment 2 has/,
+      ],
+      [{ text: "hi", words: [{ word: "hi", start: 0, end: 0.5 }, { word: "x", start: "0" }] }, /word 2 has/],
+    ];
+    for (const [answer, message] of cases) {
+      body = JSON.stringify(answer);
+      await assert.rejects(transcribeAudio(target(url), { file, model: "whisper-1" }), (error) => {
+        assert.ok(error instanceof ProviderError, String(error));
+        assert.match(error.message, message);
+        assert.equal(error.retryable, false);
+        return true;
+      });
+    }
+    // A text-only answer is still read: its words spread over the audio the request names.
+    body = JSON.stringify({ text: "hello world", segments: null });
+    const spread = await transcribeAudio(target(url), { file, model: "whisper-1", duration: 2 });
+    assert.deepEqual(spread.words.map((word) => word.text), ["hello", "world"]);
+    assert.equal(spread.words.at(-1)?.end, 2);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(file);
+  }
+});
+
 Deno.test("callOpenAi() refuses a base URL that is not http or https at once, not retryable", async () => {
   await assert.rejects(
     callOpenAi(target("ftp://127.0.0.1/v1"), { path: "/audio/speech", body: { json: { input: "hi" } } }),
