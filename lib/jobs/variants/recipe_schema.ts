@@ -76,7 +76,10 @@ const randomSchema = z.strictObject({
 });
 
 const renditionSchema = z.strictObject({
-  height: z.number().int().min(16).max(4320),
+  // H.264's 4:2:0 needs even heights: 17 failed in libx264, after the other renditions were written.
+  height: z.number().int().min(16).max(4320).refine((height) => height % 2 === 0, {
+    message: "Expected an even height (H.264 needs one), like 360 or 720",
+  }),
   bitrate: bitrate.optional(),
 });
 

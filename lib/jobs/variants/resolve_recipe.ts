@@ -4,9 +4,9 @@
  * @module
  */
 import type { WorkflowIssue } from "../../core/errors.ts";
-import { sha256File } from "../../core/sha256.ts";
+import { sha256Hex } from "../../core/sha256.ts";
 import type { CaptionFont } from "../../media/caption_font.ts";
-import { sniffImage } from "../../media/sniff_media.ts";
+import { imageProblem } from "../../media/image_problem.ts";
 import { parseFormat } from "../../schema/formats.ts";
 import { parseSize } from "../../store/collect_garbage.ts";
 import { drawTransformSets } from "./draw_variants.ts";
@@ -193,22 +193,26 @@ async function resolveOverlay(
   }
   const path = overlay.image.startsWith("/") ? overlay.image : `${context.baseDir}/${overlay.image}`;
   const where = `${context.path}.overlay.image`;
+  let bytes: Uint8Array;
   try {
-    const head = new Uint8Array(8);
-    using file = await Deno.open(path, { read: true });
-    await file.read(head);
-    if (sniffImage(head) === null) {
-      context.issues.push({ path: where, message: `Not a PNG or JPEG image: ${overlay.image}` });
-      return null;
-    }
+    bytes = await Deno.readFile(path);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     context.issues.push({ path: where, message: `Image not found: ${overlay.image}` });
     return null;
   }
+  // Whole, not only its first bytes: a cut PNG passed, and ffmpeg failed every variant that drew it.
+  const problem = imageProblem(bytes);
+  if (problem !== null) {
+    const message = problem === "not a PNG or JPEG image"
+      ? `Not a PNG or JPEG image: ${overlay.image}`
+      : `Cannot use ${overlay.image}: ${problem}`;
+    context.issues.push({ path: where, message });
+    return null;
+  }
   const applied: AppliedOverlay = {
     kind: "image",
-    image: await sha256File(path),
+    image: sha256Hex(bytes),
     position,
     size: overlay.size ?? defaults.imageSize,
     opacity,

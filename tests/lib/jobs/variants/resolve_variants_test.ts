@@ -3,6 +3,7 @@
  * distinct and the same for the same seed, and every mistake named with its path.
  */
 import assert from "node:assert/strict";
+import { encodePng } from "../../../../lib/media/png_encoder.ts";
 import { resolveWorkflow } from "../../../../lib/workflow/resolve_workflow.ts";
 import type { WorkflowInput } from "../../../../lib/workflow/workflow_schema.ts";
 import { tempDir } from "../../../_support/temp_dir.ts";
@@ -61,6 +62,8 @@ Deno.test("each mistake is named with its path", async () => {
   await Deno.writeTextFile(`${dir}/a.mp4`, "a");
   await Deno.mkdir(`${dir}/other`);
   await Deno.writeTextFile(`${dir}/other/a.mov`, "a");
+  const png = encodePng(new Uint8Array(4 * 16 * 16).fill(200), 16, 16);
+  await Deno.writeFile(`${dir}/cut.png`, png.subarray(0, png.length - 20));
   const cases: [unknown, RegExp][] = [
     [[{ inputs: ["*.mkv"], recipes: ["web"] }], /variants\[0\]\.inputs\[0\]: No file matches "\*\.mkv"/],
     [
@@ -88,6 +91,14 @@ Deno.test("each mistake is named with its path", async () => {
     [
       [{ inputs: ["a.mp4"], recipes: [{ name: "x", overlay: { image: "logo.png" } }] }],
       /overlay\.image: Image not found: logo\.png/,
+    ],
+    [
+      [{ inputs: ["a.mp4"], recipes: [{ name: "x", overlay: { image: "cut.png" } }] }],
+      /overlay\.image: Cannot use cut\.png: the PNG is truncated/,
+    ],
+    [
+      [{ inputs: ["a.mp4"], recipes: [{ name: "x", renditions: [{ height: 720 }, { height: 17 }] }] }],
+      /renditions\[1\]\.height: Expected an even height/,
     ],
     [
       [{ inputs: ["a.mp4", "other/a.mov"], recipes: ["web"] }],
