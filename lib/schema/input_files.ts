@@ -31,11 +31,101 @@ export interface ExpandInputsOptions {
   path: string | ((index: number) => string);
   /** Problems go here (a pattern that matches nothing, a file that cannot be read). */
   issues: WorkflowIssue[];
+  /**
+   * Which of a folder's files are taken, by name (e.g. {@linkcode VIDEO_FILES}): a folder of clips holds a README
+   * or a thumbnail too, which failed their steps. Paths and globs are taken as written. @default every file
+   */
+  takes?: FolderFilter;
+}
+
+/** Which of a folder's files an input takes: a test of their names, and what it takes in words. */
+export interface FolderFilter {
+  /** Whether a name is taken. */
+  test: (name: string) => boolean;
+  /** What it takes, for the message when a folder holds none (`video files (.mp4, .mov, …)`). */
+  what: string;
+}
+
+/** A folder's video files. */
+export const VIDEO_FILES: FolderFilter = {
+  test: (name) => isVideoName(name),
+  what: "video files (.mp4, .mov, .mkv, .webm, …)",
+};
+
+/** A folder's images and video files (a montage's items). */
+export const IMAGE_OR_VIDEO_FILES: FolderFilter = {
+  test: (name) => isImageName(name) || isVideoName(name),
+  what: "images (.png, .jpg) or video files (.mp4, .mov, …)",
+};
+
+/** Names of the video files a folder's listing takes: by their extension, whatever its case. */
+const VIDEO_EXTENSIONS = new Set([
+  "3gp",
+  "avi",
+  "dv",
+  "flv",
+  "m2ts",
+  "m4v",
+  "mkv",
+  "mov",
+  "mp4",
+  "mpeg",
+  "mpg",
+  "mts",
+  "mxf",
+  "ogv",
+  "ts",
+  "webm",
+  "wmv",
+]);
+
+/** Names of the still images a folder's listing takes. */
+const IMAGE_EXTENSIONS = new Set(["jpeg", "jpg", "png"]);
+
+function extensionOf(name: string): string {
+  const dot = name.lastIndexOf(".");
+  return dot < 0 ? "" : name.slice(dot + 1).toLowerCase();
 }
 
 /**
- * Expands paths, globs (`clips/*.mp4`, `**`) and folders (their files, not recursively, hidden ones left out) into
- * files, in the order given (each glob's or folder's matches sorted), each once, and identifies each by its content.
+ * Whether a file's name is a video's (`.mp4`, `.MOV`, `.mkv`, …).
+ *
+ * @param name The name.
+ * @returns True for a video file's extension.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isVideoName } from "./input_files.ts";
+ * assert.ok(isVideoName("clip.MOV"));
+ * assert.ok(!isVideoName("README.txt"));
+ * ```
+ */
+export function isVideoName(name: string): boolean {
+  return VIDEO_EXTENSIONS.has(extensionOf(name));
+}
+
+/**
+ * Whether a file's name is a still image's (`.png`, `.jpg`, `.jpeg`).
+ *
+ * @param name The name.
+ * @returns True for a PNG's or JPEG's extension.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isImageName } from "./input_files.ts";
+ * assert.ok(isImageName("photo.JPG"));
+ * assert.ok(!isImageName("notes.md"));
+ * ```
+ */
+export function isImageName(name: string): boolean {
+  return IMAGE_EXTENSIONS.has(extensionOf(name));
+}
+
+/**
+ * Expands paths, globs (`clips/*.mp4`, `**`) and folders (their files, not recursively, hidden ones and those that
+ * `takes` refuses left out) into files, in the order given (each glob's or folder's matches sorted), each once, and identifies each by its content.
  *
  * @param patterns What the user wrote.
  * @param options The base folder, the field's path, and where problems go.
@@ -65,9 +155,15 @@ export async function expandInputFiles(
   for (const [i, pattern] of patterns.entries()) {
     const path = typeof options.path === "string" ? `${options.path}[${i}]` : options.path(i);
     const absolute = pattern.startsWith("/") ? pattern : `${base}/${pattern.replace(/^\.\//, "")}`;
-    const matches = isGlob(pattern) ? await expandGlob(absolute) : await plainPath(absolute);
+    const matches = isGlob(pattern) ? await expandGlob(absolute) : await plainPath(absolute, options.takes);
     if (matches.length === 0) {
-      options.issues.push({ path, message: `No file matches "${pattern}" (in ${base})` });
+      const folder = !isGlob(pattern) && options.takes !== undefined && await isFolder(absolute);
+      options.issues.push({
+        path,
+        message: folder
+          ? `The folder "${pattern}" holds no ${options.takes!.what} (in ${base})`
+          : `No file matches "${pattern}" (in ${base})`,
+      });
     }
     for (const match of matches) {
       if (seen.has(match)) continue;
@@ -81,8 +177,16 @@ export async function expandInputFiles(
   return files;
 }
 
-/** A plain path: the file itself, or a folder's files; nothing when it does not exist. */
-async function plainPath(path: string): Promise<string[]> {
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+/** A plain path: the file itself, or a folder's files that `takes` takes; nothing when it does not exist. */
+async function plainPath(path: string, takes?: FolderFilter): Promise<string[]> {
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(path);
@@ -93,7 +197,9 @@ async function plainPath(path: string): Promise<string[]> {
   if (!info.isDirectory) return [path];
   const names: string[] = [];
   for await (const entry of Deno.readDir(path)) {
-    if (!entry.isDirectory && !entry.name.startsWith(".")) names.push(`${path}/${entry.name}`);
+    if (!entry.isDirectory && !entry.name.startsWith(".") && (takes?.test(entry.name) ?? true)) {
+      names.push(`${path}/${entry.name}`);
+    }
   }
   return names.sort();
 }

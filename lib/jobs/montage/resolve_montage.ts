@@ -7,7 +7,7 @@ import type { WorkflowIssue } from "../../core/errors.ts";
 import { captionFont } from "../../media/caption_font.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
 import { parseFormat } from "../../schema/formats.ts";
-import { expandInputFiles } from "../../schema/input_files.ts";
+import { expandInputFiles, IMAGE_OR_VIDEO_FILES } from "../../schema/input_files.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { workflowDir } from "../../schema/workflow_path.ts";
 import { gridLayout } from "./grid_layout.ts";
@@ -196,7 +196,11 @@ async function resolveItems(
   context: { baseDir: string; path: string; issues: WorkflowIssue[] },
 ): Promise<MontageItem[]> {
   const patterns = written.items.map((item) => typeof item === "string" ? item : item.file);
-  const files = await expandInputFiles(patterns, { ...context, path: `${context.path}.items` });
+  const files = await expandInputFiles(patterns, {
+    ...context,
+    path: `${context.path}.items`,
+    takes: IMAGE_OR_VIDEO_FILES,
+  });
   const items: MontageItem[] = [];
   for (const file of files) {
     const item = written.items[file.pattern]!;

@@ -4,7 +4,7 @@
  * @module
  */
 import { type CaptionFont, captionFont } from "../../media/caption_font.ts";
-import { expandInputFiles } from "../../schema/input_files.ts";
+import { expandInputFiles, VIDEO_FILES } from "../../schema/input_files.ts";
 import { closestName } from "../../schema/workflow_issues.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { workflowDir } from "../../schema/workflow_path.ts";
@@ -54,6 +54,7 @@ export async function resolveVariants(
       baseDir,
       path: `${path}.inputs`,
       issues: context.issues,
+      takes: VIDEO_FILES,
     });
     const recipes: ResolvedRecipe[] = [];
     for (const [r, recipe] of job.recipes.entries()) {

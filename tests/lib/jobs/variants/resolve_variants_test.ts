@@ -35,6 +35,24 @@ Deno.test("inputs come from paths, globs and folders, each once, in the order gi
   assert.ok(inputs.every((input) => /^sha256:[0-9a-f]{64}$/.test(input.identity)));
 });
 
+Deno.test("a folder gives its videos only: a README or a thumbnail beside them is left out, as written paths are not", async () => {
+  // Before: README.txt and thumb.png became inputs whose probes failed, exit 1.
+  const dir = await tempDir();
+  await Deno.mkdir(`${dir}/clips`);
+  for (const name of ["clips/a.MOV", "clips/README.txt", "clips/thumb.png", "clips/b.webm", "notes.txt"]) {
+    await Deno.writeTextFile(`${dir}/${name}`, name);
+  }
+  const workflow = await resolve(dir, [{ inputs: ["clips", "notes.txt"], recipes: ["web"] }]);
+  const inputs = workflow.jobs.variants?.jobs[0]?.inputs ?? [];
+  assert.deepEqual(inputs.map((input) => input.name), ["clips/a.MOV", "clips/b.webm", "notes.txt"]);
+  await Deno.mkdir(`${dir}/docs`);
+  await Deno.writeTextFile(`${dir}/docs/README.txt`, "no videos here");
+  await assert.rejects(
+    resolve(dir, [{ inputs: ["docs"], recipes: ["web"] }]),
+    /variants\[0\]\.inputs\[0\]: The folder "docs" holds no video files \(\.mp4, \.mov/,
+  );
+});
+
 Deno.test("a named pipe is an input with an identity of its own each time (nothing made from it is reused)", async () => {
   const dir = await tempDir();
   assert.ok((await new Deno.Command("mkfifo", { args: [`${dir}/live.mp4`] }).output()).success);
