@@ -27,8 +27,10 @@ export interface Outline {
  * Reads an outline.
  *
  * @param markdown The outline's text.
+ * @param source Its file's name, for messages (`outline.md line 7: …`). @default "the outline"
  * @returns The lesson's title and sections, the introduction first (with the lesson's title).
- * @throws {Error} When the outline has no `#` title, or a section (the introduction included) has no paragraph.
+ * @throws {Error} When the outline has no `#` title, a heading has no title or is not `#` or `##`, or a section
+ * (the introduction included) has no paragraph: the message names the file and the line.
  *
  * @example
  * ```ts
@@ -36,25 +38,33 @@ export interface Outline {
  * import { parseOutline } from "./markdown_outline.ts";
  * const outline = parseOutline("# Rain\n\nWater falls.\n\n## Clouds\n- Droplets\n\nClouds are droplets.\n");
  * assert.deepEqual(outline.sections.map((section) => section.id), ["intro", "clouds"]);
+ * assert.throws(() => parseOutline("# Rain\n\nWater.\n\n##\nText.\n", "rain.md"), /rain\.md line 5: /);
  * ```
  */
-export function parseOutline(markdown: string): Outline {
+export function parseOutline(markdown: string, source = "the outline"): Outline {
   let title: string | null = null;
-  const sections: { title: string; bullets: string[]; paragraphs: string[][] }[] = [];
+  const sections: { title: string; line: number; bullets: string[]; paragraphs: string[][] }[] = [];
   let paragraph: string[] | null = null;
-  for (const raw of markdown.split("\n")) {
+  const fail = (line: number, message: string) => new Error(`${source} line ${line}: ${message}`);
+  for (const [index, raw] of markdown.split("\n").entries()) {
     const line = raw.trim();
+    const number = index + 1;
     const current = sections.at(-1);
+    const heading = /^(#+)(?:\s+(.*))?$/.exec(line);
     if (line === "") {
       paragraph = null;
-    } else if (/^# /.test(line) && title === null) {
-      title = line.slice(2).trim();
-      sections.push({ title, bullets: [], paragraphs: [] });
-    } else if (/^## /.test(line)) {
-      sections.push({ title: line.slice(3).trim(), bullets: [], paragraphs: [] });
+    } else if (heading !== null) {
+      const [, marks, text = ""] = heading;
+      if (marks!.length > 2 || (marks!.length === 1 && title !== null)) {
+        throw fail(number, `only one "# " title and "## " sections are read, not: ${line}`);
+      }
+      if (text.trim() === "") throw fail(number, `a heading with no title: ${line}`);
+      if (marks!.length === 1) title = text.trim();
+      else if (title === null) throw fail(number, `the outline must start with a "# " title, not: ${line}`);
+      sections.push({ title: text.trim(), line: number, bullets: [], paragraphs: [] });
       paragraph = null;
     } else if (current === undefined) {
-      throw new Error(`The outline must start with a "# " title, not: ${line}`);
+      throw fail(number, `the outline must start with a "# " title, not: ${line}`);
     } else if (/^[-*] /.test(line)) {
       current.bullets.push(line.slice(2).trim());
       paragraph = null;
@@ -63,13 +73,13 @@ export function parseOutline(markdown: string): Outline {
       paragraph.push(line);
     }
   }
-  if (title === null) throw new Error('The outline has no "# " title');
+  if (title === null) throw new Error(`${source} has no "# " title`);
   return {
     id: slug(title),
     title,
     sections: sections.map((section, i) => {
       if (section.paragraphs.length === 0) {
-        throw new Error(`Section "${section.title}" of the outline has no paragraph to narrate`);
+        throw fail(section.line, `section "${section.title}" has no paragraph to narrate`);
       }
       return {
         id: i === 0 ? "intro" : slug(section.title),

@@ -12,7 +12,7 @@
 import { step, workflow } from "../mod.ts";
 import { parseOutline } from "./markdown_outline.ts";
 
-const outline = parseOutline(await Deno.readTextFile(new URL("outline.md", import.meta.url)));
+const outline = parseOutline(await Deno.readTextFile(new URL("outline.md", import.meta.url)), "outline.md");
 const video = outline.id;
 
 /** `m:ss`, or `h:mm:ss` from an hour on, as YouTube reads chapter times. */

@@ -5,8 +5,9 @@
 import assert from "node:assert/strict";
 import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { runProcess } from "../../lib/media/run_process.ts";
-import { runCli } from "../_support/cli.ts";
+import { listFolder, runCli } from "../_support/cli.ts";
 import { tempDir } from "../_support/temp_dir.ts";
+import { MOD_URL } from "../_support/workflows.ts";
 
 const workflows = new URL("../../workflows/", import.meta.url).pathname;
 
@@ -74,4 +75,39 @@ Deno.test("e2e: workflows/outline.ts renders the outline's sections and writes c
   }
   // YouTube shows chapters when the first is at 0:00 and each lasts 10 s or more.
   for (let i = 1; i < chapters.length; i++) assert.ok(chapters[i]!.at - chapters[i - 1]!.at >= 10);
+});
+
+Deno.test("e2e: a broken outline is named by its file and line, exit 2, nothing written", async () => {
+  // Before: "Importing the file threw: The outline has no "# " title → at line 66 of markdown_outline.ts", and an
+  // empty "##" heading was narrated as a paragraph.
+  const dir = await tempDir("reel-outline-bad-");
+  for (const file of ["outline.ts", "markdown_outline.ts"]) {
+    const text = await Deno.readTextFile(`${workflows}${file}`);
+    await Deno.writeTextFile(`${dir}/${file}`, text.replace(`from "../mod.ts"`, `from "${MOD_URL}"`));
+  }
+  const cases: [string, RegExp][] = [
+    [
+      "Just text.\n",
+      /✖ Importing the file threw: outline\.md line 1: the outline must start with a "# " title/,
+    ],
+    [
+      "# Tides\n\nIntro.\n\n##\n\nText.\n",
+      /✖ Importing the file threw: outline\.md line 5: a heading with no title: ##/,
+    ],
+    [
+      "# Tides\n\nIntro.\n\n## Pull\n- A bullet\n",
+      /outline\.md line 5: section "Pull" has no paragraph to narrate/,
+    ],
+    [
+      "# Tides\n\nIntro.\n\n### Deeper\n\nText.\n",
+      /outline\.md line 5: only one "# " title and "## " sections/,
+    ],
+  ];
+  for (const [outline, message] of cases) {
+    await Deno.writeTextFile(`${dir}/outline.md`, outline);
+    const run = await runCli(["render", `${dir}/outline.ts`, "--out", `${dir}/out`]);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, message);
+    assert.equal(await listFolder(`${dir}/out`), null);
+  }
 });
