@@ -100,7 +100,8 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
     const line = result.stderr.slice(result.stderr.lastIndexOf("✖", at), at);
     assert.match(line, message, field);
   };
-  named("montages[0].items[1]", /No video stream in .*\/notes\.png/);
+  // Text named as an image is told as a bad image (before: "No video stream in notes.png").
+  named("montages[0].items[1]", /Cannot use .*\/notes\.png as an image: not a PNG or JPEG image/);
   named("montages[0].items[2]", /Cannot read .*\/cut\.mp4 as video/);
   named("montages[0].items[3]", /No video stream in .*\/song\.m4a/);
   named("montages[0].items[4]", /Cannot use .*\/cut\.png as an image: the PNG is truncated/);

@@ -9,6 +9,7 @@ import { mapBounded } from "../../core/map_bounded.ts";
 import { ffmpegFilters } from "../../media/ffmpeg_filters.ts";
 import { imageProblem } from "../../media/image_problem.ts";
 import { mediaProblem } from "../../media/media_problem.ts";
+import { isImageName } from "../../schema/input_files.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import type { ResolvedMontages } from "./montage_schema.ts";
 import { montageStepId } from "./plan_montage.ts";
@@ -42,7 +43,10 @@ export async function preflightMontages(job: ResolvedMontages, context: Prefligh
     for (const item of montage.items) {
       // A stream (a pipe, a device) is read once, by its step: probing it would take what the step needs.
       if (item.identity.startsWith("stream:")) continue;
-      checks.push({ file: item.path, field: item.field, needs: item.still ? "still" : "video" });
+      // A file named as an image that is none (text called fake.png) is told as a bad image, not as a clip
+      // without pictures.
+      const still = item.still || isImageName(item.path);
+      checks.push({ file: item.path, field: item.field, needs: still ? "still" : "video" });
     }
     const audio = montage.audio;
     if (audio !== null && !audio.identity.startsWith("stream:")) {
