@@ -56,6 +56,22 @@ function kindNamed(name: string): Promise<StepKindDefinition | undefined> {
   return kind;
 }
 
+/**
+ * What a step threw that is not an Error, in words: a string as it is, anything else as JSON where it can be
+ * (`{"code":7}`; before, "[object Object]"), cut to 300 characters.
+ */
+function thrownValue(value: unknown): string {
+  if (typeof value === "string") return value;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // A value JSON cannot write (a BigInt, a cycle): its string form.
+  }
+  text ??= String(value);
+  return `threw ${text.length > 300 ? `${text.slice(0, 300)}…` : text}, not an Error`;
+}
+
 function send(message: FromWorker): void {
   self.postMessage(message);
 }
@@ -89,7 +105,7 @@ async function run(taskId: number, task: StepTask): Promise<void> {
           ? `Step "${task.id}" called ${error.call}: a step must return or throw`
           : known
           ? error.message
-          : String(error),
+          : thrownValue(error),
         retryable: provider !== null ? provider.retryable : !permanent,
         status: provider?.status ?? null,
         retryAfterMs: provider?.retryAfterMs ?? null,

@@ -44,10 +44,41 @@ export const customStep: StepKindDefinition = {
     if (definition.output !== undefined && !(await wroteOutput(outputPath))) {
       throw unwrittenOutputError(task.id, definition.output);
     }
-    const json = JSON.stringify(value ?? null);
-    if (json === undefined) {
-      throw new UnrecoverableError(`Custom step "${stepId}" returned a value that is not JSON`);
+    const problem = notJson(value ?? null, "");
+    if (problem !== null) {
+      throw new UnrecoverableError(`Custom step "${stepId}" returned a value that is not JSON: ${problem}`);
     }
-    return JSON.parse(json) as Json;
+    return JSON.parse(JSON.stringify(value ?? null)) as Json;
   },
 };
+
+/**
+ * Where a step's value stops being JSON, in words (`at .counts a Map`), or null: JSON.stringify throws its own words
+ * at a BigInt or a cycle, and turns a Map into `{}` and NaN into null without a word. A value with `toJSON` (a Date)
+ * is what that gives; a field that is undefined is left out, as JSON.stringify does.
+ */
+function notJson(value: unknown, at: string, inside: Set<object> = new Set()): string | null {
+  const place = at === "" ? "" : ` at ${at}`;
+  if (value === null || typeof value === "string" || typeof value === "boolean") return null;
+  if (typeof value === "number") return Number.isFinite(value) ? null : `${value}${place}`;
+  if (typeof value !== "object") return `a ${typeof value}${place}`;
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return null;
+  if (inside.has(value)) return `a value that contains itself${place}`;
+  const prototype = Object.getPrototypeOf(value);
+  const array = Array.isArray(value);
+  if (!array && prototype !== Object.prototype && prototype !== null) {
+    return `a ${value.constructor?.name ?? "object"}${place} (return plain objects, arrays and numbers)`;
+  }
+  inside.add(value);
+  const entries = array
+    ? (value as unknown[]).map((item, i) => [`${at}[${i}]`, item ?? null] as const)
+    : Object.entries(value).filter(([, item]) => item !== undefined).map(([key, item]) =>
+      [`${at}.${key}`, item] as const
+    );
+  for (const [path, item] of entries) {
+    const problem = notJson(item, path, inside);
+    if (problem !== null) return problem;
+  }
+  inside.delete(value);
+  return null;
+}

@@ -145,6 +145,29 @@ export default workflow({
   }
 });
 
+Deno.test("a custom step that throws something other than an Error fails with it in words, not [object Object]", async () => {
+  const { plan, dir } = await customPlan(`
+export default workflow({
+  ${video}
+  steps: [
+    step({ id: "object", retries: 0, run: () => { throw { code: 7, why: "quota" }; } }),
+    step({ id: "text", retries: 0, run: () => { throw "out of paper"; } }),
+  ],
+});`);
+  const events: RunEvent[] = [];
+  const pool = new WorkerPool({ size: 1 });
+  try {
+    await runOn(pool, plan, dir, events);
+    const failed = new Map(
+      events.flatMap((event) => event.type === "step:failed" ? [[event.step, event.error]] : []),
+    );
+    assert.equal(failed.get("object"), 'threw {"code":7,"why":"quota"}, not an Error');
+    assert.equal(failed.get("text"), "out of paper");
+  } finally {
+    await pool.close();
+  }
+});
+
 Deno.test("WorkerPool never hands out a worker that failed to start", async () => {
   const dir = await tempDir();
   const broken = `${dir}/broken_worker.ts`;

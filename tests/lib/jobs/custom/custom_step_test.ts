@@ -41,3 +41,41 @@ Deno.test("customStep fails a step that names an output and returns without writ
   // A step that names no output may write nothing.
   assert.equal(await run("value"), 4);
 });
+
+Deno.test("customStep names where its value stops being JSON: a Map, a BigInt, a cycle, NaN; a Date is its string", async () => {
+  // Before: a Map was stored as {} and NaN as null without a word; a BigInt or a cycle failed with JSON's own words.
+  const file = await writeWorkflowFile(`const loop: Record<string, unknown> = {};
+loop.self = loop;
+export default workflow({
+  steps: [
+    step({ id: "map", run: () => ({ counts: new Map([["a", 1]]) }) as never }),
+    step({ id: "big", run: () => ({ list: [1, 2n] }) as never }),
+    step({ id: "loop", run: () => loop as never }),
+    step({ id: "nan", run: () => ({ ratio: Number.NaN }) }),
+    step({ id: "fine", run: () => ({ at: new Date(0), skip: undefined, list: [1, "a", null, { b: true }] }) as never }),
+  ],
+});`);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  const run = (step: string) =>
+    runStepKind(customStep, {
+      params: { step, params: {} },
+      inputs: [],
+      outputPath: `${dir}/${step}/artifact.bin`,
+      scratchDir: `${dir}/${step}`,
+      runtime: { module: `file://${file}` },
+    });
+  const cases: [string, string][] = [
+    ["map", "a Map at .counts (return plain objects, arrays and numbers)"],
+    ["big", "a bigint at .list[1]"],
+    ["loop", "a value that contains itself at .self"],
+    ["nan", "NaN at .ratio"],
+  ];
+  for (const [step, problem] of cases) {
+    await assert.rejects(run(step), (error) => {
+      assert.ok(error instanceof UnrecoverableError, String(error));
+      assert.equal(error.message, `Custom step "${step}" returned a value that is not JSON: ${problem}`);
+      return true;
+    });
+  }
+  assert.deepEqual(await run("fine"), { at: "1970-01-01T00:00:00.000Z", list: [1, "a", null, { b: true }] });
+});
