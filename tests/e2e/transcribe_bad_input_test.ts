@@ -56,3 +56,41 @@ Deno.test("transcribe refuses options it cannot honour, naming them", async () =
     /error: option '--chunk <seconds>' argument 'ten' is invalid/,
   );
 });
+
+Deno.test({
+  name: "transcribe refuses a cut WAV before it runs, and fails a cut MP4 whose index says more than decodes",
+  ignore: !HAS_POCKETSPHINX,
+  fn: async () => {
+    // Before: transcripts of the part that was there, or empty ones, exit 0.
+    const tone = await Deno.readFile(`${dir}/tone.wav`);
+    await Deno.writeFile(`${dir}/cut.wav`, tone.subarray(0, Math.floor(tone.length * 0.3)));
+    await refused(
+      ["cut.wav"],
+      /✖ .*cut\.wav is cut short: its WAV header says 1\.00 s of sound, the file holds 0\.\d\d s \(a partial download/,
+    );
+    // An MP4 with its index first: ffprobe reads the whole length from it, ffmpeg decodes what is there.
+    await runFfmpeg(await findFfmpeg(), [
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=f=440:d=3",
+      "-c:a",
+      "aac",
+      "-movflags",
+      "+faststart",
+      `${dir}/whole.mp4`,
+    ]);
+    const whole = await Deno.readFile(`${dir}/whole.mp4`);
+    await Deno.writeFile(`${dir}/cut.mp4`, whole.subarray(0, Math.floor(whole.length * 0.5)));
+    const out = `${dir}/out-cut-mp4`;
+    const run = await runCli(["transcribe", "cut.mp4", "--out", out, "--cache", `${out}-cache`], {
+      cwd: dir,
+    });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stderr,
+      /cut\.mp4 is cut short: its audio should last 3\.0\d s, but only 1\.\d\d s of its sound decode/,
+    );
+    assert.deepEqual(await listFolder(out), ["report.html"], "no transcript of a part");
+  },
+});
