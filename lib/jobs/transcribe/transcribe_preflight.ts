@@ -55,7 +55,9 @@ export async function preflightTranscribe(
     const cut = await wavCutShort(file.input);
     if (cut !== null) {
       throw new InputError(
-        `${file.input} is cut short: its WAV header says ${cut.claimed.toFixed(2)} s of sound, the file holds ` +
+        `${file.input} is cut short: its WAV header says ${
+          cut.claimed.toFixed(2)
+        } s of sound, the file holds ` +
           `${cut.held.toFixed(2)} s (a partial download or copy?)`,
         { where, hint: "Give the whole recording" },
       );

@@ -57,7 +57,9 @@ export const decodeStep: StepKindDefinition = {
     const duration = frames / layout.sampleRate;
     const probed = task.inputs[0]?.value as { sound?: unknown } | undefined;
     const expected = typeof probed?.sound === "number" ? probed.sound : null;
-    if (expected !== null && duration < expected * CUT_SHORT.ratio && expected - duration > CUT_SHORT.seconds) {
+    if (
+      expected !== null && duration < expected * CUT_SHORT.ratio && expected - duration > CUT_SHORT.seconds
+    ) {
       throw new UnrecoverableError(
         `${task.runtime.input} is cut short: its audio should last ${expected.toFixed(2)} s, but only ` +
           `${duration.toFixed(2)} s of its sound decode (a partial download or copy?)`,
