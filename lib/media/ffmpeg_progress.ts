@@ -83,6 +83,7 @@ export class ProgressReader {
  * @param paths The binaries.
  * @param args ffmpeg arguments; null entries are dropped.
  * @param options The signal, the expected duration and the listener.
+ * @returns What ffmpeg said on stderr (errors it went on past, such as a demuxer's `partial file`).
  * @throws {ProcessError} When ffmpeg exits with a non-zero code; the message holds its last stderr lines.
  *
  * @example
@@ -102,9 +103,9 @@ export async function runFfmpegWithProgress(
   paths: FfmpegPaths,
   args: readonly (string | null)[],
   options: FfmpegProgressOptions,
-): Promise<void> {
+): Promise<string> {
   const reader = new ProgressReader(options.duration, options.onProgress);
-  await runProcess(paths.ffmpeg, [
+  const { stderr } = await runProcess(paths.ffmpeg, [
     "-hide_banner",
     "-nostdin",
     "-y",
@@ -115,4 +116,5 @@ export async function runFfmpegWithProgress(
     "pipe:1",
     ...args,
   ], { signal: options.signal, onStdout: (chunk) => reader.push(chunk) });
+  return stderr;
 }

@@ -3,6 +3,7 @@
  * a workflow's variants jobs whose outputs clash.
  */
 import assert from "node:assert/strict";
+import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { listFolder, runCli } from "../_support/cli.ts";
 import { colourDistance, hexToRgb, pixelAt } from "../_support/media.ts";
 import { tempDir } from "../_support/temp_dir.ts";
@@ -105,4 +106,27 @@ Deno.test("two variants jobs that would write one file are refused before anythi
     /✖ Steps "[^"]+" and "[^"]+" would both write clip\.web\.(mp4|json) in the output folder/,
   );
   assert.deepEqual(await listFolder(dir), ["clip.mp4", "w.yaml"]);
+});
+
+Deno.test("an input cut after its index fails its outputs, naming it; before, a shorter output and exit 0", async () => {
+  const dir = await tempDir("reel-variants-cut-");
+  await makeTestVideo(`${dir}/whole.mp4`, { seconds: 3, audio: false });
+  // Its index first, as a download player's file is: what is cut is the pictures, the index still says 3 s.
+  await runFfmpeg(await findFfmpeg(), [
+    "-i",
+    `${dir}/whole.mp4`,
+    "-c",
+    "copy",
+    "-movflags",
+    "+faststart",
+    `${dir}/fast.mp4`,
+  ]);
+  const bytes = await Deno.readFile(`${dir}/fast.mp4`);
+  await Deno.writeFile(`${dir}/cut.mp4`, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+  const result = await runCli(["variants", "cut.mp4", "--recipe", "web", "--out", "out"], { cwd: dir });
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /cut\.mp4 is cut short: its index says 3\.00 s, but its data ends before that/);
+  assert.deepEqual(await listFolder(`${dir}/out`), ["report.html"]);
+  const whole = await runCli(["variants", "fast.mp4", "--recipe", "web", "--out", "out"], { cwd: dir });
+  assert.equal(whole.code, 0, whole.stderr);
 });

@@ -94,7 +94,7 @@ export const encodeVariantStep: StepKindDefinition = {
     });
     const image = set.overlay?.kind === "image" ? String(task.runtime.overlayImage) : null;
     const playlist = `${task.scratchDir}/media.m3u8`;
-    await runFfmpegWithProgress(task.ffmpeg, [
+    const said = await runFfmpegWithProgress(task.ffmpeg, [
       ...encoding.input,
       ...inputArgs(set, String(task.runtime.input), image),
       "-filter_complex",
@@ -107,6 +107,16 @@ export const encodeVariantStep: StepKindDefinition = {
     ], { signal, duration, onProgress: reportProgress });
     if (hls) await Deno.rename(`${task.scratchDir}/media.m4s`, outputPath(task));
     const written = await probeMedia(task.ffmpeg, outputPath(task), { signal });
+    // An MP4 cut after its index (a partial download): ffmpeg reads what is there, says so and exits 0, and the
+    // output was the part, exit 0.
+    if (/: partial file$/m.test(said)) {
+      throw new UnrecoverableError(
+        `${task.runtime.input} is cut short: its index says ${
+          probe.duration.toFixed(2)
+        } s, but its data ends ` +
+          `before that (ffmpeg: partial file; a partial download or copy?)`,
+      );
+    }
     const bytes = (await Deno.stat(outputPath(task))).size;
     return {
       duration: written.duration,
