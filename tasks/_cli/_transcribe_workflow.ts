@@ -28,7 +28,8 @@ export interface TranscribeOptions {
  * @param recordings The recordings as given.
  * @param options The command's options.
  * @returns The workflow's value.
- * @throws {InputError} When `--engine` names a server other than `openai` without `--base-url`.
+ * @throws {InputError} When `--engine` names a server other than `openai` without `--base-url`, or is pocketsphinx
+ * with an option only a server reads (`--base-url`, `--key-env`, `--rpm`, `--concurrency`).
  */
 export function transcribeWorkflow(recordings: readonly string[], options: TranscribeOptions): WorkflowInput {
   const { engine } = options;
@@ -51,7 +52,20 @@ export function transcribeWorkflow(recordings: readonly string[], options: Trans
       context: options.context,
     };
   });
-  if (engine === "pocketsphinx") return { transcribe };
+  if (engine === "pocketsphinx") {
+    // What only a server reads would be dropped without a word: named instead, as --model is.
+    const serverOnly = ([["--base-url", options.baseUrl], ["--key-env", options.keyEnv], [
+      "--rpm",
+      options.rpm,
+    ], ["--concurrency", options.concurrency]] as const).find(([, value]) => value !== undefined);
+    if (serverOnly !== undefined) {
+      throw new InputError(`${serverOnly[0]} is for a server's engine; pocketsphinx runs on this machine`, {
+        where: serverOnly[0],
+        hint: "Drop it, or choose a server: --engine openai, or --engine <name> --base-url <url>",
+      });
+    }
+    return { transcribe };
+  }
   if (engine !== "openai" && options.baseUrl === undefined) {
     throw new InputError(`--engine ${engine} needs --base-url: where its OpenAI-compatible server answers`, {
       hint:

@@ -46,6 +46,20 @@ Deno.test({
 
 Deno.test("transcribe refuses options it cannot honour, naming them", async () => {
   await refused(["tone.wav", "--engine", "whisper"], /✖ --engine whisper needs --base-url/);
+  // Before: accepted and dropped, exit 0.
+  for (
+    const option of [["--rpm", "10"], ["--concurrency", "3"], ["--key-env", "FOO"], [
+      "--base-url",
+      "http://x/v1",
+    ]]
+  ) {
+    await refused(
+      ["tone.wav", ...option],
+      new RegExp(
+        `✖ ${option[0]} is for a server's engine; pocketsphinx runs on this machine\n`,
+      ),
+    );
+  }
   await refused(["tone.wav", "--language", "de"], /pocketsphinx knows English only.*\n {2}→ at --language/);
   await refused(
     ["tone.wav", "--chunk", "10", "--context", "5"],
