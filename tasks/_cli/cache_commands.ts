@@ -4,7 +4,7 @@
  */
 import { InputError } from "../../lib/core/errors.ts";
 import { plural } from "../../lib/core/plural.ts";
-import { type Command, InvalidArgumentError } from "@commander-js/extra-typings";
+import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { formatBytes } from "../../lib/report/format_units.ts";
 import { defaultCacheDir } from "../../lib/run/render_workflows.ts";
 import { ArtifactStore } from "../../lib/store/artifact_store.ts";
@@ -39,15 +39,15 @@ export function addCacheCommands(program: Command): void {
       if (bytes === null) throw new InvalidArgumentError("Expected a size like 500MB or 2GiB");
       return bytes;
     })
-    .option(
-      "--keep-recent <duration>",
-      "keep entries used this recently, e.g. 10m, 1h, 0 (a render may be about to read them)",
-      (text) => {
+    .addOption(
+      new Option(
+        "--keep-recent <duration>",
+        "keep entries used this recently, e.g. 10m, 1h, 0 (a render may be about to read them)",
+      ).argParser((text) => {
         const ms = parseDuration(text);
         if (ms === null) throw new InvalidArgumentError("Expected a duration like 10m, 90s, 1h or 0");
         return ms;
-      },
-      KEEP_RECENT_MS,
+      }).default(KEEP_RECENT_MS, `${KEEP_RECENT_MS / 60_000}m`),
     )
     .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)")
     .action(async (workflow, options) => {

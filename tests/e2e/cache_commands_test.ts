@@ -19,3 +19,13 @@ Deno.test("cache ls and cache gc on a workflow that does not exist stop with exi
   assert.equal(named.code, 0, named.stderr);
   assert.match(named.stdout, /^0 entries, 0 B in .*\/store$/m);
 });
+
+Deno.test("cache gc --help gives --keep-recent's default as a duration, as it is written", async () => {
+  // Before: "(default: 600000)", in milliseconds nobody types.
+  const result = await runCli(["cache", "gc", "--help"]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(
+    result.stdout.replace(/\s+/g, " "),
+    /--keep-recent <duration> keep entries .* \(default: 10m\)/,
+  );
+});
