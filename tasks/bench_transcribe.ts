@@ -206,6 +206,12 @@ console.log(
   } s, ` +
     `${ceilingSpeedup.toFixed(2)}× one pass (pairs ${ceilings.map((r) => r.toFixed(2)).join(", ")}; CPU ${
       (median(results.ceiling.map((m) => m.cpuMs)) / 1000).toFixed(1)
-    } s): reel reached ${(100 * speedup / ceilingSpeedup).toFixed(0)}% of what its cores give this work`,
+    } s): ${
+      // Two halves at once no faster than one pass: something else took a core (a quick run has one pair), and
+      // the share of a ceiling that was not measured says nothing.
+      ceilingSpeedup < 1.2
+        ? "not a ceiling (two halves at once were no faster than one pass: another load on the machine?); " +
+          "run again on a quiet machine"
+        : `reel reached ${(100 * speedup / ceilingSpeedup).toFixed(0)}% of what its cores give this work`}`,
 );
 await Deno.remove(work, { recursive: true });
