@@ -3,12 +3,12 @@
  * The CLI is a thin layer over this.
  * @module
  */
+import { dirname } from "node:path";
 import { type Clock, realClock } from "../core/clock.ts";
 import { InputError } from "../core/errors.ts";
 import type { StepExecutor } from "../core/executor.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import type { RedisTarget } from "../cluster/redis_target.ts";
-import { dirname } from "node:path";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Plan } from "../plan/plan.ts";
 import { planStatus } from "../plan/plan_status.ts";
