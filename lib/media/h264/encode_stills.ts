@@ -82,7 +82,8 @@ export async function encodeStills(
     "-framerate",
     `${fps}/2`,
     "-i",
-    `${scratchDir}/still-%06d.png`,
+    // A numbered pattern: a "%" of the folder's own (a store under "100% done/") is written "%%".
+    `${scratchDir.replaceAll("%", "%%")}/still-%06d.png`,
     "-vf",
     // BT.709, tagged as such: what players assume of HD video, so colours come out as the slide has them.
     // Square pixels, said in the SPS as the clips' encodes say it, so that both join in one stream.

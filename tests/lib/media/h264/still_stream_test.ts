@@ -156,3 +156,18 @@ Deno.test("stillStream() checks its arguments at once, not when the stream is re
   assert.throws(() => stillStream(stills, { frames: [0], gop: 48 }), /at least 1/);
   assert.throws(() => stillStream(stills, { frames: [2.5], gop: 48 }), /whole numbers/);
 });
+
+Deno.test("encodeStills() reads its numbered stills from a folder with a % in its name", async () => {
+  // Before: ffmpeg took "100% done" for a pattern and found no "…/still-%06d.png", so every stills step of a store
+  // under such a folder failed.
+  const dir = `${await tempDir()}/100% done`;
+  await Deno.mkdir(dir);
+  const stills = await encodeStills(await findFfmpeg(), await solidPngs(dir), {
+    fps: 24,
+    width: WIDTH,
+    height: HEIGHT,
+    scratchDir: dir,
+    output: `${dir}/stills.h264`,
+  });
+  assert.equal(stills.stills.length, 3);
+});
