@@ -13,7 +13,8 @@ import { sniffImage } from "./sniff_media.ts";
  *
  * @param bytes The file's bytes.
  * @param options `pixels`: whether a PNG's pixels are inflated too (a check at load), or only its chunks (a
- *   file checked already). @default true
+ *   file checked already), @default true; `slide`: whether it is drawn on a slide, whose renderer (resvg) leaves a
+ *   CMYK JPEG out without a word (ffmpeg, which montages and overlays use, draws it), @default false
  * @returns Null for a whole PNG or JPEG of at most {@linkcode MAX_IMAGE_PIXELS}, else why not (`not a PNG or JPEG image`, `the PNG is truncated`, …).
  *
  * @example
@@ -27,10 +28,15 @@ import { sniffImage } from "./sniff_media.ts";
  * assert.equal(imageProblem(new TextEncoder().encode("hello")), "not a PNG or JPEG image");
  * ```
  */
-export function imageProblem(bytes: Uint8Array, options: { pixels?: boolean } = {}): string | null {
+export function imageProblem(
+  bytes: Uint8Array,
+  options: { pixels?: boolean; slide?: boolean } = {},
+): string | null {
   const kind = sniffImage(bytes);
   if (kind === null) return "not a PNG or JPEG image";
-  return kind === "png" ? pngProblem(bytes, options.pixels ?? true) : jpegProblem(bytes);
+  return kind === "png"
+    ? pngProblem(bytes, options.pixels ?? true)
+    : jpegProblem(bytes, options.slide ?? false);
 }
 
 /**
@@ -92,7 +98,7 @@ function pixelsProblem(bytes: Uint8Array): string | null {
 }
 
 /** Walks the segments to the scan and looks for the end marker; null when the JPEG looks whole. */
-function jpegProblem(bytes: Uint8Array): string | null {
+function jpegProblem(bytes: Uint8Array, slide: boolean): string | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = 2;
   let hasFrame = false;
@@ -112,6 +118,10 @@ function jpegProblem(bytes: Uint8Array): string | null {
       }
       const size = sizeProblem(view.getUint16(offset + 7), view.getUint16(offset + 5));
       if (size !== null) return size;
+      // Four components: CMYK (or YCCK), a print shop's JPEG.
+      if (slide && length >= 8 && bytes[offset + 9] === 4) {
+        return "the JPEG is CMYK, which slides cannot draw: save it as RGB (sRGB)";
+      }
       hasFrame = true;
     }
     if (marker === 0xda) {

@@ -88,3 +88,25 @@ Deno.test("an image provider that always answers a corrupt PNG fails the step na
     await server.close();
   }
 });
+
+Deno.test("an image provider answering a CMYK JPEG fails the step at once, asked once: a slide cannot draw it", async () => {
+  // Before: stored, and the slide drawn without it, exit 0.
+  const server = imageServer([await Deno.readFile(new URL("../fixtures/cmyk.jpg", import.meta.url))]);
+  try {
+    const { plan, dir } = await imagePlan({
+      videos: 1,
+      sections: 1,
+      provider: { baseUrl: server.url, retries: 2, backoff: { base: 10, cap: 20 } },
+    });
+    const result = await runOnWorkers(plan, { dir, clock: new VirtualClock(), random: seededRandom(1) });
+    assert.ok(!result.ok);
+    assert.match(
+      result.errors.get("v1/s1/image") ?? "",
+      /returned an image a slide cannot draw: the JPEG is CMYK/,
+    );
+    assert.equal(server.requests, 1, "not asked again");
+    assert.deepEqual(await storedFiles(dir), []);
+  } finally {
+    await server.close();
+  }
+});

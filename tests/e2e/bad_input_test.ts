@@ -198,6 +198,36 @@ Deno.test("bad input: a folder given as a background image is named at its path,
   assert.deepEqual(await listFolder(dir), ["images", "lesson.ts"]);
 });
 
+Deno.test("bad input: a CMYK JPEG as a background or a picture is named at its field, exit 2 (slides cannot draw it)", async () => {
+  // Before: exit 0, and the slide showed its colour alone where the image should be.
+  const dir = await tempDir();
+  await Deno.copyFile(new URL("../fixtures/cmyk.jpg", import.meta.url), `${dir}/print.jpg`);
+  const file = `${dir}/lesson.ts`;
+  for (
+    const [field, section] of [
+      ["background.image", { background: { color: "#102030", image: "print.jpg" } }],
+      ["picture.file", { picture: { file: "print.jpg" } }],
+    ] as const
+  ) {
+    await Deno.writeTextFile(
+      file,
+      `export default ${
+        JSON.stringify({
+          formats: ["320x180"],
+          videos: [{ id: "a", sections: [{ title: "T", narration: "Hi.", ...section }] }],
+        })
+      };`,
+    );
+    const result = await runCli(["render", file, "--out", `${dir}/out`]);
+    assertCleanInputError(
+      result,
+      /✖ .*print\.jpg.*the JPEG is CMYK, which slides cannot draw: save it as RGB/,
+    );
+    assert.ok(result.stderr.includes(`→ at videos[0].sections[0].${field}`), result.stderr);
+    assert.deepEqual(await listFolder(dir), ["lesson.ts", "print.jpg"]);
+  }
+});
+
 Deno.test("bad input: an ffmpeg without the flite filter fails a flite voice before any step, exit 2", async () => {
   const fake = await fakeFfmpegWithoutFlite(await tempDir());
   const env = { REEL_FFMPEG: fake.ffmpeg, REEL_FFPROBE: fake.ffprobe };

@@ -32,7 +32,7 @@ export async function readImage(
     // Its structure (chunks, checksums, segments) at every start; whether its pixels inflate is asked by the
     // preflight, of the images of slides that will be drawn (see lesson_preflight.ts): inflating them here cost
     // every render, an unchanged one too, 80-120 ms a picture.
-    const problem = imageProblem(bytes, { pixels: false });
+    const problem = imageProblem(bytes, { pixels: false, slide: true });
     if (problem !== null) {
       context.issues.push({ path: context.path, message: `Cannot use ${file} as an image: ${problem}` });
       return null;

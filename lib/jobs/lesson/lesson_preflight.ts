@@ -115,7 +115,7 @@ async function checkImages(lesson: ResolvedLesson, context: PreflightContext): P
     for (const { image, field } of images) {
       let problem = decoded.get(image.path);
       if (problem === undefined) {
-        problem = imageProblem(await Deno.readFile(image.path, { signal: context.signal }));
+        problem = imageProblem(await Deno.readFile(image.path, { signal: context.signal }), { slide: true });
         decoded.set(image.path, problem);
       }
       if (problem !== null) {

@@ -54,6 +54,20 @@ Deno.test("imageProblem() names a cut PNG or JPEG, a bad checksum, pixels that d
   assert.equal(imageProblem(new TextEncoder().encode("<html>")), "not a PNG or JPEG image");
 });
 
+Deno.test("imageProblem() refuses a CMYK JPEG for a slide, whose renderer leaves it out, and not for ffmpeg, which draws it", async () => {
+  const cmyk = await Deno.readFile(new URL("../../fixtures/cmyk.jpg", import.meta.url));
+  assert.equal(
+    imageProblem(cmyk, { slide: true }),
+    "the JPEG is CMYK, which slides cannot draw: save it as RGB (sRGB)",
+  );
+  assert.equal(imageProblem(cmyk), null);
+  const dir = await tempDir();
+  await Deno.writeFile(`${dir}/cmyk.jpg`, cmyk);
+  // ffmpeg (montages, overlays) decodes it: one frame of its 16 × 12 pixels.
+  await runFfmpeg(await findFfmpeg(), ["-i", `${dir}/cmyk.jpg`, "-frames:v", "1", `${dir}/rgb.png`]);
+  assert.equal(imageProblem(await Deno.readFile(`${dir}/rgb.png`), { slide: true }), null);
+});
+
 Deno.test("imageProblem() refuses an image claiming more pixels than reel decodes, before decoding it (PNG and JPEG)", () => {
   // A 1×1 PNG whose header says 20,000 × 20,000: a few hundred bytes that would inflate to 1.6 GB.
   const png = encodePng(new Uint8Array([255, 0, 0, 255]), 1, 1).slice();

@@ -23,7 +23,7 @@ export async function readImageDataUri(path: string, signal?: AbortSignal): Prom
   }
   const mime = sniffImage(bytes) === "png" ? "image/png" : "image/jpeg";
   // Checked whole at load (pixels inflated too); here the chunks and segments again, in case the file changed.
-  const problem = imageProblem(bytes, { pixels: false });
+  const problem = imageProblem(bytes, { pixels: false, slide: true });
   if (problem === "not a PNG or JPEG image") {
     throw new InputError(`Cannot use ${path} as a slide image: it is not a PNG or JPEG file`, {
       where: path,
