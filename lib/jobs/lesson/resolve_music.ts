@@ -40,6 +40,7 @@ export interface MusicContext {
  * assert.equal(music?.duck, 15);
  * assert.equal(music?.field, "music.file");
  * assert.equal(await resolveMusic({ file: "m.wav" }, { music: false, index: 0 }, context), null);
+ * assert.equal(await resolveMusic(false, { music: undefined, index: 0 }, context), null);
  * assert.equal(await resolveMusic({ file: "gone.mp3" }, { music: undefined, index: 1 }, context), null);
  * assert.deepEqual(context.issues.map((issue: { path: string }) => issue.path), ["music.file"]);
  * await Deno.remove(dir, { recursive: true });
@@ -50,7 +51,9 @@ export async function resolveMusic(
   video: { music: MusicInput | undefined; index: number },
   context: MusicContext,
 ): Promise<ResolvedMusic | null> {
-  if (video.music === false || (lesson === undefined && video.music === undefined)) return null;
+  // The lesson's `false` is no music too (before: "Music needs a file"), unless a video names its own.
+  const none = lesson === undefined || lesson === false;
+  if (video.music === false || (none && video.music === undefined)) return null;
   const object = (music: MusicInput | undefined) =>
     typeof music === "string" ? { file: music } : music === false || music === undefined ? {} : music;
   const inner = object(video.music);

@@ -21,3 +21,15 @@ Deno.test("resolveMusic() reads the file of the exact name: %, %25, #, ?, a spac
   }
   assert.deepEqual(context.issues, []);
 });
+
+Deno.test("resolveMusic(): the lesson's music: false is none, and a video may still name its own", async () => {
+  // Before: the lesson's false was taken for music without a file, "Music needs a file", exit 2.
+  const dir = await tempDir();
+  await runFfmpeg(await findFfmpeg(), ["-f", "lavfi", "-i", "sine=d=0.2", `${dir}/own.wav`]);
+  const context = { moduleUrl: `file://${dir}/lesson.ts`, issues: [], read: new Map() };
+  assert.equal(await resolveMusic(false, { music: undefined, index: 0 }, context), null);
+  const own = await resolveMusic(false, { music: "own.wav", index: 1 }, context);
+  assert.equal(own?.path, `${dir}/own.wav`);
+  assert.equal(own?.field, "videos[1].music.file");
+  assert.deepEqual(context.issues, []);
+});
