@@ -48,9 +48,14 @@ export function byteSize(value: string): number {
   return bytes;
 }
 
-/** Collects a repeatable, comma-separated option. */
+/**
+ * Collects a repeatable, comma-separated option; a value with no item (`--force-step ''`) is refused, not dropped
+ * (a render that forced nothing, without a word).
+ */
 export function list(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(",").map((item) => item.trim()).filter((item) => item !== "")];
+  const items = value.split(",").map((item) => item.trim()).filter((item) => item !== "");
+  if (items.length === 0) throw new InvalidArgumentError("Expected a value, not an empty one");
+  return [...(previous ?? []), ...items];
 }
 
 /**

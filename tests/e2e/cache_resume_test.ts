@@ -113,6 +113,14 @@ Deno.test("re-render after one narration changes runs exactly the affected steps
   assert.match(mistyped.stderr, /--force-step '\*\/s9\/\*' matches no step of the plan/);
   assert.match(mistyped.stderr, /Step ids look like v\//);
   assert.deepEqual(mistyped.events.filter((event) => event.type === "step:finished"), []);
+  // An empty one too (before: dropped, a render that forced nothing, exit 0).
+  const empty = await render(dir, ["--force-step", ""]);
+  assert.equal(empty.code, 2);
+  assert.match(
+    empty.stderr,
+    /option '--force-step <glob>' argument '' is invalid\. Expected a value, not an empty one/,
+  );
+  assert.deepEqual(empty.events.filter((event) => event.type === "step:finished"), []);
 });
 
 Deno.test("after SIGKILL mid-render, the next render reuses every finished step and leaves no partial file", async () => {
