@@ -91,6 +91,15 @@ export default workflow({
     /steps: 18 \(4 speech, 4 cues, 5 slide, 1 narration, 1 stills, 1 video, 2 subtitles\)/,
   );
   assert.match(narrowed.stdout, /= 16 → global 3/);
+  // A size written with × is read as the workflow reads it (before: "No format of the lesson matches").
+  await Deno.writeTextFile(
+    `${dir}/sized.ts`,
+    `import { workflow } from "${MOD_URL}";
+export default workflow({ formats: ["320x180", "180x320"], videos: [{ id: "a", sections: [{ title: "T", narration: "N" }] }] });`,
+  );
+  const sized = await runCli(["render", `${dir}/sized.ts`, "--plan", "--format", "180×320"]);
+  assert.equal(sized.code, 0, sized.stderr);
+  assert.match(sized.stdout, /\b1 stills, 1 video\b/);
   // One video of one section: counted in the singular.
   await Deno.writeTextFile(
     `${dir}/one.ts`,

@@ -5,6 +5,7 @@
 import { plural } from "../../core/plural.ts";
 import { InputError } from "../../core/errors.ts";
 import type { JobFilters, JobKind } from "../../schema/job_kind.ts";
+import { parseFormat } from "../../schema/formats.ts";
 import { preflightLesson } from "./lesson_preflight.ts";
 import { lessonFields, type ResolvedLesson } from "./lesson_schema.ts";
 import { planLesson } from "./plan_lesson.ts";
@@ -54,7 +55,8 @@ function narrowLesson(lesson: ResolvedLesson, filters: JobFilters): ResolvedLess
   if (videos.length === 0) return null;
   let formats = lesson.formats;
   if (filters.formats !== null) {
-    const wanted = filters.formats.map((name) => name.replace(":", "x"));
+    // Read as the workflow's formats are: `16:9`, `320x180`, `320×180`, ` 320 x 180 `.
+    const wanted = filters.formats.map((name) => parseFormat(name)?.name ?? name.replace(":", "x"));
     formats = lesson.formats.filter((format) => wanted.includes(format.name));
     if (formats.length === 0) {
       throw new InputError(`No format of the lesson matches --format ${filters.formats.join(",")}`, {
