@@ -137,7 +137,7 @@ async function readFont(dir: string, file: string): Promise<Uint8Array> {
     return await Deno.readFile(`${dir}/${file}`);
   } catch (error) {
     if (!isMissing(error)) throw error;
-    throw new InputError(`Cannot find the slide font ${file}`, {
+    throw new InputError(`Cannot find the slide font ${file} in ${dir}`, {
       where: `${dir}/${file}`,
       hint:
         `Install it with sudo apt-get install fonts-dejavu-core, or set REEL_FONT_DIR to a folder holding ` +
@@ -158,7 +158,9 @@ function parseFont(
     // lowMemory: glyphs are read when text needs them (about 60 MB less a process for the four faces).
     return opentype.parse(buffer, { lowMemory: true });
   } catch (error) {
-    throw new InputError(`Cannot read the slide font ${file}: ${(error as Error).message}`, {
+    // opentype.js quotes the bytes it found: control characters and all.
+    const said = String((error as Error).message).replace(/[\u0000-\u001f\u007f-\u009f\ufff0-\uffff]/g, "?");
+    throw new InputError(`Cannot read the slide font ${dir}/${file}: not a font file (${said.slice(0, 80)})`, {
       where: `${dir}/${file}`,
       cause: error,
     });
