@@ -3,6 +3,7 @@
  * worker both call, so that a worker compares the string a key holds with the same string probed on its own host.
  * @module
  */
+import { InputError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { findLibx264, libx264Identity, libx264Problem } from "../media/h264/libx264.ts";
 import { pocketsphinxIdentity, requirePocketsphinx } from "../media/pocketsphinx.ts";
@@ -58,6 +59,16 @@ export const engineProbes: EngineProbes = {
   pocketsphinx: async () => await pocketsphinxIdentity(await requirePocketsphinx()),
   x264: () => {
     const library = findLibx264();
-    return library === null || libx264Problem(library) !== null ? null : libx264Identity(library);
+    const problem = library === null ? "there is no such file" : libx264Problem(library);
+    // A library the user names must be the one: before, a path to nothing (or to a text file) was passed over
+    // for ffmpeg's encoder without a word. One found by searching may be absent: ffmpeg encodes then.
+    const configured = Deno.env.get("REEL_LIBX264");
+    if (configured !== undefined && configured !== "" && configured !== "off" && problem !== null) {
+      throw new InputError(`REEL_LIBX264 names ${configured}, which cannot encode the stills: ${problem}`, {
+        hint: "Point it at libx264.so.164 (on Debian /usr/lib/x86_64-linux-gnu/libx264.so.164), or set it to " +
+          "off to let ffmpeg encode them",
+      });
+    }
+    return problem !== null ? null : libx264Identity(library);
   },
 };

@@ -71,6 +71,24 @@ Deno.test("a broken ffmpeg, ffprobe or espeak-ng stops render, plan and doctor w
   assert.equal(await listFolder(out), null);
 });
 
+Deno.test("REEL_LIBX264 naming no file or a file that is no libx264 stops the render and plan, exit 2; off is honoured", async () => {
+  // Before: passed over for ffmpeg's encoder without a word, exit 0.
+  const { notProgram } = await programs();
+  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(LESSON)});`);
+  const out = `${file.slice(0, file.lastIndexOf("/"))}/out`;
+  for (const library of ["/no/such/libx264.so.164", notProgram]) {
+    for (const args of [["render", file, "--out", out], ["plan", file]]) {
+      assertStopped(
+        await runCli(args, { env: { REEL_LIBX264: library } }),
+        new RegExp(`✖ REEL_LIBX264 names ${library}, which cannot encode the stills: .*\n.*set it to off`),
+      );
+    }
+  }
+  assert.equal(await listFolder(out), null);
+  const off = await runCli(["plan", file], { env: { REEL_LIBX264: "off" } });
+  assert.equal(off.code, 0, off.stderr);
+});
+
 Deno.test("REEL_PROGRAM_VERSIONS naming a file that is not reel's memo stops the render, the file untouched", async () => {
   const dir = await tempDir("reel-memo-");
   const notes = `${dir}/notes.txt`;
