@@ -65,7 +65,8 @@ export const engineProbes: EngineProbes = {
     const configured = Deno.env.get("REEL_LIBX264");
     if (configured !== undefined && configured !== "" && configured !== "off" && problem !== null) {
       throw new InputError(`REEL_LIBX264 names ${configured}, which cannot encode the stills: ${problem}`, {
-        hint: "Point it at libx264.so.164 (on Debian /usr/lib/x86_64-linux-gnu/libx264.so.164), or set it to " +
+        hint:
+          "Point it at libx264.so.164 (on Debian /usr/lib/x86_64-linux-gnu/libx264.so.164), or set it to " +
           "off to let ffmpeg encode them",
       });
     }

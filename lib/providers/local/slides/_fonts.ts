@@ -160,9 +160,12 @@ function parseFont(
   } catch (error) {
     // opentype.js quotes the bytes it found: control characters and all.
     const said = String((error as Error).message).replace(/[\u0000-\u001f\u007f-\u009f\ufff0-\uffff]/g, "?");
-    throw new InputError(`Cannot read the slide font ${dir}/${file}: not a font file (${said.slice(0, 80)})`, {
-      where: `${dir}/${file}`,
-      cause: error,
-    });
+    throw new InputError(
+      `Cannot read the slide font ${dir}/${file}: not a font file (${said.slice(0, 80)})`,
+      {
+        where: `${dir}/${file}`,
+        cause: error,
+      },
+    );
   }
 }
