@@ -96,7 +96,10 @@ async function speakOverHttp(
   }
   const problem = format === "wav" ? wavAnswerProblem(answer.body) : null;
   if (problem !== null) {
-    throw new ProviderError(target.provider, `returned WAV audio that ${problem}`, { retryable: false });
+    // A cut answer may come whole when asked again, as a body cut short of its Content-Length is.
+    throw new ProviderError(target.provider, `returned WAV audio that ${problem}`, {
+      retryable: problem.startsWith("is cut short"),
+    });
   }
   const raw = `${task.scratchDir}/answer.${format}`;
   await Deno.writeFile(raw, answer.body, { signal });

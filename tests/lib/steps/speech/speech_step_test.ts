@@ -99,6 +99,36 @@ Deno.test("speech step: a WAV answer of samples that are not numbers, or at a ra
   }
 });
 
+Deno.test("speech step: a WAV answer cut short of its header's length fails, to be asked again; a streamed one is spoken", async () => {
+  // Before: a header claiming 1 s over 0.1 s of samples was spoken as 0.1 s, exit 0.
+  const whole = pcmWav(new Uint8Array(48_000), { sampleRate: 24_000 });
+  const cut = whole.slice(0, 44 + 4800);
+  const server = answering(cut, "audio/wav");
+  try {
+    const { dir, error } = await speakAt(server.url);
+    assert.ok(error instanceof ProviderError, String(error));
+    assert.equal(
+      error.message,
+      "fake: returned WAV audio that is cut short: its header says 1.00 s, the answer holds 0.10 s",
+    );
+    assert.equal(error.retryable, true);
+    await assert.rejects(Deno.stat(`${dir}/speech.wav`), Deno.errors.NotFound);
+  } finally {
+    await server.close();
+  }
+  // A streamed WAV's header says no length (all ones): what came is the speech.
+  const streamed = whole.slice();
+  new DataView(streamed.buffer).setUint32(40, 0xffff_ffff, true);
+  const open = answering(streamed, "audio/wav");
+  try {
+    const { value, error } = await speakAt(open.url);
+    assert.equal(error, null);
+    assert.ok(Math.abs((value as { duration: number }).duration - 1) < 0.01);
+  } finally {
+    await open.close();
+  }
+});
+
 Deno.test("speech step: an espeak-ng that exits 0 without writing, or writes a blip, is named, with its length rounded", async () => {
   const dir = await tempDir();
   const real = new TextDecoder().decode(
