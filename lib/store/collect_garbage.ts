@@ -76,7 +76,8 @@ export const KEEP_RECENT_MS = 10 * 60_000;
 
 /**
  * Removes least recently used entries until the store holds at most `maxBytes`, skipping entries that a render
- * holds a claim on or used in the last `keepRecentMs` (a render running now may be about to read them). Also
+ * holds a claim on, used in the last `keepRecentMs`, or used since a render still at work on the store began (it
+ * may be about to read them; see `KeyClaims.liveSince`). Also
  * removes the folder of the store's first layout (`artifacts/`), whose keys no longer match any step.
  *
  * @param store The store.
@@ -103,6 +104,9 @@ export async function collectGarbage(
   const { keepRecentMs = KEEP_RECENT_MS, now = Date.now() } = options;
   await removeIfExists(`${store.root}/artifacts`);
   const entries = await store.entries();
+  // What a render still at work used or made since it began, it may read again (a section's speech, for its
+  // video's narration): kept, whatever --keep-recent says.
+  const liveSince = await store.claims.liveSince();
   let kept = entries.reduce((sum, entry) => sum + entry.bytes, 0);
   let removed = 0;
   let freed = 0;
@@ -112,7 +116,8 @@ export async function collectGarbage(
     // Looked at again just before removing: a render may have used or claimed it since the listing.
     const lastUsed = await store.lastUsed(entry.key);
     if (lastUsed === null) continue;
-    if (now - lastUsed.getTime() < keepRecentMs || await store.claims.isClaimed(entry.key)) {
+    const inUse = liveSince !== null && lastUsed.getTime() >= liveSince;
+    if (now - lastUsed.getTime() < keepRecentMs || inUse || await store.claims.isClaimed(entry.key)) {
       recent++;
       continue;
     }

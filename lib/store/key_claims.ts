@@ -55,7 +55,7 @@ export interface ClaimHolder {
   pid: number;
   /** Tells owners apart: for claim files, one token an owner (a `KeyClaims`), the same on all its claims. */
   token: string;
-  /** When the owner took its first claim (ISO time). */
+  /** When the owner began: its store was opened (ISO time). What it uses from then on, `cache gc` keeps. */
   since: string;
 }
 
@@ -96,6 +96,8 @@ export class KeyClaims {
   #timer: ReturnType<typeof setInterval> | null = null;
   /** This owner's holder file and token, written at the first claim. */
   #holder: { path: string; token: string } | null = null;
+  /** When this owner began (its holder's `since`). */
+  readonly #since = new Date().toISOString();
 
   /**
    * @param folder Where claim files live (`<store>/claims`).
@@ -166,6 +168,36 @@ export class KeyClaims {
     return holder !== null && !(await this.#isStale(key, holder));
   }
 
+  /**
+   * When the earliest owner still at work on this store began (its holder file's `since`), this one included once
+   * it has claimed; null when there is none. `cache gc` keeps every entry used since: a render's later steps read
+   * what its earlier ones made, and a gc that removed them (`--keep-recent 0`, or a render longer than it) failed
+   * them.
+   *
+   * @returns Milliseconds since the epoch, or null.
+   */
+  async liveSince(): Promise<number | null> {
+    let earliest: number | null = null;
+    let entries: Deno.DirEntry[];
+    try {
+      entries = await Array.fromAsync(Deno.readDir(this.#folder));
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (!entry.name.endsWith(".holder")) continue;
+      const path = `${this.#folder}/${entry.name}`;
+      const holder = readHolder(path);
+      const info = fileInfo(path);
+      if (holder === null || holder === DAMAGED || info === null) continue;
+      if (await this.#ownerGone({ ...holder, refreshed: info.mtime?.getTime() ?? 0 })) continue;
+      const since = Date.parse(holder.since);
+      if (Number.isFinite(since) && (earliest === null || since < earliest)) earliest = since;
+    }
+    return earliest;
+  }
+
   /** Stops refreshing claims (they stay until released or found stale) and removes the holder file. */
   close(): void {
     this.#stopHeartbeat();
@@ -220,7 +252,7 @@ export class KeyClaims {
       host: Deno.hostname(),
       pid: Deno.pid,
       token,
-      since: new Date().toISOString(),
+      since: this.#since,
     };
     const path = `${this.#folder}/.${ownerMark()}-${token}.holder`;
     try {
@@ -308,6 +340,11 @@ export class KeyClaims {
 
   async #isStale(key: string, holder: ClaimHolder & { refreshed: number }): Promise<boolean> {
     if (this.#held.get(key) === holder.token) return false;
+    return await this.#ownerGone(holder);
+  }
+
+  /** Whether the owner of a claim or holder file is gone: a dead process of this host, or no heartbeat. */
+  async #ownerGone(holder: ClaimHolder & { refreshed: number }): Promise<boolean> {
     // A claim that cannot be read (not JSON, a dangling link) was never a live owner's: claims are links to holder
     // files written whole before any link.
     if (holder.token === "") return true;
