@@ -97,6 +97,15 @@ Deno.test("bad input: a music volume or duck, or a loudness target or ceiling ou
       ],
       [{ music: { file: "m.wav", duck: 60 } }, /✖ Expected 0 to 40 dB\n {2}→ at music\.duck/],
       [{ loudness: { target: 3 } }, /✖ Expected a loudness from -50 to -5 LUFS\n {2}→ at loudness\.target/],
+      // Louder than speech's peaks allow under the ceiling: before, reached -12 LUFS for -5 without a word.
+      [
+        { loudness: { target: -5, truePeak: -9 } },
+        /✖ Expected a target of at most -19 LUFS under a true peak of -9 dBTP: speech's peaks stand 10 dB or more above its loudness\n {2}→ at loudness\.target/,
+      ],
+      [
+        { loudness: { target: -10 } },
+        /✖ Expected a target of at most -11\.5 LUFS under a true peak of -1\.5 dBTP/,
+      ],
       [
         { loudness: { truePeak: 2 } },
         /✖ Expected a true peak from -9 to 0 dBTP\n {2}→ at loudness\.truePeak/,

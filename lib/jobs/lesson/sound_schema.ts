@@ -14,8 +14,8 @@ export const SOUND_DEFAULTS = {
 } as const;
 
 /**
- * `loudness: { target, truePeak }` (LUFS and dBTP; -16 and -1.5 by default), or `false` to leave the narration's
- * level as the voices made it.
+ * `loudness: { target, truePeak }` (LUFS and dBTP; -16 and -1.5 by default; the target at least 10 LU under the
+ * true peak), or `false` to leave the narration's level as the voices made it.
  *
  * @example
  * ```ts
@@ -23,6 +23,7 @@ export const SOUND_DEFAULTS = {
  * import { loudnessSchema } from "./sound_schema.ts";
  * assert.ok(loudnessSchema.safeParse({ target: -23 }).success);
  * assert.equal(loudnessSchema.safeParse({ target: 3 }).error?.issues[0]?.message, "Expected a loudness from -50 to -5 LUFS");
+ * assert.match(loudnessSchema.safeParse({ target: -10 }).error?.issues[0]?.message ?? "", /at most -11.5 LUFS/);
  * ```
  */
 export const loudnessSchema = z.union([
@@ -36,8 +37,26 @@ export const loudnessSchema = z.union([
       0,
       "Expected a true peak from -9 to 0 dBTP",
     ).optional(),
+  }).superRefine((value, context) => {
+    // Speech's peaks stand 10 dB or more above its loudness: a louder target is not reached under the ceiling
+    // (-5 LUFS under -1.5 dBTP landed at -12), and the narration came out quieter than asked without a word.
+    const truePeak = value.truePeak ?? SOUND_DEFAULTS.loudness.truePeak;
+    if (value.target !== undefined && value.target > truePeak - PEAK_TO_LOUDNESS) {
+      context.addIssue({
+        code: "custom",
+        path: ["target"],
+        message:
+          `Expected a target of at most ${
+            truePeak - PEAK_TO_LOUDNESS
+          } LUFS under a true peak of ${truePeak} ` +
+          `dBTP: speech's peaks stand ${PEAK_TO_LOUDNESS} dB or more above its loudness`,
+      });
+    }
   }),
 ]);
+
+/** The least a narration's true peak stands above its integrated loudness, in dB (LU). */
+const PEAK_TO_LOUDNESS = 10;
 
 const fade = z.number().min(0, "Expected 0 to 30 seconds").max(30, "Expected 0 to 30 seconds");
 
