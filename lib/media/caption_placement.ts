@@ -93,6 +93,42 @@ export function captionPlacement(
   };
 }
 
+/** The smallest burned caption reel draws, as a share of the frame's height: 2.3% on a 9:16 frame by default. */
+export const MIN_CAPTION_SHARE = 0.015;
+
+/**
+ * Whether burned captions would be too small to read in a frame: a full line of `maxLineLength` characters must fit
+ * its width, and a long line on a narrow frame made the font a few pixels high (3 px on 180 × 320 for 80
+ * characters), drawn without a word.
+ *
+ * @param frame The frame's width and height in pixels.
+ * @param options The style and the longest line the cues may have.
+ * @returns Null when the captions are at least {@linkcode MIN_CAPTION_SHARE} of the height, else their size in
+ * pixels and the longest line that would keep them there.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { captionTooSmall, DEFAULT_CAPTION_STYLE } from "./caption_placement.ts";
+ * assert.equal(captionTooSmall({ width: 1080, height: 1920 }, { style: DEFAULT_CAPTION_STYLE, maxLineLength: 42 }), null);
+ * assert.deepEqual(
+ *   captionTooSmall({ width: 180, height: 320 }, { style: DEFAULT_CAPTION_STYLE, maxLineLength: 80 }),
+ *   { fontSize: 3, maxLineLength: 62 },
+ * );
+ * ```
+ */
+export function captionTooSmall(
+  frame: { width: number; height: number },
+  options: { style: CaptionStyle; maxLineLength: number },
+): { fontSize: number; maxLineLength: number } | null {
+  const { fontSize, side } = captionPlacement(frame, options);
+  if (fontSize >= MIN_CAPTION_SHARE * frame.height) return null;
+  // The font's size is a whole number of pixels: the least that reaches the share.
+  const least = Math.ceil(MIN_CAPTION_SHARE * frame.height);
+  const longest = Math.floor((frame.width - 2 * side) / (least * CHARACTER_WIDTH));
+  return { fontSize, maxLineLength: longest };
+}
+
 /**
  * WebVTT cue settings that keep captions out of a portrait frame's bottom band, as burned captions are: the cue's
  * bottom edge at 80% of the height (`line:80%,end`), centred. Landscape and square frames need none: players put

@@ -12,6 +12,8 @@ import { type Format, parseFormat } from "../../schema/formats.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { resolveCaptions } from "./captions/resolve_captions.ts";
 import { type CaptionFont, captionFont } from "../../media/caption_font.ts";
+import { captionTooSmall } from "../../media/caption_placement.ts";
+import type { ResolvedCaptions } from "./captions/captions_schema.ts";
 import { resolveTransition } from "./transition_schema.ts";
 import { resolveLoudness } from "./sound_schema.ts";
 import { type MusicContext, resolveMusic } from "./resolve_music.ts";
@@ -98,9 +100,11 @@ export async function resolveLesson(
     });
   }
   const captions = resolveCaptions(input.captions, issues);
+  const formats = resolveFormats(input.formats ?? LESSON_DEFAULTS.formats, issues);
+  if (captions.burn) checkCaptionSize(captions, formats, issues);
   return {
     videos,
-    formats: resolveFormats(input.formats ?? LESSON_DEFAULTS.formats, issues),
+    formats,
     fps: input.fps ?? LESSON_DEFAULTS.fps,
     theme,
     captions,
@@ -244,6 +248,26 @@ function resolveVoice(
       ? voice.model ?? (sameEngine ? base.model : null) ?? LESSON_DEFAULTS.speechModel
       : null,
   };
+}
+
+/** Burned captions must be big enough to read in every format: a line too long for a narrow frame shrank them. */
+function checkCaptionSize(
+  captions: ResolvedCaptions,
+  formats: readonly Format[],
+  issues: WorkflowIssue[],
+): void {
+  const { style, rules } = captions;
+  for (const format of formats) {
+    const small = captionTooSmall(format, { style, maxLineLength: rules.maxLineLength });
+    if (small === null) continue;
+    issues.push({
+      path: "captions.rules.maxLineLength",
+      message:
+        `Burned captions would be ${small.fontSize} px high on ${format.name} (a line of ${rules.maxLineLength} ` +
+        `characters must fit its width): at most ${small.maxLineLength} characters a line keep them readable there`,
+    });
+    return;
+  }
 }
 
 /** The font for burned captions; its absence is the workflow's problem, named at `captions.burn`. */

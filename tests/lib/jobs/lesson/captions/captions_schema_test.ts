@@ -82,3 +82,25 @@ Deno.test("resolveCaptions(): given parts replace the defaults, the rest stay", 
   assert.deepEqual(captions.style, { ...DEFAULT_CAPTION_STYLE, size: 0.08 });
   assert.deepEqual(captions.rules, { ...DEFAULT_CAPTION_RULES, maxLines: 1 });
 });
+
+Deno.test("captions: burned lines too long for a narrow format are named, with the length that fits; not burned, they pass", async () => {
+  // Before: 80 characters a line on 180 × 320 made the captions 3 px high, drawn without a word.
+  const narrow = { ...lesson, formats: ["320x180", "180x320"] };
+  const issues = async (captions: unknown) => {
+    const input = { ...narrow, captions } as unknown as WorkflowInput;
+    return await resolveWorkflow(input, { file: "lesson.ts", moduleUrl: "file:///tmp/lesson.ts" }).then(
+      () => [],
+      (error: unknown) =>
+        error instanceof WorkflowError
+          ? error.issues.map(({ path, message }) => ({ path, message }))
+          : [String(error)],
+    );
+  };
+  assert.deepEqual(await issues({ burn: true, rules: { maxLineLength: 80, maxLines: 3 } }), [{
+    path: "captions.rules.maxLineLength",
+    message: "Burned captions would be 3 px high on 180x320 (a line of 80 characters must fit its width): " +
+      "at most 62 characters a line keep them readable there",
+  }]);
+  assert.deepEqual(await issues({ burn: true, rules: { maxLineLength: 62 } }), []);
+  assert.deepEqual(await issues({ burn: false, rules: { maxLineLength: 80 } }), []);
+});
