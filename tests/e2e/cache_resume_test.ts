@@ -264,7 +264,7 @@ Deno.test("cache ls lists entries and cache gc shrinks the store, least recently
   assert.equal(bad.code, 2);
 });
 
-Deno.test("a render remakes what `cache gc` removes from under it, and its outputs are whole", async () => {
+Deno.test("a render remakes what is removed from its store under it (a store cleared by hand), and its outputs are whole", async () => {
   const dir = await setup();
   try {
     assert.equal((await render(dir)).code, 0);
@@ -286,16 +286,11 @@ Deno.test("a render remakes what `cache gc` removes from under it, and its outpu
     let collected = false;
     const remade: string[] = [];
     for await (const event of jsonEvents<Event>(child.stdout)) {
-      // Once the unchanged steps were found in the store and the first changed one starts, empty the store.
+      // Once the first changed step starts, empty the store by hand (`cache gc` keeps what a render at work has
+      // used since it began: the tests of collectGarbage say so).
       if (event.type === "step:started" && !collected) {
         collected = true;
-        const gc = await runCli(
-          ["cache", "gc", "--max-size", "0", "--keep-recent", "0", "--cache", ".reel"],
-          {
-            cwd: dir,
-          },
-        );
-        assert.match(gc.stdout, /removed [1-9]\d* entries/);
+        assert.ok(await removeEntries(`${dir}/.reel/entries`) > 0);
         await gate.open();
       }
       if (event.type === "step:finished" && !event.cached && event.step?.includes("/s1/")) {
@@ -320,6 +315,19 @@ Deno.test("a render remakes what `cache gc` removes from under it, and its outpu
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** Removes every entry folder under `entries` (its prefix folders stay, as `cache gc` leaves them); how many. */
+async function removeEntries(entries: string): Promise<number> {
+  let removed = 0;
+  for await (const prefix of Deno.readDir(entries)) {
+    if (!prefix.isDirectory) continue;
+    for await (const key of Deno.readDir(`${entries}/${prefix.name}`)) {
+      await Deno.remove(`${entries}/${prefix.name}/${key.name}`, { recursive: true });
+      removed++;
+    }
+  }
+  return removed;
+}
 
 Deno.test("SIGTERM while the workflow still loads ends the render at once: exit 130, one line, nothing made", async () => {
   // A workflow whose module waits in its own code (a minute, unless the render ends first): before, the signal

@@ -3,6 +3,7 @@
  * `REEL_LIBX264=off`, when the file there cannot be opened, or when no job has stills.
  */
 import assert from "node:assert/strict";
+import { InputError } from "../../../lib/core/errors.ts";
 import { findLibx264, libx264Identity } from "../../../lib/media/h264/libx264.ts";
 import { loadPlan, probeToolchain } from "../../../lib/run/load_plan.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
@@ -24,14 +25,19 @@ async function withEnv<T>(name: string, value: string | undefined, run: () => Pr
 const withLibx264 = <T>(value: string | undefined, run: () => Promise<T>) =>
   withEnv("REEL_LIBX264", value, run);
 
-Deno.test("probeToolchain: the usable libx264's identity for a lesson; none when off, unusable or unneeded", async () => {
+Deno.test("probeToolchain: the usable libx264's identity for a lesson; none when off or unneeded; a named unusable one refused", async () => {
   const library = findLibx264();
   const found = await withLibx264(undefined, () => probeToolchain(workflows));
   assert.equal(found.x264, library === null ? undefined : libx264Identity(library));
   assert.equal((await withLibx264("off", () => probeToolchain(workflows))).x264, undefined);
   const fake = `${await tempDir()}/libx264.so.164`;
   await Deno.writeTextFile(fake, "not a library");
-  assert.equal((await withLibx264(fake, () => probeToolchain(workflows))).x264, undefined);
+  // One the user names must be usable: the render stops, naming it (before: passed over without a word).
+  await assert.rejects(
+    withLibx264(fake, () => probeToolchain(workflows)),
+    (error) =>
+      error instanceof InputError && error.message.startsWith(`REEL_LIBX264 names ${fake}, which cannot`),
+  );
   assert.equal((await withLibx264(undefined, () => probeToolchain([]))).x264, undefined);
 });
 
