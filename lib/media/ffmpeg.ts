@@ -83,6 +83,12 @@ export async function runFfmpeg(
   return stdout;
 }
 
+/**
+ * What ffmpeg's MP4/MOV reader says on stderr, and exits 0, when a file's data ends before its index does (an MP4
+ * cut after its moov, a partial download): what it decoded is a part, not the file.
+ */
+export const PARTIAL_FILE: RegExp = /: partial file$/m;
+
 /** One stream of a probed media file. */
 export interface ProbedStream {
   /** `video`, `audio`, `subtitle`... */

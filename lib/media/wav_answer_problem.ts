@@ -6,15 +6,12 @@
  */
 import { wavChunks } from "./wav_pcm.ts";
 
-/** A data chunk's size at or past which it says "streamed, length unknown" (writers put 0x7fffffff or ~0 there). */
-const STREAMED_SIZE = 0x7000_0000;
-
 /** The sample rates speech comes at: 8 kHz telephone speech to 192 kHz studio files. */
 const RATES = { min: 8000, max: 192_000 };
 
 /**
- * Checks a WAV file's format chunk, that its data chunk holds what its header claims, and, when its samples are
- * floats, that every one is a finite number.
+ * Checks a WAV file's format chunk and, when its samples are floats, that every one is a finite number (an answer
+ * cut short is `wavCutShort`'s to tell).
  *
  * @param bytes The whole file.
  * @returns What is wrong, as a phrase (`has samples that are not numbers`), or null when nothing is found (also
@@ -37,15 +34,6 @@ export function wavAnswerProblem(bytes: Uint8Array): string | null {
     return `is sampled at ${format.sampleRate} Hz (speech comes at ${RATES.min / 1000} to ${
       RATES.max / 1000
     } kHz)`;
-  }
-  // A data chunk that claims more than the answer holds: the server's audio was cut (a streamed answer writes 0
-  // or a length near 2 or 4 GiB there, which is no claim).
-  if (data !== null && format.byteRate > 0 && data.size > 0 && data.size < STREAMED_SIZE) {
-    const held = Math.max(0, bytes.length - data.offset);
-    if (held < data.size * 0.99) {
-      const seconds = (n: number) => (n / format.byteRate).toFixed(2);
-      return `is cut short: its header says ${seconds(data.size)} s, the answer holds ${seconds(held)} s`;
-    }
   }
   const bits = format.bitsPerSample;
   if (data === null || format.tag !== 3 || (bits !== 32 && bits !== 64)) return null;

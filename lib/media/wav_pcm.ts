@@ -83,6 +83,36 @@ export function wavChunks(bytes: Uint8Array): WavChunks | null {
   return { format, data: null };
 }
 
+/** A data chunk's size at or past which a writer says "streamed, length unknown" (`0x7fffffff`, all ones). */
+const STREAMED_SIZE = 0x7000_0000;
+
+/**
+ * How much sound a WAV's header claims and how much its bytes hold, in seconds, when it claims more (a file or an
+ * answer cut short): ffmpeg reads what is there and says nothing. A size of 0, or near 2 or 4 GiB, is a streaming
+ * writer's "no length", not a claim.
+ *
+ * @param header The file's first bytes (its header and the data chunk's size field at least).
+ * @param size The file's size in bytes.
+ * @returns The claim and what is held, or null when it holds what it claims, makes no claim, or is no WAV.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pcmWav, wavCutShort } from "./wav_pcm.ts";
+ * const wav = pcmWav(new Uint8Array(32_000), { sampleRate: 16_000 });
+ * assert.equal(wavCutShort(wav, wav.length), null);
+ * assert.deepEqual(wavCutShort(wav, 44 + 3200), { claimed: 1, held: 0.1 });
+ * ```
+ */
+export function wavCutShort(header: Uint8Array, size: number): { claimed: number; held: number } | null {
+  const chunks = wavChunks(header);
+  const rate = chunks?.format?.byteRate ?? 0;
+  const data = chunks?.data ?? null;
+  if (data === null || rate === 0 || data.size === 0 || data.size >= STREAMED_SIZE) return null;
+  const held = Math.max(0, size - data.offset);
+  return held >= data.size * 0.99 ? null : { claimed: data.size / rate, held: held / rate };
+}
+
 /**
  * Reads the layout of PCM WAV bytes from their `fmt ` and `data` chunks.
  *

@@ -7,7 +7,8 @@ import { InputError } from "../../core/errors.ts";
 import { probeMedia } from "../../media/ffmpeg.ts";
 import { requirePocketsphinx } from "../../media/pocketsphinx.ts";
 import { ProcessError } from "../../media/run_process.ts";
-import { wavChunks } from "../../media/wav_pcm.ts";
+import { isMissing } from "../../core/exists.ts";
+import { wavCutShort } from "../../media/wav_pcm.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import type { ResolvedTranscribe } from "./transcribe_schema.ts";
 
@@ -52,7 +53,7 @@ export async function preflightTranscribe(
         hint: `Check the recording at ${where}`,
       });
     }
-    const cut = await wavCutShort(file.input);
+    const cut = await wavCutShortFile(file.input);
     if (cut !== null) {
       throw new InputError(
         `${file.input} is cut short: its WAV header says ${
@@ -67,30 +68,22 @@ export async function preflightTranscribe(
 }
 
 /**
- * A WAV file whose data chunk claims more sound than the file holds: ffprobe gives the length it holds, so its
- * transcript stopped where the bytes did, exit 0. A length of 0 or all ones is a writer's "unknown" (a stream
- * written to a pipe), not a claim. Null for any other file.
+ * A WAV file whose data chunk claims more sound than the file holds (see `wavCutShort`): ffprobe gives the length it
+ * holds, so its transcript stopped where the bytes did, exit 0. Null for any other file, and for a stream (a pipe
+ * is not opened here: that waits for its writer).
  */
-async function wavCutShort(path: string): Promise<{ claimed: number; held: number } | null> {
-  let header: Uint8Array;
-  let size: number;
+async function wavCutShortFile(path: string): Promise<{ claimed: number; held: number } | null> {
+  let info: Deno.FileInfo;
   try {
-    // Not opened unless a plain file: opening a named pipe waits for its writer.
-    const info = await Deno.stat(path);
-    if (!info.isFile) return null;
-    size = info.size;
-    using file = await Deno.open(path, { read: true });
-    header = new Uint8Array(4096);
-    header = header.subarray(0, (await file.read(header)) ?? 0);
-  } catch {
-    return null;
+    info = await Deno.stat(path);
+  } catch (error) {
+    // Probed a moment ago: gone since is the decode's to tell.
+    if (isMissing(error)) return null;
+    throw error;
   }
-  const chunks = wavChunks(header);
-  const rate = chunks?.format?.byteRate ?? 0;
-  const data = chunks?.data;
-  if (data === null || data === undefined || rate === 0) return null;
-  if (data.size === 0 || data.size >= 0x7fff_ffff) return null;
-  const held = Math.max(0, size - data.offset);
-  if (held >= data.size * 0.99) return null;
-  return { claimed: data.size / rate, held: held / rate };
+  if (!info.isFile) return null;
+  using file = await Deno.open(path, { read: true });
+  const header = new Uint8Array(4096);
+  const read = (await file.read(header)) ?? 0;
+  return wavCutShort(header.subarray(0, read), info.size);
 }

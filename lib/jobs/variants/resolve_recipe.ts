@@ -7,6 +7,7 @@ import type { WorkflowIssue } from "../../core/errors.ts";
 import { sha256Hex } from "../../core/sha256.ts";
 import type { CaptionFont } from "../../media/caption_font.ts";
 import { imageProblem } from "../../media/image_problem.ts";
+import { sniffImage } from "../../media/sniff_media.ts";
 import { parseFormat } from "../../schema/formats.ts";
 import { parseSize } from "../../store/collect_garbage.ts";
 import { drawTransformSets } from "./draw_variants.ts";
@@ -201,13 +202,15 @@ async function resolveOverlay(
     context.issues.push({ path: where, message: `Image not found: ${overlay.image}` });
     return null;
   }
-  // Whole, not only its first bytes: a cut PNG passed, and ffmpeg failed every variant that drew it.
-  const problem = imageProblem(bytes);
+  if (sniffImage(bytes) === null) {
+    context.issues.push({ path: where, message: `Not a PNG or JPEG image: ${overlay.image}` });
+    return null;
+  }
+  // Whole, not only its first bytes: a cut PNG passed, and ffmpeg failed every variant that drew it. Its chunks are
+  // enough (a cut file fails on them), as for a slide's images: not its pixels, at each load.
+  const problem = imageProblem(bytes, { pixels: false });
   if (problem !== null) {
-    const message = problem === "not a PNG or JPEG image"
-      ? `Not a PNG or JPEG image: ${overlay.image}`
-      : `Cannot use ${overlay.image}: ${problem}`;
-    context.issues.push({ path: where, message });
+    context.issues.push({ path: where, message: `Cannot use ${overlay.image}: ${problem}` });
     return null;
   }
   const applied: AppliedOverlay = {

@@ -68,19 +68,20 @@ export const imageStep: StepKindDefinition = {
     }
     // Decoded in full before it is stored: a cut or corrupt image is the provider's bad answer, asked again, and
     // never kept in the store, where every later run would fail on it without asking the provider.
-    const problem = imageProblem(bytes, { slide: true });
-    if (problem !== null && /CMYK/.test(problem)) {
-      // Whole, but not what a slide can draw: asking again would pay for the same kind of answer.
-      throw new ProviderError(target.provider, `returned an image a slide cannot draw: ${problem}`, {
-        retryable: false,
-      });
-    }
+    const problem = imageProblem(bytes);
     if (problem !== null) {
       throw new ProviderError(
         target.provider,
         `returned a damaged image: ${problem} (${bytes.length.toLocaleString("en-US")} bytes)`,
         { retryable: true },
       );
+    }
+    // Whole, but not what a slide can draw (a CMYK JPEG): asking again would pay for the same kind of answer.
+    const undrawable = imageProblem(bytes, { slide: true, pixels: false });
+    if (undrawable !== null) {
+      throw new ProviderError(target.provider, `returned an image a slide cannot draw: ${undrawable}`, {
+        retryable: false,
+      });
     }
     await Deno.writeFile(outputPath(task), bytes, { signal });
     return { bytes: bytes.length, format };

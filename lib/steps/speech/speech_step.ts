@@ -9,6 +9,7 @@ import { ProcessError } from "../../media/run_process.ts";
 import { sniffAudio } from "../../media/sniff_media.ts";
 import { wavAnswerProblem } from "../../media/wav_answer_problem.ts";
 import { wavDuration } from "../../media/wav_duration.ts";
+import { wavCutShort } from "../../media/wav_pcm.ts";
 import { describeBody } from "../../providers/http/describe_body.ts";
 import { callOpenAi, httpTarget } from "../../providers/http/openai_client.ts";
 import { espeakEngine } from "../../providers/local/speech/espeak_engine.ts";
@@ -94,12 +95,18 @@ async function speakOverHttp(
       retryable: false,
     });
   }
+  // A cut answer may come whole when asked again, as a body cut short of its Content-Length is.
+  const cut = format === "wav" ? wavCutShort(answer.body, answer.body.length) : null;
+  if (cut !== null) {
+    throw new ProviderError(
+      target.provider,
+      `returned WAV audio that is cut short: its header says ${cut.claimed.toFixed(2)} s, the answer holds ` +
+        `${cut.held.toFixed(2)} s`,
+    );
+  }
   const problem = format === "wav" ? wavAnswerProblem(answer.body) : null;
   if (problem !== null) {
-    // A cut answer may come whole when asked again, as a body cut short of its Content-Length is.
-    throw new ProviderError(target.provider, `returned WAV audio that ${problem}`, {
-      retryable: problem.startsWith("is cut short"),
-    });
+    throw new ProviderError(target.provider, `returned WAV audio that ${problem}`, { retryable: false });
   }
   const raw = `${task.scratchDir}/answer.${format}`;
   await Deno.writeFile(raw, answer.body, { signal });

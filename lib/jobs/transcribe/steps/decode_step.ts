@@ -4,7 +4,8 @@
  * @module
  */
 import { UnrecoverableError } from "../../../core/errors.ts";
-import { runFfmpeg } from "../../../media/ffmpeg.ts";
+import { PARTIAL_FILE } from "../../../media/ffmpeg.ts";
+import { runProcess } from "../../../media/run_process.ts";
 import { readWavLayout } from "../../../media/wav_pcm.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
@@ -13,26 +14,25 @@ import { outputPath } from "../../../steps/task_fields.ts";
 export const SPEECH_SAMPLE_RATE = 16_000;
 
 /**
- * How much shorter than its probe a recording may decode before it is taken for cut short: a tenth, and a quarter
- * second. A file whose index survived its end (an MP4 with its moov first, a WAV's header) probes whole and decodes
- * in part, and its transcript stopped where the bytes did, exit 0; a probe that estimates (an MP3 without a header)
- * is off by less.
- */
-const CUT_SHORT = { ratio: 0.9, seconds: 0.25 };
-
-/**
- * Decodes `runtime.input` into its WAV artifact; its value is `{ duration, frames }`. Its input is the probe's
- * value (`{ sound }`, its audio's length): a recording that decodes much shorter than that fails, not retried.
+ * Decodes `runtime.input` into its WAV artifact; its value is `{ duration, frames }`. A recording whose data ends
+ * before its index says (an MP4 cut after its moov: a partial download) fails, not retried: ffmpeg decodes what is
+ * there, says "partial file" and exits 0, and the transcript stopped where the bytes did.
  */
 export const decodeStep: StepKindDefinition = {
   kind: "transcribe-decode",
-  version: 2,
+  version: 1,
   blocking: false,
   run: async (task, { signal }) => {
     const output = outputPath(task);
-    await runFfmpeg(task.ffmpeg, [
+    const input = String(task.runtime.input);
+    const { stderr } = await runProcess(task.ffmpeg.ffmpeg, [
+      "-hide_banner",
+      "-nostdin",
+      "-y",
+      "-loglevel",
+      "error",
       "-i",
-      String(task.runtime.input),
+      input,
       "-map",
       "0:a:0",
       "-vn",
@@ -52,19 +52,14 @@ export const decodeStep: StepKindDefinition = {
       "wav",
       output,
     ], { signal });
-    const layout = await readWavLayout(output);
-    const frames = layout.dataBytes / (layout.channels * layout.bitsPerSample / 8);
-    const duration = frames / layout.sampleRate;
-    const probed = task.inputs[0]?.value as { sound?: unknown } | undefined;
-    const expected = typeof probed?.sound === "number" ? probed.sound : null;
-    if (
-      expected !== null && duration < expected * CUT_SHORT.ratio && expected - duration > CUT_SHORT.seconds
-    ) {
+    if (PARTIAL_FILE.test(stderr)) {
       throw new UnrecoverableError(
-        `${task.runtime.input} is cut short: its audio should last ${expected.toFixed(2)} s, but only ` +
-          `${duration.toFixed(2)} s of its sound decode (a partial download or copy?)`,
+        `${input} is cut short: its data ends before its index says (ffmpeg: partial file; a partial download ` +
+          "or copy?)",
       );
     }
-    return { duration, frames };
+    const layout = await readWavLayout(output);
+    const frames = layout.dataBytes / (layout.channels * layout.bitsPerSample / 8);
+    return { duration: frames / layout.sampleRate, frames };
   },
 };

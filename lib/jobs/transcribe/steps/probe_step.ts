@@ -7,13 +7,10 @@ import { InputError } from "../../../core/errors.ts";
 import { probeMedia } from "../../../media/ffmpeg.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 
-/**
- * Probes `runtime.input`; its value is `{ duration, sound, codec, video }` (the container's length, and its audio
- * stream's where the file says it, else the container's), and it has no artifact.
- */
+/** Probes `runtime.input`; its value is `{ duration, codec, video }`, and it has no artifact. */
 export const probeStep: StepKindDefinition = {
   kind: "transcribe-probe",
-  version: 2,
+  version: 1,
   blocking: false,
   optionalArtifact: true,
   run: async (task, { signal }) => {
@@ -23,7 +20,6 @@ export const probeStep: StepKindDefinition = {
     if (audio === undefined) throw new InputError(`No audio stream in ${input}`, { where: input });
     return {
       duration: probed.duration,
-      sound: audio.duration ?? probed.duration,
       codec: audio.codec,
       video: probed.streams.some((stream) => stream.type === "video"),
     };

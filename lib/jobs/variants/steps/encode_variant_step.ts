@@ -6,7 +6,7 @@
  */
 import { UnrecoverableError } from "../../../core/errors.ts";
 import type { Json } from "../../../core/json.ts";
-import { probeMedia } from "../../../media/ffmpeg.ts";
+import { PARTIAL_FILE, probeMedia } from "../../../media/ffmpeg.ts";
 import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
 import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
@@ -109,7 +109,7 @@ export const encodeVariantStep: StepKindDefinition = {
     const written = await probeMedia(task.ffmpeg, outputPath(task), { signal });
     // An MP4 cut after its index (a partial download): ffmpeg reads what is there, says so and exits 0, and the
     // output was the part, exit 0.
-    if (/: partial file$/m.test(said)) {
+    if (PARTIAL_FILE.test(said)) {
       throw new UnrecoverableError(
         `${task.runtime.input} is cut short: its index says ${
           probe.duration.toFixed(2)
