@@ -267,6 +267,8 @@ export async function renderLoaded(
       throw error;
     }
     const limiters = providerLimiters(plan, realClock);
+    // From here until it closes, `cache gc` keeps what this render uses.
+    store.attend();
     try {
       const run = await runPlan(plan, {
         providerGate: (provider) => limiters.get(provider) ?? null,

@@ -316,6 +316,11 @@ export class ArtifactStore implements StepStore {
     return ["tmp", "claims", "entries", "trash"].map((folder) => `${this.root}/${folder}`);
   }
 
+  /** Marks the render that opened it at work on it until it closes (see `KeyClaims.attend`). */
+  attend(): void {
+    this.claims.attend();
+  }
+
   /** Stops the claims' heartbeat. */
   close(): void {
     this.claims.close();

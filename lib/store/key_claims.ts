@@ -98,6 +98,8 @@ export class KeyClaims {
   #holder: { path: string; token: string } | null = null;
   /** When this owner began (its holder's `since`). */
   readonly #since = new Date().toISOString();
+  /** True once {@linkcode attend} was called: the holder is kept fresh with no claim held too. */
+  #attending = false;
 
   /**
    * @param folder Where claim files live (`<store>/claims`).
@@ -169,8 +171,8 @@ export class KeyClaims {
   }
 
   /**
-   * When the earliest owner still at work on this store began (its holder file's `since`), this one included once
-   * it has claimed; null when there is none. `cache gc` keeps every entry used since: a render's later steps read
+   * When the earliest owner still at work on this store began (its holder file's `since`: a render that called
+   * {@linkcode attend}, or holds claims), this one included; null when there is none. `cache gc` keeps every entry used since: a render's later steps read
    * what its earlier ones made, and a gc that removed them (`--keep-recent 0`, or a render longer than it) failed
    * them.
    *
@@ -198,6 +200,19 @@ export class KeyClaims {
     return earliest;
   }
 
+  /**
+   * Marks this owner at work on the store until {@linkcode close}: its holder file is written now and kept fresh
+   * whether or not it holds claims, so that `cache gc` sees a render before its first claim and between claims
+   * (see {@linkcode liveSince}). A render calls it as its run starts.
+   */
+  attend(): void {
+    this.#attending = true;
+    const holder = this.#holderFile();
+    const now = Date.now() / 1000;
+    Deno.utimeSync(holder.path, now, now);
+    this.#startHeartbeat();
+  }
+
   /** Stops refreshing claims (they stay until released or found stale) and removes the holder file. */
   close(): void {
     this.#stopHeartbeat();
@@ -207,6 +222,13 @@ export class KeyClaims {
       removeFileIfExistsSync(this.#holder.path);
       this.#holder = null;
     }
+  }
+
+  #startHeartbeat(): void {
+    if (this.#timer !== null) return;
+    const timer = setInterval(() => void this.#heartbeat(), this.#heartbeatMs);
+    Deno.unrefTimer(timer as unknown as number);
+    this.#timer = timer;
   }
 
   #stopHeartbeat(): void {
@@ -271,18 +293,14 @@ export class KeyClaims {
   #hold(key: string): Claim {
     const token = this.#holder!.token;
     this.#held.set(key, token);
-    if (this.#timer === null) {
-      const timer = setInterval(() => void this.#heartbeat(), this.#heartbeatMs);
-      Deno.unrefTimer(timer as unknown as number);
-      this.#timer = timer;
-    }
+    this.#startHeartbeat();
     let released = false;
     return {
       release: () => {
         if (released) return Promise.resolve();
         released = true;
         this.#held.delete(key);
-        if (this.#held.size === 0) this.#stopHeartbeat();
+        if (this.#held.size === 0 && !this.#attending) this.#stopHeartbeat();
         try {
           const path = this.#path(key);
           if (readHolder(path)?.token === token) removeFileIfExistsSync(path);

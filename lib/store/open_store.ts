@@ -17,6 +17,11 @@ export interface OpenedStore extends StepStore {
   removeStale(): Promise<number>;
   /** The local folders it writes in (its scratch folders, claims, entries), to check before a run. */
   folders(): string[];
+  /**
+   * Marks this render at work on the store until {@linkcode close}, so that `cache gc` keeps what it uses (see
+   * `KeyClaims.attend`); an object store's claims (in Redis) are not gc's to read.
+   */
+  attend(): void;
   /** Stops claims' heartbeats. */
   close(): void;
 }

@@ -202,6 +202,11 @@ export class S3Store implements StepStore {
     return ["tmp", "entries", ...claims].map((folder) => `${this.#cache}/${folder}`);
   }
 
+  /** Marks the render that opened it at work on it, where its claims are files (see `KeyClaims.attend`). */
+  attend(): void {
+    if (this.#claims instanceof KeyClaims) this.#claims.attend();
+  }
+
   /** Stops the claims' heartbeat. */
   close(): void {
     this.#claims.close();

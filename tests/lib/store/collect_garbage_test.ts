@@ -52,3 +52,56 @@ Deno.test("collectGarbage() keeps what a render still at work used since it bega
   assert.deepEqual(after, { removed: 1, freed: 5, kept: 0, recent: 0 });
   gc.close();
 });
+
+Deno.test("collectGarbage() sees a render at work that holds no claim, past the claims' stale time, and not once it is gone", async () => {
+  // Before: a render's holder file was fresh only while it held a claim, so one passing through stored steps (or
+  // waiting on another's claim) for 15 s lost its entries to a gc.
+  const root = await tempDir();
+  const made = "0c".repeat(32);
+  const script = `${root}/render.ts`;
+  await Deno.writeTextFile(
+    script,
+    `import { ArtifactStore } from "${new URL("../../../lib/store/artifact_store.ts", import.meta.url).href}";
+const started = performance.now();
+const store = new ArtifactStore(${JSON.stringify(root)}, {
+  claims: { heartbeatMs: 20, onHeartbeat: () => console.log(Math.round(performance.now() - started)) },
+});
+const scratch = await store.scratch("${made}");
+await Deno.writeTextFile(\`\${scratch}/a.txt\`, "hello");
+await store.commit("${made}", { file: \`\${scratch}/a.txt\`, extension: "txt", value: null, children: [] });
+await store.discard(scratch);
+store.attend();
+await new Promise(() => {});
+`,
+  );
+  const child = new Deno.Command(Deno.execPath(), { args: ["run", "--allow-all", script], stdout: "piped" })
+    .spawn();
+  try {
+    // Its heartbeats, told on its stdout, until they span more than the stale time the gc judges by.
+    const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let told = "";
+    while (!told.split("\n").some((line) => Number(line) > 400)) {
+      const { value, done } = await lines.read();
+      if (done) throw new Error(`the render ended: ${told}`);
+      told += value;
+    }
+    const gc = new ArtifactStore(root, { claims: { staleAfterMs: 200 } });
+    assert.equal(typeof (await gc.claims.liveSince()), "number");
+    const report = await collectGarbage(gc, 0, { keepRecentMs: 0 });
+    assert.deepEqual(report, { removed: 0, freed: 0, kept: 5, recent: 1 });
+    child.kill("SIGKILL");
+    await child.status;
+    assert.equal(await gc.claims.liveSince(), null);
+    assert.equal((await collectGarbage(gc, 0, { keepRecentMs: 0 })).removed, 1);
+    gc.close();
+    lines.releaseLock();
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // Ended already.
+    }
+    await child.status;
+    await child.stdout.cancel().catch(() => {});
+  }
+});

@@ -159,7 +159,7 @@ function parseFont(
     return opentype.parse(buffer, { lowMemory: true });
   } catch (error) {
     // opentype.js quotes the bytes it found: control characters and all.
-    const said = String((error as Error).message).replace(/[\u0000-\u001f\u007f-\u009f\ufff0-\uffff]/g, "?");
+    const said = String((error as Error).message).replace(/[\p{Cc}\ufff0-\uffff]/gu, "?");
     throw new InputError(
       `Cannot read the slide font ${dir}/${file}: not a font file (${said.slice(0, 80)})`,
       {
