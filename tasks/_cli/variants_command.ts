@@ -10,6 +10,7 @@ import { planLoaded } from "../../lib/run/load_plan.ts";
 import { renderLoaded } from "../../lib/run/render_workflows.ts";
 import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
 import { importFailureIssue } from "../../lib/workflow/_import_failure.ts";
+import { toFileUrl } from "../../lib/workflow/load_workflow.ts";
 import { TOO_DEEP_MESSAGE, tooDeepInJson } from "../../lib/workflow/nesting_limit.ts";
 import type { WorkflowInput } from "../../lib/workflow/workflow_schema.ts";
 import { addLimitOptions, type CommandOutcome, limitOptions, list, positiveInteger } from "./options.ts";
@@ -112,17 +113,19 @@ async function readRecipe(value: string): Promise<string | RecipeInput> {
   const path = value.startsWith("/") ? value : `${Deno.cwd()}/${value}`;
   let recipe: unknown;
   if (!value.endsWith(".json")) {
-    const url = new URL(`file://${path}`).href;
+    // Its name as written (`r#1.ts`: a "#" in a URL starts its fragment).
+    const url = toFileUrl(path).href;
+    try {
+      await Deno.stat(path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      throw new InputError(`Cannot read the recipe file ${value}: not found`, { where: value, cause: error });
+    }
     try {
       recipe = ((await import(url)) as { default?: unknown }).default;
     } catch (error) {
-      // Any error of its import is the file's: a missing file, a syntax error, or its own code that threw.
-      if (error instanceof Error && /^Module not found/.test(error.message)) {
-        throw new InputError(`Cannot read the recipe file ${value}: not found`, {
-          where: value,
-          cause: error,
-        });
-      }
+      // Any error of its import is the file's: a syntax error, a helper it imports that is missing, or its own
+      // code that threw.
       throw new WorkflowError(value, [importFailureIssue(error, url)], { cause: error });
     }
   } else {

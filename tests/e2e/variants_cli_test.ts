@@ -42,6 +42,8 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
   // A recipe module whose own code throws while it loads: before, an uncaught "Error: boom" with its code frame.
   await Deno.writeTextFile(`${dir}/throws.ts`, 'export default { name: "thr" };\nthrow new Error("boom");\n');
   await Deno.writeTextFile(`${dir}/syntax.ts`, "export default { name: ;\n");
+  // A recipe that imports a helper that is not there: the helper is named, not the recipe called missing.
+  await Deno.writeTextFile(`${dir}/helper.ts`, 'import "./gone.ts";\nexport default { name: "h" };\n');
   await Deno.writeTextFile(`${dir}/slow.json`, JSON.stringify({ name: "slow", speed: -1 }));
   // 100,000 brackets: a stack overflow in the schema's error message, before.
   await Deno.writeTextFile(
@@ -66,6 +68,7 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     ],
     [["clip.mp4", "--recipe", "syntax.ts"], /✖ [^\n]*\n {2}→ at line 1, column \d+ \(syntax\.ts\)/],
     [["clip.mp4", "--recipe", "missing.ts"], /✖ Cannot read the recipe file missing\.ts: not found/],
+    [["clip.mp4", "--recipe", "helper.ts"], /✖ [^\n]*gone\.ts[^\n]*\n {2}→ at [^\n]*\(helper\.ts\)/],
     [
       ["clip.mp4", "--recipe", "deep.json"],
       /✖ Nested too deeply: reel reads at most 100 levels of objects and lists\n {2}→ at the file \(deep\.json\)/,
@@ -84,6 +87,7 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     "broken.json",
     "clip.mp4",
     "deep.json",
+    "helper.ts",
     "slow.json",
     "syntax.ts",
     "throws.ts",
