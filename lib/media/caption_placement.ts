@@ -93,24 +93,31 @@ export function captionPlacement(
   };
 }
 
-/** The smallest burned caption reel draws, as a share of the frame's height: 2.3% on a 9:16 frame by default. */
+/**
+ * Burned captions smaller than this share of the frame's height and than {@linkcode READABLE_CAPTION_PIXELS} are
+ * refused (the default style is 2.3% of a 9:16 frame's height, 5% of a 16:9 one's).
+ */
 export const MIN_CAPTION_SHARE = 0.015;
+
+/** Burned captions this many pixels high or more are readable whatever their share of the frame. */
+export const READABLE_CAPTION_PIXELS = 12;
 
 /**
  * Whether burned captions would be too small to read in a frame: a full line of `maxLineLength` characters must fit
  * its width, and a long line on a narrow frame made the font a few pixels high (3 px on 180 × 320 for 80
- * characters), drawn without a word.
+ * characters), drawn without a word. Under {@linkcode MIN_CAPTION_SHARE} of the height and under
+ * {@linkcode READABLE_CAPTION_PIXELS} both: 80 characters on 1080 × 1920 (23 px) pass.
  *
  * @param frame The frame's width and height in pixels.
  * @param options The style and the longest line the cues may have.
- * @returns Null when the captions are at least {@linkcode MIN_CAPTION_SHARE} of the height, else their size in
- * pixels and the longest line that would keep them there.
+ * @returns Null when the captions are readable, else their size in pixels and the longest line that would make
+ * them so.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { captionTooSmall, DEFAULT_CAPTION_STYLE } from "./caption_placement.ts";
- * assert.equal(captionTooSmall({ width: 1080, height: 1920 }, { style: DEFAULT_CAPTION_STYLE, maxLineLength: 42 }), null);
+ * assert.equal(captionTooSmall({ width: 1080, height: 1920 }, { style: DEFAULT_CAPTION_STYLE, maxLineLength: 80 }), null);
  * assert.deepEqual(
  *   captionTooSmall({ width: 180, height: 320 }, { style: DEFAULT_CAPTION_STYLE, maxLineLength: 80 }),
  *   { fontSize: 3, maxLineLength: 62 },
@@ -122,9 +129,9 @@ export function captionTooSmall(
   options: { style: CaptionStyle; maxLineLength: number },
 ): { fontSize: number; maxLineLength: number } | null {
   const { fontSize, side } = captionPlacement(frame, options);
-  if (fontSize >= MIN_CAPTION_SHARE * frame.height) return null;
-  // The font's size is a whole number of pixels: the least that reaches the share.
-  const least = Math.ceil(MIN_CAPTION_SHARE * frame.height);
+  if (fontSize >= MIN_CAPTION_SHARE * frame.height || fontSize >= READABLE_CAPTION_PIXELS) return null;
+  // The font's size is a whole number of pixels: the least that reaches the share or the readable size.
+  const least = Math.min(Math.ceil(MIN_CAPTION_SHARE * frame.height), READABLE_CAPTION_PIXELS);
   const longest = Math.floor((frame.width - 2 * side) / (least * CHARACTER_WIDTH));
   return { fontSize, maxLineLength: longest };
 }

@@ -103,4 +103,10 @@ Deno.test("captions: burned lines too long for a narrow format are named, with t
   }]);
   assert.deepEqual(await issues({ burn: true, rules: { maxLineLength: 62 } }), []);
   assert.deepEqual(await issues({ burn: false, rules: { maxLineLength: 80 } }), []);
+  // On a full-size 9:16 frame 80 characters a line are 23 px: small for the frame, readable, kept.
+  const full = { ...lesson, formats: ["9:16"], captions: { burn: true, rules: { maxLineLength: 80 } } };
+  await resolveWorkflow(full as unknown as WorkflowInput, {
+    file: "lesson.ts",
+    moduleUrl: "file:///tmp/lesson.ts",
+  });
 });
