@@ -52,19 +52,24 @@ export const VIDEO_FILES: FolderFilter = {
   what: "video files (.mp4, .mov, .mkv, .webm, …)",
 };
 
-/** A folder's images and video files (a montage's items). */
+/** A folder's images and video files (a montage's items: stills, or pictures and videos played as clips). */
 export const IMAGE_OR_VIDEO_FILES: FolderFilter = {
-  test: (name) => isImageName(name) || isVideoName(name),
-  what: "images (.png, .jpg) or video files (.mp4, .mov, …)",
+  test: (name) => isImageName(name) || isVideoName(name) || OTHER_PICTURE_EXTENSIONS.has(extensionOf(name)),
+  what: "images (.png, .jpg, .webp, …) or video files (.mp4, .mov, .gif, …)",
 };
 
 /** Names of the video files a folder's listing takes: by their extension, whatever its case. */
 const VIDEO_EXTENSIONS = new Set([
+  "3g2",
   "3gp",
+  "asf",
   "avi",
   "dv",
+  "f4v",
   "flv",
+  "gif",
   "m2ts",
+  "m2v",
   "m4v",
   "mkv",
   "mov",
@@ -75,9 +80,13 @@ const VIDEO_EXTENSIONS = new Set([
   "mxf",
   "ogv",
   "ts",
+  "vob",
   "webm",
   "wmv",
 ]);
+
+/** Pictures ffmpeg reads that a montage plays as clips (not PNG or JPEG stills): what its folders take too. */
+const OTHER_PICTURE_EXTENSIONS = new Set(["bmp", "tif", "tiff", "webp"]);
 
 /** Names of the still images a folder's listing takes. */
 const IMAGE_EXTENSIONS = new Set(["jpeg", "jpg", "png"]);
