@@ -106,6 +106,11 @@ Deno.test("bad input: a music volume or duck, or a loudness target or ceiling ou
         { loudness: { target: -10 } },
         /✖ Expected a target of at most -11\.5 LUFS under a true peak of -1\.5 dBTP/,
       ],
+      // The ceiling alone, under the default target (-16).
+      [
+        { loudness: { truePeak: -9 } },
+        /✖ Expected a true peak of at least -6 dBTP for the target of -16 LUFS[^\n]*\n {2}→ at loudness\.truePeak/,
+      ],
       [
         { loudness: { truePeak: 2 } },
         /✖ Expected a true peak from -9 to 0 dBTP\n {2}→ at loudness\.truePeak/,

@@ -41,17 +41,27 @@ export const loudnessSchema = z.union([
     // Speech's peaks stand 10 dB or more above its loudness: a louder target is not reached under the ceiling
     // (-5 LUFS under -1.5 dBTP landed at -12), and the narration came out quieter than asked without a word.
     const truePeak = value.truePeak ?? SOUND_DEFAULTS.loudness.truePeak;
-    if (value.target !== undefined && value.target > truePeak - PEAK_TO_LOUDNESS) {
-      context.addIssue({
-        code: "custom",
-        path: ["target"],
-        message:
-          `Expected a target of at most ${
-            truePeak - PEAK_TO_LOUDNESS
-          } LUFS under a true peak of ${truePeak} ` +
-          `dBTP: speech's peaks stand ${PEAK_TO_LOUDNESS} dB or more above its loudness`,
-      });
-    }
+    const target = value.target ?? SOUND_DEFAULTS.loudness.target;
+    if (target <= truePeak - PEAK_TO_LOUDNESS) return;
+    // Named at the field the workflow gave: the target, or the ceiling under the default target.
+    context.addIssue(
+      value.target !== undefined
+        ? {
+          code: "custom",
+          path: ["target"],
+          message: `Expected a target of at most ${truePeak - PEAK_TO_LOUDNESS} LUFS under a true peak of ` +
+            `${truePeak} dBTP: speech's peaks stand ${PEAK_TO_LOUDNESS} dB or more above its loudness`,
+        }
+        : {
+          code: "custom",
+          path: ["truePeak"],
+          message:
+            `Expected a true peak of at least ${
+              target + PEAK_TO_LOUDNESS
+            } dBTP for the target of ${target} ` +
+            `LUFS: speech's peaks stand ${PEAK_TO_LOUDNESS} dB or more above its loudness`,
+        },
+    );
   }),
 ]);
 
