@@ -133,28 +133,36 @@ function isTime(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value) && value >= 0;
 }
 
-/** A span of an answer (`{ start, end }`), or null when its times are not a span. */
-function spanOf(item: unknown): { start: number; end: number } | null {
+/**
+ * The times of a span of an answer (`{ start, end }`): the span, "untimed" when it has neither (a server leaves
+ * them off words it cannot align, numbers say), or null when they are there and are not a span.
+ */
+function spanOf(item: unknown): { start: number; end: number } | "untimed" | null {
   const { start, end } = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
+  if ((start === undefined || start === null) && (end === undefined || end === null)) return "untimed";
   return isTime(start) && isTime(end) && end >= start ? { start, end } : null;
 }
 
-/** The answer's `segments` (absent: none). */
+/** The answer's `segments` (absent: none); a segment without times is left out. */
 function readSegments(value: unknown, garbage: (what: string) => Error): TranscriptSegment[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw garbage("segments are not a list");
-  return value.map((segment, i) => {
+  return value.flatMap((segment, i) => {
     const span = spanOf(segment);
     const { text, avg_logprob: logprob } = segment ?? {};
     if (span === null || typeof text !== "string") {
       throw garbage(`segment ${i + 1} has no start and end in seconds (end after start) and text`);
     }
+    if (span === "untimed") return [];
     const confidence = typeof logprob === "number" ? Math.min(1, Math.exp(logprob)) : null;
-    return { ...span, text: text.trim(), confidence };
+    return [{ ...span, text: text.trim(), confidence }];
   });
 }
 
-/** The answer's `words`, each with the confidence of the segment it falls in; null when it has none. */
+/**
+ * The answer's `words`, each with the confidence of the segment it falls in; null when it has none. A word without
+ * times is left out, as before; one whose times are there and wrong fails the answer.
+ */
 function readWords(
   value: unknown,
   segments: readonly TranscriptSegment[],
@@ -169,6 +177,7 @@ function readWords(
     if (span === null || typeof text !== "string") {
       throw garbage(`word ${i + 1} has no start and end in seconds (end after start) and word`);
     }
+    if (span === "untimed") return [];
     const middle = (span.start + span.end) / 2;
     const segment = segments.find((s) => s.start <= middle && middle <= s.end);
     return text.trim() === ""

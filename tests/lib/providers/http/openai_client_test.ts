@@ -131,6 +131,13 @@ Deno.test("transcribeAudio() refuses an answer whose times are not times, naming
         return true;
       });
     }
+    // A word a server could not align (no times) is left out, as before; the others are read.
+    body = JSON.stringify({
+      text: "one 2 three",
+      words: [{ word: "one", start: 0, end: 0.4 }, { word: "2" }, { word: "three", start: 0.9, end: 1.3 }],
+    });
+    const aligned = await transcribeAudio(target(url), { file, model: "whisper-1" });
+    assert.deepEqual(aligned.words.map((word) => word.text), ["one", "three"]);
     // A text-only answer is still read: its words spread over the audio the request names.
     body = JSON.stringify({ text: "hello world", segments: null });
     const spread = await transcribeAudio(target(url), { file, model: "whisper-1", duration: 2 });
