@@ -18,6 +18,7 @@ import type { RunEvent } from "../lib/run/run_events.ts";
 import type { RunResult } from "../lib/run/run_options.ts";
 import type { Plan } from "../lib/plan/plan.ts";
 import { renderHtmlReport, writeHtmlReport } from "../lib/report/html_report.ts";
+import { REPORT_FILE } from "../lib/report/report_file.ts";
 
 /** What the CLI feeds the reporter. */
 export interface Reporter {
@@ -140,7 +141,7 @@ async function summarize(
   // The run report: a timeline per worker, provider concurrency, 429s and retries, and this summary.
   const providers: Record<string, string> = {};
   for (const step of context.plan.steps) if (step.provider !== null) providers[step.id] = step.provider;
-  const report = `${context.outDir}/report.html`;
+  const report = `${context.outDir}/${REPORT_FILE}`;
   try {
     const title = context.plan.files.join(", ");
     await writeHtmlReport(

@@ -5,7 +5,7 @@
  */
 import { InputError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
-import { findLibx264, libx264Identity, libx264Problem } from "../media/h264/libx264.ts";
+import { findLibx264, libx264Identity, libx264Problem, namedLibx264 } from "../media/h264/libx264.ts";
 import { pocketsphinxIdentity, requirePocketsphinx } from "../media/pocketsphinx.ts";
 import { programVersion } from "../media/program_version.ts";
 import { slideRendererIdentity } from "../providers/local/slides/slide_renderer_identity.ts";
@@ -62,8 +62,8 @@ export const engineProbes: EngineProbes = {
     const problem = library === null ? "there is no such file" : libx264Problem(library);
     // A library the user names must be the one: before, a path to nothing (or to a text file) was passed over
     // for ffmpeg's encoder without a word. One found by searching may be absent: ffmpeg encodes then.
-    const configured = Deno.env.get("REEL_LIBX264");
-    if (configured !== undefined && configured !== "" && configured !== "off" && problem !== null) {
+    const configured = namedLibx264();
+    if (configured !== null && problem !== null) {
       throw new InputError(`REEL_LIBX264 names ${configured}, which cannot encode the stills: ${problem}`, {
         hint:
           "Point it at libx264.so.164 (on Debian /usr/lib/x86_64-linux-gnu/libx264.so.164), or set it to " +

@@ -6,6 +6,7 @@
 import { dirname } from "node:path";
 import { type Clock, realClock } from "../core/clock.ts";
 import { InputError } from "../core/errors.ts";
+import { isMissing } from "../core/exists.ts";
 import type { StepExecutor } from "../core/executor.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import type { RedisTarget } from "../cluster/redis_target.ts";
@@ -118,8 +119,9 @@ function inTheWay(folder: string): string {
       if (!Deno.statSync(path).isDirectory) {
         return path === folder ? "a file of that name is in the way" : `${path} is a file, not a folder`;
       }
-    } catch {
-      // Not there: the file in the way is above it.
+    } catch (error) {
+      // Not there (or under a file): the file in the way is above it.
+      if (!isMissing(error)) throw error;
     }
   }
   return "a file of that name is in the way";

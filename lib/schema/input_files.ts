@@ -5,6 +5,7 @@
  * @module
  */
 import type { WorkflowIssue } from "../core/errors.ts";
+import { isMissing } from "../core/exists.ts";
 import { sha256File } from "../core/sha256.ts";
 import { expandGlob, isGlob } from "./_glob.ts";
 
@@ -189,8 +190,9 @@ export async function expandInputFiles(
 async function isFolder(path: string): Promise<boolean> {
   try {
     return (await Deno.stat(path)).isDirectory;
-  } catch {
-    return false;
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
   }
 }
 

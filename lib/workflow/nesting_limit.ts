@@ -10,7 +10,7 @@ export const MAX_NESTING_DEPTH = 100;
 
 /**
  * The most places a TypeScript workflow's value may hold, an object used in several places counted in each: the
- * schema's checks walk the value place by place, so a value built by sharing (`x = { a: x, b: x }`, twenty times
+ * schema's checks walk the value place by place, so a value built by sharing (`x = { a: x, b: x }`, forty times
  * over) took them a million million steps, a render that never began. Fifty thousand sections take about a million.
  */
 export const MAX_VALUE_PLACES = 5_000_000;

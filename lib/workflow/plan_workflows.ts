@@ -4,6 +4,7 @@
  * @module
  */
 import { WorkflowError } from "../core/errors.ts";
+import { REPORT_FILE } from "../report/report_file.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
 import { assemblePlan, type Plan } from "../plan/plan.ts";
 import type { Draft } from "../plan/plan_step.ts";
@@ -105,9 +106,6 @@ function checkIdsAcrossWorkflows(workflows: readonly ResolvedWorkflow[], kinds?:
   }
 }
 
-/** The report every render writes beside its outputs. */
-const REPORT_NAME = "report.html";
-
 /**
  * Every output of a run has a name of its own in the output folder: two steps of different jobs could name the same
  * file (a custom step's `t.srt` beside a transcript's, two variants jobs' `clip.web.mp4`), and the later one replaced
@@ -117,11 +115,11 @@ function checkOutputNames(steps: readonly Draft[]): void {
   const writers = new Map<string, Draft>();
   for (const step of steps) {
     if (step.output === null) continue;
-    if (step.output === REPORT_NAME) {
+    if (step.output === REPORT_FILE) {
       throw new WorkflowError(step.workflow, [{
         path: "",
         message:
-          `Step "${step.id}" would write ${REPORT_NAME} in the output folder, where the run writes its ` +
+          `Step "${step.id}" would write ${REPORT_FILE} in the output folder, where the run writes its ` +
           "report: give its output another name",
       }]);
     }

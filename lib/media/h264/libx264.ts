@@ -71,15 +71,34 @@ const TYPE_IDR = 1;
  * ```
  */
 export function findLibx264(env: (name: string) => string | undefined = Deno.env.get): string | null {
-  const configured = env("REEL_LIBX264");
-  if (configured === "off") return null;
-  const candidates = configured !== undefined && configured !== ""
+  if (env("REEL_LIBX264") === "off") return null;
+  const configured = namedLibx264(env);
+  const candidates = configured !== null
     ? [configured]
     : [...(env("LD_LIBRARY_PATH") ?? "").split(":").filter((dir) => dir !== ""), ...LIBRARY_DIRS].map((dir) =>
       `${dir}/${LIBRARY_FILE}`
     );
   // Synchronous stats: a handful of paths at each start (the planner's toolchain and the stills step).
   return candidates.find((path) => statOrNull(path)?.isFile === true) ?? null;
+}
+
+/**
+ * The libx264 file the user names in `REEL_LIBX264`, or null when it names none (unset, empty, or `off`).
+ *
+ * @param env Reads environment variables. @default Deno.env.get
+ * @returns The path as given, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { namedLibx264 } from "./libx264.ts";
+ * assert.equal(namedLibx264((name) => name === "REEL_LIBX264" ? "off" : undefined), null);
+ * assert.equal(namedLibx264((name) => name === "REEL_LIBX264" ? "/opt/x264.so" : undefined), "/opt/x264.so");
+ * ```
+ */
+export function namedLibx264(env: (name: string) => string | undefined = Deno.env.get): string | null {
+  const configured = env("REEL_LIBX264");
+  return configured === undefined || configured === "" || configured === "off" ? null : configured;
 }
 
 /** A path's information, or null where there is nothing (a folder of `LD_LIBRARY_PATH` may be a file, too). */
