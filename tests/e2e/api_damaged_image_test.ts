@@ -33,6 +33,19 @@ function imageServer(answers: Uint8Array[]) {
   };
 }
 
+/** Runs one section's image step against `url` (2 retries, short backoff) on workers: the result and the folder. */
+async function renderImage(url: string) {
+  const { plan, dir } = await imagePlan({
+    videos: 1,
+    sections: 1,
+    provider: { baseUrl: url, retries: 2, backoff: { base: 10, cap: 20 } },
+  });
+  return {
+    result: await runOnWorkers(plan, { dir, clock: new VirtualClock(), random: seededRandom(1) }),
+    dir,
+  };
+}
+
 /** Every file under the store's entries. */
 async function storedFiles(dir: string): Promise<string[]> {
   const files: string[] = [];
@@ -53,12 +66,7 @@ async function storedFiles(dir: string): Promise<string[]> {
 Deno.test("an image provider answering a corrupt PNG once is asked again: the run succeeds and the store holds the good image", async () => {
   const server = imageServer([CORRUPT, GOOD]);
   try {
-    const { plan, dir } = await imagePlan({
-      videos: 1,
-      sections: 1,
-      provider: { baseUrl: server.url, retries: 2, backoff: { base: 10, cap: 20 } },
-    });
-    const result = await runOnWorkers(plan, { dir, clock: new VirtualClock(), random: seededRandom(1) });
+    const { result } = await renderImage(server.url);
     assert.ok(result.ok, [...result.errors.values()].join("\n"));
     assert.equal(server.requests, 2);
     const artifact = result.artifacts.get("v1/s1/image")!;
@@ -71,12 +79,7 @@ Deno.test("an image provider answering a corrupt PNG once is asked again: the ru
 Deno.test("an image provider that always answers a corrupt PNG fails the step naming it and why; the store keeps nothing", async () => {
   const server = imageServer([CORRUPT]);
   try {
-    const { plan, dir } = await imagePlan({
-      videos: 1,
-      sections: 1,
-      provider: { baseUrl: server.url, retries: 2, backoff: { base: 10, cap: 20 } },
-    });
-    const result = await runOnWorkers(plan, { dir, clock: new VirtualClock(), random: seededRandom(1) });
+    const { result, dir } = await renderImage(server.url);
     assert.ok(!result.ok);
     assert.equal(server.requests, 3, "1 attempt + 2 retries");
     assert.equal(
@@ -93,12 +96,7 @@ Deno.test("an image provider answering a CMYK JPEG fails the step at once, asked
   // Before: stored, and the slide drawn without it, exit 0.
   const server = imageServer([await Deno.readFile(new URL("../fixtures/cmyk.jpg", import.meta.url))]);
   try {
-    const { plan, dir } = await imagePlan({
-      videos: 1,
-      sections: 1,
-      provider: { baseUrl: server.url, retries: 2, backoff: { base: 10, cap: 20 } },
-    });
-    const result = await runOnWorkers(plan, { dir, clock: new VirtualClock(), random: seededRandom(1) });
+    const { result, dir } = await renderImage(server.url);
     assert.ok(!result.ok);
     assert.match(
       result.errors.get("v1/s1/image") ?? "",

@@ -8,6 +8,19 @@ import { customStep } from "../../../../lib/jobs/custom/custom_step.ts";
 import { runStepKind } from "../../../_support/step_runner.ts";
 import { writeWorkflowFile } from "../../../_support/workflows.ts";
 
+/** Runs the custom step of the workflow `file` named `step`, as a worker runs it, in a folder of its own. */
+function runnerOf(file: string): (step: string) => Promise<unknown> {
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  return (step) =>
+    runStepKind(customStep, {
+      params: { step, params: {} },
+      inputs: [],
+      outputPath: `${dir}/${step}/artifact.bin`,
+      scratchDir: `${dir}/${step}`,
+      runtime: { module: `file://${file}` },
+    });
+}
+
 Deno.test("customStep fails a step that names an output and returns without writing it, unrecoverably, naming both", async () => {
   const file = await writeWorkflowFile(`export default workflow({
   steps: [
@@ -17,15 +30,7 @@ Deno.test("customStep fails a step that names an output and returns without writ
     step({ id: "value", run: () => 4 }),
   ],
 });`);
-  const dir = file.slice(0, file.lastIndexOf("/"));
-  const run = (step: string) =>
-    runStepKind(customStep, {
-      params: { step, params: {} },
-      inputs: [],
-      outputPath: `${dir}/${step}/artifact.bin`,
-      scratchDir: `${dir}/${step}`,
-      runtime: { module: `file://${file}` },
-    });
+  const run = runnerOf(file);
   for (const [step, output] of [["nofile", "nofile.txt"], ["folder", "folder.txt"]]) {
     await assert.rejects(run(step!), (error) => {
       assert.ok(error instanceof UnrecoverableError, String(error));
@@ -37,6 +42,7 @@ Deno.test("customStep fails a step that names an output and returns without writ
     });
   }
   assert.equal(await run("file"), 3);
+  const dir = file.slice(0, file.lastIndexOf("/"));
   assert.equal(await Deno.readTextFile(`${dir}/file/artifact.bin`), "hi");
   // A step that names no output may write nothing.
   assert.equal(await run("value"), 4);
@@ -55,15 +61,7 @@ export default workflow({
     step({ id: "fine", run: () => ({ at: new Date(0), skip: undefined, list: [1, "a", null, { b: true }] }) as never }),
   ],
 });`);
-  const dir = file.slice(0, file.lastIndexOf("/"));
-  const run = (step: string) =>
-    runStepKind(customStep, {
-      params: { step, params: {} },
-      inputs: [],
-      outputPath: `${dir}/${step}/artifact.bin`,
-      scratchDir: `${dir}/${step}`,
-      runtime: { module: `file://${file}` },
-    });
+  const run = runnerOf(file);
   const cases: [string, string][] = [
     ["map", "a Map at .counts (return plain objects, arrays and numbers)"],
     ["big", "a bigint at .list[1]"],
