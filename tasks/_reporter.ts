@@ -18,7 +18,7 @@ import type { RunEvent } from "../lib/run/run_events.ts";
 import type { RunResult } from "../lib/run/run_options.ts";
 import type { Plan } from "../lib/plan/plan.ts";
 import { renderHtmlReport, writeHtmlReport } from "../lib/report/html_report.ts";
-import { REPORT_FILE } from "../lib/report/report_file.ts";
+import { REPORT_FILE } from "../lib/core/report_file.ts";
 
 /** What the CLI feeds the reporter. */
 export interface Reporter {

@@ -4,7 +4,7 @@
  * @module
  */
 import { WorkflowError } from "../core/errors.ts";
-import { REPORT_FILE } from "../report/report_file.ts";
+import { REPORT_FILE } from "../core/report_file.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
 import { assemblePlan, type Plan } from "../plan/plan.ts";
 import type { Draft } from "../plan/plan_step.ts";
