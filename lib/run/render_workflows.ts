@@ -269,8 +269,10 @@ export async function renderLoaded(
       throw error;
     }
     const limiters = providerLimiters(plan, realClock);
-    // From here until it closes, `cache gc` keeps what this render uses.
-    store.attend();
+    // From here until it closes, `cache gc` keeps what this render uses. A render that finds every step stored
+    // makes nothing for later steps to read, and writes no holder file (a file made and freed a render: on a file
+    // system without a journal, making one after many were freed costs a scan of them).
+    if (!stored) store.attend();
     try {
       const run = await runPlan(plan, {
         providerGate: (provider) => limiters.get(provider) ?? null,
