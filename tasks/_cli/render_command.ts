@@ -3,7 +3,7 @@
  * `--watch` renders again on every save.
  * @module
  */
-import { InputError } from "../../lib/core/errors.ts";
+import { InputError, WorkflowError } from "../../lib/core/errors.ts";
 import type { Command } from "@commander-js/extra-typings";
 import { redisTarget } from "../../lib/cluster/redis_target.ts";
 import { planFiles } from "../../lib/run/load_plan.ts";
@@ -69,7 +69,13 @@ export function addRenderCommand(
       });
     }
     if (options.watch === true) {
-      await planFiles(files, { limits, only, formats: format });
+      try {
+        await planFiles(files, { limits, only, formats: format });
+      } catch (error) {
+        // A mistake in the workflow is what a watch is for: its first round says it, and the next save renders
+        // again (before: the watch ended at once, exit 2). A missing file or a bad option still ends it.
+        if (!(error instanceof WorkflowError)) throw error;
+      }
       await watch(files, context.args);
       context.outcome.exitCode = EXIT.interrupted;
       return;

@@ -119,3 +119,41 @@ Deno.test("render --watch sees the workflow deleted and created again, and repla
   assert.deepEqual(runs[2], changed);
   assert.equal(status.code, 130);
 });
+
+Deno.test("render --watch started on a workflow with a mistake says it, waits, and renders once it is saved fixed", async () => {
+  // Before: the watch ended at once with exit 2, as a render does.
+  const dir = await tempDir("reel-watch-bad-");
+  await Deno.writeTextFile(
+    `${dir}/lesson.ts`,
+    workflowText("Second part.").replace('narration: "First part."', 'narraton: "First part."'),
+  );
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", CLI, "render", "lesson.ts", "--out", "out", "--json", "--watch"],
+    cwd: dir,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = child.stderr.getReader();
+  const decoder = new TextDecoder();
+  let seen = "";
+  while (!/watching .*Ctrl-C to stop\n/.test(seen)) {
+    const { value, done } = await stderr.read();
+    if (done) break;
+    seen += decoder.decode(value);
+  }
+  stderr.releaseLock();
+  assert.match(seen, /✖ Unknown field "narraton" \(did you mean "narration"\?\)/);
+  assert.match(seen, /watching lesson\.ts/);
+  await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("Second part."));
+  let ran = 0;
+  for await (const event of jsonEvents(child.stdout)) {
+    if (event.type === "step:finished" && !event.cached) ran++;
+    if (event.type === "run:finished") break;
+  }
+  child.kill("SIGINT");
+  const status = await child.status;
+  await child.stdout.cancel().catch(() => {});
+  await child.stderr.cancel().catch(() => {});
+  assert.equal(ran, 12);
+  assert.equal(status.code, 130);
+});
