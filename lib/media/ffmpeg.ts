@@ -6,7 +6,7 @@ import { MissingBinaryError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { findOnPath, isExecutableFile } from "./find_binary.ts";
 import { probeMp4 } from "./mp4_probe.ts";
-import { runProcess, type RunProcessOptions } from "./run_process.ts";
+import { type ProcessResult, runProcess, type RunProcessOptions } from "./run_process.ts";
 
 /** How to install ffmpeg, printed when it is missing. */
 export const FFMPEG_INSTALL_HINT =
@@ -72,7 +72,33 @@ export async function runFfmpeg(
   args: readonly (string | null)[],
   options: Pick<RunProcessOptions, "signal" | "stdin" | "env"> = {},
 ): Promise<Uint8Array> {
-  const { stdout } = await runProcess(paths.ffmpeg, [
+  return (await runFfmpegSaying(paths, args, options)).stdout;
+}
+
+/**
+ * Runs ffmpeg as {@linkcode runFfmpeg} does and returns what it wrote on stdout and stderr: the errors it went on
+ * past and exited 0 (a demuxer's {@linkcode PARTIAL_FILE}).
+ *
+ * @param paths The binaries.
+ * @param args ffmpeg arguments (after the quiet defaults); null entries are dropped.
+ * @param options The signal, stdin and environment.
+ * @returns Its stdout and its stderr.
+ * @throws {ProcessError} When ffmpeg exits with a non-zero code.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findFfmpeg, runFfmpegSaying } from "./ffmpeg.ts";
+ * const { stderr } = await runFfmpegSaying(await findFfmpeg(), ["-f", "lavfi", "-i", "anullsrc", "-t", "0.1", "-f", "null", "-"]);
+ * assert.equal(stderr, "");
+ * ```
+ */
+export async function runFfmpegSaying(
+  paths: FfmpegPaths,
+  args: readonly (string | null)[],
+  options: Pick<RunProcessOptions, "signal" | "stdin" | "env"> = {},
+): Promise<ProcessResult> {
+  return await runProcess(paths.ffmpeg, [
     "-hide_banner",
     "-nostdin",
     "-y",
@@ -80,7 +106,6 @@ export async function runFfmpeg(
     "error",
     ...args,
   ], options);
-  return stdout;
 }
 
 /**

@@ -164,11 +164,38 @@ export function wavLayout(header: Uint8Array, fileSize: number): WavLayout {
  * ```
  */
 export async function readWavLayout(path: string): Promise<WavLayout> {
+  const { header, size } = await readWavHeader(path);
+  return wavLayout(header, size);
+}
+
+/**
+ * {@linkcode wavCutShort} of a file: how much sound its header claims and how much it holds, when it claims more.
+ *
+ * @param path The file (a plain file: opening a named pipe waits for its writer).
+ * @returns The claim and what is held in seconds, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pcmWav, readWavCutShort } from "./wav_pcm.ts";
+ * const file = await Deno.makeTempFile({ suffix: ".wav" });
+ * await Deno.writeFile(file, pcmWav(new Uint8Array(32_000), { sampleRate: 16_000 }).subarray(0, 44 + 3200));
+ * assert.deepEqual(await readWavCutShort(file), { claimed: 1, held: 0.1 });
+ * await Deno.remove(file);
+ * ```
+ */
+export async function readWavCutShort(path: string): Promise<{ claimed: number; held: number } | null> {
+  const { header, size } = await readWavHeader(path);
+  return wavCutShort(header, size);
+}
+
+/** A file's first 64 KB (its chunks' headers, in any WAV reel reads) and its size. */
+async function readWavHeader(path: string): Promise<{ header: Uint8Array; size: number }> {
   using file = await Deno.open(path, { read: true });
   const size = (await file.stat()).size;
   const header = new Uint8Array(Math.min(size, 65_536));
   const read = await readFull(file, header);
-  return wavLayout(header.subarray(0, read), size);
+  return { header: header.subarray(0, read), size };
 }
 
 /**

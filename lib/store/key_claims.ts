@@ -172,9 +172,9 @@ export class KeyClaims {
 
   /**
    * When the earliest owner still at work on this store began (its holder file's `since`: a render that called
-   * {@linkcode attend}, or holds claims), this one included; null when there is none. `cache gc` keeps every entry used since: a render's later steps read
-   * what its earlier ones made, and a gc that removed them (`--keep-recent 0`, or a render longer than it) failed
-   * them.
+   * {@linkcode attend}, or holds claims), this one included; null when there is none. `cache gc` keeps every entry
+   * used since: a render's later steps read what its earlier ones made, and a gc that removed them
+   * (`--keep-recent 0`, or a render longer than it) failed them.
    *
    * @returns Milliseconds since the epoch, or null.
    */

@@ -81,7 +81,7 @@ export function valueProblem(value: unknown): { path: string; message: string } 
   const walk = (node: unknown, depth: number, path: string): { path: string; message: string } | null => {
     if (++places > MAX_VALUE_PLACES) {
       return {
-        path: path.length > 80 ? `${path.slice(0, 80)}…` : path,
+        path: shortPath(path),
         message:
           `Too large: reel reads at most ${MAX_VALUE_PLACES.toLocaleString("en")} values in a workflow, ` +
           "an object used in several places counted in each",
@@ -96,7 +96,7 @@ export function valueProblem(value: unknown): { path: string; message: string } 
       }
       // Deeper than any workflow: the place where the limit was passed, its path cut short.
       if (depth > MAX_NESTING_DEPTH) {
-        return { path: path.length > 80 ? `${path.slice(0, 80)}…` : path, message: TOO_DEEP_MESSAGE };
+        return { path: shortPath(path), message: TOO_DEEP_MESSAGE };
       }
       if (array) {
         const list = node as unknown[];
@@ -126,6 +126,11 @@ export function valueProblem(value: unknown): { path: string; message: string } 
     return null;
   };
   return walk(value, 1, "");
+}
+
+/** A path cut short where a limit was passed deep in the value (its 100 levels need not all be read). */
+function shortPath(path: string): string {
+  return path.length > 80 ? `${path.slice(0, 80)}…` : path;
 }
 
 function isPlainObject(value: unknown): boolean {

@@ -44,24 +44,13 @@ export const loudnessSchema = z.union([
     const target = value.target ?? SOUND_DEFAULTS.loudness.target;
     if (target <= truePeak - PEAK_TO_LOUDNESS) return;
     // Named at the field the workflow gave: the target, or the ceiling under the default target.
-    context.addIssue(
-      value.target !== undefined
-        ? {
-          code: "custom",
-          path: ["target"],
-          message: `Expected a target of at most ${truePeak - PEAK_TO_LOUDNESS} LUFS under a true peak of ` +
-            `${truePeak} dBTP: speech's peaks stand ${PEAK_TO_LOUDNESS} dB or more above its loudness`,
-        }
-        : {
-          code: "custom",
-          path: ["truePeak"],
-          message:
-            `Expected a true peak of at least ${
-              target + PEAK_TO_LOUDNESS
-            } dBTP for the target of ${target} ` +
-            `LUFS: speech's peaks stand ${PEAK_TO_LOUDNESS} dB or more above its loudness`,
-        },
-    );
+    const why = `speech's peaks stand ${PEAK_TO_LOUDNESS} dB or more above its loudness`;
+    const most = truePeak - PEAK_TO_LOUDNESS;
+    const least = target + PEAK_TO_LOUDNESS;
+    const [path, message] = value.target !== undefined
+      ? ["target", `Expected a target of at most ${most} LUFS under a true peak of ${truePeak} dBTP`]
+      : ["truePeak", `Expected a true peak of at least ${least} dBTP for the target of ${target} LUFS`];
+    context.addIssue({ code: "custom", path: [path], message: `${message}: ${why}` });
   }),
 ]);
 

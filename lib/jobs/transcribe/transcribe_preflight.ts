@@ -8,7 +8,7 @@ import { probeMedia } from "../../media/ffmpeg.ts";
 import { requirePocketsphinx } from "../../media/pocketsphinx.ts";
 import { ProcessError } from "../../media/run_process.ts";
 import { isMissing } from "../../core/exists.ts";
-import { wavCutShort } from "../../media/wav_pcm.ts";
+import { readWavCutShort } from "../../media/wav_pcm.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import type { ResolvedTranscribe } from "./transcribe_schema.ts";
 
@@ -55,11 +55,10 @@ export async function preflightTranscribe(
     }
     const cut = await wavCutShortFile(file.input);
     if (cut !== null) {
+      const [claimed, held] = [cut.claimed.toFixed(2), cut.held.toFixed(2)];
       throw new InputError(
-        `${file.input} is cut short: its WAV header says ${
-          cut.claimed.toFixed(2)
-        } s of sound, the file holds ` +
-          `${cut.held.toFixed(2)} s (a partial download or copy?)`,
+        `${file.input} is cut short: its WAV header says ${claimed} s of sound, the file holds ${held} s ` +
+          "(a partial download or copy?)",
         { where, hint: "Give the whole recording" },
       );
     }
@@ -81,9 +80,5 @@ async function wavCutShortFile(path: string): Promise<{ claimed: number; held: n
     if (isMissing(error)) return null;
     throw error;
   }
-  if (!info.isFile) return null;
-  using file = await Deno.open(path, { read: true });
-  const header = new Uint8Array(4096);
-  const read = (await file.read(header)) ?? 0;
-  return wavCutShort(header.subarray(0, read), info.size);
+  return info.isFile ? await readWavCutShort(path) : null;
 }

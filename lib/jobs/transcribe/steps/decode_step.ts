@@ -4,8 +4,7 @@
  * @module
  */
 import { UnrecoverableError } from "../../../core/errors.ts";
-import { PARTIAL_FILE } from "../../../media/ffmpeg.ts";
-import { runProcess } from "../../../media/run_process.ts";
+import { PARTIAL_FILE, runFfmpegSaying } from "../../../media/ffmpeg.ts";
 import { readWavLayout } from "../../../media/wav_pcm.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
@@ -25,12 +24,7 @@ export const decodeStep: StepKindDefinition = {
   run: async (task, { signal }) => {
     const output = outputPath(task);
     const input = String(task.runtime.input);
-    const { stderr } = await runProcess(task.ffmpeg.ffmpeg, [
-      "-hide_banner",
-      "-nostdin",
-      "-y",
-      "-loglevel",
-      "error",
+    const { stderr } = await runFfmpegSaying(task.ffmpeg, [
       "-i",
       input,
       "-map",
