@@ -13,37 +13,64 @@ export default workflow({
 });`;
 }
 
-Deno.test("render --watch renders again when the workflow is saved, running only the changed steps", async () => {
-  const dir = await tempDir("reel-watch-");
-  await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("Second part."));
+/**
+ * Starts `render lesson.ts --watch --json` in `dir`: its events; `until(pattern)` reads its stderr until the pattern
+ * shows (failing if the watch ends first) and returns what it read, the pattern then taken out; `stop()` sends
+ * SIGINT and returns its status.
+ */
+function startWatch(dir: string) {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", CLI, "render", "lesson.ts", "--out", "out", "--json", "--watch"],
     cwd: dir,
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  const stderr = child.stderr.getReader();
+  const decoder = new TextDecoder();
+  let said = "";
+  return {
+    events: jsonEvents(child.stdout),
+    kill: (signal: Deno.Signal) => child.kill(signal),
+    async until(pattern: RegExp): Promise<string> {
+      while (!pattern.test(said)) {
+        const { value, done } = await stderr.read();
+        if (done) throw new Error(`The watch ended before saying ${pattern}:\n${said}`);
+        said += decoder.decode(value);
+      }
+      const read = said;
+      said = said.replace(pattern, "");
+      return read;
+    },
+    async stop(): Promise<Deno.CommandStatus> {
+      child.kill("SIGINT");
+      const status = await child.status;
+      stderr.releaseLock();
+      await child.stdout.cancel().catch(() => {});
+      await child.stderr.cancel().catch(() => {});
+      return status;
+    },
+  };
+}
+
+Deno.test("render --watch renders again when the workflow is saved, running only the changed steps", async () => {
+  const dir = await tempDir("reel-watch-");
+  await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("Second part."));
+  const watch = startWatch(dir);
   const runs: { ran: string[] }[] = [];
   let current: string[] = [];
-  const decoder = new TextDecoder();
-  for await (const event of jsonEvents(child.stdout)) {
+  for await (const event of watch.events) {
     if (event.type === "step:finished" && !event.cached) current.push(event.step!);
     if (event.type !== "run:finished") continue;
     runs.push({ ran: current.sort() });
     current = [];
     if (runs.length === 2) break;
     // Save once the watcher says it is watching, as an editor would after the first render.
-    const stderr = child.stderr.getReader();
-    let seen = "";
-    while (!/watching .*\n/.test(seen)) seen += decoder.decode((await stderr.read()).value);
-    stderr.releaseLock();
+    const seen = await watch.until(/watching .*\n/);
     // The workflow imports only reel: its own modules are watched too, and counted apart.
     assert.match(seen, /watching lesson\.ts \(and reel's own \d+ modules\); Ctrl-C to stop\n/);
     await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("A changed second part."));
   }
-  child.kill("SIGINT");
-  const status = await child.status;
-  await child.stdout.cancel().catch(() => {});
-  await child.stderr.cancel().catch(() => {});
+  const status = await watch.stop();
   // Speech, cues and slide of 2 sections, the title card, narration, stills, video, SRT and VTT.
   assert.equal(runs[0]!.ran.length, 12);
   assert.deepEqual(runs[1]!.ran, [
@@ -61,38 +88,22 @@ Deno.test("render --watch sees the workflow deleted and created again, and repla
   const dir = await tempDir("reel-watch-");
   const file = `${dir}/lesson.ts`;
   await Deno.writeTextFile(file, workflowText("Second part."));
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", CLI, "render", "lesson.ts", "--out", "out", "--json", "--watch"],
-    cwd: dir,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const watch = startWatch(dir);
   // A guard, not a wait: a watch that missed a save would otherwise hang the test instead of failing it.
-  const guard = setTimeout(() => child.kill("SIGKILL"), 120_000);
-  const stderr = child.stderr.getReader();
-  const decoder = new TextDecoder();
-  let said = "";
-  const until = async (pattern: RegExp) => {
-    while (!pattern.test(said)) {
-      const { value, done } = await stderr.read();
-      if (done) throw new Error(`The watch ended before saying ${pattern}:\n${said}`);
-      said += decoder.decode(value);
-    }
-    said = said.replace(pattern, "");
-  };
+  const guard = setTimeout(() => watch.kill("SIGKILL"), 120_000);
   const runs: string[][] = [];
   let current: string[] = [];
-  for await (const event of jsonEvents(child.stdout)) {
+  for await (const event of watch.events) {
     if (event.type === "step:finished" && !event.cached) current.push(event.step!);
     if (event.type !== "run:finished") continue;
     runs.push(current.sort());
     current = [];
     if (runs.length === 3) break;
-    await until(/watching .*\n/);
+    await watch.until(/watching .*\n/);
     if (runs.length === 1) {
       // As `git checkout` does: the file goes, the watch says so, and the file comes back changed.
       await Deno.remove(file);
-      await until(/lesson\.ts is gone; waiting for it to come back\n/);
+      await watch.until(/lesson\.ts is gone; waiting for it to come back\n/);
       await Deno.writeTextFile(file, workflowText("A changed second part."));
     } else {
       // As many editors save: a new file renamed over the old.
@@ -101,11 +112,7 @@ Deno.test("render --watch sees the workflow deleted and created again, and repla
     }
   }
   clearTimeout(guard);
-  child.kill("SIGINT");
-  const status = await child.status;
-  stderr.releaseLock();
-  await child.stdout.cancel().catch(() => {});
-  await child.stderr.cancel().catch(() => {});
+  const status = await watch.stop();
   const changed = [
     "v/narration",
     "v/s2/cues",
@@ -127,33 +134,17 @@ Deno.test("render --watch started on a workflow with a mistake says it, waits, a
     `${dir}/lesson.ts`,
     workflowText("Second part.").replace('narration: "First part."', 'narraton: "First part."'),
   );
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", CLI, "render", "lesson.ts", "--out", "out", "--json", "--watch"],
-    cwd: dir,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stderr = child.stderr.getReader();
-  const decoder = new TextDecoder();
-  let seen = "";
-  while (!/watching .*Ctrl-C to stop\n/.test(seen)) {
-    const { value, done } = await stderr.read();
-    if (done) break;
-    seen += decoder.decode(value);
-  }
-  stderr.releaseLock();
+  const watch = startWatch(dir);
+  const seen = await watch.until(/watching .*Ctrl-C to stop\n/);
   assert.match(seen, /✖ Unknown field "narraton" \(did you mean "narration"\?\)/);
   assert.match(seen, /watching lesson\.ts/);
   await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("Second part."));
   let ran = 0;
-  for await (const event of jsonEvents(child.stdout)) {
+  for await (const event of watch.events) {
     if (event.type === "step:finished" && !event.cached) ran++;
     if (event.type === "run:finished") break;
   }
-  child.kill("SIGINT");
-  const status = await child.status;
-  await child.stdout.cancel().catch(() => {});
-  await child.stderr.cancel().catch(() => {});
+  const status = await watch.stop();
   assert.equal(ran, 12);
   assert.equal(status.code, 130);
 });
