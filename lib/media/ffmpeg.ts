@@ -81,7 +81,7 @@ export async function runFfmpeg(
  *
  * @param paths The binaries.
  * @param args ffmpeg arguments (after the quiet defaults); null entries are dropped.
- * @param options The signal, stdin and environment.
+ * @param options The signal, stdin, environment, and a listener for stdout as it comes (then not kept).
  * @returns Its stdout and its stderr.
  * @throws {ProcessError} When ffmpeg exits with a non-zero code.
  *
@@ -96,7 +96,7 @@ export async function runFfmpeg(
 export async function runFfmpegSaying(
   paths: FfmpegPaths,
   args: readonly (string | null)[],
-  options: Pick<RunProcessOptions, "signal" | "stdin" | "env"> = {},
+  options: Pick<RunProcessOptions, "signal" | "stdin" | "env" | "onStdout"> = {},
 ): Promise<ProcessResult> {
   return await runProcess(paths.ffmpeg, [
     "-hide_banner",

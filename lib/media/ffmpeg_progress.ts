@@ -4,7 +4,7 @@
  * @module
  */
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
-import { runProcess } from "./run_process.ts";
+import { runFfmpegSaying } from "./ffmpeg.ts";
 
 /** Options for {@linkcode runFfmpegWithProgress}. */
 export interface FfmpegProgressOptions {
@@ -105,16 +105,9 @@ export async function runFfmpegWithProgress(
   options: FfmpegProgressOptions,
 ): Promise<string> {
   const reader = new ProgressReader(options.duration, options.onProgress);
-  const { stderr } = await runProcess(paths.ffmpeg, [
-    "-hide_banner",
-    "-nostdin",
-    "-y",
-    "-loglevel",
-    "error",
-    "-nostats",
-    "-progress",
-    "pipe:1",
-    ...args,
-  ], { signal: options.signal, onStdout: (chunk) => reader.push(chunk) });
+  const { stderr } = await runFfmpegSaying(paths, ["-nostats", "-progress", "pipe:1", ...args], {
+    signal: options.signal,
+    onStdout: (chunk) => reader.push(chunk),
+  });
   return stderr;
 }
