@@ -16,6 +16,37 @@ export interface Box {
 /** The largest `moov` read here: a lesson's is tens of kilobytes; a larger one (or a corrupt size) is not read. */
 const MAX_MOOV_BYTES = 64 * 2 ** 20;
 
+/** A top-level box as {@linkcode topBoxes} finds it: its type, where it starts, its header's and its whole size. */
+interface TopBox {
+  type: string;
+  offset: number;
+  headerSize: number;
+  size: number;
+}
+
+/**
+ * The top-level boxes of an open file, in order, up to the first that cannot be a box (a size smaller than its
+ * header) or that runs past the file's end, which is the last given.
+ */
+async function* topBoxes(handle: Deno.FsFile, size: number): AsyncGenerator<TopBox> {
+  const header = new Uint8Array(16);
+  for (let offset = 0; offset + 8 <= size;) {
+    await handle.seek(offset, Deno.SeekMode.Start);
+    const read = await readFull(handle, header.subarray(0, Math.min(16, size - offset)));
+    const view = new DataView(header.buffer, 0, read);
+    let boxSize = view.getUint32(0);
+    let headerSize = 8;
+    if (boxSize === 1) {
+      if (read < 16) return;
+      boxSize = Number(view.getBigUint64(8));
+      headerSize = 16;
+    } else if (boxSize === 0) boxSize = size - offset;
+    if (boxSize < headerSize) return;
+    yield { type: fourCc(header, 4), offset, headerSize, size: boxSize };
+    offset += boxSize;
+  }
+}
+
 /**
  * The `moov` box's body, found by walking the top-level boxes.
  *
@@ -27,35 +58,55 @@ export async function readMoov(file: string): Promise<Uint8Array | null> {
   using handle = await Deno.open(file, { read: true });
   const stat = await handle.stat();
   if (!stat.isFile) return null;
-  const size = stat.size;
-  const header = new Uint8Array(16);
-  let offset = 0;
   let first = true;
-  while (offset + 8 <= size) {
-    await handle.seek(offset, Deno.SeekMode.Start);
-    const read = await readFull(handle, header.subarray(0, Math.min(16, size - offset)));
-    const view = new DataView(header.buffer, 0, read);
-    const type = fourCc(header, 4);
-    if (first && type !== "ftyp") return null;
+  for await (const box of topBoxes(handle, stat.size)) {
+    if (first && box.type !== "ftyp") return null;
     first = false;
-    let boxSize = view.getUint32(0);
-    let headerSize = 8;
-    if (boxSize === 1) {
-      if (read < 16) return null;
-      boxSize = Number(view.getBigUint64(8));
-      headerSize = 16;
-    } else if (boxSize === 0) boxSize = size - offset;
-    if (boxSize < headerSize || offset + boxSize > size) return null;
-    if (type === "moof") return null; // fragmented: ffprobe's
-    if (type === "moov") {
-      if (boxSize - headerSize > MAX_MOOV_BYTES) return null;
-      const body = new Uint8Array(boxSize - headerSize);
-      await handle.seek(offset + headerSize, Deno.SeekMode.Start);
+    if (box.offset + box.size > stat.size) return null;
+    if (box.type === "moof") return null; // fragmented: ffprobe's
+    if (box.type === "moov") {
+      if (box.size - box.headerSize > MAX_MOOV_BYTES) return null;
+      const body = new Uint8Array(box.size - box.headerSize);
+      await handle.seek(box.offset + box.headerSize, Deno.SeekMode.Start);
       return await readFull(handle, body) === body.length ? body : null;
     }
-    offset += boxSize;
   }
   return null;
+}
+
+/**
+ * Whether an MP4 (or MOV, M4A) file ends inside one of its boxes: a file cut short, as a partial download or copy
+ * is. ffmpeg plays what is there of such a file and exits 0 (its demuxer says "partial file"), so a clip looped
+ * in a montage plays its part, while its index, and so the probe, gives the whole length.
+ *
+ * @param file The file.
+ * @returns True when its first box is `ftyp` and a top-level box runs past its end; false for any other file.
+ * @throws {Deno.errors.NotFound} And the other errors of opening and reading the file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { box, mp4CutShort } from "./_mp4_boxes.ts";
+ * const file = await Deno.makeTempFile({ suffix: ".mp4" });
+ * const whole = new Uint8Array([...box("ftyp", [new Uint8Array(8)]), ...box("mdat", [new Uint8Array(100)])]);
+ * await Deno.writeFile(file, whole);
+ * assert.equal(await mp4CutShort(file), false);
+ * await Deno.writeFile(file, whole.subarray(0, 60));
+ * assert.equal(await mp4CutShort(file), true);
+ * await Deno.remove(file);
+ * ```
+ */
+export async function mp4CutShort(file: string): Promise<boolean> {
+  using handle = await Deno.open(file, { read: true });
+  const stat = await handle.stat();
+  if (!stat.isFile) return false;
+  let first = true;
+  for await (const box of topBoxes(handle, stat.size)) {
+    if (first && box.type !== "ftyp") return false;
+    first = false;
+    if (box.offset + box.size > stat.size) return true;
+  }
+  return false;
 }
 
 /** A full box's timescale and duration (`mvhd`, `mdhd`: version 0 or 1). */

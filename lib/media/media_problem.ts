@@ -5,6 +5,7 @@
  * @module
  */
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
+import { mp4CutShort } from "./_mp4_boxes.ts";
 import { probeMedia } from "./ffmpeg.ts";
 import { ProcessError } from "./run_process.ts";
 
@@ -22,7 +23,8 @@ export interface MediaProblemOptions {
  * @param paths The ffprobe (and ffmpeg) to ask.
  * @param file The file's path.
  * @param options The stream it needs, and the signal.
- * @returns Null when the probe reads the file and finds the stream, else why not (`No audio stream in …`).
+ * @returns Null when the probe reads the file and finds the stream, else why not (`No audio stream in …`, or an
+ * MP4 cut short of its index).
  * @throws What probing throws for a failure that is not the file's (ffprobe missing, an abort).
  *
  * @example
@@ -56,11 +58,15 @@ export async function mediaProblem(
     // and plays as a clip; sound without a length cannot be looped under a video.
     return needs === "video" ? null : `Cannot read ${file} as audio: it has no duration`;
   }
-  if (needs === "audio") {
-    return streams.some((stream) => stream.type === "audio") ? null : `No audio stream in ${file}`;
+  const found = needs === "audio"
+    ? streams.some((stream) => stream.type === "audio")
+    : streams.some((stream) =>
+      stream.type === "video" && (stream.width ?? 0) > 0 && (stream.height ?? 0) > 0
+    );
+  if (!found) return `No ${needs} stream in ${file}`;
+  // Its index gives the whole length, and ffmpeg plays the part there is, exit 0: looped, the part repeats.
+  if (await mp4CutShort(file)) {
+    return `${file} is cut short: its data ends before its index says (a partial download or copy?)`;
   }
-  const pictures = streams.some((stream) =>
-    stream.type === "video" && (stream.width ?? 0) > 0 && (stream.height ?? 0) > 0
-  );
-  return pictures ? null : `No video stream in ${file}`;
+  return null;
 }

@@ -80,12 +80,34 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
   const silent = await Deno.readFile(`${dir}/silent.mp4`);
   // Its index (moov) is written last: cut in half, ffprobe cannot read it.
   await Deno.writeFile(`${dir}/cut.mp4`, silent.subarray(0, Math.floor(silent.length / 2)));
+  // Its index first, as a download's is: cut, the probe gives the whole length, and ffmpeg played the part there
+  // is, looped in its cell, exit 0.
+  await runFfmpeg(ffmpeg, [
+    "-i",
+    `${dir}/silent.mp4`,
+    "-c",
+    "copy",
+    "-movflags",
+    "+faststart",
+    `${dir}/fast.mp4`,
+  ]);
+  const fast = await Deno.readFile(`${dir}/fast.mp4`);
+  await Deno.writeFile(`${dir}/partial.mp4`, fast.subarray(0, Math.floor(fast.length * 0.6)));
   const result = await render(dir, {
     montages: [
       {
         id: "wall",
         layout: "grid",
-        items: ["tile.png", "notes.png", "cut.mp4", "song.m4a", "cut.png", "silent.mp4"],
+        items: [
+          "tile.png",
+          "notes.png",
+          "cut.mp4",
+          "song.m4a",
+          "cut.png",
+          "silent.mp4",
+          "partial.mp4",
+          "fast.mp4",
+        ],
         size: "160x90",
         duration: 1,
         audio: { file: "silent.mp4" },
@@ -105,6 +127,7 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
   named("montages[0].items[2]", /Cannot read .*\/cut\.mp4 as video/);
   named("montages[0].items[3]", /No video stream in .*\/song\.m4a/);
   named("montages[0].items[4]", /Cannot use .*\/cut\.png as an image: the PNG is truncated/);
+  named("montages[0].items[6]", /.*\/partial\.mp4 is cut short: its data ends before its index says/);
   named("montages[0].audio.file", /No audio stream in .*\/silent\.mp4/);
   named("montages[1].audio", /Cannot read .*\/notes\.mp3 as audio/);
   // A soundtrack that is not there is named where its file is written too.
@@ -119,7 +142,7 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
   });
   assert.equal(missing.code, 2, missing.stderr);
   assert.match(missing.stderr, /No file matches "nope\.mp3".*\n\s+→ at montages\[0\]\.audio\.file,/);
-  assert.doesNotMatch(result.stderr, /items\[0\]|items\[5\]/, "the whole image and the clip pass");
+  assert.doesNotMatch(result.stderr, /items\[0\]|items\[5\]|items\[7\]/, "the whole image and clips pass");
   assert.doesNotMatch(result.stderr, /\n\s+at .*:\d+:\d+/, "no stack trace");
   assert.equal(await listFolder(`${dir}/out`), null);
 });
