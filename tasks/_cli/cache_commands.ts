@@ -67,12 +67,31 @@ export function addCacheCommands(program: Command): void {
 }
 
 /**
- * The store a cache command works on: `--cache`, else the one beside the workflow named (which must exist: a typo
- * would otherwise name the current folder's store), else the current folder's (or `REEL_CACHE`).
+ * The store a cache command works on, which must be there: `--cache`, else the one beside the workflow named, else
+ * the current folder's (or `REEL_CACHE`).
  */
 function storeFolder(workflow: string | undefined, cache: string | undefined): string {
-  if (cache !== undefined) return cache;
-  if (workflow === undefined) return defaultCacheDir("./workflow.ts");
+  const folder = cache ??
+    (workflow === undefined ? defaultCacheDir("./workflow.ts") : besideWorkflow(workflow));
+  // A store that is not there holds nothing to list or remove: a mistyped --cache said "0 entries" and exit 0.
+  let info: Deno.FileInfo | null = null;
+  try {
+    info = Deno.statSync(folder);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  if (info === null || !info.isDirectory) {
+    throw new InputError(`No store at ${folder}${info === null ? "" : " (it is a file)"}`, {
+      where: cache === undefined ? folder : "--cache",
+      hint:
+        "A render makes its store (REEL_CACHE, else .reel/ beside the workflow); name another with --cache",
+    });
+  }
+  return folder;
+}
+
+/** The store beside a workflow file, which must exist: a typo would otherwise name the current folder's store. */
+function besideWorkflow(workflow: string): string {
   let isFile = false;
   try {
     isFile = Deno.statSync(workflow).isFile;

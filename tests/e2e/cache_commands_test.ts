@@ -15,9 +15,34 @@ Deno.test("cache ls and cache gc on a workflow that does not exist stop with exi
   assert.equal((await runCli(["cache", "ls", "lesson.ts"], { cwd: dir })).code, 2);
   assert.deepEqual(await listFolder(dir), ["lesson.ts"], "no .reel made");
   // --cache names the store itself.
+  await Deno.mkdir(`${dir}/store`);
   const named = await runCli(["cache", "ls", "typo.ts", "--cache", `${dir}/store`], { cwd: dir });
   assert.equal(named.code, 0, named.stderr);
   assert.match(named.stdout, /^0 entries, 0 B in .*\/store$/m);
+});
+
+Deno.test("cache ls and cache gc on a store that is not there stop with exit 2 naming it; before, a typo listed 0 entries", async () => {
+  const dir = await tempDir("reel-cache-none-");
+  await Deno.writeTextFile(`${dir}/file`, "");
+  await Deno.writeTextFile(`${dir}/w.ts`, "");
+  for (
+    const [args, said] of [
+      [["cache", "ls", "--cache", `${dir}/stor`], /✖ No store at .*\/stor\n/],
+      [["cache", "gc", "--max-size", "1GB", "--cache", `${dir}/stor`], /✖ No store at .*\/stor\n/],
+      [["cache", "ls", "--cache", `${dir}/file`], /✖ No store at .*\/file \(it is a file\)/],
+      // The store beside a workflow that has never rendered.
+      [["cache", "ls", "w.ts"], /✖ No store at .*\.reel\n/],
+      // The current folder's.
+      [["cache", "ls"], /✖ No store at .*\.reel\n/],
+    ] as const
+  ) {
+    const result = await runCli([...args], { cwd: dir, env: { REEL_CACHE: "" } });
+    assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
+    assert.match(result.stderr, said);
+    assert.match(result.stderr, /A render makes its store/);
+    assert.doesNotMatch(result.stdout, /entries/);
+  }
+  assert.deepEqual(await listFolder(dir), ["file", "w.ts"], "no store made");
 });
 
 Deno.test("cache gc --help gives --keep-recent's default as a duration, as it is written", async () => {
