@@ -1,10 +1,68 @@
 /**
- * `render --watch`: renders in a fresh process, then waits for the workflow file or a local module it imports to be
- * saved, says what changed, and renders again (the store makes that run only the changed steps).
+ * `render --watch`: renders in a fresh process, then waits for the workflow file, a local module it imports or a
+ * file its plan names (a picture, music, an input) to be saved, says what changed, and renders again (the store
+ * makes that run only the changed steps).
  * @module
  */
 import { plural } from "../lib/core/plural.ts";
+import type { Plan } from "../lib/plan/plan.ts";
 import { REEL_V8_FLAGS } from "./_v8_flags.ts";
+
+/** Where a watched render writes the files its plan names (see {@linkcode tellWatcher}), for its watcher. */
+const WATCH_LIST_ENV = "REEL_WATCH_LIST";
+
+/** A file a plan names, and its modification time when the plan was made. */
+interface NamedFile {
+  path: string;
+  mtime: number | null;
+}
+
+/**
+ * The files a plan's steps read from the user's disk: every absolute path in a step's run-time details (the
+ * pictures, backgrounds, music, inputs) that is a file. The store and the binaries are not among them.
+ *
+ * @param plan The plan.
+ * @returns Each file once, with its modification time.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planNamedFiles } from "./_watch.ts";
+ * const file = await Deno.makeTempFile();
+ * const step = { runtime: { musicPath: file, picturePath: null, items: [file, "/no/such/file"] } };
+ * const named = planNamedFiles({ steps: [step], templates: [] } as never);
+ * assert.deepEqual(named.map((entry) => entry.path), [file]);
+ * await Deno.remove(file);
+ * ```
+ */
+export function planNamedFiles(plan: Pick<Plan, "steps" | "templates">): NamedFile[] {
+  const named = new Map<string, NamedFile>();
+  for (const step of [...plan.steps, ...plan.templates]) {
+    for (const value of Object.values(step.runtime)) {
+      for (const path of Array.isArray(value) ? value : [value]) {
+        if (typeof path !== "string" || !path.startsWith("/") || named.has(path)) continue;
+        try {
+          const info = Deno.statSync(path);
+          if (info.isFile) named.set(path, { path, mtime: info.mtime?.getTime() ?? null });
+        } catch (error) {
+          if (!(error instanceof Deno.errors.NotFound)) throw error;
+        }
+      }
+    }
+  }
+  return [...named.values()];
+}
+
+/**
+ * In a render a watch started: writes the files the plan names where the watch reads them (nothing otherwise).
+ *
+ * @param plan The render's plan, once made.
+ */
+export async function tellWatcher(plan: Pick<Plan, "steps" | "templates">): Promise<void> {
+  const list = Deno.env.get(WATCH_LIST_ENV);
+  if (list === undefined || list === "") return;
+  await Deno.writeTextFile(list, JSON.stringify(planNamedFiles(plan)));
+}
 
 /** reel's own modules: the library and its entry point (not the example workflows beside them). */
 const REEL_OWN = [
@@ -50,10 +108,12 @@ export async function watchAndRender(
   const { say, signal } = options;
   const entry = new URL("./render.ts", import.meta.url).pathname;
   for (let round = 1; !signal.aborted; round++) {
-    const watched = await watchedFiles(files);
-    const before = await modificationTimes(watched);
+    const modules = await watchedFiles(files);
+    const before = await modificationTimes(modules);
+    const list = await Deno.makeTempFile({ prefix: "reel-watch-", suffix: ".json" });
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "--allow-all", REEL_V8_FLAGS, entry, "render", ...args],
+      env: { [WATCH_LIST_ENV]: list },
     }).spawn();
     // Ctrl-C or SIGTERM on the watcher stops the render under way too: no orphan render.
     const stopChild = () => {
@@ -66,7 +126,11 @@ export async function watchAndRender(
     signal.addEventListener("abort", stopChild, { once: true });
     await child.status;
     signal.removeEventListener("abort", stopChild);
+    // The files its plan named, as they were then: none when the workflow could not be planned.
+    const named = await readNamedFiles(list);
     if (signal.aborted) return;
+    for (const file of named) before.set(file.path, file.mtime);
+    const watched = [...new Set([...modules, ...named.map((file) => file.path)])];
     // A file saved while the render ran is a change too.
     const after = await modificationTimes(watched);
     const savedDuring = watched.filter((path) => before.get(path) !== after.get(path));
@@ -74,7 +138,7 @@ export async function watchAndRender(
       signal,
       pending: savedDuring,
       say,
-      onReady: () => say(`${watchingLine(files, watched)}; Ctrl-C to stop`),
+      onReady: () => say(`${watchingLine(files, watched, named.length)}; Ctrl-C to stop`),
     });
     if (changed === null) return;
     say(`changed: ${changed.join(", ")}; rendering again (round ${round + 1})`);
@@ -82,27 +146,46 @@ export async function watchAndRender(
 }
 
 /**
- * Says what a watch looks at: the workflow files, how many of their own modules, and reel's apart.
+ * Says what a watch looks at: the workflow files, how many of their own modules, the files their plan names, and
+ * reel's modules apart.
  *
  * @param files The workflow files, as given.
- * @param watched Every file watched (see {@linkcode watchedFiles}).
- * @returns e.g. `watching lesson.ts and 2 local modules it imports (and reel's own 150 modules)`.
+ * @param watched Every file watched (see {@linkcode watchedFiles}), the named ones last.
+ * @param named How many of `watched` the plan named (pictures, music, inputs).
+ * @returns e.g. `watching lesson.ts, 2 local modules it imports and 3 files it names (and reel's own 150 modules)`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { watchingLine } from "./_watch.ts";
  * const lib = new URL("../lib/core/json.ts", import.meta.url).pathname;
- * assert.equal(watchingLine(["a.ts"], ["/w/a.ts", "/w/b.ts", lib]), "watching a.ts and 1 local module it imports (and reel's own 1 module)");
- * assert.equal(watchingLine(["a.ts"], ["/w/a.ts"]), "watching a.ts");
+ * assert.equal(watchingLine(["a.ts"], ["/w/a.ts", "/w/b.ts", lib], 0), "watching a.ts and 1 local module it imports (and reel's own 1 module)");
+ * assert.equal(watchingLine(["a.ts"], ["/w/a.ts", "/w/b.ts", "/w/song.mp3"], 1), "watching a.ts, 1 local module it imports and 1 file it names");
+ * assert.equal(watchingLine(["a.ts"], ["/w/a.ts"], 0), "watching a.ts");
  * ```
  */
-export function watchingLine(files: readonly string[], watched: readonly string[]): string {
+export function watchingLine(files: readonly string[], watched: readonly string[], named: number): string {
   const own = watched.filter((path) => REEL_OWN.some((prefix) => path.startsWith(prefix))).length;
-  const imports = Math.max(0, watched.length - own - files.length);
-  return `watching ${files.join(", ")}${
-    imports > 0 ? ` and ${plural(imports, "local module")} it imports` : ""
-  }${own > 0 ? ` (and reel's own ${plural(own, "module")})` : ""}`;
+  const imports = Math.max(0, watched.length - own - files.length - named);
+  const parts = [
+    files.join(", "),
+    ...imports > 0 ? [`${plural(imports, "local module")} it imports`] : [],
+    ...named > 0 ? [`${plural(named, "file")} it names`] : [],
+  ];
+  const listed = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
+  return `watching ${listed}${own > 0 ? ` (and reel's own ${plural(own, "module")})` : ""}`;
+}
+
+/** Reads and removes the list a watched render wrote (see {@linkcode tellWatcher}); empty when it wrote none. */
+async function readNamedFiles(list: string): Promise<NamedFile[]> {
+  try {
+    const text = await Deno.readTextFile(list);
+    return text === "" ? [] : JSON.parse(text) as NamedFile[];
+  } finally {
+    await Deno.remove(list).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
+  }
 }
 
 async function modificationTimes(paths: readonly string[]): Promise<Map<string, number | null>> {

@@ -56,6 +56,8 @@ export interface RenderOptions extends LoadPlanOptions {
   allowOverflow?: boolean;
   /** Receives warnings found before the run (characters no font has, text that will be cut). */
   onWarning?: (warning: string) => void;
+  /** Hears the plan once it is made, before the checks (`render --watch` learns the files it names). */
+  onPlan?: (plan: Plan) => void | Promise<void>;
 }
 
 /** What a render leaves: the plan and how it ran. */
@@ -166,6 +168,7 @@ export async function renderWorkflows(
   options: RenderOptions,
 ): Promise<RenderResult> {
   const loaded = await loadPlan(files, options);
+  await options.onPlan?.(loaded.plan);
   return await renderLoaded(loaded, { ...options, cacheDir: options.cacheDir ?? defaultCacheDir(files[0]!) });
 }
 

@@ -11,7 +11,7 @@ import { type RenderOptions, type RenderResult, renderWorkflows } from "../../li
 import type { TerminalFocus } from "../../lib/report/terminal_view.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
 import { createReporter, type ReporterMode } from "../_reporter.ts";
-import { watchAndRender } from "../_watch.ts";
+import { tellWatcher, watchAndRender } from "../_watch.ts";
 import { addLimitOptions, type CommandOutcome, EXIT, limitOptions, list } from "./options.ts";
 import { printPlan } from "./plan_commands.ts";
 
@@ -103,7 +103,7 @@ export function addRenderCommand(
 async function renderOnce(files: string[], mode: ReporterMode, options: RenderOptions): Promise<number> {
   return await runReported(
     { mode, outDir: options.outDir },
-    (hooks) => renderWorkflows(files, { ...options, ...hooks }),
+    (hooks) => renderWorkflows(files, { ...options, ...hooks, onPlan: tellWatcher }),
   );
 }
 

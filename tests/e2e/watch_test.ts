@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { CLI, jsonEvents } from "../_support/cli.ts";
 import { MOD_URL } from "../_support/workflows.ts";
 import { tempDir } from "../_support/temp_dir.ts";
+import { makeColourImage } from "../_support/test_video.ts";
 
 function workflowText(second: string): string {
   return `import { workflow } from "${MOD_URL}";
@@ -146,5 +147,36 @@ Deno.test("render --watch started on a workflow with a mistake says it, waits, a
   }
   const status = await watch.stop();
   assert.equal(ran, 12);
+  assert.equal(status.code, 130);
+});
+
+Deno.test("render --watch renders again when a picture the workflow names is saved; before, only its modules were watched", async () => {
+  const dir = await tempDir("reel-watch-named-");
+  await makeColourImage(`${dir}/pic.png`, { colour: "#3050e0", width: 32, height: 32 });
+  await Deno.writeTextFile(
+    `${dir}/lesson.ts`,
+    workflowText("Second part.").replace('title: "A",', 'title: "A", picture: { file: "pic.png" },'),
+  );
+  const watch = startWatch(dir);
+  const guard = setTimeout(() => watch.kill("SIGKILL"), 120_000);
+  const runs: string[][] = [];
+  let current: string[] = [];
+  for await (const event of watch.events) {
+    if (event.type === "step:finished" && !event.cached) current.push(event.step!);
+    if (event.type !== "run:finished") continue;
+    runs.push(current.sort());
+    current = [];
+    if (runs.length === 2) break;
+    const seen = await watch.until(/watching .*\n/);
+    assert.match(
+      seen,
+      /watching lesson\.ts and 1 file it names \(and reel's own \d+ modules\); Ctrl-C to stop\n/,
+    );
+    await makeColourImage(`${dir}/pic.png`, { colour: "#e03050", width: 32, height: 32 });
+  }
+  clearTimeout(guard);
+  const status = await watch.stop();
+  assert.ok(runs[1]!.includes("v/s1/slide@160x90"), runs[1]!.join(", "));
+  assert.ok(!runs[1]!.some((step) => /speech|narration|s2\//.test(step)), runs[1]!.join(", "));
   assert.equal(status.code, 130);
 });
