@@ -108,6 +108,31 @@ export async function runFfmpegSaying(
   ], options);
 }
 
+/** Names ffmpeg's image reader (`image2`) takes by their extension, and reads a `%` in as a frame-number pattern. */
+const IMAGE2_NAME = /\.(png|jpe?g|webp|bmp|tiff?|tga|ppm|pgm|pbm|jp2|dpx|exr|sgi|pcx|xbm|xwd)$/i;
+
+/**
+ * ffmpeg's options that read the file named `path`, as it is named: ffmpeg reads an image named `frame%d.png` as
+ * the sequence `frame1.png`, `frame2.png`… (and `%{pts}.png` as nothing), so such a name is read with patterns off.
+ *
+ * @param path The file.
+ * @returns `-i path`, after `-f image2 -pattern_type none` for an image whose name has a `%`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileInput } from "./ffmpeg.ts";
+ * assert.deepEqual(fileInput("a.png"), ["-i", "a.png"]);
+ * assert.deepEqual(fileInput("100%.png"), ["-f", "image2", "-pattern_type", "none", "-i", "100%.png"]);
+ * assert.deepEqual(fileInput("100%.mp4"), ["-i", "100%.mp4"]);
+ * ```
+ */
+export function fileInput(path: string): string[] {
+  return path.includes("%") && IMAGE2_NAME.test(path)
+    ? ["-f", "image2", "-pattern_type", "none", "-i", path]
+    : ["-i", path];
+}
+
 /**
  * What ffmpeg's MP4/MOV reader says on stderr, and exits 0, when a file's data ends before its index does (an MP4
  * cut after its moov, a partial download): what it decoded is a part, not the file.

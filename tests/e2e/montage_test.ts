@@ -127,3 +127,26 @@ Deno.test("e2e: a scrolling strip has its size and duration, and its items where
   await assertColour(rise, 2, [90, Math.round(y(1, 2) + 50)], COLOURS[1]!);
   await assertColour(rise, 2, [10, Math.round(y(0, 2) + 50)], BACKGROUND);
 });
+
+Deno.test("e2e: an image named with a % is drawn as itself, not as the frame-numbered file a pattern names", async () => {
+  // Before: ffmpeg read frame%d.png as the sequence frame1.png…, and drew frame1.png's blue, exit 0.
+  const dir = await tempDir("reel-montage-pct-");
+  // Made under plain names (ffmpeg, which makes them, reads names as patterns too), then named.
+  for (const [name, colour] of [["frame%d.png", 0], ["frame1.png", 2], ["%{pts}.png", 1]] as const) {
+    await makeColourImage(`${dir}/made.png`, { colour: COLOURS[colour]!, width: 160, height: 120 });
+    await Deno.rename(`${dir}/made.png`, `${dir}/${name}`);
+  }
+  const montages = [
+    { id: "grid", layout: "grid", items: ["frame%d.png", "%{pts}.png"], size: "320x180", duration: 1 },
+    { id: "strip", layout: "scroll", items: ["frame%d.png"], size: "160x120", duration: 1 },
+  ];
+  await Deno.writeTextFile(
+    `${dir}/workflow.ts`,
+    `import { workflow } from "${MOD_URL}";\nexport default workflow(${JSON.stringify({ montages })});\n`,
+  );
+  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
+  assert.ok(run.ok, [...run.errors].join("\n"));
+  await assertColour(`${dir}/out/grid.mp4`, 0.5, [80, 90], COLOURS[0]!);
+  await assertColour(`${dir}/out/grid.mp4`, 0.5, [240, 90], COLOURS[1]!);
+  await assertColour(`${dir}/out/strip.mp4`, 0.5, [80, 60], COLOURS[0]!);
+});

@@ -5,6 +5,7 @@
  * @module
  */
 import { escapeFilterOption } from "../../media/escape_filter_option.ts";
+import { fileInput } from "../../media/ffmpeg.ts";
 
 /** What a cell's filters need. */
 export interface CellOptions {
@@ -133,8 +134,13 @@ export function frameTimes(fps: number): string[] {
  * ```
  */
 export function itemInput(path: string, options: { still: boolean; seek: number }): string[] {
-  if (options.still) return ["-i", path];
-  return ["-stream_loop", "-1", ...(options.seek > 0 ? ["-ss", String(options.seek)] : []), "-i", path];
+  if (options.still) return fileInput(path);
+  return [
+    "-stream_loop",
+    "-1",
+    ...(options.seek > 0 ? ["-ss", String(options.seek)] : []),
+    ...fileInput(path),
+  ];
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { UnrecoverableError } from "../../../core/errors.ts";
 import type { Json } from "../../../core/json.ts";
-import { PARTIAL_FILE, probeMedia } from "../../../media/ffmpeg.ts";
+import { fileInput, PARTIAL_FILE, probeMedia } from "../../../media/ffmpeg.ts";
 import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
 import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
@@ -135,7 +135,7 @@ function inputArgs(set: TransformSet, input: string, image: string | null): stri
     ...(set.trim.duration !== null ? ["-t", String(set.trim.duration)] : []),
     "-i",
     input,
-    ...(image === null ? [] : ["-i", image]),
+    ...(image === null ? [] : fileInput(image)),
   ];
 }
 
