@@ -7,7 +7,8 @@ import { sha256File } from "../../lib/core/sha256.ts";
 import { renderWorkflows } from "../../lib/run/render_workflows.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
 import { listFolder, runCli } from "../_support/cli.ts";
-import { colourDistance, hexToRgb, pixelAt, probe } from "../_support/media.ts";
+import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
+import { colourDistance, deliveryFacts, hexToRgb, pixelAt, probe } from "../_support/media.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 import { makeBandsVideo, makeTestVideo } from "../_support/test_video.ts";
 import { MOD_URL } from "../_support/workflows.ts";
@@ -206,3 +207,51 @@ async function processesReading(path: string): Promise<number> {
   }
   return count;
 }
+
+Deno.test("e2e: a sped-up variant shows each moment with its sound, at the input's rate, video and audio within a frame", async () => {
+  // Before: with no fps of its own, a 2x variant began 0,1,2,3,4,6… and its pictures trailed the sound by two frames.
+  const dir = await tempDir("reel-speed-");
+  await runFfmpeg(await findFfmpeg(), [
+    "-f",
+    "lavfi",
+    "-i",
+    "color=c=#ff0000:s=160x90:r=30:d=1[a];color=c=#0000ff:s=160x90:r=30:d=1[b];[a][b]concat,format=yuv420p",
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=f=440:d=2",
+    "-c:v",
+    "libx264",
+    "-c:a",
+    "aac",
+    `${dir}/switch.mp4`,
+  ]);
+  const recipes = [{ name: "fast", speed: 2 }, { name: "bit", speed: 1.1 }];
+  await Deno.writeTextFile(
+    `${dir}/workflow.ts`,
+    `import { workflow } from "${MOD_URL}";\nexport default workflow(${
+      JSON.stringify({ variants: [{ inputs: ["switch.mp4"], recipes }] })
+    });\n`,
+  );
+  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
+  assert.ok(run.ok, [...run.errors].join("\n"));
+  const [red, blue] = ["#ff0000", "#0000ff"].map(hexToRgb);
+  for (const [name, speed] of [["fast", 2], ["bit", 1.1]] as const) {
+    const file = `${dir}/out/switch.${name}.mp4`;
+    const facts = await deliveryFacts(file);
+    assert.deepEqual([facts.rFrameRate, facts.avgFrameRate], ["30/1", "30/1"], name);
+    assert.ok(
+      Math.abs(facts.videoDuration - 2 / speed) <= 1 / 30 + 1e-3,
+      `${name}: video ${facts.videoDuration} s`,
+    );
+    assert.ok(
+      Math.abs(facts.videoDuration - facts.audioDuration) <= 1 / 30 + 1e-3,
+      `${name}: audio ${facts.audioDuration} s`,
+    );
+    // The colour changes at 1 s of the input: at 1 / speed s of the output, two frames either side.
+    for (const [at, colour] of [[1 / speed - 2 / 30, red], [1 / speed + 2 / 30, blue]] as const) {
+      const pixel = await pixelAt(file, at, 80, 45);
+      assert.ok(colourDistance(pixel, colour!) <= 40, `${name} @${at.toFixed(3)} s: ${pixel} vs ${colour}`);
+    }
+  }
+});

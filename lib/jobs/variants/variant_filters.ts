@@ -103,7 +103,9 @@ export function variantGraph(set: TransformSet, context: GraphContext): VariantG
   const frame = frameSize(set, context.input);
   const size = renditionSize(frame, context.rendition);
   const chain = [`setpts=(PTS-STARTPTS)/${set.speed}`];
-  if (set.fps !== null) chain.push(`fps=${set.fps}`);
+  // A new speed keeps the input's rate, frames picked by fps: left to the muxer, a 2x clip began 0,1,2,3,4,6…
+  // and its pictures trailed the sound by two frames.
+  if (set.fps !== null || set.speed !== 1) chain.push(`fps=${set.fps ?? "source_fps"}`);
   chain.push(...rotation(set));
   if (set.mirror) chain.push("hflip");
   if (set.zoom !== 1) {

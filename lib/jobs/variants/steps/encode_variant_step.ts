@@ -64,7 +64,8 @@ export function outputDuration(set: Pick<TransformSet, "trim" | "speed">, inputD
 /** Encodes one output; its value is `{ duration, width, height, bitrate, playlist }` (playlist: HLS only). */
 export const encodeVariantStep: StepKindDefinition = {
   kind: "variant",
-  version: 2,
+  // 3: a new speed's frames picked by fps at the input's rate (they trailed the sound by two frames).
+  version: 3,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as VariantParams;
