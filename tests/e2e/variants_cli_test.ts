@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { listFolder, runCli } from "../_support/cli.ts";
-import { colourDistance, hexToRgb, pixelAt } from "../_support/media.ts";
+import { colourDistance, hexToRgb, pixelAt, probe } from "../_support/media.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 import { makeColourImage, makeTestVideo } from "../_support/test_video.ts";
 
@@ -133,4 +133,23 @@ Deno.test("an input cut after its index fails its outputs, naming it; before, a 
   assert.deepEqual(await listFolder(`${dir}/out`), ["report.html"]);
   const whole = await runCli(["variants", "fast.mp4", "--recipe", "web", "--out", "out"], { cwd: dir });
   assert.equal(whole.code, 0, whole.stderr);
+});
+
+Deno.test("a trim that starts in the input's last frame fails its output, naming the trim; before, an MP4 of sound alone, exit 0", async () => {
+  const dir = await tempDir("reel-variants-trim-");
+  await makeTestVideo(`${dir}/short.mp4`, { seconds: 0.5 });
+  await Deno.writeTextFile(`${dir}/late.json`, JSON.stringify({ name: "late", trim: { start: 0.49 } }));
+  await Deno.writeTextFile(`${dir}/early.json`, JSON.stringify({ name: "early", trim: { start: 0.2 } }));
+  const result = await runCli(
+    ["variants", "short.mp4", "--recipe", "late.json", "--recipe", "early.json", "--out", "out"],
+    { cwd: dir },
+  );
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(
+    result.stderr,
+    /The trim starts at 0\.49 s, which leaves less than one frame of .*short\.mp4 \(0\.5\d s\)/,
+  );
+  assert.deepEqual(await listFolder(`${dir}/out`), ["report.html", "short.early.json", "short.early.mp4"]);
+  const early = await probe(`${dir}/out/short.early.mp4`);
+  assert.ok(early.streams.some((stream) => stream.type === "video"));
 });

@@ -118,6 +118,13 @@ export const encodeVariantStep: StepKindDefinition = {
           `before that (ffmpeg: partial file; a partial download or copy?)`,
       );
     }
+    // A trim that starts inside the input's last frame leaves no picture: ffmpeg wrote the sound alone, exit 0.
+    if (!written.streams.some((stream) => stream.type === "video")) {
+      throw new UnrecoverableError(
+        `The trim starts at ${set.trim.start} s, which leaves less than one frame of ${task.runtime.input} ` +
+          `(${probe.duration.toFixed(2)} s)`,
+      );
+    }
     const bytes = (await Deno.stat(outputPath(task))).size;
     return {
       duration: written.duration,
