@@ -114,13 +114,14 @@ export async function transcribeAudio(
     throw garbage(`duration is not a length in seconds (${JSON.stringify(answered.duration)})`);
   }
   const duration = isTime(answered.duration) ? answered.duration : 0;
-  const segments = readSegments(answered.segments, garbage);
+  const audioEnd = request.duration !== undefined && request.duration > 0 ? request.duration : null;
+  const segments = readSegments(answered.segments, garbage, audioEnd);
   const text = answered.text;
   return {
     text,
     duration,
     segments,
-    words: readWords(answered.words, segments, garbage) ?? spreadWords(segments, {
+    words: readWords(answered.words, segments, garbage, audioEnd) ?? spreadWords(segments, {
       text,
       duration: duration || request.duration || 0,
     }),
@@ -143,8 +144,31 @@ function spanOf(item: unknown): { start: number; end: number } | "untimed" | nul
   return isTime(start) && isTime(end) && end >= start ? { start, end } : null;
 }
 
+/** How far past the audio's end a span may end and be taken to end there: servers round the last one up. */
+const END_SLACK_S = 1;
+
+/**
+ * A span of the answer within the audio it was sent (`audioEnd` seconds long, or null when unknown): cut at the end
+ * when it ends at most {@linkcode END_SLACK_S} after it; otherwise why it cannot be (a word at 50 s of a 20-s
+ * recording made a caption there, exit 0).
+ */
+function withinAudio(
+  span: { start: number; end: number },
+  audioEnd: number | null,
+): { start: number; end: number } | string {
+  if (audioEnd === null) return span;
+  if (span.end > audioEnd + END_SLACK_S) {
+    return `ends at ${span.end} s, after the end of the ${audioEnd.toFixed(2)} s of audio it was sent`;
+  }
+  return { start: Math.min(span.start, audioEnd), end: Math.min(span.end, audioEnd) };
+}
+
 /** The answer's `segments` (absent: none); a segment without times is left out. */
-function readSegments(value: unknown, garbage: (what: string) => Error): TranscriptSegment[] {
+function readSegments(
+  value: unknown,
+  garbage: (what: string) => Error,
+  audioEnd: number | null,
+): TranscriptSegment[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw garbage("segments are not a list");
   return value.flatMap((segment, i) => {
@@ -154,8 +178,10 @@ function readSegments(value: unknown, garbage: (what: string) => Error): Transcr
       throw garbage(`segment ${i + 1} has no start and end in seconds (end after start) and text`);
     }
     if (span === "untimed") return [];
+    const within = withinAudio(span, audioEnd);
+    if (typeof within === "string") throw garbage(`segment ${i + 1} ${within}`);
     const confidence = typeof logprob === "number" ? Math.min(1, Math.exp(logprob)) : null;
-    return [{ ...span, text: text.trim(), confidence }];
+    return [{ ...within, text: text.trim(), confidence }];
   });
 }
 
@@ -167,6 +193,7 @@ function readWords(
   value: unknown,
   segments: readonly TranscriptSegment[],
   garbage: (what: string) => Error,
+  audioEnd: number | null,
 ): TimedWord[] | null {
   if (value === undefined || value === null) return null;
   if (!Array.isArray(value)) throw garbage("words are not a list");
@@ -178,11 +205,13 @@ function readWords(
       throw garbage(`word ${i + 1} has no start and end in seconds (end after start) and word`);
     }
     if (span === "untimed") return [];
-    const middle = (span.start + span.end) / 2;
+    const within = withinAudio(span, audioEnd);
+    if (typeof within === "string") throw garbage(`word ${i + 1} ${within}`);
+    const middle = (within.start + within.end) / 2;
     const segment = segments.find((s) => s.start <= middle && middle <= s.end);
     return text.trim() === ""
       ? []
-      : [{ text: text.trim(), ...span, confidence: segment?.confidence ?? null }];
+      : [{ text: text.trim(), ...within, confidence: segment?.confidence ?? null }];
   });
 }
 

@@ -143,6 +143,35 @@ Deno.test("transcribeAudio() refuses an answer whose times are not times, naming
     const spread = await transcribeAudio(target(url), { file, model: "whisper-1", duration: 2 });
     assert.deepEqual(spread.words.map((word) => word.text), ["hello", "world"]);
     assert.equal(spread.words.at(-1)?.end, 2);
+    // Times past the end of the audio sent: a word at 50 s of 20 made a caption there, exit 0. Up to a second past
+    // its end is the end (servers round the last span up).
+    for (
+      const [answer, message] of [
+        [
+          { text: "a b", words: [{ word: "a", start: 1, end: 2 }, { word: "b", start: 50, end: 51 }] },
+          /word 2 ends at 51 s, after the end of the 20\.00 s of audio it was sent/,
+        ],
+        [{ text: "a", segments: [{ start: 0, end: 100, text: "a" }] }, /segment 1 ends at 100 s/],
+      ] as const
+    ) {
+      body = JSON.stringify(answer);
+      await assert.rejects(
+        transcribeAudio(target(url), { file, model: "whisper-1", duration: 20 }),
+        (error) => {
+          assert.ok(error instanceof ProviderError, String(error));
+          assert.match(error.message, message);
+          return true;
+        },
+      );
+    }
+    body = JSON.stringify({
+      text: "a b",
+      segments: [{ start: 0, end: 20.6, text: "a b" }],
+      words: [{ word: "a", start: 1, end: 2 }, { word: "b", start: 19.5, end: 20.4 }],
+    });
+    const rounded = await transcribeAudio(target(url), { file, model: "whisper-1", duration: 20 });
+    assert.deepEqual(rounded.words.map((word) => [word.start, word.end]), [[1, 2], [19.5, 20]]);
+    assert.equal(rounded.segments[0]?.end, 20);
   } finally {
     await server.shutdown();
     await Deno.remove(file);
