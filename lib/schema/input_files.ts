@@ -37,6 +37,11 @@ export interface ExpandInputsOptions {
    * or a thumbnail too, which failed their steps. Paths and globs are taken as written. @default every file
    */
   takes?: FolderFilter;
+  /**
+   * Keep a file each time it is named (a montage shows an item named twice twice); each once otherwise (an input
+   * named twice is one input). @default false
+   */
+  repeats?: boolean;
 }
 
 /** Which of a folder's files an input takes: a test of their names, and what it takes in words. */
@@ -135,7 +140,8 @@ export function isImageName(name: string): boolean {
 
 /**
  * Expands paths, globs (`clips/*.mp4`, `**`) and folders (their files, not recursively, hidden ones and those that
- * `takes` refuses left out) into files, in the order given (each glob's or folder's matches sorted), each once, and identifies each by its content.
+ * `takes` refuses left out) into files, in the order given (each glob's or folder's matches sorted), each once
+ * unless `repeats`, and identifies each by its content.
  *
  * @param patterns What the user wrote.
  * @param options The base folder, the field's path, and where problems go.
@@ -160,7 +166,7 @@ export async function expandInputFiles(
   options: ExpandInputsOptions,
 ): Promise<InputFile[]> {
   const base = options.baseDir.replace(/\/+$/, "");
-  const seen = new Set<string>();
+  const identities = new Map<string, string>();
   const files: InputFile[] = [];
   for (const [i, pattern] of patterns.entries()) {
     const path = typeof options.path === "string" ? `${options.path}[${i}]` : options.path(i);
@@ -176,10 +182,11 @@ export async function expandInputFiles(
       });
     }
     for (const match of matches) {
-      if (seen.has(match)) continue;
-      seen.add(match);
-      const identity = await identify(match, { path, issues: options.issues });
+      const known = identities.get(match);
+      if (known !== undefined && options.repeats !== true) continue;
+      const identity = known ?? await identify(match, { path, issues: options.issues });
       if (identity === null) continue;
+      identities.set(match, identity);
       const name = match.startsWith(`${base}/`) ? match.slice(base.length + 1) : match;
       files.push({ name, path: match, identity, pattern: i });
     }

@@ -150,3 +150,20 @@ Deno.test("e2e: an image named with a % is drawn as itself, not as the frame-num
   await assertColour(`${dir}/out/grid.mp4`, 0.5, [240, 90], COLOURS[1]!);
   await assertColour(`${dir}/out/strip.mp4`, 0.5, [80, 60], COLOURS[0]!);
 });
+
+Deno.test("e2e: an item named twice is shown twice, in its own cell; before, the second was dropped", async () => {
+  const out = await render([{
+    id: "twice",
+    layout: "grid",
+    items: ["item0.png", "item1.png", "item0.png", { file: "item1.png", caption: "Again" }],
+    size: "320x180",
+    duration: 1,
+    gap: 10,
+    fit: "cover",
+    background: BACKGROUND,
+  }]);
+  await assertColour(`${out}/twice.mp4`, 0.5, [82, 46], COLOURS[0]!);
+  await assertColour(`${out}/twice.mp4`, 0.5, [238, 46], COLOURS[1]!);
+  await assertColour(`${out}/twice.mp4`, 0.5, [82, 120], COLOURS[0]!);
+  await assertColour(`${out}/twice.mp4`, 0.5, [238, 112], COLOURS[1]!);
+});

@@ -200,6 +200,8 @@ async function resolveItems(
     ...context,
     path: `${context.path}.items`,
     takes: IMAGE_OR_VIDEO_FILES,
+    // An item named again is shown again (a pattern of tiles, a captioned second showing); before, it was dropped.
+    repeats: true,
   });
   const items: MontageItem[] = [];
   for (const file of files) {
