@@ -156,8 +156,36 @@ async function resolveSection(
     voice: resolveVoice(context.defaultVoice, section.voice, { ...context, path: `${path}.voice` }),
     ...await resolveSectionSlide(section, context),
   };
-  issues.push(...apiRefusals(resolved, providers));
+  issues.push(...apiRefusals(resolved, providers), ...unspeakable(resolved));
   return resolved;
+}
+
+/** Something a voice can say: a letter, a digit or a pictograph (espeak-ng names emoji). */
+const SPEAKABLE = /[\p{L}\p{N}\p{Extended_Pictographic}]/u;
+/** A letter of another script than Latin, the first word of such letters. */
+const NOT_LATIN = /(?!\p{Script=Latin})\p{L}+/u;
+
+/**
+ * A narration its voice would say nothing of: only punctuation or symbols (`...`), or, for flite, which says
+ * English and skips the rest, no Latin letter or digit (all Russian, all emoji): each became a silent flash of a
+ * section, its text shown as a caption, exit 0. A word of another script among English ones is skipped, as flite
+ * does.
+ */
+function unspeakable(section: ResolvedSection): WorkflowIssue[] {
+  const path = `${section.path}.narration`;
+  if (!SPEAKABLE.test(section.narration)) {
+    return [{ path, message: "The narration has nothing to speak: only punctuation or symbols" }];
+  }
+  if (section.voice.engine !== "flite" || /[\p{Script=Latin}\p{N}]/u.test(section.narration)) return [];
+  const foreign = NOT_LATIN.exec(section.narration)?.[0];
+  return [{
+    path,
+    message:
+      `flite speaks English only and would say nothing of this narration${
+        foreign === undefined ? "" : ` ("${foreign}"…)`
+      }: use an espeak voice of its language (\`voice: { provider: "espeak", voice: "ru" }\`; ` +
+      `\`espeak-ng --voices\` lists them) or an API voice`,
+  }];
 }
 
 function resolveFormats(

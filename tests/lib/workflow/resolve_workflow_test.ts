@@ -82,6 +82,37 @@ Deno.test("resolveWorkflow() rejects an empty narration at its path", async () =
   }]);
 });
 
+Deno.test("resolveWorkflow() rejects a narration its voice would say nothing of; before, a silent flash of a section, exit 0", async () => {
+  const espeak = { provider: "espeak", voice: "en-us" };
+  const issues = await issuesOf({
+    videos: [{
+      id: "a",
+      sections: [
+        { title: "T", narration: "..." },
+        { title: "T", narration: "?! — …", voice: espeak },
+        { title: "T", narration: "Привет, как дела?" },
+        { title: "T", narration: "🙂🙂🙂" },
+        // Spoken: espeak-ng says Russian with its voice, and names emoji; flite says English around a foreign word.
+        { title: "T", narration: "Привет, как дела?", voice: { provider: "espeak", voice: "ru" } },
+        { title: "T", narration: "🙂", voice: espeak },
+        { title: "T", narration: "The word 雨 means rain." },
+        { title: "T", narration: "42" },
+      ],
+    }],
+  });
+  const nothing = "The narration has nothing to speak: only punctuation or symbols";
+  assert.deepEqual(issues.map((issue) => [issue.path, issue.message.replace(/:.*/s, "")]), [
+    ["videos[0].sections[0].narration", nothing.replace(/:.*/s, "")],
+    ["videos[0].sections[1].narration", nothing.replace(/:.*/s, "")],
+    [
+      "videos[0].sections[2].narration",
+      'flite speaks English only and would say nothing of this narration ("Привет"…)',
+    ],
+    ["videos[0].sections[3].narration", "flite speaks English only and would say nothing of this narration"],
+  ]);
+  assert.match(issues[2]!.message, /use an espeak voice of its language .*voice: "ru"/);
+});
+
 Deno.test("resolveWorkflow() rejects bad formats, colours, limits and duplicate ids", async () => {
   const issues = await issuesOf({
     formats: ["4:3", "321x181"],
