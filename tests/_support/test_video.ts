@@ -74,3 +74,12 @@ export async function makeColourImage(
     path,
   ]);
 }
+
+/** A JPEG's bytes with an EXIF segment saying `orientation` (1-8) put after its start, as a phone's camera writes. */
+export function jpegWithOrientation(jpeg: Uint8Array, orientation: number): Uint8Array {
+  // "Exif\0\0", a big-endian TIFF header, one IFD of one entry: 0x0112, SHORT, 1, the value.
+  const exif = [0x45, 0x78, 0x69, 0x66, 0, 0, 0x4d, 0x4d, 0, 42, 0, 0, 0, 8, 0, 1];
+  exif.push(0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, orientation, 0, 0, 0, 0, 0, 0);
+  const length = exif.length + 2;
+  return new Uint8Array([0xff, 0xd8, 0xff, 0xe1, length >> 8, length & 0xff, ...exif, ...jpeg.subarray(2)]);
+}

@@ -8,9 +8,11 @@ import { isMissing } from "../../core/exists.ts";
 import type { WorkflowIssue } from "../../core/errors.ts";
 import { readUserFile, unreadableUserFile } from "../../core/read_user_file.ts";
 import { sha256Hex } from "../../core/sha256.ts";
+import { exifOrientation } from "../../media/exif_orientation.ts";
 import { imageProblem } from "../../media/image_problem.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
 import { workflowPath } from "../../schema/workflow_path.ts";
+import type { ImageFile } from "./lesson_schema.ts";
 
 /**
  * Reads the image at `relative` (to the workflow module's folder, the name taken as written) and digests it; a
@@ -21,7 +23,7 @@ import { workflowPath } from "../../schema/workflow_path.ts";
 export async function readImage(
   relative: string,
   context: { moduleUrl: string; path: string; issues: WorkflowIssue[] },
-): Promise<{ path: string; sha256: string } | null> {
+): Promise<ImageFile | null> {
   const file = workflowPath(relative, context.moduleUrl);
   try {
     const bytes = await readUserFile(file);
@@ -37,7 +39,8 @@ export async function readImage(
       context.issues.push({ path: context.path, message: `Cannot use ${file} as an image: ${problem}` });
       return null;
     }
-    return { path: file, sha256: sha256Hex(bytes) };
+    const turn = exifOrientation(bytes)?.orientation;
+    return { path: file, sha256: sha256Hex(bytes), ...turn === undefined ? {} : { turn } };
   } catch (error) {
     const problem = unreadableImage(error);
     if (problem === null) throw error;

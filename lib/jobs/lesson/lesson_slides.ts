@@ -8,7 +8,7 @@ import type { SlideContent } from "../../providers/local/slides/slide_content.ts
 import type { Format } from "../../schema/formats.ts";
 import { type SlideLayerParams, slideLayerParams } from "../../steps/slide/slide_layer_step.ts";
 import type { SlideParams } from "../../steps/slide/slide_params.ts";
-import type { ResolvedSection, ResolvedTheme, ResolvedVideo } from "./lesson_schema.ts";
+import type { ImageFile, ResolvedSection, ResolvedTheme, ResolvedVideo } from "./lesson_schema.ts";
 
 /** One slide of a video, in no format yet. */
 export interface LessonSlide {
@@ -22,9 +22,9 @@ export interface LessonSlide {
   /** Its background colour. */
   background: string;
   /** The background image file, or null. */
-  image: { path: string; sha256: string } | null;
+  image: ImageFile | null;
   /** The picture file of a picture slide, or null. */
-  picture: { path: string; sha256: string } | null;
+  picture: ImageFile | null;
   /**
    * The step ids (without the format) of a moving picture's two layers, `video/section/picture` and
    * `video/section/band`, which its Ken Burns move draws from; null when the slide does not move.
@@ -113,6 +113,8 @@ export function slideParams(slide: LessonSlide, format: Format, theme: ResolvedT
     ...code,
     image: slide.image?.sha256 ?? null,
     picture: slide.picture?.sha256 ?? null,
+    ...slide.image?.turn === undefined ? {} : { imageTurn: slide.image.turn },
+    ...slide.picture?.turn === undefined ? {} : { pictureTurn: slide.picture.turn },
   };
 }
 

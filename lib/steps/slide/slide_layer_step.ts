@@ -54,6 +54,9 @@ export function slideLayerParams(
   slide: SlideParams & { kind: "picture" },
   layer: SlideLayer,
 ): SlideLayerParams {
-  if (layer === "band") return { ...slide, image: null, picture: null, layer };
+  if (layer === "band") {
+    const { imageTurn: _image, pictureTurn: _picture, ...band } = slide;
+    return { ...band, image: null, picture: null, layer };
+  }
   return { ...slide, title: slide.fit === "cover" ? "" : slide.title, layer };
 }

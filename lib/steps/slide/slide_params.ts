@@ -26,4 +26,11 @@ export type SlideParams = SlideContent & {
   image: string | null;
   /** The SHA-256 of a picture slide's file (`runtime.picturePath`), or null. */
   picture: string | null;
+  /**
+   * The background image's EXIF orientation (2-8) when it is a JPEG the slide turns for display; absent for any
+   * other image, whose slides kept their keys when turning came.
+   */
+  imageTurn?: number;
+  /** The picture's EXIF orientation (2-8), as `imageTurn`. */
+  pictureTurn?: number;
 };

@@ -5,15 +5,17 @@
  */
 import { Buffer } from "node:buffer";
 import { InputError } from "../../../core/errors.ts";
+import { exifOrientation } from "../../../media/exif_orientation.ts";
 import { imageProblem } from "../../../media/image_problem.ts";
 import { sniffImage } from "../../../media/sniff_media.ts";
+import type { SvgImage } from "./_svg.ts";
 
 /**
- * Reads `path` and returns it as a `data:` URI for an SVG `<image>`.
+ * Reads `path` as an SVG image: a `data:` URI for an `<image>`, and how to turn it (a JPEG's EXIF orientation).
  *
  * @throws {InputError} When the file is missing, is not a PNG or JPEG, or is truncated or corrupt.
  */
-export async function readImageDataUri(path: string, signal?: AbortSignal): Promise<string> {
+export async function readSlideImage(path: string, signal?: AbortSignal): Promise<SvgImage> {
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path, { signal });
@@ -32,7 +34,10 @@ export async function readImageDataUri(path: string, signal?: AbortSignal): Prom
   if (problem !== null) {
     throw new InputError(`Cannot use ${path} as a slide image: ${problem}`, { where: path });
   }
-  return `data:${mime};base64,${
-    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")
-  }`;
+  return {
+    uri: `data:${mime};base64,${
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")
+    }`,
+    turn: exifOrientation(bytes),
+  };
 }

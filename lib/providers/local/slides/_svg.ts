@@ -3,6 +3,7 @@
  * @module
  */
 import { escapeMarkup } from "../../../core/escape_markup.ts";
+import { type ExifOrientation, orientationTransform } from "../../../media/exif_orientation.ts";
 import type { FaceName, SlideFonts } from "./_fonts.ts";
 import type { Ink, PlacedRect, PlacedRun, SlideLayout } from "./_layout.ts";
 import type { SlideTextFonts } from "./_text_fonts.ts";
@@ -17,15 +18,21 @@ export interface SvgColors {
   codeForeground: string;
 }
 
+/** An image to draw: its `data:` URI, and how to turn it for display (a JPEG's EXIF orientation), or null. */
+export interface SvgImage {
+  uri: string;
+  turn: ExifOrientation | null;
+}
+
 /** What the SVG needs besides the layout. */
 export interface SvgInput {
   width: number;
   height: number;
   colors: SvgColors;
-  /** A background image as a `data:` URI, drawn to cover the frame, or null. */
-  image: string | null;
-  /** The picture of a picture slide as a `data:` URI, or null. */
-  picture: string | null;
+  /** A background image, drawn to cover the frame, or null. */
+  image: SvgImage | null;
+  /** The picture of a picture slide, or null. */
+  picture: SvgImage | null;
   /** The primary fonts, for their family names. */
   primary: SlideFonts;
   /** The fonts the layout measured with, which split each run into pieces of one font. */
@@ -78,12 +85,17 @@ export function buildSlideSvg(input: SvgInput, layout: SlideLayout): string {
 }
 
 function image(
-  uri: string,
+  { uri, turn }: SvgImage,
   box: { x: number; y: number; width: number; height: number },
   mode: "slice" | "meet",
 ): string {
-  return `<image href="${uri}" x="${n(box.x)}" y="${n(box.y)}" width="${n(box.width)}" ` +
-    `height="${n(box.height)}" preserveAspectRatio="xMidYMid ${mode}"/>`;
+  const place = `x="${n(box.x)}" y="${n(box.y)}" width="${n(box.width)}" height="${n(box.height)}" ` +
+    `preserveAspectRatio="xMidYMid ${mode}"`;
+  if (turn === null) return `<image href="${uri}" ${place}/>`;
+  // Turned as viewers show it: the stored pixels in a frame of the displayed size, fitted as an image is.
+  const { matrix, width, height } = orientationTransform(turn);
+  return `<svg ${place} viewBox="0 0 ${width} ${height}"><image href="${uri}" width="${turn.width}" ` +
+    `height="${turn.height}" transform="${matrix}"/></svg>`;
 }
 
 function rectangle(rect: PlacedRect, colors: SvgColors, veil: string): string {

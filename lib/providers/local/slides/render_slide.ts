@@ -11,7 +11,7 @@ import { encodePng, encodeRgbaPng } from "../../../media/png_encoder.ts";
 import type { SlideFit, SlideText } from "./check_slide_fit.ts";
 import { fitSlide } from "./_fit_slide.ts";
 import { readFontFile } from "./_font_files.ts";
-import { readImageDataUri } from "./_image.ts";
+import { readSlideImage } from "./_image.ts";
 import { borrowPixels, ensureResvg, straightAlpha } from "./_resvg.ts";
 import { buildSlideSvg } from "./_svg.ts";
 
@@ -159,8 +159,8 @@ export async function renderSlide(spec: SlideSpec, options: RenderSlideOptions =
   }
   const [fallbackBuffers, image, picture] = await Promise.all([
     Promise.all(fonts.files.map(readFontFile)),
-    spec.imagePath === null || !ground ? null : readImageDataUri(spec.imagePath, signal),
-    picturePath === null ? null : readImageDataUri(picturePath, signal),
+    spec.imagePath === null || !ground ? null : readSlideImage(spec.imagePath, signal),
+    picturePath === null ? null : readSlideImage(picturePath, signal),
     ensureResvg(),
   ]);
   signal?.throwIfAborted();

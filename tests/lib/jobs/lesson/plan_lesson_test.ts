@@ -9,6 +9,7 @@ import { resolveWorkflow } from "../../../../lib/workflow/resolve_workflow.ts";
 import type { WorkflowInput } from "../../../../lib/workflow/workflow_schema.ts";
 import { tempDir } from "../../../_support/temp_dir.ts";
 import { TEST_TOOLCHAIN } from "../../../_support/toolchain.ts";
+import { jpegWithOrientation } from "../../../_support/test_video.ts";
 
 let folder: Promise<string> | null = null;
 
@@ -242,4 +243,39 @@ Deno.test("step keys: a moving picture's band layer follows its title, its pictu
   for (const id of ["v/clips@16x9", "v/clips@9x16", "v/video@16x9"]) {
     assert.notEqual(before.get(id), after.get(id), id);
   }
+});
+
+Deno.test("a JPEG the slide turns for display (EXIF orientation) is in its slide's key; other images' slides keep theirs", async () => {
+  const dir = await pictures();
+  const made = new Deno.Command("ffmpeg", {
+    args: [
+      "-v",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      "color=c=green:s=32x16",
+      "-frames:v",
+      "1",
+      `${dir}/plain.jpg`,
+    ],
+  });
+  assert.equal((await made.output()).code, 0);
+  await Deno.writeFile(`${dir}/turned.jpg`, jpegWithOrientation(await Deno.readFile(`${dir}/plain.jpg`), 6));
+  const steps = await planOf({
+    formats: ["160x90"],
+    videos: [{
+      id: "v",
+      sections: [
+        { id: "bg", title: "T", narration: "N", background: { image: "turned.jpg" } },
+        { id: "pic", title: "T", narration: "N", picture: { file: "turned.jpg" } },
+        { id: "plain", title: "T", narration: "N", background: { image: "plain.jpg" } },
+      ],
+    }],
+  });
+  const params = (id: string) => steps.find((step) => step.id === id)!.params as Record<string, unknown>;
+  assert.equal(params("v/bg/slide@160x90").imageTurn, 6);
+  assert.equal(params("v/pic/slide@160x90").pictureTurn, 6);
+  assert.ok(!("imageTurn" in params("v/plain/slide@160x90")), "absent for an image that is not turned");
 });

@@ -21,6 +21,7 @@ import {
   type Rgb,
 } from "./_pixels.ts";
 import { tempDir, tempFile } from "../../../../_support/temp_dir.ts";
+import { jpegWithOrientation } from "../../../../_support/test_video.ts";
 
 const BACKGROUND = "#1b2a41";
 const FOREGROUND = "#f5f7fa";
@@ -459,6 +460,49 @@ Deno.test("renderSlide() warns naming the characters no font in REEL_FONT_DIR ha
         `install fonts-noto-core, fonts-noto-cjk and fonts-symbola, or put a font that has them in REEL_FONT_DIR`,
       ],
     });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("renderSlide() turns a JPEG as its EXIF orientation says, as viewers show it; before, a phone's photo lay on its side", async () => {
+  const dir = await tempDir();
+  try {
+    // Stored 320x180: the left half blue, the right half red.
+    const ffmpeg = new Deno.Command("ffmpeg", {
+      args: [
+        "-v",
+        "error",
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=blue:s=160x180[l];color=c=red:s=160x180[r];[l][r]hstack",
+        "-frames:v",
+        "1",
+        `${dir}/stored.jpg`,
+      ],
+    });
+    assert.equal((await ffmpeg.output()).code, 0);
+    const stored = await Deno.readFile(`${dir}/stored.jpg`);
+    const [blue, red] = [(c: Rgb) => c[2] > 180 && c[0] < 80, (c: Rgb) => c[0] > 180 && c[2] < 80];
+    // Each orientation's frame, and which colour its four corners show (top left, top right, bottom left, right).
+    const cases = [
+      [1, 320, 180, [blue, red, blue, red]],
+      [3, 320, 180, [red, blue, red, blue]], // turned half way
+      [6, 180, 320, [blue, blue, red, red]], // a quarter clockwise: the left half on top
+      [8, 180, 320, [red, red, blue, blue]], // a quarter anticlockwise
+      [2, 320, 180, [red, blue, red, blue]], // mirrored
+    ] as const;
+    for (const [orientation, width, height, corners] of cases) {
+      const path = `${dir}/o${orientation}.jpg`;
+      await Deno.writeFile(path, jpegWithOrientation(stored, orientation));
+      const image = await render({ width, height, imagePath: path, background: "#000000" });
+      const points = [[2, 2], [width - 3, 2], [2, height - 3], [width - 3, height - 3]] as const;
+      for (const [i, [x, y]] of points.entries()) {
+        const pixel = pixelAt(image, x, y);
+        assert.ok(corners[i]!(pixel), `orientation ${orientation} at (${x}, ${y}): ${pixel}`);
+      }
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
