@@ -107,6 +107,29 @@ export async function ensureWritableFolder(folder: string, role: string): Promis
   }
 }
 
+/**
+ * No folder stands where an output will be written: its step failed at the end, after the others had written
+ * theirs (a folder named `talk.srt` left the transcript's text, VTT and JSON beside a failure, exit 1).
+ */
+function checkOutputPlaces(outDir: string, plan: Plan): void {
+  for (const step of [...plan.steps, ...plan.templates]) {
+    if (step.output === null) continue;
+    const place = `${outDir.replace(/\/+$/, "")}/${step.output}`;
+    let folder = false;
+    try {
+      folder = Deno.statSync(place).isDirectory;
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+    if (folder) {
+      throw new InputError(`A folder is in the way of the output ${place} (step ${step.id})`, {
+        where: place,
+        hint: "Move or remove the folder, or choose another folder with --out",
+      });
+    }
+  }
+}
+
 /** What to do when a folder of each role cannot be written (the store's default: the cache's). */
 const FOLDER_HINTS: Record<string, string> = {
   "output folder": "Choose another folder with --out",
@@ -262,6 +285,7 @@ export async function renderLoaded(
       const role = options.store !== undefined && !objectStore ? "store folder" : "cache folder";
       for (const folder of store.folders()) await ensureWritableFolder(folder, role);
       await ensureWritableFolder(options.outDir, "output folder");
+      checkOutputPlaces(options.outDir, plan);
       for (const warning of warnings) options.onWarning?.(warning);
       // Resume after a crash: what a killed run left half-done is removed; everything it finished is reused.
       await store.removeStale();

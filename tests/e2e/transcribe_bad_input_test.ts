@@ -108,3 +108,23 @@ Deno.test({
     assert.deepEqual(await listFolder(out), ["report.html"], "no transcript of a part");
   },
 });
+
+Deno.test({
+  name:
+    "a folder where an output will be written stops the run before any step, naming it; before, the others were written, exit 1",
+  ignore: !HAS_POCKETSPHINX,
+  fn: async () => {
+    const out = `${dir}/out-${crypto.randomUUID()}`;
+    await Deno.mkdir(`${out}/tone.srt`, { recursive: true });
+    const run = await runCli(["transcribe", "tone.wav", "--out", out, "--cache", `${out}-cache`], {
+      cwd: dir,
+    });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(
+      run.stderr,
+      /✖ A folder is in the way of the output .*\/tone\.srt \(step tone\/srt\)\n.*--out/,
+    );
+    assert.deepEqual(await listFolder(out), ["tone.srt"], "nothing written beside it");
+    assert.deepEqual(await listFolder(`${out}/tone.srt`), []);
+  },
+});
