@@ -4,6 +4,7 @@
  * @module
  */
 import { InputError } from "../../lib/core/errors.ts";
+import { sha256Hex } from "../../lib/core/sha256.ts";
 import type { WorkflowInput } from "../../lib/workflow/workflow_schema.ts";
 
 /** The options of `transcribe`, as parsed. */
@@ -22,8 +23,8 @@ export interface TranscribeOptions {
 }
 
 /**
- * Builds the workflow: a recording each, its id the file's name made lowercase (`My Talk.mp3` → `my-talk`, then
- * `my-talk-2` for a second of that name).
+ * Builds the workflow: a recording each, its id the file's name made lowercase without accents (`My Talk.mp3` →
+ * `my-talk`, then `my-talk-2` for a second of that name; see {@linkcode recordingId}).
  *
  * @param recordings The recordings as given.
  * @param options The command's options.
@@ -35,8 +36,7 @@ export function transcribeWorkflow(recordings: readonly string[], options: Trans
   const { engine } = options;
   const used = new Set<string>();
   const transcribe = recordings.map((input) => {
-    const base = (input.split("/").pop() ?? input).replace(/\.[^.]*$/, "").toLowerCase()
-      .replace(/[^a-z0-9_-]+/g, "-").replace(/^[-_]+|-+$/g, "") || "recording";
+    const base = recordingId(input);
     let id = base;
     for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
     used.add(id);
@@ -80,4 +80,28 @@ export function transcribeWorkflow(recordings: readonly string[], options: Trans
     rate: options.rpm === undefined ? undefined : { requests: options.rpm },
   };
   return { transcribe, providers: { [engine]: provider } };
+}
+
+/**
+ * A recording's id from its file's name: lowercase, accents dropped (`Ünï Cödé.wav` → `uni-code`; before, `n-c-d`),
+ * each other run of characters a `-`; `recording-` and 8 hex digits of the name's SHA-256 when no Latin letter or
+ * digit is left (`講義.wav`), so that two such recordings' outputs are told apart by more than a number.
+ *
+ * @param input The recording's path.
+ * @returns The id.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { recordingId } from "./_transcribe_workflow.ts";
+ * assert.equal(recordingId("talks/My Talk.mp3"), "my-talk");
+ * assert.equal(recordingId("Ünï Cödé.wav"), "uni-code");
+ * assert.match(recordingId("講義.wav"), /^recording-[0-9a-f]{8}$/);
+ * ```
+ */
+export function recordingId(input: string): string {
+  const name = (input.split("/").pop() ?? input).replace(/\.[^.]*$/, "");
+  const id = name.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase().replace(/[^a-z0-9_-]+/g, "-")
+    .replace(/^[-_]+|-+$/g, "");
+  return id !== "" ? id : name === "" ? "recording" : `recording-${sha256Hex(name).slice(0, 8)}`;
 }

@@ -16,8 +16,9 @@ export const STEM_MAX_LENGTH = ID_MAX_LENGTH;
 const DIGEST_LENGTH = 8;
 
 /**
- * The stem an input's outputs are named by: its file name without folder or extension, each run of characters other
- * than letters, digits, `.`, `_` and `-` made one `-`. A stem longer than {@linkcode STEM_MAX_LENGTH} characters
+ * The stem an input's outputs are named by: its file name without folder or extension, accents dropped (`é` → `e`),
+ * each run of characters other than ASCII letters, digits, `.`, `_` and `-` made one `-`; `input-` and 8 hex digits
+ * of the name's SHA-256 when no Latin letter or digit is left. A stem longer than {@linkcode STEM_MAX_LENGTH} characters
  * keeps its first 91 and ends with `-` and 8 hex digits of its SHA-256, so two long names that start alike still
  * name different files.
  *
@@ -29,6 +30,8 @@ const DIGEST_LENGTH = 8;
  * import assert from "node:assert/strict";
  * import { outputStem } from "./output_stem.ts";
  * assert.equal(outputStem("clips/my talk.mp4"), "my-talk");
+ * assert.equal(outputStem("Ünï Cödé.mp4"), "Uni-Code");
+ * assert.match(outputStem("日本語.mp4"), /^input-[0-9a-f]{8}$/);
  * const long = outputStem(`${"a".repeat(240)}.mp4`);
  * assert.equal(long.length, 100);
  * assert.match(long, /^a{91}-[0-9a-f]{8}$/);
@@ -36,7 +39,12 @@ const DIGEST_LENGTH = 8;
  */
 export function outputStem(name: string): string {
   const base = name.slice(name.lastIndexOf("/") + 1);
-  const stem = base.replace(/\.[^.]+$/, "").replace(/[^A-Za-z0-9._-]+/g, "-") || "input";
+  const written = base.replace(/\.[^.]+$/, "");
+  const safe = written.normalize("NFKD").replace(/\p{M}+/gu, "").replace(/[^A-Za-z0-9._-]+/g, "-");
+  // A name of no Latin letter or digit (`日本語.mp4`): named apart by its digest (before, `-`).
+  const stem = /[A-Za-z0-9]/.test(safe)
+    ? safe
+    : `input${written === "" ? "" : `-${sha256Hex(written).slice(0, DIGEST_LENGTH)}`}`;
   if (stem.length <= STEM_MAX_LENGTH) return stem;
   const kept = STEM_MAX_LENGTH - DIGEST_LENGTH - 1;
   return `${stem.slice(0, kept)}-${sha256Hex(stem).slice(0, DIGEST_LENGTH)}`;

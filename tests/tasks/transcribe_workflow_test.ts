@@ -1,0 +1,24 @@
+/** `reel transcribe`'s recordings named as ids: their outputs tell which recording they are of. */
+import assert from "node:assert/strict";
+import { recordingId, transcribeWorkflow } from "../../tasks/_cli/_transcribe_workflow.ts";
+
+Deno.test("recordingId() keeps a name's letters without their accents, and tells names of other scripts apart", () => {
+  assert.equal(recordingId("talks/My Talk.mp3"), "my-talk");
+  // Before: `n-c-d`.
+  assert.equal(recordingId("Ünï Cödé.wav"), "uni-code");
+  assert.equal(recordingId("Straße.wav"), "stra-e");
+  // Before: both `recording`, then `recording-2`.
+  const [one, two] = [recordingId("録音.wav"), recordingId("講義.wav")];
+  assert.match(one, /^recording-[0-9a-f]{8}$/);
+  assert.match(two, /^recording-[0-9a-f]{8}$/);
+  assert.notEqual(one, two);
+  assert.equal(recordingId("-.wav"), "recording-3973e022");
+});
+
+Deno.test("transcribeWorkflow() numbers a second recording of the same id", () => {
+  const workflow = transcribeWorkflow(
+    ["a/Talk.mp3", "b/talk.wav", "Ünï.wav"],
+    { engine: "pocketsphinx" } as never,
+  );
+  assert.deepEqual(workflow.transcribe?.map((entry) => entry.id), ["talk", "talk-2", "uni"]);
+});
