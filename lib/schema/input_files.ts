@@ -6,6 +6,7 @@
  */
 import type { WorkflowIssue } from "../core/errors.ts";
 import { isMissing } from "../core/exists.ts";
+import { readFull } from "../core/read_full.ts";
 import { sha256File } from "../core/sha256.ts";
 import { expandGlob, isGlob } from "./_glob.ts";
 
@@ -213,13 +214,29 @@ async function plainPath(path: string, takes?: FolderFilter): Promise<string[]> 
     throw error;
   }
   if (!info.isDirectory) return [path];
+  const folder = path.replace(/(.)\/+$/, "$1");
   const names: string[] = [];
   for await (const entry of Deno.readDir(path)) {
-    if (!entry.isDirectory && !entry.name.startsWith(".") && (takes?.test(entry.name) ?? true)) {
-      names.push(`${path}/${entry.name}`);
-    }
+    if (entry.isDirectory || entry.name.startsWith(".") || !(takes?.test(entry.name) ?? true)) continue;
+    const file = `${folder === "/" ? "" : folder}/${entry.name}`;
+    // `.ts` names a video (MPEG transport stream) and, beside a workflow, TypeScript: the stream's sync bytes tell.
+    if (takes !== undefined && extensionOf(entry.name) === "ts" && !await isTransportStream(file)) continue;
+    names.push(file);
   }
   return names.sort();
+}
+
+/** Whether a file starts as an MPEG transport stream does: a sync byte (0x47) at 0 and at its second packet. */
+async function isTransportStream(path: string): Promise<boolean> {
+  try {
+    using file = await Deno.open(path, { read: true });
+    const start = new Uint8Array(189);
+    const read = await readFull(file, start);
+    return read > 0 && start[0] === 0x47 && (read < 189 || start[188] === 0x47);
+  } catch (error) {
+    if (error instanceof Deno.errors.PermissionDenied) return true; // its probe says so, naming it
+    throw error;
+  }
 }
 
 async function identify(

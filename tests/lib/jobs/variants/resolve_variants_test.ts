@@ -53,6 +53,20 @@ Deno.test("a folder gives its videos only: a README or a thumbnail beside them i
   );
 });
 
+Deno.test("a folder's .ts files are inputs when they are transport streams, not when they are TypeScript; its name ends in one slash", async () => {
+  // Before: a workflow's .ts beside the clips was a video whose probe failed, and `clips/` named `clips//a.ts`.
+  const dir = await tempDir();
+  await Deno.mkdir(`${dir}/clips`);
+  const packet = new Uint8Array(376);
+  packet[0] = packet[188] = 0x47;
+  await Deno.writeFile(`${dir}/clips/stream.ts`, packet);
+  await Deno.writeTextFile(`${dir}/clips/workflow.ts`, 'import { workflow } from "reel";\n');
+  const workflow = await resolve(dir, [{ inputs: ["clips/"], recipes: ["web"] }]);
+  const inputs = workflow.jobs.variants?.jobs[0]?.inputs ?? [];
+  assert.deepEqual(inputs.map((input) => input.name), ["clips/stream.ts"]);
+  assert.deepEqual(inputs.map((input) => input.path), [`${dir}/clips/stream.ts`]);
+});
+
 Deno.test("a named pipe is an input with an identity of its own each time (nothing made from it is reused)", async () => {
   const dir = await tempDir();
   assert.ok((await new Deno.Command("mkfifo", { args: [`${dir}/live.mp4`] }).output()).success);
