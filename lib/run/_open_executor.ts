@@ -56,10 +56,8 @@ export async function openExecutor(plan: Plan, options: {
     });
   }
   const { size, why } = poolSize(plan, await availableMemory());
-  if (why !== null) {
-    options.onNotice?.(`${plan.limits.workers} workers asked for: starting ${size} (${why})`);
-    plan.limits = { ...plan.limits, workers: size };
-  }
+  if (why !== null) options.onNotice?.(`${plan.limits.workers} workers asked for: starting ${size} (${why})`);
+  if (size !== plan.limits.workers) plan.limits = { ...plan.limits, workers: size };
   let origin = performance.now();
   const pool = new WorkerPool({
     size,

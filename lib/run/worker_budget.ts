@@ -34,7 +34,10 @@ export function workersMemoryHolds(available: number | null): number {
  *
  * @param plan The plan.
  * @param available The memory available, or null where unknown.
- * @returns The size, and why it is less than asked (null when it is not).
+ * @param cores The machine's cores: a pool of them is the default, and fewer for a plan of fewer steps is not
+ *   worth a word (before, every small render said "2 workers asked for" to a user who had asked for none).
+ * @returns The size, and why it is less than asked (null when it is not, or when it is the default cut to the
+ *   steps).
  *
  * @example
  * ```ts
@@ -45,17 +48,19 @@ export function workersMemoryHolds(available: number | null): number {
  * const spawning = { ...plan, templates: [{}] };
  * assert.equal(poolSize(spawning, 16 * 2 ** 30).size, 128);
  * assert.deepEqual(poolSize({ ...plan, limits: { workers: 4 } }, 16 * 2 ** 30), { size: 4, why: null });
+ * assert.deepEqual(poolSize({ ...plan, limits: { workers: 2 }, steps: [{}] }, 16 * 2 ** 30, 2), { size: 1, why: null });
  * ```
  */
 export function poolSize(
   plan: { limits: Pick<Plan["limits"], "workers">; steps: readonly unknown[]; templates: readonly unknown[] },
   available: number | null,
+  cores: number = navigator.hardwareConcurrency,
 ): { size: number; why: string | null } {
   const asked = plan.limits.workers;
   const steps = plan.templates.length === 0 ? Math.max(1, plan.steps.length) : Infinity;
   const memory = workersMemoryHolds(available);
   const size = Math.min(asked, steps, memory);
-  if (size === asked) return { size, why: null };
+  if (size === asked || (size === steps && asked <= cores)) return { size, why: null };
   return {
     size,
     why: size === steps

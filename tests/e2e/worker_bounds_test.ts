@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { jsonEvents, runCli } from "../_support/cli.ts";
 import { CLI } from "../_support/cli.ts";
 import { writeWorkflowFile } from "../_support/workflows.ts";
+import { makeColourImage } from "../_support/test_video.ts";
 
 const LESSON = {
   formats: ["160x90"],
@@ -51,4 +52,20 @@ Deno.test("tune --counts refuses counts that are not whole numbers of at least 1
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /✖ Cannot try 99999 workers: this machine's memory holds \d+ \(64 MiB each/);
   assert.doesNotMatch(result.stdout, /^\s+1\s/m, "nothing was measured");
+});
+
+Deno.test("a render of fewer steps than cores, with no --workers, starts one worker a step without a word", async () => {
+  // Before: "2 workers asked for: starting 1 (one a step: the plan has 1)", to a user who asked for none.
+  const montage = { id: "one", layout: "grid", items: ["tile.png"], size: "64x36", duration: 1 };
+  const file = await writeWorkflowFile(
+    `export default workflow(${JSON.stringify({ montages: [montage] })});`,
+  );
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  await makeColourImage(`${dir}/tile.png`, { colour: "#3050e0", width: 32, height: 32 });
+  const result = await runCli(["render", file, "--out", `${dir}/out`, "--json"]);
+  assert.equal(result.code, 0, result.stderr);
+  const started = result.stdout.split("\n").map((line) => line === "" ? {} : JSON.parse(line))
+    .find((event) => event.type === "run:started");
+  assert.deepEqual([started?.total, started?.workers], [1, 1]);
+  assert.doesNotMatch(result.stderr, /workers asked for/);
 });
