@@ -204,13 +204,35 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
 function serverMessage(bytes: Uint8Array, contentType: string, fallback: string): string {
   const text = new TextDecoder().decode(bytes.subarray(0, 4096)).trim();
   try {
-    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
-    const message = typeof parsed.error === "string" ? parsed.error : parsed.error?.message ?? parsed.message;
-    if (typeof message === "string" && message !== "") {
-      return describeBody(new TextEncoder().encode(message), { limit: 1000 });
-    }
+    const message = jsonErrorMessage(JSON.parse(text));
+    if (message !== null) return message;
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
   }
   return text === "" ? fallback || "no message" : describeBody(bytes, { contentType });
+}
+
+/**
+ * The error a JSON answer carries (`{ "error": { "message": … } }`, `{ "error": "…" }` or `{ "message": … }`), as
+ * OpenAI and compatible servers write it, made printable; null when it carries none. Some servers answer an error
+ * with status 200: its words are the ones to show, not "JSON without text".
+ *
+ * @param parsed The parsed answer.
+ * @returns The message, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jsonErrorMessage } from "./openai_client.ts";
+ * assert.equal(jsonErrorMessage({ error: { message: "quota exceeded" } }), "quota exceeded");
+ * assert.equal(jsonErrorMessage({ text: "hi" }), null);
+ * ```
+ */
+export function jsonErrorMessage(parsed: unknown): string | null {
+  if (typeof parsed !== "object" || parsed === null) return null;
+  const { error, message: own } = parsed as { error?: { message?: unknown } | string; message?: unknown };
+  const message = typeof error === "string" ? error : error?.message ?? own;
+  return typeof message === "string" && message !== ""
+    ? describeBody(new TextEncoder().encode(message), { limit: 1000 })
+    : null;
 }

@@ -6,7 +6,7 @@
 import { ProviderError } from "../../core/errors.ts";
 import type { RateLimitInfo } from "../../core/step_task.ts";
 import type { TimedWord } from "../../core/timed_word.ts";
-import { callOpenAi, type HttpTarget } from "./openai_client.ts";
+import { callOpenAi, type HttpTarget, jsonErrorMessage } from "./openai_client.ts";
 
 /** One timed segment of a transcript. */
 export interface TranscriptSegment {
@@ -108,7 +108,14 @@ export async function transcribeAudio(
   }
   const answered = parsed as { text?: unknown; duration?: unknown; segments?: unknown; words?: unknown };
   if (typeof answered.text !== "string") {
-    throw new ProviderError(target.provider, "returned JSON without text", { retryable: false });
+    const said = jsonErrorMessage(parsed);
+    throw new ProviderError(
+      target.provider,
+      said === null
+        ? "returned JSON without text"
+        : `answered with an error instead of a transcription: ${said}`,
+      { retryable: false },
+    );
   }
   if (answered.duration !== undefined && answered.duration !== null && !isTime(answered.duration)) {
     throw garbage(`duration is not a length in seconds (${JSON.stringify(answered.duration)})`);

@@ -7,7 +7,7 @@ import { ProviderError } from "../../core/errors.ts";
 import { imageProblem } from "../../media/image_problem.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
 import { describeBody } from "../../providers/http/describe_body.ts";
-import { callOpenAi, httpTarget } from "../../providers/http/openai_client.ts";
+import { callOpenAi, httpTarget, jsonErrorMessage } from "../../providers/http/openai_client.ts";
 import { takesResponseFormat } from "../../providers/http/openai_models.ts";
 import type { StepKindDefinition } from "../step_kind.ts";
 import { outputPath } from "../task_fields.ts";
@@ -35,19 +35,23 @@ export const imageStep: StepKindDefinition = {
       signal,
     });
     reportRateLimit(answer.rateLimit);
-    let encoded: unknown;
+    let parsed: unknown;
     try {
-      encoded = (JSON.parse(new TextDecoder().decode(answer.body)) as { data?: { b64_json?: unknown }[] })
-        .data
-        ?.[0]?.b64_json;
+      parsed = JSON.parse(new TextDecoder().decode(answer.body));
     } catch (error) {
       if (!(error instanceof SyntaxError)) throw error;
       throw new ProviderError(target.provider, "returned a body that is not JSON, expected data[0].b64_json");
     }
+    const encoded = (parsed as { data?: { b64_json?: unknown }[] } | null)?.data?.[0]?.b64_json;
     if (typeof encoded !== "string") {
-      throw new ProviderError(target.provider, "returned JSON without data[0].b64_json", {
-        retryable: false,
-      });
+      const said = jsonErrorMessage(parsed);
+      throw new ProviderError(
+        target.provider,
+        said === null
+          ? "returned JSON without data[0].b64_json"
+          : `answered with an error instead of an image: ${said}`,
+        { retryable: false },
+      );
     }
     let bytes: Uint8Array;
     try {

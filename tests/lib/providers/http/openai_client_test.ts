@@ -121,6 +121,11 @@ Deno.test("transcribeAudio() refuses an answer whose times are not times, naming
         /segment 2 has/,
       ],
       [{ text: "hi", words: [{ word: "hi", start: 0, end: 0.5 }, { word: "x", start: "0" }] }, /word 2 has/],
+      // An error answered with status 200: its words (before: "returned JSON without text").
+      [
+        { error: { message: "quota exceeded" } },
+        /^test: answered with an error instead of a transcription: quota exceeded$/,
+      ],
     ];
     for (const [answer, message] of cases) {
       body = JSON.stringify(answer);
