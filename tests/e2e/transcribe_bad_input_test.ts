@@ -16,6 +16,7 @@ await runFfmpeg(await findFfmpeg(), [
   `${dir}/silent.mp4`,
 ]);
 await Deno.writeTextFile(`${dir}/notes.mp3`, "not audio at all");
+await Deno.writeTextFile(`${dir}/zero.mp3`, "");
 await runFfmpeg(await findFfmpeg(), ["-f", "lavfi", "-i", "sine=d=1", `${dir}/tone.wav`]);
 
 async function refused(args: string[], message: RegExp): Promise<void> {
@@ -41,6 +42,8 @@ Deno.test({
   fn: async () => {
     await refused(["notes.mp3"], /✖ Cannot read .*notes\.mp3 as audio or video/);
     await refused(["tone.wav", "silent.mp4"], /✖ No audio stream in .*silent\.mp4/);
+    // Before: ffprobe's "Failed to read frame size: Could not seek to 1026".
+    await refused(["zero.mp3"], /✖ .*zero\.mp3 is empty \(0 bytes\)\n/);
   },
 });
 

@@ -36,6 +36,10 @@ export async function preflightTranscribe(
   if (job.files.some((file) => file.engine.kind === "pocketsphinx")) await requirePocketsphinx();
   for (const file of job.files) {
     const where = `${file.path}.input (${context.file})`;
+    // An empty file is said as such (before: ffprobe's "Failed to read frame size: Could not seek to 1026").
+    if (isEmptyFile(file.input)) {
+      throw new InputError(`${file.input} is empty (0 bytes)`, { where, hint: "Give the whole recording" });
+    }
     let streams;
     try {
       streams = (await probeMedia(context.ffmpeg, file.input, { signal: context.signal })).streams;
@@ -81,4 +85,15 @@ async function wavCutShortFile(path: string): Promise<{ claimed: number; held: n
     throw error;
   }
   return info.isFile ? await readWavCutShort(path) : null;
+}
+
+/** Whether `path` is a regular file of no bytes (a pipe or a device has no size to tell). */
+function isEmptyFile(path: string): boolean {
+  try {
+    const info = Deno.statSync(path);
+    return info.isFile && info.size === 0;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false; // ffprobe names it
+    throw error;
+  }
 }
