@@ -226,7 +226,7 @@ Deno.test("e2e: a sped-up variant shows each moment with its sound, at the input
     "aac",
     `${dir}/switch.mp4`,
   ]);
-  const recipes = [{ name: "fast", speed: 2 }, { name: "bit", speed: 1.1 }];
+  const recipes = [{ name: "fast", speed: 2 }, { name: "bit", speed: 1.1 }, { name: "film", fps: 23.976 }];
   await Deno.writeTextFile(
     `${dir}/workflow.ts`,
     `import { workflow } from "${MOD_URL}";\nexport default workflow(${
@@ -235,6 +235,9 @@ Deno.test("e2e: a sped-up variant shows each moment with its sound, at the input
   );
   const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
   assert.ok(run.ok, [...run.errors].join("\n"));
+  // An NTSC rate is the fraction it stands for (before: 2997/125).
+  const film = await deliveryFacts(`${dir}/out/switch.film.mp4`);
+  assert.deepEqual([film.rFrameRate, film.avgFrameRate], ["24000/1001", "24000/1001"]);
   const [red, blue] = ["#ff0000", "#0000ff"].map(hexToRgb);
   for (const [name, speed] of [["fast", 2], ["bit", 1.1]] as const) {
     const file = `${dir}/out/switch.${name}.mp4`;

@@ -105,7 +105,9 @@ export function variantGraph(set: TransformSet, context: GraphContext): VariantG
   const chain = [`setpts=(PTS-STARTPTS)/${set.speed}`];
   // A new speed keeps the input's rate, frames picked by fps: left to the muxer, a 2x clip began 0,1,2,3,4,6…
   // and its pictures trailed the sound by two frames.
-  if (set.fps !== null || set.speed !== 1) chain.push(`fps=${set.fps ?? "source_fps"}`);
+  if (set.fps !== null || set.speed !== 1) {
+    chain.push(`fps=${set.fps === null ? "source_fps" : frameRate(set.fps)}`);
+  }
   chain.push(...rotation(set));
   if (set.mirror) chain.push("hflip");
   if (set.zoom !== 1) {
@@ -238,4 +240,28 @@ function audioChain(set: TransformSet): string[] {
   if (set.audio.loudness !== null) chain.push(`loudnorm=I=${set.audio.loudness}:TP=-1.5:LRA=11`);
   chain.push("aresample=48000");
   return chain;
+}
+
+/**
+ * A frame rate as ffmpeg takes it exactly: the NTSC rates written to three decimals (23.976, 29.97, 59.94) as the
+ * fractions they stand for (before, 23.976 was 2997/125, which players and editors do not take for film's rate).
+ *
+ * @param fps The rate.
+ * @returns `24000/1001`, or the rate as it is.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { frameRate } from "./variant_filters.ts";
+ * assert.equal(frameRate(23.976), "24000/1001");
+ * assert.equal(frameRate(29.97), "30000/1001");
+ * assert.equal(frameRate(25), "25");
+ * assert.equal(frameRate(12.5), "12.5");
+ * ```
+ */
+export function frameRate(fps: number): string {
+  const whole = Math.round(fps * 1.001);
+  return !Number.isInteger(fps) && Math.abs(fps - (whole * 1000) / 1001) < 0.0015
+    ? `${whole * 1000}/1001`
+    : `${fps}`;
 }
