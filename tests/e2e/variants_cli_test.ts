@@ -152,4 +152,15 @@ Deno.test("a trim that starts in the input's last frame fails its output, naming
   assert.deepEqual(await listFolder(`${dir}/out`), ["report.html", "short.early.json", "short.early.mp4"]);
   const early = await probe(`${dir}/out/short.early.mp4`);
   assert.ok(early.streams.some((stream) => stream.type === "video"));
+  // A stream of half a second: its playlist's target holds its segment (before: TARGETDURATION:0, EXTINF:0.5).
+  await Deno.writeTextFile(
+    `${dir}/h.json`,
+    JSON.stringify({ name: "h", format: "160x90", renditions: [{ height: 90 }], hls: true }),
+  );
+  const hls = await runCli(["variants", "short.mp4", "--recipe", "h.json", "--out", "hls"], { cwd: dir });
+  assert.equal(hls.code, 0, hls.stderr);
+  const media = (await listFolder(`${dir}/hls`))!.find((name) => /90p\.m3u8$/.test(name))!;
+  const playlist = await Deno.readTextFile(`${dir}/hls/${media}`);
+  assert.match(playlist, /#EXT-X-TARGETDURATION:1\n/);
+  assert.match(playlist, /#EXTINF:0\.5/);
 });

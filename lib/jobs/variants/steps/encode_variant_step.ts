@@ -131,7 +131,7 @@ export const encodeVariantStep: StepKindDefinition = {
       width: graph.size.width,
       height: graph.size.height,
       bitrate: Math.round((bytes * 8) / Math.max(written.duration, 0.001)),
-      playlist: hls ? await Deno.readTextFile(playlist) : null,
+      playlist: hls ? targetAtLeastSegments(await Deno.readTextFile(playlist)) : null,
     };
   },
 };
@@ -164,4 +164,28 @@ function hlsArgs(playlist: string): string[] {
     "vod",
     playlist,
   ];
+}
+
+/**
+ * A media playlist whose target duration holds its longest segment rounded (RFC 8216 4.3.3.1): ffmpeg rounds the
+ * target down, and a clip under half a second had `#EXT-X-TARGETDURATION:0` beside `#EXTINF:0.5`, which players
+ * refuse.
+ *
+ * @param text The playlist ffmpeg wrote.
+ * @returns The playlist, its target duration at least 1 and at least each segment's length rounded.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { targetAtLeastSegments } from "./encode_variant_step.ts";
+ * const text = "#EXTM3U\n#EXT-X-TARGETDURATION:0\n#EXTINF:0.500000,\nmedia.m4s\n";
+ * assert.match(targetAtLeastSegments(text), /#EXT-X-TARGETDURATION:1\n/);
+ * ```
+ */
+export function targetAtLeastSegments(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/^#EXTINF:([\d.]+)/gm)].map((match) => Number(match[1])));
+  return text.replace(
+    /^#EXT-X-TARGETDURATION:(\d+)$/m,
+    (_, target) => `#EXT-X-TARGETDURATION:${Math.max(1, Number(target), Math.round(longest))}`,
+  );
 }
