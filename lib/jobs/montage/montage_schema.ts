@@ -87,6 +87,8 @@ export interface MontageItem {
   still: boolean;
   /** Its caption, or null. */
   caption: string | null;
+  /** The font its caption is drawn with when the montage's lacks one of its characters (CJK, emoji); absent else. */
+  captionFont?: { path: string; identity: string };
 }
 
 /** What grids and strips share, resolved. */

@@ -110,7 +110,8 @@ function gridDraft(grid: ResolvedGrid, context: PlanContext): Draft {
     captionColor: grid.caption.color,
     cells: layout.cells.map((cell, i) => {
       const item = grid.items[i]!;
-      return { ...cell, item: item.identity, still: item.still, caption: item.caption };
+      const font = item.captionFont === undefined ? {} : { font: item.captionFont.identity };
+      return { ...cell, item: item.identity, still: item.still, caption: item.caption, ...font };
     }),
     audio: grid.audio === null ? null : { identity: grid.audio.identity, gain: grid.audio.gain },
     font: grid.font?.identity ?? null,
@@ -128,6 +129,7 @@ function gridDraft(grid: ResolvedGrid, context: PlanContext): Draft {
       items: grid.items.map((item) => item.path),
       audio: grid.audio?.path ?? null,
       font: grid.font?.path ?? null,
+      fonts: grid.items.map((item) => item.captionFont?.path ?? null),
     },
     deps: [],
     output: `${grid.id}.mp4`,
@@ -171,6 +173,7 @@ function scrollDrafts(scroll: ResolvedScroll, context: PlanContext): Draft[] {
       runtime: {
         items: items.map((item) => scroll.items[item.index]!.path),
         font: scroll.font?.path ?? null,
+        fonts: items.map((item) => scroll.items[item.index]!.captionFont?.path ?? null),
       },
       deps: [],
       output: null,
@@ -212,6 +215,7 @@ function chunkItems(scroll: ResolvedScroll, chunk: StripChunk, distance: number)
       item: item.identity,
       still: item.still,
       caption: item.caption,
+      ...item.captionFont === undefined ? {} : { font: item.captionFont.identity },
       seek: item.still ? 0 : Math.max(0, Math.round((start - entry) * 1000) / 1000),
       delay: item.still ? 0 : Math.max(0, Math.round((entry - start) * scroll.fps)),
     };

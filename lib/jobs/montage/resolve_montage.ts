@@ -5,6 +5,7 @@
  */
 import type { WorkflowIssue } from "../../core/errors.ts";
 import { captionFont } from "../../media/caption_font.ts";
+import { fontForText, textFontIdentity } from "../../providers/local/slides/font_for_text.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
 import { parseFormat } from "../../schema/formats.ts";
 import { expandInputFiles, IMAGE_OR_VIDEO_FILES } from "../../schema/input_files.ts";
@@ -101,6 +102,7 @@ async function resolveCommon(
       message: "No font to draw captions with: install fonts-dejavu-core or set REEL_FONT_DIR",
     });
   }
+  if (font !== null) await chooseCaptionFonts(items, font.path, issues);
   const audio = written.audio === undefined
     ? null
     : typeof written.audio === "string"
@@ -218,6 +220,37 @@ async function resolveItems(
     });
   }
   return items;
+}
+
+/**
+ * Each caption's font: `drawtext` draws a line in one font, so a caption the montage's font lacks a character of
+ * (CJK, emoji) is drawn in the installed font that has them all (before: boxes); a caption no one font draws, or
+ * of several lines (drawn past its band), is refused at its item.
+ */
+async function chooseCaptionFonts(
+  items: MontageItem[],
+  primary: string,
+  issues: WorkflowIssue[],
+): Promise<void> {
+  for (const item of items) {
+    if (item.caption === null) continue;
+    if (/[\r\n]/.test(item.caption)) {
+      issues.push({ path: item.field, message: "A caption is drawn on one line: this one has a line break" });
+      continue;
+    }
+    const chosen = await fontForText(item.caption, primary);
+    if (typeof chosen !== "string") {
+      issues.push({
+        path: item.field,
+        message:
+          `No installed font draws every character of the caption "${item.caption}" (a caption is drawn ` +
+          `in one font; none has "${chosen.missing}" beside the others): install fonts-noto-cjk or ` +
+          "fonts-symbola, or write the caption without it",
+      });
+    } else if (chosen !== primary) {
+      item.captionFont = { path: chosen, identity: textFontIdentity(chosen) };
+    }
+  }
 }
 
 /** A PNG or JPEG is a still; anything else (a video, a stream) is played as a clip. */

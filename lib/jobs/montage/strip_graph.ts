@@ -32,6 +32,8 @@ export interface StripChunkParams {
     item: string;
     still: boolean;
     caption: string | null;
+    /** Its caption font's identity where it is not the strip's (`font`). */
+    font?: string;
     seek: number;
     delay: number;
   }[];
@@ -83,6 +85,8 @@ export interface StripFiles {
   captionFiles: string[];
   /** The caption font, or null. */
   font: string | null;
+  /** Each item's caption font where it is not `font`, in `items`' order. @default none */
+  fonts?: readonly (string | null)[];
 }
 
 /**
@@ -122,9 +126,11 @@ export function stripGraph(params: StripChunkParams, files: StripFiles): string 
       fps: params.fps,
       frames: still ? null : params.frames,
       still: item.still,
-      caption: item.caption === null || files.font === null
-        ? null
-        : { textFile: files.captionFiles[k]!, fontFile: files.font, color: params.captionColor },
+      caption: item.caption === null || files.font === null ? null : {
+        textFile: files.captionFiles[k]!,
+        fontFile: files.fonts?.[k] ?? files.font,
+        color: params.captionColor,
+      },
       delay: item.delay,
     }));
     // A gap after every cell but the last, in the background colour.

@@ -24,7 +24,7 @@ export interface GridParams {
   band: number;
   captionColor: string;
   /** The cells, each with its item's identity, whether it is a still, and its caption. */
-  cells: (Rect & { item: string; still: boolean; caption: string | null })[];
+  cells: (Rect & { item: string; still: boolean; caption: string | null; font?: string })[];
   /** The soundtrack's identity and gain, or null. */
   audio: { identity: string; gain: number } | null;
   /** The caption font's identity, or null. */
@@ -48,6 +48,7 @@ export const gridStep: StepKindDefinition = {
     const params = task.params as unknown as GridParams;
     const items = task.runtime.items as string[];
     const font = typeof task.runtime.font === "string" ? task.runtime.font : null;
+    const fonts = Array.isArray(task.runtime.fonts) ? task.runtime.fonts as (string | null)[] : [];
     const frames = Math.max(1, Math.round(params.duration * params.fps));
     const encoding = videoEncodingArgs(encoderFromIdentity(params.encoder), {
       crf: params.crf,
@@ -60,7 +61,7 @@ export const gridStep: StepKindDefinition = {
     for (const [k, cell] of params.cells.entries()) {
       if (cell.caption !== null) await Deno.writeTextFile(captionFiles[k]!, cell.caption);
     }
-    const chains = gridChains(params, { frames, captionFiles, font, encoderFilter: encoding.filter });
+    const chains = gridChains(params, { frames, captionFiles, font, fonts, encoderFilter: encoding.filter });
     const n = params.cells.length;
     const audio = typeof task.runtime.audio === "string" && params.audio !== null ? task.runtime.audio : null;
     if (audio !== null) {
@@ -92,7 +93,14 @@ export const gridStep: StepKindDefinition = {
 /** The grid's filter chains: each cell, then the cells placed by `xstack` (held when all are stills), to `[v]`. */
 function gridChains(
   params: GridParams,
-  context: { frames: number; captionFiles: string[]; font: string | null; encoderFilter: string },
+  context: {
+    frames: number;
+    captionFiles: string[];
+    font: string | null;
+    /** Each cell's caption font where it is not `font`. */
+    fonts: readonly (string | null)[];
+    encoderFilter: string;
+  },
 ): string[] {
   const { frames, font } = context;
   const still = params.cells.every((cell) => cell.still);
@@ -106,9 +114,11 @@ function gridChains(
       fps: params.fps,
       frames: still ? null : frames,
       still: cell.still,
-      caption: cell.caption === null || font === null
-        ? null
-        : { textFile: context.captionFiles[k]!, fontFile: font, color: params.captionColor },
+      caption: cell.caption === null || font === null ? null : {
+        textFile: context.captionFiles[k]!,
+        fontFile: context.fonts[k] ?? font,
+        color: params.captionColor,
+      },
       delay: 0,
     })
   );

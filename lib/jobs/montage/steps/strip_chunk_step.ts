@@ -28,6 +28,7 @@ export const stripChunkStep: StepKindDefinition = {
     const files: StripFiles = {
       captionFiles: params.items.map((_, k) => `${task.scratchDir}/caption-${k}.txt`),
       font: typeof task.runtime.font === "string" ? task.runtime.font : null,
+      fonts: Array.isArray(task.runtime.fonts) ? task.runtime.fonts as (string | null)[] : [],
     };
     for (const [k, item] of params.items.entries()) {
       if (item.caption !== null) await Deno.writeTextFile(files.captionFiles[k]!, item.caption);

@@ -3,6 +3,7 @@
  * change when, and only when, what a step shows does; mistakes are named with their path.
  */
 import assert from "node:assert/strict";
+import { WorkflowError } from "../../../../lib/core/errors.ts";
 import { stripChunks } from "../../../../lib/jobs/montage/scroll_layout.ts";
 import { planWorkflows } from "../../../../lib/workflow/plan_workflows.ts";
 import { resolveWorkflow } from "../../../../lib/workflow/resolve_workflow.ts";
@@ -141,4 +142,33 @@ Deno.test("montage mistakes are named with their path", async () => {
     ],
   ];
   for (const [montages, message, env] of cases) await assert.rejects(planOf(dir, montages, env), message);
+});
+
+Deno.test("a caption the montage's font lacks a character of is drawn in a font that has them all, keyed by it; other captions keep their keys", async () => {
+  // Before: 日本語 was drawn as boxes in DejaVu Sans.
+  const dir = await itemsDir(3);
+  const grid = (captions: string[]) => ({
+    id: "wall",
+    layout: "grid",
+    items: captions.map((caption, i) => ({ file: `img00${i}.png`, caption })),
+    size: "320x180",
+  });
+  const plan = await planOf(dir, [grid(["Plain", "日本語", "🎉"])]);
+  const step = plan.steps.find((candidate) => candidate.id === "montage/wall")!;
+  const fonts = step.runtime.fonts as (string | null)[];
+  assert.equal(fonts[0], null, "DejaVu Sans draws it");
+  assert.match(fonts[1] ?? "", /NotoSansCJK/);
+  assert.match(fonts[2] ?? "", /Symbola/);
+  const cells = (step.params as { cells: { font?: string }[] }).cells;
+  assert.ok(!("font" in cells[0]!));
+  assert.match(cells[1]!.font ?? "", /^[0-9a-f]{16}$/);
+  // A caption no one font draws, or of two lines, is refused at its item.
+  await assert.rejects(planOf(dir, [grid(["漢字 🎉", "Two\nlines", "ok"])]), (error: unknown) => {
+    assert.ok(error instanceof WorkflowError);
+    assert.deepEqual(error.issues.map((issue) => [issue.path, issue.message.slice(0, 51)]), [
+      ["montages[0].items[0]", "No installed font draws every character of the capt"],
+      ["montages[0].items[1]", "A caption is drawn on one line: this one has a line"],
+    ]);
+    return true;
+  });
 });

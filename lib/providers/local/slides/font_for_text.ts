@@ -1,0 +1,66 @@
+/**
+ * The font file that draws a line of text whole, for tools that draw with one font a line (ffmpeg's `drawtext`): the
+ * given font when it has every character, else the first installed fallback font (the slides' search: Noto, then
+ * Symbola) that has them all.
+ * @module
+ */
+import { sha256Hex } from "../../../core/sha256.ts";
+import { slideFontDirs } from "../../../media/font_dirs.ts";
+import { findFallbackFace } from "./_fallback_fonts.ts";
+import { readSfntFaces } from "./_sfnt.ts";
+
+/** A font file chosen for a text, and what keys it (its path, size and modification time, as the slides' fonts). */
+export interface TextFont {
+  path: string;
+  identity: string;
+}
+
+/**
+ * Finds the font that draws `text`.
+ *
+ * @param text The text (whitespace and control characters need no glyph).
+ * @param primary The font tried first.
+ * @returns `primary` when it draws every character; else a fallback's file (its first face has every character,
+ * as `drawtext` draws a collection's first face); else the first character no installed font draws.
+ * @throws {InputError} When `primary` is not a font file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fontForText } from "./font_for_text.ts";
+ * const dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+ * assert.equal(await fontForText("Café", dejavu), dejavu);
+ * ```
+ */
+export async function fontForText(text: string, primary: string): Promise<string | { missing: string }> {
+  const chars = [...new Set([...text].filter((char) => !/[\s\p{Cc}\p{Cf}]/u.test(char)))];
+  const codePoints = chars.map((char) => char.codePointAt(0)!);
+  const [face] = await readSfntFaces(primary);
+  if (face !== undefined && codePoints.every((codePoint) => face.glyphOf(codePoint) !== 0)) return primary;
+  const fallback = await findFallbackFace(chars.join(""), {
+    weight: 400,
+    dirs: slideFontDirs().fallbacks,
+    excludeFiles: [primary],
+    excludeFamily: face?.family ?? "",
+  });
+  const first = fallback === null ? undefined : (await readSfntFaces(fallback.path))[0];
+  const lacking = (drawn: typeof first) => chars.find((char) => drawn?.glyphOf(char.codePointAt(0)!) === 0);
+  if (first !== undefined && lacking(first) === undefined) return first.path;
+  return {
+    missing:
+      (first === undefined
+        ? chars.find((char) => face?.glyphOf(char.codePointAt(0)!) === 0)
+        : lacking(first)) ?? chars[0]!,
+  };
+}
+
+/**
+ * What keys a font file: its path, size and modification time, hashed (a font is not read to key it).
+ *
+ * @param path The font file.
+ * @returns 16 hexadecimal digits.
+ */
+export function textFontIdentity(path: string): string {
+  const { size, mtime } = Deno.statSync(path);
+  return sha256Hex(`${path}\t${size}\t${mtime?.getTime() ?? ""}`).slice(0, 16);
+}
