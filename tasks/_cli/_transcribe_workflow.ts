@@ -4,6 +4,7 @@
  * @module
  */
 import { InputError } from "../../lib/core/errors.ts";
+import { plainLatin } from "../../lib/core/latin_letters.ts";
 import { sha256Hex } from "../../lib/core/sha256.ts";
 import type { WorkflowInput } from "../../lib/workflow/workflow_schema.ts";
 
@@ -83,7 +84,8 @@ export function transcribeWorkflow(recordings: readonly string[], options: Trans
 }
 
 /**
- * A recording's id from its file's name: lowercase, accents dropped (`Ünï Cödé.wav` → `uni-code`; before, `n-c-d`),
+ * A recording's id from its file's name: lowercase, its Latin letters plain (`Ünï Cödé.wav` → `uni-code`, before
+ * `n-c-d`; `Straße` → `strasse`, see `plainLatin`),
  * each other run of characters a `-`; `recording-` and 8 hex digits of the name's SHA-256 when no Latin letter or
  * digit is left (`講義.wav`), so that two such recordings' outputs are told apart by more than a number.
  *
@@ -101,7 +103,7 @@ export function transcribeWorkflow(recordings: readonly string[], options: Trans
  */
 export function recordingId(input: string): string {
   const name = (input.split("/").pop() ?? input).replace(/\.[^.]*$/, "");
-  const id = name.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase().replace(/[^a-z0-9_-]+/g, "-")
+  const id = plainLatin(name).toLowerCase().replace(/[^a-z0-9_-]+/g, "-")
     .replace(/^[-_]+|-+$/g, "");
   return id !== "" ? id : name === "" ? "recording" : `recording-${sha256Hex(name).slice(0, 8)}`;
 }

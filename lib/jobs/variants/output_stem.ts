@@ -3,6 +3,7 @@
  * kept short enough that every output's name fits in a file name.
  * @module
  */
+import { plainLatin } from "../../core/latin_letters.ts";
 import { sha256Hex } from "../../core/sha256.ts";
 import { ID_MAX_LENGTH } from "../../schema/fields.ts";
 
@@ -40,7 +41,7 @@ const DIGEST_LENGTH = 8;
 export function outputStem(name: string): string {
   const base = name.slice(name.lastIndexOf("/") + 1);
   const written = base.replace(/\.[^.]+$/, "");
-  const safe = written.normalize("NFKD").replace(/\p{M}+/gu, "").replace(/[^A-Za-z0-9._-]+/g, "-");
+  const safe = plainLatin(written).replace(/[^A-Za-z0-9._-]+/g, "-");
   // A name of no Latin letter or digit (`日本語.mp4`): named apart by its digest (before, `-`).
   const stem = /[A-Za-z0-9]/.test(safe)
     ? safe
