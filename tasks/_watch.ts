@@ -11,6 +11,9 @@ import { REEL_V8_FLAGS } from "./_v8_flags.ts";
 /** Where a watched render writes the files its plan names (see {@linkcode tellWatcher}), for its watcher. */
 const WATCH_LIST_ENV = "REEL_WATCH_LIST";
 
+/** A font file: a caption's or an overlay's, the system's, not a file the workflow names. */
+const FONT_FILE = /\.(ttf|otf|ttc|woff2?)$/i;
+
 /** A file a plan names, and its modification time when the plan was made. */
 interface NamedFile {
   path: string;
@@ -19,7 +22,8 @@ interface NamedFile {
 
 /**
  * The files a plan's steps read from the user's disk: every absolute path in a step's run-time details (the
- * pictures, backgrounds, music, inputs) that is a file. The store and the binaries are not among them.
+ * pictures, backgrounds, music, inputs) that is a file, but fonts (the system's, which the workflow does not
+ * name). The store and the binaries are not among them.
  *
  * @param plan The plan.
  * @returns Each file once, with its modification time.
@@ -29,7 +33,7 @@ interface NamedFile {
  * import assert from "node:assert/strict";
  * import { planNamedFiles } from "./_watch.ts";
  * const file = await Deno.makeTempFile();
- * const step = { runtime: { musicPath: file, picturePath: null, items: [file, "/no/such/file"] } };
+ * const step = { runtime: { musicPath: file, picturePath: null, items: [file, "/no/such/file"], font: "/f/a.ttf" } };
  * const named = planNamedFiles({ steps: [step], templates: [] } as never);
  * assert.deepEqual(named.map((entry) => entry.path), [file]);
  * await Deno.remove(file);
@@ -40,7 +44,9 @@ export function planNamedFiles(plan: Pick<Plan, "steps" | "templates">): NamedFi
   for (const step of [...plan.steps, ...plan.templates]) {
     for (const value of Object.values(step.runtime)) {
       for (const path of Array.isArray(value) ? value : [value]) {
-        if (typeof path !== "string" || !path.startsWith("/") || named.has(path)) continue;
+        if (typeof path !== "string" || !path.startsWith("/") || FONT_FILE.test(path) || named.has(path)) {
+          continue;
+        }
         try {
           const info = Deno.statSync(path);
           if (info.isFile) named.set(path, { path, mtime: info.mtime?.getTime() ?? null });

@@ -128,9 +128,25 @@ const IMAGE2_NAME = /\.(png|jpe?g|webp|bmp|tiff?|tga|ppm|pgm|pbm|jp2|dpx|exr|sgi
  * ```
  */
 export function fileInput(path: string): string[] {
-  return path.includes("%") && IMAGE2_NAME.test(path)
-    ? ["-f", "image2", "-pattern_type", "none", "-i", path]
-    : ["-i", path];
+  return readAsPattern(path) ? ["-f", "image2", "-pattern_type", "none", "-i", path] : ["-i", path];
+}
+
+/**
+ * Whether ffmpeg, left to itself, reads a file's name as a frame-number pattern: an image whose name has a `%`.
+ *
+ * @param path The file.
+ * @returns True for `frame%d.png`, false for `frame1.png` or `100%.mp4`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readAsPattern } from "./ffmpeg.ts";
+ * assert.ok(readAsPattern("frame%d.png"));
+ * assert.ok(!readAsPattern("100%.mp4"));
+ * ```
+ */
+export function readAsPattern(path: string): boolean {
+  return path.includes("%") && IMAGE2_NAME.test(path);
 }
 
 /**
@@ -214,7 +230,7 @@ export async function ffprobeMedia(
     "format=duration:stream=codec_type,codec_name,width,height,duration",
     "-of",
     "json",
-    file,
+    ...fileInput(file),
   ], { signal: options.signal });
   const parsed = JSON.parse(new TextDecoder().decode(stdout)) as {
     format?: { duration?: string };

@@ -112,7 +112,8 @@ export async function ensureWritableFolder(folder: string, role: string): Promis
  * theirs (a folder named `talk.srt` left the transcript's text, VTT and JSON beside a failure, exit 1).
  */
 function checkOutputPlaces(outDir: string, plan: Plan): void {
-  for (const step of [...plan.steps, ...plan.templates]) {
+  // Steps only: a child spawned from a template writes no output of its own.
+  for (const step of plan.steps) {
     if (step.output === null) continue;
     const place = `${outDir.replace(/\/+$/, "")}/${step.output}`;
     let folder = false;

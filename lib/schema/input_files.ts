@@ -185,6 +185,11 @@ export async function expandInputFiles(
     for (const match of matches) {
       const known = identities.get(match);
       if (known !== undefined && options.repeats !== true) continue;
+      if (known?.startsWith("stream:")) {
+        // A pipe gives its bytes once: two readers would each get a part, or wait for ever.
+        options.issues.push({ path, message: `${match} is a stream (a pipe), read once: name it once` });
+        continue;
+      }
       const identity = known ?? await identify(match, { path, issues: options.issues });
       if (identity === null) continue;
       identities.set(match, identity);
@@ -234,7 +239,9 @@ async function isTransportStream(path: string): Promise<boolean> {
     const read = await readFull(file, start);
     return read > 0 && start[0] === 0x47 && (read < 189 || start[188] === 0x47);
   } catch (error) {
-    if (error instanceof Deno.errors.PermissionDenied) return true; // its probe says so, naming it
+    // Gone since the folder was listed: not taken. One that cannot be read is taken, and its probe names it.
+    if (error instanceof Deno.errors.NotFound) return false;
+    if (error instanceof Deno.errors.PermissionDenied) return true;
     throw error;
   }
 }

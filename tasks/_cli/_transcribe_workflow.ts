@@ -105,5 +105,7 @@ export function recordingId(input: string): string {
   const name = (input.split("/").pop() ?? input).replace(/\.[^.]*$/, "");
   const id = plainLatin(name).toLowerCase().replace(/[^a-z0-9_-]+/g, "-")
     .replace(/^[-_]+|-+$/g, "");
-  return id !== "" ? id : name === "" ? "recording" : `recording-${sha256Hex(name).slice(0, 8)}`;
+  // A name whose letters are none of them Latin (`講義 2.wav` gave `2`) is told apart by its digest.
+  const latin = /[a-z]/.test(id) || (id !== "" && !/\p{L}/u.test(name));
+  return latin ? id : name === "" ? "recording" : `recording-${sha256Hex(name).slice(0, 8)}`;
 }

@@ -136,9 +136,14 @@ Deno.test("e2e: an image named with a % is drawn as itself, not as the frame-num
     await makeColourImage(`${dir}/made.png`, { colour: COLOURS[colour]!, width: 160, height: 120 });
     await Deno.rename(`${dir}/made.png`, `${dir}/${name}`);
   }
+  // A picture played as a clip (BMP), probed by ffprobe before the run: its name as written too.
+  await makeColourImage(`${dir}/made.png`, { colour: COLOURS[3]!, width: 160, height: 120 });
+  await runFfmpeg(await findFfmpeg(), ["-i", `${dir}/made.png`, `${dir}/made.bmp`]);
+  await Deno.rename(`${dir}/made.bmp`, `${dir}/tile%d.bmp`);
   const montages = [
     { id: "grid", layout: "grid", items: ["frame%d.png", "%{pts}.png"], size: "320x180", duration: 1 },
     { id: "strip", layout: "scroll", items: ["frame%d.png"], size: "160x120", duration: 1 },
+    { id: "bmp", layout: "grid", items: ["tile%d.bmp"], size: "160x120", duration: 1, gap: 0 },
   ];
   await Deno.writeTextFile(
     `${dir}/workflow.ts`,
@@ -149,6 +154,7 @@ Deno.test("e2e: an image named with a % is drawn as itself, not as the frame-num
   await assertColour(`${dir}/out/grid.mp4`, 0.5, [80, 90], COLOURS[0]!);
   await assertColour(`${dir}/out/grid.mp4`, 0.5, [240, 90], COLOURS[1]!);
   await assertColour(`${dir}/out/strip.mp4`, 0.5, [80, 60], COLOURS[0]!);
+  await assertColour(`${dir}/out/bmp.mp4`, 0.5, [80, 60], COLOURS[3]!);
 });
 
 Deno.test("e2e: an item named twice is shown twice, in its own cell; before, the second was dropped", async () => {

@@ -13,6 +13,8 @@ Deno.test("recordingId() keeps a name's letters without their accents, and tells
   assert.match(two, /^recording-[0-9a-f]{8}$/);
   assert.notEqual(one, two);
   assert.equal(recordingId("-.wav"), "recording-3973e022");
+  assert.notEqual(recordingId("講義 2.wav"), recordingId("録音 2.wav"));
+  assert.equal(recordingId("2024-05-01.wav"), "2024-05-01");
 });
 
 Deno.test("transcribeWorkflow() numbers a second recording of the same id", () => {

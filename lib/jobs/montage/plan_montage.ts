@@ -5,12 +5,19 @@
  * @module
  */
 import type { Json } from "../../core/json.ts";
+import { readAsPattern } from "../../media/ffmpeg.ts";
 import { encoderIdentity, encoderThreads } from "../../media/video_encoder.ts";
 import type { Draft } from "../../plan/plan_step.ts";
 import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
 import { kindFields } from "../../steps/step_kind.ts";
 import { gridLayout } from "./grid_layout.ts";
-import type { MontageCommon, ResolvedGrid, ResolvedMontages, ResolvedScroll } from "./montage_schema.ts";
+import type {
+  MontageCommon,
+  MontageItem,
+  ResolvedGrid,
+  ResolvedMontages,
+  ResolvedScroll,
+} from "./montage_schema.ts";
 import { horizontal, type StripChunk, stripChunks, travel, uneased } from "./scroll_layout.ts";
 import { type GridParams, gridStep } from "./steps/grid_step.ts";
 import { stripChunkStep } from "./steps/strip_chunk_step.ts";
@@ -111,7 +118,14 @@ function gridDraft(grid: ResolvedGrid, context: PlanContext): Draft {
     cells: layout.cells.map((cell, i) => {
       const item = grid.items[i]!;
       const font = item.captionFont === undefined ? {} : { font: item.captionFont.identity };
-      return { ...cell, item: item.identity, still: item.still, caption: item.caption, ...font };
+      return {
+        ...cell,
+        item: item.identity,
+        still: item.still,
+        caption: item.caption,
+        ...font,
+        ...literal(item),
+      };
     }),
     audio: grid.audio === null ? null : { identity: grid.audio.identity, gain: grid.audio.gain },
     font: grid.font?.identity ?? null,
@@ -216,8 +230,17 @@ function chunkItems(scroll: ResolvedScroll, chunk: StripChunk, distance: number)
       still: item.still,
       caption: item.caption,
       ...item.captionFont === undefined ? {} : { font: item.captionFont.identity },
+      ...literal(item),
       seek: item.still ? 0 : Math.max(0, Math.round((start - entry) * 1000) / 1000),
       delay: item.still ? 0 : Math.max(0, Math.round((entry - start) * scroll.fps)),
     };
   });
+}
+
+/**
+ * `{ literal: true }` for an item ffmpeg once read as a frame-number pattern (`frame%d.png` drew `frame1.png`): its
+ * steps are made again, now that it is read as itself; nothing for the others, which keep their keys.
+ */
+function literal(item: MontageItem): { literal?: true } {
+  return readAsPattern(item.path) ? { literal: true } : {};
 }

@@ -34,6 +34,8 @@ export interface StripChunkParams {
     caption: string | null;
     /** Its caption font's identity where it is not the strip's (`font`). */
     font?: string;
+    /** True for a name ffmpeg once read as a pattern (see `plan_montage.ts`). */
+    literal?: true;
     seek: number;
     delay: number;
   }[];

@@ -42,8 +42,9 @@ export function outputStem(name: string): string {
   const base = name.slice(name.lastIndexOf("/") + 1);
   const written = base.replace(/\.[^.]+$/, "");
   const safe = plainLatin(written).replace(/[^A-Za-z0-9._-]+/g, "-");
-  // A name of no Latin letter or digit (`日本語.mp4`): named apart by its digest (before, `-`).
-  const stem = /[A-Za-z0-9]/.test(safe)
+  // A name of letters none of which is Latin (`日本語.mp4`, `講義 2.mp4`): named apart by its digest (before, `-`
+  // and `-2`); a name of digits alone (`2024.mp4`) is its digits.
+  const stem = /[A-Za-z]/.test(safe) || (!/\p{L}/u.test(written) && /[0-9]/.test(safe))
     ? safe
     : `input${written === "" ? "" : `-${sha256Hex(written).slice(0, DIGEST_LENGTH)}`}`;
   if (stem.length <= STEM_MAX_LENGTH) return stem;

@@ -6,6 +6,7 @@
  */
 import { WorkflowError } from "../../core/errors.ts";
 import type { Json } from "../../core/json.ts";
+import { readAsPattern } from "../../media/ffmpeg.ts";
 import { encoderIdentity, encoderThreads } from "../../media/video_encoder.ts";
 import type { Draft } from "../../plan/plan_step.ts";
 import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
@@ -14,7 +15,8 @@ import { encodeVariantStep, type VariantParams } from "./steps/encode_variant_st
 import { hlsMasterStep, hlsPlaylistStep } from "./steps/hls_playlist_step.ts";
 import { manifestStep } from "./steps/manifest_step.ts";
 import { probeInputStep } from "./steps/probe_input_step.ts";
-import type { ResolvedRecipe, ResolvedVariants, VariantsJob } from "./variants_schema.ts";
+import type { ResolvedRecipe, ResolvedVariants, TransformSet, VariantsJob } from "./variants_schema.ts";
+import { frameRate } from "./variant_filters.ts";
 
 /** Default timeouts, in ms; a workflow's `timeout` replaces `ms`. An encode gets 5 minutes plus 5 s per input second. */
 export const VARIANT_TIMEOUTS = {
@@ -131,7 +133,14 @@ function outputSteps(recipe: ResolvedRecipe, context: OutputContext): Draft[] {
   for (const rendition of recipe.renditions) {
     const id = rendition.name === null ? context.id : `${context.id}@${rendition.name}`;
     const file = rendition.name === null ? context.file : `${context.file}.${rendition.name}`;
-    const params: VariantParams = { ...context.base, rendition, container: recipe.hls ? "hls" : "mp4" };
+    const container = recipe.hls ? "hls" : "mp4";
+    const fixed = fixesOf(context.base.set, { container, overlay: context.runtime.overlayImage });
+    const params: VariantParams = {
+      ...context.base,
+      rendition,
+      container,
+      ...fixed.length === 0 ? {} : { fixed },
+    };
     drafts.push(
       {
         ...context.common,
@@ -218,4 +227,22 @@ function encoderOf(recipe: ResolvedRecipe, context: Context): { encoder: Json; t
 function timeout(kind: keyof typeof VARIANT_TIMEOUTS, context: PlanContext): Draft["timeout"] {
   const base = VARIANT_TIMEOUTS[kind];
   return { ms: context.timeout ?? base.ms, perMediaSecond: base.perMediaSecond };
+}
+
+/**
+ * The fixes to the encode step that changed an output's bytes, named in its params so that what was stored before
+ * them is made again and every other output keeps its key (the step's version would have re-keyed them all): a new
+ * speed without a rate of its own (frames picked by fps), an NTSC rate (its exact fraction), an HLS stream (its
+ * playlist's target duration), an overlay image whose name has a `%` (read as itself).
+ */
+function fixesOf(
+  set: TransformSet,
+  context: { container: "mp4" | "hls"; overlay: Json | undefined },
+): string[] {
+  return [
+    ...set.speed !== 1 && set.fps === null ? ["speed-frames"] : [],
+    ...set.fps !== null && frameRate(set.fps).endsWith("/1001") ? ["ntsc-rate"] : [],
+    ...context.container === "hls" ? ["hls-target"] : [],
+    ...typeof context.overlay === "string" && readAsPattern(context.overlay) ? ["overlay-name"] : [],
+  ];
 }

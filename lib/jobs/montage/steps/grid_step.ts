@@ -24,7 +24,7 @@ export interface GridParams {
   band: number;
   captionColor: string;
   /** The cells, each with its item's identity, whether it is a still, and its caption. */
-  cells: (Rect & { item: string; still: boolean; caption: string | null; font?: string })[];
+  cells: (Rect & { item: string; still: boolean; caption: string | null; font?: string; literal?: true })[];
   /** The soundtrack's identity and gain, or null. */
   audio: { identity: string; gain: number } | null;
   /** The caption font's identity, or null. */

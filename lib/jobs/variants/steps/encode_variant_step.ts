@@ -31,6 +31,8 @@ export interface VariantParams {
   threads: number | null;
   /** `mp4`, or `hls` for a rendition that is also an HLS stream (fragmented MP4, keyframes every 2 s). */
   container: "mp4" | "hls";
+  /** The fixes of the step that changed this output's bytes (see `plan_variants.ts`); absent for none. */
+  fixed?: string[];
 }
 
 /** HLS segments are this long, in seconds. */
@@ -64,8 +66,7 @@ export function outputDuration(set: Pick<TransformSet, "trim" | "speed">, inputD
 /** Encodes one output; its value is `{ duration, width, height, bitrate, playlist }` (playlist: HLS only). */
 export const encodeVariantStep: StepKindDefinition = {
   kind: "variant",
-  // 3: a new speed's frames picked by fps at the input's rate (they trailed the sound by two frames).
-  version: 3,
+  version: 2,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as VariantParams;

@@ -172,3 +172,13 @@ Deno.test("a caption the montage's font lacks a character of is drawn in a font 
     return true;
   });
 });
+
+Deno.test("an item ffmpeg once read as a frame-number pattern is marked in its cell's params; the others keep their keys", async () => {
+  const dir = await itemsDir(1);
+  await Deno.writeFile(`${dir}/frame%d.png`, new Uint8Array([...PNG, 9]));
+  const plan = await planOf(dir, [{ id: "wall", layout: "grid", items: ["img000.png", "frame%d.png"] }]);
+  const cells =
+    (plan.steps.find((step) => step.id === "montage/wall")!.params as { cells: { literal?: true }[] })
+      .cells;
+  assert.deepEqual(cells.map((cell) => cell.literal), [undefined, true]);
+});

@@ -11,6 +11,10 @@ Deno.test("outputStem() drops the folder and the extension and replaces unsafe c
   assert.equal(outputStem("Ünï Cödé.mp4"), "Uni-Code");
   assert.match(outputStem("日本語.mp4"), /^input-[0-9a-f]{8}$/);
   assert.notEqual(outputStem("日本語.mp4"), outputStem("中文.mp4"));
+  // A number beside letters of another script is not a name of its own (before: both `-2`); digits alone are.
+  assert.match(outputStem("講義 2.mp4"), /^input-[0-9a-f]{8}$/);
+  assert.notEqual(outputStem("講義 2.mp4"), outputStem("録音 2.mp4"));
+  assert.equal(outputStem("2024.mp4"), "2024");
   assert.equal(outputStem(".mp4"), "input");
 });
 

@@ -156,3 +156,26 @@ Deno.test("an encode's timeout is 5 minutes plus 5 s per second of its input; a 
   ], { toolchain: TEST_TOOLCHAIN });
   assert.equal(quick.steps.find((step) => step.id === "variants/a/probe")?.timeout.ms, 3000);
 });
+
+Deno.test("the outputs whose bytes the encode step's fixes changed name them in their params; the others keep their keys", async () => {
+  const dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  const recipes = [
+    { name: "plain", format: "90x160" },
+    { name: "fast", speed: 2 },
+    { name: "timed", speed: 2, fps: 30 },
+    { name: "film", fps: 23.976 },
+    { name: "stream", renditions: [{ height: 90 }], hls: true },
+  ];
+  const workflow = await resolveWorkflow({ variants: [{ inputs: ["a.mp4"], recipes }] }, {
+    file: "w.ts",
+    moduleUrl: `file://${dir}/w.ts`,
+  });
+  const steps = planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN }).steps;
+  const fixed = (id: string) => (steps.find((step) => step.id === id)!.params as { fixed?: string[] }).fixed;
+  assert.equal(fixed("variants/a/plain"), undefined);
+  assert.equal(fixed("variants/a/timed"), undefined);
+  assert.deepEqual(fixed("variants/a/fast"), ["speed-frames"]);
+  assert.deepEqual(fixed("variants/a/film"), ["ntsc-rate"]);
+  assert.deepEqual(fixed("variants/a/stream@90p"), ["hls-target"]);
+});

@@ -139,3 +139,18 @@ Deno.test("each mistake is named with its path", async () => {
   ];
   for (const [variants, message] of cases) await assert.rejects(resolve(dir, variants), message);
 });
+
+Deno.test("a pipe named twice in a montage is refused: it gives its bytes once", async () => {
+  const dir = await tempDir();
+  assert.ok((await new Deno.Command("mkfifo", { args: [`${dir}/live.mp4`] }).output()).success);
+  await assert.rejects(
+    resolveWorkflow(
+      { montages: [{ id: "m", layout: "grid", items: ["live.mp4", "live.mp4"] }] } as WorkflowInput,
+      {
+        file: "w.ts",
+        moduleUrl: `file://${dir}/w.ts`,
+      },
+    ),
+    /montages\[0\]\.items\[1\]: .*live\.mp4 is a stream \(a pipe\), read once: name it once/,
+  );
+});
