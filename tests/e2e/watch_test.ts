@@ -16,8 +16,8 @@ export default workflow({
 
 /**
  * Starts `render lesson.ts --watch --json` in `dir`: its events; `until(pattern)` reads its stderr until the pattern
- * shows (failing if the watch ends first) and returns what it read, the pattern then taken out; `stop()` sends
- * SIGINT and returns its status.
+ * shows (failing if the watch ends first) and returns what it read, the pattern then taken out; `rounds()` reads
+ * the renders and acts between them; `stop()` sends SIGINT and returns its status.
  */
 function startWatch(dir: string) {
   const child = new Deno.Command(Deno.execPath(), {
@@ -29,9 +29,9 @@ function startWatch(dir: string) {
   const stderr = child.stderr.getReader();
   const decoder = new TextDecoder();
   let said = "";
+  const events = jsonEvents(child.stdout);
   return {
-    events: jsonEvents(child.stdout),
-    kill: (signal: Deno.Signal) => child.kill(signal),
+    events,
     async until(pattern: RegExp): Promise<string> {
       while (!pattern.test(said)) {
         const { value, done } = await stderr.read();
@@ -41,6 +41,32 @@ function startWatch(dir: string) {
       const read = said;
       said = said.replace(pattern, "");
       return read;
+    },
+    /**
+     * Reads `count` renders' steps that ran (not from the store), sorted; after each but the last, waits for the
+     * watch to say it is watching and calls `between` with the round's number and what it said. A guard kills the
+     * watch after two minutes: one that missed a save would otherwise hang the test instead of failing it.
+     */
+    async rounds(
+      count: number,
+      between: (round: number, seen: string) => Promise<void>,
+    ): Promise<string[][]> {
+      const guard = setTimeout(() => child.kill("SIGKILL"), 120_000);
+      const runs: string[][] = [];
+      let current: string[] = [];
+      try {
+        for await (const event of events) {
+          if (event.type === "step:finished" && !event.cached) current.push(event.step!);
+          if (event.type !== "run:finished") continue;
+          runs.push(current.sort());
+          current = [];
+          if (runs.length === count) break;
+          await between(runs.length, await this.until(/watching .*\n/));
+        }
+      } finally {
+        clearTimeout(guard);
+      }
+      return runs;
     },
     async stop(): Promise<Deno.CommandStatus> {
       child.kill("SIGINT");
@@ -57,24 +83,16 @@ Deno.test("render --watch renders again when the workflow is saved, running only
   const dir = await tempDir("reel-watch-");
   await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("Second part."));
   const watch = startWatch(dir);
-  const runs: { ran: string[] }[] = [];
-  let current: string[] = [];
-  for await (const event of watch.events) {
-    if (event.type === "step:finished" && !event.cached) current.push(event.step!);
-    if (event.type !== "run:finished") continue;
-    runs.push({ ran: current.sort() });
-    current = [];
-    if (runs.length === 2) break;
-    // Save once the watcher says it is watching, as an editor would after the first render.
-    const seen = await watch.until(/watching .*\n/);
+  // Saved once the watcher says it is watching, as an editor would after the first render.
+  const runs = await watch.rounds(2, async (_, seen) => {
     // The workflow imports only reel: its own modules are watched too, and counted apart.
     assert.match(seen, /watching lesson\.ts \(and reel's own \d+ modules\); Ctrl-C to stop\n/);
     await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("A changed second part."));
-  }
+  });
   const status = await watch.stop();
   // Speech, cues and slide of 2 sections, the title card, narration, stills, video, SRT and VTT.
-  assert.equal(runs[0]!.ran.length, 12);
-  assert.deepEqual(runs[1]!.ran, [
+  assert.equal(runs[0]!.length, 12);
+  assert.deepEqual(runs[1], [
     "v/narration",
     "v/s2/cues",
     "v/s2/speech",
@@ -90,18 +108,8 @@ Deno.test("render --watch sees the workflow deleted and created again, and repla
   const file = `${dir}/lesson.ts`;
   await Deno.writeTextFile(file, workflowText("Second part."));
   const watch = startWatch(dir);
-  // A guard, not a wait: a watch that missed a save would otherwise hang the test instead of failing it.
-  const guard = setTimeout(() => watch.kill("SIGKILL"), 120_000);
-  const runs: string[][] = [];
-  let current: string[] = [];
-  for await (const event of watch.events) {
-    if (event.type === "step:finished" && !event.cached) current.push(event.step!);
-    if (event.type !== "run:finished") continue;
-    runs.push(current.sort());
-    current = [];
-    if (runs.length === 3) break;
-    await watch.until(/watching .*\n/);
-    if (runs.length === 1) {
+  const runs = await watch.rounds(3, async (round) => {
+    if (round === 1) {
       // As `git checkout` does: the file goes, the watch says so, and the file comes back changed.
       await Deno.remove(file);
       await watch.until(/lesson\.ts is gone; waiting for it to come back\n/);
@@ -111,8 +119,7 @@ Deno.test("render --watch sees the workflow deleted and created again, and repla
       await Deno.writeTextFile(`${dir}/.lesson.ts.swp`, workflowText("The second part, changed again."));
       await Deno.rename(`${dir}/.lesson.ts.swp`, file);
     }
-  }
-  clearTimeout(guard);
+  });
   const status = await watch.stop();
   const changed = [
     "v/narration",
@@ -158,23 +165,13 @@ Deno.test("render --watch renders again when a picture the workflow names is sav
     workflowText("Second part.").replace('title: "A",', 'title: "A", picture: { file: "pic.png" },'),
   );
   const watch = startWatch(dir);
-  const guard = setTimeout(() => watch.kill("SIGKILL"), 120_000);
-  const runs: string[][] = [];
-  let current: string[] = [];
-  for await (const event of watch.events) {
-    if (event.type === "step:finished" && !event.cached) current.push(event.step!);
-    if (event.type !== "run:finished") continue;
-    runs.push(current.sort());
-    current = [];
-    if (runs.length === 2) break;
-    const seen = await watch.until(/watching .*\n/);
+  const runs = await watch.rounds(2, async (_, seen) => {
     assert.match(
       seen,
       /watching lesson\.ts and 1 file it names \(and reel's own \d+ modules\); Ctrl-C to stop\n/,
     );
     await makeColourImage(`${dir}/pic.png`, { colour: "#e03050", width: 32, height: 32 });
-  }
-  clearTimeout(guard);
+  });
   const status = await watch.stop();
   assert.ok(runs[1]!.includes("v/s1/slide@160x90"), runs[1]!.join(", "));
   assert.ok(!runs[1]!.some((step) => /speech|narration|s2\//.test(step)), runs[1]!.join(", "));
