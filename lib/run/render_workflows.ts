@@ -273,11 +273,11 @@ export async function renderLoaded(
         // coordinator checks them itself.
         fitSlides: options.cluster !== undefined
           ? undefined
-          : async (slides) =>
+          : async (slides, signal) =>
             await fitSlidesOn(await opening, slides, {
               workers: plan.limits.workers,
               ffmpeg,
-              signal: options.signal,
+              signal: signal ?? options.signal,
             }),
       });
       await ensureWritableFolder(cacheDir, "cache folder");

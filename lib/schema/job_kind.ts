@@ -61,10 +61,10 @@ export interface PreflightContext {
   stored?: (stepId: string) => Json | undefined;
   /**
    * Checks slides' fit as `checkSlideFits` does, in order, elsewhere (the render's workers, which load the
-   * fonts for the slides anyway).
+   * fonts for the slides anyway); `signal` stops it (the lesson's voice check failed meanwhile).
    * @default each slide checked on this thread
    */
-  fitSlides?: (slides: readonly SlideText[]) => Promise<SlideFit[]>;
+  fitSlides?: (slides: readonly SlideText[], signal?: AbortSignal) => Promise<SlideFit[]>;
 }
 
 /** The steps a job expands into. */

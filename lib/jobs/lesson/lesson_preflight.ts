@@ -37,8 +37,29 @@ import { narrationStepId, speechStepId } from "./plan_lesson.ts";
 export async function preflightLesson(lesson: ResolvedLesson, context: PreflightContext): Promise<string[]> {
   await checkMusic(lesson, context);
   await checkImages(lesson, context);
-  // Only the voices that will speak: a narration the store holds was spoken with its voice (an unchanged
-  // re-render starts no espeak-ng to list voices).
+  // The voices are asked of espeak-ng (a process, 65 ms here) while the workers fit the slides: neither waits for
+  // the other. A voice's error comes first when both fail, as when they ran one after the other.
+  const voiceFailed = new AbortController();
+  const signal = context.signal === undefined
+    ? voiceFailed.signal
+    : AbortSignal.any([context.signal, voiceFailed.signal]);
+  const slides = checkSlides(lesson, { ...context, signal });
+  slides.catch(() => {});
+  try {
+    await checkVoices(lesson, context);
+  } catch (error) {
+    voiceFailed.abort(error);
+    throw error;
+  }
+  return await slides;
+}
+
+/**
+ * Checks the voices that will speak: ffmpeg's flite filter for a flite voice, espeak-ng's list for each espeak
+ * voice (an unknown one named where it is given). A narration the store holds was spoken with its voice (an
+ * unchanged re-render starts no espeak-ng to list voices).
+ */
+async function checkVoices(lesson: ResolvedLesson, context: PreflightContext): Promise<void> {
   const sections = lesson.videos.flatMap((video) =>
     video.sections.filter((section) => context.stored?.(speechStepId(video.id, section.id)) === undefined)
   );
@@ -69,7 +90,6 @@ export async function preflightLesson(lesson: ResolvedLesson, context: Preflight
       });
     }
   }
-  return await checkSlides(lesson, context);
 }
 
 /**
@@ -155,7 +175,7 @@ async function checkSlides(lesson: ResolvedLesson, context: PreflightContext): P
   const fits = unchecked.length === 0
     ? []
     : context.fitSlides !== undefined
-    ? await context.fitSlides(unchecked)
+    ? await context.fitSlides(unchecked, context.signal)
     : await checkHere(unchecked);
   let next = 0;
   for (const { path, format, fit: stored } of checked) {

@@ -32,12 +32,49 @@ Deno.test("preflightLesson() checks a stored slide by the fit its step recorded,
     assert.match(error.message, /The slide text would be cut/);
     return true;
   });
-  assert.deepEqual(asked, ["v/s1/speech", "v/s1/slide@160x90"]);
+  // The slides and the voices are checked at once: each asked once, in either order.
+  assert.deepEqual(asked.toSorted(), ["v/s1/slide@160x90", "v/s1/speech"]);
   const allowed = await preflightLesson(await lesson(), { ...context, stored, allowOverflow: true });
   assert.deepEqual(allowed, [
     "videos[0].sections[0] (160x90): A character no font has",
     "videos[0].sections[0]: The slide text would be cut; it will be cut (--allow-overflow)",
   ]);
+});
+
+Deno.test("preflightLesson() fits the slides while espeak-ng lists the voices, and stops the fit when a voice is unknown", async () => {
+  const ffmpeg = await findFfmpeg();
+  const workflow = await resolveWorkflow({
+    formats: ["160x90"],
+    titleCard: false,
+    voice: { provider: "espeak", voice: "xx-no-such-voice" },
+    videos: [{ id: "v", sections: [{ title: "Fine", narration: "Short." }] }],
+  }, where);
+  // A fit that ends only when it is stopped: the voice's error must come without waiting for it, and stop it.
+  let fitSignal: AbortSignal | undefined;
+  const fitSlides = (_slides: unknown, signal?: AbortSignal) => {
+    fitSignal = signal;
+    return new Promise<never>((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason)));
+  };
+  await assert.rejects(
+    preflightLesson(workflow.jobs.lesson!, { ffmpeg, allowOverflow: false, file: "lesson.ts", fitSlides }),
+    (error) => {
+      assert.ok(error instanceof WorkflowError);
+      assert.match(error.message, /Unknown espeak-ng voice "xx-no-such-voice"/);
+      return true;
+    },
+  );
+  assert.ok(fitSignal?.aborted, "the fit was given a signal, and it was stopped");
+  // Both fail: the voice is told, as when the voice was checked first.
+  const tooLong = { fits: false, scale: 0.5, message: "The slide text would be cut", warnings: [] };
+  await assert.rejects(
+    preflightLesson(workflow.jobs.lesson!, {
+      ffmpeg,
+      allowOverflow: false,
+      file: "lesson.ts",
+      fitSlides: () => Promise.resolve([tooLong]),
+    }),
+    /Unknown espeak-ng voice/,
+  );
 });
 
 Deno.test("preflightLesson() checks the voice of a narration that will be spoken, not of one the store holds", async () => {
