@@ -1,15 +1,23 @@
 /**
- * One attempt of one step in the cluster, seen from the coordinator: the job (id = the step's key) is added, or
- * one already in Redis is adopted (a job of a killed coordinator, or of another render); its progress and outcome
- * come back through the queue's events; a check every few seconds finds a job that vanished (Redis lost it: its
- * artifact is looked for in the store, else it is queued again) or an outcome whose event was missed.
+ * One attempt of one step in the cluster, seen from the coordinator: the job (its id the step's key and the store's
+ * digest, see `jobIdOf`) is added, or one already in Redis is adopted (a job of a killed coordinator, or of another
+ * render to the same store); its progress and outcome come back through the queue's events; a check every few
+ * seconds finds a job that vanished (Redis lost it: its artifact is looked for in the store, else it is queued
+ * again) or an outcome whose event was missed.
  * @module
  */
 import type { Job } from "bullmq";
 import { type ExecuteOptions, type Execution, StepAttemptError, WorkerCrashError } from "../core/executor.ts";
 import type { StepStore } from "../store/step_store.ts";
 import type { QueueHandles } from "./_coordinator_queues.ts";
-import { CANCEL_EVENT, type ClusterJob, isClusterJob, isJobOutcome, isJobProgress } from "./cluster_job.ts";
+import {
+  CANCEL_EVENT,
+  type ClusterJob,
+  isClusterJob,
+  isJobOutcome,
+  isJobProgress,
+  jobIdOf,
+} from "./cluster_job.ts";
 
 /** What a wait needs besides the job. */
 export interface JobWaitContext {
@@ -50,6 +58,9 @@ class JobWait {
   readonly #data: ClusterJob;
   readonly #options: ExecuteOptions;
   readonly #context: JobWaitContext;
+  /** The job's id in Redis. */
+  readonly #id: string;
+  /** The step's key in the store. */
   readonly #key: string;
   /** The attempt whose outcome counts: this one's, or the adopted job's. */
   #awaited: string;
@@ -62,6 +73,7 @@ class JobWait {
     this.#data = data;
     this.#options = options;
     this.#context = context;
+    this.#id = jobIdOf(data);
     this.#key = data.task.key;
     this.#awaited = data.attempt;
   }
@@ -73,7 +85,7 @@ class JobWait {
     // A cancel while the job is still being queued settles `done` before it is awaited: handled here, so the
     // process does not die of an unhandled rejection (the await below still throws it).
     done.catch(() => {});
-    const unwatch = this.#handles.watch(this.#key, {
+    const unwatch = this.#handles.watch(this.#id, {
       completed: (returnvalue) => this.#outcome(returnvalue),
       failed: (reason) => void this.#failedEvent(reason).catch((error) => this.#fail(error)),
       progress: (data) => this.#progress(data),
@@ -103,20 +115,21 @@ class JobWait {
   async #submit(): Promise<void> {
     const { queue } = this.#handles;
     for (let tries = 0; !this.#settled; tries++) {
-      const job = await queue.getJob(this.#key);
+      const job = await queue.getJob(this.#id);
       if (this.#settled) return;
       if (job === undefined) {
-        await queue.add(this.#data.task.kind, this.#data, { jobId: this.#key, ...JOB_OPTIONS });
+        await queue.add(this.#data.task.kind, this.#data, { jobId: this.#id, ...JOB_OPTIONS });
         // A cancel whose own lookup ran before this add landed found nothing to remove: remove it now.
         if (this.#settled) return this.#cancelTracked();
         // When another coordinator added it first, BullMQ kept theirs: that is the one to wait for.
-        const kept = await queue.getJob(this.#key);
+        const kept = await queue.getJob(this.#id);
         if (kept !== undefined && isClusterJob(kept.data)) this.#awaited = kept.data.attempt;
         return;
       }
       const state = await job.getState();
       const jobData: unknown = job.data;
-      const theirs = isClusterJob(jobData) ? jobData : null;
+      // The id holds the store, so a job found here writes where this render reads; checked all the same.
+      const theirs = isClusterJob(jobData) && jobData.store === this.#data.store ? jobData : null;
       if (LIVE_STATES.has(state) && theirs !== null) return this.#adopt(job, theirs);
       const outcome: unknown = job.returnvalue;
       // A finished job of another run that succeeded is adopted: its artifact is stored.
@@ -157,7 +170,7 @@ class JobWait {
 
   /** A job that failed in BullMQ's terms: the worker refused it, or it stalled too often (it kills workers). */
   async #failedEvent(reason: string): Promise<void> {
-    const job = await this.#handles.queue.getJob(this.#key);
+    const job = await this.#handles.queue.getJob(this.#id);
     if (job !== undefined && isClusterJob(job.data) && job.data.attempt !== this.#awaited) return;
     const worker = this.#started ?? "cluster";
     this.#fail(
@@ -175,7 +188,7 @@ class JobWait {
   /** Finds an outcome whose event was missed, or a job that vanished. */
   async #check(): Promise<void> {
     if (this.#settled) return;
-    const job = await this.#handles.queue.getJob(this.#key);
+    const job = await this.#handles.queue.getJob(this.#id);
     if (this.#settled) return;
     if (job === undefined) {
       if (await this.#context.store.peek(this.#key) !== null) {
@@ -205,7 +218,7 @@ class JobWait {
   /** A finished job is removed once its outcome is read, so the next attempt of the key can be queued. */
   async #removeFinished(): Promise<void> {
     try {
-      const job = await this.#handles.queue.getJob(this.#key);
+      const job = await this.#handles.queue.getJob(this.#id);
       if (job === undefined || !isClusterJob(job.data) || job.data.attempt !== this.#awaited) return;
       const state = await job.getState();
       if (state === "completed" || state === "failed") await job.remove();
@@ -235,11 +248,11 @@ class JobWait {
 
   async #cancel(): Promise<void> {
     const { queue, producer } = this.#handles;
-    const job = await queue.getJob(this.#key);
+    const job = await queue.getJob(this.#id);
     if (job === undefined || !isClusterJob(job.data) || job.data.run !== this.#data.run) return;
     const state = await job.getState();
     if (state === "active") {
-      await producer.publishEvent({ eventName: CANCEL_EVENT, jobId: this.#key, attempt: job.data.attempt });
+      await producer.publishEvent({ eventName: CANCEL_EVENT, jobId: this.#id, attempt: job.data.attempt });
     } else if (LIVE_STATES.has(state)) await job.remove();
   }
 }

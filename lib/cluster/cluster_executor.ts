@@ -1,8 +1,9 @@
 /**
  * The cluster executor: the scheduler stays the coordinator (DAG order, layered limits, keys, store lookups and
- * claims), and each attempt it hands over becomes a BullMQ job whose id is the step's content key, so a key is never
- * queued twice, by one render or by two. `deno task worker` processes on any host run the jobs with the same step
- * kinds as the local pool and store the artifacts in the shared store; results come back through BullMQ's events.
+ * claims), and each attempt it hands over becomes a BullMQ job whose id is the step's content key and its store
+ * (see `jobIdOf`), so a key is never queued twice for one store, by one render or by two. `deno task worker`
+ * processes on any host run the jobs with the same step kinds as the local pool and store the artifacts in the
+ * shared store; results come back through BullMQ's events.
  * @module
  */
 import type { ExecuteOptions, Execution, StepExecutor } from "../core/executor.ts";

@@ -1,11 +1,12 @@
 /**
  * What travels through Redis: the queues (one per HTTP provider, one for CPU-heavy steps, one for the rest), the
- * data of a job (a step's task without any local path, API key or binary: each worker uses its own; with the step
- * kind's version and the engines its key holds, which the worker checks it has), what a worker reports while it runs
- * one, and how it ended. Both sides check what they read.
+ * id of a job (its step's key and its store), the data of a job (a step's task without any local path, API key or
+ * binary: each worker uses its own; with the step kind's version and the engines its key holds, which the worker
+ * checks it has), what a worker reports while it runs one, and how it ended. Both sides check what they read.
  * @module
  */
 import type { Json } from "../core/json.ts";
+import { sha256Hex } from "../core/sha256.ts";
 import type { RateLimitInfo, StepFailure, StepTask } from "../core/step_task.ts";
 
 /** The prefix of every key BullMQ and reel keep in the cluster's Redis. */
@@ -22,8 +23,11 @@ export const CPU_QUEUE = "cpu";
 export const STEPS_QUEUE = "steps";
 /** The custom event that asks the worker running a job to stop it. */
 export const CANCEL_EVENT = "reel-cancel";
-/** The version of a job's data: a worker refuses a job of another (a coordinator of another reel version). */
-export const JOB_FORMAT = 2;
+/**
+ * The version of a job's data: a worker refuses a job of another (a coordinator of another reel version). Version 3
+ * names its jobs by key and store (see {@linkcode jobIdOf}); version 2 named them by key alone.
+ */
+export const JOB_FORMAT = 3;
 
 /** An input of a job's step: its key, whether it has a file, and what it returned. */
 export interface JobInput {
@@ -84,6 +88,28 @@ export type JobOutcome =
   );
 
 /**
+ * The id of a job: its step's key, then a digest of the store its artifact goes to. Renders to one store share a
+ * step's job (the key is queued once); renders to different stores never meet, since a job adopted from another
+ * store would leave the artifact where this render does not look.
+ *
+ * @param job The job's store and its step's key.
+ * @returns `<key>-<16 hex digits>`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jobIdOf } from "./cluster_job.ts";
+ * const task = { key: "b".repeat(64) };
+ * assert.equal(jobIdOf({ store: "/a", task }), jobIdOf({ store: "/a", task }));
+ * assert.notEqual(jobIdOf({ store: "/a", task }), jobIdOf({ store: "/b", task }));
+ * assert.ok(jobIdOf({ store: "/a", task }).startsWith(task.key));
+ * ```
+ */
+export function jobIdOf(job: { store: string; task: { key: string } }): string {
+  return `${job.task.key}-${sha256Hex(job.store).slice(0, 16)}`;
+}
+
+/**
  * The queue a step goes to: its HTTP provider's, else `cpu` or `steps`.
  *
  * @param task The step.
@@ -130,7 +156,7 @@ export function providerQueue(provider: string): string {
  * ```ts
  * import assert from "node:assert/strict";
  * import { isClusterJob } from "./cluster_job.ts";
- * assert.ok(!isClusterJob({ version: 2, task: {} }));
+ * assert.ok(!isClusterJob({ version: 3, task: {} }));
  * ```
  */
 export function isClusterJob(value: unknown): value is ClusterJob {

@@ -12,7 +12,7 @@
 import { resolve } from "node:path";
 import type { Json } from "../core/json.ts";
 import { readModuleGraph } from "../schema/module_graph.ts";
-import { type ClusterJob, isClusterJob, JOB_FORMAT } from "./cluster_job.ts";
+import { type ClusterJob, isClusterJob, JOB_FORMAT, jobIdOf } from "./cluster_job.ts";
 import { type EngineEntry, engineMismatches, engineMismatchMessage } from "./engine_mismatch.ts";
 
 /**
@@ -78,7 +78,7 @@ const SECRET_VARIABLES = /^(REDIS_URL$|AWS_|REEL_)/;
  * import { JobGuard } from "./job_guard.ts";
  * const engines = { identity: () => Promise.resolve(null) };
  * const guard = new JobGuard({ allowRoots: ["/srv/course"], store: null, kinds: new Map(), engines });
- * await assert.rejects(guard.check("k", { version: 2 }), /malformed/);
+ * await assert.rejects(guard.check("k", { version: 3 }), /malformed/);
  * ```
  */
 export class JobGuard {
@@ -110,7 +110,7 @@ export class JobGuard {
     }
     if (!isClusterJob(data)) throw new JobRefusedError(id, "its data is malformed");
     const { task } = data;
-    if (task.key !== id) throw new JobRefusedError(id, `its id is not its step's key`);
+    if (jobIdOf(data) !== id) throw new JobRefusedError(id, `its id is not its step's key and store`);
     const kind = this.#options.kinds.get(task.kind);
     if (kind === undefined) {
       throw new JobRefusedError(id, `this worker has no step kind "${task.kind}"`, { elsewhere: true });

@@ -6,7 +6,13 @@
 import assert from "node:assert/strict";
 import { Queue, QueueEvents } from "bullmq";
 import type { ClusterJob } from "../../lib/cluster/cluster_job.ts";
-import { CLUSTER_PREFIX, QUEUES_KEY, STEPS_QUEUE } from "../../lib/cluster/cluster_job.ts";
+import {
+  CLUSTER_PREFIX,
+  JOB_FORMAT,
+  jobIdOf,
+  QUEUES_KEY,
+  STEPS_QUEUE,
+} from "../../lib/cluster/cluster_job.ts";
 import { openRedis, redisOptions } from "../../lib/cluster/redis_connection.ts";
 import { customStep } from "../../lib/jobs/custom/custom_step.ts";
 import { sha256Hex } from "../../lib/core/sha256.ts";
@@ -23,7 +29,7 @@ export default workflow({ steps: [{ id: "greet", cpu: false, run: (_inputs, { pa
 function job(module: string, digest: string | null, store: string, name: string): ClusterJob {
   const key = sha256Hex(`${module} ${name}`);
   return {
-    version: 2,
+    version: JOB_FORMAT,
     run: "planted",
     attempt: crypto.randomUUID(),
     coordinator: "someone:1",
@@ -73,12 +79,12 @@ Deno.test("a worker refuses planted jobs naming a module outside its roots or wi
     const ended = (data: ClusterJob) =>
       new Promise<string>((resolve) => {
         events.on("failed", ({ jobId, failedReason }) =>
-          jobId === data.task.key && resolve(`failed: ${failedReason}`));
+          jobId === jobIdOf(data) && resolve(`failed: ${failedReason}`));
         events.on("completed", ({ jobId }) =>
-          jobId === data.task.key && resolve("completed"));
+          jobId === jobIdOf(data) && resolve("completed"));
       });
     const outcomes = [...planted, proper].map(ended);
-    for (const data of [...planted, proper]) await queue.add("custom", data, { jobId: data.task.key });
+    for (const data of [...planted, proper]) await queue.add("custom", data, { jobId: jobIdOf(data) });
     const [outsideRoot, wrongHash, noHash, ok] = await Promise.all(outcomes);
     assert.match(outsideRoot!, /failed: Refused job .*module .*reel-outside-.* is outside the folders/);
     assert.match(wrongHash!, /failed: Refused job .*hashes to .* here, not 000000000000/);

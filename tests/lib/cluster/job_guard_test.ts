@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ClusterJob } from "../../../lib/cluster/cluster_job.ts";
+import { type ClusterJob, JOB_FORMAT, jobIdOf } from "../../../lib/cluster/cluster_job.ts";
 import type { EngineEntry } from "../../../lib/cluster/engine_mismatch.ts";
 import { JobGuard, JobRefusedError } from "../../../lib/cluster/job_guard.ts";
 import type { Json } from "../../../lib/core/json.ts";
@@ -21,6 +21,11 @@ function guardOf(options: { allowRoots?: string[]; store?: string | null } = {})
   });
 }
 
+/** A job's id (from its store and key) and its data, as a worker reads them from Redis. */
+function idAnd(data: unknown): [string, unknown] {
+  return [jobIdOf(data as ClusterJob), data];
+}
+
 function job(
   overrides: {
     runtime?: Record<string, string>;
@@ -32,7 +37,7 @@ function job(
   },
 ) {
   const data: ClusterJob = {
-    version: 2,
+    version: JOB_FORMAT,
     run: "r",
     attempt: "a",
     coordinator: "h:1",
@@ -60,31 +65,37 @@ function job(
 Deno.test("JobGuard takes a store inside its roots or an S3 one, and refuses a store elsewhere or a path that climbs out", async () => {
   const root = await Deno.realPath(await tempDir());
   const guard = guardOf({ allowRoots: [root] });
-  assert.equal((await guard.check(KEY, job({ store: `${root}/.reel` }))).store, `${root}/.reel`);
-  assert.equal((await guard.check(KEY, job({ store: "s3://b/p" }))).store, "s3://b/p");
-  await assert.rejects(guard.check(KEY, job({ store: "/etc" })), JobRefusedError);
-  await assert.rejects(guard.check(KEY, job({ store: `${root}/missing/../../etc` })), /outside the folders/);
+  assert.equal((await guard.check(...idAnd(job({ store: `${root}/.reel` })))).store, `${root}/.reel`);
+  assert.equal((await guard.check(...idAnd(job({ store: "s3://b/p" })))).store, "s3://b/p");
+  await assert.rejects(guard.check(...idAnd(job({ store: "/etc" }))), JobRefusedError);
+  await assert.rejects(
+    guard.check(...idAnd(job({ store: `${root}/missing/../../etc` }))),
+    /outside the folders/,
+  );
   await Deno.symlink("/etc", `${root}/link`);
-  await assert.rejects(guard.check(KEY, job({ store: `${root}/link/store` })), /outside the folders/);
+  await assert.rejects(guard.check(...idAnd(job({ store: `${root}/link/store` }))), /outside the folders/);
   const pinned = guardOf({ store: "/mnt/shared" });
-  assert.equal((await pinned.check(KEY, job({ store: "/anywhere" }))).store, "/mnt/shared");
+  assert.equal((await pinned.check(...idAnd(job({ store: "/anywhere" })))).store, "/mnt/shared");
 });
 
 Deno.test("JobGuard refuses malformed data, unknown kinds, ids that are not the key, and the worker's own secrets as key variables", async () => {
   const guard = guardOf();
   await assert.rejects(
-    guard.check(KEY, { ...job({}), task: { ...job({}).task, engine: undefined } }),
+    guard.check(...idAnd({ ...job({}), task: { ...job({}).task, engine: undefined } })),
     /malformed/,
   );
-  await assert.rejects(guard.check(KEY, job({ kind: "clip" })), /no step kind "clip"/);
+  await assert.rejects(guard.check(...idAnd(job({ kind: "clip" }))), /no step kind "clip"/);
   const speech = job({ kind: "speech" });
-  await assert.rejects(guard.check("b".repeat(64), speech), /its id is not its step's key/);
+  await assert.rejects(guard.check("b".repeat(64), speech), /its id is not its step's key and store/);
+  // A job queued for another store under this one's id (or a version 2 job, named by its key alone).
+  await assert.rejects(guard.check(jobIdOf({ ...speech, store: "/b" }), speech), /its id is not/);
+  await assert.rejects(guard.check(KEY, speech), /its id is not/);
   for (const keyEnv of ["REDIS_URL", "AWS_SECRET_ACCESS_KEY", "REEL_CACHE"]) {
     const leaking = { ...speech, task: { ...speech.task, runtime: { keyEnv } } };
-    await assert.rejects(guard.check(KEY, leaking), new RegExp(`names ${keyEnv}`));
+    await assert.rejects(guard.check(...idAnd(leaking)), new RegExp(`names ${keyEnv}`));
   }
   const fine = { ...speech, task: { ...speech.task, runtime: { keyEnv: "OPENAI_API_KEY" } } };
-  assert.equal((await guard.check(KEY, fine)).job.task.kind, "speech");
+  assert.equal((await guard.check(...idAnd(fine))).job.task.kind, "speech");
 });
 
 Deno.test("JobGuard runs workflow code only under its roots and with the coordinator's digest, and refuses a module changed since it was loaded", async () => {
@@ -93,20 +104,23 @@ Deno.test("JobGuard runs workflow code only under its roots and with the coordin
   await Deno.writeTextFile(`${root}/steps.ts`, "export default {};\n");
   const guard = guardOf({ allowRoots: [root] });
   const digest = (await readModuleGraph(module)).digest;
-  await guard.check(KEY, job({ runtime: { module }, modules: { [module]: digest } }));
-  await assert.rejects(guard.check(KEY, job({ runtime: { module }, modules: {} })), /no digest was sent/);
+  await guard.check(...idAnd(job({ runtime: { module }, modules: { [module]: digest } })));
   await assert.rejects(
-    guard.check(KEY, job({ runtime: { module: "https://evil.example/x.ts" } })),
+    guard.check(...idAnd(job({ runtime: { module }, modules: {} }))),
+    /no digest was sent/,
+  );
+  await assert.rejects(
+    guard.check(...idAnd(job({ runtime: { module: "https://evil.example/x.ts" } }))),
     /not a local file/,
   );
   await Deno.writeTextFile(`${root}/steps.ts`, "export default { changed: true };\n");
   await assert.rejects(
-    guard.check(KEY, job({ runtime: { module }, modules: { [module]: digest } })),
+    guard.check(...idAnd(job({ runtime: { module }, modules: { [module]: digest } }))),
     /hashes to/,
   );
   const changed = (await readModuleGraph(module)).digest;
   await assert.rejects(
-    guard.check(KEY, job({ runtime: { module }, modules: { [module]: changed } })),
+    guard.check(...idAnd(job({ runtime: { module }, modules: { [module]: changed } }))),
     /changed since this worker loaded it/,
   );
 });
@@ -114,11 +128,11 @@ Deno.test("JobGuard runs workflow code only under its roots and with the coordin
 Deno.test("JobGuard refuses a job of another data version or step kind version, naming both versions", async () => {
   const guard = guardOf();
   await assert.rejects(
-    guard.check(KEY, { ...job({}), version: 1 }),
-    /Refused job a{12}: its data is of version 1, and this worker reads version 2/,
+    guard.check(...idAnd({ ...job({}), version: 1 })),
+    /Refused job a{12}: its data is of version 1, and this worker reads version 3/,
   );
   const older = job({ kind: "speech", version: 4 });
-  const refused = await guard.check(KEY, older).then(() => null, (error: unknown) => error);
+  const refused = await guard.check(...idAnd(older)).then(() => null, (error: unknown) => error);
   assert.ok(refused instanceof JobRefusedError);
   assert.equal(
     refused.message,
@@ -129,9 +143,9 @@ Deno.test("JobGuard refuses a job of another data version or step kind version, 
 Deno.test("JobGuard refuses a step planned with another local engine than the worker's, and runs one that matches", async () => {
   const guard = guardOf();
   const matching = job({ kind: "speech", engine: { id: "local/espeak@1", espeak: "eSpeak NG 1.51" } });
-  assert.equal((await guard.check(KEY, matching)).job.task.kind, "speech");
+  assert.equal((await guard.check(...idAnd(matching))).job.task.kind, "speech");
   const other = job({ kind: "speech", engine: { id: "local/espeak@1", espeak: "eSpeak NG 1.52" } });
-  const refused = await guard.check(KEY, other).then(() => null, (error: unknown) => error);
+  const refused = await guard.check(...idAnd(other)).then(() => null, (error: unknown) => error);
   assert.ok(refused instanceof JobRefusedError);
   assert.equal(
     refused.message,
@@ -142,9 +156,9 @@ Deno.test("JobGuard refuses a step planned with another local engine than the wo
     kind: "speech",
     engine: { api: "openai", baseUrl: "http://x", version: null, ffmpeg: "ffmpeg 5.1" },
   });
-  assert.equal((await guard.check(KEY, api)).job.task.id, "s");
+  assert.equal((await guard.check(...idAnd(api))).job.task.id, "s");
   await assert.rejects(
-    guard.check(KEY, job({ engine: { digest: "d", renderer: "resvg 2" } })),
+    guard.check(...idAnd(job({ engine: { digest: "d", renderer: "resvg 2" } }))),
     /this worker has none/,
   );
 });
@@ -153,7 +167,7 @@ Deno.test("JobGuard's refusals say whether another worker may run the job: for t
   const root = await Deno.realPath(await tempDir());
   const guard = guardOf({ allowRoots: [root] });
   const refusal = (data: unknown) =>
-    guard.check(KEY, data).then(() => assert.fail("not refused"), (error: unknown) => {
+    guard.check(...idAnd(data)).then(() => assert.fail("not refused"), (error: unknown) => {
       assert.ok(error instanceof JobRefusedError);
       return { elsewhere: error.elsewhere, reason: error.reason };
     });

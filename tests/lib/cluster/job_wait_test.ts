@@ -7,10 +7,10 @@
 import assert from "node:assert/strict";
 import type { QueueHandles } from "../../../lib/cluster/_coordinator_queues.ts";
 import { waitForJob } from "../../../lib/cluster/_job_wait.ts";
-import type { ClusterJob } from "../../../lib/cluster/cluster_job.ts";
+import { type ClusterJob, JOB_FORMAT } from "../../../lib/cluster/cluster_job.ts";
 
 const data: ClusterJob = {
-  version: 2,
+  version: JOB_FORMAT,
   run: "r",
   attempt: "a",
   coordinator: "h:1",
