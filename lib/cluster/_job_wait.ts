@@ -25,7 +25,7 @@ export interface JobWaitContext {
   store: Pick<StepStore, "peek">;
   /** How often the job's state is checked, in ms. */
   checkMs: number;
-  /** Hears about what could not be done (a cancel Redis did not take). */
+  /** Hears about what could not be done (a cancel Redis did not take), and of a step moved to another worker. */
   onWarning: (message: string) => void;
   /** Keeps work that goes on after the attempt settled (removing its job, cancelling it), for `close()`. */
   track: (work: Promise<void>) => void;
@@ -150,6 +150,12 @@ class JobWait {
   #progress(data: unknown): void {
     if (!isJobProgress(data) || data.attempt !== this.#awaited || this.#settled) return;
     if (data.type === "started" && data.worker !== this.#started) {
+      // A second start of one attempt: its first worker died or lost the job, and the queue handed it on.
+      if (this.#started !== null) {
+        this.#context.onWarning(
+          `Step "${this.#data.task.id}" moved from worker ${this.#started} to ${data.worker}: the first stopped or lost the job`,
+        );
+      }
       this.#started = data.worker;
       this.#options.onStart?.(data.worker);
     } else if (data.type === "rate-limit") this.#options.onRateLimit?.(data.info);

@@ -62,7 +62,7 @@ rect.bar { stroke: rgba(0, 0, 0, .18); stroke-width: .6; }
 rect.bar:hover { stroke: var(--ink); stroke-width: 1.4; }
 rect.bar[data-status=failed] { fill: var(--failed); }
 rect.bar[data-status=retried] { fill: url(#hatch-retried); stroke: var(--failed); }
-rect.bar[data-status=cancelled] { fill: url(#hatch-cancelled); }
+rect.bar[data-status=cancelled], rect.bar[data-status=lost] { fill: url(#hatch-cancelled); }
 svg text.bar-label { fill: #fff; font-size: 10px; pointer-events: none; }
 svg text.bar-label.on-light { fill: #1d2433; }
 svg text.bar-label.on-hatch { fill: #1d2433; paint-order: stroke; stroke: rgba(255, 255, 255, .9); stroke-width: 3px;

@@ -24,6 +24,7 @@ const STATUS_TEXT = {
   failed: "failed",
   retried: "failed, retried",
   cancelled: "cancelled (did not finish)",
+  lost: "lost (another worker took the step over)",
 } as const;
 
 /** Renders the timeline panel's contents (legend, SVG lanes, cached list). */
@@ -47,6 +48,7 @@ function renderLegend(model: TimelineModel): string {
   if (statuses.has("failed")) items.push(`<li><span class="swatch failed"></span>failed</li>`);
   if (statuses.has("retried")) items.push(`<li><span class="swatch retried"></span>failed, retried</li>`);
   if (statuses.has("cancelled")) items.push(`<li><span class="swatch cancelled"></span>cancelled</li>`);
+  if (statuses.has("lost")) items.push(`<li><span class="swatch cancelled"></span>lost, taken over</li>`);
   if (model.crashes.length > 0) items.push(`<li><span class="swatch crash">✕</span>worker crashed</li>`);
   return `<ul class="legend">${items.join("")}</ul>`;
 }
@@ -126,7 +128,7 @@ function renderBar(attempt: Attempt, axis: TimeAxis): string {
   if (fits < 4) return rect;
   const name = attempt.step.length <= fits ? attempt.step : `${attempt.step.slice(0, fits - 1)}…`;
   const light = attempt.status === "done" && LIGHT_KINDS.has(attempt.kind) ? " on-light" : "";
-  const labelClass = attempt.status === "retried" || attempt.status === "cancelled" ? " on-hatch" : light;
+  const labelClass = attempt.status === "done" || attempt.status === "failed" ? light : " on-hatch";
   return `${rect}<text class="bar-label${labelClass}" x="${round(x + 4)}" y="${y + BAR_HEIGHT / 2 + 3.5}">` +
     `${escapeMarkup(name)}</text>`;
 }

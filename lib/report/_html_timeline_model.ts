@@ -7,10 +7,11 @@ import { compareWorkerIds, type WorkerId } from "../core/executor.ts";
 import type { RunEvent } from "../run/run_events.ts";
 
 /**
- * How an attempt ended: `done`, `failed` (the step's last attempt), `retried` (failed, another attempt follows)
- * or `cancelled` (the run stopped while it ran, so no event closed it).
+ * How an attempt ended: `done`, `failed` (the step's last attempt), `retried` (failed, another attempt follows),
+ * `cancelled` (the run stopped while it ran, so no event closed it) or `lost` (another worker started the same
+ * attempt before it ended: in a cluster, its worker died or lost the job, and the queue handed it on).
  */
-export type AttemptStatus = "done" | "failed" | "retried" | "cancelled";
+export type AttemptStatus = "done" | "failed" | "retried" | "cancelled" | "lost";
 
 /** One executed attempt of a step, from its `step:started` to the event that closed it. */
 export interface Attempt {
@@ -20,7 +21,7 @@ export interface Attempt {
   attempt: number;
   /** ms since the run started. */
   start: number;
-  /** ms since the run started; the end of the run for a cancelled attempt. */
+  /** ms since the run started; the end of the run for a cancelled attempt, the next start for a lost one. */
   end: number;
   status: AttemptStatus;
   /** The failure's message, or null. */
@@ -56,7 +57,10 @@ export interface TimelineModel {
   endMs: number;
 }
 
-/** Pairs each `step:started` with the `step:finished` or `step:failed` of the same step and attempt. */
+/**
+ * Pairs each `step:started` with the `step:finished` or `step:failed` of the same step and attempt; a start that
+ * finds the same step and attempt still open closes that one as lost, at its own start.
+ */
 export function buildTimelineModel(events: readonly RunEvent[]): TimelineModel {
   const attempts: Attempt[] = [];
   const cached: CachedStep[] = [];
@@ -83,8 +87,14 @@ export function buildTimelineModel(events: readonly RunEvent[]): TimelineModel {
           error: null,
           queuedAt: queued.get(event.step) ?? null,
         };
+        const key = keyOf(event.step, event.attempt);
+        const lost = open.get(key);
+        if (lost !== undefined) {
+          lost.end = Math.max(event.at, lost.start);
+          lost.status = "lost";
+        }
         attempts.push(attempt);
-        open.set(keyOf(event.step, event.attempt), attempt);
+        open.set(key, attempt);
         break;
       }
       case "step:finished": {

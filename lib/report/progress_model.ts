@@ -161,6 +161,8 @@ export class ProgressModel {
       case "step:started":
         if (this.#settledIds.has(event.step)) return;
         this.#pending.set(event.step, { kind: event.kind, startedAt: event.at });
+        // A step started again elsewhere (a cluster worker died mid-step, its job handed on) left the first.
+        this.#stopRunning(event.step, null);
         this.#running.set(event.worker, {
           worker: event.worker,
           step: event.step,

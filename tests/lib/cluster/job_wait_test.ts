@@ -2,12 +2,13 @@
  * waitForJob(): a cancel that comes while the job is still being queued (Redis not answered yet) rejects the wait
  * with the cancel's reason and leaves no unhandled rejection behind (which once killed a coordinator on Ctrl-C
  * with exit code 1 instead of 130); nothing is queued after the cancel, and a job whose add lands after the
- * cancel looked for it is removed once it is there.
+ * cancel looked for it is removed once it is there. A job handed to a second worker (its first died) is told of.
  */
 import assert from "node:assert/strict";
-import type { QueueHandles } from "../../../lib/cluster/_coordinator_queues.ts";
+import type { JobListener, QueueHandles } from "../../../lib/cluster/_coordinator_queues.ts";
 import { waitForJob } from "../../../lib/cluster/_job_wait.ts";
 import { type ClusterJob, JOB_FORMAT } from "../../../lib/cluster/cluster_job.ts";
+import type { WorkerId } from "../../../lib/core/executor.ts";
 
 const data: ClusterJob = {
   version: JOB_FORMAT,
@@ -102,4 +103,46 @@ Deno.test("waitForJob: a job whose add lands after the cancel looked for it is r
   };
   await assertCancelled(queue, controller.signal);
   assert.equal(redis.queued?.removed, true);
+});
+
+Deno.test("waitForJob: a second worker starting the attempt (the first died mid-step) is told, and the step ends there", async () => {
+  let listener!: JobListener;
+  let added!: () => void;
+  const queued = new Promise<void>((resolve) => added = resolve);
+  const queue = {
+    getJob: () => Promise.resolve(undefined),
+    add: () => {
+      added();
+      return Promise.resolve();
+    },
+  };
+  const handles = {
+    queue,
+    watch: (_id: string, heard: JobListener) => {
+      listener = heard;
+      return () => {};
+    },
+  } as unknown as QueueHandles;
+  const starts: WorkerId[] = [];
+  const warnings: string[] = [];
+  const tracked: Promise<void>[] = [];
+  const waited = waitForJob(handles, data, {
+    signal: new AbortController().signal,
+    onStart: (worker) => void starts.push(worker),
+  }, {
+    store: { peek: () => Promise.resolve(null) },
+    checkMs: 60_000,
+    onWarning: (message) => void warnings.push(message),
+    track: (work) => void tracked.push(work),
+  });
+  await queued;
+  listener.progress({ type: "started", attempt: data.attempt, worker: "h:1:1" });
+  listener.progress({ type: "started", attempt: data.attempt, worker: "h:2:1" });
+  listener.completed({ ok: true, attempt: data.attempt, worker: "h:2:1" });
+  assert.equal((await waited).worker, "h:2:1");
+  await Promise.all(tracked);
+  assert.deepEqual(starts, ["h:1:1", "h:2:1"]);
+  assert.deepEqual(warnings, [
+    'Step "v/s1/image" moved from worker h:1:1 to h:2:1: the first stopped or lost the job',
+  ]);
 });

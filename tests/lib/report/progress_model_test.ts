@@ -49,6 +49,17 @@ Deno.test("ProgressModel tracks the step each worker runs", () => {
   assert.deepEqual(model.running, []);
 });
 
+Deno.test("ProgressModel moves a step started again on another worker (its first cluster worker died) off the first", () => {
+  const model = modelOf([
+    ev.runStarted(0, 1, 2),
+    ev.started(10, "s1", { worker: "h:1:1" }),
+    ev.started(70, "s1", { worker: "h:2:1" }),
+  ]);
+  assert.deepEqual(model.running.map((r) => [r.worker, r.step]), [["h:2:1", "s1"]]);
+  model.apply(ev.finished(100, "s1", { worker: "h:2:1", elapsed: 30 }));
+  assert.deepEqual(model.running, []);
+});
+
 Deno.test("ProgressModel counts a step once when it settles twice", () => {
   const model = modelOf([
     ev.runStarted(0, 2, 1),
