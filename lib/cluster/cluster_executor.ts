@@ -3,7 +3,8 @@
  * claims), and each attempt it hands over becomes a BullMQ job whose id is the step's content key and its store
  * (see `jobIdOf`), so a key is never queued twice for one store, by one render or by two. `deno task worker`
  * processes on any host run the jobs with the same step kinds as the local pool and store the artifacts in the
- * shared store; results come back through BullMQ's events.
+ * shared store; results come back through BullMQ's events. When the first step is queued and no worker's heartbeat
+ * is in Redis, the render is told (once): its steps wait until a worker starts.
  * @module
  */
 import type { ExecuteOptions, Execution, StepExecutor } from "../core/executor.ts";
@@ -13,6 +14,7 @@ import { readModuleGraph } from "../schema/module_graph.ts";
 import type { StepStore } from "../store/step_store.ts";
 import { CoordinatorQueues, type QueueProvider } from "./_coordinator_queues.ts";
 import { waitForJob } from "./_job_wait.ts";
+import { liveWorkers } from "./_worker_heartbeat.ts";
 import {
   type ClusterJob,
   JOB_FORMAT,
@@ -36,7 +38,10 @@ export interface ClusterExecutorOptions {
   providers: readonly QueueProvider[];
   /** How often a waiting attempt checks its job in Redis, in ms. @default 2000 */
   checkMs?: number;
-  /** Hears about trouble that does not fail a step (Redis away, a cancel not delivered). @default () => {} */
+  /**
+   * Hears about trouble that does not fail a step (Redis away, a cancel not delivered, no worker listening).
+   * @default () => {}
+   */
   onWarning?: (message: string) => void;
 }
 
@@ -62,6 +67,8 @@ export class ClusterExecutor implements StepExecutor {
   readonly #pending = new Set<Promise<void>>();
   readonly #onWarning: (message: string) => void;
   #lastWarning = "";
+  /** Whether the first step's queueing looked for live workers already. */
+  #workersChecked = false;
 
   private constructor(options: ClusterExecutorOptions) {
     this.#options = options;
@@ -104,14 +111,15 @@ export class ClusterExecutor implements StepExecutor {
     options.signal.throwIfAborted();
     const handles = await this.#queues.get(queueFor(task, this.#providers));
     const data = await this.#jobData(task);
+    if (!this.#workersChecked) {
+      this.#workersChecked = true;
+      this.#track(this.#checkWorkers());
+    }
     return await waitForJob(handles, data, options, {
       store: this.#options.store,
       checkMs: this.#options.checkMs ?? 2000,
       onWarning: (message) => this.#warn(message),
-      track: (work) => {
-        this.#pending.add(work);
-        void work.finally(() => this.#pending.delete(work));
-      },
+      track: (work) => this.#track(work),
     });
   }
 
@@ -164,6 +172,27 @@ export class ClusterExecutor implements StepExecutor {
     return { [module]: await digest };
   }
 
+  /** Keeps work that goes on in the background, for `close()`. */
+  #track(work: Promise<void>): void {
+    this.#pending.add(work);
+    void work.finally(() => this.#pending.delete(work));
+  }
+
+  /** Without a worker, a render's steps wait in silence: the user is told where workers are expected. */
+  async #checkWorkers(): Promise<void> {
+    let workers;
+    try {
+      workers = await liveWorkers(this.#redis);
+    } catch (error) {
+      return this.#warn(`Cannot look for workers on ${this.#options.redis.redacted}: ${messageOf(error)}`);
+    }
+    if (workers.length > 0) return;
+    this.#warn(
+      `No reel worker is listening on ${this.#options.redis.redacted}: the steps wait in its queues until one starts ` +
+        "(`deno task worker`, see README, Running a cluster)",
+    );
+  }
+
   #warn(message: string): void {
     if (message === this.#lastWarning) return;
     this.#lastWarning = message;
@@ -178,4 +207,8 @@ function jobInput(output: StepOutput): JobInput {
     value: output.value,
     children: output.children.map(jobInput),
   };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -85,7 +85,9 @@ export class PlainView implements RunView {
     const count = `[${this.model.settled}/${this.model.total}]`;
     switch (event.type) {
       case "run:started":
-        return `run started: ${plural(event.total, "step")}, ${plural(event.workers, "worker")}`;
+        return `run started: ${plural(event.total, "step")}, ${
+          event.workers === 0 ? "on the cluster's workers" : plural(event.workers, "worker")
+        }`;
       case "step:started":
         return `${count} start ${event.step}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ""}`;
       case "step:finished":

@@ -312,6 +312,8 @@ export async function renderLoaded(
         signal: options.signal,
         onEvent: options.onEvent,
         force: options.force,
+        // A cluster's workers are whoever is listening on its Redis, not the local pool's size.
+        workers: options.cluster === undefined ? undefined : 0,
       });
       return { plan, run, ffmpeg };
     } finally {

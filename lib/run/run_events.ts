@@ -18,7 +18,7 @@ export interface StepEventBase {
 
 /** Every event of a run. */
 export type RunEvent =
-  /** Fires once, before any step runs. */
+  /** Fires once, before any step runs; `workers`: the local pool's size, 0 on a cluster (its workers come and go). */
   | { type: "run:started"; at: number; total: number; workers: number }
   /** Fires when a step's inputs are all done and it starts waiting for permits. */
   | (StepEventBase & { type: "step:queued" })

@@ -36,7 +36,7 @@ export interface RunPlanOptions {
   force?: boolean;
   /** Ignore the store for steps whose id matches one of these globs. @default [] */
   forceSteps?: string[];
-  /** Number of workers, for the run:started event. @default plan.limits.workers */
+  /** Number of workers, for the run:started event: 0 on a cluster. @default plan.limits.workers */
   workers?: number;
   /** Holds CPU-heavy steps back while memory is short. @default a gate at `plan.limits.minFreeMemory` */
   memoryGate?: MemoryGate;

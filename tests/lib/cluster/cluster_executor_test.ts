@@ -1,36 +1,67 @@
 /**
  * ClusterExecutor with two stores on one Redis: a job left behind by a render to one store (its coordinator
  * cancelled while a worker ran it, so it stays completed in Redis) is not adopted by a render of the same step to
- * another store, whose artifact it never wrote; the step runs again, for that store.
+ * another store, whose artifact it never wrote; the step runs again, for that store. And a render whose steps are
+ * queued while no worker listens on the Redis is told so, once; with a worker's heartbeat there, it is not.
  */
 import assert from "node:assert/strict";
 import { type Job, QueueEvents, Worker } from "bullmq";
+import type { WorkerInfo } from "../../../lib/cluster/_worker_heartbeat.ts";
 import { ClusterExecutor } from "../../../lib/cluster/cluster_executor.ts";
 import {
   CLUSTER_PREFIX,
   type ClusterJob,
   type JobOutcome,
   STEPS_QUEUE,
+  WORKER_KEY_PREFIX,
 } from "../../../lib/cluster/cluster_job.ts";
-import { redisOptions } from "../../../lib/cluster/redis_connection.ts";
+import { openRedis, redisOptions } from "../../../lib/cluster/redis_connection.ts";
 import { bareTask } from "../../_support/bare_task.ts";
-import { startRedis } from "../../_support/redis_server.ts";
+import { startRedis, type TestRedis } from "../../_support/redis_server.ts";
+
+function openExecutor(
+  redis: TestRedis,
+  storeLocation: string,
+  onWarning: (message: string) => void,
+): Promise<ClusterExecutor> {
+  return ClusterExecutor.open({
+    redis: redis.target,
+    store: { peek: () => Promise.resolve(null) },
+    storeLocation,
+    providers: [],
+    checkMs: 60_000,
+    onWarning,
+  });
+}
+
+/** Writes a worker's heartbeat entry, as a live `deno task worker` keeps it, for a minute. */
+async function plantHeartbeat(redis: TestRedis): Promise<void> {
+  const client = openRedis(redis.target, { onError: (error) => assert.fail(error) });
+  try {
+    await client.connect();
+    const worker: WorkerInfo = {
+      host: "h",
+      pid: 1,
+      concurrency: 1,
+      cpu: 1,
+      queues: [STEPS_QUEUE],
+      running: [],
+      heartbeat: Date.now(),
+      started: Date.now(),
+    };
+    await client.set(`${WORKER_KEY_PREFIX}h:1`, JSON.stringify(worker), "PX", 60_000);
+  } finally {
+    client.disconnect();
+  }
+}
 
 Deno.test("ClusterExecutor: a render to another store runs the step for its store, not adopting a job of the first store", async () => {
   await using redis = await startRedis();
+  await plantHeartbeat(redis);
   const connection = { connection: redisOptions(redis.target), prefix: CLUSTER_PREFIX };
   const onWarning = (message: string) => assert.fail(message);
-  const open = (storeLocation: string) =>
-    ClusterExecutor.open({
-      redis: redis.target,
-      store: { peek: () => Promise.resolve(null) },
-      storeLocation,
-      providers: [],
-      checkMs: 60_000,
-      onWarning,
-    });
-  const first = await open("/stores/a");
-  const second = await open("/stores/b");
+  const first = await openExecutor(redis, "/stores/a", onWarning);
+  const second = await openExecutor(redis, "/stores/b", onWarning);
   // A worker that records the store of each job it runs, and holds the first until told to finish it.
   const ran: { id: string; store: string }[] = [];
   let taken!: (id: string) => void;
@@ -71,4 +102,44 @@ Deno.test("ClusterExecutor: a render to another store runs the step for its stor
     await first.close();
     await second.close();
   }
+});
+
+/**
+ * Queues one step on a fresh executor, cancels it once its job is waiting in Redis, and returns what the render
+ * heard (closing the executor waits for its look for workers).
+ */
+async function noticesOfOneStep(redis: TestRedis): Promise<string[]> {
+  const notices: string[] = [];
+  const connection = { connection: redisOptions(redis.target), prefix: CLUSTER_PREFIX };
+  const events = new QueueEvents(STEPS_QUEUE, connection);
+  const executor = await openExecutor(redis, "/stores/a", (message) => void notices.push(message));
+  try {
+    await events.waitUntilReady();
+    const queued = new Promise((resolve) => events.on("waiting", resolve));
+    const cancel = new AbortController();
+    const waiting = executor.execute({ ...bareTask("image", "/tmp"), key: "d".repeat(64) }, {
+      signal: cancel.signal,
+    });
+    await queued;
+    cancel.abort(new DOMException("Interrupted", "AbortError"));
+    await assert.rejects(waiting, (error: unknown) => error instanceof DOMException);
+  } finally {
+    await executor.close();
+    await events.close();
+  }
+  return notices;
+}
+
+Deno.test("ClusterExecutor tells the render once when its steps are queued and no worker listens", async () => {
+  await using redis = await startRedis();
+  assert.deepEqual(await noticesOfOneStep(redis), [
+    `No reel worker is listening on ${redis.url}: the steps wait in its queues until one starts ` +
+    "(`deno task worker`, see README, Running a cluster)",
+  ]);
+});
+
+Deno.test("ClusterExecutor says nothing of workers when a worker's heartbeat is in Redis", async () => {
+  await using redis = await startRedis();
+  await plantHeartbeat(redis);
+  assert.deepEqual(await noticesOfOneStep(redis), []);
 });

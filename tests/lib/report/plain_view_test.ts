@@ -43,6 +43,13 @@ Deno.test("PlainView writes one plain line per step event and output", () => {
   );
 });
 
+Deno.test("PlainView says a cluster's run starts on its workers, not on a count of local ones", () => {
+  const sink = new TextSink();
+  const view = new PlainView({ writer: sink });
+  view.update(ev.runStarted(0, 28, 0));
+  assert.equal(sink.text, "run started: 28 steps, on the cluster's workers\n");
+});
+
 Deno.test("PlainView removes escape codes from error text", () => {
   const sink = new TextSink();
   const view = new PlainView({ writer: sink });
