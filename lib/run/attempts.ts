@@ -80,10 +80,28 @@ export async function runAttempts(node: DagNode, context: AttemptsContext): Prom
   let remakes = 0;
   for (let attempt = 1;; attempt++) {
     let outcome: Outcome;
+    let decision: ReturnType<typeof decideAfterFailure> | null = null;
+    let vanished = false;
     try {
       await context.remakeVanishedInputs(node);
       using permit = await context.limits.acquire(step, { signal, priority: node.rank });
       outcome = await attemptOnce(node, attempt, { ...context, gate }, permit.cores);
+      if (outcome.artifact === null) {
+        // An input removed from the store under the attempt is made again; that costs no retry.
+        vanished = remakes < MAX_REMAKES && (await context.vanishedInputs(node)).length > 0;
+        decision = vanished ? null : decideAfterFailure(outcome.error, {
+          step,
+          counts,
+          attempt,
+          gated: gate !== null,
+          maxRetryAfter: context.maxRetryAfter(step),
+          random: context.random,
+        });
+        // Told to the provider's gate while this attempt still holds its permit: a call waiting for the permit is
+        // admitted only after the pause (told after the permit was freed, the next call left within milliseconds
+        // of the 429 when the provider had no rate).
+        if (decision?.sort === "rate-limited") gate?.rateLimited(decision.rateLimitedForMs, step.tokenCost);
+      }
     } catch (error) {
       if (!signal.aborted) throw error;
       return { cancelled: true };
@@ -93,18 +111,7 @@ export async function runAttempts(node: DagNode, context: AttemptsContext): Prom
       return { artifact: outcome.artifact, cached: false };
     }
     const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-    // An input removed from the store under the attempt is made again; that costs no retry.
-    const vanished = remakes < MAX_REMAKES && (await context.vanishedInputs(node)).length > 0;
-    const decision = vanished ? null : decideAfterFailure(outcome.error, {
-      step,
-      counts,
-      attempt,
-      gated: gate !== null,
-      maxRetryAfter: context.maxRetryAfter(step),
-      random: context.random,
-    });
     if (vanished) remakes++;
-    if (decision?.sort === "rate-limited") gate?.rateLimited(decision.rateLimitedForMs, step.tokenCost);
     if (decision?.sort === "refused") gate?.refused(message);
     const retrying = decision === null || decision.retry;
     // A long wait (a server's Retry-After, up to the provider's maxRetryAfter) is said, so a run that seems idle

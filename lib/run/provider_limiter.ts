@@ -118,16 +118,20 @@ export class ProviderLimiter implements ProviderGate {
   }
 
   /**
-   * Reserves the call's place in the request and token rates, waiting as needed: the last thing before the request
-   * leaves, so calls that waited for other permits do not leave together.
+   * Waits out any pause and reserves the call's place in the request and token rates: the last thing before the
+   * request leaves, so calls that waited for other permits do not leave together, nor during a pause.
    *
    * @throws {ProviderRefusedError} When the server refused the key meanwhile.
    */
   async pace(options: { signal?: AbortSignal; tokens?: number }): Promise<void> {
     const { signal, tokens = 0 } = options;
     this.#window.throwIfStopped();
+    // A call admitted before another's 429 waits out the pause too (a provider without a rate has no meter to
+    // hold it back).
+    await this.#waitForPause(signal);
     await this.#requests?.take(1, { signal });
     if (tokens > 0) await this.#tokens?.take(tokens, { signal });
+    await this.#waitForPause(signal);
     this.#window.throwIfStopped();
   }
 
