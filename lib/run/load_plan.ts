@@ -45,7 +45,7 @@ export interface LoadedPlan {
  * @param options The encoder that overrides the probed one.
  * @returns The toolchain.
  * @throws {MissingBinaryError} When ffmpeg (or espeak-ng or pocketsphinx, where used) is not installed.
- * @throws {InputError} When the encoder asked for cannot be used.
+ * @throws {InputError} When the encoder asked for cannot be used, or no job encodes with a chosen encoder.
  *
  * @example
  * ```ts
@@ -66,6 +66,15 @@ export async function probeToolchain(
         return job !== null && kind.engines(job).has(engine);
       })
     );
+  const override = options.encoder ?? null;
+  if (override !== null && !uses("encoder")) {
+    // Asked for, it would be ignored: a bogus or broken one is named as such, a working one as not used.
+    await selectEncoders({ ffmpeg: paths.ffmpeg }, { override });
+    throw new InputError(`--encoder ${override}: no step of these workflows encodes with a chosen encoder`, {
+      hint: "A lesson's videos are encoded by libx264 with its own settings; --encoder applies to variants " +
+        "and montages. Leave it out",
+    });
+  }
   // The same probes as a cluster worker's, which checks each job's engines against its own.
   const [ffmpeg, espeak, slides, encoders, pocketsphinx] = await Promise.all([
     engineProbes.ffmpeg(paths),

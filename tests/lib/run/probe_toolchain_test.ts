@@ -57,3 +57,16 @@ Deno.test("probeToolchain: another ffprobe (REEL_FFPROBE) is another ffmpeg iden
   assert.match(other, /; ffprobe version 9\.9-other #[0-9a-f]{16}$/);
   assert.equal(other.split("; ")[0], usual.split("; ")[0], "the same ffmpeg");
 });
+
+Deno.test("probeToolchain: --encoder on workflows that encode with none is refused, a bogus one named as such", async () => {
+  // A lesson's videos are x264's: the encoder asked for would be ignored.
+  await assert.rejects(
+    probeToolchain(workflows, { encoder: "libx264" }),
+    (error) =>
+      error instanceof InputError && /--encoder libx264: no step of these workflows/.test(error.message),
+  );
+  await assert.rejects(
+    probeToolchain(workflows, { encoder: "bogus" }),
+    (error) => error instanceof InputError && /Unknown encoder "bogus"/.test(error.message),
+  );
+});
