@@ -142,6 +142,16 @@ export async function planLoaded(
   options: LoadPlanOptions = {},
 ): Promise<LoadedPlan> {
   const filters: JobFilters = { only: options.only ?? null, formats: options.formats ?? null };
+  // Only lessons have formats: on other workflows, --format would be ignored.
+  if (filters.formats !== null && loaded.every((workflow) => workflow.jobs.lesson === null)) {
+    throw new InputError(
+      `--format ${filters.formats.join(",")}: these workflows have no lesson, so no formats`,
+      {
+        where: loaded.map((workflow) => workflow.file).join(", "),
+        hint: "Leave --format out; a variants recipe or a montage sets its own size",
+      },
+    );
+  }
   const ids = loaded.flatMap((workflow) => jobIds(workflow));
   const unknown = options.only?.find((id) => !ids.includes(id));
   if (unknown !== undefined) {

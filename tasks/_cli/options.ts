@@ -88,8 +88,15 @@ export interface LimitOptions extends Partial<Record<keyof ResolvedLimits, numbe
   encoder?: string;
 }
 
-/** Adds the options that override limits and narrow a plan (`--only`, `--format`); read them with `limitOptions`. */
-export function addLimitOptions(command: { addOption(option: Option): unknown }): void {
+/**
+ * Adds the options that override limits and narrow a plan (`--only`, `--format`); read them with `limitOptions`.
+ * `skip` leaves out those that a command's workflows cannot use (the `variants` command has no videos, sections,
+ * formats or provider calls): offered, they were taken and silently ignored.
+ */
+export function addLimitOptions(
+  command: { addOption(option: Option): unknown },
+  skip: readonly string[] = [],
+): void {
   const whole = (flag: string, what: string) => new Option(`--${flag} <n>`, what).argParser(positiveInteger);
   for (
     const option of [
@@ -120,7 +127,7 @@ export function addLimitOptions(command: { addOption(option: Option): unknown })
       )
         .argParser(list),
     ]
-  ) command.addOption(option);
+  ) if (!skip.includes(option.attributeName())) command.addOption(option);
 }
 
 /**

@@ -50,7 +50,9 @@ export function addVariantsCommand(program: Command, context: { outcome: Command
     .option("-q, --quiet", "print only the summary and errors")
     .addOption(new Option("--timeout <ms>", "base timeout of each step (encodes add 5 s per input second)")
       .argParser(positiveInteger));
-  addLimitOptions(command);
+  // A batch of variants has no videos, sections, formats, provider calls or custom steps: those options are not
+  // offered.
+  addLimitOptions(command, ["videos", "sections", "api", "global", "custom", "only", "format"]);
   command.addHelpText("after", EXAMPLES);
   command.action(async (inputs, options, self) => {
     const { limits, encoder } = limitOptions(self);

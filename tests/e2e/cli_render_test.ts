@@ -112,6 +112,10 @@ export default workflow({ formats: ["1:1"], videos: [{ id: "a", sections: [{ tit
   const bad = await runCli(["render", `${dir}/two.ts`, "--plan", "--workers", "abc"]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /whole number of at least 1, or auto/);
+  // --format on workflows without a lesson has nothing to keep: refused, not ignored (exit 0 before).
+  const unformatted = await runCli(["render", "workflows/variants.ts", "--plan", "--format", "16:9"]);
+  assert.equal(unformatted.code, 2, unformatted.stderr);
+  assert.match(unformatted.stderr, /--format 16:9: these workflows have no lesson, so no formats/);
 });
 
 Deno.test("CLI: estimate counts calls, the least time by rate limits and the cost, calling nothing", async () => {

@@ -76,6 +76,10 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     [["clip.mp4", "--recipe", "vertical", "--count", "3"], /has no random ranges/],
     [["clip.mp4", "--recipe", "web", "--encoder", "mpeg4"], /✖ Unknown encoder "mpeg4" \(from --encoder\)/],
     [["clip.mp4", "--recipe", "web", "--min-free-memory", "lots"], /Expected a size like "512MB"/],
+    // A lesson's narrowing and limits are not offered: taken, they were ignored (exit 0).
+    [["clip.mp4", "--recipe", "web", "--only", "foo"], /unknown option '--only'/],
+    [["clip.mp4", "--recipe", "web", "--format", "16:9"], /unknown option '--format'/],
+    [["clip.mp4", "--recipe", "web", "--sections", "2"], /unknown option '--sections'/],
   ];
   for (const [args, message] of cases) {
     const result = await runCli(["variants", ...args, "--out", "out"], { cwd: dir });
