@@ -99,6 +99,16 @@ export function toWorkflowIssue(issue: z.core.$ZodIssue, schema: z.ZodType | nul
     const guess = closestName(issue.input, issue.values.filter((value) => typeof value === "string"));
     if (guess !== null) return { path, message: `${issue.message} (did you mean "${guess}"?)` };
   }
+  if (issue.code === "invalid_union" && issue.errors.length === 0 && schema !== null) {
+    // A discriminated union's tag that is none of its values (`layout: "grd"`): zod says only "Invalid input".
+    const values = literalsAt(schema, issue.path);
+    if (values.length > 0) {
+      return {
+        path,
+        message: `Invalid option: expected one of ${values.map((v) => JSON.stringify(v)).join("|")}`,
+      };
+    }
+  }
   const expected = expectedTypes(issue);
   if (expected !== null) {
     if (issue.input === undefined) return { path, message: MISSING };
@@ -178,6 +188,25 @@ function formatPath(path: readonly PropertyKey[]): string {
 export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   const objects = walk(schema, path);
   return [...new Set(objects.flatMap((object) => Object.keys(object.shape)))];
+}
+
+/** The literal values the field at `path` may take (a discriminated union's tags), none when it is not literals. */
+function literalsAt(schema: z.ZodType, path: readonly PropertyKey[]): unknown[] {
+  const field = path.at(-1);
+  if (typeof field !== "string") return [];
+  const values = walk(schema, path.slice(0, -1)).flatMap((object) => {
+    const shape = object.shape as Record<string, z.ZodType>;
+    const at = shape[field];
+    if (at === undefined) return [];
+    return unwrap(at).flatMap((candidate) =>
+      candidate instanceof z.ZodLiteral
+        ? [...candidate.values]
+        : candidate instanceof z.ZodEnum
+        ? candidate.options
+        : []
+    );
+  });
+  return [...new Set(values)];
 }
 
 function walk(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodObject[] {

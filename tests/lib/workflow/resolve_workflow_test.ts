@@ -24,6 +24,14 @@ async function issuesOf(
 
 const section = { title: "T", narration: "N" };
 
+Deno.test('resolveWorkflow() names the values a montage\'s layout may take (zod said only "Invalid input")', async () => {
+  const issues = await issuesOf({ montages: [{ id: "m", layout: "grd", items: ["a.png"] }] });
+  assert.deepEqual(issues, [{
+    path: "montages[0].layout",
+    message: 'Invalid option: expected one of "grid"|"scroll"',
+  }]);
+});
+
 Deno.test("resolveWorkflow() names a misspelled field with its path and a suggestion, once", async () => {
   // The required field it stands for is not reported missing besides: one mistake, one message.
   const issues = await issuesOf({
