@@ -248,13 +248,16 @@ function resolveVoice(
   const provider = voice.provider ?? base.provider;
   const engine = provider === "flite" || provider === "espeak" ? provider : "openai";
   const name = voice.voice ?? (provider === base.provider ? base.voice : LESSON_DEFAULTS.voiceNames[engine]);
-  if (engine === "flite" && !FLITE_VOICES.includes(name)) {
+  // A provider or voice the section takes from the lesson's voice is named there once, not again in each section
+  // that sets only its rate.
+  const ownChoice = voice.provider !== undefined || voice.voice !== undefined;
+  if (ownChoice && engine === "flite" && !FLITE_VOICES.includes(name)) {
     context.issues.push({
       path: `${context.path}.voice`,
       message: `Unknown flite voice "${name}": expected one of ${FLITE_VOICES.join(", ")}`,
     });
   }
-  if (engine === "openai" && !context.providers.has(provider)) {
+  if (voice.provider !== undefined && engine === "openai" && !context.providers.has(provider)) {
     context.issues.push({
       path: `${context.path}.provider`,
       message: `Unknown voice provider "${provider}": expected flite, espeak or a name in providers`,

@@ -32,6 +32,26 @@ Deno.test('resolveWorkflow() names the values a montage\'s layout may take (zod 
   }]);
 });
 
+Deno.test("resolveWorkflow() names a lesson voice's unknown provider or flite voice once, where it is written", async () => {
+  // The section sets only its rate: before, the same mistake was named again at the section's voice.
+  const rateOnly = { title: "T", narration: "Hello there.", voice: { rate: 150 } };
+  const provider = await issuesOf({
+    voice: { provider: "flit" },
+    videos: [{ id: "a", sections: [rateOnly] }],
+  });
+  assert.deepEqual(provider.map((issue) => issue.path), ["voice.provider"]);
+  const name = await issuesOf({
+    voice: { provider: "flite", voice: "rmz" },
+    videos: [{ id: "a", sections: [rateOnly] }],
+  });
+  assert.deepEqual(name.map((issue) => issue.path), ["voice.voice"]);
+  // A section's own mistake is still named in the section.
+  const own = await issuesOf({
+    videos: [{ id: "a", sections: [{ ...rateOnly, voice: { provider: "flite", voice: "rmz" } }] }],
+  });
+  assert.deepEqual(own.map((issue) => issue.path), ["videos[0].sections[0].voice.voice"]);
+});
+
 Deno.test("resolveWorkflow() names a misspelled field with its path and a suggestion, once", async () => {
   // The required field it stands for is not reported missing besides: one mistake, one message.
   const issues = await issuesOf({
