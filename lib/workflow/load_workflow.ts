@@ -27,6 +27,9 @@ export function toFileUrl(file: string): URL {
   return new URL(`file://${absolute.split("/").map(encodeURIComponent).join("/")}`);
 }
 
+/** The extensions Deno imports as code: a workflow file in TypeScript or JavaScript. */
+const MODULE_EXTENSIONS = ["ts", "mts", "cts", "tsx", "js", "mjs", "cjs", "jsx"];
+
 /**
  * Imports a workflow file and resolves its default export; a `.json`, `.yaml` or `.yml` file is read as that
  * value instead (see `loadDataWorkflow` in `load_data_workflow.ts`).
@@ -65,6 +68,14 @@ export async function loadWorkflow(
     throw error;
   }
   const format = dataFormatOf(file);
+  const extension = /\.([^./]+)$/.exec(file)?.[1]?.toLowerCase();
+  if (format === null && extension !== undefined && !MODULE_EXTENSIONS.includes(extension)) {
+    // Imported, a README.md failed with Deno's words and a place inside reel's loader.
+    throw new InputError(`${file} is not a workflow file: reel reads .ts, .js, .json and .yaml workflows`, {
+      where: file,
+      hint: "Give a workflow file, e.g. workflows/lesson.ts",
+    });
+  }
   if (format !== null) {
     // Loaded for data workflows only: the YAML parser costs every other run about 60 ms of start-up.
     const { loadDataWorkflow } = await import("./load_data_workflow.ts");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { WorkflowError } from "../../../lib/core/errors.ts";
+import { InputError, WorkflowError } from "../../../lib/core/errors.ts";
 import { loadWorkflow } from "../../../lib/workflow/load_workflow.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
 import { ID_MAX_LENGTH } from "../../../lib/schema/fields.ts";
@@ -185,6 +185,15 @@ Deno.test("loadWorkflow() reports a missing default export and a missing file", 
   const file = await writeWorkflowFile("export const notDefault = 1;");
   await assert.rejects(loadWorkflow(file), /no default export/);
   await assert.rejects(loadWorkflow(`${file}.missing.ts`), /Workflow file not found/);
+  // A file that is no workflow at all: named as such, not with Deno's words at a line of reel's loader.
+  await assert.rejects(loadWorkflow("README.md"), (error: unknown) => {
+    assert.ok(error instanceof InputError && !(error instanceof WorkflowError));
+    assert.equal(
+      error.message,
+      "README.md is not a workflow file: reel reads .ts, .js, .json and .yaml workflows",
+    );
+    return true;
+  });
 });
 
 Deno.test("resolveWorkflow() names the expected type and the type it got, and still calls a missing field missing", async () => {
