@@ -39,6 +39,7 @@ export interface Outline {
  * const outline = parseOutline("# Rain\n\nWater falls.\n\n## Clouds\n- Droplets\n\nClouds are droplets.\n");
  * assert.deepEqual(outline.sections.map((section) => section.id), ["intro", "clouds"]);
  * assert.throws(() => parseOutline("# Rain\n\nWater.\n\n##\nText.\n", "rain.md"), /rain\.md line 5: /);
+ * assert.throws(() => parseOutline("# Rain\n\n## Clouds\nText.\n", "rain.md"), /line 1: the title "Rain" has no introduction/);
  * ```
  */
 export function parseOutline(markdown: string, source = "the outline"): Outline {
@@ -79,7 +80,12 @@ export function parseOutline(markdown: string, source = "the outline"): Outline 
     title,
     sections: sections.map((section, i) => {
       if (section.paragraphs.length === 0) {
-        throw fail(section.line, `section "${section.title}" has no paragraph to narrate`);
+        throw fail(
+          section.line,
+          i === 0
+            ? `the title "${section.title}" has no introduction to narrate: write a paragraph under it`
+            : `section "${section.title}" has no paragraph to narrate`,
+        );
       }
       return {
         id: i === 0 ? "intro" : slug(section.title),

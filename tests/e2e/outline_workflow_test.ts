@@ -99,6 +99,10 @@ Deno.test("e2e: a broken outline is named by its file and line, exit 2, nothing 
       /outline\.md line 5: section "Pull" has no paragraph to narrate/,
     ],
     [
+      "# Tides\n\n## Pull\n\nText.\n",
+      /outline\.md line 1: the title "Tides" has no introduction to narrate: write a paragraph under it/,
+    ],
+    [
       "# Tides\n\nIntro.\n\n### Deeper\n\nText.\n",
       /outline\.md line 5: only one "# " title and "## " sections/,
     ],
