@@ -51,7 +51,10 @@ export function addRenderCommand(
       "--allow-overflow",
       "render slides whose text does not fit, cut with an ellipsis (a warning each)",
     )
-    .option("--watch", "render again whenever the workflow file or a file it imports is saved")
+    .option(
+      "--watch",
+      "render again whenever the workflow file, a file it imports, or a picture, music or input it names is saved",
+    )
     .option("--cluster [url]", "run the steps on a cluster's workers: its Redis URL (default: REDIS_URL)")
     .option("--store <location>", "the artifact store: a folder, or s3://bucket/prefix (AWS_* variables)");
   addLimitOptions(render);
