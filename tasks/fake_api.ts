@@ -34,7 +34,7 @@ const options = new Command()
   .option("--rpm <n>", "requests per minute (429 beyond)", number)
   .option("--burst <n>", "requests that may arrive at once before the rate applies", number, 1)
   .option("--concurrency <n>", "requests in flight at most (429 beyond)", number)
-  .option("--latency <ms>", "latency of each answer, e.g. 300 or 200-600", range, { min: 0, max: 0 })
+  .option("--latency <ms>", "latency of each answer, e.g. 300 or 200-600 (default: 0)", range)
   .option("--fail-rate <share>", "share of requests answered 500", number, 0)
   .option("--hang-rate <share>", "share of requests never answered", number, 0)
   .option("--truncate-rate <share>", "share of answers cut off half-way", number, 0)
@@ -66,7 +66,7 @@ const server = start({
   rpm: options.rpm ?? null,
   burst: options.burst,
   concurrency: options.concurrency ?? null,
-  latency: options.latency,
+  latency: options.latency ?? { min: 0, max: 0 },
   failRate: options.failRate,
   hangRate: options.hangRate,
   truncateRate: options.truncateRate,
