@@ -26,6 +26,8 @@ export interface LoadPlanOptions {
   formats?: string[];
   /** The video encoder to use instead of the one probed for this machine (`--encoder`). @default null */
   encoder?: string | null;
+  /** Hears about trouble that stops nothing (a workflow file slow to load). */
+  onNotice?: (message: string) => void;
 }
 
 /** A plan and the workflows it came from. */
@@ -112,7 +114,7 @@ export async function probeToolchain(
  */
 export async function loadPlan(files: readonly string[], options: LoadPlanOptions = {}): Promise<LoadedPlan> {
   const loaded: ResolvedWorkflow[] = [];
-  for (const file of files) loaded.push(await loadWorkflow(file));
+  for (const file of files) loaded.push(await loadWorkflow(file, { onSlow: options.onNotice }));
   return await planLoaded(loaded, options);
 }
 

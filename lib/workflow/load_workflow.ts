@@ -27,6 +27,19 @@ export function toFileUrl(file: string): URL {
   return new URL(`file://${absolute.split("/").map(encodeURIComponent).join("/")}`);
 }
 
+/** Options for {@linkcode loadWorkflow}. */
+export interface LoadWorkflowOptions {
+  /** The machine's cores, for the workflow's defaults. @default this machine's */
+  cores?: number;
+  /** Hears once when a workflow module has not finished loading after `slowAfterMs`. */
+  onSlow?: (message: string) => void;
+  /** @default 10 s */
+  slowAfterMs?: number;
+}
+
+/** How long a workflow module may take to load before the user is told (its imports and top-level code). */
+const SLOW_LOAD_MS = 10_000;
+
 /** The extensions Deno imports as code: a workflow file in TypeScript or JavaScript. */
 const MODULE_EXTENSIONS = ["ts", "mts", "cts", "tsx", "js", "mjs", "cjs", "jsx"];
 
@@ -52,7 +65,7 @@ const MODULE_EXTENSIONS = ["ts", "mts", "cts", "tsx", "js", "mjs", "cjs", "jsx"]
  */
 export async function loadWorkflow(
   file: string,
-  options: { cores?: number } = {},
+  options: LoadWorkflowOptions = {},
 ): Promise<ResolvedWorkflow> {
   const url = toFileUrl(file);
   try {
@@ -87,12 +100,22 @@ export async function loadWorkflow(
   Deno.exit = (code?: number): never => {
     throw new Error(`The workflow called Deno.exit(${code ?? ""}): a workflow file must export its workflow`);
   };
+  // A module whose top-level await never settles (a fetch that hangs) kept a render silent until it was killed.
+  const { onSlow } = options;
+  const slow = onSlow === undefined ? undefined : setTimeout(() => {
+    const seconds = Math.round((options.slowAfterMs ?? SLOW_LOAD_MS) / 1000);
+    onSlow(
+      `Still loading ${file} after ${seconds} s: its code waits for something (a top-level await, a request?); ` +
+        "Ctrl-C stops",
+    );
+  }, options.slowAfterMs ?? SLOW_LOAD_MS);
   try {
     module = await import(url.href);
   } catch (error) {
     throw new WorkflowError(file, [importFailureIssue(error, url.href)], { cause: error });
   } finally {
     Deno.exit = exit;
+    clearTimeout(slow);
   }
   if (module.default === undefined) {
     throw new WorkflowError(file, [{

@@ -29,6 +29,7 @@ export async function printPlan(
     only: options.only,
     formats: options.format,
     encoder: options.encoder,
+    onNotice: (notice) => console.error(`reel: ${notice}`),
   });
   const status = await planStatus(plan, new ArtifactStore(options.cache ?? defaultCacheDir(files[0]!)));
   console.log(options.json ? JSON.stringify(planJson(plan, status)) : describePlan(plan, status).trimEnd());
@@ -56,7 +57,13 @@ export function addPlanCommands(program: Command): void {
   addLimitOptions(estimate);
   estimate.action(async (files, options, command) => {
     const { limits, only, format, encoder } = limitOptions(command);
-    const plan = await planFiles(files, { limits, only, formats: format, encoder });
+    const plan = await planFiles(files, {
+      limits,
+      only,
+      formats: format,
+      encoder,
+      onNotice: (notice) => console.error(`reel: ${notice}`),
+    });
     const store = new ArtifactStore(options.cache ?? defaultCacheDir(files[0]!));
     console.log(formatEstimates(estimatePlan(plan, await planStatus(plan, store))).trimEnd());
   });

@@ -181,6 +181,36 @@ Deno.test("loadWorkflow() reports a file that throws on import with its name", a
   });
 });
 
+Deno.test("loadWorkflow() tells once when a workflow's code is slow to load, and not when it loads in time", async () => {
+  // Its top-level await settles when the test says so: the notice must come while it waits.
+  const file = await writeWorkflowFile(
+    "await new Promise((resolve) => globalThis.addEventListener('release-slow-workflow', resolve, { once: true }));\n" +
+      'export default workflow({ videos: [{ id: "a", sections: [{ title: "T", narration: "N" }] }] });',
+  );
+  const notices: string[] = [];
+  const told = Promise.withResolvers<void>();
+  const loading = loadWorkflow(file, {
+    slowAfterMs: 20,
+    onSlow: (message) => {
+      notices.push(message);
+      told.resolve();
+    },
+  });
+  await told.promise;
+  globalThis.dispatchEvent(new Event("release-slow-workflow"));
+  assert.equal((await loading).jobs.lesson?.videos.length, 1);
+  assert.deepEqual(notices, [
+    `Still loading ${file} after 0 s: its code waits for something (a top-level await, a request?); Ctrl-C stops`,
+  ]);
+  // A workflow that loads at once is not told about.
+  const quick: string[] = [];
+  await loadWorkflow("workflows/lesson.ts", {
+    slowAfterMs: 60_000,
+    onSlow: (message) => quick.push(message),
+  });
+  assert.deepEqual(quick, []);
+});
+
 Deno.test("loadWorkflow() reports a missing default export and a missing file", async () => {
   const file = await writeWorkflowFile("export const notDefault = 1;");
   await assert.rejects(loadWorkflow(file), /no default export/);
