@@ -165,9 +165,7 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
   } catch (error) {
     signal?.throwIfAborted();
     if (timeout.aborted) throw fail(`no answer within ${target.timeout} ms`, { cause: error });
-    throw fail(
-      `cannot reach ${new URL(base).host}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw fail(fetchFailure(new URL(base).host, error));
   }
   let bytes: Uint8Array;
   try {
@@ -235,4 +233,33 @@ export function jsonErrorMessage(parsed: unknown): string | null {
   return typeof message === "string" && message !== ""
     ? describeBody(new TextEncoder().encode(message), { limit: 1000 })
     : null;
+}
+
+/**
+ * Why a request got no answer, in words: fetch says "fetch failed" alike for a server not there and one that took
+ * the connection and closed it; its cause tells them apart.
+ *
+ * @param host The server's host.
+ * @param error What fetch threw.
+ * @returns The reason.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fetchFailure } from "./openai_client.ts";
+ * const closed = new TypeError("fetch failed", {
+ *   cause: new Error("client error (SendRequest): connection closed before message completed"),
+ * });
+ * assert.equal(fetchFailure("api:80", closed), "api:80 closed the connection without answering");
+ * const refused = new TypeError("fetch failed", { cause: new Error("tcp connect error: Connection refused") });
+ * assert.equal(fetchFailure("api:80", refused), "cannot reach api:80: connection refused");
+ * ```
+ */
+export function fetchFailure(host: string, error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : "";
+  if (/connection closed before message completed|connection reset|broken pipe/i.test(cause)) {
+    return `${host} closed the connection without answering`;
+  }
+  if (/connection refused/i.test(cause)) return `cannot reach ${host}: connection refused`;
+  return `cannot reach ${host}: ${error instanceof Error ? error.message : String(error)}`;
 }

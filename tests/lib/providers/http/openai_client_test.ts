@@ -217,3 +217,43 @@ Deno.test("callOpenAi() names a binary error body by its size and type, never pr
     await server.shutdown();
   }
 });
+
+Deno.test("callOpenAi() tells a server that closed the connection from one that is not there, both retryable", async () => {
+  // Takes each connection and closes it at once, answering nothing.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const closing = (async () => {
+    for await (const connection of listener) connection.close();
+  })();
+  const { port } = listener.addr as Deno.NetAddr;
+  try {
+    await assert.rejects(
+      callOpenAi(target(`http://127.0.0.1:${port}/v1`), {
+        path: "/audio/speech",
+        body: { json: { input: "hi" } },
+      }),
+      (error) => {
+        assert.ok(error instanceof ProviderError && error.retryable);
+        assert.match(
+          error.message,
+          new RegExp(`127\\.0\\.0\\.1:${port} closed the connection without answering`),
+        );
+        return true;
+      },
+    );
+  } finally {
+    listener.close();
+    await closing.catch(() => {});
+  }
+  // Nothing listens there now.
+  await assert.rejects(
+    callOpenAi(target(`http://127.0.0.1:${port}/v1`), {
+      path: "/audio/speech",
+      body: { json: { input: "hi" } },
+    }),
+    (error) => {
+      assert.ok(error instanceof ProviderError && error.retryable);
+      assert.match(error.message, new RegExp(`cannot reach 127\\.0\\.0\\.1:${port}: connection refused`));
+      return true;
+    },
+  );
+});
