@@ -40,7 +40,14 @@ export const imageStep: StepKindDefinition = {
       parsed = JSON.parse(new TextDecoder().decode(answer.body));
     } catch (error) {
       if (!(error instanceof SyntaxError)) throw error;
-      throw new ProviderError(target.provider, "returned a body that is not JSON, expected data[0].b64_json");
+      // A whole answer of status 200 (a cut one fails before, and is asked again): asking again would pay again,
+      // as for speech.
+      const what = describeBody(answer.body, { contentType: answer.contentType, limit: 40, quote: true });
+      throw new ProviderError(
+        target.provider,
+        `returned a body that is not JSON (${what}), expected data[0].b64_json`,
+        { retryable: false },
+      );
     }
     const encoded = (parsed as { data?: { b64_json?: unknown }[] } | null)?.data?.[0]?.b64_json;
     if (typeof encoded !== "string") {

@@ -11,7 +11,7 @@ import { wavAnswerProblem } from "../../media/wav_answer_problem.ts";
 import { wavDuration } from "../../media/wav_duration.ts";
 import { wavCutShort } from "../../media/wav_pcm.ts";
 import { describeBody } from "../../providers/http/describe_body.ts";
-import { callOpenAi, httpTarget } from "../../providers/http/openai_client.ts";
+import { callOpenAi, httpTarget, jsonErrorMessage } from "../../providers/http/openai_client.ts";
 import { espeakEngine } from "../../providers/local/speech/espeak_engine.ts";
 import { FLITE_NATURAL_RATE, fliteEngine } from "../../providers/local/speech/flite_engine.ts";
 import type { SpeechEngine } from "../../providers/local/speech/speech_engine.ts";
@@ -90,6 +90,13 @@ async function speakOverHttp(
   reportRateLimit(answer.rateLimit);
   const format = sniffAudio(answer.body);
   if (format === null) {
+    // An error sent with status 200 is quoted as the image step quotes it.
+    const said = jsonErrorMessage(parsedJson(answer.body));
+    if (said !== null) {
+      throw new ProviderError(target.provider, `answered with an error instead of audio: ${said}`, {
+        retryable: false,
+      });
+    }
     const what = describeBody(answer.body, { contentType: answer.contentType, limit: 40, quote: true });
     throw new ProviderError(target.provider, `returned something that is not audio (${what})`, {
       retryable: false,
@@ -132,5 +139,14 @@ async function speakOverHttp(
         cause: error,
       },
     );
+  }
+}
+
+/** The body read as JSON, or undefined when it is not JSON. */
+function parsedJson(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    return undefined;
   }
 }

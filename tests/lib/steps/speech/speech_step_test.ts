@@ -54,6 +54,19 @@ Deno.test("speech step: an API answering a PNG as audio fails naming its size an
   }
 });
 
+Deno.test("speech step: an error sent with status 200 is quoted, as the image step quotes it, and not asked again", async () => {
+  const body = new TextEncoder().encode(JSON.stringify({ error: { message: "model overloaded" } }));
+  const server = answering(body, "application/json");
+  try {
+    const { error } = await speakAt(server.url);
+    assert.ok(error instanceof ProviderError, String(error));
+    assert.equal(error.message, "fake: answered with an error instead of audio: model overloaded");
+    assert.equal(error.retryable, false);
+  } finally {
+    await server.close();
+  }
+});
+
 /** A float WAV of `samples` at `rate`: IEEE float, 32 bits, mono. */
 function floatWav(samples: number[], rate: number): Uint8Array<ArrayBuffer> {
   const pcm = new Uint8Array(samples.length * 4);

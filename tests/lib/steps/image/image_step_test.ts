@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { ProviderError } from "../../../../lib/core/errors.ts";
+import { imageStep } from "../../../../lib/steps/image/image_step.ts";
+import { runStepKind } from "../../../_support/step_runner.ts";
+import { tempDir } from "../../../_support/temp_dir.ts";
+
+/** An images endpoint that answers `body` with `contentType` and status 200 to every request. */
+function answering(body: string, contentType: string) {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
+    await request.arrayBuffer();
+    return new Response(body, { headers: { "content-type": contentType } });
+  });
+  return { url: `http://127.0.0.1:${server.addr.port}`, close: () => server.shutdown() };
+}
+
+/** Runs an image step against `url`: what it threw. */
+async function drawAt(url: string): Promise<unknown> {
+  const dir = await tempDir();
+  const task = {
+    params: { model: "gpt-image-1", prompt: "A sea", size: "1024x1024" },
+    inputs: [],
+    outputPath: `${dir}/image.png`,
+    scratchDir: `${dir}/scratch`,
+    runtime: { provider: "fake", baseUrl: url, keyEnv: "REEL_TEST_UNSET_KEY", timeout: 5000 },
+  };
+  return await runStepKind(imageStep, task).then(() => null, (error: unknown) => error);
+}
+
+Deno.test("image step: a whole answer of status 200 that is not JSON is named with what it is, and not asked again", async () => {
+  // Before: retryable, each attempt a call the provider may bill; the speech step did not retry such an answer.
+  const server = answering("<html><body>Gateway says hello</body></html>", "text/html");
+  try {
+    const error = await drawAt(server.url);
+    assert.ok(error instanceof ProviderError, String(error));
+    assert.equal(error.retryable, false);
+    assert.match(
+      error.message,
+      /^fake: returned a body that is not JSON \(.*<html>.*\), expected data\[0\]\.b64_json$/,
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("image step: an error sent with status 200 is quoted, not retried", async () => {
+  const server = answering(JSON.stringify({ error: { message: "model overloaded" } }), "application/json");
+  try {
+    const error = await drawAt(server.url);
+    assert.ok(error instanceof ProviderError, String(error));
+    assert.equal(error.message, "fake: answered with an error instead of an image: model overloaded");
+    assert.equal(error.retryable, false);
+  } finally {
+    await server.close();
+  }
+});
