@@ -5,7 +5,7 @@
  * @module
  */
 import type { Clock } from "../core/clock.ts";
-import { type StepExecutor, StepTimeoutError, type WorkerId } from "../core/executor.ts";
+import { StepAttemptError, type StepExecutor, StepTimeoutError, type WorkerId } from "../core/executor.ts";
 import type { Json, StepOutput } from "../core/json.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
@@ -81,26 +81,25 @@ export async function runAttempts(node: DagNode, context: AttemptsContext): Prom
   for (let attempt = 1;; attempt++) {
     let outcome: Outcome;
     let decision: ReturnType<typeof decideAfterFailure> | null = null;
-    let vanished = false;
+    const decide = (error: unknown) =>
+      decideAfterFailure(error, {
+        step,
+        counts,
+        attempt,
+        gated: gate !== null,
+        maxRetryAfter: context.maxRetryAfter(step),
+        random: context.random,
+      });
     try {
       await context.remakeVanishedInputs(node);
       using permit = await context.limits.acquire(step, { signal, priority: node.rank });
       outcome = await attemptOnce(node, attempt, { ...context, gate }, permit.cores);
-      if (outcome.artifact === null) {
-        // An input removed from the store under the attempt is made again; that costs no retry.
-        vanished = remakes < MAX_REMAKES && (await context.vanishedInputs(node)).length > 0;
-        decision = vanished ? null : decideAfterFailure(outcome.error, {
-          step,
-          counts,
-          attempt,
-          gated: gate !== null,
-          maxRetryAfter: context.maxRetryAfter(step),
-          random: context.random,
-        });
-        // Told to the provider's gate while this attempt still holds its permit: a call waiting for the permit is
-        // admitted only after the pause (told after the permit was freed, the next call left within milliseconds
-        // of the 429 when the provider had no rate).
-        if (decision?.sort === "rate-limited") gate?.rateLimited(decision.rateLimitedForMs, step.tokenCost);
+      // A 429 is told to the provider's gate while this attempt still holds its permits: a call waiting for them
+      // sees the pause (told after they were freed, the next call left within milliseconds of the 429 when the
+      // provider had no rate).
+      if (outcome.artifact === null && rateLimitedAnswer(outcome.error)) {
+        decision = decide(outcome.error);
+        gate?.rateLimited(decision.rateLimitedForMs, step.tokenCost);
       }
     } catch (error) {
       if (!signal.aborted) throw error;
@@ -111,7 +110,12 @@ export async function runAttempts(node: DagNode, context: AttemptsContext): Prom
       return { artifact: outcome.artifact, cached: false };
     }
     const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-    if (vanished) remakes++;
+    if (decision === null) {
+      // An input removed from the store under the attempt is made again; that costs no retry.
+      const vanished = remakes < MAX_REMAKES && (await context.vanishedInputs(node)).length > 0;
+      if (vanished) remakes++;
+      else decision = decide(outcome.error);
+    }
     if (decision?.sort === "refused") gate?.refused(message);
     const retrying = decision === null || decision.retry;
     // A long wait (a server's Retry-After, up to the provider's maxRetryAfter) is said, so a run that seems idle
@@ -252,4 +256,9 @@ function mediaSeconds(values: readonly Json[]): number {
 export function mediaField(value: Json): { media?: number } {
   const duration = durationOf(value);
   return duration === null ? {} : { media: duration };
+}
+
+/** Whether an attempt failed with a server's 429 (its pause is told to the provider's gate at once). */
+function rateLimitedAnswer(error: unknown): boolean {
+  return error instanceof StepAttemptError && error.failure.status === 429;
 }

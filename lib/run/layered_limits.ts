@@ -22,6 +22,10 @@ export interface ProviderGate {
   admit(options: { signal?: AbortSignal }): Promise<Permit>;
   /** Reserves the call's place in the provider's rates (`tokens` of its token budget); taken last. */
   pace(options: { signal?: AbortSignal; tokens?: number }): Promise<void>;
+  /** Milliseconds left of a pause (a 429's Retry-After, a spent budget); 0 when none. */
+  pausedFor(): number;
+  /** Waits until no pause is left. */
+  waitForPause(options: { signal?: AbortSignal }): Promise<void>;
   /** A call's answer carried rate-limit headers; told as soon as it arrives. */
   observe(info: RateLimitInfo): void;
   /** A call succeeded. */
@@ -144,6 +148,14 @@ export class LayeredLimits {
         const heavy = await this.#heavy(options, (step.cores ?? 1) - 1);
         held.push(heavy.permit);
         cores = heavy.cores;
+      }
+      // A pause that began while this call waited for its other permits (another call's 429) is waited out with
+      // none of them held: a global or CPU permit held through a Retry-After of a minute stalled the other
+      // providers' calls and steps. Then every permit is asked again.
+      if (gate !== null && gate.pausedFor() > 0) {
+        release();
+        await gate.waitForPause(options);
+        return await this.acquire(step, options);
       }
       await gate?.pace({ ...options, tokens: step.tokenCost });
     } catch (error) {

@@ -109,7 +109,7 @@ export class ProviderLimiter implements ProviderGate {
     const permit = await this.#window.enter(signal);
     this.stats.maxInFlight = this.#window.maxInFlight;
     try {
-      await this.#waitForPause(signal);
+      await this.waitForPause({ signal });
     } catch (error) {
       permit.release();
       throw error;
@@ -118,20 +118,17 @@ export class ProviderLimiter implements ProviderGate {
   }
 
   /**
-   * Waits out any pause and reserves the call's place in the request and token rates: the last thing before the
-   * request leaves, so calls that waited for other permits do not leave together, nor during a pause.
+   * Reserves the call's place in the request and token rates, waiting as needed: the last thing before the request
+   * leaves, so calls that waited for other permits do not leave together. A pause that began meanwhile is waited
+   * out before, with {@linkcode waitForPause} (see `LayeredLimits.acquire`).
    *
    * @throws {ProviderRefusedError} When the server refused the key meanwhile.
    */
   async pace(options: { signal?: AbortSignal; tokens?: number }): Promise<void> {
     const { signal, tokens = 0 } = options;
     this.#window.throwIfStopped();
-    // A call admitted before another's 429 waits out the pause too (a provider without a rate has no meter to
-    // hold it back).
-    await this.#waitForPause(signal);
     await this.#requests?.take(1, { signal });
     if (tokens > 0) await this.#tokens?.take(tokens, { signal });
-    await this.#waitForPause(signal);
     this.#window.throwIfStopped();
   }
 
@@ -224,7 +221,9 @@ export class ProviderLimiter implements ProviderGate {
     this.#pausedUntil = Math.max(this.#pausedUntil, moment);
   }
 
-  async #waitForPause(signal: AbortSignal | undefined): Promise<void> {
+  /** Waits until no pause is left (a pause may be lengthened while it waits). */
+  async waitForPause(options: { signal?: AbortSignal }): Promise<void> {
+    const { signal } = options;
     for (let wait = this.pausedFor(); wait > 0; wait = this.pausedFor()) {
       await this.#clock.sleep(wait, { signal });
       this.#window.throwIfStopped();

@@ -193,6 +193,52 @@ Deno.test("LayeredLimits: calls to a paused provider hold no global permit that 
   assert.ok(clock.now() >= 60_000, "the paused provider waited out its pause");
 });
 
+Deno.test("LayeredLimits: a call that got its permits during another's 429 pause waits it out holding none of them", async () => {
+  const clock = new VirtualClock();
+  // No rate set: only the pause can hold its calls back.
+  const paused = new ProviderLimiter(
+    { concurrency: 4, requests: null, tokens: null, per: 60_000, burst: 1 },
+    {
+      clock,
+    },
+  );
+  for (let i = 0; i < 4; i++) paused.succeeded();
+  const gates = new Map([["paused", paused]]);
+  const limits = new LayeredLimits({
+    videos: 1,
+    sections: 4,
+    api: 4,
+    global: 1,
+    custom: 1,
+    workers: 1,
+    cpu: 4,
+    minFreeMemory: 0,
+  }, {
+    providerGate: (name) => gates.get(name) ?? null,
+  });
+  const [first, second, other] = [
+    layeredStep("paused", "s1"),
+    layeredStep("paused", "s2"),
+    layeredStep("other", "s3"),
+  ];
+  for (const each of [first!, second!, other!]) limits.register(each);
+  const inFlight = await limits.acquire(first!);
+  // Admitted by its provider, it waits for the one global permit; another provider's call waits behind it.
+  const waiting = limits.acquire(second!);
+  const otherWaiting = limits.acquire(other!);
+  // The call in flight is answered 429, Retry-After 60 s, and frees its permits.
+  paused.rateLimited(60_000);
+  inFlight.release();
+  const otherPermit = await otherWaiting;
+  assert.equal(clock.now(), 0, "the other provider's call did not wait for the paused provider's pause");
+  otherPermit.release();
+  (await waiting).release();
+  assert.ok(
+    clock.now() >= 60_000,
+    `the paused provider's call left at ${clock.now()} ms, before the pause ended`,
+  );
+});
+
 Deno.test("LayeredLimits reserves the rate slot last: calls that waited for global permits leave spaced by the rate", async () => {
   const clock = new VirtualClock();
   const paced = new ProviderLimiter({ concurrency: 4, requests: 60, tokens: null, per: 60_000, burst: 1 }, {

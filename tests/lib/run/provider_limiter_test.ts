@@ -57,19 +57,6 @@ Deno.test("ProviderLimiter.rateLimited() pauses every caller and halves the wind
   );
 });
 
-Deno.test("ProviderLimiter.pace() holds a call admitted before another's 429 until the pause ends (no rate set)", async () => {
-  const clock = new VirtualClock();
-  const limiter = new ProviderLimiter(config, { clock });
-  for (let i = 0; i < 4; i++) limiter.succeeded();
-  using _first = await limiter.admit({});
-  await limiter.pace({});
-  // Admitted while the first call was in flight, it waits for its other permits when the first one's 429 comes.
-  using _second = await limiter.admit({});
-  limiter.rateLimited(3000);
-  await limiter.pace({});
-  assert.equal(clock.now(), 3000, "the second call left when the pause ended, not at once");
-});
-
 Deno.test("ProviderLimiter caps a server's Retry-After at maxRetryAfter", async () => {
   const clock = new VirtualClock();
   const limiter = new ProviderLimiter({ ...config, maxRetryAfter: 2000 }, { clock });

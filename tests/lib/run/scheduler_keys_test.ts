@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { planWorkflows } from "../../../lib/workflow/plan_workflows.ts";
 import type { RunEvent } from "../../../lib/run/run_events.ts";
 import { runPlan } from "../../../lib/run/scheduler.ts";
+import { VirtualClock } from "../../../lib/core/clock.ts";
+import { ProviderLimiter } from "../../../lib/run/provider_limiter.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
 import type { WorkflowInput } from "../../../lib/workflow/workflow_schema.ts";
 import { FakeExecutor, seededRandom } from "../../_support/fake_executor.ts";
@@ -124,4 +126,53 @@ Deno.test("runPlan() keeps custom steps, spawned children included, within limit
   assert.equal(executor.started.filter((id) => id.startsWith("fan/leaf#")).length, 200);
   assert.ok(executor.peaks.custom <= 3, `custom steps in flight: ${executor.peaks.custom}`);
   assert.equal(executor.peaks.custom, 3, "the layer is reached, not just respected");
+});
+
+Deno.test("runPlan(): a 429's Retry-After holds the provider's next call when the provider has no rate set", async () => {
+  // Before: the refused call's permit was freed before its pause was told, and the next call left at once.
+  const planned = await plan({
+    formats: ["1:1"],
+    providers: { images: { api: "openai", baseUrl: "http://127.0.0.1:9", retries: 0, concurrency: 1 } },
+    videos: [{
+      id: "v",
+      sections: ["p", "q"].map((prompt) => ({
+        title: "T",
+        narration: "N",
+        image: { provider: "images", prompt, size: "64x64" },
+      })),
+    }],
+  });
+  const clock = new VirtualClock();
+  const limiter = new ProviderLimiter(
+    { concurrency: 1, requests: null, tokens: null, per: 60_000, burst: 1 },
+    {
+      clock,
+    },
+  );
+  const fake = new FakeExecutor(planned, {
+    failFirst: new Map([["v/s1/image", { status: 429, retryAfterMs: 5000 }]]),
+  });
+  const starts: [string, number][] = [];
+  const executor = {
+    execute: (
+      task: Parameters<FakeExecutor["execute"]>[0],
+      options: Parameters<FakeExecutor["execute"]>[1],
+    ) => {
+      if (task.kind === "image") starts.push([task.id, clock.now()]);
+      return fake.execute(task, options);
+    },
+    close: () => fake.close(),
+  };
+  const result = await runPlan(planned, {
+    executor,
+    store: new MemoryStore(),
+    ffmpeg,
+    outDir: null,
+    clock,
+    providerGate: (name) => name === "images" ? limiter : null,
+  });
+  assert.ok(result.ok, [...result.errors.values()].join());
+  // The first image call is answered 429 at 0 ms; no image call leaves before its 5 s are over.
+  assert.deepEqual(starts[0], ["v/s1/image", 0]);
+  assert.ok(starts.slice(1).every(([, at]) => at >= 5000), JSON.stringify(starts));
 });
