@@ -47,7 +47,7 @@ export interface LoadedPlan {
  * @param options The encoder that overrides the probed one.
  * @returns The toolchain.
  * @throws {MissingBinaryError} When ffmpeg (or espeak-ng or pocketsphinx, where used) is not installed.
- * @throws {InputError} When the encoder asked for cannot be used, or no job encodes with a chosen encoder.
+ * @throws {InputError} When the encoder asked for cannot be used.
  *
  * @example
  * ```ts
@@ -68,15 +68,6 @@ export async function probeToolchain(
         return job !== null && kind.engines(job).has(engine);
       })
     );
-  const override = options.encoder ?? null;
-  if (override !== null && !uses("encoder")) {
-    // Asked for, it would be ignored: a bogus or broken one is named as such, a working one as not used.
-    await selectEncoders({ ffmpeg: paths.ffmpeg }, { override });
-    throw new InputError(`--encoder ${override}: no step of these workflows encodes with a chosen encoder`, {
-      hint: "A lesson's videos are encoded by libx264 with its own settings; --encoder applies to variants " +
-        "and montages. Leave it out",
-    });
-  }
   // The same probes as a cluster worker's, which checks each job's engines against its own.
   const [ffmpeg, espeak, slides, encoders, pocketsphinx] = await Promise.all([
     engineProbes.ffmpeg(paths),
@@ -144,6 +135,7 @@ export async function planLoaded(
   options: LoadPlanOptions = {},
 ): Promise<LoadedPlan> {
   const filters: JobFilters = { only: options.only ?? null, formats: options.formats ?? null };
+  await checkEncoderUsed(loaded, options.encoder ?? null);
   // Only lessons have formats: on other workflows, --format would be ignored.
   if (filters.formats !== null && loaded.every((workflow) => workflow.jobs.lesson === null)) {
     throw new InputError(
@@ -246,4 +238,29 @@ function narrow(workflow: ResolvedWorkflow, filters: JobFilters): ResolvedWorkfl
     return job !== null && job !== undefined && kind.ids(job).length > 0;
   });
   return kept ? { ...workflow, jobs: jobs as ResolvedWorkflow["jobs"] } : null;
+}
+
+/**
+ * `--encoder` on workflows none of whose jobs encodes with a chosen encoder (only variants and montages do) would be
+ * ignored: a bogus or broken one is named as such, a working one as unused. Checked on the workflows as loaded, so
+ * that `--only` leaving out a montage does not refuse an encoder the whole file uses.
+ */
+async function checkEncoderUsed(
+  workflows: readonly ResolvedWorkflow[],
+  encoder: string | null,
+): Promise<void> {
+  if (encoder === null) return;
+  const encodes = workflows.some((workflow) =>
+    jobKinds().some(([name, kind]) => {
+      const job = workflow.jobs[name];
+      return job !== null && kind.engines(job).has("encoder");
+    })
+  );
+  if (encodes) return;
+  await selectEncoders({ ffmpeg: (await findFfmpeg()).ffmpeg }, { override: encoder });
+  throw new InputError(`--encoder ${encoder}: no step of these workflows encodes with a chosen encoder`, {
+    hint:
+      "Only variants and montages encode with a chosen encoder (a lesson's videos are libx264's, with its " +
+      "own settings): leave it out",
+  });
 }

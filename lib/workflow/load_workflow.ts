@@ -105,8 +105,8 @@ export async function loadWorkflow(
   const slow = onSlow === undefined ? undefined : setTimeout(() => {
     const seconds = Math.round((options.slowAfterMs ?? SLOW_LOAD_MS) / 1000);
     onSlow(
-      `Still loading ${file} after ${seconds} s: its code waits for something (a top-level await, a request?); ` +
-        "Ctrl-C stops",
+      `Still loading ${file} after ${seconds} s: its imports or its code are still loading (a top-level await ` +
+        "that waits for something?); Ctrl-C stops",
     );
   }, options.slowAfterMs ?? SLOW_LOAD_MS);
   try {

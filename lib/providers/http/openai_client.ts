@@ -165,7 +165,7 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
   } catch (error) {
     signal?.throwIfAborted();
     if (timeout.aborted) throw fail(`no answer within ${target.timeout} ms`, { cause: error });
-    throw fail(fetchFailure(new URL(base).host, error));
+    throw fail(fetchFailure(new URL(base).host, error), { cause: error });
   }
   let bytes: Uint8Array;
   try {

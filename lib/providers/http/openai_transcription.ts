@@ -3,6 +3,7 @@
  * and segment times where the model gives them): one call per audio chunk, the words heard with their times.
  * @module
  */
+import { describeBody } from "./describe_body.ts";
 import { ProviderError } from "../../core/errors.ts";
 import type { RateLimitInfo } from "../../core/step_task.ts";
 import type { TimedWord } from "../../core/timed_word.ts";
@@ -95,7 +96,11 @@ export async function transcribeAudio(
     parsed = JSON.parse(new TextDecoder().decode(answer.body));
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
-    throw new ProviderError(target.provider, "returned a transcription that is not JSON");
+    // A whole answer of status 200: asking again would pay for another upload (as for images and speech).
+    const what = describeBody(answer.body, { contentType: answer.contentType, limit: 40, quote: true });
+    throw new ProviderError(target.provider, `returned a transcription that is not JSON (${what})`, {
+      retryable: false,
+    });
   }
   // What the answer says is checked whole: a time that is not one (a negative duration, segments that are not a
   // list) made captions whose times read -1:-1:-1, or no words at all, with nothing said.

@@ -146,7 +146,8 @@ async function speakOverHttp(
 function parsedJson(body: Uint8Array): unknown {
   try {
     return JSON.parse(new TextDecoder().decode(body));
-  } catch {
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
     return undefined;
   }
 }

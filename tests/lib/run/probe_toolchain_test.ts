@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { InputError } from "../../../lib/core/errors.ts";
 import { findLibx264, libx264Identity } from "../../../lib/media/h264/libx264.ts";
-import { loadPlan, probeToolchain } from "../../../lib/run/load_plan.ts";
+import { loadPlan, planLoaded, probeToolchain } from "../../../lib/run/load_plan.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
 const { workflows } = await loadPlan(["workflows/lesson.ts"]);
@@ -58,15 +58,15 @@ Deno.test("probeToolchain: another ffprobe (REEL_FFPROBE) is another ffmpeg iden
   assert.equal(other.split("; ")[0], usual.split("; ")[0], "the same ffmpeg");
 });
 
-Deno.test("probeToolchain: --encoder on workflows that encode with none is refused, a bogus one named as such", async () => {
+Deno.test("planLoaded: --encoder on workflows that encode with none is refused, a bogus one named as such", async () => {
   // A lesson's videos are x264's: the encoder asked for would be ignored.
   await assert.rejects(
-    probeToolchain(workflows, { encoder: "libx264" }),
+    planLoaded(workflows, { encoder: "libx264" }),
     (error) =>
       error instanceof InputError && /--encoder libx264: no step of these workflows/.test(error.message),
   );
   await assert.rejects(
-    probeToolchain(workflows, { encoder: "bogus" }),
+    planLoaded(workflows, { encoder: "bogus" }),
     (error) => error instanceof InputError && /Unknown encoder "bogus"/.test(error.message),
   );
 });

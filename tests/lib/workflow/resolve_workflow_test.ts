@@ -200,7 +200,7 @@ Deno.test("loadWorkflow() tells once when a workflow's code is slow to load, and
   globalThis.dispatchEvent(new Event("release-slow-workflow"));
   assert.equal((await loading).jobs.lesson?.videos.length, 1);
   assert.deepEqual(notices, [
-    `Still loading ${file} after 0 s: its code waits for something (a top-level await, a request?); Ctrl-C stops`,
+    `Still loading ${file} after 0 s: its imports or its code are still loading (a top-level await that waits for something?); Ctrl-C stops`,
   ]);
   // A workflow that loads at once is not told about.
   const quick: string[] = [];

@@ -136,6 +136,15 @@ Deno.test("transcribeAudio() refuses an answer whose times are not times, naming
         return true;
       });
     }
+    // A whole answer that is not JSON (a proxy's page): named with what it is, not asked again (an upload paid each
+    // time before).
+    body = "<html><body>Gateway</body></html>";
+    await assert.rejects(transcribeAudio(target(url), { file, model: "whisper-1" }), (error) => {
+      assert.ok(error instanceof ProviderError, String(error));
+      assert.match(error.message, /^test: returned a transcription that is not JSON \(.*<html>.*\)$/);
+      assert.equal(error.retryable, false);
+      return true;
+    });
     // A word a server could not align (no times) is left out, as before; the others are read.
     body = JSON.stringify({
       text: "one 2 three",
