@@ -24,16 +24,29 @@ import { LESSON_BENCH, writeLessonInputs } from "./_bench_lesson.ts";
 import { formatSpread, measureTree, megabytes, seconds, spread, type TreeMeasure } from "./_bench_measure.ts";
 import { schedulerOverhead } from "./_bench_overhead.ts";
 import { REEL_V8_FLAGS } from "./_v8_flags.ts";
+import { benchArgs } from "./_bench_args.ts";
+import { benchWorkDir } from "./_bench_work_dir.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const deno = Deno.execPath();
 // As `deno task render` runs it, with its V8 flags.
 const render = ["run", "--allow-all", REEL_V8_FLAGS, `${root}tasks/render.ts`, "render"];
-const quick = Deno.args.includes("--quick");
-const runsFlag = Deno.args.indexOf("--runs");
-const runs = runsFlag >= 0 ? Number(Deno.args[runsFlag + 1]) : quick ? 1 : 3;
-const only = Deno.args.includes("--only") ? Deno.args[Deno.args.indexOf("--only") + 1] : null;
-const work = await Deno.makeTempDir({ prefix: "reel-bench-" });
+const { flags } = benchArgs({
+  task: "bench",
+  about:
+    "Times reel against hand-written pipelines on a 12-section lesson (wall, CPU, peak memory), then how " +
+    "reel scales to 1, 10 and 50 videos.\nTakes about 10 minutes on 2 cores (about 3 with --quick).",
+  flags: {
+    quick: { kind: "switch", help: "1 run, no frame-by-frame pipeline; scaling at 1 and 10 videos" },
+    runs: { kind: "count", help: "runs of each pipeline (default 3, 1 with --quick)" },
+    only: { kind: "choice", choices: ["pipelines", "scaling"], help: "only one of the two tables" },
+  },
+});
+const quick = flags.quick;
+const runs = flags.runs ?? (quick ? 1 : 3);
+const only = flags.only;
+await using workDir = await benchWorkDir("reel-bench-");
+const work = workDir.path;
 
 interface Pipeline {
   name: string;
@@ -275,9 +288,5 @@ async function firstPlan(file: string, storeDir: string): Promise<{ steps: numbe
   return JSON.parse(new TextDecoder().decode(stdout));
 }
 
-try {
-  if (only !== "scaling") await pipelinesTable();
-  if (only !== "pipelines") await scalingTable();
-} finally {
-  await Deno.remove(work, { recursive: true });
-}
+if (only !== "scaling") await pipelinesTable();
+if (only !== "pipelines") await scalingTable();

@@ -17,14 +17,25 @@ import { processUsage } from "../lib/report/process_usage.ts";
 import { spread } from "./_bench_measure.ts";
 import { type ClusterProcess, startRedisServer, startWorkerProcess, usageOf } from "./_cluster_processes.ts";
 import { REEL_V8_FLAGS } from "./_v8_flags.ts";
+import { benchArgs } from "./_bench_args.ts";
+import { benchWorkDir } from "./_bench_work_dir.ts";
 
-const quick = Deno.args.includes("--quick");
+const { flags } = benchArgs({
+  task: "bench:cluster",
+  about:
+    "Renders the example lesson locally and through a local cluster (Redis, two workers), then 40 API calls " +
+    "locally and on three workers: wall, CPU and peak memory, and the calls' span against the rate bound.\n" +
+    "Takes a few minutes; needs redis-server.",
+  flags: { quick: { kind: "switch", help: "2 lesson runs and 1 API run, in place of 5 and 3" } },
+});
+const quick = flags.quick;
 const runs = quick ? 2 : 5;
 const apiRuns = quick ? 1 : 3;
 const root = new URL("..", import.meta.url).pathname;
 const deno = Deno.execPath();
 const cli = ["run", "--allow-all", REEL_V8_FLAGS, `${root}tasks/render.ts`, "render"];
-const work = await Deno.makeTempDir({ prefix: "reel-bench-cluster-" });
+await using workDir = await benchWorkDir("reel-bench-cluster-");
+const work = workDir.path;
 
 interface Sample {
   wallMs: number;
@@ -190,5 +201,4 @@ try {
   await Promise.all(apiWorkers.map((worker) => worker.stop()));
 } finally {
   await redis.stop();
-  await Deno.remove(work, { recursive: true });
 }

@@ -24,11 +24,22 @@ import { countWordErrors } from "../lib/providers/local/speech/word_error_rate.t
 import { makeSpeechCorpus, type SpeechCorpus } from "../tests/_support/speech_corpus.ts";
 import { measureTree, spread, type TreeMeasure } from "./_bench_measure.ts";
 import { REEL_V8_FLAGS } from "./_v8_flags.ts";
+import { benchArgs } from "./_bench_args.ts";
+import { benchWorkDir } from "./_bench_work_dir.ts";
 
 const root = new URL("..", import.meta.url).pathname;
-const quick = Deno.args.includes("--quick");
-const runsAt = Deno.args.indexOf("--runs");
-const runs = runsAt >= 0 ? Number(Deno.args[runsAt + 1]) : quick ? 1 : 3;
+const { flags } = benchArgs({
+  task: "bench:transcribe",
+  about:
+    "Transcribes 21 minutes of synthetic speech with reel (chunked, in parallel) and with one pocketsphinx " +
+    "pass, in alternating pairs: wall, CPU, peak memory, word error rate and the speed-up.\nTakes about 15 " +
+    "minutes on 2 cores (5 with --quick), and a few more the first time, to make the corpus.",
+  flags: {
+    quick: { kind: "switch", help: "1 pair" },
+    runs: { kind: "count", help: "pairs of runs (default 3)" },
+  },
+});
+const runs = flags.runs ?? (flags.quick ? 1 : 3);
 const CORPUS = { seconds: 1260, runOnSeconds: 70, runOns: 4, seed: 20 };
 
 async function corpus(): Promise<SpeechCorpus> {
@@ -49,7 +60,8 @@ async function corpus(): Promise<SpeechCorpus> {
 
 const speech = await corpus();
 const pocketsphinx = await requirePocketsphinx();
-const work = await Deno.makeTempDir({ prefix: "reel-bench-transcribe-" });
+await using workDir = await benchWorkDir("reel-bench-transcribe-");
+const work = workDir.path;
 const deno = Deno.execPath();
 const cli = (out: string, extra: string[] = []) => [
   "run",
@@ -214,4 +226,3 @@ console.log(
           "run again on a quiet machine"
         : `reel reached ${(100 * speedup / ceilingSpeedup).toFixed(0)}% of what its cores give this work`}`,
 );
-await Deno.remove(work, { recursive: true });

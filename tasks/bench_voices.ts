@@ -2,7 +2,7 @@
  * Measures how intelligible the local speech engines are: speaks fixed lesson-like sentences with each voice at
  * 165 words per minute, transcribes each WAV with pocketsphinx, and prints the word error rate and synthesis time.
  *
- * Usage: `deno run -A tasks/bench_voices.ts [engine:voice ...]`, e.g. `flite:slt espeak:en-us`; with no argument
+ * Usage: `deno task bench:voices [engine:voice ...]`, e.g. `flite:slt espeak:en-us`; with no argument
  * it measures every flite voice and a few English espeak-ng voices. Needs espeak-ng, ffmpeg with flite, and
  * `pocketsphinx pocketsphinx-en-us`.
  * @module
@@ -13,6 +13,8 @@ import { fliteEngine } from "../lib/providers/local/speech/flite_engine.ts";
 import { recognizeSpeech } from "../lib/providers/local/speech/recognize_speech.ts";
 import type { SpeechEngine } from "../lib/providers/local/speech/speech_engine.ts";
 import { countWordErrors } from "../lib/providers/local/speech/word_error_rate.ts";
+import { benchArgs } from "./_bench_args.ts";
+import { benchWorkDir } from "./_bench_work_dir.ts";
 
 const RATE = 165;
 
@@ -92,17 +94,26 @@ function formatRow(cells: readonly string[], widths: readonly number[]): string 
   return cells.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join("  ").trimEnd();
 }
 
-const voices = Deno.args.length > 0 ? Deno.args : DEFAULT_VOICES;
-const folder = await Deno.makeTempDir({ prefix: "reel-bench-voices-" });
+const { operands } = benchArgs({
+  task: "bench:voices",
+  about: "Speaks ten lesson-like sentences with each voice at 165 words per minute, transcribes them with " +
+    "pocketsphinx, and prints each voice's word error rate and synthesis time.\nWith no voice named it measures " +
+    "every flite voice and a few English espeak-ng ones. Takes a few minutes.",
+  flags: {},
+  operands: "[engine:voice ...]",
+  checkOperand: (spec) =>
+    /^[^:]+:./.test(spec) && Object.hasOwn(ENGINES, spec.split(":")[0]!)
+      ? null
+      : `"${spec}" is not engine:voice with engine espeak or flite`,
+});
+const voices = operands.length > 0 ? operands : DEFAULT_VOICES;
+await using workDir = await benchWorkDir("reel-bench-voices-");
+const folder = workDir.path;
 const results: VoiceResult[] = [];
-try {
-  for (const spec of voices) {
-    const [engineId = "", voice = ""] = spec.split(/:(.*)/s);
-    console.error(`Measuring ${engineId}:${voice}...`);
-    results.push(await benchVoice(engineId, voice, folder));
-  }
-} finally {
-  await Deno.remove(folder, { recursive: true });
+for (const spec of voices) {
+  const [engineId = "", voice = ""] = spec.split(/:(.*)/s);
+  console.error(`Measuring ${engineId}:${voice}...`);
+  results.push(await benchVoice(engineId, voice, folder));
 }
 
 const words = results[0]?.referenceWords ?? 0;

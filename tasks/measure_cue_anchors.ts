@@ -25,13 +25,22 @@ import { CUE_SILENCE } from "../lib/jobs/lesson/steps/cues_step.ts";
 import { joinedSpeech, type LocalVoice, speak } from "../tests/_support/joined_speech.ts";
 import { spokenStarts } from "../tests/_support/spoken_starts.ts";
 import { lessonSentences, lessonText, sentenceCues } from "../tests/_support/lesson_text.ts";
+import { benchArgs } from "./_bench_args.ts";
+import { benchWorkDir } from "./_bench_work_dir.ts";
 
-const quick = Deno.args.includes("--quick");
-const count = quick ? 3 : 12;
+const { flags } = benchArgs({
+  task: "measure:cue-anchors",
+  about:
+    "Measures how close caption cues start to their sentences when anchored by silencedetect's pauses or by " +
+    "pocketsphinx's word times, on flite rms and espeak-ng en-us.\nTakes a few minutes (about one with --quick).",
+  flags: { quick: { kind: "switch", help: "3 narrations per voice, in place of 12" } },
+});
+const count = flags.quick ? 3 : 12;
 const VOICES: LocalVoice[] = [{ engine: "flite", voice: "rms" }, { engine: "espeak", voice: "en-us" }];
 const ffmpeg = await findFfmpeg();
 const pocketsphinx = await requirePocketsphinx();
-const work = await Deno.makeTempDir({ prefix: "reel-measure-cues-" });
+await using workDir = await benchWorkDir("reel-measure-cues-");
+const work = workDir.path;
 
 interface Tally {
   errors: number[];
@@ -45,38 +54,32 @@ const tally = (name: string) => {
   return tallies.get(name)!;
 };
 
-try {
-  for (const voice of VOICES) {
-    for (let n = 0; n < count; n++) {
-      const text = lessonText(70, n + 1);
-      const sentences = lessonSentences(text);
-      const pauses = sentences.map((_, i) => 0.1 + ((i * 37 + n * 11) % 50) / 100);
-      const joined = await joinedSpeech(work, sentences, { voice, pauses });
-      await measure(`${voice.engine} joined`, { text, sentences, ...joined });
-      const whole = `${work}/whole.wav`;
-      await speak(text, whole, voice);
-      const { duration, starts } = await spokenStarts(whole, sentences, { voice, dir: work });
-      await measure(`${voice.engine} whole`, { text, sentences, path: whole, duration, starts });
-    }
+for (const voice of VOICES) {
+  for (let n = 0; n < count; n++) {
+    const text = lessonText(70, n + 1);
+    const sentences = lessonSentences(text);
+    const pauses = sentences.map((_, i) => 0.1 + ((i * 37 + n * 11) % 50) / 100);
+    const joined = await joinedSpeech(work, sentences, { voice, pauses });
+    await measure(`${voice.engine} joined`, { text, sentences, ...joined });
+    const whole = `${work}/whole.wav`;
+    await speak(text, whole, voice);
+    const { duration, starts } = await spokenStarts(whole, sentences, { voice, dir: work });
+    await measure(`${voice.engine} whole`, { text, sentences, path: whole, duration, starts });
   }
-  console.log("way              method          sentences  median   p90      max      ≤250 ms  audio s/s");
-  for (const [name, { errors, missing, audio, wall }] of tallies) {
-    const sorted = errors.toSorted((a, b) => a - b);
-    const at = (q: number) =>
-      `${(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 1000).toFixed(0)} ms`;
-    const within = errors.filter((error) => error <= 0.25).length;
-    console.log(
-      `${name.padEnd(32)} ${String(errors.length).padStart(9)}${
-        missing ? ` (+${missing} unmatched)` : ""
-      }  ` +
-        `${at(0.5).padEnd(8)} ${at(0.9).padEnd(8)} ${at(1).padEnd(8)} ${
-          ((100 * within) / errors.length).toFixed(0).padStart(6)
-        }%  ` +
-        `${(audio / wall).toFixed(0).padStart(8)}`,
-    );
-  }
-} finally {
-  await Deno.remove(work, { recursive: true });
+}
+console.log("way              method          sentences  median   p90      max      ≤250 ms  audio s/s");
+for (const [name, { errors, missing, audio, wall }] of tallies) {
+  const sorted = errors.toSorted((a, b) => a - b);
+  const at = (q: number) =>
+    `${(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 1000).toFixed(0)} ms`;
+  const within = errors.filter((error) => error <= 0.25).length;
+  console.log(
+    `${name.padEnd(32)} ${String(errors.length).padStart(9)}${missing ? ` (+${missing} unmatched)` : ""}  ` +
+      `${at(0.5).padEnd(8)} ${at(0.9).padEnd(8)} ${at(1).padEnd(8)} ${
+        ((100 * within) / errors.length).toFixed(0).padStart(6)
+      }%  ` +
+      `${(audio / wall).toFixed(0).padStart(8)}`,
+  );
 }
 
 async function measure(
