@@ -51,24 +51,32 @@ export function describePlan(plan: Plan, status: ReadonlyMap<string, StepStatus>
   for (const step of plan.steps) {
     if (step.provider !== null) providers.set(step.provider, (providers.get(step.provider) ?? 0) + 1);
   }
+  const spawned = [...new Set(plan.templates.map((template) => template.provider))]
+    .filter((provider) => plan.providers.some((http) => http.name === provider))
+    .map((provider) =>
+      `${provider} by steps spawned at run time (${
+        plan.templates.filter((template) => template.provider === provider).map((template) => template.id)
+          .join(", ")
+      }: how many is known only once they are spawned)`
+    );
   const { limits } = plan;
   const { product, bound } = summarizeLimits(limits);
   const lines = [
     `workflows: ${plan.files.join(", ")}`,
     ...plan.summary,
     `steps: ${plan.steps.length} (${[...byKind].map(([kind, n]) => `${n} ${kind}`).join(", ")})`,
-    `provider calls: ${[...providers].map(([id, n]) => `${n} ${id}`).join(", ") || "none"}`,
+    `provider calls: ${[...[...providers].map(([id, n]) => `${n} ${id}`), ...spawned].join(", ") || "none"}`,
     `DAG depth: ${planDepth(plan)}`,
     `limits: ${limits.videos} videos × ${limits.sections} sections × ${limits.api} api = ${product} → global ${limits.global}` +
     providerLimits(plan) + ` → ${bound} provider calls in flight at most`,
     `pool: ${limits.workers} workers, ${limits.cpu} CPU-heavy steps at once, ${limits.custom} custom steps at once`,
   ];
-  if (status !== null) lines.push(describeStatus(plan, status));
+  if (status !== null) lines.push(describeStatus(plan, status, spawned.length > 0));
   return `${lines.join("\n")}\n`;
 }
 
 /** One line: how many steps the store holds, how many will run, and the provider calls that will be paid. */
-function describeStatus(plan: Plan, status: ReadonlyMap<string, StepStatus>): string {
+function describeStatus(plan: Plan, status: ReadonlyMap<string, StepStatus>, spawned: boolean): string {
   const values = plan.steps.map((step) => status.get(step.id));
   const stored = values.filter((value) => value?.status === "stored").length;
   const paid = new Map<string, number>();
@@ -78,7 +86,10 @@ function describeStatus(plan: Plan, status: ReadonlyMap<string, StepStatus>): st
   const calls = [...paid.values()].reduce((a, b) => a + b, 0);
   const byProvider = [...paid].map(([name, n]) => `${name} ${n}`).join(", ");
   return `store: ${stored} of ${plan.steps.length} steps stored, ${plan.steps.length - stored} to run; ` +
-    (calls === 0 ? "no provider call to pay" : `${calls} provider calls to pay (${byProvider})`);
+    (calls === 0
+      ? spawned ? "provider calls to pay by the steps spawned at run time" : "no provider call to pay"
+      : `${calls} provider calls to pay (${byProvider})` +
+        (spawned ? " and by the steps spawned at run time" : ""));
 }
 
 /**
@@ -129,7 +140,7 @@ export function planJson(plan: Plan, status: ReadonlyMap<string, StepStatus>): J
 }
 
 function providerLimits(plan: Plan): string {
-  const called = new Set(plan.steps.map((step) => step.provider));
+  const called = new Set([...plan.steps, ...plan.templates].map((step) => step.provider));
   const parts = [];
   for (const provider of plan.providers) {
     if (!called.has(provider.name)) continue;

@@ -20,7 +20,12 @@ export interface ProviderEstimate {
   characters: number;
   /** The least time the rate limits allow, in ms (0 when the provider has no rate). */
   lowerBoundMs: number;
-  /** The cost, or null when the provider's options give no price for what it is asked. */
+  /**
+   * The templates of steps spawned at run time that call it (a transcription's chunks, one per piece of the
+   * recording): their calls are not among `calls`, as how many there are is known only once their parent has run.
+   */
+  spawned: string[];
+  /** The cost, or null when the provider's options give no price for what it is asked, or calls are spawned. */
   cost: number | null;
 }
 
@@ -47,7 +52,8 @@ export function estimatePlan(
   const estimates: ProviderEstimate[] = [];
   for (const provider of plan.providers) {
     const all = plan.steps.filter((step) => step.provider === provider.name);
-    if (all.length === 0) continue;
+    const spawned = plan.templates.filter((template) => template.provider === provider.name);
+    if (all.length === 0 && spawned.length === 0) continue;
     const steps = all.filter((step) => status === null || status.get(step.id)?.status !== "stored");
     const images = steps.filter((step) => step.kind === "image").length;
     const characters = steps.reduce((sum, step) => sum + step.tokenCost, 0);
@@ -69,7 +75,10 @@ export function estimatePlan(
       images,
       characters,
       lowerBoundMs: Math.max(byRequests, byTokens),
-      cost: priced.includes(null) ? null : (priced as number[]).reduce((a, b) => a + b, 0),
+      spawned: spawned.map((template) => template.id),
+      cost: priced.includes(null) || spawned.length > 0
+        ? null
+        : (priced as number[]).reduce((a, b) => a + b, 0),
     });
   }
   return estimates;
@@ -95,14 +104,19 @@ export function formatEstimates(estimates: readonly ProviderEstimate[]): string 
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const lines = estimates.map((estimate) => {
     const what = [
-      `${estimate.calls} calls`,
+      estimate.calls > 0 || estimate.spawned.length === 0 ? `${estimate.calls} calls` : null,
       estimate.stored > 0 ? `${estimate.stored} more already in the store` : null,
       estimate.images > 0 ? `${estimate.images} images` : null,
       estimate.characters > 0 ? `${estimate.characters} characters` : null,
+      estimate.spawned.length > 0
+        ? `${estimate.calls > 0 ? "more " : ""}calls ${spawnedCalls(estimate.spawned)}`
+        : null,
     ].filter((part) => part !== null).join(", ");
-    const cost = estimate.cost === null
-      ? "cost unknown (no prices in its options)"
-      : `$${estimate.cost.toFixed(2)}`;
+    const cost = estimate.cost !== null
+      ? `$${estimate.cost.toFixed(2)}`
+      : estimate.spawned.length > 0
+      ? "cost unknown (the calls made at run time are not counted)"
+      : "cost unknown (no prices in its options)";
     return `${estimate.provider}: ${what}; at least ${
       seconds(estimate.lowerBoundMs)
     } by its rate limits; ${cost}`;
@@ -114,4 +128,11 @@ export function formatEstimates(estimates: readonly ProviderEstimate[]): string 
     : `$${(costs as number[]).reduce((a, b) => a + b, 0).toFixed(2)}`;
   lines.push(`total: at least ${seconds(slowest)} (providers run side by side), cost ${total}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** Names the steps spawned at run time that call a provider: their templates, as their count is not known yet. */
+function spawnedCalls(templates: readonly string[]): string {
+  return `made by steps spawned at run time (${
+    templates.join(", ")
+  }: how many is known only once they are spawned)`;
 }

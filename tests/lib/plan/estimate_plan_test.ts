@@ -1,0 +1,62 @@
+/** `estimate` and `plan` on what a render will call: what they count, what they price, and what they cannot know. */
+import assert from "node:assert/strict";
+import { describePlan } from "../../../lib/plan/describe_plan.ts";
+import { estimatePlan, formatEstimates } from "../../../lib/plan/estimate_plan.ts";
+import type { Plan } from "../../../lib/plan/plan.ts";
+import { planWorkflows } from "../../../lib/workflow/plan_workflows.ts";
+import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
+import type { WorkflowInput } from "../../../lib/workflow/workflow_schema.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
+import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
+
+const dir = await tempDir("reel-estimate-plan-");
+await Deno.writeTextFile(`${dir}/talk.wav`, "a recording");
+
+async function planOf(input: WorkflowInput): Promise<Plan> {
+  const workflow = await resolveWorkflow(input, {
+    file: "e.ts",
+    moduleUrl: `file://${dir}/e.ts`,
+    env: () => undefined,
+  });
+  return planWorkflows([workflow], { toolchain: { ...TEST_TOOLCHAIN, pocketsphinx: "pocketsphinx test" } });
+}
+
+const hostedTranscription: WorkflowInput = {
+  providers: { whisper: { api: "openai", baseUrl: "http://127.0.0.1:9/v1", rate: { requests: 60 } } },
+  transcribe: [{ id: "talk", input: "talk.wav", engine: "whisper", model: "whisper-1" }],
+};
+
+Deno.test("estimate names a hosted transcription's provider, whose calls are spawned at run time, and its cost as unknown", async () => {
+  const plan = await planOf(hostedTranscription);
+  const [whisper, ...others] = estimatePlan(plan);
+  assert.deepEqual(others, []);
+  assert.deepEqual([whisper?.provider, whisper?.calls, whisper?.spawned, whisper?.cost], [
+    "whisper",
+    0,
+    ["talk/split/chunk"],
+    null,
+  ]);
+  const text = formatEstimates(estimatePlan(plan));
+  // Before: "no HTTP provider is called: nothing to pay, no rate limit to wait for".
+  assert.doesNotMatch(text, /nothing to pay/);
+  assert.match(
+    text,
+    /^whisper: calls made by steps spawned at run time \(talk\/split\/chunk: how many is known only/m,
+  );
+  assert.match(text, /cost unknown \(the calls made at run time are not counted\)/);
+  assert.match(text, /^total: .*cost unknown$/m);
+});
+
+Deno.test("plan names a hosted transcription's provider among the calls, not none", async () => {
+  const text = describePlan(await planOf(hostedTranscription), new Map());
+  // Before: "provider calls: none".
+  assert.match(text, /^provider calls: whisper by steps spawned at run time \(talk\/split\/chunk: /m);
+  assert.match(text, /→ whisper 60 rpm, \d+ at once →/);
+  assert.match(text, /; provider calls to pay by the steps spawned at run time$/m);
+});
+
+Deno.test("estimate still says nothing is paid for a local transcription", async () => {
+  const plan = await planOf({ transcribe: [{ id: "talk", input: "talk.wav" }] });
+  assert.deepEqual(estimatePlan(plan), []);
+  assert.match(describePlan(plan), /^provider calls: none$/m);
+});
