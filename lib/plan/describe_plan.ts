@@ -2,6 +2,7 @@
  * The `plan` printout: steps by kind, the DAG's depth, and how the layered limits combine.
  * @module
  */
+import { plural } from "../core/plural.ts";
 import { summarizeLimits } from "./limits.ts";
 import type { Json } from "../core/json.ts";
 import type { StepStatus } from "./plan_status.ts";
@@ -88,7 +89,7 @@ function describeStatus(plan: Plan, status: ReadonlyMap<string, StepStatus>, spa
   return `store: ${stored} of ${plan.steps.length} steps stored, ${plan.steps.length - stored} to run; ` +
     (calls === 0
       ? spawned ? "provider calls to pay by the steps spawned at run time" : "no provider call to pay"
-      : `${calls} provider calls to pay (${byProvider})` +
+      : `${plural(calls, "provider call")} to pay (${byProvider})` +
         (spawned ? " and by the steps spawned at run time" : ""));
 }
 

@@ -3,6 +3,7 @@
  * where the provider's options give prices. Nothing is called.
  * @module
  */
+import { plural } from "../core/plural.ts";
 import type { StepStatus } from "./plan_status.ts";
 import type { Plan } from "./plan.ts";
 
@@ -26,6 +27,16 @@ export interface ProviderEstimate {
    */
   spawned: string[];
   /** The cost, or null when the provider's options give no price for what it is asked, or calls are spawned. */
+  cost: number | null;
+  /** The cost of each kind of work it is asked, null where its options give no price for it. */
+  costs: WorkCost[];
+}
+
+/** What one kind of a provider's work costs. */
+export interface WorkCost {
+  /** The work: images made, or characters spoken. */
+  what: "images" | "speech";
+  /** Its cost, or null when the provider's options give no price for it. */
   cost: number | null;
 }
 
@@ -60,14 +71,15 @@ export function estimatePlan(
     const { requests, tokens, per, burst } = provider.rate;
     const byRequests = requests === null ? 0 : (Math.max(0, steps.length - burst) * per) / requests;
     const byTokens = tokens === null ? 0 : (Math.max(0, characters - tokens) * per) / tokens;
-    const priced = [
-      images === 0 ? 0 : provider.prices.image === null ? null : images * provider.prices.image,
-      characters === 0
-        ? 0
-        : provider.prices.perMillionCharacters === null
-        ? null
-        : (characters / 1e6) * provider.prices.perMillionCharacters,
+    const { image, perMillionCharacters } = provider.prices;
+    const costs: WorkCost[] = [
+      ...(images === 0 ? [] : [{ what: "images" as const, cost: image === null ? null : images * image }]),
+      ...(characters === 0 ? [] : [{
+        what: "speech" as const,
+        cost: perMillionCharacters === null ? null : (characters / 1e6) * perMillionCharacters,
+      }]),
     ];
+    const priced = costs.map((work) => work.cost);
     estimates.push({
       provider: provider.name,
       calls: steps.length,
@@ -79,6 +91,7 @@ export function estimatePlan(
       cost: priced.includes(null) || spawned.length > 0
         ? null
         : (priced as number[]).reduce((a, b) => a + b, 0),
+      costs,
     });
   }
   return estimates;
@@ -104,28 +117,26 @@ export function formatEstimates(estimates: readonly ProviderEstimate[]): string 
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const lines = estimates.map((estimate) => {
     const what = [
-      estimate.calls > 0 || estimate.spawned.length === 0 ? `${estimate.calls} calls` : null,
+      estimate.calls > 0 || estimate.spawned.length === 0 ? plural(estimate.calls, "call") : null,
       estimate.stored > 0 ? `${estimate.stored} more already in the store` : null,
-      estimate.images > 0 ? `${estimate.images} images` : null,
-      estimate.characters > 0 ? `${estimate.characters} characters` : null,
+      estimate.images > 0 ? plural(estimate.images, "image") : null,
+      estimate.characters > 0 ? plural(estimate.characters, "character") : null,
       estimate.spawned.length > 0
         ? `${estimate.calls > 0 ? "more " : ""}calls ${spawnedCalls(estimate.spawned)}`
         : null,
     ].filter((part) => part !== null).join(", ");
-    const cost = estimate.cost !== null
-      ? `$${estimate.cost.toFixed(2)}`
-      : estimate.spawned.length > 0
-      ? "cost unknown (the calls made at run time are not counted)"
-      : "cost unknown (no prices in its options)";
+    const cost = estimate.cost !== null ? dollars(estimate.cost) : `cost unknown (${unknownCost(estimate)})`;
     return `${estimate.provider}: ${what}; at least ${
       seconds(estimate.lowerBoundMs)
     } by its rate limits; ${cost}`;
   });
   const slowest = Math.max(...estimates.map((estimate) => estimate.lowerBoundMs));
   const costs = estimates.map((estimate) => estimate.cost);
+  const known = estimates.flatMap((estimate) => estimate.costs.map((work) => work.cost ?? 0))
+    .reduce((a, b) => a + b, 0);
   const total = costs.includes(null)
-    ? "unknown"
-    : `$${(costs as number[]).reduce((a, b) => a + b, 0).toFixed(2)}`;
+    ? `unknown${known > 0 ? ` (${dollars(known)} for what is priced)` : ""}`
+    : dollars((costs as number[]).reduce((a, b) => a + b, 0));
   lines.push(`total: at least ${seconds(slowest)} (providers run side by side), cost ${total}`);
   return `${lines.join("\n")}\n`;
 }
@@ -135,4 +146,20 @@ function spawnedCalls(templates: readonly string[]): string {
   return `made by steps spawned at run time (${
     templates.join(", ")
   }: how many is known only once they are spawned)`;
+}
+
+const dollars = (amount: number) => `$${amount.toFixed(2)}`;
+
+/** Why a provider's cost is not known, naming each missing price, with the cost of what is priced. */
+function unknownCost(estimate: ProviderEstimate): string {
+  const missing = {
+    images: "no price per image in its options",
+    speech: "no price per million characters in its options",
+  };
+  return [
+    ...estimate.costs.map((work) =>
+      `${work.what}: ${work.cost === null ? missing[work.what] : dollars(work.cost)}`
+    ),
+    estimate.spawned.length > 0 ? "the calls made at run time are not counted" : null,
+  ].filter((part) => part !== null).join("; ");
 }

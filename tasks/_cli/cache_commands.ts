@@ -29,7 +29,7 @@ export function addCacheCommands(program: Command): void {
         );
       }
       const total = entries.reduce((sum, entry) => sum + entry.bytes, 0);
-      console.log(`${entries.length} entries, ${formatBytes(total)} in ${store.root}`);
+      console.log(`${plural(entries.length, "entry", "entries")}, ${formatBytes(total)} in ${store.root}`);
     });
   cache.command("gc")
     .description("Remove least recently used entries until the store fits in --max-size")

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { listFolder, runCli } from "../_support/cli.ts";
 import { tempDir } from "../_support/temp_dir.ts";
+import { ArtifactStore } from "../../lib/store/artifact_store.ts";
 
 Deno.test("cache ls and cache gc on a workflow that does not exist stop with exit 2 naming it, and make no store", async () => {
   const dir = await tempDir("reel-cache-cmd-");
@@ -53,4 +54,14 @@ Deno.test("cache gc --help gives --keep-recent's default as a duration, as it is
     result.stdout.replace(/\s+/g, " "),
     /--keep-recent <duration> keep entries .* \(default: 10m\)/,
   );
+});
+
+Deno.test("cache ls counts one entry in the singular", async () => {
+  const dir = await tempDir("reel-cache-cmd-");
+  const store = new ArtifactStore(`${dir}/store`);
+  await store.commit("a".repeat(64), { file: null, extension: null, value: 1, children: [] });
+  const result = await runCli(["cache", "ls", "--cache", `${dir}/store`], { cwd: dir });
+  assert.equal(result.code, 0, result.stderr);
+  // Before: "1 entries".
+  assert.match(result.stdout, /^1 entry, \d+ B in .*\/store$/m);
 });

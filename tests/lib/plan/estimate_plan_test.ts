@@ -60,3 +60,22 @@ Deno.test("estimate still says nothing is paid for a local transcription", async
   assert.deepEqual(estimatePlan(plan), []);
   assert.match(describePlan(plan), /^provider calls: none$/m);
 });
+
+Deno.test("estimate names the price a provider lacks and gives the cost of what is priced, in the singular for one", async () => {
+  const plan = await planOf({
+    formats: ["16:9"],
+    providers: { api: { api: "openai", baseUrl: "http://127.0.0.1:9/v1", prices: { image: 0.04 } } },
+    voice: { provider: "api", voice: "alloy" },
+    videos: [{
+      id: "v",
+      sections: [{ title: "T", narration: "Hello there.", image: { provider: "api", prompt: "a cat" } }],
+    }],
+  });
+  const text = formatEstimates(estimatePlan(plan));
+  // Before: "2 calls, 1 images, ...; cost unknown (no prices in its options)".
+  assert.match(
+    text,
+    /^api: 2 calls, 1 image, 12 characters; .*; cost unknown \(images: \$0\.04; speech: no price per million characters in its options\)$/m,
+  );
+  assert.match(text, /^total: .*cost unknown \(\$0\.04 for what is priced\)$/m);
+});
