@@ -69,7 +69,7 @@ export function describePlan(plan: Plan, status: ReadonlyMap<string, StepStatus>
     `provider calls: ${[...[...providers].map(([id, n]) => `${n} ${id}`), ...spawned].join(", ") || "none"}`,
     `DAG depth: ${planDepth(plan)}`,
     `limits: ${limits.videos} videos × ${limits.sections} sections × ${limits.api} api = ${product} → global ${limits.global}` +
-    providerLimits(plan) + ` → ${bound} provider calls in flight at most`,
+    providerLimits(plan) + ` → ${inFlight(plan, bound)}`,
     `pool: ${limits.workers} workers, ${limits.cpu} CPU-heavy steps at once, ${limits.custom} custom steps at once`,
   ];
   if (status !== null) lines.push(describeStatus(plan, status, spawned.length > 0));
@@ -154,4 +154,24 @@ function providerLimits(plan: Plan): string {
     parts.push(`${provider.name} ${rates.join(", ")}`);
   }
   return parts.length === 0 ? "" : ` → ${parts.join("; ")}`;
+}
+
+/**
+ * The most provider calls in flight: the layered bound, and no more than each HTTP provider's own `concurrency` for
+ * its calls (a local engine's steps are bounded by the layers alone).
+ */
+function inFlight(plan: Plan, bound: number): string {
+  const called = new Set(
+    [...plan.steps, ...plan.templates].map((step) => step.provider).filter((id) => id !== null),
+  );
+  const http = plan.providers.filter((provider) => called.has(provider.name));
+  const local = [...called].some((id) => !http.some((provider) => provider.name === id));
+  const most = Math.min(
+    bound,
+    http.reduce((sum, provider) => sum + Math.min(provider.concurrency, bound), local ? bound : 0),
+  );
+  const each = http.map((provider) => `${provider.name} ${Math.min(provider.concurrency, bound)}`);
+  if (local && http.length > 0) each.push("local engines the rest");
+  return `${plural(most, "provider call")} in flight at most` +
+    (http.length > 0 ? ` (${each.join(", ")})` : "");
 }

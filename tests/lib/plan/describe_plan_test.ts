@@ -1,0 +1,55 @@
+/** The `plan` printout's bound on provider calls in flight: the layers, and each provider's own `concurrency`. */
+import assert from "node:assert/strict";
+import { describePlan } from "../../../lib/plan/describe_plan.ts";
+import type { Plan } from "../../../lib/plan/plan.ts";
+import { planWorkflows } from "../../../lib/workflow/plan_workflows.ts";
+import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
+import type { WorkflowInput } from "../../../lib/workflow/workflow_schema.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
+import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
+
+const dir = await tempDir("reel-describe-plan-");
+await Deno.writeTextFile(`${dir}/talk.wav`, "a recording");
+
+async function planOf(input: WorkflowInput): Promise<Plan> {
+  const workflow = await resolveWorkflow(input, {
+    file: "d.ts",
+    moduleUrl: `file://${dir}/d.ts`,
+    env: () => undefined,
+  });
+  return planWorkflows([workflow], { toolchain: { ...TEST_TOOLCHAIN, pocketsphinx: "pocketsphinx test" } });
+}
+
+const fake = (concurrency: number) => ({
+  api: "openai" as const,
+  baseUrl: "http://127.0.0.1:9/v1",
+  concurrency,
+});
+
+Deno.test("plan bounds the calls in flight by a provider's own concurrency", async () => {
+  const text = describePlan(
+    await planOf({
+      providers: { fake: fake(1) },
+      transcribe: [{ id: "talk", input: "talk.wav", engine: "fake", model: "whisper-1" }],
+    }),
+  );
+  // Before: "fake 1 at once → 8 provider calls in flight at most".
+  assert.match(text, /fake 1 at once → 1 provider call in flight at most \(fake 1\)$/m);
+});
+
+Deno.test("plan adds up the providers' concurrency, each capped by the layers, and local engines take the rest", async () => {
+  const text = describePlan(
+    await planOf({
+      formats: ["16:9"],
+      limits: { global: 8 },
+      providers: { images: fake(2), speech: fake(20) },
+      voice: { provider: "speech", voice: "alloy" },
+      videos: [{
+        id: "v",
+        sections: [{ title: "T", narration: "Hi.", image: { provider: "images", prompt: "a cat" } }],
+      }],
+    }),
+  );
+  // The slides are drawn by a local engine, under the layers alone.
+  assert.match(text, /→ 8 provider calls in flight at most \(images 2, speech 8, local engines the rest\)$/m);
+});
