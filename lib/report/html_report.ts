@@ -82,11 +82,13 @@ export function renderHtmlReport(events: readonly RunEvent[], options: HtmlRepor
     `<div class="card${alert ? " alert" : ""}"><b>${
       escapeMarkup(String(value))
     }</b><span>${label}</span></div>`;
+  // A bar closed as lost (its worker died and another took the step) is the same attempt again.
+  const attemptsRun = model.attempts.filter((attempt) => attempt.status !== "lost").length;
   const cards = [
     card("wall time", formatDuration(summary.wallMs)),
     card("CPU time", formatDuration(summary.cpuMs)),
     card("peak memory", summary.peakRssBytes === null ? "–" : formatBytes(summary.peakRssBytes)),
-    card("attempts run", model.attempts.length),
+    card("attempts run", attemptsRun),
     card("from cache", counts.cached),
     card("failed", counts.failures.length, counts.failures.length > 0),
     card("429 answers", rateLimited, rateLimited > 0),
@@ -103,7 +105,7 @@ export function renderHtmlReport(events: readonly RunEvent[], options: HtmlRepor
       renderSummary(counts, {
         measured: summary,
         status,
-        attempts: model.attempts.length,
+        attempts: attemptsRun,
         workers: model.workers.length,
       })
     }</section>`,

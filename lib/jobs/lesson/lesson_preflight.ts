@@ -176,7 +176,7 @@ async function checkSlides(lesson: ResolvedLesson, context: PreflightContext): P
     ? []
     : context.fitSlides !== undefined
     ? await context.fitSlides(unchecked, context.signal)
-    : await checkHere(unchecked);
+    : await checkHere(unchecked, context.signal);
   let next = 0;
   for (const { path, format, fit: stored } of checked) {
     const fit = stored ?? fits[next++]!;
@@ -195,7 +195,13 @@ async function checkSlides(lesson: ResolvedLesson, context: PreflightContext): P
 }
 
 /** Checks slides on this thread, loading the layout and fonts code only then. */
-async function checkHere(slides: readonly SlideText[]): Promise<SlideFit[]> {
+async function checkHere(slides: readonly SlideText[], signal?: AbortSignal): Promise<SlideFit[]> {
   const { checkSlideFits } = await import("../../providers/local/slides/check_slide_fit.ts");
-  return await Promise.all(slides.map((slide) => checkSlideFits(slide)));
+  // One after another, stopping when the signal says (the voice check failed meanwhile).
+  const fits: SlideFit[] = [];
+  for (const slide of slides) {
+    signal?.throwIfAborted();
+    fits.push(await checkSlideFits(slide));
+  }
+  return fits;
 }

@@ -37,4 +37,6 @@ Deno.test("renderHtmlReport() draws a step taken over by another worker: the fir
   assert.deepEqual([...html.matchAll(/data-status="(\w+)"/g)].map((match) => match[1]), ["lost", "done"]);
   assert.match(html, /0\.0s → 0\.1s \(0\.1s\)\nlost \(another worker took the step over\)/);
   assert.match(html, /lost, taken over<\/li>/);
+  // One attempt, though drawn as two bars.
+  assert.match(html, /<b>1<\/b><span>attempts run<\/span>/);
 });
