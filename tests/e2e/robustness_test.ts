@@ -101,7 +101,7 @@ Deno.test("a provider that answers 200 with something that is not a PNG or WAV: 
     assert.equal(server.stats.requests, 2, "garbage is not retried");
     // Only the title card is stored: it needs neither call.
     const cache = await runCli(["cache", "ls", file]);
-    assert.match(cache.stdout, /^1 entries/m);
+    assert.match(cache.stdout, /^1 entry,/m);
     assert.deepEqual(await storeTemporaries(dir), []);
     assert.deepEqual(await listFolder(`${dir}/out`), ["report.html"]);
   } finally {
