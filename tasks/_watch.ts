@@ -1,6 +1,6 @@
 /**
  * `render --watch`: renders in a fresh process, then waits for the workflow file, a local module it imports or a
- * file its plan names (a picture, music, an input) to be saved, says what changed, and renders again (the store
+ * file its plan names (a picture, music, an input) or its code read (a script in a Markdown file) to be saved, says what changed, and renders again (the store
  * makes that run only the changed steps).
  * @module
  */
@@ -14,6 +14,12 @@ const WATCH_LIST_ENV = "REEL_WATCH_LIST";
 /** A font file: a caption's or an overlay's, the system's, not a file the workflow names. */
 const FONT_FILE = /\.(ttf|otf|ttc|woff2?)$/i;
 
+/** reel's own modules: the library and its entry point (not the example workflows beside them). */
+const REEL_OWN = [
+  new URL("../lib/", import.meta.url).pathname,
+  new URL("../mod.ts", import.meta.url).pathname,
+];
+
 /** A file a plan names, and its modification time when the plan was made. */
 interface NamedFile {
   path: string;
@@ -23,9 +29,10 @@ interface NamedFile {
 /**
  * The files a plan's steps read from the user's disk: every absolute path in a step's run-time details (the
  * pictures, backgrounds, music, inputs) that is a file, but fonts (the system's, which the workflow does not
- * name). The store and the binaries are not among them.
+ * name). The store and the binaries are not among them. Then the files `read` (reel's own modules left out).
  *
  * @param plan The plan.
+ * @param read Files the workflows' code read while they loaded.
  * @returns Each file once, with its modification time.
  *
  * @example
@@ -39,42 +46,51 @@ interface NamedFile {
  * await Deno.remove(file);
  * ```
  */
-export function planNamedFiles(plan: Pick<Plan, "steps" | "templates">): NamedFile[] {
+export function planNamedFiles(
+  plan: Pick<Plan, "steps" | "templates">,
+  read: Iterable<string> = [],
+): NamedFile[] {
   const named = new Map<string, NamedFile>();
+  const add = (path: string) => {
+    if (named.has(path)) return;
+    try {
+      const info = Deno.statSync(path);
+      if (info.isFile) named.set(path, { path, mtime: info.mtime?.getTime() ?? null });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  };
   for (const step of [...plan.steps, ...plan.templates]) {
     for (const value of Object.values(step.runtime)) {
       for (const path of Array.isArray(value) ? value : [value]) {
-        if (typeof path !== "string" || !path.startsWith("/") || FONT_FILE.test(path) || named.has(path)) {
-          continue;
-        }
-        try {
-          const info = Deno.statSync(path);
-          if (info.isFile) named.set(path, { path, mtime: info.mtime?.getTime() ?? null });
-        } catch (error) {
-          if (!(error instanceof Deno.errors.NotFound)) throw error;
-        }
+        if (typeof path === "string" && path.startsWith("/") && !FONT_FILE.test(path)) add(path);
       }
     }
   }
+  for (const path of read) if (!REEL_OWN.some((prefix) => path.startsWith(prefix))) add(path);
   return [...named.values()];
 }
 
 /**
- * In a render a watch started: writes the files the plan names where the watch reads them (nothing otherwise).
+ * In a render a watch started: writes the files the plan names and those the workflows' code read where the watch
+ * reads them (nothing otherwise).
  *
  * @param plan The render's plan, once made.
+ * @param read The files the workflows' code read while they loaded (a lesson's script in a Markdown file).
  */
-export async function tellWatcher(plan: Pick<Plan, "steps" | "templates">): Promise<void> {
+export async function tellWatcher(
+  plan: Pick<Plan, "steps" | "templates">,
+  read: Iterable<string> = [],
+): Promise<void> {
   const list = Deno.env.get(WATCH_LIST_ENV);
   if (list === undefined || list === "") return;
-  await Deno.writeTextFile(list, JSON.stringify(planNamedFiles(plan)));
+  await Deno.writeTextFile(list, JSON.stringify(planNamedFiles(plan, read)));
 }
 
-/** reel's own modules: the library and its entry point (not the example workflows beside them). */
-const REEL_OWN = [
-  new URL("../lib/", import.meta.url).pathname,
-  new URL("../mod.ts", import.meta.url).pathname,
-];
+/** Whether this render was started by a watch (which wants the files its workflows read). */
+export function startedByWatch(): boolean {
+  return (Deno.env.get(WATCH_LIST_ENV) ?? "") !== "";
+}
 
 /** The local files a workflow's module graph reads (the workflow itself when the graph cannot be read). */
 export async function watchedFiles(files: readonly string[]): Promise<string[]> {
@@ -158,7 +174,7 @@ export async function watchAndRender(
  * @param files The workflow files, as given.
  * @param watched Every file watched (see {@linkcode watchedFiles}), the named ones last.
  * @param named How many of `watched` the plan named (pictures, music, inputs).
- * @returns e.g. `watching lesson.ts, 2 local modules it imports and 3 files it names (and reel's own 150 modules)`.
+ * @returns e.g. `watching lesson.ts, 2 local modules it imports and 3 files it reads (and reel's own 150 modules)`.
  *
  * @example
  * ```ts
@@ -166,7 +182,7 @@ export async function watchAndRender(
  * import { watchingLine } from "./_watch.ts";
  * const lib = new URL("../lib/core/json.ts", import.meta.url).pathname;
  * assert.equal(watchingLine(["a.ts"], ["/w/a.ts", "/w/b.ts", lib], 0), "watching a.ts and 1 local module it imports (and reel's own 1 module)");
- * assert.equal(watchingLine(["a.ts"], ["/w/a.ts", "/w/b.ts", "/w/song.mp3"], 1), "watching a.ts, 1 local module it imports and 1 file it names");
+ * assert.equal(watchingLine(["a.ts"], ["/w/a.ts", "/w/b.ts", "/w/song.mp3"], 1), "watching a.ts, 1 local module it imports and 1 file it reads");
  * assert.equal(watchingLine(["a.ts"], ["/w/a.ts"], 0), "watching a.ts");
  * ```
  */
@@ -176,7 +192,7 @@ export function watchingLine(files: readonly string[], watched: readonly string[
   const parts = [
     files.join(", "),
     ...imports > 0 ? [`${plural(imports, "local module")} it imports`] : [],
-    ...named > 0 ? [`${plural(named, "file")} it names`] : [],
+    ...named > 0 ? [`${plural(named, "file")} it reads`] : [],
   ];
   const listed = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
   return `watching ${listed}${own > 0 ? ` (and reel's own ${plural(own, "module")})` : ""}`;

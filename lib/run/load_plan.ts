@@ -28,6 +28,8 @@ export interface LoadPlanOptions {
   encoder?: string | null;
   /** Hears about trouble that stops nothing (a workflow file slow to load). */
   onNotice?: (message: string) => void;
+  /** Hears every file a workflow's code reads while it loads (see `LoadWorkflowOptions.onRead`). */
+  onRead?: (path: string) => void;
 }
 
 /** A plan and the workflows it came from. */
@@ -105,7 +107,9 @@ export async function probeToolchain(
  */
 export async function loadPlan(files: readonly string[], options: LoadPlanOptions = {}): Promise<LoadedPlan> {
   const loaded: ResolvedWorkflow[] = [];
-  for (const file of files) loaded.push(await loadWorkflow(file, { onSlow: options.onNotice }));
+  for (const file of files) {
+    loaded.push(await loadWorkflow(file, { onSlow: options.onNotice, onRead: options.onRead }));
+  }
   return await planLoaded(loaded, options);
 }
 

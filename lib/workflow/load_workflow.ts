@@ -3,6 +3,7 @@
  * then validation and resolution.
  * @module
  */
+import { resolve } from "node:path";
 import { InputError, WorkflowError } from "../core/errors.ts";
 import { importFailureIssue } from "./_import_failure.ts";
 import { dataFormatOf } from "./data_format.ts";
@@ -35,6 +36,12 @@ export interface LoadWorkflowOptions {
   onSlow?: (message: string) => void;
   /** @default 10 s */
   slowAfterMs?: number;
+  /**
+   * Hears the absolute path of every file the workflow's code reads through Deno's file API while it loads
+   * (`Deno.readTextFile`, `readFile`, their sync forms, `open` to read): a lesson's script kept in a Markdown file,
+   * which `render --watch` then watches. Reads through `node:fs` are not seen.
+   */
+  onRead?: (path: string) => void;
 }
 
 /** How long a workflow module may take to load before the user is told (its imports and top-level code). */
@@ -109,12 +116,14 @@ export async function loadWorkflow(
         "that waits for something?); Ctrl-C stops",
     );
   }, options.slowAfterMs ?? SLOW_LOAD_MS);
+  const stopHearing = options.onRead === undefined ? () => {} : hearReads(options.onRead);
   try {
     module = await import(url.href);
   } catch (error) {
     throw new WorkflowError(file, [importFailureIssue(error, url.href)], { cause: error });
   } finally {
     Deno.exit = exit;
+    stopHearing();
     clearTimeout(slow);
   }
   if (module.default === undefined) {
@@ -131,4 +140,33 @@ export async function loadWorkflow(
     }]);
   }
   return await resolveWorkflow(module.default, { file, moduleUrl: url.href, cores: options.cores });
+}
+
+/** The Deno functions that read a file, by name: each takes the file's path or URL first. */
+const READERS = ["readTextFile", "readTextFileSync", "readFile", "readFileSync", "open", "openSync"] as const;
+
+/**
+ * Wraps Deno's file readers so that each path read reaches `onRead` (absolute; a file opened to write is not a
+ * read); returns the function that puts them back.
+ */
+function hearReads(onRead: (path: string) => void): () => void {
+  const originals = READERS.map((name) => [name, Deno[name]] as const);
+  for (const [name, original] of originals) {
+    const wrapped = (path: string | URL, options?: Deno.OpenOptions) => {
+      const writes = (name === "open" || name === "openSync") &&
+        (options?.write === true || options?.append === true || options?.create === true);
+      if (!writes) onRead(absolutePath(path));
+      return (original as (path: string | URL, options?: unknown) => unknown)(path, options);
+    };
+    Object.assign(Deno, { [name]: wrapped });
+  }
+  return () => {
+    for (const [name, original] of originals) Object.assign(Deno, { [name]: original });
+  };
+}
+
+/** A path or `file:` URL as an absolute path. */
+function absolutePath(path: string | URL): string {
+  if (path instanceof URL) return decodeURIComponent(path.pathname);
+  return path.startsWith("file://") ? decodeURIComponent(new URL(path).pathname) : resolve(path);
 }

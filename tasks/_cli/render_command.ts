@@ -11,7 +11,7 @@ import { type RenderOptions, type RenderResult, renderWorkflows } from "../../li
 import type { TerminalFocus } from "../../lib/report/terminal_view.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
 import { createReporter, type ReporterMode } from "../_reporter.ts";
-import { tellWatcher, watchAndRender } from "../_watch.ts";
+import { startedByWatch, tellWatcher, watchAndRender } from "../_watch.ts";
 import { addLimitOptions, type CommandOutcome, EXIT, limitOptions, list } from "./options.ts";
 import { printPlan } from "./plan_commands.ts";
 
@@ -53,7 +53,7 @@ export function addRenderCommand(
     )
     .option(
       "--watch",
-      "render again whenever the workflow file, a file it imports, or a picture, music or input it names is saved",
+      "render again whenever the workflow file, a file it imports, a picture, music or input it names, or a file its code reads (Deno.readTextFile) is saved",
     )
     .option("--cluster [url]", "run the steps on a cluster's workers: its Redis URL (default: REDIS_URL)")
     .option("--store <location>", "the artifact store: a folder, or s3://bucket/prefix (AWS_* variables)");
@@ -106,7 +106,16 @@ export function addRenderCommand(
 async function renderOnce(files: string[], mode: ReporterMode, options: RenderOptions): Promise<number> {
   return await runReported(
     { mode, outDir: options.outDir },
-    (hooks) => renderWorkflows(files, { ...options, ...hooks, onPlan: tellWatcher }),
+    (hooks) => {
+      // A watched render tells its watch the files its workflows read (a script in a Markdown file) too.
+      const read = new Set<string>();
+      return renderWorkflows(files, {
+        ...options,
+        ...hooks,
+        onRead: startedByWatch() ? (path) => read.add(path) : undefined,
+        onPlan: (plan) => tellWatcher(plan, read),
+      });
+    },
   );
 }
 

@@ -168,12 +168,36 @@ Deno.test("render --watch renders again when a picture the workflow names is sav
   const runs = await watch.rounds(2, async (_, seen) => {
     assert.match(
       seen,
-      /watching lesson\.ts and 1 file it names \(and reel's own \d+ modules\); Ctrl-C to stop\n/,
+      /watching lesson\.ts and 1 file it reads \(and reel's own \d+ modules\); Ctrl-C to stop\n/,
     );
     await makeColourImage(`${dir}/pic.png`, { colour: "#e03050", width: 32, height: 32 });
   });
   const status = await watch.stop();
   assert.ok(runs[1]!.includes("v/s1/slide@160x90"), runs[1]!.join(", "));
   assert.ok(!runs[1]!.some((step) => /speech|narration|s2\//.test(step)), runs[1]!.join(", "));
+  assert.equal(status.code, 130);
+});
+
+Deno.test("render --watch renders again when a file the workflow's code reads is saved; before, it was not watched", async () => {
+  const dir = await tempDir("reel-watch-read-");
+  await Deno.writeTextFile(`${dir}/second.txt`, "Second part.");
+  await Deno.writeTextFile(
+    `${dir}/lesson.ts`,
+    workflowText("Second part.").replace(
+      '"Second part."',
+      'await Deno.readTextFile(new URL("second.txt", import.meta.url))',
+    ),
+  );
+  const watch = startWatch(dir);
+  const runs = await watch.rounds(2, async (_, seen) => {
+    assert.match(
+      seen,
+      /watching lesson\.ts and 1 file it reads \(and reel's own \d+ modules\); Ctrl-C to stop\n/,
+    );
+    await Deno.writeTextFile(`${dir}/second.txt`, "The second part, told again.");
+  });
+  const status = await watch.stop();
+  assert.ok(runs[1]!.some((step) => step.startsWith("v/s2/speech")), runs[1]!.join(", "));
+  assert.ok(!runs[1]!.some((step) => step.startsWith("v/s1/")), runs[1]!.join(", "));
   assert.equal(status.code, 130);
 });

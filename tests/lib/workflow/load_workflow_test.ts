@@ -75,3 +75,24 @@ Deno.test("loadWorkflow() names an import that the import map does not resolve, 
     message: 'Cannot resolve import "reel-typo": import "reel", a relative path or a URL',
   });
 });
+
+Deno.test("loadWorkflow() tells onRead the files the workflow's code reads while it loads, and only then", async () => {
+  const dir = await folderWith({
+    "script.txt": "Narrated from a file.",
+    "more.txt": "More.",
+    "lesson.ts": [
+      `import { workflow } from "${MOD_URL}";`,
+      `const text = await Deno.readTextFile(new URL("script.txt", import.meta.url));`,
+      `Deno.readFileSync(new URL("more.txt", import.meta.url).pathname);`,
+      `const out = await Deno.open(new URL("written.txt", import.meta.url), { write: true, create: true });`,
+      `out.close();`,
+      `export default workflow({ videos: [{ id: "a", sections: [{ title: "T", narration: text }] }] });`,
+    ].join("\n"),
+  });
+  const read: string[] = [];
+  const workflow = await loadWorkflow(`${dir}/lesson.ts`, { onRead: (path) => read.push(path) });
+  assert.equal(workflow.jobs.lesson?.videos[0]?.sections[0]?.narration, "Narrated from a file.");
+  assert.deepEqual(read, [`${dir}/script.txt`, `${dir}/more.txt`]);
+  await Deno.readTextFile(`${dir}/more.txt`);
+  assert.equal(read.length, 2, "a read after the load is not heard");
+});
