@@ -19,11 +19,18 @@ export interface ProviderEstimate {
   images: number;
   /** Characters of speech sent. */
   characters: number;
+  /**
+   * Calls among `calls` that steps spawned at run time will make, foreseen from the files (a transcription's
+   * chunks, counted from its recording's length): their number is about right, not exact.
+   */
+  foreseen: number;
+  /** Seconds of audio the foreseen calls send (a transcription's chunks, their overlaps included). */
+  audioSeconds: number;
   /** The least time the rate limits allow, in ms (0 when the provider has no rate). */
   lowerBoundMs: number;
   /**
-   * The templates of steps spawned at run time that call it (a transcription's chunks, one per piece of the
-   * recording): their calls are not among `calls`, as how many there are is known only once their parent has run.
+   * The templates of steps spawned at run time that call it whose calls could not be foreseen: they are not among
+   * `calls`, as how many there are is known only once their parent has run.
    */
   spawned: string[];
   /** The cost, or null when the provider's options give no price for what it is asked, or calls are spawned. */
@@ -34,18 +41,34 @@ export interface ProviderEstimate {
 
 /** What one kind of a provider's work costs. */
 export interface WorkCost {
-  /** The work: images made, or characters spoken. */
-  what: "images" | "speech";
+  /** The work: images made, characters spoken, or minutes of audio transcribed. */
+  what: "images" | "speech" | "transcription";
   /** Its cost, or null when the provider's options give no price for it. */
   cost: number | null;
 }
 
 /**
+ * The calls a template's spawned steps will make, foreseen from the files before anything runs (see
+ * `JobKind.spawnedWork`).
+ */
+export interface ForeseenWork {
+  /** The template's id. */
+  template: string;
+  /** About how many steps it will spawn, each one call. */
+  calls: number;
+  /** Seconds of audio they send, all together. */
+  seconds: number;
+  /** The step whose stored result means none of them will be made. */
+  doneWith: string;
+}
+
+/**
  * Estimates a plan's provider calls: those the store does not hold yet, when `status` is given, else all of them
- * (the cost of a cold run).
+ * (the cost of a cold run), with the calls of spawned steps that `foreseen` counts.
  *
  * @param plan The plan.
  * @param status What the store holds of each step, or null.
+ * @param foreseen The calls of templates' spawned steps, foreseen from the files.
  * @returns One estimate per HTTP provider that the plan calls.
  *
  * @example
@@ -59,33 +82,51 @@ export interface WorkCost {
 export function estimatePlan(
   plan: Plan,
   status: ReadonlyMap<string, StepStatus> | null = null,
+  foreseen: readonly ForeseenWork[] = [],
 ): ProviderEstimate[] {
+  const isStored = (id: string) => status?.get(id)?.status === "stored";
   const estimates: ProviderEstimate[] = [];
   for (const provider of plan.providers) {
     const all = plan.steps.filter((step) => step.provider === provider.name);
-    const spawned = plan.templates.filter((template) => template.provider === provider.name);
-    if (all.length === 0 && spawned.length === 0) continue;
-    const steps = all.filter((step) => status === null || status.get(step.id)?.status !== "stored");
+    const templates = plan.templates.filter((template) => template.provider === provider.name);
+    if (all.length === 0 && templates.length === 0) continue;
+    const steps = all.filter((step) => !isStored(step.id));
+    const work = templates.map((template) =>
+      foreseen.find((entry) => entry.template === template.id) ?? null
+    );
+    const spawned = templates.filter((_, i) => work[i] === null);
+    const known = work.filter((entry) => entry !== null);
+    const coming = known.filter((entry) => !isStored(entry.doneWith));
+    const foreseenCalls = coming.reduce((sum, entry) => sum + entry.calls, 0);
+    const audioSeconds = coming.reduce((sum, entry) => sum + entry.seconds, 0);
+    const calls = steps.length + foreseenCalls;
     const images = steps.filter((step) => step.kind === "image").length;
     const characters = steps.reduce((sum, step) => sum + step.tokenCost, 0);
     const { requests, tokens, per, burst } = provider.rate;
-    const byRequests = requests === null ? 0 : (Math.max(0, steps.length - burst) * per) / requests;
+    const byRequests = requests === null ? 0 : (Math.max(0, calls - burst) * per) / requests;
     const byTokens = tokens === null ? 0 : (Math.max(0, characters - tokens) * per) / tokens;
-    const { image, perMillionCharacters } = provider.prices;
+    const { image, perMillionCharacters, perMinute } = provider.prices;
     const costs: WorkCost[] = [
       ...(images === 0 ? [] : [{ what: "images" as const, cost: image === null ? null : images * image }]),
       ...(characters === 0 ? [] : [{
         what: "speech" as const,
         cost: perMillionCharacters === null ? null : (characters / 1e6) * perMillionCharacters,
       }]),
+      ...(audioSeconds === 0 ? [] : [{
+        what: "transcription" as const,
+        cost: perMinute === null ? null : (audioSeconds / 60) * perMinute,
+      }]),
     ];
     const priced = costs.map((work) => work.cost);
     estimates.push({
       provider: provider.name,
-      calls: steps.length,
-      stored: all.length - steps.length,
+      calls,
+      stored: all.length - steps.length +
+        known.filter((entry) => isStored(entry.doneWith)).reduce((sum, entry) => sum + entry.calls, 0),
       images,
       characters,
+      foreseen: foreseenCalls,
+      audioSeconds,
       lowerBoundMs: Math.max(byRequests, byTokens),
       spawned: spawned.map((template) => template.id),
       cost: priced.includes(null) || spawned.length > 0
@@ -117,10 +158,13 @@ export function formatEstimates(estimates: readonly ProviderEstimate[]): string 
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const lines = estimates.map((estimate) => {
     const what = [
-      estimate.calls > 0 || estimate.spawned.length === 0 ? plural(estimate.calls, "call") : null,
+      estimate.calls > 0 || estimate.spawned.length === 0
+        ? `${estimate.foreseen > 0 ? "about " : ""}${plural(estimate.calls, "call")}`
+        : null,
       estimate.stored > 0 ? `${estimate.stored} more already in the store` : null,
       estimate.images > 0 ? plural(estimate.images, "image") : null,
       estimate.characters > 0 ? plural(estimate.characters, "character") : null,
+      estimate.audioSeconds > 0 ? `${minutes(estimate.audioSeconds)} of audio` : null,
       estimate.spawned.length > 0
         ? `${estimate.calls > 0 ? "more " : ""}calls ${spawnedCalls(estimate.spawned)}`
         : null,
@@ -150,11 +194,15 @@ function spawnedCalls(templates: readonly string[]): string {
 
 const dollars = (amount: number) => `$${amount.toFixed(2)}`;
 
+/** Seconds of audio as minutes, to the tenth. */
+const minutes = (seconds: number) => `${(seconds / 60).toFixed(1)} min`;
+
 /** Why a provider's cost is not known, naming each missing price, with the cost of what is priced. */
 function unknownCost(estimate: ProviderEstimate): string {
   const missing = {
     images: "no price per image in its options",
     speech: "no price per million characters in its options",
+    transcription: "no price per minute in its options",
   };
   return [
     ...estimate.costs.map((work) =>

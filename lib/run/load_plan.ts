@@ -10,7 +10,8 @@ import { engineProbes } from "../plan/engine_probes.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { LocalEngine, Toolchain } from "../plan/toolchain.ts";
-import type { JobFilters } from "../schema/job_kind.ts";
+import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
+import type { JobFilters, SpawnedWork } from "../schema/job_kind.ts";
 import { jobKinds } from "../workflow/job_kinds.ts";
 import { loadWorkflow } from "../workflow/load_workflow.ts";
 import { planWorkflows } from "../workflow/plan_workflows.ts";
@@ -267,4 +268,38 @@ async function checkEncoderUsed(
       "Only variants and montages encode with a chosen encoder (a lesson's videos are libx264's, with its " +
       "own settings): leave it out",
   });
+}
+
+/**
+ * For `estimate`: the calls the workflows' spawned steps will make, foreseen from their files (a transcription's
+ * chunks, from its recording's length; see `JobKind.spawnedWork`).
+ *
+ * @param workflows The workflows, narrowed.
+ * @param options The signal that kills the probes.
+ * @returns One entry per template whose calls can be foreseen.
+ * @throws {InputError} When a recording is not media with audio.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { foreseeSpawnedWork, loadPlan } from "./load_plan.ts";
+ * const { workflows } = await loadPlan(["workflows/lesson.ts"]);
+ * assert.deepEqual(await foreseeSpawnedWork(workflows), []);
+ * ```
+ */
+export async function foreseeSpawnedWork(
+  workflows: readonly ResolvedWorkflow[],
+  options: { signal?: AbortSignal } = {},
+): Promise<SpawnedWork[]> {
+  const work: SpawnedWork[] = [];
+  let ffmpeg: FfmpegPaths | null = null;
+  for (const workflow of workflows) {
+    for (const [name, kind] of jobKinds()) {
+      const job = workflow.jobs[name];
+      if (job === null || job === undefined || kind.spawnedWork === undefined) continue;
+      ffmpeg ??= await findFfmpeg();
+      work.push(...await kind.spawnedWork(job, { ffmpeg, file: workflow.file, signal: options.signal }));
+    }
+  }
+  return work;
 }

@@ -126,4 +126,32 @@ export interface JobKind<Fields extends z.ZodRawShape, Job> {
    * @throws {InputError} When a filter names something this job has none of (a format it lacks).
    */
   narrow(job: Job, filters: JobFilters): Job | null;
+  /**
+   * For `estimate`: the provider calls that the steps it spawns at run time will make, as far as the files say
+   * before anything runs (a transcription's chunks, counted from its recording's length). Absent for kinds that
+   * spawn none.
+   */
+  spawnedWork?(job: Job, context: SpawnedWorkContext): Promise<SpawnedWork[]>;
+}
+
+/** What a kind's `spawnedWork` is given. */
+export interface SpawnedWorkContext {
+  /** The binaries (to probe a recording's length). */
+  ffmpeg: FfmpegPaths;
+  /** The workflow file as the user named it, for messages. */
+  file: string;
+  /** Kills what it runs. */
+  signal?: AbortSignal;
+}
+
+/** The calls a template's spawned steps will make, foreseen from the files (see `JobKind.spawnedWork`). */
+export interface SpawnedWork {
+  /** The template's id (`talk/split/chunk`). */
+  template: string;
+  /** About how many steps it will spawn, each one call. */
+  calls: number;
+  /** The seconds of audio they will send, all together (what a price per minute is paid on). */
+  seconds: number;
+  /** The step whose stored result means none of them will be made (`talk/merge`). */
+  doneWith: string;
 }

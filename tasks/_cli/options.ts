@@ -154,13 +154,20 @@ export function limitsFrom(options: Partial<Record<keyof ResolvedLimits, number>
   return { videos, sections, api, global, custom, workers, cpu, minFreeMemory };
 }
 
-/** Prints a user's mistake the way every command does: `✖ message` / `  → at path (file)`, then the hint. */
+/**
+ * Prints a user's mistake the way every command does: `✖ message` / `  → at path (file)` (the place, unless the
+ * message names it), then the hint.
+ */
 export function printError(error: InputError): void {
   const lines = error instanceof WorkflowError
     ? error.issues.map((issue) =>
       `✖ ${issue.message}\n  → at ${issue.path === "" ? "the file" : issue.path} (${error.file})`
     )
     : [`✖ ${error.message}`];
+  // The place, unless the message names it already (a recording's field in its workflow, not the file again).
+  if (!(error instanceof WorkflowError) && error.where !== null && !error.message.includes(error.where)) {
+    lines.push(`  → at ${error.where}`);
+  }
   if (error.hint !== null) lines.push(`  ${error.hint}`);
   console.error(lines.join("\n"));
 }

@@ -7,7 +7,7 @@ import { describePlan, planJson } from "../../lib/plan/describe_plan.ts";
 import { estimatePlan, formatEstimates } from "../../lib/plan/estimate_plan.ts";
 import type { ResolvedLimits } from "../../lib/plan/limits.ts";
 import { planStatus } from "../../lib/plan/plan_status.ts";
-import { planFiles } from "../../lib/run/load_plan.ts";
+import { foreseeSpawnedWork, loadPlan, planFiles } from "../../lib/run/load_plan.ts";
 import { defaultCacheDir } from "../../lib/run/render_workflows.ts";
 import { ArtifactStore } from "../../lib/store/artifact_store.ts";
 import { addLimitOptions, limitOptions } from "./options.ts";
@@ -57,7 +57,7 @@ export function addPlanCommands(program: Command): void {
   addLimitOptions(estimate);
   estimate.action(async (files, options, command) => {
     const { limits, only, format, encoder } = limitOptions(command);
-    const plan = await planFiles(files, {
+    const { plan, workflows } = await loadPlan(files, {
       limits,
       only,
       formats: format,
@@ -65,6 +65,7 @@ export function addPlanCommands(program: Command): void {
       onNotice: (notice) => console.error(`reel: ${notice}`),
     });
     const store = new ArtifactStore(options.cache ?? defaultCacheDir(files[0]!));
-    console.log(formatEstimates(estimatePlan(plan, await planStatus(plan, store))).trimEnd());
+    const foreseen = await foreseeSpawnedWork(workflows);
+    console.log(formatEstimates(estimatePlan(plan, await planStatus(plan, store), foreseen)).trimEnd());
   });
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { listFolder, runCli } from "../_support/cli.ts";
 import { probe } from "../_support/media.ts";
 import { MOD_URL } from "../_support/workflows.ts";
@@ -150,6 +151,51 @@ export default workflow(${
   assert.match(result.stdout, /images: 6 calls, 6 images; at least 150\.0 s by its rate limits; \$3\.00/);
   assert.match(result.stdout, /speech: 6 calls, 84 characters; at least 0\.0 s by its rate limits; \$84\.00/);
   assert.match(result.stdout, /total: at least 150\.0 s .* cost \$87\.00/);
+});
+
+Deno.test("CLI: estimate counts a hosted transcription's chunks from its recording's length; a recording it cannot read is named at its field", async () => {
+  const dir = await tempDir("reel-cli-");
+  // 200 s without a pause: cut every 30 s, the rest (20 s) joined to the last chunk.
+  await runFfmpeg(await findFfmpeg(), [
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=f=300:d=200",
+    "-ar",
+    "16000",
+    `${dir}/talk.wav`,
+  ]);
+  await Deno.writeTextFile(`${dir}/notes.wav`, "not a recording");
+  const workflowFor = (input: string) =>
+    `import { workflow } from "${MOD_URL}";
+export default workflow(${
+      JSON.stringify({
+        providers: {
+          whisper: {
+            api: "openai",
+            baseUrl: "http://127.0.0.1:9/v1",
+            rate: { requests: 3, per: "minute" },
+            prices: { perMinute: 0.006 },
+          },
+        },
+        transcribe: [{ id: "talk", input, engine: "whisper", model: "whisper-1", chunk: 30 }],
+      })
+    });`;
+  await Deno.writeTextFile(`${dir}/talk.ts`, workflowFor("talk.wav"));
+  await Deno.writeTextFile(`${dir}/notes.ts`, workflowFor("notes.wav"));
+  const result = await runCli(["estimate", `${dir}/talk.ts`]);
+  assert.equal(result.code, 0, result.stderr);
+  // Before: "calls made by steps spawned at run time (…: how many is known only once they are spawned)".
+  const line =
+    /^whisper: about 7 calls, (\d+\.\d) min of audio; at least 120\.0 s by its rate limits; \$(\S+)$/m
+      .exec(result.stdout);
+  assert.ok(line !== null, result.stdout);
+  assert.ok(Number(line[1]) >= 200 / 60 && Number(line[1]) < 4, line[1]);
+  assert.equal(line[2], (Number(line[1]) * 0.006).toFixed(2));
+  const bad = await runCli(["estimate", `${dir}/notes.ts`]);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /^✖ Cannot read \S+notes\.wav as audio or video/m);
+  assert.match(bad.stderr, /^ {2}→ at transcribe\[0\]\.input \(\S+notes\.ts\)$/m);
 });
 
 Deno.test("CLI: render takes several workflow files in one run", async () => {

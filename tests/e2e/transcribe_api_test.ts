@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { startFakeOpenAi } from "../../lib/fake_api/fake_openai_server.ts";
 import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
-import { planResolved } from "../../lib/run/load_plan.ts";
+import { foreseeSpawnedWork, planResolved } from "../../lib/run/load_plan.ts";
 import { renderLoaded } from "../../lib/run/render_workflows.ts";
 import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
 import { runCli } from "../_support/cli.ts";
@@ -139,6 +139,16 @@ Deno.test({
       assert.equal(run.states.get("short/merge"), "skipped");
       assert.ok(wordsOf(await readTranscript(`${dir}/out/long.json`)).length > 150);
       assert.equal(server.stats.byStatus["500"], 3);
+      // What `estimate` foresaw of the long recording's chunks, before anything ran: the calls the server answered,
+      // give or take one (the cuts move to silences).
+      const foreseen = await foreseeSpawnedWork([workflow]);
+      assert.deepEqual(foreseen.map((work) => work.template), ["short/split/chunk", "long/split/chunk"]);
+      assert.equal(foreseen[0]!.calls, 1);
+      const answered = server.stats.byStatus["200"]!;
+      assert.ok(
+        answered >= 2 && Math.abs(foreseen[1]!.calls - answered) <= 1,
+        `${foreseen[1]!.calls} ~ ${answered}`,
+      );
     } finally {
       await server.close();
     }

@@ -4,7 +4,8 @@
  * @module
  */
 import type { LocalEngine } from "../../plan/toolchain.ts";
-import type { JobFilters, JobKind } from "../../schema/job_kind.ts";
+import type { JobFilters, JobKind, SpawnedWork } from "../../schema/job_kind.ts";
+import { planChunks } from "./plan_chunks.ts";
 import { planTranscribe } from "./plan_transcribe.ts";
 import { resolveTranscribe } from "./resolve_transcribe.ts";
 import { chunkStep } from "./steps/chunk_step.ts";
@@ -13,7 +14,7 @@ import { formatStep } from "./steps/format_step.ts";
 import { mergeStep } from "./steps/merge_step.ts";
 import { probeStep } from "./steps/probe_step.ts";
 import { splitStep } from "./steps/split_step.ts";
-import { preflightTranscribe } from "./transcribe_preflight.ts";
+import { preflightTranscribe, probeRecording } from "./transcribe_preflight.ts";
 import { type ResolvedTranscribe, transcribeFields } from "./transcribe_schema.ts";
 
 /**
@@ -56,5 +57,25 @@ export const transcribeKind: JobKind<typeof transcribeFields, ResolvedTranscribe
       ? job.files
       : job.files.filter((file) => filters.only!.includes(file.id));
     return files.length === 0 ? null : { files };
+  },
+  async spawnedWork(job, context) {
+    const work: SpawnedWork[] = [];
+    for (const file of job.files) {
+      if (file.engine.kind === "pocketsphinx") continue;
+      // The cuts as if the recording had no silence: they move to the nearest silence, a chunk or so either way.
+      const { duration } = await probeRecording(file, context);
+      const chunks = planChunks(duration, [], {
+        chunk: file.chunk,
+        overlap: file.overlap,
+        context: file.context,
+      });
+      work.push({
+        template: `${file.id}/split/chunk`,
+        calls: chunks.length,
+        seconds: chunks.reduce((sum, chunk) => sum + chunk.end - chunk.start, 0),
+        doneWith: `${file.id}/merge`,
+      });
+    }
+    return work;
   },
 };

@@ -4,13 +4,13 @@
  * @module
  */
 import { InputError } from "../../core/errors.ts";
-import { probeMedia } from "../../media/ffmpeg.ts";
+import { probeMedia, type ProbeResult } from "../../media/ffmpeg.ts";
 import { requirePocketsphinx } from "../../media/pocketsphinx.ts";
 import { ProcessError } from "../../media/run_process.ts";
 import { isMissing } from "../../core/exists.ts";
 import { readWavCutShort } from "../../media/wav_pcm.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
-import type { ResolvedTranscribe } from "./transcribe_schema.ts";
+import type { ResolvedTranscribe, ResolvedTranscription } from "./transcribe_schema.ts";
 
 /**
  * Checks the recordings and the engine.
@@ -36,27 +36,7 @@ export async function preflightTranscribe(
   if (job.files.some((file) => file.engine.kind === "pocketsphinx")) await requirePocketsphinx();
   for (const file of job.files) {
     const where = `${file.path}.input (${context.file})`;
-    // An empty file is said as such (before: ffprobe's "Failed to read frame size: Could not seek to 1026").
-    if (isEmptyFile(file.input)) {
-      throw new InputError(`${file.input} is empty (0 bytes)`, { where, hint: "Give the whole recording" });
-    }
-    let streams;
-    try {
-      streams = (await probeMedia(context.ffmpeg, file.input, { signal: context.signal })).streams;
-    } catch (error) {
-      if (!(error instanceof ProcessError || error instanceof RangeError)) throw error;
-      throw new InputError(`Cannot read ${file.input} as audio or video: ${error.message}`, {
-        where,
-        hint: "Give an audio or video file that ffmpeg reads",
-        cause: error,
-      });
-    }
-    if (!streams.some((stream) => stream.type === "audio")) {
-      throw new InputError(`No audio stream in ${file.input}`, {
-        where,
-        hint: `Check the recording at ${where}`,
-      });
-    }
+    await probeRecording(file, context);
     const cut = await wavCutShortFile(file.input);
     if (cut !== null) {
       const [claimed, held] = [cut.claimed.toFixed(2), cut.held.toFixed(2)];
@@ -68,6 +48,44 @@ export async function preflightTranscribe(
     }
   }
   return [];
+}
+
+/**
+ * Probes a recording: an empty file, one ffprobe cannot read and one without audio are refused naming its place in
+ * the workflow.
+ *
+ * @param file The recording.
+ * @param context ffmpeg, the signal and the workflow file.
+ * @returns What ffprobe read.
+ * @throws {InputError} When it is empty, not media or has no audio.
+ */
+export async function probeRecording(
+  file: Pick<ResolvedTranscription, "input" | "path">,
+  context: Pick<PreflightContext, "ffmpeg" | "signal" | "file">,
+): Promise<ProbeResult> {
+  const where = `${file.path}.input (${context.file})`;
+  // An empty file is said as such (before: ffprobe's "Failed to read frame size: Could not seek to 1026").
+  if (isEmptyFile(file.input)) {
+    throw new InputError(`${file.input} is empty (0 bytes)`, { where, hint: "Give the whole recording" });
+  }
+  let probed: ProbeResult;
+  try {
+    probed = await probeMedia(context.ffmpeg, file.input, { signal: context.signal });
+  } catch (error) {
+    if (!(error instanceof ProcessError || error instanceof RangeError)) throw error;
+    throw new InputError(`Cannot read ${file.input} as audio or video: ${error.message}`, {
+      where,
+      hint: "Give an audio or video file that ffmpeg reads",
+      cause: error,
+    });
+  }
+  if (!probed.streams.some((stream) => stream.type === "audio")) {
+    throw new InputError(`No audio stream in ${file.input}`, {
+      where,
+      hint: `Check the recording at ${where}`,
+    });
+  }
+  return probed;
 }
 
 /**

@@ -47,6 +47,46 @@ Deno.test("estimate names a hosted transcription's provider, whose calls are spa
   assert.match(text, /^total: .*cost unknown$/m);
 });
 
+Deno.test("estimate counts a hosted transcription's chunk calls foreseen from its recording, and prices their minutes", async () => {
+  const priced: WorkflowInput = {
+    ...hostedTranscription,
+    providers: {
+      whisper: {
+        api: "openai",
+        baseUrl: "http://127.0.0.1:9/v1",
+        rate: { requests: 2, per: "minute" },
+        prices: { perMinute: 0.5 },
+      },
+    },
+  };
+  const plan = await planOf(priced);
+  const foreseen = [{ template: "talk/split/chunk", calls: 7, seconds: 240, doneWith: "talk/merge" }];
+  const [whisper] = estimatePlan(plan, null, foreseen);
+  // 7 calls, 2 a minute: the 6 after the first take 180 s; 4 minutes of audio at $0.50 a minute.
+  assert.deepEqual(
+    [
+      whisper?.calls,
+      whisper?.foreseen,
+      whisper?.audioSeconds,
+      whisper?.spawned,
+      whisper?.lowerBoundMs,
+      whisper?.cost,
+    ],
+    [7, 7, 240, [], 180_000, 2],
+  );
+  assert.match(
+    formatEstimates([whisper!]),
+    /^whisper: about 7 calls, 4\.0 min of audio; at least 180\.0 s by its rate limits; \$2\.00$/m,
+  );
+  // Without a price per minute, the missing price is named.
+  const unpriced = formatEstimates(estimatePlan(await planOf(hostedTranscription), null, foreseen));
+  assert.match(unpriced, /cost unknown \(transcription: no price per minute in its options\)/);
+  // With the transcript stored, none of its chunks is called again.
+  const status = new Map(plan.steps.map((step) => [step.id, { status: "stored" as const }]));
+  const [again] = estimatePlan(plan, status as never, foreseen);
+  assert.deepEqual([again?.calls, again?.stored, again?.cost], [0, 7, 0]);
+});
+
 Deno.test("plan names a hosted transcription's provider among the calls, not none", async () => {
   const text = describePlan(await planOf(hostedTranscription), new Map());
   // Before: "provider calls: none".
