@@ -26,7 +26,11 @@ import { PRIMARY_FILES } from "./_fonts.ts";
  * assert.equal(await slideFontsIdentity(), identity);
  * ```
  */
-export async function slideFontsIdentity(): Promise<string> {
+export function slideFontsIdentity(): Promise<string> {
+  return Promise.try(fontsIdentity);
+}
+
+function fontsIdentity(): string {
   const dirs = slideFontDirs();
   const primary = PRIMARY_FILES.map((file) => `${dirs.primary}/${file}`);
   const files = [...new Set([...primary, ...filesUnder([dirs.primary, ...dirs.fallbacks])])];
