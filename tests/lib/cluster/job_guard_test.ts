@@ -174,7 +174,7 @@ Deno.test("JobGuard's refusals say whether another worker may run the job: for t
   const speech = job({ kind: "speech" });
   // This worker's: its engines, its step kinds, its data version, the folders it was allowed.
   const engine = await refusal(job({ kind: "speech", engine: { espeak: "eSpeak NG 1.52" } }));
-  assert.deepEqual(engine, { elsewhere: true, reason: engine.reason });
+  assert.equal(engine.elsewhere, true);
   assert.ok(engine.reason.startsWith('step "s" was planned with espeak-ng'));
   assert.ok((await refusal(job({ kind: "speech", version: 4 }))).elsewhere);
   assert.ok((await refusal(job({ kind: "clip" }))).elsewhere);

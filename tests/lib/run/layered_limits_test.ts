@@ -294,8 +294,12 @@ Deno.test("LayeredLimits: local steps waiting for the CPU pool hold no section, 
   for (const step of [local("s1"), local("s2"), call]) limits.register(step);
   const running = await limits.acquire(local("s1"));
   const waiting = limits.acquire(local("s2"));
-  // The call goes ahead: the slide of another section that waits for the one CPU slot holds nothing it needs.
+  let slideGotIn = false;
+  waiting.then(() => slideGotIn = true);
+  // The call goes ahead (were it blocked, the test would end with its promise pending): the slide of another
+  // section that waits for the one CPU slot holds nothing it needs, and still waits.
   const sent = await limits.acquire(call);
+  assert.equal(slideGotIn, false, "the second slide got the one CPU slot while the first held it");
   sent.release();
   running.release();
   (await waiting).release();
