@@ -7,6 +7,7 @@
  * `pocketsphinx pocketsphinx-en-us`.
  * @module
  */
+import { InputError } from "../lib/core/errors.ts";
 import { findFfmpeg } from "../lib/media/ffmpeg.ts";
 import { espeakEngine } from "../lib/providers/local/speech/espeak_engine.ts";
 import { fliteEngine } from "../lib/providers/local/speech/flite_engine.ts";
@@ -83,6 +84,27 @@ async function benchVoice(engineId: string, voice: string, folder: string): Prom
   return result;
 }
 
+/** The messages of the voices an engine does not have, each voice tried once before any is measured. */
+async function unknownVoices(specs: readonly string[]): Promise<string[]> {
+  const ffmpeg = await findFfmpeg();
+  const outPath = await Deno.makeTempFile({ prefix: "reel-bench-voice-", suffix: ".wav" });
+  const messages: string[] = [];
+  try {
+    for (const spec of specs) {
+      const [engineId = "", voice = ""] = spec.split(/:(.*)/s);
+      await ENGINES[engineId]!.synthesize({ text: "Hello.", voice, rate: RATE }, { ffmpeg, outPath }).catch(
+        (error: unknown) => {
+          if (!(error instanceof InputError)) throw error;
+          messages.push(`${spec}: ${error.message}`);
+        },
+      );
+    }
+  } finally {
+    await Deno.remove(outPath);
+  }
+  return messages;
+}
+
 async function wavSeconds(path: string): Promise<number> {
   const bytes = await Deno.readFile(path);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -107,6 +129,12 @@ const { operands } = benchArgs({
       : `"${spec}" is not engine:voice with engine espeak or flite`,
 });
 const voices = operands.length > 0 ? operands : DEFAULT_VOICES;
+const unknown = await unknownVoices(voices);
+if (unknown.length > 0) {
+  // Before: a misspelled voice ended the bench with a stack trace, after measuring the voices named before it.
+  for (const message of unknown) console.error(`✖ ${message}`);
+  Deno.exit(2);
+}
 await using workDir = await benchWorkDir("reel-bench-voices-");
 const folder = workDir.path;
 const results: VoiceResult[] = [];

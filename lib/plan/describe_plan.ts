@@ -157,8 +157,9 @@ function providerLimits(plan: Plan): string {
 }
 
 /**
- * The most provider calls in flight: the layered bound, and no more than each HTTP provider's own `concurrency` for
- * its calls (a local engine's steps are bounded by the layers alone).
+ * The most HTTP provider calls in flight: the layered bound, and no more than each HTTP provider's own
+ * `concurrency` for its calls. Local engines (espeak, flite, slides, pocketsphinx) take no `api` or `global` permit:
+ * the pool bounds them (its CPU-heavy steps at once).
  */
 function inFlight(plan: Plan, bound: number): string {
   const called = new Set(
@@ -166,12 +167,12 @@ function inFlight(plan: Plan, bound: number): string {
   );
   const http = plan.providers.filter((provider) => called.has(provider.name));
   const local = [...called].some((id) => !http.some((provider) => provider.name === id));
+  const byPool = "local engines bounded by the pool";
+  if (http.length === 0) return local ? `no HTTP calls (${byPool})` : "no provider calls";
   const most = Math.min(
     bound,
-    http.reduce((sum, provider) => sum + Math.min(provider.concurrency, bound), local ? bound : 0),
+    http.reduce((sum, provider) => sum + Math.min(provider.concurrency, bound), 0),
   );
-  const each = http.map((provider) => `${provider.name} ${Math.min(provider.concurrency, bound)}`);
-  if (local && http.length > 0) each.push("local engines the rest");
-  return `${plural(most, "provider call")} in flight at most` +
-    (http.length > 0 ? ` (${each.join(", ")})` : "");
+  const each = http.map((provider) => `${provider.name} ${Math.min(provider.concurrency, bound)}`).join(", ");
+  return `${plural(most, "HTTP call")} in flight at most (${each}${local ? `; ${byPool}` : ""})`;
 }

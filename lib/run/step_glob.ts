@@ -81,7 +81,7 @@ export function checkForcedGlobs(
     }
     throw new InputError(message, {
       where: "--force-step",
-      hint: `Step ids look like ${plan.steps.slice(0, 3).join(", ")} (see --plan for all of them)`,
+      hint: `Step ids look like ${plan.steps.slice(0, 3).join(", ")} (--plan --json lists them all)`,
     });
   }
   return warnings;

@@ -192,6 +192,15 @@ export async function expandInputFiles(
       }
       const identity = known ?? await identify(match, { path, issues: options.issues });
       if (identity === null) continue;
+      if (
+        known === undefined && options.takes !== undefined && identity.startsWith("sha256:") &&
+        await isText(match)
+      ) {
+        // Before: a workflow or a README given as a video failed its probe at run time, exit 1, a report written.
+        const name = match.startsWith(`${base}/`) ? match.slice(base.length + 1) : match;
+        options.issues.push({ path, message: `${name} holds text, not media: give ${options.takes.what}` });
+        continue;
+      }
       identities.set(match, identity);
       const name = match.startsWith(`${base}/`) ? match.slice(base.length + 1) : match;
       files.push({ name, path: match, identity, pattern: i });
@@ -244,6 +253,38 @@ async function isTransportStream(path: string): Promise<boolean> {
     if (error instanceof Deno.errors.PermissionDenied) return true;
     throw error;
   }
+}
+
+/** Text ffmpeg reads as media: an HLS playlist and a concat list. */
+const MEDIA_TEXT = ["#EXTM3U", "ffconcat"];
+
+/**
+ * Whether a file is text (its first 4 KiB UTF-8 without control characters but tabs, line and page breaks), which
+ * no picture or video is; an empty file is not (its probe names it).
+ */
+async function isText(path: string): Promise<boolean> {
+  const head = new Uint8Array(4096);
+  let read: number;
+  try {
+    using file = await Deno.open(path, { read: true });
+    read = await readFull(file, head);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) return false;
+    throw error;
+  }
+  if (read === 0) return false;
+  let text: string;
+  try {
+    // A character cut at the 4 KiB mark is not an error: `stream` keeps it for a next chunk that never comes.
+    text = new TextDecoder("utf-8", { fatal: true }).decode(head.subarray(0, read), { stream: true });
+  } catch {
+    return false;
+  }
+  const control = [...text].some((char) => {
+    const code = char.codePointAt(0)!;
+    return code < 0x09 || (code > 0x0d && code < 0x20) || code === 0x7f;
+  });
+  return !control && !MEDIA_TEXT.some((start) => text.startsWith(start));
 }
 
 async function identify(

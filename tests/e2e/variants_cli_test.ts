@@ -39,6 +39,7 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
   const dir = await tempDir("reel-variants-bad-");
   await makeTestVideo(`${dir}/clip.mp4`, { seconds: 1, audio: false });
   await Deno.writeTextFile(`${dir}/broken.json`, "{ name: ");
+  await Deno.writeTextFile(`${dir}/notes.md`, "# Notes\n\nNot a video.\n");
   // A recipe module whose own code throws while it loads: before, an uncaught "Error: boom" with its code frame.
   await Deno.writeTextFile(`${dir}/throws.ts`, 'export default { name: "thr" };\nthrow new Error("boom");\n');
   await Deno.writeTextFile(`${dir}/syntax.ts`, "export default { name: ;\n");
@@ -74,6 +75,16 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
       /✖ Nested too deeply: reel reads at most 100 levels of objects and lists\n {2}→ at the file \(deep\.json\)/,
     ],
     [["clip.mp4", "--recipe", "vertical", "--count", "3"], /has no random ranges/],
+    // Before: ignored, exit 0, the manifest saying "seed": null.
+    [
+      ["clip.mp4", "--recipe", "web", "--seed", "abc"],
+      /✖ A seed draws the variants of recipes with random ranges, and no recipe here has any \(web\)/,
+    ],
+    // Before: its probe failed at run time, exit 1, a report written.
+    [
+      ["notes.md", "--recipe", "web"],
+      /✖ notes\.md holds text, not media: give video files \(\.mp4, [^\n]*\n {2}→ at variants\[0\]\.inputs\[0\]/,
+    ],
     [["clip.mp4", "--recipe", "web", "--encoder", "mpeg4"], /✖ Unknown encoder "mpeg4" \(from --encoder\)/],
     [["clip.mp4", "--recipe", "web", "--min-free-memory", "lots"], /Expected a size like "512MB"/],
     // A lesson's narrowing and limits are not offered: taken, they were ignored (exit 0).
@@ -92,6 +103,7 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     "clip.mp4",
     "deep.json",
     "helper.ts",
+    "notes.md",
     "slow.json",
     "syntax.ts",
     "throws.ts",

@@ -105,6 +105,19 @@ Deno.test("deno task bench refuses a bad value, and bench:voices a voice that is
   assert.deepEqual([...runs.made, ...voice.made], []);
 });
 
+Deno.test("deno task bench:voices refuses a voice its engine lacks before measuring any, naming each, exit 2", async () => {
+  // Before: a stack trace and exit 1, after the minutes of measuring the good voice named first.
+  const result = await runTask("bench:voices", ["flite:slt", "flite:rsm", "espeak:zz-nope"]);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(
+    result.stderr,
+    /^✖ flite:rsm: Unknown flite voice "rsm": expected one of kal, kal16, awb, rms, slt$/m,
+  );
+  assert.match(result.stderr, /^✖ espeak:zz-nope: Unknown espeak-ng voice "zz-nope"/m);
+  assert.doesNotMatch(result.stderr, /Measuring|Uncaught/);
+  assert.deepEqual(result.made, []);
+});
+
 /** Runs a script that makes a bench work folder, then waits or throws; returns the process and the folder. */
 async function startWithWorkDir(then: "wait" | "throw") {
   const dir = await Deno.makeTempDir({ prefix: "reel-bench-args-test-" });

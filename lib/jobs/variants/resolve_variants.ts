@@ -83,6 +83,15 @@ export async function resolveVariants(
       });
       if (resolved !== null) recipes.push(resolved);
     }
+    if (job.seed !== undefined && recipes.length > 0 && recipes.every((recipe) => recipe.random === null)) {
+      // Before: ignored, the manifests saying "seed": null.
+      context.issues.push({
+        path: `${path}.seed`,
+        message: `A seed draws the variants of recipes with random ranges, and no recipe here has any (${
+          recipes.map((recipe) => recipe.name).join(", ")
+        })`,
+      });
+    }
     jobs.push({ id, path, inputs: withStems(files, { path, issues: context.issues }), recipes });
   }
   return { jobs };

@@ -34,10 +34,10 @@ Deno.test("plan bounds the calls in flight by a provider's own concurrency", asy
     }),
   );
   // Before: "fake 1 at once → 8 provider calls in flight at most".
-  assert.match(text, /fake 1 at once → 1 provider call in flight at most \(fake 1\)$/m);
+  assert.match(text, /fake 1 at once → 1 HTTP call in flight at most \(fake 1\)$/m);
 });
 
-Deno.test("plan adds up the providers' concurrency, each capped by the layers, and local engines take the rest", async () => {
+Deno.test("plan adds up the providers' concurrency, each capped by the layers; local engines are bounded by the pool", async () => {
   const text = describePlan(
     await planOf({
       formats: ["16:9"],
@@ -50,6 +50,18 @@ Deno.test("plan adds up the providers' concurrency, each capped by the layers, a
       }],
     }),
   );
-  // The slides are drawn by a local engine, under the layers alone.
-  assert.match(text, /→ 8 provider calls in flight at most \(images 2, speech 8, local engines the rest\)$/m);
+  // The slides are drawn by a local engine, which takes no api or global permit (before: "local engines the rest").
+  assert.match(
+    text,
+    /→ 8 HTTP calls in flight at most \(images 2, speech 8; local engines bounded by the pool\)$/m,
+  );
+});
+
+Deno.test("plan of local engines alone says they make no HTTP call and the pool bounds them", async () => {
+  const text = describePlan(
+    await planOf({ formats: ["16:9"], videos: [{ id: "v", sections: [{ title: "T", narration: "Hi." }] }] }),
+  );
+  // Before: "→ 8 provider calls in flight at most", which bounded them by the global layer they never ask.
+  assert.match(text, /→ no HTTP calls \(local engines bounded by the pool\)$/m);
+  assert.match(text, /^pool: \d+ workers, \d+ CPU-heavy steps at once/m);
 });
