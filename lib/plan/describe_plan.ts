@@ -5,7 +5,7 @@
 import { plural } from "../core/plural.ts";
 import { summarizeLimits } from "./limits.ts";
 import type { Json } from "../core/json.ts";
-import type { StepStatus } from "./plan_status.ts";
+import { type StepStatus, templateMaySpawn } from "./plan_status.ts";
 import type { Plan } from "./plan.ts";
 
 /**
@@ -72,7 +72,12 @@ export function describePlan(plan: Plan, status: ReadonlyMap<string, StepStatus>
     providerLimits(plan) + ` → ${inFlight(plan, bound)}`,
     `pool: ${limits.workers} workers, ${limits.cpu} CPU-heavy steps at once, ${limits.custom} custom steps at once`,
   ];
-  if (status !== null) lines.push(describeStatus(plan, status, spawned.length > 0));
+  if (status !== null) {
+    const pending = plan.templates.some((template) =>
+      plan.providers.some((http) => http.name === template.provider) && templateMaySpawn(template.id, status)
+    );
+    lines.push(describeStatus(plan, status, pending));
+  }
   return `${lines.join("\n")}\n`;
 }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { plural } from "../core/plural.ts";
-import type { StepStatus } from "./plan_status.ts";
+import { type StepStatus, templateMaySpawn } from "./plan_status.ts";
 import type { Plan } from "./plan.ts";
 
 /** The estimate for one HTTP provider. */
@@ -88,15 +88,19 @@ export function estimatePlan(
   const estimates: ProviderEstimate[] = [];
   for (const provider of plan.providers) {
     const all = plan.steps.filter((step) => step.provider === provider.name);
+    // A template whose spawner is stored spawns nothing: its calls were made and paid for.
     const templates = plan.templates.filter((template) => template.provider === provider.name);
     if (all.length === 0 && templates.length === 0) continue;
     const steps = all.filter((step) => !isStored(step.id));
+    // A template whose spawner (or what reads its steps) is stored spawns nothing: its calls were made and paid.
+    const done = (template: string, work: ForeseenWork | null) =>
+      (status !== null && !templateMaySpawn(template, status)) || (work !== null && isStored(work.doneWith));
     const work = templates.map((template) =>
       foreseen.find((entry) => entry.template === template.id) ?? null
     );
-    const spawned = templates.filter((_, i) => work[i] === null);
+    const spawned = templates.filter((template, i) => work[i] === null && !done(template.id, null));
     const known = work.filter((entry) => entry !== null);
-    const coming = known.filter((entry) => !isStored(entry.doneWith));
+    const coming = known.filter((entry) => !done(entry.template, entry));
     const foreseenCalls = coming.reduce((sum, entry) => sum + entry.calls, 0);
     const audioSeconds = coming.reduce((sum, entry) => sum + entry.seconds, 0);
     const calls = steps.length + foreseenCalls;
@@ -122,7 +126,7 @@ export function estimatePlan(
       provider: provider.name,
       calls,
       stored: all.length - steps.length +
-        known.filter((entry) => isStored(entry.doneWith)).reduce((sum, entry) => sum + entry.calls, 0),
+        known.filter((entry) => done(entry.template, entry)).reduce((sum, entry) => sum + entry.calls, 0),
       images,
       characters,
       foreseen: foreseenCalls,

@@ -85,3 +85,27 @@ export async function planStatus(
   }
   return statuses;
 }
+
+/**
+ * Whether a template's steps may still be spawned: not when the step that spawns them, the one it is named under
+ * (`talk/split` of `talk/split/chunk`), is stored, its children with it. A template named under no step (a custom
+ * child, which any step may spawn) may always be.
+ *
+ * @param template The template's id.
+ * @param status What the store holds of each step.
+ * @returns False when its spawner is stored.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { templateMaySpawn } from "./plan_status.ts";
+ * const stored = { status: "stored", key: "k", paid: false, value: null } as const;
+ * assert.equal(templateMaySpawn("talk/split/chunk", new Map([["talk/split", stored]])), false);
+ * assert.equal(templateMaySpawn("talk/split/chunk", new Map()), true);
+ * assert.equal(templateMaySpawn("child", new Map([["talk/split", stored]])), true);
+ * ```
+ */
+export function templateMaySpawn(template: string, status: ReadonlyMap<string, StepStatus>): boolean {
+  const cut = template.lastIndexOf("/");
+  return cut < 0 || status.get(template.slice(0, cut))?.status !== "stored";
+}

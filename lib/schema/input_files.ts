@@ -192,15 +192,6 @@ export async function expandInputFiles(
       }
       const identity = known ?? await identify(match, { path, issues: options.issues });
       if (identity === null) continue;
-      if (
-        known === undefined && options.takes !== undefined && identity.startsWith("sha256:") &&
-        await isText(match)
-      ) {
-        // Before: a workflow or a README given as a video failed its probe at run time, exit 1, a report written.
-        const name = match.startsWith(`${base}/`) ? match.slice(base.length + 1) : match;
-        options.issues.push({ path, message: `${name} holds text, not media: give ${options.takes.what}` });
-        continue;
-      }
       identities.set(match, identity);
       const name = match.startsWith(`${base}/`) ? match.slice(base.length + 1) : match;
       files.push({ name, path: match, identity, pattern: i });
@@ -260,9 +251,25 @@ const MEDIA_TEXT = ["#EXTM3U", "ffconcat"];
 
 /**
  * Whether a file is text (its first 4 KiB UTF-8 without control characters but tabs, line and page breaks), which
- * no picture or video is; an empty file is not (its probe names it).
+ * no picture or video is, but for an HLS playlist or a concat list; an empty or unreadable file is not (its probe
+ * names it).
+ *
+ * @param path The file.
+ * @returns True for text.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { holdsText } from "./input_files.ts";
+ * const file = await Deno.makeTempFile();
+ * await Deno.writeTextFile(file, "# Notes\n");
+ * assert.equal(await holdsText(file), true);
+ * await Deno.writeFile(file, new Uint8Array([0, 0, 0, 24, 102, 116, 121, 112]));
+ * assert.equal(await holdsText(file), false);
+ * await Deno.remove(file);
+ * ```
  */
-async function isText(path: string): Promise<boolean> {
+export async function holdsText(path: string): Promise<boolean> {
   const head = new Uint8Array(4096);
   let read: number;
   try {

@@ -86,21 +86,37 @@ export function planWorkflows(workflows: readonly ResolvedWorkflow[], options: P
   });
 }
 
-/** Ids a kind names its items by (video ids) must be unique across the workflows of one run. */
+/** Where each kind's ids are written in a workflow, for messages. */
+const ID_FIELDS: Readonly<Record<string, string>> = {
+  lesson: "videos",
+  montage: "montages",
+  transcribe: "transcribe",
+  variants: "variants",
+};
+
+/**
+ * Ids a kind names its items by (videos, montages, recordings, variants jobs) must be unique across the jobs and
+ * workflows of one run: they name outputs, steps and `--only`.
+ */
 function checkIdsAcrossWorkflows(workflows: readonly ResolvedWorkflow[], kinds?: JobKindRecord): void {
-  const seen = new Map<string, string>();
+  const seen = new Map<string, { file: string; field: string }>();
   for (const workflow of workflows) {
     for (const [name, kind] of jobKinds(kinds)) {
       const job = workflow.jobs[name];
+      const field = ID_FIELDS[name] ?? name;
       for (const id of job === null || job === undefined ? [] : kind.ids(job)) {
         const other = seen.get(id);
         if (other !== undefined) {
+          // Before: "Id "a" is also used in t.ts → at videos", of a workflow with no videos.
+          const where = other.file === workflow.file
+            ? `in ${other.field}`
+            : `in ${other.field} of ${other.file}`;
           throw new WorkflowError(workflow.file, [{
-            path: "videos",
-            message: `Id "${id}" is also used in ${other}`,
+            path: field,
+            message: `Id "${id}" is used ${where} too: ids name outputs and steps, one thing each in a run`,
           }]);
         }
-        seen.set(id, workflow.file);
+        seen.set(id, { file: workflow.file, field });
       }
     }
   }

@@ -40,7 +40,11 @@ Deno.test({
   name: "transcribe refuses a file that is not media, and a video without sound",
   ignore: !HAS_POCKETSPHINX,
   fn: async () => {
-    await refused(["notes.mp3"], /✖ Cannot read .*notes\.mp3 as audio or video/);
+    // Its place is said too (before, only the file): the recording's field, here of the command line's workflow.
+    await refused(
+      ["notes.mp3"],
+      /✖ Cannot read .*notes\.mp3 as audio or video[^\n]*\n {2}→ at transcribe\[0\]\.input \(the command line\)/,
+    );
     await refused(["tone.wav", "silent.mp4"], /✖ No audio stream in .*silent\.mp4/);
     // Before: ffprobe's "Failed to read frame size: Could not seek to 1026".
     await refused(["zero.mp3"], /✖ .*zero\.mp3 is empty \(0 bytes\)\n/);

@@ -169,15 +169,32 @@ function resolveLayout(
     gap: common.gap,
     direction,
   });
+  const speed = written.speed ?? MONTAGE_DEFAULTS.speed;
+  const duration = written.duration ?? distance / speed;
+  if (duration > MAX_SCROLL_SECONDS) {
+    // Before: a speed of 0.001 planned 90,801 steps (a strip of 454,000 s) and broke the store at run time.
+    issues.push({
+      path: `${path}.${written.duration === undefined ? "speed" : "duration"}`,
+      message:
+        `At ${speed} px/s the strip's ${Math.round(distance)} px take ${Math.round(duration)} s to cross: ` +
+        `a montage lasts ${MAX_SCROLL_SECONDS} s at most (a speed of ${
+          Math.ceil((distance / MAX_SCROLL_SECONDS) * 1000) / 1000
+        } px/s or more)`,
+    });
+    return null;
+  }
   return {
     ...common,
     layout: "scroll",
     direction,
-    duration: written.duration ?? distance / (written.speed ?? MONTAGE_DEFAULTS.speed),
+    duration,
     easing: written.easing ?? MONTAGE_DEFAULTS.easing,
     cell,
   };
 }
+
+/** The longest a scrolling montage may last, as its `duration` field allows: an hour. */
+const MAX_SCROLL_SECONDS = 3600;
 
 function defaultCell(
   frame: { width: number; height: number },

@@ -96,6 +96,16 @@ export async function resolveRecipe(
     });
   }
   const renditions = resolveRenditions(recipe);
+  for (const [r, rendition] of renditions.entries()) {
+    const first = renditions.findIndex((other) => other.height === rendition.height);
+    if (rendition.height === null || first === r) continue;
+    // Before: "Steps … and … would both write …" at the file, naming no field.
+    issues.push({
+      path: `${path}.renditions[${r}].height`,
+      message:
+        `Two renditions are ${rendition.height} px high (renditions[${first}] too): each writes its own file`,
+    });
+  }
   if (recipe.hls === true && recipe.renditions === undefined) {
     issues.push({
       path: `${path}.hls`,

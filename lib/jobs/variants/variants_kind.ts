@@ -5,6 +5,7 @@
  */
 import { InputError } from "../../core/errors.ts";
 import { ffmpegFilters } from "../../media/ffmpeg_filters.ts";
+import { holdsText, VIDEO_FILES } from "../../schema/input_files.ts";
 import type { JobKind, PreflightContext } from "../../schema/job_kind.ts";
 import { planVariants } from "./plan_variants.ts";
 import { resolveVariants } from "./resolve_variants.ts";
@@ -48,8 +49,19 @@ export const variantsKind: JobKind<typeof variantsFields, ResolvedVariants> = {
   },
 };
 
-/** The filters the recipes need must be in this ffmpeg. */
+/**
+ * The inputs must not be text (a workflow or a README named as a video: before, its probe failed at run time, exit
+ * 1, a report written), and the filters the recipes need must be in this ffmpeg.
+ */
 async function preflightVariants(variants: ResolvedVariants, context: PreflightContext): Promise<string[]> {
+  for (const job of variants.jobs) {
+    for (const input of job.inputs) {
+      if (!input.identity.startsWith("sha256:") || !await holdsText(input.path)) continue;
+      throw new InputError(`${input.name} holds text, not media: give ${VIDEO_FILES.what}`, {
+        where: `${job.path}.inputs[${input.pattern}] (${context.file})`,
+      });
+    }
+  }
   const needed = new Map<string, string>();
   for (const job of variants.jobs) {
     for (const recipe of job.recipes) {

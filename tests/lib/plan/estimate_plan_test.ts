@@ -85,6 +85,14 @@ Deno.test("estimate counts a hosted transcription's chunk calls foreseen from it
   const status = new Map(plan.steps.map((step) => [step.id, { status: "stored" as const }]));
   const [again] = estimatePlan(plan, status as never, foreseen);
   assert.deepEqual([again?.calls, again?.stored, again?.cost], [0, 7, 0]);
+  // Nor when its length was not foreseen: its split is stored, so nothing is spawned. Before: "calls made by steps
+  // spawned at run time…; cost unknown", and plan's "provider calls to pay by the steps spawned at run time".
+  const [unforeseen] = estimatePlan(plan, status as never);
+  assert.deepEqual([unforeseen?.calls, unforeseen?.spawned, unforeseen?.cost], [0, [], 0]);
+  assert.match(
+    describePlan(plan, status as never),
+    /^store: 7 of 7 steps stored, 0 to run; no provider call to pay$/m,
+  );
 });
 
 Deno.test("plan names a hosted transcription's provider among the calls, not none", async () => {

@@ -124,6 +124,11 @@ Deno.test("montage mistakes are named with their path", async () => {
   const dir = await itemsDir(3);
   const cases: [unknown, RegExp, Record<string, string>?][] = [
     [[{ ...strip, duration: 4 }], /montages\[0\]\.duration: Give the speed or the duration, not both/],
+    // Before: a speed of 0.001 planned a strip of hundreds of thousands of seconds, tens of thousands of steps.
+    [
+      [{ ...strip, speed: 0.001 }],
+      /montages\[0\]\.speed: At 0\.001 px\/s the strip's \d+ px take \d+ s to cross: a montage lasts 3600 s at most/,
+    ],
     [
       [{ id: "g", layout: "grid", items: ["*.png"], rows: 1, cols: 2 }],
       /montages\[0\]: 1 × 2 cells cannot hold 3 items/,

@@ -132,6 +132,14 @@ Deno.test("each mistake is named with its path", async () => {
       [{ inputs: ["a.mp4"], recipes: [{ name: "x", renditions: [{ height: 720 }, { height: 17 }] }] }],
       /renditions\[1\]\.height: Expected an even height/,
     ],
+    // Before: "Steps "…/h@90p" and "…/h@90p" would both write …", at the file.
+    [
+      [{
+        inputs: ["a.mp4"],
+        recipes: [{ name: "h", hls: true, renditions: [{ height: 90 }, { height: 90 }] }],
+      }],
+      /recipes\[0\]\.renditions\[1\]\.height: Two renditions are 90 px high \(renditions\[0\] too\)/,
+    ],
     [
       [{ inputs: ["a.mp4", "other/a.mov"], recipes: ["web"] }],
       /would write outputs of the same names \(a\.\*\)/,
