@@ -77,13 +77,22 @@ export async function loadWorkflow(
   const url = toFileUrl(file);
   try {
     const info = await Deno.stat(url);
-    if (!info.isFile) throw new InputError(`Workflow ${file} is not a file`, { where: file });
+    if (!info.isFile) {
+      throw new InputError(`Workflow ${file} is not a file`, {
+        where: file,
+        hint: "Name a workflow file in it, e.g. workflows/lesson.ts",
+      });
+    }
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
-      throw new InputError(`Workflow file not found: ${file}`, {
-        where: file,
-        hint: "Check the path, e.g. workflows/lesson.ts",
-      });
+      // The folder it was looked for in is said: `deno task` runs in the project's folder, not always the user's.
+      throw new InputError(
+        `Workflow file not found: ${file}${file.startsWith("/") ? "" : ` (in ${Deno.cwd()})`}`,
+        {
+          where: file,
+          hint: "Check the path, e.g. workflows/lesson.ts",
+        },
+      );
     }
     throw error;
   }

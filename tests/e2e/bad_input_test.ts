@@ -112,6 +112,13 @@ Deno.test("bad input: an unknown flag or a missing file exits 2", async () => {
   assert.match(flag.stderr, /unknown option '--fromat'/);
   const missing = await runCli(["render", `${file}.nope.ts`]);
   assertCleanInputError(missing, /✖ Workflow file not found/);
+  // A relative path is said with the folder it was looked for in (before: the path alone).
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  const relative = await runCli(["render", "nope.ts"], { cwd: dir });
+  assertCleanInputError(
+    relative,
+    new RegExp(`✖ Workflow file not found: nope\\.ts \\(in ${RegExp.escape(dir)}\\)`),
+  );
 });
 
 Deno.test("bad input: an unknown voice, a background that is not an image, an oversized format: exit 2 before any step", async () => {
