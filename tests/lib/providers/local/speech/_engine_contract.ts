@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { InputError } from "../../../../../lib/core/errors.ts";
 import { findFfmpeg, probeMedia } from "../../../../../lib/media/ffmpeg.ts";
 import type { SpeechEngine } from "../../../../../lib/providers/local/speech/speech_engine.ts";
-import { findProcesses, lessonText, readWavFormat, waitForProcess } from "./_speech_test_helpers.ts";
+import { findProcesses, lessonText, readWavFormat } from "./_speech_test_helpers.ts";
 import { makeTempFolder } from "../../../../_support/temp_dir.ts";
 
 /** How to run the shared suite for one engine. */
@@ -99,21 +99,35 @@ export function defineEngineContract(engine: SpeechEngine, options: EngineContra
 
   Deno.test(`${name} kills its child process when the signal aborts mid-synthesis`, async () => {
     await using folder = await makeTempFolder();
+    // The output is a named pipe: its reader's open returns when the engine's child opens it to write, which is
+    // the moment to abort (an event, where this test polled /proc before), and the child then waits on the pipe.
     const outPath = `${folder.path}/aborted.wav`;
+    const made = await new Deno.Command("mkfifo", { args: [outPath] }).output();
+    assert.ok(made.success, "mkfifo");
     const controller = new AbortController();
-    let settled = false;
     const synthesis = engine.synthesize({ text: lessonText(longWords), voice, rate: 165 }, {
       ffmpeg: await ffmpeg,
       outPath,
       signal: controller.signal,
     });
-    synthesis.then(() => settled = true, () => settled = true);
-    const pid = await waitForProcess(outPath, () => settled);
-    assert.notEqual(pid, null, "the synthesis finished before its child process was seen");
-    const reason = new Error("cancelled mid-synthesis");
-    controller.abort(reason);
-    await assert.rejects(synthesis, (error) => error === reason);
-    assert.deepEqual(await findProcesses(outPath), []);
+    const opened = Deno.open(outPath, { read: true });
+    // Should the engine end without opening its output, the pipe is opened to write here, so the read ends.
+    const settled = await Promise.race([
+      opened.then(() => false),
+      synthesis.then(() => true, () => true),
+    ]);
+    if (settled) (await Deno.open(outPath, { write: true })).close();
+    const reader = await opened;
+    try {
+      assert.equal(settled, false, "the synthesis ended before its child opened its output");
+      assert.notDeepEqual(await findProcesses(outPath), [], "its child runs");
+      const reason = new Error("cancelled mid-synthesis");
+      controller.abort(reason);
+      await assert.rejects(synthesis, (error) => error === reason);
+      assert.deepEqual(await findProcesses(outPath), []);
+    } finally {
+      reader.close();
+    }
   });
 
   Deno.test(`${name} names an unknown voice in its error`, async () => {

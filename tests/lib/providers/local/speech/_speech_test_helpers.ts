@@ -59,22 +59,6 @@ export async function findProcesses(marker: string): Promise<number[]> {
 }
 
 /**
- * Waits, by polling `/proc` (no timers), until a process whose command line contains `marker` runs, or until
- * `settled()` says the work that should start it has finished.
- *
- * @param marker A string unique to the process.
- * @param settled Tells whether the work has finished, so the wait can stop.
- * @returns The first process id seen, or null when the work finished first.
- */
-export async function waitForProcess(marker: string, settled: () => boolean): Promise<number | null> {
-  while (!settled()) {
-    const [pid] = await findProcesses(marker);
-    if (pid !== undefined) return pid;
-  }
-  return null;
-}
-
-/**
  * Makes a text of `count` words drawn from a fixed lesson-like vocabulary.
  *
  * @param count How many words.
