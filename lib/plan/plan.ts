@@ -52,8 +52,8 @@ export interface PlanParts {
  *
  * @param parts Steps, templates and what the run needs.
  * @returns The plan.
- * @throws {WorkflowError} When a step id is used twice, an input names no step (with its path), or steps form a
- * cycle (the message names it).
+ * @throws {WorkflowError} When a step id is used twice, an input names no step or a child template (with its
+ * path), or steps form a cycle (the message names it).
  *
  * @example
  * ```ts
@@ -68,12 +68,14 @@ export interface PlanParts {
 export function assemblePlan(parts: PlanParts): Plan {
   return {
     ...parts,
-    steps: withKeys(orderSteps(parts.steps, parts.files[0] ?? "")),
+    steps: withKeys(orderSteps(parts.steps, { templates: parts.templates, firstFile: parts.files[0] ?? "" })),
     templates: parts.templates.map((template) => ({ ...template, cost: template.cost ?? 1, key: "" })),
   };
 }
 
-function orderSteps(drafts: Draft[], firstFile: string): Draft[] {
+function orderSteps(drafts: Draft[], context: { templates: Draft[]; firstFile: string }): Draft[] {
+  const { templates, firstFile } = context;
+  const templateIds = new Set(templates.map((template) => template.id));
   const ids = new Map<string, Draft>();
   for (const draft of drafts) {
     if (ids.has(draft.id)) {
@@ -91,7 +93,10 @@ function orderSteps(drafts: Draft[], firstFile: string): Draft[] {
       const known = drafts.slice(0, 3).map((d) => d.id).join(", ");
       throw new WorkflowError(draft.workflow, [{
         path,
-        message: `Unknown step "${dep}" (step ids look like ${known})`,
+        message: templateIds.has(dep)
+          ? `Step "${dep}" is a child template: it runs only when a step spawns it, so step "${draft.id}" ` +
+            `cannot take it as input; take as input the step that spawns it`
+          : `Unknown step "${dep}" (step ids look like ${known})`,
       }]);
     }
   }

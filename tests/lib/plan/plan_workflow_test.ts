@@ -161,6 +161,31 @@ Deno.test("planWorkflows() rejects a custom step input that names no step, with 
   });
 });
 
+Deno.test("planWorkflows() rejects a custom step input that names a child template, naming the step that spawns it as the fix", async () => {
+  const workflow = await resolveWorkflow({
+    ...base,
+    steps: [
+      { id: "k", child: true, run: () => 1 },
+      { id: "b", inputs: ["k"], run: () => 2 },
+    ],
+  }, {
+    file: "child_input.ts",
+    moduleUrl: "file:///child_input.ts",
+  });
+  assert.throws(() => planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN }), (error: unknown) => {
+    assert.ok(error instanceof WorkflowError);
+    assert.equal(error.file, "child_input.ts");
+    assert.equal(error.issues.length, 1);
+    assert.equal(error.issues[0]?.path, "steps[1].inputs[0]");
+    assert.equal(
+      error.issues[0]?.message,
+      'Step "k" is a child template: it runs only when a step spawns it, so step "b" cannot take it as input; ' +
+        "take as input the step that spawns it",
+    );
+    return true;
+  });
+});
+
 Deno.test("planWorkflows() applies limit overrides over the workflow's", async () => {
   const workflow = await gridWorkflow({
     videos: 1,
