@@ -20,6 +20,11 @@ async function keysOf(
   return new Map(plan.steps.map((step) => [step.id, step.key]));
 }
 
+/** Writes a stand-in input: bytes that are not text (a text file is refused as an input), then `tag`. */
+async function writeMedia(path: string, tag: string): Promise<void> {
+  await Deno.writeFile(path, new Uint8Array([0, ...new TextEncoder().encode(tag)]));
+}
+
 function changed(before: Map<string, string>, after: Map<string, string>): string[] {
   return [...after].filter(([id, key]) => before.get(id) !== key).map(([id]) => id).sort();
 }
@@ -29,7 +34,7 @@ const tall = { name: "tall", format: "90x160" };
 
 Deno.test("variants plan a probe per input and an encode and a manifest per output, named by input, recipe and variant", async () => {
   const dir = await tempDir();
-  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  await writeMedia(`${dir}/a.mp4`, "a");
   const keys = await keysOf(dir, [{ inputs: ["a.mp4"], recipes: [shuffle, tall] }]);
   assert.deepEqual([...keys.keys()], [
     "variants/a/probe",
@@ -44,11 +49,11 @@ Deno.test("variants plan a probe per input and an encode and a manifest per outp
 
 Deno.test("an input's new content re-runs its steps only", async () => {
   const dir = await tempDir();
-  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
-  await Deno.writeTextFile(`${dir}/b.mp4`, "b");
+  await writeMedia(`${dir}/a.mp4`, "a");
+  await writeMedia(`${dir}/b.mp4`, "b");
   const job = [{ inputs: ["*.mp4"], recipes: [tall] }];
   const before = await keysOf(dir, job);
-  await Deno.writeTextFile(`${dir}/b.mp4`, "b, edited");
+  await writeMedia(`${dir}/b.mp4`, "b, edited");
   assert.deepEqual(changed(before, await keysOf(dir, job)), [
     "variants/b/probe",
     "variants/b/tall",
@@ -58,7 +63,7 @@ Deno.test("an input's new content re-runs its steps only", async () => {
 
 Deno.test("a changed transform re-runs that recipe's outputs only; a new seed re-runs the random ones", async () => {
   const dir = await tempDir();
-  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  await writeMedia(`${dir}/a.mp4`, "a");
   const before = await keysOf(dir, [{ inputs: ["a.mp4"], recipes: [shuffle, tall] }]);
   const cropped = await keysOf(dir, [{
     inputs: ["a.mp4"],
@@ -78,7 +83,7 @@ Deno.test("a changed transform re-runs that recipe's outputs only; a new seed re
 
 Deno.test("another encoder re-runs every encode (and what reads it), not the probes", async () => {
   const dir = await tempDir();
-  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  await writeMedia(`${dir}/a.mp4`, "a");
   const job = [{ inputs: ["a.mp4"], recipes: [tall] }];
   const before = await keysOf(dir, job);
   const nvenc = { name: "h264_nvenc", codec: "h264" as const, hardware: true };
@@ -91,7 +96,7 @@ Deno.test("another encoder re-runs every encode (and what reads it), not the pro
 
 Deno.test("a machine with more cores re-runs the x264 encodes (their threads change the bytes), not a hardware one's", async () => {
   const dir = await tempDir();
-  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  await writeMedia(`${dir}/a.mp4`, "a");
   const job = [{ inputs: ["a.mp4"], recipes: [tall] }];
   const cores = (count: number, h264 = TEST_TOOLCHAIN.encoders!.h264) => ({
     ...TEST_TOOLCHAIN,
@@ -110,7 +115,7 @@ Deno.test("a machine with more cores re-runs the x264 encodes (their threads cha
 
 Deno.test("an HLS recipe plans a playlist per rendition and a master playlist", async () => {
   const dir = await tempDir();
-  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  await writeMedia(`${dir}/a.mp4`, "a");
   const workflow = await resolveWorkflow({ variants: [{ inputs: ["a.mp4"], recipes: ["hls"] }] }, {
     file: "w.ts",
     moduleUrl: `file://${dir}/w.ts`,
@@ -137,7 +142,7 @@ Deno.test("an HLS recipe plans a playlist per rendition and a master playlist", 
 
 Deno.test("an encode's timeout is 5 minutes plus 5 s per second of its input; a workflow's timeout replaces the base", async () => {
   const dir = await tempDir();
-  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  await writeMedia(`${dir}/a.mp4`, "a");
   const plan = planWorkflows([
     await resolveWorkflow({ variants: [{ inputs: ["a.mp4"], recipes: [tall] }] }, {
       file: "w.ts",
@@ -159,7 +164,7 @@ Deno.test("an encode's timeout is 5 minutes plus 5 s per second of its input; a 
 
 Deno.test("the outputs whose bytes the encode step's fixes changed name them in their params; the others keep their keys", async () => {
   const dir = await tempDir();
-  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  await writeMedia(`${dir}/a.mp4`, "a");
   const recipes = [
     { name: "plain", format: "90x160" },
     { name: "fast", speed: 2 },
