@@ -36,7 +36,10 @@ export interface PlanContext {
   file: string;
   /** The workflow module's URL (workers import it for custom steps). */
   moduleUrl: string;
-  /** The workflow's base timeout of every step, in ms, or null for each kind's default. */
+  /**
+   * The workflow's `timeout`, in ms, or null for each kind's default: the base it replaces is the kind's to say (a
+   * lesson's steps' minute, a variants encode's 5 minutes but not its probe's or manifest's).
+   */
   timeout: number | null;
   /** The workflow's HTTP providers, by name. */
   providers: ReadonlyMap<string, ResolvedProvider>;

@@ -48,8 +48,10 @@ export function addVariantsCommand(program: Command, context: { outcome: Command
     .option("--force", "ignore the cache: run every step")
     .option("--json", "print one JSON event per line")
     .option("-q, --quiet", "print only the summary and errors")
-    .addOption(new Option("--timeout <ms>", "base timeout of each step (encodes add 5 s per input second)")
-      .argParser(positiveInteger));
+    .addOption(
+      new Option("--timeout <ms>", "an encode's base timeout (default 5 min; plus 5 s per input second)")
+        .argParser(positiveInteger),
+    );
   // A batch of variants has no videos, sections, formats, provider calls or custom steps: those options are not
   // offered.
   addLimitOptions(command, ["videos", "sections", "api", "global", "custom", "only", "format"]);

@@ -18,7 +18,11 @@ import { probeInputStep } from "./steps/probe_input_step.ts";
 import type { ResolvedRecipe, ResolvedVariants, TransformSet, VariantsJob } from "./variants_schema.ts";
 import { frameRate } from "./variant_filters.ts";
 
-/** Default timeouts, in ms; a workflow's `timeout` replaces `ms`. An encode gets 5 minutes plus 5 s per input second. */
+/**
+ * Timeouts, in ms. An encode gets 5 minutes plus 5 s per input second, and a workflow's `timeout` (`--timeout` of
+ * `reel variants`) replaces its 5 minutes; a probe and a written file (a manifest, a playlist) keep theirs, so a
+ * short encode timeout never leaves an output published without its manifest.
+ */
 export const VARIANT_TIMEOUTS = {
   probe: { ms: 60_000, perMediaSecond: 0 },
   encode: { ms: 300_000, perMediaSecond: 5_000 },
@@ -224,9 +228,11 @@ function encoderOf(recipe: ResolvedRecipe, context: Context): { encoder: Json; t
   return { encoder: encoderIdentity(encoder), threads: encoderThreads(encoder, encoders.cores) };
 }
 
+/** A step's timeout: the workflow's `timeout` replaces an encode's base only. */
 function timeout(kind: keyof typeof VARIANT_TIMEOUTS, context: PlanContext): Draft["timeout"] {
   const base = VARIANT_TIMEOUTS[kind];
-  return { ms: context.timeout ?? base.ms, perMediaSecond: base.perMediaSecond };
+  const ms = kind === "encode" ? context.timeout ?? base.ms : base.ms;
+  return { ms, perMediaSecond: base.perMediaSecond };
 }
 
 /**

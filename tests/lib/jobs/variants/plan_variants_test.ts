@@ -140,7 +140,7 @@ Deno.test("an HLS recipe plans a playlist per rendition and a master playlist", 
   ]);
 });
 
-Deno.test("an encode's timeout is 5 minutes plus 5 s per second of its input; a workflow's timeout replaces the base", async () => {
+Deno.test("an encode's timeout is 5 minutes plus 5 s per second of its input; a workflow's timeout replaces the encode's base only", async () => {
   const dir = await tempDir();
   await writeMedia(`${dir}/a.mp4`, "a");
   const plan = planWorkflows([
@@ -159,7 +159,34 @@ Deno.test("an encode's timeout is 5 minutes plus 5 s per second of its input; a 
       moduleUrl: `file://${dir}/w.ts`,
     }),
   ], { toolchain: TEST_TOOLCHAIN });
-  assert.equal(quick.steps.find((step) => step.id === "variants/a/probe")?.timeout.ms, 3000);
+  const timeouts = (plan: typeof quick) => new Map(plan.steps.map((step) => [step.id, step.timeout]));
+  assert.deepEqual(
+    timeouts(quick),
+    new Map([
+      ["variants/a/probe", { ms: 60_000, perMediaSecond: 0 }],
+      ["variants/a/tall", { ms: 3000, perMediaSecond: 5_000 }],
+      ["variants/a/tall/manifest", { ms: 30_000, perMediaSecond: 0 }],
+    ]),
+  );
+  assert.deepEqual(
+    timeouts(quick).get("variants/a/tall/manifest"),
+    timeouts(plan).get("variants/a/tall/manifest"),
+  );
+});
+
+Deno.test("a workflow's timeout leaves an HLS recipe's playlists their own timeout", async () => {
+  const dir = await tempDir();
+  await writeMedia(`${dir}/a.mp4`, "a");
+  const plan = planWorkflows([
+    await resolveWorkflow({ timeout: 1, variants: [{ inputs: ["a.mp4"], recipes: ["hls"] }] }, {
+      file: "w.ts",
+      moduleUrl: `file://${dir}/w.ts`,
+    }),
+  ], { toolchain: TEST_TOOLCHAIN });
+  const byKind = (suffix: RegExp) =>
+    new Set(plan.steps.filter((step) => suffix.test(step.id)).map((step) => step.timeout.ms));
+  assert.deepEqual(byKind(/@\d+p$/), new Set([1]));
+  assert.deepEqual(byKind(/\/(manifest|playlist|hls)$/), new Set([30_000]));
 });
 
 Deno.test("the outputs whose bytes the encode step's fixes changed name them in their params; the others keep their keys", async () => {
