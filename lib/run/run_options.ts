@@ -11,6 +11,7 @@ import type { ProviderGate } from "./layered_limits.ts";
 import type { MemoryGate } from "./memory_gate.ts";
 import type { PublishedOutput } from "./output_publisher.ts";
 import type { RunEvent } from "./run_events.ts";
+import type { SpawnLimits } from "./spawn_limits.ts";
 
 /** Options for {@linkcode runPlan}. */
 export interface RunPlanOptions {
@@ -40,6 +41,8 @@ export interface RunPlanOptions {
   workers?: number;
   /** Holds CPU-heavy steps back while memory is short. @default a gate at `plan.limits.minFreeMemory` */
   memoryGate?: MemoryGate;
+  /** How deep spawned steps may nest and how many a run may spawn. @default SPAWN_LIMITS */
+  spawnLimits?: SpawnLimits;
 }
 
 /** What a run leaves. */

@@ -21,6 +21,7 @@ import type { StoredArtifact } from "../store/step_store.ts";
 import type { RunPlanOptions, RunResult } from "./run_options.ts";
 import type { RunEvent, StepEventBase } from "./run_events.ts";
 import { forcedSteps } from "./step_glob.ts";
+import { SPAWN_LIMITS, spawnRefusal } from "./spawn_limits.ts";
 
 /**
  * Runs a plan to the end and resolves with how every step ended. It never rejects for a failed step: failures are
@@ -68,6 +69,12 @@ class Scheduler {
    */
   readonly #held = new Map<string, FinishedEvent | null>();
   #cached = 0;
+  /** Children spawned in this run so far, all steps together (see `SpawnLimits.children`). */
+  #spawned = 0;
+  /** True once the run stopped itself (too many children spawned): it ends failed, not cancelled. */
+  #stopped = false;
+  /** True once the steps waiting on inputs were cancelled, after the run was aborted. */
+  #waitingCancelled = false;
   #ended = false;
   #finish!: () => void;
 
@@ -223,6 +230,18 @@ class Scheduler {
       }", which is not a step or template of the workflow`;
       return this.#fail(node, message);
     }
+    // A step that spawns itself without end would grow the DAG until memory runs out: past a bound, it fails
+    // (children added once the run stopped are cancelled as they are queued).
+    const refusal = this.#controller.signal.aborted ? null : spawnRefusal(
+      { step: id, depth: depthOf(node), count: artifact.children.length, spawnedBefore: this.#spawned },
+      this.#options.spawnLimits ?? SPAWN_LIMITS,
+    );
+    if (refusal !== null) {
+      this.#fail(node, refusal.message);
+      if (refusal.bound === "children") this.#stop(refusal.message);
+      return;
+    }
+    this.#spawned += artifact.children.length;
     let written: { step: string; path: string }[];
     try {
       written = await this.#publish(node, artifact);
@@ -295,12 +314,32 @@ class Scheduler {
     this.#endIfFinished();
   }
 
+  /**
+   * Stops the run, not at the user's request: no step starts, running ones are aborted and the rest cancelled; the
+   * run ends failed, not cancelled.
+   */
+  #stop(reason: string): void {
+    this.#stopped = true;
+    this.#controller.abort(new Error(reason));
+    this.#cancelWaiting();
+    this.#endIfFinished();
+  }
+
   #cancel(node: DagNode): void {
     this.#held.delete(node.step.id);
     this.#settle(node, "cancelled");
-    // Steps that can never be queued now are cancelled too, so the run can end.
-    for (const waiting of this.#dag.waitingNodes()) this.#settle(waiting, "cancelled");
+    this.#cancelWaiting();
     this.#endIfFinished();
+  }
+
+  /**
+   * Cancels the steps that can never be queued now the run is aborted, so it can end. Once is enough: a node added
+   * later is a child, which waits on nothing (before, every cancelled step went over the whole DAG again).
+   */
+  #cancelWaiting(): void {
+    if (this.#waitingCancelled) return;
+    this.#waitingCancelled = true;
+    for (const waiting of this.#dag.waitingNodes()) this.#settle(waiting, "cancelled");
   }
 
   #settle(node: DagNode, state: StepState): void {
@@ -315,7 +354,7 @@ class Scheduler {
     if (this.#ended) return;
     this.#ended = true;
     const count = this.#dag.count();
-    const cancelled = this.#controller.signal.aborted;
+    const cancelled = this.#controller.signal.aborted && !this.#stopped;
     this.#emit({
       type: "run:finished",
       at: this.#at(),
@@ -333,7 +372,7 @@ class Scheduler {
     const { states, artifacts } = this.#dag.outcome();
     return {
       ok: [...states.values()].every((state) => state === "done"),
-      cancelled: this.#controller.signal.aborted,
+      cancelled: this.#controller.signal.aborted && !this.#stopped,
       states,
       artifacts,
       errors: this.#errors,
@@ -347,4 +386,11 @@ type FinishedEvent = Extract<RunEvent, { type: "step:finished" }>;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A node's level: 0 for a planned step, 1 for a child, 2 for a child's child. */
+function depthOf(node: DagNode): number {
+  let depth = 0;
+  for (let parent = node.parent; parent !== null; parent = parent.parent) depth++;
+  return depth;
 }

@@ -41,6 +41,8 @@ export interface FakeExecutorOptions {
   failFirst?: Map<string, { status: number; retryAfterMs: number | null }>;
   /** Children a step returns, by step id. */
   children?: Map<string, ChildSpec[]>;
+  /** Children a step returns, from its task, for steps `children` does not name (a child that spawns more). */
+  spawn?: (task: StepTask) => ChildSpec[];
   /** Value a step returns, by task; default `{ duration: 1 }`. */
   value?: (task: StepTask) => Json;
   /** Step ids that never finish on their own: they end only when their signal aborts. */
@@ -116,7 +118,10 @@ export class FakeExecutor implements StepExecutor {
       }
       const value = this.#options.value?.(task) ?? { duration: 1 };
       return {
-        result: { value, children: this.#options.children?.get(task.id) ?? [] },
+        result: {
+          value,
+          children: this.#options.children?.get(task.id) ?? this.#options.spawn?.(task) ?? [],
+        },
         worker: 1,
       };
     } finally {
@@ -128,11 +133,15 @@ export class FakeExecutor implements StepExecutor {
     return Promise.resolve();
   }
 
+  /** A spawned step: its planned ancestor's step (the nearest one the plan has), under its own id. */
   #childStep(task: StepTask): PlanStep {
-    const parentId = task.id.slice(0, task.id.lastIndexOf("/"));
-    const parent = this.#steps.get(parentId);
-    if (parent === undefined) throw new Error(`Unknown step ${task.id}`);
-    return { ...parent, id: task.id };
+    let ancestor = task.id;
+    while (ancestor.includes("/")) {
+      ancestor = ancestor.slice(0, ancestor.lastIndexOf("/"));
+      const planned = this.#steps.get(ancestor);
+      if (planned !== undefined) return { ...planned, id: task.id };
+    }
+    throw new Error(`Unknown step ${task.id}`);
   }
 
   #measure(): void {

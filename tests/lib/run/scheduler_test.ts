@@ -218,6 +218,83 @@ Deno.test("runPlan() fails a step that spawns an unknown step, adds none of its 
   assert.ok(![...result.states.keys()].some((id) => id.startsWith("split/")));
 });
 
+/** A plan of a one-section video and custom steps: `a` spawns `k`, `merge` reads `a`. */
+async function spawningPlan(): Promise<Plan> {
+  const run = () => null;
+  const workflow = await resolveWorkflow({
+    formats: ["1:1"],
+    videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],
+    steps: [{ id: "a", run }, { id: "k", child: true, run }, { id: "merge", inputs: ["a"], run }],
+  }, { file: "spawning.ts", moduleUrl: "file:///spawning.ts" });
+  return planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN });
+}
+
+Deno.test("runPlan() fails a step that spawns itself without end at the depth bound, naming it; the run ends and the rest finishes", async () => {
+  const plan = await spawningPlan();
+  // `a` spawns `k`, and every `k` spawns another.
+  const executor = new FakeExecutor(plan, {
+    random: seededRandom(7),
+    spawn: (task) => task.id === "a" || task.id.startsWith("a/") ? [{ step: "k", params: {} }] : [],
+  });
+  const { result, events } = await runRecording(plan, {
+    executor,
+    store: new MemoryStore(),
+    ffmpeg,
+    outDir: null,
+  });
+  const deepest = `a${"/k#0".repeat(32)}`;
+  assert.deepEqual([...result.errors], [[
+    deepest,
+    `Step "${deepest}" spawned children 33 levels below a planned step: spawned steps may nest at most 32 levels ` +
+    "deep (does a step spawn itself without end?)",
+  ]]);
+  assert.equal(result.states.get(deepest), "failed");
+  assert.equal([...result.states.keys()].filter((id) => id.startsWith("a/")).length, 32);
+  assert.equal(result.states.get("merge"), "skipped");
+  assert.equal(result.states.get("v/video@1x1"), "done");
+  assert.equal(result.cancelled, false);
+  const finished = events.at(-1);
+  assert.ok(
+    finished?.type === "run:finished" && !finished.ok && !finished.cancelled && finished.failed === 1,
+  );
+});
+
+Deno.test("runPlan() stops a run whose steps spawn more children than its bound: one step fails, named, the rest is cancelled", async () => {
+  const plan = await spawningPlan();
+  // `a` spawns 4 `k`, each `k` 4 more: the second `k` to end passes a bound of 10.
+  const four = [0, 1, 2, 3].map((i) => ({ step: "k", params: { i } }));
+  const executor = new FakeExecutor(plan, {
+    random: seededRandom(7),
+    spawn: (task) => task.id === "a" || task.id.startsWith("a/") ? four : [],
+  });
+  const { result, events } = await runRecording(plan, {
+    executor,
+    store: new MemoryStore(),
+    ffmpeg,
+    outDir: null,
+    spawnLimits: { depth: 32, children: 10 },
+  });
+  assert.equal(result.errors.size, 1);
+  const [step, message] = [...result.errors][0]!;
+  assert.match(step, /^a\/k#\d$/);
+  assert.equal(
+    message,
+    `Step "${step}" spawned 4 children, making 12 spawned in this run: a run may spawn at most 10 children ` +
+      "(does a step spawn without end?); the run stopped",
+  );
+  assert.equal([...result.states.keys()].filter((id) => id.startsWith("a/")).length, 8);
+  assert.equal(result.states.get("merge"), "skipped");
+  // What had not ended when the run stopped was cancelled, the other spawned steps with it.
+  assert.ok([...result.states].some(([id, state]) => id.startsWith("a/") && state === "cancelled"));
+  // The run ended by itself: failed, not cancelled by the user.
+  assert.equal(result.cancelled, false);
+  assert.equal(result.ok, false);
+  const finished = events.at(-1);
+  assert.ok(
+    finished?.type === "run:finished" && !finished.ok && !finished.cancelled && finished.failed === 1,
+  );
+});
+
 Deno.test("runPlan() ends even when a listener throws, then rethrows the listener's error", async () => {
   const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 2, formats: ["1:1"] })], {
     toolchain: TEST_TOOLCHAIN,
