@@ -38,6 +38,8 @@ export interface Outline {
  * import { parseOutline } from "./markdown_outline.ts";
  * const outline = parseOutline("# Rain\n\nWater falls.\n\n## Clouds\n- Droplets\n\nClouds are droplets.\n");
  * assert.deepEqual(outline.sections.map((section) => section.id), ["intro", "clouds"]);
+ * const alike = parseOutline("# Дождь\n\nRain.\n\n## Облака\n\nA.\n\n## Снег\n\nB.\n\n## Intro\n\nC.\n## Ağaç\n\nD.\n", "rain.md");
+ * assert.deepEqual(alike.sections.map((section) => section.id), ["intro", "section", "section-2", "intro-2", "agac"]);
  * assert.throws(() => parseOutline("# Rain\n\nWater.\n\n##\nText.\n", "rain.md"), /rain\.md line 5: /);
  * assert.throws(() => parseOutline("# Rain\n\n## Clouds\nText.\n", "rain.md"), /line 1: the title "Rain" has no introduction/);
  * ```
@@ -75,6 +77,14 @@ export function parseOutline(markdown: string, source = "the outline"): Outline 
     }
   }
   if (title === null) throw new Error(`${source} has no "# " title`);
+  const ids = new Set<string>();
+  // Two titles may slug alike ("Clouds!" and "Clouds?", or two in another script): the later one gets -2, -3…
+  const unique = (id: string) => {
+    let taken = id;
+    for (let n = 2; ids.has(taken); n++) taken = `${id}-${n}`;
+    ids.add(taken);
+    return taken;
+  };
   return {
     id: slug(title),
     title,
@@ -88,7 +98,7 @@ export function parseOutline(markdown: string, source = "the outline"): Outline 
         );
       }
       return {
-        id: i === 0 ? "intro" : slug(section.title),
+        id: unique(i === 0 ? "intro" : slug(section.title)),
         title: section.title,
         bullets: section.bullets,
         narration: section.paragraphs.map((lines) => lines.join(" ")).join(" "),
@@ -97,6 +107,8 @@ export function parseOutline(markdown: string, source = "the outline"): Outline 
   };
 }
 
+/** An id from a title: its letters without their accents (`Ağaç` → `agac`), lower case, other runs `-`. */
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "section";
+  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "") || "section";
 }

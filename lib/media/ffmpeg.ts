@@ -6,7 +6,7 @@ import { MissingBinaryError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { findOnPath, isExecutableFile } from "./find_binary.ts";
 import { probeMp4 } from "./mp4_probe.ts";
-import { type ProcessResult, runProcess, type RunProcessOptions } from "./run_process.ts";
+import { ProcessError, type ProcessResult, runProcess, type RunProcessOptions } from "./run_process.ts";
 
 /** How to install ffmpeg, printed when it is missing. */
 export const FFMPEG_INSTALL_HINT =
@@ -98,7 +98,7 @@ export async function runFfmpegSaying(
   args: readonly (string | null)[],
   options: Pick<RunProcessOptions, "signal" | "stdin" | "env" | "onStdout"> = {},
 ): Promise<ProcessResult> {
-  return await runProcess(paths.ffmpeg, [
+  const result = await runProcess(paths.ffmpeg, [
     "-hide_banner",
     "-nostdin",
     "-y",
@@ -106,6 +106,33 @@ export async function runFfmpegSaying(
     "error",
     ...args,
   ], options);
+  const unwritten = UNFINISHED_OUTPUT.exec(result.stderr);
+  if (unwritten !== null) {
+    // ffmpeg 5.1 exits 0 when it cannot write an output's end (a full disk): the file is cut short, and read later
+    // it failed as "Not a WAV file" or "Invalid data found", naming neither the file nor the disk.
+    throw new OutputWriteError(unwritten[1]!, unwritten[2]!, result.stderr);
+  }
+  return result;
+}
+
+/** What ffmpeg says, exiting 0, of an output whose end it could not write: the file and the system's reason. */
+const UNFINISHED_OUTPUT = /^Error (?:writing trailer of|closing file) (.+): (.+)$/m;
+
+/** ffmpeg could not finish writing an output (a full disk, a folder gone), though it exited 0. */
+export class OutputWriteError extends ProcessError {
+  /** The output it could not finish. */
+  readonly file: string;
+  /**
+   * @param file The output.
+   * @param reason The system's words (`No space left on device`).
+   * @param stderr ffmpeg's stderr.
+   */
+  constructor(file: string, reason: string, stderr: string) {
+    super("ffmpeg", 0, stderr);
+    this.message = `ffmpeg could not finish writing ${file}: ${reason}`;
+    this.name = "OutputWriteError";
+    this.file = file;
+  }
 }
 
 /** Names ffmpeg's image reader (`image2`) takes by their extension, and reads a `%` in as a frame-number pattern. */

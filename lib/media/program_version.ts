@@ -13,7 +13,8 @@ const probed = new Map<string, Promise<string>>();
 
 /**
  * Where versions are remembered between runs: `$XDG_CACHE_HOME/reel/program-versions.json`, else
- * `$HOME/.cache/reel/program-versions.json`; `REEL_PROGRAM_VERSIONS` names another file, or `off` for none.
+ * `$HOME/.cache/reel/program-versions.json` (none when `$HOME` does not exist); `REEL_PROGRAM_VERSIONS` names another
+ * file, or `off` for none.
  *
  * @param env Reads environment variables. @default Deno.env.get
  * @returns The file, or null when there is none.
@@ -22,7 +23,8 @@ const probed = new Map<string, Promise<string>>();
  * ```ts
  * import assert from "node:assert/strict";
  * import { programVersionsFile } from "./program_version.ts";
- * assert.equal(programVersionsFile((name) => ({ HOME: "/home/ada" })[name]), "/home/ada/.cache/reel/program-versions.json");
+ * assert.equal(programVersionsFile((name) => ({ HOME: "/tmp" })[name]), "/tmp/.cache/reel/program-versions.json");
+ * assert.equal(programVersionsFile((name) => ({ HOME: "/no/such/home" })[name]), null);
  * assert.equal(programVersionsFile((name) => ({ REEL_PROGRAM_VERSIONS: "off", HOME: "/h" })[name]), null);
  * ```
  */
@@ -32,9 +34,18 @@ export function programVersionsFile(env: (name: string) => string | undefined = 
   const cache = env("XDG_CACHE_HOME");
   if (cache !== undefined && cache !== "") return `${cache.replace(/\/+$/, "")}/reel/program-versions.json`;
   const home = env("HOME");
-  return home === undefined || home === ""
+  // A HOME that does not exist (`/nonexistent`, a service user's) is not made: versions are then asked each run.
+  return home === undefined || home === "" || !isFolder(home)
     ? null
     : `${home.replace(/\/+$/, "")}/.cache/reel/program-versions.json`;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
 }
 
 /**

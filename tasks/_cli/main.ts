@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { InputError } from "../../lib/core/errors.ts";
+import { checkTempFolder } from "../../lib/run/temp_folder.ts";
 import { fixMmapThreshold } from "../../lib/core/malloc_tuning.ts";
 import { paceHeap } from "../../lib/core/heap_pacer.ts";
 import { dropEarlyWorkers } from "../../lib/workers/early_workers.ts";
@@ -51,6 +52,7 @@ export async function main(args: string[]): Promise<number> {
   const stopPacing = paceHeap();
   try {
     enterUserDirectory();
+    checkTempFolder();
     await program.parseAsync(args, { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -344,3 +344,11 @@ Deno.test("bad input: a workflow that calls Deno.exit while it loads is named, e
   assertCleanInputError(result, /✖ Importing the file threw: The workflow called Deno\.exit\(0\)/);
   assert.equal(await listFolder(out), null);
 });
+
+Deno.test("bad input: a TMPDIR that names a missing folder is said before anything runs, exit 2", async () => {
+  // Before: every flite speech step failed with "No such file or directory (os error 2): tmpdir", exit 1.
+  const { file, out } = await workflowFile(good);
+  const result = await runCli(["render", file, "--out", out], { env: { TMPDIR: `${out}-no-such-tmp` } });
+  assertCleanInputError(result, /✖ TMPDIR names \S+no-such-tmp, which does not exist/);
+  assert.equal(await listFolder(out), null);
+});

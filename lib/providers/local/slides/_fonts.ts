@@ -158,8 +158,13 @@ function parseFont(
     // lowMemory: glyphs are read when text needs them (about 60 MB less a process for the four faces).
     return opentype.parse(buffer, { lowMemory: true });
   } catch (error) {
-    // opentype.js quotes the bytes it found: control characters and all.
-    const said = String((error as Error).message).replace(/[\p{Cc}\ufff0-\uffff]/gu, "?");
+    // opentype.js quotes the bytes it found as characters, garbage and control characters too: they are given in hex.
+    const message = String((error as Error).message);
+    const said = message.startsWith("Unsupported OpenType signature")
+      ? `it starts with the bytes ${
+        [...bytes.subarray(0, 4)].map((byte) => byte.toString(16).padStart(2, "0")).join(" ")
+      }`
+      : message.replace(/[^\x20-\x7e]/g, "?");
     throw new InputError(
       `Cannot read the slide font ${dir}/${file}: not a font file (${said.slice(0, 80)})`,
       {

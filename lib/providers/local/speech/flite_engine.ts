@@ -62,9 +62,10 @@ async function synthesizeWithFlite(
   }
   signal?.throwIfAborted();
   const tempo = fliteTempo(request.rate);
-  const folder = await Deno.makeTempDir({ prefix: "reel-flite-" });
+  // The text goes beside the output (a step's scratch folder, which the store clears after a crash), not in TMPDIR:
+  // a TMPDIR missing or read-only failed every speech step naming no folder, and a render killed left its folders.
+  const textFile = `${outPath}.txt`;
   try {
-    const textFile = `${folder}/text.txt`;
     await Deno.writeTextFile(textFile, request.text, { signal });
     await runFfmpeg(ffmpeg, [
       "-f",
@@ -87,7 +88,9 @@ async function synthesizeWithFlite(
       outPath,
     ], { signal });
   } finally {
-    await Deno.remove(folder, { recursive: true });
+    await Deno.remove(textFile).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
   }
 }
 

@@ -1,0 +1,22 @@
+import assert from "node:assert/strict";
+import { findFfmpeg, OutputWriteError, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
+
+Deno.test("runFfmpeg() fails when ffmpeg cannot finish writing its output though it exits 0 (a full disk)", async () => {
+  // /dev/full answers every write "No space left on device": ffmpeg 5.1 says so of the trailer and exits 0, and the
+  // cut-short file failed later as "Not a WAV file", naming neither the file nor the disk.
+  const ffmpeg = await findFfmpeg();
+  await assert.rejects(
+    runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "sine=d=0.1", "-f", "wav", "/dev/full"]),
+    (error) => {
+      assert.ok(error instanceof OutputWriteError, String(error));
+      assert.equal(error.message, "ffmpeg could not finish writing /dev/full: No space left on device");
+      assert.equal(error.file, "/dev/full");
+      return true;
+    },
+  );
+  // An output written whole passes.
+  const file = await Deno.makeTempFile({ suffix: ".wav" });
+  await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "sine=d=0.1", "-f", "wav", file]);
+  assert.ok((await Deno.stat(file)).size > 44);
+  await Deno.remove(file);
+});
