@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { VirtualClock } from "../../lib/core/clock.ts";
 import { encodePng } from "../../lib/media/png_encoder.ts";
+import { corruptJpeg } from "../_support/damaged_images.ts";
 import { seededRandom } from "../_support/fake_executor.ts";
 import { imagePlan, runOnWorkers } from "../_support/api_plan.ts";
 
@@ -104,6 +105,19 @@ Deno.test("an image provider answering a CMYK JPEG fails the step at once, asked
     );
     assert.equal(server.requests, 1, "not asked again");
     assert.deepEqual(await storedFiles(dir), []);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("an image provider answering a JPEG whose scan is corrupt is asked again: its pixels are decoded before it is stored", async () => {
+  // Before: its segments and end marker were all there, it was stored, and the slide drawn without it, exit 0.
+  const server = imageServer([await corruptJpeg(), GOOD]);
+  try {
+    const { result } = await renderImage(server.url);
+    assert.ok(result.ok, [...result.errors.values()].join("\n"));
+    assert.equal(server.requests, 2);
+    assert.deepEqual(await Deno.readFile(result.artifacts.get("v1/s1/image")!.path!), GOOD);
   } finally {
     await server.close();
   }

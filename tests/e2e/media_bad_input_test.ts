@@ -8,7 +8,8 @@ import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { encodePng, pngChunk } from "../../lib/media/png_encoder.ts";
 import { type CliResult, listFolder, runCli } from "../_support/cli.ts";
 import { tempDir } from "../_support/temp_dir.ts";
-import { makeColourImage } from "../_support/test_video.ts";
+import { corruptJpeg, cutShortPng, lyingJpeg } from "../_support/damaged_images.ts";
+import { makeColourImage, makeTestVideo } from "../_support/test_video.ts";
 
 function assertCleanInputError(result: CliResult, message: RegExp): void {
   assert.equal(result.code, 2, result.stderr);
@@ -66,6 +67,87 @@ Deno.test("bad input: a picture whose chunks are whole but whose pixels do not i
   assert.equal(await listFolder(`${dir}/out`), null);
 });
 
+Deno.test("bad input: pictures and backgrounds whose structure is whole but whose pixels do not decode (a corrupt JPEG, a JPEG claiming 12000 × 12000 pixels, grey and palette PNGs cut short) are named at their fields, exit 2, nothing written", async () => {
+  const dir = await tempDir();
+  await Deno.writeFile(`${dir}/corrupt.jpg`, await corruptJpeg());
+  await Deno.writeFile(`${dir}/lying.jpg`, await lyingJpeg());
+  await Deno.writeFile(`${dir}/grey.png`, cutShortPng("grey"));
+  await Deno.writeFile(`${dir}/palette.png`, cutShortPng("palette"));
+  const section = (n: number, fields: Record<string, unknown>) => ({
+    title: `S${n}`,
+    narration: "Hi.",
+    ...fields,
+  });
+  const result = await render(dir, {
+    formats: ["160x90"],
+    titleCard: false,
+    videos: [{
+      id: "a",
+      sections: [
+        section(1, { picture: { file: "corrupt.jpg" } }),
+        section(2, { picture: { file: "lying.jpg" } }),
+        section(3, { picture: { file: "grey.png" } }),
+        section(4, { background: { image: "palette.png" } }),
+        // The same image twice: decoded once, named at both.
+        section(5, { picture: { file: "corrupt.jpg" } }),
+      ],
+    }],
+  });
+  // Before: exit 0, each slide drawn without its image (resvg leaves out what it cannot decode).
+  assertCleanInputError(
+    result,
+    /✖ Cannot use .*\/corrupt\.jpg as an image: the JPEG is corrupt: its pixels do not decode/,
+  );
+  const named = (field: string, message: RegExp) => {
+    const at = result.stderr.indexOf(`→ at ${field} `);
+    assert.ok(at > 0, `${field} named:\n${result.stderr}`);
+    assert.match(result.stderr.slice(result.stderr.lastIndexOf("✖", at), at), message, field);
+  };
+  named("videos[0].sections[0].picture.file", /corrupt\.jpg as an image: the JPEG is corrupt/);
+  named("videos[0].sections[1].picture.file", /lying\.jpg as an image: the JPEG is corrupt/);
+  named(
+    "videos[0].sections[2].picture.file",
+    /grey\.png as an image: the PNG is corrupt: .*IEND without all image/,
+  );
+  named("videos[0].sections[3].background.image", /palette\.png as an image: the PNG is corrupt/);
+  named("videos[0].sections[4].picture.file", /corrupt\.jpg as an image: the JPEG is corrupt/);
+  assert.equal(await listFolder(`${dir}/out`), null);
+});
+
+Deno.test("pictures of the kinds reel's PNG decoder leaves to ffmpeg (a progressive JPEG, grey, palette and 16-bit PNGs) pass the check and render, exit 0", async () => {
+  const dir = await tempDir();
+  const ffmpeg = await findFfmpeg();
+  await Deno.copyFile(new URL("../fixtures/progressive.jpg", import.meta.url), `${dir}/progressive.jpg`);
+  for (const [name, pixFmt] of [["grey", "gray"], ["palette", "pal8"], ["deep", "rgb48be"]]) {
+    await runFfmpeg(ffmpeg, [
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc=s=64x48",
+      "-frames:v",
+      "1",
+      "-pix_fmt",
+      pixFmt!,
+      `${dir}/${name}.png`,
+    ]);
+  }
+  const result = await render(dir, {
+    formats: ["160x90"],
+    titleCard: false,
+    videos: [{
+      id: "a",
+      sections: [
+        { title: "P", narration: "A.", picture: { file: "progressive.jpg" } },
+        { title: "G", narration: "B.", picture: { file: "grey.png" } },
+        { title: "C", narration: "C.", background: { image: "palette.png" } },
+        { title: "D", narration: "D.", picture: { file: "deep.png" } },
+      ],
+    }],
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.ok((await listFolder(`${dir}/out`))?.includes("a.160x90.mp4"), result.stderr);
+});
+
 Deno.test("bad input: montage items that are not whole images or clips with pictures, and soundtracks with no sound, are named at their fields before any step, exit 2, nothing written", async () => {
   const dir = await tempDir();
   const ffmpeg = await findFfmpeg();
@@ -74,6 +156,8 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
   await Deno.writeFile(`${dir}/cut.png`, tile.subarray(0, tile.length - 20));
   await Deno.writeTextFile(`${dir}/notes.png`, "not an image");
   await Deno.writeTextFile(`${dir}/notes.mp3`, "not a song");
+  await Deno.writeFile(`${dir}/corrupt.jpg`, await corruptJpeg());
+  await Deno.writeFile(`${dir}/grey.png`, cutShortPng("grey"));
   const testsrc = ["-f", "lavfi", "-i", "testsrc=s=64x48:d=1", "-pix_fmt", "yuv420p"];
   await runFfmpeg(ffmpeg, [...testsrc, `${dir}/silent.mp4`]);
   await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "sine=d=1", `${dir}/song.m4a`]);
@@ -107,6 +191,8 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
           "silent.mp4",
           "partial.mp4",
           "fast.mp4",
+          "corrupt.jpg",
+          "grey.png",
         ],
         size: "160x90",
         duration: 1,
@@ -128,6 +214,15 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
   named("montages[0].items[3]", /No video stream in .*\/song\.m4a/);
   named("montages[0].items[4]", /Cannot use .*\/cut\.png as an image: the PNG is truncated/);
   named("montages[0].items[6]", /.*\/partial\.mp4 is cut short: its data ends before its index says/);
+  // Whole in structure, not in pixels: before, ffmpeg drew what it made of them, exit 0.
+  named(
+    "montages[0].items[8]",
+    /Cannot use .*\/corrupt\.jpg as an image: the JPEG is corrupt: its pixels do not decode/,
+  );
+  named(
+    "montages[0].items[9]",
+    /Cannot use .*\/grey\.png as an image: the PNG is corrupt: .*IEND without all image/,
+  );
   named("montages[0].audio.file", /No audio stream in .*\/silent\.mp4/);
   named("montages[1].audio", /Cannot read .*\/notes\.mp3 as audio/);
   // A soundtrack that is not there is named where its file is written too.
@@ -144,5 +239,19 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
   assert.match(missing.stderr, /No file matches "nope\.mp3".*\n\s+→ at montages\[0\]\.audio\.file,/);
   assert.doesNotMatch(result.stderr, /items\[0\]|items\[5\]|items\[7\]/, "the whole image and clips pass");
   assert.doesNotMatch(result.stderr, /\n\s+at .*:\d+:\d+/, "no stack trace");
+  assert.equal(await listFolder(`${dir}/out`), null);
+});
+
+Deno.test("bad input: a variants overlay image whose pixels do not decode is named at its field before any step, exit 2, nothing written", async () => {
+  const dir = await tempDir();
+  await makeTestVideo(`${dir}/clip.mp4`, { seconds: 1, audio: false });
+  await Deno.writeFile(`${dir}/logo.jpg`, await corruptJpeg());
+  const overlay = { image: "logo.jpg", position: "top-left", size: 0.5, opacity: 1 };
+  const result = await render(dir, {
+    variants: [{ inputs: ["clip.mp4"], recipes: [{ name: "branded", format: "90x90", overlay }] }],
+  });
+  // Before: exit 0, and ffmpeg drew what it made of the corrupt logo over every variant.
+  assertCleanInputError(result, /✖ Cannot use .*\/logo\.jpg: the JPEG is corrupt: its pixels do not decode/);
+  assert.ok(result.stderr.includes("→ at variants[0].recipes[0].overlay.image"), result.stderr);
   assert.equal(await listFolder(`${dir}/out`), null);
 });

@@ -31,9 +31,9 @@ export async function readImage(
       context.issues.push({ path: context.path, message: `Not a PNG or JPEG image: ${file}` });
       return null;
     }
-    // Its structure (chunks, checksums, segments) at every start; whether its pixels inflate is asked by the
+    // Its structure (chunks, checksums, segments) at every start; whether its pixels decode is asked by the
     // preflight, of the images of slides that will be drawn (see lesson_preflight.ts): inflating them here cost
-    // every render, an unchanged one too, 80-120 ms a picture.
+    // every render, an unchanged one too, 80-120 ms a picture (ffmpeg's decode of a JPEG, 130 ms more).
     const problem = imageProblem(bytes, { pixels: false, slide: true });
     if (problem !== null) {
       context.issues.push({ path: context.path, message: `Cannot use ${file} as an image: ${problem}` });

@@ -7,15 +7,16 @@
  * @module
  */
 import { WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
+import { mapBounded } from "../../core/map_bounded.ts";
 import { plural } from "../../core/plural.ts";
 import type { SlideFit, SlideText } from "../../providers/local/slides/check_slide_fit.ts";
 import { checkEspeakVoice, UnknownVoiceError } from "../../providers/local/speech/espeak_engine.ts";
 import { checkFliteFilter } from "../../providers/local/speech/flite_engine.ts";
-import { imageProblem } from "../../media/image_problem.ts";
+import { decodedImageProblem } from "../../media/image_problem.ts";
 import { mediaProblem } from "../../media/media_problem.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import { slideFitOf } from "../../steps/slide/slide_step.ts";
-import type { ResolvedLesson } from "./lesson_schema.ts";
+import type { ImageFile, ResolvedLesson } from "./lesson_schema.ts";
 import { lessonSlides } from "./lesson_slides.ts";
 import { narrationStepId, speechStepId } from "./plan_lesson.ts";
 
@@ -115,37 +116,37 @@ async function checkMusic(lesson: ResolvedLesson, context: PreflightContext): Pr
   }
 }
 
+/** Images decoded at once: each is an ffmpeg process (a JPEG, a PNG reel's decoder leaves) or a PNG on this thread. */
+const DECODES_IN_FLIGHT = 4;
+
 /**
- * Checks that the pictures and background images of the slides that will be drawn decode whole (their pixels
- * inflate to their size; their structure was read at load). A slide whose every step the store holds was drawn
- * from these bytes (its key holds their digest): not decoded again.
+ * Checks that the pictures and background images of the slides that will be drawn decode whole (their structure was
+ * read at load; here their pixels, by ffmpeg where reel's decoder does not read the kind: resvg leaves out an image
+ * it cannot decode, without a word). Each distinct image (by its digest) is decoded once, a few at a time. A slide
+ * whose every step the store holds was drawn from these bytes (its key holds their digest): not decoded again.
  */
 async function checkImages(lesson: ResolvedLesson, context: PreflightContext): Promise<void> {
-  const issues: WorkflowIssue[] = [];
-  const decoded = new Map<string, string | null>();
+  const uses: { path: string; image: ImageFile }[] = [];
   for (const slide of lesson.videos.flatMap((video) => lessonSlides(video, lesson.theme))) {
     const images = ([[slide.picture, "picture.file"], [slide.image, "background.image"]] as const)
-      .flatMap(([image, field]) => image === null ? [] : [{ image, field }]);
+      .flatMap(([image, field]) => image === null ? [] : [{ image, path: `${slide.path}.${field}` }]);
     if (images.length === 0) continue;
     const ids = [slide.id, ...slide.layers === null ? [] : [slide.layers.picture, slide.layers.band]];
     const stored = ids.every((id) =>
       lesson.formats.every((format) => context.stored?.(`${id}@${format.name}`) !== undefined)
     );
-    if (stored) continue;
-    for (const { image, field } of images) {
-      let problem = decoded.get(image.path);
-      if (problem === undefined) {
-        problem = imageProblem(await Deno.readFile(image.path, { signal: context.signal }), { slide: true });
-        decoded.set(image.path, problem);
-      }
-      if (problem !== null) {
-        issues.push({
-          path: `${slide.path}.${field}`,
-          message: `Cannot use ${image.path} as an image: ${problem}`,
-        });
-      }
-    }
+    if (!stored) uses.push(...images);
   }
+  const distinct = [...new Map(uses.map(({ image }) => [image.sha256, image])).values()];
+  const problems = await mapBounded(distinct, async (image) => {
+    const bytes = await Deno.readFile(image.path, { signal: context.signal });
+    return await decodedImageProblem(context.ffmpeg, bytes, { slide: true, signal: context.signal });
+  }, { concurrency: DECODES_IN_FLIGHT, signal: context.signal });
+  const found = new Map(distinct.map((image, i) => [image.sha256, problems[i]!]));
+  const issues: WorkflowIssue[] = uses.flatMap(({ image, path }) => {
+    const problem = found.get(image.sha256)!;
+    return problem === null ? [] : [{ path, message: `Cannot use ${image.path} as an image: ${problem}` }];
+  });
   if (issues.length > 0) throw new WorkflowError(context.file, issues);
 }
 

@@ -7,14 +7,14 @@
 import { InputError, WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
 import { mapBounded } from "../../core/map_bounded.ts";
 import { ffmpegFilters } from "../../media/ffmpeg_filters.ts";
-import { imageProblem } from "../../media/image_problem.ts";
+import { decodedImageProblem } from "../../media/image_problem.ts";
 import { mediaProblem } from "../../media/media_problem.ts";
 import { isImageName } from "../../schema/input_files.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import type { ResolvedMontages } from "./montage_schema.ts";
 import { montageStepId } from "./plan_montage.ts";
 
-/** Files probed at once: each probe is a short ffprobe process (or a PNG decoded on this thread). */
+/** Files probed at once: each probe is a short ffprobe or ffmpeg process (or a PNG decoded on this thread). */
 const PROBES_IN_FLIGHT = 4;
 
 /**
@@ -37,7 +37,7 @@ const PROBES_IN_FLIGHT = 4;
  */
 export async function preflightMontages(job: ResolvedMontages, context: PreflightContext): Promise<string[]> {
   await checkFilters(job, context);
-  const checks: { file: string; field: string; needs: "still" | "video" | "audio" }[] = [];
+  const checks: { file: string; identity: string; field: string; needs: "still" | "video" | "audio" }[] = [];
   for (const montage of job.montages) {
     if (context.stored?.(montageStepId(montage.id)) !== undefined) continue;
     for (const item of montage.items) {
@@ -46,24 +46,32 @@ export async function preflightMontages(job: ResolvedMontages, context: Prefligh
       // A file named as an image that is none (text called fake.png) is told as a bad image, not as a clip
       // without pictures.
       const still = item.still || isImageName(item.path);
-      checks.push({ file: item.path, field: item.field, needs: still ? "still" : "video" });
+      checks.push({
+        file: item.path,
+        identity: item.identity,
+        field: item.field,
+        needs: still ? "still" : "video",
+      });
     }
     const audio = montage.audio;
     if (audio !== null && !audio.identity.startsWith("stream:")) {
-      checks.push({ file: audio.path, field: audio.field, needs: "audio" });
+      checks.push({ file: audio.path, identity: audio.identity, field: audio.field, needs: "audio" });
     }
   }
   const probed = new Map<string, Promise<string | null>>();
-  const problems = await mapBounded(checks, ({ file, needs }) => {
-    const key = `${needs}:${file}`;
+  const problems = await mapBounded(checks, async ({ file, identity, needs }) => {
+    // A still by its content (the same image under two names is decoded once, and named as each); a clip or a
+    // soundtrack by its name, which the probe's message gives.
+    const key = needs === "still" ? `still:${identity}` : `${needs}:${file}`;
     let problem = probed.get(key);
     if (problem === undefined) {
       problem = needs === "still"
-        ? Deno.readFile(file, { signal: context.signal }).then((bytes) => stillProblem(file, bytes))
+        ? stillProblem(file, context)
         : mediaProblem(context.ffmpeg, file, { needs, signal: context.signal });
       probed.set(key, problem);
     }
-    return problem;
+    const found = await problem;
+    return found === null || needs !== "still" ? found : `Cannot use ${file} as an image: ${found}`;
   }, { concurrency: PROBES_IN_FLIGHT, signal: context.signal });
   const issues: WorkflowIssue[] = checks.flatMap(({ field }, i) =>
     problems[i] === null ? [] : [{ path: field, message: problems[i]! }]
@@ -76,9 +84,10 @@ export async function preflightMontages(job: ResolvedMontages, context: Prefligh
   return [];
 }
 
-function stillProblem(file: string, bytes: Uint8Array): string | null {
-  const problem = imageProblem(bytes);
-  return problem === null ? null : `Cannot use ${file} as an image: ${problem}`;
+/** Why a still does not decode whole (its pixels decoded, by ffmpeg where reel's decoder leaves the kind), or null. */
+async function stillProblem(file: string, context: PreflightContext): Promise<string | null> {
+  const bytes = await Deno.readFile(file, { signal: context.signal });
+  return await decodedImageProblem(context.ffmpeg, bytes, { signal: context.signal });
 }
 
 /** The filters montages need must be in this ffmpeg. */

@@ -216,8 +216,8 @@ async function resolveOverlay(
     context.issues.push({ path: where, message: `Not a PNG or JPEG image: ${overlay.image}` });
     return null;
   }
-  // Whole, not only its first bytes: a cut PNG passed, and ffmpeg failed every variant that drew it. Its chunks are
-  // enough (a cut file fails on them), as for a slide's images: not its pixels, at each load.
+  // Whole, not only its first bytes: a cut PNG passed, and ffmpeg failed every variant that drew it. Its chunks at
+  // each load, as for a slide's images; its pixels are decoded by the preflight (see variants_kind.ts).
   const problem = imageProblem(bytes, { pixels: false });
   if (problem !== null) {
     context.issues.push({ path: where, message: `Cannot use ${overlay.image}: ${problem}` });

@@ -3,8 +3,10 @@
  * over a folder of files).
  * @module
  */
-import { InputError } from "../../core/errors.ts";
+import { InputError, WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
+import { mapBounded } from "../../core/map_bounded.ts";
 import { ffmpegFilters } from "../../media/ffmpeg_filters.ts";
+import { decodedImageProblem } from "../../media/image_problem.ts";
 import { holdsText, VIDEO_FILES } from "../../schema/input_files.ts";
 import type { JobKind, PreflightContext } from "../../schema/job_kind.ts";
 import { planVariants } from "./plan_variants.ts";
@@ -14,6 +16,9 @@ import { hlsMasterStep, hlsPlaylistStep } from "./steps/hls_playlist_step.ts";
 import { manifestStep } from "./steps/manifest_step.ts";
 import { probeInputStep } from "./steps/probe_input_step.ts";
 import { type ResolvedVariants, variantsFields } from "./variants_schema.ts";
+
+/** Overlay images decoded at once: each is an ffmpeg process (or a PNG decoded on this thread). */
+const DECODES_IN_FLIGHT = 4;
 
 /**
  * Variants: the workflow's `variants` jobs.
@@ -51,7 +56,9 @@ export const variantsKind: JobKind<typeof variantsFields, ResolvedVariants> = {
 
 /**
  * The inputs must not be text (a workflow or a README named as a video: before, its probe failed at run time, exit
- * 1, a report written), and the filters the recipes need must be in this ffmpeg.
+ * 1, a report written), the filters the recipes need must be in this ffmpeg, and each overlay image must decode
+ * whole (its structure was read at load; here its pixels, as a slide's or a montage's: ffmpeg, which draws it,
+ * went on past a corrupt JPEG and drew what it made of it).
  */
 async function preflightVariants(variants: ResolvedVariants, context: PreflightContext): Promise<string[]> {
   for (const job of variants.jobs) {
@@ -79,5 +86,24 @@ async function preflightVariants(variants: ResolvedVariants, context: PreflightC
       hint: "Install an ffmpeg built with it (Debian's and Ubuntu's are), or point REEL_FFMPEG at one",
     });
   }
+  await checkOverlayImages(variants, context);
   return [];
+}
+
+/** Each recipe's overlay image decodes whole: each file decoded once, a few at a time. */
+async function checkOverlayImages(variants: ResolvedVariants, context: PreflightContext): Promise<void> {
+  const uses = variants.jobs.flatMap((job) => job.recipes).flatMap((recipe) =>
+    recipe.overlayImage === null ? [] : [{ file: recipe.overlayImage, field: `${recipe.path}.overlay.image` }]
+  );
+  const files = [...new Set(uses.map(({ file }) => file))];
+  const problems = await mapBounded(files, async (file) => {
+    const bytes = await Deno.readFile(file, { signal: context.signal });
+    return await decodedImageProblem(context.ffmpeg, bytes, { signal: context.signal });
+  }, { concurrency: DECODES_IN_FLIGHT, signal: context.signal });
+  const found = new Map(files.map((file, i) => [file, problems[i]!]));
+  const issues: WorkflowIssue[] = uses.flatMap(({ file, field }) => {
+    const problem = found.get(file)!;
+    return problem === null ? [] : [{ path: field, message: `Cannot use ${file}: ${problem}` }];
+  });
+  if (issues.length > 0) throw new WorkflowError(context.file, issues);
 }

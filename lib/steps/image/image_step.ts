@@ -1,10 +1,11 @@
 /**
  * The image step: a slide image from an OpenAI-compatible `POST /v1/images/generations`, checked to be a whole
- * PNG or JPEG (decoded, its checksums checked) before it is stored.
+ * PNG or JPEG (its checksums checked, its pixels decoded, by ffmpeg where reel's decoder leaves the kind) before it
+ * is stored.
  * @module
  */
 import { ProviderError } from "../../core/errors.ts";
-import { imageProblem } from "../../media/image_problem.ts";
+import { decodedImageProblem, imageProblem } from "../../media/image_problem.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
 import { describeBody } from "../../providers/http/describe_body.ts";
 import { callOpenAi, httpTarget, jsonErrorMessage } from "../../providers/http/openai_client.ts";
@@ -79,7 +80,7 @@ export const imageStep: StepKindDefinition = {
     }
     // Decoded in full before it is stored: a cut or corrupt image is the provider's bad answer, asked again, and
     // never kept in the store, where every later run would fail on it without asking the provider.
-    const problem = imageProblem(bytes);
+    const problem = await decodedImageProblem(task.ffmpeg, bytes, { signal });
     if (problem !== null) {
       throw new ProviderError(
         target.provider,

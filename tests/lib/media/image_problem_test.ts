@@ -1,10 +1,18 @@
 /** An image is whole when it decodes: cut, corrupt or foreign bytes are told apart in the user's words. */
 import assert from "node:assert/strict";
 import { crc32, deflateSync } from "node:zlib";
-import { imageProblem, MAX_IMAGE_PIXELS } from "../../../lib/media/image_problem.ts";
+import { decodedImageProblem, imageProblem, MAX_IMAGE_PIXELS } from "../../../lib/media/image_problem.ts";
 import { encodePng, pngChunk } from "../../../lib/media/png_encoder.ts";
 import { findFfmpeg, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
+import {
+  corruptJpeg,
+  cutShortPng,
+  interlacedPng,
+  lyingJpeg,
+  testJpeg,
+} from "../../_support/damaged_images.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
+import { jpegWithOrientation } from "../../_support/test_video.ts";
 
 const RED = encodePng(new Uint8Array(8 * 8 * 4).fill(255), 8, 8);
 
@@ -114,3 +122,110 @@ Deno.test("imageProblem() refuses an image claiming more pixels than reel decode
   assert.match(imageProblem(jpeg) ?? "", /^it is 65535 × 65535 pixels \(4295 megapixels\)/);
   assert.ok(MAX_IMAGE_PIXELS >= 200e6, "a 200-megapixel photo is read");
 });
+
+Deno.test("decodedImageProblem() refuses what only a decode finds: a corrupt JPEG, one whose header lies about its size, grey and palette PNGs cut short", async () => {
+  const ffmpeg = await findFfmpeg();
+  const corrupt = await corruptJpeg();
+  // Its segments and end marker are there: the structure passes, as it did before.
+  assert.equal(imageProblem(corrupt), null);
+  assert.match(
+    await decodedImageProblem(ffmpeg, corrupt) ?? "",
+    /^the JPEG is corrupt: its pixels do not decode \(ffmpeg: .+\)$/,
+  );
+  const lying = await lyingJpeg();
+  assert.equal(imageProblem(lying), null);
+  assert.equal(await decodedImageProblem(ffmpeg, lying), "the JPEG is corrupt: its pixels do not decode");
+  for (const kind of ["grey", "palette"] as const) {
+    const short = cutShortPng(kind);
+    assert.equal(imageProblem(short), null, `${kind}: reel's decoder leaves the kind to ffmpeg`);
+    assert.equal(
+      await decodedImageProblem(ffmpeg, short),
+      "the PNG is corrupt: its pixels do not decode (ffmpeg: IEND without all image)",
+      kind,
+    );
+  }
+  // ffmpeg says so and exits 0 for an interlaced PNG cut short: what it says is enough.
+  assert.equal(
+    await decodedImageProblem(ffmpeg, interlacedPng(64, 48, { cutShort: true })),
+    "the PNG is corrupt: its pixels do not decode (ffmpeg: IEND without all image)",
+  );
+  // An RGB PNG is decoded on this thread, as before; the structure's problems come first.
+  const rgbShort = new Uint8Array([
+    ...RED.subarray(0, 8 + 25),
+    ...pngChunk("IDAT", deflateSync(new Uint8Array((8 * 4 + 1) * 4))),
+    ...pngChunk("IEND", new Uint8Array()),
+  ]);
+  assert.equal(await decodedImageProblem(ffmpeg, rgbShort), imageProblem(rgbShort));
+  assert.equal(await decodedImageProblem(ffmpeg, corrupt.subarray(0, 4000)), "the JPEG is truncated");
+  const cmyk = await Deno.readFile(new URL("../../fixtures/cmyk.jpg", import.meta.url));
+  assert.match(await decodedImageProblem(ffmpeg, cmyk, { slide: true }) ?? "", /^the JPEG is CMYK/);
+});
+
+Deno.test("decodedImageProblem() passes whole images as cameras, phones and encoders write them", async () => {
+  const ffmpeg = await findFfmpeg();
+  const dir = await tempDir();
+  const png = async (pixFmt: string) => {
+    await runFfmpeg(ffmpeg, [
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc=s=64x48",
+      "-frames:v",
+      "1",
+      "-pix_fmt",
+      pixFmt,
+      `${dir}/a.png`,
+    ]);
+    return await Deno.readFile(`${dir}/a.png`);
+  };
+  const jpeg = await testJpeg(64, 48);
+  const motion = await runFfmpeg(ffmpeg, [
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc=s=32x24:d=0.2",
+    "-f",
+    "mp4",
+    "-movflags",
+    "frag_keyframe+empty_moov",
+    "-",
+  ]);
+  const images: [string, Uint8Array, boolean][] = [
+    // mozjpeg's progressive JPEG (several scans), 48 × 32: red on the left, blue on the right.
+    ["progressive", await Deno.readFile(new URL("../../fixtures/progressive.jpg", import.meta.url)), true],
+    ["4:4:4", await testJpeg(64, 48, ["-pix_fmt", "yuvj444p"]), true],
+    ["odd size", await testJpeg(65, 47), true],
+    // Encoded in slices: a restart interval and RST markers in the scan.
+    ["restart markers", await testJpeg(320, 240, ["-slices", "4", "-threads", "4"]), true],
+    ["EXIF", jpegWithOrientation(jpeg, 6), true],
+    // EXIF that ffmpeg cannot parse (a camera's odd maker notes) says so on stderr; the pixels decode, resvg draws them.
+    ["broken EXIF", brokenExif(jpeg), true],
+    // A phone's motion photo: a video after the picture's end.
+    ["video after it", new Uint8Array([...jpeg, ...motion]), true],
+    ["CMYK", await Deno.readFile(new URL("../../fixtures/cmyk.jpg", import.meta.url)), false],
+    ["grey", await png("gray"), true],
+    ["grey and alpha", await png("ya8"), true],
+    ["palette", await png("pal8"), true],
+    ["16-bit", await png("rgb48be"), true],
+    ["16-bit grey", await png("gray16be"), true],
+    ["1-bit", await png("monob"), true],
+    ["interlaced", interlacedPng(64, 48), true],
+    // Bytes after the end chunk, which ffmpeg would read as a next PNG and refuse; resvg draws the image.
+    [
+      "bytes after its end",
+      new Uint8Array([...await png("gray"), ...new TextEncoder().encode("trailing")]),
+      true,
+    ],
+    ["RGBA", await png("rgba"), true],
+  ];
+  for (const [name, bytes, slide] of images) {
+    assert.equal(await decodedImageProblem(ffmpeg, bytes, { slide }), null, name);
+  }
+});
+
+/** A JPEG with an EXIF segment whose TIFF header is not one (`MM` then 43, not 42). */
+function brokenExif(jpeg: Uint8Array): Uint8Array {
+  const exif = [0x45, 0x78, 0x69, 0x66, 0, 0, 0x4d, 0x4d, 0, 43, ...new Array(20).fill(0)];
+  const length = exif.length + 2;
+  return new Uint8Array([0xff, 0xd8, 0xff, 0xe1, length >> 8, length & 0xff, ...exif, ...jpeg.subarray(2)]);
+}

@@ -22,6 +22,7 @@ import {
 } from "./_pixels.ts";
 import { tempDir, tempFile } from "../../../../_support/temp_dir.ts";
 import { jpegWithOrientation } from "../../../../_support/test_video.ts";
+import { interlacedPng } from "../../../../_support/damaged_images.ts";
 
 const BACKGROUND = "#1b2a41";
 const FOREGROUND = "#f5f7fa";
@@ -502,6 +503,48 @@ Deno.test("renderSlide() turns a JPEG as its EXIF orientation says, as viewers s
       for (const [i, [x, y]] of points.entries()) {
         const pixel = pixelAt(image, x, y);
         assert.ok(corners[i]!(pixel), `orientation ${orientation} at (${x}, ${y}): ${pixel}`);
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("renderSlide() draws the images the preflight has ffmpeg decode: a progressive JPEG, grey, palette, 16-bit and interlaced PNGs", async () => {
+  const dir = await tempDir();
+  try {
+    const [blue, red] = [(c: Rgb) => c[2] > 180 && c[0] < 80, (c: Rgb) => c[0] > 180 && c[2] < 80];
+    const grey = (c: Rgb) => c.every((v) => Math.abs(v - 128) < 24);
+    // Left half red, right half blue (mozjpeg, progressive: a scan for each band of coefficients).
+    await Deno.copyFile(
+      new URL("../../../../fixtures/progressive.jpg", import.meta.url),
+      `${dir}/progressive.jpg`,
+    );
+    await Deno.writeFile(`${dir}/interlaced.png`, interlacedPng(64, 48));
+    const cases: [string, string | null, (c: Rgb) => boolean, (c: Rgb) => boolean][] = [
+      ["progressive.jpg", null, red, blue],
+      ["grey.png", "gray", grey, grey],
+      ["palette.png", "pal8", red, red],
+      ["deep.png", "rgb48be", red, red],
+      ["interlaced.png", null, grey, grey],
+    ];
+    for (const [name, pixFmt, left, right] of cases) {
+      if (pixFmt !== null) {
+        // Red (or, in grey, the grey of 50% white).
+        const colour = pixFmt === "gray" ? "0x808080" : "red";
+        const args = ["-v", "error", "-f", "lavfi", "-i", `color=c=${colour}:s=64x48`, "-frames:v", "1"];
+        const made = await new Deno.Command("ffmpeg", {
+          args: [...args, "-pix_fmt", pixFmt, `${dir}/${name}`],
+        })
+          .output();
+        assert.equal(made.code, 0);
+      }
+      const image = await render({ imagePath: `${dir}/${name}`, background: "#000000" });
+      for (const [x, y] of [[2, 2], [2, 177]] as const) {
+        assert.ok(left(pixelAt(image, x, y)), `${name} at (${x}, ${y})`);
+      }
+      for (const [x, y] of [[317, 2], [317, 177]] as const) {
+        assert.ok(right(pixelAt(image, x, y)), `${name} at (${x}, ${y}): ${pixelAt(image, x, y)}`);
       }
     }
   } finally {
