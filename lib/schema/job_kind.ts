@@ -38,7 +38,7 @@ export interface PlanContext {
   moduleUrl: string;
   /**
    * The workflow's `timeout`, in ms, or null for each kind's default: the base it replaces is the kind's to say (a
-   * lesson's steps' minute, a variants encode's 5 minutes but not its probe's or manifest's).
+   * lesson's steps' minute, a variants probe's minute and encode's 5 minutes but not its manifest's).
    */
   timeout: number | null;
   /** The workflow's HTTP providers, by name. */

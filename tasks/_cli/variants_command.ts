@@ -49,7 +49,10 @@ export function addVariantsCommand(program: Command, context: { outcome: Command
     .option("--json", "print one JSON event per line")
     .option("-q, --quiet", "print only the summary and errors")
     .addOption(
-      new Option("--timeout <ms>", "an encode's base timeout (default 5 min; plus 5 s per input second)")
+      new Option(
+        "--timeout <ms>",
+        "a probe's and an encode's base timeout (default 1 and 5 min; encodes add 5 s per input second)",
+      )
         .argParser(positiveInteger),
     );
   // A batch of variants has no videos, sections, formats, provider calls or custom steps: those options are not

@@ -19,9 +19,10 @@ import type { ResolvedRecipe, ResolvedVariants, TransformSet, VariantsJob } from
 import { frameRate } from "./variant_filters.ts";
 
 /**
- * Timeouts, in ms. An encode gets 5 minutes plus 5 s per input second, and a workflow's `timeout` (`--timeout` of
- * `reel variants`) replaces its 5 minutes; a probe and a written file (a manifest, a playlist) keep theirs, so a
- * short encode timeout never leaves an output published without its manifest.
+ * Timeouts, in ms. An encode gets 5 minutes plus 5 s per input second, a probe a minute; a workflow's `timeout`
+ * (`--timeout` of `reel variants`) replaces both bases (the steps that read an input, which may hang: a pipe no one
+ * writes). A written file (a manifest, a playlist) keeps its 30 s, so a short timeout never leaves an output
+ * published without its manifest.
  */
 export const VARIANT_TIMEOUTS = {
   probe: { ms: 60_000, perMediaSecond: 0 },
@@ -228,10 +229,10 @@ function encoderOf(recipe: ResolvedRecipe, context: Context): { encoder: Json; t
   return { encoder: encoderIdentity(encoder), threads: encoderThreads(encoder, encoders.cores) };
 }
 
-/** A step's timeout: the workflow's `timeout` replaces an encode's base only. */
+/** A step's timeout: the workflow's `timeout` replaces the base of a step that reads an input (a probe, an encode). */
 function timeout(kind: keyof typeof VARIANT_TIMEOUTS, context: PlanContext): Draft["timeout"] {
   const base = VARIANT_TIMEOUTS[kind];
-  const ms = kind === "encode" ? context.timeout ?? base.ms : base.ms;
+  const ms = kind === "encode" || kind === "probe" ? context.timeout ?? base.ms : base.ms;
   return { ms, perMediaSecond: base.perMediaSecond };
 }
 
