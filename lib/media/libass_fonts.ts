@@ -6,6 +6,8 @@
  * @module
  */
 import { escapeMarkup } from "../core/escape_markup.ts";
+import { isMissing } from "../core/exists.ts";
+import { sha256Hex } from "../core/sha256.ts";
 import { slideFontDirs } from "./font_dirs.ts";
 
 /**
@@ -60,4 +62,70 @@ export async function captionFontsEnv(scratchDir: string, fontsDir: string): Pro
   const path = `${scratchDir}/fonts.conf`;
   await Deno.writeTextFile(path, fontconfigFor([fontsDir, ...slideFontDirs().fallbacks]));
   return { FONTCONFIG_FILE: path };
+}
+
+/** The files fontconfig reads as fonts, by their names. */
+const FONTCONFIG_FONT = /\.(ttf|otf|ttc|otc|pfa|pfb|pcf|pcf\.gz|bdf|woff|woff2|dfont)$/i;
+
+/**
+ * Identifies the fonts libass may draw burned captions with: every font file fontconfig reads in the caption font's
+ * folder and the slides' fallback folders, and in the folders under them, italics too (see {@linkcode fontconfigFor}:
+ * a `<dir>` is read whole). It hashes each file's path, size and modification time, so a font added, removed or
+ * replaced anywhere there changes it. The slides' own identity holds only the files their renderer searches; a
+ * font in a subfolder changed only the burned pictures, under unchanged keys, before this was in them.
+ *
+ * @param fontsDir The caption font's folder.
+ * @returns 16 hexadecimal digits.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { libassFontsIdentity } from "./libass_fonts.ts";
+ * assert.match(libassFontsIdentity("/usr/share/fonts/truetype/dejavu"), /^[0-9a-f]{16}$/);
+ * ```
+ */
+export function libassFontsIdentity(fontsDir: string): string {
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  // Synchronous, as the slides' identity: a few hundred files, a `stat` each.
+  const walk = (dir: string) => {
+    let real: string;
+    let entries: Deno.DirEntry[];
+    try {
+      real = Deno.realPathSync(dir);
+      entries = [...Deno.readDirSync(dir)];
+    } catch (error) {
+      // A folder that is not there (or is a file) holds no font.
+      if (isMissing(error)) return;
+      throw error;
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory || (entry.isSymlink && isFolder(path))) {
+        walk(path);
+      } else if (FONTCONFIG_FONT.test(entry.name)) {
+        try {
+          const { size, mtime } = Deno.statSync(path);
+          lines.push(`${path}\t${size}\t${mtime?.getTime() ?? ""}`);
+        } catch (error) {
+          // A broken link is no font.
+          if (!isMissing(error)) throw error;
+        }
+      }
+    }
+  };
+  for (const dir of new Set([fontsDir, ...slideFontDirs().fallbacks])) walk(dir);
+  return sha256Hex(lines.join("\n")).slice(0, 16);
+}
+
+/** Whether `path` leads to a folder (a link to one). */
+function isFolder(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
+  }
 }

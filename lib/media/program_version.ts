@@ -40,11 +40,13 @@ export function programVersionsFile(env: (name: string) => string | undefined = 
     : `${home.replace(/\/+$/, "")}/.cache/reel/program-versions.json`;
 }
 
+/** Whether `path` is a folder (false when it is missing). Synchronous, as the memo's read. */
 function isFolder(path: string): boolean {
   try {
     return Deno.statSync(path).isDirectory;
-  } catch {
-    return false;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) return false;
+    throw error;
   }
 }
 

@@ -62,13 +62,19 @@ export interface ForeseenWork {
   doneWith: string;
 }
 
+/** Options for {@linkcode estimatePlan}. */
+export interface EstimateOptions {
+  /** The calls of templates' spawned steps, foreseen from the files. @default none */
+  foreseen?: readonly ForeseenWork[];
+}
+
 /**
  * Estimates a plan's provider calls: those the store does not hold yet, when `status` is given, else all of them
  * (the cost of a cold run), with the calls of spawned steps that `foreseen` counts.
  *
  * @param plan The plan.
  * @param status What the store holds of each step, or null.
- * @param foreseen The calls of templates' spawned steps, foreseen from the files.
+ * @param options The calls of templates' spawned steps, foreseen from the files.
  * @returns One estimate per HTTP provider that the plan calls.
  *
  * @example
@@ -82,8 +88,9 @@ export interface ForeseenWork {
 export function estimatePlan(
   plan: Plan,
   status: ReadonlyMap<string, StepStatus> | null = null,
-  foreseen: readonly ForeseenWork[] = [],
+  options: EstimateOptions = {},
 ): ProviderEstimate[] {
+  const { foreseen = [] } = options;
   const isStored = (id: string) => status?.get(id)?.status === "stored";
   const estimates: ProviderEstimate[] = [];
   for (const provider of plan.providers) {

@@ -24,6 +24,7 @@ export function checkTempFolder(env: (name: string) => string | undefined = Deno
   const folder = env("TMPDIR");
   if (folder === undefined || folder === "") return;
   try {
+    // Synchronous: one small file, once a command, before anything else runs.
     Deno.removeSync(Deno.makeTempFileSync({ dir: folder, prefix: ".reel-tmpdir-" }));
   } catch (error) {
     const why = error instanceof Deno.errors.NotFound

@@ -284,7 +284,9 @@ export async function holdsText(path: string): Promise<boolean> {
   try {
     // A character cut at the 4 KiB mark is not an error: `stream` keeps it for a next chunk that never comes.
     text = new TextDecoder("utf-8", { fatal: true }).decode(head.subarray(0, read), { stream: true });
-  } catch {
+  } catch (error) {
+    // Not UTF-8: not text.
+    if (!(error instanceof TypeError)) throw error;
     return false;
   }
   const control = [...text].some((char) => {

@@ -111,11 +111,6 @@ export async function loadWorkflow(
     return await loadDataWorkflow(file, { url, format, cores: options.cores });
   }
   let module: { default?: unknown };
-  // A workflow that calls Deno.exit while it loads would end the render as if it had succeeded: it throws instead.
-  const exit = Deno.exit;
-  Deno.exit = (code?: number): never => {
-    throw new Error(`The workflow called Deno.exit(${code ?? ""}): a workflow file must export its workflow`);
-  };
   // A module whose top-level await never settles (a fetch that hangs) kept a render silent until it was killed.
   const { onSlow } = options;
   const slow = onSlow === undefined ? undefined : setTimeout(() => {
@@ -125,14 +120,13 @@ export async function loadWorkflow(
         "that waits for something?); Ctrl-C stops",
     );
   }, options.slowAfterMs ?? SLOW_LOAD_MS);
-  const stopHearing = options.onRead === undefined ? () => {} : hearReads(options.onRead);
+  const stopPatches = patchWhileLoading(options.onRead);
   try {
     module = await import(url.href);
   } catch (error) {
     throw new WorkflowError(file, [importFailureIssue(error, url.href)], { cause: error });
   } finally {
-    Deno.exit = exit;
-    stopHearing();
+    stopPatches();
     clearTimeout(slow);
   }
   if (module.default === undefined) {
@@ -154,23 +148,51 @@ export async function loadWorkflow(
 /** The Deno functions that read a file, by name: each takes the file's path or URL first. */
 const READERS = ["readTextFile", "readTextFileSync", "readFile", "readFileSync", "open", "openSync"] as const;
 
+/** Who hears the reads of the workflows loading now (several may load at once through the library). */
+const listeners = new Set<(path: string) => void>();
+/** Deno's own functions while they are patched, to put back when the last load ends; null when not patched. */
+let originals: { exit: typeof Deno.exit; readers: [string, unknown][] } | null = null;
+/** Loads under way. */
+let loading = 0;
+
 /**
- * Wraps Deno's file readers so that each path read reaches `onRead` (absolute; a file opened to write is not a
- * read); returns the function that puts them back.
+ * Patches Deno while a workflow module loads, once for all loads under way, and returns the function that ends this
+ * load's part (the last one puts Deno back):
+ * - `Deno.exit` throws: a workflow that called it would end the render as if it had succeeded;
+ * - the file readers tell each path read (absolute; a file opened to write is not a read) to every `onRead` of the
+ *   loads under way (which of them read it cannot be told apart).
  */
-function hearReads(onRead: (path: string) => void): () => void {
-  const originals = READERS.map((name) => [name, Deno[name]] as const);
-  for (const [name, original] of originals) {
-    const wrapped = (path: string | URL, options?: Deno.OpenOptions) => {
-      const writes = (name === "open" || name === "openSync") &&
-        (options?.write === true || options?.append === true || options?.create === true);
-      if (!writes) onRead(absolutePath(path));
-      return (original as (path: string | URL, options?: unknown) => unknown)(path, options);
+function patchWhileLoading(onRead: ((path: string) => void) | undefined): () => void {
+  if (loading++ === 0) {
+    originals = { exit: Deno.exit, readers: READERS.map((name) => [name, Deno[name]]) };
+    Deno.exit = (code?: number): never => {
+      throw new Error(
+        `The workflow called Deno.exit(${code ?? ""}): a workflow file must export its workflow`,
+      );
     };
-    Object.assign(Deno, { [name]: wrapped });
+    for (const [name, original] of originals.readers) {
+      const wrapped = (path: string | URL, options?: Deno.OpenOptions) => {
+        const writes = (name === "open" || name === "openSync") &&
+          (options?.write === true || options?.append === true || options?.create === true);
+        if (!writes && listeners.size > 0) {
+          const absolute = absolutePath(path);
+          for (const listener of listeners) listener(absolute);
+        }
+        return (original as (path: string | URL, options?: unknown) => unknown)(path, options);
+      };
+      Object.assign(Deno, { [name]: wrapped });
+    }
   }
+  if (onRead !== undefined) listeners.add(onRead);
+  let ended = false;
   return () => {
-    for (const [name, original] of originals) Object.assign(Deno, { [name]: original });
+    if (ended) return;
+    ended = true;
+    if (onRead !== undefined) listeners.delete(onRead);
+    if (--loading > 0 || originals === null) return;
+    Deno.exit = originals.exit;
+    for (const [name, original] of originals.readers) Object.assign(Deno, { [name]: original });
+    originals = null;
   };
 }
 

@@ -48,11 +48,15 @@ export async function main(args: string[]): Promise<number> {
   program.command("schema")
     .description("Print the JSON Schema of the workflow format (for editors)")
     .action(() => console.log(JSON.stringify(workflowJsonSchema(), null, 2)));
+  // The commands that run engines check TMPDIR before they act (not `--help`, `schema`, `cache ls|gc`, `cluster
+  // status`, which write nothing there).
+  program.hook("preAction", (_program, action) => {
+    if (!["schema", "ls", "gc", "status"].includes(action.name())) checkTempFolder();
+  });
   // Long renders keep the main thread's garbage in bounds (with --expose-gc, as reel's tasks run; else a no-op).
   const stopPacing = paceHeap();
   try {
     enterUserDirectory();
-    checkTempFolder();
     await program.parseAsync(args, { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {

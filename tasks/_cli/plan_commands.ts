@@ -66,6 +66,6 @@ export function addPlanCommands(program: Command): void {
     });
     const store = new ArtifactStore(options.cache ?? defaultCacheDir(files[0]!));
     const foreseen = await foreseeSpawnedWork(workflows);
-    console.log(formatEstimates(estimatePlan(plan, await planStatus(plan, store), foreseen)).trimEnd());
+    console.log(formatEstimates(estimatePlan(plan, await planStatus(plan, store), { foreseen })).trimEnd());
   });
 }

@@ -5,9 +5,15 @@
  */
 import { InputError, WorkflowError } from "../../lib/core/errors.ts";
 import type { Command } from "@commander-js/extra-typings";
+import { resolve } from "node:path";
 import { redisTarget } from "../../lib/cluster/redis_target.ts";
 import { planFiles } from "../../lib/run/load_plan.ts";
-import { type RenderOptions, type RenderResult, renderWorkflows } from "../../lib/run/render_workflows.ts";
+import {
+  defaultCacheDir,
+  type RenderOptions,
+  type RenderResult,
+  renderWorkflows,
+} from "../../lib/run/render_workflows.ts";
 import type { TerminalFocus } from "../../lib/report/terminal_view.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
 import { createReporter, type ReporterMode } from "../_reporter.ts";
@@ -106,15 +112,32 @@ export function addRenderCommand(
 async function renderOnce(files: string[], mode: ReporterMode, options: RenderOptions): Promise<number> {
   return await runReported(
     { mode, outDir: options.outDir },
-    (hooks) => {
-      // A watched render tells its watch the files its workflows read (a script in a Markdown file) too.
+    async (hooks) => {
+      // A watched render tells its watch the files its workflows read (a script in a Markdown file) too, but those
+      // in the output folder or the store: the render writes them itself (each run), which would start another.
       const read = new Set<string>();
-      return renderWorkflows(files, {
-        ...options,
-        ...hooks,
-        onRead: startedByWatch() ? (path) => read.add(path) : undefined,
-        onPlan: (plan) => tellWatcher(plan, read),
-      });
+      let told = false;
+      const own = [options.outDir, options.cacheDir ?? defaultCacheDir(files[0]!)].map((dir) =>
+        `${resolve(dir)}/`
+      );
+      const onRead = (path: string) => {
+        if (!own.some((dir) => path.startsWith(dir))) read.add(path);
+      };
+      try {
+        return await renderWorkflows(files, {
+          ...options,
+          ...hooks,
+          onRead: startedByWatch() ? onRead : undefined,
+          onPlan: (plan) => {
+            told = true;
+            return tellWatcher(plan, read);
+          },
+        });
+      } catch (error) {
+        // A workflow that failed to load or plan (its script has the mistake) is watched by what it read so far.
+        if (!told && read.size > 0) await tellWatcher({ steps: [], templates: [] }, read);
+        throw error;
+      }
     },
   );
 }

@@ -180,3 +180,22 @@ Deno.test("a trim that starts in the input's last frame fails its output, naming
   assert.match(playlist, /#EXT-X-TARGETDURATION:1\n/);
   assert.match(playlist, /#EXTINF:0\.5/);
 });
+
+Deno.test("reel variants takes a video whose first bytes read as text (a Y4M file: its header and pale rows)", async () => {
+  // The review's case: a raw Y4M of a grey frame starts with 4 KiB of ASCII, and was refused as "holds text".
+  const dir = await tempDir("reel-variants-y4m-");
+  await runFfmpeg(await findFfmpeg(), [
+    "-f",
+    "lavfi",
+    "-i",
+    "color=c=0x646464:s=64x48:d=0.5",
+    "-pix_fmt",
+    "yuv420p",
+    `${dir}/clip.y4m`,
+  ]);
+  const result = await runCli(["variants", "clip.y4m", "--recipe", "web", "--out", "out", "-q"], {
+    cwd: dir,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(await listFolder(`${dir}/out`), ["clip.web.json", "clip.web.mp4", "report.html"]);
+});

@@ -201,3 +201,59 @@ Deno.test("render --watch renders again when a file the workflow's code reads is
   assert.ok(!runs[1]!.some((step) => step.startsWith("v/s1/")), runs[1]!.join(", "));
   assert.equal(status.code, 130);
 });
+
+Deno.test("render --watch on a workflow whose read file holds the mistake renders once that file is saved fixed", async () => {
+  // Before: the files a workflow reads reached the watch only once it planned, so mending the file did nothing.
+  const dir = await tempDir("reel-watch-read-bad-");
+  await Deno.writeTextFile(`${dir}/second.txt`, "");
+  await Deno.writeTextFile(
+    `${dir}/lesson.ts`,
+    `const second = await Deno.readTextFile(new URL("second.txt", import.meta.url));\n` +
+      `if (second === "") throw new Error("second.txt is empty");\n` +
+      workflowText("Second part.").replace('"Second part."', "second"),
+  );
+  const watch = startWatch(dir);
+  const seen = await watch.until(/watching .*Ctrl-C to stop\n/);
+  assert.match(seen, /second\.txt is empty/);
+  assert.match(seen, /watching lesson\.ts and 1 file it reads/);
+  await Deno.writeTextFile(`${dir}/second.txt`, "Second part.");
+  let ran = 0;
+  for await (const event of watch.events) {
+    if (event.type === "step:finished" && !event.cached) ran++;
+    if (event.type === "run:finished") break;
+  }
+  const status = await watch.stop();
+  assert.equal(ran, 12);
+  assert.equal(status.code, 130);
+});
+
+Deno.test("render --watch does not watch a file the workflow reads from its own output folder (the render rewrites it)", async () => {
+  // Before: the output, republished each run, was a saved file each time: the watch rendered again without end.
+  const dir = await tempDir("reel-watch-own-");
+  await Deno.writeTextFile(
+    `${dir}/lesson.ts`,
+    `import { step, workflow } from "${MOD_URL}";
+let previous = "none";
+try { previous = await Deno.readTextFile(new URL("out/note.txt", import.meta.url)); }
+catch (error) { if (!(error instanceof Deno.errors.NotFound)) throw error; }
+export default workflow({ steps: [step({ id: "note", output: "note.txt",
+  run: async (_i, { outputPath }) => { await Deno.writeTextFile(outputPath, "fixed text"); return previous.length; } })] });`,
+  );
+  // A first render makes out/note.txt, which the watched one then reads.
+  const first = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", CLI, "render", "lesson.ts", "--out", "out", "-q"],
+    cwd: dir,
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  assert.ok(first.success);
+  const watch = startWatch(dir);
+  const runs = await watch.rounds(1, () => Promise.resolve());
+  // The watch waits (it says so) instead of starting a second round at once.
+  const seen = await watch.until(/watching .*Ctrl-C to stop\n|rendering again/);
+  assert.match(seen, /watching lesson\.ts \(and reel's own \d+ modules\); Ctrl-C to stop\n/);
+  assert.doesNotMatch(seen, /rendering again/);
+  const status = await watch.stop();
+  assert.equal(runs.length, 1);
+  assert.equal(status.code, 130);
+});

@@ -12,6 +12,7 @@ import { type Format, parseFormat } from "../../schema/formats.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { resolveCaptions } from "./captions/resolve_captions.ts";
 import { type CaptionFont, captionFont } from "../../media/caption_font.ts";
+import { libassFontsIdentity } from "../../media/libass_fonts.ts";
 import { captionTooSmall } from "../../media/caption_placement.ts";
 import type { ResolvedCaptions } from "./captions/captions_schema.ts";
 import { resolveTransition } from "./transition_schema.ts";
@@ -301,7 +302,11 @@ function checkCaptionSize(
   }
 }
 
-/** The font for burned captions; its absence is the workflow's problem, named at `captions.burn`. */
+/**
+ * The font for burned captions; its absence is the workflow's problem, named at `captions.burn`. Its identity holds
+ * every font libass may fall back on too (see `libassFontsIdentity`), so the steps that burn captions are keyed by
+ * them.
+ */
 async function burnFont(context: ResolveContext): Promise<CaptionFont | null> {
   const font = await captionFont(context.env);
   if (font === null) {
@@ -309,6 +314,7 @@ async function burnFont(context: ResolveContext): Promise<CaptionFont | null> {
       path: "captions.burn",
       message: "No font to burn captions with: install fonts-dejavu-core or set REEL_FONT_DIR",
     });
+    return null;
   }
-  return font;
+  return { ...font, identity: `${font.identity}-${libassFontsIdentity(font.path.replace(/\/[^/]+$/, ""))}` };
 }

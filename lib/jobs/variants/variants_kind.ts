@@ -5,8 +5,10 @@
  */
 import { InputError, WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
 import { mapBounded } from "../../core/map_bounded.ts";
+import { probeMedia } from "../../media/ffmpeg.ts";
 import { ffmpegFilters } from "../../media/ffmpeg_filters.ts";
 import { decodedImageProblem } from "../../media/image_problem.ts";
+import { ProcessError } from "../../media/run_process.ts";
 import { holdsText, VIDEO_FILES } from "../../schema/input_files.ts";
 import type { JobKind, PreflightContext } from "../../schema/job_kind.ts";
 import { planVariants } from "./plan_variants.ts";
@@ -64,8 +66,18 @@ async function preflightVariants(variants: ResolvedVariants, context: PreflightC
   for (const job of variants.jobs) {
     for (const input of job.inputs) {
       if (!input.identity.startsWith("sha256:") || !await holdsText(input.path)) continue;
+      // Text ffmpeg reads as video (a Y4M file's header and pale rows, a playlist) is asked of ffprobe.
+      const unreadable = await probeMedia(context.ffmpeg, input.path, { signal: context.signal }).then(
+        () => null,
+        (error: unknown) => {
+          if (error instanceof ProcessError) return error;
+          throw error;
+        },
+      );
+      if (unreadable === null) continue;
       throw new InputError(`${input.name} holds text, not media: give ${VIDEO_FILES.what}`, {
         where: `${job.path}.inputs[${input.pattern}] (${context.file})`,
+        cause: unreadable,
       });
     }
   }

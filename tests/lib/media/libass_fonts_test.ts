@@ -3,7 +3,7 @@
  * ~/.fonts, which fontconfig searches by default) is not one it can draw a caption with.
  */
 import assert from "node:assert/strict";
-import { captionFontsEnv, fontconfigFor } from "../../../lib/media/libass_fonts.ts";
+import { captionFontsEnv, fontconfigFor, libassFontsIdentity } from "../../../lib/media/libass_fonts.ts";
 import { slideFontDirs } from "../../../lib/media/font_dirs.ts";
 import { runProcess } from "../../../lib/media/run_process.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
@@ -38,4 +38,20 @@ Deno.test("captions' fontconfig lists the keyed folders' fonts and not one the u
   const folders = [dirs.primary, ...dirs.fallbacks];
   const outside = keyed.filter((file) => !folders.some((dir) => file.startsWith(`${dir}/`)));
   assert.deepEqual(outside, []);
+});
+
+Deno.test("libassFontsIdentity() changes with any font fontconfig reads there (italics, subfolders), not with other files", async () => {
+  const dir = await tempDir("reel-libass-identity-");
+  const font = `${slideFontDirs().primary}/DejaVuSans.ttf`;
+  await Deno.copyFile(font, `${dir}/DejaVuSans.ttf`);
+  const first = libassFontsIdentity(dir);
+  assert.equal(libassFontsIdentity(dir), first);
+  await Deno.writeTextFile(`${dir}/README.txt`, "not a font");
+  assert.equal(libassFontsIdentity(dir), first, "a file that is not a font");
+  await Deno.copyFile(font, `${dir}/Extra-Italic.ttf`);
+  const italic = libassFontsIdentity(dir);
+  assert.notEqual(italic, first, "an italic font added");
+  await Deno.mkdir(`${dir}/more/deeper`, { recursive: true });
+  await Deno.copyFile(font, `${dir}/more/deeper/Other-Regular.otf`);
+  assert.notEqual(libassFontsIdentity(dir), italic, "a font added in a subfolder");
 });

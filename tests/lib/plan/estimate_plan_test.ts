@@ -61,7 +61,7 @@ Deno.test("estimate counts a hosted transcription's chunk calls foreseen from it
   };
   const plan = await planOf(priced);
   const foreseen = [{ template: "talk/split/chunk", calls: 7, seconds: 240, doneWith: "talk/merge" }];
-  const [whisper] = estimatePlan(plan, null, foreseen);
+  const [whisper] = estimatePlan(plan, null, { foreseen });
   // 7 calls, 2 a minute: the 6 after the first take 180 s; 4 minutes of audio at $0.50 a minute.
   assert.deepEqual(
     [
@@ -79,11 +79,11 @@ Deno.test("estimate counts a hosted transcription's chunk calls foreseen from it
     /^whisper: about 7 calls, 4\.0 min of audio; at least 180\.0 s by its rate limits; \$2\.00$/m,
   );
   // Without a price per minute, the missing price is named.
-  const unpriced = formatEstimates(estimatePlan(await planOf(hostedTranscription), null, foreseen));
+  const unpriced = formatEstimates(estimatePlan(await planOf(hostedTranscription), null, { foreseen }));
   assert.match(unpriced, /cost unknown \(transcription: no price per minute in its options\)/);
   // With the transcript stored, none of its chunks is called again.
   const status = new Map(plan.steps.map((step) => [step.id, { status: "stored" as const }]));
-  const [again] = estimatePlan(plan, status as never, foreseen);
+  const [again] = estimatePlan(plan, status as never, { foreseen });
   assert.deepEqual([again?.calls, again?.stored, again?.cost], [0, 7, 0]);
   // Nor when its length was not foreseen: its split is stored, so nothing is spawned. Before: "calls made by steps
   // spawned at run time…; cost unknown", and plan's "provider calls to pay by the steps spawned at run time".

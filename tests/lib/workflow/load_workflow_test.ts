@@ -96,3 +96,28 @@ Deno.test("loadWorkflow() tells onRead the files the workflow's code reads while
   await Deno.readTextFile(`${dir}/more.txt`);
   assert.equal(read.length, 2, "a read after the load is not heard");
 });
+
+Deno.test("loadWorkflow() run twice at once puts Deno's functions back when both have loaded", async () => {
+  // Before: the second load saved the first one's wrappers and put them back: reads were heard for good, and
+  // Deno.exit threw in the host.
+  const { exit, readTextFileSync } = Deno;
+  const module = (wait: number) =>
+    [
+      `import { workflow } from "${MOD_URL}";`,
+      `await new Promise((resolve) => setTimeout(resolve, ${wait}));`,
+      `Deno.readTextFileSync(new URL("script.txt", import.meta.url));`,
+      `export default workflow({ videos: [{ id: "a${wait}", sections: [{ title: "T", narration: "N" }] }] });`,
+    ].join("\n");
+  const dir = await folderWith({ "script.txt": "x", "a.ts": module(5), "b.ts": module(50) });
+  const heard: string[] = [];
+  await Promise.all([
+    loadWorkflow(`${dir}/a.ts`, { onRead: (path) => heard.push(`a ${path}`) }),
+    loadWorkflow(`${dir}/b.ts`, { onRead: (path) => heard.push(`b ${path}`) }),
+  ]);
+  assert.equal(Deno.exit, exit);
+  assert.equal(Deno.readTextFileSync, readTextFileSync);
+  assert.ok(heard.includes(`a ${dir}/script.txt`) && heard.includes(`b ${dir}/script.txt`), heard.join(", "));
+  const before = heard.length;
+  Deno.readTextFileSync(`${dir}/script.txt`);
+  assert.equal(heard.length, before, "a read after both loads is not heard");
+});

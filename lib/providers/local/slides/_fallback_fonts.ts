@@ -52,6 +52,19 @@ export function findFallbackFace(chars: string, search: FallbackSearch): Promise
   return face;
 }
 
+/**
+ * Every font file the fallback search may read, in search order, listed afresh (not from the cache).
+ *
+ * @param dirs The folders to search.
+ * @param exclude Files never to use.
+ */
+export function listFallbackFiles(
+  dirs: readonly string[],
+  exclude: readonly string[],
+): Promise<string[]> {
+  return Promise.try(() => listGroups(dirs, exclude).flatMap((group) => group.files));
+}
+
 async function searchFace(codePoints: readonly number[], search: FallbackSearch): Promise<SfntFace | null> {
   const groups = await fontGroups(search.dirs, search.excludeFiles);
   for (const wanted of [codePoints, codePoints.slice(0, 1)]) {

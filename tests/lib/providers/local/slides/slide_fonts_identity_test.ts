@@ -43,15 +43,7 @@ Deno.test("slideFontsIdentity() changes with REEL_FONT_DIR and with the font fil
     const touched = await identityWith(first);
     assert.notEqual(touched, original, "a font file changed");
     await Deno.copyFile(`${first}/${PRIMARY_FILES[1]}`, `${first}/Extra-Regular.ttf`);
-    const added = await identityWith(first);
-    assert.notEqual(added, touched, "a fallback font added");
-    // fontconfig (burned captions) reads italics and subfolders too, which the slides' search leaves out.
-    await Deno.copyFile(`${first}/${PRIMARY_FILES[1]}`, `${first}/Extra-Italic.ttf`);
-    const italic = await identityWith(first);
-    assert.notEqual(italic, added, "an italic font added");
-    await Deno.mkdir(`${first}/more/deeper`, { recursive: true });
-    await Deno.copyFile(`${first}/${PRIMARY_FILES[1]}`, `${first}/more/deeper/Other-Regular.ttf`);
-    assert.notEqual(await identityWith(first), italic, "a font added in a subfolder");
+    assert.notEqual(await identityWith(first), touched, "a fallback font added");
   } finally {
     await Deno.remove(first, { recursive: true });
     await Deno.remove(second, { recursive: true });
