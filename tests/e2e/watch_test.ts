@@ -68,6 +68,15 @@ function startWatch(dir: string) {
       }
       return runs;
     },
+    /** Reads the next render's events to its end: how many steps it ran (not from the store). */
+    async ranInNextRun(): Promise<number> {
+      let ran = 0;
+      for await (const event of events) {
+        if (event.type === "step:finished" && !event.cached) ran++;
+        if (event.type === "run:finished") break;
+      }
+      return ran;
+    },
     async stop(): Promise<Deno.CommandStatus> {
       child.kill("SIGINT");
       const status = await child.status;
@@ -147,11 +156,7 @@ Deno.test("render --watch started on a workflow with a mistake says it, waits, a
   assert.match(seen, /✖ Unknown field "narraton" \(did you mean "narration"\?\)/);
   assert.match(seen, /watching lesson\.ts/);
   await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("Second part."));
-  let ran = 0;
-  for await (const event of watch.events) {
-    if (event.type === "step:finished" && !event.cached) ran++;
-    if (event.type === "run:finished") break;
-  }
+  const ran = await watch.ranInNextRun();
   const status = await watch.stop();
   assert.equal(ran, 12);
   assert.equal(status.code, 130);
@@ -217,11 +222,7 @@ Deno.test("render --watch on a workflow whose read file holds the mistake render
   assert.match(seen, /second\.txt is empty/);
   assert.match(seen, /watching lesson\.ts and 1 file it reads/);
   await Deno.writeTextFile(`${dir}/second.txt`, "Second part.");
-  let ran = 0;
-  for await (const event of watch.events) {
-    if (event.type === "step:finished" && !event.cached) ran++;
-    if (event.type === "run:finished") break;
-  }
+  const ran = await watch.ranInNextRun();
   const status = await watch.stop();
   assert.equal(ran, 12);
   assert.equal(status.code, 130);
