@@ -1,7 +1,7 @@
 /**
- * `render --watch`: renders in a fresh process, then waits for the workflow file, a local module it imports or a
- * file its plan names (a picture, music, an input) or its code read (a script in a Markdown file) to be saved, says what changed, and renders again (the store
- * makes that run only the changed steps).
+ * `render --watch`: renders in a fresh process, then waits for the workflow file, a local module it imports, a file
+ * its plan names (a picture, music, an input) or a file its code read (a script in a Markdown file) to be saved,
+ * says what changed, and renders again (the store makes that run only the changed steps).
  * @module
  */
 import { plural } from "../lib/core/plural.ts";

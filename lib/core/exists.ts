@@ -29,6 +29,30 @@ export function exists(path: string): Promise<boolean> {
 }
 
 /**
+ * Tells whether a path leads to a folder (through links); false when nothing is there, any other error thrown.
+ * Synchronous: asked of a few paths at a command's start (a font folder's links, `$HOME`).
+ *
+ * @param path The path.
+ * @returns True for a folder.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isFolder } from "./exists.ts";
+ * assert.equal(isFolder("/tmp"), true);
+ * assert.equal(isFolder("/definitely/not/here"), false);
+ * ```
+ */
+export function isFolder(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
+  }
+}
+
+/**
  * Whether `error` says the file cannot be read at all (missing, not allowed, a folder): what a reader that falls
  * back to ffmpeg or ffprobe hands over, so that the tool names the file and the trouble.
  *

@@ -9,6 +9,7 @@
  */
 import { crc32 } from "node:zlib";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
+import { mapBounded } from "../core/map_bounded.ts";
 import { runFfmpegSaying } from "./ffmpeg.ts";
 import { decodePng } from "./png_decoder.ts";
 import { ProcessError } from "./run_process.ts";
@@ -125,6 +126,45 @@ export async function decodedImageProblem(
   const words = said.split("\n").map((line) => line.replace(/^\[[^\]]*\]\s*/, "").trim())
     .filter((line) => line !== "").slice(0, 2).join("; ");
   return `the ${kind} is corrupt: its pixels do not decode${words === "" ? "" : ` (ffmpeg: ${words})`}`;
+}
+
+/** Images decoded at once by {@linkcode decodedImageProblems}: each is an ffmpeg process or a PNG on this thread. */
+const DECODES_IN_FLIGHT = 4;
+
+/**
+ * {@linkcode decodedImageProblem} of each distinct image among `images` (by `key`, its content's digest or its path),
+ * read from its file and decoded once, a few at a time.
+ *
+ * @param paths The ffmpeg that decodes.
+ * @param images The images, each with the key that tells it apart.
+ * @param options Whether they are drawn on a slide, and the signal.
+ * @returns Each key's problem, or null where its image decodes whole.
+ * @throws What reading a file or running ffmpeg throws for a failure that is not the image's.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findFfmpeg, runFfmpeg } from "./ffmpeg.ts";
+ * import { decodedImageProblems } from "./image_problem.ts";
+ * const ffmpeg = await findFfmpeg();
+ * const file = await Deno.makeTempFile({ suffix: ".jpg" });
+ * await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "testsrc=s=32x24", "-frames:v", "1", file]);
+ * const found = await decodedImageProblems(ffmpeg, [{ path: file, key: "a" }, { path: file, key: "a" }]);
+ * assert.deepEqual([...found], [["a", null]]);
+ * await Deno.remove(file);
+ * ```
+ */
+export async function decodedImageProblems(
+  paths: FfmpegPaths,
+  images: readonly { path: string; key: string }[],
+  options: DecodedImageProblemOptions = {},
+): Promise<Map<string, string | null>> {
+  const distinct = [...new Map(images.map((image) => [image.key, image])).values()];
+  const problems = await mapBounded(distinct, async (image) => {
+    const bytes = await Deno.readFile(image.path, { signal: options.signal });
+    return await decodedImageProblem(paths, bytes, options);
+  }, { concurrency: DECODES_IN_FLIGHT, signal: options.signal });
+  return new Map(distinct.map((image, i) => [image.key, problems[i]!]));
 }
 
 /**

@@ -6,7 +6,7 @@
  * @module
  */
 import { escapeMarkup } from "../core/escape_markup.ts";
-import { isMissing } from "../core/exists.ts";
+import { isFolder, isMissing } from "../core/exists.ts";
 import { sha256Hex } from "../core/sha256.ts";
 import { slideFontDirs } from "./font_dirs.ts";
 
@@ -118,14 +118,4 @@ export function libassFontsIdentity(fontsDir: string): string {
   };
   for (const dir of new Set([fontsDir, ...slideFontDirs().fallbacks])) walk(dir);
   return sha256Hex(lines.join("\n")).slice(0, 16);
-}
-
-/** Whether `path` leads to a folder (a link to one). */
-function isFolder(path: string): boolean {
-  try {
-    return Deno.statSync(path).isDirectory;
-  } catch (error) {
-    if (isMissing(error)) return false;
-    throw error;
-  }
 }

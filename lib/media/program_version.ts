@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { InputError } from "../core/errors.ts";
+import { isFolder } from "../core/exists.ts";
 import { writeFileWhole } from "../core/write_file_whole.ts";
 import { fileIdentity, libraryIdentity, loadedLibraries } from "./find_binary.ts";
 import { ProcessError, runProcess } from "./run_process.ts";
@@ -38,16 +39,6 @@ export function programVersionsFile(env: (name: string) => string | undefined = 
   return home === undefined || home === "" || !isFolder(home)
     ? null
     : `${home.replace(/\/+$/, "")}/.cache/reel/program-versions.json`;
-}
-
-/** Whether `path` is a folder (false when it is missing). Synchronous, as the memo's read. */
-function isFolder(path: string): boolean {
-  try {
-    return Deno.statSync(path).isDirectory;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) return false;
-    throw error;
-  }
 }
 
 /**

@@ -95,7 +95,6 @@ export function estimatePlan(
   const estimates: ProviderEstimate[] = [];
   for (const provider of plan.providers) {
     const all = plan.steps.filter((step) => step.provider === provider.name);
-    // A template whose spawner is stored spawns nothing: its calls were made and paid for.
     const templates = plan.templates.filter((template) => template.provider === provider.name);
     if (all.length === 0 && templates.length === 0) continue;
     const steps = all.filter((step) => !isStored(step.id));

@@ -7,11 +7,12 @@ import { InputError } from "../core/errors.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import { selectEncoders } from "../media/select_encoder.ts";
 import { engineProbes } from "../plan/engine_probes.ts";
+import type { ForeseenWork } from "../plan/estimate_plan.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { LocalEngine, Toolchain } from "../plan/toolchain.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
-import type { JobFilters, SpawnedWork } from "../schema/job_kind.ts";
+import type { JobFilters } from "../schema/job_kind.ts";
 import { jobKinds } from "../workflow/job_kinds.ts";
 import { loadWorkflow } from "../workflow/load_workflow.ts";
 import { planWorkflows } from "../workflow/plan_workflows.ts";
@@ -290,8 +291,8 @@ async function checkEncoderUsed(
 export async function foreseeSpawnedWork(
   workflows: readonly ResolvedWorkflow[],
   options: { signal?: AbortSignal } = {},
-): Promise<SpawnedWork[]> {
-  const work: SpawnedWork[] = [];
+): Promise<ForeseenWork[]> {
+  const work: ForeseenWork[] = [];
   let ffmpeg: FfmpegPaths | null = null;
   for (const workflow of workflows) {
     for (const [name, kind] of jobKinds()) {

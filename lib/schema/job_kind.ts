@@ -8,6 +8,7 @@ import type { z } from "zod";
 import type { WorkflowIssue } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Json } from "../core/json.ts";
+import type { ForeseenWork } from "../plan/estimate_plan.ts";
 import type { Draft } from "../plan/plan_step.ts";
 import type { ResolvedProvider } from "../plan/provider_settings.ts";
 import type { LocalEngine, Toolchain } from "../plan/toolchain.ts";
@@ -122,6 +123,8 @@ export interface JobKind<Fields extends z.ZodRawShape, Job> {
   preflight(job: Job, context: PreflightContext): Promise<string[]>;
   /** The ids `--only` can name (videos, files). */
   ids(job: Job): string[];
+  /** The workflow field its ids are written in (`videos`, `montages`), for messages. */
+  readonly idsField: string;
   /**
    * Keeps what the command line asked for.
    *
@@ -134,7 +137,7 @@ export interface JobKind<Fields extends z.ZodRawShape, Job> {
    * before anything runs (a transcription's chunks, counted from its recording's length). Absent for kinds that
    * spawn none.
    */
-  spawnedWork?(job: Job, context: SpawnedWorkContext): Promise<SpawnedWork[]>;
+  spawnedWork?(job: Job, context: SpawnedWorkContext): Promise<ForeseenWork[]>;
 }
 
 /** What a kind's `spawnedWork` is given. */
@@ -145,16 +148,4 @@ export interface SpawnedWorkContext {
   file: string;
   /** Kills what it runs. */
   signal?: AbortSignal;
-}
-
-/** The calls a template's spawned steps will make, foreseen from the files (see `JobKind.spawnedWork`). */
-export interface SpawnedWork {
-  /** The template's id (`talk/split/chunk`). */
-  template: string;
-  /** About how many steps it will spawn, each one call. */
-  calls: number;
-  /** The seconds of audio they will send, all together (what a price per minute is paid on). */
-  seconds: number;
-  /** The step whose stored result means none of them will be made (`talk/merge`). */
-  doneWith: string;
 }

@@ -86,14 +86,6 @@ export function planWorkflows(workflows: readonly ResolvedWorkflow[], options: P
   });
 }
 
-/** Where each kind's ids are written in a workflow, for messages. */
-const ID_FIELDS: Readonly<Record<string, string>> = {
-  lesson: "videos",
-  montage: "montages",
-  transcribe: "transcribe",
-  variants: "variants",
-};
-
 /**
  * Ids a kind names its items by (videos, montages, recordings, variants jobs) must be unique across the jobs and
  * workflows of one run: they name outputs, steps and `--only`.
@@ -103,7 +95,7 @@ function checkIdsAcrossWorkflows(workflows: readonly ResolvedWorkflow[], kinds?:
   for (const workflow of workflows) {
     for (const [name, kind] of jobKinds(kinds)) {
       const job = workflow.jobs[name];
-      const field = ID_FIELDS[name] ?? name;
+      const field = kind.idsField;
       for (const id of job === null || job === undefined ? [] : kind.ids(job)) {
         const other = seen.get(id);
         if (other !== undefined) {

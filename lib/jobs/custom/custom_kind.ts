@@ -28,6 +28,7 @@ export const customKind: JobKind<typeof customFields, ResolvedCustomStep[]> = {
   describe: (steps) => [`${steps.length} custom step${steps.length === 1 ? "" : "s"}`],
   engines: () => new Set(),
   preflight: () => Promise.resolve([]),
+  idsField: "steps",
   ids: () => [],
   narrow: (steps) => steps,
 };

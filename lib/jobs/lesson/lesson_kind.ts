@@ -44,6 +44,7 @@ export const lessonKind: JobKind<typeof lessonFields, ResolvedLesson> = {
     return new Set(espeak ? ["espeak" as const, "x264" as const] : ["x264" as const]);
   },
   preflight: preflightLesson,
+  idsField: "videos",
   ids: (lesson) => lesson.videos.map((video) => video.id),
   narrow: narrowLesson,
 };

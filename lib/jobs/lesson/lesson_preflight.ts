@@ -7,12 +7,11 @@
  * @module
  */
 import { WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
-import { mapBounded } from "../../core/map_bounded.ts";
 import { plural } from "../../core/plural.ts";
 import type { SlideFit, SlideText } from "../../providers/local/slides/check_slide_fit.ts";
 import { checkEspeakVoice, UnknownVoiceError } from "../../providers/local/speech/espeak_engine.ts";
 import { checkFliteFilter } from "../../providers/local/speech/flite_engine.ts";
-import { decodedImageProblem } from "../../media/image_problem.ts";
+import { decodedImageProblems } from "../../media/image_problem.ts";
 import { mediaProblem } from "../../media/media_problem.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import { slideFitOf } from "../../steps/slide/slide_step.ts";
@@ -116,9 +115,6 @@ async function checkMusic(lesson: ResolvedLesson, context: PreflightContext): Pr
   }
 }
 
-/** Images decoded at once: each is an ffmpeg process (a JPEG, a PNG reel's decoder leaves) or a PNG on this thread. */
-const DECODES_IN_FLIGHT = 4;
-
 /**
  * Checks that the pictures and background images of the slides that will be drawn decode whole (their structure was
  * read at load; here their pixels, by ffmpeg where reel's decoder does not read the kind: resvg leaves out an image
@@ -137,12 +133,11 @@ async function checkImages(lesson: ResolvedLesson, context: PreflightContext): P
     );
     if (!stored) uses.push(...images);
   }
-  const distinct = [...new Map(uses.map(({ image }) => [image.sha256, image])).values()];
-  const problems = await mapBounded(distinct, async (image) => {
-    const bytes = await Deno.readFile(image.path, { signal: context.signal });
-    return await decodedImageProblem(context.ffmpeg, bytes, { slide: true, signal: context.signal });
-  }, { concurrency: DECODES_IN_FLIGHT, signal: context.signal });
-  const found = new Map(distinct.map((image, i) => [image.sha256, problems[i]!]));
+  const found = await decodedImageProblems(
+    context.ffmpeg,
+    uses.map(({ image }) => ({ path: image.path, key: image.sha256 })),
+    { slide: true, signal: context.signal },
+  );
   const issues: WorkflowIssue[] = uses.flatMap(({ image, path }) => {
     const problem = found.get(image.sha256)!;
     return problem === null ? [] : [{ path, message: `Cannot use ${image.path} as an image: ${problem}` }];

@@ -35,6 +35,7 @@ export const montageKind: JobKind<typeof montageFields, ResolvedMontages> = {
     }),
   engines: () => new Set(["encoder" as const]),
   preflight: preflightMontages,
+  idsField: "montages",
   ids: (job) => job.montages.map((montage) => montage.id),
   narrow: (job, filters) => {
     const montages = filters.only === null

@@ -4,7 +4,8 @@
  * @module
  */
 import type { LocalEngine } from "../../plan/toolchain.ts";
-import type { JobFilters, JobKind, SpawnedWork } from "../../schema/job_kind.ts";
+import type { ForeseenWork } from "../../plan/estimate_plan.ts";
+import type { JobFilters, JobKind } from "../../schema/job_kind.ts";
 import { planChunks } from "./plan_chunks.ts";
 import { planTranscribe } from "./plan_transcribe.ts";
 import { resolveTranscribe } from "./resolve_transcribe.ts";
@@ -51,6 +52,7 @@ export const transcribeKind: JobKind<typeof transcribeFields, ResolvedTranscribe
       job.files.some((file) => file.engine.kind === "pocketsphinx") ? ["pocketsphinx"] : [],
     ),
   preflight: preflightTranscribe,
+  idsField: "transcribe",
   ids: (job) => job.files.map((file) => file.id),
   narrow: (job: ResolvedTranscribe, filters: JobFilters) => {
     const files = filters.only === null
@@ -59,7 +61,7 @@ export const transcribeKind: JobKind<typeof transcribeFields, ResolvedTranscribe
     return files.length === 0 ? null : { files };
   },
   async spawnedWork(job, context) {
-    const work: SpawnedWork[] = [];
+    const work: ForeseenWork[] = [];
     for (const file of job.files) {
       if (file.engine.kind === "pocketsphinx") continue;
       // The cuts as if the recording had no silence: they move to the nearest silence, a chunk or so either way.

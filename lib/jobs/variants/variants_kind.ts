@@ -4,10 +4,9 @@
  * @module
  */
 import { InputError, WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
-import { mapBounded } from "../../core/map_bounded.ts";
 import { probeMedia } from "../../media/ffmpeg.ts";
 import { ffmpegFilters } from "../../media/ffmpeg_filters.ts";
-import { decodedImageProblem } from "../../media/image_problem.ts";
+import { decodedImageProblems } from "../../media/image_problem.ts";
 import { ProcessError } from "../../media/run_process.ts";
 import { holdsText, VIDEO_FILES } from "../../schema/input_files.ts";
 import type { JobKind, PreflightContext } from "../../schema/job_kind.ts";
@@ -18,9 +17,6 @@ import { hlsMasterStep, hlsPlaylistStep } from "./steps/hls_playlist_step.ts";
 import { manifestStep } from "./steps/manifest_step.ts";
 import { probeInputStep } from "./steps/probe_input_step.ts";
 import { type ResolvedVariants, variantsFields } from "./variants_schema.ts";
-
-/** Overlay images decoded at once: each is an ffmpeg process (or a PNG decoded on this thread). */
-const DECODES_IN_FLIGHT = 4;
 
 /**
  * Variants: the workflow's `variants` jobs.
@@ -47,6 +43,7 @@ export const variantsKind: JobKind<typeof variantsFields, ResolvedVariants> = {
     }),
   engines: () => new Set(["encoder" as const]),
   preflight: preflightVariants,
+  idsField: "variants",
   ids: (variants) => variants.jobs.map((job) => job.id),
   narrow: (variants, filters) => {
     const jobs = filters.only === null
@@ -107,12 +104,13 @@ async function checkOverlayImages(variants: ResolvedVariants, context: Preflight
   const uses = variants.jobs.flatMap((job) => job.recipes).flatMap((recipe) =>
     recipe.overlayImage === null ? [] : [{ file: recipe.overlayImage, field: `${recipe.path}.overlay.image` }]
   );
-  const files = [...new Set(uses.map(({ file }) => file))];
-  const problems = await mapBounded(files, async (file) => {
-    const bytes = await Deno.readFile(file, { signal: context.signal });
-    return await decodedImageProblem(context.ffmpeg, bytes, { signal: context.signal });
-  }, { concurrency: DECODES_IN_FLIGHT, signal: context.signal });
-  const found = new Map(files.map((file, i) => [file, problems[i]!]));
+  const found = await decodedImageProblems(
+    context.ffmpeg,
+    uses.map(({ file }) => ({ path: file, key: file })),
+    {
+      signal: context.signal,
+    },
+  );
   const issues: WorkflowIssue[] = uses.flatMap(({ file, field }) => {
     const problem = found.get(file)!;
     return problem === null ? [] : [{ path: field, message: `Cannot use ${file}: ${problem}` }];

@@ -72,6 +72,7 @@ export const wordCountKind: JobKind<typeof fields, WordCounts> = {
   describe: (job) => [`${job.texts.length} texts to count`],
   engines: () => new Set(),
   preflight: () => Promise.resolve([]),
+  idsField: "wordCounts",
   ids: (job) => job.texts.map((text) => text.id),
   narrow: (job, filters) => {
     const texts = filters.only === null
