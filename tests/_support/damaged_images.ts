@@ -22,6 +22,25 @@ export async function testJpeg(width: number, height: number, args: string[] = [
   ]);
 }
 
+/** A 64 × 48 PNG of ffmpeg's test pattern in pixel format `pixFmt` (`gray`, `pal8`, `rgb48be`…). */
+export async function testPng(pixFmt: string): Promise<Uint8Array> {
+  return await runFfmpeg(await findFfmpeg(), [
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc=s=64x48",
+    "-frames:v",
+    "1",
+    "-pix_fmt",
+    pixFmt,
+    "-f",
+    "image2pipe",
+    "-c:v",
+    "png",
+    "-",
+  ]);
+}
+
 /** A 640 × 480 JPEG whose segments and end marker are all there, but a sixth of whose scan data is noise. */
 export async function corruptJpeg(): Promise<Uint8Array> {
   const bytes = (await testJpeg(640, 480)).slice();

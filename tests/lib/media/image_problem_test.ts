@@ -10,6 +10,7 @@ import {
   interlacedPng,
   lyingJpeg,
   testJpeg,
+  testPng,
 } from "../../_support/damaged_images.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 import { jpegWithOrientation } from "../../_support/test_video.ts";
@@ -163,21 +164,7 @@ Deno.test("decodedImageProblem() refuses what only a decode finds: a corrupt JPE
 
 Deno.test("decodedImageProblem() passes whole images as cameras, phones and encoders write them", async () => {
   const ffmpeg = await findFfmpeg();
-  const dir = await tempDir();
-  const png = async (pixFmt: string) => {
-    await runFfmpeg(ffmpeg, [
-      "-f",
-      "lavfi",
-      "-i",
-      "testsrc=s=64x48",
-      "-frames:v",
-      "1",
-      "-pix_fmt",
-      pixFmt,
-      `${dir}/a.png`,
-    ]);
-    return await Deno.readFile(`${dir}/a.png`);
-  };
+
   const jpeg = await testJpeg(64, 48);
   const motion = await runFfmpeg(ffmpeg, [
     "-f",
@@ -203,20 +190,20 @@ Deno.test("decodedImageProblem() passes whole images as cameras, phones and enco
     // A phone's motion photo: a video after the picture's end.
     ["video after it", new Uint8Array([...jpeg, ...motion]), true],
     ["CMYK", await Deno.readFile(new URL("../../fixtures/cmyk.jpg", import.meta.url)), false],
-    ["grey", await png("gray"), true],
-    ["grey and alpha", await png("ya8"), true],
-    ["palette", await png("pal8"), true],
-    ["16-bit", await png("rgb48be"), true],
-    ["16-bit grey", await png("gray16be"), true],
-    ["1-bit", await png("monob"), true],
+    ["grey", await testPng("gray"), true],
+    ["grey and alpha", await testPng("ya8"), true],
+    ["palette", await testPng("pal8"), true],
+    ["16-bit", await testPng("rgb48be"), true],
+    ["16-bit grey", await testPng("gray16be"), true],
+    ["1-bit", await testPng("monob"), true],
     ["interlaced", interlacedPng(64, 48), true],
     // Bytes after the end chunk, which ffmpeg would read as a next PNG and refuse; resvg draws the image.
     [
       "bytes after its end",
-      new Uint8Array([...await png("gray"), ...new TextEncoder().encode("trailing")]),
+      new Uint8Array([...await testPng("gray"), ...new TextEncoder().encode("trailing")]),
       true,
     ],
-    ["RGBA", await png("rgba"), true],
+    ["RGBA", await testPng("rgba"), true],
   ];
   for (const [name, bytes, slide] of images) {
     assert.equal(await decodedImageProblem(ffmpeg, bytes, { slide }), null, name);
