@@ -182,9 +182,13 @@ Deno.test("loadWorkflow() reports a file that throws on import with its name", a
 });
 
 Deno.test("loadWorkflow() tells once when a workflow's code is slow to load, and not when it loads in time", async () => {
-  // Its top-level await settles when the test says so: the notice must come while it waits.
+  // Its top-level await settles when the test says so: the notice must come while it waits. The gate is a
+  // promise set before loading (not an event), so a module that starts evaluating late, under load, still sees
+  // the release the test gave before it got there.
+  const gate = Promise.withResolvers<void>();
+  Object.assign(globalThis, { reelSlowWorkflowGate: gate.promise });
   const file = await writeWorkflowFile(
-    "await new Promise((resolve) => globalThis.addEventListener('release-slow-workflow', resolve, { once: true }));\n" +
+    "await (globalThis as unknown as { reelSlowWorkflowGate: Promise<void> }).reelSlowWorkflowGate;\n" +
       'export default workflow({ videos: [{ id: "a", sections: [{ title: "T", narration: "N" }] }] });',
   );
   const notices: string[] = [];
@@ -197,7 +201,7 @@ Deno.test("loadWorkflow() tells once when a workflow's code is slow to load, and
     },
   });
   await told.promise;
-  globalThis.dispatchEvent(new Event("release-slow-workflow"));
+  gate.resolve();
   assert.equal((await loading).jobs.lesson?.videos.length, 1);
   assert.deepEqual(notices, [
     `Still loading ${file} after 0 s: its imports or its code are still loading (a top-level await that waits for something?); Ctrl-C stops`,
