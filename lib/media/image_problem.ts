@@ -11,6 +11,7 @@ import { crc32 } from "node:zlib";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { mapBounded } from "../core/map_bounded.ts";
 import { runFfmpegSaying } from "./ffmpeg.ts";
+import { type PngChunk, slidePngChunkProblem } from "./_slide_png_chunks.ts";
 import { decodePng } from "./png_decoder.ts";
 import { ProcessError } from "./run_process.ts";
 import { sniffImage } from "./sniff_media.ts";
@@ -22,7 +23,8 @@ import { sniffImage } from "./sniff_media.ts";
  * @param options `pixels`: whether a PNG's pixels are inflated too, where reel's decoder reads its kind (8-bit RGB or
  *   RGBA, not interlaced: the others, and a JPEG's pixels, only {@linkcode decodedImageProblem} decodes), or only its
  *   chunks, @default true; `slide`: whether it is drawn on a slide, whose renderer (resvg) leaves a
- *   CMYK JPEG out without a word (ffmpeg, which montages and overlays use, draws it), @default false
+ *   CMYK JPEG, or a PNG with a malformed side chunk (a second pHYs, a gAMA of 1 byte), out without a word
+ *   (ffmpeg, which montages and overlays use, draws them), @default false
  * @returns Null for a whole PNG or JPEG of at most {@linkcode MAX_IMAGE_PIXELS}, else why not (`not a PNG or JPEG image`, `the PNG is truncated`, …).
  *
  * @example
@@ -42,9 +44,8 @@ export function imageProblem(
 ): string | null {
   const kind = sniffImage(bytes);
   if (kind === null) return "not a PNG or JPEG image";
-  return kind === "png"
-    ? pngProblem(bytes, options.pixels ?? true)
-    : jpegProblem(bytes, options.slide ?? false);
+  const { pixels = true, slide = false } = options;
+  return kind === "png" ? pngProblem(bytes, { pixels, slide }) : jpegProblem(bytes, slide);
 }
 
 /** Options for {@linkcode decodedImageProblem}. */
@@ -182,9 +183,13 @@ function sizeProblem(width: number, height: number): string | null {
     `${MAX_IMAGE_PIXELS / 1e6} megapixels reel decodes: scale it down first`;
 }
 
-/** Walks the chunks, checking bounds and CRCs, then inflates the pixels where reel's decoder reads the kind. */
-function pngProblem(bytes: Uint8Array, pixels: boolean): string | null {
+/**
+ * Walks the chunks, checking bounds and CRCs (and, for a slide, what its renderer refuses in them), then inflates
+ * the pixels where reel's decoder reads the kind.
+ */
+function pngProblem(bytes: Uint8Array, options: { pixels: boolean; slide: boolean }): string | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const chunks: PngChunk[] = [];
   let offset = 8;
   let first = true;
   let hasData = false;
@@ -207,8 +212,13 @@ function pngProblem(bytes: Uint8Array, pixels: boolean): string | null {
     if (type === "IDAT") hasData = true;
     if (type === "IEND") {
       if (!hasData) return "the PNG has no image data";
-      return pixels ? pixelsProblem(bytes) ?? null : null;
+      const undrawable = options.slide ? slidePngChunkProblem(chunks) : null;
+      if (undrawable !== null) {
+        return `the PNG is malformed (${undrawable}), which slides cannot draw: save it again from an image editor`;
+      }
+      return options.pixels ? pixelsProblem(bytes) ?? null : null;
     }
+    chunks.push({ type, data: bytes.subarray(offset + 8, end - 4) });
     offset = end;
   }
   return "the PNG is truncated";

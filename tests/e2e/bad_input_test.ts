@@ -3,6 +3,9 @@ import { type CliResult, listFolder, runCli } from "../_support/cli.ts";
 import { fakeFfmpegWithoutFlite } from "../_support/fake_ffmpeg.ts";
 import { writeWorkflowFile } from "../_support/workflows.ts";
 import { tempDir } from "../_support/temp_dir.ts";
+import { colourDistance, pixelAt } from "../_support/media.ts";
+import { concatBytes } from "../../lib/core/concat_bytes.ts";
+import { encodePng, pngChunk } from "../../lib/media/png_encoder.ts";
 
 const good = { formats: ["320x180"], videos: [{ id: "a", sections: [{ title: "T", narration: "Hello." }] }] };
 
@@ -233,6 +236,87 @@ Deno.test("bad input: a CMYK JPEG as a background or a picture is named at its f
     assert.ok(result.stderr.includes(`→ at videos[0].sections[0].${field}`), result.stderr);
     assert.deepEqual(await listFolder(dir), ["lesson.ts", "print.jpg"]);
   }
+});
+
+Deno.test("bad input: a PNG picture or background with a malformed side chunk is named at its field, exit 2; a PNG with unusual side chunks is drawn", async () => {
+  // Before: exit 0, and the slide showed its colour alone where the image should be (resvg's decoder refused the
+  // chunk and resvg left the image out without a word).
+  const dir = await tempDir();
+  const red = encodePng(
+    new Uint8Array(64 * 64 * 4).map((_, at) => at % 4 === 0 || at % 4 === 3 ? 255 : 0),
+    64,
+    64,
+  );
+  const withChunks = (chunks: [string, string | Uint8Array][]) =>
+    concatBytes([
+      red.subarray(0, 33),
+      ...chunks.map(([type, data]) =>
+        pngChunk(type, typeof data === "string" ? new TextEncoder().encode(data) : data)
+      ),
+      red.subarray(33),
+    ]);
+  const phys = new Uint8Array([0, 0, 11, 19, 0, 0, 11, 19, 1]);
+  await Deno.writeFile(`${dir}/twice.png`, withChunks([["pHYs", phys], ["pHYs", phys]]));
+  await Deno.writeFile(`${dir}/gamma.png`, withChunks([["gAMA", new Uint8Array([1])]]));
+  const file = `${dir}/lesson.ts`;
+  for (
+    const [field, section, message] of [
+      [
+        "picture.file",
+        { picture: { file: "twice.png" } },
+        /twice\.png as an image: the PNG is malformed \(it has two pHYs chunks\), which slides cannot draw/,
+      ],
+      [
+        "background.image",
+        { background: { color: "#102030", image: "gamma.png" } },
+        /gamma\.png as an image: the PNG is malformed \(its gAMA chunk holds 1 byte, not 4\), which slides cannot draw/,
+      ],
+    ] as const
+  ) {
+    await Deno.writeTextFile(
+      file,
+      `export default ${
+        JSON.stringify({
+          formats: ["320x180"],
+          videos: [{
+            id: "a",
+            sections: [{ title: "T", narration: "Hi." }, { title: "U", narration: "Hi.", ...section }],
+          }],
+        })
+      };`,
+    );
+    const result = await runCli(["render", file, "--out", `${dir}/out`]);
+    assertCleanInputError(result, new RegExp(`✖ Cannot use .*${message.source}`));
+    assert.ok(result.stderr.includes(`→ at videos[0].sections[1].${field}`), result.stderr);
+    assert.equal(result.stderr.match(/✖/g)?.length, 1, result.stderr);
+    assert.deepEqual(await listFolder(dir), ["gamma.png", "lesson.ts", "twice.png"]);
+  }
+  // A private side chunk, text chunks, and a chunk the renderer does not read given twice: drawn.
+  await Deno.writeFile(
+    `${dir}/unusual.png`,
+    withChunks([["prVt", "private"], ["tEXt", "Title\0red"], ["tIME", new Uint8Array(7)], [
+      "tIME",
+      new Uint8Array(7),
+    ]]),
+  );
+  await Deno.writeTextFile(
+    file,
+    `export default ${
+      JSON.stringify({
+        formats: ["160x90"],
+        titleCard: false,
+        voice: { provider: "espeak", voice: "en-us" },
+        videos: [{
+          id: "a",
+          sections: [{ title: "T", narration: "Hi.", picture: { file: "unusual.png", caption: false } }],
+        }],
+      })
+    };`,
+  );
+  const result = await runCli(["render", file, "--out", `${dir}/out`]);
+  assert.equal(result.code, 0, result.stderr);
+  const pixel = await pixelAt(`${dir}/out/a.160x90.mp4`, 0.2, 80, 45);
+  assert.ok(colourDistance(pixel, [255, 0, 0]) <= 30, `the picture's red, not ${pixel}`);
 });
 
 Deno.test("bad input: an ffmpeg without the flite filter fails a flite voice before any step, exit 2", async () => {

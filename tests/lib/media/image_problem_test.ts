@@ -77,6 +77,31 @@ Deno.test("imageProblem() refuses a CMYK JPEG for a slide, whose renderer leaves
   assert.equal(imageProblem(await Deno.readFile(`${dir}/rgb.png`), { slide: true }), null);
 });
 
+Deno.test("imageProblem() refuses, for a slide, a PNG with a second pHYs or a gAMA of 1 byte (its renderer leaves it out), and not for ffmpeg", () => {
+  const header = RED.subarray(0, 33);
+  const phys = pngChunk("pHYs", new Uint8Array([0, 0, 11, 19, 0, 0, 11, 19, 1]));
+  const twice = new Uint8Array([...header, ...phys, ...phys, ...RED.subarray(33)]);
+  assert.equal(
+    imageProblem(twice, { slide: true }),
+    "the PNG is malformed (it has two pHYs chunks), which slides cannot draw: save it again from an image editor",
+  );
+  assert.equal(imageProblem(twice), null);
+  const gamma = new Uint8Array([...header, ...pngChunk("gAMA", new Uint8Array([1])), ...RED.subarray(33)]);
+  assert.equal(
+    imageProblem(gamma, { slide: true, pixels: false }),
+    "the PNG is malformed (its gAMA chunk holds 1 byte, not 4), which slides cannot draw: save it again from an image editor",
+  );
+  assert.equal(imageProblem(gamma), null);
+  // One pHYs and a whole gAMA: drawn.
+  const whole = new Uint8Array([
+    ...header,
+    ...phys,
+    ...pngChunk("gAMA", new Uint8Array([0, 0, 177, 143])),
+    ...RED.subarray(33),
+  ]);
+  assert.equal(imageProblem(whole, { slide: true }), null);
+});
+
 Deno.test("imageProblem() refuses an image claiming more pixels than reel decodes, before decoding it (PNG and JPEG)", () => {
   // A 1×1 PNG whose header says 20,000 × 20,000: a few hundred bytes that would inflate to 1.6 GB.
   const png = encodePng(new Uint8Array([255, 0, 0, 255]), 1, 1).slice();
