@@ -70,6 +70,12 @@ export interface PlanStep {
    * they are idle, and tells it how many (`StepTask.cores`). Absent: 1.
    */
   cores?: number;
+  /**
+   * True when its input fixes how many children it spawns (its kind's `finiteChildren`: a recording's chunks), so
+   * they are not held to a run's count of spawned children (`SpawnLimits.children`). Absent: they are. Not in the
+   * key.
+   */
+  finiteChildren?: true;
   /** Extra attempts after a failure that may pass on retry. */
   retries: number;
   /** File name in the output folder for a step whose artifact is a deliverable, else null. */

@@ -69,7 +69,7 @@ class Scheduler {
    */
   readonly #held = new Map<string, FinishedEvent | null>();
   #cached = 0;
-  /** Children spawned in this run so far, all steps together (see `SpawnLimits.children`). */
+  /** Counted children spawned in this run so far, all steps together (see `SpawnLimits.children`). */
   #spawned = 0;
   /** True once the run stopped itself (too many children spawned): it ends failed, not cancelled. */
   #stopped = false;
@@ -231,9 +231,17 @@ class Scheduler {
       return this.#fail(node, message);
     }
     // A step that spawns itself without end would grow the DAG until memory runs out: past a bound, it fails
-    // (children added once the run stopped are cancelled as they are queued).
+    // (children added once the run stopped are cancelled as they are queued). A kind whose input fixes its
+    // children's number (a recording's chunks) cannot: they are held to the depth only.
+    const counted = node.step.finiteChildren !== true;
     const refusal = this.#controller.signal.aborted ? null : spawnRefusal(
-      { step: id, depth: depthOf(node), count: artifact.children.length, spawnedBefore: this.#spawned },
+      {
+        step: id,
+        depth: depthOf(node),
+        count: artifact.children.length,
+        spawnedBefore: this.#spawned,
+        counted,
+      },
       this.#options.spawnLimits ?? SPAWN_LIMITS,
     );
     if (refusal !== null) {
@@ -241,7 +249,7 @@ class Scheduler {
       if (refusal.bound === "children") this.#stop(refusal.message);
       return;
     }
-    this.#spawned += artifact.children.length;
+    if (counted) this.#spawned += artifact.children.length;
     let written: { step: string; path: string }[];
     try {
       written = await this.#publish(node, artifact);

@@ -2,7 +2,10 @@
  * The bounds on steps added at run time: how deep spawned steps may nest and how many a run may add. A step that
  * spawns itself without end then fails, named, and the run ends by itself instead of growing until memory runs
  * out. Past the depth, only the step that spawned fails; past the run's count, the run stops (its other steps are
- * cancelled), as every step that spawned after it would fail too, each with its own message.
+ * cancelled), as every step that spawned after it would fail too, each with its own message. The count holds the
+ * children of steps whose code decides how many they spawn (custom steps), not those of a kind whose input fixes
+ * their number (a recording's chunks, from its length: see `StepKindDefinition.finiteChildren`), which cannot
+ * spawn without end: a recording of any length is heard whole.
  * @module
  */
 
@@ -10,13 +13,16 @@
 export interface SpawnLimits {
   /** The most levels of spawned steps under a planned step (a child is 1, its child 2). @default 32 */
   depth: number;
-  /** The most children all steps together may spawn in one run. @default 50_000 */
+  /**
+   * The most children the steps whose code decides their number (custom steps) may spawn in one run, all together;
+   * a kind whose input fixes its children's number (a recording's chunks) is not counted. @default 50_000
+   */
   children: number;
 }
 
 /**
- * The bounds a run holds to: tens of thousands of children (a long recording's chunks, a large data set's parts)
- * and a recursive split 32 levels deep pass; a step that spawns itself forever stops at the 32nd level.
+ * The bounds a run holds to: tens of thousands of custom children (a large data set's parts) and a recursive split
+ * 32 levels deep pass; a step that spawns itself forever stops at the 32nd level, or at the 50,000th child.
  */
 export const SPAWN_LIMITS: Readonly<SpawnLimits> = { depth: 32, children: 50_000 };
 
@@ -28,8 +34,13 @@ export interface Spawning {
   depth: number;
   /** How many children it spawned. */
   count: number;
-  /** How many children the run's steps spawned before it. */
+  /** How many counted children (see `counted`) the run's steps spawned before it. */
   spawnedBefore: number;
+  /**
+   * False when the step's input fixes how many children it spawns (its kind's `finiteChildren`: a recording's
+   * chunks): they are not held to the run's count of children, only to the depth. @default true
+   */
+  counted?: boolean;
 }
 
 /** Why a step's children may not join the run: the bound they pass, and the message the step fails with. */
@@ -55,10 +66,12 @@ export interface SpawnRefusal {
  * const refusal = spawnRefusal({ step: "k", depth: 32, count: 1, spawnedBefore: 32 });
  * assert.equal(refusal?.bound, "depth");
  * assert.match(refusal!.message, /spawned steps may nest at most 32 levels deep/);
+ * // A recording's 60,000 chunks: their number is fixed by its length, not counted.
+ * assert.equal(spawnRefusal({ step: "talk/split", depth: 0, count: 60_000, spawnedBefore: 0, counted: false }), null);
  * ```
  */
 export function spawnRefusal(spawning: Spawning, limits: SpawnLimits = SPAWN_LIMITS): SpawnRefusal | null {
-  const { step, depth, count, spawnedBefore } = spawning;
+  const { step, depth, count, spawnedBefore, counted = true } = spawning;
   if (count === 0) return null;
   if (depth + 1 > limits.depth) {
     return {
@@ -68,7 +81,7 @@ export function spawnRefusal(spawning: Spawning, limits: SpawnLimits = SPAWN_LIM
         `nest at most ${limits.depth} levels deep (does a step spawn itself without end?)`,
     };
   }
-  if (spawnedBefore + count > limits.children) {
+  if (counted && spawnedBefore + count > limits.children) {
     return {
       bound: "children",
       message: `Step "${step}" spawned ${count} children, making ${spawnedBefore + count} spawned in this ` +

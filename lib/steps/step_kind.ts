@@ -46,6 +46,12 @@ export interface StepKindDefinition {
    * (`task.cores` says how many). What it makes must not depend on how many it was given.
    */
   readonly cores?: number;
+  /**
+   * True when a step's input fixes how many children it spawns (a transcription's split: its recording's chunks,
+   * from its length), so it cannot spawn without end: its children are not held to a run's count of spawned
+   * children (`SpawnLimits.children`), which bounds code that decides for itself (custom steps). @default false
+   */
+  readonly finiteChildren?: boolean;
   /** Runs one step. */
   readonly run: StepRunner;
   /**
@@ -58,10 +64,11 @@ export interface StepKindDefinition {
 
 /**
  * The fields a plan step takes from its kind: its name, its code version, whether it blocks its worker, whether
- * its artifact is optional and the cores it can use (when more than one).
+ * its artifact is optional, the cores it can use (when more than one) and whether its input fixes its children's
+ * number (when it does).
  *
  * @param definition The step kind.
- * @returns `{ kind, version, blocking, optionalArtifact }`, and `cores` when the kind says.
+ * @returns `{ kind, version, blocking, optionalArtifact }`, and `cores` and `finiteChildren` when the kind says.
  *
  * @example
  * ```ts
@@ -73,12 +80,20 @@ export interface StepKindDefinition {
  */
 export function kindFields(
   definition: StepKindDefinition,
-): { kind: string; version: number; blocking: boolean; optionalArtifact: boolean; cores?: number } {
+): {
+  kind: string;
+  version: number;
+  blocking: boolean;
+  optionalArtifact: boolean;
+  cores?: number;
+  finiteChildren?: true;
+} {
   return {
     kind: definition.kind,
     version: definition.version,
     blocking: definition.blocking,
     optionalArtifact: definition.optionalArtifact ?? false,
     ...definition.cores === undefined ? {} : { cores: definition.cores },
+    ...definition.finiteChildren === true ? { finiteChildren: true } : {},
   };
 }

@@ -13,6 +13,7 @@ import { gridWorkflow } from "../../_support/workflows.ts";
 import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 import type { StepExecutor } from "../../../lib/core/executor.ts";
+import type { ChildSpec, StepTask } from "../../../lib/core/step_task.ts";
 import { summarizeEvents } from "../../../lib/report/run_summary.ts";
 import { ArtifactStore } from "../../../lib/store/artifact_store.ts";
 import { writeLessonInputs } from "../../../tasks/_bench_lesson.ts";
@@ -293,6 +294,87 @@ Deno.test("runPlan() stops a run whose steps spawn more children than its bound:
   assert.ok(
     finished?.type === "run:finished" && !finished.ok && !finished.cancelled && finished.failed === 1,
   );
+});
+
+/**
+ * A plan of a transcription (`talk`, whose split spawns one chunk per stretch of its recording) and, with
+ * `runaway`, the custom steps of {@linkcode spawningPlan}, `a` reading the transcript (so it spawns after the
+ * chunks did).
+ */
+async function transcriptionPlan(options: { runaway: boolean }): Promise<Plan> {
+  const dir = await tempDir("reel-scheduler-transcribe-");
+  await Deno.writeTextFile(`${dir}/talk.wav`, "a recording");
+  const run = () => null;
+  const workflow = await resolveWorkflow({
+    transcribe: [{ id: "talk", input: "talk.wav" }],
+    ...options.runaway
+      ? {
+        steps: [
+          { id: "a", inputs: ["talk/merge"], run },
+          { id: "k", child: true, run },
+          { id: "merge", inputs: ["a"], run },
+        ],
+      }
+      : {},
+  }, { file: "t.ts", moduleUrl: `file://${dir}/t.ts`, env: () => undefined });
+  return planWorkflows([workflow], { toolchain: { ...TEST_TOOLCHAIN, pocketsphinx: "pocketsphinx test" } });
+}
+
+/** The split of `talk` spawns `count` chunks, each keyed by its own content. */
+function chunksOfTalk(task: StepTask, count: number): ChildSpec[] {
+  if (task.id !== "talk/split") return [];
+  return Array.from(
+    { length: count },
+    (_, i) => ({ step: "./chunk", params: {}, content: String(i).repeat(64) }),
+  );
+}
+
+Deno.test("runPlan() holds a transcription's chunks to no count of children: more than the bound are heard, then served from the store", async () => {
+  const plan = await transcriptionPlan({ runaway: false });
+  const store = new MemoryStore();
+  const spawnLimits = { depth: 32, children: 10 };
+  const isChunk = (id: string) => id.startsWith("talk/split/chunk#");
+  const first = new FakeExecutor(plan, { random: seededRandom(3), spawn: (task) => chunksOfTalk(task, 25) });
+  const heard = await runRecording(plan, { executor: first, store, ffmpeg, outDir: null, spawnLimits });
+  assert.ok(heard.result.ok, [...heard.result.errors.values()].join());
+  assert.equal(first.started.filter(isChunk).length, 25);
+  assert.equal(heard.result.states.get("talk/merge"), "done");
+  // Again with the same store: 25 stored chunks, past the bound of 10, and nothing runs.
+  const again = new FakeExecutor(plan, { random: seededRandom(3), spawn: (task) => chunksOfTalk(task, 25) });
+  const served = await runRecording(plan, { executor: again, store, ffmpeg, outDir: null, spawnLimits });
+  assert.ok(served.result.ok, [...served.result.errors.values()].join());
+  assert.deepEqual(again.started, []);
+  const cachedChunks = served.events.filter((event) =>
+    event.type === "step:finished" && event.cached && isChunk(event.step)
+  );
+  assert.equal(cachedChunks.length, 25);
+});
+
+Deno.test("runPlan() still stops a custom step that spawns without end beside a transcription's uncounted chunks", async () => {
+  const plan = await transcriptionPlan({ runaway: true });
+  // The 25 chunks spawned first are not counted: the runaway passes a bound of 10 at its 12th child, as it does
+  // without them (before, the split failed at once and stopped the run).
+  const four = [0, 1, 2, 3].map((i) => ({ step: "k", params: { i } }));
+  const executor = new FakeExecutor(plan, {
+    random: seededRandom(7),
+    spawn: (task) => task.id === "a" || task.id.startsWith("a/") ? four : chunksOfTalk(task, 25),
+  });
+  const { result } = await runRecording(plan, {
+    executor,
+    store: new MemoryStore(),
+    ffmpeg,
+    outDir: null,
+    spawnLimits: { depth: 32, children: 10 },
+  });
+  assert.equal(result.errors.size, 1);
+  const [step, message] = [...result.errors][0]!;
+  assert.match(step, /^a\/k#\d$/);
+  assert.match(
+    message,
+    /spawned 4 children, making 12 spawned in this run: a run may spawn at most 10 children/,
+  );
+  assert.equal(result.ok, false);
+  assert.equal(result.cancelled, false);
 });
 
 Deno.test("runPlan() ends even when a listener throws, then rethrows the listener's error", async () => {

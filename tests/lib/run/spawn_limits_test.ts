@@ -35,3 +35,20 @@ Deno.test("SPAWN_LIMITS let thousands of children and a 32-level split through",
     "depth",
   );
 });
+
+Deno.test("spawnRefusal() holds children whose number their input fixes (counted: false) to the depth only", () => {
+  const limits = { depth: 3, children: 10 };
+  // A recording's 60,000 chunks, after a run's 10 custom children: not refused.
+  assert.equal(
+    spawnRefusal({ step: "talk/split", depth: 0, count: 60_000, spawnedBefore: 10, counted: false }, limits),
+    null,
+  );
+  assert.equal(
+    spawnRefusal({ step: "talk/split", depth: 0, count: 11, spawnedBefore: 0, counted: true }, limits)?.bound,
+    "children",
+  );
+  assert.equal(
+    spawnRefusal({ step: "deep", depth: 3, count: 1, spawnedBefore: 0, counted: false }, limits)?.bound,
+    "depth",
+  );
+});

@@ -35,6 +35,8 @@ export const splitStep: StepKindDefinition = {
   version: 3,
   blocking: false,
   optionalArtifact: true,
+  // One chunk per stretch of the recording: however long it is, not held to a run's count of spawned children.
+  finiteChildren: true,
   run: async (task, { signal, spawn }) => {
     const params = task.params as unknown as SplitParams;
     const source = inputPath(task, 0);
