@@ -102,6 +102,8 @@ export class PlainView implements RunView {
         return `${count} skipped ${event.step} (because ${event.because} failed)`;
       case "step:waiting":
         return `${count} waiting for ${event.holder}, which is making ${event.step}`;
+      case "step:remaking":
+        return `${count} remaking ${event.step}: its stored value cannot be right (${event.reason})`;
       case "step:expanded":
         return `${count} expanded ${event.step} into ${event.children.length} steps`;
       case "worker:crashed":

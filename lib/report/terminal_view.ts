@@ -114,8 +114,9 @@ export class TerminalView implements RunView {
   }
 
   /**
-   * Takes one event. Draws nothing itself, except that a step failing for good or a worker crashing is written
-   * above the block at once (redrawing the block as of the latest event's `at`).
+   * Takes one event. Draws nothing itself, except that a step failing for good, a worker crashing or a stored value
+   * that cannot be right (`step:remaking`) is written above the block at once (redrawing the block as of the
+   * latest event's `at`).
    *
    * @param event The next event of the run.
    */
@@ -136,6 +137,12 @@ export class TerminalView implements RunView {
       }
       case "step:failed":
         if (!event.retrying) this.#printAbove(`FAILED ${event.step}: ${event.error}`, event.at);
+        return;
+      case "step:remaking":
+        this.#printAbove(
+          `remaking ${event.step}: its stored value cannot be right (${event.reason})`,
+          event.at,
+        );
         return;
       default:
         return;

@@ -1,12 +1,26 @@
 /**
  * Making keys, each once: a key made earlier in the run (or being made) is shared; a key in the store is taken
  * from it; otherwise its claim is taken (waiting while another process makes it, then using that result) and
- * its step runs. Inputs that `cache gc` removed from under the run are made again the same way.
+ * its step runs. A stored value the step's kind says cannot be right is not taken: it is told (`step:remaking`),
+ * removed and made again. Inputs that `cache gc` removed from under the run are made again the same way.
  * @module
  */
 import { exists } from "../core/exists.ts";
+import type { Json } from "../core/json.ts";
+import type { StoredArtifact } from "../store/step_store.ts";
 import { type AttemptsContext, type Made, runAttempts } from "./attempts.ts";
 import type { DagNode } from "./dag_state.ts";
+
+/** Options for {@linkcode KeyMaker}. */
+export interface KeyMakerOptions {
+  /** Which nodes ignore the store (`--force`, `--force-step`). */
+  forced: (node: DagNode) => boolean;
+  /**
+   * The check a node's stored value must pass (its kind's `storedProblem`, for this node: why the value cannot be
+   * right, or null), or null when its kind has none. @default no check
+   */
+  storedCheck?: (node: DagNode) => ((value: Json) => string | null) | null;
+}
 
 /**
  * The makers of a run's keys.
@@ -21,23 +35,26 @@ import type { DagNode } from "./dag_state.ts";
 export class KeyMaker {
   readonly #context: AttemptsContext;
   readonly #forced: (node: DagNode) => boolean;
+  readonly #storedCheck: (node: DagNode) => ((value: Json) => string | null) | null;
   /** Keys made (or found) in this run, and keys being made: a key runs once per run. */
   readonly #made = new Map<string, Promise<Made>>();
   readonly #remaking = new Map<DagNode, Promise<void>>();
 
   /**
    * @param context What attempts use (its `vanishedInputs` and `remakeVanishedInputs` are this maker's own).
-   * @param options Which nodes ignore the store (`--force`, `--force-step`).
+   * @param options Which nodes ignore the store, and the checks stored values must pass.
    */
-  constructor(context: Omit<AttemptsContext, "vanishedInputs" | "remakeVanishedInputs">, options: {
-    forced: (node: DagNode) => boolean;
-  }) {
+  constructor(
+    context: Omit<AttemptsContext, "vanishedInputs" | "remakeVanishedInputs">,
+    options: KeyMakerOptions,
+  ) {
     this.#context = {
       ...context,
       vanishedInputs: (node) => this.vanishedInputs(node),
       remakeVanishedInputs: (node) => this.remakeVanishedInputs(node),
     };
     this.#forced = options.forced;
+    this.#storedCheck = options.storedCheck ?? (() => null);
   }
 
   /**
@@ -60,7 +77,8 @@ export class KeyMaker {
   async #makeFirst(node: DagNode): Promise<Made> {
     const forced = this.#forced(node);
     const stored = forced ? null : await this.#context.store.lookup(node.key);
-    if (stored !== null) return { artifact: stored, cached: true };
+    // A value that cannot be right is told and removed under the key's claim, then made again.
+    if (stored !== null && this.#problemOf(node, stored) === null) return { artifact: stored, cached: true };
     return await this.#claimAndRun(node, forced);
   }
 
@@ -122,12 +140,36 @@ export class KeyMaker {
     }
     try {
       // The process that held the claim may have stored the key meanwhile: then it is not made twice.
-      const stored = forced && !waited ? null : await store.lookup(node.key);
-      if (stored !== null) return { artifact: stored, cached: true };
+      const served = !forced || waited;
+      const stored = served ? await store.lookup(node.key) : null;
+      if (stored !== null && await this.#fits(node, stored)) return { artifact: stored, cached: true };
+      // Forced, the step runs whatever is stored; its commit must not keep an entry that cannot be right.
+      if (!served && this.#storedCheck(node) !== null) {
+        const peeked = await store.peek(node.key);
+        if (peeked !== null) await this.#fits(node, peeked);
+      }
       return await runAttempts(node, this.#context);
     } finally {
       await claim.release();
     }
+  }
+
+  /** Why a node's stored entry cannot be right, as its kind says, or null (also when its kind has no check). */
+  #problemOf(node: DagNode, stored: StoredArtifact): string | null {
+    return this.#storedCheck(node)?.(stored.value) ?? null;
+  }
+
+  /**
+   * Whether a node's stored entry can be served, called while holding its claim. One that cannot be right is told
+   * (`step:remaking`) and removed, so the step is made again and its commit stores the new one (the store would
+   * keep the entry already there).
+   */
+  async #fits(node: DagNode, stored: StoredArtifact): Promise<boolean> {
+    const reason = this.#problemOf(node, stored);
+    if (reason === null) return true;
+    this.#context.emit({ type: "step:remaking", ...this.#context.base(node), reason });
+    await this.#context.store.remove(node.key);
+    return false;
   }
 
   async #remake(dep: DagNode): Promise<void> {
@@ -136,7 +178,7 @@ export class KeyMaker {
     const claim = await store.claim(dep.key, { signal });
     try {
       const stored = await store.lookup(dep.key);
-      const made: Made = stored !== null
+      const made: Made = stored !== null && await this.#fits(dep, stored)
         ? { artifact: stored, cached: true }
         : await runAttempts(dep, this.#context);
       if (!("artifact" in made)) {

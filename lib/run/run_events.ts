@@ -24,6 +24,12 @@ export type RunEvent =
   | (StepEventBase & { type: "step:queued" })
   /** Fires when a step waits for another process (a render sharing the store) that is making the same key. */
   | (StepEventBase & { type: "step:waiting"; holder: string })
+  /**
+   * Fires when the store holds a step's entry whose value cannot be right for it (its kind says why in `reason`: a
+   * chunk's word past the end of its audio): the entry is removed and the step is made again, as if it were not
+   * stored.
+   */
+  | (StepEventBase & { type: "step:remaking"; reason: string })
   /** Fires when a step holds its permits and has been handed to a worker. */
   | (StepEventBase & { type: "step:started"; worker: WorkerId; attempt: number })
   /** Fires while a step runs, each time it reports how far it is (an encode: at most once per percent). */

@@ -22,6 +22,7 @@ import type { RunPlanOptions, RunResult } from "./run_options.ts";
 import type { RunEvent, StepEventBase } from "./run_events.ts";
 import { forcedSteps } from "./step_glob.ts";
 import { SPAWN_LIMITS, spawnRefusal } from "./spawn_limits.ts";
+import { stepKinds } from "../workflow/step_kinds.ts";
 
 /**
  * Runs a plan to the end and resolves with how every step ended. It never rejects for a failed step: failures are
@@ -116,6 +117,8 @@ class Scheduler {
   #keyMaker(): KeyMaker {
     const options = this.#options;
     const forced = forcedSteps(options);
+    // The kinds' checks of stored values (a chunk's words must fit its audio).
+    const kinds = stepKinds();
     const maxRetryAfter = new Map(
       this.#plan.providers.map((provider) => [provider.name, provider.maxRetryAfter]),
     );
@@ -134,6 +137,11 @@ class Scheduler {
       emit: (event) => this.#emitMade(event),
     }, {
       forced: (node) => forced(node.step.id),
+      storedCheck: (node) => {
+        const problem = kinds.get(node.step.kind)?.storedProblem;
+        if (problem === undefined) return null;
+        return (value) => problem({ value, params: node.step.params, runtime: node.step.runtime });
+      },
     });
   }
 

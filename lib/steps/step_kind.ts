@@ -20,6 +20,16 @@ export interface StepContext {
   reportProgress(fraction: number): void;
 }
 
+/** A step's value as the store holds it, with what the step is asked, for {@linkcode StepKindDefinition.storedProblem}. */
+export interface StoredValue {
+  /** The stored value. */
+  value: Json;
+  /** The step's params (part of its key). */
+  params: Json;
+  /** Its run-time details (a chunk's place in its recording). */
+  runtime: Record<string, Json>;
+}
+
 /** Runs one step inside a worker; writes `task.outputPath` when the kind has an artifact; returns its value. */
 export type StepRunner = (task: StepTask, context: StepContext) => Promise<Json>;
 
@@ -54,6 +64,13 @@ export interface StepKindDefinition {
   readonly finiteChildren?: boolean;
   /** Runs one step. */
   readonly run: StepRunner;
+  /**
+   * Why a stored value of this kind cannot be right for its step, or null when it can (absent: every one can). A
+   * value the kind's code never stores now (a chunk's word past the end of its audio, written by an older version
+   * or damaged by hand) is not served: the run says so (`step:remaking`), removes the entry and makes the step
+   * again, as for an entry that is not there. Runs on the main thread for each stored value a run would use.
+   */
+  readonly storedProblem?: (stored: StoredValue) => string | null;
   /**
    * Readies the kind's code in a worker before its first step arrives (a slide's renderer compiles its WebAssembly
    * and reads its fonts: about half a second), while the main thread still checks the plan. Called at most once a

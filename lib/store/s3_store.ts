@@ -177,6 +177,20 @@ export class S3Store implements StepStore {
   }
 
   /**
+   * Removes an entry: its record first (a reader then finds no entry), then its file and the local copy.
+   *
+   * @param key The step key.
+   */
+  async remove(key: string): Promise<void> {
+    const record = await this.#record(key);
+    await this.#client.delete(`entries/${key}/record.json`);
+    if (record?.file !== null && record?.file !== undefined) {
+      await this.#client.delete(`entries/${key}/${record.file}`);
+    }
+    await removeIfExists(`${this.#cache}/entries/${key}`);
+  }
+
+  /**
    * Removes scratch folders that killed processes left in the cache.
    *
    * @returns How many were removed.

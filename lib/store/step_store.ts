@@ -73,6 +73,11 @@ export interface StepStore {
   commit(key: string, artifact: CommitInput): Promise<StoredArtifact>;
   /** Removes a scratch folder. */
   discard(folder: string): Promise<void>;
+  /**
+   * Removes an entry (a stored value its step's kind says cannot be right), so the step's next commit stores its
+   * own; nothing happens when the key is not stored.
+   */
+  remove(key: string): Promise<void>;
 }
 
 /** The record written beside each artifact: what a step returned, and the artifact's size and digest. */

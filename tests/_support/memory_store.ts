@@ -36,4 +36,9 @@ export class MemoryStore implements StepStore {
   discard(): Promise<void> {
     return Promise.resolve();
   }
+
+  remove(key: string): Promise<void> {
+    this.artifacts.delete(key);
+    return Promise.resolve();
+  }
 }

@@ -57,3 +57,23 @@ Deno.test("PlainView removes escape codes from error text", () => {
   assert.equal(sink.text, "FAILED a: red error\n");
   assert.ok(!sink.text.includes("\x1b"));
 });
+
+Deno.test("PlainView says in one line that a stored value that cannot be right is made again", () => {
+  const sink = new TextSink();
+  const view = new PlainView({ writer: sink });
+  view.update(ev.runStarted(0, 8, 1));
+  view.update({
+    type: "step:remaking",
+    at: 10,
+    step: "talk/split/chunk#1",
+    kind: "transcribe-chunk",
+    contentKey: "a".repeat(64),
+    reason:
+      'Chunk 0:08.0–0:20.1 of talk.wav: word 1 ("rain") ends at 31.5 s, past the end of the chunk\'s 12.10 s of audio',
+  });
+  assert.equal(
+    sink.text.split("\n")[1],
+    "[0/8] remaking talk/split/chunk#1: its stored value cannot be right (Chunk 0:08.0–0:20.1 of talk.wav: word 1 " +
+      '("rain") ends at 31.5 s, past the end of the chunk\'s 12.10 s of audio)',
+  );
+});

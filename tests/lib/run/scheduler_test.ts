@@ -320,13 +320,27 @@ async function transcriptionPlan(options: { runaway: boolean }): Promise<Plan> {
   return planWorkflows([workflow], { toolchain: { ...TEST_TOOLCHAIN, pocketsphinx: "pocketsphinx test" } });
 }
 
-/** The split of `talk` spawns `count` chunks, each keyed by its own content. */
+/** The split of `talk` spawns `count` chunks of 10 s, each keyed by its own content. */
 function chunksOfTalk(task: StepTask, count: number): ChildSpec[] {
   if (task.id !== "talk/split") return [];
-  return Array.from(
-    { length: count },
-    (_, i) => ({ step: "./chunk", params: {}, content: String(i).repeat(64) }),
-  );
+  return Array.from({ length: count }, (_, i) => ({
+    step: "./chunk",
+    params: {},
+    content: String(i).repeat(64),
+    runtime: {
+      from: i * 160_000,
+      to: (i + 1) * 160_000,
+      sampleRate: 16_000,
+      start: i * 10,
+      end: (i + 1) * 10,
+    },
+  }));
+}
+
+/** What a fake chunk hears: one word, a second into it. */
+function heardInChunk(task: StepTask): Json {
+  if (task.kind !== "transcribe-chunk") return { duration: 1 };
+  return { duration: 10, words: [{ text: "rain", start: 1, end: 1.5, confidence: null }] };
 }
 
 Deno.test("runPlan() holds a transcription's chunks to no count of children: more than the bound are heard, then served from the store", async () => {
@@ -334,13 +348,21 @@ Deno.test("runPlan() holds a transcription's chunks to no count of children: mor
   const store = new MemoryStore();
   const spawnLimits = { depth: 32, children: 10 };
   const isChunk = (id: string) => id.startsWith("talk/split/chunk#");
-  const first = new FakeExecutor(plan, { random: seededRandom(3), spawn: (task) => chunksOfTalk(task, 25) });
+  const first = new FakeExecutor(plan, {
+    random: seededRandom(3),
+    spawn: (task) => chunksOfTalk(task, 25),
+    value: heardInChunk,
+  });
   const heard = await runRecording(plan, { executor: first, store, ffmpeg, outDir: null, spawnLimits });
   assert.ok(heard.result.ok, [...heard.result.errors.values()].join());
   assert.equal(first.started.filter(isChunk).length, 25);
   assert.equal(heard.result.states.get("talk/merge"), "done");
   // Again with the same store: 25 stored chunks, past the bound of 10, and nothing runs.
-  const again = new FakeExecutor(plan, { random: seededRandom(3), spawn: (task) => chunksOfTalk(task, 25) });
+  const again = new FakeExecutor(plan, {
+    random: seededRandom(3),
+    spawn: (task) => chunksOfTalk(task, 25),
+    value: heardInChunk,
+  });
   const served = await runRecording(plan, { executor: again, store, ffmpeg, outDir: null, spawnLimits });
   assert.ok(served.result.ok, [...served.result.errors.values()].join());
   assert.deepEqual(again.started, []);
@@ -375,6 +397,68 @@ Deno.test("runPlan() still stops a custom step that spawns without end beside a 
   );
   assert.equal(result.ok, false);
   assert.equal(result.cancelled, false);
+});
+
+Deno.test("runPlan() does not serve a stored chunk whose words end past its audio: it says so, hears it again and stores the new words, under --force too", async () => {
+  const plan = await transcriptionPlan({ runaway: false });
+  const dir = await tempDir("reel-scheduler-unfit-");
+  const chunk = "talk/split/chunk#1";
+  const run = async (options: { force: boolean }) => {
+    const fake = new FakeExecutor(plan, {
+      random: seededRandom(5),
+      spawn: (task) => chunksOfTalk(task, 3),
+      value: heardInChunk,
+    });
+    const store = new ArtifactStore(`${dir}/.reel`);
+    try {
+      const ran = await runRecording(plan, {
+        executor: writingArtifacts(fake),
+        store,
+        ffmpeg,
+        outDir: null,
+        force: options.force,
+      });
+      assert.ok(ran.result.ok, [...ran.result.errors.values()].join());
+      return { ...ran, started: fake.started };
+    } finally {
+      store.close();
+    }
+  };
+  const first = await run({ force: false });
+  const key = first.result.artifacts.get(chunk)!.key;
+  const recordPath = `${dir}/.reel/entries/${key.slice(0, 2)}/${key}/record.json`;
+  // As an older version stored it (no digest of its value): its word 30 s past the chunk's 10 s.
+  const damage = async () => {
+    const record = JSON.parse(await Deno.readTextFile(recordPath));
+    record.value.words[0] = { text: "rain", start: 31, end: 31.5, confidence: null };
+    delete record.valueSha256;
+    await Deno.writeTextFile(recordPath, JSON.stringify(record));
+  };
+  const storedWords = async () => JSON.parse(await Deno.readTextFile(recordPath)).value.words;
+
+  await damage();
+  const again = await run({ force: false });
+  assert.deepEqual(again.started, [chunk]);
+  const remaking = again.events.filter((event) => event.type === "step:remaking");
+  assert.deepEqual(remaking.map((event) => event.step), [chunk]);
+  assert.ok(remaking[0]?.type === "step:remaking");
+  assert.equal(
+    remaking[0].reason,
+    'Chunk 0:10.0–0:20.0 of talk.wav: word 1 ("rain") ends at 31.5 s, past the end of the chunk\'s 10.00 s of audio',
+  );
+  assert.deepEqual(await storedWords(), [{ text: "rain", start: 1, end: 1.5, confidence: null }]);
+
+  // Forced, the chunk runs anyway; its commit must not keep the entry that was there.
+  await damage();
+  const forced = await run({ force: true });
+  assert.ok(forced.started.includes(chunk));
+  assert.deepEqual(
+    forced.events.filter((event) => event.type === "step:remaking").map((event) => event.step),
+    [
+      chunk,
+    ],
+  );
+  assert.deepEqual(await storedWords(), [{ text: "rain", start: 1, end: 1.5, confidence: null }]);
 });
 
 Deno.test("runPlan() ends even when a listener throws, then rethrows the listener's error", async () => {

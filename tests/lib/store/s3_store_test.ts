@@ -57,7 +57,7 @@ Deno.test("S3Store: a committed artifact is found from another host's cache, che
   }
 });
 
-Deno.test("S3Store: the first writer of a key wins, and a step that wrote no required file stores nothing", async () => {
+Deno.test("S3Store: the first writer of a key wins until the entry is removed, and a step that wrote no required file stores nothing", async () => {
   await using s3 = await bucket();
   const one = new S3Store("s3://reel/p", { cacheDir: await tempDir(), env: s3.env });
   const two = new S3Store("s3://reel/p", { cacheDir: await tempDir(), env: s3.env });
@@ -76,6 +76,14 @@ Deno.test("S3Store: the first writer of a key wins, and a step that wrote no req
     const second = await write(two, "second");
     assert.equal(second.value, "first");
     assert.equal(await Deno.readTextFile(second.path!), "first");
+    // A removed entry (its value could not be right) is gone for every host, and the next writer's is kept.
+    await two.remove(KEY);
+    assert.equal(await one.lookup(KEY), null);
+    assert.equal(await two.peek(KEY), null);
+    const third = await write(one, "third");
+    assert.equal(third.value, "third");
+    assert.equal(await Deno.readTextFile((await two.lookup(KEY))!.path!), "third");
+    await one.remove("f".repeat(64));
     await assert.rejects(
       one.commit("e".repeat(64), {
         file: "/nonexistent/x",

@@ -13,6 +13,7 @@ import { httpTarget } from "../../../providers/http/openai_client.ts";
 import { transcribeAudio } from "../../../providers/http/openai_transcription.ts";
 import type { StepContext, StepKindDefinition } from "../../../steps/step_kind.ts";
 import type { StepTask } from "../../../core/step_task.ts";
+import { chunkValueProblem, fitChunkWords } from "../chunk_value.ts";
 import { extractUpload, type UploadRange } from "./_compact_chunks.ts";
 
 /** The engine and options a chunk is heard with (its params). */
@@ -21,8 +22,9 @@ export type ChunkParams =
   | { engine: "openai"; model: string; language: string; prompt: string | null; timestamps: boolean };
 
 /**
- * Hears one chunk; its value is `{ duration, words }`, the words' times from the chunk's start. A failure names
- * the chunk's place in the recording.
+ * Hears one chunk; its value is `{ duration, words }` (see `chunk_value.ts`), the words' times from the chunk's
+ * start, within it and in order. A failure names the chunk's place in the recording; a stored value that does not
+ * fit its chunk is not served (`storedProblem`), and the chunk is heard again.
  */
 export const chunkStep: StepKindDefinition = {
   kind: "transcribe-chunk",
@@ -36,21 +38,36 @@ export const chunkStep: StepKindDefinition = {
     const rate = Number(runtime.sampleRate);
     try {
       const params = task.params as unknown as ChunkParams;
-      const duration = (to - from) / rate;
+      const duration = chunkLength(runtime);
       const words = params.engine === "pocketsphinx"
         ? await hearHere(task, context, { from, to, rate })
         : await hearOverHttp(task, context, { duration, params });
-      return { duration, words: words.map(rounded) as unknown as Json };
+      // Within the chunk and in order, as `chunkValueProblem` wants of a stored value.
+      return { duration, words: fitChunkWords(words, duration).map(rounded) as unknown as Json };
     } catch (error) {
       if (error instanceof Error && !context.signal.aborted) {
-        error.message = `Chunk ${clock(Number(runtime.start))}–${clock(Number(runtime.end))} of ${
-          String(runtime.recording)
-        }: ${error.message}`;
+        error.message = `${chunkName(runtime)}: ${error.message}`;
       }
       throw error;
     }
   },
+  storedProblem: ({ value, runtime }) => {
+    const problem = chunkValueProblem(value, chunkLength(runtime));
+    return problem === null ? null : `${chunkName(runtime)}: ${problem}`;
+  },
 };
+
+/** A chunk's length in seconds, from its range of samples. */
+function chunkLength(runtime: Record<string, Json>): number {
+  return (Number(runtime.to) - Number(runtime.from)) / Number(runtime.sampleRate);
+}
+
+/** The chunk's place in its recording, as its messages name it: `Chunk 3:00.0–4:02.3 of talk.mp3`. */
+function chunkName(runtime: Record<string, Json>): string {
+  return `Chunk ${clock(Number(runtime.start))}–${clock(Number(runtime.end))} of ${
+    String(runtime.recording)
+  }`;
+}
 
 /** Hears the chunk's samples (read from the decoded recording) with pocketsphinx. */
 async function hearHere(
