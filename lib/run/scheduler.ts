@@ -42,6 +42,15 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunR
   return await new Scheduler(plan, options).run();
 }
 
+/** An output waiting for one of the steps it goes with to be published (`PlanStep.publishWith`). */
+interface HeldOutput {
+  step: string;
+  output: string | null;
+  artifact: string | null;
+  order: number;
+  goesWith: readonly string[];
+}
+
 class Scheduler {
   readonly #plan: Plan;
   readonly #options: RunPlanOptions;
@@ -51,13 +60,7 @@ class Scheduler {
   /** Steps whose outputs this run published. */
   readonly #publishedSteps = new Set<string>();
   /** Outputs waiting for one of the steps they go with to be published. */
-  #heldOutputs: {
-    step: string;
-    output: string | null;
-    artifact: string | null;
-    order: number;
-    goesWith: readonly string[];
-  }[] = [];
+  readonly #heldOutputs: HeldOutput[] = [];
   readonly #controller = new AbortController();
   readonly #clock: Clock;
   readonly #start: number;
@@ -213,17 +216,24 @@ class Scheduler {
     }
     const path = await this.#publisher.publish(item);
     if (path === null) return [];
-    this.#publishedSteps.add(id);
     const written = [{ step: id, path }];
-    const released = this.#heldOutputs.filter((held) => held.goesWith.includes(id));
-    this.#heldOutputs = this.#heldOutputs.filter((held) => !held.goesWith.includes(id));
-    for (const held of released) {
+    // The held files are taken one at a time, and this step counts as published only once none is left: a file that
+    // goes with it and ends meanwhile is held too and taken here, so it is never written and announced (after its
+    // own publishing) before this step is announced (after this returns).
+    for (let held = this.#takeHeld(id); held !== undefined; held = this.#takeHeld(id)) {
       const heldPath = await this.#publisher.publish(held);
       if (heldPath === null) continue;
       this.#publishedSteps.add(held.step);
       written.push({ step: held.step, path: heldPath });
     }
+    this.#publishedSteps.add(id);
     return written;
+  }
+
+  /** The first output held for step `id` (see {@linkcode #publish}), no longer held; undefined when none is. */
+  #takeHeld(id: string): HeldOutput | undefined {
+    const index = this.#heldOutputs.findIndex((held) => held.goesWith.includes(id));
+    return index === -1 ? undefined : this.#heldOutputs.splice(index, 1)[0];
   }
 
   async #succeed(node: DagNode, artifact: StoredArtifact): Promise<void> {
