@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { runProcess } from "../../../lib/media/run_process.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
+
+const here = new URL("../../../lib/media/run_process.ts", import.meta.url).href;
+
+Deno.test({
+  name: "runProcess(): a child dies with reel, even when reel is killed with SIGKILL (Linux)",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    // A reel-like process starts a child that would run for ten minutes; the child holds a FIFO open for writing, so
+    // the test reads its end of the FIFO until end of file: that comes when the child is gone, an event.
+    const dir = await tempDir();
+    const fifo = `${dir}/alive`;
+    const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+    assert.ok(made.success);
+    const script = `${dir}/parent.ts`;
+    await Deno.writeTextFile(
+      script,
+      `import { runProcess } from ${JSON.stringify(here)};\n` +
+        `await runProcess("sh", ["-c", ${
+          JSON.stringify(`exec 3>${fifo}; echo started >&3; exec sleep 600`)
+        }]);\n`,
+    );
+    const parent = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", script],
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    const alive = await Deno.open(fifo, { read: true });
+    const reader = alive.readable.getReader();
+    const first = await reader.read();
+    assert.equal(new TextDecoder().decode(first.value), "started\n");
+    parent.kill("SIGKILL");
+    await parent.status;
+    // Before, the child kept running (ten minutes) and this read waited for it: a deadline fails it instead.
+    let deadline: ReturnType<typeof setTimeout> | undefined;
+    const ended = await Promise.race([
+      reader.read().then((chunk) => chunk.done),
+      new Promise<"still running">((resolve) =>
+        deadline = setTimeout(() => resolve("still running"), 20_000)
+      ),
+    ]);
+    clearTimeout(deadline);
+    if (ended === "still running") {
+      await new Deno.Command("pkill", { args: ["-f", `exec 3>${fifo}`] }).output();
+      await new Deno.Command("pkill", { args: ["-KILL", "-f", "sleep 600"] }).output();
+    }
+    reader.releaseLock();
+    assert.equal(ended, true);
+  },
+});
+
+Deno.test("runProcess() names a program that does not exist, and one that cannot be run, as Deno's spawn does", async () => {
+  await assert.rejects(
+    runProcess("reel-no-such-program", ["x"]),
+    (error: unknown) => error instanceof Deno.errors.NotFound && /reel-no-such-program/.test(error.message),
+  );
+  const dir = await tempDir();
+  await assert.rejects(
+    runProcess(dir, []),
+    (error: unknown) => error instanceof Deno.errors.PermissionDenied && error.message.includes(dir),
+  );
+  // A program that fails on its own is a ProcessError with its stderr, as before.
+  await assert.rejects(
+    runProcess("sh", ["-c", "echo 'setpriv-like words' >&2; exit 3"]),
+    /exited with code 3/,
+  );
+});
