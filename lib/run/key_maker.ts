@@ -39,6 +39,12 @@ export class KeyMaker {
   /** Keys made (or found) in this run, and keys being made: a key runs once per run. */
   readonly #made = new Map<string, Promise<Made>>();
   readonly #remaking = new Map<DagNode, Promise<void>>();
+  /**
+   * Nodes made again in this run because their stored value could not be right, and the nodes made from them: a
+   * node's key is made of its inputs' keys, not their values, so what was stored from a refused value (a transcript
+   * merged from a chunk's wrong words) keeps its key, and must be made again too, not served.
+   */
+  readonly #remade = new Set<DagNode>();
 
   /**
    * @param context What attempts use (its `vanishedInputs` and `remakeVanishedInputs` are this maker's own).
@@ -76,10 +82,17 @@ export class KeyMaker {
 
   async #makeFirst(node: DagNode): Promise<Made> {
     const forced = this.#forced(node);
-    const stored = forced ? null : await this.#context.store.lookup(node.key);
+    if (this.#readsRemade(node)) this.#remade.add(node);
+    const stored = forced || this.#remade.has(node) ? null : await this.#context.store.lookup(node.key);
     // A value that cannot be right is told and removed under the key's claim, then made again.
     if (stored !== null && this.#problemOf(node, stored) === null) return { artifact: stored, cached: true };
     return await this.#claimAndRun(node, forced);
+  }
+
+  /** Whether a node reads (an input, or an input's child) a node made again in this run (see `#remade`). */
+  #readsRemade(node: DagNode): boolean {
+    const remade = (dep: DagNode): boolean => this.#remade.has(dep) || dep.children.some(remade);
+    return node.deps.some(remade);
   }
 
   /**
@@ -144,7 +157,7 @@ export class KeyMaker {
       const stored = served ? await store.lookup(node.key) : null;
       if (stored !== null && await this.#fits(node, stored)) return { artifact: stored, cached: true };
       // Forced, the step runs whatever is stored; its commit must not keep an entry that cannot be right.
-      if (!served && this.#storedCheck(node) !== null) {
+      if (!served && (this.#storedCheck(node) !== null || this.#remade.has(node))) {
         const peeked = await store.peek(node.key);
         if (peeked !== null) await this.#fits(node, peeked);
       }
@@ -162,12 +175,14 @@ export class KeyMaker {
   /**
    * Whether a node's stored entry can be served, called while holding its claim. One that cannot be right is told
    * (`step:remaking`) and removed, so the step is made again and its commit stores the new one (the store would
-   * keep the entry already there).
+   * keep the entry already there); so is one made from a node made again (see `#remade`).
    */
   async #fits(node: DagNode, stored: StoredArtifact): Promise<boolean> {
-    const reason = this.#problemOf(node, stored);
-    if (reason === null) return true;
-    this.#context.emit({ type: "step:remaking", ...this.#context.base(node), reason });
+    // Made from a value made again: removed without a word (the refused value was told).
+    const reason = this.#remade.has(node) ? null : this.#problemOf(node, stored);
+    if (reason === null && !this.#remade.has(node)) return true;
+    if (reason !== null) this.#context.emit({ type: "step:remaking", ...this.#context.base(node), reason });
+    this.#remade.add(node);
     await this.#context.store.remove(node.key);
     return false;
   }

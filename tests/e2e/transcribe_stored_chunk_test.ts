@@ -9,7 +9,6 @@ import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { planResolved } from "../../lib/run/load_plan.ts";
 import { renderLoaded } from "../../lib/run/render_workflows.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
-import { ArtifactStore } from "../../lib/store/artifact_store.ts";
 import type { ArtifactRecord } from "../../lib/store/step_store.ts";
 import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
 import { tempDir } from "../_support/temp_dir.ts";
@@ -50,7 +49,8 @@ Deno.test({
       assert.ok(chunks.length >= 2 && heard === chunks.length, `${heard} requests, ${chunks.length} chunks`);
 
       // The second chunk's record, as an older version left it (no digest of its value): its words 30 s later,
-      // past the end of its audio. The transcript's entry is gone, so the merge runs again.
+      // past the end of its audio; and the transcript that version merged from them in the same run, stored under
+      // the same key (a key is made of its inputs' keys, not their words).
       const chunk = first.run.artifacts.get("talk/split/chunk#1")!;
       const path = `${cacheDir}/entries/${chunk.key.slice(0, 2)}/${chunk.key}/record.json`;
       const record = JSON.parse(await Deno.readTextFile(path)) as ArtifactRecord;
@@ -59,9 +59,28 @@ Deno.test({
       value.words = value.words.map((word) => ({ ...word, start: word.start + 30, end: word.end + 30 }));
       delete record.valueSha256;
       await Deno.writeTextFile(path, JSON.stringify(record));
-      const store = new ArtifactStore(cacheDir);
-      await store.remove(first.run.artifacts.get("talk/merge")!.key);
-      store.close();
+      const merge = first.run.artifacts.get("talk/merge")!.key;
+      const mergeDir = `${cacheDir}/entries/${merge.slice(0, 2)}/${merge}`;
+      const mergeRecord = JSON.parse(await Deno.readTextFile(`${mergeDir}/record.json`)) as ArtifactRecord;
+      const mergeFile = `${mergeDir}/${mergeRecord.file}`;
+      const merged = JSON.parse(await Deno.readTextFile(mergeFile));
+      // Everything from the second chunk on, 30 s later.
+      const stale = JSON.stringify(
+        merged,
+        (key, item) =>
+          key !== "" && typeof item === "object" && item !== null && typeof item.start === "number" &&
+            item.start >= 10
+            ? { ...item, start: item.start + 30, end: item.end + 30 }
+            : item,
+      );
+      assert.notEqual(stale, JSON.stringify(merged));
+      const staleBytes = new TextEncoder().encode(stale);
+      await Deno.writeFile(mergeFile, staleBytes);
+      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", staleBytes));
+      mergeRecord.sha256 = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+      mergeRecord.bytes = staleBytes.length;
+      delete mergeRecord.mtime;
+      await Deno.writeTextFile(`${mergeDir}/record.json`, JSON.stringify(mergeRecord));
 
       const second = await render(`${dir}/second`);
       // That chunk alone was heard again, and said so once, naming it and why.

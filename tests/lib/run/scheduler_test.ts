@@ -435,10 +435,28 @@ Deno.test("runPlan() does not serve a stored chunk whose words end past its audi
     await Deno.writeTextFile(recordPath, JSON.stringify(record));
   };
   const storedWords = async () => JSON.parse(await Deno.readTextFile(recordPath)).value.words;
+  // The transcript merged from those words, as that version stored it in the same run (its key is made of the
+  // chunk's key, not its words): it must be merged again, not served.
+  const merge = first.result.artifacts.get("talk/merge")!.key;
+  const mergePath = `${dir}/.reel/entries/${merge.slice(0, 2)}/${merge}/record.json`;
+  const staleMerge = async () => {
+    const record = JSON.parse(await Deno.readTextFile(mergePath));
+    record.value = { ...record.value, stale: true };
+    delete record.valueSha256;
+    await Deno.writeTextFile(mergePath, JSON.stringify(record));
+  };
+  const mergeIsStale = async () => JSON.parse(await Deno.readTextFile(mergePath)).value.stale === true;
 
   await damage();
+  await staleMerge();
   const again = await run({ force: false });
-  assert.deepEqual(again.started, [chunk]);
+  // The chunk, and what is made from it, again; the other chunks are served.
+  const made = first.started.filter((id) =>
+    !id.startsWith("talk/split") && id !== "talk/decode" && id !== "talk/probe"
+  );
+  assert.ok(made.includes("talk/merge"), made.join());
+  assert.deepEqual(again.started.sort(), [chunk, ...made].sort());
+  assert.equal(await mergeIsStale(), false);
   const remaking = again.events.filter((event) => event.type === "step:remaking");
   assert.deepEqual(remaking.map((event) => event.step), [chunk]);
   assert.ok(remaking[0]?.type === "step:remaking");
@@ -448,9 +466,11 @@ Deno.test("runPlan() does not serve a stored chunk whose words end past its audi
   );
   assert.deepEqual(await storedWords(), [{ text: "rain", start: 1, end: 1.5, confidence: null }]);
 
-  // Forced, the chunk runs anyway; its commit must not keep the entry that was there.
+  // Forced, the chunk runs anyway; its commit, and the merge's, must not keep the entries that were there.
   await damage();
+  await staleMerge();
   const forced = await run({ force: true });
+  assert.equal(await mergeIsStale(), false);
   assert.ok(forced.started.includes(chunk));
   assert.deepEqual(
     forced.events.filter((event) => event.type === "step:remaking").map((event) => event.step),
