@@ -96,12 +96,34 @@ export function slidePngChunkProblem(chunks: readonly PngChunk[]): string | null
       : valueProblem(type, data);
     if (problem !== null) return problem;
   }
-  // The image data is one run of IDAT chunks: the decoder stops at the first chunk after them.
+  // The image data is one run of IDAT chunks: the decoder reads no further once its zlib stream has ended, and
+  // an image whose stream goes on past a chunk that is not IDAT is left out.
   const after = chunks.findIndex((chunk, at) => at > index && chunk.type !== "IDAT");
-  if (after !== -1 && chunks.slice(after).some((chunk) => chunk.type === "IDAT")) {
+  if (
+    after !== -1 && chunks.slice(after).some((chunk) => chunk.type === "IDAT") &&
+    !isWholeStream(chunks.slice(index, after).map((chunk) => chunk.data))
+  ) {
     return `its IDAT chunks are split by a ${chunks[after]!.type} chunk`;
   }
   return null;
+}
+
+/** Whether the parts, joined, hold a zlib stream to its end (inflated once: only for IDATs split by a chunk). */
+function isWholeStream(parts: Uint8Array[]): boolean {
+  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.length;
+  }
+  try {
+    inflateSync(joined);
+    return true;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && code.startsWith("Z_")) return false;
+    throw error;
+  }
 }
 
 /** Why a pHYs unit or an sRGB rendering intent is refused, or null (other chunks: null). */

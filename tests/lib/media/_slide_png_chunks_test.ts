@@ -180,7 +180,7 @@ Deno.test("imageProblem() passes, for a slide, a PNG with unusual side chunks th
   }
 });
 
-Deno.test("imageProblem() refuses, for a slide, IDAT chunks split by another chunk (the renderer stops at it)", async () => {
+Deno.test("imageProblem() refuses, for a slide, image data split by another chunk (the renderer stops at it), not a late IDAT after the whole of it", async () => {
   const data = RED.subarray(HEADER + 8, RED.length - 12 - 4);
   const split = concatBytes([
     RED.subarray(0, HEADER),
@@ -199,4 +199,17 @@ Deno.test("imageProblem() refuses, for a slide, IDAT chunks split by another chu
   ]);
   assert.equal(imageProblem(joined, { slide: true }), null);
   assert.equal(await drawn(joined), true);
+  // Once its image data is whole, the renderer reads no further: a chunk, then an IDAT (empty, or not), after it
+  // is drawn, and passes.
+  for (const late of [new Uint8Array(), bytes(1, 2, 3, 4)]) {
+    const after = concatBytes([
+      RED.subarray(0, HEADER),
+      pngChunk("IDAT", data),
+      pngChunk("tEXt", text("T\0x")),
+      pngChunk("IDAT", late),
+      RED.subarray(RED.length - 12),
+    ]);
+    assert.equal(imageProblem(after, { slide: true }), null);
+    assert.equal(await drawn(after), true);
+  }
 });
