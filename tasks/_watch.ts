@@ -160,7 +160,8 @@ export async function watchAndRender(
       signal,
       pending: savedDuring,
       say,
-      onReady: () => say(`${watchingLine(files, watched, named.length)}; Ctrl-C to stop`),
+      // A file the plan names that is also a module (a script the workflow imports and reads) is counted once.
+      onReady: () => say(`${watchingLine(files, watched, watched.length - modules.length)}; Ctrl-C to stop`),
     });
     if (changed === null) return;
     say(`changed: ${changed.join(", ")}; rendering again (round ${round + 1})`);

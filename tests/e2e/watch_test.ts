@@ -207,6 +207,27 @@ Deno.test("render --watch renders again when a file the workflow's code reads is
   assert.equal(status.code, 130);
 });
 
+Deno.test("render --watch counts a module the workflow also reads as text once, as a module", async () => {
+  // Before: "watching lesson.ts and 1 file it reads", the module counted as a read file and not as an import.
+  const dir = await tempDir("reel-watch-module-read-");
+  await Deno.writeTextFile(`${dir}/parts.ts`, 'export const second = "Second part.";\n');
+  await Deno.writeTextFile(
+    `${dir}/lesson.ts`,
+    `import { second } from "./parts.ts";\n` +
+      `const source = await Deno.readTextFile(new URL("parts.ts", import.meta.url));\n` +
+      `if (!source.includes("Second")) throw new Error("parts.ts changed");\n` +
+      workflowText("Second part.").replace('"Second part."', "second"),
+  );
+  const watch = startWatch(dir);
+  const seen = await watch.until(/watching .*Ctrl-C to stop\n/);
+  const status = await watch.stop();
+  assert.match(
+    seen,
+    /watching lesson\.ts and 1 local module it imports \(and reel's own \d+ modules\); Ctrl-C/,
+  );
+  assert.equal(status.code, 130);
+});
+
 Deno.test("render --watch on a workflow whose read file holds the mistake renders once that file is saved fixed", async () => {
   // Before: the files a workflow reads reached the watch only once it planned, so mending the file did nothing.
   const dir = await tempDir("reel-watch-read-bad-");
