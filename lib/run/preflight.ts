@@ -80,6 +80,7 @@ export async function preflight(
           signal,
           file: workflow.file,
           stored,
+          plan,
           fitSlides,
         }),
       );

@@ -9,6 +9,7 @@ import type { WorkflowIssue } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Json } from "../core/json.ts";
 import type { ForeseenWork } from "../plan/estimate_plan.ts";
+import type { Plan } from "../plan/plan.ts";
 import type { Draft } from "../plan/plan_step.ts";
 import type { ResolvedProvider } from "../plan/provider_settings.ts";
 import type { LocalEngine, Toolchain } from "../plan/toolchain.ts";
@@ -63,6 +64,8 @@ export interface PreflightContext {
    * @default nothing is stored
    */
   stored?: (stepId: string) => Json | undefined;
+  /** The plan the checks are for (its steps' runtime say which files each reads). @default none: every file checked */
+  plan?: Plan;
   /**
    * Checks slides' fit as `checkSlideFits` does, in order, elsewhere (the render's workers, which load the
    * fonts for the slides anyway); `signal` stops it (the lesson's voice check failed meanwhile).

@@ -99,10 +99,22 @@ async function preflightVariants(variants: ResolvedVariants, context: PreflightC
   return [];
 }
 
-/** Each recipe's overlay image decodes whole: each file decoded once, a few at a time. */
+/**
+ * Each recipe's overlay image decodes whole: each file decoded once, a few at a time; none that only steps the store
+ * holds read (they were made from these bytes: their keys hold the image's digest).
+ */
 async function checkOverlayImages(variants: ResolvedVariants, context: PreflightContext): Promise<void> {
+  const read = context.plan === undefined ? null : new Set(
+    context.plan.steps.flatMap((step) =>
+      typeof step.runtime.overlayImage === "string" && context.stored?.(step.id) === undefined
+        ? [step.runtime.overlayImage]
+        : []
+    ),
+  );
   const uses = variants.jobs.flatMap((job) => job.recipes).flatMap((recipe) =>
-    recipe.overlayImage === null ? [] : [{ file: recipe.overlayImage, field: `${recipe.path}.overlay.image` }]
+    recipe.overlayImage === null || read?.has(recipe.overlayImage) === false
+      ? []
+      : [{ file: recipe.overlayImage, field: `${recipe.path}.overlay.image` }]
   );
   const found = await decodedImageProblems(
     context.ffmpeg,

@@ -5,6 +5,9 @@ import type { StepStatus } from "../../../lib/plan/plan_status.ts";
 import { planLoaded } from "../../../lib/run/load_plan.ts";
 import { preflight } from "../../../lib/run/preflight.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
+import { corruptJpeg } from "../../_support/damaged_images.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
+import { makeTestVideo } from "../../_support/test_video.ts";
 
 const where = { file: "lesson.ts", moduleUrl: "file:///lesson.ts" };
 
@@ -65,5 +68,32 @@ Deno.test("preflight() asks for the key of a hosted API whose stored call --forc
   await assert.rejects(
     preflight(plan, workflows, { ffmpeg, status, forced: (id) => id === image }),
     new RegExp(`Provider "api" calls the hosted API .* and ${keyEnv} is not set`),
+  );
+});
+
+Deno.test("preflight() decodes a variants overlay image only where a step that reads it runs", async () => {
+  const dir = await tempDir();
+  await makeTestVideo(`${dir}/clip.mp4`, { seconds: 1, audio: false });
+  await Deno.writeFile(`${dir}/logo.jpg`, await corruptJpeg());
+  const overlay = { image: "logo.jpg", position: "top-left", size: 0.5, opacity: 1 };
+  const workflow = await resolveWorkflow({
+    variants: [{
+      inputs: ["clip.mp4"],
+      recipes: [{ name: "branded", format: "90x90", overlay }, { name: "plain", format: "90x90" }],
+    }],
+  }, { file: "v.ts", moduleUrl: `file://${dir}/v.ts` });
+  const { plan, workflows } = await planLoaded([workflow]);
+  const ffmpeg = await findFfmpeg();
+  const readers = plan.steps.filter((step) => step.runtime.overlayImage === `${dir}/logo.jpg`).map((step) =>
+    step.id
+  );
+  assert.ok(readers.length > 0);
+  // Every step that reads it is stored (made from these very bytes, its key holds their digest): not decoded again
+  // (it was on every unchanged re-run, about 130 ms an image).
+  assert.deepEqual(await preflight(plan, workflows, { ffmpeg, status: statusOf(plan.steps, readers) }), []);
+  // One of them runs: decoded, and this one is refused at its field.
+  await assert.rejects(
+    preflight(plan, workflows, { ffmpeg, status: statusOf(plan.steps, readers.slice(1)) }),
+    /the JPEG is corrupt: its pixels do not decode/,
   );
 });
