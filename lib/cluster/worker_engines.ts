@@ -9,7 +9,7 @@
 import { MissingBinaryError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Json } from "../core/json.ts";
-import { captionFont } from "../media/caption_font.ts";
+import { burnedCaptionFont } from "../media/libass_fonts.ts";
 import { type EngineProbes, engineProbes } from "../plan/engine_probes.ts";
 import type { EngineEntry } from "./engine_mismatch.ts";
 
@@ -68,11 +68,13 @@ export class WorkerEngines {
       case "pocketsphinx":
         return this.#once(entry, () => installed(this.#probes.pocketsphinx()));
       case "font": {
-        // The steps draw with the font in the folder the coordinator found it in (none: no folder).
+        // The steps burn captions with the font in the folder the coordinator found it in (none: no folder), and
+        // libass falls back on the fonts around it: asked at every job, as the planner asks at every plan (a font
+        // added since is seen).
         const folder = String(task.runtime.fontsDir ?? "");
         if (folder === "") return Promise.resolve(null);
         const env = (name: string) => name === "REEL_FONT_DIR" ? folder : undefined;
-        return this.#once(`font ${folder}`, async () => (await captionFont(env))?.identity ?? null);
+        return burnedCaptionFont(env).then((font) => font?.identity ?? null);
       }
     }
   }

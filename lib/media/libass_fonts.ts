@@ -6,6 +6,7 @@
  * @module
  */
 import { escapeMarkup } from "../core/escape_markup.ts";
+import { type CaptionFont, captionFont } from "./caption_font.ts";
 import { isFolder, isMissing } from "../core/exists.ts";
 import { sha256Hex } from "../core/sha256.ts";
 import { slideFontDirs } from "./font_dirs.ts";
@@ -118,4 +119,27 @@ export function libassFontsIdentity(fontsDir: string): string {
   };
   for (const dir of new Set([fontsDir, ...slideFontDirs().fallbacks])) walk(dir);
   return sha256Hex(lines.join("\n")).slice(0, 16);
+}
+
+/**
+ * The font burned captions are drawn with (see {@linkcode captionFont}), its identity holding every font libass may
+ * fall back on too (see {@linkcode libassFontsIdentity}): what keys the steps that burn captions, on the planner
+ * and on a cluster's workers alike.
+ *
+ * @param env Reads environment variables (`REEL_FONT_DIR`). @default Deno.env.get
+ * @returns The font, or null when it is not installed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { burnedCaptionFont } from "./libass_fonts.ts";
+ * assert.match((await burnedCaptionFont())?.identity ?? "", /^[0-9a-f]{16}-[0-9a-f]{16}$/);
+ * ```
+ */
+export async function burnedCaptionFont(
+  env: (name: string) => string | undefined = Deno.env.get,
+): Promise<CaptionFont | null> {
+  const font = await captionFont(env);
+  if (font === null) return null;
+  return { ...font, identity: `${font.identity}-${libassFontsIdentity(font.path.replace(/\/[^/]+$/, ""))}` };
 }

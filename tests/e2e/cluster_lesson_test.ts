@@ -15,6 +15,8 @@ import { writeWorkflowFile } from "../_support/workflows.ts";
 
 const LESSON = {
   formats: ["160x90", "90x160"],
+  // Burned, as the example lesson's are: a worker keys the caption fonts as the coordinator does.
+  captions: { burn: true },
   videos: [{
     id: "rain",
     sections: [

@@ -11,8 +11,8 @@ import { FLITE_VOICES } from "../../providers/local/speech/flite_engine.ts";
 import { type Format, parseFormat } from "../../schema/formats.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { resolveCaptions } from "./captions/resolve_captions.ts";
-import { type CaptionFont, captionFont } from "../../media/caption_font.ts";
-import { libassFontsIdentity } from "../../media/libass_fonts.ts";
+import type { CaptionFont } from "../../media/caption_font.ts";
+import { burnedCaptionFont } from "../../media/libass_fonts.ts";
 import { captionTooSmall } from "../../media/caption_placement.ts";
 import type { ResolvedCaptions } from "./captions/captions_schema.ts";
 import { resolveTransition } from "./transition_schema.ts";
@@ -308,7 +308,7 @@ function checkCaptionSize(
  * them.
  */
 async function burnFont(context: ResolveContext): Promise<CaptionFont | null> {
-  const font = await captionFont(context.env);
+  const font = await burnedCaptionFont(context.env);
   if (font === null) {
     context.issues.push({
       path: "captions.burn",
@@ -316,5 +316,5 @@ async function burnFont(context: ResolveContext): Promise<CaptionFont | null> {
     });
     return null;
   }
-  return { ...font, identity: `${font.identity}-${libassFontsIdentity(font.path.replace(/\/[^/]+$/, ""))}` };
+  return font;
 }

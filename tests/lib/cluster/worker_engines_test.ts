@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { WorkerEngines } from "../../../lib/cluster/worker_engines.ts";
 import { MissingBinaryError } from "../../../lib/core/errors.ts";
-import { captionFont } from "../../../lib/media/caption_font.ts";
+import { planLoaded } from "../../../lib/run/load_plan.ts";
+import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
 import type { EngineProbes } from "../../../lib/plan/engine_probes.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
@@ -57,8 +58,19 @@ Deno.test("WorkerEngines identifies the caption font in the folder the step draw
   const dir = await tempDir("reel-fonts-");
   await Deno.writeTextFile(`${dir}/DejaVuSans.ttf`, "not really a font");
   const engines = new WorkerEngines({ ffmpeg: FFMPEG, probes: countingProbes().probes });
-  const planned = await captionFont((name) => name === "REEL_FONT_DIR" ? dir : undefined);
-  assert.equal(await engines.identity("font", { runtime: { fontsDir: dir } }), planned?.identity);
+  // What a lesson that burns captions is planned with (before, the worker left out the fonts libass falls back on,
+  // which the planner keys: every step that burns captions was refused on a cluster).
+  const workflow = await resolveWorkflow({
+    formats: ["160x90"],
+    captions: { burn: true },
+    videos: [{ id: "v", sections: [{ title: "T", narration: "N." }] }],
+  }, { file: "l.ts", moduleUrl: "file:///l.ts", env: (name) => name === "REEL_FONT_DIR" ? dir : undefined });
+  const { plan } = await planLoaded([workflow]);
+  const stills = plan.steps.find((step) => step.kind === "stills")!;
+  const planned = (stills.engine as { font?: string } | null)?.font;
+  assert.match(planned ?? "", /^[0-9a-f]{16}-[0-9a-f]{16}$/);
+  assert.equal(await engines.identity("font", stills), planned);
+  assert.equal(await engines.identity("font", { runtime: { fontsDir: dir } }), planned);
   assert.equal(await engines.identity("font", { runtime: { fontsDir: `${dir}/missing` } }), null);
   assert.equal(await engines.identity("font", { runtime: { fontsDir: "" } }), null);
 });
