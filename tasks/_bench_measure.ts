@@ -7,6 +7,7 @@
  */
 import { processUsage } from "../lib/report/process_usage.ts";
 import { ResourceMonitor } from "../lib/report/resource_monitor.ts";
+import { benchChild } from "./_bench_work_dir.ts";
 
 /** What one run of a pipeline took. */
 export interface TreeMeasure {
@@ -41,14 +42,14 @@ export async function measureTree(
 ): Promise<TreeMeasure> {
   const before = await childrenCpuMs();
   const start = performance.now();
-  const child = new Deno.Command(command, {
+  const child = benchChild(command, {
     args: [...args],
     cwd: options.cwd,
     env: options.env,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-  }).spawn();
+  });
   const monitor = new ResourceMonitor({ root: child.pid, intervalMs: 50 });
   monitor.start();
   const output = await child.output();

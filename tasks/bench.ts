@@ -25,7 +25,7 @@ import { formatSpread, measureTree, megabytes, seconds, spread, type TreeMeasure
 import { schedulerOverhead } from "./_bench_overhead.ts";
 import { REEL_V8_FLAGS } from "./_v8_flags.ts";
 import { benchArgs } from "./_bench_args.ts";
-import { benchWorkDir } from "./_bench_work_dir.ts";
+import { benchChild, benchWorkDir } from "./_bench_work_dir.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const deno = Deno.execPath();
@@ -279,7 +279,7 @@ async function medianOf(
 
 /** The planner's and scheduler's cost on a fresh process's first plan of `file` (see `_bench_first_plan.ts`). */
 async function firstPlan(file: string, storeDir: string): Promise<{ steps: number; msPerStep: number }> {
-  const { code, stdout } = await new Deno.Command(deno, {
+  const { code, stdout } = await benchChild(deno, {
     args: ["run", "--allow-all", REEL_V8_FLAGS, `${root}tasks/_bench_first_plan.ts`, file, storeDir],
     stdout: "piped",
     stderr: "inherit",

@@ -18,7 +18,7 @@ import { spread } from "./_bench_measure.ts";
 import { type ClusterProcess, startRedisServer, startWorkerProcess, usageOf } from "./_cluster_processes.ts";
 import { REEL_V8_FLAGS } from "./_v8_flags.ts";
 import { benchArgs } from "./_bench_args.ts";
-import { benchWorkDir } from "./_bench_work_dir.ts";
+import { benchChild, benchWorkDir } from "./_bench_work_dir.ts";
 
 const { flags } = benchArgs({
   task: "bench:cluster",
@@ -54,7 +54,12 @@ async function render(args: string[], cluster: ClusterProcess[]): Promise<Sample
   const before = await Promise.all(cluster.map((process) => usageOf(process.pid)));
   const cpu = await childrenCpuMs();
   const start = performance.now();
-  const output = await new Deno.Command(deno, { args: [...cli, ...args, "--quiet"], stdin: "null" }).output();
+  const output = await benchChild(deno, {
+    args: [...cli, ...args, "--quiet"],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
   const wallMs = performance.now() - start;
   const stderr = new TextDecoder().decode(output.stderr);
   if (!output.success) throw new Error(`render ${args.join(" ")} failed:\n${stderr}`);

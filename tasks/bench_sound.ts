@@ -17,7 +17,7 @@ import { formatSpread, measureTree, megabytes, seconds, type TreeMeasure } from 
 import { measureLoudness } from "../lib/media/loudness_meter.ts";
 import { findFfmpeg } from "../lib/media/ffmpeg.ts";
 import { benchArgs } from "./_bench_args.ts";
-import { benchWorkDir } from "./_bench_work_dir.ts";
+import { benchChild, benchWorkDir } from "./_bench_work_dir.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const { flags } = benchArgs({
@@ -36,7 +36,7 @@ await using workDir = await benchWorkDir("reel-bench-sound-");
 const work = workDir.path;
 
 async function run(command: string, args: string[]): Promise<void> {
-  const output = await new Deno.Command(command, { args, stdout: "null", stderr: "piped" }).output();
+  const output = await benchChild(command, { args, stdout: "null", stderr: "piped" }).output();
   if (!output.success) throw new Error(`${command} failed: ${new TextDecoder().decode(output.stderr)}`);
 }
 

@@ -164,6 +164,43 @@ for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
   });
 }
 
+Deno.test("benchWorkDir() ends the bench's children on a signal, and what they and it made in TMPDIR goes with its folder", async () => {
+  // Before: a bench killed alone (not its process group) left its render running, writing into the removed folder,
+  // and a recognizer's speech.wav in the system's TMPDIR.
+  const dir = await Deno.makeTempDir({ prefix: "reel-bench-args-test-" });
+  const fifo = `${dir}/alive`;
+  assert.ok((await new Deno.Command("mkfifo", { args: [fifo] }).output()).success);
+  const script = `${dir}/bench.ts`;
+  await Deno.writeTextFile(
+    script,
+    `import { benchChild, benchWorkDir } from "${root}tasks/_bench_work_dir.ts";
+await using work = await benchWorkDir("reel-bench-test-");
+const scratch = await Deno.makeTempDir({ prefix: "reel-asr-" });
+benchChild("sh", { args: ["-c", ${JSON.stringify(`exec 3>${fifo}; echo started >&3; exec sleep 600`)}] });
+console.log(work.path + " " + scratch);
+await new Promise((resolve) => setTimeout(resolve, 60_000));`,
+  );
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", script],
+    stdout: "piped",
+    stderr: "null",
+    stdin: "null",
+  }).spawn();
+  const alive = (await Deno.open(fifo, { read: true })).readable.getReader();
+  assert.equal(new TextDecoder().decode((await alive.read()).value), "started\n");
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const [path, scratch] = ((await lines.read()).value ?? "").trim().split(" ");
+  assert.ok(scratch!.startsWith(`${path}/tmp/reel-asr-`), scratch);
+  child.kill("SIGTERM");
+  assert.equal((await child.status).code, 143);
+  while (!(await lines.read()).done);
+  // The child's end of the FIFO closed: it was ended (it would have slept ten minutes).
+  assert.equal((await alive.read()).done, true);
+  alive.releaseLock();
+  await assert.rejects(Deno.stat(path!), Deno.errors.NotFound);
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("benchWorkDir() removes its folder when the bench throws", async () => {
   const { path, ended } = await startWithWorkDir("throw");
   assert.equal((await ended()).code, 1);
