@@ -4,6 +4,8 @@
  * @module
  */
 import { resolve } from "node:path";
+import { InputError } from "../core/errors.ts";
+import { parseS3Location } from "./_s3_client.ts";
 import { ArtifactStore } from "./artifact_store.ts";
 import type { KeyClaimer } from "./key_claimer.ts";
 import { S3Store } from "./s3_store.ts";
@@ -56,6 +58,18 @@ export interface OpenStoreOptions {
  * ```
  */
 export function openStore(location: string, options: OpenStoreOptions = {}): OpenedStore {
+  // `s3:/bucket`, `S3://bucket` or `gs://bucket` would be a folder of that name here: a typo, or a store reel does
+  // not have. (A folder whose name has a colon can be given as ./name.)
+  const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(location)?.[1];
+  if (scheme !== undefined && !location.startsWith("s3://")) {
+    if (scheme.toLowerCase() === "s3") parseS3Location(location);
+    throw new InputError(`${location} is not a folder or an S3 location`, {
+      where: "--store",
+      hint:
+        "A store is a folder, or an S3 bucket as s3://bucket/prefix; a folder whose name holds a colon: ./" +
+        location,
+    });
+  }
   if (location.startsWith("s3://")) {
     return new S3Store(location, {
       cacheDir: options.cacheDir ?? resolve(".reel/s3-cache"),
