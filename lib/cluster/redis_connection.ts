@@ -87,12 +87,24 @@ export async function checkRedis(target: RedisTarget, options: { timeoutMs?: num
     connectTimeout: options.timeoutMs ?? 5000,
     ...(target.tls ? { tls: {} } : {}),
   });
-  // The same error rejects connect() below, where it is reported.
-  client.on("error", () => {});
+  // A refused password comes as an error event, and connect() then rejects with "Connection is closed": the event's
+  // words are kept to say which it was.
+  let refused: string | null = null;
+  client.on("error", (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(message)) refused ??= message;
+  });
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
+    if (refused !== null || (error instanceof Error && /WRONGPASS|NOAUTH/.test(error.message))) {
+      const reason = (refused ?? (error as Error).message).replaceAll(target.url, target.redacted);
+      throw new InputError(`Redis at ${target.redacted} refused the password: ${reason}`, {
+        hint:
+          "Give the password Redis asks for in the URL (redis://:password@host:port), or the user and password",
+      });
+    }
     const reason = error instanceof Error
       ? error.message.replaceAll(target.url, target.redacted)
       : String(error);

@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { Redis } from "ioredis";
+import { InputError } from "../../../lib/core/errors.ts";
+import { checkRedis } from "../../../lib/cluster/redis_connection.ts";
+import { parseRedisUrl } from "../../../lib/cluster/redis_target.ts";
+import { startRedis } from "../../_support/redis_server.ts";
+
+Deno.test("checkRedis() says a refused or missing password as such, not as a Redis it cannot reach", async () => {
+  await using redis = await startRedis();
+  const admin = new Redis(redis.url, { lazyConnect: true });
+  await admin.connect();
+  await admin.config("SET", "requirepass", "secret");
+  admin.disconnect();
+  const port = new URL(redis.url).port;
+  const rejected = async (url: string, said: RegExp) => {
+    await assert.rejects(checkRedis(parseRedisUrl(url, "--redis")), (error: unknown) => {
+      assert.ok(error instanceof InputError);
+      assert.match(error.message, said);
+      assert.doesNotMatch(error.message, /wrong-one/, "the password is not printed");
+      return true;
+    });
+  };
+  // Before: "Cannot reach Redis at …: Connection is closed." for both.
+  await rejected(
+    `redis://:wrong-one@127.0.0.1:${port}`,
+    /^Redis at redis:\/\/\*\*\*@127\.0\.0\.1:\d+ refused the password: WRONGPASS/,
+  );
+  await rejected(
+    `redis://127.0.0.1:${port}`,
+    /^Redis at redis:\/\/127\.0\.0\.1:\d+ refused the password: NOAUTH/,
+  );
+  await checkRedis(parseRedisUrl(`redis://:secret@127.0.0.1:${port}`, "--redis"));
+  // Nothing listening is still told as such.
+  await rejected("redis://127.0.0.1:1", /^Cannot reach Redis at redis:\/\/127\.0\.0\.1:1: /);
+});
