@@ -4,7 +4,7 @@
  * @module
  */
 import { InputError, WorkflowError } from "../../lib/core/errors.ts";
-import type { Command } from "@commander-js/extra-typings";
+import { type Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import { resolve } from "node:path";
 import { redisTarget } from "../../lib/cluster/redis_target.ts";
 import { planFiles } from "../../lib/run/load_plan.ts";
@@ -61,7 +61,11 @@ export function addRenderCommand(
       "--watch",
       "render again whenever the workflow file, a file it imports, a picture, music or input it names, or a file its code reads (Deno.readTextFile) is saved",
     )
-    .option("--cluster [url]", "run the steps on a cluster's workers: its Redis URL (default: REDIS_URL)")
+    .option(
+      "--cluster [url]",
+      "run the steps on a cluster's workers: its Redis URL (default: REDIS_URL)",
+      clusterUrl,
+    )
     .option("--store <location>", "the artifact store: a folder, or s3://bucket/prefix (AWS_* variables)");
   addLimitOptions(render);
   render.addHelpText("after", EXAMPLES);
@@ -231,4 +235,16 @@ async function watch(files: string[], args: string[]): Promise<void> {
     Deno.removeSignalListener("SIGINT", stop);
     Deno.removeSignalListener("SIGTERM", stop);
   }
+}
+
+/**
+ * `--cluster`'s value: a URL (checked as Redis's later, with the others). A value that is no URL is the workflow the
+ * flag took for its URL (`render --cluster lesson.ts`), which commander would then call missing.
+ */
+function clusterUrl(value: string): string {
+  if (value.includes("://")) return value;
+  throw new InvalidArgumentError(
+    `Expected a Redis URL (redis://host:6379); "${value}" is not one. Give the workflow before --cluster ` +
+      "(render lesson.ts --cluster), or its URL as --cluster=redis://…",
+  );
 }

@@ -136,6 +136,8 @@ Deno.test("bad cluster addresses and missing keys exit 2 with one clear message,
   const { file, dir } = await apiWorkflow("http://127.0.0.1:9");
   const cases: [string[], RegExp][] = [
     [["render", file, "--cluster", "http://127.0.0.1:6379"], /--cluster is not a Redis URL/],
+    // Before: "missing required argument 'workflow'", the flag having taken the workflow for its URL.
+    [["render", "--cluster", file], /"[^"]+\.ts" is not one\. Give the workflow before --cluster/],
     [
       ["render", file, "--cluster", "redis://:hunter2secret@127.0.0.1:1"],
       /Cannot reach Redis at redis:\/\/\*\*\*@127\.0\.0\.1:1/,
