@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { color, nonBlank, shownText, SLUG, slug } from "../../schema/fields.ts";
-import { type Format, parseFormat } from "../../schema/formats.ts";
+import { type Format, FORMAT_PRESETS, parseFormat } from "../../schema/formats.ts";
 import type { SlideTheme, ThemeName } from "../../providers/local/slides/slide_themes.ts";
 import {
   codeSchema,
@@ -70,8 +70,15 @@ const videoSchema = z.strictObject({
 });
 
 const formatSchema = z.union([
-  z.string().refine((text) => parseFormat(text) !== null, {
-    message: 'Expected "16:9", "9:16", "1:1" or a size like "1280x720"',
+  z.string().superRefine((text, context) => {
+    if (parseFormat(text) !== null) return;
+    // A preset written as its outputs are named (`16x9`): said which it is.
+    const preset = text.trim().replace(/[x×/]/, ":");
+    const meant = FORMAT_PRESETS[preset] === undefined ? "" : ` (did you mean "${preset}"?)`;
+    context.addIssue({
+      code: "custom",
+      message: `Expected "16:9", "9:16", "1:1" or a size like "1280x720"${meant}`,
+    });
   }),
   z.strictObject({
     name: slug("Expected a file-name-safe name"),

@@ -304,3 +304,21 @@ Deno.test("resolveWorkflow() caps ids and format names, which name output files,
     videos: [{ id: longest, sections: [section] }],
   }, where);
 });
+
+Deno.test("resolveWorkflow() says which preset a format written as its outputs are named (16x9) means", async () => {
+  const issues = await issuesOf({
+    formats: ["16x9", "1x1", "4x3", "16:9"],
+    videos: [{ id: "a", sections: [section] }],
+  });
+  assert.deepEqual(issues, [
+    {
+      path: "formats[0]",
+      message: 'Expected "16:9", "9:16", "1:1" or a size like "1280x720" (did you mean "16:9"?)',
+    },
+    {
+      path: "formats[1]",
+      message: 'Expected "16:9", "9:16", "1:1" or a size like "1280x720" (did you mean "1:1"?)',
+    },
+    { path: "formats[2]", message: 'Expected "16:9", "9:16", "1:1" or a size like "1280x720"' },
+  ]);
+});
