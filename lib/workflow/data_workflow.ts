@@ -124,7 +124,11 @@ function parseYaml(text: string, file: string): DataWorkflow {
 function yamlIssue(error: YAMLError, lineCounter: LineCounter, prefix: string): WorkflowIssue {
   const { line, col } = lineCounter.linePos(error.pos[0]);
   const [headline = error.message] = error.message.split("\n");
-  return { path: describePlace({ line, column: col }), message: `${prefix}${headline.replace(/\.$/, "")}` };
+  // The parser's own words here name its API (`use YAML.parseAllDocuments()`): said as the rule it is.
+  const message = error.code === "MULTIPLE_DOCS"
+    ? "A workflow file holds one YAML document; this one starts a second here (after ---): give it a file of its own"
+    : `${prefix}${headline.replace(/\.$/, "")}`;
+  return { path: describePlace({ line, column: col }), message };
 }
 
 /** V8's message without the offset it adds (the place is given apart) or the copy of the text. */
