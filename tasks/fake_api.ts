@@ -7,7 +7,7 @@
  * `GET /stats` shows requests, statuses, 429s and the most requests in flight.
  * @module
  */
-import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
+import { Command, CommanderError, InvalidArgumentError } from "@commander-js/extra-typings";
 import {
   type FakeOpenAiOptions,
   type FakeOpenAiServer,
@@ -27,7 +27,7 @@ function range(value: string): { min: number; max: number } {
   return { min, max: match[2] === undefined ? min : Number(match[2]) };
 }
 
-const options = new Command()
+const program = new Command()
   .name("fake-api")
   .description("A local OpenAI-compatible server: images, speech and transcriptions, with limits and faults.")
   .option("--port <n>", "port", number, 8787)
@@ -45,8 +45,16 @@ const options = new Command()
     "--fixed-transcripts",
     "answer transcriptions with a fixed text instead of hearing them with pocketsphinx",
   )
-  .parse()
-  .opts();
+  .exitOverride();
+// A flag it does not know, or a bad value, exits 2 as reel's commands do (commander's own exit is 1).
+let parsed: typeof program;
+try {
+  parsed = program.parse();
+} catch (error) {
+  if (!(error instanceof CommanderError)) throw error;
+  Deno.exit(error.exitCode === 0 ? 0 : 2);
+}
+const options = parsed.opts();
 
 /** Starts the server; a port in use stops the task with one line and exit code 2. */
 function start(settings: FakeOpenAiOptions & { port: number }): FakeOpenAiServer {
