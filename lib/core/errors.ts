@@ -145,9 +145,10 @@ export class MissingBinaryError extends InputError {
   /**
    * @param binary The program's name.
    * @param install How to install it.
+   * @param why Why the file found cannot be run (`it is a folder`), when there is one. @default none: not found
    */
-  constructor(binary: string, install: string) {
-    super(`Cannot find ${binary}`, { hint: install });
+  constructor(binary: string, install: string, why: string | null = null) {
+    super(why === null ? `Cannot find ${binary}` : `Cannot run ${binary}: ${why}`, { hint: install });
     this.name = "MissingBinaryError";
     this.binary = binary;
   }

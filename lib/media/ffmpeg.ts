@@ -4,7 +4,7 @@
  */
 import { MissingBinaryError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
-import { findOnPath, isExecutableFile } from "./find_binary.ts";
+import { configuredProgram, findOnPath, isExecutableFile } from "./find_binary.ts";
 import { probeMp4 } from "./mp4_probe.ts";
 import { ProcessError, type ProcessResult, runProcess, type RunProcessOptions } from "./run_process.ts";
 
@@ -39,11 +39,11 @@ export async function findFfmpeg(
 
 async function findOne(name: string, configured: string | undefined, beside: string | null): Promise<string> {
   if (configured !== undefined && configured !== "") {
-    if (await isExecutableFile(configured)) return configured;
-    throw new MissingBinaryError(
-      `${name} at ${configured} (from REEL_${name.toUpperCase()})`,
-      FFMPEG_INSTALL_HINT,
-    );
+    return await configuredProgram(configured, {
+      name,
+      variable: `REEL_${name.toUpperCase()}`,
+      hint: FFMPEG_INSTALL_HINT,
+    });
   }
   if (beside !== null && await isExecutableFile(beside)) return beside;
   const found = await findOnPath(name);

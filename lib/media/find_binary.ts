@@ -3,6 +3,7 @@
  * another at the same path.
  * @module
  */
+import { MissingBinaryError } from "../core/errors.ts";
 import { isMissing } from "../core/exists.ts";
 import { runProcess } from "./run_process.ts";
 
@@ -26,6 +27,44 @@ export async function findOnPath(name: string): Promise<string | null> {
     if (await isExecutableFile(candidate)) return candidate;
   }
   return null;
+}
+
+/**
+ * The program an environment variable names (`REEL_FFMPEG=/opt/ffmpeg/bin/ffmpeg`), checked: a file this user may
+ * run.
+ *
+ * @param configured The variable's value.
+ * @param options The program's name, the variable and how to install the program, for the message.
+ * @returns The path.
+ * @throws {MissingBinaryError} Saying whether nothing is there, or what is there and cannot be run.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { configuredProgram } from "./find_binary.ts";
+ * const options = { name: "ffmpeg", variable: "REEL_FFMPEG", hint: "apt-get install ffmpeg" };
+ * assert.equal(await configuredProgram("/bin/sh", options), "/bin/sh");
+ * await assert.rejects(configuredProgram("/", options), /Cannot run ffmpeg at \/ \(from REEL_FFMPEG\): it is a folder/);
+ * ```
+ */
+export async function configuredProgram(
+  configured: string,
+  options: { name: string; variable: string; hint: string },
+): Promise<string> {
+  if (await isExecutableFile(configured)) return configured;
+  const what = `${options.name} at ${configured} (from ${options.variable})`;
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(configured);
+  } catch (error) {
+    if (isMissing(error)) throw new MissingBinaryError(what, options.hint);
+    if (error instanceof Deno.errors.PermissionDenied) {
+      throw new MissingBinaryError(what, options.hint, "this user may not look into its folder");
+    }
+    throw error;
+  }
+  const why = info.isDirectory ? "it is a folder" : info.isFile ? "it is not executable" : "it is not a file";
+  throw new MissingBinaryError(what, options.hint, why);
 }
 
 /**

@@ -7,7 +7,7 @@
 import { MissingBinaryError } from "../core/errors.ts";
 import { sha256File, sha256Hex } from "../core/sha256.ts";
 import type { TimedWord } from "../core/timed_word.ts";
-import { findOnPath, isExecutableFile, loadedLibraries } from "./find_binary.ts";
+import { configuredProgram, findOnPath, loadedLibraries } from "./find_binary.ts";
 import { runProcess } from "./run_process.ts";
 import { pcmWav } from "./wav_pcm.ts";
 
@@ -33,11 +33,11 @@ export const POCKETSPHINX_INSTALL_HINT =
 export async function findPocketsphinx(): Promise<string | null> {
   const configured = Deno.env.get("REEL_POCKETSPHINX");
   if (configured !== undefined && configured !== "") {
-    if (await isExecutableFile(configured)) return configured;
-    throw new MissingBinaryError(
-      `pocketsphinx_continuous at ${configured} (from REEL_POCKETSPHINX)`,
-      POCKETSPHINX_INSTALL_HINT,
-    );
+    return await configuredProgram(configured, {
+      name: "pocketsphinx_continuous",
+      variable: "REEL_POCKETSPHINX",
+      hint: POCKETSPHINX_INSTALL_HINT,
+    });
   }
   return await findOnPath("pocketsphinx_continuous");
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { findFfmpeg, OutputWriteError, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
+import { MissingBinaryError } from "../../../lib/core/errors.ts";
 
 Deno.test("runFfmpeg() fails when ffmpeg cannot finish writing its output though it exits 0 (a full disk)", async () => {
   // /dev/full answers every write "No space left on device": ffmpeg 5.1 says so of the trailer and exits 0, and the
@@ -19,4 +20,27 @@ Deno.test("runFfmpeg() fails when ffmpeg cannot finish writing its output though
   await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "sine=d=0.1", "-f", "wav", file]);
   assert.ok((await Deno.stat(file)).size > 44);
   await Deno.remove(file);
+});
+
+Deno.test("findFfmpeg() says why the ffmpeg REEL_FFMPEG names cannot be run: nothing there, a folder, a file without the execute bit", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "reel-ffmpeg-env-" });
+  try {
+    await Deno.writeTextFile(`${dir}/plain`, "not a program");
+    const found = (path: string) => findFfmpeg((name) => name === "REEL_FFMPEG" ? path : undefined);
+    const cases = [
+      [`${dir}/missing`, /^Cannot find ffmpeg at .*\/missing \(from REEL_FFMPEG\)$/],
+      // Before: "Cannot find ffmpeg at …" for both, though each is there.
+      [dir, /^Cannot run ffmpeg at .* \(from REEL_FFMPEG\): it is a folder$/],
+      [`${dir}/plain`, /^Cannot run ffmpeg at .*\/plain \(from REEL_FFMPEG\): it is not executable$/],
+    ] as const;
+    for (const [path, said] of cases) {
+      await assert.rejects(found(path), (error: unknown) => {
+        assert.ok(error instanceof MissingBinaryError);
+        assert.match(error.message, said);
+        return true;
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

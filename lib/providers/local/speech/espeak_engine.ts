@@ -3,7 +3,7 @@
  * @module
  */
 import { MissingBinaryError } from "../../../core/errors.ts";
-import { findOnPath, isExecutableFile } from "../../../media/find_binary.ts";
+import { configuredProgram, findOnPath } from "../../../media/find_binary.ts";
 import { ProcessError, runProcess } from "../../../media/run_process.ts";
 import { checkSpeechRequest } from "./_check_speech_request.ts";
 import { assertEspeakVoice, UnknownVoiceError } from "./_espeak_voices.ts";
@@ -95,8 +95,11 @@ export async function checkEspeakVoice(voice: string, options: { signal?: AbortS
 export async function findEspeak(): Promise<string> {
   const configured = Deno.env.get("REEL_ESPEAK");
   if (configured !== undefined && configured !== "") {
-    if (await isExecutableFile(configured)) return configured;
-    throw new MissingBinaryError(`espeak-ng at ${configured} (from REEL_ESPEAK)`, ESPEAK_INSTALL_HINT);
+    return await configuredProgram(configured, {
+      name: "espeak-ng",
+      variable: "REEL_ESPEAK",
+      hint: ESPEAK_INSTALL_HINT,
+    });
   }
   const found = await findOnPath("espeak-ng");
   if (found === null) throw new MissingBinaryError("espeak-ng on PATH", ESPEAK_INSTALL_HINT);
