@@ -51,18 +51,24 @@ export function addTuneCommand(program: Command): void {
         await ensureWritableFolder(dirname(path), "tune settings folder");
       }
       const cores = navigator.hardwareConcurrency;
-      console.log(`tune: ${files.join(", ")}, ${cores} cores`);
-      console.log("workers  cpu  wall      steps/s");
+      // The table's head comes with its first row: a workflow or an encoder that fails is told without it.
+      let headed = false;
       const { results, best, sample } = await tuneWorkflows(files, {
         counts,
         sample: options.sample,
         encoder: options.encoder,
-        onResult: (result) =>
+        onResult: (result) => {
+          if (!headed) {
+            console.log(`tune: ${files.join(", ")}, ${cores} cores`);
+            console.log("workers  cpu  wall      steps/s");
+            headed = true;
+          }
           console.log(
             `${String(result.workers).padStart(7)}  ${String(result.cpu).padStart(3)}  ${
               (result.wallMs / 1000).toFixed(2).padStart(6)
             } s  ${result.stepsPerSecond.toFixed(2).padStart(7)}`,
-          ),
+          );
+        },
       });
       console.log(
         `best: ${best.workers} workers, ${best.cpu} CPU slots (a sample of ${sample.length} steps)`,

@@ -115,4 +115,11 @@ Deno.test("a damaged tune.json is named: doctor marks it, --workers auto refuses
   );
   assert.match(tune.stderr, /XDG_CONFIG_HOME to a folder you can write, or add --no-save/);
   assert.doesNotMatch(tune.stdout, /workers {2}cpu/, "nothing measured");
+
+  // An encoder that fails its test encode is told without the table's head (before, the head came first).
+  // (This machine has no NVIDIA GPU: CI's have none.)
+  const nvenc = await runCli(["tune", "workflows/variants.ts", "--encoder", "h264_nvenc", "--no-save"]);
+  assert.equal(nvenc.code, 2, nvenc.stderr);
+  assert.match(nvenc.stderr, /✖ Encoder "h264_nvenc" \(from --encoder\) failed its test encode/);
+  assert.equal(nvenc.stdout, "");
 });
