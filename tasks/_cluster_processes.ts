@@ -3,6 +3,7 @@
  * worker processes, each in a working folder of its own; with their CPU time and peak memory read from /proc.
  * @module
  */
+import { benchChild } from "./_bench_work_dir.ts";
 import { REEL_V8_FLAGS } from "./_v8_flags.ts";
 
 /** A process of the cluster. */
@@ -34,8 +35,8 @@ export async function startRedisServer(dir: string): Promise<ClusterProcess & { 
     "--appendonly",
     "no",
   ];
-  const child = new Deno.Command("redis-server", { args, stdout: "piped", stderr: "null", stdin: "null" })
-    .spawn();
+  // Started as a bench's child: a signal to the bench ends it (see `benchChild`).
+  const child = benchChild("redis-server", { args, stdout: "piped", stderr: "null", stdin: "null" });
   await untilLine(child.stdout, /Ready to accept connections/);
   return { pid: child.pid, url: `redis://127.0.0.1:${port}`, stop: () => stop(child) };
 }
@@ -50,7 +51,7 @@ export async function startWorkerProcess(
   options: { redis: string; cwd: string; allowRoot: string; args: string[] },
 ): Promise<ClusterProcess> {
   const worker = new URL("./worker.ts", import.meta.url).pathname;
-  const child = new Deno.Command(Deno.execPath(), {
+  const child = benchChild(Deno.execPath(), {
     args: [
       "run",
       "--allow-all",
@@ -66,7 +67,7 @@ export async function startWorkerProcess(
     stdout: "null",
     stderr: "piped",
     stdin: "null",
-  }).spawn();
+  });
   await untilLine(child.stderr, /ready on /);
   return { pid: child.pid, stop: () => stop(child) };
 }

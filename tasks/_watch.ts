@@ -4,6 +4,7 @@
  * says what changed, and renders again (the store makes that run only the changed steps).
  * @module
  */
+import { resolve } from "node:path";
 import { plural } from "../lib/core/plural.ts";
 import type { Plan } from "../lib/plan/plan.ts";
 import { REEL_V8_FLAGS } from "./_v8_flags.ts";
@@ -94,7 +95,8 @@ export function startedByWatch(): boolean {
 
 /** The local files a workflow's module graph reads (the workflow itself when the graph cannot be read). */
 export async function watchedFiles(files: readonly string[]): Promise<string[]> {
-  const found = new Set<string>(files.map((file) => (file.startsWith("/") ? file : `${Deno.cwd()}/${file}`)));
+  // Normalised as `deno info` names them (`./lesson.ts` is the same file as `lesson.ts`), so none counts twice.
+  const found = new Set<string>(files.map((file) => resolve(file)));
   for (const file of files) {
     const output = await new Deno.Command(Deno.execPath(), { args: ["info", "--json", file], stderr: "null" })
       .output()

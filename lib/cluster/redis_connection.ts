@@ -100,7 +100,8 @@ export async function checkRedis(target: RedisTarget, options: { timeoutMs?: num
   } catch (error) {
     if (refused !== null || (error instanceof Error && /WRONGPASS|NOAUTH/.test(error.message))) {
       const reason = (refused ?? (error as Error).message).replaceAll(target.url, target.redacted);
-      throw new InputError(`Redis at ${target.redacted} refused the password: ${reason}`, {
+      const said = /NOAUTH/.test(reason) ? "asks for a password" : "refused the password";
+      throw new InputError(`Redis at ${target.redacted} ${said}: ${reason}`, {
         hint:
           "Give the password Redis asks for in the URL (redis://:password@host:port), or the user and password",
       });

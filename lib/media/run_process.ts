@@ -90,6 +90,8 @@ export async function runProcess(
   // The dynamic loader's variables would act on setpriv itself (LD_TRACE_LOADED_OBJECTS lists setpriv's libraries,
   // not the program's): such a child, a quick question to the loader, is started as it is.
   const guard = Object.keys(env ?? {}).some((name) => name.startsWith("LD_")) ? null : await deathGuard();
+  // Cancelled while setpriv was looked for (a thread's first child): nothing is started.
+  signal?.throwIfAborted();
   const given = args.filter((arg): arg is string => arg !== null);
   const child = new Deno.Command(guard ?? program, {
     args: guard === null ? given : [...DEATH_GUARD_ARGS, program, ...given],

@@ -3,7 +3,7 @@
  * The CLI is a thin layer over this.
  * @module
  */
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { type Clock, realClock } from "../core/clock.ts";
 import { InputError } from "../core/errors.ts";
 import { isMissing } from "../core/exists.ts";
@@ -236,7 +236,8 @@ export async function renderLoaded(
       onError: (error) => options.onNotice?.(`Redis: ${error.message}`),
     })
     : undefined;
-  const store = openStore(options.store ?? cacheDir, {
+  // The cache folder is a folder whatever its name (`--cache run:2`): only --store may name an S3 bucket.
+  const store = openStore(options.store ?? resolve(cacheDir), {
     cacheDir: `${cacheDir}/s3-cache`,
     claims,
     onClaimError: (error) =>

@@ -35,7 +35,8 @@ export const FORMAT_PRESETS: Readonly<Record<string, Format>> = {
  * ```
  */
 export function parseFormat(text: string): Format | null {
-  const preset = FORMAT_PRESETS[text.trim()];
+  // Its own names only (`constructor` is no preset).
+  const preset = Object.hasOwn(FORMAT_PRESETS, text.trim()) ? FORMAT_PRESETS[text.trim()] : undefined;
   if (preset !== undefined) return preset;
   const match = /^\s*(\d{2,5})\s*[x×]\s*(\d{2,5})\s*$/.exec(text);
   if (match === null) return null;

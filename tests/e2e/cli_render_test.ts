@@ -54,6 +54,21 @@ export default workflow({
   const third = await runCli(["render", "workflows/small.ts", "--out", "build2", "--quiet"], { cwd: dir });
   assert.equal(third.code, 0, third.stderr);
   assert.equal(await Deno.readTextFile(`${dir}/build2/tiny.srt`), original);
+
+  // --cache takes a folder whatever its name: one with a colon is no URL (only --store names an S3 bucket).
+  const colon = await runCli([
+    "render",
+    "workflows/small.ts",
+    "--out",
+    "build3",
+    "--cache",
+    "run:2",
+    "--quiet",
+  ], {
+    cwd: dir,
+  });
+  assert.equal(colon.code, 0, colon.stderr);
+  assert.ok((await listFolder(`${dir}/run:2`))?.includes("entries"));
 });
 
 Deno.test("CLI: plan prints steps by kind, depth and how the limits combine", async () => {

@@ -19,9 +19,9 @@ export default workflow({
  * shows (failing if the watch ends first) and returns what it read, the pattern then taken out; `rounds()` reads
  * the renders and acts between them; `stop()` sends SIGINT and returns its status.
  */
-function startWatch(dir: string) {
+function startWatch(dir: string, file = "lesson.ts") {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", CLI, "render", "lesson.ts", "--out", "out", "--json", "--watch"],
+    args: ["run", "--allow-all", CLI, "render", file, "--out", "out", "--json", "--watch"],
     cwd: dir,
     stdout: "piped",
     stderr: "piped",
@@ -207,8 +207,9 @@ Deno.test("render --watch renders again when a file the workflow's code reads is
   assert.equal(status.code, 130);
 });
 
-Deno.test("render --watch counts a module the workflow also reads as text once, as a module", async () => {
-  // Before: "watching lesson.ts and 1 file it reads", the module counted as a read file and not as an import.
+Deno.test("render --watch counts a module the workflow also reads as text once, as a module, and ./lesson.ts as lesson.ts", async () => {
+  // Before: "watching lesson.ts and 1 file it reads", the module counted as a read file and not as an import; and
+  // the workflow given as ./lesson.ts counted as a module it imports too.
   const dir = await tempDir("reel-watch-module-read-");
   await Deno.writeTextFile(`${dir}/parts.ts`, 'export const second = "Second part.";\n');
   await Deno.writeTextFile(
@@ -218,12 +219,12 @@ Deno.test("render --watch counts a module the workflow also reads as text once, 
       `if (!source.includes("Second")) throw new Error("parts.ts changed");\n` +
       workflowText("Second part.").replace('"Second part."', "second"),
   );
-  const watch = startWatch(dir);
+  const watch = startWatch(dir, "./lesson.ts");
   const seen = await watch.until(/watching .*Ctrl-C to stop\n/);
   const status = await watch.stop();
   assert.match(
     seen,
-    /watching lesson\.ts and 1 local module it imports \(and reel's own \d+ modules\); Ctrl-C/,
+    /watching \.\/lesson\.ts and 1 local module it imports \(and reel's own \d+ modules\); Ctrl-C/,
   );
   assert.equal(status.code, 130);
 });

@@ -27,7 +27,7 @@ Deno.test("checkRedis() says a refused or missing password as such, not as a Red
   );
   await rejected(
     `redis://127.0.0.1:${port}`,
-    /^Redis at redis:\/\/127\.0\.0\.1:\d+ refused the password: NOAUTH/,
+    /^Redis at redis:\/\/127\.0\.0\.1:\d+ asks for a password: NOAUTH/,
   );
   await checkRedis(parseRedisUrl(`redis://:secret@127.0.0.1:${port}`, "--redis"));
   // Nothing listening is still told as such.

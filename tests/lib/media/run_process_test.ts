@@ -68,3 +68,27 @@ Deno.test("runProcess() names a program that does not exist, and one that cannot
     /exited with code 3/,
   );
 });
+
+Deno.test("runProcess() cancelled while it looks for setpriv (a thread's first child) starts nothing", async () => {
+  // A fresh process, whose first child pays the look: before, the abort during it was missed, and the child ran to
+  // its end (20 s here) before the call rejected.
+  const dir = await tempDir();
+  const script = `${dir}/first.ts`;
+  await Deno.writeTextFile(
+    script,
+    `import { runProcess } from ${JSON.stringify(here)};\n` +
+      `const controller = new AbortController();\n` +
+      `const running = runProcess("sh", ["-c", ${
+        JSON.stringify(`echo started > ${dir}/started; exec sleep 20`)
+      }], { signal: controller.signal });\n` +
+      `controller.abort(new Error("cancelled"));\n` +
+      `await running.then(() => console.log("ran"), (error) => console.log(error.message));\n`,
+  );
+  const { stdout } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", script],
+    stdin: "null",
+    stderr: "null",
+  }).output();
+  assert.equal(new TextDecoder().decode(stdout).trim(), "cancelled");
+  await assert.rejects(Deno.stat(`${dir}/started`), Deno.errors.NotFound, "the child was started");
+});

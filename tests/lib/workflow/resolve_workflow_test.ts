@@ -307,7 +307,7 @@ Deno.test("resolveWorkflow() caps ids and format names, which name output files,
 
 Deno.test("resolveWorkflow() says which preset a format written as its outputs are named (16x9) means", async () => {
   const issues = await issuesOf({
-    formats: ["16x9", "1x1", "4x3", "16:9"],
+    formats: ["16x9", "1x1", "4x3", "16:9", "constructor"],
     videos: [{ id: "a", sections: [section] }],
   });
   assert.deepEqual(issues, [
@@ -320,5 +320,7 @@ Deno.test("resolveWorkflow() says which preset a format written as its outputs a
       message: 'Expected "16:9", "9:16", "1:1" or a size like "1280x720" (did you mean "1:1"?)',
     },
     { path: "formats[2]", message: 'Expected "16:9", "9:16", "1:1" or a size like "1280x720"' },
+    // A name every object has is no preset (before: "Width and height must be even (got undefinedxundefined)").
+    { path: "formats[4]", message: 'Expected "16:9", "9:16", "1:1" or a size like "1280x720"' },
   ]);
 });
