@@ -91,6 +91,8 @@ export class KeyMaker {
 
   /** Whether a node reads (an input, or an input's child) a node made again in this run (see `#remade`). */
   #readsRemade(node: DagNode): boolean {
+    // Nothing made again (every run but a rare one): no walk of each node's inputs and their children.
+    if (this.#remade.size === 0) return false;
     const remade = (dep: DagNode): boolean => this.#remade.has(dep) || dep.children.some(remade);
     return node.deps.some(remade);
   }
@@ -179,10 +181,12 @@ export class KeyMaker {
    */
   async #fits(node: DagNode, stored: StoredArtifact): Promise<boolean> {
     // Made from a value made again: removed without a word (the refused value was told).
-    const reason = this.#remade.has(node) ? null : this.#problemOf(node, stored);
-    if (reason === null && !this.#remade.has(node)) return true;
-    if (reason !== null) this.#context.emit({ type: "step:remaking", ...this.#context.base(node), reason });
-    this.#remade.add(node);
+    if (!this.#remade.has(node)) {
+      const reason = this.#problemOf(node, stored);
+      if (reason === null) return true;
+      this.#context.emit({ type: "step:remaking", ...this.#context.base(node), reason });
+      this.#remade.add(node);
+    }
     await this.#context.store.remove(node.key);
     return false;
   }
