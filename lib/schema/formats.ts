@@ -13,12 +13,12 @@ export interface Format {
   height: number;
 }
 
-/** The named presets: 16:9, 9:16 and 1:1 at full HD. */
-export const FORMAT_PRESETS: Readonly<Record<string, Format>> = {
-  "16:9": { name: "16x9", width: 1920, height: 1080 },
-  "9:16": { name: "9x16", width: 1080, height: 1920 },
-  "1:1": { name: "1x1", width: 1080, height: 1080 },
-};
+/** The named presets: 16:9, 9:16 and 1:1 at full HD (a map: no name every object has, `constructor`, is one). */
+export const FORMAT_PRESETS: ReadonlyMap<string, Format> = new Map([
+  ["16:9", { name: "16x9", width: 1920, height: 1080 }],
+  ["9:16", { name: "9x16", width: 1080, height: 1920 }],
+  ["1:1", { name: "1x1", width: 1080, height: 1080 }],
+]);
 
 /**
  * Reads a format given as a preset name (`16:9`) or a size (`1280x720`, `1280×720`).
@@ -35,8 +35,7 @@ export const FORMAT_PRESETS: Readonly<Record<string, Format>> = {
  * ```
  */
 export function parseFormat(text: string): Format | null {
-  // Its own names only (`constructor` is no preset).
-  const preset = Object.hasOwn(FORMAT_PRESETS, text.trim()) ? FORMAT_PRESETS[text.trim()] : undefined;
+  const preset = FORMAT_PRESETS.get(text.trim());
   if (preset !== undefined) return preset;
   const match = /^\s*(\d{2,5})\s*[x×]\s*(\d{2,5})\s*$/.exec(text);
   if (match === null) return null;

@@ -74,7 +74,7 @@ const formatSchema = z.union([
     if (parseFormat(text) !== null) return;
     // A preset written as its outputs are named (`16x9`): said which it is.
     const preset = text.trim().replace(/[x×/]/, ":");
-    const meant = Object.hasOwn(FORMAT_PRESETS, preset) ? ` (did you mean "${preset}"?)` : "";
+    const meant = FORMAT_PRESETS.has(preset) ? ` (did you mean "${preset}"?)` : "";
     context.addIssue({
       code: "custom",
       message: `Expected "16:9", "9:16", "1:1" or a size like "1280x720"${meant}`,
