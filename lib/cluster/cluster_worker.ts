@@ -12,6 +12,7 @@
  * @module
  */
 import { DelayedError, type Job, Queue, QueueEvents, UnrecoverableError, Worker } from "bullmq";
+import { messageOf } from "../core/errors.ts";
 import type { StepExecutor } from "../core/executor.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { plural } from "../core/plural.ts";
@@ -304,8 +305,4 @@ export class ClusterWorker {
     this.#lastLog = line;
     this.#options.onLog(line);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

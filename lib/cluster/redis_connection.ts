@@ -5,7 +5,7 @@
  * @module
  */
 import { Redis, type RedisOptions } from "ioredis";
-import { InputError } from "../core/errors.ts";
+import { InputError, messageOf } from "../core/errors.ts";
 import type { RedisTarget } from "./redis_target.ts";
 
 /**
@@ -63,6 +63,9 @@ export function redisOptions(target: RedisTarget): RedisOptions {
   };
 }
 
+/** What Redis says when it refuses a password or asks for one. */
+const PASSWORD_REFUSED = /WRONGPASS|NOAUTH|invalid password|invalid username-password/i;
+
 /**
  * Checks that Redis answers, once, before anything is queued: a clear message instead of a run that waits forever.
  *
@@ -91,24 +94,24 @@ export async function checkRedis(target: RedisTarget, options: { timeoutMs?: num
   // words are kept to say which it was.
   let refused: string | null = null;
   client.on("error", (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(message)) refused ??= message;
+    const message = messageOf(error);
+    if (PASSWORD_REFUSED.test(message)) refused ??= message;
   });
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
-    if (refused !== null || (error instanceof Error && /WRONGPASS|NOAUTH/.test(error.message))) {
-      const reason = (refused ?? (error as Error).message).replaceAll(target.url, target.redacted);
+    const message = messageOf(error);
+    const refusal = refused ?? (PASSWORD_REFUSED.test(message) ? message : null);
+    if (refusal !== null) {
+      const reason = refusal.replaceAll(target.url, target.redacted);
       const said = /NOAUTH/.test(reason) ? "asks for a password" : "refused the password";
       throw new InputError(`Redis at ${target.redacted} ${said}: ${reason}`, {
         hint:
           "Give the password Redis asks for in the URL (redis://:password@host:port), or the user and password",
       });
     }
-    const reason = error instanceof Error
-      ? error.message.replaceAll(target.url, target.redacted)
-      : String(error);
+    const reason = error instanceof Error ? message.replaceAll(target.url, target.redacted) : message;
     throw new InputError(`Cannot reach Redis at ${target.redacted}: ${reason}`, {
       hint: "Start Redis (redis-server) or check the URL, its password and TLS (rediss://)",
     });

@@ -198,3 +198,21 @@ export class ProviderError extends Error {
     this.retryable = options.retryable ?? !(status !== null && [400, 401, 403, 404, 422].includes(status));
   }
 }
+
+/**
+ * What an error says: its message, or the thrown value as text when it is no Error.
+ *
+ * @param error What was thrown.
+ * @returns Its words.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { messageOf } from "./errors.ts";
+ * assert.equal(messageOf(new Error("gone")), "gone");
+ * assert.equal(messageOf("plain"), "plain");
+ * ```
+ */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

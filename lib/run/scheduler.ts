@@ -6,6 +6,7 @@
  * their dependents; children spawned at run time join the DAG; outputs are published in plan order.
  * @module
  */
+import { messageOf } from "../core/errors.ts";
 import type { Clock } from "../core/clock.ts";
 import { realClock } from "../core/clock.ts";
 import { childStep, findTemplate, templateId } from "../plan/child_step.ts";
@@ -409,10 +410,6 @@ class Scheduler {
 
 /** A `step:finished` event. */
 type FinishedEvent = Extract<RunEvent, { type: "step:finished" }>;
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** A node's level: 0 for a planned step, 1 for a child, 2 for a child's child. */
 function depthOf(node: DagNode): number {

@@ -3,6 +3,7 @@
  * folder never holds a partial file.
  * @module
  */
+import { messageOf } from "../core/errors.ts";
 import { leftByGoneOwner, ownerMark } from "./owner_mark.ts";
 import { removeIfExists } from "./_remove_if_exists.ts";
 
@@ -49,10 +50,6 @@ async function removeAfterFailure(temporary: string, failure: unknown): Promise<
       cause: failure,
     });
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
