@@ -7,6 +7,7 @@
  * @module
  */
 import type { Job } from "bullmq";
+import { messageOf } from "../core/errors.ts";
 import { type ExecuteOptions, type Execution, StepAttemptError, WorkerCrashError } from "../core/executor.ts";
 import type { StepStore } from "../store/step_store.ts";
 import type { QueueHandles } from "./_coordinator_queues.ts";
@@ -261,8 +262,4 @@ class JobWait {
       await producer.publishEvent({ eventName: CANCEL_EVENT, jobId: this.#id, attempt: job.data.attempt });
     } else if (LIVE_STATES.has(state)) await job.remove();
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -4,6 +4,7 @@
  * committed to the shared store, and the outcome returned as the job's value.
  * @module
  */
+import { messageOf } from "../core/errors.ts";
 import { StepAttemptError, type StepExecutor, WorkerCrashError } from "../core/executor.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { StepOutput } from "../core/json.ts";
@@ -74,7 +75,7 @@ export async function runJob(job: ClusterJob, context: RunJobContext): Promise<J
     if (error instanceof WorkerCrashError) {
       return { ok: false, attempt, worker, crash: error.message, shared: error.shared };
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     return { ok: false, attempt, worker, failure: failure("Error", message, true) };
   } finally {
     await store.discard(scratch);

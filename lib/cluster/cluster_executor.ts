@@ -7,6 +7,7 @@
  * is in Redis, the render is told (once): its steps wait until a worker starts.
  * @module
  */
+import { messageOf } from "../core/errors.ts";
 import type { ExecuteOptions, Execution, StepExecutor } from "../core/executor.ts";
 import type { StepOutput } from "../core/json.ts";
 import type { StepTask } from "../core/step_task.ts";
@@ -207,8 +208,4 @@ function jobInput(output: StepOutput): JobInput {
     value: output.value,
     children: output.children.map(jobInput),
   };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Clock } from "../core/clock.ts";
+import { messageOf } from "../core/errors.ts";
 import { StepAttemptError, type StepExecutor, StepTimeoutError, type WorkerId } from "../core/executor.ts";
 import type { Json, StepOutput } from "../core/json.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
@@ -109,7 +110,7 @@ export async function runAttempts(node: DagNode, context: AttemptsContext): Prom
       gate?.succeeded();
       return { artifact: outcome.artifact, cached: false };
     }
-    const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+    const message = messageOf(outcome.error);
     if (decision === null) {
       // An input removed from the store under the attempt is made again; that costs no retry.
       const vanished = remakes < MAX_REMAKES && (await context.vanishedInputs(node)).length > 0;

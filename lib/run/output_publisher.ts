@@ -3,6 +3,7 @@
  * folder (atomically), and the list of outputs keeps the workflow's order whatever the order steps finish in.
  * @module
  */
+import { messageOf } from "../core/errors.ts";
 import { publishOutput } from "../store/publish_output.ts";
 
 /** One published output. */
@@ -49,7 +50,7 @@ export class OutputPublisher {
     try {
       await publishOutput(item.artifact, path);
     } catch (error) {
-      throw new Error(`Cannot write ${path}: ${error instanceof Error ? error.message : String(error)}`, {
+      throw new Error(`Cannot write ${path}: ${messageOf(error)}`, {
         cause: error,
       });
     }

@@ -5,7 +5,7 @@
  */
 import { dirname, resolve } from "node:path";
 import { type Clock, realClock } from "../core/clock.ts";
-import { InputError } from "../core/errors.ts";
+import { InputError, messageOf } from "../core/errors.ts";
 import { isMissing } from "../core/exists.ts";
 import type { StepExecutor } from "../core/executor.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
@@ -96,9 +96,7 @@ export async function ensureWritableFolder(folder: string, role: string): Promis
       ? "permission denied"
       : error instanceof Deno.errors.AlreadyExists || error instanceof Deno.errors.NotADirectory
       ? inTheWay(folder)
-      : error instanceof Error
-      ? error.message
-      : String(error);
+      : messageOf(error);
     throw new InputError(`Cannot write to the ${role} ${folder}: ${reason}`, {
       where: folder,
       hint: FOLDER_HINTS[role] ?? "Choose another folder with --cache (or REEL_CACHE)",

@@ -3,7 +3,7 @@
  * `~/.config/reel/tune.json`); `--workers auto` reads them.
  * @module
  */
-import { InputError } from "../core/errors.ts";
+import { InputError, messageOf } from "../core/errors.ts";
 import { writeFileWhole } from "../core/write_file_whole.ts";
 
 /** One setting tried and how it did. */
@@ -75,7 +75,7 @@ export async function readTuneSettings(path: string): Promise<TuneSettings | nul
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
     throw new InputError(
-      `Cannot read the tune settings ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      `Cannot read the tune settings ${path}: ${messageOf(error)}`,
       { where: path, cause: error },
     );
   }
@@ -88,7 +88,7 @@ export async function readTuneSettings(path: string): Promise<TuneSettings | nul
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw damaged(`not JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw damaged(`not JSON (${messageOf(error)})`);
   }
   const whole = (value: unknown) => typeof value === "number" && Number.isInteger(value) && value >= 1;
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw damaged("not an object");

@@ -3,7 +3,7 @@
  * and column, and the module, where Deno's message or the error's stack names them.
  * @module
  */
-import type { WorkflowIssue } from "../core/errors.ts";
+import { messageOf, type WorkflowIssue } from "../core/errors.ts";
 
 // deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
@@ -22,7 +22,7 @@ const UNRESOLVED = /^(?:Relative import path|Import) "([^"]+)" not\b/;
  */
 export function importFailureIssue(error: unknown, workflowUrl: string): WorkflowIssue {
   const name = error instanceof Error ? error.name : "";
-  const text = (error instanceof Error ? error.message : String(error)).replace(ANSI, "");
+  const text = messageOf(error).replace(ANSI, "");
   // Deno's message ends with the place (`at file:///…:3:6`), after a code frame for a syntax error; an exception
   // thrown while the module ran has its place in the stack instead.
   const place = [...text.matchAll(LOCATION)].at(-1) ?? firstFrame(error);

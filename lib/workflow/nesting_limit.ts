@@ -4,6 +4,7 @@
  * workflow's load do not load the YAML parser.
  * @module
  */
+import { messageOf } from "../core/errors.ts";
 
 /** The most levels of objects and lists a workflow may nest (its outer object is one). */
 export const MAX_NESTING_DEPTH = 100;
@@ -114,7 +115,7 @@ export function valueProblem(value: unknown): { path: string; message: string } 
     } catch (error) {
       return {
         path: path === "" ? "(the default export)" : path,
-        message: `Reading the value threw: ${error instanceof Error ? error.message : String(error)}`,
+        message: `Reading the value threw: ${messageOf(error)}`,
       };
     }
     inside.add(node as object);

@@ -4,7 +4,7 @@
  * One call is one attempt: retries, backoff and rate limits belong to the scheduler in the main thread.
  * @module
  */
-import { ProviderError } from "../../core/errors.ts";
+import { messageOf, ProviderError } from "../../core/errors.ts";
 import type { Json } from "../../core/json.ts";
 import type { RateLimitInfo } from "../../core/step_task.ts";
 import { describeBody } from "./describe_body.ts";
@@ -173,7 +173,7 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
   } catch (error) {
     signal?.throwIfAborted();
     if (timeout.aborted) throw fail(`the answer did not finish within ${target.timeout} ms`);
-    throw fail(`the answer was cut off: ${error instanceof Error ? error.message : String(error)}`, {
+    throw fail(`the answer was cut off: ${messageOf(error)}`, {
       status: null,
     });
   }
@@ -261,5 +261,5 @@ export function fetchFailure(host: string, error: unknown): string {
     return `${host} closed the connection without answering`;
   }
   if (/connection refused/i.test(cause)) return `cannot reach ${host}: connection refused`;
-  return `cannot reach ${host}: ${error instanceof Error ? error.message : String(error)}`;
+  return `cannot reach ${host}: ${messageOf(error)}`;
 }
