@@ -122,6 +122,23 @@ export function libassFontsIdentity(fontsDir: string): string {
 }
 
 /**
+ * The caption font's folder: what libass is given as `fontsdir`, and what {@linkcode libassFontsIdentity} keys.
+ *
+ * @param font The caption font.
+ * @returns Its file's folder, without a trailing slash.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { captionFontsDir } from "./libass_fonts.ts";
+ * assert.equal(captionFontsDir({ path: "/fonts/dejavu/DejaVuSans.ttf", identity: "" }), "/fonts/dejavu");
+ * ```
+ */
+export function captionFontsDir(font: CaptionFont): string {
+  return font.path.replace(/\/[^/]+$/, "");
+}
+
+/**
  * The font burned captions are drawn with (see {@linkcode captionFont}), its identity holding every font libass may
  * fall back on too (see {@linkcode libassFontsIdentity}): what keys the steps that burn captions, on the planner
  * and on a cluster's workers alike.
@@ -141,5 +158,5 @@ export async function burnedCaptionFont(
 ): Promise<CaptionFont | null> {
   const font = await captionFont(env);
   if (font === null) return null;
-  return { ...font, identity: `${font.identity}-${libassFontsIdentity(font.path.replace(/\/[^/]+$/, ""))}` };
+  return { ...font, identity: `${font.identity}-${libassFontsIdentity(captionFontsDir(font))}` };
 }

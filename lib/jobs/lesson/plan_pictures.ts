@@ -5,7 +5,7 @@
  * narration's frames and muxes the narration.
  * @module
  */
-import { LIBASS_FONTS_VERSION } from "../../media/libass_fonts.ts";
+import { captionFontsDir, LIBASS_FONTS_VERSION } from "../../media/libass_fonts.ts";
 import type { Json } from "../../core/json.ts";
 import { STILL_ENCODING } from "../../media/h264/encode_stills.ts";
 import type { Draft } from "../../plan/plan_step.ts";
@@ -153,7 +153,7 @@ function burnSettings(lesson: ResolvedLesson, toolchain: Toolchain) {
       }
       : null,
     engine: { ffmpeg: toolchain.ffmpeg, ...burn ? { font: font?.identity ?? null } : {} },
-    runtime: (burn ? { fontsDir: font?.path.replace(/\/[^/]+$/, "") ?? "" } : {}) as Record<string, Json>,
+    runtime: (burn ? { fontsDir: font === null ? "" : captionFontsDir(font) } : {}) as Record<string, Json>,
   };
 }
 

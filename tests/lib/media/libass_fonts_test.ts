@@ -3,7 +3,13 @@
  * ~/.fonts, which fontconfig searches by default) is not one it can draw a caption with.
  */
 import assert from "node:assert/strict";
-import { captionFontsEnv, fontconfigFor, libassFontsIdentity } from "../../../lib/media/libass_fonts.ts";
+import {
+  burnedCaptionFont,
+  captionFontsDir,
+  captionFontsEnv,
+  fontconfigFor,
+  libassFontsIdentity,
+} from "../../../lib/media/libass_fonts.ts";
 import { slideFontDirs } from "../../../lib/media/font_dirs.ts";
 import { runProcess } from "../../../lib/media/run_process.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
@@ -54,4 +60,14 @@ Deno.test("libassFontsIdentity() changes with any font fontconfig reads there (i
   await Deno.mkdir(`${dir}/more/deeper`, { recursive: true });
   await Deno.copyFile(font, `${dir}/more/deeper/Other-Regular.otf`);
   assert.notEqual(libassFontsIdentity(dir), italic, "a font added in a subfolder");
+});
+
+Deno.test("captionFontsDir() is the folder the caption font was found in, the one its identity keys", async () => {
+  const dir = await tempDir("reel-caption-dir-");
+  await Deno.copyFile(`${slideFontDirs().primary}/DejaVuSans.ttf`, `${dir}/DejaVuSans.ttf`);
+  // REEL_FONT_DIR as a user may write it, with a trailing slash.
+  const font = await burnedCaptionFont((name) => name === "REEL_FONT_DIR" ? `${dir}/` : undefined);
+  assert.ok(font !== null);
+  assert.equal(captionFontsDir(font), dir);
+  assert.ok(font.identity.endsWith(`-${libassFontsIdentity(dir)}`));
 });
