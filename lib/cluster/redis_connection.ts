@@ -111,7 +111,8 @@ export async function checkRedis(target: RedisTarget, options: { timeoutMs?: num
           "Give the password Redis asks for in the URL (redis://:password@host:port), or the user and password",
       });
     }
-    const reason = error instanceof Error ? message.replaceAll(target.url, target.redacted) : message;
+    // Whatever was thrown, the URL (and its password) is never printed.
+    const reason = message.replaceAll(target.url, target.redacted);
     throw new InputError(`Cannot reach Redis at ${target.redacted}: ${reason}`, {
       hint: "Start Redis (redis-server) or check the URL, its password and TLS (rediss://)",
     });
