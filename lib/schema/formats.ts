@@ -43,3 +43,20 @@ export function parseFormat(text: string): Format | null {
   const height = Number(match[2]);
   return { name: `${width}x${height}`, width, height };
 }
+
+/**
+ * How a format is named to the user: its name and its size, `16x9 (1920x1080)`.
+ *
+ * @param format The format.
+ * @returns The label.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatLabel, parseFormat } from "./formats.ts";
+ * assert.equal(formatLabel(parseFormat("16:9")!), "16x9 (1920x1080)");
+ * ```
+ */
+export function formatLabel(format: Format): string {
+  return `${format.name} (${format.width}x${format.height})`;
+}

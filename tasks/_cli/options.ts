@@ -122,8 +122,9 @@ export function addLimitOptions(
       ),
       new Option("--only <video>", "render only this video id (repeat or comma-separate)").argParser(list),
       new Option(
-        "--format <name>",
-        "render only this one of the workflow's formats, e.g. 16:9 (repeat or comma-separate)",
+        "--format <format>",
+        "render only this one of the workflow's formats: its name (16x9), preset (16:9) or size (1920x1080); " +
+          "repeat or comma-separate",
       )
         .argParser(list),
     ]

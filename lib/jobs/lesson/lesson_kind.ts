@@ -3,13 +3,13 @@
  * @module
  */
 import { plural } from "../../core/plural.ts";
-import { InputError } from "../../core/errors.ts";
 import type { JobFilters, JobKind } from "../../schema/job_kind.ts";
-import { parseFormat } from "../../schema/formats.ts";
+import { formatLabel } from "../../schema/formats.ts";
 import { preflightLesson } from "./lesson_preflight.ts";
 import { lessonFields, type ResolvedLesson } from "./lesson_schema.ts";
 import { planLesson } from "./plan_lesson.ts";
 import { resolveLesson } from "./resolve_lesson.ts";
+import { selectFormats } from "./select_formats.ts";
 import { cuesStep } from "./steps/cues_step.ts";
 import { narrationStep } from "./steps/narration_step.ts";
 import { clipsStep } from "./steps/clips_step.ts";
@@ -35,7 +35,7 @@ export const lessonKind: JobKind<typeof lessonFields, ResolvedLesson> = {
   plan: planLesson,
   describe(lesson) {
     const sections = lesson.videos.reduce((n, video) => n + video.sections.length, 0);
-    const formats = lesson.formats.map((f) => `${f.name} (${f.width}×${f.height})`).join(", ");
+    const formats = lesson.formats.map(formatLabel).join(", ");
     return [`${plural(lesson.videos.length, "video")}, ${plural(sections, "section")}, formats: ${formats}`];
   },
   engines(lesson) {
@@ -54,16 +54,6 @@ function narrowLesson(lesson: ResolvedLesson, filters: JobFilters): ResolvedLess
     ? lesson.videos
     : lesson.videos.filter((video) => filters.only!.includes(video.id));
   if (videos.length === 0) return null;
-  let formats = lesson.formats;
-  if (filters.formats !== null) {
-    // Read as the workflow's formats are: `16:9`, `320x180`, `320×180`, ` 320 x 180 `.
-    const wanted = filters.formats.map((name) => parseFormat(name)?.name ?? name.replace(":", "x"));
-    formats = lesson.formats.filter((format) => wanted.includes(format.name));
-    if (formats.length === 0) {
-      throw new InputError(`No format of the lesson matches --format ${filters.formats.join(",")}`, {
-        hint: `Formats: ${lesson.formats.map((format) => format.name).join(", ")}`,
-      });
-    }
-  }
+  const formats = filters.formats === null ? lesson.formats : selectFormats(lesson.formats, filters.formats);
   return { ...lesson, videos, formats };
 }
