@@ -100,9 +100,14 @@ export class WorkerHeartbeat {
 
   /** Stops refreshing and removes the entry. */
   async stop(): Promise<void> {
+    this.halt();
+    await this.#redis.del(this.#key);
+  }
+
+  /** Stops refreshing, leaving the entry to expire (when Redis cannot be reached to remove it). */
+  halt(): void {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
-    await this.#redis.del(this.#key);
   }
 }
 

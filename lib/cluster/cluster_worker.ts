@@ -12,6 +12,7 @@
  * @module
  */
 import { DelayedError, type Job, Queue, QueueEvents, UnrecoverableError, Worker } from "bullmq";
+import type { Redis } from "ioredis";
 import { messageOf } from "../core/errors.ts";
 import type { StepExecutor } from "../core/executor.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
@@ -58,6 +59,14 @@ export interface ClusterWorkerOptions {
   discoverMs?: number;
   /** Receives the worker's log lines (refused jobs, failures, Redis trouble). */
   onLog: (line: string) => void;
+}
+
+/** How a {@linkcode ClusterWorker} left the cluster. */
+export interface WorkerClosed {
+  /** True when it did: its running jobs finished and were reported, its entry removed; false when Redis was away. */
+  left: boolean;
+  /** The jobs it was running when it found Redis away, stopped here and left for other workers. */
+  stopped: number;
 }
 
 /** How long a refused job waits before another worker may take it, in ms. */
@@ -136,16 +145,51 @@ export class ClusterWorker {
     return worker;
   }
 
-  /** Stops taking jobs, waits for the running ones to end, and leaves the cluster. */
-  async close(): Promise<void> {
+  /** Whether this worker is connected to Redis now (it reconnects, forever, while not). */
+  get connected(): boolean {
+    return this.#redis.status === "ready";
+  }
+
+  /**
+   * Stops taking jobs, waits for the running ones to end, and leaves the cluster. When Redis cannot be reached (now,
+   * or at any time before the worker has left), nothing can be handed back: the worker stops its running steps,
+   * drops its connections and resolves at once, its jobs left to BullMQ's stalled-job check (another worker takes
+   * them once Redis is back and their locks have expired).
+   *
+   * @returns Whether the worker left the cluster, and how many running jobs it stopped when it could not.
+   */
+  async close(): Promise<WorkerClosed> {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
+    const away = whenDisconnected(this.#redis);
+    const leaving = this.#leave();
+    const left = await Promise.race([leaving.then(() => true), away.promise.then(() => false)]);
+    away.dispose();
+    if (left) {
+      this.#redis.disconnect();
+      return { left: true, stopped: 0 };
+    }
+    // What the close still waits for fails once the connections are dropped: heard, and stopping nothing.
+    void leaving.catch((error) => this.#log(`Leaving the cluster: ${messageOf(error)}`));
+    const stopped = this.#running.size;
+    const listening = [...this.#listening.values()];
+    for (const { worker } of listening) worker.cancelAllJobs("Redis cannot be reached");
+    this.#heartbeat.halt();
+    this.#redis.disconnect();
+    // Not waited for: BullMQ waits for ioredis to say the connection ended, which one that is reconnecting never says.
+    for (const client of listening.flatMap(({ worker, events, queue }) => [worker, events, queue])) {
+      void client.disconnect().catch((error) => this.#log(`Disconnecting from Redis: ${messageOf(error)}`));
+    }
+    for (const store of this.#stores.values()) store.close();
+    return { left: false, stopped };
+  }
+
+  async #leave(): Promise<void> {
     const listening = [...this.#listening.values()];
     await Promise.all(listening.map(({ worker }) => worker.close()));
     await Promise.all(listening.flatMap(({ events, queue }) => [events.close(), queue.close()]));
     await this.#heartbeat.stop();
     for (const store of this.#stores.values()) store.close();
-    this.#redis.disconnect();
   }
 
   async #discover(): Promise<void> {
@@ -305,4 +349,16 @@ export class ClusterWorker {
     this.#lastLog = line;
     this.#options.onLog(line);
   }
+}
+
+/**
+ * Resolves when the client is not connected to Redis: at once when it is not now, else when its connection closes
+ * (it then tries to reconnect, forever).
+ */
+function whenDisconnected(redis: Redis): { promise: Promise<void>; dispose(): void } {
+  const { promise, resolve } = Promise.withResolvers<void>();
+  const closed = () => resolve();
+  if (redis.status !== "ready") resolve();
+  redis.on("close", closed);
+  return { promise, dispose: () => redis.off("close", closed) };
 }

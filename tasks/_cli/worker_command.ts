@@ -1,13 +1,15 @@
 /**
  * `worker`: joins a cluster and runs the steps coordinators queue in its Redis (`deno task worker`, or `reel
  * worker` from the compiled binary). The first Ctrl-C stops taking jobs and lets the running ones finish; a second
- * exits at once (BullMQ then hands its jobs to other workers).
+ * exits at once (BullMQ then hands its jobs to other workers). When Redis cannot be reached, the first exits at once
+ * (code 1): nothing can be handed back.
  * @module
  */
 import type { Command } from "@commander-js/extra-typings";
 import { resolve } from "node:path";
 import { redisTarget } from "../../lib/cluster/redis_target.ts";
 import { InputError } from "../../lib/core/errors.ts";
+import { plural } from "../../lib/core/plural.ts";
 import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { stepKinds } from "../../lib/workflow/step_kinds.ts";
 import { WorkerPool } from "../../lib/workers/worker_pool.ts";
@@ -118,16 +120,26 @@ async function runWorker(options: {
     const stop = () => {
       if (stopping) Deno.exit(EXIT.interrupted);
       stopping = true;
-      say("stopping: running steps finish first (Ctrl-C again to leave them to other workers)");
+      // Without Redis, the close says what it did as soon as it has (at once).
+      if (worker.connected) {
+        say("stopping: running steps finish first (Ctrl-C again to leave them to other workers)");
+      }
       resolveStop();
     };
     Deno.addSignalListener("SIGINT", stop);
     Deno.addSignalListener("SIGTERM", stop);
   });
-  await worker.close();
+  const closed = await worker.close();
   await pool.close();
-  say("stopped");
-  return EXIT.interrupted;
+  if (closed.left) {
+    say("stopped");
+    return EXIT.interrupted;
+  }
+  const jobs = closed.stopped === 0
+    ? "no job was running"
+    : `${plural(closed.stopped, "running job")} stopped here, left for other workers once Redis is back`;
+  say(`stopped without reaching Redis at ${redis.redacted}: ${jobs}`);
+  return EXIT.failed;
 }
 
 async function realFolder(path: string): Promise<string> {
