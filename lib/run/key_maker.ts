@@ -2,14 +2,17 @@
  * Making keys, each once: a key made earlier in the run (or being made) is shared; a key in the store is taken
  * from it; otherwise its claim is taken (waiting while another process makes it, then using that result) and
  * its step runs. A stored value the step's kind says cannot be right is not taken: it is told (`step:remaking`),
- * removed and made again. Inputs that `cache gc` removed from under the run are made again the same way.
+ * removed with every entry made from it, and made again. Inputs that `cache gc` removed from under the run are made
+ * again the same way.
  * @module
  */
 import { exists } from "../core/exists.ts";
 import type { Json } from "../core/json.ts";
+import type { Plan } from "../plan/plan.ts";
 import type { StoredArtifact } from "../store/step_store.ts";
 import { type AttemptsContext, type Made, runAttempts } from "./attempts.ts";
 import type { DagNode } from "./dag_state.ts";
+import { downstreamKeys } from "./downstream_keys.ts";
 
 /** Options for {@linkcode KeyMaker}. */
 export interface KeyMakerOptions {
@@ -20,6 +23,11 @@ export interface KeyMakerOptions {
    * right, or null), or null when its kind has none. @default no check
    */
   storedCheck?: (node: DagNode) => ((value: Json) => string | null) | null;
+  /**
+   * The plan's steps and templates: the children a stored entry names, among the entries made from a refused value,
+   * are made from them. @default none (no stored entry's children are known)
+   */
+  plan?: Pick<Plan, "steps" | "templates">;
 }
 
 /**
@@ -39,10 +47,14 @@ export class KeyMaker {
   /** Keys made (or found) in this run, and keys being made: a key runs once per run. */
   readonly #made = new Map<string, Promise<Made>>();
   readonly #remaking = new Map<DagNode, Promise<void>>();
+  readonly #plan: Pick<Plan, "steps" | "templates">;
   /**
    * Nodes made again in this run because their stored value could not be right, and the nodes made from them: a
    * node's key is made of its inputs' keys, not their values, so what was stored from a refused value (a transcript
-   * merged from a chunk's wrong words) keeps its key, and must be made again too, not served.
+   * merged from a chunk's wrong words) keeps its key, and must be made again too, not served. The entries of those
+   * whose keys are known when the value is refused are removed then (see `#fits`), which a run killed later cannot
+   * undo; this set covers in this run the ones whose keys could not be known (behind an input that may spawn, has not
+   * run and is not stored), and spares their lookups.
    */
   readonly #remade = new Set<DagNode>();
 
@@ -61,6 +73,7 @@ export class KeyMaker {
     };
     this.#forced = options.forced;
     this.#storedCheck = options.storedCheck ?? (() => null);
+    this.#plan = options.plan ?? { steps: [], templates: [] };
   }
 
   /**
@@ -180,14 +193,20 @@ export class KeyMaker {
    * keep the entry already there); so is one made from a node made again (see `#remade`).
    */
   async #fits(node: DagNode, stored: StoredArtifact): Promise<boolean> {
+    const { store } = this.#context;
     // Made from a value made again: removed without a word (the refused value was told).
     if (!this.#remade.has(node)) {
       const reason = this.#problemOf(node, stored);
       if (reason === null) return true;
       this.#context.emit({ type: "step:remaking", ...this.#context.base(node), reason });
       this.#remade.add(node);
+      // What was made from the refused value keeps its key: it is removed before the node is made again, the last
+      // made first and this entry last, so a run killed at any point leaves nothing stale that the next run serves
+      // (it finds this entry refused again, and removes the rest again), but what `downstreamKeys` cannot key.
+      const made = await downstreamKeys(node, { stored, plan: this.#plan, peek: (key) => store.peek(key) });
+      for (const key of made) await store.remove(key);
     }
-    await this.#context.store.remove(node.key);
+    await store.remove(node.key);
     return false;
   }
 

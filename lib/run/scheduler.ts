@@ -141,6 +141,7 @@ class Scheduler {
       emit: (event) => this.#emitMade(event),
     }, {
       forced: (node) => forced(node.step.id),
+      plan: this.#plan,
       storedCheck: (node) => {
         const problem = kinds.get(node.step.kind)?.storedProblem;
         if (problem === undefined) return null;

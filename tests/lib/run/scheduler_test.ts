@@ -481,6 +481,75 @@ Deno.test("runPlan() does not serve a stored chunk whose words end past its audi
   assert.deepEqual(await storedWords(), [{ text: "rain", start: 1, end: 1.5, confidence: null }]);
 });
 
+Deno.test("runPlan(): a run stopped after a refused chunk was made again and before its merge ran leaves no stale merge for the next run", async () => {
+  const plan = await transcriptionPlan({ runaway: false });
+  const dir = await tempDir("reel-scheduler-unfit-killed-");
+  const chunk = "talk/split/chunk#1";
+  const run = async (options: { stopAfter?: string } = {}) => {
+    const fake = new FakeExecutor(plan, {
+      random: seededRandom(5),
+      spawn: (task) => chunksOfTalk(task, 3),
+      value: heardInChunk,
+    });
+    const store = new ArtifactStore(`${dir}/.reel`);
+    const stop = new AbortController();
+    const events: RunEvent[] = [];
+    try {
+      const result = await runPlan(plan, {
+        executor: writingArtifacts(fake),
+        store,
+        ffmpeg,
+        outDir: null,
+        signal: stop.signal,
+        onEvent: (event) => {
+          events.push(event);
+          if (event.type === "step:finished" && event.step === options.stopAfter) stop.abort();
+        },
+      });
+      return { result, events, started: fake.started };
+    } finally {
+      store.close();
+    }
+  };
+  const first = await run();
+  assert.ok(first.result.ok);
+  const entry = (id: string) => {
+    const key = first.result.artifacts.get(id)!.key;
+    return `${dir}/.reel/entries/${key.slice(0, 2)}/${key}/record.json`;
+  };
+  const edit = async (id: string, change: (value: Record<string, Json>) => void) => {
+    const record = JSON.parse(await Deno.readTextFile(entry(id)));
+    change(record.value);
+    delete record.valueSha256;
+    await Deno.writeTextFile(entry(id), JSON.stringify(record));
+  };
+  // As an older version left them: the chunk's word past its 10 s, and the merge and the text made from it.
+  await edit(
+    chunk,
+    (value) => (value.words as Json[])[0] = { text: "rain", start: 31, end: 31.5, confidence: null },
+  );
+  for (const id of ["talk/merge", "talk/txt"]) await edit(id, (value) => value.stale = true);
+
+  const stopped = await run({ stopAfter: chunk });
+  assert.ok(stopped.result.cancelled);
+  assert.ok(stopped.started.includes(chunk));
+  assert.ok(!stopped.started.includes("talk/merge"));
+  assert.deepEqual(
+    stopped.events.filter((event) => event.type === "step:remaking").map((event) => event.step),
+    [
+      chunk,
+    ],
+  );
+
+  const next = await run();
+  assert.ok(next.result.ok);
+  assert.ok(!next.started.includes(chunk), "the chunk made again is served");
+  assert.ok(next.started.includes("talk/merge") && next.started.includes("talk/txt"), next.started.join());
+  for (const id of ["talk/merge", "talk/txt"]) {
+    assert.equal((next.result.artifacts.get(id)!.value as Record<string, Json>).stale, undefined, id);
+  }
+});
+
 Deno.test("runPlan() ends even when a listener throws, then rethrows the listener's error", async () => {
   const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 2, formats: ["1:1"] })], {
     toolchain: TEST_TOOLCHAIN,
