@@ -54,6 +54,8 @@ export class CoordinatorQueues {
   readonly #register: (name: string) => Promise<unknown>;
   readonly #onError: (error: Error) => void;
   readonly #open = new Map<string, Promise<QueueHandles>>();
+  /** Every BullMQ client made, opened or still opening, for a close that cannot reach Redis to drop. */
+  readonly #clients = new Set<Queue | QueueEvents | QueueEventsProducer>();
 
   /**
    * @param connection Redis connection options (BullMQ opens its own clients).
@@ -86,13 +88,26 @@ export class CoordinatorQueues {
     return handles;
   }
 
-  /** Closes every queue's clients. */
-  async close(): Promise<void> {
-    const open = await Promise.all(this.#open.values());
+  /**
+   * Closes every queue's clients. When Redis cannot be reached (now, or before they have closed), they cannot close
+   * cleanly: they are dropped (their connections end, what they still held is lost) and this resolves at once.
+   *
+   * @param away Resolves when Redis cannot be reached.
+   */
+  async close(away: Promise<void>): Promise<void> {
+    const opening = [...this.#open.values()];
     this.#open.clear();
-    await Promise.all(
-      open.flatMap(({ queue, events, producer }) => [queue.close(), events.close(), producer.close()]),
+    const closing = Promise.all(opening).then((open) =>
+      Promise.all(
+        open.flatMap(({ queue, events, producer }) => [queue.close(), events.close(), producer.close()]),
+      )
     );
+    const closed = await Promise.race([closing.then(() => true), away.then(() => false)]);
+    if (closed) return;
+    // What the close still waits for fails once the connections are dropped: heard as connection errors are.
+    void closing.catch((error) => this.#onError(error));
+    // Not waited for: BullMQ waits for ioredis to say the connection ended, which one that is reconnecting never says.
+    for (const client of this.#clients) void client.disconnect().catch((error) => this.#onError(error));
   }
 
   async #openQueue(name: string): Promise<QueueHandles> {
@@ -100,6 +115,7 @@ export class CoordinatorQueues {
     const queue = new Queue(name, options);
     const events = new QueueEvents(name, options);
     const producer = new QueueEventsProducer(name, options);
+    for (const client of [queue, events, producer]) this.#clients.add(client);
     queue.on("error", this.#onError);
     events.on("error", this.#onError);
     producer.on("error", this.#onError);

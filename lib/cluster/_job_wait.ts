@@ -3,7 +3,8 @@
  * digest, see `jobIdOf`) is added, or one already in Redis is adopted (a job of a killed coordinator, or of another
  * render to the same store); its progress and outcome come back through the queue's events; a check every few
  * seconds finds a job that vanished (Redis lost it: its artifact is looked for in the store, else it is queued
- * again) or an outcome whose event was missed.
+ * again) or an outcome whose event was missed. While Redis is away the checks wait for it; once the coordinator
+ * gives up on it (see `RedisLink`), the wait fails with the reason, the job left in Redis.
  * @module
  */
 import type { Job } from "bullmq";
@@ -28,8 +29,13 @@ export interface JobWaitContext {
   checkMs: number;
   /** Hears about what could not be done (a cancel Redis did not take), and of a step moved to another worker. */
   onWarning: (message: string) => void;
-  /** Keeps work that goes on after the attempt settled (removing its job, cancelling it), for `close()`. */
-  track: (work: Promise<void>) => void;
+  /**
+   * Keeps work that goes on after the attempt settled (removing its job, cancelling it), for `close()`; `cancels`
+   * names the step whose job the work cancels.
+   */
+  track: (work: Promise<void>, options?: { cancels?: string }) => void;
+  /** The coordinator's Redis: whether it is connected now, and the signal aborted once it gives up on it. */
+  redis: { readonly connected: boolean; readonly unreachable: AbortSignal };
 }
 
 /** Options of jobs: one attempt each (the coordinator's policy retries), kept a day once finished. */
@@ -81,7 +87,9 @@ class JobWait {
 
   async run(): Promise<Execution> {
     const { signal } = this.#options;
+    const { unreachable } = this.#context.redis;
     signal.throwIfAborted();
+    unreachable.throwIfAborted();
     const done = new Promise<Execution>((resolve, reject) => this.#settle = { resolve, reject });
     // A cancel while the job is still being queued settles `done` before it is awaited: handled here, so the
     // process does not die of an unhandled rejection (the await below still throws it).
@@ -93,22 +101,25 @@ class JobWait {
     });
     const onAbort = () => this.#abort();
     signal.addEventListener("abort", onAbort, { once: true });
+    const onUnreachable = () => this.#abandon(unreachable.reason);
+    unreachable.addEventListener("abort", onUnreachable, { once: true });
     const timer = setInterval(
       () => void this.#check().catch((error) => this.#fail(error)),
       this.#context.checkMs,
     );
     try {
-      try {
-        await this.#submit();
-      } catch (error) {
-        // Redis closing under a cancel: the cancel is what happened.
-        if (!this.#settled) throw error;
-      }
+      // Queueing that fails fails the attempt; once the attempt is settled (Redis closing under a cancel: the cancel
+      // is what happened), it no longer counts. It is not waited for past the attempt's end (a cancel, Redis given
+      // up on, while Redis holds its commands), but kept for `close()`.
+      const queued = this.#submit().catch((error) => this.#fail(error));
+      this.#context.track(queued);
+      await Promise.race([queued, done]);
       return await done;
     } finally {
       clearInterval(timer);
       unwatch();
       signal.removeEventListener("abort", onAbort);
+      unreachable.removeEventListener("abort", onUnreachable);
     }
   }
 
@@ -194,7 +205,8 @@ class JobWait {
 
   /** Finds an outcome whose event was missed, or a job that vanished. */
   async #check(): Promise<void> {
-    if (this.#settled) return;
+    // While Redis is away, a lookup would wait for it: the next check after it is back looks.
+    if (this.#settled || !this.#context.redis.connected) return;
     const job = await this.#handles.queue.getJob(this.#id);
     if (this.#settled) return;
     if (job === undefined) {
@@ -236,6 +248,13 @@ class JobWait {
     }
   }
 
+  /** Redis given up on: the attempt fails with the reason; its job, out of reach, is left where it is. */
+  #abandon(reason: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#settle.reject(reason);
+  }
+
   /** Cancel: a job still waiting is removed; a running one of this run is asked to stop on its worker. */
   #abort(): void {
     if (this.#settled) return;
@@ -250,6 +269,7 @@ class JobWait {
       this.#cancel().catch((error) => {
         this.#context.onWarning(`Cannot cancel the job of "${this.#data.task.id}": ${messageOf(error)}`);
       }),
+      { cancels: this.#data.task.id },
     );
   }
 

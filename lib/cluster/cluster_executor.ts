@@ -4,10 +4,13 @@
  * (see `jobIdOf`), so a key is never queued twice for one store, by one render or by two. `deno task worker`
  * processes on any host run the jobs with the same step kinds as the local pool and store the artifacts in the
  * shared store; results come back through BullMQ's events. When the first step is queued and no worker's heartbeat
- * is in Redis, the render is told (once): its steps wait until a worker starts.
+ * is in Redis, the render is told (once): its steps wait until a worker starts. When Redis goes away, the render is
+ * told once and its steps wait for it, for `redisTimeoutMs` at most, then fail (see `RedisLink`); a close that
+ * cannot reach Redis drops its connections at once and says which cancels it could not deliver.
  * @module
  */
 import { messageOf } from "../core/errors.ts";
+import { plural } from "../core/plural.ts";
 import type { ExecuteOptions, Execution, StepExecutor } from "../core/executor.ts";
 import type { StepOutput } from "../core/json.ts";
 import type { StepTask } from "../core/step_task.ts";
@@ -15,6 +18,7 @@ import { readModuleGraph } from "../schema/module_graph.ts";
 import type { StepStore } from "../store/step_store.ts";
 import { CoordinatorQueues, type QueueProvider } from "./_coordinator_queues.ts";
 import { waitForJob } from "./_job_wait.ts";
+import { RedisLink, whenDisconnected } from "./_redis_link.ts";
 import { liveWorkers } from "./_worker_heartbeat.ts";
 import {
   type ClusterJob,
@@ -39,6 +43,12 @@ export interface ClusterExecutorOptions {
   providers: readonly QueueProvider[];
   /** How often a waiting attempt checks its job in Redis, in ms. @default 2000 */
   checkMs?: number;
+  /**
+   * How long the steps wait for a Redis that went away, in ms: then the attempts waiting on the cluster, and those
+   * that start later while it is still away, fail (not retried). A Redis back in time (a restart) loses nothing.
+   * @default 60000
+   */
+  redisTimeoutMs?: number;
   /**
    * Hears about trouble that does not fail a step (Redis away, a cancel not delivered, no worker listening).
    * @default () => {}
@@ -66,16 +76,28 @@ export class ClusterExecutor implements StepExecutor {
   readonly #coordinator = `${Deno.hostname()}:${Deno.pid}`;
   readonly #digests = new Map<string, Promise<string>>();
   readonly #pending = new Set<Promise<void>>();
+  /** Cancels under way, with the step each one cancels. */
+  readonly #cancels = new Map<Promise<void>, string>();
+  readonly #link: RedisLink;
   readonly #onWarning: (message: string) => void;
   #lastWarning = "";
+  /** Set once a close that cannot reach Redis has said what it leaves undone: nothing is told after that. */
+  #closed = false;
   /** Whether the first step's queueing looked for live workers already. */
   #workersChecked = false;
 
   private constructor(options: ClusterExecutorOptions) {
     this.#options = options;
     this.#onWarning = options.onWarning ?? (() => {});
-    const onError = (error: Error) => this.#warn(`Redis at ${options.redis.redacted}: ${error.message}`);
+    const onError = (error: Error) => {
+      if (this.#link.heard(error)) this.#warn(`Redis at ${options.redis.redacted}: ${error.message}`);
+    };
     this.#redis = openRedis(options.redis, { onError });
+    this.#link = new RedisLink(this.#redis, {
+      redacted: options.redis.redacted,
+      timeoutMs: options.redisTimeoutMs ?? 60_000,
+      onNotice: (message) => this.#warn(message),
+    });
     this.#providers = new Set(options.providers.map((provider) => provider.name));
     this.#queues = new CoordinatorQueues(redisOptions(options.redis), {
       providers: options.providers,
@@ -105,11 +127,13 @@ export class ClusterExecutor implements StepExecutor {
   /**
    * Runs a step as a job and resolves once a worker stored its artifact.
    *
-   * @throws {StepAttemptError} When the step failed on its worker (or the worker refused the job).
+   * @throws {StepAttemptError} When the step failed on its worker (or the worker refused the job), or Redis stayed
+   * away for `redisTimeoutMs`.
    * @throws {WorkerCrashError} When its worker's step runner died.
    */
   async execute(task: StepTask, options: ExecuteOptions): Promise<Execution> {
-    options.signal.throwIfAborted();
+    // A queue opened while Redis is away would wait for it with no way out.
+    await this.#link.untilUp(options.signal);
     const handles = await this.#queues.get(queueFor(task, this.#providers));
     const data = await this.#jobData(task);
     if (!this.#workersChecked) {
@@ -120,18 +144,45 @@ export class ClusterExecutor implements StepExecutor {
       store: this.#options.store,
       checkMs: this.#options.checkMs ?? 2000,
       onWarning: (message) => this.#warn(message),
-      track: (work) => this.#track(work),
+      track: (work, { cancels } = {}) => this.#track(work, cancels),
+      redis: this.#link,
     });
   }
 
-  /** Finishes cancels and removals under way (for 3 s at most), then closes every connection. */
+  /**
+   * Finishes cancels and removals under way (for 3 s at most), then closes every connection. When Redis cannot be
+   * reached (now, or before they have finished), it waits no longer: it says once which steps' cancels it leaves
+   * undone, drops its connections and tells nothing more.
+   */
   async close(): Promise<void> {
+    this.#link.close();
+    const away = whenDisconnected(this.#redis);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, 3000));
-    await Promise.race([Promise.all(this.#pending), grace]);
+    await Promise.race([Promise.all(this.#pending), grace, away.promise]);
     clearTimeout(timer);
-    await this.#queues.close();
+    if (this.#redis.status !== "ready") {
+      // Cut off: what fails from now on is the connections being dropped.
+      this.#closed = true;
+      const uncancelled = [...this.#cancels.values()];
+      if (uncancelled.length > 0) this.#onWarning(this.#uncancelled(uncancelled));
+    }
+    await this.#queues.close(away.promise);
+    away.dispose();
     this.#redis.disconnect();
+  }
+
+  /** What a close that cannot reach Redis says of the cancels it leaves undone. */
+  #uncancelled(steps: readonly string[]): string {
+    const { redacted } = this.#options.redis;
+    const one = steps.length === 1;
+    const shown = steps.slice(0, 3).map((step) => `"${step}"`).join(", ") + (steps.length > 3 ? ", …" : "");
+    const jobs = one ? `the job of step ${shown}` : `the jobs of ${plural(steps.length, "step")} (${shown})`;
+    const left = one
+      ? "it stays in its queue, and a worker may still run it once Redis is back (the next render takes what it stores)"
+      : "they stay in their queues, and workers may still run them once Redis is back (the next render takes what " +
+        "they store)";
+    return `Cannot reach Redis at ${redacted} to cancel ${jobs}: ${left}`;
   }
 
   async #jobData(task: StepTask): Promise<ClusterJob> {
@@ -173,10 +224,14 @@ export class ClusterExecutor implements StepExecutor {
     return { [module]: await digest };
   }
 
-  /** Keeps work that goes on in the background, for `close()`. */
-  #track(work: Promise<void>): void {
+  /** Keeps work that goes on in the background, for `close()`; `cancels` names the step a cancel is for. */
+  #track(work: Promise<void>, cancels?: string): void {
     this.#pending.add(work);
-    void work.finally(() => this.#pending.delete(work));
+    if (cancels !== undefined) this.#cancels.set(work, cancels);
+    void work.finally(() => {
+      this.#pending.delete(work);
+      this.#cancels.delete(work);
+    });
   }
 
   /** Without a worker, a render's steps wait in silence: the user is told where workers are expected. */
@@ -195,7 +250,7 @@ export class ClusterExecutor implements StepExecutor {
   }
 
   #warn(message: string): void {
-    if (message === this.#lastWarning) return;
+    if (this.#closed || message === this.#lastWarning) return;
     this.#lastWarning = message;
     this.#onWarning(message);
   }

@@ -12,13 +12,13 @@
  * @module
  */
 import { DelayedError, type Job, Queue, QueueEvents, UnrecoverableError, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import { messageOf } from "../core/errors.ts";
 import type { StepExecutor } from "../core/executor.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { plural } from "../core/plural.ts";
 import { type OpenedStore, openStore } from "../store/open_store.ts";
 import { adoptAdvertisedRate } from "./_adopt_rate.ts";
+import { whenDisconnected } from "./_redis_link.ts";
 import { recordRefusal } from "./_refusals.ts";
 import { runJob } from "./_run_job.ts";
 import { type RunningJob, WorkerHeartbeat, worksQueue } from "./_worker_heartbeat.ts";
@@ -349,16 +349,4 @@ export class ClusterWorker {
     this.#lastLog = line;
     this.#options.onLog(line);
   }
-}
-
-/**
- * Resolves when the client is not connected to Redis: at once when it is not now, else when its connection closes
- * (it then tries to reconnect, forever).
- */
-function whenDisconnected(redis: Redis): { promise: Promise<void>; dispose(): void } {
-  const { promise, resolve } = Promise.withResolvers<void>();
-  const closed = () => resolve();
-  if (redis.status !== "ready") resolve();
-  redis.on("close", closed);
-  return { promise, dispose: () => redis.off("close", closed) };
 }

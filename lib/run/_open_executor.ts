@@ -31,6 +31,8 @@ const CLUSTER_CPU = 1024;
  */
 export async function openExecutor(plan: Plan, options: {
   cluster?: RedisTarget;
+  /** How long a cluster's steps wait for its Redis when it goes away, in ms (the executor's default when absent). */
+  redisTimeoutMs?: number;
   store: OpenedStore;
   onEvent?: (event: RunEvent) => void;
   onNotice?: (message: string) => void;
@@ -53,6 +55,7 @@ export async function openExecutor(plan: Plan, options: {
       storeLocation: options.store.location,
       providers: plan.providers,
       onWarning: options.onNotice,
+      redisTimeoutMs: options.redisTimeoutMs,
     });
   }
   const { size, why } = poolSize(plan, await availableMemory());

@@ -42,6 +42,11 @@ export interface RenderOptions extends LoadPlanOptions {
    * (`deno task worker`) take them. The store must then be one every worker reaches (a shared folder, an S3 bucket).
    */
   cluster?: RedisTarget;
+  /**
+   * How long a cluster's steps wait for its Redis when it goes away, in ms: then those still waiting fail.
+   * @default 60000
+   */
+  redisTimeoutMs?: number;
   /** Hears about trouble that fails no step (a cluster's Redis away for a while). */
   onNotice?: (message: string) => void;
   /** Ignore the store. @default false */

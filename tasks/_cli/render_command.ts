@@ -18,7 +18,14 @@ import type { TerminalFocus } from "../../lib/report/terminal_view.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
 import { createReporter, type ReporterMode } from "../_reporter.ts";
 import { startedByWatch, tellWatcher, watchAndRender } from "../_watch.ts";
-import { addLimitOptions, type CommandOutcome, EXIT, limitOptions, list } from "./options.ts";
+import {
+  addLimitOptions,
+  type CommandOutcome,
+  EXIT,
+  limitOptions,
+  list,
+  positiveInteger,
+} from "./options.ts";
 import { printPlan } from "./plan_commands.ts";
 
 const EXAMPLES = `
@@ -66,6 +73,11 @@ export function addRenderCommand(
       "run the steps on a cluster's workers: its Redis URL (default: REDIS_URL)",
       clusterUrl,
     )
+    .option(
+      "--redis-timeout <seconds>",
+      "with --cluster: how long the steps wait for a Redis that went away before they fail (default: 60)",
+      positiveInteger,
+    )
     .option("--store <location>", "the artifact store: a folder, or s3://bucket/prefix (AWS_* variables)");
   addLimitOptions(render);
   render.addHelpText("after", EXAMPLES);
@@ -93,6 +105,12 @@ export function addRenderCommand(
       context.outcome.exitCode = EXIT.interrupted;
       return;
     }
+    if (options.redisTimeout !== undefined && options.cluster === undefined) {
+      throw new InputError("--redis-timeout applies to a render on a cluster only", {
+        where: "--redis-timeout",
+        hint: "Add --cluster <url>, or leave --redis-timeout out",
+      });
+    }
     const mode = options.json === true ? "json" : options.quiet === true ? "quiet" : "auto";
     context.outcome.exitCode = await renderOnce(files, mode, {
       outDir: options.out,
@@ -108,6 +126,7 @@ export function addRenderCommand(
       cluster: options.cluster === undefined
         ? undefined
         : redisTarget(options.cluster === true ? undefined : options.cluster, "--cluster"),
+      redisTimeoutMs: options.redisTimeout === undefined ? undefined : options.redisTimeout * 1000,
     });
   });
 }

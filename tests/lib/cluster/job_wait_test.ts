@@ -3,12 +3,17 @@
  * with the cancel's reason and leaves no unhandled rejection behind (which once killed a coordinator on Ctrl-C
  * with exit code 1 instead of 130); nothing is queued after the cancel, and a job whose add lands after the
  * cancel looked for it is removed once it is there. A job handed to a second worker (its first died) is told of.
+ * While Redis holds the commands (it is away), a cancel or the coordinator giving up on Redis ends the wait at once
+ * (before: it waited for the job to be queued, forever); given up on, the job is left alone, not cancelled.
  */
 import assert from "node:assert/strict";
 import type { JobListener, QueueHandles } from "../../../lib/cluster/_coordinator_queues.ts";
 import { waitForJob } from "../../../lib/cluster/_job_wait.ts";
 import { type ClusterJob, JOB_FORMAT } from "../../../lib/cluster/cluster_job.ts";
-import type { WorkerId } from "../../../lib/core/executor.ts";
+import { StepAttemptError, type WorkerId } from "../../../lib/core/executor.ts";
+
+/** A Redis connected, never given up on. */
+const REDIS_UP = { connected: true, unreachable: new AbortController().signal };
 
 const data: ClusterJob = {
   version: JOB_FORMAT,
@@ -47,6 +52,7 @@ async function assertCancelled(queue: object, signal: AbortSignal): Promise<void
       checkMs: 60_000,
       onWarning: (message) => assert.fail(message),
       track: (work) => void tracked.push(work),
+      redis: REDIS_UP,
     }),
     (error: unknown) => error instanceof DOMException && error.message === "Interrupted",
   );
@@ -134,6 +140,7 @@ Deno.test("waitForJob: a second worker starting the attempt (the first died mid-
     checkMs: 60_000,
     onWarning: (message) => void warnings.push(message),
     track: (work) => void tracked.push(work),
+    redis: REDIS_UP,
   });
   await queued;
   listener.progress({ type: "started", attempt: data.attempt, worker: "h:1:1" });
@@ -146,3 +153,68 @@ Deno.test("waitForJob: a second worker starting the attempt (the first died mid-
     'Step "v/s1/image" moved from worker h:1:1 to h:2:1: the first stopped or lost the job',
   ]);
 });
+
+/** Rejects with the wait's error, or fails unless it has settled within `ms` (the test's bound). */
+async function settledWithin(wait: Promise<unknown>, ms: number): Promise<unknown> {
+  const deadline = AbortSignal.timeout(ms);
+  const { promise, resolve } = Promise.withResolvers<unknown>();
+  const late = () => resolve(new Error(`The wait had not settled ${ms} ms later`));
+  deadline.addEventListener("abort", late);
+  try {
+    await Promise.race([wait, promise]);
+  } catch (error) {
+    return error;
+  } finally {
+    deadline.removeEventListener("abort", late);
+  }
+  return await promise;
+}
+
+/** A queue whose Redis is away: each lookup is held (as ioredis holds commands), never answered. */
+function heldQueue(): { queue: object; lookups: () => number } {
+  let lookups = 0;
+  return {
+    queue: {
+      getJob: () => {
+        lookups++;
+        return new Promise(() => {});
+      },
+    },
+    lookups: () => lookups,
+  };
+}
+
+for (const ending of ["a cancel", "Redis given up on"] as const) {
+  Deno.test(`waitForJob: ${ending} while Redis holds the queueing's lookup ends the wait at once`, async () => {
+    const { queue, lookups } = heldQueue();
+    const handles = { queue, watch: () => () => {} } as unknown as QueueHandles;
+    const cancel = new AbortController();
+    const giveUp = new AbortController();
+    const warnings: string[] = [];
+    const cancels: string[] = [];
+    const waited = waitForJob(handles, data, { signal: cancel.signal }, {
+      store: { peek: () => Promise.resolve(null) },
+      checkMs: 60_000,
+      onWarning: (message) => void warnings.push(message),
+      track: (_work, options) => void (options?.cancels === undefined ? null : cancels.push(options.cancels)),
+      redis: { connected: false, unreachable: giveUp.signal },
+    });
+    const interrupted = new DOMException("Interrupted", "AbortError");
+    const gaveUp = new StepAttemptError({
+      name: "RedisUnreachable",
+      message: "Cannot reach Redis",
+      retryable: false,
+      status: null,
+      retryAfterMs: null,
+      provider: null,
+    }, "cluster");
+    if (ending === "a cancel") cancel.abort(interrupted);
+    else giveUp.abort(gaveUp);
+    assert.equal(await settledWithin(waited, 5000), ending === "a cancel" ? interrupted : gaveUp);
+    // A cancel tries to reach the job (kept for the executor's close, which says it could not); a wait given up on
+    // leaves it alone: only the queueing's lookup was sent.
+    assert.deepEqual(cancels, ending === "a cancel" ? [data.task.id] : []);
+    assert.equal(lookups(), ending === "a cancel" ? 2 : 1);
+    assert.deepEqual(warnings, []);
+  });
+}

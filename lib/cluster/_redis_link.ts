@@ -1,0 +1,174 @@
+/**
+ * A coordinator's watch on its Redis connection. ioredis reconnects forever and holds commands while Redis is away,
+ * so a render whose Redis went away used to wait in silence, forever. The link says once that Redis is lost (with
+ * the first failed reconnect's reason, not a line per attempt) and once that it is back; after `timeoutMs` away it
+ * aborts {@linkcode RedisLink.unreachable}, which fails the steps that wait on the cluster, not retried.
+ * @module
+ */
+import type { Redis } from "ioredis";
+import { StepAttemptError } from "../core/executor.ts";
+
+/** Options for {@linkcode RedisLink}. */
+export interface RedisLinkOptions {
+  /** Redis's URL with its password hidden, for messages. */
+  redacted: string;
+  /** How long Redis may stay away before the steps waiting on it fail, in ms. */
+  timeoutMs: number;
+  /** Hears that Redis is lost, and that it is back. */
+  onNotice: (message: string) => void;
+}
+
+/** Watches one client's connection (see the module's doc). */
+export class RedisLink {
+  readonly #client: Redis;
+  readonly #options: RedisLinkOptions;
+  #giveUp = new AbortController();
+  /** When the connection closed (`performance.now()`), while it is away; null while it is up. */
+  #lostAt: number | null = null;
+  /** Whether the loss was told (at the first failed reconnect). */
+  #told = false;
+  /** The last reason a reconnect failed for. */
+  #reason: string | null = null;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #onClose = () => this.#lose();
+  readonly #onReady = () => this.#back();
+
+  /**
+   * @param client The client to watch (it reconnects forever).
+   * @param options The URL for messages, the timeout and the listener.
+   */
+  constructor(client: Redis, options: RedisLinkOptions) {
+    this.#client = client;
+    this.#options = options;
+    client.on("close", this.#onClose);
+    client.on("ready", this.#onReady);
+  }
+
+  /** Whether the client is connected now. */
+  get connected(): boolean {
+    return this.#client.status === "ready";
+  }
+
+  /**
+   * Aborted, its reason a {@linkcode StepAttemptError} that is not retried, once Redis has been away for the
+   * timeout; a new signal replaces it when Redis is back.
+   */
+  get unreachable(): AbortSignal {
+    return this.#giveUp.signal;
+  }
+
+  /**
+   * Hears a connection error of any of the coordinator's clients. While Redis is away, the errors are its
+   * reconnect attempts: the first one tells the loss, the others are only kept as its reason.
+   *
+   * @param error The error.
+   * @returns Whether it is news to tell as it is (an error while the connection is up).
+   */
+  heard(error: Error): boolean {
+    if (this.connected) return true;
+    this.#lose();
+    this.#reason = error.message;
+    if (!this.#told) {
+      this.#told = true;
+      this.#options.onNotice(
+        `Lost Redis at ${this.#options.redacted}: ${error.message}; the steps on the cluster wait for it to come ` +
+          `back, for ${duration(this.#options.timeoutMs)} at most, then fail`,
+      );
+    }
+    return false;
+  }
+
+  /**
+   * Resolves once the client is connected: at once while it is.
+   *
+   * @param signal Abandons the wait.
+   * @throws The signal's reason, or the unreachable signal's once Redis has been away for the timeout.
+   */
+  async untilUp(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    const unreachable = this.#giveUp.signal;
+    unreachable.throwIfAborted();
+    if (this.connected) return;
+    const { promise, resolve, reject } = Promise.withResolvers<void>();
+    const ready = () => resolve();
+    const aborted = () => reject(signal.reason);
+    const gaveUp = () => reject(unreachable.reason);
+    this.#client.on("ready", ready);
+    signal.addEventListener("abort", aborted, { once: true });
+    unreachable.addEventListener("abort", gaveUp, { once: true });
+    try {
+      await promise;
+    } finally {
+      this.#client.off("ready", ready);
+      signal.removeEventListener("abort", aborted);
+      unreachable.removeEventListener("abort", gaveUp);
+    }
+  }
+
+  /** Stops watching (the client is being closed on purpose). */
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#client.off("close", this.#onClose);
+    this.#client.off("ready", this.#onReady);
+  }
+
+  #lose(): void {
+    if (this.#lostAt !== null) return;
+    this.#lostAt = performance.now();
+    this.#timer = setTimeout(() => this.#abandon(), this.#options.timeoutMs);
+  }
+
+  #abandon(): void {
+    const { redacted, timeoutMs } = this.#options;
+    const why = this.#reason === null ? "" : ` (${this.#reason})`;
+    this.#giveUp.abort(
+      new StepAttemptError({
+        name: "RedisUnreachable",
+        message:
+          `Cannot reach Redis at ${redacted}${why}: gave up after ${duration(timeoutMs)}; a job already ` +
+          "queued stays in Redis, and the next render adopts it (or takes its artifact from the store) once Redis " +
+          "is back",
+        retryable: false,
+        status: null,
+        retryAfterMs: null,
+        provider: null,
+      }, "cluster"),
+    );
+  }
+
+  #back(): void {
+    if (this.#lostAt === null) return;
+    clearTimeout(this.#timer);
+    const away = performance.now() - this.#lostAt;
+    if (this.#told) {
+      this.#options.onNotice(
+        `Redis at ${this.#options.redacted} is back after ${duration(away)}` +
+          (this.#giveUp.signal.aborted ? "" : ": the steps on the cluster go on"),
+      );
+    }
+    if (this.#giveUp.signal.aborted) this.#giveUp = new AbortController();
+    this.#lostAt = null;
+    this.#told = false;
+    this.#reason = null;
+  }
+}
+
+/**
+ * Resolves when the client is not connected to Redis: at once when it is not now, else when its connection closes
+ * (it then tries to reconnect, forever).
+ *
+ * @param redis The client.
+ * @returns The promise, and `dispose` to stop listening.
+ */
+export function whenDisconnected(redis: Redis): { promise: Promise<void>; dispose(): void } {
+  const { promise, resolve } = Promise.withResolvers<void>();
+  const closed = () => resolve();
+  if (redis.status !== "ready") resolve();
+  redis.on("close", closed);
+  return { promise, dispose: () => redis.off("close", closed) };
+}
+
+/** A wait in words: whole seconds, or ms under a second. */
+function duration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 1000)} s`;
+}
