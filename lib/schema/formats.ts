@@ -37,7 +37,9 @@ export const FORMAT_PRESETS: ReadonlyMap<string, Format> = new Map([
 export function parseFormat(text: string): Format | null {
   const preset = FORMAT_PRESETS.get(text.trim());
   if (preset !== undefined) return preset;
-  const match = /^\s*(\d{2,5})\s*[x×]\s*(\d{2,5})\s*$/.exec(text);
+  // Any digits: a size out of range (`0x0`, `00x180`, `100000x100000`) is read as one, and said so by
+  // {@linkcode formatSizeProblem}.
+  const match = /^\s*(\d{1,9})\s*[x×]\s*(\d{1,9})\s*$/.exec(text);
   if (match === null) return null;
   const width = Number(match[1]);
   const height = Number(match[2]);
@@ -59,4 +61,34 @@ export function parseFormat(text: string): Format | null {
  */
 export function formatLabel(format: Format): string {
   return `${format.name} (${format.width}x${format.height})`;
+}
+
+/** The sides a format may have, in pixels: H.264 needs 16 at least (one macroblock); 8K at most. */
+export const FORMAT_SIDES = { min: 16, max: 7680 } as const;
+
+/**
+ * What is wrong with a format's size for an encoder, or null: a side under 16 or over 7680 pixels, or odd (H.264's
+ * 4:2:0 needs even sides).
+ *
+ * @param format The size.
+ * @returns The problem in words, naming the size, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatSizeProblem, parseFormat } from "./formats.ts";
+ * assert.equal(formatSizeProblem(parseFormat("1280x720")!), null);
+ * assert.equal(formatSizeProblem(parseFormat("00x180")!), "Expected 16 to 7680 pixels a side (got 0x180)");
+ * assert.equal(formatSizeProblem(parseFormat("321x180")!), "Width and height must be even (got 321x180)");
+ * ```
+ */
+export function formatSizeProblem(format: { width: number; height: number }): string | null {
+  const size = `${format.width}x${format.height}`;
+  const { min, max } = FORMAT_SIDES;
+  const sides = [format.width, format.height];
+  if (sides.some((side) => side < min || side > max)) {
+    return `Expected ${min} to ${max} pixels a side (got ${size})`;
+  }
+  if (sides.some((side) => side % 2 !== 0)) return `Width and height must be even (got ${size})`;
+  return null;
 }

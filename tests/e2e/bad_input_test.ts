@@ -143,7 +143,7 @@ Deno.test("bad input: an unknown voice, a background that is not an image, an ov
   assertCleanInputError(result, /Unknown flite voice "bob": expected one of kal, kal16, awb, rms, slt/);
   assert.match(result.stderr, /→ at videos\[0\]\.sections\[0\]\.voice\.voice/);
   assert.match(result.stderr, /Not a PNG or JPEG image: .*not-an-image\.png/);
-  assert.match(result.stderr, /At most 7680 pixels a side/);
+  assert.match(result.stderr, /Expected 16 to 7680 pixels a side \(got 20000x20000\)/);
   assert.equal(await listFolder(out), null);
   const espeak = await workflowFile({
     formats: ["320x180"],

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { color, nonBlank, shownText, SLUG, slug } from "../../schema/fields.ts";
-import { type Format, FORMAT_PRESETS, parseFormat } from "../../schema/formats.ts";
+import { type Format, FORMAT_PRESETS, FORMAT_SIDES, parseFormat } from "../../schema/formats.ts";
 import type { SlideTheme, ThemeName } from "../../providers/local/slides/slide_themes.ts";
 import {
   codeSchema,
@@ -69,21 +69,31 @@ const videoSchema = z.strictObject({
   music: musicSchema.optional(),
 });
 
+const SIDE_RANGE = `Expected ${FORMAT_SIDES.min} to ${FORMAT_SIDES.max} pixels a side`;
+
+/** A format's side in pixels (its range said as a size's is; evenness is checked where formats are resolved). */
+const side = z.number().int().min(FORMAT_SIDES.min, SIDE_RANGE).max(FORMAT_SIDES.max, SIDE_RANGE);
+
 const formatSchema = z.union([
   z.string().superRefine((text, context) => {
-    if (parseFormat(text) !== null) return;
-    // A preset written as its outputs are named (`16x9`): said which it is.
+    if (FORMAT_PRESETS.has(text.trim())) return;
+    // A preset written as its outputs are named (`16x9`, not a size of 9 pixels): said which it is.
     const preset = text.trim().replace(/[x×/]/, ":");
-    const meant = FORMAT_PRESETS.has(preset) ? ` (did you mean "${preset}"?)` : "";
-    context.addIssue({
-      code: "custom",
-      message: `Expected "16:9", "9:16", "1:1" or a size like "1280x720"${meant}`,
-    });
+    if (FORMAT_PRESETS.has(preset)) {
+      context.addIssue({
+        code: "custom",
+        message: `Expected "16:9", "9:16", "1:1" or a size like "1280x720" (did you mean "${preset}"?)`,
+      });
+      return;
+    }
+    // A size out of range is said where the formats are resolved, beside the workflow's other problems.
+    if (parseFormat(text) !== null) return;
+    context.addIssue({ code: "custom", message: `Expected "16:9", "9:16", "1:1" or a size like "1280x720"` });
   }),
   z.strictObject({
     name: slug("Expected a file-name-safe name"),
-    width: z.number().int().min(16).max(7680),
-    height: z.number().int().min(16).max(7680),
+    width: side,
+    height: side,
   }),
 ]);
 

@@ -8,7 +8,7 @@ import type { ResolvedProvider } from "../../plan/provider_settings.ts";
 import { HOSTED_BASE_URL } from "../../providers/http/openai_client.ts";
 import { imageSizesOf, SPEECH_MAX_CHARACTERS } from "../../providers/http/openai_models.ts";
 import { FLITE_VOICES } from "../../providers/local/speech/flite_engine.ts";
-import { type Format, parseFormat } from "../../schema/formats.ts";
+import { type Format, formatSizeProblem, parseFormat } from "../../schema/formats.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { resolveCaptions } from "./captions/resolve_captions.ts";
 import type { CaptionFont } from "../../media/caption_font.ts";
@@ -199,13 +199,8 @@ function resolveFormats(
     const path = `formats[${f}]`;
     if (seen.has(format.name)) issues.push({ path, message: `Duplicate format ${format.name}` });
     seen.add(format.name);
-    const size = `${format.width}x${format.height}`;
-    if (format.width > 7680 || format.height > 7680) {
-      issues.push({ path, message: `At most 7680 pixels a side (got ${size})` });
-    }
-    if (format.width % 2 !== 0 || format.height % 2 !== 0) {
-      issues.push({ path, message: `Width and height must be even (got ${size})` });
-    }
+    const problem = formatSizeProblem(format);
+    if (problem !== null) issues.push({ path, message: problem });
   }
   return formats;
 }

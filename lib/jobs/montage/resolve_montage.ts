@@ -7,7 +7,7 @@ import type { WorkflowIssue } from "../../core/errors.ts";
 import { captionFont } from "../../media/caption_font.ts";
 import { fontForText, textFontIdentity } from "../../providers/local/slides/font_for_text.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
-import { parseFormat } from "../../schema/formats.ts";
+import { formatSizeProblem, parseFormat } from "../../schema/formats.ts";
 import { expandInputFiles, IMAGE_OR_VIDEO_FILES } from "../../schema/input_files.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { workflowDir } from "../../schema/workflow_path.ts";
@@ -90,9 +90,8 @@ async function resolveCommon(
 ): Promise<MontageCommon | null> {
   const { path, issues, baseDir } = context;
   const format = parseFormat(written.size ?? MONTAGE_DEFAULTS.size)!;
-  if (format.width % 2 !== 0 || format.height % 2 !== 0) {
-    issues.push({ path: `${path}.size`, message: `Width and height must be even, got ${format.name}` });
-  }
+  const sizeProblem = formatSizeProblem(format);
+  if (sizeProblem !== null) issues.push({ path: `${path}.size`, message: sizeProblem });
   const items = await resolveItems(written, { baseDir, path, issues });
   const captioned = items.some((item) => item.caption !== null);
   const font = captioned ? await captionFont(context.env) : null;

@@ -8,7 +8,7 @@ import { sha256Hex } from "../../core/sha256.ts";
 import type { CaptionFont } from "../../media/caption_font.ts";
 import { imageProblem } from "../../media/image_problem.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
-import { parseFormat } from "../../schema/formats.ts";
+import { formatSizeProblem, parseFormat } from "../../schema/formats.ts";
 import { parseSize } from "../../store/collect_garbage.ts";
 import { drawTransformSets } from "./draw_variants.ts";
 import type { OverlayInput, RecipeInput } from "./recipe_schema.ts";
@@ -65,9 +65,8 @@ export async function resolveRecipe(
   const { path, issues } = context;
   const before = issues.length;
   const size = recipe.format === undefined ? null : parseFormat(recipe.format);
-  if (size !== null && (size.width % 2 !== 0 || size.height % 2 !== 0)) {
-    issues.push({ path: `${path}.format`, message: `Width and height must be even, got ${size.name}` });
-  }
+  const sizeProblem = size === null ? null : formatSizeProblem(size);
+  if (sizeProblem !== null) issues.push({ path: `${path}.format`, message: sizeProblem });
   const overlay = recipe.overlay === undefined ? null : await resolveOverlay(recipe.overlay, context);
   const base = baseSet(recipe, {
     size: size === null ? null : { width: size.width, height: size.height },
