@@ -46,7 +46,8 @@ export async function loadDataWorkflow(
   options: LoadDataWorkflowOptions,
 ): Promise<ResolvedWorkflow> {
   const { url, format, cores } = options;
-  const { value, placeOf } = parseDataWorkflow(await Deno.readTextFile(url), { format, file });
+  const text = await Deno.readTextFile(url);
+  const { value, placeOf } = parseDataWorkflow(text, { format, file });
   const issues: WorkflowIssue[] = [];
   let input = value;
   if (isRecord(value)) {
@@ -70,17 +71,34 @@ export async function loadDataWorkflow(
     if (!(error instanceof WorkflowError)) throw error;
     issues.push(...error.issues);
   }
-  throw new WorkflowError(file, issues.map((issue) => placed(issue, placeOf)));
+  const lines = text.split("\n");
+  throw new WorkflowError(
+    file,
+    issues.map((issue) => placed(issue, { placeOf, lines, yaml: format === "yaml" })),
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The issue with the line and column of its value after its path. */
-function placed(issue: WorkflowIssue, placeOf: PlaceFinder): WorkflowIssue {
-  const place = placeOf(issue.path);
+/** A YAML value written as a bare colour (`background: #334455`): YAML reads a comment, and the value as null. */
+const BARE_COLOUR = /:\s+(#[0-9a-f]{3,8})\b/i;
+
+/**
+ * The issue with the line and column of its value after its path; in YAML, a colour left unquoted on its line is
+ * named as the cause (the message says null, where the file shows a colour).
+ */
+function placed(
+  issue: WorkflowIssue,
+  source: { placeOf: PlaceFinder; lines: readonly string[]; yaml: boolean },
+): WorkflowIssue {
+  const place = source.placeOf(issue.path);
   if (place === null) return issue;
   const where = describePlace(place);
-  return { ...issue, path: issue.path === "" ? where : `${issue.path}, ${where}` };
+  const colour = source.yaml ? BARE_COLOUR.exec(source.lines[place.line - 1] ?? "")?.[1] : undefined;
+  const message = colour === undefined
+    ? issue.message
+    : `${issue.message} (a bare # starts a comment in YAML: write the colour in quotes, "${colour}")`;
+  return { ...issue, message, path: issue.path === "" ? where : `${issue.path}, ${where}` };
 }

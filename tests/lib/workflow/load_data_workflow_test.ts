@@ -152,3 +152,32 @@ Deno.test("a wrong field in a YAML workflow is named with its path, line and col
     },
   ]);
 });
+
+Deno.test("a YAML colour left unquoted is named as the cause of the null its field got", async () => {
+  const dir = await tempDir("reel-data-workflow-");
+  const file = await write(
+    dir,
+    "bare.yaml",
+    [
+      "formats: [320x180]",
+      "videos:",
+      "  - id: wind",
+      "    sections:",
+      "      - title: Wind",
+      "        narration: Air moves.",
+      "        background: #334455",
+      "",
+    ].join("\n"),
+  );
+  const [issue, ...more] = await issuesOf(file);
+  assert.deepEqual(more, []);
+  assert.match(issue!.path, /^videos\[0\]\.sections\[0\]\.background, line 7, column \d+$/);
+  assert.match(
+    issue!.message,
+    /got null \(a bare # starts a comment in YAML: write the colour in quotes, "#334455"\)$/,
+  );
+  // A null with no colour on its line is told as it was.
+  const empty = await write(dir, "empty.yaml", (await Deno.readTextFile(file)).replace(" #334455", ""));
+  const [plain] = await issuesOf(empty);
+  assert.doesNotMatch(plain!.message, /comment/);
+});
