@@ -5,6 +5,7 @@
  */
 import type { SlideLayer } from "../../providers/local/slides/render_slide.ts";
 import type { SlideContent } from "../../providers/local/slides/slide_content.ts";
+import { readableText } from "../../providers/local/slides/slide_colours.ts";
 import type { Format } from "../../schema/formats.ts";
 import { type SlideLayerParams, slideLayerParams } from "../../steps/slide/slide_layer_step.ts";
 import type { SlideParams } from "../../steps/slide/slide_params.ts";
@@ -108,7 +109,11 @@ export function slideParams(slide: LessonSlide, format: Format, theme: ResolvedT
     height: format.height,
     textScale: theme.textScale,
     background: slide.background,
-    foreground: theme.foreground,
+    // On a colour a section chose, text the theme's ink cannot be read on is drawn in the theme's background colour
+    // (over an image, read or generated, a veil under the text keeps it readable).
+    foreground: slide.image === null && (slide.section?.image ?? null) === null
+      ? readableText(slide.background, theme)
+      : theme.foreground,
     accent: theme.accent,
     ...code,
     image: slide.image?.sha256 ?? null,

@@ -8,6 +8,7 @@ import type { FaceName, SlideFonts } from "./_fonts.ts";
 import type { Ink, PlacedRect, PlacedRun, SlideLayout } from "./_layout.ts";
 import type { SlideTextFonts } from "./_text_fonts.ts";
 import { ITALIC_SKEW } from "./_text_style.ts";
+import { luminance } from "./slide_colours.ts";
 
 /** The slide's colours, `#rrggbb`. */
 export interface SvgColors {
@@ -154,13 +155,4 @@ function cssString(value: string): string {
 /** A coordinate rounded to 0.01 px, to keep the markup short and stable. */
 function n(value: number): string {
   return String(Math.round(value * 100) / 100);
-}
-
-/** Relative luminance (0..1) of a `#rrggbb` colour. */
-function luminance(hex: string): number {
-  const [r, g, b] = [1, 3, 5].map((start) => {
-    const channel = parseInt(hex.slice(start, start + 2), 16) / 255;
-    return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
-  }) as [number, number, number];
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { sectionSlide, slideParams } from "../../../../lib/jobs/lesson/lesson_slides.ts";
+import { resolveTheme } from "../../../../lib/jobs/lesson/resolve_slides.ts";
+import { renderSlide } from "../../../../lib/providers/local/slides/render_slide.ts";
+import { contrastRatio } from "../../../../lib/providers/local/slides/slide_colours.ts";
+import { decodePng, hexToRgb, near, pixelAt } from "../../providers/local/slides/_pixels.ts";
+
+const voice = { provider: "espeak", engine: "espeak" as const, voice: "en-us", rate: 165, model: null };
+const format = { name: "320x180", width: 320, height: 180 };
+const light = resolveTheme("light");
+
+/** A section of the light theme's lesson, on its own background colour. */
+function section(color: string) {
+  return {
+    id: "s1",
+    path: "videos[0].sections[0]",
+    title: "Fast and slow",
+    bullets: ["Wind moves air"],
+    narration: "N",
+    background: { color, image: null },
+    image: null,
+    voice,
+    code: null,
+    picture: null,
+  };
+}
+
+/** The pixels of the slide's text colour, among all its pixels. */
+async function textPixels(color: string, ink: string): Promise<number> {
+  const params = slideParams(sectionSlide(section(color), "v"), format, light);
+  const { image: _image, picture: _picture, ...spec } = params;
+  const pixels = await decodePng(
+    (await renderSlide({ ...spec, imagePath: null }, { allowOverflow: true })).png,
+  );
+  const wanted = hexToRgb(ink);
+  let count = 0;
+  for (let y = 0; y < pixels.height; y++) {
+    for (let x = 0; x < pixels.width; x++) if (near(pixelAt(pixels, x, y), wanted, 40)) count++;
+  }
+  return count;
+}
+
+Deno.test("a section's dark background under the light theme gets text that can be read, drawn so", async () => {
+  // Before, the light theme's dark ink (#1d2433) was drawn on the section's #334455: 1.5:1, barely visible.
+  assert.ok(contrastRatio(light.foreground, "#334455") < 2);
+  const params = slideParams(sectionSlide(section("#334455"), "v"), format, light);
+  assert.equal(params.foreground, light.background);
+  assert.ok(contrastRatio(params.foreground, "#334455") >= 3);
+  assert.ok(
+    await textPixels("#334455", light.background) > 100,
+    "the title and bullet in the theme's off-white",
+  );
+  // A background the theme's ink reads on keeps it.
+  const pale = slideParams(sectionSlide(section("#fff8e0"), "v"), format, light);
+  assert.equal(pale.foreground, light.foreground);
+  assert.ok(await textPixels("#fff8e0", light.foreground) > 100);
+  // Over a background image a veil keeps the theme's ink readable: unchanged.
+  const pictured = {
+    ...section("#334455"),
+    background: { color: "#334455", image: { path: "/a.png", sha256: "ab" } },
+  };
+  assert.equal(slideParams(sectionSlide(pictured as never, "v"), format, light).foreground, light.foreground);
+});
