@@ -76,10 +76,13 @@ export interface RenderResult {
 }
 
 /**
- * Checks that `folder` exists or can be made, and that a file can be written in it.
+ * Checks that `folder` exists or can be made, and that a file can be written in it; makes it unless `make` is false
+ * (then a file is written, and removed, in the folder or in the nearest folder above it that exists, where it would
+ * be made: nothing is left, so that several folders can be checked before any is made).
  *
  * @param folder The folder.
  * @param role What it is for, in messages (`output folder`).
+ * @param options Whether to make it. @default make
  * @throws {InputError} When it cannot be written.
  *
  * @example
@@ -90,11 +93,17 @@ export interface RenderResult {
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export async function ensureWritableFolder(folder: string, role: string): Promise<void> {
+export async function ensureWritableFolder(
+  folder: string,
+  role: string,
+  options: { make?: boolean } = {},
+): Promise<void> {
   try {
-    await Deno.mkdir(folder, { recursive: true });
+    const make = options.make ?? true;
+    if (make) await Deno.mkdir(folder, { recursive: true });
     // Named as this process's private files are: a render starting beside it leaves it alone (see `owner_mark.ts`).
-    const probe = await Deno.makeTempFile({ dir: folder, prefix: `.${ownerMark()}-reel-probe-` });
+    const dir = make ? folder : await nearestFolder(folder);
+    const probe = await Deno.makeTempFile({ dir, prefix: `.${ownerMark()}-reel-probe-` });
     await Deno.remove(probe);
   } catch (error) {
     const reason = error instanceof Deno.errors.PermissionDenied
@@ -107,6 +116,23 @@ export async function ensureWritableFolder(folder: string, role: string): Promis
       hint: FOLDER_HINTS[role] ?? "Choose another folder with --cache (or REEL_CACHE)",
       cause: error,
     });
+  }
+}
+
+/**
+ * The folder itself when it exists, else the nearest one above it that does: where it would be made.
+ *
+ * @throws {Deno.errors.NotADirectory} When a file stands there, or at the nearest existing path above it.
+ */
+async function nearestFolder(folder: string): Promise<string> {
+  for (let path = resolve(folder);; path = dirname(path)) {
+    const found = await Deno.stat(path).catch((error) => {
+      if (!isMissing(error) || path === dirname(path)) throw error;
+      return null;
+    });
+    if (found === null) continue;
+    if (found.isDirectory) return path;
+    throw new Deno.errors.NotADirectory(`${path} is not a folder`);
   }
 }
 
@@ -284,12 +310,17 @@ export async function renderLoaded(
               signal: signal ?? options.signal,
             }),
       });
-      await ensureWritableFolder(cacheDir, "cache folder");
       // The store writes in folders of its own: one that cannot be written (made read-only, a file in its place)
       // failed every step that runs, each with its raw message.
       const role = options.store !== undefined && !objectStore ? "store folder" : "cache folder";
-      for (const folder of store.folders()) await ensureWritableFolder(folder, role);
-      await ensureWritableFolder(options.outDir, "output folder");
+      const folders: [string, string][] = [
+        [cacheDir, "cache folder"],
+        ...store.folders().map((folder): [string, string] => [folder, role]),
+        [options.outDir, "output folder"],
+      ];
+      // All checked before any is made: an output folder refused leaves no empty store behind.
+      for (const [folder, role] of folders) await ensureWritableFolder(folder, role, { make: false });
+      for (const [folder, role] of folders) await ensureWritableFolder(folder, role);
       checkOutputPlaces(options.outDir, plan);
       for (const warning of warnings) options.onWarning?.(warning);
       // Resume after a crash: what a killed run left half-done is removed; everything it finished is reused.

@@ -88,7 +88,15 @@ Deno.test("bad input: an unwritable --out is named, exit 2, nothing written", as
   const { file } = await workflowFile(good);
   const dir = await tempDir();
   await Deno.writeTextFile(`${dir}/taken`, "a file, not a folder");
-  const result = await runCli(["render", file, "--out", `${dir}/taken/videos`]);
+  // Every folder is checked before any is made: the store's was made, empty, before the output folder was refused.
+  const result = await runCli([
+    "render",
+    file,
+    "--out",
+    `${dir}/taken/videos`,
+    "--cache",
+    `${dir}/new-cache`,
+  ]);
   assertCleanInputError(result, /✖ Cannot write to the output folder .*taken\/videos/);
   assert.match(result.stderr, /Choose another folder with --out/);
   assert.deepEqual(await listFolder(dir), ["taken"]);
