@@ -15,7 +15,7 @@ import { decodedImageProblems } from "../../media/image_problem.ts";
 import { mediaProblem } from "../../media/media_problem.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import { slideFitOf } from "../../steps/slide/slide_step.ts";
-import type { ImageFile, ResolvedLesson } from "./lesson_schema.ts";
+import type { ImageFile, ResolvedLesson, ResolvedSection } from "./lesson_schema.ts";
 import { lessonSlides } from "./lesson_slides.ts";
 import { narrationStepId, speechStepId } from "./plan_lesson.ts";
 
@@ -73,23 +73,35 @@ async function checkVoices(lesson: ResolvedLesson, context: PreflightContext): P
     } catch (error) {
       // A missing espeak-ng, say, is not the workflow's mistake: only an unknown voice is named in it.
       if (!(error instanceof UnknownVoiceError)) throw error;
-      // Named where it speaks: the first section with that voice (and how many more).
-      const speaking = sections.filter((section) =>
-        section.voice.engine === "espeak" && section.voice.voice === voice
-      );
-      const more = speaking.length > 1
-        ? ` (and ${plural(speaking.length - 1, "more section", "more sections")})`
-        : "";
-      throw new WorkflowError(context.file, [{
-        // Where the voice is named (the lesson's `voice`, a section's); where it speaks, for reel's default.
-        path: speaking[0]!.voice.field ?? `${speaking[0]!.path}.voice`,
-        message: `${error.message}${more}`,
-      }], {
+      const { path, note } = whereNamed(sections, voice);
+      throw new WorkflowError(context.file, [{ path, message: `${error.message}${note}` }], {
         hint: error.hint ?? undefined,
         cause: error,
       });
     }
   }
+}
+
+/**
+ * Where an unknown espeak voice is named: the field that names it for the first section speaking it (the lesson's
+ * `voice`, a section's; where it speaks, for reel's default), and how many sections that one field speaks for, then
+ * how many more sections name the voice in their own field.
+ */
+function whereNamed(sections: readonly ResolvedSection[], voice: string): { path: string; note: string } {
+  const fields = Map.groupBy(
+    sections.filter((section) => section.voice.engine === "espeak" && section.voice.voice === voice),
+    (section) => section.voice.field ?? `${section.path}.voice`,
+  );
+  const [first, ...others] = [...fields];
+  const [path, speaking] = first!;
+  const more = others.reduce((sum, [, sections]) => sum + sections.length, 0);
+  const notes = [
+    ...speaking.length > 1 ? [`spoken by ${plural(speaking.length, "section")}`] : [],
+    ...more > 0
+      ? [`${plural(more, "more section", "more sections")} ${more === 1 ? "sets" : "set"} it too`]
+      : [],
+  ];
+  return { path, note: notes.length === 0 ? "" : ` (${notes.join("; ")})` };
 }
 
 /**

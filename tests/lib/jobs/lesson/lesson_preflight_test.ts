@@ -94,7 +94,11 @@ Deno.test("preflightLesson() checks the voice of a narration that will be spoken
     assert.ok(error instanceof WorkflowError);
     assert.equal(error.file, "lesson.ts");
     assert.deepEqual(error.issues.map((issue) => issue.path), ["voice.voice"]);
-    assert.match(error.message, /Unknown espeak-ng voice "xx-no-such-voice" \(and 1 more section\)/);
+    // One field speaks for both sections: one mistake, not "and 1 more".
+    assert.equal(
+      error.issues[0]!.message,
+      'Unknown espeak-ng voice "xx-no-such-voice" (spoken by 2 sections)',
+    );
     assert.match(error.hint ?? "", /espeak-ng --voices/);
     return true;
   });
@@ -116,6 +120,35 @@ Deno.test("preflightLesson() checks the voice of a narration that will be spoken
   await assert.rejects(preflightLesson(own.jobs.lesson!, context), (error) => {
     assert.ok(error instanceof WorkflowError);
     assert.deepEqual(error.issues.map((issue) => issue.path), ["videos[0].sections[1].voice.voice"]);
+    assert.equal(error.issues[0]!.message, 'Unknown espeak-ng voice "xx-no-such-voice"');
     return true;
   });
+});
+
+Deno.test("preflightLesson() names an unknown espeak voice at its first field, counting the sections that set it too", async () => {
+  const ffmpeg = await findFfmpeg();
+  const context = { ffmpeg, allowOverflow: false, file: "lesson.ts" };
+  const voice = { provider: "espeak", voice: "xx-no-such-voice" } as const;
+  const messages = async (input: Record<string, unknown>) => {
+    const workflow = await resolveWorkflow({ formats: ["160x90"], titleCard: false, ...input }, where);
+    const error = await preflightLesson(workflow.jobs.lesson!, context).then(() => null, (error) => error);
+    assert.ok(error instanceof WorkflowError);
+    return error.issues.map(({ path, message }) => `${message} → at ${path}`);
+  };
+  const section = (title: string, own?: typeof voice) => ({ title, narration: "Short.", voice: own });
+  // Two sections, each naming it: the first named, the other counted.
+  assert.deepEqual(
+    await messages({ videos: [{ id: "v", sections: [section("A", voice), section("B", voice)] }] }),
+    ['Unknown espeak-ng voice "xx-no-such-voice" (1 more section sets it too) → at videos[0].sections[0].voice.voice'],
+  );
+  // The lesson's voice speaks for two, a third section names it too.
+  assert.deepEqual(
+    await messages({
+      voice,
+      videos: [{ id: "v", sections: [section("A"), section("B"), section("C", voice)] }],
+    }),
+    [
+      'Unknown espeak-ng voice "xx-no-such-voice" (spoken by 2 sections; 1 more section sets it too) → at voice.voice',
+    ],
+  );
 });
