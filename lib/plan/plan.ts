@@ -3,6 +3,7 @@
  * order and keyed, with the limits and providers the run needs.
  * @module
  */
+import { closestName } from "../core/closest_name.ts";
 import { WorkflowError } from "../core/errors.ts";
 import type { ResolvedLimits } from "./limits.ts";
 import type { Draft, PlanStep } from "./plan_step.ts";
@@ -90,13 +91,12 @@ function orderSteps(drafts: Draft[], context: { templates: Draft[]; firstFile: s
     for (const [j, dep] of draft.deps.entries()) {
       if (ids.has(dep)) continue;
       const path = `${String(draft.runtime.inputsPath ?? draft.id)}[${j}]`;
-      const known = drafts.slice(0, 3).map((d) => d.id).join(", ");
       throw new WorkflowError(draft.workflow, [{
         path,
         message: templateIds.has(dep)
           ? `Step "${dep}" is a child template: it runs only when a step spawns it, so step "${draft.id}" ` +
             `cannot take it as input; take as input the step that spawns it`
-          : `Unknown step "${dep}" (step ids look like ${known})`,
+          : unknownStep(dep, drafts),
       }]);
     }
   }
@@ -107,6 +107,15 @@ function orderSteps(drafts: Draft[], context: { templates: Draft[]; firstFile: s
     const file = ids.get(error.cycle[0]!)?.workflow ?? firstFile;
     throw new WorkflowError(file, [{ path: "steps", message: error.message }], { cause: error });
   }
+}
+
+/** An input naming no step: the nearest step id offered when one is near, else what step ids look like. */
+function unknownStep(dep: string, drafts: readonly Draft[]): string {
+  const guess = closestName(dep, drafts.map((draft) => draft.id));
+  if (guess !== null) return `Unknown step "${dep}" (did you mean "${guess}"?)`;
+  return `Unknown step "${dep}" (step ids look like ${
+    drafts.slice(0, 3).map((draft) => draft.id).join(", ")
+  })`;
 }
 
 function withKeys(ordered: Draft[]): PlanStep[] {

@@ -364,6 +364,22 @@ Deno.test("bad input: a provider baseUrl that is not http or https is named at i
   assert.equal(await listFolder(out), null);
 });
 
+Deno.test("bad input: a custom step's misspelled input offers the nearest step id, by plan and render, exit 2, nothing written", async () => {
+  const file = await writeWorkflowFile(`export default workflow({ ...${JSON.stringify(good)}, steps: [
+    step({ id: "split", inputs: ["a/s1/speech"], run: () => 1 }),
+    step({ id: "merge", inputs: ["splitt"], run: (inputs) => inputs.split?.value ?? null }),
+  ] });`);
+  const out = `${file.slice(0, file.lastIndexOf("/"))}/out`;
+  for (const args of [["plan", file], ["render", file, "--out", out]]) {
+    const result = await runCli(args);
+    assertCleanInputError(
+      result,
+      /✖ Unknown step "splitt" \(did you mean "split"\?\)\n {2}→ at steps\[1\]\.inputs\[0\]/,
+    );
+  }
+  assert.equal(await listFolder(out), null);
+});
+
 Deno.test("bad input: a TypeScript workflow's value that contains itself, nests without end, holds too many places, has a hole in a list or throws when read is named at its path, exit 2, nothing written", async () => {
   // Before: zod's message turned the value into JSON (a circular structure, or a stack overflow), a crash.
   const cases = [

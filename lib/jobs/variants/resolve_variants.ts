@@ -5,7 +5,7 @@
  */
 import { type CaptionFont, captionFont } from "../../media/caption_font.ts";
 import { expandInputFiles, VIDEO_FILES } from "../../schema/input_files.ts";
-import { closestName } from "../../schema/workflow_issues.ts";
+import { closestName } from "../../core/closest_name.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { workflowDir } from "../../schema/workflow_path.ts";
 import { BUILTIN_RECIPES } from "./builtin_recipes.ts";

@@ -161,6 +161,40 @@ Deno.test("planWorkflows() rejects a custom step input that names no step, with 
   });
 });
 
+Deno.test("planWorkflows() offers the nearest step id for a misspelled input, and what ids look like when none is near", async () => {
+  const workflow = await resolveWorkflow({
+    ...base,
+    steps: [
+      { id: "split", inputs: ["a/one/speech"], run: () => 1 },
+      { id: "merge", inputs: ["splitt", "a/one/speeh", "zzz"], run: () => 2 },
+    ],
+  }, { file: "typo.ts", moduleUrl: "file:///typo.ts" });
+  assert.throws(() => planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN }), (error: unknown) => {
+    assert.ok(error instanceof WorkflowError);
+    assert.deepEqual(error.issues, [{
+      path: "steps[1].inputs[0]",
+      message: 'Unknown step "splitt" (did you mean "split"?)',
+    }]);
+    return true;
+  });
+  const speech = await resolveWorkflow({
+    ...base,
+    steps: [{ id: "merge", inputs: ["a/one/speeh"], run: () => 2 }],
+  }, { file: "typo.ts", moduleUrl: "file:///typo.ts" });
+  assert.throws(
+    () => planWorkflows([speech], { toolchain: TEST_TOOLCHAIN }),
+    /Unknown step "a\/one\/speeh" \(did you mean "a\/one\/speech"\?\)/,
+  );
+  const far = await resolveWorkflow({
+    ...base,
+    steps: [{ id: "merge", inputs: ["zzz"], run: () => 2 }],
+  }, { file: "typo.ts", moduleUrl: "file:///typo.ts" });
+  assert.throws(
+    () => planWorkflows([far], { toolchain: TEST_TOOLCHAIN }),
+    /Unknown step "zzz" \(step ids look like /,
+  );
+});
+
 Deno.test("planWorkflows() rejects a custom step input that names a child template, naming the step that spawns it as the fix", async () => {
   const workflow = await resolveWorkflow({
     ...base,
