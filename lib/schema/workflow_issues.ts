@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { closestName } from "../core/closest_name.ts";
 import type { WorkflowIssue } from "../core/errors.ts";
+import { rangeMessage } from "./_range_message.ts";
 
 /**
  * Turns zod's issues into {@linkcode WorkflowIssue}s: a union that failed inside the one branch matching the
@@ -110,6 +111,10 @@ export function toWorkflowIssue(issue: z.core.$ZodIssue, schema: z.ZodType | nul
       };
     }
   }
+  if ((issue.code === "too_big" || issue.code === "too_small") && schema !== null) {
+    const range = rangeMessage(issue, schemasAt(schema, issue.path));
+    if (range !== null) return { path, message: range };
+  }
   const expected = expectedTypes(issue);
   if (expected !== null) {
     if (issue.input === undefined) return { path, message: MISSING };
@@ -211,20 +216,27 @@ function literalsAt(schema: z.ZodType, path: readonly PropertyKey[]): unknown[] 
 }
 
 function walk(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodObject[] {
+  return schemasAt(schema, path).filter((candidate) => candidate instanceof z.ZodObject) as z.ZodObject[];
+}
+
+/** The schemas a value at `path` may match, wrappers opened. */
+function schemasAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType[] {
   const inner = unwrap(schema);
-  if (path.length === 0) {
-    return inner.filter((candidate) => candidate instanceof z.ZodObject) as z.ZodObject[];
-  }
+  if (path.length === 0) return inner;
   const [head, ...rest] = path;
   return inner.flatMap((candidate) => {
     if (candidate instanceof z.ZodObject && typeof head === "string") {
       const field = (candidate.shape as Record<string, z.ZodType>)[head];
-      return field === undefined ? [] : walk(field, rest);
+      return field === undefined ? [] : schemasAt(field, rest);
     }
     if (candidate instanceof z.ZodArray && typeof head === "number") {
-      return walk(candidate.element as z.ZodType, rest);
+      return schemasAt(candidate.element as z.ZodType, rest);
     }
-    if (candidate instanceof z.ZodRecord) return walk(candidate.valueType as z.ZodType, rest);
+    if (candidate instanceof z.ZodTuple && typeof head === "number") {
+      const item = (candidate.def.items as z.ZodType[])[head];
+      return item === undefined ? [] : schemasAt(item, rest);
+    }
+    if (candidate instanceof z.ZodRecord) return schemasAt(candidate.valueType as z.ZodType, rest);
     return [];
   });
 }

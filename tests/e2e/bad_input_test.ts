@@ -59,6 +59,31 @@ Deno.test("bad input: a frame rate outside 24–60 or not whole is named at fps,
   }
 });
 
+Deno.test("bad input: a number out of its range says the range, not zod's notation, at its path, exit 2, nothing written", async () => {
+  const section = (voice: unknown) => ({ title: "T", narration: "Hello.", voice });
+  for (
+    const [value, message, path] of [
+      [
+        { videos: [{ id: "a", sections: [section({ rate: 5000 })] }] },
+        /✖ Expected 80 to 450 words per minute/,
+        "videos\\[0\\]\\.sections\\[0\\]\\.voice\\.rate",
+      ],
+      [{ voice: { rate: 10 } }, /✖ Expected 80 to 450 words per minute/, "voice\\.rate"],
+      [
+        { providers: { x: { api: "openai", baseUrl: "http://127.0.0.1:9", retries: 50 } } },
+        /✖ Expected a whole number from 0 to 20, got 50/,
+        "providers\\.x\\.retries",
+      ],
+    ] as const
+  ) {
+    const { file, out } = await workflowFile({ ...good, ...value });
+    const result = await runCli(["render", file, "--out", out]);
+    assertCleanInputError(result, new RegExp(`${message.source}\\n {2}→ at ${path} \\(`));
+    assert.doesNotMatch(result.stderr, /Too (big|small)/);
+    assert.equal(await listFolder(out), null);
+  }
+});
+
 Deno.test("bad input: an unknown transition or one too long is named at transition, exit 2, nothing written", async () => {
   for (
     const [transition, message, path] of [

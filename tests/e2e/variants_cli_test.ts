@@ -55,7 +55,7 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     // A mistake in a recipe file is placed in that file.
     [
       ["clip.mp4", "--recipe", "web", "--recipe", "slow.json"],
-      /✖ Too small[^\n]*\n {2}→ at speed \(slow\.json\)/,
+      /✖ Expected a number from 0\.25 to 4, got -1\n {2}→ at speed \(slow\.json\)/,
     ],
     [
       ["nothing.mp4", "--recipe", "web"],

@@ -28,7 +28,9 @@ const voiceSchema = z.strictObject({
   provider: z.string().regex(SLUG, 'Expected "flite", "espeak" or the name of a provider in `providers`')
     .optional(),
   voice: nonBlank("Voice").optional(),
-  rate: z.number().int().min(80, "Rate must be at least 80 words per minute").max(450).optional(),
+  rate: z.number().int("Expected a whole number of words per minute")
+    .min(80, "Expected 80 to 450 words per minute").max(450, "Expected 80 to 450 words per minute")
+    .optional(),
   model: nonBlank("Model").optional(),
 });
 

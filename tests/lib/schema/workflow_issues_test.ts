@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { toWorkflowIssues } from "../../../lib/schema/workflow_issues.ts";
+
+function messages(schema: z.ZodType, value: unknown): string[] {
+  const result = schema.safeParse(value, { reportInput: true });
+  return toWorkflowIssues(result.error?.issues ?? [], schema).map(({ path, message }) =>
+    `${path}: ${message}`
+  );
+}
+
+Deno.test("toWorkflowIssues() says a number out of range with its field's whole range, not zod's notation", () => {
+  const schema = z.strictObject({
+    retries: z.number().int().min(0).max(20).optional(),
+    speed: z.number().min(0.25).max(4).optional(),
+    requests: z.number().int().min(1).optional(),
+    duration: z.number().positive().optional(),
+    below: z.number().max(10).optional(),
+    pair: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]).optional(),
+    list: z.array(z.strictObject({ gain: z.number().min(-30).max(30) })).optional(),
+  });
+  assert.deepEqual(messages(schema, { retries: 50, speed: 0.1 }), [
+    "retries: Expected a whole number from 0 to 20, got 50",
+    "speed: Expected a number from 0.25 to 4, got 0.1",
+  ]);
+  assert.deepEqual(messages(schema, { requests: 0, duration: 0, below: 11 }), [
+    "requests: Expected a whole number of at least 1, got 0",
+    "duration: Expected a number above 0, got 0",
+    "below: Expected a number of at most 10, got 11",
+  ]);
+  assert.deepEqual(messages(schema, { pair: [0.5, 2], list: [{ gain: 0 }, { gain: -31 }] }), [
+    "pair[1]: Expected a number from 0 to 1, got 2",
+    "list[1].gain: Expected a number from -30 to 30, got -31",
+  ]);
+});
+
+Deno.test("toWorkflowIssues() says a text or a list out of range with its length", () => {
+  const schema = z.strictObject({
+    caption: z.string().max(5).optional(),
+    renditions: z.array(z.number()).min(1).max(2).optional(),
+    inputs: z.array(z.number()).min(1).optional(),
+  });
+  assert.deepEqual(messages(schema, { caption: "abcdefg", renditions: [] }), [
+    "caption: Expected at most 5 characters, got 7",
+    "renditions: Expected 1 to 2 items, got 0",
+  ]);
+  assert.deepEqual(messages(schema, { renditions: [1, 2, 3], inputs: [] }), [
+    "renditions: Expected 1 to 2 items, got 3",
+    "inputs: Expected at least 1 item, got 0",
+  ]);
+});
+
+Deno.test("toWorkflowIssues() keeps a range message the schema gives", () => {
+  const fps = "Expected 24 to 60 frames per second";
+  const schema = z.strictObject({
+    fps: z.number().min(24, fps).max(60, fps),
+    bullets: z.array(z.string()).max(1, "At most 1 bullet fits").optional(),
+  });
+  assert.deepEqual(messages(schema, { fps: 61 }), [`fps: ${fps}`]);
+  assert.deepEqual(messages(schema, { fps: 1, bullets: ["a", "b"] }), [
+    `fps: ${fps}`,
+    "bullets: At most 1 bullet fits",
+  ]);
+});
