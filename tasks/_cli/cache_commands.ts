@@ -1,5 +1,5 @@
 /**
- * `cache ls` and `cache gc`: the store's entries, and shrinking it.
+ * `cache ls` and `cache gc`: a workflow's entries in the store (or all of them), and shrinking the store.
  * @module
  */
 import { InputError } from "../../lib/core/errors.ts";
@@ -7,29 +7,53 @@ import { plural } from "../../lib/core/plural.ts";
 import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { formatBytes } from "../../lib/report/format_units.ts";
 import { defaultCacheDir } from "../../lib/run/render_workflows.ts";
+import { planEntries } from "../../lib/plan/plan_entries.ts";
+import { planFiles } from "../../lib/run/load_plan.ts";
 import { ArtifactStore } from "../../lib/store/artifact_store.ts";
+import type { StoreEntry } from "../../lib/store/step_store.ts";
 import { collectGarbage, KEEP_RECENT_MS, parseDuration, parseSize } from "../../lib/store/collect_garbage.ts";
 
 /** Adds `cache ls` and `cache gc` to the program. */
 export function addCacheCommands(program: Command): void {
   const cache = program.command("cache").description("Inspect and shrink the artifact store");
   cache.command("ls")
-    .description("List the store's entries, least recently used first, and its total size")
-    .argument("[workflow]", "a workflow file, to use the store beside it")
+    .description(
+      "List a workflow's entries in the store (every entry without a workflow, or with --all), least recently " +
+        "used first, and their total size",
+    )
+    .argument("[workflow]", "a workflow file: its entries, in the store beside it")
     .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)")
+    .option("--all", "list every entry of the store, whichever workflow made it")
     .action(async (workflow, options) => {
+      const mine = workflow !== undefined && options.all !== true;
+      // The workflow whose entries to list is there, whichever store is named.
+      if (mine) besideWorkflow(workflow);
       const store = new ArtifactStore(storeFolder(workflow, options.cache));
       const entries = await store.entries();
-      for (const entry of entries) {
+      const ids = mine ? await workflowEntries(workflow, store) : null;
+      const listed = ids === null ? entries : entries.filter((entry) => ids.has(entry.key));
+      for (const entry of listed) {
         const size = formatBytes(entry.bytes).padStart(9);
+        const named = ids === null ? "" : `  ${ids.get(entry.key)!.join(", ")}`;
         console.log(
           `${
             entry.key.slice(0, 16)
-          }  ${size}  created ${entry.created}  used ${entry.lastUsed.toISOString()}`,
+          }  ${size}  created ${entry.created}  used ${entry.lastUsed.toISOString()}${named}`,
         );
       }
-      const total = entries.reduce((sum, entry) => sum + entry.bytes, 0);
-      console.log(`${plural(entries.length, "entry", "entries")}, ${formatBytes(total)} in ${store.root}`);
+      console.log(
+        `${plural(listed.length, "entry", "entries")}, ${formatBytes(totalBytes(listed))} in ${store.root}`,
+      );
+      if (ids === null) return;
+      // The rest of the store: other workflows' entries, and this one's from before an edit.
+      const others = entries.filter((entry) => !ids.has(entry.key));
+      console.log(
+        others.length === 0
+          ? "The store holds no other entries"
+          : `The store holds ${plural(others.length, "other entry", "other entries")} (${
+            formatBytes(totalBytes(others))
+          }) that ${workflow} does not use; --all lists every entry`,
+      );
     });
   cache.command("gc")
     .description("Remove least recently used entries until the store fits in --max-size")
@@ -64,6 +88,16 @@ export function addCacheCommands(program: Command): void {
         } left${recent}`,
       );
     });
+}
+
+/** The keys of the workflow's entries in the store, with the ids of their steps (its plan, nothing run). */
+async function workflowEntries(workflow: string, store: ArtifactStore): Promise<Map<string, string[]>> {
+  const plan = await planFiles([workflow], { onNotice: (notice) => console.error(`reel: ${notice}`) });
+  return await planEntries(plan, store);
+}
+
+function totalBytes(entries: readonly StoreEntry[]): number {
+  return entries.reduce((sum, entry) => sum + entry.bytes, 0);
 }
 
 /**

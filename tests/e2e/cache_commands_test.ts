@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { listFolder, runCli } from "../_support/cli.ts";
 import { tempDir } from "../_support/temp_dir.ts";
+import { MOD_URL } from "../_support/workflows.ts";
 import { ArtifactStore } from "../../lib/store/artifact_store.ts";
 
 Deno.test("cache ls and cache gc on a workflow that does not exist stop with exit 2 naming it, and make no store", async () => {
@@ -15,9 +16,12 @@ Deno.test("cache ls and cache gc on a workflow that does not exist stop with exi
   await Deno.mkdir(`${dir}/lesson.ts`);
   assert.equal((await runCli(["cache", "ls", "lesson.ts"], { cwd: dir })).code, 2);
   assert.deepEqual(await listFolder(dir), ["lesson.ts"], "no .reel made");
-  // --cache names the store itself.
+  // --cache names the store itself; the workflow whose entries to list must still be there (--all lists them all).
   await Deno.mkdir(`${dir}/store`);
-  const named = await runCli(["cache", "ls", "typo.ts", "--cache", `${dir}/store`], { cwd: dir });
+  const typo = await runCli(["cache", "ls", "typo.ts", "--cache", `${dir}/store`], { cwd: dir });
+  assert.equal(typo.code, 2, typo.stderr);
+  assert.match(typo.stderr, /✖ No workflow file at typo\.ts/);
+  const named = await runCli(["cache", "ls", "typo.ts", "--all", "--cache", `${dir}/store`], { cwd: dir });
   assert.equal(named.code, 0, named.stderr);
   assert.match(named.stdout, /^0 entries, 0 B in .*\/store$/m);
 });
@@ -64,4 +68,71 @@ Deno.test("cache ls counts one entry in the singular", async () => {
   assert.equal(result.code, 0, result.stderr);
   // Before: "1 entries".
   assert.match(result.stdout, /^1 entry, \d+ B in .*\/store$/m);
+});
+
+Deno.test("cache ls <workflow> lists the entries its plan uses, each with its step id, its spawned children too, and counts the rest", async () => {
+  const dir = await tempDir("reel-cache-ls-");
+  const head = `import { step, workflow } from "${MOD_URL}";\n`;
+  await Deno.writeTextFile(
+    `${dir}/a.ts`,
+    `${head}export default workflow({ steps: [
+  step({ id: "split", run: (_inputs, { spawn }) => { for (let i = 0; i < 3; i++) spawn("part", { i }); return 0; } }),
+  step({ id: "part", child: true, run: (_inputs, { params }) => Number(params.i) * 2 }),
+  step({ id: "merge", inputs: ["split"], run: (inputs) => inputs.split?.children.map((c) => c.value) ?? [] }),
+] });\n`,
+  );
+  await Deno.writeTextFile(
+    `${dir}/b.ts`,
+    `${head}export default workflow({ steps: [step({ id: "other", run: () => 1 })] });\n`,
+  );
+  await Deno.writeTextFile(
+    `${dir}/lesson.ts`,
+    `${head}export default workflow({ formats: ["160x90"], titleCard: false, voice: { provider: "espeak", voice: "en-us" },
+  videos: [{ id: "v", sections: [{ id: "intro", title: "T", narration: "Hello there." }] }] });\n`,
+  );
+  // Three workflows share the store beside them.
+  for (const file of ["a.ts", "b.ts", "lesson.ts"]) {
+    const rendered = await runCli(["render", file, "--out", "out", "-q"], { cwd: dir });
+    assert.equal(rendered.code, 0, rendered.stderr);
+  }
+  const all = await runCli(["cache", "ls", "--cache", ".reel"], { cwd: dir });
+  assert.equal(all.code, 0, all.stderr);
+  const total = Number(/^(\d+) entries/m.exec(all.stdout)?.[1]);
+  const ids = (stdout: string) =>
+    stdout.split("\n").filter((line) => /^[0-9a-f]{16} /.test(line)).map((line) =>
+      line.split(/\s{2,}/).at(-1)!
+    ).sort();
+  // Before: every entry of the store, for any workflow, with a key prefix and no step.
+  const a = await runCli(["cache", "ls", "a.ts"], { cwd: dir });
+  assert.equal(a.code, 0, a.stderr);
+  assert.deepEqual(ids(a.stdout), ["merge", "split", "split/part#0", "split/part#1", "split/part#2"]);
+  assert.match(a.stdout, /^5 entries, 0 B in .*\.reel$/m);
+  assert.match(
+    a.stdout,
+    new RegExp(`^The store holds ${total - 5} other entries \\(.*\\) that a\\.ts does not use; --all`, "m"),
+  );
+  const lesson = await runCli(["cache", "ls", "lesson.ts"], { cwd: dir });
+  assert.equal(lesson.code, 0, lesson.stderr);
+  assert.deepEqual(ids(lesson.stdout), [
+    "v/intro/cues",
+    "v/intro/slide@160x90",
+    "v/intro/speech",
+    "v/narration",
+    "v/stills@160x90",
+    "v/subtitles.srt",
+    "v/subtitles.vtt",
+    "v/video@160x90",
+  ]);
+  assert.match(lesson.stdout, new RegExp(`^The store holds ${total - 8} other entries`, "m"));
+  // --all, and no workflow with --cache: the whole store, as before.
+  const every = await runCli(["cache", "ls", "a.ts", "--all"], { cwd: dir });
+  assert.equal(every.code, 0, every.stderr);
+  assert.equal(total, 5 + 1 + 8);
+  assert.match(every.stdout, new RegExp(`^${total} entries`, "m"));
+  assert.doesNotMatch(every.stdout, /other entr/);
+  // Listing marks nothing used: gc's order is the renders'.
+  assert.equal(
+    (await runCli(["cache", "ls", "--cache", ".reel"], { cwd: dir })).stdout,
+    all.stdout,
+  );
 });
