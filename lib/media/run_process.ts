@@ -17,8 +17,12 @@ export interface RunProcessOptions {
   stdin?: Uint8Array | Iterable<Uint8Array> | null;
   /** Working directory. @default the current one */
   cwd?: string;
-  /** Receives stdout as it arrives (ffmpeg's `-progress`); the result's `stdout` is then empty. @default null */
-  onStdout?: ((chunk: Uint8Array) => void) | null;
+  /**
+   * Receives stdout as it arrives (ffmpeg's `-progress`, a WAV written as it is made); the result's `stdout` is then
+   * empty. A promise it returns is awaited before the next chunk is read, so the child waits for it; when one
+   * rejects, the child is killed and the run rejects with that error. @default null
+   */
+  onStdout?: ((chunk: Uint8Array) => void | Promise<void>) | null;
   /** Environment variables set for the child, over this process's. @default none */
   env?: Record<string, string>;
 }
@@ -111,7 +115,7 @@ export async function runProcess(
   };
   signal?.addEventListener("abort", kill, { once: true });
   try {
-    const finished = onStdout === null ? child.output() : streamed(child, onStdout);
+    const finished = onStdout === null ? child.output() : streamed(child, { onStdout, kill });
     finished.catch(() => {}); // awaited below, after stdin is fed; this keeps an early rejection from going unhandled
     let feedError: unknown = null;
     if (stdin !== null) {
@@ -146,19 +150,38 @@ async function feed(stdin: WritableStream<Uint8Array>, chunks: Iterable<Uint8Arr
   }
 }
 
-/** Waits for a child whose stdout goes to `onStdout` chunk by chunk, keeping its stderr. */
+/**
+ * Waits for a child whose stdout goes to `onStdout` chunk by chunk, keeping its stderr. When `onStdout` fails, the
+ * child is killed and, once it has exited, the failure is thrown.
+ */
 async function streamed(
   child: Deno.ChildProcess,
-  onStdout: (chunk: Uint8Array) => void,
+  { onStdout, kill }: { onStdout: (chunk: Uint8Array) => void | Promise<void>; kill: () => void },
 ): Promise<{ success: boolean; code: number; stdout: Uint8Array; stderr: Uint8Array }> {
-  const pump = async () => {
-    for await (const chunk of child.stdout) onStdout(chunk);
+  // What onStdout threw, when it did; an error reading stdout is thrown as it comes.
+  const pump = async (): Promise<{ error: unknown } | null> => {
+    const reader = child.stdout.getReader();
+    try {
+      for (let read = await reader.read(); !read.done; read = await reader.read()) {
+        try {
+          await onStdout(read.value);
+        } catch (error) {
+          kill();
+          await reader.cancel(); // the rest of stdout is dropped: the pipe is closed, not left unread
+          return { error };
+        }
+      }
+      return null;
+    } finally {
+      reader.releaseLock();
+    }
   };
-  const [, stderr, status] = await Promise.all([
+  const [failure, stderr, status] = await Promise.all([
     pump(),
     new Response(child.stderr).arrayBuffer(),
     child.status,
   ]);
+  if (failure !== null) throw failure.error;
   return {
     success: status.success,
     code: status.code,

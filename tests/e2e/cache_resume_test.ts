@@ -178,7 +178,7 @@ Deno.test("SIGINT stops a render while a step runs: exit 130, the step is not wa
   await Deno.writeTextFile(`${dir}/never`, "");
   await Deno.writeTextFile(
     `${dir}/espeak-ng`,
-    `#!/bin/sh\ncase " $* " in *" -w "*) exec tail -f '${dir}/never' ;; esac\nexec ${espeak} "$@"\n`,
+    `#!/bin/sh\ncase " $* " in *" --stdout "*) exec tail -f '${dir}/never' ;; esac\nexec ${espeak} "$@"\n`,
     { mode: 0o755 },
   );
   const child = new Deno.Command(Deno.execPath(), {

@@ -92,3 +92,26 @@ Deno.test("runProcess() cancelled while it looks for setpriv (a thread's first c
   assert.equal(new TextDecoder().decode(stdout).trim(), "cancelled");
   await assert.rejects(Deno.stat(`${dir}/started`), Deno.errors.NotFound, "the child was started");
 });
+
+Deno.test("runProcess() reads stdout on only when onStdout's promise settles, and a rejected one kills the child", async () => {
+  // `yes` writes until its stdout is closed: the run ends only if the child is killed.
+  const failure = new Error("the disk is full");
+  let running = 0;
+  let most = 0;
+  let chunks = 0;
+  await assert.rejects(
+    runProcess("yes", [], {
+      onStdout: async () => {
+        most = Math.max(most, ++running);
+        await Deno.stat("."); // an operation of the file system's, as a write's
+        running -= 1;
+        chunks += 1;
+        if (chunks === 3) throw failure;
+      },
+      signal: AbortSignal.timeout(60_000), // a deadline for the old code, where `yes` went on
+    }),
+    (error) => error === failure,
+  );
+  assert.equal(most, 1);
+  assert.equal(chunks, 3);
+});

@@ -5,6 +5,7 @@
 import { MissingBinaryError } from "../../../core/errors.ts";
 import { configuredProgram, findOnPath } from "../../../media/find_binary.ts";
 import { ProcessError, runProcess } from "../../../media/run_process.ts";
+import { WavStreamFile } from "../../../media/wav_stream_file.ts";
 import { checkSpeechRequest } from "./_check_speech_request.ts";
 import { assertEspeakVoice, UnknownVoiceError } from "./_espeak_voices.ts";
 
@@ -16,10 +17,11 @@ export const ESPEAK_INSTALL_HINT =
   "Install it with `sudo apt-get install espeak-ng`, or point REEL_ESPEAK at an espeak-ng binary";
 
 /**
- * The espeak-ng engine. Runs `espeak-ng -v <voice> -s <rate> -w <outPath>` with the text on stdin, so any length
- * and any quoting work; writes a 22,050 Hz mono WAV. The binary is `REEL_ESPEAK` when set, else `espeak-ng` on PATH.
- * The voice (`en-us`, `en-gb-x-rp`, `en-us+f3`...) must be one that `espeak-ng --voices` lists, variant included;
- * espeak-ng itself would fall back to another language without a word.
+ * The espeak-ng engine. Runs `espeak-ng -v <voice> -s <rate> --stdout` with the text on stdin, so any length and
+ * any quoting work, and writes the 22,050 Hz mono WAV it streams to `outPath` (the bytes `-w outPath` would leave),
+ * so that a write that fails (a full disk) fails the synthesis, naming the file. The binary is `REEL_ESPEAK` when
+ * set, else `espeak-ng` on PATH. The voice (`en-us`, `en-gb-x-rp`, `en-us+f3`...) must be one that
+ * `espeak-ng --voices` lists, variant included; espeak-ng itself would fall back to another language without a word.
  *
  * @example
  * ```ts
@@ -47,9 +49,16 @@ async function synthesizeWithEspeak(
   signal?.throwIfAborted();
   const program = await findEspeak();
   await assertEspeakVoice(program, request.voice, { signal });
-  const args = ["-b", "1", "-v", request.voice, "-s", String(Math.round(request.rate)), "-w", outPath];
+  // The WAV comes on stdout and reel writes it: espeak-ng's own `-w` exits 0 when the disk is full, leaving a file
+  // cut short that failed later as "Not a WAV file" or a narration of 0.09 s, naming neither the file nor the disk.
+  const args = ["-b", "1", "-v", request.voice, "-s", String(Math.round(request.rate)), "--stdout"];
+  await using wav = new WavStreamFile(outPath);
   try {
-    await runProcess(program, args, { signal, stdin: new TextEncoder().encode(request.text) });
+    await runProcess(program, args, {
+      signal,
+      stdin: new TextEncoder().encode(request.text),
+      onStdout: (chunk) => wav.write(chunk),
+    });
   } catch (error) {
     // Voices that espeak-ng lists but cannot load (mbrola voices without mbrola) fail with only this line.
     if (error instanceof ProcessError && /voice does not exist/i.test(error.stderr)) {
@@ -60,6 +69,7 @@ async function synthesizeWithEspeak(
     }
     throw error;
   }
+  await wav.finish();
 }
 
 /**

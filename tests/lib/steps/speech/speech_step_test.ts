@@ -147,12 +147,12 @@ Deno.test("speech step: an espeak-ng that exits 0 without writing, or writes a b
   const real = new TextDecoder().decode(
     new Deno.Command("sh", { args: ["-c", "command -v espeak-ng"], stdout: "piped" }).outputSync().stdout,
   ).trim();
-  // It answers the version and voice questions as the real one; asked to speak (-w FILE), it does not, or writes
+  // It answers the version and voice questions as the real one; asked to speak (--stdout), it does not, or writes
   // 28 samples.
   const silent = `${dir}/silent-espeak`;
   await Deno.writeTextFile(
     silent,
-    `#!/bin/sh\ncase " $* " in *" -w "*) cat >/dev/null; exit 0 ;; esac\nexec ${real} "$@"\n`,
+    `#!/bin/sh\ncase " $* " in *" --stdout "*) cat >/dev/null; exit 0 ;; esac\nexec ${real} "$@"\n`,
     {
       mode: 0o755,
     },
@@ -162,8 +162,7 @@ Deno.test("speech step: an espeak-ng that exits 0 without writing, or writes a b
   await Deno.writeFile(wav, pcmWav(new Uint8Array(56), { sampleRate: 22_050 }));
   await Deno.writeTextFile(
     blip,
-    `#!/bin/sh\nfor a in "$@"; do [ "$prev" = -w ] && cp '${wav}' "$a"; prev="$a"; done\n` +
-      `case " $* " in *" -w "*) cat >/dev/null; exit 0 ;; esac\nexec ${real} "$@"\n`,
+    `#!/bin/sh\ncase " $* " in *" --stdout "*) cat >/dev/null; cat '${wav}'; exit 0 ;; esac\nexec ${real} "$@"\n`,
     { mode: 0o755 },
   );
   for (

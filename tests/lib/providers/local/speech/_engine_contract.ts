@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { InputError } from "../../../../../lib/core/errors.ts";
 import { findFfmpeg, probeMedia } from "../../../../../lib/media/ffmpeg.ts";
 import type { SpeechEngine } from "../../../../../lib/providers/local/speech/speech_engine.ts";
-import { findProcesses, lessonText, readWavFormat } from "./_speech_test_helpers.ts";
+import { findChildren, lessonText, readWavFormat } from "./_speech_test_helpers.ts";
 import { makeTempFolder } from "../../../../_support/temp_dir.ts";
 
 /** How to run the shared suite for one engine. */
@@ -15,6 +15,8 @@ export interface EngineContractOptions {
   voice: string;
   /** How many words keep the engine busy long enough to be aborted mid-synthesis (a second or more). */
   longWords: number;
+  /** The program the engine runs (`espeak-ng`, `ffmpeg`), looked for among this process's children. */
+  program: string;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface EngineContractOptions {
  * @param options Its voice and how long a text keeps it busy.
  */
 export function defineEngineContract(engine: SpeechEngine, options: EngineContractOptions): void {
-  const { voice, longWords } = options;
+  const { voice, longWords, program } = options;
   const name = `${engine.id}Engine.synthesize()`;
   const ffmpeg = findFfmpeg();
 
@@ -99,8 +101,9 @@ export function defineEngineContract(engine: SpeechEngine, options: EngineContra
 
   Deno.test(`${name} kills its child process when the signal aborts mid-synthesis`, async () => {
     await using folder = await makeTempFolder();
-    // The output is a named pipe: its reader's open returns when the engine's child opens it to write, which is
-    // the moment to abort (an event, where this test polled /proc before), and the child then waits on the pipe.
+    // The output is a named pipe: its reader's open returns when the output is opened to write, by the engine's child
+    // or by the engine at its child's first bytes, which is the moment to abort (an event, where this test polled
+    // /proc before), and the child then waits on the pipe.
     const outPath = `${folder.path}/aborted.wav`;
     const made = await new Deno.Command("mkfifo", { args: [outPath] }).output();
     assert.ok(made.success, "mkfifo");
@@ -120,11 +123,14 @@ export function defineEngineContract(engine: SpeechEngine, options: EngineContra
     const reader = await opened;
     try {
       assert.equal(settled, false, "the synthesis ended before its child opened its output");
-      assert.notDeepEqual(await findProcesses(outPath), [], "its child runs");
+      assert.notDeepEqual(await findChildren(program), [], "its child runs");
       const reason = new Error("cancelled mid-synthesis");
       controller.abort(reason);
+      // Read to the end, so that a write the engine has under way (its child's bytes, copied) is not left waiting.
+      const drained = drain(reader);
       await assert.rejects(synthesis, (error) => error === reason);
-      assert.deepEqual(await findProcesses(outPath), []);
+      await drained;
+      assert.deepEqual(await findChildren(program), []);
     } finally {
       reader.close();
     }
@@ -148,4 +154,10 @@ export function defineEngineContract(engine: SpeechEngine, options: EngineContra
     await assert.rejects(engine.synthesize({ text: "Hello.", voice, rate: 0 }, context), RangeError);
     await assert.rejects(engine.synthesize({ text: "Hello.", voice, rate: Number.NaN }, context), RangeError);
   });
+}
+
+/** Reads a file (a pipe) to its end. */
+async function drain(file: Deno.FsFile): Promise<void> {
+  const buffer = new Uint8Array(65_536);
+  while (await file.read(buffer) !== null);
 }

@@ -38,20 +38,22 @@ export async function readWavFormat(path: string): Promise<WavFormat> {
 }
 
 /**
- * Lists the ids of running processes whose command line contains `marker` (read from `/proc`).
+ * Lists the ids of this process's running children that run `program` (read from `/proc`).
  *
- * @param marker A string unique to the process looked for, e.g. its output path.
+ * @param program The program's file name, e.g. `espeak-ng`.
  * @returns The process ids; empty when none runs.
  */
-export async function findProcesses(marker: string): Promise<number[]> {
+export async function findChildren(program: string): Promise<number[]> {
   const found: number[] = [];
   for await (const entry of Deno.readDir("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
     try {
-      const commandLine = (await Deno.readTextFile(`/proc/${entry.name}/cmdline`)).replaceAll("\0", " ");
-      if (commandLine.includes(marker)) found.push(Number(entry.name));
+      const parent = /^PPid:\s*(\d+)$/m.exec(await Deno.readTextFile(`/proc/${entry.name}/status`))?.[1];
+      if (Number(parent) !== Deno.pid) continue;
+      const [command] = (await Deno.readTextFile(`/proc/${entry.name}/cmdline`)).split("\0");
+      if (command?.split("/").pop() === program) found.push(Number(entry.name));
     } catch (error) {
-      // A process may exit between listing /proc and reading its command line.
+      // A process may exit between listing /proc and reading its files.
       if (!isEndedProcessError(error)) throw error;
     }
   }

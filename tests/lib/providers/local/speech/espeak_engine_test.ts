@@ -2,10 +2,12 @@ import assert from "node:assert/strict";
 import { MissingBinaryError } from "../../../../../lib/core/errors.ts";
 import { findFfmpeg } from "../../../../../lib/media/ffmpeg.ts";
 import { espeakEngine } from "../../../../../lib/providers/local/speech/espeak_engine.ts";
+import { runProcess } from "../../../../../lib/media/run_process.ts";
 import { defineEngineContract } from "./_engine_contract.ts";
+import { findChildren, lessonText } from "./_speech_test_helpers.ts";
 import { makeTempFolder } from "../../../../_support/temp_dir.ts";
 
-defineEngineContract(espeakEngine, { voice: "en-us", longWords: 4000 });
+defineEngineContract(espeakEngine, { voice: "en-us", longWords: 4000, program: "espeak-ng" });
 
 Deno.test("espeakEngine.synthesize() reads text with quotes, dashes and newlines from stdin", async () => {
   await using folder = await makeTempFolder();
@@ -31,5 +33,51 @@ Deno.test("espeakEngine.synthesize() throws MissingBinaryError when REEL_ESPEAK 
   } finally {
     if (previous === undefined) Deno.env.delete("REEL_ESPEAK");
     else Deno.env.set("REEL_ESPEAK", previous);
+  }
+});
+
+Deno.test("espeakEngine.synthesize() fails naming the file when the disk is full, where espeak-ng's -w exits 0", async () => {
+  // /dev/full answers every write "No space left on device": `espeak-ng -w /dev/full` says nothing and exits 0,
+  // and on a full disk its file, cut short, failed later as "Not a WAV file" or a narration of 0.09 s.
+  await assert.rejects(
+    espeakEngine.synthesize({ text: "Hello and welcome.", voice: "en-us", rate: 165 }, {
+      ffmpeg: await findFfmpeg(),
+      outPath: "/dev/full",
+    }),
+    (error) => {
+      assert.ok(error instanceof Error);
+      assert.equal(error.message, "Cannot write /dev/full: No space left on device (os error 28)");
+      assert.equal((error.cause as { code?: string }).code, "ENOSPC");
+      return true;
+    },
+  );
+  assert.deepEqual(await findChildren("espeak-ng"), []);
+});
+
+Deno.test("espeakEngine.synthesize() writes the bytes espeak-ng -w writes, so stored speech keeps its keys", async () => {
+  await using folder = await makeTempFolder();
+  const ffmpeg = await findFfmpeg();
+  const requests = [
+    { text: "A", voice: "en-us", rate: 165 },
+    { text: "...", voice: "en-us", rate: 165 },
+    { text: "The sun warms the surface of seas, lakes and rivers.", voice: "en-gb", rate: 120 },
+    { text: "Numbers 1, 2 and 1999!\nSecond line: 'quoted'.", voice: "en-us+f3", rate: 300 },
+    { text: lessonText(300), voice: "fr", rate: 180 },
+  ];
+  for (const [index, request] of requests.entries()) {
+    const ours = `${folder.path}/${index}.wav`;
+    const theirs = `${folder.path}/${index}-w.wav`;
+    await espeakEngine.synthesize(request, { ffmpeg, outPath: ours });
+    await runProcess(
+      "espeak-ng",
+      ["-b", "1", "-v", request.voice, "-s", String(request.rate), "-w", theirs],
+      {
+        stdin: new TextEncoder().encode(request.text),
+      },
+    );
+    const [made, written] = [await Deno.readFile(ours), await Deno.readFile(theirs)];
+    assert.ok(written.length > 10_000, `${index}: ${written.length} bytes`);
+    assert.equal(new DataView(made.buffer).getUint32(40, true), made.length - 44, `${index}: data size`);
+    assert.ok(made.length === written.length && made.every((byte, at) => byte === written[at]), `${index}`);
   }
 });

@@ -6,7 +6,7 @@ import { defineEngineContract } from "./_engine_contract.ts";
 import { readWavFormat } from "./_speech_test_helpers.ts";
 import { makeTempFolder } from "../../../../_support/temp_dir.ts";
 
-defineEngineContract(fliteEngine, { voice: "slt", longWords: 600 });
+defineEngineContract(fliteEngine, { voice: "slt", longWords: 600, program: "ffmpeg" });
 
 Deno.test("fliteEngine.synthesize() speaks with every listed voice", async () => {
   await using folder = await makeTempFolder();
