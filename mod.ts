@@ -23,6 +23,7 @@ export type {
   CustomStepInput,
 } from "./lib/jobs/custom/custom_schema.ts";
 export type { Json, StepOutput } from "./lib/core/json.ts";
+export { ProcessError, type ProcessResult, type RunProcessOptions } from "./lib/media/run_process.ts";
 export { type Format, FORMAT_PRESETS } from "./lib/schema/formats.ts";
 export { loadWorkflow } from "./lib/workflow/load_workflow.ts";
 export type { Plan } from "./lib/plan/plan.ts";

@@ -26,15 +26,12 @@ export default workflow({
       inputs: ["rain/srt"],
       output: "rain.subtitled.mp4",
       files: ["media/rain.mp4"],
-      run: async (inputs, { outputPath, signal }) => {
+      // runProcess, not Deno.Command: the ffmpeg is killed on Ctrl-C or timeout, and with the render even by kill -9.
+      run: async (inputs, { outputPath, runProcess }) => {
         const srt = inputs["rain/srt"]!.path!;
         const args = ["-v", "error", "-y", "-i", video, "-i", srt, "-map", "0", "-map", "1", "-c", "copy"];
-        const ffmpeg = new Deno.Command("ffmpeg", {
-          args: [...args, "-c:s", "mov_text", "-metadata:s:s:0", "language=eng", "-f", "mp4", outputPath],
-          signal,
-        });
-        const { success, stderr } = await ffmpeg.output();
-        if (!success) throw new Error(`ffmpeg: ${new TextDecoder().decode(stderr)}`);
+        const subtitles = ["-c:s", "mov_text", "-metadata:s:s:0", "language=eng"];
+        await runProcess("ffmpeg", [...args, ...subtitles, "-f", "mp4", outputPath]);
         return { cues: (await Deno.readTextFile(srt)).split(" --> ").length - 1 };
       },
     }),

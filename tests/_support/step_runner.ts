@@ -12,6 +12,7 @@ import type { StepKindDefinition } from "../../lib/steps/step_kind.ts";
  *
  * @param kind The step kind.
  * @param task Its params, inputs, output file and a scratch folder (made if missing).
+ * @param options The signal the step is given (by default one that never aborts).
  */
 export async function runStepKind(
   kind: StepKindDefinition,
@@ -25,6 +26,7 @@ export async function runStepKind(
     /** The cores the run gives it (absent by default: one). */
     cores?: number;
   },
+  options: { signal?: AbortSignal } = {},
 ): Promise<Json> {
   await Deno.mkdir(task.scratchDir, { recursive: true });
   const inputs: StepOutput[] = task.inputs.map((input, i) => ({
@@ -51,7 +53,7 @@ export async function runStepKind(
     ffmpeg: await findFfmpeg(),
   };
   return await kind.run(full, {
-    signal: new AbortController().signal,
+    signal: options.signal ?? new AbortController().signal,
     spawn: () => {
       throw new Error("runStepKind() runs steps without children");
     },

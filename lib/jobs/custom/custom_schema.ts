@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { Json, StepOutput } from "../../core/json.ts";
+import type { ProcessResult, RunProcessOptions } from "../../media/run_process.ts";
 import { millis, nonBlank } from "../../schema/fields.ts";
 
 /** What a custom step's function receives besides its inputs. */
@@ -17,6 +18,23 @@ export interface CustomStepContext {
   outputPath: string;
   /** Adds a child step at run time: another custom step of this workflow, run with these params. */
   spawn(stepId: string, params: Record<string, Json>): void;
+  /**
+   * Runs a program as reel runs its own ffmpeg and espeak-ng: `null` arguments dropped, the child killed when the
+   * step's signal aborts (or `options.signal`), and on Linux killed by the kernel when the render dies, even by
+   * `kill -9`. A child started with `Deno.Command` directly gets none of that: it runs on after a killed render.
+   *
+   * @param program The executable's path or name.
+   * @param args Its arguments; `null` entries are dropped so optional flags read inline.
+   * @param options stdin, working directory, environment, a stdout listener, and a signal of the step's own.
+   * @returns What the child wrote to stdout (bytes) and stderr (text).
+   * @throws {ProcessError} When the child exits with a non-zero code; its message ends with the last lines of stderr.
+   * @throws {Deno.errors.NotFound} When the program does not exist.
+   */
+  runProcess(
+    program: string,
+    args: readonly (string | null)[],
+    options?: RunProcessOptions,
+  ): Promise<ProcessResult>;
 }
 
 /** The function of a custom step; it runs inside a Web Worker. */

@@ -6,6 +6,7 @@
 import { UnrecoverableError } from "../../core/errors.ts";
 import type { CustomStepInput } from "./custom_schema.ts";
 import type { Json, StepOutput } from "../../core/json.ts";
+import { runProcess } from "../../media/run_process.ts";
 import type { StepKindDefinition } from "../../steps/step_kind.ts";
 import { unwrittenOutputError, wroteOutput } from "../../steps/unwritten_output.ts";
 
@@ -38,6 +39,12 @@ export const customStep: StepKindDefinition = {
       signal,
       outputPath,
       spawn: (child, childParams) => spawn({ step: child, params: childParams }),
+      // The step's children go through reel's runner, so they get its kill on abort and its death guard.
+      runProcess: (program, args, options = {}) =>
+        runProcess(program, args, {
+          ...options,
+          signal: options.signal === undefined ? signal : AbortSignal.any([signal, options.signal]),
+        }),
     });
     // Checked here, where the step runs, so a cluster's worker refuses it before it stores the value, as a local
     // run does.

@@ -5,20 +5,22 @@
 import assert from "node:assert/strict";
 import { UnrecoverableError } from "../../../../lib/core/errors.ts";
 import { customStep } from "../../../../lib/jobs/custom/custom_step.ts";
+import { ProcessError } from "../../../../lib/media/run_process.ts";
 import { runStepKind } from "../../../_support/step_runner.ts";
+import { tempDir } from "../../../_support/temp_dir.ts";
 import { writeWorkflowFile } from "../../../_support/workflows.ts";
 
 /** Runs the custom step of the workflow `file` named `step`, as a worker runs it, in a folder of its own. */
-function runnerOf(file: string): (step: string) => Promise<unknown> {
+function runnerOf(file: string): (step: string, signal?: AbortSignal) => Promise<unknown> {
   const dir = file.slice(0, file.lastIndexOf("/"));
-  return (step) =>
+  return (step, signal) =>
     runStepKind(customStep, {
       params: { step, params: {} },
       inputs: [],
       outputPath: `${dir}/${step}/artifact.bin`,
       scratchDir: `${dir}/${step}`,
       runtime: { module: `file://${file}` },
-    });
+    }, { signal });
 }
 
 Deno.test("customStep fails a step that names an output and returns without writing it, unrecoverably, naming both", async () => {
@@ -76,4 +78,74 @@ export default workflow({
     });
   }
   assert.deepEqual(await run("fine"), { at: "1970-01-01T00:00:00.000Z", list: [1, "a", null, { b: true }] });
+});
+
+Deno.test("customStep's runProcess drops null arguments, fails as reel's own children do, and takes a signal of the step's own", async () => {
+  const file = await writeWorkflowFile(`export default workflow({
+  steps: [
+    step({ id: "echo", run: async (_inputs, { runProcess }) =>
+      new TextDecoder().decode((await runProcess("echo", ["a", null, "b"])).stdout).trim() }),
+    step({ id: "fails", run: async (_inputs, { runProcess }) => {
+      await runProcess("sh", ["-c", "echo first >&2; echo 'no such stream' >&2; exit 3"]);
+      return 1;
+    } }),
+    step({ id: "missing", run: async (_inputs, { runProcess }) => {
+      await runProcess("reel-no-such-program", []);
+      return 1;
+    } }),
+    step({ id: "own", run: async (_inputs, { runProcess }) => {
+      await runProcess("sh", ["-c", "exit 0"], { signal: AbortSignal.abort(new RangeError("the step's own deadline")) });
+      return 1;
+    } }),
+  ],
+});`);
+  const run = runnerOf(file);
+  assert.equal(await run("echo"), "a b");
+  await assert.rejects(run("fails"), (error) => {
+    assert.ok(error instanceof ProcessError, String(error));
+    assert.equal(error.message, "sh exited with code 3: first | no such stream");
+    assert.equal(error.code, 3);
+    return true;
+  });
+  await assert.rejects(
+    run("missing"),
+    (error) => error instanceof Deno.errors.NotFound && error.message.includes("reel-no-such-program"),
+  );
+  await assert.rejects(
+    run("own"),
+    (error) => error instanceof RangeError && /own deadline/.test(error.message),
+  );
+});
+
+Deno.test({
+  name: "customStep's runProcess kills its child when the step's signal aborts (Linux)",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    // The child writes its pid into a FIFO, then becomes a ten-minute sleep (same pid): reading the FIFO waits for it.
+    const fifo = `${await tempDir()}/started`;
+    assert.ok((await new Deno.Command("mkfifo", { args: [fifo] }).output()).success);
+    const script = `echo $$ > ${fifo}; exec sleep 600`;
+    const file = await writeWorkflowFile(`export default workflow({
+  steps: [
+    step({ id: "hold", run: async (_inputs, { runProcess }) => {
+      await runProcess("sh", ["-c", ${JSON.stringify(script)}]);
+      return 1;
+    } }),
+  ],
+});`);
+    const controller = new AbortController();
+    const running = runnerOf(file)("hold", controller.signal);
+    // A step that ends without starting the child opens the FIFO's other end, so the read ends, empty.
+    let started = false;
+    const settled = running.then(() => "returned", String).finally(async () => {
+      if (!started) (await Deno.open(fifo, { write: true })).close();
+    });
+    const pid = Number((await Deno.readTextFile(fifo)).trim());
+    started = true;
+    if (!(pid > 0)) assert.fail(`The step ended before it started its child: ${await settled}`);
+    controller.abort(new Error("stopped by the test"));
+    await assert.rejects(running, /stopped by the test/);
+    // The child was killed and reaped before the step's promise settled: nothing is left under its pid.
+    await assert.rejects(Deno.stat(`/proc/${pid}`), Deno.errors.NotFound);
+  },
 });
