@@ -52,9 +52,10 @@ export interface EncodingArgs {
 
 /**
  * The version of the argument choices below: part of every encoding step's key, so changing a preset or a pixel
- * format re-runs what it made.
+ * format re-runs what it made. 2: x264 with several threads made different bytes from one run to the next (see
+ * `X264_PARAMS` and {@linkcode encoderThreads}); its threads now work so that one key makes one set of bytes.
  */
-const ARGS_VERSION = 1;
+const ARGS_VERSION = 2;
 
 /** The hardware encoders that may exist, by family, H.264 then HEVC: probed in this order. */
 export const HARDWARE_ENCODERS: readonly VideoEncoder[] = [
@@ -107,11 +108,20 @@ export function knownEncoder(name: string): VideoEncoder | null {
  * ```ts
  * import assert from "node:assert/strict";
  * import { encoderIdentity, SOFTWARE_ENCODERS } from "./video_encoder.ts";
- * assert.deepEqual(encoderIdentity(SOFTWARE_ENCODERS.h264), { name: "libx264", codec: "h264", hardware: false, args: 1 });
+ * assert.deepEqual(encoderIdentity(SOFTWARE_ENCODERS.h264), { name: "libx264", codec: "h264", hardware: false, args: 2 });
  * ```
  */
 export function encoderIdentity(encoder: VideoEncoder): { [key: string]: Json } {
   return { name: encoder.name, codec: encoder.codec, hardware: encoder.hardware, args: ARGS_VERSION };
+}
+
+/** What the threads of an encode depend on besides the encoder and the cores. */
+export interface EncoderThreadsOptions {
+  /**
+   * True for an encode at a bitrate (with a maxrate and buffer: x264's VBV), false for constant quality.
+   * @default false
+   */
+  bitrate?: boolean;
 }
 
 /**
@@ -120,8 +130,13 @@ export function encoderIdentity(encoder: VideoEncoder): { [key: string]: Json } 
  * (see {@linkcode videoEncodingArgs}). x264 takes 1.5 threads a core; x265 takes frame threads by cores (its
  * wavefront threads do not change the bytes). Null for a hardware encoder.
  *
+ * x264 at a bitrate takes one thread: its VBV plans each frame from the sizes the frames encoded beside it (frame
+ * threads) or the other slices (sliced threads) have reached so far, so with more than one thread the `ladder`
+ * renditions came out 4 different ways in 4 runs. Encodes at a bitrate run side by side (a ladder's renditions).
+ *
  * @param encoder The encoder.
  * @param cores The planning machine's logical CPUs (`EncoderChoice.cores`).
+ * @param options Whether the encode is at a bitrate.
  * @returns The threads, or null.
  *
  * @example
@@ -130,10 +145,17 @@ export function encoderIdentity(encoder: VideoEncoder): { [key: string]: Json } 
  * import { encoderThreads, SOFTWARE_ENCODERS } from "./video_encoder.ts";
  * assert.equal(encoderThreads(SOFTWARE_ENCODERS.h264, 2), 3);
  * assert.equal(encoderThreads(SOFTWARE_ENCODERS.hevc, 8), 3);
+ * assert.equal(encoderThreads(SOFTWARE_ENCODERS.h264, 2, { bitrate: true }), 1);
  * ```
  */
-export function encoderThreads(encoder: VideoEncoder, cores: number): number | null {
+export function encoderThreads(
+  encoder: VideoEncoder,
+  cores: number,
+  options: EncoderThreadsOptions = {},
+): number | null {
+  const { bitrate = false } = options;
   if (encoder.hardware) return null;
+  if (bitrate && encoder.name === "libx264") return 1;
   const count = Math.max(1, Math.floor(cores));
   if (encoder.name === "libx265") {
     return count >= 32 ? 5 : count >= 16 ? 4 : count >= 8 ? 3 : count >= 4 ? 2 : 1;
@@ -212,7 +234,9 @@ export function videoEncodingArgs(encoder: VideoEncoder, quality: VideoQuality):
 
 function presetArgs(encoder: VideoEncoder, preset: VideoQuality["preset"], threads: number | null): string[] {
   const fastest = preset === "fastest";
-  if (encoder.name === "libx264") return ["-preset", fastest ? "ultrafast" : "veryfast"];
+  if (encoder.name === "libx264") {
+    return ["-preset", fastest ? "ultrafast" : "veryfast", "-x264-params", X264_PARAMS];
+  }
   if (encoder.name === "libx265") {
     const frames = threads === null ? "" : `:frame-threads=${threads}`;
     return ["-preset", fastest ? "ultrafast" : "veryfast", "-x265-params", `log-level=error${frames}`];
@@ -221,6 +245,17 @@ function presetArgs(encoder: VideoEncoder, preset: VideoQuality["preset"], threa
   if (encoder.name.endsWith("_qsv")) return ["-preset", fastest ? "veryfast" : "medium"];
   return [];
 }
+
+/**
+ * x264's own options, so that its threads make the same bytes on every run (x264's `deterministic`, on by default,
+ * does not cover this). With several threads x264 encodes several frames at once and, by default, decides frame
+ * types and MB-tree in a lookahead thread of its own; what that thread has taken in when it decides depends on
+ * timing: a 1080×1920 crop (`vertical`) at 3 threads gave 2 or 3 different video streams in 6 runs (landscape frames
+ * of the same size did not). `sync-lookahead=0` runs the lookahead in the threads that encode and keeps the frame
+ * threads: the same stream in 10 runs of 10, 4 at once too. With one thread x264 works so already (the same bytes).
+ * An encode at a bitrate needs one thread (see {@linkcode encoderThreads}).
+ */
+const X264_PARAMS = "sync-lookahead=0";
 
 function rateArgs(family: string, quality: VideoQuality): string[] {
   if (quality.bitrate !== null) {

@@ -201,9 +201,10 @@ class Scheduler {
 
   /**
    * Publishes a done step's output, unless it goes with others none of which is published yet (see
-   * `PlanStep.publishWith`): then it is held, and published with the first of them; one that never is (they failed,
-   * the run was cancelled) is not published at all. Returns what was written, this step's output and the ones held
-   * for it.
+   * `PlanStep.publishWith`): then it is held, and published with the first of them, after it; one that never is
+   * (they failed, the run was cancelled) is not published at all. Returns what was written, this step's output and
+   * the ones held for it, and for those in turn (a variant's playlist goes with its MP4, which goes with its
+   * manifest).
    */
   async #publish(node: DagNode, artifact: StoredArtifact): Promise<{ step: string; path: string }[]> {
     const { id, output } = node.step;
@@ -219,16 +220,18 @@ class Scheduler {
     const path = await this.#publisher.publish(item);
     if (path === null) return [];
     const written = [{ step: id, path }];
-    // The held files are taken one at a time, and this step counts as published only once none is left: a file that
-    // goes with it and ends meanwhile is held too and taken here, so it is never written and announced (after its
-    // own publishing) before this step is announced (after this returns).
-    for (let held = this.#takeHeld(id); held !== undefined; held = this.#takeHeld(id)) {
-      const heldPath = await this.#publisher.publish(held);
-      if (heldPath === null) continue;
-      this.#publishedSteps.add(held.step);
-      written.push({ step: held.step, path: heldPath });
+    // The held files are taken one at a time, those that go with this step, then those that go with each of them,
+    // and all these steps count as published only once none is left: a file that goes with one of them and ends
+    // meanwhile is held too and taken here, so it is never written and announced (after its own publishing) before
+    // the step it goes with is announced (after this returns).
+    for (let i = 0; i < written.length; i++) {
+      const step = written[i]!.step;
+      for (let held = this.#takeHeld(step); held !== undefined; held = this.#takeHeld(step)) {
+        const heldPath = await this.#publisher.publish(held);
+        if (heldPath !== null) written.push({ step: held.step, path: heldPath });
+      }
     }
-    this.#publishedSteps.add(id);
+    for (const { step } of written) this.#publishedSteps.add(step);
     return written;
   }
 

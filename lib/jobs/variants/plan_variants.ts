@@ -1,7 +1,7 @@
 /**
  * The variants planner: per input a probe; per input, recipe, variant and rendition an encode (one ffmpeg process,
- * its own timeout, its failure its own) and a manifest beside it; per HLS recipe a playlist per rendition and a
- * master playlist.
+ * its own timeout, its failure its own) and a manifest beside it, the MP4 published with its manifest; per HLS
+ * recipe a playlist per rendition (published with its MP4) and a master playlist (with the first of them).
  * @module
  */
 import { WorkflowError } from "../../core/errors.ts";
@@ -103,7 +103,8 @@ function jobSteps(job: VariantsJob, context: Context): Draft[] {
           id: `${prefix}/${recipe.name}${variant}`,
           file: `${input.stem}.${recipe.name}${variant}`,
           probe,
-          base: { input: input.identity, set, video: recipe.video, ...encoding },
+          base: { input: input.identity, set, video: recipe.video, encoder: encoding.encoder },
+          threads: encoding.threads,
           runtime: { input: input.path, overlayImage: recipe.overlayImage, fontFile: recipe.fontFile },
           manifest: {
             input: input.name,
@@ -111,7 +112,7 @@ function jobSteps(job: VariantsJob, context: Context): Draft[] {
             variant: recipe.random === null ? null : n + 1,
             seed: recipe.random?.seed ?? null,
             transforms: set as unknown as Json,
-            encoder: { name, codec, hardware, threads: encoding.threads },
+            encoder: { name, codec, hardware },
           },
         }));
       }
@@ -127,7 +128,9 @@ interface OutputContext extends Context {
   file: string;
   /** The input's probe step. */
   probe: string;
-  base: Omit<VariantParams, "rendition" | "container">;
+  base: Omit<VariantParams, "rendition" | "container" | "threads">;
+  /** The encoder's threads at constant quality and at a bitrate (see `encoderThreads`). */
+  threads: { quality: number | null; bitrate: number | null };
   runtime: Record<string, Json>;
   manifest: Record<string, Json>;
 }
@@ -140,12 +143,15 @@ function outputSteps(recipe: ResolvedRecipe, context: OutputContext): Draft[] {
     const file = rendition.name === null ? context.file : `${context.file}.${rendition.name}`;
     const container = recipe.hls ? "hls" : "mp4";
     const fixed = fixesOf(context.base.set, { container, overlay: context.runtime.overlayImage });
+    const threads = rendition.bitrate === null ? context.threads.quality : context.threads.bitrate;
     const params: VariantParams = {
       ...context.base,
+      threads,
       rendition,
       container,
       ...fixed.length === 0 ? {} : { fixed },
     };
+    const manifest = `${id}/manifest`;
     drafts.push(
       {
         ...context.common,
@@ -158,14 +164,22 @@ function outputSteps(recipe: ResolvedRecipe, context: OutputContext): Draft[] {
         cpu: true,
         timeout: timeout("encode", context),
         output: `${file}.mp4`,
+        // Published once its manifest is, right after it: never an MP4 without its manifest, nor this run's MP4
+        // beside an earlier run's manifest (a run stopped or killed before the manifest leaves the earlier pair).
+        publishWith: [manifest],
         extension: "mp4",
       },
       fileStep(manifestStep, {
         ...context,
-        id: `${id}/manifest`,
+        id: manifest,
         deps: [id],
         params: {
-          manifest: { ...context.manifest, rendition: rendition.name, output: { file: `${file}.mp4` } },
+          manifest: {
+            ...context.manifest,
+            encoder: { ...context.manifest.encoder as Record<string, Json>, threads },
+            rendition: rendition.name,
+            output: { file: `${file}.mp4` },
+          },
         },
         output: `${file}.json`,
         extension: "json",
@@ -178,6 +192,7 @@ function outputSteps(recipe: ResolvedRecipe, context: OutputContext): Draft[] {
         deps: [id],
         params: { media: `${file}.mp4` },
         output: `${file}.m3u8`,
+        publishWith: [id],
         extension: "m3u8",
       }));
       encodes.push({ id, playlist: `${file}.m3u8` });
@@ -190,6 +205,7 @@ function outputSteps(recipe: ResolvedRecipe, context: OutputContext): Draft[] {
       deps: encodes.map((encode) => encode.id),
       params: { playlists: encodes.map((encode) => encode.playlist) },
       output: `${context.file}.m3u8`,
+      publishWith: encodes.map((encode) => `${encode.id}/playlist`),
       extension: "m3u8",
     }));
   }
@@ -199,10 +215,11 @@ function outputSteps(recipe: ResolvedRecipe, context: OutputContext): Draft[] {
 /** A small step that writes a text file from its inputs' values (a manifest, a playlist). */
 function fileStep(
   definition: Parameters<typeof kindFields>[0],
-  fields: Context & Pick<Draft, "id" | "deps" | "params" | "output" | "extension">,
+  fields: Context & Pick<Draft, "id" | "deps" | "params" | "output" | "publishWith" | "extension">,
 ): Draft {
   return {
     ...fields.common,
+    ...fields.publishWith === undefined ? {} : { publishWith: fields.publishWith },
     ...kindFields(definition),
     id: fields.id,
     params: fields.params,
@@ -216,7 +233,10 @@ function fileStep(
   };
 }
 
-function encoderOf(recipe: ResolvedRecipe, context: Context): { encoder: Json; threads: number | null } {
+function encoderOf(
+  recipe: ResolvedRecipe,
+  context: Context,
+): { encoder: Json; threads: { quality: number | null; bitrate: number | null } } {
   const encoders = context.toolchain.encoders;
   if (encoders === null) throw new TypeError("Planning variants needs the toolchain's encoders");
   const encoder = recipe.video.codec === "hevc" ? encoders.hevc : encoders.h264;
@@ -226,7 +246,13 @@ function encoderOf(recipe: ResolvedRecipe, context: Context): { encoder: Json; t
       message: "No HEVC encoder works with this ffmpeg (libx265 or a hardware one): use h264",
     }]);
   }
-  return { encoder: encoderIdentity(encoder), threads: encoderThreads(encoder, encoders.cores) };
+  return {
+    encoder: encoderIdentity(encoder),
+    threads: {
+      quality: encoderThreads(encoder, encoders.cores),
+      bitrate: encoderThreads(encoder, encoders.cores, { bitrate: true }),
+    },
+  };
 }
 
 /** A step's timeout: the workflow's `timeout` replaces the base of a step that reads an input (a probe, an encode). */
