@@ -17,6 +17,7 @@
  * import { closestName } from "./closest_name.ts";
  * assert.equal(closestName("shufle", ["web", "shuffle"]), "shuffle");
  * assert.equal(closestName("zzz", ["web", "shuffle"]), null);
+ * assert.equal(closestName("x", ["a", "b"]), null);
  * ```
  */
 export function closestName(word: string, candidates: readonly string[]): string | null {
@@ -24,6 +25,8 @@ export function closestName(word: string, candidates: readonly string[]): string
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const candidate of candidates) {
     const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    // A guess shares something with the word: not every letter of the shorter one changed ("x" is not "a").
+    if (distance >= Math.min(word.length, candidate.length)) continue;
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

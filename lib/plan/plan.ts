@@ -96,7 +96,7 @@ function orderSteps(drafts: Draft[], context: { templates: Draft[]; firstFile: s
         message: templateIds.has(dep)
           ? `Step "${dep}" is a child template: it runs only when a step spawns it, so step "${draft.id}" ` +
             `cannot take it as input; take as input the step that spawns it`
-          : unknownStep(dep, drafts),
+          : unknownStep(dep, drafts.filter((other) => other !== draft)),
       }]);
     }
   }
@@ -109,7 +109,10 @@ function orderSteps(drafts: Draft[], context: { templates: Draft[]; firstFile: s
   }
 }
 
-/** An input naming no step: the nearest step id offered when one is near, else what step ids look like. */
+/**
+ * An input naming no step: the nearest other step's id offered when one is near (never the step's own: a cycle),
+ * else what step ids look like.
+ */
 function unknownStep(dep: string, drafts: readonly Draft[]): string {
   const guess = closestName(dep, drafts.map((draft) => draft.id));
   if (guess !== null) return `Unknown step "${dep}" (did you mean "${guess}"?)`;

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { parseSize } from "../store/collect_garbage.ts";
+import { formatTextProblem } from "./formats.ts";
 
 /**
  * The longest id or name a workflow may give (a video's id, a format's name): ids name output files, and a lesson's
@@ -44,6 +45,12 @@ export const color = z.string().regex(
   /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/,
   "Expected a colour like #1e3a5f",
 );
+
+/** A format written as text: a preset (`16:9`) or a size (`1280x720`); see `formatTextProblem`. */
+export const formatText = z.string().superRefine((text, context) => {
+  const problem = formatTextProblem(text);
+  if (problem !== null) context.addIssue({ code: "custom", message: problem });
+});
 
 /**
  * A string with at least one character that is not blank.

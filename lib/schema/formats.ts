@@ -92,3 +92,27 @@ export function formatSizeProblem(format: { width: number; height: number }): st
   if (sides.some((side) => side % 2 !== 0)) return `Width and height must be even (got ${size})`;
   return null;
 }
+
+/**
+ * What is wrong with a format written as text, or null when it is a preset or a size (its range is checked apart,
+ * by {@linkcode formatSizeProblem}, beside the workflow's other problems). A preset written as its outputs are named
+ * (`16x9`, not a size of 9 pixels) is said which it is.
+ *
+ * @param text The format as written.
+ * @returns The message, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatTextProblem } from "./formats.ts";
+ * assert.equal(formatTextProblem("1280x720"), null);
+ * assert.match(formatTextProblem("16x9")!, /did you mean "16:9"/);
+ * ```
+ */
+export function formatTextProblem(text: string): string | null {
+  const expected = 'Expected "16:9", "9:16", "1:1" or a size like "1280x720"';
+  if (FORMAT_PRESETS.has(text.trim())) return null;
+  const preset = text.trim().replace(/[x×/]/, ":");
+  if (FORMAT_PRESETS.has(preset)) return `${expected} (did you mean "${preset}"?)`;
+  return parseFormat(text) === null ? expected : null;
+}

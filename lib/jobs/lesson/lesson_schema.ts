@@ -4,8 +4,8 @@
  * @module
  */
 import { z } from "zod";
-import { color, nonBlank, shownText, SLUG, slug } from "../../schema/fields.ts";
-import { type Format, FORMAT_PRESETS, FORMAT_SIDES, parseFormat } from "../../schema/formats.ts";
+import { color, formatText, nonBlank, shownText, SLUG, slug } from "../../schema/fields.ts";
+import { type Format, FORMAT_SIDES } from "../../schema/formats.ts";
 import type { SlideTheme, ThemeName } from "../../providers/local/slides/slide_themes.ts";
 import {
   codeSchema,
@@ -77,21 +77,7 @@ const SIDE_RANGE = `Expected ${FORMAT_SIDES.min} to ${FORMAT_SIDES.max} pixels a
 const side = z.number().int().min(FORMAT_SIDES.min, SIDE_RANGE).max(FORMAT_SIDES.max, SIDE_RANGE);
 
 const formatSchema = z.union([
-  z.string().superRefine((text, context) => {
-    if (FORMAT_PRESETS.has(text.trim())) return;
-    // A preset written as its outputs are named (`16x9`, not a size of 9 pixels): said which it is.
-    const preset = text.trim().replace(/[x×/]/, ":");
-    if (FORMAT_PRESETS.has(preset)) {
-      context.addIssue({
-        code: "custom",
-        message: `Expected "16:9", "9:16", "1:1" or a size like "1280x720" (did you mean "${preset}"?)`,
-      });
-      return;
-    }
-    // A size out of range is said where the formats are resolved, beside the workflow's other problems.
-    if (parseFormat(text) !== null) return;
-    context.addIssue({ code: "custom", message: `Expected "16:9", "9:16", "1:1" or a size like "1280x720"` });
-  }),
+  formatText,
   z.strictObject({
     name: slug("Expected a file-name-safe name"),
     width: side,

@@ -4,8 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { color, nonBlank, slug } from "../../schema/fields.ts";
-import { parseFormat } from "../../schema/formats.ts";
+import { color, formatText, nonBlank, slug } from "../../schema/fields.ts";
 
 const itemSchema = z.union([
   nonBlank("Item"),
@@ -15,9 +14,7 @@ const itemSchema = z.union([
 const common = {
   id: slug("Expected a lowercase id like wall"),
   items: z.array(itemSchema).min(1, "Give at least one image or clip"),
-  size: z.string().refine((text) => parseFormat(text) !== null, {
-    message: 'Expected "16:9", "9:16", "1:1" or a size like "1280x720"',
-  }).optional(),
+  size: formatText.optional(),
   fps: z.number().min(1).max(60).optional(),
   background: color.optional(),
   gap: z.number().int().min(0).max(1000).optional(),

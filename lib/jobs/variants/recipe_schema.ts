@@ -5,8 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { color, nonBlank, slug } from "../../schema/fields.ts";
-import { parseFormat } from "../../schema/formats.ts";
+import { color, formatText, nonBlank, slug } from "../../schema/fields.ts";
 import { parseSize } from "../../store/collect_garbage.ts";
 
 /** `[low, high]`: a number is drawn between them. */
@@ -86,9 +85,7 @@ const renditionSchema = z.strictObject({
 /** A recipe as a workflow file or a recipe file writes it. */
 export const recipeSchema = z.strictObject({
   name: slug("Expected a lowercase name like vertical"),
-  format: z.string().refine((text) => parseFormat(text) !== null, {
-    message: 'Expected "16:9", "9:16", "1:1" or a size like "1280x720"',
-  }).optional(),
+  format: formatText.optional(),
   fit: z.enum(["crop", "pad", "blur", "stretch"]).optional(),
   focus: z.strictObject({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) }).optional(),
   background: color.optional(),

@@ -193,6 +193,24 @@ Deno.test("planWorkflows() offers the nearest step id for a misspelled input, an
     () => planWorkflows([far], { toolchain: TEST_TOOLCHAIN }),
     /Unknown step "zzz" \(step ids look like /,
   );
+  // Never the step's own id (a cycle), nor an id that shares no letter ("x" is not "a").
+  const own = await resolveWorkflow({
+    ...base,
+    steps: [{ id: "a", run: () => 1 }, { id: "b", inputs: ["bb", "x"], run: () => 2 }],
+  }, { file: "typo.ts", moduleUrl: "file:///typo.ts" });
+  assert.throws(() => planWorkflows([own], { toolchain: TEST_TOOLCHAIN }), (error: unknown) => {
+    assert.ok(error instanceof WorkflowError);
+    assert.doesNotMatch(error.issues[0]!.message, /did you mean/);
+    return true;
+  });
+  const single = await resolveWorkflow({
+    ...base,
+    steps: [{ id: "a", run: () => 1 }, { id: "b", inputs: ["x"], run: () => 2 }],
+  }, { file: "typo.ts", moduleUrl: "file:///typo.ts" });
+  assert.throws(
+    () => planWorkflows([single], { toolchain: TEST_TOOLCHAIN }),
+    /Unknown step "x" \(step ids look like /,
+  );
 });
 
 Deno.test("planWorkflows() rejects a custom step input that names a child template, naming the step that spawns it as the fix", async () => {

@@ -119,6 +119,15 @@ Deno.test("each mistake is named with its path", async () => {
       [{ inputs: ["a.mp4"], recipes: [{ name: "x", format: "91x160" }] }],
       /format: Width and height must be even/,
     ],
+    // A preset written as its outputs are named, said as a lesson's format is (not "16 to 7680 pixels a side").
+    [
+      [{ inputs: ["a.mp4"], recipes: [{ name: "x", format: "16x9" }] }],
+      /format: Expected "16:9", "9:16", "1:1" or a size like "1280x720" \(did you mean "16:9"\?\)/,
+    ],
+    [
+      [{ inputs: ["a.mp4"], recipes: [{ name: "x", format: "00x160" }] }],
+      /format: Expected 16 to 7680 pixels a side/,
+    ],
     [[{ inputs: ["a.mp4"], recipes: [{ name: "x", speed: 9 }] }], /recipes\[0\]\.speed/],
     [
       [{ inputs: ["a.mp4"], recipes: [{ name: "x", overlay: { image: "logo.png" } }] }],
