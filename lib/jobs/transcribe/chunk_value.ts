@@ -14,6 +14,12 @@ export interface ChunkValue {
   duration: number;
   /** The words, times from the chunk's start, in order of their start. */
   words: TimedWord[];
+  /**
+   * Whether the words' times say where each was heard; false when the engine answered text only and the words
+   * are spread over the chunk's whole audio (the merge then joins chunks by their words, not their times). A
+   * value stored before this was said has word times (see `chunk_step.ts`).
+   */
+  timed: boolean;
 }
 
 /**
@@ -49,7 +55,8 @@ export function fitChunkWords(words: readonly TimedWord[], length: number): Time
 /**
  * Why a chunk's value cannot be right for a chunk of `length` seconds, or null when it can: its duration is not
  * the chunk's, or a word has no text, a time that is not a time, starts before the chunk or ends after it (more
- * than {@linkcode CHUNK_END_SLACK_S}), ends before it starts, or starts before the word before it.
+ * than {@linkcode CHUNK_END_SLACK_S}), ends before it starts, or starts before the word before it; or `timed`
+ * is there and not true or false.
  *
  * @param value A chunk step's value, as stored.
  * @param length The chunk's length in seconds.
@@ -68,15 +75,19 @@ export function fitChunkWords(words: readonly TimedWord[], length: number): Time
  * ```
  */
 export function chunkValueProblem(value: Json, length: number): string | null {
-  const { duration, words } =
+  const { duration, words, timed } =
     (typeof value === "object" && value !== null && !Array.isArray(value) ? value : {}) as {
       duration?: Json;
       words?: Json;
+      timed?: Json;
     };
   if (typeof duration !== "number" || Math.abs(duration - length) > 0.001) {
     return `its duration (${JSON.stringify(duration ?? null)}) is not the chunk's ${length.toFixed(2)} s`;
   }
   if (!Array.isArray(words)) return "it holds no list of words";
+  if (timed !== undefined && typeof timed !== "boolean") {
+    return `its "timed" (${JSON.stringify(timed)}) is not true or false`;
+  }
   let previous = 0;
   for (const [i, item] of words.entries()) {
     const { text, start, end } = (typeof item === "object" && item !== null ? item : {}) as Record<

@@ -3,6 +3,8 @@
  * the context a chunk hears before its own part), the words each heard there are aligned by time, and of each
  * pair the one farther from the edge of its chunk is kept (a word near an edge may have been heard cut in half),
  * so every word is kept once. A chunk that ends at a silence has a clean edge: its words up to it are kept.
+ * Where either chunk's words have no times of their own (a model that answers text only: its words are spread
+ * over the chunk's whole audio, silences and context included), the two are aligned by their words instead.
  * @module
  */
 import type { TimedWord } from "../../core/timed_word.ts";
@@ -14,6 +16,8 @@ export interface HeardChunk {
   chunk: AudioChunk;
   /** The words, times relative to `chunk.start`. */
   words: readonly TimedWord[];
+  /** False when the words have no times of their own, only spread over the chunk (see `chunk_value.ts`). */
+  timed: boolean;
 }
 
 /**
@@ -28,9 +32,9 @@ export interface HeardChunk {
  * import { mergeChunkWords } from "./merge_chunk_words.ts";
  * const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: 1 });
  * const words = mergeChunkWords([
- *   { chunk: { start: 0, end: 11, from: 0, to: 10 }, words: [word("rain", 9.2, 9.6), word("falls", 9.7, 10.3), word("fr", 10.6, 11)] },
- *   { chunk: { start: 9, end: 20, from: 10, to: 20 }, words: [word("n", 0, 0.1), word("falls", 0.7, 1.3), word("from", 1.5, 1.9)] },
- *   { chunk: { start: 17, end: 25, from: 20, to: 25 }, words: [word("clouds", 0.2, 0.7), word("today", 3.1, 3.5)] },
+ *   { chunk: { start: 0, end: 11, from: 0, to: 10 }, words: [word("rain", 9.2, 9.6), word("falls", 9.7, 10.3), word("fr", 10.6, 11)], timed: true },
+ *   { chunk: { start: 9, end: 20, from: 10, to: 20 }, words: [word("n", 0, 0.1), word("falls", 0.7, 1.3), word("from", 1.5, 1.9)], timed: true },
+ *   { chunk: { start: 17, end: 25, from: 20, to: 25 }, words: [word("clouds", 0.2, 0.7), word("today", 3.1, 3.5)], timed: true },
  * ]);
  * assert.deepEqual(words.map((w) => w.text), ["rain", "falls", "from", "today"]);
  * assert.deepEqual(words.map((w) => w.start), [9.2, 9.7, 10.5, 20.1]);
@@ -38,19 +42,22 @@ export interface HeardChunk {
  */
 export function mergeChunkWords(chunks: readonly HeardChunk[]): TimedWord[] {
   let merged: TimedWord[] = [];
-  let previous: AudioChunk | null = null;
-  for (const { chunk, words } of chunks) {
+  let previous: HeardChunk | null = null;
+  for (const heard of chunks) {
+    const { chunk, words } = heard;
     const absolute = words.map((word) => ({
       ...word,
       start: round(word.start + chunk.start),
       end: round(word.end + chunk.start),
     }));
-    if (previous === null || previous.end <= chunk.start) {
+    if (previous === null || previous.chunk.end <= chunk.start) {
       merged.push(...absolute);
+    } else if (previous.timed && heard.timed) {
+      merged = joinOverlap(merged, absolute, { before: previous.chunk, after: chunk });
     } else {
-      merged = joinOverlap(merged, absolute, { before: previous, after: chunk });
+      merged = joinByText(merged, absolute, previous.chunk);
     }
-    previous = chunk;
+    previous = heard;
   }
   return merged;
 }
@@ -125,6 +132,92 @@ function align(a: readonly TimedWord[], b: readonly TimedWord[]): Step[] {
     }
   }
   return steps.reverse();
+}
+
+/**
+ * Joins the words so far and the next chunk's where either chunk's words have no times of their own: the end of
+ * the words of `before` and the start of the next are aligned by their text (see {@linkcode overlapByText}); of
+ * the words both heard, those up to the middle of the run they share are kept from `before`, the rest from the
+ * next, so each is kept once, and a word heard cut at either edge (or by one side only) goes with the side left
+ * out there. With no word in common (the audio both heard held no speech) every word is kept. Times are made to
+ * run in order, since spread ones say little.
+ */
+function joinByText(sofar: TimedWord[], next: TimedWord[], before: AudioChunk): TimedWord[] {
+  const found = sofar.findIndex((word) => word.start >= before.start);
+  const split = found < 0 ? sofar.length : found;
+  const { steps, used } = overlapByText(sofar.slice(split), next);
+  const pairs = steps.flatMap((step, i) =>
+    step.a !== null && step.b !== null && sameText(step.a, step.b) ? [i] : []
+  );
+  let joined: TimedWord[];
+  if (pairs.length === 0) {
+    joined = [...sofar.slice(split), ...next];
+  } else {
+    const seam = pairs[Math.floor((pairs.length - 1) / 2)]!;
+    const kept = steps.flatMap((step, i) => {
+      const word = i <= seam ? step.a : step.b;
+      return word === null ? [] : [word];
+    });
+    joined = [...kept, ...next.slice(used)];
+  }
+  let last = split > 0 ? sofar[split - 1]!.start : 0;
+  const ordered = joined.map((word) => {
+    const start = Math.max(word.start, last);
+    last = start;
+    return { ...word, start, end: Math.max(word.end, start) };
+  });
+  return [...sofar.slice(0, split), ...ordered];
+}
+
+/**
+ * Aligns the end of `a` with the start of `b` by their text, times aside: a word of each side of the same text
+ * pairs up (scoring 2), other words pair (−1) or are left alone (−1), except the words of `a` before the run both
+ * heard and of `b` after it, which are free, as are the last word of `a` and the first of `b` (heard cut in half at
+ * a hard cut). Of equal scores the shorter run wins: with no word in common, none. Returns every word of `a` and
+ * the first `used` of `b`, in order, paired where aligned.
+ */
+function overlapByText(a: readonly TimedWord[], b: readonly TimedWord[]): { steps: Step[]; used: number } {
+  const columns = b.length + 1;
+  const table = new Float64Array((a.length + 1) * columns);
+  const at = (i: number, j: number) => table[i * columns + j]!;
+  const paired = (i: number, j: number) => at(i - 1, j - 1) + (sameText(a[i - 1]!, b[j - 1]!) ? 2 : -1);
+  const aAlone = (i: number, j: number) => at(i - 1, j) - 1;
+  const bAlone = (i: number, j: number) => at(i, j - 1) - (j === 1 ? 0 : 1);
+  for (let i = 0; i <= a.length; i++) {
+    for (let j = 0; j < columns; j++) {
+      table[i * columns + j] = j === 0
+        ? 0
+        : i === 0
+        ? bAlone(i, j)
+        : Math.max(paired(i, j), aAlone(i, j), bAlone(i, j));
+    }
+  }
+  // The run both heard ends at the end of `a`, or before its last word.
+  const ends = a.length === 0 ? [0] : [a.length, a.length - 1];
+  let best = { i: a.length, j: 0, score: 0 };
+  for (let j = 1; j < columns; j++) {
+    for (const i of ends) if (at(i, j) > best.score) best = { i, j, score: at(i, j) };
+  }
+  const steps: Step[] = a.slice(best.i).map((word) => ({ a: word, b: null }));
+  let { i, j } = best;
+  while (i > 0 || j > 0) {
+    if (j === 0) {
+      steps.push({ a: a[--i]!, b: null });
+    } else if (i > 0 && at(i, j) === paired(i, j)) {
+      steps.push({ a: a[--i]!, b: b[--j]! });
+    } else if (i > 0 && at(i, j) === aAlone(i, j)) {
+      steps.push({ a: a[--i]!, b: null });
+    } else {
+      steps.push({ a: null, b: b[--j]! });
+    }
+  }
+  return { steps: steps.reverse(), used: best.j };
+}
+
+/** Whether two words read the same, case and punctuation aside (a text-only model writes "Today," and "today"). */
+function sameText(x: TimedWord, y: TimedWord): boolean {
+  const plain = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}']/gu, "");
+  return plain(x.text) === plain(y.text);
 }
 
 function span(x: TimedWord, y: TimedWord): number {

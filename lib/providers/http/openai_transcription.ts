@@ -34,6 +34,11 @@ export interface Transcript {
    * whole audio (a model that answers text only); each with its segment's confidence.
    */
   words: TimedWord[];
+  /**
+   * Whether the words' times say where they were heard (given by the API, or spread over their segment); false
+   * when the answer had no times at all and the words are spread over the whole audio, silences included.
+   */
+  timed: boolean;
   /** What the answer's rate-limit headers said. */
   rateLimit: RateLimitInfo;
 }
@@ -129,14 +134,13 @@ export async function transcribeAudio(
   const audioEnd = request.duration !== undefined && request.duration > 0 ? request.duration : null;
   const segments = readSegments(answered.segments, garbage, audioEnd);
   const text = answered.text;
+  const given = readWords(answered.words, segments, garbage, audioEnd);
   return {
     text,
     duration,
     segments,
-    words: readWords(answered.words, segments, garbage, audioEnd) ?? spreadWords(segments, {
-      text,
-      duration: duration || request.duration || 0,
-    }),
+    words: given ?? spreadWords(segments, { text, duration: duration || request.duration || 0 }),
+    timed: given !== null || segments.length > 0,
     rateLimit: answer.rateLimit,
   };
 }

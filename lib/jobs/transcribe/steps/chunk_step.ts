@@ -22,7 +22,7 @@ export type ChunkParams =
   | { engine: "openai"; model: string; language: string; prompt: string | null; timestamps: boolean };
 
 /**
- * Hears one chunk; its value is `{ duration, words }` (see `chunk_value.ts`), the words' times from the chunk's
+ * Hears one chunk; its value is `{ duration, words, timed }` (see `chunk_value.ts`), the words' times from the chunk's
  * start, within it and in order. A failure names the chunk's place in the recording; a stored value that does not
  * fit its chunk is not served (`storedProblem`), and the chunk is heard again.
  */
@@ -39,11 +39,11 @@ export const chunkStep: StepKindDefinition = {
     try {
       const params = task.params as unknown as ChunkParams;
       const duration = chunkLength(runtime);
-      const words = params.engine === "pocketsphinx"
-        ? await hearHere(task, context, { from, to, rate })
+      const { words, timed } = params.engine === "pocketsphinx"
+        ? { words: await hearHere(task, context, { from, to, rate }), timed: true }
         : await hearOverHttp(task, context, { duration, params });
       // Within the chunk and in order, as `chunkValueProblem` wants of a stored value.
-      return { duration, words: fitChunkWords(words, duration).map(rounded) as unknown as Json };
+      return { duration, words: fitChunkWords(words, duration).map(rounded) as unknown as Json, timed };
     } catch (error) {
       if (error instanceof Error && !context.signal.aborted) {
         error.message = `${chunkName(runtime)}: ${error.message}`;
@@ -51,11 +51,24 @@ export const chunkStep: StepKindDefinition = {
       throw error;
     }
   },
-  storedProblem: ({ value, runtime }) => {
-    const problem = chunkValueProblem(value, chunkLength(runtime));
+  storedProblem: ({ value, params, runtime }) => {
+    const problem = chunkValueProblem(value, chunkLength(runtime)) ?? untimedProblem(value, params);
     return problem === null ? null : `${chunkName(runtime)}: ${problem}`;
   },
 };
+
+/**
+ * Why a text-only model's stored value cannot be merged: stored before chunks said their words have no times
+ * (`timed: false`), it would be merged by times spread over the whole chunk, losing words at its seams.
+ */
+function untimedProblem(value: Json, params: Json): string | null {
+  const asked = params as Partial<ChunkParams>;
+  if (asked.engine !== "openai" || asked.timestamps !== false) return null;
+  const { timed } = value as { timed?: Json };
+  return timed === false
+    ? null
+    : "its words do not say they have no times of their own (stored by an older reel)";
+}
 
 /** A chunk's length in seconds, from its range of samples. */
 function chunkLength(runtime: Record<string, Json>): number {
@@ -87,7 +100,7 @@ async function hearOverHttp(
   task: StepTask,
   context: StepContext,
   chunk: { duration: number; params: Extract<ChunkParams, { engine: "openai" }> },
-): Promise<TimedWord[]> {
+): Promise<{ words: TimedWord[]; timed: boolean }> {
   const { params, duration } = chunk;
   const file = `${task.scratchDir}/chunk.m4a`;
   await extractUpload(
@@ -105,7 +118,7 @@ async function hearOverHttp(
     signal: context.signal,
   });
   context.reportRateLimit(transcript.rateLimit);
-  return transcript.words;
+  return { words: transcript.words, timed: transcript.timed };
 }
 
 function rounded(word: TimedWord): TimedWord {

@@ -24,10 +24,11 @@ export const mergeStep: StepKindDefinition = {
     if (split.children.length !== chunks.length) {
       throw new TypeError(`Step "${task.id}" expected ${chunks.length} chunks, got ${split.children.length}`);
     }
-    const words = mergeChunkWords(chunks.map((chunk, i) => ({
-      chunk,
-      words: ((split.children[i]!.value ?? {}) as { words?: TimedWord[] }).words ?? [],
-    })));
+    const words = mergeChunkWords(chunks.map((chunk, i) => {
+      const value = (split.children[i]!.value ?? {}) as { words?: TimedWord[]; timed?: boolean };
+      // A value stored before chunks said so has word times (a text-only model's is heard again: `chunk_step.ts`).
+      return { chunk, words: value.words ?? [], timed: value.timed !== false };
+    }));
     const { language, engine } = task.params as { language: string; engine: string };
     const segments = segmentWords(words);
     const transcript: Transcript = { duration, language, engine, words: words.length, segments };

@@ -44,6 +44,15 @@ Deno.test("chunkValueProblem() names the word that does not fit its chunk, and w
   assert.equal(chunkValueProblem(null, 5), "its duration (null) is not the chunk's 5.00 s");
 });
 
+Deno.test("chunkValueProblem() passes a value that says whether its words are timed, or not, and nothing else", () => {
+  assert.equal(chunkValueProblem({ duration: 5, words: [word("rain", 0, 0.4)], timed: false }, 5), null);
+  assert.equal(chunkValueProblem({ duration: 5, words: [word("rain", 0, 0.4)], timed: true }, 5), null);
+  assert.equal(
+    chunkValueProblem({ duration: 5, words: [word("rain", 0, 0.4)], timed: "no" }, 5),
+    'its "timed" ("no") is not true or false',
+  );
+});
+
 Deno.test("fitChunkWords() cuts times to the chunk and sorts by start, so what a chunk stores always passes", () => {
   const heard = [word("now", 4.7, 5.4), word("rain", -0.01, 0.3), word("falls", 0.4, 0.8)];
   const fitted = fitChunkWords(heard, 5);

@@ -42,7 +42,9 @@ Deno.test("mergeChunkWords() keeps every word once across hard cuts, whatever th
     const truth = speech(83);
     const chunks = planChunks(83, [], { chunk, overlap, context });
     assert.ok(chunks.length > 3);
-    const merged = mergeChunkWords(chunks.map((c, i) => ({ chunk: c, words: hear(truth, c, i + 1) })));
+    const merged = mergeChunkWords(
+      chunks.map((c, i) => ({ chunk: c, words: hear(truth, c, i + 1), timed: true })),
+    );
     assert.deepEqual(
       merged.map((word) => word.text),
       truth.map((word) => word.text),
@@ -67,7 +69,9 @@ Deno.test("mergeChunkWords() keeps the words of a chunk up to its cut at a silen
   const chunks = planChunks(20.4, [{ start: 9.9, end: 10.5 }], { chunk: 10, overlap: 2, context: 3 });
   assert.equal(chunks.length, 2);
   assert.equal(chunks[0]!.end, chunks[0]!.to);
-  const merged = mergeChunkWords(chunks.map((c, i) => ({ chunk: c, words: hear(truth, c, i + 7) })));
+  const merged = mergeChunkWords(
+    chunks.map((c, i) => ({ chunk: c, words: hear(truth, c, i + 7), timed: true })),
+  );
   assert.deepEqual(merged.map((word) => word.text), truth.map((word) => word.text));
 });
 
@@ -77,13 +81,94 @@ Deno.test("mergeChunkWords() keeps once a word the two sides of a hard cut heard
     {
       chunk: { start: 0, end: 11, from: 0, to: 10 },
       words: [word("the", 9.5, 9.7), word("rain", 9.75, 10.2)],
+      timed: true,
     },
     {
       chunk: { start: 7, end: 20, from: 10, to: 20 },
       words: [word("the", 2.5, 2.7), word("reign", 2.74, 3.2), word("fell", 3.3, 3.6)],
+      timed: true,
     },
   ]);
   // At 9.75-10.2 s the first chunk is 0.8 s from its end; the second, which started at 7 s, 2.7 s from its start.
   assert.deepEqual(merged.map((w) => w.text), ["the", "reign", "fell"]);
   assert.deepEqual(merged.map((w) => w.start), [9.5, 9.74, 10.3]);
+});
+
+/** Words as a text-only model gives them: in order, spread over the chunk's whole audio by their length. */
+function spread(texts: readonly string[], length: number): TimedWord[] {
+  const letters = texts.reduce((n, text) => n + text.length + 1, 0);
+  let at = 0;
+  return texts.map((text) => {
+    const seconds = ((text.length + 1) / letters) * length;
+    const word = { text, start: at, end: at + seconds, confidence: null };
+    at += seconds;
+    return word;
+  });
+}
+
+Deno.test("mergeChunkWords() keeps every word of a text-only chunk whose context held a long silence", () => {
+  // The chunk after the cut at 30 s hears from 28 s, in a 12-s silence: its words, spread over all its 18 s, put
+  // "he reads" before the cut.
+  const first = ["she", "was", "going", "home", "the", "children", "are", "playing"];
+  const second = ["he", "reads", "the", "newspaper", "every", "morning"];
+  const merged = mergeChunkWords([
+    { chunk: { start: 0, end: 30, from: 0, to: 30 }, words: spread(first, 30), timed: false },
+    { chunk: { start: 28, end: 46, from: 30, to: 46 }, words: spread(second, 18), timed: false },
+  ]);
+  assert.deepEqual(merged.map((w) => w.text), [...first, ...second]);
+  for (let i = 1; i < merged.length; i++) assert.ok(merged[i]!.start >= merged[i - 1]!.start);
+});
+
+Deno.test("mergeChunkWords() keeps once the words a text-only chunk heard in its context", () => {
+  const merged = mergeChunkWords([
+    {
+      chunk: { start: 0, end: 10, from: 0, to: 10 },
+      words: spread(["a", "cup", "of", "coffee", "please"], 10),
+      timed: false,
+    },
+    // Its 2 s of context held "coffee please".
+    {
+      chunk: { start: 8, end: 20, from: 10, to: 20 },
+      words: spread(["coffee", "please", "the", "weather"], 12),
+      timed: false,
+    },
+  ]);
+  assert.deepEqual(merged.map((w) => w.text), ["a", "cup", "of", "coffee", "please", "the", "weather"]);
+});
+
+Deno.test("mergeChunkWords() keeps every word once across hard cuts when the words have no times of their own", () => {
+  for (
+    const [chunk, overlap, context] of [[10, 2, 3], [7, 1, 0], [12, 3, 1], [20, 0.5, 4], [9, 2, 2]] as const
+  ) {
+    const truth = speech(83);
+    const chunks = planChunks(83, [], { chunk, overlap, context });
+    const merged = mergeChunkWords(chunks.map((c, i) => ({
+      chunk: c,
+      words: spread(hear(truth, c, i + 1).map((word) => word.text), c.end - c.start),
+      timed: false,
+    })));
+    assert.deepEqual(
+      merged.map((word) => word.text),
+      truth.map((word) => word.text),
+      `${chunk}/${overlap}/${context}`,
+    );
+    for (let i = 1; i < merged.length; i++) assert.ok(merged[i]!.start >= merged[i - 1]!.start);
+  }
+});
+
+Deno.test("mergeChunkWords() joins a timed chunk and a text-only one by their words", () => {
+  const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: 1 });
+  const merged = mergeChunkWords([
+    {
+      chunk: { start: 0, end: 11, from: 0, to: 10 },
+      words: [word("five", 8, 8.4), word("six", 8.5, 9), word("seven", 9.2, 9.45), word("eig", 10.7, 11)],
+      timed: true,
+    },
+    {
+      chunk: { start: 8, end: 20, from: 10, to: 20 },
+      words: spread(["five", "six", "seven", "eight", "nine"], 12),
+      timed: false,
+    },
+  ]);
+  assert.deepEqual(merged.map((w) => w.text), ["five", "six", "seven", "eight", "nine"]);
 });

@@ -152,11 +152,19 @@ Deno.test("transcribeAudio() refuses an answer whose times are not times, naming
     });
     const aligned = await transcribeAudio(target(url), { file, model: "whisper-1" });
     assert.deepEqual(aligned.words.map((word) => word.text), ["one", "three"]);
-    // A text-only answer is still read: its words spread over the audio the request names.
+    assert.equal(aligned.timed, true);
+    // A text-only answer is still read: its words spread over the audio the request names, and said to have no
+    // times of their own (the merge then joins chunks by their words).
     body = JSON.stringify({ text: "hello world", segments: null });
     const spread = await transcribeAudio(target(url), { file, model: "whisper-1", duration: 2 });
     assert.deepEqual(spread.words.map((word) => word.text), ["hello", "world"]);
     assert.equal(spread.words.at(-1)?.end, 2);
+    assert.equal(spread.timed, false);
+    // Words spread over their segments are timed by them.
+    body = JSON.stringify({ text: "hello world", segments: [{ start: 0.5, end: 1.5, text: "hello world" }] });
+    const segmented = await transcribeAudio(target(url), { file, model: "whisper-1", duration: 2 });
+    assert.deepEqual(segmented.words.map((word) => [word.start, word.end]), [[0.5, 1], [1, 1.5]]);
+    assert.equal(segmented.timed, true);
     // Times past the end of the audio sent: a word at 50 s of 20 made a caption there, exit 0. Up to a second past
     // its end is the end (servers round the last span up).
     for (

@@ -1,0 +1,78 @@
+/**
+ * `transcribe` with a model that answers text only (`gpt-4o-transcribe`: no word times) through the fake server:
+ * a chunk that starts in a long pause keeps its first words, and none is heard twice.
+ */
+import assert from "node:assert/strict";
+import { startFakeOpenAi } from "../../lib/fake_api/fake_openai_server.ts";
+import { runCli } from "../_support/cli.ts";
+import { tempDir } from "../_support/temp_dir.ts";
+import { HAS_POCKETSPHINX } from "../_support/transcription.ts";
+
+/** Sentences with pauses of 12 and 16 s: with chunks of 20 s, the cuts go in them. */
+const SPEECH = [
+  '<speak>I would like a cup of coffee please. <break time="600ms"/> The weather is very nice today.',
+  '<break time="600ms"/> We went to the store to buy some bread. <break time="600ms"/> She told me that she was',
+  'going home. <break time="12s"/> The children are playing in the park. <break time="16s"/> He reads the',
+  'newspaper every morning. <break time="600ms"/> They will arrive at the station at noon.</speak>',
+].join(" ");
+
+Deno.test({
+  name:
+    "transcribe with a text-only model keeps the first words of a chunk that starts in a pause, each once",
+  ignore: !HAS_POCKETSPHINX,
+  fn: async () => {
+    const dir = await tempDir("reel-transcribe-text-only-");
+    await Deno.writeTextFile(`${dir}/gap.ssml`, SPEECH);
+    const espeak = await new Deno.Command("espeak-ng", {
+      args: ["-m", "-v", "en-us", "-s", "140", "-f", `${dir}/gap.ssml`, "-w", `${dir}/gap.wav`],
+    }).output();
+    assert.equal(espeak.code, 0, new TextDecoder().decode(espeak.stderr));
+    const server = startFakeOpenAi({});
+    try {
+      const transcribe = (model: string) =>
+        runCli([
+          "transcribe",
+          `${dir}/gap.wav`,
+          "--engine",
+          "asr",
+          "--base-url",
+          server.url,
+          "--model",
+          model,
+          "--chunk",
+          "20",
+          "--out",
+          `${dir}/${model}`,
+          "--cache",
+          `${dir}/cache`,
+          "--quiet",
+        ]);
+      const run = await transcribe("gpt-4o-transcribe");
+      assert.equal(run.code, 0, run.stderr);
+      const text = await Deno.readTextFile(`${dir}/gpt-4o-transcribe/gap.txt`);
+      const words = text.split(/\s+/).filter((word) => word !== "");
+      // What the fake server (pocketsphinx) hears of the sentences around the pauses, each once and in order.
+      const phrases = ["going", "playing in the park", "he reads", "newspaper every"];
+      const joined = ` ${words.join(" ")} `;
+      let from = 0;
+      for (const phrase of phrases) {
+        const at = joined.indexOf(` ${phrase} `, from);
+        assert.ok(at >= 0, `"${phrase}" after character ${from} of: ${joined}`);
+        assert.equal(joined.indexOf(` ${phrase} `, at + 1), -1, `"${phrase}" twice in: ${joined}`);
+        from = at + phrase.length;
+      }
+      // The words a model with word times hears of the same audio, none more, none less.
+      const timed = await transcribe("whisper-1");
+      assert.equal(timed.code, 0, timed.stderr);
+      const heard = (await Deno.readTextFile(`${dir}/whisper-1/gap.txt`)).split(/\s+/).filter((w) =>
+        w !== ""
+      );
+      assert.ok(
+        Math.abs(heard.length - words.length) <= 4,
+        `${words.length} words, ${heard.length} with times`,
+      );
+    } finally {
+      await server.close();
+    }
+  },
+});
