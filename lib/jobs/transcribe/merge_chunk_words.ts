@@ -94,15 +94,26 @@ function joinOverlap(
 }
 
 /**
+ * How far apart (s) two chunks may place a word they both heard and still be taken to have heard the same word:
+ * recognizers that start or stop near a word time it differently, and two times of one word that do not overlap
+ * made it kept twice, or not at all.
+ */
+const SAME_WORD_TOLERANCE_S = 0.3;
+
+/**
  * Aligns two runs of words heard in the same stretch of audio: a word of each side that overlaps in time pairs
- * up (the same text costs less than another), and the alignment pairs as many words as it can.
+ * up (the same text costs less than another), as do words of the same text within
+ * {@linkcode SAME_WORD_TOLERANCE_S} of each other, and the alignment pairs as many words as it can.
  */
 function align(a: readonly TimedWord[], b: readonly TimedWord[]): Step[] {
   const gap = 1;
   const cost = (x: TimedWord, y: TimedWord) => {
     const shared = Math.min(x.end, y.end) - Math.max(x.start, y.start);
-    if (shared <= 0) return Infinity;
-    return x.text.toLowerCase() === y.text.toLowerCase() ? 0 : 0.5 + 0.5 * (1 - shared / span(x, y));
+    const same = sameText(x, y);
+    if (shared <= 0) {
+      return same && -shared <= SAME_WORD_TOLERANCE_S ? 0.5 * (-shared / SAME_WORD_TOLERANCE_S) : Infinity;
+    }
+    return same ? 0 : 0.5 + 0.5 * (1 - shared / span(x, y));
   };
   const rows = a.length + 1;
   const columns = b.length + 1;

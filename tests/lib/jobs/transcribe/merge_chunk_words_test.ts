@@ -172,3 +172,26 @@ Deno.test("mergeChunkWords() joins a timed chunk and a text-only one by their wo
   ]);
   assert.deepEqual(merged.map((w) => w.text), ["five", "six", "seven", "eight", "nine"]);
 });
+
+Deno.test("mergeChunkWords() keeps once a word both sides of a hard cut heard at times that do not overlap", () => {
+  const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: 0.9 });
+  const before = { start: 0, end: 11, from: 0, to: 10 };
+  const after = { start: 8, end: 20, from: 10, to: 20 };
+  // "seven": 9.2-9.45 s on one side, 9.55-9.8 s on the other, either way round.
+  for (const [mine, theirs] of [[[9.2, 9.45], [9.55, 9.8]], [[9.55, 9.8], [9.2, 9.45]]] as const) {
+    const merged = mergeChunkWords([
+      {
+        chunk: before,
+        words: [word("six", 8.5, 9), word("seven", mine[0], mine[1]), word("eight", 10.2, 10.6)],
+        timed: true,
+      },
+      {
+        // Times from the chunk's start (8 s): six at 8.6-9.1 s, eight at 10.3-10.7 s.
+        chunk: after,
+        words: [word("six", 0.6, 1.1), word("seven", theirs[0] - 8, theirs[1] - 8), word("eight", 2.3, 2.7)],
+        timed: true,
+      },
+    ]);
+    assert.deepEqual(merged.map((w) => w.text), ["six", "seven", "eight"], `seven at ${mine} and ${theirs}`);
+  }
+});
