@@ -82,8 +82,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** A YAML value written as a bare colour (`background: #334455`): YAML reads a comment, and the value as null. */
-const BARE_COLOUR = /:\s+(#[0-9a-f]{3,8})\b/i;
+/**
+ * A colour field whose whole value is a bare colour (`background: #334455`): YAML reads a comment, and the value as
+ * null. Colour fields only, and a colour alone on its line (`title: #100 days` is no colour to quote).
+ */
+const BARE_COLOUR =
+  /\b(?:background|color|foreground|accent|codeBackground|codeForeground):\s+(#(?:[0-9a-f]{3}|[0-9a-f]{6}))\s*$/i;
 
 /**
  * The issue with the line and column of its value after its path; in YAML, a colour left unquoted on its line is

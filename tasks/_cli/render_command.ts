@@ -75,8 +75,9 @@ export function addRenderCommand(
     )
     .option(
       "--redis-timeout <seconds>",
-      "with --cluster: how long the steps wait for a Redis that went away before they fail (default: 60)",
-      positiveInteger,
+      "with --cluster: how long the steps wait for a Redis that went away before they fail (default: 60, at most " +
+        "a day)",
+      redisTimeout,
     )
     .option("--store <location>", "the artifact store: a folder, or s3://bucket/prefix (AWS_* variables)");
   addLimitOptions(render);
@@ -266,4 +267,16 @@ function clusterUrl(value: string): string {
     `Expected a Redis URL (redis://host:6379); "${value}" is not one. Give the workflow before --cluster ` +
       "(render lesson.ts --cluster), or its URL as --cluster=redis://…",
   );
+}
+
+/** The longest `--redis-timeout`: a day (a timer holds at most ~24.8 days; a longer one fired at once). */
+const REDIS_TIMEOUT_MAX_S = 86_400;
+
+/** Parses `--redis-timeout`: whole seconds, 1 to a day. */
+function redisTimeout(value: string): number {
+  const seconds = positiveInteger(value);
+  if (seconds > REDIS_TIMEOUT_MAX_S) {
+    throw new InvalidArgumentError(`Expected at most ${REDIS_TIMEOUT_MAX_S} seconds (a day)`);
+  }
+  return seconds;
 }

@@ -144,6 +144,11 @@ Deno.test("bad cluster addresses and missing keys exit 2 with one clear message,
     ],
     [["render", file, "--redis-timeout", "5"], /--redis-timeout applies to a render on a cluster only/],
     [["render", file, "--cluster", "redis://127.0.0.1:1", "--redis-timeout", "0"], /Expected a whole number/],
+    // A timer cannot wait longer than ~24.8 days: 3000000 s fired at once and failed the steps "after 3000000 s".
+    [
+      ["render", file, "--cluster", "redis://127.0.0.1:1", "--redis-timeout", "3000000"],
+      /at most 86400 seconds/,
+    ],
     [["render", file, "--store", "s3://Bad_Bucket"], /s3:\/\/Bad_Bucket is not an S3 location/],
     [["render", file, "--store", "s3://reel-bucket/course"], /No keys for the S3 store s3:\/\/reel-bucket/],
     [["worker"], /No Redis to connect to/],

@@ -180,4 +180,12 @@ Deno.test("a YAML colour left unquoted is named as the cause of the null its fie
   const empty = await write(dir, "empty.yaml", (await Deno.readTextFile(file)).replace(" #334455", ""));
   const [plain] = await issuesOf(empty);
   assert.doesNotMatch(plain!.message, /comment/);
+  // Not for a text that starts with #: quoting "#100" would cut it.
+  const title = await write(
+    dir,
+    "title.yaml",
+    (await Deno.readTextFile(empty)).replace("title: Wind", "title: #100 days"),
+  );
+  const [text] = await issuesOf(title);
+  assert.doesNotMatch(text!.message, /comment/);
 });
