@@ -33,6 +33,11 @@ export interface ResolvedProvider {
   rate: { requests: number | null; tokens: number | null; per: number; burst: number };
   /** Per request, in ms. */
   timeout: number;
+  /**
+   * Where `timeout` came from: `workflow` (used as written) or `default` (a transcription call adds time for its
+   * chunk's audio to it).
+   */
+  timeoutFrom: "workflow" | "default";
   /** Attempts after a failure that may pass on retry. */
   retries: number;
   /** The longest wait a server's Retry-After may ask for, in ms. */

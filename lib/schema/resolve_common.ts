@@ -79,6 +79,7 @@ export function resolveProviders(
         burst: provider.rate?.burst ?? 1,
       },
       timeout: provider.timeout ?? defaults.timeout,
+      timeoutFrom: provider.timeout !== undefined ? "workflow" : "default",
       retries: provider.retries ?? defaults.retries,
       maxRetryAfter: provider.maxRetryAfter ?? defaults.maxRetryAfter,
       backoff: {

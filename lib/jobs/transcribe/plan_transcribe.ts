@@ -26,6 +26,11 @@ const TIMEOUTS = {
   format: { ms: 30_000, perMediaSecond: 0 },
   /** pocketsphinx hears about 7 s of speech a second: 2 s a second of audio is generous. */
   chunkPerSecond: 2_000,
+  /**
+   * What a transcription call adds, per second of its chunk's audio, to a provider's default `timeout` (a server
+   * that hears on a CPU, as the fake one does with pocketsphinx, takes about a second for 3 to 7 of audio).
+   */
+  httpPerSecond: 1_000,
 } as const;
 
 /**
@@ -157,9 +162,9 @@ function chunkTemplate(
   };
   const recording = file.input.split("/").pop() ?? file.input;
   const engine = file.engine;
+  // The longest chunk is a quarter longer than the target, plus its context and overlap.
+  const longest = file.chunk * 1.25 + file.context + file.overlap;
   if (engine.kind === "pocketsphinx") {
-    // The longest chunk is a quarter longer than the target, plus its context and overlap.
-    const longest = file.chunk * 1.25 + file.context + file.overlap;
     return {
       ...template,
       params: { engine: "pocketsphinx", language: file.language, params: {} },
@@ -177,6 +182,9 @@ function chunkTemplate(
     };
   }
   const provider = context.providers.get(engine.provider)!;
+  // A default timeout grows with the chunk's audio (the chunk step adds it to each call's, from its own length);
+  // one the workflow sets is used as written. Runtime only: no key holds it.
+  const timeoutPerSecond = provider.timeoutFrom === "default" ? TIMEOUTS.httpPerSecond : 0;
   return {
     ...template,
     params: {
@@ -187,14 +195,14 @@ function chunkTemplate(
       timestamps: takesTimestamps(engine.model),
       params: {},
     },
-    runtime: { recording, ...providerRuntime(provider) },
+    runtime: { recording, ...providerRuntime(provider), timeoutPerSecond },
     provider: provider.name,
     tokenCost: 0,
     engine: { ...providerEngine(provider), ffmpeg: context.toolchain.ffmpeg },
     cpu: false,
     retries: provider.retries,
     backoff: provider.backoff,
-    timeout: { ms: provider.timeout + 60_000, perMediaSecond: 0 },
+    timeout: { ms: provider.timeout + timeoutPerSecond * longest + 60_000, perMediaSecond: 0 },
   };
 }
 

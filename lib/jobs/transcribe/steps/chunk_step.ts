@@ -108,7 +108,12 @@ async function hearOverHttp(
     task.runtime.upload as unknown as UploadRange,
     file,
   );
-  const transcript = await transcribeAudio(httpTarget(task.runtime), {
+  const target = httpTarget(task.runtime);
+  // A provider's default timeout grows with the chunk's audio (`timeoutPerSecond`, 0 for one the workflow sets).
+  const perSecond = task.runtime.timeoutPerSecond;
+  if (typeof perSecond !== "number") throw new TypeError(`Step "${task.id}" is missing its timeoutPerSecond`);
+  const timeout = Math.ceil(target.timeout + perSecond * duration);
+  const transcript = await transcribeAudio({ ...target, timeout }, {
     file,
     model: params.model,
     language: params.language,

@@ -142,3 +142,35 @@ Deno.test("a chunk is keyed by the samples it hears, not by the recording that s
   const other = childStep(splitA, { template: a!, spec: { ...spec, content: "d".repeat(64) }, index: 0 });
   assert.notEqual(other.key, fromA.key);
 });
+
+Deno.test("a hosted chunk's call timeout grows with its audio unless the workflow sets one, and no key holds it", async () => {
+  const chunkOf = async (input: WorkflowInput) => {
+    const plan = await planOf(input);
+    const split = plan.steps.find((step) => step.id === "a/split")!;
+    const spec = {
+      step: "a/split/chunk",
+      params: {},
+      content: "c".repeat(64),
+      runtime: { from: 0, to: 16_000 },
+    };
+    return childStep(split, { template: plan.templates[0]!, spec, index: 0 });
+  };
+  const scaled = await chunkOf(hosted);
+  assert.equal(scaled.runtime.timeout, 60_000);
+  assert.equal(scaled.runtime.timeoutPerSecond, 1_000);
+  // The longest chunk of the default 600 s target: 750 s, and 2 s each of context and overlap.
+  assert.equal(scaled.timeout.ms, 60_000 + 1_000 * 754 + 60_000);
+  const set = await chunkOf({
+    ...hosted,
+    providers: { asr: { ...hosted.providers!.asr!, timeout: 60_000 } },
+  });
+  assert.equal(set.runtime.timeout, 60_000);
+  assert.equal(set.runtime.timeoutPerSecond, 0);
+  assert.equal(set.timeout.ms, 120_000);
+  assert.equal(set.key, scaled.key);
+  const longer = await chunkOf({
+    ...hosted,
+    providers: { asr: { ...hosted.providers!.asr!, timeout: 90_000 } },
+  });
+  assert.equal(longer.key, scaled.key);
+});
