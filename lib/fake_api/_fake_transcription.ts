@@ -23,13 +23,30 @@ export interface TranscriptionUpload {
   granularities: string[];
 }
 
+/** A transcription's answer, sent while it is heard, and what it came to. */
+export interface HeardAnswer {
+  /** The answer: its status and headers at once, its body once heard. */
+  response: Response;
+  /**
+   * Settles once the upload is heard and the body handed over (200), or the client went away and pocketsphinx was
+   * killed (499), or hearing failed (500: the body is cut off): the status to log.
+   */
+  settled: Promise<number>;
+}
+
 /**
  * Hears an upload (a request body as `readBody` reads it) with pocketsphinx and answers it; a file ffmpeg cannot
- * read gets a 400, as the API gives.
+ * read gets a 400, as the API gives. The status and headers go out before pocketsphinx runs: Deno.serve tells a
+ * handler of a client that went away only while its answer is being sent (`request.signal` stays quiet for an
+ * upload), and a client that goes kills its pocketsphinx (before, it heard on, each retry's upload beside the last).
  */
-export async function heardTranscription(body: Record<string, unknown>, headers: Headers): Promise<Response> {
+export async function heardTranscription(
+  body: Record<string, unknown>,
+  headers: Headers,
+): Promise<HeardAnswer> {
   const upload = uploadOf(body);
   const folder = await Deno.makeTempDir({ prefix: "reel-fake-asr-" });
+  let hearing = false;
   try {
     const extension = /\.[a-z0-9]{1,5}$/i.exec(upload.name)?.[0] ?? "";
     const file = `${folder}/upload${extension}`;
@@ -39,27 +56,64 @@ export async function heardTranscription(body: Record<string, unknown>, headers:
       await runFfmpeg(await findFfmpeg(), ["-i", file, "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", wav]);
     } catch (failure) {
       if (!(failure instanceof ProcessError)) throw failure;
-      return error(400, "Invalid file format. The audio could not be decoded.");
+      return {
+        response: error(400, "Invalid file format. The audio could not be decoded."),
+        settled: Promise.resolve(400),
+      };
     }
-    const layout = await readWavLayout(wav);
-    const duration = layout.dataBytes / 2 / layout.sampleRate;
-    const words = await recognizeWords(await requirePocketsphinx(), wav);
-    const text = words.map((word) => word.text).join(" ");
-    if (upload.format === "text") return new Response(text, { headers });
-    if (upload.format !== "verbose_json") return Response.json({ text }, { headers });
-    return Response.json({
-      task: "transcribe",
-      language: "english",
-      duration,
-      text,
-      segments: segmentsOf(words),
-      ...(upload.granularities.includes("word")
-        ? { words: words.map((word) => ({ word: word.text, start: word.start, end: word.end })) }
-        : {}),
-    }, { headers });
+    const program = await requirePocketsphinx();
+    const gone = new AbortController();
+    const answered = Promise.withResolvers<number>();
+    const stream = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        answered.resolve((async () => {
+          try {
+            const words = await recognizeWords(program, wav, { signal: gone.signal });
+            const layout = await readWavLayout(wav);
+            const answer = answerOf(upload, { words, duration: layout.dataBytes / 2 / layout.sampleRate });
+            controller.enqueue(new TextEncoder().encode(answer));
+            controller.close();
+            return 200;
+          } catch (failure) {
+            if (gone.signal.aborted) return 499;
+            controller.error(failure);
+            return 500;
+          } finally {
+            await Deno.remove(folder, { recursive: true });
+          }
+        })());
+      },
+      cancel: () => gone.abort(),
+    });
+    hearing = true;
+    const type = upload.format === "text" ? "text/plain;charset=UTF-8" : "application/json";
+    const sent = new Headers(headers);
+    sent.set("content-type", type);
+    return {
+      response: new Response(stream, { headers: sent }),
+      settled: answered.promise,
+    };
   } finally {
-    await Deno.remove(folder, { recursive: true });
+    if (!hearing) await Deno.remove(folder, { recursive: true });
   }
+}
+
+/** The body of an answer in the format asked for. */
+function answerOf(upload: TranscriptionUpload, heard: { words: TimedWord[]; duration: number }): string {
+  const { words, duration } = heard;
+  const text = words.map((word) => word.text).join(" ");
+  if (upload.format === "text") return text;
+  if (upload.format !== "verbose_json") return JSON.stringify({ text });
+  return JSON.stringify({
+    task: "transcribe",
+    language: "english",
+    duration,
+    text,
+    segments: segmentsOf(words),
+    ...(upload.granularities.includes("word")
+      ? { words: words.map((word) => ({ word: word.text, start: word.start, end: word.end })) }
+      : {}),
+  });
 }
 
 /** Segments as whisper gives them: words grouped at pauses, with the log of their mean confidence. */

@@ -110,6 +110,10 @@ export class FakeOpenAiServer {
     & Required<Omit<FakeOpenAiOptions, "statusFor" | "port">>
     & Pick<FakeOpenAiOptions, "statusFor">;
   readonly #hangs = new Set<() => void>();
+  /** What the answers still being made (a transcription's) will come to: the status to log. */
+  readonly #settling = new WeakMap<Response, Promise<number>>();
+  /** Their logging, awaited by `close()`. */
+  readonly #unsettled = new Set<Promise<void>>();
   #rate: FakeRate;
   #stats: FakeOpenAiStats = emptyStats();
 
@@ -152,10 +156,14 @@ export class FakeOpenAiServer {
     this.#rate = new FakeRate(this.#options);
   }
 
-  /** Stops the server; hanging requests are released. */
+  /**
+   * Stops the server; hanging requests are released. Resolves once every request is logged (a transcription whose
+   * client went away once its pocketsphinx has been killed).
+   */
   async close(): Promise<void> {
     for (const release of this.#hangs) release();
     await this.#server.shutdown();
+    await Promise.all(this.#unsettled);
   }
 
   async #handle(request: Request): Promise<Response> {
@@ -171,22 +179,36 @@ export class FakeOpenAiServer {
     this.#stats.maxInFlight = Math.max(this.#stats.maxInFlight, this.#stats.inFlight);
     let body: Record<string, unknown> = {};
     let status = 200;
+    let settling: Promise<number> | undefined;
     try {
       body = await readBody(request);
       const response = await this.#answer(request, path, body, { number, arrived });
       status = response.status;
+      settling = this.#settling.get(response);
       return response;
     } catch (error) {
       // Deno.serve answers it 500: counted and logged as such.
       status = 500;
       throw error;
     } finally {
-      this.#stats.inFlight--;
-      this.#stats.byStatus[status] = (this.#stats.byStatus[status] ?? 0) + 1;
-      if (status === 429) this.#stats.rateLimited++;
-      const subject = String(body.prompt ?? body.input ?? body.file ?? "");
-      this.#stats.log.push({ path, subject, status, arrived, at: this.#options.clock.now() });
+      const log = (final: number) => this.#log({ path, body, status: final, arrived });
+      if (settling === undefined) log(status);
+      else {
+        // In flight until its body is made (or its client has gone), and logged with what it came to.
+        const logged = settling.then(log);
+        this.#unsettled.add(logged);
+        logged.finally(() => this.#unsettled.delete(logged));
+      }
     }
+  }
+
+  #log(request: { path: string; body: Record<string, unknown>; status: number; arrived: number }): void {
+    const { path, body, status, arrived } = request;
+    this.#stats.inFlight--;
+    this.#stats.byStatus[status] = (this.#stats.byStatus[status] ?? 0) + 1;
+    if (status === 429) this.#stats.rateLimited++;
+    const subject = String(body.prompt ?? body.input ?? body.file ?? "");
+    this.#stats.log.push({ path, subject, status, arrived, at: this.#options.clock.now() });
   }
 
   async #answer(
@@ -236,15 +258,15 @@ export class FakeOpenAiServer {
       if (path === "/v1/images/generations") return Response.json({ data: [{ b64_json: btoa(page) }] });
       return new Response(page, { headers: { "content-type": "text/html" } });
     }
-    const answer = path === "/v1/audio/transcriptions" && options.transcription === "pocketsphinx"
+    const heard = path === "/v1/audio/transcriptions" && options.transcription === "pocketsphinx"
       ? await heardTranscription(body, this.#rate.headers())
-      : this.#route(path, body);
+      : null;
+    const answer = heard?.response ?? this.#route(path, body);
     if (answer === null) return error(404, `Unknown endpoint ${path}`);
-    if (options.random() < options.truncateRate) {
-      this.#stats.truncated++;
-      return truncated(answer);
-    }
-    return answer;
+    const given = options.random() < options.truncateRate ? truncated(answer) : answer;
+    if (given !== answer) this.#stats.truncated++;
+    if (heard !== null) this.#settling.set(given, heard.settled);
+    return given;
   }
 
   #route(path: string, body: Record<string, unknown>): Response | null {
