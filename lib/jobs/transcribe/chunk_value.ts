@@ -28,9 +28,13 @@ export interface ChunkValue {
  */
 export const CHUNK_END_SLACK_S = 0.05;
 
+/** The shortest a stored word lasts (s): a recognizer's frame. */
+export const MIN_WORD_S = 0.01;
+
 /**
- * The words as a chunk stores them: each within the chunk's audio (a time past its end is cut there), in order of
- * their start.
+ * The words as a chunk stores them: times rounded to the millisecond, each within the chunk's audio (a time past its
+ * end is cut there, and rounding never takes it past), lasting at least {@linkcode MIN_WORD_S} (a word a server
+ * puts after the end, cut to nothing there, ends at the end and starts a frame before), in order of their start.
  *
  * @param words The words an engine heard, times from the chunk's start.
  * @param length The chunk's length in seconds.
@@ -41,14 +45,25 @@ export const CHUNK_END_SLACK_S = 0.05;
  * import assert from "node:assert/strict";
  * import { fitChunkWords } from "./chunk_value.ts";
  * const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: null });
- * const words = fitChunkWords([word("falls", 4.2, 5.01), word("rain", 3.8, 4.1)], 5);
- * assert.deepEqual(words.map((w) => [w.text, w.start, w.end]), [["rain", 3.8, 4.1], ["falls", 4.2, 5]]);
+ * const words = fitChunkWords([word("falls", 4.2, 5.01), word("rain", 3.8, 4.1), word("on", 5.4, 5.6)], 5);
+ * assert.deepEqual(words.map((w) => [w.text, w.start, w.end]), [["rain", 3.8, 4.1], ["falls", 4.2, 5], ["on", 4.99, 5]]);
  * ```
  */
 export function fitChunkWords(words: readonly TimedWord[], length: number): TimedWord[] {
-  const within = (seconds: number) => Math.min(Math.max(seconds, 0), length);
+  // Whole milliseconds within the audio: 48.8125625 s of audio ends words at 48.812, not 48.813.
+  const last = Math.floor(length * 1000);
+  const ms = (seconds: number) => Math.min(Math.max(Math.round(seconds * 1000), 0), last);
+  const frame = Math.round(MIN_WORD_S * 1000);
   return words
-    .map((word) => ({ ...word, start: within(word.start), end: within(word.end) }))
+    .map((word) => {
+      let start = ms(word.start);
+      let end = Math.max(ms(word.end), start);
+      if (end - start < frame) {
+        end = Math.min(start + frame, last);
+        start = Math.max(end - frame, 0);
+      }
+      return { ...word, start: start / 1000, end: end / 1000 };
+    })
     .sort((a, b) => a.start - b.start);
 }
 

@@ -10,7 +10,7 @@ import type { Cue } from "../../media/captions.ts";
 export interface TranscriptSegment {
   /** Start in seconds (its first word's). */
   start: number;
-  /** End in seconds (its last word's). */
+  /** End in seconds (its words' latest end: its last word's, but for a word cut to nothing that joined it). */
   end: number;
   /** Its words joined by spaces. */
   text: string;
@@ -42,10 +42,17 @@ export interface SegmentOptions {
   maxDuration?: number;
   /** A segment holds no more characters than this. @default 84 */
   maxCharacters?: number;
+  /** The recording's length (s): no word or segment ends after it. @default Infinity */
+  duration?: number;
 }
 
+/** The shortest a segment lasts (s), so that its cue ends after it starts: a recognizer's frame. */
+const MIN_SEGMENT_S = 0.01;
+
 /**
- * Groups words into segments: a new one at each pause, and before one grows too long to read as a cue.
+ * Groups words into segments: a new one at each pause, and before one grows too long to read as a cue. Each
+ * segment ends after it starts and within the recording: a word cut to nothing at the end (a chunk stored before
+ * words were given a frame) joins the segment before it, and the last word of the recording keeps a frame.
  *
  * @param words The words, in order.
  * @param options Pause, longest duration and most characters.
@@ -62,11 +69,14 @@ export interface SegmentOptions {
  * ```
  */
 export function segmentWords(words: readonly TimedWord[], options: SegmentOptions = {}): TranscriptSegment[] {
-  const { pause = 0.5, maxDuration = 6, maxCharacters = 84 } = options;
+  const { pause = 0.5, maxDuration = 6, maxCharacters = 84, duration = Infinity } = options;
   const groups: TimedWord[][] = [];
   let current: TimedWord[] = [];
   let characters = 0;
-  for (const word of words) {
+  const within = words.map((word) =>
+    word.end > duration ? { ...word, start: Math.min(word.start, duration), end: duration } : word
+  );
+  for (const word of within) {
     const last = current.at(-1);
     const full = current.length > 0 &&
       (word.start - last!.end >= pause || word.end - current[0]!.start > maxDuration ||
@@ -80,17 +90,39 @@ export function segmentWords(words: readonly TimedWord[], options: SegmentOption
     characters += (characters === 0 ? 0 : 1) + word.text.length;
   }
   if (current.length > 0) groups.push(current);
-  return groups.map((group) => {
+  return lasting(groups, duration).map((group) => {
     const known = group.filter((word) => word.confidence !== null).map((word) => word.confidence!);
     const confidence = known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length;
     return {
       start: group[0]!.start,
-      end: group.at(-1)!.end,
+      end: Math.max(...group.map((word) => word.end)),
       text: group.map((word) => word.text).join(" "),
       confidence: confidence === null ? null : Math.round(confidence * 1000) / 1000,
       words: group,
     };
   });
+}
+
+/**
+ * The groups with every one lasting: one that lasts nothing (its words all at one instant) joins the group before
+ * it, or the one after when it is first; alone, its last word is given {@linkcode MIN_SEGMENT_S} within `duration`.
+ */
+function lasting(groups: TimedWord[][], duration: number): TimedWord[][] {
+  const span = (group: TimedWord[]) => Math.max(...group.map((word) => word.end)) - group[0]!.start;
+  const kept: TimedWord[][] = [];
+  let pending: TimedWord[] = [];
+  for (const group of groups) {
+    if (span(group) > 0) {
+      kept.push([...pending, ...group]);
+      pending = [];
+    } else if (kept.length > 0) kept.at(-1)!.push(...group);
+    else pending.push(...group);
+  }
+  if (pending.length === 0) return kept;
+  const last = pending.at(-1)!;
+  const end = Math.min(last.end + MIN_SEGMENT_S, duration);
+  const start = Math.min(last.start, end - MIN_SEGMENT_S);
+  return [[...pending.slice(0, -1), { ...last, start, end }]];
 }
 
 /**

@@ -42,7 +42,7 @@ export const chunkStep: StepKindDefinition = {
       const { words, timed } = params.engine === "pocketsphinx"
         ? { words: await hearHere(task, context, { from, to, rate }), timed: true }
         : await hearOverHttp(task, context, { duration, params });
-      // Within the chunk and in order, as `chunkValueProblem` wants of a stored value.
+      // Within the chunk, each at least a frame long, and in order, as `chunkValueProblem` wants of a stored value.
       return { duration, words: fitChunkWords(words, duration).map(rounded) as unknown as Json, timed };
     } catch (error) {
       if (error instanceof Error && !context.signal.aborted) {
@@ -126,10 +126,10 @@ async function hearOverHttp(
   return { words: transcript.words, timed: transcript.timed };
 }
 
+/** The word as stored: its times are whole milliseconds already (`fitChunkWords`), its confidence is made so. */
 function rounded(word: TimedWord): TimedWord {
-  const ms = (seconds: number) => Math.round(seconds * 1000) / 1000;
   const confidence = word.confidence === null ? null : Math.round(word.confidence * 1000) / 1000;
-  return { text: word.text, start: ms(word.start), end: ms(word.end), confidence };
+  return { text: word.text, start: word.start, end: word.end, confidence };
 }
 
 /** `h:mm:ss.s`, or `m:ss.s` under an hour. */

@@ -13,7 +13,7 @@ import { segmentWords, type Transcript } from "../transcript.ts";
 /** Merges the children of its input (the split step); its value is `{ duration, words, segments }`. */
 export const mergeStep: StepKindDefinition = {
   kind: "transcribe-merge",
-  version: 1,
+  version: 2,
   blocking: true,
   run: async (task) => {
     const split = task.inputs[0];
@@ -30,7 +30,7 @@ export const mergeStep: StepKindDefinition = {
       return { chunk, words: value.words ?? [], timed: value.timed !== false };
     }));
     const { language, engine } = task.params as { language: string; engine: string };
-    const segments = segmentWords(words);
+    const segments = segmentWords(words, { duration });
     const transcript: Transcript = { duration, language, engine, words: words.length, segments };
     await Deno.writeTextFile(outputPath(task), `${JSON.stringify(transcript, null, 2)}\n`);
     return { duration, words: words.length, segments: segments.length };

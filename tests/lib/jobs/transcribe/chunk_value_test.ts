@@ -63,3 +63,22 @@ Deno.test("fitChunkWords() cuts times to the chunk and sorts by start, so what a
   ]]);
   assert.equal(chunkValueProblem({ duration: 5, words: fitted } as unknown as Json, 5), null);
 });
+
+Deno.test("fitChunkWords() gives a word cut to nothing at the chunk's end a frame inside it, and rounds no time past the end", () => {
+  // A server's word that starts past the end of the 60-s chunk (within its second of slack), cut there: it lasted
+  // nothing, and made a cue 00:01:00,000 --> 00:01:00,000.
+  assert.deepEqual(
+    fitChunkWords([word("rain", 58, 59.5), word("again", 60, 60), word("falls", 59.6, 60)], 60)
+      .map((w) => [w.text, w.start, w.end]),
+    [["rain", 58, 59.5], ["falls", 59.6, 60], ["again", 59.99, 60]],
+  );
+  // 48.8125625 s of audio: a word cut at its end ends at 48.812, not 48.813 (rounded up past it).
+  const length = 781_001 / 16_000;
+  const [last] = fitChunkWords([word("now", 48.5, length)], length);
+  assert.deepEqual([last?.start, last?.end], [48.5, 48.812]);
+  // A word of no length inside the chunk lasts a frame from its start.
+  assert.deepEqual(fitChunkWords([word("a", 3, 3)], 60).map((w) => [w.start, w.end]), [[3, 3.01]]);
+  for (const fitted of fitChunkWords([word("x", 61, 61), word("y", -1, 0), word("z", 0.0004, 0.0004)], 60)) {
+    assert.ok(fitted.end > fitted.start && fitted.start >= 0 && fitted.end <= 60, JSON.stringify(fitted));
+  }
+});

@@ -33,23 +33,30 @@ Deno.test("the chunk step hears again a text-only model's stored words that do n
   assert.equal(problem({ duration: 5, words }, { engine: "pocketsphinx", language: "en", params: {} }), null);
 });
 
+const RAIN = {
+  text: "rain",
+  duration: 10,
+  segments: [{ start: 1, end: 1.5, text: "rain", avg_logprob: 0 }],
+  words: [{ word: "rain", start: 1, end: 1.5 }],
+};
+
 /** A transcription server that hears as a CPU does: 0.1 s per second of audio, so 1 s for the 10-s chunk. */
 function slowServer() {
+  return answering(RAIN, { delay: 1_000 });
+}
+
+/** A transcription server that answers `answer` after `delay` ms. */
+function answering(answer: unknown, options: { delay: number }) {
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
     await request.formData();
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    return Response.json({
-      text: "rain",
-      duration: 10,
-      segments: [{ start: 1, end: 1.5, text: "rain", avg_logprob: 0 }],
-      words: [{ word: "rain", start: 1, end: 1.5 }],
-    });
+    if (options.delay > 0) await new Promise((resolve) => setTimeout(resolve, options.delay));
+    return Response.json(answer);
   });
   return { url: `http://127.0.0.1:${server.addr.port}`, close: () => server.shutdown() };
 }
 
-/** Hears a 10-s chunk (its upload a few bytes the server does not read) with a 200 ms timeout. */
-async function hear(url: string, timeoutPerSecond: number): Promise<unknown> {
+/** Hears a chunk (10 s unless `samples` says; its upload a few bytes the server does not read), 200 ms timeout. */
+async function hear(url: string, timeoutPerSecond: number, samples = 160_000): Promise<unknown> {
   const dir = await tempDir("reel-chunk-step-");
   await Deno.writeFile(`${dir}/uploads.bin`, new Uint8Array([1, 2, 3, 4]));
   return await runStepKind(chunkStep, {
@@ -59,10 +66,10 @@ async function hear(url: string, timeoutPerSecond: number): Promise<unknown> {
     scratchDir: `${dir}/scratch`,
     runtime: {
       from: 0,
-      to: 160_000,
+      to: samples,
       sampleRate: 16_000,
       start: 0,
-      end: 10,
+      end: samples / 16_000,
       recording: "talk.wav",
       parentArtifact: `${dir}/uploads.bin`,
       upload: { offset: 0, length: 4 },
@@ -94,6 +101,27 @@ Deno.test("chunk step: a timeout the workflow sets is used as written", async ()
     const error = await hear(server.url, 0);
     assert.ok(error instanceof ProviderError, String(error));
     assert.match(error.message, /^Chunk 0:00\.0–0:10\.0 of talk\.wav: asr: no answer within 200 ms$/);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("chunk step: a word a server puts past the chunk's end is stored a frame inside it, and no time rounds past the end", async () => {
+  // 48.8125625 s of audio; "again" starts 0.3 s past its end (within the second a server may run over).
+  const server = answering({
+    text: "rain again",
+    duration: 48.81,
+    segments: [{ start: 47, end: 49.3, text: "rain again", avg_logprob: 0 }],
+    words: [{ word: "rain", start: 47, end: 48.8125625 }, { word: "again", start: 49.1, end: 49.3 }],
+  }, { delay: 0 });
+  try {
+    assert.deepEqual(await hear(server.url, 0, 781_001), {
+      duration: 48.8125625,
+      words: [
+        { text: "rain", start: 47, end: 48.812, confidence: 1 },
+        { text: "again", start: 48.802, end: 48.812, confidence: 1 },
+      ],
+    });
   } finally {
     await server.close();
   }

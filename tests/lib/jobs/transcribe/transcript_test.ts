@@ -1,0 +1,39 @@
+/**
+ * A transcript's segments and cues: each ends after it starts and within the recording, whatever words a chunk
+ * stored.
+ */
+import assert from "node:assert/strict";
+import { segmentWords, transcriptCues } from "../../../../lib/jobs/transcribe/transcript.ts";
+import { formatSrt } from "../../../../lib/media/captions.ts";
+
+const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: 0.8 });
+
+function srtOf(words: ReturnType<typeof word>[], duration: number): string {
+  const segments = segmentWords(words, { duration });
+  return formatSrt(transcriptCues({ duration, language: "en", engine: "e", words: words.length, segments }));
+}
+
+Deno.test("segmentWords() joins a word that lasts nothing to the segment before it: no cue ends where it starts", () => {
+  // A chunk stored before words were given a frame: "again" cut to nothing at the 60-s end, after a pause.
+  const segments = segmentWords([word("rain", 58, 58.4), word("falls", 58.5, 59), word("again", 60, 60)], {
+    duration: 75,
+  });
+  assert.deepEqual(segments.map((s) => [s.text, s.start, s.end]), [["rain falls again", 58, 60]]);
+  assert.equal(
+    srtOf([word("rain", 58, 58.4), word("again", 60, 60)], 75),
+    "1\n00:00:58,000 --> 00:01:00,000\nrain again\n",
+  );
+});
+
+Deno.test("segmentWords() keeps every segment within the recording and lasting", () => {
+  // Rounded up past the end: 48.813 of 48.8125625 s.
+  const [last] = segmentWords([word("now", 48.5, 48.813)], { duration: 48.8125625 });
+  assert.equal(last?.end, 48.8125625);
+  assert.equal(last?.words[0]?.end, 48.8125625);
+  // A recording whose only word lasts nothing, at its very end.
+  const [only] = segmentWords([word("hm", 10, 10)], { duration: 10 });
+  assert.ok(only !== undefined && only.start < only.end && only.end <= 10, JSON.stringify(only));
+  // The first word lasts nothing: it joins the segment after it.
+  const first = segmentWords([word("uh", 1, 1), word("rain", 1.2, 1.6)], { duration: 10 });
+  assert.deepEqual(first.map((s) => [s.text, s.start, s.end]), [["uh rain", 1, 1.6]]);
+});
