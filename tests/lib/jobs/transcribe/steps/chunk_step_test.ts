@@ -89,6 +89,7 @@ Deno.test("chunk step: a default timeout grows with the chunk's audio, so a serv
     assert.deepEqual(await hear(server.url, 1_000), {
       duration: 10,
       words: [{ text: "rain", start: 1, end: 1.5, confidence: 1 }],
+      timed: true,
     });
   } finally {
     await server.close();
@@ -121,6 +122,7 @@ Deno.test("chunk step: a word a server puts past the chunk's end is stored a fra
         { text: "rain", start: 47, end: 48.812, confidence: 1 },
         { text: "again", start: 48.802, end: 48.812, confidence: 1 },
       ],
+      timed: true,
     });
   } finally {
     await server.close();
