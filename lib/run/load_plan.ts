@@ -14,6 +14,8 @@ import type { LocalEngine, Toolchain } from "../plan/toolchain.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { JobFilters } from "../schema/job_kind.ts";
 import { jobKinds } from "../workflow/job_kinds.ts";
+import { unmatchedFormats } from "../jobs/lesson/select_formats.ts";
+import { formatLabel } from "../schema/formats.ts";
 import { loadWorkflow } from "../workflow/load_workflow.ts";
 import { planWorkflows } from "../workflow/plan_workflows.ts";
 import type { ResolvedWorkflow } from "../workflow/workflow_schema.ts";
@@ -151,6 +153,19 @@ export async function planLoaded(
         hint: "Leave --format out; a variants recipe or a montage sets its own size",
       },
     );
+  }
+  if (filters.formats !== null) {
+    // Every entry names a format of some lesson: one naming none (a typo, a size no format has) is refused, not let be.
+    const lessons = loaded.flatMap((workflow) => workflow.jobs.lesson === null ? [] : [workflow.jobs.lesson]);
+    const unmatched = unmatchedFormats(lessons.map((lesson) => lesson.formats), filters.formats);
+    if (unmatched.length > 0) {
+      const files = loaded.map((workflow) => workflow.file).join(", ");
+      throw new InputError(`No format of the lesson matches --format ${unmatched.join(",")} (${files})`, {
+        hint: `Formats: ${
+          [...new Set(lessons.flatMap((lesson) => lesson.formats.map(formatLabel)))].join(", ")
+        }`,
+      });
+    }
   }
   const ids = loaded.flatMap((workflow) => jobIds(workflow));
   const unknown = options.only?.find((id) => !ids.includes(id));

@@ -37,6 +37,10 @@ Deno.test("CLI: --format takes a preset's size or its aspect; a size of no forma
   assert.match(none.stderr, /✖ No format of the lesson matches --format 1280x720 \(presets\.ts\)/);
   assert.match(none.stderr, /Formats: 16x9 \(1920x1080\), 9x16 \(1080x1920\), 1x1 \(1080x1080\)/);
   assert.equal(await listFolder(`${dir}/out`), null);
+  // An entry that names nothing is refused beside one that does (before: left out without a word, exit 0).
+  const partly = await runCli(["render", "presets.ts", "--plan", "--format", "16x9,1280x720"], { cwd: dir });
+  assert.equal(partly.code, 2, partly.stderr);
+  assert.match(partly.stderr, /✖ No format of the lesson matches --format 1280x720 \(presets\.ts\)/);
 
   await Deno.writeTextFile(
     `${dir}/twice.ts`,

@@ -36,6 +36,39 @@ export function selectFormats(formats: readonly Format[], wanted: readonly strin
   return selected;
 }
 
+/**
+ * The entries of `--format` that name no format of any of the lessons (each entry must name one in some lesson of
+ * the run; a lesson keeps those that name its own).
+ *
+ * @param lessons Each lesson's formats.
+ * @param wanted What `--format` was given.
+ * @returns The entries that match none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { unmatchedFormats } from "./select_formats.ts";
+ * const formats = [{ name: "16x9", width: 1920, height: 1080 }];
+ * assert.deepEqual(unmatchedFormats([formats], ["1920x1080", "1280x720"]), ["1280x720"]);
+ * ```
+ */
+export function unmatchedFormats(
+  lessons: readonly (readonly Format[])[],
+  wanted: readonly string[],
+): string[] {
+  return wanted.filter((text) => lessons.every((formats) => matchOf(formats, text) === null));
+}
+
+/** The format an entry names, or null, ambiguity left to {@linkcode selectFormats} to say. */
+function matchOf(formats: readonly Format[], text: string): Format | null {
+  try {
+    return selectFormat(formats, text, "");
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return formats[0]!;
+  }
+}
+
 /** The format an entry names, or null; throws when it is a size that several formats have. */
 function selectFormat(formats: readonly Format[], text: string, listed: string): Format | null {
   const parsed = parseFormat(text);
