@@ -66,22 +66,23 @@ export async function heardTranscription(
     const answered = Promise.withResolvers<number>();
     const stream = new ReadableStream<Uint8Array>({
       start: (controller) => {
-        answered.resolve((async () => {
+        void (async () => {
           try {
             const words = await recognizeWords(program, wav, { signal: gone.signal });
             const layout = await readWavLayout(wav);
             const answer = answerOf(upload, { words, duration: layout.dataBytes / 2 / layout.sampleRate });
+            // Settled (and so logged) before the client can have its answer: stats read once a call has its
+            // answer count it.
+            answered.resolve(200);
             controller.enqueue(new TextEncoder().encode(answer));
             controller.close();
-            return 200;
           } catch (failure) {
-            if (gone.signal.aborted) return 499;
-            controller.error(failure);
-            return 500;
+            answered.resolve(gone.signal.aborted ? 499 : 500);
+            if (!gone.signal.aborted) controller.error(failure);
           } finally {
             await Deno.remove(folder, { recursive: true });
           }
-        })());
+        })();
       },
       cancel: () => gone.abort(),
     });

@@ -69,19 +69,17 @@ Deno.test("the fake server kills the pocketsphinx hearing an upload when its cli
     })();
     const late = new Promise<false>((resolve) => bound = setTimeout(() => resolve(false), EXIT_BOUND_MS));
     assert.ok(await Promise.race([exited, late]), `pocketsphinx ${pid} still runs after its client gave up`);
-    // Gone, or dead and not yet reaped by the server (its state Z): not hearing any more.
-    const state = await Deno.readTextFile(`/proc/${pid}/stat`).then(
-      (stat) => /\) (\S)/.exec(stat)?.[1] ?? "?",
-      (error: unknown) => {
-        if (!(error instanceof Deno.errors.NotFound)) throw error;
-        return "gone";
-      },
-    );
-    assert.ok(state === "gone" || state === "Z", `pocketsphinx ${pid} is in state ${state}`);
+    // The FIFO's end is the event: `sleep` closes it only by exiting. (Its /proc state, read just then, may still say R
+    // while the kernel tears it down: under the full suite's load it did.)
   } finally {
     clearTimeout(bound);
     if (pid !== null && await Deno.stat(`/proc/${pid}`).then(() => true, () => false)) {
-      Deno.kill(pid, "SIGKILL");
+      try {
+        Deno.kill(pid, "SIGKILL");
+      } catch (error) {
+        // It ended between the look and the kill.
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
     }
     server.kill("SIGTERM");
     await server.status;

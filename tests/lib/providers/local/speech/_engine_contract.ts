@@ -108,7 +108,10 @@ export function defineEngineContract(engine: SpeechEngine, options: EngineContra
     const made = await new Deno.Command("mkfifo", { args: [outPath] }).output();
     assert.ok(made.success, "mkfifo");
     const controller = new AbortController();
-    const synthesis = engine.synthesize({ text: lessonText(longWords), voice, rate: 165 }, {
+    // Its child is told from other tests' by its output path (ffmpeg's) or by a rate no other test speaks at
+    // (espeak-ng's, whose output is its stdout).
+    const markers = [outPath, "-s 157 "];
+    const synthesis = engine.synthesize({ text: lessonText(longWords), voice, rate: 157 }, {
       ffmpeg: await ffmpeg,
       outPath,
       signal: controller.signal,
@@ -123,14 +126,14 @@ export function defineEngineContract(engine: SpeechEngine, options: EngineContra
     const reader = await opened;
     try {
       assert.equal(settled, false, "the synthesis ended before its child opened its output");
-      assert.notDeepEqual(await findChildren(program), [], "its child runs");
+      assert.notDeepEqual(await findChildren(program, markers), [], "its child runs");
       const reason = new Error("cancelled mid-synthesis");
       controller.abort(reason);
       // Read to the end, so that a write the engine has under way (its child's bytes, copied) is not left waiting.
       const drained = drain(reader);
       await assert.rejects(synthesis, (error) => error === reason);
       await drained;
-      assert.deepEqual(await findChildren(program), []);
+      assert.deepEqual(await findChildren(program, markers), []);
     } finally {
       reader.close();
     }

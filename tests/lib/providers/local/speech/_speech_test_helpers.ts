@@ -38,20 +38,25 @@ export async function readWavFormat(path: string): Promise<WavFormat> {
 }
 
 /**
- * Lists the ids of this process's running children that run `program` (read from `/proc`).
+ * Lists the ids of this process's running children that run `program` with one of `markers` in their command line
+ * (read from `/proc`): test files run side by side in this process, so its other children are other tests'.
  *
  * @param program The program's file name, e.g. `espeak-ng`.
+ * @param markers Strings of which the command line (its arguments joined by spaces) holds one, e.g. an output path.
  * @returns The process ids; empty when none runs.
  */
-export async function findChildren(program: string): Promise<number[]> {
+export async function findChildren(program: string, markers: readonly string[]): Promise<number[]> {
   const found: number[] = [];
   for await (const entry of Deno.readDir("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
     try {
       const parent = /^PPid:\s*(\d+)$/m.exec(await Deno.readTextFile(`/proc/${entry.name}/status`))?.[1];
       if (Number(parent) !== Deno.pid) continue;
-      const [command] = (await Deno.readTextFile(`/proc/${entry.name}/cmdline`)).split("\0");
-      if (command?.split("/").pop() === program) found.push(Number(entry.name));
+      const [command, ...args] = (await Deno.readTextFile(`/proc/${entry.name}/cmdline`)).split("\0");
+      const line = args.join(" ");
+      if (command?.split("/").pop() === program && markers.some((marker) => line.includes(marker))) {
+        found.push(Number(entry.name));
+      }
     } catch (error) {
       // A process may exit between listing /proc and reading its files.
       if (!isEndedProcessError(error)) throw error;
