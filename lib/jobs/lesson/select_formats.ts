@@ -28,7 +28,19 @@ import { type Format, formatLabel, parseFormat } from "../../schema/formats.ts";
  */
 export function selectFormats(formats: readonly Format[], wanted: readonly string[]): Format[] {
   const listed = `Formats: ${formats.map(formatLabel).join(", ")}`;
-  const kept = new Set(wanted.map((text) => selectFormat(formats, text, listed)));
+  const kept = new Set<Format>();
+  for (const text of wanted) {
+    const named = formatsNamed(formats, text);
+    if (named.length > 1) {
+      throw new InputError(
+        `--format ${text} is the size of ${named.length} formats of the lesson (${
+          named.map((format) => format.name).join(", ")
+        }): name one`,
+        { hint: listed },
+      );
+    }
+    if (named.length === 1) kept.add(named[0]!);
+  }
   const selected = formats.filter((format) => kept.has(format));
   if (selected.length === 0) {
     throw new InputError(`No format of the lesson matches --format ${wanted.join(",")}`, { hint: listed });
@@ -56,34 +68,16 @@ export function unmatchedFormats(
   lessons: readonly (readonly Format[])[],
   wanted: readonly string[],
 ): string[] {
-  return wanted.filter((text) => lessons.every((formats) => matchOf(formats, text) === null));
+  return wanted.filter((text) => lessons.every((formats) => formatsNamed(formats, text).length === 0));
 }
 
-/** The format an entry names, or null, ambiguity left to {@linkcode selectFormats} to say. */
-function matchOf(formats: readonly Format[], text: string): Format | null {
-  try {
-    return selectFormat(formats, text, "");
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    return formats[0]!;
-  }
-}
-
-/** The format an entry names, or null; throws when it is a size that several formats have. */
-function selectFormat(formats: readonly Format[], text: string, listed: string): Format | null {
+/** The formats an entry names: the one of its name, else those of its size (several: the entry is ambiguous). */
+function formatsNamed(formats: readonly Format[], text: string): Format[] {
   const parsed = parseFormat(text);
   // A name as written (`hd`, and `4:3` for a format named `4x3`), else the name a preset or a size has.
   const names = [text.trim(), text.trim().replace(":", "x"), parsed?.name];
   const named = formats.find((format) => names.includes(format.name));
-  if (named !== undefined) return named;
-  const sized = parsed === null
-    ? []
-    : formats.filter((format) => format.width === parsed.width && format.height === parsed.height);
-  if (sized.length <= 1) return sized[0] ?? null;
-  throw new InputError(
-    `--format ${text} is the size of ${sized.length} formats of the lesson (${
-      sized.map((format) => format.name).join(", ")
-    }): name one`,
-    { hint: listed },
-  );
+  if (named !== undefined) return [named];
+  if (parsed === null) return [];
+  return formats.filter((format) => format.width === parsed.width && format.height === parsed.height);
 }
