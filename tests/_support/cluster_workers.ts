@@ -5,7 +5,93 @@
  */
 import { tempDir } from "./temp_dir.ts";
 
+import { CLI } from "./cli.ts";
+
 const WORKER: string = new URL("../../tasks/worker.ts", import.meta.url).pathname;
+
+/** A workflow file's source: one custom step, `wait`, that runs until it is stopped. */
+export const WAITING_STEP_WORKFLOW = `export default workflow({
+  steps: [step({ id: "wait", cpu: false, run: (_inputs, { signal }) =>
+    new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason))) })],
+});`;
+
+/**
+ * Starts a render of `file` on the cluster at `redis` in a child process: reel's CLI with `--out <its folder>/out`
+ * and `--json`, its JSON events on stdout.
+ *
+ * @param file The workflow file.
+ * @param options The Redis URL, more flags, and whether its stderr is read.
+ * @returns The process.
+ */
+export function spawnClusterRender(
+  file: string,
+  options: { redis: string; args?: string[]; stderr: "piped" | "null" },
+): Deno.ChildProcess {
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      CLI,
+      "render",
+      file,
+      "--out",
+      `${dir}/out`,
+      "--cluster",
+      options.redis,
+      "--json",
+      ...(options.args ?? []),
+    ],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: options.stderr,
+  }).spawn();
+}
+
+/**
+ * A process's log lines as they come.
+ *
+ * @param stream Its stderr.
+ * @param exited Its exit.
+ * @param name What it is, in the error of a line it never logs.
+ * @returns Its lines so far; the first line (past or to come) that matches a pattern, rejected when the process
+ * exits without logging one; and the end of the reading.
+ */
+export function watchLines(
+  stream: ReadableStream<Uint8Array>,
+  exited: Promise<unknown>,
+  name: string,
+): { lines: string[]; line(pattern: RegExp): Promise<string>; read: Promise<void> } {
+  const lines: string[] = [];
+  const waiters: { pattern: RegExp; resolve(line: string): void }[] = [];
+  const read = (async () => {
+    let buffer = "";
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      buffer += chunk;
+      const parts = buffer.split("\n");
+      buffer = parts.pop()!;
+      for (const line of parts) {
+        lines.push(line);
+        for (const waiter of waiters.filter((w) => w.pattern.test(line))) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(line);
+        }
+      }
+    }
+  })();
+  const line = (pattern: RegExp) => {
+    const found = lines.find((candidate) => pattern.test(candidate));
+    if (found !== undefined) return Promise.resolve(found);
+    return new Promise<string>((resolve, reject) => {
+      waiters.push({ pattern, resolve });
+      void exited.then(() =>
+        reject(new Error(`The ${name} exited before logging ${pattern}:\n${lines.join("\n")}`))
+      );
+    });
+  };
+  return { lines, line, read };
+}
 
 /** One worker process. */
 export interface TestWorker {
@@ -71,34 +157,8 @@ async function startWorker(options: StartWorkersOptions): Promise<{ worker: Test
     stdout: "null",
     stderr: "piped",
   }).spawn();
-  const lines: string[] = [];
-  const waiters: { pattern: RegExp; resolve(line: string): void }[] = [];
   const exited = child.status;
-  void (async () => {
-    let buffer = "";
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      const parts = buffer.split("\n");
-      buffer = parts.pop()!;
-      for (const line of parts) {
-        lines.push(line);
-        for (const waiter of waiters.filter((w) => w.pattern.test(line))) {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          waiter.resolve(line);
-        }
-      }
-    }
-  })();
-  const line = (pattern: RegExp) => {
-    const found = lines.find((candidate) => pattern.test(candidate));
-    if (found !== undefined) return Promise.resolve(found);
-    return new Promise<string>((resolve, reject) => {
-      waiters.push({ pattern, resolve });
-      void exited.then(() =>
-        reject(new Error(`The worker exited before logging ${pattern}:\n${lines.join("\n")}`))
-      );
-    });
-  };
+  const { lines, line } = watchLines(child.stderr, exited, "worker");
   const worker: TestWorker = {
     id: `${Deno.hostname()}:${child.pid}`,
     lines,

@@ -6,8 +6,13 @@
  * fails the step saying why, exit 1 (before: one raw `connect ECONNREFUSED` line, then silence, forever).
  */
 import assert from "node:assert/strict";
-import { CLI, jsonEvents } from "../_support/cli.ts";
-import { startWorkers } from "../_support/cluster_workers.ts";
+import { jsonEvents } from "../_support/cli.ts";
+import {
+  spawnClusterRender,
+  startWorkers,
+  WAITING_STEP_WORKFLOW,
+  watchLines,
+} from "../_support/cluster_workers.ts";
 import { startRedis, type TestRedis } from "../_support/redis_server.ts";
 import { writeWorkflowFile } from "../_support/workflows.ts";
 
@@ -48,46 +53,12 @@ async function withWaitingRender(
   args: string[],
   test: (render: TestRender, redis: TestRedis) => Promise<void>,
 ): Promise<void> {
-  const file = await writeWorkflowFile(`export default workflow({
-  steps: [step({ id: "wait", cpu: false, run: (_inputs, { signal }) =>
-    new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason))) })],
-});`);
+  const file = await writeWorkflowFile(WAITING_STEP_WORKFLOW);
   const dir = file.slice(0, file.lastIndexOf("/"));
   await using redis = await startRedis();
   await using _workers = await startWorkers(1, { redis: redis.url, allowRoot: dir });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      CLI,
-      "render",
-      file,
-      "--out",
-      `${dir}/out`,
-      "--cluster",
-      redis.url,
-      "--json",
-      ...args,
-    ],
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const lines: string[] = [];
-  const waiters: { pattern: RegExp; resolve(line: string): void }[] = [];
-  const stderr = (async () => {
-    let buffer = "";
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      const parts = buffer.split("\n");
-      buffer = parts.pop()!;
-      for (const line of parts) {
-        lines.push(line);
-        for (const waiter of waiters.filter((waiter) => waiter.pattern.test(line))) waiter.resolve(line);
-      }
-    }
-  })();
+  const child = spawnClusterRender(file, { redis: redis.url, args, stderr: "piped" });
+  const { lines, line, read: stderr } = watchLines(child.stderr, child.status, "render");
   const events: TestRender["events"] = [];
   const { promise: started, resolve: start } = Promise.withResolvers<void>();
   const stdout = (async () => {
@@ -98,11 +69,7 @@ async function withWaitingRender(
   })();
   const render: TestRender = {
     lines,
-    line: (pattern) => {
-      const seen = lines.find((line) => pattern.test(line));
-      if (seen !== undefined) return Promise.resolve(seen);
-      return new Promise((resolve) => waiters.push({ pattern, resolve }));
-    },
+    line,
     events,
     started,
     kill: (signal) => child.kill(signal),

@@ -5,8 +5,13 @@
  * forever for Redis, and only a second SIGTERM ended it).
  */
 import assert from "node:assert/strict";
-import { CLI, jsonEvents } from "../_support/cli.ts";
-import { startWorkers, type TestWorker } from "../_support/cluster_workers.ts";
+import { jsonEvents } from "../_support/cli.ts";
+import {
+  spawnClusterRender,
+  startWorkers,
+  type TestWorker,
+  WAITING_STEP_WORKFLOW,
+} from "../_support/cluster_workers.ts";
 import { startRedis, type TestRedis } from "../_support/redis_server.ts";
 import { writeWorkflowFile } from "../_support/workflows.ts";
 
@@ -32,31 +37,11 @@ async function exitWithin(worker: TestWorker, ms: number): Promise<Deno.CommandS
  * gets them once the step has started on the worker.
  */
 async function withRunningStep(test: (worker: TestWorker, redis: TestRedis) => Promise<void>): Promise<void> {
-  const file = await writeWorkflowFile(`export default workflow({
-  steps: [step({ id: "wait", cpu: false, run: (_inputs, { signal }) =>
-    new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason))) })],
-});`);
+  const file = await writeWorkflowFile(WAITING_STEP_WORKFLOW);
   const dir = file.slice(0, file.lastIndexOf("/"));
   await using redis = await startRedis();
   await using workers = await startWorkers(1, { redis: redis.url, allowRoot: dir });
-  const render = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      CLI,
-      "render",
-      file,
-      "--out",
-      `${dir}/out`,
-      "--cluster",
-      redis.url,
-      "--json",
-    ],
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
+  const render = spawnClusterRender(file, { redis: redis.url, stderr: "null" });
   try {
     for await (const event of jsonEvents(render.stdout)) {
       if (event.type === "step:started" && event.step === "wait") break;
