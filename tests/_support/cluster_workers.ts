@@ -53,42 +53,44 @@ export function spawnClusterRender(
  * A process's log lines as they come.
  *
  * @param stream Its stderr.
- * @param exited Its exit.
  * @param name What it is, in the error of a line it never logs.
- * @returns Its lines so far; the first line (past or to come) that matches a pattern, rejected when the process
- * exits without logging one; and the end of the reading.
+ * @returns Its lines so far; the first line (past or to come) that matches a pattern, rejected once the stream
+ * has ended (the process exited) without one; and the end of the reading, every line read.
  */
 export function watchLines(
   stream: ReadableStream<Uint8Array>,
-  exited: Promise<unknown>,
   name: string,
 ): { lines: string[]; line(pattern: RegExp): Promise<string>; read: Promise<void> } {
   const lines: string[] = [];
-  const waiters: { pattern: RegExp; resolve(line: string): void }[] = [];
+  const waiters: { pattern: RegExp; resolve(line: string): void; reject(error: Error): void }[] = [];
+  let ended = false;
+  const unlogged = (pattern: RegExp) =>
+    new Error(`The ${name} exited before logging ${pattern}:\n${lines.join("\n")}`);
   const read = (async () => {
     let buffer = "";
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      const parts = buffer.split("\n");
-      buffer = parts.pop()!;
-      for (const line of parts) {
-        lines.push(line);
-        for (const waiter of waiters.filter((w) => w.pattern.test(line))) {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          waiter.resolve(line);
+    try {
+      for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+        buffer += chunk;
+        const parts = buffer.split("\n");
+        buffer = parts.pop()!;
+        for (const line of parts) {
+          lines.push(line);
+          for (const waiter of waiters.filter((w) => w.pattern.test(line))) {
+            waiters.splice(waiters.indexOf(waiter), 1);
+            waiter.resolve(line);
+          }
         }
       }
+    } finally {
+      ended = true;
+      for (const waiter of waiters.splice(0)) waiter.reject(unlogged(waiter.pattern));
     }
   })();
   const line = (pattern: RegExp) => {
     const found = lines.find((candidate) => pattern.test(candidate));
     if (found !== undefined) return Promise.resolve(found);
-    return new Promise<string>((resolve, reject) => {
-      waiters.push({ pattern, resolve });
-      void exited.then(() =>
-        reject(new Error(`The ${name} exited before logging ${pattern}:\n${lines.join("\n")}`))
-      );
-    });
+    if (ended) return Promise.reject(unlogged(pattern));
+    return new Promise<string>((resolve, reject) => waiters.push({ pattern, resolve, reject }));
   };
   return { lines, line, read };
 }
@@ -157,8 +159,9 @@ async function startWorker(options: StartWorkersOptions): Promise<{ worker: Test
     stdout: "null",
     stderr: "piped",
   }).spawn();
-  const exited = child.status;
-  const { lines, line } = watchLines(child.stderr, exited, "worker");
+  const { lines, line, read } = watchLines(child.stderr, "worker");
+  // Exited once its last line is read too: a test reads the line it ended with.
+  const exited = Promise.all([child.status, read]).then(([status]) => status);
   const worker: TestWorker = {
     id: `${Deno.hostname()}:${child.pid}`,
     lines,

@@ -58,7 +58,7 @@ async function withWaitingRender(
   await using redis = await startRedis();
   await using _workers = await startWorkers(1, { redis: redis.url, allowRoot: dir });
   const child = spawnClusterRender(file, { redis: redis.url, args, stderr: "piped" });
-  const { lines, line, read: stderr } = watchLines(child.stderr, child.status, "render");
+  const { lines, line, read: stderr } = watchLines(child.stderr, "render");
   const events: TestRender["events"] = [];
   const { promise: started, resolve: start } = Promise.withResolvers<void>();
   const stdout = (async () => {
