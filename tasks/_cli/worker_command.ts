@@ -111,11 +111,9 @@ async function runWorker(options: {
     queues: options.queues,
     onLog: say,
   });
-  const roots = allowRoots.length === 0 ? "none (only steps without workflow code)" : allowRoots.join(", ");
-  say(
-    `ready on ${redis.redacted}: concurrency ${options.concurrency}, cpu ${options.cpu}, allowed roots ${roots}`,
-  );
-  await new Promise<void>((resolveStop) => {
+  // The signals are heard before "ready" is said: a supervisor (or a test) that stops the worker once it reads
+  // "ready" gets the orderly stop, not the signal's default action (exit 143, nothing handed back).
+  const stopped = new Promise<void>((resolveStop) => {
     let stopping = false;
     const stop = () => {
       if (stopping) Deno.exit(EXIT.interrupted);
@@ -129,6 +127,11 @@ async function runWorker(options: {
     Deno.addSignalListener("SIGINT", stop);
     Deno.addSignalListener("SIGTERM", stop);
   });
+  const roots = allowRoots.length === 0 ? "none (only steps without workflow code)" : allowRoots.join(", ");
+  say(
+    `ready on ${redis.redacted}: concurrency ${options.concurrency}, cpu ${options.cpu}, allowed roots ${roots}`,
+  );
+  await stopped;
   const closed = await worker.close();
   await pool.close();
   if (closed.left) {
