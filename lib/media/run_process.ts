@@ -97,14 +97,23 @@ export async function runProcess(
   // Cancelled while setpriv was looked for (a thread's first child): nothing is started.
   signal?.throwIfAborted();
   const given = args.filter((arg): arg is string => arg !== null);
-  const child = new Deno.Command(guard ?? program, {
-    args: guard === null ? given : [...DEATH_GUARD_ARGS, program, ...given],
-    stdin: stdin === null ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-    cwd,
-    env,
-  }).spawn();
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(guard ?? program, {
+      args: guard === null ? given : [...DEATH_GUARD_ARGS, program, ...given],
+      stdin: stdin === null ? "null" : "piped",
+      stdout: "piped",
+      stderr: "piped",
+      cwd,
+      env,
+    }).spawn();
+  } catch (error) {
+    // Deno names the binary it started (setpriv), not the program, when the working folder is missing.
+    if (error instanceof Deno.errors.NotFound && cwd !== undefined && !(await exists(cwd))) {
+      throw new Deno.errors.NotFound(`Cannot run ${program}: its working folder ${cwd} does not exist`);
+    }
+    throw error;
+  }
   const kill = () => {
     try {
       child.kill("SIGKILL");

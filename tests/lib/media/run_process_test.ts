@@ -69,6 +69,16 @@ Deno.test("runProcess() names a program that does not exist, and one that cannot
   );
 });
 
+Deno.test("runProcess() with a working folder that does not exist names the program and the folder", async () => {
+  const cwd = `${await tempDir()}/gone`;
+  await assert.rejects(
+    runProcess("ls", ["."], { cwd }),
+    (error: unknown) =>
+      error instanceof Deno.errors.NotFound &&
+      error.message === `Cannot run ls: its working folder ${cwd} does not exist`,
+  );
+});
+
 Deno.test("runProcess() cancelled while it looks for setpriv (a thread's first child) starts nothing", async () => {
   // A fresh process, whose first child pays the look: before, the abort during it was missed, and the child ran to
   // its end (20 s here) before the call rejected.
