@@ -51,11 +51,15 @@ export interface EncodingArgs {
 }
 
 /**
- * The version of the argument choices below: part of every encoding step's key, so changing a preset or a pixel
- * format re-runs what it made. 2: x264 with several threads made different bytes from one run to the next (see
- * `X264_PARAMS` and {@linkcode encoderThreads}); its threads now work so that one key makes one set of bytes.
+ * The version of the argument choices below for an encoder: part of every encoding step's key, so changing a preset
+ * or a pixel format re-runs what it made. 2: x264 with several threads made different bytes from one run to the next
+ * (see `X264_PARAMS` and {@linkcode encoderThreads}); its threads now work so that one key makes one set of bytes.
+ * 3, libx265 only (the others' bytes did not change): x265's frame threads, and at a bitrate its wavefront threads,
+ * made different bytes from one run to the next (see {@linkcode encoderThreads} and `presetArgs`).
  */
-const ARGS_VERSION = 2;
+function argsVersion(encoder: VideoEncoder): number {
+  return encoder.name === "libx265" ? 3 : 2;
+}
 
 /** The hardware encoders that may exist, by family, H.264 then HEVC: probed in this order. */
 export const HARDWARE_ENCODERS: readonly VideoEncoder[] = [
@@ -109,10 +113,11 @@ export function knownEncoder(name: string): VideoEncoder | null {
  * import assert from "node:assert/strict";
  * import { encoderIdentity, SOFTWARE_ENCODERS } from "./video_encoder.ts";
  * assert.deepEqual(encoderIdentity(SOFTWARE_ENCODERS.h264), { name: "libx264", codec: "h264", hardware: false, args: 2 });
+ * assert.equal(encoderIdentity(SOFTWARE_ENCODERS.hevc).args, 3);
  * ```
  */
 export function encoderIdentity(encoder: VideoEncoder): { [key: string]: Json } {
-  return { name: encoder.name, codec: encoder.codec, hardware: encoder.hardware, args: ARGS_VERSION };
+  return { name: encoder.name, codec: encoder.codec, hardware: encoder.hardware, args: argsVersion(encoder) };
 }
 
 /** What the threads of an encode depend on besides the encoder and the cores. */
@@ -127,8 +132,13 @@ export interface EncoderThreadsOptions {
 /**
  * The threads a software encoder would pick by itself on a machine of `cores` logical CPUs, made explicit: its
  * bytes depend on them, so a step that encodes with them puts the number in its params (its key) and passes it on
- * (see {@linkcode videoEncodingArgs}). x264 takes 1.5 threads a core; x265 takes frame threads by cores (its
- * wavefront threads do not change the bytes). Null for a hardware encoder.
+ * (see {@linkcode videoEncodingArgs}). x264 takes 1.5 threads a core. Null for a hardware encoder.
+ *
+ * x265 takes one frame thread, whatever the cores: with two or more, its frames came out differently from one run
+ * to the next (640×360 at a bitrate: 3 different streams in 4 encodes side by side at 2 frame threads, what it picks
+ * on 4 to 7 cores; at constant quality 2 in 4 at 3). Its wavefront threads (a thread pool of the machine's cores)
+ * still encode the rows of a frame in parallel, and do not change the pictures; their number is not written in the
+ * stream unless set.
  *
  * x264 at a bitrate takes one thread: its VBV plans each frame from the sizes the frames encoded beside it (frame
  * threads) or the other slices (sliced threads) have reached so far, so with more than one thread the `ladder`
@@ -144,7 +154,7 @@ export interface EncoderThreadsOptions {
  * import assert from "node:assert/strict";
  * import { encoderThreads, SOFTWARE_ENCODERS } from "./video_encoder.ts";
  * assert.equal(encoderThreads(SOFTWARE_ENCODERS.h264, 2), 3);
- * assert.equal(encoderThreads(SOFTWARE_ENCODERS.hevc, 8), 3);
+ * assert.equal(encoderThreads(SOFTWARE_ENCODERS.hevc, 8), 1);
  * assert.equal(encoderThreads(SOFTWARE_ENCODERS.h264, 2, { bitrate: true }), 1);
  * ```
  */
@@ -155,12 +165,8 @@ export function encoderThreads(
 ): number | null {
   const { bitrate = false } = options;
   if (encoder.hardware) return null;
-  if (bitrate && encoder.name === "libx264") return 1;
-  const count = Math.max(1, Math.floor(cores));
-  if (encoder.name === "libx265") {
-    return count >= 32 ? 5 : count >= 16 ? 4 : count >= 8 ? 3 : count >= 4 ? 2 : 1;
-  }
-  return Math.max(1, Math.floor((count * 3) / 2));
+  if (encoder.name === "libx265" || (bitrate && encoder.name === "libx264")) return 1;
+  return Math.max(1, Math.floor((Math.max(1, Math.floor(cores)) * 3) / 2));
 }
 
 /**
@@ -216,7 +222,7 @@ export function videoEncodingArgs(encoder: VideoEncoder, quality: VideoQuality):
   const output = [
     "-c:v",
     encoder.name,
-    ...presetArgs(encoder, quality.preset, quality.threads),
+    ...presetArgs(encoder, quality),
     ...rate,
     ...gop,
     ...threads,
@@ -232,14 +238,17 @@ export function videoEncodingArgs(encoder: VideoEncoder, quality: VideoQuality):
   return { input: [], filter: family === "qsv" ? "format=nv12" : "format=yuv420p", output };
 }
 
-function presetArgs(encoder: VideoEncoder, preset: VideoQuality["preset"], threads: number | null): string[] {
+function presetArgs(encoder: VideoEncoder, { preset, threads, bitrate }: VideoQuality): string[] {
   const fastest = preset === "fastest";
   if (encoder.name === "libx264") {
     return ["-preset", fastest ? "ultrafast" : "veryfast", "-x264-params", X264_PARAMS];
   }
   if (encoder.name === "libx265") {
     const frames = threads === null ? "" : `:frame-threads=${threads}`;
-    return ["-preset", fastest ? "ultrafast" : "veryfast", "-x265-params", `log-level=error${frames}`];
+    // At a bitrate, x265's VBV adjusts each row's quantiser from the rows its wavefront threads have encoded so far:
+    // 4 encodes side by side gave 4 different streams at one frame thread. A pool of one thread gives one.
+    const pool = bitrate === null ? "" : ":pools=1";
+    return ["-preset", fastest ? "ultrafast" : "veryfast", "-x265-params", `log-level=error${frames}${pool}`];
   }
   if (encoder.name.endsWith("_nvenc")) return ["-preset", fastest ? "p1" : "p4"];
   if (encoder.name.endsWith("_qsv")) return ["-preset", fastest ? "veryfast" : "medium"];
