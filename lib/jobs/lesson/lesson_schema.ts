@@ -71,10 +71,14 @@ const videoSchema = z.strictObject({
   music: musicSchema.optional(),
 });
 
-const SIDE_RANGE = `Expected ${FORMAT_SIDES.min} to ${FORMAT_SIDES.max} pixels a side`;
+/** The range of a side, said as a size's is, with the value given. */
+const sideRange = {
+  error: (issue: { input?: unknown }) =>
+    `Expected ${FORMAT_SIDES.min} to ${FORMAT_SIDES.max} pixels a side (got ${String(issue.input)})`,
+};
 
-/** A format's side in pixels (its range said as a size's is; evenness is checked where formats are resolved). */
-const side = z.number().int().min(FORMAT_SIDES.min, SIDE_RANGE).max(FORMAT_SIDES.max, SIDE_RANGE);
+/** A format's side in pixels (evenness is checked where formats are resolved). */
+const side = z.number().int().min(FORMAT_SIDES.min, sideRange).max(FORMAT_SIDES.max, sideRange);
 
 const formatSchema = z.union([
   formatText,

@@ -323,7 +323,10 @@ Deno.test("resolveWorkflow() refuses a size no encoder takes, written or as an o
     formats: [{ name: "nil", width: 0, height: 90 }],
     videos: [{ id: "a", sections: [section] }],
   });
-  assert.deepEqual(objects, [{ path: "formats[0].width", message: "Expected 16 to 7680 pixels a side" }]);
+  assert.deepEqual(objects, [{
+    path: "formats[0].width",
+    message: "Expected 16 to 7680 pixels a side (got 0)",
+  }]);
 });
 
 Deno.test("resolveWorkflow() says which preset a format written as its outputs are named (16x9) means", async () => {
