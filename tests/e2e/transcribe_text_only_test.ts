@@ -1,6 +1,7 @@
 /**
  * `transcribe` with a model that answers text only (`gpt-4o-transcribe`: no word times) through the fake server:
- * a chunk that starts in a long pause keeps its first words, and none is heard twice.
+ * a chunk that starts in a long pause keeps its first words, and none is heard twice; a word said on both sides of
+ * the pause a cut is in is kept twice.
  */
 import assert from "node:assert/strict";
 import { startFakeOpenAi } from "../../lib/fake_api/fake_openai_server.ts";
@@ -71,6 +72,56 @@ Deno.test({
         Math.abs(heard.length - words.length) <= 4,
         `${words.length} words, ${heard.length} with times`,
       );
+    } finally {
+      await server.close();
+    }
+  },
+});
+
+/** "… yes." then 6 s of silence then "Yes, …": with chunks of 8 s the cut goes in the pause, and the context too. */
+const YES_TWICE = [
+  '<speak>We went to the store to buy some bread. <break time="600ms"/> I asked her if she was coming and the',
+  'answer was yes. <break time="6s"/> Yes, we will go to the park today. <break time="600ms"/> The children are',
+  "playing in the park.</speak>",
+].join(" ");
+
+Deno.test({
+  name: "transcribe with a text-only model keeps a word said on both sides of the pause a chunk starts in",
+  ignore: !HAS_POCKETSPHINX,
+  fn: async () => {
+    const dir = await tempDir("reel-transcribe-text-only-");
+    await Deno.writeTextFile(`${dir}/yes.ssml`, YES_TWICE);
+    const espeak = await new Deno.Command("espeak-ng", {
+      args: ["-m", "-v", "en-us", "-s", "140", "-f", `${dir}/yes.ssml`, "-w", `${dir}/yes.wav`],
+    }).output();
+    assert.equal(espeak.code, 0, new TextDecoder().decode(espeak.stderr));
+    const server = startFakeOpenAi({});
+    try {
+      const run = await runCli([
+        "transcribe",
+        `${dir}/yes.wav`,
+        "--engine",
+        "asr",
+        "--base-url",
+        server.url,
+        "--model",
+        "gpt-4o-transcribe",
+        "--chunk",
+        "8",
+        "--out",
+        dir,
+        "--cache",
+        `${dir}/cache`,
+        "--quiet",
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+      const text = await Deno.readTextFile(`${dir}/yes.txt`);
+      const words = text.toLowerCase().split(/[^a-z']+/).filter((word) => word !== "");
+      // Two chunks (the fake server, pocketsphinx, hears "yes" at the end of one and the start of the other).
+      assert.equal(server.stats.log.filter((seen) => seen.path === "/v1/audio/transcriptions").length, 2);
+      assert.equal(words.filter((word) => word === "yes").length, 2, text);
+      const at = words.indexOf("yes");
+      assert.deepEqual(words.slice(at, at + 2), ["yes", "yes"], text);
     } finally {
       await server.close();
     }

@@ -4,10 +4,13 @@
  * pair the one farther from the edge of its chunk is kept (a word near an edge may have been heard cut in half),
  * so every word is kept once. A chunk that ends at a silence has a clean edge: its words up to it are kept.
  * Where either chunk's words have no times of their own (a model that answers text only: its words are spread
- * over the chunk's whole audio, silences and context included), the two are aligned by their words instead.
+ * over the chunk's whole audio, silences and context included), the two are aligned by their words instead, unless
+ * the audio both heard is all silence (told by the silences given): then no word was heard twice, and a word the
+ * two share at the seam ("… is yes. [pause] Yes, we …") was said twice, so both are kept.
  * @module
  */
 import type { TimedWord } from "../../core/timed_word.ts";
+import type { Silence } from "../../media/detect_silences.ts";
 import type { AudioChunk } from "./plan_chunks.ts";
 
 /** A chunk and the words heard in it, their times from the chunk's start. */
@@ -20,10 +23,22 @@ export interface HeardChunk {
   timed: boolean;
 }
 
+/** Options for {@linkcode mergeChunkWords}. */
+export interface MergeChunkWordsOptions {
+  /**
+   * Silences of the recording, in order, in seconds (those outside the audio two neighbouring chunks both hear do
+   * not matter: see {@linkcode overlapSilences}). A text-only seam whose shared audio lies in one is joined
+   * without aligning its words.
+   * @default [] (any shared audio may hold speech)
+   */
+  silences?: readonly Silence[];
+}
+
 /**
  * Merges the words of consecutive chunks into the words of the recording, times absolute, each word once.
  *
  * @param chunks The chunks in order, with what was heard in each.
+ * @param options The recording's silences.
  * @returns The words in order of time.
  *
  * @example
@@ -40,7 +55,11 @@ export interface HeardChunk {
  * assert.deepEqual(words.map((w) => w.start), [9.2, 9.7, 10.5, 20.1]);
  * ```
  */
-export function mergeChunkWords(chunks: readonly HeardChunk[]): TimedWord[] {
+export function mergeChunkWords(
+  chunks: readonly HeardChunk[],
+  options: MergeChunkWordsOptions = {},
+): TimedWord[] {
+  const { silences = [] } = options;
   let merged: TimedWord[] = [];
   let previous: HeardChunk | null = null;
   for (const heard of chunks) {
@@ -55,11 +74,55 @@ export function mergeChunkWords(chunks: readonly HeardChunk[]): TimedWord[] {
     } else if (previous.timed && heard.timed) {
       merged = joinOverlap(merged, absolute, { before: previous.chunk, after: chunk });
     } else {
-      merged = joinByText(merged, absolute, previous.chunk);
+      const shared = { start: chunk.start, end: previous.chunk.end };
+      const silent = silences.some((silence) => covers(silence, shared));
+      merged = joinByText(merged, absolute, { before: previous.chunk, silent });
     }
     previous = heard;
   }
   return merged;
+}
+
+/**
+ * The silences that {@linkcode mergeChunkWords} looks at: those within the audio two neighbouring chunks both hear,
+ * cut to it. A split hands these on to the merge, not every pause of the recording.
+ *
+ * @param chunks The chunks in order.
+ * @param silences The recording's silences, in order.
+ * @returns The parts of the silences that lie in audio two chunks share, in order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { overlapSilences } from "./merge_chunk_words.ts";
+ * const chunks = [{ start: 0, end: 20, from: 0, to: 20 }, { start: 18, end: 30, from: 20, to: 30 }];
+ * const silences = [{ start: 5, end: 6 }, { start: 17.5, end: 22.5 }];
+ * assert.deepEqual(overlapSilences(chunks, silences), [{ start: 18, end: 20 }]);
+ * ```
+ */
+export function overlapSilences(chunks: readonly AudioChunk[], silences: readonly Silence[]): Silence[] {
+  const shared: Silence[] = [];
+  for (const [i, chunk] of chunks.entries()) {
+    const before = chunks[i - 1];
+    if (before === undefined || before.end <= chunk.start) continue;
+    for (const silence of silences) {
+      const start = Math.max(silence.start, chunk.start);
+      const end = Math.min(silence.end, before.end);
+      if (start < end) shared.push({ start, end });
+    }
+  }
+  return shared;
+}
+
+/**
+ * How far (s) a silence may fall short of either end of the audio two chunks share and still be taken to cover it:
+ * the chunks' times are rounded to the millisecond, the silences' are not.
+ */
+const CUT_ROUNDING_S = 0.001;
+
+/** Whether the silence spans all of `audio`. */
+function covers(silence: Silence, audio: { start: number; end: number }): boolean {
+  return silence.start <= audio.start + CUT_ROUNDING_S && silence.end >= audio.end - CUT_ROUNDING_S;
 }
 
 type Step = { a: TimedWord; b: TimedWord } | { a: TimedWord; b: null } | { a: null; b: TimedWord };
@@ -150,13 +213,20 @@ function align(a: readonly TimedWord[], b: readonly TimedWord[]): Step[] {
  * the words of `before` and the start of the next are aligned by their text (see {@linkcode overlapByText}); of
  * the words both heard, those up to the middle of the run they share are kept from `before`, the rest from the
  * next, so each is kept once, and a word heard cut at either edge (or by one side only) goes with the side left
- * out there. With no word in common (the audio both heard held no speech) every word is kept. Times are made to
- * run in order, since spread ones say little.
+ * out there. With no word in common, or when the audio both heard is `silent` (no word can have been heard twice,
+ * whatever the words), every word is kept. Times are made to run in order, since spread ones say little.
  */
-function joinByText(sofar: TimedWord[], next: TimedWord[], before: AudioChunk): TimedWord[] {
+function joinByText(
+  sofar: TimedWord[],
+  next: TimedWord[],
+  options: { before: AudioChunk; silent: boolean },
+): TimedWord[] {
+  const { before, silent } = options;
   const found = sofar.findIndex((word) => word.start >= before.start);
   const split = found < 0 ? sofar.length : found;
-  const { steps, used } = overlapByText(sofar.slice(split), next);
+  const { steps, used } = silent
+    ? { steps: sofar.slice(split).map((word): Step => ({ a: word, b: null })), used: 0 }
+    : overlapByText(sofar.slice(split), next);
   const pairs = steps.flatMap((step, i) =>
     step.a !== null && step.b !== null && sameText(step.a, step.b) ? [i] : []
   );

@@ -4,6 +4,7 @@
  * @module
  */
 import type { TimedWord } from "../../../core/timed_word.ts";
+import type { Silence } from "../../../media/detect_silences.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
 import { mergeChunkWords } from "../merge_chunk_words.ts";
@@ -13,22 +14,30 @@ import { segmentWords, type Transcript } from "../transcript.ts";
 /** Merges the children of its input (the split step); its value is `{ duration, words, segments }`. */
 export const mergeStep: StepKindDefinition = {
   kind: "transcribe-merge",
-  version: 2,
+  // 3: a text-only seam in silence joined without aligning (the split's `shared` silences).
+  version: 3,
   blocking: true,
   run: async (task) => {
     const split = task.inputs[0];
-    const { duration, chunks } = (split?.value ?? {}) as { duration?: number; chunks?: AudioChunk[] };
-    if (split === undefined || duration === undefined || chunks === undefined) {
+    const { duration, chunks, shared } = (split?.value ?? {}) as {
+      duration?: number;
+      chunks?: AudioChunk[];
+      shared?: Silence[];
+    };
+    if (split === undefined || duration === undefined || chunks === undefined || shared === undefined) {
       throw new TypeError(`Step "${task.id}" expected the chunks of "${task.inputIds[0]}"`);
     }
     if (split.children.length !== chunks.length) {
       throw new TypeError(`Step "${task.id}" expected ${chunks.length} chunks, got ${split.children.length}`);
     }
-    const words = mergeChunkWords(chunks.map((chunk, i) => {
-      const value = (split.children[i]!.value ?? {}) as { words?: TimedWord[]; timed?: boolean };
-      // A value stored before chunks said so has word times (a text-only model's is heard again: `chunk_step.ts`).
-      return { chunk, words: value.words ?? [], timed: value.timed !== false };
-    }));
+    const words = mergeChunkWords(
+      chunks.map((chunk, i) => {
+        const value = (split.children[i]!.value ?? {}) as { words?: TimedWord[]; timed?: boolean };
+        // A value stored before chunks said so has word times (a text-only model's is heard again: `chunk_step.ts`).
+        return { chunk, words: value.words ?? [], timed: value.timed !== false };
+      }),
+      { silences: shared },
+    );
     const { language, engine } = task.params as { language: string; engine: string };
     const segments = segmentWords(words, { duration });
     const transcript: Transcript = { duration, language, engine, words: words.length, segments };

@@ -9,6 +9,7 @@ import { detectSilences } from "../../../media/detect_silences.ts";
 import { readPcmRange, readWavLayout } from "../../../media/wav_pcm.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { inputPath, outputPath } from "../../../steps/task_fields.ts";
+import { overlapSilences } from "../merge_chunk_words.ts";
 import { planChunks } from "../plan_chunks.ts";
 import { CompactChunks } from "./_compact_chunks.ts";
 
@@ -27,12 +28,14 @@ export interface SplitParams {
  * under this step, `./chunk`: a stored split serves any recording of the same audio, whatever its id), keyed
  * by the digest of its samples, told where to read them (`runtime`), and charged its seconds of audio against its
  * provider's token budget. For a hosted engine its artifact holds every chunk encoded for upload (the child reads
- * its byte range, `runtime.upload`). Its value is `{ duration, silences, chunks }` (each chunk's place).
+ * its byte range, `runtime.upload`). Its value is `{ duration, silences, chunks, shared }`: how many silences, each
+ * chunk's place, and the silences in audio two chunks both hear (see `overlapSilences`), which the merge needs.
  */
 export const splitStep: StepKindDefinition = {
   kind: "transcribe-split",
   // 2: silences scanned in-process (see `detectSilences`), not by an ffmpeg pass. 3: children named `./chunk`.
-  version: 3,
+  // 4: the silences two chunks both hear, in its value.
+  version: 4,
   blocking: false,
   optionalArtifact: true,
   // One chunk per stretch of the recording: however long it is, not held to a run's count of spawned children.
@@ -81,7 +84,12 @@ export const splitStep: StepKindDefinition = {
     } finally {
       uploads?.close();
     }
-    return { duration, silences: silences.length, chunks: chunks.map((chunk) => ({ ...chunk })) };
+    return {
+      duration,
+      silences: silences.length,
+      chunks: chunks.map((chunk) => ({ ...chunk })),
+      shared: overlapSilences(chunks, silences).map((silence) => ({ ...silence })),
+    };
   },
 };
 

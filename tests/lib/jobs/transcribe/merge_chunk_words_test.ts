@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { TimedWord } from "../../../../lib/core/timed_word.ts";
-import { mergeChunkWords } from "../../../../lib/jobs/transcribe/merge_chunk_words.ts";
+import { mergeChunkWords, overlapSilences } from "../../../../lib/jobs/transcribe/merge_chunk_words.ts";
 import { planChunks } from "../../../../lib/jobs/transcribe/plan_chunks.ts";
 
 /** Continuous speech: a word every 0.35 s, 0.3 s long, no pause anywhere. */
@@ -194,4 +194,50 @@ Deno.test("mergeChunkWords() keeps once a word both sides of a hard cut heard at
     ]);
     assert.deepEqual(merged.map((w) => w.text), ["six", "seven", "eight"], `seven at ${mine} and ${theirs}`);
   }
+});
+
+Deno.test("mergeChunkWords() keeps a word said on both sides of a pause a text-only chunk's context lies in", () => {
+  // "… and the answer is yes. [5 s pause] Yes, we …": cut at 12.5 s, in the pause from 10 to 15 s; the chunk after
+  // hears from 10.5 s, all silence, so its "Yes," is not the "yes." before the pause heard again.
+  const first = ["and", "the", "answer", "is", "yes."];
+  const second = ["Yes,", "we", "will", "go"];
+  const chunks = [
+    { chunk: { start: 0, end: 12.5, from: 0, to: 12.5 }, words: spread(first, 12.5), timed: false },
+    { chunk: { start: 10.5, end: 20, from: 12.5, to: 20 }, words: spread(second, 9.5), timed: false },
+  ];
+  const merged = mergeChunkWords(chunks, {
+    silences: [{ start: 2, end: 3 }, { start: 10.0213, end: 14.9787 }],
+  });
+  assert.deepEqual(merged.map((w) => w.text), [...first, ...second]);
+  for (let i = 1; i < merged.length; i++) assert.ok(merged[i]!.start >= merged[i - 1]!.start);
+});
+
+Deno.test("mergeChunkWords() keeps once a word a text-only chunk heard again in its context, a pause or not", () => {
+  // The same speech cut in a 1-s pause (12–13 s): the chunk after hears from 10.5 s, "yes." included.
+  const first = ["and", "the", "answer", "is", "yes."];
+  const second = ["yes.", "Yes,", "we", "will", "go"];
+  const merged = mergeChunkWords([
+    { chunk: { start: 0, end: 12.5, from: 0, to: 12.5 }, words: spread(first, 12.5), timed: false },
+    { chunk: { start: 10.5, end: 20, from: 12.5, to: 20 }, words: spread(second, 9.5), timed: false },
+  ], { silences: [{ start: 12, end: 13 }] });
+  assert.deepEqual(merged.map((w) => w.text), [...first, "Yes,", "we", "will", "go"]);
+});
+
+Deno.test("overlapSilences() gives the merge the silences two chunks both hear, cut to that audio", () => {
+  const chunks = planChunks(40, [{ start: 3, end: 4 }, { start: 9, end: 12 }, { start: 25, end: 25.5 }], {
+    chunk: 10,
+    overlap: 2,
+    context: 1,
+  });
+  // Cut at 10.5 (in the 9–12 pause, heard from 9.5 by the next chunk), hard at 20.5 and 30.5 (1 s each side).
+  assert.deepEqual(chunks.map((chunk) => [chunk.start, chunk.end]), [[0, 10.5], [9.5, 21.5], [19.5, 31.5], [
+    29.5,
+    40,
+  ]]);
+  assert.deepEqual(
+    overlapSilences(chunks, [{ start: 3, end: 4 }, { start: 9, end: 12 }, { start: 25, end: 25.5 }]),
+    [
+      { start: 9.5, end: 10.5 },
+    ],
+  );
 });

@@ -88,3 +88,20 @@ Deno.test("for a hosted engine the split step writes each chunk's compact upload
     assert.ok(ranges[i]!.length > pcm / 20 && ranges[i]!.length < pcm / 5, `${ranges[i]!.length} of ${pcm}`);
   });
 });
+
+Deno.test("the split step hands the merge the silences two chunks both hear", async () => {
+  const dir = await tempDir("reel-split-");
+  // A 6-s pause (7–13 s): the cut at 10 s, the chunk after hears from 7 s, all in it; a short one (3–3.5 s) before.
+  await Deno.writeFile(`${dir}/a.wav`, recording(16_000 * 20, [[3, 3.5], [7, 13]]));
+  const { value } = await split(`${dir}/a.wav`);
+  const { chunks, shared, silences } = value as {
+    chunks: { start: number; end: number }[];
+    shared: { start: number; end: number }[];
+    silences: number;
+  };
+  assert.deepEqual(chunks.map((chunk) => [chunk.start, chunk.end]), [[0, 10], [7, 20]]);
+  assert.equal(silences, 2);
+  // Only the pause's part both chunks hear, which is all they share.
+  assert.equal(shared.length, 1);
+  assert.ok(shared[0]!.start <= 7 && shared[0]!.end === 10, JSON.stringify(shared));
+});
