@@ -23,7 +23,8 @@ export function rendersLocally(args: readonly string[]): boolean {
 }
 
 if (import.meta.main) {
-  if (rendersLocally(Deno.args)) startWorkersEarly(navigator.hardwareConcurrency);
+  // One core is left to this thread, which loads the CLI's modules meanwhile (see `early_workers.ts`).
+  if (rendersLocally(Deno.args)) startWorkersEarly(navigator.hardwareConcurrency - 1);
   const { main } = await import("./_cli/main.ts");
   Deno.exit(await main(Deno.args));
 }

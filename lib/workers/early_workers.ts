@@ -7,6 +7,11 @@
  * renderer) wait for the plan, as before. Warmed this early too, on two cores, they slowed the main thread's loading
  * by 0.2 s and the checks ended later than without. With the module alone started early, a one-video lesson renders
  * in 2.72 s against 2.84 s before (medians of eight alternating runs).
+ *
+ * The CLI starts one fewer than the cores, leaving the main thread a core of its own to load on: on two cores, two
+ * workers loading beside it made a render that finds every step stored (process start and loading are nearly all
+ * of it) take 0.64 s instead of 0.55 s with one (medians of ten alternating runs), and later code made full renders
+ * no faster with two than with one (the bench's lesson: 3.93 s and 3.95 s, medians of five).
  * @module
  */
 
