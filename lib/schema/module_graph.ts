@@ -63,7 +63,6 @@ export function importSpecifiers(source: string): string[] {
  * Reads a workflow's local module graph and digests it.
  *
  * @param moduleUrl The workflow file's `file:` URL.
- * @param options Extra files whose bytes count too (files a custom step reads), as absolute paths.
  * @returns The files and the digest.
  *
  * @example
@@ -75,10 +74,7 @@ export function importSpecifiers(source: string): string[] {
  * assert.equal(graph.files.length, 1); // reel's mod.ts is not part of it
  * ```
  */
-export async function readModuleGraph(
-  moduleUrl: string,
-  options: { extraFiles?: readonly string[] } = {},
-): Promise<ModuleGraph> {
+export async function readModuleGraph(moduleUrl: string): Promise<ModuleGraph> {
   const hash = createHash("sha256");
   // Paths count relative to the workflow's folder, so moving a project does not change its keys.
   const home = workflowDir(moduleUrl);
@@ -117,10 +113,6 @@ export async function readModuleGraph(
         packages.add(name);
       }
     }
-  }
-  for (const extra of options.extraFiles ?? []) {
-    const bytes = await Deno.readFile(extra);
-    hash.update(`extra ${where(extra)} ${bytes.length}\n`).update(bytes);
   }
   return { files, digest: hash.digest("hex"), packages: [...packages].sort() };
 }

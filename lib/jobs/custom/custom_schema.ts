@@ -82,7 +82,8 @@ export interface ResolvedCustomStep {
   timeout: number;
   /**
    * What keys the step's code: its declared version and its function's source when it has a version, else the
-   * digest of the workflow's local module graph and the files it declares.
+   * digest of the workflow's local module graph and its step functions; and the digest of each file it declares
+   * (as written in `files`), when it declares any.
    */
-  code: { version: string; source: string } | { digest: string };
+  code: ({ version: string; source: string } | { digest: string }) & { files?: Record<string, string> };
 }

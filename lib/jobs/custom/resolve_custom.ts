@@ -3,7 +3,7 @@
  * declared version).
  * @module
  */
-import { sha256Hex } from "../../core/sha256.ts";
+import { sha256File, sha256Hex } from "../../core/sha256.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { readModuleGraph } from "../../schema/module_graph.ts";
 import { workflowPath } from "../../schema/workflow_path.ts";
@@ -36,7 +36,9 @@ export async function resolveCustomSteps(
 ): Promise<ResolvedCustomStep[] | null> {
   const steps = input.steps;
   if (steps === undefined) return null;
-  const extraFiles: string[] = [];
+  // Each step's declared files, as written, with their bytes' digests: they key that step alone.
+  const declared = steps.map((): Record<string, string> => ({}));
+  const digests = new Map<string, Promise<string>>();
   const ids = new Set<string>();
   const outputs = new Set<string>();
   for (const [i, step] of steps.entries()) {
@@ -54,24 +56,26 @@ export async function resolveCustomSteps(
     for (const [j, relative] of (step.files ?? []).entries()) {
       const path = workflowPath(relative, context.moduleUrl);
       try {
-        if ((await Deno.stat(path)).isFile) extraFiles.push(path);
-        else context.issues.push({ path: `steps[${i}].files[${j}]`, message: `Not a file: ${path}` });
+        if ((await Deno.stat(path)).isFile) {
+          if (!digests.has(path)) digests.set(path, sha256File(path));
+          declared[i]![relative] = await digests.get(path)!;
+        } else context.issues.push({ path: `steps[${i}].files[${j}]`, message: `Not a file: ${path}` });
       } catch (error) {
         if (!(error instanceof Deno.errors.NotFound)) throw error;
         context.issues.push({ path: `steps[${i}].files[${j}]`, message: `File not found: ${path}` });
       }
     }
   }
-  // Steps without a version are keyed by every local module the workflow imports, the files they declare, and
-  // every step function's source (which also covers a workflow given in memory, with no file to read).
+  // Steps without a version are keyed by every local module the workflow imports and every step function's
+  // source (which also covers a workflow given in memory, with no file to read); a step with a version by it and
+  // its function. Either way, a step's own declared files key it, and no other step: a data file edited re-runs
+  // the steps that read it (a versioned one too), not every step of the workflow.
   const unversioned = steps.some((step) => step.version === undefined);
-  const graph = unversioned && context.issues.length === 0
-    ? await readModuleGraph(context.moduleUrl, { extraFiles })
-    : null;
+  const graph = unversioned && context.issues.length === 0 ? await readModuleGraph(context.moduleUrl) : null;
   const digest = graph === null
     ? ""
     : sha256Hex(`${graph.digest}${steps.map((step) => step.run.toString()).join("\n")}`);
-  return steps.map((step) => ({
+  return steps.map((step, i) => ({
     id: step.id,
     inputs: step.inputs ?? [],
     params: step.params ?? {},
@@ -80,8 +84,12 @@ export async function resolveCustomSteps(
     child: step.child ?? false,
     output: step.output ?? null,
     timeout: step.timeout ?? context.timeout ?? CUSTOM_TIMEOUT_MS,
-    code: step.version === undefined
-      ? { digest }
-      : { version: String(step.version), source: step.run.toString() },
+    code: {
+      ...step.version === undefined
+        ? { digest }
+        : { version: String(step.version), source: step.run.toString() },
+      // Only where the step declares files: the keys of steps that declare none are as before.
+      ...Object.keys(declared[i]!).length === 0 ? {} : { files: declared[i]! },
+    },
   }));
 }

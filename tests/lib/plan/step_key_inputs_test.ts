@@ -192,12 +192,15 @@ export default workflow({
   steps: [
     { id: "compute", files: ["data.txt"], run: () => double(FACTOR) },
     { id: "pinned", version: 1, run: () => 1 },
+    { id: "other", run: () => 2 },
+    { id: "reads", version: 1, files: ["table.csv"], run: () => 3 },
   ],
 });`,
   );
   const dir = file.slice(0, file.lastIndexOf("/"));
   await Deno.writeTextFile(`${dir}/helper.ts`, `export const double = (n: number) => n * 2;\n`);
   await Deno.writeTextFile(`${dir}/data.txt`, "first\n");
+  await Deno.writeTextFile(`${dir}/table.csv`, "a,b\n");
   return { file, dir };
 }
 
@@ -212,13 +215,26 @@ Deno.test("step keys: a custom step is keyed by the workflow's local modules and
     const first = await customKeys(file);
     await Deno.writeTextFile(`${dir}/helper.ts`, `export const double = (n: number) => n * 2 + 0;\n`);
     const helperEdited = await customKeys(file);
-    assert.deepEqual(changed(first, helperEdited), ["compute"], "an imported helper changed");
+    assert.deepEqual(changed(first, helperEdited), ["compute", "other"], "an imported helper changed");
     const source = await Deno.readTextFile(file);
     await Deno.writeTextFile(file, source.replace("const FACTOR = 3;", "const FACTOR = 4;"));
     const constantEdited = await customKeys(file);
-    assert.deepEqual(changed(helperEdited, constantEdited), ["compute"], "a module constant changed");
+    assert.deepEqual(
+      changed(helperEdited, constantEdited),
+      ["compute", "other"],
+      "a module constant changed",
+    );
+    // A declared file keys the step that declares it, and no other (before: every step without a version).
     await Deno.writeTextFile(`${dir}/data.txt`, "second\n");
-    assert.deepEqual(changed(constantEdited, await customKeys(file)), ["compute"], "a declared file changed");
+    const dataEdited = await customKeys(file);
+    assert.deepEqual(changed(constantEdited, dataEdited), ["compute"], "a declared file changed");
+    // With a version too (before: a versioned step's files were checked but keyed nothing, its output served stale).
+    await Deno.writeTextFile(`${dir}/table.csv`, "a,c\n");
+    assert.deepEqual(
+      changed(dataEdited, await customKeys(file)),
+      ["reads"],
+      "a versioned step's file changed",
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
