@@ -183,7 +183,63 @@ export async function planLoaded(
       hint: `Videos: ${ids.join(", ")}`,
     });
   }
-  return { plan: await planResolved(workflows, options), workflows };
+  const kept = filters.only === null && filters.formats === null
+    ? workflows
+    : await withoutStepsLeftOut({ loaded, narrowed: workflows }, { ...options, filters });
+  return { plan: await planResolved(kept, options), workflows: kept };
+}
+
+/**
+ * The narrowed workflows without the custom steps that read a step the filters left out (a video `--only` leaves
+ * out, a format `--format` does), nor those that read them, each told through `onNotice`: the render goes on
+ * without them. An input that no step of the whole workflows has (a typo) is refused as it is without filters,
+ * by planning the whole workflows first.
+ */
+async function withoutStepsLeftOut(
+  workflows: { loaded: readonly ResolvedWorkflow[]; narrowed: readonly ResolvedWorkflow[] },
+  options: LoadPlanOptions & { filters: JobFilters },
+): Promise<ResolvedWorkflow[]> {
+  const { loaded, narrowed } = workflows;
+  if (narrowed.every((workflow) => (workflow.jobs.custom ?? []).length === 0)) return [...narrowed];
+  // Step ids do not depend on the engines' versions: one probe serves both plans.
+  const toolchain = await probeToolchain(loaded, { encoder: options.encoder });
+  planWorkflows(loaded, { toolchain });
+  const others = planWorkflows(
+    narrowed.map((workflow) => ({ ...workflow, jobs: { ...workflow.jobs, custom: null } })),
+    { toolchain },
+  );
+  const present = new Set(others.steps.map((step) => step.id));
+  let steps = narrowed.flatMap((workflow) => workflow.jobs.custom ?? []);
+  const left: string[] = [];
+  // A step whose input is left out goes, then the steps that read it: until none is left to take out.
+  for (let changed = true; changed;) {
+    const ids = new Set([...present, ...steps.map((step) => step.id)]);
+    const out = steps.filter((step) => step.inputs.some((input) => !ids.has(input)));
+    changed = out.length > 0;
+    for (const step of out) {
+      const input = step.inputs.find((input) => !ids.has(input))!;
+      left.push(step.id);
+      options.onNotice?.(
+        `Step "${step.id}" is left out of this run: it reads "${input}", which ${
+          filterText(options.filters)
+        } ` +
+          `leaves out`,
+      );
+    }
+    steps = steps.filter((step) => !out.includes(step));
+  }
+  return narrowed.map((workflow) => {
+    const custom = workflow.jobs.custom?.filter((step) => !left.includes(step.id)) ?? null;
+    return { ...workflow, jobs: { ...workflow.jobs, custom: custom?.length === 0 ? null : custom } };
+  });
+}
+
+/** The filters as the command line gave them: `--only a,b`, `--format 16x9`. */
+function filterText(filters: JobFilters): string {
+  return [
+    ...filters.only === null ? [] : [`--only ${filters.only.join(",")}`],
+    ...filters.formats === null ? [] : [`--format ${filters.formats.join(",")}`],
+  ].join(" ");
 }
 
 /**

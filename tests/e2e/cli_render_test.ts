@@ -134,6 +134,51 @@ export default workflow({ formats: ["1:1"], videos: [{ id: "a", sections: [{ tit
   assert.match(unformatted.stderr, /--format 16:9: these workflows have no lesson, so no formats/);
 });
 
+Deno.test("CLI: --only and --format leave out the custom steps that read what they leave out, and say so; a typo is still refused", async () => {
+  const dir = await tempDir("reel-cli-");
+  const write = (name: string, speech: string) =>
+    Deno.writeTextFile(
+      `${dir}/${name}`,
+      `import { step, workflow } from "${MOD_URL}";
+export default workflow({
+  formats: ["320x180", "180x320"],
+  videos: [
+    { id: "a", sections: [{ id: "x", title: "A", narration: "Alpha." }] },
+    { id: "b", sections: [{ id: "y", title: "B", narration: "Beta." }] },
+  ],
+  steps: [
+    step({ id: "len", inputs: ["${speech}"], run: () => 1 }),
+    step({ id: "twice", inputs: ["len"], run: () => 2 }),
+    step({ id: "blen", inputs: ["b/y/speech"], run: () => 3 }),
+    step({ id: "tall", inputs: ["b/video@180x320"], run: () => 4 }),
+  ],
+});`,
+    );
+  await write("custom.ts", "a/x/speech");
+  // Before: refused, exit 2, 'Unknown step "a/x/speech" (did you mean "b/y/speech"?)' at a correct workflow's field.
+  const only = await runCli(["render", `${dir}/custom.ts`, "--plan", "--only", "b"]);
+  assert.equal(only.code, 0, only.stderr);
+  assert.match(only.stdout, /\b2 custom\)/);
+  assert.match(
+    only.stderr,
+    /Step "len" is left out of this run: it reads "a\/x\/speech", which --only b leaves out/,
+  );
+  assert.match(only.stderr, /Step "twice" is left out of this run: it reads "len"/);
+  const format = await runCli(["render", `${dir}/custom.ts`, "--plan", "--format", "320x180"]);
+  assert.equal(format.code, 0, format.stderr);
+  assert.match(format.stdout, /\b3 custom\)/);
+  assert.match(
+    format.stderr,
+    /Step "tall" is left out of this run: it reads "b\/video@180x320", which --format 320x180/,
+  );
+  assert.doesNotMatch(format.stderr, /"len"/);
+  // An input no step of the whole workflow has is a mistake in the file, filters or not.
+  await write("typo.ts", "a/x/speeech");
+  const typo = await runCli(["render", `${dir}/typo.ts`, "--plan", "--only", "b"]);
+  assert.equal(typo.code, 2, typo.stderr);
+  assert.match(typo.stderr, /Unknown step "a\/x\/speeech" \(did you mean "a\/x\/speech"\?\)/);
+});
+
 Deno.test("CLI: estimate counts calls, the least time by rate limits and the cost, calling nothing", async () => {
   const dir = await tempDir("reel-cli-");
   const sections = [1, 2, 3, 4, 5, 6].map((n) => ({
