@@ -12,9 +12,10 @@ export interface RunProcessOptions {
   signal?: AbortSignal;
   /**
    * Bytes written to the child's stdin, then closed: one buffer, or chunks written in order as the child reads them
-   * (a generator's chunks are made only as they are written). @default null (stdin is closed)
+   * (a generator's chunks, an async generator's or a `ReadableStream`'s, are made only as they are written).
+   * @default null (stdin is closed)
    */
-  stdin?: Uint8Array | Iterable<Uint8Array> | null;
+  stdin?: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array> | null;
   /** Working directory. @default the current one */
   cwd?: string;
   /**
@@ -146,10 +147,13 @@ export async function runProcess(
   }
 }
 
-async function feed(stdin: WritableStream<Uint8Array>, chunks: Iterable<Uint8Array>): Promise<void> {
+async function feed(
+  stdin: WritableStream<Uint8Array>,
+  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+): Promise<void> {
   const writer = stdin.getWriter();
   try {
-    for (const chunk of chunks) await writer.write(chunk);
+    for await (const chunk of chunks) await writer.write(chunk);
     await writer.close();
   } catch (error) {
     await writer.abort(error).catch(() => {}); // closes the pipe, so the child is not left waiting for more

@@ -69,6 +69,19 @@ Deno.test("runProcess() names a program that does not exist, and one that cannot
   );
 });
 
+Deno.test("runProcess() feeds stdin from an async generator and from a ReadableStream, chunk by chunk", async () => {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  async function* lines() {
+    yield encode("one\n");
+    yield encode("two\n");
+  }
+  // Before: "chunks is not iterable".
+  const fromGenerator = await runProcess("cat", [], { stdin: lines() });
+  assert.equal(new TextDecoder().decode(fromGenerator.stdout), "one\ntwo\n");
+  const fromStream = await runProcess("cat", [], { stdin: ReadableStream.from([encode("three\n")]) });
+  assert.equal(new TextDecoder().decode(fromStream.stdout), "three\n");
+});
+
 Deno.test("runProcess() with a working folder that does not exist names the program and the folder", async () => {
   const cwd = `${await tempDir()}/gone`;
   await assert.rejects(
