@@ -117,7 +117,10 @@ export function toWorkflowIssue(issue: z.core.$ZodIssue, schema: z.ZodType | nul
   }
   const expected = expectedTypes(issue);
   if (expected !== null) {
-    if (issue.input === undefined) return { path, message: MISSING };
+    // A key given the value undefined in a record (`params: { u: undefined }`) is not a missing field.
+    const inRecord = schema !== null && issue.path.length > 0 &&
+      schemasAt(schema, issue.path.slice(0, -1)).some((parent) => parent instanceof z.ZodRecord);
+    if (issue.input === undefined && !inRecord) return { path, message: MISSING };
     return { path, message: `Expected ${joinAlternatives(expected)}, got ${describeValue(issue.input)}` };
   }
   return { path, message: issue.message };
@@ -162,7 +165,15 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   if (typeof value === "number") return Number.isInteger(value) ? "a number" : String(value);
   const type = typeof value;
-  return type === "object" ? "an object" : `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
+  if (type !== "object") {
+    return type === "undefined" ? "undefined" : `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
+  }
+  // An instance of a class (a Date, a Map) is not the plain object a field takes: named by its class.
+  const prototype = Object.getPrototypeOf(value);
+  const name = prototype === null || prototype === Object.prototype ? null : prototype.constructor?.name;
+  return typeof name === "string" && name !== ""
+    ? `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`
+    : "an object";
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

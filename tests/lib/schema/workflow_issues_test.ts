@@ -62,3 +62,24 @@ Deno.test("toWorkflowIssues() keeps a range message the schema gives", () => {
     "bullets: At most 1 bullet fits",
   ]);
 });
+
+Deno.test("toWorkflowIssues() names a class instance by its class and a record's undefined value as undefined", () => {
+  const schema = z.strictObject({
+    params: z.record(z.string(), z.union([z.string(), z.number(), z.record(z.string(), z.number())])),
+    name: z.string(),
+  });
+  // Before: "got an object" (after "Expected … an object") and "Required field is missing" for a key that is there.
+  assert.deepEqual(
+    messages(schema, { params: { when: new Date(0), map: new Map(), u: undefined }, name: "n" }),
+    [
+      "params.when: Expected a string, a number or an object, got a Date",
+      "params.map: Expected a string, a number or an object, got a Map",
+      "params.u: Expected a string, a number or an object, got undefined",
+    ],
+  );
+  // A field the schema requires is still missing, and a plain object is still an object.
+  assert.deepEqual(messages(schema, { params: {} }), ["name: Required field is missing"]);
+  assert.deepEqual(messages(schema, { params: {}, name: { a: 1 } }), [
+    "name: Expected a string, got an object",
+  ]);
+});
