@@ -70,6 +70,8 @@ export class LayeredLimits {
   readonly #cpu: Semaphore;
   readonly #providerGate: (provider: string) => ProviderGate | null;
   readonly #memory: MemoryGate;
+  /** Heavy steps let in by the memory gate and not yet released: the ones whose end frees memory. */
+  #admitted = 0;
 
   /**
    * @param limits The run's limits.
@@ -183,21 +185,24 @@ export class LayeredLimits {
     const now = extra > 0 ? this.#cpu.takeIdle(1 + extra) : [];
     const slots = now.length > 0 ? now : [await this.#cpu.acquire(options)];
     let released = false;
+    let admitted = false;
     const release = () => {
       if (released) return;
       released = true;
+      if (admitted) this.#admitted--;
       for (const slot of slots) slot.release();
       this.#memory.released();
     };
     try {
-      await this.#memory.admit({
-        ...options,
-        othersRunning: () => this.#cpu.capacity - this.#cpu.available - slots.length,
-      });
+      // Only steps let in count as running: a CPU slot held by a step that waits here frees no memory (counted,
+      // two steps that took their slots at once each waited for the other, forever).
+      await this.#memory.admit({ ...options, othersRunning: () => this.#admitted });
     } catch (error) {
       release();
       throw error;
     }
+    admitted = true;
+    this.#admitted++;
     return { permit: { release, [Symbol.dispose]: release }, cores: slots.length };
   }
 

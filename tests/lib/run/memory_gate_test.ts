@@ -59,6 +59,21 @@ Deno.test("a heavy step waits while memory is short and another runs, and starts
   (await second).release();
 });
 
+Deno.test("two heavy steps that take their CPU slots at once while memory is short do not wait for each other", async () => {
+  const gate = new MemoryGate({
+    minFree: GB,
+    read: () => Promise.resolve(GB / 2),
+    clock: new VirtualClock(),
+  });
+  const layers = new LayeredLimits(limits, { memoryGate: gate });
+  // Before: each counted the other's slot as a step running, and both waited forever (a render hung, silent).
+  const [a, b] = [layers.acquire(heavy("a")), layers.acquire(heavy("b"))];
+  const started = (await settled(a)) ? a : (await settled(b)) ? b : null;
+  assert.ok(started !== null, "neither step started");
+  (await started).release();
+  (await (started === a ? b : a)).release();
+});
+
 Deno.test("a held-back step starts when memory comes back, polled on the injected clock", async () => {
   let available = GB / 4;
   const clock = new VirtualClock();
