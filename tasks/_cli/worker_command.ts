@@ -5,9 +5,10 @@
  * (code 1): nothing can be handed back.
  * @module
  */
-import type { Command } from "@commander-js/extra-typings";
+import { type Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import { resolve } from "node:path";
 import { redisTarget } from "../../lib/cluster/redis_target.ts";
+import { closestName } from "../../lib/core/closest_name.ts";
 import { InputError } from "../../lib/core/errors.ts";
 import { plural } from "../../lib/core/plural.ts";
 import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
@@ -20,6 +21,34 @@ Examples:
   deno task worker --redis redis://10.0.0.5:6379 --allow-root /mnt/course
   REDIS_URL=rediss://:secret@redis.example:6380 deno task worker --cpu 8 --allow-root /srv/reel
   ./dist/reel worker --redis redis://10.0.0.5:6379 --store s3://my-bucket/course --allow-root /srv/reel`;
+
+/** The queues a worker may be given by name; `provider-<name>` besides. */
+const QUEUES = ["cpu", "steps", "providers"];
+
+/**
+ * Parses `--queues`: names of reel's queues only. A name no job is ever queued under (`gpu` for `cpu`) made a
+ * worker that ran nothing, and the render it was started for waited in silence.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { queueNames } from "./worker_command.ts";
+ * assert.deepEqual(queueNames("cpu,provider-openai", undefined), ["cpu", "provider-openai"]);
+ * assert.throws(() => queueNames("gpu", undefined), /Unknown queue "gpu" \(did you mean "cpu"\?\)/);
+ * ```
+ */
+export function queueNames(value: string, previous: string[] | undefined): string[] {
+  const names = list(value, previous);
+  const unknown = names.find((name) => !QUEUES.includes(name) && !/^provider-[A-Za-z0-9._-]+$/.test(name));
+  if (unknown !== undefined) {
+    const guess = closestName(unknown, QUEUES);
+    throw new InvalidArgumentError(
+      `Unknown queue "${unknown}"${guess === null ? "" : ` (did you mean "${guess}"?)`}: the queues are ` +
+        `${QUEUES.join(", ")} and provider-<name>`,
+    );
+  }
+  return names;
+}
 
 /**
  * Adds `worker` to the program.
@@ -46,7 +75,7 @@ export function addWorkerCommand(program: Command, outcome: CommandOutcome): voi
     .option(
       "--queues <names>",
       "work only these queues: cpu, steps, providers, provider-<name> (comma-separated)",
-      list,
+      queueNames,
     )
     .option("--store <location>", "the shared store as this host sees it: a folder or s3://bucket/prefix")
     .option("--cache <dir>", "this worker's local folder (an object store's cached files)", ".reel-worker")

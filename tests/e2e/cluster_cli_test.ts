@@ -156,6 +156,11 @@ Deno.test("bad cluster addresses and missing keys exit 2 with one clear message,
       ["worker", "--redis", "redis://127.0.0.1:1", "--allow-root", `${dir}/missing`],
       /Cannot reach Redis|is not a folder/,
     ],
+    // Before: a worker that served no queue and ran nothing, its render waiting in silence.
+    [
+      ["worker", "--redis", "redis://127.0.0.1:1", "--queues", "steps,gpu"],
+      /Unknown queue "gpu" \(did you mean "cpu"\?\)/,
+    ],
   ];
   for (const [args, message] of cases) {
     const result = await runCli(
