@@ -6,6 +6,7 @@
 import { InputError } from "../core/errors.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import { selectEncoders } from "../media/select_encoder.ts";
+import { knownEncoder, type VideoCodec } from "../media/video_encoder.ts";
 import { engineProbes } from "../plan/engine_probes.ts";
 import type { ForeseenWork } from "../plan/estimate_plan.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
@@ -67,7 +68,7 @@ export async function probeToolchain(
   options: { encoder?: string | null } = {},
 ): Promise<Toolchain> {
   const paths = await findFfmpeg();
-  const uses = (engine: LocalEngine | "encoder") =>
+  const uses = (engine: LocalEngine | "encoder" | `encoder:${VideoCodec}`) =>
     workflows.some((workflow) =>
       jobKinds().some(([name, kind]) => {
         const job = workflow.jobs[name];
@@ -318,29 +319,47 @@ function narrow(workflow: ResolvedWorkflow, filters: JobFilters): ResolvedWorkfl
 }
 
 /**
- * `--encoder` on workflows none of whose jobs encodes with a chosen encoder (only variants and montages do) would be
- * ignored: a bogus or broken one is named as such, a working one as unused. Checked on the workflows as loaded, so
- * that `--only` leaving out a montage does not refuse an encoder the whole file uses.
+ * `--encoder` on workflows none of whose jobs encodes with a chosen encoder (only variants and montages do), or
+ * none in its codec (libx265 for H.264 variants), would be ignored: a bogus or broken one is named as such, a
+ * working one as unused. Checked on the workflows as loaded, so that `--only` leaving out a montage does not refuse
+ * an encoder the whole file uses.
  */
 async function checkEncoderUsed(
   workflows: readonly ResolvedWorkflow[],
   encoder: string | null,
 ): Promise<void> {
   if (encoder === null) return;
-  const encodes = workflows.some((workflow) =>
-    jobKinds().some(([name, kind]) => {
-      const job = workflow.jobs[name];
-      return job !== null && kind.engines(job).has("encoder");
-    })
-  );
-  if (encodes) return;
+  const uses = (engine: "encoder" | `encoder:${VideoCodec}`) =>
+    workflows.some((workflow) =>
+      jobKinds().some(([name, kind]) => {
+        const job = workflow.jobs[name];
+        return job !== null && kind.engines(job).has(engine);
+      })
+    );
+  const codec = knownEncoder(encoder)?.codec ?? null;
+  if (uses("encoder") && (codec === null || uses(`encoder:${codec}`))) return;
   await selectEncoders({ ffmpeg: (await findFfmpeg()).ffmpeg }, { override: encoder });
+  if (uses("encoder")) {
+    const other = codec === "hevc" ? "h264" : "hevc";
+    throw new InputError(
+      `--encoder ${encoder}: it encodes ${CODEC_NAMES[codec!]}, and these workflows' videos are ${
+        CODEC_NAMES[other]
+      }`,
+      {
+        hint: `Give an ${CODEC_NAMES[other]} encoder, or set a recipe's video codec to "${codec}" for ` +
+          `${CODEC_NAMES[codec!]} (a montage is always H.264)`,
+      },
+    );
+  }
   throw new InputError(`--encoder ${encoder}: no step of these workflows encodes with a chosen encoder`, {
     hint:
       "Only variants and montages encode with a chosen encoder (a lesson's videos are libx264's, with its " +
       "own settings): leave it out",
   });
 }
+
+/** A codec as messages name it. */
+const CODEC_NAMES: Readonly<Record<VideoCodec, string>> = { h264: "H.264", hevc: "HEVC" };
 
 /**
  * For `estimate`: the calls the workflows' spawned steps will make, foreseen from their files (a transcription's

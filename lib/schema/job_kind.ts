@@ -15,6 +15,7 @@ import type { ResolvedProvider } from "../plan/provider_settings.ts";
 import type { LocalEngine, Toolchain } from "../plan/toolchain.ts";
 import type { StepKindDefinition } from "../steps/step_kind.ts";
 import type { SlideFit, SlideText } from "../providers/local/slides/check_slide_fit.ts";
+import type { VideoCodec } from "../media/video_encoder.ts";
 
 /** What a kind's `resolve` knows of the workflow besides its own fields. */
 export interface ResolveContext {
@@ -119,9 +120,10 @@ export interface JobKind<Fields extends z.ZodRawShape, Job> {
   describe(job: Job): string[];
   /**
    * Local programs its steps run besides ffmpeg, whose versions key them (`espeak`, `pocketsphinx`), and `encoder`
-   * when its steps encode video with the encoder chosen for the machine.
+   * when its steps encode video with the encoder chosen for the machine, with `encoder:<codec>` for each codec
+   * they encode (`--encoder` names an encoder of one codec).
    */
-  engines(job: Job): ReadonlySet<LocalEngine | "encoder">;
+  engines(job: Job): ReadonlySet<LocalEngine | "encoder" | `encoder:${VideoCodec}`>;
   /** Checks before any step runs (voices, filters, text that fits); returns warnings, throws on bad input. */
   preflight(job: Job, context: PreflightContext): Promise<string[]>;
   /** The ids `--only` can name (videos, files). */

@@ -86,6 +86,11 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
       /✖ notes\.md holds text, not media: give video files \(\.mp4, [^\n]*\n {2}→ at variants\[0\]\.inputs\[0\]/,
     ],
     [["clip.mp4", "--recipe", "web", "--encoder", "mpeg4"], /✖ Unknown encoder "mpeg4" \(from --encoder\)/],
+    // Before: ignored, exit 0, H.264 outputs from libx264 (an encoder is chosen for its own codec only).
+    [
+      ["clip.mp4", "--recipe", "web", "--encoder", "libx265"],
+      /✖ --encoder libx265: it encodes HEVC, and these workflows' videos are H\.264/,
+    ],
     [["clip.mp4", "--recipe", "web", "--min-free-memory", "lots"], /Expected a size like "512MB"/],
     // A lesson's narrowing and limits are not offered: taken, they were ignored (exit 0).
     [["clip.mp4", "--recipe", "web", "--only", "foo"], /unknown option '--only'/],

@@ -33,7 +33,7 @@ export const montageKind: JobKind<typeof montageFields, ResolvedMontages> = {
       return `montage ${montage.id}: ${montage.items.length} items, ${montage.layout}, ${width}×${height}, ` +
         `${Math.round(montage.duration * 10) / 10} s`;
     }),
-  engines: () => new Set(["encoder" as const]),
+  engines: () => new Set(["encoder" as const, "encoder:h264" as const]),
   preflight: preflightMontages,
   idsField: "montages",
   ids: (job) => job.montages.map((montage) => montage.id),

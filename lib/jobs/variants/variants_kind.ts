@@ -41,7 +41,13 @@ export const variantsKind: JobKind<typeof variantsFields, ResolvedVariants> = {
       return `${job.inputs.length} input${job.inputs.length === 1 ? "" : "s"} × recipes ${recipes}: ` +
         `${job.inputs.length * outputs} outputs`;
     }),
-  engines: () => new Set(["encoder" as const]),
+  engines: (variants) =>
+    new Set([
+      "encoder" as const,
+      ...variants.jobs.flatMap((job) =>
+        job.recipes.map((recipe) => `encoder:${recipe.video.codec}` as const)
+      ),
+    ]),
   preflight: preflightVariants,
   idsField: "variants",
   ids: (variants) => variants.jobs.map((job) => job.id),
