@@ -92,6 +92,9 @@ export function toWorkflowIssue(issue: z.core.$ZodIssue, schema: z.ZodType | nul
   if (issue.code === "unrecognized_keys") {
     const known = schema === null ? [] : knownKeysAt(schema, issue.path);
     const parts = issue.keys.map((key) => {
+      // A field of another form of this object (a scroll montage's `speed` on a grid): said so, not "did you
+      // mean" the same name.
+      if (known.includes(key)) return `"${key}" (${formsWith(schema!, issue.path, key)})`;
       const guess = closestName(key, known);
       return guess === null ? `"${key}"` : `"${key}" (did you mean "${guess}"?)`;
     });
@@ -205,6 +208,23 @@ function formatPath(path: readonly PropertyKey[]): string {
 export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   const objects = walk(schema, path);
   return [...new Set(objects.flatMap((object) => Object.keys(object.shape)))];
+}
+
+/**
+ * Which forms of the object at `path` have the field `key`, by their tags (`a field of layout: "scroll" only`),
+ * for an object written as one form with another's field.
+ */
+function formsWith(schema: z.ZodType, path: readonly PropertyKey[], key: string): string {
+  const tags = walk(schema, path).filter((object) => key in object.shape).flatMap((object) =>
+    Object.entries(object.shape as Record<string, z.ZodType>).flatMap(([name, field]) =>
+      unwrap(field).flatMap((candidate) =>
+        candidate instanceof z.ZodLiteral ? [`${name}: ${JSON.stringify([...candidate.values][0])}`] : []
+      )
+    )
+  );
+  return tags.length === 0
+    ? "a field of another form of this object"
+    : `a field of ${tags.join(" or ")} only`;
 }
 
 /** The literal values the field at `path` may take (a discriminated union's tags), none when it is not literals. */

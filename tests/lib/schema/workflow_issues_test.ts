@@ -83,3 +83,19 @@ Deno.test("toWorkflowIssues() names a class instance by its class and a record's
     "name: Expected a string, got an object",
   ]);
 });
+
+Deno.test("toWorkflowIssues() says a field of another form of a union is that form's, not 'did you mean' itself", () => {
+  const schema = z.strictObject({
+    montage: z.discriminatedUnion("layout", [
+      z.strictObject({ layout: z.literal("grid"), columns: z.number().optional() }),
+      z.strictObject({ layout: z.literal("scroll"), speed: z.number().optional() }),
+    ]),
+  });
+  // Before: 'Unknown field "speed" (did you mean "speed"?)'.
+  assert.deepEqual(messages(schema, { montage: { layout: "grid", speed: 400 } }), [
+    'montage: Unknown field "speed" (a field of layout: "scroll" only)',
+  ]);
+  assert.deepEqual(messages(schema, { montage: { layout: "grid", colums: 2 } }), [
+    'montage: Unknown field "colums" (did you mean "columns"?)',
+  ]);
+});
