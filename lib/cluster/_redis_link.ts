@@ -1,7 +1,8 @@
 /**
- * A coordinator's watch on its Redis connection. ioredis reconnects forever and holds commands while Redis is away,
- * so a render whose Redis went away used to wait in silence, forever. The link says once that Redis is lost (with
- * the first failed reconnect's reason, not a line per attempt) and once that it is back; after `timeoutMs` away it
+ * A coordinator's or a worker's watch on its Redis connection. ioredis reconnects forever and holds commands while
+ * Redis is away, so a render whose Redis went away used to wait in silence, forever, and a worker wrote a line per
+ * reconnect attempt of each of its connections. The link says once that Redis is lost (with the first failed
+ * reconnect's reason, not a line per attempt) and once that it is back; a coordinator's, after `timeoutMs` away,
  * aborts {@linkcode RedisLink.unreachable}, which fails the steps that wait on the cluster, not retried.
  * @module
  */
@@ -12,10 +13,17 @@ import { StepAttemptError } from "../core/executor.ts";
 export interface RedisLinkOptions {
   /** Redis's URL with its password hidden, for messages. */
   redacted: string;
-  /** How long Redis may stay away before the steps waiting on it fail, in ms. */
-  timeoutMs: number;
+  /** How long Redis may stay away before the steps waiting on it fail, in ms; null for as long as it takes. */
+  timeoutMs: number | null;
   /** Hears that Redis is lost, and that it is back. */
   onNotice: (message: string) => void;
+  /**
+   * What the loss means here, said after its reason. @default the coordinator's: its steps wait for Redis, for
+   * the timeout at most, then fail
+   */
+  whileAway?: string;
+  /** What goes on once Redis is back, said after it. @default "the steps on the cluster go on" */
+  back?: string;
 }
 
 /** Watches one client's connection (see the module's doc). */
@@ -70,9 +78,11 @@ export class RedisLink {
     this.#reason = error.message;
     if (!this.#told) {
       this.#told = true;
+      const { redacted, timeoutMs, whileAway } = this.#options;
+      const waiting = timeoutMs === null ? "" : `, for ${duration(timeoutMs)} at most, then fail`;
       this.#options.onNotice(
-        `Lost Redis at ${this.#options.redacted}: ${error.message}; the steps on the cluster wait for it to come ` +
-          `back, for ${duration(this.#options.timeoutMs)} at most, then fail`,
+        `Lost Redis at ${redacted}: ${error.message}; ` +
+          (whileAway ?? `the steps on the cluster wait for it to come back${waiting}`),
       );
     }
     return false;
@@ -115,12 +125,15 @@ export class RedisLink {
   #lose(): void {
     if (this.#lostAt !== null) return;
     this.#lostAt = performance.now();
-    this.#timer = setTimeout(() => this.#abandon(), this.#options.timeoutMs);
+    const { timeoutMs } = this.#options;
+    if (timeoutMs !== null) this.#timer = setTimeout(() => this.#abandon(), timeoutMs);
   }
 
   #abandon(): void {
     const { redacted, timeoutMs } = this.#options;
     const why = this.#reason === null ? "" : ` (${this.#reason})`;
+    // Only set while there is a timeout (see #lose).
+    if (timeoutMs === null) return;
     this.#giveUp.abort(
       new StepAttemptError({
         name: "RedisUnreachable",
@@ -143,7 +156,7 @@ export class RedisLink {
     if (this.#told) {
       this.#options.onNotice(
         `Redis at ${this.#options.redacted} is back after ${duration(away)}` +
-          (this.#giveUp.signal.aborted ? "" : ": the steps on the cluster go on"),
+          (this.#giveUp.signal.aborted ? "" : `: ${this.#options.back ?? "the steps on the cluster go on"}`),
       );
     }
     if (this.#giveUp.signal.aborted) this.#giveUp = new AbortController();

@@ -18,7 +18,7 @@ import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { plural } from "../core/plural.ts";
 import { type OpenedStore, openStore } from "../store/open_store.ts";
 import { adoptAdvertisedRate } from "./_adopt_rate.ts";
-import { whenDisconnected } from "./_redis_link.ts";
+import { RedisLink, whenDisconnected } from "./_redis_link.ts";
 import { recordRefusal } from "./_refusals.ts";
 import { runJob } from "./_run_job.ts";
 import { type RunningJob, WorkerHeartbeat, worksQueue } from "./_worker_heartbeat.ts";
@@ -93,6 +93,8 @@ export class ClusterWorker {
   readonly id = `${Deno.hostname()}:${Deno.pid}`;
   readonly #options: ClusterWorkerOptions;
   readonly #redis;
+  /** Tells once that Redis is lost and once that it is back, not each reconnect attempt of each connection. */
+  readonly #link: RedisLink;
   readonly #guard: JobGuard;
   readonly #heartbeat: WorkerHeartbeat;
   readonly #listening = new Map<string, Listening>();
@@ -105,7 +107,14 @@ export class ClusterWorker {
 
   private constructor(options: ClusterWorkerOptions) {
     this.#options = options;
-    this.#redis = openRedis(options.redis, { onError: (error) => this.#log(`Redis: ${error.message}`) });
+    this.#redis = openRedis(options.redis, { onError: (error) => this.#heard("Redis", error) });
+    this.#link = new RedisLink(this.#redis, {
+      redacted: options.redis.redacted,
+      timeoutMs: null,
+      onNotice: (message) => this.#log(message),
+      whileAway: "no job is taken until it is back (the running ones go on)",
+      back: "taking jobs again",
+    });
     this.#guard = new JobGuard({
       allowRoots: options.allowRoots,
       store: options.store,
@@ -166,6 +175,7 @@ export class ClusterWorker {
     const left = await Promise.race([leaving.then(() => true), away.promise.then(() => false)]);
     away.dispose();
     if (left) {
+      this.#link.close();
       this.#redis.disconnect();
       return { left: true, stopped: 0 };
     }
@@ -175,6 +185,7 @@ export class ClusterWorker {
     const listening = [...this.#listening.values()];
     for (const { worker } of listening) worker.cancelAllJobs("Redis cannot be reached");
     this.#heartbeat.halt();
+    this.#link.close();
     this.#redis.disconnect();
     // Not waited for: BullMQ waits for ioredis to say the connection ended, which one that is reconnecting never says.
     for (const client of listening.flatMap(({ worker, events, queue }) => [worker, events, queue])) {
@@ -216,7 +227,7 @@ export class ClusterWorker {
       },
     );
     const events = new QueueEvents(name, options);
-    const onError = (error: Error) => this.#log(`Queue ${name}: ${error.message}`);
+    const onError = (error: Error) => this.#heard(`Queue ${name}`, error);
     queue.on("error", onError);
     worker.on("error", onError);
     events.on("error", onError);
@@ -342,6 +353,11 @@ export class ClusterWorker {
       this.#stores.set(location, store);
     }
     return store;
+  }
+
+  /** An error of one of the connections: logged as it is while Redis is up, else told once by the link. */
+  #heard(source: string, error: Error): void {
+    if (this.#link.heard(error)) this.#log(`${source}: ${error.message}`);
   }
 
   #log(line: string): void {
