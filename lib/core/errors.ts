@@ -216,3 +216,22 @@ export class ProviderError extends Error {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * What a file system error says, without the name of the call Deno adds after it (`: tmpfile`, `: mkdir '/x'`):
+ * for a message that names the folder itself.
+ *
+ * @param error What was thrown.
+ * @returns Its words.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { systemReason } from "./errors.ts";
+ * assert.equal(systemReason(new Error("No such file or directory (os error 2): tmpfile")), "No such file or directory (os error 2)");
+ * assert.equal(systemReason(new Error("Not a directory (os error 20): mkdir '/a/b'")), "Not a directory (os error 20)");
+ * ```
+ */
+export function systemReason(error: unknown): string {
+  return messageOf(error).replace(/(\(os error \d+\)): [a-z_]+(?: '.*')?$/, "$1");
+}

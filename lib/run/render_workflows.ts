@@ -5,7 +5,7 @@
  */
 import { dirname, resolve } from "node:path";
 import { type Clock, realClock } from "../core/clock.ts";
-import { InputError, messageOf } from "../core/errors.ts";
+import { InputError, messageOf, systemReason } from "../core/errors.ts";
 import { isMissing } from "../core/exists.ts";
 import type { StepExecutor } from "../core/executor.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
@@ -110,7 +110,7 @@ export async function ensureWritableFolder(
       ? "permission denied"
       : error instanceof Deno.errors.AlreadyExists || error instanceof Deno.errors.NotADirectory
       ? inTheWay(folder)
-      : messageOf(error);
+      : systemReason(error);
     throw new InputError(`Cannot write to the ${role} ${folder}: ${reason}`, {
       where: folder,
       hint: FOLDER_HINTS[role] ?? "Choose another folder with --cache (or REEL_CACHE)",

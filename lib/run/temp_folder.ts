@@ -4,7 +4,7 @@
  * failed their steps at run time naming no folder ("No such file or directory (os error 2): tmpdir").
  * @module
  */
-import { InputError } from "../core/errors.ts";
+import { InputError, systemReason } from "../core/errors.ts";
 
 /**
  * Checks that a file can be made in the temporary folder `TMPDIR` names, when it names one.
@@ -29,7 +29,7 @@ export function checkTempFolder(env: (name: string) => string | undefined = Deno
   } catch (error) {
     const why = error instanceof Deno.errors.NotFound
       ? "which does not exist"
-      : `where no file can be made (${(error as Error).message})`;
+      : `where no file can be made (${systemReason(error)})`;
     throw new InputError(`TMPDIR names ${folder}, ${why}`, {
       where: "TMPDIR",
       hint: "Point TMPDIR at a folder that can be written, or unset it",

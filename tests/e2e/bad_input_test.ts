@@ -484,4 +484,11 @@ Deno.test("bad input: a TMPDIR that names a missing folder is said before anythi
   const result = await runCli(["render", file, "--out", out], { env: { TMPDIR: `${out}-no-such-tmp` } });
   assertCleanInputError(result, /✖ TMPDIR names \S+no-such-tmp, which does not exist/);
   assert.equal(await listFolder(out), null);
+  // A file there: the system's reason, without the name of Deno's call after it (before: "…(os error 20): tmpfile)").
+  await Deno.writeTextFile(`${out}-a-file`, "");
+  const file2 = await runCli(["render", file, "--out", out], { env: { TMPDIR: `${out}-a-file` } });
+  assertCleanInputError(
+    file2,
+    /✖ TMPDIR names \S+-a-file, where no file can be made \(Not a directory \(os error 20\)\)\n/,
+  );
 });
