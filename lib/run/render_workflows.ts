@@ -5,7 +5,7 @@
  */
 import { dirname, resolve } from "node:path";
 import { type Clock, realClock } from "../core/clock.ts";
-import { InputError, messageOf, systemReason } from "../core/errors.ts";
+import { InputError, systemReason } from "../core/errors.ts";
 import { isMissing } from "../core/exists.ts";
 import type { StepExecutor } from "../core/executor.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
