@@ -70,8 +70,6 @@ export class LayeredLimits {
   readonly #cpu: Semaphore;
   readonly #providerGate: (provider: string) => ProviderGate | null;
   readonly #memory: MemoryGate;
-  /** Heavy steps let in by the memory gate and not yet released: the ones whose end frees memory. */
-  #admitted = 0;
 
   /**
    * @param limits The run's limits.
@@ -189,20 +187,18 @@ export class LayeredLimits {
     const release = () => {
       if (released) return;
       released = true;
-      if (admitted) this.#admitted--;
       for (const slot of slots) slot.release();
-      this.#memory.released();
+      if (admitted) this.#memory.released();
     };
     try {
-      // Only steps let in count as running: a CPU slot held by a step that waits here frees no memory (counted,
+      // The gate counts the steps it let in: a CPU slot held by a step that waits there frees no memory (counted,
       // two steps that took their slots at once each waited for the other, forever).
-      await this.#memory.admit({ ...options, othersRunning: () => this.#admitted });
+      await this.#memory.admit(options);
     } catch (error) {
       release();
       throw error;
     }
     admitted = true;
-    this.#admitted++;
     return { permit: { release, [Symbol.dispose]: release }, cores: slots.length };
   }
 

@@ -1,7 +1,9 @@
 /**
  * The memory gate: a heavy (CPU) step does not start while the memory available to new work is under a threshold,
- * so a batch never swaps or gets killed for memory. It only holds a step back while other heavy steps of the run are
- * running (their end frees memory); with none running, waiting could not help, so the step starts.
+ * so a batch never swaps or gets killed for memory. It only holds a step back while other heavy steps it let in are
+ * running (their end frees memory); with none running, waiting could not help, so the step starts. It counts the
+ * steps it lets in itself, in the same turn as it looks at the count: counted by its caller after the await, two
+ * steps that looked at once both started, and a step's end let every waiting one in.
  * @module
  */
 import { availableMemory } from "../core/available_memory.ts";
@@ -26,7 +28,8 @@ export interface MemoryGateOptions {
  * ```ts
  * import { MemoryGate } from "./memory_gate.ts";
  * const gate = new MemoryGate({ minFree: 1e9, read: () => Promise.resolve(4e9) });
- * await gate.admit({ othersRunning: () => 3 });
+ * await gate.admit();
+ * gate.released();
  * ```
  */
 export class MemoryGate {
@@ -36,6 +39,8 @@ export class MemoryGate {
   readonly #pollMs: number;
   #wakers = new Set<() => void>();
   #held = 0;
+  /** Steps let in and not yet released. */
+  #running = 0;
 
   /** @param options The threshold, the reader and the clock. */
   constructor(options: MemoryGateOptions) {
@@ -52,29 +57,37 @@ export class MemoryGate {
     return this.#held;
   }
 
+  /** How many steps it let in are running now. */
+  get running(): number {
+    return this.#running;
+  }
+
   /**
-   * Resolves when the step may start: memory is available, or no other heavy step runs.
+   * Resolves when the step may start (memory is available, or no step it let in runs), the step counted as running
+   * until {@linkcode MemoryGate.released}.
    *
-   * @param options How many other heavy steps run now, and the signal that abandons the wait.
-   * @throws The signal's reason when aborted while waiting.
+   * @param options The signal that abandons the wait.
+   * @throws The signal's reason when aborted while waiting; the step is not counted then.
    */
-  async admit(options: { othersRunning: () => number; signal?: AbortSignal }): Promise<void> {
-    const { othersRunning, signal } = options;
-    if (this.#minFree === 0) return;
+  async admit(options: { signal?: AbortSignal } = {}): Promise<void> {
+    const { signal } = options;
     let counted = false;
     for (;;) {
       signal?.throwIfAborted();
-      if (othersRunning() === 0) return;
+      if (this.#minFree === 0 || this.#running === 0) break;
       const available = await this.#read();
-      if (available === null || available >= this.#minFree) return;
+      signal?.throwIfAborted();
+      if (available === null || available >= this.#minFree) break;
       if (!counted) this.#held++;
       counted = true;
       await this.#wait(signal);
     }
+    this.#running++;
   }
 
-  /** A heavy step ended: steps held back look again at once. */
+  /** A step it let in ended: steps held back look again at once (one at a time, each counted as it starts). */
   released(): void {
+    this.#running--;
     const wakers = this.#wakers;
     this.#wakers = new Set();
     for (const wake of wakers) wake();

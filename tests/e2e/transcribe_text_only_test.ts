@@ -17,17 +17,27 @@ const SPEECH = [
   'newspaper every morning. <break time="600ms"/> They will arrive at the station at noon.</speak>',
 ].join(" ");
 
+/** Says `ssml` with espeak-ng (en-us, 140 words a minute) into the WAV `path`. */
+async function speak(ssml: string, path: string): Promise<void> {
+  const espeak = await new Deno.Command("espeak-ng", {
+    args: ["-m", "-v", "en-us", "-s", "140", "-w", path, "--stdin"],
+    stdin: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = espeak.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(ssml));
+  await writer.close();
+  const { code, stderr } = await espeak.output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+}
+
 Deno.test({
   name:
     "transcribe with a text-only model keeps the first words of a chunk that starts in a pause, each once",
   ignore: !HAS_POCKETSPHINX,
   fn: async () => {
     const dir = await tempDir("reel-transcribe-text-only-");
-    await Deno.writeTextFile(`${dir}/gap.ssml`, SPEECH);
-    const espeak = await new Deno.Command("espeak-ng", {
-      args: ["-m", "-v", "en-us", "-s", "140", "-f", `${dir}/gap.ssml`, "-w", `${dir}/gap.wav`],
-    }).output();
-    assert.equal(espeak.code, 0, new TextDecoder().decode(espeak.stderr));
+    await speak(SPEECH, `${dir}/gap.wav`);
     const server = startFakeOpenAi({});
     try {
       const transcribe = (model: string) =>
@@ -90,11 +100,7 @@ Deno.test({
   ignore: !HAS_POCKETSPHINX,
   fn: async () => {
     const dir = await tempDir("reel-transcribe-text-only-");
-    await Deno.writeTextFile(`${dir}/yes.ssml`, YES_TWICE);
-    const espeak = await new Deno.Command("espeak-ng", {
-      args: ["-m", "-v", "en-us", "-s", "140", "-f", `${dir}/yes.ssml`, "-w", `${dir}/yes.wav`],
-    }).output();
-    assert.equal(espeak.code, 0, new TextDecoder().decode(espeak.stderr));
+    await speak(YES_TWICE, `${dir}/yes.wav`);
     const server = startFakeOpenAi({});
     try {
       const run = await runCli([

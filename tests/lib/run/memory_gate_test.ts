@@ -33,15 +33,20 @@ async function settled(promise: Promise<unknown>): Promise<boolean> {
 Deno.test("MemoryGate.admit() lets a step start at once when enough memory is available", async () => {
   let reads = 0;
   const gate = new MemoryGate({ minFree: GB, read: () => Promise.resolve(++reads && 2 * GB) });
-  await gate.admit({ othersRunning: () => 2 });
+  await gate.admit();
+  await gate.admit();
   assert.equal(gate.held, 0);
+  assert.equal(gate.running, 2);
+  // The first found none running: memory was read for the second only.
   assert.equal(reads, 1);
 });
 
 Deno.test("MemoryGate.admit() never holds a step back when no other heavy step runs (nothing to wait for)", async () => {
   const gate = new MemoryGate({ minFree: GB, read: () => Promise.resolve(0) });
-  await gate.admit({ othersRunning: () => 0 });
+  await gate.admit();
   assert.equal(gate.held, 0);
+  gate.released();
+  assert.equal(gate.running, 0);
 });
 
 Deno.test("a heavy step waits while memory is short and another runs, and starts when that one ends", async () => {
@@ -67,11 +72,15 @@ Deno.test("two heavy steps that take their CPU slots at once while memory is sho
   });
   const layers = new LayeredLimits(limits, { memoryGate: gate });
   // Before: each counted the other's slot as a step running, and both waited forever (a render hung, silent).
-  const [a, b] = [layers.acquire(heavy("a")), layers.acquire(heavy("b"))];
-  const started = (await settled(a)) ? a : (await settled(b)) ? b : null;
-  assert.ok(started !== null, "neither step started");
-  (await started).release();
-  (await (started === a ? b : a)).release();
+  const [a, b, c] = [layers.acquire(heavy("a")), layers.acquire(heavy("b")), layers.acquire(heavy("c"))];
+  const started = await Promise.all([a, b, c].map(settled));
+  assert.deepEqual(started, [true, false, false], "the first starts, the others wait for its end");
+  // Its end lets one more in, not every waiting step (each is counted as it starts).
+  (await a).release();
+  assert.deepEqual(await Promise.all([b, c].map(settled)), [true, false]);
+  (await b).release();
+  (await c).release();
+  assert.equal(gate.running, 0);
 });
 
 Deno.test("a held-back step starts when memory comes back, polled on the injected clock", async () => {
