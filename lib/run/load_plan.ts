@@ -6,7 +6,7 @@
 import { InputError } from "../core/errors.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import { selectEncoders } from "../media/select_encoder.ts";
-import { knownEncoder, type VideoCodec } from "../media/video_encoder.ts";
+import { knownEncoder, SOFTWARE_ENCODERS, type VideoCodec } from "../media/video_encoder.ts";
 import { engineProbes } from "../plan/engine_probes.ts";
 import type { ForeseenWork } from "../plan/estimate_plan.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
@@ -202,8 +202,9 @@ async function withoutStepsLeftOut(
 ): Promise<ResolvedWorkflow[]> {
   const { loaded, narrowed } = workflows;
   if (narrowed.every((workflow) => (workflow.jobs.custom ?? []).length === 0)) return [...narrowed];
-  // Step ids do not depend on the engines' versions: one probe serves both plans.
-  const toolchain = await probeToolchain(loaded, { encoder: options.encoder });
+  // Step ids do not depend on the engines' versions: nothing is probed for these two plans (probed, the whole
+  // workflows needed every engine their jobs use, pocketsphinx for a transcription --only left out).
+  const toolchain = ID_TOOLCHAIN;
   planWorkflows(loaded, { toolchain });
   const others = planWorkflows(
     narrowed.map((workflow) => ({ ...workflow, jobs: { ...workflow.jobs, custom: null } })),
@@ -234,6 +235,16 @@ async function withoutStepsLeftOut(
     return { ...workflow, jobs: { ...workflow.jobs, custom: custom?.length === 0 ? null : custom } };
   });
 }
+
+/** A toolchain for plans whose step ids only are read: every engine there, none probed. */
+const ID_TOOLCHAIN: Toolchain = {
+  ffmpeg: "",
+  espeak: "",
+  slides: "",
+  encoders: { h264: SOFTWARE_ENCODERS.h264, hevc: SOFTWARE_ENCODERS.hevc, cores: 1 },
+  pocketsphinx: "",
+  x264: "",
+};
 
 /** The filters as the command line gave them: `--only a,b`, `--format 16x9`. */
 function filterText(filters: JobFilters): string {

@@ -172,6 +172,23 @@ export default workflow({
     /Step "tall" is left out of this run: it reads "b\/video@180x320", which --format 320x180/,
   );
   assert.doesNotMatch(format.stderr, /"len"/);
+  // The engines of what the filters leave out are not needed: a transcription --only leaves out, without
+  // pocketsphinx (before: "Cannot find pocketsphinx", as the whole workflows were probed to tell typos apart).
+  const rain = new URL("../../workflows/media/rain.mp4", import.meta.url).pathname;
+  await Deno.writeTextFile(
+    `${dir}/heard.ts`,
+    (await Deno.readTextFile(`${dir}/custom.ts`)).replace(
+      "steps: [",
+      `transcribe: [{ id: "rain", input: ${
+        JSON.stringify(rain)
+      } }],\n  steps: [step({ id: "words", inputs: ["rain/txt"], run: () => 5 }),`,
+    ),
+  );
+  const unheard = await runCli(["render", `${dir}/heard.ts`, "--plan", "--only", "b"], {
+    env: { REEL_POCKETSPHINX: `${dir}/no-pocketsphinx` },
+  });
+  assert.equal(unheard.code, 0, unheard.stderr);
+  assert.match(unheard.stderr, /Step "words" is left out of this run: it reads "rain\/txt"/);
   // An input no step of the whole workflow has is a mistake in the file, filters or not.
   await write("typo.ts", "a/x/speeech");
   const typo = await runCli(["render", `${dir}/typo.ts`, "--plan", "--only", "b"]);
