@@ -186,7 +186,7 @@ export async function planLoaded(
   }
   const kept = filters.only === null && filters.formats === null
     ? workflows
-    : await withoutStepsLeftOut({ loaded, narrowed: workflows }, { ...options, filters });
+    : withoutStepsLeftOut({ loaded, narrowed: workflows }, { ...options, filters });
   return { plan: await planResolved(kept, options), workflows: kept };
 }
 
@@ -196,10 +196,10 @@ export async function planLoaded(
  * without them. An input that no step of the whole workflows has (a typo) is refused as it is without filters,
  * by planning the whole workflows first.
  */
-async function withoutStepsLeftOut(
+function withoutStepsLeftOut(
   workflows: { loaded: readonly ResolvedWorkflow[]; narrowed: readonly ResolvedWorkflow[] },
   options: LoadPlanOptions & { filters: JobFilters },
-): Promise<ResolvedWorkflow[]> {
+): ResolvedWorkflow[] {
   const { loaded, narrowed } = workflows;
   if (narrowed.every((workflow) => (workflow.jobs.custom ?? []).length === 0)) return [...narrowed];
   // Step ids do not depend on the engines' versions: nothing is probed for these two plans (probed, the whole
