@@ -6,7 +6,8 @@
 import { sha256File, sha256Hex } from "../../core/sha256.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { readModuleGraph } from "../../schema/module_graph.ts";
-import { workflowPath } from "../../schema/workflow_path.ts";
+import { relative } from "node:path";
+import { workflowDir, workflowPath } from "../../schema/workflow_path.ts";
 import type { CustomInput, ResolvedCustomStep } from "./custom_schema.ts";
 
 /** A custom step's timeout when neither it nor the workflow sets one: 10 minutes. */
@@ -36,7 +37,9 @@ export async function resolveCustomSteps(
 ): Promise<ResolvedCustomStep[] | null> {
   const steps = input.steps;
   if (steps === undefined) return null;
-  // Each step's declared files, as written, with their bytes' digests: they key that step alone.
+  // Each step's declared files, by their path from the workflow's folder (as the module graph counts its files: a
+  // project moved, or a file written `./data.csv`, keeps its keys), with their bytes' digests: they key that step
+  // alone.
   const declared = steps.map((): Record<string, string> => ({}));
   const digests = new Map<string, Promise<string>>();
   const ids = new Set<string>();
@@ -53,16 +56,21 @@ export async function resolveCustomSteps(
       context.issues.push({ path: `steps[${i}].output`, message: `Cannot publish "${step.output}": ${why}` });
     }
     if (step.output !== undefined) outputs.add(step.output);
-    for (const [j, relative] of (step.files ?? []).entries()) {
-      const path = workflowPath(relative, context.moduleUrl);
+    for (const [j, written] of (step.files ?? []).entries()) {
+      const path = workflowPath(written, context.moduleUrl);
       try {
         if ((await Deno.stat(path)).isFile) {
           if (!digests.has(path)) digests.set(path, sha256File(path));
-          declared[i]![relative] = await digests.get(path)!;
+          declared[i]![relative(workflowDir(context.moduleUrl), path)] = await digests.get(path)!;
         } else context.issues.push({ path: `steps[${i}].files[${j}]`, message: `Not a file: ${path}` });
       } catch (error) {
-        if (!(error instanceof Deno.errors.NotFound)) throw error;
-        context.issues.push({ path: `steps[${i}].files[${j}]`, message: `File not found: ${path}` });
+        const message = error instanceof Deno.errors.NotFound
+          ? `File not found: ${path}`
+          : error instanceof Deno.errors.PermissionDenied
+          ? `Cannot read ${path}: permission denied`
+          : null;
+        if (message === null) throw error;
+        context.issues.push({ path: `steps[${i}].files[${j}]`, message });
       }
     }
   }

@@ -29,3 +29,34 @@ Deno.test("resolveCustomSteps() finds declared files named with %, %25, #, ?, a 
   await Deno.writeTextFile(`${dir}/50%25.txt`, "changed");
   assert.notEqual(await digest(), before, "the declared file keys it");
 });
+
+Deno.test("resolveCustomSteps() keys a declared file by its path from the workflow's folder, however written, and names one it cannot read", async () => {
+  const dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/w.ts`, "export default {};\n");
+  await Deno.writeTextFile(`${dir}/data.csv`, "a,b\n");
+  const codeOf = async (files: string[]) => {
+    const issues: WorkflowIssue[] = [];
+    const steps = await resolveCustomSteps({ steps: [{ id: "s", version: 1, files, run: () => 1 }] }, {
+      file: "w.ts",
+      moduleUrl: `file://${dir}/w.ts`,
+      env: () => undefined,
+      providers: new Map(),
+      timeout: null,
+      issues,
+    });
+    return { code: steps?.[0]?.code, issues };
+  };
+  // Before: keyed as written, so these were three keys (and an absolute path put the machine's folder in it).
+  const plain = await codeOf(["data.csv"]);
+  assert.deepEqual((await codeOf(["./data.csv"])).code, plain.code);
+  assert.deepEqual((await codeOf([`${dir}/data.csv`])).code, plain.code);
+  assert.deepEqual(Object.keys((plain.code as { files: Record<string, string> }).files), ["data.csv"]);
+  if (Deno.uid() !== 0) {
+    await Deno.chmod(`${dir}/data.csv`, 0o000);
+    const { issues } = await codeOf(["data.csv"]);
+    assert.deepEqual(issues, [{
+      path: "steps[0].files[0]",
+      message: `Cannot read ${dir}/data.csv: permission denied`,
+    }]);
+  }
+});
