@@ -4,7 +4,7 @@
  * @module
  */
 import type { Redis } from "ioredis";
-import { WORKER_KEY_PREFIX } from "./cluster_job.ts";
+import { PROVIDERS_QUEUES, WORKER_KEY_PREFIX } from "./cluster_job.ts";
 
 /** A step a worker runs now. */
 export interface RunningJob {
@@ -57,7 +57,7 @@ export interface WorkerInfo {
  */
 export function worksQueue(wanted: readonly string[] | null, name: string): boolean {
   return wanted === null || wanted.includes(name) ||
-    (wanted.includes("providers") && name.startsWith("provider-"));
+    (wanted.includes(PROVIDERS_QUEUES) && name.startsWith("provider-"));
 }
 
 /** How often the entry is refreshed, in ms; it expires after three missed refreshes. */

@@ -21,6 +21,32 @@ export const REFUSALS_KEY_PREFIX = `${CLUSTER_PREFIX}:refused:`;
 export const CPU_QUEUE = "cpu";
 /** The queue of steps that call no HTTP provider and are not CPU-heavy. */
 export const STEPS_QUEUE = "steps";
+/** What a worker's `--queues` names for every provider's queue. */
+export const PROVIDERS_QUEUES = "providers";
+/** The characters a provider's queue name keeps (see {@linkcode providerQueue}). */
+const QUEUE_UNSAFE = /[^A-Za-z0-9._-]/g;
+
+/**
+ * The queue names a worker may be given (`--queues`): cpu, steps, providers (every provider's), or one provider's
+ * queue as {@linkcode providerQueue} names it.
+ *
+ * @param name A name.
+ * @returns Whether jobs can be queued under it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isQueueName } from "./cluster_job.ts";
+ * assert.ok(isQueueName("provider-openai") && isQueueName("providers"));
+ * assert.ok(!isQueueName("gpu") && !isQueueName("provider-"));
+ * ```
+ */
+export function isQueueName(name: string): boolean {
+  if ([CPU_QUEUE, STEPS_QUEUE, PROVIDERS_QUEUES].includes(name)) return true;
+  const provider = name.startsWith("provider-") ? name.slice("provider-".length) : "";
+  return provider !== "" && provider.replace(QUEUE_UNSAFE, "") === provider;
+}
+
 /** The custom event that asks the worker running a job to stop it. */
 export const CANCEL_EVENT = "reel-cancel";
 /**
@@ -143,7 +169,7 @@ export function queueFor(task: Pick<StepTask, "provider" | "cpu">, providers: Re
  * ```
  */
 export function providerQueue(provider: string): string {
-  return `provider-${provider.replace(/[^A-Za-z0-9._-]/g, "_")}`;
+  return `provider-${provider.replace(QUEUE_UNSAFE, "_")}`;
 }
 
 /**

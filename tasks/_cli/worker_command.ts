@@ -7,6 +7,7 @@
  */
 import { type Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import { resolve } from "node:path";
+import { CPU_QUEUE, isQueueName, PROVIDERS_QUEUES, STEPS_QUEUE } from "../../lib/cluster/cluster_job.ts";
 import { redisTarget } from "../../lib/cluster/redis_target.ts";
 import { closestName } from "../../lib/core/closest_name.ts";
 import { InputError } from "../../lib/core/errors.ts";
@@ -22,9 +23,6 @@ Examples:
   REDIS_URL=rediss://:secret@redis.example:6380 deno task worker --cpu 8 --allow-root /srv/reel
   ./dist/reel worker --redis redis://10.0.0.5:6379 --store s3://my-bucket/course --allow-root /srv/reel`;
 
-/** The queues a worker may be given by name; `provider-<name>` besides. */
-const QUEUES = ["cpu", "steps", "providers"];
-
 /**
  * Parses `--queues`: names of reel's queues only. A name no job is ever queued under (`gpu` for `cpu`) made a
  * worker that ran nothing, and the render it was started for waited in silence.
@@ -39,12 +37,13 @@ const QUEUES = ["cpu", "steps", "providers"];
  */
 export function queueNames(value: string, previous: string[] | undefined): string[] {
   const names = list(value, previous);
-  const unknown = names.find((name) => !QUEUES.includes(name) && !/^provider-[A-Za-z0-9._-]+$/.test(name));
+  const unknown = names.find((name) => !isQueueName(name));
   if (unknown !== undefined) {
-    const guess = closestName(unknown, QUEUES);
+    const groups = [CPU_QUEUE, STEPS_QUEUE, PROVIDERS_QUEUES];
+    const guess = closestName(unknown, groups);
     throw new InvalidArgumentError(
       `Unknown queue "${unknown}"${guess === null ? "" : ` (did you mean "${guess}"?)`}: the queues are ` +
-        `${QUEUES.join(", ")} and provider-<name>`,
+        `${groups.join(", ")} and provider-<name>`,
     );
   }
   return names;
