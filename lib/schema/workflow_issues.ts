@@ -94,7 +94,7 @@ export function toWorkflowIssue(issue: z.core.$ZodIssue, schema: z.ZodType | nul
     const parts = issue.keys.map((key) => {
       // A field of another form of this object (a scroll montage's `speed` on a grid): said so, not "did you
       // mean" the same name.
-      if (known.includes(key)) return `"${key}" (${formsWith(schema!, issue.path, key)})`;
+      if (known.includes(key)) return `"${key}" (${formsWith(schema!, { path: issue.path, key })})`;
       const guess = closestName(key, known);
       return guess === null ? `"${key}"` : `"${key}" (did you mean "${guess}"?)`;
     });
@@ -214,7 +214,8 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): st
  * Which forms of the object at `path` have the field `key`, by their tags (`a field of layout: "scroll" only`),
  * for an object written as one form with another's field.
  */
-function formsWith(schema: z.ZodType, path: readonly PropertyKey[], key: string): string {
+function formsWith(schema: z.ZodType, field: { path: readonly PropertyKey[]; key: string }): string {
+  const { path, key } = field;
   const tags = walk(schema, path).filter((object) => key in object.shape).flatMap((object) =>
     Object.entries(object.shape as Record<string, z.ZodType>).flatMap(([name, field]) =>
       unwrap(field).flatMap((candidate) =>
