@@ -4,6 +4,23 @@ import { resolveCustomSteps } from "../../../../lib/jobs/custom/resolve_custom.t
 import type { WorkflowIssue } from "../../../../lib/core/errors.ts";
 import { tempDir } from "../../../_support/temp_dir.ts";
 
+/** One custom step declaring `files`, resolved as the workflow `w.ts` in `dir` holds it: its code and the issues. */
+async function resolveStep(
+  dir: string,
+  step: { files: string[]; version?: number },
+): Promise<{ code: unknown; issues: WorkflowIssue[] }> {
+  const issues: WorkflowIssue[] = [];
+  const steps = await resolveCustomSteps({ steps: [{ id: "s", ...step, run: () => 1 }] }, {
+    file: "w.ts",
+    moduleUrl: `file://${dir}/w.ts`,
+    env: () => undefined,
+    providers: new Map(),
+    timeout: null,
+    issues,
+  });
+  return { code: steps?.[0]?.code, issues };
+}
+
 Deno.test("resolveCustomSteps() finds declared files named with %, %25, #, ?, a space, a tab, a newline, and keys by them", async () => {
   const dir = await tempDir();
   await Deno.writeTextFile(`${dir}/w.ts`, "export default {};\n");
@@ -11,17 +28,9 @@ Deno.test("resolveCustomSteps() finds declared files named with %, %25, #, ?, a 
   for (const name of names) await Deno.writeTextFile(`${dir}/${name}`, name);
   await Deno.writeTextFile(`${dir}/50%.txt`, "decoy");
   const digest = async () => {
-    const issues: WorkflowIssue[] = [];
-    const steps = await resolveCustomSteps({ steps: [{ id: "s", files: names, run: () => 1 }] }, {
-      file: "w.ts",
-      moduleUrl: `file://${dir}/w.ts`,
-      env: () => undefined,
-      providers: new Map(),
-      timeout: null,
-      issues,
-    });
+    const { code, issues } = await resolveStep(dir, { files: names });
     assert.deepEqual(issues, []);
-    return JSON.stringify(steps![0]!.code);
+    return JSON.stringify(code);
   };
   const before = await digest();
   await Deno.writeTextFile(`${dir}/50%.txt`, "decoy, changed");
@@ -34,18 +43,7 @@ Deno.test("resolveCustomSteps() keys a declared file by its path from the workfl
   const dir = await tempDir();
   await Deno.writeTextFile(`${dir}/w.ts`, "export default {};\n");
   await Deno.writeTextFile(`${dir}/data.csv`, "a,b\n");
-  const codeOf = async (files: string[]) => {
-    const issues: WorkflowIssue[] = [];
-    const steps = await resolveCustomSteps({ steps: [{ id: "s", version: 1, files, run: () => 1 }] }, {
-      file: "w.ts",
-      moduleUrl: `file://${dir}/w.ts`,
-      env: () => undefined,
-      providers: new Map(),
-      timeout: null,
-      issues,
-    });
-    return { code: steps?.[0]?.code, issues };
-  };
+  const codeOf = (files: string[]) => resolveStep(dir, { files, version: 1 });
   // Before: keyed as written, so these were three keys (and an absolute path put the machine's folder in it).
   const plain = await codeOf(["data.csv"]);
   assert.deepEqual((await codeOf(["./data.csv"])).code, plain.code);
