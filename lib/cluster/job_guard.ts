@@ -11,7 +11,9 @@
  */
 import { resolve } from "node:path";
 import type { Json } from "../core/json.ts";
+import { sha256File } from "../core/sha256.ts";
 import { readModuleGraph } from "../schema/module_graph.ts";
+import { workflowDir } from "../schema/workflow_path.ts";
 import { type ClusterJob, isClusterJob, JOB_FORMAT, jobIdOf } from "./cluster_job.ts";
 import { type EngineEntry, engineMismatches, engineMismatchMessage } from "./engine_mismatch.ts";
 
@@ -128,7 +130,10 @@ export class JobGuard {
     }
     const store = await this.#store(id, data.store);
     const module = task.runtime.module;
-    if (module !== undefined) await this.#checkModule(id, module, data.modules);
+    if (module !== undefined) {
+      await this.#checkModule(id, module, data.modules);
+      await this.#checkFiles(id, { module: module as string, task });
+    }
     const mismatches = await engineMismatches(
       task.engine,
       (entry) => this.#options.engines.identity(entry, task),
@@ -188,6 +193,41 @@ export class JobGuard {
       );
     }
     this.#loaded.set(module, actual);
+  }
+
+  /**
+   * A custom step's declared files (their digests in its key, by path from the workflow's folder) must be the
+   * coordinator's here too: another copy of a data file would make other bytes under the same key.
+   */
+  async #checkFiles(id: string, job: { module: string; task: ClusterJob["task"] }): Promise<void> {
+    const { module, task } = job;
+    const engine = task.engine;
+    const files = typeof engine === "object" && engine !== null && !Array.isArray(engine)
+      ? engine.files
+      : null;
+    if (typeof files !== "object" || files === null || Array.isArray(files)) return;
+    const home = workflowDir(module);
+    for (const [name, expected] of Object.entries(files)) {
+      const path = resolve(home, name);
+      let actual: string;
+      try {
+        actual = await sha256File(path);
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+        throw new JobRefusedError(id, `step "${task.id}" reads ${path}, which this worker does not have`, {
+          elsewhere: true,
+        });
+      }
+      if (actual !== expected) {
+        throw new JobRefusedError(
+          id,
+          `step "${task.id}" reads ${path}, which hashes to ${actual.slice(0, 12)} here, not ${
+            String(expected).slice(0, 12)
+          } as the coordinator's`,
+          { elsewhere: true },
+        );
+      }
+    }
   }
 
   /** True when a path (made real, so a link cannot lead out) is inside an allowed root. */

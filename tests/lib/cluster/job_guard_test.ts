@@ -4,6 +4,7 @@ import type { EngineEntry } from "../../../lib/cluster/engine_mismatch.ts";
 import { JobGuard, JobRefusedError } from "../../../lib/cluster/job_guard.ts";
 import type { Json } from "../../../lib/core/json.ts";
 import { readModuleGraph } from "../../../lib/schema/module_graph.ts";
+import { sha256File } from "../../../lib/core/sha256.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
 const KEY = "a".repeat(64);
@@ -122,6 +123,29 @@ Deno.test("JobGuard runs workflow code only under its roots and with the coordin
   await assert.rejects(
     guard.check(...idAnd(job({ runtime: { module }, modules: { [module]: changed } }))),
     /changed since this worker loaded it/,
+  );
+});
+
+Deno.test("JobGuard refuses a custom step whose declared file is not the coordinator's here, or is missing", async () => {
+  const root = await Deno.realPath(await tempDir());
+  const module = `file://${root}/steps.ts`;
+  await Deno.writeTextFile(`${root}/steps.ts`, "export default {};\n");
+  await Deno.writeTextFile(`${root}/data.csv`, "a,b\n");
+  const guard = guardOf({ allowRoots: [root] });
+  const modules = { [module]: (await readModuleGraph(module)).digest };
+  const withFiles = (files: Record<string, string>) =>
+    idAnd(job({ runtime: { module }, modules, engine: { version: "1", source: "() => 1", files } }));
+  await guard.check(...withFiles({ "data.csv": await sha256File(`${root}/data.csv`) }));
+  // Before: run, and its output stored under the coordinator's key, made from this worker's copy of the file.
+  await assert.rejects(
+    guard.check(...withFiles({ "data.csv": "f".repeat(64) })),
+    (error: unknown) =>
+      error instanceof JobRefusedError && error.elsewhere &&
+      error.message.includes(`step "s" reads ${root}/data.csv, which hashes to`),
+  );
+  await assert.rejects(
+    guard.check(...withFiles({ "gone.csv": "f".repeat(64) })),
+    /gone\.csv, which this worker does not have/,
   );
 });
 
