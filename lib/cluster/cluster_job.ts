@@ -23,6 +23,8 @@ export const CPU_QUEUE = "cpu";
 export const STEPS_QUEUE = "steps";
 /** What a worker's `--queues` names for every provider's queue. */
 export const PROVIDERS_QUEUES = "providers";
+/** The queues a worker's `--queues` may name besides one provider's (`provider-<name>`). */
+export const QUEUE_GROUPS: readonly string[] = [CPU_QUEUE, STEPS_QUEUE, PROVIDERS_QUEUES];
 /** The characters a provider's queue name keeps (see {@linkcode providerQueue}). */
 const QUEUE_UNSAFE = /[^A-Za-z0-9._-]/g;
 
@@ -42,7 +44,7 @@ const QUEUE_UNSAFE = /[^A-Za-z0-9._-]/g;
  * ```
  */
 export function isQueueName(name: string): boolean {
-  if ([CPU_QUEUE, STEPS_QUEUE, PROVIDERS_QUEUES].includes(name)) return true;
+  if (QUEUE_GROUPS.includes(name)) return true;
   const provider = name.startsWith("provider-") ? name.slice("provider-".length) : "";
   return provider !== "" && provider.replace(QUEUE_UNSAFE, "") === provider;
 }

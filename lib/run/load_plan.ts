@@ -11,9 +11,9 @@ import { engineProbes } from "../plan/engine_probes.ts";
 import type { ForeseenWork } from "../plan/estimate_plan.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
 import type { Plan } from "../plan/plan.ts";
-import type { LocalEngine, Toolchain } from "../plan/toolchain.ts";
+import type { Toolchain } from "../plan/toolchain.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
-import type { JobFilters } from "../schema/job_kind.ts";
+import type { JobEngine, JobFilters } from "../schema/job_kind.ts";
 import { jobKinds } from "../workflow/job_kinds.ts";
 import { unmatchedFormats } from "../jobs/lesson/select_formats.ts";
 import { formatLabel } from "../schema/formats.ts";
@@ -68,13 +68,7 @@ export async function probeToolchain(
   options: { encoder?: string | null } = {},
 ): Promise<Toolchain> {
   const paths = await findFfmpeg();
-  const uses = (engine: LocalEngine | "encoder" | `encoder:${VideoCodec}`) =>
-    workflows.some((workflow) =>
-      jobKinds().some(([name, kind]) => {
-        const job = workflow.jobs[name];
-        return job !== null && kind.engines(job).has(engine);
-      })
-    );
+  const uses = (engine: JobEngine) => usesEngine(workflows, engine);
   // The same probes as a cluster worker's, which checks each job's engines against its own.
   const [ffmpeg, espeak, slides, encoders, pocketsphinx] = await Promise.all([
     engineProbes.ffmpeg(paths),
@@ -340,13 +334,7 @@ async function checkEncoderUsed(
   encoder: string | null,
 ): Promise<void> {
   if (encoder === null) return;
-  const uses = (engine: "encoder" | `encoder:${VideoCodec}`) =>
-    workflows.some((workflow) =>
-      jobKinds().some(([name, kind]) => {
-        const job = workflow.jobs[name];
-        return job !== null && kind.engines(job).has(engine);
-      })
-    );
+  const uses = (engine: JobEngine) => usesEngine(workflows, engine);
   const codec = knownEncoder(encoder)?.codec ?? null;
   if (uses("encoder") && (codec === null || uses(`encoder:${codec}`))) return;
   await selectEncoders({ ffmpeg: (await findFfmpeg()).ffmpeg }, { override: encoder });
@@ -367,6 +355,16 @@ async function checkEncoderUsed(
       "Only variants and montages encode with a chosen encoder (a lesson's videos are libx264's, with its " +
       "own settings): leave it out",
   });
+}
+
+/** Whether a job of the workflows runs `engine` (see `JobKind.engines`). */
+function usesEngine(workflows: readonly ResolvedWorkflow[], engine: JobEngine): boolean {
+  return workflows.some((workflow) =>
+    jobKinds().some(([name, kind]) => {
+      const job = workflow.jobs[name];
+      return job !== null && kind.engines(job).has(engine);
+    })
+  );
 }
 
 /** A codec as messages name it. */

@@ -91,6 +91,9 @@ export interface JobFilters {
   formats: readonly string[] | null;
 }
 
+/** What a job's steps run that keys them or needs probing (see `JobKind.engines`). */
+export type JobEngine = LocalEngine | "encoder" | `encoder:${VideoCodec}`;
+
 /**
  * A job kind.
  *
@@ -123,7 +126,7 @@ export interface JobKind<Fields extends z.ZodRawShape, Job> {
    * when its steps encode video with the encoder chosen for the machine, with `encoder:<codec>` for each codec
    * they encode (`--encoder` names an encoder of one codec).
    */
-  engines(job: Job): ReadonlySet<LocalEngine | "encoder" | `encoder:${VideoCodec}`>;
+  engines(job: Job): ReadonlySet<JobEngine>;
   /** Checks before any step runs (voices, filters, text that fits); returns warnings, throws on bad input. */
   preflight(job: Job, context: PreflightContext): Promise<string[]>;
   /** The ids `--only` can name (videos, files). */

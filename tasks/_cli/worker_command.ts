@@ -7,7 +7,7 @@
  */
 import { type Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import { resolve } from "node:path";
-import { CPU_QUEUE, isQueueName, PROVIDERS_QUEUES, STEPS_QUEUE } from "../../lib/cluster/cluster_job.ts";
+import { isQueueName, QUEUE_GROUPS } from "../../lib/cluster/cluster_job.ts";
 import { redisTarget } from "../../lib/cluster/redis_target.ts";
 import { closestName } from "../../lib/core/closest_name.ts";
 import { InputError } from "../../lib/core/errors.ts";
@@ -39,11 +39,10 @@ export function queueNames(value: string, previous: string[] | undefined): strin
   const names = list(value, previous);
   const unknown = names.find((name) => !isQueueName(name));
   if (unknown !== undefined) {
-    const groups = [CPU_QUEUE, STEPS_QUEUE, PROVIDERS_QUEUES];
-    const guess = closestName(unknown, groups);
+    const guess = closestName(unknown, QUEUE_GROUPS);
     throw new InvalidArgumentError(
       `Unknown queue "${unknown}"${guess === null ? "" : ` (did you mean "${guess}"?)`}: the queues are ` +
-        `${groups.join(", ")} and provider-<name>`,
+        `${QUEUE_GROUPS.join(", ")} and provider-<name>`,
     );
   }
   return names;
