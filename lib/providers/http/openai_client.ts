@@ -184,7 +184,9 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
   if (!response.ok) {
     const refused = response.status === 401 || response.status === 403;
     const message = serverMessage(bytes, response.headers.get("content-type") ?? "", response.statusText);
-    throw fail(refused ? `${message} (check the key in ${target.keyEnv})` : message, {
+    // A compatible server may ask for a key that was never set: that is what to say, not "check" it.
+    const hint = key === null ? `${target.keyEnv} is not set` : `check the key in ${target.keyEnv}`;
+    throw fail(refused ? `${message} (${hint})` : message, {
       status: response.status,
       retryAfterMs: response.status === 429 || response.status === 503
         ? retryAfterMs(response.headers)

@@ -70,6 +70,23 @@ Deno.test("callOpenAi() without a key refuses to call the hosted API", async () 
   );
 });
 
+Deno.test("callOpenAi() on a 401 says the key variable is not set when it is not, and to check it when it is", async () => {
+  const server = startFakeOpenAi({ statusFor: (path) => path.endsWith("speech") ? 401 : null });
+  const call = (keyEnv: string) =>
+    callOpenAi(target(server.url, { keyEnv }), { path: "/audio/speech", body: { json: { input: "x" } } });
+  Deno.env.set("REEL_TEST_SET_KEY", "sk-test-0123456789");
+  try {
+    await assert.rejects(call("REEL_TEST_UNSET_KEY"), /answered 401: .*\(REEL_TEST_UNSET_KEY is not set\)$/);
+    await assert.rejects(
+      call("REEL_TEST_SET_KEY"),
+      /answered 401: .*\(check the key in REEL_TEST_SET_KEY\)$/,
+    );
+  } finally {
+    Deno.env.delete("REEL_TEST_SET_KEY");
+    await server.close();
+  }
+});
+
 Deno.test("redactKey() removes the key and any long piece of it", () => {
   const key = "sk-proj-ABCDEFGHIJKLMNOP";
   assert.equal(
