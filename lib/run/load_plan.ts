@@ -205,6 +205,22 @@ function withoutStepsLeftOut(
     { toolchain },
   );
   const present = new Set(others.steps.map((step) => step.id));
+  // Which filter leaves an input out, when both are given: --only when the videos it keeps lack it.
+  const { only, formats } = options.filters;
+  let keptByOnly: Set<string> | null = null;
+  const leftOutBy = (input: string): string => {
+    if (only === null || formats === null) return filterText(options.filters);
+    keptByOnly ??= new Set(
+      planWorkflows(
+        loaded.flatMap((workflow) => {
+          const kept = narrow(workflow, { only, formats: null });
+          return kept === null ? [] : [{ ...kept, jobs: { ...kept.jobs, custom: null } }];
+        }),
+        { toolchain },
+      ).steps.map((step) => step.id),
+    );
+    return filterText(keptByOnly.has(input) ? { only: null, formats } : { only, formats: null });
+  };
   let steps = narrowed.flatMap((workflow) => workflow.jobs.custom ?? []);
   const left: string[] = [];
   // A step whose input is left out goes, then the steps that read it: until none is left to take out.
@@ -214,13 +230,9 @@ function withoutStepsLeftOut(
     changed = out.length > 0;
     for (const step of out) {
       const input = step.inputs.find((input) => !ids.has(input))!;
+      const why = left.includes(input) ? "is left out too" : `${leftOutBy(input)} leaves out`;
       left.push(step.id);
-      options.onNotice?.(
-        `Step "${step.id}" is left out of this run: it reads "${input}", which ${
-          filterText(options.filters)
-        } ` +
-          `leaves out`,
-      );
+      options.onNotice?.(`Step "${step.id}" is left out of this run: it reads "${input}", which ${why}`);
     }
     steps = steps.filter((step) => !out.includes(step));
   }

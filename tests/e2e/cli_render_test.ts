@@ -163,7 +163,13 @@ export default workflow({
     only.stderr,
     /Step "len" is left out of this run: it reads "a\/x\/speech", which --only b leaves out/,
   );
-  assert.match(only.stderr, /Step "twice" is left out of this run: it reads "len"/);
+  assert.match(only.stderr, /Step "twice" is left out of this run: it reads "len", which is left out too/);
+  // Both filters: each notice names the one that left its input out (before: both, for every step).
+  const both = await runCli(["render", `${dir}/custom.ts`, "--plan", "--only", "b", "--format", "320x180"]);
+  assert.equal(both.code, 0, both.stderr);
+  assert.match(both.stderr, /it reads "a\/x\/speech", which --only b leaves out/);
+  assert.match(both.stderr, /it reads "b\/video@180x320", which --format 320x180 leaves out/);
+  assert.doesNotMatch(both.stderr, /--only b --format/);
   const format = await runCli(["render", `${dir}/custom.ts`, "--plan", "--format", "320x180"]);
   assert.equal(format.code, 0, format.stderr);
   assert.match(format.stdout, /\b3 custom\)/);
