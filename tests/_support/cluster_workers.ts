@@ -49,13 +49,18 @@ export function spawnClusterRender(
   }).spawn();
 }
 
+/** How long a test waits for a log line of a process still running: far longer than any line takes here. */
+export const LINE_DEADLINE_MS = 60_000;
+
 /**
  * A process's log lines as they come.
  *
  * @param stream Its stderr.
  * @param name What it is, in the error of a line it never logs.
  * @returns Its lines so far; the first line (past or to come) that matches a pattern, rejected once the stream
- * has ended (the process exited) without one; and the end of the reading, every line read.
+ * has ended (the process exited) without one, or after {@linkcode LINE_DEADLINE_MS} of a process that logs on
+ * without it (a test of a line old code never logs fails, with the log, instead of hanging the suite); and the
+ * end of the reading, every line read.
  */
 export function watchLines(
   stream: ReadableStream<Uint8Array>,
@@ -90,7 +95,16 @@ export function watchLines(
     const found = lines.find((candidate) => pattern.test(candidate));
     if (found !== undefined) return Promise.resolve(found);
     if (ended) return Promise.reject(unlogged(pattern));
-    return new Promise<string>((resolve, reject) => waiters.push({ pattern, resolve, reject }));
+    const { promise, resolve, reject } = Promise.withResolvers<string>();
+    const waiter = { pattern, resolve, reject };
+    waiters.push(waiter);
+    const deadline = setTimeout(() => {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      reject(
+        new Error(`The ${name} had not logged ${pattern} after ${LINE_DEADLINE_MS} ms:\n${lines.join("\n")}`),
+      );
+    }, LINE_DEADLINE_MS);
+    return promise.finally(() => clearTimeout(deadline));
   };
   return { lines, line, read };
 }
