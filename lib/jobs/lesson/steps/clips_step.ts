@@ -5,7 +5,7 @@
  * @module
  */
 import type { CaptionStyle } from "../../../media/caption_placement.ts";
-import { encodeClip } from "../../../media/h264/encode_clip.ts";
+import { encodeClips } from "../../../media/h264/encode_clip.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { inputPath, outputPath } from "../../../steps/task_fields.ts";
 import type { ClipSource } from "../picture_timeline.ts";
@@ -23,16 +23,17 @@ export interface ClipsParams extends TimelineParams {
 }
 
 /**
- * Encodes the clips one after another into one stream. Inputs: the narration; each part's picture, its slide or,
- * for a part that moves, its picture layer (the slide without its caption band); each moving part's band layer
- * (RGBA), in the parts' order; then (when captions are burned) each section's cues. A move zooms the picture
+ * Encodes the clips one after another into one stream, in one ffmpeg (see `encodeClips`). Inputs: the narration;
+ * each part's picture, its slide or, for a part that moves, its picture layer (the slide without its caption band);
+ * each moving part's band layer (RGBA), in the parts' order; then (when captions are burned) each section's cues. A move zooms the picture
  * layer and lays the band layer, unmoved, over every frame. Runtime: `fontsDir`. Its value is `{ clips }`, each
  * clip's frames.
  */
 export const clipsStep: StepKindDefinition = {
   kind: "clips",
-  // 2: a moving picture's caption band stays still over its move (its inputs hold the two layers).
-  version: 2,
+  // 2: a moving picture's caption band stays still over its move (its inputs hold the two layers). 3: the clips in
+  // one encode, each from an IDR, a burned cue from its own frame (it began a frame late where its time rounded up).
+  version: 3,
   blocking: false,
   run: async (task, { signal }) => {
     const params = task.params as unknown as ClipsParams;
@@ -49,24 +50,17 @@ export const clipsStep: StepKindDefinition = {
     const captions = params.captions === null
       ? null
       : { ...params.captions, fontsDir: String(task.runtime.fontsDir) };
-    const output = await Deno.open(outputPath(task), { write: true, create: true, truncate: true });
-    try {
-      for (const [i, clip] of timeline.clips.entries()) {
-        const part = `${task.scratchDir}/clip-${i}.h264`;
-        await encodeClip(task.ffmpeg, {
-          frames: clip.frames,
-          from: side(clip.from),
-          to: clip.to === null ? null : side(clip.to),
-          transition: params.type,
-          cues: clip.cues,
-        }, { ...params, captions, scratchDir: task.scratchDir, output: part, signal });
-        const bytes = await Deno.readFile(part);
-        for (let written = 0; written < bytes.length;) written += await output.write(bytes.subarray(written));
-        await Deno.remove(part);
-      }
-    } finally {
-      output.close();
-    }
+    await encodeClips(
+      task.ffmpeg,
+      timeline.clips.map((clip) => ({
+        frames: clip.frames,
+        from: side(clip.from),
+        to: clip.to === null ? null : side(clip.to),
+        transition: params.type,
+        cues: clip.cues,
+      })),
+      { ...params, captions, scratchDir: task.scratchDir, output: outputPath(task), signal },
+    );
     return { clips: timeline.clips.map((clip) => clip.frames) };
   },
 };

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { findFfmpeg, runFfmpeg } from "../../../../lib/media/ffmpeg.ts";
-import { encodeClip } from "../../../../lib/media/h264/encode_clip.ts";
+import { encodeClips } from "../../../../lib/media/h264/encode_clip.ts";
 import { encodeStills } from "../../../../lib/media/h264/encode_stills.ts";
 import { pictureStream, readPictures, sameParameters } from "../../../../lib/media/h264/still_stream.ts";
 import { encodeRgbaPng } from "../../../../lib/media/png_encoder.ts";
 import { runProcess } from "../../../../lib/media/run_process.ts";
+import { DEFAULT_CAPTION_STYLE } from "../../../../lib/media/caption_placement.ts";
+import { burnedCaptionFont, captionFontsDir } from "../../../../lib/media/libass_fonts.ts";
 import { colourDistance } from "../../../_support/media.ts";
 import { tempDir } from "../../../_support/temp_dir.ts";
 
@@ -49,17 +51,17 @@ async function clip(dir: string, images: [string, string], size: { width: number
     offset,
   });
   const output = `${dir}/clip-${size.width}.h264`;
-  await encodeClip(await findFfmpeg(), {
+  await encodeClips(await findFfmpeg(), [{
     frames: 12,
     from: side(images[0], 24),
     to: side(images[1], -6),
     transition: "fade",
     cues: [],
-  }, { fps: FPS, ...size, gop: 2 * FPS, captions: null, scratchDir: dir, output });
+  }], { fps: FPS, ...size, gop: 2 * FPS, captions: null, scratchDir: dir, output });
   return readPictures(await Deno.readFile(output));
 }
 
-Deno.test("encodeClip(): a fade has the stills' parameter sets, so its pictures join the stills' stream as they are", async () => {
+Deno.test("encodeClips(): a fade has the stills' parameter sets, so its pictures join the stills' stream as they are", async () => {
   const dir = await tempDir();
   try {
     const size = { width: 64, height: 48 };
@@ -159,7 +161,7 @@ async function decodeFrames(file: string, size: { width: number; height: number 
   return Array.from({ length: stdout.length / bytes }, (_, i) => stdout.subarray(i * bytes, (i + 1) * bytes));
 }
 
-Deno.test("encodeClip(): a band stays where it is over every frame of a move, the picture moving under it", async () => {
+Deno.test("encodeClips(): a band stays where it is over every frame of a move, the picture moving under it", async () => {
   const dir = await tempDir();
   try {
     const [width, height] = [64, 48];
@@ -195,7 +197,7 @@ Deno.test("encodeClip(): a band stays where it is over every frame of a move, th
       partFrames: frames,
       offset: 0,
     };
-    await encodeClip(ffmpeg, { frames, from: side, to: null, transition: "fade", cues: [] }, {
+    await encodeClips(ffmpeg, [{ frames, from: side, to: null, transition: "fade", cues: [] }], {
       fps: FPS,
       width,
       height,
@@ -235,6 +237,66 @@ Deno.test("encodeClip(): a band stays where it is over every frame of a move, th
     assert.ok(
       open.filter(([a, b]) => colourDistance(a!, b!) > 60).length > open.length / 5,
       "the picture moves",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("encodeClips(): several clips in one stream, each from an IDR, and a burned cue from its own frame on", async () => {
+  const dir = await tempDir();
+  try {
+    const [width, height] = [64, 48];
+    const ffmpeg = await findFfmpeg();
+    const [red, blue] = await pictures(dir, width, height);
+    const still = (image: string) => ({ image, band: null, motion: null, partFrames: 30, offset: 0 });
+    const font = await burnedCaptionFont();
+    assert.ok(font !== null, "DejaVu Sans is installed by scripts/setup.sh");
+    const output = `${dir}/clips.h264`;
+    // A fade from red to blue with a caption from its frame 2, blue alone (the fade's blue read once), a fade back
+    // to red with a caption from its frame 1 (the stream's frame 11). At 30 fps frames 2 and 11 are at 66.7 and
+    // 366.7 ms: written rounded (0.07, 0.37), as before, each caption began a frame late.
+    const hi = (from: number, to: number) => [{ start: from / 30, end: to / 30, text: "Hi" }];
+    const clips = [
+      { frames: 6, from: still(red), to: still(blue), transition: "fade", cues: hi(2, 6) },
+      { frames: 4, from: still(blue), to: null, transition: "fade", cues: [] },
+      { frames: 6, from: still(blue), to: still(red), transition: "fade", cues: hi(1, 6) },
+    ];
+    await encodeClips(ffmpeg, clips, {
+      fps: 30,
+      width,
+      height,
+      gop: 60,
+      captions: {
+        style: { ...DEFAULT_CAPTION_STYLE, size: 0.3 },
+        maxLineLength: 2,
+        fontsDir: captionFontsDir(font),
+      },
+      scratchDir: dir,
+      output,
+    });
+    const stream = readPictures(await Deno.readFile(output));
+    const idr = stream.stills.flatMap((still, i) => (still.units.at(-1)![0]! & 0x1f) === 5 ? [i] : []);
+    assert.deepEqual(idr, [0, 6, 10]);
+    const frames = await decodeFrames(output, { width, height });
+    assert.equal(frames.length, 16);
+    const pixel = (frame: Uint8Array, x: number, y: number) =>
+      Array.from(frame.subarray((y * width + x) * 3, (y * width + x) * 3 + 3));
+    assert.ok(colourDistance(pixel(frames[0]!, 2, 2), [255, 0, 0]) <= 12, "the first fade starts red");
+    assert.ok(colourDistance(pixel(frames[7]!, 2, 2), [0, 0, 255]) <= 12, "blue alone");
+    const [r, , b] = pixel(frames[15]!, 2, 2);
+    assert.ok(r! > 150 && b! < 100, `the last fade goes to red: ${pixel(frames[15]!, 2, 2)}`);
+    // The captions: white letters in the lower half of the frame, each from its own frame on.
+    const lit = (frame: Uint8Array) => {
+      let count = 0;
+      for (let y = height / 2; y < height; y++) {
+        for (let x = 0; x < width; x++) if (Math.min(...pixel(frame, x, y)) > 200) count++;
+      }
+      return count;
+    };
+    assert.deepEqual(
+      frames.map((frame) => lit(frame) > 0 ? 1 : 0).join(""),
+      "001111" + "0000" + "011111",
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
