@@ -61,6 +61,8 @@ export interface EncodeClipOptions {
   scratchDir: string;
   /** The Annex-B stream to write. */
   output: string;
+  /** Pixels of pictures one ffmpeg holds at most. @default CLIP_BATCH_PIXELS */
+  batchPixels?: number;
   signal?: AbortSignal;
 }
 
@@ -155,7 +157,8 @@ function pictureFilter(
  * import assert from "node:assert/strict";
  * import { assFrameTime } from "./encode_clip.ts";
  * assert.equal(assFrameTime(2, 30), 0.06);
- * assert.equal(assFrameTime(3, 30), 0.09); // 3 × (1/30) × 1000 is 99.99…: libass is asked for 99 ms
+ * assert.equal(assFrameTime(3, 30), 0.1);
+ * assert.equal(assFrameTime(111, 30), 3.69); // 111 × (1/30) × 1000 is 3699.99… in doubles: libass is asked for 3699 ms
  * ```
  */
 export function assFrameTime(frame: number, fps: number): number {
@@ -163,10 +166,70 @@ export function assFrameTime(frame: number, fps: number): number {
 }
 
 /**
- * Encodes clips one after another into one stream, in one ffmpeg: each clip starts with an IDR (as it did encoded
- * alone), and a picture that two clips share (a transition's second side and the next clip's first) is read
- * once. One process a clip paid a start, the caption fonts' loading and its pictures' decoding each time: a
- * lesson's transitions at 1920×1080 cost a third more CPU so.
+ * Pixels of decoded pictures one ffmpeg of {@linkcode encodeClips} holds at most: six 1920×1080 slides. ffmpeg
+ * decodes every input's picture before its filters start, and holds each (about 30 MB at 1920×1080, measured:
+ * 384 MB for twelve): a long lesson's clips in one process would hold them all.
+ */
+export const CLIP_BATCH_PIXELS = 6 * 1920 * 1080;
+
+/**
+ * Cuts clips, in order, into the batches that {@linkcode encodeClips} encodes in one ffmpeg each: as many clips as
+ * keep the batch's distinct pictures within {@linkcode CLIP_BATCH_PIXELS} (a moving picture counts four times: it is
+ * scaled to twice its size), one at least. The batches depend on the clips and the size only, so the bytes do too.
+ *
+ * @param clips The clips.
+ * @param size Their frame size, and the pixels a batch holds at most ({@linkcode CLIP_BATCH_PIXELS} unless given).
+ * @returns The batches, in order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { clipBatches } from "./encode_clip.ts";
+ * const side = (image: string) => ({ image, band: null, motion: null, partFrames: 30, offset: 0 });
+ * const fade = (a: string, b: string) => ({ frames: 15, from: side(a), to: side(b), transition: "fade", cues: [] });
+ * const clips = ["a", "b", "c", "d", "e", "f", "g", "h"].slice(1).map((to, i) => fade("abcdefgh"[i]!, to));
+ * assert.deepEqual(clipBatches(clips, { width: 1920, height: 1080 }).map((batch) => batch.length), [5, 2]);
+ * assert.deepEqual(clipBatches(clips, { width: 320, height: 180 }).map((batch) => batch.length), [7]);
+ * ```
+ */
+export function clipBatches(
+  clips: readonly ClipSpec[],
+  size: { width: number; height: number; batchPixels?: number },
+): ClipSpec[][] {
+  const budget = size.batchPixels ?? CLIP_BATCH_PIXELS;
+  // Each distinct picture of a batch, by file, with its weight.
+  const withPictures = (weights: ReadonlyMap<string, number>, clip: ClipSpec) => {
+    const next = new Map(weights);
+    for (const side of [clip.from, ...clip.to === null ? [] : [clip.to]]) {
+      next.set(side.image, Math.max(next.get(side.image) ?? 0, side.motion === null ? 1 : 4));
+      if (side.band !== null) next.set(side.band, 1);
+    }
+    return next;
+  };
+  const pixels = (weights: ReadonlyMap<string, number>) =>
+    [...weights.values()].reduce((sum, weight) => sum + weight, 0) * size.width * size.height;
+  const batches: ClipSpec[][] = [];
+  let batch: ClipSpec[] = [];
+  let weights = new Map<string, number>();
+  for (const clip of clips) {
+    let next = withPictures(weights, clip);
+    if (batch.length > 0 && pixels(next) > budget) {
+      batches.push(batch);
+      batch = [];
+      next = withPictures(new Map(), clip);
+    }
+    weights = next;
+    batch.push(clip);
+  }
+  batches.push(batch);
+  return batches;
+}
+
+/**
+ * Encodes clips one after another into one stream, each starting with an IDR (as it did encoded alone), in as few
+ * ffmpeg processes as {@linkcode clipBatches} allows: a picture that two clips of a batch share (a transition's
+ * second side and the next clip's first) is read once. One process a clip paid a start, the caption fonts'
+ * loading and its pictures' decoding each time: a lesson's transitions at 1920×1080 took a third more CPU so.
  *
  * @param ffmpeg The binaries.
  * @param clips What to encode, in order (one at least).
@@ -186,6 +249,28 @@ export async function encodeClips(
   options: EncodeClipOptions,
 ): Promise<void> {
   if (clips.length === 0) throw new RangeError("No clip to encode");
+  const batches = clipBatches(clips, options);
+  if (batches.length === 1) return await encodeBatch(ffmpeg, clips, { ...options, name: "clips" });
+  const output = await Deno.open(options.output, { write: true, create: true, truncate: true });
+  try {
+    for (const [b, batch] of batches.entries()) {
+      const part = `${options.scratchDir}/clips-${b}.h264`;
+      await encodeBatch(ffmpeg, batch, { ...options, name: `clips-${b}`, output: part });
+      const bytes = await Deno.readFile(part);
+      for (let written = 0; written < bytes.length;) written += await output.write(bytes.subarray(written));
+      await Deno.remove(part);
+    }
+  } finally {
+    output.close();
+  }
+}
+
+/** Encodes clips into one stream in one ffmpeg (see {@linkcode encodeClips}); `name` names its scratch files. */
+async function encodeBatch(
+  ffmpeg: FfmpegPaths,
+  clips: readonly ClipSpec[],
+  options: EncodeClipOptions & { name: string },
+): Promise<void> {
   const { fps, width, height } = options;
   // Each file is one input, split when several chains read it.
   const inputs: string[] = [];
@@ -245,7 +330,7 @@ export async function encodeClips(
   );
   let burn = "";
   if (options.captions !== null && cues.length > 0) {
-    const path = `${options.scratchDir}/clip-captions.ass`;
+    const path = `${options.scratchDir}/${options.name}-captions.ass`;
     await Deno.writeTextFile(path, formatAss(cues, { width, height, ...options.captions }));
     burn = `,subtitles=filename=${escapeFilterOption(path)}:fontsdir=${
       escapeFilterOption(options.captions.fontsDir)

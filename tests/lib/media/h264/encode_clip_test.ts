@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { findFfmpeg, runFfmpeg } from "../../../../lib/media/ffmpeg.ts";
-import { encodeClips } from "../../../../lib/media/h264/encode_clip.ts";
+import { clipBatches, encodeClips } from "../../../../lib/media/h264/encode_clip.ts";
 import { encodeStills } from "../../../../lib/media/h264/encode_stills.ts";
 import { pictureStream, readPictures, sameParameters } from "../../../../lib/media/h264/still_stream.ts";
 import { encodeRgbaPng } from "../../../../lib/media/png_encoder.ts";
@@ -243,7 +243,7 @@ Deno.test("encodeClips(): a band stays where it is over every frame of a move, t
   }
 });
 
-Deno.test("encodeClips(): several clips in one stream, each from an IDR, and a burned cue from its own frame on", async () => {
+Deno.test("encodeClips(): several clips in one stream, whole or in batches, each from an IDR, and a burned cue from its own frame on", async () => {
   const dir = await tempDir();
   try {
     const [width, height] = [64, 48];
@@ -252,7 +252,6 @@ Deno.test("encodeClips(): several clips in one stream, each from an IDR, and a b
     const still = (image: string) => ({ image, band: null, motion: null, partFrames: 30, offset: 0 });
     const font = await burnedCaptionFont();
     assert.ok(font !== null, "DejaVu Sans is installed by scripts/setup.sh");
-    const output = `${dir}/clips.h264`;
     // A fade from red to blue with a caption from its frame 2, blue alone (the fade's blue read once), a fade back
     // to red with a caption from its frame 1 (the stream's frame 11). At 30 fps frames 2 and 11 are at 66.7 and
     // 366.7 ms: written rounded (0.07, 0.37), as before, each caption began a frame late.
@@ -262,41 +261,51 @@ Deno.test("encodeClips(): several clips in one stream, each from an IDR, and a b
       { frames: 4, from: still(blue), to: null, transition: "fade", cues: [] },
       { frames: 6, from: still(blue), to: still(red), transition: "fade", cues: hi(1, 6) },
     ];
-    await encodeClips(ffmpeg, clips, {
-      fps: 30,
-      width,
-      height,
-      gop: 60,
-      captions: {
-        style: { ...DEFAULT_CAPTION_STYLE, size: 0.3 },
-        maxLineLength: 2,
-        fontsDir: captionFontsDir(font),
-      },
-      scratchDir: dir,
-      output,
-    });
-    const stream = readPictures(await Deno.readFile(output));
-    const idr = stream.stills.flatMap((still, i) => (still.units.at(-1)![0]! & 0x1f) === 5 ? [i] : []);
-    assert.deepEqual(idr, [0, 6, 10]);
-    const frames = await decodeFrames(output, { width, height });
-    assert.equal(frames.length, 16);
-    const pixel = (frame: Uint8Array, x: number, y: number) =>
-      Array.from(frame.subarray((y * width + x) * 3, (y * width + x) * 3 + 3));
-    assert.ok(colourDistance(pixel(frames[0]!, 2, 2), [255, 0, 0]) <= 12, "the first fade starts red");
-    assert.ok(colourDistance(pixel(frames[7]!, 2, 2), [0, 0, 255]) <= 12, "blue alone");
-    const [r, , b] = pixel(frames[15]!, 2, 2);
-    assert.ok(r! > 150 && b! < 100, `the last fade goes to red: ${pixel(frames[15]!, 2, 2)}`);
-    // The captions: white letters in the lower half of the frame, each from its own frame on.
-    const lit = (frame: Uint8Array) => {
-      let count = 0;
-      for (let y = height / 2; y < height; y++) {
-        for (let x = 0; x < width; x++) if (Math.min(...pixel(frame, x, y)) > 200) count++;
-      }
-      return count;
-    };
+    // Whole, and cut into batches of one ffmpeg each (a picture of this size a batch: a clip each, the first clip
+    // whole): the same frames, each clip from an IDR.
+    for (const batchPixels of [undefined, width * height]) {
+      const output = `${dir}/clips-${batchPixels ?? "whole"}.h264`;
+      await encodeClips(ffmpeg, clips, {
+        fps: 30,
+        width,
+        height,
+        gop: 60,
+        captions: {
+          style: { ...DEFAULT_CAPTION_STYLE, size: 0.3 },
+          maxLineLength: 2,
+          fontsDir: captionFontsDir(font),
+        },
+        scratchDir: dir,
+        output,
+        batchPixels,
+      });
+      const stream = readPictures(await Deno.readFile(output));
+      const idr = stream.stills.flatMap((still, i) => (still.units.at(-1)![0]! & 0x1f) === 5 ? [i] : []);
+      assert.deepEqual(idr, [0, 6, 10]);
+      const frames = await decodeFrames(output, { width, height });
+      assert.equal(frames.length, 16);
+      const pixel = (frame: Uint8Array, x: number, y: number) =>
+        Array.from(frame.subarray((y * width + x) * 3, (y * width + x) * 3 + 3));
+      assert.ok(colourDistance(pixel(frames[0]!, 2, 2), [255, 0, 0]) <= 12, "the first fade starts red");
+      assert.ok(colourDistance(pixel(frames[7]!, 2, 2), [0, 0, 255]) <= 12, "blue alone");
+      const [r, , b] = pixel(frames[15]!, 2, 2);
+      assert.ok(r! > 150 && b! < 100, `the last fade goes to red: ${pixel(frames[15]!, 2, 2)}`);
+      // The captions: white letters in the lower half of the frame, each from its own frame on.
+      const lit = (frame: Uint8Array) => {
+        let count = 0;
+        for (let y = height / 2; y < height; y++) {
+          for (let x = 0; x < width; x++) if (Math.min(...pixel(frame, x, y)) > 200) count++;
+        }
+        return count;
+      };
+      assert.deepEqual(
+        frames.map((frame) => lit(frame) > 0 ? 1 : 0).join(""),
+        "001111" + "0000" + "011111",
+      );
+    }
     assert.deepEqual(
-      frames.map((frame) => lit(frame) > 0 ? 1 : 0).join(""),
-      "001111" + "0000" + "011111",
+      clipBatches(clips, { width, height, batchPixels: width * height }).map((b) => b.length),
+      [1, 1, 1],
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
