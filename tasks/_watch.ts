@@ -30,11 +30,12 @@ interface NamedFile {
 /**
  * The files a plan's steps read from the user's disk: every absolute path in a step's run-time details (the
  * pictures, backgrounds, music, inputs) that is a file, but fonts (the system's, which the workflow does not
- * name). The store and the binaries are not among them. Then the files `read` (reel's own modules left out).
+ * name). The store and the binaries are not among them. Then the files `read` (reel's own modules left out), and
+ * the files `named` by the workflows' issues (a missing picture: watched until it is there).
  *
  * @param plan The plan.
- * @param read Files the workflows' code read while they loaded.
- * @returns Each file once, with its modification time.
+ * @param files Files the workflows' code read while they loaded, and files their issues named.
+ * @returns Each file once, with its modification time (null for a named file that is not there).
  *
  * @example
  * ```ts
@@ -42,14 +43,14 @@ interface NamedFile {
  * import { planNamedFiles } from "./_watch.ts";
  * const file = await Deno.makeTempFile();
  * const step = { runtime: { musicPath: file, picturePath: null, items: [file, "/no/such/file"], font: "/f/a.ttf" } };
- * const named = planNamedFiles({ steps: [step], templates: [] } as never);
- * assert.deepEqual(named.map((entry) => entry.path), [file]);
+ * const named = planNamedFiles({ steps: [step], templates: [] } as never, { named: ["/no/such/picture.png"] });
+ * assert.deepEqual(named.map((entry) => entry.path), [file, "/no/such/picture.png"]);
  * await Deno.remove(file);
  * ```
  */
 export function planNamedFiles(
   plan: Pick<Plan, "steps" | "templates">,
-  read: Iterable<string> = [],
+  files: { read?: Iterable<string>; named?: Iterable<string> } = {},
 ): NamedFile[] {
   const named = new Map<string, NamedFile>();
   const add = (path: string) => {
@@ -68,7 +69,11 @@ export function planNamedFiles(
       }
     }
   }
-  for (const path of read) if (!REEL_OWN.some((prefix) => path.startsWith(prefix))) add(path);
+  for (const path of files.read ?? []) if (!REEL_OWN.some((prefix) => path.startsWith(prefix))) add(path);
+  for (const path of files.named ?? []) {
+    add(path);
+    if (!named.has(path)) named.set(path, { path, mtime: null });
+  }
   return [...named.values()];
 }
 
@@ -76,16 +81,17 @@ export function planNamedFiles(
  * In a render a watch started: writes the files the plan names and those the workflows' code read where the watch
  * reads them (nothing otherwise).
  *
- * @param plan The render's plan, once made.
- * @param read The files the workflows' code read while they loaded (a lesson's script in a Markdown file).
+ * @param plan The render's plan, once made (none, empty, when the workflows could not be planned).
+ * @param files The files the workflows' code read while they loaded (a lesson's script in a Markdown file), and
+ * those their issues named (a missing or broken picture).
  */
 export async function tellWatcher(
   plan: Pick<Plan, "steps" | "templates">,
-  read: Iterable<string> = [],
+  files: { read?: Iterable<string>; named?: Iterable<string> } = {},
 ): Promise<void> {
   const list = Deno.env.get(WATCH_LIST_ENV);
   if (list === undefined || list === "") return;
-  await Deno.writeTextFile(list, JSON.stringify(planNamedFiles(plan, read)));
+  await Deno.writeTextFile(list, JSON.stringify(planNamedFiles(plan, files)));
 }
 
 /** Whether this render was started by a watch (which wants the files its workflows read). */
@@ -161,6 +167,10 @@ export async function watchAndRender(
     const changed = await nextChange(watched, {
       signal,
       pending: savedDuring,
+      // A file named by a mistake that was never there (a picture not made yet): waited for, not "gone".
+      absent: named.filter((file) => file.mtime === null && after.get(file.path) === null).map((file) =>
+        file.path
+      ),
       say,
       // A file the plan names that is also a module (a script the workflow imports and reads) is counted once.
       onReady: () => say(`${watchingLine(files, watched, watched.length - modules.length)}; Ctrl-C to stop`),
@@ -230,18 +240,21 @@ async function modificationTimes(paths: readonly string[]): Promise<Map<string, 
  * Waits for a watched file to be saved: written in place, or deleted and created again, or replaced by a rename (as
  * `git checkout` and many editors do). The folders that hold the files are watched, not the files themselves (a
  * watch on a file dies with it), and their events are kept to the watched paths. While a watched file is gone, says
- * so and waits for it to come back. Files saved during the render (`pending`) count as changed already.
+ * so and waits for it to come back (or, one `absent` from the start, for it to be there). Files saved during the
+ * render (`pending`) count as changed already.
  */
 async function nextChange(
   paths: readonly string[],
   options: {
     signal: AbortSignal;
     pending: readonly string[];
+    absent: readonly string[];
     say: (line: string) => void;
     onReady: () => void;
   },
 ): Promise<string[] | null> {
   const { signal, pending, say, onReady } = options;
+  const missingLine = (gone: readonly string[]) => goneLine(gone, options.absent);
   if (signal.aborted) return null;
   const watched = new Set(paths);
   const folders = await existingFolders(paths);
@@ -253,7 +266,7 @@ async function nextChange(
     const changed = new Set(pending);
     let gone = await missingFiles(paths);
     if (gone.length === 0 && changed.size > 0) return [...changed];
-    if (gone.length > 0) say(goneLine(gone));
+    if (gone.length > 0) say(missingLine(gone));
     else onReady();
     for await (const event of watcher) {
       if (event.kind === "access" || event.kind === "other") continue;
@@ -264,7 +277,7 @@ async function nextChange(
       await new Promise((resolve) => setTimeout(resolve, 150));
       const now = await missingFiles(paths);
       if (now.length === 0) return [...changed];
-      if (now.join("\n") !== gone.join("\n")) say(goneLine(now));
+      if (now.join("\n") !== gone.join("\n")) say(missingLine(now));
       gone = now;
     }
     return null;
@@ -302,12 +315,14 @@ async function missingFiles(paths: readonly string[]): Promise<string[]> {
   return paths.filter((_, i) => missing[i]);
 }
 
-function goneLine(gone: readonly string[]): string {
+/** What a watch says while files are missing: gone (they were there), or not there yet (never seen). */
+function goneLine(gone: readonly string[], absent: readonly string[]): string {
   const cwd = `${Deno.cwd()}/`;
   const names = gone.map((path) => path.startsWith(cwd) ? path.slice(cwd.length) : path);
-  return `${names.join(", ")} ${gone.length === 1 ? "is" : "are"} gone; waiting for ${
-    gone.length === 1 ? "it" : "them"
-  } to come back`;
+  const [is, it] = gone.length === 1 ? ["is", "it"] : ["are", "them"];
+  return gone.every((path) => absent.includes(path))
+    ? `${names.join(", ")} ${is} not there yet; waiting for ${it}`
+    : `${names.join(", ")} ${is} gone; waiting for ${it} to come back`;
 }
 
 function closeWatcher(watcher: Deno.FsWatcher): void {

@@ -13,6 +13,11 @@ export interface WorkflowIssue {
   path: string;
   /** What is wrong, sentence case, no trailing period. */
   message: string;
+  /**
+   * The file the workflow names that the issue is about (absolute), when it is one: missing, unreadable or not
+   * what it should be. A watch waits for it to be saved.
+   */
+  file?: string;
 }
 
 /**

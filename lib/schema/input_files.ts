@@ -180,6 +180,8 @@ export async function expandInputFiles(
         message: folder
           ? `The folder "${pattern}" holds no ${options.takes!.what} (in ${base})`
           : `No file matches "${pattern}" (in ${base})`,
+        // A file named as it is (not a pattern) is watched until it is there.
+        ...isGlob(pattern) || folder ? {} : { file: absolute },
       });
     }
     for (const match of matches) {
@@ -309,7 +311,7 @@ async function identify(
     if (!(error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotFound)) {
       throw error;
     }
-    context.issues.push({ path: context.path, message: `Cannot read ${path}: ${error.message}` });
+    context.issues.push({ path: context.path, message: `Cannot read ${path}: ${error.message}`, file: path });
     return null;
   }
 }

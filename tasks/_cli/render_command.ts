@@ -154,12 +154,16 @@ async function renderOnce(files: string[], mode: ReporterMode, options: RenderOp
           onRead: startedByWatch() ? onRead : undefined,
           onPlan: (plan) => {
             told = true;
-            return tellWatcher(plan, read);
+            return tellWatcher(plan, { read });
           },
         });
       } catch (error) {
-        // A workflow that failed to load or plan (its script has the mistake) is watched by what it read so far.
-        if (!told && read.size > 0) await tellWatcher({ steps: [], templates: [] }, read);
+        // A workflow that failed to load or plan is watched by what its code read so far (its script has the
+        // mistake) and the files its issues name (a missing or broken picture: the fix is saving it).
+        const named = error instanceof WorkflowError ? error.issues.flatMap((issue) => issue.file ?? []) : [];
+        if (!told && read.size + named.length > 0) {
+          await tellWatcher({ steps: [], templates: [] }, { read, named });
+        }
         throw error;
       }
     },

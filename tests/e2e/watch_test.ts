@@ -16,7 +16,7 @@ export default workflow({
 
 /**
  * Starts `render lesson.ts --watch --json` in `dir`: its events; `until(pattern)` reads its stderr until the pattern
- * shows (failing if the watch ends first) and returns what it read, the pattern then taken out; `rounds()` reads
+ * shows (failing if the watch ends first, or after two minutes) and returns what it read, the pattern then taken out; `rounds()` reads
  * the renders and acts between them; `stop()` sends SIGINT and returns its status.
  */
 function startWatch(dir: string, file = "lesson.ts") {
@@ -33,10 +33,16 @@ function startWatch(dir: string, file = "lesson.ts") {
   return {
     events,
     async until(pattern: RegExp): Promise<string> {
-      while (!pattern.test(said)) {
-        const { value, done } = await stderr.read();
-        if (done) throw new Error(`The watch ended before saying ${pattern}:\n${said}`);
-        said += decoder.decode(value);
+      // A watch that never says it is killed after two minutes: the test fails instead of hanging.
+      const guard = setTimeout(() => child.kill("SIGKILL"), 120_000);
+      try {
+        while (!pattern.test(said)) {
+          const { value, done } = await stderr.read();
+          if (done) throw new Error(`The watch ended before saying ${pattern}:\n${said}`);
+          said += decoder.decode(value);
+        }
+      } finally {
+        clearTimeout(guard);
       }
       const read = said;
       said = said.replace(pattern, "");
@@ -180,6 +186,28 @@ Deno.test("render --watch renders again when a picture the workflow names is sav
   const status = await watch.stop();
   assert.ok(runs[1]!.includes("v/s1/slide@160x90"), runs[1]!.join(", "));
   assert.ok(!runs[1]!.some((step) => /speech|narration|s2\//.test(step)), runs[1]!.join(", "));
+  assert.equal(status.code, 130);
+});
+
+Deno.test("render --watch on a workflow whose picture is missing, then broken, renders once it is saved whole; before, it waited on the workflow only", async () => {
+  const dir = await tempDir("reel-watch-picture-");
+  await Deno.writeTextFile(
+    `${dir}/lesson.ts`,
+    workflowText("Second part.").replace('title: "A",', 'title: "A", picture: { file: "pic.png" },'),
+  );
+  const watch = startWatch(dir);
+  const missing = await watch.until(/pic\.png is not there yet; waiting for it\n/);
+  assert.match(missing, /✖ Image not found: .*pic\.png/);
+  // A cut PNG is a mistake too, and the watch waits on the picture for its fix.
+  await makeColourImage(`${dir}/whole.png`, { colour: "#3050e0", width: 32, height: 32 });
+  const whole = await Deno.readFile(`${dir}/whole.png`);
+  await Deno.writeFile(`${dir}/pic.png`, whole.subarray(0, whole.length - 20));
+  const cut = await watch.until(/watching lesson\.ts and 1 file it reads .*Ctrl-C to stop\n/);
+  assert.match(cut, /✖ Cannot use .*pic\.png as an image/);
+  await Deno.rename(`${dir}/whole.png`, `${dir}/pic.png`);
+  const ran = await watch.ranInNextRun();
+  const status = await watch.stop();
+  assert.equal(ran, 12);
   assert.equal(status.code, 130);
 });
 

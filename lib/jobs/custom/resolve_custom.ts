@@ -62,7 +62,11 @@ export async function resolveCustomSteps(
         if ((await Deno.stat(path)).isFile) {
           if (!digests.has(path)) digests.set(path, sha256File(path));
           declared[i]![relative(workflowDir(context.moduleUrl), path)] = await digests.get(path)!;
-        } else context.issues.push({ path: `steps[${i}].files[${j}]`, message: `Not a file: ${path}` });
+        } else {context.issues.push({
+            path: `steps[${i}].files[${j}]`,
+            message: `Not a file: ${path}`,
+            file: path,
+          });}
       } catch (error) {
         const message = error instanceof Deno.errors.NotFound
           ? `File not found: ${path}`
@@ -70,7 +74,7 @@ export async function resolveCustomSteps(
           ? `Cannot read ${path}: permission denied`
           : null;
         if (message === null) throw error;
-        context.issues.push({ path: `steps[${i}].files[${j}]`, message });
+        context.issues.push({ path: `steps[${i}].files[${j}]`, message, file: path });
       }
     }
   }

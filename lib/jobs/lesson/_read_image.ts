@@ -28,7 +28,7 @@ export async function readImage(
   try {
     const bytes = await readUserFile(file);
     if (sniffImage(bytes) === null) {
-      context.issues.push({ path: context.path, message: `Not a PNG or JPEG image: ${file}` });
+      context.issues.push({ path: context.path, message: `Not a PNG or JPEG image: ${file}`, file });
       return null;
     }
     // Its structure (chunks, checksums, segments) at every start; whether its pixels decode is asked by the
@@ -36,7 +36,11 @@ export async function readImage(
     // every render, an unchanged one too, 80-120 ms a picture (ffmpeg's decode of a JPEG, 130 ms more).
     const problem = imageProblem(bytes, { pixels: false, slide: true });
     if (problem !== null) {
-      context.issues.push({ path: context.path, message: `Cannot use ${file} as an image: ${problem}` });
+      context.issues.push({
+        path: context.path,
+        message: `Cannot use ${file} as an image: ${problem}`,
+        file,
+      });
       return null;
     }
     const turn = exifOrientation(bytes)?.orientation;
@@ -44,7 +48,7 @@ export async function readImage(
   } catch (error) {
     const problem = unreadableImage(error);
     if (problem === null) throw error;
-    context.issues.push({ path: context.path, message: `${problem}: ${file}` });
+    context.issues.push({ path: context.path, message: `${problem}: ${file}`, file });
     return null;
   }
 }

@@ -75,7 +75,7 @@ export async function resolveMusic(
   if (typeof file === "string") {
     // One issue per field that names the file: the lesson's is reported once for all its videos.
     if (!context.issues.some((issue) => issue.path === path && issue.message === file)) {
-      context.issues.push({ path, message: file });
+      context.issues.push({ path, message: file, file: absolute });
     }
     return null;
   }

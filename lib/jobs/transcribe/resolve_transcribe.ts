@@ -134,13 +134,17 @@ async function readRecording(
   try {
     const info = await Deno.stat(input);
     if (!info.isFile) {
-      context.issues.push({ path: context.path, message: `Expected a recording, got a folder: ${input}` });
+      context.issues.push({
+        path: context.path,
+        message: `Expected a recording, got a folder: ${input}`,
+        file: input,
+      });
       return null;
     }
     return { input, sha256: await sha256File(input) };
   } catch (error) {
     if (!isMissing(error)) throw error;
-    context.issues.push({ path: context.path, message: `Recording not found: ${input}` });
+    context.issues.push({ path: context.path, message: `Recording not found: ${input}`, file: input });
     return null;
   }
 }

@@ -208,18 +208,18 @@ async function resolveOverlay(
     bytes = await Deno.readFile(path);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
-    context.issues.push({ path: where, message: `Image not found: ${overlay.image}` });
+    context.issues.push({ path: where, message: `Image not found: ${overlay.image}`, file: path });
     return null;
   }
   if (sniffImage(bytes) === null) {
-    context.issues.push({ path: where, message: `Not a PNG or JPEG image: ${overlay.image}` });
+    context.issues.push({ path: where, message: `Not a PNG or JPEG image: ${overlay.image}`, file: path });
     return null;
   }
   // Whole, not only its first bytes: a cut PNG passed, and ffmpeg failed every variant that drew it. Its chunks at
   // each load, as for a slide's images; its pixels are decoded by the preflight (see variants_kind.ts).
   const problem = imageProblem(bytes, { pixels: false });
   if (problem !== null) {
-    context.issues.push({ path: where, message: `Cannot use ${overlay.image}: ${problem}` });
+    context.issues.push({ path: where, message: `Cannot use ${overlay.image}: ${problem}`, file: path });
     return null;
   }
   const applied: AppliedOverlay = {

@@ -162,9 +162,11 @@ Deno.test("pictures: a missing file, a bad fit or zoom, and a generated image gi
   const missing = await issuesOf({
     videos: [{ id: "a", sections: [{ ...section, picture: { file: "missing.png" } }] }],
   }, where);
+  // The file too, which a watch waits for.
   assert.deepEqual(missing, [{
     path: "videos[0].sections[0].picture.file",
     message: `Image not found: ${dir}/missing.png`,
+    file: `${dir}/missing.png`,
   }]);
 });
 
