@@ -90,6 +90,30 @@ export function formatAss(cues: readonly Cue[], options: AssOptions): string {
     events.join("");
 }
 
+/**
+ * The centisecond to write in an ASS script for the start or end of a cue at `frame` of a stream whose
+ * timestamps count frames at `fps`: the one libass sees that frame at, rounded down. ffmpeg's `subtitles` filter
+ * asks libass for a frame at its time in whole milliseconds, cut (`pts × time base × 1000`, in doubles), and libass
+ * shows a cue from its start to before its end: a cue written at its time rounded to the nearest centisecond began
+ * a frame late wherever that rounded up (frame 2 at 30 fps is at 66 ms, written 0.07).
+ *
+ * @param frame The frame.
+ * @param fps The stream's frames a second (its time base is `1/fps`).
+ * @returns Centiseconds.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { assFrameCentiseconds } from "./ass_subtitles.ts";
+ * assert.equal(assFrameCentiseconds(2, 30), 6);
+ * assert.equal(assFrameCentiseconds(3, 30), 10);
+ * assert.equal(assFrameCentiseconds(111, 30), 369); // 111 × (1/30) × 1000 is 3699.99… in doubles: 3699 ms
+ * ```
+ */
+export function assFrameCentiseconds(frame: number, fps: number): number {
+  return Math.floor(Math.trunc(frame * (1 / fps) * 1000) / 10);
+}
+
 /** `H:MM:SS.cc`, rounded to the centisecond. */
 function assTime(seconds: number): string {
   const cs = Math.max(0, Math.round(seconds * 100));

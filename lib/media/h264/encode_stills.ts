@@ -8,7 +8,7 @@
 import type { FfmpegPaths } from "../../core/ffmpeg_paths.ts";
 import { runFfmpeg } from "../ffmpeg.ts";
 import { captionFontsEnv } from "../libass_fonts.ts";
-import { formatAss } from "../ass_subtitles.ts";
+import { assFrameCentiseconds, formatAss } from "../ass_subtitles.ts";
 import type { CaptionStyle } from "../caption_placement.ts";
 import { escapeFilterOption } from "../escape_filter_option.ts";
 import { h264Level } from "./h264_level.ts";
@@ -105,8 +105,8 @@ export async function encodeStills(
 
 /**
  * Writes an ASS script that shows picture `i`'s text on picture `i` alone, and returns the `subtitles` filter that
- * burns it. The images are read at `fps / 2`, so picture `i` is at `i · 2 / fps` s; libass is asked for the
- * millisecond ffmpeg gives it (truncated), and each text lasts the centisecond around that.
+ * burns it. The images are read at `fps / 2`, so picture `i` is at `i · 2 / fps` s; each text lasts the centisecond
+ * libass sees its picture at (see `assFrameCentiseconds`).
  */
 async function captionFilter(
   captions: BurnedCaptions,
@@ -117,7 +117,8 @@ async function captionFilter(
   }
   const cues = captions.texts.flatMap((text, i) => {
     if (text === null) return [];
-    const centiseconds = Math.floor(Math.trunc(i * (2 / options.fps) * 1000) / 10);
+    // `1 / (fps / 2)` is the double `2 / fps` is: division is rounded once, from the same number.
+    const centiseconds = assFrameCentiseconds(i, options.fps / 2);
     return [{ start: centiseconds / 100, end: (centiseconds + 1) / 100, text }];
   });
   const path = `${options.scratchDir}/captions.ass`;

@@ -5,7 +5,7 @@
  * @module
  */
 import type { CaptionStyle } from "../../../media/caption_placement.ts";
-import { encodeClips } from "../../../media/h264/encode_clip.ts";
+import { encodeClips } from "../../../media/h264/encode_clips.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { inputPath, outputPath } from "../../../steps/task_fields.ts";
 import type { ClipSource } from "../picture_timeline.ts";
@@ -23,11 +23,11 @@ export interface ClipsParams extends TimelineParams {
 }
 
 /**
- * Encodes the clips one after another into one stream, in one ffmpeg (see `encodeClips`). Inputs: the narration;
- * each part's picture, its slide or, for a part that moves, its picture layer (the slide without its caption band);
- * each moving part's band layer (RGBA), in the parts' order; then (when captions are burned) each section's cues. A move zooms the picture
- * layer and lays the band layer, unmoved, over every frame. Runtime: `fontsDir`. Its value is `{ clips }`, each
- * clip's frames.
+ * Encodes the clips one after another into one stream, a few to an ffmpeg (see `encodeClips`). Inputs: the
+ * narration; each part's picture, its slide or, for a part that moves, its picture layer (the slide without its
+ * caption band); each moving part's band layer (RGBA), in the parts' order; then (when captions are burned) each
+ * section's cues. A move zooms the picture layer and lays the band layer, unmoved, over every frame. Runtime:
+ * `fontsDir`. Its value is `{ clips }`, each clip's frames.
  */
 export const clipsStep: StepKindDefinition = {
   kind: "clips",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { findFfmpeg, runFfmpeg } from "../../../../lib/media/ffmpeg.ts";
-import { clipBatches, encodeClips } from "../../../../lib/media/h264/encode_clip.ts";
+import { clipBatches, encodeClips } from "../../../../lib/media/h264/encode_clips.ts";
 import { encodeStills } from "../../../../lib/media/h264/encode_stills.ts";
 import { pictureStream, readPictures, sameParameters } from "../../../../lib/media/h264/still_stream.ts";
 import { encodeRgbaPng } from "../../../../lib/media/png_encoder.ts";
@@ -307,6 +307,39 @@ Deno.test("encodeClips(): several clips in one stream, whole or in batches, each
       clipBatches(clips, { width, height, batchPixels: width * height }).map((b) => b.length),
       [1, 1, 1],
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("encodeClips(): more clips than one ffmpeg takes go to several, each clip from an IDR", async () => {
+  const dir = await tempDir();
+  try {
+    const [width, height] = [16, 16];
+    const [red, blue] = await pictures(dir, width, height);
+    const still = (image: string) => ({ image, band: null, motion: null, partFrames: 4, offset: 0 });
+    // 101 fades of two pictures: in one ffmpeg, a key-frame expression of 101 terms, which ffmpeg 5.1 refuses.
+    const clips = Array.from({ length: 101 }, (_, i) => ({
+      frames: 2,
+      from: still(i % 2 === 0 ? red : blue),
+      to: still(i % 2 === 0 ? blue : red),
+      transition: "fade",
+      cues: [],
+    }));
+    const output = `${dir}/clips.h264`;
+    await encodeClips(await findFfmpeg(), clips, {
+      fps: 30,
+      width,
+      height,
+      gop: 60,
+      captions: null,
+      scratchDir: dir,
+      output,
+    });
+    const stream = readPictures(await Deno.readFile(output));
+    assert.equal(stream.stills.length, 202);
+    const idr = stream.stills.flatMap((still, i) => (still.units.at(-1)![0]! & 0x1f) === 5 ? [i] : []);
+    assert.deepEqual(idr, clips.map((_, i) => 2 * i));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -10,7 +10,7 @@ import type { Cue } from "../captions.ts";
 import { runFfmpeg } from "../ffmpeg.ts";
 import { captionFontsEnv } from "../libass_fonts.ts";
 import { escapeFilterOption } from "../escape_filter_option.ts";
-import { formatAss } from "../ass_subtitles.ts";
+import { assFrameCentiseconds, formatAss } from "../ass_subtitles.ts";
 import type { BurnedCaptions } from "./encode_stills.ts";
 import { stillEncoderArgs } from "./encode_stills.ts";
 
@@ -81,7 +81,7 @@ export interface EncodeClipOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sideFilter } from "./encode_clip.ts";
+ * import { sideFilter } from "./encode_clips.ts";
  * const still = { image: "a.png", band: null, motion: null, partFrames: 30, offset: 25 };
  * assert.equal(
  *   sideFilter(still, { input: "0:v", band: null, frames: 10, width: 64, height: 36, fps: 30, label: "a" }),
@@ -142,30 +142,6 @@ function pictureFilter(
 }
 
 /**
- * The time to write in an ASS file for the start or end of a cue at `frame`: the centisecond libass sees that
- * frame at, rounded down. ffmpeg's `subtitles` filter asks libass for a frame at its time in whole milliseconds,
- * cut (`pts × time base × 1000`), and libass shows a cue from its start to before its end: a cue written at its
- * time rounded to the nearest centisecond began a frame late wherever that rounded up (frame 2 at 30 fps is at
- * 66 ms, written 0.07).
- *
- * @param frame A frame of a stream whose timestamps count frames at `fps`.
- * @param fps The frame rate.
- * @returns Seconds, a whole number of centiseconds.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { assFrameTime } from "./encode_clip.ts";
- * assert.equal(assFrameTime(2, 30), 0.06);
- * assert.equal(assFrameTime(3, 30), 0.1);
- * assert.equal(assFrameTime(111, 30), 3.69); // 111 × (1/30) × 1000 is 3699.99… in doubles: libass is asked for 3699 ms
- * ```
- */
-export function assFrameTime(frame: number, fps: number): number {
-  return Math.floor(Math.trunc(frame * (1 / fps) * 1000) / 10) / 100;
-}
-
-/**
  * Pixels of decoded pictures one ffmpeg of {@linkcode encodeClips} holds at most: six 1920×1080 slides. ffmpeg
  * decodes every input's picture before its filters start, and holds each (about 30 MB at 1920×1080, measured:
  * 384 MB for twelve): a long lesson's clips in one process would hold them all.
@@ -173,9 +149,17 @@ export function assFrameTime(frame: number, fps: number): number {
 export const CLIP_BATCH_PIXELS = 6 * 1920 * 1080;
 
 /**
+ * Clips one ffmpeg of {@linkcode encodeClips} encodes at most, whatever their size: its `-force_key_frames`
+ * expression has a term a clip, and ffmpeg 5.1 refuses a sum of more than 100 (each input costs threads and about
+ * 2 MB besides, which the pixels do not count).
+ */
+export const CLIP_BATCH_CLIPS = 32;
+
+/**
  * Cuts clips, in order, into the batches that {@linkcode encodeClips} encodes in one ffmpeg each: as many clips as
  * keep the batch's distinct pictures within {@linkcode CLIP_BATCH_PIXELS} (a moving picture counts four times: it is
- * scaled to twice its size), one at least. The batches depend on the clips and the size only, so the bytes do too.
+ * scaled to twice its size), one at least and {@linkcode CLIP_BATCH_CLIPS} at most. The batches depend on the
+ * clips and the size only, so the bytes do too.
  *
  * @param clips The clips.
  * @param size Their frame size, and the pixels a batch holds at most ({@linkcode CLIP_BATCH_PIXELS} unless given).
@@ -184,12 +168,14 @@ export const CLIP_BATCH_PIXELS = 6 * 1920 * 1080;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { clipBatches } from "./encode_clip.ts";
+ * import { clipBatches } from "./encode_clips.ts";
  * const side = (image: string) => ({ image, band: null, motion: null, partFrames: 30, offset: 0 });
  * const fade = (a: string, b: string) => ({ frames: 15, from: side(a), to: side(b), transition: "fade", cues: [] });
  * const clips = ["a", "b", "c", "d", "e", "f", "g", "h"].slice(1).map((to, i) => fade("abcdefgh"[i]!, to));
  * assert.deepEqual(clipBatches(clips, { width: 1920, height: 1080 }).map((batch) => batch.length), [5, 2]);
  * assert.deepEqual(clipBatches(clips, { width: 320, height: 180 }).map((batch) => batch.length), [7]);
+ * const many = Array.from({ length: 40 }, () => fade("a", "b"));
+ * assert.deepEqual(clipBatches(many, { width: 320, height: 180 }).map((batch) => batch.length), [32, 8]);
  * ```
  */
 export function clipBatches(
@@ -213,7 +199,7 @@ export function clipBatches(
   let weights = new Map<string, number>();
   for (const clip of clips) {
     let next = withPictures(weights, clip);
-    if (batch.length > 0 && pixels(next) > budget) {
+    if (batch.length === CLIP_BATCH_CLIPS || (batch.length > 0 && pixels(next) > budget)) {
       batches.push(batch);
       batch = [];
       next = withPictures(new Map(), clip);
@@ -226,7 +212,7 @@ export function clipBatches(
 }
 
 /**
- * Encodes clips one after another into one stream, each starting with an IDR (as it did encoded alone), in as few
+ * Encodes clips one after another into one stream, each starting with an IDR (its GOPs as its own encode's), in as few
  * ffmpeg processes as {@linkcode clipBatches} allows: a picture that two clips of a batch share (a transition's
  * second side and the next clip's first) is read once. One process a clip paid a start, the caption fonts'
  * loading and its pictures' decoding each time: a lesson's transitions at 1920×1080 took a third more CPU so.
@@ -239,7 +225,7 @@ export function clipBatches(
  *
  * @example
  * ```ts
- * import { encodeClips } from "./encode_clip.ts";
+ * import { encodeClips } from "./encode_clips.ts";
  * // await encodeClips(ffmpeg, [{ frames: 15, from, to, transition: "fade", cues: [] }], { fps: 30, width, height, gop: 60, captions: null, scratchDir, output });
  * ```
  */
@@ -324,8 +310,8 @@ async function encodeBatch(
   const cues = clips.flatMap((clip, c) =>
     clip.cues.map((cue) => ({
       ...cue,
-      start: assFrameTime(starts[c]! + Math.round(cue.start * fps), fps),
-      end: assFrameTime(starts[c]! + Math.round(cue.end * fps), fps),
+      start: assFrameCentiseconds(starts[c]! + Math.round(cue.start * fps), fps) / 100,
+      end: assFrameCentiseconds(starts[c]! + Math.round(cue.end * fps), fps) / 100,
     }))
   );
   let burn = "";
@@ -350,7 +336,8 @@ async function encodeBatch(
     "-r",
     String(fps),
     ...stillEncoderArgs({ width, height, fps, keyint: options.gop }),
-    // Each clip from an IDR, as when it was encoded alone; x264 counts its GOP from there.
+    // Each clip from an IDR; x264 counts its GOP from there. (Its rate control carries on across them: a clip's
+    // bytes depend on the clips before it in the batch, which depend on the key alone.)
     "-force_key_frames",
     `expr:${starts.map((start) => `eq(n,${start})`).join("+")}`,
     "-forced-idr",
