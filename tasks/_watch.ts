@@ -7,6 +7,7 @@
 import { resolve } from "node:path";
 import { plural } from "../lib/core/plural.ts";
 import type { Plan } from "../lib/plan/plan.ts";
+import { planPaths } from "../lib/plan/plan_paths.ts";
 import { REEL_V8_FLAGS } from "./_v8_flags.ts";
 
 /** Where a watched render writes the files its plan names (see {@linkcode tellWatcher}), for its watcher. */
@@ -28,9 +29,9 @@ interface NamedFile {
 }
 
 /**
- * The files a plan's steps read from the user's disk: every absolute path in a step's run-time details (the
- * pictures, backgrounds, music, inputs) that is a file, but fonts (the system's, which the workflow does not
- * name). The store and the binaries are not among them. Then the files `read` (reel's own modules left out), and
+ * The files a plan's steps read from the user's disk: every path the plan names (see `planPaths`: the pictures,
+ * backgrounds, music, inputs, a custom step's files) that is a file, but fonts (the system's, which the workflow
+ * does not name). Then the files `read` (reel's own modules left out), and
  * the files `named` by the workflows' issues (a missing picture: watched until it is there).
  *
  * @param plan The plan.
@@ -43,13 +44,14 @@ interface NamedFile {
  * import { planNamedFiles } from "./_watch.ts";
  * const file = await Deno.makeTempFile();
  * const step = { runtime: { musicPath: file, picturePath: null, items: [file, "/no/such/file"], font: "/f/a.ttf" } };
- * const named = planNamedFiles({ steps: [step], templates: [] } as never, { named: ["/no/such/picture.png"] });
+ * const plan = { steps: [step], templates: [], files: [] };
+ * const named = planNamedFiles(plan as never, { named: ["/no/such/picture.png"] });
  * assert.deepEqual(named.map((entry) => entry.path), [file, "/no/such/picture.png"]);
  * await Deno.remove(file);
  * ```
  */
 export function planNamedFiles(
-  plan: Pick<Plan, "steps" | "templates">,
+  plan: Pick<Plan, "steps" | "templates" | "files">,
   files: { read?: Iterable<string>; named?: Iterable<string> } = {},
 ): NamedFile[] {
   const named = new Map<string, NamedFile>();
@@ -62,13 +64,7 @@ export function planNamedFiles(
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
   };
-  for (const step of [...plan.steps, ...plan.templates]) {
-    for (const value of Object.values(step.runtime)) {
-      for (const path of Array.isArray(value) ? value : [value]) {
-        if (typeof path === "string" && path.startsWith("/") && !FONT_FILE.test(path)) add(path);
-      }
-    }
-  }
+  for (const path of planPaths(plan)) if (!FONT_FILE.test(path)) add(path);
   for (const path of files.read ?? []) if (!REEL_OWN.some((prefix) => path.startsWith(prefix))) add(path);
   for (const path of files.named ?? []) {
     add(path);
@@ -86,7 +82,7 @@ export function planNamedFiles(
  * those their issues named (a missing or broken picture).
  */
 export async function tellWatcher(
-  plan: Pick<Plan, "steps" | "templates">,
+  plan: Pick<Plan, "steps" | "templates" | "files">,
   files: { read?: Iterable<string>; named?: Iterable<string> } = {},
 ): Promise<void> {
   const list = Deno.env.get(WATCH_LIST_ENV);

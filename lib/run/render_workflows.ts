@@ -12,6 +12,7 @@ import { findFfmpeg } from "../media/ffmpeg.ts";
 import type { RedisTarget } from "../cluster/redis_target.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Plan } from "../plan/plan.ts";
+import { planPaths } from "../plan/plan_paths.ts";
 import { planStatus } from "../plan/plan_status.ts";
 import { openStore } from "../store/open_store.ts";
 import { ownerMark } from "../store/owner_mark.ts";
@@ -138,9 +139,13 @@ async function nearestFolder(folder: string): Promise<string> {
 
 /**
  * No folder stands where an output will be written: its step failed at the end, after the others had written
- * theirs (a folder named `talk.srt` left the transcript's text, VTT and JSON beside a failure, exit 1).
+ * theirs (a folder named `talk.srt` left the transcript's text, VTT and JSON beside a failure, exit 1). No output
+ * is written over a file the render reads: a custom step's `output: "lesson.ts"` with `--out .` replaced the
+ * workflow file itself, exit 0.
  */
 function checkOutputPlaces(outDir: string, plan: Plan): void {
+  // The files the render reads, by their real paths too (a link, or a folder reached two ways).
+  const read = new Set(planPaths(plan).flatMap((path) => [path, realPathOrNull(path) ?? path]));
   // Steps only: a child spawned from a template writes no output of its own.
   for (const step of plan.steps) {
     if (step.output === null) continue;
@@ -157,6 +162,25 @@ function checkOutputPlaces(outDir: string, plan: Plan): void {
         hint: "Move or remove the folder, or choose another folder with --out",
       });
     }
+    if (read.has(resolve(place)) || read.has(realPathOrNull(place) ?? "")) {
+      throw new InputError(
+        `The output ${place} (step ${step.id}) would be written over a file this render reads`,
+        {
+          where: place,
+          hint: "Choose another folder with --out, or give the step another output name",
+        },
+      );
+    }
+  }
+}
+
+/** The real path of a file that exists, else null. */
+function realPathOrNull(path: string): string | null {
+  try {
+    return Deno.realPathSync(path);
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw error;
   }
 }
 

@@ -162,7 +162,7 @@ async function renderOnce(files: string[], mode: ReporterMode, options: RenderOp
         // mistake) and the files its issues name (a missing or broken picture: the fix is saving it).
         const named = error instanceof WorkflowError ? error.issues.flatMap((issue) => issue.file ?? []) : [];
         if (!told && read.size + named.length > 0) {
-          await tellWatcher({ steps: [], templates: [] }, { read, named });
+          await tellWatcher({ steps: [], templates: [], files: [] }, { read, named });
         }
         throw error;
       }

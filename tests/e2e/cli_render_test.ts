@@ -354,3 +354,57 @@ export default workflow({
   assert.equal(await listFolder(`${home}/talks/.reel`), null);
   assert.match(stderr, /build\/hello\.160x90\.mp4/);
 });
+
+Deno.test("CLI: no output is written over a file the render reads: the workflow, or a picture it names", async () => {
+  const dir = await tempDir("reel-cli-over-");
+  const source = (extra: string) =>
+    `import { step, workflow } from "${MOD_URL}";
+export default workflow({
+  formats: ["160x90"],
+  videos: [{ id: "a", sections: [{ title: "A", narration: "Alpha.", picture: { file: "pictures/a.160x90.mp4" } }] }],
+  ${extra}
+});`;
+  const custom = source(
+    `steps: [step({ id: "w", version: 1, output: "f.ts", run: async (_inputs, { outputPath }) => {
+    await Deno.writeTextFile(outputPath, "oops");
+    return 1;
+  } })],`,
+  );
+  await Deno.writeTextFile(`${dir}/f.ts`, custom);
+  await Deno.writeTextFile(`${dir}/g.ts`, source(""));
+  // A PNG under a video's name: a picture is known by its bytes.
+  await Deno.mkdir(`${dir}/pictures`);
+  const picture = `${dir}/pictures/a.160x90.mp4`;
+  await runFfmpeg(await findFfmpeg(), [
+    "-f",
+    "lavfi",
+    "-i",
+    "color=red:s=32x32",
+    "-frames:v",
+    "1",
+    "-f",
+    "image2",
+    "-c:v",
+    "png",
+    picture,
+  ]);
+  const bytes = await Deno.readFile(picture);
+  // Before: exit 0, "✔ Done", and f.ts held the step's output.
+  const over = await runCli(["render", "f.ts", "--out", "."], { cwd: dir });
+  assert.equal(over.code, 2, over.stderr);
+  assert.match(over.stderr, /The output \.\/f\.ts \(step w\) would be written over a file this render reads/);
+  assert.equal(await Deno.readTextFile(`${dir}/f.ts`), custom);
+  // Before: the video replaced the picture it was made from.
+  const video = await runCli(["render", "g.ts", "--out", "pictures"], { cwd: dir });
+  assert.equal(video.code, 2, video.stderr);
+  assert.match(
+    video.stderr,
+    /The output pictures\/a\.160x90\.mp4 \(step a\/video@160x90\) would be written over/,
+  );
+  assert.deepEqual(await Deno.readFile(picture), bytes);
+  assert.deepEqual((await listFolder(dir))?.filter((name) => !name.startsWith(".")).sort(), [
+    "f.ts",
+    "g.ts",
+    "pictures",
+  ]);
+});
