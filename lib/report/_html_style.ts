@@ -3,23 +3,53 @@
  * @module
  */
 
-/** Fill colour of each step kind, in legend order. */
+/**
+ * Fill colour of each step kind, in legend order: every registered kind (a test checks), the kinds of one job kind
+ * apart from each other.
+ */
 export const KIND_COLOURS: Readonly<Record<string, string>> = {
+  // Lessons.
   speech: "#4e79a7",
   image: "#b07aa1",
   slide: "#59a14f",
-  clip: "#f28e2b",
-  concat: "#76b7b2",
+  "slide-layer": "#8cd17d",
+  cues: "#d4a6c8",
+  narration: "#f28e2b",
+  stills: "#76b7b2",
+  clips: "#ffbe7d",
+  video: "#e15759",
   subtitles: "#e6b83c",
   custom: "#9c755f",
+  // Transcription.
+  "transcribe-probe": "#a0cbe8",
+  "transcribe-decode": "#499894",
+  "transcribe-split": "#f1ce63",
+  "transcribe-chunk": "#4e79a7",
+  "transcribe-merge": "#d37295",
+  "transcribe-format": "#b6992d",
+  // Variants.
+  "probe-input": "#a0cbe8",
+  variant: "#f28e2b",
+  "variant-manifest": "#d4a6c8",
+  "hls-playlist": "#86bcb6",
+  "hls-master": "#499894",
+  // Montages.
+  "montage-grid": "#59a14f",
+  "montage-strip": "#ff9d9a",
+  "montage-join": "#79706e",
 };
+
+/** The colour of a step of a kind without one of its own (a kind added later): grey, never black. */
+export const OTHER_KIND_COLOUR = "#aab2bf";
 
 /** The colour of failures. */
 export const FAILED_COLOUR = "#d63c3f";
 
-const kindRules = Object.entries(KIND_COLOURS)
-  .map(([kind, colour]) => `.kind-${kind} { fill: ${colour}; background: ${colour}; }`)
-  .join("\n");
+// The grey first: a kind's own colour, written after it with the same weight, wins.
+const kindRules = `.bar, .swatch { fill: ${OTHER_KIND_COLOUR}; background: ${OTHER_KIND_COLOUR}; }\n` +
+  Object.entries(KIND_COLOURS)
+    .map(([kind, colour]) => `.kind-${kind} { fill: ${colour}; background: ${colour}; }`)
+    .join("\n");
 
 /** The whole style sheet, inlined in the document's head. */
 export const REPORT_CSS = `

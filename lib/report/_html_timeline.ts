@@ -41,9 +41,11 @@ export function renderTimeline(model: TimelineModel, axis: TimeAxis): string {
 
 function renderLegend(model: TimelineModel): string {
   const kinds = new Set<string>([...model.attempts, ...model.cached].map((item) => item.kind));
-  const items = (Object.keys(KIND_COLOURS) as string[])
-    .filter((kind) => kinds.has(kind) || kinds.size === 0)
-    .map((kind) => `<li><span class="swatch kind-${kind}"></span>${kind}</li>`);
+  // The run's kinds in the colours' order, then any kind without a colour of its own (grey).
+  const known = Object.keys(KIND_COLOURS).filter((kind) => kinds.has(kind));
+  const others = [...kinds].filter((kind) => !Object.hasOwn(KIND_COLOURS, kind)).sort();
+  const items = [...known, ...others]
+    .map((kind) => `<li><span class="swatch kind-${escapeMarkup(kind)}"></span>${escapeMarkup(kind)}</li>`);
   const statuses = new Set(model.attempts.map((attempt) => attempt.status));
   if (statuses.has("failed")) items.push(`<li><span class="swatch failed"></span>failed</li>`);
   if (statuses.has("retried")) items.push(`<li><span class="swatch retried"></span>failed, retried</li>`);

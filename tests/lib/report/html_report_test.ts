@@ -5,6 +5,8 @@ import {
   writeHtmlReport,
 } from "../../../lib/report/html_report.ts";
 import type { RunEvent } from "../../../lib/run/run_events.ts";
+import { KIND_COLOURS, OTHER_KIND_COLOUR } from "../../../lib/report/_html_style.ts";
+import { STEP_KIND_LOADERS } from "../../../lib/workflow/step_kind_loaders.ts";
 import { ev } from "./_events.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
@@ -262,3 +264,35 @@ async function names(dir: string): Promise<string[]> {
   for await (const entry of Deno.readDir(dir)) found.push(entry.name);
   return found.sort();
 }
+
+Deno.test("renderHtmlReport() colours every registered step kind, lists the run's kinds, and draws an unknown kind grey", () => {
+  // Before: narration, stills, clips, video, cues and every transcription, variant and montage kind had no colour:
+  // their bars were black and the legend left them out.
+  const missing = Object.keys(STEP_KIND_LOADERS).filter((kind) =>
+    kind !== "slide-fit" && !(kind in KIND_COLOURS)
+  );
+  assert.deepEqual(missing, []);
+  const html = render([
+    ev.runStarted(0, 3, 1),
+    ev.started(0, "v/narration", { kind: "narration" }),
+    ev.finished(100, "v/narration", { kind: "narration", elapsed: 100 }),
+    ev.started(100, "v/video@16x9", { kind: "video" }),
+    ev.finished(200, "v/video@16x9", { kind: "video", elapsed: 100 }),
+    ev.started(200, "x/new", { kind: "brand-new" }),
+    ev.finished(300, "x/new", { kind: "brand-new", elapsed: 100 }),
+    ev.runFinished(300),
+  ]);
+  const legend = html.slice(
+    html.indexOf('<ul class="legend">'),
+    html.indexOf("</ul>", html.indexOf('class="legend"')),
+  );
+  assert.deepEqual([...legend.matchAll(/<\/span>([^<]+)<\/li>/g)].map((match) => match[1]), [
+    "narration",
+    "video",
+    "brand-new",
+  ]);
+  assert.match(html, new RegExp(`\\.kind-narration \\{ fill: ${KIND_COLOURS.narration};`));
+  // The grey comes before the kinds' rules of the same weight, so that each kind's own colour wins.
+  assert.ok(html.indexOf(`.bar, .swatch { fill: ${OTHER_KIND_COLOUR};`) < html.indexOf(".kind-speech {"));
+  assert.doesNotMatch(html, /rect\.bar \{[^}]*fill/);
+});
