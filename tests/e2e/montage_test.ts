@@ -9,6 +9,24 @@ import { colourDistance, deliveryFacts, hexToRgb, pixelAt, probe } from "../_sup
 import { tempDir } from "../_support/temp_dir.ts";
 import { makeColourImage } from "../_support/test_video.ts";
 import { MOD_URL } from "../_support/workflows.ts";
+import { runProcess } from "../../lib/media/run_process.ts";
+
+/** The H.264 profile of a file's video stream, as ffprobe names it. */
+async function videoProfile(file: string): Promise<string> {
+  const { ffprobe } = await findFfmpeg();
+  const args = [
+    "-v",
+    "error",
+    "-select_streams",
+    "v:0",
+    "-show_entries",
+    "stream=profile",
+    "-of",
+    "csv=p=0",
+    file,
+  ];
+  return new TextDecoder().decode((await runProcess(ffprobe, args)).stdout).trim();
+}
 
 const COLOURS = ["#e03030", "#30c040", "#3050e0", "#e0c020"];
 const BACKGROUND = "#202020";
@@ -63,6 +81,8 @@ Deno.test("e2e: a 2×2 grid has its size, duration, soundtrack, and each item in
   assert.ok(Math.abs(facts.videoDuration - 2) < 1e-3, `video ${facts.videoDuration} s`);
   assert.deepEqual([facts.rFrameRate, facts.avgFrameRate], ["10/1", "10/1"]);
   assert.ok(Math.abs(facts.audioDuration - facts.videoDuration) < 1 / 10, `audio ${facts.audioDuration} s`);
+  // High, as every H.264 reel writes; x264's ultrafast alone wrote Constrained Baseline.
+  assert.equal(facts.profile, "High");
   // Cells: two columns of (320 - 3·10) / 2 ≈ 144 px and two rows of ≈ 74 px, 10 px apart, centred.
   for (const at of [0.2, 1.8]) {
     await assertColour(file, at, [82, 46], COLOURS[0]!);
@@ -105,6 +125,7 @@ Deno.test("e2e: a scrolling strip has its size and duration, and its items where
   const info = await probe(strip);
   assert.deepEqual([info.streams[0]?.width, info.streams[0]?.height], [320, 180]);
   assert.ok(Math.abs(info.duration - 6.4) < 0.1, `duration ${info.duration}`);
+  assert.equal(await videoProfile(strip), "High");
   // Item i's left edge at time t: 320 − 100·t + 110·i; the strip is centred vertically (y 50 to 130).
   const x = (i: number, t: number) => 320 - 100 * t + 110 * i;
   await assertColour(strip, 0.2, [300, 90], COLOURS[0]!);
