@@ -6,7 +6,7 @@
  * @module
  */
 import type { Redis } from "ioredis";
-import { liveWorkers, worksQueue } from "./_worker_heartbeat.ts";
+import { liveWorkers, servesQueue } from "./_worker_heartbeat.ts";
 import { REFUSALS_KEY_PREFIX } from "./cluster_job.ts";
 
 /** How long a job's refusals are remembered, in ms. */
@@ -40,14 +40,9 @@ export async function recordRefusal(
   await redis.multi().hset(key, refusal.worker, refusal.reason).pexpire(key, REFUSALS_TTL_MS).exec();
   const refused = await redis.hgetall(key);
   const candidates = (await liveWorkers(redis))
-    // A live worker works the queue if it wants it, found yet or not (each looks for new queues every second): a
-    // job refused by the first worker to find its queue waits for the others. An older worker's entry says only
-    // what it works now.
-    .filter((worker) =>
-      worker.wants === undefined
-        ? worker.queues.includes(refusal.queue)
-        : worksQueue(worker.wants, refusal.queue)
-    )
+    // A live worker works the queue if it wants it, found yet or not: a job refused by the first worker to find its
+    // queue waits for the others.
+    .filter((worker) => servesQueue(worker, refusal.queue))
     .map((worker) => `${worker.host}:${worker.pid}`)
     .filter((worker) => !Object.hasOwn(refused, worker));
   if (candidates.length > 0) return { handBack: true, candidates };

@@ -60,6 +60,26 @@ export function worksQueue(wanted: readonly string[] | null, name: string): bool
     (wanted.includes(PROVIDERS_QUEUES) && name.startsWith("provider-"));
 }
 
+/**
+ * Whether a live worker works the queue `name`: the queues it wants, found yet or not (each worker looks for new
+ * queues every second); an older worker's entry, without `wants`, says only what it works now.
+ *
+ * @param worker What the worker says of itself.
+ * @param name A queue.
+ * @returns True when it works it (or will, once it has found it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { servesQueue } from "./_worker_heartbeat.ts";
+ * assert.ok(servesQueue({ queues: [], wants: ["cpu"] }, "cpu"));
+ * assert.ok(!servesQueue({ queues: ["steps"] }, "cpu"));
+ * ```
+ */
+export function servesQueue(worker: Pick<WorkerInfo, "queues" | "wants">, name: string): boolean {
+  return worker.wants === undefined ? worker.queues.includes(name) : worksQueue(worker.wants, name);
+}
+
 /** How often the entry is refreshed, in ms; it expires after three missed refreshes. */
 export const HEARTBEAT_MS = 2000;
 

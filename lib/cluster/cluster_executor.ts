@@ -3,15 +3,15 @@
  * claims), and each attempt it hands over becomes a BullMQ job whose id is the step's content key and its store
  * (see `jobIdOf`), so a key is never queued twice for one store, by one render or by two. `deno task worker`
  * processes on any host run the jobs with the same step kinds as the local pool and store the artifacts in the
- * shared store; results come back through BullMQ's events. When the first step is queued and no worker's heartbeat
- * is in Redis, the render is told (once): its steps wait until a worker starts. When Redis goes away, the render is
+ * shared store; results come back through BullMQ's events. When steps are queued and no worker's heartbeat is in
+ * Redis, or none of the live workers takes their queue (`--queues`), the render is told (once), and again once a
+ * worker for it appears: its steps wait until then (see `WorkerWatch`). When Redis goes away, the render is
  * told once and its steps wait for it, for `redisTimeoutMs` at most, then fail (see `RedisLink`); a close that
  * cannot reach Redis drops its connections at once and says which cancels it could not deliver.
  * @module
  */
-import { messageOf } from "../core/errors.ts";
 import { plural } from "../core/plural.ts";
-import type { ExecuteOptions, Execution, StepExecutor } from "../core/executor.ts";
+import type { ExecuteOptions, Execution, StepExecutor, WorkerId } from "../core/executor.ts";
 import type { StepOutput } from "../core/json.ts";
 import type { StepTask } from "../core/step_task.ts";
 import { readModuleGraph } from "../schema/module_graph.ts";
@@ -19,7 +19,7 @@ import type { StepStore } from "../store/step_store.ts";
 import { CoordinatorQueues, type QueueProvider } from "./_coordinator_queues.ts";
 import { waitForJob } from "./_job_wait.ts";
 import { RedisLink, whenDisconnected } from "./_redis_link.ts";
-import { liveWorkers } from "./_worker_heartbeat.ts";
+import { WorkerWatch } from "./_worker_watch.ts";
 import {
   type ClusterJob,
   JOB_FORMAT,
@@ -50,7 +50,8 @@ export interface ClusterExecutorOptions {
    */
   redisTimeoutMs?: number;
   /**
-   * Hears about trouble that does not fail a step (Redis away, a cancel not delivered, no worker listening).
+   * Hears about trouble that does not fail a step (Redis away, a cancel not delivered, no worker for a queue its steps
+   * wait in, and such a worker appearing).
    * @default () => {}
    */
   onWarning?: (message: string) => void;
@@ -83,8 +84,7 @@ export class ClusterExecutor implements StepExecutor {
   #lastWarning = "";
   /** Set once a close that cannot reach Redis has said what it leaves undone: nothing is told after that. */
   #closed = false;
-  /** Whether the first step's queueing looked for live workers already. */
-  #workersChecked = false;
+  readonly #workers: WorkerWatch;
 
   private constructor(options: ClusterExecutorOptions) {
     this.#options = options;
@@ -96,6 +96,10 @@ export class ClusterExecutor implements StepExecutor {
     this.#link = new RedisLink(this.#redis, {
       redacted: options.redis.redacted,
       timeoutMs: options.redisTimeoutMs ?? 60_000,
+      onNotice: (message) => this.#warn(message),
+    });
+    this.#workers = new WorkerWatch(this.#redis, {
+      redacted: options.redis.redacted,
       onNotice: (message) => this.#warn(message),
     });
     this.#providers = new Set(options.providers.map((provider) => provider.name));
@@ -134,19 +138,23 @@ export class ClusterExecutor implements StepExecutor {
   async execute(task: StepTask, options: ExecuteOptions): Promise<Execution> {
     // A queue opened while Redis is away would wait for it with no way out.
     await this.#link.untilUp(options.signal);
-    const handles = await this.#queues.get(queueFor(task, this.#providers));
+    const queue = queueFor(task, this.#providers);
+    const handles = await this.#queues.get(queue);
     const data = await this.#jobData(task);
-    if (!this.#workersChecked) {
-      this.#workersChecked = true;
-      this.#track(this.#checkWorkers());
-    }
-    return await waitForJob(handles, data, options, {
+    const onStart = (worker: WorkerId) => {
+      this.#workers.started(queue, worker);
+      options.onStart?.(worker);
+    };
+    const done = waitForJob(handles, data, { ...options, onStart }, {
       store: this.#options.store,
       checkMs: this.#options.checkMs ?? 2000,
       onWarning: (message) => this.#warn(message),
       track: (work, { cancels } = {}) => this.#track(work, cancels),
       redis: this.#link,
     });
+    const watching = this.#workers.waits(queue, done);
+    if (watching !== null) this.#track(watching);
+    return await done;
   }
 
   /**
@@ -156,6 +164,7 @@ export class ClusterExecutor implements StepExecutor {
    */
   async close(): Promise<void> {
     this.#link.close();
+    this.#workers.stop();
     const away = whenDisconnected(this.#redis);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, 3000));
@@ -232,21 +241,6 @@ export class ClusterExecutor implements StepExecutor {
       this.#pending.delete(work);
       this.#cancels.delete(work);
     });
-  }
-
-  /** Without a worker, a render's steps wait in silence: the user is told where workers are expected. */
-  async #checkWorkers(): Promise<void> {
-    let workers;
-    try {
-      workers = await liveWorkers(this.#redis);
-    } catch (error) {
-      return this.#warn(`Cannot look for workers on ${this.#options.redis.redacted}: ${messageOf(error)}`);
-    }
-    if (workers.length > 0) return;
-    this.#warn(
-      `No reel worker is listening on ${this.#options.redis.redacted}: the steps wait in its queues until one starts ` +
-        "(`deno task worker`, see README, Running a cluster)",
-    );
   }
 
   #warn(message: string): void {

@@ -1,7 +1,7 @@
 /**
  * What a cluster is doing, read from its Redis: the workers that answered in the last few seconds (host, pid,
- * concurrency, the steps they run, their last heartbeat), and each queue's jobs by state, its limits and whether
- * its provider is paused (by a 429, or because its rate window is spent).
+ * concurrency, the queues they take, the steps they run, their last heartbeat), and each queue's jobs by state, its
+ * limits and whether its provider is paused (by a 429, or because its rate window is spent).
  * @module
  */
 import { Queue } from "bullmq";

@@ -1,6 +1,6 @@
 /**
- * `cluster status`: the workers of a cluster (host, pid, concurrency, current steps, heartbeat), its queues
- * (waiting, active, delayed, failed) and its providers' pauses.
+ * `cluster status`: the workers of a cluster (host, pid, concurrency, current steps, heartbeat, the queues they
+ * take), its queues (waiting, active, delayed, failed) and its providers' pauses.
  * @module
  */
 import type { Command } from "@commander-js/extra-typings";
@@ -34,9 +34,11 @@ function statusText(status: ClusterStatus, now: number): string {
   const lines = [`workers: ${status.workers.length}`];
   for (const worker of status.workers) {
     const seen = ((now - worker.heartbeat) / 1000).toFixed(1);
+    // What its --queues names (an older worker's entry says only the queues it works now).
+    const takes = worker.wants === null ? "all" : (worker.wants ?? worker.queues).join(",") || "none yet";
     lines.push(
       `  ${worker.host}:${worker.pid}  concurrency ${worker.concurrency}, cpu ${worker.cpu}  heartbeat ${seen}s ago` +
-        `  running ${worker.running.length}`,
+        `  running ${worker.running.length}  queues ${takes}`,
     );
     for (const job of worker.running) {
       lines.push(`    ${job.step} (${job.kind}, ${job.queue}) for ${((now - job.since) / 1000).toFixed(1)}s`);

@@ -2,7 +2,9 @@
  * ClusterExecutor with two stores on one Redis: a job left behind by a render to one store (its coordinator
  * cancelled while a worker ran it, so it stays completed in Redis) is not adopted by a render of the same step to
  * another store, whose artifact it never wrote; the step runs again, for that store. And a render whose steps are
- * queued while no worker listens on the Redis is told so, once; with a worker's heartbeat there, it is not.
+ * queued while no worker listens on the Redis is told so, once; with a worker's heartbeat there, it is not. A render
+ * whose steps wait in a queue that the live workers' `--queues` leave out is told so, naming the queue, and told
+ * again once a worker for it appears (before: told nothing, it waited in silence).
  */
 import assert from "node:assert/strict";
 import { type Job, QueueEvents, Worker } from "bullmq";
@@ -11,6 +13,7 @@ import { ClusterExecutor } from "../../../lib/cluster/cluster_executor.ts";
 import {
   CLUSTER_PREFIX,
   type ClusterJob,
+  CPU_QUEUE,
   type JobOutcome,
   STEPS_QUEUE,
   WORKER_KEY_PREFIX,
@@ -34,12 +37,15 @@ function openExecutor(
   });
 }
 
-/** Writes a worker's heartbeat entry, as a live `deno task worker` keeps it, for a minute. */
-async function plantHeartbeat(redis: TestRedis): Promise<void> {
+/**
+ * Writes a worker's heartbeat entry, as a live `deno task worker` keeps it, for a minute: an older worker's (no
+ * `wants`, working the steps queue) unless `wants` is given.
+ */
+async function plantHeartbeat(redis: TestRedis, worker: Partial<WorkerInfo> = {}): Promise<void> {
   const client = openRedis(redis.target, { onError: (error) => assert.fail(error) });
   try {
     await client.connect();
-    const worker: WorkerInfo = {
+    const entry: WorkerInfo = {
       host: "h",
       pid: 1,
       concurrency: 1,
@@ -48,8 +54,9 @@ async function plantHeartbeat(redis: TestRedis): Promise<void> {
       running: [],
       heartbeat: Date.now(),
       started: Date.now(),
+      ...worker,
     };
-    await client.set(`${WORKER_KEY_PREFIX}h:1`, JSON.stringify(worker), "PX", 60_000);
+    await client.set(`${WORKER_KEY_PREFIX}h:${entry.pid}`, JSON.stringify(entry), "PX", 60_000);
   } finally {
     client.disconnect();
   }
@@ -142,4 +149,48 @@ Deno.test("ClusterExecutor says nothing of workers when a worker's heartbeat is 
   await using redis = await startRedis();
   await plantHeartbeat(redis);
   assert.deepEqual(await noticesOfOneStep(redis), []);
+});
+
+Deno.test("ClusterExecutor names the queue no live worker takes, keeps waiting, and says when a worker for it appears", async () => {
+  await using redis = await startRedis();
+  await plantHeartbeat(redis, { queues: [STEPS_QUEUE], wants: [STEPS_QUEUE] });
+  const notices: string[] = [];
+  let heard = Promise.withResolvers<void>();
+  const executor = await openExecutor(redis, "/stores/a", (message) => {
+    notices.push(message);
+    heard.resolve();
+  });
+  // A deadline that fails the test instead of hanging it, should a notice never come.
+  const deadline = AbortSignal.timeout(30_000);
+  const nextNotice = async () => {
+    const { promise, reject } = Promise.withResolvers<never>();
+    const fail = () => reject(new Error(`No notice after ${notices.length}: ${notices.join(" | ")}`));
+    deadline.addEventListener("abort", fail);
+    try {
+      await Promise.race([heard.promise, promise]);
+    } finally {
+      deadline.removeEventListener("abort", fail);
+      heard = Promise.withResolvers<void>();
+    }
+  };
+  const cancel = new AbortController();
+  try {
+    const waiting = executor.execute({ ...bareTask("image", "/tmp"), key: "c".repeat(64), cpu: true }, {
+      signal: cancel.signal,
+    });
+    await nextNotice();
+    assert.deepEqual(notices, [
+      `No live reel worker on ${redis.url} takes queue "cpu" (the 1 worker there takes steps): its steps wait ` +
+      "until one does (`deno task worker --queues cpu`, or no --queues for every queue; see README, Running a " +
+      "cluster)",
+    ]);
+    await plantHeartbeat(redis, { pid: 2, queues: [], wants: [CPU_QUEUE] });
+    await nextNotice();
+    assert.deepEqual(notices.slice(1), ['Queue "cpu" has a reel worker now (h:2): its steps run']);
+    cancel.abort(new DOMException("Interrupted", "AbortError"));
+    await assert.rejects(waiting, (error: unknown) => error instanceof DOMException);
+  } finally {
+    await executor.close();
+  }
+  assert.equal(notices.length, 2, notices.join(" | "));
 });

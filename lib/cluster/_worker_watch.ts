@@ -1,0 +1,170 @@
+/**
+ * Whether the queues a render's steps wait in have a live worker: a render whose steps wait where no worker takes
+ * them would otherwise wait in silence. The workers' heartbeats are read when a step is queued in a queue not seen
+ * before or while no step waited, and every heartbeat while steps wait; the render is told once when no worker listens at all, once when steps wait in
+ * a queue that no live worker takes (their `--queues` leave it out), and once when a worker for such a queue appears
+ * (its heartbeat is read, or it takes a step first). It only tells: the steps keep waiting, as a worker may start at
+ * any time.
+ * @module
+ */
+import type { Redis } from "ioredis";
+import { messageOf } from "../core/errors.ts";
+import type { WorkerId } from "../core/executor.ts";
+import { plural } from "../core/plural.ts";
+import { HEARTBEAT_MS, liveWorkers, servesQueue, type WorkerInfo } from "./_worker_heartbeat.ts";
+
+/** Options for {@linkcode WorkerWatch}. */
+export interface WorkerWatchOptions {
+  /** The Redis URL as shown (no password). */
+  redacted: string;
+  /** Hears each notice. */
+  onNotice: (message: string) => void;
+}
+
+/** Watches the workers that take the queues a render's steps wait in, and tells when some queue has none. */
+export class WorkerWatch {
+  readonly #redis: Redis;
+  readonly #options: WorkerWatchOptions;
+  /** Steps waiting on the cluster now, by queue. */
+  readonly #waiting = new Map<string, number>();
+  /** The queues steps have waited in. */
+  readonly #seen = new Set<string>();
+  /** The queues told to have no worker, until one has. */
+  readonly #unserved = new Set<string>();
+  readonly #stop = new AbortController();
+  #wake = Promise.withResolvers<void>();
+  #running: Promise<void> | null = null;
+  /** Whether the last look found no worker at all and said so. */
+  #noneTold = false;
+
+  /**
+   * @param redis The cluster's Redis.
+   * @param options How the Redis is shown, and who hears the notices.
+   */
+  constructor(redis: Redis, options: WorkerWatchOptions) {
+    this.#redis = redis;
+    this.#options = options;
+  }
+
+  /**
+   * Counts a step waiting in `queue` until `done` settles, and looks for its workers at once when no step was
+   * waiting, or none ever in that queue (else at the next heartbeat).
+   *
+   * @param queue The step's queue.
+   * @param done Settles when the step no longer waits on the cluster.
+   * @returns The watch's work when it starts now (for the caller to keep until it closes), or null.
+   */
+  waits(queue: string, done: Promise<unknown>): Promise<void> | null {
+    const wake = this.#waiting.size === 0 || !this.#seen.has(queue);
+    this.#seen.add(queue);
+    this.#waiting.set(queue, (this.#waiting.get(queue) ?? 0) + 1);
+    const settled = () => {
+      const left = (this.#waiting.get(queue) ?? 1) - 1;
+      if (left === 0) this.#waiting.delete(queue);
+      else this.#waiting.set(queue, left);
+    };
+    done.then(settled, settled);
+    if (wake) this.#wake.resolve();
+    if (this.#running !== null || this.#stop.signal.aborted) return null;
+    this.#running = this.#run();
+    return this.#running;
+  }
+
+  /**
+   * Hears that a worker took a step of `queue`: a queue told to have no worker has one now.
+   *
+   * @param queue The step's queue.
+   * @param worker The worker that took it.
+   */
+  started(queue: string, worker: WorkerId): void {
+    if (!this.#unserved.delete(queue)) return;
+    this.#options.onNotice(`${capitalized(named([queue]))} has a reel worker now (${worker}): its steps run`);
+  }
+
+  /** Stops looking: a look under way still tells what it finds. */
+  stop(): void {
+    this.#stop.abort();
+    this.#wake.resolve();
+  }
+
+  async #run(): Promise<void> {
+    const signal = this.#stop.signal;
+    while (!signal.aborted) {
+      this.#wake = Promise.withResolvers<void>();
+      let workers;
+      try {
+        workers = await liveWorkers(this.#redis);
+      } catch (error) {
+        return this.#options.onNotice(
+          `Cannot look for workers on ${this.#options.redacted}: ${messageOf(error)}`,
+        );
+      }
+      this.#look(workers);
+      if (signal.aborted) return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      // While steps wait, a worker for their queue may start (or one may stop) at any heartbeat.
+      const beat = this.#waiting.size === 0
+        ? null
+        : new Promise<void>((resolve) => timer = setTimeout(resolve, HEARTBEAT_MS));
+      await (beat === null ? this.#wake.promise : Promise.race([beat, this.#wake.promise]));
+      clearTimeout(timer);
+    }
+  }
+
+  /** Tells what changed since the last look. */
+  #look(workers: readonly WorkerInfo[]): void {
+    const served = (queue: string) => workers.some((worker) => servesQueue(worker, queue));
+    const now = [...this.#unserved].filter(served);
+    if (now.length > 0) {
+      now.forEach((queue) => this.#unserved.delete(queue));
+      this.#options.onNotice(this.#servedNotice(now, workers));
+    }
+    const fresh = [...this.#waiting.keys()].filter((queue) => !served(queue) && !this.#unserved.has(queue));
+    fresh.sort();
+    fresh.forEach((queue) => this.#unserved.add(queue));
+    if (workers.length === 0) {
+      if (fresh.length > 0 && !this.#noneTold) {
+        this.#noneTold = true;
+        this.#options.onNotice(
+          `No reel worker is listening on ${this.#options.redacted}: the steps wait in its queues until one ` +
+            "starts (`deno task worker`, see README, Running a cluster)",
+        );
+      }
+      return;
+    }
+    this.#noneTold = false;
+    if (fresh.length > 0) this.#options.onNotice(this.#unservedNotice(fresh, workers));
+  }
+
+  /** Steps wait in `queues`, which none of the live `workers` takes. */
+  #unservedNotice(queues: readonly string[], workers: readonly WorkerInfo[]): string {
+    const taken = [...new Set(workers.flatMap((worker) => worker.wants ?? worker.queues))].sort().join(", ");
+    const takes = workers.length === 1 ? "takes" : "take";
+    const their = `the ${plural(workers.length, "worker")} there ${takes} ${taken || "no queue yet"}`;
+    return `No live reel worker on ${this.#options.redacted} takes ${named(queues)} (${their}): ` +
+      `${queues.length === 1 ? "its" : "their"} steps wait until one does ` +
+      `(\`deno task worker --queues ${queues.join(",")}\`, or no --queues for every queue; see README, ` +
+      "Running a cluster)";
+  }
+
+  /** A worker takes `queues` now. */
+  #servedNotice(queues: readonly string[], workers: readonly WorkerInfo[]): string {
+    const ids = workers
+      .filter((worker) => queues.some((queue) => servesQueue(worker, queue)))
+      .map((worker) => `${worker.host}:${worker.pid}`);
+    const shown = ids.slice(0, 3).join(", ") + (ids.length > 3 ? ", …" : "");
+    const [has, their] = queues.length === 1 ? ["has", "its"] : ["have", "their"];
+    return `${capitalized(named(queues))} ${has} a reel worker now (${shown}): ${their} steps run`;
+  }
+}
+
+/** `queue "cpu"`, `queues "cpu" and "steps"`. */
+function named(queues: readonly string[]): string {
+  const quoted = queues.map((queue) => `"${queue}"`);
+  if (quoted.length === 1) return `queue ${quoted[0]}`;
+  return `queues ${quoted.slice(0, -1).join(", ")} and ${quoted.at(-1)}`;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
