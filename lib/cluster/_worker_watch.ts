@@ -1,10 +1,10 @@
 /**
  * Whether the queues a render's steps wait in have a live worker: a render whose steps wait where no worker takes
  * them would otherwise wait in silence. The workers' heartbeats are read when a step is queued in a queue not seen
- * before or while no step waited, and every heartbeat while steps wait; the render is told once when no worker listens at all, once when steps wait in
- * a queue that no live worker takes (their `--queues` leave it out), and once when a worker for such a queue appears
- * (its heartbeat is read, or it takes a step first). It only tells: the steps keep waiting, as a worker may start at
- * any time.
+ * before or while no step waited, and every heartbeat while steps wait; the render is told once when no worker
+ * listens at all, once when steps wait in a queue that no live worker takes (their `--queues` leave it out), and
+ * once when a worker for such a queue appears (its heartbeat is read, or it takes a step first). It only tells: the
+ * steps keep waiting, as a worker may start at any time.
  * @module
  */
 import type { Redis } from "ioredis";
