@@ -194,3 +194,77 @@ Deno.test("e2e: an item named twice is shown twice, in its own cell; before, the
   await assertColour(`${out}/twice.mp4`, 0.5, [82, 120], COLOURS[0]!);
   await assertColour(`${out}/twice.mp4`, 0.5, [238, 112], COLOURS[1]!);
 });
+
+Deno.test("e2e: a 1-s MPEG-TS clip loops in a grid and in a strip; before, ffmpeg spun until the step's timeout", async () => {
+  const dir = await tempDir("reel-montage-ts-");
+  // Red for its first half second, blue for its second, with sound and B-frames (x264's default preset), as a
+  // camera's or a recorder's .ts is: a transport stream without B-frames looped even before.
+  await runFfmpeg(await findFfmpeg(), [
+    "-f",
+    "lavfi",
+    "-i",
+    `color=c=${COLOURS[0]!.replace("#", "0x")}:s=64x48:r=25:d=1,` +
+    `drawbox=c=${COLOURS[2]!.replace("#", "0x")}:t=fill:enable='gte(t,0.5)'`,
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=f=440:d=1",
+    "-c:v",
+    "libx264",
+    "-pix_fmt",
+    "yuv420p",
+    "-c:a",
+    "aac",
+    "-f",
+    "mpegts",
+    `${dir}/clip.ts`,
+  ]);
+  const montages = [
+    {
+      id: "grid",
+      layout: "grid",
+      items: ["clip.ts"],
+      size: "160x90",
+      fps: 10,
+      duration: 2.5,
+      gap: 0,
+      fit: "cover",
+    },
+    // One cell of 80 px crossing 160 px at 100 px/s: its left edge at 160 − 100·t, 2.4 s.
+    {
+      id: "strip",
+      layout: "scroll",
+      items: ["clip.ts"],
+      size: "160x90",
+      fps: 10,
+      cell: { width: 80, height: 60 },
+      speed: 100,
+      easing: "linear",
+      fit: "cover",
+      background: BACKGROUND,
+    },
+  ];
+  // The old code's steps fail at this timeout (plus 5 s a second of video) instead of the default 5 minutes.
+  await Deno.writeTextFile(
+    `${dir}/workflow.ts`,
+    `import { workflow } from "${MOD_URL}";\nexport default workflow(${
+      JSON.stringify({ timeout: 15_000, montages })
+    });\n`,
+  );
+  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
+  assert.ok(run.ok, [...run.errors].join("\n"));
+  const grid = `${dir}/out/grid.mp4`;
+  const video = (await probe(grid)).streams.find((stream) => stream.type === "video");
+  assert.ok(Math.abs((video?.duration ?? 0) - 2.5) < 0.05, `grid ${video?.duration} s`);
+  // Its first play, then its second and third: red in each first half second, blue in each second.
+  for (const [at, colour] of [[0.2, 0], [0.7, 2], [1.2, 0], [1.7, 2], [2.2, 0]] as const) {
+    await assertColour(grid, at, [80, 45], COLOURS[colour]!);
+  }
+  const strip = `${dir}/out/strip.mp4`;
+  const { duration } = await probe(strip);
+  assert.ok(Math.abs(duration - 2.4) < 0.05, `strip ${duration} s`);
+  // The cell's centre at 200 − 100·t.
+  await assertColour(strip, 0.7, [130, 45], COLOURS[2]!);
+  await assertColour(strip, 1.2, [80, 45], COLOURS[0]!);
+  await assertColour(strip, 1.7, [30, 45], COLOURS[2]!);
+});

@@ -11,6 +11,7 @@ import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
 import type { Rect } from "../montage_schema.ts";
 import { cellFilters, ffmpegColor, frameTimes, itemInput, soundtrackFilters } from "../montage_cells.ts";
+import { loopedItems } from "../_looped_items.ts";
 
 /** The params of a grid step: everything that shapes its bytes. */
 export interface GridParams {
@@ -41,12 +42,17 @@ export interface GridParams {
 /** Encodes a grid; its value is `{ duration }`. */
 export const gridStep: StepKindDefinition = {
   kind: "montage-grid",
-  // 2: the threads as planned. 3: its last frame kept when a clip is among the items.
-  version: 3,
+  // 2: the threads as planned. 3: its last frame kept when a clip is among the items. 4: a clip in a format that
+  // ffmpeg cannot loop copied into one that loops (a transport stream spun; a 1-s FLV made a 1-s grid, not 2.5 s).
+  version: 4,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as GridParams;
-    const items = task.runtime.items as string[];
+    const items = await loopedItems(
+      task,
+      params.cells.map((cell) => ({ item: cell.item, still: cell.still, seconds: params.duration })),
+      signal,
+    );
     const font = typeof task.runtime.font === "string" ? task.runtime.font : null;
     const fonts = Array.isArray(task.runtime.fonts) ? task.runtime.fonts as (string | null)[] : [];
     const frames = Math.max(1, Math.round(params.duration * params.fps));

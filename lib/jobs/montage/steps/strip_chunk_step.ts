@@ -13,6 +13,7 @@ import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
 import { motionGraph, type StripChunkParams, type StripFiles, stripGraph } from "../strip_graph.ts";
 import { itemInput } from "../montage_cells.ts";
+import { loopedItems } from "../_looped_items.ts";
 
 /**
  * Encodes one chunk; its value is `{ duration }` (its frames over the rate). A chunk of stills is made in two
@@ -21,7 +22,9 @@ import { itemInput } from "../montage_cells.ts";
  */
 export const stripChunkStep: StepKindDefinition = {
   kind: "montage-strip",
-  version: 1,
+  // 2: a clip in a format that ffmpeg cannot loop copied into one that loops (a transport stream spun; an FLV
+  // stopped after one play).
+  version: 2,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as StripChunkParams;
@@ -76,10 +79,14 @@ async function sourcesOf(
   context: { params: StripChunkParams; files: StripFiles; encoderFilter: string; signal: AbortSignal },
 ): Promise<{ graph: string; sources: string[] }> {
   const { params, files, encoderFilter, signal } = context;
-  const paths = task.runtime.items as string[];
   if (params.items.length === 0) {
     return { graph: motionGraph(params, { strip: null, hold: false, encoderFilter }), sources: [] };
   }
+  const paths = await loopedItems(
+    task,
+    params.items.map((item) => ({ ...item, seconds: item.seek + params.frames / params.fps })),
+    signal,
+  );
   const inputs = params.items.flatMap((item, k) =>
     itemInput(paths[k]!, { still: item.still, seek: item.seek })
   );

@@ -1,0 +1,105 @@
+/**
+ * A clip that ffmpeg plays looped (`-stream_loop -1`). ffmpeg loops an input by seeking back to its start, which
+ * some formats do not let it do (ffmpeg 5.1): an MPEG transport stream (`.ts`, `.m2ts`, `.mts`) whose H.264 has
+ * B-frames spins at full CPU and never ends, an MPEG-2 elementary stream (`.m2v`) spins too, an FLV stops after one
+ * play. Such a clip's video is copied, not encoded again, into a NUT file, which loops; its pictures are the
+ * clip's, bit for bit.
+ * @module
+ */
+import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
+import { fileInput, runFfmpeg } from "./ffmpeg.ts";
+import { runProcess } from "./run_process.ts";
+
+/**
+ * The formats ffmpeg 5.1 was seen to loop (as ffprobe names them): a clip of 1 s looped to 3 s gave 3 s of its
+ * pictures. Any other format is copied first.
+ */
+const LOOPING_FORMATS = new Set([
+  "mov,mp4,m4a,3gp,3g2,mj2",
+  "matroska,webm",
+  "avi",
+  "asf",
+  "dv",
+  "gif",
+  "apng",
+  "mpeg",
+  "mxf",
+  "ogg",
+  "image2",
+]);
+
+/** Seconds of a long clip copied past what is played: the packets of pictures shown late in decoding order. */
+const COPY_MARGIN = 1;
+
+/** Options for {@linkcode loopableClip}. */
+export interface LoopableClipOptions {
+  /** Where the copy is written when one is needed (a NUT file in a step's scratch folder). */
+  copy: string;
+  /** Seconds of the clip that will be played from its start (its seek included): a longer clip is copied that far. */
+  seconds: number;
+  /** Kills ffprobe and ffmpeg. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The file to read a clip from with `-stream_loop -1`: the clip itself when its format loops, else its first video
+ * stream copied (no encoding) to `options.copy`, as far as `options.seconds` needs.
+ *
+ * @param paths ffmpeg and ffprobe.
+ * @param file The clip.
+ * @param options Where a copy goes, the seconds played, the signal.
+ * @returns `file`, or `options.copy`.
+ * @throws {ProcessError} When ffprobe cannot read the clip or ffmpeg cannot copy it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findFfmpeg, runFfmpeg } from "./ffmpeg.ts";
+ * import { loopableClip } from "./loopable_clip.ts";
+ * const paths = await findFfmpeg();
+ * const dir = await Deno.makeTempDir();
+ * await runFfmpeg(paths, ["-f", "lavfi", "-i", "testsrc=s=64x48:d=1", "-f", "mpegts", `${dir}/a.ts`]);
+ * assert.equal(await loopableClip(paths, `${dir}/a.ts`, { copy: `${dir}/a.nut`, seconds: 3 }), `${dir}/a.nut`);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function loopableClip(
+  paths: FfmpegPaths,
+  file: string,
+  options: LoopableClipOptions,
+): Promise<string> {
+  const { copy, seconds, signal } = options;
+  if (await loops(paths, file, signal)) return file;
+  await runFfmpeg(paths, [
+    // An elementary stream's packets have no times of their own.
+    "-fflags",
+    "+genpts",
+    ...fileInput(file),
+    "-map",
+    "0:v:0",
+    "-c",
+    "copy",
+    "-t",
+    String(seconds + COPY_MARGIN),
+    "-f",
+    "nut",
+    copy,
+  ], { signal });
+  return copy;
+}
+
+/** Whether ffmpeg loops the file as it is: its format, as ffprobe names it, is one seen to loop. */
+async function loops(paths: FfmpegPaths, file: string, signal: AbortSignal | undefined): Promise<boolean> {
+  const { stdout } = await runProcess(paths.ffprobe, [
+    "-v",
+    "error",
+    "-show_entries",
+    "format=format_name",
+    "-of",
+    "default=noprint_wrappers=1:nokey=1",
+    ...fileInput(file),
+  ], { signal });
+  const format = new TextDecoder().decode(stdout).trim();
+  // Pictures read by their own demuxer (`bmp_pipe`, `webp_pipe`, `tiff_pipe`…) loop as `image2` does.
+  return LOOPING_FORMATS.has(format) || format.endsWith("_pipe");
+}
