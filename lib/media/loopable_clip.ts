@@ -6,9 +6,10 @@
  * clip's, bit for bit.
  * @module
  */
+import { UnrecoverableError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
-import { fileInput, runFfmpeg } from "./ffmpeg.ts";
-import { runProcess } from "./run_process.ts";
+import { fileInput, OutputWriteError, runFfmpeg } from "./ffmpeg.ts";
+import { ProcessError, runProcess } from "./run_process.ts";
 
 /**
  * The formats ffmpeg 5.1 was seen to loop (as ffprobe names them): a clip of 1 s looped to 3 s gave 3 s of its
@@ -49,7 +50,8 @@ export interface LoopableClipOptions {
  * @param file The clip.
  * @param options Where a copy goes, the seconds played, the signal.
  * @returns `file`, or `options.copy`.
- * @throws {ProcessError} When ffprobe cannot read the clip or ffmpeg cannot copy it.
+ * @throws {ProcessError} When ffprobe cannot read the clip; an {@linkcode UnrecoverableError} naming it when ffmpeg
+ * cannot copy its video (a raw H.264 stream).
  *
  * @example
  * ```ts
@@ -69,27 +71,39 @@ export async function loopableClip(
   options: LoopableClipOptions,
 ): Promise<string> {
   const { copy, seconds, signal } = options;
-  if (await loops(paths, file, signal)) return file;
-  await runFfmpeg(paths, [
-    // An elementary stream's packets have no times of their own.
-    "-fflags",
-    "+genpts",
-    ...fileInput(file),
-    "-map",
-    "0:v:0",
-    "-c",
-    "copy",
-    "-t",
-    String(seconds + COPY_MARGIN),
-    "-f",
-    "nut",
-    copy,
-  ], { signal });
+  const format = await formatOf(paths, file, signal);
+  if (loops(format)) return file;
+  try {
+    await runFfmpeg(paths, [
+      // An elementary stream's packets have no times of their own.
+      "-fflags",
+      "+genpts",
+      ...fileInput(file),
+      "-map",
+      "0:v:0",
+      "-c",
+      "copy",
+      "-t",
+      String(seconds + COPY_MARGIN),
+      "-f",
+      "nut",
+      copy,
+    ], { signal });
+  } catch (error) {
+    // A full disk is no fault of the clip's.
+    if (!(error instanceof ProcessError) || error instanceof OutputWriteError) throw error;
+    // A raw H.264 or HEVC stream: its pictures have no times, and genpts cannot give B-frames theirs.
+    throw new UnrecoverableError(
+      `Cannot play ${file} looped: ffmpeg does not loop its format (${format}) and could not copy its video into ` +
+        "one it loops; put it in an MP4 or MKV first",
+      { cause: error },
+    );
+  }
   return copy;
 }
 
-/** Whether ffmpeg loops the file as it is: its format, as ffprobe names it, is one seen to loop. */
-async function loops(paths: FfmpegPaths, file: string, signal: AbortSignal | undefined): Promise<boolean> {
+/** The file's format as ffprobe names it (`mpegts`, `mov,mp4,m4a,3gp,3g2,mj2`…). */
+async function formatOf(paths: FfmpegPaths, file: string, signal: AbortSignal | undefined): Promise<string> {
   const { stdout } = await runProcess(paths.ffprobe, [
     "-v",
     "error",
@@ -99,7 +113,11 @@ async function loops(paths: FfmpegPaths, file: string, signal: AbortSignal | und
     "default=noprint_wrappers=1:nokey=1",
     ...fileInput(file),
   ], { signal });
-  const format = new TextDecoder().decode(stdout).trim();
+  return new TextDecoder().decode(stdout).trim();
+}
+
+/** Whether ffmpeg loops a file of this format as it is: one seen to loop. */
+function loops(format: string): boolean {
   // Pictures read by their own demuxer (`bmp_pipe`, `webp_pipe`, `tiff_pipe`…) loop as `image2` does.
   return LOOPING_FORMATS.has(format) || format.endsWith("_pipe");
 }

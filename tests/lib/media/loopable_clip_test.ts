@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { UnrecoverableError } from "../../../lib/core/errors.ts";
 import { findFfmpeg, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
 import { loopableClip } from "../../../lib/media/loopable_clip.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
@@ -59,4 +60,20 @@ Deno.test("loopableClip() copies a long transport stream only as far as it is pl
   const played = await frames(["-i", copy]);
   assert.ok(played.length >= 62 && played.length <= 65, `${played.length} frames`);
   assert.deepEqual(played.slice(0, 50), (await frames(["-i", `${dir}/long.ts`])).slice(0, 50));
+});
+
+Deno.test("loopableClip() names a raw H.264 stream it cannot copy (no times for its B-frames): looped as it is, it played once", async () => {
+  const dir = await tempDir("reel-loopable-raw-");
+  await clip(`${dir}/a.h264`, 1, "h264");
+  await assert.rejects(
+    loopableClip(await findFfmpeg(), `${dir}/a.h264`, { copy: `${dir}/a.nut`, seconds: 3 }),
+    (error) => {
+      assert.ok(error instanceof UnrecoverableError, String(error));
+      assert.match(
+        error.message,
+        /^Cannot play .*\/a\.h264 looped: ffmpeg does not loop its format \(h264\)/,
+      );
+      return true;
+    },
+  );
 });
