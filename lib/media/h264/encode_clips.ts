@@ -142,11 +142,13 @@ function pictureFilter(
 }
 
 /**
- * Pixels of decoded pictures one ffmpeg of {@linkcode encodeClips} holds at most: six 1920×1080 slides. ffmpeg
+ * Pixels of decoded pictures one ffmpeg of {@linkcode encodeClips} holds at most: four 1920×1080 slides. ffmpeg
  * decodes every input's picture before its filters start, and holds each (about 30 MB at 1920×1080, measured:
- * 384 MB for twelve): a long lesson's clips in one process would hold them all.
+ * 384 MB for twelve): a long lesson's clips in one process would hold them all. The bench lesson with fades (11
+ * a format) at two, three, four and six pictures a batch: 16.3 / 13.5 / 12.6 / 14.3 s, 516 / 577 / 623 / 736 MB
+ * for the whole process tree (two runs each): four is the fastest of them.
  */
-export const CLIP_BATCH_PIXELS = 6 * 1920 * 1080;
+export const CLIP_BATCH_PIXELS = 4 * 1920 * 1080;
 
 /**
  * Clips one ffmpeg of {@linkcode encodeClips} encodes at most, whatever their size: its `-force_key_frames`
@@ -172,7 +174,7 @@ export const CLIP_BATCH_CLIPS = 32;
  * const side = (image: string) => ({ image, band: null, motion: null, partFrames: 30, offset: 0 });
  * const fade = (a: string, b: string) => ({ frames: 15, from: side(a), to: side(b), transition: "fade", cues: [] });
  * const clips = ["a", "b", "c", "d", "e", "f", "g", "h"].slice(1).map((to, i) => fade("abcdefgh"[i]!, to));
- * assert.deepEqual(clipBatches(clips, { width: 1920, height: 1080 }).map((batch) => batch.length), [5, 2]);
+ * assert.deepEqual(clipBatches(clips, { width: 1920, height: 1080 }).map((batch) => batch.length), [3, 3, 1]);
  * assert.deepEqual(clipBatches(clips, { width: 320, height: 180 }).map((batch) => batch.length), [7]);
  * const many = Array.from({ length: 40 }, () => fade("a", "b"));
  * assert.deepEqual(clipBatches(many, { width: 320, height: 180 }).map((batch) => batch.length), [32, 8]);
