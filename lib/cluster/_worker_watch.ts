@@ -29,13 +29,17 @@ export class WorkerWatch {
   readonly #waiting = new Map<string, number>();
   /** The queues steps have waited in. */
   readonly #seen = new Set<string>();
-  /** The queues told to have no worker, until one has. */
+  /** The queues told to have no worker that takes them, until one has. */
   readonly #unserved = new Set<string>();
+  /** The queues steps waited in while no worker at all was there (told so), until a worker takes them. */
+  readonly #unheard = new Set<string>();
   readonly #stop = new AbortController();
   #wake = Promise.withResolvers<void>();
   #running: Promise<void> | null = null;
   /** Whether the last look found no worker at all and said so. */
   #noneTold = false;
+  /** Whether the last look failed and said so. */
+  #failureTold = false;
 
   /**
    * @param redis The cluster's Redis.
@@ -77,7 +81,8 @@ export class WorkerWatch {
    * @param worker The worker that took it.
    */
   started(queue: string, worker: WorkerId): void {
-    if (!this.#unserved.delete(queue)) return;
+    const told = this.#unserved.delete(queue);
+    if (!this.#unheard.delete(queue) && !told) return;
     this.#options.onNotice(`${capitalized(named([queue]))} has a reel worker now (${worker}): its steps run`);
   }
 
@@ -91,15 +96,20 @@ export class WorkerWatch {
     const signal = this.#stop.signal;
     while (!signal.aborted) {
       this.#wake = Promise.withResolvers<void>();
-      let workers;
+      let workers: WorkerInfo[] | null = null;
       try {
         workers = await liveWorkers(this.#redis);
       } catch (error) {
-        return this.#options.onNotice(
-          `Cannot look for workers on ${this.#options.redacted}: ${messageOf(error)}`,
-        );
+        // Told once; the next heartbeat looks again (Redis may be back by then).
+        if (!this.#failureTold) {
+          this.#failureTold = true;
+          this.#options.onNotice(`Cannot look for workers on ${this.#options.redacted}: ${messageOf(error)}`);
+        }
       }
-      this.#look(workers);
+      if (workers !== null) {
+        this.#failureTold = false;
+        this.#look(workers);
+      }
       if (signal.aborted) return;
       let timer: ReturnType<typeof setTimeout> | undefined;
       // While steps wait, a worker for their queue may start (or one may stop) at any heartbeat.
@@ -114,15 +124,20 @@ export class WorkerWatch {
   /** Tells what changed since the last look. */
   #look(workers: readonly WorkerInfo[]): void {
     const served = (queue: string) => workers.some((worker) => servesQueue(worker, queue));
-    const now = [...this.#unserved].filter(served);
+    const told = [...new Set([...this.#unserved, ...this.#unheard])];
+    const now = told.filter(served);
     if (now.length > 0) {
-      now.forEach((queue) => this.#unserved.delete(queue));
+      for (const queue of now) {
+        this.#unserved.delete(queue);
+        this.#unheard.delete(queue);
+      }
       this.#options.onNotice(this.#servedNotice(now, workers));
     }
-    const fresh = [...this.#waiting.keys()].filter((queue) => !served(queue) && !this.#unserved.has(queue));
-    fresh.sort();
-    fresh.forEach((queue) => this.#unserved.add(queue));
+    const waiting = [...this.#waiting.keys()].filter((queue) => !served(queue)).sort();
     if (workers.length === 0) {
+      // No worker at all: said once, whatever the queues; which queue the first workers leave out is told then.
+      const fresh = waiting.filter((queue) => !this.#unheard.has(queue) && !this.#unserved.has(queue));
+      fresh.forEach((queue) => this.#unheard.add(queue));
       if (fresh.length > 0 && !this.#noneTold) {
         this.#noneTold = true;
         this.#options.onNotice(
@@ -133,6 +148,11 @@ export class WorkerWatch {
       return;
     }
     this.#noneTold = false;
+    const fresh = waiting.filter((queue) => !this.#unserved.has(queue));
+    for (const queue of fresh) {
+      this.#unserved.add(queue);
+      this.#unheard.delete(queue);
+    }
     if (fresh.length > 0) this.#options.onNotice(this.#unservedNotice(fresh, workers));
   }
 

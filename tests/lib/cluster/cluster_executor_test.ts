@@ -151,18 +151,19 @@ Deno.test("ClusterExecutor says nothing of workers when a worker's heartbeat is 
   assert.deepEqual(await noticesOfOneStep(redis), []);
 });
 
-Deno.test("ClusterExecutor names the queue no live worker takes, keeps waiting, and says when a worker for it appears", async () => {
-  await using redis = await startRedis();
-  await plantHeartbeat(redis, { queues: [STEPS_QUEUE], wants: [STEPS_QUEUE] });
+/**
+ * An executor on `redis` whose notices a test waits for one by one: `next()` resolves at the next notice, and fails
+ * the test after 30 s instead of hanging it.
+ */
+async function noticeWatch(redis: TestRedis) {
   const notices: string[] = [];
   let heard = Promise.withResolvers<void>();
   const executor = await openExecutor(redis, "/stores/a", (message) => {
     notices.push(message);
     heard.resolve();
   });
-  // A deadline that fails the test instead of hanging it, should a notice never come.
   const deadline = AbortSignal.timeout(30_000);
-  const nextNotice = async () => {
+  const next = async () => {
     const { promise, reject } = Promise.withResolvers<never>();
     const fail = () => reject(new Error(`No notice after ${notices.length}: ${notices.join(" | ")}`));
     deadline.addEventListener("abort", fail);
@@ -173,24 +174,71 @@ Deno.test("ClusterExecutor names the queue no live worker takes, keeps waiting, 
       heard = Promise.withResolvers<void>();
     }
   };
-  const cancel = new AbortController();
-  try {
-    const waiting = executor.execute({ ...bareTask("image", "/tmp"), key: "c".repeat(64), cpu: true }, {
-      signal: cancel.signal,
-    });
-    await nextNotice();
-    assert.deepEqual(notices, [
-      `No live reel worker on ${redis.url} takes queue "cpu" (the 1 worker there takes steps): its steps wait ` +
-      "until one does (`deno task worker --queues cpu`, or no --queues for every queue; see README, Running a " +
-      "cluster)",
-    ]);
-    await plantHeartbeat(redis, { pid: 2, queues: [], wants: [CPU_QUEUE] });
-    await nextNotice();
-    assert.deepEqual(notices.slice(1), ['Queue "cpu" has a reel worker now (h:2): its steps run']);
+  return { executor, notices, next };
+}
+
+/** What the render is told of queue "cpu" when its workers' `--queues` leave it out. */
+function unservedCpu(redis: TestRedis): string {
+  return `No live reel worker on ${redis.url} takes queue "cpu" (the 1 worker there takes steps): its steps wait ` +
+    "until one does (`deno task worker --queues cpu`, or no --queues for every queue; see README, Running a " +
+    "cluster)";
+}
+
+/** Queues a CPU step on `executor` until `cancel` aborts; the execution settles with the abort. */
+function queueCpuStep(executor: Awaited<ReturnType<typeof openExecutor>>, cancel: AbortController) {
+  const waiting = executor.execute({ ...bareTask("image", "/tmp"), key: "c".repeat(64), cpu: true }, {
+    signal: cancel.signal,
+  });
+  return async () => {
     cancel.abort(new DOMException("Interrupted", "AbortError"));
     await assert.rejects(waiting, (error: unknown) => error instanceof DOMException);
+  };
+}
+
+Deno.test("ClusterExecutor names the queue no live worker takes, keeps waiting, and says when a worker for it appears", async () => {
+  await using redis = await startRedis();
+  await plantHeartbeat(redis, { queues: [STEPS_QUEUE], wants: [STEPS_QUEUE] });
+  const { executor, notices, next } = await noticeWatch(redis);
+  try {
+    const stop = queueCpuStep(executor, new AbortController());
+    await next();
+    assert.deepEqual(notices, [unservedCpu(redis)]);
+    await plantHeartbeat(redis, { pid: 2, queues: [], wants: [CPU_QUEUE] });
+    await next();
+    assert.deepEqual(notices.slice(1), ['Queue "cpu" has a reel worker now (h:2): its steps run']);
+    await stop();
   } finally {
     await executor.close();
   }
   assert.equal(notices.length, 2, notices.join(" | "));
+});
+
+Deno.test("ClusterExecutor with no worker at first still names the queue the first workers leave out, and looks again after a failed look", async () => {
+  await using redis = await startRedis();
+  const { executor, notices, next } = await noticeWatch(redis);
+  try {
+    const stop = queueCpuStep(executor, new AbortController());
+    await next();
+    assert.match(notices[0]!, /^No reel worker is listening on /);
+    // Before: queue "cpu" counted as told by the first notice, and a worker that leaves it out was never named.
+    await plantHeartbeat(redis, { queues: [STEPS_QUEUE], wants: [STEPS_QUEUE] });
+    await next();
+    assert.deepEqual(notices.slice(1), [unservedCpu(redis)]);
+    // A worker entry that cannot be read fails a look: told, and the next heartbeat looks again (before, the
+    // watch ended there, and the worker for "cpu" below went untold).
+    const client = openRedis(redis.target, { onError: (error) => assert.fail(error) });
+    await client.connect();
+    await client.set(`${WORKER_KEY_PREFIX}h:9`, "{not json", "PX", 60_000);
+    await next();
+    assert.match(notices[2]!, /^Cannot look for workers on /);
+    await client.del(`${WORKER_KEY_PREFIX}h:9`);
+    client.disconnect();
+    await plantHeartbeat(redis, { pid: 2, queues: [], wants: [CPU_QUEUE] });
+    await next();
+    assert.deepEqual(notices.slice(3), ['Queue "cpu" has a reel worker now (h:2): its steps run']);
+    await stop();
+  } finally {
+    await executor.close();
+  }
+  assert.equal(notices.length, 4, notices.join(" | "));
 });
