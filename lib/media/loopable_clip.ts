@@ -1,9 +1,12 @@
 /**
  * A clip that ffmpeg plays looped (`-stream_loop -1`). ffmpeg loops an input by seeking back to its start, which
- * some formats do not let it do (ffmpeg 5.1): an MPEG transport stream (`.ts`, `.m2ts`, `.mts`) whose H.264 has
- * B-frames spins at full CPU and never ends, an MPEG-2 elementary stream (`.m2v`) spins too, an FLV stops after one
- * play. Such a clip's video is copied, not encoded again, into a NUT file, which loops; its pictures are the
- * clip's, bit for bit.
+ * many formats do not let it do (ffmpeg 5.1): an MPEG transport stream (`.ts`, `.m2ts`, `.mts`), an AVI or an ASF
+ * whose H.264 has B-frames spins at full CPU and never ends, an MPEG-2 elementary stream (`.m2v`) spins too, an
+ * MPEG program stream of H.264 loses pictures at each loop, an FLV stops after one play. Such a clip's video is
+ * encoded again without loss (x264 at quantizer 0) into a Matroska file, which loops: its pictures are the clip's,
+ * bit for bit. Copied without encoding (into NUT, MP4 or Matroska), an AVI's or an ASF's B-frames lose their
+ * times (genpts cannot give them theirs: 71 pictures of 75 in three loops) and a program stream's cannot be
+ * written at all (review).
  * @module
  */
 import { UnrecoverableError } from "../core/errors.ts";
@@ -12,29 +15,26 @@ import { fileInput, OutputWriteError, runFfmpeg } from "./ffmpeg.ts";
 import { ProcessError, runProcess } from "./run_process.ts";
 
 /**
- * The formats ffmpeg 5.1 was seen to loop (as ffprobe names them): a clip of 1 s looped to 3 s gave 3 s of its
- * pictures. Any other format is copied first.
+ * The formats ffmpeg 5.1 loops whatever their video (as ffprobe names them): MP4 and Matroska, which index every
+ * picture, and formats of pictures coded alone. A clip of 1 s with B-frames looped to 3 s gave 3 s of its
+ * pictures. AVI, ASF and MPEG program streams loop some codecs and not H.264 with B-frames (review): they, and every
+ * other format, are copied first.
  */
 const LOOPING_FORMATS = new Set([
   "mov,mp4,m4a,3gp,3g2,mj2",
   "matroska,webm",
-  "avi",
-  "asf",
   "dv",
   "gif",
   "apng",
-  "mpeg",
-  "mxf",
-  "ogg",
   "image2",
 ]);
 
-/** Seconds of a long clip copied past what is played: the packets of pictures shown late in decoding order. */
+/** Seconds of a long clip copied past what is played: the pictures shown late in decoding order. */
 const COPY_MARGIN = 1;
 
 /** Options for {@linkcode loopableClip}. */
 export interface LoopableClipOptions {
-  /** Where the copy is written when one is needed (a NUT file in a step's scratch folder). */
+  /** Where the copy is written when one is needed (a Matroska file in a step's scratch folder). */
   copy: string;
   /** Seconds of the clip that will be played from its start (its seek included): a longer clip is copied that far. */
   seconds: number;
@@ -61,7 +61,7 @@ export interface LoopableClipOptions {
  * const paths = await findFfmpeg();
  * const dir = await Deno.makeTempDir();
  * await runFfmpeg(paths, ["-f", "lavfi", "-i", "testsrc=s=64x48:d=1", "-f", "mpegts", `${dir}/a.ts`]);
- * assert.equal(await loopableClip(paths, `${dir}/a.ts`, { copy: `${dir}/a.nut`, seconds: 3 }), `${dir}/a.nut`);
+ * assert.equal(await loopableClip(paths, `${dir}/a.ts`, { copy: `${dir}/a.mkv`, seconds: 3 }), `${dir}/a.mkv`);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -75,24 +75,26 @@ export async function loopableClip(
   if (loops(format)) return file;
   try {
     await runFfmpeg(paths, [
-      // An elementary stream's packets have no times of their own.
-      "-fflags",
-      "+genpts",
       ...fileInput(file),
       "-map",
       "0:v:0",
-      "-c",
-      "copy",
+      // Lossless, in the clip's own pixel format: decoded, the same pictures.
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-qp",
+      "0",
       "-t",
       String(seconds + COPY_MARGIN),
       "-f",
-      "nut",
+      "matroska",
       copy,
     ], { signal });
   } catch (error) {
     // A full disk is no fault of the clip's.
     if (!(error instanceof ProcessError) || error instanceof OutputWriteError) throw error;
-    // A raw H.264 or HEVC stream: its pictures have no times, and genpts cannot give B-frames theirs.
+    // A video ffmpeg cannot decode whole, or one x264 cannot take (a pixel format it lacks).
     throw new UnrecoverableError(
       `Cannot play ${file} looped: ffmpeg does not loop its format (${format}) and could not copy its video into ` +
         "one it loops; put it in an MP4 or MKV first",

@@ -29,7 +29,7 @@ export async function loopedItems(
     }
     files.push(
       await loopableClip(task.ffmpeg, paths[k]!, {
-        copy: `${task.scratchDir}/clip-${k}.nut`,
+        copy: `${task.scratchDir}/clip-${k}.mkv`,
         seconds,
         signal,
       }),

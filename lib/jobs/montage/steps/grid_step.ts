@@ -44,7 +44,8 @@ export const gridStep: StepKindDefinition = {
   kind: "montage-grid",
   // 2: the threads as planned. 3: its last frame kept when a clip is among the items. 4: a clip in a format that
   // ffmpeg cannot loop copied into one that loops (a transport stream spun; a 1-s FLV made a 1-s grid, not 2.5 s).
-  version: 4,
+  // 5: AVI, ASF and MPEG program streams too (an MPEG program stream of H.264 lost pictures at each loop).
+  version: 5,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as GridParams;

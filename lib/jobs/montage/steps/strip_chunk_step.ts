@@ -23,8 +23,8 @@ import { loopedItems } from "../_looped_items.ts";
 export const stripChunkStep: StepKindDefinition = {
   kind: "montage-strip",
   // 2: a clip in a format that ffmpeg cannot loop copied into one that loops (a transport stream spun; an FLV
-  // stopped after one play).
-  version: 2,
+  // stopped after one play). 3: AVI, ASF and MPEG program streams too (a program stream lost pictures at each loop).
+  version: 3,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as StripChunkParams;
