@@ -13,6 +13,7 @@ import type { RedisTarget } from "../cluster/redis_target.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Plan } from "../plan/plan.ts";
 import { planPaths } from "../plan/plan_paths.ts";
+import { readModuleGraph } from "../schema/module_graph.ts";
 import { planStatus } from "../plan/plan_status.ts";
 import { openStore } from "../store/open_store.ts";
 import { ownerMark } from "../store/owner_mark.ts";
@@ -141,11 +142,19 @@ async function nearestFolder(folder: string): Promise<string> {
  * No folder stands where an output will be written: its step failed at the end, after the others had written
  * theirs (a folder named `talk.srt` left the transcript's text, VTT and JSON beside a failure, exit 1). No output
  * is written over a file the render reads: a custom step's `output: "lesson.ts"` with `--out .` replaced the
- * workflow file itself, exit 0.
+ * workflow file itself, exit 0 (a module it imports likewise).
  */
-function checkOutputPlaces(outDir: string, plan: Plan): void {
-  // The files the render reads, by their real paths too (a link, or a folder reached two ways).
-  const read = new Set(planPaths(plan).flatMap((path) => [path, realPathOrNull(path) ?? path]));
+async function checkOutputPlaces(outDir: string, loaded: LoadedPlan): Promise<void> {
+  const { plan, workflows } = loaded;
+  // The files the render reads: those its plan names and the workflows' local modules, by their real paths too (a
+  // link, a folder reached two ways). Not the files their code read while they loaded: a workflow may read its own
+  // last output (`out/note.txt`) that a step of it writes again.
+  const modules = await Promise.all(
+    workflows.filter((workflow) => workflow.moduleUrl.startsWith("file:"))
+      .map(async (workflow) => (await readModuleGraph(workflow.moduleUrl)).files),
+  );
+  const paths = [...planPaths(plan), ...modules.flat()];
+  const read = new Set(paths.flatMap((path) => [path, realPathOrNull(path) ?? path]));
   // Steps only: a child spawned from a template writes no output of its own.
   for (const step of plan.steps) {
     if (step.output === null) continue;
@@ -345,7 +354,7 @@ export async function renderLoaded(
       // All checked before any is made: an output folder refused leaves no empty store behind.
       for (const [folder, role] of folders) await ensureWritableFolder(folder, role, { make: false });
       for (const [folder, role] of folders) await ensureWritableFolder(folder, role);
-      checkOutputPlaces(options.outDir, plan);
+      await checkOutputPlaces(options.outDir, loaded);
       for (const warning of warnings) options.onWarning?.(warning);
       // Resume after a crash: what a killed run left half-done is removed; everything it finished is reused.
       await store.removeStale();

@@ -402,9 +402,26 @@ export default workflow({
     /The output pictures\/a\.160x90\.mp4 \(step a\/video@160x90\) would be written over/,
   );
   assert.deepEqual(await Deno.readFile(picture), bytes);
+  // A module the workflow imports (review: it was replaced, exit 0).
+  await Deno.writeTextFile(`${dir}/helper.ts`, "export const n = 1;\n");
+  await Deno.writeTextFile(
+    `${dir}/h.ts`,
+    `import { step, workflow } from "${MOD_URL}";
+import { n } from "./helper.ts";
+export default workflow({ steps: [step({ id: "h", version: 1, output: "helper.ts", run: async (_inputs, { outputPath }) => {
+  await Deno.writeTextFile(outputPath, "oops");
+  return n;
+} })] });`,
+  );
+  const imported = await runCli(["render", "h.ts", "--out", "."], { cwd: dir });
+  assert.equal(imported.code, 2, imported.stderr);
+  assert.match(imported.stderr, /The output \.\/helper\.ts \(step h\) would be written over/);
+  assert.equal(await Deno.readTextFile(`${dir}/helper.ts`), "export const n = 1;\n");
   assert.deepEqual((await listFolder(dir))?.filter((name) => !name.startsWith(".")).sort(), [
     "f.ts",
     "g.ts",
+    "h.ts",
+    "helper.ts",
     "pictures",
   ]);
 });
