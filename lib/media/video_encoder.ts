@@ -113,7 +113,7 @@ export function knownEncoder(name: string): VideoEncoder | null {
  * ```ts
  * import assert from "node:assert/strict";
  * import { encoderIdentity, SOFTWARE_ENCODERS } from "./video_encoder.ts";
- * assert.deepEqual(encoderIdentity(SOFTWARE_ENCODERS.h264), { name: "libx264", codec: "h264", hardware: false, args: 2 });
+ * assert.deepEqual(encoderIdentity(SOFTWARE_ENCODERS.h264), { name: "libx264", codec: "h264", hardware: false, args: 3 });
  * assert.equal(encoderIdentity(SOFTWARE_ENCODERS.hevc).args, 3);
  * ```
  */

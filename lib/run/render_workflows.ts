@@ -150,7 +150,10 @@ async function checkOutputPlaces(outDir: string, loaded: LoadedPlan): Promise<vo
   // link, a folder reached two ways). Not the files their code read while they loaded: a workflow may read its own
   // last output (`out/note.txt`) that a step of it writes again.
   const modules = await Promise.all(
-    workflows.filter((workflow) => workflow.moduleUrl.startsWith("file:"))
+    // A workflow made in memory (`reel transcribe`) has its folder as its module: no graph.
+    workflows.filter((workflow) =>
+      workflow.moduleUrl.startsWith("file:") && !workflow.moduleUrl.endsWith("/")
+    )
       .map(async (workflow) => (await readModuleGraph(workflow.moduleUrl)).files),
   );
   const paths = [...planPaths(plan), ...modules.flat()];

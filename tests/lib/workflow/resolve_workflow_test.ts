@@ -279,6 +279,7 @@ Deno.test("resolveWorkflow() reports a folder given as a background image at its
   assert.deepEqual(issues, [{
     path: "videos[0].sections[0].background.image",
     message: `Expected an image file, got a folder: ${dir}/images/`,
+    file: `${dir}/images/`,
   }]);
 });
 
