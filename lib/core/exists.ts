@@ -90,3 +90,27 @@ export function isUnreadableFile(error: unknown): boolean {
 export function isMissing(error: unknown): boolean {
   return error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory;
 }
+
+/**
+ * The real path of what is at `path` (links and `..` resolved), or null when nothing is there; any other error is
+ * thrown. Synchronous: asked of a render's few files at its start.
+ *
+ * @param path The path.
+ * @returns The real path, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { realPathOrNull } from "./exists.ts";
+ * assert.equal(realPathOrNull("/tmp/../tmp"), Deno.realPathSync("/tmp"));
+ * assert.equal(realPathOrNull("/definitely/not/here"), null);
+ * ```
+ */
+export function realPathOrNull(path: string): string | null {
+  try {
+    return Deno.realPathSync(path);
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw error;
+  }
+}

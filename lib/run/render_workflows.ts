@@ -6,14 +6,14 @@
 import { dirname, resolve } from "node:path";
 import { type Clock, realClock } from "../core/clock.ts";
 import { InputError, systemReason } from "../core/errors.ts";
-import { isMissing } from "../core/exists.ts";
+import { isMissing, realPathOrNull } from "../core/exists.ts";
 import type { StepExecutor } from "../core/executor.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import type { RedisTarget } from "../cluster/redis_target.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Plan } from "../plan/plan.ts";
 import { planPaths } from "../plan/plan_paths.ts";
-import { readModuleGraph } from "../schema/module_graph.ts";
+import { moduleFiles } from "../schema/module_graph.ts";
 import { planStatus } from "../plan/plan_status.ts";
 import { openStore } from "../store/open_store.ts";
 import { ownerMark } from "../store/owner_mark.ts";
@@ -154,7 +154,7 @@ async function checkOutputPlaces(outDir: string, loaded: LoadedPlan): Promise<vo
     workflows.filter((workflow) =>
       workflow.moduleUrl.startsWith("file:") && !workflow.moduleUrl.endsWith("/")
     )
-      .map(async (workflow) => (await readModuleGraph(workflow.moduleUrl)).files),
+      .map((workflow) => moduleFiles(workflow.moduleUrl)),
   );
   const paths = [...planPaths(plan), ...modules.flat()];
   const read = new Set(paths.flatMap((path) => [path, realPathOrNull(path) ?? path]));
@@ -183,16 +183,6 @@ async function checkOutputPlaces(outDir: string, loaded: LoadedPlan): Promise<vo
         },
       );
     }
-  }
-}
-
-/** The real path of a file that exists, else null. */
-function realPathOrNull(path: string): string | null {
-  try {
-    return Deno.realPathSync(path);
-  } catch (error) {
-    if (isMissing(error)) return null;
-    throw error;
   }
 }
 

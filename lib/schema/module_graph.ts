@@ -59,6 +59,68 @@ export function importSpecifiers(source: string): string[] {
   return [...new Set(found.sort((a, b) => a.at - b.at).map((entry) => entry.specifier))];
 }
 
+/** What a walk of a module graph meets: a local file and its source, a local file not there, a remote module, a package. */
+type GraphEntry =
+  | { kind: "file"; path: string; source: string }
+  | { kind: "missing"; path: string }
+  | { kind: "remote"; url: string }
+  | { kind: "package"; specifier: string; name: string };
+
+/** Walks a workflow's local module graph breadth first from the workflow, telling `visit` of each entry once. */
+async function walkModuleGraph(moduleUrl: string, visit: (entry: GraphEntry) => void): Promise<void> {
+  const seen = new Set<string>();
+  const queue = [moduleUrl];
+  while (queue.length > 0) {
+    const url = queue.shift()!;
+    if (seen.has(url)) continue;
+    seen.add(url);
+    if (!url.startsWith("file:")) {
+      visit({ kind: "remote", url });
+      continue;
+    }
+    const path = decodeURIComponent(new URL(url).pathname);
+    let source: string;
+    try {
+      source = await Deno.readTextFile(path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      visit({ kind: "missing", path });
+      continue;
+    }
+    visit({ kind: "file", path, source });
+    for (const specifier of importSpecifiers(source)) {
+      const resolved = resolveSpecifier(specifier, url);
+      if (isReelModule(resolved.url)) continue;
+      // A package (npm:, a bare name from the import map) counts by its resolved, versioned name.
+      if (resolved.local) queue.push(resolved.url);
+      else visit({ kind: "package", specifier, name: packageName(resolved.url) });
+    }
+  }
+}
+
+/**
+ * Lists a workflow's local module files, without digesting them (what a render's output check reads).
+ *
+ * @param moduleUrl The workflow file's `file:` URL.
+ * @returns Absolute paths of the local files, the workflow first.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { moduleFiles } from "./module_graph.ts";
+ * const files = await moduleFiles(new URL("../../workflows/lesson.ts", import.meta.url).href);
+ * assert.equal(files.length, 1);
+ * assert.ok(files[0]!.endsWith("workflows/lesson.ts"));
+ * ```
+ */
+export async function moduleFiles(moduleUrl: string): Promise<string[]> {
+  const files: string[] = [];
+  await walkModuleGraph(moduleUrl, (entry) => {
+    if (entry.kind === "file") files.push(entry.path);
+  });
+  return files;
+}
+
 /**
  * Reads a workflow's local module graph and digests it.
  *
@@ -79,41 +141,19 @@ export async function readModuleGraph(moduleUrl: string): Promise<ModuleGraph> {
   // Paths count relative to the workflow's folder, so moving a project does not change its keys.
   const home = workflowDir(moduleUrl);
   const where = (path: string) => relative(home, path);
-  const seen = new Set<string>();
   const files: string[] = [];
   const packages = new Set<string>();
-  const queue = [moduleUrl];
-  while (queue.length > 0) {
-    const url = queue.shift()!;
-    if (seen.has(url)) continue;
-    seen.add(url);
-    if (!url.startsWith("file:")) {
-      hash.update(`remote ${url}\n`);
-      continue;
+  await walkModuleGraph(moduleUrl, (entry) => {
+    if (entry.kind === "remote") hash.update(`remote ${entry.url}\n`);
+    else if (entry.kind === "missing") hash.update(`missing ${where(entry.path)}\n`);
+    else if (entry.kind === "file") {
+      files.push(entry.path);
+      hash.update(`file ${where(entry.path)} ${entry.source.length}\n${entry.source}\n`);
+    } else {
+      hash.update(`package ${entry.specifier} ${entry.name}\n`);
+      packages.add(entry.name);
     }
-    const path = decodeURIComponent(new URL(url).pathname);
-    let source: string;
-    try {
-      source = await Deno.readTextFile(path);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-      hash.update(`missing ${where(path)}\n`);
-      continue;
-    }
-    files.push(path);
-    hash.update(`file ${where(path)} ${source.length}\n${source}\n`);
-    for (const specifier of importSpecifiers(source)) {
-      const resolved = resolveSpecifier(specifier, url);
-      if (isReelModule(resolved.url)) continue;
-      // A package (npm:, a bare name from the import map) counts by its resolved, versioned name.
-      if (resolved.local) queue.push(resolved.url);
-      else {
-        const name = packageName(resolved.url);
-        hash.update(`package ${specifier} ${name}\n`);
-        packages.add(name);
-      }
-    }
-  }
+  });
   return { files, digest: hash.digest("hex"), packages: [...packages].sort() };
 }
 
