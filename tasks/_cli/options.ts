@@ -67,13 +67,17 @@ export function list(value: string, previous: string[] | undefined): string[] {
  * import { positiveIntegers } from "./options.ts";
  * assert.deepEqual(positiveIntegers("1, 2", [4]), [4, 1, 2]);
  * assert.throws(() => positiveIntegers("0", undefined), /Expected whole numbers of at least 1, got "0"/);
+ * assert.throws(() => positiveIntegers("2,,4", undefined), /got an empty item in "2,,4"/);
  * ```
  */
 export function positiveIntegers(value: string, previous: number[] | undefined): number[] {
-  const items = list(value, undefined);
+  // Each item counts, an empty one too: `2,,4` is a count left out (3?), not `2,4`.
+  const items = value.split(",").map((item) => item.trim());
   const bad = items.find((item) => atLeastOne(item) === null);
-  if (items.length === 0 || bad !== undefined) {
-    throw new InvalidArgumentError(`Expected whole numbers of at least 1, got "${bad ?? value}"`);
+  if (bad !== undefined) {
+    throw new InvalidArgumentError(
+      `Expected whole numbers of at least 1, got ${bad === "" ? `an empty item in "${value}"` : `"${bad}"`}`,
+    );
   }
   return [...(previous ?? []), ...items.map((item) => atLeastOne(item)!)];
 }

@@ -40,12 +40,12 @@ Deno.test("render --workers 99999 starts one worker a step, says so, and renders
 
 Deno.test("tune --counts refuses counts that are not whole numbers of at least 1, or that the memory cannot hold", async () => {
   const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(LESSON)});`);
-  for (const counts of ["0", "a,b", "2,-1"]) {
+  for (const counts of ["0", "a,b", "2,-1", "2,,4"]) {
     const result = await runCli(["tune", file, "--counts", counts, "--no-save"]);
     assert.equal(result.code, 2, result.stderr);
     assert.match(
       result.stderr,
-      /--counts .* is invalid\. Expected whole numbers of at least 1, got "(0|a|-1)"/,
+      /--counts .* is invalid\. Expected whole numbers of at least 1, got ("(0|a|-1)"|an empty item in "2,,4")/,
     );
   }
   const result = await runCli(["tune", file, "--counts", "1,99999", "--no-save"]);
