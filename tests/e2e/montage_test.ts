@@ -165,6 +165,15 @@ Deno.test("e2e: an image named with a % is drawn as itself, not as the frame-num
     { id: "grid", layout: "grid", items: ["frame%d.png", "%{pts}.png"], size: "320x180", duration: 1 },
     { id: "strip", layout: "scroll", items: ["frame%d.png"], size: "160x120", duration: 1 },
     { id: "bmp", layout: "grid", items: ["tile%d.bmp"], size: "160x120", duration: 1, gap: 0 },
+    // Cells that fill the frame (no gap): they start at its edge (before, 2 px in, and ffmpeg refused the grid).
+    {
+      id: "flush",
+      layout: "grid",
+      items: ["frame%d.png", "%{pts}.png"],
+      size: "320x120",
+      duration: 1,
+      gap: 0,
+    },
   ];
   await Deno.writeTextFile(
     `${dir}/workflow.ts`,
@@ -176,6 +185,9 @@ Deno.test("e2e: an image named with a % is drawn as itself, not as the frame-num
   await assertColour(`${dir}/out/grid.mp4`, 0.5, [240, 90], COLOURS[1]!);
   await assertColour(`${dir}/out/strip.mp4`, 0.5, [80, 60], COLOURS[0]!);
   await assertColour(`${dir}/out/bmp.mp4`, 0.5, [80, 60], COLOURS[3]!);
+  for (const [x, colour] of [[1, 0], [158, 0], [161, 1], [318, 1]] as const) {
+    await assertColour(`${dir}/out/flush.mp4`, 0.5, [x, 60], COLOURS[colour]!);
+  }
 });
 
 Deno.test("e2e: an item named twice is shown twice, in its own cell; before, the second was dropped", async () => {

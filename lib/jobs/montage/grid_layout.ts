@@ -13,7 +13,8 @@ export interface GridLayout {
   cells: Rect[];
 }
 
-const evenDown = (value: number) => Math.max(2, Math.floor(value / 2) * 2);
+/** The even number at or under `value`. */
+const evenDown = (value: number) => Math.floor(value / 2) * 2;
 
 /**
  * Lays out `count` cells in a frame.
@@ -44,13 +45,14 @@ export function gridLayout(
   const { frame, gap } = options;
   const [rows, cols] = shape(count, options);
   if (rows * cols < count) throw new RangeError(`${rows} × ${cols} cells cannot hold ${count} items`);
-  const width = evenDown((frame.width - (cols + 1) * gap) / cols);
-  const height = evenDown((frame.height - (rows + 1) * gap) / rows);
+  const width = Math.max(2, evenDown((frame.width - (cols + 1) * gap) / cols));
+  const height = Math.max(2, evenDown((frame.height - (rows + 1) * gap) / rows));
   if (frame.width - (cols + 1) * gap < 2 * cols || frame.height - (rows + 1) * gap < 2 * rows) {
     throw new RangeError(
       `${rows} × ${cols} cells with ${gap} px gaps do not fit in ${frame.width}×${frame.height}`,
     );
   }
+  // The margins may be 0: cells that fill the frame (a gap of 0) start at its edge, or they would run past it.
   const left = evenDown((frame.width - cols * width - (cols - 1) * gap) / 2);
   const top = evenDown((frame.height - rows * height - (rows - 1) * gap) / 2);
   const cells: Rect[] = [];
