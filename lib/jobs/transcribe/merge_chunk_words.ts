@@ -127,7 +127,20 @@ function covers(silence: Silence, audio: { start: number; end: number }): boolea
 
 type Step = { a: TimedWord; b: TimedWord } | { a: TimedWord; b: null } | { a: null; b: TimedWord };
 
-/** Joins the words so far and the next chunk's words, which overlap in time from `after.start` to `before.end`. */
+/**
+ * How near (s) to the hard edge of its chunk a word counts for less when the two sides of a cut are weighed: at the
+ * edge for nothing (it may have been heard cut in half), from this far on wholly.
+ */
+const EDGE_S = 2;
+
+/**
+ * Joins the words so far and the next chunk's words, which overlap in time from `after.start` to `before.end`: the
+ * words both heard there, aligned (see {@linkcode align}), are cut once, those before the cut kept from the chunk
+ * before, the rest from the next, so each stretch of the shared audio is told by one side, with no word twice and
+ * no two at once. The cut is where the words kept weigh most, a word weighing less the nearer it is to the hard edge
+ * of its chunk: a word one side alone heard is kept unless the other side heard others there, farther from its
+ * edge. A chunk before that ends at a silence (a clean edge) keeps all its words.
+ */
 function joinOverlap(
   sofar: TimedWord[],
   next: TimedWord[],
@@ -139,21 +152,49 @@ function joinOverlap(
   const tail = sofar.slice(split);
   const lastShared = next.findLastIndex((word) => middle(word) < before.end);
   const head = next.slice(0, lastShared + 1);
-  // How far a word is from the edge of its chunk: the chunk before ends at before.end (a clean edge when it is its
-  // cut at a silence), the next starts at after.start.
+  const steps = align(tail, head);
   const clean = before.end <= before.to;
-  const marginBefore = (word: TimedWord) => clean ? Infinity : before.end - middle(word);
-  const marginAfter = (word: TimedWord) => middle(word) - after.start;
-  const kept: TimedWord[] = [];
-  for (const step of align(tail, head)) {
-    if (step.a !== null && step.b !== null) {
-      kept.push(marginBefore(step.a) >= marginAfter(step.b) ? step.a : step.b);
-    } else if (step.a !== null) {
-      if (marginBefore(step.a) >= marginAfter(step.a)) kept.push(step.a);
-    } else if (marginAfter(step.b!) > marginBefore(step.b!)) kept.push(step.b!);
+  const weight = (margin: number) => Math.min(1, Math.max(0, margin) / EDGE_S);
+  // `gain`: what the words kept weigh with the cut before step k (the chunk before's words before it).
+  let cut = steps.length;
+  if (!clean) {
+    const mid = (after.start + before.end) / 2;
+    const at = (k: number) => {
+      const word = k < steps.length ? (steps[k]!.a ?? steps[k]!.b!) : null;
+      return word === null ? before.end : middle(word);
+    };
+    let gain = steps.reduce(
+      (sum, step) => sum + (step.b === null ? 0 : weight(middle(step.b) - after.start)),
+      0,
+    );
+    let best = { k: 0, gain, distance: Math.abs(at(0) - mid) };
+    for (let k = 1; k <= steps.length; k++) {
+      const { a, b } = steps[k - 1]!;
+      gain += (a === null ? 0 : weight(before.end - middle(a))) -
+        (b === null ? 0 : weight(middle(b) - after.start));
+      const distance = Math.abs(at(k) - mid);
+      // Of equal weights, the cut nearest the middle of the shared audio.
+      if (gain > best.gain + 1e-9 || (Math.abs(gain - best.gain) <= 1e-9 && distance < best.distance)) {
+        best = { k, gain, distance };
+      }
+    }
+    cut = best.k;
   }
-  kept.sort((x, y) => x.start - y.start);
-  return [...sofar.slice(0, split), ...kept, ...next.slice(lastShared + 1)];
+  const kept = steps.flatMap((step, k) => {
+    const word = k < cut ? step.a : step.b;
+    return word === null ? [] : [word];
+  });
+  const joined = [...sofar.slice(0, split), ...kept, ...next.slice(lastShared + 1)];
+  // At the cut, a word of the next chunk starts no earlier than the word before it ends.
+  for (let i = Math.max(1, split); i < joined.length; i++) {
+    const previous = joined[i - 1]!;
+    const word = joined[i]!;
+    if (word.start < previous.end) {
+      const start = previous.end;
+      joined[i] = { ...word, start, end: Math.max(word.end, start) };
+    }
+  }
+  return joined;
 }
 
 /**

@@ -14,8 +14,9 @@ import { segmentWords, type Transcript } from "../transcript.ts";
 /** Merges the children of its input (the split step); its value is `{ duration, words, segments }`. */
 export const mergeStep: StepKindDefinition = {
   kind: "transcribe-merge",
-  // 3: a text-only seam in silence joined without aligning (the split's `shared` silences).
-  version: 3,
+  // 3: a text-only seam in silence joined without aligning (the split's `shared` silences). 4: a timed seam cut
+  // once (no word lost for being heard by one side, no two at once).
+  version: 4,
   blocking: true,
   run: async (task) => {
     const split = task.inputs[0];

@@ -94,6 +94,70 @@ Deno.test("mergeChunkWords() keeps once a word the two sides of a hard cut heard
   assert.deepEqual(merged.map((w) => w.start), [9.5, 9.74, 10.3]);
 });
 
+Deno.test("mergeChunkWords() keeps the words one side of a hard cut alone heard where the other heard none", () => {
+  // A trial: the chunk before heard "run up to it" up to 40.36 s, 0.6 s from its end; the next one, 1.3 to 2.3 s
+  // after its start, nothing but "run". "up" and "to", past the middle of the shared audio, were dropped.
+  const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: 0.9 });
+  const merged = mergeChunkWords([
+    {
+      chunk: { start: 18, end: 41, from: 20, to: 40 },
+      words: [
+        word("on", 20.5, 20.7),
+        word("run", 21.18, 21.32),
+        word("up", 21.47, 21.62),
+        word("to", 21.63, 21.7),
+      ]
+        .concat([word("it", 21.99, 22.36)]),
+      timed: true,
+    },
+    {
+      chunk: { start: 38, end: 60, from: 40, to: 60 },
+      words: [word("run", 1.18, 1.32), word("later", 3.2, 3.6), word("on", 5, 5.3)],
+      timed: true,
+    },
+  ]);
+  assert.deepEqual(merged.map((w) => w.text), ["on", "run", "up", "to", "it", "later", "on"]);
+});
+
+Deno.test("mergeChunkWords() tells each stretch of a hard cut's shared audio by one side: no two words at once", () => {
+  // A trial: "but" and "we" kept from the chunk before, "really" from the next across both, a cue overlapping the
+  // one before it.
+  const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: 0.9 });
+  for (const shift of [0, 0.3, 0.6, 0.9, 1.2]) {
+    const merged = mergeChunkWords([
+      {
+        chunk: { start: 18, end: 41, from: 20, to: 40 },
+        words: [word("the", 39.6 + shift - 18, 39.75 + shift - 18), word("but", 40.216 - 18, 40.356 - 18)]
+          .concat([word("we", 40.366 - 18, 40.486 - 18)]),
+        timed: true,
+      },
+      {
+        chunk: { start: 39 + shift, end: 60, from: 40, to: 60 },
+        words: [
+          word("really", 40.346 - 39 - shift, 40.926 - 39 - shift),
+          word("also", 41.5 - 39 - shift, 42 - 39 - shift),
+        ],
+        timed: true,
+      },
+    ]);
+    for (const [i, w] of merged.entries()) {
+      assert.ok(w.start <= w.end, `${w.text} ${w.start}–${w.end}`);
+      if (i > 0) {
+        assert.ok(
+          w.start >= merged[i - 1]!.end,
+          `${w.text} at ${w.start}, before ${merged[i - 1]!.text} ends`,
+        );
+      }
+    }
+    const texts = merged.map((w) => w.text).join(" ");
+    // One cut: the chunk before's words before it, the next one's after.
+    assert.ok(
+      ["the but we also", "the but really also", "the really also"].includes(texts),
+      `${shift}: ${texts}`,
+    );
+  }
+});
+
 /** Words as a text-only model gives them: in order, spread over the chunk's whole audio by their length. */
 function spread(texts: readonly string[], length: number): TimedWord[] {
   const letters = texts.reduce((n, text) => n + text.length + 1, 0);
