@@ -130,6 +130,7 @@ export class RedisClaims implements KeyClaimer {
         this.#held.delete(name);
         await this.#redis.eval(RELEASE, 1, name, value);
       },
+      held: async () => !released && (await this.#redis.get(name)) === value,
     };
   }
 

@@ -10,6 +10,7 @@ import { StepAttemptError, type StepExecutor, StepTimeoutError, type WorkerId } 
 import type { Json, StepOutput } from "../core/json.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
+import type { Claim } from "../store/key_claims.ts";
 import type { StepStore, StoredArtifact } from "../store/step_store.ts";
 import { durationOf } from "../steps/task_fields.ts";
 import { unwrittenOutputError, wroteOutput } from "../steps/unwritten_output.ts";
@@ -23,6 +24,14 @@ export type Made =
   | { artifact: StoredArtifact; cached: boolean }
   | { failed: string; emitted: boolean; step: string }
   | { cancelled: true };
+
+/**
+ * The key's claim was taken over while the step waited (this process paused past the claims' staleness, say): the
+ * one that took it makes the key, or has made it, and this process must not pay for it again.
+ */
+export interface ClaimLost {
+  claimLost: true;
+}
 
 /** What the attempts of a step use. */
 export interface AttemptsContext {
@@ -64,7 +73,9 @@ const MAX_REMAKES = 3;
  *
  * @param node The step.
  * @param context What attempts use.
- * @returns The artifact, or why there is none (a failure already emitted as `step:failed`, or a cancel).
+ * @param options The key's claim, when one is held: an attempt starts only while it is still this process's (see
+ *   {@linkcode ClaimLost}).
+ * @returns The artifact, or why there is none (a failure already emitted as `step:failed`, a cancel, a claim lost).
  * @throws What acquiring permits threw when it was not the cancel (a provider that refused its key).
  *
  * @example
@@ -73,7 +84,11 @@ const MAX_REMAKES = 3;
  * // const made = await runAttempts(node, context);
  * ```
  */
-export async function runAttempts(node: DagNode, context: AttemptsContext): Promise<Made> {
+export async function runAttempts(
+  node: DagNode,
+  context: AttemptsContext,
+  options: { claim?: Claim } = {},
+): Promise<Made | ClaimLost> {
   const { step } = node;
   const { signal } = context;
   const gate = context.gateOf(step);
@@ -94,6 +109,7 @@ export async function runAttempts(node: DagNode, context: AttemptsContext): Prom
     try {
       await context.remakeVanishedInputs(node);
       using permit = await context.limits.acquire(step, { signal, priority: node.rank });
+      if (options.claim !== undefined && !(await options.claim.held())) return { claimLost: true };
       outcome = await attemptOnce(node, attempt, { ...context, gate }, permit.cores);
       // A 429 is told to the provider's gate while this attempt still holds its permits: a call waiting for them
       // sees the pause (told after they were freed, the next call left within milliseconds of the 429 when the

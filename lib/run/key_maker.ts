@@ -152,33 +152,41 @@ export class KeyMaker {
   async #claimAndRun(node: DagNode, forced: boolean): Promise<Made> {
     const { store, signal } = this.#context;
     let waited = false;
-    let claim;
-    try {
-      claim = await store.claim(node.key, {
-        signal,
-        onWait: (holder) => {
-          waited = true;
-          const by = `${holder.host} pid ${holder.pid}`;
-          this.#context.emit({ type: "step:waiting", ...this.#context.base(node), holder: by });
-        },
-      });
-    } catch (error) {
-      if (!signal.aborted) throw error;
-      return { cancelled: true };
-    }
-    try {
-      // The process that held the claim may have stored the key meanwhile: then it is not made twice.
-      const served = !forced || waited;
-      const stored = served ? await store.lookup(node.key) : null;
-      if (stored !== null && await this.#fits(node, stored)) return { artifact: stored, cached: true };
-      // Forced, the step runs whatever is stored; its commit must not keep an entry that cannot be right.
-      if (!served && (this.#storedCheck(node) !== null || this.#remade.has(node))) {
-        const peeked = await store.peek(node.key);
-        if (peeked !== null) await this.#fits(node, peeked);
+    for (;;) {
+      let claim;
+      try {
+        claim = await store.claim(node.key, {
+          signal,
+          onWait: (holder) => {
+            if (waited) return;
+            waited = true;
+            const by = `${holder.host} pid ${holder.pid}`;
+            this.#context.emit({ type: "step:waiting", ...this.#context.base(node), holder: by });
+          },
+        });
+      } catch (error) {
+        if (!signal.aborted) throw error;
+        return { cancelled: true };
       }
-      return await runAttempts(node, this.#context);
-    } finally {
-      await claim.release();
+      try {
+        // The process that held the claim may have stored the key meanwhile: then it is not made twice.
+        const served = !forced || waited;
+        const stored = served ? await store.lookup(node.key) : null;
+        if (stored !== null && await this.#fits(node, stored)) return { artifact: stored, cached: true };
+        // Forced, the step runs whatever is stored; its commit must not keep an entry that cannot be right.
+        if (!served && (this.#storedCheck(node) !== null || this.#remade.has(node))) {
+          const peeked = await store.peek(node.key);
+          if (peeked !== null) await this.#fits(node, peeked);
+        }
+        const made = await runAttempts(node, this.#context, { claim });
+        if (!("claimLost" in made)) return made;
+        // Taken over while the step waited for its turn (this process paused past the claims' staleness: a render
+        // stopped with Ctrl-Z paid again for every call another had made meanwhile): claimed again, which waits
+        // for the one that took it, and what it stored is served.
+        waited = true;
+      } finally {
+        await claim.release();
+      }
     }
   }
 
@@ -213,19 +221,24 @@ export class KeyMaker {
   async #remake(dep: DagNode): Promise<void> {
     await this.remakeVanishedInputs(dep);
     const { store, signal } = this.#context;
-    const claim = await store.claim(dep.key, { signal });
-    try {
-      const stored = await store.lookup(dep.key);
-      const made: Made = stored !== null && await this.#fits(dep, stored)
-        ? { artifact: stored, cached: true }
-        : await runAttempts(dep, this.#context);
-      if (!("artifact" in made)) {
-        throw new Error(`Input "${dep.step.id}" vanished from the store and could not be made again`);
+    for (;;) {
+      const claim = await store.claim(dep.key, { signal });
+      try {
+        const stored = await store.lookup(dep.key);
+        const made = stored !== null && await this.#fits(dep, stored)
+          ? { artifact: stored, cached: true }
+          : await runAttempts(dep, this.#context, { claim });
+        // Taken over while it waited (see `#claimAndRun`): claimed again, and what the other one stored served.
+        if ("claimLost" in made) continue;
+        if (!("artifact" in made)) {
+          throw new Error(`Input "${dep.step.id}" vanished from the store and could not be made again`);
+        }
+        dep.artifact = made.artifact;
+        this.#made.set(dep.key, Promise.resolve(made));
+        return;
+      } finally {
+        await claim.release();
       }
-      dep.artifact = made.artifact;
-      this.#made.set(dep.key, Promise.resolve(made));
-    } finally {
-      await claim.release();
     }
   }
 }

@@ -47,6 +47,11 @@ export interface KeyClaimsOptions {
 export interface Claim {
   /** Removes the claim if it is still this owner's. */
   release(): Promise<void>;
+  /**
+   * Whether the claim is still this owner's. An owner that stops refreshing it (a process paused past the
+   * staleness) loses it to the next that asks, which makes the key itself.
+   */
+  held(): Promise<boolean>;
 }
 
 /** Who holds a claim, as written in its file. */
@@ -305,6 +310,13 @@ export class KeyClaims {
           const path = this.#path(key);
           if (readHolder(path)?.token === token) removeFileIfExistsSync(path);
           return Promise.resolve();
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      },
+      held: () => {
+        try {
+          return Promise.resolve(!released && readHolder(this.#path(key))?.token === token);
         } catch (error) {
           return Promise.reject(error);
         }

@@ -18,8 +18,8 @@ export class MemoryStore implements StepStore {
     return this.lookup(key);
   }
 
-  claim(): Promise<Claim> {
-    return Promise.resolve({ release: () => Promise.resolve() });
+  claim(_key: string): Promise<Claim> {
+    return Promise.resolve({ release: () => Promise.resolve(), held: () => Promise.resolve(true) });
   }
 
   scratch(key: string): Promise<string> {

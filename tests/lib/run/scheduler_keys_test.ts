@@ -8,6 +8,7 @@ import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
 import type { WorkflowInput } from "../../../lib/workflow/workflow_schema.ts";
 import { FakeExecutor, seededRandom } from "../../_support/fake_executor.ts";
 import { MemoryStore } from "../../_support/memory_store.ts";
+import type { Claim } from "../../../lib/store/key_claims.ts";
 import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
 
 const ffmpeg = { ffmpeg: "/bin/false", ffprobe: "/bin/false" };
@@ -175,4 +176,43 @@ Deno.test("runPlan(): a 429's Retry-After holds the provider's next call when th
   // The first image call is answered 429 at 0 ms; no image call leaves before its 5 s are over.
   assert.deepEqual(starts[0], ["v/s1/image", 0]);
   assert.ok(starts.slice(1).every(([, at]) => at >= 5000), JSON.stringify(starts));
+});
+
+Deno.test("runPlan(): a step whose claim was taken over while it waited for its turn serves what the other process stored, made once", async () => {
+  // A render paused past the claims' staleness (Ctrl-Z) lost its claims to a second render, which made and stored
+  // the keys; resumed, it made every one of them again (each call paid twice).
+  const planned = await plan({
+    formats: ["1:1"],
+    videos: [{ id: "v", sections: [{ title: "A", narration: "One." }] }],
+  });
+  const speech = planned.steps.find((step) => step.kind === "speech")!;
+  const elsewhere = new MemoryStore();
+  const first = await runPlan(planned, {
+    executor: new FakeExecutor(planned),
+    store: elsewhere,
+    ffmpeg,
+    outDir: null,
+  });
+  assert.ok(first.ok);
+  const made = elsewhere.artifacts.get(speech.key)!;
+  class TakenOver extends MemoryStore {
+    override claim(key: string): Promise<Claim> {
+      if (key !== speech.key || this.artifacts.has(key)) return super.claim(key);
+      // Held until the step's turn comes, then found another's: that one stored the key meanwhile.
+      return Promise.resolve({
+        release: () => Promise.resolve(),
+        held: () => {
+          this.artifacts.set(key, made);
+          return Promise.resolve(false);
+        },
+      });
+    }
+  }
+  const executor = new FakeExecutor(planned);
+  const store = new TakenOver();
+  const result = await runPlan(planned, { executor, store, ffmpeg, outDir: null });
+  assert.ok(result.ok, [...result.errors.values()].join());
+  assert.deepEqual(executor.started.filter((id) => id === speech.id), [], "the speech was not made again");
+  assert.deepEqual(result.artifacts.get(speech.id)?.value, made.value);
+  assert.ok(executor.started.length > 0, "the other steps ran");
 });

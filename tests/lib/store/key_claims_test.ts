@@ -290,3 +290,19 @@ Deno.test("KeyClaims: a heartbeat that cannot refresh a claim says so once, and 
     owner.close();
     clearInterval(keepAlive);
   }));
+
+Deno.test("KeyClaims: a claim another owner took over is no longer held, and releasing it leaves the other's", () =>
+  withFolder(async (folder) => {
+    const claims = new KeyClaims(folder, { pollMs: 5 });
+    const claim = await claims.claim(key);
+    assert.equal(await claim.held(), true);
+    // Taken over (this process paused past the staleness): the claim's file names the other owner now.
+    const path = `${folder}/${key}.claim`;
+    await Deno.remove(path);
+    const other = { host: "other-host", pid: 1, token: "other", since: new Date().toISOString() };
+    await Deno.writeTextFile(path, JSON.stringify(other));
+    assert.equal(await claim.held(), false);
+    await claim.release();
+    assert.equal(await claims.isClaimed(key), true, "the other owner's claim stays");
+    claims.close();
+  }));
