@@ -154,6 +154,42 @@ Deno.test("e2e: a 9:16 crop keeps the centre, a mirror swaps the sides, a pad fi
   await near("bands.boxed.mp4", 45, 45, red!);
 });
 
+Deno.test("e2e: a phone's video held upright (a quarter turn in its metadata) stays upright and unsqueezed", async () => {
+  // Before: stored 160×90 with a display matrix of 90°, decoded 90×160 by ffmpeg, and squeezed into 160×90.
+  const dir = await tempDir("reel-upright-");
+  const bands = [["#0000ff", 70], ["#ff0000", 20], ["#00ff00", 70]] as const;
+  await makeBandsVideo(`${dir}/stored.mp4`, { seconds: 1, height: 90, bands });
+  const ffmpeg = await findFfmpeg();
+  await runFfmpeg(ffmpeg, [
+    "-i",
+    `${dir}/stored.mp4`,
+    "-c",
+    "copy",
+    "-metadata:s:v:0",
+    "rotate=90",
+    `${dir}/phone.mp4`,
+  ]);
+  const recipes = ["web", { name: "slow", speed: 0.5 }];
+  await Deno.writeTextFile(
+    `${dir}/workflow.ts`,
+    `import { workflow } from "${MOD_URL}";\nexport default workflow(${
+      JSON.stringify({ variants: [{ inputs: ["phone.mp4"], recipes }] })
+    });\n`,
+  );
+  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
+  assert.ok(run.ok, [...run.errors].join("\n"));
+  for (const name of ["phone.web.mp4", "phone.slow.mp4"]) {
+    const video = (await probe(`${dir}/out/${name}`)).streams.find((stream) => stream.type === "video")!;
+    assert.deepEqual([video.width, video.height], [90, 160], name);
+    // The bands lie across the upright frame: its top, middle and bottom as the input's, decoded upright.
+    for (const y of [10, 80, 150]) {
+      const want = await pixelAt(`${dir}/phone.mp4`, 0.3, 45, y);
+      const got = await pixelAt(`${dir}/out/${name}`, 0.3, 45, y);
+      assert.ok(colourDistance(got, want) <= 40, `${name} at y ${y}: ${got} vs ${want}`);
+    }
+  }
+});
+
 Deno.test("e2e: inputs with 240-character names get shortened output names, under 255 bytes and apart", async () => {
   const dir = await tempDir("reel-long-names-");
   await Deno.mkdir(`${dir}/in`);

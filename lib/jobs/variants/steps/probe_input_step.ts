@@ -12,9 +12,9 @@ import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 export interface ProbedInput {
   /** Seconds. */
   duration: number;
-  /** Frame width in pixels. */
+  /** Frame width in pixels, as ffmpeg decodes it: turned upright (a phone's video taken upright is tall). */
   width: number;
-  /** Frame height in pixels. */
+  /** Frame height in pixels, likewise. */
   height: number;
   /** Frames per second (the stream's average). */
   fps: number;
@@ -25,8 +25,8 @@ export interface ProbedInput {
 /**
  * Reads ffprobe's JSON for a file.
  *
- * @param json What `ffprobe -show_entries format=duration:stream=codec_type,width,height,avg_frame_rate -of json`
- * printed.
+ * @param json What ffprobe printed as JSON for `format=duration` and the streams' `codec_type`, `width`, `height`,
+ * `avg_frame_rate`, `rotate` tag and `rotation` side data (see {@linkcode PROBE_ENTRIES}).
  * @returns The input's facts.
  * @throws {UnrecoverableError} When it has no video stream or no duration.
  *
@@ -36,12 +36,22 @@ export interface ProbedInput {
  * import { parseProbe } from "./probe_input_step.ts";
  * const json = '{"format":{"duration":"2.0"},"streams":[{"codec_type":"video","width":160,"height":90,"avg_frame_rate":"25/1"}]}';
  * assert.deepEqual(parseProbe(json), { duration: 2, width: 160, height: 90, fps: 25, audio: false });
+ * // A phone's video held upright: stored 160×90, turned a quarter, decoded 90×160.
+ * const upright = json.replace('"width":160', '"side_data_list":[{"rotation":-90}],"width":160');
+ * assert.deepEqual(parseProbe(upright), { duration: 2, width: 90, height: 160, fps: 25, audio: false });
  * ```
  */
 export function parseProbe(json: string): ProbedInput {
   const parsed = JSON.parse(json) as {
     format?: { duration?: string };
-    streams?: { codec_type?: string; width?: number; height?: number; avg_frame_rate?: string }[];
+    streams?: {
+      codec_type?: string;
+      width?: number;
+      height?: number;
+      avg_frame_rate?: string;
+      tags?: { rotate?: string };
+      side_data_list?: { rotation?: number }[];
+    }[];
   };
   const streams = parsed.streams ?? [];
   const video = streams.find((stream) => stream.codec_type === "video" && (stream.width ?? 0) > 0);
@@ -50,19 +60,29 @@ export function parseProbe(json: string): ProbedInput {
   if (!(duration > 0)) throw new UnrecoverableError("ffprobe found no duration");
   const [num, den] = (video.avg_frame_rate ?? "0/0").split("/").map(Number);
   const fps = num! > 0 && den! > 0 ? num! / den! : 25;
+  // ffmpeg turns a video upright as it decodes it (its display matrix, or an older file's `rotate` tag): a quarter
+  // turn swaps its sides, and every size made from the probe is of the turned frame.
+  const rotation = video.side_data_list?.find((data) => data.rotation !== undefined)?.rotation ??
+    Number(video.tags?.rotate ?? 0);
+  const turned = Math.abs(Math.round(rotation / 90)) % 2 === 1;
   return {
     duration,
-    width: video.width!,
-    height: video.height!,
+    width: turned ? video.height! : video.width!,
+    height: turned ? video.width! : video.height!,
     fps: Math.round(fps * 1000) / 1000,
     audio: streams.some((stream) => stream.codec_type === "audio"),
   };
 }
 
+/** What the probe asks ffprobe for. */
+const PROBE_ENTRIES =
+  "format=duration:stream=codec_type,width,height,avg_frame_rate:stream_tags=rotate:stream_side_data=rotation";
+
 /** Probes `runtime.path`; its value is a {@linkcode ProbedInput}. */
 export const probeInputStep: StepKindDefinition = {
   kind: "probe-input",
-  version: 1,
+  // 2: a video's sides as decoded, turned upright (a phone's upright video was squeezed into its stored frame).
+  version: 2,
   blocking: false,
   run: async (task, { signal }) => {
     const path = String(task.runtime.path);
@@ -72,7 +92,7 @@ export const probeInputStep: StepKindDefinition = {
         "-v",
         "error",
         "-show_entries",
-        "format=duration:stream=codec_type,width,height,avg_frame_rate",
+        PROBE_ENTRIES,
         "-of",
         "json",
         path,
