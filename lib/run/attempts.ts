@@ -33,6 +33,12 @@ export interface ClaimLost {
   claimLost: true;
 }
 
+/** Options for {@linkcode runAttempts}. */
+export interface RunAttemptsOptions {
+  /** The key's claim, when one is held: an attempt starts only while it is still this process's. */
+  claim?: Claim;
+}
+
 /** What the attempts of a step use. */
 export interface AttemptsContext {
   executor: StepExecutor;
@@ -73,8 +79,7 @@ const MAX_REMAKES = 3;
  *
  * @param node The step.
  * @param context What attempts use.
- * @param options The key's claim, when one is held: an attempt starts only while it is still this process's (see
- *   {@linkcode ClaimLost}).
+ * @param options The key's claim (see {@linkcode ClaimLost}).
  * @returns The artifact, or why there is none (a failure already emitted as `step:failed`, a cancel, a claim lost).
  * @throws What acquiring permits threw when it was not the cancel (a provider that refused its key).
  *
@@ -87,7 +92,7 @@ const MAX_REMAKES = 3;
 export async function runAttempts(
   node: DagNode,
   context: AttemptsContext,
-  options: { claim?: Claim } = {},
+  options: RunAttemptsOptions = {},
 ): Promise<Made | ClaimLost> {
   const { step } = node;
   const { signal } = context;
@@ -108,8 +113,11 @@ export async function runAttempts(
       });
     try {
       await context.remakeVanishedInputs(node);
-      using permit = await context.limits.acquire(step, { signal, priority: node.rank });
-      if (options.claim !== undefined && !(await options.claim.held())) return { claimLost: true };
+      // Still this process's to make once its turn comes (see `ClaimLost`): asked before the rate slot is taken.
+      const { claim } = options;
+      const wanted = claim === undefined ? undefined : () => claim.held();
+      using permit = await context.limits.acquire(step, { signal, priority: node.rank, wanted });
+      if (permit === null) return { claimLost: true };
       outcome = await attemptOnce(node, attempt, { ...context, gate }, permit.cores);
       // A 429 is told to the provider's gate while this attempt still holds its permits: a call waiting for them
       // sees the pause (told after they were freed, the next call left within milliseconds of the 429 when the

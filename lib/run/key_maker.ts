@@ -158,7 +158,6 @@ export class KeyMaker {
         claim = await store.claim(node.key, {
           signal,
           onWait: (holder) => {
-            if (waited) return;
             waited = true;
             const by = `${holder.host} pid ${holder.pid}`;
             this.#context.emit({ type: "step:waiting", ...this.#context.base(node), holder: by });

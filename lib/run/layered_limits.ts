@@ -44,6 +44,19 @@ export interface LayeredLimitsOptions {
   memoryGate?: MemoryGate;
 }
 
+/** What {@linkcode LayeredLimits.acquire} reads of a step. */
+type LimitedStep = Pick<PlanStep, "kind" | "scope" | "provider" | "cpu" | "tokenCost" | "cores">;
+
+/** Options for {@linkcode LayeredLimits.acquire}. */
+export interface AcquireOptions {
+  /** Abandons the wait; permits already taken are released. */
+  signal?: AbortSignal;
+  /** The step's rank in the DAG: where several steps wait for the same permit, the higher goes first. */
+  priority?: number;
+  /** Asked once every permit but the provider's rate slot is held; false gives them back and takes no slot. */
+  wanted?: () => Promise<boolean>;
+}
+
 /**
  * Owns every semaphore of a run. Call `register` for each step when it joins the plan, `acquire` before it runs
  * and `settle` once it is done, failed or skipped.
@@ -113,15 +126,21 @@ export class LayeredLimits {
    * permit that releases them in reverse. Send the request right after.
    *
    * @param step Kind, scope, provider, CPU flag and what its call costs of the token budget.
-   * @param options The signal that abandons the wait (permits already taken are released), and the step's priority
-   * (its rank in the DAG): where several steps wait for the same permit, the higher goes first.
-   * @returns The combined permit, and the cores the step may use (its own CPU slot and the idle ones it was given).
+   * @param options The signal, the priority, and `wanted`: when it answers false (the step's key was claimed away
+   * while it waited), every permit taken is given back, no rate slot is taken, and null is returned.
+   * @returns The combined permit, and the cores the step may use (its own CPU slot and the idle ones it was given);
+   *   null when no longer wanted.
    * @throws The signal's reason when aborted while waiting.
    */
+  acquire(
+    step: LimitedStep,
+    options?: AcquireOptions & { wanted?: undefined },
+  ): Promise<Permit & { cores: number }>;
+  acquire(step: LimitedStep, options: AcquireOptions): Promise<(Permit & { cores: number }) | null>;
   async acquire(
-    step: Pick<PlanStep, "kind" | "scope" | "provider" | "cpu" | "tokenCost" | "cores">,
-    options: { signal?: AbortSignal; priority?: number } = {},
-  ): Promise<Permit & { cores: number }> {
+    step: LimitedStep,
+    options: AcquireOptions = {},
+  ): Promise<(Permit & { cores: number }) | null> {
     const held: Permit[] = [];
     let cores = 1;
     const release = () => {
@@ -156,6 +175,10 @@ export class LayeredLimits {
         release();
         await gate.waitForPause(options);
         return await this.acquire(step, options);
+      }
+      if (options.wanted !== undefined && !(await options.wanted())) {
+        release();
+        return null;
       }
       await gate?.pace({ ...options, tokens: step.tokenCost });
     } catch (error) {

@@ -52,9 +52,10 @@ export function gridLayout(
       `${rows} × ${cols} cells with ${gap} px gaps do not fit in ${frame.width}×${frame.height}`,
     );
   }
-  // The margins may be 0: cells that fill the frame (a gap of 0) start at its edge, or they would run past it.
-  const left = evenDown((frame.width - cols * width - (cols - 1) * gap) / 2);
-  const top = evenDown((frame.height - rows * height - (rows - 1) * gap) / 2);
+  // A margin is the gap at least (the cells' sizes leave that much), 0 with no gap: cells that fill the frame start at
+  // its edge, or they would run past it.
+  const left = Math.max(gap, evenDown((frame.width - cols * width - (cols - 1) * gap) / 2));
+  const top = Math.max(gap, evenDown((frame.height - rows * height - (rows - 1) * gap) / 2));
   const cells: Rect[] = [];
   for (let i = 0; i < count; i++) {
     const row = Math.floor(i / cols);

@@ -147,12 +147,14 @@ function joinOverlap(
   chunks: { before: AudioChunk; after: AudioChunk },
 ): TimedWord[] {
   const { before, after } = chunks;
-  const firstShared = sofar.findIndex((word) => middle(word) > after.start);
+  // Every word either side heard in the shared audio, in part too: a word the chunk before heard cut in half at its
+  // end pairs with the next chunk's whole one (left out, both were kept).
+  const firstShared = sofar.findIndex((word) => word.end > after.start);
   const split = firstShared < 0 ? sofar.length : firstShared;
   const tail = sofar.slice(split);
-  const lastShared = next.findLastIndex((word) => middle(word) < before.end);
+  const lastShared = next.findLastIndex((word) => word.start < before.end);
   const head = next.slice(0, lastShared + 1);
-  const steps = align(tail, head);
+  const steps = inTimeOrder(align(tail, head));
   const clean = before.end <= before.to;
   const weight = (margin: number) => Math.min(1, Math.max(0, margin) / EDGE_S);
   // `gain`: what the words kept weigh with the cut before step k (the chunk before's words before it).
@@ -195,6 +197,27 @@ function joinOverlap(
     }
   }
   return joined;
+}
+
+/**
+ * The steps of an alignment with each run of words that only one side heard in order of time (the alignment puts
+ * the next chunk's before the chunk before's where they tie), so that one cut can keep a word of each.
+ */
+function inTimeOrder(steps: Step[]): Step[] {
+  const ordered: Step[] = [];
+  let run: Step[] = [];
+  const flush = () => {
+    ordered.push(...run.sort((x, y) => middle((x.a ?? x.b)!) - middle((y.a ?? y.b)!)));
+    run = [];
+  };
+  for (const step of steps) {
+    if (step.a !== null && step.b !== null) {
+      flush();
+      ordered.push(step);
+    } else run.push(step);
+  }
+  flush();
+  return ordered;
 }
 
 /**

@@ -33,6 +33,15 @@ Deno.test("RedisClaims: a second claimant waits until the first releases; a dead
     await client.set(`reel:claim:${KEY}`, JSON.stringify(holder), "PX", 60_000);
     await (await a.claim(KEY, {})).release();
     assert.equal(await client.exists(`reel:claim:${KEY}`), 0);
+    // A claim another owner took over (its lease ran out while this one was paused) is no longer held, and releasing
+    // it leaves the other's.
+    const mine = await a.claim(KEY, {});
+    assert.equal(await mine.held(), true);
+    const other = JSON.stringify({ host: "other-host", pid: 1, token: "other", since: "" });
+    await client.set(`reel:claim:${KEY}`, other, "PX", 60_000);
+    assert.equal(await mine.held(), false);
+    await mine.release();
+    assert.equal(await client.get(`reel:claim:${KEY}`), other);
   } finally {
     client.disconnect();
     a.close();

@@ -61,3 +61,23 @@ Deno.test("step keys: a step kind's version re-runs its steps and what is made f
   }
   assert.deepEqual(plan(workflows).steps.map((step) => step.key), before.steps.map((step) => step.key));
 });
+
+Deno.test("step keys: a spawned step's template carries its kind's version, which keys the children", async () => {
+  // Children (a recording's chunks) are keyed when they are spawned, from their template: its version is theirs.
+  const workflows = [
+    await loadWorkflow(new URL("../../../workflows/transcribe.ts", import.meta.url).pathname),
+  ];
+  const kinds = [...new Set(plan(workflows).templates.map((template) => template.kind))];
+  assert.ok(kinds.includes("transcribe-chunk"), `templates: ${kinds.join(", ")}`);
+  for (const kind of kinds) {
+    const definition = await STEP_KIND_LOADERS[kind]!() as { version: number };
+    const version = definition.version;
+    definition.version = version + 1;
+    try {
+      const templates = plan(workflows).templates.filter((template) => template.kind === kind);
+      assert.ok(templates.every((template) => template.version === version + 1), kind);
+    } finally {
+      definition.version = version;
+    }
+  }
+});

@@ -390,3 +390,30 @@ Deno.test("LayeredLimits: a step that can use several cores gets the CPU slots i
   assert.equal(late.cores, 1);
   for (const permit of [both, second, late]) permit.release();
 });
+
+Deno.test("LayeredLimits: a step no longer wanted once its permits are held gives them back and takes no rate slot", async () => {
+  // A review: a render whose key was claimed away while it waited still took the provider's slot, and its next real
+  // call waited a minute at 1 request a minute.
+  const clock = new VirtualClock();
+  const paced = new ProviderLimiter({ concurrency: 4, requests: 1, tokens: null, per: 60_000, burst: 1 }, {
+    clock,
+  });
+  paced.succeeded();
+  const limits = new LayeredLimits({
+    videos: 1,
+    sections: 8,
+    api: 4,
+    global: 1,
+    custom: 1,
+    workers: 1,
+    cpu: 4,
+    minFreeMemory: 0,
+  }, { providerGate: (name) => name === "paced" ? paced : null });
+  const [lost, real] = [layeredStep("paced", "s1"), layeredStep("paced", "s2")];
+  for (const each of [lost, real]) limits.register(each);
+  assert.equal(await limits.acquire(lost, { wanted: () => Promise.resolve(false) }), null);
+  // Its global permit was given back (there is one), and the slot is still there: the real call leaves at once.
+  const permit = await limits.acquire(real);
+  assert.equal(clock.now(), 0);
+  permit.release();
+});

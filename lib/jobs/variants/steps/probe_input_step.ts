@@ -39,6 +39,9 @@ export interface ProbedInput {
  * // A phone's video held upright: stored 160×90, turned a quarter, decoded 90×160.
  * const upright = json.replace('"width":160', '"side_data_list":[{"rotation":-90}],"width":160');
  * assert.deepEqual(parseProbe(upright), { duration: 2, width: 90, height: 160, fps: 25, audio: false });
+ * // Another angle is drawn inside the frame as it is.
+ * const tilted = json.replace('"width":160', '"side_data_list":[{"rotation":45}],"width":160');
+ * assert.equal(parseProbe(tilted).width, 160);
  * ```
  */
 export function parseProbe(json: string): ProbedInput {
@@ -64,7 +67,9 @@ export function parseProbe(json: string): ProbedInput {
   // turn swaps its sides, and every size made from the probe is of the turned frame.
   const rotation = video.side_data_list?.find((data) => data.rotation !== undefined)?.rotation ??
     Number(video.tags?.rotate ?? 0);
-  const turned = Math.abs(Math.round(rotation / 90)) % 2 === 1;
+  // ffmpeg turns a frame on its side only within a degree of a quarter turn (another angle is drawn in the frame).
+  const angle = ((rotation % 360) + 360) % 360;
+  const turned = Math.abs(angle - 90) < 1 || Math.abs(angle - 270) < 1;
   return {
     duration,
     width: turned ? video.height! : video.width!,

@@ -158,6 +158,32 @@ Deno.test("mergeChunkWords() tells each stretch of a hard cut's shared audio by 
   }
 });
 
+Deno.test("mergeChunkWords() keeps once a word the chunk before heard cut in half at its end, and both sides' lone words", () => {
+  // A review: "it", said 40.85–41.2 s, heard cut at 41 s by the chunk before and whole by the next, was kept twice;
+  // "x" heard by the chunk before alone and "y" after it by the next alone: one of them was lost.
+  const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: 0.9 });
+  const before = { start: 18, end: 41, from: 20, to: 40 };
+  const after = { start: 39, end: 60, from: 40, to: 60 };
+  const cut = mergeChunkWords([
+    { chunk: before, words: [word("went", 21.3, 21.5), word("it", 22.85, 23)], timed: true },
+    {
+      chunk: after,
+      words: [word("went", 0.3, 0.5), word("it", 1.85, 2.2), word("later", 5, 5.5)],
+      timed: true,
+    },
+  ]);
+  assert.deepEqual(cut.map((w) => `${w.text}@${w.start}-${w.end}`), [
+    "went@39.3-39.5",
+    "it@40.85-41.2",
+    "later@44-44.5",
+  ]);
+  const lone = mergeChunkWords([
+    { chunk: before, words: [word("hello", 1, 1.5), word("x", 22.2, 22.4)], timed: true },
+    { chunk: after, words: [word("y", 1.6, 1.8), word("later", 5, 5.5)], timed: true },
+  ]);
+  assert.deepEqual(lone.map((w) => w.text), ["hello", "x", "y", "later"]);
+});
+
 /** Words as a text-only model gives them: in order, spread over the chunk's whole audio by their length. */
 function spread(texts: readonly string[], length: number): TimedWord[] {
   const letters = texts.reduce((n, text) => n + text.length + 1, 0);
