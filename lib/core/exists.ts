@@ -93,7 +93,8 @@ export function isMissing(error: unknown): boolean {
 
 /**
  * The real path of what is at `path` (links and `..` resolved), or null when nothing is there; any other error is
- * thrown. Synchronous: asked of a render's few files at its start.
+ * thrown. Synchronous: a render's output check asks it of each file its plan names, once, at its start (a call
+ * through the asynchronous file system costs several times the system call).
  *
  * @param path The path.
  * @returns The real path, or null.

@@ -50,11 +50,25 @@ export function byteSize(value: string): number {
 
 /**
  * Collects a repeatable, comma-separated option; a value with no item (`--force-step ''`) is refused, not dropped
- * (a render that forced nothing, without a word).
+ * (a render that forced nothing, without a word), and so is an empty item (`--only a,,b`: a name left out).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { list } from "./options.ts";
+ * assert.deepEqual(list("b, c", ["a"]), ["a", "b", "c"]);
+ * assert.throws(() => list("", undefined), /Expected a value, not an empty one/);
+ * assert.throws(() => list("a,,b", undefined), /got an empty item in "a,,b"/);
+ * ```
  */
 export function list(value: string, previous: string[] | undefined): string[] {
-  const items = value.split(",").map((item) => item.trim()).filter((item) => item !== "");
-  if (items.length === 0) throw new InvalidArgumentError("Expected a value, not an empty one");
+  const items = value.split(",").map((item) => item.trim());
+  if (items.every((item) => item === "")) {
+    throw new InvalidArgumentError("Expected a value, not an empty one");
+  }
+  if (items.includes("")) {
+    throw new InvalidArgumentError(`Expected items separated by commas, got an empty item in "${value}"`);
+  }
   return [...(previous ?? []), ...items];
 }
 
