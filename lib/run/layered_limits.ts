@@ -168,6 +168,12 @@ export class LayeredLimits {
         held.push(heavy.permit);
         cores = heavy.cores;
       }
+      // Asked before the pause check (no await between it and the slot) and again once the slot is taken: the key
+      // may be claimed away while the step waits for the slot too (that costs the slot, rarely).
+      if (options.wanted !== undefined && !(await options.wanted())) {
+        release();
+        return null;
+      }
       // A pause that began while this call waited for its other permits (another call's 429) is waited out with
       // none of them held: a global or CPU permit held through a Retry-After of a minute stalled the other
       // providers' calls and steps. Then every permit is asked again.
@@ -176,11 +182,11 @@ export class LayeredLimits {
         await gate.waitForPause(options);
         return await this.acquire(step, options);
       }
-      if (options.wanted !== undefined && !(await options.wanted())) {
+      await gate?.pace({ ...options, tokens: step.tokenCost });
+      if (gate !== null && options.wanted !== undefined && !(await options.wanted())) {
         release();
         return null;
       }
-      await gate?.pace({ ...options, tokens: step.tokenCost });
     } catch (error) {
       release();
       throw error;

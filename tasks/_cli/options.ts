@@ -85,14 +85,10 @@ export function list(value: string, previous: string[] | undefined): string[] {
  * ```
  */
 export function positiveIntegers(value: string, previous: number[] | undefined): number[] {
-  // Each item counts, an empty one too: `2,,4` is a count left out (3?), not `2,4`.
-  const items = value.split(",").map((item) => item.trim());
+  // An empty item is refused by `list`: `2,,4` is a count left out (3?), not `2,4`.
+  const items = list(value, undefined);
   const bad = items.find((item) => atLeastOne(item) === null);
-  if (bad !== undefined) {
-    throw new InvalidArgumentError(
-      `Expected whole numbers of at least 1, got ${bad === "" ? `an empty item in "${value}"` : `"${bad}"`}`,
-    );
-  }
+  if (bad !== undefined) throw new InvalidArgumentError(`Expected whole numbers of at least 1, got "${bad}"`);
   return [...(previous ?? []), ...items.map((item) => atLeastOne(item)!)];
 }
 

@@ -45,7 +45,7 @@ Deno.test("tune --counts refuses counts that are not whole numbers of at least 1
     assert.equal(result.code, 2, result.stderr);
     assert.match(
       result.stderr,
-      /--counts .* is invalid\. Expected whole numbers of at least 1, got ("(0|a|-1)"|an empty item in "2,,4")/,
+      /--counts .* is invalid\. Expected (whole numbers of at least 1, got "(0|a|-1)"|items separated by commas, got an empty item in "2,,4")/,
     );
   }
   const result = await runCli(["tune", file, "--counts", "1,99999", "--no-save"]);

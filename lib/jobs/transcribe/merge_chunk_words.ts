@@ -147,15 +147,18 @@ function joinOverlap(
   chunks: { before: AudioChunk; after: AudioChunk },
 ): TimedWord[] {
   const { before, after } = chunks;
-  // Every word either side heard in the shared audio, in part too: a word the chunk before heard cut in half at its
-  // end pairs with the next chunk's whole one (left out, both were kept).
-  const firstShared = sofar.findIndex((word) => word.end > after.start);
+  // Every word either side heard in the shared audio, in part too, or timed just past it (as far as two sides'
+  // times of one word may differ): a word the chunk before heard cut in half at its end pairs with the next chunk's
+  // whole one, as does one the next chunk timed just after that end (left out, either was kept twice).
+  // A clean edge (the chunk before cut at a silence) is not widened: its words are kept up to it, the next's after.
+  const clean = before.end <= before.to;
+  const slack = clean ? 0 : SAME_WORD_TOLERANCE_S;
+  const firstShared = sofar.findIndex((word) => word.end > after.start - slack);
   const split = firstShared < 0 ? sofar.length : firstShared;
   const tail = sofar.slice(split);
-  const lastShared = next.findLastIndex((word) => word.start < before.end);
+  const lastShared = next.findLastIndex((word) => word.start < before.end + slack);
   const head = next.slice(0, lastShared + 1);
   const steps = inTimeOrder(align(tail, head));
-  const clean = before.end <= before.to;
   const weight = (margin: number) => Math.min(1, Math.max(0, margin) / EDGE_S);
   // `gain`: what the words kept weigh with the cut before step k (the chunk before's words before it).
   let cut = steps.length;
@@ -240,6 +243,9 @@ function align(a: readonly TimedWord[], b: readonly TimedWord[]): Step[] {
     if (shared <= 0) {
       return same && -shared <= SAME_WORD_TOLERANCE_S ? 0.5 * (-shared / SAME_WORD_TOLERANCE_S) : Infinity;
     }
+    // Two words of which neither lies half within the other are two words (a word of one side just reaching into
+    // the other's took its neighbour's place, which was lost).
+    if (!same && shared < 0.5 * Math.min(x.end - x.start, y.end - y.start)) return Infinity;
     return same ? 0 : 0.5 + 0.5 * (1 - shared / span(x, y));
   };
   const rows = a.length + 1;

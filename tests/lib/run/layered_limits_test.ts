@@ -417,3 +417,31 @@ Deno.test("LayeredLimits: a step no longer wanted once its permits are held give
   assert.equal(clock.now(), 0);
   permit.release();
 });
+
+Deno.test("LayeredLimits: a step claimed away while it waits for its rate slot is not sent", async () => {
+  // A review: asked only before the slot, a claim lost during a minute's wait for it went unnoticed, and the call
+  // was paid twice.
+  const clock = new VirtualClock();
+  const paced = new ProviderLimiter({ concurrency: 4, requests: 1, tokens: null, per: 60_000, burst: 1 }, {
+    clock,
+  });
+  paced.succeeded();
+  const limits = new LayeredLimits({
+    videos: 1,
+    sections: 8,
+    api: 4,
+    global: 4,
+    custom: 1,
+    workers: 1,
+    cpu: 4,
+    minFreeMemory: 0,
+  }, { providerGate: (name) => name === "paced" ? paced : null });
+  const [first, second] = [layeredStep("paced", "s1"), layeredStep("paced", "s2")];
+  for (const each of [first, second]) limits.register(each);
+  (await limits.acquire(first)).release();
+  let held = true;
+  const lost = clock.sleep(30_000).then(() => held = false);
+  assert.equal(await limits.acquire(second, { wanted: () => Promise.resolve(held) }), null);
+  await lost;
+  assert.ok(clock.now() >= 60_000, "it waited for its slot");
+});

@@ -184,6 +184,39 @@ Deno.test("mergeChunkWords() keeps once a word the chunk before heard cut in hal
   assert.deepEqual(lone.map((w) => w.text), ["hello", "x", "y", "later"]);
 });
 
+Deno.test("mergeChunkWords() pairs no two words that barely meet, and a word timed just past the shared audio once", () => {
+  // A review: "rain", of the chunk before, reaching 0.1 s into the shared audio, paired with the next chunk's
+  // "falls" and "falls" with "from": "falls" was lost. And "end", timed 10.75–11 s by the chunk before (ending at
+  // 11 s) and 11.05–11.4 s by the next, was kept twice.
+  const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: 1 });
+  const barely = mergeChunkWords([
+    {
+      chunk: { start: 0, end: 10.3, from: 0, to: 10 },
+      words: [word("when", 8, 8.5), word("rain", 8.8, 9.6), word("falls", 9.65, 10.25)],
+      timed: true,
+    },
+    {
+      chunk: { start: 9.5, end: 20, from: 10, to: 20 },
+      words: [word("falls", 0.05, 0.7), word("from", 0.7, 1), word("clouds", 1.5, 2)],
+      timed: true,
+    },
+  ]);
+  assert.deepEqual(barely.map((w) => w.text), ["when", "rain", "falls", "from", "clouds"]);
+  const past = mergeChunkWords([
+    {
+      chunk: { start: 0, end: 11, from: 0, to: 10 },
+      words: [word("the", 9.5, 9.8), word("end", 10.75, 11)],
+      timed: true,
+    },
+    {
+      chunk: { start: 9, end: 20, from: 10, to: 20 },
+      words: [word("end", 2.05, 2.4), word("now", 3, 3.3)],
+      timed: true,
+    },
+  ]);
+  assert.deepEqual(past.map((w) => w.text), ["the", "end", "now"]);
+});
+
 /** Words as a text-only model gives them: in order, spread over the chunk's whole audio by their length. */
 function spread(texts: readonly string[], length: number): TimedWord[] {
   const letters = texts.reduce((n, text) => n + text.length + 1, 0);
