@@ -391,9 +391,11 @@ Deno.test("LayeredLimits: a step that can use several cores gets the CPU slots i
   for (const permit of [both, second, late]) permit.release();
 });
 
-Deno.test("LayeredLimits: a step no longer wanted once its permits are held gives them back and takes no rate slot", async () => {
-  // A review: a render whose key was claimed away while it waited still took the provider's slot, and its next real
-  // call waited a minute at 1 request a minute.
+/**
+ * Limits with one global permit and a provider `paced` of one request a minute whose slot of this minute is free,
+ * on a virtual clock, and two of its steps registered.
+ */
+function pacedLimits() {
   const clock = new VirtualClock();
   const paced = new ProviderLimiter({ concurrency: 4, requests: 1, tokens: null, per: 60_000, burst: 1 }, {
     clock,
@@ -409,8 +411,15 @@ Deno.test("LayeredLimits: a step no longer wanted once its permits are held give
     cpu: 4,
     minFreeMemory: 0,
   }, { providerGate: (name) => name === "paced" ? paced : null });
-  const [lost, real] = [layeredStep("paced", "s1"), layeredStep("paced", "s2")];
-  for (const each of [lost, real]) limits.register(each);
+  const steps = [layeredStep("paced", "s1"), layeredStep("paced", "s2")] as const;
+  for (const each of steps) limits.register(each);
+  return { clock, limits, steps };
+}
+
+Deno.test("LayeredLimits: a step no longer wanted once its permits are held gives them back and takes no rate slot", async () => {
+  // A review: a render whose key was claimed away while it waited still took the provider's slot, and its next real
+  // call waited a minute at 1 request a minute.
+  const { clock, limits, steps: [lost, real] } = pacedLimits();
   assert.equal(await limits.acquire(lost, { wanted: () => Promise.resolve(false) }), null);
   // Its global permit was given back (there is one), and the slot is still there: the real call leaves at once.
   const permit = await limits.acquire(real);
@@ -421,23 +430,7 @@ Deno.test("LayeredLimits: a step no longer wanted once its permits are held give
 Deno.test("LayeredLimits: a step claimed away while it waits for its rate slot is not sent", async () => {
   // A review: asked only before the slot, a claim lost during a minute's wait for it went unnoticed, and the call
   // was paid twice.
-  const clock = new VirtualClock();
-  const paced = new ProviderLimiter({ concurrency: 4, requests: 1, tokens: null, per: 60_000, burst: 1 }, {
-    clock,
-  });
-  paced.succeeded();
-  const limits = new LayeredLimits({
-    videos: 1,
-    sections: 8,
-    api: 4,
-    global: 4,
-    custom: 1,
-    workers: 1,
-    cpu: 4,
-    minFreeMemory: 0,
-  }, { providerGate: (name) => name === "paced" ? paced : null });
-  const [first, second] = [layeredStep("paced", "s1"), layeredStep("paced", "s2")];
-  for (const each of [first, second]) limits.register(each);
+  const { clock, limits, steps: [first, second] } = pacedLimits();
   (await limits.acquire(first)).release();
   let held = true;
   const lost = clock.sleep(30_000).then(() => held = false);
