@@ -99,7 +99,7 @@ export class KeyMaker {
     const stored = forced || this.#remade.has(node) ? null : await this.#context.store.lookup(node.key);
     // A value that cannot be right is told and removed under the key's claim, then made again.
     if (stored !== null && this.#problemOf(node, stored) === null) return { artifact: stored, cached: true };
-    return await this.#claimAndRun(node, forced);
+    return await this.#claimAndRun(node, { forced, announceWait: true });
   }
 
   /** Whether a node reads (an input, or an input's child) a node made again in this run (see `#remade`). */
@@ -149,8 +149,14 @@ export class KeyMaker {
     }
   }
 
-  async #claimAndRun(node: DagNode, forced: boolean): Promise<Made> {
+  /**
+   * Makes a node under its key's claim: what another process stored meanwhile is served (unless forced and not
+   * waited for), else the node runs; a claim taken over while the step waited for its turn is claimed again.
+   * `announceWait` tells a wait for another process's claim (`step:waiting`); a node made again is done already.
+   */
+  async #claimAndRun(node: DagNode, options: { forced: boolean; announceWait: boolean }): Promise<Made> {
     const { store, signal } = this.#context;
+    const { forced } = options;
     let waited = false;
     for (;;) {
       let claim;
@@ -159,6 +165,7 @@ export class KeyMaker {
           signal,
           onWait: (holder) => {
             waited = true;
+            if (!options.announceWait) return;
             const by = `${holder.host} pid ${holder.pid}`;
             this.#context.emit({ type: "step:waiting", ...this.#context.base(node), holder: by });
           },
@@ -219,26 +226,12 @@ export class KeyMaker {
 
   async #remake(dep: DagNode): Promise<void> {
     await this.remakeVanishedInputs(dep);
-    const { store, signal } = this.#context;
-    for (;;) {
-      const claim = await store.claim(dep.key, { signal });
-      try {
-        const stored = await store.lookup(dep.key);
-        const made = stored !== null && await this.#fits(dep, stored)
-          ? { artifact: stored, cached: true }
-          : await runAttempts(dep, this.#context, { claim });
-        // Taken over while it waited (see `#claimAndRun`): claimed again, and what the other one stored served.
-        if ("claimLost" in made) continue;
-        if (!("artifact" in made)) {
-          throw new Error(`Input "${dep.step.id}" vanished from the store and could not be made again`);
-        }
-        dep.artifact = made.artifact;
-        this.#made.set(dep.key, Promise.resolve(made));
-        return;
-      } finally {
-        await claim.release();
-      }
+    const made = await this.#claimAndRun(dep, { forced: false, announceWait: false });
+    if (!("artifact" in made)) {
+      throw new Error(`Input "${dep.step.id}" vanished from the store and could not be made again`);
     }
+    dep.artifact = made.artifact;
+    this.#made.set(dep.key, Promise.resolve(made));
   }
 }
 

@@ -146,6 +146,7 @@ export class LayeredLimits {
     const release = () => {
       while (held.length > 0) held.pop()!.release();
     };
+    const unwanted = async () => options.wanted !== undefined && !(await options.wanted());
     try {
       const { item, part } = step.scope;
       if (item !== null) await this.#items.admit(item, options);
@@ -170,7 +171,7 @@ export class LayeredLimits {
       }
       // Asked before the pause check (no await between it and the slot) and again once the slot is taken: the key
       // may be claimed away while the step waits for the slot too (that costs the slot, rarely).
-      if (options.wanted !== undefined && !(await options.wanted())) {
+      if (await unwanted()) {
         release();
         return null;
       }
@@ -183,7 +184,7 @@ export class LayeredLimits {
         return await this.acquire(step, options);
       }
       await gate?.pace({ ...options, tokens: step.tokenCost });
-      if (gate !== null && options.wanted !== undefined && !(await options.wanted())) {
+      if (gate !== null && await unwanted()) {
         release();
         return null;
       }
