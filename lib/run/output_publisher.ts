@@ -4,7 +4,7 @@
  * @module
  */
 import { messageOf } from "../core/errors.ts";
-import { publishOutput } from "../store/publish_output.ts";
+import { PublishError, publishOutputs } from "../store/publish_output.ts";
 
 /** One published output. */
 export interface PublishedOutput {
@@ -22,7 +22,7 @@ export interface PublishedOutput {
  * import assert from "node:assert/strict";
  * import { OutputPublisher } from "./output_publisher.ts";
  * const publisher = new OutputPublisher(null);
- * assert.equal(await publisher.publish({ step: "a", output: "a.mp4", artifact: "/x", order: 0 }), null);
+ * assert.deepEqual(await publisher.publish([{ step: "a", output: "a.mp4", artifact: "/x", order: 0 }]), []);
  * assert.deepEqual(publisher.outputs(), []);
  * ```
  */
@@ -36,26 +36,31 @@ export class OutputPublisher {
   }
 
   /**
-   * Publishes one artifact when its step has an output name.
+   * Publishes artifacts that go together (a video and its subtitles), those whose step has an output name: every one
+   * is copied before any replaces what the folder held (see `publishOutputs`).
    *
-   * @param item The step, its output name (or null), the artifact's path (or null) and the step's plan order.
-   * @returns The published path, or null when there is nothing to publish.
-   * @throws {Error} `Cannot write <path>: <why>` when the copy fails.
+   * @param items Each one's step, output name (or null), artifact's path (or null) and the step's plan order.
+   * @returns What was written, in the order given.
+   * @throws {Error} `Cannot write <path>: <why>` when a copy or a rename fails.
    */
   async publish(
-    item: { step: string; output: string | null; artifact: string | null; order: number },
-  ): Promise<string | null> {
-    if (item.output === null || item.artifact === null || this.#outDir === null) return null;
-    const path = `${this.#outDir}/${item.output}`;
+    items: readonly { step: string; output: string | null; artifact: string | null; order: number }[],
+  ): Promise<{ step: string; path: string }[]> {
+    const outDir = this.#outDir;
+    if (outDir === null) return [];
+    const written = items.flatMap((item) =>
+      item.output === null || item.artifact === null
+        ? []
+        : [{ ...item, artifact: item.artifact, path: `${outDir}/${item.output}` }]
+    );
     try {
-      await publishOutput(item.artifact, path);
+      await publishOutputs(written.map((item) => ({ artifact: item.artifact, destination: item.path })));
     } catch (error) {
-      throw new Error(`Cannot write ${path}: ${messageOf(error)}`, {
-        cause: error,
-      });
+      const path = error instanceof PublishError ? error.destination : outDir;
+      throw new Error(`Cannot write ${path}: ${messageOf(error)}`, { cause: error });
     }
-    this.#published.push({ step: item.step, path, order: item.order });
-    return path;
+    for (const { step, path, order } of written) this.#published.push({ step, path, order });
+    return written.map(({ step, path }) => ({ step, path }));
   }
 
   /** The outputs written so far, in plan order. */

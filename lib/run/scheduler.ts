@@ -217,28 +217,27 @@ class Scheduler {
       this.#heldOutputs.push({ ...item, goesWith });
       return [];
     }
-    const path = await this.#publisher.publish(item);
-    if (path === null) return [];
-    const written = [{ step: id, path }];
-    // The held files are taken one at a time, those that go with this step, then those that go with each of them,
-    // and all these steps count as published only once none is left: a file that goes with one of them and ends
-    // meanwhile is held too and taken here, so it is never written and announced (after its own publishing) before
-    // the step it goes with is announced (after this returns).
-    for (let i = 0; i < written.length; i++) {
-      const step = written[i]!.step;
-      for (let held = this.#takeHeld(step); held !== undefined; held = this.#takeHeld(step)) {
-        const heldPath = await this.#publisher.publish(held);
-        if (heldPath !== null) written.push({ step: held.step, path: heldPath });
-      }
+    // This output and those held for it, then those held for each of them in turn, are copied together before any
+    // replaces what the folder held: a full disk while the subtitles are copied leaves the earlier video beside its
+    // own subtitles, not this run's video beside them. A file that goes with one of them and ends during the copies
+    // is held too and taken next, so it is never written and announced (after its own publishing) before the step
+    // it goes with is announced (after this returns); these steps count as published only once none is left.
+    const written: { step: string; path: string }[] = [];
+    for (let group: (typeof item)[] = [item]; group.length > 0;) {
+      for (let i = 0; i < group.length; i++) group.push(...this.#takeAllHeld(group[i]!.step));
+      written.push(...await this.#publisher.publish(group));
+      group = group.flatMap((done) => this.#takeAllHeld(done.step));
     }
     for (const { step } of written) this.#publishedSteps.add(step);
     return written;
   }
 
-  /** The first output held for step `id` (see {@linkcode #publish}), no longer held; undefined when none is. */
-  #takeHeld(id: string): HeldOutput | undefined {
-    const index = this.#heldOutputs.findIndex((held) => held.goesWith.includes(id));
-    return index === -1 ? undefined : this.#heldOutputs.splice(index, 1)[0];
+  /** The outputs held for step `id` (see {@linkcode #publish}), no longer held. */
+  #takeAllHeld(id: string): HeldOutput[] {
+    const taken = this.#heldOutputs.filter((held) => held.goesWith.includes(id));
+    const kept = this.#heldOutputs.filter((held) => !held.goesWith.includes(id));
+    this.#heldOutputs.splice(0, this.#heldOutputs.length, ...kept);
+    return taken;
   }
 
   async #succeed(node: DagNode, artifact: StoredArtifact): Promise<void> {

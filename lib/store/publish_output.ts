@@ -25,14 +25,68 @@ import { removeIfExists } from "./_remove_if_exists.ts";
  * ```
  */
 export async function publishOutput(artifact: string, destination: string): Promise<void> {
-  const temporary = temporaryName(destination);
+  await publishOutputs([{ artifact, destination }]);
+}
+
+/** A file {@linkcode publishOutputs} could not place: where, and the cause (its own message). */
+export class PublishError extends Error {
+  /** The path in the output folder. */
+  readonly destination: string;
+
+  /**
+   * @param destination The path that could not be written.
+   * @param cause What failed.
+   */
+  constructor(destination: string, cause: unknown) {
+    super(messageOf(cause), { cause });
+    this.name = "PublishError";
+    this.destination = destination;
+  }
+}
+
+/**
+ * Places files that go together (a video and its subtitles) atomically each, and all or none as far as copying
+ * goes: every one is copied under its temporary name first, then each is renamed into place. A copy that fails (a
+ * full disk) leaves every destination as it was; a rename fails only where the folder refuses it (a destination
+ * made a folder meanwhile), and leaves those renamed before it replaced.
+ *
+ * @param files The stored files and their paths in the output folder, in the order they are renamed.
+ * @throws {PublishError} Naming the destination that failed, with its cause; no temporary name is left.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { publishOutputs } from "./publish_output.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a`, "x");
+ * await publishOutputs([{ artifact: `${dir}/a`, destination: `${dir}/b` }, { artifact: `${dir}/a`, destination: `${dir}/c` }]);
+ * assert.equal(await Deno.readTextFile(`${dir}/c`), "x");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function publishOutputs(
+  files: readonly { artifact: string; destination: string }[],
+): Promise<void> {
+  const staged: { temporary: string; destination: string; placed: boolean }[] = [];
+  let failed = "";
   try {
-    // A copy, not a hard link: editing an output must never change the artifact the store serves next time.
-    await Deno.copyFile(artifact, temporary);
-    await Deno.rename(temporary, destination);
+    for (const { artifact, destination } of files) {
+      failed = destination;
+      const temporary = temporaryName(destination);
+      staged.push({ temporary, destination, placed: false });
+      // A copy, not a hard link: editing an output must never change the artifact the store serves next time.
+      await Deno.copyFile(artifact, temporary);
+    }
+    for (const file of staged) {
+      failed = file.destination;
+      await Deno.rename(file.temporary, file.destination);
+      file.placed = true;
+    }
   } catch (error) {
-    await removeAfterFailure(temporary, error);
-    throw error;
+    for (const file of staged) {
+      if (!file.placed) await removeAfterFailure(file.temporary, error);
+    }
+    throw new PublishError(failed, error);
   }
 }
 

@@ -802,6 +802,40 @@ Deno.test("runPlan() publishes a video's subtitles with the video: held until on
   assert.equal(written.indexOf("v2/video@16x9") < written.indexOf("v2/subtitles.srt"), true);
 });
 
+Deno.test("runPlan() copies a video and its subtitles before either replaces the earlier run's: a failed copy leaves both", async () => {
+  // Before: the video was renamed into place first, then the subtitles' copy failed (a full disk, here a temporary
+  // name too long), and this run's video stood beside the earlier run's subtitles.
+  const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["16:9"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
+  const srt = plan.steps.find((step) => step.id === "v1/subtitles.srt")!;
+  // Its own name fits the folder; `.<name>.<pid>-h<host>-<random>.tmp` does not.
+  srt.output = `${"s".repeat(240)}.srt`;
+  const video = plan.steps.find((step) => step.id === "v1/video@16x9")!;
+  // Ending after its subtitles, as a lesson's video does (it waits for the narration's encode and the stills).
+  video.deps.push(srt.id, "v1/subtitles.vtt");
+  plan.steps.splice(plan.steps.indexOf(video), 1);
+  plan.steps.push(video);
+  const dir = await tempDir();
+  await Deno.mkdir(`${dir}/out`);
+  const earlier = { [video.output!]: "earlier video", [srt.output]: "earlier srt", "v1.vtt": "earlier vtt" };
+  for (const [name, text] of Object.entries(earlier)) await Deno.writeTextFile(`${dir}/out/${name}`, text);
+  const { result, events } = await runToFolder(plan, writingArtifacts(new FakeExecutor(plan)), dir);
+  assert.equal(result.ok, false);
+  assert.match(
+    result.errors.get(video.id) ?? "",
+    new RegExp(`^Cannot write ${dir}/out/s+\\.srt: File name too long`),
+  );
+  for (const [name, text] of Object.entries(earlier)) {
+    assert.equal(await Deno.readTextFile(`${dir}/out/${name}`), text);
+  }
+  assert.deepEqual(
+    [...Deno.readDirSync(`${dir}/out`)].map((entry) => entry.name).sort(),
+    Object.keys(earlier).sort(),
+  );
+  assert.deepEqual(events.filter((event) => event.type === "output:written"), []);
+});
+
 Deno.test("runPlan() queues what a step's end lets start longest chain first: an edited narration takes the idle CPU slots before a short CPU step", async () => {
   const store = new MemoryStore();
   const lesson = async (narration: string) => {

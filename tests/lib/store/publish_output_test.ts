@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { publishOutput, removeStaleOutputs, temporaryName } from "../../../lib/store/publish_output.ts";
+import {
+  PublishError,
+  publishOutput,
+  publishOutputs,
+  removeStaleOutputs,
+  temporaryName,
+} from "../../../lib/store/publish_output.ts";
 import { ID_MAX_LENGTH } from "../../../lib/schema/fields.ts";
 import { listFolder } from "../../_support/cli.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
@@ -54,4 +60,21 @@ Deno.test("publishOutput() writes the longest output name ids allow: <video>.<fo
   const name = `${"v".repeat(ID_MAX_LENGTH)}.${"f".repeat(ID_MAX_LENGTH)}.mp4`;
   await publishOutput(`${dir}/a`, `${dir}/${name}`);
   assert.deepEqual(await listFolder(dir), ["a", name]);
+});
+
+Deno.test("publishOutputs() copies every file before any is renamed: one that cannot be copied leaves all as they were", async () => {
+  const dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/video`, "new video");
+  await Deno.writeTextFile(`${dir}/a.mp4`, "old video");
+  await Deno.writeTextFile(`${dir}/a.srt`, "old srt");
+  const error = await publishOutputs([
+    { artifact: `${dir}/video`, destination: `${dir}/a.mp4` },
+    { artifact: `${dir}/gone`, destination: `${dir}/a.srt` },
+  ]).catch((error) => error);
+  assert.ok(error instanceof PublishError);
+  assert.equal(error.destination, `${dir}/a.srt`);
+  assert.match(error.message, /No such file or directory .*: copy /);
+  assert.equal(await Deno.readTextFile(`${dir}/a.mp4`), "old video");
+  assert.equal(await Deno.readTextFile(`${dir}/a.srt`), "old srt");
+  assert.deepEqual(await listFolder(dir), ["a.mp4", "a.srt", "video"]);
 });
