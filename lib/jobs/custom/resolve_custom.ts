@@ -3,7 +3,9 @@
  * declared version).
  * @module
  */
+import type { Json } from "../../core/json.ts";
 import { sha256File, sha256Hex } from "../../core/sha256.ts";
+import { canonicalJson } from "../../plan/step_key.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { readModuleGraph } from "../../schema/module_graph.ts";
 import { relative } from "node:path";
@@ -90,7 +92,8 @@ export async function resolveCustomSteps(
   return steps.map((step, i) => ({
     id: step.id,
     inputs: step.inputs ?? [],
-    params: step.params ?? {},
+    // In the key's order: the key does not tell `{ a, b }` from `{ b, a }`, so neither may the bytes it stands for.
+    params: JSON.parse(canonicalJson((step.params ?? {}) as Json)),
     cpu: step.cpu ?? true,
     retries: step.retries ?? 0,
     child: step.child ?? false,

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { resolveCustomSteps } from "../../../../lib/jobs/custom/resolve_custom.ts";
 import type { WorkflowIssue } from "../../../../lib/core/errors.ts";
+import type { Json } from "../../../../lib/core/json.ts";
 import { tempDir } from "../../../_support/temp_dir.ts";
 
 /** One custom step declaring `files`, resolved as the workflow `w.ts` in `dir` holds it: its code and the issues. */
@@ -57,4 +58,26 @@ Deno.test("resolveCustomSteps() keys a declared file by its path from the workfl
       message: `Cannot read ${dir}/data.csv: permission denied`,
     }]);
   }
+});
+
+Deno.test("resolveCustomSteps() hands a step its params in the key's order: params written in another order give the same bytes", async () => {
+  // Before: a versioned step keyed `{ a: 1, b: 2 }` and `{ b: 2, a: 1 }` alike but was handed them as written, so
+  // one key stood for two outputs (a step writing its params as JSON), whichever the store met first.
+  const dir = await tempDir();
+  const paramsOf = async (params: Record<string, Json>) => {
+    const issues: WorkflowIssue[] = [];
+    const steps = await resolveCustomSteps({ steps: [{ id: "s", version: 1, params, run: () => 1 }] }, {
+      file: "w.ts",
+      moduleUrl: `file://${dir}/w.ts`,
+      env: () => undefined,
+      providers: new Map(),
+      timeout: null,
+      issues,
+    });
+    assert.deepEqual(issues, []);
+    return JSON.stringify(steps?.[0]?.params);
+  };
+  const written = await paramsOf({ b: 2, a: { d: [1, { y: 1, x: 2 }], c: 3 } });
+  assert.equal(written, '{"a":{"c":3,"d":[1,{"x":2,"y":1}]},"b":2}');
+  assert.equal(await paramsOf({ a: { c: 3, d: [1, { x: 2, y: 1 }] }, b: 2 }), written);
 });
