@@ -4,6 +4,7 @@
  * with their times.
  * @module
  */
+import { basename, relative } from "node:path";
 import { MissingBinaryError } from "../core/errors.ts";
 import { sha256File, sha256Hex } from "../core/sha256.ts";
 import type { TimedWord } from "../core/timed_word.ts";
@@ -88,18 +89,28 @@ export async function pocketsphinxIdentity(
     const silence = `${folder}/silence.wav`;
     await Deno.writeFile(silence, pcmWav(new Uint8Array(3200), { sampleRate: 16_000 }));
     const { stderr } = await runProcess(program, ["-infile", silence], options);
-    // Its libraries too (libpocketsphinx and sphinxbase are packaged apart from the binary).
-    const files = [program, ...await loadedLibraries(program, ["-infile", silence])];
+    // Its libraries too (libpocketsphinx and sphinxbase are packaged apart from the binary). Each file is named by
+    // what it is, not where: a byte-identical copy elsewhere (another container's layout, REEL_POCKETSPHINX at a
+    // copy) hears the same words and keeps every chunk's key.
+    const libraries = await loadedLibraries(program, ["-infile", silence]);
+    const named = [
+      { name: "program", file: program },
+      ...libraries.map((file) => ({ name: basename(file), file })),
+    ];
     for (const option of ["-hmm", "-lm", "-dict"]) {
       const line = stderr.split("\n").find((text) =>
         text.startsWith(`${option}\t`) || text.startsWith(`${option} `)
       );
       const path = line?.trim().split(/\s+/).pop();
       if (path === undefined || path === option) continue;
-      files.push(...await filesUnder(path));
+      for (const file of await filesUnder(path)) {
+        named.push({ name: `${option} ${relative(path, file)}`, file });
+      }
     }
     const digests = [];
-    for (const file of files.sort()) digests.push(`${file}:${await sha256File(file)}`);
+    for (const { name, file } of named.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
+      digests.push(`${name}:${await sha256File(file)}`);
+    }
     return `pocketsphinx ${sha256Hex(digests.join("\n")).slice(0, 12)}`;
   } finally {
     await Deno.remove(folder, { recursive: true });
