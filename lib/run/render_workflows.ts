@@ -190,6 +190,8 @@ async function checkOutputPlaces(outDir: string, loaded: LoadedPlan): Promise<vo
 const FOLDER_HINTS: Record<string, string> = {
   "output folder": "Choose another folder with --out",
   "store folder": "Choose another folder with --store",
+  "worker's shared store": "Name the coordinator's store as this host sees it, with --store",
+  "worker's cache folder": "Choose another folder with --cache",
   "tune settings folder": "Set XDG_CONFIG_HOME to a folder you can write, or add --no-save",
 };
 

@@ -13,6 +13,8 @@ import { closestName } from "../../lib/core/closest_name.ts";
 import { InputError } from "../../lib/core/errors.ts";
 import { plural } from "../../lib/core/plural.ts";
 import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
+import { isMissing } from "../../lib/core/exists.ts";
+import { ensureWritableFolder } from "../../lib/run/render_workflows.ts";
 import { stepKinds } from "../../lib/workflow/step_kinds.ts";
 import { WorkerPool } from "../../lib/workers/worker_pool.ts";
 import { type CommandOutcome, EXIT, list, positiveInteger } from "./options.ts";
@@ -112,11 +114,16 @@ async function runWorker(options: {
   // BullMQ and ioredis are loaded by the commands that use them, not by every command.
   const { checkRedis } = await import("../../lib/cluster/redis_connection.ts");
   const { ClusterWorker } = await import("../../lib/cluster/cluster_worker.ts");
-  await checkRedis(redis);
-  const allowRoots = await Promise.all(options.allowRoots.map(realFolder));
   const store = options.store === null || options.store.startsWith("s3://")
     ? options.store
     : resolve(options.store);
+  // Checked before "ready": a worker that cannot write them took jobs and failed every one ("Read-only file system:
+  // tmpdir"), beside healthy workers; one naming a folder that is not there made a store of its own, whose
+  // artifacts the coordinator could not find.
+  if (store !== null && !store.startsWith("s3://")) await sharedStoreFolder(store);
+  await ensureWritableFolder(resolve(options.cache), "worker's cache folder");
+  await checkRedis(redis);
+  const allowRoots = await Promise.all(options.allowRoots.map(realFolder));
   const ffmpeg = await findFfmpeg();
   const say = (line: string) => console.error(`reel worker ${Deno.hostname()}:${Deno.pid}: ${line}`);
   const pool = new WorkerPool({
@@ -170,6 +177,24 @@ async function runWorker(options: {
     : `${plural(closed.stopped, "running job")} stopped here, left for other workers once Redis is back`;
   say(`stopped without reaching Redis at ${redis.redacted}: ${jobs}`);
   return EXIT.failed;
+}
+
+/** A folder store the worker shares with the coordinator: there already (the coordinator made it), and writable. */
+async function sharedStoreFolder(store: string): Promise<void> {
+  const found = await Deno.stat(store).catch((error) => {
+    if (isMissing(error)) return null;
+    throw error;
+  });
+  if (found === null) {
+    throw new InputError(
+      `--store ${store} does not exist: the coordinator's store is made by its first render`,
+      {
+        where: "--store",
+        hint: "Name the coordinator's store as this host sees it (a shared mount), or leave --store out",
+      },
+    );
+  }
+  await ensureWritableFolder(store, "worker's shared store", { make: false });
 }
 
 async function realFolder(path: string): Promise<string> {

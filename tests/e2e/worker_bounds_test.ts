@@ -7,6 +7,8 @@ import { jsonEvents, runCli } from "../_support/cli.ts";
 import { CLI } from "../_support/cli.ts";
 import { writeWorkflowFile } from "../_support/workflows.ts";
 import { makeColourImage } from "../_support/test_video.ts";
+import { tempDir } from "../_support/temp_dir.ts";
+import { exists } from "../../lib/core/exists.ts";
 
 const LESSON = {
   formats: ["160x90"],
@@ -68,4 +70,21 @@ Deno.test("a render of fewer steps than cores, with no --workers, starts one wor
     .find((event) => event.type === "run:started");
   assert.deepEqual([started?.total, started?.workers], [1, 1]);
   assert.doesNotMatch(result.stderr, /workers asked for/);
+});
+
+Deno.test("worker refuses a --store that is not there and a --cache it cannot write, before Redis, exit 2", async () => {
+  // Before: it said "ready", took jobs and failed each ("Read-only file system: tmpdir"), beside healthy workers;
+  // with a --store not there it made a store of its own, whose artifacts the coordinator could not find.
+  const dir = await tempDir();
+  // No Redis listens there: the folders are refused first.
+  const redis = "redis://127.0.0.1:1";
+  const missing = await runCli(["worker", "--redis", redis, "--store", `${dir}/no-store`], { cwd: dir });
+  assert.equal(missing.code, 2, missing.stderr);
+  assert.match(missing.stderr, new RegExp(`--store ${dir}/no-store does not exist`));
+  assert.equal(await exists(`${dir}/no-store`), false);
+  await Deno.writeTextFile(`${dir}/cache`, "a file in the way");
+  const blocked = await runCli(["worker", "--redis", redis, "--cache", `${dir}/cache`], { cwd: dir });
+  assert.equal(blocked.code, 2, blocked.stderr);
+  assert.match(blocked.stderr, new RegExp(`Cannot write to the worker's cache folder ${dir}/cache: `));
+  assert.match(blocked.stderr, /--cache/);
 });
