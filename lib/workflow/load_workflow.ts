@@ -100,10 +100,13 @@ export async function loadWorkflow(
   const extension = /\.([^./]+)$/.exec(file)?.[1]?.toLowerCase();
   if (format === null && extension !== undefined && !MODULE_EXTENSIONS.includes(extension)) {
     // Imported, a README.md failed with Deno's words and a place inside reel's loader.
-    throw new InputError(`${file} is not a workflow file: reel reads .ts, .js, .json and .yaml workflows`, {
-      where: file,
-      hint: "Give a workflow file, e.g. workflows/lesson.ts",
-    });
+    throw new InputError(
+      `${file} is not a workflow file: reel reads .ts, .js, .json, .yaml and .yml workflows`,
+      {
+        where: file,
+        hint: "Give a workflow file, e.g. workflows/lesson.ts",
+      },
+    );
   }
   if (format !== null) {
     // Loaded for data workflows only: the YAML parser costs every other run about 60 ms of start-up.

@@ -71,8 +71,12 @@ export function endpoint(base: string, path: string): string {
   return `${trimmed.endsWith("/v1") ? trimmed : `${trimmed}/v1`}${path}`;
 }
 
+/** The shortest key {@linkcode redactKey} removes: `sk-abc1` was printed whole in a 401's message. */
+const MIN_REDACTED = 4;
+
 /**
- * Removes every stretch of eight or more characters of `key` from `text`.
+ * Removes `key` from `text` (a key of four characters or more; a shorter one would take every such word of the
+ * message with it), and every stretch of eight or more of its characters (a server quotes a key cut short).
  *
  * @param text A message that may echo the key.
  * @param key The key, or null.
@@ -86,7 +90,7 @@ export function endpoint(base: string, path: string): string {
  * ```
  */
 export function redactKey(text: string, key: string | null): string {
-  if (key === null || key.length < 8) return text;
+  if (key === null || key.length < MIN_REDACTED) return text;
   let result = text.replaceAll(key, "[redacted]");
   for (let length = key.length - 1; length >= 8; length--) {
     for (let start = 0; start + length <= key.length; start++) {

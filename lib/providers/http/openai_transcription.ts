@@ -160,6 +160,24 @@ function spanOf(item: unknown): { start: number; end: number } | "untimed" | nul
   return isTime(start) && isTime(end) && end >= start ? { start, end } : null;
 }
 
+/**
+ * What is wrong with a span of an answer that {@linkcode spanOf} refused or that has no text in `field`, as a
+ * message names it: `word 3 ("rain"): its end 1.2 s is before its start 1.5 s`.
+ */
+function badSpan(item: unknown, what: string, field: string): string {
+  const { start, end, [field]: text } = (typeof item === "object" && item !== null ? item : {}) as Record<
+    string,
+    unknown
+  >;
+  const quoted = (value: unknown) => JSON.stringify(value) ?? String(value);
+  const named = typeof text === "string" ? `${what} (${quoted(text.trim().slice(0, 40))})` : what;
+  if (typeof item !== "object" || item === null) return `${what} is ${quoted(item)}, not an object`;
+  if (!isTime(start)) return `${named} has start ${quoted(start)}, not a time in seconds`;
+  if (!isTime(end)) return `${named} has end ${quoted(end)}, not a time in seconds`;
+  if (end < start) return `${named} ends at ${end} s, before its start at ${start} s`;
+  return `${named} has no text in "${field}"`;
+}
+
 /** How far past the audio's end a span may end and be taken to end there: servers round the last one up. */
 const END_SLACK_S = 1;
 
@@ -191,7 +209,7 @@ function readSegments(
     const span = spanOf(segment);
     const { text, avg_logprob: logprob } = segment ?? {};
     if (span === null || typeof text !== "string") {
-      throw garbage(`segment ${i + 1} has no start and end in seconds (end after start) and text`);
+      throw garbage(badSpan(segment, `segment ${i + 1}`, "text"));
     }
     if (span === "untimed") return [];
     const within = withinAudio(span, audioEnd);
@@ -218,7 +236,7 @@ function readWords(
     const span = spanOf(word);
     const text = word?.word;
     if (span === null || typeof text !== "string") {
-      throw garbage(`word ${i + 1} has no start and end in seconds (end after start) and word`);
+      throw garbage(badSpan(word, `word ${i + 1}`, "word"));
     }
     if (span === "untimed") return [];
     const within = withinAudio(span, audioEnd);

@@ -224,7 +224,7 @@ Deno.test("loadWorkflow() reports a missing default export and a missing file", 
     assert.ok(error instanceof InputError && !(error instanceof WorkflowError));
     assert.equal(
       error.message,
-      "README.md is not a workflow file: reel reads .ts, .js, .json and .yaml workflows",
+      "README.md is not a workflow file: reel reads .ts, .js, .json, .yaml and .yml workflows",
     );
     return true;
   });

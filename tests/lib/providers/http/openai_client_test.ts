@@ -94,6 +94,14 @@ Deno.test("redactKey() removes the key and any long piece of it", () => {
     "bad key [redacted] and again [redacted]",
   );
   assert.equal(redactKey("nothing here", key), "nothing here");
+  // A short key whole (before: one under eight characters was printed, in the 401's message and the report).
+  assert.equal(
+    redactKey("Incorrect API key provided: sk-abc1.", "sk-abc1"),
+    "Incorrect API key provided: [redacted].",
+  );
+  assert.equal(redactKey("key abcd given", "abcd"), "key [redacted] given");
+  // Three characters are no secret a message can be searched for: every "the" would go.
+  assert.equal(redactKey("the key", "the"), "the key");
 });
 
 Deno.test("transcribeAudio() sends the file as multipart and reads verbose_json segments", async () => {
@@ -135,9 +143,24 @@ Deno.test("transcribeAudio() refuses an answer whose times are not times, naming
       [{ text: "hello world", words: "nope" }, /words are not a list/],
       [
         { text: "hi", segments: [{ start: 0, end: 1, text: "hi" }, { start: 2, end: 1, text: "x" }] },
-        /segment 2 has/,
+        /^test: returned a transcription whose segment 2 \("x"\) ends at 1 s, before its start at 2 s$/,
       ],
-      [{ text: "hi", words: [{ word: "hi", start: 0, end: 0.5 }, { word: "x", start: "0" }] }, /word 2 has/],
+      // Each wrong time named with its word and value (before: "has no start and end in seconds (end after start)
+      // and word", for any of them).
+      [
+        { text: "hi", words: [{ word: "hi", start: 0, end: 0.5 }, { word: "x", start: "0" }] },
+        /^test: returned a transcription whose word 2 \("x"\) has start "0", not a time in seconds$/,
+      ],
+      [
+        { text: "hi", words: [{ word: " rain", start: -0.5, end: 0.5 }] },
+        /whose word 1 \("rain"\) has start -0.5, not a time in seconds$/,
+      ],
+      [
+        { text: "hi", words: [{ word: "rain", start: 0.5, end: null }] },
+        /word 1 \("rain"\) has end null, not a time/,
+      ],
+      [{ text: "hi", words: [{ start: 0, end: 0.5 }] }, /whose word 1 has no text in "word"$/],
+      [{ text: "hi", words: [7] }, /whose word 1 is 7, not an object$/],
       // An error answered with status 200: its words (before: "returned JSON without text").
       [
         { error: { message: "quota exceeded" } },
