@@ -9,7 +9,7 @@ import { runProcess } from "../../lib/media/run_process.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
 import { renderWorkflows } from "../../lib/run/render_workflows.ts";
 import { assertDeliverable, colourDistance, frameAt as frameOf, parseSrt, probe } from "../_support/media.ts";
-import { writeWorkflowFile } from "../_support/workflows.ts";
+import { MOD_URL, writeWorkflowFile } from "../_support/workflows.ts";
 
 const FPS = 24;
 const [WIDTH, HEIGHT] = [160, 90];
@@ -273,4 +273,60 @@ Deno.test("e2e: a strong Ken Burns move keeps its caption band and title still, 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("e2e: a change of music leaves the fades and moves stored, and the video is a fresh render's", async () => {
+  // Before: the clips read the narration (its frames), whose key holds the music and the loudness: a quieter music
+  // re-encoded every fade and Ken Burns move, frame by frame, to the same bytes (cache-key audit).
+  const lesson = (volume: number) => ({
+    formats: [`${WIDTH}x${HEIGHT}`],
+    fps: FPS,
+    transition: { type: "fade", duration: 0.5 },
+    loudness: false,
+    music: { file: "./tone.wav", volume },
+    videos: [{
+      id: "m",
+      sections: [
+        { title: "Red", narration: "Red.", background: "#ff0000" },
+        {
+          title: "Zoom",
+          narration: "Closer.",
+          picture: { file: "./target.png", caption: false, kenBurns: { zoom: 2, direction: "in" } },
+        },
+      ],
+    }],
+  });
+  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(lesson(0.2))});`);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  await target(dir);
+  const { ffmpeg } = await findFfmpeg();
+  await runProcess(ffmpeg, ["-v", "error", "-f", "lavfi", "-i", "sine=f=440:d=3", `${dir}/tone.wav`]);
+  const renderTo = async (workflow: string, out: string, cacheDir?: string) => {
+    const events: RunEvent[] = [];
+    const { run } = await renderWorkflows([workflow], {
+      outDir: out,
+      cacheDir,
+      onEvent: (event) => events.push(event),
+    });
+    assert.ok(run.ok, [...run.errors].join("\n"));
+    return new Map(
+      events.flatMap((event) => event.type === "step:finished" ? [[event.step, event.cached]] : []),
+    );
+  };
+  await renderTo(file, `${dir}/out`);
+  // Another file in the same folder (a module is imported once a process): the same store, the music louder.
+  const louder = `${dir}/louder.ts`;
+  await Deno.writeTextFile(
+    louder,
+    `import { workflow } from "${MOD_URL}";\nexport default workflow(${JSON.stringify(lesson(0.4))});\n`,
+  );
+  const again = await renderTo(louder, `${dir}/out`);
+  const clips = `m/clips@${WIDTH}x${HEIGHT}`;
+  assert.equal(again.get(clips), true, "the clips are served");
+  assert.equal(again.get("m/narration"), false, "the narration is made again");
+  assert.equal(again.get(`m/video@${WIDTH}x${HEIGHT}`), false);
+  const fresh = await renderTo(louder, `${dir}/fresh`, `${dir}/fresh-store`);
+  assert.equal(fresh.get(clips), false);
+  const mp4 = `m.${WIDTH}x${HEIGHT}.mp4`;
+  assert.deepEqual(await Deno.readFile(`${dir}/out/${mp4}`), await Deno.readFile(`${dir}/fresh/${mp4}`));
 });

@@ -91,6 +91,7 @@ function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Conte
   const scope = { item: video.id, part: null };
   const ffmpeg = { ffmpeg: context.toolchain.ffmpeg };
   const narrationId = narrationStepId(video.id);
+  const speech = video.sections.map((section) => speechStepId(video.id, section.id));
   const characters = video.sections.reduce((sum, section) => sum + section.narration.length, 0);
   drafts.push({
     ...context.common,
@@ -105,7 +106,7 @@ function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Conte
       partSeconds: NARRATION_PART_SECONDS,
     },
     runtime: { musicPath: video.music?.path ?? null },
-    deps: video.sections.map((section) => speechStepId(video.id, section.id)),
+    deps: speech,
     scope,
     provider: null,
     engine: ffmpeg,
@@ -115,7 +116,9 @@ function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Conte
   });
   const slides = lessonSlides(video, lesson.theme);
   for (const format of lesson.formats) {
-    drafts.push(...pictureDrafts(video, format, { ...context, lesson, slides, narration: narrationId }));
+    drafts.push(
+      ...pictureDrafts(video, format, { ...context, lesson, slides, narration: narrationId, speech }),
+    );
   }
   drafts.push(...subtitlesDrafts(video, { ...context, lesson, narration: narrationId }));
   return drafts;

@@ -42,6 +42,8 @@ export interface PictureContext {
   slides: readonly LessonSlide[];
   /** The narration step's id. */
   narration: string;
+  /** The ids of the video's sections' speech steps, in order (the clips lay their frames from them). */
+  speech: readonly string[];
   common: Common;
   toolchain: Toolchain;
   timeout: number | null;
@@ -58,7 +60,7 @@ export interface PictureContext {
  * @example
  * ```ts
  * import { pictureDrafts } from "./plan_pictures.ts";
- * // drafts.push(...pictureDrafts(video, format, { lesson, slides, narration: `${video.id}/narration`, common, toolchain, timeout: null }));
+ * // drafts.push(...pictureDrafts(video, format, { lesson, slides, narration: `${video.id}/narration`, speech: [], common, toolchain, timeout: null }));
  * ```
  */
 export function pictureDrafts(video: ResolvedVideo, format: Format, context: PictureContext): Draft[] {
@@ -118,9 +120,12 @@ export function pictureDrafts(video: ResolvedVideo, format: Format, context: Pic
       type: lesson.transition?.type ?? "fade",
       encoding: STILL_ENCODING,
       captions,
+      // The cards' seconds, as the narration's params hold them: the clips lay the frames from the speech.
+      lead: video.titleCard?.duration ?? 0,
+      tail: video.endCard?.duration ?? 0,
     } as unknown as Json,
     runtime,
-    deps: [context.narration, ...pictures, ...bands, ...cues],
+    deps: [...context.speech, ...pictures, ...bands, ...cues],
     engine,
     timeout: timeout("clips", context.timeout),
     extension: "h264",

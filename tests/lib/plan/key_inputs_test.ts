@@ -50,8 +50,11 @@ const at = (id: string) => `${id}@64x36`;
 /** The pictures encoded and the video muxed: what any change to a picture re-runs. */
 const PICTURES = [at("v/stills"), at("v/clips"), at("v/video")];
 const SUBTITLES = ["v/subtitles.srt", "v/subtitles.vtt"];
-/** The narration's sound and what carries it. */
-const SOUND = ["v/narration", at("v/clips"), at("v/video"), ...SUBTITLES];
+/**
+ * The narration's sound and what carries it. Not the clips (they lay their frames from the speech): a change of
+ * music or loudness re-encoded every moving clip, to the same bytes (cache-key audit).
+ */
+const SOUND = ["v/narration", at("v/video"), ...SUBTITLES];
 const CUES = ["v/s1/cues", "v/s2/cues", "v/s3/cues", ...PICTURES, ...SUBTITLES];
 const SLIDES = [
   ...["v/s1/slide", "v/s2/slide", "v/s2/picture", "v/s2/band", "v/s3/slide", "v/title", "v/end"].map(at),
@@ -103,7 +106,7 @@ Deno.test("a lesson's fields re-key the steps whose bytes they change, and only 
     ["transition.type", (w) => w.transition.type = "wipeleft", [at("v/clips"), at("v/video")]],
     ["transition.duration", (w) => w.transition.duration = 0.8, [at("v/clips"), at("v/video")]],
     ["titleCard.subtitle", (w) => w.titleCard.subtitle = "S2", [at("v/title"), ...PICTURES]],
-    ["titleCard.duration (the narration's lead)", (w) => w.titleCard.duration = 2, SOUND],
+    ["titleCard.duration (the narration's lead)", (w) => w.titleCard.duration = 2, [...SOUND, at("v/clips")]],
     ["endCard.text", (w) => w.endCard.text = "ciao", [at("v/end"), ...PICTURES]],
     ["music.file", (w) => w.music.file = "c.mp4", SOUND],
     ["music.volume", (w) => w.music.volume = 0.5, SOUND],

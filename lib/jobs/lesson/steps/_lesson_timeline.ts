@@ -4,6 +4,7 @@
  * @module
  */
 import type { Json } from "../../../core/json.ts";
+import { frameTimeline } from "../../../media/frame_timeline.ts";
 import { numberField, numbersField } from "../../../steps/task_fields.ts";
 import { cuesOf } from "./cues_step.ts";
 import type { CaptionWindow } from "../_timeline_captions.ts";
@@ -20,6 +21,44 @@ export interface TimelineParams {
   transition: number;
   /** True when the sections' cues are burned in (the steps then take each section's cues as inputs). */
   burn: boolean;
+}
+
+/** A video's frames as its narration lays them: each section's, and the title and end cards' (0 for none). */
+export interface NarrationFrames {
+  fps: number;
+  frames: number[];
+  lead: number;
+  tail: number;
+}
+
+/**
+ * The frames of a video's narration: each section's speech on whole frames at `fps`, and the title and end cards'
+ * frames from their seconds. The narration step's value holds them (with the track's length), and the clips make
+ * them from the same speech: what moves reads the speech's lengths, not the narration's sound (its music, its
+ * loudness), which re-encoded every clip when it changed.
+ *
+ * @param durations Each section's speech, in seconds, in order.
+ * @param cards The frame rate and the title and end cards' seconds (0 for none).
+ * @returns The frames.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { narrationFrames } from "./_lesson_timeline.ts";
+ * assert.deepEqual(narrationFrames([1, 0.51], { fps: 30, lead: 2, tail: 0 }), { fps: 30, frames: [30, 16], lead: 60, tail: 0 });
+ * ```
+ */
+export function narrationFrames(
+  durations: readonly number[],
+  cards: { fps: number; lead: number; tail: number },
+): NarrationFrames {
+  const { fps } = cards;
+  return {
+    fps,
+    frames: frameTimeline(durations, fps).frames,
+    lead: Math.round(cards.lead * fps),
+    tail: Math.round(cards.tail * fps),
+  };
 }
 
 /**

@@ -7,12 +7,16 @@
 import type { CaptionStyle } from "../../../media/caption_placement.ts";
 import { encodeClips } from "../../../media/h264/encode_clips.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
-import { inputPath, outputPath } from "../../../steps/task_fields.ts";
+import type { Json } from "../../../core/json.ts";
+import { inputPath, numberField, outputPath } from "../../../steps/task_fields.ts";
 import type { ClipSource } from "../picture_timeline.ts";
-import { lessonTimeline, type TimelineParams } from "./_lesson_timeline.ts";
+import { lessonTimeline, narrationFrames, type TimelineParams } from "./_lesson_timeline.ts";
 
 /** The clips step's params. */
 export interface ClipsParams extends TimelineParams {
+  /** The title and end cards' seconds (0 for none), as the narration's params hold them. */
+  lead: number;
+  tail: number;
   width: number;
   height: number;
   gop: number;
@@ -23,8 +27,8 @@ export interface ClipsParams extends TimelineParams {
 }
 
 /**
- * Encodes the clips one after another into one stream, a few to an ffmpeg (see `encodeClips`). Inputs: the
- * narration; each part's picture, its slide or, for a part that moves, its picture layer (the slide without its
+ * Encodes the clips one after another into one stream, a few to an ffmpeg (see `encodeClips`). Inputs: each
+ * section's speech (their lengths lay the frames as the narration does, see `narrationFrames`); each part's picture, its slide or, for a part that moves, its picture layer (the slide without its
  * caption band); each moving part's band layer (RGBA), in the parts' order; then (when captions are burned) each
  * section's cues. A move zooms the picture layer and lays the band layer, unmoved, over every frame. Runtime:
  * `fontsDir`. Its value is `{ clips }`, each clip's frames.
@@ -33,19 +37,23 @@ export const clipsStep: StepKindDefinition = {
   kind: "clips",
   // 2: a moving picture's caption band stays still over its move (its inputs hold the two layers). 3: the clips in
   // one encode, each from an IDR, a burned cue from its own frame (it began a frame late where its time rounded up).
-  version: 3,
+  // 4: the frames from the speech, not the narration (a change of music or loudness re-encoded every clip).
+  version: 4,
   blocking: false,
   run: async (task, { signal }) => {
     const params = task.params as unknown as ClipsParams;
     const count = params.parts.length;
+    const sections = params.parts.filter((kind) => kind === "section").length;
     const moving = params.motion.flatMap((move, part) => move === null ? [] : [part]);
-    const bands = new Map(moving.map((part, i) => [part, inputPath(task, 1 + count + i)]));
-    const cues = task.inputs.slice(1 + count + moving.length).map((input) => input.value);
-    const timeline = lessonTimeline(params, task.inputs[0]!.value, cues);
+    const bands = new Map(moving.map((part, i) => [part, inputPath(task, sections + count + i)]));
+    const cues = task.inputs.slice(sections + count + moving.length).map((input) => input.value);
+    const speech = task.inputs.slice(0, sections).map((input) => numberField(input.value, "duration"));
+    const frames = narrationFrames(speech, params);
+    const timeline = lessonTimeline(params, frames as unknown as Json, cues);
     const partOf = (picture: number) => timeline.pictures[picture]!.part;
     const side = (source: ClipSource) => {
       const part = partOf(source.picture);
-      return { ...source, image: inputPath(task, 1 + part), band: bands.get(part) ?? null };
+      return { ...source, image: inputPath(task, sections + part), band: bands.get(part) ?? null };
     };
     const captions = params.captions === null
       ? null

@@ -9,6 +9,7 @@
 import { probeMedia } from "../../../media/ffmpeg.ts";
 import { frameTimeline, sampleAtFrame } from "../../../media/frame_timeline.ts";
 import { NARRATION_SAMPLE_RATE } from "../../../media/narration_encoding.ts";
+import { narrationFrames } from "./_lesson_timeline.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { inputPath, numberField, outputPath } from "../../../steps/task_fields.ts";
 import { narrationSound, writeNarrationSound } from "./_narration_sound.ts";
@@ -36,10 +37,12 @@ export const narrationStep: StepKindDefinition = {
   // an edit of one section), one after the other otherwise: the same bytes either way.
   cores: 4,
   run: async (task, { signal }) => {
-    const fps = numberField(task.params, "fps");
-    const lead = Math.round(numberField(task.params, "lead") * fps);
-    const tail = Math.round(numberField(task.params, "tail") * fps);
-    const sections = frameTimeline(task.inputs.map((input) => numberField(input.value, "duration")), fps);
+    const sections = narrationFrames(task.inputs.map((input) => numberField(input.value, "duration")), {
+      fps: numberField(task.params, "fps"),
+      lead: numberField(task.params, "lead"),
+      tail: numberField(task.params, "tail"),
+    });
+    const { fps, lead, tail } = sections;
     const timeline = frameTimeline(
       [
         ...lead > 0 ? [lead / fps] : [],

@@ -172,8 +172,11 @@ Deno.test("planLesson() plans a moving picture's two layers per format, which it
       `v/code/slide@${format}`,
       `v/pic/slide@${format}`,
     ]);
+    // The sections' speech first: the clips lay their frames from it, not from the narration's sound.
     assert.deepEqual(steps.get(`v/clips@${format}`)!.deps, [
-      "v/narration",
+      "v/intro/speech",
+      "v/code/speech",
+      "v/pic/speech",
       `v/title@${format}`,
       `v/intro/slide@${format}`,
       `v/code/slide@${format}`,
@@ -188,7 +191,7 @@ Deno.test("planLesson() plans a moving picture's two layers per format, which it
   // With burned captions, the cues come after the bands.
   const burned = await planOf({ ...base, captions: { burn: true } });
   const clips = burned.find((step) => step.id === "v/clips@16x9")!;
-  assert.deepEqual(clips.deps.slice(4), [
+  assert.deepEqual(clips.deps.slice(6), [
     "v/pic/picture@16x9",
     "v/pic/band@16x9",
     "v/intro/cues",
