@@ -5,11 +5,11 @@ import type { WorkflowIssue } from "../../../../lib/core/errors.ts";
 import type { Json } from "../../../../lib/core/json.ts";
 import { tempDir } from "../../../_support/temp_dir.ts";
 
-/** One custom step declaring `files`, resolved as the workflow `w.ts` in `dir` holds it: its code and the issues. */
+/** One custom step, resolved as the workflow `w.ts` in `dir` holds it: its code, its params and the issues. */
 async function resolveStep(
   dir: string,
-  step: { files: string[]; version?: number },
-): Promise<{ code: unknown; issues: WorkflowIssue[] }> {
+  step: { files?: string[]; version?: number; params?: Record<string, Json> },
+): Promise<{ code: unknown; params: unknown; issues: WorkflowIssue[] }> {
   const issues: WorkflowIssue[] = [];
   const steps = await resolveCustomSteps({ steps: [{ id: "s", ...step, run: () => 1 }] }, {
     file: "w.ts",
@@ -19,7 +19,7 @@ async function resolveStep(
     timeout: null,
     issues,
   });
-  return { code: steps?.[0]?.code, issues };
+  return { code: steps?.[0]?.code, params: steps?.[0]?.params, issues };
 }
 
 Deno.test("resolveCustomSteps() finds declared files named with %, %25, #, ?, a space, a tab, a newline, and keys by them", async () => {
@@ -65,17 +65,9 @@ Deno.test("resolveCustomSteps() hands a step its params in the key's order: para
   // one key stood for two outputs (a step writing its params as JSON), whichever the store met first.
   const dir = await tempDir();
   const paramsOf = async (params: Record<string, Json>) => {
-    const issues: WorkflowIssue[] = [];
-    const steps = await resolveCustomSteps({ steps: [{ id: "s", version: 1, params, run: () => 1 }] }, {
-      file: "w.ts",
-      moduleUrl: `file://${dir}/w.ts`,
-      env: () => undefined,
-      providers: new Map(),
-      timeout: null,
-      issues,
-    });
-    assert.deepEqual(issues, []);
-    return JSON.stringify(steps?.[0]?.params);
+    const resolved = await resolveStep(dir, { version: 1, params });
+    assert.deepEqual(resolved.issues, []);
+    return JSON.stringify(resolved.params);
   };
   const written = await paramsOf({ b: 2, a: { d: [1, { y: 1, x: 2 }], c: 3 } });
   assert.equal(written, '{"a":{"c":3,"d":[1,{"x":2,"y":1}]},"b":2}');
