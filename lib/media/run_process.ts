@@ -1,8 +1,7 @@
 /**
  * The one way reel starts a child process: null arguments dropped, the signal kills the child, stderr kept for the
  * error message, and on Linux the child killed by the kernel when reel dies, even by `kill -9` (through util-linux's
- * `setpriv --pdeathsig KILL`, which sets the signal and then becomes the program: same pid), in a session of its
- * own there, out of reach of a terminal's Ctrl-C, which reel answers by cancelling.
+ * `setpriv --pdeathsig KILL`, which sets the signal and then becomes the program: same pid).
  * @module
  */
 import { exists } from "../core/exists.ts";
@@ -108,10 +107,6 @@ export async function runProcess(
       stderr: "piped",
       cwd,
       env,
-      // Its own session where the kernel kills it with reel: a terminal's Ctrl-C (SIGINT to the whole foreground
-      // group) reaches reel alone, which cancels its steps; ffmpeg, reached too, exited 130 before the cancel and
-      // its step was told as failed. Elsewhere, with no guard, it stays in reel's group and dies with it on Ctrl-C.
-      detached: guard !== null,
     }).spawn();
   } catch (error) {
     // Deno names the binary it started (setpriv), not the program, when the working folder is missing.

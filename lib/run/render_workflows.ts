@@ -84,7 +84,7 @@ export interface RenderResult {
  *
  * @param folder The folder.
  * @param role What it is for, in messages (`output folder`).
- * @param options Whether to make it. @default make
+ * @param options Whether to make it (@default make), and the hint when the role's own is not the one.
  * @throws {InputError} When it cannot be written.
  *
  * @example
@@ -98,7 +98,7 @@ export interface RenderResult {
 export async function ensureWritableFolder(
   folder: string,
   role: string,
-  options: { make?: boolean } = {},
+  options: { make?: boolean; hint?: string } = {},
 ): Promise<void> {
   try {
     const make = options.make ?? true;
@@ -115,7 +115,7 @@ export async function ensureWritableFolder(
       : systemReason(error);
     throw new InputError(`Cannot write to the ${role} ${folder}: ${reason}`, {
       where: folder,
-      hint: FOLDER_HINTS[role] ?? "Choose another folder with --cache (or REEL_CACHE)",
+      hint: options.hint ?? FOLDER_HINTS[role] ?? "Choose another folder with --cache (or REEL_CACHE)",
       cause: error,
     });
   }
@@ -190,8 +190,6 @@ async function checkOutputPlaces(outDir: string, loaded: LoadedPlan): Promise<vo
 const FOLDER_HINTS: Record<string, string> = {
   "output folder": "Choose another folder with --out",
   "store folder": "Choose another folder with --store",
-  "worker's shared store": "Name the coordinator's store as this host sees it, with --store",
-  "worker's cache folder": "Choose another folder with --cache",
   "tune settings folder": "Set XDG_CONFIG_HOME to a folder you can write, or add --no-save",
 };
 

@@ -223,10 +223,14 @@ class Scheduler {
     // is held too and taken next, so it is never written and announced (after its own publishing) before the step
     // it goes with is announced (after this returns); these steps count as published only once none is left.
     const written: { step: string; path: string }[] = [];
+    // Every step of the groups copied so far: one held meanwhile for any of them (the VTT while the SRT copied,
+    // both going with the video) is taken in the next group.
+    const members: string[] = [];
     for (let group: (typeof item)[] = [item]; group.length > 0;) {
       for (let i = 0; i < group.length; i++) group.push(...this.#takeAllHeld(group[i]!.step));
+      members.push(...group.map((member) => member.step));
       written.push(...await this.#publisher.publish(group));
-      group = group.flatMap((done) => this.#takeAllHeld(done.step));
+      group = members.flatMap((step) => this.#takeAllHeld(step));
     }
     for (const { step } of written) this.#publishedSteps.add(step);
     return written;

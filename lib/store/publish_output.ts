@@ -59,7 +59,8 @@ export class PublishError extends Error {
  * import { publishOutputs } from "./publish_output.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/a`, "x");
- * await publishOutputs([{ artifact: `${dir}/a`, destination: `${dir}/b` }, { artifact: `${dir}/a`, destination: `${dir}/c` }]);
+ * const a = `${dir}/a`;
+ * await publishOutputs([{ artifact: a, destination: `${dir}/b` }, { artifact: a, destination: `${dir}/c` }]);
  * assert.equal(await Deno.readTextFile(`${dir}/c`), "x");
  * await Deno.remove(dir, { recursive: true });
  * ```

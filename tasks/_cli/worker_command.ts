@@ -121,7 +121,12 @@ async function runWorker(options: {
   // tmpdir"), beside healthy workers; one naming a folder that is not there made a store of its own, whose
   // artifacts the coordinator could not find.
   if (store !== null && !store.startsWith("s3://")) await sharedStoreFolder(store);
-  await ensureWritableFolder(resolve(options.cache), "worker's cache folder");
+  // The cache holds a bucket's files only: a worker of folder stores never writes it.
+  if (store?.startsWith("s3://")) {
+    await ensureWritableFolder(resolve(options.cache), "worker's cache folder", {
+      hint: "Choose another folder with --cache",
+    });
+  }
   await checkRedis(redis);
   const allowRoots = await Promise.all(options.allowRoots.map(realFolder));
   const ffmpeg = await findFfmpeg();
@@ -179,6 +184,9 @@ async function runWorker(options: {
   return EXIT.failed;
 }
 
+const STORE_HINT =
+  "Name the coordinator's store as this host mounts it; before its first render, make it (mkdir -p on the mount)";
+
 /** A folder store the worker shares with the coordinator: there already (the coordinator made it), and writable. */
 async function sharedStoreFolder(store: string): Promise<void> {
   const found = await Deno.stat(store).catch((error) => {
@@ -194,7 +202,7 @@ async function sharedStoreFolder(store: string): Promise<void> {
       },
     );
   }
-  await ensureWritableFolder(store, "worker's shared store", { make: false });
+  await ensureWritableFolder(store, "worker's shared store", { make: false, hint: STORE_HINT });
 }
 
 async function realFolder(path: string): Promise<string> {

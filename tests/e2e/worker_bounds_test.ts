@@ -72,7 +72,7 @@ Deno.test("a render of fewer steps than cores, with no --workers, starts one wor
   assert.doesNotMatch(result.stderr, /workers asked for/);
 });
 
-Deno.test("worker refuses a --store that is not there and a --cache it cannot write, before Redis, exit 2", async () => {
+Deno.test("worker refuses a --store that is not there and a bucket's --cache it cannot write, before Redis, exit 2", async () => {
   // Before: it said "ready", took jobs and failed each ("Read-only file system: tmpdir"), beside healthy workers;
   // with a --store not there it made a store of its own, whose artifacts the coordinator could not find.
   const dir = await tempDir();
@@ -83,8 +83,23 @@ Deno.test("worker refuses a --store that is not there and a --cache it cannot wr
   assert.match(missing.stderr, new RegExp(`--store ${dir}/no-store does not exist`));
   assert.equal(await exists(`${dir}/no-store`), false);
   await Deno.writeTextFile(`${dir}/cache`, "a file in the way");
-  const blocked = await runCli(["worker", "--redis", redis, "--cache", `${dir}/cache`], { cwd: dir });
+  // The cache holds a bucket's files: checked for a bucket store, and not made for a folder store.
+  const blocked = await runCli([
+    "worker",
+    "--redis",
+    redis,
+    "--store",
+    "s3://reel/p",
+    "--cache",
+    `${dir}/cache`,
+  ], {
+    cwd: dir,
+  });
   assert.equal(blocked.code, 2, blocked.stderr);
   assert.match(blocked.stderr, new RegExp(`Cannot write to the worker's cache folder ${dir}/cache: `));
   assert.match(blocked.stderr, /--cache/);
+  await Deno.mkdir(`${dir}/store`);
+  const folder = await runCli(["worker", "--redis", redis, "--store", `${dir}/store`], { cwd: dir });
+  assert.match(folder.stderr, /Cannot reach Redis/);
+  assert.equal(await exists(`${dir}/.reel-worker`), false);
 });

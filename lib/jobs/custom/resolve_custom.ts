@@ -92,7 +92,8 @@ export async function resolveCustomSteps(
   return steps.map((step, i) => ({
     id: step.id,
     inputs: step.inputs ?? [],
-    // In the key's order: the key does not tell `{ a, b }` from `{ b, a }`, so neither may the bytes it stands for.
+    // One order whatever the written one: the key does not tell `{ a, b }` from `{ b, a }`, so neither may the
+    // bytes it stands for.
     params: JSON.parse(canonicalJson((step.params ?? {}) as Json)),
     cpu: step.cpu ?? true,
     retries: step.retries ?? 0,

@@ -75,8 +75,9 @@ export function endpoint(base: string, path: string): string {
 const MIN_REDACTED = 4;
 
 /**
- * Removes `key` from `text` (a key of four characters or more; a shorter one would take every such word of the
- * message with it), and every stretch of eight or more of its characters (a server quotes a key cut short).
+ * Removes `key` from `text`, and every stretch of eight or more of its characters (a server quotes a key cut
+ * short). A key of four to seven characters is removed where it stands alone (not inside a word, a file name or a
+ * host); a shorter one is left (it would take every such word of the message with it).
  *
  * @param text A message that may echo the key.
  * @param key The key, or null.
@@ -91,6 +92,11 @@ const MIN_REDACTED = 4;
  */
 export function redactKey(text: string, key: string | null): string {
   if (key === null || key.length < MIN_REDACTED) return text;
+  // A short key only where it stands alone: "test" is no secret inside "test.wav" or "fake.test".
+  if (key.length < 8) {
+    const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return text.replace(new RegExp(`(?<![\\w.-])${escaped}(?![\\w-]|\\.\\w)`, "g"), "[redacted]");
+  }
   let result = text.replaceAll(key, "[redacted]");
   for (let length = key.length - 1; length >= 8; length--) {
     for (let start = 0; start + length <= key.length; start++) {

@@ -52,50 +52,6 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name:
-    "runProcess(): a terminal's Ctrl-C (SIGINT to reel's whole process group) reaches reel, not its children (Linux)",
-  ignore: Deno.build.os !== "linux",
-  fn: async () => {
-    // Before: ffmpeg got the SIGINT too and exited 130 before reel cancelled its step, told as failed. A reel-like
-    // process in a group of its own starts a shell that says what it got on a FIFO, and answers SIGINT by writing
-    // the shell a line: the shell reads it, and tells "interrupted" first if the SIGINT reached it.
-    const dir = await tempDir();
-    const fifo = `${dir}/said`;
-    assert.ok((await new Deno.Command("mkfifo", { args: [fifo] }).output()).success);
-    const script = `${dir}/parent.ts`;
-    const shell =
-      `exec 3>${fifo}; trap 'echo interrupted >&3' INT; echo started >&3; read line; echo "read $line" >&3`;
-    await Deno.writeTextFile(
-      script,
-      `import { runProcess } from ${JSON.stringify(here)};\n` +
-        `const interrupted = Promise.withResolvers<void>();\n` +
-        `Deno.addSignalListener("SIGINT", () => interrupted.resolve());\n` +
-        `async function* answer() { await interrupted.promise; yield new TextEncoder().encode("go\\n"); }\n` +
-        `await runProcess("sh", ["-c", ${JSON.stringify(shell)}], { stdin: answer() });\n` +
-        `Deno.exit(0);\n`,
-    );
-    const parent = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", script],
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-      detached: true,
-    }).spawn();
-    const said = await Deno.open(fifo, { read: true });
-    const reader = said.readable.getReader();
-    let text = new TextDecoder().decode((await reader.read()).value);
-    assert.equal(text, "started\n");
-    Deno.kill(-parent.pid, "SIGINT");
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-      text += new TextDecoder().decode(chunk.value);
-    }
-    reader.releaseLock();
-    assert.equal((await parent.status).code, 0);
-    assert.equal(text, "started\nread go\n");
-  },
-});
-
 Deno.test("runProcess() names a program that does not exist, and one that cannot be run, as Deno's spawn does", async () => {
   await assert.rejects(
     runProcess("reel-no-such-program", ["x"]),

@@ -45,7 +45,8 @@ export interface NarrationFrames {
  * ```ts
  * import assert from "node:assert/strict";
  * import { narrationFrames } from "./_lesson_timeline.ts";
- * assert.deepEqual(narrationFrames([1, 0.51], { fps: 30, lead: 2, tail: 0 }), { fps: 30, frames: [30, 16], lead: 60, tail: 0 });
+ * const frames = narrationFrames([1, 0.51], { fps: 30, lead: 2, tail: 0 });
+ * assert.deepEqual(frames, { fps: 30, frames: [30, 16], lead: 60, tail: 0 });
  * ```
  */
 export function narrationFrames(

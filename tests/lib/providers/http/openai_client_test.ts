@@ -100,6 +100,9 @@ Deno.test("redactKey() removes the key and any long piece of it", () => {
     "Incorrect API key provided: [redacted].",
   );
   assert.equal(redactKey("key abcd given", "abcd"), "key [redacted] given");
+  // Where it stands alone only: not inside a file name or a host (the review).
+  assert.equal(redactKey("the file test.wav is not audio", "test"), "the file test.wav is not audio");
+  assert.equal(redactKey("see https://fake.test/docs", "fake"), "see https://fake.test/docs");
   // Three characters are no secret a message can be searched for: every "the" would go.
   assert.equal(redactKey("the key", "the"), "the key");
 });
