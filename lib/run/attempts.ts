@@ -74,6 +74,14 @@ type Outcome =
 const MAX_REMAKES = 3;
 
 /**
+ * A child process ended by SIGINT (exit 130): a terminal's Ctrl-C reaches the whole foreground group, reel's
+ * children too, and ffmpeg's exit can come before reel's own cancel. Such a step waits up to
+ * {@linkcode INTERRUPT_GRACE_MS} for the run's cancel, and is cancelled, not told as failed, when it comes.
+ */
+const INTERRUPTED_CHILD = /exited with code 130\b/;
+const INTERRUPT_GRACE_MS = 2000;
+
+/**
  * Runs attempts until one succeeds, the policy gives up, or the run is cancelled. Permits are held for one
  * attempt only: a step waiting out a backoff holds none.
  *
@@ -135,6 +143,14 @@ export async function runAttempts(
       return { artifact: outcome.artifact, cached: false };
     }
     const message = messageOf(outcome.error);
+    if (INTERRUPTED_CHILD.test(message)) {
+      try {
+        await context.clock.sleep(INTERRUPT_GRACE_MS, { signal });
+      } catch (error) {
+        if (!signal.aborted) throw error;
+        return { cancelled: true };
+      }
+    }
     if (decision === null) {
       // An input removed from the store under the attempt is made again; that costs no retry.
       const vanished = remakes < MAX_REMAKES && (await context.vanishedInputs(node)).length > 0;

@@ -570,6 +570,54 @@ Deno.test("runPlan() ends even when a listener throws, then rethrows the listene
   assert.equal(executor.started.length, plan.steps.length);
 });
 
+Deno.test("runPlan(): a child ended by a terminal's Ctrl-C waits for the run's cancel and is cancelled, not failed", async () => {
+  // Before: the SIGINT reached ffmpeg too, which exited 130 before reel's own cancel: "FAILED …/clips@16x9: ffmpeg
+  // exited with code 130" in the summary and the report (newcomer trial). The cancel comes while the step waits.
+  const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["1:1"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
+  const run = async (cancelComes: boolean) => {
+    const controller = new AbortController();
+    const virtual = new VirtualClock();
+    let waits = 0;
+    const clock = {
+      now: () => virtual.now(),
+      sleep: (ms: number, options?: { signal?: AbortSignal }) => {
+        waits++;
+        if (cancelComes) controller.abort(new Error("SIGINT"));
+        return virtual.sleep(ms, options);
+      },
+    };
+    const fake = new FakeExecutor(plan);
+    const executor: StepExecutor = {
+      execute: async (task, options) => {
+        if (task.id === "v1/s1/speech") throw new Error("espeak-ng exited with code 130");
+        return await fake.execute(task, options);
+      },
+      close: () => fake.close(),
+    };
+    const { result, events } = await runRecording(plan, {
+      executor,
+      store: new MemoryStore(),
+      ffmpeg,
+      outDir: null,
+      clock,
+      signal: controller.signal,
+    });
+    return { result, waits, failed: events.filter((event) => event.type === "step:failed") };
+  };
+  const cancelled = await run(true);
+  assert.equal(cancelled.waits, 1);
+  assert.equal(cancelled.result.cancelled, true);
+  assert.deepEqual(cancelled.failed, []);
+  assert.equal(cancelled.result.states.get("v1/s1/speech"), "cancelled");
+  // No cancel within the wait (a SIGINT to that child alone): told as failed, as before.
+  const alone = await run(false);
+  assert.equal(alone.result.cancelled, false);
+  assert.equal(alone.failed.length, 1);
+  assert.equal(alone.result.states.get("v1/s1/speech"), "failed");
+});
+
 Deno.test("runPlan() waits at least the Retry-After a 503 asked for before the next attempt", async () => {
   const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["1:1"] })], {
     toolchain: TEST_TOOLCHAIN,
