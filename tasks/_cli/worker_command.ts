@@ -121,9 +121,11 @@ async function runWorker(options: {
   // tmpdir"), beside healthy workers; one naming a folder that is not there made a store of its own, whose
   // artifacts the coordinator could not find.
   if (store !== null && !store.startsWith("s3://")) await sharedStoreFolder(store);
-  // The cache holds a bucket's files only: a worker of folder stores never writes it.
-  if (store?.startsWith("s3://")) {
+  // The cache holds a bucket's files only (a bucket named here, or by the jobs when --store is left out): a worker
+  // of a folder store never writes it, and it is made only when first used.
+  if (store === null || store.startsWith("s3://")) {
     await ensureWritableFolder(resolve(options.cache), "worker's cache folder", {
+      make: false,
       hint: "Choose another folder with --cache",
     });
   }
@@ -194,13 +196,7 @@ async function sharedStoreFolder(store: string): Promise<void> {
     throw error;
   });
   if (found === null) {
-    throw new InputError(
-      `--store ${store} does not exist: the coordinator's store is made by its first render`,
-      {
-        where: "--store",
-        hint: "Name the coordinator's store as this host sees it (a shared mount), or leave --store out",
-      },
-    );
+    throw new InputError(`--store ${store} does not exist`, { where: "--store", hint: STORE_HINT });
   }
   await ensureWritableFolder(store, "worker's shared store", { make: false, hint: STORE_HINT });
 }
