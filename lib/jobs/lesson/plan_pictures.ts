@@ -60,7 +60,9 @@ export interface PictureContext {
  * @example
  * ```ts
  * import { pictureDrafts } from "./plan_pictures.ts";
- * // drafts.push(...pictureDrafts(video, format, { lesson, slides, narration: `${video.id}/narration`, speech: [], common, toolchain, timeout: null }));
+ * // const narration = `${video.id}/narration`;
+ * // const speech = video.sections.map((section) => `${video.id}/${section.id}/speech`);
+ * // drafts.push(...pictureDrafts(video, format, { lesson, slides, narration, speech, common, toolchain, timeout: null }));
  * ```
  */
 export function pictureDrafts(video: ResolvedVideo, format: Format, context: PictureContext): Draft[] {

@@ -30,8 +30,9 @@ export interface ClipsParams extends TimelineParams {
  * Encodes the clips one after another into one stream, a few to an ffmpeg (see `encodeClips`). Inputs: each
  * section's speech (their lengths lay the frames as the narration does, see `narrationFrames`); each part's
  * picture, its slide or, for a part that moves, its picture layer (the slide without its caption band); each
- * moving part's band layer (RGBA), in the parts' order; then (when captions are burned) each section's cues. A move zooms the picture layer and lays the band layer, unmoved, over every frame. Runtime:
- * `fontsDir`. Its value is `{ clips }`, each clip's frames.
+ * moving part's band layer (RGBA), in the parts' order; then (when captions are burned) each section's cues. A
+ * move zooms the picture layer and lays the band layer, unmoved, over every frame. Runtime: `fontsDir`. Its value
+ * is `{ clips }`, each clip's frames.
  */
 export const clipsStep: StepKindDefinition = {
   kind: "clips",
