@@ -62,7 +62,8 @@ export interface PictureContext {
  * import { pictureDrafts } from "./plan_pictures.ts";
  * // const narration = `${video.id}/narration`;
  * // const speech = video.sections.map((section) => `${video.id}/${section.id}/speech`);
- * // drafts.push(...pictureDrafts(video, format, { lesson, slides, narration, speech, common, toolchain, timeout: null }));
+ * // const context = { lesson, slides, narration, speech, common, toolchain, timeout: null };
+ * // drafts.push(...pictureDrafts(video, format, context));
  * ```
  */
 export function pictureDrafts(video: ResolvedVideo, format: Format, context: PictureContext): Draft[] {
