@@ -63,6 +63,30 @@ export function narrationFrames(
 }
 
 /**
+ * Reads the frames from a narration step's value (`{ duration, fps, frames, lead, tail }`).
+ *
+ * @param value The value.
+ * @returns Its frames.
+ * @throws {TypeError} When the value has no such fields.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { narrationFramesOf } from "./_lesson_timeline.ts";
+ * const value = { duration: 1, fps: 10, frames: [10], lead: 0, tail: 0 };
+ * assert.deepEqual(narrationFramesOf(value), { fps: 10, frames: [10], lead: 0, tail: 0 });
+ * ```
+ */
+export function narrationFramesOf(value: Json): NarrationFrames {
+  return {
+    fps: numberField(value, "fps"),
+    frames: numbersField(value, "frames"),
+    lead: numberField(value, "lead"),
+    tail: numberField(value, "tail"),
+  };
+}
+
+/**
  * Reads a `cues` step's value as caption windows.
  *
  * @param value The value, `{ cues: [{ start, end, lines }] }`.
@@ -92,7 +116,8 @@ export function timelineParts(params: TimelineParams, cues: readonly Json[]): Ti
  * The timeline, from the shared params, the narration's value and the sections' cues.
  *
  * @param params The shared params.
- * @param narration The narration step's value (`{ fps, frames, lead, tail }`).
+ * @param narration The video's frames: the narration step's value (see {@linkcode narrationFramesOf}), or the same
+ *   frames made from the speech (see {@linkcode narrationFrames}).
  * @param cues Each section's cues step value (empty when not burned).
  * @returns The timeline.
  *
@@ -107,12 +132,10 @@ export function timelineParts(params: TimelineParams, cues: readonly Json[]): Ti
  */
 export function lessonTimeline(
   params: TimelineParams,
-  narration: Json,
+  narration: NarrationFrames,
   cues: readonly Json[],
 ): PictureTimeline {
-  const sections = numbersField(narration, "frames");
-  const lead = numberField(narration, "lead");
-  const tail = numberField(narration, "tail");
+  const { frames: sections, lead, tail } = narration;
   const frames = params.parts.flatMap((kind) => kind === "title" ? [lead] : kind === "end" ? [tail] : []);
   let section = 0;
   const counts = params.parts.map((kind) =>

@@ -7,7 +7,6 @@
 import type { CaptionStyle } from "../../../media/caption_placement.ts";
 import { encodeClips } from "../../../media/h264/encode_clips.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
-import type { Json } from "../../../core/json.ts";
 import { inputPath, numberField, outputPath } from "../../../steps/task_fields.ts";
 import type { ClipSource } from "../picture_timeline.ts";
 import { lessonTimeline, narrationFrames, type TimelineParams } from "./_lesson_timeline.ts";
@@ -50,7 +49,7 @@ export const clipsStep: StepKindDefinition = {
     const cues = task.inputs.slice(sections + count + moving.length).map((input) => input.value);
     const speech = task.inputs.slice(0, sections).map((input) => numberField(input.value, "duration"));
     const frames = narrationFrames(speech, params);
-    const timeline = lessonTimeline(params, frames as unknown as Json, cues);
+    const timeline = lessonTimeline(params, frames, cues);
     const partOf = (picture: number) => timeline.pictures[picture]!.part;
     const side = (source: ClipSource) => {
       const part = partOf(source.picture);

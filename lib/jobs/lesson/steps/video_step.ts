@@ -16,7 +16,7 @@ import {
 import { writeMp4 } from "../../../media/mp4_mux.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { inputPath, numbersField, outputPath } from "../../../steps/task_fields.ts";
-import { lessonTimeline, type TimelineParams } from "./_lesson_timeline.ts";
+import { lessonTimeline, narrationFramesOf, type TimelineParams } from "./_lesson_timeline.ts";
 
 /**
  * Writes one format of a video: its pictures laid on the narration's frames (see `picture_timeline.ts`), stills
@@ -32,7 +32,7 @@ export const videoStep: StepKindDefinition = {
     const params = task.params as unknown as TimelineParams & { gop: number; clips: boolean };
     const { fps, gop } = params;
     const stills = readStills(await Deno.readFile(inputPath(task, 0), { signal }));
-    const narration = task.inputs[1]!.value;
+    const narration = narrationFramesOf(task.inputs[1]!.value);
     const first = params.clips ? 3 : 2;
     const timeline = lessonTimeline(params, narration, task.inputs.slice(first).map((input) => input.value));
     const clips = params.clips
