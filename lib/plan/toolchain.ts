@@ -25,7 +25,7 @@ export interface Toolchain {
   /** pocketsphinx's identity (its binary and model files); absent or null when no step uses it. */
   pocketsphinx?: string | null;
   /**
-   * The libx264 library the lesson's stills are encoded with in-process (its path, size and time, see
+   * The libx264 library the lesson's stills are encoded with in-process (a digest of its bytes, see
    * `libx264Identity`); absent or null where there is none (ffmpeg encodes them).
    */
   x264?: string | null;

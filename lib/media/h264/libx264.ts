@@ -8,6 +8,7 @@
  */
 import { isMissing } from "../../core/exists.ts";
 import { concatBytes } from "../../core/concat_bytes.ts";
+import { fileDigest } from "../file_digests.ts";
 
 /** The x264 build whose structs this module knows (Debian 12's and Ubuntu 22.04–24.04's libx264). */
 export const X264_BUILD = 164;
@@ -112,12 +113,12 @@ function statOrNull(path: string): Deno.FileInfo | null {
 }
 
 /**
- * Identifies the libx264 stills would be encoded with, for their steps' keys: its path, size and modification time
- * (a new build installed over it changes the key). Its file's identity, not a check that it loads: see
- * {@linkcode libx264Problem}.
+ * Identifies the libx264 stills would be encoded with, for their steps' keys: a digest of its bytes (see
+ * {@linkcode fileDigest}), so a new build installed over it changes the key and the same build anywhere keeps it.
+ * Its file's identity, not a check that it loads: see {@linkcode libx264Problem}.
  *
  * @param path The library, or null. @default findLibx264()
- * @returns `path\tsize\tmtime`, or null when there is no library.
+ * @returns 16 hexadecimal digits, or null when there is no library.
  *
  * @example
  * ```ts
@@ -127,8 +128,7 @@ function statOrNull(path: string): Deno.FileInfo | null {
  * ```
  */
 export function libx264Identity(path: string | null = findLibx264()): string | null {
-  const info = path === null ? null : statOrNull(path);
-  return info === null ? null : `${path}\t${info.size}\t${info.mtime?.getTime() ?? ""}`;
+  return path === null ? null : fileDigest(path);
 }
 
 /**

@@ -59,7 +59,20 @@ Deno.test("libassFontsIdentity() changes with any font fontconfig reads there (i
   assert.notEqual(italic, first, "an italic font added");
   await Deno.mkdir(`${dir}/more/deeper`, { recursive: true });
   await Deno.copyFile(font, `${dir}/more/deeper/Other-Regular.otf`);
-  assert.notEqual(libassFontsIdentity(dir), italic, "a font added in a subfolder");
+  const deeper = libassFontsIdentity(dir);
+  assert.notEqual(deeper, italic, "a font added in a subfolder");
+  await Deno.utime(`${dir}/more/deeper/Other-Regular.otf`, new Date(2001, 1, 1), new Date(2001, 1, 1));
+  assert.equal(libassFontsIdentity(dir), deeper, "a font only touched");
+  const bytes = await Deno.readFile(`${dir}/Extra-Italic.ttf`);
+  bytes[bytes.length - 100] = bytes[bytes.length - 100]! ^ 0xff;
+  await Deno.writeFile(`${dir}/Extra-Italic.ttf`, bytes);
+  assert.notEqual(libassFontsIdentity(dir), deeper, "a font's bytes changed, its size kept");
+  const copy = await tempDir("reel-libass-identity-copy-");
+  await Deno.copyFile(`${dir}/DejaVuSans.ttf`, `${copy}/DejaVuSans.ttf`);
+  await Deno.copyFile(`${dir}/Extra-Italic.ttf`, `${copy}/Extra-Italic.ttf`);
+  await Deno.mkdir(`${copy}/more/deeper`, { recursive: true });
+  await Deno.copyFile(`${dir}/more/deeper/Other-Regular.otf`, `${copy}/more/deeper/Other-Regular.otf`);
+  assert.equal(libassFontsIdentity(copy), libassFontsIdentity(dir), "the same fonts in another folder");
 });
 
 Deno.test("captionFontsDir() is the folder the caption font was found in, the one its identity keys", async () => {

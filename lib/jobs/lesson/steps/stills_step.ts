@@ -70,7 +70,7 @@ export const stillsStep: StepKindDefinition = {
 };
 
 /**
- * The libx264 this machine has, when it is the one the plan keyed the stills with (its path, size and time), and
+ * The libx264 this machine has, when it is the one the plan keyed the stills with (its bytes' digest), and
  * the one this worker would encode with: a worker that opened the file before it was replaced still runs the old
  * code (the loader cannot open it again).
  *
@@ -81,19 +81,18 @@ export const stillsStep: StepKindDefinition = {
 function plannedLibx264(step: string, planned: unknown): string {
   const library = findLibx264();
   const identity = libx264Identity(library);
-  const show = (text: unknown) => String(text).replaceAll("\t", " ");
   if (library === null || identity !== planned) {
     throw new Error(
-      `${step}: planned for libx264 ${show(planned)}, but this machine has ${
-        identity === null ? "none" : show(identity)
+      `${step}: planned for the libx264 of digest ${String(planned)}, but this machine has ${
+        library === null ? "none" : `${library} (digest ${identity})`
       }. Install the same libx264 here, or render with REEL_LIBX264=off so that ffmpeg encodes the stills`,
     );
   }
   const loaded = openedLibx264Identity(library);
   if (loaded !== undefined && loaded !== identity) {
     throw new Error(
-      `${step}: planned for libx264 ${show(planned)}, but this worker loaded ${
-        loaded === null ? library : show(loaded)
+      `${step}: planned for the libx264 of digest ${String(planned)}, but this worker loaded ${library}${
+        loaded === null ? "" : ` (digest ${loaded})`
       } before the file was replaced, and still encodes with it. Restart the worker (reel worker) to load the new one`,
     );
   }

@@ -4,12 +4,12 @@
  * Symbola) that has them all.
  * @module
  */
-import { sha256Hex } from "../../../core/sha256.ts";
+import { fileDigest } from "../../../media/file_digests.ts";
 import { slideFontDirs } from "../../../media/font_dirs.ts";
 import { findFallbackFace } from "./_fallback_fonts.ts";
 import { readSfntFaces } from "./_sfnt.ts";
 
-/** A font file chosen for a text, and what keys it (its path, size and modification time, as the slides' fonts). */
+/** A font file chosen for a text, and what keys it (the digest of its bytes, as the slides' fonts). */
 export interface TextFont {
   path: string;
   identity: string;
@@ -55,12 +55,15 @@ export async function fontForText(text: string, primary: string): Promise<string
 }
 
 /**
- * What keys a font file: its path, size and modification time, hashed (a font is not read to key it).
+ * What keys a font file: the digest of its bytes (see {@linkcode fileDigest}; read only when it has changed since
+ * it was last read).
  *
  * @param path The font file.
  * @returns 16 hexadecimal digits.
+ * @throws {Deno.errors.NotFound} When there is no such file.
  */
 export function textFontIdentity(path: string): string {
-  const { size, mtime } = Deno.statSync(path);
-  return sha256Hex(`${path}\t${size}\t${mtime?.getTime() ?? ""}`).slice(0, 16);
+  const digest = fileDigest(path);
+  if (digest === null) throw new Deno.errors.NotFound(`No font file at ${path}`);
+  return digest;
 }

@@ -26,7 +26,7 @@ Deno.test("slideFontsIdentity() is short and stable", async () => {
   assert.equal(await slideFontsIdentity(), identity);
 });
 
-Deno.test("slideFontsIdentity() changes with REEL_FONT_DIR and with the font files in it", async () => {
+Deno.test("slideFontsIdentity() changes with the fonts' bytes, not with their folder or times", async () => {
   const first = await Deno.makeTempDir();
   const second = await Deno.makeTempDir();
   try {
@@ -38,12 +38,19 @@ Deno.test("slideFontsIdentity() changes with REEL_FONT_DIR and with the font fil
     const original = await identityWith(first);
     assert.match(original, /^[0-9a-f]{16}$/);
     assert.equal(await identityWith(first), original);
-    assert.notEqual(await identityWith(second), original, "another folder");
-    await Deno.utime(`${first}/${PRIMARY_FILES[0]}`, new Date(2001, 1, 1), new Date(2001, 1, 1));
-    const touched = await identityWith(first);
-    assert.notEqual(touched, original, "a font file changed");
+    assert.equal(await identityWith(second), original, "the same fonts in another folder");
+    const font = `${first}/${PRIMARY_FILES[0]}`;
+    await Deno.utime(font, new Date(2001, 1, 1), new Date(2001, 1, 1));
+    assert.equal(await identityWith(first), original, "a font only touched");
+    // One byte of a glyph changed in place, the size and modification time as they were (`cp -p` of an edit).
+    const bytes = await Deno.readFile(font);
+    bytes[bytes.length - 100] = bytes[bytes.length - 100]! ^ 0xff;
+    await Deno.writeFile(font, bytes);
+    await Deno.utime(font, new Date(2001, 1, 1), new Date(2001, 1, 1));
+    const edited = await identityWith(first);
+    assert.notEqual(edited, original, "a font's bytes changed");
     await Deno.copyFile(`${first}/${PRIMARY_FILES[1]}`, `${first}/Extra-Regular.ttf`);
-    assert.notEqual(await identityWith(first), touched, "a fallback font added");
+    assert.notEqual(await identityWith(first), edited, "a fallback font added");
   } finally {
     await Deno.remove(first, { recursive: true });
     await Deno.remove(second, { recursive: true });

@@ -1,0 +1,187 @@
+/**
+ * What files hold, for keys that must name bytes and not places: fonts and libraries that reel reads by the
+ * hundred at every plan, too many to read each time.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { isFolder } from "../core/exists.ts";
+
+/** A digest remembered under the file's identity when it was read. */
+type Remembered = [identity: string, digest: string];
+
+/**
+ * A file whose change time is this close to now is not remembered: a change in the same clock tick as the `stat`
+ * that read its identity would leave that identity as it was (what build systems call a racy file).
+ */
+const RACY_MS = 2000;
+
+/** Read through one buffer, a megabyte at a time: fonts of 20 MB (Noto CJK) are not held whole. */
+const CHUNK = 1 << 20;
+
+const known = new Map<string, Remembered>();
+
+/**
+ * Where digests are remembered between runs: `$XDG_CACHE_HOME/reel/file-digests.json`, else
+ * `$HOME/.cache/reel/file-digests.json`, beside the program versions; none when `$HOME` does not exist.
+ *
+ * @param env Reads environment variables. @default Deno.env.get
+ * @returns The file, or null when there is none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileDigestsFile } from "./file_digests.ts";
+ * assert.equal(fileDigestsFile((name) => ({ HOME: "/tmp" })[name]), "/tmp/.cache/reel/file-digests.json");
+ * assert.equal(fileDigestsFile((name) => ({ XDG_CACHE_HOME: "/c/" })[name]), "/c/reel/file-digests.json");
+ * assert.equal(fileDigestsFile((name) => ({ HOME: "/no/such/home" })[name]), null);
+ * ```
+ */
+export function fileDigestsFile(env: (name: string) => string | undefined = Deno.env.get): string | null {
+  const cache = env("XDG_CACHE_HOME");
+  if (cache !== undefined && cache !== "") return `${cache.replace(/\/+$/, "")}/reel/file-digests.json`;
+  const home = env("HOME");
+  return home === undefined || home === "" || !isFolder(home)
+    ? null
+    : `${home.replace(/\/+$/, "")}/.cache/reel/file-digests.json`;
+}
+
+/**
+ * The SHA-256 of each file's bytes (16 hexadecimal digits), remembered under the file's identity: its device,
+ * inode, size, and modification and change times. A file rewritten in place gets a new change time whatever its
+ * size and modification time say (`cp -p` and `touch -r` cannot set it), so it is read again; a file only touched
+ * or moved, or a copy elsewhere, has the same digest, so its keys stay. Remembered in this process and, between
+ * runs, in {@linkcode fileDigestsFile} (Debian's fonts are 150 MB: a second to read, once per machine). Synchronous,
+ * like the `stat`s it replaces: a few hundred files at every plan, nearly all of them remembered.
+ *
+ * @param paths The files.
+ * @param options `memo`: where digests are remembered between runs, or null for nowhere. @default fileDigestsFile()
+ *   `now`: the clock, in milliseconds, that tells a file changed a moment ago (see RACY_MS). @default Date.now
+ * @returns One digest a path, in order; null for a path where there is no file.
+ * @throws What reading a file throws otherwise (`PermissionDenied`): a font or library reel cannot read.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileDigests } from "./file_digests.ts";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/a`, "same bytes");
+ * Deno.writeTextFileSync(`${dir}/b`, "same bytes");
+ * const [a, b, missing] = fileDigests([`${dir}/a`, `${dir}/b`, `${dir}/c`], { memo: null });
+ * assert.equal(a, b);
+ * assert.equal(missing, null);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function fileDigests(
+  paths: readonly string[],
+  options: { memo?: string | null; now?: () => number } = {},
+): (string | null)[] {
+  const memo = options.memo === undefined ? fileDigestsFile() : options.memo;
+  const now = options.now ?? Date.now;
+  let remembered: Record<string, Remembered> | null = null;
+  let learned = false;
+  const digests = paths.map((path) => {
+    const info = statOrNull(path);
+    if (info === null) return null;
+    const identity = identityOf(info);
+    const inProcess = known.get(path);
+    if (inProcess?.[0] === identity) return inProcess[1];
+    remembered ??= memo === null ? {} : readMemo(memo);
+    const stored = remembered[path];
+    if (stored?.[0] === identity) {
+      known.set(path, stored);
+      return stored[1];
+    }
+    const digest = digestOf(path);
+    const changed = Math.max(info.mtime?.getTime() ?? Infinity, info.ctime?.getTime() ?? Infinity);
+    if (now() - changed >= RACY_MS) {
+      known.set(path, [identity, digest]);
+      remembered[path] = [identity, digest];
+      learned = true;
+    }
+    return digest;
+  });
+  if (learned && memo !== null && remembered !== null) writeMemo(memo, remembered);
+  return digests;
+}
+
+/**
+ * One file's digest (see {@linkcode fileDigests}).
+ *
+ * @param path The file.
+ * @returns 16 hexadecimal digits, or null when there is no file.
+ */
+export function fileDigest(path: string): string | null {
+  return fileDigests([path])[0]!;
+}
+
+function identityOf(info: Deno.FileInfo): string {
+  return [info.dev, info.ino, info.size, info.mtime?.getTime(), info.ctime?.getTime()].join(":");
+}
+
+function statOrNull(path: string): Deno.FileInfo | null {
+  try {
+    return Deno.statSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
+/** Whether a remembered file is still there to keep its entry for: one that cannot be looked at is not kept. */
+function isThere(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    // Gone or hidden: its digest is not worth keeping.
+    return false;
+  }
+}
+
+function digestOf(path: string): string {
+  const hash = createHash("sha256");
+  using file = Deno.openSync(path, { read: true });
+  const buffer = new Uint8Array(CHUNK);
+  for (let read = file.readSync(buffer); read !== null; read = file.readSync(buffer)) {
+    hash.update(buffer.subarray(0, read));
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** The remembered digests; a file that cannot be read or is not such a memo holds none (it is replaced). */
+function readMemo(path: string): Record<string, Remembered> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Deno.readTextFileSync(path));
+  } catch {
+    // Remembering is a convenience: a memo missing, unreadable or garbled only means reading the files again.
+    return {};
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return {};
+  const entries = Object.entries(parsed).filter(([, value]) =>
+    Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === "string")
+  );
+  return Object.fromEntries(entries) as Record<string, Remembered>;
+}
+
+/**
+ * Writes the memo whole (a temporary file renamed over it), without the files that are gone (a test's fonts, a
+ * folder removed): it does not grow with every folder of fonts reel was ever shown.
+ */
+function writeMemo(path: string, remembered: Record<string, Remembered>): void {
+  const kept = Object.fromEntries(Object.entries(remembered).filter(([file]) => isThere(file)));
+  const temporary = `${path}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`;
+  try {
+    Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")) || "/", { recursive: true });
+    Deno.writeTextFileSync(temporary, JSON.stringify(kept));
+    Deno.renameSync(temporary, path);
+  } catch {
+    // A cache folder that cannot be written only means reading the files again next run.
+    try {
+      Deno.removeSync(temporary);
+    } catch {
+      // Never written.
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { fileDigests } from "../../../lib/media/file_digests.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
+
+const MODULE = new URL("../../../lib/media/file_digests.ts", import.meta.url).href;
+const HOUR = 3_600_000;
+
+/** What a new process (which has remembered nothing yet) says the file's digest is, with the memo at `memo`. */
+async function digestInNewProcess(path: string, memo: string): Promise<string> {
+  const code = `import { fileDigests } from "${MODULE}";\n` +
+    `console.log(fileDigests([${JSON.stringify(path)}], { memo: ${JSON.stringify(memo)}, ` +
+    `now: () => Date.now() + ${HOUR} })[0]);`;
+  const { code: exit, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", code],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(exit, 0, new TextDecoder().decode(stderr));
+  return new TextDecoder().decode(stdout).trim();
+}
+
+function sha16(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex").slice(0, 16);
+}
+
+/** Rewrites the file's bytes in place with `bytes` until its change time moves (a write may land in the same ms). */
+function rewriteInPlace(path: string, bytes: Uint8Array): void {
+  const before = Deno.statSync(path).ctime?.getTime();
+  do Deno.writeFileSync(path, bytes); while (Deno.statSync(path).ctime?.getTime() === before);
+}
+
+Deno.test("fileDigests: the bytes' digest, alike for copies elsewhere, null where there is no file", async () => {
+  const dir = await tempDir();
+  const bytes = new TextEncoder().encode("a font's bytes");
+  await Deno.writeFile(`${dir}/a.ttf`, bytes);
+  await Deno.mkdir(`${dir}/moved`);
+  await Deno.writeFile(`${dir}/moved/a.ttf`, bytes);
+  const [a, copy, missing] = fileDigests([`${dir}/a.ttf`, `${dir}/moved/a.ttf`, `${dir}/none.ttf`], {
+    memo: null,
+  });
+  assert.equal(a, sha16(bytes));
+  assert.equal(copy, a);
+  assert.equal(missing, null);
+});
+
+Deno.test("fileDigests: remembered between runs, read again when rewritten in place with its size and mtime kept", async () => {
+  const dir = await tempDir();
+  const font = `${dir}/font.ttf`;
+  const memo = `${dir}/cache/reel/file-digests.json`;
+  const first = new TextEncoder().encode("glyphs version 1");
+  await Deno.writeFile(font, first);
+  const mtime = new Date(2020, 0, 1);
+  await Deno.utime(font, mtime, mtime);
+  assert.equal(await digestInNewProcess(font, memo), sha16(first));
+  const remembered = JSON.parse(await Deno.readTextFile(memo));
+  assert.equal(remembered[font][1], sha16(first));
+  // The memo is what a later run reads: a digest planted under the file's identity is believed, not the file.
+  await Deno.writeTextFile(memo, JSON.stringify({ [font]: [remembered[font][0], "0123456789abcdef"] }));
+  assert.equal(await digestInNewProcess(font, memo), "0123456789abcdef");
+  assert.equal(await digestInNewProcess(font, memo), "0123456789abcdef");
+  // Edited in place, same size, its modification time put back (`cp -p`): the change time tells, it is read again.
+  const second = new TextEncoder().encode("glyphs version 2");
+  assert.equal(second.length, first.length);
+  rewriteInPlace(font, second);
+  await Deno.utime(font, mtime, mtime);
+  assert.equal(await digestInNewProcess(font, memo), sha16(second));
+  // Only touched: a new identity, the same digest.
+  await Deno.utime(font, new Date(2021, 0, 1), new Date(2021, 0, 1));
+  assert.equal(await digestInNewProcess(font, memo), sha16(second));
+});
+
+Deno.test("fileDigests: a file changed a moment ago is not remembered; a garbled memo is replaced; gone files leave it", async () => {
+  const dir = await tempDir();
+  const memo = `${dir}/file-digests.json`;
+  await Deno.writeTextFile(memo, "not json");
+  const fresh = `${dir}/fresh.ttf`;
+  await Deno.writeTextFile(fresh, "just written");
+  assert.equal(fileDigests([fresh], { memo })[0], sha16(new TextEncoder().encode("just written")));
+  assert.equal(await Deno.readTextFile(memo), "not json", "nothing learned: the memo is not written");
+  const [old, gone] = [`${dir}/old.ttf`, `${dir}/gone.ttf`];
+  await Deno.writeTextFile(old, "old");
+  await Deno.writeTextFile(gone, "gone");
+  fileDigests([old, gone], { memo, now: () => Date.now() + HOUR });
+  assert.deepEqual(Object.keys(JSON.parse(await Deno.readTextFile(memo))).sort(), [gone, old]);
+  await Deno.remove(gone);
+  const other = `${dir}/other.ttf`;
+  await Deno.writeTextFile(other, "other");
+  fileDigests([other], { memo, now: () => Date.now() + HOUR });
+  assert.deepEqual(Object.keys(JSON.parse(await Deno.readTextFile(memo))).sort(), [old, other]);
+});
