@@ -4,7 +4,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { isFolder } from "../core/exists.ts";
+import { isFolder, isMissing } from "../core/exists.ts";
 
 /** A digest remembered under the file's identity when it was read. */
 type Remembered = [identity: string, digest: string];
@@ -113,6 +113,62 @@ export function fileDigests(
  */
 export function fileDigest(path: string): string | null {
   return fileDigests([path])[0]!;
+}
+
+/**
+ * One digest of the files in folders and the folders under them (links to folders followed, each folder once):
+ * each file's place (its root's rank and its path there) and {@linkcode fileDigests}' digest of its bytes, so it
+ * changes when a file is added, removed or rewritten, not when the folders are touched or moved.
+ *
+ * @param dirs The folders, in the order they are searched; one that is not there holds nothing.
+ * @param options `match`: the names of the files that count. @default every file
+ * @returns 16 hexadecimal digits.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { foldersDigest } from "./file_digests.ts";
+ * const dir = Deno.makeTempDirSync();
+ * const empty = foldersDigest([dir]);
+ * Deno.writeTextFileSync(`${dir}/a.ttf`, "a font");
+ * assert.notEqual(foldersDigest([dir]), empty);
+ * assert.equal(foldersDigest([dir], { match: /\.otf$/ }), empty);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function foldersDigest(dirs: readonly string[], options: { match?: RegExp } = {}): string {
+  const places: string[] = [];
+  const files: string[] = [];
+  const seen = new Set<string>();
+  // Synchronous, as the fonts' identities that use it: a few hundred files, a `stat` each.
+  const walk = (dir: string, place: string) => {
+    let real: string;
+    let entries: Deno.DirEntry[];
+    try {
+      real = Deno.realPathSync(dir);
+      entries = [...Deno.readDirSync(dir)];
+    } catch (error) {
+      // A folder that is not there (or is a file) holds nothing.
+      if (isMissing(error)) return;
+      throw error;
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory || (entry.isSymlink && isFolder(path))) {
+        walk(path, `${place}/${entry.name}`);
+      } else if (options.match?.test(entry.name) ?? true) {
+        places.push(`${place}/${entry.name}`);
+        files.push(path);
+      }
+    }
+  };
+  for (const [rank, dir] of dirs.entries()) walk(dir, `${rank}`);
+  const digests = fileDigests(files);
+  // A broken link is no file.
+  const lines = places.flatMap((place, i) => digests[i] === null ? [] : [`${place}\t${digests[i]}`]);
+  return createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 16);
 }
 
 function identityOf(info: Deno.FileInfo): string {

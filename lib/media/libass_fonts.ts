@@ -7,9 +7,7 @@
  */
 import { escapeMarkup } from "../core/escape_markup.ts";
 import { type CaptionFont, captionFont } from "./caption_font.ts";
-import { isFolder, isMissing } from "../core/exists.ts";
-import { sha256Hex } from "../core/sha256.ts";
-import { fileDigests } from "./file_digests.ts";
+import { foldersDigest } from "./file_digests.ts";
 import { slideFontDirs } from "./font_dirs.ts";
 
 /**
@@ -72,10 +70,10 @@ const FONTCONFIG_FONT = /\.(ttf|otf|ttc|otc|pfa|pfb|pcf|pcf\.gz|bdf|woff|woff2|d
 /**
  * Identifies the fonts libass may draw burned captions with: every font file fontconfig reads in the caption font's
  * folder and the slides' fallback folders, and in the folders under them, italics too (see {@linkcode fontconfigFor}:
- * a `<dir>` is read whole). It hashes each file's place (its folder's rank and its path in that folder) and the
- * digest of its bytes (see {@linkcode fileDigests}), so a font added, removed or rewritten anywhere there changes
- * it, and fonts only touched or moved (`REEL_FONT_DIR` at a copy) do not. The slides' own identity holds only the files their renderer searches; a
- * font in a subfolder changed only the burned pictures, under unchanged keys, before this was in them.
+ * a `<dir>` is read whole), by {@linkcode foldersDigest}: a font added, removed or rewritten anywhere there changes
+ * it, fonts only touched or moved (`REEL_FONT_DIR` at a copy) do not. The slides' own identity holds only the
+ * files their renderer searches; a font in a subfolder changed only the burned pictures, under unchanged keys,
+ * before this was in them.
  *
  * @param fontsDir The caption font's folder.
  * @returns 16 hexadecimal digits.
@@ -88,40 +86,7 @@ const FONTCONFIG_FONT = /\.(ttf|otf|ttc|otc|pfa|pfb|pcf|pcf\.gz|bdf|woff|woff2|d
  * ```
  */
 export function libassFontsIdentity(fontsDir: string): string {
-  const places: string[] = [];
-  const files: string[] = [];
-  const seen = new Set<string>();
-  // Synchronous, as the slides' identity: a few hundred files, a `stat` each.
-  const walk = (dir: string, place: string) => {
-    let real: string;
-    let entries: Deno.DirEntry[];
-    try {
-      real = Deno.realPathSync(dir);
-      entries = [...Deno.readDirSync(dir)];
-    } catch (error) {
-      // A folder that is not there (or is a file) holds no font.
-      if (isMissing(error)) return;
-      throw error;
-    }
-    if (seen.has(real)) return;
-    seen.add(real);
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const path = `${dir}/${entry.name}`;
-      if (entry.isDirectory || (entry.isSymlink && isFolder(path))) {
-        walk(path, `${place}/${entry.name}`);
-      } else if (FONTCONFIG_FONT.test(entry.name)) {
-        places.push(`${place}/${entry.name}`);
-        files.push(path);
-      }
-    }
-  };
-  for (const [rank, dir] of [...new Set([fontsDir, ...slideFontDirs().fallbacks])].entries()) {
-    walk(dir, `${rank}`);
-  }
-  const digests = fileDigests(files);
-  // A broken link is no font.
-  const lines = places.flatMap((place, i) => digests[i] === null ? [] : [`${place}\t${digests[i]}`]);
-  return sha256Hex(lines.join("\n")).slice(0, 16);
+  return foldersDigest([...new Set([fontsDir, ...slideFontDirs().fallbacks])], { match: FONTCONFIG_FONT });
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { InputError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
+import { foldersDigest } from "../media/file_digests.ts";
 import { findLibx264, libx264Identity, libx264Problem, namedLibx264 } from "../media/h264/libx264.ts";
 import { pocketsphinxIdentity, requirePocketsphinx } from "../media/pocketsphinx.ts";
 import { programVersion } from "../media/program_version.ts";
@@ -54,7 +55,8 @@ export const engineProbes: EngineProbes = {
     ]);
     return `${ffmpeg}; ${ffprobe}`;
   },
-  espeak: async () => await programVersion(await findEspeak(), ["--version"], { name: "espeak-ng" }),
+  espeak: async () =>
+    espeakWithData(await programVersion(await findEspeak(), ["--version"], { name: "espeak-ng" })),
   slides: slideRendererIdentity,
   pocketsphinx: async () => await pocketsphinxIdentity(await requirePocketsphinx()),
   x264: () => {
@@ -73,3 +75,24 @@ export const engineProbes: EngineProbes = {
     return problem !== null ? null : libx264Identity(library);
   },
 };
+
+/**
+ * espeak-ng's version with a digest of the voice data it reads (the folder its `--version` names, in
+ * `ESPEAK_DATA_PATH` when set): a dictionary compiled again in place (`espeak-ng --compile=en` after editing
+ * `en_extra`) says words otherwise, and its version's text does not change.
+ *
+ * @param version What {@linkcode programVersion} says of espeak-ng: `eSpeak NG …: 1.51  Data at: … #…`.
+ * @returns The version, then ` data #` and the folder's digest; the version alone when it names no folder.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { espeakWithData } from "./engine_probes.ts";
+ * assert.equal(espeakWithData("eSpeak NG 1.51 #0123456789abcdef"), "eSpeak NG 1.51 #0123456789abcdef");
+ * assert.match(espeakWithData("eSpeak NG 1.51  Data at: /no/folder #0123456789abcdef"), / data #[0-9a-f]{16}$/);
+ * ```
+ */
+export function espeakWithData(version: string): string {
+  const folder = /Data at: (.+) #[0-9a-f]{16}$/.exec(version)?.[1];
+  return folder === undefined ? version : `${version} data #${foldersDigest([folder])}`;
+}

@@ -93,7 +93,8 @@ function plannedLibx264(step: string, planned: unknown): string {
     throw new Error(
       `${step}: planned for the libx264 of digest ${String(planned)}, but this worker loaded ${library}${
         loaded === null ? "" : ` (digest ${loaded})`
-      } before the file was replaced, and still encodes with it. Restart the worker (reel worker) to load the new one`,
+      } before the file was replaced, and still encodes with it. Restart the worker (reel worker) to load the new ` +
+        "one",
     );
   }
   return library;

@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { engineProbes, espeakWithData } from "../../../lib/plan/engine_probes.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
+
+Deno.test("engineProbes.espeak: espeak-ng's version and a digest of the voice data folder it names", async () => {
+  const identity = await engineProbes.espeak();
+  assert.match(identity, /^eSpeak NG .*Data at: .* #[0-9a-f]{16} data #[0-9a-f]{16}$/);
+  assert.equal(await engineProbes.espeak(), identity);
+});
+
+Deno.test("espeakWithData: a dictionary compiled again in place changes it, a touch does not", async () => {
+  const dir = await tempDir();
+  await Deno.mkdir(`${dir}/voices/!v`, { recursive: true });
+  await Deno.writeTextFile(`${dir}/en_dict`, "compiled dictionary 1");
+  await Deno.writeTextFile(`${dir}/voices/!v/f1`, "a variant");
+  const version = `eSpeak NG text-to-speech: 1.51  Data at: ${dir} #0123456789abcdef`;
+  const first = espeakWithData(version);
+  assert.ok(first.startsWith(`${version} data #`));
+  await Deno.utime(`${dir}/en_dict`, new Date(2001, 0, 1), new Date(2001, 0, 1));
+  assert.equal(espeakWithData(version), first, "touched");
+  await Deno.writeTextFile(`${dir}/en_dict`, "compiled dictionary 2");
+  await Deno.utime(`${dir}/en_dict`, new Date(2001, 0, 1), new Date(2001, 0, 1));
+  const compiled = espeakWithData(version);
+  assert.notEqual(compiled, first, "the dictionary's bytes changed, its size and time kept");
+  await Deno.writeTextFile(`${dir}/voices/!v/f2`, "another variant");
+  assert.notEqual(espeakWithData(version), compiled, "a voice added in a subfolder");
+});
