@@ -10,9 +10,12 @@
  * @module
  */
 import { resolve } from "node:path";
+import { messageOf } from "../core/errors.ts";
+import { nearestFolder } from "../core/exists.ts";
 import type { Json } from "../core/json.ts";
 import { sha256File } from "../core/sha256.ts";
 import { readModuleGraph } from "../schema/module_graph.ts";
+import { ownerMark } from "../store/owner_mark.ts";
 import { workflowDir } from "../schema/workflow_path.ts";
 import { type ClusterJob, isClusterJob, JOB_FORMAT, jobIdOf } from "./cluster_job.ts";
 import { type EngineEntry, engineMismatches, engineMismatchMessage } from "./engine_mismatch.ts";
@@ -86,6 +89,8 @@ const SECRET_VARIABLES = /^(REDIS_URL$|AWS_|REEL_)/;
 export class JobGuard {
   readonly #options: JobGuardOptions;
   readonly #loaded = new Map<string, string>();
+  /** Store folders this worker has written in (each is tried once; one it cannot write is tried at each job). */
+  readonly #writable = new Set<string>();
 
   /** @param options Allowed roots, the worker's own store, its step kinds and local engines. */
   constructor(options: JobGuardOptions) {
@@ -150,7 +155,10 @@ export class JobGuard {
     if (!location.startsWith("/")) {
       throw new JobRefusedError(id, `its store ${location} is not an absolute path`);
     }
-    if (await this.#underRoot(location)) return location;
+    if (await this.#underRoot(location)) {
+      await this.#checkWritable(id, location);
+      return location;
+    }
     throw new JobRefusedError(
       id,
       `its store ${location} is outside the folders this worker was allowed (--allow-root, --store)`,
@@ -230,6 +238,32 @@ export class JobGuard {
     }
   }
 
+  /**
+   * Refuses a job whose store this worker cannot write (not mounted here, read-only here, a file in the way): the
+   * step would run and its artifact could not be stored, and another worker may write it. The store's folder may
+   * not be there yet: the folder it would be made in is tried then.
+   */
+  async #checkWritable(id: string, location: string): Promise<void> {
+    if (this.#writable.has(location)) return;
+    try {
+      // Named as the store's private files are: a render or `cache gc` beside it leaves it alone.
+      const probe = await Deno.makeTempFile({
+        dir: await nearestFolder(location),
+        prefix: `.${ownerMark()}-probe-`,
+      });
+      await Deno.remove(probe);
+    } catch (error) {
+      throw new JobRefusedError(
+        id,
+        `its store ${location} cannot be written by this worker: ${messageOf(error)}`,
+        {
+          elsewhere: true,
+        },
+      );
+    }
+    this.#writable.add(location);
+  }
+
   /** True when a path (made real, so a link cannot lead out) is inside an allowed root. */
   async #underRoot(path: string): Promise<boolean> {
     const real = await realPathOrParent(path);
@@ -247,7 +281,8 @@ async function realPathOrParent(path: string): Promise<string> {
       const real = await Deno.realPath(at === "" ? "/" : at);
       return [real.replace(/\/$/, ""), ...missing.reverse()].join("/");
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      // Not there, or under a file (where a shared folder is not mounted): named by its parent's real path.
+      if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) throw error;
       const slash = at.lastIndexOf("/");
       missing.push(at.slice(slash + 1));
       at = at.slice(0, slash);

@@ -2,6 +2,7 @@
  * Whether a path exists, and whether an error says a file cannot be read at all.
  * @module
  */
+import { dirname, resolve } from "node:path";
 
 /**
  * Tells whether a file or folder exists; any error other than its absence is thrown.
@@ -113,5 +114,31 @@ export function realPathOrNull(path: string): string | null {
   } catch (error) {
     if (isMissing(error)) return null;
     throw error;
+  }
+}
+
+/**
+ * The folder itself when it exists, else the nearest one above it that does: where it would be made.
+ *
+ * @param folder The folder.
+ * @returns An existing folder's absolute path.
+ * @throws {Deno.errors.NotADirectory} When a file stands there, or at the nearest existing path above it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { nearestFolder } from "./exists.ts";
+ * assert.equal(await nearestFolder("/tmp/no/such/folder"), "/tmp");
+ * ```
+ */
+export async function nearestFolder(folder: string): Promise<string> {
+  for (let path = resolve(folder);; path = dirname(path)) {
+    const found = await Deno.stat(path).catch((error) => {
+      if (!isMissing(error) || path === dirname(path)) throw error;
+      return null;
+    });
+    if (found === null) continue;
+    if (found.isDirectory) return path;
+    throw new Deno.errors.NotADirectory(`${path} is not a folder`);
   }
 }

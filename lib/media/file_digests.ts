@@ -175,11 +175,12 @@ function identityOf(info: Deno.FileInfo): string {
   return [info.dev, info.ino, info.size, info.mtime?.getTime(), info.ctime?.getTime()].join(":");
 }
 
+/** A file's information, or null where there is none (nothing there, or a file where a folder of its path is). */
 function statOrNull(path: string): Deno.FileInfo | null {
   try {
     return Deno.statSync(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
+    if (isMissing(error)) return null;
     throw error;
   }
 }

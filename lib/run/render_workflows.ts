@@ -6,7 +6,7 @@
 import { dirname, resolve } from "node:path";
 import { type Clock, realClock } from "../core/clock.ts";
 import { InputError, systemReason } from "../core/errors.ts";
-import { isMissing, realPathOrNull } from "../core/exists.ts";
+import { isMissing, nearestFolder, realPathOrNull } from "../core/exists.ts";
 import type { StepExecutor } from "../core/executor.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import type { RedisTarget } from "../cluster/redis_target.ts";
@@ -118,23 +118,6 @@ export async function ensureWritableFolder(
       hint: options.hint ?? FOLDER_HINTS[role] ?? "Choose another folder with --cache (or REEL_CACHE)",
       cause: error,
     });
-  }
-}
-
-/**
- * The folder itself when it exists, else the nearest one above it that does: where it would be made.
- *
- * @throws {Deno.errors.NotADirectory} When a file stands there, or at the nearest existing path above it.
- */
-async function nearestFolder(folder: string): Promise<string> {
-  for (let path = resolve(folder);; path = dirname(path)) {
-    const found = await Deno.stat(path).catch((error) => {
-      if (!isMissing(error) || path === dirname(path)) throw error;
-      return null;
-    });
-    if (found === null) continue;
-    if (found.isDirectory) return path;
-    throw new Deno.errors.NotADirectory(`${path} is not a folder`);
   }
 }
 

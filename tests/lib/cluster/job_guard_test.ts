@@ -79,6 +79,25 @@ Deno.test("JobGuard takes a store inside its roots or an S3 one, and refuses a s
   assert.equal((await pinned.check(...idAnd(job({ store: "/anywhere" })))).store, "/mnt/shared");
 });
 
+Deno.test("JobGuard refuses a store it cannot write, for another worker to take, and leaves no file in one it can", async () => {
+  const root = await Deno.realPath(await tempDir());
+  const guard = guardOf({ allowRoots: [root] });
+  await Deno.writeTextFile(`${root}/file`, "a file where the shared folder should be mounted");
+  const refused = await guard.check(...idAnd(job({ store: `${root}/file/store` }))).then(
+    () => assert.fail("not refused"),
+    (error: unknown) => error,
+  );
+  assert.ok(refused instanceof JobRefusedError);
+  assert.ok(refused.elsewhere);
+  assert.match(
+    refused.reason,
+    new RegExp(`^its store ${root}/file/store cannot be written by this worker: .*file`),
+  );
+  await Deno.mkdir(`${root}/store`);
+  assert.equal((await guard.check(...idAnd(job({ store: `${root}/store` })))).store, `${root}/store`);
+  assert.deepEqual([...Deno.readDirSync(`${root}/store`)], []);
+});
+
 Deno.test("JobGuard refuses malformed data, unknown kinds, ids that are not the key, and the worker's own secrets as key variables", async () => {
   const guard = guardOf();
   await assert.rejects(

@@ -36,12 +36,14 @@ Deno.test("fileDigests: the bytes' digest, alike for copies elsewhere, null wher
   await Deno.writeFile(`${dir}/a.ttf`, bytes);
   await Deno.mkdir(`${dir}/moved`);
   await Deno.writeFile(`${dir}/moved/a.ttf`, bytes);
-  const [a, copy, missing] = fileDigests([`${dir}/a.ttf`, `${dir}/moved/a.ttf`, `${dir}/none.ttf`], {
-    memo: null,
-  });
+  const [a, copy, missing, underFile] = fileDigests(
+    [`${dir}/a.ttf`, `${dir}/moved/a.ttf`, `${dir}/none.ttf`, `${dir}/a.ttf/b.ttf`],
+    { memo: null },
+  );
   assert.equal(a, sha16(bytes));
   assert.equal(copy, a);
   assert.equal(missing, null);
+  assert.equal(underFile, null, "a file where a folder of the path should be");
 });
 
 Deno.test("fileDigests: remembered between runs, read again when rewritten in place with its size and mtime kept", async () => {
