@@ -50,6 +50,12 @@ export class InputError extends Error {
 }
 
 /**
+ * What stands for the workflow file when a command's arguments are its workflow (`reel transcribe a.wav`,
+ * `reel variants in.mp4 --recipe …`): messages name the argument there, not a field of a file.
+ */
+export const COMMAND_LINE = "the command line";
+
+/**
  * A workflow file that cannot be loaded or does not validate; carries every issue with its path.
  *
  * @example

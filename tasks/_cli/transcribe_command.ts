@@ -5,7 +5,7 @@
  * @module
  */
 import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import { WorkflowError } from "../../lib/core/errors.ts";
+import { COMMAND_LINE, WorkflowError } from "../../lib/core/errors.ts";
 import { POCKETSPHINX_MEMORY, transcribeWorkers } from "../../lib/jobs/transcribe/transcribe_workers.ts";
 import { findFfmpeg, probeMedia } from "../../lib/media/ffmpeg.ts";
 import { ProcessError } from "../../lib/media/run_process.ts";
@@ -87,7 +87,7 @@ async function resolveCommandLine(
   recordings: string[],
   options: Parameters<typeof transcribeWorkflow>[1],
 ): Promise<ResolvedWorkflow> {
-  const file = "the command line";
+  const file = COMMAND_LINE;
   try {
     return await resolveWorkflow(transcribeWorkflow(recordings, options), {
       file,

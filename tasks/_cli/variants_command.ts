@@ -4,7 +4,7 @@
  * @module
  */
 import { type Command, Option } from "@commander-js/extra-typings";
-import { InputError, WorkflowError } from "../../lib/core/errors.ts";
+import { COMMAND_LINE, InputError, WorkflowError } from "../../lib/core/errors.ts";
 import type { RecipeInput } from "../../lib/jobs/variants/recipe_schema.ts";
 import { planLoaded } from "../../lib/run/load_plan.ts";
 import { renderLoaded } from "../../lib/run/render_workflows.ts";
@@ -24,7 +24,6 @@ Examples:
   npx -y deno@2.9.6 task reel variants 'footage/*.mov' --recipe web --out web --timeout 600000`;
 
 /** Where the command's paths are read from, as a workflow file's would be. */
-const COMMAND_LINE = "the command line";
 
 /**
  * Adds `variants` to the program.

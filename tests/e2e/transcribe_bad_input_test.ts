@@ -40,12 +40,16 @@ Deno.test({
   name: "transcribe refuses a file that is not media, and a video without sound",
   ignore: !HAS_POCKETSPHINX,
   fn: async () => {
-    // Its place is said too (before, only the file): the recording's field, here of the command line's workflow.
+    // Its place is said too (before, only the file): the argument (before, the field of reel's own workflow for
+    // the command line, `transcribe[0].input`).
     await refused(
       ["notes.mp3"],
-      /✖ Cannot read .*notes\.mp3 as audio or video[^\n]*\n {2}→ at transcribe\[0\]\.input \(the command line\)/,
+      /✖ Cannot read .*notes\.mp3 as audio or video[^\n]*\n {2}→ at \S*notes\.mp3 \(the command line\)\n/,
     );
-    await refused(["tone.wav", "silent.mp4"], /✖ No audio stream in .*silent\.mp4/);
+    await refused(
+      ["tone.wav", "silent.mp4"],
+      /✖ No audio stream in .*silent\.mp4\n {2}→ at \S*silent\.mp4 \(the command line\)\n {2}Give a recording with sound/,
+    );
     // Before: ffprobe's "Failed to read frame size: Could not seek to 1026".
     await refused(["zero.mp3"], /✖ .*zero\.mp3 is empty \(0 bytes\)\n/);
   },

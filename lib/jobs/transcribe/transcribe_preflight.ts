@@ -3,7 +3,7 @@
  * pocketsphinx is installed where it is the engine.
  * @module
  */
-import { InputError } from "../../core/errors.ts";
+import { COMMAND_LINE, InputError } from "../../core/errors.ts";
 import { probeMedia, type ProbeResult } from "../../media/ffmpeg.ts";
 import { requirePocketsphinx } from "../../media/pocketsphinx.ts";
 import { ProcessError } from "../../media/run_process.ts";
@@ -35,7 +35,7 @@ export async function preflightTranscribe(
 ): Promise<string[]> {
   if (job.files.some((file) => file.engine.kind === "pocketsphinx")) await requirePocketsphinx();
   for (const file of job.files) {
-    const where = `${file.path}.input (${context.file})`;
+    const where = recordingPlace(file, context.file);
     await probeRecording(file, context);
     const cut = await wavCutShortFile(file.input);
     if (cut !== null) {
@@ -63,7 +63,7 @@ export async function probeRecording(
   file: Pick<ResolvedTranscription, "input" | "path">,
   context: Pick<PreflightContext, "ffmpeg" | "signal" | "file">,
 ): Promise<ProbeResult> {
-  const where = `${file.path}.input (${context.file})`;
+  const where = recordingPlace(file, context.file);
   // An empty file is said as such (before: ffprobe's "Failed to read frame size: Could not seek to 1026").
   if (isEmptyFile(file.input)) {
     throw new InputError(`${file.input} is empty (0 bytes)`, { where, hint: "Give the whole recording" });
@@ -82,10 +82,18 @@ export async function probeRecording(
   if (!probed.streams.some((stream) => stream.type === "audio")) {
     throw new InputError(`No audio stream in ${file.input}`, {
       where,
-      hint: `Check the recording at ${where}`,
+      hint: "Give a recording with sound: an audio file, or a video with an audio track",
     });
   }
   return probed;
+}
+
+/**
+ * Where a recording was named: its field in the workflow file, or, for `reel transcribe`, the argument (the
+ * workflow's field is reel's own there).
+ */
+function recordingPlace(file: Pick<ResolvedTranscription, "input" | "path">, workflow: string): string {
+  return workflow === COMMAND_LINE ? `${file.input} (${COMMAND_LINE})` : `${file.path}.input (${workflow})`;
 }
 
 /**
