@@ -115,4 +115,6 @@ export interface StepFailure {
   retryAfterMs: number | null;
   /** For a provider call: the provider's name, or null. */
   provider: string | null;
+  /** True when a child process of the step ended on SIGINT (exit 130: a terminal's Ctrl-C reached it). */
+  interrupted?: boolean;
 }

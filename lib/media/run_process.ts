@@ -67,6 +67,28 @@ export class ProcessError extends Error {
 }
 
 /**
+ * Whether an error is, or was caused by, a child process that ended on SIGINT (exit code 130): a terminal's Ctrl-C
+ * reaches reel's children too.
+ *
+ * @param error What a step threw.
+ * @returns True for a {@linkcode ProcessError} of code 130, here or in its causes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { endedOnInterrupt, ProcessError } from "./run_process.ts";
+ * assert.ok(endedOnInterrupt(new Error("clips", { cause: new ProcessError("ffmpeg", 130, "") })));
+ * assert.ok(!endedOnInterrupt(new Error("ffmpeg exited with code 130")));
+ * ```
+ */
+export function endedOnInterrupt(error: unknown): boolean {
+  for (let at = error, depth = 0; at instanceof Error && depth < 8; at = at.cause, depth++) {
+    if (at instanceof ProcessError && at.code === 130) return true;
+  }
+  return false;
+}
+
+/**
  * Runs `program` with `args` (nulls dropped) and resolves with its output; rejects with {@linkcode ProcessError} on a
  * non-zero exit, or with the signal's reason when aborted (the child is killed first).
  *

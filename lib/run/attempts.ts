@@ -9,6 +9,7 @@ import { messageOf } from "../core/errors.ts";
 import { StepAttemptError, type StepExecutor, StepTimeoutError, type WorkerId } from "../core/executor.ts";
 import type { Json, StepOutput } from "../core/json.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
+import { endedOnInterrupt } from "../media/run_process.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
 import type { Claim } from "../store/key_claims.ts";
 import type { StepStore, StoredArtifact } from "../store/step_store.ts";
@@ -74,12 +75,16 @@ type Outcome =
 const MAX_REMAKES = 3;
 
 /**
- * A child process ended by SIGINT (exit 130): a terminal's Ctrl-C reaches the whole foreground group, reel's
- * children too, and ffmpeg's exit can come before reel's own cancel. Such a step waits up to
+ * A child process ended by SIGINT (exit 130, see {@linkcode interruptedChild}): a terminal's Ctrl-C reaches the
+ * whole foreground group, reel's children too, and ffmpeg's exit can come before reel's own cancel. Such a step waits up to
  * {@linkcode INTERRUPT_GRACE_MS} for the run's cancel, and is cancelled, not told as failed, when it comes.
  */
-const INTERRUPTED_CHILD = /exited with code 130\b/;
 const INTERRUPT_GRACE_MS = 2000;
+
+/** Whether an attempt failed because a child of its step ended on SIGINT (told by its worker, or thrown here). */
+function interruptedChild(error: unknown): boolean {
+  return error instanceof StepAttemptError ? error.failure.interrupted === true : endedOnInterrupt(error);
+}
 
 /**
  * Runs attempts until one succeeds, the policy gives up, or the run is cancelled. Permits are held for one
@@ -143,7 +148,7 @@ export async function runAttempts(
       return { artifact: outcome.artifact, cached: false };
     }
     const message = messageOf(outcome.error);
-    if (INTERRUPTED_CHILD.test(message)) {
+    if (interruptedChild(outcome.error)) {
       try {
         await context.clock.sleep(INTERRUPT_GRACE_MS, { signal });
       } catch (error) {

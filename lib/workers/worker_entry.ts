@@ -11,6 +11,7 @@
  */
 import { InputError, ProviderError, UnrecoverableError } from "../core/errors.ts";
 import { paceHeap } from "../core/heap_pacer.ts";
+import { endedOnInterrupt } from "../media/run_process.ts";
 import { STEP_KIND_LOADERS } from "../workflow/step_kind_loaders.ts";
 import type { ChildSpec, StepTask } from "../core/step_task.ts";
 import type { StepKindDefinition } from "../steps/step_kind.ts";
@@ -110,6 +111,7 @@ async function run(taskId: number, task: StepTask): Promise<void> {
         status: provider?.status ?? null,
         retryAfterMs: provider?.retryAfterMs ?? null,
         provider: provider?.provider ?? null,
+        interrupted: endedOnInterrupt(error),
       },
     });
   } finally {

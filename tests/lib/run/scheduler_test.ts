@@ -12,7 +12,8 @@ import { MemoryStore } from "../../_support/memory_store.ts";
 import { gridWorkflow } from "../../_support/workflows.ts";
 import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
-import type { StepExecutor } from "../../../lib/core/executor.ts";
+import { StepAttemptError, type StepExecutor } from "../../../lib/core/executor.ts";
+import { ProcessError } from "../../../lib/media/run_process.ts";
 import type { ChildSpec, StepTask } from "../../../lib/core/step_task.ts";
 import { summarizeEvents } from "../../../lib/report/run_summary.ts";
 import { ArtifactStore } from "../../../lib/store/artifact_store.ts";
@@ -576,7 +577,7 @@ Deno.test("runPlan(): a child ended by a terminal's Ctrl-C waits for the run's c
   const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["1:1"] })], {
     toolchain: TEST_TOOLCHAIN,
   });
-  const run = async (cancelComes: boolean) => {
+  const run = async (cancelComes: boolean, failure: Error = new ProcessError("espeak-ng", 130, "")) => {
     const controller = new AbortController();
     const virtual = new VirtualClock();
     let waits = 0;
@@ -591,7 +592,7 @@ Deno.test("runPlan(): a child ended by a terminal's Ctrl-C waits for the run's c
     const fake = new FakeExecutor(plan);
     const executor: StepExecutor = {
       execute: async (task, options) => {
-        if (task.id === "v1/s1/speech") throw new Error("espeak-ng exited with code 130");
+        if (task.id === "v1/s1/speech") throw failure;
         return await fake.execute(task, options);
       },
       close: () => fake.close(),
@@ -616,6 +617,22 @@ Deno.test("runPlan(): a child ended by a terminal's Ctrl-C waits for the run's c
   assert.equal(alone.result.cancelled, false);
   assert.equal(alone.failed.length, 1);
   assert.equal(alone.result.states.get("v1/s1/speech"), "failed");
+  // From a worker: told by the failure's field, not its text.
+  const told = (interrupted: boolean, message: string) =>
+    new StepAttemptError({
+      name: "ProcessError",
+      message,
+      retryable: false,
+      status: null,
+      retryAfterMs: null,
+      provider: null,
+      interrupted,
+    }, 1);
+  assert.equal((await run(true, told(true, "ffmpeg exited with code 130"))).result.cancelled, true);
+  // A step's own message that reads alike (a transcript, a custom step's error) is a failure, at once.
+  const alike = await run(true, told(false, "the speaker exited with code 130 times"));
+  assert.equal(alike.waits, 0);
+  assert.equal(alike.result.states.get("v1/s1/speech"), "failed");
 });
 
 Deno.test("runPlan() waits at least the Retry-After a 503 asked for before the next attempt", async () => {

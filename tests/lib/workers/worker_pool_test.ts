@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { planWorkflows } from "../../../lib/workflow/plan_workflows.ts";
 import type { Plan } from "../../../lib/plan/plan.ts";
+import type { StepAttemptError } from "../../../lib/core/executor.ts";
 import type { RunEvent } from "../../../lib/run/run_events.ts";
 import { runPlan } from "../../../lib/run/scheduler.ts";
 import { ArtifactStore } from "../../../lib/store/artifact_store.ts";
@@ -334,6 +335,35 @@ Deno.test("a worker runs a kind from its steps modules before the registered kin
       pool.execute(bareTask("no-such-kind", dir), { signal }),
       /No step kind "no-such-kind" in this worker/,
     );
+  } finally {
+    await pool.close();
+  }
+});
+
+Deno.test("a worker tells a step whose child ended on SIGINT as interrupted, by a field and not by its message", async () => {
+  const dir = await tempDir();
+  const module = `${dir}/interrupted_steps.ts`;
+  const runProcess = new URL("../../../lib/media/run_process.ts", import.meta.url).href;
+  await Deno.writeTextFile(
+    module,
+    `import { ProcessError } from "${runProcess}";
+export const stepKinds = [
+  { kind: "sigint", version: 1, blocking: false,
+    run: () => Promise.reject(new Error("clips", { cause: new ProcessError("ffmpeg", 130, "") })) },
+  { kind: "alike", version: 1, blocking: false,
+    run: () => Promise.reject(new Error("ffmpeg exited with code 130")) },
+];\n`,
+  );
+  const pool = new WorkerPool({ size: 1, stepModules: [`file://${module}`] });
+  try {
+    const signal = new AbortController().signal;
+    const failure = (kind: string) =>
+      pool.execute(bareTask(kind, dir), { signal }).then(
+        () => assert.fail("did not fail"),
+        (error: unknown) => (error as StepAttemptError).failure,
+      );
+    assert.equal((await failure("sigint")).interrupted, true);
+    assert.equal((await failure("alike")).interrupted, false);
   } finally {
     await pool.close();
   }
