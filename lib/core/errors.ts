@@ -18,6 +18,8 @@ export interface WorkflowIssue {
    * what it should be. A watch waits for it to be saved.
    */
   file?: string;
+  /** What to do about this issue, when the issues of one error need different advice (see `joinWorkflowErrors`). */
+  hint?: string;
 }
 
 /**
@@ -90,6 +92,36 @@ export class WorkflowError extends InputError {
     this.file = file;
     this.issues = issues;
   }
+}
+
+/**
+ * One error for the mistakes several checks of a workflow found, so that the user mends them all in one go: each
+ * error's hint goes with its own issues.
+ *
+ * @param file The workflow file.
+ * @param errors The checks' errors, in the order to tell them (at least one).
+ * @returns The error itself when there is one; else one whose issues are all of theirs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { joinWorkflowErrors, WorkflowError } from "./errors.ts";
+ * const voice = new WorkflowError("w.ts", [{ path: "voice", message: "Unknown voice" }], { hint: "List them" });
+ * const fit = new WorkflowError("w.ts", [{ path: "videos[0]", message: "Too long" }], { hint: "Shorten it" });
+ * const both = joinWorkflowErrors("w.ts", [voice, fit]);
+ * assert.deepEqual(both.issues.map((issue) => issue.hint), ["List them", "Shorten it"]);
+ * assert.equal(both.hint, null);
+ * assert.equal(joinWorkflowErrors("w.ts", [voice]), voice);
+ * ```
+ */
+export function joinWorkflowErrors(file: string, errors: readonly WorkflowError[]): WorkflowError {
+  if (errors.length === 1) return errors[0]!;
+  const issues = errors.flatMap((error) =>
+    error.issues.map((issue) =>
+      issue.hint !== undefined || error.hint === null ? issue : { ...issue, hint: error.hint }
+    )
+  );
+  return new WorkflowError(file, issues, { cause: new AggregateError(errors) });
 }
 
 /**

@@ -176,7 +176,9 @@ export function limitsFrom(options: Partial<Record<keyof ResolvedLimits, number>
 export function printError(error: InputError): void {
   const lines = error instanceof WorkflowError
     ? error.issues.map((issue) =>
-      `✖ ${issue.message}\n  → at ${issue.path === "" ? "the file" : issue.path} (${error.file})`
+      `✖ ${issue.message}\n  → at ${issue.path === "" ? "the file" : issue.path} (${error.file})${
+        issue.hint === undefined ? "" : `\n  ${issue.hint}`
+      }`
     )
     : [`✖ ${error.message}`];
   // The place, unless the message names it already (a recording's field in its workflow, not the file again).

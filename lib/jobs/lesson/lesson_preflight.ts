@@ -6,7 +6,7 @@
  * `allowOverflow` says to cut it).
  * @module
  */
-import { WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
+import { joinWorkflowErrors, WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
 import { plural } from "../../core/plural.ts";
 import type { SlideFit, SlideText } from "../../providers/local/slides/check_slide_fit.ts";
 import { checkEspeakVoice, UnknownVoiceError } from "../../providers/local/speech/espeak_engine.ts";
@@ -25,8 +25,9 @@ import { narrationStepId, speechStepId } from "./plan_lesson.ts";
  * @param lesson The resolved lesson.
  * @param context ffmpeg, whether overflow is allowed, the signal, the file.
  * @returns Warnings (characters no font has, text that will be cut).
- * @throws {InputError} When ffmpeg lacks flite or espeak-ng a voice; a {@linkcode WorkflowError} naming each
- * music file that has no sound (at its `music.file`), or each section whose text does not fit.
+ * @throws {WorkflowError} Naming every mistake the checks found, each with its hint: a music file that has no
+ * sound (at its `music.file`), an image that does not decode, a voice espeak-ng does not know, a section whose
+ * text does not fit. An `InputError` when ffmpeg lacks flite, or espeak-ng is missing or broken.
  *
  * @example
  * ```ts
@@ -35,23 +36,33 @@ import { narrationStepId, speechStepId } from "./plan_lesson.ts";
  * ```
  */
 export async function preflightLesson(lesson: ResolvedLesson, context: PreflightContext): Promise<string[]> {
-  await checkMusic(lesson, context);
-  await checkImages(lesson, context);
+  // Every check runs though an earlier one found mistakes, and all of theirs are told at once: a user mends them
+  // in one go (before, a missing voice was told only once the music was mended). Anything else (espeak-ng or
+  // ffmpeg missing or broken) stops the checks at once.
+  const mistakes: WorkflowError[] = [];
+  const stop = new AbortController();
+  const signal = context.signal === undefined ? stop.signal : AbortSignal.any([context.signal, stop.signal]);
+  const checking = { ...context, signal };
+  const told = (error: unknown): void => {
+    if (!(error instanceof WorkflowError)) {
+      stop.abort(error);
+      throw error;
+    }
+    mistakes.push(error);
+  };
+  await checkMusic(lesson, checking).catch(told);
+  await checkImages(lesson, checking).catch(told);
   // The voices are asked of espeak-ng (a process, 65 ms here) while the workers fit the slides: neither waits for
-  // the other. A voice's error comes first when both fail, as when they ran one after the other.
-  const voiceFailed = new AbortController();
-  const signal = context.signal === undefined
-    ? voiceFailed.signal
-    : AbortSignal.any([context.signal, voiceFailed.signal]);
-  const slides = checkSlides(lesson, { ...context, signal });
+  // the other. A voice's mistake is told before the slides'.
+  const slides = checkSlides(lesson, checking);
   slides.catch(() => {});
-  try {
-    await checkVoices(lesson, context);
-  } catch (error) {
-    voiceFailed.abort(error);
-    throw error;
-  }
-  return await slides;
+  await checkVoices(lesson, checking).catch(told);
+  const warnings = await slides.catch((error) => {
+    told(error);
+    return [];
+  });
+  if (mistakes.length > 0) throw joinWorkflowErrors(context.file, mistakes);
+  return warnings;
 }
 
 /**
