@@ -36,6 +36,9 @@ export function toWorkflowIssues(
   // A misspelled required field is one mistake: "narraton" unknown suggests "narration", whose absence is then
   // not reported again.
   const suggested = new Set<string>();
+  // So is a field given in the wrong object (`image: { file }` meant `picture: { file }`): that object's required
+  // fields are not said missing too.
+  const misplacedIn = new Set<string>();
   for (const issue of issues.flatMap(unwrapUnion)) {
     const path = formatPath(issue.path);
     if (wrongType.has(path)) continue;
@@ -47,10 +50,20 @@ export function toWorkflowIssues(
         if (guess !== null) suggested.add(formatPath([...issue.path, guess]));
       }
     }
+    if (issue.code === "custom" && issue.params?.[MISPLACED] === true) {
+      misplacedIn.add(formatPath(issue.path.slice(0, -1)));
+    }
     result.push(toWorkflowIssue(issue, schema));
   }
-  return result.filter((issue) => !(issue.message === MISSING && suggested.has(issue.path)));
+  return result.filter((issue) =>
+    !(issue.message === MISSING &&
+      (suggested.has(issue.path) ||
+        misplacedIn.has(issue.path.slice(0, Math.max(0, issue.path.lastIndexOf("."))))))
+  );
 }
+
+/** The `params` mark of a field that belongs in another object (see the lesson's `misplaced`). */
+export const MISPLACED = "misplaced";
 
 const MISSING = "Required field is missing";
 

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { color, nonBlank, shownText } from "../../schema/fields.ts";
+import { MISPLACED } from "../../schema/workflow_issues.ts";
 import { THEME_NAMES } from "../../providers/local/slides/slide_themes.ts";
 
 /**
@@ -20,7 +21,8 @@ import { THEME_NAMES } from "../../providers/local/slides/slide_themes.ts";
  * ```
  */
 export function misplaced(message: string) {
-  return z.custom<never>(() => false, { error: message }).optional();
+  // Marked, so that the fields its object requires are not said missing too (see `toWorkflowIssues`).
+  return z.custom<never>(() => false, { error: message, params: { [MISPLACED]: true } }).optional();
 }
 
 /** How a picture's Ken Burns move goes: zoom in or out about the centre, or pan towards a side. */
