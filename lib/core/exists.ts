@@ -142,3 +142,28 @@ export async function nearestFolder(folder: string): Promise<string> {
     throw new Deno.errors.NotADirectory(`${path} is not a folder`);
   }
 }
+
+/**
+ * A path's information, or null where there is nothing (nothing there, or a file where a folder of the path is:
+ * a folder of `LD_LIBRARY_PATH` may be a file too). Synchronous: for the few stats of a start.
+ *
+ * @param path The path.
+ * @returns Its information, or null.
+ * @throws What `stat` throws otherwise (`PermissionDenied`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { statOrNull } from "./exists.ts";
+ * assert.equal(statOrNull("/no/such/file"), null);
+ * assert.equal(statOrNull("/etc/hostname/x"), null);
+ * ```
+ */
+export function statOrNull(path: string): Deno.FileInfo | null {
+  try {
+    return Deno.statSync(path);
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw error;
+  }
+}

@@ -4,7 +4,8 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { isFolder, isMissing } from "../core/exists.ts";
+import { isFolder, isMissing, statOrNull } from "../core/exists.ts";
+import { userCacheFile } from "../core/user_cache.ts";
 
 /** A digest remembered under the file's identity when it was read. */
 type Remembered = [identity: string, digest: string];
@@ -37,12 +38,7 @@ const known = new Map<string, Remembered>();
  * ```
  */
 export function fileDigestsFile(env: (name: string) => string | undefined = Deno.env.get): string | null {
-  const cache = env("XDG_CACHE_HOME");
-  if (cache !== undefined && cache !== "") return `${cache.replace(/\/+$/, "")}/reel/file-digests.json`;
-  const home = env("HOME");
-  return home === undefined || home === "" || !isFolder(home)
-    ? null
-    : `${home.replace(/\/+$/, "")}/.cache/reel/file-digests.json`;
+  return userCacheFile("file-digests.json", env);
 }
 
 /**
@@ -173,16 +169,6 @@ export function foldersDigest(dirs: readonly string[], options: { match?: RegExp
 
 function identityOf(info: Deno.FileInfo): string {
   return [info.dev, info.ino, info.size, info.mtime?.getTime(), info.ctime?.getTime()].join(":");
-}
-
-/** A file's information, or null where there is none (nothing there, or a file where a folder of its path is). */
-function statOrNull(path: string): Deno.FileInfo | null {
-  try {
-    return Deno.statSync(path);
-  } catch (error) {
-    if (isMissing(error)) return null;
-    throw error;
-  }
 }
 
 /** Whether a remembered file is still there to keep its entry for: one that cannot be looked at is not kept. */

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { InputError } from "../core/errors.ts";
-import { isFolder } from "../core/exists.ts";
+import { userCacheFile } from "../core/user_cache.ts";
 import { writeFileWhole } from "../core/write_file_whole.ts";
 import { fileIdentity, libraryIdentity, loadedLibraries } from "./find_binary.ts";
 import { ProcessError, runProcess } from "./run_process.ts";
@@ -32,13 +32,8 @@ const probed = new Map<string, Promise<string>>();
 export function programVersionsFile(env: (name: string) => string | undefined = Deno.env.get): string | null {
   const configured = env("REEL_PROGRAM_VERSIONS");
   if (configured !== undefined && configured !== "") return configured === "off" ? null : configured;
-  const cache = env("XDG_CACHE_HOME");
-  if (cache !== undefined && cache !== "") return `${cache.replace(/\/+$/, "")}/reel/program-versions.json`;
-  const home = env("HOME");
   // A HOME that does not exist (`/nonexistent`, a service user's) is not made: versions are then asked each run.
-  return home === undefined || home === "" || !isFolder(home)
-    ? null
-    : `${home.replace(/\/+$/, "")}/.cache/reel/program-versions.json`;
+  return userCacheFile("program-versions.json", env);
 }
 
 /**

@@ -6,7 +6,7 @@
  * not pass, callers use ffmpeg as before.
  * @module
  */
-import { isMissing } from "../../core/exists.ts";
+import { statOrNull } from "../../core/exists.ts";
 import { concatBytes } from "../../core/concat_bytes.ts";
 import { fileDigest } from "../file_digests.ts";
 
@@ -100,16 +100,6 @@ export function findLibx264(env: (name: string) => string | undefined = Deno.env
 export function namedLibx264(env: (name: string) => string | undefined = Deno.env.get): string | null {
   const configured = env("REEL_LIBX264");
   return configured === undefined || configured === "" || configured === "off" ? null : configured;
-}
-
-/** A path's information, or null where there is nothing (a folder of `LD_LIBRARY_PATH` may be a file, too). */
-function statOrNull(path: string): Deno.FileInfo | null {
-  try {
-    return Deno.statSync(path);
-  } catch (error) {
-    if (isMissing(error)) return null;
-    throw error;
-  }
 }
 
 /**
