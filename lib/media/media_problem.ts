@@ -5,7 +5,7 @@
  * @module
  */
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
-import { mp4CutShort } from "./_mp4_boxes.ts";
+import { cutShort } from "./cut_short.ts";
 import { probeMedia } from "./ffmpeg.ts";
 import { ProcessError } from "./run_process.ts";
 
@@ -23,8 +23,8 @@ export interface MediaProblemOptions {
  * @param paths The ffprobe (and ffmpeg) to ask.
  * @param file The file's path.
  * @param options The stream it needs, and the signal.
- * @returns Null when the probe reads the file and finds the stream, else why not (`No audio stream in …`, or an
- * MP4 cut short of its index).
+ * @returns Null when the probe reads the file and finds the stream, else why not (`No audio stream in …`, empty, or
+ * cut short: see {@linkcode cutShort}).
  * @throws What probing throws for a failure that is not the file's (ffprobe missing, an abort).
  *
  * @example
@@ -45,6 +45,8 @@ export async function mediaProblem(
   options: MediaProblemOptions,
 ): Promise<string | null> {
   const { needs, signal } = options;
+  // Before, ffprobe's words for it ("moov atom not found", "Invalid data found when processing input").
+  if ((await Deno.stat(file)).size === 0) return `${file} is empty (0 bytes)`;
   let streams;
   try {
     streams = (await probeMedia(paths, file, { signal })).streams;
@@ -64,9 +66,7 @@ export async function mediaProblem(
       stream.type === "video" && (stream.width ?? 0) > 0 && (stream.height ?? 0) > 0
     );
   if (!found) return `No ${needs} stream in ${file}`;
-  // Its index gives the whole length, and ffmpeg plays the part there is, exit 0: looped, the part repeats.
-  if (await mp4CutShort(file)) {
-    return `${file} is cut short: its data ends before its index says (a partial download or copy?)`;
-  }
-  return null;
+  // Its header or index gives the whole length, and ffmpeg plays the part there is, exit 0: looped, the part repeats.
+  const cut = await cutShort(file);
+  return cut === null ? null : `${file} is cut short: ${cut} (a partial download or copy?)`;
 }

@@ -166,6 +166,13 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
   ]);
   const fast = await Deno.readFile(`${dir}/fast.mp4`);
   await Deno.writeFile(`${dir}/partial.mp4`, fast.subarray(0, Math.floor(fast.length * 0.6)));
+  // A Matroska clip and an animated GIF cut short too (before: taken, their part frozen or looped, exit 0).
+  await runFfmpeg(ffmpeg, ["-i", `${dir}/silent.mp4`, "-c", "copy", `${dir}/clip.mkv`]);
+  await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "testsrc=s=64x48:r=10:d=1", `${dir}/anim.gif`]);
+  for (const [whole, cut] of [["clip.mkv", "partial.mkv"], ["anim.gif", "partial.gif"]]) {
+    const bytes = await Deno.readFile(`${dir}/${whole}`);
+    await Deno.writeFile(`${dir}/${cut}`, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+  }
   const result = await render(dir, {
     montages: [
       {
@@ -182,6 +189,8 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
           "fast.mp4",
           "corrupt.jpg",
           "grey.png",
+          "partial.mkv",
+          "partial.gif",
         ],
         size: "160x90",
         duration: 1,
@@ -212,6 +221,8 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
     "montages[0].items[9]",
     /Cannot use .*\/grey\.png as an image: the PNG is corrupt: .*IEND without all image/,
   );
+  named("montages[0].items[10]", /.*\/partial\.mkv is cut short: its data ends before its header says/);
+  named("montages[0].items[11]", /.*\/partial\.gif is cut short: it ends without a GIF's trailer/);
   named("montages[0].audio.file", /No audio stream in .*\/silent\.mp4/);
   named("montages[1].audio", /Cannot read .*\/notes\.mp3 as audio/);
   // A soundtrack that is not there is named where its file is written too.

@@ -111,12 +111,26 @@ Deno.test({
     const run = await runCli(["transcribe", "cut.mp4", "--out", out, "--cache", `${out}-cache`], {
       cwd: dir,
     });
-    assert.equal(run.code, 1, run.stderr);
+    // Refused before any step (before: its decode failed, exit 1, a report written).
+    assert.equal(run.code, 2, run.stderr);
     assert.match(
       run.stderr,
-      /cut\.mp4 is cut short: its data ends before its index says \(ffmpeg: partial file/,
+      /cut\.mp4 is cut short: its data ends before its index says \(a partial download/,
     );
-    assert.deepEqual(await listFolder(out), ["report.html"], "no transcript of a part");
+    assert.equal(await listFolder(out), null, "no transcript of a part");
+    // A WebM's too (before: a transcript of its first half, exit 0).
+    await runFfmpeg(await findFfmpeg(), [
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=f=440:d=3:sample_rate=48000",
+      "-c:a",
+      "libopus",
+      `${dir}/whole.webm`,
+    ]);
+    const webm = await Deno.readFile(`${dir}/whole.webm`);
+    await Deno.writeFile(`${dir}/cut.webm`, webm.subarray(0, Math.floor(webm.length * 0.5)));
+    await refused(["cut.webm"], /✖ .*cut\.webm is cut short: its data ends before its header says/);
   },
 });
 

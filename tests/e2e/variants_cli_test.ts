@@ -83,7 +83,7 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     // Before: its probe failed at run time, exit 1, a report written.
     [
       ["notes.md", "--recipe", "web"],
-      /✖ notes\.md holds text, not media: give video files \(\.mp4, [^\n]*\n {2}→ at variants\[0\]\.inputs\[0\]/,
+      /✖ notes\.md holds text, not media: give video files \(\.mp4, [^\n]*\n {2}→ at notes\.md \(the command line\)/,
     ],
     [["clip.mp4", "--recipe", "web", "--encoder", "mpeg4"], /✖ Unknown encoder "mpeg4" \(from --encoder\)/],
     // Before: ignored, exit 0, H.264 outputs from libx264 (an encoder is chosen for its own codec only).
@@ -133,7 +133,7 @@ Deno.test("two variants jobs that would write one file are refused before anythi
   assert.deepEqual(await listFolder(dir), ["clip.mp4", "w.yaml"]);
 });
 
-Deno.test("an input cut after its index fails its outputs, naming it; before, a shorter output and exit 0", async () => {
+Deno.test("an input cut short (MP4 after its index, Matroska), empty or without pictures fails its own outputs, named; the others are written", async () => {
   const dir = await tempDir("reel-variants-cut-");
   await makeTestVideo(`${dir}/whole.mp4`, { seconds: 3, audio: false });
   // Its index first, as a download player's file is: what is cut is the pictures, the index still says 3 s.
@@ -148,12 +148,30 @@ Deno.test("an input cut after its index fails its outputs, naming it; before, a 
   ]);
   const bytes = await Deno.readFile(`${dir}/fast.mp4`);
   await Deno.writeFile(`${dir}/cut.mp4`, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
-  const result = await runCli(["variants", "cut.mp4", "--recipe", "web", "--out", "out"], { cwd: dir });
+  await runFfmpeg(await findFfmpeg(), ["-i", `${dir}/whole.mp4`, "-c", "copy", `${dir}/whole.mkv`]);
+  const mkv = await Deno.readFile(`${dir}/whole.mkv`);
+  await Deno.writeFile(`${dir}/partial.mkv`, mkv.subarray(0, Math.floor(mkv.length * 0.6)));
+  await Deno.writeFile(`${dir}/empty.mp4`, new Uint8Array());
+  await runFfmpeg(await findFfmpeg(), ["-f", "lavfi", "-i", "sine=d=1", `${dir}/sound.mp3`]);
+  const inputs = ["cut.mp4", "partial.mkv", "empty.mp4", "sound.mp3", "fast.mp4"];
+  const result = await runCli(["variants", ...inputs, "--recipe", "web", "--out", "out"], { cwd: dir });
   assert.equal(result.code, 1, result.stderr);
-  assert.match(result.stderr, /cut\.mp4 is cut short: its index says 3\.00 s, but its data ends before that/);
-  assert.deepEqual(await listFolder(`${dir}/out`), ["report.html"]);
-  const whole = await runCli(["variants", "fast.mp4", "--recipe", "web", "--out", "out"], { cwd: dir });
-  assert.equal(whole.code, 0, whole.stderr);
+  // Before: the Matroska file made a shorter output, exit 0; the MP4 failed only at its encode; the empty file was
+  // told in ffprobe's words ("moov atom not found").
+  const refusals: [string, string][] = [
+    [
+      "cut/probe",
+      "cut\\.mp4 is cut short: its data ends before its index says \\(a partial download or copy\\?\\)",
+    ],
+    ["partial/probe", "partial\\.mkv is cut short: its data ends before its header says"],
+    ["empty/probe", "Cannot read empty\\.mp4: it is empty \\(0 bytes\\)"],
+    ["sound/probe", "Cannot read sound\\.mp3: It has no video stream"],
+  ];
+  for (const [step, message] of refusals) {
+    assert.match(result.stderr, new RegExp(`✖ variants/${step}[^\\n]*${message}`), step);
+  }
+  assert.deepEqual(await listFolder(`${dir}/out`), ["fast.web.json", "fast.web.mp4", "report.html"]);
+  assert.ok(Math.abs((await probe(`${dir}/out/fast.web.mp4`)).duration - 3) < 0.1);
 });
 
 Deno.test("a trim that starts in the input's last frame fails its output, naming the trim; before, an MP4 of sound alone, exit 0", async () => {

@@ -6,6 +6,7 @@
 import { COMMAND_LINE, InputError } from "../../core/errors.ts";
 import { probeMedia, type ProbeResult } from "../../media/ffmpeg.ts";
 import { requirePocketsphinx } from "../../media/pocketsphinx.ts";
+import { cutShort } from "../../media/cut_short.ts";
 import { ProcessError } from "../../media/run_process.ts";
 import { isMissing } from "../../core/exists.ts";
 import { readWavCutShort } from "../../media/wav_pcm.ts";
@@ -37,6 +38,15 @@ export async function preflightTranscribe(
   for (const file of job.files) {
     const where = recordingPlace(file, context.file);
     await probeRecording(file, context);
+    // Its header or index says more than it holds (a partial download): ffmpeg decoded the part there is, exit 0,
+    // and the transcript stopped where the bytes did.
+    const truncated = await cutShort(file.input);
+    if (truncated !== null) {
+      throw new InputError(`${file.input} is cut short: ${truncated} (a partial download or copy?)`, {
+        where,
+        hint: "Give the whole recording",
+      });
+    }
     const cut = await wavCutShortFile(file.input);
     if (cut !== null) {
       const [claimed, held] = [cut.claimed.toFixed(2), cut.held.toFixed(2)];

@@ -3,7 +3,7 @@
  * over a folder of files).
  * @module
  */
-import { InputError, WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
+import { COMMAND_LINE, InputError, WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
 import { probeMedia } from "../../media/ffmpeg.ts";
 import { ffmpegFilters } from "../../media/ffmpeg_filters.ts";
 import { decodedImageProblems } from "../../media/image_problem.ts";
@@ -16,7 +16,7 @@ import { encodeVariantStep } from "./steps/encode_variant_step.ts";
 import { hlsMasterStep, hlsPlaylistStep } from "./steps/hls_playlist_step.ts";
 import { manifestStep } from "./steps/manifest_step.ts";
 import { probeInputStep } from "./steps/probe_input_step.ts";
-import { type ResolvedVariants, variantsFields } from "./variants_schema.ts";
+import { type ResolvedVariants, variantsFields, type VariantsJob } from "./variants_schema.ts";
 
 /**
  * Variants: the workflow's `variants` jobs.
@@ -66,23 +66,28 @@ export const variantsKind: JobKind<typeof variantsFields, ResolvedVariants> = {
  * went on past a corrupt JPEG and drew what it made of it).
  */
 async function preflightVariants(variants: ResolvedVariants, context: PreflightContext): Promise<string[]> {
-  for (const job of variants.jobs) {
-    for (const input of job.inputs) {
-      if (!input.identity.startsWith("sha256:") || !await holdsText(input.path)) continue;
-      // Text ffmpeg reads as video (a Y4M file's header and pale rows, a playlist) is asked of ffprobe.
-      const unreadable = await probeMedia(context.ffmpeg, input.path, { signal: context.signal }).then(
-        () => null,
-        (error: unknown) => {
-          if (error instanceof ProcessError) return error;
-          throw error;
-        },
-      );
-      if (unreadable === null) continue;
-      throw new InputError(`${input.name} holds text, not media: give ${VIDEO_FILES.what}`, {
-        where: `${job.path}.inputs[${input.pattern}] (${context.file})`,
-        cause: unreadable,
-      });
-    }
+  // A stream (a pipe) is read once, by its step; an input whose probe the store holds was read whole before (its key
+  // holds the file's digest).
+  const files = variants.jobs.flatMap((job) =>
+    job.inputs.filter((input) =>
+      input.identity.startsWith("sha256:") && context.stored?.(`${job.id}/${input.stem}/probe`) === undefined
+    ).map((input) => ({ job, input }))
+  );
+  for (const { job, input } of files) {
+    if (!await holdsText(input.path)) continue;
+    // Text ffmpeg reads as video (a Y4M file's header and pale rows, a playlist) is asked of ffprobe.
+    const unreadable = await probeMedia(context.ffmpeg, input.path, { signal: context.signal }).then(
+      () => null,
+      (error: unknown) => {
+        if (error instanceof ProcessError) return error;
+        throw error;
+      },
+    );
+    if (unreadable === null) continue;
+    throw new InputError(`${input.name} holds text, not media: give ${VIDEO_FILES.what}`, {
+      where: `${inputPlace(job, input, context.file)} (${context.file})`,
+      cause: unreadable,
+    });
   }
   const needed = new Map<string, string>();
   for (const job of variants.jobs) {
@@ -103,6 +108,11 @@ async function preflightVariants(variants: ResolvedVariants, context: PreflightC
   }
   await checkOverlayImages(variants, context);
   return [];
+}
+
+/** Where an input was named: its pattern in the job's `inputs`, or, for `reel variants`, the file itself. */
+function inputPlace(job: VariantsJob, input: VariantsJob["inputs"][number], file: string): string {
+  return file === COMMAND_LINE ? input.name : `${job.path}.inputs[${input.pattern}]`;
 }
 
 /**

@@ -1,10 +1,12 @@
 /**
  * The probe step: what an input holds (duration, frame size and rate, audio), read once by ffprobe and shared by
  * every output made from it. Its value's `duration` scales the timeouts of the encodes that read it. A file ffprobe
- * cannot read fails here, once, and only that input's outputs are skipped.
+ * cannot read, an empty one and one cut short (see `cutShort`) fail here, once, and only that input's outputs are
+ * skipped.
  * @module
  */
 import { UnrecoverableError } from "../../../core/errors.ts";
+import { cutShort } from "../../../media/cut_short.ts";
 import { ProcessError, runProcess } from "../../../media/run_process.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 
@@ -92,6 +94,12 @@ export const probeInputStep: StepKindDefinition = {
   run: async (task, { signal }) => {
     const path = String(task.runtime.path);
     const name = String(task.runtime.name ?? path);
+    // Before, ffprobe's words for it ("moov atom not found"). A stream (a pipe) is not looked into.
+    const info = await Deno.stat(path);
+    if (info.isFile && info.size === 0) {
+      throw new UnrecoverableError(`Cannot read ${name}: it is empty (0 bytes)`);
+    }
+    let probed: ProbedInput;
     try {
       const { stdout } = await runProcess(task.ffmpeg.ffprobe, [
         "-v",
@@ -102,12 +110,19 @@ export const probeInputStep: StepKindDefinition = {
         "json",
         path,
       ], { signal });
-      return { ...parseProbe(new TextDecoder().decode(stdout)) };
+      probed = parseProbe(new TextDecoder().decode(stdout));
     } catch (error) {
       if (error instanceof ProcessError || error instanceof UnrecoverableError) {
         throw new UnrecoverableError(`Cannot read ${name}: ${error.message}`, { cause: error });
       }
       throw error;
     }
+    // Its header or index gives the whole length, and ffmpeg encodes the part there is, exit 0 (before, a Matroska
+    // or WebM file cut short made a shorter output; an MP4 failed only at its encode).
+    const cut = await cutShort(path);
+    if (cut !== null) {
+      throw new UnrecoverableError(`${name} is cut short: ${cut} (a partial download or copy?)`);
+    }
+    return { ...probed };
   },
 };

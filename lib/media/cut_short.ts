@@ -1,0 +1,105 @@
+/**
+ * Whether a media file was cut short (a partial download or copy): ffmpeg plays the part there is and exits 0,
+ * while its header or index gives the whole length, so a step made a part and called it done. Told from what the
+ * container says of its own length, without decoding: an MP4's boxes, a Matroska or WebM segment's size, an Ogg
+ * stream's last page, a GIF's trailer.
+ * @module
+ */
+import { readFull } from "../core/read_full.ts";
+import { mp4CutShort } from "./_mp4_boxes.ts";
+
+/** The largest Ogg page: a 27-byte header, 255 lacing values and 255 × 255 bytes of data. */
+const MAX_OGG_PAGE = 27 + 255 + 255 * 255;
+
+/**
+ * Why a file is cut short, or null when it is whole or its kind cannot tell (MP3, WAV is checked apart, a
+ * Matroska segment of unknown size as a live recorder writes it, a stream).
+ *
+ * @param file The file.
+ * @returns The reason, e.g. `its data ends before its index says`, or null.
+ * @throws {Deno.errors.NotFound} And the other errors of opening and reading the file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cutShort } from "./cut_short.ts";
+ * const file = await Deno.makeTempFile({ suffix: ".gif" });
+ * await Deno.writeFile(file, new Uint8Array([...new TextEncoder().encode("GIF89a"), 1, 0, 1, 0, 0x3b]));
+ * assert.equal(await cutShort(file), null);
+ * await Deno.writeFile(file, new TextEncoder().encode("GIF89a"));
+ * assert.equal(await cutShort(file), "it ends without a GIF's trailer");
+ * await Deno.remove(file);
+ * ```
+ */
+export async function cutShort(file: string): Promise<string | null> {
+  // A stream (a pipe) is not opened: that waits for its writer, and what it gives is read once, by its step.
+  const { isFile, size } = await Deno.stat(file);
+  if (!isFile || size === 0) return null;
+  using handle = await Deno.open(file, { read: true });
+  const head = new Uint8Array(Math.min(size, 4096));
+  await readFull(handle, head);
+  const starts = (bytes: number[]) => bytes.every((byte, i) => head[i] === byte);
+  if (starts([0x1a, 0x45, 0xdf, 0xa3])) return matroskaCutShort(head, size);
+  if (starts([0x47, 0x49, 0x46, 0x38])) {
+    const last = new Uint8Array(1);
+    await handle.seek(size - 1, Deno.SeekMode.Start);
+    await readFull(handle, last);
+    return last[0] === 0x3b ? null : "it ends without a GIF's trailer";
+  }
+  if (starts([0x4f, 0x67, 0x67, 0x53])) return await oggCutShort(handle, size);
+  if (head.length >= 8 && String.fromCharCode(...head.subarray(4, 8)) === "ftyp") {
+    return await mp4CutShort(file) ? "its data ends before its index says" : null;
+  }
+  return null;
+}
+
+/** An EBML variable-length number at `at`: its length in bytes and its value (null: unknown, all ones). */
+function vint(bytes: Uint8Array, at: number): { length: number; value: number | null } | null {
+  const first = bytes[at];
+  if (first === undefined || first === 0) return null;
+  const length = Math.clz32(first) - 23;
+  if (at + length > bytes.length) return null;
+  let value = first & (0xff >> length);
+  let allOnes = value === 0xff >> length;
+  for (let i = 1; i < length; i++) {
+    value = value * 256 + bytes[at + i]!;
+    allOnes &&= bytes[at + i] === 0xff;
+  }
+  return { length, value: allOnes ? null : value };
+}
+
+/** A Matroska or WebM file whose segment's size, as its header gives it, runs past the file's end. */
+function matroskaCutShort(head: Uint8Array, size: number): string | null {
+  // The EBML header (ID 1A45DFA3, 4 bytes), its size and body; then the segment (ID 18538067) and its size.
+  const header = vint(head, 4);
+  if (header === null || header.value === null) return null;
+  const segment = 4 + header.length + header.value;
+  const id = [0x18, 0x53, 0x80, 0x67];
+  if (!id.every((byte, i) => head[segment + i] === byte)) return null;
+  const length = vint(head, segment + 4);
+  if (length === null || length.value === null) return null;
+  return segment + 4 + length.length + length.value > size ? "its data ends before its header says" : null;
+}
+
+/**
+ * An Ogg file whose last page is not whole or does not end its stream (the end-of-stream flag): the pages are read
+ * back from the end, the last one that ends exactly at the file's end being its last page.
+ */
+async function oggCutShort(handle: Deno.FsFile, size: number): Promise<string | null> {
+  const length = Math.min(size, MAX_OGG_PAGE);
+  const tail = new Uint8Array(length);
+  await handle.seek(size - length, Deno.SeekMode.Start);
+  await readFull(handle, tail);
+  for (let at = tail.length - 27; at >= 0; at--) {
+    if (tail[at] !== 0x4f || tail[at + 1] !== 0x67 || tail[at + 2] !== 0x67 || tail[at + 3] !== 0x53) {
+      continue;
+    }
+    const segments = tail[at + 26]!;
+    if (at + 27 + segments > tail.length) continue;
+    let end = at + 27 + segments;
+    for (let i = 0; i < segments; i++) end += tail[at + 27 + i]!;
+    if (end !== tail.length) continue;
+    return (tail[at + 5]! & 0x04) === 0 ? "its last page does not end its stream" : null;
+  }
+  return "its last page is not whole";
+}

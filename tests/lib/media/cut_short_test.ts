@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { cutShort } from "../../../lib/media/cut_short.ts";
+import { findFfmpeg, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
+
+const dir = await tempDir("reel-cut-short-");
+const ffmpeg = await findFfmpeg();
+const picture = ["-f", "lavfi", "-i", "testsrc2=s=64x48:r=10:d=2"];
+const sound = ["-f", "lavfi", "-i", "sine=f=440:d=2:sample_rate=48000"];
+const made: Record<string, string[]> = {
+  "clip.mp4": [...picture, ...sound, "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"],
+  "clip.mkv": [...picture, ...sound, "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"],
+  "clip.webm": [...picture, ...sound, "-c:v", "libvpx", "-deadline", "realtime", "-c:a", "libopus"],
+  "sound.ogg": [...sound, "-c:a", "libvorbis"],
+  "sound.opus": [...sound, "-c:a", "libopus"],
+  "anim.gif": [...picture],
+};
+for (const [name, args] of Object.entries(made)) await runFfmpeg(ffmpeg, [...args, `${dir}/${name}`]);
+
+/** The first `fraction` of a file's bytes, as a partial download leaves it. */
+async function cut(name: string, fraction: number): Promise<string> {
+  const bytes = await Deno.readFile(`${dir}/${name}`);
+  const path = `${dir}/cut-${fraction}-${name}`;
+  await Deno.writeFile(path, bytes.subarray(0, Math.floor(bytes.length * fraction)));
+  return path;
+}
+
+Deno.test("cutShort: whole files are whole, whatever their container", async () => {
+  for (const name of Object.keys(made)) assert.equal(await cutShort(`${dir}/${name}`), null, name);
+});
+
+Deno.test("cutShort: an MP4, Matroska, WebM, Ogg or GIF cut short is told, with what its container says", async () => {
+  const expected: Record<string, string> = {
+    "clip.mp4": "its data ends before its index says",
+    "clip.mkv": "its data ends before its header says",
+    "clip.webm": "its data ends before its header says",
+    "anim.gif": "it ends without a GIF's trailer",
+  };
+  for (const [name, reason] of Object.entries(expected)) {
+    assert.equal(await cutShort(await cut(name, 0.5)), reason, name);
+  }
+  for (const name of ["sound.ogg", "sound.opus"]) {
+    assert.match(
+      await cutShort(await cut(name, 0.5)) ?? "",
+      /^its last page (is not whole|does not end its stream)$/,
+    );
+  }
+});
+
+Deno.test("cutShort: what cannot tell says nothing (text, MP3, an empty file, a live recorder's segment)", async () => {
+  await Deno.writeTextFile(`${dir}/notes.txt`, "not media");
+  await Deno.writeFile(`${dir}/empty.webm`, new Uint8Array());
+  await runFfmpeg(ffmpeg, [...sound, `${dir}/sound.mp3`]);
+  // A segment of unknown size (all ones), as a browser's MediaRecorder writes it: its length cannot be told.
+  const webm = await Deno.readFile(`${dir}/clip.webm`);
+  const segment = webm.findIndex((_, i) => webm[i] === 0x18 && webm[i + 1] === 0x53 && webm[i + 2] === 0x80);
+  const live = webm.slice(0, Math.floor(webm.length / 2));
+  live.set([0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], segment + 4);
+  await Deno.writeFile(`${dir}/live.webm`, live);
+  for (const name of ["notes.txt", "empty.webm", "sound.mp3", "live.webm"]) {
+    assert.equal(await cutShort(`${dir}/${name}`), null, name);
+  }
+  assert.equal(await cutShort(await cut("sound.mp3", 0.5)), null);
+});
