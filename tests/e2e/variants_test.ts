@@ -12,6 +12,7 @@ import { colourDistance, deliveryFacts, hexToRgb, pixelAt, probe } from "../_sup
 import { tempDir } from "../_support/temp_dir.ts";
 import { makeBandsVideo, makeTestVideo } from "../_support/test_video.ts";
 import { MOD_URL } from "../_support/workflows.ts";
+import { decodeMono, levelDb } from "../_support/sound.ts";
 
 Deno.test("e2e: 5 seeded random variants of a 20-s video are valid, pairwise different, and come from the store on a re-run", async () => {
   const dir = await tempDir("reel-variants-");
@@ -293,4 +294,42 @@ Deno.test("e2e: a sped-up variant shows each moment with its sound, at the input
       assert.ok(colourDistance(pixel, colour!) <= 40, `${name} @${at.toFixed(3)} s: ${pixel} vs ${colour}`);
     }
   }
+});
+
+Deno.test("e2e: sound that starts after the pictures keeps its place, and a trim past the sound's end still has sound", async () => {
+  // Before: each stream was moved to start at 0 (a phone's or a screen recorder's late sound played 2 s early and
+  // ended 2 s before the pictures), and a trim that starts after the sound ended gave an MP4 without sound whose
+  // manifest said it had some.
+  const dir = await tempDir("reel-late-sound-");
+  await runFfmpeg(await findFfmpeg(), [
+    ...["-f", "lavfi", "-i", "testsrc2=s=160x90:r=30:d=4"],
+    ...["-itsoffset", "2", "-f", "lavfi", "-i", "sine=f=440:d=1:sample_rate=48000"],
+    ...["-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"],
+    `${dir}/late.mp4`,
+  ]);
+  const recipes = [{ name: "web" }, { name: "end", trim: { start: 3.5 } }];
+  await Deno.writeTextFile(
+    `${dir}/workflow.ts`,
+    `import { workflow } from "${MOD_URL}";\nexport default workflow(${
+      JSON.stringify({ variants: [{ inputs: ["late.mp4"], recipes }] })
+    });\n`,
+  );
+  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
+  assert.ok(run.ok, [...run.errors].join("\n"));
+  for (const [name, seconds] of [["web", 4], ["end", 0.5]] as const) {
+    const facts = await deliveryFacts(`${dir}/out/late.${name}.mp4`);
+    assert.ok(
+      Math.abs(facts.videoDuration - seconds) <= 1 / 30 + 1e-3,
+      `${name}: video ${facts.videoDuration} s`,
+    );
+    assert.ok(
+      Math.abs(facts.audioDuration - facts.videoDuration) <= 1 / 30 + 1e-3,
+      `${name}: audio ${facts.audioDuration} s`,
+    );
+    assert.equal(facts.sampleRate, 48_000);
+  }
+  const samples = await decodeMono(`${dir}/out/late.web.mp4`);
+  assert.ok(levelDb(samples, 0.1, 1.9) < -50, "silent before the sound starts");
+  assert.ok(levelDb(samples, 2.1, 2.9) > -30, "the tone where the input plays it");
+  assert.ok(levelDb(samples, 3.1, 3.9) < -50, "silent after it");
 });

@@ -13,6 +13,8 @@ export interface GraphContext {
   input: { width: number; height: number };
   /** Whether the input has audio (and the output keeps it). */
   audio: boolean;
+  /** The output's length in seconds (its sound is padded with silence to it). */
+  duration: number;
   /** The rendition to scale to. */
   rendition: Rendition;
   /** The encoder's last filter (`format=yuv420p`). */
@@ -93,7 +95,8 @@ function quarterTurns(degrees: number): number {
  *   audio: { gain: 0, loudness: null, mute: false },
  * };
  * const { graph } = variantGraph(set, {
- *   input: { width: 160, height: 90 }, audio: false, rendition: { name: null, height: null, bitrate: null },
+ *   input: { width: 160, height: 90 }, audio: false, duration: 2,
+ *   rendition: { name: null, height: null, bitrate: null },
  *   encoderFilter: "format=yuv420p", fontFile: null, textFile: null,
  * });
  * assert.match(graph, /crop=90:160/);
@@ -138,7 +141,7 @@ export function variantGraph(set: TransformSet, context: GraphContext): VariantG
   after.push("setsar=1", context.encoderFilter);
   parts.push(`[${label}]${after.join(",")}[v]`);
   const audio = context.audio && !set.audio.mute;
-  if (audio) parts.push(`[0:a]${audioChain(set).join(",")}[a]`);
+  if (audio) parts.push(`[0:a]${audioChain(set, context.duration).join(",")}[a]`);
   return { graph: parts.join(";"), size, audio };
 }
 
@@ -223,8 +226,14 @@ function drawText(
   }:y=${xy.y.replaceAll("H", "h")}`;
 }
 
-function audioChain(set: TransformSet): string[] {
-  const chain = ["asetpts=PTS-STARTPTS"];
+/**
+ * The sound's chain. It keeps its place on the input's timeline (a phone's or a screen recorder's sound that starts
+ * after the pictures, or pauses, is padded with silence there; before, each stream was moved to start at 0 and the
+ * sound played seconds early), and is padded with silence to the output's length (a trim that starts after the
+ * sound ends gave an MP4 without sound, its manifest saying it had some).
+ */
+function audioChain(set: TransformSet, duration: number): string[] {
+  const chain = ["aresample=async=1:first_pts=0"];
   // atempo takes 0.5 to 2 per stage: 0.25 is two stages of 0.5, 4 two of 2.
   let speed = set.speed;
   while (speed < 0.5) {
@@ -238,7 +247,7 @@ function audioChain(set: TransformSet): string[] {
   if (speed !== 1) chain.push(`atempo=${Math.round(speed * 1e6) / 1e6}`);
   if (set.audio.gain !== 0) chain.push(`volume=${set.audio.gain}dB`);
   if (set.audio.loudness !== null) chain.push(`loudnorm=I=${set.audio.loudness}:TP=-1.5:LRA=11`);
-  chain.push("aresample=48000");
+  chain.push(`apad=whole_dur=${Math.round(duration * 1e6) / 1e6}`, "aresample=48000");
   return chain;
 }
 

@@ -19,7 +19,8 @@ export const SPEECH_SAMPLE_RATE = 16_000;
  */
 export const decodeStep: StepKindDefinition = {
   kind: "transcribe-decode",
-  version: 1,
+  // 2: on the recording's timeline (see the arguments).
+  version: 2,
   blocking: false,
   run: async (task, { signal }) => {
     const output = outputPath(task);
@@ -30,6 +31,11 @@ export const decodeStep: StepKindDefinition = {
       "-map",
       "0:a:0",
       "-vn",
+      // On the recording's timeline: sound that starts after its pictures, or pauses (a phone's or a screen
+      // recorder's), is padded with silence there. Before, its samples were laid end to end from 0, and every word
+      // after the start or the pause was timed early by its length.
+      "-af",
+      "aresample=async=1:first_pts=0",
       "-ac",
       "1",
       "-ar",

@@ -66,7 +66,8 @@ export function outputDuration(set: Pick<TransformSet, "trim" | "speed">, inputD
 /** Encodes one output; its value is `{ duration, width, height, bitrate, playlist }` (playlist: HLS only). */
 export const encodeVariantStep: StepKindDefinition = {
   kind: "variant",
-  version: 2,
+  // 3: the sound keeps its place on the input's timeline, padded with silence to the output's length.
+  version: 3,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as VariantParams;
@@ -89,6 +90,7 @@ export const encodeVariantStep: StepKindDefinition = {
     const graph = variantGraph(set, {
       input: probe,
       audio: probe.audio,
+      duration,
       rendition,
       encoderFilter: encoding.filter,
       fontFile: typeof task.runtime.fontFile === "string" ? task.runtime.fontFile : null,
