@@ -4,7 +4,8 @@
  * @module
  */
 import { messageOf } from "../core/errors.ts";
-import { PublishError, publishOutputs } from "../store/publish_output.ts";
+import { PublishError, publishOutputs, stageOutput } from "../store/publish_output.ts";
+import { removeIfExists } from "../store/_remove_if_exists.ts";
 
 /** One published output. */
 export interface PublishedOutput {
@@ -43,9 +44,7 @@ export class OutputPublisher {
    * @returns What was written, in the order given.
    * @throws {Error} `Cannot write <path>: <why>` when a copy or a rename fails.
    */
-  async publish(
-    items: readonly { step: string; output: string | null; artifact: string | null; order: number }[],
-  ): Promise<{ step: string; path: string }[]> {
+  async publish(items: readonly OutputItem[]): Promise<{ step: string; path: string }[]> {
     const outDir = this.#outDir;
     if (outDir === null) return [];
     const written = items.flatMap((item) =>
@@ -54,17 +53,60 @@ export class OutputPublisher {
         : [{ ...item, artifact: item.artifact, path: `${outDir}/${item.output}` }]
     );
     try {
-      await publishOutputs(written.map((item) => ({ artifact: item.artifact, destination: item.path })));
+      await publishOutputs(
+        written.map((item) => ({ artifact: item.artifact, destination: item.path, staged: item.staged })),
+      );
     } catch (error) {
-      const path = error instanceof PublishError ? error.destination : outDir;
-      throw new Error(`Cannot write ${path}: ${messageOf(error)}`, { cause: error });
+      throw cannotWrite(error, outDir);
     }
     for (const { step, path, order } of written) this.#published.push({ step, path, order });
     return written.map(({ step, path }) => ({ step, path }));
+  }
+
+  /**
+   * Copies an output into the folder under its temporary name now, to be published later with the ones it goes
+   * with (see `PlanStep.publishWith`): it no longer needs its store entry then.
+   *
+   * @param item The output.
+   * @returns The item with its temporary name, or as it is when there is nothing to write.
+   * @throws {Error} `Cannot write <path>: <why>` when the copy fails.
+   */
+  async stage(item: OutputItem): Promise<OutputItem> {
+    const outDir = this.#outDir;
+    if (outDir === null || item.output === null || item.artifact === null) return item;
+    try {
+      return { ...item, staged: await stageOutput(item.artifact, `${outDir}/${item.output}`) };
+    } catch (error) {
+      throw cannotWrite(error, outDir);
+    }
+  }
+
+  /**
+   * Removes the temporary copies of outputs that will not be published (what they go with failed, the run ended).
+   *
+   * @param items Outputs {@linkcode stage} copied.
+   */
+  async discard(items: readonly OutputItem[]): Promise<void> {
+    for (const { staged } of items) if (staged !== undefined) await removeIfExists(staged);
   }
 
   /** The outputs written so far, in plan order. */
   outputs(): PublishedOutput[] {
     return [...this.#published].sort((a, b) => a.order - b.order).map(({ step, path }) => ({ step, path }));
   }
+}
+
+/** An output to publish: its step, output name (or null), artifact's path (or null), plan order, temporary copy. */
+export interface OutputItem {
+  step: string;
+  output: string | null;
+  artifact: string | null;
+  order: number;
+  /** Its copy under a temporary name in the output folder, made ahead (see {@linkcode OutputPublisher.stage}). */
+  staged?: string;
+}
+
+function cannotWrite(error: unknown, outDir: string): Error {
+  const path = error instanceof PublishError ? error.destination : outDir;
+  return new Error(`Cannot write ${path}: ${messageOf(error)}`, { cause: error });
 }

@@ -17,7 +17,7 @@ import { type DagNode, DagState, type StepState } from "./dag_state.ts";
 import { startOrder } from "./start_order.ts";
 import { KeyMaker } from "./key_maker.ts";
 import { LayeredLimits } from "./layered_limits.ts";
-import { OutputPublisher } from "./output_publisher.ts";
+import { type OutputItem, OutputPublisher } from "./output_publisher.ts";
 import type { StoredArtifact } from "../store/step_store.ts";
 import type { RunPlanOptions, RunResult } from "./run_options.ts";
 import type { RunEvent, StepEventBase } from "./run_events.ts";
@@ -43,12 +43,11 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunR
   return await new Scheduler(plan, options).run();
 }
 
-/** An output waiting for one of the steps it goes with to be published (`PlanStep.publishWith`). */
-interface HeldOutput {
-  step: string;
-  output: string | null;
-  artifact: string | null;
-  order: number;
+/**
+ * An output waiting for one of the steps it goes with to be published (`PlanStep.publishWith`), already copied into
+ * the output folder under its temporary name.
+ */
+interface HeldOutput extends OutputItem {
   goesWith: readonly string[];
 }
 
@@ -114,6 +113,8 @@ class Scheduler {
     if (this.#dag.size === 0) this.#end();
     for (const node of startOrder(ready, (node) => this.#dag.keyOf(node))) this.#queue(node);
     await finished;
+    // Outputs held for steps that were never published (they failed, the run was cancelled) are not written.
+    await this.#publisher.discard(this.#heldOutputs.splice(0));
     if (this.#listenerError !== null) throw this.#listenerError.error;
     return this.#result();
   }
@@ -214,7 +215,8 @@ class Scheduler {
     if (
       output !== null && goesWith.length > 0 && !goesWith.some((other) => this.#publishedSteps.has(other))
     ) {
-      this.#heldOutputs.push({ ...item, goesWith });
+      // Copied now, while its store entry is there: a store cleared by hand meanwhile failed the video's publishing.
+      this.#heldOutputs.push({ ...await this.#publisher.stage(item), goesWith });
       return [];
     }
     // This output and those held for it, then those held for each of them in turn, are copied together before any

@@ -4,6 +4,7 @@
  * @module
  */
 import { messageOf } from "../core/errors.ts";
+import { exists } from "../core/exists.ts";
 import { leftByGoneOwner, ownerMark } from "./owner_mark.ts";
 import { removeIfExists } from "./_remove_if_exists.ts";
 
@@ -50,7 +51,8 @@ export class PublishError extends Error {
  * full disk) leaves every destination as it was; a rename fails only where the folder refuses it (a destination
  * made a folder meanwhile), and leaves those renamed before it replaced.
  *
- * @param files The stored files and their paths in the output folder, in the order they are renamed.
+ * @param files The stored files and their paths in the output folder, in the order they are renamed; one already
+ *   copied under its temporary name (see {@linkcode stageOutput}) is only renamed.
  * @throws {PublishError} Naming the destination that failed, with its cause; no temporary name is left.
  *
  * @example
@@ -66,17 +68,16 @@ export class PublishError extends Error {
  * ```
  */
 export async function publishOutputs(
-  files: readonly { artifact: string; destination: string }[],
+  files: readonly { artifact: string; destination: string; staged?: string }[],
 ): Promise<void> {
   const staged: { temporary: string; destination: string; placed: boolean }[] = [];
   let failed = "";
   try {
-    for (const { artifact, destination } of files) {
+    for (const { artifact, destination, staged: copied } of files) {
       failed = destination;
-      const temporary = temporaryName(destination);
+      const temporary = copied ?? temporaryName(destination);
       staged.push({ temporary, destination, placed: false });
-      // A copy, not a hard link: editing an output must never change the artifact the store serves next time.
-      await Deno.copyFile(artifact, temporary);
+      if (copied === undefined) await copyStored(artifact, temporary);
     }
     for (const file of staged) {
       failed = file.destination;
@@ -88,6 +89,55 @@ export async function publishOutputs(
       if (!file.placed) await removeAfterFailure(file.temporary, error);
     }
     throw new PublishError(failed, error);
+  }
+}
+
+/**
+ * Copies an artifact under a temporary name beside its destination ahead of its publishing (see
+ * {@linkcode publishOutputs}' `staged`): an output held until the one it goes with is published no longer needs its
+ * store entry then (a store cleared by hand meanwhile).
+ *
+ * @param artifact The stored file.
+ * @param destination The path in the output folder it will be renamed to.
+ * @returns The temporary name, which a later run clears away if this one is killed.
+ * @throws {PublishError} Naming the destination, with its cause; no temporary name is left.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { publishOutputs, stageOutput } from "./publish_output.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a`, "x");
+ * const staged = await stageOutput(`${dir}/a`, `${dir}/b`);
+ * await Deno.remove(`${dir}/a`);
+ * await publishOutputs([{ artifact: `${dir}/a`, destination: `${dir}/b`, staged }]);
+ * assert.equal(await Deno.readTextFile(`${dir}/b`), "x");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function stageOutput(artifact: string, destination: string): Promise<string> {
+  const temporary = temporaryName(destination);
+  try {
+    await copyStored(artifact, temporary);
+  } catch (error) {
+    await removeAfterFailure(temporary, error);
+    throw new PublishError(destination, error);
+  }
+  return temporary;
+}
+
+/** A copy, not a hard link: editing an output must never change the artifact the store serves next time. */
+async function copyStored(artifact: string, temporary: string): Promise<void> {
+  try {
+    await Deno.copyFile(artifact, temporary);
+  } catch (error) {
+    // Said as what it is: the output folder is fine, the store's file is gone (before: "Cannot write out/a.vtt").
+    if (error instanceof Deno.errors.NotFound && !(await exists(artifact))) {
+      throw new Error(`its stored file ${artifact} is gone (removed from the store while the render ran)`, {
+        cause: error,
+      });
+    }
+    throw error;
   }
 }
 

@@ -887,8 +887,10 @@ Deno.test("runPlan() copies a video and its subtitles before either replaces the
   for (const [name, text] of Object.entries(earlier)) await Deno.writeTextFile(`${dir}/out/${name}`, text);
   const { result, events } = await runToFolder(plan, writingArtifacts(new FakeExecutor(plan)), dir);
   assert.equal(result.ok, false);
+  // Held outputs are copied when they end (see the next test): the subtitles' copy fails then, and the video that
+  // goes with them is not made; the VTT copied meanwhile is not left behind.
   assert.match(
-    result.errors.get(video.id) ?? "",
+    result.errors.get(srt.id) ?? "",
     new RegExp(`^Cannot write ${dir}/out/s+\\.srt: File name too long`),
   );
   for (const [name, text] of Object.entries(earlier)) {
@@ -899,6 +901,40 @@ Deno.test("runPlan() copies a video and its subtitles before either replaces the
     Object.keys(earlier).sort(),
   );
   assert.deepEqual(events.filter((event) => event.type === "output:written"), []);
+});
+
+Deno.test("runPlan() publishes a video's subtitles whose store entries were removed before the video ended", async () => {
+  // Before: a store cleared by hand mid-render failed the video: "Cannot write out/v1.vtt: No such file or
+  // directory (os error 2): copy '…/entries/…/artifact.vtt'" (the output folder was fine).
+  const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["16:9"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
+  const video = plan.steps.find((step) => step.id === "v1/video@16x9")!;
+  video.deps.push("v1/subtitles.srt", "v1/subtitles.vtt");
+  plan.steps.splice(plan.steps.indexOf(video), 1);
+  plan.steps.push(video);
+  const dir = await tempDir();
+  await Deno.mkdir(`${dir}/out`);
+  const fake = writingArtifacts(new FakeExecutor(plan));
+  const executor: StepExecutor = {
+    execute: async (task, options) => {
+      // The store cleared by hand just before the video is made: its subtitles' entries are gone.
+      if (task.id === video.id) await Deno.remove(`${dir}/.reel/entries`, { recursive: true });
+      return await fake.execute(task, options);
+    },
+    close: () => fake.close(),
+  };
+  const { result } = await runToFolder(plan, executor, dir);
+  assert.ok(result.ok, [...result.errors.values()].join("\n"));
+  assert.deepEqual(
+    [...Deno.readDirSync(`${dir}/out`)].map((entry) => entry.name).sort(),
+    [
+      video.output!,
+      "v1.srt",
+      "v1.vtt",
+    ].sort(),
+  );
+  assert.equal(await Deno.readTextFile(`${dir}/out/v1.vtt`), "v1/subtitles.vtt");
 });
 
 Deno.test("runPlan() queues what a step's end lets start longest chain first: an edited narration takes the idle CPU slots before a short CPU step", async () => {

@@ -73,7 +73,11 @@ Deno.test("publishOutputs() copies every file before any is renamed: one that ca
   ]).catch((error) => error);
   assert.ok(error instanceof PublishError);
   assert.equal(error.destination, `${dir}/a.srt`);
-  assert.match(error.message, /No such file or directory .*: copy /);
+  // Said as what it is: the stored file is gone, not the output folder refusing (before: "No such file … copy").
+  assert.equal(
+    error.message,
+    `its stored file ${dir}/gone is gone (removed from the store while the render ran)`,
+  );
   assert.equal(await Deno.readTextFile(`${dir}/a.mp4`), "old video");
   assert.equal(await Deno.readTextFile(`${dir}/a.srt`), "old srt");
   assert.deepEqual(await listFolder(dir), ["a.mp4", "a.srt", "video"]);
