@@ -189,18 +189,22 @@ function joinOverlap(
     const word = k < cut ? step.a : step.b;
     return word === null ? [] : [word];
   });
-  const joined = [...sofar.slice(0, split), ...kept, ...next.slice(lastShared + 1)];
-  // At the cut, a word of the next chunk starts no earlier than the word before it ends.
-  for (let i = Math.max(1, split); i < joined.length; i++) {
-    const previous = joined[i - 1]!;
-    const word = joined[i]!;
-    if (word.start < previous.end) {
-      const start = previous.end;
-      joined[i] = { ...word, start, end: Math.max(word.end, start) };
-    }
+  // At the cut, a word of the next chunk starts no earlier than the word before it ends; one that lies wholly (or
+  // all but a frame) before that end was heard in audio the chunk before tells, and is left out.
+  const joined = sofar.slice(0, split);
+  for (const word of [...kept, ...next.slice(lastShared + 1)]) {
+    const start = Math.max(word.start, joined.at(-1)?.end ?? word.start);
+    if (start === word.start) joined.push(word);
+    else if (word.end - start >= FRAME_S - ROUNDING_S) joined.push({ ...word, start });
   }
   return joined;
 }
+
+/** The shortest (s) a word the merge moves may last: a frame, as a chunk stores its words. */
+const FRAME_S = 0.01;
+
+/** What (s) two times rounded to the millisecond may differ from the sum of their parts by. */
+const ROUNDING_S = 1e-9;
 
 /**
  * The steps of an alignment with each run of words that only one side heard in order of time (the alignment puts
@@ -283,8 +287,10 @@ function align(a: readonly TimedWord[], b: readonly TimedWord[]): Step[] {
  * the words of `before` and the start of the next are aligned by their text (see {@linkcode overlapByText}); of
  * the words both heard, those up to the middle of the run they share are kept from `before`, the rest from the
  * next, so each is kept once, and a word heard cut at either edge (or by one side only) goes with the side left
- * out there. With no word in common, or when the audio both heard is `silent` (no word can have been heard twice,
- * whatever the words), every word is kept. Times are made to run in order, since spread ones say little.
+ * out there. When the audio both heard is `silent` (no word can have been heard twice, whatever the words), every
+ * word is kept; with no word in common, every word too, except at a hard cut, where the next chunk's words that lie
+ * within the time the words before cover are left out (the chunk before heard that audio). Times are made to run
+ * in order, each word starting when the one before ends, since spread ones say little.
  */
 function joinByText(
   sofar: TimedWord[],
@@ -302,7 +308,12 @@ function joinByText(
   );
   let joined: TimedWord[];
   if (pairs.length === 0) {
-    joined = [...sofar.slice(split), ...next];
+    // At a hard cut the chunk before heard the shared audio, speech and all, so the next chunk's words spread wholly
+    // (or all but a frame) within the time its words cover are that audio heard again in other words: left out.
+    const tail = sofar.slice(split);
+    const hard = !silent && before.end > before.to;
+    const covered = hard ? (tail.at(-1)?.end ?? -Infinity) : -Infinity;
+    joined = [...tail, ...next.filter((word) => word.end - covered >= FRAME_S - ROUNDING_S)];
   } else {
     const seam = pairs[Math.floor((pairs.length - 1) / 2)]!;
     const kept = steps.flatMap((step, i) => {
@@ -311,11 +322,18 @@ function joinByText(
     });
     joined = [...kept, ...next.slice(used)];
   }
-  let last = split > 0 ? sofar[split - 1]!.start : 0;
+  // Each word starts when the one before ends, and one moved lasts at least a frame: the words kept are told by
+  // their text, so one whose spread times fall within the word before is moved on, not left out.
+  let last = split > 0 ? sofar[split - 1]!.end : -Infinity;
   const ordered = joined.map((word) => {
-    const start = Math.max(word.start, last);
-    last = start;
-    return { ...word, start, end: Math.max(word.end, start) };
+    if (word.start >= last) {
+      last = word.end;
+      return word;
+    }
+    const start = last;
+    const end = Math.max(word.end, round(start + FRAME_S));
+    last = end;
+    return { ...word, start, end };
   });
   return [...sofar.slice(0, split), ...ordered];
 }

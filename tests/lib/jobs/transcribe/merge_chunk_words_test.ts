@@ -35,6 +35,20 @@ function hear(truth: readonly TimedWord[], range: { start: number; end: number }
   return heard;
 }
 
+/** Asserts that each word lasts at least a frame (10 ms) and starts no earlier than the one before ends. */
+function assertFramedInOrder(merged: readonly TimedWord[], label = ""): void {
+  for (const [i, w] of merged.entries()) {
+    assert.ok(w.end - w.start >= 0.01 - 1e-9, `${label} ${w.text} lasts ${w.start}–${w.end}`);
+    const previous = merged[i - 1];
+    if (previous !== undefined) {
+      assert.ok(
+        w.start >= previous.end,
+        `${label} ${w.text} at ${w.start}, before ${previous.text} ends at ${previous.end}`,
+      );
+    }
+  }
+}
+
 Deno.test("mergeChunkWords() keeps every word once across hard cuts, whatever the chunk, overlap and context", () => {
   for (
     const [chunk, overlap, context] of [[10, 2, 3], [7, 1, 0], [12, 3, 1], [20, 0.5, 4], [9, 2, 2]] as const
@@ -53,6 +67,7 @@ Deno.test("mergeChunkWords() keeps every word once across hard cuts, whatever th
     for (const [i, word] of merged.entries()) {
       assert.ok(Math.abs(word.start - truth[i]!.start) < 0.05, `${word.text} at ${word.start}`);
     }
+    assertFramedInOrder(merged, `${chunk}/${overlap}/${context}:`);
   }
 });
 
@@ -124,10 +139,12 @@ Deno.test("mergeChunkWords() tells each stretch of a hard cut's shared audio by 
   // one before it.
   const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: 0.9 });
   for (const shift of [0, 0.3, 0.6, 0.9, 1.2]) {
+    // "the" moves with the shift too, a third as far: a chunk's words are in order of time, "the" before "but".
+    const the = 39.6 + shift / 3;
     const merged = mergeChunkWords([
       {
         chunk: { start: 18, end: 41, from: 20, to: 40 },
-        words: [word("the", 39.6 + shift - 18, 39.75 + shift - 18), word("but", 40.216 - 18, 40.356 - 18)]
+        words: [word("the", the - 18, the + 0.15 - 18), word("but", 40.216 - 18, 40.356 - 18)]
           .concat([word("we", 40.366 - 18, 40.486 - 18)]),
         timed: true,
       },
@@ -140,15 +157,7 @@ Deno.test("mergeChunkWords() tells each stretch of a hard cut's shared audio by 
         timed: true,
       },
     ]);
-    for (const [i, w] of merged.entries()) {
-      assert.ok(w.start <= w.end, `${w.text} ${w.start}–${w.end}`);
-      if (i > 0) {
-        assert.ok(
-          w.start >= merged[i - 1]!.end,
-          `${w.text} at ${w.start}, before ${merged[i - 1]!.text} ends`,
-        );
-      }
-    }
+    assertFramedInOrder(merged, `${shift}:`);
     const texts = merged.map((w) => w.text).join(" ");
     // One cut: the chunk before's words before it, the next one's after.
     assert.ok(
@@ -275,7 +284,7 @@ Deno.test("mergeChunkWords() keeps every word once across hard cuts when the wor
       truth.map((word) => word.text),
       `${chunk}/${overlap}/${context}`,
     );
-    for (let i = 1; i < merged.length; i++) assert.ok(merged[i]!.start >= merged[i - 1]!.start);
+    assertFramedInOrder(merged, `${chunk}/${overlap}/${context}:`);
   }
 });
 
@@ -344,6 +353,114 @@ Deno.test("mergeChunkWords() keeps once a word a text-only chunk heard again in 
     { chunk: { start: 10.5, end: 20, from: 12.5, to: 20 }, words: spread(second, 9.5), timed: false },
   ], { silences: [{ start: 12, end: 13 }] });
   assert.deepEqual(merged.map((w) => w.text), [...first, "Yes,", "we", "will", "go"]);
+});
+
+Deno.test("mergeChunkWords() leaves out a word the chunk after a hard cut heard within a word kept before", () => {
+  // A trial (pocketsphinx, --chunk 10): the chunk after heard "eat" wholly before the end of the word the chunk
+  // before kept; it was kept as a word lasting nothing ("eat" at 65.741–65.741 s).
+  const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: 0.9 });
+  const merged = mergeChunkWords([
+    {
+      chunk: { start: 0, end: 11, from: 0, to: 10 },
+      words: [word("let's", 8.46, 8.91), word("go", 9.06, 10.82)],
+      timed: true,
+    },
+    {
+      chunk: { start: 8, end: 20, from: 10, to: 20 },
+      words: [
+        word("let's", 0.48, 0.54),
+        word("eat", 0.78, 0.84),
+        word("go", 0.87, 2.89),
+        word("home", 3.04, 3.42),
+      ],
+      timed: true,
+    },
+  ]);
+  assert.deepEqual(merged.map((w) => `${w.text}@${w.start}-${w.end}`), [
+    "let's@8.46-8.91",
+    "go@8.91-10.89",
+    "home@11.04-11.42",
+  ]);
+});
+
+Deno.test("mergeChunkWords() keeps every word at a hard cut a frame long at least, in order, none at once", () => {
+  // Words at random in the audio both sides of a hard cut heard, their texts from a few, so that many pair.
+  let n = 12345;
+  const random = () => (n = (n * 16807) % 2147483647) / 2147483647;
+  const texts = ["eat", "go", "the", "a", "it"];
+  const words = (from: number, to: number) => {
+    const times = Array.from({ length: 10 }, () => Math.round((from + random() * (to - from)) * 100) / 100)
+      .sort((x, y) => x - y);
+    return [0, 2, 4, 6, 8].flatMap((i) =>
+      times[i + 1]! - times[i]! < 0.05 ? [] : [{
+        text: texts[Math.floor(random() * texts.length)]!,
+        start: times[i]!,
+        end: times[i + 1]!,
+        confidence: 1,
+      }]
+    );
+  };
+  for (let trial = 0; trial < 300; trial++) {
+    const before = words(7, 11);
+    const after = words(0, 4);
+    const merged = mergeChunkWords([
+      { chunk: { start: 0, end: 11, from: 0, to: 10 }, words: before, timed: true },
+      { chunk: { start: 8, end: 20, from: 10, to: 20 }, words: after, timed: true },
+    ]);
+    assertFramedInOrder(merged, `trial ${trial}:`);
+    // Every word kept is one of the words heard, moved later at most, never past its own end.
+    const heard = [...before, ...after.map((w) => ({ ...w, start: w.start + 8, end: w.end + 8 }))];
+    for (const w of merged) {
+      assert.ok(
+        heard.some((h) => h.text === w.text && Math.abs(h.end - w.end) < 1e-9 && h.start <= w.start + 1e-9),
+        `trial ${trial}: ${w.text}@${w.start}-${w.end}`,
+      );
+    }
+  }
+});
+
+Deno.test("mergeChunkWords() leaves out a text-only chunk's context at a hard cut heard as other words", () => {
+  // A trial: the chunk after a hard cut at 10 s heard its context (from 8 s) as words the chunk before did not
+  // write; all were kept, those spread before the end of the words before as words lasting nothing, at once.
+  const first = ["so", "he", "said", "that", "it", "would", "go"];
+  const second = [
+    "all",
+    "really",
+    "you",
+    "too",
+    "any",
+    "student",
+    "i",
+    "only",
+    "went",
+    "to",
+    "school",
+    "every",
+    "day",
+  ];
+  const merged = mergeChunkWords([
+    { chunk: { start: 0, end: 11, from: 0, to: 10 }, words: spread(first, 11), timed: false },
+    { chunk: { start: 8, end: 20, from: 10, to: 20 }, words: spread(second, 12), timed: false },
+  ]);
+  // "all really you", spread over 8–10.86 s, lie within "go" (9.82–11 s) and before: the chunk before heard them.
+  assert.deepEqual(merged.map((w) => w.text), [...first, ...second.slice(3)]);
+  assertFramedInOrder(merged);
+  assert.equal(merged[first.length]!.start, 11);
+});
+
+Deno.test("mergeChunkWords() keeps in order and apart the words of text-only chunks after the run both heard", () => {
+  // "hot coffee" both heard: "hot" kept from the chunk before (8.63–9.49 s), "coffee" from the next, spread from
+  // 9.26 s: it started before "hot" ended.
+  const first = ["i", "would", "like", "a", "cup", "of", "tea", "or", "maybe", "some", "hot", "coffee"];
+  const second = ["hot", "coffee", "with", "milk", "and", "sugar", "please"];
+  const merged = mergeChunkWords([
+    { chunk: { start: 0, end: 11, from: 0, to: 10 }, words: spread(first, 11), timed: false },
+    { chunk: { start: 8, end: 20, from: 10, to: 20 }, words: spread(second, 12), timed: false },
+  ]);
+  assert.deepEqual(merged.map((w) => w.text), [...first, ...second.slice(2)]);
+  assertFramedInOrder(merged);
+  const hot = merged[first.length - 2]!;
+  assert.equal(merged[first.length - 1]!.start, hot.end);
 });
 
 Deno.test("overlapSilences() gives the merge the silences two chunks both hear, cut to that audio", () => {
