@@ -81,8 +81,8 @@ export function addWorkerCommand(program: Command, outcome: CommandOutcome): voi
     .option("--cache <dir>", "this worker's local folder (an object store's cached files)", ".reel-worker")
     .option(
       "--lock-ms <ms>",
-      "how long a job stays with a worker that stopped answering",
-      positiveInteger,
+      "how long a job stays with a worker that stopped answering (at least 1000)",
+      lockMs,
       30_000,
     )
     .addHelpText("after", EXAMPLES)
@@ -209,4 +209,21 @@ async function realFolder(path: string): Promise<string> {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   throw new InputError(`--allow-root ${path} is not a folder`, { where: "--allow-root" });
+}
+
+/** The shortest job lock a worker takes: BullMQ renews it at half its length, while the step runs. */
+const MIN_LOCK_MS = 1000;
+
+/**
+ * Parses `--lock-ms`: a whole number of milliseconds, at least {@linkcode MIN_LOCK_MS} (a lock of 10 ms expired before
+ * it was renewed: every job "stalled more than allowable limit", and the worker's log filled with lock errors).
+ */
+function lockMs(value: string): number {
+  const ms = positiveInteger(value);
+  if (ms < MIN_LOCK_MS) {
+    throw new InvalidArgumentError(
+      `Expected at least ${MIN_LOCK_MS} ms (BullMQ renews the lock at half of it)`,
+    );
+  }
+  return ms;
 }

@@ -103,3 +103,10 @@ Deno.test("worker refuses a --store that is not there and a bucket's --cache it 
   assert.match(folder.stderr, /Cannot reach Redis/);
   assert.equal(await exists(`${dir}/.reel-worker`), false);
 });
+
+Deno.test("worker refuses a --lock-ms shorter than a second, before Redis, exit 2", async () => {
+  // Before: taken; every job then "stalled more than allowable limit" and the render failed, exit 1.
+  const result = await runCli(["worker", "--redis", "redis://127.0.0.1:1", "--lock-ms", "10"]);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /--lock-ms <ms>' argument '10' is invalid\. Expected at least 1000 ms/);
+});
