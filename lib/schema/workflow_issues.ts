@@ -78,7 +78,12 @@ function unwrapUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   // given) is not the one meant; when that leaves none, the branches of the value's type are.
   const inside = failsAtRoot(["invalid_type", "invalid_value"]);
   const near = inside.length === 1 ? inside : failsAtRoot(["invalid_type"]);
-  const [branch, ...others] = near;
+  // Of objects' forms, one that knows every field given is the one meant (`{ text, position: "middle" }` is a text
+  // overlay with a bad position, not an image overlay missing its image): before, "Invalid input".
+  const knowing = near.filter((branch) =>
+    !branch.some((inner) => inner.code === "unrecognized_keys" && inner.path.length === 0)
+  );
+  const [branch, ...others] = knowing.length === 1 ? knowing : near;
   if (branch === undefined || others.length > 0) return [issue];
   return branch.flatMap((inner) => unwrapUnion({ ...inner, path: [...issue.path, ...inner.path] }));
 }

@@ -99,3 +99,16 @@ Deno.test("toWorkflowIssues() says a field of another form of a union is that fo
     'montage: Unknown field "colums" (did you mean "columns"?)',
   ]);
 });
+
+Deno.test("toWorkflowIssues() tells a union of objects by the form that knows every field given", () => {
+  // Before: "Invalid input" at overlay, for a text overlay whose position was misspelled.
+  const overlay = z.union([
+    z.strictObject({ text: z.string(), position: z.enum(["top", "center"]).optional() }),
+    z.strictObject({ image: z.string(), position: z.enum(["top", "center"]).optional() }),
+  ]);
+  const schema = z.object({ overlay });
+  const result = schema.safeParse({ overlay: { text: "x", position: "middle" } }, { reportInput: true });
+  assert.deepEqual(toWorkflowIssues(result.error?.issues ?? [], schema), [
+    { path: "overlay.position", message: 'Invalid option: expected one of "top"|"center"' },
+  ]);
+});
