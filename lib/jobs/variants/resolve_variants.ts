@@ -81,7 +81,21 @@ export async function resolveVariants(
         font: findFont,
         issues: context.issues,
       });
-      if (resolved !== null) recipes.push(resolved);
+      if (resolved === null) continue;
+      // A recipe named like another's drawn variant (`remix-1` beside a random `remix`) writes its files: before,
+      // "Steps "…/remix-1" and "…/remix-1" would both write …" at the file.
+      const clash = recipes.find((other) =>
+        variantNames(other).some((name) => variantNames(resolved).includes(name))
+      );
+      if (clash !== undefined && clash.name !== resolved.name) {
+        const name = variantNames(resolved).find((name) => variantNames(clash).includes(name))!;
+        context.issues.push({
+          path: where,
+          message:
+            `Its variant "${name}" and ${clash.path} ("${clash.name}") would write the same files: rename one`,
+        });
+      }
+      recipes.push(resolved);
     }
     if (job.seed !== undefined && recipes.length > 0 && recipes.every((recipe) => recipe.random === null)) {
       // Before: ignored, the manifests saying "seed": null.
@@ -95,6 +109,11 @@ export async function resolveVariants(
     jobs.push({ id, path, inputs: withStems(files, { path, issues: context.issues }), recipes });
   }
   return { jobs };
+}
+
+/** The names a recipe's variants take in their files: its name, or one a draw (`remix-1`, `remix-2`…). */
+function variantNames(recipe: ResolvedRecipe): string[] {
+  return recipe.random === null ? [recipe.name] : recipe.sets.map((_, n) => `${recipe.name}-${n + 1}`);
 }
 
 /** Gives each input the stem its outputs are named by; two inputs with one stem would write the same files. */

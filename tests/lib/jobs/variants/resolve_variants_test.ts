@@ -153,6 +153,14 @@ Deno.test("each mistake is named with its path", async () => {
       [{ inputs: ["a.mp4", "other/a.mov"], recipes: ["web"] }],
       /would write outputs of the same names \(a\.\*\)/,
     ],
+    // Before: "Steps "c/a/remix-1" and "c/a/remix-1" would both write a.remix-1.mp4", at the file.
+    [
+      [{
+        inputs: ["a.mp4"],
+        recipes: [{ name: "remix-1", format: "1:1" }, { name: "remix", random: { count: 2, mirror: true } }],
+      }],
+      /recipes\[1\]: Its variant "remix-1" and variants\[0\]\.recipes\[0\] \("remix-1"\) would write the same files/,
+    ],
   ];
   for (const [variants, message] of cases) await assert.rejects(resolve(dir, variants), message);
 });
