@@ -144,8 +144,10 @@ class JobWait {
       const theirs = isClusterJob(jobData) && jobData.store === this.#data.store ? jobData : null;
       if (LIVE_STATES.has(state) && theirs !== null) return this.#adopt(job, theirs);
       const outcome: unknown = job.returnvalue;
-      // A finished job of another run that succeeded is adopted: its artifact is stored.
-      if (state === "completed" && isJobOutcome(outcome) && outcome.ok && theirs !== null) {
+      // A finished job of another run that succeeded is adopted: its artifact is stored. Not for a step that must run
+      // now (`--force`): before, it was told done in no time, never run.
+      const fresh = this.#options.fresh === true;
+      if (state === "completed" && isJobOutcome(outcome) && outcome.ok && theirs !== null && !fresh) {
         this.#awaited = theirs.attempt;
         return this.#outcome(outcome);
       }

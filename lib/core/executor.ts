@@ -55,6 +55,11 @@ export interface ExecuteOptions {
   onRateLimit?: (info: RateLimitInfo) => void;
   /** Called when the step reports how far it is (0…1). */
   onProgress?: (fraction: number) => void;
+  /**
+   * The step runs now although its result may be known (`--force`): a cluster does not take a finished job of an
+   * earlier run for it. @default false
+   */
+  fresh?: boolean;
 }
 
 /** Runs one step somewhere. */

@@ -38,6 +38,8 @@ export interface ClaimLost {
 export interface RunAttemptsOptions {
   /** The key's claim, when one is held: an attempt starts only while it is still this process's. */
   claim?: Claim;
+  /** The step runs whatever is known of it (`--force`; see `ExecuteOptions.fresh`). @default false */
+  forced?: boolean;
 }
 
 /** What the attempts of a step use. */
@@ -131,7 +133,10 @@ export async function runAttempts(
       const wanted = claim === undefined ? undefined : () => claim.held();
       using permit = await context.limits.acquire(step, { signal, priority: node.rank, wanted });
       if (permit === null) return { claimLost: true };
-      outcome = await attemptOnce(node, attempt, { ...context, gate }, permit.cores);
+      outcome = await attemptOnce(node, attempt, { ...context, gate }, {
+        cores: permit.cores,
+        fresh: options.forced ?? false,
+      });
       // A 429 is told to the provider's gate while this attempt still holds its permits: a call waiting for them
       // sees the pause (told after they were freed, the next call left within milliseconds of the 429 when the
       // provider had no rate).
@@ -199,7 +204,7 @@ async function attemptOnce(
   node: DagNode,
   attempt: number,
   context: AttemptsContext & { gate: ProviderGate | null },
-  cores: number,
+  { cores, fresh }: { cores: number; fresh: boolean },
 ): Promise<Outcome> {
   const { step } = node;
   const { store, signal, clock } = context;
@@ -233,6 +238,7 @@ async function attemptOnce(
       ...cores > 1 ? { cores } : {},
     }, {
       signal: AbortSignal.any([signal, timer.signal]),
+      fresh,
       onRateLimit: (info) => context.gate?.observe(info),
       onProgress: (fraction) => {
         if (worker !== null) context.emit({ type: "step:progress", ...context.base(node), worker, fraction });

@@ -184,7 +184,7 @@ export class KeyMaker {
           const peeked = await store.peek(node.key);
           if (peeked !== null) await this.#fits(node, peeked);
         }
-        const made = await runAttempts(node, this.#context, { claim });
+        const made = await runAttempts(node, this.#context, { claim, forced });
         if (!("claimLost" in made)) return made;
         // Taken over while the step waited for its turn (this process paused past the claims' staleness: a render
         // stopped with Ctrl-Z paid again for every call another had made meanwhile): claimed again, which waits

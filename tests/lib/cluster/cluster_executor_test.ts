@@ -111,6 +111,52 @@ Deno.test("ClusterExecutor: a render to another store runs the step for its stor
   }
 });
 
+Deno.test("ClusterExecutor: a step that must run now (--force) runs, not adopting an earlier run's finished job", async () => {
+  // Before: a render with --force took the job a cancelled render left completed in Redis, "done (0.0s)", never run.
+  await using redis = await startRedis();
+  await plantHeartbeat(redis);
+  const connection = { connection: redisOptions(redis.target), prefix: CLUSTER_PREFIX };
+  const onWarning = (message: string) => assert.fail(message);
+  const earlier = await openExecutor(redis, "/stores/a", onWarning);
+  const later = await openExecutor(redis, "/stores/a", onWarning);
+  let runs = 0;
+  let taken!: () => void;
+  const firstTaken = new Promise<void>((resolve) => taken = resolve);
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => finish = resolve);
+  const worker = new Worker(STEPS_QUEUE, async (job: Job): Promise<JobOutcome> => {
+    runs++;
+    if (runs === 1) {
+      taken();
+      await finished;
+    }
+    return { ok: true, attempt: (job.data as ClusterJob).attempt, worker: "h:1:1" };
+  }, connection);
+  const events = new QueueEvents(STEPS_QUEUE, connection);
+  try {
+    await events.waitUntilReady();
+    const task = { ...bareTask("image", "/tmp"), key: "f".repeat(64) };
+    const cancel = new AbortController();
+    const cancelled = earlier.execute(task, { signal: cancel.signal });
+    await firstTaken;
+    cancel.abort(new DOMException("Interrupted", "AbortError"));
+    await assert.rejects(cancelled, (error: unknown) => error instanceof DOMException);
+    const completed = new Promise<void>((resolve) => events.on("completed", () => resolve()));
+    finish();
+    await completed;
+    // Without --force, the finished job is taken: its artifact is stored. With it, the step runs again.
+    await later.execute(task, { signal: new AbortController().signal });
+    assert.equal(runs, 1);
+    await later.execute(task, { signal: new AbortController().signal, fresh: true });
+    assert.equal(runs, 2);
+  } finally {
+    await worker.close();
+    await events.close();
+    await earlier.close();
+    await later.close();
+  }
+});
+
 /**
  * Queues one step on a fresh executor, cancels it once its job is waiting in Redis, and returns what the render
  * heard (closing the executor waits for its look for workers).
