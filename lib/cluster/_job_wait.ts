@@ -173,6 +173,7 @@ class JobWait {
       this.#started = data.worker;
       this.#options.onStart?.(data.worker);
     } else if (data.type === "rate-limit") this.#options.onRateLimit?.(data.info);
+    else if (data.type === "progress" && this.#started !== null) this.#options.onProgress?.(data.fraction);
   }
 
   #outcome(outcome: unknown): void {

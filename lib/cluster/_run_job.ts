@@ -30,6 +30,8 @@ export interface RunJobContext {
   onStart(worker: string): void;
   /** A provider's answer carried rate-limit headers. */
   onRateLimit(info: RateLimitInfo): void;
+  /** The step said how far it is (0…1). */
+  onProgress?(fraction: number): void;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function runJob(job: ClusterJob, context: RunJobContext): Promise<J
         context.onStart(worker);
       },
       onRateLimit: context.onRateLimit,
+      onProgress: context.onProgress,
     });
     const dot = data.output?.indexOf(".") ?? -1;
     await store.commit(data.key, {

@@ -103,7 +103,8 @@ export interface ClusterJob {
 /** What a worker reports while it runs a job (as the job's progress), with the attempt it belongs to. */
 export type JobProgress =
   | { type: "started"; attempt: string; worker: string }
-  | { type: "rate-limit"; attempt: string; info: RateLimitInfo };
+  | { type: "rate-limit"; attempt: string; info: RateLimitInfo }
+  | { type: "progress"; attempt: string; fraction: number };
 
 /** How a job ended (its return value). A job the worker refused, or that stalled too often, fails instead. */
 export type JobOutcome =
@@ -214,13 +215,16 @@ export function isClusterJob(value: unknown): value is ClusterJob {
  * import assert from "node:assert/strict";
  * import { isJobProgress } from "./cluster_job.ts";
  * assert.ok(isJobProgress({ type: "started", attempt: "a", worker: "h:1:1" }));
+ * assert.ok(isJobProgress({ type: "progress", attempt: "a", fraction: 0.5 }));
  * assert.ok(!isJobProgress(0));
  * ```
  */
 export function isJobProgress(value: unknown): value is JobProgress {
   if (!isRecord(value) || typeof value.attempt !== "string") return false;
   return (value.type === "started" && typeof value.worker === "string") ||
-    (value.type === "rate-limit" && isRecord(value.info));
+    (value.type === "rate-limit" && isRecord(value.info)) ||
+    (value.type === "progress" && typeof value.fraction === "number" && value.fraction >= 0 &&
+      value.fraction <= 1);
 }
 
 /**

@@ -69,6 +69,9 @@ export interface WorkerClosed {
   stopped: number;
 }
 
+/** The shortest time between two progress reports of one job, in ms. */
+const PROGRESS_EVERY_MS = 1000;
+
 /** How long a refused job waits before another worker may take it, in ms. */
 const REFUSED_DELAY_MS = 250;
 
@@ -271,6 +274,7 @@ export class ClusterWorker {
       return { ok: true, attempt, worker: this.id };
     }
     this.#running.set(id, { step: task.id, kind: task.kind, queue: name, since: Date.now(), attempt });
+    let told = 0;
     await this.#heartbeat.beat();
     try {
       const outcome = await runJob(data, {
@@ -281,6 +285,14 @@ export class ClusterWorker {
         processId: this.id,
         signal,
         onStart: (worker) => this.#report(job, { type: "started", attempt, worker }),
+        // A share of the step, told a second apart at most (an encode says it every half second): a write to Redis
+        // each. Before, a cluster render's encodes said nothing until they ended.
+        onProgress: (fraction) => {
+          const now = Date.now();
+          if (now - told < PROGRESS_EVERY_MS) return;
+          told = now;
+          this.#report(job, { type: "progress", attempt, fraction });
+        },
         onRateLimit: (info) => {
           this.#report(job, { type: "rate-limit", attempt, info });
           void adoptAdvertisedRate(queue, info, this.#adopted).catch((error) =>
