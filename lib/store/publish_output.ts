@@ -70,14 +70,19 @@ export class PublishError extends Error {
 export async function publishOutputs(
   files: readonly { artifact: string; destination: string; staged?: string }[],
 ): Promise<void> {
-  const staged: { temporary: string; destination: string; placed: boolean }[] = [];
+  // Every file's temporary name first: one copied ahead and not reached when a copy fails is removed too.
+  const staged = files.map(({ artifact, destination, staged: copied }) => ({
+    artifact,
+    temporary: copied ?? temporaryName(destination),
+    copied: copied !== undefined,
+    destination,
+    placed: false,
+  }));
   let failed = "";
   try {
-    for (const { artifact, destination, staged: copied } of files) {
-      failed = destination;
-      const temporary = copied ?? temporaryName(destination);
-      staged.push({ temporary, destination, placed: false });
-      if (copied === undefined) await copyStored(artifact, temporary);
+    for (const file of staged) {
+      failed = file.destination;
+      if (!file.copied) await copyStored(file.artifact, file.temporary);
     }
     for (const file of staged) {
       failed = file.destination;

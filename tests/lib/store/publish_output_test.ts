@@ -4,6 +4,7 @@ import {
   publishOutput,
   publishOutputs,
   removeStaleOutputs,
+  stageOutput,
   temporaryName,
 } from "../../../lib/store/publish_output.ts";
 import { ID_MAX_LENGTH } from "../../../lib/schema/fields.ts";
@@ -81,4 +82,18 @@ Deno.test("publishOutputs() copies every file before any is renamed: one that ca
   assert.equal(await Deno.readTextFile(`${dir}/a.mp4`), "old video");
   assert.equal(await Deno.readTextFile(`${dir}/a.srt`), "old srt");
   assert.deepEqual(await listFolder(dir), ["a.mp4", "a.srt", "video"]);
+});
+
+Deno.test("publishOutputs() removes a file copied ahead (stageOutput) when a copy before it fails", async () => {
+  // Before: a full disk failed the video's copy, and its subtitles, copied when they ended, stayed as .tmp files.
+  const dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/srt`, "new srt");
+  const staged = await stageOutput(`${dir}/srt`, `${dir}/a.srt`);
+  const error = await publishOutputs([
+    { artifact: `${dir}/gone`, destination: `${dir}/a.mp4` },
+    { artifact: `${dir}/srt`, destination: `${dir}/a.srt`, staged },
+  ]).catch((error) => error);
+  assert.ok(error instanceof PublishError);
+  assert.equal(error.destination, `${dir}/a.mp4`);
+  assert.deepEqual(await listFolder(dir), ["srt"]);
 });

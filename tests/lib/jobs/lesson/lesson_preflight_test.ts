@@ -41,7 +41,7 @@ Deno.test("preflightLesson() checks a stored slide by the fit its step recorded,
   ]);
 });
 
-Deno.test("preflightLesson() fits the slides while espeak-ng lists the voices, and stops the fit when a voice is unknown", async () => {
+Deno.test("preflightLesson() fits the slides while espeak-ng lists the voices, and tells both mistakes, each with its hint", async () => {
   const ffmpeg = await findFfmpeg();
   const workflow = await resolveWorkflow({
     formats: ["160x90"],
@@ -49,31 +49,47 @@ Deno.test("preflightLesson() fits the slides while espeak-ng lists the voices, a
     voice: { provider: "espeak", voice: "xx-no-such-voice" },
     videos: [{ id: "v", sections: [{ title: "Fine", narration: "Short." }] }],
   }, where);
-  // A fit that ends only when it is stopped: the voice's error must come without waiting for it, and stop it.
-  let fitSignal: AbortSignal | undefined;
-  const fitSlides = (_slides: unknown, signal?: AbortSignal) => {
-    fitSignal = signal;
-    return new Promise<never>((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason)));
-  };
+  // The fit runs while the voices are listed: it has begun before the voice's error comes.
+  let fitting = false;
+  const fits =
+    (fit: { fits: boolean; scale: number; message: string | null; warnings: string[] }) =>
+    (_slides: unknown, _signal?: AbortSignal) => {
+      fitting = true;
+      return Promise.resolve([fit]);
+    };
+  const fine = { fits: true, scale: 1, message: null, warnings: [] };
   await assert.rejects(
-    preflightLesson(workflow.jobs.lesson!, { ffmpeg, allowOverflow: false, file: "lesson.ts", fitSlides }),
+    preflightLesson(workflow.jobs.lesson!, {
+      ffmpeg,
+      allowOverflow: false,
+      file: "lesson.ts",
+      fitSlides: fits(fine),
+    }),
     (error) => {
       assert.ok(error instanceof WorkflowError);
+      assert.deepEqual(error.issues.map((issue) => issue.path), ["voice.voice"]);
       assert.match(error.message, /Unknown espeak-ng voice "xx-no-such-voice"/);
       return true;
     },
   );
-  assert.ok(fitSignal?.aborted, "the fit was given a signal, and it was stopped");
-  // Both fail: the voice is told, as when the voice was checked first.
+  assert.ok(fitting);
+  // Both fail: both are told, the voice first, each with its own hint (before: the voice alone, the fit stopped).
   const tooLong = { fits: false, scale: 0.5, message: "The slide text would be cut", warnings: [] };
   await assert.rejects(
     preflightLesson(workflow.jobs.lesson!, {
       ffmpeg,
       allowOverflow: false,
       file: "lesson.ts",
-      fitSlides: () => Promise.resolve([tooLong]),
+      fitSlides: fits(tooLong),
     }),
-    /Unknown espeak-ng voice/,
+    (error) => {
+      assert.ok(error instanceof WorkflowError);
+      assert.deepEqual(error.issues.map((issue) => issue.path), ["voice.voice", "videos[0].sections[0]"]);
+      assert.match(error.issues[0]!.hint ?? "", /espeak-ng --voices/);
+      assert.match(error.issues[1]!.hint ?? "", /--allow-overflow/);
+      assert.equal(error.hint, null);
+      return true;
+    },
   );
 });
 
