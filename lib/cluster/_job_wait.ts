@@ -173,7 +173,13 @@ class JobWait {
       this.#started = data.worker;
       this.#options.onStart?.(data.worker);
     } else if (data.type === "rate-limit") this.#options.onRateLimit?.(data.info);
-    else if (data.type === "progress" && this.#started !== null) this.#options.onProgress?.(data.fraction);
+    else if (data.type === "progress") {
+      // An adopted job's latest report may be its progress: who started it is said there too.
+      if (this.#started === null) {
+        this.#progress({ type: "started", attempt: data.attempt, worker: data.worker });
+      }
+      this.#options.onProgress?.(data.fraction);
+    }
   }
 
   #outcome(outcome: unknown): void {

@@ -104,7 +104,8 @@ export interface ClusterJob {
 export type JobProgress =
   | { type: "started"; attempt: string; worker: string }
   | { type: "rate-limit"; attempt: string; info: RateLimitInfo }
-  | { type: "progress"; attempt: string; fraction: number };
+  // The worker too: the latest report is all an adopting render reads (BullMQ keeps one), so it says who started.
+  | { type: "progress"; attempt: string; worker: string; fraction: number };
 
 /** How a job ended (its return value). A job the worker refused, or that stalled too often, fails instead. */
 export type JobOutcome =
@@ -215,7 +216,7 @@ export function isClusterJob(value: unknown): value is ClusterJob {
  * import assert from "node:assert/strict";
  * import { isJobProgress } from "./cluster_job.ts";
  * assert.ok(isJobProgress({ type: "started", attempt: "a", worker: "h:1:1" }));
- * assert.ok(isJobProgress({ type: "progress", attempt: "a", fraction: 0.5 }));
+ * assert.ok(isJobProgress({ type: "progress", attempt: "a", worker: "h:1:1", fraction: 0.5 }));
  * assert.ok(!isJobProgress(0));
  * ```
  */
@@ -223,8 +224,8 @@ export function isJobProgress(value: unknown): value is JobProgress {
   if (!isRecord(value) || typeof value.attempt !== "string") return false;
   return (value.type === "started" && typeof value.worker === "string") ||
     (value.type === "rate-limit" && isRecord(value.info)) ||
-    (value.type === "progress" && typeof value.fraction === "number" && value.fraction >= 0 &&
-      value.fraction <= 1);
+    (value.type === "progress" && typeof value.worker === "string" && typeof value.fraction === "number" &&
+      value.fraction >= 0 && value.fraction <= 1);
 }
 
 /**

@@ -275,6 +275,7 @@ export class ClusterWorker {
     }
     this.#running.set(id, { step: task.id, kind: task.kind, queue: name, since: Date.now(), attempt });
     let told = 0;
+    let started = this.id;
     await this.#heartbeat.beat();
     try {
       const outcome = await runJob(data, {
@@ -284,14 +285,17 @@ export class ClusterWorker {
         optionalArtifact: this.#options.kinds.get(task.kind)?.optionalArtifact ?? false,
         processId: this.id,
         signal,
-        onStart: (worker) => this.#report(job, { type: "started", attempt, worker }),
+        onStart: (worker) => {
+          started = worker;
+          this.#report(job, { type: "started", attempt, worker });
+        },
         // A share of the step, told a second apart at most (an encode says it every half second): a write to Redis
         // each. Before, a cluster render's encodes said nothing until they ended.
         onProgress: (fraction) => {
           const now = Date.now();
           if (now - told < PROGRESS_EVERY_MS) return;
           told = now;
-          this.#report(job, { type: "progress", attempt, fraction });
+          this.#report(job, { type: "progress", attempt, worker: started, fraction });
         },
         onRateLimit: (info) => {
           this.#report(job, { type: "rate-limit", attempt, info });

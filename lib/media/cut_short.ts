@@ -24,10 +24,10 @@ const MAX_OGG_PAGE = 27 + 255 + 255 * 255;
  * import assert from "node:assert/strict";
  * import { cutShort } from "./cut_short.ts";
  * const file = await Deno.makeTempFile({ suffix: ".gif" });
- * await Deno.writeFile(file, new Uint8Array([...new TextEncoder().encode("GIF89a"), 1, 0, 1, 0, 0x3b]));
+ * await Deno.writeFile(file, new Uint8Array([...new TextEncoder().encode("GIF89a"), 1, 0, 1, 0, 0, 0, 0, 0x3b]));
  * assert.equal(await cutShort(file), null);
  * await Deno.writeFile(file, new TextEncoder().encode("GIF89a"));
- * assert.equal(await cutShort(file), "it ends without a GIF's trailer");
+ * assert.equal(await cutShort(file), "it ends before a GIF's trailer");
  * await Deno.remove(file);
  * ```
  */
@@ -41,16 +41,46 @@ export async function cutShort(file: string): Promise<string | null> {
   const starts = (bytes: number[]) => bytes.every((byte, i) => head[i] === byte);
   if (starts([0x1a, 0x45, 0xdf, 0xa3])) return matroskaCutShort(head, size);
   if (starts([0x47, 0x49, 0x46, 0x38])) {
-    const last = new Uint8Array(1);
-    await handle.seek(size - 1, Deno.SeekMode.Start);
-    await readFull(handle, last);
-    return last[0] === 0x3b ? null : "it ends without a GIF's trailer";
+    if (size > MAX_GIF_BYTES) return null;
+    const bytes = new Uint8Array(size);
+    await handle.seek(0, Deno.SeekMode.Start);
+    await readFull(handle, bytes);
+    return gifReachesTrailer(bytes) ? null : "it ends before a GIF's trailer";
   }
   if (starts([0x4f, 0x67, 0x67, 0x53])) return await oggCutShort(handle, size);
   if (head.length >= 8 && String.fromCharCode(...head.subarray(4, 8)) === "ftyp") {
     return await mp4CutShort(file) ? "its data ends before its index says" : null;
   }
   return null;
+}
+
+/** The largest GIF read whole to find its trailer; a larger one is not told (GIFs are rarely a few megabytes). */
+const MAX_GIF_BYTES = 256 * 2 ** 20;
+
+/**
+ * Whether a GIF's blocks lead to its trailer (`;`): its header, screen descriptor and colour table, then extensions
+ * and images, each of sub-blocks, read in turn. Bytes after the trailer (padding some tools add) do not count.
+ */
+function gifReachesTrailer(bytes: Uint8Array): boolean {
+  const table = (flags: number) => (flags & 0x80) === 0 ? 0 : 3 * 2 ** ((flags & 0x07) + 1);
+  let at = 13 + table(bytes[10] ?? 0);
+  const subBlocks = () => {
+    while (at < bytes.length && bytes[at] !== 0) at += bytes[at]! + 1;
+    at++;
+  };
+  while (at < bytes.length) {
+    const block = bytes[at]!;
+    if (block === 0x3b) return true;
+    if (block === 0x21) {
+      at += 2;
+      subBlocks();
+    } else if (block === 0x2c) {
+      const flags = bytes[at + 9] ?? 0;
+      at += 10 + table(flags) + 1;
+      subBlocks();
+    } else return false;
+  }
+  return false;
 }
 
 /** An EBML variable-length number at `at`: its length in bytes and its value (null: unknown, all ones). */

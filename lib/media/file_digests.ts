@@ -89,6 +89,7 @@ export function fileDigests(
       return stored[1];
     }
     const digest = digestOf(path);
+    if (digest === UNREADABLE) return digest;
     const changed = Math.max(info.mtime?.getTime() ?? Infinity, info.ctime?.getTime() ?? Infinity);
     if (now() - changed >= RACY_MS) {
       known.set(path, [identity, digest]);
@@ -174,17 +175,29 @@ function identityOf(info: Deno.FileInfo): string {
 /** Whether a remembered file is still there to keep its entry for: one that cannot be looked at is not kept. */
 function isThere(path: string): boolean {
   try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    // Gone or hidden: its digest is not worth keeping.
-    return false;
+    return statOrNull(path) !== null;
+  } catch (error) {
+    if (error instanceof Deno.errors.PermissionDenied) return false;
+    throw error;
   }
 }
 
+/**
+ * What stands for a file this user may not read (another user's font, mode 600): fontconfig and the slide renderer
+ * pass over it as reel does, so it is one more state to key, not an error. Never remembered.
+ */
+const UNREADABLE = "unreadable";
+
 function digestOf(path: string): string {
   const hash = createHash("sha256");
-  using file = Deno.openSync(path, { read: true });
+  let opened: Deno.FsFile;
+  try {
+    opened = Deno.openSync(path, { read: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.PermissionDenied) return UNREADABLE;
+    throw error;
+  }
+  using file = opened;
   const buffer = new Uint8Array(CHUNK);
   for (let read = file.readSync(buffer); read !== null; read = file.readSync(buffer)) {
     hash.update(buffer.subarray(0, read));
@@ -197,9 +210,12 @@ function readMemo(path: string): Record<string, Remembered> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Deno.readTextFileSync(path));
-  } catch {
+  } catch (error) {
     // Remembering is a convenience: a memo missing, unreadable or garbled only means reading the files again.
-    return {};
+    if (isMissing(error) || error instanceof Deno.errors.PermissionDenied || error instanceof SyntaxError) {
+      return {};
+    }
+    throw error;
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return {};
   const entries = Object.entries(parsed).filter(([, value]) =>
@@ -220,11 +236,11 @@ function writeMemo(path: string, remembered: Record<string, Remembered>): void {
     Deno.writeTextFileSync(temporary, JSON.stringify(kept));
     Deno.renameSync(temporary, path);
   } catch {
-    // A cache folder that cannot be written only means reading the files again next run.
+    // A cache folder that cannot be written (read-only, full) only means reading the files again next run.
     try {
       Deno.removeSync(temporary);
-    } catch {
-      // Never written.
+    } catch (error) {
+      if (!isMissing(error)) throw error;
     }
   }
 }

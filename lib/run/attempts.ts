@@ -78,8 +78,9 @@ const MAX_REMAKES = 3;
 
 /**
  * A child process ended by SIGINT (exit 130, see {@linkcode interruptedChild}): a terminal's Ctrl-C reaches the
- * whole foreground group, reel's children too, and ffmpeg's exit can come before reel's own cancel. Such a step waits up to
- * {@linkcode INTERRUPT_GRACE_MS} for the run's cancel, and is cancelled, not told as failed, when it comes.
+ * whole foreground group, reel's children too, and ffmpeg's exit can come before reel's own cancel. Such a step
+ * waits up to {@linkcode INTERRUPT_GRACE_MS} for the run's cancel, and is cancelled, not told as failed, when it
+ * comes.
  */
 const INTERRUPT_GRACE_MS = 2000;
 

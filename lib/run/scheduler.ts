@@ -209,15 +209,18 @@ class Scheduler {
    */
   async #publish(node: DagNode, artifact: StoredArtifact): Promise<{ step: string; path: string }[]> {
     const { id, output } = node.step;
-    const item = { step: id, output, artifact: artifact.path, order: node.order };
+    let item: OutputItem = { step: id, output, artifact: artifact.path, order: node.order };
     // Only the steps of this run count: a format left out (--format) publishes nothing to wait for.
     const goesWith = (node.step.publishWith ?? []).filter((other) => this.#dag.get(other) !== undefined);
-    if (
-      output !== null && goesWith.length > 0 && !goesWith.some((other) => this.#publishedSteps.has(other))
-    ) {
+    const partnerPublished = () => goesWith.some((other) => this.#publishedSteps.has(other));
+    if (output !== null && goesWith.length > 0 && !partnerPublished()) {
       // Copied now, while its store entry is there: a store cleared by hand meanwhile failed the video's publishing.
-      this.#heldOutputs.push({ ...await this.#publisher.stage(item), goesWith });
-      return [];
+      item = await this.#publisher.stage(item);
+      // Held unless what it goes with was published while it was copied (then it goes now, as it would have).
+      if (!partnerPublished()) {
+        this.#heldOutputs.push({ ...item, goesWith });
+        return [];
+      }
     }
     // This output and those held for it, then those held for each of them in turn, are copied together before any
     // replaces what the folder held: a full disk while the subtitles are copied leaves the earlier video beside its

@@ -175,10 +175,10 @@ export function limitsFrom(options: Partial<Record<keyof ResolvedLimits, number>
  */
 export function printError(error: InputError): void {
   const lines = error instanceof WorkflowError
-    ? error.issues.map((issue) =>
+    ? error.issues.map((issue, i) =>
       `✖ ${issue.message}\n  → at ${issue.path === "" ? "the file" : issue.path} (${error.file})${
-        issue.hint === undefined ? "" : `\n  ${issue.hint}`
-      }`
+        // An issue's own hint once after the run of issues it is given for (three sections that do not fit).
+        issue.hint === undefined || error.issues[i + 1]?.hint === issue.hint ? "" : `\n  ${issue.hint}`}`
     )
     : [`✖ ${error.message}`];
   // The place, unless the message names it already (a recording's field in its workflow, not the file again).

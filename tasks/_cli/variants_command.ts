@@ -23,8 +23,6 @@ Examples:
   npx -y deno@2.9.6 task reel variants talk.mp4 --recipe vertical --recipe square --out social
   npx -y deno@2.9.6 task reel variants 'footage/*.mov' --recipe web --out web --timeout 600000`;
 
-/** Where the command's paths are read from, as a workflow file's would be. */
-
 /**
  * Adds `variants` to the program.
  *

@@ -215,8 +215,9 @@ async function realFolder(path: string): Promise<string> {
 const MIN_LOCK_MS = 1000;
 
 /**
- * Parses `--lock-ms`: a whole number of milliseconds, at least {@linkcode MIN_LOCK_MS} (a lock of 10 ms expired before
- * it was renewed: every job "stalled more than allowable limit", and the worker's log filled with lock errors).
+ * Parses `--lock-ms`: a whole number of milliseconds, at least {@linkcode MIN_LOCK_MS} (a lock of 10 ms expired
+ * before it was renewed: every job "stalled more than allowable limit", and the worker's log filled with lock
+ * errors).
  */
 function lockMs(value: string): number {
   const ms = positiveInteger(value);

@@ -222,7 +222,7 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
     /Cannot use .*\/grey\.png as an image: the PNG is corrupt: .*IEND without all image/,
   );
   named("montages[0].items[10]", /.*\/partial\.mkv is cut short: its data ends before its header says/);
-  named("montages[0].items[11]", /.*\/partial\.gif is cut short: it ends without a GIF's trailer/);
+  named("montages[0].items[11]", /.*\/partial\.gif is cut short: it ends before a GIF's trailer/);
   named("montages[0].audio.file", /No audio stream in .*\/silent\.mp4/);
   named("montages[1].audio", /Cannot read .*\/notes\.mp3 as audio/);
   // A soundtrack that is not there is named where its file is written too.

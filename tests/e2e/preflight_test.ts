@@ -66,7 +66,15 @@ Deno.test("slide text that does not fit: exit 2 naming the section, nothing writ
 
 Deno.test("the checks' mistakes are told together, each with its own hint: an unknown voice and slide text that does not fit", async () => {
   // Before: the voice alone, and the slide once the voice was mended.
-  const { file, dir } = await workflowFile({ ...crowded, voice: { provider: "espeak", voice: "xx-nope" } });
+  // Two crowded sections: their hint is said once, after both.
+  const twice = {
+    ...crowded,
+    videos: [{
+      ...crowded.videos[0]!,
+      sections: [...crowded.videos[0]!.sections, crowded.videos[0]!.sections[1]!],
+    }],
+  };
+  const { file, dir } = await workflowFile({ ...twice, voice: { provider: "espeak", voice: "xx-nope" } });
   try {
     const refused = await runCli(["render", file, "--out", `${dir}/out`]);
     assert.equal(refused.code, 2, refused.stderr);
@@ -74,7 +82,8 @@ Deno.test("the checks' mistakes are told together, each with its own hint: an un
       refused.stderr,
       new RegExp(
         '✖ Unknown espeak-ng voice "xx-nope"[^\\n]*\\n {2}→ at voice\\.voice [^\\n]*\\n {2}Run `espeak-ng --voices=en`[^\\n]*\\n' +
-          "✖ The slide text does not fit a 160x90 slide[^\\n]*\\n {2}→ at videos\\[0\\]\\.sections\\[1\\] [^\\n]*\\n {2}Shorten",
+          "✖ The slide text does not fit a 160x90 slide[^\\n]*\\n {2}→ at videos\\[0\\]\\.sections\\[1\\] [^\\n]*\\n" +
+          "✖ The slide text does not fit a 160x90 slide[^\\n]*\\n {2}→ at videos\\[0\\]\\.sections\\[2\\] [^\\n]*\\n {2}Shorten",
       ),
     );
     assert.equal(await listFolder(`${dir}/out`), null);

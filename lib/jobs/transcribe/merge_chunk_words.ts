@@ -189,13 +189,18 @@ function joinOverlap(
     const word = k < cut ? step.a : step.b;
     return word === null ? [] : [word];
   });
-  // At the cut, a word of the next chunk starts no earlier than the word before it ends; one that lies wholly (or
-  // all but a frame) before that end was heard in audio the chunk before tells, and is left out.
+  // At the cut, a word of the next chunk starts no earlier than the word before it ends; one of the shared stretch
+  // that lies wholly (or all but a frame) before that end was heard in audio the chunk before tells, and is left out.
+  // Past the shared stretch, every word is the next chunk's alone: one that starts early (two words a server put
+  // past the chunk's end, both cut to its last frame) is moved on, never left out; with no time left before its end,
+  // it lasts nothing, and the cues join it to the one before (as they do a word an older version stored).
   const joined = sofar.slice(0, split);
+  const shared = new Set(kept);
   for (const word of [...kept, ...next.slice(lastShared + 1)]) {
     const start = Math.max(word.start, joined.at(-1)?.end ?? word.start);
     if (start === word.start) joined.push(word);
     else if (word.end - start >= FRAME_S - ROUNDING_S) joined.push({ ...word, start });
+    else if (!shared.has(word)) joined.push({ ...word, start, end: Math.max(word.end, start) });
   }
   return joined;
 }

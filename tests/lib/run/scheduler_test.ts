@@ -937,6 +937,61 @@ Deno.test("runPlan() publishes a video's subtitles whose store entries were remo
   assert.equal(await Deno.readTextFile(`${dir}/out/v1.vtt`), "v1/subtitles.vtt");
 });
 
+Deno.test("runPlan() publishes subtitles whose copy was under way while their video was published", async () => {
+  // Before (the review's race): the video was published during the subtitles' copy into the output folder, the
+  // subtitles were then held for a video already published, and dropped at the run's end, the run ok.
+  const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["16:9"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
+  const video = plan.steps.find((step) => step.id === "v1/video@16x9")!;
+  const dir = await tempDir();
+  await Deno.mkdir(`${dir}/out`);
+  let copying!: () => void;
+  const srtCopying = new Promise<void>((resolve) => copying = resolve);
+  let release!: () => void;
+  const videoPublished = new Promise<void>((resolve) => release = resolve);
+  const copyFile = Deno.copyFile;
+  Deno.copyFile = async (from: string | URL, to: string | URL) => {
+    if (/\/\.v1\.srt\./.test(String(to))) {
+      copying();
+      await videoPublished;
+    }
+    return await copyFile(from, to);
+  };
+  const fake = writingArtifacts(new FakeExecutor(plan));
+  const executor: StepExecutor = {
+    execute: async (task, options) => {
+      if (task.id === video.id) await srtCopying;
+      return await fake.execute(task, options);
+    },
+    close: () => fake.close(),
+  };
+  const store = new ArtifactStore(`${dir}/.reel`);
+  try {
+    const result = await runPlan(plan, {
+      executor,
+      store,
+      ffmpeg,
+      outDir: `${dir}/out`,
+      onEvent: (event) => {
+        if (event.type === "output:written" && event.step === video.id) release();
+      },
+    });
+    assert.ok(result.ok, [...result.errors.values()].join("\n"));
+  } finally {
+    Deno.copyFile = copyFile;
+    store.close();
+  }
+  assert.deepEqual(
+    [...Deno.readDirSync(`${dir}/out`)].map((entry) => entry.name).sort(),
+    [
+      video.output!,
+      "v1.srt",
+      "v1.vtt",
+    ].sort(),
+  );
+});
+
 Deno.test("runPlan() queues what a step's end lets start longest chain first: an edited narration takes the idle CPU slots before a short CPU step", async () => {
   const store = new MemoryStore();
   const lesson = async (narration: string) => {

@@ -63,6 +63,12 @@ export function outputDuration(set: Pick<TransformSet, "trim" | "speed">, inputD
   return Math.min(left, set.trim.duration ?? left) / set.speed;
 }
 
+/** The output's pictures' length: {@linkcode outputDuration} of the input's pictures, where the container says it. */
+function pictureSeconds(set: TransformSet, probe: ProbedInput): number {
+  const seconds = probe.videoDuration ?? probe.duration;
+  return Math.max(0, Math.min(seconds - set.trim.start, set.trim.duration ?? Infinity)) / set.speed;
+}
+
 /** Encodes one output; its value is `{ duration, width, height, bitrate, playlist }` (playlist: HLS only). */
 export const encodeVariantStep: StepKindDefinition = {
   kind: "variant",
@@ -90,7 +96,8 @@ export const encodeVariantStep: StepKindDefinition = {
     const graph = variantGraph(set, {
       input: probe,
       audio: probe.audio,
-      duration,
+      // The sound is padded to the pictures' length: a file whose pictures start after its sound is longer than them.
+      duration: Math.min(duration, pictureSeconds(set, probe)),
       rendition,
       encoderFilter: encoding.filter,
       fontFile: typeof task.runtime.fontFile === "string" ? task.runtime.fontFile : null,

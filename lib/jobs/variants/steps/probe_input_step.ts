@@ -22,6 +22,11 @@ export interface ProbedInput {
   fps: number;
   /** True when it has an audio stream. */
   audio: boolean;
+  /**
+   * Seconds of pictures, where the container says (its pictures may start after its sound: the whole file is longer),
+   * else null. Absent in a probe stored by an older version.
+   */
+  videoDuration?: number | null;
 }
 
 /**
@@ -37,10 +42,13 @@ export interface ProbedInput {
  * import assert from "node:assert/strict";
  * import { parseProbe } from "./probe_input_step.ts";
  * const json = '{"format":{"duration":"2.0"},"streams":[{"codec_type":"video","width":160,"height":90,"avg_frame_rate":"25/1"}]}';
- * assert.deepEqual(parseProbe(json), { duration: 2, width: 160, height: 90, fps: 25, audio: false });
+ * const facts = { duration: 2, width: 160, height: 90, fps: 25, audio: false, videoDuration: null };
+ * assert.deepEqual(parseProbe(json), facts);
  * // A phone's video held upright: stored 160×90, turned a quarter, decoded 90×160.
  * const upright = json.replace('"width":160', '"side_data_list":[{"rotation":-90}],"width":160');
- * assert.deepEqual(parseProbe(upright), { duration: 2, width: 90, height: 160, fps: 25, audio: false });
+ * assert.deepEqual(parseProbe(upright), {
+ *   duration: 2, width: 90, height: 160, fps: 25, audio: false, videoDuration: null,
+ * });
  * // Another angle is drawn inside the frame as it is.
  * const tilted = json.replace('"width":160', '"side_data_list":[{"rotation":45}],"width":160');
  * assert.equal(parseProbe(tilted).width, 160);
@@ -51,6 +59,7 @@ export function parseProbe(json: string): ProbedInput {
     format?: { duration?: string };
     streams?: {
       codec_type?: string;
+      duration?: string;
       width?: number;
       height?: number;
       avg_frame_rate?: string;
@@ -78,18 +87,21 @@ export function parseProbe(json: string): ProbedInput {
     height: turned ? video.width! : video.height!,
     fps: Math.round(fps * 1000) / 1000,
     audio: streams.some((stream) => stream.codec_type === "audio"),
+    videoDuration: Number(video.duration) > 0 ? Number(video.duration) : null,
   };
 }
 
 /** What the probe asks ffprobe for. */
 const PROBE_ENTRIES =
-  "format=duration:stream=codec_type,width,height,avg_frame_rate:stream_tags=rotate:stream_side_data=rotation";
+  "format=duration:stream=codec_type,duration,width,height,avg_frame_rate:stream_tags=rotate:" +
+  "stream_side_data=rotation";
 
 /** Probes `runtime.path`; its value is a {@linkcode ProbedInput}. */
 export const probeInputStep: StepKindDefinition = {
   kind: "probe-input",
   // 2: a video's sides as decoded, turned upright (a phone's upright video was squeezed into its stored frame).
-  version: 2,
+  // 3: the pictures' own duration (`videoDuration`), which the sound is padded to.
+  version: 3,
   blocking: false,
   run: async (task, { signal }) => {
     const path = String(task.runtime.path);

@@ -383,6 +383,34 @@ Deno.test("mergeChunkWords() leaves out a word the chunk after a hard cut heard 
   ]);
 });
 
+Deno.test("mergeChunkWords() keeps the next chunk's words past the stretch both heard, though a server timed two alike", () => {
+  // The review: the last chunk's two last words were timed past its end and cut to its last frame, alike; a first
+  // version of the mended merge left the second out ("all" lost), as it does a word of the shared stretch.
+  const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: 1 });
+  const merged = mergeChunkWords([
+    {
+      chunk: { start: 0, end: 11, from: 0, to: 10 },
+      words: [word("clouds", 6, 6.5), word("rain", 9, 9.4)],
+      timed: true,
+    },
+    {
+      chunk: { start: 9, end: 29, from: 10, to: 29 },
+      words: [
+        word("rain", 0, 0.4),
+        word("thank", 19.6, 19.95),
+        word("you", 19.99, 20),
+        word("all", 19.99, 20),
+      ],
+      timed: true,
+    },
+  ]);
+  assert.deepEqual(merged.map((w) => w.text), ["clouds", "rain", "thank", "you", "all"]);
+  for (const [i, w] of merged.entries()) {
+    assert.ok(w.end >= w.start, `${w.text}: ${w.start}–${w.end}`);
+    if (i > 0) assert.ok(w.start >= merged[i - 1]!.end, `${w.text} starts before the word before ends`);
+  }
+});
+
 Deno.test("mergeChunkWords() keeps every word at a hard cut a frame long at least, in order, none at once", () => {
   // Words at random in the audio both sides of a hard cut heard, their texts from a few, so that many pair.
   let n = 12345;
