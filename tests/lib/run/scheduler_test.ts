@@ -12,6 +12,7 @@ import { MemoryStore } from "../../_support/memory_store.ts";
 import { gridWorkflow } from "../../_support/workflows.ts";
 import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
+import { listFolder } from "../../_support/cli.ts";
 import { StepAttemptError, type StepExecutor } from "../../../lib/core/executor.ts";
 import { ProcessError } from "../../../lib/media/run_process.ts";
 import type { ChildSpec, StepTask } from "../../../lib/core/step_task.ts";
@@ -926,14 +927,7 @@ Deno.test("runPlan() publishes a video's subtitles whose store entries were remo
   };
   const { result } = await runToFolder(plan, executor, dir);
   assert.ok(result.ok, [...result.errors.values()].join("\n"));
-  assert.deepEqual(
-    [...Deno.readDirSync(`${dir}/out`)].map((entry) => entry.name).sort(),
-    [
-      video.output!,
-      "v1.srt",
-      "v1.vtt",
-    ].sort(),
-  );
+  assert.deepEqual(await listFolder(`${dir}/out`), [video.output!, "v1.srt", "v1.vtt"].sort());
   assert.equal(await Deno.readTextFile(`${dir}/out/v1.vtt`), "v1/subtitles.vtt");
 });
 
@@ -982,14 +976,7 @@ Deno.test("runPlan() publishes subtitles whose copy was under way while their vi
     Deno.copyFile = copyFile;
     store.close();
   }
-  assert.deepEqual(
-    [...Deno.readDirSync(`${dir}/out`)].map((entry) => entry.name).sort(),
-    [
-      video.output!,
-      "v1.srt",
-      "v1.vtt",
-    ].sort(),
-  );
+  assert.deepEqual(await listFolder(`${dir}/out`), [video.output!, "v1.srt", "v1.vtt"].sort());
 });
 
 Deno.test("runPlan() queues what a step's end lets start longest chain first: an edited narration takes the idle CPU slots before a short CPU step", async () => {
