@@ -90,18 +90,21 @@ export async function checkRedis(target: RedisTarget, options: { timeoutMs?: num
     connectTimeout: options.timeoutMs ?? 5000,
     ...(target.tls ? { tls: {} } : {}),
   });
-  // A refused password comes as an error event, and connect() then rejects with "Connection is closed": the event's
-  // words are kept to say which it was.
+  // Why a connection failed (refused, timed out, a password refused) comes as an error event, and connect() then
+  // rejects with "Connection is closed": the event's words are kept to say which it was.
   let refused: string | null = null;
+  let failed: string | null = null;
   client.on("error", (error: unknown) => {
     const message = messageOf(error);
+    failed ??= message;
     if (PASSWORD_REFUSED.test(message)) refused ??= message;
   });
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
-    const message = messageOf(error);
+    const thrown = messageOf(error);
+    const message = failed !== null && /Connection is closed/.test(thrown) ? failed : thrown;
     const refusal = refused ?? (PASSWORD_REFUSED.test(message) ? message : null);
     if (refusal !== null) {
       const reason = refusal.replaceAll(target.url, target.redacted);
