@@ -333,3 +333,59 @@ Deno.test("e2e: sound that starts after the pictures keeps its place, and a trim
   assert.ok(levelDb(samples, 2.1, 2.9) > -30, "the tone where the input plays it");
   assert.ok(levelDb(samples, 3.1, 3.9) < -50, "silent after it");
 });
+
+Deno.test("e2e: pictures that start after the sound keep their place: the first picture is held until they start", async () => {
+  // Before: the pictures were moved to start at 0 and showed 1.5 s before the sound they go with (the input's
+  // pictures start 1.5 s into the file; its tone starts when they turn from red to blue).
+  const dir = await tempDir("reel-late-pictures-");
+  const ffmpeg = await findFfmpeg();
+  await runFfmpeg(ffmpeg, [
+    ...[
+      "-f",
+      "lavfi",
+      "-i",
+      "color=c=red:s=160x90:r=30:d=1[a];color=c=blue:s=160x90:r=30:d=1[b];[a][b]concat",
+    ],
+    ...["-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast", `${dir}/pictures.mp4`],
+  ]);
+  await runFfmpeg(ffmpeg, [
+    ...["-f", "lavfi", "-i", "aevalsrc='if(between(t,2.5,3.5),sin(2*PI*440*t),0)':d=4:s=48000"],
+    ...["-c:a", "aac", `${dir}/sound.m4a`],
+  ]);
+  await runFfmpeg(ffmpeg, [
+    ...["-itsoffset", "1.5", "-i", `${dir}/pictures.mp4`, "-i", `${dir}/sound.m4a`],
+    ...["-map", "0:v", "-map", "1:a", "-c", "copy", `${dir}/late.mp4`],
+  ]);
+  const recipes = [{ name: "web" }, { name: "cut", trim: { start: 1 } }, { name: "fast", speed: 2 }];
+  await Deno.writeTextFile(
+    `${dir}/workflow.ts`,
+    `import { workflow } from "${MOD_URL}";\nexport default workflow(${
+      JSON.stringify({ variants: [{ inputs: ["late.mp4"], recipes }] })
+    });\n`,
+  );
+  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
+  assert.ok(run.ok, [...run.errors].join("\n"));
+  const red = hexToRgb("#ff0000");
+  const blue = hexToRgb("#0000ff");
+  // Where the input's pictures turn blue (and its tone starts), in each output's seconds; the pictures' end.
+  for (const [name, turn, end] of [["web", 2.5, 3.5], ["cut", 1.5, 2.5], ["fast", 1.25, 1.75]] as const) {
+    const file = `${dir}/out/late.${name}.mp4`;
+    const facts = await deliveryFacts(file);
+    assert.ok(
+      Math.abs(facts.videoDuration - end) <= 1 / 30 + 1e-3,
+      `${name}: video ${facts.videoDuration} s`,
+    );
+    assert.deepEqual([facts.rFrameRate, facts.avgFrameRate], ["30/1", "30/1"], name);
+    assert.ok(
+      Math.abs(facts.audioDuration - facts.videoDuration) <= 1 / 30 + 1e-3,
+      `${name}: audio ${facts.audioDuration} s`,
+    );
+    for (const [at, colour] of [[0.1, red], [turn - 0.1, red], [turn + 0.1, blue]] as const) {
+      const pixel = await pixelAt(file, at, 80, 45);
+      assert.ok(colourDistance(pixel, colour) <= 40, `${name} @${at.toFixed(2)} s: ${pixel} vs ${colour}`);
+    }
+    const samples = await decodeMono(file);
+    assert.ok(levelDb(samples, 0.05, turn - 0.1) < -50, `${name}: silent while the pictures are red`);
+    assert.ok(levelDb(samples, turn + 0.1, end - 0.1) > -30, `${name}: the tone with the blue pictures`);
+  }
+});

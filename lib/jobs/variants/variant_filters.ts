@@ -13,8 +13,13 @@ export interface GraphContext {
   input: { width: number; height: number };
   /** Whether the input has audio (and the output keeps it). */
   audio: boolean;
-  /** The output's length in seconds (its sound is padded with silence to it). */
+  /** The output's length in seconds (its sound is padded with silence to it, and ends there). */
   duration: number;
+  /**
+   * Seconds of the output before its first picture, when the input's pictures start after its sound (and after the
+   * trim's start): the first picture is held that long. @default 0
+   */
+  lead?: number;
   /** The rendition to scale to. */
   rendition: Rendition;
   /** The encoder's last filter (`format=yuv420p`). */
@@ -106,6 +111,8 @@ export function variantGraph(set: TransformSet, context: GraphContext): VariantG
   const frame = frameSize(set, context.input);
   const size = renditionSize(frame, context.rendition);
   const chain = [`setpts=(PTS-STARTPTS)/${set.speed}`];
+  const lead = Math.round((context.lead ?? 0) * 1e6) / 1e6;
+  if (lead > 0) chain.push(`tpad=start_mode=clone:start_duration=${lead}`);
   // A new speed keeps the input's rate, frames picked by fps: left to the muxer, a 2x clip began 0,1,2,3,4,6…
   // and its pictures trailed the sound by two frames.
   if (set.fps !== null || set.speed !== 1) {
@@ -230,7 +237,7 @@ function drawText(
  * The sound's chain. It keeps its place on the input's timeline (a phone's or a screen recorder's sound that starts
  * after the pictures, or pauses, is padded with silence there; before, each stream was moved to start at 0 and the
  * sound played seconds early), and is padded with silence to the output's length (a trim that starts after the
- * sound ends gave an MP4 without sound, its manifest saying it had some).
+ * sound ends gave an MP4 without sound, its manifest saying it had some); sound past the pictures' end is cut.
  */
 function audioChain(set: TransformSet, duration: number): string[] {
   const chain = ["aresample=async=1:first_pts=0"];
@@ -247,7 +254,8 @@ function audioChain(set: TransformSet, duration: number): string[] {
   if (speed !== 1) chain.push(`atempo=${Math.round(speed * 1e6) / 1e6}`);
   if (set.audio.gain !== 0) chain.push(`volume=${set.audio.gain}dB`);
   if (set.audio.loudness !== null) chain.push(`loudnorm=I=${set.audio.loudness}:TP=-1.5:LRA=11`);
-  chain.push(`apad=whole_dur=${Math.round(duration * 1e6) / 1e6}`, "aresample=48000");
+  const seconds = Math.round(duration * 1e6) / 1e6;
+  chain.push(`apad=whole_dur=${seconds}`, `atrim=end=${seconds}`, "aresample=48000");
   return chain;
 }
 

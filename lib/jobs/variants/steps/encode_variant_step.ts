@@ -63,17 +63,31 @@ export function outputDuration(set: Pick<TransformSet, "trim" | "speed">, inputD
   return Math.min(left, set.trim.duration ?? left) / set.speed;
 }
 
-/** The output's pictures' length: {@linkcode outputDuration} of the input's pictures, where the container says it. */
+/**
+ * The output's pictures' length, from its start (held first picture included): {@linkcode outputDuration} up to the
+ * input's last picture, where the container says when that is.
+ */
 function pictureSeconds(set: TransformSet, probe: ProbedInput): number {
-  const seconds = probe.videoDuration ?? probe.duration;
-  return Math.max(0, Math.min(seconds - set.trim.start, set.trim.duration ?? Infinity)) / set.speed;
+  const end = probe.videoDuration == null ? probe.duration : (probe.videoStart ?? 0) + probe.videoDuration;
+  return Math.max(0, Math.min(end - set.trim.start, set.trim.duration ?? Infinity)) / set.speed;
+}
+
+/**
+ * Seconds of the output before the input's first picture (its pictures start after its sound and after the trim's
+ * start), or 0 under half a frame.
+ */
+function pictureLead(set: TransformSet, probe: ProbedInput): number {
+  const lead = (probe.videoStart ?? 0) - set.trim.start;
+  return lead >= 0.5 / probe.fps ? lead / set.speed : 0;
 }
 
 /** Encodes one output; its value is `{ duration, width, height, bitrate, playlist }` (playlist: HLS only). */
 export const encodeVariantStep: StepKindDefinition = {
   kind: "variant",
   // 3: the sound keeps its place on the input's timeline, padded with silence to the output's length.
-  version: 3,
+  // 4: so do the pictures (the first held until they start, when they start after the sound); the sound ends with
+  // them.
+  version: 4,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as VariantParams;
@@ -98,6 +112,7 @@ export const encodeVariantStep: StepKindDefinition = {
       audio: probe.audio,
       // The sound is padded to the pictures' length: a file whose pictures start after its sound is longer than them.
       duration: Math.min(duration, pictureSeconds(set, probe)),
+      lead: pictureLead(set, probe),
       rendition,
       encoderFilter: encoding.filter,
       fontFile: typeof task.runtime.fontFile === "string" ? task.runtime.fontFile : null,

@@ -27,13 +27,19 @@ export interface ProbedInput {
    * else null. Absent in a probe stored by an older version.
    */
   videoDuration?: number | null;
+  /**
+   * Seconds from the file's start to its pictures' first (a file whose pictures start after its sound), 0 when they
+   * start with it or the container does not say. Absent in a probe stored by an older version.
+   */
+  videoStart?: number;
 }
 
 /**
  * Reads ffprobe's JSON for a file.
  *
- * @param json What ffprobe printed as JSON for `format=duration` and the streams' `codec_type`, `width`, `height`,
- * `avg_frame_rate`, `rotate` tag and `rotation` side data (see {@linkcode PROBE_ENTRIES}).
+ * @param json What ffprobe printed as JSON for the format's `duration` and `start_time` and the streams'
+ * `codec_type`, `duration`, `start_time`, `width`, `height`, `avg_frame_rate`, `rotate` tag and `rotation` side data
+ * (see {@linkcode PROBE_ENTRIES}).
  * @returns The input's facts.
  * @throws {UnrecoverableError} When it has no video stream or no duration.
  *
@@ -42,13 +48,17 @@ export interface ProbedInput {
  * import assert from "node:assert/strict";
  * import { parseProbe } from "./probe_input_step.ts";
  * const json = '{"format":{"duration":"2.0"},"streams":[{"codec_type":"video","width":160,"height":90,"avg_frame_rate":"25/1"}]}';
- * const facts = { duration: 2, width: 160, height: 90, fps: 25, audio: false, videoDuration: null };
+ * const facts = { duration: 2, width: 160, height: 90, fps: 25, audio: false, videoDuration: null, videoStart: 0 };
  * assert.deepEqual(parseProbe(json), facts);
  * // A phone's video held upright: stored 160×90, turned a quarter, decoded 90×160.
  * const upright = json.replace('"width":160', '"side_data_list":[{"rotation":-90}],"width":160');
  * assert.deepEqual(parseProbe(upright), {
- *   duration: 2, width: 90, height: 160, fps: 25, audio: false, videoDuration: null,
+ *   duration: 2, width: 90, height: 160, fps: 25, audio: false, videoDuration: null, videoStart: 0,
  * });
+ * // Pictures that start 1.5 s into the file, after its sound.
+ * const late = json.replace('"codec_type":"video"', '"codec_type":"video","start_time":"1.5"')
+ *   .replace('"duration":"2.0"', '"duration":"2.0","start_time":"0"');
+ * assert.equal(parseProbe(late).videoStart, 1.5);
  * // Another angle is drawn inside the frame as it is.
  * const tilted = json.replace('"width":160', '"side_data_list":[{"rotation":45}],"width":160');
  * assert.equal(parseProbe(tilted).width, 160);
@@ -56,10 +66,11 @@ export interface ProbedInput {
  */
 export function parseProbe(json: string): ProbedInput {
   const parsed = JSON.parse(json) as {
-    format?: { duration?: string };
+    format?: { duration?: string; start_time?: string };
     streams?: {
       codec_type?: string;
       duration?: string;
+      start_time?: string;
       width?: number;
       height?: number;
       avg_frame_rate?: string;
@@ -88,12 +99,19 @@ export function parseProbe(json: string): ProbedInput {
     fps: Math.round(fps * 1000) / 1000,
     audio: streams.some((stream) => stream.codec_type === "audio"),
     videoDuration: Number(video.duration) > 0 ? Number(video.duration) : null,
+    videoStart: lateBy(Number(video.start_time), Number(parsed.format?.start_time)),
   };
 }
 
 /** What the probe asks ffprobe for. */
+/** Seconds a stream starts after its file, to the microsecond; 0 when it does not or either is not known. */
+function lateBy(stream: number, file: number): number {
+  const seconds = stream - file;
+  return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1e6) / 1e6 : 0;
+}
+
 const PROBE_ENTRIES =
-  "format=duration:stream=codec_type,duration,width,height,avg_frame_rate:stream_tags=rotate:" +
+  "format=duration,start_time:stream=codec_type,duration,start_time,width,height,avg_frame_rate:stream_tags=rotate:" +
   "stream_side_data=rotation";
 
 /** Probes `runtime.path`; its value is a {@linkcode ProbedInput}. */
@@ -101,7 +119,8 @@ export const probeInputStep: StepKindDefinition = {
   kind: "probe-input",
   // 2: a video's sides as decoded, turned upright (a phone's upright video was squeezed into its stored frame).
   // 3: the pictures' own duration (`videoDuration`), which the sound is padded to.
-  version: 3,
+  // 4: when the pictures start (`videoStart`): a variant holds the first picture until then.
+  version: 4,
   blocking: false,
   run: async (task, { signal }) => {
     const path = String(task.runtime.path);
