@@ -97,8 +97,11 @@ function parseYaml(text: string, file: string): DataWorkflow {
   if (exhausted !== undefined) {
     throw new WorkflowError(file, [{ ...yamlIssue(exhausted, lineCounter, ""), message: TOO_DEEP_MESSAGE }]);
   }
+  // The first syntax error only, as for JSON and TypeScript: the parser's next ones are most often what the first
+  // made of the lines after it (one stray `#` said three errors on one line).
+  const first = document.errors.toSorted((a, b) => a.pos[0] - b.pos[0]).slice(0, 1);
   const problems = [
-    ...document.errors.map((error) => yamlIssue(error, lineCounter, "Syntax error: ")),
+    ...first.map((error) => yamlIssue(error, lineCounter, "Syntax error: ")),
     ...document.warnings.map((warning) => yamlIssue(warning, lineCounter, "")),
   ];
   if (problems.length > 0) throw new WorkflowError(file, problems);

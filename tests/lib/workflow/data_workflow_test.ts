@@ -53,6 +53,13 @@ Deno.test("parseDataWorkflow() names the line and column of YAML syntax errors, 
     path: "line 4, column 1",
     message: "Syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]",
   });
+  // One mistake, one message: the parser's three errors for this line were all said.
+  assert.deepEqual(
+    syntaxIssues("videos:\n  - id: a\n    narration: 42 # >-\n      Rain falls.\nfps: 30\n", "yaml"),
+    [
+      { path: "line 4, column 1", message: "Syntax error: All mapping items must start at the same column" },
+    ],
+  );
   assert.deepEqual(syntaxIssues("fps: 30\nname: a\nfps: 24\n", "yaml"), [
     { path: "line 3, column 1", message: "Syntax error: Map keys must be unique" },
   ]);
