@@ -81,18 +81,26 @@ export const engineProbes: EngineProbes = {
  * `ESPEAK_DATA_PATH` when set): a dictionary compiled again in place (`espeak-ng --compile=en` after editing
  * `en_extra`) says words otherwise, and its version's text does not change.
  *
+ * The folder's place is left out: the same data elsewhere (a copy, a link to it in `ESPEAK_DATA_PATH`) speaks alike.
+ *
  * @param version What {@linkcode programVersion} says of espeak-ng: `eSpeak NG …: 1.51  Data at: … #…`.
- * @returns The version, then ` data #` and the folder's digest; the version alone when it names no folder.
+ * @returns The version without the folder's place, then ` data #` and the folder's digest; the version alone when
+ * it names no folder.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { espeakWithData } from "./engine_probes.ts";
  * assert.equal(espeakWithData("eSpeak NG 1.51 #0123456789abcdef"), "eSpeak NG 1.51 #0123456789abcdef");
- * assert.match(espeakWithData("eSpeak NG 1.51  Data at: /no/folder #0123456789abcdef"), / data #[0-9a-f]{16}$/);
+ * assert.match(
+ *   espeakWithData("eSpeak NG 1.51  Data at: /no/folder #0123456789abcdef"),
+ *   /^eSpeak NG 1.51 #0123456789abcdef data #[0-9a-f]{16}$/,
+ * );
  * ```
  */
 export function espeakWithData(version: string): string {
-  const folder = /Data at: (.+) #[0-9a-f]{16}$/.exec(version)?.[1];
-  return folder === undefined ? version : `${version} data #${foldersDigest([folder])}`;
+  const said = /^(.*?)\s*Data at: (.+) (#[0-9a-f]{16})$/.exec(version);
+  if (said === null) return version;
+  const [, program, folder, binary] = said;
+  return `${program} ${binary} data #${foldersDigest([folder!])}`;
 }
