@@ -6,7 +6,7 @@
  */
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { cutShort } from "./cut_short.ts";
-import { probeMedia } from "./ffmpeg.ts";
+import { fileInput, probeMedia, runFfmpegSaying } from "./ffmpeg.ts";
 import { ProcessError } from "./run_process.ts";
 
 /** Options for {@linkcode mediaProblem}. */
@@ -69,4 +69,49 @@ export async function mediaProblem(
   // Its header or index gives the whole length, and ffmpeg plays the part there is, exit 0: looped, the part repeats.
   const cut = await cutShort(file);
   return cut === null ? null : `${file} is cut short: ${cut} (a partial download or copy?)`;
+}
+
+/**
+ * Whether ffmpeg decodes any picture of a video file: one whose pictures are all damaged (its only keyframe's bytes
+ * garbled) probes well, and played looped (`-stream_loop -1`) it gives no picture ever, so the encode waiting for one
+ * spun at full CPU until its timeout (five minutes for a 1-s montage).
+ *
+ * @param paths The ffmpeg to ask.
+ * @param file The file's path.
+ * @param options Kills ffmpeg.
+ * @returns Null when ffmpeg decodes a picture of it, else why not.
+ * @throws What running ffmpeg throws for a failure that is not the file's (ffmpeg missing, an abort).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findFfmpeg, runFfmpeg } from "./ffmpeg.ts";
+ * import { pictureProblem } from "./media_problem.ts";
+ * const dir = await Deno.makeTempDir();
+ * const ffmpeg = await findFfmpeg();
+ * await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "testsrc=s=32x32:d=0.2", `${dir}/clip.mp4`]);
+ * assert.equal(await pictureProblem(ffmpeg, `${dir}/clip.mp4`), null);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function pictureProblem(
+  paths: FfmpegPaths,
+  file: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<string | null> {
+  const args = ["-map", "0:v:0", "-frames:v", "1", "-vf", "scale=2:2", "-pix_fmt", "gray", "-f", "rawvideo"];
+  let said = "";
+  try {
+    const { stdout } = await runFfmpegSaying(paths, [...fileInput(file), ...args, "pipe:1"], {
+      signal: options.signal,
+    });
+    if (stdout.length > 0) return null;
+  } catch (error) {
+    // An ffmpeg that wrote nothing exits 69 (its output empty), the decoder's words before.
+    if (!(error instanceof ProcessError)) throw error;
+    said = error.stderr.trim().split("\n").find((line) => line.trim() !== "") ?? "";
+  }
+  return `ffmpeg decodes no picture of ${file}: its pictures are damaged${
+    said === "" ? "" : ` (ffmpeg: ${said})`
+  }`;
 }

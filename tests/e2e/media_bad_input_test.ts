@@ -173,6 +173,13 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
     const bytes = await Deno.readFile(`${dir}/${whole}`);
     await Deno.writeFile(`${dir}/${cut}`, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
   }
+  // Whole, its only keyframe garbled: it probes well and no picture decodes (before: looped in its cell, ffmpeg
+  // spun at full CPU until the step's timeout, five minutes for a 1-s montage).
+  const damaged = silent.slice();
+  const mdat = new TextDecoder("latin1").decode(damaged).indexOf("mdat");
+  const end = mdat - 4 + new DataView(damaged.buffer).getUint32(mdat - 4);
+  for (let k = mdat + 100; k < Math.min(mdat + 3000, end); k++) damaged[k]! ^= 0x55;
+  await Deno.writeFile(`${dir}/damaged.mp4`, damaged);
   const result = await render(dir, {
     montages: [
       {
@@ -191,6 +198,7 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
           "grey.png",
           "partial.mkv",
           "partial.gif",
+          "damaged.mp4",
         ],
         size: "160x90",
         duration: 1,
@@ -223,6 +231,7 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
   );
   named("montages[0].items[10]", /.*\/partial\.mkv is cut short: its data ends before its header says/);
   named("montages[0].items[11]", /.*\/partial\.gif is cut short: it ends before a GIF's trailer/);
+  named("montages[0].items[12]", /ffmpeg decodes no picture of .*\/damaged\.mp4: its pictures are damaged/);
   named("montages[0].audio.file", /No audio stream in .*\/silent\.mp4/);
   named("montages[1].audio", /Cannot read .*\/notes\.mp3 as audio/);
   // A soundtrack that is not there is named where its file is written too.

@@ -1,6 +1,6 @@
 /**
  * What montages check before any step runs: ffmpeg has the filters they need, every still decodes whole, every clip
- * has pictures and every soundtrack has sound (each file probed once, a few at a time; a montage the store holds
+ * has pictures ffmpeg decodes and every soundtrack has sound (each file probed once, a few at a time; a montage the store holds
  * is not checked again).
  * @module
  */
@@ -8,7 +8,7 @@ import { InputError, WorkflowError, type WorkflowIssue } from "../../core/errors
 import { mapBounded } from "../../core/map_bounded.ts";
 import { ffmpegFilters } from "../../media/ffmpeg_filters.ts";
 import { decodedImageProblem } from "../../media/image_problem.ts";
-import { mediaProblem } from "../../media/media_problem.ts";
+import { mediaProblem, pictureProblem } from "../../media/media_problem.ts";
 import { isImageName } from "../../schema/input_files.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import type { ResolvedMontages } from "./montage_schema.ts";
@@ -65,9 +65,7 @@ export async function preflightMontages(job: ResolvedMontages, context: Prefligh
     const key = needs === "still" ? `still:${identity}` : `${needs}:${file}`;
     let problem = probed.get(key);
     if (problem === undefined) {
-      problem = needs === "still"
-        ? stillProblem(file, context)
-        : mediaProblem(context.ffmpeg, file, { needs, signal: context.signal });
+      problem = needs === "still" ? stillProblem(file, context) : clipProblem(file, needs, context);
       probed.set(key, problem);
     }
     const found = await problem;
@@ -82,6 +80,18 @@ export async function preflightMontages(job: ResolvedMontages, context: Prefligh
     });
   }
   return [];
+}
+
+/** Why a clip or a soundtrack cannot be played: not read, without the stream, cut short, or (a clip) no picture. */
+async function clipProblem(
+  file: string,
+  needs: "video" | "audio",
+  context: PreflightContext,
+): Promise<string | null> {
+  const problem = await mediaProblem(context.ffmpeg, file, { needs, signal: context.signal });
+  return problem !== null || needs === "audio"
+    ? problem
+    : await pictureProblem(context.ffmpeg, file, { signal: context.signal });
 }
 
 /** Why a still does not decode whole (its pixels decoded, by ffmpeg where reel's decoder leaves the kind), or null. */
