@@ -133,7 +133,7 @@ Deno.test("two variants jobs that would write one file are refused before anythi
   assert.deepEqual(await listFolder(dir), ["clip.mp4", "w.yaml"]);
 });
 
-Deno.test("an input cut short (MP4 after its index, Matroska), empty or without pictures fails its own outputs, named; the others are written", async () => {
+Deno.test("an input cut short (MP4 after its index, Matroska), empty, without pictures or with none that decodes fails its own outputs, named; the others are written", async () => {
   const dir = await tempDir("reel-variants-cut-");
   await makeTestVideo(`${dir}/whole.mp4`, { seconds: 3, audio: false });
   // Its index first, as a download player's file is: what is cut is the pictures, the index still says 3 s.
@@ -153,7 +153,14 @@ Deno.test("an input cut short (MP4 after its index, Matroska), empty or without 
   await Deno.writeFile(`${dir}/partial.mkv`, mkv.subarray(0, Math.floor(mkv.length * 0.6)));
   await Deno.writeFile(`${dir}/empty.mp4`, new Uint8Array());
   await runFfmpeg(await findFfmpeg(), ["-f", "lavfi", "-i", "sine=d=1", `${dir}/sound.mp3`]);
-  const inputs = ["cut.mp4", "partial.mkv", "empty.mp4", "sound.mp3", "fast.mp4"];
+  // Whole, its only keyframe garbled: it probes well, and no picture decodes (before: the encode failed in the AAC
+  // encoder's words, "more samples than frame size").
+  const damaged = (await Deno.readFile(`${dir}/whole.mp4`)).slice();
+  const mdat = new TextDecoder("latin1").decode(damaged).indexOf("mdat");
+  const end = mdat - 4 + new DataView(damaged.buffer).getUint32(mdat - 4);
+  for (let k = mdat + 100; k < Math.min(mdat + 3000, end); k++) damaged[k]! ^= 0x55;
+  await Deno.writeFile(`${dir}/damaged.mp4`, damaged);
+  const inputs = ["cut.mp4", "partial.mkv", "empty.mp4", "sound.mp3", "damaged.mp4", "fast.mp4"];
   const result = await runCli(["variants", ...inputs, "--recipe", "web", "--out", "out"], { cwd: dir });
   assert.equal(result.code, 1, result.stderr);
   // Before: the Matroska file made a shorter output, exit 0; the MP4 failed only at its encode; the empty file was
@@ -166,6 +173,7 @@ Deno.test("an input cut short (MP4 after its index, Matroska), empty or without 
     ["partial/probe", "partial\\.mkv is cut short: its data ends before its header says"],
     ["empty/probe", "Cannot read empty\\.mp4: it is empty \\(0 bytes\\)"],
     ["sound/probe", "Cannot read sound\\.mp3: It has no video stream"],
+    ["damaged/probe", "ffmpeg decodes no picture of damaged\\.mp4: its pictures are damaged"],
   ];
   for (const [step, message] of refusals) {
     assert.match(result.stderr, new RegExp(`✖ variants/${step}[^\\n]*${message}`), step);

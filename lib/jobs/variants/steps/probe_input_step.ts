@@ -7,6 +7,7 @@
  */
 import { UnrecoverableError } from "../../../core/errors.ts";
 import { cutShort } from "../../../media/cut_short.ts";
+import { pictureProblem } from "../../../media/media_problem.ts";
 import { ProcessError, runProcess } from "../../../media/run_process.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 
@@ -119,7 +120,8 @@ export const probeInputStep: StepKindDefinition = {
   kind: "probe-input",
   // 2: a video's sides as decoded, turned upright (a phone's upright video was squeezed into its stored frame).
   // 3: the pictures' own duration (`videoDuration`), which the sound is padded to.
-  // 4: when the pictures start (`videoStart`): a variant holds the first picture until then.
+  // 4: when the pictures start (`videoStart`): a variant holds the first picture until then; an input no picture
+  // of which decodes is refused.
   version: 4,
   blocking: false,
   run: async (task, { signal }) => {
@@ -154,6 +156,10 @@ export const probeInputStep: StepKindDefinition = {
     if (cut !== null) {
       throw new UnrecoverableError(`${name} is cut short: ${cut} (a partial download or copy?)`);
     }
+    // Pictures that are all damaged probe well: before, the encode failed in the AAC encoder's words ("more samples
+    // than frame size").
+    const damaged = info.isFile ? await pictureProblem(task.ffmpeg, path, { signal }) : null;
+    if (damaged !== null) throw new UnrecoverableError(damaged.replace(path, name));
     return { ...probed };
   },
 };
