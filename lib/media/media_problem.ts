@@ -72,34 +72,37 @@ export async function mediaProblem(
 }
 
 /**
- * Whether ffmpeg decodes any picture of a video file: one whose pictures are all damaged (its only keyframe's bytes
- * garbled) probes well, and played looped (`-stream_loop -1`) it gives no picture ever, so the encode waiting for one
- * spun at full CPU until its timeout (five minutes for a 1-s montage).
+ * Whether ffmpeg decodes anything of the stream a step takes from a file: a video all of whose pictures are damaged
+ * (its only keyframe's bytes garbled), or a song all of whose frames are, probes well, and played looped
+ * (`-stream_loop -1`: a montage's clip, a lesson's music) it gives nothing ever, so the encode waiting for it spun at
+ * full CPU until its step's timeout (five minutes for a 1-s montage).
  *
  * @param paths The ffmpeg to ask.
  * @param file The file's path.
- * @param options Kills ffmpeg.
- * @returns Null when ffmpeg decodes a picture of it, else why not.
+ * @param options The stream (`video`: a picture; `audio`: some sound), and the signal that kills ffmpeg.
+ * @returns Null when ffmpeg decodes some of it, else why not.
  * @throws What running ffmpeg throws for a failure that is not the file's (ffmpeg missing, an abort).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { findFfmpeg, runFfmpeg } from "./ffmpeg.ts";
- * import { pictureProblem } from "./media_problem.ts";
+ * import { decodeProblem } from "./media_problem.ts";
  * const dir = await Deno.makeTempDir();
  * const ffmpeg = await findFfmpeg();
  * await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "testsrc=s=32x32:d=0.2", `${dir}/clip.mp4`]);
- * assert.equal(await pictureProblem(ffmpeg, `${dir}/clip.mp4`), null);
+ * assert.equal(await decodeProblem(ffmpeg, `${dir}/clip.mp4`, { needs: "video" }), null);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export async function pictureProblem(
+export async function decodeProblem(
   paths: FfmpegPaths,
   file: string,
-  options: { signal?: AbortSignal } = {},
+  options: { needs: "audio" | "video"; signal?: AbortSignal },
 ): Promise<string | null> {
-  const args = ["-map", "0:v:0", "-frames:v", "1", "-vf", "scale=2:2", "-pix_fmt", "gray", "-f", "rawvideo"];
+  const args = options.needs === "video"
+    ? ["-map", "0:v:0", "-frames:v", "1", "-vf", "scale=2:2", "-pix_fmt", "gray", "-f", "rawvideo"]
+    : ["-map", "0:a:0", "-frames:a", "1", "-ac", "1", "-f", "s16le"];
   let said = "";
   try {
     const { stdout } = await runFfmpegSaying(paths, [...fileInput(file), ...args, "pipe:1"], {
@@ -111,7 +114,6 @@ export async function pictureProblem(
     if (!(error instanceof ProcessError)) throw error;
     said = error.stderr.trim().split("\n").find((line) => line.trim() !== "") ?? "";
   }
-  return `ffmpeg decodes no picture of ${file}: its pictures are damaged${
-    said === "" ? "" : ` (ffmpeg: ${said})`
-  }`;
+  const what = options.needs === "video" ? "picture" : "sound";
+  return `ffmpeg decodes no ${what} of ${file}: it is damaged${said === "" ? "" : ` (ffmpeg: ${said})`}`;
 }

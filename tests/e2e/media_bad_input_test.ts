@@ -180,6 +180,13 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
   const end = mdat - 4 + new DataView(damaged.buffer).getUint32(mdat - 4);
   for (let k = mdat + 100; k < Math.min(mdat + 3000, end); k++) damaged[k]! ^= 0x55;
   await Deno.writeFile(`${dir}/damaged.mp4`, damaged);
+  // A soundtrack none of whose sound decodes: looped, it gave none ever, as the clip above.
+  await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "sine=d=1", "-c:a", "aac", `${dir}/song.aac.m4a`]);
+  const garbled = (await Deno.readFile(`${dir}/song.aac.m4a`)).slice();
+  const soundAt = new TextDecoder("latin1").decode(garbled).indexOf("mdat");
+  const soundEnd = soundAt - 4 + new DataView(garbled.buffer).getUint32(soundAt - 4);
+  for (let k = soundAt + 4; k < soundEnd; k++) garbled[k]! ^= 0x55;
+  await Deno.writeFile(`${dir}/garbled.m4a`, garbled);
   const result = await render(dir, {
     montages: [
       {
@@ -205,6 +212,14 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
         audio: { file: "silent.mp4" },
       },
       { id: "strip", layout: "scroll", items: ["tile.png"], size: "160x90", duration: 1, audio: "notes.mp3" },
+      {
+        id: "tune",
+        layout: "scroll",
+        items: ["tile.png"],
+        size: "160x90",
+        duration: 1,
+        audio: "garbled.m4a",
+      },
     ],
   });
   assert.equal(result.code, 2, result.stderr);
@@ -231,9 +246,10 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
   );
   named("montages[0].items[10]", /.*\/partial\.mkv is cut short: its data ends before its header says/);
   named("montages[0].items[11]", /.*\/partial\.gif is cut short: it ends before a GIF's trailer/);
-  named("montages[0].items[12]", /ffmpeg decodes no picture of .*\/damaged\.mp4: its pictures are damaged/);
+  named("montages[0].items[12]", /ffmpeg decodes no picture of .*\/damaged\.mp4: it is damaged/);
   named("montages[0].audio.file", /No audio stream in .*\/silent\.mp4/);
   named("montages[1].audio", /Cannot read .*\/notes\.mp3 as audio/);
+  named("montages[2].audio", /ffmpeg decodes no sound of .*\/garbled\.m4a: it is damaged/);
   // A soundtrack that is not there is named where its file is written too.
   const missing = await render(dir, {
     montages: [{

@@ -88,6 +88,30 @@ Deno.test("bad input: music with no audio stream (a silent video) is named at it
   }
 });
 
+Deno.test("bad input: music none of whose sound decodes is named at music.file before any step, exit 2, nothing written", async () => {
+  // Before: it probed well, and looped under the narration it gave no sound ever: the narration's ffmpeg spun at full
+  // CPU until the step's timeout.
+  const dir = await tempDir();
+  await runFfmpeg(await findFfmpeg(), ["-f", "lavfi", "-i", "sine=d=2", "-c:a", "aac", `${dir}/song.m4a`]);
+  const song = (await Deno.readFile(`${dir}/song.m4a`)).slice();
+  const mdat = new TextDecoder("latin1").decode(song).indexOf("mdat");
+  const end = mdat - 4 + new DataView(song.buffer).getUint32(mdat - 4);
+  for (let k = mdat + 4; k < end; k++) song[k]! ^= 0x55;
+  await Deno.writeFile(`${dir}/damaged.m4a`, song);
+  await Deno.writeTextFile(
+    `${dir}/lesson.json`,
+    JSON.stringify({
+      formats: ["320x180"],
+      music: "damaged.m4a",
+      videos: [{ id: "a", sections: [{ title: "T", narration: "Hi." }] }],
+    }),
+  );
+  const result = await runCli(["render", `${dir}/lesson.json`, "--out", `${dir}/out`]);
+  assertCleanInputError(result, /✖ ffmpeg decodes no sound of .*\/damaged\.m4a: it is damaged/);
+  assert.match(result.stderr, /→ at music\.file[ ,]/);
+  assert.equal(await listFolder(`${dir}/out`), null);
+});
+
 Deno.test("bad input: a music volume or duck, or a loudness target or ceiling out of range, is named at its field, exit 2", async () => {
   for (
     const [fields, message] of [

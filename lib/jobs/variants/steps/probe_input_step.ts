@@ -7,7 +7,7 @@
  */
 import { UnrecoverableError } from "../../../core/errors.ts";
 import { cutShort } from "../../../media/cut_short.ts";
-import { pictureProblem } from "../../../media/media_problem.ts";
+import { decodeProblem } from "../../../media/media_problem.ts";
 import { ProcessError, runProcess } from "../../../media/run_process.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 
@@ -158,7 +158,7 @@ export const probeInputStep: StepKindDefinition = {
     }
     // Pictures that are all damaged probe well: before, the encode failed in the AAC encoder's words ("more samples
     // than frame size").
-    const damaged = info.isFile ? await pictureProblem(task.ffmpeg, path, { signal }) : null;
+    const damaged = info.isFile ? await decodeProblem(task.ffmpeg, path, { needs: "video", signal }) : null;
     if (damaged !== null) throw new UnrecoverableError(damaged.replace(path, name));
     return { ...probed };
   },
