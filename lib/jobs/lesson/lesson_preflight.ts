@@ -116,8 +116,8 @@ function whereNamed(sections: readonly ResolvedSection[], voice: string): { path
 }
 
 /**
- * Checks that every music file a narration will mix is sound ffprobe reads and ffmpeg decodes: each file probed once, its problem
- * named at every field that gives it (a narration the store holds was mixed with the same bytes: not probed).
+ * Checks that every music file a narration will mix is sound ffprobe reads and ffmpeg decodes: each file probed
+ * once, its problem named at every field that gives it (a narration the store holds was mixed with the same bytes: not probed).
  */
 async function checkMusic(lesson: ResolvedLesson, context: PreflightContext): Promise<void> {
   const fields = new Map<string, Set<string>>();

@@ -1,7 +1,7 @@
 /**
  * What montages check before any step runs: ffmpeg has the filters they need, every still decodes whole, every clip
- * has pictures ffmpeg decodes and every soundtrack has sound (each file probed once, a few at a time; a montage the store holds
- * is not checked again).
+ * has pictures ffmpeg decodes and every soundtrack has sound that it decodes (each file probed once, a few at a
+ * time; a montage the store holds is not checked again).
  * @module
  */
 import { InputError, WorkflowError, type WorkflowIssue } from "../../core/errors.ts";

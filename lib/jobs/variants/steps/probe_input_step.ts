@@ -49,7 +49,9 @@ export interface ProbedInput {
  * import assert from "node:assert/strict";
  * import { parseProbe } from "./probe_input_step.ts";
  * const json = '{"format":{"duration":"2.0"},"streams":[{"codec_type":"video","width":160,"height":90,"avg_frame_rate":"25/1"}]}';
- * const facts = { duration: 2, width: 160, height: 90, fps: 25, audio: false, videoDuration: null, videoStart: 0 };
+ * const facts = {
+ *   duration: 2, width: 160, height: 90, fps: 25, audio: false, videoDuration: null, videoStart: 0,
+ * };
  * assert.deepEqual(parseProbe(json), facts);
  * // A phone's video held upright: stored 160×90, turned a quarter, decoded 90×160.
  * const upright = json.replace('"width":160', '"side_data_list":[{"rotation":-90}],"width":160');
@@ -104,16 +106,15 @@ export function parseProbe(json: string): ProbedInput {
   };
 }
 
-/** What the probe asks ffprobe for. */
 /** Seconds a stream starts after its file, to the microsecond; 0 when it does not or either is not known. */
 function lateBy(stream: number, file: number): number {
   const seconds = stream - file;
   return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1e6) / 1e6 : 0;
 }
 
-const PROBE_ENTRIES =
-  "format=duration,start_time:stream=codec_type,duration,start_time,width,height,avg_frame_rate:stream_tags=rotate:" +
-  "stream_side_data=rotation";
+/** What the probe asks ffprobe for. */
+const PROBE_ENTRIES = "format=duration,start_time:" +
+  "stream=codec_type,duration,start_time,width,height,avg_frame_rate:stream_tags=rotate:stream_side_data=rotation";
 
 /** Probes `runtime.path`; its value is a {@linkcode ProbedInput}. */
 export const probeInputStep: StepKindDefinition = {
