@@ -83,7 +83,8 @@ Deno.test("transcribe refuses options it cannot honour, naming them", async () =
 });
 
 Deno.test({
-  name: "transcribe refuses a cut WAV before it runs, and fails a cut MP4 whose index says more than decodes",
+  name:
+    "transcribe refuses a cut WAV before it runs, and a cut MP4 whose index says more than decodes, or one none of whose sound decodes",
   ignore: !HAS_POCKETSPHINX,
   fn: async () => {
     // Before: transcripts of the part that was there, or empty ones, exit 0.
@@ -131,6 +132,14 @@ Deno.test({
     const webm = await Deno.readFile(`${dir}/whole.webm`);
     await Deno.writeFile(`${dir}/cut.webm`, webm.subarray(0, Math.floor(webm.length * 0.5)));
     await refused(["cut.webm"], /✖ .*cut\.webm is cut short: its data ends before its header says/);
+    // Whole, its every AAC frame garbled: ffprobe reads it, nothing decodes (before: its decode step failed in
+    // ffmpeg's words, exit 1, a report written).
+    const garbled = whole.slice();
+    const mdat = new TextDecoder("latin1").decode(garbled).indexOf("mdat");
+    const end = mdat - 4 + new DataView(garbled.buffer).getUint32(mdat - 4);
+    for (let k = mdat + 4; k < end; k++) garbled[k]! ^= 0x55;
+    await Deno.writeFile(`${dir}/garbled.mp4`, garbled);
+    await refused(["garbled.mp4"], /✖ ffmpeg decodes no sound of .*garbled\.mp4: it is damaged/);
   },
 });
 

@@ -1,12 +1,13 @@
 /**
- * What a transcription checks before any step: each recording is media ffprobe reads and has an audio stream, and
- * pocketsphinx is installed where it is the engine.
+ * What a transcription checks before any step: each recording is media ffprobe reads, whole, with an audio stream
+ * that ffmpeg decodes, and pocketsphinx is installed where it is the engine.
  * @module
  */
 import { COMMAND_LINE, InputError } from "../../core/errors.ts";
 import { probeMedia, type ProbeResult } from "../../media/ffmpeg.ts";
 import { requirePocketsphinx } from "../../media/pocketsphinx.ts";
 import { cutShort } from "../../media/cut_short.ts";
+import { decodeProblem } from "../../media/media_problem.ts";
 import { ProcessError } from "../../media/run_process.ts";
 import { isMissing } from "../../core/exists.ts";
 import { readWavCutShort } from "../../media/wav_pcm.ts";
@@ -55,6 +56,14 @@ export async function preflightTranscribe(
           "(a partial download or copy?)",
         { where, hint: "Give the whole recording" },
       );
+    }
+    // Sound none of which decodes probes well: its decode step failed in ffmpeg's words.
+    const damaged = await decodeProblem(context.ffmpeg, file.input, {
+      needs: "audio",
+      signal: context.signal,
+    });
+    if (damaged !== null) {
+      throw new InputError(damaged, { where, hint: "Give a recording whose sound plays" });
     }
   }
   return [];
