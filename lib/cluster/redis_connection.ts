@@ -103,8 +103,8 @@ export async function checkRedis(target: RedisTarget, options: { timeoutMs?: num
     await client.connect();
     await client.ping();
   } catch (error) {
-    const thrown = messageOf(error);
-    const message = failed !== null && /Connection is closed/.test(thrown) ? failed : thrown;
+    // The connection's own error is the cause; what connect() or ping() threw after it ("Connection is closed") is not.
+    const message = failed ?? messageOf(error);
     const refusal = refused ?? (PASSWORD_REFUSED.test(message) ? message : null);
     if (refusal !== null) {
       const reason = refusal.replaceAll(target.url, target.redacted);

@@ -13,6 +13,11 @@ import { ProcessError } from "./run_process.ts";
 export interface MediaProblemOptions {
   /** The stream the file must have: `audio`, or `video` (with a size: pictures, not only cover art's header). */
   needs: "audio" | "video";
+  /**
+   * Whether ffmpeg must also decode some of that stream ({@linkcode decodeProblem}): for a file played looped.
+   * @default false
+   */
+  decodes?: boolean;
   /** Kills the probe. */
   signal?: AbortSignal;
 }
@@ -57,8 +62,10 @@ export async function mediaProblem(
     }
     if (!(error instanceof RangeError)) throw error;
     // ffprobe read the file but found no duration: a still in a format other than PNG or JPEG (WebP, BMP) has none,
-    // and plays as a clip; sound without a length cannot be looped under a video.
-    return needs === "video" ? null : `Cannot read ${file} as audio: it has no duration`;
+    // and plays as a clip (if ffmpeg decodes it: an animated WebP is read so too); sound without a length cannot be
+    // looped under a video.
+    if (needs === "audio") return `Cannot read ${file} as audio: it has no duration`;
+    return options.decodes === true ? await decodeProblem(paths, file, options) : null;
   }
   const found = needs === "audio"
     ? streams.some((stream) => stream.type === "audio")
@@ -68,14 +75,16 @@ export async function mediaProblem(
   if (!found) return `No ${needs} stream in ${file}`;
   // Its header or index gives the whole length, and ffmpeg plays the part there is, exit 0: looped, the part repeats.
   const cut = await cutShort(file);
-  return cut === null ? null : `${file} is cut short: ${cut} (a partial download or copy?)`;
+  if (cut !== null) return `${file} is cut short: ${cut} (a partial download or copy?)`;
+  return options.decodes === true ? await decodeProblem(paths, file, options) : null;
 }
 
 /**
  * Whether ffmpeg decodes anything of the stream a step takes from a file: a video all of whose pictures are damaged
  * (its only keyframe's bytes garbled), or a song all of whose frames are, probes well, and played looped
  * (`-stream_loop -1`: a montage's clip, a lesson's music) it gives nothing ever, so the encode waiting for it spun at
- * full CPU until its step's timeout (five minutes for a 1-s montage).
+ * full CPU until its step's timeout (five minutes for a 1-s montage). So did an animated WebP, which ffmpeg 5.1 does
+ * not decode.
  *
  * @param paths The ffmpeg to ask.
  * @param file The file's path.
@@ -98,7 +107,7 @@ export async function mediaProblem(
 export async function decodeProblem(
   paths: FfmpegPaths,
   file: string,
-  options: { needs: "audio" | "video"; signal?: AbortSignal },
+  options: Pick<MediaProblemOptions, "needs" | "signal">,
 ): Promise<string | null> {
   const args = options.needs === "video"
     ? ["-map", "0:v:0", "-frames:v", "1", "-vf", "scale=2:2", "-pix_fmt", "gray", "-f", "rawvideo"]
@@ -112,8 +121,11 @@ export async function decodeProblem(
   } catch (error) {
     // An ffmpeg that wrote nothing exits 69 (its output empty), the decoder's words before.
     if (!(error instanceof ProcessError)) throw error;
-    said = error.stderr.trim().split("\n").find((line) => line.trim() !== "") ?? "";
+    // Its first words, without the decoder's address (`[webp @ 0x55f0…] image data not found`), which changes.
+    const first = error.stderr.trim().split("\n").find((line) => line.trim() !== "") ?? "";
+    said = first.replace(/\[(\w+) @ 0x[0-9a-f]+\] /g, "$1: ").trim();
   }
   const what = options.needs === "video" ? "picture" : "sound";
-  return `ffmpeg decodes no ${what} of ${file}: it is damaged${said === "" ? "" : ` (ffmpeg: ${said})`}`;
+  return `ffmpeg decodes no ${what} of ${file}: it is damaged, or of a kind this ffmpeg does not decode` +
+    (said === "" ? "" : ` (ffmpeg: ${said})`);
 }

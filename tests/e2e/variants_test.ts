@@ -356,7 +356,13 @@ Deno.test("e2e: pictures that start after the sound keep their place: the first 
     ...["-itsoffset", "1.5", "-i", `${dir}/pictures.mp4`, "-i", `${dir}/sound.m4a`],
     ...["-map", "0:v", "-map", "1:a", "-c", "copy", `${dir}/late.mp4`],
   ]);
-  const recipes = [{ name: "web" }, { name: "cut", trim: { start: 1 } }, { name: "fast", speed: 2 }];
+  const recipes = [
+    { name: "web" },
+    { name: "cut", trim: { start: 1 } },
+    { name: "fast", speed: 2 },
+    // A trim's end too: its pictures end with it (review: they ran on by the lead, 2.5 s of pictures over 2 s).
+    { name: "window", trim: { start: 1, duration: 2 } },
+  ];
   await Deno.writeTextFile(
     `${dir}/workflow.ts`,
     `import { workflow } from "${MOD_URL}";\nexport default workflow(${
@@ -368,7 +374,8 @@ Deno.test("e2e: pictures that start after the sound keep their place: the first 
   const red = hexToRgb("#ff0000");
   const blue = hexToRgb("#0000ff");
   // Where the input's pictures turn blue (and its tone starts), in each output's seconds; the pictures' end.
-  for (const [name, turn, end] of [["web", 2.5, 3.5], ["cut", 1.5, 2.5], ["fast", 1.25, 1.75]] as const) {
+  const outputs = [["web", 2.5, 3.5], ["cut", 1.5, 2.5], ["fast", 1.25, 1.75], ["window", 1.5, 2]] as const;
+  for (const [name, turn, end] of outputs) {
     const file = `${dir}/out/late.${name}.mp4`;
     const facts = await deliveryFacts(file);
     assert.ok(

@@ -12,7 +12,7 @@ import type { SlideFit, SlideText } from "../../providers/local/slides/check_sli
 import { checkEspeakVoice, UnknownVoiceError } from "../../providers/local/speech/espeak_engine.ts";
 import { checkFliteFilter } from "../../providers/local/speech/flite_engine.ts";
 import { decodedImageProblems } from "../../media/image_problem.ts";
-import { decodeProblem, mediaProblem } from "../../media/media_problem.ts";
+import { mediaProblem } from "../../media/media_problem.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import { slideFitOf } from "../../steps/slide/slide_step.ts";
 import type { ImageFile, ResolvedLesson, ResolvedSection } from "./lesson_schema.ts";
@@ -117,7 +117,8 @@ function whereNamed(sections: readonly ResolvedSection[], voice: string): { path
 
 /**
  * Checks that every music file a narration will mix is sound ffprobe reads and ffmpeg decodes: each file probed
- * once, its problem named at every field that gives it (a narration the store holds was mixed with the same bytes: not probed).
+ * once, its problem named at every field that gives it (a narration the store holds was mixed with the same bytes:
+ * not probed).
  */
 async function checkMusic(lesson: ResolvedLesson, context: PreflightContext): Promise<void> {
   const fields = new Map<string, Set<string>>();
@@ -128,9 +129,12 @@ async function checkMusic(lesson: ResolvedLesson, context: PreflightContext): Pr
   }
   const issues: WorkflowIssue[] = [];
   for (const [file, named] of fields) {
-    const problem = await mediaProblem(context.ffmpeg, file, { needs: "audio", signal: context.signal }) ??
-      // Looped under the narration, music none of which decodes spun the narration's ffmpeg until its timeout.
-      await decodeProblem(context.ffmpeg, file, { needs: "audio", signal: context.signal });
+    // Looped under the narration, music none of which decodes spun the narration's ffmpeg until its timeout.
+    const problem = await mediaProblem(context.ffmpeg, file, {
+      needs: "audio",
+      decodes: true,
+      signal: context.signal,
+    });
     if (problem !== null) issues.push(...[...named].map((path) => ({ path, message: problem })));
   }
   if (issues.length > 0) {

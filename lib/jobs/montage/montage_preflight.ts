@@ -8,7 +8,7 @@ import { InputError, WorkflowError, type WorkflowIssue } from "../../core/errors
 import { mapBounded } from "../../core/map_bounded.ts";
 import { ffmpegFilters } from "../../media/ffmpeg_filters.ts";
 import { decodedImageProblem } from "../../media/image_problem.ts";
-import { decodeProblem, mediaProblem } from "../../media/media_problem.ts";
+import { mediaProblem } from "../../media/media_problem.ts";
 import { isImageName } from "../../schema/input_files.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import type { ResolvedMontages } from "./montage_schema.ts";
@@ -65,7 +65,9 @@ export async function preflightMontages(job: ResolvedMontages, context: Prefligh
     const key = needs === "still" ? `still:${identity}` : `${needs}:${file}`;
     let problem = probed.get(key);
     if (problem === undefined) {
-      problem = needs === "still" ? stillProblem(file, context) : clipProblem(file, needs, context);
+      problem = needs === "still"
+        ? stillProblem(file, context)
+        : mediaProblem(context.ffmpeg, file, { needs, decodes: true, signal: context.signal });
       probed.set(key, problem);
     }
     const found = await problem;
@@ -80,16 +82,6 @@ export async function preflightMontages(job: ResolvedMontages, context: Prefligh
     });
   }
   return [];
-}
-
-/** Why a clip or a soundtrack cannot be played: not read, without the stream, cut short, or none of it decodes. */
-async function clipProblem(
-  file: string,
-  needs: "video" | "audio",
-  context: PreflightContext,
-): Promise<string | null> {
-  const problem = await mediaProblem(context.ffmpeg, file, { needs, signal: context.signal });
-  return problem ?? await decodeProblem(context.ffmpeg, file, { needs, signal: context.signal });
 }
 
 /** Why a still does not decode whole (its pixels decoded, by ffmpeg where reel's decoder leaves the kind), or null. */

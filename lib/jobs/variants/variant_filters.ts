@@ -13,7 +13,7 @@ export interface GraphContext {
   input: { width: number; height: number };
   /** Whether the input has audio (and the output keeps it). */
   audio: boolean;
-  /** The output's length in seconds (its sound is padded with silence to it, and ends there). */
+  /** The output's length in seconds (its sound is padded with silence to it; its pictures and sound end there). */
   duration: number;
   /**
    * Seconds of the output before its first picture, when the input's pictures start after its sound (and after the
@@ -113,6 +113,9 @@ export function variantGraph(set: TransformSet, context: GraphContext): VariantG
   const chain = [`setpts=(PTS-STARTPTS)/${set.speed}`];
   const lead = Math.round((context.lead ?? 0) * 1e6) / 1e6;
   if (lead > 0) chain.push(`tpad=start_mode=clone:start_duration=${lead}`);
+  // Ends with the sound: a trim's `-t` counts each stream from its own first frame, so pictures that start after the
+  // sound ran past the trim's end by their lead (1.5 s, or a frame or two of a transport stream).
+  chain.push(`trim=end=${Math.round(context.duration * 1e6) / 1e6}`);
   // A new speed keeps the input's rate, frames picked by fps: left to the muxer, a 2x clip began 0,1,2,3,4,6…
   // and its pictures trailed the sound by two frames.
   if (set.fps !== null || set.speed !== 1) {
