@@ -114,18 +114,29 @@ export function checkApiKeys(
     if (spawner !== undefined && runs(spawner.id)) calling.add(template.provider);
   }
   for (const workflow of workflows) {
-    for (const provider of workflow.providers) {
-      if (!calling.has(provider.name) || (Deno.env.get(provider.keyEnv) ?? "") !== "") continue;
-      if (!provider.baseUrl.startsWith(HOSTED_BASE_URL)) continue;
-      throw new InputError(
-        `Provider "${provider.name}" calls the hosted API (${provider.baseUrl}) and ${provider.keyEnv} is not set`,
-        {
-          where: workflow.file,
-          hint:
-            `Set ${provider.keyEnv} to your API key, or point ${provider.baseUrlEnv} (or the provider's ` +
-            "baseUrl) at a compatible server, e.g. `deno task fake-api`",
-        },
-      );
-    }
+    // Every provider without its key is named at once (before, the first only: mended, the next one stopped).
+    const keyless = workflow.providers.filter((provider) =>
+      calling.has(provider.name) && (Deno.env.get(provider.keyEnv) ?? "") === "" &&
+      provider.baseUrl.startsWith(HOSTED_BASE_URL)
+    );
+    if (keyless.length === 0) continue;
+    // Those that call one API with one key are said together.
+    const groups = Map.groupBy(keyless, (provider) => `${provider.baseUrl} ${provider.keyEnv}`);
+    const said = [...groups.values()].map((group) => {
+      const [{ baseUrl, keyEnv }] = group as [typeof group[number]];
+      const names = group.map((provider) => `"${provider.name}"`);
+      const who = names.length === 1
+        ? `Provider ${names[0]} calls`
+        : `Providers ${names.slice(0, -1).join(", ")} and ${names.at(-1)} call`;
+      return `${who} the hosted API (${baseUrl}) and ${keyEnv} is not set`;
+    });
+    const keys = [...new Set(keyless.map((provider) => provider.keyEnv))].join(", ");
+    const urls = [...new Set(keyless.map((provider) => provider.baseUrlEnv))].join(", ");
+    throw new InputError(said.join("; "), {
+      where: workflow.file,
+      hint:
+        `Set ${keys} to your API key, or point ${urls} (or the providers' baseUrl) at a compatible server, ` +
+        "e.g. `deno task fake-api`",
+    });
   }
 }

@@ -80,6 +80,12 @@ Deno.test("transcribe refuses options it cannot honour, naming them", async () =
     ["tone.wav", "--chunk", "ten"],
     /error: option '--chunk <seconds>' argument 'ten' is invalid/,
   );
+  // A negative number is told by the option's bounds (before: "Expected a number of seconds", which -5 is).
+  await refused(["tone.wav", "--chunk", "-5"], /✖ A chunk must be at least 5 seconds\n {2}→ at --chunk/);
+  await refused(
+    ["tone.wav", "--overlap", "-1"],
+    /✖ Expected a number from 0 to 30, got -1\n {2}→ at --overlap/,
+  );
 });
 
 Deno.test({

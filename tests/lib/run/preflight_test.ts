@@ -71,6 +71,46 @@ Deno.test("preflight() asks for the key of a hosted API whose stored call --forc
   );
 });
 
+Deno.test("preflight() names every hosted provider without its key at once, those of one key together", async () => {
+  const keyEnv = "REEL_TEST_PREFLIGHT_UNSET_KEY";
+  const otherEnv = "REEL_TEST_PREFLIGHT_OTHER_UNSET_KEY";
+  Deno.env.delete(keyEnv);
+  Deno.env.delete(otherEnv);
+  const workflow = await resolveWorkflow({
+    formats: ["160x90"],
+    titleCard: false,
+    providers: {
+      images: { api: "openai", keyEnv },
+      voices: { api: "openai", keyEnv },
+      more: { api: "openai", keyEnv: otherEnv },
+    },
+    voice: { provider: "voices", voice: "alloy" },
+    videos: [{
+      id: "v",
+      sections: [
+        { title: "A", narration: "Short.", image: { provider: "images", prompt: "x", size: "1024x1024" } },
+        { title: "B", narration: "Short.", image: { provider: "more", prompt: "y", size: "1024x1024" } },
+      ],
+    }],
+  }, { ...where, env: () => undefined });
+  const { plan, workflows } = await planLoaded([workflow]);
+  // Before: the first only ("images"); with its key set, the next render stopped at the next one.
+  await assert.rejects(
+    preflight(plan, workflows, { ffmpeg: await findFfmpeg(), status: new Map() }),
+    (error) => {
+      assert.ok(error instanceof InputError);
+      assert.match(
+        error.message,
+        new RegExp(
+          `^Providers "images" and "voices" call the hosted API \\(.*\\) and ${keyEnv} is not set; ` +
+            `Provider "more" calls the hosted API \\(.*\\) and ${otherEnv} is not set$`,
+        ),
+      );
+      return true;
+    },
+  );
+});
+
 Deno.test("preflight() decodes a variants overlay image only where a step that reads it runs", async () => {
   const dir = await tempDir();
   await makeTestVideo(`${dir}/clip.mp4`, { seconds: 1, audio: false });
