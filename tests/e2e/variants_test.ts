@@ -130,14 +130,7 @@ Deno.test("e2e: a 9:16 crop keeps the centre, a mirror swaps the sides, a pad fi
     { name: "mirrored", mirror: true },
     { name: "boxed", format: "90x90", fit: "pad", background: "#ffffff" },
   ];
-  await Deno.writeTextFile(
-    `${dir}/workflow.ts`,
-    `import { workflow } from "${MOD_URL}";\nexport default workflow(${
-      JSON.stringify({ variants: [{ inputs: ["bands.mp4"], recipes }] })
-    });\n`,
-  );
-  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
-  assert.ok(run.ok, [...run.errors].join("\n"));
+  await renderRecipes(dir, "bands.mp4", recipes);
   const [blue, red, green, white] = ["#0000ff", "#ff0000", "#00ff00", "#ffffff"].map(hexToRgb);
   const near = async (file: string, x: number, y: number, colour: readonly number[]) => {
     const pixel = await pixelAt(`${dir}/out/${file}`, 0.5, x, y);
@@ -171,14 +164,7 @@ Deno.test("e2e: a phone's video held upright (a quarter turn in its metadata) st
     `${dir}/phone.mp4`,
   ]);
   const recipes = ["web", { name: "slow", speed: 0.5 }];
-  await Deno.writeTextFile(
-    `${dir}/workflow.ts`,
-    `import { workflow } from "${MOD_URL}";\nexport default workflow(${
-      JSON.stringify({ variants: [{ inputs: ["phone.mp4"], recipes }] })
-    });\n`,
-  );
-  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
-  assert.ok(run.ok, [...run.errors].join("\n"));
+  await renderRecipes(dir, "phone.mp4", recipes);
   for (const name of ["phone.web.mp4", "phone.slow.mp4"]) {
     const video = (await probe(`${dir}/out/${name}`)).streams.find((stream) => stream.type === "video")!;
     assert.deepEqual([video.width, video.height], [90, 160], name);
@@ -231,6 +217,22 @@ Deno.test("e2e: inputs with 240-character names get shortened output names, unde
   }
 });
 
+/** Renders `recipes` of one input in `dir` (a workflow file written there) into `dir/out`, and checks the run is ok. */
+async function renderRecipes(
+  dir: string,
+  input: string,
+  recipes: readonly unknown[],
+): Promise<void> {
+  await Deno.writeTextFile(
+    `${dir}/workflow.ts`,
+    `import { workflow } from "${MOD_URL}";\nexport default workflow(${
+      JSON.stringify({ variants: [{ inputs: [input], recipes }] })
+    });\n`,
+  );
+  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
+  assert.ok(run.ok, [...run.errors].join("\n"));
+}
+
 /** How many live processes name `path` in their command line. */
 async function processesReading(path: string): Promise<number> {
   let count = 0;
@@ -264,14 +266,7 @@ Deno.test("e2e: a sped-up variant shows each moment with its sound, at the input
     `${dir}/switch.mp4`,
   ]);
   const recipes = [{ name: "fast", speed: 2 }, { name: "bit", speed: 1.1 }, { name: "film", fps: 23.976 }];
-  await Deno.writeTextFile(
-    `${dir}/workflow.ts`,
-    `import { workflow } from "${MOD_URL}";\nexport default workflow(${
-      JSON.stringify({ variants: [{ inputs: ["switch.mp4"], recipes }] })
-    });\n`,
-  );
-  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
-  assert.ok(run.ok, [...run.errors].join("\n"));
+  await renderRecipes(dir, "switch.mp4", recipes);
   // An NTSC rate is the fraction it stands for (before: 2997/125).
   const film = await deliveryFacts(`${dir}/out/switch.film.mp4`);
   assert.deepEqual([film.rFrameRate, film.avgFrameRate], ["24000/1001", "24000/1001"]);
@@ -308,14 +303,7 @@ Deno.test("e2e: sound that starts after the pictures keeps its place, and a trim
     `${dir}/late.mp4`,
   ]);
   const recipes = [{ name: "web" }, { name: "end", trim: { start: 3.5 } }];
-  await Deno.writeTextFile(
-    `${dir}/workflow.ts`,
-    `import { workflow } from "${MOD_URL}";\nexport default workflow(${
-      JSON.stringify({ variants: [{ inputs: ["late.mp4"], recipes }] })
-    });\n`,
-  );
-  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
-  assert.ok(run.ok, [...run.errors].join("\n"));
+  await renderRecipes(dir, "late.mp4", recipes);
   for (const [name, seconds] of [["web", 4], ["end", 0.5]] as const) {
     const facts = await deliveryFacts(`${dir}/out/late.${name}.mp4`);
     assert.ok(
@@ -363,14 +351,7 @@ Deno.test("e2e: pictures that start after the sound keep their place: the first 
     // A trim's end too: its pictures end with it (review: they ran on by the lead, 2.5 s of pictures over 2 s).
     { name: "window", trim: { start: 1, duration: 2 } },
   ];
-  await Deno.writeTextFile(
-    `${dir}/workflow.ts`,
-    `import { workflow } from "${MOD_URL}";\nexport default workflow(${
-      JSON.stringify({ variants: [{ inputs: ["late.mp4"], recipes }] })
-    });\n`,
-  );
-  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
-  assert.ok(run.ok, [...run.errors].join("\n"));
+  await renderRecipes(dir, "late.mp4", recipes);
   const red = hexToRgb("#ff0000");
   const blue = hexToRgb("#0000ff");
   // Where the input's pictures turn blue (and its tone starts), in each output's seconds; the pictures' end.
