@@ -138,6 +138,15 @@ async function summarize(
   const resources = { wallMs: context.wallMs, cpuMs: usage.cpuMs, peakRssBytes: usage.peakRssBytes };
   const text = formatSummary({ ...counts, ...resources, outputs, failures, cancelled: run.cancelled });
   writeTextSync(Deno.stderr, text.endsWith("\n") ? text : `${text}\n`);
+  // A transcript in which no word was heard is written, empty, and said: before, a silent recording (or the wrong
+  // file) gave empty transcripts with nothing to tell them from a run that heard words.
+  for (const [step, artifact] of run.artifacts) {
+    const value = artifact.value;
+    if (kindOf(step) !== "transcribe-merge" || typeof value !== "object" || value === null) continue;
+    if (!Array.isArray(value) && value.words === 0) {
+      writeTextSync(Deno.stderr, `⚠ ${step}: no words were heard (is the recording silent?)\n`);
+    }
+  }
   // The run report: a timeline per worker, provider concurrency, 429s and retries, and this summary.
   const providers: Record<string, string> = {};
   for (const step of context.plan.steps) if (step.provider !== null) providers[step.id] = step.provider;

@@ -171,3 +171,38 @@ Deno.test({
     assert.deepEqual(await listFolder(`${out}/tone.srt`), []);
   },
 });
+
+Deno.test({
+  name: "a silent recording is transcribed to empty transcripts, and the run says no words were heard",
+  ignore: !HAS_POCKETSPHINX,
+  fn: async () => {
+    // Before: empty transcripts, exit 0, nothing said (a silent file, or the wrong one, looked like a transcript).
+    await runFfmpeg(await findFfmpeg(), [
+      "-f",
+      "lavfi",
+      "-i",
+      "anullsrc=r=16000:cl=mono",
+      "-t",
+      "2",
+      `${dir}/hush.wav`,
+    ]);
+    const out = `${dir}/out-${crypto.randomUUID()}`;
+    const run = await runCli(["transcribe", "hush.wav", "--out", out, "--cache", `${out}-cache`], {
+      cwd: dir,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /⚠ hush\/merge: no words were heard \(is the recording silent\?\)/);
+    assert.equal((await Deno.readTextFile(`${out}/hush.txt`)).trim(), "");
+    // A recording with words says nothing of the kind.
+    await new Deno.Command("espeak-ng", {
+      args: ["-w", `${dir}/said.wav`, "the rain falls on the green hills"],
+    })
+      .output();
+    const said = await runCli(["transcribe", "said.wav", "--out", out, "--cache", `${out}-cache`], {
+      cwd: dir,
+    });
+    assert.equal(said.code, 0, said.stderr);
+    assert.notEqual((await Deno.readTextFile(`${out}/said.txt`)).trim(), "");
+    assert.doesNotMatch(said.stderr, /no words were heard/);
+  },
+});
