@@ -206,3 +206,25 @@ Deno.test({
     assert.doesNotMatch(said.stderr, /no words were heard/);
   },
 });
+
+Deno.test({
+  name: "a recording named twice is transcribed once",
+  ignore: !HAS_POCKETSPHINX,
+  fn: async () => {
+    // Before: tone.* and tone-2.* from the same file.
+    const out = `${dir}/out-${crypto.randomUUID()}`;
+    const args = [
+      "transcribe",
+      "tone.wav",
+      "./tone.wav",
+      `${dir}/tone.wav`,
+      "--out",
+      out,
+      "--cache",
+      `${out}-cache`,
+    ];
+    const run = await runCli(args, { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(await listFolder(out), ["report.html", "tone.json", "tone.srt", "tone.txt", "tone.vtt"]);
+  },
+});
