@@ -82,8 +82,13 @@ const themeName = z.enum(THEME_NAMES, 'Expected "dark", "light" or "chalk"');
 
 /** A built-in theme's name, or a theme's fields over a built-in one (`dark` by default). */
 export const themeSchema = z.union([
-  // A string first, so that an object fails this branch on its type and reports the object branch's issues.
-  z.string().pipe(themeName).meta({ enum: [...THEME_NAMES] }),
+  // A string first, so that an object fails this branch on its type and reports the object branch's issues. A name
+  // that is none says the object form too (before, only the three names: a user wanting their own colours was not
+  // told they could).
+  z.string().pipe(
+    z.enum(THEME_NAMES, 'Expected "dark", "light", "chalk" or a theme\'s fields ({ background, ... })'),
+  )
+    .meta({ enum: [...THEME_NAMES] }),
   z.strictObject({
     name: themeName.optional(),
     background: color.optional(),

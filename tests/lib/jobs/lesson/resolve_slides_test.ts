@@ -51,7 +51,10 @@ Deno.test("themes: dark by default, a built-in by name, fields over a built-in",
 Deno.test("themes: a bad name, colour or text scale is named at its path", async () => {
   const videos = [{ id: "a", sections: [section] }];
   assert.deepEqual(await issuesOf({ videos, theme: "blue" }), [
-    { path: "theme", message: 'Expected "dark", "light" or "chalk"' },
+    {
+      path: "theme",
+      message: 'Expected "dark", "light", "chalk" or a theme\'s fields ({ background, ... })',
+    },
   ]);
   assert.deepEqual(
     await issuesOf({ videos, theme: { name: "neon", codeBackground: "black", textScale: 5 } }),
