@@ -10,7 +10,7 @@
 import type { Redis } from "ioredis";
 import { messageOf } from "../core/errors.ts";
 import type { WorkerId } from "../core/executor.ts";
-import { plural } from "../core/plural.ts";
+import { listed, plural } from "../core/plural.ts";
 import { HEARTBEAT_MS, liveWorkers, servesQueue, type WorkerInfo } from "./_worker_heartbeat.ts";
 
 /** Options for {@linkcode WorkerWatch}. */
@@ -181,8 +181,7 @@ export class WorkerWatch {
 /** `queue "cpu"`, `queues "cpu" and "steps"`. */
 function named(queues: readonly string[]): string {
   const quoted = queues.map((queue) => `"${queue}"`);
-  if (quoted.length === 1) return `queue ${quoted[0]}`;
-  return `queues ${quoted.slice(0, -1).join(", ")} and ${quoted.at(-1)}`;
+  return `${quoted.length === 1 ? "queue" : "queues"} ${listed(quoted)}`;
 }
 
 function capitalized(text: string): string {

@@ -103,7 +103,8 @@ export async function checkRedis(target: RedisTarget, options: { timeoutMs?: num
     await client.connect();
     await client.ping();
   } catch (error) {
-    // The connection's own error is the cause; what connect() or ping() threw after it ("Connection is closed") is not.
+    // The connection's own error is the cause; what connect() or ping() threw after it ("Connection is closed") is
+    // not.
     const message = failed ?? messageOf(error);
     const refusal = refused ?? (PASSWORD_REFUSED.test(message) ? message : null);
     if (refusal !== null) {

@@ -1,5 +1,5 @@
 /**
- * A count with its noun, in the plural unless it is one.
+ * A count with its noun, in the plural unless it is one; names as a list.
  * @module
  */
 
@@ -22,4 +22,24 @@
  */
 export function plural(count: number, word: string, many = `${word}s`): string {
   return `${count} ${count === 1 ? word : many}`;
+}
+
+/**
+ * Writes names as a list: `a`, `a and b`, `a, b and c` (or `a, b or c`).
+ *
+ * @param names The names, in order.
+ * @param last The word before the last name. @default "and"
+ * @returns The list.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { listed } from "./plural.ts";
+ * assert.equal(listed(["a"]), "a");
+ * assert.equal(listed(["a", "b", "c"]), "a, b and c");
+ * assert.equal(listed(["a", "b"], "or"), "a or b");
+ * ```
+ */
+export function listed(names: readonly string[], last = "and"): string {
+  return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} ${last} ${names.at(-1)}`;
 }

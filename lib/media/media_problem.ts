@@ -27,9 +27,10 @@ export interface MediaProblemOptions {
  *
  * @param paths The ffprobe (and ffmpeg) to ask.
  * @param file The file's path.
- * @param options The stream it needs, and the signal.
- * @returns Null when the probe reads the file and finds the stream, else why not (`No audio stream in …`, empty, or
- * cut short: see {@linkcode cutShort}).
+ * @param options The stream it needs, whether ffmpeg must decode some of it, and the signal.
+ * @returns Null when the probe reads the file and finds the stream (and, asked, ffmpeg decodes some of it), else why
+ * not (`No audio stream in …`, empty, cut short: see {@linkcode cutShort}; none of it decodes: see
+ * {@linkcode decodeProblem}).
  * @throws What probing throws for a failure that is not the file's (ffprobe missing, an abort).
  *
  * @example
@@ -49,7 +50,7 @@ export async function mediaProblem(
   file: string,
   options: MediaProblemOptions,
 ): Promise<string | null> {
-  const { needs, signal } = options;
+  const { needs, decodes = false, signal } = options;
   // Before, ffprobe's words for it ("moov atom not found", "Invalid data found when processing input").
   if ((await Deno.stat(file)).size === 0) return `${file} is empty (0 bytes)`;
   let streams;
@@ -65,7 +66,7 @@ export async function mediaProblem(
     // and plays as a clip (if ffmpeg decodes it: an animated WebP is read so too); sound without a length cannot be
     // looped under a video.
     if (needs === "audio") return `Cannot read ${file} as audio: it has no duration`;
-    return options.decodes === true ? await decodeProblem(paths, file, options) : null;
+    return decodes ? await decodeProblem(paths, file, { needs, signal }) : null;
   }
   const found = needs === "audio"
     ? streams.some((stream) => stream.type === "audio")
@@ -76,7 +77,7 @@ export async function mediaProblem(
   // Its header or index gives the whole length, and ffmpeg plays the part there is, exit 0: looped, the part repeats.
   const cut = await cutShort(file);
   if (cut !== null) return `${file} is cut short: ${cut} (a partial download or copy?)`;
-  return options.decodes === true ? await decodeProblem(paths, file, options) : null;
+  return decodes ? await decodeProblem(paths, file, { needs, signal }) : null;
 }
 
 /**

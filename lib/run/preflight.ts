@@ -5,6 +5,7 @@
  * @module
  */
 import { InputError } from "../core/errors.ts";
+import { listed } from "../core/plural.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { StepStatus } from "../plan/plan_status.ts";
@@ -113,30 +114,30 @@ export function checkApiKeys(
     const spawner = plan.steps.find((step) => template.id.startsWith(`${step.id}/`));
     if (spawner !== undefined && runs(spawner.id)) calling.add(template.provider);
   }
-  for (const workflow of workflows) {
-    // Every provider without its key is named at once (before, the first only: mended, the next one stopped).
-    const keyless = workflow.providers.filter((provider) =>
+  // Every provider without its key is named at once, in every workflow (before, the first only: mended, the next
+  // render stopped at the next one).
+  const keyless = workflows.flatMap((workflow) =>
+    workflow.providers.filter((provider) =>
       calling.has(provider.name) && (Deno.env.get(provider.keyEnv) ?? "") === "" &&
       provider.baseUrl.startsWith(HOSTED_BASE_URL)
-    );
-    if (keyless.length === 0) continue;
-    // Those that call one API with one key are said together.
-    const groups = Map.groupBy(keyless, (provider) => `${provider.baseUrl} ${provider.keyEnv}`);
-    const said = [...groups.values()].map((group) => {
-      const [{ baseUrl, keyEnv }] = group as [typeof group[number]];
-      const names = group.map((provider) => `"${provider.name}"`);
-      const who = names.length === 1
-        ? `Provider ${names[0]} calls`
-        : `Providers ${names.slice(0, -1).join(", ")} and ${names.at(-1)} call`;
-      return `${who} the hosted API (${baseUrl}) and ${keyEnv} is not set`;
-    });
-    const keys = [...new Set(keyless.map((provider) => provider.keyEnv))].join(", ");
-    const urls = [...new Set(keyless.map((provider) => provider.baseUrlEnv))].join(", ");
-    throw new InputError(said.join("; "), {
-      where: workflow.file,
-      hint:
-        `Set ${keys} to your API key, or point ${urls} (or the providers' baseUrl) at a compatible server, ` +
-        "e.g. `deno task fake-api`",
-    });
-  }
+    ).map((provider) => ({ ...provider, file: workflow.file }))
+  );
+  if (keyless.length === 0) return;
+  // Those that call one API with one key are said together.
+  const groups = Map.groupBy(keyless, (provider) => `${provider.baseUrl} ${provider.keyEnv}`);
+  const said = [...groups.values()].map((group) => {
+    const [{ baseUrl, keyEnv }] = group as [typeof group[number]];
+    const names = [...new Set(group.map((provider) => `"${provider.name}"`))];
+    const who = names.length === 1 ? `Provider ${names[0]} calls` : `Providers ${listed(names)} call`;
+    return `${who} the hosted API (${baseUrl}) and ${keyEnv} is not set.`;
+  });
+  const keys = [...new Set(keyless.map((provider) => provider.keyEnv))];
+  const urls = [...new Set(keyless.map((provider) => provider.baseUrlEnv))];
+  const their = keyless.length === 1 ? "the provider's" : "the providers'";
+  throw new InputError(said.join(" ").slice(0, -1), {
+    where: [...new Set(keyless.map((provider) => provider.file))].join(", "),
+    hint:
+      `Set ${listed(keys)} to your API ${keys.length === 1 ? "key" : "keys"}, or point ${listed(urls)} (or ` +
+      `${their} baseUrl) at a compatible server, e.g. \`deno task fake-api\``,
+  });
 }

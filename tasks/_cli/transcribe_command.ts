@@ -6,7 +6,7 @@
  */
 import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { COMMAND_LINE, WorkflowError } from "../../lib/core/errors.ts";
-import { realPathOrNull } from "../../lib/core/exists.ts";
+import { isMissing } from "../../lib/core/exists.ts";
 import { POCKETSPHINX_MEMORY, transcribeWorkers } from "../../lib/jobs/transcribe/transcribe_workers.ts";
 import { findFfmpeg, probeMedia } from "../../lib/media/ffmpeg.ts";
 import { ProcessError } from "../../lib/media/run_process.ts";
@@ -68,7 +68,7 @@ export function addTranscribeCommand(program: Command, context: { outcome: Comma
     .option("-q, --quiet", "print only the summary and errors");
   command.addHelpText("after", EXAMPLES);
   command.action(async (named, options) => {
-    const workflow = await resolveCommandLine(onceEach(named), options);
+    const workflow = await resolveCommandLine(await onceEach(named), options);
     const workers = options.workers ?? await sizeWorkers(workflow);
     const plan = await planResolved([workflow], { limits: { workers, cpu: workers } });
     const mode = options.json === true ? "json" : options.quiet === true ? "quiet" : "auto";
@@ -90,14 +90,16 @@ export function addTranscribeCommand(program: Command, context: { outcome: Comma
  * The recordings, each file once, as first named: the same file named twice (`a.mp3 ./a.mp3`, a glob's match and its
  * name) was transcribed twice, into `a.*` and `a-2.*`. A name that is no file is kept, for the check to name.
  */
-function onceEach(recordings: readonly string[]): string[] {
-  const seen = new Set<string>();
-  return recordings.filter((recording) => {
-    const file = realPathOrNull(recording) ?? recording;
-    if (seen.has(file)) return false;
-    seen.add(file);
-    return true;
-  });
+async function onceEach(recordings: readonly string[]): Promise<string[]> {
+  const files = await Promise.all(recordings.map(async (recording) => {
+    try {
+      return await Deno.realPath(recording);
+    } catch (error) {
+      if (isMissing(error)) return recording;
+      throw error;
+    }
+  }));
+  return recordings.filter((_, i) => files.indexOf(files[i]!) === i);
 }
 
 /** The workflow the command line stands for, resolved; a mistake names the argument or option. */

@@ -217,7 +217,7 @@ Deno.test("e2e: inputs with 240-character names get shortened output names, unde
   }
 });
 
-/** Renders `recipes` of one input in `dir` (a workflow file written there) into `dir/out`, and checks the run is ok. */
+/** Renders `recipes` of one input in `dir` (a workflow file written there) into `dir/out`; checks the run is ok. */
 async function renderRecipes(
   dir: string,
   input: string,

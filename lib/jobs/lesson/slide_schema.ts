@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { color, nonBlank, shownText } from "../../schema/fields.ts";
 import { MISPLACED } from "../../schema/workflow_issues.ts";
+import { listed } from "../../core/plural.ts";
 import { THEME_NAMES } from "../../providers/local/slides/slide_themes.ts";
 
 /**
@@ -78,7 +79,9 @@ export const endCardSchema = z.union([
   }),
 ]);
 
-const themeName = z.enum(THEME_NAMES, 'Expected "dark", "light" or "chalk"');
+/** The built-in themes' names, quoted: `"dark", "light"`. */
+const quotedThemes = THEME_NAMES.map((name) => `"${name}"`);
+const themeName = z.enum(THEME_NAMES, `Expected ${listed(quotedThemes, "or")}`);
 
 /** A built-in theme's name, or a theme's fields over a built-in one (`dark` by default). */
 export const themeSchema = z.union([
@@ -86,7 +89,7 @@ export const themeSchema = z.union([
   // that is none says the object form too (before, only the three names: a user wanting their own colours was not
   // told they could).
   z.string().pipe(
-    z.enum(THEME_NAMES, 'Expected "dark", "light", "chalk" or a theme\'s fields ({ background, ... })'),
+    z.enum(THEME_NAMES, `Expected ${quotedThemes.join(", ")} or a theme's fields ({ background, ... })`),
   )
     .meta({ enum: [...THEME_NAMES] }),
   z.strictObject({

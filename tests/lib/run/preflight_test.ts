@@ -74,8 +74,18 @@ Deno.test("preflight() asks for the key of a hosted API whose stored call --forc
 Deno.test("preflight() names every hosted provider without its key at once, those of one key together", async () => {
   const keyEnv = "REEL_TEST_PREFLIGHT_UNSET_KEY";
   const otherEnv = "REEL_TEST_PREFLIGHT_OTHER_UNSET_KEY";
-  Deno.env.delete(keyEnv);
-  Deno.env.delete(otherEnv);
+  const thirdEnv = "REEL_TEST_PREFLIGHT_THIRD_UNSET_KEY";
+  for (const name of [keyEnv, otherEnv, thirdEnv]) Deno.env.delete(name);
+  // A second workflow's provider too (review: a first version stopped at the first file).
+  const second = await resolveWorkflow({
+    formats: ["160x90"],
+    titleCard: false,
+    providers: { art: { api: "openai", keyEnv: thirdEnv } },
+    videos: [{
+      id: "w",
+      sections: [{ title: "C", narration: "Short.", image: { provider: "art", prompt: "z" } }],
+    }],
+  }, { file: "second.ts", moduleUrl: "file:///second.ts", env: () => undefined });
   const workflow = await resolveWorkflow({
     formats: ["160x90"],
     titleCard: false,
@@ -93,7 +103,7 @@ Deno.test("preflight() names every hosted provider without its key at once, thos
       ],
     }],
   }, { ...where, env: () => undefined });
-  const { plan, workflows } = await planLoaded([workflow]);
+  const { plan, workflows } = await planLoaded([workflow, second]);
   // Before: the first only ("images"); with its key set, the next render stopped at the next one.
   await assert.rejects(
     preflight(plan, workflows, { ffmpeg: await findFfmpeg(), status: new Map() }),
@@ -102,8 +112,9 @@ Deno.test("preflight() names every hosted provider without its key at once, thos
       assert.match(
         error.message,
         new RegExp(
-          `^Providers "images" and "voices" call the hosted API \\(.*\\) and ${keyEnv} is not set; ` +
-            `Provider "more" calls the hosted API \\(.*\\) and ${otherEnv} is not set$`,
+          `^Providers "images" and "voices" call the hosted API \\(.*\\) and ${keyEnv} is not set\\. ` +
+            `Provider "more" calls the hosted API \\(.*\\) and ${otherEnv} is not set\\. ` +
+            `Provider "art" calls the hosted API \\(.*\\) and ${thirdEnv} is not set$`,
         ),
       );
       return true;

@@ -87,7 +87,8 @@ export const encodeVariantStep: StepKindDefinition = {
   // 3: the sound keeps its place on the input's timeline, padded with silence to the output's length.
   // 4: so do the pictures (the first held until they start, when they start after the sound); the sound ends with
   // them.
-  version: 4,
+  // 5: pictures and sound end at the output's length (with a trim's duration, late pictures ran on by their lead).
+  version: 5,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as VariantParams;
