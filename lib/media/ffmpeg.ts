@@ -177,6 +177,33 @@ export function readAsPattern(path: string): boolean {
 }
 
 /**
+ * The first lines ffmpeg said on stderr, without the logger's prefix (`[mjpeg @ 0x55…] `, whose address changes from
+ * run to run), or with only the component's name kept (`mjpeg: `).
+ *
+ * @param stderr What ffmpeg wrote on stderr.
+ * @param options `lines`: how many non-empty lines, joined by `; ` (default 1); `named`: keep the component's name.
+ * @returns The words; empty when it said none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ffmpegWords } from "./ffmpeg.ts";
+ * const said = "[webp @ 0x55f08d8e30c0] image data not found\nError while decoding stream #0:0\n";
+ * assert.equal(ffmpegWords(said), "image data not found");
+ * assert.equal(ffmpegWords(said, { named: true }), "webp: image data not found");
+ * assert.equal(ffmpegWords(said, { lines: 2 }), "image data not found; Error while decoding stream #0:0");
+ * ```
+ */
+export function ffmpegWords(stderr: string, options: { lines?: number; named?: boolean } = {}): string {
+  const { lines = 1, named = false } = options;
+  return stderr.split("\n")
+    .map((line) => line.replace(/^\[(\w+)[^\]]*\]\s*/, named ? "$1: " : "").trim())
+    .filter((line) => line !== "")
+    .slice(0, lines)
+    .join("; ");
+}
+
+/**
  * What ffmpeg's MP4/MOV reader says on stderr, and exits 0, when a file's data ends before its index does (an MP4
  * cut after its moov, a partial download): what it decoded is a part, not the file.
  */

@@ -10,7 +10,7 @@
 import { crc32 } from "node:zlib";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { mapBounded } from "../core/map_bounded.ts";
-import { runFfmpegSaying } from "./ffmpeg.ts";
+import { ffmpegWords, runFfmpegSaying } from "./ffmpeg.ts";
 import { type PngChunk, slidePngChunkProblem } from "./_slide_png_chunks.ts";
 import { decodePng } from "./png_decoder.ts";
 import { ProcessError } from "./run_process.ts";
@@ -124,8 +124,7 @@ export async function decodedImageProblem(
   }
   // `[mjpeg @ 0x55…] error count: 64`: the decoder's words, without its address. A JPEG whose frame header claims
   // more than its data (64 × 64 pixels said to be 12,000 × 12,000) fails with none at this level.
-  const words = said.split("\n").map((line) => line.replace(/^\[[^\]]*\]\s*/, "").trim())
-    .filter((line) => line !== "").slice(0, 2).join("; ");
+  const words = ffmpegWords(said, { lines: 2 });
   return `the ${kind} is corrupt: its pixels do not decode${words === "" ? "" : ` (ffmpeg: ${words})`}`;
 }
 

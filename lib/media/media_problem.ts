@@ -6,7 +6,7 @@
  */
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { cutShort } from "./cut_short.ts";
-import { fileInput, probeMedia, runFfmpegSaying } from "./ffmpeg.ts";
+import { ffmpegWords, fileInput, probeMedia, runFfmpegSaying } from "./ffmpeg.ts";
 import { ProcessError } from "./run_process.ts";
 
 /** Options for {@linkcode mediaProblem}. */
@@ -122,9 +122,8 @@ export async function decodeProblem(
   } catch (error) {
     // An ffmpeg that wrote nothing exits 69 (its output empty), the decoder's words before.
     if (!(error instanceof ProcessError)) throw error;
-    // Its first words, without the decoder's address (`[webp @ 0x55f0…] image data not found`), which changes.
-    const first = error.stderr.trim().split("\n").find((line) => line.trim() !== "") ?? "";
-    said = first.replace(/\[(\w+) @ 0x[0-9a-f]+\] /g, "$1: ").trim();
+    // Its first words, the decoder named (`webp: image data not found`).
+    said = ffmpegWords(error.stderr, { named: true });
   }
   const what = options.needs === "video" ? "picture" : "sound";
   return `ffmpeg decodes no ${what} of ${file}: it is damaged, or of a kind this ffmpeg does not decode` +

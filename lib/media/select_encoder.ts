@@ -6,6 +6,7 @@
  */
 import { InputError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
+import { ffmpegWords } from "./ffmpeg.ts";
 import { ProcessError, runProcess } from "./run_process.ts";
 import {
   HARDWARE_ENCODERS,
@@ -137,8 +138,7 @@ export async function testEncoder(
   } catch (error) {
     if (!(error instanceof ProcessError)) throw error;
     // `[h264_nvenc @ 0x55…] Cannot load libcuda.so.1`: the first line, without the logger's prefix.
-    const lines = error.stderr.split("\n").map((line) => line.replace(/^\[[^\]]*\]\s*/, "").trim());
-    return lines.find((line) => line !== "") ?? error.message;
+    return ffmpegWords(error.stderr) || error.message;
   }
 }
 
