@@ -22,10 +22,30 @@ import { isMissing } from "./exists.ts";
  * ```
  */
 export async function readUserFile(path: string): Promise<Uint8Array> {
+  await statUserFile(path);
+  return await Deno.readFile(path);
+}
+
+/**
+ * Checks that a path names a regular file, for what reads it in its own way (a digest, a child process).
+ *
+ * @param path The file.
+ * @returns Its `Deno.stat`.
+ * @throws {Deno.errors.IsADirectory} for a folder, {@linkcode NotAFileError} for a device, a pipe or a socket, and
+ * `Deno.stat`'s own errors.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { statUserFile } from "./read_user_file.ts";
+ * await assert.rejects(statUserFile("/tmp"), Deno.errors.IsADirectory);
+ * ```
+ */
+export async function statUserFile(path: string): Promise<Deno.FileInfo> {
   const info = await Deno.stat(path);
   if (info.isDirectory) throw new Deno.errors.IsADirectory(`Is a directory: ${path}`);
   if (!info.isFile) throw new NotAFileError(path);
-  return await Deno.readFile(path);
+  return info;
 }
 
 /** A path that names a device, a pipe or a socket where a file was expected. */

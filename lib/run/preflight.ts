@@ -135,7 +135,10 @@ export function checkApiKeys(
   const urls = [...new Set(keyless.map((provider) => provider.baseUrlEnv))];
   const their = keyless.length === 1 ? "the provider's" : "the providers'";
   throw new InputError(said.join(" ").slice(0, -1), {
-    where: [...new Set(keyless.map((provider) => provider.file))].join(", "),
+    // Each at its field, in its file's words: `providers.images, providers.voices (lesson.ts)`.
+    where: [...Map.groupBy(keyless, (provider) => provider.file)].map(([file, providers]) =>
+      `${providers.map((provider) => `providers.${provider.name}`).join(", ")} (${file})`
+    ).join("; "),
     hint:
       `Set ${listed(keys)} to your API ${keys.length === 1 ? "key" : "keys"}, or point ${listed(urls)} (or ` +
       `${their} baseUrl) at a compatible server, e.g. \`deno task fake-api\``,

@@ -3,8 +3,8 @@
  * every default applied.
  * @module
  */
-import { isMissing } from "../../core/exists.ts";
 import type { WorkflowIssue } from "../../core/errors.ts";
+import { statUserFile, unreadableUserFile } from "../../core/read_user_file.ts";
 import { sha256File } from "../../core/sha256.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { workflowPath } from "../../schema/workflow_path.ts";
@@ -132,19 +132,13 @@ async function readRecording(
 ): Promise<{ input: string; sha256: string } | null> {
   const input = workflowPath(relative, context.moduleUrl);
   try {
-    const info = await Deno.stat(input);
-    if (!info.isFile) {
-      context.issues.push({
-        path: context.path,
-        message: `Expected a recording, got a folder: ${input}`,
-        file: input,
-      });
-      return null;
-    }
+    // A named pipe or a device would hold the digest forever (a reader waits for a writer; /dev/zero never ends).
+    await statUserFile(input);
     return { input, sha256: await sha256File(input) };
   } catch (error) {
-    if (!isMissing(error)) throw error;
-    context.issues.push({ path: context.path, message: `Recording not found: ${input}`, file: input });
+    const why = unreadableUserFile(error, "recording");
+    if (why === null) throw error;
+    context.issues.push({ path: context.path, message: `${why}: ${input}`, file: input });
     return null;
   }
 }

@@ -117,6 +117,11 @@ Deno.test("preflight() names every hosted provider without its key at once, thos
             `Provider "art" calls the hosted API \\(.*\\) and ${thirdEnv} is not set$`,
         ),
       );
+      // Each at its field (before: the files alone).
+      assert.equal(
+        error.where,
+        `providers.images, providers.voices, providers.more (${where.file}); providers.art (second.ts)`,
+      );
       return true;
     },
   );

@@ -64,4 +64,14 @@ Deno.test("a transcription's mistakes are named with their path", async () => {
   assert.deepEqual(await issues({ transcribe: [{ id: "a", input: "talk one.mp3", engin: "x" } as never] }), [
     'transcribe[0]: Unknown field "engin" (did you mean "engine"?)',
   ]);
+  // A pipe's digest would wait for a writer for ever: refused at once, like a folder.
+  await Deno.mkdir(`${dir}/folder`);
+  await new Deno.Command("mkfifo", { args: [`${dir}/pipe.wav`] }).output();
+  assert.deepEqual(
+    await issues({ transcribe: [{ id: "a", input: "folder" }, { id: "b", input: "pipe.wav" }] }),
+    [
+      `transcribe[0].input: Expected a recording, got a folder: ${dir}/folder`,
+      `transcribe[1].input: Expected a recording, got a device, a pipe or a socket: ${dir}/pipe.wav`,
+    ],
+  );
 });
