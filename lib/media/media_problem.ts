@@ -22,6 +22,9 @@ export interface MediaProblemOptions {
   signal?: AbortSignal;
 }
 
+/** Files a preflight checks at once: each check is a few short ffprobe and ffmpeg processes. */
+export const PROBES_IN_FLIGHT = 4;
+
 /**
  * What keeps a file from giving the stream a step needs, in the user's words.
  *

@@ -8,14 +8,11 @@ import { InputError, WorkflowError, type WorkflowIssue } from "../../core/errors
 import { mapBounded } from "../../core/map_bounded.ts";
 import { ffmpegFilters } from "../../media/ffmpeg_filters.ts";
 import { decodedImageProblem } from "../../media/image_problem.ts";
-import { mediaProblem } from "../../media/media_problem.ts";
+import { mediaProblem, PROBES_IN_FLIGHT } from "../../media/media_problem.ts";
 import { isImageName } from "../../schema/input_files.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import type { ResolvedMontages } from "./montage_schema.ts";
 import { montageStepId } from "./plan_montage.ts";
-
-/** Files probed at once: each probe is a short ffprobe or ffmpeg process (or a PNG decoded on this thread). */
-const PROBES_IN_FLIGHT = 4;
 
 /**
  * Runs the montages' checks.

@@ -7,7 +7,8 @@ import { COMMAND_LINE, InputError } from "../../core/errors.ts";
 import { probeMedia, type ProbeResult } from "../../media/ffmpeg.ts";
 import { requirePocketsphinx } from "../../media/pocketsphinx.ts";
 import { cutShort } from "../../media/cut_short.ts";
-import { decodeProblem } from "../../media/media_problem.ts";
+import { decodeProblem, PROBES_IN_FLIGHT } from "../../media/media_problem.ts";
+import { mapBounded } from "../../core/map_bounded.ts";
 import { ProcessError } from "../../media/run_process.ts";
 import { isMissing } from "../../core/exists.ts";
 import { readWavCutShort } from "../../media/wav_pcm.ts";
@@ -36,37 +37,52 @@ export async function preflightTranscribe(
   context: PreflightContext,
 ): Promise<string[]> {
   if (job.files.some((file) => file.engine.kind === "pocketsphinx")) await requirePocketsphinx();
-  for (const file of job.files) {
-    const where = recordingPlace(file, context.file);
-    await probeRecording(file, context);
-    // Its header or index says more than it holds (a partial download): ffmpeg decoded the part there is, exit 0,
-    // and the transcript stopped where the bytes did.
-    const truncated = await cutShort(file.input);
-    if (truncated !== null) {
-      throw new InputError(`${file.input} is cut short: ${truncated} (a partial download or copy?)`, {
-        where,
-        hint: "Give the whole recording",
-      });
+  // Checked a few at once (a batch of recordings waited on each file's probe and decode in turn); the first in the
+  // workflow's order that fails is the one said.
+  const failures = await mapBounded(job.files, async (file) => {
+    try {
+      await checkRecording(file, context);
+      return null;
+    } catch (error) {
+      if (error instanceof InputError) return error;
+      throw error;
     }
-    const cut = await wavCutShortFile(file.input);
-    if (cut !== null) {
-      const [claimed, held] = [cut.claimed.toFixed(2), cut.held.toFixed(2)];
-      throw new InputError(
-        `${file.input} is cut short: its WAV header says ${claimed} s of sound, the file holds ${held} s ` +
-          "(a partial download or copy?)",
-        { where, hint: "Give the whole recording" },
-      );
-    }
-    // Sound none of which decodes probes well: its decode step failed in ffmpeg's words.
-    const damaged = await decodeProblem(context.ffmpeg, file.input, {
-      needs: "audio",
-      signal: context.signal,
-    });
-    if (damaged !== null) {
-      throw new InputError(damaged, { where, hint: "Give a recording whose sound plays" });
-    }
-  }
+  }, { concurrency: PROBES_IN_FLIGHT, signal: context.signal });
+  const failure = failures.find((found) => found !== null);
+  if (failure !== undefined) throw failure;
   return [];
+}
+
+/** Throws an {@linkcode InputError} naming the recording when it cannot be transcribed whole. */
+async function checkRecording(file: ResolvedTranscription, context: PreflightContext): Promise<void> {
+  const where = recordingPlace(file, context.file);
+  await probeRecording(file, context);
+  // Its header or index says more than it holds (a partial download): ffmpeg decoded the part there is, exit 0,
+  // and the transcript stopped where the bytes did.
+  const truncated = await cutShort(file.input);
+  if (truncated !== null) {
+    throw new InputError(`${file.input} is cut short: ${truncated} (a partial download or copy?)`, {
+      where,
+      hint: "Give the whole recording",
+    });
+  }
+  const cut = await wavCutShortFile(file.input);
+  if (cut !== null) {
+    const [claimed, held] = [cut.claimed.toFixed(2), cut.held.toFixed(2)];
+    throw new InputError(
+      `${file.input} is cut short: its WAV header says ${claimed} s of sound, the file holds ${held} s ` +
+        "(a partial download or copy?)",
+      { where, hint: "Give the whole recording" },
+    );
+  }
+  // Sound none of which decodes probes well: its decode step failed in ffmpeg's words.
+  const damaged = await decodeProblem(context.ffmpeg, file.input, {
+    needs: "audio",
+    signal: context.signal,
+  });
+  if (damaged !== null) {
+    throw new InputError(damaged, { where, hint: "Give a recording whose sound plays" });
+  }
 }
 
 /**
