@@ -51,3 +51,36 @@ export function sniffAudio(bytes: Uint8Array): "wav" | "mp3" | "ogg" | "flac" | 
   if (bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xf6) === 0xf0) return "aac";
   return null;
 }
+
+/** ISO BMFF and QuickTime boxes a file starts with (bytes 4–7). */
+const MP4_BOXES = ["ftyp", "moov", "mdat", "free", "skip", "wide", "pnot", "uuid"];
+
+/**
+ * Whether ffmpeg's `-ss` before `-i` lands on the picture asked for in a file of this container: true for those
+ * with an index of keyframes (MP4 and QuickTime, Matroska and WebM, AVI, FLV, MXF, ASF, NUT), false for the rest.
+ * In an MPEG transport or program stream, an Ogg file or a raw H.264/HEVC stream the seek lands on a packet near the
+ * time, often after its keyframe: every picture to the next keyframe was lost (a trim of a transport stream with a
+ * keyframe every 2 s started up to 2 s late, its pictures ahead of their sound), and with none after it, all.
+ *
+ * @param bytes The file's first bytes (16 are enough; more are ignored).
+ * @returns True where the seek is exact.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { seeksByIndex } from "./sniff_media.ts";
+ * assert.equal(seeksByIndex(new TextEncoder().encode("\0\0\0\x20ftypisom")), true);
+ * assert.equal(seeksByIndex(new Uint8Array([0x47, 0x40, 0x00, 0x10])), false);
+ * ```
+ */
+export function seeksByIndex(bytes: Uint8Array): boolean {
+  const text = (offset: number, length: number) =>
+    String.fromCharCode(...bytes.subarray(offset, offset + length));
+  return MP4_BOXES.includes(text(4, 4)) ||
+    startsWith(bytes, [0x1a, 0x45, 0xdf, 0xa3]) || // Matroska, WebM
+    (text(0, 4) === "RIFF" && text(8, 4) === "AVI ") ||
+    text(0, 3) === "FLV" ||
+    startsWith(bytes, [0x06, 0x0e, 0x2b, 0x34]) || // MXF
+    startsWith(bytes, [0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11]) || // ASF, WMV
+    text(0, 3) === "nut";
+}

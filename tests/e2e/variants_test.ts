@@ -218,6 +218,10 @@ Deno.test("e2e: inputs with 240-character names get shortened output names, unde
 });
 
 /** Renders `recipes` of one input in `dir` (a workflow file written there) into `dir/out`; checks the run is ok. */
+/** Red, blue and green, 2 s each, 160×90 at 30 fps. */
+const BANDS_6S = "color=c=red:s=160x90:r=30:d=2,format=yuv420p[a];color=c=blue:s=160x90:r=30:d=2[b];" +
+  "color=c=green:s=160x90:r=30:d=2[c];[a][b][c]concat=n=3";
+
 async function renderRecipes(
   dir: string,
   input: string,
@@ -375,5 +379,52 @@ Deno.test("e2e: pictures that start after the sound keep their place: the first 
     const samples = await decodeMono(file);
     assert.ok(levelDb(samples, 0.05, turn - 0.1) < -50, `${name}: silent while the pictures are red`);
     assert.ok(levelDb(samples, turn + 0.1, end - 0.1) > -30, `${name}: the tone with the blue pictures`);
+  }
+});
+
+Deno.test("e2e: a trim of a transport stream (no index of keyframes) starts where asked, its pictures with their sound", async () => {
+  // Before: `-ss` landed past the keyframe: a trim from 1 s lost the red second (its pictures 1 s ahead of their
+  // sound, 4 s of pictures over 5 s of sound), and one from 4.5 s failed, "less than one frame".
+  const dir = await tempDir("reel-ts-trim-");
+  const ffmpeg = await findFfmpeg();
+  await runFfmpeg(ffmpeg, [
+    ...["-f", "lavfi", "-i", BANDS_6S],
+    ...["-f", "lavfi", "-i", "aevalsrc='if(between(t,2,4),sin(2*PI*440*t),0)':d=6:s=48000"],
+    ...["-c:v", "libx264", "-preset", "ultrafast", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0"],
+    ...["-c:a", "aac", "-f", "mpegts", `${dir}/bands.ts`],
+  ]);
+  const recipes = [
+    { name: "cut", trim: { start: 1 } },
+    { name: "window", trim: { start: 2.5, duration: 2 } },
+    { name: "late", trim: { start: 4.5 } },
+  ];
+  await renderRecipes(dir, "bands.ts", recipes);
+  const [red, blue, green] = ["#ff0000", "#0000ff", "#008000"].map(hexToRgb);
+  // Each output's length, its colours (at seconds), and where its tone sounds and does not.
+  const outputs = [
+    ["cut", 5, [[0.1, red], [0.9, red], [1.1, blue], [2.9, blue], [3.1, green]], [1.1, 2.9], [[0.1, 0.9], [
+      3.1,
+      4.9,
+    ]]],
+    ["window", 2, [[0.1, blue], [1.4, blue], [1.6, green]], [0.1, 1.4], [[1.6, 1.9]]],
+    ["late", 1.5, [[0.1, green], [1.4, green]], null, [[0.1, 1.4]]],
+  ] as const;
+  for (const [name, length, colours, tone, silences] of outputs) {
+    const file = `${dir}/out/bands.${name}.mp4`;
+    const facts = await deliveryFacts(file);
+    assert.ok(
+      Math.abs(facts.videoDuration - length) <= 1 / 30 + 1e-3,
+      `${name}: video ${facts.videoDuration} s`,
+    );
+    assert.ok(Math.abs(facts.audioDuration - length) <= 0.03, `${name}: audio ${facts.audioDuration} s`);
+    for (const [at, colour] of colours) {
+      const pixel = await pixelAt(file, at, 80, 45);
+      assert.ok(colourDistance(pixel, colour!) <= 40, `${name} @${at} s: ${pixel} vs ${colour}`);
+    }
+    const samples = await decodeMono(file);
+    if (tone !== null) assert.ok(levelDb(samples, tone[0], tone[1]) > -30, `${name}: the tone with the blue`);
+    for (const [from, to] of silences) {
+      assert.ok(levelDb(samples, from, to) < -50, `${name}: silent ${from}–${to} s`);
+    }
   }
 });

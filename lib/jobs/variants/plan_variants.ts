@@ -11,7 +11,7 @@ import { encoderIdentity, encoderThreads } from "../../media/video_encoder.ts";
 import type { Draft } from "../../plan/plan_step.ts";
 import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
 import { kindFields } from "../../steps/step_kind.ts";
-import { encodeVariantStep, type VariantParams } from "./steps/encode_variant_step.ts";
+import { encodeVariantStep, TRIM_BY_DECODING, type VariantParams } from "./steps/encode_variant_step.ts";
 import { hlsMasterStep, hlsPlaylistStep } from "./steps/hls_playlist_step.ts";
 import { manifestStep } from "./steps/manifest_step.ts";
 import { probeInputStep } from "./steps/probe_input_step.ts";
@@ -48,7 +48,8 @@ type Common = Pick<Draft, "workflow" | "retries" | "tokenCost" | "backoff" | "sc
  * const recipe = await resolveRecipe({ name: "vertical", format: "9:16" }, {
  *   path: "r", baseDir: ".", count: null, seed: null, font: () => Promise.resolve(null), issues: [],
  * });
- * const input = { name: "a.mp4", path: "/a.mp4", identity: "sha256:00", pattern: 0, stem: "a" };
+ * const input = { name: "a.mp4", path: "/a.mp4", identity: "sha256:00", pattern: 0, stem: "a",
+ *   trimByDecoding: false };
  * const toolchain = { ffmpeg: "f", espeak: null, slides: "s", encoders: { h264: { name: "libx264", codec: "h264" as const, hardware: false }, hevc: null, cores: 2 } };
  * const plan = planVariants({ jobs: [{ id: "v", path: "variants[0]", inputs: [input], recipes: [recipe!] }] }, {
  *   file: "w.ts", moduleUrl: "file:///w.ts", timeout: null, providers: new Map(), toolchain,
@@ -105,6 +106,7 @@ function jobSteps(job: VariantsJob, context: Context): Draft[] {
           probe,
           base: { input: input.identity, set, video: recipe.video, encoder: encoding.encoder },
           threads: encoding.threads,
+          trimByDecoding: input.trimByDecoding,
           runtime: { input: input.path, overlayImage: recipe.overlayImage, fontFile: recipe.fontFile },
           manifest: {
             input: input.name,
@@ -133,6 +135,8 @@ interface OutputContext extends Context {
   threads: { quality: number | null; bitrate: number | null };
   runtime: Record<string, Json>;
   manifest: Record<string, Json>;
+  /** Whether a trim decodes the input from its start (see `trimByDecoding` of the resolved inputs). */
+  trimByDecoding: boolean;
 }
 
 function outputSteps(recipe: ResolvedRecipe, context: OutputContext): Draft[] {
@@ -142,7 +146,11 @@ function outputSteps(recipe: ResolvedRecipe, context: OutputContext): Draft[] {
     const id = rendition.name === null ? context.id : `${context.id}@${rendition.name}`;
     const file = rendition.name === null ? context.file : `${context.file}.${rendition.name}`;
     const container = recipe.hls ? "hls" : "mp4";
-    const fixed = fixesOf(context.base.set, { container, overlay: context.runtime.overlayImage });
+    const fixed = fixesOf(context.base.set, {
+      container,
+      overlay: context.runtime.overlayImage,
+      trimByDecoding: context.trimByDecoding,
+    });
     const threads = rendition.bitrate === null ? context.threads.quality : context.threads.bitrate;
     const params: VariantParams = {
       ...context.base,
@@ -266,16 +274,18 @@ function timeout(kind: keyof typeof VARIANT_TIMEOUTS, context: PlanContext): Dra
  * The fixes to the encode step that changed an output's bytes, named in its params so that what was stored before
  * them is made again and every other output keeps its key (the step's version would have re-keyed them all): a new
  * speed without a rate of its own (frames picked by fps), an NTSC rate (its exact fraction), an HLS stream (its
- * playlist's target duration), an overlay image whose name has a `%` (read as itself).
+ * playlist's target duration), an overlay image whose name has a `%` (read as itself), a trim of an input without
+ * an index of keyframes (decoded from its start: its seek lost the pictures up to the next keyframe).
  */
 function fixesOf(
   set: TransformSet,
-  context: { container: "mp4" | "hls"; overlay: Json | undefined },
+  context: { container: "mp4" | "hls"; overlay: Json | undefined; trimByDecoding: boolean },
 ): string[] {
   return [
     ...set.speed !== 1 && set.fps === null ? ["speed-frames"] : [],
     ...set.fps !== null && frameRate(set.fps).endsWith("/1001") ? ["ntsc-rate"] : [],
     ...context.container === "hls" ? ["hls-target"] : [],
     ...typeof context.overlay === "string" && readAsPattern(context.overlay) ? ["overlay-name"] : [],
+    ...set.trim.start > 0 && context.trimByDecoding ? [TRIM_BY_DECODING] : [],
   ];
 }

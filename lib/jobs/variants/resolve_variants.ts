@@ -4,7 +4,10 @@
  * @module
  */
 import { type CaptionFont, captionFont } from "../../media/caption_font.ts";
-import { expandInputFiles, VIDEO_FILES } from "../../schema/input_files.ts";
+import { expandInputFiles, type InputFile, VIDEO_FILES } from "../../schema/input_files.ts";
+import { isMissing } from "../../core/exists.ts";
+import { readFull } from "../../core/read_full.ts";
+import { seeksByIndex } from "../../media/sniff_media.ts";
 import { closestName } from "../../core/closest_name.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { workflowDir } from "../../schema/workflow_path.ts";
@@ -106,9 +109,32 @@ export async function resolveVariants(
         })`,
       });
     }
-    jobs.push({ id, path, inputs: withStems(files, { path, issues: context.issues }), recipes });
+    const inputs = await Promise.all(
+      withStems(files, { path, issues: context.issues }).map(async (file) => ({
+        ...file,
+        trimByDecoding: await trimByDecoding(file),
+      })),
+    );
+    jobs.push({ id, path, inputs, recipes });
   }
   return { jobs };
+}
+
+/**
+ * Whether a trim of this file decodes it from its start rather than seeks: its container has no index of keyframes
+ * (see {@linkcode seeksByIndex}). A stream is read through either way, and is not opened here (its writer waits).
+ */
+async function trimByDecoding(file: InputFile): Promise<boolean> {
+  if (!file.identity.startsWith("sha256:")) return false;
+  const head = new Uint8Array(16);
+  try {
+    using handle = await Deno.open(file.path, { read: true });
+    return !seeksByIndex(head.subarray(0, await readFull(handle, head)));
+  } catch (error) {
+    // Gone or unreadable since it was digested: its probe says so.
+    if (!(isMissing(error) || error instanceof Deno.errors.PermissionDenied)) throw error;
+    return false;
+  }
 }
 
 /** The names a recipe's variants take in their files: its name, or one a draw (`remix-1`, `remix-2`…). */

@@ -20,6 +20,11 @@ export interface GraphContext {
    * trim's start): the first picture is held that long. @default 0
    */
   lead?: number;
+  /**
+   * Where the trim starts on the input's timeline, in seconds, when the graph cuts it (an input decoded from its
+   * start, whose container has no index for `-ss` to seek by); 0 when ffmpeg's `-ss` did. @default 0
+   */
+  trimStart?: number;
   /** The rendition to scale to. */
   rendition: Rendition;
   /** The encoder's last filter (`format=yuv420p`). */
@@ -110,7 +115,9 @@ function quarterTurns(degrees: number): number {
 export function variantGraph(set: TransformSet, context: GraphContext): VariantGraph {
   const frame = frameSize(set, context.input);
   const size = renditionSize(frame, context.rendition);
-  const chain = [`setpts=(PTS-STARTPTS)/${set.speed}`];
+  const trimStart = Math.round((context.trimStart ?? 0) * 1e6) / 1e6;
+  // As `-ss` would: the pictures from the trim's start, the first of them at the output's start.
+  const chain = [...trimStart > 0 ? [`trim=start=${trimStart}`] : [], `setpts=(PTS-STARTPTS)/${set.speed}`];
   const lead = Math.round((context.lead ?? 0) * 1e6) / 1e6;
   if (lead > 0) chain.push(`tpad=start_mode=clone:start_duration=${lead}`);
   // Ends with the sound: a trim's `-t` counts each stream from its own first frame, so pictures that start after the
@@ -151,7 +158,11 @@ export function variantGraph(set: TransformSet, context: GraphContext): VariantG
   after.push("setsar=1", context.encoderFilter);
   parts.push(`[${label}]${after.join(",")}[v]`);
   const audio = context.audio && !set.audio.mute;
-  if (audio) parts.push(`[0:a]${audioChain(set, context.duration).join(",")}[a]`);
+  if (audio) {
+    // The sound from the trim's start, keeping its place after it (as `-ss` would).
+    const cut = trimStart > 0 ? [`atrim=start=${trimStart}`, `asetpts=PTS-${trimStart}/TB`] : [];
+    parts.push(`[0:a]${[...cut, ...audioChain(set, context.duration)].join(",")}[a]`);
+  }
   return { graph: parts.join(";"), size, audio };
 }
 

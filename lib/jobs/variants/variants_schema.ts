@@ -122,8 +122,11 @@ export interface VariantsJob {
   id: string;
   /** Where it was written, for messages (`variants[0]`). */
   path: string;
-  /** The input files, each with the stem its outputs are named by. */
-  inputs: (InputFile & { stem: string })[];
+  /**
+   * The input files, each with the stem its outputs are named by, and whether a trim decodes it from its start (its
+   * container has no index of keyframes for `-ss` to land by: see `seeksByIndex`).
+   */
+  inputs: (InputFile & { stem: string; trimByDecoding: boolean })[];
   /** The recipes. */
   recipes: ResolvedRecipe[];
 }

@@ -35,6 +35,12 @@ export interface VariantParams {
   fixed?: string[];
 }
 
+/**
+ * The fix (see `fixesOf` in `plan_variants.ts`) of a trim of an input whose container has no index of keyframes:
+ * the input is decoded from its start and cut in the graph, where `-ss` lost the pictures up to the next keyframe.
+ */
+export const TRIM_BY_DECODING = "trim-by-decoding";
+
 /** HLS segments are this long, in seconds. */
 const SEGMENT_SECONDS = 2;
 
@@ -97,6 +103,7 @@ export const encodeVariantStep: StepKindDefinition = {
     const duration = outputDuration(set, probe.duration);
     const encoder = encoderFromIdentity(params.encoder);
     const hls = params.container === "hls";
+    const decodeTrim = params.fixed?.includes(TRIM_BY_DECODING) ?? false;
     const encoding = videoEncodingArgs(encoder, {
       crf: rendition.bitrate === null ? params.video.crf : null,
       bitrate: rendition.bitrate,
@@ -114,6 +121,7 @@ export const encodeVariantStep: StepKindDefinition = {
       // The sound is padded to the pictures' length: a file whose pictures start after its sound is longer than them.
       duration: Math.min(duration, pictureSeconds(set, probe)),
       lead: pictureLead(set, probe),
+      trimStart: decodeTrim ? set.trim.start : 0,
       rendition,
       encoderFilter: encoding.filter,
       fontFile: typeof task.runtime.fontFile === "string" ? task.runtime.fontFile : null,
@@ -123,7 +131,7 @@ export const encodeVariantStep: StepKindDefinition = {
     const playlist = `${task.scratchDir}/media.m3u8`;
     const said = await runFfmpegWithProgress(task.ffmpeg, [
       ...encoding.input,
-      ...inputArgs(set, String(task.runtime.input), image),
+      ...inputArgs(set, { input: String(task.runtime.input), image, decodeTrim }),
       "-filter_complex",
       graph.graph,
       "-map",
@@ -162,11 +170,18 @@ export const encodeVariantStep: StepKindDefinition = {
   },
 };
 
-/** The input, trimmed, and the overlay image. */
-function inputArgs(set: TransformSet, input: string, image: string | null): string[] {
+/**
+ * The input, trimmed (by `-ss`, or up to the trim's end only where the graph cuts its start), and the overlay image.
+ */
+function inputArgs(
+  set: TransformSet,
+  { input, image, decodeTrim }: { input: string; image: string | null; decodeTrim: boolean },
+): string[] {
+  const start = decodeTrim ? 0 : set.trim.start;
   return [
-    ...(set.trim.start > 0 ? ["-ss", String(set.trim.start)] : []),
-    ...(set.trim.duration !== null ? ["-t", String(set.trim.duration)] : []),
+    ...(start > 0 ? ["-ss", String(start)] : []),
+    // Read to the trim's end, counted from where `-ss` put the start.
+    ...(set.trim.duration !== null ? ["-t", String(set.trim.start - start + set.trim.duration)] : []),
     "-i",
     input,
     ...(image === null ? [] : fileInput(image)),
