@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { closestName } from "../core/closest_name.ts";
+import { listed } from "../core/plural.ts";
 import type { WorkflowIssue } from "../core/errors.ts";
 import { rangeMessage } from "./_range_message.ts";
 
@@ -78,14 +79,50 @@ function unwrapUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   // given) is not the one meant; when that leaves none, the branches of the value's type are.
   const inside = failsAtRoot(["invalid_type", "invalid_value"]);
   const near = inside.length === 1 ? inside : failsAtRoot(["invalid_type"]);
-  // Of objects' forms, one that knows every field given is the one meant (`{ text, position: "middle" }` is a text
-  // overlay with a bad position, not an image overlay missing its image): before, "Invalid input".
-  const knowing = near.filter((branch) =>
-    !branch.some((inner) => inner.code === "unrecognized_keys" && inner.path.length === 0)
-  );
+  // Of objects' forms, the one that knows the most of the fields given is the one meant (`{ text, position: "middle" }`
+  // is a text overlay with a bad position, not an image overlay missing its image; so is `{ text, positon }`, its
+  // position misspelled): before, "Invalid input".
+  const fewest = Math.min(...near.map((branch) => unknownKeys(branch).length));
+  const knowing = near.filter((branch) => unknownKeys(branch).length === fewest);
   const [branch, ...others] = knowing.length === 1 ? knowing : near;
-  if (branch === undefined || others.length > 0) return [issue];
+  if (branch === undefined) return [issue];
+  if (others.length > 0) return formsMissing(issue, near) ?? [issue];
   return branch.flatMap((inner) => unwrapUnion({ ...inner, path: [...issue.path, ...inner.path] }));
+}
+
+/** The fields a union's branch did not know, at the object itself. */
+function unknownKeys(branch: readonly z.core.$ZodIssue[]): string[] {
+  return branch.flatMap((inner) =>
+    inner.code === "unrecognized_keys" && inner.path.length === 0 ? inner.keys : []
+  );
+}
+
+/**
+ * Objects' forms none of which the value is nearer to, each missing a field of its own (`overlay: {}`, or
+ * `{ txt: "hi" }`): the fields that tell them apart are said (`Give "text" or "image"`), and the unknown fields all
+ * the forms share. Null when a form misses no field.
+ */
+function formsMissing(
+  issue: z.core.$ZodIssue,
+  branches: readonly (readonly z.core.$ZodIssue[])[],
+): z.core.$ZodIssue[] | null {
+  const missing = branches.map((branch) =>
+    branch.find((inner) =>
+      inner.code === "invalid_type" && inner.input === undefined && inner.path.length === 1
+    )
+      ?.path[0]
+  );
+  if (missing.some((key) => typeof key !== "string")) return null;
+  const keys = [...new Set(missing as string[])].map((key) => `"${key}"`);
+  const unknown = unknownKeys(branches[0]!).filter((key) =>
+    branches.every((b) => unknownKeys(b).includes(key))
+  );
+  return [
+    { code: "custom", path: issue.path, message: `Give ${listed(keys, "or")}`, input: issue.input },
+    ...unknown.length === 0
+      ? []
+      : [{ code: "unrecognized_keys" as const, keys: unknown, path: issue.path, message: "" }],
+  ];
 }
 
 /**

@@ -111,4 +111,25 @@ Deno.test("toWorkflowIssues() tells a union of objects by the form that knows ev
   assert.deepEqual(toWorkflowIssues(result.error?.issues ?? [], schema), [
     { path: "overlay.position", message: 'Invalid option: expected one of "top"|"center"' },
   ]);
+  // The form that knows the most fields: a misspelled position is a text overlay's (before: "Invalid input").
+  const misspelled = schema.safeParse({ overlay: { text: "x", positon: "top" } }, { reportInput: true });
+  assert.deepEqual(toWorkflowIssues(misspelled.error?.issues ?? [], schema), [
+    { path: "overlay", message: 'Unknown field "positon" (did you mean "position"?)' },
+  ]);
+  // No form nearer than another: the fields that tell them apart, and what no form knows.
+  for (
+    const [given, said] of [
+      [{}, ['overlay: Give "text" or "image"']],
+      [{ txt: "x" }, [
+        'overlay: Give "text" or "image"',
+        'overlay: Unknown field "txt" (did you mean "text"?)',
+      ]],
+    ] as const
+  ) {
+    const parsed = schema.safeParse({ overlay: given }, { reportInput: true });
+    assert.deepEqual(
+      toWorkflowIssues(parsed.error?.issues ?? [], schema).map((issue) => `${issue.path}: ${issue.message}`),
+      said,
+    );
+  }
 });
