@@ -148,7 +148,17 @@ async function readRecipe(value: string): Promise<string | RecipeInput> {
     }
   }
   if (typeof recipe !== "object" || recipe === null) {
-    throw new InputError(`The recipe file ${value} holds no recipe object`, { where: value });
+    // A module without a default export said only "holds no recipe object" (newcomer trial).
+    const module = !value.endsWith(".json");
+    throw new InputError(
+      module && recipe === undefined
+        ? `The recipe file ${value} has no default export`
+        : `The recipe file ${value} holds no recipe object`,
+      {
+        where: value,
+        hint: module ? 'Write `export default { name: "mine", format: "9:16" }`' : undefined,
+      },
+    );
   }
   // An overlay image is read from beside the recipe file.
   const overlay = (recipe as { overlay?: { image?: unknown } }).overlay;

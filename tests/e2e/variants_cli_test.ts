@@ -45,6 +45,7 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
   await Deno.writeTextFile(`${dir}/syntax.ts`, "export default { name: ;\n");
   // A recipe that imports a helper that is not there: the helper is named, not the recipe called missing.
   await Deno.writeTextFile(`${dir}/helper.ts`, 'import "./gone.ts";\nexport default { name: "h" };\n');
+  await Deno.writeTextFile(`${dir}/named.ts`, 'export const recipe = { name: "n" };\n');
   await Deno.writeTextFile(`${dir}/slow.json`, JSON.stringify({ name: "slow", speed: -1 }));
   // 100,000 brackets: a stack overflow in the schema's error message, before.
   await Deno.writeTextFile(
@@ -68,6 +69,11 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
       /✖ Importing the file threw: boom\n {2}→ at line 2, column 7 \(throws\.ts\)/,
     ],
     [["clip.mp4", "--recipe", "syntax.ts"], /✖ [^\n]*\n {2}→ at line 1, column \d+ \(syntax\.ts\)/],
+    // Before: "holds no recipe object".
+    [
+      ["clip.mp4", "--recipe", "named.ts"],
+      /✖ The recipe file named\.ts has no default export\n {2}Write `export default/,
+    ],
     [["clip.mp4", "--recipe", "missing.ts"], /✖ Cannot read the recipe file missing\.ts: not found/],
     [["clip.mp4", "--recipe", "helper.ts"], /✖ [^\n]*gone\.ts[^\n]*\n {2}→ at [^\n]*\(helper\.ts\)/],
     [
@@ -108,6 +114,7 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     "clip.mp4",
     "deep.json",
     "helper.ts",
+    "named.ts",
     "notes.md",
     "slow.json",
     "syntax.ts",
@@ -153,6 +160,15 @@ Deno.test("an input cut short (MP4 after its index, Matroska), empty, without pi
   await Deno.writeFile(`${dir}/partial.mkv`, mkv.subarray(0, Math.floor(mkv.length * 0.6)));
   await Deno.writeFile(`${dir}/empty.mp4`, new Uint8Array());
   await runFfmpeg(await findFfmpeg(), ["-f", "lavfi", "-i", "sine=d=1", `${dir}/sound.mp3`]);
+  await runFfmpeg(await findFfmpeg(), [
+    "-f",
+    "lavfi",
+    "-i",
+    "color=c=red:s=32x32",
+    "-frames:v",
+    "1",
+    `${dir}/still.png`,
+  ]);
   // Whole, its only keyframe garbled: it probes well, and no picture decodes (before: the encode failed in the AAC
   // encoder's words, "more samples than frame size").
   const damaged = (await Deno.readFile(`${dir}/whole.mp4`)).slice();
@@ -160,7 +176,7 @@ Deno.test("an input cut short (MP4 after its index, Matroska), empty, without pi
   const end = mdat - 4 + new DataView(damaged.buffer).getUint32(mdat - 4);
   for (let k = mdat + 100; k < Math.min(mdat + 3000, end); k++) damaged[k]! ^= 0x55;
   await Deno.writeFile(`${dir}/damaged.mp4`, damaged);
-  const inputs = ["cut.mp4", "partial.mkv", "empty.mp4", "sound.mp3", "damaged.mp4", "fast.mp4"];
+  const inputs = ["cut.mp4", "partial.mkv", "empty.mp4", "sound.mp3", "still.png", "damaged.mp4", "fast.mp4"];
   const result = await runCli(["variants", ...inputs, "--recipe", "web", "--out", "out"], { cwd: dir });
   assert.equal(result.code, 1, result.stderr);
   // Before: the Matroska file made a shorter output, exit 0; the MP4 failed only at its encode; the empty file was
@@ -172,7 +188,9 @@ Deno.test("an input cut short (MP4 after its index, Matroska), empty, without pi
     ],
     ["partial/probe", "partial\\.mkv is cut short: its data ends before its header says"],
     ["empty/probe", "Cannot read empty\\.mp4: it is empty \\(0 bytes\\)"],
-    ["sound/probe", "Cannot read sound\\.mp3: It has no video stream"],
+    // Before: "It has no video stream"; a still, "ffprobe found no duration".
+    ["sound/probe", "Cannot read sound\\.mp3: it holds sound only, no pictures"],
+    ["still/probe", "Cannot read still\\.png: it is a still image \\(png\\), not a video"],
     [
       "damaged/probe",
       "ffmpeg decodes no picture of damaged\\.mp4: it is damaged, or of a kind this ffmpeg does not decode",

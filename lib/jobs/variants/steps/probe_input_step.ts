@@ -72,6 +72,7 @@ export function parseProbe(json: string): ProbedInput {
     format?: { duration?: string; start_time?: string };
     streams?: {
       codec_type?: string;
+      codec_name?: string;
       duration?: string;
       start_time?: string;
       width?: number;
@@ -83,9 +84,18 @@ export function parseProbe(json: string): ProbedInput {
   };
   const streams = parsed.streams ?? [];
   const video = streams.find((stream) => stream.codec_type === "video" && (stream.width ?? 0) > 0);
-  if (video === undefined) throw new UnrecoverableError("It has no video stream");
+  if (video === undefined) {
+    const sound = streams.some((stream) => stream.codec_type === "audio");
+    throw new UnrecoverableError(sound ? "it holds sound only, no pictures" : "it has no video stream");
+  }
   const duration = Number(parsed.format?.duration);
-  if (!(duration > 0)) throw new UnrecoverableError("ffprobe found no duration");
+  if (!(duration > 0)) {
+    // A picture (a PNG named as an input): before, "ffprobe found no duration".
+    const still = STILL_CODECS.has(video.codec_name ?? "");
+    throw new UnrecoverableError(
+      still ? `it is a still image (${video.codec_name}), not a video` : "ffprobe found no duration",
+    );
+  }
   const [num, den] = (video.avg_frame_rate ?? "0/0").split("/").map(Number);
   const fps = num! > 0 && den! > 0 ? num! / den! : 25;
   // ffmpeg turns a video upright as it decodes it (its display matrix, or an older file's `rotate` tag): a quarter
@@ -112,9 +122,24 @@ function lateBy(stream: number, file: number): number {
   return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1e6) / 1e6 : 0;
 }
 
-/** What the probe asks ffprobe for. */
+/** What the probe asks ffprobe for (the codec's name only to say a still image is one). */
 const PROBE_ENTRIES = "format=duration,start_time:" +
-  "stream=codec_type,duration,start_time,width,height,avg_frame_rate:stream_tags=rotate:stream_side_data=rotation";
+  "stream=codec_type,codec_name,duration,start_time,width,height,avg_frame_rate:stream_tags=rotate:" +
+  "stream_side_data=rotation";
+
+/** Codecs of still pictures, as ffprobe names them: a file of one has no duration. */
+const STILL_CODECS = new Set([
+  "png",
+  "mjpeg",
+  "webp",
+  "bmp",
+  "tiff",
+  "jpeg2000",
+  "jpegls",
+  "qoi",
+  "pgm",
+  "ppm",
+]);
 
 /** Probes `runtime.path`; its value is a {@linkcode ProbedInput}. */
 export const probeInputStep: StepKindDefinition = {
