@@ -257,12 +257,15 @@ async function chooseCaptionFonts(
     }
     const chosen = await fontForText(item.caption, primary);
     if (typeof chosen !== "string") {
+      // The fonts are there and none has all of them (CJK and an emoji): installing is no help (newcomer trial).
+      const what = chosen.installed
+        ? "write the caption without it, or with only characters one font has"
+        : "install fonts-noto-cjk or fonts-symbola, or write the caption without it";
       issues.push({
         path: item.field,
         message:
           `No installed font draws every character of the caption "${item.caption}" (a caption is drawn ` +
-          `in one font; none has "${chosen.missing}" beside the others): install fonts-noto-cjk or ` +
-          "fonts-symbola, or write the caption without it",
+          `in one font; none has "${chosen.missing}" beside the others): ${what}`,
       });
     } else if (chosen !== primary) {
       item.captionFont = { path: chosen, identity: textFontIdentity(chosen) };

@@ -21,7 +21,8 @@ export interface TextFont {
  * @param text The text (whitespace and control characters need no glyph).
  * @param primary The font tried first.
  * @returns `primary` when it draws every character; else a fallback's file (its first face has every character,
- * as `drawtext` draws a collection's first face); else the first character no installed font draws.
+ * as `drawtext` draws a collection's first face); else the first character the font that draws the most lacks,
+ * and whether another installed font draws it (then no one font draws them all).
  * @throws {InputError} When `primary` is not a font file.
  *
  * @example
@@ -32,7 +33,10 @@ export interface TextFont {
  * assert.equal(await fontForText("Café", dejavu), dejavu);
  * ```
  */
-export async function fontForText(text: string, primary: string): Promise<string | { missing: string }> {
+export async function fontForText(
+  text: string,
+  primary: string,
+): Promise<string | { missing: string; installed: boolean }> {
   const chars = [...new Set([...text].filter((char) => !/[\s\p{Cc}\p{Cf}]/u.test(char)))];
   const codePoints = chars.map((char) => char.codePointAt(0)!);
   const [face] = await readSfntFaces(primary);
@@ -46,12 +50,18 @@ export async function fontForText(text: string, primary: string): Promise<string
   const first = fallback === null ? undefined : (await readSfntFaces(fallback.path))[0];
   const lacking = (drawn: typeof first) => chars.find((char) => drawn?.glyphOf(char.codePointAt(0)!) === 0);
   if (first !== undefined && lacking(first) === undefined) return first.path;
-  return {
-    missing:
-      (first === undefined
-        ? chars.find((char) => face?.glyphOf(char.codePointAt(0)!) === 0)
-        : lacking(first)) ?? chars[0]!,
-  };
+  const missing =
+    (first === undefined
+      ? chars.find((char) => face?.glyphOf(char.codePointAt(0)!) === 0)
+      : lacking(first)) ?? chars[0]!;
+  // Installed in a font without the others (Symbola's emoji beside Noto CJK's characters): installing is no help.
+  const elsewhere = await findFallbackFace(missing, {
+    weight: 400,
+    dirs: slideFontDirs().fallbacks,
+    excludeFiles: [],
+    excludeFamily: "",
+  });
+  return { missing, installed: elsewhere !== null };
 }
 
 /**

@@ -174,6 +174,20 @@ Deno.test("a caption the montage's font lacks a character of is drawn in a font 
       ["montages[0].items[0]", "No installed font draws every character of the capt"],
       ["montages[0].items[1]", "A caption is drawn on one line: this one has a line"],
     ]);
+    // The fonts are installed, none has both: installing is no help (before, it was the advice).
+    assert.match(
+      error.issues[0]!.message,
+      /none has "(漢|🎉)" beside the others\): write the caption without it, or/,
+    );
+    return true;
+  });
+  // A character no installed font has (U+0378 is unassigned): installing may help.
+  await assert.rejects(planOf(dir, [grid(["A\u0378", "b", "c"])]), (error: unknown) => {
+    assert.ok(error instanceof WorkflowError);
+    assert.match(
+      error.issues[0]?.message ?? "",
+      /\): install fonts-noto-cjk or fonts-symbola, or write the caption/,
+    );
     return true;
   });
 });
