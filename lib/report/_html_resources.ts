@@ -28,7 +28,7 @@ export function renderResources(samples: readonly ResourceSample[], axis: TimeAx
     row(samples.map((s) => [s.at, s.rssBytes]), axis, {
       top: AXIS_HEIGHT + ROW_HEIGHT + ROW_GAP,
       scale: Math.max(1, peakRss),
-      name: "memory",
+      name: "memory, children too",
       peak: `peak ${formatBytes(peakRss)}`,
       kind: "memory",
     }),

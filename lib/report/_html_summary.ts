@@ -48,7 +48,10 @@ export function renderSummary(
     row("Workers", options.workers) +
     row("Wall time", formatDuration(measured.wallMs)) +
     row("CPU time", formatDuration(measured.cpuMs)) +
-    row("Peak memory", measured.peakRssBytes === null ? "unknown" : formatBytes(measured.peakRssBytes)) +
+    row(
+      "Peak memory, reel alone",
+      measured.peakRssBytes === null ? "unknown" : formatBytes(measured.peakRssBytes),
+    ) +
     `</tbody></table>`;
   return `<div class="columns"><div><h3>Run</h3>${summary}</div><div><h3>Outputs</h3>` +
     `${renderOutputs(measured.outputs)}</div></div>\n${renderFailures(counts)}`;

@@ -87,7 +87,8 @@ export function renderHtmlReport(events: readonly RunEvent[], options: HtmlRepor
   const cards = [
     card("wall time", formatDuration(summary.wallMs)),
     card("CPU time", formatDuration(summary.cpuMs)),
-    card("peak memory", summary.peakRssBytes === null ? "–" : formatBytes(summary.peakRssBytes)),
+    // reel's own process; the chart's memory holds its children's too (two peaks read as one, apart: newcomer trial).
+    card("peak memory, reel alone", summary.peakRssBytes === null ? "–" : formatBytes(summary.peakRssBytes)),
     card("attempts run", attemptsRun),
     card("from cache", counts.cached),
     card("failed", counts.failures.length, counts.failures.length > 0),
