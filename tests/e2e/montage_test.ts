@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { renderWorkflows } from "../../lib/run/render_workflows.ts";
 import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
-import { colourDistance, deliveryFacts, hexToRgb, pixelAt, probe } from "../_support/media.ts";
+import { colourDistance, deliveryFacts, frameAt, hexToRgb, pixelAt, probe } from "../_support/media.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 import { makeColourImage } from "../_support/test_video.ts";
 import { MOD_URL } from "../_support/workflows.ts";
@@ -279,4 +279,40 @@ Deno.test("e2e: a 1-s MPEG-TS clip loops in a grid and in a strip; before, ffmpe
   await assertColour(strip, 0.7, [130, 45], COLOURS[2]!);
   await assertColour(strip, 1.2, [80, 45], COLOURS[0]!);
   await assertColour(strip, 1.7, [30, 45], COLOURS[2]!);
+});
+
+Deno.test("e2e: captions share a baseline, with or without descenders", async () => {
+  // Before: each caption was centred by its own ink, and "xy" (a descender) rose above "xx".
+  const out = await render([{
+    id: "wall",
+    layout: "grid",
+    items: [{ file: "item0.png", caption: "xx" }, { file: "item2.png", caption: "xy" }],
+    size: "320x120",
+    rows: 1,
+    cols: 2,
+    fps: 10,
+    duration: 0.2,
+    gap: 0,
+    background: "#000000",
+    caption: { color: "#ffffff", size: 0.3 },
+  }]);
+  const frame = await frameAt(`${out}/wall.mp4`, 0);
+  const width = 320;
+  // The lowest row of the first glyph (an "x" in both): its leftmost inked columns in the caption band of each cell.
+  const baseline = (left: number) => {
+    const band = { top: 80, bottom: 120 };
+    // White ink: its green is high, the red and blue items' and the black background's low.
+    const inked = (x: number, y: number) => frame[(y * width + x) * 3 + 1]! > 160;
+    let first = -1;
+    for (let x = left; x < left + 160 && first < 0; x++) {
+      for (let y = band.top; y < band.bottom; y++) if (inked(x, y)) first = x;
+    }
+    assert.ok(first >= 0, `no caption in the cell at ${left}`);
+    let lowest = -1;
+    for (let x = first; x < first + 3; x++) {
+      for (let y = band.top; y < band.bottom; y++) if (inked(x, y)) lowest = Math.max(lowest, y);
+    }
+    return lowest;
+  };
+  assert.equal(baseline(160), baseline(0));
 });

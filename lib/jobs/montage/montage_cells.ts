@@ -7,6 +7,15 @@
 import { escapeFilterOption } from "../../media/escape_filter_option.ts";
 import { fileInput } from "../../media/ffmpeg.ts";
 
+/**
+ * How captions sit in their band, held in the params of a montage with captions (`captionLine`): on one baseline
+ * (before, each was centred by its own ink). Only montages with captions changed bytes, and only they re-key.
+ */
+export const CAPTION_LINE = "baseline";
+
+/** Capital letters' height as a share of the font's size (DejaVu Sans: 0.73 em). */
+const CAP_HEIGHT = 0.73;
+
 /** What a cell's filters need. */
 export interface CellOptions {
   /** The cell's size. */
@@ -83,12 +92,16 @@ export function cellFilters(input: number, label: string, options: CellOptions):
   if (band > 0) chain.push(`pad=${width}:${height}:0:0:color=${color}`);
   if (options.caption !== null) {
     const size = Math.max(6, Math.round(band * 0.7));
+    // On one baseline, capitals centred in the band: `ascent` is the tallest of the caption's glyphs above it.
+    // Before, each caption was centred by its ink, and one with descenders ("a clip plays") rose 3 px above the
+    // next ("tile-5"). See CAPTION_LINE.
+    const baseline = area + band / 2 + Math.round(size * CAP_HEIGHT / 2);
     chain.push(
       `drawtext=fontfile=${escapeFilterOption(options.caption.fontFile)}:textfile=${
         escapeFilterOption(options.caption.textFile)
       }:expansion=none:fontsize=${size}:fontcolor=${
         ffmpegColor(options.caption.color)
-      }:x=(w-tw)/2:y=${area}+(${band}-th)/2`,
+      }:x=(w-tw)/2:y=${baseline}-ascent`,
     );
   }
   chain.push("setsar=1");

@@ -11,6 +11,7 @@ import type { Draft } from "../../plan/plan_step.ts";
 import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
 import { kindFields } from "../../steps/step_kind.ts";
 import { gridLayout } from "./grid_layout.ts";
+import { CAPTION_LINE } from "./montage_cells.ts";
 import type {
   MontageCommon,
   MontageItem,
@@ -98,6 +99,11 @@ function common(montage: MontageCommon, context: PlanContext, seconds: number) {
   };
 }
 
+/** The captions' place, in the params of a montage with captions (see {@linkcode CAPTION_LINE}). */
+function captionLine(montage: MontageCommon): { captionLine?: typeof CAPTION_LINE } {
+  return montage.items.some((item) => item.caption !== null) ? { captionLine: CAPTION_LINE } : {};
+}
+
 /** Pixels at the bottom of each cell kept for captions: none when no item has one. */
 function band(montage: MontageCommon, cellHeight: number): number {
   if (!montage.items.some((item) => item.caption !== null)) return 0;
@@ -114,6 +120,7 @@ function gridDraft(grid: ResolvedGrid, context: PlanContext): Draft {
     duration: grid.duration,
     fit: grid.fit,
     band: band(grid, layout.cells[0]!.height),
+    ...captionLine(grid),
     captionColor: grid.caption.color,
     cells: layout.cells.map((cell, i) => {
       const item = grid.items[i]!;
@@ -163,6 +170,7 @@ function scrollDrafts(scroll: ResolvedScroll, context: PlanContext): Draft[] {
       background: scroll.background,
       fit: scroll.fit,
       band: band(scroll, scroll.cell.height),
+      ...captionLine(scroll),
       captionColor: scroll.caption.color,
       font: scroll.font?.identity ?? null,
       cell: scroll.cell,

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Json } from "../../core/json.ts";
-import { cellFilters, ffmpegColor, frameTimes } from "./montage_cells.ts";
+import { type CAPTION_LINE, cellFilters, ffmpegColor, frameTimes } from "./montage_cells.ts";
 import { easedExpression, type Easing, horizontal } from "./scroll_layout.ts";
 
 /** The params of a chunk: everything that shapes its bytes. */
@@ -14,6 +14,8 @@ export interface StripChunkParams {
   background: string;
   fit: "contain" | "cover";
   band: number;
+  /** {@linkcode CAPTION_LINE} where there are captions (their place changed: those montages re-key). */
+  captionLine?: typeof CAPTION_LINE;
   captionColor: string;
   font: string | null;
   cell: { width: number; height: number };

@@ -10,7 +10,14 @@ import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_enc
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
 import type { Rect } from "../montage_schema.ts";
-import { cellFilters, ffmpegColor, frameTimes, itemInput, soundtrackFilters } from "../montage_cells.ts";
+import {
+  type CAPTION_LINE,
+  cellFilters,
+  ffmpegColor,
+  frameTimes,
+  itemInput,
+  soundtrackFilters,
+} from "../montage_cells.ts";
 import { loopedItems } from "../_looped_items.ts";
 
 /** The params of a grid step: everything that shapes its bytes. */
@@ -23,6 +30,8 @@ export interface GridParams {
   fit: "contain" | "cover";
   /** Pixels at the bottom of each cell kept for captions (0 for none). */
   band: number;
+  /** {@linkcode CAPTION_LINE} where there are captions (their place changed: those montages re-key). */
+  captionLine?: typeof CAPTION_LINE;
   captionColor: string;
   /** The cells, each with its item's identity, whether it is a still, and its caption. */
   cells: (Rect & { item: string; still: boolean; caption: string | null; font?: string; literal?: true })[];
