@@ -40,12 +40,12 @@ export function toWorkflowIssues(
   // So is a field given in the wrong object (`image: { file }` meant `picture: { file }`): that object's required
   // fields are not said missing too.
   const misplacedIn = new Set<string>();
-  for (const issue of issues.flatMap(unwrapUnion)) {
+  for (const issue of issues.flatMap((issue) => unwrapUnion(issue, schema))) {
     const path = formatPath(issue.path);
     if (wrongType.has(path)) continue;
     if (issue.code === "invalid_type") wrongType.add(path);
     if (issue.code === "unrecognized_keys" && schema !== null) {
-      const known = knownKeysAt(schema, issue.path);
+      const known = formKeys(issue) ?? knownKeysAt(schema, issue.path);
       for (const key of issue.keys) {
         const guess = closestName(key, known);
         if (guess !== null) suggested.add(formatPath([...issue.path, guess]));
@@ -68,8 +68,11 @@ export const MISPLACED = "misplaced";
 
 const MISSING = "Required field is missing";
 
-/** A union whose value has the type of exactly one branch fails with that branch's issues, at their full path. */
-function unwrapUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+/**
+ * A union whose value has the type of exactly one branch fails with that branch's issues, at their full path; an
+ * unknown field of an object's form carries the form's own fields (`formKeys`) for its suggestion.
+ */
+function unwrapUnion(issue: z.core.$ZodIssue, schema: z.ZodType | null): z.core.$ZodIssue[] {
   if (issue.code !== "invalid_union") return [issue];
   const failsAtRoot = (codes: readonly string[]) =>
     issue.errors.filter((branch) =>
@@ -79,15 +82,48 @@ function unwrapUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   // given) is not the one meant; when that leaves none, the branches of the value's type are.
   const inside = failsAtRoot(["invalid_type", "invalid_value"]);
   const near = inside.length === 1 ? inside : failsAtRoot(["invalid_type"]);
-  // Of objects' forms, the one that knows the most of the fields given is the one meant (`{ text, position: "middle" }`
-  // is a text overlay with a bad position, not an image overlay missing its image; so is `{ text, positon }`, its
-  // position misspelled): before, "Invalid input".
-  const fewest = Math.min(...near.map((branch) => unknownKeys(branch).length));
-  const knowing = near.filter((branch) => unknownKeys(branch).length === fewest);
+  // Of objects' forms, the one that knows the most of the fields given, then misses the fewest of its own, is the
+  // one meant (`{ text, position: "middle" }` is a text overlay with a bad position, not an image overlay missing
+  // its image; so is `{ text, positon }`, its position misspelled, and `{ image, color }` an image overlay given a
+  // text overlay's field): before, "Invalid input".
+  const rank = (branch: readonly z.core.$ZodIssue[]) =>
+    unknownKeys(branch).length * 1000 + missingKeys(branch).length;
+  const best = Math.min(...near.map(rank));
+  const knowing = near.filter((branch) => rank(branch) === best);
   const [branch, ...others] = knowing.length === 1 ? knowing : near;
   if (branch === undefined) return [issue];
   if (others.length > 0) return formsMissing(issue, near) ?? [issue];
-  return branch.flatMap((inner) => unwrapUnion({ ...inner, path: [...issue.path, ...inner.path] }));
+  // Its own fields, for a suggestion: "colour" on an image overlay is not a misspelled "color", a text overlay's.
+  const forms = schema === null ? [] : schemasAt(schema, issue.path);
+  const form = forms.length === issue.errors.length ? forms[issue.errors.indexOf(branch)] : undefined;
+  const keys = form instanceof z.ZodObject ? Object.keys(form.shape) : null;
+  return branch.flatMap((inner) =>
+    unwrapUnion({
+      ...inner,
+      path: [...issue.path, ...inner.path],
+      ...keys !== null && inner.code === "unrecognized_keys" && inner.path.length === 0
+        ? { [FORM_KEYS]: keys }
+        : {},
+    } as z.core.$ZodIssue, schema)
+  );
+}
+
+/** Where an unknown field's issue carries the fields of the object's form it was told by (see unwrapUnion). */
+const FORM_KEYS = "reelFormKeys";
+
+/** The fields of the form an unknown field's object was told to be, or null when it is not a union's. */
+function formKeys(issue: z.core.$ZodIssue): string[] | null {
+  return (issue as unknown as Record<string, string[] | undefined>)[FORM_KEYS] ?? null;
+}
+
+/** A form's required fields the value lacks, at the object itself. */
+function missingKeys(branch: readonly z.core.$ZodIssue[]): string[] {
+  return branch.flatMap((inner) =>
+    inner.code === "invalid_type" && inner.input === undefined && inner.path.length === 1 &&
+      typeof inner.path[0] === "string"
+      ? [inner.path[0]]
+      : []
+  );
 }
 
 /** The fields a union's branch did not know, at the object itself. */
@@ -106,13 +142,17 @@ function formsMissing(
   issue: z.core.$ZodIssue,
   branches: readonly (readonly z.core.$ZodIssue[])[],
 ): z.core.$ZodIssue[] | null {
-  const missing = branches.map((branch) =>
-    branch.find((inner) =>
-      inner.code === "invalid_type" && inner.input === undefined && inner.path.length === 1
-    )
-      ?.path[0]
-  );
-  if (missing.some((key) => typeof key !== "string")) return null;
+  const missing = branches.map((branch) => missingKeys(branch)[0]);
+  if (missing.every((key) => key === undefined)) {
+    // Each form has its fields, and one of another's (`{ text, image }`): the fields that cannot go together.
+    const apart = [...new Set(branches.flatMap(unknownKeys))].map((key) => `"${key}"`);
+    if (apart.length < 2) return null;
+    const message = apart.length === 2
+      ? `Give ${listed(apart, "or")}, not both`
+      : `Give only one of ${listed(apart, "or")}`;
+    return [{ code: "custom", path: issue.path, message, input: issue.input }];
+  }
+  if (missing.some((key) => key === undefined)) return null;
   const keys = [...new Set(missing as string[])].map((key) => `"${key}"`);
   const unknown = unknownKeys(branches[0]!).filter((key) =>
     branches.every((b) => unknownKeys(b).includes(key))
@@ -150,7 +190,7 @@ export function toWorkflowIssue(issue: z.core.$ZodIssue, schema: z.ZodType | nul
       // A field of another form of this object (a scroll montage's `speed` on a grid): said so, not "did you
       // mean" the same name.
       if (known.includes(key)) return `"${key}" (${formsWith(schema!, { path: issue.path, key })})`;
-      const guess = closestName(key, known);
+      const guess = closestName(key, formKeys(issue) ?? known);
       return guess === null ? `"${key}"` : `"${key}" (did you mean "${guess}"?)`;
     });
     return { path, message: `Unknown field ${parts.join(", ")}` };

@@ -218,10 +218,6 @@ Deno.test("e2e: inputs with 240-character names get shortened output names, unde
 });
 
 /** Renders `recipes` of one input in `dir` (a workflow file written there) into `dir/out`; checks the run is ok. */
-/** Red, blue and green, 2 s each, 160×90 at 30 fps. */
-const BANDS_6S = "color=c=red:s=160x90:r=30:d=2,format=yuv420p[a];color=c=blue:s=160x90:r=30:d=2[b];" +
-  "color=c=green:s=160x90:r=30:d=2[c];[a][b][c]concat=n=3";
-
 async function renderRecipes(
   dir: string,
   input: string,
@@ -382,6 +378,10 @@ Deno.test("e2e: pictures that start after the sound keep their place: the first 
   }
 });
 
+/** Red, blue and green, 2 s each, 160×90 at 30 fps. */
+const BANDS_6S = "color=c=red:s=160x90:r=30:d=2,format=yuv420p[a];color=c=blue:s=160x90:r=30:d=2[b];" +
+  "color=c=green:s=160x90:r=30:d=2[c];[a][b][c]concat=n=3";
+
 Deno.test("e2e: a trim of a transport stream (no index of keyframes) starts where asked, its pictures with their sound", async () => {
   // Before: `-ss` landed past the keyframe: a trim from 1 s lost the red second (its pictures 1 s ahead of their
   // sound, 4 s of pictures over 5 s of sound), and one from 4.5 s failed, "less than one frame".
@@ -397,21 +397,30 @@ Deno.test("e2e: a trim of a transport stream (no index of keyframes) starts wher
     { name: "cut", trim: { start: 1 } },
     { name: "window", trim: { start: 2.5, duration: 2 } },
     { name: "late", trim: { start: 4.5 } },
+    // A new speed or rate picks its frames before the end (review: 70 frames where 60 were due, at half speed).
+    { name: "slow", trim: { start: 3.5, duration: 1 }, speed: 0.5 },
+    { name: "rate", trim: { start: 1, duration: 2 }, fps: 24 },
   ];
   await renderRecipes(dir, "bands.ts", recipes);
   const [red, blue, green] = ["#ff0000", "#0000ff", "#008000"].map(hexToRgb);
-  // Each output's length, its colours (at seconds), and where its tone sounds and does not.
+  // Each output's length and frames, its colours (at seconds), and where its tone sounds and does not.
   const outputs = [
-    ["cut", 5, [[0.1, red], [0.9, red], [1.1, blue], [2.9, blue], [3.1, green]], [1.1, 2.9], [[0.1, 0.9], [
-      3.1,
-      4.9,
-    ]]],
-    ["window", 2, [[0.1, blue], [1.4, blue], [1.6, green]], [0.1, 1.4], [[1.6, 1.9]]],
-    ["late", 1.5, [[0.1, green], [1.4, green]], null, [[0.1, 1.4]]],
+    ["cut", 5, 150, [[0.1, red], [0.9, red], [1.1, blue], [2.9, blue], [3.1, green]], [1.1, 2.9], [
+      [0.1, 0.9],
+      [
+        3.1,
+        4.9,
+      ],
+    ]],
+    ["window", 2, 60, [[0.1, blue], [1.4, blue], [1.6, green]], [0.1, 1.4], [[1.6, 1.9]]],
+    ["late", 1.5, 45, [[0.1, green], [1.4, green]], null, [[0.1, 1.4]]],
+    ["slow", 2, 60, [[0.1, blue], [0.9, blue], [1.1, green], [1.9, green]], [0.1, 0.9], [[1.1, 1.9]]],
+    ["rate", 2, 48, [[0.1, red], [0.9, red], [1.1, blue], [1.9, blue]], [1.1, 1.9], [[0.1, 0.9]]],
   ] as const;
-  for (const [name, length, colours, tone, silences] of outputs) {
+  for (const [name, length, frames, colours, tone, silences] of outputs) {
     const file = `${dir}/out/bands.${name}.mp4`;
     const facts = await deliveryFacts(file);
+    assert.equal(facts.frames, frames, name);
     assert.ok(
       Math.abs(facts.videoDuration - length) <= 1 / 30 + 1e-3,
       `${name}: video ${facts.videoDuration} s`,

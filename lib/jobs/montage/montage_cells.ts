@@ -9,7 +9,8 @@ import { fileInput } from "../../media/ffmpeg.ts";
 
 /**
  * How captions sit in their band, held in the params of a montage with captions (`captionLine`): on one baseline
- * (before, each was centred by its own ink). Only montages with captions changed bytes, and only they re-key.
+ * (before, each was centred by its own ink). Only a grid, or a strip's chunk, that shows captions changed bytes and
+ * re-keys.
  */
 export const CAPTION_LINE = "baseline";
 

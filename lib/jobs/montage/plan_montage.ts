@@ -99,11 +99,6 @@ function common(montage: MontageCommon, context: PlanContext, seconds: number) {
   };
 }
 
-/** The captions' place, in the params of a montage with captions (see {@linkcode CAPTION_LINE}). */
-function captionLine(montage: MontageCommon): { captionLine?: typeof CAPTION_LINE } {
-  return montage.items.some((item) => item.caption !== null) ? { captionLine: CAPTION_LINE } : {};
-}
-
 /** Pixels at the bottom of each cell kept for captions: none when no item has one. */
 function band(montage: MontageCommon, cellHeight: number): number {
   if (!montage.items.some((item) => item.caption !== null)) return 0;
@@ -120,7 +115,7 @@ function gridDraft(grid: ResolvedGrid, context: PlanContext): Draft {
     duration: grid.duration,
     fit: grid.fit,
     band: band(grid, layout.cells[0]!.height),
-    ...captionLine(grid),
+    ...grid.items.some((item) => item.caption !== null) ? { captionLine: CAPTION_LINE } : {},
     captionColor: grid.caption.color,
     cells: layout.cells.map((cell, i) => {
       const item = grid.items[i]!;
@@ -170,7 +165,8 @@ function scrollDrafts(scroll: ResolvedScroll, context: PlanContext): Draft[] {
       background: scroll.background,
       fit: scroll.fit,
       band: band(scroll, scroll.cell.height),
-      ...captionLine(scroll),
+      // Of this chunk's items: a chunk that shows no caption kept its bytes.
+      ...items.some((item) => item.caption !== null) ? { captionLine: CAPTION_LINE } : {},
       captionColor: scroll.caption.color,
       font: scroll.font?.identity ?? null,
       cell: scroll.cell,

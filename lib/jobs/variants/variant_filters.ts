@@ -122,12 +122,17 @@ export function variantGraph(set: TransformSet, context: GraphContext): VariantG
   if (lead > 0) chain.push(`tpad=start_mode=clone:start_duration=${lead}`);
   // Ends with the sound: a trim's `-t` counts each stream from its own first frame, so pictures that start after the
   // sound ran past the trim's end by their lead (1.5 s, or a frame or two of a transport stream).
-  chain.push(`trim=end=${Math.round(context.duration * 1e6) / 1e6}`);
+  const end = `trim=end=${Math.round(context.duration * 1e6) / 1e6}`;
   // A new speed keeps the input's rate, frames picked by fps: left to the muxer, a 2x clip began 0,1,2,3,4,6…
   // and its pictures trailed the sound by two frames.
-  if (set.fps !== null || set.speed !== 1) {
-    chain.push(`fps=${set.fps === null ? "source_fps" : frameRate(set.fps)}`);
-  }
+  const rate = set.fps !== null || set.speed !== 1
+    ? [`fps=${set.fps === null ? "source_fps" : frameRate(set.fps)}`]
+    : [];
+  // Where the graph cuts the trim, the input is read past its end (from the file's start, by `-t`, each stream from
+  // its own first frame) and `fps` after `trim=end` held the last picture up to the next one dropped: 70 frames
+  // where 60 were due at half speed (review). Picked first, the frames end at the end. (After it where `-ss` cut,
+  // as those outputs were made.)
+  chain.push(...trimStart > 0 ? [...rate, end] : [end, ...rate]);
   chain.push(...rotation(set));
   if (set.mirror) chain.push("hflip");
   if (set.zoom !== 1) {

@@ -103,7 +103,11 @@ Deno.test("toWorkflowIssues() says a field of another form of a union is that fo
 Deno.test("toWorkflowIssues() tells a union of objects by the form that knows every field given", () => {
   // Before: "Invalid input" at overlay, for a text overlay whose position was misspelled.
   const overlay = z.union([
-    z.strictObject({ text: z.string(), position: z.enum(["top", "center"]).optional() }),
+    z.strictObject({
+      text: z.string(),
+      position: z.enum(["top", "center"]).optional(),
+      color: z.string().optional(),
+    }),
     z.strictObject({ image: z.string(), position: z.enum(["top", "center"]).optional() }),
   ]);
   const schema = z.object({ overlay });
@@ -124,6 +128,12 @@ Deno.test("toWorkflowIssues() tells a union of objects by the form that knows ev
         'overlay: Give "text" or "image"',
         'overlay: Unknown field "txt" (did you mean "text"?)',
       ]],
+      // An image overlay: a text overlay's field is not suggested for its misspelling, and is said to be another's.
+      [{ image: "l.png", colour: "#fff" }, ['overlay: Unknown field "colour"']],
+      [{ image: "l.png", color: "#fff" }, [
+        'overlay: Unknown field "color" (a field of another form of this object)',
+      ]],
+      [{ text: "x", image: "l.png" }, ['overlay: Give "image" or "text", not both']],
     ] as const
   ) {
     const parsed = schema.safeParse({ overlay: given }, { reportInput: true });
