@@ -4,7 +4,7 @@
  * @module
  */
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
-import { runProcess } from "./run_process.ts";
+import { probeProgram } from "./probe_program.ts";
 
 // One listing per binary for the life of the process: a build's filters do not change while it runs.
 const listings = new Map<string, Promise<Set<string>>>();
@@ -15,7 +15,7 @@ const listings = new Map<string, Promise<Set<string>>>();
  * @param paths The binaries; only `ffmpeg` is run.
  * @param options The signal that kills ffmpeg.
  * @returns The filter names.
- * @throws {ProcessError} When `ffmpeg -filters` fails.
+ * @throws {InputError} When `ffmpeg -filters` fails or hangs (see `probeProgram`).
  *
  * @example
  * ```ts
@@ -39,7 +39,7 @@ export function ffmpegFilters(
 }
 
 async function listFilters(ffmpeg: string, signal: AbortSignal | undefined): Promise<Set<string>> {
-  const { stdout } = await runProcess(ffmpeg, ["-hide_banner", "-filters"], { signal });
+  const { stdout } = await probeProgram(ffmpeg, ["-hide_banner", "-filters"], { name: "ffmpeg", signal });
   const names = new Set<string>();
   // Lines read ` ..C flite             |->A       Synthesize voice...`: three flag columns, the name, the pads.
   for (const line of new TextDecoder().decode(stdout).split("\n")) {

@@ -9,6 +9,7 @@ import { MissingBinaryError } from "../core/errors.ts";
 import { sha256File, sha256Hex } from "../core/sha256.ts";
 import type { TimedWord } from "../core/timed_word.ts";
 import { configuredProgram, findOnPath, loadedLibraries } from "./find_binary.ts";
+import { probeProgram } from "./probe_program.ts";
 import { runProcess } from "./run_process.ts";
 import { pcmWav } from "./wav_pcm.ts";
 
@@ -70,7 +71,7 @@ export async function requirePocketsphinx(): Promise<string> {
  * @param program The binary.
  * @param options The signal that kills it.
  * @returns `pocketsphinx <12 hex digits>`.
- * @throws {ProcessError} When it cannot run.
+ * @throws {InputError} When it fails or hangs (see `probeProgram`).
  *
  * @example
  * ```ts
@@ -88,7 +89,10 @@ export async function pocketsphinxIdentity(
   try {
     const silence = `${folder}/silence.wav`;
     await Deno.writeFile(silence, pcmWav(new Uint8Array(3200), { sampleRate: 16_000 }));
-    const { stderr } = await runProcess(program, ["-infile", silence], options);
+    const { stderr } = await probeProgram(program, ["-infile", silence], {
+      name: "pocketsphinx",
+      signal: options.signal,
+    });
     // Its libraries too (libpocketsphinx and sphinxbase are packaged apart from the binary). Each file is named by
     // what it is, not where: a byte-identical copy elsewhere (another container's layout, REEL_POCKETSPHINX at a
     // copy) hears the same words and keeps every chunk's key.

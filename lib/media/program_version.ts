@@ -8,7 +8,7 @@ import { InputError } from "../core/errors.ts";
 import { userCacheFile } from "../core/user_cache.ts";
 import { writeFileWhole } from "../core/write_file_whole.ts";
 import { fileIdentity, libraryIdentity, loadedLibraries } from "./find_binary.ts";
-import { ProcessError, runProcess } from "./run_process.ts";
+import { probeProgram, PROGRAM_REPAIR } from "./probe_program.ts";
 
 const probed = new Map<string, Promise<string>>();
 
@@ -105,9 +105,7 @@ async function rememberedVersion(
     return remembered.version;
   }
   const [{ stdout }, libraries] = await Promise.all([
-    runProcess(program, args).catch((error) => {
-      throw error instanceof ProcessError ? doesNotRun({ name, program, args }, error) : error;
-    }),
+    probeProgram(program, args, { name }),
     loadedLibraries(program, args),
   ]);
   const text = new TextDecoder().decode(stdout).trim();
@@ -128,14 +126,6 @@ async function rememberedVersion(
   return version;
 }
 
-/** What to do about a broken program, by the name reel knows it by. */
-const REPAIR: Readonly<Record<string, string>> = {
-  ffmpeg: "Reinstall it with sudo apt-get install ffmpeg, or point REEL_FFMPEG at a working ffmpeg",
-  ffprobe: "Reinstall it with sudo apt-get install ffmpeg, or point REEL_FFPROBE at a working ffprobe",
-  "espeak-ng":
-    "Reinstall it with sudo apt-get install espeak-ng, or point REEL_ESPEAK at a working espeak-ng",
-};
-
 /** How the programs reel knows by name begin their version's text: another answer is another program. */
 const VERSION_LINE: Readonly<Record<string, RegExp>> = {
   ffmpeg: /^ffmpeg version /,
@@ -151,22 +141,7 @@ function notTheProgram(
   const printed = text === "" ? "printed nothing" : `printed "${text.split("\n")[0]!.slice(0, 60)}"`;
   return new InputError(`${name} at ${program} is not ${name}: \`${program} ${args.join(" ")}\` ${printed}`, {
     where: program,
-    hint: REPAIR[name] ?? "Point reel at the program itself",
-  });
-}
-
-/** A program that cannot print its version is broken (or not the program): bad input, named, with what to do. */
-function doesNotRun(
-  { name, program, args }: { name: string; program: string; args: readonly string[] },
-  error: ProcessError,
-): InputError {
-  const why = error.code === 126 || error.code === 127
-    ? "it cannot be executed (not a program, or its interpreter is missing)"
-    : `\`${program} ${args.join(" ")}\` ${error.message.slice(error.message.indexOf("exited"))}`;
-  return new InputError(`${name} at ${program} does not run: ${why}`, {
-    where: program,
-    hint: REPAIR[name] ?? "Reinstall it, or point reel at a working one",
-    cause: error,
+    hint: PROGRAM_REPAIR[name] ?? "Point reel at the program itself",
   });
 }
 

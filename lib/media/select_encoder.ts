@@ -7,7 +7,8 @@
 import { InputError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { ffmpegWords } from "./ffmpeg.ts";
-import { ProcessError, runProcess } from "./run_process.ts";
+import { probeProgram, ProbeTimeoutError, runWithin } from "./probe_program.ts";
+import { ProcessError } from "./run_process.ts";
 import {
   HARDWARE_ENCODERS,
   knownEncoder,
@@ -59,7 +60,7 @@ const probes = new Map<string, Promise<EncoderProbe[]>>();
  * @param paths The binaries; only `ffmpeg` runs.
  * @param options The signal that kills ffmpeg.
  * @returns Their names (`libx264`, `h264_nvenc`…).
- * @throws {ProcessError} When `ffmpeg -encoders` fails.
+ * @throws {InputError} When `ffmpeg -encoders` fails or hangs (see `probeProgram`).
  *
  * @example
  * ```ts
@@ -73,7 +74,8 @@ export async function listVideoEncoders(
   paths: Pick<FfmpegPaths, "ffmpeg">,
   options: { signal?: AbortSignal } = {},
 ): Promise<Set<string>> {
-  const { stdout } = await runProcess(paths.ffmpeg, ["-hide_banner", "-encoders"], {
+  const { stdout } = await probeProgram(paths.ffmpeg, ["-hide_banner", "-encoders"], {
+    name: "ffmpeg",
     signal: options.signal,
   });
   const names = new Set<string>();
@@ -115,7 +117,8 @@ export async function testEncoder(
     threads: null,
   });
   try {
-    await runProcess(paths.ffmpeg, [
+    // A device that never answers (a driver stuck) is an encoder that does not work here, not a hung run.
+    await runWithin(paths.ffmpeg, [
       "-hide_banner",
       "-nostdin",
       "-loglevel",
@@ -136,6 +139,7 @@ export async function testEncoder(
     ], { signal: options.signal });
     return null;
   } catch (error) {
+    if (error instanceof ProbeTimeoutError) return `its test encode did not end in ${error.seconds} s`;
     if (!(error instanceof ProcessError)) throw error;
     // `[h264_nvenc @ 0x55…] Cannot load libcuda.so.1`: the first line, without the logger's prefix.
     return ffmpegWords(error.stderr) || error.message;
@@ -149,7 +153,7 @@ export async function testEncoder(
  * @param paths The binaries.
  * @param options The signal that kills the probes.
  * @returns One probe per encoder: hardware ones first, in the order they are preferred.
- * @throws {ProcessError} When `ffmpeg -encoders` fails.
+ * @throws {InputError} When `ffmpeg -encoders` fails or hangs (see `probeProgram`).
  *
  * @example
  * ```ts

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { type CliResult, listFolder, runCli } from "../_support/cli.ts";
 import { tempDir } from "../_support/temp_dir.ts";
+import { HAS_POCKETSPHINX } from "../_support/transcription.ts";
 import { writeWorkflowFile } from "../_support/workflows.ts";
 
 const LESSON = {
@@ -68,6 +69,65 @@ Deno.test("a broken ffmpeg, ffprobe or espeak-ng stops render, plan and doctor w
     await runCli(["render", file, "--out", out], { env: env("REEL_ESPEAK", voiceless) }),
     /✖ espeak-ng at .*\/espeak-ng lists no voices: it is broken, or not espeak-ng\n.*REEL_ESPEAK/,
   );
+  assert.equal(await listFolder(out), null);
+});
+
+Deno.test("a program that hangs, or fails past its version, stops render, variants and transcribe with exit 2, naming it", async () => {
+  // Before: one that hung (a wrapper whose child holds its output) held the command silently for good; an ffmpeg
+  // whose -filters or -encoders failed, and a pocketsphinx without its model, ended in a stack trace, exit 1.
+  const dir = await tempDir("reel-hung-");
+  const script = async (name: string, body: string) => {
+    await Deno.writeTextFile(`${dir}/${name}`, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    return `${dir}/${name}`;
+  };
+  // Its child outlives it when it is killed, and holds its output: the wait must end at the time all the same.
+  const hangs = await script("hangs", "sleep 5");
+  const version = 'case "$*" in *-version*) exec ffmpeg "$@";; esac';
+  const filtersFail = await script("filters-fail", `${version}\necho 'no filters here' >&2\nexit 1`);
+  const encodersHang = await script(
+    "encoders-hang",
+    `${version}\ncase "$*" in *-encoders*) sleep 5;; esac\nexec ffmpeg "$@"`,
+  );
+  const noModel = await script("no-model", 'exec pocketsphinx_continuous -hmm /nonexistent/model "$@"');
+  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(LESSON)});`);
+  const out = `${dir}/out`;
+  const env = (name: string, path: string) => ({
+    [name]: path,
+    REEL_PROGRAM_VERSIONS: "off",
+    REEL_PROBE_TIMEOUT: "1",
+  });
+  assertStopped(
+    await runCli(["render", file, "--out", out], { env: env("REEL_FFMPEG", hangs) }),
+    new RegExp(`✖ ffmpeg at ${hangs} did not answer \`${hangs} -version\` in 1 s: it hangs\n.*REEL_FFMPEG`),
+  );
+  // The flite voice is looked for among ffmpeg's filters.
+  const flite = await writeWorkflowFile(
+    `export default workflow(${JSON.stringify({ ...LESSON, voice: { provider: "flite", voice: "slt" } })});`,
+  );
+  assertStopped(
+    await runCli(["render", flite, "--out", out], { env: env("REEL_FFMPEG", filtersFail) }),
+    new RegExp(
+      `✖ ffmpeg at ${filtersFail} does not run: \`${filtersFail} -hide_banner -filters\` exited with code 1`,
+    ),
+  );
+  await Deno.copyFile("workflows/media/sample.mp4", `${dir}/clip.mp4`);
+  assertStopped(
+    await runCli(["variants", `${dir}/clip.mp4`, "--recipe", "web", "--out", out], {
+      env: env("REEL_FFMPEG", encodersHang),
+    }),
+    new RegExp(
+      `✖ ffmpeg at ${encodersHang} did not answer \`${encodersHang} -hide_banner -encoders\` in 1 s`,
+    ),
+  );
+  if (HAS_POCKETSPHINX) {
+    await Deno.copyFile("workflows/media/sample.mp4", `${dir}/talk.mp4`);
+    assertStopped(
+      await runCli(["transcribe", `${dir}/talk.mp4`, "--out", out], {
+        env: env("REEL_POCKETSPHINX", noModel),
+      }),
+      /✖ pocketsphinx at .*no-model does not run: .*does not contain acoustic model definition[^\n]*\n.*REEL_POCKETSPHINX/,
+    );
+  }
   assert.equal(await listFolder(out), null);
 });
 

@@ -1,0 +1,142 @@
+/**
+ * Asking a local program about itself (its version, its filters or encoders, what it loads, a one-frame test): one
+ * that fails, or does not answer in {@linkcode probeTimeoutMs}, is bad input, named with what to do. Before, a
+ * broken pocketsphinx or an ffmpeg whose `-filters` failed ended in a stack trace (exit 1), and one that hung (a
+ * wrapper script waiting on something) held every command silently for good.
+ * @module
+ */
+import { InputError } from "../core/errors.ts";
+import { ProcessError, type ProcessResult, runProcess } from "./run_process.ts";
+
+/** What to do about a broken program, by the name reel knows it by. */
+export const PROGRAM_REPAIR: Readonly<Record<string, string>> = {
+  ffmpeg: "Reinstall it with sudo apt-get install ffmpeg, or point REEL_FFMPEG at a working ffmpeg",
+  ffprobe: "Reinstall it with sudo apt-get install ffmpeg, or point REEL_FFPROBE at a working ffprobe",
+  "espeak-ng":
+    "Reinstall it with sudo apt-get install espeak-ng, or point REEL_ESPEAK at a working espeak-ng",
+  pocketsphinx: "Reinstall it with sudo apt-get install pocketsphinx pocketsphinx-en-us, or point " +
+    "REEL_POCKETSPHINX at a working pocketsphinx_continuous",
+};
+
+/**
+ * How long a program may take to answer a question about itself, in ms: `REEL_PROBE_TIMEOUT` seconds, else 30 s
+ * (the slowest answer measured here is pocketsphinx's, 0.4 s; a GPU's encoder test took 0.6 s).
+ *
+ * @param env Reads environment variables. @default Deno.env.get
+ * @returns Milliseconds.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { probeTimeoutMs } from "./probe_program.ts";
+ * assert.equal(probeTimeoutMs(() => undefined), 30_000);
+ * assert.equal(probeTimeoutMs(() => "2.5"), 2_500);
+ * ```
+ */
+export function probeTimeoutMs(env: (name: string) => string | undefined = Deno.env.get): number {
+  const seconds = Number(env("REEL_PROBE_TIMEOUT") || 30);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 30_000;
+}
+
+/** Options for {@linkcode probeProgram}. */
+export interface ProbeProgramOptions {
+  /** What messages call the program (`ffmpeg`, `pocketsphinx`): its repair hint is {@linkcode PROGRAM_REPAIR}'s. */
+  name: string;
+  /** Kills it (the run's cancel); its timeout is the probe's own. */
+  signal?: AbortSignal;
+  /** Its environment's additions. */
+  env?: Record<string, string>;
+}
+
+/**
+ * Runs a program to ask it about itself.
+ *
+ * @param program The executable.
+ * @param args The question, e.g. `["-hide_banner", "-filters"]`.
+ * @param options Its name for messages, the signal, the environment.
+ * @returns Its stdout and stderr.
+ * @throws {InputError} When it exits with an error, cannot be executed, or does not answer in time, naming it and
+ * what to do; the signal's reason when the signal aborts.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { InputError } from "../core/errors.ts";
+ * import { probeProgram } from "./probe_program.ts";
+ * await assert.rejects(probeProgram("false", [], { name: "false" }), InputError);
+ * ```
+ */
+export async function probeProgram(
+  program: string,
+  args: readonly string[],
+  options: ProbeProgramOptions,
+): Promise<ProcessResult> {
+  const { name, signal, env } = options;
+  try {
+    return await runWithin(program, args, { signal, env });
+  } catch (error) {
+    const asked = `\`${program} ${args.join(" ")}\``;
+    const hint = PROGRAM_REPAIR[name] ?? "Reinstall it, or point reel at a working one";
+    if (error instanceof ProbeTimeoutError) {
+      throw new InputError(`${name} at ${program} did not answer ${asked} in ${error.seconds} s: it hangs`, {
+        where: program,
+        hint,
+        cause: error,
+      });
+    }
+    if (!(error instanceof ProcessError)) throw error;
+    const why = error.code === 126 || error.code === 127
+      ? "it cannot be executed (not a program, or its interpreter is missing)"
+      : `${asked} ${error.message.slice(error.message.indexOf("exited"))}`;
+    throw new InputError(`${name} at ${program} does not run: ${why}`, {
+      where: program,
+      hint,
+      cause: error,
+    });
+  }
+}
+
+/** A program asked about itself gave no answer in {@linkcode probeTimeoutMs}. */
+export class ProbeTimeoutError extends Error {
+  /** @param seconds The time it was given. */
+  constructor(readonly seconds: number) {
+    super(`No answer in ${seconds} s`);
+    this.name = "ProbeTimeoutError";
+  }
+}
+
+/**
+ * Runs a program for at most {@linkcode probeTimeoutMs}. At the time it is killed and the wait ends at once: a
+ * child of its own (a wrapper script's `sleep`) would hold its output open, and the wait with it, for good.
+ *
+ * @param program The executable.
+ * @param args Its arguments.
+ * @param options The signal (the run's cancel) and the environment's additions.
+ * @returns Its stdout and stderr.
+ * @throws {ProbeTimeoutError} When it has not ended in time; what `runProcess` throws otherwise.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runWithin } from "./probe_program.ts";
+ * assert.equal(new TextDecoder().decode((await runWithin("echo", ["hi"])).stdout), "hi\n");
+ * ```
+ */
+export async function runWithin(
+  program: string,
+  args: readonly string[],
+  options: { signal?: AbortSignal; env?: Record<string, string> } = {},
+): Promise<ProcessResult> {
+  const ms = probeTimeoutMs();
+  const timeout = AbortSignal.timeout(ms);
+  const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
+  const running = runProcess(program, args, { signal, env: options.env });
+  running.catch(() => {}); // a late failure after the time is up is no one's to hear
+  const late = new Promise<never>((_, reject) => {
+    const expire = () => reject(new ProbeTimeoutError(ms / 1000));
+    if (timeout.aborted) expire();
+    else timeout.addEventListener("abort", expire, { once: true });
+  });
+  late.catch(() => {});
+  return await Promise.race([running, late]);
+}
