@@ -204,6 +204,29 @@ export function ffmpegWords(stderr: string, options: { lines?: number; named?: b
 }
 
 /**
+ * Why ffprobe could not read a file, in the user's words: an MP4 without its index (its `moov`, written last unless
+ * the file was made for streaming) is cut short or still being written (before: `[mov,mp4,m4a,3gp,3g2,mj2 @
+ * 0x55…] moov atom not found`); else ffmpeg's first words, without the logger's prefix.
+ *
+ * @param stderr What ffprobe wrote on stderr.
+ * @returns The sentence.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { unreadableMediaWords } from "./ffmpeg.ts";
+ * assert.match(unreadableMediaWords("[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55d0] moov atom not found\n"), /^it has no index/);
+ * assert.equal(unreadableMediaWords("x.mp3: Invalid data found when processing input\n"), "x.mp3: Invalid data found when processing input");
+ * ```
+ */
+export function unreadableMediaWords(stderr: string): string {
+  if (/moov atom not found/.test(stderr)) {
+    return "it has no index (its moov box): it is cut short, as a partial download or copy is, or still being written";
+  }
+  return ffmpegWords(stderr);
+}
+
+/**
  * What ffmpeg's MP4/MOV reader says on stderr, and exits 0, when a file's data ends before its index does (an MP4
  * cut after its moov, a partial download): what it decoded is a part, not the file.
  */

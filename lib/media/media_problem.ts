@@ -6,7 +6,7 @@
  */
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { cutShort } from "./cut_short.ts";
-import { ffmpegWords, fileInput, probeMedia, runFfmpegSaying } from "./ffmpeg.ts";
+import { ffmpegWords, fileInput, probeMedia, runFfmpegSaying, unreadableMediaWords } from "./ffmpeg.ts";
 import { ProcessError } from "./run_process.ts";
 
 /** Options for {@linkcode mediaProblem}. */
@@ -61,8 +61,8 @@ export async function mediaProblem(
     streams = (await probeMedia(paths, file, { signal })).streams;
   } catch (error) {
     if (error instanceof ProcessError) {
-      const said = error.stderr.trim().split("\n").at(-1) ?? "";
-      return `Cannot read ${file} as ${needs}${said === "" ? "" : ` (ffprobe: ${said})`}`;
+      const said = unreadableMediaWords(error.stderr).replace(`${file}: `, "");
+      return `Cannot read ${file} as ${needs}${said === "" ? "" : `: ${said}`}`;
     }
     if (!(error instanceof RangeError)) throw error;
     // ffprobe read the file but found no duration: a still in a format other than PNG or JPEG (WebP, BMP) has none,

@@ -159,6 +159,10 @@ Deno.test("an input cut short (MP4 after its index, Matroska), empty, without pi
   const mkv = await Deno.readFile(`${dir}/whole.mkv`);
   await Deno.writeFile(`${dir}/partial.mkv`, mkv.subarray(0, Math.floor(mkv.length * 0.6)));
   await Deno.writeFile(`${dir}/empty.mp4`, new Uint8Array());
+  // Its index last, as most cameras' and ffmpeg's own files are: cut, it has none (before: ffprobe's
+  // "[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55…] moov atom not found").
+  const plain = await Deno.readFile(`${dir}/whole.mp4`);
+  await Deno.writeFile(`${dir}/unindexed.mp4`, plain.subarray(0, Math.floor(plain.length / 2)));
   await runFfmpeg(await findFfmpeg(), ["-f", "lavfi", "-i", "sine=d=1", `${dir}/sound.mp3`]);
   await runFfmpeg(await findFfmpeg(), [
     "-f",
@@ -176,7 +180,16 @@ Deno.test("an input cut short (MP4 after its index, Matroska), empty, without pi
   const end = mdat - 4 + new DataView(damaged.buffer).getUint32(mdat - 4);
   for (let k = mdat + 100; k < Math.min(mdat + 3000, end); k++) damaged[k]! ^= 0x55;
   await Deno.writeFile(`${dir}/damaged.mp4`, damaged);
-  const inputs = ["cut.mp4", "partial.mkv", "empty.mp4", "sound.mp3", "still.png", "damaged.mp4", "fast.mp4"];
+  const inputs = [
+    "cut.mp4",
+    "partial.mkv",
+    "empty.mp4",
+    "unindexed.mp4",
+    "sound.mp3",
+    "still.png",
+    "damaged.mp4",
+    "fast.mp4",
+  ];
   const result = await runCli(["variants", ...inputs, "--recipe", "web", "--out", "out"], { cwd: dir });
   assert.equal(result.code, 1, result.stderr);
   // Before: the Matroska file made a shorter output, exit 0; the MP4 failed only at its encode; the empty file was
@@ -188,6 +201,10 @@ Deno.test("an input cut short (MP4 after its index, Matroska), empty, without pi
     ],
     ["partial/probe", "partial\\.mkv is cut short: its data ends before its header says"],
     ["empty/probe", "Cannot read empty\\.mp4: it is empty \\(0 bytes\\)"],
+    [
+      "unindexed/probe",
+      "Cannot read unindexed\\.mp4: it has no index \\(its moov box\\): it is cut short, as a",
+    ],
     // Before: "It has no video stream"; a still, "ffprobe found no duration".
     ["sound/probe", "Cannot read sound\\.mp3: it holds sound only, no pictures"],
     ["still/probe", "Cannot read still\\.png: it is a still image \\(png\\), not a video"],

@@ -4,7 +4,7 @@
  * @module
  */
 import { COMMAND_LINE, InputError } from "../../core/errors.ts";
-import { probeMedia, type ProbeResult } from "../../media/ffmpeg.ts";
+import { probeMedia, type ProbeResult, unreadableMediaWords } from "../../media/ffmpeg.ts";
 import { requirePocketsphinx } from "../../media/pocketsphinx.ts";
 import { cutShort } from "../../media/cut_short.ts";
 import { decodeProblem, PROBES_IN_FLIGHT } from "../../media/media_problem.ts";
@@ -108,7 +108,10 @@ export async function probeRecording(
     probed = await probeMedia(context.ffmpeg, file.input, { signal: context.signal });
   } catch (error) {
     if (!(error instanceof ProcessError || error instanceof RangeError)) throw error;
-    throw new InputError(`Cannot read ${file.input} as audio or video: ${error.message}`, {
+    const why = error instanceof ProcessError
+      ? unreadableMediaWords(error.stderr).replace(`${file.input}: `, "") || error.message
+      : error.message;
+    throw new InputError(`Cannot read ${file.input} as audio or video: ${why}`, {
       where,
       hint: "Give an audio or video file that ffmpeg reads",
       cause: error,

@@ -7,6 +7,7 @@
  */
 import { UnrecoverableError } from "../../../core/errors.ts";
 import { cutShort } from "../../../media/cut_short.ts";
+import { unreadableMediaWords } from "../../../media/ffmpeg.ts";
 import { decodeProblem } from "../../../media/media_problem.ts";
 import { ProcessError, runProcess } from "../../../media/run_process.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
@@ -172,7 +173,11 @@ export const probeInputStep: StepKindDefinition = {
       probed = parseProbe(new TextDecoder().decode(stdout));
     } catch (error) {
       if (error instanceof ProcessError || error instanceof UnrecoverableError) {
-        throw new UnrecoverableError(`Cannot read ${name}: ${error.message}`, { cause: error });
+        // ffprobe's words without its logger's prefix and the file's path (named here as given).
+        const why = error instanceof ProcessError
+          ? unreadableMediaWords(error.stderr).replace(`${path}: `, "") || error.message
+          : error.message;
+        throw new UnrecoverableError(`Cannot read ${name}: ${why}`, { cause: error });
       }
       throw error;
     }
