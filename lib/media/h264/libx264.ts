@@ -172,7 +172,9 @@ function openLibrary(path: string): { symbols: Library; identity: string | null 
     } catch (error) {
       // Deno says "Could not open library" or "Failed to register symbol" (another architecture, another build, no
       // --allow-ffi): the reason is kept for the toolchain and `reel doctor`, and ffmpeg encodes the stills.
-      library = { problem: `${path} cannot be opened: ${(error as Error).message}` };
+      // Deno 2.9 says its "Could not open library: " twice, the loader's reason after it: said once, by it.
+      const why = (error as Error).message.replace(/^(Could not open library: )+/, "").replace(`${path}: `, "");
+      library = { problem: `${path} cannot be opened: ${why}` };
     }
     opened.set(path, library);
   }
