@@ -173,7 +173,10 @@ function openLibrary(path: string): { symbols: Library; identity: string | null 
       // Deno says "Could not open library" or "Failed to register symbol" (another architecture, another build, no
       // --allow-ffi): the reason is kept for the toolchain and `reel doctor`, and ffmpeg encodes the stills.
       // Deno 2.9 says its "Could not open library: " twice, the loader's reason after it: said once, by it.
-      const why = (error as Error).message.replace(/^(Could not open library: )+/, "").replace(`${path}: `, "");
+      const why = (error as Error).message.replace(/^(Could not open library: )+/, "").replace(
+        `${path}: `,
+        "",
+      );
       library = { problem: `${path} cannot be opened: ${why}` };
     }
     opened.set(path, library);
