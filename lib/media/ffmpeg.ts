@@ -217,13 +217,18 @@ export function ffmpegWords(stderr: string, options: { lines?: number; named?: b
  * import { unreadableMediaWords } from "./ffmpeg.ts";
  * assert.match(unreadableMediaWords("[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55d0] moov atom not found\n"), /^it has no index/);
  * assert.equal(unreadableMediaWords("x.mp3: Invalid data found when processing input\n"), "x.mp3: Invalid data found when processing input");
+ * assert.match(unreadableMediaWords("[mov @ 0x5] error reading header\nc.mp4: End of file\n"), /^it ends inside its header/);
  * ```
  */
 export function unreadableMediaWords(stderr: string): string {
   if (/moov atom not found/.test(stderr)) {
     return "it has no index (its moov box): it is cut short, as a partial download or copy is, or still being written";
   }
-  return ffmpegWords(stderr);
+  // Cut inside its header or index: ffprobe's first line is "error reading header", its last "…: End of file".
+  if (/: End of file$/m.test(stderr)) {
+    return "it ends inside its header: it is cut short, as a partial download is";
+  }
+  return ffmpegWords(stderr).replace(/\.$/, "");
 }
 
 /**

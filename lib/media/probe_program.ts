@@ -20,10 +20,12 @@ export const PROGRAM_REPAIR: Readonly<Record<string, string>> = {
 
 /**
  * How long a program may take to answer a question about itself, in ms: `REEL_PROBE_TIMEOUT` seconds, else 30 s
- * (the slowest answer measured here is pocketsphinx's, 0.4 s; a GPU's encoder test took 0.6 s).
+ * (the slowest answer measured here is pocketsphinx's, 0.4 s; a GPU's encoder test took 0.6 s). At most 24 days, the
+ * longest a timer waits (a longer one fired at once: every program "hung").
  *
  * @param env Reads environment variables. @default Deno.env.get
  * @returns Milliseconds.
+ * @throws {InputError} When the variable is not a positive number of seconds.
  *
  * @example
  * ```ts
@@ -31,11 +33,21 @@ export const PROGRAM_REPAIR: Readonly<Record<string, string>> = {
  * import { probeTimeoutMs } from "./probe_program.ts";
  * assert.equal(probeTimeoutMs(() => undefined), 30_000);
  * assert.equal(probeTimeoutMs(() => "2.5"), 2_500);
+ * assert.equal(probeTimeoutMs(() => "99999999"), 2 ** 31 - 1);
+ * assert.throws(() => probeTimeoutMs(() => "60s"), /REEL_PROBE_TIMEOUT/);
  * ```
  */
 export function probeTimeoutMs(env: (name: string) => string | undefined = Deno.env.get): number {
-  const seconds = Number(env("REEL_PROBE_TIMEOUT") || 30);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 30_000;
+  const given = env("REEL_PROBE_TIMEOUT");
+  if (given === undefined || given === "") return 30_000;
+  const seconds = Number(given);
+  if (!(seconds > 0) || !Number.isFinite(seconds)) {
+    throw new InputError(`REEL_PROBE_TIMEOUT is not a number of seconds: ${given}`, {
+      hint:
+        "Give the seconds a program may take to answer, e.g. REEL_PROBE_TIMEOUT=60, or leave it out for 30",
+    });
+  }
+  return Math.min(Math.round(seconds * 1000), 2 ** 31 - 1);
 }
 
 /** Options for {@linkcode probeProgram}. */
@@ -80,13 +92,18 @@ export async function probeProgram(
     if (error instanceof ProbeTimeoutError) {
       throw new InputError(`${name} at ${program} did not answer ${asked} in ${error.seconds} s: it hangs`, {
         where: program,
-        hint,
+        // A slow machine's working program is not told only to be reinstalled (review).
+        hint: `${hint}; or give it longer with REEL_PROBE_TIMEOUT (seconds)`,
         cause: error,
       });
     }
     if (!(error instanceof ProcessError)) throw error;
+    // A wrapper whose target is gone exits 127 too: what its shell said names the target (review).
+    const said = error.stderr.trim().split("\n")[0] ?? "";
     const why = error.code === 126 || error.code === 127
-      ? "it cannot be executed (not a program, or its interpreter is missing)"
+      ? `it cannot be executed (not a program, or its interpreter is missing)${
+        said === "" ? "" : `: ${said}`
+      }`
       : `${asked} ${error.message.slice(error.message.indexOf("exited"))}`;
     throw new InputError(`${name} at ${program} does not run: ${why}`, {
       where: program,
@@ -132,11 +149,22 @@ export async function runWithin(
   const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
   const running = runProcess(program, args, { signal, env: options.env });
   running.catch(() => {}); // a late failure after the time is up is no one's to hear
+  // Ends the wait at the time, or at the caller's cancel (said as the cancel, not as a hang), whatever holds the pipes.
+  let expire = () => {};
+  let cancel = () => {};
   const late = new Promise<never>((_, reject) => {
-    const expire = () => reject(new ProbeTimeoutError(ms / 1000));
-    if (timeout.aborted) expire();
-    else timeout.addEventListener("abort", expire, { once: true });
+    expire = () => reject(new ProbeTimeoutError(ms / 1000));
+    cancel = () => reject(options.signal!.reason);
   });
   late.catch(() => {});
-  return await Promise.race([running, late]);
+  if (options.signal?.aborted) cancel();
+  else if (timeout.aborted) expire();
+  timeout.addEventListener("abort", expire, { once: true });
+  options.signal?.addEventListener("abort", cancel, { once: true });
+  try {
+    return await Promise.race([running, late]);
+  } finally {
+    timeout.removeEventListener("abort", expire);
+    options.signal?.removeEventListener("abort", cancel);
+  }
 }

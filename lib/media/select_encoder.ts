@@ -8,7 +8,7 @@ import { InputError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { ffmpegWords } from "./ffmpeg.ts";
 import { probeProgram, ProbeTimeoutError, runWithin } from "./probe_program.ts";
-import { ProcessError } from "./run_process.ts";
+import { ProcessError, runProcess } from "./run_process.ts";
 import {
   HARDWARE_ENCODERS,
   knownEncoder,
@@ -117,8 +117,9 @@ export async function testEncoder(
     threads: null,
   });
   try {
-    // A device that never answers (a driver stuck) is an encoder that does not work here, not a hung run.
-    await runWithin(paths.ffmpeg, [
+    // A device that never answers (a driver stuck) is an encoder that does not work here, not a hung run; a
+    // software encoder has no device, and a loaded machine's slow test is no reason to leave it (review).
+    await (encoder.hardware ? runWithin : runProcess)(paths.ffmpeg, [
       "-hide_banner",
       "-nostdin",
       "-loglevel",

@@ -174,10 +174,12 @@ export async function runAttempts(
     // says why.
     const waitMs = decision === null ? 0 : Math.max(decision.delayMs, decision.rateLimitedForMs ?? 0);
     // A server that keeps answering 429 is left, and the message says how often it was asked.
-    // So does a step that failed again after its retries (a 500 each time said only the last answer).
+    // So does a step that failed again after its retries (a 500 each time said only the last answer); one that
+    // stopped at an error no retry mends (a 400 after a 500) did not give up.
+    const ranOut = decision?.sort === "failure" || decision?.sort === "crash";
     const said = decision?.sort === "rate-limited" && !retrying
       ? `${message} (gave up after ${counts.rateLimited} answers of 429)`
-      : !retrying && attempt > 1
+      : !retrying && ranOut && attempt > 1
       ? `${message} (gave up after ${attempt} attempts)`
       : retrying && waitMs >= 1000
       ? `${message} (next attempt in ${Math.round(waitMs / 1000)} s)`

@@ -9,6 +9,7 @@ import { COMMAND_LINE, WorkflowError } from "../../lib/core/errors.ts";
 import { isMissing } from "../../lib/core/exists.ts";
 import { POCKETSPHINX_MEMORY, transcribeWorkers } from "../../lib/jobs/transcribe/transcribe_workers.ts";
 import { findFfmpeg, probeMedia } from "../../lib/media/ffmpeg.ts";
+import { engineProbes } from "../../lib/plan/engine_probes.ts";
 import { ProcessError } from "../../lib/media/run_process.ts";
 import { planResolved } from "../../lib/run/load_plan.ts";
 import { renderLoaded } from "../../lib/run/render_workflows.ts";
@@ -132,6 +133,9 @@ async function resolveCommandLine(
 async function sizeWorkers(workflow: ResolvedWorkflow): Promise<number> {
   const files = workflow.jobs.transcribe?.files ?? [];
   const ffmpeg = await findFfmpeg();
+  // Asked of ffmpeg and ffprobe first, under a time limit (as the plan asks them after): an ffprobe that hangs stops
+  // the command, exit 2 (before, the probes below waited on it for good).
+  await engineProbes.ffmpeg(ffmpeg);
   let chunks = 0;
   for (const file of files) {
     try {

@@ -85,7 +85,8 @@ Deno.test("an image provider that always answers a corrupt PNG fails the step na
     assert.equal(server.requests, 3, "1 attempt + 2 retries");
     assert.equal(
       result.errors.get("v1/s1/image"),
-      `images: returned a damaged image: the PNG is corrupt (bad checksum in its IHDR chunk) (${CORRUPT.length} bytes)`,
+      `images: returned a damaged image: the PNG is corrupt (bad checksum in its IHDR chunk) (${CORRUPT.length} bytes) ` +
+        "(gave up after 3 attempts)",
     );
     assert.deepEqual(await storedFiles(dir), []);
   } finally {

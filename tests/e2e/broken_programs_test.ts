@@ -80,13 +80,14 @@ Deno.test("a program that hangs, or fails past its version, stops render, varian
     await Deno.writeTextFile(`${dir}/${name}`, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
     return `${dir}/${name}`;
   };
-  // Its child outlives it when it is killed, and holds its output: the wait must end at the time all the same.
-  const hangs = await script("hangs", "sleep 5");
+  // Its child outlives it when it is killed, and holds its output: the wait must end at the time all the same. The
+  // time is 5 s, not 1: a real ffmpeg's or espeak-ng's answer took over a second in a loaded test run (review).
+  const hangs = await script("hangs", "sleep 30");
   const version = 'case "$*" in *-version*) exec ffmpeg "$@";; esac';
   const filtersFail = await script("filters-fail", `${version}\necho 'no filters here' >&2\nexit 1`);
   const encodersHang = await script(
     "encoders-hang",
-    `${version}\ncase "$*" in *-encoders*) sleep 5;; esac\nexec ffmpeg "$@"`,
+    `${version}\ncase "$*" in *-encoders*) sleep 30;; esac\nexec ffmpeg "$@"`,
   );
   const noModel = await script("no-model", 'exec pocketsphinx_continuous -hmm /nonexistent/model "$@"');
   const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(LESSON)});`);
@@ -94,11 +95,11 @@ Deno.test("a program that hangs, or fails past its version, stops render, varian
   const env = (name: string, path: string) => ({
     [name]: path,
     REEL_PROGRAM_VERSIONS: "off",
-    REEL_PROBE_TIMEOUT: "1",
+    REEL_PROBE_TIMEOUT: "5",
   });
   assertStopped(
     await runCli(["render", file, "--out", out], { env: env("REEL_FFMPEG", hangs) }),
-    new RegExp(`✖ ffmpeg at ${hangs} did not answer \`${hangs} -version\` in 1 s: it hangs\n.*REEL_FFMPEG`),
+    new RegExp(`✖ ffmpeg at ${hangs} did not answer \`${hangs} -version\` in 5 s: it hangs\n.*REEL_FFMPEG`),
   );
   // The flite voice is looked for among ffmpeg's filters.
   const flite = await writeWorkflowFile(
@@ -116,11 +117,16 @@ Deno.test("a program that hangs, or fails past its version, stops render, varian
       env: env("REEL_FFMPEG", encodersHang),
     }),
     new RegExp(
-      `✖ ffmpeg at ${encodersHang} did not answer \`${encodersHang} -hide_banner -encoders\` in 1 s`,
+      `✖ ffmpeg at ${encodersHang} did not answer \`${encodersHang} -hide_banner -encoders\` in 5 s`,
     ),
   );
   if (HAS_POCKETSPHINX) {
     await Deno.copyFile("workflows/media/sample.mp4", `${dir}/talk.mp4`);
+    // transcribe asked ffprobe of its recordings before anything else, and waited on it for good (review).
+    assertStopped(
+      await runCli(["transcribe", `${dir}/talk.mp4`, "--out", out], { env: env("REEL_FFPROBE", hangs) }),
+      new RegExp(`✖ ffprobe at ${hangs} did not answer \`${hangs} -version\` in 5 s: it hangs`),
+    );
     assertStopped(
       await runCli(["transcribe", `${dir}/talk.mp4`, "--out", out], {
         env: env("REEL_POCKETSPHINX", noModel),
