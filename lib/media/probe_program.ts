@@ -145,26 +145,31 @@ export async function runWithin(
   options: { signal?: AbortSignal; env?: Record<string, string> } = {},
 ): Promise<ProcessResult> {
   const ms = probeTimeoutMs();
-  const timeout = AbortSignal.timeout(ms);
-  const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
+  // A timer of its own, cleared at the end: `AbortSignal.timeout`'s, once listened to, held a process that had its
+  // answer open for the whole time (a test's `deno eval` ended after 30 s).
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new ProbeTimeoutError(ms / 1000)), ms);
+  const signal = options.signal === undefined
+    ? timeout.signal
+    : AbortSignal.any([options.signal, timeout.signal]);
   const running = runProcess(program, args, { signal, env: options.env });
   running.catch(() => {}); // a late failure after the time is up is no one's to hear
   // Ends the wait at the time, or at the caller's cancel (said as the cancel, not as a hang), whatever holds the pipes.
   let expire = () => {};
   let cancel = () => {};
   const late = new Promise<never>((_, reject) => {
-    expire = () => reject(new ProbeTimeoutError(ms / 1000));
+    expire = () => reject(timeout.signal.reason);
     cancel = () => reject(options.signal!.reason);
   });
   late.catch(() => {});
   if (options.signal?.aborted) cancel();
-  else if (timeout.aborted) expire();
-  timeout.addEventListener("abort", expire, { once: true });
+  timeout.signal.addEventListener("abort", expire, { once: true });
   options.signal?.addEventListener("abort", cancel, { once: true });
   try {
     return await Promise.race([running, late]);
   } finally {
-    timeout.removeEventListener("abort", expire);
+    clearTimeout(timer);
+    timeout.signal.removeEventListener("abort", expire);
     options.signal?.removeEventListener("abort", cancel);
   }
 }
