@@ -206,21 +206,23 @@ export function ffmpegWords(stderr: string, options: { lines?: number; named?: b
 /**
  * Why ffprobe could not read a file, in the user's words: an MP4 without its index (its `moov`, written last unless
  * the file was made for streaming) is cut short or still being written (before: `[mov,mp4,m4a,3gp,3g2,mj2 @
- * 0x55…] moov atom not found`); else ffmpeg's first words, without the logger's prefix.
+ * 0x55…] moov atom not found`); one cut inside its header says so; else ffmpeg's first words, without the logger's
+ * prefix, the file's path (its caller names it as given) and a last period.
  *
  * @param stderr What ffprobe wrote on stderr.
- * @returns The sentence.
+ * @param file The file it was asked about.
+ * @returns The sentence; empty when ffprobe said nothing.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { unreadableMediaWords } from "./ffmpeg.ts";
- * assert.match(unreadableMediaWords("[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55d0] moov atom not found\n"), /^it has no index/);
- * assert.equal(unreadableMediaWords("x.mp3: Invalid data found when processing input\n"), "x.mp3: Invalid data found when processing input");
- * assert.match(unreadableMediaWords("[mov @ 0x5] error reading header\nc.mp4: End of file\n"), /^it ends inside its header/);
+ * assert.match(unreadableMediaWords("[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55d0] moov atom not found\n", "a.mp4"), /^it has no index/);
+ * assert.equal(unreadableMediaWords("x.mp3: Invalid data found when processing input\n", "x.mp3"), "Invalid data found when processing input");
+ * assert.match(unreadableMediaWords("[mov @ 0x5] error reading header\nc.mp4: End of file\n", "c.mp4"), /^it ends inside its header/);
  * ```
  */
-export function unreadableMediaWords(stderr: string): string {
+export function unreadableMediaWords(stderr: string, file: string): string {
   if (/moov atom not found/.test(stderr)) {
     return "it has no index (its moov box): it is cut short, as a partial download or copy is, or still being written";
   }
@@ -228,7 +230,7 @@ export function unreadableMediaWords(stderr: string): string {
   if (/: End of file$/m.test(stderr)) {
     return "it ends inside its header: it is cut short, as a partial download is";
   }
-  return ffmpegWords(stderr).replace(/\.$/, "");
+  return ffmpegWords(stderr).replace(`${file}: `, "").replace(/\.$/, "");
 }
 
 /**

@@ -61,7 +61,7 @@ export async function mediaProblem(
     streams = (await probeMedia(paths, file, { signal })).streams;
   } catch (error) {
     if (error instanceof ProcessError) {
-      const said = unreadableMediaWords(error.stderr).replace(`${file}: `, "");
+      const said = unreadableMediaWords(error.stderr, file);
       return `Cannot read ${file} as ${needs}${said === "" ? "" : `: ${said}`}`;
     }
     if (!(error instanceof RangeError)) throw error;

@@ -109,7 +109,7 @@ export async function probeRecording(
   } catch (error) {
     if (!(error instanceof ProcessError || error instanceof RangeError)) throw error;
     const why = error instanceof ProcessError
-      ? unreadableMediaWords(error.stderr).replace(`${file.input}: `, "") || error.message
+      ? unreadableMediaWords(error.stderr, file.input) || error.message
       : error.message;
     throw new InputError(`Cannot read ${file.input} as audio or video: ${why}`, {
       where,
