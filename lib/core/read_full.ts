@@ -30,3 +30,27 @@ export async function readFull(file: Deno.FsFile, into: Uint8Array): Promise<num
   }
   return read;
 }
+
+/**
+ * Reads a file's first bytes (to sniff what it is).
+ *
+ * @param path The file.
+ * @param length How many bytes at most.
+ * @returns Its first `length` bytes, fewer when it is shorter.
+ * @throws What `Deno.open` throws (`NotFound`…).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readHead } from "./read_full.ts";
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "abc");
+ * assert.deepEqual(await readHead(path, 2), new TextEncoder().encode("ab"));
+ * await Deno.remove(path);
+ * ```
+ */
+export async function readHead(path: string, length: number): Promise<Uint8Array> {
+  const head = new Uint8Array(length);
+  using file = await Deno.open(path, { read: true });
+  return head.subarray(0, await readFull(file, head));
+}

@@ -6,7 +6,7 @@
  */
 import type { WorkflowIssue } from "../core/errors.ts";
 import { isMissing } from "../core/exists.ts";
-import { readFull } from "../core/read_full.ts";
+import { readFull, readHead } from "../core/read_full.ts";
 import { sha256File } from "../core/sha256.ts";
 import { expandGlob, isGlob } from "./_glob.ts";
 
@@ -236,10 +236,8 @@ async function plainPath(path: string, takes?: FolderFilter): Promise<string[]> 
 /** Whether a file starts as an MPEG transport stream does: a sync byte (0x47) at 0 and at its second packet. */
 async function isTransportStream(path: string): Promise<boolean> {
   try {
-    using file = await Deno.open(path, { read: true });
-    const start = new Uint8Array(189);
-    const read = await readFull(file, start);
-    return read > 0 && start[0] === 0x47 && (read < 189 || start[188] === 0x47);
+    const start = await readHead(path, 189);
+    return start.length > 0 && start[0] === 0x47 && (start.length < 189 || start[188] === 0x47);
   } catch (error) {
     // Gone since the folder was listed: not taken. One that cannot be read is taken, and its probe names it.
     if (error instanceof Deno.errors.NotFound) return false;

@@ -4,6 +4,7 @@
  * @module
  */
 import type { WorkflowIssue } from "../../core/errors.ts";
+import { readHead } from "../../core/read_full.ts";
 import { captionFont } from "../../media/caption_font.ts";
 import { fontForText, textFontIdentity } from "../../providers/local/slides/font_for_text.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
@@ -276,8 +277,5 @@ async function chooseCaptionFonts(
 /** A PNG or JPEG is a still; anything else (a video, a stream) is played as a clip. */
 async function isStill(path: string, identity: string): Promise<boolean> {
   if (identity.startsWith("stream:")) return false;
-  const head = new Uint8Array(8);
-  using file = await Deno.open(path, { read: true });
-  await file.read(head);
-  return sniffImage(head) !== null;
+  return sniffImage(await readHead(path, 8)) !== null;
 }

@@ -7,7 +7,7 @@ import { type CaptionFont, captionFont } from "../../media/caption_font.ts";
 import { expandInputFiles, type InputFile, VIDEO_FILES } from "../../schema/input_files.ts";
 import { isMissing } from "../../core/exists.ts";
 import { mapBounded } from "../../core/map_bounded.ts";
-import { readFull } from "../../core/read_full.ts";
+import { readHead } from "../../core/read_full.ts";
 import { seeksByIndex } from "../../media/sniff_media.ts";
 import { closestName } from "../../core/closest_name.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
@@ -128,10 +128,8 @@ export async function resolveVariants(
  */
 async function trimByDecoding(file: InputFile): Promise<boolean> {
   if (!file.identity.startsWith("sha256:")) return false;
-  const head = new Uint8Array(16);
   try {
-    using handle = await Deno.open(file.path, { read: true });
-    return !seeksByIndex(head.subarray(0, await readFull(handle, head)));
+    return !seeksByIndex(await readHead(file.path, 16));
   } catch (error) {
     // Gone since it was digested: its probe says so.
     if (!isMissing(error)) throw error;
