@@ -201,3 +201,22 @@ Deno.test("an item ffmpeg once read as a frame-number pattern is marked in its c
       .cells;
   assert.deepEqual(cells.map((cell) => cell.literal), [undefined, true]);
 });
+
+Deno.test("captions on one baseline re-key the grids and strip chunks that show captions, and no other", async () => {
+  const dir = await itemsDir(6);
+  const line = (plan: Awaited<ReturnType<typeof planOf>>, id: string) =>
+    (plan.steps.find((step) => step.id === id)!.params as { captionLine?: string }).captionLine;
+  const grid = { id: "wall", layout: "grid", items: ["img000.png", "img001.png"], size: "320x180" };
+  const captioned = { ...grid, id: "named", items: [{ file: "img000.png", caption: "One" }, "img001.png"] };
+  const grids = await planOf(dir, [grid, captioned]);
+  assert.equal(line(grids, "montage/wall"), undefined, "no caption: its key as it was");
+  assert.equal(line(grids, "montage/named"), "baseline");
+  // A strip whose first item alone has a caption: the chunk that shows it re-keys, the one after it does not.
+  const items = ["img001.png", "img002.png", "img003.png", "img004.png", "img005.png"];
+  const strips = await planOf(dir, [{
+    ...strip,
+    items: [{ file: "img000.png", caption: "First" }, ...items],
+  }]);
+  assert.equal(line(strips, "montage/strip/chunk-1"), "baseline");
+  assert.equal(line(strips, "montage/strip/chunk-2"), undefined);
+});

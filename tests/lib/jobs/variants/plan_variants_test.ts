@@ -212,3 +212,27 @@ Deno.test("the outputs whose bytes the encode step's fixes changed name them in 
   assert.deepEqual(fixed("variants/a/film"), ["ntsc-rate"]);
   assert.deepEqual(fixed("variants/a/stream@90p"), ["hls-target"]);
 });
+
+Deno.test("a trim of an input without an index of keyframes is cut by decoding, named in its params; other outputs keep their keys", async () => {
+  const dir = await tempDir();
+  // An MP4's first box, and a transport stream's sync bytes, 188 bytes apart.
+  await Deno.writeFile(
+    `${dir}/a.mp4`,
+    new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode("ftypisom"), 0]),
+  );
+  const ts = new Uint8Array(400);
+  ts[0] = ts[188] = ts[376] = 0x47;
+  await Deno.writeFile(`${dir}/b.ts`, ts);
+  const recipes = [{ name: "cut", trim: { start: 1 } }, { name: "whole" }];
+  const workflow = await resolveWorkflow({ variants: [{ inputs: ["a.mp4", "b.ts"], recipes }] }, {
+    file: "w.ts",
+    moduleUrl: `file://${dir}/w.ts`,
+  });
+  const steps = planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN }).steps;
+  const fixed = (id: string) => (steps.find((step) => step.id === id)!.params as { fixed?: string[] }).fixed;
+  assert.deepEqual(fixed("variants/b/cut"), ["trim-by-decoding"]);
+  // No trim start, or an MP4 (seeked as before): no fix, the keys they had.
+  assert.equal(fixed("variants/b/whole"), undefined);
+  assert.equal(fixed("variants/a/cut"), undefined);
+  assert.equal(fixed("variants/a/whole"), undefined);
+});
