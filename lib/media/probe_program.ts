@@ -123,15 +123,14 @@ export class ProbeTimeoutError extends Error {
 }
 
 /**
- * Runs a program for at most {@linkcode probeTimeoutMs}: at the time it is killed (and `runProcess` ends the wait
- * when it has exited, whatever still holds its output).
+ * Runs a program for at most {@linkcode probeTimeoutMs}. At the time it is killed and the wait ends at once: a
+ * child of its own (a wrapper script's `sleep`) would hold its output open, and the wait with it, for good.
  *
  * @param program The executable.
  * @param args Its arguments.
  * @param options The signal (the run's cancel) and the environment's additions.
  * @returns Its stdout and stderr.
- * @throws {ProbeTimeoutError} When it has not ended in time; what `runProcess` throws otherwise (the cancel's
- * reason when the signal aborts).
+ * @throws {ProbeTimeoutError} When it has not ended in time; what `runProcess` throws otherwise.
  *
  * @example
  * ```ts
@@ -146,16 +145,31 @@ export async function runWithin(
   options: { signal?: AbortSignal; env?: Record<string, string> } = {},
 ): Promise<ProcessResult> {
   const ms = probeTimeoutMs();
-  // A timer of its own, cleared at the answer: `AbortSignal.timeout`'s, once listened to, held a process that had
-  // its answer open for the whole time (a test's `deno eval` ended after 30 s).
+  // A timer of its own, cleared at the end: `AbortSignal.timeout`'s, once listened to, held a process that had its
+  // answer open for the whole time (a test's `deno eval` ended after 30 s).
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new ProbeTimeoutError(ms / 1000)), ms);
   const signal = options.signal === undefined
     ? timeout.signal
     : AbortSignal.any([options.signal, timeout.signal]);
+  const running = runProcess(program, args, { signal, env: options.env });
+  running.catch(() => {}); // a late failure after the time is up is no one's to hear
+  // Ends the wait at the time, or at the caller's cancel (said as the cancel, not as a hang), whatever holds the pipes.
+  let expire = () => {};
+  let cancel = () => {};
+  const late = new Promise<never>((_, reject) => {
+    expire = () => reject(timeout.signal.reason);
+    cancel = () => reject(options.signal!.reason);
+  });
+  late.catch(() => {});
+  if (options.signal?.aborted) cancel();
+  timeout.signal.addEventListener("abort", expire, { once: true });
+  options.signal?.addEventListener("abort", cancel, { once: true });
   try {
-    return await runProcess(program, args, { signal, env: options.env });
+    return await Promise.race([running, late]);
   } finally {
     clearTimeout(timer);
+    timeout.signal.removeEventListener("abort", expire);
+    options.signal?.removeEventListener("abort", cancel);
   }
 }

@@ -146,14 +146,6 @@ export async function runProcess(
     }
   };
   signal?.addEventListener("abort", kill, { once: true });
-  // Killed, the child is waited for, not its pipes: a child of its own (a wrapper script's `sleep`) holds them open,
-  // and the wait for its output lasted as long as that child (a hung probe held the command for good).
-  let exited = () => {};
-  const killed = new Promise<never>((_, reject) => {
-    exited = () => void child.status.finally(() => reject(signal!.reason)).catch(() => {});
-  });
-  killed.catch(() => {});
-  signal?.addEventListener("abort", exited, { once: true });
   try {
     const finished = onStdout === null ? child.output() : streamed(child, { onStdout, kill });
     finished.catch(() => {}); // awaited below, after stdin is fed; this keeps an early rejection from going unhandled
@@ -165,7 +157,7 @@ export async function runProcess(
         feedError = error; // the child stopped reading: its exit code and stderr say why, if it failed
       }
     }
-    const output = await Promise.race([finished, killed]);
+    const output = await finished;
     signal?.throwIfAborted();
     const stderr = new TextDecoder().decode(output.stderr);
     if (guard !== null && !output.success) throwIfNotStarted(program, stderr);
@@ -174,7 +166,6 @@ export async function runProcess(
     return { stdout: output.stdout, stderr };
   } finally {
     signal?.removeEventListener("abort", kill);
-    signal?.removeEventListener("abort", exited);
   }
 }
 
