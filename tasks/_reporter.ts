@@ -4,6 +4,7 @@
  * @module
  */
 import { probeMedia } from "../lib/media/ffmpeg.ts";
+import { plural } from "../lib/core/plural.ts";
 import type { FfmpegPaths } from "../lib/core/ffmpeg_paths.ts";
 import type { Json } from "../lib/core/json.ts";
 import { JsonLines } from "../lib/report/json_lines.ts";
@@ -140,12 +141,23 @@ async function summarize(
   writeTextSync(Deno.stderr, text.endsWith("\n") ? text : `${text}\n`);
   // A transcript in which no word was heard is written, empty, and said: before, a silent recording (or the wrong
   // file) gave empty transcripts with nothing to tell them from a run that heard words.
+  // What a step's value warns of (an input ffmpeg could not wholly decode), each sentence once however many steps
+  // said it (every variant of one damaged input), with the first of them.
+  const warned = new Map<string, string[]>();
   for (const [step, artifact] of run.artifacts) {
     const value = artifact.value;
-    if (kindOf(step) !== "transcribe-merge" || typeof value !== "object" || value === null) continue;
-    if (!Array.isArray(value) && value.words === 0) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) continue;
+    if (kindOf(step) === "transcribe-merge" && value.words === 0) {
       writeTextSync(Deno.stderr, `⚠ ${step}: no words were heard (is the recording silent?)\n`);
     }
+    const warnings = Array.isArray(value.warnings) ? value.warnings : [];
+    for (const warning of warnings) {
+      if (typeof warning === "string") warned.set(warning, [...warned.get(warning) ?? [], step]);
+    }
+  }
+  for (const [warning, steps] of warned) {
+    const others = steps.length > 1 ? ` (and ${plural(steps.length - 1, "other step")})` : "";
+    writeTextSync(Deno.stderr, `⚠ ${steps[0]}${others}: ${warning}\n`);
   }
   // The run report: a timeline per worker, provider concurrency, 429s and retries, and this summary.
   const providers: Record<string, string> = {};

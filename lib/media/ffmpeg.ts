@@ -239,6 +239,56 @@ export function unreadableMediaWords(stderr: string, file: string): string {
  */
 export const PARTIAL_FILE: RegExp = /: partial file$/m;
 
+/**
+ * How often ffmpeg said, going on and exiting 0, that it could not decode part of an input: a packet it dropped
+ * (`Error while decoding stream #0:1: Invalid data found when processing input`) or a picture it patched from its
+ * neighbours (`[h264 @ 0x55…] concealing 812 DC, 812 AC, 812 MV errors in P frame`). More than none is a damaged
+ * file, and what ffmpeg made of it misses what those packets held.
+ *
+ * @param stderr What ffmpeg wrote on stderr (at `-loglevel error`).
+ * @returns The count; 0 for an input decoded whole.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeErrors } from "./ffmpeg.ts";
+ * const said = "[aac @ 0x55c9] Reserved bit set.\nError while decoding stream #0:0: Invalid data found when processing input\n";
+ * assert.equal(decodeErrors(said), 1);
+ * assert.equal(decodeErrors("[h264 @ 0x5f] concealing 80 DC, 80 AC, 80 MV errors in P frame\n"), 1);
+ * assert.equal(decodeErrors(""), 0);
+ * ```
+ */
+export function decodeErrors(stderr: string): number {
+  return stderr.match(DECODE_ERROR)?.length ?? 0;
+}
+
+const DECODE_ERROR = /^(?:Error while decoding stream #|\[\w+ @ 0x[0-9a-f]+\] concealing )/gm;
+
+/**
+ * The warning a step gives (in its value's `warnings`) for an input ffmpeg could not wholly decode.
+ *
+ * @param input The input, as the user named it.
+ * @param errors What {@linkcode decodeErrors} counted.
+ * @param missing What the output lacks for it, e.g. `the transcript misses what they held`.
+ * @returns The sentence.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { damagedInputWarning } from "./ffmpeg.ts";
+ * assert.equal(
+ *   damagedInputWarning("talk.m4a", 3, "the transcript misses what they held"),
+ *   "talk.m4a is damaged: ffmpeg could not decode 3 of its packets (a broken download or copy?), and the " +
+ *     "transcript misses what they held",
+ * );
+ * ```
+ */
+export function damagedInputWarning(input: string, errors: number, missing: string): string {
+  return `${input} is damaged: ffmpeg could not decode ${
+    errors === 1 ? "one" : errors
+  } of its packets (a broken download or copy?), and ${missing}`;
+}
+
 /** One stream of a probed media file. */
 export interface ProbedStream {
   /** `video`, `audio`, `subtitle`... */

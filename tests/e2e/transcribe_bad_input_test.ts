@@ -211,6 +211,53 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "a recording damaged in its middle is transcribed, and the run warns, naming it; before, nothing was said",
+  ignore: !HAS_POCKETSPHINX,
+  fn: async () => {
+    await new Deno.Command("espeak-ng", {
+      args: [
+        "-w",
+        `${dir}/story.wav`,
+        "the rain falls on the green hills and the river runs down to the sea",
+      ],
+    }).output();
+    await runFfmpeg(await findFfmpeg(), [
+      "-i",
+      `${dir}/story.wav`,
+      "-c:a",
+      "aac",
+      "-b:a",
+      "64k",
+      `${dir}/story.m4a`,
+    ]);
+    // Its middle third garbled: ffmpeg drops the packets there, goes on and exits 0.
+    const bytes = (await Deno.readFile(`${dir}/story.m4a`)).slice();
+    const mdat = new TextDecoder("latin1").decode(bytes).indexOf("mdat");
+    const end = mdat - 4 + new DataView(bytes.buffer).getUint32(mdat - 4);
+    const third = Math.floor((end - mdat) / 3);
+    for (let k = mdat + third; k < mdat + 2 * third; k++) bytes[k]! ^= 0x55;
+    await Deno.writeFile(`${dir}/torn.m4a`, bytes);
+    const out = `${dir}/out-${crypto.randomUUID()}`;
+    const run = await runCli(
+      ["transcribe", "torn.m4a", "story.m4a", "--out", out, "--cache", `${out}-cache`],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const warnings = run.stderr.split("\n").filter((line) => line.startsWith("⚠"));
+    assert.equal(warnings.length, 1, run.stderr);
+    assert.match(
+      warnings[0]!,
+      /^⚠ torn\/decode: \S*torn\.m4a is damaged: ffmpeg could not decode \d+ of its packets \(a broken download or copy\?\), and the transcript misses what they held$/,
+    );
+    assert.notEqual((await Deno.readTextFile(`${out}/torn.txt`)).trim(), "");
+    assert.notEqual((await Deno.readTextFile(`${out}/story.txt`)).trim(), "");
+  },
+});
+
+Deno.test({
   name: "a recording named twice is transcribed once",
   ignore: !HAS_POCKETSPHINX,
   fn: async () => {

@@ -220,6 +220,45 @@ Deno.test("an input cut short (MP4 after its index, Matroska), empty, without pi
   assert.ok(Math.abs((await probe(`${dir}/out/fast.web.mp4`)).duration - 3) < 0.1);
 });
 
+Deno.test("an input damaged in its middle is encoded, and the run warns once, naming it; before, nothing was said", async () => {
+  const dir = await tempDir("reel-variants-damaged-");
+  await makeTestVideo(`${dir}/whole.mp4`, { seconds: 3 });
+  await Deno.copyFile(`${dir}/whole.mp4`, `${dir}/intact.mp4`);
+  // Its middle third garbled: it probes well and its first keyframe decodes, but ffmpeg drops packets after it.
+  const damaged = (await Deno.readFile(`${dir}/whole.mp4`)).slice();
+  const mdat = new TextDecoder("latin1").decode(damaged).indexOf("mdat");
+  const end = mdat - 4 + new DataView(damaged.buffer).getUint32(mdat - 4);
+  const third = Math.floor((end - mdat) / 3);
+  for (let k = mdat + third; k < mdat + 2 * third; k++) damaged[k]! ^= 0x55;
+  await Deno.writeFile(`${dir}/damaged.mp4`, damaged);
+  const args = [
+    "variants",
+    "damaged.mp4",
+    "intact.mp4",
+    "--recipe",
+    "web",
+    "--recipe",
+    "square",
+    "--out",
+    "out",
+  ];
+  const result = await runCli(args, { cwd: dir });
+  assert.equal(result.code, 0, result.stderr);
+  const warnings = result.stderr.split("\n").filter((line) => line.startsWith("⚠"));
+  assert.equal(warnings.length, 1, result.stderr);
+  assert.match(
+    warnings[0]!,
+    /^⚠ variants\/damaged\/\w+ \(and 1 other step\): \S*damaged\.mp4 is damaged: ffmpeg could not decode \d+ of its packets \(a broken download or copy\?\), and the variant holds the last good picture, and silence, where they were$/,
+  );
+  for (const name of ["damaged.web.mp4", "damaged.square.mp4", "intact.web.mp4", "intact.square.mp4"]) {
+    assert.ok(Math.abs((await probe(`${dir}/out/${name}`)).duration - 3) < 0.1, name);
+  }
+  // Said again when the outputs come from the store.
+  const again = await runCli(args, { cwd: dir });
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.stderr.split("\n").filter((line) => line.startsWith("⚠")).join("\n"), warnings[0]);
+});
+
 Deno.test("a trim that starts in the input's last frame fails its output, naming the trim; before, an MP4 of sound alone, exit 0", async () => {
   const dir = await tempDir("reel-variants-trim-");
   await makeTestVideo(`${dir}/short.mp4`, { seconds: 0.5 });

@@ -4,7 +4,7 @@
  * @module
  */
 import { UnrecoverableError } from "../../../core/errors.ts";
-import { PARTIAL_FILE, runFfmpegSaying } from "../../../media/ffmpeg.ts";
+import { damagedInputWarning, decodeErrors, PARTIAL_FILE, runFfmpegSaying } from "../../../media/ffmpeg.ts";
 import { readWavLayout } from "../../../media/wav_pcm.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
@@ -13,9 +13,10 @@ import { outputPath } from "../../../steps/task_fields.ts";
 export const SPEECH_SAMPLE_RATE = 16_000;
 
 /**
- * Decodes `runtime.input` into its WAV artifact; its value is `{ duration, frames }`. A recording whose data ends
- * before its index says (an MP4 cut after its moov: a partial download) fails, not retried: ffmpeg decodes what is
- * there, says "partial file" and exits 0, and the transcript stopped where the bytes did.
+ * Decodes `runtime.input` into its WAV artifact; its value is `{ duration, frames }`, with `warnings` when ffmpeg
+ * could not decode part of it (a damaged file: the transcript is made of the rest, and the run says so). A recording
+ * whose data ends before its index says (an MP4 cut after its moov: a partial download) fails, not retried: ffmpeg
+ * decodes what is there, says "partial file" and exits 0, and the transcript stopped where the bytes did.
  */
 export const decodeStep: StepKindDefinition = {
   kind: "transcribe-decode",
@@ -60,6 +61,14 @@ export const decodeStep: StepKindDefinition = {
     }
     const layout = await readWavLayout(output);
     const frames = layout.dataBytes / (layout.channels * layout.bitsPerSample / 8);
-    return { duration: frames / layout.sampleRate, frames };
+    // Not in the version: the bytes are those made before, and a value stored before lacks only the warning.
+    const errors = decodeErrors(stderr);
+    return {
+      duration: frames / layout.sampleRate,
+      frames,
+      ...errors > 0
+        ? { warnings: [damagedInputWarning(input, errors, "the transcript misses what they held")] }
+        : {},
+    };
   },
 };

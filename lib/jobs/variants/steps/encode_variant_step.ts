@@ -6,7 +6,13 @@
  */
 import { UnrecoverableError } from "../../../core/errors.ts";
 import type { Json } from "../../../core/json.ts";
-import { fileInput, PARTIAL_FILE, probeMedia } from "../../../media/ffmpeg.ts";
+import {
+  damagedInputWarning,
+  decodeErrors,
+  fileInput,
+  PARTIAL_FILE,
+  probeMedia,
+} from "../../../media/ffmpeg.ts";
 import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
 import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
@@ -160,12 +166,25 @@ export const encodeVariantStep: StepKindDefinition = {
       );
     }
     const bytes = (await Deno.stat(outputPath(task))).size;
+    // Not in the version: the bytes are those made before, and a value stored before lacks only the warning.
+    const errors = decodeErrors(said);
     return {
       duration: written.duration,
       width: graph.size.width,
       height: graph.size.height,
       bitrate: Math.round((bytes * 8) / Math.max(written.duration, 0.001)),
       playlist: hls ? targetAtLeastSegments(await Deno.readTextFile(playlist)) : null,
+      ...errors > 0
+        ? {
+          warnings: [
+            damagedInputWarning(
+              String(task.runtime.input),
+              errors,
+              "the variant holds the last good picture, and silence, where they were",
+            ),
+          ],
+        }
+        : {},
     };
   },
 };
