@@ -10,6 +10,7 @@ import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { StepOutput } from "../core/json.ts";
 import type { RateLimitInfo, StepTask } from "../core/step_task.ts";
 import type { StepStore } from "../store/step_store.ts";
+import { removeIfExists } from "../store/_remove_if_exists.ts";
 import type { ClusterJob, JobInput, JobOutcome } from "./cluster_job.ts";
 
 /** What running a job needs. */
@@ -52,7 +53,16 @@ export async function runJob(job: ClusterJob, context: RunJobContext): Promise<J
   const scratch = await store.scratch(data.key);
   try {
     const outputPath = data.output === null ? null : `${scratch}/${data.output}`;
-    const task: StepTask = { ...data, inputs, outputPath, scratchDir: scratch, ffmpeg: context.ffmpeg };
+    // A provider's paid answer is kept in this worker's store until the artifact is stored (see `StepTask`).
+    const answerPath = data.provider === null ? null : store.answerPath(data.key);
+    const task: StepTask = {
+      ...data,
+      inputs,
+      outputPath,
+      scratchDir: scratch,
+      ...answerPath === null ? {} : { answerPath },
+      ffmpeg: context.ffmpeg,
+    };
     const execution = await context.executor.execute(task, {
       signal,
       onStart: (number) => {
@@ -71,6 +81,7 @@ export async function runJob(job: ClusterJob, context: RunJobContext): Promise<J
       children: execution.result.children,
       scratchDir: scratch,
     });
+    if (answerPath !== null) await removeIfExists(answerPath);
     return { ok: true, attempt, worker };
   } catch (error) {
     if (signal.aborted) return { ok: false, attempt, worker, cancelled: true };

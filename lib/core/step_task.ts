@@ -62,6 +62,12 @@ export interface StepTask {
   outputPath: string | null;
   /** A folder for scratch files, removed after the step. */
   scratchDir: string;
+  /**
+   * For a step that calls a provider: where it keeps the provider's answer, once whole and checked, until its
+   * artifact is stored (the store's `answerPath`). An attempt that finds one there uses it and does not call:
+   * a run killed while the answer was decoded does not pay for it again. @default none (every attempt calls)
+   */
+  answerPath?: string;
   /** True when the step runs JavaScript on the worker's thread; a worker runs one such step at a time. */
   blocking: boolean;
   /** The provider whose limits the step counts against, or null (a cluster queues it by this). */

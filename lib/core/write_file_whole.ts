@@ -4,12 +4,12 @@
  */
 
 /**
- * Writes `text` to a temporary file beside `path` (its folder made if missing), then renames it over `path`; the
+ * Writes `content` to a temporary file beside `path` (its folder made if missing), then renames it over `path`; the
  * temporary file is removed when writing fails. (Files in an output folder use `publishOutput`'s names instead,
  * which a later render knows to clear away.)
  *
  * @param path The file.
- * @param text Its whole content.
+ * @param content Its whole content: text, or bytes.
  * @throws What writing or renaming throws, e.g. `Deno.errors.PermissionDenied`.
  *
  * @example
@@ -22,11 +22,12 @@
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export async function writeFileWhole(path: string, text: string): Promise<void> {
+export async function writeFileWhole(path: string, content: string | Uint8Array): Promise<void> {
   await Deno.mkdir(path.slice(0, path.lastIndexOf("/")) || "/", { recursive: true });
   const temporary = `${path}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`;
   try {
-    await Deno.writeTextFile(temporary, text);
+    if (typeof content === "string") await Deno.writeTextFile(temporary, content);
+    else await Deno.writeFile(temporary, content);
     await Deno.rename(temporary, path);
   } catch (error) {
     await Deno.remove(temporary).catch(() => {});

@@ -13,6 +13,7 @@ import { endedOnInterrupt } from "../media/run_process.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
 import type { Claim } from "../store/key_claims.ts";
 import type { StepStore, StoredArtifact } from "../store/step_store.ts";
+import { removeIfExists } from "../store/_remove_if_exists.ts";
 import { durationOf } from "../steps/task_fields.ts";
 import { unwrittenOutputError, wroteOutput } from "../steps/unwritten_output.ts";
 import { decideAfterFailure } from "./attempt_policy.ts";
@@ -215,6 +216,9 @@ async function attemptOnce(
   const { step } = node;
   const { store, signal, clock } = context;
   const scratch = await store.scratch(node.key);
+  const answerPath = step.provider === null ? null : store.answerPath(node.key);
+  // `--force` asks the provider again: an answer kept by a killed run is not used (this attempt keeps its own).
+  if (answerPath !== null && fresh && attempt === 1) await removeIfExists(answerPath);
   const started = clock.now();
   const inputs = context.inputsOf(node);
   const timeoutMs = step.timeout.ms + step.timeout.perMediaSecond * mediaSeconds(inputs.map((i) => i.value));
@@ -237,6 +241,7 @@ async function attemptOnce(
       inputs,
       outputPath,
       scratchDir: scratch,
+      ...answerPath === null ? {} : { answerPath },
       ffmpeg: context.ffmpeg,
       blocking: step.blocking,
       provider: step.provider,
@@ -274,6 +279,8 @@ async function attemptOnce(
         children: execution.result.children,
         scratchDir: scratch,
       });
+    // Stored: the answer it was made of is not needed again.
+    if (answerPath !== null) await removeIfExists(answerPath);
     const elapsed = Math.round(clock.now() - started);
     context.emit({
       type: "step:finished",

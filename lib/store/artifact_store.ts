@@ -23,6 +23,9 @@ import { sha256File, sha256Hex } from "../core/sha256.ts";
 import type { Json } from "../core/json.ts";
 import type { ChildSpec } from "../core/step_task.ts";
 
+/** The folder of answers kept until their artifact is stored (see `ArtifactStore.answerPath`). */
+const ANSWERS = "answers";
+
 /** Artifacts up to this size are hashed from one synchronous read. */
 const SMALL_ARTIFACT_BYTES = 1024 * 1024;
 
@@ -136,6 +139,36 @@ export class ArtifactStore implements StepStore {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * Where a step keeps a provider's paid answer until its artifact is stored: `answers/<key>` in the store.
+   *
+   * @param key The step key.
+   * @returns The file's path (it may not exist).
+   */
+  answerPath(key: string): string {
+    return `${this.root}/${ANSWERS}/${key}`;
+  }
+
+  /**
+   * Lists the answers kept (see {@linkcode answerPath}) with their size and when they were written.
+   *
+   * @returns Each answer's key, path, bytes and time.
+   */
+  async answers(): Promise<{ key: string; path: string; bytes: number; written: Date }[]> {
+    const found = [];
+    try {
+      for await (const entry of Deno.readDir(`${this.root}/${ANSWERS}`)) {
+        const path = `${this.root}/${ANSWERS}/${entry.name}`;
+        const info = await Deno.stat(path).catch(notFoundAsNull);
+        if (info === null || !entry.isFile) continue;
+        found.push({ key: entry.name, path, bytes: info.size, written: info.mtime ?? new Date(0) });
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    return found;
   }
 
   /**

@@ -77,8 +77,9 @@ export const KEEP_RECENT_MS = 10 * 60_000;
 /**
  * Removes least recently used entries until the store holds at most `maxBytes`, skipping entries that a render
  * holds a claim on, used in the last `keepRecentMs`, or used since a render still at work on the store began (it
- * may be about to read them; see `KeyClaims.liveSince`). Also
- * removes the folder of the store's first layout (`artifacts/`), whose keys no longer match any step.
+ * may be about to read them; see `KeyClaims.liveSince`). Answers kept for a step's next attempt (see
+ * `ArtifactStore.answerPath`) count among them, by when they were written. Also removes the folder of the store's
+ * first layout (`artifacts/`), whose keys no longer match any step.
  *
  * @param store The store.
  * @param maxBytes The size to shrink to.
@@ -107,12 +108,30 @@ export async function collectGarbage(
   // What a render still at work used or made since it began, it may read again (a section's speech, for its
   // video's narration): kept, whatever --keep-recent says.
   const liveSince = await store.claims.liveSince();
-  let kept = entries.reduce((sum, entry) => sum + entry.bytes, 0);
+  const answers = await store.answers();
+  let kept = [...entries, ...answers].reduce((sum, entry) => sum + entry.bytes, 0);
   let removed = 0;
   let freed = 0;
   let recent = 0;
-  for (const entry of entries) {
+  const oldest = [
+    ...entries.map((entry) => ({ entry, time: entry.lastUsed.getTime() })),
+    ...answers.map((answer) => ({ answer, time: answer.written.getTime() })),
+  ].sort((a, b) => a.time - b.time);
+  for (const item of oldest) {
     if (kept <= maxBytes) break;
+    if ("answer" in item) {
+      const { answer } = item;
+      if (now - item.time < keepRecentMs || await store.claims.isClaimed(answer.key)) {
+        recent++;
+        continue;
+      }
+      await removeIfExists(answer.path);
+      kept -= answer.bytes;
+      freed += answer.bytes;
+      removed++;
+      continue;
+    }
+    const { entry } = item;
     // Looked at again just before removing: a render may have used or claimed it since the listing.
     const lastUsed = await store.lastUsed(entry.key);
     if (lastUsed === null) continue;

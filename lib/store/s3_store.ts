@@ -127,6 +127,16 @@ export class S3Store implements StepStore {
   }
 
   /**
+   * Where a step keeps a provider's paid answer until its artifact is stored: in the local cache, `answers/<key>`.
+   *
+   * @param key The step key.
+   * @returns The file's path (it may not exist).
+   */
+  answerPath(key: string): string {
+    return `${this.#cache}/answers/${key}`;
+  }
+
+  /**
    * Uploads an artifact under a name of its own, then its record; when another writer's record is there first,
    * theirs is kept and this writer's object removed.
    *

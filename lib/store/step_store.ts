@@ -67,6 +67,12 @@ export interface StepStore {
   /** Makes a scratch folder for one attempt of a step. */
   scratch(key: string): Promise<string>;
   /**
+   * Where a step keeps a provider's answer, paid for, until its artifact is stored (a local file named by the key,
+   * outside the scratch folders, which a killed run's next start removes): the next attempt, in this run or after
+   * a kill, reads it there instead of paying again. The run removes it once the artifact is stored.
+   */
+  answerPath(key: string): string;
+  /**
    * Stores an artifact atomically. When another writer stored the key first, theirs is kept and returned, and
    * this one's copy is discarded.
    */

@@ -33,6 +33,10 @@ export class MemoryStore implements StepStore {
     return Promise.resolve(stored);
   }
 
+  answerPath(key: string): string {
+    return `/memory/answers/${key}`;
+  }
+
   discard(): Promise<void> {
     return Promise.resolve();
   }

@@ -25,6 +25,8 @@ export async function runStepKind(
     runtime?: Record<string, Json>;
     /** The cores the run gives it (absent by default: one). */
     cores?: number;
+    /** Where it keeps a provider's answer (absent by default: none kept). */
+    answerPath?: string;
   },
   options: { signal?: AbortSignal } = {},
 ): Promise<Json> {
@@ -50,6 +52,7 @@ export async function runStepKind(
     provider: null,
     cpu: true,
     ...task.cores === undefined ? {} : { cores: task.cores },
+    ...task.answerPath === undefined ? {} : { answerPath: task.answerPath },
     ffmpeg: await findFfmpeg(),
   };
   return await kind.run(full, {

@@ -3,7 +3,8 @@
  */
 import assert from "node:assert/strict";
 import { startFakeOpenAi } from "../../lib/fake_api/fake_openai_server.ts";
-import { listFolder, runCli } from "../_support/cli.ts";
+import { CLI, listFolder, runCli } from "../_support/cli.ts";
+import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { writeWorkflowFile } from "../_support/workflows.ts";
 
 interface Section {
@@ -170,6 +171,58 @@ Deno.test("gpt-image-1 is asked without response_format, which it refuses", asyn
     const result = await runCli(["render", file, "--out", `${dir}/out`]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(server.stats.byStatus["200"], 2);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("an answer received and not yet stored when the render is killed is not paid for again", async () => {
+  const server = startFakeOpenAi();
+  const voice = { provider: "api", voice: "alloy" };
+  // One call at a time: the second section's call waits while the first one's answer is decoded.
+  const { file, dir } = await apiWorkflow(
+    [{ title: "A", narration: "First part.", voice }, { title: "B", narration: "Second part.", voice }],
+    { baseUrl: server.url, concurrency: 1 },
+  );
+  // An ffmpeg that, while `block` exists, says on a named pipe that it got a speech answer to decode and then waits
+  // for good (until the render is killed, and it with it).
+  const real = (await findFfmpeg()).ffmpeg;
+  const reached = `${dir}/reached.fifo`;
+  await new Deno.Command("mkfifo", { args: [reached, `${dir}/never.fifo`] }).output();
+  await Deno.writeTextFile(`${dir}/block`, "");
+  const ffmpeg = `${dir}/ffmpeg`;
+  await Deno.writeTextFile(
+    ffmpeg,
+    `#!/bin/sh\ncase "$*" in *answer.wav*) if [ -e '${dir}/block' ]; then echo decoding > '${reached}'; ` +
+      `read line < '${dir}/never.fifo'; fi;; esac\nexec '${real}' "$@"\n`,
+  );
+  await Deno.chmod(ffmpeg, 0o755);
+  const env = { REEL_FFMPEG: ffmpeg };
+  const speech = () => server.stats.log.filter((entry) => entry.path === "/v1/audio/speech");
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", CLI, "render", file, "--out", `${dir}/out`],
+      env,
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    // The first answer is in: the render is killed while ffmpeg decodes it.
+    const said = await Deno.readTextFile(reached);
+    assert.equal(said.trim(), "decoding");
+    child.kill("SIGKILL");
+    await child.status;
+    assert.deepEqual(speech().map((entry) => entry.status), [200], "one answer paid before the kill");
+    await Deno.remove(`${dir}/block`);
+    const again = await runCli(["render", file, "--out", `${dir}/out`], { env });
+    assert.equal(again.code, 0, again.stderr);
+    // Before: three calls, the first section's twice.
+    assert.deepEqual(speech().map((entry) => entry.subject).sort(), ["First part.", "Second part."]);
+    assert.deepEqual(
+      await listFolder(`${dir}/.reel/answers`),
+      [],
+      "no answer kept once its narration is stored",
+    );
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });

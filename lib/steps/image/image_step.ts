@@ -10,7 +10,9 @@ import { sniffImage } from "../../media/sniff_media.ts";
 import { describeBody } from "../../providers/http/describe_body.ts";
 import { callOpenAi, httpTarget, jsonErrorMessage } from "../../providers/http/openai_client.ts";
 import { takesResponseFormat } from "../../providers/http/openai_models.ts";
-import type { StepKindDefinition } from "../step_kind.ts";
+import type { StepContext, StepKindDefinition } from "../step_kind.ts";
+import type { StepTask } from "../../core/step_task.ts";
+import { dropAnswer, keepAnswer, keptAnswer } from "../../providers/http/kept_answer.ts";
 import { outputPath } from "../task_fields.ts";
 
 /** Generates the image; its value is `{ bytes, format }`. */
@@ -18,58 +20,11 @@ export const imageStep: StepKindDefinition = {
   kind: "image",
   version: 1,
   blocking: false,
-  run: async (task, { signal, reportRateLimit }) => {
+  run: async (task, context) => {
+    const { signal } = context;
     const target = httpTarget(task.runtime);
-    const { model, prompt, size } = task.params as { model: string; prompt: string; size: string };
-    const answer = await callOpenAi(target, {
-      path: "/images/generations",
-      // gpt-image models always answer in base64 and refuse `response_format`; DALL·E models need it.
-      body: {
-        json: {
-          model,
-          prompt,
-          size,
-          n: 1,
-          ...(takesResponseFormat(model) ? { response_format: "b64_json" } : {}),
-        },
-      },
-      signal,
-    });
-    reportRateLimit(answer.rateLimit);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(new TextDecoder().decode(answer.body));
-    } catch (error) {
-      if (!(error instanceof SyntaxError)) throw error;
-      // A whole answer of status 200 (a cut one fails before, and is asked again): asking again would pay again,
-      // as for speech.
-      const what = describeBody(answer.body, { contentType: answer.contentType, limit: 40, quote: true });
-      throw new ProviderError(
-        target.provider,
-        `returned a body that is not JSON (${what}), expected data[0].b64_json`,
-        { retryable: false },
-      );
-    }
-    const encoded = (parsed as { data?: { b64_json?: unknown }[] } | null)?.data?.[0]?.b64_json;
-    if (typeof encoded !== "string") {
-      const said = jsonErrorMessage(parsed);
-      throw new ProviderError(
-        target.provider,
-        said === null
-          ? "returned JSON without data[0].b64_json"
-          : `answered with an error instead of an image: ${said}`,
-        { retryable: false },
-      );
-    }
-    let bytes: Uint8Array;
-    try {
-      bytes = Uint8Array.from(atob(encoded), (char) => char.charCodeAt(0));
-    } catch (error) {
-      throw new ProviderError(target.provider, "returned data[0].b64_json that is not base64", {
-        retryable: false,
-        cause: error,
-      });
-    }
+    const kept = await keptAnswer(task.answerPath);
+    const bytes = kept ?? await askForImage(task, context);
     const format = sniffImage(bytes);
     if (format === null) {
       throw new ProviderError(
@@ -78,10 +33,13 @@ export const imageStep: StepKindDefinition = {
         { retryable: false },
       );
     }
+    // Paid for and an image: kept until it is stored, so a run killed while it is decoded does not pay again.
+    if (kept === null) await keepAnswer(task.answerPath, bytes);
     // Decoded in full before it is stored: a cut or corrupt image is the provider's bad answer, asked again, and
     // never kept in the store, where every later run would fail on it without asking the provider.
     const problem = await decodedImageProblem(task.ffmpeg, bytes, { signal });
     if (problem !== null) {
+      await dropAnswer(task.answerPath);
       throw new ProviderError(
         target.provider,
         `returned a damaged image: ${problem} (${bytes.length.toLocaleString("en-US")} bytes)`,
@@ -91,6 +49,7 @@ export const imageStep: StepKindDefinition = {
     // Whole, but not what a slide can draw (a CMYK JPEG): asking again would pay for the same kind of answer.
     const undrawable = imageProblem(bytes, { slide: true, pixels: false });
     if (undrawable !== null) {
+      await dropAnswer(task.answerPath);
       throw new ProviderError(target.provider, `returned an image a slide cannot draw: ${undrawable}`, {
         retryable: false,
       });
@@ -99,3 +58,62 @@ export const imageStep: StepKindDefinition = {
     return { bytes: bytes.length, format };
   },
 };
+
+/** Asks the API for the image: its answer's `data[0].b64_json`, decoded. */
+async function askForImage(
+  task: StepTask,
+  { signal, reportRateLimit }: StepContext,
+): Promise<Uint8Array> {
+  const target = httpTarget(task.runtime);
+  const { model, prompt, size } = task.params as { model: string; prompt: string; size: string };
+  const answer = await callOpenAi(target, {
+    path: "/images/generations",
+    // gpt-image models always answer in base64 and refuse `response_format`; DALL·E models need it.
+    body: {
+      json: {
+        model,
+        prompt,
+        size,
+        n: 1,
+        ...(takesResponseFormat(model) ? { response_format: "b64_json" } : {}),
+      },
+    },
+    signal,
+  });
+  reportRateLimit(answer.rateLimit);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(answer.body));
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    // A whole answer of status 200 (a cut one fails before, and is asked again): asking again would pay again,
+    // as for speech.
+    const what = describeBody(answer.body, { contentType: answer.contentType, limit: 40, quote: true });
+    throw new ProviderError(
+      target.provider,
+      `returned a body that is not JSON (${what}), expected data[0].b64_json`,
+      { retryable: false },
+    );
+  }
+  const encoded = (parsed as { data?: { b64_json?: unknown }[] } | null)?.data?.[0]?.b64_json;
+  if (typeof encoded !== "string") {
+    const said = jsonErrorMessage(parsed);
+    throw new ProviderError(
+      target.provider,
+      said === null
+        ? "returned JSON without data[0].b64_json"
+        : `answered with an error instead of an image: ${said}`,
+      { retryable: false },
+    );
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = Uint8Array.from(atob(encoded), (char) => char.charCodeAt(0));
+  } catch (error) {
+    throw new ProviderError(target.provider, "returned data[0].b64_json that is not base64", {
+      retryable: false,
+      cause: error,
+    });
+  }
+  return bytes;
+}

@@ -11,7 +11,13 @@ import { wavAnswerProblem } from "../../media/wav_answer_problem.ts";
 import { wavDuration } from "../../media/wav_duration.ts";
 import { wavCutShort } from "../../media/wav_pcm.ts";
 import { describeBody } from "../../providers/http/describe_body.ts";
-import { callOpenAi, httpTarget, jsonErrorMessage } from "../../providers/http/openai_client.ts";
+import {
+  callOpenAi,
+  type HttpAnswer,
+  httpTarget,
+  jsonErrorMessage,
+} from "../../providers/http/openai_client.ts";
+import { dropAnswer, keepAnswer, keptAnswer } from "../../providers/http/kept_answer.ts";
 import { espeakEngine } from "../../providers/local/speech/espeak_engine.ts";
 import { FLITE_NATURAL_RATE, fliteEngine } from "../../providers/local/speech/flite_engine.ts";
 import type { SpeechEngine } from "../../providers/local/speech/speech_engine.ts";
@@ -60,34 +66,27 @@ export const speechStep: StepKindDefinition = {
     });
     const duration = wavDuration(bytes, bytes.length);
     if (!(duration >= 0.1)) {
+      // A kept answer that makes this is not kept for the next render.
+      await dropAnswer(task.answerPath);
       throw new Error(`The ${engine} narration lasts ${Number(duration.toFixed(3))} s; expected speech`);
     }
     return { duration };
   },
 };
 
-/** Calls `POST /v1/audio/speech`, checks the answer is audio, and decodes it to a mono WAV file. */
+/**
+ * Calls `POST /v1/audio/speech`, checks the answer is audio, keeps it (see `kept_answer.ts`) and decodes it to a mono
+ * WAV file; an answer an earlier attempt kept is decoded instead of calling.
+ */
 async function speakOverHttp(
   task: StepTask,
-  { signal, reportRateLimit }: StepContext,
+  context: StepContext,
   job: { text: string; voice: Voice; output: string },
 ): Promise<void> {
+  const { signal } = context;
   const target = httpTarget(task.runtime);
-  const speed = Math.min(4, Math.max(0.25, job.voice.rate / FLITE_NATURAL_RATE));
-  const answer = await callOpenAi(target, {
-    path: "/audio/speech",
-    body: {
-      json: {
-        model: job.voice.model,
-        voice: job.voice.voice,
-        input: job.text,
-        response_format: "wav",
-        speed,
-      },
-    },
-    signal,
-  });
-  reportRateLimit(answer.rateLimit);
+  const kept = await keptAnswer(task.answerPath);
+  const answer = kept === null ? await askForSpeech(task, context, job) : { body: kept, contentType: "" };
   const format = sniffAudio(answer.body);
   if (format === null) {
     // An error sent with status 200 is quoted as the image step quotes it.
@@ -115,6 +114,9 @@ async function speakOverHttp(
   if (problem !== null) {
     throw new ProviderError(target.provider, `returned WAV audio that ${problem}`, { retryable: false });
   }
+  // Paid for and audio: kept until the narration is stored, so a run killed while ffmpeg decodes it does not pay
+  // for it again.
+  if (kept === null) await keepAnswer(task.answerPath, answer.body);
   const raw = `${task.scratchDir}/answer.${format}`;
   await Deno.writeFile(raw, answer.body, { signal });
   try {
@@ -131,6 +133,8 @@ async function speakOverHttp(
     ], { signal });
   } catch (error) {
     if (!(error instanceof ProcessError)) throw error;
+    // Never good: the next render asks again.
+    await dropAnswer(task.answerPath);
     throw new ProviderError(
       target.provider,
       `returned ${format} audio that ffmpeg cannot decode: ${error.message}`,
@@ -140,6 +144,30 @@ async function speakOverHttp(
       },
     );
   }
+}
+
+/** Asks the API for the narration. */
+async function askForSpeech(
+  task: StepTask,
+  { signal, reportRateLimit }: StepContext,
+  job: { text: string; voice: Voice },
+): Promise<HttpAnswer> {
+  const speed = Math.min(4, Math.max(0.25, job.voice.rate / FLITE_NATURAL_RATE));
+  const answer = await callOpenAi(httpTarget(task.runtime), {
+    path: "/audio/speech",
+    body: {
+      json: {
+        model: job.voice.model,
+        voice: job.voice.voice,
+        input: job.text,
+        response_format: "wav",
+        speed,
+      },
+    },
+    signal,
+  });
+  reportRateLimit(answer.rateLimit);
+  return answer;
 }
 
 /** The body read as JSON, or undefined when it is not JSON. */

@@ -105,3 +105,21 @@ await new Promise(() => {});
     await child.stdout.cancel().catch(() => {});
   }
 });
+
+Deno.test("collectGarbage() counts answers kept for a step's next attempt, oldest first, and keeps recent ones", async () => {
+  const store = new ArtifactStore(await tempDir());
+  await Deno.mkdir(`${store.root}/answers`);
+  const [old, fresh] = ["ab".repeat(32), "ef".repeat(32)];
+  await Deno.writeTextFile(store.answerPath(old), "paid once");
+  await Deno.utime(store.answerPath(old), new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+  await commitEntry(store, "cd".repeat(32));
+  await Deno.writeTextFile(store.answerPath(fresh), "paid");
+  // Over the size by the old answer alone: it goes first, the entry used since stays.
+  const report = await collectGarbage(store, 10, { keepRecentMs: 600_000 });
+  assert.deepEqual(report, { removed: 1, freed: 9, kept: 9, recent: 0 });
+  assert.deepEqual((await store.answers()).map((answer) => answer.key), [fresh]);
+  // Nothing may stay: the fresh answer is recent, kept as the entry is.
+  const all = await collectGarbage(store, 0, { keepRecentMs: 600_000 });
+  assert.equal(all.removed, 0);
+  assert.equal(all.recent, 2);
+});

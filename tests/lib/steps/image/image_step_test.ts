@@ -3,6 +3,7 @@ import { ProviderError } from "../../../../lib/core/errors.ts";
 import { imageStep } from "../../../../lib/steps/image/image_step.ts";
 import { runStepKind } from "../../../_support/step_runner.ts";
 import { tempDir } from "../../../_support/temp_dir.ts";
+import { makeColourImage } from "../../../_support/test_video.ts";
 
 /** An images endpoint that answers `body` with `contentType` and status 200 to every request. */
 function answering(body: string, contentType: string) {
@@ -51,5 +52,48 @@ Deno.test("image step: an error sent with status 200 is quoted, not retried", as
     assert.equal(error.retryable, false);
   } finally {
     await server.close();
+  }
+});
+
+Deno.test("image step: an answer an earlier attempt kept is used without a call; a damaged one is dropped and asked again", async () => {
+  const dir = await tempDir();
+  await makeColourImage(`${dir}/kept.png`, { colour: "#ff0000", width: 16, height: 16 });
+  const kept = await Deno.readFile(`${dir}/kept.png`);
+  let calls = 0;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
+    await request.arrayBuffer();
+    calls++;
+    return Response.json({ data: [{ b64_json: btoa(String.fromCharCode(...kept)) }] });
+  });
+  const task = (name: string) => ({
+    params: { model: "gpt-image-1", prompt: "A sea", size: "1024x1024" },
+    inputs: [],
+    outputPath: `${dir}/${name}.png`,
+    scratchDir: `${dir}/scratch`,
+    answerPath: `${dir}/answers/${name}`,
+    runtime: {
+      provider: "fake",
+      baseUrl: `http://127.0.0.1:${server.addr.port}`,
+      keyEnv: "REEL_TEST_UNSET_KEY",
+      timeout: 5000,
+    },
+  });
+  try {
+    await Deno.mkdir(`${dir}/answers`);
+    await Deno.writeFile(`${dir}/answers/a`, kept);
+    await runStepKind(imageStep, task("a"));
+    assert.equal(calls, 0, "the kept answer was used");
+    assert.deepEqual(await Deno.readFile(`${dir}/a.png`), kept);
+    // Cut short: not an image a slide may hold. Dropped, so the next attempt asks again.
+    await Deno.writeFile(`${dir}/answers/b`, kept.subarray(0, kept.length - 20));
+    const error = await runStepKind(imageStep, task("b")).then(() => null, (error: unknown) => error);
+    assert.ok(error instanceof ProviderError && error.retryable, String(error));
+    await runStepKind(imageStep, task("b"));
+    assert.equal(calls, 1);
+    assert.deepEqual(await Deno.readFile(`${dir}/b.png`), kept);
+    // A fresh answer is kept until the run stores the artifact (and removes it).
+    assert.deepEqual(await Deno.readFile(`${dir}/answers/b`), kept);
+  } finally {
+    await server.shutdown();
   }
 });
