@@ -137,9 +137,11 @@ const EDGE_S = 2;
  * Joins the words so far and the next chunk's words, which overlap in time from `after.start` to `before.end`: the
  * words both heard there, aligned (see {@linkcode align}), are cut once, those before the cut kept from the chunk
  * before, the rest from the next, so each stretch of the shared audio is told by one side, with no word twice and
- * no two at once. The cut is where the words kept weigh most, a word weighing less the nearer it is to the hard edge
- * of its chunk: a word one side alone heard is kept unless the other side heard others there, farther from its
- * edge. A chunk before that ends at a silence (a clean edge) keeps all its words.
+ * no two at once. The cut is where the least speech is told twice or by no word (see {@linkcode misheardAt}: the
+ * sides may split a stretch into words differently, "blueyellow" against "greenblue yellow"), then where the words
+ * kept weigh most, a word weighing less the nearer it is to the hard edge of its chunk: a word one side alone heard
+ * is kept unless the other side heard others there, farther from its edge. A chunk before that ends at a silence (a
+ * clean edge) keeps all its words.
  */
 function joinOverlap(
   sofar: TimedWord[],
@@ -172,16 +174,19 @@ function joinOverlap(
       (sum, step) => sum + (step.b === null ? 0 : weight(middle(step.b) - after.start)),
       0,
     );
-    let best = { k: 0, gain, distance: Math.abs(at(0) - mid) };
+    const better = (x: Cut, y: Cut) =>
+      x.misheard < y.misheard - MISHEARD_TOLERANCE_S ||
+      (x.misheard <= y.misheard + MISHEARD_TOLERANCE_S &&
+        (x.gain > y.gain + 1e-9 || (Math.abs(x.gain - y.gain) <= 1e-9 && x.distance < y.distance)));
+    let best: Cut = { k: 0, gain, distance: Math.abs(at(0) - mid), misheard: misheardAt(steps, 0) };
     for (let k = 1; k <= steps.length; k++) {
       const { a, b } = steps[k - 1]!;
       gain += (a === null ? 0 : weight(before.end - middle(a))) -
         (b === null ? 0 : weight(middle(b) - after.start));
-      const distance = Math.abs(at(k) - mid);
-      // Of equal weights, the cut nearest the middle of the shared audio.
-      if (gain > best.gain + 1e-9 || (Math.abs(gain - best.gain) <= 1e-9 && distance < best.distance)) {
-        best = { k, gain, distance };
-      }
+      // Of the cuts that tell least speech twice or not at all, the one whose words weigh most; of equal weights,
+      // the one nearest the middle of the shared audio.
+      const here = { k, gain, distance: Math.abs(at(k) - mid), misheard: misheardAt(steps, k) };
+      if (better(here, best)) best = here;
     }
     cut = best.k;
   }
@@ -203,6 +208,58 @@ function joinOverlap(
     else if (!shared.has(word)) joined.push({ ...word, start, end: Math.max(word.end, start) });
   }
   return joined;
+}
+
+/** A place to cut the aligned words at, weighed (see {@linkcode joinOverlap}). */
+interface Cut {
+  /** Keep the chunk before's words of the steps before `k`, the next chunk's from `k` on. */
+  k: number;
+  /** What the words kept weigh. */
+  gain: number;
+  /** How far (s) from the middle of the shared audio. */
+  distance: number;
+  /** Seconds of speech told twice or by no word kept (see {@linkcode misheardAt}). */
+  misheard: number;
+}
+
+/** How much (s) more speech told twice or not at all a cut may have and still count as good as another. */
+const MISHEARD_TOLERANCE_S = 0.1;
+
+/**
+ * The seconds of speech a cut before step `k` tells twice or not at all, which matters where the two sides split it
+ * into words differently ("blue yellow" heard as "blueyellow" by one, "greenblue yellow" by the other): each word
+ * kept from the chunk before counts for its time that a word kept from the next tells too, each word left out for
+ * its time that no word kept tells. Where both sides heard the same words, every cut counts about the same (their
+ * times' differences).
+ */
+function misheardAt(steps: readonly Step[], k: number): number {
+  const words = (from: number, to: number, side: "a" | "b") =>
+    steps.slice(from, to).flatMap((step) => step[side] === null ? [] : [step[side]!]);
+  const keptA = words(0, k, "a");
+  const keptB = words(k, steps.length, "b");
+  const kept = [...keptA, ...keptB];
+  let seconds = 0;
+  for (const word of keptA) seconds += coveredBy(word, keptB);
+  for (const word of [...words(k, steps.length, "a"), ...words(0, k, "b")]) {
+    seconds += word.end - word.start - coveredBy(word, kept);
+  }
+  return seconds;
+}
+
+/** How much (s) of `word`'s time the words given tell (their times joined, so none counts twice). */
+function coveredBy(word: TimedWord, words: readonly TimedWord[]): number {
+  const spans = words
+    .map((other) => [Math.max(word.start, other.start), Math.min(word.end, other.end)] as const)
+    .filter(([start, end]) => end > start)
+    .sort((x, y) => x[0] - y[0]);
+  let covered = 0;
+  let reached = word.start;
+  for (const [start, end] of spans) {
+    if (end <= reached) continue;
+    covered += end - Math.max(start, reached);
+    reached = end;
+  }
+  return covered;
 }
 
 /** The shortest (s) a word the merge moves may last: a frame, as a chunk stores its words. */

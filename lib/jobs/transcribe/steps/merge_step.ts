@@ -15,8 +15,9 @@ import { segmentWords, type Transcript } from "../transcript.ts";
 export const mergeStep: StepKindDefinition = {
   kind: "transcribe-merge",
   // 3: a text-only seam in silence joined without aligning (the split's `shared` silences). 4: a timed seam cut
-  // once (no word lost for being heard by one side, no two at once).
-  version: 4,
+  // once (no word lost for being heard by one side, no two at once). 5: a timed seam cut where the least speech is
+  // told twice or not at all (sides that split words differently lost or repeated one).
+  version: 5,
   blocking: true,
   run: async (task) => {
     const split = task.inputs[0];
