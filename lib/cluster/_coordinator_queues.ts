@@ -17,6 +17,8 @@ export interface JobListener {
   failed(reason: string): void;
   /** The job reported progress. */
   progress(data: unknown): void;
+  /** The job's worker stopped holding it (it died, or lost Redis): the queue hands it on to another worker. */
+  stalled(): void;
 }
 
 /** One queue and what comes with it. */
@@ -123,6 +125,7 @@ export class CoordinatorQueues {
     events.on("completed", ({ jobId, returnvalue }) => listeners.get(jobId)?.completed(returnvalue));
     events.on("failed", ({ jobId, failedReason }) => listeners.get(jobId)?.failed(failedReason));
     events.on("progress", ({ jobId, data }) => listeners.get(jobId)?.progress(data));
+    events.on("stalled", ({ jobId }) => listeners.get(jobId)?.stalled());
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), producer.waitUntilReady()]);
     const provider = this.#providers.get(name);
     if (provider !== undefined) {

@@ -72,6 +72,8 @@ class JobWait {
   /** The attempt whose outcome counts: this one's, or the adopted job's. */
   #awaited: string;
   #started: string | null = null;
+  /** True from when a started job waits for a worker again until one takes it. */
+  #waitingAgain = false;
   #settle!: { resolve(execution: Execution): void; reject(error: unknown): void };
   #settled = false;
 
@@ -98,6 +100,7 @@ class JobWait {
       completed: (returnvalue) => this.#outcome(returnvalue),
       failed: (reason) => void this.#failedEvent(reason).catch((error) => this.#fail(error)),
       progress: (data) => this.#progress(data),
+      stalled: () => this.#waiting(),
     });
     const onAbort = () => this.#abort();
     signal.addEventListener("abort", onAbort, { once: true });
@@ -171,6 +174,7 @@ class JobWait {
         );
       }
       this.#started = data.worker;
+      this.#waitingAgain = false;
       this.#options.onStart?.(data.worker);
     } else if (data.type === "rate-limit") this.#options.onRateLimit?.(data.info);
     else if (data.type === "progress") {
@@ -180,6 +184,13 @@ class JobWait {
       }
       this.#options.onProgress?.(data.fraction);
     }
+  }
+
+  /** The job waits for a worker again (its worker died): its time is not the step's until one takes it. */
+  #waiting(): void {
+    if (this.#settled || this.#started === null || this.#waitingAgain) return;
+    this.#waitingAgain = true;
+    this.#options.onWait?.();
   }
 
   #outcome(outcome: unknown): void {
@@ -227,6 +238,8 @@ class JobWait {
     const state = await job.getState();
     if (state === "completed") this.#outcome(job.returnvalue);
     else if (state === "failed") await this.#failedEvent(job.failedReason);
+    // Its `stalled` event missed (Redis away meanwhile), a started job found waiting is told so.
+    else if (state === "waiting" || state === "prioritized") this.#waiting();
   }
 
   #succeed(worker: string): void {

@@ -51,6 +51,11 @@ export interface ExecuteOptions {
   signal: AbortSignal;
   /** Called when a worker takes the step; the step's timeout runs from then. */
   onStart?: (worker: WorkerId) => void;
+  /**
+   * Called when the step waits for a worker again (a cluster's worker died while it ran; the queue hands it on):
+   * its timeout stops until `onStart` is called again.
+   */
+  onWait?: () => void;
   /** Called as soon as a provider's answer arrives with rate-limit headers. */
   onRateLimit?: (info: RateLimitInfo) => void;
   /** Called when the step reports how far it is (0…1). */

@@ -254,6 +254,8 @@ async function attemptOnce(
       onProgress: (fraction) => {
         if (worker !== null) context.emit({ type: "step:progress", ...context.base(node), worker, fraction });
       },
+      // A cluster's step whose worker died waits for another: that wait is not the step's time.
+      onWait: () => clearTimeout(deadline),
       onStart: (id) => {
         worker = id;
         clearTimeout(deadline);
@@ -278,6 +280,7 @@ async function attemptOnce(
         value: execution.result.value,
         children: execution.result.children,
         scratchDir: scratch,
+        ...fresh ? { replace: true } : {},
       });
     // Stored: the answer it was made of is not needed again.
     if (answerPath !== null) await removeIfExists(answerPath);

@@ -7,6 +7,7 @@
  * @module
  */
 import { exists } from "../core/exists.ts";
+import { sha256File, sha256Hex } from "../core/sha256.ts";
 import type { Json } from "../core/json.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { StoredArtifact } from "../store/step_store.ts";
@@ -184,7 +185,15 @@ export class KeyMaker {
           const peeked = await store.peek(node.key);
           if (peeked !== null) await this.#fits(node, peeked);
         }
+        // Forced, what it replaces is remembered: what was made from it is made again if the new one differs.
+        const replaced = served ? null : await store.peek(node.key);
+        const replacedDigest = replaced === null ? null : await artifactDigest(replaced);
         const made = await runAttempts(node, this.#context, { claim, forced });
+        if (
+          replaced !== null && "artifact" in made && await artifactDigest(made.artifact) !== replacedDigest
+        ) {
+          await this.#forgetMadeFrom(node, replaced);
+        }
         if (!("claimLost" in made)) return made;
         // Taken over while the step waited for its turn (this process paused past the claims' staleness: a render
         // stopped with Ctrl-Z paid again for every call another had made meanwhile): claimed again, which waits
@@ -224,6 +233,19 @@ export class KeyMaker {
     return false;
   }
 
+  /**
+   * After a forced node (`--force`, `--force-step`) made an artifact that differs from the one it replaced in the
+   * store (a provider's new answer; before, the old entry was kept and published): what was made from the old one
+   * is removed, and made again in this run from the new one. A forced step that fails replaces nothing; one that
+   * makes the same bytes leaves what was made from them alone.
+   */
+  async #forgetMadeFrom(node: DagNode, stored: StoredArtifact): Promise<void> {
+    const { store } = this.#context;
+    const made = await downstreamKeys(node, { stored, plan: this.#plan, peek: (key) => store.peek(key) });
+    for (const key of made) await store.remove(key);
+    this.#remade.add(node);
+  }
+
   async #remake(dep: DagNode): Promise<void> {
     await this.remakeVanishedInputs(dep);
     const made = await this.#claimAndRun(dep, { forced: false, announceWait: false });
@@ -233,6 +255,12 @@ export class KeyMaker {
     dep.artifact = made.artifact;
     this.#made.set(dep.key, Promise.resolve(made));
   }
+}
+
+/** A digest of what an entry holds: its file's bytes, its value and its children. */
+async function artifactDigest(artifact: StoredArtifact): Promise<string> {
+  const file = artifact.path === null ? "" : await sha256File(artifact.path);
+  return sha256Hex(JSON.stringify([file, artifact.value, artifact.children]));
 }
 
 /** What another node's making of the same key means for this node. */

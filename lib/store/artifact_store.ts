@@ -227,8 +227,9 @@ export class ArtifactStore implements StepStore {
           if (stage === artifact.scratchDir) this.#placed.add(stage);
           return { key, path: name === null ? null : `${this.#entry(key)}/${name}`, ...valueOf(record) };
         }
-        // Another writer stored this key first: keep theirs, unless it is damaged (then it is replaced once).
-        const stored = await this.lookup(key);
+        // Another writer stored this key first: keep theirs, unless it is damaged (then it is replaced once), or
+        // this one replaces it (`--force`).
+        const stored = artifact.replace === true && tries === 0 ? null : await this.lookup(key);
         if (stored !== null) return stored;
         if (tries > 0) {
           throw new Error(`Cannot store the artifact of ${key.slice(0, 12)}: its entry is damaged`);

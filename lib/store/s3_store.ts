@@ -150,6 +150,9 @@ export class S3Store implements StepStore {
     if (artifact.required === true && size === null) {
       throw new Error(`The step wrote no artifact at ${artifact.file}; nothing was stored`);
     }
+    // Replacing (`--force`), the entry stored before is removed first: its record is what a writer's put must not
+    // find.
+    if (artifact.replace === true) await this.remove(key);
     const earlier = await this.lookup(key);
     if (earlier !== null) return earlier;
     const name = size === null ? null : `artifact-${crypto.randomUUID()}${extension(artifact.extension)}`;

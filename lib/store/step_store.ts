@@ -36,6 +36,11 @@ export interface CommitInput {
    * it holds nothing but the artifact, in place of staging a new one.
    */
   scratchDir?: string;
+  /**
+   * True when this artifact replaces one already stored under the key (a step run again under `--force`, whose new
+   * bytes are the ones asked for); else the entry stored first is kept. @default false
+   */
+  replace?: boolean;
 }
 
 /** One entry of the store, for `cache ls` and `cache gc`. */

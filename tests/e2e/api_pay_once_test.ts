@@ -228,3 +228,33 @@ Deno.test("an answer received and not yet stored when the render is killed is no
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("--force and --force-step publish what they paid for again, and later renders serve it", async () => {
+  // Every answer's bytes differ: a result served from the store shows as the old bytes.
+  const server = startFakeOpenAi({ vary: true });
+  const { file, dir } = await apiWorkflow([imageSection(1)], { baseUrl: server.url });
+  const video = () => Deno.readFile(`${dir}/out/v.64x64.mp4`);
+  const render = async (...extra: string[]) => {
+    const result = await runCli(["render", file, "--out", `${dir}/out`, ...extra]);
+    assert.equal(result.code, 0, result.stderr);
+    return await video();
+  };
+  try {
+    const first = await render();
+    const forced = await render("--force");
+    assert.equal(server.stats.requests, 2);
+    // Before: the forced render paid again and published the first render's video.
+    assert.notDeepEqual(forced, first, "the forced render's new image is in its video");
+    assert.deepEqual(await render(), forced, "a later render serves the forced result");
+    assert.equal(server.stats.requests, 2);
+    // Forcing the image alone: what is made from it (its stills, the video) is made again from the new one.
+    const image = await render("--force-step", "v/*/image*");
+    assert.equal(server.stats.requests, 3);
+    assert.notDeepEqual(image, forced);
+    assert.deepEqual(await render(), image);
+    assert.equal(server.stats.requests, 3);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

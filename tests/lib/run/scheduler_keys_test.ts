@@ -8,6 +8,7 @@ import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
 import type { WorkflowInput } from "../../../lib/workflow/workflow_schema.ts";
 import { FakeExecutor, seededRandom } from "../../_support/fake_executor.ts";
 import { MemoryStore } from "../../_support/memory_store.ts";
+import type { StepExecutor } from "../../../lib/core/executor.ts";
 import type { Claim } from "../../../lib/store/key_claims.ts";
 import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
 
@@ -215,4 +216,28 @@ Deno.test("runPlan(): a step whose claim was taken over while it waited for its 
   assert.deepEqual(executor.started.filter((id) => id === speech.id), [], "the speech was not made again");
   assert.deepEqual(result.artifacts.get(speech.id)?.value, made.value);
   assert.ok(executor.started.length > 0, "the other steps ran");
+});
+
+Deno.test("runPlan(): the time a step waits for another worker, its first one dead, is not its time", async () => {
+  const planned = await plan({
+    formats: ["1:1"],
+    videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],
+    steps: [{ id: "moved", timeout: 50, run }],
+  });
+  const fake = new FakeExecutor(planned);
+  // As a cluster tells it: a worker took the step and died; the queue handed it on 150 ms later (three timeouts).
+  const executor: StepExecutor = {
+    execute: async (task, options) => {
+      if (task.id !== "moved") return await fake.execute(task, options);
+      options.onStart?.("cluster:1");
+      options.onWait?.();
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      options.onStart?.("cluster:2");
+      return await fake.execute(task, { ...options, onStart: () => {} });
+    },
+    close: () => fake.close(),
+  };
+  const result = await runPlan(planned, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
+  // Before: "Step "moved" timed out after 50 ms", counted from the first worker's start.
+  assert.equal(result.states.get("moved"), "done", [...result.errors.values()].join());
 });
