@@ -131,11 +131,13 @@ async function summarize(
     });
   }
   const usage = await processUsage();
-  const failures = [...run.errors].map(([step, error]) => ({
-    step,
-    kind: kindOf(step),
-    error,
-  }));
+  // In the plan's order (a section's failures before the next one's), not in the order they happened.
+  const order = new Map(context.plan.steps.map((step, i) => [step.id, i]));
+  const place = (step: string) =>
+    order.get(step) ?? order.get(step.replace(/\/[^/]*#\d+$/, "")) ?? order.size;
+  const failures = [...run.errors]
+    .map(([step, error]) => ({ step, kind: kindOf(step), error }))
+    .sort((a, b) => place(a.step) - place(b.step));
   const resources = { wallMs: context.wallMs, cpuMs: usage.cpuMs, peakRssBytes: usage.peakRssBytes };
   const text = formatSummary({ ...counts, ...resources, outputs, failures, cancelled: run.cancelled });
   writeTextSync(Deno.stderr, text.endsWith("\n") ? text : `${text}\n`);

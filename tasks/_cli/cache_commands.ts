@@ -12,6 +12,7 @@ import { planFiles } from "../../lib/run/load_plan.ts";
 import { ArtifactStore } from "../../lib/store/artifact_store.ts";
 import type { StoreEntry } from "../../lib/store/step_store.ts";
 import { collectGarbage, KEEP_RECENT_MS, parseDuration, parseSize } from "../../lib/store/collect_garbage.ts";
+import { folderName } from "./options.ts";
 
 /** Adds `cache ls` and `cache gc` to the program. */
 export function addCacheCommands(program: Command): void {
@@ -22,7 +23,7 @@ export function addCacheCommands(program: Command): void {
         "used first, and their total size",
     )
     .argument("[workflow]", "a workflow file: its entries, in the store beside it")
-    .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)")
+    .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)", folderName)
     .option("--all", "list every entry of the store, whichever workflow made it")
     .action(async (workflow, options) => {
       const mine = workflow !== undefined && options.all !== true;
@@ -73,7 +74,7 @@ export function addCacheCommands(program: Command): void {
         return ms;
       }).default(KEEP_RECENT_MS, `${KEEP_RECENT_MS / 60_000}m`),
     )
-    .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)")
+    .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)", folderName)
     .action(async (workflow, options) => {
       const store = new ArtifactStore(storeFolder(workflow, options.cache));
       const report = await collectGarbage(store, options.maxSize, { keepRecentMs: options.keepRecent });

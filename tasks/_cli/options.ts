@@ -49,6 +49,23 @@ export function byteSize(value: string): number {
 }
 
 /**
+ * Reads a folder option (`--out`, `--cache`): an empty name is refused (before, `--out ""` wrote the outputs and the
+ * report into `/`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { folderName } from "./options.ts";
+ * assert.equal(folderName("out"), "out");
+ * assert.throws(() => folderName(" "), /Expected a folder, not an empty name/);
+ * ```
+ */
+export function folderName(value: string): string {
+  if (value.trim() === "") throw new InvalidArgumentError("Expected a folder, not an empty name");
+  return value;
+}
+
+/**
  * Collects a repeatable, comma-separated option; a value with no item (`--force-step ''`) is refused, not dropped
  * (a render that forced nothing, without a word), and so is an empty item (`--only a,,b`: a name left out).
  *

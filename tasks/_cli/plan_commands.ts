@@ -10,7 +10,7 @@ import { planStatus } from "../../lib/plan/plan_status.ts";
 import { foreseeSpawnedWork, loadPlan, planFiles } from "../../lib/run/load_plan.ts";
 import { defaultCacheDir } from "../../lib/run/render_workflows.ts";
 import { ArtifactStore } from "../../lib/store/artifact_store.ts";
-import { addLimitOptions, limitOptions } from "./options.ts";
+import { addLimitOptions, folderName, limitOptions } from "./options.ts";
 
 /** Prints a plan as text or JSON, with what the store already holds (a dry run: nothing runs or is marked). */
 export async function printPlan(
@@ -42,7 +42,7 @@ export function addPlanCommands(program: Command): void {
       "Print the steps by kind, the DAG depth, how the limits combine, and what the store already holds",
     )
     .argument("<workflow...>", "workflow files")
-    .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)")
+    .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)", folderName)
     .option("--json", "print every step with its key and whether it is stored or will run (and be paid for)");
   addLimitOptions(plan);
   plan.action(async (files, options, command) => {
@@ -53,7 +53,7 @@ export function addPlanCommands(program: Command): void {
       "Print the calls per provider, the least time their rate limits allow, and the cost (calls nothing)",
     )
     .argument("<workflow...>", "workflow files")
-    .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)");
+    .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)", folderName);
   addLimitOptions(estimate);
   estimate.action(async (files, options, command) => {
     const { limits, only, format, encoder } = limitOptions(command);

@@ -22,6 +22,7 @@ import {
   addLimitOptions,
   type CommandOutcome,
   EXIT,
+  folderName,
   limitOptions,
   list,
   positiveInteger,
@@ -49,8 +50,8 @@ export function addRenderCommand(
   const render = program.command("render")
     .description("Render workflow files into videos, subtitles and a summary")
     .argument("<workflow...>", "workflow files (.ts, .json, .yaml)")
-    .option("-o, --out <dir>", "output folder", "out")
-    .option("--cache <dir>", "artifact store (default: REEL_CACHE or .reel/ beside the workflow)")
+    .option("-o, --out <dir>", "output folder", folderName, "out")
+    .option("--cache <dir>", "artifact store (default: REEL_CACHE or .reel/ beside the workflow)", folderName)
     .option("--force", "ignore the cache: run every step")
     .option(
       "--force-step <glob>",

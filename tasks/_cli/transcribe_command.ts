@@ -16,7 +16,7 @@ import { renderLoaded } from "../../lib/run/render_workflows.ts";
 import { toFileUrl } from "../../lib/workflow/load_workflow.ts";
 import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
 import type { ResolvedWorkflow } from "../../lib/workflow/workflow_schema.ts";
-import { type CommandOutcome, positiveInteger } from "./options.ts";
+import { type CommandOutcome, folderName, positiveInteger } from "./options.ts";
 import { runReported } from "./render_command.ts";
 import { transcribeWorkflow } from "./_transcribe_workflow.ts";
 
@@ -51,7 +51,7 @@ export function addTranscribeCommand(program: Command, context: { outcome: Comma
       "pocketsphinx, openai, or a name for an OpenAI-compatible server",
       "pocketsphinx",
     )
-    .option("-o, --out <dir>", "output folder", "out")
+    .option("-o, --out <dir>", "output folder", folderName, "out")
     .option("--workers <n>", "workers (default: from the chunks, cores and free memory)", positiveInteger)
     .option("--chunk <seconds>", "target chunk length (default: 90 local, 600 hosted)", seconds)
     .option("--overlap <seconds>", "audio both chunks hear around a cut inside speech (default 2)", seconds)
@@ -63,7 +63,7 @@ export function addTranscribeCommand(program: Command, context: { outcome: Comma
     .option("--key-env <name>", "the variable holding its key (default OPENAI_API_KEY)")
     .addOption(new Option("--rpm <n>", "the engine's requests per minute").argParser(positiveInteger))
     .addOption(new Option("--concurrency <n>", "the engine's calls in flight").argParser(positiveInteger))
-    .option("--cache <dir>", "artifact store (default: REEL_CACHE or .reel/ here)")
+    .option("--cache <dir>", "artifact store (default: REEL_CACHE or .reel/ here)", folderName)
     .option("--force", "ignore the store: hear every chunk again")
     .option("--json", "print one JSON event per line")
     .option("-q, --quiet", "print only the summary and errors");

@@ -13,7 +13,14 @@ import { importFailureIssue } from "../../lib/workflow/_import_failure.ts";
 import { toFileUrl } from "../../lib/workflow/load_workflow.ts";
 import { TOO_DEEP_MESSAGE, tooDeepInJson } from "../../lib/workflow/nesting_limit.ts";
 import type { WorkflowInput } from "../../lib/workflow/workflow_schema.ts";
-import { addLimitOptions, type CommandOutcome, limitOptions, list, positiveInteger } from "./options.ts";
+import {
+  addLimitOptions,
+  type CommandOutcome,
+  folderName,
+  limitOptions,
+  list,
+  positiveInteger,
+} from "./options.ts";
 import { runReported } from "./render_command.ts";
 
 const EXAMPLES = `
@@ -40,8 +47,8 @@ export function addVariantsCommand(program: Command, context: { outcome: Command
       "seed of the random draws (same seed, same variants)",
       (text) => /^-?\d+$/.test(text) ? Number(text) : text,
     )
-    .option("-o, --out <dir>", "output folder", "out")
-    .option("--cache <dir>", "artifact store (default: REEL_CACHE, else .reel/ here)")
+    .option("-o, --out <dir>", "output folder", folderName, "out")
+    .option("--cache <dir>", "artifact store (default: REEL_CACHE, else .reel/ here)", folderName)
     .option("--force", "ignore the cache: run every step")
     .option("--json", "print one JSON event per line")
     .option("-q, --quiet", "print only the summary and errors")

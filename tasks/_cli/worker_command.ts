@@ -17,7 +17,7 @@ import { isMissing } from "../../lib/core/exists.ts";
 import { ensureWritableFolder } from "../../lib/run/render_workflows.ts";
 import { stepKinds } from "../../lib/workflow/step_kinds.ts";
 import { WorkerPool } from "../../lib/workers/worker_pool.ts";
-import { type CommandOutcome, EXIT, list, positiveInteger } from "./options.ts";
+import { type CommandOutcome, EXIT, folderName, list, positiveInteger } from "./options.ts";
 
 const EXAMPLES = `
 Examples:
@@ -78,7 +78,12 @@ export function addWorkerCommand(program: Command, outcome: CommandOutcome): voi
       queueNames,
     )
     .option("--store <location>", "the shared store as this host sees it: a folder or s3://bucket/prefix")
-    .option("--cache <dir>", "this worker's local folder (an object store's cached files)", ".reel-worker")
+    .option(
+      "--cache <dir>",
+      "this worker's local folder (an object store's cached files)",
+      folderName,
+      ".reel-worker",
+    )
     .option(
       "--lock-ms <ms>",
       "how long a job stays with a worker that stopped answering (at least 1000)",

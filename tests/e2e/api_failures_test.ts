@@ -68,3 +68,35 @@ Deno.test("a wrong key fails at once with the server's message, and the key is p
     await server.close();
   }
 });
+
+Deno.test("the summary lists failures in the workflow's order, not in the order they happened", async () => {
+  // Answers after random delays: the calls fail in another order than the sections'.
+  const server = startFakeOpenAi({ failRate: 1, latency: { min: 0, max: 300 } });
+  try {
+    const sections = Array.from({ length: 6 }, (_, i) => ({
+      id: `s${i + 1}`,
+      title: `T${i + 1}`,
+      narration: `Part ${i + 1}.`,
+      image: { provider: "broken", prompt: `picture ${i + 1}`, size: "64x64" },
+      voice: { provider: "speech" },
+    }));
+    const workflow = {
+      formats: ["160x90"],
+      // Two providers, each calling in its own order (the longest chain first): their failures interleave.
+      providers: {
+        broken: { api: "openai", retries: 0, concurrency: 6, baseUrl: server.url },
+        speech: { api: "openai", retries: 0, concurrency: 6, baseUrl: server.url },
+      },
+      videos: [{ id: "v", sections }],
+    };
+    const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(workflow)});`);
+    const result = await runCli(["render", file, "--out", `${file}-out`]);
+    assert.equal(result.code, 1, result.stderr);
+    const listed = [...result.stderr.matchAll(/^ {2}✖ (v\/s\d)\/(image|speech) /gm)].map((match) => match[1]);
+    const numbers = listed.map((id) => Number(id!.slice(3)));
+    assert.equal(listed.length, 12, result.stderr);
+    assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b), result.stderr);
+  } finally {
+    await server.close();
+  }
+});

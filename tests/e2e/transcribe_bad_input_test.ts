@@ -278,3 +278,23 @@ Deno.test({
     assert.deepEqual(await listFolder(out), ["report.html", "tone.json", "tone.srt", "tone.txt", "tone.vtt"]);
   },
 });
+
+Deno.test("an empty --out or --cache is refused before anything, exit 2; before, --out '' wrote into /", async () => {
+  const here = await tempDir("reel-empty-out-");
+  for (
+    const args of [
+      ["transcribe", `${dir}/tone.wav`, "--out", ""],
+      ["transcribe", `${dir}/tone.wav`, "--cache", " "],
+      ["render", "missing.ts", "--out", ""],
+      ["variants", `${dir}/tone.wav`, "--out", ""],
+    ]
+  ) {
+    const run = await runCli(args, { cwd: here });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(
+      run.stderr,
+      /option '(-o, --out|--cache) <dir>' argument '\s*' is invalid\. Expected a folder, not an empty name/,
+    );
+    assert.deepEqual(await listFolder(here), [], args.join(" "));
+  }
+});
