@@ -31,6 +31,8 @@ export interface AttemptDecision {
   delayMs: number;
   /** The server's 429 wait, capped, for the provider's gate; null when not a 429. */
   rateLimitedForMs: number | null;
+  /** Why the step gives up, where the failure's own message does not say (a wait asked for past the cap). */
+  reason?: string;
 }
 
 /** 429s a step may meet before it fails: a server that keeps refusing is not waited on forever. */
@@ -95,6 +97,20 @@ export function decideAfterFailure(error: unknown, options: DecideOptions): Atte
     : null;
   if (failure?.status === 429) {
     counts.rateLimited++;
+    // A wait past the cap (a spent quota: "come back in an hour") is not waited out in pieces: each piece met a 429
+    // again until the budget ran out (31 answers a call, one call at a time: hours for a batch). The provider stops.
+    if (typeof failure.retryAfterMs === "number" && failure.retryAfterMs > maxRetryAfter) {
+      const [wait, cap] = [failure.retryAfterMs, maxRetryAfter].map((ms) => Math.ceil(ms / 1000));
+      return {
+        sort: "refused",
+        retry: false,
+        delayMs: 0,
+        rateLimitedForMs: null,
+        reason:
+          `it asks to wait ${wait} s, longer than its maxRetryAfter (${cap} s): its quota may be spent; ` +
+          "render again later, or raise maxRetryAfter",
+      };
+    }
     const retry = counts.rateLimited <= MAX_RATE_LIMITED;
     return {
       sort: "rate-limited",

@@ -169,7 +169,6 @@ export async function runAttempts(
       if (vanished) remakes++;
       else decision = decide(outcome.error);
     }
-    if (decision?.sort === "refused") gate?.refused(message);
     const retrying = decision === null || decision.retry;
     // A long wait (a server's Retry-After, up to the provider's maxRetryAfter) is said, so a run that seems idle
     // says why.
@@ -178,13 +177,17 @@ export async function runAttempts(
     // So does a step that failed again after its retries (a 500 each time said only the last answer); one that
     // stopped at an error no retry mends (a 400 after a 500) did not give up.
     const ranOut = decision?.sort === "failure" || decision?.sort === "crash";
-    const said = decision?.sort === "rate-limited" && !retrying
+    const said = decision?.reason !== undefined
+      ? `${message} (${decision.reason})`
+      : decision?.sort === "rate-limited" && !retrying
       ? `${message} (gave up after ${counts.rateLimited} answers of 429)`
       : !retrying && ranOut && attempt > 1
       ? `${message} (gave up after ${attempt} attempts)`
       : retrying && waitMs >= 1000
       ? `${message} (next attempt in ${Math.round(waitMs / 1000)} s)`
       : message;
+    // The provider's other calls are not sent: they fail saying why.
+    if (decision?.sort === "refused") gate?.refused(said);
     context.emit({
       type: "step:failed",
       ...context.base(node),

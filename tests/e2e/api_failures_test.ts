@@ -100,3 +100,32 @@ Deno.test("the summary lists failures in the workflow's order, not in the order 
     await server.close();
   }
 });
+
+Deno.test("a 429 that asks for a wait past maxRetryAfter stops the provider at once, saying why; its other calls are not sent", async () => {
+  // A spent quota: every answer a 429 asking for an hour.
+  const server = startFakeOpenAi({ rejectFirst: 1000, retryAfterMs: 3_600_000 });
+  try {
+    const sections = Array.from({ length: 4 }, (_, i) => ({
+      title: `T${i + 1}`,
+      narration: `Part ${i + 1}.`,
+      image: { provider: "quota", prompt: `picture ${i + 1}`, size: "64x64" },
+    }));
+    const workflow = {
+      formats: ["160x90"],
+      providers: { quota: { api: "openai", concurrency: 4, maxRetryAfter: 2000, baseUrl: server.url } },
+      videos: [{ id: "v", sections }],
+    };
+    const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(workflow)});`);
+    const result = await runCli(["render", file, "--out", `${file}-out`]);
+    assert.equal(result.code, 1, result.stderr);
+    // Before: each call waited 2 s at a time, 31 times (4 minutes here; hours for a batch at the default cap).
+    assert.equal(server.stats.requests, 1, `${server.stats.requests} calls`);
+    assert.match(
+      result.stderr,
+      /quota answered 429: [^\n]*\(it asks to wait 3600 s, longer than its maxRetryAfter \(2 s\): its quota may be spent; render again later, or raise maxRetryAfter\)/,
+    );
+    assert.match(result.stderr, /Not sent: /);
+  } finally {
+    await server.close();
+  }
+});

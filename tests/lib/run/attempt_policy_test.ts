@@ -35,11 +35,27 @@ Deno.test("decideAfterFailure(): 429s have a budget of their own and leave the r
   assert.equal(counts.failures, 0);
 });
 
-Deno.test("decideAfterFailure(): a 429 waits in the provider's gate when there is one, else itself, capped", () => {
-  const gated = decide(failure(429, { retryAfterMs: 60_000 }));
-  assert.deepEqual([gated.delayMs, gated.rateLimitedForMs], [0, 5000]);
-  const alone = decide(failure(429, { retryAfterMs: 60_000 }), fresh(), { gated: false });
-  assert.equal(alone.delayMs, 5000);
+Deno.test("decideAfterFailure(): a 429 waits in the provider's gate when there is one, else itself", () => {
+  const gated = decide(failure(429, { retryAfterMs: 4000 }));
+  assert.deepEqual([gated.delayMs, gated.rateLimitedForMs], [0, 4000]);
+  const alone = decide(failure(429, { retryAfterMs: 4000 }), fresh(), { gated: false });
+  assert.equal(alone.delayMs, 4000);
+});
+
+Deno.test("decideAfterFailure(): a 429 that asks for a wait past maxRetryAfter stops the provider, saying why", () => {
+  // Before: waited out in pieces of maxRetryAfter, each meeting a 429 again, 31 a call (hours for a batch).
+  const spent = decide(failure(429, { retryAfterMs: 3_600_000 }));
+  assert.deepEqual([spent.sort, spent.retry], ["refused", false]);
+  assert.equal(
+    spent.reason,
+    "it asks to wait 3600 s, longer than its maxRetryAfter (5 s): its quota may be spent; render again later, " +
+      "or raise maxRetryAfter",
+  );
+  assert.equal(
+    decide(failure(429, { retryAfterMs: 5000 })).retry,
+    true,
+    "a wait of the cap itself is waited",
+  );
 });
 
 Deno.test("decideAfterFailure(): failures spend the retries with full jitter, never less than a capped Retry-After", () => {
