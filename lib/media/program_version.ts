@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { InputError } from "../core/errors.ts";
 import { userCacheFile } from "../core/user_cache.ts";
+import { readHead } from "../core/read_full.ts";
 import { writeFileWhole } from "../core/write_file_whole.ts";
 import { fileIdentity, libraryIdentity, loadedLibraries } from "./find_binary.ts";
 import { probeProgram, PROGRAM_REPAIR } from "./probe_program.ts";
@@ -112,7 +113,11 @@ async function rememberedVersion(
   const expected = VERSION_LINE[name];
   if (expected !== undefined && !expected.test(text)) throw notTheProgram({ name, program, args }, text);
   const loaded = libraries.map(libraryIdentity);
-  const digest = createHash("sha256").update([text, ...loaded].join("\n")).digest("hex").slice(0, 16);
+  // A wrapper script's own words change what it runs (`espeak-ng -p 90 "$@"`), its version's answer not: they are
+  // part of the digest (a program that is not a script keeps the digest it had).
+  const script = await scriptText(program);
+  const digest = createHash("sha256").update([text, ...loaded, ...script === null ? [] : [script]].join("\n"))
+    .digest("hex").slice(0, 16);
   const version = `${text.split("\n")[0]} #${digest}`;
   // Libraries outside the system's folders (LD_LIBRARY_PATH, /usr/local, /opt) change without ldconfig or dpkg:
   // each is looked at again before the remembered version is used.
@@ -124,6 +129,20 @@ async function rememberedVersion(
     await writeFileWhole(memo, JSON.stringify({ ...known, [key]: { version, watched } })).catch(() => {});
   }
   return version;
+}
+
+/** The text of a program that is a script (`#!` first), up to 64 KiB, or null for any other program. */
+async function scriptText(program: string): Promise<string | null> {
+  let head: Uint8Array;
+  try {
+    head = await readHead(program, 64 * 1024);
+  } catch (error) {
+    // A program this user may run but not read (mode 711) is no script: a script's interpreter reads it.
+    if (error instanceof Deno.errors.PermissionDenied) return null;
+    throw error;
+  }
+  if (head[0] !== 0x23 || head[1] !== 0x21) return null;
+  return new TextDecoder().decode(head);
 }
 
 /** How the programs reel knows by name begin their version's text: another answer is another program. */

@@ -269,3 +269,27 @@ Deno.test("programVersion(): REEL_PROGRAM_VERSIONS naming a file that is not a m
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("programVersion(): a wrapper script edited in place has another identity, its version's answer the same", async () => {
+  const dir = await tempDir("reel-version-");
+  try {
+    const program = `${dir}/espeak-wrapper`;
+    const write = (pitch: number) =>
+      Deno.writeTextFile(
+        program,
+        `#!/bin/sh\n# espeak-ng -p ${pitch} "$@"\necho 'eSpeak NG text-to-speech: 1.51'\n`,
+        {
+          mode: 0o755,
+        },
+      );
+    await write(90);
+    const before = await versionInNewProcess(program, `${dir}/memo.json`);
+    await write(10);
+    const after = await versionInNewProcess(program, `${dir}/memo.json`);
+    // Before: the same digest, and nothing it made was made again.
+    assert.equal(after.split(" #")[0], before.split(" #")[0]);
+    assert.notEqual(after, before);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
