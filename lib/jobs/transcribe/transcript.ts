@@ -5,6 +5,9 @@
  */
 import type { TimedWord } from "../../core/timed_word.ts";
 import type { Cue } from "../../media/captions.ts";
+import { layoutLines } from "../../media/caption_lines.ts";
+import { captionWords } from "../../media/caption_words.ts";
+import { textLength } from "../../media/caption_rules.ts";
 
 /** A stretch of speech: one subtitle cue, one line of the text. */
 export interface TranscriptSegment {
@@ -40,8 +43,6 @@ export interface SegmentOptions {
   pause?: number;
   /** A segment grows no longer than this (s). @default 6 */
   maxDuration?: number;
-  /** A segment holds no more characters than this. @default 84 */
-  maxCharacters?: number;
   /** The recording's length (s): no word or segment ends after it. @default Infinity */
   duration?: number;
 }
@@ -50,7 +51,8 @@ export interface SegmentOptions {
 const MIN_SEGMENT_S = 0.01;
 
 /**
- * Groups words into segments: a new one at each pause, and before one grows too long to read as a cue. Each
+ * Groups words into segments: a new one at each pause, and before one grows too long to read as a cue (longer
+ * than `maxDuration`, or than two lines of 42 characters). Each
  * segment ends after it starts and within the recording: a word cut to nothing at the end (a chunk stored before
  * words were given a frame) joins the segment before it, and the last word of the recording keeps a frame.
  *
@@ -69,25 +71,30 @@ const MIN_SEGMENT_S = 0.01;
  * ```
  */
 export function segmentWords(words: readonly TimedWord[], options: SegmentOptions = {}): TranscriptSegment[] {
-  const { pause = 0.5, maxDuration = 6, maxCharacters = 84, duration = Infinity } = options;
+  const { pause = 0.5, maxDuration = 6, duration = Infinity } = options;
   const groups: TimedWord[][] = [];
   let current: TimedWord[] = [];
-  let characters = 0;
+  // The segment's words laid in lines of CUE_LINE characters, each filled as far as it goes (the fewest lines).
+  let lines = 0;
+  let lineLength = 0;
+  const fits = (size: number) => lines > 0 && lineLength + 1 + size <= CUE_LINE;
   const within = words.map((word) =>
     word.end > duration ? { ...word, start: Math.min(word.start, duration), end: duration } : word
   );
   for (const word of within) {
     const last = current.at(-1);
+    const size = textLength(word.text);
     const full = current.length > 0 &&
       (word.start - last!.end >= pause || word.end - current[0]!.start > maxDuration ||
-        characters + 1 + word.text.length > maxCharacters);
+        (!fits(size) && lines === CUE_LINES));
     if (full) {
       groups.push(current);
       current = [];
-      characters = 0;
+      lines = 0;
     }
     current.push(word);
-    characters += (characters === 0 ? 0 : 1) + word.text.length;
+    if (fits(size)) lineLength += 1 + size;
+    else [lines, lineLength] = [lines + 1, size];
   }
   if (current.length > 0) groups.push(current);
   return lasting(groups, duration).map((group) => {
@@ -144,7 +151,8 @@ export function transcriptText(transcript: Transcript): string {
 }
 
 /**
- * The transcript's subtitle cues: one per segment, at its times.
+ * The transcript's subtitle cues: one per segment, at its times, its text in lines of at most 42 characters (two,
+ * balanced, at clauses where they can be; three for a segment whose words need them), as subtitles are read.
  *
  * @param transcript The transcript.
  * @returns The cues.
@@ -156,13 +164,24 @@ export function transcriptText(transcript: Transcript): string {
  * const segment = { start: 0.5, end: 1, text: "a --> b", confidence: null, words: [] };
  * const cues = transcriptCues({ duration: 1, language: "en", engine: "e", words: 3, segments: [segment] });
  * assert.deepEqual(cues, [{ start: 0.5, end: 1, text: "a → b" }]);
+ * const text = "the captain carried the kitchen table across the yard and into the old barn";
+ * const [long] = transcriptCues({ duration: 5, language: "en", engine: "e", words: 15, segments: [{ ...segment, text }] });
+ * assert.equal(long!.text, "the captain carried the kitchen table\nacross the yard and into the old barn");
  * ```
  */
 export function transcriptCues(transcript: Transcript): Cue[] {
-  // One line of text per cue: "-->" starts a timing line in both formats.
-  return transcript.segments.map((segment) => ({
-    start: segment.start,
-    end: segment.end,
-    text: segment.text.replace(/\s+/g, " ").trim().replaceAll("-->", "→"),
-  }));
+  // "-->" starts a timing line in both formats. Before, a cue was one line of up to 84 characters.
+  return transcript.segments.map((segment) => {
+    const text = segment.text.replace(/\s+/g, " ").trim().replaceAll("-->", "→");
+    const words = captionWords(text);
+    // A segment of an older merge may need three.
+    const lines = layoutLines(words, { maxLineLength: CUE_LINE, maxLines: CUE_LINES }) ??
+      layoutLines(words, { maxLineLength: CUE_LINE, maxLines: CUE_LINES + 1 }) ?? [text];
+    return { start: segment.start, end: segment.end, text: lines.join("\n") };
+  });
 }
+
+/** The most characters a cue's line holds, as broadcasters' subtitles hold. */
+const CUE_LINE = 42;
+/** The most lines a cue has. */
+const CUE_LINES = 2;

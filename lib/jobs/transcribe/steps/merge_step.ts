@@ -16,7 +16,8 @@ export const mergeStep: StepKindDefinition = {
   kind: "transcribe-merge",
   // 3: a text-only seam in silence joined without aligning (the split's `shared` silences). 4: a timed seam cut
   // once (no word lost for being heard by one side, no two at once). 5: a timed seam cut where the least speech is
-  // told twice or not at all (sides that split words differently lost or repeated one).
+  // told twice or not at all (sides that split words differently lost or repeated one), and segments that fit
+  // two lines of 42 characters (were up to 84 on one).
   version: 5,
   blocking: true,
   run: async (task) => {

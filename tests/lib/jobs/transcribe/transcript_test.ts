@@ -37,3 +37,24 @@ Deno.test("segmentWords() keeps every segment within the recording and lasting",
   const first = segmentWords([word("uh", 1, 1), word("rain", 1.2, 1.6)], { duration: 10 });
   assert.deepEqual(first.map((s) => [s.text, s.start, s.end]), [["uh rain", 1, 1.6]]);
 });
+
+Deno.test("transcriptCues() writes a segment in lines of at most 42 characters, two where they do, its words all kept", () => {
+  // Before: one line of up to 84 characters (tx helper: every cue of continuous speech).
+  const words = "the captain carried the kitchen table across the yard and into the old barn before the rain"
+    .split(" ").map((text, i) => ({ text, start: i * 0.3, end: i * 0.3 + 0.25, confidence: 1 }));
+  const segments = segmentWords(words, { duration: 6 });
+  assert.ok(segments.some((segment) => segment.text.length > 42), "a long segment to lay out");
+  const cues = transcriptCues({ duration: 6, language: "en", engine: "e", words: words.length, segments });
+  for (const [i, cue] of cues.entries()) {
+    const lines = cue.text.split("\n");
+    assert.ok(lines.length <= 2, cue.text);
+    for (const line of lines) assert.ok(line.length <= 42, `${line.length}: ${line}`);
+    assert.equal(lines.join(" "), segments[i]!.text);
+  }
+  assert.ok(cues.some((cue) => cue.text.includes("\n")));
+  // In SRT: the number, the times, then the cue's lines, each on its own.
+  for (const block of formatSrt(cues).trimEnd().split("\n\n")) {
+    const [, , ...text] = block.split("\n");
+    assert.ok(cues.some((cue) => cue.text === text.join("\n")), block);
+  }
+});
