@@ -67,7 +67,8 @@ export class ProgressModel {
   #cancelled = false;
   #lastAt = 0;
   #peakBusy = 0;
-  readonly #running = new Map<WorkerId, RunningStep>();
+  /** The steps running, by step id: a worker may run several at once (steps that wait on a process or a call). */
+  readonly #running = new Map<string, RunningStep>();
   readonly #pending = new Map<string, Pending>();
   readonly #settledIds = new Set<string>();
   /** How far each running step said it is (0…1), by step id. */
@@ -134,9 +135,11 @@ export class ProgressModel {
   get peakBusy(): number {
     return this.#peakBusy;
   }
-  /** The steps running now, by worker id, ascending. */
+  /** The steps running now, by worker id, ascending, then by when they started. */
   get running(): RunningStep[] {
-    return [...this.#running.values()].sort((a, b) => compareWorkerIds(a.worker, b.worker));
+    return [...this.#running.values()].sort((a, b) =>
+      compareWorkerIds(a.worker, b.worker) || a.startedAt - b.startedAt
+    );
   }
 
   /**
@@ -162,8 +165,8 @@ export class ProgressModel {
         if (this.#settledIds.has(event.step)) return;
         this.#pending.set(event.step, { kind: event.kind, startedAt: event.at });
         // A step started again elsewhere (a cluster worker died mid-step, its job handed on) left the first.
-        this.#stopRunning(event.step, null);
-        this.#running.set(event.worker, {
+        this.#running.delete(event.step);
+        this.#running.set(event.step, {
           worker: event.worker,
           step: event.step,
           kind: event.kind,
@@ -171,10 +174,13 @@ export class ProgressModel {
           attempt: event.attempt,
         });
         this.#fractions.delete(event.step);
-        this.#peakBusy = Math.max(this.#peakBusy, this.#running.size);
+        this.#peakBusy = Math.max(
+          this.#peakBusy,
+          new Set([...this.#running.values()].map((r) => r.worker)).size,
+        );
         return;
       case "step:finished":
-        if (!this.#settle(event.step, event.worker)) return;
+        if (!this.#settle(event.step)) return;
         this.#done += 1;
         if (event.cached) {
           this.#cached += 1;
@@ -184,15 +190,15 @@ export class ProgressModel {
         return;
       case "step:failed":
         if (event.retrying) {
-          this.#stopRunning(event.step, event.worker);
+          this.#running.delete(event.step);
           const pending = this.#pending.get(event.step);
           if (pending !== undefined) pending.startedAt = null;
           return;
         }
-        if (this.#settle(event.step, event.worker)) this.#failed += 1;
+        if (this.#settle(event.step)) this.#failed += 1;
         return;
       case "step:skipped":
-        if (this.#settle(event.step, null)) this.#skipped += 1;
+        if (this.#settle(event.step)) this.#skipped += 1;
         return;
       case "step:expanded":
         this.#total += event.children.length;
@@ -201,10 +207,12 @@ export class ProgressModel {
         if (!this.#settledIds.has(event.step)) this.#fractions.set(event.step, event.fraction);
         return;
       case "worker:crashed": {
-        const running = this.#running.get(event.worker);
-        this.#running.delete(event.worker);
-        const pending = running === undefined ? undefined : this.#pending.get(running.step);
-        if (pending !== undefined) pending.startedAt = null;
+        for (const [step, running] of this.#running) {
+          if (running.worker !== event.worker) continue;
+          this.#running.delete(step);
+          const pending = this.#pending.get(step);
+          if (pending !== undefined) pending.startedAt = null;
+        }
         return;
       }
       case "output:written":
@@ -282,23 +290,13 @@ export class ProgressModel {
     return media / (Math.max(1, now - firstStartedAt) / 1000);
   }
 
-  #settle(step: string, worker: WorkerId | null): boolean {
+  #settle(step: string): boolean {
     if (this.#settledIds.has(step)) return false;
     this.#settledIds.add(step);
     this.#pending.delete(step);
     this.#fractions.delete(step);
-    this.#stopRunning(step, worker);
+    this.#running.delete(step);
     return true;
-  }
-
-  #stopRunning(step: string, worker: WorkerId | null): void {
-    if (worker !== null && this.#running.get(worker)?.step === step) {
-      this.#running.delete(worker);
-      return;
-    }
-    for (const [id, running] of this.#running) {
-      if (running.step === step) this.#running.delete(id);
-    }
   }
 
   #addElapsed(kind: string, elapsed: number): void {

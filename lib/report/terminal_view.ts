@@ -5,7 +5,7 @@
 import type { WorkerId } from "../core/executor.ts";
 import type { RunEvent } from "../run/run_events.ts";
 import { formatDuration, formatElapsed } from "./format_units.ts";
-import { ProgressModel } from "./progress_model.ts";
+import { ProgressModel, type RunningStep } from "./progress_model.ts";
 import type { RunView } from "./run_view.ts";
 import { type SyncWriter, writeTextSync } from "./sync_writer.ts";
 
@@ -184,18 +184,25 @@ export class TerminalView implements RunView {
    * @returns The lines, top to bottom.
    */
   lines(now: number): string[] {
-    const running = new Map(this.model.running.map((step) => [step.worker, step]));
+    // A worker may run several steps at once (those that wait on a process or a call): its row shows the one that
+    // has run longest and how many more (before, the last started alone, and "idle" once it ended).
+    const running = new Map<WorkerId, RunningStep[]>();
+    for (const step of this.model.running) {
+      running.set(step.worker, [...running.get(step.worker) ?? [], step]);
+    }
     const labelWidth = String(this.#slots.length).length;
     const lines = this.#slots.map((worker, index) => {
       const label = `worker ${String(index + 1).padStart(labelWidth)}`;
-      const step = worker === null ? undefined : running.get(worker);
+      const steps = worker === null ? [] : running.get(worker) ?? [];
+      const step = steps[0];
       if (step === undefined) return `${label}  idle`;
+      const more = steps.length > 1 ? `  (+${steps.length - 1} more)` : "";
       const retry = step.attempt > 1 ? `  (attempt ${step.attempt})` : "";
       const elapsed = Math.max(0, now - step.startedAt);
       const what = step.kind === this.#focus?.kind ? this.#expected(step.kind, elapsed) : step.kind;
       const fraction = this.model.fraction(step.step);
       const percent = fraction === null ? "" : `  ${Math.round(fraction * 100)}%`;
-      return `${label}  ${step.step}  ${what}  ${formatElapsed(elapsed)}${percent}${retry}`;
+      return `${label}  ${step.step}  ${what}  ${formatElapsed(elapsed)}${percent}${retry}${more}`;
     });
     lines.push(this.#bar(now));
     if (this.#focus !== null) lines.push(this.#focusLine(this.#focus, now));

@@ -158,3 +158,18 @@ Deno.test("TerminalView follows a focus kind: a bar of each such step's expected
   // 60 s of audio in the 15 s since the first chunk started: 4 audio minutes a minute.
   assert.equal(lines[3], "chunks 2/3 (1 from the store)  4.0 audio min/min");
 });
+
+Deno.test("TerminalView shows a worker running two steps at once, and the other once one ends; before, idle", () => {
+  const { sink, view } = setUp();
+  view.update(ev.started(0, "v/narration", { worker: 1, kind: "narration" }));
+  view.update(ev.started(100, "v/subtitles.srt", { worker: 1, kind: "subtitles" }));
+  view.render(1000);
+  assert.equal(visibleLines(sink.take())[0], "worker 1  v/narration  narration  1.0s  (+1 more)");
+  view.update(ev.finished(1100, "v/subtitles.srt", { worker: 1, kind: "subtitles" }));
+  view.render(2000);
+  assert.equal(visibleLines(sink.take())[0], "worker 1  v/narration  narration  2.0s");
+  view.update(ev.started(2100, "v/video@1x1", { worker: 1, kind: "video" }));
+  view.update(ev.finished(2200, "v/narration", { worker: 1, kind: "narration" }));
+  view.render(3000);
+  assert.equal(visibleLines(sink.take())[0], "worker 1  v/video@1x1  video  0.9s");
+});
