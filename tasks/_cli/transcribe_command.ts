@@ -119,6 +119,16 @@ async function resolveCommandLine(
     throw new WorkflowError(
       file,
       error.issues.map((issue) => {
+        // The engine's server is a provider the options made: its fields are their options (before: "→ at
+        // providers.whisper.baseUrl (the command line)" for --base-url).
+        const provider = /^providers\.[^.]+\.(\w+)/.exec(issue.path);
+        if (provider !== null) {
+          const field = provider[1]!;
+          const flag = field === "rate"
+            ? "--rpm"
+            : `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+          return { path: flag, message: issue.message };
+        }
         const match = /^transcribe\[(\d+)\]\.(\w+)/.exec(issue.path);
         if (match === null) return issue;
         const path = match[2] === "input" ? `${recordings[Number(match[1])]}` : `--${match[2]}`;

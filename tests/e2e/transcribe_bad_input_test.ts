@@ -60,6 +60,11 @@ Deno.test({
 
 Deno.test("transcribe refuses options it cannot honour, naming them", async () => {
   await refused(["tone.wav", "--engine", "whisper"], /✖ --engine whisper needs --base-url/);
+  // Before: "→ at providers.whisper.baseUrl (the command line)", a field the user never wrote.
+  await refused(
+    ["tone.wav", "--engine", "whisper", "--base-url", "ftp://x"],
+    /✖ Expected an http:\/\/ or https:\/\/ URL[^\n]*\n {2}→ at --base-url \(the command line\)/,
+  );
   // Before: accepted and dropped, exit 0.
   for (
     const option of [["--rpm", "10"], ["--concurrency", "3"], ["--key-env", "FOO"], [
