@@ -222,7 +222,9 @@ async function attemptOnce(
   const answerPath = step.provider === null ? null : store.answerPath(node.key);
   // `--force` asks the provider again: an answer kept by a killed run is not used (this attempt keeps its own).
   if (answerPath !== null && fresh && attempt === 1) await removeIfExists(answerPath);
-  const started = clock.now();
+  // From when a worker took it, the last one for a cluster's step handed on (before, a moved step's elapsed time
+  // held its wait for the queue: "1:48.3" for 3 s of work).
+  let started = clock.now();
   const inputs = context.inputsOf(node);
   const timeoutMs = step.timeout.ms + step.timeout.perMediaSecond * mediaSeconds(inputs.map((i) => i.value));
   // A hung ffmpeg, speech engine or custom step is stopped after its timeout (wall time, whatever the clock),
@@ -261,6 +263,7 @@ async function attemptOnce(
       onWait: () => clearTimeout(deadline),
       onStart: (id) => {
         worker = id;
+        started = clock.now();
         clearTimeout(deadline);
         deadline = setTimeout(() => timer.abort(new StepTimeoutError(step.id, timeoutMs)), timeoutMs);
         context.emit({ type: "step:started", ...context.base(node), worker: id, attempt });

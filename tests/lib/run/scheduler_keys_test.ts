@@ -237,7 +237,17 @@ Deno.test("runPlan(): the time a step waits for another worker, its first one de
     },
     close: () => fake.close(),
   };
-  const result = await runPlan(planned, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
+  const events: RunEvent[] = [];
+  const result = await runPlan(planned, {
+    executor,
+    store: new MemoryStore(),
+    ffmpeg,
+    outDir: null,
+    onEvent: (event) => events.push(event),
+  });
   // Before: "Step "moved" timed out after 50 ms", counted from the first worker's start.
   assert.equal(result.states.get("moved"), "done", [...result.errors.values()].join());
+  // Its time is counted from the second start (before: the 150 ms of waiting too).
+  const finished = events.find((event) => event.type === "step:finished" && event.step === "moved");
+  assert.ok(finished?.type === "step:finished" && finished.elapsed < 100, JSON.stringify(finished));
 });
