@@ -115,6 +115,27 @@ export async function runFfmpegSaying(
   return result;
 }
 
+/**
+ * Whether ffmpeg was stopped from outside rather than failing on its input: killed by a signal (exit 128 + its
+ * number), ended by SIGINT or SIGTERM (ffmpeg exits 255: a Ctrl-C reaches the whole foreground group, often before
+ * reel's own cancel), or unable to write its output. Such a failure says nothing of the input's bytes.
+ *
+ * @param error What running ffmpeg threw.
+ * @returns True for a stop from outside.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stoppedFromOutside } from "./ffmpeg.ts";
+ * import { ProcessError } from "./run_process.ts";
+ * assert.ok(stoppedFromOutside(new ProcessError("ffmpeg", 255, "Exiting normally, received signal 2.")));
+ * assert.ok(!stoppedFromOutside(new ProcessError("ffmpeg", 1, "[png @ 0x5] chunk too big")));
+ * ```
+ */
+export function stoppedFromOutside(error: unknown): boolean {
+  return error instanceof OutputWriteError || (error instanceof ProcessError && error.code >= 128);
+}
+
 /** What ffmpeg says, exiting 0, of an output whose end it could not write: the file and the system's reason. */
 const UNFINISHED_OUTPUT = /^Error (?:writing trailer of|closing file) (.+): (.+)$/m;
 

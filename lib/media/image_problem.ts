@@ -10,7 +10,7 @@
 import { crc32 } from "node:zlib";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { mapBounded } from "../core/map_bounded.ts";
-import { ffmpegWords, runFfmpegSaying } from "./ffmpeg.ts";
+import { ffmpegWords, runFfmpegSaying, stoppedFromOutside } from "./ffmpeg.ts";
 import { type PngChunk, slidePngChunkProblem } from "./_slide_png_chunks.ts";
 import { decodePng } from "./png_decoder.ts";
 import { ProcessError } from "./run_process.ts";
@@ -119,7 +119,8 @@ export async function decodedImageProblem(
     if (kind === "JPEG" || stderr.trim() === "") return null;
     said = stderr;
   } catch (error) {
-    if (!(error instanceof ProcessError)) throw error;
+    // Stopped (a Ctrl-C, a kill, a full disk): nothing is known of the bytes.
+    if (!(error instanceof ProcessError) || stoppedFromOutside(error)) throw error;
     said = error.stderr;
   }
   // `[mjpeg @ 0x55…] error count: 64`: the decoder's words, without its address. A JPEG whose frame header claims

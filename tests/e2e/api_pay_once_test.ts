@@ -258,3 +258,35 @@ Deno.test("--force and --force-step publish what they paid for again, and later 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("an answer whose decode was stopped from outside (a Ctrl-C reaches ffmpeg first) is kept, not paid again", async () => {
+  const server = startFakeOpenAi();
+  const voice = { provider: "api", voice: "alloy" };
+  const { file, dir } = await apiWorkflow([{ title: "A", narration: "First part.", voice }], {
+    baseUrl: server.url,
+    retries: 0,
+  });
+  // An ffmpeg that, while `stop` exists, ends as a SIGINT ends it (exit 255) when it decodes a speech answer.
+  const real = (await findFfmpeg()).ffmpeg;
+  await Deno.writeTextFile(`${dir}/stop`, "");
+  const ffmpeg = `${dir}/ffmpeg`;
+  await Deno.writeTextFile(
+    ffmpeg,
+    `#!/bin/sh\ncase "$*" in *answer.wav*) if [ -e '${dir}/stop' ]; then ` +
+      `echo 'Exiting normally, received signal 2.' >&2; exit 255; fi;; esac\nexec '${real}' "$@"\n`,
+  );
+  await Deno.chmod(ffmpeg, 0o755);
+  const env = { REEL_FFMPEG: ffmpeg };
+  try {
+    const stopped = await runCli(["render", file, "--out", `${dir}/out`], { env });
+    assert.equal(stopped.code, 1, stopped.stderr);
+    await Deno.remove(`${dir}/stop`);
+    const again = await runCli(["render", file, "--out", `${dir}/out`], { env });
+    assert.equal(again.code, 0, again.stderr);
+    // Before: the answer was dropped as audio ffmpeg cannot decode, and bought again.
+    assert.equal(server.stats.log.filter((entry) => entry.path === "/v1/audio/speech").length, 1);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

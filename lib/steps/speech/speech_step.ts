@@ -4,7 +4,7 @@
  * @module
  */
 import { ProviderError } from "../../core/errors.ts";
-import { runFfmpeg } from "../../media/ffmpeg.ts";
+import { runFfmpeg, stoppedFromOutside } from "../../media/ffmpeg.ts";
 import { ProcessError } from "../../media/run_process.ts";
 import { sniffAudio } from "../../media/sniff_media.ts";
 import { wavAnswerProblem } from "../../media/wav_answer_problem.ts";
@@ -132,8 +132,9 @@ async function speakOverHttp(
       job.output,
     ], { signal });
   } catch (error) {
-    if (!(error instanceof ProcessError)) throw error;
-    // Never good: the next render asks again.
+    // Stopped (a Ctrl-C reaches ffmpeg before reel's cancel; a full disk): the answer is kept for the next attempt.
+    if (!(error instanceof ProcessError) || stoppedFromOutside(error) || signal.aborted) throw error;
+    // Audio ffmpeg cannot decode is never good: the next render asks again.
     await dropAnswer(task.answerPath);
     throw new ProviderError(
       target.provider,
