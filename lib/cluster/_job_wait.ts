@@ -74,6 +74,8 @@ class JobWait {
   #started: string | null = null;
   /** True from when a started job waits for a worker again until one takes it. */
   #waitingAgain = false;
+  /** Starts heard: a check's answer read before the last one is stale. */
+  #starts = 0;
   #settle!: { resolve(execution: Execution): void; reject(error: unknown): void };
   #settled = false;
 
@@ -166,14 +168,17 @@ class JobWait {
 
   #progress(data: unknown): void {
     if (!isJobProgress(data) || data.attempt !== this.#awaited || this.#settled) return;
-    if (data.type === "started" && data.worker !== this.#started) {
+    // A start by another worker, or by the same one after the job waited again (a worker that lost Redis and took
+    // its job back): the step's time starts again.
+    if (data.type === "started" && (data.worker !== this.#started || this.#waitingAgain)) {
       // A second start of one attempt: its first worker died or lost the job, and the queue handed it on.
-      if (this.#started !== null) {
+      if (this.#started !== null && data.worker !== this.#started) {
         this.#context.onWarning(
           `Step "${this.#data.task.id}" moved from worker ${this.#started} to ${data.worker}: the first stopped or lost the job`,
         );
       }
       this.#started = data.worker;
+      this.#starts++;
       this.#waitingAgain = false;
       this.#options.onStart?.(data.worker);
     } else if (data.type === "rate-limit") this.#options.onRateLimit?.(data.info);
@@ -227,6 +232,7 @@ class JobWait {
   async #check(): Promise<void> {
     // While Redis is away, a lookup would wait for it: the next check after it is back looks.
     if (this.#settled || !this.#context.redis.connected) return;
+    const starts = this.#starts;
     const job = await this.#handles.queue.getJob(this.#id);
     if (this.#settled) return;
     if (job === undefined) {
@@ -238,8 +244,9 @@ class JobWait {
     const state = await job.getState();
     if (state === "completed") this.#outcome(job.returnvalue);
     else if (state === "failed") await this.#failedEvent(job.failedReason);
-    // Its `stalled` event missed (Redis away meanwhile), a started job found waiting is told so.
-    else if (state === "waiting" || state === "prioritized") this.#waiting();
+    // Its `stalled` event missed (Redis away meanwhile), a started job found waiting is told so; unless a worker
+    // started it while the state was read (that answer is older than the start).
+    else if ((state === "waiting" || state === "prioritized") && this.#starts === starts) this.#waiting();
   }
 
   #succeed(worker: string): void {

@@ -218,3 +218,88 @@ for (const ending of ["a cancel", "Redis given up on"] as const) {
     assert.deepEqual(warnings, []);
   });
 }
+
+/** A fake queue whose listener and state answers the test drives; what the wait told its caller, in order. */
+function drivenWait(options: { inRedis?: boolean; checkMs?: number } = {}) {
+  let listener!: JobListener;
+  let added!: () => void;
+  const queued = new Promise<void>((resolve) => added = resolve);
+  let stateAsked!: () => void;
+  const asked = new Promise<void>((resolve) => stateAsked = resolve);
+  let answerState!: (state: string) => void;
+  let inRedis = false;
+  const queue = {
+    getJob: () =>
+      Promise.resolve(
+        inRedis && options.inRedis === true
+          ? {
+            data,
+            getState: () => {
+              stateAsked();
+              return new Promise<string>((resolve) => answerState = resolve);
+            },
+          }
+          : undefined,
+      ),
+    add: () => {
+      inRedis = true;
+      added();
+      return Promise.resolve();
+    },
+  };
+  const handles = {
+    queue,
+    watch: (_id: string, heard: JobListener) => {
+      listener = heard;
+      return () => {};
+    },
+  } as unknown as QueueHandles;
+  const told: string[] = [];
+  const waited = waitForJob(handles, data, {
+    signal: new AbortController().signal,
+    onStart: (worker) => void told.push(`start ${worker}`),
+    onWait: () => void told.push("wait"),
+  }, {
+    store: { peek: () => Promise.resolve(null) },
+    checkMs: options.checkMs ?? 60_000,
+    onWarning: () => {},
+    track: () => {},
+    redis: REDIS_UP,
+  });
+  return {
+    queued,
+    asked,
+    told,
+    waited,
+    listener: () => listener,
+    answerState: (state: string) => answerState(state),
+  };
+}
+
+Deno.test("waitForJob: a job that waits again (its worker died) is told, and a start by the same worker after it too", async () => {
+  const wait = drivenWait();
+  await wait.queued;
+  wait.listener().progress({ type: "started", attempt: "a", worker: "h:1:1" });
+  wait.listener().stalled();
+  // The same worker (it lost Redis and came back) takes it again: the step's time starts again (rv11: before, no
+  // second start was told, and the step ran with no timeout).
+  wait.listener().progress({ type: "started", attempt: "a", worker: "h:1:1" });
+  wait.listener().completed({ ok: true, attempt: "a", worker: "h:1:1" });
+  await wait.waited;
+  assert.deepEqual(wait.told, ["start h:1:1", "wait", "start h:1:1"]);
+});
+
+Deno.test("waitForJob: a check's 'waiting' read before a worker's start does not stop that worker's time", async () => {
+  const wait = drivenWait({ inRedis: true, checkMs: 5 });
+  await wait.queued;
+  wait.listener().progress({ type: "started", attempt: "a", worker: "h:1:1" });
+  wait.listener().stalled();
+  // A check asks Redis for the job's state; before its answer ("waiting") arrives, another worker takes the job.
+  await wait.asked;
+  wait.listener().progress({ type: "started", attempt: "a", worker: "h:2:1" });
+  wait.answerState("waiting");
+  await Promise.resolve();
+  wait.listener().completed({ ok: true, attempt: "a", worker: "h:2:1" });
+  await wait.waited;
+  assert.deepEqual(wait.told, ["start h:1:1", "wait", "start h:2:1"]);
+});
