@@ -174,21 +174,22 @@ function joinOverlap(
       (sum, step) => sum + (step.b === null ? 0 : weight(middle(step.b) - after.start)),
       0,
     );
-    const better = (x: Cut, y: Cut) =>
-      x.misheard < y.misheard - MISHEARD_TOLERANCE_S ||
-      (x.misheard <= y.misheard + MISHEARD_TOLERANCE_S &&
-        (x.gain > y.gain + 1e-9 || (Math.abs(x.gain - y.gain) <= 1e-9 && x.distance < y.distance)));
-    let best: Cut = { k: 0, gain, distance: Math.abs(at(0) - mid), misheard: misheardAt(steps, 0) };
+    const cuts: Cut[] = [{ k: 0, gain, distance: Math.abs(at(0) - mid), misheard: misheardAt(steps, 0) }];
     for (let k = 1; k <= steps.length; k++) {
       const { a, b } = steps[k - 1]!;
       gain += (a === null ? 0 : weight(before.end - middle(a))) -
         (b === null ? 0 : weight(middle(b) - after.start));
-      // Of the cuts that tell least speech twice or not at all, the one whose words weigh most; of equal weights,
-      // the one nearest the middle of the shared audio.
-      const here = { k, gain, distance: Math.abs(at(k) - mid), misheard: misheardAt(steps, k) };
-      if (better(here, best)) best = here;
+      cuts.push({ k, gain, distance: Math.abs(at(k) - mid), misheard: misheardAt(steps, k) });
     }
-    cut = best.k;
+    // Of the cuts within the tolerance of the least speech told twice or not at all (the least of all: compared
+    // with each other, each may add the tolerance to the last, rv11), the one whose words weigh most; of equal
+    // weights, the one nearest the middle of the shared audio.
+    const least = Math.min(...cuts.map((c) => c.misheard));
+    const better = (x: Cut, y: Cut) =>
+      x.gain > y.gain + 1e-9 || (Math.abs(x.gain - y.gain) <= 1e-9 && x.distance < y.distance);
+    cut = cuts.filter((c) =>
+      c.misheard <= least + MISHEARD_TOLERANCE_S
+    ).reduce((x, y) => better(y, x) ? y : x).k;
   }
   const kept = steps.flatMap((step, k) => {
     const word = k < cut ? step.a : step.b;
