@@ -8,6 +8,7 @@ import type { Clock } from "../core/clock.ts";
 import { messageOf } from "../core/errors.ts";
 import { StepAttemptError, type StepExecutor, StepTimeoutError, type WorkerId } from "../core/executor.ts";
 import type { Json, StepOutput } from "../core/json.ts";
+import type { ChildSpec } from "../core/step_task.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { endedOnInterrupt } from "../media/run_process.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
@@ -41,6 +42,18 @@ export interface RunAttemptsOptions {
   claim?: Claim;
   /** The step runs whatever is known of it (`--force`; see `ExecuteOptions.fresh`). @default false */
   forced?: boolean;
+  /**
+   * Called, for a forced step, with what it made before it replaces the stored entry (a step a cluster's worker
+   * stored is not): what was made from the old entry is removed there, so a kill leaves no stale entry.
+   */
+  beforeReplace?: (made: MadeHere) => Promise<void>;
+}
+
+/** What an attempt made, before it is stored: its file (null for none) and value. */
+export interface MadeHere {
+  file: string | null;
+  value: Json;
+  children: ChildSpec[];
 }
 
 /** What the attempts of a step use. */
@@ -138,6 +151,7 @@ export async function runAttempts(
       outcome = await attemptOnce(node, attempt, { ...context, gate }, {
         cores: permit.cores,
         fresh: options.forced ?? false,
+        beforeReplace: options.beforeReplace,
       });
       // A 429 is told to the provider's gate while this attempt still holds its permits: a call waiting for them
       // sees the pause (told after they were freed, the next call left within milliseconds of the 429 when the
@@ -214,7 +228,11 @@ async function attemptOnce(
   node: DagNode,
   attempt: number,
   context: AttemptsContext & { gate: ProviderGate | null },
-  { cores, fresh }: { cores: number; fresh: boolean },
+  { cores, fresh, beforeReplace }: {
+    cores: number;
+    fresh: boolean;
+    beforeReplace: RunAttemptsOptions["beforeReplace"];
+  },
 ): Promise<Outcome> {
   const { step } = node;
   const { store, signal, clock } = context;
@@ -276,6 +294,14 @@ async function attemptOnce(
       !(await wroteOutput(outputPath))
     ) {
       throw unwrittenOutputError(step.id, step.output);
+    }
+    if (fresh && execution.stored !== true && beforeReplace !== undefined) {
+      const { value, children } = execution.result;
+      await beforeReplace({
+        file: outputPath !== null && await wroteOutput(outputPath) ? outputPath : null,
+        value,
+        children,
+      });
     }
     const artifact = execution.stored === true
       ? await storedBy(store, node.key, execution.worker)

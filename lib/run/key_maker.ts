@@ -11,7 +11,7 @@ import { sha256File, sha256Hex } from "../core/sha256.ts";
 import type { Json } from "../core/json.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { StoredArtifact } from "../store/step_store.ts";
-import { type AttemptsContext, type Made, runAttempts } from "./attempts.ts";
+import { type AttemptsContext, type Made, type MadeHere, runAttempts } from "./attempts.ts";
 import type { DagNode } from "./dag_state.ts";
 import { downstreamKeys } from "./downstream_keys.ts";
 
@@ -185,15 +185,16 @@ export class KeyMaker {
           const peeked = await store.peek(node.key);
           if (peeked !== null) await this.#fits(node, peeked);
         }
-        // Forced, what it replaces is remembered: what was made from it is made again if the new one differs.
+        // Forced, what it replaces is looked at before it is replaced: what was made from it is made again if the
+        // new one differs.
         const replaced = served ? null : await store.peek(node.key);
-        const replacedDigest = replaced === null ? null : await artifactDigest(replaced);
-        const made = await runAttempts(node, this.#context, { claim, forced });
-        if (
-          replaced !== null && "artifact" in made && await artifactDigest(made.artifact) !== replacedDigest
-        ) {
-          await this.#forgetMadeFrom(node, replaced);
-        }
+        const beforeReplace = replaced === null ? undefined : async (made: MadeHere) => {
+          const file = made.file === null ? null : await sha256File(made.file);
+          if (digestOf({ ...made, sha256: file }) !== digestOf(replaced)) {
+            await this.#forgetMadeFrom(node, replaced);
+          }
+        };
+        const made = await runAttempts(node, this.#context, { claim, forced, beforeReplace });
         if (!("claimLost" in made)) return made;
         // Taken over while the step waited for its turn (this process paused past the claims' staleness: a render
         // stopped with Ctrl-Z paid again for every call another had made meanwhile): claimed again, which waits
@@ -234,10 +235,11 @@ export class KeyMaker {
   }
 
   /**
-   * After a forced node (`--force`, `--force-step`) made an artifact that differs from the one it replaced in the
+   * When a forced node (`--force`, `--force-step`) made an artifact that differs from the one it will replace in the
    * store (a provider's new answer; before, the old entry was kept and published): what was made from the old one
-   * is removed, and made again in this run from the new one. A forced step that fails replaces nothing; one that
-   * makes the same bytes leaves what was made from them alone.
+   * is removed, before the new one is stored (a kill between leaves nothing stale), and made again in this run from
+   * the new one. A forced step that fails replaces nothing; one that makes the same bytes leaves what was made from
+   * them alone.
    */
   async #forgetMadeFrom(node: DagNode, stored: StoredArtifact): Promise<void> {
     const { store } = this.#context;
@@ -257,10 +259,12 @@ export class KeyMaker {
   }
 }
 
-/** A digest of what an entry holds: its file's bytes, its value and its children. */
-async function artifactDigest(artifact: StoredArtifact): Promise<string> {
-  const file = artifact.path === null ? "" : await sha256File(artifact.path);
-  return sha256Hex(JSON.stringify([file, artifact.value, artifact.children]));
+/**
+ * A digest of what an entry holds: its file's SHA-256 (as its record says: an object store's file may not be here),
+ * its value and its children.
+ */
+function digestOf(entry: Pick<StoredArtifact, "sha256" | "value" | "children">): string {
+  return sha256Hex(JSON.stringify([entry.sha256 ?? null, entry.value, entry.children]));
 }
 
 /** What another node's making of the same key means for this node. */

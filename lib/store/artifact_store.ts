@@ -430,8 +430,8 @@ function valueDigest(value: Json, children: readonly ChildSpec[]): string {
   return sha256Hex(JSON.stringify([value, children]));
 }
 
-function valueOf(record: ArtifactRecord): Pick<StoredArtifact, "value" | "children"> {
-  return { value: record.value, children: record.children };
+function valueOf(record: ArtifactRecord): Pick<StoredArtifact, "value" | "children" | "sha256"> {
+  return { value: record.value, children: record.children, sha256: record.sha256 };
 }
 
 /**

@@ -265,7 +265,7 @@ export class S3Store implements StepStore {
 }
 
 function artifactOf(key: string, path: string | null, record: ArtifactRecord): StoredArtifact {
-  return { key, path, value: record.value, children: record.children };
+  return { key, path, value: record.value, children: record.children, sha256: record.sha256 };
 }
 
 function extension(value: string | null): string {

@@ -17,6 +17,8 @@ export interface StoredArtifact {
   value: Json;
   /** The child steps the step added at run time. */
   children: ChildSpec[];
+  /** The file's SHA-256 as its record holds it (null for a value-only step; absent where a store keeps none). */
+  sha256?: string | null;
 }
 
 /** What a step hands the store to keep. */

@@ -251,3 +251,39 @@ Deno.test("runPlan(): the time a step waits for another worker, its first one de
   const finished = events.find((event) => event.type === "step:finished" && event.step === "moved");
   assert.ok(finished?.type === "step:finished" && finished.elapsed < 100, JSON.stringify(finished));
 });
+
+Deno.test("runPlan(): a forced step whose result differs has what was made from it removed before it is stored", async () => {
+  const planned = await plan({
+    formats: ["1:1"],
+    videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],
+    steps: [{ id: "a", run }, { id: "b", inputs: ["a"], run }],
+  });
+  // The store's writes in order: a kill between two of them leaves what was done before it.
+  const log: string[] = [];
+  const store = new MemoryStore();
+  const commit = store.commit.bind(store);
+  const remove = store.remove.bind(store);
+  store.commit = (key, artifact) => (log.push(`commit ${key}`), commit(key, artifact));
+  store.remove = (key) => (log.push(`remove ${key}`), remove(key));
+  const answer = (a: number) => (task: { id: string }) => task.id === "a" ? a : "b";
+  await runPlan(planned, {
+    executor: new FakeExecutor(planned, { value: answer(1) }),
+    store,
+    ffmpeg,
+    outDir: null,
+  });
+  log.length = 0;
+  const executor = new FakeExecutor(planned, { value: answer(2) });
+  const result = await runPlan(planned, { executor, store, ffmpeg, outDir: null, forceSteps: ["a"] });
+  assert.ok(result.ok, [...result.errors.values()].join());
+  const key = (id: string) => planned.steps.find((step) => step.id === id)!.key;
+  // Before (rv11): "a" was stored first and "b" removed after, so a kill between served "b" made from the old "a".
+  assert.ok(log.indexOf(`remove ${key("b")}`) >= 0, log.join("\n"));
+  assert.ok(log.indexOf(`remove ${key("b")}`) < log.indexOf(`commit ${key("a")}`), log.join("\n"));
+  assert.ok(executor.started.includes("b"), "b made again from the new a");
+  // The same result forced again: what was made from it stays.
+  log.length = 0;
+  const same = new FakeExecutor(planned, { value: answer(2) });
+  await runPlan(planned, { executor: same, store, ffmpeg, outDir: null, forceSteps: ["a"] });
+  assert.deepEqual(same.started, ["a"]);
+});
