@@ -263,8 +263,9 @@ export const PARTIAL_FILE: RegExp = /: partial file$/m;
 /**
  * How often ffmpeg said, going on and exiting 0, that it could not decode part of an input: a packet it dropped
  * (`Error while decoding stream #0:1: Invalid data found when processing input`) or a picture it patched from its
- * neighbours (`[h264 @ 0x55…] concealing 812 DC, 812 AC, 812 MV errors in P frame`). More than none is a damaged
- * file, and what ffmpeg made of it misses what those packets held.
+ * neighbours (`[h264 @ 0x55…] concealing 812 DC, 812 AC, 812 MV errors in P frame`), each time it said so (a line
+ * ffmpeg folds into the next one's `Last message repeated 2 times` counts those). More than none is a damaged file,
+ * and what ffmpeg made of it misses what those packets held. The words are ffmpeg 5.1's (Debian 12's).
  *
  * @param stderr What ffmpeg wrote on stderr (at `-loglevel error`).
  * @returns The count; 0 for an input decoded whole.
@@ -276,21 +277,25 @@ export const PARTIAL_FILE: RegExp = /: partial file$/m;
  * const said = "[aac @ 0x55c9] Reserved bit set.\nError while decoding stream #0:0: Invalid data found when processing input\n";
  * assert.equal(decodeErrors(said), 1);
  * assert.equal(decodeErrors("[h264 @ 0x5f] concealing 80 DC, 80 AC, 80 MV errors in P frame\n"), 1);
+ * assert.equal(decodeErrors(`${said}    Last message repeated 2 times\n`), 3);
  * assert.equal(decodeErrors(""), 0);
  * ```
  */
 export function decodeErrors(stderr: string): number {
-  return stderr.match(DECODE_ERROR)?.length ?? 0;
+  let count = 0;
+  for (const match of stderr.matchAll(DECODE_ERROR)) count += 1 + Number(match[1] ?? 0);
+  return count;
 }
 
-const DECODE_ERROR = /^(?:Error while decoding stream #|\[\w+ @ 0x[0-9a-f]+\] concealing )/gm;
+const DECODE_ERROR =
+  /^(?:Error while decoding stream #|\[\w+ @ 0x[0-9a-f]+\] concealing ).*(?:\n\s+Last message repeated (\d+) times)?/gm;
 
 /**
  * The warning a step gives (in its value's `warnings`) for an input ffmpeg could not wholly decode.
  *
  * @param input The input, as the user named it.
- * @param errors What {@linkcode decodeErrors} counted.
- * @param missing What the output lacks for it, e.g. `the transcript misses what they held`.
+ * @param options `errors`: what {@linkcode decodeErrors} counted; `missing`: what the output lacks for it, e.g.
+ *   `the transcript misses what they held`.
  * @returns The sentence.
  *
  * @example
@@ -298,13 +303,14 @@ const DECODE_ERROR = /^(?:Error while decoding stream #|\[\w+ @ 0x[0-9a-f]+\] co
  * import assert from "node:assert/strict";
  * import { damagedInputWarning } from "./ffmpeg.ts";
  * assert.equal(
- *   damagedInputWarning("talk.m4a", 3, "the transcript misses what they held"),
+ *   damagedInputWarning("talk.m4a", { errors: 3, missing: "the transcript misses what they held" }),
  *   "talk.m4a is damaged: ffmpeg could not decode 3 of its packets (a broken download or copy?), and the " +
  *     "transcript misses what they held",
  * );
  * ```
  */
-export function damagedInputWarning(input: string, errors: number, missing: string): string {
+export function damagedInputWarning(input: string, options: { errors: number; missing: string }): string {
+  const { errors, missing } = options;
   return `${input} is damaged: ffmpeg could not decode ${
     errors === 1 ? "one" : errors
   } of its packets (a broken download or copy?), and ${missing}`;

@@ -146,6 +146,13 @@ export class ArtifactStore implements StepStore {
    *
    * @param key The step key.
    * @returns The file's path (it may not exist).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ArtifactStore } from "./artifact_store.ts";
+   * assert.equal(new ArtifactStore("/tmp/store").answerPath("ab12"), "/tmp/store/answers/ab12");
+   * ```
    */
   answerPath(key: string): string {
     return `${this.root}/${ANSWERS}/${key}`;
@@ -155,6 +162,18 @@ export class ArtifactStore implements StepStore {
    * Lists the answers kept (see {@linkcode answerPath}) with their size and when they were written.
    *
    * @returns Each answer's key, path, bytes and time.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ArtifactStore } from "./artifact_store.ts";
+   * const store = new ArtifactStore(await Deno.makeTempDir());
+   * assert.deepEqual(await store.answers(), []);
+   * await Deno.mkdir(`${store.root}/answers`);
+   * await Deno.writeTextFile(store.answerPath("ab12"), "paid");
+   * assert.deepEqual((await store.answers()).map((answer) => [answer.key, answer.bytes]), [["ab12", 4]]);
+   * await Deno.remove(store.root, { recursive: true });
+   * ```
    */
   async answers(): Promise<{ key: string; path: string; bytes: number; written: Date }[]> {
     const found = [];

@@ -80,7 +80,11 @@ export function addRenderCommand(
         "a day)",
       redisTimeout,
     )
-    .option("--store <location>", "the artifact store: a folder, or s3://bucket/prefix (AWS_* variables)");
+    .option(
+      "--store <location>",
+      "the artifact store: a folder, or s3://bucket/prefix (AWS_* variables)",
+      folderName,
+    );
   addLimitOptions(render);
   render.addHelpText("after", EXAMPLES);
   render.action(async (files, options, command) => {

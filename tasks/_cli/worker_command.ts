@@ -77,7 +77,11 @@ export function addWorkerCommand(program: Command, outcome: CommandOutcome): voi
       "work only these queues: cpu, steps, providers, provider-<name> (comma-separated)",
       queueNames,
     )
-    .option("--store <location>", "the shared store as this host sees it: a folder or s3://bucket/prefix")
+    .option(
+      "--store <location>",
+      "the shared store as this host sees it: a folder or s3://bucket/prefix",
+      folderName,
+    )
     .option(
       "--cache <dir>",
       "this worker's local folder (an object store's cached files)",

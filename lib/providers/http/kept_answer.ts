@@ -39,6 +39,16 @@ export async function keptAnswer(path: string | undefined): Promise<Uint8Array |
  *
  * @param path The task's `answerPath` (nothing is kept without one).
  * @param bytes The answer.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { keepAnswer } from "./kept_answer.ts";
+ * const dir = await Deno.makeTempDir();
+ * await keepAnswer(`${dir}/answers/k`, new TextEncoder().encode("RIFF"));
+ * assert.deepEqual([...Deno.readDirSync(`${dir}/answers`)].map((entry) => entry.name), ["k"]);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export async function keepAnswer(path: string | undefined, bytes: Uint8Array): Promise<void> {
   if (path !== undefined) await writeFileWhole(path, bytes);
@@ -48,6 +58,18 @@ export async function keepAnswer(path: string | undefined, bytes: Uint8Array): P
  * Drops a kept answer that turned out unusable (audio ffmpeg cannot decode), so that the next render asks again.
  *
  * @param path The task's `answerPath`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { dropAnswer, keepAnswer, keptAnswer } from "./kept_answer.ts";
+ * const dir = await Deno.makeTempDir();
+ * await keepAnswer(`${dir}/k`, new Uint8Array([1]));
+ * await dropAnswer(`${dir}/k`);
+ * await dropAnswer(`${dir}/k`); // gone already: nothing to do
+ * assert.equal(await keptAnswer(`${dir}/k`), null);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export async function dropAnswer(path: string | undefined): Promise<void> {
   if (path === undefined) return;

@@ -67,7 +67,9 @@ export const decodeStep: StepKindDefinition = {
       duration: frames / layout.sampleRate,
       frames,
       ...errors > 0
-        ? { warnings: [damagedInputWarning(input, errors, "the transcript misses what they held")] }
+        ? {
+          warnings: [damagedInputWarning(input, { errors, missing: "the transcript misses what they held" })],
+        }
         : {},
     };
   },

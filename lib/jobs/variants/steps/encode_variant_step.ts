@@ -177,11 +177,10 @@ export const encodeVariantStep: StepKindDefinition = {
       ...errors > 0
         ? {
           warnings: [
-            damagedInputWarning(
-              String(task.runtime.input),
+            damagedInputWarning(String(task.runtime.input), {
               errors,
-              "the variant holds the last good picture, and silence, where they were",
-            ),
+              missing: "the variant holds the last good picture, and silence, where they were",
+            }),
           ],
         }
         : {},
