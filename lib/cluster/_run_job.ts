@@ -55,6 +55,8 @@ export async function runJob(job: ClusterJob, context: RunJobContext): Promise<J
     const outputPath = data.output === null ? null : `${scratch}/${data.output}`;
     // A provider's paid answer is kept in this worker's store until the artifact is stored (see `StepTask`).
     const answerPath = data.provider === null ? null : store.answerPath(data.key);
+    // `--force` asks the provider again: an answer a killed attempt kept is not used.
+    if (answerPath !== null && job.fresh === true) await removeIfExists(answerPath);
     const task: StepTask = {
       ...data,
       inputs,
@@ -80,6 +82,7 @@ export async function runJob(job: ClusterJob, context: RunJobContext): Promise<J
       value: execution.result.value,
       children: execution.result.children,
       scratchDir: scratch,
+      ...job.fresh === true ? { replace: true } : {},
     });
     if (answerPath !== null) await removeIfExists(answerPath);
     return { ok: true, attempt, worker };

@@ -98,6 +98,11 @@ export interface ClusterJob {
   };
   /** The digest of the local module graph of each workflow module the step imports (`runtime.module`). */
   modules: Record<string, string>;
+  /**
+   * The step runs again whatever is stored (`--force`): its result replaces the stored entry, and an answer a
+   * killed attempt kept is not used. @default false
+   */
+  fresh?: boolean;
 }
 
 /** What a worker reports while it runs a job (as the job's progress), with the attempt it belongs to. */
@@ -202,6 +207,7 @@ export function isClusterJob(value: unknown): value is ClusterJob {
     task.inputs.every(isJobInput) && (task.output === null || isFileName(task.output)) &&
     typeof task.blocking === "boolean" && typeof task.cpu === "boolean" &&
     (task.provider === null || typeof task.provider === "string") &&
+    (value.fresh === undefined || typeof value.fresh === "boolean") &&
     Object.values(value.modules).every((digest) => typeof digest === "string");
 }
 

@@ -188,13 +188,23 @@ export class KeyMaker {
         // Forced, what it replaces is looked at before it is replaced: what was made from it is made again if the
         // new one differs.
         const replaced = served ? null : await store.peek(node.key);
+        let compared = false;
         const beforeReplace = replaced === null ? undefined : async (made: MadeHere) => {
+          compared = true;
           const file = made.file === null ? null : await sha256File(made.file);
           if (digestOf({ ...made, sha256: file }) !== digestOf(replaced)) {
             await this.#forgetMadeFrom(node, replaced);
           }
         };
         const made = await runAttempts(node, this.#context, { claim, forced, beforeReplace });
+        // A cluster's worker stored it itself: compared once stored (a kill between can leave what was made from
+        // the old one; open).
+        if (
+          replaced !== null && !compared && "artifact" in made &&
+          digestOf(made.artifact) !== digestOf(replaced)
+        ) {
+          await this.#forgetMadeFrom(node, replaced);
+        }
         if (!("claimLost" in made)) return made;
         // Taken over while the step waited for its turn (this process paused past the claims' staleness: a render
         // stopped with Ctrl-Z paid again for every call another had made meanwhile): claimed again, which waits
