@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { listFolder, runCli } from "../_support/cli.ts";
+import { garbleMp4 } from "../_support/garbled_mp4.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 import { HAS_POCKETSPHINX } from "../_support/transcription.ts";
 
@@ -237,12 +238,7 @@ Deno.test({
       `${dir}/story.m4a`,
     ]);
     // Its middle third garbled: ffmpeg drops the packets there, goes on and exits 0.
-    const bytes = (await Deno.readFile(`${dir}/story.m4a`)).slice();
-    const mdat = new TextDecoder("latin1").decode(bytes).indexOf("mdat");
-    const end = mdat - 4 + new DataView(bytes.buffer).getUint32(mdat - 4);
-    const third = Math.floor((end - mdat) / 3);
-    for (let k = mdat + third; k < mdat + 2 * third; k++) bytes[k]! ^= 0x55;
-    await Deno.writeFile(`${dir}/torn.m4a`, bytes);
+    await garbleMp4(`${dir}/story.m4a`, `${dir}/torn.m4a`, { from: 1 / 3, to: 2 / 3, shares: true });
     const out = `${dir}/out-${crypto.randomUUID()}`;
     const run = await runCli(
       ["transcribe", "torn.m4a", "story.m4a", "--out", out, "--cache", `${out}-cache`],

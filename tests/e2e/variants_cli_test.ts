@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { listFolder, runCli } from "../_support/cli.ts";
 import { colourDistance, hexToRgb, pixelAt, probe } from "../_support/media.ts";
+import { garbleMp4 } from "../_support/garbled_mp4.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 import { makeColourImage, makeTestVideo } from "../_support/test_video.ts";
 
@@ -175,11 +176,7 @@ Deno.test("an input cut short (MP4 after its index, Matroska), empty, without pi
   ]);
   // Whole, its only keyframe garbled: it probes well, and no picture decodes (before: the encode failed in the AAC
   // encoder's words, "more samples than frame size").
-  const damaged = (await Deno.readFile(`${dir}/whole.mp4`)).slice();
-  const mdat = new TextDecoder("latin1").decode(damaged).indexOf("mdat");
-  const end = mdat - 4 + new DataView(damaged.buffer).getUint32(mdat - 4);
-  for (let k = mdat + 100; k < Math.min(mdat + 3000, end); k++) damaged[k]! ^= 0x55;
-  await Deno.writeFile(`${dir}/damaged.mp4`, damaged);
+  await garbleMp4(`${dir}/whole.mp4`, `${dir}/damaged.mp4`, { from: 100, to: 3000 });
   const inputs = [
     "cut.mp4",
     "partial.mkv",
@@ -225,12 +222,7 @@ Deno.test("an input damaged in its middle is encoded, and the run warns once, na
   await makeTestVideo(`${dir}/whole.mp4`, { seconds: 3 });
   await Deno.copyFile(`${dir}/whole.mp4`, `${dir}/intact.mp4`);
   // Its middle third garbled: it probes well and its first keyframe decodes, but ffmpeg drops packets after it.
-  const damaged = (await Deno.readFile(`${dir}/whole.mp4`)).slice();
-  const mdat = new TextDecoder("latin1").decode(damaged).indexOf("mdat");
-  const end = mdat - 4 + new DataView(damaged.buffer).getUint32(mdat - 4);
-  const third = Math.floor((end - mdat) / 3);
-  for (let k = mdat + third; k < mdat + 2 * third; k++) damaged[k]! ^= 0x55;
-  await Deno.writeFile(`${dir}/damaged.mp4`, damaged);
+  await garbleMp4(`${dir}/whole.mp4`, `${dir}/damaged.mp4`, { from: 1 / 3, to: 2 / 3, shares: true });
   const args = [
     "variants",
     "damaged.mp4",
