@@ -56,7 +56,7 @@ export async function runJob(job: ClusterJob, context: RunJobContext): Promise<J
     // A provider's paid answer is kept in this worker's store until the artifact is stored (see `StepTask`).
     const answerPath = data.provider === null ? null : store.answerPath(data.key);
     // `--force` asks the provider again: an answer a killed attempt kept is not used.
-    if (answerPath !== null && job.fresh === true) await removeIfExists(answerPath);
+    if (answerPath !== null && job.askAgain === true) await removeIfExists(answerPath);
     const task: StepTask = {
       ...data,
       inputs,

@@ -140,7 +140,11 @@ export class ClusterExecutor implements StepExecutor {
     await this.#link.untilUp(options.signal);
     const queue = queueFor(task, this.#providers);
     const handles = await this.#queues.get(queue);
-    const data = { ...await this.#jobData(task), ...options.fresh === true ? { fresh: true } : {} };
+    const data = {
+      ...await this.#jobData(task),
+      ...options.fresh === true ? { fresh: true } : {},
+      ...options.askAgain === true ? { askAgain: true } : {},
+    };
     const onStart = (worker: WorkerId) => {
       this.#workers.started(queue, worker);
       options.onStart?.(worker);

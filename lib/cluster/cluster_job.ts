@@ -53,9 +53,10 @@ export function isQueueName(name: string): boolean {
 export const CANCEL_EVENT = "reel-cancel";
 /**
  * The version of a job's data: a worker refuses a job of another (a coordinator of another reel version). Version 3
- * names its jobs by key and store (see {@linkcode jobIdOf}); version 2 named them by key alone.
+ * names its jobs by key and store (see {@linkcode jobIdOf}); version 2 named them by key alone. Version 4 says
+ * `fresh` and `askAgain` (`--force`), which a worker of version 3 would ignore, keeping the old result.
  */
-export const JOB_FORMAT = 3;
+export const JOB_FORMAT = 4;
 
 /** An input of a job's step: its key, whether it has a file, and what it returned. */
 export interface JobInput {
@@ -98,11 +99,10 @@ export interface ClusterJob {
   };
   /** The digest of the local module graph of each workflow module the step imports (`runtime.module`). */
   modules: Record<string, string>;
-  /**
-   * The step runs again whatever is stored (`--force`): its result replaces the stored entry, and an answer a
-   * killed attempt kept is not used. @default false
-   */
+  /** The step runs again whatever is stored (`--force`): its result replaces the stored entry. @default false */
   fresh?: boolean;
+  /** An answer a killed attempt kept is not used: the provider is asked again (see `ExecuteOptions`). @default false */
+  askAgain?: boolean;
 }
 
 /** What a worker reports while it runs a job (as the job's progress), with the attempt it belongs to. */
@@ -191,7 +191,7 @@ export function providerQueue(provider: string): string {
  * ```ts
  * import assert from "node:assert/strict";
  * import { isClusterJob } from "./cluster_job.ts";
- * assert.ok(!isClusterJob({ version: 3, task: {} }));
+ * assert.ok(!isClusterJob({ version: 4, task: {} }));
  * ```
  */
 export function isClusterJob(value: unknown): value is ClusterJob {
@@ -208,6 +208,7 @@ export function isClusterJob(value: unknown): value is ClusterJob {
     typeof task.blocking === "boolean" && typeof task.cpu === "boolean" &&
     (task.provider === null || typeof task.provider === "string") &&
     (value.fresh === undefined || typeof value.fresh === "boolean") &&
+    (value.askAgain === undefined || typeof value.askAgain === "boolean") &&
     Object.values(value.modules).every((digest) => typeof digest === "string");
 }
 

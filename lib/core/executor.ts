@@ -62,9 +62,14 @@ export interface ExecuteOptions {
   onProgress?: (fraction: number) => void;
   /**
    * The step runs now although its result may be known (`--force`): a cluster does not take a finished job of an
-   * earlier run for it. @default false
+   * earlier run for it, and its result replaces the stored entry. @default false
    */
   fresh?: boolean;
+  /**
+   * The provider is asked again: an answer a killed attempt kept is not used (a forced step's first attempt; its
+   * retries use the answer it paid for). @default false
+   */
+  askAgain?: boolean;
 }
 
 /** Runs one step somewhere. */

@@ -117,8 +117,9 @@ export async function runFfmpegSaying(
 
 /**
  * Whether ffmpeg was stopped from outside rather than failing on its input: killed by a signal (exit 128 + its
- * number), ended by SIGINT or SIGTERM (ffmpeg exits 255: a Ctrl-C reaches the whole foreground group, often before
- * reel's own cancel), or unable to write its output. Such a failure says nothing of the input's bytes.
+ * number), ended by SIGINT or SIGTERM (ffmpeg says `received signal 2` and exits 255: a Ctrl-C reaches the whole
+ * foreground group, often before reel's own cancel), or unable to write its output. Such a failure says nothing of
+ * the input's bytes.
  *
  * @param error What running ffmpeg threw.
  * @returns True for a stop from outside.
@@ -130,10 +131,15 @@ export async function runFfmpegSaying(
  * import { ProcessError } from "./run_process.ts";
  * assert.ok(stoppedFromOutside(new ProcessError("ffmpeg", 255, "Exiting normally, received signal 2.")));
  * assert.ok(!stoppedFromOutside(new ProcessError("ffmpeg", 1, "[png @ 0x5] chunk too big")));
+ * assert.ok(!stoppedFromOutside(new ProcessError("ffmpeg", 183, "Invalid data found when processing input")));
  * ```
  */
 export function stoppedFromOutside(error: unknown): boolean {
-  return error instanceof OutputWriteError || (error instanceof ProcessError && error.code >= 128);
+  if (error instanceof OutputWriteError) return true;
+  if (!(error instanceof ProcessError)) return false;
+  // Killed by SIGHUP, SIGINT, SIGKILL or SIGTERM; or ffmpeg saying it ended on a signal. Not any code over 127: a
+  // newer ffmpeg exits with its error's value in a byte (183 for "Invalid data found when processing input").
+  return [129, 130, 137, 143].includes(error.code) || /received signal \d+/.test(error.stderr);
 }
 
 /** What ffmpeg says, exiting 0, of an output whose end it could not write: the file and the system's reason. */
@@ -290,12 +296,19 @@ export function decodeErrors(stderr: string): number {
 const DECODE_ERROR =
   /^(?:Error while decoding stream #|\[\w+ @ 0x[0-9a-f]+\] concealing ).*(?:\n\s+Last message repeated (\d+) times)?/gm;
 
+/** Options for {@linkcode damagedInputWarning}. */
+export interface DamagedInputOptions {
+  /** What {@linkcode decodeErrors} counted. */
+  errors: number;
+  /** What the output lacks for it, e.g. `the transcript misses what they held`. */
+  missing: string;
+}
+
 /**
  * The warning a step gives (in its value's `warnings`) for an input ffmpeg could not wholly decode.
  *
  * @param input The input, as the user named it.
- * @param options `errors`: what {@linkcode decodeErrors} counted; `missing`: what the output lacks for it, e.g.
- *   `the transcript misses what they held`.
+ * @param options What was counted, and what the output lacks for it.
  * @returns The sentence.
  *
  * @example
@@ -309,7 +322,7 @@ const DECODE_ERROR =
  * );
  * ```
  */
-export function damagedInputWarning(input: string, options: { errors: number; missing: string }): string {
+export function damagedInputWarning(input: string, options: DamagedInputOptions): string {
   const { errors, missing } = options;
   return `${input} is damaged: ffmpeg could not decode ${
     errors === 1 ? "one" : errors

@@ -115,7 +115,7 @@ async function rememberedVersion(
   const loaded = libraries.map(libraryIdentity);
   // A wrapper script's own words change what it runs (`espeak-ng -p 90 "$@"`), its version's answer not: they are
   // part of the digest (a program that is not a script keeps the digest it had).
-  const script = await scriptText(program);
+  const script = file === null ? null : await scriptText(program);
   const digest = createHash("sha256").update([text, ...loaded, ...script === null ? [] : [script]].join("\n"))
     .digest("hex").slice(0, 16);
   const version = `${text.split("\n")[0]} #${digest}`;

@@ -273,6 +273,7 @@ async function attemptOnce(
     }, {
       signal: AbortSignal.any([signal, timer.signal]),
       fresh,
+      ...fresh && attempt === 1 ? { askAgain: true } : {},
       onRateLimit: (info) => context.gate?.observe(info),
       onProgress: (fraction) => {
         if (worker !== null) context.emit({ type: "step:progress", ...context.base(node), worker, fraction });

@@ -238,7 +238,7 @@ Deno.test({
       `${dir}/story.m4a`,
     ]);
     // Its middle third garbled: ffmpeg drops the packets there, goes on and exits 0.
-    await garbleMp4(`${dir}/story.m4a`, `${dir}/torn.m4a`, { from: 1 / 3, to: 2 / 3, shares: true });
+    await garbleMp4(`${dir}/story.m4a`, { output: `${dir}/torn.m4a`, share: [1 / 3, 2 / 3] });
     const out = `${dir}/out-${crypto.randomUUID()}`;
     const run = await runCli(
       ["transcribe", "torn.m4a", "story.m4a", "--out", out, "--cache", `${out}-cache`],

@@ -176,7 +176,7 @@ Deno.test("an input cut short (MP4 after its index, Matroska), empty, without pi
   ]);
   // Whole, its only keyframe garbled: it probes well, and no picture decodes (before: the encode failed in the AAC
   // encoder's words, "more samples than frame size").
-  await garbleMp4(`${dir}/whole.mp4`, `${dir}/damaged.mp4`, { from: 100, to: 3000 });
+  await garbleMp4(`${dir}/whole.mp4`, { output: `${dir}/damaged.mp4`, bytes: [100, 3000] });
   const inputs = [
     "cut.mp4",
     "partial.mkv",
@@ -222,7 +222,7 @@ Deno.test("an input damaged in its middle is encoded, and the run warns once, na
   await makeTestVideo(`${dir}/whole.mp4`, { seconds: 3 });
   await Deno.copyFile(`${dir}/whole.mp4`, `${dir}/intact.mp4`);
   // Its middle third garbled: it probes well and its first keyframe decodes, but ffmpeg drops packets after it.
-  await garbleMp4(`${dir}/whole.mp4`, `${dir}/damaged.mp4`, { from: 1 / 3, to: 2 / 3, shares: true });
+  await garbleMp4(`${dir}/whole.mp4`, { output: `${dir}/damaged.mp4`, share: [1 / 3, 2 / 3] });
   const args = [
     "variants",
     "damaged.mp4",

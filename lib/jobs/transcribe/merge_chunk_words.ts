@@ -181,15 +181,7 @@ function joinOverlap(
         (b === null ? 0 : weight(middle(b) - after.start));
       cuts.push({ k, gain, distance: Math.abs(at(k) - mid), misheard: misheardAt(steps, k) });
     }
-    // Of the cuts within the tolerance of the least speech told twice or not at all (the least of all: compared
-    // with each other, each may add the tolerance to the last, rv11), the one whose words weigh most; of equal
-    // weights, the one nearest the middle of the shared audio.
-    const least = Math.min(...cuts.map((c) => c.misheard));
-    const better = (x: Cut, y: Cut) =>
-      x.gain > y.gain + 1e-9 || (Math.abs(x.gain - y.gain) <= 1e-9 && x.distance < y.distance);
-    cut = cuts.filter((c) =>
-      c.misheard <= least + MISHEARD_TOLERANCE_S
-    ).reduce((x, y) => better(y, x) ? y : x).k;
+    cut = chooseCut(cuts);
   }
   const kept = steps.flatMap((step, k) => {
     const word = k < cut ? step.a : step.b;
@@ -211,8 +203,34 @@ function joinOverlap(
   return joined;
 }
 
+/**
+ * The cut to make: of the cuts within {@linkcode MISHEARD_TOLERANCE_S} of the least speech told twice or not at all
+ * (the least of all: compared with each other, each could add the tolerance to the last, rv11), the one whose words
+ * weigh most; of equal weights, the one nearest the middle of the shared audio.
+ *
+ * @param cuts The places to cut, weighed; one at least.
+ * @returns The chosen one's `k`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { chooseCut } from "./merge_chunk_words.ts";
+ * // Each within 0.1 s of the one before, the last 0.18 s past the least: not chosen.
+ * const cuts = [0, 0.09, 0.18].map((misheard, k) => ({ k, gain: k, distance: 0, misheard }));
+ * assert.equal(chooseCut(cuts), 1);
+ * ```
+ */
+export function chooseCut(cuts: readonly Cut[]): number {
+  const least = Math.min(...cuts.map((cut) => cut.misheard));
+  const better = (x: Cut, y: Cut) =>
+    x.gain > y.gain + 1e-9 || (Math.abs(x.gain - y.gain) <= 1e-9 && x.distance < y.distance);
+  return cuts.filter((cut) => cut.misheard <= least + MISHEARD_TOLERANCE_S).reduce((x, y) =>
+    better(y, x) ? y : x
+  ).k;
+}
+
 /** A place to cut the aligned words at, weighed (see {@linkcode joinOverlap}). */
-interface Cut {
+export interface Cut {
   /** Keep the chunk before's words of the steps before `k`, the next chunk's from `k` on. */
   k: number;
   /** What the words kept weigh. */

@@ -5,9 +5,8 @@
  */
 import type { TimedWord } from "../../core/timed_word.ts";
 import type { Cue } from "../../media/captions.ts";
-import { layoutLines } from "../../media/caption_lines.ts";
+import { fewestLines, layoutLines } from "../../media/caption_lines.ts";
 import { captionWords } from "../../media/caption_words.ts";
-import { textLength } from "../../media/caption_rules.ts";
 
 /** A stretch of speech: one subtitle cue, one line of the text. */
 export interface TranscriptSegment {
@@ -74,27 +73,22 @@ export function segmentWords(words: readonly TimedWord[], options: SegmentOption
   const { pause = 0.5, maxDuration = 6, duration = Infinity } = options;
   const groups: TimedWord[][] = [];
   let current: TimedWord[] = [];
-  // The segment's words laid in lines of CUE_LINE characters, each filled as far as it goes (the fewest lines).
-  let lines = 0;
-  let lineLength = 0;
-  const fits = (size: number) => lines > 0 && lineLength + 1 + size <= CUE_LINE;
+  // Counted as its cue lays its words out (a lone dash joins the word before it).
+  const lines = (group: readonly TimedWord[]) =>
+    fewestLines(captionWords(group.map((word) => word.text).join(" ")), CUE_LINE);
   const within = words.map((word) =>
     word.end > duration ? { ...word, start: Math.min(word.start, duration), end: duration } : word
   );
   for (const word of within) {
     const last = current.at(-1);
-    const size = textLength(word.text);
     const full = current.length > 0 &&
       (word.start - last!.end >= pause || word.end - current[0]!.start > maxDuration ||
-        (!fits(size) && lines === CUE_LINES));
+        lines([...current, word]) > CUE_LINES);
     if (full) {
       groups.push(current);
       current = [];
-      lines = 0;
     }
     current.push(word);
-    if (fits(size)) lineLength += 1 + size;
-    else [lines, lineLength] = [lines + 1, size];
   }
   if (current.length > 0) groups.push(current);
   return lasting(groups, duration).map((group) => {

@@ -172,7 +172,7 @@ Deno.test("JobGuard refuses a job of another data version or step kind version, 
   const guard = guardOf();
   await assert.rejects(
     guard.check(...idAnd({ ...job({}), version: 1 })),
-    /Refused job a{12}: its data is of version 1, and this worker reads version 3/,
+    /Refused job a{12}: its data is of version 1, and this worker reads version 4/,
   );
   const older = job({ kind: "speech", version: 4 });
   const refused = await guard.check(...idAnd(older)).then(() => null, (error: unknown) => error);

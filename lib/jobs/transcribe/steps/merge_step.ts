@@ -18,7 +18,9 @@ export const mergeStep: StepKindDefinition = {
   // once (no word lost for being heard by one side, no two at once). 5: a timed seam cut where the least speech is
   // told twice or not at all (sides that split words differently lost or repeated one), and segments that fit
   // two lines of 42 characters (were up to 84 on one).
-  version: 5,
+  // 6: the cut within the tolerance of the least of all cuts (was: of the last best), and segments that fit two
+  // lines as captions lay them out (a lone dash joins the word before it).
+  version: 6,
   blocking: true,
   run: async (task) => {
     const split = task.inputs[0];

@@ -58,3 +58,13 @@ Deno.test("transcriptCues() writes a segment in lines of at most 42 characters, 
     assert.ok(cues.some((cue) => cue.text === text.join("\n")), block);
   }
 });
+
+Deno.test("segmentWords() counts lines as the cue lays them out: a lone dash joins the word before it", () => {
+  // Before (rv12): counted word by word, this segment fit two lines, and its cue took three.
+  const texts = ["a".repeat(37), "bbbb", "-", "c".repeat(36), "dddd"];
+  const words = texts.map((text, i) => ({ text, start: i * 0.3, end: i * 0.3 + 0.25, confidence: 1 }));
+  const segments = segmentWords(words, { duration: 10 });
+  const cues = transcriptCues({ duration: 10, language: "en", engine: "e", words: words.length, segments });
+  for (const cue of cues) assert.ok(cue.text.split("\n").length <= 2, JSON.stringify(cue.text));
+  assert.deepEqual(segments.flatMap((segment) => segment.words.map((word) => word.text)), texts);
+});

@@ -1,0 +1,80 @@
+/** `runJob`, a cluster worker's side of a job: what it keeps and replaces under `--force`. */
+import assert from "node:assert/strict";
+import { runJob } from "../../../lib/cluster/_run_job.ts";
+import type { ClusterJob } from "../../../lib/cluster/cluster_job.ts";
+import { JOB_FORMAT } from "../../../lib/cluster/cluster_job.ts";
+import type { StepExecutor } from "../../../lib/core/executor.ts";
+import type { CommitInput, StepStore } from "../../../lib/store/step_store.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
+
+/** Runs a forced job whose provider's answer an earlier attempt kept: what the step saw there, and the commit. */
+async function forcedAttempt(askAgain: boolean): Promise<{ seen: string | null; commit: CommitInput }> {
+  const dir = await tempDir("reel-run-job-");
+  await Deno.mkdir(`${dir}/answers`);
+  await Deno.writeTextFile(`${dir}/answers/k`, "paid");
+  let seen: string | null = null;
+  let commit: CommitInput | null = null;
+  const store = {
+    lookup: () => Promise.resolve(null),
+    scratch: () => Deno.makeTempDir({ dir }),
+    discard: () => Promise.resolve(),
+    answerPath: () => `${dir}/answers/k`,
+    commit: (_key: string, input: CommitInput) => {
+      commit = input;
+      return Promise.resolve({ key: "k", path: null, value: null, children: [] });
+    },
+  } as unknown as StepStore;
+  const executor: StepExecutor = {
+    execute: async (task) => {
+      seen = await Deno.readTextFile(task.answerPath!).catch(() => null);
+      return { result: { value: null, children: [] }, worker: 1 };
+    },
+    close: () => Promise.resolve(),
+  };
+  const job: ClusterJob = {
+    version: JOB_FORMAT,
+    run: "r",
+    attempt: "a2",
+    coordinator: "h:1",
+    store: dir,
+    fresh: true,
+    ...askAgain ? { askAgain: true } : {},
+    task: {
+      id: "v/s1/speech",
+      kind: "speech",
+      version: 1,
+      key: "k".repeat(64),
+      params: null,
+      runtime: {},
+      engine: null,
+      inputIds: [],
+      inputs: [],
+      output: null,
+      blocking: false,
+      provider: "api",
+      cpu: false,
+    },
+    modules: {},
+  };
+  const outcome = await runJob(job, {
+    store,
+    executor,
+    ffmpeg: { ffmpeg: "ffmpeg", ffprobe: "ffprobe" },
+    optionalArtifact: true,
+    processId: "h:2",
+    signal: new AbortController().signal,
+    onStart: () => {},
+    onRateLimit: () => {},
+  });
+  assert.ok(outcome.ok, JSON.stringify(outcome));
+  return { seen, commit: commit! };
+}
+
+Deno.test("runJob: a forced step's retry uses the answer its first attempt paid for; only the first asks again", async () => {
+  // Before (rv12): every attempt of a forced job dropped the kept answer, so a retry paid again.
+  const retry = await forcedAttempt(false);
+  assert.equal(retry.seen, "paid");
+  assert.equal(retry.commit.replace, true, "its result replaces the stored entry");
+  const first = await forcedAttempt(true);
+  assert.equal(first.seen, null, "the first attempt of a forced step asks the provider again");
+});
