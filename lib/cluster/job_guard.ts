@@ -80,10 +80,11 @@ const SECRET_VARIABLES = /^(REDIS_URL$|AWS_|REEL_)/;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { JOB_FORMAT } from "./cluster_job.ts";
  * import { JobGuard } from "./job_guard.ts";
  * const engines = { identity: () => Promise.resolve(null) };
  * const guard = new JobGuard({ allowRoots: ["/srv/course"], store: null, kinds: new Map(), engines });
- * await assert.rejects(guard.check("k", { version: 3 }), /malformed/);
+ * await assert.rejects(guard.check("k", { version: JOB_FORMAT }), /malformed/);
  * ```
  */
 export class JobGuard {
