@@ -180,14 +180,12 @@ export class KeyMaker {
         const served = !forced || waited;
         const stored = served ? await store.lookup(node.key) : null;
         if (stored !== null && await this.#fits(node, stored)) return { artifact: stored, cached: true };
-        // Forced, the step runs whatever is stored; its commit must not keep an entry that cannot be right.
-        if (!served && (this.#storedCheck(node) !== null || this.#remade.has(node))) {
-          const peeked = await store.peek(node.key);
-          if (peeked !== null) await this.#fits(node, peeked);
-        }
-        // Forced, what it replaces is looked at before it is replaced: what was made from it is made again if the
-        // new one differs.
-        const replaced = served ? null : await store.peek(node.key);
+        // Forced, the step runs whatever is stored; its commit must not keep an entry that cannot be right (removed
+        // here). What it replaces is looked at before it is replaced: what was made from it is made again if the new
+        // one differs.
+        const peeked = served ? null : await store.peek(node.key);
+        const checked = this.#storedCheck(node) !== null || this.#remade.has(node);
+        const replaced = peeked !== null && checked && !(await this.#fits(node, peeked)) ? null : peeked;
         let compared = false;
         const beforeReplace = replaced === null ? undefined : async (made: MadeHere) => {
           compared = true;
