@@ -29,7 +29,7 @@ Examples (with Deno installed, \`deno task\` alone does the same):
 
 function seconds(value: string): number {
   const n = Number(value);
-  // Each option's bounds (a chunk of 5 s at least, an overlap of 0 or more) are the workflow schema's, said there.
+  // Each option's bounds (a chunk of 5 s at least, an overlap of 1 s or more) are the workflow schema's, said there.
   if (value.trim() === "" || !Number.isFinite(n)) {
     throw new InvalidArgumentError("Expected a number of seconds");
   }

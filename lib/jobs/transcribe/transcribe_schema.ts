@@ -15,7 +15,11 @@ const transcriptionSchema = z.strictObject({
   language: z.string().regex(/^[a-z]{2}$/, 'Expected a language code like "en"').optional(),
   prompt: nonBlank("Prompt").optional(),
   chunk: z.number().min(5, "A chunk must be at least 5 seconds").max(3600).optional(),
-  overlap: z.number().min(0).max(30).optional(),
+  // Less would let a hard cut split a word that neither chunk hears whole: lost without a word said.
+  overlap: z.number().min(1, "An overlap must be at least 1 second, or a word a cut splits can be lost").max(
+    30,
+  )
+    .optional(),
   context: z.number().min(0).max(30).optional(),
   silence: z.strictObject({
     noise: z.number().min(-90).max(0).optional(),
