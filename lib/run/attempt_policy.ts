@@ -50,6 +50,8 @@ export interface DecideOptions {
   gated: boolean;
   /** The longest wait a server's Retry-After may impose, in ms. */
   maxRetryAfter: number;
+  /** How long the step's provider has answered only 429s, in ms (see `ProviderGate.refusingFor`). @default 0 */
+  refusingForMs?: number;
   /** Random numbers in [0, 1) for the jitter. */
   random: () => number;
 }
@@ -83,7 +85,7 @@ export interface DecideOptions {
  * ```
  */
 export function decideAfterFailure(error: unknown, options: DecideOptions): AttemptDecision {
-  const { step, counts, attempt, gated, maxRetryAfter, random } = options;
+  const { step, counts, attempt, gated, maxRetryAfter, random, refusingForMs = 0 } = options;
   if (error instanceof WorkerCrashError) {
     if (error.shared) counts.sharedCrashes++;
     else counts.ownCrashes++;
@@ -99,15 +101,25 @@ export function decideAfterFailure(error: unknown, options: DecideOptions): Atte
     counts.rateLimited++;
     // A wait past the cap (a spent quota: "come back in an hour") is not waited out in pieces: each piece met a 429
     // again until the budget ran out (31 answers a call, one call at a time: hours for a batch). The provider stops.
-    if (typeof failure.retryAfterMs === "number" && failure.retryAfterMs > maxRetryAfter) {
-      const [wait, cap] = [failure.retryAfterMs, maxRetryAfter].map((ms) => Math.ceil(ms / 1000));
+    // So does a server that has answered only 429s for longer than the cap with no wait or short ones (before: 31
+    // pauses of 1 s a call, one call at a time: minutes of 429s for a batch).
+    const secondsOf = (ms: number) => Math.ceil(ms / 1000);
+    const asks = failure.retryAfterMs ?? 0;
+    const spent = asks > maxRetryAfter
+      ? `it asks to wait ${secondsOf(asks)} s`
+      : refusingForMs > maxRetryAfter
+      ? `it has answered only 429 for ${secondsOf(refusingForMs)} s`
+      : null;
+    if (spent !== null) {
       return {
         sort: "refused",
         retry: false,
         delayMs: 0,
         rateLimitedForMs: null,
         reason:
-          `it asks to wait ${wait} s, longer than its maxRetryAfter (${cap} s): its quota may be spent; ` +
+          `${spent}, longer than its maxRetryAfter (${
+            secondsOf(maxRetryAfter)
+          } s): its quota may be spent; ` +
           "render again later, or raise maxRetryAfter",
       };
     }

@@ -139,6 +139,7 @@ export async function runAttempts(
         attempt,
         gated: gate !== null,
         maxRetryAfter: context.maxRetryAfter(step),
+        refusingForMs: gate?.refusingFor(),
         random: context.random,
       });
     try {

@@ -32,6 +32,8 @@ export interface ProviderGate {
   succeeded(): void;
   /** A call that used `tokens` was answered 429; the server asked to wait `retryAfterMs`. */
   rateLimited(retryAfterMs: number | null, tokens?: number): void;
+  /** Milliseconds since the first of the 429s answered with no success after it; 0 when none. */
+  refusingFor(): number;
   /** The server refused the key: fail every call to come, for `reason`. */
   refused(reason: string): void;
 }

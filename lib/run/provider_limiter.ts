@@ -72,6 +72,8 @@ export class ProviderLimiter implements ProviderGate {
   readonly #maxRetryAfter: number;
   readonly #window: CallWindow;
   #pausedUntil = 0;
+  /** When the first 429 since the last success came; null after a success. */
+  #refusingSince: number | null = null;
   #requestsPerWindow: number | null;
   #tokensPerWindow: number | null;
   readonly stats: ProviderLimiterStats;
@@ -134,6 +136,7 @@ export class ProviderLimiter implements ProviderGate {
 
   /** A call succeeded: the window grows by one per success up to half the last window, then by one per round. */
   succeeded(): void {
+    this.#refusingSince = null;
     this.#window.grow();
     this.stats.concurrency = this.#window.size;
   }
@@ -168,19 +171,29 @@ export class ProviderLimiter implements ProviderGate {
   }
 
   /**
-   * A call got a 429: every caller pauses for `retryAfterMs` (1 s when not said or not above 0, at most
-   * `maxRetryAfter`), the window halves, the request burst drops to one call (the server has shown it allows less
-   * than configured), and the refused call's budget is given back, since the server did not spend it.
+   * A call got a 429: every caller pauses for `retryAfterMs` (at most `maxRetryAfter`), the window halves, the
+   * request burst drops to one call (the server has shown it allows less than configured), and the refused call's
+   * budget is given back, since the server did not spend it. A wait not said (or not above 0) is as long as the
+   * server has answered only 429s, 1 s at least: the pauses double (1, 1, 2, 4… s) while 429s in flight together
+   * count once.
    */
   rateLimited(retryAfterMs: number | null, tokens = 0): void {
+    const now = this.#clock.now();
+    this.#refusingSince ??= now;
     this.stats.rateLimited++;
     this.#requests?.limitBurst(1);
     this.#requests?.refund(1);
     if (tokens > 0) this.#tokens?.refund(tokens);
     this.#window.shrink();
     this.stats.concurrency = this.#window.size;
-    const asked = retryAfterMs !== null && retryAfterMs > 0 ? retryAfterMs : 1000;
-    this.#pauseUntil(this.#clock.now() + Math.min(asked, this.#maxRetryAfter));
+    const asked = retryAfterMs !== null && retryAfterMs > 0
+      ? retryAfterMs
+      : Math.max(1000, now - this.#refusingSince);
+    this.#pauseUntil(now + Math.min(asked, this.#maxRetryAfter));
+  }
+
+  refusingFor(): number {
+    return this.#refusingSince === null ? 0 : this.#clock.now() - this.#refusingSince;
   }
 
   /**

@@ -101,6 +101,35 @@ Deno.test("the summary lists failures in the workflow's order, not in the order 
   }
 });
 
+Deno.test("a provider that answers only 429s with no Retry-After for longer than maxRetryAfter is stopped, saying why", async () => {
+  const server = startFakeOpenAi({ statusFor: () => 429 });
+  try {
+    const sections = Array.from({ length: 4 }, (_, i) => ({
+      title: `T${i + 1}`,
+      narration: `Part ${i + 1}.`,
+      image: { provider: "quota", prompt: `picture ${i + 1}`, size: "64x64" },
+    }));
+    const workflow = {
+      formats: ["160x90"],
+      providers: { quota: { api: "openai", concurrency: 4, maxRetryAfter: 3000, baseUrl: server.url } },
+      videos: [{ id: "v", sections }],
+    };
+    const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(workflow)});`);
+    const result = await runCli(["render", file, "--out", `${file}-out`]);
+    assert.equal(result.code, 1, result.stderr);
+    // Pauses of 1, 1 and 2 s, then stopped (before: 31 answers of 429 a call, each after 1 s, one call at a time:
+    // two minutes here).
+    assert.ok(server.stats.requests <= 5, `${server.stats.requests} calls`);
+    assert.match(
+      result.stderr,
+      /quota answered 429: [^\n]*\(it has answered only 429 for \d s, longer than its maxRetryAfter \(3 s\): its quota may be spent; render again later, or raise maxRetryAfter\)/,
+    );
+    assert.match(result.stderr, /Not sent: /);
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("a 429 that asks for a wait past maxRetryAfter stops the provider at once, saying why; its other calls are not sent", async () => {
   // A spent quota: every answer a 429 asking for an hour.
   const server = startFakeOpenAi({ rejectFirst: 1000, retryAfterMs: 3_600_000 });

@@ -15,13 +15,18 @@ function failure(status: number | null, options: { retryable?: boolean; retryAft
   }, 1);
 }
 
-function decide(error: unknown, counts = fresh(), extra: { retries?: number; gated?: boolean } = {}) {
+function decide(
+  error: unknown,
+  counts = fresh(),
+  extra: { retries?: number; gated?: boolean; refusingForMs?: number } = {},
+) {
   return decideAfterFailure(error, {
     step: { retries: extra.retries ?? 2, backoff: { base: 100, cap: 1000 } },
     counts,
     attempt: 1,
     gated: extra.gated ?? true,
     maxRetryAfter: 5000,
+    refusingForMs: extra.refusingForMs,
     random: () => 0.5,
   });
 }
@@ -55,6 +60,26 @@ Deno.test("decideAfterFailure(): a 429 that asks for a wait past maxRetryAfter s
     decide(failure(429, { retryAfterMs: 5000 })).retry,
     true,
     "a wait of the cap itself is waited",
+  );
+});
+
+Deno.test("decideAfterFailure(): a provider that has answered only 429s for longer than maxRetryAfter stops, saying why", () => {
+  // Before: 429s with no Retry-After were asked again 31 times a call, one call at a time.
+  const spent = decide(failure(429), fresh(), { refusingForMs: 6500 });
+  assert.deepEqual([spent.sort, spent.retry], ["refused", false]);
+  assert.equal(
+    spent.reason,
+    "it has answered only 429 for 7 s, longer than its maxRetryAfter (5 s): its quota may be spent; render again " +
+      "later, or raise maxRetryAfter",
+  );
+  assert.equal(
+    decide(failure(429), fresh(), { refusingForMs: 5000 }).retry,
+    true,
+    "the cap itself is waited",
+  );
+  assert.equal(
+    decide(failure(429, { retryAfterMs: 1000 }), fresh(), { refusingForMs: 4000 }).sort,
+    "rate-limited",
   );
 });
 

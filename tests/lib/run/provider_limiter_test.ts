@@ -65,6 +65,25 @@ Deno.test("ProviderLimiter caps a server's Retry-After at maxRetryAfter", async 
   assert.equal(clock.now(), 2000);
 });
 
+Deno.test("ProviderLimiter doubles the pause of 429s that say no wait, counts 429s in flight together once, and forgets them on a success", async () => {
+  const clock = new VirtualClock();
+  const limiter = new ProviderLimiter(config, { clock });
+  const pauses: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    limiter.rateLimited(null);
+    limiter.rateLimited(0); // a second call in flight, answered at the same moment: no longer a pause
+    pauses.push(limiter.pausedFor());
+    await call(limiter);
+  }
+  // Before: 1 s each time, however long the server had refused.
+  assert.deepEqual(pauses, [1000, 1000, 2000, 4000]);
+  assert.equal(limiter.refusingFor(), 8000);
+  limiter.succeeded();
+  assert.equal(limiter.refusingFor(), 0);
+  limiter.rateLimited(null);
+  assert.equal(limiter.pausedFor(), 1000);
+});
+
 Deno.test("ProviderLimiter holds calls in flight to its window", async () => {
   const clock = new VirtualClock();
   const limiter = new ProviderLimiter({ ...config, concurrency: 2 }, { clock });
