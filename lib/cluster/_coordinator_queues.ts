@@ -31,7 +31,7 @@ export interface QueueHandles {
 }
 
 /** A provider's limits, as a queue needs them. */
-export type QueueProvider = Pick<ResolvedProvider, "name" | "concurrency" | "rate">;
+export type QueueProvider = Pick<ResolvedProvider, "name" | "concurrency" | "rate" | "maxRetryAfter">;
 
 /** The share of a provider's rate kept in reserve, as the local limiter keeps it. */
 const RATE_MARGIN = 0.02;

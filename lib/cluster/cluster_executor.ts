@@ -73,6 +73,8 @@ export class ClusterExecutor implements StepExecutor {
   readonly #queues: CoordinatorQueues;
   readonly #redis;
   readonly #providers: Set<string>;
+  /** Each provider's `maxRetryAfter`, which its jobs carry. */
+  readonly #maxRetryAfter: Map<string, number>;
   readonly #run = crypto.randomUUID();
   readonly #coordinator = `${Deno.hostname()}:${Deno.pid}`;
   readonly #digests = new Map<string, Promise<string>>();
@@ -103,6 +105,9 @@ export class ClusterExecutor implements StepExecutor {
       onNotice: (message) => this.#warn(message),
     });
     this.#providers = new Set(options.providers.map((provider) => provider.name));
+    this.#maxRetryAfter = new Map(
+      options.providers.map((provider) => [provider.name, provider.maxRetryAfter]),
+    );
     this.#queues = new CoordinatorQueues(redisOptions(options.redis), {
       providers: options.providers,
       register: (name) => this.#redis.sadd(QUEUES_KEY, name),
@@ -140,10 +145,12 @@ export class ClusterExecutor implements StepExecutor {
     await this.#link.untilUp(options.signal);
     const queue = queueFor(task, this.#providers);
     const handles = await this.#queues.get(queue);
+    const cap = task.provider === null ? undefined : this.#maxRetryAfter.get(task.provider);
     const data = {
       ...await this.#jobData(task),
       ...options.fresh === true ? { fresh: true } : {},
       ...options.askAgain === true ? { askAgain: true } : {},
+      ...cap === undefined ? {} : { maxRetryAfter: cap },
     };
     const onStart = (worker: WorkerId) => {
       this.#workers.started(queue, worker);

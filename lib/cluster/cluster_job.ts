@@ -103,6 +103,8 @@ export interface ClusterJob {
   fresh?: boolean;
   /** An answer a killed attempt kept is not used: the provider is asked again (see `ExecuteOptions`). @default false */
   askAgain?: boolean;
+  /** The longest pause a 429 of the step's provider puts on its queue, in ms (the provider's `maxRetryAfter`). */
+  maxRetryAfter?: number;
 }
 
 /** What a worker reports while it runs a job (as the job's progress), with the attempt it belongs to. */
@@ -165,6 +167,31 @@ export function queueFor(task: Pick<StepTask, "provider" | "cpu">, providers: Re
 }
 
 /**
+ * How long a 429 answered to a job pauses its provider's queue for every worker: the server's wait (1 s when it
+ * says none), at most the provider's `maxRetryAfter` (a longer wait stops the provider on its coordinator; its
+ * queue held for the whole hour kept other renders' jobs waiting that long).
+ *
+ * @param failure The 429's failure.
+ * @param job The job it answered.
+ * @returns Milliseconds.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { queuePauseMs } from "./cluster_job.ts";
+ * assert.equal(queuePauseMs({ retryAfterMs: 3_600_000 }, { maxRetryAfter: 120_000 }), 120_000);
+ * assert.equal(queuePauseMs({ retryAfterMs: null }, {}), 1000);
+ * ```
+ */
+export function queuePauseMs(
+  failure: Pick<StepFailure, "retryAfterMs">,
+  job: Pick<ClusterJob, "maxRetryAfter">,
+): number {
+  const asked = failure.retryAfterMs !== null && failure.retryAfterMs > 0 ? failure.retryAfterMs : 1000;
+  return Math.min(asked, job.maxRetryAfter ?? Infinity);
+}
+
+/**
  * The queue of an HTTP provider.
  *
  * @param provider The provider's name in the workflow.
@@ -209,6 +236,8 @@ export function isClusterJob(value: unknown): value is ClusterJob {
     (task.provider === null || typeof task.provider === "string") &&
     (value.fresh === undefined || typeof value.fresh === "boolean") &&
     (value.askAgain === undefined || typeof value.askAgain === "boolean") &&
+    (value.maxRetryAfter === undefined ||
+      (typeof value.maxRetryAfter === "number" && value.maxRetryAfter > 0)) &&
     Object.values(value.modules).every((digest) => typeof digest === "string");
 }
 

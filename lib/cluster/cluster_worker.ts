@@ -22,7 +22,14 @@ import { RedisLink, whenDisconnected } from "./_redis_link.ts";
 import { recordRefusal } from "./_refusals.ts";
 import { runJob } from "./_run_job.ts";
 import { type RunningJob, WorkerHeartbeat, worksQueue } from "./_worker_heartbeat.ts";
-import { CANCEL_EVENT, CLUSTER_PREFIX, CPU_QUEUE, type JobOutcome, QUEUES_KEY } from "./cluster_job.ts";
+import {
+  CANCEL_EVENT,
+  CLUSTER_PREFIX,
+  CPU_QUEUE,
+  type JobOutcome,
+  queuePauseMs,
+  QUEUES_KEY,
+} from "./cluster_job.ts";
 import { JobGuard, JobRefusedError } from "./job_guard.ts";
 import { openRedis, redisOptions } from "./redis_connection.ts";
 import type { RedisTarget } from "./redis_target.ts";
@@ -308,7 +315,7 @@ export class ClusterWorker {
         this.#log(`Step "${task.id}" failed on ${outcome.worker}: ${outcome.failure.message}`);
         // A 429 pauses the provider's queue for every worker on every host.
         if (outcome.failure.status === 429 && name !== CPU_QUEUE) {
-          await queue.rateLimit(outcome.failure.retryAfterMs ?? 1000);
+          await queue.rateLimit(queuePauseMs(outcome.failure, data));
         }
       }
       return outcome;

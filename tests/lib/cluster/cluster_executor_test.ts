@@ -9,12 +9,16 @@
 import assert from "node:assert/strict";
 import { type Job, QueueEvents, Worker } from "bullmq";
 import type { WorkerInfo } from "../../../lib/cluster/_worker_heartbeat.ts";
+import type { QueueProvider } from "../../../lib/cluster/_coordinator_queues.ts";
 import { ClusterExecutor } from "../../../lib/cluster/cluster_executor.ts";
 import {
   CLUSTER_PREFIX,
   type ClusterJob,
   CPU_QUEUE,
+  isClusterJob,
   type JobOutcome,
+  providerQueue,
+  queuePauseMs,
   STEPS_QUEUE,
   WORKER_KEY_PREFIX,
 } from "../../../lib/cluster/cluster_job.ts";
@@ -26,12 +30,13 @@ function openExecutor(
   redis: TestRedis,
   storeLocation: string,
   onWarning: (message: string) => void,
+  providers: QueueProvider[] = [],
 ): Promise<ClusterExecutor> {
   return ClusterExecutor.open({
     redis: redis.target,
     store: { peek: () => Promise.resolve(null) },
     storeLocation,
-    providers: [],
+    providers,
     checkMs: 60_000,
     onWarning,
   });
@@ -154,6 +159,38 @@ Deno.test("ClusterExecutor: a step that must run now (--force) runs, not adoptin
     await events.close();
     await earlier.close();
     await later.close();
+  }
+});
+
+Deno.test("ClusterExecutor: a provider's job carries its maxRetryAfter, the longest pause a 429 puts on its queue", async () => {
+  // Before: a worker paused the queue for the server's whole wait (an hour for a spent quota), holding every
+  // render's jobs of that provider that long, though each coordinator stops the provider past maxRetryAfter.
+  await using redis = await startRedis();
+  await plantHeartbeat(redis, { queues: [providerQueue("img")] });
+  const connection = { connection: redisOptions(redis.target), prefix: CLUSTER_PREFIX };
+  const provider = {
+    name: "img",
+    concurrency: 1,
+    rate: { requests: null, tokens: null, per: 60_000, burst: 1 },
+    maxRetryAfter: 7000,
+  };
+  const executor = await openExecutor(redis, "/stores/a", (message) => assert.fail(message), [provider]);
+  const jobs: unknown[] = [];
+  const worker = new Worker(providerQueue("img"), (job: Job): Promise<JobOutcome> => {
+    jobs.push(job.data);
+    return Promise.resolve({ ok: true, attempt: (job.data as ClusterJob).attempt, worker: "h:1:1" });
+  }, connection);
+  try {
+    const task = { ...bareTask("image", "/tmp"), key: "c".repeat(64), provider: "img" };
+    await executor.execute(task, { signal: new AbortController().signal });
+    const [data] = jobs;
+    assert.ok(isClusterJob(data), JSON.stringify(data));
+    assert.equal(data.maxRetryAfter, 7000);
+    assert.equal(queuePauseMs({ retryAfterMs: 3_600_000 }, data), 7000);
+    assert.equal(queuePauseMs({ retryAfterMs: 2000 }, data), 2000);
+  } finally {
+    await worker.close();
+    await executor.close();
   }
 });
 
