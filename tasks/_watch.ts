@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { plural } from "../lib/core/plural.ts";
 import type { Plan } from "../lib/plan/plan.ts";
 import { planPaths } from "../lib/plan/plan_paths.ts";
+import { guardedByDeath } from "../lib/media/run_process.ts";
 import { REEL_V8_FLAGS } from "./_v8_flags.ts";
 
 /** Where a watched render writes the files its plan names (see {@linkcode tellWatcher}), for its watcher. */
@@ -137,10 +138,15 @@ export async function watchAndRender(
     const modules = await watchedFiles(files);
     const before = await modificationTimes(modules);
     const list = await Deno.makeTempFile({ prefix: "reel-watch-", suffix: ".json" });
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", REEL_V8_FLAGS, entry, "render", ...args],
-      env: { [WATCH_LIST_ENV]: list },
-    }).spawn();
+    // A watcher killed outright (SIGKILL) stops its render too, as Ctrl-C does: before, the render ran on alone and
+    // published its outputs over those of a newer render.
+    const started = await guardedByDeath(
+      Deno.execPath(),
+      ["run", "--allow-all", REEL_V8_FLAGS, entry, "render", ...args],
+      "TERM",
+    );
+    const child = new Deno.Command(started.program, { args: started.args, env: { [WATCH_LIST_ENV]: list } })
+      .spawn();
     // Ctrl-C or SIGTERM on the watcher stops the render under way too: no orphan render.
     const stopChild = () => {
       try {

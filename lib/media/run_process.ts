@@ -116,14 +116,16 @@ export async function runProcess(
   signal?.throwIfAborted();
   // The dynamic loader's variables would act on setpriv itself (LD_TRACE_LOADED_OBJECTS lists setpriv's libraries,
   // not the program's): such a child, a quick question to the loader, is started as it is.
-  const guard = Object.keys(env ?? {}).some((name) => name.startsWith("LD_")) ? null : await deathGuard();
+  const given = args.filter((arg): arg is string => arg !== null);
+  const started = Object.keys(env ?? {}).some((name) => name.startsWith("LD_"))
+    ? { program, args: given }
+    : await guardedByDeath(program, given);
   // Cancelled while setpriv was looked for (a thread's first child): nothing is started.
   signal?.throwIfAborted();
-  const given = args.filter((arg): arg is string => arg !== null);
   let child: Deno.ChildProcess;
   try {
-    child = new Deno.Command(guard ?? program, {
-      args: guard === null ? given : [...DEATH_GUARD_ARGS, program, ...given],
+    child = new Deno.Command(started.program, {
+      args: started.args,
       stdin: stdin === null ? "null" : "piped",
       stdout: "piped",
       stderr: "piped",
@@ -160,7 +162,7 @@ export async function runProcess(
     const output = await finished;
     signal?.throwIfAborted();
     const stderr = new TextDecoder().decode(output.stderr);
-    if (guard !== null && !output.success) throwIfNotStarted(program, stderr);
+    if (started.program !== program && !output.success) throwIfNotStarted(program, stderr);
     if (!output.success) throw new ProcessError(program.split("/").pop() ?? program, output.code, stderr);
     if (feedError !== null) throw feedError;
     return { stdout: output.stdout, stderr };
@@ -225,8 +227,25 @@ async function streamed(
   };
 }
 
-/** `setpriv`'s arguments before the program: the kernel sends SIGKILL to the program when reel's thread ends. */
-const DEATH_GUARD_ARGS = ["--pdeathsig", "KILL", "--"];
+/**
+ * How to start `program` so that the kernel sends it `deathSignal` when the thread that starts it ends (reel ended,
+ * even by SIGKILL): through setpriv where there is one (see {@linkcode deathGuard}), else as it is.
+ *
+ * @param program The program.
+ * @param args Its arguments.
+ * @param deathSignal The signal it gets. @default "KILL"
+ * @returns The program and arguments to start.
+ */
+export async function guardedByDeath(
+  program: string,
+  args: readonly string[],
+  deathSignal: "KILL" | "TERM" = "KILL",
+): Promise<{ program: string; args: string[] }> {
+  const guard = await deathGuard();
+  return guard === null
+    ? { program, args: [...args] }
+    : { program: guard, args: ["--pdeathsig", deathSignal, "--", program, ...args] };
+}
 
 /** Where setpriv is found, once a process (a thread): Linux's util-linux (essential on Debian); none elsewhere. */
 let deathGuardPath: Promise<string | null> | null = null;
@@ -243,7 +262,7 @@ function deathGuard(): Promise<string | null> {
       if (!await exists(path)) continue;
       // One start (about 2 ms) to learn it takes the option.
       const { success } = await new Deno.Command(path, {
-        args: [...DEATH_GUARD_ARGS, "true"],
+        args: ["--pdeathsig", "KILL", "--", "true"],
         stdin: "null",
         stdout: "null",
         stderr: "null",

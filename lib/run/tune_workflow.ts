@@ -4,6 +4,7 @@
  * throughput of each setting.
  * @module
  */
+import { InputError } from "../core/errors.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
@@ -62,7 +63,9 @@ export async function tuneWorkflows(
   await preflight(plan, workflows, { ffmpeg, status: new Map(), signal });
   const steps = sampleSteps(plan, sample);
   if (steps.length === 0) {
-    throw new Error(`${files.join(", ")} has no step that tune can run (no local CPU-heavy step)`);
+    throw new InputError(`${files.join(", ")} has no step that tune can run (no local CPU-heavy step)`, {
+      hint: "tune times slides, speech and encodes: give it a workflow that has some",
+    });
   }
   const results: TuneResult[] = [];
   for (const count of counts) {
@@ -84,7 +87,11 @@ export async function tuneWorkflows(
       const wallMs = performance.now() - start;
       signal?.throwIfAborted();
       const failed = [...run.errors][0];
-      if (failed !== undefined) throw new Error(`Step "${failed[0]}" of the sample failed: ${failed[1]}`);
+      if (failed !== undefined) {
+        throw new InputError(`Step "${failed[0]}" of the sample failed: ${failed[1]}`, {
+          hint: "render the workflow once to see why; tune times only what renders",
+        });
+      }
       const result = { workers: count, cpu: count, wallMs, stepsPerSecond: (steps.length * 1000) / wallMs };
       results.push(result);
       options.onResult?.(result);

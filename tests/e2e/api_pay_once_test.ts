@@ -194,7 +194,7 @@ Deno.test("an answer received and not yet stored when the render is killed is no
   const ffmpeg = `${dir}/ffmpeg`;
   await Deno.writeTextFile(
     ffmpeg,
-    `#!/bin/sh\ncase "$*" in *answer.wav*) if [ -e '${dir}/block' ]; then echo decoding > '${reached}'; ` +
+    `#!/bin/sh\ncase "$*" in *"-f wav -i "*/answers/*) if [ -e '${dir}/block' ]; then echo decoding > '${reached}'; ` +
       `read line < '${dir}/never.fifo'; fi;; esac\nexec '${real}' "$@"\n`,
   );
   await Deno.chmod(ffmpeg, 0o755);
@@ -272,7 +272,7 @@ Deno.test("an answer whose decode was stopped from outside (a Ctrl-C reaches ffm
   const ffmpeg = `${dir}/ffmpeg`;
   await Deno.writeTextFile(
     ffmpeg,
-    `#!/bin/sh\ncase "$*" in *answer.wav*) if [ -e '${dir}/stop' ]; then ` +
+    `#!/bin/sh\ncase "$*" in *"-f wav -i "*/answers/*) if [ -e '${dir}/stop' ]; then ` +
       `echo 'Exiting normally, received signal 2.' >&2; exit 255; fi;; esac\nexec '${real}' "$@"\n`,
   );
   await Deno.chmod(ffmpeg, 0o755);

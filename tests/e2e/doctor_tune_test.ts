@@ -123,3 +123,18 @@ Deno.test("a damaged tune.json is named: doctor marks it, --workers auto refuses
   assert.match(nvenc.stderr, /✖ Encoder "h264_nvenc" \(from --encoder\) failed its test encode/);
   assert.equal(nvenc.stdout, "");
 });
+
+Deno.test("tune on a workflow with nothing it can time says so, exit 2, no stack trace", async () => {
+  // Before: an uncaught Error with its trace.
+  const dir = await tempDir("reel-tune-none-");
+  const file = `${dir}/light.ts`;
+  await Deno.writeTextFile(
+    file,
+    `import { workflow } from "${MOD_URL}";\n` +
+      `export default workflow({ steps: [{ id: "a", cpu: false, run: () => 1 }] });\n`,
+  );
+  const tune = await runCli(["tune", file, "--no-save"]);
+  assert.equal(tune.code, 2, tune.stderr);
+  assert.match(tune.stderr, /✖ .*light\.ts has no step that tune can run \(no local CPU-heavy step\)/);
+  assert.doesNotMatch(tune.stderr, /\n\s+at /);
+});

@@ -83,6 +83,8 @@ function startWatch(dir: string, file = "lesson.ts") {
       }
       return ran;
     },
+    /** The watch's process. */
+    pid: child.pid,
     async stop(): Promise<Deno.CommandStatus> {
       child.kill("SIGINT");
       const status = await child.status;
@@ -307,4 +309,45 @@ export default workflow({ steps: [step({ id: "note", output: "note.txt",
   const status = await watch.stop();
   assert.equal(runs.length, 1);
   assert.equal(status.code, 130);
+});
+
+/** The state letter of process `pid` (`R`, `S`, `Z` for one ended that no one reaped yet), or null when it is gone. */
+async function processState(pid: number): Promise<string | null> {
+  try {
+    return (await Deno.readTextFile(`/proc/${pid}/stat`)).replace(/^.*\) /s, "")[0]!;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
+Deno.test({
+  name:
+    "render --watch killed with SIGKILL stops its render too; before, the render ran on and published its outputs",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    const dir = await tempDir("reel-watch-");
+    await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("Second part."));
+    const watch = startWatch(dir);
+    for await (const event of watch.events) if (event.type === "run:started") break;
+    const [render] = (await Deno.readTextFile(`/proc/${watch.pid}/task/${watch.pid}/children`)).trim().split(
+      " ",
+    );
+    assert.ok(render !== undefined && render !== "", "the watch runs its render as a child");
+    Deno.kill(watch.pid, "SIGKILL");
+    // The render is no child of this test's: its end is seen in /proc (polled, with a bound), not awaited.
+    const deadline = Date.now() + 60_000;
+    while (!["Z", null].includes(await processState(Number(render))) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(["Z", null].includes(await processState(Number(render))), "the render ended");
+    // Stopped, not finished: no video published (the orphan published all of them).
+    const published = [];
+    try {
+      for await (const entry of Deno.readDir(`${dir}/out`)) published.push(entry.name);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    assert.deepEqual(published.filter((name) => name.endsWith(".mp4")), []);
+  },
 });

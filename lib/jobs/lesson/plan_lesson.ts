@@ -265,7 +265,8 @@ function speechDraft(section: ResolvedSection, video: ResolvedVideo, context: Se
       : { id, ffmpeg: context.toolchain.ffmpeg },
     cpu: true,
     timeout: {
-      ms: context.timeout ?? TIMEOUTS.speech.ms + TIMEOUTS.speech.perCharacter * section.narration.length,
+      // The workflow's timeout replaces the minute, not the time a long narration takes to say (README).
+      ms: (context.timeout ?? TIMEOUTS.speech.ms) + TIMEOUTS.speech.perCharacter * section.narration.length,
       perMediaSecond: 0,
     },
   };

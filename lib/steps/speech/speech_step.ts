@@ -115,12 +115,15 @@ async function speakOverHttp(
     throw new ProviderError(target.provider, `returned WAV audio that ${problem}`, { retryable: false });
   }
   // Paid for and audio: kept until the narration is stored, so a run killed while ffmpeg decodes it does not pay
-  // for it again.
-  if (kept === null) await keepAnswer(task.answerPath, answer.body);
-  const raw = `${task.scratchDir}/answer.${format}`;
-  await Deno.writeFile(raw, answer.body, { signal });
+  // for it again. ffmpeg reads it there (before, it was written a second time into the scratch folder); a task
+  // with nowhere to keep it has it written there.
+  const raw = task.answerPath ?? `${task.scratchDir}/answer.${format}`;
+  if (kept === null) await keepAnswer(raw, answer.body);
   try {
     await runFfmpeg(task.ffmpeg, [
+      // The kept answer's name says nothing of its format: the sniffed one is named.
+      "-f",
+      format,
       "-i",
       raw,
       "-ac",

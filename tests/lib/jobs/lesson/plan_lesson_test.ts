@@ -100,6 +100,22 @@ Deno.test("planLesson() plans a title card slide per format, and an end card whe
   assert.ok(!none.some((step) => step.id.startsWith("v/title@")));
 });
 
+Deno.test("a workflow's timeout replaces a local narration's minute, not its 20 ms a character", async () => {
+  const narration = "word ".repeat(1000).trim();
+  const sections = [{ id: "long", title: "Long", narration }];
+  const speechOf = async (timeout?: number) => {
+    const steps = await planOf({
+      ...base,
+      ...timeout === undefined ? {} : { timeout },
+      videos: [{ id: "v", sections }],
+    });
+    return steps.find((step) => step.id === "v/long/speech")!.timeout;
+  };
+  assert.deepEqual(await speechOf(), { ms: 60_000 + 20 * narration.length, perMediaSecond: 0 });
+  // Before: 5000 ms in all, for a narration that takes minutes to say.
+  assert.deepEqual(await speechOf(5000), { ms: 5000 + 20 * narration.length, perMediaSecond: 0 });
+});
+
 Deno.test("planLesson() gives each section's slide the params of its kind", async () => {
   const dir = await pictures();
   const steps = new Map((await planOf(base)).map((step) => [step.id, step]));
