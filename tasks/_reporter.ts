@@ -66,6 +66,12 @@ export function createReporter(options: { mode: ReporterMode; focus?: TerminalFo
     async finish(run, context) {
       close();
       const resources = await monitor.stop();
+      if (monitor.failure !== null) {
+        writeTextSync(
+          Deno.stderr,
+          `⚠ CPU and memory were sampled only in part: ${monitor.failure.message}\n`,
+        );
+      }
       await summarize(events, run, { ...context, wallMs: performance.now() - start, resources });
     },
     close: () => {
@@ -165,21 +171,19 @@ async function summarize(
   const providers: Record<string, string> = {};
   for (const step of context.plan.steps) if (step.provider !== null) providers[step.id] = step.provider;
   const report = `${context.outDir}/${REPORT_FILE}`;
+  const html = renderHtmlReport(events, {
+    title: context.plan.files.join(", "),
+    providers,
+    summary: { outputs, ...resources },
+    resources: context.resources,
+  });
   try {
-    const title = context.plan.files.join(", ");
-    await writeHtmlReport(
-      report,
-      renderHtmlReport(events, {
-        title,
-        providers,
-        summary: { outputs, ...resources },
-        resources: context.resources,
-      }),
-    );
+    await writeHtmlReport(report, html);
     writeTextSync(Deno.stderr, `Report: ${report}\n`);
   } catch (error) {
-    // The videos are written; a report that cannot be (a full disk, say) is told as a warning, as the run's
-    // other warnings are: the run succeeded (✖ marks what failed, and the exit code says it did not).
+    // The videos are written; a report that cannot be written (a full disk, say) is told as a warning, as the
+    // run's other warnings are: the run succeeded (✖ marks what failed, and the exit code says it did not). Only
+    // the write is caught (it does nothing but write and rename): a mistake in making the page is thrown.
     if (!(error instanceof Error)) throw error;
     writeTextSync(Deno.stderr, `⚠ Cannot write the report ${report}: ${error.message}\n`);
   }

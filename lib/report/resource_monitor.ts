@@ -55,6 +55,7 @@ export class ResourceMonitor {
   readonly #stop = new AbortController();
   #loop: Promise<void> | null = null;
   #stopped: Promise<ResourceSample[]> | null = null;
+  #failure: Error | null = null;
   #origin = 0;
   #last: { at: number; cpuMs: number } | null = null;
 
@@ -77,11 +78,21 @@ export class ResourceMonitor {
     return this.#samples.reduce((peak, sample) => Math.max(peak, sample.rssBytes), 0);
   }
 
+  /**
+   * Why sampling stopped before {@linkcode stop} was called (a process file it could not read: the samples end
+   * there), or null. Before, the failure was a rejection nothing handled, which ended the render.
+   */
+  get failure(): Error | null {
+    return this.#failure;
+  }
+
   /** Starts sampling: one sample at once, then one per interval. */
   start(): void {
     if (this.#loop !== null) return;
     this.#origin = this.#clock.now();
-    this.#loop = this.#run();
+    this.#loop = this.#run().catch((error) => {
+      this.#failure = error instanceof Error ? error : new Error(String(error));
+    });
   }
 
   /**
@@ -98,7 +109,7 @@ export class ResourceMonitor {
     if (this.#loop === null) return [];
     this.#stop.abort();
     await this.#loop;
-    await this.#sample();
+    if (this.#failure === null) await this.#sample();
     return [...this.#samples];
   }
 

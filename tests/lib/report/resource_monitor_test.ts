@@ -32,6 +32,26 @@ Deno.test("ResourceMonitor turns CPU time into percent per interval and keeps th
   assert.deepEqual(await monitor.stop(), samples, "stopping twice returns the same samples");
 });
 
+Deno.test("ResourceMonitor stops sampling at a sample it cannot take and says why, without rejecting", async () => {
+  // Before: the failure was a promise rejection nothing handled until stop(), which ends a Deno process.
+  const clock = new VirtualClock();
+  let reads = 0;
+  const monitor = new ResourceMonitor({
+    intervalMs: 1000,
+    clock,
+    read: () =>
+      reads++ === 0
+        ? Promise.resolve({ cpuMs: 0, rssBytes: 100e6, processes: 1 })
+        : Promise.reject(new Deno.errors.PermissionDenied("/proc/7/stat")),
+    available: () => Promise.resolve(8e9),
+  });
+  monitor.start();
+  while (monitor.failure === null) await clock.sleep(1000);
+  const samples = await monitor.stop();
+  assert.deepEqual(samples.map((sample) => sample.rssBytes), [100e6]);
+  assert.match(monitor.failure.message, /\/proc\/7\/stat/);
+});
+
 Deno.test("treeUsage() counts reel's child processes and their memory", async () => {
   if ((await treeUsage()) === null) return; // no /proc here
   const child = new Deno.Command("cat", { stdin: "piped", stdout: "null" }).spawn();
