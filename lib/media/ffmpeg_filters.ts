@@ -3,6 +3,7 @@
  * `--enable-libflite`), so reel asks before it relies on one.
  * @module
  */
+import { InputError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { probeProgram } from "./probe_program.ts";
 
@@ -47,4 +48,41 @@ async function listFilters(ffmpeg: string, signal: AbortSignal | undefined): Pro
     if (match !== null) names.add(match[1]!);
   }
   return names;
+}
+
+/**
+ * Checks, before anything runs, that an ffmpeg has the filters a workflow's fields need: a build without one
+ * (libass for burned captions, say) failed only once the step that uses it ran.
+ *
+ * @param paths The binaries; only `ffmpeg` is run.
+ * @param needed Each filter and the field that needs it (`captions.burn`), in the order they are told.
+ * @param options The workflow file and the signal.
+ * @throws {InputError} Naming the first filter missing, the field and the file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findFfmpeg } from "./ffmpeg.ts";
+ * import { requireFilters } from "./ffmpeg_filters.ts";
+ * const ffmpeg = await findFfmpeg();
+ * await requireFilters(ffmpeg, new Map([["scale", "formats"]]), { file: "a.ts" });
+ * await assert.rejects(
+ *   requireFilters(ffmpeg, new Map([["no-such-filter", "videos[0]"]]), { file: "a.ts" }),
+ *   /This ffmpeg has no "no-such-filter" filter, which videos\[0\] needs \(a\.ts\)/,
+ * );
+ * ```
+ */
+export async function requireFilters(
+  paths: Pick<FfmpegPaths, "ffmpeg">,
+  needed: ReadonlyMap<string, string>,
+  options: { file: string; signal?: AbortSignal },
+): Promise<void> {
+  if (needed.size === 0) return;
+  const filters = await ffmpegFilters(paths, { signal: options.signal });
+  for (const [filter, path] of needed) {
+    if (filters.has(filter)) continue;
+    throw new InputError(`This ffmpeg has no "${filter}" filter, which ${path} needs (${options.file})`, {
+      hint: "Install an ffmpeg built with it (Debian's and Ubuntu's are), or point REEL_FFMPEG at one",
+    });
+  }
 }

@@ -4,6 +4,7 @@
  * message naming the program (or the variable), exit 2, nothing written.
  */
 import assert from "node:assert/strict";
+import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { type CliResult, listFolder, runCli } from "../_support/cli.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 import { HAS_POCKETSPHINX } from "../_support/transcription.ts";
@@ -165,4 +166,42 @@ Deno.test("REEL_PROGRAM_VERSIONS naming a file that is not reel's memo stops the
   assertStopped(result, new RegExp(`✖ REEL_PROGRAM_VERSIONS names ${notes}, which reel will not overwrite`));
   assert.equal(await Deno.readTextFile(notes), "my notes\n");
   assert.equal(await listFolder(out), null);
+});
+
+Deno.test("an ffmpeg without a filter the workflow needs stops render and transcribe before any step, naming the field; exit 2, nothing written", async () => {
+  // Before: a lesson's burned captions or fades, or a transcription's split, failed mid-run at the step that used
+  // the filter ("No such filter: 'subtitles'"), after the steps before it had run.
+  const dir = await tempDir("reel-filters-");
+  const { ffmpeg, ffprobe } = await findFfmpeg();
+  const lacking = `${dir}/ffmpeg`;
+  await Deno.writeTextFile(
+    lacking,
+    `#!/bin/sh\nif [ "$*" = "-hide_banner -filters" ]; then\n` +
+      `  '${ffmpeg}' "$@" | grep -v -E ' (subtitles|xfade|silencedetect) '; exit 0\nfi\nexec '${ffmpeg}' "$@"\n`,
+    { mode: 0o755 },
+  );
+  const env = { REEL_FFMPEG: lacking, REEL_FFPROBE: ffprobe };
+  const captions = await writeWorkflowFile(
+    `export default workflow(${JSON.stringify({ ...LESSON, captions: { burn: true } })});`,
+  );
+  const burned = await runCli(["render", captions, "--out", `${dir}/out`], { env });
+  assertStopped(burned, /✖ This ffmpeg has no "subtitles" filter, which captions\.burn needs \(.*\.ts\)/);
+  const faded = await writeWorkflowFile(
+    `export default workflow(${JSON.stringify({ ...LESSON, transition: "fade" })});`,
+  );
+  assertStopped(
+    await runCli(["render", faded, "--out", `${dir}/out`], { env }),
+    /✖ This ffmpeg has no "xfade" filter, which transition needs/,
+  );
+  if (HAS_POCKETSPHINX) {
+    const tone = new Deno.Command(ffmpeg, {
+      args: ["-v", "error", "-f", "lavfi", "-i", "sine=d=1", `${dir}/tone.wav`],
+    });
+    assert.equal((await tone.output()).code, 0);
+    assertStopped(
+      await runCli(["transcribe", `${dir}/tone.wav`, "--out", `${dir}/out`], { env }),
+      /✖ This ffmpeg has no "silencedetect" filter, which transcribe needs/,
+    );
+  }
+  assert.deepEqual((await listFolder(`${dir}/out`)) ?? [], []);
 });

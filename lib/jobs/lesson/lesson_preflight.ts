@@ -11,6 +11,7 @@ import { plural } from "../../core/plural.ts";
 import type { SlideFit, SlideText } from "../../providers/local/slides/check_slide_fit.ts";
 import { checkEspeakVoice, UnknownVoiceError } from "../../providers/local/speech/espeak_engine.ts";
 import { checkFliteFilter } from "../../providers/local/speech/flite_engine.ts";
+import { requireFilters } from "../../media/ffmpeg_filters.ts";
 import { decodedImageProblems } from "../../media/image_problem.ts";
 import { mediaProblem } from "../../media/media_problem.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
@@ -43,6 +44,7 @@ export async function preflightLesson(lesson: ResolvedLesson, context: Preflight
   const stop = new AbortController();
   const signal = context.signal === undefined ? stop.signal : AbortSignal.any([context.signal, stop.signal]);
   const checking = { ...context, signal };
+  await requireFilters(context.ffmpeg, neededFilters(lesson), context);
   const told = (error: unknown): void => {
     if (!(error instanceof WorkflowError)) {
       stop.abort(error);
@@ -63,6 +65,28 @@ export async function preflightLesson(lesson: ResolvedLesson, context: Preflight
   });
   if (mistakes.length > 0) throw joinWorkflowErrors(context.file, mistakes);
   return warnings;
+}
+
+/**
+ * The filters the lesson's fields need that an ffmpeg build may lack (libass's `subtitles`, say), each with the
+ * first field that needs it; flite's is checked with the voices.
+ */
+function neededFilters(lesson: ResolvedLesson): Map<string, string> {
+  const needed = new Map<string, string>();
+  const need = (filter: string, path: string) => needed.has(filter) || needed.set(filter, path);
+  if (lesson.captionFont !== null) need("subtitles", "captions.burn");
+  if (lesson.transition !== null) need("xfade", "transition");
+  if (lesson.loudness !== null) need("ebur128", "loudness");
+  for (const [v, video] of lesson.videos.entries()) {
+    const music = video.music;
+    const field = music?.field.replace(/\.file$/, "");
+    if (music !== null && (music.fadeIn > 0 || music.fadeOut > 0)) need("afade", field!);
+    if (music !== null && music.duck > 0) need("sidechaincompress", field!);
+    for (const [s, section] of video.sections.entries()) {
+      if (section.picture?.kenBurns) need("zoompan", `videos[${v}].sections[${s}].picture.kenBurns`);
+    }
+  }
+  return needed;
 }
 
 /**

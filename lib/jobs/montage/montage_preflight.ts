@@ -4,9 +4,9 @@
  * time; a montage the store holds is not checked again).
  * @module
  */
-import { InputError, WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
+import { WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
 import { mapBounded } from "../../core/map_bounded.ts";
-import { ffmpegFilters } from "../../media/ffmpeg_filters.ts";
+import { requireFilters } from "../../media/ffmpeg_filters.ts";
 import { decodedImageProblem } from "../../media/image_problem.ts";
 import { mediaProblem, PROBES_IN_FLIGHT } from "../../media/media_problem.ts";
 import { isImageName } from "../../schema/input_files.ts";
@@ -89,17 +89,11 @@ async function stillProblem(file: string, context: PreflightContext): Promise<st
 
 /** The filters montages need must be in this ffmpeg. */
 async function checkFilters(job: ResolvedMontages, context: PreflightContext): Promise<void> {
-  const filters = await ffmpegFilters(context.ffmpeg, { signal: context.signal });
+  const needed = new Map<string, string>();
   for (const montage of job.montages) {
-    const needed = montage.layout === "grid" ? ["xstack"] : ["hstack", "vstack", "overlay"];
-    if (montage.font !== null) needed.push("drawtext");
-    const missing = needed.find((filter) => !filters.has(filter));
-    if (missing === undefined) continue;
-    throw new InputError(
-      `This ffmpeg has no "${missing}" filter, which ${montage.path} needs (${context.file})`,
-      {
-        hint: "Install an ffmpeg built with it (Debian's and Ubuntu's are), or point REEL_FFMPEG at one",
-      },
-    );
+    const filters = montage.layout === "grid" ? ["xstack"] : ["hstack", "vstack", "overlay"];
+    if (montage.font !== null) filters.push("drawtext");
+    for (const filter of filters) if (!needed.has(filter)) needed.set(filter, montage.path);
   }
+  await requireFilters(context.ffmpeg, needed, context);
 }

@@ -6,6 +6,7 @@
 import { COMMAND_LINE, InputError } from "../../core/errors.ts";
 import { probeMedia, type ProbeResult, unreadableMediaWords } from "../../media/ffmpeg.ts";
 import { requirePocketsphinx } from "../../media/pocketsphinx.ts";
+import { requireFilters } from "../../media/ffmpeg_filters.ts";
 import { cutShort } from "../../media/cut_short.ts";
 import { decodeProblem, PROBES_IN_FLIGHT } from "../../media/media_problem.ts";
 import { mapBounded } from "../../core/map_bounded.ts";
@@ -37,6 +38,8 @@ export async function preflightTranscribe(
   context: PreflightContext,
 ): Promise<string[]> {
   if (job.files.some((file) => file.engine.kind === "pocketsphinx")) await requirePocketsphinx();
+  // Every recording is split at its silences.
+  await requireFilters(context.ffmpeg, new Map([["silencedetect", "transcribe"]]), context);
   // Checked a few at once (a batch of recordings waited on each file's probe and decode in turn); the first in the
   // workflow's order that fails is the one said.
   const failures = await mapBounded(job.files, async (file) => {

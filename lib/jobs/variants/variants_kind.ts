@@ -5,7 +5,7 @@
  */
 import { COMMAND_LINE, InputError, WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
 import { probeMedia } from "../../media/ffmpeg.ts";
-import { ffmpegFilters } from "../../media/ffmpeg_filters.ts";
+import { requireFilters } from "../../media/ffmpeg_filters.ts";
 import { decodedImageProblems } from "../../media/image_problem.ts";
 import { ProcessError } from "../../media/run_process.ts";
 import { holdsText, VIDEO_FILES } from "../../schema/input_files.ts";
@@ -99,13 +99,7 @@ async function preflightVariants(variants: ResolvedVariants, context: PreflightC
       }
     }
   }
-  const filters = await ffmpegFilters(context.ffmpeg, { signal: context.signal });
-  for (const [filter, path] of needed) {
-    if (filters.has(filter)) continue;
-    throw new InputError(`This ffmpeg has no "${filter}" filter, which ${path} needs (${context.file})`, {
-      hint: "Install an ffmpeg built with it (Debian's and Ubuntu's are), or point REEL_FFMPEG at one",
-    });
-  }
+  await requireFilters(context.ffmpeg, needed, context);
   await checkOverlayImages(variants, context);
   return [];
 }
