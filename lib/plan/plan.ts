@@ -116,6 +116,8 @@ function orderSteps(drafts: Draft[], context: { templates: Draft[]; firstFile: s
 function unknownStep(dep: string, drafts: readonly Draft[]): string {
   const guess = closestName(dep, drafts.map((draft) => draft.id));
   if (guess !== null) return `Unknown step "${dep}" (did you mean "${guess}"?)`;
+  // A workflow whose only step names a step that is not there has no ids to show (before: "look like )").
+  if (drafts.length === 0) return `Unknown step "${dep}": this workflow has no other step`;
   return `Unknown step "${dep}" (step ids look like ${
     drafts.slice(0, 3).map((draft) => draft.id).join(", ")
   })`;

@@ -9,7 +9,7 @@ import { mapBounded } from "../../core/map_bounded.ts";
 import { requireFilters } from "../../media/ffmpeg_filters.ts";
 import { decodedImageProblem } from "../../media/image_problem.ts";
 import { mediaProblem, PROBES_IN_FLIGHT } from "../../media/media_problem.ts";
-import { isImageName } from "../../schema/input_files.ts";
+import { holdsText, isImageName } from "../../schema/input_files.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import type { ResolvedMontages } from "./montage_schema.ts";
 import { montageStepId } from "./plan_montage.ts";
@@ -68,7 +68,13 @@ export async function preflightMontages(job: ResolvedMontages, context: Prefligh
       probed.set(key, problem);
     }
     const found = await problem;
-    return found === null || needs !== "still" ? found : `Cannot use ${file} as an image: ${found}`;
+    if (found === null) return null;
+    if (needs === "still") return `Cannot use ${file} as an image: ${found}`;
+    // Before: ffprobe's words for the text it tried to read ("Truncating packet of size 11372 to 2").
+    if (!await holdsText(file)) return found;
+    return `${file} holds text, not media: give ${
+      needs === "audio" ? "a sound file" : "a video clip or an image"
+    }`;
   }, { concurrency: PROBES_IN_FLIGHT, signal: context.signal });
   const issues: WorkflowIssue[] = checks.flatMap(({ field }, i) =>
     problems[i] === null ? [] : [{ path: field, message: problems[i]! }]

@@ -211,6 +211,15 @@ Deno.test("planWorkflows() offers the nearest step id for a misspelled input, an
     () => planWorkflows([single], { toolchain: TEST_TOOLCHAIN }),
     /Unknown step "x" \(step ids look like /,
   );
+  // A workflow whose one step names a missing one (before: "step ids look like )", the list empty).
+  const alone = await resolveWorkflow({ steps: [{ id: "a", inputs: ["nope"], run: () => 1 }] }, {
+    file: "alone.ts",
+    moduleUrl: "file:///alone.ts",
+  });
+  assert.throws(
+    () => planWorkflows([alone], { toolchain: TEST_TOOLCHAIN }),
+    /Unknown step "nope": this workflow has no other step/,
+  );
 });
 
 Deno.test("planWorkflows() rejects a custom step input that names a child template, naming the step that spawns it as the fix", async () => {
