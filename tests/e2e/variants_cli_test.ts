@@ -81,7 +81,10 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
       ["clip.mp4", "--recipe", "deep.json"],
       /✖ Nested too deeply: reel reads at most 100 levels of objects and lists\n {2}→ at the file \(deep\.json\)/,
     ],
-    [["clip.mp4", "--recipe", "vertical", "--count", "3"], /has no random ranges/],
+    [
+      ["clip.mp4", "--recipe", "vertical", "--count", "3"],
+      /✖ No recipe here has random ranges \(vertical\): each makes one output per input, not 3/,
+    ],
     // Before: ignored, exit 0, the manifest saying "seed": null.
     [
       ["clip.mp4", "--recipe", "web", "--seed", "abc"],

@@ -76,13 +76,6 @@ export async function resolveRecipe(
     count: context.count ?? recipe.random.count ?? RECIPE_DEFAULTS.random.count,
     seed: context.seed ?? recipe.random.seed ?? RECIPE_DEFAULTS.random.seed,
   };
-  if (random === null && (context.count ?? 1) > 1) {
-    issues.push({
-      path,
-      message:
-        `Recipe "${recipe.name}" has no random ranges, so it makes one output per input, not ${context.count}`,
-    });
-  }
   const sets = random === null
     ? [base]
     : drawTransformSets(base, recipe.random!, { ...random, name: recipe.name });

@@ -101,13 +101,24 @@ export async function resolveVariants(
       }
       recipes.push(resolved);
     }
-    if (job.seed !== undefined && recipes.length > 0 && recipes.every((recipe) => recipe.random === null)) {
+    // A seed and a count apply to the recipes with random ranges (a fixed recipe beside them makes one output per
+    // input): refused only where no recipe has any. Before, a seed was taken beside a fixed recipe and a count
+    // refused there.
+    const fixed = recipes.length > 0 && recipes.every((recipe) => recipe.random === null);
+    const names = recipes.map((recipe) => recipe.name).join(", ");
+    if (fixed && job.seed !== undefined) {
       // Before: ignored, the manifests saying "seed": null.
       context.issues.push({
         path: `${path}.seed`,
-        message: `A seed draws the variants of recipes with random ranges, and no recipe here has any (${
-          recipes.map((recipe) => recipe.name).join(", ")
-        })`,
+        message:
+          `A seed draws the variants of recipes with random ranges, and no recipe here has any (${names})`,
+      });
+    }
+    if (fixed && (job.count ?? 1) > 1) {
+      context.issues.push({
+        path: `${path}.count`,
+        message:
+          `No recipe here has random ranges (${names}): each makes one output per input, not ${job.count}`,
       });
     }
     // Only where a recipe trims, a few files at once (600 opened at once ran out of file descriptors: review).

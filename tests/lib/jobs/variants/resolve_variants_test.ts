@@ -108,7 +108,7 @@ Deno.test("each mistake is named with its path", async () => {
     ],
     [
       [{ inputs: ["a.mp4"], recipes: ["vertical"], count: 3 }],
-      /has no random ranges, so it makes one output/,
+      /variants\[0\]\.count: No recipe here has random ranges \(vertical\): each makes one output per input, not 3/,
     ],
     [
       [{ inputs: ["a.mp4"], recipes: [{ name: "x", random: { count: 5, mirror: true } }] }],
@@ -178,4 +178,21 @@ Deno.test("a pipe named twice in a montage is refused: it gives its bytes once",
     ),
     /montages\[0\]\.items\[1\]: .*live\.mp4 is a stream \(a pipe\), read once: name it once/,
   );
+});
+
+Deno.test("a count and a seed apply to the random recipes of a job that mixes them with fixed ones", async () => {
+  // Before: the count was refused at the fixed recipe ("has no random ranges"), while a seed was taken.
+  const dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  const workflow = await resolve(dir, [{
+    inputs: ["a.mp4"],
+    recipes: ["web", "shuffle"],
+    count: 2,
+    seed: 3,
+  }]);
+  const recipes = workflow.jobs.variants?.jobs[0]?.recipes ?? [];
+  assert.deepEqual(recipes.map((recipe) => [recipe.name, recipe.sets.length, recipe.random]), [
+    ["web", 1, null],
+    ["shuffle", 2, { count: 2, seed: 3 }],
+  ]);
 });
