@@ -6,7 +6,11 @@
 import type { WorkflowIssue } from "../../core/errors.ts";
 import { readHead } from "../../core/read_full.ts";
 import { captionFont } from "../../media/caption_font.ts";
-import { fontForText, textFontIdentity } from "../../providers/local/slides/font_for_text.ts";
+import {
+  fontForText,
+  noOneFontMessage,
+  textFontIdentity,
+} from "../../providers/local/slides/font_for_text.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
 import { formatSizeProblem, parseFormat } from "../../schema/formats.ts";
 import { expandInputFiles, IMAGE_OR_VIDEO_FILES } from "../../schema/input_files.ts";
@@ -258,16 +262,7 @@ async function chooseCaptionFonts(
     }
     const chosen = await fontForText(item.caption, primary);
     if (typeof chosen !== "string") {
-      // The fonts are there and none has all of them (CJK and an emoji): installing is no help (newcomer trial).
-      const what = chosen.installed
-        ? "write the caption without it, or with only characters one font has"
-        : "install fonts-noto-cjk or fonts-symbola, or write the caption without it";
-      issues.push({
-        path: item.field,
-        message:
-          `No installed font draws every character of the caption "${item.caption}" (a caption is drawn ` +
-          `in one font; none has "${chosen.missing}" beside the others): ${what}`,
-      });
+      issues.push({ path: item.field, message: noOneFontMessage("caption", item.caption, chosen) });
     } else if (chosen !== primary) {
       item.captionFont = { path: chosen, identity: textFontIdentity(chosen) };
     }

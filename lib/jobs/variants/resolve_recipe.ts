@@ -6,6 +6,11 @@
 import type { WorkflowIssue } from "../../core/errors.ts";
 import { sha256Hex } from "../../core/sha256.ts";
 import type { CaptionFont } from "../../media/caption_font.ts";
+import {
+  fontForText,
+  noOneFontMessage,
+  textFontIdentity,
+} from "../../providers/local/slides/font_for_text.ts";
 import { imageProblem } from "../../media/image_problem.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
 import { formatSizeProblem, parseFormat } from "../../schema/formats.ts";
@@ -186,12 +191,23 @@ async function resolveOverlay(
       });
       return null;
     }
+    // drawtext draws in one font: text the font lacks a character of (CJK, emoji) is drawn in the installed font
+    // that has them all (before: boxes, exit 0), as a montage's caption is; text no one font draws is refused.
+    const chosen = await fontForText(overlay.text, font.path);
+    if (typeof chosen !== "string") {
+      context.issues.push({
+        path: `${context.path}.overlay.text`,
+        message: noOneFontMessage("text", overlay.text, chosen),
+      });
+      return null;
+    }
+    const drawn = chosen === font.path ? font : { path: chosen, identity: textFontIdentity(chosen) };
     const size = overlay.size ?? defaults.textSize;
     const color = (overlay.color ?? defaults.color).toLowerCase();
     return {
-      applied: { kind: "text", text: overlay.text, position, size, color, opacity, font: font.identity },
+      applied: { kind: "text", text: overlay.text, position, size, color, opacity, font: drawn.identity },
       image: null,
-      font: font.path,
+      font: drawn.path,
     };
   }
   const path = overlay.image.startsWith("/") ? overlay.image : `${context.baseDir}/${overlay.image}`;

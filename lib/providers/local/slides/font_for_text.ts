@@ -77,3 +77,32 @@ export function textFontIdentity(path: string): string {
   if (digest === null) throw new Deno.errors.NotFound(`No font file at ${path}`);
   return digest;
 }
+
+/**
+ * Says why no one installed font draws a text that `drawtext` draws in one font (what {@linkcode fontForText}
+ * returned when it found none).
+ *
+ * @param what What the text is, for the message: `caption`, `text`.
+ * @param text The text.
+ * @param found The character the font that draws the most lacks, and whether another installed font draws it.
+ * @returns The message.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { noOneFontMessage } from "./font_for_text.ts";
+ * assert.match(noOneFontMessage("caption", "漢 🎉", { missing: "🎉", installed: true }), /none has "🎉"/);
+ * ```
+ */
+export function noOneFontMessage(
+  what: string,
+  text: string,
+  found: { missing: string; installed: boolean },
+): string {
+  // The fonts are there and none has all of them (CJK and an emoji): installing is no help (newcomer trial).
+  const fix = found.installed
+    ? `write the ${what} without it, or with only characters one font has`
+    : `install fonts-noto-cjk or fonts-symbola, or write the ${what} without it`;
+  return `No installed font draws every character of the ${what} "${text}" (a ${what} is drawn in one font; ` +
+    `none has "${found.missing}" beside the others): ${fix}`;
+}

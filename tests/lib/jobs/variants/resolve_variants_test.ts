@@ -196,3 +196,20 @@ Deno.test("a count and a seed apply to the random recipes of a job that mixes th
     ["shuffle", 2, { count: 2, seed: 3 }],
   ]);
 });
+
+Deno.test("overlay text the recipe's font lacks a character of is drawn in a font that has them all; text no one font draws is refused", async () => {
+  // Before: 日本語 and emoji were drawn as boxes in DejaVu Sans, exit 0.
+  const dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/a.mp4`, "a");
+  const recipe = (text: string) => ({ name: "x", overlay: { text } });
+  const fontOf = async (text: string) => {
+    const workflow = await resolve(dir, [{ inputs: ["a.mp4"], recipes: [recipe(text)] }]);
+    return workflow.jobs.variants?.jobs[0]?.recipes[0]?.fontFile ?? "";
+  };
+  assert.match(await fontOf("Plain"), /DejaVuSans/);
+  assert.match(await fontOf("日本語"), /NotoSansCJK/);
+  await assert.rejects(
+    resolve(dir, [{ inputs: ["a.mp4"], recipes: [recipe("漢字 🎉")] }]),
+    /variants\[0\]\.recipes\[0\]\.overlay\.text: No installed font draws every character of the text "漢字 🎉"/,
+  );
+});
