@@ -8,7 +8,7 @@ import { renderWorkflows } from "../../lib/run/render_workflows.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
 import { listFolder, runCli } from "../_support/cli.ts";
 import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
-import { colourDistance, deliveryFacts, hexToRgb, pixelAt, probe } from "../_support/media.ts";
+import { colourDistance, deliveryFacts, frameAt, hexToRgb, pixelAt, probe } from "../_support/media.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 import { makeBandsVideo, makeTestVideo } from "../_support/test_video.ts";
 import { MOD_URL } from "../_support/workflows.ts";
@@ -436,4 +436,24 @@ Deno.test("e2e: a trim of a transport stream (no index of keyframes) starts wher
       assert.ok(levelDb(samples, from, to) < -50, `${name}: silent ${from}–${to} s`);
     }
   }
+});
+
+Deno.test("e2e: overlay text too wide for the frame is drawn smaller, whole inside its margins", async () => {
+  // Before: drawn at its size and cut at the frame's edge ("START this overla"), exit 0.
+  const dir = await tempDir("reel-overlay-fit-");
+  await makeBandsVideo(`${dir}/black.mp4`, { seconds: 1, height: 90, bands: [["#000000", 160]] });
+  const text = "START this overlay text is far too long to fit END";
+  await renderRecipes(dir, "black.mp4", [
+    { name: "long", overlay: { text, position: "top-left", size: 0.2, color: "#ffffff" } },
+  ]);
+  const frame = await frameAt(`${dir}/out/black.long.mp4`, 0.5);
+  const width = 160;
+  const lit = new Set<number>();
+  for (let i = 0; i + 2 < frame.length; i += 3) {
+    if (frame[i]! + frame[i + 1]! + frame[i + 2]! > 3 * 128) lit.add((i / 3) % width);
+  }
+  assert.ok(lit.size > 0, "the text is drawn");
+  const [left, right] = [Math.min(...lit), Math.max(...lit)];
+  // Its margins are 4% of the shorter side: 4 px.
+  assert.ok(left >= 3 && right <= width - 4, `text from x=${left} to x=${right} of ${width}`);
 });

@@ -33,6 +33,8 @@ export interface GraphContext {
   fontFile: string | null;
   /** A file holding the overlay's text (drawtext reads it, so the text needs no escaping). */
   textFile: string | null;
+  /** How wide the overlay's text is in its font, in ems (see `textEms`): it is drawn smaller where it would not fit. */
+  textEms?: number;
 }
 
 /** The graph and its outputs' labels. */
@@ -221,18 +223,23 @@ function place(
   frame: { width: number; height: number },
   size: { width: string; height: string },
 ): { x: string; y: string } {
-  const margin = Math.round(Math.min(frame.width, frame.height) * 0.04);
+  const edge = margin(frame);
   const x = position.endsWith("left")
-    ? `${margin}`
+    ? `${edge}`
     : position.endsWith("right")
-    ? `W-${size.width}-${margin}`
+    ? `W-${size.width}-${edge}`
     : `(W-${size.width})/2`;
   const y = position.startsWith("top")
-    ? `${margin}`
+    ? `${edge}`
     : position.startsWith("bottom")
-    ? `H-${size.height}-${margin}`
+    ? `H-${size.height}-${edge}`
     : `(H-${size.height})/2`;
   return { x, y };
+}
+
+/** An overlay's distance from the frame's edges: 4% of its shorter side. */
+function margin(frame: { width: number; height: number }): number {
+  return Math.round(Math.min(frame.width, frame.height) * 0.04);
 }
 
 function drawText(
@@ -244,7 +251,11 @@ function drawText(
     throw new TypeError("A text overlay needs the font and the text file");
   }
   const xy = place(overlay.position, frame, { width: "tw", height: "th" });
-  const size = Math.max(8, Math.round(frame.height * overlay.size));
+  // Text wider than the frame within its margins is drawn smaller, so that it fits (before: cut at the frame's
+  // edge, exit 0).
+  const room = frame.width - 2 * margin(frame);
+  const fits = context.textEms === undefined || context.textEms <= 0 ? Infinity : room / context.textEms;
+  const size = Math.max(8, Math.min(Math.round(frame.height * overlay.size), Math.floor(fits)));
   return `drawtext=fontfile=${escapeFilterOption(context.fontFile)}:textfile=${
     escapeFilterOption(context.textFile)
   }:expansion=none:fontsize=${size}:fontcolor=${hexColor(overlay.color)}@${overlay.opacity}:x=${

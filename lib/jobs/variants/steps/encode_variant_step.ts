@@ -17,6 +17,7 @@ import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
 import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
+import { textEms } from "../../../providers/local/slides/font_for_text.ts";
 import { variantGraph } from "../variant_filters.ts";
 import type { Rendition, TransformSet } from "../variants_schema.ts";
 import type { ProbedInput } from "./probe_input_step.ts";
@@ -100,7 +101,8 @@ export const encodeVariantStep: StepKindDefinition = {
   // 4: so do the pictures (the first held until they start, when they start after the sound); the sound ends with
   // them.
   // 5: pictures and sound end at the output's length (with a trim's duration, late pictures ran on by their lead).
-  version: 5,
+  // 6: overlay text too wide for the frame is drawn smaller, to fit.
+  version: 6,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as VariantParams;
@@ -118,8 +120,11 @@ export const encodeVariantStep: StepKindDefinition = {
       threads: params.threads,
     });
     const textFile = set.overlay?.kind === "text" ? `${task.scratchDir}/overlay.txt` : null;
+    const fontFile = typeof task.runtime.fontFile === "string" ? task.runtime.fontFile : null;
+    let ems: number | undefined;
     if (textFile !== null && set.overlay?.kind === "text") {
       await Deno.writeTextFile(textFile, set.overlay.text);
+      if (fontFile !== null) ems = await textEms(set.overlay.text, fontFile);
     }
     const graph = variantGraph(set, {
       input: probe,
@@ -130,8 +135,9 @@ export const encodeVariantStep: StepKindDefinition = {
       trimStart: decodeTrim ? set.trim.start : 0,
       rendition,
       encoderFilter: encoding.filter,
-      fontFile: typeof task.runtime.fontFile === "string" ? task.runtime.fontFile : null,
+      fontFile,
       textFile,
+      textEms: ems,
     });
     const image = set.overlay?.kind === "image" ? String(task.runtime.overlayImage) : null;
     const playlist = `${task.scratchDir}/media.m3u8`;

@@ -106,3 +106,32 @@ export function noOneFontMessage(
   return `No installed font draws every character of the ${what} "${text}" (a ${what} is drawn in one font; ` +
     `none has "${found.missing}" beside the others): ${fix}`;
 }
+
+/**
+ * How wide `text` is (its widest line) in the first face of `font`, in ems (its advance widths summed, no kerning: what
+ * `drawtext` lays out, within a few per cent): a line is `ems × fontsize` pixels wide.
+ *
+ * @param text The text.
+ * @param font The font file.
+ * @returns The width in ems.
+ * @throws {InputError} When `font` is not a font file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { textEms } from "./font_for_text.ts";
+ * const dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+ * const [one, two] = [await textEms("ab", dejavu), await textEms("abab", dejavu)];
+ * assert.ok(one > 0.5 && Math.abs(two - 2 * one) < 1e-9);
+ * ```
+ */
+export async function textEms(text: string, font: string): Promise<number> {
+  const [face] = await readSfntFaces(font);
+  if (face === undefined) return 0;
+  const widths = text.split(/\r?\n/).map((line) => {
+    let units = 0;
+    for (const char of line) units += face.advanceOf(face.glyphOf(char.codePointAt(0)!));
+    return units;
+  });
+  return Math.max(...widths) / face.unitsPerEm;
+}
