@@ -316,3 +316,54 @@ Deno.test("e2e: captions share a baseline, with or without descenders", async ()
   };
   assert.equal(baseline(160), baseline(0));
 });
+
+Deno.test("e2e: a caption too wide for its cell is drawn smaller, whole inside the cell", async () => {
+  // Before: drawn at the band's size and cut at both edges of its cell ("on that cannot possibl"), exit 0.
+  const out = await render([{
+    id: "wall",
+    layout: "grid",
+    // About 290 px wide at the band's size (25 px), 12 px high to fit in 148 (the cell less its margins).
+    items: [{ file: "item0.png", caption: "A longer caption here" }, { file: "item2.png", caption: "ok" }],
+    size: "320x120",
+    rows: 1,
+    cols: 2,
+    fps: 10,
+    duration: 0.2,
+    gap: 0,
+    background: "#000000",
+    caption: { color: "#ffffff", size: 0.3 },
+  }]);
+  const frame = await frameAt(`${out}/wall.mp4`, 0);
+  const width = 320;
+  // White ink in the first cell's caption band (rows 80–120, columns 0–159).
+  const inked: number[] = [];
+  for (let y = 80; y < 120; y++) {
+    for (let x = 0; x < 160; x++) if (frame[(y * width + x) * 3 + 1]! > 160) inked.push(x);
+  }
+  assert.ok(inked.length > 0, "the caption is drawn");
+  const [left, right] = [Math.min(...inked), Math.max(...inked)];
+  assert.ok(left >= 2 && right <= 157, `caption from x=${left} to x=${right} of a 160-px cell`);
+  // Too long even at 6 px: drawn cut, and said in the step's value (the reporter prints it).
+  const dir = await tempDir("reel-montage-long-");
+  await makeColourImage(`${dir}/item.png`, { colour: "#e03030", width: 160, height: 120 });
+  const long = "A caption that cannot possibly fit in one cell of this grid, however small it is drawn";
+  await Deno.writeTextFile(
+    `${dir}/workflow.ts`,
+    `import { workflow } from "${MOD_URL}";\nexport default workflow(${
+      JSON.stringify({
+        montages: [{
+          id: "w",
+          layout: "grid",
+          items: [{ file: "item.png", caption: long }],
+          size: "160x120",
+        }],
+      })
+    });\n`,
+  );
+  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
+  assert.ok(run.ok, [...run.errors].join("\n"));
+  const value = run.artifacts.get("montage/w")?.value as { warnings?: string[] };
+  assert.deepEqual(value.warnings, [
+    `the caption "${long}" is too long for its cell even at 6 px: it is cut at the edges`,
+  ]);
+});

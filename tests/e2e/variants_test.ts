@@ -442,7 +442,8 @@ Deno.test("e2e: overlay text too wide for the frame is drawn smaller, whole insi
   // Before: drawn at its size and cut at the frame's edge ("START this overla"), exit 0.
   const dir = await tempDir("reel-overlay-fit-");
   await makeBandsVideo(`${dir}/black.mp4`, { seconds: 1, height: 90, bands: [["#000000", 160]] });
-  const text = "START this overlay text is far too long to fit END";
+  // About 270 px wide at its size (18 px), 10 px high to fit in 152 (the frame less its margins).
+  const text = "This overlay text is too wide";
   await renderRecipes(dir, "black.mp4", [
     { name: "long", overlay: { text, position: "top-left", size: 0.2, color: "#ffffff" } },
   ]);
@@ -456,4 +457,25 @@ Deno.test("e2e: overlay text too wide for the frame is drawn smaller, whole insi
   const [left, right] = [Math.min(...lit), Math.max(...lit)];
   // Its margins are 4% of the shorter side: 4 px.
   assert.ok(left >= 3 && right <= width - 4, `text from x=${left} to x=${right} of ${width}`);
+  // Too long even at 8 px: drawn, cut, and said.
+  await Deno.writeTextFile(
+    `${dir}/huge.ts`,
+    `import { workflow } from "${MOD_URL}";\nexport default workflow(${
+      JSON.stringify({
+        variants: [{
+          inputs: ["black.mp4"],
+          recipes: [{
+            name: "huge",
+            overlay: { text: "START this overlay text is far too long to fit END" },
+          }],
+        }],
+      })
+    });\n`,
+  );
+  const huge = await runCli(["render", `${dir}/huge.ts`, "--out", `${dir}/out`]);
+  assert.equal(huge.code, 0, huge.stderr);
+  assert.match(
+    huge.stderr,
+    /⚠ [^\n]*its overlay text is too long for a frame 160 px wide even at 8 px: it is cut at the edges/,
+  );
 });

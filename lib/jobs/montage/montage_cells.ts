@@ -34,10 +34,53 @@ export interface CellOptions {
   frames: number | null;
   /** True for a still image, false for a clip. */
   still: boolean;
-  /** The caption: the file holding its text, the font, its colour; or null. */
-  caption: { textFile: string; fontFile: string; color: string } | null;
+  /**
+   * The caption: the file holding its text, the font, its colour, and how wide its text is in that font in ems
+   * (`textEms`: a caption too wide for the cell is drawn smaller, to fit); or null.
+   */
+  caption: { textFile: string; fontFile: string; color: string; ems: number } | null;
   /** Frames of the clip's first frame held before it plays (a clip that enters mid-chunk), or 0. */
   delay: number;
+}
+
+/**
+ * The font size of a cell's caption: 70% of its band, smaller where the caption would be wider than the cell
+ * within its margins (before: cut at both edges, exit 0), 6 px at least; `fits` is false where even 6 px is too
+ * wide.
+ *
+ * @param band The caption band's height.
+ * @param width The cell's width.
+ * @param ems How wide the caption is in its font, in ems (0: unknown, drawn at the band's size).
+ * @returns The size in pixels, and whether the caption fits at it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { captionFontSize } from "./montage_cells.ts";
+ * assert.deepEqual(captionFontSize(36, 160, 2), { size: 25, fits: true });
+ * assert.deepEqual(captionFontSize(36, 160, 60), { size: 6, fits: false });
+ * ```
+ */
+export function captionFontSize(band: number, width: number, ems: number): { size: number; fits: boolean } {
+  const room = width - 2 * Math.max(2, Math.round(width * 0.04));
+  const widest = ems > 0 ? Math.floor(room / ems) : Infinity;
+  const size = Math.max(6, Math.min(Math.round(band * 0.7), widest));
+  return { size, fits: size <= widest };
+}
+
+/**
+ * A step value's warnings of captions too long for their cells even at 6 px (drawn cut at the edges), or none.
+ *
+ * @param captions The captions cut.
+ * @returns `{ warnings }`, or `{}`.
+ */
+export function captionWarnings(captions: readonly string[]): { warnings?: string[] } {
+  if (captions.length === 0) return {};
+  return {
+    warnings: captions.map((caption) =>
+      `the caption "${caption}" is too long for its cell even at 6 px: it is cut at the edges`
+    ),
+  };
 }
 
 /**
@@ -92,7 +135,7 @@ export function cellFilters(input: number, label: string, options: CellOptions):
   );
   if (band > 0) chain.push(`pad=${width}:${height}:0:0:color=${color}`);
   if (options.caption !== null) {
-    const size = Math.max(6, Math.round(band * 0.7));
+    const { size } = captionFontSize(band, width, options.caption.ems);
     // On one baseline, capitals centred in the band: `ascent` is the tallest of the caption's glyphs above it.
     // Before, each caption was centred by its ink, and one with descenders ("a clip plays") rose 3 px above the
     // next ("tile-5"). See CAPTION_LINE.

@@ -91,6 +91,8 @@ export interface StripFiles {
   font: string | null;
   /** Each item's caption font where it is not `font`, in `items`' order. @default none */
   fonts?: readonly (string | null)[];
+  /** How wide each item's caption is in its font, in ems (0 for none). @default none: drawn at the band's size */
+  captionEms?: readonly number[];
 }
 
 /**
@@ -134,6 +136,7 @@ export function stripGraph(params: StripChunkParams, files: StripFiles): string 
         textFile: files.captionFiles[k]!,
         fontFile: files.fonts?.[k] ?? files.font,
         color: params.captionColor,
+        ems: files.captionEms?.[k] ?? 0,
       },
       delay: item.delay,
     }));

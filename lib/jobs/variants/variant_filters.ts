@@ -237,6 +237,35 @@ function place(
   return { x, y };
 }
 
+/**
+ * The font size of overlay text: its size's share of the frame's height, smaller where the text would be wider than
+ * the frame within its margins (before: cut at the frame's edge, exit 0), 8 px at least; `fits` is false where even
+ * 8 px is too wide.
+ *
+ * @param overlay The text overlay's size.
+ * @param frame The output frame.
+ * @param ems How wide the text is in its font, in ems (0: unknown, drawn at its size).
+ * @returns The size in pixels, and whether the text fits at it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { overlayTextSize } from "./variant_filters.ts";
+ * assert.deepEqual(overlayTextSize({ size: 0.2 }, { width: 160, height: 90 }, 15), { size: 10, fits: true });
+ * assert.deepEqual(overlayTextSize({ size: 0.2 }, { width: 160, height: 90 }, 40), { size: 8, fits: false });
+ * ```
+ */
+export function overlayTextSize(
+  overlay: { size: number },
+  frame: { width: number; height: number },
+  ems: number,
+): { size: number; fits: boolean } {
+  const room = frame.width - 2 * margin(frame);
+  const widest = ems > 0 ? Math.floor(room / ems) : Infinity;
+  const size = Math.max(8, Math.min(Math.round(frame.height * overlay.size), widest));
+  return { size, fits: size <= widest };
+}
+
 /** An overlay's distance from the frame's edges: 4% of its shorter side. */
 function margin(frame: { width: number; height: number }): number {
   return Math.round(Math.min(frame.width, frame.height) * 0.04);
@@ -251,11 +280,7 @@ function drawText(
     throw new TypeError("A text overlay needs the font and the text file");
   }
   const xy = place(overlay.position, frame, { width: "tw", height: "th" });
-  // Text wider than the frame within its margins is drawn smaller, so that it fits (before: cut at the frame's
-  // edge, exit 0).
-  const room = frame.width - 2 * margin(frame);
-  const fits = context.textEms === undefined || context.textEms <= 0 ? Infinity : room / context.textEms;
-  const size = Math.max(8, Math.min(Math.round(frame.height * overlay.size), Math.floor(fits)));
+  const { size } = overlayTextSize(overlay, frame, context.textEms ?? 0);
   return `drawtext=fontfile=${escapeFilterOption(context.fontFile)}:textfile=${
     escapeFilterOption(context.textFile)
   }:expansion=none:fontsize=${size}:fontcolor=${hexColor(overlay.color)}@${overlay.opacity}:x=${

@@ -6,12 +6,15 @@
  */
 import type { Json } from "../../../core/json.ts";
 import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
+import { textEms } from "../../../providers/local/slides/font_for_text.ts";
 import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
 import type { Rect } from "../montage_schema.ts";
 import {
   type CAPTION_LINE,
+  captionFontSize,
+  captionWarnings,
   cellFilters,
   ffmpegColor,
   frameTimes,
@@ -54,7 +57,8 @@ export const gridStep: StepKindDefinition = {
   // 2: the threads as planned. 3: its last frame kept when a clip is among the items. 4: a clip in a format that
   // ffmpeg cannot loop copied into one that loops (a transport stream spun; a 1-s FLV made a 1-s grid, not 2.5 s).
   // 5: AVI, ASF and MPEG program streams too (an MPEG program stream of H.264 lost pictures at each loop).
-  version: 5,
+  // 6: a caption too wide for its cell drawn smaller, to fit.
+  version: 6,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as GridParams;
@@ -74,10 +78,20 @@ export const gridStep: StepKindDefinition = {
       threads: params.threads,
     });
     const captionFiles = params.cells.map((_, k) => `${task.scratchDir}/caption-${k}.txt`);
+    const captionEms: number[] = [];
     for (const [k, cell] of params.cells.entries()) {
       if (cell.caption !== null) await Deno.writeTextFile(captionFiles[k]!, cell.caption);
+      const drawn = fonts[k] ?? font;
+      captionEms.push(cell.caption === null || drawn === null ? 0 : await textEms(cell.caption, drawn));
     }
-    const chains = gridChains(params, { frames, captionFiles, font, fonts, encoderFilter: encoding.filter });
+    const chains = gridChains(params, {
+      frames,
+      captionFiles,
+      captionEms,
+      font,
+      fonts,
+      encoderFilter: encoding.filter,
+    });
     const n = params.cells.length;
     const audio = typeof task.runtime.audio === "string" && params.audio !== null ? task.runtime.audio : null;
     if (audio !== null) {
@@ -102,7 +116,10 @@ export const gridStep: StepKindDefinition = {
       "mp4",
       outputPath(task),
     ], { signal, duration: frames / params.fps, onProgress: reportProgress });
-    return { duration: frames / params.fps };
+    const cut = params.cells.filter((cell, k) =>
+      cell.caption !== null && !captionFontSize(params.band, cell.width, captionEms[k]!).fits
+    );
+    return { duration: frames / params.fps, ...captionWarnings(cut.map((cell) => cell.caption!)) };
   },
 };
 
@@ -112,6 +129,8 @@ function gridChains(
   context: {
     frames: number;
     captionFiles: string[];
+    /** How wide each cell's caption is in its font, in ems (0 for none). */
+    captionEms: readonly number[];
     font: string | null;
     /** Each cell's caption font where it is not `font`. */
     fonts: readonly (string | null)[];
@@ -134,6 +153,7 @@ function gridChains(
         textFile: context.captionFiles[k]!,
         fontFile: context.fonts[k] ?? font,
         color: params.captionColor,
+        ems: context.captionEms[k] ?? 0,
       },
       delay: 0,
     })

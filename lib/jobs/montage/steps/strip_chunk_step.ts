@@ -7,12 +7,13 @@
  */
 import { runFfmpeg } from "../../../media/ffmpeg.ts";
 import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
+import { textEms } from "../../../providers/local/slides/font_for_text.ts";
 import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
 import type { StepTask } from "../../../core/step_task.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
 import { motionGraph, type StripChunkParams, type StripFiles, stripGraph } from "../strip_graph.ts";
-import { itemInput } from "../montage_cells.ts";
+import { captionFontSize, captionWarnings, itemInput } from "../montage_cells.ts";
 import { loopedItems } from "../_looped_items.ts";
 
 /**
@@ -24,7 +25,8 @@ export const stripChunkStep: StepKindDefinition = {
   kind: "montage-strip",
   // 2: a clip in a format that ffmpeg cannot loop copied into one that loops (a transport stream spun; an FLV
   // stopped after one play). 3: AVI, ASF and MPEG program streams too (a program stream lost pictures at each loop).
-  version: 3,
+  // 4: a caption too wide for its cell drawn smaller, to fit.
+  version: 4,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as StripChunkParams;
@@ -33,9 +35,13 @@ export const stripChunkStep: StepKindDefinition = {
       font: typeof task.runtime.font === "string" ? task.runtime.font : null,
       fonts: Array.isArray(task.runtime.fonts) ? task.runtime.fonts as (string | null)[] : [],
     };
+    const captionEms: number[] = [];
     for (const [k, item] of params.items.entries()) {
       if (item.caption !== null) await Deno.writeTextFile(files.captionFiles[k]!, item.caption);
+      const font = files.fonts?.[k] ?? files.font;
+      captionEms.push(item.caption === null || font === null ? 0 : await textEms(item.caption, font));
     }
+    files.captionEms = captionEms;
     const encoding = videoEncodingArgs(encoderFromIdentity(params.encoder), {
       crf: params.crf,
       bitrate: null,
@@ -65,7 +71,10 @@ export const stripChunkStep: StepKindDefinition = {
       "mp4",
       outputPath(task),
     ], { signal, duration: params.frames / params.fps, onProgress: reportProgress });
-    return { duration: params.frames / params.fps };
+    const cut = params.items.filter((item, k) =>
+      item.caption !== null && !captionFontSize(params.band, params.cell.width, captionEms[k]!).fits
+    );
+    return { duration: params.frames / params.fps, ...captionWarnings(cut.map((item) => item.caption!)) };
   },
 };
 

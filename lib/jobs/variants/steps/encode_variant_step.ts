@@ -18,7 +18,7 @@ import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_enc
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
 import { textEms } from "../../../providers/local/slides/font_for_text.ts";
-import { variantGraph } from "../variant_filters.ts";
+import { overlayTextSize, variantGraph } from "../variant_filters.ts";
 import type { Rendition, TransformSet } from "../variants_schema.ts";
 import type { ProbedInput } from "./probe_input_step.ts";
 
@@ -174,22 +174,27 @@ export const encodeVariantStep: StepKindDefinition = {
     const bytes = (await Deno.stat(outputPath(task))).size;
     // Not in the version: the bytes are those made before, and a value stored before lacks only the warning.
     const errors = decodeErrors(said);
+    const warnings = [
+      ...errors > 0
+        ? [damagedInputWarning(String(task.runtime.input), {
+          errors,
+          missing: "the variant holds the last good picture, and silence, where they were",
+        })]
+        : [],
+      ...set.overlay?.kind === "text" && ems !== undefined &&
+          !overlayTextSize(set.overlay, graph.size, ems).fits
+        ? [
+          `its overlay text is too long for a frame ${graph.size.width} px wide even at 8 px: it is cut at the edges`,
+        ]
+        : [],
+    ];
     return {
       duration: written.duration,
       width: graph.size.width,
       height: graph.size.height,
       bitrate: Math.round((bytes * 8) / Math.max(written.duration, 0.001)),
       playlist: hls ? targetAtLeastSegments(await Deno.readTextFile(playlist)) : null,
-      ...errors > 0
-        ? {
-          warnings: [
-            damagedInputWarning(String(task.runtime.input), {
-              errors,
-              missing: "the variant holds the last good picture, and silence, where they were",
-            }),
-          ],
-        }
-        : {},
+      ...warnings.length > 0 ? { warnings } : {},
     };
   },
 };
