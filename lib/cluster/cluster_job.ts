@@ -8,6 +8,7 @@
 import type { Json } from "../core/json.ts";
 import { sha256Hex } from "../core/sha256.ts";
 import type { RateLimitInfo, StepFailure, StepTask } from "../core/step_task.ts";
+import { isRecord } from "../core/is_record.ts";
 
 /** The prefix of every key BullMQ and reel keep in the cluster's Redis. */
 export const CLUSTER_PREFIX = "reel";
@@ -297,8 +298,4 @@ function isFileName(value: unknown): boolean {
 
 function strings(record: Record<string, unknown>, keys: string[]): boolean {
   return keys.every((key) => typeof record[key] === "string");
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -49,6 +49,11 @@ export interface ExpandInputsOptions {
 export interface FolderFilter {
   /** Whether a name is taken. */
   test: (name: string) => boolean;
+  /**
+   * Whether a file whose name is taken is left out all the same, by what lies beside it (a variant reel made, its
+   * manifest beside it, is not an input of the next run over the folder). @default none is
+   */
+  leaves?: (path: string) => Promise<boolean>;
   /** What it takes, for the message when a folder holds none (`video files (.mp4, .mov, …)`). */
   what: string;
 }
@@ -228,6 +233,7 @@ async function plainPath(path: string, takes?: FolderFilter): Promise<string[]> 
     const file = `${folder === "/" ? "" : folder}/${entry.name}`;
     // `.ts` names a video (MPEG transport stream) and, beside a workflow, TypeScript: the stream's sync bytes tell.
     if (takes !== undefined && extensionOf(entry.name) === "ts" && !await isTransportStream(file)) continue;
+    if (await takes?.leaves?.(file)) continue;
     names.push(file);
   }
   return names.sort();

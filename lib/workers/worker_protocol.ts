@@ -3,6 +3,7 @@
  * @module
  */
 import type { RateLimitInfo, StepFailure, StepResult, StepTask } from "../core/step_task.ts";
+import { isRecord } from "../core/is_record.ts";
 
 /** Messages the main thread sends a worker. */
 export type ToWorker =
@@ -20,10 +21,6 @@ export type FromWorker =
   /** Sent as a step reports how far it is (0…1). */
   | { type: "progress"; taskId: number; fraction: number }
   | { type: "failed"; taskId: number; failure: StepFailure };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
-}
 
 /**
  * Checks a message received by a worker.

@@ -9,6 +9,7 @@ import type { DataFormat } from "./data_format.ts";
 import { describePlace, parseDataWorkflow, type PlaceFinder } from "./data_workflow.ts";
 import { resolveWorkflow } from "./resolve_workflow.ts";
 import type { ResolvedWorkflow } from "./workflow_schema.ts";
+import { isRecord } from "../core/is_record.ts";
 
 /** Options for {@linkcode loadDataWorkflow}. */
 export interface LoadDataWorkflowOptions {
@@ -76,10 +77,6 @@ export async function loadDataWorkflow(
     file,
     issues.map((issue) => placed(issue, { placeOf, lines, yaml: format === "yaml" })),
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -302,3 +302,21 @@ Deno.test("reel variants takes a video whose first bytes read as text (a Y4M fil
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(await listFolder(`${dir}/out`), ["clip.web.json", "clip.web.mp4", "report.html"]);
 });
+
+Deno.test("reel variants over a folder that is also its --out leaves its own outputs out when run again", async () => {
+  // Before: the second run refused "red.web.mp4 … would be written over a file this render reads", and with another
+  // recipe made variants of the first run's outputs (red.web.vertical.mp4).
+  const dir = await tempDir("reel-variants-same-folder-");
+  await Deno.mkdir(`${dir}/clips`);
+  await makeTestVideo(`${dir}/clips/red.mp4`, { seconds: 1 });
+  const run = (recipe: string) =>
+    runCli(["variants", "clips", "--recipe", recipe, "--out", "clips", "-q"], { cwd: dir });
+  for (const recipe of ["web", "web", "vertical"]) {
+    const result = await run(recipe);
+    assert.equal(result.code, 0, result.stderr);
+  }
+  assert.deepEqual(
+    (await listFolder(`${dir}/clips`))?.filter((name) => name.endsWith(".mp4")),
+    ["red.mp4", "red.vertical.mp4", "red.web.mp4"],
+  );
+});

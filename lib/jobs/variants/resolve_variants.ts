@@ -6,6 +6,7 @@
 import { type CaptionFont, captionFont } from "../../media/caption_font.ts";
 import { expandInputFiles, type InputFile, VIDEO_FILES } from "../../schema/input_files.ts";
 import { isMissing } from "../../core/exists.ts";
+import { isRecord } from "../../core/is_record.ts";
 import { mapBounded } from "../../core/map_bounded.ts";
 import { readHead } from "../../core/read_full.ts";
 import { seeksByIndex } from "../../media/sniff_media.ts";
@@ -58,7 +59,7 @@ export async function resolveVariants(
       baseDir,
       path: `${path}.inputs`,
       issues: context.issues,
-      takes: VIDEO_FILES,
+      takes: { ...VIDEO_FILES, leaves: isVariantOutput },
     });
     const recipes: ResolvedRecipe[] = [];
     for (const [r, recipe] of job.recipes.entries()) {
@@ -171,4 +172,28 @@ function withStems<T extends { name: string }>(
     stems.set(stem, file.name);
     return { ...file, stem };
   });
+}
+
+/**
+ * Whether a video is one a variants run made: its manifest (`<name>.json`, with the recipe and the transforms) lies
+ * beside it. A folder's listing leaves it out, so that `reel variants clips --out clips` run again does not take its
+ * own outputs as inputs (before: refused as an output over an input, or, with another recipe, made variants of them).
+ */
+async function isVariantOutput(path: string): Promise<boolean> {
+  const manifest = `${path.replace(/\.[^./]*$/, "")}.json`;
+  let text: string;
+  try {
+    text = await Deno.readTextFile(manifest);
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
+  }
+  try {
+    const parsed = JSON.parse(text);
+    return isRecord(parsed) && typeof parsed.recipe === "string" && isRecord(parsed.transforms);
+  } catch (error) {
+    // Not JSON: a file of the user's, not a manifest.
+    if (error instanceof SyntaxError) return false;
+    throw error;
+  }
 }
