@@ -11,7 +11,7 @@ export interface CaptionWindow {
   text: string;
 }
 
-/** The frame a time falls on (its first frame at or after it). */
+/** The frame a time falls on: the nearest frame's start (a cue begins or ends on the frame nearest its time). */
 function frameAt(seconds: number, fps: number): number {
   return Math.round(seconds * fps);
 }

@@ -159,33 +159,6 @@ export function easedExpression(easing: Easing, u: string): string {
 }
 
 /**
- * Where item `index`'s cell starts along the axis of motion at `offset` pixels of travel (x for a horizontal strip,
- * y for a vertical one; the other coordinate centres the strip).
- *
- * @param shape The strip.
- * @param index The item.
- * @param offset Pixels travelled.
- * @returns The cell's left (or top) edge in the frame.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { cellStart } from "./scroll_layout.ts";
- * const shape = { count: 3, frame: { width: 320, height: 180 }, cell: { width: 100, height: 80 }, gap: 10, direction: "left" as const };
- * assert.equal(cellStart(shape, 1, 0), 320 + 110);
- * assert.equal(cellStart({ ...shape, direction: "right" }, 0, 0), -100);
- * ```
- */
-export function cellStart(shape: StripShape, index: number, offset: number): number {
-  const along = horizontal(shape.direction) ? shape.cell.width : shape.cell.height;
-  const frame = horizontal(shape.direction) ? shape.frame.width : shape.frame.height;
-  const pitch = along + shape.gap;
-  return shape.direction === "left" || shape.direction === "up"
-    ? frame - offset + index * pitch
-    : -along + offset - index * pitch;
-}
-
-/**
  * Cuts the run into chunks (at most 5 s, and at most 12,000 px of strip each) and says which items each shows.
  *
  * @param shape The strip.

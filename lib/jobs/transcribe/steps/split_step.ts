@@ -12,6 +12,7 @@ import { inputPath, outputPath } from "../../../steps/task_fields.ts";
 import { overlapSilences } from "../merge_chunk_words.ts";
 import { planChunks } from "../plan_chunks.ts";
 import { CompactChunks } from "./_compact_chunks.ts";
+import { concatBytes } from "../../../core/concat_bytes.ts";
 
 /** What the split step is asked (its params). */
 export interface SplitParams {
@@ -74,7 +75,7 @@ export const splitStep: StepKindDefinition = {
         spawn({
           step: template,
           params: {},
-          content: sha256Hex(joinBytes(format, samples)),
+          content: sha256Hex(concatBytes([format, samples])),
           runtime: { source, ...range, sampleRate: rate, index, start: chunk.start, end: chunk.end, upload },
           tokenCost: Math.ceil(chunk.end - chunk.start),
           // Its seconds of audio: the longest chunks are heard first and the short last one fills the end.
@@ -92,10 +93,3 @@ export const splitStep: StepKindDefinition = {
     };
   },
 };
-
-function joinBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
-}
