@@ -43,3 +43,20 @@ export async function captionFont(
     throw error;
   }
 }
+
+/**
+ * What a field that draws text says when no font is found (see {@linkcode captionFont}).
+ *
+ * @param what What the font would draw: `burn captions`, `draw text`.
+ * @returns The message.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { noFontMessage } from "./caption_font.ts";
+ * assert.equal(noFontMessage("draw text"), "No font to draw text with: install fonts-dejavu-core or set REEL_FONT_DIR");
+ * ```
+ */
+export function noFontMessage(what: string): string {
+  return `No font to ${what} with: install fonts-dejavu-core or set REEL_FONT_DIR`;
+}

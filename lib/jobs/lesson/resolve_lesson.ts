@@ -7,11 +7,11 @@ import type { WorkflowIssue } from "../../core/errors.ts";
 import type { ResolvedProvider } from "../../plan/provider_settings.ts";
 import { HOSTED_BASE_URL } from "../../providers/http/openai_client.ts";
 import { imageSizesOf, SPEECH_MAX_CHARACTERS } from "../../providers/http/openai_models.ts";
-import { FLITE_VOICES } from "../../providers/local/speech/flite_engine.ts";
+import { FLITE_VOICES, unknownFliteVoice } from "../../providers/local/speech/flite_engine.ts";
 import { type Format, formatSizeProblem, parseFormat } from "../../schema/formats.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { resolveCaptions } from "./captions/resolve_captions.ts";
-import type { CaptionFont } from "../../media/caption_font.ts";
+import { type CaptionFont, noFontMessage } from "../../media/caption_font.ts";
 import { burnedCaptionFont } from "../../media/libass_fonts.ts";
 import { captionTooSmall } from "../../media/caption_placement.ts";
 import type { ResolvedCaptions } from "./captions/captions_schema.ts";
@@ -250,7 +250,7 @@ function resolveVoice(
   if (ownChoice && engine === "flite" && !FLITE_VOICES.includes(name)) {
     context.issues.push({
       path: `${context.path}.voice`,
-      message: `Unknown flite voice "${name}": expected one of ${FLITE_VOICES.join(", ")}`,
+      message: unknownFliteVoice(name),
     });
   }
   if (voice.provider !== undefined && engine === "openai" && !context.providers.has(provider)) {
@@ -307,7 +307,7 @@ async function burnFont(context: ResolveContext): Promise<CaptionFont | null> {
   if (font === null) {
     context.issues.push({
       path: "captions.burn",
-      message: "No font to burn captions with: install fonts-dejavu-core or set REEL_FONT_DIR",
+      message: noFontMessage("burn captions"),
     });
     return null;
   }

@@ -5,7 +5,7 @@
  */
 import type { WorkflowIssue } from "../../core/errors.ts";
 import { readHead } from "../../core/read_full.ts";
-import { captionFont } from "../../media/caption_font.ts";
+import { captionFont, noFontMessage } from "../../media/caption_font.ts";
 import {
   fontForText,
   noOneFontMessage,
@@ -103,7 +103,7 @@ async function resolveCommon(
   if (captioned && font === null) {
     issues.push({
       path: `${path}.captions`,
-      message: "No font to draw captions with: install fonts-dejavu-core or set REEL_FONT_DIR",
+      message: noFontMessage("draw captions"),
     });
   }
   if (font !== null) await chooseCaptionFonts(items, font.path, issues);

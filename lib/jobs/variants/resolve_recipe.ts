@@ -5,7 +5,7 @@
  */
 import type { WorkflowIssue } from "../../core/errors.ts";
 import { sha256Hex } from "../../core/sha256.ts";
-import type { CaptionFont } from "../../media/caption_font.ts";
+import { type CaptionFont, noFontMessage } from "../../media/caption_font.ts";
 import {
   fontForText,
   noOneFontMessage,
@@ -187,7 +187,7 @@ async function resolveOverlay(
     if (font === null) {
       context.issues.push({
         path: `${context.path}.overlay.text`,
-        message: "No font to draw text with: install fonts-dejavu-core or set REEL_FONT_DIR",
+        message: noFontMessage("draw text"),
       });
       return null;
     }

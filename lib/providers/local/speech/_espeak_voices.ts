@@ -6,6 +6,7 @@
 import { InputError } from "../../../core/errors.ts";
 import { fileIdentity } from "../../../media/find_binary.ts";
 import { runProcess } from "../../../media/run_process.ts";
+import { PROGRAM_REPAIR } from "../../../media/probe_program.ts";
 
 /** A voice espeak-ng does not have: the workflow's mistake, named where the voice is set. */
 export class UnknownVoiceError extends InputError {
@@ -42,7 +43,7 @@ export async function assertEspeakVoice(
     if ((await listVoiceNames(program, null, { signal })).size === 0) {
       throw new InputError(`espeak-ng at ${program} lists no voices: it is broken, or not espeak-ng`, {
         where: program,
-        hint: "Reinstall it with sudo apt-get install espeak-ng, or point REEL_ESPEAK at a working espeak-ng",
+        hint: PROGRAM_REPAIR["espeak-ng"],
       });
     }
     throw new UnknownVoiceError(`Unknown espeak-ng voice "${voice}"`, { hint });

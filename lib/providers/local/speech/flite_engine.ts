@@ -23,6 +23,16 @@ import type { SpeechEngine, SpeechEngineContext, SpeechRequest } from "./speech_
  */
 export const FLITE_VOICES: readonly string[] = ["kal", "kal16", "awb", "rms", "slt"];
 
+/**
+ * The message for a flite voice ffmpeg's filter does not have.
+ *
+ * @param voice The voice asked for.
+ * @returns The message, naming the voices there are.
+ */
+export function unknownFliteVoice(voice: string): string {
+  return `Unknown flite voice "${voice}": expected one of ${FLITE_VOICES.join(", ")}`;
+}
+
 /** The rate in words per minute at which flite speaks when it is not sped up or slowed down. */
 export const FLITE_NATURAL_RATE = 165;
 
@@ -56,7 +66,7 @@ async function synthesizeWithFlite(
   checkSpeechRequest("flite", request);
   if (!FLITE_VOICES.includes(request.voice)) {
     throw new InputError(
-      `Unknown flite voice "${request.voice}": expected one of ${FLITE_VOICES.join(", ")}`,
+      unknownFliteVoice(request.voice),
       { hint: `Set voice to one of ${FLITE_VOICES.join(", ")}, or use provider "espeak"` },
     );
   }
