@@ -112,8 +112,9 @@ export function fileIdentity(path: string): string | null {
   let info: Deno.FileInfo;
   try {
     info = Deno.statSync(path);
-  } catch {
-    return null;
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw error;
   }
   return `${info.size}:${info.mtime?.getTime()}:${info.ctime?.getTime()}:${info.ino}`;
 }
@@ -174,7 +175,8 @@ export function libraryIdentity(path: string): string {
   try {
     const info = Deno.statSync(path);
     return `${path}:${info.size}:${info.mtime?.getTime() ?? ""}`;
-  } catch {
-    return `${path}:missing`;
+  } catch (error) {
+    if (isMissing(error)) return `${path}:missing`;
+    throw error;
   }
 }
