@@ -17,11 +17,17 @@ import {
   notFoundIsFine,
   readRecord,
 } from "./_entry_files.ts";
-import type { ArtifactRecord, CommitInput, StepStore, StoredArtifact, StoreEntry } from "./step_store.ts";
+import {
+  type ArtifactRecord,
+  type CommitInput,
+  type StepStore,
+  type StoredArtifact,
+  type StoreEntry,
+  valueDigest,
+  valueIntact,
+} from "./step_store.ts";
 import { removeIfExists } from "./_remove_if_exists.ts";
 import { sha256File, sha256Hex } from "../core/sha256.ts";
-import type { Json } from "../core/json.ts";
-import type { ChildSpec } from "../core/step_task.ts";
 
 /** The folder of answers kept until their artifact is stored (see `ArtifactStore.answerPath`). */
 const ANSWERS = "answers";
@@ -416,11 +422,7 @@ export class ArtifactStore implements StepStore {
     if (found === null) return null;
     const { record } = found;
     // A value changed or damaged since it was stored (valid JSON, another value) is not served: made again.
-    if (
-      record.valueSha256 !== undefined && valueDigest(record.value, record.children) !== record.valueSha256
-    ) {
-      return null;
-    }
+    if (!valueIntact(record)) return null;
     const path = record.file === null ? null : `${this.#entry(key)}/${record.file}`;
     if (path !== null) {
       // An entry whose file is gone, cut short or changed is treated as absent: the step runs again. A file that
@@ -442,11 +444,6 @@ export class ArtifactStore implements StepStore {
   #recordPath(key: string): string {
     return `${this.#entry(key)}/record.json`;
   }
-}
-
-/** The digest a record keeps of its value and children (JSON round trips keep the text the same). */
-function valueDigest(value: Json, children: readonly ChildSpec[]): string {
-  return sha256Hex(JSON.stringify([value, children]));
 }
 
 function valueOf(record: ArtifactRecord): Pick<StoredArtifact, "value" | "children" | "sha256"> {

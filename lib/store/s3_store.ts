@@ -14,7 +14,14 @@ import { fileSize } from "./_entry_files.ts";
 import { parseS3Location, S3Client } from "./_s3_client.ts";
 import type { KeyClaimer } from "./key_claimer.ts";
 import { type Claim, type ClaimHolder, KeyClaims, type KeyClaimsOptions } from "./key_claims.ts";
-import type { ArtifactRecord, CommitInput, StepStore, StoredArtifact } from "./step_store.ts";
+import {
+  type ArtifactRecord,
+  type CommitInput,
+  type StepStore,
+  type StoredArtifact,
+  valueDigest,
+  valueIntact,
+} from "./step_store.ts";
 
 /** Options for {@linkcode S3Store}. */
 export interface S3StoreOptions {
@@ -163,6 +170,7 @@ export class S3Store implements StepStore {
       sha256: size === null ? null : await sha256File(artifact.file!),
       value: artifact.value,
       children: artifact.children,
+      valueSha256: valueDigest(artifact.value, artifact.children),
       created: new Date().toISOString(),
     };
     if (name !== null) await this.#client.put(`entries/${key}/${name}`, await Deno.readFile(artifact.file!));
@@ -244,7 +252,9 @@ export class S3Store implements StepStore {
     if (bytes === null) return null;
     try {
       const record = JSON.parse(new TextDecoder().decode(bytes)) as ArtifactRecord;
-      return record.version === 2 ? record : null;
+      // A value changed or damaged in the bucket (valid JSON, another value) is not served: made again (before,
+      // served; the local store checked it).
+      return record.version === 2 && valueIntact(record) ? record : null;
     } catch (error) {
       // A damaged record reads as no entry: the step runs again.
       if (error instanceof SyntaxError) return null;

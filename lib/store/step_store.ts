@@ -5,6 +5,7 @@
  */
 import type { Json } from "../core/json.ts";
 import type { ChildSpec } from "../core/step_task.ts";
+import { sha256Hex } from "../core/sha256.ts";
 import type { Claim, ClaimHolder } from "./key_claims.ts";
 
 /** A stored artifact. */
@@ -113,9 +114,40 @@ export interface ArtifactRecord {
   children: ChildSpec[];
   /**
    * The SHA-256 of `[value, children]` as JSON, checked when the entry is read: a record whose value was changed or
-   * damaged since is not used (the step is made again). Absent in older records and in an object store's.
+   * damaged since is not used (the step is made again). Absent in older records.
    */
   valueSha256?: string;
   /** When it was stored (ISO time). */
   created: string;
+}
+
+/**
+ * The digest a record keeps of its value and children (`valueSha256`; JSON round trips keep the text the same).
+ *
+ * @param value The step's value.
+ * @param children The children it asked for.
+ * @returns The hex SHA-256 of `[value, children]` as JSON.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { valueDigest } from "./step_store.ts";
+ * assert.equal(valueDigest({ a: 1 }, []), valueDigest(JSON.parse('{"a":1}'), []));
+ * assert.notEqual(valueDigest({ a: 1 }, []), valueDigest({ a: 2 }, []));
+ * ```
+ */
+export function valueDigest(value: Json, children: readonly ChildSpec[]): string {
+  return sha256Hex(JSON.stringify([value, children]));
+}
+
+/**
+ * Whether a record's value and children are still what was stored: true where its `valueSha256` matches them, or
+ * where it has none (an older record).
+ *
+ * @param record The record read.
+ * @returns False for a value changed or damaged since (valid JSON, another value): not to be served.
+ */
+export function valueIntact(record: Pick<ArtifactRecord, "value" | "children" | "valueSha256">): boolean {
+  return record.valueSha256 === undefined ||
+    valueDigest(record.value, record.children) === record.valueSha256;
 }

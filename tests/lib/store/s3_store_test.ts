@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import S3rver from "s3rver";
 import { sha256File } from "../../../lib/core/sha256.ts";
 import { S3Store } from "../../../lib/store/s3_store.ts";
+import { parseS3Location, S3Client } from "../../../lib/store/_s3_client.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
 /** A local S3-compatible server with one bucket, and the environment that points a store at it. */
@@ -98,5 +99,22 @@ Deno.test("S3Store: the first writer of a key wins until the entry is removed, a
   } finally {
     one.close();
     two.close();
+  }
+});
+
+Deno.test("S3Store: a record whose value was changed in the bucket (valid JSON, another value) is not served", async () => {
+  // Before: served as stored (the local store refused it, the bucket's did not).
+  await using s3 = await bucket();
+  const store = new S3Store("s3://reel/course", { cacheDir: await tempDir(), env: s3.env });
+  try {
+    await store.commit(KEY, { file: null, extension: null, value: { duration: 2 }, children: [] });
+    assert.deepEqual((await store.lookup(KEY))?.value, { duration: 2 });
+    const client = new S3Client(parseS3Location("s3://reel/course"), s3.env);
+    const name = `entries/${KEY}/record.json`;
+    const record = JSON.parse(new TextDecoder().decode((await client.get(name))!));
+    await client.put(name, new TextEncoder().encode(JSON.stringify({ ...record, value: { duration: 3 } })));
+    assert.equal(await store.lookup(KEY), null);
+  } finally {
+    store.close();
   }
 });
