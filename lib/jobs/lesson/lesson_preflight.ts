@@ -19,6 +19,7 @@ import { slideFitOf } from "../../steps/slide/slide_step.ts";
 import type { ImageFile, ResolvedLesson, ResolvedSection } from "./lesson_schema.ts";
 import { lessonSlides } from "./lesson_slides.ts";
 import { narrationStepId, speechStepId } from "./plan_lesson.ts";
+import { formatStepId } from "./plan_pictures.ts";
 
 /**
  * Runs the lesson's checks.
@@ -182,7 +183,7 @@ async function checkImages(lesson: ResolvedLesson, context: PreflightContext): P
     if (images.length === 0) continue;
     const ids = [slide.id, ...slide.layers === null ? [] : [slide.layers.picture, slide.layers.band]];
     const stored = ids.every((id) =>
-      lesson.formats.every((format) => context.stored?.(`${id}@${format.name}`) !== undefined)
+      lesson.formats.every((format) => context.stored?.(formatStepId(id, format.name)) !== undefined)
     );
     if (!stored) uses.push(...images);
   }
@@ -210,7 +211,7 @@ async function checkSlides(lesson: ResolvedLesson, context: PreflightContext): P
   const unchecked: SlideText[] = [];
   for (const slide of lesson.videos.flatMap((video) => lessonSlides(video, lesson.theme))) {
     for (const format of lesson.formats) {
-      const fit = slideFitOf(context.stored?.(`${slide.id}@${format.name}`));
+      const fit = slideFitOf(context.stored?.(formatStepId(slide.id, format.name)));
       checked.push({ path: slide.path, format: format.name, fit });
       if (fit !== null) continue;
       unchecked.push({

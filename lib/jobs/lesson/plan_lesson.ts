@@ -23,7 +23,7 @@ import { layerParams, type LessonSlide, lessonSlides, sectionSlide, slideParams 
 import { cuesDraft, subtitlesDrafts } from "./captions/plan_captions.ts";
 import { narrationStep, soundParams } from "./steps/narration_step.ts";
 import { NARRATION_PART_SECONDS } from "../../media/narration_encoding.ts";
-import { pictureDrafts } from "./plan_pictures.ts";
+import { formatStepId, pictureDrafts } from "./plan_pictures.ts";
 
 /**
  * Rough CPU seconds per unit of work, measured on 2 cores at 1080p: what the scheduler ranks ready steps by, so the
@@ -160,7 +160,7 @@ function slideDraft(
   return {
     ...context.common,
     ...kindFields(slideStep),
-    id: `${slide.id}@${format.name}`,
+    id: formatStepId(slide.id, format.name),
     cost: COST.slidePerPixel * format.width * format.height,
     params: slideParams(slide, format, context.lesson.theme) as unknown as Json,
     runtime: { imagePath: slide.image?.path ?? null, picturePath: slide.picture?.path ?? null },
@@ -185,7 +185,7 @@ function layerDraft(
   return {
     ...whole,
     ...kindFields(slideLayerStep),
-    id: `${slide.layers![layer]}@${format.name}`,
+    id: formatStepId(slide.layers![layer], format.name),
     params: layerParams(slide, format, { theme: context.lesson.theme, layer }) as unknown as Json,
     runtime: layer === "band" ? { imagePath: null, picturePath: null } : whole.runtime,
   };

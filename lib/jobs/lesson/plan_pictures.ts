@@ -71,17 +71,17 @@ export function pictureDrafts(video: ResolvedVideo, format: Format, context: Pic
   const timeline = timelineParams(lesson, slides);
   const burn = timeline.burn;
   const { captions, engine, runtime } = burnSettings(lesson, context.toolchain);
-  const images = slides.map((slide) => `${slide.id}@${format.name}`);
+  const images = slides.map((slide) => formatStepId(slide.id, format.name));
   // The clips zoom a moving picture's layer without the band (in the place of its slide) under its band layer.
-  const pictures = slides.map((slide) => `${slide.layers?.picture ?? slide.id}@${format.name}`);
+  const pictures = slides.map((slide) => formatStepId(slide.layers?.picture ?? slide.id, format.name));
   const bands = slides.flatMap((slide) =>
-    slide.layers === null ? [] : [`${slide.layers.band}@${format.name}`]
+    slide.layers === null ? [] : [formatStepId(slide.layers.band, format.name)]
   );
   const cues = burn ? video.sections.map((section) => `${video.id}/${section.id}/cues`) : [];
   const { width, height } = format;
   const gop = KEYFRAME_SECONDS * lesson.fps;
   const shared = { ...context.common, scope: { item: video.id, part: null }, provider: null, cpu: true };
-  const id = (kind: string) => `${video.id}/${kind}@${format.name}`;
+  const id = (kind: string) => formatStepId(`${video.id}/${kind}`, format.name);
   const hasClips = timeline.transition > 0 || timeline.motion.some((move) => move !== null);
   const characters = video.sections.reduce((sum, section) => sum + section.narration.length, 0);
   // libx264 in-process where this machine has it, for stills without burned captions or clips to match (ffmpeg's
@@ -200,5 +200,20 @@ function timeout(kind: keyof typeof TIMEOUTS, base: number | null) {
  * ```
  */
 export function videoStepId(videoId: string, format: string): string {
-  return `${videoId}/video@${format}`;
+  return formatStepId(`${videoId}/video`, format);
+}
+
+/**
+ * The id of a step made once per format: the id of what it makes, `@`, the format's name. The planner names its
+ * steps so and the preflight looks them up in the store by it (a slide's fit, a picture's decode).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatStepId } from "./plan_pictures.ts";
+ * assert.equal(formatStepId("intro/s1/slide", "9x16"), "intro/s1/slide@9x16");
+ * ```
+ */
+export function formatStepId(id: string, format: string): string {
+  return `${id}@${format}`;
 }

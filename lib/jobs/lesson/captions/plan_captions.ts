@@ -9,7 +9,7 @@ import type { Draft, StepScope } from "../../../plan/plan_step.ts";
 import type { Toolchain } from "../../../plan/toolchain.ts";
 import { kindFields } from "../../../steps/step_kind.ts";
 import type { ResolvedLesson, ResolvedSection, ResolvedVideo } from "../lesson_schema.ts";
-import { videoStepId } from "../plan_pictures.ts";
+import { formatStepId, videoStepId } from "../plan_pictures.ts";
 import { CUE_SILENCE, cuesStep } from "../steps/cues_step.ts";
 import { subtitlesStep } from "../steps/subtitles_step.ts";
 
@@ -94,7 +94,7 @@ export function subtitlesDrafts(
     ...context.lesson.formats.flatMap((format) => {
       const settings = vttCueSettings(format);
       return settings === null ? [] : [{
-        id: `subtitles.vtt@${format.name}`,
+        id: formatStepId("subtitles.vtt", format.name),
         format: "vtt",
         settings,
         output: `${video.id}.${format.name}.vtt`,
