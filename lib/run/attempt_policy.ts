@@ -50,7 +50,7 @@ export interface DecideOptions {
   gated: boolean;
   /** The longest wait a server's Retry-After may impose, in ms. */
   maxRetryAfter: number;
-  /** How long the step's provider has answered only 429s, in ms (see `ProviderGate.refusingFor`). @default 0 */
+  /** How long 429s have paused the step's provider since its last other answer, in ms (`ProviderGate.refusingFor`). @default 0 */
   refusingForMs?: number;
   /** Random numbers in [0, 1) for the jitter. */
   random: () => number;

@@ -160,6 +160,9 @@ export async function runAttempts(
       if (outcome.artifact === null && rateLimitedAnswer(outcome.error)) {
         decision = decide(outcome.error);
         gate?.rateLimited(decision.rateLimitedForMs, step.tokenCost);
+      } else if (outcome.artifact === null) {
+        // A 400, a 500, a timeout, an answer that did not decode: not the only-429s of a spent quota.
+        gate?.notRateLimited();
       }
     } catch (error) {
       if (!signal.aborted) throw error;

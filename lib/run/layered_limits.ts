@@ -32,8 +32,10 @@ export interface ProviderGate {
   succeeded(): void;
   /** A call that used `tokens` was answered 429; the server asked to wait `retryAfterMs`. */
   rateLimited(retryAfterMs: number | null, tokens?: number): void;
-  /** Milliseconds since the first of the 429s answered with no success after it; 0 when none. */
+  /** How long 429s have paused the provider since its last answer that was not one, in ms; 0 when none. */
   refusingFor(): number;
+  /** A call ended otherwise than by a 429 (another failure): the run of 429s is broken. */
+  notRateLimited(): void;
   /** The server refused the key: fail every call to come, for `reason`. */
   refused(reason: string): void;
 }

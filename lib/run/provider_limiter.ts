@@ -72,8 +72,8 @@ export class ProviderLimiter implements ProviderGate {
   readonly #maxRetryAfter: number;
   readonly #window: CallWindow;
   #pausedUntil = 0;
-  /** When the first 429 since the last success came; null after a success. */
-  #refusingSince: number | null = null;
+  /** How long 429s have paused the provider since its last answer that was not one, in ms. */
+  #refusedMs = 0;
   #requestsPerWindow: number | null;
   #tokensPerWindow: number | null;
   readonly stats: ProviderLimiterStats;
@@ -136,7 +136,7 @@ export class ProviderLimiter implements ProviderGate {
 
   /** A call succeeded: the window grows by one per success up to half the last window, then by one per round. */
   succeeded(): void {
-    this.#refusingSince = null;
+    this.#refusedMs = 0;
     this.#window.grow();
     this.stats.concurrency = this.#window.size;
   }
@@ -173,27 +173,36 @@ export class ProviderLimiter implements ProviderGate {
   /**
    * A call got a 429: every caller pauses for `retryAfterMs` (at most `maxRetryAfter`), the window halves, the
    * request burst drops to one call (the server has shown it allows less than configured), and the refused call's
-   * budget is given back, since the server did not spend it. A wait not said (or not above 0) is as long as the
-   * server has answered only 429s, 1 s at least: the pauses double (1, 1, 2, 4… s) while 429s in flight together
-   * count once.
+   * budget is given back, since the server did not spend it. A wait not said (or not above 0) is as long as 429s
+   * have paused the provider since its last other answer, 1 s at least: the pauses double (1, 1, 2, 4… s), 429s in
+   * flight together lengthening the pause once.
    */
   rateLimited(retryAfterMs: number | null, tokens = 0): void {
     const now = this.#clock.now();
-    this.#refusingSince ??= now;
     this.stats.rateLimited++;
     this.#requests?.limitBurst(1);
     this.#requests?.refund(1);
     if (tokens > 0) this.#tokens?.refund(tokens);
     this.#window.shrink();
     this.stats.concurrency = this.#window.size;
+    // An unsaid 429 met while the provider is paused already was sent before the pause: it adds nothing.
     const asked = retryAfterMs !== null && retryAfterMs > 0
       ? retryAfterMs
-      : Math.max(1000, now - this.#refusingSince);
-    this.#pauseUntil(now + Math.min(asked, this.#maxRetryAfter));
+      : now < this.#pausedUntil
+      ? 0
+      : Math.max(1000, this.#refusedMs);
+    const until = now + Math.min(asked, this.#maxRetryAfter);
+    // Only what lengthens the pause counts (a second 429 of the same moment adds nothing, time idle neither).
+    this.#refusedMs += Math.max(0, until - Math.max(this.#pausedUntil, now));
+    this.#pauseUntil(until);
   }
 
   refusingFor(): number {
-    return this.#refusingSince === null ? 0 : this.#clock.now() - this.#refusingSince;
+    return this.#refusedMs;
+  }
+
+  notRateLimited(): void {
+    this.#refusedMs = 0;
   }
 
   /**

@@ -65,7 +65,7 @@ Deno.test("ProviderLimiter caps a server's Retry-After at maxRetryAfter", async 
   assert.equal(clock.now(), 2000);
 });
 
-Deno.test("ProviderLimiter doubles the pause of 429s that say no wait, counts 429s in flight together once, and forgets them on a success", async () => {
+Deno.test("ProviderLimiter doubles the pause of 429s that say no wait, counts 429s in flight together once, and forgets them on any other answer", async () => {
   const clock = new VirtualClock();
   const limiter = new ProviderLimiter(config, { clock });
   const pauses: number[] = [];
@@ -82,6 +82,14 @@ Deno.test("ProviderLimiter doubles the pause of 429s that say no wait, counts 42
   assert.equal(limiter.refusingFor(), 0);
   limiter.rateLimited(null);
   assert.equal(limiter.pausedFor(), 1000);
+  // Another failure (a 400, a timeout) breaks the run of 429s too; time idle between 429s is not counted.
+  await call(limiter);
+  limiter.notRateLimited();
+  assert.equal(limiter.refusingFor(), 0);
+  limiter.rateLimited(null);
+  await clock.sleep(600_000);
+  limiter.rateLimited(null);
+  assert.deepEqual([limiter.refusingFor(), limiter.pausedFor()], [2000, 1000]);
 });
 
 Deno.test("ProviderLimiter holds calls in flight to its window", async () => {
