@@ -57,6 +57,10 @@ export async function measureTree(
   await monitor.stop();
   const stderr = new TextDecoder().decode(output.stderr);
   if (!output.success) throw new Error(`${command} ${args.join(" ")} failed:\n${stderr}`);
+  // A peak read from part of the run would understate it: no number rather than a wrong one.
+  if (monitor.failure !== null) {
+    throw new Error(`Cannot measure the memory of ${command}: ${monitor.failure.message}`);
+  }
   return {
     wallMs,
     cpuMs: (await childrenCpuMs()) - before,

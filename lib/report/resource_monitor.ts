@@ -90,9 +90,7 @@ export class ResourceMonitor {
   start(): void {
     if (this.#loop !== null) return;
     this.#origin = this.#clock.now();
-    this.#loop = this.#run().catch((error) => {
-      this.#failure = error instanceof Error ? error : new Error(String(error));
-    });
+    this.#loop = this.#run().catch((error) => this.#failed(error));
   }
 
   /**
@@ -109,8 +107,12 @@ export class ResourceMonitor {
     if (this.#loop === null) return [];
     this.#stop.abort();
     await this.#loop;
-    if (this.#failure === null) await this.#sample();
+    if (this.#failure === null) await this.#sample().catch((error) => this.#failed(error));
     return [...this.#samples];
+  }
+
+  #failed(error: unknown): void {
+    this.#failure = error instanceof Error ? error : new Error(String(error));
   }
 
   async #run(): Promise<void> {

@@ -54,7 +54,11 @@ export function addTranscribeCommand(program: Command, context: { outcome: Comma
     .option("-o, --out <dir>", "output folder", folderName, "out")
     .option("--workers <n>", "workers (default: from the chunks, cores and free memory)", positiveInteger)
     .option("--chunk <seconds>", "target chunk length (default: 90 local, 600 hosted)", seconds)
-    .option("--overlap <seconds>", "audio both chunks hear around a cut inside speech (default 2)", seconds)
+    .option(
+      "--overlap <seconds>",
+      "audio both chunks hear around a cut inside speech (default 2, at least 1)",
+      seconds,
+    )
     .option("--context <seconds>", "audio a chunk hears before its own part (default 2)", seconds)
     .option("--language <code>", "the language, e.g. en")
     .option("--model <name>", "the model of a hosted engine (default whisper-1)")

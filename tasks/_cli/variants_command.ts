@@ -75,7 +75,7 @@ export function addVariantsCommand(program: Command, context: { outcome: Command
       file: COMMAND_LINE,
       moduleUrl: `file://${Deno.cwd()}/variants`,
     }).catch((error) => {
-      throw error instanceof WorkflowError ? inRecipeFile(error, options.recipe) : error;
+      throw error instanceof WorkflowError ? inRecipeFile(atOptions(error), options.recipe) : error;
     });
     const loaded = await planLoaded([workflow], { limits, encoder });
     const mode = options.json === true ? "json" : options.quiet === true ? "quiet" : "auto";
@@ -91,6 +91,20 @@ export function addVariantsCommand(program: Command, context: { outcome: Command
 /** Whether `--recipe` names a recipe file (else a built-in recipe). */
 function isRecipeFile(value: string): boolean {
   return /\.(json|[cm]?[jt]s)$/.test(value);
+}
+
+/**
+ * Names the options a mistake of the job's `count` or `seed` came from (`→ at --count`, as transcribe names its own;
+ * before, `→ at variants[0].count (the command line)`).
+ */
+function atOptions(error: WorkflowError): WorkflowError {
+  const option = (path: string) => /^variants\[0\]\.(count|seed)$/.exec(path)?.[1];
+  if (!error.issues.some((issue) => option(issue.path) !== undefined)) return error;
+  const issues = error.issues.map((issue) => {
+    const name = option(issue.path);
+    return name === undefined ? issue : { ...issue, path: `--${name}` };
+  });
+  return new WorkflowError(error.file, issues, { cause: error });
 }
 
 /**

@@ -323,7 +323,7 @@ Deno.test("e2e: a caption too wide for its cell is drawn smaller, whole inside t
     id: "wall",
     layout: "grid",
     // About 290 px wide at the band's size (25 px), 12 px high to fit in 148 (the cell less its margins).
-    items: [{ file: "item0.png", caption: "A longer caption here" }, { file: "item2.png", caption: "ok" }],
+    items: [{ file: "item0.png", caption: "A longer caption here" }, { file: "item2.png", caption: "Ab" }],
     size: "320x120",
     rows: 1,
     cols: 2,
@@ -343,6 +343,22 @@ Deno.test("e2e: a caption too wide for its cell is drawn smaller, whole inside t
   assert.ok(inked.length > 0, "the caption is drawn");
   const [left, right] = [Math.min(...inked), Math.max(...inked)];
   assert.ok(left >= 2 && right <= 157, `caption from x=${left} to x=${right} of a 160-px cell`);
+  // On the baseline of the captions drawn at the band's size: the lowest row of each cell's first glyph (an
+  // "A" in both). Before, the smaller caption sat higher, on a baseline of its own.
+  const firstGlyphBottom = (from: number) => {
+    const inkedAt = (x: number, y: number) => frame[(y * width + x) * 3 + 1]! > 160;
+    let first = -1;
+    for (let x = from; x < from + 160 && first < 0; x++) {
+      for (let y = 80; y < 120; y++) if (inkedAt(x, y)) first = x;
+    }
+    let lowest = -1;
+    for (let x = first; x < first + 3; x++) for (let y = 80; y < 120; y++) if (inkedAt(x, y)) lowest = y;
+    return lowest;
+  };
+  assert.ok(
+    Math.abs(firstGlyphBottom(0) - firstGlyphBottom(160)) <= 1,
+    `${firstGlyphBottom(0)}, ${firstGlyphBottom(160)}`,
+  );
   // Too long even at 6 px: drawn cut, and said in the step's value (the reporter prints it).
   const dir = await tempDir("reel-montage-long-");
   await makeColourImage(`${dir}/item.png`, { colour: "#e03030", width: 160, height: 120 });

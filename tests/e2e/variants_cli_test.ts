@@ -83,12 +83,12 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     ],
     [
       ["clip.mp4", "--recipe", "vertical", "--count", "3"],
-      /✖ No recipe here has random ranges \(vertical\): each makes one output per input, not 3/,
+      /✖ No recipe here has random ranges \(vertical\): each makes one output per input, not 3\n {2}→ at --count/,
     ],
     // Before: ignored, exit 0, the manifest saying "seed": null.
     [
       ["clip.mp4", "--recipe", "web", "--seed", "abc"],
-      /✖ A seed draws the variants of recipes with random ranges, and no recipe here has any \(web\)/,
+      /✖ A seed draws the variants of recipes with random ranges, and no recipe here has any \(web\)\n {2}→ at --seed/,
     ],
     // Before: its probe failed at run time, exit 1, a report written.
     [

@@ -6,6 +6,7 @@
  */
 import { escapeFilterOption } from "../../media/escape_filter_option.ts";
 import { fileInput } from "../../media/ffmpeg.ts";
+import { fittedTextSize } from "../../providers/local/slides/font_for_text.ts";
 
 /**
  * How captions sit in their band, held in the params of a montage with captions (`captionLine`): on one baseline
@@ -63,9 +64,12 @@ export interface CellOptions {
  */
 export function captionFontSize(band: number, width: number, ems: number): { size: number; fits: boolean } {
   const room = width - 2 * Math.max(2, Math.round(width * 0.04));
-  const widest = ems > 0 ? Math.floor(room / ems) : Infinity;
-  const size = Math.max(6, Math.min(Math.round(band * 0.7), widest));
-  return { size, fits: size <= widest };
+  return fittedTextSize(ems, { size: bandFontSize(band), room, least: 6 });
+}
+
+/** The caption font's size in a band of this height when it fits: 70% of it, 6 px at least. */
+function bandFontSize(band: number): number {
+  return Math.max(6, Math.round(band * 0.7));
 }
 
 /**
@@ -136,10 +140,10 @@ export function cellFilters(input: number, label: string, options: CellOptions):
   if (band > 0) chain.push(`pad=${width}:${height}:0:0:color=${color}`);
   if (options.caption !== null) {
     const { size } = captionFontSize(band, width, options.caption.ems);
-    // On one baseline, capitals centred in the band: `ascent` is the tallest of the caption's glyphs above it.
-    // Before, each caption was centred by its ink, and one with descenders ("a clip plays") rose 3 px above the
-    // next ("tile-5"). See CAPTION_LINE.
-    const baseline = area + band / 2 + Math.round(size * CAP_HEIGHT / 2);
+    // On one baseline, capitals of the band's size centred in the band (a caption drawn smaller to fit sits on it
+    // too): `ascent` is the tallest of the caption's glyphs above it. Before, each caption was centred by its ink,
+    // and one with descenders ("a clip plays") rose 3 px above the next ("tile-5"). See CAPTION_LINE.
+    const baseline = area + band / 2 + Math.round(bandFontSize(band) * CAP_HEIGHT / 2);
     chain.push(
       `drawtext=fontfile=${escapeFilterOption(options.caption.fontFile)}:textfile=${
         escapeFilterOption(options.caption.textFile)

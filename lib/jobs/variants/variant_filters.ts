@@ -6,6 +6,7 @@
  */
 import { escapeFilterOption } from "../../media/escape_filter_option.ts";
 import type { Position, Rendition, TransformSet } from "./variants_schema.ts";
+import { fittedTextSize } from "../../providers/local/slides/font_for_text.ts";
 
 /** What the graph needs to know of the input and the run. */
 export interface GraphContext {
@@ -45,6 +46,11 @@ export interface VariantGraph {
   size: { width: number; height: number };
   /** True when the graph has an `[a]` output. */
   audio: boolean;
+  /**
+   * Text overlay only: the frame it is drawn in (before the rendition's scale) and whether it fits there whole
+   * (false where even 8 px is too wide: drawn cut at the edges).
+   */
+  text?: { frame: { width: number; height: number }; fits: boolean };
 }
 
 /** `#rrggbb` (or `#rgb`) as ffmpeg's colour parser reads it anywhere in a graph: `0xrrggbb`. */
@@ -151,7 +157,8 @@ export function variantGraph(set: TransformSet, context: GraphContext): VariantG
   }
   if (hue !== 0) after.push(`hue=h=${hue}`);
   const overlay = set.overlay;
-  if (overlay?.kind === "text") after.push(drawText(overlay, frame, context));
+  const text = overlay?.kind === "text" ? overlayTextSize(overlay, frame, context.textEms ?? 0) : null;
+  if (overlay?.kind === "text") after.push(drawText(overlay, frame, { ...context, size: text!.size }));
   if (overlay?.kind === "image") {
     const width = even(frame.width * overlay.size);
     const xy = place(overlay.position, frame, { width: "w", height: "h" });
@@ -170,7 +177,12 @@ export function variantGraph(set: TransformSet, context: GraphContext): VariantG
     const cut = trimStart > 0 ? [`atrim=start=${trimStart}`, `asetpts=PTS-${trimStart}/TB`] : [];
     parts.push(`[0:a]${[...cut, ...audioChain(set, context.duration)].join(",")}[a]`);
   }
-  return { graph: parts.join(";"), size, audio };
+  return {
+    graph: parts.join(";"),
+    size,
+    audio,
+    ...text === null ? {} : { text: { frame, fits: text.fits } },
+  };
 }
 
 function rotation(set: TransformSet): string[] {
@@ -241,29 +253,14 @@ function place(
  * The font size of overlay text: its size's share of the frame's height, smaller where the text would be wider than
  * the frame within its margins (before: cut at the frame's edge, exit 0), 8 px at least; `fits` is false where even
  * 8 px is too wide.
- *
- * @param overlay The text overlay's size.
- * @param frame The output frame.
- * @param ems How wide the text is in its font, in ems (0: unknown, drawn at its size).
- * @returns The size in pixels, and whether the text fits at it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { overlayTextSize } from "./variant_filters.ts";
- * assert.deepEqual(overlayTextSize({ size: 0.2 }, { width: 160, height: 90 }, 15), { size: 10, fits: true });
- * assert.deepEqual(overlayTextSize({ size: 0.2 }, { width: 160, height: 90 }, 40), { size: 8, fits: false });
- * ```
  */
-export function overlayTextSize(
+function overlayTextSize(
   overlay: { size: number },
   frame: { width: number; height: number },
   ems: number,
 ): { size: number; fits: boolean } {
-  const room = frame.width - 2 * margin(frame);
-  const widest = ems > 0 ? Math.floor(room / ems) : Infinity;
-  const size = Math.max(8, Math.min(Math.round(frame.height * overlay.size), widest));
-  return { size, fits: size <= widest };
+  const size = Math.round(frame.height * overlay.size);
+  return fittedTextSize(ems, { size, room: frame.width - 2 * margin(frame), least: 8 });
 }
 
 /** An overlay's distance from the frame's edges: 4% of its shorter side. */
@@ -274,13 +271,13 @@ function margin(frame: { width: number; height: number }): number {
 function drawText(
   overlay: Extract<TransformSet["overlay"], { kind: "text" }>,
   frame: { width: number; height: number },
-  context: GraphContext,
+  context: GraphContext & { size: number },
 ): string {
   if (context.fontFile === null || context.textFile === null) {
     throw new TypeError("A text overlay needs the font and the text file");
   }
   const xy = place(overlay.position, frame, { width: "tw", height: "th" });
-  const { size } = overlayTextSize(overlay, frame, context.textEms ?? 0);
+  const { size } = context;
   return `drawtext=fontfile=${escapeFilterOption(context.fontFile)}:textfile=${
     escapeFilterOption(context.textFile)
   }:expansion=none:fontsize=${size}:fontcolor=${hexColor(overlay.color)}@${overlay.opacity}:x=${

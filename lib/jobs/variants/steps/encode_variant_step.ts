@@ -18,7 +18,7 @@ import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_enc
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
 import { textEms } from "../../../providers/local/slides/font_for_text.ts";
-import { overlayTextSize, variantGraph } from "../variant_filters.ts";
+import { variantGraph } from "../variant_filters.ts";
 import type { Rendition, TransformSet } from "../variants_schema.ts";
 import type { ProbedInput } from "./probe_input_step.ts";
 
@@ -181,10 +181,10 @@ export const encodeVariantStep: StepKindDefinition = {
           missing: "the variant holds the last good picture, and silence, where they were",
         })]
         : [],
-      ...set.overlay?.kind === "text" && ems !== undefined &&
-          !overlayTextSize(set.overlay, graph.size, ems).fits
+      ...graph.text?.fits === false
         ? [
-          `its overlay text is too long for a frame ${graph.size.width} px wide even at 8 px: it is cut at the edges`,
+          `its overlay text is too long for a frame ${graph.text.frame.width} px wide even at 8 px: it is cut at ` +
+          "the edges",
         ]
         : [],
     ];

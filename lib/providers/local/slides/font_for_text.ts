@@ -7,7 +7,7 @@
 import { fileDigest } from "../../../media/file_digests.ts";
 import { slideFontDirs } from "../../../media/font_dirs.ts";
 import { findFallbackFace } from "./_fallback_fonts.ts";
-import { readSfntFaces } from "./_sfnt.ts";
+import { readSfntFaces, type SfntFace } from "./_sfnt.ts";
 
 /** A font file chosen for a text, and what keys it (the digest of its bytes, as the slides' fonts). */
 export interface TextFont {
@@ -39,7 +39,7 @@ export async function fontForText(
 ): Promise<string | { missing: string; installed: boolean }> {
   const chars = [...new Set([...text].filter((char) => !/[\s\p{Cc}\p{Cf}]/u.test(char)))];
   const codePoints = chars.map((char) => char.codePointAt(0)!);
-  const [face] = await readSfntFaces(primary);
+  const face = await firstFace(primary);
   if (face !== undefined && codePoints.every((codePoint) => face.glyphOf(codePoint) !== 0)) return primary;
   const fallback = await findFallbackFace(chars.join(""), {
     weight: 400,
@@ -47,7 +47,7 @@ export async function fontForText(
     excludeFiles: [primary],
     excludeFamily: face?.family ?? "",
   });
-  const first = fallback === null ? undefined : (await readSfntFaces(fallback.path))[0];
+  const first = fallback === null ? undefined : await firstFace(fallback.path);
   const lacking = (drawn: typeof first) => chars.find((char) => drawn?.glyphOf(char.codePointAt(0)!) === 0);
   if (first !== undefined && lacking(first) === undefined) return first.path;
   const missing =
@@ -126,7 +126,7 @@ export function noOneFontMessage(
  * ```
  */
 export async function textEms(text: string, font: string): Promise<number> {
-  const [face] = await readSfntFaces(font);
+  const face = await firstFace(font);
   if (face === undefined) return 0;
   const widths = text.split(/\r?\n/).map((line) => {
     let units = 0;
@@ -134,4 +134,46 @@ export async function textEms(text: string, font: string): Promise<number> {
     return units;
   });
   return Math.max(...widths) / face.unitsPerEm;
+}
+
+/** The first faces read, by file and its size and time (a font rewritten is read again). */
+const firstFaces = new Map<string, Promise<SfntFace | undefined>>();
+
+/** The first face of a font file (`drawtext` draws a collection's first face), read once per file a process. */
+async function firstFace(font: string): Promise<SfntFace | undefined> {
+  const info = await Deno.stat(font);
+  const key = `${font}:${info.size}:${info.mtime?.getTime()}`;
+  let face = firstFaces.get(key);
+  if (face === undefined) {
+    face = readSfntFaces(font).then((faces) => faces[0]);
+    firstFaces.set(key, face);
+    // A failed read is not kept: the next call reads again.
+    face.catch(() => firstFaces.delete(key));
+  }
+  return await face;
+}
+
+/**
+ * The font size at which text `ems` wide fits in `room` pixels: `size` where it fits, else the largest that does,
+ * `least` at the smallest (`drawtext` draws a line past the frame's edge, cut: before, text too long was drawn so).
+ *
+ * @param ems How wide the text is, in ems (see {@linkcode textEms}; 0: unknown, drawn at `size`).
+ * @param bounds The size wanted, the room, and the smallest size drawn.
+ * @returns The size, and whether the text fits at it (false where even `least` is too wide).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fittedTextSize } from "./font_for_text.ts";
+ * assert.deepEqual(fittedTextSize(15, { size: 18, room: 152, least: 8 }), { size: 10, fits: true });
+ * assert.deepEqual(fittedTextSize(40, { size: 18, room: 152, least: 8 }), { size: 8, fits: false });
+ * ```
+ */
+export function fittedTextSize(
+  ems: number,
+  bounds: { size: number; room: number; least: number },
+): { size: number; fits: boolean } {
+  const widest = ems > 0 ? Math.floor(bounds.room / ems) : Infinity;
+  const size = Math.max(bounds.least, Math.min(bounds.size, widest));
+  return { size, fits: size <= widest };
 }
