@@ -101,21 +101,26 @@ Deno.test("the summary lists failures in the workflow's order, not in the order 
   }
 });
 
+/** Renders four sections whose images the `quota` provider at `baseUrl` makes, four calls at once. */
+async function renderFourImages(baseUrl: string, options: { maxRetryAfter: number }) {
+  const sections = Array.from({ length: 4 }, (_, i) => ({
+    title: `T${i + 1}`,
+    narration: `Part ${i + 1}.`,
+    image: { provider: "quota", prompt: `picture ${i + 1}`, size: "64x64" },
+  }));
+  const workflow = {
+    formats: ["160x90"],
+    providers: { quota: { api: "openai", concurrency: 4, maxRetryAfter: options.maxRetryAfter, baseUrl } },
+    videos: [{ id: "v", sections }],
+  };
+  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(workflow)});`);
+  return await runCli(["render", file, "--out", `${file}-out`]);
+}
+
 Deno.test("a provider that answers only 429s with no Retry-After for longer than maxRetryAfter is stopped, saying why", async () => {
   const server = startFakeOpenAi({ statusFor: () => 429 });
   try {
-    const sections = Array.from({ length: 4 }, (_, i) => ({
-      title: `T${i + 1}`,
-      narration: `Part ${i + 1}.`,
-      image: { provider: "quota", prompt: `picture ${i + 1}`, size: "64x64" },
-    }));
-    const workflow = {
-      formats: ["160x90"],
-      providers: { quota: { api: "openai", concurrency: 4, maxRetryAfter: 3000, baseUrl: server.url } },
-      videos: [{ id: "v", sections }],
-    };
-    const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(workflow)});`);
-    const result = await runCli(["render", file, "--out", `${file}-out`]);
+    const result = await renderFourImages(server.url, { maxRetryAfter: 3000 });
     assert.equal(result.code, 1, result.stderr);
     // Pauses of 1, 1 and 2 s, then stopped (before: 31 answers of 429 a call, each after 1 s, one call at a time:
     // two minutes here).
@@ -134,18 +139,7 @@ Deno.test("a 429 that asks for a wait past maxRetryAfter stops the provider at o
   // A spent quota: every answer a 429 asking for an hour.
   const server = startFakeOpenAi({ rejectFirst: 1000, retryAfterMs: 3_600_000 });
   try {
-    const sections = Array.from({ length: 4 }, (_, i) => ({
-      title: `T${i + 1}`,
-      narration: `Part ${i + 1}.`,
-      image: { provider: "quota", prompt: `picture ${i + 1}`, size: "64x64" },
-    }));
-    const workflow = {
-      formats: ["160x90"],
-      providers: { quota: { api: "openai", concurrency: 4, maxRetryAfter: 2000, baseUrl: server.url } },
-      videos: [{ id: "v", sections }],
-    };
-    const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(workflow)});`);
-    const result = await runCli(["render", file, "--out", `${file}-out`]);
+    const result = await renderFourImages(server.url, { maxRetryAfter: 2000 });
     assert.equal(result.code, 1, result.stderr);
     // Before: each call waited 2 s at a time, 31 times (4 minutes here; hours for a batch at the default cap).
     assert.equal(server.stats.requests, 1, `${server.stats.requests} calls`);

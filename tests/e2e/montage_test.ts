@@ -281,12 +281,12 @@ Deno.test("e2e: a 1-s MPEG-TS clip loops in a grid and in a strip; before, ffmpe
   await assertColour(strip, 1.7, [30, 45], COLOURS[2]!);
 });
 
-Deno.test("e2e: captions share a baseline, with or without descenders", async () => {
-  // Before: each caption was centred by its own ink, and "xy" (a descender) rose above "xx".
+/** A 320×120 grid of two cells captioned in white on black (a band of 36 px): its first frame, RGB. */
+async function captionedPair(captions: readonly [string, string]): Promise<Uint8Array> {
   const out = await render([{
     id: "wall",
     layout: "grid",
-    items: [{ file: "item0.png", caption: "xx" }, { file: "item2.png", caption: "xy" }],
+    items: [{ file: "item0.png", caption: captions[0] }, { file: "item2.png", caption: captions[1] }],
     size: "320x120",
     rows: 1,
     cols: 2,
@@ -296,69 +296,46 @@ Deno.test("e2e: captions share a baseline, with or without descenders", async ()
     background: "#000000",
     caption: { color: "#ffffff", size: 0.3 },
   }]);
-  const frame = await frameAt(`${out}/wall.mp4`, 0);
-  const width = 320;
-  // The lowest row of the first glyph (an "x" in both): its leftmost inked columns in the caption band of each cell.
-  const baseline = (left: number) => {
-    const band = { top: 80, bottom: 120 };
-    // White ink: its green is high, the red and blue items' and the black background's low.
-    const inked = (x: number, y: number) => frame[(y * width + x) * 3 + 1]! > 160;
-    let first = -1;
-    for (let x = left; x < left + 160 && first < 0; x++) {
-      for (let y = band.top; y < band.bottom; y++) if (inked(x, y)) first = x;
-    }
-    assert.ok(first >= 0, `no caption in the cell at ${left}`);
-    let lowest = -1;
-    for (let x = first; x < first + 3; x++) {
-      for (let y = band.top; y < band.bottom; y++) if (inked(x, y)) lowest = Math.max(lowest, y);
-    }
-    return lowest;
-  };
-  assert.equal(baseline(160), baseline(0));
+  return await frameAt(`${out}/wall.mp4`, 0);
+}
+
+/** White ink at (x, y) of a {@linkcode captionedPair} frame: its green is high, the items' and the black's low. */
+function inked(frame: Uint8Array, x: number, y: number): boolean {
+  return frame[(y * 320 + x) * 3 + 1]! > 160;
+}
+
+/** The lowest inked row of the first glyph of the caption in the cell from column `left` (its band: rows 80–120). */
+function firstGlyphBottom(frame: Uint8Array, left: number): number {
+  let first = -1;
+  for (let x = left; x < left + 160 && first < 0; x++) {
+    for (let y = 80; y < 120; y++) if (inked(frame, x, y)) first = x;
+  }
+  assert.ok(first >= 0, `no caption in the cell at ${left}`);
+  let lowest = -1;
+  for (let x = first; x < first + 3; x++) for (let y = 80; y < 120; y++) if (inked(frame, x, y)) lowest = y;
+  return lowest;
+}
+
+Deno.test("e2e: captions share a baseline, with or without descenders", async () => {
+  // Before: each caption was centred by its own ink, and "xy" (a descender) rose above "xx".
+  const frame = await captionedPair(["xx", "xy"]);
+  assert.equal(firstGlyphBottom(frame, 160), firstGlyphBottom(frame, 0));
 });
 
 Deno.test("e2e: a caption too wide for its cell is drawn smaller, whole inside the cell", async () => {
   // Before: drawn at the band's size and cut at both edges of its cell ("on that cannot possibl"), exit 0.
-  const out = await render([{
-    id: "wall",
-    layout: "grid",
-    // About 290 px wide at the band's size (25 px), 12 px high to fit in 148 (the cell less its margins).
-    items: [{ file: "item0.png", caption: "A longer caption here" }, { file: "item2.png", caption: "Ab" }],
-    size: "320x120",
-    rows: 1,
-    cols: 2,
-    fps: 10,
-    duration: 0.2,
-    gap: 0,
-    background: "#000000",
-    caption: { color: "#ffffff", size: 0.3 },
-  }]);
-  const frame = await frameAt(`${out}/wall.mp4`, 0);
-  const width = 320;
-  // White ink in the first cell's caption band (rows 80–120, columns 0–159).
-  const inked: number[] = [];
-  for (let y = 80; y < 120; y++) {
-    for (let x = 0; x < 160; x++) if (frame[(y * width + x) * 3 + 1]! > 160) inked.push(x);
-  }
-  assert.ok(inked.length > 0, "the caption is drawn");
-  const [left, right] = [Math.min(...inked), Math.max(...inked)];
+  // "A longer caption here": about 290 px wide at the band's size (25 px), 12 px high to fit in 148 (the cell less
+  // its margins).
+  const frame = await captionedPair(["A longer caption here", "Ab"]);
+  const columns: number[] = [];
+  for (let y = 80; y < 120; y++) for (let x = 0; x < 160; x++) if (inked(frame, x, y)) columns.push(x);
+  assert.ok(columns.length > 0, "the caption is drawn");
+  const [left, right] = [Math.min(...columns), Math.max(...columns)];
   assert.ok(left >= 2 && right <= 157, `caption from x=${left} to x=${right} of a 160-px cell`);
-  // On the baseline of the captions drawn at the band's size: the lowest row of each cell's first glyph (an
-  // "A" in both). Before, the smaller caption sat higher, on a baseline of its own.
-  const firstGlyphBottom = (from: number) => {
-    const inkedAt = (x: number, y: number) => frame[(y * width + x) * 3 + 1]! > 160;
-    let first = -1;
-    for (let x = from; x < from + 160 && first < 0; x++) {
-      for (let y = 80; y < 120; y++) if (inkedAt(x, y)) first = x;
-    }
-    let lowest = -1;
-    for (let x = first; x < first + 3; x++) for (let y = 80; y < 120; y++) if (inkedAt(x, y)) lowest = y;
-    return lowest;
-  };
-  assert.ok(
-    Math.abs(firstGlyphBottom(0) - firstGlyphBottom(160)) <= 1,
-    `${firstGlyphBottom(0)}, ${firstGlyphBottom(160)}`,
-  );
+  // On the baseline of the captions drawn at the band's size (the first glyph: an "A" in both). Before, the smaller
+  // caption sat higher, on a baseline of its own.
+  const [small, full] = [firstGlyphBottom(frame, 0), firstGlyphBottom(frame, 160)];
+  assert.ok(Math.abs(small - full) <= 1, `${small}, ${full}`);
   // Too long even at 6 px: drawn cut, and said in the step's value (the reporter prints it).
   const dir = await tempDir("reel-montage-long-");
   await makeColourImage(`${dir}/item.png`, { colour: "#e03030", width: 160, height: 120 });
