@@ -393,7 +393,7 @@ class Scheduler {
     if (this.#ended) return;
     this.#ended = true;
     const count = this.#dag.count();
-    const cancelled = this.#controller.signal.aborted && !this.#stopped;
+    const cancelled = this.#cancelled();
     this.#emit({
       type: "run:finished",
       at: this.#at(),
@@ -407,11 +407,19 @@ class Scheduler {
     this.#finish();
   }
 
+  /**
+   * Whether the run was cancelled: aborted at the user's request with steps not done. A Ctrl-C once every step was
+   * done (its outputs published) cancelled nothing: before, such a run was said to be cancelled, exit 130.
+   */
+  #cancelled(): boolean {
+    return this.#controller.signal.aborted && !this.#stopped && this.#dag.count().done < this.#dag.size;
+  }
+
   #result(): RunResult {
     const { states, artifacts } = this.#dag.outcome();
     return {
       ok: [...states.values()].every((state) => state === "done"),
-      cancelled: this.#controller.signal.aborted && !this.#stopped,
+      cancelled: this.#cancelled(),
       states,
       artifacts,
       errors: this.#errors,

@@ -200,6 +200,33 @@ Deno.test("runPlan() stops scheduling and ends when its signal is aborted", asyn
   assert.ok([...result.states.values()].includes("cancelled"));
 });
 
+Deno.test("runPlan() aborted once every step is done is not cancelled: it ends ok", async () => {
+  // Before: a Ctrl-C as the last output was published said "Cancelled: 56 steps done", exit 130, every output whole.
+  const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 2, formats: ["16:9"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
+  const controller = new AbortController();
+  let finished = 0;
+  const events: RunEvent[] = [];
+  const result = await runPlan(plan, {
+    executor: new FakeExecutor(plan, { random: seededRandom(5) }),
+    store: new MemoryStore(),
+    ffmpeg,
+    outDir: null,
+    signal: controller.signal,
+    onEvent: (event) => {
+      events.push(event);
+      if (event.type === "step:finished" && ++finished === plan.steps.length) {
+        controller.abort(new Error("stop"));
+      }
+    },
+  });
+  assert.ok(controller.signal.aborted);
+  assert.deepEqual([result.cancelled, result.ok], [false, true]);
+  const end = events.at(-1);
+  assert.ok(end?.type === "run:finished" && end.ok && !end.cancelled, JSON.stringify(end));
+});
+
 Deno.test("runPlan() fails a step that spawns an unknown step, adds none of its children, and still ends", async () => {
   const run = () => null;
   const workflow = await resolveWorkflow({
