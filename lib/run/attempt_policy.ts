@@ -104,6 +104,7 @@ export function decideAfterFailure(error: unknown, options: DecideOptions): Atte
     // So does a server that has answered only 429s for longer than the cap with no wait or short ones (before: 31
     // pauses of 1 s a call, one call at a time: minutes of 429s for a batch).
     const secondsOf = (ms: number) => Math.ceil(ms / 1000);
+    const cap = secondsOf(maxRetryAfter);
     const asks = failure.retryAfterMs ?? 0;
     const spent = asks > maxRetryAfter
       ? `it asks to wait ${secondsOf(asks)} s`
@@ -116,11 +117,8 @@ export function decideAfterFailure(error: unknown, options: DecideOptions): Atte
         retry: false,
         delayMs: 0,
         rateLimitedForMs: null,
-        reason:
-          `${spent}, longer than its maxRetryAfter (${
-            secondsOf(maxRetryAfter)
-          } s): its quota may be spent; ` +
-          "render again later, or raise maxRetryAfter",
+        reason: `${spent}, longer than its maxRetryAfter (${cap} s): its quota may be spent; render again ` +
+          "later, or raise maxRetryAfter",
       };
     }
     const retry = counts.rateLimited <= MAX_RATE_LIMITED;

@@ -6,6 +6,8 @@
 import { z } from "zod";
 import { nonBlank, SLUG, slug } from "../../schema/fields.ts";
 
+const OVERLAP_TOO_SHORT = "An overlap must be at least 1 second, or a word a cut splits can be lost";
+
 const transcriptionSchema = z.strictObject({
   id: slug("Expected a lowercase id like talk or lecture-2"),
   input: nonBlank("Input"),
@@ -16,10 +18,7 @@ const transcriptionSchema = z.strictObject({
   prompt: nonBlank("Prompt").optional(),
   chunk: z.number().min(5, "A chunk must be at least 5 seconds").max(3600).optional(),
   // Less would let a hard cut split a word that neither chunk hears whole: lost without a word said.
-  overlap: z.number().min(1, "An overlap must be at least 1 second, or a word a cut splits can be lost").max(
-    30,
-  )
-    .optional(),
+  overlap: z.number().min(1, OVERLAP_TOO_SHORT).max(30).optional(),
   context: z.number().min(0).max(30).optional(),
   silence: z.strictObject({
     noise: z.number().min(-90).max(0).optional(),
