@@ -275,3 +275,51 @@ export function fetchFailure(host: string, error: unknown): string {
   if (/connection refused/i.test(cause)) return `cannot reach ${host}: connection refused`;
   return `cannot reach ${host}: ${messageOf(error)}`;
 }
+
+/**
+ * A body read as JSON, or undefined when it is not JSON.
+ *
+ * @param body The bytes.
+ * @returns The value, or undefined.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parsedJson } from "./openai_client.ts";
+ * assert.deepEqual(parsedJson(new TextEncoder().encode('{"a":1}')), { a: 1 });
+ * assert.equal(parsedJson(new TextEncoder().encode("<html>")), undefined);
+ * ```
+ */
+export function parsedJson(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(body));
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    return undefined;
+  }
+}
+
+/**
+ * A whole answer of status 200 read as JSON; one that is not JSON fails for good (a cut one failed before, and is
+ * asked again; asking again for this one would pay again), its first bytes quoted with its content type.
+ *
+ * @param provider The provider's name, for the error.
+ * @param answer The answer.
+ * @param notJson The message, given how the body reads (`"<html>…" (text/html)`).
+ * @returns The parsed body.
+ * @throws {ProviderError} Not retryable, when the body is not JSON.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jsonAnswer } from "./openai_client.ts";
+ * const answer = { body: new TextEncoder().encode("<html>"), contentType: "text/html", rateLimit: {} as never };
+ * assert.throws(() => jsonAnswer("p", answer, (what) => `returned ${what}`), /p returned "<html>"/);
+ * ```
+ */
+export function jsonAnswer(provider: string, answer: HttpAnswer, notJson: (what: string) => string): unknown {
+  const parsed = parsedJson(answer.body);
+  if (parsed !== undefined) return parsed;
+  const what = describeBody(answer.body, { contentType: answer.contentType, limit: 40, quote: true });
+  throw new ProviderError(provider, notJson(what), { retryable: false });
+}

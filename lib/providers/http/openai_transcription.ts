@@ -3,11 +3,10 @@
  * and segment times where the model gives them): one call per audio chunk, the words heard with their times.
  * @module
  */
-import { describeBody } from "./describe_body.ts";
 import { ProviderError } from "../../core/errors.ts";
 import type { RateLimitInfo } from "../../core/step_task.ts";
 import type { TimedWord } from "../../core/timed_word.ts";
-import { callOpenAi, type HttpTarget, jsonErrorMessage } from "./openai_client.ts";
+import { callOpenAi, type HttpTarget, jsonAnswer, jsonErrorMessage } from "./openai_client.ts";
 
 /** One timed segment of a transcript. */
 export interface TranscriptSegment {
@@ -96,17 +95,12 @@ export async function transcribeAudio(
     body: { form },
     signal: request.signal,
   });
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(answer.body));
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-    // A whole answer of status 200: asking again would pay for another upload (as for images and speech).
-    const what = describeBody(answer.body, { contentType: answer.contentType, limit: 40, quote: true });
-    throw new ProviderError(target.provider, `returned a transcription that is not JSON (${what})`, {
-      retryable: false,
-    });
-  }
+  // Not JSON: asking again would pay for another upload (as for images and speech).
+  const parsed = jsonAnswer(
+    target.provider,
+    answer,
+    (what) => `returned a transcription that is not JSON (${what})`,
+  );
   // What the answer says is checked whole: a time that is not one (a negative duration, segments that are not a
   // list) made captions whose times read -1:-1:-1, or no words at all, with nothing said.
   const garbage = (what: string) =>

@@ -8,7 +8,7 @@ import { ProviderError } from "../../core/errors.ts";
 import { decodedImageProblem, imageProblem } from "../../media/image_problem.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
 import { describeBody } from "../../providers/http/describe_body.ts";
-import { callOpenAi, httpTarget, jsonErrorMessage } from "../../providers/http/openai_client.ts";
+import { callOpenAi, httpTarget, jsonAnswer, jsonErrorMessage } from "../../providers/http/openai_client.ts";
 import { takesResponseFormat } from "../../providers/http/openai_models.ts";
 import type { StepContext, StepKindDefinition } from "../step_kind.ts";
 import type { StepTask } from "../../core/step_task.ts";
@@ -81,20 +81,12 @@ async function askForImage(
     signal,
   });
   reportRateLimit(answer.rateLimit);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(answer.body));
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-    // A whole answer of status 200 (a cut one fails before, and is asked again): asking again would pay again,
-    // as for speech.
-    const what = describeBody(answer.body, { contentType: answer.contentType, limit: 40, quote: true });
-    throw new ProviderError(
-      target.provider,
-      `returned a body that is not JSON (${what}), expected data[0].b64_json`,
-      { retryable: false },
-    );
-  }
+  // A whole answer of status 200 (a cut one fails before, and is asked again): as for speech.
+  const parsed = jsonAnswer(
+    target.provider,
+    answer,
+    (what) => `returned a body that is not JSON (${what}), expected data[0].b64_json`,
+  );
   const encoded = (parsed as { data?: { b64_json?: unknown }[] } | null)?.data?.[0]?.b64_json;
   if (typeof encoded !== "string") {
     const said = jsonErrorMessage(parsed);

@@ -16,6 +16,7 @@ import {
   type HttpAnswer,
   httpTarget,
   jsonErrorMessage,
+  parsedJson,
 } from "../../providers/http/openai_client.ts";
 import { dropAnswer, keepAnswer, keptAnswer } from "../../providers/http/kept_answer.ts";
 import { espeakEngine } from "../../providers/local/speech/espeak_engine.ts";
@@ -172,14 +173,4 @@ async function askForSpeech(
   });
   reportRateLimit(answer.rateLimit);
   return answer;
-}
-
-/** The body read as JSON, or undefined when it is not JSON. */
-function parsedJson(body: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(body));
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-    return undefined;
-  }
 }
