@@ -10,7 +10,7 @@ import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { StepOutput } from "../core/json.ts";
 import type { RateLimitInfo, StepTask } from "../core/step_task.ts";
 import type { StepStore } from "../store/step_store.ts";
-import { removeIfExists } from "../store/_remove_if_exists.ts";
+import { removeIfExists } from "../core/remove_if_exists.ts";
 import type { ClusterJob, JobInput, JobOutcome } from "./cluster_job.ts";
 
 /** What running a job needs. */

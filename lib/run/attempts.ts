@@ -14,7 +14,7 @@ import { endedOnInterrupt } from "../media/run_process.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
 import type { Claim } from "../store/key_claims.ts";
 import type { StepStore, StoredArtifact } from "../store/step_store.ts";
-import { removeIfExists } from "../store/_remove_if_exists.ts";
+import { removeIfExists } from "../core/remove_if_exists.ts";
 import { durationOf } from "../steps/task_fields.ts";
 import { unwrittenOutputError, wroteOutput } from "../steps/unwritten_output.ts";
 import { decideAfterFailure } from "./attempt_policy.ts";

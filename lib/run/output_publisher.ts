@@ -5,7 +5,7 @@
  */
 import { messageOf } from "../core/errors.ts";
 import { PublishError, publishOutputs, stageOutput } from "../store/publish_output.ts";
-import { removeIfExists } from "../store/_remove_if_exists.ts";
+import { removeIfExists } from "../core/remove_if_exists.ts";
 
 /** One published output. */
 export interface PublishedOutput {

@@ -26,7 +26,7 @@ import {
   valueDigest,
   valueIntact,
 } from "./step_store.ts";
-import { removeIfExists } from "./_remove_if_exists.ts";
+import { removeIfExists } from "../core/remove_if_exists.ts";
 import { sha256File, sha256Hex } from "../core/sha256.ts";
 
 /** The folder of answers kept until their artifact is stored (see `ArtifactStore.answerPath`). */

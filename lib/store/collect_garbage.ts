@@ -3,7 +3,7 @@
  * @module
  */
 import type { ArtifactStore } from "./artifact_store.ts";
-import { removeIfExists } from "./_remove_if_exists.ts";
+import { removeIfExists } from "../core/remove_if_exists.ts";
 
 /** What a collection did. */
 export interface GarbageReport {

@@ -21,7 +21,7 @@ import { fileInfo } from "./_entry_files.ts";
 import { processAlive } from "./_process_alive.ts";
 import { ownerMark } from "./owner_mark.ts";
 import { MadeFolders } from "./_made_folders.ts";
-import { removeFileIfExistsSync, removeIfExists } from "./_remove_if_exists.ts";
+import { removeFileIfExistsSync, removeIfExists } from "../core/remove_if_exists.ts";
 
 /** Options for {@linkcode KeyClaims}. */
 export interface KeyClaimsOptions {

@@ -6,7 +6,7 @@
 import { messageOf } from "../core/errors.ts";
 import { exists } from "../core/exists.ts";
 import { leftByGoneOwner, ownerMark } from "./owner_mark.ts";
-import { removeIfExists } from "./_remove_if_exists.ts";
+import { removeIfExists } from "../core/remove_if_exists.ts";
 
 /**
  * Places `artifact` at `destination` atomically, replacing what was there.

@@ -9,7 +9,7 @@
  */
 import { sha256File } from "../core/sha256.ts";
 import { leftByGoneOwner, ownerMark } from "./owner_mark.ts";
-import { removeIfExists } from "./_remove_if_exists.ts";
+import { removeIfExists } from "../core/remove_if_exists.ts";
 import { fileSize } from "./_entry_files.ts";
 import { parseS3Location, S3Client } from "./_s3_client.ts";
 import type { KeyClaimer } from "./key_claimer.ts";

@@ -5,6 +5,7 @@
  * @module
  */
 import { isMissing } from "../../core/exists.ts";
+import { removeIfExists } from "../../core/remove_if_exists.ts";
 import { writeFileWhole } from "../../core/write_file_whole.ts";
 
 /**
@@ -72,10 +73,5 @@ export async function keepAnswer(path: string | undefined, bytes: Uint8Array): P
  * ```
  */
 export async function dropAnswer(path: string | undefined): Promise<void> {
-  if (path === undefined) return;
-  try {
-    await Deno.remove(path);
-  } catch (error) {
-    if (!isMissing(error)) throw error;
-  }
+  if (path !== undefined) await removeIfExists(path);
 }

@@ -2,7 +2,7 @@
  * Removing a path that may already be gone.
  * @module
  */
-import { isMissing } from "../core/exists.ts";
+import { isMissing } from "./exists.ts";
 
 /**
  * Removes `path` (recursively); absence (of it or of a folder on its way) is fine, any other error is thrown.
