@@ -5,7 +5,7 @@
  */
 import { resolve } from "node:path";
 import { InputError, WorkflowError } from "../core/errors.ts";
-import { importFailureIssue } from "./_import_failure.ts";
+import { importFailureIssue } from "./import_failure.ts";
 import { dataFormatOf } from "./data_format.ts";
 import { resolveWorkflow } from "./resolve_workflow.ts";
 import type { ResolvedWorkflow } from "./workflow_schema.ts";

@@ -9,7 +9,7 @@ import type { RecipeInput } from "../../lib/jobs/variants/recipe_schema.ts";
 import { planLoaded } from "../../lib/run/load_plan.ts";
 import { renderLoaded } from "../../lib/run/render_workflows.ts";
 import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
-import { importFailureIssue } from "../../lib/workflow/_import_failure.ts";
+import { importFailureIssue } from "../../lib/workflow/import_failure.ts";
 import { toFileUrl } from "../../lib/workflow/load_workflow.ts";
 import { TOO_DEEP_MESSAGE, tooDeepInJson } from "../../lib/workflow/nesting_limit.ts";
 import type { WorkflowInput } from "../../lib/workflow/workflow_schema.ts";
