@@ -192,21 +192,26 @@ function inTheWay(folder: string): string {
 }
 
 /**
- * The default store folder: `REEL_CACHE`, else `.reel/` beside the workflow file.
+ * The default store folder: `REEL_CACHE`, else `.reel/` beside the workflow file (in the working folder for a
+ * command that has none: `transcribe`, `variants`).
  *
- * @param workflowFile The first workflow file.
+ * @param workflowFile The first workflow file, or null.
  * @returns The folder.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { defaultCacheDir } from "./render_workflows.ts";
- * assert.ok(defaultCacheDir("workflows/lesson.ts").endsWith(".reel"));
+ * if (!Deno.env.get("REEL_CACHE")) {
+ *   assert.equal(defaultCacheDir("workflows/lesson.ts"), "workflows/.reel");
+ *   assert.equal(defaultCacheDir(null), ".reel");
+ * }
  * ```
  */
-export function defaultCacheDir(workflowFile: string): string {
+export function defaultCacheDir(workflowFile: string | null): string {
   const configured = Deno.env.get("REEL_CACHE");
   if (configured !== undefined && configured !== "") return configured;
+  if (workflowFile === null) return ".reel";
   const slash = workflowFile.lastIndexOf("/");
   return `${slash < 0 ? "." : workflowFile.slice(0, slash) || "/"}/.reel`;
 }

@@ -107,7 +107,7 @@ function totalBytes(entries: readonly StoreEntry[]): number {
  */
 function storeFolder(workflow: string | undefined, cache: string | undefined): string {
   const folder = cache ??
-    (workflow === undefined ? defaultCacheDir("./workflow.ts") : besideWorkflow(workflow));
+    (workflow === undefined ? defaultCacheDir(null) : besideWorkflow(workflow));
   // A store that is not there holds nothing to list or remove: a mistyped --cache said "0 entries" and exit 0.
   let info: Deno.FileInfo | null = null;
   try {

@@ -12,7 +12,7 @@ import { findFfmpeg, probeMedia } from "../../lib/media/ffmpeg.ts";
 import { engineProbes } from "../../lib/plan/engine_probes.ts";
 import { ProcessError } from "../../lib/media/run_process.ts";
 import { planResolved } from "../../lib/run/load_plan.ts";
-import { renderLoaded } from "../../lib/run/render_workflows.ts";
+import { defaultCacheDir, renderLoaded } from "../../lib/run/render_workflows.ts";
 import { toFileUrl } from "../../lib/workflow/load_workflow.ts";
 import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
 import type { ResolvedWorkflow } from "../../lib/workflow/workflow_schema.ts";
@@ -84,7 +84,7 @@ export function addTranscribeCommand(program: Command, context: { outcome: Comma
         renderLoaded({ plan, workflows: [workflow] }, {
           ...hooks,
           outDir: options.out,
-          cacheDir: options.cache ?? defaultStore(),
+          cacheDir: options.cache ?? defaultCacheDir(null),
           force: options.force === true,
         }),
     );
@@ -166,9 +166,4 @@ async function sizeWorkers(workflow: ResolvedWorkflow): Promise<number> {
     availableMemory: Deno.systemMemoryInfo().available,
     memoryPerProcess: local ? POCKETSPHINX_MEMORY : null,
   });
-}
-
-function defaultStore(): string {
-  const configured = Deno.env.get("REEL_CACHE");
-  return configured !== undefined && configured !== "" ? configured : `${Deno.cwd()}/.reel`;
 }

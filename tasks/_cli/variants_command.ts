@@ -7,7 +7,7 @@ import { type Command, Option } from "@commander-js/extra-typings";
 import { COMMAND_LINE, InputError, WorkflowError } from "../../lib/core/errors.ts";
 import type { RecipeInput } from "../../lib/jobs/variants/recipe_schema.ts";
 import { planLoaded } from "../../lib/run/load_plan.ts";
-import { renderLoaded } from "../../lib/run/render_workflows.ts";
+import { defaultCacheDir, renderLoaded } from "../../lib/run/render_workflows.ts";
 import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
 import { importFailureIssue } from "../../lib/workflow/import_failure.ts";
 import { toFileUrl } from "../../lib/workflow/load_workflow.ts";
@@ -79,7 +79,7 @@ export function addVariantsCommand(program: Command, context: { outcome: Command
     });
     const loaded = await planLoaded([workflow], { limits, encoder });
     const mode = options.json === true ? "json" : options.quiet === true ? "quiet" : "auto";
-    const cacheDir = options.cache ?? (Deno.env.get("REEL_CACHE") || ".reel");
+    const cacheDir = options.cache ?? defaultCacheDir(null);
     context.outcome.exitCode = await runReported(
       { mode, outDir: options.out },
       (hooks) =>
