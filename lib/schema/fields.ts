@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { parseSize } from "../store/collect_garbage.ts";
+import { parseSize } from "../core/units.ts";
 import { formatTextProblem } from "./formats.ts";
 
 /**

@@ -17,52 +17,6 @@ export interface GarbageReport {
   recent: number;
 }
 
-/**
- * Parses a size such as `500MB`, `2G`, `1.5 GiB` or `1000` (bytes).
- *
- * @param text The size as the user wrote it.
- * @returns Bytes, or null when it cannot be read.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseSize } from "./collect_garbage.ts";
- * assert.equal(parseSize("500MB"), 500e6);
- * assert.equal(parseSize("1 GiB"), 2 ** 30);
- * assert.equal(parseSize("lots"), null);
- * ```
- */
-export function parseSize(text: string): number | null {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?)b?\s*$/i.exec(text);
-  if (match === null) return null;
-  const power = "bkmgt".indexOf((match[2] || "b").toLowerCase());
-  const base = match[3] === "" ? 1000 : 1024;
-  return Math.round(Number(match[1]) * base ** power);
-}
-
-/**
- * Parses a duration such as `10m`, `90s`, `1h`, `500ms` or `0` (a bare number is seconds).
- *
- * @param text The duration as the user wrote it.
- * @returns Milliseconds, or null when it cannot be read.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseDuration } from "./collect_garbage.ts";
- * assert.equal(parseDuration("10m"), 600_000);
- * assert.equal(parseDuration("0"), 0);
- * assert.equal(parseDuration("soon"), null);
- * ```
- */
-export function parseDuration(text: string): number | null {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
-  if (match === null) return null;
-  // A bare number is seconds.
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(match[2] ?? "s").toLowerCase()]!;
-  return Math.round(Number(match[1]) * unit);
-}
-
 /** Options for {@linkcode collectGarbage}. */
 export interface CollectGarbageOptions {
   /** Entries used this recently are kept, whatever the size, in ms: a render may be about to read them. */

@@ -11,7 +11,8 @@ import { planEntries } from "../../lib/plan/plan_entries.ts";
 import { planFiles } from "../../lib/run/load_plan.ts";
 import { ArtifactStore } from "../../lib/store/artifact_store.ts";
 import type { StoreEntry } from "../../lib/store/step_store.ts";
-import { collectGarbage, KEEP_RECENT_MS, parseDuration, parseSize } from "../../lib/store/collect_garbage.ts";
+import { collectGarbage, KEEP_RECENT_MS } from "../../lib/store/collect_garbage.ts";
+import { parseDuration, parseSize } from "../../lib/core/units.ts";
 import { folderName } from "./options.ts";
 
 /** Adds `cache ls` and `cache gc` to the program. */

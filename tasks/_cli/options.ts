@@ -6,7 +6,7 @@
 import { InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { type InputError, WorkflowError } from "../../lib/core/errors.ts";
 import type { ResolvedLimits } from "../../lib/plan/limits.ts";
-import { parseSize } from "../../lib/store/collect_garbage.ts";
+import { parseSize } from "../../lib/core/units.ts";
 
 /** Exit codes: 0 ok, 1 a step failed, 2 bad input, 130 interrupted. */
 export const EXIT = { ok: 0, failed: 1, input: 2, interrupted: 130 } as const;

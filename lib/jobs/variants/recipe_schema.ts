@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { color, formatText, nonBlank, slug } from "../../schema/fields.ts";
-import { parseSize } from "../../store/collect_garbage.ts";
+import { parseSize } from "../../core/units.ts";
 
 /** `[low, high]`: a number is drawn between them. */
 const range = (low: number, high: number) =>

@@ -14,7 +14,7 @@ import {
 import { imageProblem } from "../../media/image_problem.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
 import { formatSizeProblem, parseFormat } from "../../schema/formats.ts";
-import { parseSize } from "../../store/collect_garbage.ts";
+import { parseSize } from "../../core/units.ts";
 import { drawTransformSets } from "./draw_variants.ts";
 import type { OverlayInput, RecipeInput } from "./recipe_schema.ts";
 import type { AppliedOverlay, Rendition, ResolvedRecipe, TransformSet } from "./variants_schema.ts";
