@@ -128,7 +128,7 @@ export class ProbeTimeoutError extends Error {
  *
  * @param program The executable.
  * @param args Its arguments.
- * @param options The signal (the run's cancel) and the environment's additions.
+ * @param options The signal (the run's cancel), the environment's additions, and the time it has.
  * @returns Its stdout and stderr.
  * @throws {ProbeTimeoutError} When it has not ended in time; what `runProcess` throws otherwise.
  *
@@ -142,9 +142,9 @@ export class ProbeTimeoutError extends Error {
 export async function runWithin(
   program: string,
   args: readonly string[],
-  options: { signal?: AbortSignal; env?: Record<string, string> } = {},
+  options: { signal?: AbortSignal; env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<ProcessResult> {
-  const ms = probeTimeoutMs();
+  const ms = options.timeoutMs ?? probeTimeoutMs();
   // A timer of its own, cleared at the end: `AbortSignal.timeout`'s, once listened to, held a process that had its
   // answer open for the whole time (a test's `deno eval` ended after 30 s).
   const timeout = new AbortController();

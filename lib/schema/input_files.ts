@@ -54,6 +54,8 @@ export interface FolderFilter {
    * manifest beside it, is not an input of the next run over the folder). @default none is
    */
   leaves?: (path: string) => Promise<boolean>;
+  /** What `leaves` leaves out, in words, for the message when a folder holds nothing else. */
+  left?: string;
   /** What it takes, for the message when a folder holds none (`video files (.mp4, .mov, …)`). */
   what: string;
 }
@@ -180,9 +182,17 @@ export async function expandInputFiles(
     const matches = isGlob(pattern) ? await expandGlob(absolute) : await plainPath(absolute, options.takes);
     if (matches.length === 0) {
       const folder = !isGlob(pattern) && options.takes !== undefined && await isFolder(absolute);
+      // Only files it leaves out (reel's own variants): said as such, not as a folder without videos.
+      const onlyLeft = folder && options.takes?.leaves !== undefined &&
+        (await plainPath(absolute, { ...options.takes, leaves: undefined })).length > 0;
       options.issues.push({
         path,
-        message: folder
+        message: onlyLeft
+          ? `The folder "${pattern}" holds only ${
+            options.takes!.left ?? "files it leaves out"
+          } (in ${base}): ` +
+            "name one as a file to take it"
+          : folder
           ? `The folder "${pattern}" holds no ${options.takes!.what} (in ${base})`
           : `No file matches "${pattern}" (in ${base})`,
         // A file named as it is (not a pattern) is watched until it is there.

@@ -9,6 +9,7 @@
  */
 import { sha256File } from "../core/sha256.ts";
 import { leftByGoneOwner, ownerMark } from "./owner_mark.ts";
+import { isRecord } from "../core/is_record.ts";
 import { removeIfExists } from "../core/remove_if_exists.ts";
 import { fileSize } from "./_entry_files.ts";
 import { parseS3Location, S3Client } from "./_s3_client.ts";
@@ -175,7 +176,16 @@ export class S3Store implements StepStore {
     };
     if (name !== null) await this.#client.put(`entries/${key}/${name}`, await Deno.readFile(artifact.file!));
     const json = new TextEncoder().encode(JSON.stringify(record));
-    if (!(await this.#client.put(`entries/${key}/record.json`, json, { ifAbsent: true }))) {
+    const put = () => this.#client.put(`entries/${key}/record.json`, json, { ifAbsent: true });
+    let stored = await put();
+    if (!stored && (await this.lookup(key)) === null) {
+      // The record there is damaged (not JSON, or another value): it read as no entry, the step ran again, and
+      // its result replaces it (before: a server that honours If-None-Match refused this put for good, and every
+      // render ran the step again and failed to store it).
+      await this.#removeRecord(key);
+      stored = await put();
+    }
+    if (!stored) {
       if (name !== null) await this.#client.delete(`entries/${key}/${name}`);
       const theirs = await this.lookup(key);
       if (theirs !== null) return theirs;
@@ -203,12 +213,15 @@ export class S3Store implements StepStore {
    * @param key The step key.
    */
   async remove(key: string): Promise<void> {
-    const record = await this.#record(key);
-    await this.#client.delete(`entries/${key}/record.json`);
-    if (record?.file !== null && record?.file !== undefined) {
-      await this.#client.delete(`entries/${key}/${record.file}`);
-    }
+    await this.#removeRecord(key);
     await removeIfExists(`${this.#cache}/entries/${key}`);
+  }
+
+  /** Deletes an entry's record, then the file it names, read as written (a damaged record's file too). */
+  async #removeRecord(key: string): Promise<void> {
+    const file = (await this.#storedRecord(key))?.file;
+    await this.#client.delete(`entries/${key}/record.json`);
+    if (typeof file === "string") await this.#client.delete(`entries/${key}/${file}`);
   }
 
   /**
@@ -248,13 +261,19 @@ export class S3Store implements StepStore {
   }
 
   async #record(key: string): Promise<ArtifactRecord | null> {
+    const record = await this.#storedRecord(key);
+    // A value changed or damaged in the bucket (valid JSON, another value) is not served: made again (before,
+    // served; the local store checked it).
+    return record !== null && record.version === 2 && valueIntact(record) ? record : null;
+  }
+
+  /** An entry's record as the bucket holds it, unchecked; null when there is none or it is not JSON. */
+  async #storedRecord(key: string): Promise<ArtifactRecord | null> {
     const bytes = await this.#client.get(`entries/${key}/record.json`);
     if (bytes === null) return null;
     try {
-      const record = JSON.parse(new TextDecoder().decode(bytes)) as ArtifactRecord;
-      // A value changed or damaged in the bucket (valid JSON, another value) is not served: made again (before,
-      // served; the local store checked it).
-      return record.version === 2 && valueIntact(record) ? record : null;
+      const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes));
+      return isRecord(parsed) ? parsed as unknown as ArtifactRecord : null;
     } catch (error) {
       // A damaged record reads as no entry: the step runs again.
       if (error instanceof SyntaxError) return null;

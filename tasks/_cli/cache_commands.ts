@@ -24,7 +24,11 @@ export function addCacheCommands(program: Command): void {
         "used first, and their total size",
     )
     .argument("[workflow]", "a workflow file: its entries, in the store beside it")
-    .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)", folderName)
+    .option(
+      "--cache <dir>",
+      "the store (default: REEL_CACHE, else .reel/ beside the workflow, or here without one)",
+      folderName,
+    )
     .option("--all", "list every entry of the store, whichever workflow made it")
     .action(async (workflow, options) => {
       const mine = workflow !== undefined && options.all !== true;
@@ -75,7 +79,11 @@ export function addCacheCommands(program: Command): void {
         return ms;
       }).default(KEEP_RECENT_MS, `${KEEP_RECENT_MS / 60_000}m`),
     )
-    .option("--cache <dir>", "the store (default: REEL_CACHE, else .reel/ beside the workflow)", folderName)
+    .option(
+      "--cache <dir>",
+      "the store (default: REEL_CACHE, else .reel/ beside the workflow, or here without one)",
+      folderName,
+    )
     .action(async (workflow, options) => {
       const store = new ArtifactStore(storeFolder(workflow, options.cache));
       const report = await collectGarbage(store, options.maxSize, { keepRecentMs: options.keepRecent });
@@ -120,7 +128,8 @@ function storeFolder(workflow: string | undefined, cache: string | undefined): s
     throw new InputError(`No store at ${folder}${info === null ? "" : " (it is a file)"}`, {
       where: cache === undefined ? folder : "--cache",
       hint:
-        "A render makes its store (REEL_CACHE, else .reel/ beside the workflow); name another with --cache",
+        "A render makes its store (REEL_CACHE, else .reel/ beside the workflow); name the workflow or another " +
+        "store with --cache",
     });
   }
   return folder;

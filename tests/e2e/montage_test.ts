@@ -312,7 +312,9 @@ function firstGlyphBottom(frame: Uint8Array, left: number): number {
   }
   assert.ok(first >= 0, `no caption in the cell at ${left}`);
   let lowest = -1;
-  for (let x = first; x < first + 3; x++) for (let y = 80; y < 120; y++) if (inked(frame, x, y)) lowest = y;
+  for (let x = first; x < first + 3; x++) {
+    for (let y = 80; y < 120; y++) if (inked(frame, x, y)) lowest = Math.max(lowest, y);
+  }
   return lowest;
 }
 

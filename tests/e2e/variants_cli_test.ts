@@ -319,4 +319,17 @@ Deno.test("reel variants over a folder that is also its --out leaves its own out
     (await listFolder(`${dir}/clips`))?.filter((name) => name.endsWith(".mp4")),
     ["red.mp4", "red.vertical.mp4", "red.web.mp4"],
   );
+  // A folder of that name beside a video is no manifest: the video is an input (before the check, a crash).
+  await Deno.rename(`${dir}/clips/red.mp4`, `${dir}/clips/blue.mp4`);
+  await Deno.mkdir(`${dir}/clips/blue.json`);
+  assert.equal((await run("web")).code, 0);
+  assert.ok((await listFolder(`${dir}/clips`))?.includes("blue.web.mp4"));
+  // Only reel's own variants left: said so.
+  await Deno.remove(`${dir}/clips/blue.mp4`);
+  const only = await run("web");
+  assert.equal(only.code, 2, only.stderr);
+  assert.match(
+    only.stderr,
+    /✖ The folder "clips" holds only variants reel made \(their manifests beside them\) \(in \S+\): name one as a file to take it/,
+  );
 });

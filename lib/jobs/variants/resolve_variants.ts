@@ -59,7 +59,11 @@ export async function resolveVariants(
       baseDir,
       path: `${path}.inputs`,
       issues: context.issues,
-      takes: { ...VIDEO_FILES, leaves: isVariantOutput },
+      takes: {
+        ...VIDEO_FILES,
+        leaves: isVariantOutput,
+        left: "variants reel made (their manifests beside them)",
+      },
     });
     const recipes: ResolvedRecipe[] = [];
     for (const [r, recipe] of job.recipes.entries()) {
@@ -174,6 +178,9 @@ function withStems<T extends { name: string }>(
   });
 }
 
+/** The largest manifest read when a folder is listed (a variant's is a few kilobytes). */
+const MANIFEST_MOST_BYTES = 1 << 20;
+
 /**
  * Whether a video is one a variants run made: its manifest (`<name>.json`, with the recipe and the transforms) lies
  * beside it. A folder's listing leaves it out, so that `reel variants clips --out clips` run again does not take its
@@ -183,9 +190,13 @@ async function isVariantOutput(path: string): Promise<boolean> {
   const manifest = `${path.replace(/\.[^./]*$/, "")}.json`;
   let text: string;
   try {
+    // A manifest is a small file (a few kilobytes): a folder, or anything large, of that name is the user's.
+    const info = await Deno.stat(manifest);
+    if (!info.isFile || info.size > MANIFEST_MOST_BYTES) return false;
     text = await Deno.readTextFile(manifest);
   } catch (error) {
-    if (isMissing(error)) return false;
+    // One that cannot be read is not taken for a manifest: the video is an input, as before.
+    if (isMissing(error) || error instanceof Deno.errors.PermissionDenied) return false;
     throw error;
   }
   try {

@@ -114,6 +114,20 @@ Deno.test("S3Store: a record whose value was changed in the bucket (valid JSON, 
     const record = JSON.parse(new TextDecoder().decode((await client.get(name))!));
     await client.put(name, new TextEncoder().encode(JSON.stringify({ ...record, value: { duration: 3 } })));
     assert.equal(await store.lookup(KEY), null);
+    // Made again, its result replaces the damaged record, on a server that honours If-None-Match as S3 does
+    // (s3rver does not: the conditional put is made to refuse an object that is there). Before: refused for good,
+    // "its entry is damaged" at every render.
+    const put = S3Client.prototype.put;
+    S3Client.prototype.put = async function (this: S3Client, object, body, options = {}) {
+      if (options.ifAbsent === true && (await this.get(object)) !== null) return false;
+      return await put.call(this, object, body, options);
+    };
+    try {
+      await store.commit(KEY, { file: null, extension: null, value: { duration: 4 }, children: [] });
+    } finally {
+      S3Client.prototype.put = put;
+    }
+    assert.deepEqual((await store.lookup(KEY))?.value, { duration: 4 });
   } finally {
     store.close();
   }
