@@ -314,7 +314,7 @@ export function parsedJson(body: Uint8Array): unknown {
  * import assert from "node:assert/strict";
  * import { jsonAnswer } from "./openai_client.ts";
  * const answer = { body: new TextEncoder().encode("<html>"), contentType: "text/html", rateLimit: {} as never };
- * assert.throws(() => jsonAnswer("p", answer, (what) => `returned ${what}`), /p returned "<html>"/);
+ * assert.throws(() => jsonAnswer("p", answer, (what) => `returned ${what}`), /p: returned "<html>"/);
  * ```
  */
 export function jsonAnswer(provider: string, answer: HttpAnswer, notJson: (what: string) => string): unknown {
