@@ -177,6 +177,23 @@ Deno.test("gpt-image-1 is asked without response_format, which it refuses", asyn
   }
 });
 
+/**
+ * Writes `dir/ffmpeg`: while `dir/<flag>` exists, it runs the shell `action` when asked to decode a kept speech
+ * answer (`-f wav -i …/answers/<key>`); the real ffmpeg does everything else. Creates the flag.
+ */
+async function answerDecodingFfmpeg(dir: string, options: { flag: string; action: string }): Promise<string> {
+  const real = (await findFfmpeg()).ffmpeg;
+  await Deno.writeTextFile(`${dir}/${options.flag}`, "");
+  const ffmpeg = `${dir}/ffmpeg`;
+  await Deno.writeTextFile(
+    ffmpeg,
+    `#!/bin/sh\ncase "$*" in *"-f wav -i "*/answers/*) if [ -e '${dir}/${options.flag}' ]; then ${options.action}; ` +
+      `fi;; esac\nexec '${real}' "$@"\n`,
+  );
+  await Deno.chmod(ffmpeg, 0o755);
+  return ffmpeg;
+}
+
 Deno.test("an answer received and not yet stored when the render is killed is not paid for again", async () => {
   const server = startFakeOpenAi();
   const voice = { provider: "api", voice: "alloy" };
@@ -187,18 +204,14 @@ Deno.test("an answer received and not yet stored when the render is killed is no
   );
   // An ffmpeg that, while `block` exists, says on a named pipe that it got a speech answer to decode and then waits
   // for good (until the render is killed, and it with it).
-  const real = (await findFfmpeg()).ffmpeg;
   const reached = `${dir}/reached.fifo`;
   await new Deno.Command("mkfifo", { args: [reached, `${dir}/never.fifo`] }).output();
-  await Deno.writeTextFile(`${dir}/block`, "");
-  const ffmpeg = `${dir}/ffmpeg`;
-  await Deno.writeTextFile(
-    ffmpeg,
-    `#!/bin/sh\ncase "$*" in *"-f wav -i "*/answers/*) if [ -e '${dir}/block' ]; then echo decoding > '${reached}'; ` +
-      `read line < '${dir}/never.fifo'; fi;; esac\nexec '${real}' "$@"\n`,
-  );
-  await Deno.chmod(ffmpeg, 0o755);
-  const env = { REEL_FFMPEG: ffmpeg };
+  const env = {
+    REEL_FFMPEG: await answerDecodingFfmpeg(dir, {
+      flag: "block",
+      action: `echo decoding > '${reached}'; read line < '${dir}/never.fifo'`,
+    }),
+  };
   const speech = () => server.stats.log.filter((entry) => entry.path === "/v1/audio/speech");
   try {
     const child = new Deno.Command(Deno.execPath(), {
@@ -267,16 +280,12 @@ Deno.test("an answer whose decode was stopped from outside (a Ctrl-C reaches ffm
     retries: 0,
   });
   // An ffmpeg that, while `stop` exists, ends as a SIGINT ends it (exit 255) when it decodes a speech answer.
-  const real = (await findFfmpeg()).ffmpeg;
-  await Deno.writeTextFile(`${dir}/stop`, "");
-  const ffmpeg = `${dir}/ffmpeg`;
-  await Deno.writeTextFile(
-    ffmpeg,
-    `#!/bin/sh\ncase "$*" in *"-f wav -i "*/answers/*) if [ -e '${dir}/stop' ]; then ` +
-      `echo 'Exiting normally, received signal 2.' >&2; exit 255; fi;; esac\nexec '${real}' "$@"\n`,
-  );
-  await Deno.chmod(ffmpeg, 0o755);
-  const env = { REEL_FFMPEG: ffmpeg };
+  const env = {
+    REEL_FFMPEG: await answerDecodingFfmpeg(dir, {
+      flag: "stop",
+      action: "echo 'Exiting normally, received signal 2.' >&2; exit 255",
+    }),
+  };
   try {
     const stopped = await runCli(["render", file, "--out", `${dir}/out`], { env });
     assert.equal(stopped.code, 1, stopped.stderr);

@@ -6,13 +6,7 @@
 import assert from "node:assert/strict";
 import { Queue, QueueEvents } from "bullmq";
 import type { ClusterJob } from "../../lib/cluster/cluster_job.ts";
-import {
-  CLUSTER_PREFIX,
-  JOB_FORMAT,
-  jobIdOf,
-  QUEUES_KEY,
-  STEPS_QUEUE,
-} from "../../lib/cluster/cluster_job.ts";
+import { CLUSTER_PREFIX, jobIdOf, QUEUES_KEY, STEPS_QUEUE } from "../../lib/cluster/cluster_job.ts";
 import { openRedis, redisOptions } from "../../lib/cluster/redis_connection.ts";
 import { customStep } from "../../lib/jobs/custom/custom_step.ts";
 import { sha256Hex } from "../../lib/core/sha256.ts";
@@ -21,6 +15,7 @@ import { startWorkers } from "../_support/cluster_workers.ts";
 import { startRedis } from "../_support/redis_server.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 import { MOD_URL } from "../_support/workflows.ts";
+import { testClusterJob } from "../_support/cluster_job_fixture.ts";
 
 const STEP_MODULE = `import { workflow } from "${MOD_URL}";
 export default workflow({ steps: [{ id: "greet", cpu: false, run: (_inputs, { params }) => "hello " + params.name }] });
@@ -28,8 +23,7 @@ export default workflow({ steps: [{ id: "greet", cpu: false, run: (_inputs, { pa
 
 function job(module: string, digest: string | null, store: string, name: string): ClusterJob {
   const key = sha256Hex(`${module} ${name}`);
-  return {
-    version: JOB_FORMAT,
+  return testClusterJob({
     run: "planted",
     attempt: crypto.randomUUID(),
     coordinator: "someone:1",
@@ -42,15 +36,12 @@ function job(module: string, digest: string | null, store: string, name: string)
       params: { step: "greet", params: { name } },
       runtime: { module },
       engine: { digest: digest ?? "" },
-      inputIds: [],
-      inputs: [],
       output: "artifact.bin",
       blocking: true,
       provider: null,
-      cpu: false,
     },
     modules: digest === null ? {} : { [module]: digest },
-  };
+  });
 }
 
 Deno.test("a worker refuses planted jobs naming a module outside its roots or with a wrong hash, and runs a proper one", async () => {

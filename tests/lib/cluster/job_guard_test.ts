@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { type ClusterJob, JOB_FORMAT, jobIdOf } from "../../../lib/cluster/cluster_job.ts";
+import { type ClusterJob, jobIdOf } from "../../../lib/cluster/cluster_job.ts";
 import type { EngineEntry } from "../../../lib/cluster/engine_mismatch.ts";
 import { JobGuard, JobRefusedError } from "../../../lib/cluster/job_guard.ts";
 import type { Json } from "../../../lib/core/json.ts";
 import { readModuleGraph } from "../../../lib/schema/module_graph.ts";
 import { sha256File } from "../../../lib/core/sha256.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
+import { testClusterJob } from "../../_support/cluster_job_fixture.ts";
 
 const KEY = "a".repeat(64);
 const KINDS = new Map([["custom", { version: 1 }], ["speech", { version: 3 }]]);
@@ -37,30 +38,19 @@ function job(
     engine?: Json;
   },
 ) {
-  const data: ClusterJob = {
-    version: JOB_FORMAT,
-    run: "r",
-    attempt: "a",
-    coordinator: "h:1",
+  return testClusterJob({
     store: overrides.store ?? "s3://bucket/prefix",
+    modules: overrides.modules ?? {},
     task: {
       id: "s",
       kind: overrides.kind ?? "custom",
       version: overrides.version ?? KINDS.get(overrides.kind ?? "custom")?.version ?? 1,
       key: KEY,
-      params: null,
       runtime: overrides.runtime ?? {},
       engine: overrides.engine ?? null,
-      inputIds: [],
-      inputs: [],
-      output: null,
-      blocking: false,
       provider: null,
-      cpu: false,
     },
-    modules: overrides.modules ?? {},
-  };
-  return data;
+  });
 }
 
 Deno.test("JobGuard takes a store inside its roots or an S3 one, and refuses a store elsewhere or a path that climbs out", async () => {

@@ -9,35 +9,14 @@
 import assert from "node:assert/strict";
 import type { JobListener, QueueHandles } from "../../../lib/cluster/_coordinator_queues.ts";
 import { waitForJob } from "../../../lib/cluster/_job_wait.ts";
-import { type ClusterJob, JOB_FORMAT } from "../../../lib/cluster/cluster_job.ts";
-import { StepAttemptError, type WorkerId } from "../../../lib/core/executor.ts";
+import type { ClusterJob } from "../../../lib/cluster/cluster_job.ts";
+import { StepAttemptError } from "../../../lib/core/executor.ts";
+import { testClusterJob } from "../../_support/cluster_job_fixture.ts";
 
 /** A Redis connected, never given up on. */
 const REDIS_UP = { connected: true, unreachable: new AbortController().signal };
 
-const data: ClusterJob = {
-  version: JOB_FORMAT,
-  run: "r",
-  attempt: "a",
-  coordinator: "h:1",
-  store: "/store",
-  task: {
-    id: "v/s1/image",
-    kind: "image",
-    version: 1,
-    key: "b".repeat(64),
-    params: null,
-    runtime: {},
-    engine: null,
-    inputIds: [],
-    inputs: [],
-    output: null,
-    blocking: false,
-    provider: "api",
-    cpu: false,
-  },
-  modules: {},
-};
+const data = testClusterJob();
 
 /**
  * Waits on a job through a fake queue whose calls cancel `signal` midway: the wait must reject with the cancel's
@@ -112,44 +91,15 @@ Deno.test("waitForJob: a job whose add lands after the cancel looked for it is r
 });
 
 Deno.test("waitForJob: a second worker starting the attempt (the first died mid-step) is told, and the step ends there", async () => {
-  let listener!: JobListener;
-  let added!: () => void;
-  const queued = new Promise<void>((resolve) => added = resolve);
-  const queue = {
-    getJob: () => Promise.resolve(undefined),
-    add: () => {
-      added();
-      return Promise.resolve();
-    },
-  };
-  const handles = {
-    queue,
-    watch: (_id: string, heard: JobListener) => {
-      listener = heard;
-      return () => {};
-    },
-  } as unknown as QueueHandles;
-  const starts: WorkerId[] = [];
-  const warnings: string[] = [];
-  const tracked: Promise<void>[] = [];
-  const waited = waitForJob(handles, data, {
-    signal: new AbortController().signal,
-    onStart: (worker) => void starts.push(worker),
-  }, {
-    store: { peek: () => Promise.resolve(null) },
-    checkMs: 60_000,
-    onWarning: (message) => void warnings.push(message),
-    track: (work) => void tracked.push(work),
-    redis: REDIS_UP,
-  });
-  await queued;
-  listener.progress({ type: "started", attempt: data.attempt, worker: "h:1:1" });
-  listener.progress({ type: "started", attempt: data.attempt, worker: "h:2:1" });
-  listener.completed({ ok: true, attempt: data.attempt, worker: "h:2:1" });
-  assert.equal((await waited).worker, "h:2:1");
-  await Promise.all(tracked);
-  assert.deepEqual(starts, ["h:1:1", "h:2:1"]);
-  assert.deepEqual(warnings, [
+  const wait = drivenWait();
+  await wait.queued;
+  wait.listener().progress({ type: "started", attempt: data.attempt, worker: "h:1:1" });
+  wait.listener().progress({ type: "started", attempt: data.attempt, worker: "h:2:1" });
+  wait.listener().completed({ ok: true, attempt: data.attempt, worker: "h:2:1" });
+  assert.equal((await wait.waited).worker, "h:2:1");
+  await Promise.all(wait.tracked);
+  assert.deepEqual(wait.told, ["start h:1:1", "start h:2:1"]);
+  assert.deepEqual(wait.warnings, [
     'Step "v/s1/image" moved from worker h:1:1 to h:2:1: the first stopped or lost the job',
   ]);
 });
@@ -219,7 +169,10 @@ for (const ending of ["a cancel", "Redis given up on"] as const) {
   });
 }
 
-/** A fake queue whose listener and state answers the test drives; what the wait told its caller, in order. */
+/**
+ * A fake queue whose listener and state answers the test drives; what the wait told its caller, in order, its
+ * warnings and the work it left running.
+ */
 function drivenWait(options: { inRedis?: boolean; checkMs?: number } = {}) {
   let listener!: JobListener;
   let added!: () => void;
@@ -255,6 +208,8 @@ function drivenWait(options: { inRedis?: boolean; checkMs?: number } = {}) {
     },
   } as unknown as QueueHandles;
   const told: string[] = [];
+  const warnings: string[] = [];
+  const tracked: Promise<void>[] = [];
   const waited = waitForJob(handles, data, {
     signal: new AbortController().signal,
     onStart: (worker) => void told.push(`start ${worker}`),
@@ -262,14 +217,16 @@ function drivenWait(options: { inRedis?: boolean; checkMs?: number } = {}) {
   }, {
     store: { peek: () => Promise.resolve(null) },
     checkMs: options.checkMs ?? 60_000,
-    onWarning: () => {},
-    track: () => {},
+    onWarning: (message) => void warnings.push(message),
+    track: (work) => void tracked.push(work),
     redis: REDIS_UP,
   });
   return {
     queued,
     asked,
     told,
+    warnings,
+    tracked,
     waited,
     listener: () => listener,
     answerState: (state: string) => answerState(state),

@@ -1,11 +1,10 @@
 /** `runJob`, a cluster worker's side of a job: what it keeps and replaces under `--force`. */
 import assert from "node:assert/strict";
 import { runJob } from "../../../lib/cluster/_run_job.ts";
-import type { ClusterJob } from "../../../lib/cluster/cluster_job.ts";
-import { JOB_FORMAT } from "../../../lib/cluster/cluster_job.ts";
 import type { StepExecutor } from "../../../lib/core/executor.ts";
 import type { CommitInput, StepStore } from "../../../lib/store/step_store.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
+import { testClusterJob } from "../../_support/cluster_job_fixture.ts";
 
 /** Runs a forced job whose provider's answer an earlier attempt kept: what the step saw there, and the commit. */
 async function forcedAttempt(askAgain: boolean): Promise<{ seen: string | null; commit: CommitInput }> {
@@ -31,31 +30,14 @@ async function forcedAttempt(askAgain: boolean): Promise<{ seen: string | null; 
     },
     close: () => Promise.resolve(),
   };
-  const job: ClusterJob = {
-    version: JOB_FORMAT,
-    run: "r",
+  const job = testClusterJob({
     attempt: "a2",
-    coordinator: "h:1",
     store: dir,
     fresh: true,
     ...askAgain ? { askAgain: true } : {},
-    task: {
-      id: "v/s1/speech",
-      kind: "speech",
-      version: 1,
-      key: "k".repeat(64),
-      params: null,
-      runtime: {},
-      engine: null,
-      inputIds: [],
-      inputs: [],
-      output: null,
-      blocking: false,
-      provider: "api",
-      cpu: false,
-    },
-    modules: {},
-  };
+    task: { id: "v/s1/speech", kind: "speech", key: "k".repeat(64) },
+  });
+
   const outcome = await runJob(job, {
     store,
     executor,
