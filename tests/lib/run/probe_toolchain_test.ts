@@ -6,39 +6,33 @@ import assert from "node:assert/strict";
 import { InputError } from "../../../lib/core/errors.ts";
 import { findLibx264, libx264Identity } from "../../../lib/media/h264/libx264.ts";
 import { loadPlan, planLoaded, probeToolchain } from "../../../lib/run/load_plan.ts";
+import { probeToolchainWith } from "../../_support/probe_toolchain_run.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
 const { workflows } = await loadPlan(["workflows/lesson.ts"]);
 
-async function withEnv<T>(name: string, value: string | undefined, run: () => Promise<T>): Promise<T> {
-  const before = Deno.env.get(name);
-  if (value === undefined) Deno.env.delete(name);
-  else Deno.env.set(name, value);
-  try {
-    return await run();
-  } finally {
-    if (before === undefined) Deno.env.delete(name);
-    else Deno.env.set(name, before);
-  }
+/** The toolchain probed in a process of its own with `REEL_LIBX264` set to `value` (unset: null). */
+async function withLibx264(value: string | null, workflows: "lesson" | "none") {
+  return await probeToolchainWith({ REEL_LIBX264: value }, workflows);
 }
 
-const withLibx264 = <T>(value: string | undefined, run: () => Promise<T>) =>
-  withEnv("REEL_LIBX264", value, run);
-
 Deno.test("probeToolchain: the usable libx264's identity for a lesson; none when off or unneeded; a named unusable one refused", async () => {
-  const library = findLibx264();
-  const found = await withLibx264(undefined, () => probeToolchain(workflows));
-  assert.equal(found.x264, library === null ? undefined : libx264Identity(library));
-  assert.equal((await withLibx264("off", () => probeToolchain(workflows))).x264, undefined);
+  const library = findLibx264((name) => name === "REEL_LIBX264" ? undefined : Deno.env.get(name));
+  const found = await withLibx264(null, "lesson");
+  assert.equal(found.toolchain?.x264, library === null ? undefined : libx264Identity(library));
+  const off = await withLibx264("off", "lesson");
+  assert.ok(off.toolchain !== null && off.toolchain.x264 === undefined);
   const fake = `${await tempDir()}/libx264.so.164`;
   await Deno.writeTextFile(fake, "not a library");
   // One the user names must be usable: the render stops, naming it (before: passed over without a word).
-  await assert.rejects(
-    withLibx264(fake, () => probeToolchain(workflows)),
-    (error) =>
-      error instanceof InputError && error.message.startsWith(`REEL_LIBX264 names ${fake}, which cannot`),
+  const refused = await withLibx264(fake, "lesson");
+  assert.equal(refused.error?.name, "InputError");
+  assert.ok(
+    refused.error.message.startsWith(`REEL_LIBX264 names ${fake}, which cannot`),
+    refused.error.message,
   );
-  assert.equal((await withLibx264(undefined, () => probeToolchain([]))).x264, undefined);
+  const unneeded = await withLibx264(null, "none");
+  assert.ok(unneeded.toolchain !== null && unneeded.toolchain.x264 === undefined);
 });
 
 Deno.test("probeToolchain: another ffprobe (REEL_FFPROBE) is another ffmpeg identity: the steps that read its probes re-run", async () => {
@@ -52,7 +46,7 @@ Deno.test("probeToolchain: another ffprobe (REEL_FFPROBE) is another ffmpeg iden
     { mode: 0o755 },
   );
   const usual = (await probeToolchain([])).ffmpeg;
-  const other = (await withEnv("REEL_FFPROBE", ffprobe, () => probeToolchain([]))).ffmpeg;
+  const other = (await probeToolchainWith({ REEL_FFPROBE: ffprobe }, "none")).toolchain?.ffmpeg ?? "";
   assert.match(usual, /^ffmpeg version .*; ffprobe version /);
   assert.match(other, /; ffprobe version 9\.9-other #[0-9a-f]{16}$/);
   assert.equal(other.split("; ")[0], usual.split("; ")[0], "the same ffmpeg");

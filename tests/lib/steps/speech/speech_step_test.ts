@@ -4,6 +4,7 @@ import { encodePng } from "../../../../lib/media/png_encoder.ts";
 import { pcmWav } from "../../../../lib/media/wav_pcm.ts";
 import { speechStep } from "../../../../lib/steps/speech/speech_step.ts";
 import { runStepKind } from "../../../_support/step_runner.ts";
+import { speakWithEspeak } from "../../../_support/espeak_speech_run.ts";
 import { tempDir } from "../../../_support/temp_dir.ts";
 
 /** Control characters (C0 and C1, DEL), built from their codes. */
@@ -171,18 +172,8 @@ Deno.test("speech step: an espeak-ng that exits 0 without writing, or writes a b
       /^The espeak-ng narration lasts 0\.001 s; expected speech$/,
     ]] as const
   ) {
-    Deno.env.set("REEL_ESPEAK", program);
-    try {
-      const error = await runStepKind(speechStep, {
-        params: { text: "Hello there.", voice: { engine: "espeak", voice: "en-us", rate: 175, model: null } },
-        inputs: [],
-        outputPath: `${dir}/speech.wav`,
-        scratchDir: `${dir}/scratch`,
-      }).then(() => null, (error: unknown) => error);
-      assert.ok(error instanceof Error, String(error));
-      assert.match(error.message, message);
-    } finally {
-      Deno.env.delete("REEL_ESPEAK");
-    }
+    const { error } = await speakWithEspeak(program, dir);
+    assert.ok(error !== null);
+    assert.match(error.message, message);
   }
 });

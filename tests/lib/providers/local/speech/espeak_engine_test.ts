@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { MissingBinaryError } from "../../../../../lib/core/errors.ts";
 import { findFfmpeg } from "../../../../../lib/media/ffmpeg.ts";
 import { espeakEngine } from "../../../../../lib/providers/local/speech/espeak_engine.ts";
 import { runProcess } from "../../../../../lib/media/run_process.ts";
 import { defineEngineContract } from "./_engine_contract.ts";
 import { findChildren, lessonText } from "./_speech_test_helpers.ts";
 import { makeTempFolder } from "../../../../_support/temp_dir.ts";
+import { speakWithEspeak } from "../../../../_support/espeak_speech_run.ts";
 
 defineEngineContract(espeakEngine, { voice: "en-us", longWords: 4000, program: "espeak-ng" });
 
@@ -19,21 +19,11 @@ Deno.test("espeakEngine.synthesize() reads text with quotes, dashes and newlines
 
 Deno.test("espeakEngine.synthesize() throws MissingBinaryError when REEL_ESPEAK names no program", async () => {
   await using folder = await makeTempFolder();
-  const previous = Deno.env.get("REEL_ESPEAK");
-  Deno.env.set("REEL_ESPEAK", `${folder.path}/no-espeak`);
-  try {
-    await assert.rejects(
-      espeakEngine.synthesize({ text: "Hello.", voice: "en-us", rate: 165 }, {
-        ffmpeg: await findFfmpeg(),
-        outPath: `${folder.path}/missing.wav`,
-      }),
-      (error) =>
-        error instanceof MissingBinaryError && error.hint?.includes("apt-get install espeak-ng") === true,
-    );
-  } finally {
-    if (previous === undefined) Deno.env.delete("REEL_ESPEAK");
-    else Deno.env.set("REEL_ESPEAK", previous);
-  }
+  const { value, error } = await speakWithEspeak(`${folder.path}/no-espeak`, folder.path);
+  assert.equal(value, null);
+  assert.equal(error?.name, "MissingBinaryError");
+  assert.match(error?.hint ?? "", /apt-get install espeak-ng/);
+  await assert.rejects(Deno.stat(`${folder.path}/speech.wav`), Deno.errors.NotFound);
 });
 
 Deno.test("espeakEngine.synthesize() fails naming the file when the disk is full, where espeak-ng's -w exits 0", async () => {
