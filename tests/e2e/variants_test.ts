@@ -479,3 +479,35 @@ Deno.test("e2e: overlay text too wide for the frame is drawn smaller, whole insi
     /⚠ [^\n]*its overlay text is too long for a frame 160 px wide even at 8 px: it is cut at the edges/,
   );
 });
+
+Deno.test("e2e: a rendition taller than the input's pictures is made as asked, and the run says it is scaled up", async () => {
+  // Before: a 90-px input's 180p rung was written without a word (a ladder's 1080p of a phone's small clip).
+  const dir = await tempDir("reel-upscaled-rendition-");
+  await makeBandsVideo(`${dir}/small.mp4`, { seconds: 1, height: 90, bands: [["#336699", 160]] });
+  await Deno.writeTextFile(
+    `${dir}/workflow.ts`,
+    `import { workflow } from "${MOD_URL}";\nexport default workflow(${
+      JSON.stringify({
+        variants: [{
+          inputs: ["small.mp4"],
+          recipes: [{
+            name: "rungs",
+            renditions: [{ height: 180, bitrate: "300k" }, { height: 90, bitrate: "150k" }],
+          }],
+        }],
+      })
+    });\n`,
+  );
+  const { code, stderr } = await runCli(["render", `${dir}/workflow.ts`, "--out", `${dir}/out`]);
+  assert.equal(code, 0, stderr);
+  const warned = stderr.split("\n").filter((line) => line.startsWith("⚠"));
+  assert.deepEqual(warned, [
+    "⚠ variants/small/rungs@180p: its 180p rendition is taller than the input's pictures (90 px high): they are " +
+    "scaled up, no sharper than the input",
+  ]);
+  const tall = await probe(`${dir}/out/small.rungs.180p.mp4`);
+  assert.deepEqual(
+    tall.streams.filter((stream) => stream.type === "video").map((s) => [s.width, s.height]),
+    [[320, 180]],
+  );
+});

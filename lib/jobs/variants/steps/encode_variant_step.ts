@@ -18,7 +18,7 @@ import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_enc
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
 import { textEms } from "../../../providers/local/slides/font_for_text.ts";
-import { variantGraph } from "../variant_filters.ts";
+import { frameSize, variantGraph } from "../variant_filters.ts";
 import type { Rendition, TransformSet } from "../variants_schema.ts";
 import type { ProbedInput } from "./probe_input_step.ts";
 
@@ -172,6 +172,7 @@ export const encodeVariantStep: StepKindDefinition = {
       );
     }
     const bytes = (await Deno.stat(outputPath(task))).size;
+    const source = frameSize({ size: null, rotate: set.rotate, zoom: 1 }, probe);
     // Not in the version: the bytes are those made before, and a value stored before lacks only the warning.
     const errors = decodeErrors(said);
     const warnings = [
@@ -180,6 +181,14 @@ export const encodeVariantStep: StepKindDefinition = {
           errors,
           missing: "the variant holds the last good picture, and silence, where they were",
         })]
+        : [],
+      // A ladder's rung taller than the input's pictures (turned as the recipe turns them) is made, as asked; the
+      // user is told it adds no detail (a fit into a format is not counted: a vertical crop zooms in by design).
+      ...rendition.height !== null && rendition.height > source.height
+        ? [
+          `its ${rendition.name} rendition is taller than the input's pictures (${source.height} px high): they ` +
+          "are scaled up, no sharper than the input",
+        ]
         : [],
       ...graph.text?.fits === false
         ? [
