@@ -39,6 +39,8 @@ export interface RenderOptions extends LoadPlanOptions {
    * files are cached in `cacheDir`), or a folder.
    */
   store?: string;
+  /** For an S3 store: reads its endpoint and keys (the AWS variables). @default Deno.env.get */
+  storeEnv?: (name: string) => string | undefined;
   /**
    * Run the steps on a cluster: the Redis URL (`redis://host:6379[/db]`, `rediss://` for TLS) whose workers
    * (`deno task worker`) take them. The store must then be one every worker reaches (a shared folder, an S3 bucket).
@@ -283,6 +285,7 @@ export async function renderLoaded(
   const store = openStore(options.store ?? resolve(cacheDir), {
     cacheDir: `${cacheDir}/s3-cache`,
     claims,
+    env: options.storeEnv,
     onClaimError: (error) =>
       options.onNotice?.(
         `Cannot refresh this render's claims (another render may make their steps too): ${error.message}`,
