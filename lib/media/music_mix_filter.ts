@@ -49,23 +49,38 @@ const DUCKER = "threshold=0.001:ratio=20:attack=20:release=400";
  * assert.ok(graph.startsWith("[2:a]aresample=48000"));
  * assert.ok(graph.includes("afade=t=out:st=8:d=2") && graph.includes("sidechaincompress="));
  * assert.ok(graph.endsWith("amix=inputs=2:normalize=0:duration=first[mix]"));
+ * // Fades of 10 s each on 5 s of voice share it: up for 2.5 s, down for 2.5 s.
+ * const short = musicMixFilter("narration", {
+ *   input: 2, samples: 240_000, sampleRate: 48_000, volume: 0.2, fadeIn: 10, fadeOut: 10, duck: 0,
+ * });
+ * assert.ok(short.includes("afade=t=in:st=0:d=2.5,afade=t=out:st=2.5:d=2.5"));
  * ```
  */
 export function musicMixFilter(voice: string, music: MusicMix): string {
   const { input, samples, sampleRate, volume, fadeIn, fadeOut, duck } = music;
   if (!(duck >= 0) || !(volume > 0)) throw new RangeError(`Cannot duck ${duck} dB at volume ${volume}`);
   const seconds = samples / sampleRate;
+  // Fades longer together than the track share it in their proportions, so the music still rises from silence
+  // and falls back to it at the last sample (a fade-out of 10 s on 5 s began at 0 and was cut half-way, loudest
+  // at the end).
+  const squeeze = Math.min(1, seconds / (fadeIn + fadeOut || 1));
+  const [rise, fall] = [fadeIn * squeeze, fadeOut * squeeze];
   const bed = [
     `[${input}:a]aresample=${sampleRate}`,
     "aformat=sample_fmts=fltp:channel_layouts=mono",
     `atrim=end_sample=${samples}`,
     `volume=${volume}`,
-    ...fadeIn > 0 ? [`afade=t=in:st=0:d=${fadeIn}`] : [],
-    ...fadeOut > 0 ? [`afade=t=out:st=${Math.max(0, seconds - fadeOut)}:d=${fadeOut}`] : [],
+    ...rise > 0 ? [`afade=t=in:st=0:d=${round(rise)}`] : [],
+    ...fall > 0 ? [`afade=t=out:st=${round(seconds - fall)}:d=${round(fall)}`] : [],
   ].join(",");
   if (duck === 0) return `${bed}[bed];[${voice}][bed]amix=inputs=2:normalize=0:duration=first[mix]`;
   const mix = (1 - 10 ** (-duck / 20)).toFixed(4);
   return `${bed}[bed];[${voice}]asplit[voice][key];` +
     `[bed][key]sidechaincompress=${DUCKER}:mix=${mix}[ducked];` +
     "[voice][ducked]amix=inputs=2:normalize=0:duration=first[mix]";
+}
+
+/** Seconds to the microsecond, as ffmpeg's options are written. */
+function round(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e6;
 }

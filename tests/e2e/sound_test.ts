@@ -103,3 +103,27 @@ Deno.test("e2e sound: music fades in, dips at least 10 dB while the voice speaks
     );
   }
 });
+
+Deno.test("e2e sound: music fades longer together than the video share it, from silence at the start to silence at the end", async () => {
+  // Before: a fade-out of 10 s on a 3-s video began at 0 and was cut short, the music loudest at the last frame.
+  const file = await writeWorkflowFile(`export default workflow(${
+    JSON.stringify({
+      formats: ["160x90"],
+      titleCard: { duration: 1 },
+      endCard: { duration: 1 },
+      loudness: false,
+      music: { file: "tone.wav", volume: 0.5, fadeIn: 10, fadeOut: 10, duck: 0 },
+      videos: [{ id: "v", sections: [{ title: "Short", narration: "Hello." }] }],
+    })
+  });`);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  await runFfmpeg(await findFfmpeg(), ["-f", "lavfi", "-i", "sine=f=10000:d=2:r=48000", `${dir}/tone.wav`]);
+  const { videos } = await renderIn(file);
+  const [video] = videos;
+  const end = (await probe(video!)).duration;
+  const tone = await decodeMono(video!, "highpass=f=9000,highpass=f=9000,highpass=f=9000");
+  const middle = levelDb(tone, end / 2 - 0.1, end / 2 + 0.1);
+  const [first, last] = [levelDb(tone, 0, 0.1), levelDb(tone, end - 0.1, end)];
+  assert.ok(middle - first >= 15, `${end} s: ${first} dB at the start, ${middle} dB in the middle`);
+  assert.ok(middle - last >= 15, `${end} s: ${last} dB at the end, ${middle} dB in the middle`);
+});

@@ -31,7 +31,9 @@ function silence(frames: number, fps: number): string[] {
  */
 export const narrationStep: StepKindDefinition = {
   kind: "narration",
-  version: 4,
+  // 5: music fades longer together than the track share it (a fade-out longer than a short video was cut off at
+  // the end, the music loudest there).
+  version: 5,
   blocking: false,
   // Its AAC parts (two minutes of speech or more each) go to several encoders when cores are idle (a re-render after
   // an edit of one section), one after the other otherwise: the same bytes either way.
