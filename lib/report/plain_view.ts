@@ -109,7 +109,7 @@ export class PlainView implements RunView {
       case "worker:crashed":
         return `worker ${event.worker} crashed: ${event.error}`;
       case "output:written":
-        return `wrote ${event.path}`;
+        return `${event.unchanged ? "unchanged" : "wrote"} ${event.path}`;
       case "step:queued":
       case "step:progress":
       case "run:finished":

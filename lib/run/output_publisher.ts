@@ -15,6 +15,11 @@ export interface PublishedOutput {
   path: string;
 }
 
+/** An output as {@linkcode OutputPublisher.publish} placed it: `unchanged` when the folder held its bytes already. */
+export interface WrittenOutput extends PublishedOutput {
+  unchanged: boolean;
+}
+
 /**
  * Copies deliverables into the output folder and lists them in plan order.
  *
@@ -41,10 +46,11 @@ export class OutputPublisher {
    * is copied before any replaces what the folder held (see `publishOutputs`).
    *
    * @param items Each one's step, output name (or null), artifact's path (or null) and the step's plan order.
-   * @returns What was written, in the order given.
+   * @returns What was written, in the order given, each `unchanged` when the folder held its bytes already (left as
+   *   it was).
    * @throws {Error} `Cannot write <path>: <why>` when a copy or a rename fails.
    */
-  async publish(items: readonly OutputItem[]): Promise<{ step: string; path: string }[]> {
+  async publish(items: readonly OutputItem[]): Promise<WrittenOutput[]> {
     const outDir = this.#outDir;
     if (outDir === null) return [];
     const written = items.flatMap((item) =>
@@ -52,15 +58,16 @@ export class OutputPublisher {
         ? []
         : [{ ...item, artifact: item.artifact, path: `${outDir}/${item.output}` }]
     );
+    let unchanged: boolean[];
     try {
-      await publishOutputs(
+      unchanged = await publishOutputs(
         written.map((item) => ({ artifact: item.artifact, destination: item.path, staged: item.staged })),
       );
     } catch (error) {
       throw cannotWrite(error, outDir);
     }
     for (const { step, path, order } of written) this.#published.push({ step, path, order });
-    return written.map(({ step, path }) => ({ step, path }));
+    return written.map(({ step, path }, i) => ({ step, path, unchanged: unchanged[i]! }));
   }
 
   /**

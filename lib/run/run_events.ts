@@ -70,8 +70,11 @@ export type RunEvent =
   | (StepEventBase & { type: "step:expanded"; children: string[] })
   /** Fires when a worker dies; its steps are retried on a new worker. */
   | { type: "worker:crashed"; at: number; worker: WorkerId; error: string }
-  /** Fires when an output file has been published to the output folder. */
-  | { type: "output:written"; at: number; step: string; path: string }
+  /**
+   * Fires when an output file has been published to the output folder; `unchanged` when the folder held its bytes
+   * already, and it was left as it was.
+   */
+  | { type: "output:written"; at: number; step: string; path: string; unchanged?: true }
   /** Fires once, after every step has settled or the run was cancelled. */
   | {
     type: "run:finished";

@@ -17,7 +17,7 @@ import { type DagNode, DagState, type StepState } from "./dag_state.ts";
 import { startOrder } from "./start_order.ts";
 import { KeyMaker } from "./key_maker.ts";
 import { LayeredLimits } from "./layered_limits.ts";
-import { type OutputItem, OutputPublisher } from "./output_publisher.ts";
+import { type OutputItem, OutputPublisher, type WrittenOutput } from "./output_publisher.ts";
 import type { StoredArtifact } from "../store/step_store.ts";
 import type { RunPlanOptions, RunResult } from "./run_options.ts";
 import type { RunEvent, StepEventBase } from "./run_events.ts";
@@ -207,7 +207,7 @@ class Scheduler {
    * the ones held for it, and for those in turn (a variant's playlist goes with its MP4, which goes with its
    * manifest).
    */
-  async #publish(node: DagNode, artifact: StoredArtifact): Promise<{ step: string; path: string }[]> {
+  async #publish(node: DagNode, artifact: StoredArtifact): Promise<WrittenOutput[]> {
     const { id, output } = node.step;
     let item: OutputItem = { step: id, output, artifact: artifact.path, order: node.order };
     // Only the steps of this run count: a format left out (--format) publishes nothing to wait for.
@@ -227,7 +227,7 @@ class Scheduler {
     // own subtitles, not this run's video beside them. A file that goes with one of them and ends during the copies
     // is held too and taken next, so it is never written and announced (after its own publishing) before the step
     // it goes with is announced (after this returns); these steps count as published only once none is left.
-    const written: { step: string; path: string }[] = [];
+    const written: WrittenOutput[] = [];
     // Every step of the groups copied so far: one held meanwhile for any of them (the VTT while the SRT copied,
     // both going with the video) is taken in the next group.
     const members: string[] = [];
@@ -281,7 +281,7 @@ class Scheduler {
       return;
     }
     if (counted) this.#spawned += artifact.children.length;
-    let written: { step: string; path: string }[];
+    let written: WrittenOutput[];
     try {
       written = await this.#publish(node, artifact);
     } catch (error) {
@@ -293,7 +293,9 @@ class Scheduler {
       if (finished.cached) this.#cached++;
       this.#emit({ ...finished, at: this.#at() });
     }
-    for (const { step, path } of written) this.#emit({ type: "output:written", at: this.#at(), step, path });
+    for (const { step, path, unchanged } of written) {
+      this.#emit({ type: "output:written", at: this.#at(), step, path, ...unchanged ? { unchanged } : {} });
+    }
     const parent = { ...node.step, key: node.key };
     // A child may read its parent's artifact (chunks of audio its parent cut): its runtime names where it is.
     const steps = artifact.children.map((spec, index) =>

