@@ -150,7 +150,9 @@ export class WorkerPool implements StepExecutor {
       this.#post(slot, { type: "cancel", taskId });
       const grace = setTimeout(() => {
         if (slot.pending.has(taskId)) {
-          this.#crash(this.#slots.indexOf(slot), slot, "a cancelled step did not stop");
+          const why = `step "${task.id}" went on ${CANCEL_GRACE_MS / 1000} s after it was cancelled (its ` +
+            "timeout, or the run stopping): the worker was stopped and another takes its place";
+          this.#crash(this.#slots.indexOf(slot), slot, why);
         }
       }, CANCEL_GRACE_MS);
       Deno.unrefTimer(grace);

@@ -399,3 +399,36 @@ export const stepKinds = [
     await pool.close();
   }
 });
+
+Deno.test("a custom step that ignores its timeout loses its worker, told as the step that went on, and a new worker runs the rest", async () => {
+  // It spins with no await: only stopping its worker ends it. Before, the run said only "a cancelled step did not
+  // stop", naming no step.
+  const { plan, dir } = await customPlan(`
+export default workflow({
+  ${video}
+  steps: [
+    step({ id: "spin", timeout: 300, run: () => { for (;;) {} } }),
+    step({ id: "after", run: () => 7 }),
+  ],
+});`);
+  const events: RunEvent[] = [];
+  const pool = new WorkerPool({
+    size: 1,
+    onCrash: (worker, error) => events.push({ type: "worker:crashed", at: 0, worker, error }),
+  });
+  const before = pool.workers;
+  try {
+    const result = await runOn(pool, plan, dir, events);
+    assert.match(result.errors.get("spin")!, /timed out/);
+    const crashed = events.filter((event) => event.type === "worker:crashed");
+    assert.deepEqual(crashed.map((event) => event.type === "worker:crashed" && event.error), [
+      'step "spin" went on 2 s after it was cancelled (its timeout, or the run stopping): the worker was stopped ' +
+      "and another takes its place",
+    ]);
+    assert.notDeepEqual(pool.workers, before);
+    // It waited for the worker the spinning step held, then ran on the new one.
+    assert.equal(result.artifacts.get("after")?.value, 7);
+  } finally {
+    await pool.close();
+  }
+});
