@@ -247,6 +247,16 @@ class JobWait {
     // Its `stalled` event missed (Redis away meanwhile), a started job found waiting is told so; unless a worker
     // started it while the state was read (that answer is older than the start).
     else if ((state === "waiting" || state === "prioritized") && this.#starts === starts) this.#waiting();
+    // Active with its lock expired: its worker died, and only a live worker's stalled-job check hands a job on. With
+    // none alive (the one that died was the last), it waits as one in the queue does (before: its time ran on and
+    // the step failed, "timed out", while it waited for a worker to start).
+    else if (state === "active" && await this.#lockLost() && this.#starts === starts) this.#waiting();
+  }
+
+  /** Whether the job's lock has expired (a live worker renews it every half lock). */
+  async #lockLost(): Promise<boolean> {
+    const { queue } = this.#handles;
+    return await (await queue.getBackend().client).get(`${queue.toKey(this.#id)}:lock`) === null;
   }
 
   #succeed(worker: string): void {

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import type { JobListener, QueueHandles } from "../../../lib/cluster/_coordinator_queues.ts";
 import { waitForJob } from "../../../lib/cluster/_job_wait.ts";
-import type { ClusterJob } from "../../../lib/cluster/cluster_job.ts";
+import { type ClusterJob, jobIdOf } from "../../../lib/cluster/cluster_job.ts";
 import { StepAttemptError } from "../../../lib/core/executor.ts";
 import { testClusterJob } from "../../_support/cluster_job_fixture.ts";
 
@@ -259,4 +259,60 @@ Deno.test("waitForJob: a check's 'waiting' read before a worker's start does not
   wait.listener().completed({ ok: true, attempt: "a", worker: "h:2:1" });
   await wait.waited;
   assert.deepEqual(wait.told, ["start h:1:1", "wait", "start h:2:1"]);
+});
+
+Deno.test("waitForJob: a started job still active whose lock expired (its worker died, none alive to hand it on) waits again: its time stops", async () => {
+  // Before: only a live worker's stalled-job check moves such a job, so with none alive its step's time ran on and
+  // it failed, "timed out", while it waited for a worker to start (rb).
+  const told: string[] = [];
+  let lock: string | null = "token";
+  let lockRead!: () => void;
+  const read = new Promise<void>((resolve) => lockRead = resolve);
+  let waitTold!: () => void;
+  const waited = new Promise<void>((resolve) => waitTold = resolve);
+  let listener!: JobListener;
+  const queue = {
+    // The job is in Redis, active: the wait adopts it.
+    getJob: () => Promise.resolve({ data, getState: () => Promise.resolve("active") }),
+    toKey: (type: string) => `bull:cpu:${type}`,
+    getBackend: () => ({
+      client: Promise.resolve({
+        get: (key: string) => {
+          assert.equal(key, `bull:cpu:${jobIdOf(data)}:lock`);
+          if (told.length > 0) lockRead();
+          return Promise.resolve(lock);
+        },
+      }),
+    }),
+  };
+  const handles = {
+    queue,
+    watch: (_id: string, heard: JobListener) => {
+      listener = heard;
+      return () => {};
+    },
+  } as unknown as QueueHandles;
+  const done = waitForJob(handles, data, {
+    signal: new AbortController().signal,
+    onStart: (worker) => void told.push(`start ${worker}`),
+    onWait: () => {
+      told.push("wait");
+      waitTold();
+    },
+  }, {
+    store: { peek: () => Promise.resolve(null) },
+    checkMs: 5,
+    onWarning: () => {},
+    track: () => {},
+    redis: REDIS_UP,
+  });
+  listener.progress({ type: "started", attempt: "a", worker: "h:1:1" });
+  // A check reads the lock held (a live worker renews it): the step's time runs on.
+  await read;
+  lock = null;
+  await waited;
+  listener.progress({ type: "started", attempt: "a", worker: "h:2:1" });
+  listener.completed({ ok: true, attempt: "a", worker: "h:2:1" });
+  await done;
+  assert.deepEqual(told, ["start h:1:1", "wait", "start h:2:1"]);
 });
