@@ -79,9 +79,28 @@ export async function engineMismatches(
  *   engineMismatchMessage("a/speech", [{ entry: "espeak", planned: "1.51", actual: null }]),
  *   'step "a/speech" was planned with espeak-ng "1.51", but this worker has none: install the same version here, or run this worker elsewhere',
  * );
+ * assert.match(
+ *   engineMismatchMessage("a/video", [{ entry: "ffmpeg", planned: "ffmpeg 5.1 #0123456789abcdef", actual: "ffmpeg 5.1 #fedcba9876543210" }]),
+ *   /ffmpeg "ffmpeg 5\.1" and this worker has that version too, but other files \(#0123456789abcdef planned, #fedcba9876543210 here: /,
+ * );
  * ```
  */
 export function engineMismatchMessage(step: string, mismatches: readonly EngineMismatch[]): string {
+  // The same version's text, other files (a wrapper script, a rebuilt binary or library): said as such, since the
+  // two texts read alike but for their digests (rb: "install the same version" of the version it had).
+  const digests = (value: string) => (value.match(DIGEST) ?? []).map((digest) => digest.trim());
+  const [only] = mismatches;
+  if (
+    mismatches.length === 1 && typeof only!.planned === "string" && only!.actual !== null &&
+    only!.planned.replace(DIGEST, "") === only!.actual.replace(DIGEST, "")
+  ) {
+    return `step "${step}" was planned with ${ENGINE_ENTRIES[only!.entry]} ${
+      shown(only!.planned.replace(DIGEST, ""))
+    } and this worker has that version too, but other files (${digests(only!.planned).join(" ")} planned, ${
+      digests(only!.actual).join(" ")
+    } here: a wrapper script, or a binary or library built or patched otherwise): use the same files here, or ` +
+      "run this worker elsewhere";
+  }
   const planned = mismatches.map(({ entry, planned }) => `${ENGINE_ENTRIES[entry]} ${shown(planned)}`);
   const actual = mismatches.map(({ entry, actual }) =>
     mismatches.length === 1 ? shown(actual) : `${ENGINE_ENTRIES[entry]} ${shown(actual)}`
@@ -91,6 +110,9 @@ export function engineMismatchMessage(step: string, mismatches: readonly EngineM
     actual.join(" and ")
   }: install the same ${versions} here, or run this worker elsewhere`;
 }
+
+/** The digests an engine's identity holds of its files (`#` and 16 hex digits). */
+const DIGEST = / ?#[0-9a-f]{16}/g;
 
 /** A value as a message shows it: quoted, on one line (libx264's identity has tabs), or `none`. */
 function shown(value: Json): string {

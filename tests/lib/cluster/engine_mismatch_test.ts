@@ -62,5 +62,17 @@ Deno.test("engineMismatchMessage() names the step, each engine, the planned valu
       { entry: "x264", planned: "/lib/libx264.so.164\t1\t2", actual: null },
     ]),
     'step "intro/stills@16x9" was planned with ffmpeg "ffmpeg 5.1" and libx264 "/lib/libx264.so.164 1 2", but this worker has ffmpeg "ffmpeg 6.0" and libx264 none: install the same versions here, or run this worker elsewhere',
+  ); // The same version's text, other files (a wrapper script at REEL_FFMPEG): said so, with the two files' digests
+  // (before: "install the same version" of the version it had).
+  const ffmpeg = (digest: string) =>
+    `ffmpeg version 5.1.9-0+deb12u1 #${digest}; ffprobe version 5.1.9-0+deb12u1 #00000000000000ff`;
+  assert.equal(
+    engineMismatchMessage("v/narration", [
+      { entry: "ffmpeg", planned: ffmpeg("20d1299baf3e5d78"), actual: ffmpeg("1a13d62854728ea0") },
+    ]),
+    'step "v/narration" was planned with ffmpeg "ffmpeg version 5.1.9-0+deb12u1; ffprobe version 5.1.9-0+deb12u1" ' +
+      "and this worker has that version too, but other files (#20d1299baf3e5d78 #00000000000000ff planned, " +
+      "#1a13d62854728ea0 #00000000000000ff here: a wrapper script, or a binary or library built or patched " +
+      "otherwise): use the same files here, or run this worker elsewhere",
   );
 });
