@@ -26,3 +26,21 @@ Deno.test("V8 takes the tasks' flags: a process started with them runs", async (
     await Deno.remove(file);
   }
 });
+
+Deno.test("the compile task embeds the worker module and the example workflows, and not the store their renders make there", async () => {
+  const root = new URL("../../", import.meta.url);
+  const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", root))) as {
+    tasks: Record<string, string>;
+  };
+  const args = config.tasks.compile!.split(" ");
+  const valuesOf = (flag: string) => args.flatMap((arg, i) => arg === flag ? [args[i + 1]!] : []);
+  assert.deepEqual(valuesOf("--include"), ["lib/workers/worker_entry.ts", "workflows/"]);
+  for (const path of valuesOf("--include")) await Deno.stat(new URL(path, root));
+  // What the workers are started with is the module included.
+  const { STEP_WORKER_URL } = await import("../../lib/workers/early_workers.ts");
+  assert.equal(STEP_WORKER_URL.href, new URL("lib/workers/worker_entry.ts", root).href);
+  // The example renders' store (`.reel/` beside the workflow) is not shipped in the binary (rb: 17 MB of it).
+  assert.deepEqual(valuesOf("--exclude"), ["workflows/.reel"]);
+  const { defaultCacheDir } = await import("../../lib/run/render_workflows.ts");
+  assert.equal(defaultCacheDir("workflows/lesson.ts"), "workflows/.reel");
+});
