@@ -42,12 +42,14 @@ const QUEUE_UNSAFE = /[^A-Za-z0-9._-]/g;
  * import { isQueueName } from "./cluster_job.ts";
  * assert.ok(isQueueName("provider-openai") && isQueueName("providers"));
  * assert.ok(!isQueueName("gpu") && !isQueueName("provider-"));
+ * // A workflow's provider names are lowercase: no job is queued under this one.
+ * assert.ok(!isQueueName("provider-Fake"));
  * ```
  */
 export function isQueueName(name: string): boolean {
   if (QUEUE_GROUPS.includes(name)) return true;
   const provider = name.startsWith("provider-") ? name.slice("provider-".length) : "";
-  return provider !== "" && provider.replace(QUEUE_UNSAFE, "") === provider;
+  return /^[a-z0-9][a-z0-9_-]*$/.test(provider);
 }
 
 /** The custom event that asks the worker running a job to stop it. */

@@ -35,13 +35,17 @@ Examples:
  * import { queueNames } from "./worker_command.ts";
  * assert.deepEqual(queueNames("cpu,provider-openai", undefined), ["cpu", "provider-openai"]);
  * assert.throws(() => queueNames("gpu", undefined), /Unknown queue "gpu" \(did you mean "cpu"\?\)/);
+ * assert.throws(() => queueNames("provider-Fake", undefined), /\(did you mean "provider-fake"\?\)/);
  * ```
  */
 export function queueNames(value: string, previous: string[] | undefined): string[] {
   const names = list(value, previous);
   const unknown = names.find((name) => !isQueueName(name));
   if (unknown !== undefined) {
-    const guess = closestName(unknown, QUEUE_GROUPS);
+    // Provider names are lowercase in workflows, and so in their queues' names.
+    const guess = isQueueName(unknown.toLowerCase())
+      ? unknown.toLowerCase()
+      : closestName(unknown, QUEUE_GROUPS);
     throw new InvalidArgumentError(
       `Unknown queue "${unknown}"${guess === null ? "" : ` (did you mean "${guess}"?)`}: the queues are ` +
         `${QUEUE_GROUPS.join(", ")} and provider-<name>`,
