@@ -385,7 +385,7 @@ function joinByText(
     ? { steps: sofar.slice(split).map((word): Step => ({ a: word, b: null })), used: 0 }
     : overlapByText(sofar.slice(split), next);
   const pairs = steps.flatMap((step, i) =>
-    step.a !== null && step.b !== null && sameText(step.a, step.b) ? [i] : []
+    step.a !== null && step.b !== null && heardTwice(step.a, step.b) ? [i] : []
   );
   let joined: TimedWord[];
   if (pairs.length === 0) {
@@ -420,8 +420,9 @@ function joinByText(
 }
 
 /**
- * Aligns the end of `a` with the start of `b` by their text, times aside: a word of each side of the same text
- * pairs up (scoring 2), other words pair (−1) or are left alone (−1), except the words of `a` before the run both
+ * Aligns the end of `a` with the start of `b` by their text, and roughly by their times: a word of each side of
+ * the same text pairs up (scoring up to 2, less the farther apart they are: see {@linkcode pairScore}), other words
+ * pair (−1) or are left alone (−1), except the words of `a` before the run both
  * heard and of `b` after it, which are free, as are the last word of `a` and the first of `b` (heard cut in half at
  * a hard cut). Of equal scores the shorter run wins: with no word in common, none. Returns every word of `a` and
  * the first `used` of `b`, in order, paired where aligned.
@@ -430,7 +431,7 @@ function overlapByText(a: readonly TimedWord[], b: readonly TimedWord[]): { step
   const columns = b.length + 1;
   const table = new Float64Array((a.length + 1) * columns);
   const at = (i: number, j: number) => table[i * columns + j]!;
-  const paired = (i: number, j: number) => at(i - 1, j - 1) + (sameText(a[i - 1]!, b[j - 1]!) ? 2 : -1);
+  const paired = (i: number, j: number) => at(i - 1, j - 1) + pairScore(a[i - 1]!, b[j - 1]!);
   const aAlone = (i: number, j: number) => at(i - 1, j) - 1;
   const bAlone = (i: number, j: number) => at(i, j - 1) - (j === 1 ? 0 : 1);
   for (let i = 0; i <= a.length; i++) {
@@ -462,6 +463,29 @@ function overlapByText(a: readonly TimedWord[], b: readonly TimedWord[]): { step
     }
   }
   return { steps: steps.reverse(), used: best.j };
+}
+
+/**
+ * Seconds apart at which two text-only words of the same text score half what they would at the same time: their
+ * times say roughly where each word was (spread over the chunk's audio, silences included, seconds off in a long
+ * chunk), enough to tell the words of the audio two chunks share from a phrase said again seconds before (tx: "a
+ * warm blanket near the river" 10 s apart was taken for one, and the 15 words between were lost).
+ */
+const TEXT_TIME_SCALE_S = 4;
+
+/**
+ * What pairing two words of a text-only seam scores in {@linkcode overlapByText}: 2 for the same text at the same
+ * time, less the farther apart their times are (nothing at twice {@linkcode TEXT_TIME_SCALE_S}); −1 for another
+ * text, or the same one too far apart to be one word.
+ */
+function pairScore(x: TimedWord, y: TimedWord): number {
+  if (!sameText(x, y)) return -1;
+  return Math.max(-1, 2 - Math.abs(middle(x) - middle(y)) / TEXT_TIME_SCALE_S);
+}
+
+/** Whether two words of a text-only seam may be one word heard twice: the same text, near enough in time. */
+function heardTwice(x: TimedWord, y: TimedWord): boolean {
+  return pairScore(x, y) > 0;
 }
 
 /** Whether two words read the same, case and punctuation aside (a text-only model writes "Today," and "today"). */

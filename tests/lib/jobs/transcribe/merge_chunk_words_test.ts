@@ -612,3 +612,132 @@ Deno.test("mergeChunkWords() tells speech the two sides of a hard cut split into
   // A side's last word cut by its edge ("23+24" of which it heard only the start) may still be told again.
   assert.ok(twice <= 6, `${twice} of 600 cuts told a word twice`);
 });
+
+Deno.test("mergeChunkWords() does not take a phrase said again seconds before for the audio two text-only chunks share", () => {
+  // What a text-only model heard in two chunks of a recording (tx), cut at 61.236 s at a pause, the second with 2 s
+  // of context: the words and their starts spread over each chunk. "a warm blanket near the river" is said at 53 s
+  // and again at 63 s; before, the two were aligned, and the 15 words between them were lost.
+  const words = (texts: string, starts: number[]) =>
+    texts.split(" ").map((text, i) => ({
+      text,
+      start: starts[i]!,
+      end: starts[i + 1] ?? starts[i]! + 0.4,
+      confidence: null,
+    }));
+  const before = words(
+    "the small child near the kitchen table near the river the captain got the wind are carrying the winter the " +
+      "clients and found the morning paper in the evening the small child last the morning paper after the rain my " +
+      "brother dropped a warm blanket near the river the tall doctor painted the morning paper in the evening",
+    [
+      0,
+      0.39,
+      0.96,
+      1.54,
+      2.03,
+      2.41,
+      3.18,
+      3.76,
+      4.24,
+      4.63,
+      5.21,
+      5.59,
+      6.37,
+      6.75,
+      7.14,
+      7.62,
+      8.01,
+      8.87,
+      9.26,
+      9.94,
+      10.32,
+      11.09,
+      11.48,
+      12.06,
+      12.44,
+      13.21,
+      13.79,
+      14.08,
+      14.47,
+      15.24,
+      15.62,
+      16.2,
+      16.78,
+      17.27,
+      17.65,
+      18.42,
+      19,
+      19.58,
+      19.97,
+      20.45,
+      20.74,
+      21.51,
+      22.28,
+      22.47,
+      22.96,
+      23.73,
+      24.21,
+      24.59,
+      25.17,
+      25.56,
+      26.04,
+      26.72,
+      27.49,
+      27.88,
+      28.65,
+      29.23,
+      29.52,
+      29.9,
+    ],
+  );
+  const after = words(
+    "during the evening the small child care in a warm blanket near the river that is a baker got the card and a " +
+      "nominee my name the busy bakers dropped to silver spoon on on the mining",
+    [
+      0,
+      0.63,
+      0.99,
+      1.72,
+      2.08,
+      2.62,
+      3.16,
+      3.61,
+      3.88,
+      4.06,
+      4.52,
+      5.24,
+      5.69,
+      6.05,
+      6.59,
+      7.04,
+      7.32,
+      7.5,
+      8.04,
+      8.4,
+      8.76,
+      9.21,
+      9.57,
+      9.75,
+      10.48,
+      10.75,
+      11.2,
+      11.56,
+      12.01,
+      12.64,
+      13.37,
+      13.64,
+      14.27,
+      14.81,
+      15.08,
+      15.35,
+    ],
+  );
+  const merged = mergeChunkWords([
+    { chunk: { start: 30.564, end: 61.236, from: 32.564, to: 61.236 }, words: before, timed: false },
+    { chunk: { start: 59.236, end: 95, from: 61.236, to: 95 }, words: after, timed: false },
+  ]).map((word) => word.text).join(" ");
+  assert.match(
+    merged,
+    /dropped a warm blanket near the river the tall doctor painted the morning paper in the /,
+  );
+  assert.match(merged, / evening the small child care in a warm blanket near the river that is a baker /);
+});
