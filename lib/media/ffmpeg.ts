@@ -371,9 +371,20 @@ export interface ProbeResult {
 export async function probeMedia(
   paths: FfmpegPaths,
   file: string,
-  options: { signal?: AbortSignal } = {},
+  options: ProbeOptions = {},
 ): Promise<ProbeResult> {
   return await probeMp4(file) ?? await ffprobeMedia(paths, file, options);
+}
+
+/** Options of {@linkcode probeMedia} and {@linkcode ffprobeMedia}. */
+export interface ProbeOptions {
+  /** Kills ffprobe (and ffmpeg). */
+  signal?: AbortSignal;
+  /**
+   * A file whose container says no length (a browser's MediaRecorder WebM, a Matroska streamed from ffmpeg) is
+   * measured by decoding its sound to its end, instead of refused. @default false
+   */
+  measure?: boolean;
 }
 
 /**
@@ -395,7 +406,7 @@ export async function probeMedia(
 export async function ffprobeMedia(
   paths: FfmpegPaths,
   file: string,
-  options: { signal?: AbortSignal } = {},
+  options: ProbeOptions = {},
 ): Promise<ProbeResult> {
   const { stdout } = await runProcess(paths.ffprobe, [
     "-v",
@@ -416,7 +427,11 @@ export async function ffprobeMedia(
       duration?: string;
     }[];
   };
-  const duration = Number(parsed.format?.duration);
+  let duration = Number(parsed.format?.duration);
+  const sound = parsed.streams?.some((stream) => stream.codec_type === "audio") === true;
+  if (!Number.isFinite(duration) && options.measure === true && sound) {
+    duration = await decodedSeconds(paths, file, options);
+  }
   if (!Number.isFinite(duration)) throw new RangeError(`ffprobe found no duration in ${file}`);
   return {
     duration,
@@ -428,4 +443,28 @@ export async function ffprobeMedia(
       duration: stream.duration === undefined ? null : Number(stream.duration),
     })),
   };
+}
+
+/** Seconds of sound in a file, by decoding it to its end (ffmpeg's last `out_time_us`); NaN when it says none. */
+async function decodedSeconds(
+  paths: FfmpegPaths,
+  file: string,
+  options: { signal?: AbortSignal },
+): Promise<number> {
+  const { stdout } = await runProcess(paths.ffmpeg, [
+    "-v",
+    "error",
+    "-nostdin",
+    ...fileInput(file),
+    "-vn",
+    "-sn",
+    "-dn",
+    "-f",
+    "null",
+    "-progress",
+    "pipe:1",
+    "-",
+  ], { signal: options.signal });
+  const times = [...new TextDecoder().decode(stdout).matchAll(/^out_time_us=(\d+)$/gm)];
+  return times.length === 0 ? NaN : Number(times.at(-1)![1]) / 1e6;
 }

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { listFolder, runCli } from "../_support/cli.ts";
 import { garbleMp4 } from "../_support/garbled_mp4.ts";
+import { probe } from "../_support/media.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 import { HAS_POCKETSPHINX } from "../_support/transcription.ts";
 
@@ -301,4 +302,34 @@ Deno.test("an empty --out or --cache is refused before anything, exit 2; before,
     );
     assert.deepEqual(await listFolder(here), [], args.join(" "));
   }
+});
+
+Deno.test({
+  name: "transcribe reads a recording whose container says no length (a WebM streamed, as browsers record)",
+  ignore: !HAS_POCKETSPHINX,
+  fn: async () => {
+    // Before: refused, exit 2, "ffprobe found no duration" (tx). Written to a pipe, the WebM has no duration.
+    const ffmpeg = await findFfmpeg();
+    const spoken = `${dir}/spoken.wav`;
+    await runFfmpeg(ffmpeg, [
+      "-f",
+      "lavfi",
+      "-i",
+      "flite=text='The tall doctor found the garden':voice=slt",
+      spoken,
+    ]);
+    const streamed = await new Deno.Command(ffmpeg.ffmpeg, {
+      args: ["-v", "error", "-i", spoken, "-c:a", "libopus", "-f", "webm", "-"],
+      stdout: "piped",
+    }).output();
+    await Deno.writeFile(`${dir}/streamed.webm`, streamed.stdout);
+    const out = `${dir}/out-webm`;
+    const run = await runCli(["transcribe", "streamed.webm", "--out", out, "--cache", `${out}-cache`], {
+      cwd: dir,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const transcript = JSON.parse(await Deno.readTextFile(`${out}/streamed.json`)) as { duration: number };
+    const { duration } = await probe(spoken);
+    assert.ok(Math.abs(transcript.duration - duration) < 0.05, `${transcript.duration} s of ${duration} s`);
+  },
 });

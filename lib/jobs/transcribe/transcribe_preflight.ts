@@ -108,7 +108,8 @@ export async function probeRecording(
   }
   let probed: ProbeResult;
   try {
-    probed = await probeMedia(context.ffmpeg, file.input, { signal: context.signal });
+    // A recording whose container says no length (a browser's WebM) is measured (tx: refused, "no duration").
+    probed = await probeMedia(context.ffmpeg, file.input, { signal: context.signal, measure: true });
   } catch (error) {
     if (!(error instanceof ProcessError || error instanceof RangeError)) throw error;
     const why = error instanceof ProcessError
