@@ -151,6 +151,22 @@ Deno.test({
     const webm = await Deno.readFile(`${dir}/whole.webm`);
     await Deno.writeFile(`${dir}/cut.webm`, webm.subarray(0, Math.floor(webm.length * 0.5)));
     await refused(["cut.webm"], /✖ .*cut\.webm is cut short: its data ends before its header says/);
+    // An MP3's, whose Xing header says its bytes (tx: before, half of one was transcribed, exit 0).
+    await runFfmpeg(await findFfmpeg(), [
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=d=3",
+      "-c:a",
+      "libmp3lame",
+      `${dir}/whole.mp3`,
+    ]);
+    const mp3 = await Deno.readFile(`${dir}/whole.mp3`);
+    await Deno.writeFile(`${dir}/cut.mp3`, mp3.subarray(0, Math.floor(mp3.length * 0.5)));
+    await refused(
+      ["cut.mp3"],
+      /✖ .*cut\.mp3 is cut short: its MP3 header says \d+ bytes of sound, the file holds/,
+    );
     // Whole, its every AAC frame garbled: ffprobe reads it, nothing decodes (before: its decode step failed in
     // ffmpeg's words, exit 1, a report written).
     const garbled = whole.slice();
