@@ -185,7 +185,10 @@ function joinOverlap(
   }
   const kept = steps.flatMap((step, k) => {
     const word = k < cut ? step.a : step.b;
-    return word === null ? [] : [word];
+    if (word !== null) return [word];
+    // At a clean edge, a word the next chunk alone heard across the cut, most of it after, is kept: the chunk
+    // before heard its start only (the cut's "silence" held speech: a quiet recording's, tx).
+    return clean && step.a === null && middle(step.b!) >= before.end ? [step.b!] : [];
   });
   // At the cut, a word of the next chunk starts no earlier than the word before it ends; one of the shared stretch
   // that lies wholly (or all but a frame) before that end was heard in audio the chunk before tells, and is left out.

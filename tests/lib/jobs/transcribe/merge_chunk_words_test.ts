@@ -741,3 +741,27 @@ Deno.test("mergeChunkWords() does not take a phrase said again seconds before fo
   );
   assert.match(merged, / evening the small child care in a warm blanket near the river that is a baker /);
 });
+
+Deno.test("mergeChunkWords() keeps a word the next chunk alone heard across a clean cut, most of it after", () => {
+  // The cut at 10 s lay in what was taken for a silence (a quiet recording's speech, tx): the chunk before heard
+  // only the start of "child" (nothing it could name), the next heard it whole from 9.9 s. Before, it was lost.
+  const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: 1 });
+  const merged = mergeChunkWords([
+    {
+      chunk: { start: 0, end: 10, from: 0, to: 10 },
+      words: [word("the", 9, 9.3), word("small", 9.35, 9.8)],
+      timed: true,
+    },
+    {
+      chunk: { start: 8, end: 20, from: 10, to: 20 },
+      words: [
+        word("the", 1, 1.3),
+        word("small", 1.35, 1.8),
+        word("child", 1.9, 2.3),
+        word("clean", 2.5, 2.9),
+      ],
+      timed: true,
+    },
+  ]);
+  assert.deepEqual(merged.map((w) => w.text), ["the", "small", "child", "clean"]);
+});
