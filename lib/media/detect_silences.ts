@@ -249,6 +249,51 @@ export class SilenceScanner {
 }
 
 /** The layout of a 16-bit PCM WAV, or null for any other file. */
+/**
+ * The level of a 16-bit PCM WAV's loudest stretch of `window` seconds (its RMS, every channel together), in dB
+ * under full scale: how loud its speech is, whatever a click's lone sample says. Null for another kind of file, or
+ * for one all of whose samples are 0.
+ *
+ * @param file The WAV.
+ * @param options The stretch's length (50 ms by default) and the signal that stops the reading.
+ * @returns The level in dB, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loudestStretchDb } from "./detect_silences.ts";
+ * import { pcmWav } from "./wav_pcm.ts";
+ * const file = await Deno.makeTempFile({ suffix: ".wav" });
+ * // A square wave at half scale: -6 dB.
+ * const samples = new Int16Array(1600).map((_, i) => (i % 2 === 0 ? 16384 : -16384));
+ * await Deno.writeFile(file, pcmWav(new Uint8Array(samples.buffer), { sampleRate: 16_000 }));
+ * assert.equal(Math.round(await loudestStretchDb(file) ?? 0), -6);
+ * await Deno.remove(file);
+ * ```
+ */
+export async function loudestStretchDb(
+  file: string,
+  options: { window?: number; signal?: AbortSignal } = {},
+): Promise<number | null> {
+  const layout = await pcm16Layout(file);
+  if (layout === null) return null;
+  const size = Math.max(1, Math.round((options.window ?? 0.05) * layout.sampleRate)) * layout.channels;
+  let [sum, count, loudest] = [0, 0, 0];
+  await scanWav(file, layout, {
+    push: (samples) => {
+      for (const sample of samples) {
+        sum += sample * sample;
+        if (++count === size) {
+          loudest = Math.max(loudest, sum / count);
+          [sum, count] = [0, 0];
+        }
+      }
+    },
+  }, options.signal);
+  if (count > 0) loudest = Math.max(loudest, sum / count);
+  return loudest === 0 ? null : 10 * Math.log10(loudest / 32768 ** 2);
+}
+
 async function pcm16Layout(file: string): Promise<WavLayout | null> {
   let layout;
   try {
@@ -269,7 +314,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 async function scanWav(
   file: string,
   layout: WavLayout,
-  scanner: SilenceScanner,
+  scanner: { push(samples: Int16Array): void },
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const frameBytes = layout.channels * 2;

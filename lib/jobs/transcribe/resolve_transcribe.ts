@@ -28,8 +28,31 @@ export const TRANSCRIBE_DEFAULTS = {
   context: 2,
   language: "en",
   model: "whisper-1",
+  /** `noise`: the level of a silence at most, lower for a quiet recording (see `silenceNoise`). */
   silence: { noise: -35, duration: 0.3 },
 } as const;
+
+/**
+ * The level under which a recording counts as silent when the workflow sets none: 20 dB under its loudest 50 ms, and
+ * -35 dB at most. A quiet recording's speech (its loudest at -35 dB) lay under the fixed -35: cuts fell inside it,
+ * taken for clean ones, and words were lost there (tx); a recording of usual level keeps -35.
+ *
+ * @param loudest The recording's loudest 50 ms in dB (see `loudestStretchDb`), or null when it has no sound.
+ * @returns The level in dB.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { silenceNoise } from "./resolve_transcribe.ts";
+ * assert.equal(silenceNoise(-7), -35);
+ * assert.equal(silenceNoise(-34.8), -55);
+ * assert.equal(silenceNoise(null), -35);
+ * ```
+ */
+export function silenceNoise(loudest: number | null): number {
+  const usual = TRANSCRIBE_DEFAULTS.silence.noise;
+  return loudest === null ? usual : Math.min(usual, Math.round(loudest) - 20);
+}
 
 /**
  * Resolves the `transcribe` field.
@@ -84,7 +107,8 @@ export async function resolveTranscribe(
       overlap,
       context: contextSeconds,
       silence: {
-        noise: entry.silence?.noise ?? TRANSCRIBE_DEFAULTS.silence.noise,
+        // Unset: taken from the recording when it is split (a quiet one's speech is under -35 dB).
+        noise: entry.silence?.noise ?? null,
         duration: entry.silence?.duration ?? TRANSCRIBE_DEFAULTS.silence.duration,
       },
     });

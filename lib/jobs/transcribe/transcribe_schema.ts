@@ -70,8 +70,11 @@ export interface ResolvedTranscription {
   overlap: number;
   /** Audio a chunk hears before its own part, in seconds. */
   context: number;
-  /** What counts as a silence to cut at: level in dB and least length in seconds. */
-  silence: { noise: number; duration: number };
+  /**
+   * What counts as a silence to cut at: level in dB (null: the recording's own, see `silenceNoise`) and least
+   * length in seconds.
+   */
+  silence: { noise: number | null; duration: number };
 }
 
 /** A workflow's transcriptions. */

@@ -5,7 +5,8 @@
  * @module
  */
 import { sha256Hex } from "../../../core/sha256.ts";
-import { detectSilences } from "../../../media/detect_silences.ts";
+import { detectSilences, loudestStretchDb } from "../../../media/detect_silences.ts";
+import { silenceNoise } from "../resolve_transcribe.ts";
 import { readPcmRange, readWavLayout } from "../../../media/wav_pcm.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { inputPath, outputPath } from "../../../steps/task_fields.ts";
@@ -19,7 +20,8 @@ export interface SplitParams {
   chunk: number;
   overlap: number;
   context: number;
-  silence: { noise: number; duration: number };
+  /** `noise` null: the recording's own (see `silenceNoise`). */
+  silence: { noise: number | null; duration: number };
   /** `m4a` to encode each chunk compactly for an upload into the artifact (a hosted engine), or null. */
   upload: "m4a" | null;
 }
@@ -29,14 +31,16 @@ export interface SplitParams {
  * under this step, `./chunk`: a stored split serves any recording of the same audio, whatever its id), keyed
  * by the digest of its samples, told where to read them (`runtime`), and charged its seconds of audio against its
  * provider's token budget. For a hosted engine its artifact holds every chunk encoded for upload (the child reads
- * its byte range, `runtime.upload`). Its value is `{ duration, silences, chunks, shared }`: how many silences, each
- * chunk's place, and the silences in audio two chunks both hear (see `overlapSilences`), which the merge needs.
+ * its byte range, `runtime.upload`). Its value is `{ duration, noise, silences, chunks, shared }`: the level it
+ * took for silence, how many silences, each chunk's place, and the silences in audio two chunks both hear (see
+ * `overlapSilences`), which the merge needs.
  */
 export const splitStep: StepKindDefinition = {
   kind: "transcribe-split",
   // 2: silences scanned in-process (see `detectSilences`), not by an ffmpeg pass. 3: children named `./chunk`.
-  // 4: the silences two chunks both hear, in its value.
-  version: 4,
+  // 4: the silences two chunks both hear, in its value. 5: a silence's level, unset, the recording's own (a quiet
+  // one's speech lay under -35 dB), and in its value.
+  version: 5,
   blocking: false,
   optionalArtifact: true,
   // One chunk per stretch of the recording: however long it is, not held to a run's count of spawned children.
@@ -48,8 +52,9 @@ export const splitStep: StepKindDefinition = {
     const rate = layout.sampleRate;
     const frames = layout.dataBytes / (layout.channels * layout.bitsPerSample / 8);
     const duration = frames / rate;
+    const noise = params.silence.noise ?? silenceNoise(await loudestStretchDb(source, { signal }));
     const silences = await detectSilences(task.ffmpeg, source, {
-      noise: params.silence.noise,
+      noise,
       minDuration: params.silence.duration,
       duration,
       signal,
@@ -87,6 +92,7 @@ export const splitStep: StepKindDefinition = {
     }
     return {
       duration,
+      noise,
       silences: silences.length,
       chunks: chunks.map((chunk) => ({ ...chunk })),
       shared: overlapSilences(chunks, silences).map((silence) => ({ ...silence })),

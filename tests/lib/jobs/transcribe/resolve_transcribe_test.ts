@@ -30,7 +30,7 @@ Deno.test("a transcription resolves its recording beside the workflow, hashed, w
     chunk: 90,
     overlap: 2,
     context: 2,
-    silence: { noise: -35, duration: 0.3 },
+    silence: { noise: null, duration: 0.3 },
   }]);
   const hosted = await resolve({
     providers: { asr: { api: "openai" } },

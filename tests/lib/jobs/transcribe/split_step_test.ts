@@ -5,8 +5,8 @@ import { findFfmpeg } from "../../../../lib/media/ffmpeg.ts";
 import { pcmWav } from "../../../../lib/media/wav_pcm.ts";
 import { tempDir } from "../../../_support/temp_dir.ts";
 
-/** Noise (speech-loud) with two silences, `frames` long at 16 kHz. */
-function recording(frames: number, silences: [number, number][]): Uint8Array {
+/** Noise (speech-loud, or `level` times that) with two silences, `frames` long at 16 kHz. */
+function recording(frames: number, silences: [number, number][], level = 1): Uint8Array {
   const pcm = new Uint8Array(frames * 2);
   const view = new DataView(pcm.buffer);
   let seed = 1;
@@ -14,7 +14,7 @@ function recording(frames: number, silences: [number, number][]): Uint8Array {
     const t = i / 16_000;
     const quiet = silences.some(([start, end]) => t >= start && t < end);
     seed = (seed * 16807) % 2147483647;
-    view.setInt16(i * 2, quiet ? 0 : (seed % 16000) - 8000, true);
+    view.setInt16(i * 2, quiet ? 0 : Math.round(((seed % 16000) - 8000) * level), true);
   }
   return pcmWav(pcm, { sampleRate: 16_000 });
 }
@@ -22,6 +22,7 @@ function recording(frames: number, silences: [number, number][]): Uint8Array {
 async function split(
   wav: string,
   upload: "m4a" | null = null,
+  noise: number | null = -35,
 ): Promise<{ value: unknown; children: ChildSpec[] }> {
   const dir = await tempDir("reel-split-");
   const children: ChildSpec[] = [];
@@ -30,7 +31,7 @@ async function split(
     kind: splitStep.kind,
     version: splitStep.version,
     key: "k",
-    params: { chunk: 10, overlap: 2, context: 3, silence: { noise: -35, duration: 0.3 }, upload },
+    params: { chunk: 10, overlap: 2, context: 3, silence: { noise, duration: 0.3 }, upload },
     runtime: { template: "./chunk" },
     engine: null,
     inputIds: ["a/decode"],
@@ -104,4 +105,19 @@ Deno.test("the split step hands the merge the silences two chunks both hear", as
   // Only the pause's part both chunks hear, which is all they share.
   assert.equal(shared.length, 1);
   assert.ok(shared[0]!.start <= 7 && shared[0]!.end === 10, JSON.stringify(shared));
+});
+
+Deno.test("the split step takes a quiet recording's silences under its own level, unless the workflow sets one", async () => {
+  // Its "speech" peaks at -36 dB, under the usual -35: before, all of it was one silence, and cuts fell anywhere in
+  // it, taken for clean ones (tx: words lost at them). Its own level puts the silence 20 dB under its loudest.
+  const dir = await tempDir("reel-split-");
+  await Deno.writeFile(`${dir}/quiet.wav`, recording(24 * 16_000, [[9.6, 10.2]], 1 / 64));
+  const own = (await split(`${dir}/quiet.wav`, null, null)).value as {
+    noise: number;
+    chunks: { to: number }[];
+  };
+  assert.ok(own.noise < -55, `${own.noise} dB`);
+  assert.deepEqual(own.chunks.map((chunk) => chunk.to), [9.9, 19.9, 24]);
+  const set = (await split(`${dir}/quiet.wav`, null, -35)).value as { noise: number; silences: number };
+  assert.deepEqual([set.noise, set.silences], [-35, 1]);
 });
