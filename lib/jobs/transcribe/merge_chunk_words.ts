@@ -70,13 +70,14 @@ export function mergeChunkWords(
       end: round(word.end + chunk.start),
     }));
     if (previous === null || previous.chunk.end <= chunk.start) {
-      merged.push(...absolute);
+      // Not pushed as arguments: a chunk of 130,000 words overflowed the stack (tx).
+      merged = merged.concat(absolute);
     } else if (previous.timed && heard.timed) {
       merged = joinOverlap(merged, absolute, { before: previous.chunk, after: chunk });
     } else {
       const shared = { start: chunk.start, end: previous.chunk.end };
       const silent = silences.some((silence) => covers(silence, shared));
-      merged = joinByText(merged, absolute, { before: previous.chunk, silent });
+      merged = joinByText(merged, absolute, { before: previous.chunk, after: chunk, silent });
     }
     previous = heard;
   }
@@ -298,7 +299,7 @@ function inTimeOrder(steps: Step[]): Step[] {
   const ordered: Step[] = [];
   let run: Step[] = [];
   const flush = () => {
-    ordered.push(...run.sort((x, y) => middle((x.a ?? x.b)!) - middle((y.a ?? y.b)!)));
+    for (const step of run.sort((x, y) => middle((x.a ?? x.b)!) - middle((y.a ?? y.b)!))) ordered.push(step);
     run = [];
   };
   for (const step of steps) {
@@ -379,14 +380,19 @@ function align(a: readonly TimedWord[], b: readonly TimedWord[]): Step[] {
 function joinByText(
   sofar: TimedWord[],
   next: TimedWord[],
-  options: { before: AudioChunk; silent: boolean },
+  options: { before: AudioChunk; after: AudioChunk; silent: boolean },
 ): TimedWord[] {
-  const { before, silent } = options;
-  const found = sofar.findIndex((word) => word.start >= before.start);
+  const { before, after, silent } = options;
+  // Only words near the audio both heard can be one word heard twice (see `pairScore`): those alone are aligned, so
+  // chunks of thousands of words do not make a table of millions.
+  const found = sofar.findIndex((word) =>
+    word.start >= before.start && middle(word) >= after.start - TEXT_REACH_S
+  );
   const split = found < 0 ? sofar.length : found;
+  const reached = next.findIndex((word) => middle(word) > before.end + TEXT_REACH_S);
   const { steps, used } = silent
     ? { steps: sofar.slice(split).map((word): Step => ({ a: word, b: null })), used: 0 }
-    : overlapByText(sofar.slice(split), next);
+    : overlapByText(sofar.slice(split), reached < 0 ? next : next.slice(0, reached));
   const pairs = steps.flatMap((step, i) =>
     step.a !== null && step.b !== null && heardTwice(step.a, step.b) ? [i] : []
   );
@@ -485,6 +491,9 @@ function pairScore(x: TimedWord, y: TimedWord): number {
   if (!sameText(x, y)) return -1;
   return Math.max(-1, 2 - Math.abs(middle(x) - middle(y)) / TEXT_TIME_SCALE_S);
 }
+
+/** How far (s) from the audio two chunks share a text-only word may be and still be aligned with the other side's. */
+const TEXT_REACH_S = 3 * TEXT_TIME_SCALE_S;
 
 /** Whether two words of a text-only seam may be one word heard twice: the same text, near enough in time. */
 function heardTwice(x: TimedWord, y: TimedWord): boolean {

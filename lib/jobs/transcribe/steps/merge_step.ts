@@ -20,8 +20,9 @@ export const mergeStep: StepKindDefinition = {
   // two lines of 42 characters (were up to 84 on one).
   // 6: the cut within the tolerance of the least of all cuts (was: of the last best), and segments that fit two
   // lines as captions lay them out (a lone dash joins the word before it). 7: a text-only seam pairs words of the
-  // same text only at about the same time (a phrase said again 10 s before was taken for the shared audio's); a
-  // word the next chunk alone heard across a clean cut, most of it after, is kept.
+  // same text only at about the same time (a phrase said again 10 s before was taken for the shared audio's), and
+  // aligns only the words near the shared audio; a word the next chunk alone heard across a clean cut, most of it
+  // after, is kept.
   version: 7,
   blocking: true,
   run: async (task) => {

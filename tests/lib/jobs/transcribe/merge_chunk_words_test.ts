@@ -765,3 +765,16 @@ Deno.test("mergeChunkWords() keeps a word the next chunk alone heard across a cl
   ]);
   assert.deepEqual(merged.map((w) => w.text), ["the", "small", "child", "clean"]);
 });
+
+Deno.test("mergeChunkWords() merges chunks of 130,000 words each, text-only or timed, without aligning them all", () => {
+  // A server's answer of 130,000 words overflowed the stack (tx), and a text-only seam aligned every word of both
+  // chunks (a table of their product).
+  const many = (count: number) => Array.from({ length: count }, (_, i) => `w${i % 1000}`);
+  for (const timed of [false, true]) {
+    const merged = mergeChunkWords([
+      { chunk: { start: 0, end: 602, from: 0, to: 601 }, words: spread(many(130_000), 602), timed },
+      { chunk: { start: 600, end: 1200, from: 601, to: 1200 }, words: spread(many(130_000), 600), timed },
+    ]);
+    assert.ok(merged.length > 250_000 && merged.length < 260_000, `${timed}: ${merged.length} words`);
+  }
+});
