@@ -12,7 +12,10 @@ import { captionWords } from "../../media/caption_words.ts";
 export interface TranscriptSegment {
   /** Start in seconds (its first word's). */
   start: number;
-  /** End in seconds (its words' latest end: its last word's, but for a word cut to nothing that joined it). */
+  /**
+   * End in seconds: its words' latest end (its last word's, but for a word cut to nothing that joined it), at most
+   * the longest a segment lasts after its start.
+   */
   end: number;
   /** Its words joined by spaces. */
   text: string;
@@ -94,9 +97,15 @@ export function segmentWords(words: readonly TimedWord[], options: SegmentOption
   return lasting(groups, duration).map((group) => {
     const known = group.filter((word) => word.confidence !== null).map((word) => word.confidence!);
     const confidence = known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length;
+    const start = group[0]!.start;
     return {
-      start: group[0]!.start,
-      end: Math.max(...group.map((word) => word.end)),
+      start,
+      // A word longer than a segment may last (a text-only model's, spread over a long silence: 8.6 s, tx) ends its
+      // segment at the most a segment lasts: the cue is not shown through the silence.
+      end: Math.min(
+        Math.max(...group.map((word) => word.end)),
+        Math.max(start + maxDuration, group.at(-1)!.start),
+      ),
       text: group.map((word) => word.text).join(" "),
       confidence: confidence === null ? null : Math.round(confidence * 1000) / 1000,
       words: group,

@@ -68,3 +68,14 @@ Deno.test("segmentWords() counts lines as the cue lays them out: a lone dash joi
   for (const cue of cues) assert.ok(cue.text.split("\n").length <= 2, JSON.stringify(cue.text));
   assert.deepEqual(segments.flatMap((segment) => segment.words.map((word) => word.text)), texts);
 });
+
+Deno.test("segmentWords() ends a segment at 6 s whatever its word's end: a text-only word spread over a silence", () => {
+  // Before: one word of 8.6 s made a cue of 8.6 s, shown through the silence (tx).
+  const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: null });
+  const segments = segmentWords([word("Hello", 1, 1.4), word("there", 2, 10.6), word("again", 10.6, 11)]);
+  assert.deepEqual(segments.map((segment) => [segment.text, segment.start, segment.end]), [
+    ["Hello", 1, 1.4],
+    ["there", 2, 8],
+    ["again", 10.6, 11],
+  ]);
+});
