@@ -22,7 +22,7 @@ export const mergeStep: StepKindDefinition = {
   // lines as captions lay them out (a lone dash joins the word before it). 7: a text-only seam pairs words of the
   // same text only at about the same time (a phrase said again 10 s before was taken for the shared audio's), and
   // aligns only the words near the shared audio; a word the next chunk alone heard across a clean cut, most of it
-  // after, is kept.
+  // after, is kept; a segment ends at most 6 s after it starts.
   version: 7,
   blocking: true,
   run: async (task) => {
