@@ -169,6 +169,11 @@ export class ClusterWorker {
     return this.#redis.status === "ready";
   }
 
+  /** The steps it runs now, by id. */
+  get runningSteps(): string[] {
+    return [...this.#running.values()].map((job) => job.step);
+  }
+
   /**
    * Stops taking jobs, waits for the running ones to end, and leaves the cluster. When Redis cannot be reached (now,
    * or at any time before the worker has left), nothing can be handed back: the worker stops its running steps,

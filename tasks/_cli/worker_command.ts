@@ -62,7 +62,7 @@ export function queueNames(value: string, previous: string[] | undefined): strin
  */
 export function addWorkerCommand(program: Command, outcome: CommandOutcome): void {
   program.command("worker")
-    .description("Run steps that renders queue in a cluster (Redis + BullMQ)")
+    .description("Run the steps that renders put in a cluster's queues (Redis + BullMQ)")
     .option("--redis <url>", "the cluster's Redis: redis://host:6379[/db] or rediss:// (default: REDIS_URL)")
     .option(
       "--concurrency <n>",
@@ -170,7 +170,14 @@ async function runWorker(options: {
   const stopped = new Promise<void>((resolveStop) => {
     let stopping = false;
     const stop = () => {
-      if (stopping) Deno.exit(EXIT.interrupted);
+      if (stopping) {
+        // Said, not left silent: their jobs go to other workers once their locks expire (BullMQ's stalled check).
+        const left = worker.runningSteps;
+        if (left.length > 0) {
+          say(`left ${plural(left.length, "running step")} to other workers: ${left.join(", ")}`);
+        }
+        Deno.exit(EXIT.interrupted);
+      }
       stopping = true;
       // Without Redis, the close says what it did as soon as it has (at once).
       if (worker.connected) {

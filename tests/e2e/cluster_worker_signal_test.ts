@@ -77,6 +77,18 @@ Deno.test("a cluster worker waiting for its running step after SIGTERM exits at 
   });
 });
 
+Deno.test("a second SIGTERM leaves the running steps to other workers, naming them, exit 130", async () => {
+  // Before: it exited 130 without a word of the steps it left.
+  await withRunningStep(async (worker) => {
+    void worker.kill("SIGTERM");
+    await worker.line(/stopping: running steps finish first/);
+    void worker.kill("SIGTERM");
+    const status = await exitWithin(worker, 10_000);
+    assert.equal(status.code, 130, worker.lines.join("\n"));
+    assert.match(worker.lines.at(-1)!, /: left 1 running step to other workers: wait$/);
+  });
+});
+
 Deno.test("one SIGTERM ends a cluster worker with Redis up: it leaves the cluster, exit 130", async () => {
   await using redis = await startRedis();
   await using workers = await startWorkers(1, { redis: redis.url, allowRoot: Deno.cwd() });
