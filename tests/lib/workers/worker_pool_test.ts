@@ -44,6 +44,16 @@ function runOn(
 
 const video = `videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],`;
 
+/** A pool of one worker whose crashes are told as the run's events are, in the list given with it. */
+function poolOfOne(): { events: RunEvent[]; pool: WorkerPool } {
+  const events: RunEvent[] = [];
+  const pool = new WorkerPool({
+    size: 1,
+    onCrash: (worker, error) => events.push({ type: "worker:crashed", at: 0, worker, error }),
+  });
+  return { events, pool };
+}
+
 Deno.test("WorkerPool replaces a crashed worker and the scheduler retries its step once", async () => {
   const marker = `${await tempDir()}/crashed-once`;
   const { plan, dir } = await customPlan(`
@@ -121,11 +131,7 @@ export default workflow({
     step({ id: "ok", run: () => 42 }),
   ],
 });`);
-  const events: RunEvent[] = [];
-  const pool = new WorkerPool({
-    size: 1,
-    onCrash: (worker, error) => events.push({ type: "worker:crashed", at: 0, worker, error }),
-  });
+  const { events, pool } = poolOfOne();
   const before = pool.workers;
   try {
     const result = await runOn(pool, plan, dir, events);
@@ -411,11 +417,7 @@ export default workflow({
     step({ id: "after", run: () => 7 }),
   ],
 });`);
-  const events: RunEvent[] = [];
-  const pool = new WorkerPool({
-    size: 1,
-    onCrash: (worker, error) => events.push({ type: "worker:crashed", at: 0, worker, error }),
-  });
+  const { events, pool } = poolOfOne();
   const before = pool.workers;
   try {
     const result = await runOn(pool, plan, dir, events);
