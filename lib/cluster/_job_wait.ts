@@ -250,13 +250,17 @@ class JobWait {
     // Active with its lock expired: its worker died, and only a live worker's stalled-job check hands a job on. With
     // none alive (the one that died was the last), it waits as one in the queue does (before: its time ran on and
     // the step failed, "timed out", while it waited for a worker to start).
-    else if (state === "active" && await this.#lockLost() && this.#starts === starts) this.#waiting();
+    else if (state === "active" && await this.#lockLost(job) && this.#starts === starts) this.#waiting();
   }
 
-  /** Whether the job's lock has expired (a live worker renews it every half lock). */
-  async #lockLost(): Promise<boolean> {
+  /**
+   * Whether the job's lock has expired (a live worker renews it every half lock) while it stays active: a job that
+   * finished between the two reads lost its lock by finishing (rv15).
+   */
+  async #lockLost(job: Job): Promise<boolean> {
     const { queue } = this.#handles;
-    return await (await queue.getBackend().client).get(`${queue.toKey(this.#id)}:lock`) === null;
+    if (await (await queue.getBackend().client).get(`${queue.toKey(this.#id)}:lock`) !== null) return false;
+    return await job.getState() === "active";
   }
 
   #succeed(worker: string): void {

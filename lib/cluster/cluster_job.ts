@@ -9,6 +9,7 @@ import type { Json } from "../core/json.ts";
 import { sha256Hex } from "../core/sha256.ts";
 import type { RateLimitInfo, StepFailure, StepTask } from "../core/step_task.ts";
 import { isRecord } from "../core/is_record.ts";
+import { SLUG } from "../schema/fields.ts";
 
 /** The prefix of every key BullMQ and reel keep in the cluster's Redis. */
 export const CLUSTER_PREFIX = "reel";
@@ -27,7 +28,6 @@ export const PROVIDERS_QUEUES = "providers";
 /** The queues a worker's `--queues` may name besides one provider's (`provider-<name>`). */
 export const QUEUE_GROUPS: readonly string[] = [CPU_QUEUE, STEPS_QUEUE, PROVIDERS_QUEUES];
 /** The characters a provider's queue name keeps (see {@linkcode providerQueue}). */
-const QUEUE_UNSAFE = /[^A-Za-z0-9._-]/g;
 
 /**
  * The queue names a worker may be given (`--queues`): cpu, steps, providers (every provider's), or one provider's
@@ -49,7 +49,7 @@ const QUEUE_UNSAFE = /[^A-Za-z0-9._-]/g;
 export function isQueueName(name: string): boolean {
   if (QUEUE_GROUPS.includes(name)) return true;
   const provider = name.startsWith("provider-") ? name.slice("provider-".length) : "";
-  return /^[a-z0-9][a-z0-9_-]*$/.test(provider);
+  return SLUG.test(provider);
 }
 
 /** The custom event that asks the worker running a job to stop it. */
@@ -197,18 +197,19 @@ export function queuePauseMs(
 /**
  * The queue of an HTTP provider.
  *
- * @param provider The provider's name in the workflow.
- * @returns `provider-<name>`, with characters Redis keys and BullMQ dislike replaced.
+ * @param provider The provider's name in the workflow: a slug (the schema's `SLUG`), as Redis keys and BullMQ take it.
+ * @returns `provider-<name>`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { providerQueue } from "./cluster_job.ts";
- * assert.equal(providerQueue("my api:v1"), "provider-my_api_v1");
+ * import { isQueueName, providerQueue } from "./cluster_job.ts";
+ * assert.equal(providerQueue("my-api"), "provider-my-api");
+ * assert.ok(isQueueName(providerQueue("my-api")));
  * ```
  */
 export function providerQueue(provider: string): string {
-  return `provider-${provider.replace(QUEUE_UNSAFE, "_")}`;
+  return `provider-${provider}`;
 }
 
 /**

@@ -248,7 +248,6 @@ export class SilenceScanner {
   }
 }
 
-/** The layout of a 16-bit PCM WAV, or null for any other file. */
 /**
  * The level of a 16-bit PCM WAV's loudest stretch of `window` seconds (its RMS, every channel together), in dB
  * under full scale: how loud its speech is, whatever a click's lone sample says. Null for another kind of file, or
@@ -290,10 +289,13 @@ export async function loudestStretchDb(
       }
     },
   }, options.signal);
-  if (count > 0) loudest = Math.max(loudest, sum / count);
+  // A stretch shorter than the window counts only when it is all there is: a click in the last samples read as a
+  // loud stretch (rv15).
+  if (count > 0 && loudest === 0) loudest = sum / count;
   return loudest === 0 ? null : 10 * Math.log10(loudest / 32768 ** 2);
 }
 
+/** The layout of a 16-bit PCM WAV, or null for any other file. */
 async function pcm16Layout(file: string): Promise<WavLayout | null> {
   let layout;
   try {

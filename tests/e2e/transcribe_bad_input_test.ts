@@ -165,7 +165,7 @@ Deno.test({
     await Deno.writeFile(`${dir}/cut.mp3`, mp3.subarray(0, Math.floor(mp3.length * 0.5)));
     await refused(
       ["cut.mp3"],
-      /✖ .*cut\.mp3 is cut short: its MP3 header says \d+ bytes of sound, the file holds/,
+      /✖ .*cut\.mp3 is cut short: its MP3 header says \d+ bytes, the file holds/,
     );
     // Whole, its every AAC frame garbled: ffprobe reads it, nothing decodes (before: its decode step failed in
     // ffmpeg's words, exit 1, a report written).

@@ -266,20 +266,27 @@ Deno.test("waitForJob: a started job still active whose lock expired (its worker
   // it failed, "timed out", while it waited for a worker to start (rb).
   const told: string[] = [];
   let lock: string | null = "token";
-  let lockRead!: () => void;
-  const read = new Promise<void>((resolve) => lockRead = resolve);
+  let checkedAfterStart!: () => void;
+  const checked = new Promise<void>((resolve) => checkedAfterStart = resolve);
   let waitTold!: () => void;
   const waited = new Promise<void>((resolve) => waitTold = resolve);
+  let checksGone = 0;
+  let notTold!: (error: Error) => void;
+  const untold = new Promise<never>((_, reject) => notTold = reject);
   let listener!: JobListener;
   const queue = {
     // The job is in Redis, active: the wait adopts it.
-    getJob: () => Promise.resolve({ data, getState: () => Promise.resolve("active") }),
+    getJob: () => {
+      // Five checks after the lock went without telling the wait fail the test (the old code never looked).
+      if (told.length > 0) checkedAfterStart();
+      if (lock === null && ++checksGone === 5 && !told.includes("wait")) notTold(new Error("never told"));
+      return Promise.resolve({ data, getState: () => Promise.resolve("active") });
+    },
     toKey: (type: string) => `bull:cpu:${type}`,
     getBackend: () => ({
       client: Promise.resolve({
         get: (key: string) => {
           assert.equal(key, `bull:cpu:${jobIdOf(data)}:lock`);
-          if (told.length > 0) lockRead();
           return Promise.resolve(lock);
         },
       }),
@@ -307,10 +314,10 @@ Deno.test("waitForJob: a started job still active whose lock expired (its worker
     redis: REDIS_UP,
   });
   listener.progress({ type: "started", attempt: "a", worker: "h:1:1" });
-  // A check reads the lock held (a live worker renews it): the step's time runs on.
-  await read;
+  // A check finds the lock held (a live worker renews it): the step's time runs on.
+  await checked;
   lock = null;
-  await waited;
+  await Promise.race([waited, untold]);
   listener.progress({ type: "started", attempt: "a", worker: "h:2:1" });
   listener.completed({ ok: true, attempt: "a", worker: "h:2:1" });
   await done;

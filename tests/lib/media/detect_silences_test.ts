@@ -6,7 +6,7 @@
  * sounding, an odd sample rate). Any other file still goes to ffmpeg.
  */
 import assert from "node:assert/strict";
-import { detectSilences, ffmpegSilences } from "../../../lib/media/detect_silences.ts";
+import { detectSilences, ffmpegSilences, loudestStretchDb } from "../../../lib/media/detect_silences.ts";
 import { findFfmpeg, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
 import { pcmWav } from "../../../lib/media/wav_pcm.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
@@ -131,4 +131,13 @@ Deno.test("detectSilences: a file that is not 16-bit PCM WAV goes to ffmpeg", as
     detectSilences(ffmpeg, `${dir}/missing.wav`, { noise: -40, minDuration: 0.3, duration: 2 }),
     /missing\.wav/,
   );
+});
+
+Deno.test("loudestStretchDb() hears a recording's loudest 50 ms, not a click in its last few samples", async () => {
+  const dir = await tempDir();
+  // A second of a quiet square wave (100 of 32768: -50 dB), then 10 samples of a full-scale click (rv15: the short
+  // last stretch was measured as a whole one, about 0 dB).
+  const samples = new Int16Array(16_010).map((_, i) => i >= 16_000 ? 32767 : i % 2 === 0 ? 100 : -100);
+  await Deno.writeFile(`${dir}/quiet.wav`, pcmWav(new Uint8Array(samples.buffer), { sampleRate: 16_000 }));
+  assert.equal(Math.round(await loudestStretchDb(`${dir}/quiet.wav`) ?? 0), -50);
 });

@@ -19,11 +19,11 @@ export const mergeStep: StepKindDefinition = {
   // told twice or not at all (sides that split words differently lost or repeated one), and segments that fit
   // two lines of 42 characters (were up to 84 on one).
   // 6: the cut within the tolerance of the least of all cuts (was: of the last best), and segments that fit two
-  // lines as captions lay them out (a lone dash joins the word before it). 7: a text-only seam pairs words of the
-  // same text only at about the same time (a phrase said again 10 s before was taken for the shared audio's), and
+  // lines as captions lay them out (a lone dash joins the word before it). 7 and 8: a text-only seam pairs words of
+  // the same text only at about the same time (a phrase said again 10 s before was taken for the shared audio's), and
   // aligns only the words near the shared audio; a word the next chunk alone heard across a clean cut, most of it
   // after, is kept; a segment ends at most 6 s after it starts.
-  version: 7,
+  version: 8,
   blocking: true,
   run: async (task) => {
     const split = task.inputs[0];

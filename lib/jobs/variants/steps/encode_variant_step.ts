@@ -183,7 +183,7 @@ export const encodeVariantStep: StepKindDefinition = {
         })]
         : [],
       // A ladder's rung taller than the input's pictures (turned as the recipe turns them) is made, as asked; the
-      // user is told it adds no detail (a fit into a format is not counted: a vertical crop zooms in by design).
+      // user is told it adds no detail (a fit into a format or a zoom is not counted: both enlarge by design).
       ...rendition.height !== null && rendition.height > source.height
         ? [
           `its ${rendition.name} rendition is taller than the input's pictures (${source.height} px high): they ` +
