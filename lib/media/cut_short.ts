@@ -55,14 +55,14 @@ export async function cutShort(file: string): Promise<string | null> {
   return await mp3CutShort(handle, head, size);
 }
 
+/** Bytes an MP3 may fall short of its header's count at most and still be whole. */
+const MP3_SLACK = 16 * 1024;
+
 /**
  * An MP3 whose Xing (or Info) or VBRI header, in its first frame after any ID3v2 tag, gives the stream's bytes,
  * and the file holds fewer (tx: half of one was transcribed, exit 0, no word said). Without such a header (a
  * constant bitrate one may have none) nothing tells its length: null.
  */
-/** Bytes an MP3 may fall short of its header's count at most and still be whole. */
-const MP3_SLACK = 16 * 1024;
-
 async function mp3CutShort(handle: Deno.FsFile, head: Uint8Array, size: number): Promise<string | null> {
   let start = 0;
   if (String.fromCharCode(...head.subarray(0, 3)) === "ID3" && head.length >= 10) {
