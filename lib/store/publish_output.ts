@@ -90,7 +90,7 @@ export async function publishOutputs(
     for (const file of staged) {
       failed = file.destination;
       // A destination that holds these bytes already (a render that made nothing new) is left as it is, its time
-      // and inode with it: tools that go by a file's time (make, rsync, sync clients) see no change.
+      // and inode with it: rsync and sync clients see no change.
       file.unchanged = await holdsSameBytes(file.copied ? file.temporary : file.artifact, file.destination);
       if (file.unchanged) {
         if (file.copied) await removeIfExists(file.temporary);
