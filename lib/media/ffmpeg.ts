@@ -345,7 +345,7 @@ export interface ProbedStream {
 
 /** What ffprobe says of a media file. */
 export interface ProbeResult {
-  /** Container duration in seconds. */
+  /** Container duration in seconds (NaN only where `unknownLength: "accept"` let a file without one through). */
   duration: number;
   /** The streams, in file order. */
   streams: ProbedStream[];
@@ -381,10 +381,11 @@ export interface ProbeOptions {
   /** Kills ffprobe (and ffmpeg). */
   signal?: AbortSignal;
   /**
-   * A file whose container says no length (a browser's MediaRecorder WebM, a Matroska streamed from ffmpeg) is
-   * measured by decoding its sound to its end, instead of refused. @default false
+   * What a file whose container says no length (a browser's MediaRecorder WebM, a Matroska streamed from ffmpeg)
+   * gives: a RangeError (`refuse`), its length measured by decoding its sound to its end (`measure`), or a duration
+   * of NaN (`accept`: for a caller that needs its streams only, spared a whole decode). @default "refuse"
    */
-  measure?: boolean;
+  unknownLength?: "refuse" | "measure" | "accept";
 }
 
 /**
@@ -429,10 +430,13 @@ export async function ffprobeMedia(
   };
   let duration = Number(parsed.format?.duration);
   const sound = parsed.streams?.some((stream) => stream.codec_type === "audio") === true;
-  if (!Number.isFinite(duration) && options.measure === true && sound) {
+  const unknown = sound ? options.unknownLength ?? "refuse" : "refuse";
+  if (!Number.isFinite(duration) && unknown === "measure") {
     duration = await decodedSeconds(paths, file, options);
   }
-  if (!Number.isFinite(duration)) throw new RangeError(`ffprobe found no duration in ${file}`);
+  if (!Number.isFinite(duration) && unknown !== "accept") {
+    throw new RangeError(`ffprobe found no duration in ${file}`);
+  }
   return {
     duration,
     streams: (parsed.streams ?? []).map((stream) => ({

@@ -59,7 +59,8 @@ export async function preflightTranscribe(
 /** Throws an {@linkcode InputError} naming the recording when it cannot be transcribed whole. */
 async function checkRecording(file: ResolvedTranscription, context: PreflightContext): Promise<void> {
   const where = recordingPlace(file, context.file);
-  await probeRecording(file, context);
+  // Its length is not needed here: a recording whose container says none is not decoded whole at every render.
+  await probeRecording(file, context, { unknownLength: "accept" });
   // Its header or index says more than it holds (a partial download): ffmpeg decoded the part there is, exit 0,
   // and the transcript stopped where the bytes did.
   const truncated = await cutShort(file.input);
@@ -94,12 +95,15 @@ async function checkRecording(file: ResolvedTranscription, context: PreflightCon
  *
  * @param file The recording.
  * @param context ffmpeg, the signal and the workflow file.
+ * @param options What a recording whose container says no length gives (see `ProbeOptions`): its length measured
+ *   by decoding it (the default: a browser's WebM was refused, "no duration", tx), or NaN.
  * @returns What ffprobe read.
  * @throws {InputError} When it is empty, not media or has no audio.
  */
 export async function probeRecording(
   file: Pick<ResolvedTranscription, "input" | "path">,
   context: Pick<PreflightContext, "ffmpeg" | "signal" | "file">,
+  options: { unknownLength?: "measure" | "accept" } = {},
 ): Promise<ProbeResult> {
   const where = recordingPlace(file, context.file);
   // An empty file is said as such (before: ffprobe's "Failed to read frame size: Could not seek to 1026").
@@ -108,8 +112,10 @@ export async function probeRecording(
   }
   let probed: ProbeResult;
   try {
-    // A recording whose container says no length (a browser's WebM) is measured (tx: refused, "no duration").
-    probed = await probeMedia(context.ffmpeg, file.input, { signal: context.signal, measure: true });
+    probed = await probeMedia(context.ffmpeg, file.input, {
+      signal: context.signal,
+      unknownLength: options.unknownLength ?? "measure",
+    });
   } catch (error) {
     if (!(error instanceof ProcessError || error instanceof RangeError)) throw error;
     const why = error instanceof ProcessError

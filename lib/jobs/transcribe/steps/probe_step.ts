@@ -15,7 +15,7 @@ export const probeStep: StepKindDefinition = {
   optionalArtifact: true,
   run: async (task, { signal }) => {
     const input = String(task.runtime.input);
-    const probed = await probeMedia(task.ffmpeg, input, { signal, measure: true });
+    const probed = await probeMedia(task.ffmpeg, input, { signal, unknownLength: "measure" });
     const audio = probed.streams.find((stream) => stream.type === "audio");
     if (audio === undefined) throw new InputError(`No audio stream in ${input}`, { where: input });
     return {
