@@ -1,5 +1,6 @@
 /**
- * Sizes and durations as users write them (`256MiB`, `7d`): read once, for every option and field that takes one.
+ * Sizes and durations as users write them (`256MiB`, `7d`): read once, for every option and field that takes one;
+ * and seconds to the microsecond, as ffmpeg's options take them.
  * @module
  */
 
@@ -47,4 +48,23 @@ export function parseDuration(text: string): number | null {
   // A bare number is seconds.
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(match[2] ?? "s").toLowerCase()]!;
   return Math.round(Number(match[1]) * unit);
+}
+
+/**
+ * Seconds rounded to the microsecond, as ffmpeg parses a time in its options (and as a graph is best written: no
+ * float noise such as `2.4000000000000004`).
+ *
+ * @param seconds Seconds.
+ * @returns The same, to the microsecond.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { toMicroseconds } from "./units.ts";
+ * assert.equal(toMicroseconds(0.1 + 0.2), 0.3);
+ * assert.equal(toMicroseconds(1.23456789), 1.234568);
+ * ```
+ */
+export function toMicroseconds(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e6;
 }

@@ -4,6 +4,7 @@
  * mixed with it at their own levels (`amix` without normalising).
  * @module
  */
+import { toMicroseconds } from "../core/units.ts";
 
 /** How the music goes under the voice. */
 export interface MusicMix {
@@ -70,17 +71,12 @@ export function musicMixFilter(voice: string, music: MusicMix): string {
     "aformat=sample_fmts=fltp:channel_layouts=mono",
     `atrim=end_sample=${samples}`,
     `volume=${volume}`,
-    ...rise > 0 ? [`afade=t=in:st=0:d=${round(rise)}`] : [],
-    ...fall > 0 ? [`afade=t=out:st=${round(seconds - fall)}:d=${round(fall)}`] : [],
+    ...rise > 0 ? [`afade=t=in:st=0:d=${toMicroseconds(rise)}`] : [],
+    ...fall > 0 ? [`afade=t=out:st=${toMicroseconds(seconds - fall)}:d=${toMicroseconds(fall)}`] : [],
   ].join(",");
   if (duck === 0) return `${bed}[bed];[${voice}][bed]amix=inputs=2:normalize=0:duration=first[mix]`;
   const mix = (1 - 10 ** (-duck / 20)).toFixed(4);
   return `${bed}[bed];[${voice}]asplit[voice][key];` +
     `[bed][key]sidechaincompress=${DUCKER}:mix=${mix}[ducked];` +
     "[voice][ducked]amix=inputs=2:normalize=0:duration=first[mix]";
-}
-
-/** Seconds to the microsecond, as ffmpeg's options are written. */
-function round(seconds: number): number {
-  return Math.round(seconds * 1e6) / 1e6;
 }

@@ -4,6 +4,7 @@
  * gain, loudness).
  * @module
  */
+import { toMicroseconds } from "../../core/units.ts";
 import { escapeFilterOption } from "../../media/escape_filter_option.ts";
 import type { Position, Rendition, TransformSet } from "./variants_schema.ts";
 import { fittedTextSize } from "../../providers/local/slides/font_for_text.ts";
@@ -123,14 +124,14 @@ function quarterTurns(degrees: number): number {
 export function variantGraph(set: TransformSet, context: GraphContext): VariantGraph {
   const frame = frameSize(set, context.input);
   const size = renditionSize(frame, context.rendition);
-  const trimStart = Math.round((context.trimStart ?? 0) * 1e6) / 1e6;
+  const trimStart = toMicroseconds(context.trimStart ?? 0);
   // As `-ss` would: the pictures from the trim's start, the first of them at the output's start.
   const chain = [...trimStart > 0 ? [`trim=start=${trimStart}`] : [], `setpts=(PTS-STARTPTS)/${set.speed}`];
-  const lead = Math.round((context.lead ?? 0) * 1e6) / 1e6;
+  const lead = toMicroseconds(context.lead ?? 0);
   if (lead > 0) chain.push(`tpad=start_mode=clone:start_duration=${lead}`);
   // Ends with the sound: a trim's `-t` counts each stream from its own first frame, so pictures that start after the
   // sound ran past the trim's end by their lead (1.5 s, or a frame or two of a transport stream).
-  const end = `trim=end=${Math.round(context.duration * 1e6) / 1e6}`;
+  const end = `trim=end=${toMicroseconds(context.duration)}`;
   // A new speed keeps the input's rate, frames picked by fps: left to the muxer, a 2x clip began 0,1,2,3,4,6…
   // and its pictures trailed the sound by two frames.
   const rate = set.fps !== null || set.speed !== 1
@@ -303,10 +304,10 @@ function audioChain(set: TransformSet, duration: number): string[] {
     chain.push("atempo=2");
     speed /= 2;
   }
-  if (speed !== 1) chain.push(`atempo=${Math.round(speed * 1e6) / 1e6}`);
+  if (speed !== 1) chain.push(`atempo=${toMicroseconds(speed)}`);
   if (set.audio.gain !== 0) chain.push(`volume=${set.audio.gain}dB`);
   if (set.audio.loudness !== null) chain.push(`loudnorm=I=${set.audio.loudness}:TP=-1.5:LRA=11`);
-  const seconds = Math.round(duration * 1e6) / 1e6;
+  const seconds = toMicroseconds(duration);
   chain.push(`apad=whole_dur=${seconds}`, `atrim=end=${seconds}`, "aresample=48000");
   return chain;
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { UnrecoverableError } from "../../../core/errors.ts";
+import { toMicroseconds } from "../../../core/units.ts";
 import { cutShort } from "../../../media/cut_short.ts";
 import { unreadableMediaWords } from "../../../media/ffmpeg.ts";
 import { decodeProblem } from "../../../media/media_problem.ts";
@@ -120,7 +121,7 @@ export function parseProbe(json: string): ProbedInput {
 /** Seconds a stream starts after its file, to the microsecond; 0 when it does not or either is not known. */
 function lateBy(stream: number, file: number): number {
   const seconds = stream - file;
-  return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1e6) / 1e6 : 0;
+  return Number.isFinite(seconds) && seconds > 0 ? toMicroseconds(seconds) : 0;
 }
 
 /** What the probe asks ffprobe for (the codec's name only to say a still image is one). */
