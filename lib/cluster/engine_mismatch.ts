@@ -88,18 +88,19 @@ export async function engineMismatches(
 export function engineMismatchMessage(step: string, mismatches: readonly EngineMismatch[]): string {
   // The same version's text, other files (a wrapper script, a rebuilt binary or library): said as such, since the
   // two texts read alike but for their digests (rb: "install the same version" of the version it had).
-  const digests = (value: string) => (value.match(DIGEST) ?? []).map((digest) => digest.trim());
   const [only] = mismatches;
+  const { planned: version, actual: here } = only ?? { planned: null, actual: null };
+  const bare = (value: string) => value.replace(DIGEST, "");
   if (
-    mismatches.length === 1 && typeof only!.planned === "string" && only!.actual !== null &&
-    only!.planned.replace(DIGEST, "") === only!.actual.replace(DIGEST, "")
+    mismatches.length === 1 && typeof version === "string" && here !== null && bare(version) === bare(here)
   ) {
+    const digests = (value: string) => (value.match(DIGEST) ?? []).map((digest) => digest.trim()).join(" ");
     return `step "${step}" was planned with ${ENGINE_ENTRIES[only!.entry]} ${
-      shown(only!.planned.replace(DIGEST, ""))
-    } and this worker has that version too, but other files (${digests(only!.planned).join(" ")} planned, ${
-      digests(only!.actual).join(" ")
-    } here: a wrapper script, or a binary or library built or patched otherwise): use the same files here, or ` +
-      "run this worker elsewhere";
+      shown(bare(version))
+    } and this ` +
+      `worker has that version too, but other files (${digests(version)} planned, ${digests(here)} here: a ` +
+      "wrapper script, or a binary or library built or patched otherwise): use the same files here, or run this " +
+      "worker elsewhere";
   }
   const planned = mismatches.map(({ entry, planned }) => `${ENGINE_ENTRIES[entry]} ${shown(planned)}`);
   const actual = mismatches.map(({ entry, actual }) =>
