@@ -9,6 +9,7 @@
  */
 import type { Json } from "../../lib/core/json.ts";
 import { speechStep } from "../../lib/steps/speech/speech_step.ts";
+import { runJsonScript } from "./json_script.ts";
 import { runStepKind } from "./step_runner.ts";
 
 /** What the step gave: its value, or what it threw. */
@@ -25,16 +26,7 @@ export interface SpokenOutcome {
  * @returns The step's value, or what it threw.
  */
 export async function speakWithEspeak(program: string, dir: string): Promise<SpokenOutcome> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", import.meta.filename!, dir],
-    env: { REEL_ESPEAK: program },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (code !== 0) {
-    throw new Error(`espeak_speech_run.ts exited with ${code}: ${new TextDecoder().decode(stderr)}`);
-  }
-  return JSON.parse(new TextDecoder().decode(stdout));
+  return await runJsonScript(import.meta.filename!, [dir], { REEL_ESPEAK: program }) as SpokenOutcome;
 }
 
 if (import.meta.main) {

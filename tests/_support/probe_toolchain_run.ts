@@ -8,6 +8,7 @@
  */
 import type { Toolchain } from "../../lib/plan/toolchain.ts";
 import { loadPlan, probeToolchain } from "../../lib/run/load_plan.ts";
+import { runJsonScript } from "./json_script.ts";
 
 /** What the probe gave: the toolchain, or what it threw. */
 export interface ProbedToolchain {
@@ -27,15 +28,10 @@ export async function probeToolchainWith(
   variables: Record<string, string | null>,
   workflows: "lesson" | "none",
 ): Promise<ProbedToolchain> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", import.meta.filename!, JSON.stringify(variables), workflows],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (code !== 0) {
-    throw new Error(`probe_toolchain_run.ts exited with ${code}: ${new TextDecoder().decode(stderr)}`);
-  }
-  return JSON.parse(new TextDecoder().decode(stdout));
+  return await runJsonScript(import.meta.filename!, [
+    JSON.stringify(variables),
+    workflows,
+  ]) as ProbedToolchain;
 }
 
 if (import.meta.main) {

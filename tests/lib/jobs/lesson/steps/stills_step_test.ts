@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { findLibx264, libx264Identity } from "../../../../../lib/media/h264/libx264.ts";
 import { runStills as stills } from "../../../../_support/stills_run.ts";
 import { tempDir } from "../../../../_support/temp_dir.ts";
+import { runJsonScript } from "../../../../_support/json_script.ts";
 
 const library = findLibx264();
 
@@ -43,18 +44,14 @@ Deno.test({
     const dir = await tempDir();
     const copy = `${dir}/libx264.so.164`;
     await Deno.copyFile(library!, copy);
-    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-all",
-        new URL("../../../../_support/replaced_libx264.ts", import.meta.url).pathname,
-        library!,
-        copy,
-      ],
-      env: { REEL_LIBX264: copy },
-    }).output();
-    assert.equal(code, 0, new TextDecoder().decode(stderr));
-    const { first, replaced, error } = JSON.parse(new TextDecoder().decode(stdout));
+    const script = new URL("../../../../_support/replaced_libx264.ts", import.meta.url).pathname;
+    const { first, replaced, error } = await runJsonScript(script, [library!, copy], {
+      REEL_LIBX264: copy,
+    }) as {
+      first: unknown;
+      replaced: string;
+      error: string;
+    };
     assert.deepEqual(first, { stills: 2 });
     assert.ok(
       error.includes("test/stills") && error.includes("before the file was replaced") &&
