@@ -169,12 +169,24 @@ for (const ending of ["a cancel", "Redis given up on"] as const) {
   });
 }
 
+/** The handles of a fake queue, and the listener a wait gave them (once it watches its job). */
+function watched(queue: object): { handles: QueueHandles; listener: () => JobListener } {
+  let listener!: JobListener;
+  const handles = {
+    queue,
+    watch: (_id: string, heard: JobListener) => {
+      listener = heard;
+      return () => {};
+    },
+  } as unknown as QueueHandles;
+  return { handles, listener: () => listener };
+}
+
 /**
  * A fake queue whose listener and state answers the test drives; what the wait told its caller, in order, its
  * warnings and the work it left running.
  */
 function drivenWait(options: { inRedis?: boolean; checkMs?: number } = {}) {
-  let listener!: JobListener;
   let added!: () => void;
   const queued = new Promise<void>((resolve) => added = resolve);
   let stateAsked!: () => void;
@@ -200,13 +212,7 @@ function drivenWait(options: { inRedis?: boolean; checkMs?: number } = {}) {
       return Promise.resolve();
     },
   };
-  const handles = {
-    queue,
-    watch: (_id: string, heard: JobListener) => {
-      listener = heard;
-      return () => {};
-    },
-  } as unknown as QueueHandles;
+  const { handles, listener } = watched(queue);
   const told: string[] = [];
   const warnings: string[] = [];
   const tracked: Promise<void>[] = [];
@@ -228,7 +234,7 @@ function drivenWait(options: { inRedis?: boolean; checkMs?: number } = {}) {
     warnings,
     tracked,
     waited,
-    listener: () => listener,
+    listener,
     answerState: (state: string) => answerState(state),
   };
 }
@@ -273,7 +279,6 @@ Deno.test("waitForJob: a started job still active whose lock expired (its worker
   let checksGone = 0;
   let notTold!: (error: Error) => void;
   const untold = new Promise<never>((_, reject) => notTold = reject);
-  let listener!: JobListener;
   const queue = {
     // The job is in Redis, active: the wait adopts it.
     getJob: () => {
@@ -292,13 +297,7 @@ Deno.test("waitForJob: a started job still active whose lock expired (its worker
       }),
     }),
   };
-  const handles = {
-    queue,
-    watch: (_id: string, heard: JobListener) => {
-      listener = heard;
-      return () => {};
-    },
-  } as unknown as QueueHandles;
+  const { handles, listener } = watched(queue);
   const done = waitForJob(handles, data, {
     signal: new AbortController().signal,
     onStart: (worker) => void told.push(`start ${worker}`),
@@ -313,13 +312,13 @@ Deno.test("waitForJob: a started job still active whose lock expired (its worker
     track: () => {},
     redis: REDIS_UP,
   });
-  listener.progress({ type: "started", attempt: "a", worker: "h:1:1" });
+  listener().progress({ type: "started", attempt: "a", worker: "h:1:1" });
   // A check finds the lock held (a live worker renews it): the step's time runs on.
   await checked;
   lock = null;
   await Promise.race([waited, untold]);
-  listener.progress({ type: "started", attempt: "a", worker: "h:2:1" });
-  listener.completed({ ok: true, attempt: "a", worker: "h:2:1" });
+  listener().progress({ type: "started", attempt: "a", worker: "h:2:1" });
+  listener().completed({ ok: true, attempt: "a", worker: "h:2:1" });
   await done;
   assert.deepEqual(told, ["start h:1:1", "wait", "start h:2:1"]);
 });
