@@ -86,6 +86,12 @@ export interface PlanStep {
    * earlier run's video. Absent: published as soon as the step is done. Not in the key.
    */
   publishWith?: readonly string[];
+  /**
+   * Steps whose outputs make one set with this one (a transcript's JSON, text, SRT and WebVTT): each is held until
+   * every other one of them is done, and the last done publishes them all at once, so the output folder never holds
+   * a set from two runs; one that fails publishes none. Absent: published on its own. Not in the key.
+   */
+  publishTogether?: readonly string[];
   /** File extension of the artifact (`mp4`, `png`...), or null for a value-only step. */
   extension: string | null;
   /**

@@ -44,8 +44,9 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunR
 }
 
 /**
- * An output waiting for one of the steps it goes with to be published (`PlanStep.publishWith`), already copied into
- * the output folder under its temporary name.
+ * An output waiting for one of the steps it goes with to be published (`PlanStep.publishWith`), or for the other
+ * members of its set to be done (`PlanStep.publishTogether`), already copied into the output folder under its
+ * temporary name.
  */
 interface HeldOutput extends OutputItem {
   goesWith: readonly string[];
@@ -211,14 +212,20 @@ class Scheduler {
     const { id, output } = node.step;
     let item: OutputItem = { step: id, output, artifact: artifact.path, order: node.order };
     // Only the steps of this run count: a format left out (--format) publishes nothing to wait for.
-    const goesWith = (node.step.publishWith ?? []).filter((other) => this.#dag.get(other) !== undefined);
-    const partnerPublished = () => goesWith.some((other) => this.#publishedSteps.has(other));
-    if (output !== null && goesWith.length > 0 && !partnerPublished()) {
+    const inRun = (other: string) => this.#dag.get(other) !== undefined;
+    const goesWith = (node.step.publishWith ?? []).filter(inRun);
+    const together = (node.step.publishTogether ?? []).filter(inRun);
+    const waits = () =>
+      (goesWith.length > 0 && !goesWith.some((other) => this.#publishedSteps.has(other))) ||
+      !together.every((other) => this.#heldOutputs.some((held) => held.step === other));
+    if (output !== null && waits()) {
       // Copied now, while its store entry is there: a store cleared by hand meanwhile failed the video's publishing.
       item = await this.#publisher.stage(item);
-      // Held unless what it goes with was published while it was copied (then it goes now, as it would have).
-      if (!partnerPublished()) {
-        this.#heldOutputs.push({ ...item, goesWith });
+      // Held unless what it waits for came while it was copied (then it goes now, as it would have): a set's
+      // member counts as done once it is held, so of two members copied at once the second to finish its copy
+      // publishes both.
+      if (waits()) {
+        this.#heldOutputs.push({ ...item, goesWith: [...goesWith, ...together] });
         return [];
       }
     }

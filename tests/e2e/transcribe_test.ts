@@ -86,9 +86,16 @@ Deno.test({
     assert.equal(vtt.match(/ --> /g)?.length, srt.length);
     const text = await Deno.readTextFile(`${dir}/out/corpus.txt`);
     assert.equal(text.trim().split(/\s+/).length, words.length);
-    const chunks = eventsOf(run.stdout).filter((e) =>
-      e.type === "step:finished" && e.kind === "transcribe-chunk"
+    // The four files were written together, once the last of them was made.
+    const events = eventsOf(run.stdout);
+    const made = events.flatMap((event, i) =>
+      event.type === "step:finished" && /^corpus\/(merge|txt|srt|vtt)$/.test(String(event.step)) ? [i] : []
     );
+    const written = events.flatMap((event, i) => event.type === "output:written" ? [i] : []);
+    assert.equal(made.length, 4);
+    assert.equal(written.length, 4);
+    assert.ok(Math.min(...written) > Math.max(...made), "an output was written before the last was made");
+    const chunks = events.filter((e) => e.type === "step:finished" && e.kind === "transcribe-chunk");
     assert.equal(chunks.length, (await chunksOf(corpus, CHUNKING)).length);
   },
 });

@@ -17,6 +17,12 @@ import { probeStep } from "./steps/probe_step.ts";
 import { splitStep } from "./steps/split_step.ts";
 import type { ResolvedTranscribe, ResolvedTranscription } from "./transcribe_schema.ts";
 
+/**
+ * The transcript's text formats, each a step beside the merge's JSON. The four files are published together (see
+ * `PlanStep.publishTogether`): a run stopped between them never leaves a set from two runs.
+ */
+const FORMATS = ["txt", "srt", "vtt"] as const;
+
 /** Default timeouts per kind, in ms; a workflow's `timeout` replaces `ms`. */
 const TIMEOUTS = {
   probe: { ms: 60_000, perMediaSecond: 0 },
@@ -81,6 +87,9 @@ function fileSteps(file: ResolvedTranscription, context: PlanContext): { steps: 
     const fixed = TIMEOUTS[kind] as { ms: number; perMediaSecond: number };
     return { ms: context.timeout ?? fixed.ms, perMediaSecond: fixed.perMediaSecond };
   };
+  // The steps that write the transcript's files, each published with the others.
+  const outputSteps = [`${id}/merge`, ...FORMATS.map((format) => `${id}/${format}`)];
+  const others = (step: string) => outputSteps.filter((other) => other !== step);
   const steps: Draft[] = [
     {
       ...base,
@@ -131,9 +140,10 @@ function fileSteps(file: ResolvedTranscription, context: PlanContext): { steps: 
       engine: null,
       timeout: timeout("merge"),
       output: `${id}.json`,
+      publishTogether: others(`${id}/merge`),
       extension: "json",
     },
-    ...(["txt", "srt", "vtt"] as const).map((format) => ({
+    ...FORMATS.map((format) => ({
       ...base,
       ...kindFields(formatStep),
       id: `${id}/${format}`,
@@ -142,6 +152,7 @@ function fileSteps(file: ResolvedTranscription, context: PlanContext): { steps: 
       engine: null,
       timeout: timeout("format"),
       output: `${id}.${format}`,
+      publishTogether: others(`${id}/${format}`),
       extension: format,
     })),
   ];

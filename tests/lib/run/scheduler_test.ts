@@ -895,6 +895,58 @@ Deno.test("runPlan() publishes a video's subtitles with the video: held until on
   assert.equal(written.indexOf("v2/video@16x9") < written.indexOf("v2/subtitles.srt"), true);
 });
 
+/** A one-video plan whose video and subtitles make one set (`publishTogether`), as a transcript's four files do. */
+async function setPlan(): Promise<{ plan: Plan; set: string[] }> {
+  const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["16:9"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
+  const set = ["v1/video@16x9", "v1/subtitles.srt", "v1/subtitles.vtt"];
+  for (const step of plan.steps.filter((step) => set.includes(step.id))) {
+    delete step.publishWith;
+    step.publishTogether = set.filter((other) => other !== step.id);
+  }
+  return { plan, set };
+}
+
+Deno.test("runPlan() publishes a set's outputs together, once the last is done, whatever order they end in", async () => {
+  // A transcript's files were published one by one: a run killed between two left a set from two runs.
+  for (const seed of [1, 2, 3, 4]) {
+    const { plan, set } = await setPlan();
+    const dir = await tempDir();
+    await Deno.mkdir(`${dir}/out`);
+    const executor = writingArtifacts(new FakeExecutor(plan, { random: seededRandom(seed) }));
+    const { result, events } = await runToFolder(plan, executor, dir);
+    assert.ok(result.ok, [...result.errors.values()].join("\n"));
+    const finished = events.flatMap((event, i) =>
+      event.type === "step:finished" && set.includes(event.step) ? [i] : []
+    );
+    const written = events.flatMap((event, i) => event.type === "output:written" ? [i] : []);
+    assert.equal(finished.length, 3);
+    assert.equal(written.length, 3, `seed ${seed}`);
+    assert.ok(
+      Math.min(...written) > Math.max(...finished),
+      `seed ${seed}: an output was written before its set ended`,
+    );
+    assert.deepEqual(await listFolder(`${dir}/out`), ["v1.16x9.mp4", "v1.srt", "v1.vtt"]);
+  }
+});
+
+Deno.test("runPlan() publishes none of a set whose one member failed", async () => {
+  const { plan } = await setPlan();
+  const dir = await tempDir();
+  await Deno.mkdir(`${dir}/out`);
+  await Deno.writeTextFile(`${dir}/out/v1.srt`, "earlier srt");
+  const fake = new FakeExecutor(plan, { fail: new Map([["v1/subtitles.vtt", { retryable: false }]]) });
+  const { result, events } = await runToFolder(plan, writingArtifacts(fake), dir);
+  assert.equal(result.ok, false);
+  assert.equal(result.states.get("v1/video@16x9"), "done");
+  assert.equal(result.states.get("v1/subtitles.srt"), "done");
+  assert.deepEqual(events.filter((event) => event.type === "output:written"), []);
+  // The earlier run's file is left as it was, and none of this run's copies stays behind.
+  assert.deepEqual(await listFolder(`${dir}/out`), ["v1.srt"]);
+  assert.equal(await Deno.readTextFile(`${dir}/out/v1.srt`), "earlier srt");
+});
+
 Deno.test("runPlan() copies a video and its subtitles before either replaces the earlier run's: a failed copy leaves both", async () => {
   // Before: the video was renamed into place first, then the subtitles' copy failed (a full disk, here a temporary
   // name too long), and this run's video stood beside the earlier run's subtitles.

@@ -65,6 +65,11 @@ Deno.test("a transcription plans probe, decode, split, merge and the three text 
     "a.srt",
     "a.vtt",
   ]);
+  // The four files are one set, published together.
+  const set = ["a/merge", "a/txt", "a/srt", "a/vtt"];
+  for (const step of plan.steps.filter((step) => step.output !== null)) {
+    assert.deepEqual(step.publishTogether, set.filter((other) => other !== step.id), step.id);
+  }
   assert.deepEqual(plan.templates.map((template) => [template.id, template.provider]), [
     ["a/split/chunk", "local/pocketsphinx@1"],
   ]);
