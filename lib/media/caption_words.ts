@@ -60,7 +60,28 @@ const ABBREVIATIONS = new Set([
   "no.",
   "jr.",
   "sr.",
+  "approx.",
+  "dept.",
+  // Months, which a date's number follows ("Jan. 5").
+  "jan.",
+  "feb.",
+  "mar.",
+  "apr.",
+  "jun.",
+  "jul.",
+  "aug.",
+  "sep.",
+  "sept.",
+  "oct.",
+  "nov.",
+  "dec.",
 ]);
+/**
+ * An initialism written with full stops (`U.S.`, `a.m.`, `Ph.D.`): it ends no sentence. One that does ("in the U.S.
+ * Then") joins two sentences into one, which at worst moves a line break; taken for an end, it split "9 a.m. Eastern"
+ * between two cues.
+ */
+const INITIALISM = /^(?:\p{L}{1,2}\.){2,}$/u;
 /** Words that start a clause: a good place to break when no punctuation offers one. */
 const CONJUNCTIONS = new Set([
   "and",
@@ -114,9 +135,9 @@ const LEANING = new Set([
 
 /**
  * Splits a narration into words and tells the break after each: sentences end at `.`, `!`, `?` or `…` before a
- * capital, a digit or the end (abbreviations such as `e.g.` and initials such as `J.` excepted) and at blank lines;
- * clauses at `,`, `;`, `:` and dashes. Every run of white space separates words, so no word is ever split; `-->`,
- * which would start a timing line in SRT and WebVTT, is written `→`.
+ * capital, a digit or the end (abbreviations such as `e.g.` and `Jan.`, initials such as `J.` and initialisms such
+ * as `a.m.` excepted) and at blank lines; clauses at `,`, `;`, `:` and dashes. Every run of white space separates
+ * words, so no word is ever split; `-->`, which would start a timing line in SRT and WebVTT, is written `→`.
  *
  * @param text The narration.
  * @returns Its words, in order (none for blank text).
@@ -206,7 +227,7 @@ function breakAfter(token: string, next: string | undefined): CaptionBreak {
 
 function isAbbreviation(token: string): boolean {
   const word = token.replace(/^["'“‘(\[]+/, "").toLowerCase();
-  return ABBREVIATIONS.has(word) || /^\p{L}\.$/u.test(word);
+  return ABBREVIATIONS.has(word) || /^\p{L}\.$/u.test(word) || INITIALISM.test(word);
 }
 
 function bare(token: string): string {

@@ -27,6 +27,27 @@ Deno.test("captionWords() does not end a sentence at an abbreviation or an initi
   ]);
 });
 
+Deno.test("captionWords() does not end a sentence at a month's abbreviation or an initialism", () => {
+  // Before: "Jan." before its day and "a.m." before a capital ended sentences, and the cues split there.
+  assert.deepEqual(breaks("On Jan. 5 at 9 a.m. Eastern, the U.S. Navy met a Ph.D. Student. Then"), [
+    "On|weak",
+    "Jan.|word",
+    "5|word",
+    "at|weak",
+    "9|word",
+    "a.m.|word",
+    "Eastern,|clause",
+    "the|weak",
+    "U.S.|word",
+    "Navy|word",
+    "met|word",
+    "a|weak",
+    "Ph.D.|word",
+    "Student.|sentence",
+    "Then|sentence",
+  ]);
+});
+
 Deno.test("captionWords() ends clauses at commas, semicolons, colons and dashes; words before a conjunction break softly; leaning words weakly", () => {
   assert.deepEqual(breaks("First; then: this – that, of the end because it is"), [
     "First;|clause",

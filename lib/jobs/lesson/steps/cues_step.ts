@@ -43,8 +43,8 @@ export interface CuesParams {
 export const cuesStep: StepKindDefinition = {
   kind: "cues",
   // 2: pauses scanned in-process, which keeps two pauses that end within one of ffmpeg's frames (ffmpeg mixed
-  // them up).
-  version: 2,
+  // them up). 3: no sentence ends at a month's abbreviation or an initialism ("Jan. 5", "9 a.m. Eastern").
+  version: 3,
   blocking: false,
   optionalArtifact: true,
   run: async (task, { signal }) => {

@@ -13,8 +13,9 @@ export type TranscriptFormat = "txt" | "srt" | "vtt";
 /** Writes `params.format` from its input's transcript; its value is `{ duration, segments }`. */
 export const formatStep: StepKindDefinition = {
   kind: "transcribe-format",
-  // 2: a cue's text in lines of at most 42 characters (was one line of up to 84).
-  version: 2,
+  // 2: a cue's text in lines of at most 42 characters (was one line of up to 84). 3: its lines break at no sentence
+  // end after a month's abbreviation or an initialism.
+  version: 3,
   blocking: false,
   run: async (task) => {
     const { format } = task.params as { format: TranscriptFormat };

@@ -22,8 +22,9 @@ export const mergeStep: StepKindDefinition = {
   // lines as captions lay them out (a lone dash joins the word before it). 7 and 8: a text-only seam pairs words of
   // the same text only at about the same time (a phrase said again 10 s before was taken for the shared audio's), and
   // aligns only the words near the shared audio; a word the next chunk alone heard across a clean cut, most of it
-  // after, is kept; a segment ends at most 6 s after it starts.
-  version: 8,
+  // after, is kept; a segment ends at most 6 s after it starts. 9: a segment's lines break at no sentence end after
+  // a month's abbreviation or an initialism.
+  version: 9,
   blocking: true,
   run: async (task) => {
     const split = task.inputs[0];
