@@ -21,13 +21,14 @@ export function notFoundAsNull(error: unknown): null {
   throw error;
 }
 
-export function readRecord(path: string): { record: ArtifactRecord; mtime: Date } | null {
+/** An entry's record, when it was last used (its time) and its size in bytes (a value-only step's value is in it). */
+export function readRecord(path: string): { record: ArtifactRecord; mtime: Date; size: number } | null {
   try {
     const text = Deno.readTextFileSync(path);
     const info = Deno.statSync(path);
     const record = JSON.parse(text) as ArtifactRecord;
     if (record.version !== 2) return null;
-    return { record, mtime: info.mtime ?? new Date(0) };
+    return { record, mtime: info.mtime ?? new Date(0), size: info.size };
   } catch (error) {
     if (error instanceof Deno.errors.NotFound || error instanceof SyntaxError) return null;
     // A folder that vanished between listing and reading (removed by `cache gc`) reads as absent too.

@@ -329,7 +329,8 @@ export class ArtifactStore implements StepStore {
         const created = Date.parse(found.record.created);
         entries.push({
           key,
-          bytes: found.record.bytes ?? 0,
+          // Its record too: a value-only step's entry is its record (a transcription chunk's words), not 0 bytes.
+          bytes: (found.record.bytes ?? 0) + found.size,
           created: found.record.created,
           lastUsed: created > found.mtime.getTime() ? new Date(created) : found.mtime,
         });

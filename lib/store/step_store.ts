@@ -50,7 +50,7 @@ export interface CommitInput {
 export interface StoreEntry {
   /** The step key. */
   key: string;
-  /** The artifact's size in bytes (0 for a value-only step). */
+  /** Its size in bytes: the artifact's (none for a value-only step) and its record's, which holds the value. */
   bytes: number;
   /** When it was stored (ISO time). */
   created: string;

@@ -196,6 +196,20 @@ Deno.test("ArtifactStore.entries(): an entry is never shown used before it was m
   assert.equal((await store.entries())[0]!.lastUsed.getTime(), created + 60_000);
 });
 
+Deno.test("ArtifactStore.entries() counts an entry's record with its artifact: a value-only entry is not 0 B", async () => {
+  // Before: a value-only step's entry (a transcription chunk's words) was listed, and counted by `cache gc`, as 0 B.
+  const { store } = await storeHello({ n: 1 });
+  const valueKey = "c".repeat(64);
+  const words = Array.from({ length: 200 }, (_, i) => ({ text: `word${i}`, start: i, end: i + 0.5 }));
+  await store.commit(valueKey, { file: null, extension: null, value: { words }, children: [] });
+  const sizes = new Map((await store.entries()).map((entry) => [entry.key, entry.bytes]));
+  const recordSize = async (of: string) =>
+    (await Deno.stat(`${store.root}/entries/${of.slice(0, 2)}/${of}/record.json`)).size;
+  assert.equal(sizes.get(key), "hello".length + await recordSize(key));
+  assert.equal(sizes.get(valueKey), await recordSize(valueKey));
+  assert.ok(sizes.get(valueKey)! > JSON.stringify(words).length);
+});
+
 Deno.test("ArtifactStore.entries() skips stray files among the entries' folders (a .DS_Store)", async () => {
   const { store } = await storeHello({ n: 1 });
   await Deno.writeTextFile(`${store.root}/entries/.DS_Store`, "");

@@ -3,6 +3,11 @@ import { ArtifactStore } from "../../../lib/store/artifact_store.ts";
 import { collectGarbage } from "../../../lib/store/collect_garbage.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
+/** An entry's size as the store counts it: its artifact and its record. */
+async function entryBytes(store: ArtifactStore, key: string, artifact: number): Promise<number> {
+  return artifact + (await Deno.stat(`${store.root}/entries/${key.slice(0, 2)}/${key}/record.json`)).size;
+}
+
 Deno.test("collectGarbage() removes entries past the size and leaves stray files among them alone", async () => {
   const store = new ArtifactStore(await tempDir());
   const key = "cd".repeat(32);
@@ -11,8 +16,9 @@ Deno.test("collectGarbage() removes entries past the size and leaves stray files
   await store.commit(key, { file: `${scratch}/a.txt`, extension: "txt", value: null, children: [] });
   await store.discard(scratch);
   await Deno.writeTextFile(`${store.root}/entries/.DS_Store`, "");
+  const bytes = await entryBytes(store, key, 5);
   const report = await collectGarbage(store, 0, { keepRecentMs: 0, now: Date.now() + 60_000 });
-  assert.deepEqual(report, { removed: 1, freed: 5, kept: 0, recent: 0 });
+  assert.deepEqual(report, { removed: 1, freed: bytes, kept: 0, recent: 0 });
   assert.equal(await store.lookup(key), null);
   assert.equal(await Deno.readTextFile(`${store.root}/entries/.DS_Store`), "");
 });
@@ -41,15 +47,16 @@ Deno.test("collectGarbage() keeps what a render still at work used since it bega
   await commitEntry(render, made);
   await claim.release();
   assert.equal(typeof (await render.claims.liveSince()), "number");
+  const [oldBytes, madeBytes] = [await entryBytes(gc, old, 5), await entryBytes(gc, made, 5)];
   const during = await collectGarbage(gc, 0, { keepRecentMs: 0 });
-  assert.deepEqual(during, { removed: 1, freed: 5, kept: 5, recent: 1 });
+  assert.deepEqual(during, { removed: 1, freed: oldBytes, kept: madeBytes, recent: 1 });
   assert.equal(await gc.lookup(old), null);
   assert.notEqual(await gc.lookup(made), null);
   // Once it has ended, nothing of it is kept past --keep-recent.
   render.close();
   assert.equal(await gc.claims.liveSince(), null);
   const after = await collectGarbage(gc, 0, { keepRecentMs: 0 });
-  assert.deepEqual(after, { removed: 1, freed: 5, kept: 0, recent: 0 });
+  assert.deepEqual(after, { removed: 1, freed: madeBytes, kept: 0, recent: 0 });
   gc.close();
 });
 
@@ -88,7 +95,7 @@ await new Promise(() => {});
     const gc = new ArtifactStore(root, { claims: { staleAfterMs: 200 } });
     assert.equal(typeof (await gc.claims.liveSince()), "number");
     const report = await collectGarbage(gc, 0, { keepRecentMs: 0 });
-    assert.deepEqual(report, { removed: 0, freed: 0, kept: 5, recent: 1 });
+    assert.deepEqual(report, { removed: 0, freed: 0, kept: await entryBytes(gc, made, 5), recent: 1 });
     child.kill("SIGKILL");
     await child.status;
     assert.equal(await gc.claims.liveSince(), null);
@@ -115,8 +122,9 @@ Deno.test("collectGarbage() counts answers kept for a step's next attempt, oldes
   await commitEntry(store, "cd".repeat(32));
   await Deno.writeTextFile(store.answerPath(fresh), "paid");
   // Over the size by the old answer alone: it goes first, the entry used since stays.
-  const report = await collectGarbage(store, 10, { keepRecentMs: 600_000 });
-  assert.deepEqual(report, { removed: 1, freed: 9, kept: 9, recent: 0 });
+  const rest = await entryBytes(store, "cd".repeat(32), 5) + "paid".length;
+  const report = await collectGarbage(store, rest + 1, { keepRecentMs: 600_000 });
+  assert.deepEqual(report, { removed: 1, freed: 9, kept: rest, recent: 0 });
   assert.deepEqual((await store.answers()).map((answer) => answer.key), [fresh]);
   // Nothing may stay: the fresh answer is recent, kept as the entry is.
   const all = await collectGarbage(store, 0, { keepRecentMs: 600_000 });
