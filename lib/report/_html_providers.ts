@@ -51,8 +51,9 @@ function renderChart(stats: ProviderStats, axis: TimeAxis, top: number): string 
     `data-calls="${stats.calls}" data-rate-limited="${stats.rateLimited}" data-retries="${stats.retries}">` +
     `<title>${escapeMarkup(title)}</title>` +
     `<line class="grid" x1="${axis.left}" x2="${axis.left + axis.width}" y1="${base}" y2="${base}"/>` +
-    `<text class="provider-name" x="8" y="${top + 16}">${escapeMarkup(name)}</text>` +
-    `<text x="8" y="${top + 32}">peak ${stats.peak}</text>` +
+    // Under the line of the scale's label (at the chart's top, just left of it), which a long name reached.
+    `<text class="provider-name" x="8" y="${top + 30}">${escapeMarkup(name)}</text>` +
+    `<text x="8" y="${top + 46}">peak ${stats.peak}</text>` +
     `<text x="${axis.left - 6}" y="${y(scale) + 4}" text-anchor="end">${scale}</text>` +
     `<path class="area" d="${area}" fill="${colour}"/><path class="edge" d="${edge}" stroke="${colour}"/>` +
     `${marks.join("")}</g>`;

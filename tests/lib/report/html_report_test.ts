@@ -155,6 +155,12 @@ Deno.test("renderHtmlReport() charts each provider's calls in flight and finds t
   assert.deepEqual([openai["data-peak"], openai["data-calls"]], ["1", "1"]);
   const idle = attributesOf(html, `data-provider="idle"`);
   assert.deepEqual([idle["data-peak"], idle["data-calls"]], ["0", "0"]);
+  // The scale's label, just left of the chart's top, is a line above the name, which may reach the chart: before,
+  // both were on one line and "local/slides@1" ran under the "2".
+  const flites = /data-provider="local\/flite"[^]*?<\/g>/.exec(html)![0];
+  const nameY = Number(/<text class="provider-name" x="\d+" y="([\d.]+)"/.exec(flites)![1]);
+  const scaleY = Number(/<text x="[\d.]+" y="([\d.]+)" text-anchor="end">3<\/text>/.exec(flites)![1]);
+  assert.ok(nameY - scaleY >= 14, `name at ${nameY}, scale at ${scaleY}`);
 });
 
 Deno.test("renderHtmlReport() counts 429 answers and retries per provider", () => {
