@@ -181,13 +181,16 @@ class JobWait {
       this.#starts++;
       this.#waitingAgain = false;
       this.#options.onStart?.(data.worker);
+      // Its worker says when its code is loaded ("running"): the load is not the step's time.
+      this.#options.onLoading?.();
     } else if (data.type === "rate-limit") this.#options.onRateLimit?.(data.info);
-    else if (data.type === "progress") {
-      // An adopted job's latest report may be its progress: who started it is said there too.
+    else if (data.type === "running" || data.type === "progress") {
+      // An adopted job's latest report may be one of these: who started it is said there too.
       if (this.#started === null) {
         this.#progress({ type: "started", attempt: data.attempt, worker: data.worker });
       }
-      this.#options.onProgress?.(data.fraction);
+      if (data.type === "running") this.#options.onRunning?.();
+      else this.#options.onProgress?.(data.fraction);
     }
   }
 

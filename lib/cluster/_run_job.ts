@@ -29,6 +29,8 @@ export interface RunJobContext {
   signal: AbortSignal;
   /** A runner of this process took the step (its id `host:pid:n`). */
   onStart(worker: string): void;
+  /** The step's code is loaded and runs (see `ExecuteOptions.onRunning`). */
+  onRunning?(): void;
   /** A provider's answer carried rate-limit headers. */
   onRateLimit(info: RateLimitInfo): void;
   /** The step said how far it is (0…1). */
@@ -71,6 +73,7 @@ export async function runJob(job: ClusterJob, context: RunJobContext): Promise<J
         worker = `${context.processId}:${number}`;
         context.onStart(worker);
       },
+      onRunning: context.onRunning,
       onRateLimit: context.onRateLimit,
       onProgress: context.onProgress,
     });

@@ -113,6 +113,8 @@ export interface ClusterJob {
 /** What a worker reports while it runs a job (as the job's progress), with the attempt it belongs to. */
 export type JobProgress =
   | { type: "started"; attempt: string; worker: string }
+  // Its code is loaded on the worker and runs (see `ExecuteOptions.onRunning`): its timeout counts from here.
+  | { type: "running"; attempt: string; worker: string }
   | { type: "rate-limit"; attempt: string; info: RateLimitInfo }
   // The worker too: the latest report is all an adopting render reads (BullMQ keeps one), so it says who started.
   | { type: "progress"; attempt: string; worker: string; fraction: number };
@@ -256,13 +258,14 @@ export function isClusterJob(value: unknown): value is ClusterJob {
  * import assert from "node:assert/strict";
  * import { isJobProgress } from "./cluster_job.ts";
  * assert.ok(isJobProgress({ type: "started", attempt: "a", worker: "h:1:1" }));
+ * assert.ok(isJobProgress({ type: "running", attempt: "a", worker: "h:1:1" }));
  * assert.ok(isJobProgress({ type: "progress", attempt: "a", worker: "h:1:1", fraction: 0.5 }));
  * assert.ok(!isJobProgress(0));
  * ```
  */
 export function isJobProgress(value: unknown): value is JobProgress {
   if (!isRecord(value) || typeof value.attempt !== "string") return false;
-  return (value.type === "started" && typeof value.worker === "string") ||
+  return ((value.type === "started" || value.type === "running") && typeof value.worker === "string") ||
     (value.type === "rate-limit" && isRecord(value.info)) ||
     (value.type === "progress" && typeof value.worker === "string" && typeof value.fraction === "number" &&
       value.fraction >= 0 && value.fraction <= 1);

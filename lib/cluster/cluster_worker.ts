@@ -301,6 +301,7 @@ export class ClusterWorker {
           started = worker;
           this.#report(job, { type: "started", attempt, worker });
         },
+        onRunning: () => this.#report(job, { type: "running", attempt, worker: started }),
         // A share of the step, told a second apart at most (an encode says it every half second): a write to Redis
         // each. Before, a cluster render's encodes said nothing until they ended.
         onProgress: (fraction) => {

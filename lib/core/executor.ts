@@ -45,12 +45,26 @@ export interface Execution {
   stored?: boolean;
 }
 
+/**
+ * The least time a step's code may take to load on its worker before the step is stopped (see
+ * `ExecuteOptions.onLoading`): a minute, far more than a fresh worker's import of a large workflow.
+ */
+export const LOAD_TIMEOUT_MS = 60_000;
+
 /** Options of one execution. */
 export interface ExecuteOptions {
   /** Aborts the step. */
   signal: AbortSignal;
   /** Called when a worker takes the step; the step's timeout runs from then. */
   onStart?: (worker: WorkerId) => void;
+  /**
+   * Called right after `onStart` by an executor that will call `onRunning` once the step's code is loaded (a fresh
+   * worker's first step of a kind loads the kind's code, a custom step its workflow module): until then the step
+   * runs under a timeout for the load, its own timeout or {@linkcode LOAD_TIMEOUT_MS}, whichever is longer.
+   */
+  onLoading?: () => void;
+  /** Called when the step's own code starts, after `onLoading`: its timeout runs from then. */
+  onRunning?: () => void;
   /**
    * Called when the step waits for a worker again (a cluster's worker died while it ran; the queue hands it on):
    * its timeout stops until `onStart` is called again.
@@ -162,11 +176,13 @@ export class StepTimeoutError extends Error {
   /**
    * @param step The step's id.
    * @param timeoutMs The timeout it ran past, in ms.
+   * @param options `loading`: it ran past its code's load timeout (see `ExecuteOptions.onLoading`).
    */
-  constructor(step: string, timeoutMs: number) {
+  constructor(step: string, timeoutMs: number, options: { loading?: boolean } = {}) {
     // Under a second in ms: a timeout of 1 ms read "0 s".
     const after = timeoutMs < 1000 ? `${Math.round(timeoutMs)} ms` : `${Math.round(timeoutMs / 100) / 10} s`;
-    super(`Step "${step}" timed out after ${after} and was stopped`);
+    const loading = options.loading === true ? " while its code loaded on its worker" : "";
+    super(`Step "${step}" timed out after ${after}${loading} and was stopped`);
     this.name = "StepTimeoutError";
     this.step = step;
     this.timeoutMs = timeoutMs;

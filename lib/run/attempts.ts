@@ -63,6 +63,8 @@ export interface AttemptsContext {
   limits: LayeredLimits;
   clock: Clock;
   random: () => number;
+  /** The least time a step's code may take to load (see `RunPlanOptions.loadTimeoutMs`). */
+  loadTimeoutMs: number;
   ffmpeg: FfmpegPaths;
   /** The run's signal. */
   signal: AbortSignal;
@@ -253,6 +255,10 @@ async function attemptOnce(
   // counted from when a worker takes it: a step waiting in a cluster's queue is not running yet.
   const timer = new AbortController();
   let deadline: ReturnType<typeof setTimeout> | undefined;
+  const arm = (ms = timeoutMs, options: { loading?: boolean } = {}) => {
+    clearTimeout(deadline);
+    deadline = setTimeout(() => timer.abort(new StepTimeoutError(step.id, ms, options)), ms);
+  };
   let worker: WorkerId | null = null;
   try {
     const outputPath = step.extension === null ? null : `${scratch}/artifact.${step.extension}`;
@@ -287,10 +293,12 @@ async function attemptOnce(
       onStart: (id) => {
         worker = id;
         started = clock.now();
-        clearTimeout(deadline);
-        deadline = setTimeout(() => timer.abort(new StepTimeoutError(step.id, timeoutMs)), timeoutMs);
+        arm();
         context.emit({ type: "step:started", ...context.base(node), worker: id, attempt });
       },
+      // Loading its code on a fresh worker is not its time: the load has a timeout of its own.
+      onLoading: () => arm(Math.max(timeoutMs, context.loadTimeoutMs), { loading: true }),
+      onRunning: () => arm(),
     });
     // A step that may return a value only (a custom step) must write its file when it names an output: the custom
     // kind checks it where it runs (a cluster worker too); this guards any other kind of optional artifact.

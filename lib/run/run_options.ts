@@ -31,6 +31,11 @@ export interface RunPlanOptions {
   clock?: Clock;
   /** Random numbers in [0, 1) for backoff jitter. @default Math.random */
   random?: () => number;
+  /**
+   * The least time, in ms, a step's code may take to load on its worker (see `ExecuteOptions.onLoading`): the load's
+   * timeout is this or the step's own, whichever is longer. @default LOAD_TIMEOUT_MS (a minute)
+   */
+  loadTimeoutMs?: number;
   /** The gate of each provider. @default () => null */
   providerGate?: (provider: string) => ProviderGate | null;
   /** Ignore the store: run every step (each key still runs once). @default false */

@@ -9,6 +9,7 @@
 import { messageOf } from "../core/errors.ts";
 import type { Clock } from "../core/clock.ts";
 import { realClock } from "../core/clock.ts";
+import { LOAD_TIMEOUT_MS } from "../core/executor.ts";
 import { childStep, findTemplate, templateId } from "../plan/child_step.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
@@ -134,6 +135,7 @@ class Scheduler {
       limits: this.#limits,
       clock: this.#clock,
       random: options.random ?? Math.random,
+      loadTimeoutMs: options.loadTimeoutMs ?? LOAD_TIMEOUT_MS,
       ffmpeg: options.ffmpeg,
       signal: this.#controller.signal,
       gateOf: (step) => step.provider === null ? null : options.providerGate?.(step.provider) ?? null,

@@ -77,6 +77,12 @@ export interface StepKindDefinition {
    * worker, only when the run has steps of this kind to run; a failure is ignored (the steps report their own).
    */
   readonly warm?: () => Promise<void>;
+  /**
+   * Loads what a step's run needs before its time starts (a custom step's workflow module, which a fresh worker
+   * imports first: a second or more for a workflow that imports much): the step's timeout counts from when it
+   * resolves, and the load has a timeout of its own of the same length.
+   */
+  readonly prepare?: (task: StepTask) => Promise<void>;
 }
 
 /**

@@ -84,6 +84,9 @@ async function run(taskId: number, task: StepTask): Promise<void> {
   try {
     const kind = await kindNamed(task.kind);
     if (kind === undefined) throw new UnrecoverableError(`No step kind "${task.kind}" in this worker`);
+    await kind.prepare?.(task);
+    // Its timeout counts from here: loading its kind's code on a fresh worker is not its time.
+    send({ type: "running", taskId });
     const value = await kind.run(task, {
       signal: controller.signal,
       spawn: (child) => children.push(child),

@@ -38,6 +38,7 @@ interface Pending {
   reject(error: unknown): void;
   onRateLimit: ((info: RateLimitInfo) => void) | undefined;
   onProgress: ((fraction: number) => void) | undefined;
+  onRunning: (() => void) | undefined;
   blocking: boolean;
 }
 
@@ -117,7 +118,7 @@ export class WorkerPool implements StepExecutor {
    * that for a while loses its worker.
    */
   async execute(task: StepTask, options: ExecuteOptions): Promise<Execution> {
-    const { signal, onStart, onRateLimit, onProgress } = options;
+    const { signal, onStart, onRateLimit, onProgress, onRunning } = options;
     signal.throwIfAborted();
     if (this.#closed) throw new Error("The worker pool is closed");
     if (this.#broken !== null) throw new Error(`Step workers cannot start: ${this.#broken}`);
@@ -130,7 +131,14 @@ export class WorkerPool implements StepExecutor {
     const taskId = this.#nextTask++;
     // Reserve the place before waiting for the worker to start, so concurrent calls spread over the pool.
     const done = new Promise<Execution>((resolve, reject) =>
-      slot.pending.set(taskId, { resolve, reject, onRateLimit, onProgress, blocking: task.blocking })
+      slot.pending.set(taskId, {
+        resolve,
+        reject,
+        onRateLimit,
+        onProgress,
+        onRunning,
+        blocking: task.blocking,
+      })
     );
     done.catch(() => {});
     try {
@@ -165,6 +173,8 @@ export class WorkerPool implements StepExecutor {
     };
     signal.addEventListener("abort", cancel, { once: true });
     onStart?.(slot.number);
+    // The worker says when the step's code is loaded and runs ("running"): the load is not the step's time.
+    options.onLoading?.();
     this.#post(slot, { type: "run", taskId, task });
     try {
       return await Promise.race([done, abandoned]);
@@ -261,6 +271,7 @@ export class WorkerPool implements StepExecutor {
       if (pending === undefined) return;
       if (message.type === "rate-limit") return pending.onRateLimit?.(message.info);
       if (message.type === "progress") return pending.onProgress?.(message.fraction);
+      if (message.type === "running") return pending.onRunning?.();
       slot.pending.delete(message.taskId);
       if (pending.blocking) this.#wakeBlocked();
       if (message.type === "done") pending.resolve({ result: message.result, worker: number });

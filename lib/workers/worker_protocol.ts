@@ -20,6 +20,8 @@ export type FromWorker =
   | { type: "rate-limit"; taskId: number; info: RateLimitInfo }
   /** Sent as a step reports how far it is (0…1). */
   | { type: "progress"; taskId: number; fraction: number }
+  /** Sent when the step's own code starts, its kind's code loaded and ready (see `StepKindDefinition.prepare`). */
+  | { type: "running"; taskId: number }
   | { type: "failed"; taskId: number; failure: StepFailure };
 
 /**
@@ -68,5 +70,5 @@ export function isFromWorker(value: unknown): value is FromWorker {
   if (value.type === "failed") return isRecord(value.failure) && typeof value.failure.message === "string";
   if (value.type === "rate-limit") return isRecord(value.info);
   if (value.type === "progress") return typeof value.fraction === "number";
-  return false;
+  return value.type === "running";
 }

@@ -8,9 +8,21 @@ import type { CustomStepInput } from "./custom_schema.ts";
 import type { Json, StepOutput } from "../../core/json.ts";
 import { runProcess } from "../../media/run_process.ts";
 import type { StepKindDefinition } from "../../steps/step_kind.ts";
+import type { StepTask } from "../../core/step_task.ts";
 import { unwrittenOutputError, wroteOutput } from "../../steps/unwritten_output.ts";
 
 const modules = new Map<string, Promise<{ default?: { steps?: CustomStepInput[] } }>>();
+
+/** The workflow module a custom step's function is in, imported once a worker. */
+function workflowModule(task: StepTask): Promise<{ default?: { steps?: CustomStepInput[] } }> {
+  const moduleUrl = String(task.runtime.module);
+  let loading = modules.get(moduleUrl);
+  if (loading === undefined) {
+    loading = import(moduleUrl);
+    modules.set(moduleUrl, loading);
+  }
+  return loading;
+}
 
 /**
  * Runs a workflow's custom step; its value is what the function returned. A step that names an output must have
@@ -21,15 +33,16 @@ export const customStep: StepKindDefinition = {
   version: 1,
   blocking: true,
   optionalArtifact: true,
+  // The workflow module is imported before the step's time starts: a fresh worker's import of a workflow that
+  // imports much took longer than a short step's timeout (a 300-ms step timed out).
+  prepare: async (task) => {
+    await workflowModule(task);
+  },
   run: async (task, { signal, spawn }) => {
-    const moduleUrl = String(task.runtime.module);
     const { step: stepId, params } = task.params as { step: string; params: Record<string, Json> };
-    let loading = modules.get(moduleUrl);
-    if (loading === undefined) {
-      loading = import(moduleUrl);
-      modules.set(moduleUrl, loading);
-    }
-    const definition = (await loading).default?.steps?.find((candidate) => candidate.id === stepId);
+    const definition = (await workflowModule(task)).default?.steps?.find((candidate) =>
+      candidate.id === stepId
+    );
     if (definition === undefined) throw new UnrecoverableError(`The workflow has no custom step "${stepId}"`);
     const inputs: Record<string, StepOutput> = {};
     for (const [i, id] of task.inputIds.entries()) inputs[id] = task.inputs[i]!;

@@ -98,7 +98,7 @@ Deno.test("waitForJob: a second worker starting the attempt (the first died mid-
   wait.listener().completed({ ok: true, attempt: data.attempt, worker: "h:2:1" });
   assert.equal((await wait.waited).worker, "h:2:1");
   await Promise.all(wait.tracked);
-  assert.deepEqual(wait.told, ["start h:1:1", "start h:2:1"]);
+  assert.deepEqual(wait.told, ["start h:1:1", "loading", "start h:2:1", "loading"]);
   assert.deepEqual(wait.warnings, [
     'Step "v/s1/image" moved from worker h:1:1 to h:2:1: the first stopped or lost the job',
   ]);
@@ -219,6 +219,8 @@ function drivenWait(options: { inRedis?: boolean; checkMs?: number } = {}) {
   const waited = waitForJob(handles, data, {
     signal: new AbortController().signal,
     onStart: (worker) => void told.push(`start ${worker}`),
+    onLoading: () => void told.push("loading"),
+    onRunning: () => void told.push("running"),
     onWait: () => void told.push("wait"),
   }, {
     store: { peek: () => Promise.resolve(null) },
@@ -249,7 +251,26 @@ Deno.test("waitForJob: a job that waits again (its worker died) is told, and a s
   wait.listener().progress({ type: "started", attempt: "a", worker: "h:1:1" });
   wait.listener().completed({ ok: true, attempt: "a", worker: "h:1:1" });
   await wait.waited;
-  assert.deepEqual(wait.told, ["start h:1:1", "wait", "start h:1:1"]);
+  assert.deepEqual(wait.told, ["start h:1:1", "loading", "wait", "start h:1:1", "loading"]);
+});
+
+Deno.test("waitForJob: a worker's word that the step's code runs starts its time; an adopted job's last word too", async () => {
+  // Before: the step's timeout counted its worker's load of its kind's code (a fresh worker importing a workflow).
+  const wait = drivenWait();
+  await wait.queued;
+  wait.listener().progress({ type: "started", attempt: "a", worker: "h:1:1" });
+  wait.listener().progress({ type: "running", attempt: "a", worker: "h:1:1" });
+  wait.listener().completed({ ok: true, attempt: "a", worker: "h:1:1" });
+  await wait.waited;
+  assert.deepEqual(wait.told, ["start h:1:1", "loading", "running"]);
+  // A render that finds the job already running (it adopts it) reads its last word only: who started it, and that
+  // its code runs.
+  const adopted = drivenWait();
+  await adopted.queued;
+  adopted.listener().progress({ type: "running", attempt: "a", worker: "h:2:1" });
+  adopted.listener().completed({ ok: true, attempt: "a", worker: "h:2:1" });
+  await adopted.waited;
+  assert.deepEqual(adopted.told, ["start h:2:1", "loading", "running"]);
 });
 
 Deno.test("waitForJob: a check's 'waiting' read before a worker's start does not stop that worker's time", async () => {
@@ -264,7 +285,7 @@ Deno.test("waitForJob: a check's 'waiting' read before a worker's start does not
   await Promise.resolve();
   wait.listener().completed({ ok: true, attempt: "a", worker: "h:2:1" });
   await wait.waited;
-  assert.deepEqual(wait.told, ["start h:1:1", "wait", "start h:2:1"]);
+  assert.deepEqual(wait.told, ["start h:1:1", "loading", "wait", "start h:2:1", "loading"]);
 });
 
 Deno.test("waitForJob: a started job still active whose lock expired (its worker died, none alive to hand it on) waits again: its time stops", async () => {

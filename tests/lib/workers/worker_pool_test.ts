@@ -434,3 +434,52 @@ export default workflow({
     await pool.close();
   }
 });
+
+/** A workflow whose module, imported in a worker, takes `load` to load (its code waits on the worker alone). */
+const slowInWorker = (load: string) => `
+if ((globalThis as { name?: string }).name?.startsWith("reel-worker")) await ${load};`;
+
+Deno.test("a custom step's timeout counts from when its code runs, not from its worker's import of the workflow", async () => {
+  // Before: a fresh worker's import of the workflow module counted as the step's time, and a 400-ms step that
+  // returns at once timed out behind an import of 1.2 s.
+  const { plan, dir } = await customPlan(
+    `${slowInWorker("new Promise((resolve) => setTimeout(resolve, 1200))")}
+export default workflow({
+  ${video}
+  steps: [step({ id: "quick", timeout: 400, run: () => 7 })],
+});`,
+  );
+  const { events, pool } = poolOfOne();
+  try {
+    const result = await runOn(pool, plan, dir, events);
+    assert.ok(result.ok, [...result.errors.values()].join("\n"));
+    assert.equal(result.artifacts.get("quick")?.value, 7);
+  } finally {
+    await pool.close();
+  }
+});
+
+Deno.test("a custom step whose workflow module never finishes loading in its worker is stopped after the load's timeout", async () => {
+  const { plan, dir } = await customPlan(`${slowInWorker("new Promise(() => {})")}
+export default workflow({
+  ${video}
+  steps: [step({ id: "stuck", timeout: 300, run: () => 7 })],
+});`);
+  const { pool } = poolOfOne();
+  try {
+    // The load's timeout is a minute, or the step's own when longer; shortened here.
+    const result = await runPlan(plan, {
+      executor: pool,
+      store: new ArtifactStore(`${dir}/.reel`),
+      ffmpeg,
+      outDir: null,
+      loadTimeoutMs: 800,
+    });
+    assert.match(
+      result.errors.get("stuck")!,
+      /^Step "stuck" timed out after 800 ms while its code loaded on its worker and was stopped/,
+    );
+  } finally {
+    await pool.close();
+  }
+});
