@@ -4,11 +4,12 @@
  * says what changed, and renders again (the store makes that run only the changed steps).
  * @module
  */
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { plural } from "../lib/core/plural.ts";
 import type { Plan } from "../lib/plan/plan.ts";
 import { planPaths } from "../lib/plan/plan_paths.ts";
 import { guardedByDeath } from "../lib/media/run_process.ts";
+import { leftByGoneOwner, ownerMark, ownerOf } from "../lib/store/owner_mark.ts";
 import { REEL_V8_FLAGS } from "./_v8_flags.ts";
 
 /** Where a watched render writes the files its plan names (see {@linkcode tellWatcher}), for its watcher. */
@@ -137,7 +138,8 @@ export async function watchAndRender(
   for (let round = 1; !signal.aborted; round++) {
     const modules = await watchedFiles(files);
     const before = await modificationTimes(modules);
-    const list = await Deno.makeTempFile({ prefix: "reel-watch-", suffix: ".json" });
+    const list = await Deno.makeTempFile({ prefix: `${LIST_PREFIX}${ownerMark()}-`, suffix: ".json" });
+    if (round === 1) await removeLeftLists(dirname(list));
     // A watcher killed outright (SIGKILL) stops its render too, as Ctrl-C does: before, the render ran on alone and
     // published its outputs over those of a newer render.
     const started = await guardedByDeath(
@@ -214,6 +216,28 @@ export function watchingLine(files: readonly string[], watched: readonly string[
 }
 
 /** Reads and removes the list a watched render wrote (see {@linkcode tellWatcher}); empty when it wrote none. */
+/** How a watch's list of named files begins its name, in the temporary folder: then its owner's mark. */
+const LIST_PREFIX = "reel-watch-";
+
+/**
+ * Removes the lists that watches killed outright (SIGKILL) left in the temporary folder, each named by the watch's
+ * mark (`reel-watch-<pid>-h<host>-….json`): those whose watch is gone (see `leftByGoneOwner`).
+ */
+async function removeLeftLists(folder: string): Promise<void> {
+  for await (const entry of Deno.readDir(folder)) {
+    if (!entry.isFile || !entry.name.startsWith(LIST_PREFIX) || !entry.name.endsWith(".json")) continue;
+    const mark = entry.name.slice(LIST_PREFIX.length);
+    // A name without a pid (an older reel's) is left alone: its watch may still run.
+    if (Number.isNaN(ownerOf(mark).pid)) continue;
+    const path = `${folder}/${entry.name}`;
+    if (await leftByGoneOwner(mark, path)) {
+      await Deno.remove(path).catch((error) => {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      });
+    }
+  }
+}
+
 async function readNamedFiles(list: string): Promise<NamedFile[]> {
   try {
     const text = await Deno.readTextFile(list);

@@ -19,10 +19,11 @@ export default workflow({
  * shows (failing if the watch ends first, or after two minutes) and returns what it read, the pattern then taken out; `rounds()` reads
  * the renders and acts between them; `stop()` sends SIGINT and returns its status.
  */
-function startWatch(dir: string, file = "lesson.ts") {
+function startWatch(dir: string, file = "lesson.ts", env: Record<string, string> = {}) {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", CLI, "render", file, "--out", "out", "--json", "--watch"],
     cwd: dir,
+    env,
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -328,7 +329,10 @@ Deno.test({
   fn: async () => {
     const dir = await tempDir("reel-watch-");
     await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("Second part."));
-    const watch = startWatch(dir);
+    // Its own temporary folder: the list of files its render names is left there.
+    const env = { TMPDIR: `${dir}/tmp` };
+    await Deno.mkdir(env.TMPDIR);
+    const watch = startWatch(dir, "lesson.ts", env);
     for await (const event of watch.events) if (event.type === "run:started") break;
     const [render] = (await Deno.readTextFile(`/proc/${watch.pid}/task/${watch.pid}/children`)).trim().split(
       " ",
@@ -349,5 +353,16 @@ Deno.test({
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
     assert.deepEqual(published.filter((name) => name.endsWith(".mp4")), []);
+    // The killed watch's list is left; the next watch removes it (before, it stayed until the machine's reboot).
+    const lists = async () => (await Array.fromAsync(Deno.readDir(env.TMPDIR))).map((entry) => entry.name);
+    const [left] = await lists();
+    assert.match(left ?? "", new RegExp(`^reel-watch-${watch.pid}-h[0-9a-f]{8}-.*\\.json$`));
+    const next = startWatch(dir, "lesson.ts", env);
+    try {
+      await next.until(/watching .*\n/);
+      assert.deepEqual(await lists(), []);
+    } finally {
+      await next.stop();
+    }
   },
 });
