@@ -127,3 +127,39 @@ Deno.test("e2e sound: music fades longer together than the video share it, from 
   assert.ok(middle - first >= 15, `${end} s: ${first} dB at the start, ${middle} dB in the middle`);
   assert.ok(middle - last >= 15, `${end} s: ${last} dB at the end, ${middle} dB in the middle`);
 });
+
+for (const [format, codec] of [["m4a", "aac"], ["opus", "libopus"]] as const) {
+  Deno.test(`e2e sound: music in ${format} loops without a gap at each loop`, async () => {
+    // Before: ffmpeg's -stream_loop decoded the file again at each loop, and the encoder's delay (and an M4A's end
+    // padding) played as 7 to 16 ms of silence at every loop: a dropout each second here.
+    const file = await writeWorkflowFile(`export default workflow(${
+      JSON.stringify({
+        formats: ["160x90"],
+        titleCard: { duration: 1 },
+        endCard: { duration: 4 },
+        loudness: false,
+        music: { file: `tone.${format}`, volume: 0.5, fadeIn: 0, fadeOut: 0, duck: 0 },
+        videos: [{ id: "v", sections: [{ title: "Short", narration: "Hi." }] }],
+      })
+    });`);
+    const dir = file.slice(0, file.lastIndexOf("/"));
+    await runFfmpeg(await findFfmpeg(), [
+      ...["-f", "lavfi", "-i", "sine=f=1000:d=1:r=48000", "-c:a", codec, "-b:a", "128k"],
+      `${dir}/tone.${format}`,
+    ]);
+    const { videos } = await renderIn(file);
+    const end = (await probe(videos[0]!)).duration;
+    const tone = await decodeMono(videos[0]!);
+    // The end card: the music alone, looped three times over, in windows of 5 ms.
+    const levels = [];
+    for (let at = end - 3.9; at < end - 0.1; at += 0.005) levels.push(levelDb(tone, at, at + 0.005));
+    const median = [...levels].sort((a, b) => a - b)[Math.floor(levels.length / 2)]!;
+    const quietest = Math.min(...levels);
+    assert.ok(
+      quietest > median - 6,
+      `${format}: a window ${(median - quietest).toFixed(1)} dB under the music's level, at ${
+        (end - 3.9 + levels.indexOf(quietest) * 0.005).toFixed(3)
+      } s`,
+    );
+  });
+}

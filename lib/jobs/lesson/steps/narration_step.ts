@@ -32,8 +32,9 @@ function silence(frames: number, fps: number): string[] {
 export const narrationStep: StepKindDefinition = {
   kind: "narration",
   // 5: music fades longer together than the track share it (a fade-out longer than a short video was cut off at
-  // the end, the music loudest there).
-  version: 5,
+  // the end, the music loudest there). 6: music looped by its decoded samples, an MP4's cut at the length it says
+  // (an M4A's, AAC's or Opus's encoder delay played as a dropout at every loop).
+  version: 6,
   blocking: false,
   // Its AAC parts (two minutes of speech or more each) go to several encoders when cores are idle (a re-render after
   // an edit of one section), one after the other otherwise: the same bytes either way.

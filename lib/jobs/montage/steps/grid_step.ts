@@ -8,6 +8,7 @@ import type { Json } from "../../../core/json.ts";
 import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
 import { textEms } from "../../../providers/local/slides/font_for_text.ts";
 import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
+import { musicLoopSeconds } from "../../../media/music_mix_filter.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
 import type { Rect } from "../montage_schema.ts";
@@ -57,8 +58,9 @@ export const gridStep: StepKindDefinition = {
   // 2: the threads as planned. 3: its last frame kept when a clip is among the items. 4: a clip in a format that
   // ffmpeg cannot loop copied into one that loops (a transport stream spun; a 1-s FLV made a 1-s grid, not 2.5 s).
   // 5: AVI, ASF and MPEG program streams too (an MPEG program stream of H.264 lost pictures at each loop).
-  // 6: a caption too wide for its cell drawn smaller, to fit.
-  version: 6,
+  // 6: a caption too wide for its cell drawn smaller, to fit. 7: the soundtrack looped by its decoded samples (an
+  // M4A's, AAC's or Opus's encoder delay played as a dropout at every loop).
+  version: 7,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as GridParams;
@@ -95,12 +97,15 @@ export const gridStep: StepKindDefinition = {
     const n = params.cells.length;
     const audio = typeof task.runtime.audio === "string" && params.audio !== null ? task.runtime.audio : null;
     if (audio !== null) {
-      chains.push(soundtrackFilters(n, { duration: frames / params.fps, gain: params.audio!.gain }));
+      const loopSeconds = await musicLoopSeconds(task.ffmpeg, audio, { signal });
+      chains.push(
+        soundtrackFilters(n, { duration: frames / params.fps, gain: params.audio!.gain, loopSeconds }),
+      );
     }
     await runFfmpegWithProgress(task.ffmpeg, [
       ...encoding.input,
       ...params.cells.flatMap((cell, k) => itemInput(items[k]!, { still: cell.still, seek: 0 })),
-      ...(audio === null ? [] : ["-stream_loop", "-1", "-i", audio]),
+      ...(audio === null ? [] : ["-i", audio]),
       "-filter_complex",
       chains.join(";"),
       "-map",

@@ -5,6 +5,7 @@
  */
 import { concatList } from "../../../media/concat_list.ts";
 import { runFfmpeg } from "../../../media/ffmpeg.ts";
+import { musicLoopSeconds } from "../../../media/music_mix_filter.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { inputPath, numberField, outputPath } from "../../../steps/task_fields.ts";
 import { soundtrackFilters } from "../montage_cells.ts";
@@ -12,7 +13,9 @@ import { soundtrackFilters } from "../montage_cells.ts";
 /** Joins the chunks (its inputs, in order); its value is `{ duration }`. */
 export const stripJoinStep: StepKindDefinition = {
   kind: "montage-join",
-  version: 1,
+  // 2: the soundtrack looped by its decoded samples (an M4A's, AAC's or Opus's encoder delay played as a dropout at
+  // every loop).
+  version: 2,
   blocking: false,
   run: async (task, { signal }) => {
     const { audio: gain } = task.params as { audio: { identity: string; gain: number } | null };
@@ -31,8 +34,16 @@ export const stripJoinStep: StepKindDefinition = {
       "0",
       "-i",
       list,
-      ...(audio === null ? [] : ["-stream_loop", "-1", "-i", audio]),
-      ...(audio === null ? [] : ["-filter_complex", soundtrackFilters(1, { duration, gain: gain!.gain })]),
+      ...(audio === null ? [] : [
+        "-i",
+        audio,
+        "-filter_complex",
+        soundtrackFilters(1, {
+          duration,
+          gain: gain!.gain,
+          loopSeconds: await musicLoopSeconds(task.ffmpeg, audio, { signal }),
+        }),
+      ]),
       "-map",
       "0:v",
       ...(audio === null ? [] : ["-map", "[a]", "-c:a", "aac", "-b:a", "128k"]),
