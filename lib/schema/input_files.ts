@@ -7,6 +7,7 @@
 import type { WorkflowIssue } from "../core/errors.ts";
 import { isMissing } from "../core/exists.ts";
 import { readFull, readHead } from "../core/read_full.ts";
+import { unreadableUserFile } from "../core/read_user_file.ts";
 import { sha256File } from "../core/sha256.ts";
 import { expandGlob, isGlob } from "./_glob.ts";
 
@@ -221,7 +222,7 @@ async function isFolder(path: string): Promise<boolean> {
   try {
     return (await Deno.stat(path)).isDirectory;
   } catch (error) {
-    if (isMissing(error)) return false;
+    if (isMissing(error) || error instanceof Deno.errors.FilesystemLoop) return false;
     throw error;
   }
 }
@@ -232,7 +233,9 @@ async function plainPath(path: string, takes?: FolderFilter): Promise<string[]> 
   try {
     info = await Deno.stat(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
+    // A path through a file (`clip.mp4/`) names nothing; a link that loops is taken, and its reading says why not.
+    if (isMissing(error)) return [];
+    if (error instanceof Deno.errors.FilesystemLoop) return [path];
     throw error;
   }
   if (!info.isDirectory) return [path];
@@ -322,10 +325,10 @@ async function identify(
     if (info.isFile) return `sha256:${await sha256File(path)}`;
     return `stream:${crypto.randomUUID()}`;
   } catch (error) {
-    if (!(error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotFound)) {
-      throw error;
-    }
-    context.issues.push({ path: context.path, message: `Cannot read ${path}: ${error.message}`, file: path });
+    // Gone since it was listed, unreadable, or a link that loops (`a.mp4` → `b.mp4` → `a.mp4`).
+    const why = unreadableUserFile(error, "file");
+    if (why === null) throw error;
+    context.issues.push({ path: context.path, message: `${why}: ${path}`, file: path });
     return null;
   }
 }

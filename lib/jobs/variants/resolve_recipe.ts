@@ -4,6 +4,7 @@
  * @module
  */
 import type { WorkflowIssue } from "../../core/errors.ts";
+import { readUserFile, unreadableUserFile } from "../../core/read_user_file.ts";
 import { sha256Hex } from "../../core/sha256.ts";
 import { type CaptionFont, noFontMessage } from "../../media/caption_font.ts";
 import {
@@ -214,10 +215,12 @@ async function resolveOverlay(
   const where = `${context.path}.overlay.image`;
   let bytes: Uint8Array;
   try {
-    bytes = await Deno.readFile(path);
+    bytes = await readUserFile(path);
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    context.issues.push({ path: where, message: `Image not found: ${overlay.image}`, file: path });
+    // A folder, a path through a file (`logo.png/`), a link loop, a pipe: said in the user's words, not thrown.
+    const why = unreadableUserFile(error, "image");
+    if (why === null) throw error;
+    context.issues.push({ path: where, message: `${why}: ${overlay.image}`, file: path });
     return null;
   }
   if (sniffImage(bytes) === null) {

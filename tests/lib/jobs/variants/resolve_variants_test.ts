@@ -96,7 +96,27 @@ Deno.test("each mistake is named with its path", async () => {
   await Deno.writeTextFile(`${dir}/other/a.mov`, "a");
   const png = encodePng(new Uint8Array(4 * 16 * 16).fill(200), 16, 16);
   await Deno.writeFile(`${dir}/cut.png`, png.subarray(0, png.length - 20));
+  await Deno.symlink("loop-b.mp4", `${dir}/loop-a.mp4`);
+  await Deno.symlink("loop-a.mp4", `${dir}/loop-b.mp4`);
   const cases: [unknown, RegExp][] = [
+    // Before: each of these threw Deno's own error (NotADirectory, IsADirectory, FilesystemLoop) with its stack, exit 1.
+    [[{ inputs: ["a.mp4/"], recipes: ["web"] }], /variants\[0\]\.inputs\[0\]: No file matches "a\.mp4\/"/],
+    [
+      [{ inputs: ["a.mp4/b.mp4"], recipes: ["web"] }],
+      /variants\[0\]\.inputs\[0\]: No file matches "a\.mp4\/b\.mp4"/,
+    ],
+    [
+      [{ inputs: ["loop-a.mp4"], recipes: ["web"] }],
+      /inputs\[0\]: Cannot read the file: its links loop: .*loop-a\.mp4/,
+    ],
+    [
+      [{ inputs: ["a.mp4"], recipes: [{ name: "x", overlay: { image: "cut.png/" } }] }],
+      /overlay\.image: Image not found: cut\.png\//,
+    ],
+    [
+      [{ inputs: ["a.mp4"], recipes: [{ name: "x", overlay: { image: "other" } }] }],
+      /overlay\.image: Expected an image, got a folder: other/,
+    ],
     [[{ inputs: ["*.mkv"], recipes: ["web"] }], /variants\[0\]\.inputs\[0\]: No file matches "\*\.mkv"/],
     [
       [{ inputs: ["a.mp4"], recipes: ["sideways"] }],
