@@ -168,6 +168,12 @@ Deno.test("an input cut short (MP4 after its index, Matroska), empty, without pi
   const plain = await Deno.readFile(`${dir}/whole.mp4`);
   await Deno.writeFile(`${dir}/unindexed.mp4`, plain.subarray(0, Math.floor(plain.length / 2)));
   await runFfmpeg(await findFfmpeg(), ["-f", "lavfi", "-i", "sine=d=1", `${dir}/sound.mp3`]);
+  // A song with its cover art: a picture stream of one frame (before: a video of that one frame beside the sound).
+  await makeColourImage(`${dir}/cover.png`, { colour: "#c03030", width: 32, height: 32 });
+  await runFfmpeg(await findFfmpeg(), [
+    ...["-f", "lavfi", "-i", "sine=d=1", "-i", `${dir}/cover.png`, "-map", "0", "-map", "1"],
+    ...["-c:a", "libmp3lame", "-c:v", "png", "-disposition:v", "attached_pic", `${dir}/song.mp3`],
+  ]);
   await runFfmpeg(await findFfmpeg(), [
     "-f",
     "lavfi",
@@ -186,6 +192,7 @@ Deno.test("an input cut short (MP4 after its index, Matroska), empty, without pi
     "empty.mp4",
     "unindexed.mp4",
     "sound.mp3",
+    "song.mp3",
     "still.png",
     "damaged.mp4",
     "fast.mp4",
@@ -207,6 +214,7 @@ Deno.test("an input cut short (MP4 after its index, Matroska), empty, without pi
     ],
     // Before: "It has no video stream"; a still, "ffprobe found no duration".
     ["sound/probe", "Cannot read sound\\.mp3: it holds sound only, no pictures"],
+    ["song/probe", "Cannot read song\\.mp3: it holds sound only, no pictures \\(a cover picture only\\)"],
     ["still/probe", "Cannot read still\\.png: it is a still image \\(png\\), not a video"],
     [
       "damaged/probe",

@@ -41,8 +41,8 @@ export interface ProbedInput {
  * Reads ffprobe's JSON for a file.
  *
  * @param json What ffprobe printed as JSON for the format's `duration` and `start_time` and the streams'
- * `codec_type`, `duration`, `start_time`, `width`, `height`, `avg_frame_rate`, `rotate` tag and `rotation` side data
- * (see {@linkcode PROBE_ENTRIES}).
+ * `codec_type`, `duration`, `start_time`, `width`, `height`, `avg_frame_rate`, `rotate` tag, `rotation` side data
+ * and `attached_pic` disposition (see {@linkcode PROBE_ENTRIES}).
  * @returns The input's facts.
  * @throws {UnrecoverableError} When it has no video stream or no duration.
  *
@@ -67,6 +67,10 @@ export interface ProbedInput {
  * // Another angle is drawn inside the frame as it is.
  * const tilted = json.replace('"width":160', '"side_data_list":[{"rotation":45}],"width":160');
  * assert.equal(parseProbe(tilted).width, 160);
+ * // A song's cover art is no video.
+ * const song = json.replace('"codec_type":"video"', '"codec_type":"video","disposition":{"attached_pic":1}')
+ *   .replace("}]}", '},{"codec_type":"audio"}]}');
+ * assert.throws(() => parseProbe(song), /sound only, no pictures \(a cover picture only\)/);
  * ```
  */
 export function parseProbe(json: string): ProbedInput {
@@ -82,13 +86,20 @@ export function parseProbe(json: string): ProbedInput {
       avg_frame_rate?: string;
       tags?: { rotate?: string };
       side_data_list?: { rotation?: number }[];
+      disposition?: { attached_pic?: number };
     }[];
   };
   const streams = parsed.streams ?? [];
-  const video = streams.find((stream) => stream.codec_type === "video" && (stream.width ?? 0) > 0);
+  // A song's cover art is a picture stream of one frame, not pictures to play (before, an MP3 with a cover made a
+  // video of one frame beside its sound).
+  const cover = (stream: (typeof streams)[number]) => stream.disposition?.attached_pic === 1;
+  const video = streams.find((stream) =>
+    stream.codec_type === "video" && (stream.width ?? 0) > 0 && !cover(stream)
+  );
   if (video === undefined) {
     const sound = streams.some((stream) => stream.codec_type === "audio");
-    throw new UnrecoverableError(sound ? "it holds sound only, no pictures" : "it has no video stream");
+    const art = streams.some(cover) ? " (a cover picture only)" : "";
+    throw new UnrecoverableError(sound ? `it holds sound only, no pictures${art}` : "it has no video stream");
   }
   const duration = Number(parsed.format?.duration);
   if (!(duration > 0)) {
@@ -127,7 +138,7 @@ function lateBy(stream: number, file: number): number {
 /** What the probe asks ffprobe for (the codec's name only to say a still image is one). */
 const PROBE_ENTRIES = "format=duration,start_time:" +
   "stream=codec_type,codec_name,duration,start_time,width,height,avg_frame_rate:stream_tags=rotate:" +
-  "stream_side_data=rotation";
+  "stream_side_data=rotation:stream_disposition=attached_pic";
 
 /** Codecs of still pictures, as ffprobe names them: a file of one has no duration. */
 const STILL_CODECS = new Set([
@@ -149,8 +160,8 @@ export const probeInputStep: StepKindDefinition = {
   // 2: a video's sides as decoded, turned upright (a phone's upright video was squeezed into its stored frame).
   // 3: the pictures' own duration (`videoDuration`), which the sound is padded to.
   // 4: when the pictures start (`videoStart`): a variant holds the first picture until then; an input no picture
-  // of which decodes is refused.
-  version: 4,
+  // of which decodes is refused. 5: a song with cover art is refused as sound only (a video of one frame was made).
+  version: 5,
   blocking: false,
   run: async (task, { signal }) => {
     const path = String(task.runtime.path);
