@@ -341,3 +341,43 @@ Deno.test("reel variants over a folder that is also its --out leaves its own out
     /✖ The folder "clips" holds only variants reel made \(their manifests beside them\) \(in \S+\): name one as a file to take it/,
   );
 });
+
+Deno.test("a trim that starts inside a variable-rate video's long still fails, named, instead of writing a short output", async () => {
+  // Before: 0.24 s of pictures beside 1 s of sound, published, exit 0. A screen recording's still stretch has no
+  // frames: the one on screen at the trim's start was dropped by the seek. (Open: holding it; told for now.)
+  const dir = await tempDir("reel-variants-vfr-");
+  const pattern = ["-f", "lavfi", "-i", "testsrc2=s=160x90:r=25:d=1"];
+  const still = ["-f", "lavfi", "-i", "color=gray:s=160x90:r=25:d=2"];
+  await runFfmpeg(await findFfmpeg(), [
+    ...pattern,
+    ...still,
+    ...pattern,
+    ...["-f", "lavfi", "-i", "sine=d=4"],
+    ...["-filter_complex", "[0][1][2]concat=n=3:v=1,mpdecimate[v]", "-map", "[v]", "-map", "3:a"],
+    ...["-fps_mode", "vfr", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"],
+    `${dir}/screen.mp4`,
+  ]);
+  await Deno.writeTextFile(
+    `${dir}/mid.json`,
+    JSON.stringify({ name: "mid", trim: { start: 0.8, duration: 1 } }),
+  );
+  const result = await runCli([
+    "variants",
+    "screen.mp4",
+    "--recipe",
+    "mid.json",
+    "--recipe",
+    "web",
+    "--out",
+    "out",
+  ], {
+    cwd: dir,
+  });
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(
+    result.stderr,
+    /✖ variants\/screen\/mid[^\n]*wrote 0\.\d+ s of pictures where 1\.00 s were due \(a trim that starts inside a long still/,
+  );
+  // The whole video, untrimmed, is written as it is.
+  assert.deepEqual(await listFolder(`${dir}/out`), ["report.html", "screen.web.json", "screen.web.mp4"]);
+});

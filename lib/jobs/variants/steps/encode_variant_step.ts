@@ -85,6 +85,9 @@ function pictureSeconds(set: TransformSet, probe: ProbedInput): number {
   return Math.max(0, Math.min(end - set.trim.start, set.trim.duration ?? Infinity)) / set.speed;
 }
 
+/** How much shorter than due an output's pictures may be (a frame or two at a low rate), 10% of a long one. */
+const SHORT_SLACK_S = 0.25;
+
 /**
  * Seconds of the output before the input's first picture (its pictures start after its sound and after the trim's
  * start), or 0 under half a frame.
@@ -169,6 +172,20 @@ export const encodeVariantStep: StepKindDefinition = {
       throw new UnrecoverableError(
         `The trim starts at ${set.trim.start} s, which leaves less than one frame of ${task.runtime.input} ` +
           `(${probe.duration.toFixed(2)} s)`,
+      );
+    }
+    // Pictures that end early, found by their length (before, shorter outputs were stored and published, exit 0: a
+    // trim inside a variable-rate video's long still gave 0.24 s of 1, an ffmpeg that stopped early 1 s of 8).
+    const pictures = written.streams.find((stream) => stream.type === "video")?.duration ?? null;
+    const due = Math.min(duration, pictureSeconds(set, probe));
+    if (pictures !== null && pictures < due - Math.max(SHORT_SLACK_S, due * 0.1)) {
+      throw new UnrecoverableError(
+        `The encode of ${task.runtime.input} wrote ${pictures.toFixed(2)} s of pictures where ${
+          due.toFixed(2)
+        } s were due` +
+          (set.trim.start > 0
+            ? ` (a trim that starts inside a long still of a variable-rate video loses it: trim elsewhere)`
+            : ""),
       );
     }
     const bytes = (await Deno.stat(outputPath(task))).size;
