@@ -432,7 +432,7 @@ export async function ffprobeMedia(
   const sound = parsed.streams?.some((stream) => stream.codec_type === "audio") === true;
   const unknown = sound ? options.unknownLength ?? "refuse" : "refuse";
   if (!Number.isFinite(duration) && unknown === "measure") {
-    duration = await decodedSeconds(paths, file, options);
+    duration = await decodedSeconds(paths, file, { ...options, stream: "sound" });
   }
   if (!Number.isFinite(duration) && unknown !== "accept") {
     throw new RangeError(`ffprobe found no duration in ${file}`);
@@ -449,18 +449,33 @@ export async function ffprobeMedia(
   };
 }
 
-/** Seconds of sound in a file, by decoding it to its end (ffmpeg's last `out_time_us`); NaN when it says none. */
-async function decodedSeconds(
+/**
+ * Seconds of sound or of pictures in a file whose container says no length (a browser's WebM, a raw H.264 stream),
+ * by decoding that stream to its end: ffmpeg's last `out_time_us` (a picture's counts its own duration).
+ *
+ * @param paths The binaries.
+ * @param file The media file.
+ * @param options Which stream (`sound` or `pictures`), and the signal that kills ffmpeg.
+ * @returns The seconds; NaN when ffmpeg says none.
+ * @throws {ProcessError} When ffmpeg cannot read the file.
+ *
+ * @example
+ * ```ts
+ * import { decodedSeconds, findFfmpeg } from "./ffmpeg.ts";
+ * // await decodedSeconds(await findFfmpeg(), "clip.h264", { stream: "pictures" }); // 2 for 50 frames at 25 fps
+ * ```
+ */
+export async function decodedSeconds(
   paths: FfmpegPaths,
   file: string,
-  options: { signal?: AbortSignal },
+  options: { stream: "sound" | "pictures"; signal?: AbortSignal },
 ): Promise<number> {
   const { stdout } = await runProcess(paths.ffmpeg, [
     "-v",
     "error",
     "-nostdin",
     ...fileInput(file),
-    "-vn",
+    options.stream === "sound" ? "-vn" : "-an",
     "-sn",
     "-dn",
     "-f",

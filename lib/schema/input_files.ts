@@ -83,6 +83,9 @@ const VIDEO_EXTENSIONS = new Set([
   "f4v",
   "flv",
   "gif",
+  // Raw H.264 streams, which say no length: a variant's probe counts their pictures.
+  "h264",
+  "264",
   "m2ts",
   "m2v",
   "m4v",

@@ -381,3 +381,24 @@ Deno.test("a trim that starts inside a variable-rate video's long still fails, n
   // The whole video, untrimmed, is written as it is.
   assert.deepEqual(await listFolder(`${dir}/out`), ["report.html", "screen.web.json", "screen.web.mp4"]);
 });
+
+Deno.test("reel variants takes a raw H.264 stream, named or in a folder: its pictures are counted for its length", async () => {
+  // Before: "Cannot read clip.h264: ffprobe found no duration", and a folder's listing left it out unsaid.
+  const dir = await tempDir("reel-variants-h264-");
+  await makeTestVideo(`${dir}/whole.mp4`, { seconds: 2 });
+  await Deno.mkdir(`${dir}/raw`);
+  await runFfmpeg(await findFfmpeg(), [
+    "-i",
+    `${dir}/whole.mp4`,
+    "-an",
+    "-c:v",
+    "copy",
+    "-f",
+    "h264",
+    `${dir}/raw/clip.h264`,
+  ]);
+  const result = await runCli(["variants", "raw", "--recipe", "web", "--out", "out"], { cwd: dir });
+  assert.equal(result.code, 0, result.stderr);
+  const facts = await probe(`${dir}/out/clip.web.mp4`);
+  assert.ok(Math.abs(facts.duration - 2) < 0.05, `${facts.duration} s`);
+});

@@ -8,7 +8,7 @@
 import { UnrecoverableError } from "../../../core/errors.ts";
 import { toMicroseconds } from "../../../core/units.ts";
 import { cutShort } from "../../../media/cut_short.ts";
-import { unreadableMediaWords } from "../../../media/ffmpeg.ts";
+import { decodedSeconds, unreadableMediaWords } from "../../../media/ffmpeg.ts";
 import { decodeProblem } from "../../../media/media_problem.ts";
 import { ProcessError, runProcess } from "../../../media/run_process.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
@@ -43,6 +43,8 @@ export interface ProbedInput {
  * @param json What ffprobe printed as JSON for the format's `duration` and `start_time` and the streams'
  * `codec_type`, `duration`, `start_time`, `width`, `height`, `avg_frame_rate`, `rotate` tag, `rotation` side data
  * and `attached_pic` disposition (see {@linkcode PROBE_ENTRIES}).
+ * @param options `measured`: the length found by decoding, for a file whose container says none (see
+ *   {@linkcode lengthUnsaid}).
  * @returns The input's facts.
  * @throws {UnrecoverableError} When it has no video stream or no duration.
  *
@@ -73,7 +75,7 @@ export interface ProbedInput {
  * assert.throws(() => parseProbe(song), /sound only, no pictures \(a cover picture only\)/);
  * ```
  */
-export function parseProbe(json: string): ProbedInput {
+export function parseProbe(json: string, options: { measured?: number } = {}): ProbedInput {
   const parsed = JSON.parse(json) as {
     format?: { duration?: string; start_time?: string };
     streams?: {
@@ -101,7 +103,7 @@ export function parseProbe(json: string): ProbedInput {
     const art = streams.some(cover) ? " (a cover picture only)" : "";
     throw new UnrecoverableError(sound ? `it holds sound only, no pictures${art}` : "it has no video stream");
   }
-  const duration = Number(parsed.format?.duration);
+  const duration = Number(parsed.format?.duration) || (options.measured ?? NaN);
   if (!(duration > 0)) {
     // A picture (a PNG named as an input): before, "ffprobe found no duration".
     const still = STILL_CODECS.has(video.codec_name ?? "");
@@ -127,6 +129,34 @@ export function parseProbe(json: string): ProbedInput {
     videoDuration: Number(video.duration) > 0 ? Number(video.duration) : null,
     videoStart: lateBy(Number(video.start_time), Number(parsed.format?.start_time)),
   };
+}
+
+/**
+ * Whether ffprobe's JSON is of a video whose container says no length (a raw H.264 or MPEG-2 stream), not of a
+ * still image (which has none either).
+ *
+ * @param json What ffprobe printed (see {@linkcode parseProbe}).
+ * @returns True when its length must be found by decoding.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lengthUnsaid } from "./probe_input_step.ts";
+ * assert.equal(lengthUnsaid('{"format":{},"streams":[{"codec_type":"video","codec_name":"h264","width":160}]}'), true);
+ * assert.equal(lengthUnsaid('{"format":{},"streams":[{"codec_type":"video","codec_name":"png","width":160}]}'), false);
+ * assert.equal(lengthUnsaid('{"format":{"duration":"2"},"streams":[{"codec_type":"video","codec_name":"h264"}]}'), false);
+ * ```
+ */
+export function lengthUnsaid(json: string): boolean {
+  const parsed = JSON.parse(json) as {
+    format?: { duration?: string };
+    streams?: { codec_type?: string; codec_name?: string; disposition?: { attached_pic?: number } }[];
+  };
+  if (Number(parsed.format?.duration) > 0) return false;
+  return (parsed.streams ?? []).some((stream) =>
+    stream.codec_type === "video" && stream.disposition?.attached_pic !== 1 &&
+    !STILL_CODECS.has(stream.codec_name ?? "")
+  );
 }
 
 /** Seconds a stream starts after its file, to the microsecond; 0 when it does not or either is not known. */
@@ -160,7 +190,8 @@ export const probeInputStep: StepKindDefinition = {
   // 2: a video's sides as decoded, turned upright (a phone's upright video was squeezed into its stored frame).
   // 3: the pictures' own duration (`videoDuration`), which the sound is padded to.
   // 4: when the pictures start (`videoStart`): a variant holds the first picture until then; an input no picture
-  // of which decodes is refused. 5: a song with cover art is refused as sound only (a video of one frame was made).
+  // of which decodes is refused. 5: a song with cover art is refused as sound only (a video of one frame was made);
+  // a raw H.264 stream's length found by counting its pictures (it was refused: "ffprobe found no duration").
   version: 5,
   blocking: false,
   run: async (task, { signal }) => {
@@ -182,7 +213,12 @@ export const probeInputStep: StepKindDefinition = {
         "json",
         path,
       ], { signal });
-      probed = parseProbe(new TextDecoder().decode(stdout));
+      const json = new TextDecoder().decode(stdout);
+      // A raw H.264 stream says no length: its pictures are counted (a pipe is read once, by the encode).
+      const measured = info.isFile && lengthUnsaid(json)
+        ? await decodedSeconds(task.ffmpeg, path, { stream: "pictures", signal })
+        : undefined;
+      probed = parseProbe(json, { measured });
     } catch (error) {
       if (error instanceof ProcessError || error instanceof UnrecoverableError) {
         // ffprobe's words without its logger's prefix and the file's path (named here as given).
