@@ -330,3 +330,71 @@ Deno.test("e2e: a change of music leaves the fades and moves stored, and the vid
   const mp4 = `m.${WIDTH}x${HEIGHT}.mp4`;
   assert.deepEqual(await Deno.readFile(`${dir}/out/${mp4}`), await Deno.readFile(`${dir}/fresh/${mp4}`));
 });
+
+Deno.test("e2e: a Ken Burns move is smooth: an edge moves the same way by about the same fraction of a pixel each frame", async () => {
+  // Before (zoompan, whose window sits on whole pixels even at twice the size): the edge stepped +0.20, 0, -0.35 px
+  // and so on, back and forth, still in 44 frames of 103.
+  const file = await writeWorkflowFile(`export default workflow(${
+    JSON.stringify({
+      formats: [`${WIDTH}x${HEIGHT}`],
+      fps: FPS,
+      titleCard: false,
+      endCard: false,
+      videos: [{
+        id: "k",
+        sections: [{
+          title: "Edge",
+          narration: "An edge that moves slowly to the right.",
+          picture: {
+            file: "./edge.png",
+            fit: "cover",
+            caption: false,
+            kenBurns: { zoom: 1.2, direction: "in" },
+          },
+        }],
+      }],
+    })
+  });`);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  const { ffmpeg } = await findFfmpeg();
+  await runProcess(ffmpeg, [
+    ...["-v", "error", "-f", "lavfi", "-i", `color=c=black:s=${WIDTH}x${HEIGHT}`],
+    ...["-vf", `drawbox=x=100:y=0:w=${WIDTH - 100}:h=${HEIGHT}:color=white:t=fill`, "-frames:v", "1"],
+    `${dir}/edge.png`,
+  ]);
+  const { run } = await renderWorkflows([file], { outDir: `${dir}/out` });
+  assert.ok(run.ok, [...run.errors].join("\n"));
+  const { stdout } = await runProcess(ffmpeg, [
+    ...[
+      "-v",
+      "error",
+      "-i",
+      `${dir}/out/k.${WIDTH}x${HEIGHT}.mp4`,
+      "-f",
+      "rawvideo",
+      "-pix_fmt",
+      "gray",
+      "pipe:1",
+    ],
+  ]);
+  // Each frame's edge, to a fraction of a pixel: the centroid of the brightness steps along its middle rows.
+  const edges: number[] = [];
+  for (let at = 0; at + WIDTH * HEIGHT <= stdout.length; at += WIDTH * HEIGHT) {
+    const steps = new Float64Array(WIDTH - 1);
+    for (let y = 30; y < 60; y++) {
+      for (let x = 0; x < WIDTH - 1; x++) {
+        steps[x]! += Math.abs(stdout[at + y * WIDTH + x + 1]! - stdout[at + y * WIDTH + x]!);
+      }
+    }
+    let [weight, sum] = [0, 0];
+    for (let x = 80; x < WIDTH - 1; x++) [weight, sum] = [weight + steps[x]!, sum + steps[x]! * (x + 0.5)];
+    edges.push(sum / weight);
+  }
+  const moves = edges.slice(1).map((edge, i) => edge - edges[i]!);
+  const typical = [...moves].sort((a, b) => a - b)[Math.floor(moves.length / 2)]!;
+  assert.ok(typical > 0.02, `the edge moves ${typical} px a frame`);
+  const back = moves.filter((move) => move < -0.02);
+  const still = moves.filter((move) => move < typical / 4);
+  assert.deepEqual(back, [], "the edge steps back");
+  assert.ok(still.length <= moves.length / 10, `${still.length} of ${moves.length} frames barely move`);
+});

@@ -81,10 +81,11 @@ function neededFilters(lesson: ResolvedLesson): Map<string, string> {
   for (const [v, video] of lesson.videos.entries()) {
     const music = video.music;
     const field = music?.field.replace(/\.file$/, "");
+    if (music !== null) need("aloop", field!);
     if (music !== null && (music.fadeIn > 0 || music.fadeOut > 0)) need("afade", field!);
     if (music !== null && music.duck > 0) need("sidechaincompress", field!);
     for (const [s, section] of video.sections.entries()) {
-      if (section.picture?.kenBurns) need("zoompan", `videos[${v}].sections[${s}].picture.kenBurns`);
+      if (section.picture?.kenBurns) need("perspective", `videos[${v}].sections[${s}].picture.kenBurns`);
     }
   }
   return needed;

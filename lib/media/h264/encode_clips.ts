@@ -1,6 +1,6 @@
 /**
  * Encoding the stretches of a stills video that move: a transition between two pictures (ffmpeg's `xfade`) or a
- * slow pan and zoom over one (`zoompan`), under a band that stays where it is (`overlay`), with the same encoder
+ * slow pan and zoom over one (`perspective`, placed to a fraction of a pixel), under a band that stays where it is (`overlay`), with the same encoder
  * settings as the stills so that the clip's pictures join the stills' stream as they are (see
  * `stillEncoderArgs`).
  * @module
@@ -73,8 +73,8 @@ export interface EncodeClipOptions {
  * its edges before the clip is encoded).
  *
  * @param side The picture, its move, its band and where the clip starts in its part.
- * @param options The input's label (and the band's, when the side has a band), the clip's frames, size and rate,
- * and the output's label.
+ * @param options The input's label (and the band's, when the side has a band), the clip's frames and rate, and the
+ * output's label.
  * @returns The chain, from `[input]` (and `[band]`) to `[label]`.
  * @throws {TypeError} When the side has a band and the options no band input.
  *
@@ -84,12 +84,12 @@ export interface EncodeClipOptions {
  * import { sideFilter } from "./encode_clips.ts";
  * const still = { image: "a.png", band: null, motion: null, partFrames: 30, offset: 25 };
  * assert.equal(
- *   sideFilter(still, { input: "0:v", band: null, frames: 10, width: 64, height: 36, fps: 30, label: "a" }),
+ *   sideFilter(still, { input: "0:v", band: null, frames: 10, fps: 30, label: "a" }),
  *   "[0:v]loop=loop=9:size=1,settb=1/30,setpts=N,setsar=1,format=gbrp[a]",
  * );
  * const banded = { ...still, band: "band.png" };
  * assert.equal(
- *   sideFilter(banded, { input: "0:v", band: "1:v", frames: 10, width: 64, height: 36, fps: 30, label: "a" }),
+ *   sideFilter(banded, { input: "0:v", band: "1:v", frames: 10, fps: 30, label: "a" }),
  *   "[0:v]loop=loop=9:size=1,settb=1/30,setpts=N,setsar=1,format=gbrp[a-picture];" +
  *     "[1:v]format=gbrap,loop=loop=9:size=1,settb=1/30,setpts=N,setsar=1[a-band];" +
  *     "[a-picture][a-band]overlay=format=gbrp[a]",
@@ -102,22 +102,18 @@ export function sideFilter(
     input: string;
     band: string | null;
     frames: number;
-    width: number;
-    height: number;
     fps: number;
     label: string;
   },
 ): string {
-  const { input, frames, width, height, fps, label } = options;
+  const { input, frames, fps, label } = options;
   if (side.band !== null && options.band === null) {
     throw new TypeError(`Cannot lay the band ${side.band} over a clip's side without the band's input`);
   }
   // Both sides of a transition must agree on time base, timestamps, pixel shape and format.
   const times = `settb=1/${fps},setpts=N,setsar=1`;
   const out = side.band === null ? label : `${label}-picture`;
-  const chain = `[${input}]${
-    pictureFilter(side, { frames, width, height, fps })
-  },${times},format=gbrp[${out}]`;
+  const chain = `[${input}]${pictureFilter(side, frames)},${times},format=gbrp[${out}]`;
   if (side.band === null) return chain;
   // The band is decoded and converted once, then repeated: one frame over each of the picture's.
   return `${chain};[${options.band}]format=gbrap,loop=loop=${frames - 1}:size=1,${times}[${label}-band];` +
@@ -125,20 +121,21 @@ export function sideFilter(
 }
 
 /** The filters that make a side's frames from its picture: the picture repeated, or its view moved. */
-function pictureFilter(
-  side: ClipPicture,
-  options: { frames: number; width: number; height: number; fps: number },
-): string {
-  const { frames, width, height, fps } = options;
-  if (side.motion === null) return `loop=loop=${frames - 1}:size=1`;
+function pictureFilter(side: ClipPicture, frames: number): string {
+  const repeated = `loop=loop=${frames - 1}:size=1`;
+  if (side.motion === null) return repeated;
   const { from, to } = side.motion;
-  const progress = `clip((${side.offset}+on)/${Math.max(1, side.partFrames - 1)},0,1)`;
+  // The view's corners on the picture, frame `in` of the clip, stretched over the whole frame with bicubic
+  // interpolation: placed to a fraction of a pixel. zoompan places its window on whole pixels (at twice the size
+  // too): a slow move juddered, its edge stepping on, still and back (+0.2, 0, -0.35 px a frame at 320×180).
+  const progress = `clip((${side.offset}+in)/${Math.max(1, side.partFrames - 1)},0,1)`;
   const along = (a: number, b: number) => `(${a}+(${b - a})*${progress})`;
-  // Twice the size first: zoompan places its window on whole pixels, so a slow move would otherwise judder.
-  const zoom = along(from.zoom, to.zoom);
-  return `scale=${2 * width}:${2 * height}:flags=bicubic,` +
-    `zoompan=z='${zoom}':x='${along(from.x, to.x)}*iw-iw/zoom/2':y='${along(from.y, to.y)}*ih-ih/zoom/2':` +
-    `d=${frames}:s=${width}x${height}:fps=${fps}`;
+  const span = (size: string) => `${size}/${along(from.zoom, to.zoom)}`;
+  const left = `(${along(from.x, to.x)}*W-${span("W")}/2)`;
+  const top = `(${along(from.y, to.y)}*H-${span("H")}/2)`;
+  const [right, bottom] = [`(${left}+${span("W")})`, `(${top}+${span("H")})`];
+  return `format=gbrp,${repeated},perspective=x0='${left}':y0='${top}':x1='${right}':y1='${top}':` +
+    `x2='${left}':y2='${bottom}':x3='${right}':y3='${bottom}':interpolation=cubic:eval=frame`;
 }
 
 /**
@@ -159,9 +156,9 @@ export const CLIP_BATCH_CLIPS = 32;
 
 /**
  * Cuts clips, in order, into the batches that {@linkcode encodeClips} encodes in one ffmpeg each: as many clips as
- * keep the batch's distinct pictures within {@linkcode CLIP_BATCH_PIXELS} (a moving picture counts four times: it is
- * scaled to twice its size), one at least and {@linkcode CLIP_BATCH_CLIPS} at most. The batches depend on the
- * clips and the size only, so the bytes do too.
+ * keep the batch's distinct pictures within {@linkcode CLIP_BATCH_PIXELS} (a moving picture counts twice: its view
+ * is drawn into a frame of its own), one at least and {@linkcode CLIP_BATCH_CLIPS} at most. The batches depend on
+ * the clips and the size only, so the bytes do too.
  *
  * @param clips The clips.
  * @param size Their frame size, and the pixels a batch holds at most ({@linkcode CLIP_BATCH_PIXELS} unless given).
@@ -189,7 +186,7 @@ export function clipBatches(
   const withPictures = (weights: ReadonlyMap<string, number>, clip: ClipSpec) => {
     const next = new Map(weights);
     for (const side of [clip.from, ...clip.to === null ? [] : [clip.to]]) {
-      next.set(side.image, Math.max(next.get(side.image) ?? 0, side.motion === null ? 1 : 4));
+      next.set(side.image, Math.max(next.get(side.image) ?? 0, side.motion === null ? 1 : 2));
       if (side.band !== null) next.set(side.band, 1);
     }
     return next;
@@ -291,8 +288,6 @@ async function encodeBatch(
         input: label(use.image),
         band: use.band === null ? null : label(use.band),
         frames: clip.frames,
-        width,
-        height,
         fps,
         label: `c${c}s${i}`,
       })
