@@ -183,24 +183,29 @@ export async function expandInputFiles(
   for (const [i, pattern] of patterns.entries()) {
     const path = typeof options.path === "string" ? `${options.path}[${i}]` : options.path(i);
     const absolute = pattern.startsWith("/") ? pattern : `${base}/${pattern.replace(/^\.\//, "")}`;
-    const matches = isGlob(pattern) ? await expandGlob(absolute) : await plainPath(absolute, options.takes);
+    const glob = isGlob(pattern);
+    const found = glob ? await expandGlob(absolute) : await plainPath(absolute, options.takes);
+    // A glob leaves out what a folder's listing does (reel's own variants beside their manifests): `clips/*.mp4`
+    // run again with `--out clips` took the first run's outputs as inputs.
+    const matches: string[] = [];
+    for (const match of found) if (!glob || !await options.takes?.leaves?.(match)) matches.push(match);
     if (matches.length === 0) {
-      const folder = !isGlob(pattern) && options.takes !== undefined && await isFolder(absolute);
+      const folder = !glob && options.takes !== undefined && await isFolder(absolute);
       // Only files it leaves out (reel's own variants): said as such, not as a folder without videos.
-      const onlyLeft = folder && options.takes?.leaves !== undefined &&
+      const onlyLeft = glob ? found.length > 0 : folder && options.takes?.leaves !== undefined &&
         (await plainPath(absolute, { ...options.takes, leaves: undefined })).length > 0;
+      const what = glob ? `"${pattern}" matches` : `The folder "${pattern}" holds`;
       options.issues.push({
         path,
         message: onlyLeft
-          ? `The folder "${pattern}" holds only ${
+          ? `${what} only ${
             options.takes!.left ?? "files it leaves out"
-          } (in ${base}): ` +
-            "name one as a file to take it"
+          } (in ${base}): name one as a file to take it`
           : folder
           ? `The folder "${pattern}" holds no ${options.takes!.what} (in ${base})`
           : `No file matches "${pattern}" (in ${base})`,
         // A file named as it is (not a pattern) is watched until it is there.
-        ...isGlob(pattern) || folder ? {} : { file: absolute },
+        ...glob || folder ? {} : { file: absolute },
       });
     }
     for (const match of matches) {

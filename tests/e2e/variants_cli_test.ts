@@ -327,6 +327,15 @@ Deno.test("reel variants over a folder that is also its --out leaves its own out
     (await listFolder(`${dir}/clips`))?.filter((name) => name.endsWith(".mp4")),
     ["red.mp4", "red.vertical.mp4", "red.web.mp4"],
   );
+  // A glob leaves them out too (before: the second run was refused, and another recipe made red.web.square.mp4).
+  const globbed = await runCli(["variants", "clips/*.mp4", "--recipe", "square", "--out", "clips", "-q"], {
+    cwd: dir,
+  });
+  assert.equal(globbed.code, 0, globbed.stderr);
+  assert.deepEqual(
+    (await listFolder(`${dir}/clips`))?.filter((name) => name.endsWith(".mp4")),
+    ["red.mp4", "red.square.mp4", "red.vertical.mp4", "red.web.mp4"],
+  );
   // A folder of that name beside a video is no manifest: the video is an input (before the check, a crash).
   await Deno.rename(`${dir}/clips/red.mp4`, `${dir}/clips/blue.mp4`);
   await Deno.mkdir(`${dir}/clips/blue.json`);
@@ -339,6 +348,14 @@ Deno.test("reel variants over a folder that is also its --out leaves its own out
   assert.match(
     only.stderr,
     /✖ The folder "clips" holds only variants reel made \(their manifests beside them\) \(in \S+\): name one as a file to take it/,
+  );
+  const onlyGlobbed = await runCli(["variants", "clips/*.mp4", "--recipe", "web", "--out", "clips"], {
+    cwd: dir,
+  });
+  assert.equal(onlyGlobbed.code, 2, onlyGlobbed.stderr);
+  assert.match(
+    onlyGlobbed.stderr,
+    /✖ "clips\/\*\.mp4" matches only variants reel made \(their manifests beside them\)/,
   );
 });
 
