@@ -134,7 +134,16 @@ function parseRecipeJson(text: string, file: string): unknown {
 
 /** A built-in recipe's name as it is, or a recipe file's recipe (JSON, or a module's default export). */
 async function readRecipe(value: string): Promise<string | RecipeInput> {
-  if (!isRecipeFile(value)) return value;
+  if (!isRecipeFile(value)) {
+    // A path to something else (a picture, a folder): before, "Expected a recipe name like vertical".
+    if (/[/.]/.test(value)) {
+      throw new InputError(
+        `--recipe ${value} is neither a recipe's name nor a recipe file (a .json or .ts file holding a recipe)`,
+        { where: "--recipe" },
+      );
+    }
+    return value;
+  }
   const path = value.startsWith("/") ? value : `${Deno.cwd()}/${value}`;
   let recipe: unknown;
   if (!value.endsWith(".json")) {

@@ -76,6 +76,11 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
       /✖ The recipe file named\.ts has no default export\n {2}Write `export default/,
     ],
     [["clip.mp4", "--recipe", "missing.ts"], /✖ Cannot read the recipe file missing\.ts: not found/],
+    // Before: "Expected a recipe name like vertical".
+    [
+      ["clip.mp4", "--recipe", "notes.md"],
+      /✖ --recipe notes\.md is neither a recipe's name nor a recipe file \(a \.json or \.ts file holding a recipe\)/,
+    ],
     [["clip.mp4", "--recipe", "helper.ts"], /✖ [^\n]*gone\.ts[^\n]*\n {2}→ at [^\n]*\(helper\.ts\)/],
     [
       ["clip.mp4", "--recipe", "deep.json"],
