@@ -283,6 +283,23 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
   });
   assert.equal(missing.code, 2, missing.stderr);
   assert.match(missing.stderr, /No file matches "nope\.mp3".*\n\s+→ at montages\[0\]\.audio\.file,/);
+  // A folder is no soundtrack (before: its first file was taken, a picture told as "no duration").
+  await Deno.mkdir(`${dir}/songs`);
+  await Deno.copyFile(`${dir}/tile.png`, `${dir}/songs/a.png`);
+  const folder = await render(dir, {
+    montages: [{
+      id: "folder",
+      layout: "grid",
+      items: ["tile.png"],
+      size: "160x90",
+      audio: { file: "songs" },
+    }],
+  });
+  assert.equal(folder.code, 2, folder.stderr);
+  assert.match(
+    folder.stderr,
+    /✖ Expected an audio file, got a folder: songs\n\s+→ at montages\[0\]\.audio\.file,/,
+  );
   assert.doesNotMatch(result.stderr, /items\[0\]|items\[5\]|items\[7\]/, "the whole image and clips pass");
   assert.doesNotMatch(result.stderr, /\n\s+at .*:\d+:\d+/, "no stack trace");
   assert.equal(await listFolder(`${dir}/out`), null);

@@ -4,6 +4,7 @@
  * @module
  */
 import type { WorkflowIssue } from "../../core/errors.ts";
+import { isMissing } from "../../core/exists.ts";
 import { readHead } from "../../core/read_full.ts";
 import { captionFont, noFontMessage } from "../../media/caption_font.ts";
 import {
@@ -112,7 +113,7 @@ async function resolveCommon(
     : typeof written.audio === "string"
     ? { file: written.audio, gain: 0, field: `${path}.audio` }
     : { file: written.audio.file, gain: written.audio.gain ?? 0, field: `${path}.audio.file` };
-  const [track] = audio === null
+  const [track] = audio === null || await namesFolder(audio.file, { baseDir, field: audio.field, issues })
     ? []
     : await expandInputFiles([audio.file], { baseDir, path: () => audio.field, issues });
   return {
@@ -273,4 +274,24 @@ async function chooseCaptionFonts(
 async function isStill(path: string, identity: string): Promise<boolean> {
   if (identity.startsWith("stream:")) return false;
   return sniffImage(await readHead(path, 8)) !== null;
+}
+
+/**
+ * Whether a soundtrack's file is a folder, said at its field if so (before: the folder's first file was taken as the
+ * soundtrack, a picture told as "no duration"). What cannot be looked at is left to the files' expansion to tell.
+ */
+async function namesFolder(
+  file: string,
+  context: { baseDir: string; field: string; issues: WorkflowIssue[] },
+): Promise<boolean> {
+  const absolute = file.startsWith("/") ? file : `${context.baseDir}/${file}`;
+  try {
+    if (!(await Deno.stat(absolute)).isDirectory) return false;
+  } catch (error) {
+    if (isMissing(error) || error instanceof Deno.errors.PermissionDenied) return false;
+    if (error instanceof Deno.errors.FilesystemLoop) return false;
+    throw error;
+  }
+  context.issues.push({ path: context.field, message: `Expected an audio file, got a folder: ${file}` });
+  return true;
 }
