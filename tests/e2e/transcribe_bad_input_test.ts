@@ -44,9 +44,16 @@ Deno.test({
   fn: async () => {
     // Its place is said too (before, only the file): the argument (before, the field of reel's own workflow for
     // the command line, `transcribe[0].input`).
+    // Text named as a recording is said as text, as variants and montages say it (before: ffprobe's words; for an
+    // .mp4, "it has no index (its moov box): it is cut short").
     await refused(
       ["notes.mp3"],
-      /✖ Cannot read .*notes\.mp3 as audio or video[^\n]*\n {2}→ at \S*notes\.mp3 \(the command line\)\n/,
+      /✖ .*notes\.mp3 holds text, not media\n {2}→ at \S*notes\.mp3 \(the command line\)\n/,
+    );
+    await Deno.writeFile(`${dir}/junk.mp3`, new Uint8Array(4096).map((_, i) => (i * 151 + 7) & 255));
+    await refused(
+      ["junk.mp3"],
+      /✖ Cannot read .*junk\.mp3 as audio or video[^\n]*\n {2}→ at \S*junk\.mp3 \(the command line\)\n/,
     );
     await refused(
       ["tone.wav", "silent.mp4"],

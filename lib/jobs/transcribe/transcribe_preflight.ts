@@ -14,6 +14,7 @@ import { ProcessError } from "../../media/run_process.ts";
 import { isMissing } from "../../core/exists.ts";
 import { readWavCutShort } from "../../media/wav_pcm.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
+import { holdsText } from "../../schema/input_files.ts";
 import type { ResolvedTranscribe, ResolvedTranscription } from "./transcribe_schema.ts";
 
 /**
@@ -118,6 +119,15 @@ export async function probeRecording(
     });
   } catch (error) {
     if (!(error instanceof ProcessError || error instanceof RangeError)) throw error;
+    // Text named as a recording is said as such, as variants and montages say it (before: ffprobe's words of an
+    // .mp4, "it has no index (its moov box): it is cut short").
+    if (error instanceof ProcessError && await holdsText(file.input)) {
+      throw new InputError(`${file.input} holds text, not media`, {
+        where,
+        hint: "Give an audio or video file that ffmpeg reads",
+        cause: error,
+      });
+    }
     const why = error instanceof ProcessError
       ? unreadableMediaWords(error.stderr, file.input) || error.message
       : error.message;
