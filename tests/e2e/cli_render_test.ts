@@ -277,7 +277,7 @@ export default workflow(${
   assert.equal(line[2], (Number(line[1]) * 0.006).toFixed(2));
   const bad = await runCli(["estimate", `${dir}/notes.ts`]);
   assert.equal(bad.code, 2, bad.stderr);
-  assert.match(bad.stderr, /^✖ Cannot read \S+notes\.wav as audio or video/m);
+  assert.match(bad.stderr, /^✖ \S+notes\.wav holds text, not media$/m);
   assert.match(bad.stderr, /^ {2}→ at transcribe\[0\]\.input \(\S+notes\.ts\)$/m);
 });
 
