@@ -186,8 +186,10 @@ class JobWait {
     } else if (data.type === "rate-limit") this.#options.onRateLimit?.(data.info);
     else if (data.type === "running" || data.type === "progress") {
       // An adopted job's latest report may be one of these: who started it is said there too.
+      // A step that says how far it is runs its code: a job adopted at its progress starts its time there too.
       if (this.#started === null) {
         this.#progress({ type: "started", attempt: data.attempt, worker: data.worker });
+        if (data.type === "progress") this.#options.onRunning?.();
       }
       if (data.type === "running") this.#options.onRunning?.();
       else this.#options.onProgress?.(data.fraction);

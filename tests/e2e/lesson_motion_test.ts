@@ -396,5 +396,8 @@ Deno.test("e2e: a Ken Burns move is smooth: an edge moves the same way by about 
   const back = moves.filter((move) => move < -0.02);
   const still = moves.filter((move) => move < typical / 4);
   assert.deepEqual(back, [], "the edge steps back");
+  // To the last frame: the move's last step is a step too (counted from 1, its frames ran one ahead and the last
+  // two showed the end view).
+  assert.ok(moves.at(-1)! > typical / 2, `the last frame moves ${moves.at(-1)} px`);
   assert.ok(still.length <= moves.length / 10, `${still.length} of ${moves.length} frames barely move`);
 });

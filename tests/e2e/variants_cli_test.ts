@@ -402,6 +402,14 @@ Deno.test("a trim that starts inside a variable-rate video's long still fails, n
   );
   // The whole video, untrimmed, is written as it is.
   assert.deepEqual(await listFolder(`${dir}/out`), ["report.html", "screen.web.json", "screen.web.mp4"]);
+  // A Matroska says no length of its pictures, which end here before its sound: written as it is, not refused
+  // (the review: the file's length, its sound's, was taken for its pictures' and the check failed it).
+  await runFfmpeg(await findFfmpeg(), [
+    ...["-f", "lavfi", "-i", "testsrc2=s=160x90:r=25:d=1", "-f", "lavfi", "-i", "sine=d=2"],
+    ...["-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", `${dir}/short.mkv`],
+  ]);
+  const mkv = await runCli(["variants", "short.mkv", "--recipe", "web", "--out", "out-mkv"], { cwd: dir });
+  assert.equal(mkv.code, 0, mkv.stderr);
 });
 
 Deno.test("reel variants takes a raw H.264 stream, named or in a folder: its pictures are counted for its length", async () => {

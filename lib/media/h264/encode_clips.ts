@@ -128,7 +128,8 @@ function pictureFilter(side: ClipPicture, frames: number): string {
   // The view's corners on the picture, frame `in` of the clip, stretched over the whole frame with bicubic
   // interpolation: placed to a fraction of a pixel. zoompan places its window on whole pixels (at twice the size
   // too): a slow move juddered, its edge stepping on, still and back (+0.2, 0, -0.35 px a frame at 320×180).
-  const progress = `clip((${side.offset}+in)/${Math.max(1, side.partFrames - 1)},0,1)`;
+  // perspective counts its frames (`in`) from 1, where zoompan counted them (`on`) from 0.
+  const progress = `clip((${side.offset}+in-1)/${Math.max(1, side.partFrames - 1)},0,1)`;
   const along = (a: number, b: number) => `(${a}+(${b - a})*${progress})`;
   const span = (size: string) => `${size}/${along(from.zoom, to.zoom)}`;
   const left = `(${along(from.x, to.x)}*W-${span("W")}/2)`;

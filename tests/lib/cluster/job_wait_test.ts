@@ -271,6 +271,13 @@ Deno.test("waitForJob: a worker's word that the step's code runs starts its time
   adopted.listener().completed({ ok: true, attempt: "a", worker: "h:2:1" });
   await adopted.waited;
   assert.deepEqual(adopted.told, ["start h:2:1", "loading", "running"]);
+  // Adopted at its progress, its code runs: its time is its own from there (the review: it ran under the load's).
+  const progressed = drivenWait();
+  await progressed.queued;
+  progressed.listener().progress({ type: "progress", attempt: "a", worker: "h:3:1", fraction: 0.5 });
+  progressed.listener().completed({ ok: true, attempt: "a", worker: "h:3:1" });
+  await progressed.waited;
+  assert.deepEqual(progressed.told, ["start h:3:1", "loading", "running"]);
 });
 
 Deno.test("waitForJob: a check's 'waiting' read before a worker's start does not stop that worker's time", async () => {

@@ -176,9 +176,13 @@ export const encodeVariantStep: StepKindDefinition = {
     }
     // Pictures that end early, found by their length (before, shorter outputs were stored and published, exit 0: a
     // trim inside a variable-rate video's long still gave 0.24 s of 1, an ffmpeg that stopped early 1 s of 8).
+    // Only where the input says its pictures' length: a Matroska, WebM or FLV file says none (its pictures may end
+    // before its sound, and the file's length is the sound's).
     const pictures = written.streams.find((stream) => stream.type === "video")?.duration ?? null;
     const due = Math.min(duration, pictureSeconds(set, probe));
-    if (pictures !== null && pictures < due - Math.max(SHORT_SLACK_S, due * 0.1)) {
+    if (
+      probe.videoDuration !== null && pictures !== null && pictures < due - Math.max(SHORT_SLACK_S, due * 0.1)
+    ) {
       throw new UnrecoverableError(
         `The encode of ${task.runtime.input} wrote ${pictures.toFixed(2)} s of pictures where ${
           due.toFixed(2)
