@@ -215,7 +215,6 @@ export function watchingLine(files: readonly string[], watched: readonly string[
   return `watching ${listed}${own > 0 ? ` (and reel's own ${plural(own, "module")})` : ""}`;
 }
 
-/** Reads and removes the list a watched render wrote (see {@linkcode tellWatcher}); empty when it wrote none. */
 /** How a watch's list of named files begins its name, in the temporary folder: then its owner's mark. */
 const LIST_PREFIX = "reel-watch-";
 
@@ -232,12 +231,16 @@ async function removeLeftLists(folder: string): Promise<void> {
     const path = `${folder}/${entry.name}`;
     if (await leftByGoneOwner(mark, path)) {
       await Deno.remove(path).catch((error) => {
-        if (!(error instanceof Deno.errors.NotFound)) throw error;
+        // Another user's, in a shared /tmp (its sticky bit keeps it theirs): theirs to remove.
+        if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied)) {
+          throw error;
+        }
       });
     }
   }
 }
 
+/** Reads and removes the list a watched render wrote (see {@linkcode tellWatcher}); empty when it wrote none. */
 async function readNamedFiles(list: string): Promise<NamedFile[]> {
   try {
     const text = await Deno.readTextFile(list);

@@ -5,6 +5,7 @@
  * @module
  */
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
+import { readFull } from "../core/read_full.ts";
 import { toMicroseconds } from "../core/units.ts";
 import { ffprobeMedia } from "./ffmpeg.ts";
 
@@ -12,11 +13,8 @@ import { ffprobeMedia } from "./ffmpeg.ts";
 export interface MusicMix {
   /** The ffmpeg input index of the music (opened once: the graph loops its samples). */
   input: number;
-  /**
-   * Seconds of the music to loop, or null for all it decodes to: an MP4's length as it says it (see
-   * {@linkcode musicLoopSeconds}).
-   */
-  loopSeconds: number | null;
+  /** How the music is looped (see {@linkcode soundLoop}), or null when it plays once, long enough. */
+  loop: SoundLoop | null;
   /** The voice's length in samples: the mix lasts exactly this long. */
   samples: number;
   /** The voice's sample rate. */
@@ -34,28 +32,39 @@ export interface MusicMix {
 /** `aloop`'s largest size, in samples: it repeats the sound whole, however long (its graph ends it). */
 const ALOOP_MAX = 2 ** 31 - 1;
 
+/** How a sound is looped: `seconds` of it (an MP4's stated length), or all it decodes to (null). */
+export interface SoundLoop {
+  seconds: number | null;
+}
+
 /**
  * The filters that loop a sound opened once (no `-stream_loop`): its decoded samples repeated, each loop joined to
- * the last sample of the one before, after it is cut to `loopSeconds` when given (see {@linkcode musicLoopSeconds}).
- * ffmpeg's `-stream_loop -1` decoded the file again at each loop, and an M4A's, AAC's or Opus's encoder delay came
- * back at every loop as 6 to 26 ms of silence. `aloop` holds what it repeats: at most as long as the graph runs.
+ * the last sample of the one before, after it is cut to `loop.seconds` when given (see {@linkcode soundLoop}); none
+ * when it plays once. ffmpeg's `-stream_loop -1` decoded the file again at each loop, and an M4A's, AAC's or Opus's
+ * encoder delay came back at every loop as 6 to 26 ms of silence. `aloop` holds what it repeats: the whole sound,
+ * which is shorter than the graph's output (else it is not looped).
  *
- * @param loopSeconds Seconds of the sound to loop, or null for all it decodes to.
+ * @param loop How the sound is looped, or null.
  * @returns The filters, in order.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { loopFilters } from "./music_mix_filter.ts";
- * assert.deepEqual(loopFilters(2), ["atrim=end=2", "aloop=loop=-1:size=2147483647"]);
- * assert.deepEqual(loopFilters(null), ["aloop=loop=-1:size=2147483647"]);
+ * assert.deepEqual(loopFilters({ seconds: 2 }), [
+ *   "asetpts=PTS-STARTPTS", "atrim=duration=2", "aloop=loop=-1:size=2147483647",
+ * ]);
+ * assert.deepEqual(loopFilters({ seconds: null }), ["aloop=loop=-1:size=2147483647"]);
+ * assert.deepEqual(loopFilters(null), []);
  * ```
  */
-export function loopFilters(loopSeconds: number | null): string[] {
-  return [
-    ...loopSeconds === null ? [] : [`atrim=end=${toMicroseconds(loopSeconds)}`],
-    `aloop=loop=-1:size=${ALOOP_MAX}`,
-  ];
+export function loopFilters(loop: SoundLoop | null): string[] {
+  if (loop === null) return [];
+  // From its first sample: an MP4's sound may start after 0, and its stated length is a duration, not an end.
+  const cut = loop.seconds === null
+    ? []
+    : ["asetpts=PTS-STARTPTS", `atrim=duration=${toMicroseconds(loop.seconds)}`];
+  return [...cut, `aloop=loop=-1:size=${ALOOP_MAX}`];
 }
 
 /**
@@ -79,21 +88,21 @@ const DUCKER = "threshold=0.001:ratio=20:attack=20:release=400";
  * import assert from "node:assert/strict";
  * import { musicMixFilter } from "./music_mix_filter.ts";
  * const graph = musicMixFilter("narration", {
- *   input: 2, samples: 480_000, sampleRate: 48_000, volume: 0.2, fadeIn: 1, fadeOut: 2, duck: 12, loopSeconds: 30,
+ *   input: 2, samples: 480_000, sampleRate: 48_000, volume: 0.2, fadeIn: 1, fadeOut: 2, duck: 12, loop: { seconds: 30 },
  * });
- * assert.ok(graph.includes("atrim=end=30,aloop=loop=-1"));
+ * assert.ok(graph.includes("atrim=duration=30,aloop=loop=-1"));
  * assert.ok(graph.startsWith("[2:a]aresample=48000"));
  * assert.ok(graph.includes("afade=t=out:st=8:d=2") && graph.includes("sidechaincompress="));
  * assert.ok(graph.endsWith("amix=inputs=2:normalize=0:duration=first[mix]"));
  * // Fades of 10 s each on 5 s of voice share it: up for 2.5 s, down for 2.5 s.
  * const short = musicMixFilter("narration", {
- *   input: 2, samples: 240_000, sampleRate: 48_000, volume: 0.2, fadeIn: 10, fadeOut: 10, duck: 0, loopSeconds: null,
+ *   input: 2, samples: 240_000, sampleRate: 48_000, volume: 0.2, fadeIn: 10, fadeOut: 10, duck: 0, loop: null,
  * });
  * assert.ok(short.includes("afade=t=in:st=0:d=2.5,afade=t=out:st=2.5:d=2.5"));
  * ```
  */
 export function musicMixFilter(voice: string, music: MusicMix): string {
-  const { input, samples, sampleRate, volume, fadeIn, fadeOut, duck, loopSeconds } = music;
+  const { input, samples, sampleRate, volume, fadeIn, fadeOut, duck, loop } = music;
   if (!(duck >= 0) || !(volume > 0)) throw new RangeError(`Cannot duck ${duck} dB at volume ${volume}`);
   const seconds = samples / sampleRate;
   // Fades longer together than the track share it in their proportions, so the music still rises from silence
@@ -104,7 +113,7 @@ export function musicMixFilter(voice: string, music: MusicMix): string {
   const bed = [
     `[${input}:a]aresample=${sampleRate}`,
     "aformat=sample_fmts=fltp:channel_layouts=mono",
-    ...loopFilters(loopSeconds),
+    ...loopFilters(loop),
     `atrim=end_sample=${samples}`,
     `volume=${volume}`,
     ...rise > 0 ? [`afade=t=in:st=0:d=${toMicroseconds(rise)}`] : [],
@@ -118,38 +127,37 @@ export function musicMixFilter(voice: string, music: MusicMix): string {
 }
 
 /**
- * Seconds of a music file to loop: the length an MP4 (M4A) says its sound has, or null for other containers (all
- * their decoded samples). ffmpeg 5.1 decodes an MP4's AAC with its encoder's padding after its end (5 to 20 ms of
- * silence), which looped music would play at every loop; an MP4 says where the sound ends. Other containers say it
- * in their own way (MP3's LAME header, Ogg's granules, which ffmpeg honours) or not at all (ADTS AAC, an MP3 without
- * one: their padding stays).
+ * How a sound file is looped to last `needed` seconds: not at all (null) when it lasts that long and a second more
+ * (its samples are then not held), else from the length an MP4 (M4A) says its sound has, or all its decoded samples
+ * for other containers and for a stream (a pipe, read once). ffmpeg 5.1 decodes an MP4's AAC with its encoder's
+ * padding after its end (5 to 20 ms of silence), which looped music would play at every loop; an MP4 says where the
+ * sound ends. Other containers say it in their own way (MP3's LAME header, Ogg's granules, which ffmpeg honours) or
+ * not at all (ADTS AAC, an MP3 without one: their padding stays).
  *
  * @param ffmpeg The binaries.
- * @param file The music file.
- * @param options The signal that kills ffprobe.
- * @returns The seconds, or null.
+ * @param file The sound file.
+ * @param options The seconds it must last, and the signal that kills ffprobe.
+ * @returns The loop, or null.
  *
  * @example
  * ```ts
  * import { findFfmpeg } from "./ffmpeg.ts";
- * import { musicLoopSeconds } from "./music_mix_filter.ts";
- * // await musicLoopSeconds(await findFfmpeg(), "song.m4a"); // 2 for 2 s of sound, not the 2.0053 s it decodes to
+ * import { soundLoop } from "./music_mix_filter.ts";
+ * // await soundLoop(await findFfmpeg(), "song.m4a", { needed: 60 }); // { seconds: 2 } for a 2-s loop
  * ```
  */
-export async function musicLoopSeconds(
+export async function soundLoop(
   ffmpeg: FfmpegPaths,
   file: string,
-  options: { signal?: AbortSignal } = {},
-): Promise<number | null> {
+  options: { needed: number; signal?: AbortSignal },
+): Promise<SoundLoop | null> {
+  if (!(await Deno.stat(file)).isFile) return { seconds: null };
+  const probed = await ffprobeMedia(ffmpeg, file, { signal: options.signal });
+  if (probed.duration >= options.needed + 1) return null;
   const head = new Uint8Array(8);
-  const opened = await Deno.open(file);
-  try {
-    await opened.read(head);
-  } finally {
-    opened.close();
-  }
-  if (new TextDecoder().decode(head.subarray(4, 8)) !== "ftyp") return null;
-  const probed = await ffprobeMedia(ffmpeg, file, options);
+  using opened = await Deno.open(file);
+  await readFull(opened, head);
+  if (new TextDecoder().decode(head.subarray(4, 8)) !== "ftyp") return { seconds: null };
   const sound = probed.streams.find((stream) => stream.type === "audio")?.duration ?? null;
-  return sound !== null && sound > 0 ? sound : null;
+  return { seconds: sound !== null && sound > 0 ? sound : null };
 }

@@ -226,11 +226,27 @@ export async function expandInputFiles(
   return files;
 }
 
-async function isFolder(path: string): Promise<boolean> {
+/**
+ * Whether a path names a folder; false for anything else, and for nothing, a path through a file, or a link that
+ * loops (their reading says why).
+ *
+ * @param path The path.
+ * @returns True for a folder.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isFolder } from "./input_files.ts";
+ * assert.equal(await isFolder("/tmp"), true);
+ * assert.equal(await isFolder("/etc/hostname/x"), false);
+ * ```
+ */
+export async function isFolder(path: string): Promise<boolean> {
   try {
     return (await Deno.stat(path)).isDirectory;
   } catch (error) {
     if (isMissing(error) || error instanceof Deno.errors.FilesystemLoop) return false;
+    if (error instanceof Deno.errors.PermissionDenied) return false;
     throw error;
   }
 }

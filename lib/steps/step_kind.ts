@@ -80,7 +80,7 @@ export interface StepKindDefinition {
   /**
    * Loads what a step's run needs before its time starts (a custom step's workflow module, which a fresh worker
    * imports first: a second or more for a workflow that imports much): the step's timeout counts from when it
-   * resolves, and the load has a timeout of its own of the same length.
+   * resolves; the load has a timeout of its own, the step's or a minute, whichever is longer (`LOAD_TIMEOUT_MS`).
    */
   readonly prepare?: (task: StepTask) => Promise<void>;
 }

@@ -6,7 +6,7 @@
  */
 import { escapeFilterOption } from "../../media/escape_filter_option.ts";
 import { fileInput } from "../../media/ffmpeg.ts";
-import { loopFilters } from "../../media/music_mix_filter.ts";
+import { loopFilters, type SoundLoop } from "../../media/music_mix_filter.ts";
 import { fittedTextSize } from "../../providers/local/slides/font_for_text.ts";
 
 /**
@@ -210,25 +210,25 @@ export function itemInput(path: string, options: { still: boolean; seek: number 
  * applied, faded out over the last second.
  *
  * @param input The audio's input index.
- * @param options The run's length in seconds, the gain in dB, and the seconds of the audio to loop (see
- *   `musicLoopSeconds`).
+ * @param options The run's length in seconds, the gain in dB, and how the audio is looped (see `soundLoop`; null
+ *   when it plays once).
  * @returns A chain ending in `[a]`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { soundtrackFilters } from "./montage_cells.ts";
- * const chain = soundtrackFilters(1, { duration: 10, gain: 0, loopSeconds: null });
+ * const chain = soundtrackFilters(1, { duration: 10, gain: 0, loop: { seconds: null } });
  * assert.match(chain, /^\[1:a\]aloop=loop=-1:size=\d+,atrim=duration=10,.*afade=t=out:st=9:d=1/);
  * ```
  */
 export function soundtrackFilters(
   input: number,
-  options: { duration: number; gain: number; loopSeconds: number | null },
+  options: { duration: number; gain: number; loop: SoundLoop | null },
 ): string {
   const fade = Math.min(1, options.duration);
   const start = Math.round((options.duration - fade) * 1000) / 1000;
   const gain = options.gain === 0 ? "" : `volume=${options.gain}dB,`;
-  return `[${input}:a]${loopFilters(options.loopSeconds).join(",")},atrim=duration=${options.duration},` +
+  return `[${input}:a]${[...loopFilters(options.loop), `atrim=duration=${options.duration}`].join(",")},` +
     `asetpts=PTS-STARTPTS,${gain}afade=t=out:st=${start}:d=${fade},aresample=48000[a]`;
 }

@@ -99,6 +99,7 @@ async function checkFilters(job: ResolvedMontages, context: PreflightContext): P
   for (const montage of job.montages) {
     const filters = montage.layout === "grid" ? ["xstack"] : ["hstack", "vstack", "overlay"];
     if (montage.font !== null) filters.push("drawtext");
+    if (montage.audio !== null) filters.push("aloop", "afade");
     for (const filter of filters) if (!needed.has(filter)) needed.set(filter, montage.path);
   }
   await requireFilters(context.ffmpeg, needed, context);

@@ -4,7 +4,6 @@
  * @module
  */
 import type { WorkflowIssue } from "../../core/errors.ts";
-import { isMissing } from "../../core/exists.ts";
 import { readHead } from "../../core/read_full.ts";
 import { captionFont, noFontMessage } from "../../media/caption_font.ts";
 import {
@@ -14,7 +13,7 @@ import {
 } from "../../providers/local/slides/font_for_text.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
 import { formatSizeProblem, parseFormat } from "../../schema/formats.ts";
-import { expandInputFiles, IMAGE_OR_VIDEO_FILES } from "../../schema/input_files.ts";
+import { expandInputFiles, IMAGE_OR_VIDEO_FILES, isFolder } from "../../schema/input_files.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { workflowDir } from "../../schema/workflow_path.ts";
 import { gridLayout } from "./grid_layout.ts";
@@ -284,14 +283,7 @@ async function namesFolder(
   file: string,
   context: { baseDir: string; field: string; issues: WorkflowIssue[] },
 ): Promise<boolean> {
-  const absolute = file.startsWith("/") ? file : `${context.baseDir}/${file}`;
-  try {
-    if (!(await Deno.stat(absolute)).isDirectory) return false;
-  } catch (error) {
-    if (isMissing(error) || error instanceof Deno.errors.PermissionDenied) return false;
-    if (error instanceof Deno.errors.FilesystemLoop) return false;
-    throw error;
-  }
+  if (!await isFolder(file.startsWith("/") ? file : `${context.baseDir}/${file}`)) return false;
   context.issues.push({ path: context.field, message: `Expected an audio file, got a folder: ${file}` });
   return true;
 }

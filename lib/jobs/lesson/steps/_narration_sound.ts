@@ -8,7 +8,7 @@ import type { StepTask } from "../../../core/step_task.ts";
 import type { FfmpegPaths } from "../../../core/ffmpeg_paths.ts";
 import { runFfmpeg } from "../../../media/ffmpeg.ts";
 import { loudnessMeterFilter, parseLoudness } from "../../../media/loudness_meter.ts";
-import { musicLoopSeconds, musicMixFilter } from "../../../media/music_mix_filter.ts";
+import { musicMixFilter, soundLoop } from "../../../media/music_mix_filter.ts";
 import { encodeAacInParts, type PcmSource } from "../../../media/aac_parts.ts";
 import { NARRATION_AAC_ARGS, NARRATION_SAMPLE_RATE } from "../../../media/narration_encoding.ts";
 import { type LoudnessTarget, normalizeLoudness } from "../../../media/normalize_loudness.ts";
@@ -157,7 +157,7 @@ export async function writeNarrationSound(
     const { volume, fadeIn, fadeOut, duck } = sound.music;
     const mix = {
       input: parts.length,
-      loopSeconds: await musicLoopSeconds(ffmpeg, sound.music.path, { signal }),
+      loop: await soundLoop(ffmpeg, sound.music.path, { needed: samples / NARRATION_SAMPLE_RATE, signal }),
       samples,
       sampleRate: NARRATION_SAMPLE_RATE,
       volume,

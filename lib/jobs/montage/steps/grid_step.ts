@@ -8,7 +8,7 @@ import type { Json } from "../../../core/json.ts";
 import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
 import { textEms } from "../../../providers/local/slides/font_for_text.ts";
 import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
-import { musicLoopSeconds } from "../../../media/music_mix_filter.ts";
+import { soundLoop } from "../../../media/music_mix_filter.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
 import type { Rect } from "../montage_schema.ts";
@@ -97,9 +97,9 @@ export const gridStep: StepKindDefinition = {
     const n = params.cells.length;
     const audio = typeof task.runtime.audio === "string" && params.audio !== null ? task.runtime.audio : null;
     if (audio !== null) {
-      const loopSeconds = await musicLoopSeconds(task.ffmpeg, audio, { signal });
+      const loop = await soundLoop(task.ffmpeg, audio, { needed: frames / params.fps, signal });
       chains.push(
-        soundtrackFilters(n, { duration: frames / params.fps, gain: params.audio!.gain, loopSeconds }),
+        soundtrackFilters(n, { duration: frames / params.fps, gain: params.audio!.gain, loop }),
       );
     }
     await runFfmpegWithProgress(task.ffmpeg, [

@@ -5,7 +5,7 @@
  */
 import { concatList } from "../../../media/concat_list.ts";
 import { runFfmpeg } from "../../../media/ffmpeg.ts";
-import { musicLoopSeconds } from "../../../media/music_mix_filter.ts";
+import { soundLoop } from "../../../media/music_mix_filter.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { inputPath, numberField, outputPath } from "../../../steps/task_fields.ts";
 import { soundtrackFilters } from "../montage_cells.ts";
@@ -41,7 +41,7 @@ export const stripJoinStep: StepKindDefinition = {
         soundtrackFilters(1, {
           duration,
           gain: gain!.gain,
-          loopSeconds: await musicLoopSeconds(task.ffmpeg, audio, { signal }),
+          loop: await soundLoop(task.ffmpeg, audio, { needed: duration, signal }),
         }),
       ]),
       "-map",
