@@ -65,6 +65,18 @@ export function levelDb(samples: Float32Array, from: number, to: number): number
 }
 
 /**
+ * The deepest dip of a steady sound between `from` and `to` seconds: how far (dB) its quietest window of 5 ms lies
+ * under the median window's level, and when (a gap at a loop's join is such a dip).
+ */
+export function deepestDip(samples: Float32Array, from: number, to: number): { db: number; at: number } {
+  const windows: { at: number; level: number }[] = [];
+  for (let at = from; at < to; at += 0.005) windows.push({ at, level: levelDb(samples, at, at + 0.005) });
+  const median = windows.map((window) => window.level).sort((a, b) => a - b)[Math.floor(windows.length / 2)]!;
+  const quietest = windows.reduce((low, window) => window.level < low.level ? window : low);
+  return { db: median - quietest.level, at: quietest.at };
+}
+
+/**
  * Writes a 48 kHz mono float WAV of `seconds`: the `aevalsrc` expression `tone` (of `t`) over seeded white noise of
  * amplitude `noise`, for tests that need a signal where a sample out of place or a click shows.
  */
