@@ -5,7 +5,7 @@
  * @module
  */
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
-import { readFull } from "../core/read_full.ts";
+import { readHead } from "../core/read_full.ts";
 import { toMicroseconds } from "../core/units.ts";
 import { ffprobeMedia } from "./ffmpeg.ts";
 
@@ -154,9 +154,7 @@ export async function soundLoop(
   if (!(await Deno.stat(file)).isFile) return { seconds: null };
   const probed = await ffprobeMedia(ffmpeg, file, { signal: options.signal });
   if (probed.duration >= options.needed + 1) return null;
-  const head = new Uint8Array(8);
-  using opened = await Deno.open(file);
-  await readFull(opened, head);
+  const head = await readHead(file, 8);
   if (new TextDecoder().decode(head.subarray(4, 8)) !== "ftyp") return { seconds: null };
   const sound = probed.streams.find((stream) => stream.type === "audio")?.duration ?? null;
   return { seconds: sound !== null && sound > 0 ? sound : null };

@@ -92,15 +92,12 @@ export function parseProbe(json: string, options: { measured?: number } = {}): P
     }[];
   };
   const streams = parsed.streams ?? [];
-  // A song's cover art is a picture stream of one frame, not pictures to play (before, an MP3 with a cover made a
-  // video of one frame beside its sound).
-  const cover = (stream: (typeof streams)[number]) => stream.disposition?.attached_pic === 1;
   const video = streams.find((stream) =>
-    stream.codec_type === "video" && (stream.width ?? 0) > 0 && !cover(stream)
+    stream.codec_type === "video" && (stream.width ?? 0) > 0 && !isCoverArt(stream)
   );
   if (video === undefined) {
     const sound = streams.some((stream) => stream.codec_type === "audio");
-    const art = streams.some(cover) ? " (a cover picture only)" : "";
+    const art = streams.some(isCoverArt) ? " (a cover picture only)" : "";
     throw new UnrecoverableError(sound ? `it holds sound only, no pictures${art}` : "it has no video stream");
   }
   const duration = Number(parsed.format?.duration) || (options.measured ?? NaN);
@@ -154,9 +151,16 @@ export function lengthUnsaid(json: string): boolean {
   };
   if (Number(parsed.format?.duration) > 0) return false;
   return (parsed.streams ?? []).some((stream) =>
-    stream.codec_type === "video" && stream.disposition?.attached_pic !== 1 &&
-    !STILL_CODECS.has(stream.codec_name ?? "")
+    stream.codec_type === "video" && !isCoverArt(stream) && !STILL_CODECS.has(stream.codec_name ?? "")
   );
+}
+
+/**
+ * Whether a stream is a song's cover art: a picture stream of one frame, not pictures to play (before, an MP3 with
+ * a cover made a video of one frame beside its sound).
+ */
+function isCoverArt(stream: { disposition?: { attached_pic?: number } }): boolean {
+  return stream.disposition?.attached_pic === 1;
 }
 
 /** Seconds a stream starts after its file, to the microsecond; 0 when it does not or either is not known. */
