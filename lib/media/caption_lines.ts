@@ -4,7 +4,7 @@
  * @module
  */
 import { type CaptionRules, textLength } from "./caption_rules.ts";
-import { BREAK_COSTS, type CaptionWord, joinWords } from "./caption_words.ts";
+import { BREAK_COSTS, type CaptionWord, joinWords, spaceAfter } from "./caption_words.ts";
 
 /** How much a line's distance from the mean length weighs against a break's cost. */
 const BALANCE_WEIGHT = 10;
@@ -84,10 +84,11 @@ export function bestLayout(
 export function fewestLines(words: readonly CaptionWord[], maxLineLength: number): number {
   let lines = 0;
   let length = 0;
-  for (const word of words) {
+  for (const [i, word] of words.entries()) {
     const size = textLength(word.text);
-    if (lines > 0 && length + 1 + size <= maxLineLength) {
-      length += 1 + size;
+    const gap = i === 0 ? 0 : spaceAfter(words[i - 1]!).length;
+    if (lines > 0 && length + gap + size <= maxLineLength) {
+      length += gap + size;
     } else {
       lines++;
       length = size;
@@ -103,10 +104,10 @@ function balancedLines(
   maxLineLength: number,
 ): { lines: string[]; cost: number } {
   const n = words.length;
-  const sizes = words.map((word) => textLength(word.text));
+  // prefix[k]: the length of the first k words and the spaces after them.
   const prefix = [0];
-  for (const size of sizes) prefix.push(prefix[prefix.length - 1]! + size);
-  const span = (i: number, j: number) => prefix[j]! - prefix[i]! + (j - i - 1);
+  for (const word of words) prefix.push(prefix.at(-1)! + textLength(word.text) + spaceAfter(word).length);
+  const span = (i: number, j: number) => prefix[j]! - prefix[i]! - spaceAfter(words[j - 1]!).length;
   const mean = span(0, n) / count;
   // best[l][j]: the cost of the first j words in l lines; from[l][j]: where the last of those lines starts.
   const best = Array.from({ length: count + 1 }, () => new Array<number>(n + 1).fill(Infinity));

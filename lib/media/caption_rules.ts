@@ -6,7 +6,7 @@
 
 /** How captions are cut and timed. */
 export interface CaptionRules {
-  /** The most characters a line holds (a single longer word gets a line of its own, never split). @default 42 */
+  /** The most characters a line holds (see `textLength`; a longer word is cut into pieces that fit). @default 42 */
   maxLineLength: number;
   /** The most lines a cue shows. @default 2 */
   maxLines: number;
@@ -36,8 +36,16 @@ export const DEFAULT_CAPTION_RULES: Readonly<CaptionRules> = Object.freeze({
   maxCharsPerSecond: 20,
 });
 
+/** Characters as wide as two letters: Chinese, Japanese and Korean, full-width forms, emoji. */
+const WIDE =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff01-\uff60\uffe0-\uffe6\p{Emoji_Presentation}]/u;
+/** Characters that take no room of their own: combining marks, joiners, variation selectors. */
+const NO_WIDTH = /[\p{M}\u200b-\u200d\ufe0e\ufe0f]/u;
+
 /**
- * The length of a text as a reader counts it: characters (code points), spaces included.
+ * The length of a text as a line holds it: characters (code points), spaces included, a wide one (Chinese,
+ * Japanese, Korean, full-width forms, emoji) counted as two and a combining mark or a joiner as none, as a
+ * terminal or a subtitle editor counts columns.
  *
  * @param text The text.
  * @returns Its length.
@@ -47,10 +55,12 @@ export const DEFAULT_CAPTION_RULES: Readonly<CaptionRules> = Object.freeze({
  * import assert from "node:assert/strict";
  * import { textLength } from "./caption_rules.ts";
  * assert.equal(textLength("Café — ok"), 9);
+ * assert.equal(textLength("你好, ok"), 8);
+ * assert.equal(textLength("Cafe\u0301"), 4);
  * ```
  */
 export function textLength(text: string): number {
   let length = 0;
-  for (const _ of text) length++;
+  for (const character of text) length += NO_WIDTH.test(character) ? 0 : WIDE.test(character) ? 2 : 1;
   return length;
 }

@@ -1,19 +1,23 @@
 /**
  * A narration as captions see it: its words in order, each with the kind of break that follows it (the end of a
  * sentence, of a clause, before a conjunction, between two words) and an estimate of how long it takes to say.
+ * Writing without spaces between words (Chinese, Japanese, Thai…) is cut into its words by the Unicode word
+ * rules (ICU's dictionaries), and a word longer than a line (a web address) into pieces after its `/`, `.`, `-`…,
+ * so that every line fits: such pieces are glued, with no space between them.
  * @module
  */
+import { DEFAULT_CAPTION_RULES, textLength } from "./caption_rules.ts";
 
 /**
  * What follows a word, from the best place to end a line or a cue to the worst: the end of a sentence, of a clause
  * (a comma, semicolon, colon or dash), before a conjunction, between two words, after a word that leans on the next
- * (an article, a preposition).
+ * (an article, a preposition), inside a word too long for a line.
  */
-export type CaptionBreak = "sentence" | "clause" | "conjunction" | "word" | "weak";
+export type CaptionBreak = "sentence" | "clause" | "conjunction" | "word" | "weak" | "inside";
 
 /**
  * How bad a place each break is to end a line or a cue: 0 at the end of a sentence, rising to 5 after a word that
- * leans on the next.
+ * leans on the next and 8 inside a word.
  *
  * @example
  * ```ts
@@ -28,6 +32,7 @@ export const BREAK_COSTS: Readonly<Record<CaptionBreak, number>> = Object.freeze
   conjunction: 1.5,
   word: 3,
   weak: 5,
+  inside: 8,
 });
 
 /** One word of a narration. */
@@ -38,12 +43,21 @@ export interface CaptionWord {
   after: CaptionBreak;
   /** How long it takes to say, in letters: its letters, three per digit, and one for the gap after it. */
   weight: number;
+  /** True when the next word follows with no space: both are pieces of one written word. */
+  glued?: boolean;
 }
 
-const SENTENCE_END = /[.!?…]["'”’)\]]*$/;
-const CLAUSE_END = /(?:[,;:]|—|–)["'”’)\]]*$/;
+const SENTENCE_END = /[.!?…。！？]["'”’)\]」』]*$/;
+const CLAUSE_END = /(?:[,;:，、；：]|—|–)["'”’)\]」』]*$/;
 const DASH = /^(?:—|–|-|--)$/;
-const STARTS_SENTENCE = /^["'“‘(\[¿¡]*[\p{Lu}\p{N}]/u;
+/** A capital, a digit or a letter of a script without capitals (Chinese, Arabic, Hebrew…). */
+const STARTS_SENTENCE = /^["'“‘(\[¿¡「『]*[\p{Lu}\p{Lo}\p{N}]/u;
+/** Scripts written without spaces between words. */
+const UNSPACED =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const WORDS = new Intl.Segmenter(undefined, { granularity: "word" });
+/** Where a long word may be cut: after these (a web address's `/`, `.`, `?`, `&`…, a compound's `-`). */
+const CUT_AFTER = /(?<=[/.\-_?&=#:@])(?=.)/u;
 /** Abbreviations whose full stop does not end a sentence. */
 const ABBREVIATIONS = new Set([
   "mr.",
@@ -134,12 +148,15 @@ const LEANING = new Set([
 ]);
 
 /**
- * Splits a narration into words and tells the break after each: sentences end at `.`, `!`, `?` or `…` before a
- * capital, a digit or the end (abbreviations such as `e.g.` and `Jan.`, initials such as `J.` and initialisms such
- * as `a.m.` excepted) and at blank lines; clauses at `,`, `;`, `:` and dashes. Every run of white space separates
- * words, so no word is ever split; `-->`, which would start a timing line in SRT and WebVTT, is written `→`.
+ * Splits a narration into words and tells the break after each: sentences end at `.`, `!`, `?`, `…` or `。！？`
+ * before a capital, a digit, a letter of a script without capitals or the end (abbreviations such as `e.g.` and
+ * `Jan.`, initials such as `J.` and initialisms such as `a.m.` excepted) and at blank lines; clauses at `,`, `;`,
+ * `:`, `，、；：` and dashes. Every run of white space separates words; writing without spaces is cut into its
+ * words, and a word longer than `maxLineLength` into pieces that fit (see the module's text); `-->`, which would
+ * start a timing line in SRT and WebVTT, is written `→`.
  *
  * @param text The narration.
+ * @param options `maxLineLength`: the most characters a line holds (42 when not given).
  * @returns Its words, in order (none for blank text).
  *
  * @example
@@ -153,15 +170,58 @@ const LEANING = new Set([
  * ]);
  * ```
  */
-export function captionWords(text: string): CaptionWord[] {
+export function captionWords(text: string, options: { maxLineLength?: number } = {}): CaptionWord[] {
+  const longest = options.maxLineLength ?? DEFAULT_CAPTION_RULES.maxLineLength;
   const words: CaptionWord[] = [];
   for (const paragraph of text.replaceAll("-->", "→").split(/\n\s*\n/)) {
     const tokens = joinDashes(paragraph.split(/\s+/).filter((token) => token !== ""));
     for (const [i, token] of tokens.entries()) {
-      words.push({ text: token, after: breakAfter(token, tokens[i + 1]), weight: weightOf(token) });
+      const pieces = piecesOf(token, longest);
+      const unspaced = UNSPACED.test(token);
+      for (const [k, piece] of pieces.entries()) {
+        if (k === pieces.length - 1) {
+          words.push({ text: piece, after: breakAfter(token, tokens[i + 1]), weight: weightOf(piece) + 1 });
+        } else {
+          words.push({
+            text: piece,
+            after: gluedBreak(piece, unspaced),
+            weight: weightOf(piece),
+            glued: true,
+          });
+        }
+      }
     }
   }
   return words;
+}
+
+/**
+ * A written word (a run without white space) as the pieces a line may end between: the words of writing without
+ * spaces, each with the punctuation after it; a word longer than a line cut after its `/`, `.`, `-`… and, where a
+ * piece is still longer, every `longest` characters; any other word whole.
+ */
+function piecesOf(token: string, longest: number): string[] {
+  let pieces = [token];
+  if (UNSPACED.test(token)) {
+    pieces = [];
+    for (const { segment, isWordLike } of WORDS.segment(token)) {
+      if (!isWordLike && pieces.length > 0) pieces[pieces.length - 1] += segment;
+      else pieces.push(segment);
+    }
+  } else if (textLength(token) > longest) {
+    pieces = token.split(CUT_AFTER);
+  }
+  return pieces.flatMap((piece) => textLength(piece) > longest ? cutEvery(piece, longest) : [piece]);
+}
+
+/** Cuts text into runs of at most `longest` characters (as `textLength` counts them). */
+function cutEvery(text: string, longest: number): string[] {
+  const runs = [""];
+  for (const character of text) {
+    if (runs.at(-1) !== "" && textLength(runs.at(-1)! + character) > longest) runs.push("");
+    runs[runs.length - 1] += character;
+  }
+  return runs;
 }
 
 /**
@@ -195,17 +255,35 @@ export function sentencesOf(words: readonly CaptionWord[]): CaptionWord[][] {
  * Joins words into the text a reader sees.
  *
  * @param words Words.
- * @returns Their texts, one space apart.
+ * @returns Their texts, one space apart (none after a glued one).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { captionWords, joinWords } from "./caption_words.ts";
  * assert.equal(joinWords(captionWords("a  b\nc")), "a b c");
+ * assert.equal(joinWords(captionWords("你好。再见")), "你好。再见");
  * ```
  */
 export function joinWords(words: readonly CaptionWord[]): string {
-  return words.map((word) => word.text).join(" ");
+  return words.map((word, i) => i === words.length - 1 ? word.text : word.text + spaceAfter(word)).join("");
+}
+
+/**
+ * The space that follows a word on a line: none after a glued one.
+ *
+ * @param word A word.
+ * @returns `" "` or `""`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { spaceAfter } from "./caption_words.ts";
+ * assert.equal(spaceAfter({ text: "a", after: "word", weight: 2 }), " ");
+ * ```
+ */
+export function spaceAfter(word: CaptionWord): string {
+  return word.glued === true ? "" : " ";
 }
 
 function joinDashes(tokens: readonly string[]): string[] {
@@ -215,6 +293,12 @@ function joinDashes(tokens: readonly string[]): string[] {
     else joined.push(token);
   }
   return joined;
+}
+
+/** The break after a piece of a written word: inside a web address or a long compound, a `.` or a `:` ends nothing. */
+function gluedBreak(piece: string, unspaced: boolean): CaptionBreak {
+  if (!unspaced) return "inside";
+  return SENTENCE_END.test(piece) ? "sentence" : CLAUSE_END.test(piece) ? "clause" : "word";
 }
 
 function breakAfter(token: string, next: string | undefined): CaptionBreak {
@@ -234,8 +318,9 @@ function bare(token: string): string {
   return token.toLowerCase().replace(/[^\p{L}']/gu, "");
 }
 
+/** Its letters and three a digit (the gap after it is counted by the caller). */
 function weightOf(token: string): number {
   const letters = token.match(/\p{L}/gu)?.length ?? 0;
   const digits = token.match(/\p{N}/gu)?.length ?? 0;
-  return letters + 3 * digits + 1;
+  return letters + 3 * digits;
 }

@@ -5,7 +5,7 @@
  */
 import { bestLayout } from "./caption_lines.ts";
 import { type CaptionRules, textLength } from "./caption_rules.ts";
-import { BREAK_COSTS, type CaptionWord } from "./caption_words.ts";
+import { BREAK_COSTS, type CaptionWord, spaceAfter } from "./caption_words.ts";
 
 /** How much a cue's shortfall from a full cue weighs against a cut's cost and the cost of one more cue. */
 const FILL_WEIGHT = 4;
@@ -60,9 +60,9 @@ export function splitCues(words: readonly CaptionWord[], options: SplitCuesOptio
   best[0] = 0;
   for (let i = 0; i < n; i++) {
     if (best[i] === Infinity) continue;
-    let length = -1;
+    let length = 0;
     for (let j = i + 1; j <= n; j++) {
-      length += 1 + sizes[j - 1]!;
+      length += (j === i + 1 ? 0 : spaceAfter(words[j - 2]!).length) + sizes[j - 1]!;
       const alone = j === i + 1;
       const layout = bestLayout(words.slice(i, j), rules);
       if (!alone && (length > full || layout === null)) break;

@@ -16,7 +16,7 @@ export interface CheckedCue {
 const EPSILON = 1e-6;
 
 /**
- * Lists every way cues break the rules: a line too long (unless it is one word), too many lines, a cue shorter
+ * Lists every way cues break the rules: a line too long, too many lines, a cue shorter
  * than `minDuration` or longer than `maxDuration`, a cue read faster than `maxCharsPerSecond` (when
  * `readingSpeed` is true), cues out of order or overlapping.
  *
@@ -36,7 +36,7 @@ export function ruleBreaches(
     const duration = cue.end - cue.start;
     if (cue.lines.length < 1 || cue.lines.length > rules.maxLines) breaches.push(`${name}: lines`);
     for (const line of cue.lines) {
-      if (textLength(line) > rules.maxLineLength && /\s/.test(line)) breaches.push(`${name}: line length`);
+      if (textLength(line) > rules.maxLineLength) breaches.push(`${name}: line length`);
     }
     if ((options.minDuration ?? true) && duration < rules.minDuration - EPSILON) {
       breaches.push(`${name}: too short`);

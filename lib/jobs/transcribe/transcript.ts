@@ -78,7 +78,10 @@ export function segmentWords(words: readonly TimedWord[], options: SegmentOption
   let current: TimedWord[] = [];
   // Counted as its cue lays its words out (a lone dash joins the word before it).
   const lines = (group: readonly TimedWord[]) =>
-    fewestLines(captionWords(group.map((word) => word.text).join(" ")), CUE_LINE);
+    fewestLines(
+      captionWords(group.map((word) => word.text).join(" "), { maxLineLength: CUE_LINE }),
+      CUE_LINE,
+    );
   const within = words.map((word) =>
     word.end > duration ? { ...word, start: Math.min(word.start, duration), end: duration } : word
   );
@@ -176,7 +179,7 @@ export function transcriptCues(transcript: Transcript): Cue[] {
   // "-->" starts a timing line in both formats. Before, a cue was one line of up to 84 characters.
   return transcript.segments.map((segment) => {
     const text = segment.text.replace(/\s+/g, " ").trim().replaceAll("-->", "→");
-    const words = captionWords(text);
+    const words = captionWords(text, { maxLineLength: CUE_LINE });
     // A segment of an older merge may need three.
     const lines = layoutLines(words, { maxLineLength: CUE_LINE, maxLines: CUE_LINES }) ??
       layoutLines(words, { maxLineLength: CUE_LINE, maxLines: CUE_LINES + 1 }) ?? [text];

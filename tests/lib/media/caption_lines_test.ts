@@ -29,15 +29,25 @@ Deno.test("layoutLines() never ends a line with an article when another break is
   assert.doesNotMatch(lines[0]!, /\b(the|to|from)$/);
 });
 
-Deno.test("layoutLines() gives a word longer than a line a line of its own, unsplit", () => {
+Deno.test("layoutLines() cuts a word longer than a line after a hyphen, glued, every line within the length", () => {
   const long = "Supercalifragilisticexpialidocious-and-then-some";
   assert.ok(textLength(long) > 42);
   assert.deepEqual(layoutLines(captionWords(`It is ${long} indeed`), { maxLineLength: 42, maxLines: 3 }), [
-    "It is",
-    long,
-    "indeed",
+    "It is Supercalifragilisticexpialidocious-",
+    "and-then-some indeed",
   ]);
-  assert.deepEqual(layoutLines(captionWords(long), RULES), [long]);
+  assert.deepEqual(layoutLines(captionWords(long), RULES), [
+    "Supercalifragilisticexpialidocious-",
+    "and-then-some",
+  ]);
+});
+
+Deno.test("layoutLines() counts a Chinese character as two letters and puts no space between glued words", () => {
+  const text = "雨是从云中落下的水滴当云中的水滴变得太重时它们就会落到地面上";
+  const lines = layoutLines(captionWords(text), RULES)!;
+  assert.equal(lines.length, 2);
+  assert.equal(lines.join(""), text);
+  for (const line of lines) assert.ok(textLength(line) <= 42 && !line.includes(" "), line);
 });
 
 Deno.test("layoutLines() is null for words that need more lines than allowed", () => {

@@ -70,21 +70,57 @@ Deno.test("captionWords() ends a sentence at a blank line even without punctuati
   ]);
 });
 
-Deno.test("captionWords() never splits a word, keeps its punctuation, and writes --> as →", () => {
-  const text = "Pneumonoultramicroscopicsilicovolcanoconiosis-like words, x-->y, “quoted.” Next";
+Deno.test("captionWords() keeps a word that fits a line whole, its punctuation with it, and writes --> as →", () => {
+  const text = "Well-known words, x-->y, “quoted.” Next";
   const words = captionWords(text);
-  assert.deepEqual(words.map((word) => word.text), [
-    "Pneumonoultramicroscopicsilicovolcanoconiosis-like",
-    "words,",
-    "x→y,",
-    "“quoted.”",
-    "Next",
-  ]);
+  assert.deepEqual(words.map((word) => word.text), ["Well-known", "words,", "x→y,", "“quoted.”", "Next"]);
   assert.equal(words[3]!.after, "sentence");
+  assert.ok(words.every((word) => word.glued === undefined));
+});
+
+Deno.test("captionWords() cuts a word longer than a line after its / . - and every maxLineLength characters", () => {
+  const address = "https://example.com/documentation/getting-started.html";
+  const words = captionWords(`See ${address} now`, { maxLineLength: 20 });
+  assert.deepEqual(words.map((word) => word.text), [
+    "See",
+    "https:",
+    "/",
+    "/",
+    "example.",
+    "com/",
+    "documentation/",
+    "getting-",
+    "started.",
+    "html",
+    "now",
+  ]);
+  // Its pieces are glued and break nothing: a full stop inside an address ends no sentence.
+  assert.deepEqual(
+    words.slice(1, 9).map((word) => [word.glued, word.after]),
+    Array(8).fill([true, "inside"]),
+  );
+  assert.equal(joinWords(words), `See ${address} now`);
+  assert.deepEqual(captionWords("x".repeat(50), { maxLineLength: 20 }).map((word) => word.text.length), [
+    20,
+    20,
+    10,
+  ]);
+});
+
+Deno.test("captionWords() cuts writing without spaces into its words, sentences at 。！？ and clauses at ，、", () => {
+  const words = captionWords("今天天气很好，我们去公园吧！东京是日本的首都。");
+  assert.equal(joinWords(words), "今天天气很好，我们去公园吧！东京是日本的首都。");
+  assert.ok(words.length >= 8, JSON.stringify(words));
+  assert.deepEqual(sentencesOf(words).map(joinWords), ["今天天气很好，我们去公园吧！", "东京是日本的首都。"]);
+  assert.equal(words.find((word) => word.text.endsWith("，"))!.after, "clause");
+  // Two sentences of Chinese apart: the full stop ends the first though no capital follows.
+  assert.deepEqual(sentencesOf(captionWords("下雨了。 天很冷。")).map(joinWords), ["下雨了。", "天很冷。"]);
 });
 
 Deno.test("captionWords() weighs a word by its letters, three per digit, one for the gap", () => {
   assert.deepEqual(captionWords("In 1492, we").map((word) => word.weight), [3, 13, 3]);
+  // The pieces of one written word have no gap between them.
+  assert.deepEqual(captionWords("你好。再见").map((word) => word.weight), [2, 3]);
 });
 
 Deno.test("captionWords() of blank text is empty", () => {

@@ -44,7 +44,7 @@ export interface SectionCuesOptions {
  */
 export function sectionCues(narration: string, options: SectionCuesOptions): SettledCue[] {
   const { rules, silences, duration } = options;
-  const words = captionWords(narration);
+  const words = captionWords(narration, { maxLineLength: rules.maxLineLength });
   if (words.length === 0) return [];
   const phrases = phrasesOf(words);
   const times = wordTimes(phrases, alignPhrases(phrases.map(phraseOf), silences, duration));

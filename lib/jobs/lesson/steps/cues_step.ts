@@ -43,8 +43,10 @@ export interface CuesParams {
 export const cuesStep: StepKindDefinition = {
   kind: "cues",
   // 2: pauses scanned in-process, which keeps two pauses that end within one of ffmpeg's frames (ffmpeg mixed
-  // them up). 3: no sentence ends at a month's abbreviation or an initialism ("Jan. 5", "9 a.m. Eastern").
-  version: 3,
+  // them up). 3: no sentence ends at a month's abbreviation or an initialism ("Jan. 5", "9 a.m. Eastern"). 4: a
+  // word longer than a line (a web address) and writing without spaces (Chinese, Japanese, Thai) cut into pieces
+  // that fit, lines counted with wide characters as two (the address ran off the frame, a Chinese section had one cue).
+  version: 4,
   blocking: false,
   optionalArtifact: true,
   run: async (task, { signal }) => {

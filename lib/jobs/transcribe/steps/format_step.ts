@@ -14,8 +14,9 @@ export type TranscriptFormat = "txt" | "srt" | "vtt";
 export const formatStep: StepKindDefinition = {
   kind: "transcribe-format",
   // 2: a cue's text in lines of at most 42 characters (was one line of up to 84). 3: its lines break at no sentence
-  // end after a month's abbreviation or an initialism.
-  version: 3,
+  // end after a month's abbreviation or an initialism. 4: lines counted with wide characters as two, and a word
+  // longer than a line or writing without spaces cut into pieces that fit.
+  version: 4,
   blocking: false,
   run: async (task) => {
     const { format } = task.params as { format: TranscriptFormat };

@@ -90,13 +90,16 @@ Deno.test("sectionCues(): a sentence starts its own cue, at the end of the pause
   for (const { sentence, start } of found) assert.ok(Math.abs(start - speech.starts[sentence]!) < 1e-9);
 });
 
-Deno.test("sectionCues(): a word longer than a line gets a line of its own, unsplit", () => {
+Deno.test("sectionCues(): a word longer than a line is cut into pieces on lines that fit, nothing lost", () => {
   const long = "Pneumonoultramicroscopicsilicovolcanoconiosis-related";
   const text = `The longest word in some dictionaries is ${long} and it names a lung disease.`;
   const { cues } = cuesOf(text, 15);
-  assert.ok(cues.some((cue) => cue.lines.includes(long)), JSON.stringify(cues));
+  assert.ok(
+    cues.some((cue) => cue.lines.some((line) => line.endsWith("Pneumonoultramicroscopicsilicovolcanoconio"))),
+  );
   assert.deepEqual(ruleBreaches(cues, RULES), []);
-  assertAllWords(cues, text);
+  const bare = (words: string) => words.replace(/\s+/g, "");
+  assert.equal(bare(cues.flatMap((cue) => cue.lines).join("")), bare(text));
 });
 
 Deno.test("sectionCues(): text without punctuation is cut into cues that meet the rules", () => {
