@@ -4,7 +4,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import { InputError, WorkflowError } from "../core/errors.ts";
+import { InputError, messageOf, WorkflowError } from "../core/errors.ts";
 import { importFailureIssue } from "./import_failure.ts";
 import { dataFormatOf } from "./data_format.ts";
 import { resolveWorkflow } from "./resolve_workflow.ts";
@@ -138,7 +138,7 @@ export async function loadWorkflow(
       message: "The file has no default export; end it with `export default workflow({...})`",
     }]);
   }
-  if (typeof (module.default as { then?: unknown } | null)?.then === "function") {
+  if (isThenable(module.default, file)) {
     throw new WorkflowError(file, [{
       path: "",
       message: "The default export is a Promise: await it first (`export default await …`), or export the " +
@@ -146,6 +146,17 @@ export async function loadWorkflow(
     }]);
   }
   return await resolveWorkflow(module.default, { file, moduleUrl: url.href, cores: options.cores });
+}
+
+/** True for a Promise (anything with a `then` method); a `then` that throws when read is named as the value's. */
+function isThenable(value: unknown, file: string): boolean {
+  try {
+    return typeof (value as { then?: unknown } | null)?.then === "function";
+  } catch (error) {
+    throw new WorkflowError(file, [{ path: "", message: `Reading the value threw: ${messageOf(error)}` }], {
+      cause: error,
+    });
+  }
 }
 
 /** The Deno functions that read a file, by name: each takes the file's path or URL first. */

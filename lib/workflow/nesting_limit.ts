@@ -59,7 +59,8 @@ export function tooDeepInJson(text: string): number | null {
  * contains itself (the schema's checks and its messages recurse through the value: one that contains itself never
  * ends); it holds more than {@linkcode MAX_VALUE_PLACES} places, shared objects counted where each is used; a list
  * has an empty slot (`[a, , b]`, two commas in a row, which the schema cannot iterate); reading a
- * field throws (a getter, a Proxy). Functions and other objects (a custom step's `run`) are not entered.
+ * field throws (a getter, a class's getter, a Proxy). Plain objects, lists and objects of the workflow's own
+ * classes are entered; functions (a custom step's `run`) and JavaScript's own objects are not.
  *
  * @param value The value.
  * @returns The path of the first place found and what is wrong there; null when none.
@@ -89,9 +90,12 @@ export function valueProblem(value: unknown): { path: string; message: string } 
       };
     }
     let entries: [string, unknown][];
+    // The place being read, named if reading it throws (a getter, a Proxy's trap).
+    let reading = path;
     try {
       const array = Array.isArray(node);
-      if (!array && !isPlainObject(node)) return null;
+      const instance = !array && isInstance(node);
+      if (!array && !instance && !isPlainObject(node)) return null;
       if (inside.has(node as object)) {
         return { path, message: "A value that contains itself: a workflow's values must be plain data" };
       }
@@ -108,13 +112,15 @@ export function valueProblem(value: unknown): { path: string; message: string } 
         }
         entries = list.map((item, i) => [`${path}[${i}]`, item]);
       } else {
-        entries = Object.entries(node as object).map((
-          [key, item],
-        ) => [path === "" ? key : `${path}.${key}`, item]);
+        entries = [];
+        for (const key of instance ? fieldsOf(node as object) : Object.keys(node as object)) {
+          reading = path === "" ? key : `${path}.${key}`;
+          entries.push([reading, (node as Record<string, unknown>)[key]]);
+        }
       }
     } catch (error) {
       return {
-        path: path === "" ? "(the default export)" : path,
+        path: reading === "" ? "(the default export)" : reading,
         message: `Reading the value threw: ${messageOf(error)}`,
       };
     }
@@ -132,6 +138,33 @@ export function valueProblem(value: unknown): { path: string; message: string } 
 /** A path cut short where a limit was passed deep in the value (its 100 levels need not all be read). */
 function shortPath(path: string): string {
   return path.length > 80 ? `${path.slice(0, 80)}…` : path;
+}
+
+/**
+ * An object of a class the workflow wrote (not one of JavaScript's or Deno's own: a Date, a URL, a typed array),
+ * whose fields the schema reads, getters on its class included.
+ */
+function isInstance(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype === Object.prototype || prototype === null) return false;
+  const made = (prototype as { constructor?: unknown }).constructor;
+  return typeof made === "function" && !Function.prototype.toString.call(made).includes("[native code]");
+}
+
+/** The fields of a class's object as the schema reads them: its own, and the getters of its classes. */
+function fieldsOf(value: object): string[] {
+  const keys = new Set(Object.keys(value));
+  for (
+    let prototype = Object.getPrototypeOf(value);
+    prototype !== null && prototype !== Object.prototype;
+    prototype = Object.getPrototypeOf(prototype)
+  ) {
+    for (const [key, field] of Object.entries(Object.getOwnPropertyDescriptors(prototype))) {
+      if (field.get !== undefined) keys.add(key);
+    }
+  }
+  return [...keys];
 }
 
 function isPlainObject(value: unknown): boolean {

@@ -3,7 +3,7 @@
  * kind. The one place where defaults are applied.
  * @module
  */
-import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
+import { messageOf, WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import type { ResolveContext } from "../schema/job_kind.ts";
 import { resolveLimits, resolveProviders } from "../schema/resolve_common.ts";
 import { toWorkflowIssues } from "../schema/workflow_issues.ts";
@@ -52,7 +52,15 @@ export async function resolveWorkflow(value: unknown, options: ResolveOptions): 
   // throws when read is refused first, at its path.
   const problem = valueProblem(value);
   if (problem !== null) throw new WorkflowError(file, [problem]);
-  const parsed = schema.safeParse(value, { reportInput: true });
+  let parsed;
+  try {
+    parsed = schema.safeParse(value, { reportInput: true });
+  } catch (error) {
+    // A value read only by the schema threw (a Proxy's trap, say): the file is named, with what it threw.
+    throw new WorkflowError(file, [{ path: "", message: `Reading the value threw: ${messageOf(error)}` }], {
+      cause: error,
+    });
+  }
   if (!parsed.success) throw new WorkflowError(file, toWorkflowIssues(parsed.error.issues, schema));
   const input = parsed.data as CommonInput & Record<string, unknown>;
   const issues: WorkflowIssue[] = [];

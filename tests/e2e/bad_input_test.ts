@@ -439,7 +439,28 @@ export default workflow({ formats: ["320x180"], videos: [{ id: "a", sections: [{
     {
       body: `const section = { title: "T", get narration(): string { throw new Error("no narration yet"); } };
 export default workflow({ formats: ["320x180"], videos: [{ id: "a", sections: [section] }] });`,
-      message: /✖ Reading the value threw: no narration yet\n {2}→ at videos\[0\]\.sections\[0\] \(/,
+      message:
+        /✖ Reading the value threw: no narration yet\n {2}→ at videos\[0\]\.sections\[0\]\.narration \(/,
+    },
+    // A class's getter, which the schema alone read: before, an uncaught NotFound with zod's stack, exit 1.
+    {
+      body: `class Section {
+  constructor(public title: string, private file: string) {}
+  get narration(): string { return Deno.readTextFileSync(new URL(this.file, import.meta.url)); }
+}
+export default workflow({ formats: ["320x180"], videos: [{ id: "a", sections: [new Section("T", "notes.txt")] }] });`,
+      message:
+        /✖ Reading the value threw: No such file or directory.*notes\.txt'\n {2}→ at videos\[0\]\.sections\[0\]\.narration \(/,
+    },
+    {
+      body:
+        `export default new (class { formats = ["320x180"]; get videos(): unknown { throw new Error("not yet"); } })();`,
+      message: /✖ Reading the value threw: not yet\n {2}→ at videos \(/,
+    },
+    // A Proxy whose every read throws, the first read being whether it is a Promise: before, uncaught, exit 1.
+    {
+      body: `export default new Proxy({}, { get() { throw new Error("proxy says no"); } });`,
+      message: /✖ Reading the value threw: proxy says no\n {2}→ at the file \(/,
     },
   ];
   for (const { body, message } of cases) {
