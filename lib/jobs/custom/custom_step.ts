@@ -10,6 +10,9 @@ import { runProcess } from "../../media/run_process.ts";
 import type { StepKindDefinition } from "../../steps/step_kind.ts";
 import type { StepTask } from "../../core/step_task.ts";
 import { unwrittenOutputError, wroteOutput } from "../../steps/unwritten_output.ts";
+import { readModuleGraph } from "../../schema/module_graph.ts";
+import { fileURLToPath } from "node:url";
+import { customCodeDigest } from "./resolve_custom.ts";
 
 const modules = new Map<string, Promise<{ default?: { steps?: CustomStepInput[] } }>>();
 
@@ -28,6 +31,43 @@ function workflowModule(task: StepTask): Promise<{ default?: { steps?: CustomSte
  * Runs a workflow's custom step; its value is what the function returned. A step that names an output must have
  * written its file to its `outputPath` by then, or it fails, not retried.
  */
+/** Each workflow module's check of the code keyed without a version, by module and digest (see below). */
+const checked = new Map<string, Promise<void>>();
+
+/**
+ * Fails the step unless the code this worker imported is the code its key was made from: a workflow file edited
+ * after the render planned (and before a worker first imported it) would have run the new code and stored its
+ * output under the old code's key, served to the old workflow from then on. A step with a version is keyed by its
+ * function's source; one without by the module graph's digest and every step's source, read again here after the
+ * import (an edit between the import and this read fails the step too: the safe side).
+ */
+async function checkKeyedCode(task: StepTask, definition: CustomStepInput): Promise<void> {
+  const code = (task.engine ?? {}) as { digest?: string; source?: string };
+  const module = String(task.runtime.module);
+  const changed = () =>
+    new UnrecoverableError(
+      `${
+        module.startsWith("file:") ? fileURLToPath(module) : module
+      } changed after the render planned step "${task.id}": the code a worker ` +
+        "loaded is not the code its key was made from; render again",
+    );
+  if (typeof code.source === "string") {
+    if (definition.run.toString() !== code.source) throw changed();
+    return;
+  }
+  if (typeof code.digest !== "string" || !module.startsWith("file:")) return;
+  const id = `${module} ${code.digest}`;
+  let check = checked.get(id);
+  if (check === undefined) {
+    check = (async () => {
+      const steps = (await workflowModule(task)).default?.steps ?? [];
+      if (customCodeDigest((await readModuleGraph(module)).digest, steps) !== code.digest) throw changed();
+    })();
+    checked.set(id, check);
+  }
+  await check;
+}
+
 export const customStep: StepKindDefinition = {
   kind: "custom",
   version: 1,
@@ -44,6 +84,7 @@ export const customStep: StepKindDefinition = {
       candidate.id === stepId
     );
     if (definition === undefined) throw new UnrecoverableError(`The workflow has no custom step "${stepId}"`);
+    await checkKeyedCode(task, definition);
     const inputs: Record<string, StepOutput> = {};
     for (const [i, id] of task.inputIds.entries()) inputs[id] = task.inputs[i]!;
     const outputPath = task.outputPath ?? `${task.scratchDir}/output`;

@@ -86,9 +86,7 @@ export async function resolveCustomSteps(
   // the steps that read it (a versioned one too), not every step of the workflow.
   const unversioned = steps.some((step) => step.version === undefined);
   const graph = unversioned && context.issues.length === 0 ? await readModuleGraph(context.moduleUrl) : null;
-  const digest = graph === null
-    ? ""
-    : sha256Hex(`${graph.digest}${steps.map((step) => step.run.toString()).join("\n")}`);
+  const digest = graph === null ? "" : customCodeDigest(graph.digest, steps);
   return steps.map((step, i) => ({
     id: step.id,
     inputs: step.inputs ?? [],
@@ -108,4 +106,27 @@ export async function resolveCustomSteps(
       ...Object.keys(declared[i]!).length === 0 ? {} : { files: declared[i]! },
     },
   }));
+}
+
+/**
+ * What keys the code of a workflow's steps without a version: its local module graph's digest and every step
+ * function's source. A worker computes it again from the module it imported, which must be the one keyed.
+ *
+ * @param graphDigest The digest of the workflow's module graph (`readModuleGraph`).
+ * @param steps The workflow's custom steps.
+ * @returns The digest.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { customCodeDigest } from "./resolve_custom.ts";
+ * const a = customCodeDigest("g", [{ run: () => 1 }]);
+ * assert.notEqual(a, customCodeDigest("g", [{ run: () => 2 }]));
+ * ```
+ */
+export function customCodeDigest(
+  graphDigest: string,
+  steps: readonly { run: { toString(): string } }[],
+): string {
+  return sha256Hex(`${graphDigest}${steps.map((step) => step.run.toString()).join("\n")}`);
 }
