@@ -63,6 +63,8 @@ export function redisOptions(target: RedisTarget): RedisOptions {
   };
 }
 
+/** What Redis says when the URL's database is not one of its own. */
+const NO_DATABASE = /DB index is out of range/i;
 /** What Redis says when it refuses a password or asks for one. */
 const PASSWORD_REFUSED = /WRONGPASS|NOAUTH|invalid password|invalid username-password/i;
 
@@ -102,7 +104,18 @@ export async function checkRedis(target: RedisTarget, options: { timeoutMs?: num
   try {
     await client.connect();
     await client.ping();
+    // A database the URL names but Redis lacks (`/99` of 16): ioredis says so as an error event and goes on with
+    // database 0, another queue and store's, where the render would run.
+    if (failed !== null && NO_DATABASE.test(failed)) {
+      throw new InputError(
+        `Redis at ${target.redacted} has no database ${new URL(target.url).pathname.slice(1)}: ${failed}`,
+        {
+          hint: "Redis has 16 databases (0 to 15) unless its `databases` setting says more: name one of them",
+        },
+      );
+    }
   } catch (error) {
+    if (error instanceof InputError) throw error;
     // The connection's own error is the cause; what connect() or ping() threw after it ("Connection is closed") is
     // not.
     const message = failed ?? messageOf(error);

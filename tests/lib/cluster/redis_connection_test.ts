@@ -36,3 +36,20 @@ Deno.test("checkRedis() says a refused or missing password as such, not as a Red
     /^Cannot reach Redis at redis:\/\/127\.0\.0\.1:1: connect ECONNREFUSED /,
   );
 });
+
+Deno.test("checkRedis() refuses a database Redis does not have (ioredis went on with database 0)", async () => {
+  await using redis = await startRedis();
+  const port = new URL(redis.url).port;
+  await assert.rejects(
+    checkRedis(parseRedisUrl(`redis://127.0.0.1:${port}/99`, "--redis")),
+    (error: unknown) => {
+      assert.ok(error instanceof InputError);
+      assert.match(
+        error.message,
+        /^Redis at redis:\/\/127\.0\.0\.1:\d+\/99 has no database 99: ERR DB index is out of range/,
+      );
+      return true;
+    },
+  );
+  await checkRedis(parseRedisUrl(`redis://127.0.0.1:${port}/15`, "--redis"));
+});
