@@ -85,6 +85,8 @@ async function run(taskId: number, task: StepTask): Promise<void> {
     const kind = await kindNamed(task.kind);
     if (kind === undefined) throw new UnrecoverableError(`No step kind "${task.kind}" in this worker`);
     await kind.prepare?.(task);
+    // Cancelled while it prepared: a step's code listens for its signal's abort, which has happened already.
+    controller.signal.throwIfAborted();
     // Its timeout counts from here: loading its kind's code on a fresh worker is not its time.
     send({ type: "running", taskId });
     const value = await kind.run(task, {

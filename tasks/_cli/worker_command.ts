@@ -188,7 +188,15 @@ async function runWorker(options: {
     Deno.addSignalListener("SIGINT", stop);
     Deno.addSignalListener("SIGTERM", stop);
   });
-  const roots = allowRoots.length === 0 ? "none (only steps without workflow code)" : allowRoots.join(", ");
+  // Without a root, a job is taken only when its store is this worker's --store or a bucket, and its step has no
+  // workflow code: say so, as every other job is refused.
+  const roots = allowRoots.length > 0
+    ? allowRoots.join(", ")
+    : `none (only steps without workflow code${
+      options.store === null
+        ? ", whose store is a bucket (s3://): a render's store folder needs --allow-root"
+        : ""
+    })`;
   say(
     `ready on ${redis.redacted}: concurrency ${options.concurrency}, cpu ${options.cpu}, allowed roots ${roots}`,
   );

@@ -9,6 +9,7 @@ import type { ClusterJob } from "../../lib/cluster/cluster_job.ts";
 import { CLUSTER_PREFIX, jobIdOf, QUEUES_KEY, STEPS_QUEUE } from "../../lib/cluster/cluster_job.ts";
 import { openRedis, redisOptions } from "../../lib/cluster/redis_connection.ts";
 import { customStep } from "../../lib/jobs/custom/custom_step.ts";
+import { customCodeDigest } from "../../lib/jobs/custom/resolve_custom.ts";
 import { sha256Hex } from "../../lib/core/sha256.ts";
 import { readModuleGraph } from "../../lib/schema/module_graph.ts";
 import { startWorkers } from "../_support/cluster_workers.ts";
@@ -20,6 +21,9 @@ import { testClusterJob } from "../_support/cluster_job_fixture.ts";
 const STEP_MODULE = `import { workflow } from "${MOD_URL}";
 export default workflow({ steps: [{ id: "greet", cpu: false, run: (_inputs, { params }) => "hello " + params.name }] });
 `;
+
+/** What a plan keys the module's custom step's code by (its graph and its steps' sources); set once known. */
+let keyedCode = "";
 
 function job(module: string, digest: string | null, store: string, name: string): ClusterJob {
   const key = sha256Hex(`${module} ${name}`);
@@ -35,7 +39,7 @@ function job(module: string, digest: string | null, store: string, name: string)
       key,
       params: { step: "greet", params: { name } },
       runtime: { module },
-      engine: { digest: digest ?? "" },
+      engine: { digest: keyedCode },
       output: "artifact.bin",
       blocking: true,
       provider: null,
@@ -50,6 +54,7 @@ Deno.test("a worker refuses planted jobs naming a module outside its roots or wi
   for (const dir of [allowed, outside]) await Deno.writeTextFile(`${dir}/steps.ts`, STEP_MODULE);
   const inside = `file://${allowed}/steps.ts`;
   const digest = (await readModuleGraph(inside)).digest;
+  keyedCode = customCodeDigest(digest, (await import(inside)).default.steps);
   await using redis = await startRedis();
   await using workers = await startWorkers(1, { redis: redis.url, allowRoot: allowed });
   const connection = { connection: redisOptions(redis.target), prefix: CLUSTER_PREFIX };

@@ -31,6 +31,16 @@ function workflowModule(task: StepTask): Promise<{ default?: { steps?: CustomSte
  * Runs a workflow's custom step; its value is what the function returned. A step that names an output must have
  * written its file to its `outputPath` by then, or it fails, not retried.
  */
+/** The step's definition in the workflow module (imported once a worker). */
+async function definitionOf(task: StepTask): Promise<CustomStepInput> {
+  const { step: stepId } = task.params as { step: string };
+  const definition = (await workflowModule(task)).default?.steps?.find((candidate) =>
+    candidate.id === stepId
+  );
+  if (definition === undefined) throw new UnrecoverableError(`The workflow has no custom step "${stepId}"`);
+  return definition;
+}
+
 /** Each workflow module's check of the code keyed without a version, by module and digest (see below). */
 const checked = new Map<string, Promise<void>>();
 
@@ -75,15 +85,14 @@ export const customStep: StepKindDefinition = {
   optionalArtifact: true,
   // The workflow module is imported before the step's time starts: a fresh worker's import of a workflow that
   // imports much took longer than a short step's timeout (a 300-ms step timed out).
+  // The code is checked here too (see `checkKeyedCode`), before the step starts: a step's cancel that came while
+  // `run` still awaited the check would find no listener on its signal yet.
   prepare: async (task) => {
-    await workflowModule(task);
+    await checkKeyedCode(task, await definitionOf(task));
   },
   run: async (task, { signal, spawn }) => {
     const { step: stepId, params } = task.params as { step: string; params: Record<string, Json> };
-    const definition = (await workflowModule(task)).default?.steps?.find((candidate) =>
-      candidate.id === stepId
-    );
-    if (definition === undefined) throw new UnrecoverableError(`The workflow has no custom step "${stepId}"`);
+    const definition = await definitionOf(task);
     await checkKeyedCode(task, definition);
     const inputs: Record<string, StepOutput> = {};
     for (const [i, id] of task.inputIds.entries()) inputs[id] = task.inputs[i]!;
