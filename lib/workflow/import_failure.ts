@@ -49,12 +49,23 @@ function describe(name: string, headline: string): string {
   return `Importing the file threw: ${name === "" || name === "Error" ? "" : `${name}: `}${headline}`;
 }
 
+/**
+ * Frames never the place to show: reel's own code (the loader's `import()`, its `Deno.exit`) and npm packages in
+ * Deno's cache (the CLI's, below the loader).
+ */
+const OWN_CODE = ["lib/", "tasks/"].map((folder) => new URL(`../../${folder}`, import.meta.url).href);
+const PACKAGES = /\/npm\/registry\.npmjs\.org\/|\/node_modules\//;
+
 function firstFrame(error: unknown): RegExpMatchArray | null {
   if (!(error instanceof Error) || error.stack === undefined) return null;
   const frames = error.stack.replace(ANSI, "").split("\n").filter((line) => /^\s+at /.test(line));
   for (const frame of frames) {
+    // The loader's import(): the frames after it are its callers', not the workflow's.
+    if (/\bat (?:async )?loadWorkflow\b/.test(frame)) break;
     const match = [...frame.matchAll(LOCATION)][0];
-    if (match !== undefined) return match;
+    const own = match !== undefined &&
+      (PACKAGES.test(match[1]!) || OWN_CODE.some((code) => match[1]!.startsWith(code)));
+    if (match !== undefined && !own) return match;
   }
   return null;
 }

@@ -8,6 +8,7 @@ import { InputError, messageOf, WorkflowError } from "../core/errors.ts";
 import { importFailureIssue } from "./import_failure.ts";
 import { dataFormatOf } from "./data_format.ts";
 import { resolveWorkflow } from "./resolve_workflow.ts";
+import { readModuleGraph } from "../schema/module_graph.ts";
 import type { ResolvedWorkflow } from "./workflow_schema.ts";
 
 /**
@@ -127,7 +128,12 @@ export async function loadWorkflow(
   try {
     module = await import(url.href);
   } catch (error) {
-    throw new WorkflowError(file, [importFailureIssue(error, url.href)], { cause: error });
+    const issue = importFailureIssue(error, url.href);
+    // Deno says a JSON module is not JSON without naming it: the first of the workflow's that is not is named.
+    if (issue.path === "" && error instanceof SyntaxError) {
+      issue.path = await brokenJsonModule(url.href) ?? "";
+    }
+    throw new WorkflowError(file, [issue], { cause: error });
   } finally {
     stopPatches();
     clearTimeout(slow);
@@ -146,6 +152,20 @@ export async function loadWorkflow(
     }]);
   }
   return await resolveWorkflow(module.default, { file, moduleUrl: url.href, cores: options.cores });
+}
+
+/** The first JSON file of the workflow's local modules that does not parse, as a path; null when none. */
+async function brokenJsonModule(moduleUrl: string): Promise<string | null> {
+  const { files } = await readModuleGraph(moduleUrl);
+  for (const path of files.filter((path) => path.endsWith(".json"))) {
+    try {
+      JSON.parse(await Deno.readTextFile(path));
+    } catch (error) {
+      if (error instanceof SyntaxError) return path;
+      throw error;
+    }
+  }
+  return null;
 }
 
 /** True for a Promise (anything with a `then` method); a `then` that throws when read is named as the value's. */

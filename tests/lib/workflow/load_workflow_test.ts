@@ -66,6 +66,27 @@ Deno.test("loadWorkflow() names the module a syntax error or an exception is in 
   });
 });
 
+Deno.test("loadWorkflow() names a JSON module that is not JSON, and a Deno.exit at its line, never reel's own code", async () => {
+  const dir = await folderWith({
+    "lesson.ts": `import data from "./data/bad.json" with { type: "json" };\n${good}void data;\n`,
+    "exits.ts": `Deno.exit(0);\n${good}`,
+    "bad.json": "{}",
+  });
+  await Deno.mkdir(`${dir}/data`);
+  await Deno.writeTextFile(`${dir}/data/bad.json`, `{"a": `);
+  // Before: "at line 128, column 14 of lib/workflow/load_workflow.ts", the loader's import().
+  assert.deepEqual(await importIssue(`${dir}/lesson.ts`), {
+    path: `${dir}/data/bad.json`,
+    message: "Syntax error: Unexpected end of JSON input",
+  });
+  const exits = await importIssue(`${dir}/exits.ts`);
+  assert.equal(exits.path, "line 1, column 6");
+  assert.match(
+    exits.message,
+    /The workflow called Deno\.exit\(0\): a workflow file must export its workflow/,
+  );
+});
+
 Deno.test("loadWorkflow() names an import that the import map does not resolve, at its place", async () => {
   const dir = await folderWith({
     "lesson.ts": `import { workflow } from "reel-typo";\nexport default workflow({});\n`,
