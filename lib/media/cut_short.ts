@@ -2,19 +2,19 @@
  * Whether a media file was cut short (a partial download or copy): ffmpeg plays the part there is and exits 0,
  * while its header or index gives the whole length, so a step made a part and called it done. Told from what the
  * container says of its own length, without decoding: an MP4's boxes, a Matroska or WebM segment's size, an Ogg
- * stream's last page, a GIF's trailer, an MP3's Xing or VBRI header.
+ * stream's last page, a GIF's trailer, an MP3's Xing or VBRI header, a WAV's data chunk.
  * @module
  */
 import { readFull } from "../core/read_full.ts";
 import { mp4CutShort } from "./_mp4_boxes.ts";
+import { readWavCutShort } from "./wav_pcm.ts";
 
 /** The largest Ogg page: a 27-byte header, 255 lacing values and 255 × 255 bytes of data. */
 const MAX_OGG_PAGE = 27 + 255 + 255 * 255;
 
 /**
  * Why a file is cut short, or null when it is whole or its kind cannot tell (an MP3 without a Xing or VBRI header,
- * WAV is checked apart, a
- * Matroska segment of unknown size as a live recorder writes it, a stream).
+ * a FLAC, a Matroska segment of unknown size as a live recorder writes it, a stream).
  *
  * @param file The file.
  * @returns The reason, e.g. `its data ends before its index says`, or null.
@@ -49,6 +49,12 @@ export async function cutShort(file: string): Promise<string | null> {
     return gifReachesTrailer(bytes) ? null : "it ends before a GIF's trailer";
   }
   if (starts([0x4f, 0x67, 0x67, 0x53])) return await oggCutShort(handle, size);
+  if (starts([0x52, 0x49, 0x46, 0x46]) && String.fromCharCode(...head.subarray(8, 12)) === "WAVE") {
+    const cut = await readWavCutShort(file);
+    return cut === null
+      ? null
+      : `its WAV header says ${cut.claimed.toFixed(2)} s of sound, the file holds ${cut.held.toFixed(2)} s`;
+  }
   if (head.length >= 8 && String.fromCharCode(...head.subarray(4, 8)) === "ftyp") {
     return await mp4CutShort(file) ? "its data ends before its index says" : null;
   }

@@ -115,6 +115,29 @@ Deno.test("bad input: music none of whose sound decodes is named at music.file b
   assert.equal(await listFolder(`${dir}/out`), null);
 });
 
+Deno.test("bad input: WAV music cut short (its header claims more sound than it holds) is named at music.file, exit 2", async () => {
+  // Before: accepted, its part looped as if whole (a cut MP3 or M4A was refused).
+  const dir = await tempDir();
+  await runFfmpeg(await findFfmpeg(), ["-f", "lavfi", "-i", "sine=r=48000:d=5", `${dir}/whole.wav`]);
+  await Deno.writeFile(`${dir}/cut.wav`, (await Deno.readFile(`${dir}/whole.wav`)).subarray(0, 200_000));
+  const lesson = (music: string) => ({
+    formats: ["320x180"],
+    music,
+    videos: [{ id: "a", sections: [{ title: "T", narration: "Hi." }] }],
+  });
+  await Deno.writeTextFile(`${dir}/lesson.json`, JSON.stringify(lesson("cut.wav")));
+  const result = await runCli(["render", `${dir}/lesson.json`, "--out", `${dir}/out`]);
+  assertCleanInputError(
+    result,
+    /✖ .*\/cut\.wav is cut short: its WAV header says 5\.00 s of sound, the file holds 2\.08 s \(a partial download/,
+  );
+  assert.match(result.stderr, /→ at music\.file[ ,]/);
+  assert.equal(await listFolder(`${dir}/out`), null);
+  await Deno.writeTextFile(`${dir}/lesson.json`, JSON.stringify(lesson("whole.wav")));
+  const whole = await runCli(["render", `${dir}/lesson.json`, "--out", `${dir}/out`]);
+  assert.equal(whole.code, 0, whole.stderr);
+});
+
 Deno.test("bad input: a music volume or duck, or a loudness target or ceiling out of range, is named at its field, exit 2", async () => {
   for (
     const [fields, message] of [

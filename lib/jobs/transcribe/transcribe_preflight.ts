@@ -11,8 +11,6 @@ import { cutShort } from "../../media/cut_short.ts";
 import { decodeProblem, PROBES_IN_FLIGHT } from "../../media/media_problem.ts";
 import { mapBounded } from "../../core/map_bounded.ts";
 import { ProcessError } from "../../media/run_process.ts";
-import { isMissing } from "../../core/exists.ts";
-import { readWavCutShort } from "../../media/wav_pcm.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import { holdsText } from "../../schema/input_files.ts";
 import type { ResolvedTranscribe, ResolvedTranscription } from "./transcribe_schema.ts";
@@ -70,15 +68,6 @@ async function checkRecording(file: ResolvedTranscription, context: PreflightCon
       where,
       hint: "Give the whole recording",
     });
-  }
-  const cut = await wavCutShortFile(file.input);
-  if (cut !== null) {
-    const [claimed, held] = [cut.claimed.toFixed(2), cut.held.toFixed(2)];
-    throw new InputError(
-      `${file.input} is cut short: its WAV header says ${claimed} s of sound, the file holds ${held} s ` +
-        "(a partial download or copy?)",
-      { where, hint: "Give the whole recording" },
-    );
   }
   // Sound none of which decodes probes well: its decode step failed in ffmpeg's words.
   const damaged = await decodeProblem(context.ffmpeg, file.input, {
@@ -152,23 +141,6 @@ export async function probeRecording(
  */
 function recordingPlace(file: Pick<ResolvedTranscription, "input" | "path">, workflow: string): string {
   return workflow === COMMAND_LINE ? `${file.input} (${COMMAND_LINE})` : `${file.path}.input (${workflow})`;
-}
-
-/**
- * A WAV file whose data chunk claims more sound than the file holds (see `wavCutShort`): ffprobe gives the length it
- * holds, so its transcript stopped where the bytes did, exit 0. Null for any other file, and for a stream (a pipe
- * is not opened here: that waits for its writer).
- */
-async function wavCutShortFile(path: string): Promise<{ claimed: number; held: number } | null> {
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch (error) {
-    // Probed a moment ago: gone since is the decode's to tell.
-    if (isMissing(error)) return null;
-    throw error;
-  }
-  return info.isFile ? await readWavCutShort(path) : null;
 }
 
 /** Whether `path` is a regular file of no bytes (a pipe or a device has no size to tell). */
