@@ -15,6 +15,7 @@ import type { ExecuteOptions, Execution, StepExecutor, WorkerId } from "../core/
 import type { StepOutput } from "../core/json.ts";
 import type { StepTask } from "../core/step_task.ts";
 import { readModuleGraph } from "../schema/module_graph.ts";
+import { storeIdentity } from "../store/store_identity.ts";
 import type { StepStore } from "../store/step_store.ts";
 import { CoordinatorQueues, type QueueProvider } from "./_coordinator_queues.ts";
 import { waitForJob } from "./_job_wait.ts";
@@ -78,6 +79,8 @@ export class ClusterExecutor implements StepExecutor {
   readonly #run = crypto.randomUUID();
   readonly #coordinator = `${Deno.hostname()}:${Deno.pid}`;
   readonly #digests = new Map<string, Promise<string>>();
+  /** The store folder's id, which a worker mounting it elsewhere checks; null for a bucket. */
+  #storeId: string | null = null;
   readonly #pending = new Set<Promise<void>>();
   /** Cancels under way, with the step each one cancels. */
   readonly #cancels = new Map<Promise<void>, string>();
@@ -125,6 +128,11 @@ export class ClusterExecutor implements StepExecutor {
   static async open(options: ClusterExecutorOptions): Promise<ClusterExecutor> {
     await checkRedis(options.redis);
     const executor = new ClusterExecutor(options);
+    const location = options.storeLocation;
+    if (!location.startsWith("s3://")) {
+      await Deno.mkdir(location, { recursive: true });
+      executor.#storeId = await storeIdentity(location, { make: true });
+    }
     await executor.#redis.connect();
     // The providers' queues are opened now, so their limits hold before the first call.
     await Promise.all(
@@ -213,6 +221,7 @@ export class ClusterExecutor implements StepExecutor {
       attempt: crypto.randomUUID(),
       coordinator: this.#coordinator,
       store: this.#options.storeLocation,
+      ...this.#storeId === null ? {} : { storeId: this.#storeId },
       task: {
         id: task.id,
         kind: task.kind,

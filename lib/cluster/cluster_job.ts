@@ -81,6 +81,11 @@ export interface ClusterJob {
   coordinator: string;
   /** Where the artifact goes: a folder on a shared path, or `s3://bucket/prefix`. */
   store: string;
+  /**
+   * The store folder's id (its `store-id` file, see `store_identity.ts`): a worker that mounts a store at a path of
+   * its own (`--store`) takes the job only when its folder has this id. Absent for a bucket.
+   */
+  storeId?: string;
   /** The step, without paths. */
   task: {
     id: string;
@@ -240,6 +245,7 @@ export function isClusterJob(value: unknown): value is ClusterJob {
     task.inputs.every(isJobInput) && (task.output === null || isFileName(task.output)) &&
     typeof task.blocking === "boolean" && typeof task.cpu === "boolean" &&
     (task.provider === null || typeof task.provider === "string") &&
+    (value.storeId === undefined || typeof value.storeId === "string") &&
     (value.fresh === undefined || typeof value.fresh === "boolean") &&
     (value.askAgain === undefined || typeof value.askAgain === "boolean") &&
     (value.maxRetryAfter === undefined ||

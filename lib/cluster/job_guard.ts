@@ -16,6 +16,7 @@ import type { Json } from "../core/json.ts";
 import { sha256File } from "../core/sha256.ts";
 import { readModuleGraph } from "../schema/module_graph.ts";
 import { ownerMark } from "../store/owner_mark.ts";
+import { STORE_ID_FILE, storeIdentity } from "../store/store_identity.ts";
 import { workflowDir } from "../schema/workflow_path.ts";
 import { type ClusterJob, isClusterJob, JOB_FORMAT, jobIdOf } from "./cluster_job.ts";
 import { type EngineEntry, engineMismatches, engineMismatchMessage } from "./engine_mismatch.ts";
@@ -92,6 +93,8 @@ export class JobGuard {
   readonly #loaded = new Map<string, string>();
   /** Store folders this worker has written in (each is tried once; one it cannot write is tried at each job). */
   readonly #writable = new Set<string>();
+  /** The id of the store folder mounted with --store, once read (one not made yet is read again at each job). */
+  #mounted: string | null = null;
 
   /** @param options Allowed roots, the worker's own store, its step kinds and local engines. */
   constructor(options: JobGuardOptions) {
@@ -134,7 +137,7 @@ export class JobGuard {
     if (typeof keyEnv === "string" && SECRET_VARIABLES.test(keyEnv)) {
       throw new JobRefusedError(id, `step "${task.id}" names ${keyEnv} as its API key's variable`);
     }
-    const store = await this.#store(id, data.store);
+    const store = await this.#store(id, data);
     const module = task.runtime.module;
     if (module !== undefined) {
       await this.#checkModule(id, module, data.modules);
@@ -150,8 +153,28 @@ export class JobGuard {
     return { job: data, store };
   }
 
-  async #store(id: string, location: string): Promise<string> {
-    if (this.#options.store !== null) return this.#options.store;
+  async #store(id: string, job: Pick<ClusterJob, "store" | "storeId">): Promise<string> {
+    const location = job.store;
+    const mount = this.#options.store;
+    if (mount !== null) {
+      // A bucket is named the same everywhere; a folder mounted elsewhere is told by its id.
+      const bucket = location.startsWith("s3://") || mount.startsWith("s3://");
+      const here = bucket ? null : await this.#mountId(mount);
+      const same = bucket ? location === mount : job.storeId === undefined || here === job.storeId;
+      if (!same) {
+        const why = bucket
+          ? ""
+          : here === null
+          ? `: ${mount} has no ${STORE_ID_FILE} file (a store a cluster render used has one)`
+          : `: their ${STORE_ID_FILE} files differ`;
+        throw new JobRefusedError(
+          id,
+          `its store ${location} is not the store this worker has at ${mount} (--store)${why}`,
+          { elsewhere: true },
+        );
+      }
+      return mount;
+    }
     if (location.startsWith("s3://")) return location;
     if (!location.startsWith("/")) {
       throw new JobRefusedError(id, `its store ${location} is not an absolute path`);
@@ -165,6 +188,11 @@ export class JobGuard {
       `its store ${location} is outside the folders this worker was allowed (--allow-root, --store)`,
       { elsewhere: true },
     );
+  }
+
+  async #mountId(mount: string): Promise<string | null> {
+    this.#mounted ??= await storeIdentity(mount, { make: false });
+    return this.#mounted;
   }
 
   async #checkModule(id: string, module: unknown, digests: Record<string, string>): Promise<void> {

@@ -6,6 +6,7 @@ import type { Json } from "../../../lib/core/json.ts";
 import { readModuleGraph } from "../../../lib/schema/module_graph.ts";
 import { sha256File } from "../../../lib/core/sha256.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
+import { storeIdentity } from "../../../lib/store/store_identity.ts";
 import { testClusterJob } from "../../_support/cluster_job_fixture.ts";
 
 const KEY = "a".repeat(64);
@@ -67,6 +68,33 @@ Deno.test("JobGuard takes a store inside its roots or an S3 one, and refuses a s
   await assert.rejects(guard.check(...idAnd(job({ store: `${root}/link/store` }))), /outside the folders/);
   const pinned = guardOf({ store: "/mnt/shared" });
   assert.equal((await pinned.check(...idAnd(job({ store: "/anywhere" })))).store, "/mnt/shared");
+});
+
+Deno.test("JobGuard with --store takes only jobs of the store it mounts, told by the folder's store-id", async () => {
+  // Before: a worker with --store took every job and wrote its artifact into its own store, and the render of the
+  // other store failed ("reported the artifact stored, but the store lacks it").
+  const mount = await tempDir();
+  const pinned = guardOf({ store: mount });
+  const refused = async (data: ClusterJob, said: RegExp) => {
+    const error = await pinned.check(...idAnd(data)).then(() => null, (error: unknown) => error);
+    assert.ok(error instanceof JobRefusedError && error.elsewhere, String(error));
+    assert.match(error.message, said);
+  };
+  // Its folder has no id yet: a job that names one is another store's.
+  await refused(
+    { ...job({ store: "/coordinator/store" }), storeId: "x" },
+    /its store \/coordinator\/store is not the store this worker has at .* \(--store\): .* has no store-id file/,
+  );
+  const id = (await storeIdentity(mount, { make: true }))!;
+  assert.equal(
+    (await pinned.check(...idAnd({ ...job({ store: "/coordinator/store" }), storeId: id }))).store,
+    mount,
+  );
+  await refused({ ...job({ store: "/other/store" }), storeId: "another" }, /their store-id files differ/);
+  // A bucket is named alike everywhere: a folder mount takes none.
+  await refused(job({ store: "s3://bucket/prefix" }), /its store s3:\/\/bucket\/prefix is not the store/);
+  // A job of a coordinator that sends no id is taken, as before.
+  assert.equal((await pinned.check(...idAnd(job({ store: "/anywhere" })))).store, mount);
 });
 
 Deno.test("JobGuard refuses a store it cannot write, for another worker to take, and leaves no file in one it can", async () => {
