@@ -203,5 +203,17 @@ export function printError(error: InputError): void {
     lines.push(`  → at ${error.where}`);
   }
   if (error.hint !== null) lines.push(`  ${error.hint}`);
-  console.error(lines.join("\n"));
+  console.error(printable(lines.join("\n")));
+}
+
+/**
+ * Text safe to print on a terminal: a control character a message quotes from a file (a NUL, an escape that would
+ * move the cursor or change colours) is written as its code, `\x1b`; line breaks and tabs stay.
+ */
+function printable(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(
+    /[\x00-\x08\x0b-\x1f\x7f]/g,
+    (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
 }

@@ -32,6 +32,19 @@ Deno.test("bad input: a misspelled field names the file and the path, exit 2, no
   assert.equal(await listFolder(out), null);
 });
 
+Deno.test("bad input: a control character a message quotes is printed as its code, never sent to the terminal", async () => {
+  // Before: a field named "\x1b[2J…" cleared the user's screen as its message was printed.
+  const { file, out } = await workflowFile({
+    formats: ["320x180"],
+    videos: [{ id: "a", sections: [{ title: "T", narration: "Hi.", "\x1b[2Jbad\x00": 1 }] }],
+  });
+  const result = await runCli(["render", file, "--out", out]);
+  assertCleanInputError(result, /✖ Unknown field "\\x1b\[2Jbad\\x00"/);
+  // deno-lint-ignore no-control-regex
+  assert.doesNotMatch(result.stderr, /[\x00-\x08\x0b-\x1f]/);
+  assert.equal(await listFolder(out), null);
+});
+
 Deno.test("bad input: an empty narration names its path, exit 2, nothing written", async () => {
   const { file, out } = await workflowFile({
     formats: ["320x180"],

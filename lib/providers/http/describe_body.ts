@@ -39,7 +39,8 @@ const MEDIA_TYPES: Readonly<Record<string, string>> = {
 
 /**
  * Describes an answer's body for an error message: printable text (blanks collapsed, cut at `limit`), or, for a
- * body that is not text, `2,345 bytes of image/png` (the type its bytes show, else the one it was sent as).
+ * body that is not text, `2,345 bytes of image/png` (the type its bytes show, else the one it was sent as), or
+ * `an empty body`.
  *
  * @param bytes The body.
  * @param options The content type it was sent as, the most characters quoted, and whether to quote them.
@@ -53,10 +54,12 @@ const MEDIA_TYPES: Readonly<Record<string, string>> = {
  * const png = new Uint8Array(2345);
  * png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
  * assert.equal(describeBody(png, { contentType: "audio/wav" }), "2,345 bytes of image/png (sent as audio/wav)");
+ * assert.equal(describeBody(new Uint8Array(0), { quote: true }), "an empty body");
  * ```
  */
 export function describeBody(bytes: Uint8Array, options: DescribeBodyOptions = {}): string {
   const { contentType = "", limit = 300, quote = false } = options;
+  if (bytes.length === 0) return "an empty body";
   const sent = contentType.split(";")[0]!.trim().toLowerCase();
   const media = sniffImage(bytes) ?? sniffAudio(bytes);
   // A multi-byte character cut at the end of the window is not a sign of binary data.

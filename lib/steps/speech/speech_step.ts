@@ -65,7 +65,7 @@ export const speechStep: StepKindDefinition = {
       }
       throw error;
     });
-    const duration = wavDuration(bytes, bytes.length);
+    const duration = speechDuration(bytes, engine);
     if (!(duration >= 0.1)) {
       // A kept answer that makes this is not kept for the next render.
       await dropAnswer(task.answerPath);
@@ -74,6 +74,16 @@ export const speechStep: StepKindDefinition = {
     return { duration };
   },
 };
+
+/** The length of the WAV a speech engine wrote; a program that wrote something else is named (lb: "Not a WAV file"). */
+function speechDuration(bytes: Uint8Array, engine: string): number {
+  try {
+    return wavDuration(bytes, bytes.length);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new Error(`${engine} wrote ${bytes.length} bytes that are not a WAV file (${error.message})`);
+  }
+}
 
 /**
  * Calls `POST /v1/audio/speech`, checks the answer is audio, keeps it (see `kept_answer.ts`) and decodes it to a mono

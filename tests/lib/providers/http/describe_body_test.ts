@@ -16,6 +16,10 @@ Deno.test("describeBody() quotes text, blanks collapsed and cut at the limit", (
   assert.equal(describeBody(new TextEncoder().encode("déjà vu ✓")), "déjà vu ✓");
 });
 
+Deno.test('describeBody() says an empty body is empty (it was quoted as "")', () => {
+  assert.equal(describeBody(new Uint8Array(0), { quote: true, contentType: "audio/mpeg" }), "an empty body");
+});
+
 Deno.test("describeBody() gives a binary body's size and the type its bytes show, never its bytes", () => {
   const png = encodePng(new Uint8Array(64 * 64 * 4), 64, 64);
   const said = describeBody(png, { contentType: "audio/wav", quote: true });

@@ -166,11 +166,19 @@ Deno.test("speech step: an espeak-ng that exits 0 without writing, or writes a b
     `#!/bin/sh\ncase " $* " in *" --stdout "*) cat >/dev/null; cat '${wav}'; exit 0 ;; esac\nexec ${real} "$@"\n`,
     { mode: 0o755 },
   );
+  // Writes words instead of sound (before: "Not a WAV file", naming no program).
+  const garbage = `${dir}/garbage-espeak`;
+  await Deno.writeTextFile(
+    garbage,
+    `#!/bin/sh\ncase " $* " in *" --stdout "*) cat >/dev/null; echo garbage; exit 0 ;; esac\nexec ${real} "$@"\n`,
+    { mode: 0o755 },
+  );
   for (
-    const [program, message] of [[silent, /^espeak-ng exited without writing any audio$/], [
-      blip,
-      /^The espeak-ng narration lasts 0\.001 s; expected speech$/,
-    ]] as const
+    const [program, message] of [
+      [silent, /^espeak-ng exited without writing any audio$/],
+      [blip, /^The espeak-ng narration lasts 0\.001 s; expected speech$/],
+      [garbage, /^espeak-ng wrote 8 bytes that are not a WAV file \(Not a WAV file\)$/],
+    ] as const
   ) {
     const { error } = await speakWithEspeak(program, dir);
     assert.ok(error !== null);
