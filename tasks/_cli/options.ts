@@ -211,9 +211,8 @@ export function printError(error: InputError): void {
  * move the cursor or change colours) is written as its code, `\x1b`; line breaks and tabs stay.
  */
 function printable(text: string): string {
-  // deno-lint-ignore no-control-regex
-  return text.replace(
-    /[\x00-\x08\x0b-\x1f\x7f]/g,
-    (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, "0")}`,
-  );
+  return text.replace(CONTROL, (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
+
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
