@@ -174,7 +174,12 @@ async function runWorker(options: {
         // Said, not left silent: their jobs go to other workers once their locks expire (BullMQ's stalled check).
         const left = worker.runningSteps;
         if (left.length > 0) {
-          say(`left ${plural(left.length, "running step")} to other workers: ${left.join(", ")}`);
+          say(
+            `left ${plural(left.length, "running step")} to other workers: ${
+              left.join(", ")
+            } (each starts again ` +
+              `on one once its lock expires, within ${options.lockMs / 1000} s: --lock-ms)`,
+          );
         }
         Deno.exit(EXIT.interrupted);
       }
