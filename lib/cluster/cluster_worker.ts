@@ -386,7 +386,8 @@ export class ClusterWorker {
 
   /** An error of one of the connections: logged as it is while Redis is up, else told once by the link. */
   #heard(source: string, error: Error): void {
-    if (this.#link.heard(error)) this.#log(`${source}: ${error.message}`);
+    if (!this.#link.heard(error)) return;
+    this.#log(`${source}: ${withSteps(error.message, (id) => this.#running.get(id)?.step)}`);
   }
 
   #log(line: string): void {
@@ -394,4 +395,29 @@ export class ClusterWorker {
     this.#lastLog = line;
     this.#options.onLog(line);
   }
+}
+
+/**
+ * BullMQ's words with each job id in them (a key and a store's digest) shortened and followed by the step the job
+ * runs here, where known: "could not renew lock for job 4380ff16…" named no step.
+ *
+ * @param message BullMQ's message.
+ * @param stepOf The step a job id runs here, if any.
+ * @returns The message.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { withSteps } from "./cluster_worker.ts";
+ * const id = `${"a".repeat(64)}-${"b".repeat(16)}`;
+ * assert.equal(withSteps(`could not renew lock for job ${id}`, () => "v/narration"),
+ *   'could not renew lock for job aaaaaaaaaaaa (step "v/narration")');
+ * assert.equal(withSteps(`Missing key for job ${id}`, () => undefined), `Missing key for job ${id}`);
+ * ```
+ */
+export function withSteps(message: string, stepOf: (id: string) => string | undefined): string {
+  return message.replace(/\b[0-9a-f]{64}-[0-9a-f]{16}\b/g, (id) => {
+    const step = stepOf(id);
+    return step === undefined ? id : `${id.slice(0, 12)} (step "${step}")`;
+  });
 }
