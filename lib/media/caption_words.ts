@@ -41,7 +41,7 @@ export interface CaptionWord {
   text: string;
   /** The break after it; the last word's is `sentence`. */
   after: CaptionBreak;
-  /** How long it takes to say, in letters: its letters, three per digit, and one for the gap after it. */
+  /** How long it takes to say, in letters: its letters, three per digit, and one for the gap after it (if any). */
   weight: number;
   /** True when the next word follows with no space: both are pieces of one written word. */
   glued?: boolean;
@@ -217,9 +217,15 @@ function piecesOf(token: string, longest: number): string[] {
 /** Cuts text into runs of at most `longest` characters (as `textLength` counts them). */
 function cutEvery(text: string, longest: number): string[] {
   const runs = [""];
+  let length = 0;
   for (const character of text) {
-    if (runs.at(-1) !== "" && textLength(runs.at(-1)! + character) > longest) runs.push("");
+    const size = textLength(character);
+    if (length > 0 && length + size > longest) {
+      runs.push("");
+      length = 0;
+    }
     runs[runs.length - 1] += character;
+    length += size;
   }
   return runs;
 }
