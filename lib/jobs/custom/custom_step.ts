@@ -27,10 +27,6 @@ function workflowModule(task: StepTask): Promise<{ default?: { steps?: CustomSte
   return loading;
 }
 
-/**
- * Runs a workflow's custom step; its value is what the function returned. A step that names an output must have
- * written its file to its `outputPath` by then, or it fails, not retried.
- */
 /** The step's definition in the workflow module (imported once a worker). */
 async function definitionOf(task: StepTask): Promise<CustomStepInput> {
   const { step: stepId } = task.params as { step: string };
@@ -78,15 +74,18 @@ async function checkKeyedCode(task: StepTask, definition: CustomStepInput): Prom
   await check;
 }
 
+/**
+ * Runs a workflow's custom step; its value is what the function returned. A step that names an output must have
+ * written its file to its `outputPath` by then, or it fails, not retried.
+ */
 export const customStep: StepKindDefinition = {
   kind: "custom",
   version: 1,
   blocking: true,
   optionalArtifact: true,
-  // The workflow module is imported before the step's time starts: a fresh worker's import of a workflow that
-  // imports much took longer than a short step's timeout (a 300-ms step timed out).
-  // The code is checked here too (see `checkKeyedCode`), before the step starts: a step's cancel that came while
-  // `run` still awaited the check would find no listener on its signal yet.
+  // The workflow module is imported, and its code checked (see `checkKeyedCode`), before the step's time starts: a
+  // fresh worker's import of a workflow that imports much took longer than a short step's timeout (a 300-ms step
+  // timed out), and a cancel that came while `run` still awaited the check would find no listener on its signal.
   prepare: async (task) => {
     await checkKeyedCode(task, await definitionOf(task));
   },
