@@ -37,8 +37,11 @@ export const DEFAULT_CAPTION_RULES: Readonly<CaptionRules> = Object.freeze({
 });
 
 /** Characters as wide as two letters: Chinese, Japanese and Korean, full-width forms, emoji. */
-const WIDE =
-  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff01-\uff60\uffe0-\uffe6\p{Emoji_Presentation}]/u;
+const WIDE = new RegExp(
+  `[${["Han", "Hiragana", "Katakana", "Hangul"].map((name) => `\\p{Script=${name}}`).join("")}` +
+    "\\u3000-\\u303f\\uff01-\\uff60\\uffe0-\\uffe6\\p{Emoji_Presentation}]",
+  "u",
+);
 /** Characters that take no room of their own: combining marks, joiners, variation selectors. */
 const NO_WIDTH = /[\p{M}\u200b-\u200d\ufe0e\ufe0f]/u;
 

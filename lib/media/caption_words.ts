@@ -47,14 +47,14 @@ export interface CaptionWord {
   glued?: boolean;
 }
 
-const SENTENCE_END = /[.!?…。！？]["'”’)\]」』]*$/;
-const CLAUSE_END = /(?:[,;:，、；：]|—|–)["'”’)\]」』]*$/;
+const SENTENCE_END = /[.!?…。！？؟।]["'”’)\]」』»]*$/;
+const CLAUSE_END = /(?:[,;:，、；：،؛]|—|–)["'”’)\]」』»]*$/;
 const DASH = /^(?:—|–|-|--)$/;
 /** A capital, a digit or a letter of a script without capitals (Chinese, Arabic, Hebrew…). */
 const STARTS_SENTENCE = /^["'“‘(\[¿¡「『]*[\p{Lu}\p{Lo}\p{N}]/u;
 /** Scripts written without spaces between words. */
-const UNSPACED =
-  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const UNSPACED_SCRIPTS = ["Han", "Hiragana", "Katakana", "Thai", "Lao", "Khmer", "Myanmar"];
+const UNSPACED = new RegExp(`[${UNSPACED_SCRIPTS.map((name) => `\\p{Script=${name}}`).join("")}]`, "u");
 const WORDS = new Intl.Segmenter(undefined, { granularity: "word" });
 /** Where a long word may be cut: after these (a web address's `/`, `.`, `?`, `&`…, a compound's `-`). */
 const CUT_AFTER = /(?<=[/.\-_?&=#:@])(?=.)/u;
@@ -148,12 +148,12 @@ const LEANING = new Set([
 ]);
 
 /**
- * Splits a narration into words and tells the break after each: sentences end at `.`, `!`, `?`, `…` or `。！？`
- * before a capital, a digit, a letter of a script without capitals or the end (abbreviations such as `e.g.` and
- * `Jan.`, initials such as `J.` and initialisms such as `a.m.` excepted) and at blank lines; clauses at `,`, `;`,
- * `:`, `，、；：` and dashes. Every run of white space separates words; writing without spaces is cut into its
- * words, and a word longer than `maxLineLength` into pieces that fit (see the module's text); `-->`, which would
- * start a timing line in SRT and WebVTT, is written `→`.
+ * Splits a narration into words and tells the break after each: sentences end at `.`, `!`, `?`, `…`, `。！？`,
+ * `؟` or `।` before a capital, a digit, a letter of a script without capitals or the end (abbreviations such as
+ * `e.g.` and `Jan.`, initials such as `J.` and initialisms such as `a.m.` excepted) and at blank lines; clauses at
+ * `,`, `;`, `:`, `，、；：`, `،؛` and dashes. Every run of white space separates words; writing without spaces is
+ * cut into its words, and a word longer than `maxLineLength` into pieces that fit (see the module's text); `-->`,
+ * which would start a timing line in SRT and WebVTT, is written `→`.
  *
  * @param text The narration.
  * @param options `maxLineLength`: the most characters a line holds (42 when not given).
@@ -301,7 +301,7 @@ function joinDashes(tokens: readonly string[]): string[] {
   return joined;
 }
 
-/** The break after a piece of a written word: inside a web address or a long compound, a `.` or a `:` ends nothing. */
+/** The break after a piece of a written word: inside a web address or a compound, a `.` or a `:` ends nothing. */
 function gluedBreak(piece: string, unspaced: boolean): CaptionBreak {
   if (!unspaced) return "inside";
   return SENTENCE_END.test(piece) ? "sentence" : CLAUSE_END.test(piece) ? "clause" : "word";

@@ -107,6 +107,12 @@ Deno.test("captionWords() cuts a word longer than a line after its / . - and eve
   ]);
 });
 
+Deno.test("captionWords() ends an Arabic sentence at ؟ and a clause at ، (they ended nothing: one 4-s cue)", () => {
+  const words = captionWords("ما هو المطر؟ المطر ماء، يسقط من السماء.");
+  assert.deepEqual(sentencesOf(words).map(joinWords), ["ما هو المطر؟", "المطر ماء، يسقط من السماء."]);
+  assert.equal(words.find((word) => word.text === "ماء،")!.after, "clause");
+});
+
 Deno.test("captionWords() cuts writing without spaces into its words, sentences at 。！？ and clauses at ，、", () => {
   const words = captionWords("今天天气很好，我们去公园吧！东京是日本的首都。");
   assert.equal(joinWords(words), "今天天气很好，我们去公园吧！东京是日本的首都。");
