@@ -13,7 +13,8 @@ import type { StepKindDefinition } from "../step_kind.ts";
  */
 export const slideFitStep: StepKindDefinition = {
   kind: "slide-fit",
-  version: 1,
+  // 2: a slide shrinks its text (down to half) before it cuts a word between lines: its scale may be smaller.
+  version: 2,
   blocking: true,
   run: async (task, { signal }) => {
     const { slides } = task.params as unknown as { slides: SlideText[] };

@@ -20,7 +20,8 @@ export type SlideLayerParams = SlideParams & { kind: "picture"; layer: SlideLaye
  */
 export const slideLayerStep: StepKindDefinition = {
   kind: "slide-layer",
-  version: 1,
+  // 2: a word cut between lines is cut after a `/`, `.` or `-` where one fits (was between any two letters).
+  version: 2,
   blocking: true,
   run: (task, { signal }) => {
     const { layer } = task.params as unknown as SlideLayerParams;

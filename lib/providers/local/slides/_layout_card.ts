@@ -18,7 +18,7 @@ import {
 import { linesToRuns, markCut, type PendingLine } from "./_layout_lines.ts";
 import type { PreparedCard } from "./_prepared_slide.ts";
 import type { RichText } from "./_text_style.ts";
-import { wrapRuns } from "./_wrap.ts";
+import { breaksWord, wrapRuns } from "./_wrap.ts";
 
 const TITLE_LINE = 1.15;
 const TEXT_LINE = 1.3;
@@ -27,7 +27,13 @@ const TEXT_LINE = 1.3;
 export function layoutCard(slide: PreparedCard, frame: Frame): SlideLayout {
   const { width, height, profile } = frame;
   const room = height * (profile.bottom - profile.top);
-  const scale = fitScale((scale) => stackCard(slide, frame, scale, Infinity).height <= room + 1e-6);
+  // The largest scale at which it fits with no word cut, else the largest at which it fits.
+  const fits = (scale: number, whole: boolean) => {
+    const placed = stackCard(slide, frame, scale, Infinity);
+    return placed.height <= room + 1e-6 && (!whole || placed.wordsWhole);
+  };
+  const whole = fitScale((scale) => fits(scale, true));
+  const scale = fits(whole, true) ? whole : fitScale((scale) => fits(scale, false));
   const placed = stackCard(slide, frame, scale, room);
   const top = placed.overflow === null
     ? blockTop(frame, placed.height, placed.inkBottom)
@@ -60,8 +66,10 @@ function stackCard(slide: PreparedCard, frame: Frame, scale: number, limit: numb
   let y = 0;
   let inkBottom = 0;
   let cutOff = false;
+  let wordsWhole = true;
   const add = (text: RichText, size: number, lineHeight: number, ink: "foreground" | "muted") => {
     const wrapped = wrapRuns(text, measurer(fonts, size), maxWidth);
+    wordsWhole &&= !breaksWord(text, measurer(fonts, size), maxWidth);
     let shown = 0;
     for (const line of wrapped) {
       if (cutOff || y + size * lineHeight > limit + 1e-6) {
@@ -96,5 +104,5 @@ function stackCard(slide: PreparedCard, frame: Frame, scale: number, limit: numb
     ...text.cut > 0 ? [`${text.cut} of the ${slide.textName}'s ${text.lines} lines`] : [],
   ];
   const overflow: LayoutOverflow | null = parts.length === 0 ? null : { parts, count: title.cut + text.cut };
-  return { height: y, inkBottom, lines, rects, overflow };
+  return { height: y, wordsWhole, inkBottom, lines, rects, overflow };
 }

@@ -19,7 +19,7 @@ import {
 import { placeCode } from "./_layout_code.ts";
 import { linesToRuns, markCut, type PendingLine } from "./_layout_lines.ts";
 import type { PreparedSection } from "./_prepared_slide.ts";
-import { ellipsizeRuns, wrapRuns } from "./_wrap.ts";
+import { breaksWord, ellipsizeRuns, wrapRuns } from "./_wrap.ts";
 
 const TITLE_LINE = 1.18;
 const BULLET_LINE = 1.3;
@@ -39,6 +39,8 @@ interface Cuts {
 /** The block laid out from y = 0: its height, where its ink ends, and what it holds. */
 interface Stack {
   height: number;
+  /** No word of the title or the bullets is cut between lines. */
+  wordsWhole: boolean;
   inkBottom: number;
   lines: PendingLine[];
   rects: PlacedRect[];
@@ -52,9 +54,13 @@ export function layoutSection(slide: PreparedSection, frame: Frame): SlideLayout
   const left = width * profile.marginX;
   const box = { left, width: width - 2 * left };
   const room = height * (profile.bottom - profile.top);
-  const scale = fitScale((scale) =>
-    stack(slide, frame, { ...box, scale, limit: Infinity }).height <= room + 1e-6
-  );
+  // The largest scale at which it fits with no word cut between lines, else the largest at which it fits.
+  const fits = (scale: number, whole: boolean) => {
+    const placed = stack(slide, frame, { ...box, scale, limit: Infinity });
+    return placed.height <= room + 1e-6 && (!whole || placed.wordsWhole);
+  };
+  const whole = fitScale((scale) => fits(scale, true));
+  const scale = fits(whole, true) ? whole : fitScale((scale) => fits(scale, false));
   const placed = stack(slide, frame, { ...box, scale, limit: room });
   const overflow = overflowOf(placed.cuts, slide.bullets.length);
   const top = overflow === null ? blockTop(frame, placed.height, placed.inkBottom) : height * profile.top;
@@ -99,6 +105,7 @@ function stack(
   let inkBottom = 0;
   const titleWidth = width * WIDTH_SLACK;
   const titleLines = wrapRuns(slide.title, measurer(fonts, titleSize), titleWidth);
+  let wordsWhole = !breaksWord(slide.title, measurer(fonts, titleSize), titleWidth);
   cuts.titleLines = titleLines.length;
   for (const line of titleLines) {
     if (y + titleSize * TITLE_LINE > limit + 1e-6) {
@@ -144,6 +151,7 @@ function stack(
       break;
     }
     const wrapped = wrapRuns(bullet, measure, textWidth);
+    wordsWhole &&= !breaksWord(bullet, measure, textWidth);
     const cut = wrapped.length > room;
     const shown = wrapped.slice(0, room).map((line, number): PendingLine => ({
       x: left + bulletSize * 1.05,
@@ -179,7 +187,7 @@ function stack(
     cuts.codeLinesCut = code.linesCut;
     cuts.codeLinesClipped = code.linesClipped;
   }
-  return { height: y, inkBottom, lines, rects, markers, cuts };
+  return { height: y, wordsWhole, inkBottom, lines, rects, markers, cuts };
 }
 
 /** "2 of the title's 4 lines and 3 of 8 bullets (bullet 6 in part)", or null when nothing was cut. */

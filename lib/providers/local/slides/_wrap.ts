@@ -40,8 +40,10 @@ interface Flat<S> {
 /**
  * Splits styled text into lines no wider than `maxWidth` pixels; runs of whitespace collapse to one space, set in
  * the style of the whitespace's first character. Chinese and Japanese text breaks between characters, except before
- * closing punctuation and after opening punctuation. A word wider than a line is cut between characters. Text with
- * nothing but whitespace gives no lines.
+ * closing punctuation and after opening punctuation. A word wider than a line is cut after the last `/`, `.`, `-`,
+ * `_`, `?`, `&`, `=` or `#` that fits (a web address, a compound), else between characters (see
+ * {@linkcode breaksWord}: a layout shrinks its text before it lets this happen). Text with nothing but whitespace
+ * gives no lines.
  */
 export function wrapRuns<S>(
   runs: readonly StyledRun<S>[],
@@ -155,7 +157,26 @@ function* pieces(text: string): Generator<Piece> {
   }
 }
 
-/** Cuts one piece into parts that each fit, at least one character per part. */
+/**
+ * Whether {@linkcode wrapRuns} would cut a word of `runs` at `maxWidth`: one of its unbreakable stretches is wider
+ * than a line.
+ */
+export function breaksWord<S>(
+  runs: readonly StyledRun<S>[],
+  measure: MeasureRun<S>,
+  maxWidth: number,
+): boolean {
+  const flat = flatten(runs);
+  for (const piece of pieces(flat.text)) {
+    if (runsWidth(slice(flat, piece.start, piece.end), measure) > maxWidth) return true;
+  }
+  return false;
+}
+
+/** Where a word wider than a line is best cut: after one of these. */
+const CUT_AFTER = /[/.\-_?&=#]/u;
+
+/** Cuts one piece into parts that each fit, at least one character per part, after a `/`, `.`, `-`… where one fits. */
 function breakWord<S>(
   flat: Flat<S>,
   piece: Piece,
@@ -166,13 +187,18 @@ function breakWord<S>(
   if (runsWidth(whole, measure) <= maxWidth) return [whole];
   const parts: StyledRun<S>[][] = [];
   let start = piece.start;
+  // The end of the last grapheme after which this part may be cut at a mark (a `/`), past its start.
+  let mark = start;
   for (const { segment, index } of graphemes.segment(flat.text.slice(piece.start, piece.end))) {
     const at = piece.start + index;
     const end = at + segment.length;
     if (at > start && runsWidth(slice(flat, start, end), measure) > maxWidth) {
-      parts.push(slice(flat, start, at));
-      start = at;
+      // At the mark when what follows it still fits with this grapheme, else here.
+      const cut = mark > start && runsWidth(slice(flat, mark, end), measure) <= maxWidth ? mark : at;
+      parts.push(slice(flat, start, cut));
+      start = cut;
     }
+    if (CUT_AFTER.test(segment)) mark = end;
   }
   parts.push(slice(flat, start, piece.end));
   return parts;

@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { renderSlide } from "../../../../../lib/providers/local/slides/render_slide.ts";
-import { boundingBox, centreOfMass, decodePng } from "./_pixels.ts";
+import { boundingBox, centreOfMass, countBands, decodePng } from "./_pixels.ts";
 import { ink, renderPixels, slideSpec, text } from "./_slide_specs.ts";
 
 const CONTENT = {
@@ -144,4 +144,15 @@ Deno.test("escaped markers and unbalanced ones are drawn as text", async () => {
   const image = await decodePng(escaped.png);
   assert.ok(boundingBox(image, text) !== null);
   assert.deepEqual(escaped.png, unbalanced.png);
+});
+
+Deno.test("a word wider than a line at full size is set smaller and whole, not cut between letters", async () => {
+  // Before: "Internationali / zation" on 9:16, at full size.
+  const size = { width: 360, height: 640 };
+  const word = await renderPixels(
+    slideSpec(size, { kind: "section", title: "Internationalization", bullets: [] }),
+  );
+  assert.equal(countBands(word, text), 1, "the title on one line");
+  const box = boundingBox(word, text)!;
+  assert.ok(box.right < size.width - size.width * 0.05, `within the margin: ${box.right}`);
 });

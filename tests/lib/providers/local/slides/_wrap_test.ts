@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { ellipsizeRuns, type StyledRun, wrapRuns } from "../../../../../lib/providers/local/slides/_wrap.ts";
+import {
+  breaksWord,
+  ellipsizeRuns,
+  type StyledRun,
+  wrapRuns,
+} from "../../../../../lib/providers/local/slides/_wrap.ts";
 
 const PLAIN = { name: "plain", wide: false };
 const WIDE = { name: "wide", wide: true };
@@ -72,4 +77,17 @@ Deno.test("ellipsizeRuns() cuts the last characters and ends in an ellipsis in t
   }]);
   assert.deepEqual(ellipsizeRuns(line, measure, 35), [{ text: "ab…", style: PLAIN }]);
   assert.deepEqual(ellipsizeRuns([], measure, 35), []);
+});
+
+Deno.test("wrapRuns() cuts a word wider than a line after its last / . - that fits, else between letters", () => {
+  // Before: "developer.m / ozilla.org/…": any letter.
+  assert.deepEqual(wrap("See developer.mozilla.org/en-US/docs", 120), [
+    "See",
+    "developer.",
+    "mozilla.org/",
+    "en-US/docs",
+  ]);
+  assert.deepEqual(wrap("Straßenbahnhaltestelle", 100), ["Straßenbah", "nhaltestel", "le"]);
+  assert.equal(breaksWord(plain("See developer.mozilla.org"), measure, 120), true);
+  assert.equal(breaksWord(plain("Short words only here"), measure, 60), false);
 });
