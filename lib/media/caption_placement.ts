@@ -94,6 +94,32 @@ export function captionPlacement(
 }
 
 /**
+ * The share of a frame's height, from its bottom edge, that burned captions of at most `maxLines` lines may cover
+ * (their bottom margin, their lines and outline, and half a line of air above): a slide burned over keeps its text
+ * above it.
+ *
+ * @param frame The video's size.
+ * @param options The captions' style, line length and lines.
+ * @returns The share, from 0 to 1.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { captionRoom, DEFAULT_CAPTION_STYLE } from "./caption_placement.ts";
+ * const options = { style: DEFAULT_CAPTION_STYLE, maxLineLength: 42, maxLines: 2 };
+ * const room = captionRoom({ width: 1920, height: 1080 }, options);
+ * assert.ok(room > 0.15 && room < 0.25, String(room));
+ * ```
+ */
+export function captionRoom(
+  frame: { width: number; height: number },
+  options: { style: CaptionStyle; maxLineLength: number; maxLines: number },
+): number {
+  const { fontSize, bottom, outline } = captionPlacement(frame, options);
+  return Math.min(1, (bottom + (options.maxLines + 0.5) * fontSize + 2 * outline) / frame.height);
+}
+
+/**
  * Burned captions smaller than this share of the frame's height and than {@linkcode READABLE_CAPTION_PIXELS} are
  * refused (the default style is 2.3% of a 9:16 frame's height, 5% of a 16:9 one's).
  */

@@ -17,7 +17,7 @@ import { mediaProblem } from "../../media/media_problem.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import { slideFitOf } from "../../steps/slide/slide_step.ts";
 import type { ImageFile, ResolvedLesson, ResolvedSection } from "./lesson_schema.ts";
-import { lessonSlides } from "./lesson_slides.ts";
+import { lessonSlides, slideFrame } from "./lesson_slides.ts";
 import { narrationStepId, speechStepId } from "./plan_lesson.ts";
 import { formatStepId } from "./plan_pictures.ts";
 
@@ -215,12 +215,7 @@ async function checkSlides(lesson: ResolvedLesson, context: PreflightContext): P
       const fit = slideFitOf(context.stored?.(formatStepId(slide.id, format.name)));
       checked.push({ path: slide.path, format: format.name, fit });
       if (fit !== null) continue;
-      unchecked.push({
-        ...slide.content,
-        width: format.width,
-        height: format.height,
-        textScale: lesson.theme.textScale,
-      });
+      unchecked.push({ ...slide.content, ...slideFrame(format, lesson) });
     }
   }
   const fits = unchecked.length === 0

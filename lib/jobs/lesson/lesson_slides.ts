@@ -10,6 +10,9 @@ import type { Format } from "../../schema/formats.ts";
 import { type SlideLayerParams, slideLayerParams } from "../../steps/slide/slide_layer_step.ts";
 import type { SlideParams } from "../../steps/slide/slide_params.ts";
 import type { ImageFile, ResolvedSection, ResolvedTheme, ResolvedVideo } from "./lesson_schema.ts";
+import type { ResolvedCaptions } from "./captions/captions_schema.ts";
+import { captionRoom } from "../../media/caption_placement.ts";
+import type { SlideFrame } from "../../providers/local/slides/check_slide_fit.ts";
 
 /** One slide of a video, in no format yet. */
 export interface LessonSlide {
@@ -83,7 +86,7 @@ export function lessonSlides(video: ResolvedVideo, theme: ResolvedTheme): Lesson
  *
  * @param slide The slide.
  * @param format The format.
- * @param theme The lesson's theme.
+ * @param look The lesson's theme and captions (burned ones keep their room clear of text).
  * @returns The params.
  *
  * @example
@@ -91,23 +94,25 @@ export function lessonSlides(video: ResolvedVideo, theme: ResolvedTheme): Lesson
  * import assert from "node:assert/strict";
  * import { lessonSlides, slideParams } from "./lesson_slides.ts";
  * import { resolveTheme } from "./resolve_slides.ts";
+ * import { DEFAULT_CAPTION_RULES } from "../../media/caption_rules.ts";
+ * import { DEFAULT_CAPTION_STYLE } from "../../media/caption_placement.ts";
  * const theme = resolveTheme("light");
  * const video = { id: "v", title: "V", sections: [], titleCard: { title: "V", subtitle: null, duration: 3 }, endCard: null, music: null };
  * const [card] = lessonSlides(video, theme);
- * const params = slideParams(card!, { name: "16x9", width: 1920, height: 1080 }, theme);
+ * const captions = { burn: false, style: DEFAULT_CAPTION_STYLE, rules: DEFAULT_CAPTION_RULES };
+ * const params = slideParams(card!, { name: "16x9", width: 1920, height: 1080 }, { theme, captions });
  * assert.equal(params.kind, "title");
  * assert.equal(params.background, theme.background);
  * ```
  */
-export function slideParams(slide: LessonSlide, format: Format, theme: ResolvedTheme): SlideParams {
+export function slideParams(slide: LessonSlide, format: Format, look: SlideLook): SlideParams {
+  const { theme } = look;
   const code = slide.content.kind === "code"
     ? { codeBackground: theme.codeBackground, codeForeground: theme.codeForeground }
     : {};
   return {
     ...slide.content,
-    width: format.width,
-    height: format.height,
-    textScale: theme.textScale,
+    ...slideFrame(format, look),
     background: slide.background,
     // On a colour a section chose, text the theme's ink cannot be read on is drawn in the theme's background colour
     // (over an image, read or generated, a veil under the text keeps it readable).
@@ -123,12 +128,51 @@ export function slideParams(slide: LessonSlide, format: Format, theme: ResolvedT
   };
 }
 
+/** What a lesson's slides look like: its theme, and the captions burned over them (or not). */
+export interface SlideLook {
+  theme: ResolvedTheme;
+  captions: ResolvedCaptions;
+}
+
+/**
+ * A slide's frame in a format: its size, the theme's text scale and, when captions are burned, the room they take
+ * at the bottom (absent otherwise: the slides of a lesson without burned captions keep their keys).
+ *
+ * @param format The format.
+ * @param look The theme and the captions.
+ * @returns The frame.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { slideFrame } from "./lesson_slides.ts";
+ * import { resolveTheme } from "./resolve_slides.ts";
+ * import { DEFAULT_CAPTION_RULES } from "../../media/caption_rules.ts";
+ * import { DEFAULT_CAPTION_STYLE } from "../../media/caption_placement.ts";
+ * const format = { name: "16x9", width: 1920, height: 1080 };
+ * const captions = { burn: true, style: DEFAULT_CAPTION_STYLE, rules: DEFAULT_CAPTION_RULES };
+ * const theme = resolveTheme("dark");
+ * assert.ok(slideFrame(format, { theme, captions }).captionRoom! > 0.15);
+ * assert.equal(slideFrame(format, { theme, captions: { ...captions, burn: false } }).captionRoom, undefined);
+ * ```
+ */
+export function slideFrame(format: Format, look: SlideLook): SlideFrame & { textScale: number } {
+  const { captions } = look;
+  const room = captions.burn ? captionRoom(format, { style: captions.style, ...captions.rules }) : 0;
+  return {
+    width: format.width,
+    height: format.height,
+    textScale: look.theme.textScale,
+    ...room > 0 ? { captionRoom: Math.min(0.5, Number(room.toFixed(4))) } : {},
+  };
+}
+
 /**
  * The params of one layer of a moving picture's slide in a format (see `slideLayerParams`).
  *
  * @param slide The slide (a picture).
  * @param format The format.
- * @param context The lesson's theme and the layer.
+ * @param context The lesson's theme and captions, and the layer.
  * @returns The params.
  * @throws {TypeError} When the slide is not a picture.
  *
@@ -136,6 +180,8 @@ export function slideParams(slide: LessonSlide, format: Format, theme: ResolvedT
  * ```ts
  * import assert from "node:assert/strict";
  * import { layerParams, sectionSlide } from "./lesson_slides.ts";
+ * import { DEFAULT_CAPTION_RULES } from "../../media/caption_rules.ts";
+ * import { DEFAULT_CAPTION_STYLE } from "../../media/caption_placement.ts";
  * import { resolveTheme } from "./resolve_slides.ts";
  * const voice = { provider: "flite", engine: "flite" as const, voice: "rms", rate: 165, model: null };
  * const kenBurns = { zoom: 1.5, direction: "down" as const, from: { zoom: 1.5, x: 0.5, y: 0.3 }, to: { zoom: 1.5, x: 0.5, y: 0.7 } };
@@ -147,15 +193,16 @@ export function slideParams(slide: LessonSlide, format: Format, theme: ResolvedT
  * const slide = sectionSlide(section, "v");
  * assert.equal(slide.layers?.band, "v/s1/band");
  * const format = { name: "16x9", width: 160, height: 90 };
- * assert.equal(layerParams(slide, format, { theme: resolveTheme("dark"), layer: "band" }).title, "Clouds");
+ * const captions = { burn: false, style: DEFAULT_CAPTION_STYLE, rules: DEFAULT_CAPTION_RULES };
+ * assert.equal(layerParams(slide, format, { theme: resolveTheme("dark"), captions, layer: "band" }).title, "Clouds");
  * ```
  */
 export function layerParams(
   slide: LessonSlide,
   format: Format,
-  context: { theme: ResolvedTheme; layer: SlideLayer },
+  context: SlideLook & { layer: SlideLayer },
 ): SlideLayerParams {
-  const params = slideParams(slide, format, context.theme);
+  const params = slideParams(slide, format, context);
   if (params.kind !== "picture") {
     throw new TypeError(`Cannot draw layers of the ${params.kind} slide ${slide.id}`);
   }

@@ -162,7 +162,7 @@ function slideDraft(
     ...kindFields(slideStep),
     id: formatStepId(slide.id, format.name),
     cost: COST.slidePerPixel * format.width * format.height,
-    params: slideParams(slide, format, context.lesson.theme) as unknown as Json,
+    params: slideParams(slide, format, context.lesson) as unknown as Json,
     runtime: { imagePath: slide.image?.path ?? null, picturePath: slide.picture?.path ?? null },
     deps,
     scope: context.scope,
@@ -186,7 +186,11 @@ function layerDraft(
     ...whole,
     ...kindFields(slideLayerStep),
     id: formatStepId(slide.layers![layer], format.name),
-    params: layerParams(slide, format, { theme: context.lesson.theme, layer }) as unknown as Json,
+    params: layerParams(slide, format, {
+      theme: context.lesson.theme,
+      captions: context.lesson.captions,
+      layer,
+    }) as unknown as Json,
     runtime: layer === "band" ? { imagePath: null, picturePath: null } : whole.runtime,
   };
 }

@@ -15,6 +15,8 @@ export type SlideParams = SlideContent & {
   height: number;
   /** The theme's factor on text sizes. */
   textScale: number;
+  /** The share of the height at the bottom kept clear for burned captions; absent for none (see `captionRoom`). */
+  captionRoom?: number;
   background: string;
   foreground: string;
   accent: string;

@@ -97,11 +97,15 @@ Deno.test("a lesson's fields re-key the steps whose bytes they change, and only 
   };
   const section = (workflow: Workflow, index: number) => workflow.videos[0].sections[index];
   await checkRows(lesson, [
-    ["captions.style.size", (w) => w.captions.style = { size: 0.08 }, PICTURES],
+    // The room burned captions take at the bottom is kept clear of the slides' text: what sizes it re-keys them.
+    ["captions.style.size", (w) => w.captions.style = { size: 0.08 }, SLIDES],
     ["captions.style.color", (w) => w.captions.style = { color: "#ff0000" }, PICTURES],
     ["captions.style.box", (w) => w.captions.style = { box: true }, PICTURES],
-    ["captions.burn", (w) => w.captions.burn = false, PICTURES],
-    ["captions.rules.maxLines", (w) => w.captions.rules = { maxLines: 1 }, CUES],
+    ["captions.burn", (w) => w.captions.burn = false, SLIDES],
+    ["captions.rules.maxLines", (w) => w.captions.rules = { maxLines: 1 }, [
+      ...new Set([...CUES, ...SLIDES]),
+    ]],
+    // At 64x36 the captions' size is a pixel at 20 letters a line as at 42: their room does not change.
     ["captions.rules.maxLineLength", (w) => w.captions.rules = { maxLineLength: 20 }, CUES],
     ["transition.type", (w) => w.transition.type = "wipeleft", [at("v/clips"), at("v/video")]],
     ["transition.duration", (w) => w.transition.duration = 0.8, [at("v/clips"), at("v/video")]],

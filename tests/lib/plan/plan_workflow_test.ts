@@ -291,7 +291,7 @@ Deno.test("step keys: changing a provider's model re-runs only that provider's s
   assert.ok(!changed(before, after).includes("a/one/speech"));
 });
 
-Deno.test("step keys: a transition, a longer one, or burned captions re-key only the picture steps they change", async () => {
+Deno.test("step keys: a transition, a longer one, or burned captions re-key only the steps they change", async () => {
   const faded: WorkflowInput = { ...structuredClone(base), transition: { type: "fade", duration: 0.5 } };
   const before = await keysOf(faded);
   const longer = await keysOf({ ...structuredClone(base), transition: { type: "fade", duration: 1 } });
@@ -312,10 +312,12 @@ Deno.test("step keys: a transition, a longer one, or burned captions re-key only
   // The same frames, drawn otherwise: the clips run again, and the videos that read them (their inputs' keys).
   assert.deepEqual(changed(before, wiped), changed(before, longer));
   const burned = await keysOf({ ...structuredClone(faded), captions: { burn: true } });
-  // The stills gain a copy per cue, the clips draw cues too, and the videos read the cues.
+  // The stills gain a copy per cue, the clips draw cues too, and the videos read the cues; the slides keep the
+  // captions' room clear of their text.
   assert.ok(
-    changed(before, burned).every((id) => /\/(stills|clips|video)@/.test(id)),
+    changed(before, burned).every((id) => /\/(stills|clips|video|slide|title|end)@/.test(id)),
     changed(before, burned).join(" "),
   );
-  assert.equal(changed(before, burned).length, 12);
+  assert.equal(changed(before, burned).length, 22);
+  assert.equal(changed(before, burned).filter((id) => /\/(stills|clips|video)@/.test(id)).length, 12);
 });

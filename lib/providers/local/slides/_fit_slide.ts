@@ -36,7 +36,7 @@ const NAMED = 8;
  * @throws {InputError} When a font is missing or unreadable.
  */
 export async function fitSlide(text: SlideText): Promise<FittedSlide> {
-  const { width, height, textScale = 1 } = text;
+  const { width, height, textScale = 1, captionRoom = 0 } = text;
   for (const [name, value] of [["width", width], ["height", height]] as const) {
     if (!Number.isInteger(value) || value < 1 || value > MAX_SIDE) {
       throw new RangeError(
@@ -47,11 +47,16 @@ export async function fitSlide(text: SlideText): Promise<FittedSlide> {
   if (!(textScale >= 0.5 && textScale <= 2)) {
     throw new RangeError(`Cannot render a slide with a text scale of ${textScale}: expected 0.5 to 2`);
   }
+  if (!(captionRoom >= 0 && captionRoom <= 0.5)) {
+    throw new RangeError(
+      `Cannot render a slide keeping ${captionRoom} of its height for captions: expected 0 to 0.5`,
+    );
+  }
   const dirs = slideFontDirs();
   const primary = await loadSlideFonts(dirs.primary);
   const prepared = prepareSlide(text);
   const fonts = await resolveTextFonts(facedTexts(prepared), { primary, fallbackDirs: dirs.fallbacks });
-  const layout = layoutSlide(prepared, { width, height, textScale }, fonts);
+  const layout = layoutSlide(prepared, { width, height, textScale, captionRoom }, fonts);
   const size = `a ${width}x${height} slide even at half size`;
   const { overflow } = layout;
   const what = overflow?.parts.join(" and ") ?? "";

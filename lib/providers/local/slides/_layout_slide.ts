@@ -48,12 +48,14 @@ const PORTRAIT: Profile = {
  */
 export function layoutSlide(
   slide: PreparedSlide,
-  size: { width: number; height: number; textScale: number },
+  size: { width: number; height: number; textScale: number; captionRoom?: number },
   fonts: SlideTextFonts,
 ): SlideLayout {
-  const { width, height, textScale } = size;
+  const { width, height, textScale, captionRoom = 0 } = size;
   const aspect = width / height;
-  const profile = aspect > 1.25 ? LANDSCAPE : aspect < 0.8 ? PORTRAIT : SQUARE;
+  const shape = aspect > 1.25 ? LANDSCAPE : aspect < 0.8 ? PORTRAIT : SQUARE;
+  // Burned captions' room is kept clear below the text.
+  const profile = { ...shape, bottom: Math.min(shape.bottom, 1 - captionRoom) };
   const frame: Frame = {
     width,
     height,

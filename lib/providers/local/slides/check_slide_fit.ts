@@ -14,6 +14,11 @@ export interface SlideFrame {
   height: number;
   /** A factor on every text size, from 0.5 to 2 (the theme's). @default 1 */
   textScale?: number;
+  /**
+   * The share of the height, from the bottom edge, kept clear of text for captions burned over the slide (see
+   * `captionRoom`), from 0 to 0.5. @default 0
+   */
+  captionRoom?: number;
 }
 
 /** The part of a slide that decides whether its text fits: its frame and what it shows. */

@@ -3,11 +3,15 @@ import { sectionSlide, slideParams } from "../../../../lib/jobs/lesson/lesson_sl
 import { resolveTheme } from "../../../../lib/jobs/lesson/resolve_slides.ts";
 import { renderSlide } from "../../../../lib/providers/local/slides/render_slide.ts";
 import { contrastRatio } from "../../../../lib/providers/local/slides/slide_colours.ts";
-import { decodePng, hexToRgb, near, pixelAt } from "../../providers/local/slides/_pixels.ts";
+import { boundingBox, decodePng, hexToRgb, near, pixelAt } from "../../providers/local/slides/_pixels.ts";
+import { DEFAULT_CAPTION_RULES } from "../../../../lib/media/caption_rules.ts";
+import { DEFAULT_CAPTION_STYLE } from "../../../../lib/media/caption_placement.ts";
 
 const voice = { provider: "espeak", engine: "espeak" as const, voice: "en-us", rate: 165, model: null };
 const format = { name: "320x180", width: 320, height: 180 };
 const light = resolveTheme("light");
+const unburned = { burn: false, style: DEFAULT_CAPTION_STYLE, rules: DEFAULT_CAPTION_RULES };
+const look = { theme: light, captions: unburned };
 
 /** A section of the light theme's lesson, on its own background colour. */
 function section(color: string) {
@@ -27,7 +31,7 @@ function section(color: string) {
 
 /** The pixels of the slide's text colour, among all its pixels. */
 async function textPixels(color: string, ink: string): Promise<number> {
-  const params = slideParams(sectionSlide(section(color), "v"), format, light);
+  const params = slideParams(sectionSlide(section(color), "v"), format, look);
   const { image: _image, picture: _picture, ...spec } = params;
   const pixels = await decodePng(
     (await renderSlide({ ...spec, imagePath: null }, { allowOverflow: true })).png,
@@ -43,7 +47,7 @@ async function textPixels(color: string, ink: string): Promise<number> {
 Deno.test("a section's dark background under the light theme gets text that can be read, drawn so", async () => {
   // Before, the light theme's dark ink (#1d2433) was drawn on the section's #334455: 1.5:1, barely visible.
   assert.ok(contrastRatio(light.foreground, "#334455") < 2);
-  const params = slideParams(sectionSlide(section("#334455"), "v"), format, light);
+  const params = slideParams(sectionSlide(section("#334455"), "v"), format, look);
   assert.equal(params.foreground, light.background);
   assert.ok(contrastRatio(params.foreground, "#334455") >= 3);
   assert.ok(
@@ -51,7 +55,7 @@ Deno.test("a section's dark background under the light theme gets text that can 
     "the title and bullet in the theme's off-white",
   );
   // A background the theme's ink reads on keeps it.
-  const pale = slideParams(sectionSlide(section("#fff8e0"), "v"), format, light);
+  const pale = slideParams(sectionSlide(section("#fff8e0"), "v"), format, look);
   assert.equal(pale.foreground, light.foreground);
   assert.ok(await textPixels("#fff8e0", light.foreground) > 100);
   // Over a background image a veil keeps the theme's ink readable: unchanged.
@@ -59,5 +63,45 @@ Deno.test("a section's dark background under the light theme gets text that can 
     ...section("#334455"),
     background: { color: "#334455", image: { path: "/a.png", sha256: "ab" } },
   };
-  assert.equal(slideParams(sectionSlide(pictured as never, "v"), format, light).foreground, light.foreground);
+  assert.equal(slideParams(sectionSlide(pictured as never, "v"), format, look).foreground, light.foreground);
+});
+
+Deno.test("with burned captions a full slide keeps its text above their room (it was drawn under them)", async () => {
+  const crowded = {
+    ...section("#223344"),
+    title: "A title on two lines of this slide",
+    bullets: Array.from({ length: 8 }, (_, i) => `Point ${i + 1} of the plan`),
+  };
+  for (
+    const format of [{ name: "640x360", width: 640, height: 360 }, {
+      name: "360x360",
+      width: 360,
+      height: 360,
+    }]
+  ) {
+    const inkBottom = async (burn: boolean) => {
+      const params = slideParams(sectionSlide(crowded, "v"), format, {
+        ...look,
+        captions: { ...unburned, burn },
+      });
+      const { image: _image, picture: _picture, ...spec } = params;
+      const pixels = await decodePng(
+        (await renderSlide({ ...spec, imagePath: null }, { allowOverflow: true })).png,
+      );
+      const background = hexToRgb("#223344");
+      return { box: boundingBox(pixels, (color) => !near(color, background, 30))!, room: params.captionRoom };
+    };
+    const plain = await inkBottom(false);
+    assert.equal(plain.room, undefined, "no room kept, the key as before");
+    const burned = await inkBottom(true);
+    const clear = format.height * (1 - burned.room!);
+    assert.ok(
+      burned.box.bottom < clear,
+      `${format.name}: ink to ${burned.box.bottom}, captions from ${clear}`,
+    );
+    assert.ok(
+      plain.box.bottom >= clear,
+      `${format.name}: without captions the text reaches ${plain.box.bottom}`,
+    );
+  }
 });
