@@ -18,7 +18,8 @@ export async function runStepKind(
   kind: StepKindDefinition,
   task: {
     params: Json;
-    inputs: { path: string | null; value: Json }[];
+    /** Its inputs, with the children they added (none by default). */
+    inputs: { path: string | null; value: Json; children?: StepOutput[] }[];
     outputPath: string;
     scratchDir: string;
     /** What the planner gives the step at run time only (none by default). */
@@ -32,9 +33,10 @@ export async function runStepKind(
 ): Promise<Json> {
   await Deno.mkdir(task.scratchDir, { recursive: true });
   const inputs: StepOutput[] = task.inputs.map((input, i) => ({
-    ...input,
+    path: input.path,
+    value: input.value,
     key: String(i).repeat(64),
-    children: [],
+    children: input.children ?? [],
   }));
   const full: StepTask = {
     id: `test/${kind.kind}`,

@@ -5,6 +5,7 @@
  * and its options.
  * @module
  */
+import { clock } from "./_clock.ts";
 import type { Json } from "../../../core/json.ts";
 import type { TimedWord } from "../../../core/timed_word.ts";
 import { recognizeWords, requirePocketsphinx } from "../../../media/pocketsphinx.ts";
@@ -130,13 +131,4 @@ async function hearOverHttp(
 function rounded(word: TimedWord): TimedWord {
   const confidence = word.confidence === null ? null : Math.round(word.confidence * 1000) / 1000;
   return { text: word.text, start: word.start, end: word.end, confidence };
-}
-
-/** `h:mm:ss.s`, or `m:ss.s` under an hour. */
-function clock(seconds: number): string {
-  const tenths = Math.round(seconds * 10);
-  const h = Math.floor(tenths / 36_000);
-  const m = Math.floor(tenths / 600) % 60;
-  const s = ((tenths % 600) / 10).toFixed(1).padStart(4, "0");
-  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
 }

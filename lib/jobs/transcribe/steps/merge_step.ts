@@ -10,6 +10,7 @@ import { outputPath } from "../../../steps/task_fields.ts";
 import { mergeChunkWords } from "../merge_chunk_words.ts";
 import type { AudioChunk } from "../plan_chunks.ts";
 import { segmentWords, type Transcript } from "../transcript.ts";
+import { clock } from "./_clock.ts";
 
 /** Merges the children of its input (the split step); its value is `{ duration, words, segments }`. */
 export const mergeStep: StepKindDefinition = {
@@ -40,18 +41,39 @@ export const mergeStep: StepKindDefinition = {
     if (split.children.length !== chunks.length) {
       throw new TypeError(`Step "${task.id}" expected ${chunks.length} chunks, got ${split.children.length}`);
     }
-    const words = mergeChunkWords(
-      chunks.map((chunk, i) => {
-        const value = (split.children[i]!.value ?? {}) as { words?: TimedWord[]; timed?: boolean };
-        // A value stored before chunks said so has word times (a text-only model's is heard again: `chunk_step.ts`).
-        return { chunk, words: value.words ?? [], timed: value.timed !== false };
-      }),
-      { silences: shared },
-    );
+    const heard = chunks.map((chunk, i) => {
+      const value = (split.children[i]!.value ?? {}) as { words?: TimedWord[]; timed?: boolean };
+      // A value stored before chunks said so has word times (a text-only model's is heard again: `chunk_step.ts`).
+      return { chunk, words: value.words ?? [], timed: value.timed !== false };
+    });
+    const words = mergeChunkWords(heard, { silences: shared });
     const { language, engine } = task.params as { language: string; engine: string };
     const segments = segmentWords(words, { duration });
     const transcript: Transcript = { duration, language, engine, words: words.length, segments };
     await Deno.writeTextFile(outputPath(task), `${JSON.stringify(transcript, null, 2)}\n`);
-    return { duration, words: words.length, segments: segments.length };
+    return { duration, words: words.length, segments: segments.length, ...wordlessChunks(heard) };
   },
 };
+
+/** A chunk's own part at least this long that heard no word while others did is said (see below). */
+const WORDLESS_SECONDS = 5;
+
+/**
+ * A warning for each chunk that heard no word in its own part while other chunks heard some: a server that answered
+ * nothing for it left that part of the transcript empty, exit 0 (tx). A long silence there is said too: the
+ * warning says both.
+ */
+function wordlessChunks(
+  heard: readonly { chunk: AudioChunk; words: readonly TimedWord[] }[],
+): { warnings?: string[] } {
+  if (heard.every(({ words }) => words.length === 0)) return {};
+  const warnings = heard
+    .filter(({ chunk, words }) => words.length === 0 && chunk.to - chunk.from >= WORDLESS_SECONDS)
+    .map(({ chunk }) =>
+      `no word was heard from ${clock(chunk.from)} to ${
+        clock(chunk.to)
+      }, while the rest of the recording has ` +
+      "words: silence there, or an engine that answered nothing (--force, or a render's --force-step, asks again)"
+    );
+  return warnings.length === 0 ? {} : { warnings };
+}
