@@ -149,9 +149,21 @@ function isTime(value: unknown): value is number {
  * them off words it cannot align, numbers say), or null when they are there and are not a span.
  */
 function spanOf(item: unknown): { start: number; end: number } | "untimed" | null {
-  const { start, end } = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
-  if ((start === undefined || start === null) && (end === undefined || end === null)) return "untimed";
+  const { start: said, end } = (typeof item === "object" && item !== null ? item : {}) as Record<
+    string,
+    unknown
+  >;
+  if ((said === undefined || said === null) && (end === undefined || end === null)) return "untimed";
+  const start = fromAudioStart(said);
   return isTime(start) && isTime(end) && end >= start ? { start, end } : null;
+}
+
+/**
+ * A span's start, a little before the audio's (at most {@linkcode END_SLACK_S}: servers round, as at the end) taken
+ * to be its start (tx: a word at -0.15 s failed its chunk, and so its recording).
+ */
+function fromAudioStart(start: unknown): unknown {
+  return typeof start === "number" && start < 0 && start >= -END_SLACK_S ? 0 : start;
 }
 
 /**
@@ -166,13 +178,18 @@ function badSpan(item: unknown, what: string, field: string): string {
   const quoted = (value: unknown) => JSON.stringify(value) ?? String(value);
   const named = typeof text === "string" ? `${what} (${quoted(text.trim().slice(0, 40))})` : what;
   if (typeof item !== "object" || item === null) return `${what} is ${quoted(item)}, not an object`;
-  if (!isTime(start)) return `${named} has start ${quoted(start)}, not a time in seconds`;
+  if (!isTime(fromAudioStart(start))) return `${named} has start ${quoted(start)}, not a time in seconds`;
   if (!isTime(end)) return `${named} has end ${quoted(end)}, not a time in seconds`;
-  if (end < start) return `${named} ends at ${end} s, before its start at ${start} s`;
+  if (end < (fromAudioStart(start) as number)) {
+    return `${named} ends at ${end} s, before its start at ${start} s`;
+  }
   return `${named} has no text in "${field}"`;
 }
 
-/** How far past the audio's end a span may end and be taken to end there: servers round the last one up. */
+/**
+ * How far past the audio's end a span may end and be taken to end there (servers round the last one up), and how
+ * far before its start a span may start.
+ */
 const END_SLACK_S = 1;
 
 /**

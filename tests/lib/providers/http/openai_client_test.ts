@@ -154,9 +154,10 @@ Deno.test("transcribeAudio() refuses an answer whose times are not times, naming
         { text: "hi", words: [{ word: "hi", start: 0, end: 0.5 }, { word: "x", start: "0" }] },
         /^test: returned a transcription whose word 2 \("x"\) has start "0", not a time in seconds$/,
       ],
+      // More than a second before the audio: no rounding (a word a little before its start is taken from 0).
       [
-        { text: "hi", words: [{ word: " rain", start: -0.5, end: 0.5 }] },
-        /whose word 1 \("rain"\) has start -0.5, not a time in seconds$/,
+        { text: "hi", words: [{ word: " rain", start: -1.5, end: 0.5 }] },
+        /whose word 1 \("rain"\) has start -1.5, not a time in seconds$/,
       ],
       [
         { text: "hi", words: [{ word: "rain", start: 0.5, end: null }] },
@@ -196,6 +197,14 @@ Deno.test("transcribeAudio() refuses an answer whose times are not times, naming
     const aligned = await transcribeAudio(target(url), { file, model: "whisper-1" });
     assert.deepEqual(aligned.words.map((word) => word.text), ["one", "three"]);
     assert.equal(aligned.timed, true);
+    // A word a server rounds to start a little before the audio starts there (before: the chunk failed, and with it
+    // the recording).
+    body = JSON.stringify({
+      text: "one two",
+      words: [{ word: "one", start: -0.15, end: 0.4 }, { word: "two", start: 0.5, end: 0.9 }],
+    });
+    const early = await transcribeAudio(target(url), { file, model: "whisper-1" });
+    assert.deepEqual(early.words.map((word) => [word.text, word.start]), [["one", 0], ["two", 0.5]]);
     // A text-only answer is still read: its words spread over the audio the request names, and said to have no
     // times of their own (the merge then joins chunks by their words).
     body = JSON.stringify({ text: "hello world", segments: null });
