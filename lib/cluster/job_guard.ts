@@ -93,7 +93,7 @@ export class JobGuard {
   readonly #loaded = new Map<string, string>();
   /** Store folders this worker has written in (each is tried once; one it cannot write is tried at each job). */
   readonly #writable = new Set<string>();
-  /** The id of the store folder mounted with --store, once read (one not made yet is read again at each job). */
+  /** The id of the store folder mounted with --store, as last read. */
   #mounted: string | null = null;
 
   /** @param options Allowed roots, the worker's own store, its step kinds and local engines. */
@@ -159,8 +159,11 @@ export class JobGuard {
     if (mount !== null) {
       // A bucket is named the same everywhere; a folder mounted elsewhere is told by its id.
       const bucket = location.startsWith("s3://") || mount.startsWith("s3://");
-      const here = bucket ? null : await this.#mountId(mount);
-      const same = bucket ? location === mount : job.storeId === undefined || here === job.storeId;
+      const here = bucket ? null : await this.#mountId(mount, job.storeId);
+      const bare = (store: string) => store.replace(/\/+$/, "");
+      const same = bucket
+        ? bare(location) === bare(mount)
+        : job.storeId === undefined || here === job.storeId;
       if (!same) {
         const why = bucket
           ? ""
@@ -190,8 +193,11 @@ export class JobGuard {
     );
   }
 
-  async #mountId(mount: string): Promise<string | null> {
-    this.#mounted ??= await storeIdentity(mount, { make: false });
+  /** The mounted store's id, read again when a job names another (a store made anew since, or slow to show). */
+  async #mountId(mount: string, wanted: string | undefined): Promise<string | null> {
+    if (this.#mounted === null || (wanted !== undefined && this.#mounted !== wanted)) {
+      this.#mounted = await storeIdentity(mount, { make: false });
+    }
     return this.#mounted;
   }
 

@@ -14,7 +14,11 @@ export interface CaptionRules {
   minDuration: number;
   /** The longest a cue stays on screen, in seconds. @default 7 */
   maxDuration: number;
-  /** The fastest a reader is asked to read, in characters a second (spaces counted). @default 20 */
+  /**
+   * The fastest a reader is asked to read, in characters a second as `textLength` counts them (spaces counted; a
+   * Chinese or Japanese character as two: about 10 of them a second, as subtitlers of those languages allow).
+   * @default 20
+   */
   maxCharsPerSecond: number;
 }
 
@@ -42,8 +46,11 @@ const WIDE = new RegExp(
     "\\u3000-\\u303f\\uff01-\\uff60\\uffe0-\\uffe6\\p{Emoji_Presentation}]",
   "u",
 );
-/** Characters that take no room of their own: combining marks, joiners, variation selectors. */
-const NO_WIDTH = /[\p{M}\u200b-\u200d\ufe0e\ufe0f]/u;
+/**
+ * Characters that take no room of their own: marks set on the letter before (not the spacing vowel signs of Hindi
+ * or Tamil, which take room), format characters (joiners), variation selectors.
+ */
+const NO_WIDTH = /[\p{Mn}\p{Me}\p{Cf}\ufe0e\ufe0f]/u;
 
 /**
  * The length of a text as a line holds it: characters (code points), spaces included, a wide one (Chinese,
@@ -60,6 +67,7 @@ const NO_WIDTH = /[\p{M}\u200b-\u200d\ufe0e\ufe0f]/u;
  * assert.equal(textLength("Café — ok"), 9);
  * assert.equal(textLength("你好, ok"), 8);
  * assert.equal(textLength("Cafe\u0301"), 4);
+ * assert.equal(textLength("हिंदी"), 4); // its vowel signs take room, its nasal mark none
  * ```
  */
 export function textLength(text: string): number {

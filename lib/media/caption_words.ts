@@ -7,11 +7,13 @@
  * @module
  */
 import { DEFAULT_CAPTION_RULES, textLength } from "./caption_rules.ts";
+import { cutAtMarks } from "../core/word_cuts.ts";
 
 /**
  * What follows a word, from the best place to end a line or a cue to the worst: the end of a sentence, of a clause
  * (a comma, semicolon, colon or dash), before a conjunction, between two words, after a word that leans on the next
- * (an article, a preposition), inside a word too long for a line.
+ * (an article, a preposition, a title such as `Dr.`, a month's `Jan.`, a time before its `p.m.`), inside a word too
+ * long for a line.
  */
 export type CaptionBreak = "sentence" | "clause" | "conjunction" | "word" | "weak" | "inside";
 
@@ -55,9 +57,11 @@ const STARTS_SENTENCE = /^["'“‘(\[¿¡「『]*[\p{Lu}\p{Lo}\p{N}]/u;
 /** Scripts written without spaces between words. */
 const UNSPACED_SCRIPTS = ["Han", "Hiragana", "Katakana", "Thai", "Lao", "Khmer", "Myanmar"];
 const UNSPACED = new RegExp(`[${UNSPACED_SCRIPTS.map((name) => `\\p{Script=${name}}`).join("")}]`, "u");
-const WORDS = new Intl.Segmenter(undefined, { granularity: "word" });
-/** Where a long word may be cut: after these (a web address's `/`, `.`, `?`, `&`…, a compound's `-`). */
-const CUT_AFTER = /(?<=[/.\-_?&=#:@])(?=.)/u;
+// A fixed locale: the words do not depend on the host's (ICU's dictionaries cut Chinese, Japanese and Thai alike).
+const WORDS = new Intl.Segmenter("en", { granularity: "word" });
+const GRAPHEMES = new Intl.Segmenter("en", { granularity: "grapheme" });
+/** A sentence's end in writing without spaces: its own full stops, not a `.` inside an address it quotes. */
+const UNSPACED_SENTENCE_END = /[。！？]["'”’)\]」』]*$/;
 /** Abbreviations whose full stop does not end a sentence. */
 const ABBREVIATIONS = new Set([
   "mr.",
@@ -165,7 +169,7 @@ const LEANING = new Set([
  * import { captionWords } from "./caption_words.ts";
  * const words = captionWords("Hi, Dr. Li — it works. Yes and no");
  * assert.deepEqual(words.map((word) => [word.text, word.after]), [
- *   ["Hi,", "clause"], ["Dr.", "word"], ["Li —", "clause"], ["it", "word"], ["works.", "sentence"],
+ *   ["Hi,", "clause"], ["Dr.", "weak"], ["Li —", "clause"], ["it", "word"], ["works.", "sentence"],
  *   ["Yes", "conjunction"], ["and", "word"], ["no", "sentence"],
  * ]);
  * ```
@@ -209,16 +213,16 @@ function piecesOf(token: string, longest: number): string[] {
       else pieces.push(segment);
     }
   } else if (textLength(token) > longest) {
-    pieces = token.split(CUT_AFTER);
+    pieces = cutAtMarks(token);
   }
   return pieces.flatMap((piece) => textLength(piece) > longest ? cutEvery(piece, longest) : [piece]);
 }
 
-/** Cuts text into runs of at most `longest` characters (as `textLength` counts them). */
+/** Cuts text into runs of at most `longest` characters (as `textLength` counts them), never inside a grapheme. */
 function cutEvery(text: string, longest: number): string[] {
   const runs = [""];
   let length = 0;
-  for (const character of text) {
+  for (const { segment: character } of GRAPHEMES.segment(text)) {
     const size = textLength(character);
     if (length > 0 && length + size > longest) {
       runs.push("");
@@ -304,7 +308,7 @@ function joinDashes(tokens: readonly string[]): string[] {
 /** The break after a piece of a written word: inside a web address or a compound, a `.` or a `:` ends nothing. */
 function gluedBreak(piece: string, unspaced: boolean): CaptionBreak {
   if (!unspaced) return "inside";
-  return SENTENCE_END.test(piece) ? "sentence" : CLAUSE_END.test(piece) ? "clause" : "word";
+  return UNSPACED_SENTENCE_END.test(piece) ? "sentence" : CLAUSE_END.test(piece) ? "clause" : "word";
 }
 
 function breakAfter(token: string, next: string | undefined): CaptionBreak {
@@ -312,7 +316,9 @@ function breakAfter(token: string, next: string | undefined): CaptionBreak {
   if (SENTENCE_END.test(token) && STARTS_SENTENCE.test(next) && !isAbbreviation(token)) return "sentence";
   if (CLAUSE_END.test(token)) return "clause";
   if (CONJUNCTIONS.has(bare(next))) return "conjunction";
-  return LEANING.has(bare(token)) ? "weak" : "word";
+  // A title or a month leans on what follows ("Dr. / Smith", "Jan. / 5"), and a time on its "a.m." ("10:30 / p.m.").
+  if (LEANING.has(bare(token)) || isAbbreviation(token) || /^[ap]\.m\.?[,;:.!?]*$/i.test(next)) return "weak";
+  return "word";
 }
 
 function isAbbreviation(token: string): boolean {

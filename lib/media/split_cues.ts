@@ -25,9 +25,10 @@ export interface SplitCuesOptions {
 }
 
 /**
- * Cuts words (a sentence, usually) into cues, never inside a word. Among the cuts whose cues all fit, it takes
- * the one with the least cost: one for each cue, the cost of each cut's break, the cost of each cue's own line
- * layout, each cue's shortfall from a full cue, squared, and a high cost for each cue under `minCharacters`. A word longer than a line gets a cue of its own.
+ * Cuts words (a sentence, usually) into cues, between words (a word longer than a line comes as pieces, see
+ * `captionWords`). Among the cuts whose cues all fit, it takes the one with the least cost: one for each cue, the
+ * cost of each cut's break, the cost of each cue's own line layout, each cue's shortfall from a full cue, squared,
+ * and a high cost for each cue under `minCharacters`.
  *
  * @param words The words, in order.
  * @param options The rules and an optional bound on a cue's characters.

@@ -6,6 +6,7 @@
  * @module
  */
 import { ownerMark } from "./owner_mark.ts";
+import { removeIfExists } from "../core/remove_if_exists.ts";
 
 /** The file in a store folder that holds its id. */
 export const STORE_ID_FILE = "store-id";
@@ -42,14 +43,14 @@ export async function storeIdentity(folder: string, options: { make: boolean }):
   };
   const id = await read();
   if (id !== null || !options.make) return id;
-  const staged = `${folder}/.${ownerMark()}-${STORE_ID_FILE}`;
+  const staged = `${folder}/.${ownerMark()}-${crypto.randomUUID()}-${STORE_ID_FILE}`;
   await Deno.writeTextFile(staged, `${crypto.randomUUID()}\n`);
   try {
     await Deno.link(staged, path);
   } catch (error) {
     if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
   } finally {
-    await Deno.remove(staged);
+    await removeIfExists(staged);
   }
   return await read();
 }

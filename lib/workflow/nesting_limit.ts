@@ -149,7 +149,9 @@ function isInstance(value: unknown): boolean {
   const prototype = Object.getPrototypeOf(value);
   if (prototype === Object.prototype || prototype === null) return false;
   const made = (prototype as { constructor?: unknown }).constructor;
-  return typeof made === "function" && !Function.prototype.toString.call(made).includes("[native code]");
+  // Deno writes some of its own classes in JavaScript (URL, Headers, Request): a global of that name is not ours.
+  if (typeof made !== "function" || (globalThis as Record<string, unknown>)[made.name] === made) return false;
+  return !Function.prototype.toString.call(made).includes("[native code]");
 }
 
 /** The fields of a class's object as the schema reads them: its own, and the getters of its classes. */

@@ -3,7 +3,7 @@
  * video's narrations are joined and encoded once, by the step that needs them all (the lesson's `narration`).
  * @module
  */
-import { ProviderError } from "../../core/errors.ts";
+import { ProviderError, UnrecoverableError } from "../../core/errors.ts";
 import { runFfmpeg, stoppedFromOutside } from "../../media/ffmpeg.ts";
 import { ProcessError } from "../../media/run_process.ts";
 import { sniffAudio } from "../../media/sniff_media.ts";
@@ -65,7 +65,7 @@ export const speechStep: StepKindDefinition = {
       }
       throw error;
     });
-    const duration = speechDuration(bytes, engine);
+    const duration = await speechDuration(bytes, { engine, answerPath: task.answerPath });
     if (!(duration >= 0.1)) {
       // A kept answer that makes this is not kept for the next render.
       await dropAnswer(task.answerPath);
@@ -75,13 +75,23 @@ export const speechStep: StepKindDefinition = {
   },
 };
 
-/** The length of the WAV a speech engine wrote; a program that wrote something else is named (lb: "Not a WAV file"). */
-function speechDuration(bytes: Uint8Array, engine: string): number {
+/**
+ * The length of the WAV a speech engine wrote; a program that wrote something else is named (lb: "Not a WAV file"),
+ * not retried (it would write the same), and an answer kept for it dropped.
+ */
+async function speechDuration(
+  bytes: Uint8Array,
+  context: { engine: string; answerPath: string | undefined },
+): Promise<number> {
   try {
     return wavDuration(bytes, bytes.length);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    throw new Error(`${engine} wrote ${bytes.length} bytes that are not a WAV file (${error.message})`);
+    await dropAnswer(context.answerPath);
+    throw new UnrecoverableError(
+      `${context.engine} wrote ${bytes.length} bytes that are not a WAV file (${error.message})`,
+      { cause: error },
+    );
   }
 }
 

@@ -91,7 +91,12 @@ Deno.test("JobGuard with --store takes only jobs of the store it mounts, told by
     mount,
   );
   await refused({ ...job({ store: "/other/store" }), storeId: "another" }, /their store-id files differ/);
-  // A bucket is named alike everywhere: a folder mount takes none.
+  // A bucket is named alike everywhere (a trailing slash aside): a folder mount takes none.
+  const bucket = guardOf({ store: "s3://bucket/prefix/" });
+  assert.equal(
+    (await bucket.check(...idAnd(job({ store: "s3://bucket/prefix" })))).store,
+    "s3://bucket/prefix/",
+  );
   await refused(job({ store: "s3://bucket/prefix" }), /its store s3:\/\/bucket\/prefix is not the store/);
   // A job of a coordinator that sends no id is taken, as before.
   assert.equal((await pinned.check(...idAnd(job({ store: "/anywhere" })))).store, mount);

@@ -14,15 +14,15 @@ Deno.test("captionWords() ends sentences at . ! ? … before a capital, a digit 
   ]);
 });
 
-Deno.test("captionWords() does not end a sentence at an abbreviation or an initial", () => {
+Deno.test("captionWords() does not end a sentence at an abbreviation or an initial, which leans on what follows", () => {
   assert.deepEqual(breaks("Ask Dr. Li and J. Smith, e.g. Tom."), [
     "Ask|word",
-    "Dr.|word",
+    "Dr.|weak",
     "Li|conjunction",
     "and|word",
-    "J.|word",
+    "J.|weak",
     "Smith,|clause",
-    "e.g.|word",
+    "e.g.|weak",
     "Tom.|sentence",
   ]);
 });
@@ -31,18 +31,18 @@ Deno.test("captionWords() does not end a sentence at a month's abbreviation or a
   // Before: "Jan." before its day and "a.m." before a capital ended sentences, and the cues split there.
   assert.deepEqual(breaks("On Jan. 5 at 9 a.m. Eastern, the U.S. Navy met a Ph.D. Student. Then"), [
     "On|weak",
-    "Jan.|word",
+    "Jan.|weak",
     "5|word",
     "at|weak",
-    "9|word",
-    "a.m.|word",
+    "9|weak",
+    "a.m.|weak",
     "Eastern,|clause",
     "the|weak",
-    "U.S.|word",
+    "U.S.|weak",
     "Navy|word",
     "met|word",
     "a|weak",
-    "Ph.D.|word",
+    "Ph.D.|weak",
     "Student.|sentence",
     "Then|sentence",
   ]);
@@ -78,14 +78,12 @@ Deno.test("captionWords() keeps a word that fits a line whole, its punctuation w
   assert.ok(words.every((word) => word.glued === undefined));
 });
 
-Deno.test("captionWords() cuts a word longer than a line after its / . - and every maxLineLength characters", () => {
+Deno.test("captionWords() cuts a word longer than a line after a run of / . - and every maxLineLength characters", () => {
   const address = "https://example.com/documentation/getting-started.html";
   const words = captionWords(`See ${address} now`, { maxLineLength: 20 });
   assert.deepEqual(words.map((word) => word.text), [
     "See",
-    "https:",
-    "/",
-    "/",
+    "https://",
     "example.",
     "com/",
     "documentation/",
@@ -96,8 +94,8 @@ Deno.test("captionWords() cuts a word longer than a line after its / . - and eve
   ]);
   // Its pieces are glued and break nothing: a full stop inside an address ends no sentence.
   assert.deepEqual(
-    words.slice(1, 9).map((word) => [word.glued, word.after]),
-    Array(8).fill([true, "inside"]),
+    words.slice(1, 7).map((word) => [word.glued, word.after]),
+    Array(6).fill([true, "inside"]),
   );
   assert.equal(joinWords(words), `See ${address} now`);
   assert.deepEqual(captionWords("x".repeat(50), { maxLineLength: 20 }).map((word) => word.text.length), [
@@ -105,6 +103,15 @@ Deno.test("captionWords() cuts a word longer than a line after its / . - and eve
     20,
     10,
   ]);
+});
+
+Deno.test('captionWords() leans a title or a month on what follows, and a time on its a.m. (nw: "10:30 / p.m.")', () => {
+  const words = captionWords("Dr. Smith met on Jan. 5 at 10:30 p.m. today");
+  const after = (text: string) => words.find((word) => word.text === text)!.after;
+  assert.equal(after("Dr."), "weak");
+  assert.equal(after("Jan."), "weak");
+  assert.equal(after("10:30"), "weak");
+  assert.equal(after("met"), "word");
 });
 
 Deno.test("captionWords() ends an Arabic sentence at ؟ and a clause at ، (they ended nothing: one 4-s cue)", () => {
@@ -131,4 +138,16 @@ Deno.test("captionWords() weighs a word by its letters, three per digit, one for
 
 Deno.test("captionWords() of blank text is empty", () => {
   assert.deepEqual(captionWords(" \n\n \t"), []);
+});
+
+Deno.test("captionWords() cuts no grapheme (a family emoji), and an address inside Chinese ends no sentence (rv17)", () => {
+  const family = "👨‍👩‍👧‍👦";
+  const pieces = captionWords(family.repeat(12), { maxLineLength: 16 }).map((word) => word.text);
+  assert.ok(pieces.length > 1);
+  for (const piece of pieces) assert.equal(piece.replaceAll(family, ""), "", `cut inside an emoji: ${piece}`);
+  const text = "详见https://example.com/docs/intro.html了解更多。下一句。";
+  assert.deepEqual(sentencesOf(captionWords(text)).map(joinWords), [
+    "详见https://example.com/docs/intro.html了解更多。",
+    "下一句。",
+  ]);
 });

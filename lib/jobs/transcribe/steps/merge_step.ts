@@ -68,7 +68,10 @@ function wordlessChunks(
 ): { warnings?: string[] } {
   if (heard.every(({ words }) => words.length === 0)) return {};
   const warnings = heard
-    .filter(({ chunk, words }) => words.length === 0 && chunk.to - chunk.from >= WORDLESS_SECONDS)
+    .filter(({ chunk, words }) =>
+      chunk.to - chunk.from >= WORDLESS_SECONDS &&
+      !words.some((word) => word.end > chunk.from && word.start < chunk.to)
+    )
     .map(({ chunk }) =>
       `no word was heard from ${clock(chunk.from)} to ${
         clock(chunk.to)

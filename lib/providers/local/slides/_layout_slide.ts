@@ -54,22 +54,28 @@ export function layoutSlide(
   const { width, height, textScale, captionRoom = 0 } = size;
   const aspect = width / height;
   const shape = aspect > 1.25 ? LANDSCAPE : aspect < 0.8 ? PORTRAIT : SQUARE;
-  // Burned captions' room is kept clear below the text.
-  const profile = { ...shape, bottom: Math.min(shape.bottom, 1 - captionRoom) };
-  const frame: Frame = {
-    width,
-    height,
-    textScale,
-    profile,
-    unit: Math.min(width, height) * textScale,
-    fonts,
+  const at = (room: number) => {
+    const frame: Frame = {
+      width,
+      height,
+      textScale,
+      profile: { ...shape, bottom: Math.min(shape.bottom, 1 - room) },
+      unit: Math.min(width, height) * textScale,
+      fonts,
+    };
+    switch (slide.kind) {
+      case "section":
+        return layoutSection(slide, frame);
+      case "card":
+        return layoutCard(slide, frame);
+      case "picture":
+        return layoutPicture(slide, frame);
+    }
   };
-  switch (slide.kind) {
-    case "section":
-      return layoutSection(slide, frame);
-    case "card":
-      return layoutCard(slide, frame);
-    case "picture":
-      return layoutPicture(slide, frame);
-  }
+  // Burned captions' room is kept clear below a section's text (a card shows no cue); text that fits only over it
+  // is laid out there, as before the room was kept: it overlaps a cue, where refusing it would stop a render that
+  // rendered.
+  if (slide.kind === "card" || captionRoom === 0) return at(0);
+  const kept = at(captionRoom);
+  return kept.overflow === null ? kept : at(0);
 }

@@ -4,6 +4,7 @@
  * middle (`**bold**ly`) and stays one word.
  * @module
  */
+import { cutAtMarks, WORD_CUT_MARK } from "../../../core/word_cuts.ts";
 
 /** Text in one style. Styles are compared by identity, so callers use one object per style. */
 export interface StyledRun<S> {
@@ -168,13 +169,15 @@ export function breaksWord<S>(
 ): boolean {
   const flat = flatten(runs);
   for (const piece of pieces(flat.text)) {
-    if (runsWidth(slice(flat, piece.start, piece.end), measure) > maxWidth) return true;
+    // A word cut after its marks (a web address) into parts that each fit is not cut between letters.
+    let start = piece.start;
+    for (const part of cutAtMarks(flat.text.slice(piece.start, piece.end))) {
+      if (runsWidth(slice(flat, start, start + part.length), measure) > maxWidth) return true;
+      start += part.length;
+    }
   }
   return false;
 }
-
-/** Where a word wider than a line is best cut: after one of these. */
-const CUT_AFTER = /[/.\-_?&=#]/u;
 
 /** Cuts one piece into parts that each fit, at least one character per part, after a `/`, `.`, `-`… where one fits. */
 function breakWord<S>(
@@ -198,7 +201,7 @@ function breakWord<S>(
       parts.push(slice(flat, start, cut));
       start = cut;
     }
-    if (CUT_AFTER.test(segment)) mark = end;
+    if (WORD_CUT_MARK.test(segment)) mark = end;
   }
   parts.push(slice(flat, start, piece.end));
   return parts;

@@ -70,3 +70,17 @@ Deno.test("checkSlideFits() rejects a size that is not a whole number of pixels 
     await assert.rejects(checkSlideFits({ width, height, title: "", bullets: [] }), RangeError);
   }
 });
+
+Deno.test("checkSlideFits() keeps burned captions' room clear when the text fits above it, and lays it over it when not", async () => {
+  const frame = { width: 1280, height: 720, textScale: 1 };
+  const short: SlideText = { ...frame, kind: "section", title: "Plan", bullets: bullets(3, 2) };
+  const kept = await checkSlideFits({ ...short, captionRoom: 0.2 });
+  assert.ok(kept.fits);
+  // Full with no room at half size: it fits over the room, as it did before the room (before: refused, the render
+  // stopped).
+  let count = 8;
+  while ((await checkSlideFits({ ...short, bullets: bullets(count + 1, 2) })).fits) count++;
+  const full: SlideText = { ...short, bullets: bullets(count, 2) };
+  assert.equal((await checkSlideFits(full)).scale < 1, true);
+  assert.ok((await checkSlideFits({ ...full, captionRoom: 0.2 })).fits);
+});
