@@ -20,6 +20,7 @@ import type { RunResult } from "../lib/run/run_options.ts";
 import type { Plan } from "../lib/plan/plan.ts";
 import { renderHtmlReport, writeHtmlReport } from "../lib/report/html_report.ts";
 import { REPORT_FILE } from "../lib/core/report_file.ts";
+import { printable } from "./_cli/options.ts";
 
 /** What the CLI feeds the reporter. */
 export interface Reporter {
@@ -165,7 +166,7 @@ async function summarize(
   }
   for (const [warning, steps] of warned) {
     const others = steps.length > 1 ? ` (and ${plural(steps.length - 1, "other step")})` : "";
-    writeTextSync(Deno.stderr, `⚠ ${steps[0]}${others}: ${warning}\n`);
+    writeTextSync(Deno.stderr, `${printable(`⚠ ${steps[0]}${others}: ${warning}`)}\n`);
   }
   // The run report: a timeline per worker, provider concurrency, 429s and retries, and this summary.
   const providers: Record<string, string> = {};

@@ -130,9 +130,9 @@ export async function loadWorkflow(
   } catch (error) {
     const issue = importFailureIssue(error, url.href);
     // Deno says a JSON module is not JSON without naming it: the first of the workflow's that is not is named.
-    if (issue.path === "" && error instanceof SyntaxError) {
-      issue.path = await brokenJsonModule(url.href) ?? "";
-    }
+    const json = issue.path === "" && error instanceof SyntaxError ? await brokenJsonModule(url.href) : null;
+    // Named as a place, and as the file a watch waits for a fix of.
+    if (json !== null) Object.assign(issue, { path: json, file: json });
     throw new WorkflowError(file, [issue], { cause: error });
   } finally {
     stopPatches();

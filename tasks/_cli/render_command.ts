@@ -26,6 +26,7 @@ import {
   limitOptions,
   list,
   positiveInteger,
+  printable,
 } from "./options.ts";
 import { printPlan } from "./plan_commands.ts";
 
@@ -225,8 +226,8 @@ export async function runReported(
   try {
     const { run, ffmpeg, plan } = await Promise.race([
       render({
-        onWarning: (warning) => console.error(`⚠ ${warning}`),
-        onNotice: (notice) => console.error(`reel: ${notice}`),
+        onWarning: (warning) => console.error(printable(`⚠ ${warning}`)),
+        onNotice: (notice) => console.error(printable(`reel: ${notice}`)),
         signal: controller.signal,
         onEvent: (event) => {
           if (event.type === "run:started") running = true;

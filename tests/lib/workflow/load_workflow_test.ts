@@ -77,6 +77,7 @@ Deno.test("loadWorkflow() names a JSON module that is not JSON, and a Deno.exit 
   // Before: "at line 128, column 14 of lib/workflow/load_workflow.ts", the loader's import().
   assert.deepEqual(await importIssue(`${dir}/lesson.ts`), {
     path: `${dir}/data/bad.json`,
+    file: `${dir}/data/bad.json`,
     message: "Syntax error: Unexpected end of JSON input",
   });
   const exits = await importIssue(`${dir}/exits.ts`);
