@@ -4,11 +4,12 @@
  * @module
  */
 import { resolve } from "node:path";
-import { InputError, messageOf, WorkflowError } from "../core/errors.ts";
+import { InputError, WorkflowError } from "../core/errors.ts";
 import { importFailureIssue } from "./import_failure.ts";
 import { dataFormatOf } from "./data_format.ts";
 import { resolveWorkflow } from "./resolve_workflow.ts";
 import { readModuleGraph } from "../schema/module_graph.ts";
+import { readingThrew } from "./nesting_limit.ts";
 import type { ResolvedWorkflow } from "./workflow_schema.ts";
 
 /**
@@ -173,9 +174,7 @@ function isThenable(value: unknown, file: string): boolean {
   try {
     return typeof (value as { then?: unknown } | null)?.then === "function";
   } catch (error) {
-    throw new WorkflowError(file, [{ path: "", message: `Reading the value threw: ${messageOf(error)}` }], {
-      cause: error,
-    });
+    throw new WorkflowError(file, [readingThrew("", error)], { cause: error });
   }
 }
 

@@ -119,10 +119,7 @@ export function valueProblem(value: unknown): { path: string; message: string } 
         }
       }
     } catch (error) {
-      return {
-        path: reading === "" ? "(the default export)" : reading,
-        message: `Reading the value threw: ${messageOf(error)}`,
-      };
+      return readingThrew(reading === "" ? "(the default export)" : reading, error);
     }
     inside.add(node as object);
     for (const [place, item] of entries) {
@@ -133,6 +130,24 @@ export function valueProblem(value: unknown): { path: string; message: string } 
     return null;
   };
   return walk(value, 1, "");
+}
+
+/**
+ * The issue of a workflow's value whose reading threw (a getter, a Proxy's trap), at `path` (empty: the file's).
+ *
+ * @param path Where.
+ * @param error What reading it threw.
+ * @returns The issue.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readingThrew } from "./nesting_limit.ts";
+ * assert.equal(readingThrew("videos", new Error("no")).message, "Reading the value threw: no");
+ * ```
+ */
+export function readingThrew(path: string, error: unknown): { path: string; message: string } {
+  return { path, message: `Reading the value threw: ${messageOf(error)}` };
 }
 
 /** A path cut short where a limit was passed deep in the value (its 100 levels need not all be read). */

@@ -3,11 +3,11 @@
  * kind. The one place where defaults are applied.
  * @module
  */
-import { messageOf, WorkflowError, type WorkflowIssue } from "../core/errors.ts";
+import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import type { ResolveContext } from "../schema/job_kind.ts";
 import { resolveLimits, resolveProviders } from "../schema/resolve_common.ts";
 import { toWorkflowIssues } from "../schema/workflow_issues.ts";
-import { valueProblem } from "./nesting_limit.ts";
+import { readingThrew, valueProblem } from "./nesting_limit.ts";
 import type { CommonInput } from "../schema/fields.ts";
 import { type JobKindRecord, jobKinds, type ResolvedJobs } from "./job_kinds.ts";
 import { type ResolvedWorkflow, workflowSchema, workflowSchemaOf } from "./workflow_schema.ts";
@@ -57,9 +57,7 @@ export async function resolveWorkflow(value: unknown, options: ResolveOptions): 
     parsed = schema.safeParse(value, { reportInput: true });
   } catch (error) {
     // A value read only by the schema threw (a Proxy's trap, say): the file is named, with what it threw.
-    throw new WorkflowError(file, [{ path: "", message: `Reading the value threw: ${messageOf(error)}` }], {
-      cause: error,
-    });
+    throw new WorkflowError(file, [readingThrew("", error)], { cause: error });
   }
   if (!parsed.success) throw new WorkflowError(file, toWorkflowIssues(parsed.error.issues, schema));
   const input = parsed.data as CommonInput & Record<string, unknown>;

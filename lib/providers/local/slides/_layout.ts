@@ -107,6 +107,22 @@ export function fitScale(fits: (scale: number) => boolean): number {
   return scale;
 }
 
+/**
+ * The largest scale (see {@linkcode fitScale}) at which a block laid out by `place` fits `room` pixels of height with
+ * no word cut between lines; else, when no scale keeps every word whole, the largest at which it fits.
+ */
+export function fitWholeScale(
+  place: (scale: number) => { height: number; wordsWhole: boolean },
+  room: number,
+): number {
+  const fits = (scale: number, whole: boolean) => {
+    const placed = place(scale);
+    return placed.height <= room + 1e-6 && (!whole || placed.wordsWhole);
+  };
+  const whole = fitScale((scale) => fits(scale, true));
+  return fits(whole, true) ? whole : fitScale((scale) => fits(scale, false));
+}
+
 /** Measures runs at `size` pixels with the slide's fonts. */
 export function measurer(fonts: SlideTextFonts, size: number): MeasureRun<TextStyle> {
   return (text, style) => fonts.faces[style.face].getAdvanceWidth(text, size);

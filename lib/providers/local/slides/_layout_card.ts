@@ -7,7 +7,7 @@ import {
   baseline,
   blockTop,
   descent,
-  fitScale,
+  fitWholeScale,
   type Frame,
   type LayoutOverflow,
   measurer,
@@ -27,13 +27,7 @@ const TEXT_LINE = 1.3;
 export function layoutCard(slide: PreparedCard, frame: Frame): SlideLayout {
   const { width, height, profile } = frame;
   const room = height * (profile.bottom - profile.top);
-  // The largest scale at which it fits with no word cut, else the largest at which it fits.
-  const fits = (scale: number, whole: boolean) => {
-    const placed = stackCard(slide, frame, scale, Infinity);
-    return placed.height <= room + 1e-6 && (!whole || placed.wordsWhole);
-  };
-  const whole = fitScale((scale) => fits(scale, true));
-  const scale = fits(whole, true) ? whole : fitScale((scale) => fits(scale, false));
+  const scale = fitWholeScale((scale) => stackCard(slide, frame, scale, Infinity), room);
   const placed = stackCard(slide, frame, scale, room);
   const top = placed.overflow === null
     ? blockTop(frame, placed.height, placed.inkBottom)

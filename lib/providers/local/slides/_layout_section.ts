@@ -8,7 +8,7 @@ import {
   baseline,
   blockTop,
   descent,
-  fitScale,
+  fitWholeScale,
   type Frame,
   type LayoutOverflow,
   measurer,
@@ -54,13 +54,7 @@ export function layoutSection(slide: PreparedSection, frame: Frame): SlideLayout
   const left = width * profile.marginX;
   const box = { left, width: width - 2 * left };
   const room = height * (profile.bottom - profile.top);
-  // The largest scale at which it fits with no word cut between lines, else the largest at which it fits.
-  const fits = (scale: number, whole: boolean) => {
-    const placed = stack(slide, frame, { ...box, scale, limit: Infinity });
-    return placed.height <= room + 1e-6 && (!whole || placed.wordsWhole);
-  };
-  const whole = fitScale((scale) => fits(scale, true));
-  const scale = fits(whole, true) ? whole : fitScale((scale) => fits(scale, false));
+  const scale = fitWholeScale((scale) => stack(slide, frame, { ...box, scale, limit: Infinity }), room);
   const placed = stack(slide, frame, { ...box, scale, limit: room });
   const overflow = overflowOf(placed.cuts, slide.bullets.length);
   const top = overflow === null ? blockTop(frame, placed.height, placed.inkBottom) : height * profile.top;
