@@ -22,8 +22,9 @@ export interface AssOptions {
 
 /**
  * Writes cues as an ASS script. Each cue's lines are kept as its lines (`\N`), centred at the bottom of the safe
- * area; libass may wrap a line only if it would overflow the frame. Text that ASS would read as markup is made
- * literal: `{` and `}` become `(` and `)` (libass has no escape for them) and a backslash becomes `⧵`.
+ * area, in its own direction (Arabic and Hebrew right to left); libass may wrap a line only if it would overflow the
+ * frame. Text that ASS would read as markup is made literal: `{` and `}` become `(` and `)` (libass has no escape
+ * for them) and a backslash becomes `⧵`.
  *
  * Burn it with `-vf subtitles=filename=captions.ass:fontsdir=<DejaVu's folder>` (see `captionFont`), so the font is
  * the one keyed rather than whatever fontconfig finds.
@@ -79,7 +80,9 @@ export function formatAss(cues: readonly Cue[], options: AssOptions): string {
     place.side,
     place.side,
     place.bottom,
-    1,
+    // -1: libass sets each cue in the direction of its first letter (an Arabic cue right to left, its full stop at
+    // the left end); any other value sets every cue left to right.
+    -1,
   ].join(",");
   const events = cues.map((cue) =>
     `Dialogue: 0,${assTime(cue.start)},${assTime(cue.end)},Caption,,0,0,0,,${assText(cue.text)}\n`

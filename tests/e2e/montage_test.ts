@@ -5,7 +5,15 @@
 import assert from "node:assert/strict";
 import { renderWorkflows } from "../../lib/run/render_workflows.ts";
 import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
-import { colourDistance, deliveryFacts, frameAt, hexToRgb, pixelAt, probe } from "../_support/media.ts";
+import {
+  colourDistance,
+  deliveryFacts,
+  frameAt,
+  hexToRgb,
+  inkStartAtEnds,
+  pixelAt,
+  probe,
+} from "../_support/media.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 import { makeColourImage } from "../_support/test_video.ts";
 import { MOD_URL } from "../_support/workflows.ts";
@@ -342,6 +350,13 @@ Deno.test("e2e: captions share a baseline, with or without descenders", async ()
   // Before: each caption was centred by its own ink, and "xy" (a descender) rose above "xx".
   const frame = await captionedPair(["xx", "xy"]);
   assert.equal(firstGlyphBottom(frame, 160), firstGlyphBottom(frame, 0));
+});
+
+Deno.test("e2e: a Hebrew caption is drawn right to left, its closing dots at the left end", async () => {
+  // Before: drawtext set it as left-to-right text, the dots at the right end. Its letters do not reach below it.
+  const frame = await captionedPair(["אוויר חם....", "Ab"]);
+  const ends = inkStartAtEnds((x, y) => inked(frame, x, y), { x: 0, y: 80, width: 160, height: 40 });
+  assert.ok(ends.left > 0.6 && ends.right < 0.4, JSON.stringify(ends));
 });
 
 Deno.test("e2e: a caption too wide for its cell is drawn smaller, whole inside the cell", async () => {

@@ -8,7 +8,15 @@ import { renderWorkflows } from "../../lib/run/render_workflows.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
 import { listFolder, runCli } from "../_support/cli.ts";
 import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
-import { colourDistance, deliveryFacts, frameAt, hexToRgb, pixelAt, probe } from "../_support/media.ts";
+import {
+  colourDistance,
+  deliveryFacts,
+  frameAt,
+  hexToRgb,
+  inkStartAtEnds,
+  pixelAt,
+  probe,
+} from "../_support/media.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 import { makeBandsVideo, makeTestVideo } from "../_support/test_video.ts";
 import { MOD_URL } from "../_support/workflows.ts";
@@ -478,6 +486,21 @@ Deno.test("e2e: overlay text too wide for the frame is drawn smaller, whole insi
     huge.stderr,
     /⚠ [^\n]*its overlay text is too long for a frame 160 px wide even at 8 px: it is cut at the edges/,
   );
+});
+
+Deno.test("e2e: Hebrew overlay text is drawn right to left, its closing dots at the left end", async () => {
+  // Before: drawtext set it as left-to-right text, the dots at the right end.
+  const dir = await tempDir("reel-overlay-rtl-");
+  await makeBandsVideo(`${dir}/black.mp4`, { seconds: 1, height: 90, bands: [["#000000", 320]] });
+  // Letters none of which reach below the line, then dots: where the dots are, the ink starts low.
+  const text = "אוויר חם........";
+  await renderRecipes(dir, "black.mp4", [
+    { name: "he", overlay: { text, position: "center", size: 0.25, color: "#ffffff" } },
+  ]);
+  const frame = await frameAt(`${dir}/out/black.he.mp4`, 0.5);
+  const lit = (x: number, y: number) => frame[(y * 320 + x) * 3 + 1]! > 128;
+  const ends = inkStartAtEnds(lit, { x: 0, y: 0, width: 320, height: 90 });
+  assert.ok(ends.left > 0.6 && ends.right < 0.4, JSON.stringify(ends));
 });
 
 Deno.test("e2e: a rendition taller than the input's pictures is made as asked, and the run says it is scaled up", async () => {

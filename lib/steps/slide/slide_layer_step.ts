@@ -20,8 +20,9 @@ export type SlideLayerParams = SlideParams & { kind: "picture"; layer: SlideLaye
  */
 export const slideLayerStep: StepKindDefinition = {
   kind: "slide-layer",
-  // 2: a word cut between lines is cut after a `/`, `.` or `-` where one fits (was between any two letters).
-  version: 2,
+  // 2: a word cut between lines is cut after a `/`, `.` or `-` where one fits (was between any two letters). 3:
+  // Arabic and Hebrew set right to left, from the right.
+  version: 3,
   blocking: true,
   run: (task, { signal }) => {
     const { layer } = task.params as unknown as SlideLayerParams;

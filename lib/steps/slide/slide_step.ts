@@ -19,8 +19,9 @@ export const slideStep: StepKindDefinition = {
   // 2: slide kinds (code, picture, title and end cards), markdown, themes, and the block centred (portrait: larger
   // type in the upper middle) instead of anchored to the top. (Its value's `fit` came later, bytes unchanged: an
   // entry without one is checked by laying its text out again.) 3: a word is not cut between lines while a smaller
-  // size (down to half) keeps it whole, and one cut anyway is cut after a `/`, `.` or `-` where one fits.
-  version: 3,
+  // size (down to half) keeps it whole, and one cut anyway is cut after a `/`, `.` or `-` where one fits. 4: Arabic
+  // and Hebrew set right to left, from the right (by Unicode's bidirectional algorithm).
+  version: 4,
   blocking: true,
   run: (task, { signal }) => renderSlideTask(task, { signal, layer: null }),
   // A worker's first slide compiles resvg's WebAssembly, reads the fonts and compiles the layout and drawing code

@@ -1,10 +1,14 @@
 /**
  * The ASS script written for burning captions, read back as libass reads it: the style's font size, outline and
- * margins are those `captionPlacement` gives each format; each cue is one event with its lines and times.
+ * margins are those `captionPlacement` gives each format; each cue is one event with its lines and times, burned
+ * in its own direction.
  */
 import assert from "node:assert/strict";
 import { formatAss } from "../../../lib/media/ass_subtitles.ts";
+import { captionFont } from "../../../lib/media/caption_font.ts";
 import { captionPlacement, DEFAULT_CAPTION_STYLE } from "../../../lib/media/caption_placement.ts";
+import { escapeFilterOption } from "../../../lib/media/escape_filter_option.ts";
+import { inkStartAtEnds } from "../../_support/media.ts";
 
 /** A script's sections: for each, its `Key: value` lines ("Format" lines name the fields of the others). */
 function parseAss(text: string): Map<string, [string, string][]> {
@@ -104,4 +108,57 @@ Deno.test("formatAss(): one event per cue with its times and lines, markup made 
     ["0:00:00.20", "0:00:02.35", "Caption", "Hello, world,\\Nand welcome."],
     ["1:01:01.50", "1:01:03.00", "Caption", "(⧵b1)bold(⧵b0) ⧵N"],
   ]);
+});
+
+/** The script's one cue burned by libass (ffmpeg's `subtitles`) on a black 640x360 frame: its grey pixels. */
+async function burnedCue(text: string): Promise<{ width: number; lit: (x: number, y: number) => boolean }> {
+  const [width, height] = [640, 360];
+  const font = await captionFont();
+  assert.ok(font !== null, "DejaVu Sans is installed");
+  const dir = await Deno.makeTempDir();
+  try {
+    const script = `${dir}/cue.ass`;
+    await Deno.writeTextFile(
+      script,
+      formatAss([{ start: 0, end: 1, text }], {
+        width,
+        height,
+        style: DEFAULT_CAPTION_STYLE,
+        maxLineLength: 42,
+      }),
+    );
+    const fontsDir = font.path.slice(0, font.path.lastIndexOf("/"));
+    const { code, stdout, stderr } = await new Deno.Command("ffmpeg", {
+      args: [
+        ...["-v", "error", "-f", "lavfi", "-i", `color=c=black:s=${width}x${height}:d=0.5`],
+        ...[
+          "-vf",
+          `subtitles=filename=${escapeFilterOption(script)}:fontsdir=${escapeFilterOption(fontsDir)}`,
+        ],
+        ...["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(code, 0, new TextDecoder().decode(stderr));
+    return { width, lit: (x, y) => stdout[y * width + x]! > 128 };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Where the ink of a burned cue of one line starts at its ends (see {@linkcode inkStartAtEnds}). */
+async function endsOfCue(text: string): Promise<{ left: number; right: number }> {
+  const { width, lit } = await burnedCue(text);
+  return inkStartAtEnds(lit, { x: 0, y: 0, width, height: 360 });
+}
+
+Deno.test("formatAss(): libass sets a Hebrew or Arabic cue right to left, its closing dots at the left end", async () => {
+  // Words with no letter reaching below the line, closed by dots: where the dots are, the ink starts low.
+  for (const text of ["אוויר חם........", "ثلاث كلمات........"]) {
+    const ends = await endsOfCue(text);
+    assert.ok(ends.left > 0.6 && ends.right < 0.4, `${text}: ${JSON.stringify(ends)}`);
+  }
+  const english = await endsOfCue("Hot air........");
+  assert.ok(english.right > 0.6 && english.left < 0.4, JSON.stringify(english));
 });

@@ -38,8 +38,9 @@ export const clipsStep: StepKindDefinition = {
   // 2: a moving picture's caption band stays still over its move (its inputs hold the two layers). 3: the clips in
   // one encode, each from an IDR, a burned cue from its own frame (it began a frame late where its time rounded up).
   // 4: the frames from the speech, not the narration (a change of music or loudness re-encoded every clip). 5: a Ken
-  // Burns view placed to a fraction of a pixel (ffmpeg's perspective): zoompan's whole pixels made it judder.
-  version: 5,
+  // Burns view placed to a fraction of a pixel (ffmpeg's perspective): zoompan's whole pixels made it judder. 6:
+  // burned cues in Arabic or Hebrew set right to left.
+  version: 6,
   blocking: false,
   run: async (task, { signal }) => {
     const params = task.params as unknown as ClipsParams;

@@ -29,8 +29,9 @@ export interface StillsParams extends Pick<TimelineParams, "fps" | "parts" | "bu
  */
 export const stillsStep: StepKindDefinition = {
   kind: "stills",
-  // 3: encoded in-process where libx264 is found (the same encoder and parameter sets; chroma from 2×2 means).
-  version: 3,
+  // 3: encoded in-process where libx264 is found (the same encoder and parameter sets; chroma from 2×2 means). 4:
+  // burned cues in Arabic or Hebrew set right to left (each cue in its own direction).
+  version: 4,
   blocking: false,
   run: async (task, { signal }) => {
     const params = task.params as unknown as StillsParams;

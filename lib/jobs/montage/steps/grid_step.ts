@@ -4,6 +4,7 @@
  * plays them, looped, in their cells.
  * @module
  */
+import { inOwnDirection } from "../../../core/bidi.ts";
 import type { Json } from "../../../core/json.ts";
 import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
 import { textEms } from "../../../providers/local/slides/font_for_text.ts";
@@ -59,8 +60,9 @@ export const gridStep: StepKindDefinition = {
   // ffmpeg cannot loop copied into one that loops (a transport stream spun; a 1-s FLV made a 1-s grid, not 2.5 s).
   // 5: AVI, ASF and MPEG program streams too (an MPEG program stream of H.264 lost pictures at each loop).
   // 6: a caption too wide for its cell drawn smaller, to fit. 7: the soundtrack looped by its decoded samples (an
-  // M4A's, AAC's or Opus's encoder delay played as a dropout at every loop).
-  version: 7,
+  // M4A's, AAC's or Opus's encoder delay played as a dropout at every loop). 8: an Arabic or Hebrew caption set right
+  // to left.
+  version: 8,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as GridParams;
@@ -82,7 +84,7 @@ export const gridStep: StepKindDefinition = {
     const captionFiles = params.cells.map((_, k) => `${task.scratchDir}/caption-${k}.txt`);
     const captionEms: number[] = [];
     for (const [k, cell] of params.cells.entries()) {
-      if (cell.caption !== null) await Deno.writeTextFile(captionFiles[k]!, cell.caption);
+      if (cell.caption !== null) await Deno.writeTextFile(captionFiles[k]!, inOwnDirection(cell.caption));
       const drawn = fonts[k] ?? font;
       captionEms.push(cell.caption === null || drawn === null ? 0 : await textEms(cell.caption, drawn));
     }

@@ -5,6 +5,7 @@
  * items the montage has.
  * @module
  */
+import { inOwnDirection } from "../../../core/bidi.ts";
 import { runFfmpeg } from "../../../media/ffmpeg.ts";
 import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
 import { textEms } from "../../../providers/local/slides/font_for_text.ts";
@@ -25,8 +26,8 @@ export const stripChunkStep: StepKindDefinition = {
   kind: "montage-strip",
   // 2: a clip in a format that ffmpeg cannot loop copied into one that loops (a transport stream spun; an FLV
   // stopped after one play). 3: AVI, ASF and MPEG program streams too (a program stream lost pictures at each loop).
-  // 4: a caption too wide for its cell drawn smaller, to fit.
-  version: 4,
+  // 4: a caption too wide for its cell drawn smaller, to fit. 5: an Arabic or Hebrew caption set right to left.
+  version: 5,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as StripChunkParams;
@@ -37,7 +38,9 @@ export const stripChunkStep: StepKindDefinition = {
     };
     const captionEms: number[] = [];
     for (const [k, item] of params.items.entries()) {
-      if (item.caption !== null) await Deno.writeTextFile(files.captionFiles[k]!, item.caption);
+      if (item.caption !== null) {
+        await Deno.writeTextFile(files.captionFiles[k]!, inOwnDirection(item.caption));
+      }
       const font = files.fonts?.[k] ?? files.font;
       captionEms.push(item.caption === null || font === null ? 0 : await textEms(item.caption, font));
     }

@@ -4,6 +4,7 @@
  * written as one fragmented MP4 whose playlist comes back in the step's value.
  * @module
  */
+import { inOwnDirection } from "../../../core/bidi.ts";
 import { UnrecoverableError } from "../../../core/errors.ts";
 import type { Json } from "../../../core/json.ts";
 import {
@@ -104,8 +105,8 @@ export const encodeVariantStep: StepKindDefinition = {
   // 4: so do the pictures (the first held until they start, when they start after the sound); the sound ends with
   // them.
   // 5: pictures and sound end at the output's length (with a trim's duration, late pictures ran on by their lead).
-  // 6: overlay text too wide for the frame is drawn smaller, to fit.
-  version: 6,
+  // 6: overlay text too wide for the frame is drawn smaller, to fit. 7: Arabic or Hebrew text set right to left.
+  version: 7,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as VariantParams;
@@ -126,7 +127,7 @@ export const encodeVariantStep: StepKindDefinition = {
     const fontFile = typeof task.runtime.fontFile === "string" ? task.runtime.fontFile : null;
     let ems: number | undefined;
     if (textFile !== null && set.overlay?.kind === "text") {
-      await Deno.writeTextFile(textFile, set.overlay.text);
+      await Deno.writeTextFile(textFile, inOwnDirection(set.overlay.text));
       if (fontFile !== null) ems = await textEms(set.overlay.text, fontFile);
     }
     const graph = variantGraph(set, {

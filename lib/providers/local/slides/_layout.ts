@@ -4,9 +4,10 @@
  * frames match. This file holds what the layouts of the kinds share; `_layout_slide.ts` picks one.
  * @module
  */
+import { type DirectedText, type Direction, textDirection } from "../../../core/bidi.ts";
 import type { SlideTextFonts } from "./_text_fonts.ts";
-import type { TextStyle } from "./_text_style.ts";
-import type { MeasureRun, StyledRun } from "./_wrap.ts";
+import type { RichText, TextStyle } from "./_text_style.ts";
+import type { MeasureRun } from "./_wrap.ts";
 
 /** A rectangle in pixels. */
 export interface Box {
@@ -19,14 +20,16 @@ export interface Box {
 /** The colour a run of text is drawn in: the theme's text, text at 78% opacity, accent, or code colour. */
 export type Ink = "foreground" | "muted" | "accent" | "code";
 
-/** A run of text in one style: its baseline's start, size and ink. */
+/** A run of text in one style and direction: its baseline's left end, size and ink. */
 export interface PlacedRun {
   x: number;
   y: number;
+  /** In reading order: drawn from its right end when `rtl`. */
   text: string;
   style: TextStyle;
   size: number;
   ink: Ink;
+  rtl: boolean;
 }
 
 /** A filled rectangle: an accent bar, a code panel, or the translucent band behind a caption. */
@@ -98,6 +101,16 @@ export interface Frame {
   /** The frame's shorter side times `textScale`: font sizes are fractions of it. */
   unit: number;
   fonts: SlideTextFonts;
+  /**
+   * The slide's direction, its first paragraph's that has a letter: a right-to-left slide is laid out as a
+   * left-to-right one would be, then mirrored (its lines set from the right, the markers and bars on the right).
+   */
+  direction: Direction;
+}
+
+/** The direction of a paragraph of the slide: its own (its first letter's), else the slide's. */
+export function paragraphDirection(text: RichText, frame: Frame): Direction {
+  return textDirection(text.map((run) => run.text).join("")) ?? frame.direction;
 }
 
 /** The largest scale from 1 down to {@linkcode MIN_SCALE} (in steps of 8%) at which `fits` holds. */
@@ -143,18 +156,18 @@ export function descent(fonts: SlideTextFonts, size: number): number {
 }
 
 /**
- * Places one line's runs from `x`, each at the width the ones before it measured.
+ * Places one line's runs from `x` rightwards, each at the width the ones before it measured.
  *
- * @param line The line.
+ * @param line The line's runs in the order they are drawn, left to right (see `visualOrder`).
  * @param at Where it starts, its size and its ink.
  */
 export function placeLine(
-  line: readonly StyledRun<TextStyle>[],
+  line: readonly DirectedText<TextStyle>[],
   at: { x: number; y: number; size: number; ink: Ink; measure: MeasureRun<TextStyle> },
 ): PlacedRun[] {
   let x = at.x;
   return line.map((run) => {
-    const placed = { x, y: at.y, text: run.text, style: run.style, size: at.size, ink: at.ink };
+    const placed = { x, y: at.y, text: run.text, style: run.style, size: at.size, ink: at.ink, rtl: run.rtl };
     x += at.measure(run.text, run.style);
     return placed;
   });

@@ -11,6 +11,7 @@ import {
   type Frame,
   type LayoutOverflow,
   measurer,
+  paragraphDirection,
   type PlacedRect,
   type SlideLayout,
   WIDTH_SLACK,
@@ -37,7 +38,7 @@ export function layoutCard(slide: PreparedCard, frame: Frame): SlideLayout {
   return {
     scale,
     overflow: placed.overflow,
-    runs: linesToRuns(placed.lines, frame.fonts).map((run) => ({ ...run, y: run.y + top })),
+    runs: linesToRuns(placed.lines, frame).map((run) => ({ ...run, y: run.y + top })),
     rects: placed.rects.map((rect) => ({ ...rect, y: rect.y + top })),
     markers: [],
     picture: null,
@@ -63,6 +64,7 @@ function stackCard(slide: PreparedCard, frame: Frame, scale: number, limit: numb
   let wordsWhole = true;
   const add = (text: RichText, size: number, lineHeight: number, ink: "foreground" | "muted") => {
     const wrapped = wrapRuns(text, measurer(fonts, size), maxWidth);
+    const direction = paragraphDirection(text, frame);
     wordsWhole &&= !breaksWord(text, measurer(fonts, size), maxWidth);
     let shown = 0;
     for (const line of wrapped) {
@@ -72,7 +74,7 @@ function stackCard(slide: PreparedCard, frame: Frame, scale: number, limit: numb
         break;
       }
       const base = baseline(fonts, y, size, lineHeight);
-      lines.push({ x: width / 2, y: base, size, ink, line, maxWidth, centred: true });
+      lines.push({ x: width / 2, y: base, size, ink, line, maxWidth, align: "centre", direction });
       inkBottom = base + descent(fonts, size);
       y += size * lineHeight;
       shown++;

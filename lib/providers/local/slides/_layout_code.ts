@@ -69,7 +69,8 @@ export function placeCode(
         ? ellipsizeRuns(text, measure, room)
         : text,
       maxWidth: room,
-      centred: false,
+      align: "left",
+      direction: "ltr",
     };
   });
   const panel: PlacedRect = {

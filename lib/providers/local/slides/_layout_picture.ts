@@ -10,6 +10,7 @@ import {
   fitScale,
   type Frame,
   measurer,
+  paragraphDirection,
   type PlacedRect,
   type SlideLayout,
   WIDTH_SLACK,
@@ -37,6 +38,7 @@ export function layoutPicture(slide: PreparedPicture, frame: Frame): SlideLayout
   const wrapped = wrapAt(scale);
   const shown = Math.min(wrapped.length, Math.floor(room / (size * CAPTION_LINE) + 1e-6));
   const pad = size * BAND_PAD;
+  const direction = paragraphDirection(slide.title, frame);
   const lines: PendingLine[] = wrapped.slice(0, shown).map((line, index) => ({
     x: left,
     y: baseline(fonts, bandTop + pad + index * size * CAPTION_LINE, size, CAPTION_LINE),
@@ -44,7 +46,8 @@ export function layoutPicture(slide: PreparedPicture, frame: Frame): SlideLayout
     ink: "foreground",
     line,
     maxWidth,
-    centred: false,
+    align: "start",
+    direction,
   }));
   const cut = wrapped.length - shown;
   if (cut > 0) markCut(lines, fonts);
@@ -59,7 +62,7 @@ export function layoutPicture(slide: PreparedPicture, frame: Frame): SlideLayout
   return {
     scale,
     overflow: cut === 0 ? null : { parts: [`${cut} of the title's ${wrapped.length} lines`], count: cut },
-    runs: linesToRuns(lines, fonts),
+    runs: linesToRuns(lines, frame),
     rects: band === null ? [] : [band],
     markers: [],
     picture: { ...area, fit: slide.fit },

@@ -12,6 +12,7 @@ import {
   type Frame,
   type LayoutOverflow,
   measurer,
+  paragraphDirection,
   type PlacedRect,
   type SlideLayout,
   WIDTH_SLACK,
@@ -58,7 +59,7 @@ export function layoutSection(slide: PreparedSection, frame: Frame): SlideLayout
   const placed = stack(slide, frame, { ...box, scale, limit: room });
   const overflow = overflowOf(placed.cuts, slide.bullets.length);
   const top = overflow === null ? blockTop(frame, placed.height, placed.inkBottom) : height * profile.top;
-  const runs = linesToRuns(placed.lines, frame.fonts).map((run) => ({ ...run, y: run.y + top }));
+  const runs = linesToRuns(placed.lines, frame).map((run) => ({ ...run, y: run.y + top }));
   const pad = Math.min(left, height * profile.top) * 0.45;
   return {
     scale,
@@ -101,6 +102,7 @@ function stack(
   const titleLines = wrapRuns(slide.title, measurer(fonts, titleSize), titleWidth);
   let wordsWhole = !breaksWord(slide.title, measurer(fonts, titleSize), titleWidth);
   cuts.titleLines = titleLines.length;
+  const titleDirection = paragraphDirection(slide.title, frame);
   for (const line of titleLines) {
     if (y + titleSize * TITLE_LINE > limit + 1e-6) {
       cuts.titleLinesCut = titleLines.length - lines.length;
@@ -115,7 +117,8 @@ function stack(
       ink: "foreground",
       line,
       maxWidth: titleWidth,
-      centred: false,
+      align: "start",
+      direction: titleDirection,
     });
     y += titleSize * TITLE_LINE;
   }
@@ -147,6 +150,7 @@ function stack(
     const wrapped = wrapRuns(bullet, measure, textWidth);
     wordsWhole &&= !breaksWord(bullet, measure, textWidth);
     const cut = wrapped.length > room;
+    const direction = paragraphDirection(bullet, frame);
     const shown = wrapped.slice(0, room).map((line, number): PendingLine => ({
       x: left + bulletSize * 1.05,
       y: baseline(fonts, start + number * lineHeight, bulletSize, BULLET_LINE),
@@ -154,7 +158,8 @@ function stack(
       ink: "foreground",
       line: cut && number === room - 1 ? ellipsizeRuns(line, measure, textWidth) : line,
       maxWidth: textWidth,
-      centred: false,
+      align: "start",
+      direction,
     }));
     lines.push(...shown);
     const first = baseline(fonts, start, bulletSize, BULLET_LINE);

@@ -2,6 +2,7 @@
  * Picks the layout for a slide's kind and the profile for its frame's aspect.
  * @module
  */
+import { type Direction, textDirection } from "../../../core/bidi.ts";
 import type { Frame, Profile, SlideLayout } from "./_layout.ts";
 import { layoutCard } from "./_layout_card.ts";
 import { layoutPicture } from "./_layout_picture.ts";
@@ -44,7 +45,8 @@ const PORTRAIT: Profile = {
 
 /**
  * Lays out a slide at the largest scale (1 down to {@linkcode MIN_SCALE}) where everything fits; at the smallest
- * scale, what still does not fit is cut, the last text shown ends with an ellipsis, and `overflow` says what.
+ * scale, what still does not fit is cut, the last text shown ends with an ellipsis, and `overflow` says what. A
+ * slide whose text is written right to left (Arabic, Hebrew) is set from the right (see `Frame.direction`).
  */
 export function layoutSlide(
   slide: PreparedSlide,
@@ -54,6 +56,7 @@ export function layoutSlide(
   const { width, height, textScale, captionRoom = 0 } = size;
   const aspect = width / height;
   const shape = aspect > 1.25 ? LANDSCAPE : aspect < 0.8 ? PORTRAIT : SQUARE;
+  const direction = slideDirection(slide);
   const at = (room: number) => {
     const frame: Frame = {
       width,
@@ -62,15 +65,14 @@ export function layoutSlide(
       profile: { ...shape, bottom: Math.min(shape.bottom, 1 - room) },
       unit: Math.min(width, height) * textScale,
       fonts,
+      direction,
     };
-    switch (slide.kind) {
-      case "section":
-        return layoutSection(slide, frame);
-      case "card":
-        return layoutCard(slide, frame);
-      case "picture":
-        return layoutPicture(slide, frame);
-    }
+    const layout = slide.kind === "section"
+      ? layoutSection(slide, frame)
+      : slide.kind === "card"
+      ? layoutCard(slide, frame)
+      : layoutPicture(slide, frame);
+    return direction === "rtl" ? mirrorShapes(layout, width) : layout;
   };
   // Burned captions' room is kept clear below a section's text (a card shows no cue); text that fits only over it
   // is laid out there, as before the room was kept: it overlaps a cue, where refusing it would stop a render that
@@ -78,4 +80,31 @@ export function layoutSlide(
   if (slide.kind === "card" || captionRoom === 0) return at(0);
   const kept = at(captionRoom);
   return kept.overflow === null ? kept : at(0);
+}
+
+/** The direction of the slide's first paragraph that has a letter (code aside), left to right when none has. */
+function slideDirection(slide: PreparedSlide): Direction {
+  const paragraphs = slide.kind === "section"
+    ? [slide.title, ...slide.bullets]
+    : slide.kind === "card"
+    ? [slide.title, slide.text]
+    : [slide.title];
+  for (const paragraph of paragraphs) {
+    const direction = textDirection(paragraph.map((run) => run.text).join(""));
+    if (direction !== null) return direction;
+  }
+  return "ltr";
+}
+
+/**
+ * A right-to-left slide's bars, panels and markers, mirrored from where a left-to-right layout put them (its text is
+ * set from the right as it is placed, see `linesToRuns`); the picture and the readability panel span the frame
+ * symmetrically and stay.
+ */
+function mirrorShapes(layout: SlideLayout, width: number): SlideLayout {
+  return {
+    ...layout,
+    rects: layout.rects.map((rect) => ({ ...rect, x: width - rect.x - rect.width })),
+    markers: layout.markers.map((marker) => ({ ...marker, cx: width - marker.cx })),
+  };
 }

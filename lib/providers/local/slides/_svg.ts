@@ -2,6 +2,7 @@
  * Writes a laid-out slide as SVG markup for resvg.
  * @module
  */
+import { RTL_EMBEDDING } from "../../../core/bidi.ts";
 import { escapeMarkup } from "../../../core/escape_markup.ts";
 import { type ExifOrientation, orientationTransform } from "../../../media/exif_orientation.ts";
 import type { FaceName, SlideFonts } from "./_fonts.ts";
@@ -51,7 +52,8 @@ const MUTED_OPACITY = 0.78;
  * Builds the slide's SVG: background, optional image and readability panel, picture, bars and panels, markers,
  * text (or one layer of it: the ground up to the picture, or what lies over it). Each run is a `<text>` of its own, placed where the layout measured it, and each piece of a run in a
  * fallback font a chunk of its own: resvg shapes a chunk with one font and, when that font lacks a character,
- * redraws the whole chunk in the first font that has them all. Italic runs are slanted about their baseline.
+ * redraws the whole chunk in the first font that has them all. Italic runs are slanted about their baseline. A
+ * right-to-left run's pieces are embedded as right to left, so that resvg orders their letters and marks so.
  */
 export function buildSlideSvg(input: SvgInput, layout: SlideLayout): string {
   const { width, height, colors } = input;
@@ -114,11 +116,17 @@ function rectangle(rect: PlacedRect, colors: SvgColors, veil: string): string {
 function text(run: PlacedRun, input: SvgInput): string {
   const { face, italic } = run.style;
   const font = input.fonts.faces[face];
-  const spans = font.runs(run.text, run.size).map((piece) =>
-    `<tspan x="${n(run.x + piece.x)}" y="${n(run.y)}"` +
-    `${piece.family === null ? "" : ` font-family="${escapeMarkup(cssString(piece.family))}"`}>` +
-    `${escapeMarkup(piece.text)}</tspan>`
-  );
+  const pieces = font.runs(run.text, run.size);
+  const width = run.rtl ? font.getAdvanceWidth(run.text, run.size) : 0;
+  // A right-to-left run's pieces (one a fallback font) are set from its right end: each ends where the ones before
+  // it in reading order began.
+  const spans = pieces.map((piece, index) => {
+    const x = run.rtl ? width - (pieces[index + 1]?.x ?? width) : piece.x;
+    const content = run.rtl ? `${RTL_EMBEDDING[0]}${piece.text}${RTL_EMBEDDING[1]}` : piece.text;
+    return `<tspan x="${n(run.x + x)}" y="${n(run.y)}"` +
+      `${piece.family === null ? "" : ` font-family="${escapeMarkup(cssString(piece.family))}"`}>` +
+      `${escapeMarkup(content)}</tspan>`;
+  });
   const slant = italic
     ? ` transform="translate(${n(run.x)} ${n(run.y)}) skewX(-${ITALIC_SKEW}) translate(${n(-run.x)} ${
       n(-run.y)

@@ -1,0 +1,121 @@
+/**
+ * Slides in Hebrew and Arabic: set from the right, each line in its own direction (before, every line was set from
+ * the left as left-to-right text: a sentence's full stop on its right end, the markers and title bar on the left).
+ */
+import assert from "node:assert/strict";
+import { fitSlide } from "../../../../../lib/providers/local/slides/_fit_slide.ts";
+import { boundingBox, near, pixelAt, type Pixels, type Rgb, rowBands } from "./_pixels.ts";
+import { inkStartAtEnds } from "../../../../_support/media.ts";
+import { ACCENT_RGB, renderPixels, slideSpec, text } from "./_slide_specs.ts";
+
+const [WIDTH, HEIGHT] = [640, 360];
+const accent = (color: Rgb) => near(color, ACCENT_RGB, 60);
+
+/** Where the ink of one line of text starts at its ends (see {@linkcode inkStartAtEnds}). */
+function inkEnds(image: Pixels, band: { top: number; bottom: number }) {
+  const lit = (x: number, y: number) => text(pixelAt(image, x, y));
+  return inkStartAtEnds(lit, { x: 0, y: band.top, width: WIDTH, height: band.bottom - band.top + 1 });
+}
+
+Deno.test("a Hebrew section is set from the right: its lines end at the right margin, markers and bar on the right, dots at the left", async () => {
+  const image = await renderPixels(slideSpec({ width: WIDTH, height: HEIGHT }, {
+    kind: "section",
+    title: "שלום עולם",
+    bullets: ["מים", "אוויר חם........"],
+  }));
+  const margin = WIDTH * 0.07;
+  const all = boundingBox(image, text)!;
+  assert.ok(Math.abs(all.right - (WIDTH - margin)) < 6, `the text ends at x=${all.right}`);
+  assert.ok(all.left > WIDTH / 2, `text at x=${all.left}, in the left half`);
+  const marks = boundingBox(image, accent)!;
+  assert.ok(marks.left > WIDTH / 2, `a marker or the bar at x=${marks.left}`);
+  const bands = rowBands(image, text);
+  assert.equal(bands.length, 3, JSON.stringify(bands));
+  for (const band of bands.slice(1)) {
+    const row = { x: 0, y: band.top, width: WIDTH, height: band.bottom - band.top + 1 };
+    const [bullet, marker] = [boundingBox(image, text, row)!, boundingBox(image, accent, row)!];
+    assert.ok(marker.left > bullet.right, `a marker at x=${marker.left}, its bullet to x=${bullet.right}`);
+  }
+  // The last bullet ends with dots: read from the right, they are its left end, and the letters (none reaching
+  // below the line) its right end.
+  const last = inkEnds(image, bands[2]!);
+  assert.ok(last.left > 0.6 && last.right < 0.4, JSON.stringify(last));
+});
+
+Deno.test("an English section keeps its dots at the right and its text from the left margin", async () => {
+  const image = await renderPixels(slideSpec({ width: WIDTH, height: HEIGHT }, {
+    kind: "section",
+    title: "Hello world",
+    bullets: ["Water", "Air and cold........"],
+  }));
+  assert.ok(Math.abs(boundingBox(image, text)!.left - WIDTH * 0.07) < 6);
+  const bands = rowBands(image, text);
+  const last = inkEnds(image, bands[2]!);
+  assert.ok(last.right > 0.6 && last.left < 0.4, JSON.stringify(last));
+});
+
+Deno.test("a Hebrew line keeps its spaces where its style changes: three words drawn apart", async () => {
+  // Before: the space ending a right-to-left stretch was drawn at its right end, and "שלום" touched "עולם".
+  const [width, height] = [1280, 720];
+  const image = await renderPixels(slideSpec({ width, height }, {
+    kind: "section",
+    title: "",
+    bullets: ["שלום **עולם** טוב"],
+  }));
+  const band = rowBands(image, text)[0]!;
+  const gaps: number[] = [];
+  let blank = -1;
+  for (let x = 0; x < width; x++) {
+    let ink = false;
+    for (let y = band.top; y <= band.bottom && !ink; y++) ink = text(pixelAt(image, x, y));
+    if (ink && blank > 0) gaps.push(blank);
+    blank = ink ? 0 : blank < 0 ? -1 : blank + 1;
+  }
+  // At 40 px, a space is 12 px wide and letters stand at most 6 px apart: two gaps between words.
+  assert.equal(gaps.filter((gap) => gap >= 9).length, 2, JSON.stringify(gaps));
+});
+
+Deno.test("a right-to-left line orders its stretches by the bidirectional algorithm; code stays left to right", async () => {
+  const { layout } = await fitSlide({
+    width: WIDTH,
+    height: HEIGHT,
+    kind: "code",
+    title: "שלום",
+    bullets: ["שלום **Deno** runtime עולם.", "English bullet, set left to right."],
+    code: "const x = 1;",
+  });
+  const first = layout.runs.filter((run) => run.y === layout.runs.find((r) => r.text === "Deno")?.y)
+    .sort((a, b) => a.x - b.x);
+  // Drawn left to right: the full stop and the last Hebrew word, then the English words in their own order (the
+  // bold one first), then the first Hebrew word at the right end.
+  assert.deepEqual(first.map((run) => [run.text, run.rtl, run.style.face]), [
+    ["עולם.", true, "sans"],
+    [" ", true, "sans"],
+    ["Deno", false, "sansBold"],
+    [" runtime", false, "sans"],
+    [" ", true, "sans"],
+    ["שלום", true, "sans"],
+  ]);
+  const english = layout.runs.find((run) => run.text.startsWith("English"))!;
+  assert.equal(english.rtl, false);
+  // The English bullet is set from the right too, its marker right of it: the slide reads from the right.
+  const marker = layout.markers[1]!;
+  assert.ok(marker.cx > english.x, `marker at ${marker.cx}, bullet from ${english.x}`);
+  const code = layout.runs.find((run) => run.text.startsWith("const"))!;
+  const panel = layout.rects.find((rect) => rect.fill === "code")!;
+  assert.ok(code.x < panel.x + panel.width / 4, `code at x=${code.x}: not from the panel's left`);
+});
+
+Deno.test("an Arabic title card is centred with its question mark at the left end", async () => {
+  const { layout } = await fitSlide({
+    width: WIDTH,
+    height: HEIGHT,
+    kind: "title",
+    title: "كيف يتكون المطر؟",
+    subtitle: "",
+  });
+  assert.equal(layout.runs.length, 1);
+  const [run] = layout.runs;
+  assert.equal(run!.rtl, true);
+  assert.equal(run!.text, "كيف يتكون المطر؟");
+});
