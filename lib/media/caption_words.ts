@@ -49,11 +49,15 @@ export interface CaptionWord {
   glued?: boolean;
 }
 
-const SENTENCE_END = /[.!?…。！？؟।]["'”’)\]」』»]*$/;
-const CLAUSE_END = /(?:[,;:，、；：،؛]|—|–)["'”’)\]」』»]*$/;
+const SENTENCE_END = /[.!?…。！？؟।]["'”’)\]」』»\s]*$/;
+const CLAUSE_END = /(?:[,;:，、；：،؛]|—|–)["'”’)\]」』»\s]*$/;
 const DASH = /^(?:—|–|-|--)$/;
-/** A capital, a digit or a letter of a script without capitals (Chinese, Arabic, Hebrew…). */
-const STARTS_SENTENCE = /^["'“‘(\[¿¡「『]*[\p{Lu}\p{Lo}\p{N}]/u;
+/** A written word of marks that close what comes before it alone (`!` and `»` as French sets them, `)`, `%`). */
+const CLOSING_MARKS = /^[\p{Pe}\p{Pf}\p{Po}]+$/u;
+/** A written word of marks that open what follows alone (`«`, `(`, `¿`). */
+const OPENING_MARKS = /^[\p{Ps}\p{Pi}¿¡]+$/u;
+/** A capital, a digit or a letter of a script without capitals (Chinese, Arabic, Hebrew…), after opening marks. */
+const STARTS_SENTENCE = /^["'\p{Ps}\p{Pi}¿¡\s]*[\p{Lu}\p{Lo}\p{N}]/u;
 /** Scripts written without spaces between words. */
 const UNSPACED_SCRIPTS = ["Han", "Hiragana", "Katakana", "Thai", "Lao", "Khmer", "Myanmar"];
 const UNSPACED = new RegExp(`[${UNSPACED_SCRIPTS.map((name) => `\\p{Script=${name}}`).join("")}]`, "u");
@@ -178,7 +182,7 @@ export function captionWords(text: string, options: { maxLineLength?: number } =
   const longest = options.maxLineLength ?? DEFAULT_CAPTION_RULES.maxLineLength;
   const words: CaptionWord[] = [];
   for (const paragraph of text.replaceAll("-->", "→").split(/\n\s*\n/)) {
-    const tokens = joinDashes(paragraph.split(/\s+/).filter((token) => token !== ""));
+    const tokens = joinMarks(paragraph.split(/\s+/).filter((token) => token !== ""));
     for (const [i, token] of tokens.entries()) {
       const pieces = piecesOf(token, longest);
       const unspaced = UNSPACED.test(token);
@@ -296,12 +300,26 @@ export function spaceAfter(word: CaptionWord): string {
   return word.glued === true ? "" : " ";
 }
 
-function joinDashes(tokens: readonly string[]): string[] {
+/**
+ * The written words a line may end after: a lone dash or closing mark (`Bonjour !`, `« Oui »`) joins the word before
+ * it and a lone opening mark the word after it, each with its space; a word with nothing to see (a lone zero-width
+ * space or joiner) is dropped. Before, each was a word of its own, that a line could start with or a cue hold alone.
+ */
+function joinMarks(tokens: readonly string[]): string[] {
   const joined: string[] = [];
+  let opening = "";
   for (const token of tokens) {
-    if (DASH.test(token) && joined.length > 0) joined[joined.length - 1] += ` ${token}`;
-    else joined.push(token);
+    if (textLength(token) === 0) continue;
+    if (OPENING_MARKS.test(token)) opening += `${token} `;
+    else if (opening === "" && joined.length > 0 && (DASH.test(token) || CLOSING_MARKS.test(token))) {
+      joined[joined.length - 1] += ` ${token}`;
+    } else {
+      joined.push(`${opening}${token}`);
+      opening = "";
+    }
   }
+  // Opening marks that nothing follows close the text.
+  if (opening !== "") joined.push(opening.trimEnd());
   return joined;
 }
 

@@ -151,3 +151,32 @@ Deno.test("captionWords() cuts no grapheme (a family emoji), and an address insi
     "下一句。",
   ]);
 });
+
+Deno.test("captionWords() joins a lone mark to its word (French spacing) and drops a word with nothing to see", () => {
+  // Before: `!`, `»` and `%` were words of their own, which a line could start with, and a lone zero-width space or
+  // joiner was a word no one could see, given its share of a cue's time.
+  const words = (text: string) => captionWords(text).map((word) => [word.text, word.after]);
+  assert.deepEqual(words("Bonjour ! Comment ça va ?"), [
+    ["Bonjour !", "sentence"],
+    ["Comment", "word"],
+    ["ça", "word"],
+    ["va ?", "sentence"],
+  ]);
+  assert.deepEqual(words("« Oui », dit-il. « Non ! » Il dit : 30 % de plus"), [
+    ["« Oui »,", "clause"],
+    ["dit-il.", "sentence"],
+    ["« Non ! »", "sentence"],
+    ["Il", "word"],
+    ["dit :", "clause"],
+    ["30 %", "word"],
+    ["de", "word"],
+    ["plus", "sentence"],
+  ]);
+  assert.deepEqual(words("¿ Qué ? Sí"), [["¿ Qué ?", "sentence"], ["Sí", "sentence"]]);
+  assert.deepEqual(words("Hello \u200b world \u200d \ufe0f again."), [
+    ["Hello", "word"],
+    ["world", "word"],
+    ["again.", "sentence"],
+  ]);
+  assert.equal(joinWords(captionWords("Fin («")), "Fin («");
+});

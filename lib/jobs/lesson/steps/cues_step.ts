@@ -46,7 +46,8 @@ export const cuesStep: StepKindDefinition = {
   // them up). 3: no sentence ends at a month's abbreviation or an initialism ("Jan. 5", "9 a.m. Eastern"). 4: a
   // word longer than a line (a web address) and writing without spaces (Chinese, Japanese, Thai) cut into pieces
   // that fit, lines counted with wide characters as two (the address ran off the frame, a Chinese section had one cue).
-  version: 4,
+  // 5: a lone mark (`!` set apart, as French sets it) joined to its word, and a lone zero-width character dropped.
+  version: 5,
   blocking: false,
   optionalArtifact: true,
   run: async (task, { signal }) => {

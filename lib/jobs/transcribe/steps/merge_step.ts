@@ -25,8 +25,9 @@ export const mergeStep: StepKindDefinition = {
   // aligns only the words near the shared audio; a word the next chunk alone heard across a clean cut, most of it
   // after, is kept; a segment ends at most 6 s after it starts. 9: a segment's lines break at no sentence end after
   // a month's abbreviation or an initialism. 10: lines counted with wide characters as two, and a word longer than
-  // a line (a web address) or writing without spaces (Chinese, Japanese, Thai) cut into pieces that fit.
-  version: 10,
+  // a line (a web address) or writing without spaces (Chinese, Japanese, Thai) cut into pieces that fit. 11: a lone
+  // mark (`!` set apart, as French sets it) counted with its word, and a lone zero-width character not at all.
+  version: 11,
   blocking: true,
   run: async (task) => {
     const split = task.inputs[0];
