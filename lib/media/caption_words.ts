@@ -104,64 +104,84 @@ const ABBREVIATIONS = new Set([
  * between two cues.
  */
 const INITIALISM = /^(?:\p{L}{1,2}\.){2,}$/u;
-/** Words that start a clause: a good place to break when no punctuation offers one. */
-const CONJUNCTIONS = new Set([
-  "and",
-  "but",
-  "or",
-  "nor",
-  "so",
-  "yet",
-  "because",
-  "which",
-  "who",
-  "whose",
-  "while",
-  "when",
-  "where",
-  "although",
-  "though",
-  "unless",
-  "until",
-  "since",
-  "whereas",
-  "if",
-  "then",
-  "that",
-]);
-/** Words that lean on the next one: a line should not end with them. */
-const LEANING = new Set([
-  "a",
-  "an",
-  "the",
-  "of",
-  "to",
-  "in",
-  "on",
-  "at",
-  "by",
-  "for",
-  "with",
-  "from",
-  "into",
-  "my",
-  "your",
-  "our",
-  "their",
-  "his",
-  "her",
-  "its",
-  "this",
-  "these",
-]);
+/**
+ * Each language's words that start a clause (a good place to break where no punctuation offers one) and words
+ * that lean on the next one (articles, prepositions, possessives: a line should not end with them). A narration's
+ * language is the one whose words it holds most of (see {@linkcode languageOf}); before, only English's were known,
+ * and German lines ended with "der".
+ */
+const FUNCTION_WORDS: Readonly<Record<string, { conjunctions: Set<string>; leaning: Set<string> }>> = {
+  en: lexicon(
+    "and but or nor so yet because which who whose while when where although though unless until since whereas if " +
+      "then that",
+    "a an the of to in on at by for with from into my your our their his her its this these",
+  ),
+  de: lexicon(
+    "und oder aber denn sondern weil dass wenn als ob obwohl damit bevor nachdem während sobald wo",
+    "der die das den dem des ein eine einen einem einer eines zu zum zur im am vom beim ins mit von für auf aus " +
+      "bei nach über unter vor durch gegen ohne um in an mein meine dein deine sein seine ihr ihre unser unsere " +
+      "dieser diese dieses",
+  ),
+  fr: lexicon(
+    "et ou mais donc car parce que qui quand si lorsque puisque comme où",
+    "le la les un une des du de au aux à en dans sur pour par avec sans sous chez entre vers mon ma mes ton ta tes " +
+      "son sa ses notre nos votre vos leur leurs ce cet cette ces parce",
+  ),
+  es: lexicon(
+    "y e o u pero sino porque que cuando si aunque mientras como donde",
+    "el la los las un una unos unas del al de en con por para sin sobre entre hacia desde hasta mi mis tu tus su " +
+      "sus este esta estos estas ese esa esos esas",
+  ),
+  it: lexicon(
+    "e ed o ma però perché che quando se mentre come dove",
+    "il lo la i gli le un uno una del dello della dei degli delle di da in con su per tra fra al allo alla ai agli " +
+      "alle nel nello nella nei negli nelle sul sulla mio mia tuo tua suo sua questo questa quel quella",
+  ),
+  pt: lexicon(
+    "e ou mas porque que quando se como enquanto porém onde",
+    "o a os as um uma uns umas do da dos das de em no na nos nas com por para pelo pela pelos pelas ao à aos às " +
+      "sem sobre entre meu minha seu sua este esta esse essa",
+  ),
+  nl: lexicon(
+    "en of maar want omdat als wanneer toen terwijl waar",
+    "de het een van in op met voor naar bij uit aan om te door over onder tot mijn zijn haar ons onze deze dit",
+  ),
+};
+
+function lexicon(conjunctions: string, leaning: string): { conjunctions: Set<string>; leaning: Set<string> } {
+  return { conjunctions: new Set(conjunctions.split(" ")), leaning: new Set(leaning.split(" ")) };
+}
+
+/**
+ * The language of {@linkcode FUNCTION_WORDS} whose words a narration holds most of (English where none is ahead):
+ * a few words of a language's own ("the", "der", "le", "el") tell it.
+ *
+ * @param tokens The narration's written words.
+ * @returns The language's code, e.g. `de`.
+ */
+function languageOf(tokens: readonly string[]): string {
+  let best = "en";
+  let most = 0;
+  for (const [language, words] of Object.entries(FUNCTION_WORDS)) {
+    let count = 0;
+    for (const token of tokens) {
+      const word = bare(token);
+      if (words.leaning.has(word) || words.conjunctions.has(word)) count++;
+    }
+    if (count > most) [best, most] = [language, count];
+  }
+  return best;
+}
 
 /**
  * Splits a narration into words and tells the break after each: sentences end at `.`, `!`, `?`, `…`, `。！？`,
  * `؟` or `।` before a capital, a digit, a letter of a script without capitals or the end (abbreviations such as
  * `e.g.` and `Jan.`, initials such as `J.` and initialisms such as `a.m.` excepted) and at blank lines; clauses at
- * `,`, `;`, `:`, `，、；：`, `،؛` and dashes. Every run of white space separates words; writing without spaces is
- * cut into its words, and a word longer than `maxLineLength` into pieces that fit (see the module's text); `-->`,
- * which would start a timing line in SRT and WebVTT, is written `→`.
+ * `,`, `;`, `:`, `，、；：`, `،؛` and dashes; breaks before a conjunction and after a word that leans on the next
+ * are those of the narration's language (English, German, French, Spanish, Italian, Portuguese or Dutch, told by
+ * its words). Every run of white space separates words; writing without spaces is cut into its words, and a word
+ * longer than `maxLineLength` into pieces that fit (see the module's text); `-->`, which would start a timing line
+ * in SRT and WebVTT, is written `→`.
  *
  * @param text The narration.
  * @param options `maxLineLength`: the most characters a line holds (42 when not given).
@@ -181,14 +201,20 @@ const LEANING = new Set([
 export function captionWords(text: string, options: { maxLineLength?: number } = {}): CaptionWord[] {
   const longest = options.maxLineLength ?? DEFAULT_CAPTION_RULES.maxLineLength;
   const words: CaptionWord[] = [];
-  for (const paragraph of text.replaceAll("-->", "→").split(/\n\s*\n/)) {
-    const tokens = joinMarks(paragraph.split(/\s+/).filter((token) => token !== ""));
+  const paragraphs = text.replaceAll("-->", "→").split(/\n\s*\n/)
+    .map((paragraph) => joinMarks(paragraph.split(/\s+/).filter((token) => token !== "")));
+  const lexicon = FUNCTION_WORDS[languageOf(paragraphs.flat())]!;
+  for (const tokens of paragraphs) {
     for (const [i, token] of tokens.entries()) {
       const pieces = piecesOf(token, longest);
       const unspaced = UNSPACED.test(token);
       for (const [k, piece] of pieces.entries()) {
         if (k === pieces.length - 1) {
-          words.push({ text: piece, after: breakAfter(token, tokens[i + 1]), weight: weightOf(piece) + 1 });
+          words.push({
+            text: piece,
+            after: breakAfter(token, tokens[i + 1], lexicon),
+            weight: weightOf(piece) + 1,
+          });
         } else {
           words.push({
             text: piece,
@@ -329,13 +355,20 @@ function gluedBreak(piece: string, unspaced: boolean): CaptionBreak {
   return UNSPACED_SENTENCE_END.test(piece) ? "sentence" : CLAUSE_END.test(piece) ? "clause" : "word";
 }
 
-function breakAfter(token: string, next: string | undefined): CaptionBreak {
+function breakAfter(
+  token: string,
+  next: string | undefined,
+  words: (typeof FUNCTION_WORDS)[string],
+): CaptionBreak {
   if (next === undefined) return "sentence";
   if (SENTENCE_END.test(token) && STARTS_SENTENCE.test(next) && !isAbbreviation(token)) return "sentence";
   if (CLAUSE_END.test(token)) return "clause";
-  if (CONJUNCTIONS.has(bare(next))) return "conjunction";
-  // A title or a month leans on what follows ("Dr. / Smith", "Jan. / 5"), and a time on its "a.m." ("10:30 / p.m.").
-  if (LEANING.has(bare(token)) || isAbbreviation(token) || /^[ap]\.m\.?[,;:.!?]*$/i.test(next)) return "weak";
+  // A title or a month leans on what follows ("Dr. / Smith", "Jan. / 5"), and a time on its "a.m." ("10:30 / p.m."):
+  // before a conjunction too ("of / which", "parce / que").
+  if (words.leaning.has(bare(token)) || isAbbreviation(token) || /^[ap]\.m\.?[,;:.!?]*$/i.test(next)) {
+    return "weak";
+  }
+  if (words.conjunctions.has(bare(next))) return "conjunction";
   return "word";
 }
 

@@ -169,7 +169,7 @@ Deno.test("captionWords() joins a lone mark to its word (French spacing) and dro
     ["Il", "word"],
     ["dit :", "clause"],
     ["30 %", "word"],
-    ["de", "word"],
+    ["de", "weak"],
     ["plus", "sentence"],
   ]);
   assert.deepEqual(words("¿ Qué ? Sí"), [["¿ Qué ?", "sentence"], ["Sí", "sentence"]]);
@@ -179,4 +179,35 @@ Deno.test("captionWords() joins a lone mark to its word (French spacing) and dro
     ["again.", "sentence"],
   ]);
   assert.equal(joinWords(captionWords("Fin («")), "Fin («");
+});
+
+Deno.test("captionWords() knows the leaning words and conjunctions of the narration's language (nw: German lines ended with der)", () => {
+  const breaks = (text: string) =>
+    captionWords(text).filter((word) => word.after !== "word").map((word) => `${word.text}|${word.after}`);
+  assert.deepEqual(breaks("Die Sonne erwärmt das Wasser der Meere und der Seen, weil die Luft warm ist."), [
+    "Die|weak",
+    "das|weak",
+    "der|weak",
+    "Meere|conjunction",
+    "der|weak",
+    "Seen,|clause",
+    "die|weak",
+    "ist.|sentence",
+  ]);
+  assert.deepEqual(breaks("Le soleil chauffe la mer parce que l'air est chaud et sec."), [
+    "Le|weak",
+    "la|weak",
+    "mer|conjunction",
+    "parce|weak",
+    "chaud|conjunction",
+    "sec.|sentence",
+  ]);
+  // English, as before; a word that leans on the next leans before a conjunction too ("of / which").
+  assert.deepEqual(breaks("The part of which we spoke and the rest."), [
+    "The|weak",
+    "of|weak",
+    "spoke|conjunction",
+    "the|weak",
+    "rest.|sentence",
+  ]);
 });

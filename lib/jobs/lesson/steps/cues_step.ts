@@ -46,7 +46,8 @@ export const cuesStep: StepKindDefinition = {
   // them up). 3: no sentence ends at a month's abbreviation or an initialism ("Jan. 5", "9 a.m. Eastern"). 4: a
   // word longer than a line (a web address) and writing without spaces (Chinese, Japanese, Thai) cut into pieces
   // that fit, lines counted with wide characters as two (the address ran off the frame, a Chinese section had one cue).
-  // 5: a lone mark (`!` set apart, as French sets it) joined to its word, and a lone zero-width character dropped.
+  // 5: a lone mark (`!` set apart, as French sets it) joined to its word, a lone zero-width character dropped, and
+  // the leaning words and conjunctions of German, French, Spanish, Italian, Portuguese and Dutch known.
   version: 5,
   blocking: false,
   optionalArtifact: true,

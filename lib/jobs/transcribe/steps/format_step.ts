@@ -16,7 +16,8 @@ export const formatStep: StepKindDefinition = {
   // 2: a cue's text in lines of at most 42 characters (was one line of up to 84). 3: its lines break at no sentence
   // end after a month's abbreviation or an initialism. 4: lines counted with wide characters as two, and a word
   // longer than a line or writing without spaces cut into pieces that fit. 5: a lone mark (`!` set apart, as
-  // French sets it) joined to its word, and a lone zero-width character dropped.
+  // French sets it) joined to its word, a lone zero-width character dropped, and the leaning words and conjunctions
+  // of German, French, Spanish, Italian, Portuguese and Dutch known.
   version: 5,
   blocking: false,
   run: async (task) => {

@@ -26,7 +26,8 @@ export const mergeStep: StepKindDefinition = {
   // after, is kept; a segment ends at most 6 s after it starts. 9: a segment's lines break at no sentence end after
   // a month's abbreviation or an initialism. 10: lines counted with wide characters as two, and a word longer than
   // a line (a web address) or writing without spaces (Chinese, Japanese, Thai) cut into pieces that fit. 11: a lone
-  // mark (`!` set apart, as French sets it) counted with its word, and a lone zero-width character not at all.
+  // mark (`!` set apart, as French sets it) counted with its word, a lone zero-width character not at all, and
+  // other languages' leaning words known.
   version: 11,
   blocking: true,
   run: async (task) => {
