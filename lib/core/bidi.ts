@@ -35,10 +35,12 @@ function bidi(): Bidi {
 }
 
 /**
- * The direction of `text`'s first strongly directed character (a letter), as Unicode's rules P2 and P3 find a
- * paragraph's: text inside an isolate (U+2066–U+2069) is passed over.
+ * The direction most of `text`'s words are written in (a word's is its first letter's), its first word's on a tie;
+ * text inside an isolate (U+2066–U+2069) is passed over. Unicode's rules P2 and P3 take the first letter's alone: an
+ * Arabic line that opens with a product name ("Python لغة برمجة سهلة.") was then set left to right, its full stop
+ * on the right (nw2).
  *
- * @param text A paragraph.
+ * @param text A paragraph, or every paragraph of a slide.
  * @returns Its direction, or null when it has no letter (digits, marks, emoji only).
  *
  * @example
@@ -47,24 +49,66 @@ function bidi(): Bidi {
  * import { textDirection } from "./bidi.ts";
  * assert.equal(textDirection("Hello"), "ltr");
  * assert.equal(textDirection("1. كيف يتكون المطر؟"), "rtl");
+ * assert.equal(textDirection("Python لغة برمجة سهلة."), "rtl");
+ * assert.equal(textDirection("The word שלום means peace."), "ltr");
  * assert.equal(textDirection("(2024)"), null);
  * ```
  */
 export function textDirection(text: string): Direction | null {
-  if (!RIGHT_TO_LEFT.test(text)) return /\p{L}/u.test(text) ? textDirectionOf(text) : null;
-  return textDirectionOf(text);
+  if (!RIGHT_TO_LEFT.test(text)) return /\p{L}/u.test(text) ? "ltr" : null;
+  const words = wordDirections(text);
+  const balance = words.reduce((sum, direction) => sum + (direction === "rtl" ? 1 : -1), 0);
+  return balance === 0 ? words[0] ?? null : balance > 0 ? "rtl" : "ltr";
 }
 
-function textDirectionOf(text: string): Direction | null {
+/**
+ * The direction of a paragraph inside text written in `context` (a slide's, a video's captions'): the context's
+ * when the paragraph has a word written so (a Hebrew bullet that names Deno and its runtime reads from the right on
+ * a Hebrew slide), else its own (an English bullet there reads left to right), else the context's.
+ *
+ * @param text The paragraph.
+ * @param context The direction of the text around it.
+ * @returns Its direction.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { directionIn } from "./bidi.ts";
+ * assert.equal(directionIn("שלום Deno runtime עולם.", "rtl"), "rtl");
+ * assert.equal(directionIn("English, set left to right.", "rtl"), "ltr");
+ * assert.equal(directionIn("The word שלום means peace.", "ltr"), "ltr");
+ * assert.equal(directionIn("123", "rtl"), "rtl");
+ * ```
+ */
+export function directionIn(text: string, context: Direction): Direction {
+  if (!RIGHT_TO_LEFT.test(text)) return context === "ltr" || !/\p{L}/u.test(text) ? context : "ltr";
+  const words = wordDirections(text);
+  return words.includes(context) ? context : words[0] ?? context;
+}
+
+/** The direction of each word of `text` outside isolates, in order: its first strongly directed letter's. */
+function wordDirections(text: string): Direction[] {
+  const words: Direction[] = [];
   let isolated = 0;
+  let inWord = false;
   for (const char of text) {
     const type = bidi().getBidiCharTypeName(char);
     if (type === "LRI" || type === "RLI" || type === "FSI") isolated++;
     else if (type === "PDI") isolated = Math.max(0, isolated - 1);
-    else if (isolated === 0 && type === "L") return "ltr";
-    else if (isolated === 0 && (type === "R" || type === "AL")) return "rtl";
+    const strong = isolated === 0 && (type === "L" || type === "R" || type === "AL");
+    if (strong && !inWord) words.push(type === "L" ? "ltr" : "rtl");
+    inWord = strong || (inWord && type === "NSM");
   }
-  return null;
+  return words;
+}
+
+/** Options for {@linkcode visualOrder}. */
+export interface VisualOrderOptions<S> {
+  /**
+   * Whether runs in `style` read left to right on their own, whatever surrounds them (code: `print()` inside Arabic
+   * stays `print()`), as inside U+2066 … U+2069. @default none
+   */
+  leftToRight?: (style: S) => boolean;
 }
 
 /**
@@ -75,16 +119,20 @@ function textDirectionOf(text: string): Direction | null {
  *
  * @param line The line's runs, in reading order (one line: wrap first).
  * @param base The direction of the paragraph the line belongs to.
+ * @param options Runs that read left to right whatever surrounds them.
  * @returns The stretches, left to right.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { visualOrder } from "./bidi.ts";
- * const bold = { bold: true };
- * const plain = { bold: false };
+ * const [bold, plain] = [{ bold: true }, { bold: false }];
  * // "شرح **Deno** runtime مرة.": the English words keep their order inside the Arabic, read from the right.
- * const line = [{ text: "شرح ", style: plain }, { text: "Deno", style: bold }, { text: " runtime مرة.", style: plain }];
+ * const line = [
+ *   { text: "شرح ", style: plain },
+ *   { text: "Deno", style: bold },
+ *   { text: " runtime مرة.", style: plain },
+ * ];
  * assert.deepEqual(visualOrder(line, "rtl"), [
  *   { text: "مرة.", style: plain, rtl: true },
  *   { text: " ", style: plain, rtl: true },
@@ -98,18 +146,22 @@ function textDirectionOf(text: string): Direction | null {
  * ]);
  * ```
  */
-export function visualOrder<S>(line: readonly StyledText<S>[], base: Direction): DirectedText<S>[] {
+export function visualOrder<S>(
+  line: readonly StyledText<S>[],
+  base: Direction,
+  options: VisualOrderOptions<S> = {},
+): DirectedText<S>[] {
   if (base === "ltr" && !line.some((run) => RIGHT_TO_LEFT.test(run.text))) {
     return line.map((run) => ({ ...run, rtl: false }));
   }
-  const { levels } = bidi().getEmbeddingLevels(line.map((run) => run.text).join(""), base);
+  const levels = lineLevels(line, base, options.leftToRight ?? (() => false));
   const stretches: (DirectedText<S> & { level: number })[] = [];
   let offset = 0;
   for (const run of line) {
     for (let start = 0; start < run.text.length;) {
       const level = levels[offset + start]!;
       let end = start + 1;
-      // A surrogate pair's halves stay together, whatever levels they were given.
+      // A surrogate pair's halves stay together.
       while (
         end < run.text.length &&
         (levels[offset + end] === level || isLowSurrogate(run.text.charCodeAt(end)))
@@ -152,10 +204,12 @@ export function visualOrder<S>(line: readonly StyledText<S>[], base: Direction):
 export const RTL_EMBEDDING = ["\u202b", "\u202c"] as const;
 
 /**
- * `text` as a renderer that sets every text left to right draws it in its own direction: inside
- * {@linkcode RTL_EMBEDDING} when its first letter is written right to left, else as it is.
+ * `text` as a renderer that sets every line left to right draws it in its own direction: each line inside
+ * {@linkcode RTL_EMBEDDING} when it reads right to left (see {@linkcode textDirection}, or {@linkcode directionIn}
+ * given the direction of the text around it; an embedding ends at a line break), else as it is.
  *
- * @param text One line or paragraph.
+ * @param text A caption or an overlay, its lines separated by `\n`.
+ * @param context The direction of the text around it (a video's other captions), if any.
  * @returns The text to give the renderer.
  *
  * @example
@@ -163,11 +217,62 @@ export const RTL_EMBEDDING = ["\u202b", "\u202c"] as const;
  * import assert from "node:assert/strict";
  * import { inOwnDirection } from "./bidi.ts";
  * assert.equal(inOwnDirection("Hello."), "Hello.");
- * assert.equal(inOwnDirection("שלום."), "\u202bשלום.\u202c");
+ * assert.equal(inOwnDirection("שלום.\nPython עולם"), "\u202bשלום.\u202c\n\u202bPython עולם\u202c");
  * ```
  */
-export function inOwnDirection(text: string): string {
-  return textDirection(text) === "rtl" ? `${RTL_EMBEDDING[0]}${text}${RTL_EMBEDDING[1]}` : text;
+export function inOwnDirection(text: string, context?: Direction): string {
+  const direction = context === undefined ? textDirection(text) : directionIn(text, context);
+  if (direction !== "rtl") return text;
+  return text.split("\n").map((line) => `${RTL_EMBEDDING[0]}${line}${RTL_EMBEDDING[1]}`).join("\n");
+}
+
+/** Left-to-right isolate (U+2066) and pop directional isolate (U+2069). */
+const [LRI, PDI] = ["\u2066", "\u2069"];
+/** A character of each bidirectional class below U+10000, to stand in for characters above it. */
+const STAND_INS: Readonly<Record<string, string>> = {
+  L: "a",
+  R: "\u05d0",
+  AL: "\u0627",
+  EN: "0",
+  ES: "+",
+  ET: "$",
+  AN: "\u0660",
+  CS: ",",
+  NSM: "\u0300",
+  BN: "\u200b",
+  WS: " ",
+};
+
+/**
+ * The embedding level of each UTF-16 unit of a line. bidi-js is given a stand-in of the line: each character above
+ * U+FFFF as two of a character of its class below it (bidi-js types each UTF-16 unit alone, and took both halves
+ * of one for a letter written left to right: an emoji between two Arabic words reversed them, rv18), and each run
+ * in a left-to-right style inside U+2066 … U+2069.
+ */
+function lineLevels<S>(
+  line: readonly StyledText<S>[],
+  base: Direction,
+  leftToRight: (style: S) => boolean,
+): number[] {
+  let text = "";
+  const at: number[] = [];
+  for (const run of line) {
+    const isolated = leftToRight(run.style);
+    if (isolated) text += LRI;
+    for (const char of run.text) {
+      if (char.length === 1) {
+        at.push(text.length);
+        text += char;
+        continue;
+      }
+      const standIn = STAND_INS[bidi().getBidiCharTypeName(char)] ?? "!";
+      at.push(text.length, text.length + 1);
+      text += standIn + standIn;
+    }
+    if (isolated) text += PDI;
+  }
+  const { levels } = bidi().getEmbeddingLevels(text, base);
+  return at.map((index) => levels[index]!);
 }
 
 function isLowSurrogate(code: number): boolean {

@@ -3,6 +3,7 @@
  * a video: one style sized and placed for the frame (see `captionPlacement`), one event per cue.
  * @module
  */
+import { type Direction, inOwnDirection, textDirection } from "../core/bidi.ts";
 import type { Cue } from "./captions.ts";
 import { captionPlacement, type CaptionStyle } from "./caption_placement.ts";
 
@@ -80,12 +81,13 @@ export function formatAss(cues: readonly Cue[], options: AssOptions): string {
     place.side,
     place.side,
     place.bottom,
-    // -1: libass sets each cue in the direction of its first letter (an Arabic cue right to left, its full stop at
-    // the left end); any other value sets every cue left to right.
-    -1,
+    // 1: libass sets every line left to right; a cue written right to left is embedded so (see `assText`).
+    1,
   ].join(",");
+  // Each cue reads in the direction of the captions around it where it has a word written so (see `directionIn`).
+  const context = textDirection(cues.map((cue) => cue.text).join("\n")) ?? "ltr";
   const events = cues.map((cue) =>
-    `Dialogue: 0,${assTime(cue.start)},${assTime(cue.end)},Caption,,0,0,0,,${assText(cue.text)}\n`
+    `Dialogue: 0,${assTime(cue.start)},${assTime(cue.end)},Caption,,0,0,0,,${assText(cue.text, context)}\n`
   );
   return "[Script Info]\nScriptType: v4.00+\nWrapStyle: 0\nScaledBorderAndShadow: yes\n" +
     `PlayResX: ${width}\nPlayResY: ${height}\n\n[V4+ Styles]\nFormat: ${format}\nStyle: ${caption}\n\n` +
@@ -134,8 +136,11 @@ function assColor(hex: string, alpha: number): string {
 }
 
 /** A cue's text as an event's: lines joined by `\N`, markup characters made literal. */
-function assText(text: string): string {
-  return text.split("\n").map((line) => line.trim()).filter((line) => line !== "")
+function assText(text: string, context: Direction): string {
+  // An Arabic or Hebrew cue reads right to left, each line: libass's own choice (its style's Encoding -1) takes the
+  // first letter's direction, and a cue opening with "Python" was set left to right (nw2).
+  const lines = text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  return inOwnDirection(lines.join("\n"), context).split("\n")
     .map((line) => line.replaceAll("\\", "⧵").replaceAll("{", "(").replaceAll("}", ")"))
     .join("\\N");
 }

@@ -153,9 +153,10 @@ async function endsOfCue(text: string): Promise<{ left: number; right: number }>
   return inkStartAtEnds(lit, { x: 0, y: 0, width, height: 360 });
 }
 
-Deno.test("formatAss(): libass sets a Hebrew or Arabic cue right to left, its closing dots at the left end", async () => {
+Deno.test("formatAss(): libass sets a Hebrew or Arabic cue right to left, its dots at the left end", async () => {
   // Words with no letter reaching below the line, closed by dots: where the dots are, the ink starts low.
-  for (const text of ["אוויר חם........", "ثلاث كلمات........"]) {
+  // nw2: a cue opening with an English name is Hebrew still.
+  for (const text of ["אוויר חם........", "ثلاث كلمات........", "Python שפה טובה........"]) {
     const ends = await endsOfCue(text);
     assert.ok(ends.left > 0.6 && ends.right < 0.4, `${text}: ${JSON.stringify(ends)}`);
   }

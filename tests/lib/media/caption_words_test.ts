@@ -152,7 +152,7 @@ Deno.test("captionWords() cuts no grapheme (a family emoji), and an address insi
   ]);
 });
 
-Deno.test("captionWords() joins a lone mark to its word (French spacing) and drops a word with nothing to see", () => {
+Deno.test("captionWords() joins a lone mark to its word (French spacing), drops one with nothing to see", () => {
   // Before: `!`, `»` and `%` were words of their own, which a line could start with, and a lone zero-width space or
   // joiner was a word no one could see, given its share of a cue's time.
   const words = (text: string) => captionWords(text).map((word) => [word.text, word.after]);
@@ -181,7 +181,8 @@ Deno.test("captionWords() joins a lone mark to its word (French spacing) and dro
   assert.equal(joinWords(captionWords("Fin («")), "Fin («");
 });
 
-Deno.test("captionWords() knows the leaning words and conjunctions of the narration's language (nw: German lines ended with der)", () => {
+Deno.test("captionWords() knows the leaning words and conjunctions of the narration's language", () => {
+  // nw: German lines ended with "der".
   const breaks = (text: string) =>
     captionWords(text).filter((word) => word.after !== "word").map((word) => `${word.text}|${word.after}`);
   assert.deepEqual(breaks("Die Sonne erwärmt das Wasser der Meere und der Seen, weil die Luft warm ist."), [

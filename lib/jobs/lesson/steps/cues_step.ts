@@ -45,7 +45,8 @@ export const cuesStep: StepKindDefinition = {
   // 2: pauses scanned in-process, which keeps two pauses that end within one of ffmpeg's frames (ffmpeg mixed
   // them up). 3: no sentence ends at a month's abbreviation or an initialism ("Jan. 5", "9 a.m. Eastern"). 4: a
   // word longer than a line (a web address) and writing without spaces (Chinese, Japanese, Thai) cut into pieces
-  // that fit, lines counted with wide characters as two (the address ran off the frame, a Chinese section had one cue).
+  // that fit, lines counted with wide characters as two (the address ran off the frame, a Chinese section had one
+  // cue).
   // 5: a lone mark (`!` set apart, as French sets it) joined to its word, a lone zero-width character dropped, and
   // the leaning words and conjunctions of German, French, Spanish, Italian, Portuguese and Dutch known.
   version: 5,

@@ -4,7 +4,7 @@
  * frames match. This file holds what the layouts of the kinds share; `_layout_slide.ts` picks one.
  * @module
  */
-import { type DirectedText, type Direction, textDirection } from "../../../core/bidi.ts";
+import { type DirectedText, type Direction, directionIn } from "../../../core/bidi.ts";
 import type { SlideTextFonts } from "./_text_fonts.ts";
 import type { RichText, TextStyle } from "./_text_style.ts";
 import type { MeasureRun } from "./_wrap.ts";
@@ -102,15 +102,26 @@ export interface Frame {
   unit: number;
   fonts: SlideTextFonts;
   /**
-   * The slide's direction, its first paragraph's that has a letter: a right-to-left slide is laid out as a
+   * The slide's direction, that of most of its words (code aside): a right-to-left slide is laid out as a
    * left-to-right one would be, then mirrored (its lines set from the right, the markers and bars on the right).
    */
   direction: Direction;
 }
 
-/** The direction of a paragraph of the slide: its own (its first letter's), else the slide's. */
+/** The direction of a paragraph of the slide, code aside (see `directionIn`). */
 export function paragraphDirection(text: RichText, frame: Frame): Direction {
-  return textDirection(text.map((run) => run.text).join("")) ?? frame.direction;
+  return directionIn(proseOf([text]), frame.direction);
+}
+
+/** The text of paragraphs without their code, which reads left to right whatever surrounds it. */
+export function proseOf(paragraphs: readonly RichText[]): string {
+  return paragraphs.map((text) => text.filter((run) => !isCode(run.style)).map((run) => run.text).join(""))
+    .join("\n");
+}
+
+/** Whether text in `style` is code. */
+export function isCode(style: TextStyle): boolean {
+  return style.face === "mono" || style.face === "monoBold";
 }
 
 /** The largest scale from 1 down to {@linkcode MIN_SCALE} (in steps of 8%) at which `fits` holds. */

@@ -4,7 +4,7 @@
  * @module
  */
 import { type Direction, visualOrder } from "../../../core/bidi.ts";
-import { type Frame, type Ink, measurer, type PlacedRun, placeLine } from "./_layout.ts";
+import { type Frame, type Ink, isCode, measurer, type PlacedRun, placeLine } from "./_layout.ts";
 import type { SlideTextFonts } from "./_text_fonts.ts";
 import type { RichText } from "./_text_style.ts";
 import { ellipsizeRuns, runsWidth } from "./_wrap.ts";
@@ -45,7 +45,7 @@ export function linesToRuns(lines: readonly PendingLine[], frame: Frame): Placed
     const measure = measurer(frame.fonts, pending.size);
     const line = pending.align === "left"
       ? pending.line.map((run) => ({ ...run, rtl: false }))
-      : visualOrder(pending.line, pending.direction);
+      : visualOrder(pending.line, pending.direction, { leftToRight: isCode });
     const width = runsWidth(line, measure);
     const x = pending.align === "left" || !mirrored
       ? pending.x - (pending.align === "centre" ? width / 2 : 0)

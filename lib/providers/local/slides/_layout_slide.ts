@@ -3,7 +3,7 @@
  * @module
  */
 import { type Direction, textDirection } from "../../../core/bidi.ts";
-import type { Frame, Profile, SlideLayout } from "./_layout.ts";
+import { type Frame, type Profile, proseOf, type SlideLayout } from "./_layout.ts";
 import { layoutCard } from "./_layout_card.ts";
 import { layoutPicture } from "./_layout_picture.ts";
 import { layoutSection } from "./_layout_section.ts";
@@ -82,18 +82,17 @@ export function layoutSlide(
   return kept.overflow === null ? kept : at(0);
 }
 
-/** The direction of the slide's first paragraph that has a letter (code aside), left to right when none has. */
+/**
+ * The direction most of the slide's words are written in (code aside), left to right when it has none: a Hebrew
+ * slide titled "React" reads from the right (nw2).
+ */
 function slideDirection(slide: PreparedSlide): Direction {
   const paragraphs = slide.kind === "section"
     ? [slide.title, ...slide.bullets]
     : slide.kind === "card"
     ? [slide.title, slide.text]
     : [slide.title];
-  for (const paragraph of paragraphs) {
-    const direction = textDirection(paragraph.map((run) => run.text).join(""));
-    if (direction !== null) return direction;
-  }
-  return "ltr";
+  return textDirection(proseOf(paragraphs)) ?? "ltr";
 }
 
 /**

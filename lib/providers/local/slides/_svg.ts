@@ -118,14 +118,22 @@ function text(run: PlacedRun, input: SvgInput): string {
   const font = input.fonts.faces[face];
   const pieces = font.runs(run.text, run.size);
   const width = run.rtl ? font.getAdvanceWidth(run.text, run.size) : 0;
-  // A right-to-left run's pieces (one a fallback font) are set from its right end: each ends where the ones before
-  // it in reading order began.
-  const spans = pieces.map((piece, index) => {
-    const x = run.rtl ? width - (pieces[index + 1]?.x ?? width) : piece.x;
-    const content = run.rtl ? `${RTL_EMBEDDING[0]}${piece.text}${RTL_EMBEDDING[1]}` : piece.text;
-    return `<tspan x="${n(run.x + x)}" y="${n(run.y)}"` +
+  const spans = pieces.flatMap((piece) => {
+    let [x, content] = [piece.x, piece.text];
+    if (run.rtl) {
+      // A right-to-left run's pieces (one a fallback font) are set from its right end, each where the ones before it
+      // in reading order end, and drawn without their spaces at either end: resvg would put a trailing one on the
+      // right (rule L1), against the word before (rv18: "عالمܐܒܓ··مرحبا").
+      const [, lead, core] = /^(\s*)(.*?)\s*$/su.exec(piece.text)!;
+      if (core === "") return [];
+      x = width - piece.x - font.getAdvanceWidth(`${lead}${core}`, run.size);
+      content = `${RTL_EMBEDDING[0]}${core}${RTL_EMBEDDING[1]}`;
+    }
+    return [
+      `<tspan x="${n(run.x + x)}" y="${n(run.y)}"` +
       `${piece.family === null ? "" : ` font-family="${escapeMarkup(cssString(piece.family))}"`}>` +
-      `${escapeMarkup(content)}</tspan>`;
+      `${escapeMarkup(content)}</tspan>`,
+    ];
   });
   const slant = italic
     ? ` transform="translate(${n(run.x)} ${n(run.y)}) skewX(-${ITALIC_SKEW}) translate(${n(-run.x)} ${

@@ -16,7 +16,8 @@ import { slideFontsIdentity } from "./slide_fonts_identity.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import { slideRendererIdentity } from "./slide_renderer_identity.ts";
- * assert.match(await slideRendererIdentity(), /resvg-wasm.2\.6\.2.* npm:opentype\.js.1\.3\.4.* npm:bidi-js.1\.1\.0.* deno:2\./);
+ * const identity = await slideRendererIdentity();
+ * assert.match(identity, /resvg-wasm.2\.6\.2.* npm:opentype\.js.1\.3\.4.* npm:bidi-js.1\.1\.0.* deno:2\./);
  * ```
  */
 export async function slideRendererIdentity(): Promise<string> {

@@ -17,7 +17,7 @@ function inkEnds(image: Pixels, band: { top: number; bottom: number }) {
   return inkStartAtEnds(lit, { x: 0, y: band.top, width: WIDTH, height: band.bottom - band.top + 1 });
 }
 
-Deno.test("a Hebrew section is set from the right: its lines end at the right margin, markers and bar on the right, dots at the left", async () => {
+Deno.test("a Hebrew section is set from the right: markers and bar on the right, dots at the left", async () => {
   const image = await renderPixels(slideSpec({ width: WIDTH, height: HEIGHT }, {
     kind: "section",
     title: "שלום עולם",
@@ -54,14 +54,12 @@ Deno.test("an English section keeps its dots at the right and its text from the 
   assert.ok(last.right > 0.6 && last.left < 0.4, JSON.stringify(last));
 });
 
-Deno.test("a Hebrew line keeps its spaces where its style changes: three words drawn apart", async () => {
-  // Before: the space ending a right-to-left stretch was drawn at its right end, and "שלום" touched "עולם".
+/** The blank stretches between inked columns of a 1280x720 section's one bullet, in pixels. */
+async function bulletGaps(bullet: string): Promise<number[]> {
   const [width, height] = [1280, 720];
-  const image = await renderPixels(slideSpec({ width, height }, {
-    kind: "section",
-    title: "",
-    bullets: ["שלום **עולם** טוב"],
-  }));
+  const image = await renderPixels(
+    slideSpec({ width, height }, { kind: "section", title: "", bullets: [bullet] }),
+  );
   const band = rowBands(image, text)[0]!;
   const gaps: number[] = [];
   let blank = -1;
@@ -71,17 +69,25 @@ Deno.test("a Hebrew line keeps its spaces where its style changes: three words d
     if (ink && blank > 0) gaps.push(blank);
     blank = ink ? 0 : blank < 0 ? -1 : blank + 1;
   }
-  // At 40 px, a space is 12 px wide and letters stand at most 6 px apart: two gaps between words.
-  assert.equal(gaps.filter((gap) => gap >= 9).length, 2, JSON.stringify(gaps));
+  return gaps;
+}
+
+Deno.test("a Hebrew line keeps its spaces where its style or font changes: its words drawn apart", async () => {
+  // Before: the space ending a right-to-left stretch (or a fallback font's piece of one, rv18) was drawn at its
+  // right end, and "שלום" touched "עולם" (and "✅" touched "עולם"). At 40 px a space is 12 px wide and letters
+  // stand at most 6 px apart.
+  const words = async (bullet: string) => (await bulletGaps(bullet)).filter((gap) => gap >= 9).length + 1;
+  assert.equal(await words("שלום **עולם** טוב"), 3);
+  assert.equal(await words("שלום ✅ עולם"), 3);
 });
 
-Deno.test("a right-to-left line orders its stretches by the bidirectional algorithm; code stays left to right", async () => {
+Deno.test("a right-to-left line orders its stretches by the bidirectional algorithm; code reads so", async () => {
   const { layout } = await fitSlide({
     width: WIDTH,
     height: HEIGHT,
     kind: "code",
-    title: "שלום",
-    bullets: ["שלום **Deno** runtime עולם.", "English bullet, set left to right."],
+    title: "שלום עולם",
+    bullets: ["שלום **Deno** runtime עולם.", "English, left to right.", "עוד שורה בעברית כאן"],
     code: "const x = 1;",
   });
   const first = layout.runs.filter((run) => run.y === layout.runs.find((r) => r.text === "Deno")?.y)
@@ -96,6 +102,8 @@ Deno.test("a right-to-left line orders its stretches by the bidirectional algori
     [" ", true, "sans"],
     ["שלום", true, "sans"],
   ]);
+  // On a slide mostly in Hebrew: the Hebrew bullet that names Deno reads from the right, the English one from the
+  // left.
   const english = layout.runs.find((run) => run.text.startsWith("English"))!;
   assert.equal(english.rtl, false);
   // The English bullet is set from the right too, its marker right of it: the slide reads from the right.
@@ -106,16 +114,37 @@ Deno.test("a right-to-left line orders its stretches by the bidirectional algori
   assert.ok(code.x < panel.x + panel.width / 4, `code at x=${code.x}: not from the panel's left`);
 });
 
-Deno.test("an Arabic title card is centred with its question mark at the left end", async () => {
+Deno.test("a Hebrew title card is centred, its closing dots at the left end", async () => {
+  // rv18: the test checked the run's text alone.
+  const image = await renderPixels(
+    slideSpec({ width: WIDTH, height: HEIGHT }, { kind: "title", title: "אוויר חם........", subtitle: "" }),
+  );
+  const box = boundingBox(image, text)!;
+  assert.ok(Math.abs((box.left + box.right) / 2 - WIDTH / 2) < 4, JSON.stringify(box));
+  const ends = inkEnds(image, { top: box.top, bottom: box.bottom });
+  assert.ok(ends.left > 0.6 && ends.right < 0.4, JSON.stringify(ends));
+});
+
+Deno.test("a slide mostly in Hebrew or Arabic reads from the right, whatever it opens with", async () => {
+  // nw2: a Hebrew slide titled "React" was set from the left; an Arabic bullet opening with "Python" was read left
+  // to right, its full stop on the right; inline code inside Arabic had its marks moved ("()print").
+  const image = await renderPixels(slideSpec({ width: WIDTH, height: HEIGHT }, {
+    kind: "section",
+    title: "React",
+    bullets: ["ספרייה לבניית ממשקים", "פותחה על ידי Meta"],
+  }));
+  assert.ok(boundingBox(image, accent)!.left > WIDTH / 2, "the bar and the markers on the right");
   const { layout } = await fitSlide({
     width: WIDTH,
     height: HEIGHT,
-    kind: "title",
-    title: "كيف يتكون المطر؟",
-    subtitle: "",
+    kind: "section",
+    title: "لغات البرمجة",
+    bullets: ["Python لغة برمجة سهلة.", "استدع `print()` هنا."],
   });
-  assert.equal(layout.runs.length, 1);
-  const [run] = layout.runs;
-  assert.equal(run!.rtl, true);
-  assert.equal(run!.text, "كيف يتكون المطر؟");
+  const line = (first: string) => {
+    const y = layout.runs.find((run) => run.text.includes(first))!.y;
+    return layout.runs.filter((run) => run.y === y).sort((a, b) => a.x - b.x).map((run) => run.text);
+  };
+  assert.deepEqual(line("Python"), ["لغة برمجة سهلة.", " ", "Python"]);
+  assert.deepEqual(line("print"), ["هنا.", " ", "print()", " ", "استدع"]);
 });
