@@ -22,6 +22,14 @@ export interface DirectedText<S> extends StyledText<S> {
   rtl: boolean;
 }
 
+/**
+ * Letters of the scripts whose letters join (Arabic, Syriac, N'Ko, Mongolian, Adlam…), the tatweel and the joiners:
+ * a word of them must be drawn in one font, whole, or its letters do not join (an Urdu word whose ہ only a fallback
+ * font has was drawn in pieces, its letters apart, nw2).
+ */
+export const JOINING_LETTERS =
+  /[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Nko}\p{Script=Mongolian}\p{Script=Adlam}\p{Script=Mandaic}\p{Script=Hanifi_Rohingya}\u200c\u200d\u0640]/u;
+
 /** Characters of the scripts written right to left, and the marks that start right-to-left text. */
 const RIGHT_TO_LEFT =
   /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u200f\u202b\u202e\u2067\u{10800}-\u{10fff}\u{1e800}-\u{1efff}]/u;

@@ -3,7 +3,7 @@
  * a video: one style sized and placed for the frame (see `captionPlacement`), one event per cue.
  * @module
  */
-import { type Direction, inOwnDirection, textDirection } from "../core/bidi.ts";
+import { type Direction, inOwnDirection, JOINING_LETTERS, textDirection } from "../core/bidi.ts";
 import type { Cue } from "./captions.ts";
 import { captionPlacement, type CaptionStyle } from "./caption_placement.ts";
 
@@ -19,6 +19,11 @@ export interface AssOptions {
   maxLineLength: number;
   /** The font family, found by fontconfig or in the filter's `fontsdir`. @default "DejaVu Sans" */
   font?: string;
+  /**
+   * The family to draw each of these words of joining letters (Arabic script…) in, whole: libass looks for a font
+   * for each letter the style's font lacks apart, and drew an Urdu word's ہ as a box (see `joiningWordFamilies`).
+   */
+  families?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -87,7 +92,9 @@ export function formatAss(cues: readonly Cue[], options: AssOptions): string {
   // Each cue reads in the direction of the captions around it where it has a word written so (see `directionIn`).
   const context = textDirection(cues.map((cue) => cue.text).join("\n")) ?? "ltr";
   const events = cues.map((cue) =>
-    `Dialogue: 0,${assTime(cue.start)},${assTime(cue.end)},Caption,,0,0,0,,${assText(cue.text, context)}\n`
+    `Dialogue: 0,${assTime(cue.start)},${assTime(cue.end)},Caption,,0,0,0,,${
+      assText(cue.text, { context, families: options.families })
+    }\n`
   );
   return "[Script Info]\nScriptType: v4.00+\nWrapStyle: 0\nScaledBorderAndShadow: yes\n" +
     `PlayResX: ${width}\nPlayResY: ${height}\n\n[V4+ Styles]\nFormat: ${format}\nStyle: ${caption}\n\n` +
@@ -135,12 +142,27 @@ function assColor(hex: string, alpha: number): string {
   return `&H${alpha.toString(16).padStart(2, "0").toUpperCase()}${b}${g}${r}`;
 }
 
-/** A cue's text as an event's: lines joined by `\N`, markup characters made literal. */
-function assText(text: string, context: Direction): string {
+const JOINING_WORDS = new RegExp(`${JOINING_LETTERS.source}+`, "gu");
+
+/**
+ * A cue's text as an event's: lines joined by `\N`, markup characters made literal, each in its direction, a word in
+ * `families` in its family (`{\fn…}`, then `{\r}` back to the style).
+ */
+function assText(
+  text: string,
+  options: { context: Direction; families?: ReadonlyMap<string, string> },
+): string {
+  const { context, families = new Map() } = options;
   // An Arabic or Hebrew cue reads right to left, each line: libass's own choice (its style's Encoding -1) takes the
   // first letter's direction, and a cue opening with "Python" was set left to right (nw2).
   const lines = text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
   return inOwnDirection(lines.join("\n"), context).split("\n")
     .map((line) => line.replaceAll("\\", "⧵").replaceAll("{", "(").replaceAll("}", ")"))
+    .map((line) =>
+      families.size === 0 ? line : line.replace(JOINING_WORDS, (word) => {
+        const family = families.get(word);
+        return family === undefined ? word : `{\\fn${family}}${word}{\\r}`;
+      })
+    )
     .join("\\N");
 }

@@ -13,8 +13,8 @@ export interface CaptionFont {
   identity: string;
 }
 
-/** The font file's name. */
-const FILE = "DejaVuSans.ttf";
+/** The font file's name, in its folder. */
+export const CAPTION_FONT_FILE = "DejaVuSans.ttf";
 /** Where Debian's fonts-dejavu-core puts it. */
 const SYSTEM_DIR = "/usr/share/fonts/truetype/dejavu";
 
@@ -35,7 +35,7 @@ export async function captionFont(
   env: (name: string) => string | undefined = Deno.env.get,
 ): Promise<CaptionFont | null> {
   const dir = env("REEL_FONT_DIR") || SYSTEM_DIR;
-  const path = `${dir.replace(/\/+$/, "")}/${FILE}`;
+  const path = `${dir.replace(/\/+$/, "")}/${CAPTION_FONT_FILE}`;
   try {
     return { path, identity: (await sha256File(path)).slice(0, 16) };
   } catch (error) {

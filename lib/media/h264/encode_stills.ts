@@ -47,6 +47,8 @@ export interface BurnedCaptions {
   style: CaptionStyle;
   maxLineLength: number;
   fontsDir: string;
+  /** The family to draw each word of joining letters in that the caption font lacks a letter of (see `AssOptions`). */
+  families?: ReadonlyMap<string, string>;
 }
 
 /**

@@ -4,10 +4,11 @@
  * in its own direction.
  */
 import assert from "node:assert/strict";
-import { formatAss } from "../../../lib/media/ass_subtitles.ts";
+import { type AssOptions, formatAss } from "../../../lib/media/ass_subtitles.ts";
 import { captionFont } from "../../../lib/media/caption_font.ts";
 import { captionPlacement, DEFAULT_CAPTION_STYLE } from "../../../lib/media/caption_placement.ts";
 import { escapeFilterOption } from "../../../lib/media/escape_filter_option.ts";
+import { joiningWordFamilies } from "../../../lib/providers/local/slides/font_for_text.ts";
 import { inkStartAtEnds } from "../../_support/media.ts";
 
 /** A script's sections: for each, its `Key: value` lines ("Format" lines name the fields of the others). */
@@ -111,7 +112,10 @@ Deno.test("formatAss(): one event per cue with its times and lines, markup made 
 });
 
 /** The script's one cue burned by libass (ffmpeg's `subtitles`) on a black 640x360 frame: its grey pixels. */
-async function burnedCue(text: string): Promise<{ width: number; lit: (x: number, y: number) => boolean }> {
+async function burnedCue(
+  text: string,
+  options: Partial<AssOptions> = {},
+): Promise<{ width: number; lit: (x: number, y: number) => boolean; frame: Uint8Array }> {
   const [width, height] = [640, 360];
   const font = await captionFont();
   assert.ok(font !== null, "DejaVu Sans is installed");
@@ -125,6 +129,7 @@ async function burnedCue(text: string): Promise<{ width: number; lit: (x: number
         height,
         style: DEFAULT_CAPTION_STYLE,
         maxLineLength: 42,
+        ...options,
       }),
     );
     const fontsDir = font.path.slice(0, font.path.lastIndexOf("/"));
@@ -141,7 +146,7 @@ async function burnedCue(text: string): Promise<{ width: number; lit: (x: number
       stderr: "piped",
     }).output();
     assert.equal(code, 0, new TextDecoder().decode(stderr));
-    return { width, lit: (x, y) => stdout[y * width + x]! > 128 };
+    return { width, lit: (x, y) => stdout[y * width + x]! > 128, frame: stdout };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -162,4 +167,17 @@ Deno.test("formatAss(): libass sets a Hebrew or Arabic cue right to left, its do
   }
   const english = await endsOfCue("Hot air........");
   assert.ok(english.right > 0.6 && english.left < 0.4, JSON.stringify(english));
+});
+
+Deno.test("formatAss(): a word of joining letters the font lacks one of is drawn whole in a font that has them", async () => {
+  // nw2: libass looked for a font for each letter DejaVu Sans lacks apart, and drew Urdu's ہ and ے as boxes.
+  const font = (await captionFont())!.path;
+  const word = "ہے";
+  const families = await joiningWordFamilies([`یہ مشین ${word}`], font);
+  assert.deepEqual([...families.keys()], ["یہ", word]);
+  const family = families.get(word)!;
+  // Drawn so, the word is as the font it names draws it alone; before, it was not.
+  const named = await burnedCue(word, { font: family });
+  assert.deepEqual((await burnedCue(word, { families })).frame, named.frame);
+  assert.notDeepEqual((await burnedCue(word)).frame, named.frame);
 });

@@ -4,6 +4,7 @@
  * these frames are encoded, and the `video` step joins them to the stills' stream as they are.
  * @module
  */
+import { burnedCaptionFonts } from "./_caption_fonts.ts";
 import type { CaptionStyle } from "../../../media/caption_placement.ts";
 import { encodeClips } from "../../../media/h264/encode_clips.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
@@ -57,9 +58,10 @@ export const clipsStep: StepKindDefinition = {
       const part = partOf(source.picture);
       return { ...source, image: inputPath(task, sections + part), band: bands.get(part) ?? null };
     };
+    const texts = timeline.clips.flatMap((clip) => clip.cues.map((cue) => cue.text));
     const captions = params.captions === null
       ? null
-      : { ...params.captions, fontsDir: String(task.runtime.fontsDir) };
+      : { ...params.captions, ...await burnedCaptionFonts(String(task.runtime.fontsDir), texts) };
     await encodeClips(
       task.ffmpeg,
       timeline.clips.map((clip) => ({

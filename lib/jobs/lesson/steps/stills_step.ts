@@ -5,6 +5,7 @@
  * drawn on it. The `video` step shows each for its frames without encoding another.
  * @module
  */
+import { burnedCaptionFonts } from "./_caption_fonts.ts";
 import type { CaptionStyle } from "../../../media/caption_placement.ts";
 import { encodeStills } from "../../../media/h264/encode_stills.ts";
 import { findLibx264, libx264Identity, openedLibx264Identity } from "../../../media/h264/libx264.ts";
@@ -41,10 +42,11 @@ export const stillsStep: StepKindDefinition = {
       task.inputs.slice(count).map((input) => input.value),
     );
     const pictures = timelinePictures(parts);
+    const texts = pictures.map(({ part, cue }) => cue === null ? null : parts[part]!.cues[cue]!.text);
     const captions = params.captions === null ? null : {
       ...params.captions,
-      fontsDir: String(task.runtime.fontsDir),
-      texts: pictures.map(({ part, cue }) => cue === null ? null : parts[part]!.cues[cue]!.text),
+      ...await burnedCaptionFonts(String(task.runtime.fontsDir), texts.filter((text) => text !== null)),
+      texts,
     };
     const images = pictures.map(({ part }) => inputPath(task, part));
     const options = {

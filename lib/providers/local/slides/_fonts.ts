@@ -174,3 +174,30 @@ function parseFont(
     );
   }
 }
+
+const shapingFonts = new Map<string, Promise<MeasuringFont>>();
+
+/**
+ * A fallback font file parsed by opentype.js, which measures text as resvg shapes it (Arabic letters in their
+ * joined forms: an Urdu word in Noto Sans Arabic is about two thirds of its letters' own widths), once a process.
+ *
+ * @param path A font file holding one face (`.ttf`, `.otf`).
+ * @returns The font.
+ * @throws {InputError} When opentype.js cannot read it.
+ */
+export function loadShapingFont(path: string): Promise<MeasuringFont> {
+  let font = shapingFonts.get(path);
+  if (font === undefined) {
+    font = (async () => {
+      const [{ default: opentype }, bytes] = await Promise.all([
+        import("opentype.js/dist/opentype.module.js"),
+        Deno.readFile(path),
+      ]);
+      const slash = path.lastIndexOf("/");
+      return parseFont(opentype, { dir: path.slice(0, slash), file: path.slice(slash + 1), bytes });
+    })();
+    shapingFonts.set(path, font);
+    font.catch(() => shapingFonts.delete(path));
+  }
+  return font;
+}

@@ -4,11 +4,13 @@
  * characters that no font has.
  * @module
  */
+import { JOINING_LETTERS } from "../../../core/bidi.ts";
 import { findFallbackFace } from "./_fallback_fonts.ts";
 import {
   FACE_NAMES,
   FACE_WEIGHTS,
   type FaceName,
+  loadShapingFont,
   type MeasuringFont,
   type PrimaryFace,
   type PrimaryFont,
@@ -56,6 +58,25 @@ const BLANK = /^\s+$/u;
 const CONTROL = /^\p{Cc}$/u;
 /** Text the primary font draws on its own, checked before segmenting anything. */
 const PLAIN = /^[\x20-\x7e]*$/;
+/**
+ * The text's units of font choice: its grapheme clusters, except that a word of letters that join is one unit (see
+ * `JOINING_LETTERS`).
+ *
+ * @param text The text.
+ */
+function* fontUnits(text: string): Generator<string> {
+  let word = "";
+  for (const { segment } of graphemes.segment(text)) {
+    if (JOINING_LETTERS.test(segment)) {
+      word += segment;
+      continue;
+    }
+    if (word !== "") yield word;
+    word = "";
+    yield segment;
+  }
+  if (word !== "") yield word;
+}
 
 /** A piece of a slide's text and the face it is set in. */
 export interface FacedText {
@@ -79,11 +100,12 @@ export async function resolveTextFonts(
   const missing = new Set<string>();
   const excludeFiles = FACE_NAMES.map((name) => primary[name].path);
   const chosen = new Map<FaceName, Map<string, SfntFace>>(FACE_NAMES.map((name) => [name, new Map()]));
+  const shaping = new Map<SfntFace, MeasuringFont>();
   for (const { face: name, text } of texts) {
     if (PLAIN.test(text)) continue;
     const { font, family } = primary[name];
     const faces = chosen.get(name)!;
-    for (const { segment } of graphemes.segment(text)) {
+    for (const segment of fontUnits(text)) {
       if (faces.has(segment)) continue;
       const needed = [...segment].filter((char) => !IGNORABLE.test(char) && !CONTROL.test(char));
       const lacking = needed.findIndex((char) => font.charToGlyphIndex(char) === 0);
@@ -96,15 +118,25 @@ export async function resolveTextFonts(
         excludeFiles,
         excludeFamily: family,
       });
-      if (face === null || needed.some((char) => face.glyphOf(char.codePointAt(0)!) === 0)) {
-        missing.add(segment);
+      // A character no font has is named alone, not the word it is in.
+      for (const { segment: grapheme } of graphemes.segment(segment)) {
+        const lacks = (char: string) =>
+          !IGNORABLE.test(char) && !CONTROL.test(char) &&
+          (face === null ? font.charToGlyphIndex(char) === 0 : face.glyphOf(char.codePointAt(0)!) === 0);
+        if ([...grapheme].some(lacks)) missing.add(grapheme);
       }
       if (face === null) continue;
       faces.set(segment, face);
       files.add(face.path);
+      // A word of joining letters is measured as resvg draws it, its letters joined.
+      if (JOINING_LETTERS.test(segment) && !shaping.has(face) && /\.(ttf|otf)$/i.test(face.path)) {
+        shaping.set(face, await loadShapingFont(face.path));
+      }
     }
   }
-  const faces = FACE_NAMES.map((name) => [name, textFont(primary[name], chosen.get(name)!)] as const);
+  const faces = FACE_NAMES.map((name) =>
+    [name, textFont(primary[name], { faces: chosen.get(name)!, shaping })] as const
+  );
   return {
     faces: Object.fromEntries(faces) as Record<FaceName, TextFont>,
     files: [...files],
@@ -113,10 +145,15 @@ export async function resolveTextFonts(
 }
 
 /**
- * A font that draws each grapheme cluster in `faces` with that face and everything else with the primary face,
- * whose font is read (and so parsed) only when this font measures or is measured.
+ * A font that draws each unit (see {@linkcode fontUnits}) in `faces` with that face and everything else with the
+ * primary face, whose font is read (and so parsed) only when this font measures or is measured. A face in `shaping`
+ * measures by its shaping font, the others by their glyphs' advances.
  */
-function textFont(primaryFace: PrimaryFace, faces: ReadonlyMap<string, SfntFace>): TextFont {
+function textFont(
+  primaryFace: PrimaryFace,
+  fallbacks: { faces: ReadonlyMap<string, SfntFace>; shaping: ReadonlyMap<SfntFace, MeasuringFont> },
+): TextFont {
+  const { faces, shaping } = fallbacks;
   const layout = (text: string, fontSize: number): { runs: TextRun[]; width: number } => {
     const primary: PrimaryFont = primaryFace.font;
     const has = (font: SfntFace | null, char: string) =>
@@ -132,10 +169,12 @@ function textFont(primaryFace: PrimaryFace, faces: ReadonlyMap<string, SfntFace>
     const flush = () => {
       if (run === "") return;
       runs.push({ text: run, family: face?.family ?? null, x: width });
-      width += face === null ? primary.getAdvanceWidth(run, fontSize) : faceWidth(face, run, fontSize);
+      width += face === null
+        ? primary.getAdvanceWidth(run, fontSize)
+        : shaping.get(face)?.getAdvanceWidth(run, fontSize) ?? faceWidth(face, run, fontSize);
       run = "";
     };
-    for (const { segment } of graphemes.segment(text)) {
+    for (const segment of fontUnits(text)) {
       // A space the current font has keeps its run going, so runs break only where the characters need it.
       const keep = run !== "" && BLANK.test(segment) && [...segment].every((char) => has(face, char));
       const next: SfntFace | null = keep ? face : faces.get(segment) ?? null;

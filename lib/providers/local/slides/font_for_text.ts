@@ -4,6 +4,7 @@
  * Symbola) that has them all.
  * @module
  */
+import { JOINING_LETTERS } from "../../../core/bidi.ts";
 import { fileDigest } from "../../../media/file_digests.ts";
 import { slideFontDirs } from "../../../media/font_dirs.ts";
 import { findFallbackFace } from "./_fallback_fonts.ts";
@@ -134,6 +135,50 @@ export async function textEms(text: string, font: string): Promise<number> {
     return units;
   });
   return Math.max(...widths) / face.unitsPerEm;
+}
+
+/**
+ * The family each word of joining letters (see `JOINING_LETTERS`) of `texts` is to be drawn in where `primary`
+ * lacks one of its letters: the first fallback font (the slides' search) that has them all. libass looks for a
+ * font for each letter apart, and drew an Urdu word's ہ and ے, which DejaVu Sans lacks, as boxes (nw2).
+ *
+ * @param texts The texts (captions).
+ * @param primary The font file they are drawn in.
+ * @returns The family of each word that needs one, by the word.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { joiningWordFamilies } from "./font_for_text.ts";
+ * const dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+ * const families = await joiningWordFamilies(["یہ مشین ہے۔ Hello"], dejavu);
+ * assert.equal(families.get("مشین"), undefined);
+ * assert.match(families.get("ہے۔") ?? "", /^Noto /);
+ * ```
+ */
+export async function joiningWordFamilies(
+  texts: readonly string[],
+  primary: string,
+): Promise<Map<string, string>> {
+  const families = new Map<string, string>();
+  const face = await firstFace(primary);
+  const words = new RegExp(`${JOINING_LETTERS.source}+`, "gu");
+  for (const text of texts) {
+    for (const [word] of text.matchAll(words)) {
+      const chars = [...new Set(word)].filter((char) => !/\p{Cf}/u.test(char));
+      if (families.has(word) || chars.every((char) => face?.glyphOf(char.codePointAt(0)!))) continue;
+      const fallback = await findFallbackFace(chars.join(""), {
+        weight: 400,
+        dirs: slideFontDirs().fallbacks,
+        excludeFiles: [primary],
+        excludeFamily: face?.family ?? "",
+      });
+      if (fallback !== null && chars.every((char) => fallback.glyphOf(char.codePointAt(0)!))) {
+        families.set(word, fallback.family);
+      }
+    }
+  }
+  return families;
 }
 
 /** The first faces read, by file and its size and time (a font rewritten is read again). */

@@ -81,6 +81,28 @@ Deno.test("a Hebrew line keeps its spaces where its style or font changes: its w
   assert.equal(await words("שלום ✅ עולם"), 3);
 });
 
+Deno.test("an Urdu word DejaVu Sans lacks a letter of is drawn whole in one font, measured as it is drawn", async () => {
+  // nw2: "شکریہ" was drawn in two fonts, its ہ apart from the rest, and a fallback font's letters were measured
+  // unjoined (half as wide again as drawn), which left gaps.
+  const spec = slideSpec({ width: WIDTH, height: HEIGHT }, {
+    kind: "section",
+    title: "",
+    bullets: ["شکریہ"],
+  });
+  const { layout, fonts } = await fitSlide(spec);
+  const [run] = layout.runs;
+  const pieces = fonts.faces[run!.style.face].runs(run!.text, run!.size);
+  assert.deepEqual(pieces.map((piece) => piece.text), ["شکریہ"]);
+  assert.match(pieces[0]!.family ?? "", /^Noto /);
+  // Its ink spans what the layout measured.
+  const ink = boundingBox(await renderPixels(spec), text)!;
+  const right = run!.x + fonts.faces[run!.style.face].getAdvanceWidth(run!.text, run!.size);
+  assert.ok(
+    Math.abs(ink.left - run!.x) < 4 && Math.abs(ink.right - right) < 4,
+    `ink from x=${ink.left} to ${ink.right}, measured from ${run!.x} to ${right}`,
+  );
+});
+
 Deno.test("a right-to-left line orders its stretches by the bidirectional algorithm; code reads so", async () => {
   const { layout } = await fitSlide({
     width: WIDTH,
