@@ -161,6 +161,8 @@ export async function joiningWordFamilies(
   primary: string,
 ): Promise<Map<string, string>> {
   const families = new Map<string, string>();
+  // Text without such a word (most captions) reads no font.
+  if (!texts.some((text) => JOINING_LETTERS.test(text))) return families;
   const face = await firstFace(primary);
   const words = new RegExp(`${JOINING_LETTERS.source}+`, "gu");
   for (const text of texts) {
