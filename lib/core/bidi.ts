@@ -5,7 +5,10 @@
  * the stretches left to right, each marked right-to-left or not.
  * @module
  */
-import bidiFactory, { type Bidi } from "bidi-js";
+import type { Bidi } from "bidi-js";
+// Its ES module build, not the CommonJS one the package names: a worker that loads no other CommonJS module paid
+// about 35 ms for the CommonJS loader (as opentype.js's, see `_fonts.ts`).
+import bidiFactory from "bidi-js/dist/bidi.mjs";
 
 /** The direction a paragraph is written in. */
 export type Direction = "ltr" | "rtl";
@@ -37,8 +40,8 @@ const RIGHT_TO_LEFT =
 let algorithm: Bidi | null = null;
 /** bidi-js, made on first use: its tables are built then (a few milliseconds), not when a module loads. */
 function bidi(): Bidi {
-  // Its types declare an ES module's default export; Deno loads its CommonJS build, whose export is the factory.
-  algorithm ??= (bidiFactory as unknown as () => Bidi)();
+  // The build has no types of its own: the package's describe the factory.
+  algorithm ??= (bidiFactory as () => Bidi)();
   return algorithm;
 }
 

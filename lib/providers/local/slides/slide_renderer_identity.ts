@@ -10,7 +10,7 @@ import { slideFontsIdentity } from "./slide_fonts_identity.ts";
  * The slide renderer's identity.
  *
  * @returns e.g. `npm:@resvg/resvg-wasm/2.6.2/index.mjs npm:opentype.js/1.3.4/dist/opentype.module.js
- *   npm:bidi-js/1.1.0/dist/bidi.js deno:2.9.6 fonts:1a2b3c4d5e6f7a8b`.
+ *   npm:bidi-js/1.1.0/dist/bidi.mjs deno:2.9.6 fonts:1a2b3c4d5e6f7a8b`.
  *
  * @example
  * ```ts
@@ -25,6 +25,8 @@ export async function slideRendererIdentity(): Promise<string> {
     import.meta.resolve(specifier).replace(/^.*registry\.npmjs\.org\//, "npm:");
   // opentype.js measures the text, Deno's ICU breaks its lines and bidi-js orders right-to-left words: each decides
   // where a slide's words fall.
-  const layout = `${npm("opentype.js/dist/opentype.module.js")} ${npm("bidi-js")} deno:${Deno.version.deno}`;
+  const layout = `${npm("opentype.js/dist/opentype.module.js")} ${
+    npm("bidi-js/dist/bidi.mjs")
+  } deno:${Deno.version.deno}`;
   return `${npm("@resvg/resvg-wasm")} ${layout} fonts:${await slideFontsIdentity()}`;
 }
