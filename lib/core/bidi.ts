@@ -26,12 +26,21 @@ export interface DirectedText<S> extends StyledText<S> {
 }
 
 /**
- * Letters of the scripts whose letters join (Arabic, Syriac, N'Ko, Mongolian, Adlam…), the tatweel and the joiners:
- * a word of them must be drawn in one font, whole, or its letters do not join (an Urdu word whose ہ only a fallback
- * font has was drawn in pieces, its letters apart, nw2).
+ * A letter of a script whose letters join (Arabic, Syriac, N'Ko, Mongolian, Adlam…): a word of them must be drawn in
+ * one font, whole, or its letters do not join (an Urdu word whose ہ only a fallback font has was drawn in pieces, its
+ * letters apart, nw2).
  */
-export const JOINING_LETTERS =
-  /[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Nko}\p{Script=Mongolian}\p{Script=Adlam}\p{Script=Mandaic}\p{Script=Hanifi_Rohingya}\u200c\u200d\u0640]/u;
+export const JOINING_LETTER =
+  /[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Nko}\p{Script=Mongolian}\p{Script=Adlam}\p{Script=Mandaic}\p{Script=Hanifi_Rohingya}]/u;
+
+/**
+ * A word of joining letters: such letters, with the marks set on them (Arabic's vowel marks belong to no script of
+ * their own: rv19) and the joiners between them. Global: for `replace` and `matchAll`.
+ */
+export const JOINING_WORD: RegExp = new RegExp(
+  `${JOINING_LETTER.source}(?:${JOINING_LETTER.source}|[\\p{M}\\u200c\\u200d])*`,
+  "gu",
+);
 
 /** Characters of the scripts written right to left, and the marks that start right-to-left text. */
 const RIGHT_TO_LEFT =
@@ -165,7 +174,7 @@ export function visualOrder<S>(
   if (base === "ltr" && !line.some((run) => RIGHT_TO_LEFT.test(run.text))) {
     return line.map((run) => ({ ...run, rtl: false }));
   }
-  const levels = lineLevels(line, base, options.leftToRight ?? (() => false));
+  const levels = lineLevels(line, { base, leftToRight: options.leftToRight ?? (() => false) });
   const stretches: (DirectedText<S> & { level: number })[] = [];
   let offset = 0;
   for (const run of line) {
@@ -210,17 +219,29 @@ export function visualOrder<S>(
 /**
  * The marks that embed text as right to left (U+202B … U+202C): resvg and ffmpeg's `drawtext` set a text as one
  * left-to-right paragraph, which ends an Arabic sentence's full stop on the right and turns its brackets; inside
- * them the text is set right to left. Both draw the marks as nothing.
+ * them the text is set right to left. Both draw the marks as nothing where the font has them.
  */
 export const RTL_EMBEDDING = ["\u202b", "\u202c"] as const;
+/** The marks that embed text as left to right (U+202A … U+202C). */
+const LTR_EMBEDDING = ["\u202a", "\u202c"] as const;
+/**
+ * How a renderer is told a line's direction: `embedding`, each line inside {@linkcode RTL_EMBEDDING} (or its
+ * left-to-right twin, where a left-to-right line holds right-to-left words: for libass, which otherwise takes a
+ * line's first letter's direction), or `ends`, for a font without those marks (`drawtext` drew them in Noto Sans
+ * Arabic as boxes, and its right-to-left mark as a mark: nw3): a right-to-left line's marks at its ends are moved to
+ * where a left-to-right paragraph draws the other end's (a closing `!` first, an opening `«` last, mirrored), so
+ * that a line of one right-to-left script reads as in a right-to-left paragraph.
+ */
+export type DirectionMarks = "embedding" | "ends";
 
 /**
- * `text` as a renderer that sets every line left to right draws it in its own direction: each line inside
- * {@linkcode RTL_EMBEDDING} when it reads right to left (see {@linkcode textDirection}, or {@linkcode directionIn}
- * given the direction of the text around it; an embedding ends at a line break), else as it is.
+ * `text` marked so that a renderer that sets every line left to right (or in its first letter's direction) draws
+ * it in its own direction: each line in the direction of the whole (see {@linkcode textDirection}, or
+ * {@linkcode directionIn} given the direction of the text around it; an embedding ends at a line break).
  *
  * @param text A caption or an overlay, its lines separated by `\n`.
- * @param context The direction of the text around it (a video's other captions), if any.
+ * @param options The direction of the text around it (a video's other captions), if any, and the marks to use
+ *   (`embedding` unless said).
  * @returns The text to give the renderer.
  *
  * @example
@@ -229,12 +250,44 @@ export const RTL_EMBEDDING = ["\u202b", "\u202c"] as const;
  * import { inOwnDirection } from "./bidi.ts";
  * assert.equal(inOwnDirection("Hello."), "Hello.");
  * assert.equal(inOwnDirection("שלום.\nPython עולם"), "\u202bשלום.\u202c\n\u202bPython עולם\u202c");
+ * assert.equal(inOwnDirection("Say שלום to them", { context: "ltr" }), "\u202aSay שלום to them\u202c");
+ * assert.equal(inOwnDirection("«یہ کتاب ہے!»", { marks: "ends" }), "«!یہ کتاب ہے»");
  * ```
  */
-export function inOwnDirection(text: string, context?: Direction): string {
+export function inOwnDirection(
+  text: string,
+  options: { context?: Direction; marks?: DirectionMarks } = {},
+): string {
+  const { context, marks = "embedding" } = options;
   const direction = context === undefined ? textDirection(text) : directionIn(text, context);
-  if (direction !== "rtl") return text;
-  return text.split("\n").map((line) => `${RTL_EMBEDDING[0]}${line}${RTL_EMBEDDING[1]}`).join("\n");
+  return text.split("\n").map((line) => {
+    if (direction === "rtl") {
+      return marks === "ends" ? endsMoved(line) : `${RTL_EMBEDDING[0]}${line}${RTL_EMBEDDING[1]}`;
+    }
+    return marks === "embedding" && RIGHT_TO_LEFT.test(line)
+      ? `${LTR_EMBEDDING[0]}${line}${LTR_EMBEDDING[1]}`
+      : line;
+  }).join("\n");
+}
+
+/** Bidirectional classes of the marks {@linkcode endsMoved} moves: other neutrals, spaces, separators. */
+const MOVED = new Set(["ON", "WS", "S", "CS", "ES"]);
+
+/**
+ * A right-to-left line's neutral marks at either end, moved to the other, each run in the order and the form (a
+ * bracket mirrored) a right-to-left paragraph draws it in: a left-to-right paragraph then draws the line as that.
+ */
+function endsMoved(line: string): string {
+  const chars = [...line];
+  const moved = (char: string) => MOVED.has(bidi().getBidiCharTypeName(char));
+  let start = 0;
+  while (start < chars.length && moved(chars[start]!)) start++;
+  let end = chars.length;
+  while (end > start && moved(chars[end - 1]!)) end--;
+  if (start === end) return line;
+  const drawn = (run: string[]) =>
+    run.map((char) => bidi().getMirroredCharacter(char) ?? char).reverse().join("");
+  return `${drawn(chars.slice(end))}${chars.slice(start, end).join("")}${drawn(chars.slice(0, start))}`;
 }
 
 /** Left-to-right isolate (U+2066) and pop directional isolate (U+2069). */
@@ -262,9 +315,9 @@ const STAND_INS: Readonly<Record<string, string>> = {
  */
 function lineLevels<S>(
   line: readonly StyledText<S>[],
-  base: Direction,
-  leftToRight: (style: S) => boolean,
+  options: { base: Direction; leftToRight: (style: S) => boolean },
 ): number[] {
+  const { base, leftToRight } = options;
   let text = "";
   const at: number[] = [];
   for (const run of line) {

@@ -3,7 +3,7 @@
  * a video: one style sized and placed for the frame (see `captionPlacement`), one event per cue.
  * @module
  */
-import { type Direction, inOwnDirection, JOINING_LETTERS, textDirection } from "../core/bidi.ts";
+import { type Direction, inOwnDirection, JOINING_WORD, textDirection } from "../core/bidi.ts";
 import type { Cue } from "./captions.ts";
 import { captionPlacement, type CaptionStyle } from "./caption_placement.ts";
 
@@ -20,10 +20,11 @@ export interface AssOptions {
   /** The font family, found by fontconfig or in the filter's `fontsdir`. @default "DejaVu Sans" */
   font?: string;
   /**
-   * The family to draw each of these words of joining letters (Arabic script…) in, whole: libass looks for a font
-   * for each letter the style's font lacks apart, and drew an Urdu word's ہ as a box (see `joiningWordFamilies`).
+   * The font to draw each of these words of joining letters (Arabic script…) in, whole, and the factor on the size
+   * that draws its letters as large as the style's font's: libass looks for a font for each letter the style's font
+   * lacks apart, and drew an Urdu word's ہ as a box (see `joiningWordFonts`).
    */
-  families?: ReadonlyMap<string, string>;
+  wordFonts?: ReadonlyMap<string, { family: string; scale: number }>;
 }
 
 /**
@@ -86,14 +87,16 @@ export function formatAss(cues: readonly Cue[], options: AssOptions): string {
     place.side,
     place.side,
     place.bottom,
-    // 1: libass sets every line left to right; a cue written right to left is embedded so (see `assText`).
-    1,
+    // -1: libass orders each line as one paragraph, in its first letter's direction (any other value orders each
+    // run of one font apart: a line with an Urdu word in another font came out in the wrong order, nw3); each line
+    // is embedded in the direction it reads in (see `assText`).
+    -1,
   ].join(",");
   // Each cue reads in the direction of the captions around it where it has a word written so (see `directionIn`).
   const context = textDirection(cues.map((cue) => cue.text).join("\n")) ?? "ltr";
   const events = cues.map((cue) =>
     `Dialogue: 0,${assTime(cue.start)},${assTime(cue.end)},Caption,,0,0,0,,${
-      assText(cue.text, { context, families: options.families })
+      assText(cue.text, { context, wordFonts: options.wordFonts, size: place.fontSize })
     }\n`
   );
   return "[Script Info]\nScriptType: v4.00+\nWrapStyle: 0\nScaledBorderAndShadow: yes\n" +
@@ -142,26 +145,27 @@ function assColor(hex: string, alpha: number): string {
   return `&H${alpha.toString(16).padStart(2, "0").toUpperCase()}${b}${g}${r}`;
 }
 
-const JOINING_WORDS = new RegExp(`${JOINING_LETTERS.source}+`, "gu");
-
 /**
- * A cue's text as an event's: lines joined by `\N`, markup characters made literal, each in its direction, a word in
- * `families` in its family (`{\fn…}`, then `{\r}` back to the style).
+ * A cue's text as an event's: lines joined by `\N`, markup characters made literal, each line embedded in the
+ * direction the cue reads in, a word in `wordFonts` in its font at its size (`{\fn…\fs…}`, then `{\r}` back to the
+ * style).
  */
 function assText(
   text: string,
-  options: { context: Direction; families?: ReadonlyMap<string, string> },
+  options: { context: Direction; wordFonts?: AssOptions["wordFonts"]; size: number },
 ): string {
-  const { context, families = new Map() } = options;
-  // An Arabic or Hebrew cue reads right to left, each line: libass's own choice (its style's Encoding -1) takes the
-  // first letter's direction, and a cue opening with "Python" was set left to right (nw2).
+  const { context, wordFonts = new Map(), size } = options;
+  // An Arabic or Hebrew cue reads right to left, each line: libass's own choice takes the first letter's direction,
+  // and a cue opening with "Python" was set left to right (nw2).
   const lines = text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
-  return inOwnDirection(lines.join("\n"), context).split("\n")
+  return inOwnDirection(lines.join("\n"), { context }).split("\n")
     .map((line) => line.replaceAll("\\", "⧵").replaceAll("{", "(").replaceAll("}", ")"))
     .map((line) =>
-      families.size === 0 ? line : line.replace(JOINING_WORDS, (word) => {
-        const family = families.get(word);
-        return family === undefined ? word : `{\\fn${family}}${word}{\\r}`;
+      wordFonts.size === 0 ? line : line.replace(JOINING_WORD, (word) => {
+        const font = wordFonts.get(word);
+        return font === undefined
+          ? word
+          : `{\\fn${font.family}\\fs${Math.round(size * font.scale)}}${word}{\\r}`;
       })
     )
     .join("\\N");

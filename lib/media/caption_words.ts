@@ -6,6 +6,7 @@
  * so that every line fits: such pieces are glued, with no space between them.
  * @module
  */
+import { markJoins, SENTENCE_END } from "../core/marks.ts";
 import { DEFAULT_CAPTION_RULES, textLength } from "./caption_rules.ts";
 import { cutAtMarks } from "../core/word_cuts.ts";
 
@@ -49,15 +50,12 @@ export interface CaptionWord {
   glued?: boolean;
 }
 
-const SENTENCE_END = /[.!?…。！？؟।]["'”’)\]」』»\s]*$/;
 const CLAUSE_END = /(?:[,;:，、；：،؛]|—|–)["'”’)\]」』»\s]*$/;
-const DASH = /^(?:—|–|-|--)$/;
-/** A written word of marks that close what comes before it alone (`!` and `»` as French sets them, `)`, `%`). */
-const CLOSING_MARKS = /^[\p{Pe}\p{Pf}\p{Po}]+$/u;
-/** A written word of marks that open what follows alone (`«`, `(`, `¿`). */
-const OPENING_MARKS = /^[\p{Ps}\p{Pi}¿¡]+$/u;
-/** A capital, a digit or a letter of a script without capitals (Chinese, Arabic, Hebrew…), after opening marks. */
-const STARTS_SENTENCE = /^["'\p{Ps}\p{Pi}¿¡\s]*[\p{Lu}\p{Lo}\p{N}]/u;
+/**
+ * A capital, a digit or a letter of a script without capitals (Chinese, Arabic, Hebrew…), after opening marks or a
+ * dialogue's dash.
+ */
+const STARTS_SENTENCE = /^["'\p{Ps}\p{Pi}¿¡—–\s]*[\p{Lu}\p{Lo}\p{N}]/u;
 /** Scripts written without spaces between words. */
 const UNSPACED_SCRIPTS = ["Han", "Hiragana", "Katakana", "Thai", "Lao", "Khmer", "Myanmar"];
 const UNSPACED = new RegExp(`[${UNSPACED_SCRIPTS.map((name) => `\\p{Script=${name}}`).join("")}]`, "u");
@@ -125,17 +123,17 @@ const FUNCTION_WORDS: Readonly<Record<string, { conjunctions: Set<string>; leani
   fr: lexicon(
     "et ou mais donc car parce que qui quand si lorsque puisque comme où",
     "le la les un une des du de au aux à en dans sur pour par avec sans sous chez entre vers mon ma mes ton ta tes " +
-      "son sa ses notre nos votre vos leur leurs ce cet cette ces parce",
+      "son sa ses notre nos votre vos leur leurs ce cet cette ces parce l' d' qu'",
   ),
   es: lexicon(
     "y e o u pero sino porque que cuando si aunque mientras como donde",
-    "el la los las un una unos unas del al de en con por para sin sobre entre hacia desde hasta mi mis tu tus su " +
+    "el la los las un una unos unas del al a de en con por para sin sobre entre hacia desde hasta mi mis tu tus su " +
       "sus este esta estos estas ese esa esos esas",
   ),
   it: lexicon(
     "e ed o ma però perché che quando se mentre come dove",
-    "il lo la i gli le un uno una del dello della dei degli delle di da in con su per tra fra al allo alla ai agli " +
-      "alle nel nello nella nei negli nelle sul sulla mio mia tuo tua suo sua questo questa quel quella",
+    "il lo la i gli le un uno una del dello della dei degli delle di a ad da in con su per tra fra al allo alla " +
+      "ai agli alle nel nello nella nei negli nelle sul sulla mio mia tuo tua suo sua questo questa quel quella",
   ),
   pt: lexicon(
     "e ou mas porque que quando se como enquanto porém onde",
@@ -153,38 +151,39 @@ function lexicon(conjunctions: string, leaning: string): { conjunctions: Set<str
 }
 
 /**
- * The language of {@linkcode FUNCTION_WORDS} whose words a narration holds most of (English where none is ahead):
- * a few words of a language's own ("the", "der", "le", "el") tell it.
+ * The language of {@linkcode FUNCTION_WORDS} whose words a narration holds most of, by two words at least; English
+ * where none is so far ahead (a few words of a transcript's cue, "so they die in den", tell nothing).
  *
  * @param tokens The narration's written words.
  * @returns The language's code, e.g. `de`.
  */
 function languageOf(tokens: readonly string[]): string {
-  let best = "en";
-  let most = 0;
-  for (const [language, words] of Object.entries(FUNCTION_WORDS)) {
+  const counts = Object.entries(FUNCTION_WORDS).map(([language, words]) => {
     let count = 0;
     for (const token of tokens) {
       const word = bare(token);
       if (words.leaning.has(word) || words.conjunctions.has(word)) count++;
     }
-    if (count > most) [best, most] = [language, count];
-  }
-  return best;
+    return { language, count };
+  }).sort((a, b) => b.count - a.count);
+  const english = counts.find((entry) => entry.language === "en")!.count;
+  const [first, second] = counts;
+  return first!.count >= english + 2 && first!.count > second!.count ? first!.language : "en";
 }
 
 /**
  * Splits a narration into words and tells the break after each: sentences end at `.`, `!`, `?`, `…`, `。！？`,
- * `؟` or `।` before a capital, a digit, a letter of a script without capitals or the end (abbreviations such as
- * `e.g.` and `Jan.`, initials such as `J.` and initialisms such as `a.m.` excepted) and at blank lines; clauses at
+ * `؟`, `۔` or `।` before a capital, a digit, a letter of a script without capitals or the end (abbreviations such
+ * as `e.g.` and `Jan.`, initials such as `J.` and initialisms such as `a.m.` excepted) and at blank lines; clauses at
  * `,`, `;`, `:`, `，、；：`, `،؛` and dashes; breaks before a conjunction and after a word that leans on the next
- * are those of the narration's language (English, German, French, Spanish, Italian, Portuguese or Dutch, told by
- * its words). Every run of white space separates words; writing without spaces is cut into its words, and a word
- * longer than `maxLineLength` into pieces that fit (see the module's text); `-->`, which would start a timing line
- * in SRT and WebVTT, is written `→`.
+ * are those of the narration's language (English, German, French, Spanish, Italian, Portuguese or Dutch: the one
+ * given, else the one its words tell). Every run of white space separates words, a mark set apart holding to its
+ * word (see `markJoins`); writing without spaces is cut into its words, and a word longer than `maxLineLength` into
+ * pieces that fit (see the module's text); `-->`, which would start a timing line in SRT and WebVTT, is written `→`.
  *
  * @param text The narration.
- * @param options `maxLineLength`: the most characters a line holds (42 when not given).
+ * @param options `maxLineLength`: the most characters a line holds (42 when not given); `language`: the
+ * narration's (`en`, `de-DE`), when known.
  * @returns Its words, in order (none for blank text).
  *
  * @example
@@ -198,12 +197,17 @@ function languageOf(tokens: readonly string[]): string {
  * ]);
  * ```
  */
-export function captionWords(text: string, options: { maxLineLength?: number } = {}): CaptionWord[] {
+export function captionWords(
+  text: string,
+  options: { maxLineLength?: number; language?: string | null } = {},
+): CaptionWord[] {
   const longest = options.maxLineLength ?? DEFAULT_CAPTION_RULES.maxLineLength;
   const words: CaptionWord[] = [];
   const paragraphs = text.replaceAll("-->", "→").split(/\n\s*\n/)
     .map((paragraph) => joinMarks(paragraph.split(/\s+/).filter((token) => token !== "")));
-  const lexicon = FUNCTION_WORDS[languageOf(paragraphs.flat())]!;
+  // The language given (a transcript's, `de-DE` read as `de`) where its words are known, else the one they tell.
+  const given = options.language?.toLowerCase().split(/[-_]/)[0];
+  const known = FUNCTION_WORDS[given ?? ""] ?? FUNCTION_WORDS[languageOf(paragraphs.flat())]!;
   for (const tokens of paragraphs) {
     for (const [i, token] of tokens.entries()) {
       const pieces = piecesOf(token, longest);
@@ -212,7 +216,7 @@ export function captionWords(text: string, options: { maxLineLength?: number } =
         if (k === pieces.length - 1) {
           words.push({
             text: piece,
-            after: breakAfter(token, tokens[i + 1], lexicon),
+            after: breakAfter(token, { next: tokens[i + 1], words: known }),
             weight: weightOf(piece) + 1,
           });
         } else {
@@ -327,25 +331,24 @@ export function spaceAfter(word: CaptionWord): string {
 }
 
 /**
- * The written words a line may end after: a lone dash or closing mark (`Bonjour !`, `« Oui »`) joins the word before
- * it and a lone opening mark the word after it, each with its space; a word with nothing to see (a lone zero-width
- * space or joiner) is dropped. Before, each was a word of its own, that a line could start with or a cue hold alone.
+ * The written words a line may end after: a mark set apart joins the word it holds to (`Bonjour !`, `« Oui »`, a
+ * dialogue's `— Oui`; see `markJoins`), with its space; a word with nothing to see (a lone zero-width space or
+ * joiner) is dropped. Before, each was a word of its own, that a line could start with or a cue hold alone.
  */
 function joinMarks(tokens: readonly string[]): string[] {
+  const seen = tokens.filter((token) => textLength(token) > 0);
+  const joins = markJoins(seen);
   const joined: string[] = [];
   let opening = "";
-  for (const token of tokens) {
-    if (textLength(token) === 0) continue;
-    if (OPENING_MARKS.test(token)) opening += `${token} `;
-    else if (opening === "" && joined.length > 0 && (DASH.test(token) || CLOSING_MARKS.test(token))) {
+  for (const [i, token] of seen.entries()) {
+    if (joins[i] === "after") opening += `${token} `;
+    else if (joins[i] === "before" && opening === "" && joined.length > 0) {
       joined[joined.length - 1] += ` ${token}`;
     } else {
       joined.push(`${opening}${token}`);
       opening = "";
     }
   }
-  // Opening marks that nothing follows close the text.
-  if (opening !== "") joined.push(opening.trimEnd());
   return joined;
 }
 
@@ -357,9 +360,9 @@ function gluedBreak(piece: string, unspaced: boolean): CaptionBreak {
 
 function breakAfter(
   token: string,
-  next: string | undefined,
-  words: (typeof FUNCTION_WORDS)[string],
+  context: { next: string | undefined; words: (typeof FUNCTION_WORDS)[string] },
 ): CaptionBreak {
+  const { next, words } = context;
   if (next === undefined) return "sentence";
   if (SENTENCE_END.test(token) && STARTS_SENTENCE.test(next) && !isAbbreviation(token)) return "sentence";
   if (CLAUSE_END.test(token)) return "clause";
@@ -377,8 +380,9 @@ function isAbbreviation(token: string): boolean {
   return ABBREVIATIONS.has(word) || /^\p{L}\.$/u.test(word) || INITIALISM.test(word);
 }
 
+/** A written word as the word lists hold it: lowercase, its letters and apostrophes (`’` read as `'`). */
 function bare(token: string): string {
-  return token.toLowerCase().replace(/[^\p{L}']/gu, "");
+  return token.toLowerCase().replaceAll("’", "'").replace(/[^\p{L}']/gu, "");
 }
 
 /** Its letters and three a digit (the gap after it is counted by the caller). */

@@ -47,6 +47,8 @@ export interface SegmentOptions {
   maxDuration?: number;
   /** The recording's length (s): no word or segment ends after it. @default Infinity */
   duration?: number;
+  /** The recording's language (`en`, `de`), for where a cue's lines break. @default told by the words */
+  language?: string | null;
 }
 
 /** The shortest a segment lasts (s), so that its cue ends after it starts: a recognizer's frame. */
@@ -73,13 +75,13 @@ const MIN_SEGMENT_S = 0.01;
  * ```
  */
 export function segmentWords(words: readonly TimedWord[], options: SegmentOptions = {}): TranscriptSegment[] {
-  const { pause = 0.5, maxDuration = 6, duration = Infinity } = options;
+  const { pause = 0.5, maxDuration = 6, duration = Infinity, language = null } = options;
   const groups: TimedWord[][] = [];
   let current: TimedWord[] = [];
   // Counted as its cue lays its words out (a lone dash joins the word before it).
   const lines = (group: readonly TimedWord[]) =>
     fewestLines(
-      captionWords(group.map((word) => word.text).join(" "), { maxLineLength: CUE_LINE }),
+      captionWords(group.map((word) => word.text).join(" "), { maxLineLength: CUE_LINE, language }),
       CUE_LINE,
     );
   const within = words.map((word) =>
@@ -179,7 +181,7 @@ export function transcriptCues(transcript: Transcript): Cue[] {
   // "-->" starts a timing line in both formats. Before, a cue was one line of up to 84 characters.
   return transcript.segments.map((segment) => {
     const text = segment.text.replace(/\s+/g, " ").trim().replaceAll("-->", "→");
-    const words = captionWords(text, { maxLineLength: CUE_LINE });
+    const words = captionWords(text, { maxLineLength: CUE_LINE, language: transcript.language });
     // A segment of an older merge may need three.
     const lines = layoutLines(words, { maxLineLength: CUE_LINE, maxLines: CUE_LINES }) ??
       layoutLines(words, { maxLineLength: CUE_LINE, maxLines: CUE_LINES + 1 }) ?? [text];

@@ -8,7 +8,7 @@
 import type { FfmpegPaths } from "../../core/ffmpeg_paths.ts";
 import { runFfmpeg } from "../ffmpeg.ts";
 import { captionFontsEnv } from "../libass_fonts.ts";
-import { assFrameCentiseconds, formatAss } from "../ass_subtitles.ts";
+import { assFrameCentiseconds, type AssOptions, formatAss } from "../ass_subtitles.ts";
 import type { CaptionStyle } from "../caption_placement.ts";
 import { escapeFilterOption } from "../escape_filter_option.ts";
 import { h264Level } from "./h264_level.ts";
@@ -47,8 +47,8 @@ export interface BurnedCaptions {
   style: CaptionStyle;
   maxLineLength: number;
   fontsDir: string;
-  /** The family to draw each word of joining letters in that the caption font lacks a letter of (see `AssOptions`). */
-  families?: ReadonlyMap<string, string>;
+  /** The font of each word of joining letters that the caption font lacks a letter of (see `AssOptions`). */
+  wordFonts?: AssOptions["wordFonts"];
 }
 
 /**

@@ -118,6 +118,13 @@ Deno.test("text for a left-to-right renderer is embedded as right to left, each 
     `${open}אוויר חם....${close}\n${open}אוויר חם....${close}`,
   );
   // In the direction of the text around it: an English caption among Hebrew ones stays left to right.
-  assert.equal(inOwnDirection("Python 3", "rtl"), "Python 3");
-  assert.equal(inOwnDirection("Python שפה טובה", "rtl"), `${open}Python שפה טובה${close}`);
+  assert.equal(inOwnDirection("Python 3", { context: "rtl" }), "Python 3");
+  assert.equal(inOwnDirection("Python שפה טובה", { context: "rtl" }), `${open}Python שפה טובה${close}`);
+  // A left-to-right line with right-to-left words is embedded as left to right, for libass, which would take its
+  // first letter's direction (nw3).
+  assert.equal(inOwnDirection("שלום means peace", { context: "ltr" }), "\u202aשלום means peace\u202c");
+  // For a font without the marks, a right-to-left line's end marks are moved, mirrored: `drawtext` then sets it as a
+  // right-to-left paragraph would.
+  assert.equal(inOwnDirection("(یہ کتاب ہے)!", { marks: "ends" }), "!(یہ کتاب ہے)");
+  assert.equal(inOwnDirection("«שלום» עולם?", { marks: "ends" }), "?שלום» עולם»");
 });

@@ -8,7 +8,7 @@ import { type AssOptions, formatAss } from "../../../lib/media/ass_subtitles.ts"
 import { captionFont } from "../../../lib/media/caption_font.ts";
 import { captionPlacement, DEFAULT_CAPTION_STYLE } from "../../../lib/media/caption_placement.ts";
 import { escapeFilterOption } from "../../../lib/media/escape_filter_option.ts";
-import { joiningWordFamilies } from "../../../lib/providers/local/slides/font_for_text.ts";
+import { joiningWordFonts } from "../../../lib/providers/local/slides/font_for_text.ts";
 import { inkStartAtEnds } from "../../_support/media.ts";
 
 /** A script's sections: for each, its `Key: value` lines ("Format" lines name the fields of the others). */
@@ -116,7 +116,7 @@ async function burnedCue(
   text: string,
   options: Partial<AssOptions> = {},
 ): Promise<{ width: number; lit: (x: number, y: number) => boolean; frame: Uint8Array }> {
-  const [width, height] = [640, 360];
+  const { width = 640, height = 360 } = options;
   const font = await captionFont();
   assert.ok(font !== null, "DejaVu Sans is installed");
   const dir = await Deno.makeTempDir();
@@ -169,15 +169,52 @@ Deno.test("formatAss(): libass sets a Hebrew or Arabic cue right to left, its do
   assert.ok(english.right > 0.6 && english.left < 0.4, JSON.stringify(english));
 });
 
-Deno.test("formatAss(): a word of joining letters the font lacks one of is drawn whole in a font that has them", async () => {
-  // nw2: libass looked for a font for each letter DejaVu Sans lacks apart, and drew Urdu's ہ and ے as boxes.
+Deno.test("formatAss(): a word of joining letters the font lacks one of is drawn whole, as large, in order", async () => {
+  // nw2: libass looked for a font for each letter DejaVu Sans lacks apart, and drew Urdu's ہ and ے as boxes. nw3:
+  // drawn in Noto Sans Arabic, such a word was half as large, and its line's words out of order.
   const font = (await captionFont())!.path;
-  const word = "ہے";
-  const families = await joiningWordFamilies([`یہ مشین ${word}`], font);
-  assert.deepEqual([...families.keys()], ["یہ", word]);
-  const family = families.get(word)!;
-  // Drawn so, the word is as the font it names draws it alone; before, it was not.
-  const named = await burnedCue(word, { font: family });
-  assert.deepEqual((await burnedCue(word, { families })).frame, named.frame);
-  assert.notDeepEqual((await burnedCue(word)).frame, named.frame);
+  const line = "And یہ کتاب means";
+  const wordFonts = await joiningWordFonts([line], font);
+  assert.deepEqual([...wordFonts.keys()], ["یہ"]);
+  assert.ok(wordFonts.get("یہ")!.scale > 1.5, JSON.stringify(wordFonts.get("یہ")));
+  // Its words, at 1280x720, apart where the ink leaves a gap of a space (12 px at this size; letters stand closer).
+  const size = { width: 1280, height: 720 };
+  const words = async (options: Partial<AssOptions>) => {
+    const { lit } = await burnedCue(line, { ...size, ...options });
+    const inked = Array.from({ length: size.width }, (_, x) => {
+      const column = Array.from({ length: size.height }, (_, y) => y).filter((y) => lit(x, y));
+      return column.length === 0 ? null : { top: Math.min(...column), bottom: Math.max(...column) };
+    });
+    const blobs: { left: number; right: number; top: number; bottom: number }[] = [];
+    let blank = Infinity;
+    for (const [x, ink] of inked.entries()) {
+      if (ink === null) {
+        blank++;
+        continue;
+      }
+      const last = blobs.at(-1);
+      if (last !== undefined && blank < 9) {
+        Object.assign(last, {
+          right: x,
+          top: Math.min(last.top, ink.top),
+          bottom: Math.max(last.bottom, ink.bottom),
+        });
+      } else blobs.push({ left: x, right: x, ...ink });
+      blank = 0;
+    }
+    return blobs;
+  };
+  const drawn = await words({ wordFonts });
+  assert.equal(drawn.length, 4, JSON.stringify(drawn));
+  // Left to right: "And", then the Urdu read from the right ("کتاب", then "یہ"), then "means".
+  const [, book, it] = drawn;
+  assert.ok(book!.right - book!.left > 1.5 * (it!.right - it!.left), JSON.stringify(drawn));
+  // "یہ" (no tall letter) over half as tall as "کتاب" (its ک and ا tall), where it was a third.
+  const height = (blob: typeof book) => blob!.bottom - blob!.top;
+  assert.ok(height(it) > 0.5 * height(book), JSON.stringify(drawn));
+  // Without its font named, the word is drawn otherwise (its ہ a box).
+  assert.notDeepEqual(
+    (await burnedCue(line, size)).frame,
+    (await burnedCue(line, { ...size, wordFonts })).frame,
+  );
 });

@@ -212,3 +212,50 @@ Deno.test("captionWords() knows the leaning words and conjunctions of the narrat
     "rest.|sentence",
   ]);
 });
+
+Deno.test("captionWords(): marks hold to the word they belong to, by their kind and the quotes opened", () => {
+  // rv19: `§` and `•` belong to what follows; German closes „ with “; a dialogue's dash opens its reply; opening
+  // marks at a paragraph's end join the word before.
+  const words = (text: string) => captionWords(text).map((word) => `${word.text}|${word.after}`);
+  assert.deepEqual(words("Voir le § 3 • vite"), [
+    "Voir|word",
+    "le|word",
+    "§|word",
+    "3|word",
+    "•|word",
+    "vite|sentence",
+  ]);
+  assert.deepEqual(words("Er sagte „ Ja “ und ging."), [
+    "Er|word",
+    "sagte|word",
+    "„ Ja “|word",
+    "und|word",
+    "ging.|sentence",
+  ]);
+  assert.deepEqual(words("— Oui, dit-il. — Non, répondit-elle."), [
+    "— Oui,|clause",
+    "dit-il.|sentence",
+    "— Non,|clause",
+    "répondit-elle.|sentence",
+  ]);
+  assert.deepEqual(words("Fin («"), ["Fin («|sentence"]);
+  // Urdu ends a sentence with ۔ (nw3: one sentence ran over two cues).
+  assert.deepEqual(words("یہ کتاب ہے۔ وہ قلم ہے۔"), [
+    "یہ|word",
+    "کتاب|word",
+    "ہے۔|sentence",
+    "وہ|word",
+    "قلم|word",
+    "ہے۔|sentence",
+  ]);
+});
+
+Deno.test("captionWords(): the language given wins, a guess needs two more words of its own than English has", () => {
+  const leaning = (text: string, language?: string) =>
+    captionWords(text, { language }).filter((word) => word.after === "weak").map((word) => word.text);
+  // rv19: a transcript's few words "so they die in den" were taken for German.
+  assert.deepEqual(leaning("so they die in den"), ["in"]);
+  assert.deepEqual(leaning("Die Katze ist in der Küche", "de-DE"), ["Die", "in", "der"]);
+  // French elisions set apart lean on the next word, written with ' or ’.
+  assert.deepEqual(leaning("Je bois l’ eau de la source et d' autres.", "fr"), ["l’", "de", "la", "d'"]);
+});

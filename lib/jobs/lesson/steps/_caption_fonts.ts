@@ -3,19 +3,19 @@
  * @module
  */
 import { CAPTION_FONT_FILE } from "../../../media/caption_font.ts";
-import { joiningWordFamilies } from "../../../providers/local/slides/font_for_text.ts";
+import { joiningWordFonts, type WordFont } from "../../../providers/local/slides/font_for_text.ts";
 
 /**
- * The caption font's folder, and the family of each word of joining letters in `texts` that the caption font lacks
- * a letter of (see `joiningWordFamilies`): what `BurnedCaptions` takes besides the texts and the look.
+ * The caption font's folder, and the font of each word of joining letters in `texts` that the caption font lacks a
+ * letter of (see `joiningWordFonts`): what `BurnedCaptions` takes besides the texts and the look.
  *
  * @param fontsDir The caption font's folder (the step's runtime `fontsDir`).
  * @param texts The cues' texts.
- * @returns The folder and the families.
+ * @returns The folder and the words' fonts.
  */
 export async function burnedCaptionFonts(
   fontsDir: string,
   texts: readonly string[],
-): Promise<{ fontsDir: string; families: Map<string, string> }> {
-  return { fontsDir, families: await joiningWordFamilies(texts, `${fontsDir}/${CAPTION_FONT_FILE}`) };
+): Promise<{ fontsDir: string; wordFonts: Map<string, WordFont> }> {
+  return { fontsDir, wordFonts: await joiningWordFonts(texts, `${fontsDir}/${CAPTION_FONT_FILE}`) };
 }

@@ -4,10 +4,9 @@
  * plays them, looped, in their cells.
  * @module
  */
-import { inOwnDirection } from "../../../core/bidi.ts";
 import type { Json } from "../../../core/json.ts";
 import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
-import { textEms } from "../../../providers/local/slides/font_for_text.ts";
+import { drawtextText, textEms } from "../../../providers/local/slides/font_for_text.ts";
 import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
 import { soundLoop } from "../../../media/music_mix_filter.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
@@ -84,8 +83,11 @@ export const gridStep: StepKindDefinition = {
     const captionFiles = params.cells.map((_, k) => `${task.scratchDir}/caption-${k}.txt`);
     const captionEms: number[] = [];
     for (const [k, cell] of params.cells.entries()) {
-      if (cell.caption !== null) await Deno.writeTextFile(captionFiles[k]!, inOwnDirection(cell.caption));
       const drawn = fonts[k] ?? font;
+      if (cell.caption !== null) {
+        const text = drawn === null ? cell.caption : await drawtextText(cell.caption, drawn);
+        await Deno.writeTextFile(captionFiles[k]!, text);
+      }
       captionEms.push(cell.caption === null || drawn === null ? 0 : await textEms(cell.caption, drawn));
     }
     const chains = gridChains(params, {

@@ -5,10 +5,9 @@
  * items the montage has.
  * @module
  */
-import { inOwnDirection } from "../../../core/bidi.ts";
 import { runFfmpeg } from "../../../media/ffmpeg.ts";
 import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
-import { textEms } from "../../../providers/local/slides/font_for_text.ts";
+import { drawtextText, textEms } from "../../../providers/local/slides/font_for_text.ts";
 import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
 import type { StepTask } from "../../../core/step_task.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
@@ -38,10 +37,11 @@ export const stripChunkStep: StepKindDefinition = {
     };
     const captionEms: number[] = [];
     for (const [k, item] of params.items.entries()) {
-      if (item.caption !== null) {
-        await Deno.writeTextFile(files.captionFiles[k]!, inOwnDirection(item.caption));
-      }
       const font = files.fonts?.[k] ?? files.font;
+      if (item.caption !== null) {
+        const text = font === null ? item.caption : await drawtextText(item.caption, font);
+        await Deno.writeTextFile(files.captionFiles[k]!, text);
+      }
       captionEms.push(item.caption === null || font === null ? 0 : await textEms(item.caption, font));
     }
     files.captionEms = captionEms;

@@ -50,7 +50,7 @@ export const mergeStep: StepKindDefinition = {
     });
     const words = mergeChunkWords(heard, { silences: shared });
     const { language, engine } = task.params as { language: string; engine: string };
-    const segments = segmentWords(words, { duration });
+    const segments = segmentWords(words, { duration, language });
     const transcript: Transcript = { duration, language, engine, words: words.length, segments };
     await Deno.writeTextFile(outputPath(task), `${JSON.stringify(transcript, null, 2)}\n`);
     return { duration, words: words.length, segments: segments.length, ...wordlessChunks(heard) };

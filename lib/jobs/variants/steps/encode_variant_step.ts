@@ -4,7 +4,6 @@
  * written as one fragmented MP4 whose playlist comes back in the step's value.
  * @module
  */
-import { inOwnDirection } from "../../../core/bidi.ts";
 import { UnrecoverableError } from "../../../core/errors.ts";
 import type { Json } from "../../../core/json.ts";
 import {
@@ -18,7 +17,7 @@ import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
 import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
-import { textEms } from "../../../providers/local/slides/font_for_text.ts";
+import { drawtextText, textEms } from "../../../providers/local/slides/font_for_text.ts";
 import { frameSize, variantGraph } from "../variant_filters.ts";
 import type { Rendition, TransformSet } from "../variants_schema.ts";
 import type { ProbedInput } from "./probe_input_step.ts";
@@ -127,8 +126,9 @@ export const encodeVariantStep: StepKindDefinition = {
     const fontFile = typeof task.runtime.fontFile === "string" ? task.runtime.fontFile : null;
     let ems: number | undefined;
     if (textFile !== null && set.overlay?.kind === "text") {
-      await Deno.writeTextFile(textFile, inOwnDirection(set.overlay.text));
-      if (fontFile !== null) ems = await textEms(set.overlay.text, fontFile);
+      const text = set.overlay.text;
+      await Deno.writeTextFile(textFile, fontFile === null ? text : await drawtextText(text, fontFile));
+      if (fontFile !== null) ems = await textEms(text, fontFile);
     }
     const graph = variantGraph(set, {
       input: probe,

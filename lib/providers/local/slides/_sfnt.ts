@@ -22,6 +22,11 @@ export interface SfntFace {
   /** Whether the glyphs are outlines (`glyf`, `CFF `, `CFF2`) that resvg draws; bitmap-only colour fonts are not. */
   outlines: boolean;
   unitsPerEm: number;
+  /**
+   * The height libass sets to a caption's font size, in font units: `OS/2`'s usWinAscent + usWinDescent (as VSFilter
+   * did), else `hhea`'s ascender − descender. DejaVu Sans's is 1.16 em, Noto Sans Arabic's 2.11.
+   */
+  lineHeight: number;
   /** The glyph of a code point, 0 when the face lacks it. */
   glyphOf(codePoint: number): number;
   /** A glyph's advance width, in font units. */
@@ -125,6 +130,9 @@ async function readFace(
     italic: (fsSelection & 1) !== 0 || (macStyle & 2) !== 0,
     outlines: tables.has("glyf") || tables.has("CFF ") || tables.has("CFF2"),
     unitsPerEm: head.getUint16(18),
+    lineHeight: os2 !== null && os2.byteLength >= 78 && os2.getUint16(74) + os2.getUint16(76) > 0
+      ? os2.getUint16(74) + os2.getUint16(76)
+      : hhea.getInt16(4) - hhea.getInt16(6),
     glyphOf: parseCmap(cmap),
     advanceOf: (glyph) => advances[glyph] ?? last,
   };

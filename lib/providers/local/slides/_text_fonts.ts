@@ -4,7 +4,7 @@
  * characters that no font has.
  * @module
  */
-import { JOINING_LETTERS } from "../../../core/bidi.ts";
+import { JOINING_LETTER } from "../../../core/bidi.ts";
 import { findFallbackFace } from "./_fallback_fonts.ts";
 import {
   FACE_NAMES,
@@ -59,15 +59,16 @@ const CONTROL = /^\p{Cc}$/u;
 /** Text the primary font draws on its own, checked before segmenting anything. */
 const PLAIN = /^[\x20-\x7e]*$/;
 /**
- * The text's units of font choice: its grapheme clusters, except that a word of letters that join is one unit (see
- * `JOINING_LETTERS`).
+ * The text's units of font choice: its grapheme clusters, except that a word of letters that join is one unit: each
+ * grapheme that starts with such a letter (see `JOINING_LETTER`; an emoji joined by a zero-width joiner is no letter,
+ * rv19).
  *
  * @param text The text.
  */
 function* fontUnits(text: string): Generator<string> {
   let word = "";
   for (const { segment } of graphemes.segment(text)) {
-    if (JOINING_LETTERS.test(segment)) {
+    if (JOINING_LETTER.test(String.fromCodePoint(segment.codePointAt(0)!))) {
       word += segment;
       continue;
     }
@@ -76,6 +77,18 @@ function* fontUnits(text: string): Generator<string> {
     yield segment;
   }
   if (word !== "") yield word;
+}
+
+/** Whether opentype.js measures `text` in `font`: it throws on substitutions it cannot read. */
+function shapes(font: MeasuringFont, text: string): boolean {
+  try {
+    font.getAdvanceWidth(text, 16);
+    return true;
+  } catch (error) {
+    // opentype.js's own words (`lookupType: 5 - substFormat: 1 is not yet supported`): not a failure of the slide.
+    if (error instanceof Error && /not yet supported|unsupported/i.test(error.message)) return false;
+    throw error;
+  }
 }
 
 /** A piece of a slide's text and the face it is set in. */
@@ -128,9 +141,11 @@ export async function resolveTextFonts(
       if (face === null) continue;
       faces.set(segment, face);
       files.add(face.path);
-      // A word of joining letters is measured as resvg draws it, its letters joined.
-      if (JOINING_LETTERS.test(segment) && !shaping.has(face) && /\.(ttf|otf)$/i.test(face.path)) {
-        shaping.set(face, await loadShapingFont(face.path));
+      // A word of joining letters is measured as resvg draws it, its letters joined, where opentype.js can shape
+      // it: one whose substitutions it cannot read (Noto Nastaliq Urdu's) is measured by its letters' advances.
+      if (JOINING_LETTER.test(segment) && !shaping.has(face) && /\.(ttf|otf)$/i.test(face.path)) {
+        const shaper = await loadShapingFont(face.path);
+        if (shapes(shaper, segment)) shaping.set(face, shaper);
       }
     }
   }
@@ -158,6 +173,13 @@ function textFont(
     const primary: PrimaryFont = primaryFace.font;
     const has = (font: SfntFace | null, char: string) =>
       font === null ? primary.charToGlyphIndex(char) !== 0 : font.glyphOf(char.codePointAt(0)!) !== 0;
+    // A piece of a word of joining letters that the primary font cannot draw (cut to fit a line, or before an
+    // ellipsis) is drawn in the word's face (rv19: it fell to the primary font, its letters missing).
+    const faceOf = (unit: string): SfntFace | null =>
+      faces.get(unit) ??
+        (JOINING_LETTER.test(unit) && [...unit].some((char) => !has(null, char) && !IGNORABLE.test(char))
+          ? [...faces].find(([word]) => word.includes(unit))?.[1] ?? null
+          : null);
     if (PLAIN.test(text) || faces.size === 0) {
       const drawn = PLAIN.test(text) ? text : drawable(text, (char) => has(null, char));
       return { runs: [{ text: drawn, family: null, x: 0 }], width: primary.getAdvanceWidth(drawn, fontSize) };
@@ -177,7 +199,7 @@ function textFont(
     for (const segment of fontUnits(text)) {
       // A space the current font has keeps its run going, so runs break only where the characters need it.
       const keep = run !== "" && BLANK.test(segment) && [...segment].every((char) => has(face, char));
-      const next: SfntFace | null = keep ? face : faces.get(segment) ?? null;
+      const next: SfntFace | null = keep ? face : faceOf(segment);
       if (next !== face) flush();
       face = next;
       run += drawable(segment, (char) => has(next, char));

@@ -4,6 +4,7 @@
  * middle (`**bold**ly`) and stays one word.
  * @module
  */
+import { markJoins } from "../../../core/marks.ts";
 import { cutAtMarks, WORD_CUT_MARK } from "../../../core/word_cuts.ts";
 
 /** Text in one style. Styles are compared by identity, so callers use one object per style. */
@@ -54,7 +55,8 @@ export function wrapRuns<S>(
   const flat = flatten(runs);
   const lines: StyledRun<S>[][] = [];
   let line: StyledRun<S>[] = [];
-  for (const piece of pieces(flat.text)) {
+  const queue = [...pieces(flat.text)];
+  for (let piece = queue.shift(); piece !== undefined; piece = queue.shift()) {
     const candidate = line.length === 0 ? slice(flat, piece.start, piece.end) : [
       ...line,
       ...piece.spaced ? [{ text: " ", style: flat.styles[piece.start - 1]! }] : [],
@@ -66,6 +68,12 @@ export function wrapRuns<S>(
     }
     if (line.length > 0) lines.push(line);
     line = [];
+    // A mark held to its word that cannot share a line with it is set apart again, at its space.
+    const apart = wordsOf(flat.text, piece);
+    if (apart.length > 1 && runsWidth(slice(flat, piece.start, piece.end), measure) > maxWidth) {
+      queue.unshift(...apart);
+      continue;
+    }
     for (const part of breakWord(flat, piece, measure, maxWidth)) {
       if (line.length > 0) lines.push(line);
       line = part;
@@ -135,15 +143,24 @@ function merge<S>(runs: readonly StyledRun<S>[]): StyledRun<S>[] {
   return merged;
 }
 
-/** The unbreakable pieces of `text`. */
+/** The unbreakable pieces of `text`: its words, a mark set apart held to its word (see `markJoins`). */
 function* pieces(text: string): Generator<Piece> {
+  const found = [...text.matchAll(/\S+/gu)];
+  const joins = markJoins(found.map((word) => word[0]));
+  const words: { index: number; text: string }[] = [];
+  for (const [i, word] of found.entries()) {
+    const last = words.at(-1);
+    if (last !== undefined && (joins[i] === "before" || joins[i - 1] === "after")) {
+      last.text = text.slice(last.index, word.index + word[0].length);
+    } else words.push({ index: word.index, text: word[0] });
+  }
   let first = true;
-  for (const word of text.matchAll(/\S+/gu)) {
+  for (const word of words) {
     let spaced = !first;
     first = false;
     let start = word.index;
     let previous = "";
-    for (const { segment, index } of graphemes.segment(word[0])) {
+    for (const { segment, index } of graphemes.segment(word.text)) {
       const at = word.index + index;
       const breakable = at > start && (CJK.test(previous) || CJK.test(segment)) &&
         !NO_BREAK_BEFORE.test(segment) && !NO_BREAK_AFTER.test(previous);
@@ -154,7 +171,7 @@ function* pieces(text: string): Generator<Piece> {
       }
       previous = segment;
     }
-    yield { start, end: word.index + word[0].length, spaced };
+    yield { start, end: word.index + word.text.length, spaced };
   }
 }
 
@@ -168,7 +185,8 @@ export function breaksWord<S>(
   maxWidth: number,
 ): boolean {
   const flat = flatten(runs);
-  for (const piece of pieces(flat.text)) {
+  // A mark held to its word is set apart at its space rather than cut (see `wrapRuns`).
+  for (const piece of [...pieces(flat.text)].flatMap((piece) => wordsOf(flat.text, piece))) {
     // A word cut after its marks (a web address) into parts that each fit is not cut between letters.
     let start = piece.start;
     for (const part of cutAtMarks(flat.text.slice(piece.start, piece.end))) {
@@ -177,6 +195,16 @@ export function breaksWord<S>(
     }
   }
   return false;
+}
+
+/** The words of a piece that holds marks to a word (`photosynthèse ?`), each a piece; a plain word alone. */
+function wordsOf(text: string, piece: Piece): Piece[] {
+  const words = [...text.slice(piece.start, piece.end).matchAll(/\S+/gu)];
+  return words.map((word, i) => ({
+    start: piece.start + word.index,
+    end: piece.start + word.index + word[0].length,
+    spaced: i === 0 ? piece.spaced : true,
+  }));
 }
 
 /** Cuts one piece into parts that each fit, at least one character per part, after a `/`, `.`, `-`… where one fits. */

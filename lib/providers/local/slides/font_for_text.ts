@@ -4,7 +4,7 @@
  * Symbola) that has them all.
  * @module
  */
-import { JOINING_LETTERS } from "../../../core/bidi.ts";
+import { inOwnDirection, JOINING_WORD } from "../../../core/bidi.ts";
 import { fileDigest } from "../../../media/file_digests.ts";
 import { slideFontDirs } from "../../../media/font_dirs.ts";
 import { findFallbackFace } from "./_fallback_fonts.ts";
@@ -137,50 +137,86 @@ export async function textEms(text: string, font: string): Promise<number> {
   return Math.max(...widths) / face.unitsPerEm;
 }
 
+/** The font a word of joining letters is drawn in, and its size relative to the caption font's. */
+export interface WordFont {
+  family: string;
+  /**
+   * The factor on the caption's font size that draws the word's letters as large as the caption font's: libass sets
+   * a font's line height (see `SfntFace.lineHeight`) to the size, and Noto Sans Arabic's is 1.8 times DejaVu Sans's
+   * (nw3: its words were drawn half as large).
+   */
+  scale: number;
+}
+
 /**
- * The family each word of joining letters (see `JOINING_LETTERS`) of `texts` is to be drawn in where `primary`
- * lacks one of its letters: the first fallback font (the slides' search) that has them all. libass looks for a
- * font for each letter apart, and drew an Urdu word's ہ and ے, which DejaVu Sans lacks, as boxes (nw2).
+ * The font each word of joining letters (see `JOINING_WORD`) of `texts` is to be drawn in where `primary` lacks one
+ * of its letters: the first fallback font (the slides' search) that has them all. libass looks for a font for each
+ * letter apart, and drew an Urdu word's ہ and ے, which DejaVu Sans lacks, as boxes (nw2).
  *
  * @param texts The texts (captions).
  * @param primary The font file they are drawn in.
- * @returns The family of each word that needs one, by the word.
+ * @returns The font of each word that needs one, by the word.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { joiningWordFamilies } from "./font_for_text.ts";
+ * import { joiningWordFonts } from "./font_for_text.ts";
  * const dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
- * const families = await joiningWordFamilies(["یہ مشین ہے۔ Hello"], dejavu);
- * assert.equal(families.get("مشین"), undefined);
- * assert.match(families.get("ہے۔") ?? "", /^Noto /);
+ * const fonts = await joiningWordFonts(["یہ مشین ہے۔ Hello"], dejavu);
+ * assert.equal(fonts.get("مشین"), undefined);
+ * assert.match(fonts.get("ہے۔")?.family ?? "", /^Noto /);
  * ```
  */
-export async function joiningWordFamilies(
+export async function joiningWordFonts(
   texts: readonly string[],
   primary: string,
-): Promise<Map<string, string>> {
-  const families = new Map<string, string>();
+): Promise<Map<string, WordFont>> {
+  const fonts = new Map<string, WordFont>();
+  const words = texts.flatMap((text) => [...text.matchAll(JOINING_WORD)].map((match) => match[0]));
   // Text without such a word (most captions) reads no font.
-  if (!texts.some((text) => JOINING_LETTERS.test(text))) return families;
+  if (words.length === 0) return fonts;
   const face = await firstFace(primary);
-  const words = new RegExp(`${JOINING_LETTERS.source}+`, "gu");
-  for (const text of texts) {
-    for (const [word] of text.matchAll(words)) {
-      const chars = [...new Set(word)].filter((char) => !/\p{Cf}/u.test(char));
-      if (families.has(word) || chars.every((char) => face?.glyphOf(char.codePointAt(0)!))) continue;
-      const fallback = await findFallbackFace(chars.join(""), {
-        weight: 400,
-        dirs: slideFontDirs().fallbacks,
-        excludeFiles: [primary],
-        excludeFamily: face?.family ?? "",
-      });
-      if (fallback !== null && chars.every((char) => fallback.glyphOf(char.codePointAt(0)!))) {
-        families.set(word, fallback.family);
-      }
-    }
+  for (const word of words) {
+    const chars = [...new Set(word)].filter((char) => !/\p{Cf}/u.test(char));
+    if (fonts.has(word) || chars.every((char) => face?.glyphOf(char.codePointAt(0)!))) continue;
+    const fallback = await findFallbackFace(chars.join(""), {
+      weight: 400,
+      dirs: slideFontDirs().fallbacks,
+      excludeFiles: [primary],
+      excludeFamily: face?.family ?? "",
+    });
+    if (fallback === null || !chars.every((char) => fallback.glyphOf(char.codePointAt(0)!))) continue;
+    const height = (font: SfntFace) => font.lineHeight / font.unitsPerEm;
+    fonts.set(word, {
+      family: fallback.family,
+      scale: face === undefined ? 1 : height(fallback) / height(face),
+    });
   }
-  return families;
+  return fonts;
+}
+
+/**
+ * `text` for ffmpeg's `drawtext` in `font`, each line marked to read in the text's direction (see `inOwnDirection`):
+ * with the embedding marks where the font has them, else by its end marks moved (Noto Sans Arabic lacks the
+ * embedding marks, and `drawtext` drew them as boxes: nw3; see `DirectionMarks`).
+ *
+ * @param text The caption or overlay.
+ * @param font The font file `drawtext` draws it in.
+ * @returns The text to write in its text file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { drawtextText } from "./font_for_text.ts";
+ * const arabic = "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf";
+ * assert.equal(await drawtextText("یہ کتاب ہے!", arabic), "!یہ کتاب ہے");
+ * ```
+ */
+export async function drawtextText(text: string, font: string): Promise<string> {
+  const face = await firstFace(font);
+  const embeds = face !== undefined && face.glyphOf(0x202a) !== 0 && face.glyphOf(0x202b) !== 0 &&
+    face.glyphOf(0x202c) !== 0;
+  return inOwnDirection(text, { marks: embeds ? "embedding" : "ends" });
 }
 
 /** The first faces read, by file and its size and time (a font rewritten is read again). */

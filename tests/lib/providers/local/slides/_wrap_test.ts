@@ -94,3 +94,17 @@ Deno.test("wrapRuns() cuts a word wider than a line after its last / . - that fi
   assert.equal(breaksWord(plain("Straßenbahnhaltestelle"), measure, 100), true);
   assert.equal(breaksWord(plain("Short words only here"), measure, 60), false);
 });
+
+Deno.test("wrapRuns() keeps a mark set apart by a space on its word's line, as French sets it", () => {
+  // nw3: a slide's "photosynthèse ?" left its "?" alone on a line, "disent «" ended one.
+  assert.deepEqual(wrap("Qu'est-ce que la photosynthèse ?", 160), ["Qu'est-ce que la", "photosynthèse ?"]);
+  assert.deepEqual(wrap("Ils disent « Bonjour » au soleil !", 120), [
+    "Ils disent",
+    "« Bonjour »",
+    "au soleil !",
+  ]);
+  assert.equal(breaksWord(plain("disent « Bonjour »"), measure, 110), false);
+  // Where the word and its mark cannot share a line, the mark is set apart at its space, not cut from letters.
+  assert.deepEqual(wrap("la photosynthèse ?", 140), ["la", "photosynthèse", "?"]);
+  assert.equal(breaksWord(plain("la photosynthèse ?"), measure, 140), false);
+});

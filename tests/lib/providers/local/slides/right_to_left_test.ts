@@ -170,3 +170,63 @@ Deno.test("a slide mostly in Hebrew or Arabic reads from the right, whatever it 
   assert.deepEqual(line("Python"), ["لغة برمجة سهلة.", " ", "Python"]);
   assert.deepEqual(line("print"), ["هنا.", " ", "print()", " ", "استدع"]);
 });
+
+Deno.test("an emoji joined by a zero-width joiner beside an Arabic word is no letter of it", async () => {
+  // rv19: the emoji joined the word, whose letters were then looked for in the emoji's font and named missing.
+  const spec = slideSpec({ width: WIDTH, height: HEIGHT }, {
+    kind: "section",
+    title: "",
+    bullets: ["شكرا👨‍👩‍👧 جدا"],
+  });
+  const { fonts, fit } = await fitSlide(spec);
+  assert.deepEqual(fit.warnings, []);
+  const pieces = fonts.faces.sans.runs("شكرا👨‍👩‍👧 جدا", 20);
+  assert.equal(pieces.find((piece) => piece.text.startsWith("شكرا"))?.family, null, JSON.stringify(pieces));
+});
+
+Deno.test("a piece of an Urdu word cut to fit is drawn in the word's font", async () => {
+  // rv19: a word cut between lines was looked up by its pieces, found in no font and drawn in DejaVu, its ہ missing.
+  const word = "شکریہ".repeat(40);
+  const { layout, fonts } = await fitSlide({
+    width: 320,
+    height: 180,
+    kind: "section",
+    title: "",
+    bullets: [word],
+  });
+  assert.ok(layout.runs.length > 1, "the word is cut");
+  for (const run of layout.runs) {
+    const pieces = fonts.faces[run.style.face].runs(run.text, run.size);
+    assert.ok(pieces.every((piece) => /^Noto /.test(piece.family ?? "")), JSON.stringify(pieces));
+  }
+});
+
+Deno.test("a fallback font opentype.js cannot shape measures by its advances, not failing the slide", async () => {
+  // rv19: with Noto Nastaliq Urdu the only fallback (REEL_FONT_DIR), measuring threw "lookupType: 5 - substFormat: 1
+  // is not yet supported" and the render failed. Its own process: the fonts' folders are read once a process.
+  const dir = await Deno.makeTempDir();
+  try {
+    for (
+      const file of ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf"]
+    ) {
+      await Deno.symlink(`/usr/share/fonts/truetype/dejavu/${file}`, `${dir}/${file}`);
+    }
+    await Deno.symlink("/usr/share/fonts/truetype/noto/NotoNastaliqUrdu-Regular.ttf", `${dir}/Nastaliq.ttf`);
+    const module = new URL("../../../../../lib/providers/local/slides/_fit_slide.ts", import.meta.url).href;
+    const script = `const { fitSlide } = await import(${JSON.stringify(module)});
+const { layout, fonts } = await fitSlide({ width: 640, height: 360, kind: "section", title: "", bullets: ["شکریہ"] });
+const [run] = layout.runs;
+console.log(JSON.stringify(fonts.faces.sans.runs(run.text, run.size)));`;
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", "--quiet", script],
+      env: { REEL_FONT_DIR: dir },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(code, 0, new TextDecoder().decode(stderr));
+    const pieces = JSON.parse(new TextDecoder().decode(stdout));
+    assert.match(pieces[0].family, /Nastaliq/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
