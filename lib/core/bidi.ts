@@ -25,13 +25,18 @@ export interface DirectedText<S> extends StyledText<S> {
   rtl: boolean;
 }
 
+/** The scripts whose letters join. */
+const JOINING_SCRIPTS = ["Arabic", "Syriac", "Nko", "Mongolian", "Adlam", "Mandaic", "Hanifi_Rohingya"];
+
 /**
- * A letter of a script whose letters join (Arabic, Syriac, N'Ko, Mongolian, Adlam…): a word of them must be drawn in
- * one font, whole, or its letters do not join (an Urdu word whose ہ only a fallback font has was drawn in pieces, its
- * letters apart, nw2).
+ * A letter of a script whose letters join (Arabic, Syriac, N'Ko, Mongolian, Adlam…), or the tatweel that stretches
+ * a join: a word of them must be drawn in one font, whole, or its letters do not join (an Urdu word whose ہ only a
+ * fallback font has was drawn in pieces, its letters apart, nw2).
  */
-export const JOINING_LETTER =
-  /[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Nko}\p{Script=Mongolian}\p{Script=Adlam}\p{Script=Mandaic}\p{Script=Hanifi_Rohingya}]/u;
+export const JOINING_LETTER: RegExp = new RegExp(
+  `[${JOINING_SCRIPTS.map((script) => `\\p{Script=${script}}`).join("")}\\u0640]`,
+  "u",
+);
 
 /**
  * A word of joining letters: such letters, with the marks set on them (Arabic's vowel marks belong to no script of
@@ -223,7 +228,9 @@ export function visualOrder<S>(
  */
 export const RTL_EMBEDDING = ["\u202b", "\u202c"] as const;
 /** The marks that embed text as left to right (U+202A … U+202C). */
-const LTR_EMBEDDING = ["\u202a", "\u202c"] as const;
+export const LTR_EMBEDDING = ["\u202a", "\u202c"] as const;
+/** The Arabic letter mark (U+061C): a right-to-left letter of no ink. */
+const ALM = "\u061c";
 /**
  * How a renderer is told a line's direction: `embedding`, each line inside {@linkcode RTL_EMBEDDING} (or its
  * left-to-right twin, where a left-to-right line holds right-to-left words: for libass, which otherwise takes a
@@ -275,19 +282,24 @@ const MOVED = new Set(["ON", "WS", "S", "CS", "ES"]);
 
 /**
  * A right-to-left line's neutral marks at either end, moved to the other, each run in the order and the form (a
- * bracket mirrored) a right-to-left paragraph draws it in: a left-to-right paragraph then draws the line as that.
+ * bracket mirrored) a right-to-left paragraph draws it in; a line that opens with a number (`۱۹۴۷ میں…`) opens with
+ * the Arabic letter mark too, or a left-to-right paragraph would set the number apart on the left (rv20). A
+ * left-to-right paragraph then draws the line as a right-to-left one would.
  */
 function endsMoved(line: string): string {
   const chars = [...line];
   const moved = (char: string) => MOVED.has(bidi().getBidiCharTypeName(char));
+  const drawn = (run: string[]) =>
+    run.map((char) => bidi().getMirroredCharacter(char) ?? char).reverse().join("");
   let start = 0;
   while (start < chars.length && moved(chars[start]!)) start++;
   let end = chars.length;
   while (end > start && moved(chars[end - 1]!)) end--;
-  if (start === end) return line;
-  const drawn = (run: string[]) =>
-    run.map((char) => bidi().getMirroredCharacter(char) ?? char).reverse().join("");
-  return `${drawn(chars.slice(end))}${chars.slice(start, end).join("")}${drawn(chars.slice(0, start))}`;
+  // Marks alone: read from the right.
+  if (start === end) return drawn(chars);
+  const core = chars.slice(start, end).join("");
+  const opensWithNumber = ["EN", "AN", "ET"].includes(bidi().getBidiCharTypeName(chars[start]!));
+  return `${drawn(chars.slice(end))}${opensWithNumber ? ALM : ""}${core}${drawn(chars.slice(0, start))}`;
 }
 
 /** Left-to-right isolate (U+2066) and pop directional isolate (U+2069). */

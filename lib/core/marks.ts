@@ -5,23 +5,23 @@
  * @module
  */
 
+/** Marks that may close a sentence or a clause after its full stop or comma (quotes, brackets), and spaces. */
+export const CLOSERS = `"'”’)\\]」』»\\s`;
 /** A sentence's end: its full stop, question or exclamation mark, then closing marks. */
-export const SENTENCE_END = /[.!?…。！？؟।۔]["'”’)\]」』»\s]*$/;
+export const SENTENCE_END: RegExp = new RegExp(`[.!?…。！？؟।۔][${CLOSERS}]*$`);
 /** A written word of marks that close what comes before them (`!`, `?`, `;`, `»`, `)`, `%`), not `§` or `•`. */
 const CLOSING = /^[\p{Pe}\p{Pf}!?.,;:…%‰‱؟،؛۔。、，；：！？"']+$/u;
 /** A written word of marks that open what follows them (`«`, `(`, `¿`, `„`). */
 const OPENING = /^[\p{Ps}\p{Pi}¿¡"']+$/u;
 const DASH = /^(?:—|–|-|--)$/;
-/** The marks that close each opening quotation mark: German's `„` closes with `“`, Danish `»` with `«`. */
+/** The marks that close each opening quotation mark: German's `„` closes with `“`. */
 const CLOSES: Readonly<Record<string, string>> = {
   "„": "“”",
   "‚": "‘’",
   "«": "»",
-  "»": "«",
   "“": "”",
   "‘": "’",
   "‹": "›",
-  "›": "‹",
   '"': '"',
   "'": "'",
 };
@@ -53,20 +53,29 @@ export type MarkJoin = "before" | "after" | "neither";
 export function markJoins(tokens: readonly string[]): MarkJoin[] {
   const open: string[] = [];
   const joins = tokens.map((token, i): MarkJoin => {
-    // A word of marks whose first closes the quotation last opened (German's `“` is an opening mark elsewhere).
-    if (open.length > 0 && /^\p{P}+$/u.test(token) && CLOSES[open.at(-1)!]!.includes(token[0]!)) {
+    // A word of marks one of which closes the quotation last opened (German's `“` is an opening mark elsewhere;
+    // `."` closes too).
+    if (
+      open.length > 0 && /^\p{P}+$/u.test(token) &&
+      [...token].some((char) => CLOSES[open.at(-1)!]!.includes(char))
+    ) {
       open.pop();
       return "before";
     }
-    if (DASH.test(token)) return i === 0 || SENTENCE_END.test(tokens[i - 1]!) ? "after" : "before";
+    // A dash that starts a sentence (a dialogue's reply) or stands before a number (a minus) holds to what follows.
+    if (DASH.test(token)) {
+      return i === 0 || SENTENCE_END.test(tokens[i - 1]!) || /^\d/.test(tokens[i + 1] ?? "")
+        ? "after"
+        : "before";
+    }
     if (OPENING.test(token)) {
       for (const char of token) if (char in CLOSES) open.push(char);
       return "after";
     }
     return CLOSING.test(token) ? "before" : "neither";
   });
-  // A mark with no word on its side holds to the other one.
-  if (joins[0] === "before") joins[0] = "after";
-  if (joins.at(-1) === "after") joins[joins.length - 1] = "before";
+  // Marks with no word on their side hold to the other one.
+  for (let i = 0; i < joins.length && joins[i] === "before"; i++) joins[i] = "after";
+  for (let i = joins.length - 1; i >= 0 && joins[i] === "after"; i--) joins[i] = "before";
   return joins;
 }

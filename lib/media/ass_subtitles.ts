@@ -20,11 +20,21 @@ export interface AssOptions {
   /** The font family, found by fontconfig or in the filter's `fontsdir`. @default "DejaVu Sans" */
   font?: string;
   /**
-   * The font to draw each of these words of joining letters (Arabic script…) in, whole, and the factor on the size
-   * that draws its letters as large as the style's font's: libass looks for a font for each letter the style's font
-   * lacks apart, and drew an Urdu word's ہ as a box (see `joiningWordFonts`).
+   * The font to draw each of these words of joining letters (Arabic script…) in, whole: libass looks for a font for
+   * each letter the style's font lacks apart, and drew an Urdu word's ہ as a box (see `joiningWordFonts`).
    */
-  wordFonts?: ReadonlyMap<string, { family: string; scale: number }>;
+  wordFonts?: ReadonlyMap<string, WordFont>;
+}
+
+/** The font a word of joining letters is drawn in, and its scale. */
+export interface WordFont {
+  family: string;
+  /**
+   * The factor that draws the word's letters as large as the caption font's: libass sets a font's line height (its
+   * `OS/2` win ascent and descent) to the size, and Noto Sans Arabic's is 1.8 times DejaVu Sans's (nw3: its words
+   * were drawn half as large).
+   */
+  scale: number;
 }
 
 /**
@@ -96,7 +106,7 @@ export function formatAss(cues: readonly Cue[], options: AssOptions): string {
   const context = textDirection(cues.map((cue) => cue.text).join("\n")) ?? "ltr";
   const events = cues.map((cue) =>
     `Dialogue: 0,${assTime(cue.start)},${assTime(cue.end)},Caption,,0,0,0,,${
-      assText(cue.text, { context, wordFonts: options.wordFonts, size: place.fontSize })
+      assText(cue.text, { context, wordFonts: options.wordFonts })
     }\n`
   );
   return "[Script Info]\nScriptType: v4.00+\nWrapStyle: 0\nScaledBorderAndShadow: yes\n" +
@@ -147,14 +157,15 @@ function assColor(hex: string, alpha: number): string {
 
 /**
  * A cue's text as an event's: lines joined by `\N`, markup characters made literal, each line embedded in the
- * direction the cue reads in, a word in `wordFonts` in its font at its size (`{\fn…\fs…}`, then `{\r}` back to the
- * style).
+ * direction the cue reads in, a word in `wordFonts` in its font, scaled (`{\fn…\fscx…\fscy…}`, then `{\r}` back
+ * to the style). A line holding such a word is a third of a line taller than the others (Noto Sans Arabic reaches
+ * higher than DejaVu Sans at one size), which the captions' room does not count.
  */
 function assText(
   text: string,
-  options: { context: Direction; wordFonts?: AssOptions["wordFonts"]; size: number },
+  options: { context: Direction; wordFonts?: ReadonlyMap<string, WordFont> },
 ): string {
-  const { context, wordFonts = new Map(), size } = options;
+  const { context, wordFonts = new Map() } = options;
   // An Arabic or Hebrew cue reads right to left, each line: libass's own choice takes the first letter's direction,
   // and a cue opening with "Python" was set left to right (nw2).
   const lines = text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
@@ -163,9 +174,8 @@ function assText(
     .map((line) =>
       wordFonts.size === 0 ? line : line.replace(JOINING_WORD, (word) => {
         const font = wordFonts.get(word);
-        return font === undefined
-          ? word
-          : `{\\fn${font.family}\\fs${Math.round(size * font.scale)}}${word}{\\r}`;
+        const percent = Math.round((font?.scale ?? 1) * 100);
+        return font === undefined ? word : `{\\fn${font.family}\\fscx${percent}\\fscy${percent}}${word}{\\r}`;
       })
     )
     .join("\\N");

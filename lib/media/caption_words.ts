@@ -6,7 +6,7 @@
  * so that every line fits: such pieces are glued, with no space between them.
  * @module
  */
-import { markJoins, SENTENCE_END } from "../core/marks.ts";
+import { CLOSERS, markJoins, SENTENCE_END } from "../core/marks.ts";
 import { DEFAULT_CAPTION_RULES, textLength } from "./caption_rules.ts";
 import { cutAtMarks } from "../core/word_cuts.ts";
 
@@ -50,7 +50,7 @@ export interface CaptionWord {
   glued?: boolean;
 }
 
-const CLAUSE_END = /(?:[,;:，、；：،؛]|—|–)["'”’)\]」』»\s]*$/;
+const CLAUSE_END = new RegExp(`(?:[,;:，、；：،؛]|—|–)[${CLOSERS}]*$`);
 /**
  * A capital, a digit or a letter of a script without capitals (Chinese, Arabic, Hebrew…), after opening marks or a
  * dialogue's dash.
@@ -146,6 +146,12 @@ const FUNCTION_WORDS: Readonly<Record<string, { conjunctions: Set<string>; leani
   ),
 };
 
+/** Words of the other languages' lists that are English words too. */
+const ENGLISH_TOO = new Set(
+  ("a an in on to of for by at as so do die den am um son sin con car come over want door met is it me be he we " +
+    "par pour sans ma mi tu ten te into van").split(" "),
+);
+
 function lexicon(conjunctions: string, leaning: string): { conjunctions: Set<string>; leaning: Set<string> } {
   return { conjunctions: new Set(conjunctions.split(" ")), leaning: new Set(leaning.split(" ")) };
 }
@@ -162,6 +168,8 @@ function languageOf(tokens: readonly string[]): string {
     let count = 0;
     for (const token of tokens) {
       const word = bare(token);
+      // A word that is English too ("over", "want", "die") tells no other language (rv20: English read as Dutch).
+      if (language !== "en" && ENGLISH_TOO.has(word)) continue;
       if (words.leaning.has(word) || words.conjunctions.has(word)) count++;
     }
     return { language, count };
@@ -207,7 +215,9 @@ export function captionWords(
     .map((paragraph) => joinMarks(paragraph.split(/\s+/).filter((token) => token !== "")));
   // The language given (a transcript's, `de-DE` read as `de`) where its words are known, else the one they tell.
   const given = options.language?.toLowerCase().split(/[-_]/)[0];
-  const known = FUNCTION_WORDS[given ?? ""] ?? FUNCTION_WORDS[languageOf(paragraphs.flat())]!;
+  const known = given !== undefined && Object.hasOwn(FUNCTION_WORDS, given)
+    ? FUNCTION_WORDS[given]!
+    : FUNCTION_WORDS[languageOf(paragraphs.flat())]!;
   for (const tokens of paragraphs) {
     for (const [i, token] of tokens.entries()) {
       const pieces = piecesOf(token, longest);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   directionIn,
   inOwnDirection,
+  JOINING_WORD,
   RTL_EMBEDDING,
   textDirection,
   visualOrder,
@@ -127,4 +128,12 @@ Deno.test("text for a left-to-right renderer is embedded as right to left, each 
   // right-to-left paragraph would.
   assert.equal(inOwnDirection("(یہ کتاب ہے)!", { marks: "ends" }), "!(یہ کتاب ہے)");
   assert.equal(inOwnDirection("«שלום» עולם?", { marks: "ends" }), "?שלום» עולם»");
+  // rv20: a line that opens with a number opens with the Arabic letter mark too, or it is set apart on the left.
+  assert.equal(inOwnDirection("۱۹۴۷ میں پاکستان بنا۔", { marks: "ends" }), "\u061c۱۹۴۷ میں پاکستان بنا۔");
+});
+
+Deno.test("a word of joining letters holds its vowel marks, joiners and tatweel, and no emoji", () => {
+  // rv19, rv20: Arabic's vowel marks and the tatweel belong to no script of their own, and split the word.
+  const words = (text: string) => [...text.matchAll(JOINING_WORD)].map((match) => match[0]);
+  assert.deepEqual(words("شُکریہ ہـے می‌کنند 👨‍👩‍👧 Hello"), ["شُکریہ", "ہـے", "می‌کنند"]);
 });

@@ -169,7 +169,7 @@ Deno.test("formatAss(): libass sets a Hebrew or Arabic cue right to left, its do
   assert.ok(english.right > 0.6 && english.left < 0.4, JSON.stringify(english));
 });
 
-Deno.test("formatAss(): a word of joining letters the font lacks one of is drawn whole, as large, in order", async () => {
+Deno.test("formatAss(): a word of joining letters the font lacks is drawn whole, as large, in order", async () => {
   // nw2: libass looked for a font for each letter DejaVu Sans lacks apart, and drew Urdu's ہ and ے as boxes. nw3:
   // drawn in Noto Sans Arabic, such a word was half as large, and its line's words out of order.
   const font = (await captionFont())!.path;

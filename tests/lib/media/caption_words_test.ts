@@ -239,6 +239,18 @@ Deno.test("captionWords(): marks hold to the word they belong to, by their kind 
     "répondit-elle.|sentence",
   ]);
   assert.deepEqual(words("Fin («"), ["Fin («|sentence"]);
+  // rv20: a closing quote after a full stop closes; two opening marks at the end join the word before; a minus holds
+  // to its number.
+  assert.deepEqual(words('He said " yes ." Then " no " end'), [
+    "He|word",
+    "said|word",
+    '" yes ."|sentence',
+    "Then|word",
+    '" no "|word',
+    "end|sentence",
+  ]);
+  assert.deepEqual(words("Fin ( «"), ["Fin ( «|sentence"]);
+  assert.deepEqual(words("Il fait - 5 degrés"), ["Il|word", "fait|word", "- 5|word", "degrés|sentence"]);
   // Urdu ends a sentence with ۔ (nw3: one sentence ran over two cues).
   assert.deepEqual(words("یہ کتاب ہے۔ وہ قلم ہے۔"), [
     "یہ|word",
@@ -255,6 +267,8 @@ Deno.test("captionWords(): the language given wins, a guess needs two more words
     captionWords(text, { language }).filter((word) => word.after === "weak").map((word) => word.text);
   // rv19: a transcript's few words "so they die in den" were taken for German.
   assert.deepEqual(leaning("so they die in den"), ["in"]);
+  // rv20: English words in other languages' lists ("want", "over") told Dutch.
+  assert.deepEqual(leaning("Do you want to come over? I want to go over it."), ["to", "to"]);
   assert.deepEqual(leaning("Die Katze ist in der Küche", "de-DE"), ["Die", "in", "der"]);
   // French elisions set apart lean on the next word, written with ' or ’.
   assert.deepEqual(leaning("Je bois l’ eau de la source et d' autres.", "fr"), ["l’", "de", "la", "d'"]);

@@ -3,7 +3,8 @@
  * @module
  */
 import { CAPTION_FONT_FILE } from "../../../media/caption_font.ts";
-import { joiningWordFonts, type WordFont } from "../../../providers/local/slides/font_for_text.ts";
+import type { WordFont } from "../../../media/ass_subtitles.ts";
+import { joiningWordFonts } from "../../../providers/local/slides/font_for_text.ts";
 
 /**
  * The caption font's folder, and the font of each word of joining letters in `texts` that the caption font lacks a

@@ -114,6 +114,7 @@ export async function resolveTextFonts(
   const excludeFiles = FACE_NAMES.map((name) => primary[name].path);
   const chosen = new Map<FaceName, Map<string, SfntFace>>(FACE_NAMES.map((name) => [name, new Map()]));
   const shaping = new Map<SfntFace, MeasuringFont>();
+  const unshaped = new Set<SfntFace>();
   for (const { face: name, text } of texts) {
     if (PLAIN.test(text)) continue;
     const { font, family } = primary[name];
@@ -143,9 +144,14 @@ export async function resolveTextFonts(
       files.add(face.path);
       // A word of joining letters is measured as resvg draws it, its letters joined, where opentype.js can shape
       // it: one whose substitutions it cannot read (Noto Nastaliq Urdu's) is measured by its letters' advances.
-      if (JOINING_LETTER.test(segment) && !shaping.has(face) && /\.(ttf|otf)$/i.test(face.path)) {
-        const shaper = await loadShapingFont(face.path);
+      // Every such word is tried: a font that shapes one may fail on another (rv20: Nastaliq shaped "۔" alone).
+      if (JOINING_LETTER.test(segment) && !unshaped.has(face) && /\.(ttf|otf)$/i.test(face.path)) {
+        const shaper = shaping.get(face) ?? await loadShapingFont(face.path);
         if (shapes(shaper, segment)) shaping.set(face, shaper);
+        else {
+          unshaped.add(face);
+          shaping.delete(face);
+        }
       }
     }
   }

@@ -57,10 +57,11 @@ export function wrapRuns<S>(
   let line: StyledRun<S>[] = [];
   const queue = [...pieces(flat.text)];
   for (let piece = queue.shift(); piece !== undefined; piece = queue.shift()) {
-    const candidate = line.length === 0 ? slice(flat, piece.start, piece.end) : [
+    const text = pieceRuns(flat, piece);
+    const candidate = line.length === 0 ? text : [
       ...line,
       ...piece.spaced ? [{ text: " ", style: flat.styles[piece.start - 1]! }] : [],
-      ...slice(flat, piece.start, piece.end),
+      ...text,
     ];
     if (runsWidth(candidate, measure) <= maxWidth) {
       line = merge(candidate);
@@ -162,8 +163,9 @@ function* pieces(text: string): Generator<Piece> {
     let previous = "";
     for (const { segment, index } of graphemes.segment(word.text)) {
       const at = word.index + index;
+      // Not at a space inside a word holding a mark (`テキスト ！`): that stays whole.
       const breakable = at > start && (CJK.test(previous) || CJK.test(segment)) &&
-        !NO_BREAK_BEFORE.test(segment) && !NO_BREAK_AFTER.test(previous);
+        !NO_BREAK_BEFORE.test(segment) && !NO_BREAK_AFTER.test(previous) && !/\s/u.test(segment + previous);
       if (breakable) {
         yield { start, end: at, spaced };
         spaced = false;
@@ -195,6 +197,14 @@ export function breaksWord<S>(
     }
   }
   return false;
+}
+
+/** A piece's runs, its spaces (between a word and a mark held to it) each one space, as between words. */
+function pieceRuns<S>(flat: Flat<S>, piece: Piece): StyledRun<S>[] {
+  const runs = slice(flat, piece.start, piece.end);
+  return /\s/u.test(flat.text.slice(piece.start, piece.end))
+    ? merge(runs.map((run) => ({ ...run, text: run.text.replace(/\s+/gu, " ") })))
+    : runs;
 }
 
 /** The words of a piece that holds marks to a word (`photosynthèse ?`), each a piece; a plain word alone. */

@@ -4,7 +4,8 @@
  * Symbola) that has them all.
  * @module
  */
-import { inOwnDirection, JOINING_WORD } from "../../../core/bidi.ts";
+import { inOwnDirection, JOINING_WORD, LTR_EMBEDDING, RTL_EMBEDDING } from "../../../core/bidi.ts";
+import type { WordFont } from "../../../media/ass_subtitles.ts";
 import { fileDigest } from "../../../media/file_digests.ts";
 import { slideFontDirs } from "../../../media/font_dirs.ts";
 import { findFallbackFace } from "./_fallback_fonts.ts";
@@ -137,17 +138,6 @@ export async function textEms(text: string, font: string): Promise<number> {
   return Math.max(...widths) / face.unitsPerEm;
 }
 
-/** The font a word of joining letters is drawn in, and its size relative to the caption font's. */
-export interface WordFont {
-  family: string;
-  /**
-   * The factor on the caption's font size that draws the word's letters as large as the caption font's: libass sets
-   * a font's line height (see `SfntFace.lineHeight`) to the size, and Noto Sans Arabic's is 1.8 times DejaVu Sans's
-   * (nw3: its words were drawn half as large).
-   */
-  scale: number;
-}
-
 /**
  * The font each word of joining letters (see `JOINING_WORD`) of `texts` is to be drawn in where `primary` lacks one
  * of its letters: the first fallback font (the slides' search) that has them all. libass looks for a font for each
@@ -214,8 +204,7 @@ export async function joiningWordFonts(
  */
 export async function drawtextText(text: string, font: string): Promise<string> {
   const face = await firstFace(font);
-  const embeds = face !== undefined && face.glyphOf(0x202a) !== 0 && face.glyphOf(0x202b) !== 0 &&
-    face.glyphOf(0x202c) !== 0;
+  const embeds = [...RTL_EMBEDDING, ...LTR_EMBEDDING].every((mark) => face?.glyphOf(mark.codePointAt(0)!));
   return inOwnDirection(text, { marks: embeds ? "embedding" : "ends" });
 }
 

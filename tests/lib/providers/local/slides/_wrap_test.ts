@@ -107,4 +107,6 @@ Deno.test("wrapRuns() keeps a mark set apart by a space on its word's line, as F
   // Where the word and its mark cannot share a line, the mark is set apart at its space, not cut from letters.
   assert.deepEqual(wrap("la photosynthèse ?", 140), ["la", "photosynthèse", "?"]);
   assert.equal(breaksWord(plain("la photosynthèse ?"), measure, 140), false);
+  // Its spaces are one space, as between words (rv20: "Bonjour   !" kept three).
+  assert.deepEqual(wrap("Bonjour   !\n ok", 200), ["Bonjour ! ok"]);
 });
