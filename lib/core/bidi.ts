@@ -247,8 +247,9 @@ export type DirectionMarks = "embedding" | "ends";
  * {@linkcode directionIn} given the direction of the text around it; an embedding ends at a line break).
  *
  * @param text A caption or an overlay, its lines separated by `\n`.
- * @param options The direction of the text around it (a video's other captions), if any, and the marks to use
- *   (`embedding` unless said).
+ * @param options The direction of the text around it (a video's other captions), if any, the marks to use
+ *   (`embedding` unless said), and, for `ends`, whether the font has the Arabic letter mark to open a line that opens
+ *   with a number (true unless said; without it, such a number stays on the left).
  * @returns The text to give the renderer.
  *
  * @example
@@ -263,19 +264,21 @@ export type DirectionMarks = "embedding" | "ends";
  */
 export function inOwnDirection(
   text: string,
-  options: { context?: Direction; marks?: DirectionMarks } = {},
+  options: { context?: Direction; marks?: DirectionMarks; letterMark?: boolean } = {},
 ): string {
-  const { context, marks = "embedding" } = options;
+  const { context, marks = "embedding", letterMark = true } = options;
   const direction = context === undefined ? textDirection(text) : directionIn(text, context);
   return text.split("\n").map((line) => {
     if (direction === "rtl") {
-      return marks === "ends" ? endsMoved(line) : `${RTL_EMBEDDING[0]}${line}${RTL_EMBEDDING[1]}`;
+      return marks === "ends" ? endsMoved(line, letterMark) : `${RTL_EMBEDDING[0]}${line}${RTL_EMBEDDING[1]}`;
     }
     return marks === "embedding" && RIGHT_TO_LEFT.test(line)
       ? `${LTR_EMBEDDING[0]}${line}${LTR_EMBEDDING[1]}`
       : line;
   }).join("\n");
 }
+
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
 
 /** Bidirectional classes of the marks {@linkcode endsMoved} moves: other neutrals, spaces, separators. */
 const MOVED = new Set(["ON", "WS", "S", "CS", "ES"]);
@@ -286,11 +289,13 @@ const MOVED = new Set(["ON", "WS", "S", "CS", "ES"]);
  * the Arabic letter mark too, or a left-to-right paragraph would set the number apart on the left (rv20). A
  * left-to-right paragraph then draws the line as a right-to-left one would.
  */
-function endsMoved(line: string): string {
+function endsMoved(line: string, letterMark: boolean): string {
   const chars = [...line];
   const moved = (char: string) => MOVED.has(bidi().getBidiCharTypeName(char));
+  // Reversed by grapheme cluster: an emoji's skin tone stays after it.
   const drawn = (run: string[]) =>
-    run.map((char) => bidi().getMirroredCharacter(char) ?? char).reverse().join("");
+    Array.from(graphemes.segment(run.map((char) => bidi().getMirroredCharacter(char) ?? char).join("")))
+      .map(({ segment }) => segment).reverse().join("");
   let start = 0;
   while (start < chars.length && moved(chars[start]!)) start++;
   let end = chars.length;
@@ -299,7 +304,9 @@ function endsMoved(line: string): string {
   if (start === end) return drawn(chars);
   const core = chars.slice(start, end).join("");
   const opensWithNumber = ["EN", "AN", "ET"].includes(bidi().getBidiCharTypeName(chars[start]!));
-  return `${drawn(chars.slice(end))}${opensWithNumber ? ALM : ""}${core}${drawn(chars.slice(0, start))}`;
+  return `${drawn(chars.slice(end))}${opensWithNumber && letterMark ? ALM : ""}${core}${
+    drawn(chars.slice(0, start))
+  }`;
 }
 
 /** Left-to-right isolate (U+2066) and pop directional isolate (U+2069). */

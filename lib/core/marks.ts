@@ -33,8 +33,8 @@ export type MarkJoin = "before" | "after" | "neither";
  * How each written word (a run without white space) of a paragraph holds to its neighbours: a word of closing marks
  * to the word before it, a word of opening marks to the word after it, a quotation mark that closes the one last
  * opened to the word before it (`„ Ja “`: the `“` closes), a lone dash to the word before it inside a sentence and
- * to the word after it where a sentence starts (a dialogue's `— Oui`). A mark at the paragraph's edge with no word
- * on its side holds to the other.
+ * to the word after it where a sentence starts (a dialogue's `— Oui`), a hyphen before a number and after none (a
+ * minus) to the number. Marks at the paragraph's edge with no word on their side hold to the other.
  *
  * @param tokens The paragraph's written words, in order.
  * @returns One join a word.
@@ -62,12 +62,12 @@ export function markJoins(tokens: readonly string[]): MarkJoin[] {
       open.pop();
       return "before";
     }
-    // A dash that starts a sentence (a dialogue's reply) or stands before a number (a minus) holds to what follows.
-    if (DASH.test(token)) {
-      return i === 0 || SENTENCE_END.test(tokens[i - 1]!) || /^\d/.test(tokens[i + 1] ?? "")
-        ? "after"
-        : "before";
+    // A hyphen before a number and not after one is a minus (`- 5`, not `10 - 20`): it holds to the number.
+    if (token === "-" && /^\p{Nd}/u.test(tokens[i + 1] ?? "") && !/\p{Nd}$/u.test(tokens[i - 1] ?? "")) {
+      return "after";
     }
+    // A dash that starts a sentence (a dialogue's reply) holds to what follows, one inside it to what precedes.
+    if (DASH.test(token)) return i === 0 || SENTENCE_END.test(tokens[i - 1]!) ? "after" : "before";
     if (OPENING.test(token)) {
       for (const char of token) if (char in CLOSES) open.push(char);
       return "after";

@@ -174,8 +174,9 @@ function assText(
     .map((line) =>
       wordFonts.size === 0 ? line : line.replace(JOINING_WORD, (word) => {
         const font = wordFonts.get(word);
-        const percent = Math.round((font?.scale ?? 1) * 100);
-        return font === undefined ? word : `{\\fn${font.family}\\fscx${percent}\\fscy${percent}}${word}{\\r}`;
+        if (font === undefined) return word;
+        const percent = Math.round(font.scale * 100);
+        return `{\\fn${font.family}\\fscx${percent}\\fscy${percent}}${word}{\\r}`;
       })
     )
     .join("\\N");

@@ -146,10 +146,9 @@ const FUNCTION_WORDS: Readonly<Record<string, { conjunctions: Set<string>; leani
   ),
 };
 
-/** Words of the other languages' lists that are English words too. */
+/** Words of the other languages' lists that are common English words too: they tell no language apart. */
 const ENGLISH_TOO = new Set(
-  ("a an in on to of for by at as so do die den am um son sin con car come over want door met is it me be he we " +
-    "par pour sans ma mi tu ten te into van").split(" "),
+  "a an in on to of for by at as so do die come over want door met is it me be he we no into".split(" "),
 );
 
 function lexicon(conjunctions: string, leaning: string): { conjunctions: Set<string>; leaning: Set<string> } {
@@ -168,8 +167,8 @@ function languageOf(tokens: readonly string[]): string {
     let count = 0;
     for (const token of tokens) {
       const word = bare(token);
-      // A word that is English too ("over", "want", "die") tells no other language (rv20: English read as Dutch).
-      if (language !== "en" && ENGLISH_TOO.has(word)) continue;
+      // A word of two languages' lists, or English too ("over", "want"), tells none (rv20: English read as Dutch).
+      if (ENGLISH_TOO.has(word)) continue;
       if (words.leaning.has(word) || words.conjunctions.has(word)) count++;
     }
     return { language, count };

@@ -130,6 +130,9 @@ Deno.test("text for a left-to-right renderer is embedded as right to left, each 
   assert.equal(inOwnDirection("«שלום» עולם?", { marks: "ends" }), "?שלום» עולם»");
   // rv20: a line that opens with a number opens with the Arabic letter mark too, or it is set apart on the left.
   assert.equal(inOwnDirection("۱۹۴۷ میں پاکستان بنا۔", { marks: "ends" }), "\u061c۱۹۴۷ میں پاکستان بنا۔");
+  // rv21: not where the font lacks the mark (a box); marks reversed by grapheme (a skin tone stays after its hand).
+  assert.equal(inOwnDirection("۱۹۴۷ میں", { marks: "ends", letterMark: false }), "۱۹۴۷ میں");
+  assert.equal(inOwnDirection("شکریہ !👍🏽", { marks: "ends" }), "👍🏽! شکریہ");
 });
 
 Deno.test("a word of joining letters holds its vowel marks, joiners and tatweel, and no emoji", () => {

@@ -251,6 +251,14 @@ Deno.test("captionWords(): marks hold to the word they belong to, by their kind 
   ]);
   assert.deepEqual(words("Fin ( «"), ["Fin ( «|sentence"]);
   assert.deepEqual(words("Il fait - 5 degrés"), ["Il|word", "fait|word", "- 5|word", "degrés|sentence"]);
+  // rv21: a spaced dash before a number, or a range's hyphen, is no minus.
+  assert.deepEqual(words("He waited — 10 minutes"), [
+    "He|word",
+    "waited —|clause",
+    "10|word",
+    "minutes|sentence",
+  ]);
+  assert.deepEqual(words("pages 10 - 20"), ["pages|word", "10 -|word", "20|sentence"]);
   // Urdu ends a sentence with ۔ (nw3: one sentence ran over two cues).
   assert.deepEqual(words("یہ کتاب ہے۔ وہ قلم ہے۔"), [
     "یہ|word",
@@ -269,6 +277,9 @@ Deno.test("captionWords(): the language given wins, a guess needs two more words
   assert.deepEqual(leaning("so they die in den"), ["in"]);
   // rv20: English words in other languages' lists ("want", "over") told Dutch.
   assert.deepEqual(leaning("Do you want to come over? I want to go over it."), ["to", "to"]);
+  // rv21: short Spanish or French is not taken for English for its words English shares.
+  assert.deepEqual(leaning("Voy a la casa con mi madre y mi padre"), ["a", "la", "con", "mi", "mi"]);
+  assert.deepEqual(leaning("Je suis allé sans ma mère pour son anniversaire"), ["sans", "ma", "pour", "son"]);
   assert.deepEqual(leaning("Die Katze ist in der Küche", "de-DE"), ["Die", "in", "der"]);
   // French elisions set apart lean on the next word, written with ' or ’.
   assert.deepEqual(leaning("Je bois l’ eau de la source et d' autres.", "fr"), ["l’", "de", "la", "d'"]);

@@ -79,14 +79,17 @@ function* fontUnits(text: string): Generator<string> {
   if (word !== "") yield word;
 }
 
-/** Whether opentype.js measures `text` in `font`: it throws on substitutions it cannot read. */
-function shapes(font: MeasuringFont, text: string): boolean {
+/**
+ * The width of `text` as `font` (opentype.js) shapes it, or null where it cannot: it throws on substitutions it cannot
+ * read (Noto Nastaliq Urdu's, rv19: the slide failed), and such text is measured by its letters' advances.
+ */
+function shapedWidth(font: MeasuringFont | undefined, at: { text: string; fontSize: number }): number | null {
+  if (font === undefined) return null;
   try {
-    font.getAdvanceWidth(text, 16);
-    return true;
+    return font.getAdvanceWidth(at.text, at.fontSize);
   } catch (error) {
     // opentype.js's own words (`lookupType: 5 - substFormat: 1 is not yet supported`): not a failure of the slide.
-    if (error instanceof Error && /not yet supported|unsupported/i.test(error.message)) return false;
+    if (error instanceof Error && /not yet supported|unsupported/i.test(error.message)) return null;
     throw error;
   }
 }
@@ -114,7 +117,6 @@ export async function resolveTextFonts(
   const excludeFiles = FACE_NAMES.map((name) => primary[name].path);
   const chosen = new Map<FaceName, Map<string, SfntFace>>(FACE_NAMES.map((name) => [name, new Map()]));
   const shaping = new Map<SfntFace, MeasuringFont>();
-  const unshaped = new Set<SfntFace>();
   for (const { face: name, text } of texts) {
     if (PLAIN.test(text)) continue;
     const { font, family } = primary[name];
@@ -142,16 +144,9 @@ export async function resolveTextFonts(
       if (face === null) continue;
       faces.set(segment, face);
       files.add(face.path);
-      // A word of joining letters is measured as resvg draws it, its letters joined, where opentype.js can shape
-      // it: one whose substitutions it cannot read (Noto Nastaliq Urdu's) is measured by its letters' advances.
-      // Every such word is tried: a font that shapes one may fail on another (rv20: Nastaliq shaped "۔" alone).
-      if (JOINING_LETTER.test(segment) && !unshaped.has(face) && /\.(ttf|otf)$/i.test(face.path)) {
-        const shaper = shaping.get(face) ?? await loadShapingFont(face.path);
-        if (shapes(shaper, segment)) shaping.set(face, shaper);
-        else {
-          unshaped.add(face);
-          shaping.delete(face);
-        }
+      // A word of joining letters is measured as resvg draws it, its letters joined (see `shapedWidth`).
+      if (JOINING_LETTER.test(segment) && !shaping.has(face) && /\.(ttf|otf)$/i.test(face.path)) {
+        shaping.set(face, await loadShapingFont(face.path));
       }
     }
   }
@@ -199,7 +194,7 @@ function textFont(
       runs.push({ text: run, family: face?.family ?? null, x: width });
       width += face === null
         ? primary.getAdvanceWidth(run, fontSize)
-        : shaping.get(face)?.getAdvanceWidth(run, fontSize) ?? faceWidth(face, run, fontSize);
+        : shapedWidth(shaping.get(face), { text: run, fontSize }) ?? faceWidth(face, run, fontSize);
       run = "";
     };
     for (const segment of fontUnits(text)) {

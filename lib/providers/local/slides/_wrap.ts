@@ -57,7 +57,7 @@ export function wrapRuns<S>(
   let line: StyledRun<S>[] = [];
   const queue = [...pieces(flat.text)];
   for (let piece = queue.shift(); piece !== undefined; piece = queue.shift()) {
-    const text = pieceRuns(flat, piece);
+    const text = slice(flat, piece.start, piece.end);
     const candidate = line.length === 0 ? text : [
       ...line,
       ...piece.spaced ? [{ text: " ", style: flat.styles[piece.start - 1]! }] : [],
@@ -114,10 +114,19 @@ export function ellipsizeRuns<S>(
   return [{ text: "…", style: first.style }];
 }
 
+/** The runs' text and each code unit's style, every run of white space one space in its first character's style. */
 function flatten<S>(runs: readonly StyledRun<S>[]): Flat<S> {
   const styles: S[] = [];
-  for (const run of runs) for (let index = 0; index < run.text.length; index++) styles.push(run.style);
-  return { text: runs.map((run) => run.text).join(""), styles };
+  let text = "";
+  for (const run of runs) {
+    for (const char of run.text.split("")) {
+      const blank = /\s/u.test(char);
+      if (blank && text.endsWith(" ")) continue;
+      text += blank ? " " : char;
+      styles.push(run.style);
+    }
+  }
+  return { text, styles };
 }
 
 /** The runs of `[start, end)`, split where the style changes. */
@@ -197,14 +206,6 @@ export function breaksWord<S>(
     }
   }
   return false;
-}
-
-/** A piece's runs, its spaces (between a word and a mark held to it) each one space, as between words. */
-function pieceRuns<S>(flat: Flat<S>, piece: Piece): StyledRun<S>[] {
-  const runs = slice(flat, piece.start, piece.end);
-  return /\s/u.test(flat.text.slice(piece.start, piece.end))
-    ? merge(runs.map((run) => ({ ...run, text: run.text.replace(/\s+/gu, " ") })))
-    : runs;
 }
 
 /** The words of a piece that holds marks to a word (`photosynthèse ?`), each a piece; a plain word alone. */

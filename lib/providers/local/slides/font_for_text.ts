@@ -204,8 +204,11 @@ export async function joiningWordFonts(
  */
 export async function drawtextText(text: string, font: string): Promise<string> {
   const face = await firstFace(font);
-  const embeds = [...RTL_EMBEDDING, ...LTR_EMBEDDING].every((mark) => face?.glyphOf(mark.codePointAt(0)!));
-  return inOwnDirection(text, { marks: embeds ? "embedding" : "ends" });
+  const has = (char: string) => face !== undefined && face.glyphOf(char.codePointAt(0)!) !== 0;
+  const embeds = [...RTL_EMBEDDING, ...LTR_EMBEDDING].every(has);
+  // The Arabic letter mark opens a line that opens with a number, where the font has it (Noto Naskh Arabic has not:
+  // rv21, a box).
+  return inOwnDirection(text, { marks: embeds ? "embedding" : "ends", letterMark: has("\u061c") });
 }
 
 /** The first faces read, by file and its size and time (a font rewritten is read again). */

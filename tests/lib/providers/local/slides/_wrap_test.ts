@@ -109,4 +109,5 @@ Deno.test("wrapRuns() keeps a mark set apart by a space on its word's line, as F
   assert.equal(breaksWord(plain("la photosynthèse ?"), measure, 140), false);
   // Its spaces are one space, as between words (rv20: "Bonjour   !" kept three).
   assert.deepEqual(wrap("Bonjour   !\n ok", 200), ["Bonjour ! ok"]);
+  assert.deepEqual(wrap("aaaa Bonjour    !", 130), ["aaaa", "Bonjour !"]);
 });
