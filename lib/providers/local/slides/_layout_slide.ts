@@ -7,7 +7,7 @@ import { type Frame, type Profile, proseOf, type SlideLayout } from "./_layout.t
 import { layoutCard } from "./_layout_card.ts";
 import { layoutPicture } from "./_layout_picture.ts";
 import { layoutSection } from "./_layout_section.ts";
-import type { PreparedSlide } from "./_prepared_slide.ts";
+import { paragraphsOf, type PreparedSlide } from "./_prepared_slide.ts";
 import type { SlideTextFonts } from "./_text_fonts.ts";
 
 /** Landscape: the block centred between 10% and 90% of the height. */
@@ -87,12 +87,7 @@ export function layoutSlide(
  * slide titled "React" reads from the right (nw2).
  */
 function slideDirection(slide: PreparedSlide): Direction {
-  const paragraphs = slide.kind === "section"
-    ? [slide.title, ...slide.bullets]
-    : slide.kind === "card"
-    ? [slide.title, slide.text]
-    : [slide.title];
-  return textDirection(proseOf(paragraphs)) ?? "ltr";
+  return textDirection(proseOf(paragraphsOf(slide))) ?? "ltr";
 }
 
 /**

@@ -62,14 +62,18 @@ export function prepareSlide(content: SlideContent): PreparedSlide {
   }
 }
 
-/** Every text of the slide with its face, in reading order. */
-export function facedTexts(slide: PreparedSlide): FacedText[] {
-  const texts: RichText[] = slide.kind === "section"
+/** Every paragraph of the slide (each code line one), in reading order. */
+export function paragraphsOf(slide: PreparedSlide): RichText[] {
+  return slide.kind === "section"
     ? [slide.title, ...slide.bullets, ...slide.code ?? []]
     : slide.kind === "card"
     ? [slide.title, slide.text]
     : [slide.title];
-  return texts.flat().map((run) => ({ face: run.style.face, text: run.text }));
+}
+
+/** Every text of the slide with its face, in reading order. */
+export function facedTexts(slide: PreparedSlide): FacedText[] {
+  return paragraphsOf(slide).flat().map((run) => ({ face: run.style.face, text: run.text }));
 }
 
 /**

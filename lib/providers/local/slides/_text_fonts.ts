@@ -80,8 +80,8 @@ function* fontUnits(text: string): Generator<string> {
 }
 
 /**
- * The width of `text` as `font` (opentype.js) shapes it, or null where it cannot: it throws on substitutions it cannot
- * read (Noto Nastaliq Urdu's, rv19: the slide failed), and such text is measured by its letters' advances.
+ * The width of `text` as `font` (opentype.js) shapes it, or null where it cannot: it throws on substitutions it
+ * cannot read (Noto Nastaliq Urdu's, rv19: the slide failed), and such text is measured by its letters' advances.
  */
 function shapedWidth(font: MeasuringFont | undefined, at: { text: string; fontSize: number }): number | null {
   if (font === undefined) return null;
