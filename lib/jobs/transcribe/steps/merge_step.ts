@@ -27,8 +27,9 @@ export const mergeStep: StepKindDefinition = {
   // a month's abbreviation or an initialism. 10: lines counted with wide characters as two, and a word longer than
   // a line (a web address) or writing without spaces (Chinese, Japanese, Thai) cut into pieces that fit. 11: a lone
   // mark (`!` set apart, as French sets it) counted with its word, a lone zero-width character not at all, and
-  // other languages' leaning words known.
-  version: 11,
+  // other languages' leaning words known. 12: a word the chunk before a clean cut missed, heard by the next in its
+  // context, kept.
+  version: 12,
   blocking: true,
   run: async (task) => {
     const split = task.inputs[0];

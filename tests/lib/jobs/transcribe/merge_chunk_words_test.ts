@@ -766,6 +766,40 @@ Deno.test("mergeChunkWords() keeps a word the next chunk alone heard across a cl
   assert.deepEqual(merged.map((w) => w.text), ["the", "small", "child", "clean"]);
 });
 
+Deno.test("mergeChunkWords() keeps a word the chunk before a clean cut missed and the next heard in its context", () => {
+  // The cut at 10 s lies in a silence; the chunk before missed "small" (9.35-9.8 s), which the next, hearing from
+  // 8 s, heard. Where the chunk before did hear "small", the next chunk's "sm" and "all" (the same stretch, split
+  // otherwise) are told by it: neither is kept (no speech twice).
+  const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: 1 });
+  const merge = (next: ReturnType<typeof word>[]) =>
+    mergeChunkWords([
+      {
+        chunk: { start: 0, end: 10, from: 0, to: 10 },
+        words: [word("the", 9, 9.3)],
+        timed: true,
+      },
+      { chunk: { start: 8, end: 20, from: 10, to: 20 }, words: next, timed: true },
+    ]).map((w) => `${w.text}@${w.start}`);
+  assert.deepEqual(merge([word("the", 1, 1.3), word("small", 1.35, 1.8), word("child", 2.5, 2.9)]), [
+    "the@9",
+    "small@9.35",
+    "child@10.5",
+  ]);
+  const told = mergeChunkWords([
+    {
+      chunk: { start: 0, end: 10, from: 0, to: 10 },
+      words: [word("the", 9, 9.3), word("small", 9.35, 9.8)],
+      timed: true,
+    },
+    {
+      chunk: { start: 8, end: 20, from: 10, to: 20 },
+      words: [word("the", 1, 1.3), word("sm", 1.35, 1.55), word("all", 1.55, 1.8), word("child", 2.5, 2.9)],
+      timed: true,
+    },
+  ]);
+  assert.deepEqual(told.map((w) => w.text), ["the", "small", "child"]);
+});
+
 Deno.test("mergeChunkWords() merges chunks of 130,000 words each, text-only or timed, without aligning them all", () => {
   // A server's answer of 130,000 words overflowed the stack (tx), and a text-only seam aligned every word of both
   // chunks (a table of their product).
