@@ -8,7 +8,7 @@ import { vttCueSettings } from "../../../media/caption_placement.ts";
 import type { Draft, StepScope } from "../../../plan/plan_step.ts";
 import type { Toolchain } from "../../../plan/toolchain.ts";
 import { kindFields } from "../../../steps/step_kind.ts";
-import type { ResolvedLesson, ResolvedSection, ResolvedVideo } from "../lesson_schema.ts";
+import type { ResolvedLesson, ResolvedSection, ResolvedVideo, ResolvedVoice } from "../lesson_schema.ts";
 import { formatStepId, videoStepId } from "../plan_pictures.ts";
 import { CUE_SILENCE, cuesStep } from "../steps/cues_step.ts";
 import { subtitlesStep } from "../steps/subtitles_step.ts";
@@ -57,6 +57,7 @@ export function cuesDraft(
       text: section.narration,
       rules: { ...context.lesson.captions.rules },
       silence: { ...CUE_SILENCE },
+      language: voiceLanguage(section.voice),
     },
     deps: [`${context.prefix}/speech`],
     scope: context.scope,
@@ -66,6 +67,34 @@ export function cuesDraft(
     timeout: { ms: context.timeout ?? TIMEOUTS.cues.ms, perMediaSecond: TIMEOUTS.cues.perMediaSecond },
     extension: null,
   };
+}
+
+/**
+ * The language a voice the workflow chose speaks, where its name tells it: espeak-ng's voices are named by their
+ * language (`de`, `en-us+f3`, `gmw/en-US`, `mb-de1`; `en-us` when only the engine is named), flite speaks English.
+ * Null for an API's voice (`alloy`) and for reel's default voice, which the workflow did not choose: the
+ * narration's words tell its language then.
+ *
+ * @param voice The section's voice.
+ * @returns The language's code (`de`), or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { voiceLanguage } from "./plan_captions.ts";
+ * const voice = { provider: "espeak", engine: "espeak" as const, voice: "mb-de1", rate: 160, model: null, field: "voice" };
+ * assert.equal(voiceLanguage(voice), "de");
+ * assert.equal(voiceLanguage({ ...voice, voice: "gmw/en-US+f3" }), "en");
+ * assert.equal(voiceLanguage({ ...voice, field: null }), null);
+ * ```
+ */
+export function voiceLanguage(voice: ResolvedVoice): string | null {
+  if (voice.field === null || voice.field === undefined) return null;
+  if (voice.engine === "flite") return "en";
+  if (voice.engine !== "espeak") return null;
+  const name = voice.voice.split("/").at(-1)!.split("+")[0]!.toLowerCase();
+  const language = /^(?:mb-)?([a-z]{2,3})(?:[-_]|\d|$)/.exec(name)?.[1];
+  return language ?? null;
 }
 
 /**

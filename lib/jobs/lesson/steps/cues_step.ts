@@ -37,6 +37,8 @@ export interface CuesParams {
   rules: CaptionRules;
   /** How pauses are found. */
   silence: { noise: number; minDuration: number };
+  /** The language the voice speaks (`de`), or null where its name tells none: the text's words tell it then. */
+  language: string | null;
 }
 
 /** Times one section's cues from its speech (its one input, a WAV with value `{ duration }`). */
@@ -60,7 +62,12 @@ export const cuesStep: StepKindDefinition = {
       duration,
       signal,
     });
-    const cues = sectionCues(params.text, { rules: params.rules, silences, duration });
+    const cues = sectionCues(params.text, {
+      rules: params.rules,
+      silences,
+      duration,
+      language: params.language,
+    });
     return { duration, cues: cues.map(({ start, end, lines }) => ({ start, end, lines })) };
   },
 };

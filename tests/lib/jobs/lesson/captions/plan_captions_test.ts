@@ -113,3 +113,19 @@ Deno.test("keys: a new ffmpeg re-runs the cues steps (silencedetect) and, throug
   );
   assert.deepEqual(captions, ["v/a/cues", "v/b/cues", ...SUBTITLES]);
 });
+
+Deno.test("plan: a section's cues know the language of the espeak-ng or flite voice the workflow names, none of the default", async () => {
+  const languages = async (voice: WorkflowInput["voice"]) =>
+    (await planOf({ ...base, voice })).filter((step) => step.kind === "cues").map((step) =>
+      (step.params as { language: string | null }).language
+    );
+  assert.deepEqual(await languages(undefined), [null, null]);
+  assert.deepEqual(await languages({ provider: "espeak", voice: "de" }), ["de", "de"]);
+  assert.deepEqual(await languages({ provider: "espeak", voice: "gmw/en-US+f3" }), ["en", "en"]);
+  // espeak-ng named without a voice speaks its default, en-us.
+  assert.deepEqual(await languages({ provider: "espeak", rate: 150 }), ["en", "en"]);
+  assert.deepEqual(await languages({ provider: "flite", voice: "slt" }), ["en", "en"]);
+  const german = await keysOf({ ...base, voice: { provider: "espeak", voice: "de" } });
+  const french = await keysOf({ ...base, voice: { provider: "espeak", voice: "fr" } });
+  assert.ok(changed(german, french).includes("v/a/cues"));
+});

@@ -122,3 +122,12 @@ Deno.test("sectionCues(): a section shorter than a cue's shortest time has one c
 Deno.test("sectionCues(): blank narration has no cues", () => {
   assert.deepEqual(sectionCues("  ", { rules: RULES, silences: [], duration: 1 }), []);
 });
+
+Deno.test("sectionCues(): a narration's given language breaks its lines where its own conjunctions start", () => {
+  // Too few German words to tell the language (one "oder"): read as English, the line broke inside "sehr schnell".
+  const text = "Junge Pflanzen wachsen sehr schnell oder bleiben ganz klein.";
+  const lines = (language: string | null) =>
+    sectionCues(text, { rules: RULES, silences: [], duration: 5, language }).map((cue) => cue.lines);
+  assert.deepEqual(lines("de"), [["Junge Pflanzen wachsen sehr schnell", "oder bleiben ganz klein."]]);
+  assert.deepEqual(lines(null), [["Junge Pflanzen wachsen sehr", "schnell oder bleiben ganz klein."]]);
+});
