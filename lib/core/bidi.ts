@@ -9,6 +9,7 @@ import type { Bidi } from "bidi-js";
 // Its ES module build, not the CommonJS one the package names: a worker that loads no other CommonJS module paid
 // about 35 ms for the CommonJS loader (as opentype.js's, see `_fonts.ts`).
 import bidiFactory from "bidi-js/dist/bidi.mjs";
+import { segmenter } from "./segmenters.ts";
 
 /** The direction a paragraph is written in. */
 export type Direction = "ltr" | "rtl";
@@ -278,8 +279,6 @@ export function inOwnDirection(
   }).join("\n");
 }
 
-const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
-
 /** Bidirectional classes of the marks {@linkcode endsMoved} moves: other neutrals, spaces, separators. */
 const MOVED = new Set(["ON", "WS", "S", "CS", "ES"]);
 
@@ -294,7 +293,9 @@ function endsMoved(line: string, letterMark: boolean): string {
   const moved = (char: string) => MOVED.has(bidi().getBidiCharTypeName(char));
   // Reversed by grapheme cluster: an emoji's skin tone stays after it.
   const drawn = (run: string[]) =>
-    Array.from(graphemes.segment(run.map((char) => bidi().getMirroredCharacter(char) ?? char).join("")))
+    Array.from(
+      segmenter("grapheme").segment(run.map((char) => bidi().getMirroredCharacter(char) ?? char).join("")),
+    )
       .map(({ segment }) => segment).reverse().join("");
   let start = 0;
   while (start < chars.length && moved(chars[start]!)) start++;

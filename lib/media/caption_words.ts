@@ -9,6 +9,7 @@
 import { CLOSERS, markJoins, SENTENCE_END } from "../core/marks.ts";
 import { DEFAULT_CAPTION_RULES, textLength } from "./caption_rules.ts";
 import { cutAtMarks } from "../core/word_cuts.ts";
+import { segmenter } from "../core/segmenters.ts";
 
 /**
  * What follows a word, from the best place to end a line or a cue to the worst: the end of a sentence, of a clause
@@ -59,9 +60,6 @@ const STARTS_SENTENCE = /^["'\p{Ps}\p{Pi}¿¡—–\s]*[\p{Lu}\p{Lo}\p{N}]/u;
 /** Scripts written without spaces between words. */
 const UNSPACED_SCRIPTS = ["Han", "Hiragana", "Katakana", "Thai", "Lao", "Khmer", "Myanmar"];
 const UNSPACED = new RegExp(`[${UNSPACED_SCRIPTS.map((name) => `\\p{Script=${name}}`).join("")}]`, "u");
-// A fixed locale: the words do not depend on the host's (ICU's dictionaries cut Chinese, Japanese and Thai alike).
-const WORDS = new Intl.Segmenter("en", { granularity: "word" });
-const GRAPHEMES = new Intl.Segmenter("en", { granularity: "grapheme" });
 /** A sentence's end in writing without spaces: its own full stops, not a `.` inside an address it quotes. */
 const UNSPACED_SENTENCE_END = /[。！？]["'”’)\]」』]*$/;
 /** Abbreviations whose full stop does not end a sentence. */
@@ -251,7 +249,7 @@ function piecesOf(token: string, longest: number): string[] {
   let pieces = [token];
   if (UNSPACED.test(token)) {
     pieces = [];
-    for (const { segment, isWordLike } of WORDS.segment(token)) {
+    for (const { segment, isWordLike } of segmenter("word").segment(token)) {
       if (!isWordLike && pieces.length > 0) pieces[pieces.length - 1] += segment;
       else pieces.push(segment);
     }
@@ -265,7 +263,7 @@ function piecesOf(token: string, longest: number): string[] {
 function cutEvery(text: string, longest: number): string[] {
   const runs = [""];
   let length = 0;
-  for (const { segment: character } of GRAPHEMES.segment(text)) {
+  for (const { segment: character } of segmenter("grapheme").segment(text)) {
     const size = textLength(character);
     if (length > 0 && length + size > longest) {
       runs.push("");

@@ -147,6 +147,53 @@ async function readFont(dir: string, file: string): Promise<Uint8Array> {
   }
 }
 
+/** Texts whose glyphs a font keeps (see {@linkcode measuringOnce}): a worker's whole batch of slides, bounded. */
+const MEASURED_TEXTS = 20_000;
+
+/**
+ * The font with `getAdvanceWidth` looking up each text's glyphs and kerning once: opentype.js runs its tokenizer and
+ * substitutions at every call, most of a slide's layout time, and layout measures the same words at several sizes.
+ * The width is summed as opentype.js sums it, term by term at the size asked, so each is the same to the last bit.
+ */
+// deno-lint-ignore no-explicit-any -- opentype.js ships no types
+function measuringOnce(font: any): any {
+  const measure = font.getAdvanceWidth.bind(font);
+  // Per text: each glyph's advance and the kerning after it, in font units (integers: exact at a scale of 1).
+  const terms = new Map<string, number[]>();
+  font.getAdvanceWidth = (text: string, fontSize: number, options?: unknown): number => {
+    const unit = font.unitsPerEm;
+    if (options !== undefined || 1 / unit * unit !== 1) return measure(text, fontSize, options);
+    let units = terms.get(text);
+    if (units === undefined) {
+      const starts: number[] = [];
+      const advances: number[] = [];
+      const total: number = font.forEachGlyph(
+        text,
+        0,
+        0,
+        unit,
+        undefined,
+        (glyph: { advanceWidth?: number }, x: number) => {
+          starts.push(x);
+          advances.push(glyph.advanceWidth || 0);
+        },
+      );
+      units = starts.flatMap((start, i) => [advances[i]!, (starts[i + 1] ?? total) - start - advances[i]!]);
+      if (terms.size >= MEASURED_TEXTS) terms.clear();
+      terms.set(text, units);
+    }
+    // As opentype.js's forEachGlyph: the advance where there is one, the kerning between glyphs.
+    const fontScale = 1 / unit * fontSize;
+    let x = 0;
+    for (let i = 0; i < units.length; i += 2) {
+      if (units[i]) x += units[i]! * fontScale;
+      if (i + 2 < units.length) x += units[i + 1]! * fontScale;
+    }
+    return x;
+  };
+  return font;
+}
+
 function parseFont(
   // deno-lint-ignore no-explicit-any -- opentype.js ships no types
   opentype: { parse(buffer: ArrayBufferLike, options: { lowMemory: boolean }): any },
@@ -156,7 +203,7 @@ function parseFont(
   try {
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
     // lowMemory: glyphs are read when text needs them (about 60 MB less a process for the four faces).
-    return opentype.parse(buffer, { lowMemory: true });
+    return measuringOnce(opentype.parse(buffer, { lowMemory: true }));
   } catch (error) {
     // opentype.js quotes the bytes it found as characters, garbage and control characters too: they are given in hex.
     const message = String((error as Error).message);

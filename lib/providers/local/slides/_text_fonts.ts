@@ -17,6 +17,7 @@ import {
   type SlideFonts,
 } from "./_fonts.ts";
 import type { SfntFace } from "./_sfnt.ts";
+import { segmenter } from "../../../core/segmenters.ts";
 
 /** A stretch of a line drawn with one font, starting `x` pixels after the line's start. */
 export interface TextRun {
@@ -50,7 +51,6 @@ export interface ResolveTextFontsOptions {
   fallbackDirs: readonly string[];
 }
 
-const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
 /** Code points that need no glyph of their own: joiners, variation selectors, soft hyphens. */
 const IGNORABLE = /^\p{Default_Ignorable_Code_Point}$/u;
 const BLANK = /^\s+$/u;
@@ -67,7 +67,7 @@ const PLAIN = /^[\x20-\x7e]*$/;
  */
 function* fontUnits(text: string): Generator<string> {
   let word = "";
-  for (const { segment } of graphemes.segment(text)) {
+  for (const { segment } of segmenter("grapheme").segment(text)) {
     if (JOINING_LETTER.test(String.fromCodePoint(segment.codePointAt(0)!))) {
       word += segment;
       continue;
@@ -135,7 +135,7 @@ export async function resolveTextFonts(
         excludeFamily: family,
       });
       // A character no font has is named alone, not the word it is in.
-      for (const { segment: grapheme } of graphemes.segment(segment)) {
+      for (const { segment: grapheme } of segmenter("grapheme").segment(segment)) {
         const lacks = (char: string) =>
           !IGNORABLE.test(char) && !CONTROL.test(char) &&
           (face === null ? font.charToGlyphIndex(char) === 0 : face.glyphOf(char.codePointAt(0)!) === 0);

@@ -6,6 +6,7 @@
  */
 import { markJoins } from "../../../core/marks.ts";
 import { cutAtMarks, WORD_CUT_MARK } from "../../../core/word_cuts.ts";
+import { segmenter } from "../../../core/segmenters.ts";
 
 /** Text in one style. Styles are compared by identity, so callers use one object per style. */
 export interface StyledRun<S> {
@@ -16,10 +17,12 @@ export interface StyledRun<S> {
 /** The width in pixels of `text` set in `style`. */
 export type MeasureRun<S> = (text: string, style: S) => number;
 
-const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
-
 /** Characters written without spaces, so a line may break before or after each: Han, kana, CJK punctuation. */
-const CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef]/u;
+const CJK_CHARACTERS =
+  "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\u3000-\\u303f\\uff00-\\uffef";
+const CJK = new RegExp(`^[${CJK_CHARACTERS}]`, "u");
+/** A word with a Chinese or Japanese character, the only words that break inside. */
+const HOLDS_CJK = new RegExp(`[${CJK_CHARACTERS}]`, "u");
 /** Characters a line must not start with: closing marks, small kana, the prolonged sound mark. */
 const NO_BREAK_BEFORE =
   /^[、。，．・：；？！ー）」』】〕〉》〙〗〟’”〜…‥々ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ,.!?:;)\]}%]/u;
@@ -101,7 +104,10 @@ export function ellipsizeRuns<S>(
   maxWidth: number,
 ): StyledRun<S>[] {
   const clusters = line.flatMap((run) =>
-    Array.from(graphemes.segment(run.text), ({ segment }) => ({ text: segment, style: run.style }))
+    Array.from(
+      segmenter("grapheme").segment(run.text),
+      ({ segment }) => ({ text: segment, style: run.style }),
+    )
   );
   const first = line[0];
   if (first === undefined) return [];
@@ -168,9 +174,14 @@ function* pieces(text: string): Generator<Piece> {
   for (const word of words) {
     let spaced = !first;
     first = false;
+    // Most words: none of their characters is one to break at, so they are not cut into graphemes to look.
+    if (!HOLDS_CJK.test(word.text)) {
+      yield { start: word.index, end: word.index + word.text.length, spaced };
+      continue;
+    }
     let start = word.index;
     let previous = "";
-    for (const { segment, index } of graphemes.segment(word.text)) {
+    for (const { segment, index } of segmenter("grapheme").segment(word.text)) {
       const at = word.index + index;
       // Not at a space inside a word holding a mark (`テキスト ！`): that stays whole.
       const breakable = at > start && (CJK.test(previous) || CJK.test(segment)) &&
@@ -231,7 +242,7 @@ function breakWord<S>(
   let start = piece.start;
   // The end of the last grapheme after which this part may be cut at a mark (a `/`), past its start.
   let mark = start;
-  for (const { segment, index } of graphemes.segment(flat.text.slice(piece.start, piece.end))) {
+  for (const { segment, index } of segmenter("grapheme").segment(flat.text.slice(piece.start, piece.end))) {
     const at = piece.start + index;
     const end = at + segment.length;
     if (at > start && runsWidth(slice(flat, start, end), measure) > maxWidth) {
