@@ -3,7 +3,8 @@
  * the context a chunk hears before its own part), the words each heard there are aligned by time, and of each
  * pair the one farther from the edge of its chunk is kept (a word near an edge may have been heard cut in half),
  * so every word is kept once. A chunk that ends at a silence has a clean edge: its words up to it are kept, and a
- * word the next chunk heard there in its context is kept too where the chunk before heard no word at that time.
+ * word the next chunk heard there in its context, a second or more into its audio, is kept too where the chunk
+ * before heard no word at that time.
  * Where either chunk's words have no times of their own (a model that answers text only: its words are spread
  * over the chunk's whole audio, silences and context included), the two are aligned by their words instead, unless
  * the audio both heard is all silence (told by the silences given): then no word was heard twice, and a word the
@@ -192,12 +193,13 @@ function joinOverlap(
     if (!clean || step.a !== null) return [];
     // At a clean edge, a word the next chunk alone heard across the cut, most of it after, is kept: the chunk
     // before heard its start only (the cut's "silence" held speech: a quiet recording's, tx). So is one it heard
-    // in its context where the chunk before heard nothing, most of its time told by no word of that chunk: that
-    // chunk missed it (before, it was lost).
+    // in its context where the chunk before heard nothing, most of its time told by no word of that chunk, and far
+    // enough from the start of the next chunk's audio to weigh half at least (not a scrap of a word cut there):
+    // the chunk before missed it (before, it was lost).
     const only = step.b!;
-    return middle(only) >= before.end || coveredBy(only, toldBefore) <= (only.end - only.start) / 2
-      ? [only]
-      : [];
+    const missed = coveredBy(only, toldBefore) <= (only.end - only.start) / 2 &&
+      weight(middle(only) - after.start) >= 0.5;
+    return middle(only) >= before.end || missed ? [only] : [];
   });
   // At the cut, a word of the next chunk starts no earlier than the word before it ends; one of the shared stretch
   // that lies wholly (or all but a frame) before that end was heard in audio the chunk before tells, and is left out.

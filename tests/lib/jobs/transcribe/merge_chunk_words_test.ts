@@ -785,6 +785,12 @@ Deno.test("mergeChunkWords() keeps a word the chunk before a clean cut missed an
     "small@9.35",
     "child@10.5",
   ]);
+  // A word the next chunk heard in the first second of its audio, where it starts, may be a scrap of one cut there:
+  // against the chunk before, which heard nothing, it is not kept.
+  assert.deepEqual(merge([word("um", 0.2, 0.5), word("the", 1, 1.3), word("child", 2.5, 2.9)]), [
+    "the@9",
+    "child@10.5",
+  ]);
   const told = mergeChunkWords([
     {
       chunk: { start: 0, end: 10, from: 0, to: 10 },
