@@ -48,7 +48,10 @@ async function synthesizeWithEspeak(
   checkSpeechRequest("espeak-ng", request);
   signal?.throwIfAborted();
   const program = await findEspeak();
-  await assertEspeakVoice(program, request.voice, { signal });
+  // Checked while it speaks (a worker's first check lists the voices, ~50 ms): its error, when the voice is not
+  // known, is the step's, whatever espeak-ng did with it.
+  const voiceChecked = assertEspeakVoice(program, request.voice, { signal });
+  voiceChecked.catch(() => {});
   // The WAV comes on stdout and reel writes it: espeak-ng's own `-w` exits 0 when the disk is full, leaving a file
   // cut short that failed later as "Not a WAV file" or a narration of 0.09 s, naming neither the file nor the disk.
   const args = ["-b", "1", "-v", request.voice, "-s", String(Math.round(request.rate)), "--stdout"];
@@ -59,7 +62,9 @@ async function synthesizeWithEspeak(
       stdin: new TextEncoder().encode(request.text),
       onStdout: (chunk) => wav.write(chunk),
     });
+    await voiceChecked;
   } catch (error) {
+    await voiceChecked;
     // Voices that espeak-ng lists but cannot load (mbrola voices without mbrola) fail with only this line.
     if (error instanceof ProcessError && /voice does not exist/i.test(error.stderr)) {
       throw new UnknownVoiceError(`Unknown espeak-ng voice "${request.voice}"`, {
