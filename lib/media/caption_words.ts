@@ -161,14 +161,11 @@ function lexicon(conjunctions: string, leaning: string): { conjunctions: Set<str
  * @returns The language's code, e.g. `de`.
  */
 function languageOf(tokens: readonly string[]): string {
+  // A word of two languages' lists, or English too ("over", "want"), tells none (rv20: English read as Dutch).
+  const telling = tokens.map(bare).filter((word) => !ENGLISH_TOO.has(word));
   const counts = Object.entries(FUNCTION_WORDS).map(([language, words]) => {
     let count = 0;
-    for (const token of tokens) {
-      const word = bare(token);
-      // A word of two languages' lists, or English too ("over", "want"), tells none (rv20: English read as Dutch).
-      if (ENGLISH_TOO.has(word)) continue;
-      if (words.leaning.has(word) || words.conjunctions.has(word)) count++;
-    }
+    for (const word of telling) if (words.leaning.has(word) || words.conjunctions.has(word)) count++;
     return { language, count };
   }).sort((a, b) => b.count - a.count);
   const english = counts.find((entry) => entry.language === "en")!.count;
