@@ -75,7 +75,7 @@ export function mergeChunkWords(
       // Not pushed as arguments: a chunk of 130,000 words overflowed the stack (tx).
       merged = merged.concat(absolute);
     } else if (previous.timed && heard.timed) {
-      merged = joinOverlap(merged, absolute, { before: previous.chunk, after: chunk });
+      merged = joinOverlap(merged, absolute, { before: previous.chunk, after: chunk, silences });
     } else {
       const shared = { start: chunk.start, end: previous.chunk.end };
       const silent = silences.some((silence) => covers(silence, shared));
@@ -144,12 +144,13 @@ const EDGE_S = 2;
  * sides may split a stretch into words differently, "blueyellow" against "greenblue yellow"), then where the words
  * kept weigh most, a word weighing less the nearer it is to the hard edge of its chunk: a word one side alone heard
  * is kept unless the other side heard others there, farther from its edge. A chunk before that ends at a silence (a
- * clean edge) keeps all its words.
+ * clean edge) keeps all its words, and the next chunk's words there are left out but for one the chunk before
+ * missed (see {@linkcode missedBefore}).
  */
 function joinOverlap(
   sofar: TimedWord[],
   next: TimedWord[],
-  chunks: { before: AudioChunk; after: AudioChunk },
+  chunks: { before: AudioChunk; after: AudioChunk; silences: readonly Silence[] },
 ): TimedWord[] {
   const { before, after } = chunks;
   // Every word either side heard in the shared audio, in part too, or timed just past it (as far as two sides'
@@ -187,19 +188,19 @@ function joinOverlap(
     cut = chooseCut(cuts);
   }
   const toldBefore = clean ? steps.flatMap((step) => step.a === null ? [] : [step.a]) : [];
+  const missed = (word: TimedWord) =>
+    weight(middle(word) - after.start) >= 0.5 &&
+    missedBefore(word, { told: toldBefore, silences: chunks.silences });
   const kept = steps.flatMap((step, k) => {
     const word = k < cut ? step.a : step.b;
     if (word !== null) return [word];
     if (!clean || step.a !== null) return [];
     // At a clean edge, a word the next chunk alone heard across the cut, most of it after, is kept: the chunk
     // before heard its start only (the cut's "silence" held speech: a quiet recording's, tx). So is one it heard
-    // in its context where the chunk before heard nothing, most of its time told by no word of that chunk, and far
-    // enough from the start of the next chunk's audio to weigh half at least (not a scrap of a word cut there):
-    // the chunk before missed it (before, it was lost).
+    // in its context that the chunk before missed, far enough from the start of the next chunk's audio to weigh
+    // half at least (not a scrap of a word cut there). Before, such a word was lost.
     const only = step.b!;
-    const missed = coveredBy(only, toldBefore) <= (only.end - only.start) / 2 &&
-      weight(middle(only) - after.start) >= 0.5;
-    return middle(only) >= before.end || missed ? [only] : [];
+    return middle(only) >= before.end || missed(only) ? [only] : [];
   });
   // At the cut, a word of the next chunk starts no earlier than the word before it ends; one of the shared stretch
   // that lies wholly (or all but a frame) before that end was heard in audio the chunk before tells, and is left out.
@@ -293,6 +294,34 @@ function coveredBy(word: TimedWord, words: readonly TimedWord[]): number {
     reached = end;
   }
   return covered;
+}
+
+/** How much (s) of a word another word may overlap and still leave it a word of its own: a frame's rounding. */
+const TOUCH_S = 0.05;
+
+/** How far apart (s) two words of the same text are taken for one word timed otherwise by two recognizers. */
+const SAME_TEXT_REACH_S = 1;
+
+/**
+ * Whether the chunk before a clean cut missed a word that only the next chunk heard, in its context: no word of
+ * the chunk before overlaps it (more than {@linkcode TOUCH_S}) or says the same within {@linkcode SAME_TEXT_REACH_S}
+ * (one word timed twice, rv22: "small" 0.35 s apart was kept twice; "color" over "colour" too), and most of it lies
+ * outside the silences found there (a word a recognizer makes up in a pause, rv22).
+ */
+function missedBefore(
+  word: TimedWord,
+  context: { told: readonly TimedWord[]; silences: readonly Silence[] },
+): boolean {
+  for (const other of context.told) {
+    if (Math.min(word.end, other.end) - Math.max(word.start, other.start) > TOUCH_S) return false;
+    if (sameText(word, other) && Math.abs(middle(word) - middle(other)) <= SAME_TEXT_REACH_S) return false;
+  }
+  const silent = context.silences.reduce(
+    (sum, silence) =>
+      sum + Math.max(0, Math.min(word.end, silence.end) - Math.max(word.start, silence.start)),
+    0,
+  );
+  return silent <= (word.end - word.start) / 2;
 }
 
 /** The shortest (s) a word the merge moves may last: a frame, as a chunk stores its words. */

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { TimedWord } from "../../../../lib/core/timed_word.ts";
 import { mergeChunkWords, overlapSilences } from "../../../../lib/jobs/transcribe/merge_chunk_words.ts";
 import { planChunks } from "../../../../lib/jobs/transcribe/plan_chunks.ts";
+import type { Silence } from "../../../../lib/media/detect_silences.ts";
 
 /** Continuous speech: a word every 0.35 s, 0.3 s long, no pause anywhere. */
 function speech(duration: number): TimedWord[] {
@@ -766,7 +767,7 @@ Deno.test("mergeChunkWords() keeps a word the next chunk alone heard across a cl
   assert.deepEqual(merged.map((w) => w.text), ["the", "small", "child", "clean"]);
 });
 
-Deno.test("mergeChunkWords() keeps a word the chunk before a clean cut missed and the next heard in its context", () => {
+Deno.test("mergeChunkWords() keeps a word the chunk before a clean cut missed, the next heard in context", () => {
   // The cut at 10 s lies in a silence; the chunk before missed "small" (9.35-9.8 s), which the next, hearing from
   // 8 s, heard. Where the chunk before did hear "small", the next chunk's "sm" and "all" (the same stretch, split
   // otherwise) are told by it: neither is kept (no speech twice).
@@ -804,6 +805,41 @@ Deno.test("mergeChunkWords() keeps a word the chunk before a clean cut missed an
     },
   ]);
   assert.deepEqual(told.map((w) => w.text), ["the", "small", "child"]);
+  // rv22: one word the two chunks timed 0.35 s apart, or spelt otherwise over part of it, is one word; a word the
+  // next chunk made up in the silence the cut lies in is none.
+  const twice = (
+    beforeWords: ReturnType<typeof word>[],
+    next: ReturnType<typeof word>[],
+    silences = [] as Silence[],
+  ) =>
+    mergeChunkWords([
+      { chunk: { start: 0, end: 10, from: 0, to: 10 }, words: beforeWords, timed: true },
+      { chunk: { start: 8, end: 20, from: 10, to: 20 }, words: next, timed: true },
+    ], { silences }).map((w) => w.text);
+  assert.deepEqual(
+    twice([word("the", 8.9, 9.1), word("small", 9.2, 9.4)], [
+      word("the", 1.2, 1.4),
+      word("small", 1.75, 1.95),
+      word("child", 2.5, 2.9),
+    ]),
+    ["the", "small", "child"],
+  );
+  assert.deepEqual(
+    twice([word("the", 8.6, 8.9), word("colour", 9, 9.3)], [
+      word("the", 0.7, 0.95),
+      word("color", 1.2, 1.6),
+      word("child", 2.5, 2.9),
+    ]),
+    ["the", "colour", "child"],
+  );
+  assert.deepEqual(
+    twice(
+      [word("the", 8.6, 9), word("end", 9, 9.3)],
+      [word("the", 0.6, 1), word("end", 1, 1.3), word("you", 1.6, 1.9), word("child", 2.7, 2.9)],
+      [{ start: 9.4, end: 10 }],
+    ),
+    ["the", "end", "child"],
+  );
 });
 
 Deno.test("mergeChunkWords() merges chunks of 130,000 words each, text-only or timed, without aligning them all", () => {
