@@ -154,13 +154,14 @@ function lexicon(conjunctions: string, leaning: string): { conjunctions: Set<str
 }
 
 /**
- * The language of {@linkcode FUNCTION_WORDS} whose words a narration holds most of, by two words at least; English
- * where none is so far ahead (a few words of a transcript's cue, "so they die in den", tell nothing).
+ * The language of {@linkcode FUNCTION_WORDS} whose words a narration holds most of, by two words at least over
+ * English's (English's over every other's) and more than any other's; null where none is so far ahead (a few words
+ * of a transcript's cue, "so they die in den", tell nothing).
  *
  * @param tokens The narration's written words.
- * @returns The language's code, e.g. `de`.
+ * @returns The language's code, e.g. `de`, or null.
  */
-function languageOf(tokens: readonly string[]): string {
+function languageOf(tokens: readonly string[]): string | null {
   // A word of two languages' lists, or English too ("over", "want"), tells none (rv20: English read as Dutch).
   const telling = tokens.map(bare).filter((word) => !ENGLISH_TOO.has(word));
   const counts = Object.entries(FUNCTION_WORDS).map(([language, words]) => {
@@ -169,8 +170,16 @@ function languageOf(tokens: readonly string[]): string {
     return { language, count };
   }).sort((a, b) => b.count - a.count);
   const english = counts.find((entry) => entry.language === "en")!.count;
+  const other = counts.find((entry) => entry.language !== "en")!;
   const [first, second] = counts;
-  return first!.count >= english + 2 && first!.count > second!.count ? first!.language : "en";
+  if (first !== other) return english >= other.count + 2 ? "en" : null;
+  return other.count >= english + 2 && other.count > second!.count ? other.language : null;
+}
+
+/** The code of `language` (`de-DE` read as `de`) where its words are known, else null. */
+function knownLanguage(language: string | null | undefined): string | null {
+  const code = language?.toLowerCase().split(/[-_]/)[0];
+  return code !== undefined && Object.hasOwn(FUNCTION_WORDS, code) ? code : null;
 }
 
 /**
@@ -179,13 +188,15 @@ function languageOf(tokens: readonly string[]): string {
  * as `e.g.` and `Jan.`, initials such as `J.` and initialisms such as `a.m.` excepted) and at blank lines; clauses at
  * `,`, `;`, `:`, `，、；：`, `،؛` and dashes; breaks before a conjunction and after a word that leans on the next
  * are those of the narration's language (English, German, French, Spanish, Italian, Portuguese or Dutch: the one
- * given, else the one its words tell). Every run of white space separates words, a mark set apart holding to its
- * word (see `markJoins`); writing without spaces is cut into its words, and a word longer than `maxLineLength` into
- * pieces that fit (see the module's text); `-->`, which would start a timing line in SRT and WebVTT, is written `→`.
+ * given, else the one its words tell, else its voice's, else English). Every run of white space separates words, a
+ * mark set apart holding to its word (see `markJoins`); writing without spaces is cut into its words, and a word
+ * longer than `maxLineLength` into pieces that fit (see the module's text); `-->`, which would start a timing line
+ * in SRT and WebVTT, is written `→`.
  *
  * @param text The narration.
  * @param options `maxLineLength`: the most characters a line holds (42 when not given); `language`: the
- * narration's (`en`, `de-DE`), when known.
+ * narration's (`en`, `de-DE`), when known; `voiceLanguage`: the language of the voice that speaks it, when known,
+ * which its words overrule (a German narration said by an English voice still breaks as German).
  * @returns Its words, in order (none for blank text).
  *
  * @example
@@ -201,17 +212,18 @@ function languageOf(tokens: readonly string[]): string {
  */
 export function captionWords(
   text: string,
-  options: { maxLineLength?: number; language?: string | null } = {},
+  options: { maxLineLength?: number; language?: string | null; voiceLanguage?: string | null } = {},
 ): CaptionWord[] {
   const longest = options.maxLineLength ?? DEFAULT_CAPTION_RULES.maxLineLength;
   const words: CaptionWord[] = [];
   const paragraphs = text.replaceAll("-->", "→").split(/\n\s*\n/)
     .map((paragraph) => joinMarks(paragraph.split(/\s+/).filter((token) => token !== "")));
-  // The language given (a transcript's, `de-DE` read as `de`) where its words are known, else the one they tell.
-  const given = options.language?.toLowerCase().split(/[-_]/)[0];
-  const known = given !== undefined && Object.hasOwn(FUNCTION_WORDS, given)
-    ? FUNCTION_WORDS[given]!
-    : FUNCTION_WORDS[languageOf(paragraphs.flat())]!;
+  // The language given (a transcript's), else the one the words tell, else the voice's (rv22: an English voice
+  // named for a German narration broke it as English), else English.
+  const known = FUNCTION_WORDS[
+    knownLanguage(options.language) ?? languageOf(paragraphs.flat()) ??
+      knownLanguage(options.voiceLanguage) ?? "en"
+  ]!;
   for (const tokens of paragraphs) {
     for (const [i, token] of tokens.entries()) {
       const pieces = piecesOf(token, longest);

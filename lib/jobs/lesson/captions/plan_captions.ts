@@ -57,7 +57,7 @@ export function cuesDraft(
       text: section.narration,
       rules: { ...context.lesson.captions.rules },
       silence: { ...CUE_SILENCE },
-      language: voiceLanguage(section.voice),
+      voiceLanguage: voiceLanguage(section.voice),
     },
     deps: [`${context.prefix}/speech`],
     scope: context.scope,
@@ -70,10 +70,37 @@ export function cuesDraft(
 }
 
 /**
+ * The languages of espeak-ng's mbrola voices whose file names (`mb-br1`) do not start with the language's code, as
+ * `espeak-ng --voices=mb` lists them.
+ */
+const MBROLA_LANGUAGES: Readonly<Record<string, string>> = {
+  br: "pt",
+  ca: "fr",
+  cn: "zh",
+  cr: "hr",
+  cz: "cs",
+  ee: "et",
+  gr: "el",
+  hb: "he",
+  ic: "is",
+  in: "hi",
+  ir: "fa",
+  jp: "ja",
+  ma: "ms",
+  mx: "es",
+  nz: "mi",
+  sw: "sv",
+  tl: "te",
+  us: "en",
+  vz: "es",
+};
+
+/**
  * The language a voice the workflow chose speaks, where its name tells it: espeak-ng's voices are named by their
- * language (`de`, `en-us+f3`, `gmw/en-US`, `mb-de1`; `en-us` when only the engine is named), flite speaks English.
- * Null for an API's voice (`alloy`) and for reel's default voice, which the workflow did not choose: the
- * narration's words tell its language then.
+ * language (`de`, `en-us+f3`, `gmw/en-US`; `en-us` when only the engine is named), its mbrola voices by a code of
+ * their own and the language they speak with an accent (`mb-br1` Brazilian Portuguese, `mb-de1-en` English, rv22);
+ * flite speaks English. Null for an API's voice (`alloy`), a voice given by its full name (`German`), and reel's
+ * default voice, which the workflow did not choose. A narration's own words overrule it (see `captionWords`).
  *
  * @param voice The section's voice.
  * @returns The language's code (`de`), or null.
@@ -82,9 +109,11 @@ export function cuesDraft(
  * ```ts
  * import assert from "node:assert/strict";
  * import { voiceLanguage } from "./plan_captions.ts";
- * const voice = { provider: "espeak", engine: "espeak" as const, voice: "mb-de1", rate: 160, model: null, field: "voice" };
+ * const voice = { provider: "espeak", engine: "espeak" as const, voice: "de", rate: 160, model: null, field: "v" };
  * assert.equal(voiceLanguage(voice), "de");
  * assert.equal(voiceLanguage({ ...voice, voice: "gmw/en-US+f3" }), "en");
+ * assert.equal(voiceLanguage({ ...voice, voice: "mb-de1-en" }), "en");
+ * assert.equal(voiceLanguage({ ...voice, voice: "mb/mb-br1" }), "pt");
  * assert.equal(voiceLanguage({ ...voice, field: null }), null);
  * ```
  */
@@ -93,8 +122,9 @@ export function voiceLanguage(voice: ResolvedVoice): string | null {
   if (voice.engine === "flite") return "en";
   if (voice.engine !== "espeak") return null;
   const name = voice.voice.split("/").at(-1)!.split("+")[0]!.toLowerCase();
-  const language = /^(?:mb-)?([a-z]{2,3})(?:[-_]|\d|$)/.exec(name)?.[1];
-  return language ?? null;
+  const mbrola = /^mb-([a-z]+)\d+(?:-([a-z]+))?$/.exec(name);
+  if (mbrola !== null) return mbrola[2] ?? MBROLA_LANGUAGES[mbrola[1]!] ?? mbrola[1]!;
+  return /^([a-z]{2,8})(?:[-_]|$)/.exec(name)?.[1] ?? null;
 }
 
 /**

@@ -19,8 +19,8 @@ export interface SectionCuesOptions {
   silences: readonly Silence[];
   /** The speech's length in seconds. */
   duration: number;
-  /** The narration's language (`de`), where known: its line breaks (see `captionWords`). @default null */
-  language?: string | null;
+  /** The language of the voice that speaks it (`de`), where known: its words overrule it (see `captionWords`). */
+  voiceLanguage?: string | null;
 }
 
 /**
@@ -45,8 +45,8 @@ export interface SectionCuesOptions {
  * ```
  */
 export function sectionCues(narration: string, options: SectionCuesOptions): SettledCue[] {
-  const { rules, silences, duration, language = null } = options;
-  const words = captionWords(narration, { maxLineLength: rules.maxLineLength, language });
+  const { rules, silences, duration, voiceLanguage = null } = options;
+  const words = captionWords(narration, { maxLineLength: rules.maxLineLength, voiceLanguage });
   if (words.length === 0) return [];
   const phrases = phrasesOf(words);
   const times = wordTimes(phrases, alignPhrases(phrases.map(phraseOf), silences, duration));

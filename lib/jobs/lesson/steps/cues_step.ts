@@ -37,8 +37,8 @@ export interface CuesParams {
   rules: CaptionRules;
   /** How pauses are found. */
   silence: { noise: number; minDuration: number };
-  /** The language the voice speaks (`de`), or null where its name tells none: the text's words tell it then. */
-  language: string | null;
+  /** The language the voice speaks (`de`), or null where its name tells none; the text's words overrule it. */
+  voiceLanguage: string | null;
 }
 
 /** Times one section's cues from its speech (its one input, a WAV with value `{ duration }`). */
@@ -66,7 +66,7 @@ export const cuesStep: StepKindDefinition = {
       rules: params.rules,
       silences,
       duration,
-      language: params.language,
+      voiceLanguage: params.voiceLanguage,
     });
     return { duration, cues: cues.map(({ start, end, lines }) => ({ start, end, lines })) };
   },

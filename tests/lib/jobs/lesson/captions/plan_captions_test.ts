@@ -8,6 +8,7 @@ import { planWorkflows } from "../../../../../lib/workflow/plan_workflows.ts";
 import { resolveWorkflow } from "../../../../../lib/workflow/resolve_workflow.ts";
 import type { WorkflowInput } from "../../../../../lib/workflow/workflow_schema.ts";
 import { TEST_TOOLCHAIN } from "../../../../_support/toolchain.ts";
+import { voiceLanguage } from "../../../../../lib/jobs/lesson/captions/plan_captions.ts";
 
 const base: WorkflowInput = {
   formats: ["16:9", "9:16"],
@@ -114,10 +115,10 @@ Deno.test("keys: a new ffmpeg re-runs the cues steps (silencedetect) and, throug
   assert.deepEqual(captions, ["v/a/cues", "v/b/cues", ...SUBTITLES]);
 });
 
-Deno.test("plan: a section's cues know the language of the espeak-ng or flite voice the workflow names, none of the default", async () => {
+Deno.test("plan: cues know the language of an espeak-ng or flite voice chosen, none of the default", async () => {
   const languages = async (voice: WorkflowInput["voice"]) =>
     (await planOf({ ...base, voice })).filter((step) => step.kind === "cues").map((step) =>
-      (step.params as { language: string | null }).language
+      (step.params as { voiceLanguage: string | null }).voiceLanguage
     );
   assert.deepEqual(await languages(undefined), [null, null]);
   assert.deepEqual(await languages({ provider: "espeak", voice: "de" }), ["de", "de"]);
@@ -128,4 +129,26 @@ Deno.test("plan: a section's cues know the language of the espeak-ng or flite vo
   const german = await keysOf({ ...base, voice: { provider: "espeak", voice: "de" } });
   const french = await keysOf({ ...base, voice: { provider: "espeak", voice: "fr" } });
   assert.ok(changed(german, french).includes("v/a/cues"));
+});
+
+Deno.test("voiceLanguage() tells the language of every voice espeak-ng lists by its file, mbrola's too", async () => {
+  // rv22: `mb-de1-en` (English with a German accent) was read as German, `mb-br1` (Brazilian) as Breton.
+  let checked = 0;
+  for (const args of [["--voices"], ["--voices=mb"]]) {
+    const { stdout } = await new Deno.Command("espeak-ng", { args }).output();
+    for (const line of new TextDecoder().decode(stdout).trim().split("\n").slice(1)) {
+      const [, language, , , file] = line.trim().split(/\s+/);
+      const voice = {
+        provider: "espeak",
+        engine: "espeak" as const,
+        voice: file!,
+        rate: 160,
+        model: null,
+        field: "v",
+      };
+      assert.equal(voiceLanguage(voice), language!.toLowerCase().split("-")[0], `${file} speaks ${language}`);
+      checked++;
+    }
+  }
+  assert.ok(checked > 100, `${checked} voices`);
 });

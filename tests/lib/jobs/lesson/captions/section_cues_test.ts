@@ -123,11 +123,17 @@ Deno.test("sectionCues(): blank narration has no cues", () => {
   assert.deepEqual(sectionCues("  ", { rules: RULES, silences: [], duration: 1 }), []);
 });
 
-Deno.test("sectionCues(): a narration's given language breaks its lines where its own conjunctions start", () => {
+Deno.test("sectionCues(): the voice's language breaks lines where words tell none; clear words overrule it", () => {
   // Too few German words to tell the language (one "oder"): read as English, the line broke inside "sehr schnell".
-  const text = "Junge Pflanzen wachsen sehr schnell oder bleiben ganz klein.";
-  const lines = (language: string | null) =>
-    sectionCues(text, { rules: RULES, silences: [], duration: 5, language }).map((cue) => cue.lines);
-  assert.deepEqual(lines("de"), [["Junge Pflanzen wachsen sehr schnell", "oder bleiben ganz klein."]]);
-  assert.deepEqual(lines(null), [["Junge Pflanzen wachsen sehr", "schnell oder bleiben ganz klein."]]);
+  const lines = (text: string, voiceLanguage: string | null) =>
+    sectionCues(text, { rules: RULES, silences: [], duration: 5, voiceLanguage }).map((cue) => cue.lines);
+  const short = "Junge Pflanzen wachsen sehr schnell oder bleiben ganz klein.";
+  assert.deepEqual(lines(short, "de"), [["Junge Pflanzen wachsen sehr schnell", "oder bleiben ganz klein."]]);
+  assert.deepEqual(lines(short, null), [["Junge Pflanzen wachsen sehr", "schnell oder bleiben ganz klein."]]);
+  // rv22: German words enough to tell, said by an English voice (`en-us` named), still break as German.
+  const german =
+    "Die Pflanze wächst, weil sie das Licht der Sonne mit den Blättern aufnimmt und daraus Zucker macht, " +
+    "den sie in den Wurzeln speichert.";
+  assert.deepEqual(lines(german, "en"), lines(german, "de"));
+  assert.notDeepEqual(lines(german, "en")[0], ["Die Pflanze wächst,"]);
 });
