@@ -162,7 +162,10 @@ function measuringOnce(font: any): any {
   const terms = new Map<string, number[]>();
   font.getAdvanceWidth = (text: string, fontSize: number, options?: unknown): number => {
     const unit = font.unitsPerEm;
-    if (options !== undefined || 1 / unit * unit !== 1) return measure(text, fontSize, options);
+    // Options (kerning off, letter spacing), opentype.js's default size, or a scale that is not 1 at the em.
+    if (options !== undefined || fontSize === undefined || 1 / unit * unit !== 1) {
+      return measure(text, fontSize, options);
+    }
     let units = terms.get(text);
     if (units === undefined) {
       const starts: number[] = [];

@@ -6,6 +6,7 @@ import { MissingBinaryError } from "../../../core/errors.ts";
 import { configuredProgram, findOnPath } from "../../../media/find_binary.ts";
 import { ProcessError, runProcess } from "../../../media/run_process.ts";
 import { WavStreamFile } from "../../../media/wav_stream_file.ts";
+import { removeIfExists } from "../../../core/remove_if_exists.ts";
 import { checkSpeechRequest } from "./_check_speech_request.ts";
 import { assertEspeakVoice, UnknownVoiceError } from "./_espeak_voices.ts";
 
@@ -48,23 +49,31 @@ async function synthesizeWithEspeak(
   checkSpeechRequest("espeak-ng", request);
   signal?.throwIfAborted();
   const program = await findEspeak();
-  // Checked while it speaks (a worker's first check lists the voices, ~50 ms): its error, when the voice is not
-  // known, is the step's, whatever espeak-ng did with it.
-  const voiceChecked = assertEspeakVoice(program, request.voice, { signal });
-  voiceChecked.catch(() => {});
+  // Checked while it speaks (a worker's first check lists the voices, ~50 ms). A voice it does not know stops
+  // espeak-ng and leaves no file (rv22: a long text was spoken whole, and its WAV left, before the error came).
+  const stop = new AbortController();
+  const unknownVoice = assertEspeakVoice(program, request.voice, { signal }).then(
+    () => null,
+    (error: unknown) => {
+      stop.abort(error);
+      return error;
+    },
+  );
   // The WAV comes on stdout and reel writes it: espeak-ng's own `-w` exits 0 when the disk is full, leaving a file
   // cut short that failed later as "Not a WAV file" or a narration of 0.09 s, naming neither the file nor the disk.
   const args = ["-b", "1", "-v", request.voice, "-s", String(Math.round(request.rate)), "--stdout"];
   await using wav = new WavStreamFile(outPath);
-  try {
-    await runProcess(program, args, {
-      signal,
-      stdin: new TextEncoder().encode(request.text),
-      onStdout: (chunk) => wav.write(chunk),
-    });
-    await voiceChecked;
-  } catch (error) {
-    await voiceChecked;
+  const spoken = runProcess(program, args, {
+    signal: signal === undefined ? stop.signal : AbortSignal.any([signal, stop.signal]),
+    stdin: new TextEncoder().encode(request.text),
+    onStdout: (chunk) => wav.write(chunk),
+  }).then(() => null, (error: unknown) => error);
+  const [voiceError, error] = await Promise.all([unknownVoice, spoken]);
+  if (voiceError !== null) {
+    await removeIfExists(outPath);
+    throw voiceError;
+  }
+  if (error !== null) {
     // Voices that espeak-ng lists but cannot load (mbrola voices without mbrola) fail with only this line.
     if (error instanceof ProcessError && /voice does not exist/i.test(error.stderr)) {
       throw new UnknownVoiceError(`Unknown espeak-ng voice "${request.voice}"`, {

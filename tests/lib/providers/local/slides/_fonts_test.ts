@@ -37,7 +37,7 @@ async function assertSameWidths(ours: { getAdvanceWidth(text: string, size: numb
   }
 }
 
-Deno.test("slide fonts measure every text as opentype.js does, to the last bit, at every size and again", async () => {
+Deno.test("slide fonts measure every text as opentype.js does, to the last bit, at all sizes and again", async () => {
   const fonts = await loadSlideFonts(SYSTEM_FONT_DIRS.primary);
   for (const name of FACE_NAMES) await assertSameWidths(fonts[name].font, fonts[name].path);
   // Fonts opentype.js kerns (DejaVu's kerning it does not read), and one it shapes.
@@ -46,5 +46,21 @@ Deno.test("slide fonts measure every text as opentype.js does, to the last bit, 
   ) {
     const path = `/usr/share/fonts/truetype/${file}`;
     await assertSameWidths(await loadShapingFont(path), path);
+  }
+});
+
+Deno.test("slide fonts measure as opentype.js does with options, at its default size, any units per em", async () => {
+  const path = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
+  // deno-lint-ignore no-explicit-any -- opentype.js ships no types; the options and the default size are its own
+  const ours = await loadShapingFont(path) as any;
+  const theirs = opentype.parse((await Deno.readFile(path)).buffer, { lowMemory: true });
+  for (const options of [{ kerning: false }, { letterSpacing: 0.1 }]) {
+    assert.equal(ours.getAdvanceWidth("AV To", 20, options), theirs.getAdvanceWidth("AV To", 20, options));
+  }
+  assert.equal(ours.getAdvanceWidth("AV To"), theirs.getAdvanceWidth("AV To"));
+  // 1 / 49 * 49 is not 1: the glyphs' units are not summed at a scale of 1 then.
+  ours.unitsPerEm = theirs.unitsPerEm = 49;
+  for (const size of [7, 12.5, 33]) {
+    assert.ok(Object.is(ours.getAdvanceWidth("AV To", size), theirs.getAdvanceWidth("AV To", size)));
   }
 });

@@ -26,6 +26,20 @@ Deno.test("espeakEngine.synthesize() throws MissingBinaryError when REEL_ESPEAK 
   await assert.rejects(Deno.stat(`${folder.path}/speech.wav`), Deno.errors.NotFound);
 });
 
+Deno.test("espeakEngine.synthesize() refuses a voice with an unknown variant and leaves no file", async () => {
+  // rv22: the voice is checked while espeak-ng speaks; a long text was spoken whole and its WAV left behind.
+  await using folder = await makeTempFolder();
+  const outPath = `${folder.path}/variant.wav`;
+  await assert.rejects(
+    espeakEngine.synthesize({ text: lessonText(3000), voice: "en-us+nosuchvariant", rate: 165 }, {
+      ffmpeg: await findFfmpeg(),
+      outPath,
+    }),
+    (error: Error) => error.name === "UnknownVoiceError" && /no variant "nosuchvariant"/.test(error.message),
+  );
+  await assert.rejects(Deno.stat(outPath), Deno.errors.NotFound);
+});
+
 Deno.test("espeakEngine.synthesize() fails naming the file when the disk is full, where espeak-ng's -w exits 0", async () => {
   // /dev/full answers every write "No space left on device": `espeak-ng -w /dev/full` says nothing and exits 0,
   // and on a full disk its file, cut short, failed later as "Not a WAV file" or a narration of 0.09 s.
