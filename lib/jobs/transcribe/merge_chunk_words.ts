@@ -4,7 +4,7 @@
  * pair the one farther from the edge of its chunk is kept (a word near an edge may have been heard cut in half),
  * so every word is kept once. A chunk that ends at a silence has a clean edge: its words up to it are kept, and a
  * word the next chunk heard there in its context, a second or more into its audio, is kept too where the chunk
- * before heard no word at that time.
+ * before missed it (see `missedBefore`).
  * Where either chunk's words have no times of their own (a model that answers text only: its words are spread
  * over the chunk's whole audio, silences and context included), the two are aligned by their words instead, unless
  * the audio both heard is all silence (told by the silences given): then no word was heard twice, and a word the
