@@ -768,78 +768,66 @@ Deno.test("mergeChunkWords() keeps a word the next chunk alone heard across a cl
 });
 
 Deno.test("mergeChunkWords() keeps a word the chunk before a clean cut missed, the next heard in context", () => {
-  // The cut at 10 s lies in a silence; the chunk before missed "small" (9.35-9.8 s), which the next, hearing from
-  // 8 s, heard. Where the chunk before did hear "small", the next chunk's "sm" and "all" (the same stretch, split
-  // otherwise) are told by it: neither is kept (no speech twice).
-  const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: 1 });
-  const merge = (next: ReturnType<typeof word>[]) =>
-    mergeChunkWords([
-      {
-        chunk: { start: 0, end: 10, from: 0, to: 10 },
-        words: [word("the", 9, 9.3)],
-        timed: true,
-      },
-      { chunk: { start: 8, end: 20, from: 10, to: 20 }, words: next, timed: true },
-    ]).map((w) => `${w.text}@${w.start}`);
-  assert.deepEqual(merge([word("the", 1, 1.3), word("small", 1.35, 1.8), word("child", 2.5, 2.9)]), [
-    "the@9",
-    "small@9.35",
-    "child@10.5",
-  ]);
-  // A word the next chunk heard in the first second of its audio, where it starts, may be a scrap of one cut there:
-  // against the chunk before, which heard nothing, it is not kept.
-  assert.deepEqual(merge([word("um", 0.2, 0.5), word("the", 1, 1.3), word("child", 2.5, 2.9)]), [
-    "the@9",
-    "child@10.5",
-  ]);
-  const told = mergeChunkWords([
-    {
-      chunk: { start: 0, end: 10, from: 0, to: 10 },
-      words: [word("the", 9, 9.3), word("small", 9.35, 9.8)],
-      timed: true,
-    },
-    {
-      chunk: { start: 8, end: 20, from: 10, to: 20 },
-      words: [word("the", 1, 1.3), word("sm", 1.35, 1.55), word("all", 1.55, 1.8), word("child", 2.5, 2.9)],
-      timed: true,
-    },
-  ]);
-  assert.deepEqual(told.map((w) => w.text), ["the", "small", "child"]);
-  // rv22: one word the two chunks timed 0.35 s apart, or spelt otherwise over part of it, is one word; a word the
-  // next chunk made up in the silence the cut lies in is none.
-  const twice = (
-    beforeWords: ReturnType<typeof word>[],
-    next: ReturnType<typeof word>[],
-    silences = [] as Silence[],
+  // The cut at 10 s lies in a silence; the next chunk hears from 8 s. Words as [text, start, end], the next chunk's
+  // from its start; the merged words as `text@start`.
+  const word = ([text, start, end]: [string, number, number]) => ({ text, start, end, confidence: 1 });
+  const merged = (
+    before: [string, number, number][],
+    next: [string, number, number][],
+    silences: Silence[] = [],
   ) =>
     mergeChunkWords([
-      { chunk: { start: 0, end: 10, from: 0, to: 10 }, words: beforeWords, timed: true },
-      { chunk: { start: 8, end: 20, from: 10, to: 20 }, words: next, timed: true },
-    ], { silences }).map((w) => w.text);
-  assert.deepEqual(
-    twice([word("the", 8.9, 9.1), word("small", 9.2, 9.4)], [
-      word("the", 1.2, 1.4),
-      word("small", 1.75, 1.95),
-      word("child", 2.5, 2.9),
-    ]),
-    ["the", "small", "child"],
-  );
-  assert.deepEqual(
-    twice([word("the", 8.6, 8.9), word("colour", 9, 9.3)], [
-      word("the", 0.7, 0.95),
-      word("color", 1.2, 1.6),
-      word("child", 2.5, 2.9),
-    ]),
-    ["the", "colour", "child"],
-  );
-  assert.deepEqual(
-    twice(
-      [word("the", 8.6, 9), word("end", 9, 9.3)],
-      [word("the", 0.6, 1), word("end", 1, 1.3), word("you", 1.6, 1.9), word("child", 2.7, 2.9)],
-      [{ start: 9.4, end: 10 }],
-    ),
-    ["the", "end", "child"],
-  );
+      { chunk: { start: 0, end: 10, from: 0, to: 10 }, words: before.map(word), timed: true },
+      { chunk: { start: 8, end: 20, from: 10, to: 20 }, words: next.map(word), timed: true },
+    ], { silences }).map((w) => `${w.text}@${w.start}`);
+  const cases: {
+    why: string;
+    before: [string, number, number][];
+    next: [string, number, number][];
+    silences?: Silence[];
+    kept: string[];
+  }[] = [
+    {
+      why: 'the chunk before missed "small", which the next heard',
+      before: [["the", 9, 9.3]],
+      next: [["the", 1, 1.3], ["small", 1.35, 1.8], ["child", 2.5, 2.9]],
+      kept: ["the@9", "small@9.35", "child@10.5"],
+    },
+    {
+      why: "a word in the first second of the next chunk's audio may be a scrap of one cut there",
+      before: [["the", 9, 9.3]],
+      next: [["um", 0.2, 0.5], ["the", 1, 1.3], ["child", 2.5, 2.9]],
+      kept: ["the@9", "child@10.5"],
+    },
+    {
+      why: "the same stretch split otherwise is told by the chunk before (no speech twice)",
+      before: [["the", 9, 9.3], ["small", 9.35, 9.8]],
+      next: [["the", 1, 1.3], ["sm", 1.35, 1.55], ["all", 1.55, 1.8], ["child", 2.5, 2.9]],
+      kept: ["the@9", "small@9.35", "child@10.5"],
+    },
+    {
+      why: "rv22: one word the two chunks timed 0.35 s apart is one word",
+      before: [["the", 8.9, 9.1], ["small", 9.2, 9.4]],
+      next: [["the", 1.2, 1.4], ["small", 1.75, 1.95], ["child", 2.5, 2.9]],
+      kept: ["the@8.9", "small@9.2", "child@10.5"],
+    },
+    {
+      why: "rv22: a word spelt otherwise over part of it is one word",
+      before: [["the", 8.6, 8.9], ["colour", 9, 9.3]],
+      next: [["the", 0.7, 0.95], ["color", 1.2, 1.6], ["child", 2.5, 2.9]],
+      kept: ["the@8.6", "colour@9", "child@10.5"],
+    },
+    {
+      why: "rv22: a word made up in the silence the cut lies in is none",
+      before: [["the", 8.6, 9], ["end", 9, 9.3]],
+      next: [["the", 0.6, 1], ["end", 1, 1.3], ["you", 1.6, 1.9], ["child", 2.7, 2.9]],
+      silences: [{ start: 9.4, end: 10 }],
+      kept: ["the@8.6", "end@9", "child@10.7"],
+    },
+  ];
+  for (const { why, before, next, silences, kept } of cases) {
+    assert.deepEqual(merged(before, next, silences), kept, why);
+  }
 });
 
 Deno.test("mergeChunkWords() merges chunks of 130,000 words each, text-only or timed, without aligning them all", () => {
