@@ -19,3 +19,11 @@
 
 /** The `--v8-flags` argument, as `deno run` takes it. */
 export const REEL_V8_FLAGS = "--v8-flags=--liftoff-only,--max-semi-space-size=4,--expose-gc";
+
+/**
+ * What the benchmarks' Deno baselines (the frame-by-frame pipelines) run with: no code cache. They load some of
+ * reel's modules without its V8 flags, and V8 rejects code cached under other flags: each baseline run left those
+ * modules cached for itself, and the reel render after it compiled them again. Compiling them costs a baseline
+ * well under a second of its minutes.
+ */
+export const BASELINE_DENO_FLAGS: readonly string[] = ["--no-code-cache"];

@@ -23,7 +23,7 @@
 import { LESSON_BENCH, writeLessonInputs } from "./_bench_lesson.ts";
 import { formatSpread, measureTree, megabytes, seconds, spread, type TreeMeasure } from "./_bench_measure.ts";
 import { schedulerOverhead } from "./_bench_overhead.ts";
-import { REEL_V8_FLAGS } from "./_v8_flags.ts";
+import { BASELINE_DENO_FLAGS, REEL_V8_FLAGS } from "./_v8_flags.ts";
 import { benchArgs } from "./_bench_args.ts";
 import { benchChild, benchWorkDir } from "./_bench_work_dir.ts";
 
@@ -94,7 +94,8 @@ async function pipelinesTable(): Promise<void> {
   // transpiling: planning alone does not load the workers' step kinds, which load on demand.
   const warm = `${work}/warm`;
   await measureTree(deno, [...render, lesson, "--out", warm, "--cache", `${warm}-cache`, "--quiet"]);
-  await measureTree(deno, ["run", "--allow-all", `${root}bench/frame_by_frame.ts`]).catch(() => null);
+  await measureTree(deno, ["run", "--allow-all", ...BASELINE_DENO_FLAGS, `${root}bench/frame_by_frame.ts`])
+    .catch(() => null);
   const rerenders: TreeMeasure[] = [];
   const pipelines: Pipeline[] = [
     {
@@ -136,7 +137,15 @@ async function pipelinesTable(): Promise<void> {
     pipelines.push({
       name: "frame by frame, 30 fps",
       run: (out) =>
-        measureTree(deno, ["run", "--allow-all", `${root}bench/frame_by_frame.ts`, work, "30", out]),
+        measureTree(deno, [
+          "run",
+          "--allow-all",
+          ...BASELINE_DENO_FLAGS,
+          `${root}bench/frame_by_frame.ts`,
+          work,
+          "30",
+          out,
+        ]),
     });
   }
   console.log(

@@ -11,7 +11,7 @@
  */
 import { findFfmpeg, probeMedia, runFfmpeg } from "../lib/media/ffmpeg.ts";
 import { formatSpread, measureTree, megabytes, spread, type TreeMeasure } from "./_bench_measure.ts";
-import { REEL_V8_FLAGS } from "./_v8_flags.ts";
+import { BASELINE_DENO_FLAGS, REEL_V8_FLAGS } from "./_v8_flags.ts";
 import { benchArgs } from "./_bench_args.ts";
 import { benchWorkDir } from "./_bench_work_dir.ts";
 
@@ -94,6 +94,7 @@ const reelArgs = (run: number) => [
 const baselineArgs = (run: number) => [
   "run",
   "--allow-all",
+  ...BASELINE_DENO_FLAGS,
   `${root}bench/montage_frame_by_frame.ts`,
   `${work}/spec.json`,
   `${work}/frames-${run}.mp4`,
