@@ -188,9 +188,12 @@ function joinOverlap(
     cut = chooseCut(cuts);
   }
   const toldBefore = clean ? steps.flatMap((step) => step.a === null ? [] : [step.a]) : [];
+  // A word of the chunk before that the next chunk's words paired with was heard by both: it cannot be the one the
+  // next chunk heard again elsewhere (rv23: "no no", heard once before, lost its second "no").
+  const unpaired = steps.flatMap((step) => step.a !== null && step.b === null ? [step.a] : []);
   const missed = (word: TimedWord) =>
     weight(middle(word) - after.start) >= 0.5 &&
-    missedBefore(word, { told: toldBefore, silences: chunks.silences });
+    missedBefore(word, { told: toldBefore, unpaired, silences: chunks.silences });
   const kept = steps.flatMap((step, k) => {
     const word = k < cut ? step.a : step.b;
     if (word !== null) return [word];
@@ -280,8 +283,8 @@ function misheardAt(steps: readonly Step[], k: number): number {
   return seconds;
 }
 
-/** How much (s) of `word`'s time the words given tell (their times joined, so none counts twice). */
-function coveredBy(word: TimedWord, words: readonly TimedWord[]): number {
+/** How much (s) of `word`'s time the spans given (words, silences) cover, joined so that none counts twice. */
+function coveredBy(word: TimedWord, words: readonly { start: number; end: number }[]): number {
   const spans = words
     .map((other) => [Math.max(word.start, other.start), Math.min(word.end, other.end)] as const)
     .filter(([start, end]) => end > start)
@@ -304,24 +307,21 @@ const SAME_TEXT_REACH_S = 1;
 
 /**
  * Whether the chunk before a clean cut missed a word that only the next chunk heard, in its context: no word of
- * the chunk before overlaps it (more than {@linkcode TOUCH_S}) or says the same within {@linkcode SAME_TEXT_REACH_S}
- * (one word timed twice, rv22: "small" 0.35 s apart was kept twice; "color" over "colour" too), and most of it lies
- * outside the silences found there (a word a recognizer makes up in a pause, rv22).
+ * the chunk before overlaps it (more than {@linkcode TOUCH_S}), none it heard alone says the same within
+ * {@linkcode SAME_TEXT_REACH_S} (one word timed twice, rv22: "small" 0.35 s apart was kept twice; "color" over
+ * "colour" too), and most of it lies outside the silences found there (a word a recognizer makes up in a pause,
+ * rv22).
  */
 function missedBefore(
   word: TimedWord,
-  context: { told: readonly TimedWord[]; silences: readonly Silence[] },
+  context: { told: readonly TimedWord[]; unpaired: readonly TimedWord[]; silences: readonly Silence[] },
 ): boolean {
-  for (const other of context.told) {
-    if (Math.min(word.end, other.end) - Math.max(word.start, other.start) > TOUCH_S) return false;
-    if (sameText(word, other) && Math.abs(middle(word) - middle(other)) <= SAME_TEXT_REACH_S) return false;
-  }
-  const silent = context.silences.reduce(
-    (sum, silence) =>
-      sum + Math.max(0, Math.min(word.end, silence.end) - Math.max(word.start, silence.start)),
-    0,
-  );
-  return silent <= (word.end - word.start) / 2;
+  const overlaps = (other: TimedWord) =>
+    Math.min(word.end, other.end) - Math.max(word.start, other.start) > TOUCH_S;
+  const heardAgain = (other: TimedWord) =>
+    sameText(word, other) && Math.abs(middle(word) - middle(other)) <= SAME_TEXT_REACH_S;
+  if (context.told.some(overlaps) || context.unpaired.some(heardAgain)) return false;
+  return coveredBy(word, context.silences) <= (word.end - word.start) / 2;
 }
 
 /** The shortest (s) a word the merge moves may last: a frame, as a chunk stores its words. */

@@ -824,6 +824,19 @@ Deno.test("mergeChunkWords() keeps a word the chunk before a clean cut missed, t
       silences: [{ start: 9.4, end: 10 }],
       kept: ["the@8.6", "end@9", "child@10.7"],
     },
+    {
+      why: "rv23: a word said twice, heard once by the chunk before and twice by the next, is kept twice",
+      before: [["no", 9, 9.2]],
+      next: [["no", 1, 1.2], ["no", 1.6, 1.8], ["child", 2.5, 2.9]],
+      kept: ["no@9", "no@9.6", "child@10.5"],
+    },
+    {
+      why: "rv23: the same silence found twice counts once",
+      before: [["the", 9, 9.3]],
+      next: [["the", 1, 1.3], ["small", 1.4, 1.9], ["child", 2.5, 2.9]],
+      silences: [{ start: 9.6, end: 9.8 }, { start: 9.6, end: 9.8 }],
+      kept: ["the@9", "small@9.4", "child@10.5"],
+    },
   ];
   for (const { why, before, next, silences, kept } of cases) {
     assert.deepEqual(merged(before, next, silences), kept, why);
