@@ -114,6 +114,7 @@ const MBROLA_LANGUAGES: Readonly<Record<string, string>> = {
  * assert.equal(voiceLanguage({ ...voice, voice: "gmw/en-US+f3" }), "en");
  * assert.equal(voiceLanguage({ ...voice, voice: "mb-de1-en" }), "en");
  * assert.equal(voiceLanguage({ ...voice, voice: "mb/mb-br1" }), "pt");
+ * assert.equal(voiceLanguage({ ...voice, voice: "German" }), null);
  * assert.equal(voiceLanguage({ ...voice, field: null }), null);
  * ```
  */
@@ -124,7 +125,8 @@ export function voiceLanguage(voice: ResolvedVoice): string | null {
   const name = voice.voice.split("/").at(-1)!.split("+")[0]!.toLowerCase();
   const mbrola = /^mb-([a-z]+)\d+(?:-([a-z]+))?$/.exec(name);
   if (mbrola !== null) return mbrola[2] ?? MBROLA_LANGUAGES[mbrola[1]!] ?? mbrola[1]!;
-  return /^([a-z]{2,8})(?:[-_]|$)/.exec(name)?.[1] ?? null;
+  // A language's code: two or three letters (Klingon's `piqd` the one longer espeak-ng knows), not a voice's name.
+  return /^([a-z]{2,3}|piqd)(?:[-_]|$)/.exec(name)?.[1] ?? null;
 }
 
 /**

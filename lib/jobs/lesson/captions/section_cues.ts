@@ -19,7 +19,10 @@ export interface SectionCuesOptions {
   silences: readonly Silence[];
   /** The speech's length in seconds. */
   duration: number;
-  /** The language of the voice that speaks it (`de`), where known: its words overrule it (see `captionWords`). */
+  /**
+   * The language of the voice that speaks it (`de`), where known: its words overrule it (see `captionWords`).
+   * @default null
+   */
   voiceLanguage?: string | null;
 }
 
