@@ -4,7 +4,7 @@
  * process. As a program it prints `{ value, error }`: the step's value, or what it threw (its class, message and
  * hint).
  *
- * Usage: REEL_ESPEAK=<program> deno run -A tests/_support/espeak_speech_run.ts <folder>
+ * Usage: REEL_ESPEAK=<program> deno run -A tests/_support/espeak_speech_run.ts <folder> [voice]
  * @module
  */
 import type { Json } from "../../lib/core/json.ts";
@@ -19,23 +19,30 @@ export interface SpokenOutcome {
 }
 
 /**
- * Runs the speech step (`Hello there.` in `en-us`) in a process of its own with `REEL_ESPEAK` set to `program`.
+ * Runs the speech step (`Hello there.`, in `en-us` unless told) in a process of its own with `REEL_ESPEAK` set to
+ * `program`.
  *
  * @param program The espeak-ng to use.
  * @param dir A folder for the step's output and scratch.
+ * @param options The voice.
  * @returns The step's value, or what it threw.
  */
-export async function speakWithEspeak(program: string, dir: string): Promise<SpokenOutcome> {
-  return await runJsonScript(import.meta.filename!, [dir], { REEL_ESPEAK: program }) as SpokenOutcome;
+export async function speakWithEspeak(
+  program: string,
+  dir: string,
+  options: { voice?: string } = {},
+): Promise<SpokenOutcome> {
+  const args = [dir, options.voice ?? "en-us"];
+  return await runJsonScript(import.meta.filename!, args, { REEL_ESPEAK: program }) as SpokenOutcome;
 }
 
 if (import.meta.main) {
-  const [dir] = Deno.args;
+  const [dir, voice = "en-us"] = Deno.args;
   if (dir === undefined || Deno.env.get("REEL_ESPEAK") === undefined) {
-    throw new Error("Usage: REEL_ESPEAK=<program> deno run -A espeak_speech_run.ts <folder>");
+    throw new Error("Usage: REEL_ESPEAK=<program> deno run -A espeak_speech_run.ts <folder> [voice]");
   }
   const task = {
-    params: { text: "Hello there.", voice: { engine: "espeak", voice: "en-us", rate: 175, model: null } },
+    params: { text: "Hello there.", voice: { engine: "espeak", voice, rate: 175, model: null } },
     inputs: [],
     outputPath: `${dir}/speech.wav`,
     scratchDir: `${dir}/scratch`,
