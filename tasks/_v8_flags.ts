@@ -1,10 +1,10 @@
 /**
  * The V8 flags reel's tasks run with (`deno.json` spells them out in `render`, `reel`, `transcribe`, `worker` and
  * `compile`; a test keeps the two alike), and so the renders `--watch` starts and the benchmarks, which measure
- * what users run. The benchmarks' own processes take them too (`bench`, `bench:montage`, `bench:transcribe`,
- * `bench:cluster`): Deno keeps one code cache, and V8 rejects code cached under other flags, so a bench process
- * without them made the render after it compile again every module they share (the scaling table's one-video row:
- * 3.7–4.0 s against 2.7–2.9 s, its ten videos 15.9–16.3 s against 13.9 s).
+ * what users run. The benchmarks' own processes take them too (every `bench` task): Deno keeps one code cache,
+ * and V8 rejects code cached under other flags, so a bench process without them made the render after it compile
+ * again every module they share (the scaling table's one-video row: 3.7–4.0 s against 2.7–2.9 s, its ten videos
+ * 15.9–16.3 s against 13.9 s).
  * - `--liftoff-only`: resvg's WebAssembly stays on V8's baseline compiler. Optimizing it again in the background
  *   cost each worker more CPU than it saved on slide-sized renders (a 1-video lesson: 2.05 → 1.48 CPU-s in reel's
  *   own process, 345 → 266 MB; the 3-format benchmark lesson at 1080p: 7.5 → 7.0 CPU-s).

@@ -18,6 +18,7 @@ import { measureLoudness } from "../lib/media/loudness_meter.ts";
 import { findFfmpeg } from "../lib/media/ffmpeg.ts";
 import { benchArgs } from "./_bench_args.ts";
 import { benchChild, benchWorkDir } from "./_bench_work_dir.ts";
+import { REEL_V8_FLAGS } from "./_v8_flags.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const { flags } = benchArgs({
@@ -72,6 +73,7 @@ const step = (mode: string) => (out: string) =>
   measureTree(Deno.execPath(), [
     "run",
     "--allow-all",
+    REEL_V8_FLAGS,
     `${root}tasks/_bench_sound_step.ts`,
     work,
     mode,
