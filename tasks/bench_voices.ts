@@ -8,6 +8,7 @@
  * @module
  */
 import { InputError } from "../lib/core/errors.ts";
+import { removeIfExists } from "../lib/core/remove_if_exists.ts";
 import { findFfmpeg } from "../lib/media/ffmpeg.ts";
 import { espeakEngine } from "../lib/providers/local/speech/espeak_engine.ts";
 import { fliteEngine } from "../lib/providers/local/speech/flite_engine.ts";
@@ -100,7 +101,7 @@ async function unknownVoices(specs: readonly string[]): Promise<string[]> {
       );
     }
   } finally {
-    await Deno.remove(outPath);
+    await removeIfExists(outPath);
   }
   return messages;
 }

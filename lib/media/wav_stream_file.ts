@@ -38,10 +38,16 @@ export class WavStreamFile implements AsyncDisposable {
   #file: Deno.FsFile | null = null;
   #head = new Uint8Array(0);
   #size = 0;
+  #opened = false;
 
   /** @param path The file to write, replaced if it exists (at the first chunk). */
   constructor(path: string) {
     this.#path = path;
+  }
+
+  /** Whether the file was opened (made, or emptied) for a chunk: before the first, a file there is untouched. */
+  get opened(): boolean {
+    return this.#opened;
   }
 
   /**
@@ -60,7 +66,10 @@ export class WavStreamFile implements AsyncDisposable {
       this.#head = head;
     }
     await this.#writing(async () => {
-      this.#file ??= await Deno.open(this.#path, { write: true, create: true, truncate: true });
+      if (this.#file === null) {
+        this.#opened = true;
+        this.#file = await Deno.open(this.#path, { write: true, create: true, truncate: true });
+      }
       await writeAll(this.#file, chunk);
     });
     this.#size += chunk.length;

@@ -70,7 +70,8 @@ async function synthesizeWithEspeak(
   }).then(() => null, (error: unknown) => error);
   const [voiceError, error] = await Promise.all([unknownVoice, spoken]);
   if (voiceError !== null) {
-    await removeIfExists(outPath);
+    // What espeak-ng wrote before it was stopped; a file there before it wrote is the caller's.
+    if (wav.opened) await removeIfExists(outPath);
     throw voiceError;
   }
   if (error !== null) {

@@ -46,6 +46,22 @@ Deno.test("espeakEngine.synthesize() stops espeak-ng at a voice it does not know
   await assert.rejects(Deno.stat(said), Deno.errors.NotFound);
 });
 
+Deno.test("espeakEngine.synthesize() leaves a file it never wrote to, at a voice it does not know", async () => {
+  // The first clean clone: `bench:voices` tries each voice into one temporary file it removes at the end, and the
+  // engine had removed it.
+  await using folder = await makeTempFolder();
+  const outPath = `${folder.path}/mine.wav`;
+  await Deno.writeTextFile(outPath, "mine");
+  await assert.rejects(
+    espeakEngine.synthesize({ text: "Hello.", voice: "xx-nosuchvoice", rate: 165 }, {
+      ffmpeg: await findFfmpeg(),
+      outPath,
+    }),
+    (error: Error) => error.name === "UnknownVoiceError",
+  );
+  assert.equal(await Deno.readTextFile(outPath), "mine");
+});
+
 Deno.test("espeakEngine.synthesize() fails naming the file when the disk is full, where espeak-ng's -w exits 0", async () => {
   // /dev/full answers every write "No space left on device": `espeak-ng -w /dev/full` says nothing and exits 0,
   // and on a full disk its file, cut short, failed later as "Not a WAV file" or a narration of 0.09 s.
