@@ -17,24 +17,29 @@ import { tempDir } from "./temp_dir.ts";
  */
 export async function runStills(options: { inProcess: boolean; runtime?: Record<string, string> }) {
   const dir = await tempDir();
-  const slides = await solidPngs(dir, ["#c0392b", "#27ae60"], { width: 64, height: 36 });
-  const params = {
-    width: 64,
-    height: 36,
-    fps: 30,
-    parts: ["section", "section"],
-    burn: false,
-    captions: null,
-  };
-  const outputPath = `${dir}/stills.h264`;
-  const value = await runStepKind(stillsStep, {
-    params: { ...params, inProcess: options.inProcess },
-    inputs: slides.map((path) => ({ path, value: null })),
-    outputPath,
-    scratchDir: `${dir}/scratch`,
-    runtime: options.runtime,
-  });
-  // ffmpeg's pass reads the slides through links it makes in the scratch folder; the in-process path makes none.
-  const links = (await Array.fromAsync(Deno.readDir(`${dir}/scratch`))).length;
-  return { value, stream: readStills(await Deno.readFile(outputPath)), ffmpeg: links > 0 };
+  try {
+    const slides = await solidPngs(dir, ["#c0392b", "#27ae60"], { width: 64, height: 36 });
+    const params = {
+      width: 64,
+      height: 36,
+      fps: 30,
+      parts: ["section", "section"],
+      burn: false,
+      captions: null,
+    };
+    const outputPath = `${dir}/stills.h264`;
+    const value = await runStepKind(stillsStep, {
+      params: { ...params, inProcess: options.inProcess },
+      inputs: slides.map((path) => ({ path, value: null })),
+      outputPath,
+      scratchDir: `${dir}/scratch`,
+      runtime: options.runtime,
+    });
+    // ffmpeg's pass reads the slides through links it makes in the scratch folder; the in-process path makes none.
+    const links = (await Array.fromAsync(Deno.readDir(`${dir}/scratch`))).length;
+    return { value, stream: readStills(await Deno.readFile(outputPath)), ffmpeg: links > 0 };
+  } finally {
+    // Each full test run left two of these folders in the temporary folder.
+    await Deno.remove(dir, { recursive: true });
+  }
 }
