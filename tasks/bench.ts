@@ -31,6 +31,8 @@ const root = new URL("..", import.meta.url).pathname;
 const deno = Deno.execPath();
 // As `deno task render` runs it, with its V8 flags.
 const render = ["run", "--allow-all", REEL_V8_FLAGS, `${root}tasks/render.ts`, "render"];
+// The MoviePy-style pipeline, without a code cache (see `BASELINE_DENO_FLAGS`).
+const frameByFrame = ["run", "--allow-all", ...BASELINE_DENO_FLAGS, `${root}bench/frame_by_frame.ts`];
 const { flags } = benchArgs({
   task: "bench",
   about:
@@ -95,10 +97,9 @@ async function pipelinesTable(): Promise<void> {
   const warm = `${work}/warm`;
   await measureTree(deno, [...render, lesson, "--out", warm, "--cache", `${warm}-cache`, "--quiet"]);
   // Run without arguments, it loads its modules and stops at its usage line: their transpiling is cached.
-  await measureTree(deno, ["run", "--allow-all", ...BASELINE_DENO_FLAGS, `${root}bench/frame_by_frame.ts`])
-    .catch((error: Error) => {
-      if (!error.message.includes("usage: frame_by_frame.ts")) throw error;
-    });
+  await measureTree(deno, frameByFrame).catch((error: Error) => {
+    if (!error.message.includes("usage: frame_by_frame.ts")) throw error;
+  });
   const rerenders: TreeMeasure[] = [];
   const pipelines: Pipeline[] = [
     {
@@ -139,16 +140,7 @@ async function pipelinesTable(): Promise<void> {
   if (!quick) {
     pipelines.push({
       name: "frame by frame, 30 fps",
-      run: (out) =>
-        measureTree(deno, [
-          "run",
-          "--allow-all",
-          ...BASELINE_DENO_FLAGS,
-          `${root}bench/frame_by_frame.ts`,
-          work,
-          "30",
-          out,
-        ]),
+      run: (out) => measureTree(deno, [...frameByFrame, work, "30", out]),
     });
   }
   console.log(

@@ -190,7 +190,7 @@ function joinOverlap(
   const toldBefore = clean ? steps.flatMap((step) => step.a === null ? [] : [step.a]) : [];
   // A word of the chunk before that the next chunk's words paired with was heard by both: it cannot be the one the
   // next chunk heard again elsewhere (rv23: "no no", heard once before, lost its second "no").
-  const unpaired = steps.flatMap((step) => step.a !== null && step.b === null ? [step.a] : []);
+  const unpaired = clean ? steps.flatMap((step) => step.a !== null && step.b === null ? [step.a] : []) : [];
   const missed = (word: TimedWord) =>
     weight(middle(word) - after.start) >= 0.5 &&
     missedBefore(word, { told: toldBefore, unpaired, silences: chunks.silences });
