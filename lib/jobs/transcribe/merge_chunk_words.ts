@@ -155,14 +155,15 @@ function joinOverlap(
   const { before, after } = chunks;
   // Every word either side heard in the shared audio, in part too, or timed just past it (as far as two sides'
   // times of one word may differ): a word the chunk before heard cut in half at its end pairs with the next chunk's
-  // whole one, as does one the next chunk timed just after that end (left out, either was kept twice).
-  // A clean edge (the chunk before cut at a silence) is not widened: its words are kept up to it, the next's after.
+  // whole one, as does one the next chunk timed just after that end (left out, either was kept twice; at a clean
+  // edge too, rv23: "child" heard at 9.5–9.9 s before a cut at 10 s and at 10.0–10.3 s after it). The next chunk's
+  // words past that end that pair with none are kept (see `kept`); the chunk before's are not widened at a clean
+  // edge (the chunk before cut at a silence): its words are kept up to it.
   const clean = before.end <= before.to;
-  const slack = clean ? 0 : SAME_WORD_TOLERANCE_S;
-  const firstShared = sofar.findIndex((word) => word.end > after.start - slack);
+  const firstShared = sofar.findIndex((word) => word.end > after.start - (clean ? 0 : SAME_WORD_TOLERANCE_S));
   const split = firstShared < 0 ? sofar.length : firstShared;
   const tail = sofar.slice(split);
-  const lastShared = next.findLastIndex((word) => word.start < before.end + slack);
+  const lastShared = next.findLastIndex((word) => word.start < before.end + SAME_WORD_TOLERANCE_S);
   const head = next.slice(0, lastShared + 1);
   const steps = inTimeOrder(align(tail, head));
   const weight = (margin: number) => Math.min(1, Math.max(0, margin) / EDGE_S);

@@ -28,8 +28,9 @@ export const mergeStep: StepKindDefinition = {
   // a line (a web address) or writing without spaces (Chinese, Japanese, Thai) cut into pieces that fit. 11: a lone
   // mark (`!` set apart, as French sets it) counted with its word, a lone zero-width character not at all, and
   // other languages' leaning words known. 12: a word the chunk before a clean cut missed, heard by the next in its
-  // context, kept.
-  version: 12,
+  // context, kept. 13: a word the chunk before a clean cut heard just before it and the next just after it (the same
+  // text within 0.3 s) kept once.
+  version: 13,
   blocking: true,
   run: async (task) => {
     const split = task.inputs[0];

@@ -837,6 +837,24 @@ Deno.test("mergeChunkWords() keeps a word the chunk before a clean cut missed, t
       silences: [{ start: 9.6, end: 9.8 }, { start: 9.6, end: 9.8 }],
       kept: ["the@9", "small@9.4", "child@10.5"],
     },
+    {
+      why: "rv23: one word the chunk before timed before the cut and the next just after it is one word",
+      before: [["small", 9, 9.4], ["child", 9.5, 9.9]],
+      next: [["small", 1, 1.4], ["child", 2, 2.3], ["ran", 2.5, 2.9]],
+      kept: ["small@9", "child@9.5", "ran@10.5"],
+    },
+    {
+      why: "a word said again after the pause, which the next chunk heard twice, is kept twice",
+      before: [["no", 9.5, 9.8]],
+      next: [["no", 1.5, 1.8], ["no", 2.1, 2.3], ["ran", 2.5, 2.9]],
+      kept: ["no@9.5", "no@10.1", "ran@10.5"],
+    },
+    {
+      why: "a word said again well after the pause is kept though the next chunk missed the first",
+      before: [["no", 9.4, 9.6]],
+      next: [["no", 2.1, 2.3], ["ran", 2.5, 2.9]],
+      kept: ["no@9.4", "no@10.1", "ran@10.5"],
+    },
   ];
   for (const { why, before, next, silences, kept } of cases) {
     assert.deepEqual(merged(before, next, silences), kept, why);
