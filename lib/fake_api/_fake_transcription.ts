@@ -67,20 +67,28 @@ export async function heardTranscription(
     const stream = new ReadableStream<Uint8Array>({
       start: (controller) => {
         void (async () => {
+          let heard: { answer: string } | { failure: unknown };
           try {
             const words = await recognizeWords(program, wav, { signal: gone.signal });
             const layout = await readWavLayout(wav);
-            const answer = answerOf(upload, { words, duration: layout.dataBytes / 2 / layout.sampleRate });
+            heard = {
+              answer: answerOf(upload, { words, duration: layout.dataBytes / 2 / layout.sampleRate }),
+            };
+          } catch (failure) {
+            heard = { failure };
+          }
+          // Removed before it settles: the server's `close` waits for that (a test's process that ended right
+          // after it left the folder behind).
+          await Deno.remove(folder, { recursive: true });
+          if ("answer" in heard) {
             // Settled (and so logged) before the client can have its answer: stats read once a call has its
             // answer count it.
             answered.resolve(200);
-            controller.enqueue(new TextEncoder().encode(answer));
+            controller.enqueue(new TextEncoder().encode(heard.answer));
             controller.close();
-          } catch (failure) {
+          } else {
             answered.resolve(gone.signal.aborted ? 499 : 500);
-            if (!gone.signal.aborted) controller.error(failure);
-          } finally {
-            await Deno.remove(folder, { recursive: true });
+            if (!gone.signal.aborted) controller.error(heard.failure);
           }
         })();
       },

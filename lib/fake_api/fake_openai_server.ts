@@ -114,6 +114,8 @@ export class FakeOpenAiServer {
   readonly #settling = new WeakMap<Response, Promise<number>>();
   /** Their logging, awaited by `close()`. */
   readonly #unsettled = new Set<Promise<void>>();
+  /** The requests being answered, awaited by `close()`. */
+  readonly #handling = new Set<Promise<Response>>();
   #rate: FakeRate;
   #stats: FakeOpenAiStats = emptyStats();
 
@@ -140,7 +142,14 @@ export class FakeOpenAiServer {
     this.#rate = new FakeRate(this.#options);
     this.#server = Deno.serve(
       { hostname: "127.0.0.1", port: options.port ?? 0, onListen: () => {} },
-      (request) => this.#handle(request),
+      (request) => {
+        // Tracked until it answers: a client that went away while its upload was read leaves its handler running,
+        // which `shutdown` does not wait for (a test's process that ended then left a transcription's folder).
+        const handled = this.#handle(request);
+        this.#handling.add(handled);
+        handled.then(() => this.#handling.delete(handled), () => this.#handling.delete(handled));
+        return handled;
+      },
     );
     this.url = `http://127.0.0.1:${this.#server.addr.port}`;
   }
@@ -163,6 +172,7 @@ export class FakeOpenAiServer {
   async close(): Promise<void> {
     for (const release of this.#hangs) release();
     await this.#server.shutdown();
+    await Promise.allSettled(this.#handling);
     await Promise.all(this.#unsettled);
   }
 
