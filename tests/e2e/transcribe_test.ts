@@ -97,6 +97,8 @@ Deno.test({
     assert.ok(Math.min(...written) > Math.max(...made), "an output was written before the last was made");
     const chunks = events.filter((e) => e.type === "step:finished" && e.kind === "transcribe-chunk");
     assert.equal(chunks.length, (await chunksOf(corpus, CHUNKING)).length);
+    // Every chunk heard words of its own part: none is said to have heard nothing (nt: each after the first was).
+    assert.doesNotMatch(`${run.stdout}\n${run.stderr}`, /no word was heard/);
   },
 });
 

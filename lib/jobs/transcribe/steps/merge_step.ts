@@ -29,8 +29,9 @@ export const mergeStep: StepKindDefinition = {
   // mark (`!` set apart, as French sets it) counted with its word, a lone zero-width character not at all, and
   // other languages' leaning words known. 12: a word the chunk before a clean cut missed, heard by the next in its
   // context, kept. 13: a word the chunk before a clean cut heard just before it and the next just after it (the same
-  // text within 0.3 s) kept once.
-  version: 13,
+  // text within 0.3 s) kept once. 14: a chunk's words placed in the recording's time before it is said to have heard
+  // none (every chunk but the first was said to, and a stored merge said so again).
+  version: 14,
   blocking: true,
   run: async (task) => {
     const split = task.inputs[0];
@@ -65,7 +66,8 @@ const WORDLESS_SECONDS = 5;
 /**
  * A warning for each chunk that heard no word in its own part while other chunks heard some: a server that answered
  * nothing for it left that part of the transcript empty, exit 0 (tx). A long silence there is said too: the
- * warning says both.
+ * warning says both. A chunk's words are timed from the start of its audio (`chunk.start`), its part in the
+ * recording's time (nt: every chunk but the first was said to have heard nothing).
  */
 function wordlessChunks(
   heard: readonly { chunk: AudioChunk; words: readonly TimedWord[] }[],
@@ -74,7 +76,7 @@ function wordlessChunks(
   const warnings = heard
     .filter(({ chunk, words }) =>
       chunk.to - chunk.from >= WORDLESS_SECONDS &&
-      !words.some((word) => word.end > chunk.from && word.start < chunk.to)
+      !words.some((word) => chunk.start + word.end > chunk.from && chunk.start + word.start < chunk.to)
     )
     .map(({ chunk }) =>
       `no word was heard from ${clock(chunk.from)} to ${

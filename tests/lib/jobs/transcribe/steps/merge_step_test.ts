@@ -10,7 +10,10 @@ import { mergeStep } from "../../../../../lib/jobs/transcribe/steps/merge_step.t
 import { runStepKind } from "../../../../_support/step_runner.ts";
 import { tempDir } from "../../../../_support/temp_dir.ts";
 
-/** Three chunks of 20 s; `said[i]` the words chunk i heard, one a second of its own part. */
+/**
+ * Three chunks of 20 s, each hearing a second before its own part; `said[i]` the words chunk i heard, one a second
+ * of its own part, their times (as a chunk stores them) from the start of its audio.
+ */
 async function merged(
   said: boolean[],
   more: Record<number, TimedWord[]> = {},
@@ -33,8 +36,8 @@ async function merged(
         ...said[i]
           ? Array.from({ length: 20 }, (_, k) => ({
             text: `w${i}${k}`,
-            start: chunk.from + k + 0.1,
-            end: chunk.from + k + 0.6,
+            start: chunk.from - chunk.start + k + 0.1,
+            end: chunk.from - chunk.start + k + 0.6,
             confidence: null,
           }))
           : [],
@@ -66,9 +69,10 @@ Deno.test("the merge step warns of a chunk that heard no word while the others d
 });
 
 Deno.test("the merge step counts only the words of a chunk's own part: one that heard only its overlap is said", async () => {
-  // Chunk 1 (20–40 s) heard a word at 19.5 s, in the audio it shares with chunk 0, and none of its own.
+  // Chunk 1 (20–40 s, its audio from 19 s) heard a word at 19.5 s, in the audio it shares with chunk 0, and none of
+  // its own.
   const gap = await merged([true, false, true], {
-    1: [{ text: "over", start: 19.5, end: 19.9, confidence: null }],
+    1: [{ text: "over", start: 0.5, end: 0.9, confidence: null }],
   });
   assert.equal(gap.warnings?.length, 1);
   assert.match(gap.warnings![0]!, /^no word was heard from 0:20\.0 to 0:40\.0/);
