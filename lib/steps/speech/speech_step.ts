@@ -67,9 +67,20 @@ export const speechStep: StepKindDefinition = {
     });
     const duration = await speechDuration(bytes, { engine, answerPath: task.answerPath });
     if (!(duration >= 0.1)) {
-      // A kept answer that makes this is not kept for the next render.
+      // A kept answer that makes this is not kept for the next render. Not asked again: a program says the same,
+      // and a provider's whole answer of no speech would be paid again (fi: six calls a section).
       await dropAnswer(task.answerPath);
-      throw new Error(`The ${engine} narration lasts ${Number(duration.toFixed(3))} s; expected speech`);
+      const seconds = Number(duration.toFixed(3));
+      if (voice.engine === "openai") {
+        throw new ProviderError(
+          httpTarget(task.runtime).provider,
+          `returned ${seconds} s of audio; expected speech`,
+          {
+            retryable: false,
+          },
+        );
+      }
+      throw new UnrecoverableError(`The ${engine} narration lasts ${seconds} s; expected speech`);
     }
     return { duration };
   },

@@ -113,6 +113,19 @@ Deno.test("speech step: a WAV answer of samples that are not numbers, or at a ra
   }
 });
 
+Deno.test("speech step: a whole WAV answer of no speech (a few samples) fails naming the provider, not asked again", async () => {
+  // fi: a 200 answer of a 0.01 s WAV was asked for six times a section, each call paid.
+  const server = answering(pcmWav(new Uint8Array(480), { sampleRate: 24_000 }), "audio/wav");
+  try {
+    const { error } = await speakAt(server.url);
+    assert.ok(error instanceof ProviderError, String(error));
+    assert.equal(error.message, "fake: returned 0.01 s of audio; expected speech");
+    assert.equal(error.retryable, false);
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("speech step: a WAV answer cut short of its header's length fails, to be asked again; a streamed one is spoken", async () => {
   // Before: a header claiming 1 s over 0.1 s of samples was spoken as 0.1 s, exit 0.
   const whole = pcmWav(new Uint8Array(48_000), { sampleRate: 24_000 });
@@ -183,5 +196,7 @@ Deno.test("speech step: an espeak-ng that exits 0 without writing, or writes a b
     const { error } = await speakWithEspeak(program, dir);
     assert.ok(error !== null);
     assert.match(error.message, message);
+    // What a program writes it writes again: not retried.
+    if (program === blip) assert.equal(error.name, "UnrecoverableError");
   }
 });
