@@ -6,7 +6,7 @@ import type { RedisTarget } from "../cluster/redis_target.ts";
 import { type StepExecutor, WorkerCrashError } from "../core/executor.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { OpenedStore } from "../store/open_store.ts";
-import { WorkerPool } from "../workers/worker_pool.ts";
+import { strayNotice, WorkerPool } from "../workers/worker_pool.ts";
 import { dropEarlyWorkers } from "../workers/early_workers.ts";
 import { availableMemory } from "../core/available_memory.ts";
 import { OnDemandExecutor } from "./on_demand_executor.ts";
@@ -71,6 +71,7 @@ export async function openExecutor(plan: Plan, options: {
         worker,
         error,
       }),
+    onStray: (worker, stray) => options.onNotice?.(strayNotice(`worker ${worker}`, stray)),
   });
   // Those started early that it did not take (a smaller pool) stop.
   dropEarlyWorkers();

@@ -9,9 +9,11 @@
  * its URL's `steps` parameters; they take precedence over registered kinds of the same name.
  * @module
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { InputError, ProviderError, UnrecoverableError } from "../core/errors.ts";
 import { paceHeap } from "../core/heap_pacer.ts";
 import { endedOnInterrupt } from "../media/run_process.ts";
+import { uncaughtDescription } from "../workflow/import_failure.ts";
 import { STEP_KIND_LOADERS } from "../workflow/step_kind_loaders.ts";
 import type { ChildSpec, StepTask } from "../core/step_task.ts";
 import type { StepKindDefinition } from "../steps/step_kind.ts";
@@ -37,6 +39,51 @@ self.close = (): never => {
 };
 
 const controllers = new Map<number, AbortController>();
+
+/**
+ * Errors a step's code lets escape (a timer's throw, a promise it did not await) crashed the worker, and every step
+ * running on it failed for them, retried or not (fi: another video's narration failed for a custom step's late
+ * throw). Each step runs in its own async context, which its promises, timers and callbacks carry: such an error is
+ * its step's. A step still running fails with it; one that has ended is named to the main thread (`stray`), its
+ * result kept, and the worker goes on. An error no step's context carries still crashes the worker.
+ */
+const runningTask = new AsyncLocalStorage<number>();
+/** The running steps' hooks that fail them with an error their code let escape. */
+const escapes = new Map<number, (error: unknown) => void>();
+/** The ids of the steps that ran here, by task, the latest {@linkcode KEPT_STEP_IDS}. */
+const stepIds = new Map<number, string>();
+const KEPT_STEP_IDS = 10_000;
+
+/** Routes an error that escaped a step's code to its step; false when no step's context carries it. */
+function escaped(error: unknown): boolean {
+  const taskId = runningTask.getStore();
+  if (taskId === undefined) return false;
+  const fail = escapes.get(taskId);
+  if (fail !== undefined) fail(error);
+  else send({ type: "stray", step: stepIds.get(taskId) ?? `#${taskId}`, error: uncaughtDescription(error) });
+  return true;
+}
+
+self.addEventListener("unhandledrejection", (event) => {
+  if (escaped(event.reason)) event.preventDefault();
+});
+// A timer's throw reaches the `error` event outside its context: each callback is caught in its own.
+function caughtInContext(callback: unknown): unknown {
+  if (typeof callback !== "function") return callback;
+  return function (this: unknown, ...given: unknown[]) {
+    try {
+      return callback.apply(this, given);
+    } catch (error) {
+      if (!escaped(error)) throw error;
+    }
+  };
+}
+type Timer = (callback: unknown, ...rest: unknown[]) => number;
+const { setTimeout: later, setInterval: every } = globalThis as unknown as Record<string, Timer>;
+Object.assign(globalThis, {
+  setTimeout: (callback: unknown, ...rest: unknown[]) => later!(caughtInContext(callback), ...rest),
+  setInterval: (callback: unknown, ...rest: unknown[]) => every!(caughtInContext(callback), ...rest),
+});
 const kinds = new Map<string, Promise<StepKindDefinition | undefined>>();
 for (const module of new URL(import.meta.url).searchParams.getAll("steps")) {
   const extra = (await import(module)) as { stepKinds?: StepKindDefinition[] };
@@ -77,10 +124,23 @@ function send(message: FromWorker): void {
   self.postMessage(message);
 }
 
-async function run(taskId: number, task: StepTask): Promise<void> {
+function run(taskId: number, task: StepTask): Promise<void> {
+  stepIds.set(taskId, task.id);
+  if (stepIds.size > KEPT_STEP_IDS) stepIds.delete(stepIds.keys().next().value!);
+  return runningTask.run(taskId, () => runStep(taskId, task));
+}
+
+async function runStep(taskId: number, task: StepTask): Promise<void> {
   const controller = new AbortController();
   controllers.set(taskId, controller);
   const children: ChildSpec[] = [];
+  const escape = Promise.withResolvers<never>();
+  escape.promise.catch(() => {});
+  escapes.set(taskId, (error) => {
+    escape.reject(error);
+    // Its code may still run: it is stopped as a cancelled step is.
+    controller.abort(error);
+  });
   try {
     const kind = await kindNamed(task.kind);
     if (kind === undefined) throw new UnrecoverableError(`No step kind "${task.kind}" in this worker`);
@@ -89,12 +149,15 @@ async function run(taskId: number, task: StepTask): Promise<void> {
     controller.signal.throwIfAborted();
     // Its timeout counts from here: loading its kind's code on a fresh worker is not its time.
     send({ type: "running", taskId });
-    const value = await kind.run(task, {
-      signal: controller.signal,
-      spawn: (child) => children.push(child),
-      reportRateLimit: (info) => send({ type: "rate-limit", taskId, info }),
-      reportProgress: (fraction) => send({ type: "progress", taskId, fraction }),
-    });
+    const value = await Promise.race([
+      kind.run(task, {
+        signal: controller.signal,
+        spawn: (child) => children.push(child),
+        reportRateLimit: (info) => send({ type: "rate-limit", taskId, info }),
+        reportProgress: (fraction) => send({ type: "progress", taskId, fraction }),
+      }),
+      escape.promise,
+    ]);
     send({ type: "done", taskId, result: { value, children } });
   } catch (error) {
     const known = error instanceof Error;
@@ -121,6 +184,7 @@ async function run(taskId: number, task: StepTask): Promise<void> {
     });
   } finally {
     controllers.delete(taskId);
+    escapes.delete(taskId);
   }
 }
 

@@ -28,6 +28,38 @@ export interface WorkerPoolOptions {
   stepModules?: readonly string[];
   /** Called when a worker dies, before it is replaced. */
   onCrash?: (worker: number, error: string) => void;
+  /**
+   * Called with an error a step's code let escape after the step had ended (a timer's throw, a promise it did not
+   * await), in words: the worker goes on, and the step's result stands.
+   */
+  onStray?: (worker: number, stray: Stray) => void;
+}
+
+/** An error a step's code let escape after the step had ended (see {@linkcode WorkerPoolOptions.onStray}). */
+export interface Stray {
+  /** The step's id. */
+  step: string;
+  /** The error, in words. */
+  error: string;
+}
+
+/**
+ * What is said of an error a step's code let escape after the step had ended.
+ *
+ * @param worker The worker, as the listener names it (`worker 2`).
+ * @param stray The step and the error.
+ * @returns The sentence.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { strayNotice } from "./worker_pool.ts";
+ * assert.match(strayNotice("worker 2", { step: "late", error: "Error: x" }), /^worker 2: step "late" .*: Error: x$/);
+ * ```
+ */
+export function strayNotice(worker: string, stray: Stray): string {
+  return `${worker}: step "${stray.step}" let an error escape after it had ended (a timer's throw, or a promise ` +
+    `its code did not await); its result stands: ${stray.error}`;
 }
 
 /** How long a cancelled step may take to stop before its worker is replaced. */
@@ -65,6 +97,7 @@ export class WorkerPool implements StepExecutor {
   readonly #slots: Slot[] = [];
   readonly #url: URL;
   readonly #onCrash: (worker: number, error: string) => void;
+  readonly #onStray: (worker: number, stray: Stray) => void;
   #nextTask = 1;
   #nextWorker = 1;
   #closed = false;
@@ -75,13 +108,14 @@ export class WorkerPool implements StepExecutor {
   /** Cancelled steps whose workers have not answered yet (they kill the processes the steps started). */
   readonly #stopping = new Set<Promise<unknown>>();
 
-  /** @param options Size, worker module, more step kinds and crash listener. */
+  /** @param options Size, worker module, more step kinds, and crash and stray error listeners. */
   constructor(options: WorkerPoolOptions) {
-    const { size, workerUrl = STEP_WORKER_URL, onCrash = () => {} } = options;
+    const { size, workerUrl = STEP_WORKER_URL, onCrash = () => {}, onStray = () => {} } = options;
     if (!(size >= 1)) throw new RangeError(`Worker pool size must be at least 1, got ${size}`);
     this.#url = new URL(workerUrl);
     for (const module of options.stepModules ?? []) this.#url.searchParams.append("steps", module);
     this.#onCrash = onCrash;
+    this.#onStray = onStray;
     for (let i = 0; i < size; i++) this.#slots.push(this.#spawn(i));
   }
 
@@ -267,6 +301,9 @@ export class WorkerPool implements StepExecutor {
       const message = event.data;
       if (!isFromWorker(message)) return this.#crash(index, slot, "sent a malformed message");
       if (message.type === "ready") return started();
+      if (message.type === "stray") {
+        return this.#onStray(number, { step: message.step, error: message.error });
+      }
       const pending = slot.pending.get(message.taskId);
       if (pending === undefined) return;
       if (message.type === "rate-limit") return pending.onRateLimit?.(message.info);

@@ -22,7 +22,12 @@ export type FromWorker =
   | { type: "progress"; taskId: number; fraction: number }
   /** Sent when the step's own code starts, its kind's code loaded and ready (see `StepKindDefinition.prepare`). */
   | { type: "running"; taskId: number }
-  | { type: "failed"; taskId: number; failure: StepFailure };
+  | { type: "failed"; taskId: number; failure: StepFailure }
+  /**
+   * An error a step's code let escape (a timer's throw, a promise it did not await) after the step had ended, in
+   * words: the worker goes on, and the step's result stands.
+   */
+  | { type: "stray"; step: string; error: string };
 
 /**
  * Checks a message received by a worker.
@@ -59,12 +64,14 @@ export function isToWorker(value: unknown): value is ToWorker {
  * import assert from "node:assert/strict";
  * import { isFromWorker } from "./worker_protocol.ts";
  * assert.ok(isFromWorker({ type: "ready" }));
+ * assert.ok(isFromWorker({ type: "stray", step: "intro", error: "Error: late" }));
  * assert.ok(!isFromWorker({ type: "done", taskId: 1 }));
  * ```
  */
 export function isFromWorker(value: unknown): value is FromWorker {
   if (!isRecord(value)) return false;
   if (value.type === "ready") return true;
+  if (value.type === "stray") return typeof value.step === "string" && typeof value.error === "string";
   if (typeof value.taskId !== "number") return false;
   if (value.type === "done") return isRecord(value.result) && Array.isArray(value.result.children);
   if (value.type === "failed") return isRecord(value.failure) && typeof value.failure.message === "string";

@@ -50,6 +50,53 @@ function describe(name: string, headline: string): string {
 }
 
 /**
+ * Where an error was thrown, as the user reads it: the first frame of its stack in code that is not reel's nor an
+ * npm package's (a workflow file, a module it imports).
+ *
+ * @param error What was thrown.
+ * @returns `line 3, column 9 of workflows/late.ts`, or null when no such frame is on its stack.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { thrownAt } from "./import_failure.ts";
+ * const error = new Error("late");
+ * error.stack = "Error: late\n    at file:///srv/work/late.ts:3:9\n    at file:///srv/work/main.ts:1:1";
+ * assert.equal(thrownAt(error), "line 3, column 9 of /srv/work/late.ts");
+ * assert.equal(thrownAt("a string"), null);
+ * ```
+ */
+export function thrownAt(error: unknown): string | null {
+  const place = firstFrame(error);
+  if (place === null) return null;
+  const [, url = "", line, column] = place;
+  return `line ${line}, column ${column} of ${displayPath(url)}`;
+}
+
+/**
+ * An error no code caught (thrown by a timer, or a promise nobody awaited), in words: its name and message, and
+ * where it was thrown (see {@linkcode thrownAt}).
+ *
+ * @param error What was thrown.
+ * @returns The words.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { uncaughtDescription } from "./import_failure.ts";
+ * const error = new TypeError("notes is undefined");
+ * error.stack = "TypeError: notes is undefined\n    at file:///srv/work/late.ts:3:9";
+ * assert.equal(uncaughtDescription(error), "TypeError: notes is undefined (at line 3, column 9 of /srv/work/late.ts)");
+ * assert.equal(uncaughtDescription(7), "7");
+ * ```
+ */
+export function uncaughtDescription(error: unknown): string {
+  const where = thrownAt(error);
+  const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return where === null ? what : `${what} (at ${where})`;
+}
+
+/**
  * Frames never the place to show: reel's own code (the loader's `import()`, its `Deno.exit`) and npm packages in
  * Deno's cache (the CLI's, below the loader).
  */

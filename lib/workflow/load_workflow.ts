@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { InputError, WorkflowError } from "../core/errors.ts";
 import { importFailureIssue } from "./import_failure.ts";
+import { workflowCode } from "./workflow_code.ts";
 import { dataFormatOf } from "./data_format.ts";
 import { resolveWorkflow } from "./resolve_workflow.ts";
 import { readModuleGraph } from "../schema/module_graph.ts";
@@ -127,7 +128,8 @@ export async function loadWorkflow(
   }, options.slowAfterMs ?? SLOW_LOAD_MS);
   const stopPatches = patchWhileLoading(options.onRead);
   try {
-    module = await import(url.href);
+    // In the workflow's own context: what its code starts and lets fail is told as the workflow's (`workflowCode`).
+    module = await workflowCode.run(file, () => import(url.href));
   } catch (error) {
     const issue = importFailureIssue(error, url.href);
     // Deno says a JSON module is not JSON without naming it: the first of the workflow's that is not is named.

@@ -29,6 +29,8 @@ import {
   printable,
 } from "./options.ts";
 import { printPlan } from "./plan_commands.ts";
+import { uncaughtDescription } from "../../lib/workflow/import_failure.ts";
+import { workflowCode } from "../../lib/workflow/workflow_code.ts";
 
 const EXAMPLES = `
 Examples (with Deno installed, \`deno task\` alone does the same):
@@ -213,6 +215,24 @@ export async function runReported(
   };
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
+  // An error a workflow's code lets escape (a timer's throw, a promise it did not await) ended Deno at once, with its
+  // raw trace, no summary, and the store's claims left as a kill leaves them (fi): the render stops as on Ctrl-C
+  // instead, naming the file, exit 2. Any other error no code caught stays Deno's crash (reel's own bug).
+  let escaped: string | null = null;
+  const onEscape = (event: ErrorEvent | PromiseRejectionEvent) => {
+    const file = workflowCode.getStore();
+    const error = event instanceof PromiseRejectionEvent ? event.reason : event.error ?? event.message;
+    if (file === undefined) return;
+    event.preventDefault();
+    if (escaped !== null) return;
+    escaped = `${file}: its code let an error escape (a timer's throw, or a promise it did not await): ${
+      uncaughtDescription(error)
+    }`;
+    console.error(printable(`✖ ${escaped}`));
+    controller.abort(new DOMException(escaped, "AbortError"));
+  };
+  globalThis.addEventListener("error", onEscape);
+  globalThis.addEventListener("unhandledrejection", onEscape);
   const reporter = createReporter({ mode, focus });
   // Until the run starts (loading the workflow, which may block in its own code, and the checks), a signal ends
   // the render at once: nothing has been made yet. Once it runs, the scheduler cancels and waits for its steps.
@@ -237,15 +257,18 @@ export async function runReported(
       beforeRun,
     ]);
     await reporter.finish(run, { ffmpeg, plan, outDir });
+    if (escaped !== null) return EXIT.input;
     return run.cancelled ? EXIT.interrupted : run.ok ? EXIT.ok : EXIT.failed;
   } catch (error) {
     if (!controller.signal.aborted || error instanceof InputError) throw error;
     console.error("✖ Cancelled before any step ran: nothing was made");
-    return EXIT.interrupted;
+    return escaped === null ? EXIT.interrupted : EXIT.input;
   } finally {
     reporter.close();
     Deno.removeSignalListener("SIGINT", onSignal);
     Deno.removeSignalListener("SIGTERM", onSignal);
+    globalThis.removeEventListener("error", onEscape);
+    globalThis.removeEventListener("unhandledrejection", onEscape);
   }
 }
 

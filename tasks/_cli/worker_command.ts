@@ -16,7 +16,7 @@ import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { isMissing } from "../../lib/core/exists.ts";
 import { ensureWritableFolder } from "../../lib/run/render_workflows.ts";
 import { stepKinds } from "../../lib/workflow/step_kinds.ts";
-import { WorkerPool } from "../../lib/workers/worker_pool.ts";
+import { strayNotice, WorkerPool } from "../../lib/workers/worker_pool.ts";
 import { type CommandOutcome, EXIT, folderName, list, positiveInteger } from "./options.ts";
 
 const EXAMPLES = `
@@ -149,6 +149,7 @@ async function runWorker(options: {
   const pool = new WorkerPool({
     size: options.cpu,
     onCrash: (n, error) => say(`step runner ${n} crashed: ${error}`),
+    onStray: (n, stray) => say(strayNotice(`step runner ${n}`, stray)),
   });
   await pool.ready();
   const worker = await ClusterWorker.start({

@@ -504,6 +504,42 @@ Deno.test("bad input: a workflow whose default export is a Promise says to await
   assert.equal(await listFolder(out), null);
 });
 
+Deno.test("bad input: an error a workflow's code lets escape (a promise not awaited, a timer) stops the render, named, exit 2", async () => {
+  // fi: Deno's raw "Uncaught (in promise)" trace, exit 1, and mid-render the store's claims left as a kill leaves
+  // them, with no summary.
+  for (
+    const [code, message] of [
+      [
+        `Deno.readTextFile(new URL("notes.md", import.meta.url)).then(() => {});`,
+        /its code let an error escape \(a timer's throw, or a promise it did not await\): NotFound: .*notes\.md/,
+      ],
+      [
+        `setTimeout(() => { throw new Error("late timer"); }, 0);`,
+        /its code let an error escape .*: Error: late timer \(at line 3, column \d+ of .*\.ts\)/,
+      ],
+    ] as const
+  ) {
+    const file = await writeWorkflowFile(`${code}\nexport default workflow(${JSON.stringify(good)});`);
+    const dir = file.slice(0, file.lastIndexOf("/"));
+    const result = await runCli(["render", file, "--out", `${dir}/out`, "--cache", `${dir}/cache`]);
+    assertCleanInputError(result, message);
+    assert.equal(result.stderr.match(/✖ .*its code let an error escape/g)?.length, 1, result.stderr);
+    // Stopped as a Ctrl-C stops it: no output, no claim left in the store.
+    assert.deepEqual((await listFolder(`${dir}/out`))?.filter((name) => name !== "report.html") ?? [], []);
+    assert.deepEqual((await filesUnder(`${dir}/cache`)).filter((path) => path.endsWith(".claim")), []);
+  }
+});
+
+/** The paths of the files under a folder, at any depth; none when it is not there. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const names = await listFolder(dir) ?? [];
+  const paths = await Promise.all(names.map(async (name) => {
+    const path = `${dir}/${name}`;
+    return (await Deno.stat(path)).isDirectory ? await filesUnder(path) : [path];
+  }));
+  return paths.flat();
+}
+
 Deno.test("bad input: a workflow that calls Deno.exit while it loads is named, exit 2, instead of ending the render with 0", async () => {
   const file = await writeWorkflowFile(`Deno.exit(0);\nexport default workflow(${JSON.stringify(good)});`);
   const out = `${file.slice(0, file.lastIndexOf("/"))}/out`;

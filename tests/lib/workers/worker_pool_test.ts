@@ -70,7 +70,10 @@ export default workflow({
           return "survived";
         } catch {
           await Deno.writeTextFile(marker, "1");
-          setTimeout(() => { throw new Error("worker dies"); }, 0);
+          // A listener's throw is not caught in the step's context: it crashes the worker.
+          const { port1, port2 } = new MessageChannel();
+          port1.onmessage = () => { throw new Error("worker dies"); };
+          port2.postMessage(0);
           return await new Promise(() => {});
         }
       },
@@ -106,7 +109,12 @@ Deno.test("WorkerPool does not retry a crash twice: a step that always kills its
   const { plan, dir } = await customPlan(`
 export default workflow({
   ${video}
-  steps: [step({ id: "killer", run: () => { setTimeout(() => { throw new Error("always"); }, 0); return new Promise(() => {}); } })],
+  steps: [step({ id: "killer", run: () => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => { throw new Error("always"); };
+    port2.postMessage(0);
+    return new Promise(() => {});
+  } })],
 });`);
   const pool = new WorkerPool({ size: 1 });
   try {
@@ -147,6 +155,52 @@ export default workflow({
     assert.equal(result.artifacts.get("ok")?.value, 42);
     assert.deepEqual(events.filter((event) => event.type === "worker:crashed"), []);
     assert.deepEqual(pool.workers, before);
+  } finally {
+    await pool.close();
+  }
+});
+
+Deno.test("an error a custom step's code lets escape fails it while it runs, is told once it has ended, and crashes no worker", async () => {
+  // fi: a timer's throw crashed the worker, and the steps running on it failed for it (another video's narration).
+  // "late" returns before its rejection and its timer's throw; "during" waits on its own timer's throw. On one
+  // worker, "next" runs after "late" (the timers fire in the order they were set).
+  const { plan, dir } = await customPlan(`
+export default workflow({
+  ${video}
+  steps: [
+    step({ id: "late", run: () => {
+      setTimeout(() => { throw new Error("late throw"); }, 0);
+      Promise.reject(new TypeError("late rejection"));
+      return 2;
+    } }),
+    step({ id: "next", inputs: ["late"], run: () => new Promise((resolve) => setTimeout(() => resolve(7), 0)) }),
+    step({ id: "during", inputs: ["next"], run: () => {
+      setTimeout(() => { throw new RangeError("thrown while it ran"); }, 0);
+      return new Promise(() => {});
+    } }),
+  ],
+});`);
+  const events: RunEvent[] = [];
+  const strays: string[] = [];
+  const pool = new WorkerPool({
+    size: 1,
+    onCrash: (worker, error) => events.push({ type: "worker:crashed", at: 0, worker, error }),
+    onStray: (worker, stray) => strays.push(`${worker} ${stray.step}: ${stray.error}`),
+  });
+  const before = pool.workers;
+  try {
+    const result = await runOn(pool, plan, dir, events);
+    assert.deepEqual(events.filter((event) => event.type === "worker:crashed"), []);
+    assert.equal(result.artifacts.get("late")?.value, 2);
+    assert.equal(result.artifacts.get("next")?.value, 7);
+    // A RangeError is a bug: not retried.
+    assert.equal(result.errors.get("during"), "thrown while it ran");
+    assert.deepEqual(pool.workers, before);
+    assert.deepEqual(strays.map((stray) => stray.replace(/ \(at line \d+, column \d+ of [^)]*\)$/, "")), [
+      `${before[0]} late: TypeError: late rejection`,
+      `${before[0]} late: Error: late throw`,
+    ]);
+    assert.match(strays[1]!, /\(at line \d+, column \d+ of .*workflow[^)]*\.ts\)$/);
   } finally {
     await pool.close();
   }
