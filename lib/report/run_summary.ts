@@ -46,12 +46,16 @@ export interface RunSummary {
   peakRssBytes: number | null;
   /** Whether the run was cancelled (Ctrl-C or a signal). */
   cancelled: boolean;
+  /** How many of the outputs the folder held already, the same bytes (left as they were). @default 0 */
+  unchanged?: number;
 }
 
 /** What {@linkcode summarizeEvents} can tell from the events alone. */
 export interface EventSummary {
   /** Paths of `output:written` events, in the order they came. */
   outputPaths: string[];
+  /** How many of them the folder held already (`unchanged`). */
+  unchanged: number;
   /** Steps whose last attempt failed, in the order they failed. */
   failures: SummaryFailure[];
   /** Steps skipped. */
@@ -89,6 +93,7 @@ export interface EventSummary {
 export function summarizeEvents(events: Iterable<RunEvent>): EventSummary {
   const summary: EventSummary = {
     outputPaths: [],
+    unchanged: 0,
     failures: [],
     skipped: 0,
     done: 0,
@@ -105,6 +110,7 @@ export function summarizeEvents(events: Iterable<RunEvent>): EventSummary {
       summary.cancelled = event.cancelled;
     } else if (event.type === "output:written") {
       summary.outputPaths.push(event.path);
+      if (event.unchanged === true) summary.unchanged += 1;
     } else if (
       event.type === "step:finished" || event.type === "step:skipped" || event.type === "step:failed"
     ) {
@@ -145,7 +151,8 @@ function indent(text: string, prefix: string): string {
  * ✖ Failed: 1 step failed, 1 skipped
  * ```
  *
- * The status line reads `✔ Done: N outputs written`, `✖ Failed: ...` or `✖ Cancelled: ...`.
+ * The status line reads `✔ Done: N outputs written` (`, all unchanged` when the folder held them already, or
+ * `(W written, U unchanged)`), `✖ Failed: ...` or `✖ Cancelled: ...`.
  * A multi-line cause is indented under its step.
  *
  * @param summary What the run did.
@@ -204,5 +211,10 @@ function statusLine(summary: RunSummary): string {
     return `✖ Cancelled: ${[`${plural(summary.done, "step")} done`, ...problems].join(", ")}`;
   }
   if (problems.length > 0) return `✖ Failed: ${problems.join(", ")}`;
-  return `✔ Done: ${plural(summary.outputs.length, "output")} written`;
+  // A render run again that finds every output in place says so, not that it wrote them (nt).
+  const count = summary.outputs.length;
+  const unchanged = summary.unchanged ?? 0;
+  if (unchanged === 0) return `✔ Done: ${plural(count, "output")} written`;
+  if (unchanged >= count) return `✔ Done: ${plural(count, "output")}, all unchanged`;
+  return `✔ Done: ${plural(count, "output")} (${count - unchanged} written, ${unchanged} unchanged)`;
 }

@@ -58,6 +58,22 @@ Deno.test("formatSummary() names every failed step with its cause on its own lin
   assert.ok(!text.includes("Peak memory"));
 });
 
+Deno.test("formatSummary() says which outputs were written and which the folder held already", () => {
+  // nt: a render run again said "6 outputs written" under six "unchanged" lines.
+  const outputs = ["a.mp4", "b.mp4", "c.srt"].map((path) => ({ path, duration: null, bytes: 1 }));
+  const status = (unchanged?: number) =>
+    formatSummary(summaryWith({ outputs, unchanged })).trimEnd().split("\n").at(-1);
+  assert.equal(status(), "✔ Done: 3 outputs written");
+  assert.equal(status(0), "✔ Done: 3 outputs written");
+  assert.equal(status(3), "✔ Done: 3 outputs, all unchanged");
+  assert.equal(status(2), "✔ Done: 3 outputs (1 written, 2 unchanged)");
+  const events = summarizeEvents([
+    ev.output(40, "a", "out/a.mp4"),
+    { type: "output:written", at: 41, step: "b", path: "out/b.mp4", unchanged: true },
+  ]);
+  assert.deepEqual([events.outputPaths.length, events.unchanged], [2, 1]);
+});
+
 Deno.test("formatSummary() says when the run was cancelled", () => {
   const text = formatSummary(summaryWith({ cancelled: true, done: 1, skipped: 2 }));
   assert.ok(text.endsWith("✖ Cancelled: 1 step done, 2 skipped\n"));
@@ -78,6 +94,7 @@ Deno.test("summarizeEvents() counts settled steps once and ignores failures that
   ]);
   assert.deepEqual(summary, {
     outputPaths: ["out/a.mp4", "out/b.mp4"],
+    unchanged: 0,
     failures: [{ step: "c", kind: "speech", error: "HTTP 400: bad voice" }],
     skipped: 1,
     done: 2,
