@@ -49,10 +49,12 @@ export class PublishError extends Error {
 }
 
 /**
- * Places files that go together (a video and its subtitles) atomically each, and all or none as far as copying
- * goes: every one is copied under its temporary name first, then each is renamed into place. A copy that fails (a
- * full disk) leaves every destination as it was; a rename fails only where the folder refuses it (a destination
- * made a folder meanwhile), and leaves those renamed before it replaced.
+ * Places files that go together (a video and its subtitles) atomically each, and all or none: every one is copied
+ * under its temporary name first, then each is renamed into place. A copy that fails (a full disk) leaves every
+ * destination as it was. A rename fails only where the folder refuses it (a destination made a folder meanwhile,
+ * or made immutable): each file it replaces is kept under a second name (a hard link) until all are placed, so
+ * those renamed before the one that failed are put back as they were (fi: a new video was left beside an earlier
+ * run's subtitles), and one the system will not link (immutable) fails before any is renamed.
  *
  * A destination that already holds a file's bytes is left as it is (its time and inode too), and said to be.
  *
@@ -86,6 +88,9 @@ export async function publishOutputs(
     unchanged: false,
   }));
   let failed = "";
+  // What each file replaces, kept under a second name until all are placed; and the files renamed into place.
+  const kept = new Map<(typeof staged)[number], string | null>();
+  const renamed: (typeof staged)[number][] = [];
   try {
     for (const file of staged) {
       failed = file.destination;
@@ -100,16 +105,57 @@ export async function publishOutputs(
     for (const file of staged) {
       if (file.placed) continue;
       failed = file.destination;
+      kept.set(file, await keepReplaced(file.destination));
+    }
+    for (const file of staged) {
+      if (file.placed) continue;
+      failed = file.destination;
       await Deno.rename(file.temporary, file.destination);
       file.placed = true;
+      renamed.push(file);
     }
   } catch (error) {
     for (const file of staged) {
       if (!file.placed) await removeAfterFailure(file.temporary, error);
     }
+    // Those renamed into place go back to what they replaced (or away, where there was nothing).
+    for (const file of renamed) {
+      const old = kept.get(file) ?? null;
+      await (old === null ? removeAfterFailure(file.destination, error) : Deno.rename(old, file.destination));
+      kept.delete(file);
+    }
     throw new PublishError(failed, error);
+  } finally {
+    for (const old of kept.values()) if (old !== null) await removeIfExists(old);
   }
   return staged.map((file) => file.unchanged);
+}
+
+/**
+ * Keeps the file at `destination` under a temporary name too (a hard link: the destination is not touched), for a
+ * publish that fails later to put it back. Null when there is none, or where the file system has no hard links
+ * (it is then replaced without a way back). Throws where the system refuses to link it (an immutable file, which
+ * no rename may replace either).
+ */
+async function keepReplaced(destination: string): Promise<string | null> {
+  try {
+    // A folder there: the rename fails, said as before.
+    if ((await Deno.lstat(destination)).isDirectory) return null;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+  const kept = temporaryName(destination);
+  try {
+    await Deno.link(destination, kept);
+    return kept;
+  } catch (error) {
+    if (error instanceof Deno.errors.PermissionDenied || (error as { code?: unknown }).code === "EPERM") {
+      throw error;
+    }
+    // No hard links on this file system.
+    return null;
+  }
 }
 
 /** Bytes compared at a time by {@linkcode holdsSameBytes}. */

@@ -84,6 +84,35 @@ Deno.test("publishOutputs() copies every file before any is renamed: one that ca
   assert.deepEqual(await listFolder(dir), ["a.mp4", "a.srt", "video"]);
 });
 
+Deno.test("publishOutputs() puts back what the files renamed before a failed rename replaced: all or none", async () => {
+  // fi: a subtitle file the folder would not let be replaced left the new video beside the old subtitles.
+  const dir = await tempDir();
+  for (const name of ["video", "srt", "vtt"]) await Deno.writeTextFile(`${dir}/${name}`, `new ${name}`);
+  await Deno.writeTextFile(`${dir}/a.mp4`, "old video");
+  await Deno.mkdir(`${dir}/a.vtt`);
+  const inode = (await Deno.stat(`${dir}/a.mp4`)).ino;
+  const error = await publishOutputs([
+    { artifact: `${dir}/video`, destination: `${dir}/a.mp4` },
+    { artifact: `${dir}/srt`, destination: `${dir}/a.srt` },
+    { artifact: `${dir}/vtt`, destination: `${dir}/a.vtt` },
+  ]).catch((error) => error);
+  assert.ok(error instanceof PublishError);
+  assert.equal(error.destination, `${dir}/a.vtt`);
+  assert.match(error.message, /Is a directory .*: rename /);
+  // The video as it was (its inode too), no subtitles that were not there, no temporary name.
+  assert.equal(await Deno.readTextFile(`${dir}/a.mp4`), "old video");
+  assert.equal((await Deno.stat(`${dir}/a.mp4`)).ino, inode);
+  assert.deepEqual(await listFolder(dir), ["a.mp4", "a.vtt", "srt", "video", "vtt"]);
+  // Published whole once the folder allows it, with no second name left.
+  await Deno.remove(`${dir}/a.vtt`);
+  await publishOutputs([
+    { artifact: `${dir}/video`, destination: `${dir}/a.mp4` },
+    { artifact: `${dir}/vtt`, destination: `${dir}/a.vtt` },
+  ]);
+  assert.equal(await Deno.readTextFile(`${dir}/a.mp4`), "new video");
+  assert.deepEqual(await listFolder(dir), ["a.mp4", "a.vtt", "srt", "video", "vtt"]);
+});
+
 Deno.test("publishOutputs() removes a file copied ahead (stageOutput) when a copy before it fails", async () => {
   // Before: a full disk failed the video's copy, and its subtitles, copied when they ended, stayed as .tmp files.
   const dir = await tempDir();
