@@ -29,7 +29,7 @@ import {
   printable,
 } from "./options.ts";
 import { printPlan } from "./plan_commands.ts";
-import { uncaughtDescription } from "../../lib/workflow/import_failure.ts";
+import { thrownByReel, uncaughtDescription } from "../../lib/workflow/import_failure.ts";
 import { workflowCode } from "../../lib/workflow/workflow_code.ts";
 
 const EXAMPLES = `
@@ -217,12 +217,13 @@ export async function runReported(
   Deno.addSignalListener("SIGTERM", onSignal);
   // An error a workflow's code lets escape (a timer's throw, a promise it did not await) ended Deno at once, with its
   // raw trace, no summary, and the store's claims left as a kill leaves them (fi): the render stops as on Ctrl-C
-  // instead, naming the file, exit 2. Any other error no code caught stays Deno's crash (reel's own bug).
+  // instead, naming the file, exit 2. Any other error no code caught stays Deno's crash (reel's own bug, even in a
+  // module of reel's that the workflow's import loaded first, in its context).
   let escaped: string | null = null;
   const onEscape = (event: ErrorEvent | PromiseRejectionEvent) => {
     const file = workflowCode.getStore();
     const error = event instanceof PromiseRejectionEvent ? event.reason : event.error ?? event.message;
-    if (file === undefined) return;
+    if (file === undefined || thrownByReel(error)) return;
     event.preventDefault();
     if (escaped !== null) return;
     escaped = `${file}: its code let an error escape (a timer's throw, or a promise it did not await): ${
