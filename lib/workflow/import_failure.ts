@@ -74,30 +74,6 @@ export function thrownAt(error: unknown): string | null {
 }
 
 /**
- * Whether an error was thrown in reel's own code: the first frame of its stack that names a file is one of reel's
- * modules. A workflow's escaped error is told as the workflow's only when it is not (reel's modules that the
- * workflow's import loads first run in its context too).
- *
- * @param error What was thrown.
- * @returns True when reel's code threw it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { thrownByReel } from "./import_failure.ts";
- * const error = new Error("x");
- * assert.equal(thrownByReel(error), true);
- * error.stack = "Error: x\n    at file:///srv/work/late.ts:3:9";
- * assert.equal(thrownByReel(error), false);
- * ```
- */
-export function thrownByReel(error: unknown): boolean {
-  if (!(error instanceof Error) || error.stack === undefined) return false;
-  const [first] = [...error.stack.replace(ANSI, "").matchAll(LOCATION)];
-  return first !== undefined && OWN_CODE.some((code) => first[1]!.startsWith(code));
-}
-
-/**
  * An error no code caught (thrown by a timer, or a promise nobody awaited), in words: its name and message, and
  * where it was thrown (see {@linkcode thrownAt}).
  *

@@ -29,7 +29,7 @@ import {
   printable,
 } from "./options.ts";
 import { printPlan } from "./plan_commands.ts";
-import { thrownByReel, uncaughtDescription } from "../../lib/workflow/import_failure.ts";
+import { thrownAt, uncaughtDescription } from "../../lib/workflow/import_failure.ts";
 import { workflowCode } from "../../lib/workflow/workflow_code.ts";
 
 const EXAMPLES = `
@@ -223,7 +223,8 @@ export async function runReported(
   const onEscape = (event: ErrorEvent | PromiseRejectionEvent) => {
     const file = workflowCode.getStore();
     const error = event instanceof PromiseRejectionEvent ? event.reason : event.error ?? event.message;
-    if (file === undefined || thrownByReel(error)) return;
+    // An Error whose stack holds no frame of the workflow's code (nor of its modules) is reel's.
+    if (file === undefined || (error instanceof Error && thrownAt(error) === null)) return;
     event.preventDefault();
     if (escaped !== null) return;
     escaped = `${file}: its code let an error escape (a timer's throw, or a promise it did not await): ${
