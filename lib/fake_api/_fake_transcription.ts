@@ -77,18 +77,21 @@ export async function heardTranscription(
           } catch (failure) {
             heard = { failure };
           }
-          // Removed before it settles: the server's `close` waits for that (a test's process that ended right
-          // after it left the folder behind).
-          await Deno.remove(folder, { recursive: true });
-          if ("answer" in heard) {
-            // Settled (and so logged) before the client can have its answer: stats read once a call has its
-            // answer count it.
-            answered.resolve(200);
-            controller.enqueue(new TextEncoder().encode(heard.answer));
-            controller.close();
-          } else {
-            answered.resolve(gone.signal.aborted ? 499 : 500);
-            if (!gone.signal.aborted) controller.error(heard.failure);
+          try {
+            // Removed before it settles: the server's `close` waits for that (a test's process that ended right
+            // after it left the folder behind). Settled whatever the removal does (rv: `close` waited for ever).
+            await Deno.remove(folder, { recursive: true });
+          } finally {
+            if ("answer" in heard) {
+              // Settled (and so logged) before the client can have its answer: stats read once a call has its
+              // answer count it.
+              answered.resolve(200);
+              controller.enqueue(new TextEncoder().encode(heard.answer));
+              controller.close();
+            } else {
+              answered.resolve(gone.signal.aborted ? 499 : 500);
+              if (!gone.signal.aborted) controller.error(heard.failure);
+            }
           }
         })();
       },

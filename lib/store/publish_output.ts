@@ -54,7 +54,8 @@ export class PublishError extends Error {
  * destination as it was. A rename fails only where the folder refuses it (a destination made a folder meanwhile,
  * or made immutable): each file it replaces is kept under a second name (a hard link) until all are placed, so
  * those renamed before the one that failed are put back as they were (fi: a new video was left beside an earlier
- * run's subtitles), and one the system will not link (immutable) fails before any is renamed.
+ * run's subtitles). Where the system makes no second name (FAT, another user's file under protected hard links),
+ * that file stays the new one.
  *
  * A destination that already holds a file's bytes is left as it is (its time and inode too), and said to be.
  *
@@ -89,7 +90,7 @@ export async function publishOutputs(
   }));
   let failed = "";
   // What each file replaces, kept under a second name until all are placed; and the files renamed into place.
-  const kept = new Map<(typeof staged)[number], string | null>();
+  const kept = new Map<(typeof staged)[number], Replaced>();
   const renamed: (typeof staged)[number][] = [];
   try {
     for (const file of staged) {
@@ -118,43 +119,46 @@ export async function publishOutputs(
     for (const file of staged) {
       if (!file.placed) await removeAfterFailure(file.temporary, error);
     }
-    // Those renamed into place go back to what they replaced (or away, where there was nothing).
+    // Those renamed into place go back to what they replaced (or away, where there was nothing; a file kept without
+    // a second name stays the new one).
     for (const file of renamed) {
-      const old = kept.get(file) ?? null;
-      await (old === null ? removeAfterFailure(file.destination, error) : Deno.rename(old, file.destination));
-      kept.delete(file);
+      const old = kept.get(file);
+      if (old === "none") await removeAfterFailure(file.destination, error);
+      else if (old !== undefined && old !== "unkept") {
+        await Deno.rename(old.kept, file.destination);
+        kept.delete(file);
+      }
     }
     throw new PublishError(failed, error);
   } finally {
-    for (const old of kept.values()) if (old !== null) await removeIfExists(old);
+    for (const old of kept.values()) if (typeof old === "object") await removeIfExists(old.kept);
   }
   return staged.map((file) => file.unchanged);
 }
 
+/** What a publish keeps of the file a destination held: its second name, none (nothing was there), or no way back. */
+type Replaced = { kept: string } | "none" | "unkept";
+
 /**
  * Keeps the file at `destination` under a temporary name too (a hard link: the destination is not touched), for a
- * publish that fails later to put it back. Null when there is none, or where the file system has no hard links
- * (it is then replaced without a way back). Throws where the system refuses to link it (an immutable file, which
- * no rename may replace either).
+ * publish that fails later to put it back.
  */
-async function keepReplaced(destination: string): Promise<string | null> {
+async function keepReplaced(destination: string): Promise<Replaced> {
   try {
-    // A folder there: the rename fails, said as before.
-    if ((await Deno.lstat(destination)).isDirectory) return null;
+    // A folder there: its rename fails, said as before, and it is never renamed back.
+    if ((await Deno.lstat(destination)).isDirectory) return "unkept";
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
+    if (error instanceof Deno.errors.NotFound) return "none";
     throw error;
   }
   const kept = temporaryName(destination);
   try {
     await Deno.link(destination, kept);
-    return kept;
-  } catch (error) {
-    if (error instanceof Deno.errors.PermissionDenied || (error as { code?: unknown }).code === "EPERM") {
-      throw error;
-    }
-    // No hard links on this file system.
-    return null;
+    return { kept };
+  } catch {
+    // No second name, and no way back (rv): a file system without hard links (FAT), another user's file where
+    // the kernel protects hard links, an immutable file (whose rename fails next), a name too long for the link.
+    return "unkept";
   }
 }
 

@@ -9,8 +9,8 @@
  * its URL's `steps` parameters; they take precedence over registered kinds of the same name.
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { InputError, ProviderError, UnrecoverableError } from "../core/errors.ts";
+import { outsideSteps, runningStep } from "../core/step_context.ts";
 import { paceHeap } from "../core/heap_pacer.ts";
 import { endedOnInterrupt } from "../media/run_process.ts";
 import { uncaughtDescription } from "../workflow/import_failure.ts";
@@ -40,49 +40,61 @@ self.close = (): never => {
 
 const controllers = new Map<number, AbortController>();
 
-/**
- * Errors a step's code lets escape (a timer's throw, a promise it did not await) crashed the worker, and every step
- * running on it failed for them, retried or not (fi: another video's narration failed for a custom step's late
- * throw). Each step runs in its own async context, which its promises, timers and callbacks carry: such an error is
- * its step's. A step still running fails with it; one that has ended is named to the main thread (`stray`), its
- * result kept, and the worker goes on. An error no step's context carries still crashes the worker.
- */
-const runningTask = new AsyncLocalStorage<number>();
+// Errors a step's code lets escape (a timer's throw, a promise it did not await) crashed the worker, and every step
+// running on it failed for them, retried or not (fi: another video's narration failed for a custom step's late
+// throw). Each step runs in its own async context (`runningStep`), which its promises and timers carry: such an error
+// is its step's. A step still running fails with it; one that has ended is named to the main thread once (`stray`),
+// its result kept, and the worker goes on. An error no step's context carries (code loaded outside the steps, a throw
+// in an event listener) still crashes the worker.
+
 /** The running steps' hooks that fail them with an error their code let escape. */
 const escapes = new Map<number, (error: unknown) => void>();
-/** The ids of the steps that ran here, by task, the latest {@linkcode KEPT_STEP_IDS}. */
+/**
+ * The ids of the steps that ran here and have not been named for an escaped error yet, the latest
+ * {@linkcode KEPT_STEP_IDS}.
+ */
 const stepIds = new Map<number, string>();
 const KEPT_STEP_IDS = 10_000;
 
 /** Routes an error that escaped a step's code to its step; false when no step's context carries it. */
 function escaped(error: unknown): boolean {
-  const taskId = runningTask.getStore();
+  const taskId = runningStep.getStore();
   if (taskId === undefined) return false;
   const fail = escapes.get(taskId);
+  const step = stepIds.get(taskId);
   if (fail !== undefined) fail(error);
-  else send({ type: "stray", step: stepIds.get(taskId) ?? `#${taskId}`, error: uncaughtDescription(error) });
+  else if (step !== undefined) {
+    // Named once: a step that leaves several errors behind is told of by its first.
+    stepIds.delete(taskId);
+    send({ type: "stray", step, error: uncaughtDescription(error) });
+  }
   return true;
 }
 
 self.addEventListener("unhandledrejection", (event) => {
   if (escaped(event.reason)) event.preventDefault();
 });
-// A timer's throw reaches the `error` event outside its context: each callback is caught in its own.
-function caughtInContext(callback: unknown): unknown {
+// A timer's throw reaches the `error` event outside its context: each callback is caught in its own. An interval
+// whose callback throws so is cleared (before, the crash ended it; it would throw at every tick).
+type Timer = (callback: unknown, ...rest: unknown[]) => number;
+const { setTimeout: later, setInterval: every } = globalThis as unknown as Record<string, Timer>;
+function caughtInContext(callback: unknown, ended: () => void): unknown {
   if (typeof callback !== "function") return callback;
   return function (this: unknown, ...given: unknown[]) {
     try {
       return callback.apply(this, given);
     } catch (error) {
       if (!escaped(error)) throw error;
+      ended();
     }
   };
 }
-type Timer = (callback: unknown, ...rest: unknown[]) => number;
-const { setTimeout: later, setInterval: every } = globalThis as unknown as Record<string, Timer>;
 Object.assign(globalThis, {
-  setTimeout: (callback: unknown, ...rest: unknown[]) => later!(caughtInContext(callback), ...rest),
-  setInterval: (callback: unknown, ...rest: unknown[]) => every!(caughtInContext(callback), ...rest),
+  setTimeout: (callback: unknown, ...rest: unknown[]) => later!(caughtInContext(callback, () => {}), ...rest),
+  setInterval: (callback: unknown, ...rest: unknown[]) => {
+    const id: number = every!(caughtInContext(callback, () => clearInterval(id)), ...rest);
+    return id;
+  },
 });
 const kinds = new Map<string, Promise<StepKindDefinition | undefined>>();
 for (const module of new URL(import.meta.url).searchParams.getAll("steps")) {
@@ -95,7 +107,8 @@ function kindNamed(name: string): Promise<StepKindDefinition | undefined> {
   let kind = kinds.get(name);
   if (kind === undefined) {
     const load = Object.hasOwn(STEP_KIND_LOADERS, name) ? STEP_KIND_LOADERS[name] : undefined;
-    kind = load === undefined ? Promise.resolve(undefined) : load();
+    // Outside any step: what the module starts at its top level is no step's.
+    kind = load === undefined ? Promise.resolve(undefined) : outsideSteps(load);
     kinds.set(name, kind);
     // A load that failed is forgotten, so the kind's next step tries again (and fails with the same message if the
     // module itself is broken).
@@ -127,39 +140,56 @@ function send(message: FromWorker): void {
 function run(taskId: number, task: StepTask): Promise<void> {
   stepIds.set(taskId, task.id);
   if (stepIds.size > KEPT_STEP_IDS) stepIds.delete(stepIds.keys().next().value!);
-  return runningTask.run(taskId, () => runStep(taskId, task));
+  // Its kind's code loads outside it (see `outsideSteps`, in `kindNamed`).
+  const kind = kindNamed(task.kind);
+  return runningStep.run(taskId, () => runStep(taskId, task, kind));
 }
 
-async function runStep(taskId: number, task: StepTask): Promise<void> {
+/** How long (ms) a step failed by an escaped error may take to stop before its failure is sent anyway. */
+const ESCAPE_GRACE_MS = 2000;
+
+async function runStep(
+  taskId: number,
+  task: StepTask,
+  loading: Promise<StepKindDefinition | undefined>,
+): Promise<void> {
   const controller = new AbortController();
   controllers.set(taskId, controller);
   const children: ChildSpec[] = [];
   const escape = Promise.withResolvers<never>();
   escape.promise.catch(() => {});
+  let escapedWhileRunning = false;
   escapes.set(taskId, (error) => {
+    escapedWhileRunning = running !== null;
     escape.reject(error);
-    // Its code may still run: it is stopped as a cancelled step is.
-    controller.abort(error);
   });
+  let running: ReturnType<StepKindDefinition["run"]> | null = null;
   try {
-    const kind = await kindNamed(task.kind);
+    const kind = await loading;
     if (kind === undefined) throw new UnrecoverableError(`No step kind "${task.kind}" in this worker`);
-    await kind.prepare?.(task);
+    await Promise.race([kind.prepare?.(task), escape.promise]);
     // Cancelled while it prepared: a step's code listens for its signal's abort, which has happened already.
     controller.signal.throwIfAborted();
     // Its timeout counts from here: loading its kind's code on a fresh worker is not its time.
     send({ type: "running", taskId });
-    const value = await Promise.race([
-      kind.run(task, {
-        signal: controller.signal,
-        spawn: (child) => children.push(child),
-        reportRateLimit: (info) => send({ type: "rate-limit", taskId, info }),
-        reportProgress: (fraction) => send({ type: "progress", taskId, fraction }),
-      }),
-      escape.promise,
-    ]);
+    running = kind.run(task, {
+      signal: controller.signal,
+      spawn: (child) => children.push(child),
+      reportRateLimit: (info) => send({ type: "rate-limit", taskId, info }),
+      reportProgress: (fraction) => send({ type: "progress", taskId, fraction }),
+    });
+    const value = await Promise.race([running, escape.promise]);
     send({ type: "done", taskId, result: { value, children } });
   } catch (error) {
+    if (escapedWhileRunning && running !== null) {
+      // Failed by an escaped error while its code still runs: stopped as a cancelled step is, and its failure sent
+      // once it has (or after a grace), so that a retry does not run beside it.
+      controller.abort(error);
+      const grace = Promise.withResolvers<void>();
+      const timer = setTimeout(grace.resolve, ESCAPE_GRACE_MS);
+      await Promise.race([running.catch(() => {}), grace.promise]);
+      clearTimeout(timer);
+    }
     const known = error instanceof Error;
     const provider = error instanceof ProviderError ? error : null;
     // Bad input (a voice, an image), misuse and bugs fail at once; anything else may pass on retry.

@@ -64,6 +64,8 @@ function describe(name: string, headline: string): string {
  * error.stack = "Error: late\n    at file:///srv/work/late.ts:3:9\n    at file:///srv/work/main.ts:1:1";
  * assert.equal(thrownAt(error), "line 3, column 9 of /srv/work/late.ts");
  * assert.equal(thrownAt("a string"), null);
+ * // Thrown in reel's own code (here, this example, a module of reel's): no place of the user's.
+ * assert.equal(thrownAt(new Error("reel's own")), null);
  * ```
  */
 export function thrownAt(error: unknown): string | null {
@@ -71,6 +73,35 @@ export function thrownAt(error: unknown): string | null {
   if (place === null) return null;
   const [, url = "", line, column] = place;
   return `line ${line}, column ${column} of ${displayPath(url)}`;
+}
+
+/**
+ * Whether reel's own code threw an error: its stack names reel's modules and no other code's (an error of a Deno
+ * operation may name no file at all: not reel's then; one the workflow's code called through reel's wrappers names
+ * both: not reel's either).
+ *
+ * @param error What was thrown.
+ * @returns True when reel's code threw it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { thrownByReel } from "./import_failure.ts";
+ * const error = new Error("x");
+ * error.stack = "Error: x\n    at file:///srv/work/late.ts:3:9";
+ * assert.equal(thrownByReel(error), false);
+ * error.stack = "NotFound: x\n    at async readTextFile (ext:deno_fs/30_fs.js:1:10042)";
+ * assert.equal(thrownByReel(error), false);
+ * error.stack = `NotFound: x\n    at wrapped (${import.meta.url}:1:1)\n    at file:///srv/work/late.ts:3:6`;
+ * assert.equal(thrownByReel(error), false);
+ * // Made in reel's own code (this example is one of reel's modules).
+ * assert.equal(thrownByReel(new Error("reel's own")), true);
+ * ```
+ */
+export function thrownByReel(error: unknown): boolean {
+  if (!(error instanceof Error) || error.stack === undefined || firstFrame(error) !== null) return false;
+  const files = [...error.stack.replace(ANSI, "").matchAll(LOCATION)].map((match) => match[1]!);
+  return files.some((file) => OWN_CODE.some((code) => file.startsWith(code)));
 }
 
 /**

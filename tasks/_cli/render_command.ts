@@ -29,7 +29,7 @@ import {
   printable,
 } from "./options.ts";
 import { printPlan } from "./plan_commands.ts";
-import { thrownAt, uncaughtDescription } from "../../lib/workflow/import_failure.ts";
+import { thrownAt, thrownByReel, uncaughtDescription } from "../../lib/workflow/import_failure.ts";
 import { workflowCode } from "../../lib/workflow/workflow_code.ts";
 
 const EXAMPLES = `
@@ -196,7 +196,7 @@ export interface ReportHooks {
  *
  * @param options The reporter's mode and focus, and the output folder (for the report).
  * @param render Starts the render with the hooks.
- * @returns The exit code: 0 ok, 1 a step failed, 130 interrupted.
+ * @returns The exit code: 0 ok, 1 a step failed, 2 the workflow's code let an error escape, 130 interrupted.
  */
 export async function runReported(
   options: { mode: ReporterMode; outDir: string; focus?: TerminalFocus },
@@ -222,12 +222,21 @@ export async function runReported(
   let escaped: string | null = null;
   const onEscape = (event: ErrorEvent | PromiseRejectionEvent) => {
     const file = workflowCode.getStore();
-    const error = event instanceof PromiseRejectionEvent ? event.reason : event.error ?? event.message;
-    // An Error whose stack holds no frame of the workflow's code (nor of its modules) is reel's.
-    if (file === undefined || (error instanceof Error && thrownAt(error) === null)) return;
+    const rejection = event instanceof PromiseRejectionEvent;
+    const error = rejection ? event.reason : event.error ?? event.message;
+    // A rejection carries the context its promise was made in: the workflow's, unless reel's own code threw it (an
+    // error of an operation the workflow awaited nowhere names no frame of its code at times: Deno's async stack).
+    // An error event (a timer's throw) carries whatever context last imported a module (rv): it is the workflow's
+    // when its stack holds a frame of the workflow's code (or of its modules).
+    const theWorkflows = rejection
+      ? file !== undefined && !thrownByReel(error)
+      : error instanceof Error && thrownAt(error) !== null;
+    if (!theWorkflows) return;
     event.preventDefault();
     if (escaped !== null) return;
-    escaped = `${file}: its code let an error escape (a timer's throw, or a promise it did not await): ${
+    escaped = `${
+      file ?? "The workflow"
+    }: its code let an error escape (a timer's throw, or a promise it did not await): ${
       uncaughtDescription(error)
     }`;
     console.error(printable(`✖ ${escaped}`));

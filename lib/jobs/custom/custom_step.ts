@@ -4,6 +4,7 @@
  * @module
  */
 import { UnrecoverableError } from "../../core/errors.ts";
+import { outsideSteps } from "../../core/step_context.ts";
 import type { CustomStepInput } from "./custom_schema.ts";
 import type { Json, StepOutput } from "../../core/json.ts";
 import { runProcess } from "../../media/run_process.ts";
@@ -21,7 +22,8 @@ function workflowModule(task: StepTask): Promise<{ default?: { steps?: CustomSte
   const moduleUrl = String(task.runtime.module);
   let loading = modules.get(moduleUrl);
   if (loading === undefined) {
-    loading = import(moduleUrl);
+    // Outside the step that first needs it: what the module starts at its top level is no step's (step_context.ts).
+    loading = outsideSteps(() => import(moduleUrl));
     modules.set(moduleUrl, loading);
   }
   return loading;
