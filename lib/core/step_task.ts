@@ -123,4 +123,6 @@ export interface StepFailure {
   provider: string | null;
   /** True when a child process of the step ended on SIGINT (exit 130: a terminal's Ctrl-C reached it). */
   interrupted?: boolean;
+  /** True when the step's code went on after it failed (it ignored its signal): its worker is replaced. */
+  stuck?: boolean;
 }

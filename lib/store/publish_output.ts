@@ -116,20 +116,37 @@ export async function publishOutputs(
       renamed.push(file);
     }
   } catch (error) {
-    for (const file of staged) {
-      if (!file.placed) await removeAfterFailure(file.temporary, error);
-    }
-    // Those renamed into place go back to what they replaced (or away, where there was nothing; a file kept without
-    // a second name stays the new one).
+    // Those renamed into place go back to what they replaced first (or away, where there was nothing; a file kept
+    // without a second name stays the new one), each whatever the others do (rv2): a restore that fails is told
+    // after the cause, and its second name is left for a later run to clear, never removed.
+    const unrestored: string[] = [];
     for (const file of renamed) {
       const old = kept.get(file);
-      if (old === "none") await removeAfterFailure(file.destination, error);
-      else if (old !== undefined && old !== "unkept") {
-        await Deno.rename(old.kept, file.destination);
-        kept.delete(file);
+      try {
+        if (old === "none") await removeIfExists(file.destination);
+        else if (old !== undefined && old !== "unkept") await Deno.rename(old.kept, file.destination);
+      } catch (restore) {
+        unrestored.push(`${file.destination} could not be put back: ${messageOf(restore)}`);
+      }
+      kept.delete(file);
+    }
+    for (const file of staged) {
+      if (file.placed) continue;
+      try {
+        await removeIfExists(file.temporary);
+      } catch (cleanup) {
+        // A name the file system refuses as too long was never made.
+        if ((cleanup as { code?: unknown }).code !== "ENAMETOOLONG") {
+          unrestored.push(`${file.temporary} could not be removed: ${messageOf(cleanup)}`);
+        }
       }
     }
-    throw new PublishError(failed, error);
+    throw new PublishError(
+      failed,
+      unrestored.length === 0 ? error : new Error(`${messageOf(error)} (and ${unrestored.join("; ")})`, {
+        cause: error,
+      }),
+    );
   } finally {
     for (const old of kept.values()) if (typeof old === "object") await removeIfExists(old.kept);
   }

@@ -89,12 +89,21 @@ function caughtInContext(callback: unknown, ended: () => void): unknown {
     }
   };
 }
+const { setImmediate: soon, queueMicrotask: next } = globalThis as unknown as Record<string, Timer>;
+/** A timer wrapped, with the original's own properties (`util.promisify` reads its custom promise form, rv2). */
+function wrapped(original: Timer | undefined, wrapper: Timer): Timer | undefined {
+  if (original === undefined) return undefined;
+  Object.defineProperties(wrapper, Object.getOwnPropertyDescriptors(original));
+  return wrapper;
+}
 Object.assign(globalThis, {
-  setTimeout: (callback: unknown, ...rest: unknown[]) => later!(caughtInContext(callback, () => {}), ...rest),
-  setInterval: (callback: unknown, ...rest: unknown[]) => {
+  setTimeout: wrapped(later, (callback, ...rest) => later!(caughtInContext(callback, () => {}), ...rest)),
+  setInterval: wrapped(every, (callback, ...rest) => {
     const id: number = every!(caughtInContext(callback, () => clearInterval(id)), ...rest);
     return id;
-  },
+  }),
+  setImmediate: wrapped(soon, (callback, ...rest) => soon!(caughtInContext(callback, () => {}), ...rest)),
+  queueMicrotask: wrapped(next, (callback) => next!(caughtInContext(callback, () => {}))),
 });
 const kinds = new Map<string, Promise<StepKindDefinition | undefined>>();
 for (const module of new URL(import.meta.url).searchParams.getAll("steps")) {
@@ -158,9 +167,11 @@ async function runStep(
   const children: ChildSpec[] = [];
   const escape = Promise.withResolvers<never>();
   escape.promise.catch(() => {});
-  let escapedWhileRunning = false;
+  let failedByEscape = false;
   escapes.set(taskId, (error) => {
-    escapedWhileRunning = running !== null;
+    failedByEscape = true;
+    // Its failure is its error: not named again as one that ended.
+    stepIds.delete(taskId);
     escape.reject(error);
   });
   let running: ReturnType<StepKindDefinition["run"]> | null = null;
@@ -181,14 +192,18 @@ async function runStep(
     const value = await Promise.race([running, escape.promise]);
     send({ type: "done", taskId, result: { value, children } });
   } catch (error) {
-    if (escapedWhileRunning && running !== null) {
-      // Failed by an escaped error while its code still runs: stopped as a cancelled step is, and its failure sent
-      // once it has (or after a grace), so that a retry does not run beside it.
+    let stuck = false;
+    if (failedByEscape) {
+      // Failed by an escaped error while its code may still run: stopped as a cancelled step is, and its failure
+      // sent once it has; one that ignores its signal for the grace is sent as stuck, and the pool replaces this
+      // worker (as for a cancelled step), so that no retry runs beside it.
       controller.abort(error);
-      const grace = Promise.withResolvers<void>();
-      const timer = setTimeout(grace.resolve, ESCAPE_GRACE_MS);
-      await Promise.race([running.catch(() => {}), grace.promise]);
-      clearTimeout(timer);
+      if (running !== null) {
+        const grace = Promise.withResolvers<boolean>();
+        const timer = setTimeout(() => grace.resolve(true), ESCAPE_GRACE_MS);
+        stuck = await Promise.race([running.then(() => false, () => false), grace.promise]);
+        clearTimeout(timer);
+      }
     }
     const known = error instanceof Error;
     const provider = error instanceof ProviderError ? error : null;
@@ -210,6 +225,7 @@ async function runStep(
         retryAfterMs: provider?.retryAfterMs ?? null,
         provider: provider?.provider ?? null,
         interrupted: endedOnInterrupt(error),
+        ...stuck ? { stuck } : {},
       },
     });
   } finally {
@@ -233,7 +249,11 @@ self.onmessage = (event: MessageEvent) => {
   const message = event.data;
   if (!isToWorker(message)) throw new TypeError("The step worker received a malformed message");
   if (message.type === "cancel") {
-    controllers.get(message.taskId)?.abort(new DOMException("Cancelled", "AbortError"));
+    // In the step's context: what its abort listeners let escape is its own (rv2: a cleanup's rejection crashed the
+    // worker).
+    runningStep.run(message.taskId, () => {
+      controllers.get(message.taskId)?.abort(new DOMException("Cancelled", "AbortError"));
+    });
   } else if (message.type === "warm") void warm(message.kinds);
   else void run(message.taskId, message.task);
 };

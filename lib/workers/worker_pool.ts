@@ -59,7 +59,7 @@ export interface Stray {
  */
 export function strayNotice(worker: string, stray: Stray): string {
   return `${worker}: step "${stray.step}" let an error escape after it had ended (a timer's throw, or a promise ` +
-    `its code did not await); its result stands: ${stray.error}`;
+    `its code did not await); no step fails for it: ${stray.error}`;
 }
 
 /** How long a cancelled step may take to stop before its worker is replaced. */
@@ -312,7 +312,11 @@ export class WorkerPool implements StepExecutor {
       slot.pending.delete(message.taskId);
       if (pending.blocking) this.#wakeBlocked();
       if (message.type === "done") pending.resolve({ result: message.result, worker: number });
-      else pending.reject(new StepAttemptError(message.failure, number));
+      else {
+        pending.reject(new StepAttemptError(message.failure, number));
+        // Its code runs on (see `StepFailure.stuck`): the worker is replaced, as for a cancelled step that went on.
+        if (message.failure.stuck === true) this.#crash(index, slot, `a failed step's code did not stop`);
+      }
     };
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();

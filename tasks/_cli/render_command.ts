@@ -103,6 +103,13 @@ export function addRenderCommand(
       });
     }
     if (options.watch === true) {
+      // What the workflow's code lets escape here, where it is loaded to be checked, is each round's render's to
+      // say: the watch goes on (rv2: it ended with Deno's trace).
+      const ignore = (event: ErrorEvent | PromiseRejectionEvent) => {
+        if (escapedFromWorkflow(event) !== null) event.preventDefault();
+      };
+      globalThis.addEventListener("error", ignore);
+      globalThis.addEventListener("unhandledrejection", ignore);
       try {
         await planFiles(files, { limits, only, formats: format });
       } catch (error) {
@@ -110,7 +117,12 @@ export function addRenderCommand(
         // again (before: the watch ended at once, exit 2). A missing file or a bad option still ends it.
         if (!(error instanceof WorkflowError)) throw error;
       }
-      await watch(files, context.args);
+      try {
+        await watch(files, context.args);
+      } finally {
+        globalThis.removeEventListener("error", ignore);
+        globalThis.removeEventListener("unhandledrejection", ignore);
+      }
       context.outcome.exitCode = EXIT.interrupted;
       return;
     }
@@ -221,23 +233,14 @@ export async function runReported(
   // module of reel's that the workflow's import loaded first, in its context).
   let escaped: string | null = null;
   const onEscape = (event: ErrorEvent | PromiseRejectionEvent) => {
-    const file = workflowCode.getStore();
-    const rejection = event instanceof PromiseRejectionEvent;
-    const error = rejection ? event.reason : event.error ?? event.message;
-    // A rejection carries the context its promise was made in: the workflow's, unless reel's own code threw it (an
-    // error of an operation the workflow awaited nowhere names no frame of its code at times: Deno's async stack).
-    // An error event (a timer's throw) carries whatever context last imported a module (rv): it is the workflow's
-    // when its stack holds a frame of the workflow's code (or of its modules).
-    const theWorkflows = rejection
-      ? file !== undefined && !thrownByReel(error)
-      : error instanceof Error && thrownAt(error) !== null;
-    if (!theWorkflows) return;
+    const escape = escapedFromWorkflow(event);
+    if (escape === null) return;
     event.preventDefault();
     if (escaped !== null) return;
     escaped = `${
-      file ?? "The workflow"
+      escape.file ?? "The workflow"
     }: its code let an error escape (a timer's throw, or a promise it did not await): ${
-      uncaughtDescription(error)
+      uncaughtDescription(escape.error)
     }`;
     console.error(printable(`✖ ${escaped}`));
     controller.abort(new DOMException(escaped, "AbortError"));
@@ -281,6 +284,26 @@ export async function runReported(
     globalThis.removeEventListener("error", onEscape);
     globalThis.removeEventListener("unhandledrejection", onEscape);
   }
+}
+
+/**
+ * The error an `error` or `unhandledrejection` event carries when the workflow's own code let it escape (a timer's
+ * throw, a promise it did not await), with the workflow's file; null when it is reel's. A rejection carries the
+ * context its promise was made in (`workflowCode`): the workflow's, unless reel's own code threw it (an error of an
+ * operation the workflow awaited nowhere names no frame of its code at times: Deno's async stack). An error event
+ * carries whatever context last imported a module (rv): it is the workflow's when its stack holds a frame of the
+ * workflow's code (or of its modules).
+ */
+function escapedFromWorkflow(
+  event: ErrorEvent | PromiseRejectionEvent,
+): { file: string | undefined; error: unknown } | null {
+  const file = workflowCode.getStore();
+  const rejection = event instanceof PromiseRejectionEvent;
+  const error = rejection ? event.reason : event.error ?? event.message;
+  const theWorkflows = rejection
+    ? file !== undefined && !thrownByReel(error)
+    : error instanceof Error && thrownAt(error) !== null;
+  return theWorkflows ? { file, error } : null;
 }
 
 /** Renders again on every save until Ctrl-C. */

@@ -174,9 +174,9 @@ export default workflow({
       return 2;
     } }),
     step({ id: "next", inputs: ["late"], run: () => new Promise((resolve) => setTimeout(() => resolve(7), 0)) }),
-    step({ id: "during", inputs: ["next"], run: () => {
+    step({ id: "during", inputs: ["next"], run: (_inputs, { signal }) => {
       setTimeout(() => { throw new RangeError("thrown while it ran"); }, 0);
-      return new Promise(() => {});
+      return new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
     } }),
   ],
 });`);
@@ -252,6 +252,50 @@ export default workflow({
     assert.equal(result.artifacts.get("last")?.value, 3);
     assert.deepEqual(events.filter((event) => event.type === "worker:crashed"), []);
     assert.deepEqual(strays.map((stray) => stray.replace(/ \(at .*\)$/, "")), ["ticking: Error: tick 3"]);
+  } finally {
+    await pool.close();
+  }
+});
+
+Deno.test("a step's promisified timer works, its setImmediate's throw is its own, and its abort listener's rejection crashes no worker", async () => {
+  // rv2: the timer wrappers lost util.promisify's form; setImmediate and a cancelled step's cleanup crashed the
+  // worker.
+  const { plan, dir } = await customPlan(`
+import { promisify } from "node:util";
+export default workflow({
+  ${video}
+  steps: [
+    step({ id: "promised", run: async () => { await promisify(setTimeout)(1); return 1; } }),
+    step({ id: "soon", inputs: ["promised"], run: () => { setImmediate(() => { throw new Error("immediate"); }); return 2; } }),
+    step({ id: "cleanup", inputs: ["soon"], timeout: 200, run: (_inputs, { signal }) => new Promise((_, reject) => {
+      signal.addEventListener("abort", () => { Promise.reject(new Error("cleanup rejected")); reject(signal.reason); });
+    }) }),
+    // Fails by its timer's throw and ignores its signal: after the grace its worker is replaced.
+    step({ id: "stuck", inputs: ["soon"], run: () => {
+      setTimeout(() => { throw new RangeError("stuck"); }, 0);
+      return new Promise(() => {});
+    } }),
+  ],
+});`);
+  const events: RunEvent[] = [];
+  const strays: string[] = [];
+  const pool = new WorkerPool({
+    size: 1,
+    onCrash: (worker, error) => events.push({ type: "worker:crashed", at: 0, worker, error }),
+    onStray: (_, stray) => strays.push(`${stray.step}: ${stray.error.replace(/ \(at .*\)$/, "")}`),
+  });
+  try {
+    const result = await runOn(pool, plan, dir, events);
+    assert.equal(result.artifacts.get("promised")?.value, 1);
+    assert.equal(result.artifacts.get("soon")?.value, 2);
+    assert.match(result.errors.get("cleanup") ?? "", /timed out/);
+    assert.equal(result.errors.get("stuck"), "stuck");
+    assert.deepEqual(
+      events.flatMap((event) => event.type === "worker:crashed" ? [event.error] : []),
+      ["a failed step's code did not stop"],
+    );
+    // The cleanup's rejection came once its step had failed: named, as one that ended.
+    assert.deepEqual(strays, ["soon: Error: immediate", "cleanup: Error: cleanup rejected"]);
   } finally {
     await pool.close();
   }
