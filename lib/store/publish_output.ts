@@ -131,15 +131,8 @@ export async function publishOutputs(
       kept.delete(file);
     }
     for (const file of staged) {
-      if (file.placed) continue;
-      try {
-        await removeIfExists(file.temporary);
-      } catch (cleanup) {
-        // A name the file system refuses as too long was never made.
-        if ((cleanup as { code?: unknown }).code !== "ENAMETOOLONG") {
-          unrestored.push(`${file.temporary} could not be removed: ${messageOf(cleanup)}`);
-        }
-      }
+      const problem = file.placed ? null : await removedTemporary(file.temporary);
+      if (problem !== null) unrestored.push(problem);
     }
     throw new PublishError(
       failed,
@@ -275,13 +268,18 @@ async function copyStored(artifact: string, temporary: string): Promise<void> {
  * in its place.
  */
 async function removeAfterFailure(temporary: string, failure: unknown): Promise<void> {
+  const problem = await removedTemporary(temporary);
+  if (problem !== null) throw new Error(`${messageOf(failure)} (and ${problem})`, { cause: failure });
+}
+
+/** Removes a temporary name; what went wrong, in words, or null (a name too long to be made was never made). */
+async function removedTemporary(temporary: string): Promise<string | null> {
   try {
     await removeIfExists(temporary);
+    return null;
   } catch (cleanup) {
-    if ((cleanup as { code?: unknown }).code === "ENAMETOOLONG") return;
-    throw new Error(`${messageOf(failure)} (and ${temporary} could not be removed: ${messageOf(cleanup)})`, {
-      cause: failure,
-    });
+    if ((cleanup as { code?: unknown }).code === "ENAMETOOLONG") return null;
+    return `${temporary} could not be removed: ${messageOf(cleanup)}`;
   }
 }
 
