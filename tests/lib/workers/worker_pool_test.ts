@@ -44,14 +44,24 @@ function runOn(
 
 const video = `videos: [{ id: "v", sections: [{ title: "T", narration: "N" }] }],`;
 
-/** A pool of one worker whose crashes are told as the run's events are, in the list given with it. */
-function poolOfOne(): { events: RunEvent[]; pool: WorkerPool } {
+/**
+ * A pool of one worker whose crashes are told as the run's events are, in the list given with it, and the errors its
+ * steps let escape after they had ended in `strays`, as `<step>: <error> (at <place>)`.
+ */
+function poolOfOne(): { events: RunEvent[]; strays: string[]; pool: WorkerPool } {
   const events: RunEvent[] = [];
+  const strays: string[] = [];
   const pool = new WorkerPool({
     size: 1,
     onCrash: (worker, error) => events.push({ type: "worker:crashed", at: 0, worker, error }),
+    onStray: (_, stray) => strays.push(`${stray.step}: ${stray.error}`),
   });
-  return { events, pool };
+  return { events, strays, pool };
+}
+
+/** Escaped errors as {@linkcode poolOfOne} lists them, without the place each was thrown at. */
+function placeless(strays: readonly string[]): string[] {
+  return strays.map((stray) => stray.replace(/ \(at .*\)$/, ""));
 }
 
 Deno.test("WorkerPool replaces a crashed worker and the scheduler retries its step once", async () => {
@@ -180,13 +190,7 @@ export default workflow({
     } }),
   ],
 });`);
-  const events: RunEvent[] = [];
-  const strays: string[] = [];
-  const pool = new WorkerPool({
-    size: 1,
-    onCrash: (worker, error) => events.push({ type: "worker:crashed", at: 0, worker, error }),
-    onStray: (worker, stray) => strays.push(`${worker} ${stray.step}: ${stray.error}`),
-  });
+  const { events, strays, pool } = poolOfOne();
   const before = pool.workers;
   try {
     const result = await runOn(pool, plan, dir, events);
@@ -198,7 +202,7 @@ export default workflow({
     assert.deepEqual(pool.workers, before);
     // Named once, by its first: the rejection, then the timer's throw, which is not said again.
     assert.deepEqual(strays, [
-      `${before[0]} late: TypeError: late rejection (at line 9, column 22 of ${dir}/workflow.ts)`,
+      `late: TypeError: late rejection (at line 9, column 22 of ${dir}/workflow.ts)`,
     ]);
   } finally {
     await pool.close();
@@ -231,13 +235,7 @@ export default workflow({
     step({ id: "last", inputs: ["ticking"], run: () => new Promise((resolve) => setTimeout(() => resolve(3), 30)) }),
   ],
 });`);
-  const strays: string[] = [];
-  const events: RunEvent[] = [];
-  const pool = new WorkerPool({
-    size: 1,
-    onCrash: (worker, error) => events.push({ type: "worker:crashed", at: 0, worker, error }),
-    onStray: (_, stray) => strays.push(`${stray.step}: ${stray.error}`),
-  });
+  const { events, strays, pool } = poolOfOne();
   try {
     const result = await runOn(pool, plan, workflowDir, events, (event) => {
       if (event.type === "step:failed" && event.step === "stops") {
@@ -251,7 +249,7 @@ export default workflow({
     assert.equal(result.errors.get("stops"), "thrown while it ran");
     assert.equal(result.artifacts.get("last")?.value, 3);
     assert.deepEqual(events.filter((event) => event.type === "worker:crashed"), []);
-    assert.deepEqual(strays.map((stray) => stray.replace(/ \(at .*\)$/, "")), ["ticking: Error: tick 3"]);
+    assert.deepEqual(placeless(strays), ["ticking: Error: tick 3"]);
   } finally {
     await pool.close();
   }
@@ -277,13 +275,7 @@ export default workflow({
     } }),
   ],
 });`);
-  const events: RunEvent[] = [];
-  const strays: string[] = [];
-  const pool = new WorkerPool({
-    size: 1,
-    onCrash: (worker, error) => events.push({ type: "worker:crashed", at: 0, worker, error }),
-    onStray: (_, stray) => strays.push(`${stray.step}: ${stray.error.replace(/ \(at .*\)$/, "")}`),
-  });
+  const { events, strays, pool } = poolOfOne();
   try {
     const result = await runOn(pool, plan, dir, events);
     assert.equal(result.artifacts.get("promised")?.value, 1);
@@ -295,7 +287,7 @@ export default workflow({
       ["a failed step's code did not stop"],
     );
     // The cleanup's rejection came once its step had failed: named, as one that ended.
-    assert.deepEqual(strays, ["soon: Error: immediate", "cleanup: Error: cleanup rejected"]);
+    assert.deepEqual(placeless(strays), ["soon: Error: immediate", "cleanup: Error: cleanup rejected"]);
   } finally {
     await pool.close();
   }
