@@ -64,9 +64,7 @@ interface Pipeline {
 async function measurePipelines(pipelines: Pipeline[]): Promise<Map<string, TreeMeasure[]>> {
   const measures = new Map(pipelines.map((pipeline) => [pipeline.name, [] as TreeMeasure[]]));
   for (let run = 0; run < runs; run++) {
-    // A rotating order, so no pipeline always meets the machine in the same state.
-    const order = pipelines.map((_, i) => pipelines[(i + run) % pipelines.length]!);
-    for (const pipeline of order) {
+    for (const pipeline of rotated(pipelines, run)) {
       const out = `${work}/out-${run}-${pipeline.name.replaceAll(/\W+/g, "-")}`;
       const measure = await pipeline.run(out);
       await checkOutputs(pipeline.name, out);
@@ -165,7 +163,6 @@ async function pipelinesTable(): Promise<void> {
     const list = measures.get(other)!;
     return spread(reel.map((m, i) => inverse ? list[i]![field] / m[field] : m[field] / list[i]![field]));
   };
-  const verdict = (ok: boolean) => ok ? "✔" : "✖";
   const times = (s: ReturnType<typeof spread>) =>
     `${s.median.toFixed(2)}×${runs > 1 ? ` (${s.min.toFixed(2)}–${s.max.toFixed(2)})` : ""}`;
   const wall1 = ratio("script, 1 fps", "wallMs");
@@ -218,7 +215,7 @@ async function scalingTable(): Promise<void> {
   // The renders alternate in a rotating order, as the pipelines do (this machine's one-video render moves by a
   // third from one minute to the next); each run renders into folders of its own, with a cache of its own.
   for (let run = 0; run < runs; run++) {
-    for (const row of rows.map((_, i) => rows[(i + run) % rows.length]!)) {
+    for (const row of rotated(rows, run)) {
       const out = `${row.dir}/run-${run}`;
       const measure = await measureTree(deno, [
         ...render,
@@ -236,11 +233,11 @@ async function scalingTable(): Promise<void> {
     "\n| videos | steps | wall | wall / section | CPU / section | planner + scheduler / step | reel's peak memory |",
   );
   console.log("|---:|---:|---:|---:|---:|---:|---:|");
-  const perSection: number[] = [];
   const peakOf = (measure: TreeMeasure) => Number(/Peak memory ([\d.]+) MB/.exec(measure.stderr)?.[1]) * 1e6;
   const milliseconds = (ms: number) => `${ms.toFixed(0)} ms`;
+  const medianWallMs = rows.map((row) => spread(row.renders.map((m) => m.wallMs)).median);
+  const perSection = rows.map((row, i) => medianWallMs[i]! / row.sections);
   for (const { videos, sections, overhead, renders } of rows) {
-    perSection.push(spread(renders.map((m) => m.wallMs)).median / sections);
     console.log(
       `| ${videos} | ${overhead.steps} | ${formatSpread(renders.map((m) => m.wallMs), seconds)} | ${
         formatSpread(renders.map((m) => m.wallMs / sections), milliseconds)
@@ -251,7 +248,6 @@ async function scalingTable(): Promise<void> {
   }
   const mean = perSection.reduce((a, b) => a + b, 0) / perSection.length;
   const deviation = Math.max(...perSection.map((value) => Math.abs(value / mean - 1)));
-  const verdict = (ok: boolean) => ok ? "✔" : "✖";
   console.log(
     `\nmedian time per section within ±${(deviation * 100).toFixed(0)}% of the mean (target ±15%) ${
       verdict(deviation <= 0.15)
@@ -259,9 +255,9 @@ async function scalingTable(): Promise<void> {
   );
   // Informative, not the target: a straight line through the smallest and largest rows, what each further
   // section costs and what every render pays once (start, workers, the checks, the narration's serial tail).
-  const [low, high] = [rows[0]!, rows.at(-1)!].map((row) => ({
-    sections: row.sections,
-    wallMs: spread(row.renders.map((m) => m.wallMs)).median,
+  const [low, high] = [0, rows.length - 1].map((i) => ({
+    sections: rows[i]!.sections,
+    wallMs: medianWallMs[i]!,
   }));
   const marginal = (high!.wallMs - low!.wallMs) / (high!.sections - low!.sections);
   console.log(
@@ -285,6 +281,16 @@ async function scalingTable(): Promise<void> {
       megabytes(peak)
     } (target < 300 MB) ${verdict(peak < 300e6)}`,
   );
+}
+
+/** A rotating order of `items` for run `run`, so that none always meets the machine in the same state. */
+function rotated<T>(items: readonly T[], run: number): T[] {
+  return items.map((_, i) => items[(i + run) % items.length]!);
+}
+
+/** How a target line ends: met or not. */
+function verdict(met: boolean): string {
+  return met ? "✔" : "✖";
 }
 
 /** A row of the scaling table: its inputs, its planner's and scheduler's cost, its renders' measures. */
