@@ -292,7 +292,7 @@ export async function runReported(
  * context its promise was made in (`workflowCode`): the workflow's, unless reel's own code threw it (an error of an
  * operation the workflow awaited nowhere names no frame of its code at times: Deno's async stack). An error event
  * carries whatever context last imported a module (rv): it is the workflow's when its stack holds a frame of the
- * workflow's code (or of its modules).
+ * workflow's code (or of its modules), or when it is no Error and the workflow's context holds.
  */
 function escapedFromWorkflow(
   event: ErrorEvent | PromiseRejectionEvent,
@@ -300,9 +300,13 @@ function escapedFromWorkflow(
   const file = workflowCode.getStore();
   const rejection = event instanceof PromiseRejectionEvent;
   const error = rejection ? event.reason : event.error ?? event.message;
+  // A value that is no Error has no stack to tell by: reel throws only Errors, so in the workflow's context it is
+  // the workflow's (rv2: `setTimeout(() => { throw "late" })` was Deno's crash, exit 1).
   const theWorkflows = rejection
     ? file !== undefined && !thrownByReel(error)
-    : error instanceof Error && thrownAt(error) !== null;
+    : error instanceof Error
+    ? thrownAt(error) !== null
+    : file !== undefined;
   return theWorkflows ? { file, error } : null;
 }
 

@@ -504,7 +504,7 @@ Deno.test("bad input: a workflow whose default export is a Promise says to await
   assert.equal(await listFolder(out), null);
 });
 
-Deno.test("bad input: an error a workflow's code lets escape (a promise not awaited, a timer) stops the render, named, exit 2", async () => {
+Deno.test("bad input: an error a workflow's code lets escape (a promise not awaited, a timer, a thrown string) stops the render, named, exit 2", async () => {
   // fi: Deno's raw "Uncaught (in promise)" trace, exit 1, and mid-render the store's claims left as a kill leaves
   // them, with no summary.
   for (
@@ -517,6 +517,8 @@ Deno.test("bad input: an error a workflow's code lets escape (a promise not awai
         `setTimeout(() => { throw new Error("late timer"); }, 0);`,
         /its code let an error escape .*: Error: late timer \(at line 3, column \d+ of .*\.ts\)/,
       ],
+      // rv2: a thrown value that is no Error has no stack; it was Deno's crash, exit 1.
+      [`setTimeout(() => { throw "late string"; }, 0);`, /its code let an error escape .*: late string$/m],
     ] as const
   ) {
     const file = await writeWorkflowFile(`${code}\nexport default workflow(${JSON.stringify(good)});`);
