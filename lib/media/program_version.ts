@@ -8,10 +8,12 @@ import { InputError } from "../core/errors.ts";
 import { userCacheFile } from "../core/user_cache.ts";
 import { readHead } from "../core/read_full.ts";
 import { writeFileWhole } from "../core/write_file_whole.ts";
-import { fileIdentity, libraryIdentity, loadedLibraries } from "./find_binary.ts";
+import { fileIdentity, isExecutableFile, libraryIdentity, loadedLibraries } from "./find_binary.ts";
 import { probeProgram, PROGRAM_REPAIR } from "./probe_program.ts";
 
 const probed = new Map<string, Promise<string>>();
+/** What a remembered version's digest holds; another makes versions remembered before it be asked again. */
+const DIGEST_FORMAT = "digest 2: the program's file and what a wrapper runs";
 
 /**
  * Where versions are remembered between runs: `$XDG_CACHE_HOME/reel/program-versions.json`, else
@@ -76,7 +78,9 @@ export function programVersion(
   const file = fileIdentity(program);
   const systemFiles = options.systemFiles ?? SYSTEM_LIBRARY_FILES;
   const environment = PROGRAM_ENVIRONMENT.map((name) => `${name}=${Deno.env.get(name) ?? ""}`);
-  const key = [program, ...args, file, ...systemFiles.map(fileIdentity), ...environment].join("\0");
+  const key = [DIGEST_FORMAT, program, ...args, file, ...systemFiles.map(fileIdentity), ...environment].join(
+    "\0",
+  );
   let version = probed.get(key);
   if (version === undefined) {
     version = rememberedVersion(program, args, {
@@ -112,16 +116,19 @@ async function rememberedVersion(
   const text = new TextDecoder().decode(stdout).trim();
   const expected = VERSION_LINE[name];
   if (expected !== undefined && !expected.test(text)) throw notTheProgram({ name, program, args }, text);
-  const loaded = libraries.map(libraryIdentity);
   // A wrapper script's own words change what it runs (`espeak-ng -p 90 "$@"`), its version's answer not: they are
-  // part of the digest (a program that is not a script keeps the digest it had).
+  // part of the digest. So is what it runs, and a program that is not a script counts with its own file (kr: a
+  // wrapper that ran another script, or a rebuilt ffmpeg printing the same version, kept every key).
   const script = file === null ? null : await scriptText(program);
+  const runs = script === null ? [program] : await wrappedFiles(script, { name, args, depth: 1 });
+  const files = [...new Set([...runs, ...libraries])];
+  const loaded = files.map(libraryIdentity);
   const digest = createHash("sha256").update([text, ...loaded, ...script === null ? [] : [script]].join("\n"))
     .digest("hex").slice(0, 16);
   const version = `${text.split("\n")[0]} #${digest}`;
-  // Libraries outside the system's folders (LD_LIBRARY_PATH, /usr/local, /opt) change without ldconfig or dpkg:
-  // each is looked at again before the remembered version is used.
-  const watched = libraries.filter((path) => !SYSTEM_LIBRARY_DIRS.test(path)).map((
+  // Files outside the system's library folders (a wrapped program, LD_LIBRARY_PATH, /usr/local, /opt) change
+  // without ldconfig or dpkg: each is looked at again before the remembered version is used.
+  const watched = files.filter((path) => !SYSTEM_LIBRARY_DIRS.test(path)).map((
     path,
   ) => [path, libraryIdentity(path)]);
   // Remembering is a convenience: a folder that cannot be written only means asking again next time.
@@ -129,6 +136,34 @@ async function rememberedVersion(
     await writeFileWhole(memo, JSON.stringify({ ...known, [key]: { version, watched } })).catch(() => {});
   }
   return version;
+}
+
+/** Paths a script names: from a `/` that does not go on a word, up to a space, a quote or another delimiter. */
+const ABSOLUTE_PATH = /(?<![\w.~$/-])\/[\w.+@%/-]+/g;
+/** How deep wrapper scripts are followed: a wrapper, the script it runs, and one more. */
+const WRAPPER_DEPTH = 3;
+
+/**
+ * The files a wrapper script runs: each executable file its text names by an absolute path (its interpreter too),
+ * the scripts among them followed in turn; of a program named as the one asked for (`/opt/ffmpeg/bin/ffmpeg` in
+ * ffmpeg's wrapper), the libraries it loads too. A program found through `PATH` in the script is not seen.
+ */
+async function wrappedFiles(
+  script: string,
+  options: { name: string; args: readonly string[]; depth: number },
+): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of new Set(Array.from(script.matchAll(ABSOLUTE_PATH), ([path]) => path))) {
+    if (!(await isExecutableFile(path))) continue;
+    files.push(path);
+    const text = await scriptText(path);
+    if (text !== null && options.depth < WRAPPER_DEPTH) {
+      files.push(...await wrappedFiles(text, { ...options, depth: options.depth + 1 }));
+    } else if (text === null && path.slice(path.lastIndexOf("/") + 1) === options.name) {
+      files.push(...await loadedLibraries(path, options.args));
+    }
+  }
+  return files;
 }
 
 /** The text of a program that is a script (`#!` first), up to 64 KiB, or null for any other program. */

@@ -293,3 +293,57 @@ Deno.test("programVersion(): a wrapper script edited in place has another identi
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("programVersion(): a program rebuilt in place (same version text, other bytes) has another identity", async () => {
+  // kr: a static ffmpeg rebuilt with another x264 prints the same version; every key stayed.
+  const dir = await tempDir("reel-version-");
+  try {
+    const program = `${dir}/echo`;
+    await Deno.copyFile("/bin/echo", program);
+    const before = await versionInNewProcess(program, `${dir}/memo.json`);
+    const bytes = await Deno.readFile(program);
+    await Deno.remove(program);
+    // Bytes after an ELF's sections change nothing it runs: the same answer from another file.
+    await Deno.writeFile(program, new Uint8Array([...bytes, 0]), { mode: 0o755 });
+    const after = await versionInNewProcess(program, `${dir}/memo.json`);
+    assert.equal(after.split(" #")[0], before.split(" #")[0], "the same version text");
+    assert.notEqual(after, before);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("programVersion(): a wrapper script counts with the script it runs and with the libraries of the program it names", async () => {
+  // kr: `REEL_FFMPEG` naming `exec /x/inner.sh "$@"` kept every key when inner.sh changed, and a wrapper hid the
+  // libraries ffmpeg loads (libx264, libass, flite).
+  const dir = await tempDir("reel-version-");
+  try {
+    const ffmpeg = (await findFfmpeg()).ffmpeg;
+    const inner = `${dir}/inner.sh`;
+    const wrapper = `${dir}/ffmpeg`;
+    await Deno.writeTextFile(wrapper, `#!/bin/sh\nexec ${inner} "$@"\n`, { mode: 0o755 });
+    const writeInner = (extra: string) =>
+      Deno.writeTextFile(inner, `#!/bin/sh\nexec ${ffmpeg} ${extra}"$@"\n`, { mode: 0o755 });
+    await writeInner("");
+    const memo = `${dir}/memo.json`;
+    const before = await versionInNewProcess(wrapper, memo, { args: ["-version"] });
+    assert.match(before, /^ffmpeg version /);
+    await writeInner("-hide_banner ");
+    const after = await versionInNewProcess(wrapper, memo, { args: ["-version"] });
+    assert.equal(after.split(" #")[0], before.split(" #")[0]);
+    assert.notEqual(after, before, "the inner script's change is seen, through the memo too");
+    // ffmpeg's libraries, seen through both scripts: another libx264 is another identity.
+    const system = (await loadedLibraries(ffmpeg, ["-version"])).find((path) => /\/libx264\.so/.test(path));
+    assert.ok(system !== undefined, "this ffmpeg loads libx264");
+    const libraries = `${dir}/libraries`;
+    await Deno.mkdir(libraries);
+    await Deno.copyFile(system, `${libraries}/${system.split("/").at(-1)}`);
+    const other = await versionInNewProcess(wrapper, null, {
+      args: ["-version"],
+      env: { LD_LIBRARY_PATH: libraries },
+    });
+    assert.notEqual(other, await versionInNewProcess(wrapper, null, { args: ["-version"] }));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
