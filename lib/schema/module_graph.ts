@@ -24,10 +24,11 @@ export interface ModuleGraph {
   packages: string[];
 }
 
+// No space is needed around braces and quotes (kr: `import { a } from"./a.ts"` was not seen, nor its changes).
 const IMPORT_PATTERNS = [
-  /\bimport\s+(?:type\s+)?(?:[\w*${}\s,]+?\s+from\s+)?["']([^"'\n]+)["']/g,
-  /\bexport\s+(?:type\s+)?(?:\*|\{[^}]*\}|\*\s+as\s+\w+)\s*from\s+["']([^"'\n]+)["']/g,
-  /\bimport\s*\(\s*["']([^"'\n]+)["']\s*\)/g,
+  /\bimport\s*(?:type\s+)?(?:[\w*${}\s,]+?\s*\bfrom\s*)?["']([^"'\n]+)["']/g,
+  /\bexport\s*(?:type\s+)?(?:\*|\{[^}]*\}|\*\s+as\s+\w+)\s*from\s*["']([^"'\n]+)["']/g,
+  /\bimport\s*\(\s*(?:["']([^"'\n]+)["']|`([^`$\n]+)`)\s*[,)]/g,
 ];
 
 /** reel's own code: imports of it are not part of a workflow's graph. */
@@ -49,12 +50,16 @@ function isReelModule(url: string): boolean {
  * import { importSpecifiers } from "./module_graph.ts";
  * const source = 'import { a } from "./a.ts";\nexport * from "./b.ts";\nconst c = await import("./c.ts");';
  * assert.deepEqual(importSpecifiers(source), ["./a.ts", "./b.ts", "./c.ts"]);
+ * const tight = 'import{a}from"./a.ts";export{b}from"./b.ts";import(`./c.ts`);import(`./${name}.ts`);';
+ * assert.deepEqual(importSpecifiers(tight), ["./a.ts", "./b.ts", "./c.ts"]);
  * ```
  */
 export function importSpecifiers(source: string): string[] {
   const found: { at: number; specifier: string }[] = [];
   for (const pattern of IMPORT_PATTERNS) {
-    for (const match of source.matchAll(pattern)) found.push({ at: match.index, specifier: match[1]! });
+    for (const match of source.matchAll(pattern)) {
+      found.push({ at: match.index, specifier: match[1] ?? match[2]! });
+    }
   }
   return [...new Set(found.sort((a, b) => a.at - b.at).map((entry) => entry.specifier))];
 }
@@ -157,6 +162,9 @@ export async function readModuleGraph(moduleUrl: string): Promise<ModuleGraph> {
   return { files, digest: hash.digest("hex"), packages: [...packages].sort() };
 }
 
+/** Files of packages (an import map may resolve a bare name to them): Deno's npm cache, a `node_modules` folder. */
+export const PACKAGE_FILES: RegExp = /\/npm\/registry\.npmjs\.org\/|\/node_modules\//;
+
 /** A package's versioned name, without the folder of the machine's cache it was resolved into. */
 function packageName(url: string): string {
   const registry = /\/npm\/registry\.npmjs\.org\/(.+)$/.exec(url);
@@ -181,8 +189,10 @@ function resolveSpecifier(specifier: string, parent: string): { url: string; loc
   if (/^(npm|jsr):/.test(specifier)) return { url: resolvedPackage(specifier), local: false };
   if (/^[a-z][a-z0-9+.-]*:/i.test(specifier)) return { url: specifier, local: specifier.startsWith("file:") };
   try {
-    // A bare specifier goes through the import map, as the import itself does.
-    return { url: import.meta.resolve(specifier), local: false };
+    // A bare specifier goes through the import map, as the import itself does: to a package, or to a local file
+    // (kr: `"helpers/": "./lib/"` counted by its name, not its bytes).
+    const url = import.meta.resolve(specifier);
+    return { url, local: url.startsWith("file:") && !PACKAGE_FILES.test(url) };
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
     return { url: `unresolved:${specifier}`, local: false };

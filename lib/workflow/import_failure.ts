@@ -4,6 +4,7 @@
  * @module
  */
 import { messageOf, type WorkflowIssue } from "../core/errors.ts";
+import { PACKAGE_FILES } from "../schema/module_graph.ts";
 
 // deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
@@ -132,7 +133,6 @@ export function uncaughtDescription(error: unknown): string {
  * Deno's cache (the CLI's, below the loader).
  */
 const OWN_CODE = ["lib/", "tasks/"].map((folder) => new URL(`../../${folder}`, import.meta.url).href);
-const PACKAGES = /\/npm\/registry\.npmjs\.org\/|\/node_modules\//;
 
 function firstFrame(error: unknown): RegExpMatchArray | null {
   if (!(error instanceof Error) || error.stack === undefined) return null;
@@ -142,7 +142,7 @@ function firstFrame(error: unknown): RegExpMatchArray | null {
     if (/\bat (?:async )?loadWorkflow\b/.test(frame)) break;
     const match = [...frame.matchAll(LOCATION)][0];
     const own = match !== undefined &&
-      (PACKAGES.test(match[1]!) || OWN_CODE.some((code) => match[1]!.startsWith(code)));
+      (PACKAGE_FILES.test(match[1]!) || OWN_CODE.some((code) => match[1]!.startsWith(code)));
     if (match !== undefined && !own) return match;
   }
   return null;

@@ -300,3 +300,55 @@ Deno.test("step keys: a package imported by a version range counts by the versio
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("step keys: a local module imported with no space before its quote, or named through the import map, is part of the module graph", async () => {
+  // kr: `from"./helper.ts"` was not seen, and `"helpers/": "./lib/"` in the import map counted the module by its
+  // name: an edit to either kept the custom steps' keys, and their stale outputs.
+  const dir = await Deno.makeTempDir({ prefix: "reel-graph-" });
+  try {
+    const MODULE = new URL("../../../lib/schema/module_graph.ts", import.meta.url).href;
+    await Deno.mkdir(`${dir}/lib`);
+    await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify({ imports: { "helpers/": "./lib/" } }));
+    await Deno.writeTextFile(`${dir}/tight.ts`, `export const tight = 1;\n`);
+    await Deno.writeTextFile(`${dir}/lib/mapped.ts`, `export const mapped = 2;\n`);
+    await Deno.writeTextFile(
+      `${dir}/workflow.ts`,
+      `import{tight}from"./tight.ts";\nimport { mapped } from "helpers/mapped.ts";\nexport default tight + mapped;\n`,
+    );
+    // In a process with that import map, as a render with the project's deno.json is.
+    const graph = async () => {
+      const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "eval",
+          "--quiet",
+          "--config",
+          `${dir}/deno.json`,
+          `import { readModuleGraph } from "${MODULE}";\n` +
+          `console.log(JSON.stringify(await readModuleGraph("file://${dir}/workflow.ts")));`,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(code, 0, new TextDecoder().decode(stderr));
+      return JSON.parse(new TextDecoder().decode(stdout)) as {
+        files: string[];
+        digest: string;
+        packages: string[];
+      };
+    };
+    const first = await graph();
+    assert.deepEqual(first.files.map((path) => path.slice(dir.length + 1)).sort(), [
+      "lib/mapped.ts",
+      "tight.ts",
+      "workflow.ts",
+    ]);
+    assert.deepEqual(first.packages, []);
+    await Deno.writeTextFile(`${dir}/lib/mapped.ts`, `export const mapped = 3;\n`);
+    const mappedEdited = await graph();
+    assert.notEqual(mappedEdited.digest, first.digest, "the mapped module's edit");
+    await Deno.writeTextFile(`${dir}/tight.ts`, `export const tight = 4;\n`);
+    assert.notEqual((await graph()).digest, mappedEdited.digest, "the tightly imported module's edit");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
