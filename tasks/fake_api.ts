@@ -20,25 +20,50 @@ function number(value: string): number {
   return n;
 }
 
+/** A whole number from `min` to `max` (nt: `--port 70000` was Deno's RangeError, exit 1). */
+function whole(min: number, max?: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || (max !== undefined && n > max)) {
+      throw new InvalidArgumentError(
+        `Expected a whole number ${max === undefined ? `of at least ${min}` : `from ${min} to ${max}`}`,
+      );
+    }
+    return n;
+  };
+}
+
+/** A share of the requests, from 0 to 1 (nt: `--fail-rate 2` was taken). */
+function share(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) {
+    throw new InvalidArgumentError("Expected a share from 0 to 1, e.g. 0.05");
+  }
+  return n;
+}
+
 function range(value: string): { min: number; max: number } {
   const match = /^(\d+)(?:-(\d+))?$/.exec(value);
   if (match === null) throw new InvalidArgumentError("Expected milliseconds like 300 or 200-600");
   const min = Number(match[1]);
-  return { min, max: match[2] === undefined ? min : Number(match[2]) };
+  const max = match[2] === undefined ? min : Number(match[2]);
+  // nt: `600-200` was taken.
+  if (max < min) throw new InvalidArgumentError(`Expected the shorter latency first: ${max}-${min}`);
+  return { min, max };
 }
 
 const program = new Command()
   .name("fake-api")
   .description("A local OpenAI-compatible server: images, speech and transcriptions, with limits and faults.")
-  .option("--port <n>", "port", number, 8787)
+  .option("--port <n>", "port (0: any free one)", whole(0, 65535), 8787)
   .option("--rpm <n>", "requests per minute (429 beyond)", number)
-  .option("--burst <n>", "requests that may arrive at once before the rate applies", number, 1)
-  .option("--concurrency <n>", "requests in flight at most (429 beyond)", number)
+  .option("--burst <n>", "requests that may arrive at once before the rate applies", whole(1), 1)
+  .option("--concurrency <n>", "requests in flight at most (429 beyond)", whole(1))
   .option("--latency <ms>", "latency of each answer, e.g. 300 or 200-600 (default: 0)", range)
-  .option("--fail-rate <share>", "share of requests answered 500", number, 0)
-  .option("--hang-rate <share>", "share of requests never answered", number, 0)
-  .option("--truncate-rate <share>", "share of answers cut off half-way", number, 0)
-  .option("--reject-first <n>", "answer the first N requests 429", number, 0)
+  .option("--fail-rate <share>", "share of requests answered 500", share, 0)
+  .option("--hang-rate <share>", "share of requests never answered", share, 0)
+  .option("--truncate-rate <share>", "share of answers cut off half-way", share, 0)
+  .option("--reject-first <n>", "answer the first N requests 429", whole(0), 0)
   .option("--key <key>", "require this bearer key (401 otherwise)")
   .option("--vary", "make every answer's bytes differ, as a real model's do")
   .option(

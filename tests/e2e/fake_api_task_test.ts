@@ -86,3 +86,31 @@ Deno.test("deno task fake-api on a port in use says so in one line and exits 2",
     listener.close();
   }
 });
+
+Deno.test("deno task fake-api refuses a value out of range in one line, exit 2, and starts no server", async () => {
+  // nt: `--port 70000` was Deno's RangeError and its trace, exit 1; a share over 1 and a reversed range were taken.
+  for (
+    const [flag, value, message] of [
+      [
+        "--port",
+        "70000",
+        /'--port <n>' argument '70000' is invalid\. Expected a whole number from 0 to 65535/,
+      ],
+      ["--fail-rate", "2", /Expected a share from 0 to 1/],
+      ["--latency", "600-200", /Expected the shorter latency first: 200-600/],
+      ["--concurrency", "0", /Expected a whole number of at least 1/],
+    ] as const
+  ) {
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", "tasks/fake_api.ts", flag, value],
+      cwd: root,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(stderr);
+    assert.equal(code, 2, text);
+    assert.match(text, message);
+    assert.doesNotMatch(text, /Uncaught|at file:/);
+    assert.equal(new TextDecoder().decode(stdout), "", "no server started");
+  }
+});
