@@ -31,6 +31,11 @@ export interface PreflightOptions {
    * step's, and its provider needs its key. @default none
    */
   forced?: (stepId: string) => boolean;
+  /**
+   * Whether the providers that will be called must have their keys; false where none is (`tune`'s sample holds no
+   * provider call: nt, it was refused for a missing key). @default true
+   */
+  apiKeys?: boolean;
 }
 
 /**
@@ -63,12 +68,13 @@ export async function preflight(
   workflows: readonly ResolvedWorkflow[],
   options: PreflightOptions,
 ): Promise<string[]> {
-  const { ffmpeg, status, allowOverflow = false, signal, fitSlides, forced = () => false } = options;
+  const { ffmpeg, status, allowOverflow = false, signal, fitSlides, forced = () => false, apiKeys = true } =
+    options;
   const stored = (id: string) => {
     const step = status.get(id);
     return step?.status === "stored" && !forced(id) ? step.value : undefined;
   };
-  checkApiKeys(plan, workflows, status, forced);
+  if (apiKeys) checkApiKeys(plan, workflows, status, forced);
   const warnings: string[] = [];
   for (const workflow of workflows) {
     for (const [name, kind] of jobKinds()) {

@@ -60,7 +60,8 @@ export async function tuneWorkflows(
   const { counts = Array.from({ length: 2 * cores }, (_, i) => i + 1), sample = 8, signal } = options;
   const { plan, workflows } = await loadPlan(files, options);
   const ffmpeg = await findFfmpeg();
-  await preflight(plan, workflows, { ffmpeg, status: new Map(), signal });
+  // The sample calls no provider (see `sampleSteps`): a workflow's keys are not needed.
+  await preflight(plan, workflows, { ffmpeg, status: new Map(), signal, apiKeys: false });
   const steps = sampleSteps(plan, sample);
   if (steps.length === 0) {
     throw new InputError(`${files.join(", ")} has no step that tune can run (no local CPU-heavy step)`, {

@@ -138,3 +138,38 @@ Deno.test("tune on a workflow with nothing it can time says so, exit 2, no stack
   assert.match(tune.stderr, /✖ .*light\.ts has no step that tune can run \(no local CPU-heavy step\)/);
   assert.doesNotMatch(tune.stderr, /\n\s+at /);
 });
+
+Deno.test("tune times a workflow that calls a hosted API without its key: its sample calls none", async () => {
+  // nt: refused with "OPENAI_API_KEY is not set", exit 2, though the sample never calls a provider.
+  const dir = await tempDir("reel-tune-keyless-");
+  const file = `${dir}/paid.ts`;
+  const lesson = {
+    formats: ["64x64"],
+    providers: { images: { api: "openai" } },
+    voice: { provider: "espeak" },
+    videos: [{
+      id: "v",
+      sections: [
+        {
+          title: "Drawn",
+          narration: "One.",
+          image: { provider: "images", prompt: "a cat", size: "1024x1024" },
+        },
+        { title: "Local", narration: "Two." },
+      ],
+    }],
+  };
+  await Deno.writeTextFile(
+    file,
+    `import { workflow } from "${MOD_URL}";\nexport default workflow(${JSON.stringify(lesson)});\n`,
+  );
+  const tune = await runCli(["tune", file, "--no-save", "--sample", "1", "--counts", "1"], {
+    env: { OPENAI_API_KEY: "" },
+  });
+  assert.equal(tune.code, 0, tune.stderr);
+  assert.match(tune.stdout, /best: 1 workers/);
+  // A render still needs the key.
+  const render = await runCli(["render", file, "--out", `${dir}/out`], { env: { OPENAI_API_KEY: "" } });
+  assert.equal(render.code, 2, render.stderr);
+  assert.match(render.stderr, /OPENAI_API_KEY is not set/);
+});
