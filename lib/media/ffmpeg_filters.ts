@@ -7,6 +7,40 @@ import { InputError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { probeProgram } from "./probe_program.ts";
 
+/**
+ * The filters that reel's checks may require of an ffmpeg build (the ones every build has, `scale`, aside), with
+ * what each is for: `reel doctor` lists them all, and `requireFilters` takes no other, so the two agree (nt: the
+ * doctor passed a build without `perspective`, which a lesson's Ken Burns needs).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { REEL_FILTERS } from "./ffmpeg_filters.ts";
+ * assert.equal(REEL_FILTERS.perspective, "Ken Burns moves (lessons)");
+ * ```
+ */
+export const REEL_FILTERS = Object.freeze({
+  flite: "flite voices",
+  xfade: "cross-fades (lessons)",
+  perspective: "Ken Burns moves (lessons)",
+  subtitles: "burned-in captions (lessons)",
+  ebur128: "loudness measure (lessons)",
+  aloop: "looping music (lessons, montages)",
+  afade: "music fades (lessons, montages)",
+  sidechaincompress: "music ducked under the voice (lessons)",
+  loudnorm: "loudness normalisation (variants)",
+  gblur: "blurred backgrounds (variants)",
+  drawtext: "captions and text overlays (variants, montages)",
+  xstack: "grid montages",
+  hstack: "scrolling montages",
+  vstack: "scrolling montages",
+  overlay: "scrolling montages",
+  silencedetect: "splitting audio at silences (transcription)",
+});
+
+/** A filter `requireFilters` may require (see {@linkcode REEL_FILTERS}). */
+export type ReelFilter = keyof typeof REEL_FILTERS;
+
 // One listing per binary for the life of the process: a build's filters do not change while it runs.
 const listings = new Map<string, Promise<Set<string>>>();
 
@@ -63,18 +97,19 @@ async function listFilters(ffmpeg: string, signal: AbortSignal | undefined): Pro
  * ```ts
  * import assert from "node:assert/strict";
  * import { findFfmpeg } from "./ffmpeg.ts";
- * import { requireFilters } from "./ffmpeg_filters.ts";
+ * import { type ReelFilter, requireFilters } from "./ffmpeg_filters.ts";
  * const ffmpeg = await findFfmpeg();
- * await requireFilters(ffmpeg, new Map([["scale", "formats"]]), { file: "a.ts" });
+ * await requireFilters(ffmpeg, new Map([["xfade", "transition"]]), { file: "a.ts" });
+ * const missing = new Map([["no-such-filter" as ReelFilter, "videos[0]"]]);
  * await assert.rejects(
- *   requireFilters(ffmpeg, new Map([["no-such-filter", "videos[0]"]]), { file: "a.ts" }),
+ *   requireFilters(ffmpeg, missing, { file: "a.ts" }),
  *   /This ffmpeg has no "no-such-filter" filter, which videos\[0\] needs \(a\.ts\)/,
  * );
  * ```
  */
 export async function requireFilters(
   paths: Pick<FfmpegPaths, "ffmpeg">,
-  needed: ReadonlyMap<string, string>,
+  needed: ReadonlyMap<ReelFilter, string>,
   options: { file: string; signal?: AbortSignal },
 ): Promise<void> {
   if (needed.size === 0) return;

@@ -7,7 +7,7 @@ import { InputError, MissingBinaryError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { type CaptionFont, captionFont } from "../media/caption_font.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
-import { ffmpegFilters } from "../media/ffmpeg_filters.ts";
+import { ffmpegFilters, REEL_FILTERS } from "../media/ffmpeg_filters.ts";
 import { programVersion } from "../media/program_version.ts";
 import {
   type EncoderChoice,
@@ -20,20 +20,6 @@ import { FLITE_VOICES } from "../providers/local/speech/flite_engine.ts";
 import { findLibx264, libx264Problem } from "../media/h264/libx264.ts";
 import { findEspeak } from "../providers/local/speech/espeak_engine.ts";
 import { readTuneSettings, tuneFile, type TuneSettings } from "./tune_settings.ts";
-
-/** The ffmpeg filters reel relies on, with what each is for. */
-export const NEEDED_FILTERS: Readonly<Record<string, string>> = {
-  flite: "flite voices",
-  xfade: "cross-fades",
-  loudnorm: "loudness normalisation (variants)",
-  subtitles: "burned-in subtitles",
-  silencedetect: "splitting audio at silences (transcription)",
-  drawtext: "captions and text overlays",
-  xstack: "grid montages",
-  hstack: "scrolling montages",
-  overlay: "overlays and scrolling montages",
-  gblur: "blurred backgrounds (variants)",
-};
 
 /** What the doctor found. */
 export interface MachineReport {
@@ -95,7 +81,7 @@ export async function checkMachine(
   const path = tuneFile();
   return {
     ffmpeg: { ...ffmpeg, version: version.replace(/ Copyright.*$/, "") },
-    filters: Object.entries(NEEDED_FILTERS).map(([name, purpose]) => ({
+    filters: Object.entries(REEL_FILTERS).map(([name, purpose]) => ({
       name,
       purpose,
       present: filters.has(name),

@@ -31,7 +31,7 @@ function formatReport(report: MachineReport): string {
     `           ${report.ffmpeg.ffmpeg}, ${report.ffmpeg.ffprobe}`,
     "filters",
     ...report.filters.map((filter) =>
-      `  ${mark(filter.present)} ${filter.name.padEnd(14)} ${filter.purpose}`
+      `  ${mark(filter.present)} ${filter.name.padEnd(18)} ${filter.purpose}`
     ),
     "encoders   (hardware ones tried with a one-frame encode)",
     ...report.encoders.filter((probe) => probe.listed).map((probe) =>

@@ -40,7 +40,7 @@ Deno.test("reel doctor --json reports filters, encoders, voices and the machine"
   const report = JSON.parse(result.stdout);
   assert.deepEqual(
     report.filters.map((filter: { name: string }) => filter.name).slice(0, 5),
-    ["flite", "xfade", "loudnorm", "subtitles", "silencedetect"],
+    ["flite", "xfade", "perspective", "subtitles", "ebur128"],
   );
   assert.ok(
     report.encoders.some((probe: { encoder: { name: string }; works: boolean }) =>
@@ -172,4 +172,28 @@ Deno.test("tune times a workflow that calls a hosted API without its key: its sa
   const render = await runCli(["render", file, "--out", `${dir}/out`], { env: { OPENAI_API_KEY: "" } });
   assert.equal(render.code, 2, render.stderr);
   assert.match(render.stderr, /OPENAI_API_KEY is not set/);
+});
+
+Deno.test("reel doctor marks a filter a lesson needs that this ffmpeg lacks, as the render then refuses it", async () => {
+  // nt: the doctor listed every filter ✔ for a build without `perspective`, which a lesson's Ken Burns needs.
+  const dir = await tempDir("reel-doctor-filter-");
+  const ffmpeg = `${dir}/ffmpeg`;
+  await Deno.writeTextFile(
+    ffmpeg,
+    `#!/bin/sh\nif [ "$2" = "-filters" ]; then /usr/bin/ffmpeg "$@" | grep -v " perspective "; exit 0; fi\n` +
+      `exec /usr/bin/ffmpeg "$@"\n`,
+    { mode: 0o755 },
+  );
+  const env = { REEL_FFMPEG: ffmpeg, REEL_FFPROBE: "/usr/bin/ffprobe" };
+  const doctor = await runCli(["doctor"], { env });
+  assert.equal(doctor.code, 0, doctor.stderr);
+  assert.match(doctor.stdout, /✖ perspective +Ken Burns moves/);
+  assert.match(doctor.stdout, /✔ xfade /);
+  const json = JSON.parse((await runCli(["doctor", "--json"], { env })).stdout);
+  assert.deepEqual(
+    json.filters.filter((filter: { present: boolean }) => !filter.present).map((f: { name: string }) =>
+      f.name
+    ),
+    ["perspective"],
+  );
 });

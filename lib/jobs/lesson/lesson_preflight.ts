@@ -11,7 +11,7 @@ import { plural } from "../../core/plural.ts";
 import type { SlideFit, SlideText } from "../../providers/local/slides/check_slide_fit.ts";
 import { checkEspeakVoice, UnknownVoiceError } from "../../providers/local/speech/espeak_engine.ts";
 import { checkFliteFilter } from "../../providers/local/speech/flite_engine.ts";
-import { requireFilters } from "../../media/ffmpeg_filters.ts";
+import { type ReelFilter, requireFilters } from "../../media/ffmpeg_filters.ts";
 import { decodedImageProblems } from "../../media/image_problem.ts";
 import { mediaProblem } from "../../media/media_problem.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
@@ -72,9 +72,9 @@ export async function preflightLesson(lesson: ResolvedLesson, context: Preflight
  * The filters the lesson's fields need that an ffmpeg build may lack (libass's `subtitles`, say), each with the
  * first field that needs it; flite's is checked with the voices.
  */
-function neededFilters(lesson: ResolvedLesson): Map<string, string> {
-  const needed = new Map<string, string>();
-  const need = (filter: string, path: string) => needed.has(filter) || needed.set(filter, path);
+function neededFilters(lesson: ResolvedLesson): Map<ReelFilter, string> {
+  const needed = new Map<ReelFilter, string>();
+  const need = (filter: ReelFilter, path: string) => needed.has(filter) || needed.set(filter, path);
   if (lesson.captionFont !== null) need("subtitles", "captions.burn");
   if (lesson.transition !== null) need("xfade", "transition");
   if (lesson.loudness !== null) need("ebur128", "loudness");

@@ -6,7 +6,7 @@
  */
 import { WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
 import { mapBounded } from "../../core/map_bounded.ts";
-import { requireFilters } from "../../media/ffmpeg_filters.ts";
+import { type ReelFilter, requireFilters } from "../../media/ffmpeg_filters.ts";
 import { decodedImageProblem } from "../../media/image_problem.ts";
 import { mediaProblem, PROBES_IN_FLIGHT } from "../../media/media_problem.ts";
 import { holdsText, isImageName } from "../../schema/input_files.ts";
@@ -95,9 +95,9 @@ async function stillProblem(file: string, context: PreflightContext): Promise<st
 
 /** The filters montages need must be in this ffmpeg. */
 async function checkFilters(job: ResolvedMontages, context: PreflightContext): Promise<void> {
-  const needed = new Map<string, string>();
+  const needed = new Map<ReelFilter, string>();
   for (const montage of job.montages) {
-    const filters = montage.layout === "grid" ? ["xstack"] : ["hstack", "vstack", "overlay"];
+    const filters: ReelFilter[] = montage.layout === "grid" ? ["xstack"] : ["hstack", "vstack", "overlay"];
     if (montage.font !== null) filters.push("drawtext");
     if (montage.audio !== null) filters.push("aloop", "afade");
     for (const filter of filters) if (!needed.has(filter)) needed.set(filter, montage.path);

@@ -5,7 +5,7 @@
  */
 import { COMMAND_LINE, InputError, WorkflowError, type WorkflowIssue } from "../../core/errors.ts";
 import { probeMedia } from "../../media/ffmpeg.ts";
-import { requireFilters } from "../../media/ffmpeg_filters.ts";
+import { type ReelFilter, requireFilters } from "../../media/ffmpeg_filters.ts";
 import { decodedImageProblems } from "../../media/image_problem.ts";
 import { ProcessError } from "../../media/run_process.ts";
 import { holdsText, VIDEO_FILES } from "../../schema/input_files.ts";
@@ -89,7 +89,7 @@ async function preflightVariants(variants: ResolvedVariants, context: PreflightC
       cause: unreadable,
     });
   }
-  const needed = new Map<string, string>();
+  const needed = new Map<ReelFilter, string>();
   for (const job of variants.jobs) {
     for (const recipe of job.recipes) {
       for (const set of recipe.sets) {
