@@ -337,8 +337,8 @@ function narrow(workflow: ResolvedWorkflow, filters: JobFilters): ResolvedWorkfl
 
 /**
  * `--encoder` on workflows none of whose jobs encodes with a chosen encoder (only variants and montages do), or
- * none in its codec (libx265 for H.264 variants), would be ignored: a bogus or broken one is named as such, a
- * working one as unused. Checked on the workflows as loaded, so that `--only` leaving out a montage does not refuse
+ * none in its codec (libx265 for H.264 variants), would be ignored: a name reel does not know is named as such,
+ * any other as unused, working or not. Checked on the workflows as loaded, so that `--only` leaving out a montage does not refuse
  * an encoder the whole file uses.
  */
 async function checkEncoderUsed(
@@ -349,7 +349,9 @@ async function checkEncoderUsed(
   const uses = (engine: JobEngine) => usesEngine(workflows, engine);
   const codec = knownEncoder(encoder)?.codec ?? null;
   if (uses("encoder") && (codec === null || uses(`encoder:${codec}`))) return;
-  await selectEncoders({ ffmpeg: (await findFfmpeg()).ffmpeg }, { override: encoder });
+  // A name reel does not know is named as such; a known one is not tried (nt: a lesson with --encoder h264_nvenc
+  // was refused for its missing driver, which sent the user after drivers instead of leaving the flag out).
+  if (codec === null) await selectEncoders({ ffmpeg: (await findFfmpeg()).ffmpeg }, { override: encoder });
   if (uses("encoder")) {
     const other = codec === "hevc" ? "h264" : "hevc";
     throw new InputError(

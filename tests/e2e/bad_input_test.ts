@@ -557,3 +557,16 @@ Deno.test("bad input: a TMPDIR that names a missing folder is said before anythi
     /✖ TMPDIR names \S+-a-file, where no file can be made \(Not a directory \(os error 20\)\)\n/,
   );
 });
+
+Deno.test("bad input: --encoder on a lesson is refused as unused, not tried (a hardware one without its driver), exit 2", async () => {
+  // nt: h264_nvenc was refused for its test encode (`Cannot load libcuda.so.1`), which sent the user after drivers.
+  // (CI's machines have no NVIDIA GPU: the test encode would fail there.)
+  const { file, out } = await workflowFile(good);
+  const result = await runCli(["render", file, "--out", out, "--encoder", "h264_nvenc"]);
+  assertCleanInputError(
+    result,
+    /✖ --encoder h264_nvenc: no step of these workflows encodes with a chosen encoder/,
+  );
+  assert.doesNotMatch(result.stderr, /test encode|libcuda/);
+  assert.equal(await listFolder(out), null);
+});
