@@ -268,9 +268,11 @@ async function modificationTimes(paths: readonly string[]): Promise<Map<string, 
 /**
  * Waits for a watched file to be saved: written in place, or deleted and created again, or replaced by a rename (as
  * `git checkout` and many editors do). The folders that hold the files are watched, not the files themselves (a
- * watch on a file dies with it), and their events are kept to the watched paths. While a watched file is gone, says
- * so and waits for it to come back (or, one `absent` from the start, for it to be there). Files saved during the
- * render (`pending`) count as changed already.
+ * watch on a file dies with it), and their events are kept to the watched paths; a folder that is not there is
+ * watched through the nearest one above it that is, and when a folder on the way to a file is made, removed or
+ * renamed (`rm -rf pics; mkdir pics`), the folders are watched anew (nt: a picture in a folder made after the start,
+ * or made again, was never seen). While a watched file is gone, says so and waits for it to come back (or, one
+ * `absent` from the start, for it to be there). Files saved during the render (`pending`) count as changed already.
  */
 async function nextChange(
   paths: readonly string[],
@@ -282,52 +284,68 @@ async function nextChange(
     onReady: () => void;
   },
 ): Promise<string[] | null> {
-  const { signal, pending, say, onReady } = options;
-  const missingLine = (gone: readonly string[]) => goneLine(gone, options.absent);
-  if (signal.aborted) return null;
+  const { signal, say } = options;
   const watched = new Set(paths);
-  const folders = await existingFolders(paths);
-  // Watching before looking for missing files: one created in between is still seen.
-  const watcher = Deno.watchFs(folders, { recursive: false });
-  const stop = () => closeWatcher(watcher);
-  signal.addEventListener("abort", stop, { once: true });
-  try {
-    const changed = new Set(pending);
-    let gone = await missingFiles(paths);
-    if (gone.length === 0 && changed.size > 0) return [...changed];
-    if (gone.length > 0) say(missingLine(gone));
-    else onReady();
-    for await (const event of watcher) {
-      if (event.kind === "access" || event.kind === "other") continue;
-      const hits = event.paths.filter((path) => watched.has(path));
-      if (hits.length === 0) continue;
-      for (const path of hits) changed.add(path);
-      // Editors save in several writes: let them finish before rendering.
-      await new Promise((resolve) => setTimeout(resolve, 150));
+  const changed = new Set(options.pending);
+  // What was missing when last looked, and said: null before the first look.
+  let gone: string[] | null = null;
+  while (!signal.aborted) {
+    // Watching before looking for missing files: one created in between is still seen.
+    const watcher = Deno.watchFs(await watchableFolders(paths), { recursive: false });
+    const stop = () => closeWatcher(watcher);
+    signal.addEventListener("abort", stop, { once: true });
+    try {
       const now = await missingFiles(paths);
-      if (now.length === 0) return [...changed];
-      if (now.join("\n") !== gone.join("\n")) say(missingLine(now));
+      if (now.length === 0 && changed.size > 0) return [...changed];
+      if (now.length > 0 && now.join("\n") !== gone?.join("\n")) say(goneLine(now, options.absent));
+      else if (gone === null) options.onReady();
       gone = now;
+      for await (const event of watcher) {
+        if (event.kind === "access" || event.kind === "other") continue;
+        const hits = event.paths.filter((path) => watched.has(path));
+        // A folder on the way to watched files: they changed with it, and the folders to watch may be others.
+        const moved = paths.filter((path) => event.paths.some((folder) => path.startsWith(`${folder}/`)));
+        if (hits.length === 0 && moved.length === 0) continue;
+        for (const path of [...hits, ...moved]) changed.add(path);
+        // Editors save in several writes: let them finish before rendering.
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        if (moved.length > 0) break;
+        const after = await missingFiles(paths);
+        if (after.length === 0) return [...changed];
+        if (after.join("\n") !== gone.join("\n")) say(goneLine(after, options.absent));
+        gone = after;
+      }
+    } finally {
+      signal.removeEventListener("abort", stop);
+      closeWatcher(watcher);
     }
-    return null;
-  } finally {
-    signal.removeEventListener("abort", stop);
-    closeWatcher(watcher);
   }
+  return null;
 }
 
-/** The folders that hold the files, those that exist (a missing folder cannot be watched). */
-async function existingFolders(paths: readonly string[]): Promise<string[]> {
-  const folders = [...new Set(paths.map((path) => path.slice(0, path.lastIndexOf("/")) || "/"))];
-  const exists = await Promise.all(folders.map(async (folder) => {
-    try {
-      return (await Deno.stat(folder)).isDirectory;
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return false;
-      throw error;
+/**
+ * The folders to watch for the files: each file's folder, or where it is not there, the nearest folder above it that
+ * is (its making is seen there).
+ */
+async function watchableFolders(paths: readonly string[]): Promise<string[]> {
+  const folders = new Set<string>();
+  for (const path of paths) {
+    let folder = path.slice(0, path.lastIndexOf("/")) || "/";
+    while (folder !== "/" && !(await isFolder(folder))) {
+      folder = folder.slice(0, folder.lastIndexOf("/")) || "/";
     }
-  }));
-  return folders.filter((_, i) => exists[i]);
+    folders.add(folder);
+  }
+  return [...folders];
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
 }
 
 /** The files that do not exist now. */

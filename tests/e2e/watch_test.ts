@@ -214,6 +214,32 @@ Deno.test("render --watch on a workflow whose picture is missing, then broken, r
   assert.equal(status.code, 130);
 });
 
+Deno.test("render --watch sees a picture whose folder is made after it starts, and that folder removed and made again", async () => {
+  // nt: the folder that was not there was never watched, nor one made again after its removal (its watch died).
+  const dir = await tempDir("reel-watch-folder-");
+  await makeColourImage(`${dir}/blue.png`, { colour: "#3050e0", width: 32, height: 32 });
+  await makeColourImage(`${dir}/red.png`, { colour: "#e03050", width: 32, height: 32 });
+  await Deno.writeTextFile(
+    `${dir}/lesson.ts`,
+    workflowText("Second part.").replace('title: "A",', 'title: "A", picture: { file: "pics/pic.png" },'),
+  );
+  const watch = startWatch(dir);
+  await watch.until(/pics\/pic\.png is not there yet; waiting for it\n/);
+  await Deno.mkdir(`${dir}/pics`);
+  await Deno.copyFile(`${dir}/blue.png`, `${dir}/pics/pic.png`);
+  const runs = await watch.rounds(2, async () => {
+    await Deno.remove(`${dir}/pics`, { recursive: true });
+    await Deno.mkdir(`${dir}/pics`);
+    await Deno.copyFile(`${dir}/red.png`, `${dir}/pics/pic.png`);
+  });
+  const status = await watch.stop();
+  assert.equal(runs[0]!.length, 12, "the first render, whole");
+  // The picture's slide and what shows it, nothing of the narration.
+  assert.ok(runs[1]!.includes("v/s1/slide@160x90"), runs[1]!.join(", "));
+  assert.ok(!runs[1]!.some((step) => /speech|narration|s2\//.test(step)), runs[1]!.join(", "));
+  assert.equal(status.code, 130);
+});
+
 Deno.test("render --watch renders again when a file the workflow's code reads is saved; before, it was not watched", async () => {
   const dir = await tempDir("reel-watch-read-");
   await Deno.writeTextFile(`${dir}/second.txt`, "Second part.");
