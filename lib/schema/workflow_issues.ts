@@ -195,6 +195,12 @@ export function toWorkflowIssue(issue: z.core.$ZodIssue, schema: z.ZodType | nul
     });
     return { path, message: `Unknown field ${parts.join(", ")}` };
   }
+  // A value that is none of the allowed ones: they are listed as a lesson's own messages list them (`Expected
+  // "in", "out" or "left"`), with the one a misspelling most likely meant (nt: montages and variants said zod's
+  // `Invalid option: expected one of "grid"|"scroll"`, and a discriminated union's tag had no guess).
+  if (issue.code === "invalid_value" && issue.message.startsWith("Invalid option")) {
+    return { path, message: oneOfMessage(issue.values, issue.input) };
+  }
   if (issue.code === "invalid_value" && typeof issue.input === "string") {
     const guess = closestName(issue.input, issue.values.filter((value) => typeof value === "string"));
     if (guess !== null) return { path, message: `${issue.message} (did you mean "${guess}"?)` };
@@ -202,12 +208,12 @@ export function toWorkflowIssue(issue: z.core.$ZodIssue, schema: z.ZodType | nul
   if (issue.code === "invalid_union" && issue.errors.length === 0 && schema !== null) {
     // A discriminated union's tag that is none of its values (`layout: "grd"`): zod says only "Invalid input".
     const values = literalsAt(schema, issue.path);
-    if (values.length > 0) {
-      return {
-        path,
-        message: `Invalid option: expected one of ${values.map((v) => JSON.stringify(v)).join("|")}`,
-      };
-    }
+    // Its input is the object; the tag is its field at the path's end.
+    const field = issue.path.at(-1);
+    const tag = typeof issue.input === "object" && issue.input !== null && field !== undefined
+      ? (issue.input as Record<PropertyKey, unknown>)[field]
+      : undefined;
+    if (values.length > 0) return { path, message: oneOfMessage(values, tag) };
   }
   if ((issue.code === "too_big" || issue.code === "too_small") && schema !== null) {
     const range = rangeMessage(issue, schemasAt(schema, issue.path));
@@ -222,6 +228,15 @@ export function toWorkflowIssue(issue: z.core.$ZodIssue, schema: z.ZodType | nul
     return { path, message: `Expected ${joinAlternatives(expected)}, got ${describeValue(issue.input)}` };
   }
   return { path, message: issue.message };
+}
+
+/** `Expected "grid" or "scroll"`, and when `input` is a misspelling of one, ` (did you mean "grid"?)`. */
+function oneOfMessage(values: readonly unknown[], input: unknown): string {
+  const names = values.filter((value) => typeof value === "string");
+  const guess = typeof input === "string" ? closestName(input, names) : null;
+  return `Expected ${joinAlternatives(values.map((value) => JSON.stringify(value)))}${
+    guess === null ? "" : ` (did you mean "${guess}"?)`
+  }`;
 }
 
 /** The types a type mismatch expected, or null when the issue is not a plain type mismatch. */

@@ -28,7 +28,12 @@ Deno.test('resolveWorkflow() names the values a montage\'s layout may take (zod 
   const issues = await issuesOf({ montages: [{ id: "m", layout: "grd", items: ["a.png"] }] });
   assert.deepEqual(issues, [{
     path: "montages[0].layout",
-    message: 'Invalid option: expected one of "grid"|"scroll"',
+    message: 'Expected "grid" or "scroll" (did you mean "grid"?)',
+  }]);
+  // nt: a value no name is near is listed alone.
+  assert.deepEqual(await issuesOf({ montages: [{ id: "m", layout: "mosaic", items: ["a.png"] }] }), [{
+    path: "montages[0].layout",
+    message: 'Expected "grid" or "scroll"',
   }]);
 });
 
