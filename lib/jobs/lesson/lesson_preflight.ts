@@ -65,7 +65,24 @@ export async function preflightLesson(lesson: ResolvedLesson, context: Preflight
     return [];
   });
   if (mistakes.length > 0) throw joinWorkflowErrors(context.file, mistakes);
-  return warnings;
+  return [...sameSizeFormats(lesson, context.file), ...warnings];
+}
+
+/**
+ * Formats of one size make the same videos under two names: said, not refused (two named formats of one size may
+ * be meant, one for each place the videos go). nt: `["16:9", "1920x1080"]` wrote two equal files without a word.
+ */
+function sameSizeFormats(lesson: ResolvedLesson, file: string): string[] {
+  const first = new Map<string, string>();
+  return lesson.formats.flatMap((format, i) => {
+    const size = `${format.width}x${format.height}`;
+    const earlier = first.get(size);
+    if (earlier === undefined) first.set(size, format.name);
+    return earlier === undefined ? [] : [
+      `formats[${i}] (${format.name}) is ${size}, as ${earlier} is: each video is written twice, the same ` +
+      `bytes under both names (${file})`,
+    ];
+  });
 }
 
 /**

@@ -168,3 +168,17 @@ Deno.test("preflightLesson() names an unknown espeak voice at its first field, c
     ],
   );
 });
+
+Deno.test("preflightLesson() says when two formats have one size: each video is written twice, the same bytes", async () => {
+  // nt: `["16:9", "1920x1080"]` wrote two equal MP4s without a word (`["16:9", "16:9"]` is refused).
+  const workflow = await resolveWorkflow({
+    formats: ["160x90", { name: "small", width: 160, height: 90 }, "90x160"],
+    titleCard: false,
+    videos: [{ id: "v", sections: [{ title: "Fine", narration: "Short." }] }],
+  }, where);
+  const context = { ffmpeg: await findFfmpeg(), allowOverflow: false, file: "lesson.ts" };
+  assert.deepEqual(await preflightLesson(workflow.jobs.lesson!, context), [
+    "formats[1] (small) is 160x90, as 160x90 is: each video is written twice, the same bytes under both names " +
+    "(lesson.ts)",
+  ]);
+});
