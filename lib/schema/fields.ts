@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import { listed } from "../core/plural.ts";
 import { parseSize } from "../core/units.ts";
 import { formatTextProblem } from "./formats.ts";
 
@@ -132,7 +133,7 @@ export const providerSchema = z.strictObject({
   rate: z.strictObject({
     requests: z.number().int().min(1).optional(),
     tokens: z.number().int().min(1).optional(),
-    per: z.enum(["second", "minute"]).optional(),
+    per: oneOf(["second", "minute"]).optional(),
     burst: z.number().int().min(1).optional(),
   }).optional(),
   timeout: millis.optional(),
@@ -173,3 +174,33 @@ export const commonFields = {
 
 /** The common fields as a workflow writes them. */
 export type CommonInput = z.output<z.ZodObject<typeof commonFields>>;
+
+/**
+ * How a value none of the allowed ones is said: `Expected "grid" or "scroll"` (`toWorkflowIssue` adds the one a
+ * misspelling meant).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { expectedOneOf } from "./fields.ts";
+ * assert.equal(expectedOneOf(["crop", "pad", "blur"]), 'Expected "crop", "pad" or "blur"');
+ * ```
+ */
+export function expectedOneOf(values: readonly unknown[]): string {
+  return `Expected ${listed(values.map((value) => JSON.stringify(value)), "or")}`;
+}
+
+/**
+ * One of `values`, a mistake said as {@linkcode expectedOneOf} says it (zod's own: `Invalid option: expected one
+ * of "grid"|"scroll"`, nt).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { oneOf } from "./fields.ts";
+ * assert.equal(oneOf(["a", "b"]).safeParse("c").error?.issues[0]?.message, 'Expected "a" or "b"');
+ * ```
+ */
+export function oneOf<const T extends readonly string[]>(values: T): z.ZodEnum<{ [K in T[number]]: K }> {
+  return z.enum(values, expectedOneOf(values));
+}

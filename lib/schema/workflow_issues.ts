@@ -8,6 +8,7 @@ import { closestName } from "../core/closest_name.ts";
 import { listed } from "../core/plural.ts";
 import type { WorkflowIssue } from "../core/errors.ts";
 import { rangeMessage } from "./_range_message.ts";
+import { expectedOneOf } from "./fields.ts";
 
 /**
  * Turns zod's issues into {@linkcode WorkflowIssue}s: a union that failed inside the one branch matching the
@@ -195,15 +196,9 @@ export function toWorkflowIssue(issue: z.core.$ZodIssue, schema: z.ZodType | nul
     });
     return { path, message: `Unknown field ${parts.join(", ")}` };
   }
-  // A value that is none of the allowed ones: they are listed as a lesson's own messages list them (`Expected
-  // "in", "out" or "left"`), with the one a misspelling most likely meant (nt: montages and variants said zod's
-  // `Invalid option: expected one of "grid"|"scroll"`, and a discriminated union's tag had no guess).
-  if (issue.code === "invalid_value" && issue.message.startsWith("Invalid option")) {
-    return { path, message: oneOfMessage(issue.values, issue.input) };
-  }
-  if (issue.code === "invalid_value" && typeof issue.input === "string") {
-    const guess = closestName(issue.input, issue.values.filter((value) => typeof value === "string"));
-    if (guess !== null) return { path, message: `${issue.message} (did you mean "${guess}"?)` };
+  if (issue.code === "invalid_value") {
+    const guess = guessed(issue.input, issue.values);
+    if (guess !== "") return { path, message: `${issue.message}${guess}` };
   }
   if (issue.code === "invalid_union" && issue.errors.length === 0 && schema !== null) {
     // A discriminated union's tag that is none of its values (`layout: "grd"`): zod says only "Invalid input".
@@ -213,7 +208,8 @@ export function toWorkflowIssue(issue: z.core.$ZodIssue, schema: z.ZodType | nul
     const tag = typeof issue.input === "object" && issue.input !== null && field !== undefined
       ? (issue.input as Record<PropertyKey, unknown>)[field]
       : undefined;
-    if (values.length > 0) return { path, message: oneOfMessage(values, tag) };
+    // Said as `oneOf` says a value (nt: zod's "Invalid option: expected one of", and no guess).
+    if (values.length > 0) return { path, message: `${expectedOneOf(values)}${guessed(tag, values)}` };
   }
   if ((issue.code === "too_big" || issue.code === "too_small") && schema !== null) {
     const range = rangeMessage(issue, schemasAt(schema, issue.path));
@@ -230,13 +226,12 @@ export function toWorkflowIssue(issue: z.core.$ZodIssue, schema: z.ZodType | nul
   return { path, message: issue.message };
 }
 
-/** `Expected "grid" or "scroll"`, and when `input` is a misspelling of one, ` (did you mean "grid"?)`. */
-function oneOfMessage(values: readonly unknown[], input: unknown): string {
-  const names = values.filter((value) => typeof value === "string");
-  const guess = typeof input === "string" ? closestName(input, names) : null;
-  return `Expected ${joinAlternatives(values.map((value) => JSON.stringify(value)))}${
-    guess === null ? "" : ` (did you mean "${guess}"?)`
-  }`;
+/** ` (did you mean "grid"?)` when `input` is a misspelling of one of `values`, else nothing. */
+function guessed(input: unknown, values: readonly unknown[]): string {
+  const guess = typeof input === "string"
+    ? closestName(input, values.filter((value) => typeof value === "string"))
+    : null;
+  return guess === null ? "" : ` (did you mean "${guess}"?)`;
 }
 
 /** The types a type mismatch expected, or null when the issue is not a plain type mismatch. */

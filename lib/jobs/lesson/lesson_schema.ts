@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { color, formatText, nonBlank, shownText, SLUG, slug } from "../../schema/fields.ts";
+import { color, formatText, nonBlank, oneOf, shownText, SLUG, slug } from "../../schema/fields.ts";
 import { type Format, FORMAT_SIDES } from "../../schema/formats.ts";
 import type { SlideTheme, ThemeName } from "../../providers/local/slides/slide_themes.ts";
 import {
@@ -42,7 +42,7 @@ const imageSchema = z.strictObject({
   prompt: nonBlank("Prompt"),
   model: nonBlank("Model").optional(),
   size: z.string().regex(/^\d{2,4}x\d{2,4}$/, 'Expected a size like "1536x1024"').optional(),
-  as: z.enum(["background", "slide"]).optional(),
+  as: oneOf(["background", "slide"]).optional(),
 });
 
 const backgroundSchema = z.union([

@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { color, formatText, nonBlank, slug } from "../../schema/fields.ts";
+import { color, formatText, nonBlank, oneOf, slug } from "../../schema/fields.ts";
 
 const itemSchema = z.union([
   nonBlank("Item"),
@@ -18,9 +18,9 @@ const common = {
   fps: z.number().min(1).max(60).optional(),
   background: color.optional(),
   gap: z.number().int().min(0).max(1000).optional(),
-  fit: z.enum(["contain", "cover"]).optional(),
+  fit: oneOf(["contain", "cover"]).optional(),
   captions: z.boolean().optional(),
-  preset: z.enum(["fast", "fastest"]).optional(),
+  preset: oneOf(["fast", "fastest"]).optional(),
   caption: z.strictObject({ color: color.optional(), size: z.number().min(0.05).max(0.5).optional() })
     .optional(),
   audio: z.union([
@@ -40,10 +40,10 @@ const gridSchema = z.strictObject({
 const scrollSchema = z.strictObject({
   ...common,
   layout: z.literal("scroll"),
-  direction: z.enum(["left", "right", "up", "down"]).optional(),
+  direction: oneOf(["left", "right", "up", "down"]).optional(),
   speed: z.number().positive().max(20_000).optional(),
   duration: z.number().positive().max(3600).optional(),
-  easing: z.enum(["linear", "ease-in", "ease-out", "ease-in-out"]).optional(),
+  easing: oneOf(["linear", "ease-in", "ease-out", "ease-in-out"]).optional(),
   cell: z.strictObject({
     width: z.number().int().min(16).max(7680),
     height: z.number().int().min(16).max(7680),

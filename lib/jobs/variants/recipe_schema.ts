@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { color, formatText, nonBlank, slug } from "../../schema/fields.ts";
+import { color, formatText, nonBlank, oneOf, slug } from "../../schema/fields.ts";
 import { parseSize } from "../../core/units.ts";
 
 /** `[low, high]`: a number is drawn between them. */
@@ -37,14 +37,14 @@ export const POSITIONS = [
 const overlaySchema = z.union([
   z.strictObject({
     text: nonBlank("Overlay text").max(200),
-    position: z.enum(POSITIONS).optional(),
+    position: oneOf(POSITIONS).optional(),
     size: z.number().min(0.01).max(0.5).optional(),
     color: color.optional(),
     opacity: z.number().min(0).max(1).optional(),
   }),
   z.strictObject({
     image: nonBlank("Overlay image path"),
-    position: z.enum(POSITIONS).optional(),
+    position: oneOf(POSITIONS).optional(),
     size: z.number().min(0.01).max(1).optional(),
     opacity: z.number().min(0).max(1).optional(),
   }),
@@ -86,7 +86,7 @@ const renditionSchema = z.strictObject({
 export const recipeSchema = z.strictObject({
   name: slug("Expected a lowercase name like vertical"),
   format: formatText.optional(),
-  fit: z.enum(["crop", "pad", "blur", "stretch"]).optional(),
+  fit: oneOf(["crop", "pad", "blur", "stretch"]).optional(),
   focus: z.strictObject({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) }).optional(),
   background: color.optional(),
   trim: z.strictObject({
@@ -106,8 +106,8 @@ export const recipeSchema = z.strictObject({
     mute: z.boolean().optional(),
   }).optional(),
   video: z.strictObject({
-    codec: z.enum(["h264", "hevc"]).optional(),
-    preset: z.enum(["fast", "fastest"]).optional(),
+    codec: oneOf(["h264", "hevc"]).optional(),
+    preset: oneOf(["fast", "fastest"]).optional(),
     crf: z.number().int().min(0).max(51).optional(),
     bitrate: bitrate.optional(),
   }).optional(),

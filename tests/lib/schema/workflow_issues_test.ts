@@ -113,7 +113,7 @@ Deno.test("toWorkflowIssues() tells a union of objects by the form that knows ev
   const schema = z.object({ overlay });
   const result = schema.safeParse({ overlay: { text: "x", position: "middle" } }, { reportInput: true });
   assert.deepEqual(toWorkflowIssues(result.error?.issues ?? [], schema), [
-    { path: "overlay.position", message: 'Expected "top" or "center"' },
+    { path: "overlay.position", message: 'Invalid option: expected one of "top"|"center"' },
   ]);
   // The form that knows the most fields: a misspelled position is a text overlay's (before: "Invalid input").
   const misspelled = schema.safeParse({ overlay: { text: "x", positon: "top" } }, { reportInput: true });

@@ -353,3 +353,14 @@ Deno.test("resolveWorkflow() says which preset a format written as its outputs a
     { path: "formats[4]", message: 'Expected "16:9", "9:16", "1:1" or a size like "1280x720"' },
   ]);
 });
+
+Deno.test("resolveWorkflow() says a montage's or a recipe's value that is none of the allowed ones as a lesson's, with the guess", async () => {
+  // nt: zod's `Invalid option: expected one of "linear"|"ease-in"|…`, where lessons say `Expected "in", "out"…`.
+  assert.deepEqual(
+    await issuesOf({ montages: [{ id: "m", layout: "scroll", easing: "lenear", items: ["a.png"] }] }),
+    [{
+      path: "montages[0].easing",
+      message: 'Expected "linear", "ease-in", "ease-out" or "ease-in-out" (did you mean "linear"?)',
+    }],
+  );
+});
