@@ -120,10 +120,16 @@ async function rememberedVersion(
   // part of the digest. So is what it runs, and a program that is not a script counts with its own file (kr: a
   // wrapper that ran another script, or a rebuilt ffmpeg printing the same version, kept every key).
   const script = file === null ? null : await scriptText(program);
-  const runs = script === null ? [program] : await wrappedFiles(script, { name, args, depth: 1 });
-  const files = [...new Set([...runs, ...libraries])];
-  const loaded = files.map(libraryIdentity);
-  const digest = createHash("sha256").update([text, ...loaded, ...script === null ? [] : [script]].join("\n"))
+  const files = [
+    ...new Set([
+      ...script === null ? [] : await wrappedFiles(script, { name, args, depth: 1 }),
+      ...libraries,
+    ]),
+  ];
+  // The program's own file by its size and time, not its path (rv: /bin/ffmpeg and /usr/bin/ffmpeg, one file on a
+  // merged /usr, would key apart).
+  const own = script === null ? [libraryIdentity(program).slice(program.length + 1)] : [script];
+  const digest = createHash("sha256").update([text, ...files.map(libraryIdentity), ...own].join("\n"))
     .digest("hex").slice(0, 16);
   const version = `${text.split("\n")[0]} #${digest}`;
   // Files outside the system's library folders (a wrapped program, LD_LIBRARY_PATH, /usr/local, /opt) change
@@ -138,15 +144,19 @@ async function rememberedVersion(
   return version;
 }
 
-/** Paths a script names: from a `/` that does not go on a word, up to a space, a quote or another delimiter. */
-const ABSOLUTE_PATH = /(?<![\w.~$/-])\/[\w.+@%/-]+/g;
+/**
+ * Paths a script names: from a `/` that goes on no word, variable or command (rv: `${HERE}/bin/ffmpeg` read as the
+ * system's /bin/ffmpeg), up to a space, a quote or another delimiter.
+ */
+const ABSOLUTE_PATH = /(?<![\w.~$/})\]-])\/[\w.+@%/-]+/g;
 /** How deep wrapper scripts are followed: a wrapper, the script it runs, and one more. */
 const WRAPPER_DEPTH = 3;
 
 /**
  * The files a wrapper script runs: each executable file its text names by an absolute path (its interpreter too),
  * the scripts among them followed in turn; of a program named as the one asked for (`/opt/ffmpeg/bin/ffmpeg` in
- * ffmpeg's wrapper), the libraries it loads too. A program found through `PATH` in the script is not seen.
+ * ffmpeg's wrapper), the libraries it loads too. A program found through `PATH` in the script, or named from a
+ * variable (`"$HERE/bin/ffmpeg"`), is not seen.
  */
 async function wrappedFiles(
   script: string,

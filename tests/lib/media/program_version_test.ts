@@ -347,3 +347,41 @@ Deno.test("programVersion(): a wrapper script counts with the script it runs and
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("programVersion(): one program under two paths (a link, a merged /usr) has one identity", async () => {
+  // rv: the program's path was in its digest: /bin/ffmpeg and /usr/bin/ffmpeg, one file, keyed apart.
+  const dir = await tempDir("reel-version-");
+  try {
+    const ffmpeg = (await findFfmpeg()).ffmpeg;
+    await Deno.symlink(ffmpeg, `${dir}/ffmpeg`);
+    assert.equal(
+      await versionInNewProcess(`${dir}/ffmpeg`, null, { args: ["-version"] }),
+      await versionInNewProcess(ffmpeg, null, { args: ["-version"] }),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("programVersion(): a wrapper's path built from a variable is not read as the absolute path after it", async () => {
+  // rv: `"${HERE}/bin/ffmpeg"` was read as the system's /bin/ffmpeg, watched and run for its libraries.
+  const dir = await tempDir("reel-version-");
+  try {
+    const ffmpeg = (await findFfmpeg()).ffmpeg;
+    await Deno.mkdir(`${dir}/bin`);
+    await Deno.writeTextFile(`${dir}/bin/ffmpeg`, `#!/bin/sh\nexec ${ffmpeg} "$@"\n`, { mode: 0o755 });
+    const wrapper = `${dir}/wrapper`;
+    await Deno.writeTextFile(wrapper, `#!/bin/sh\nHERE=$(dirname "$0")\nexec "\${HERE}/bin/ffmpeg" "$@"\n`, {
+      mode: 0o755,
+    });
+    const memo = `${dir}/memo.json`;
+    assert.match(await versionInNewProcess(wrapper, memo, { args: ["-version"] }), /^ffmpeg version /);
+    const remembered = Object.values(JSON.parse(await Deno.readTextFile(memo))) as {
+      watched: [string, string][];
+    }[];
+    const watched = remembered.flatMap((entry) => entry.watched.map(([path]) => path));
+    assert.ok(!watched.includes("/bin/ffmpeg"), watched.join(", "));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
