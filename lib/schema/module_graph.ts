@@ -24,11 +24,12 @@ export interface ModuleGraph {
   packages: string[];
 }
 
-// No space is needed around braces and quotes (kr: `import { a } from"./a.ts"` was not seen, nor its changes).
+// No space is needed around braces and quotes (kr: `import { a } from"./a.ts"` was not seen, nor its changes); the
+// keyword is not a string's nor a property's (rv: `["import", "export"]` read `, ` as a module).
 const IMPORT_PATTERNS = [
-  /\bimport\s*(?:type\s+)?(?:[\w*${}\s,]+?\s*\bfrom\s*)?["']([^"'\n]+)["']/g,
-  /\bexport\s*(?:type\s+)?(?:\*|\{[^}]*\}|\*\s+as\s+\w+)\s*from\s*["']([^"'\n]+)["']/g,
-  /\bimport\s*\(\s*(?:["']([^"'\n]+)["']|`([^`$\n]+)`)\s*[,)]/g,
+  /(?<![\w$.'"`])import\s*(?:type\s+)?(?:[\w*${}\s,]+?\s*\bfrom\s*)?["']([^"'\n]+)["']/g,
+  /(?<![\w$.'"`])export\s*(?:type\s+)?(?:\*|\{[^}]*\}|\*\s+as\s+\w+)\s*from\s*["']([^"'\n]+)["']/g,
+  /(?<![\w$.'"`])import\s*\(\s*(?:["']([^"'\n]+)["']|`([^`$\n]+)`)\s*[,)]/g,
 ];
 
 /** reel's own code: imports of it are not part of a workflow's graph. */
@@ -52,6 +53,8 @@ function isReelModule(url: string): boolean {
  * assert.deepEqual(importSpecifiers(source), ["./a.ts", "./b.ts", "./c.ts"]);
  * const tight = 'import{a}from"./a.ts";export{b}from"./b.ts";import(`./c.ts`);import(`./${name}.ts`);';
  * assert.deepEqual(importSpecifiers(tight), ["./a.ts", "./b.ts", "./c.ts"]);
+ * const words = 'const kinds = ["import", "export"];\nlog({ kind: "import", path: "./data.csv" }, x.import("y"));';
+ * assert.deepEqual(importSpecifiers(words), []);
  * ```
  */
 export function importSpecifiers(source: string): string[] {
