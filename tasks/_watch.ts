@@ -295,6 +295,8 @@ async function nextChange(
     const stop = () => closeWatcher(watcher);
     signal.addEventListener("abort", stop, { once: true });
     try {
+      // Aborted while the folders were looked up: the listener came too late to hear it (rv: the watch hung).
+      if (signal.aborted) break;
       const now = await missingFiles(paths);
       if (now.length === 0 && changed.size > 0) return [...changed];
       if (now.length > 0 && now.join("\n") !== gone?.join("\n")) say(goneLine(now, options.absent));
@@ -303,8 +305,11 @@ async function nextChange(
       for await (const event of watcher) {
         if (event.kind === "access" || event.kind === "other") continue;
         const hits = event.paths.filter((path) => watched.has(path));
-        // A folder on the way to watched files: they changed with it, and the folders to watch may be others.
-        const moved = paths.filter((path) => event.paths.some((folder) => path.startsWith(`${folder}/`)));
+        // A folder on the way to watched files made, removed or renamed: they changed with it, and the folders to
+        // watch may be others. Not one touched or given other rights (rv: `touch pics` rendered again).
+        const moved = event.kind === "modify"
+          ? []
+          : paths.filter((path) => event.paths.some((folder) => path.startsWith(`${folder}/`)));
         if (hits.length === 0 && moved.length === 0) continue;
         for (const path of [...hits, ...moved]) changed.add(path);
         // Editors save in several writes: let them finish before rendering.

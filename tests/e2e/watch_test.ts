@@ -240,6 +240,34 @@ Deno.test("render --watch sees a picture whose folder is made after it starts, a
   assert.equal(status.code, 130);
 });
 
+Deno.test("render --watch does not render again when a folder on the way to a picture is only touched", async () => {
+  // rv: `touch pics` (its times, or its rights) counted as the picture saved.
+  const dir = await tempDir("reel-watch-touch-");
+  await Deno.mkdir(`${dir}/pics`);
+  await makeColourImage(`${dir}/pics/pic.png`, { colour: "#3050e0", width: 32, height: 32 });
+  await Deno.writeTextFile(
+    `${dir}/lesson.ts`,
+    workflowText("Second part.").replace('title: "A",', 'title: "A", picture: { file: "pics/pic.png" },'),
+  );
+  const watch = startWatch(dir);
+  await watch.until(/watching lesson\.ts and 1 file it reads .*Ctrl-C to stop\n/);
+  await Deno.utime(`${dir}/pics`, new Date(), new Date());
+  await Deno.chmod(`${dir}/pics`, 0o700);
+  // The next round is the workflow's save alone.
+  await Deno.writeTextFile(
+    `${dir}/lesson.ts`,
+    workflowText("Second part, said again.").replace(
+      'title: "A",',
+      'title: "A", picture: { file: "pics/pic.png" },',
+    ),
+  );
+  const said = await watch.until(/changed: .*; rendering again \(round 2\)\n/);
+  const status = await watch.stop();
+  assert.match(said, /changed: [^\n]*lesson\.ts; rendering again/);
+  assert.doesNotMatch(said, /changed: [^\n]*pic\.png/);
+  assert.equal(status.code, 130);
+});
+
 Deno.test("render --watch renders again when a file the workflow's code reads is saved; before, it was not watched", async () => {
   const dir = await tempDir("reel-watch-read-");
   await Deno.writeTextFile(`${dir}/second.txt`, "Second part.");
