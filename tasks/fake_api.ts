@@ -23,7 +23,8 @@ function number(value: string): number {
 /** A whole number from `min` to `max` (nt: `--port 70000` was Deno's RangeError, exit 1). */
 function whole(min: number, max?: number): (value: string) => number {
   return (value) => {
-    const n = Number(value);
+    // Digits only: Number() reads " " as 0 and 0x50 as 80 (rv).
+    const n = /^\d+$/.test(value) ? Number(value) : NaN;
     if (!Number.isInteger(n) || n < min || (max !== undefined && n > max)) {
       throw new InvalidArgumentError(
         `Expected a whole number ${max === undefined ? `of at least ${min}` : `from ${min} to ${max}`}`,

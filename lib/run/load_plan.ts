@@ -338,8 +338,8 @@ function narrow(workflow: ResolvedWorkflow, filters: JobFilters): ResolvedWorkfl
 /**
  * `--encoder` on workflows none of whose jobs encodes with a chosen encoder (only variants and montages do), or
  * none in its codec (libx265 for H.264 variants), would be ignored: a name reel does not know is named as such,
- * any other as unused, working or not. Checked on the workflows as loaded, so that `--only` leaving out a montage does not refuse
- * an encoder the whole file uses.
+ * any other as unused, working or not. Checked on the workflows as loaded, so that `--only` leaving out a montage
+ * does not refuse an encoder the whole file uses.
  */
 async function checkEncoderUsed(
   workflows: readonly ResolvedWorkflow[],

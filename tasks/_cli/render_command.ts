@@ -300,8 +300,9 @@ function escapedFromWorkflow(
   const file = workflowCode.getStore();
   const rejection = event instanceof PromiseRejectionEvent;
   const error = rejection ? event.reason : event.error ?? event.message;
-  // A value that is no Error has no stack to tell by: reel throws only Errors, so in the workflow's context it is
-  // the workflow's (rv2: `setTimeout(() => { throw "late" })` was Deno's crash, exit 1).
+  // A value that is no Error has no stack to tell by: in the workflow's context it is taken for the workflow's
+  // (rv2: `setTimeout(() => { throw "late" })` was Deno's crash, exit 1). A guess: an error event's context may be
+  // stale (above), so a package's thrown string would be blamed on the workflow; reel throws only Errors.
   const theWorkflows = rejection
     ? file !== undefined && !thrownByReel(error)
     : error instanceof Error

@@ -99,13 +99,23 @@ Deno.test("deno task fake-api refuses a value out of range in one line, exit 2, 
       ["--fail-rate", "2", /Expected a share from 0 to 1/],
       ["--latency", "600-200", /Expected the shorter latency first: 200-600/],
       ["--concurrency", "0", /Expected a whole number of at least 1/],
+      ["--reject-first", "0x50", /Expected a whole number of at least 0/],
     ] as const
   ) {
+    // On any free port, and stopped after 20 s: a value let through starts a server, which fails the test.
     const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", "tasks/fake_api.ts", flag, value],
+      args: [
+        "run",
+        "--allow-all",
+        "tasks/fake_api.ts",
+        ...flag === "--port" ? [] : ["--port", "0"],
+        flag,
+        value,
+      ],
       cwd: root,
       stdout: "piped",
       stderr: "piped",
+      signal: AbortSignal.timeout(20_000),
     }).output();
     const text = new TextDecoder().decode(stderr);
     assert.equal(code, 2, text);

@@ -78,9 +78,11 @@ function sameSizeFormats(lesson: ResolvedLesson, file: string): string[] {
     const size = `${format.width}x${format.height}`;
     const earlier = first.get(size);
     if (earlier === undefined) first.set(size, format.name);
+    // `1920x1080` is its name and its size: said once (rv).
+    const which = format.name === size ? size : `${format.name} (${size})`;
     return earlier === undefined ? [] : [
-      `formats[${i}] (${format.name}) is ${size}, as ${earlier} is: each video is written twice, the same ` +
-      `bytes under both names (${file})`,
+      `formats[${i}], ${which}, has the size of ${earlier}: each video is written twice, the same bytes under ` +
+      `both names (${file})`,
     ];
   });
 }
