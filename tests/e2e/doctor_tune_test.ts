@@ -4,6 +4,7 @@
  * uses it.
  */
 import assert from "node:assert/strict";
+import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
 import { runCli } from "../_support/cli.ts";
 import { fakeEncoderFfmpeg } from "../_support/fake_encoder_ffmpeg.ts";
@@ -177,14 +178,16 @@ Deno.test("tune times a workflow that calls a hosted API without its key: its sa
 Deno.test("reel doctor marks a filter a lesson needs that this ffmpeg lacks, as the render then refuses it", async () => {
   // nt: the doctor listed every filter ✔ for a build without `perspective`, which a lesson's Ken Burns needs.
   const dir = await tempDir("reel-doctor-filter-");
+  const real = await findFfmpeg();
   const ffmpeg = `${dir}/ffmpeg`;
+  // reel lists the filters with `ffmpeg -hide_banner -filters`.
   await Deno.writeTextFile(
     ffmpeg,
-    `#!/bin/sh\nif [ "$2" = "-filters" ]; then /usr/bin/ffmpeg "$@" | grep -v " perspective "; exit 0; fi\n` +
-      `exec /usr/bin/ffmpeg "$@"\n`,
+    `#!/bin/sh\nif [ "$2" = "-filters" ]; then ${real.ffmpeg} "$@" | grep -v " perspective "; exit 0; fi\n` +
+      `exec ${real.ffmpeg} "$@"\n`,
     { mode: 0o755 },
   );
-  const env = { REEL_FFMPEG: ffmpeg, REEL_FFPROBE: "/usr/bin/ffprobe" };
+  const env = { REEL_FFMPEG: ffmpeg, REEL_FFPROBE: real.ffprobe };
   const doctor = await runCli(["doctor"], { env });
   assert.equal(doctor.code, 0, doctor.stderr);
   assert.match(doctor.stdout, /✖ perspective +Ken Burns moves/);
