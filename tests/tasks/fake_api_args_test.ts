@@ -6,7 +6,7 @@ Deno.test("deno task fake-api: a flag it does not know, or a bad value, exits 2 
   for (
     const [args, said] of [
       [["--bogus"], /unknown option '--bogus'/],
-      [["--fail-rate", "abc"], /Expected a number of at least 0/],
+      [["--fail-rate", "abc"], /Expected a share from 0 to 1/],
     ] as const
   ) {
     // Before: exit 1.
