@@ -111,3 +111,17 @@ const server = start({
 });
 console.log(`fake OpenAI-compatible API on ${server.url} (stats: ${server.url}/stats)`);
 console.log(`try: OPENAI_BASE_URL=${server.url} npx -y deno@2.9.6 task render workflows/course.ts`);
+
+// Ctrl-C or SIGTERM closes the server first: the folders of the uploads being heard are removed (a test's SIGTERM,
+// sent as its pocketsphinx was killed, left one in the temporary folder). A second signal ends it at once.
+let closing = false;
+const stop = () => {
+  if (closing) Deno.exit(130);
+  closing = true;
+  server.close().then(() => Deno.exit(0), (error: unknown) => {
+    console.error(`✖ Closing the server failed: ${error instanceof Error ? error.message : String(error)}`);
+    Deno.exit(1);
+  });
+};
+Deno.addSignalListener("SIGINT", stop);
+Deno.addSignalListener("SIGTERM", stop);
