@@ -3,9 +3,8 @@
  * @module
  */
 import { z } from "zod";
-import { color, nonBlank, shownText } from "../../schema/fields.ts";
+import { color, nonBlank, oneOf, shownText } from "../../schema/fields.ts";
 import { MISPLACED } from "../../schema/workflow_issues.ts";
-import { listed } from "../../core/plural.ts";
 import { THEME_NAMES } from "../../providers/local/slides/slide_themes.ts";
 
 /**
@@ -34,7 +33,7 @@ const kenBurnsSchema = z.union([
   z.strictObject({
     zoom: z.number().min(1.01, "Expected a zoom from 1.01 to 2 (1.1 is a slow push)")
       .max(2, "Expected a zoom from 1.01 to 2 (1.1 is a slow push)").optional(),
-    direction: z.enum(KEN_BURNS_DIRECTIONS, 'Expected "in", "out", "left", "right", "up" or "down"')
+    direction: oneOf(KEN_BURNS_DIRECTIONS)
       .optional(),
   }),
 ]);
@@ -81,7 +80,7 @@ export const endCardSchema = z.union([
 
 /** The built-in themes' names, quoted: `"dark", "light"`. */
 const quotedThemes = THEME_NAMES.map((name) => `"${name}"`);
-const themeName = z.enum(THEME_NAMES, `Expected ${listed(quotedThemes, "or")}`);
+const themeName = oneOf(THEME_NAMES);
 
 /** A built-in theme's name, or a theme's fields over a built-in one (`dark` by default). */
 export const themeSchema = z.union([
