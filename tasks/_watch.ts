@@ -5,6 +5,7 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
+import { isFolder } from "../lib/core/exists.ts";
 import { plural } from "../lib/core/plural.ts";
 import type { Plan } from "../lib/plan/plan.ts";
 import { planPaths } from "../lib/plan/plan_paths.ts";
@@ -290,13 +291,13 @@ async function nextChange(
   // What was missing when last looked, and said: null before the first look.
   let gone: string[] | null = null;
   while (!signal.aborted) {
-    // Watching before looking for missing files: one created in between is still seen.
-    const watcher = Deno.watchFs(await watchableFolders(paths), { recursive: false });
+    // Watching before looking for missing files: one created in between is still seen. The folders are looked up
+    // without an await, so no abort comes between the loop's test and the listener (rv: an async lookup let one in,
+    // and the watch hung).
+    const watcher = Deno.watchFs(watchableFolders(paths), { recursive: false });
     const stop = () => closeWatcher(watcher);
     signal.addEventListener("abort", stop, { once: true });
     try {
-      // Aborted while the folders were looked up: the listener came too late to hear it (rv: the watch hung).
-      if (signal.aborted) break;
       const now = await missingFiles(paths);
       if (now.length === 0 && changed.size > 0) return [...changed];
       if (now.length > 0 && now.join("\n") !== gone?.join("\n")) say(goneLine(now, options.absent));
@@ -332,25 +333,16 @@ async function nextChange(
  * The folders to watch for the files: each file's folder, or where it is not there, the nearest folder above it that
  * is (its making is seen there).
  */
-async function watchableFolders(paths: readonly string[]): Promise<string[]> {
+function watchableFolders(paths: readonly string[]): string[] {
   const folders = new Set<string>();
   for (const path of paths) {
     let folder = path.slice(0, path.lastIndexOf("/")) || "/";
-    while (folder !== "/" && !(await isFolder(folder))) {
+    while (folder !== "/" && !isFolder(folder)) {
       folder = folder.slice(0, folder.lastIndexOf("/")) || "/";
     }
     folders.add(folder);
   }
   return [...folders];
-}
-
-async function isFolder(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 /** The files that do not exist now. */
