@@ -309,6 +309,49 @@ Deno.test("e2e: a 1-s MPEG-TS clip loops in a grid and in a strip; before, ffmpe
   await assertColour(strip, 1.7, [30, 45], COLOURS[2]!);
 });
 
+Deno.test("e2e: a clip in a strip plays on, looped, in the chunks after the first; before, it stuck on one colour", async () => {
+  const dir = await tempDir("reel-montage-loop-");
+  // Red for its first second, blue for its second.
+  await runFfmpeg(await findFfmpeg(), [
+    "-f",
+    "lavfi",
+    "-i",
+    `color=c=${COLOURS[0]!.replace("#", "0x")}:s=64x48:r=10:d=2,` +
+    `drawbox=c=${COLOURS[2]!.replace("#", "0x")}:t=fill:enable='gte(t,1)'`,
+    "-c:v",
+    "libx264",
+    "-pix_fmt",
+    "yuv420p",
+    `${dir}/clip.mp4`,
+  ]);
+  // One cell of 120 px crossing 160 px in 7 s: its right edge at 280 − 40·t; chunks of 5 s, so the second shows
+  // the clip from 5 s into its play (its third loop, half way).
+  const montages = [{
+    id: "strip",
+    layout: "scroll",
+    items: ["clip.mp4"],
+    size: "160x90",
+    fps: 10,
+    cell: { width: 120, height: 60 },
+    duration: 7,
+    easing: "linear",
+    fit: "cover",
+    background: BACKGROUND,
+  }];
+  await Deno.writeTextFile(
+    `${dir}/workflow.ts`,
+    `import { workflow } from "${MOD_URL}";\nexport default workflow(${JSON.stringify({ montages })});\n`,
+  );
+  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
+  assert.ok(run.ok, [...run.errors].join("\n"));
+  const strip = `${dir}/out/strip.mp4`;
+  for (
+    const [at, colour] of [[0.5, 0], [1.5, 2], [4.5, 0], [5.3, 2], [5.7, 2], [6.3, 0], [6.6, 0]] as const
+  ) {
+    await assertColour(strip, at, [Math.min(155, Math.round(270 - 40 * at)), 45], COLOURS[colour]!);
+  }
+});
+
 /** A 320×120 grid of two cells captioned in white on black (a band of 36 px): its first frame, RGB. */
 async function captionedPair(captions: readonly [string, string]): Promise<Uint8Array> {
   const out = await render([{

@@ -43,6 +43,8 @@ export interface CellOptions {
   caption: { textFile: string; fontFile: string; color: string; ems: number } | null;
   /** Frames of the clip's first frame held before it plays (a clip that enters mid-chunk), or 0. */
   delay: number;
+  /** Frames of the looped clip dropped before the cell's first (a clip shown from later in its play), or 0. */
+  skip: number;
 }
 
 /**
@@ -119,7 +121,7 @@ export function ffmpegColor(color: string): string {
  * import { cellFilters } from "./montage_cells.ts";
  * const chain = cellFilters(0, "c0", {
  *   width: 100, height: 60, band: 0, fit: "contain", background: "#000000", fps: 30, frames: null, still: true,
- *   caption: null, delay: 0,
+ *   caption: null, delay: 0, skip: 0,
  * });
  * assert.match(chain, /^\[0:v\]format=yuv420p,scale=100:60:force_original_aspect_ratio=decrease/);
  * ```
@@ -129,7 +131,9 @@ export function cellFilters(input: number, label: string, options: CellOptions):
   const color = ffmpegColor(options.background);
   const area = height - band;
   const chain: string[] = [];
-  if (!options.still) chain.push(`fps=${fps}`);
+  if (!options.still) {
+    chain.push(`fps=${fps}`, ...options.skip > 0 ? [`trim=start_frame=${options.skip}`] : []);
+  }
   // Into 4:2:0 first: every later buffer is half the size of an RGB one.
   chain.push("format=yuv420p");
   chain.push(
@@ -182,27 +186,45 @@ export function frameTimes(fps: number): string[] {
 }
 
 /**
- * The input options of an item: a still is read once; a clip loops forever from `seek` seconds.
+ * The input options of an item: a still is read once; a clip loops forever from its start (a cell shown from later
+ * in its play drops its first frames, see {@linkcode skippedFrames}).
  *
  * @param path The file.
- * @param options Whether it is a still, and where a clip starts.
+ * @param options Whether it is a still.
  * @returns ffmpeg input arguments, `-i` included.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { itemInput } from "./montage_cells.ts";
- * assert.deepEqual(itemInput("a.mp4", { still: false, seek: 2 }), ["-stream_loop", "-1", "-ss", "2", "-i", "a.mp4"]);
+ * assert.deepEqual(itemInput("a.mp4", { still: false }), ["-stream_loop", "-1", "-i", "a.mp4"]);
  * ```
  */
-export function itemInput(path: string, options: { still: boolean; seek: number }): string[] {
-  if (options.still) return fileInput(path);
-  return [
-    "-stream_loop",
-    "-1",
-    ...(options.seek > 0 ? ["-ss", String(options.seek)] : []),
-    ...fileInput(path),
-  ];
+export function itemInput(path: string, options: { still: boolean }): string[] {
+  return options.still ? fileInput(path) : ["-stream_loop", "-1", ...fileInput(path)];
+}
+
+/**
+ * The frames a looped clip's cell drops at its start to show the clip from `seek` seconds into its play: the frames
+ * of that point within one loop, as the clip repeats. ffmpeg's `-ss` on a looped input is no way: it loops back to
+ * the seek point by the length left after it (ut: a clip red for a second and blue for the next, seen from 5 s in a
+ * strip's second chunk, stayed blue).
+ *
+ * @param seek Seconds of the clip played before.
+ * @param options The clip's length as it loops (null where it is not known: a stream, read once), the frame rate.
+ * @returns The frames to drop.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { skippedFrames } from "./montage_cells.ts";
+ * assert.equal(skippedFrames(5, { period: 2, fps: 10 }), 10);
+ * assert.equal(skippedFrames(0.5, { period: null, fps: 10 }), 5);
+ * ```
+ */
+export function skippedFrames(seek: number, options: { period: number | null; fps: number }): number {
+  const { period, fps } = options;
+  return Math.round((period !== null && period > 0 ? seek % period : seek) * fps);
 }
 
 /**

@@ -93,6 +93,8 @@ export interface StripFiles {
   fonts?: readonly (string | null)[];
   /** How wide each item's caption is in its font, in ems (0 for none). @default none: drawn at the band's size */
   captionEms?: readonly number[];
+  /** The frames each clip drops at its start (see `skippedFrames`), in `items`' order. @default none */
+  skips?: readonly number[];
 }
 
 /**
@@ -139,6 +141,7 @@ export function stripGraph(params: StripChunkParams, files: StripFiles): string 
         ems: files.captionEms?.[k] ?? 0,
       },
       delay: item.delay,
+      skip: files.skips?.[k] ?? 0,
     }));
     // A gap after every cell but the last, in the background colour.
     if (k === params.items.length - 1 || params.gap === 0) {

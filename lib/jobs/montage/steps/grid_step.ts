@@ -108,7 +108,7 @@ export const gridStep: StepKindDefinition = {
     }
     await runFfmpegWithProgress(task.ffmpeg, [
       ...encoding.input,
-      ...params.cells.flatMap((cell, k) => itemInput(items[k]!, { still: cell.still, seek: 0 })),
+      ...params.cells.flatMap((cell, k) => itemInput(items[k]!, { still: cell.still })),
       ...(audio === null ? [] : ["-i", audio]),
       "-filter_complex",
       chains.join(";"),
@@ -165,6 +165,7 @@ function gridChains(
         ems: context.captionEms[k] ?? 0,
       },
       delay: 0,
+      skip: 0,
     })
   );
   const { width, height } = params.frame;
