@@ -12,8 +12,20 @@ import { fileIdentity, isExecutableFile, libraryIdentity, loadedLibraries } from
 import { probeProgram, PROGRAM_REPAIR } from "./probe_program.ts";
 
 const probed = new Map<string, Promise<string>>();
-/** What a remembered version's digest holds; another makes versions remembered before it be asked again. */
-const DIGEST_FORMAT = "digest 2: the program's file and what a wrapper runs";
+let digestFormat: string | undefined;
+
+/**
+ * What a remembered version's digest is made by: the code that makes it, so that a reel whose digest differs asks
+ * again instead of using versions remembered before (cl: a format written by hand outlived a change of the digest,
+ * and a coordinator that read an old entry planned ffmpeg under a digest no fresh worker had: every step refused).
+ */
+function digestCode(): string {
+  digestFormat ??= createHash("sha256").update(
+    [rememberedVersion, wrappedFiles, scriptText, fileIdentity, libraryIdentity, loadedLibraries].map(String)
+      .join("\n"),
+  ).digest("hex").slice(0, 16);
+  return `digest ${digestFormat}`;
+}
 
 /**
  * Where versions are remembered between runs: `$XDG_CACHE_HOME/reel/program-versions.json`, else
@@ -78,7 +90,7 @@ export function programVersion(
   const file = fileIdentity(program);
   const systemFiles = options.systemFiles ?? SYSTEM_LIBRARY_FILES;
   const environment = PROGRAM_ENVIRONMENT.map((name) => `${name}=${Deno.env.get(name) ?? ""}`);
-  const key = [DIGEST_FORMAT, program, ...args, file, ...systemFiles.map(fileIdentity), ...environment].join(
+  const key = [digestCode(), program, ...args, file, ...systemFiles.map(fileIdentity), ...environment].join(
     "\0",
   );
   let version = probed.get(key);
@@ -139,7 +151,13 @@ async function rememberedVersion(
   ) => [path, libraryIdentity(path)]);
   // Remembering is a convenience: a folder that cannot be written only means asking again next time.
   if (memo !== null && file !== null) {
-    await writeFileWhole(memo, JSON.stringify({ ...known, [key]: { version, watched } })).catch(() => {});
+    // Versions of another digest are left out: none would be used again (rv: they piled up).
+    const current = Object.entries(known).filter(([other]) => other.startsWith(`${digestCode()}\0`));
+    await writeFileWhole(
+      memo,
+      JSON.stringify({ ...Object.fromEntries(current), [key]: { version, watched } }),
+    )
+      .catch(() => {});
   }
   return version;
 }

@@ -56,6 +56,27 @@ Deno.test("programVersion() remembers a version between runs and asks again when
   }
 });
 
+Deno.test("programVersion(): versions remembered under another digest are asked again, and left out of the memo", async () => {
+  // The digest's format is the code that makes it: a reel whose digest differed wrote these (cl: one was read as
+  // current, and a coordinator planned ffmpeg under a digest no fresh worker had).
+  const dir = await tempDir("reel-version-format-");
+  const program = `${dir}/tool`;
+  const runs = `${dir}/runs.log`;
+  await Deno.writeTextFile(program, `#!/bin/sh\necho run >> '${runs}'\necho 'tool 1.0'\n`, { mode: 0o755 });
+  const memo = `${dir}/versions.json`;
+  const first = await versionInNewProcess(program, memo);
+  const written = JSON.parse(await Deno.readTextFile(memo)) as Record<string, { version: string }>;
+  const [key] = Object.keys(written);
+  const other = `digest 0123456789abcdef${key!.slice(key!.indexOf("\0"))}`;
+  await Deno.writeTextFile(
+    memo,
+    JSON.stringify({ [other]: { version: "tool 1.0 #0000000000000000", watched: [] } }),
+  );
+  assert.equal(await versionInNewProcess(program, memo), first);
+  assert.equal((await Deno.readTextFile(runs)).trim().split("\n").length, 2);
+  assert.deepEqual(Object.keys(JSON.parse(await Deno.readTextFile(memo))), [key]);
+});
+
 Deno.test("programVersion() still answers when its memo cannot be written", async () => {
   const dir = await tempDir("reel-version-");
   try {
