@@ -149,10 +149,16 @@ class JobWait {
       const theirs = isClusterJob(jobData) && jobData.store === this.#data.store ? jobData : null;
       if (LIVE_STATES.has(state) && theirs !== null) return this.#adopt(job, theirs);
       const outcome: unknown = job.returnvalue;
-      // A finished job of another run that succeeded is adopted: its artifact is stored. Not for a step that must run
-      // now (`--force`): before, it was told done in no time, never run.
+      // A finished job of another run that succeeded is adopted while its artifact is stored. Not for a step that
+      // must run now (`--force`): before, it was told done in no time, never run. Nor once its artifact left the
+      // store (`cache gc`, a store cleared by hand) while Redis kept the job a day: the render failed once, "the
+      // store lacks it" (cl); it is made again.
       const fresh = this.#options.fresh === true;
-      if (state === "completed" && isJobOutcome(outcome) && outcome.ok && theirs !== null && !fresh) {
+      if (
+        state === "completed" && isJobOutcome(outcome) && outcome.ok && theirs !== null && !fresh &&
+        await this.#context.store.peek(this.#key) !== null
+      ) {
+        if (this.#settled) return;
         this.#awaited = theirs.attempt;
         return this.#outcome(outcome);
       }

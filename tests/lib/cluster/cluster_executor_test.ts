@@ -26,15 +26,20 @@ import { openRedis, redisOptions } from "../../../lib/cluster/redis_connection.t
 import { bareTask } from "../../_support/bare_task.ts";
 import { startRedis, type TestRedis } from "../../_support/redis_server.ts";
 
+/** An executor whose store holds nothing, unless `holds` says it holds every key asked for. */
 function openExecutor(
   redis: TestRedis,
   storeLocation: string,
   onWarning: (message: string) => void,
   providers: QueueProvider[] = [],
+  holds: () => boolean = () => false,
 ): Promise<ClusterExecutor> {
   return ClusterExecutor.open({
     redis: redis.target,
-    store: { peek: () => Promise.resolve(null) },
+    store: {
+      peek: (key) =>
+        Promise.resolve(holds() ? { key, path: `/stores/${key}`, value: null, children: [] } : null),
+    },
     storeLocation,
     providers,
     checkMs: 60_000,
@@ -116,14 +121,15 @@ Deno.test("ClusterExecutor: a render to another store runs the step for its stor
   }
 });
 
-Deno.test("ClusterExecutor: a step that must run now (--force) runs, not adopting an earlier run's finished job", async () => {
+Deno.test("ClusterExecutor: a step that must run now (--force), or whose artifact left the store, runs, not adopting an earlier run's finished job", async () => {
   // Before: a render with --force took the job a cancelled render left completed in Redis, "done (0.0s)", never run.
   await using redis = await startRedis();
   await plantHeartbeat(redis);
   const connection = { connection: redisOptions(redis.target), prefix: CLUSTER_PREFIX };
   const onWarning = (message: string) => assert.fail(message);
   const earlier = await openExecutor(redis, "/stores/a", onWarning);
-  const later = await openExecutor(redis, "/stores/a", onWarning);
+  let stored = true;
+  const later = await openExecutor(redis, "/stores/a", onWarning, [], () => stored);
   let runs = 0;
   let taken!: () => void;
   const firstTaken = new Promise<void>((resolve) => taken = resolve);
@@ -154,6 +160,11 @@ Deno.test("ClusterExecutor: a step that must run now (--force) runs, not adoptin
     assert.equal(runs, 1);
     await later.execute(task, { signal: new AbortController().signal, fresh: true });
     assert.equal(runs, 2);
+    // Its artifact gone (`cache gc`, a store cleared by hand) while Redis keeps the job a day: made again. Before,
+    // the job was taken and the render failed once, "the store lacks it" (cl).
+    stored = false;
+    await later.execute(task, { signal: new AbortController().signal });
+    assert.equal(runs, 3);
   } finally {
     await worker.close();
     await events.close();
