@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { listFolder, runCli } from "../_support/cli.ts";
-import { colourDistance, hexToRgb, pixelAt, probe } from "../_support/media.ts";
+import { colourDistance, deliveryFacts, hexToRgb, pixelAt, probe } from "../_support/media.ts";
 import { garbleMp4 } from "../_support/garbled_mp4.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 import { makeColourImage, makeTestVideo } from "../_support/test_video.ts";
@@ -364,9 +364,9 @@ Deno.test("reel variants over a folder that is also its --out leaves its own out
   );
 });
 
-Deno.test("a trim that starts inside a variable-rate video's long still fails, named, instead of writing a short output", async () => {
-  // Before: 0.24 s of pictures beside 1 s of sound, published, exit 0. A screen recording's still stretch has no
-  // frames: the one on screen at the trim's start was dropped by the seek. (Open: holding it; told for now.)
+Deno.test("a trim that ends inside a variable-rate video's long still holds it to the end, instead of one frame", async () => {
+  // Before: 0.24 s of pictures beside 1 s of sound (the still, a screen recording's picture with no frames while
+  // nothing moves, shown for one frame), refused as short. Now the pattern's last 0.2 s, then the still.
   const dir = await tempDir("reel-variants-vfr-");
   const pattern = ["-f", "lavfi", "-i", "testsrc2=s=160x90:r=25:d=1"];
   const still = ["-f", "lavfi", "-i", "color=gray:s=160x90:r=25:d=2"];
@@ -383,11 +383,18 @@ Deno.test("a trim that starts inside a variable-rate video's long still fails, n
     `${dir}/mid.json`,
     JSON.stringify({ name: "mid", trim: { start: 0.8, duration: 1 } }),
   );
+  // At a rate of its own too (before: 13 frames, the still held past the end).
+  await Deno.writeTextFile(
+    `${dir}/mid12.json`,
+    JSON.stringify({ name: "mid12", trim: { start: 0.8, duration: 1 }, fps: 12 }),
+  );
   const result = await runCli([
     "variants",
     "screen.mp4",
     "--recipe",
     "mid.json",
+    "--recipe",
+    "mid12.json",
     "--recipe",
     "web",
     "--out",
@@ -395,13 +402,34 @@ Deno.test("a trim that starts inside a variable-rate video's long still fails, n
   ], {
     cwd: dir,
   });
-  assert.equal(result.code, 1, result.stderr);
-  assert.match(
-    result.stderr,
-    /✖ variants\/screen\/mid[^\n]*wrote 0\.\d+ s of pictures where 1\.00 s were due \(a trim that starts inside a long still/,
+  assert.equal(result.code, 0, result.stderr);
+  const mid = await deliveryFacts(`${dir}/out/screen.mid.mp4`);
+  assert.equal(mid.frames, 25);
+  assert.ok(Math.abs(mid.videoDuration - mid.audioDuration) < 0.04, JSON.stringify(mid));
+  const gray = hexToRgb("#808080");
+  assert.ok(
+    colourDistance(await pixelAt(`${dir}/out/screen.mid.mp4`, 0.1, 80, 45), gray) > 40,
+    "the pattern",
   );
-  // The whole video, untrimmed, is written as it is.
-  assert.deepEqual(await listFolder(`${dir}/out`), ["report.html", "screen.web.json", "screen.web.mp4"]);
+  for (const at of [0.5, 0.95]) {
+    const pixel = await pixelAt(`${dir}/out/screen.mid.mp4`, at, 80, 45);
+    assert.ok(colourDistance(pixel, gray) <= 10, `the still @${at} s: ${pixel}`);
+  }
+  const mid12 = await deliveryFacts(`${dir}/out/screen.mid12.mp4`);
+  assert.equal(mid12.frames, 12, JSON.stringify(mid12));
+  assert.ok(Math.abs(mid12.videoDuration - mid12.audioDuration) < 1 / 12, JSON.stringify(mid12));
+  // The whole video ends with the pattern's second play, its 4 s.
+  const web = await deliveryFacts(`${dir}/out/screen.web.mp4`);
+  assert.equal(web.frames, 100);
+  assert.deepEqual(await listFolder(`${dir}/out`), [
+    "report.html",
+    "screen.mid.json",
+    "screen.mid.mp4",
+    "screen.mid12.json",
+    "screen.mid12.mp4",
+    "screen.web.json",
+    "screen.web.mp4",
+  ]);
   // A Matroska says no length of its pictures, which end here before its sound: written as it is, not refused
   // (the review: the file's length, its sound's, was taken for its pictures' and the check failed it).
   await runFfmpeg(await findFfmpeg(), [

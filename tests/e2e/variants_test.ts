@@ -411,9 +411,11 @@ Deno.test("e2e: a trim of a transport stream (no index of keyframes) starts wher
   ];
   await renderRecipes(dir, "bands.ts", recipes);
   const [red, blue, green] = ["#ff0000", "#0000ff", "#008000"].map(hexToRgb);
-  // Each output's length and frames, its colours (at seconds), and where its tone sounds and does not.
+  // Each output's length and frames, its colours (at seconds), and where its tone sounds and does not. The stream's
+  // pictures start and end 21 ms after its sound: an output to its end holds its last picture to there, on the
+  // frame grid (151 frames from 1 s, 46 from 4.5 s; 150 and 45 before, that picture shown one frame).
   const outputs = [
-    ["cut", 5, 150, [[0.1, red], [0.9, red], [1.1, blue], [2.9, blue], [3.1, green]], [1.1, 2.9], [
+    ["cut", 5, 151, [[0.1, red], [0.9, red], [1.1, blue], [2.9, blue], [3.1, green]], [1.1, 2.9], [
       [0.1, 0.9],
       [
         3.1,
@@ -421,7 +423,7 @@ Deno.test("e2e: a trim of a transport stream (no index of keyframes) starts wher
       ],
     ]],
     ["window", 2, 60, [[0.1, blue], [1.4, blue], [1.6, green]], [0.1, 1.4], [[1.6, 1.9]]],
-    ["late", 1.5, 45, [[0.1, green], [1.4, green]], null, [[0.1, 1.4]]],
+    ["late", 1.5, 46, [[0.1, green], [1.4, green]], null, [[0.1, 1.4]]],
     ["slow", 2, 60, [[0.1, blue], [0.9, blue], [1.1, green], [1.9, green]], [0.1, 0.9], [[1.1, 1.9]]],
     ["rate", 2, 48, [[0.1, red], [0.9, red], [1.1, blue], [1.9, blue]], [1.1, 1.9], [[0.1, 0.9]]],
   ] as const;

@@ -132,16 +132,18 @@ export function variantGraph(set: TransformSet, context: GraphContext): VariantG
   // Ends with the sound: a trim's `-t` counts each stream from its own first frame, so pictures that start after the
   // sound ran past the trim's end by their lead (1.5 s, or a frame or two of a transport stream).
   const end = `trim=end=${toMicroseconds(context.duration)}`;
-  // A new speed keeps the input's rate, frames picked by fps: left to the muxer, a 2x clip began 0,1,2,3,4,6…
-  // and its pictures trailed the sound by two frames.
-  const rate = set.fps !== null || set.speed !== 1
-    ? [`fps=${set.fps === null ? "source_fps" : frameRate(set.fps)}`]
-    : [];
+  // The frames are picked by fps, at the input's rate unless one is set: left to the muxer, a 2x clip began
+  // 0,1,2,3,4,6… and its pictures trailed the sound by two frames, and a variable-rate input's last picture was
+  // shown for one frame, not for as long as it lasts (ut: 6.72 s of pictures where 6.8 s were due).
+  const rate = `fps=${set.fps === null ? "source_fps" : frameRate(set.fps)}`;
   // Where the graph cuts the trim, the input is read past its end (from the file's start, by `-t`, each stream from
   // its own first frame) and `fps` after `trim=end` held the last picture up to the next one dropped: 70 frames
   // where 60 were due at half speed (review). Picked first, the frames end at the end. (After it where `-ss` cut,
   // as those outputs were made.)
-  chain.push(...trimStart > 0 ? [...rate, end] : [end, ...rate]);
+  chain.push(...trimStart > 0 ? [rate, end] : [end, rate]);
+  // The last picture held to the end, and no further: `fps` ends at its start, or past its end when `trim=end`
+  // cut before it (ut: 6.88 s where 6.8 s were due).
+  chain.push(`tpad=stop_mode=clone:stop_duration=${toMicroseconds(context.duration)}`, end);
   chain.push(...rotation(set));
   if (set.mirror) chain.push("hflip");
   if (set.zoom !== 1) {

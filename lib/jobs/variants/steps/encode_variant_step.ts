@@ -105,7 +105,8 @@ export const encodeVariantStep: StepKindDefinition = {
   // them.
   // 5: pictures and sound end at the output's length (with a trim's duration, late pictures ran on by their lead).
   // 6: overlay text too wide for the frame is drawn smaller, to fit. 7: Arabic or Hebrew text set right to left.
-  version: 7,
+  // 8: the frames picked by fps at every rate, the last picture held to the end (a variable-rate input's was not).
+  version: 8,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as VariantParams;
