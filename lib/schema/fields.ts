@@ -73,6 +73,8 @@ export function nonBlank(what: string) {
 /** Control characters (C0 and C1, DEL) other than tab, line feed and carriage return. */
 // deno-lint-ignore no-control-regex -- finding them is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/** A UTF-16 surrogate without its pair. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * Text that is shown or spoken (a title, a bullet, a narration): not blank, with something visible in it (not only
@@ -89,6 +91,8 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
  * assert.equal(shownText("Title").safeParse("Rain").success, true);
  * assert.equal(shownText("Title").safeParse("\u200b").success, false);
  * assert.equal(shownText("Title").safeParse("Bell\u0007").success, false);
+ * assert.equal(shownText("Title").safeParse("x\ud800y").success, false);
+ * assert.equal(shownText("Title").safeParse("\u{1F600}").success, true);
  * ```
  */
 export function shownText(what: string) {
@@ -106,6 +110,16 @@ export function shownText(what: string) {
     if (control !== undefined) {
       const code = control.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
       context.addIssue({ code: "custom", message: `${what} holds a control character (U+${code})` });
+    }
+    // Half of a character (a JSON `\ud800` alone, text cut between the halves of an emoji): drawn as a box, and
+    // written as U+FFFD into the subtitles (fi).
+    const half = LONE_SURROGATE.exec(text)?.[0];
+    if (half !== undefined) {
+      const code = half.charCodeAt(0).toString(16).toUpperCase();
+      context.addIssue({
+        code: "custom",
+        message: `${what} holds half of a character (U+${code}, a surrogate without its pair)`,
+      });
     }
   });
 }

@@ -87,7 +87,8 @@ Deno.test("resolveWorkflow() rejects shown text of invisible characters only, or
         { title: "T", narration: "\u200b\u2060 \u200b" },
         { title: "T", narration: "Ring\u0007 the bell." },
         { title: "T", bullets: ["A", "\u001b[31mred"], narration: "N" },
-        { title: "Tabs\tand\nlines are fine", narration: "So are accents: café, and 雨." },
+        { title: "Tabs\tand\nlines are fine", narration: "So are accents: café, and 雨, and \u{1F327}." },
+        { title: "x\ud800y", narration: "Rain \udc00 falls." },
       ],
     }],
   });
@@ -102,6 +103,14 @@ Deno.test("resolveWorkflow() rejects shown text of invisible characters only, or
     },
     { path: "videos[0].sections[2].narration", message: "Narration holds a control character (U+0007)" },
     { path: "videos[0].sections[3].bullets[1]", message: "Bullet holds a control character (U+001B)" },
+    {
+      path: "videos[0].sections[5].title",
+      message: "Title holds half of a character (U+D800, a surrogate without its pair)",
+    },
+    {
+      path: "videos[0].sections[5].narration",
+      message: "Narration holds half of a character (U+DC00, a surrogate without its pair)",
+    },
   ]);
 });
 
