@@ -84,12 +84,13 @@ const PASSWORD_REFUSED = /WRONGPASS|NOAUTH|invalid password|invalid username-pas
  * ```
  */
 export async function checkRedis(target: RedisTarget, options: { timeoutMs?: number } = {}): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 5000;
   const client = new Redis(target.url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,
-    connectTimeout: options.timeoutMs ?? 5000,
+    connectTimeout: timeoutMs,
     ...(target.tls ? { tls: {} } : {}),
   });
   // Why a connection failed (refused, timed out, a password refused) comes as an error event, and connect() then
@@ -101,9 +102,24 @@ export async function checkRedis(target: RedisTarget, options: { timeoutMs?: num
     failed ??= message;
     if (PASSWORD_REFUSED.test(message)) refused ??= message;
   });
-  try {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // A server that takes the connection and never answers (not a Redis, a Redis stopped with SIGSTOP): ioredis's
+  // timeout covers the connection alone, and its ready check and PING waited for ever (fi: every cluster command
+  // hung without a word).
+  const silent = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`it took the connection but did not answer in ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
+  });
+  const answered = (async () => {
     await client.connect();
     await client.ping();
+  })();
+  // Its failure after the timeout (the client disconnected below) is no longer heard.
+  answered.catch(() => {});
+  try {
+    await Promise.race([answered, silent]);
     // A database the URL names but Redis lacks (`/99` of 16): ioredis says so as an error event and goes on with
     // database 0, another queue and store's, where the render would run.
     if (failed !== null && NO_DATABASE.test(failed)) {
@@ -134,6 +150,7 @@ export async function checkRedis(target: RedisTarget, options: { timeoutMs?: num
       hint: "Start Redis (redis-server) or check the URL, its password and TLS (rediss://)",
     });
   } finally {
+    clearTimeout(timer);
     client.disconnect();
   }
 }

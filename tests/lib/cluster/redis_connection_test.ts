@@ -37,6 +37,30 @@ Deno.test("checkRedis() says a refused or missing password as such, not as a Red
   );
 });
 
+Deno.test("checkRedis() gives up on a server that takes the connection and never answers, saying so", async () => {
+  // Before: every cluster command hung without a word (fi), the timeout covering the connection alone.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) held.push(conn);
+  })();
+  try {
+    const url = `redis://127.0.0.1:${listener.addr.port}`;
+    await assert.rejects(checkRedis(parseRedisUrl(url, "--redis"), { timeoutMs: 300 }), (error: unknown) => {
+      assert.ok(error instanceof InputError);
+      assert.match(
+        error.message,
+        /^Cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+: it took the connection but did not answer in 0\.3 s/,
+      );
+      return true;
+    });
+  } finally {
+    listener.close();
+    await accepting;
+    for (const conn of held) conn.close();
+  }
+});
+
 Deno.test("checkRedis() refuses a database Redis does not have (ioredis went on with database 0)", async () => {
   await using redis = await startRedis();
   const port = new URL(redis.url).port;
