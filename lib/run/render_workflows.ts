@@ -292,6 +292,7 @@ export async function renderLoaded(
       ),
   });
   try {
+    await store.reachable();
     const status = await planStatus(plan, store);
     // The kinds of the steps that will run: not stored, or forced (all of them, or by --force-step's globs).
     const isForced = forcedSteps(options);

@@ -5,7 +5,7 @@
  * @module
  */
 import { AwsClient } from "aws4fetch";
-import { InputError } from "../core/errors.ts";
+import { InputError, messageOf } from "../core/errors.ts";
 
 /** Where a store's objects are: a bucket and a prefix inside it. */
 export interface S3Location {
@@ -109,6 +109,31 @@ export class S3Client {
     await response.body?.cancel();
   }
 
+  /**
+   * Checks that the bucket answers, before a render reads it: a read of an object that is not there.
+   *
+   * @throws {InputError} Naming the bucket's address and why: it cannot be reached, it is not there, or it refuses
+   * the read (fi: a render failed with fetch's words and a stack trace, exit 1).
+   */
+  async reachable(): Promise<void> {
+    const where = { where: "--store", hint: STORE_HINT };
+    let response: Response;
+    try {
+      response = await this.#send("GET", ".reel-reachable");
+    } catch (error) {
+      const cause = error instanceof Error && error.cause !== undefined ? `: ${messageOf(error.cause)}` : "";
+      throw new InputError(`Cannot reach the S3 store at ${this.#base}: ${messageOf(error)}${cause}`, where);
+    }
+    if (response.ok) {
+      await response.body?.cancel();
+      return;
+    }
+    const text = await response.text();
+    if (response.status === 404 && !/<Code>NoSuchBucket</.test(text)) return;
+    const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? text.slice(0, 300);
+    throw new InputError(`The S3 store at ${this.#base} refused a read (${response.status}): ${code}`, where);
+  }
+
   #send(
     method: string,
     name: string,
@@ -128,6 +153,10 @@ export class S3Client {
     throw new Error(`S3 ${method} ${name} failed with ${response.status}: ${code}`);
   }
 }
+
+/** What to look at when a bucket does not answer as a store. */
+const STORE_HINT =
+  "Check the bucket's name, AWS_ENDPOINT_URL (for a server other than AWS), the keys and AWS_REGION";
 
 function encodePath(path: string): string {
   return path.split("/").map(encodeURIComponent).join("/");

@@ -15,6 +15,11 @@ import type { StepStore } from "./step_store.ts";
 export interface OpenedStore extends StepStore {
   /** Where it is, as another host would open it: an absolute folder, or `s3://bucket/prefix`. */
   readonly location: string;
+  /**
+   * Checks that it can be read, before a render plans on it: an object store's bucket answers.
+   * @throws {InputError} Naming where and why not.
+   */
+  reachable(): Promise<void>;
   /** Removes what killed runs left (scratch folders of dead processes). */
   removeStale(): Promise<number>;
   /** The local folders it writes in (its scratch folders, claims, entries), to check before a run. */

@@ -244,6 +244,14 @@ export class S3Store implements StepStore {
     return removed;
   }
 
+  /**
+   * Checks that the bucket answers, before a render reads it.
+   * @throws {InputError} Naming its address and why not.
+   */
+  async reachable(): Promise<void> {
+    await this.#client.reachable();
+  }
+
   /** The local folders it writes in: the cache's scratch folders, fetched entries and (without Redis) claims. */
   folders(): string[] {
     const claims = this.#claims instanceof KeyClaims ? ["claims"] : [];

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import S3rver from "s3rver";
+import { InputError } from "../../../lib/core/errors.ts";
 import { sha256File } from "../../../lib/core/sha256.ts";
 import { S3Store } from "../../../lib/store/s3_store.ts";
 import { parseS3Location, S3Client } from "../../../lib/store/_s3_client.ts";
@@ -130,5 +131,53 @@ Deno.test("S3Store: a record whose value was changed in the bucket (valid JSON, 
     assert.deepEqual((await store.lookup(KEY))?.value, { duration: 4 });
   } finally {
     store.close();
+  }
+});
+
+Deno.test("S3Store: reachable() passes a bucket that answers and names the bucket's address and why for one that does not", async () => {
+  // Before: a render on an S3 endpoint that could not be reached, or answered with an error page, failed with
+  // fetch's words and a stack trace, exit 1 (fi).
+  await using s3 = await bucket();
+  const open = (location: string, env: (name: string) => string | undefined) =>
+    new S3Store(location, { cacheDir: "/nonexistent", env });
+  const refused = async (store: S3Store, said: RegExp) => {
+    await assert.rejects(store.reachable(), (error: unknown) => {
+      assert.ok(error instanceof InputError);
+      assert.match(error.message, said);
+      assert.equal(error.where, "--store");
+      return true;
+    });
+    store.close();
+  };
+  const good = open("s3://reel/course", s3.env);
+  await good.reachable();
+  good.close();
+  await refused(
+    open("s3://missing/course", s3.env),
+    /^The S3 store at http:\/\/127\.0\.0\.1:\d+\/missing\/course refused a read \(404\): NoSuchBucket$/,
+  );
+  // Nothing listening.
+  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = closed.addr.port;
+  closed.close();
+  const nowhere = (name: string) => name === "AWS_ENDPOINT_URL" ? `http://127.0.0.1:${port}` : s3.env(name);
+  await refused(
+    open("s3://reel/course", nowhere),
+    /^Cannot reach the S3 store at http:\/\/127\.0\.0\.1:\d+\/reel\/course: .*refused/i,
+  );
+  // A server that is not S3: its page's first words (a 403: aws4fetch retries a 5xx for half a minute).
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => new Response("<!DOCTYPE HTML><title>Forbidden</title>", { status: 403 }),
+  );
+  try {
+    const page = (name: string) =>
+      name === "AWS_ENDPOINT_URL" ? `http://127.0.0.1:${server.addr.port}` : s3.env(name);
+    await refused(
+      open("s3://reel/course", page),
+      /^The S3 store at .* refused a read \(403\): <!DOCTYPE HTML>/,
+    );
+  } finally {
+    await server.shutdown();
   }
 });
