@@ -92,6 +92,14 @@ export function addRenderCommand(
   render.addHelpText("after", EXAMPLES);
   render.action(async (files, options, command) => {
     const { limits, only, format, encoder } = limitOptions(command);
+    // A folder --store is the store: a --cache beside it was made, empty, and never used (fi).
+    if (options.cache !== undefined && options.store !== undefined && !options.store.startsWith("s3://")) {
+      throw new InputError("--cache and --store both name the artifact store", {
+        where: "--cache",
+        hint:
+          "Give one of them (--cache beside --store s3://… names the folder of the bucket's local copies)",
+      });
+    }
     if (options.plan === true) {
       return await printPlan(files, {
         limits,

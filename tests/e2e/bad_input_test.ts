@@ -143,6 +143,19 @@ Deno.test("bad input: an unwritable --out is named, exit 2, nothing written", as
   assertCleanInputError(cache, /✖ Cannot write to the cache folder .*taken\/cache/);
   assert.match(cache.stderr, /Choose another folder with --cache \(or REEL_CACHE\)/);
   assert.deepEqual(await listFolder(dir), ["taken"]);
+  // --cache beside a folder --store, which is the store: refused (fi: an empty --cache was made, never used).
+  const both = await runCli([
+    "render",
+    file,
+    "--out",
+    `${dir}/out`,
+    "--cache",
+    `${dir}/a`,
+    "--store",
+    `${dir}/b`,
+  ]);
+  assertCleanInputError(both, /✖ --cache and --store both name the artifact store/);
+  assert.deepEqual(await listFolder(dir), ["taken"]);
   // A folder of the store's own that cannot be written: every step used to fail with its raw message, exit 1.
   await Deno.mkdir(`${dir}/cache`);
   await Deno.writeTextFile(`${dir}/cache/claims`, "a file, not a folder");
