@@ -3,6 +3,7 @@
  * (`--only`, `--format`), the local engines' versions probed for the keys, and every job planned.
  * @module
  */
+import { resolve } from "node:path";
 import { InputError } from "../core/errors.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import { selectEncoders } from "../media/select_encoder.ts";
@@ -106,7 +107,9 @@ export async function probeToolchain(
  */
 export async function loadPlan(files: readonly string[], options: LoadPlanOptions = {}): Promise<LoadedPlan> {
   const loaded: ResolvedWorkflow[] = [];
-  for (const file of files) {
+  // A file named twice (`render a.ts a.ts`, a glob and its file) is rendered once: loaded twice, its ids clashed
+  // with themselves (fi: "Id "a" is used in videos too").
+  for (const file of new Map(files.map((file) => [resolve(file), file])).values()) {
     loaded.push(await loadWorkflow(file, { onSlow: options.onNotice, onRead: options.onRead }));
   }
   return await planLoaded(loaded, options);
