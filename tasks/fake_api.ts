@@ -14,9 +14,12 @@ import {
   startFakeOpenAi,
 } from "../lib/fake_api/fake_openai_server.ts";
 
-function number(value: string): number {
+/** A rate above 0 (fi: `--rpm 0` answered the first request and 429 to every other). */
+function rate(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("Expected a number of at least 0");
+  if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError("Expected a number above 0, e.g. 60 or 0.5");
+  }
   return n;
 }
 
@@ -57,7 +60,7 @@ const program = new Command()
   .name("fake-api")
   .description("A local OpenAI-compatible server: images, speech and transcriptions, with limits and faults.")
   .option("--port <n>", "port (0: any free one)", whole(0, 65535), 8787)
-  .option("--rpm <n>", "requests per minute (429 beyond)", number)
+  .option("--rpm <n>", "requests per minute (429 beyond)", rate)
   .option("--burst <n>", "requests that may arrive at once before the rate applies", whole(1), 1)
   .option("--concurrency <n>", "requests in flight at most (429 beyond)", whole(1))
   .option("--latency <ms>", "latency of each answer, e.g. 300 or 200-600 (default: 0)", range)

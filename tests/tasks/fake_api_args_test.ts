@@ -7,6 +7,7 @@ Deno.test("deno task fake-api: a flag it does not know, or a bad value, exits 2 
     const [args, said] of [
       [["--bogus"], /unknown option '--bogus'/],
       [["--fail-rate", "abc"], /Expected a share from 0 to 1/],
+      [["--rpm", "0"], /option '--rpm <n>' argument '0' is invalid\. Expected a number above 0/],
     ] as const
   ) {
     // Before: exit 1.
