@@ -324,12 +324,18 @@ Deno.test("e2e: a clip in a strip plays on, looped, in the chunks after the firs
     "yuv420p",
     `${dir}/clip.mp4`,
   ]);
+  // The same pictures in a Matroska with 3 s of sound, which says no length of its pictures (rv: a loop taken to
+  // last as long as the file, the sound's 3 s, where ffmpeg loops the pictures' 2 s).
+  await runFfmpeg(await findFfmpeg(), [
+    ...["-i", `${dir}/clip.mp4`, "-f", "lavfi", "-i", "sine=d=3", "-map", "0:v", "-map", "1:a"],
+    ...["-c:v", "copy", "-c:a", "aac", `${dir}/clip.mkv`],
+  ]);
   // One cell of 120 px crossing 160 px in 7 s: its right edge at 280 − 40·t; chunks of 5 s, so the second shows
   // the clip from 5 s into its play (its third loop, half way).
-  const montages = [{
-    id: "strip",
+  const montages = ["clip.mp4", "clip.mkv"].map((item) => ({
+    id: item.replace(".", "-"),
     layout: "scroll",
-    items: ["clip.mp4"],
+    items: [item],
     size: "160x90",
     fps: 10,
     cell: { width: 120, height: 60 },
@@ -337,18 +343,19 @@ Deno.test("e2e: a clip in a strip plays on, looped, in the chunks after the firs
     easing: "linear",
     fit: "cover",
     background: BACKGROUND,
-  }];
+  }));
   await Deno.writeTextFile(
     `${dir}/workflow.ts`,
     `import { workflow } from "${MOD_URL}";\nexport default workflow(${JSON.stringify({ montages })});\n`,
   );
   const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
   assert.ok(run.ok, [...run.errors].join("\n"));
-  const strip = `${dir}/out/strip.mp4`;
-  for (
-    const [at, colour] of [[0.5, 0], [1.5, 2], [4.5, 0], [5.3, 2], [5.7, 2], [6.3, 0], [6.6, 0]] as const
-  ) {
-    await assertColour(strip, at, [Math.min(155, Math.round(270 - 40 * at)), 45], COLOURS[colour]!);
+  for (const strip of [`${dir}/out/clip-mp4.mp4`, `${dir}/out/clip-mkv.mp4`]) {
+    for (
+      const [at, colour] of [[0.5, 0], [1.5, 2], [4.5, 0], [5.3, 2], [5.7, 2], [6.3, 0], [6.6, 0]] as const
+    ) {
+      await assertColour(strip, at, [Math.min(155, Math.round(270 - 40 * at)), 45], COLOURS[colour]!);
+    }
   }
 });
 

@@ -205,26 +205,26 @@ export function itemInput(path: string, options: { still: boolean }): string[] {
 }
 
 /**
- * The frames a looped clip's cell drops at its start to show the clip from `seek` seconds into its play: the frames
- * of that point within one loop, as the clip repeats. ffmpeg's `-ss` on a looped input is no way: it loops back to
- * the seek point by the length left after it (ut: a clip red for a second and blue for the next, seen from 5 s in a
- * strip's second chunk, stayed blue).
+ * The frames a looped clip's cell drops at its start to show the clip from `seek` seconds into its play: the first
+ * chunk's frames continued, the clip looped from its start as there (its loops as ffmpeg makes them, whatever its
+ * container says of its length). ffmpeg's `-ss` on a looped input is no way: it loops back to the seek point by
+ * the length left after it (ut: a clip red for a second and blue for the next, seen from 5 s in a strip's second
+ * chunk, stayed blue). The frames dropped are decoded: as many as the item was in view before the chunk.
  *
  * @param seek Seconds of the clip played before.
- * @param options The clip's length as it loops (null where it is not known: a stream, read once), the frame rate.
+ * @param fps The frame rate.
  * @returns The frames to drop.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { skippedFrames } from "./montage_cells.ts";
- * assert.equal(skippedFrames(5, { period: 2, fps: 10 }), 10);
- * assert.equal(skippedFrames(0.5, { period: null, fps: 10 }), 5);
+ * assert.equal(skippedFrames(5, 10), 50);
+ * assert.equal(skippedFrames(0.26, 10), 3);
  * ```
  */
-export function skippedFrames(seek: number, options: { period: number | null; fps: number }): number {
-  const { period, fps } = options;
-  return Math.round((period !== null && period > 0 ? seek % period : seek) * fps);
+export function skippedFrames(seek: number, fps: number): number {
+  return Math.round(seek * fps);
 }
 
 /**

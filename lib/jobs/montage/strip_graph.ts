@@ -4,7 +4,7 @@
  * @module
  */
 import type { Json } from "../../core/json.ts";
-import { type CAPTION_LINE, cellFilters, ffmpegColor, frameTimes } from "./montage_cells.ts";
+import { type CAPTION_LINE, cellFilters, ffmpegColor, frameTimes, skippedFrames } from "./montage_cells.ts";
 import { easedExpression, type Easing, horizontal } from "./scroll_layout.ts";
 
 /** The params of a chunk: everything that shapes its bytes. */
@@ -93,8 +93,6 @@ export interface StripFiles {
   fonts?: readonly (string | null)[];
   /** How wide each item's caption is in its font, in ems (0 for none). @default none: drawn at the band's size */
   captionEms?: readonly number[];
-  /** The frames each clip drops at its start (see `skippedFrames`), in `items`' order. @default none */
-  skips?: readonly number[];
 }
 
 /**
@@ -141,7 +139,7 @@ export function stripGraph(params: StripChunkParams, files: StripFiles): string 
         ems: files.captionEms?.[k] ?? 0,
       },
       delay: item.delay,
-      skip: files.skips?.[k] ?? 0,
+      skip: item.still ? 0 : skippedFrames(item.seek, params.fps),
     }));
     // A gap after every cell but the last, in the background colour.
     if (k === params.items.length - 1 || params.gap === 0) {

@@ -5,7 +5,7 @@
  * items the montage has.
  * @module
  */
-import { probeMedia, runFfmpeg } from "../../../media/ffmpeg.ts";
+import { runFfmpeg } from "../../../media/ffmpeg.ts";
 import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
 import { drawtextText, textEms } from "../../../providers/local/slides/font_for_text.ts";
 import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
@@ -13,7 +13,7 @@ import type { StepTask } from "../../../core/step_task.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
 import { motionGraph, type StripChunkParams, type StripFiles, stripGraph } from "../strip_graph.ts";
-import { captionFontSize, captionWarnings, itemInput, skippedFrames } from "../montage_cells.ts";
+import { captionFontSize, captionWarnings, itemInput } from "../montage_cells.ts";
 import { loopedItems } from "../_looped_items.ts";
 
 /**
@@ -26,7 +26,7 @@ export const stripChunkStep: StepKindDefinition = {
   // 2: a clip in a format that ffmpeg cannot loop copied into one that loops (a transport stream spun; an FLV
   // stopped after one play). 3: AVI, ASF and MPEG program streams too (a program stream lost pictures at each loop).
   // 4: a caption too wide for its cell drawn smaller, to fit. 5: an Arabic or Hebrew caption set right to left.
-  // 6: a clip shown from later in its play (a chunk after the first) by its frames dropped, not by `-ss`.
+  // 6: a clip shown from later in its play (a chunk after the first) by its looped frames dropped, not by `-ss`.
   version: 6,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
@@ -100,23 +100,16 @@ async function sourcesOf(
     params.items.map((item) => ({ ...item, seconds: item.seek + params.frames / params.fps })),
     signal,
   );
-  const skips = await Promise.all(params.items.map(async (item, k) => {
-    if (item.still || item.seek === 0) return 0;
-    // A stream is read once: its frames up to the point are dropped as they come.
-    const period = item.item.startsWith("stream:") ? null : await loopPeriod(task, paths[k]!, signal);
-    return skippedFrames(item.seek, { period, fps: params.fps });
-  }));
   const inputs = params.items.flatMap((item, k) => itemInput(paths[k]!, { still: item.still }));
-  const cells = { ...files, skips };
   if (!params.items.every((item) => item.still)) {
     const motion = motionGraph(params, { strip: "[strip]", hold: false, encoderFilter });
-    return { graph: `${stripGraph(params, cells)};${motion}`, sources: inputs };
+    return { graph: `${stripGraph(params, files)};${motion}`, sources: inputs };
   }
   const strip = `${task.scratchDir}/strip.nut`;
   await runFfmpeg(task.ffmpeg, [
     ...inputs,
     "-filter_complex",
-    stripGraph(params, cells),
+    stripGraph(params, files),
     "-map",
     "[strip]",
     "-frames:v",
@@ -131,13 +124,4 @@ async function sourcesOf(
     graph: motionGraph(params, { strip: "[0:v]", hold: true, encoderFilter }),
     sources: ["-i", strip],
   };
-}
-
-/**
- * The seconds a clip lasts as ffmpeg loops it: its video stream's length (its first picture to its last, and the
- * last one's time), else the file's.
- */
-async function loopPeriod(task: StepTask, path: string, signal: AbortSignal): Promise<number> {
-  const probed = await probeMedia(task.ffmpeg, path, { signal });
-  return probed.streams.find((stream) => stream.type === "video")?.duration ?? probed.duration;
 }
