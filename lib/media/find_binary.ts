@@ -120,7 +120,7 @@ export function fileIdentity(path: string): string | null {
 }
 
 /** The C runtime's libraries, left out of a program's identity: upgrading glibc does not re-render everything. */
-const C_RUNTIME =
+export const C_RUNTIME: RegExp =
   /^(linux-vdso|ld-linux[^/]*|libc|libm|libmvec|libpthread|libdl|librt|libresolv|libutil|libstdc\+\+|libgcc_s)\.so/;
 
 /**

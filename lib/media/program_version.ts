@@ -8,7 +8,13 @@ import { InputError } from "../core/errors.ts";
 import { userCacheFile } from "../core/user_cache.ts";
 import { readHead } from "../core/read_full.ts";
 import { writeFileWhole } from "../core/write_file_whole.ts";
-import { fileIdentity, isExecutableFile, libraryIdentity, loadedLibraries } from "./find_binary.ts";
+import {
+  C_RUNTIME,
+  fileIdentity,
+  isExecutableFile,
+  libraryIdentity,
+  loadedLibraries,
+} from "./find_binary.ts";
 import { probeProgram, PROGRAM_REPAIR } from "./probe_program.ts";
 
 const probed = new Map<string, Promise<string>>();
@@ -20,10 +26,21 @@ let digestFormat: string | undefined;
  * and a coordinator that read an old entry planned ffmpeg under a digest no fresh worker had: every step refused).
  */
 function digestCode(): string {
-  digestFormat ??= createHash("sha256").update(
-    [rememberedVersion, wrappedFiles, scriptText, fileIdentity, libraryIdentity, loadedLibraries].map(String)
-      .join("\n"),
-  ).digest("hex").slice(0, 16);
+  // Each function and constant the digest's inputs come from (rv: the first list left out the wrapper scan's).
+  const parts = [
+    rememberedVersion,
+    probeProgram,
+    wrappedFiles,
+    scriptText,
+    readHead,
+    isExecutableFile,
+    libraryIdentity,
+    loadedLibraries,
+    C_RUNTIME,
+    ABSOLUTE_PATH,
+    WRAPPER_DEPTH,
+  ];
+  digestFormat ??= createHash("sha256").update(parts.map(String).join("\n")).digest("hex").slice(0, 16);
   return `digest ${digestFormat}`;
 }
 
@@ -151,12 +168,8 @@ async function rememberedVersion(
   ) => [path, libraryIdentity(path)]);
   // Remembering is a convenience: a folder that cannot be written only means asking again next time.
   if (memo !== null && file !== null) {
-    // Versions of another digest are left out: none would be used again (rv: they piled up).
-    const current = Object.entries(known).filter(([other]) => other.startsWith(`${digestCode()}\0`));
-    await writeFileWhole(
-      memo,
-      JSON.stringify({ ...Object.fromEntries(current), [key]: { version, watched } }),
-    )
+    // Versions of another digest stay: another reel sharing the memo (a compiled one, another checkout) reads them.
+    await writeFileWhole(memo, JSON.stringify({ ...known, [key]: { version, watched } }))
       .catch(() => {});
   }
   return version;

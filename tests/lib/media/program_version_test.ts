@@ -56,7 +56,7 @@ Deno.test("programVersion() remembers a version between runs and asks again when
   }
 });
 
-Deno.test("programVersion(): versions remembered under another digest are asked again, and left out of the memo", async () => {
+Deno.test("programVersion(): versions remembered under another digest are asked again, and kept for the reel that wrote them", async () => {
   // The digest's format is the code that makes it: a reel whose digest differed wrote these (cl: one was read as
   // current, and a coordinator planned ffmpeg under a digest no fresh worker had).
   const dir = await tempDir("reel-version-format-");
@@ -74,7 +74,9 @@ Deno.test("programVersion(): versions remembered under another digest are asked 
   );
   assert.equal(await versionInNewProcess(program, memo), first);
   assert.equal((await Deno.readTextFile(runs)).trim().split("\n").length, 2);
-  assert.deepEqual(Object.keys(JSON.parse(await Deno.readTextFile(memo))), [key]);
+  // Another reel sharing the memo (a compiled one, another checkout) still finds its own (rv: left out, two reels
+  // asked again after each other).
+  assert.deepEqual(Object.keys(JSON.parse(await Deno.readTextFile(memo))).sort(), [key!, other].sort());
 });
 
 Deno.test("programVersion() still answers when its memo cannot be written", async () => {
