@@ -107,10 +107,14 @@ export async function checkRedis(target: RedisTarget, options: { timeoutMs?: num
   // timeout covers the connection alone, and its ready check and PING waited for ever (fi: every cluster command
   // hung without a word).
   const silent = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`it took the connection but did not answer in ${timeoutMs / 1000} s`)),
-      timeoutMs,
-    );
+    // From the connection on: one that is never made is ioredis's `connectTimeout` to tell (rv: a host that drops
+    // the packets was said to have taken it).
+    client.once("connect", () => {
+      timer = setTimeout(
+        () => reject(new Error(`it took the connection but did not answer in ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
+    });
   });
   const answered = (async () => {
     await client.connect();
