@@ -53,6 +53,9 @@ export const formatText = z.string().superRefine((text, context) => {
   if (problem !== null) context.addIssue({ code: "custom", message: problem });
 });
 
+/** A UTF-16 surrogate without its pair. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /**
  * A string with at least one character that is not blank.
  *
@@ -64,17 +67,27 @@ export const formatText = z.string().superRefine((text, context) => {
  * import assert from "node:assert/strict";
  * import { nonBlank } from "./fields.ts";
  * assert.equal(nonBlank("Title").safeParse(" ").success, false);
+ * assert.equal(nonBlank("Caption").safeParse("x\udc00").success, false);
  * ```
  */
 export function nonBlank(what: string) {
-  return z.string().trim().min(1, `${what} must not be empty`);
+  return z.string().trim().min(1, `${what} must not be empty`).superRefine((text, context) => {
+    // Half of a character (a JSON `\ud800` alone, text cut between the halves of an emoji): drawn as a box, and
+    // written as U+FFFD into the subtitles (fi); in a montage's caption or an overlay's text too (rv).
+    const half = LONE_SURROGATE.exec(text)?.[0];
+    if (half !== undefined) {
+      const code = half.charCodeAt(0).toString(16).toUpperCase();
+      context.addIssue({
+        code: "custom",
+        message: `${what} holds half of a character (U+${code}, a surrogate without its pair)`,
+      });
+    }
+  });
 }
 
 /** Control characters (C0 and C1, DEL) other than tab, line feed and carriage return. */
 // deno-lint-ignore no-control-regex -- finding them is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-/** A UTF-16 surrogate without its pair. */
-const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * Text that is shown or spoken (a title, a bullet, a narration): not blank, with something visible in it (not only
@@ -110,16 +123,6 @@ export function shownText(what: string) {
     if (control !== undefined) {
       const code = control.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
       context.addIssue({ code: "custom", message: `${what} holds a control character (U+${code})` });
-    }
-    // Half of a character (a JSON `\ud800` alone, text cut between the halves of an emoji): drawn as a box, and
-    // written as U+FFFD into the subtitles (fi).
-    const half = LONE_SURROGATE.exec(text)?.[0];
-    if (half !== undefined) {
-      const code = half.charCodeAt(0).toString(16).toUpperCase();
-      context.addIssue({
-        code: "custom",
-        message: `${what} holds half of a character (U+${code}, a surrogate without its pair)`,
-      });
     }
   });
 }

@@ -37,6 +37,17 @@ Deno.test('resolveWorkflow() names the values a montage\'s layout may take (zod 
   }]);
 });
 
+Deno.test("resolveWorkflow() refuses half of a character in a montage's caption, at its path", async () => {
+  // rv: lessons' text was checked, a montage's caption (drawn by drawtext) not.
+  const issues = await issuesOf({
+    montages: [{ id: "m", layout: "grid", items: [{ file: "a.png", caption: "Rain \ud83c" }] }],
+  });
+  assert.deepEqual(issues, [{
+    path: "montages[0].items[0].caption",
+    message: "Caption holds half of a character (U+D83C, a surrogate without its pair)",
+  }]);
+});
+
 Deno.test("resolveWorkflow() names a lesson voice's unknown provider or flite voice once, where it is written", async () => {
   // The section sets only its rate: before, the same mistake was named again at the section's voice.
   const rateOnly = { title: "T", narration: "Hello there.", voice: { rate: 150 } };
