@@ -107,12 +107,28 @@ export async function probeToolchain(
  */
 export async function loadPlan(files: readonly string[], options: LoadPlanOptions = {}): Promise<LoadedPlan> {
   const loaded: ResolvedWorkflow[] = [];
-  // A file named twice (`render a.ts a.ts`, a glob and its file) is rendered once: loaded twice, its ids clashed
-  // with themselves (fi: "Id "a" is used in videos too").
-  for (const file of new Map(files.map((file) => [resolve(file), file])).values()) {
+  // A file named twice (`render a.ts a.ts`, a glob and its file, a link to it) is rendered once: loaded twice, its
+  // ids clashed with themselves (fi: "Id "a" is used in videos too").
+  const named = new Map<string, string>();
+  for (const file of files) {
+    const same = await sameFile(file);
+    if (!named.has(same)) named.set(same, file);
+  }
+  for (const file of named.values()) {
     loaded.push(await loadWorkflow(file, { onSlow: options.onNotice, onRead: options.onRead }));
   }
   return await planLoaded(loaded, options);
+}
+
+/** What names a workflow file whatever the path to it: its real path, or its absolute one where it is not there. */
+async function sameFile(file: string): Promise<string> {
+  try {
+    return await Deno.realPath(file);
+  } catch (error) {
+    // Not there (its load says so), or a URL.
+    if (error instanceof Deno.errors.NotFound) return resolve(file);
+    throw error;
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 /** loadPlan: the workflow files a command names, each loaded once. */
 import assert from "node:assert/strict";
 import { loadPlan } from "../../../lib/run/load_plan.ts";
+import { tempDir } from "../../_support/temp_dir.ts";
 
 Deno.test("loadPlan: a workflow file named twice is planned once", async () => {
   // Before: loaded twice, its ids clashed with themselves (fi: `Id "how-rain-forms" is used in videos too`, exit 2).
@@ -8,4 +9,9 @@ Deno.test("loadPlan: a workflow file named twice is planned once", async () => {
   const twice = await loadPlan(["workflows/lesson.ts", "./workflows/lesson.ts"]);
   assert.equal(twice.workflows.length, 1);
   assert.deepEqual(twice.plan.steps.map((step) => step.key), once.plan.steps.map((step) => step.key));
+  // And through a link to it (rv).
+  const dir = await tempDir("reel-plan-link-");
+  await Deno.symlink(await Deno.realPath("workflows/lesson.ts"), `${dir}/link.ts`);
+  const linked = await loadPlan(["workflows/lesson.ts", `${dir}/link.ts`]);
+  assert.equal(linked.workflows.length, 1);
 });
