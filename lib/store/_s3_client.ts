@@ -130,8 +130,10 @@ export class S3Client {
     }
     const text = await response.text();
     if (response.status === 404 && !/<Code>NoSuchBucket</.test(text)) return;
-    const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? text.slice(0, 300);
-    throw new InputError(`The S3 store at ${this.#base} refused a read (${response.status}): ${code}`, where);
+    throw new InputError(
+      `The S3 store at ${this.#base} refused a read (${response.status}): ${errorCode(text)}`,
+      where,
+    );
   }
 
   #send(
@@ -148,10 +150,15 @@ export class S3Client {
 
   async #check(response: Response, method: string, name: string): Promise<void> {
     if (response.ok) return;
-    const text = (await response.text()).slice(0, 300);
-    const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? text;
-    throw new Error(`S3 ${method} ${name} failed with ${response.status}: ${code}`);
+    throw new Error(
+      `S3 ${method} ${name} failed with ${response.status}: ${errorCode(await response.text())}`,
+    );
   }
+}
+
+/** What an S3 error's answer says: its `<Code>`, or its first 300 characters (a page that is not S3's). */
+function errorCode(text: string): string {
+  return /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? text.slice(0, 300);
 }
 
 /** What to look at when a bucket does not answer as a store. */

@@ -85,7 +85,7 @@ export function addRenderCommand(
     )
     .option(
       "--store <location>",
-      "the artifact store: a folder, or s3://bucket/prefix (AWS_* variables)",
+      "the artifact store: a folder (then no --cache), or s3://bucket/prefix (AWS_* variables)",
       folderName,
     );
   addLimitOptions(render);
