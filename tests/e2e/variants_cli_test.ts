@@ -364,9 +364,9 @@ Deno.test("reel variants over a folder that is also its --out leaves its own out
   );
 });
 
-Deno.test("a trim that ends inside a variable-rate video's long still holds it to the end, instead of one frame", async () => {
-  // Before: 0.24 s of pictures beside 1 s of sound (the still, a screen recording's picture with no frames while
-  // nothing moves, shown for one frame), refused as short. Now the pattern's last 0.2 s, then the still.
+Deno.test("a trim that starts inside a variable-rate video's long still fails, named, instead of writing a short output", async () => {
+  // Before: 0.24 s of pictures beside 1 s of sound, published, exit 0. A screen recording's still stretch has no
+  // frames: the one on screen at the trim's start is dropped by the seek. (Open: holding it; told for now.)
   const dir = await tempDir("reel-variants-vfr-");
   const pattern = ["-f", "lavfi", "-i", "testsrc2=s=160x90:r=25:d=1"];
   const still = ["-f", "lavfi", "-i", "color=gray:s=160x90:r=25:d=2"];
@@ -379,14 +379,14 @@ Deno.test("a trim that ends inside a variable-rate video's long still holds it t
     ...["-fps_mode", "vfr", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"],
     `${dir}/screen.mp4`,
   ]);
+  // The still lasts from 1 s to 3 s: "mid" starts inside it, "end" before it and ends inside it.
   await Deno.writeTextFile(
     `${dir}/mid.json`,
-    JSON.stringify({ name: "mid", trim: { start: 0.8, duration: 1 } }),
+    JSON.stringify({ name: "mid", trim: { start: 1.5, duration: 2 } }),
   );
-  // At a rate of its own too (before: 13 frames, the still held past the end).
   await Deno.writeTextFile(
-    `${dir}/mid12.json`,
-    JSON.stringify({ name: "mid12", trim: { start: 0.8, duration: 1 }, fps: 12 }),
+    `${dir}/end.json`,
+    JSON.stringify({ name: "end", trim: { start: 0.8, duration: 1 } }),
   );
   const result = await runCli([
     "variants",
@@ -394,7 +394,7 @@ Deno.test("a trim that ends inside a variable-rate video's long still holds it t
     "--recipe",
     "mid.json",
     "--recipe",
-    "mid12.json",
+    "end.json",
     "--recipe",
     "web",
     "--out",
@@ -402,31 +402,25 @@ Deno.test("a trim that ends inside a variable-rate video's long still holds it t
   ], {
     cwd: dir,
   });
-  assert.equal(result.code, 0, result.stderr);
-  const mid = await deliveryFacts(`${dir}/out/screen.mid.mp4`);
-  assert.equal(mid.frames, 25);
-  assert.ok(Math.abs(mid.videoDuration - mid.audioDuration) < 0.04, JSON.stringify(mid));
-  const gray = hexToRgb("#808080");
-  assert.ok(
-    colourDistance(await pixelAt(`${dir}/out/screen.mid.mp4`, 0.1, 80, 45), gray) > 40,
-    "the pattern",
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(
+    result.stderr,
+    /variants\/screen\/mid[^\n]*wrote \d\.\d+ s of pictures where 2\.00 s were due \(a trim that starts inside a long still/,
   );
+  // A trim that ends inside the still holds it to its end: the pattern's last 0.2 s, then the still (before: the
+  // still shown one frame, 0.24 s of pictures, refused as short).
+  const end = `${dir}/out/screen.end.mp4`;
+  assert.equal((await deliveryFacts(end)).frames, 25);
+  const gray = hexToRgb("#808080");
+  assert.ok(colourDistance(await pixelAt(end, 0.1, 80, 45), gray) > 40, "the pattern first");
   for (const at of [0.5, 0.95]) {
-    const pixel = await pixelAt(`${dir}/out/screen.mid.mp4`, at, 80, 45);
-    assert.ok(colourDistance(pixel, gray) <= 10, `the still @${at} s: ${pixel}`);
+    assert.ok(colourDistance(await pixelAt(end, at, 80, 45), gray) <= 10, `the still @${at} s`);
   }
-  const mid12 = await deliveryFacts(`${dir}/out/screen.mid12.mp4`);
-  assert.equal(mid12.frames, 12, JSON.stringify(mid12));
-  assert.ok(Math.abs(mid12.videoDuration - mid12.audioDuration) < 1 / 12, JSON.stringify(mid12));
-  // The whole video ends with the pattern's second play, its 4 s.
-  const web = await deliveryFacts(`${dir}/out/screen.web.mp4`);
-  assert.equal(web.frames, 100);
+  // The whole video, untrimmed, is written as it is.
   assert.deepEqual(await listFolder(`${dir}/out`), [
     "report.html",
-    "screen.mid.json",
-    "screen.mid.mp4",
-    "screen.mid12.json",
-    "screen.mid12.mp4",
+    "screen.end.json",
+    "screen.end.mp4",
     "screen.web.json",
     "screen.web.mp4",
   ]);
@@ -438,6 +432,39 @@ Deno.test("a trim that ends inside a variable-rate video's long still holds it t
   ]);
   const mkv = await runCli(["variants", "short.mkv", "--recipe", "web", "--out", "out-mkv"], { cwd: dir });
   assert.equal(mkv.code, 0, mkv.stderr);
+});
+
+Deno.test("a variable-rate video's last picture is held for as long as it lasts, at its rate or another", async () => {
+  // Before (ut): its last picture, a tenth of a second long, was shown one frame: 6.72 s of pictures beside 6.8 s of
+  // sound; at a rate of its own the pictures ran past the end, 6.88 s.
+  const dir = await tempDir("reel-variants-vfr-tail-");
+  await runFfmpeg(await findFfmpeg(), [
+    ...["-f", "lavfi", "-i", "testsrc=s=160x120:r=25:d=4", "-f", "lavfi", "-i", "sine=d=5"],
+    ...["-vf", "setpts='if(lt(N\\,50)\\,N/25\\,2+(N-50)/10)/TB'", "-fps_mode", "vfr"],
+    ...["-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", `${dir}/vfr.mp4`],
+  ]);
+  await Deno.writeTextFile(`${dir}/f25.json`, JSON.stringify({ name: "f25", fps: 25 }));
+  const result = await runCli([
+    "variants",
+    "vfr.mp4",
+    "--recipe",
+    "web",
+    "--recipe",
+    "f25.json",
+    "--out",
+    "out",
+  ], {
+    cwd: dir,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  for (const name of ["web", "f25"]) {
+    const facts = await deliveryFacts(`${dir}/out/vfr.${name}.mp4`);
+    assert.equal(facts.frames, 170, `${name}: ${JSON.stringify(facts)}`);
+    assert.ok(
+      Math.abs(facts.videoDuration - facts.audioDuration) < 0.04,
+      `${name}: ${JSON.stringify(facts)}`,
+    );
+  }
 });
 
 Deno.test("reel variants takes a raw H.264 stream, named or in a folder: its pictures are counted for its length", async () => {

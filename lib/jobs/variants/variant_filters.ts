@@ -27,6 +27,13 @@ export interface GraphContext {
    * start, whose container has no index for `-ss` to seek by); 0 when ffmpeg's `-ss` did. @default 0
    */
   trimStart?: number;
+  /**
+   * Seconds the last picture may be held past where `fps` ends it, up to the output's end: a variable-rate input's
+   * last picture lasts longer than a frame (ut: 6.72 s of pictures where 6.8 s were due). Bounded, so that pictures
+   * that end early (a trim that starts inside a long still loses it) still come out short, and are refused so.
+   * @default 0
+   */
+  hold?: number;
   /** The rendition to scale to. */
   rendition: Rendition;
   /** The encoder's last filter (`format=yuv420p`). */
@@ -133,17 +140,17 @@ export function variantGraph(set: TransformSet, context: GraphContext): VariantG
   // sound ran past the trim's end by their lead (1.5 s, or a frame or two of a transport stream).
   const end = `trim=end=${toMicroseconds(context.duration)}`;
   // The frames are picked by fps, at the input's rate unless one is set: left to the muxer, a 2x clip began
-  // 0,1,2,3,4,6… and its pictures trailed the sound by two frames, and a variable-rate input's last picture was
-  // shown for one frame, not for as long as it lasts (ut: 6.72 s of pictures where 6.8 s were due).
+  // 0,1,2,3,4,6… and its pictures trailed the sound by two frames.
   const rate = `fps=${set.fps === null ? "source_fps" : frameRate(set.fps)}`;
   // Where the graph cuts the trim, the input is read past its end (from the file's start, by `-t`, each stream from
   // its own first frame) and `fps` after `trim=end` held the last picture up to the next one dropped: 70 frames
   // where 60 were due at half speed (review). Picked first, the frames end at the end. (After it where `-ss` cut,
   // as those outputs were made.)
   chain.push(...trimStart > 0 ? [rate, end] : [end, rate]);
-  // The last picture held to the end, and no further: `fps` ends at its start, or past its end when `trim=end`
-  // cut before it (ut: 6.88 s where 6.8 s were due).
-  chain.push(`tpad=stop_mode=clone:stop_duration=${toMicroseconds(context.duration)}`, end);
+  // The last picture held (see `hold`), and no further than the end: `fps` ends at its start, or past the end when
+  // `trim=end` cut before it (ut: 6.88 s where 6.8 s were due).
+  const hold = toMicroseconds(context.hold ?? 0);
+  chain.push(...hold > 0 ? [`tpad=stop_mode=clone:stop_duration=${hold}`] : [], end);
   chain.push(...rotation(set));
   if (set.mirror) chain.push("hflip");
   if (set.zoom !== 1) {

@@ -105,7 +105,7 @@ export const encodeVariantStep: StepKindDefinition = {
   // them.
   // 5: pictures and sound end at the output's length (with a trim's duration, late pictures ran on by their lead).
   // 6: overlay text too wide for the frame is drawn smaller, to fit. 7: Arabic or Hebrew text set right to left.
-  // 8: the frames picked by fps at every rate, the last picture held to the end (a variable-rate input's was not).
+  // 8: the frames picked by fps at every rate, the last picture held a little (a variable-rate input's lasts long).
   version: 8,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
@@ -138,6 +138,8 @@ export const encodeVariantStep: StepKindDefinition = {
       duration: Math.min(duration, pictureSeconds(set, probe)),
       lead: pictureLead(set, probe),
       trimStart: decodeTrim ? set.trim.start : 0,
+      // Where the input says how long its pictures last (a Matroska does not: they may end before its sound).
+      hold: probe.videoDuration != null ? SHORT_SLACK_S : 0,
       rendition,
       encoderFilter: encoding.filter,
       fontFile,
