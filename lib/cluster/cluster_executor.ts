@@ -186,16 +186,23 @@ export class ClusterExecutor implements StepExecutor {
     this.#workers.stop();
     const away = whenDisconnected(this.#redis);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, 3000));
-    await Promise.race([Promise.all(this.#pending), grace, away.promise]);
+    const grace = new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), 3000));
+    const finished = await Promise.race([
+      Promise.all(this.#pending).then(() => true),
+      grace,
+      away.promise.then(() => false),
+    ]);
     clearTimeout(timer);
-    if (this.#redis.status !== "ready") {
+    // A Redis that answers nothing keeps its connection ready (stopped with SIGSTOP, cut off without a word): what
+    // is not done by now is left as for one that is gone (fi: the first Ctrl-C waited for ever).
+    const silent = !finished && this.#redis.status === "ready";
+    if (this.#redis.status !== "ready" || silent) {
       // Cut off: what fails from now on is the connections being dropped.
       this.#closed = true;
       const uncancelled = [...this.#cancels.values()];
       if (uncancelled.length > 0) this.#onWarning(this.#uncancelled(uncancelled));
     }
-    await this.#queues.close(away.promise);
+    await this.#queues.close(silent ? Promise.resolve() : away.promise);
     away.dispose();
     this.#redis.disconnect();
   }

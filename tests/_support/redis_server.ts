@@ -14,6 +14,8 @@ export interface TestRedis extends AsyncDisposable {
   target: RedisTarget;
   /** Shuts it down gracefully (AOF flushed) and starts it again on the same port and folder. */
   restart(): Promise<void>;
+  /** Stops it answering, its connections kept (SIGSTOP): a Redis that hangs. `stop()` wakes it first. */
+  pause(): void;
   /** Shuts it down. */
   stop(): Promise<void>;
 }
@@ -45,15 +47,23 @@ export async function startRedis(options: { aof?: boolean } = {}): Promise<TestR
   ];
   let child = await launch(args);
   const url = `redis://127.0.0.1:${port}`;
+  let paused = false;
   const stop = async () => {
+    // A stopped process keeps a SIGTERM pending until it runs again.
+    if (paused) child.kill("SIGCONT");
+    paused = false;
     await shutdown(child);
   };
   return {
     url,
     target: parseRedisUrl(url, "--redis"),
     restart: async () => {
-      await shutdown(child);
+      await stop();
       child = await launch(args);
+    },
+    pause: () => {
+      child.kill("SIGSTOP");
+      paused = true;
     },
     stop,
     [Symbol.asyncDispose]: stop,

@@ -125,6 +125,19 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   });
 }
 
+Deno.test("one SIGINT ends a cluster render whose Redis answers nothing: exit 130, its job's fate in one line", async () => {
+  // Before: a Redis stopped with SIGSTOP kept its connection "ready", the close waited on it for ever, and only a
+  // second Ctrl-C ended the render (fi).
+  await withWaitingRender([], async (render, redis) => {
+    redis.pause();
+    render.kill("SIGINT");
+    const status = await within(render, 15_000, render.exited);
+    assert.equal(status.code, 130, render.lines.join("\n"));
+    assert.equal(render.lines.filter((line) => UNCANCELLED.test(line)).length, 1, render.lines.join("\n"));
+    assertTidy(render);
+  });
+});
+
 Deno.test("a cluster render whose Redis stays away says so once, then fails its step after --redis-timeout: exit 1", async () => {
   await withWaitingRender(["--redis-timeout", "2"], async (render, redis) => {
     await redis.stop();
