@@ -172,11 +172,29 @@ export async function loadedLibraries(program: string, args: readonly string[]):
  * ```
  */
 export function libraryIdentity(path: string): string {
+  return `${path}:${contentIdentity(path)}`;
+}
+
+/**
+ * What a file is whatever its path: its size and modification time (see {@linkcode libraryIdentity}), for one file
+ * reached by two paths (a merged /usr) to count as one.
+ *
+ * @param path The file.
+ * @returns `size:mtime`, or `missing`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { contentIdentity } from "./find_binary.ts";
+ * assert.equal(contentIdentity("/no/such/lib.so"), "missing");
+ * ```
+ */
+export function contentIdentity(path: string): string {
   try {
     const info = Deno.statSync(path);
-    return `${path}:${info.size}:${info.mtime?.getTime() ?? ""}`;
+    return `${info.size}:${info.mtime?.getTime() ?? ""}`;
   } catch (error) {
-    if (isMissing(error)) return `${path}:missing`;
+    if (isMissing(error)) return "missing";
     throw error;
   }
 }

@@ -10,6 +10,7 @@ import { readHead } from "../core/read_full.ts";
 import { writeFileWhole } from "../core/write_file_whole.ts";
 import {
   C_RUNTIME,
+  contentIdentity,
   fileIdentity,
   isExecutableFile,
   libraryIdentity,
@@ -35,6 +36,7 @@ function digestCode(): string {
     readHead,
     isExecutableFile,
     libraryIdentity,
+    contentIdentity,
     loadedLibraries,
     C_RUNTIME,
     ABSOLUTE_PATH,
@@ -157,7 +159,7 @@ async function rememberedVersion(
   ];
   // The program's own file by its size and time, not its path (rv: /bin/ffmpeg and /usr/bin/ffmpeg, one file on a
   // merged /usr, would key apart).
-  const own = script === null ? [libraryIdentity(program).slice(program.length + 1)] : [script];
+  const own = script === null ? [contentIdentity(program)] : [script];
   const digest = createHash("sha256").update([text, ...files.map(libraryIdentity), ...own].join("\n"))
     .digest("hex").slice(0, 16);
   const version = `${text.split("\n")[0]} #${digest}`;
