@@ -8,6 +8,7 @@
  * @module
  */
 import { Command, CommanderError, InvalidArgumentError } from "@commander-js/extra-typings";
+import { messageOf } from "../lib/core/errors.ts";
 import {
   type FakeOpenAiOptions,
   type FakeOpenAiServer,
@@ -122,7 +123,7 @@ const stop = () => {
   if (closing) Deno.exit(130);
   closing = true;
   server.close().then(() => Deno.exit(0), (error: unknown) => {
-    console.error(`✖ Closing the server failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`✖ Closing the server failed: ${messageOf(error)}`);
     Deno.exit(1);
   });
 };
