@@ -144,13 +144,16 @@ export function variantGraph(set: TransformSet, context: GraphContext): VariantG
   const rate = `fps=${set.fps === null ? "source_fps" : frameRate(set.fps)}`;
   // Where the graph cuts the trim, the input is read past its end (from the file's start, by `-t`, each stream from
   // its own first frame) and `fps` after `trim=end` held the last picture up to the next one dropped: 70 frames
-  // where 60 were due at half speed (review). Picked first, the frames end at the end. (After it where `-ss` cut,
-  // as those outputs were made.)
-  chain.push(...trimStart > 0 ? [rate, end] : [end, rate]);
-  // The last picture held (see `hold`), and no further than the end: `fps` ends at its start, or past the end when
-  // `trim=end` cut before it (ut: 6.88 s where 6.8 s were due).
+  // where 60 were due at half speed (review), so the frames are picked first. Where `-ss` cut, the input is cut
+  // before them too, as those outputs were made. Either way the last picture is held (see `hold`) and cut at the
+  // end: `fps` ends at that picture's start, or past the end when `trim=end` cut before it (ut: 6.88 s where 6.8 s
+  // were due).
   const hold = toMicroseconds(context.hold ?? 0);
-  chain.push(...hold > 0 ? [`tpad=stop_mode=clone:stop_duration=${hold}`] : [], end);
+  chain.push(
+    ...trimStart > 0 ? [rate] : [end, rate],
+    ...hold > 0 ? [`tpad=stop_mode=clone:stop_duration=${hold}`] : [],
+    end,
+  );
   chain.push(...rotation(set));
   if (set.mirror) chain.push("hflip");
   if (set.zoom !== 1) {
