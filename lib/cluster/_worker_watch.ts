@@ -4,7 +4,9 @@
  * before or while no step waited, and every heartbeat while steps wait; the render is told once when no worker
  * listens at all, once when steps wait in a queue that no live worker takes (their `--queues` leave it out), and
  * once when a worker for such a queue appears (its heartbeat is read, or it takes a step first). It only tells: the
- * steps keep waiting, as a worker may start at any time.
+ * steps keep waiting, as a worker may start at any time. After Redis was away, a look tells of no worker only once
+ * the workers have had {@linkcode SETTLE_MS} to write their entries again: those that lapsed, or a Redis restarted
+ * empty, are no sign that the workers left.
  * @module
  */
 import type { Redis } from "ioredis";
@@ -12,6 +14,12 @@ import { messageOf } from "../core/errors.ts";
 import type { WorkerId } from "../core/executor.ts";
 import { listed, plural } from "../core/plural.ts";
 import { HEARTBEAT_MS, liveWorkers, servesQueue, type WorkerInfo } from "./_worker_heartbeat.ts";
+
+/**
+ * How long after Redis is back a look may tell that no worker takes a queue, in ms: an entry's lifetime. A worker
+ * reconnects within a second (see `redis_connection.ts`) and writes its entry every {@linkcode HEARTBEAT_MS}.
+ */
+const SETTLE_MS = HEARTBEAT_MS * 3;
 
 /** Options for {@linkcode WorkerWatch}. */
 export interface WorkerWatchOptions {
@@ -40,6 +48,16 @@ export class WorkerWatch {
   #noneTold = false;
   /** Whether the last look failed and said so. */
   #failureTold = false;
+  /** Whether the connection is away now. */
+  #away = false;
+  /** When Redis was last back after being away (`performance.now()`); null if it never was away. */
+  #backAt: number | null = null;
+  readonly #onClose = () => this.#away = true;
+  readonly #onReady = () => {
+    if (!this.#away) return;
+    this.#away = false;
+    this.#backAt = performance.now();
+  };
 
   /**
    * @param redis The cluster's Redis.
@@ -48,6 +66,8 @@ export class WorkerWatch {
   constructor(redis: Redis, options: WorkerWatchOptions) {
     this.#redis = redis;
     this.#options = options;
+    redis.on("close", this.#onClose);
+    redis.on("ready", this.#onReady);
   }
 
   /**
@@ -90,6 +110,8 @@ export class WorkerWatch {
   stop(): void {
     this.#stop.abort();
     this.#wake.resolve();
+    this.#redis.off("close", this.#onClose);
+    this.#redis.off("ready", this.#onReady);
   }
 
   async #run(): Promise<void> {
@@ -97,6 +119,10 @@ export class WorkerWatch {
     while (!signal.aborted) {
       this.#wake = Promise.withResolvers<void>();
       let workers: WorkerInfo[] | null = null;
+      // A look begun while Redis is away waits for it, then reads entries not yet written again; one that Redis
+      // left during is no better.
+      const backAt = this.#backAt;
+      const settled = !this.#away && (backAt === null || performance.now() - backAt >= SETTLE_MS);
       try {
         workers = await liveWorkers(this.#redis);
       } catch (error) {
@@ -108,7 +134,7 @@ export class WorkerWatch {
       }
       if (workers !== null) {
         this.#failureTold = false;
-        this.#look(workers);
+        this.#look(workers, settled && !this.#away && this.#backAt === backAt);
       }
       if (signal.aborted) return;
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -121,8 +147,14 @@ export class WorkerWatch {
     }
   }
 
-  /** Tells what changed since the last look. */
-  #look(workers: readonly WorkerInfo[]): void {
+  /**
+   * Tells what changed since the last look.
+   *
+   * @param workers The live workers' entries.
+   * @param settled Whether the workers had {@linkcode SETTLE_MS} since Redis was back: else a queue that none of
+   *   them takes is not told yet.
+   */
+  #look(workers: readonly WorkerInfo[], settled: boolean): void {
     const served = (queue: string) => workers.some((worker) => servesQueue(worker, queue));
     const told = [...new Set([...this.#unserved, ...this.#unheard])];
     const now = told.filter(served);
@@ -133,6 +165,7 @@ export class WorkerWatch {
       }
       this.#options.onNotice(this.#servedNotice(now, workers));
     }
+    if (!settled) return;
     const waiting = [...this.#waiting.keys()].filter((queue) => !served(queue)).sort();
     if (workers.length === 0) {
       // No worker at all: said once, whatever the queues; which queue the first workers leave out is told then.

@@ -4,7 +4,8 @@
  * another store, whose artifact it never wrote; the step runs again, for that store. And a render whose steps are
  * queued while no worker listens on the Redis is told so, once; with a worker's heartbeat there, it is not. A render
  * whose steps wait in a queue that the live workers' `--queues` leave out is told so, naming the queue, and told
- * again once a worker for it appears (before: told nothing, it waited in silence).
+ * again once a worker for it appears (before: told nothing, it waited in silence). After a Redis restart, no worker is
+ * said to be missing until the workers have had time to write their entries again.
  */
 import assert from "node:assert/strict";
 import { type Job, QueueEvents, Worker } from "bullmq";
@@ -335,4 +336,47 @@ Deno.test("ClusterExecutor with no worker at first still names the queue the fir
     await executor.close();
   }
   assert.equal(notices.length, 4, notices.join(" | "));
+});
+
+/** Resolves once the coordinator has looked for workers `count` times from now (seen by a MONITOR client). */
+async function looksForWorkers(redis: TestRedis, count: number): Promise<void> {
+  const client = openRedis(redis.target, { onError: (error) => assert.fail(error) });
+  const monitor = await client.monitor();
+  try {
+    let seen = 0;
+    const { promise, resolve } = Promise.withResolvers<void>();
+    monitor.on("monitor", (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === "scan" && args.includes(`${WORKER_KEY_PREFIX}*`) && ++seen === count) {
+        resolve();
+      }
+    });
+    await promise;
+  } finally {
+    monitor.disconnect();
+    client.disconnect();
+  }
+}
+
+Deno.test("ClusterExecutor does not say that no worker listens while the workers write their entries again after a Redis restart", async () => {
+  await using redis = await startRedis();
+  await plantHeartbeat(redis);
+  const { executor, notices, next } = await noticeWatch(redis);
+  const noWorker = (notice: string) => notice.startsWith("No reel worker is listening on ");
+  try {
+    const cancel = new AbortController();
+    const waiting = executor.execute({ ...bareTask("image", "/tmp"), key: "e".repeat(64) }, {
+      signal: cancel.signal,
+    });
+    // Redis comes back empty: the worker's entry is gone until it writes it again, within a second and a beat.
+    await redis.restart();
+    await looksForWorkers(redis, 2);
+    // Before: the first look after the restart told the render that no worker listens.
+    assert.deepEqual(notices.filter(noWorker), []);
+    // Once the workers had their time, a Redis still without one is told.
+    while (!notices.some(noWorker)) await next();
+    cancel.abort(new DOMException("Interrupted", "AbortError"));
+    await assert.rejects(waiting, (error: unknown) => error instanceof DOMException);
+  } finally {
+    await executor.close();
+  }
 });
