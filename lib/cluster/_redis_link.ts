@@ -3,11 +3,19 @@
  * Redis is away, so a render whose Redis went away used to wait in silence, forever, and a worker wrote a line per
  * reconnect attempt of each of its connections. The link says once that Redis is lost (with the first failed
  * reconnect's reason, not a line per attempt) and once that it is back; a coordinator's, after `timeoutMs` away,
- * aborts {@linkcode RedisLink.unreachable}, which fails the steps that wait on the cluster, not retried.
+ * aborts {@linkcode RedisLink.unreachable}, which fails the steps that wait on the cluster, not retried. A Redis that
+ * keeps the connection but stops answering (frozen, or a host gone without closing it) is lost too: the link sends a
+ * PING every {@linkcode PROBE_MS}, and one unanswered for {@linkcode SILENT_MS} counts as a loss until it answers.
  * @module
  */
 import type { Redis } from "ioredis";
 import { StepAttemptError } from "../core/executor.ts";
+
+/** How often a connected link asks Redis whether it answers, in ms. */
+const PROBE_MS = 2000;
+
+/** How long a PING may go unanswered before Redis counts as lost, in ms (as long as `checkRedis` waits). */
+const SILENT_MS = 5000;
 
 /** Options for {@linkcode RedisLink}. */
 export interface RedisLinkOptions {
@@ -38,6 +46,13 @@ export class RedisLink {
   /** The last reason a reconnect failed for. */
   #reason: string | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #probes: ReturnType<typeof setInterval>;
+  /** Whether a PING is out now. */
+  #probing = false;
+  /** Whether Redis counts as lost because a PING went unanswered (it is back when one is answered). */
+  #silent = false;
+  /** Hear that Redis is back. */
+  readonly #backs = new Set<() => void>();
   readonly #onClose = () => this.#lose();
   readonly #onReady = () => this.#back();
 
@@ -50,11 +65,13 @@ export class RedisLink {
     this.#options = options;
     client.on("close", this.#onClose);
     client.on("ready", this.#onReady);
+    this.#probes = setInterval(() => this.#probe(), PROBE_MS);
+    Deno.unrefTimer(this.#probes as unknown as number);
   }
 
-  /** Whether the client is connected now. */
+  /** Whether the client is connected now (and Redis answers). */
   get connected(): boolean {
-    return this.#client.status === "ready";
+    return this.#client.status === "ready" && !this.#silent;
   }
 
   /**
@@ -75,16 +92,7 @@ export class RedisLink {
   heard(error: Error): boolean {
     if (this.connected) return true;
     this.#lose();
-    this.#reason = error.message;
-    if (!this.#told) {
-      this.#told = true;
-      const { redacted, timeoutMs, whileAway } = this.#options;
-      const waiting = timeoutMs === null ? "" : `, for ${duration(timeoutMs)} at most, then fail`;
-      this.#options.onNotice(
-        `Lost Redis at ${redacted}: ${error.message}; ` +
-          (whileAway ?? `the steps on the cluster wait for it to come back${waiting}`),
-      );
-    }
+    this.#tell(error.message);
     return false;
   }
 
@@ -103,13 +111,16 @@ export class RedisLink {
     const ready = () => resolve();
     const aborted = () => reject(signal.reason);
     const gaveUp = () => reject(unreachable.reason);
+    // "ready" for a connection made again; back for one that answers again (it never closed).
     this.#client.on("ready", ready);
+    this.#backs.add(ready);
     signal.addEventListener("abort", aborted, { once: true });
     unreachable.addEventListener("abort", gaveUp, { once: true });
     try {
       await promise;
     } finally {
       this.#client.off("ready", ready);
+      this.#backs.delete(ready);
       signal.removeEventListener("abort", aborted);
       unreachable.removeEventListener("abort", gaveUp);
     }
@@ -118,8 +129,46 @@ export class RedisLink {
   /** Stops watching (the client is being closed on purpose). */
   close(): void {
     clearTimeout(this.#timer);
+    clearInterval(this.#probes);
     this.#client.off("close", this.#onClose);
     this.#client.off("ready", this.#onReady);
+  }
+
+  /** Keeps `reason` as why Redis is away, and tells the loss if it was not told yet. */
+  #tell(reason: string): void {
+    this.#reason = reason;
+    if (this.#told) return;
+    this.#told = true;
+    const { redacted, timeoutMs, whileAway } = this.#options;
+    const waiting = timeoutMs === null ? "" : `, for ${duration(timeoutMs)} at most, then fail`;
+    this.#options.onNotice(
+      `Lost Redis at ${redacted}: ${reason}; ` +
+        (whileAway ?? `the steps on the cluster wait for it to come back${waiting}`),
+    );
+  }
+
+  /** Sends a PING while connected: one unanswered for {@linkcode SILENT_MS} is a loss, until it is answered. */
+  #probe(): void {
+    if (this.#probing || this.#client.status !== "ready") return;
+    this.#probing = true;
+    const silence = setTimeout(() => {
+      this.#silent = true;
+      this.#lose();
+      this.#tell(`it has not answered for ${duration(SILENT_MS)}`);
+    }, SILENT_MS);
+    const answered = () => {
+      clearTimeout(silence);
+      this.#probing = false;
+      if (!this.#silent) return;
+      this.#silent = false;
+      // Back unless the connection closed meanwhile (then "ready" says when it is back).
+      if (this.#client.status === "ready") this.#back();
+    };
+    // A PING that fails was cut off with the connection, whose loss its "close" tells; it stops the probe's wait.
+    this.#client.ping().then(answered, () => {
+      clearTimeout(silence);
+      this.#probing = false;
+    });
   }
 
   #lose(): void {
@@ -163,6 +212,8 @@ export class RedisLink {
     this.#lostAt = null;
     this.#told = false;
     this.#reason = null;
+    this.#silent = false;
+    this.#backs.forEach((back) => back());
   }
 }
 

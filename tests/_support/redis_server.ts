@@ -16,6 +16,8 @@ export interface TestRedis extends AsyncDisposable {
   restart(): Promise<void>;
   /** Stops it answering, its connections kept (SIGSTOP): a Redis that hangs. `stop()` wakes it first. */
   pause(): void;
+  /** Wakes it after {@linkcode TestRedis.pause} (SIGCONT). */
+  resume(): void;
   /** Shuts it down. */
   stop(): Promise<void>;
 }
@@ -64,6 +66,10 @@ export async function startRedis(options: { aof?: boolean } = {}): Promise<TestR
     pause: () => {
       child.kill("SIGSTOP");
       paused = true;
+    },
+    resume: () => {
+      child.kill("SIGCONT");
+      paused = false;
     },
     stop,
     [Symbol.asyncDispose]: stop,

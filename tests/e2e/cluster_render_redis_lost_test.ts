@@ -3,7 +3,8 @@
  * seconds, exit 130, with one line saying Redis could not be reached to cancel the step's job, which stays in its
  * queue (before: it waited forever for Redis to close its queues; only a second signal, a second later, ended it).
  * With no signal it says once that it lost Redis (not a line per reconnect attempt), waits `--redis-timeout`, then
- * fails the step saying why, exit 1 (before: one raw `connect ECONNREFUSED` line, then silence, forever).
+ * fails the step saying why, exit 1 (before: one raw `connect ECONNREFUSED` line, then silence, forever). A Redis that
+ * freezes, its connection kept, is lost as well once it has not answered for 5 s (before: the step waited forever).
  */
 import assert from "node:assert/strict";
 import { jsonEvents } from "../_support/cli.ts";
@@ -150,6 +151,24 @@ Deno.test("a cluster render whose Redis stays away says so once, then fails its 
     assert.match(
       failed[0]!.error!,
       /^Cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ \(connect ECONNREFUSED [^)]*\): gave up after 2 s; a job already queued stays in Redis/,
+    );
+    assertTidy(render);
+  });
+});
+
+Deno.test("a cluster render whose Redis freezes says so after 5 s, then fails its step after --redis-timeout: exit 1", async () => {
+  await withWaitingRender(["--redis-timeout", "2"], async (render, redis) => {
+    redis.pause();
+    const status = await within(render, 30_000, render.exited);
+    assert.equal(status.code, 1, render.lines.join("\n"));
+    const silent =
+      /^reel: Lost Redis at redis:\/\/127\.0\.0\.1:\d+: it has not answered for 5 s; .*for 2 s at most, then fail$/;
+    assert.equal(render.lines.filter((line) => silent.test(line)).length, 1, render.lines.join("\n"));
+    const failed = render.events.filter((event) => event.type === "step:failed" && event.step === "wait");
+    assert.equal(failed.length, 1, JSON.stringify(render.events));
+    assert.match(
+      failed[0]!.error!,
+      /^Cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ \(it has not answered for 5 s\): gave up after 2 s; /,
     );
     assertTidy(render);
   });

@@ -1,7 +1,8 @@
 /**
  * RedisLink, on a real redis-server that goes away: the loss is told once, with the reason of the first failed
  * reconnect, however many attempts follow; a Redis back in time is told too, and nothing is given up; one that stays
- * away past the timeout aborts `unreachable` with a failure that is not retried, and `untilUp` rejects with it.
+ * away past the timeout aborts `unreachable` with a failure that is not retried, and `untilUp` rejects with it. A Redis
+ * that keeps the connection but answers nothing (SIGSTOP) is lost after 5 s, and back once it answers.
  */
 import assert from "node:assert/strict";
 import { RedisLink } from "../../../lib/cluster/_redis_link.ts";
@@ -116,4 +117,27 @@ Deno.test("RedisLink: Redis away past the timeout fails the waits with a reason 
     (error: unknown) => error === reason,
   );
   assert.equal(watch.notices.length, 1, watch.notices.join("\n"));
+});
+
+Deno.test("RedisLink: a Redis that keeps the connection but answers nothing is lost after 5 s, and back when it answers", async () => {
+  await using redis = await startRedis();
+  using watch = await watched(redis, 60_000);
+  redis.pause();
+  // Before: its connection stayed "ready", and nothing was told, ever.
+  await watch.until(() => watch.notices.length > 0, "notice of the silence");
+  assert.match(
+    watch.notices[0]!,
+    /^Lost Redis at redis:\/\/127\.0\.0\.1:\d+: it has not answered for 5 s; the steps on the cluster wait for it to come back, for 60 s at most, then fail$/,
+  );
+  assert.ok(!watch.link.connected);
+  const up = watch.link.untilUp(new AbortController().signal);
+  redis.resume();
+  await up;
+  await watch.until(() => watch.notices.length > 1, "notice of the return");
+  assert.match(
+    watch.notices[1]!,
+    /^Redis at redis:\/\/127\.0\.0\.1:\d+ is back after \d+ m?s: the steps on the cluster go on$/,
+  );
+  assert.ok(watch.link.connected && !watch.link.unreachable.aborted);
+  assert.deepEqual(watch.news, []);
 });
