@@ -34,7 +34,10 @@ export function parseS3Location(location: string): S3Location {
 
 /** A bucket's objects under a prefix. */
 export class S3Client {
+  /** Signs and sends; a 5xx or 429 is tried again, up to 10 times over about half a minute. */
   readonly #aws: AwsClient;
+  /** The same for the first question to the bucket, tried 3 times in about a third of a second. */
+  readonly #asking: AwsClient;
   readonly #base: string;
 
   /**
@@ -53,7 +56,9 @@ export class S3Client {
     }
     const region = env("AWS_REGION") || env("AWS_DEFAULT_REGION") || "us-east-1";
     const sessionToken = env("AWS_SESSION_TOKEN") || undefined;
-    this.#aws = new AwsClient({ accessKeyId, secretAccessKey, sessionToken, region, service: "s3" });
+    const credentials = { accessKeyId, secretAccessKey, sessionToken, region, service: "s3" };
+    this.#aws = new AwsClient(credentials);
+    this.#asking = new AwsClient({ ...credentials, retries: 2 });
     const endpoint = (env("AWS_ENDPOINT_URL_S3") || env("AWS_ENDPOINT_URL") || "").replace(/\/+$/, "");
     const root = endpoint === ""
       ? `https://${location.bucket}.s3.${region}.amazonaws.com`
@@ -113,13 +118,14 @@ export class S3Client {
    * Checks that the bucket answers, before a render reads it: a read of an object that is not there.
    *
    * @throws {InputError} Naming the bucket's address and why: it cannot be reached, it is not there, or it refuses
-   * the read (fi: a render failed with fetch's words and a stack trace, exit 1).
+   * the read (fi: a render failed with fetch's words and a stack trace, exit 1); a server error is said after three
+   * tries, not half a minute of them.
    */
   async reachable(): Promise<void> {
     const where = { where: "--store", hint: STORE_HINT };
     let response: Response;
     try {
-      response = await this.#send("GET", ".reel-reachable");
+      response = await this.#send("GET", ".reel-reachable", { aws: this.#asking });
     } catch (error) {
       const cause = error instanceof Error && error.cause !== undefined ? `: ${messageOf(error.cause)}` : "";
       throw new InputError(`Cannot reach the S3 store at ${this.#base}: ${messageOf(error)}${cause}`, where);
@@ -139,9 +145,9 @@ export class S3Client {
   #send(
     method: string,
     name: string,
-    init: { body?: Uint8Array; headers?: Record<string, string> } = {},
+    init: { body?: Uint8Array; headers?: Record<string, string>; aws?: AwsClient } = {},
   ): Promise<Response> {
-    return this.#aws.fetch(`${this.#base}/${encodePath(name)}`, {
+    return (init.aws ?? this.#aws).fetch(`${this.#base}/${encodePath(name)}`, {
       method,
       headers: init.headers,
       body: init.body as BodyInit | undefined,

@@ -165,11 +165,14 @@ Deno.test("S3Store: reachable() passes a bucket that answers and names the bucke
     open("s3://reel/course", nowhere),
     /^Cannot reach the S3 store at http:\/\/127\.0\.0\.1:\d+\/reel\/course: .*refused/i,
   );
-  // A server that is not S3: its page's first words (a 403: aws4fetch retries a 5xx for half a minute).
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    () => new Response("<!DOCTYPE HTML><title>Forbidden</title>", { status: 403 }),
-  );
+  // A server that is not S3: its page's first words; a server error after three tries (before: about ten, over
+  // half a minute).
+  let status = 403;
+  let asked = 0;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, () => {
+    asked++;
+    return new Response("<!DOCTYPE HTML><title>Not here</title>", { status });
+  });
   try {
     const page = (name: string) =>
       name === "AWS_ENDPOINT_URL" ? `http://127.0.0.1:${server.addr.port}` : s3.env(name);
@@ -177,6 +180,13 @@ Deno.test("S3Store: reachable() passes a bucket that answers and names the bucke
       open("s3://reel/course", page),
       /^The S3 store at .* refused a read \(403\): <!DOCTYPE HTML>/,
     );
+    status = 503;
+    asked = 0;
+    await refused(
+      open("s3://reel/course", page),
+      /^The S3 store at .* refused a read \(503\): <!DOCTYPE HTML>/,
+    );
+    assert.equal(asked, 3);
   } finally {
     await server.shutdown();
   }
