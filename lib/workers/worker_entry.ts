@@ -12,6 +12,7 @@
 import { InputError, ProviderError, UnrecoverableError } from "../core/errors.ts";
 import { outsideSteps, runningStep } from "../core/step_context.ts";
 import { paceHeap } from "../core/heap_pacer.ts";
+import { checkReads } from "../media/planned_reads.ts";
 import { endedOnInterrupt } from "../media/run_process.ts";
 import { uncaughtDescription } from "../workflow/import_failure.ts";
 import { STEP_KIND_LOADERS } from "../workflow/step_kind_loaders.ts";
@@ -190,6 +191,8 @@ async function runStep(
       reportProgress: (fraction) => send({ type: "progress", taskId, fraction }),
     });
     const value = await Promise.race([running, escape.promise]);
+    // A file it read by path that changed since the plan would be stored under its old bytes' key.
+    checkReads(task);
     send({ type: "done", taskId, result: { value, children } });
   } catch (error) {
     let stuck = false;

@@ -3,8 +3,11 @@
  * become templates that run only when spawned.
  * @module
  */
+import { join } from "node:path";
+import { withReads } from "../../media/planned_reads.ts";
 import type { Draft } from "../../plan/plan_step.ts";
 import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
+import { workflowDir } from "../../schema/workflow_path.ts";
 import { kindFields } from "../../steps/step_kind.ts";
 import type { ResolvedCustomStep } from "./custom_schema.ts";
 import { customStep } from "./custom_step.ts";
@@ -31,7 +34,14 @@ export function planCustomSteps(steps: readonly ResolvedCustomStep[], context: P
     ...kindFields(customStep),
     id: step.id,
     params: { step: step.id, params: step.params },
-    runtime: { module: context.moduleUrl, inputsPath: `steps[${i}].inputs` },
+    // Its declared files, read by its code by path, are named by their path from the workflow's folder.
+    runtime: withReads(
+      { module: context.moduleUrl, inputsPath: `steps[${i}].inputs` },
+      Object.entries(step.code.files ?? {}).map(([path, sha256]) => ({
+        path: join(workflowDir(context.moduleUrl), path),
+        sha256,
+      })),
+    ),
     deps: step.inputs,
     scope: { item: null, part: null },
     provider: null,

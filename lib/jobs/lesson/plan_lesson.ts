@@ -23,6 +23,7 @@ import { layerParams, type LessonSlide, lessonSlides, sectionSlide, slideParams 
 import { cuesDraft, subtitlesDrafts } from "./captions/plan_captions.ts";
 import { narrationStep, soundParams } from "./steps/narration_step.ts";
 import { NARRATION_PART_SECONDS } from "../../media/narration_encoding.ts";
+import { withReads } from "../../media/planned_reads.ts";
 import { formatStepId, pictureDrafts } from "./plan_pictures.ts";
 
 /**
@@ -105,7 +106,7 @@ function videoSteps(video: ResolvedVideo, lesson: ResolvedLesson, context: Conte
       ...soundParams(video.music, lesson.loudness),
       partSeconds: NARRATION_PART_SECONDS,
     },
-    runtime: { musicPath: video.music?.path ?? null },
+    runtime: withReads({ musicPath: video.music?.path ?? null }, [video.music ?? null]),
     deps: speech,
     scope,
     provider: null,
@@ -163,7 +164,10 @@ function slideDraft(
     id: formatStepId(slide.id, format.name),
     cost: COST.slidePerPixel * format.width * format.height,
     params: slideParams(slide, format, context.lesson) as unknown as Json,
-    runtime: { imagePath: slide.image?.path ?? null, picturePath: slide.picture?.path ?? null },
+    runtime: withReads(
+      { imagePath: slide.image?.path ?? null, picturePath: slide.picture?.path ?? null },
+      [slide.image, slide.picture],
+    ),
     deps,
     scope: context.scope,
     provider: slideProviderId(),

@@ -6,6 +6,7 @@
  */
 import type { Json } from "../../core/json.ts";
 import { readAsPattern } from "../../media/ffmpeg.ts";
+import { readOfIdentity, withReads } from "../../media/planned_reads.ts";
 import { encoderIdentity, encoderThreads } from "../../media/video_encoder.ts";
 import type { Draft } from "../../plan/plan_step.ts";
 import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
@@ -141,12 +142,12 @@ function gridDraft(grid: ResolvedGrid, context: PlanContext): Draft {
     ...kindFields(gridStep),
     id: montageStepId(grid.id),
     params: params as unknown as Json,
-    runtime: {
+    runtime: withReads({
       items: grid.items.map((item) => item.path),
       audio: grid.audio?.path ?? null,
       font: grid.font?.path ?? null,
       fonts: grid.items.map((item) => item.captionFont?.path ?? null),
-    },
+    }, [...grid.items, ...grid.audio === null ? [] : [grid.audio]].map(readOfIdentity)),
     deps: [],
     output: `${grid.id}.mp4`,
     extension: "mp4",
@@ -188,11 +189,11 @@ function scrollDrafts(scroll: ResolvedScroll, context: PlanContext): Draft[] {
       ...kindFields(stripChunkStep),
       id: `montage/${scroll.id}/chunk-${c + 1}`,
       params: params as unknown as Json,
-      runtime: {
+      runtime: withReads({
         items: items.map((item) => scroll.items[item.index]!.path),
         font: scroll.font?.path ?? null,
         fonts: items.map((item) => scroll.items[item.index]!.captionFont?.path ?? null),
-      },
+      }, items.map((item) => readOfIdentity(scroll.items[item.index]!))),
       deps: [],
       output: null,
       extension: "mp4",
@@ -206,7 +207,9 @@ function scrollDrafts(scroll: ResolvedScroll, context: PlanContext): Draft[] {
     params: {
       audio: scroll.audio === null ? null : { identity: scroll.audio.identity, gain: scroll.audio.gain },
     },
-    runtime: { audio: scroll.audio?.path ?? null },
+    runtime: withReads({ audio: scroll.audio?.path ?? null }, [
+      scroll.audio === null ? null : readOfIdentity(scroll.audio),
+    ]),
     deps: drafts.map((draft) => draft.id),
     output: `${scroll.id}.mp4`,
     extension: "mp4",

@@ -3,6 +3,7 @@
  * time, from this recording's chunk template) → merge (`<id>.json`) → text, SRT and WebVTT.
  * @module
  */
+import { withReads } from "../../media/planned_reads.ts";
 import type { Draft } from "../../plan/plan_step.ts";
 import { providerEngine, providerRuntime } from "../../plan/provider_settings.ts";
 import { takesTimestamps } from "../../providers/http/openai_models.ts";
@@ -87,6 +88,8 @@ function fileSteps(file: ResolvedTranscription, context: PlanContext): { steps: 
     const fixed = TIMEOUTS[kind] as { ms: number; perMediaSecond: number };
     return { ms: context.timeout ?? fixed.ms, perMediaSecond: fixed.perMediaSecond };
   };
+  // The steps that read the recording.
+  const reads = withReads(base.runtime, [{ path: file.input, sha256: file.sha256 }]);
   // The steps that write the transcript's files, each published with the others.
   const outputSteps = [`${id}/merge`, ...FORMATS.map((format) => `${id}/${format}`)];
   const others = (step: string) => outputSteps.filter((other) => other !== step);
@@ -96,6 +99,7 @@ function fileSteps(file: ResolvedTranscription, context: PlanContext): { steps: 
       ...kindFields(probeStep),
       id: `${id}/probe`,
       params: { input: file.sha256 },
+      runtime: reads,
       deps: [],
       engine: ffmpeg,
       timeout: timeout("probe"),
@@ -106,6 +110,7 @@ function fileSteps(file: ResolvedTranscription, context: PlanContext): { steps: 
       ...kindFields(decodeStep),
       id: `${id}/decode`,
       params: {},
+      runtime: reads,
       deps: [`${id}/probe`],
       engine: ffmpeg,
       cpu: true,

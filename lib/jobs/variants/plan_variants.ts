@@ -7,6 +7,7 @@
 import { WorkflowError } from "../../core/errors.ts";
 import type { Json } from "../../core/json.ts";
 import { readAsPattern } from "../../media/ffmpeg.ts";
+import { readOfIdentity, withReads } from "../../media/planned_reads.ts";
 import { encoderIdentity, encoderThreads } from "../../media/video_encoder.ts";
 import type { Draft } from "../../plan/plan_step.ts";
 import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
@@ -82,7 +83,9 @@ function jobSteps(job: VariantsJob, context: Context): Draft[] {
       ...kindFields(probeInputStep),
       id: probe,
       params: { input: input.identity },
-      runtime: { path: input.path, name: input.name },
+      runtime: withReads({ path: input.path, name: input.name }, [
+        readOfIdentity(input),
+      ]),
       deps: [],
       engine: { ffmpeg: context.toolchain.ffmpeg },
       cpu: true,
@@ -107,7 +110,16 @@ function jobSteps(job: VariantsJob, context: Context): Draft[] {
           base: { input: input.identity, set, video: recipe.video, encoder: encoding.encoder },
           threads: encoding.threads,
           trimByDecoding: input.trimByDecoding,
-          runtime: { input: input.path, overlayImage: recipe.overlayImage, fontFile: recipe.fontFile },
+          runtime: withReads({
+            input: input.path,
+            overlayImage: recipe.overlayImage,
+            fontFile: recipe.fontFile,
+          }, [
+            readOfIdentity(input),
+            recipe.overlayImage !== null && set.overlay?.kind === "image"
+              ? { path: recipe.overlayImage, sha256: set.overlay.image }
+              : null,
+          ]),
           manifest: {
             input: input.name,
             recipe: recipe.name,

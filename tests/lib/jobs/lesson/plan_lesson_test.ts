@@ -130,6 +130,12 @@ Deno.test("planLesson() gives each section's slide the params of its kind", asyn
   assert.equal(params("v/pic/slide@9x16").fit, "contain");
   assert.match(String(params("v/pic/slide@9x16").picture), /^[0-9a-f]{64}$/);
   assert.equal(picture.runtime.picturePath, `${dir}/a.png`);
+  // The worker checks that the file still holds the bytes of the key (see planned_reads.ts).
+  assert.deepEqual(picture.runtime.reads, [{
+    path: `${dir}/a.png`,
+    sha256: params("v/pic/slide@9x16").picture,
+  }]);
+  assert.equal(steps.get("v/intro/slide@16x9")!.runtime.reads, undefined);
   assert.equal(params("v/pic/slide@9x16").textScale, 1);
 });
 

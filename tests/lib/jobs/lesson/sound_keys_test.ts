@@ -87,8 +87,13 @@ Deno.test("planLesson() gives the narration its sound: the lesson's music unless
     { sha256: "…", volume: 0.3, fadeIn: 1, fadeOut: 2, duck: 15 },
   );
   assert.equal(narration("v").runtime.musicPath, `${dir}/music.wav`);
+  assert.deepEqual(narration("v").runtime.reads, [{
+    path: `${dir}/music.wav`,
+    sha256: (params("v").music as { sha256: string }).sha256,
+  }]);
   assert.equal(params("w").music, null);
   assert.equal(narration("w").runtime.musicPath, null);
+  assert.equal(narration("w").runtime.reads, undefined);
   // A video's fields are laid over the lesson's.
   assert.deepEqual({ ...params("x").music as object, sha256: "…" }, {
     sha256: "…",
