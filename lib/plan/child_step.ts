@@ -7,7 +7,7 @@ import type { Json } from "../core/json.ts";
 import type { ChildSpec } from "../core/step_task.ts";
 import type { Plan } from "./plan.ts";
 import type { PlanStep } from "./plan_step.ts";
-import { stepKey } from "./step_key.ts";
+import { canonicalJson, stepKey } from "./step_key.ts";
 
 /**
  * The template id a spawned child names: `./name` is the template named under its parent (`<parent>/name`, as a job
@@ -143,7 +143,9 @@ export function childStep(
     typeof template.params === "object" && template.params !== null && !Array.isArray(template.params)
       ? template.params
       : {};
-  const params: Json = { ...base, params: spec.params };
+  // As the key reads them (JSON, its keys in one order), as a parent served from the store hands them on: the key
+  // does not tell `{ b, a }` from `{ a, b }`, nor a Date from its ISO string, so neither may the child (kr2).
+  const params: Json = { ...base, params: JSON.parse(canonicalJson(spec.params)) };
   const step = {
     ...template,
     id: `${prefix}${name}#${index}`,
