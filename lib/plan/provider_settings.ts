@@ -2,6 +2,7 @@
  * An HTTP provider as a run uses it: where it answers, how it is limited, how its calls are retried and priced.
  * @module
  */
+import { endpoint } from "../providers/http/openai_client.ts";
 
 /**
  * An HTTP provider with every field resolved (the key itself is never stored: only its variable's name).
@@ -78,18 +79,23 @@ export function providerRuntime(
  * What identifies a provider in a step's key: the wire format, where it answers, and its declared version.
  *
  * @param provider The provider.
- * @returns `{ api, baseUrl, version }`, the base URL without trailing slashes.
+ * @returns `{ api, baseUrl, version }`, the base URL as the calls use it (`http://127.0.0.1:8787/v1`).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { providerEngine } from "./provider_settings.ts";
- * const engine = providerEngine({ api: "openai", baseUrl: "http://127.0.0.1:8787/", version: null });
- * assert.deepEqual(engine, { api: "openai", baseUrl: "http://127.0.0.1:8787", version: null });
+ * const engine = providerEngine({ api: "openai", baseUrl: "HTTP://127.0.0.1:8787/", version: null });
+ * assert.deepEqual(engine, { api: "openai", baseUrl: "http://127.0.0.1:8787/v1", version: null });
  * ```
  */
 export function providerEngine(
   provider: Pick<ResolvedProvider, "api" | "baseUrl" | "version">,
 ): { api: string; baseUrl: string; version: string | null } {
-  return { api: provider.api, baseUrl: provider.baseUrl.replace(/\/+$/, ""), version: provider.version };
+  // The address the calls go to (`endpoint` adds the `/v1` a base URL may leave out), as the URL parser writes it.
+  return {
+    api: provider.api,
+    baseUrl: endpoint(new URL(provider.baseUrl).href, ""),
+    version: provider.version,
+  };
 }

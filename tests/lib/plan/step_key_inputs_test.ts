@@ -66,9 +66,13 @@ Deno.test("step keys: the base URL a provider answers at is part of its calls' k
   );
   const hosted = await keysOf(api);
   assert.deepEqual(changed(before, hosted), changed(before, after));
-  // A trailing slash is the same endpoint.
+  // The same endpoint written otherwise: a trailing slash, the `/v1` every call adds written out, the scheme and
+  // host in capitals (kr2: `/v1` paid for every call again).
+  for (const same of ["http://127.0.0.1:8787/", "http://127.0.0.1:8787/v1", "HTTP://127.0.0.1:8787/v1/"]) {
+    assert.deepEqual(changed(before, await keysOf(api, { env: { OPENAI_BASE_URL: same } })), [], same);
+  }
   assert.deepEqual(
-    changed(before, await keysOf(api, { env: { OPENAI_BASE_URL: "http://127.0.0.1:8787/" } })),
+    changed(hosted, await keysOf(api, { env: { OPENAI_BASE_URL: "https://api.openai.com:443" } })),
     [],
   );
 });
