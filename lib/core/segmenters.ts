@@ -4,7 +4,16 @@
  * @module
  */
 
+import process from "node:process";
+
 const made = new Map<"grapheme" | "word", Intl.Segmenter>();
+
+/**
+ * What cuts text into words and characters here, for the keys of steps whose bytes follow the cuts (cues, drawn
+ * captions): ICU's version, as a new ICU may cut Thai or Chinese otherwise (kr2). Not Deno's: most Deno releases
+ * keep their ICU.
+ */
+export const TEXT_SEGMENTATION = `icu:${process.versions.icu}`;
 
 /**
  * The shared segmenter of a granularity, in a fixed locale: the words do not depend on the host's (ICU's

@@ -4,6 +4,7 @@
  * soundtrack.
  * @module
  */
+import { TEXT_SEGMENTATION } from "../../core/segmenters.ts";
 import type { Json } from "../../core/json.ts";
 import { readAsPattern } from "../../media/ffmpeg.ts";
 import { readOfIdentity, withReads } from "../../media/planned_reads.ts";
@@ -89,7 +90,11 @@ function common(montage: MontageCommon, context: PlanContext, seconds: number) {
     backoff: { base: 0, cap: 0 },
     scope: { item: `montage/${montage.id}`, part: null },
     provider: null,
-    engine: { ffmpeg: context.toolchain.ffmpeg },
+    // Captions are cut into characters and runs before they are drawn (see `drawtextText`).
+    engine: {
+      ffmpeg: context.toolchain.ffmpeg,
+      ...montage.items.some((item) => item.caption !== null) ? { text: TEXT_SEGMENTATION } : {},
+    },
     cpu: true,
     timeout: {
       ms: (context.timeout ?? MONTAGE_TIMEOUT.ms) + seconds * MONTAGE_TIMEOUT.perSecond,

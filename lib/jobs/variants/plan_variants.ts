@@ -4,6 +4,7 @@
  * recipe a playlist per rendition (published with its MP4) and a master playlist (with the first of them).
  * @module
  */
+import { TEXT_SEGMENTATION } from "../../core/segmenters.ts";
 import { WorkflowError } from "../../core/errors.ts";
 import type { Json } from "../../core/json.ts";
 import { readAsPattern } from "../../media/ffmpeg.ts";
@@ -180,7 +181,11 @@ function outputSteps(recipe: ResolvedRecipe, context: OutputContext): Draft[] {
         params: params as unknown as Json,
         runtime: context.runtime,
         deps: [context.probe],
-        engine: { ffmpeg: context.toolchain.ffmpeg },
+        // Drawn text is cut into characters and runs first (see `drawtextText`).
+        engine: {
+          ffmpeg: context.toolchain.ffmpeg,
+          ...context.base.set.overlay?.kind === "text" ? { text: TEXT_SEGMENTATION } : {},
+        },
         cpu: true,
         timeout: timeout("encode", context),
         output: `${file}.mp4`,

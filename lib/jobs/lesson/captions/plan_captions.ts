@@ -4,6 +4,7 @@
  * format.
  * @module
  */
+import { TEXT_SEGMENTATION } from "../../../core/segmenters.ts";
 import { vttCueSettings } from "../../../media/caption_placement.ts";
 import type { Draft, StepScope } from "../../../plan/plan_step.ts";
 import type { Toolchain } from "../../../plan/toolchain.ts";
@@ -62,7 +63,7 @@ export function cuesDraft(
     deps: [`${context.prefix}/speech`],
     scope: context.scope,
     provider: null,
-    engine: { ffmpeg: context.toolchain.ffmpeg },
+    engine: { ffmpeg: context.toolchain.ffmpeg, text: TEXT_SEGMENTATION },
     cpu: false,
     timeout: { ms: context.timeout ?? TIMEOUTS.cues.ms, perMediaSecond: TIMEOUTS.cues.perMediaSecond },
     extension: null,

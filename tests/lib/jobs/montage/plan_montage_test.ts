@@ -10,6 +10,7 @@ import { resolveWorkflow } from "../../../../lib/workflow/resolve_workflow.ts";
 import type { WorkflowInput } from "../../../../lib/workflow/workflow_schema.ts";
 import { tempDir } from "../../../_support/temp_dir.ts";
 import { TEST_TOOLCHAIN } from "../../../_support/toolchain.ts";
+import { TEXT_SEGMENTATION } from "../../../../lib/core/segmenters.ts";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -166,6 +167,10 @@ Deno.test("a caption the montage's font lacks a character of is drawn in a font 
   assert.match(fonts[2] ?? "", /Symbola/);
   const cells = (step.params as { cells: { font?: string }[] }).cells;
   assert.ok(!("font" in cells[0]!));
+  // Captions are keyed by what cuts their text here (ICU's version: kr2); a montage without any is not.
+  assert.equal((step.engine as { text?: string }).text, TEXT_SEGMENTATION);
+  const bare = (await planOf(dir, [{ ...grid(["a", "b", "c"]), items: ["*.png"] }])).steps[0]!;
+  assert.equal((bare.engine as { text?: string }).text, undefined);
   assert.match(cells[1]!.font ?? "", /^[0-9a-f]{16}$/);
   // A caption no one font draws, or of two lines, is refused at its item.
   await assert.rejects(planOf(dir, [grid(["漢字 🎉", "Two\nlines", "ok"])]), (error: unknown) => {

@@ -9,6 +9,7 @@ import type { WorkflowInput } from "../../../../lib/workflow/workflow_schema.ts"
 import type { Toolchain } from "../../../../lib/plan/toolchain.ts";
 import { tempDir } from "../../../_support/temp_dir.ts";
 import { TEST_TOOLCHAIN } from "../../../_support/toolchain.ts";
+import { TEXT_SEGMENTATION } from "../../../../lib/core/segmenters.ts";
 
 async function keysOf(
   dir: string,
@@ -235,4 +236,16 @@ Deno.test("a trim of an input without an index of keyframes is cut by decoding, 
   assert.equal(fixed("variants/b/whole"), undefined);
   assert.equal(fixed("variants/a/cut"), undefined);
   assert.equal(fixed("variants/a/whole"), undefined);
+});
+
+Deno.test("an output that draws text is keyed by what cuts text here (ICU's version); one that draws none is not", async () => {
+  // kr2: a new ICU may cut the overlay's text into other characters and runs, and the old output was served.
+  const dir = await tempDir();
+  await writeMedia(`${dir}/a.mp4`, "a");
+  const workflow = await resolveWorkflow({
+    variants: [{ inputs: ["a.mp4"], recipes: [{ name: "label", overlay: { text: "ทดสอบ" } }, tall] }],
+  }, { file: "w.ts", moduleUrl: `file://${dir}/w.ts` });
+  const steps = new Map(planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN }).steps.map((s) => [s.id, s]));
+  assert.equal((steps.get("variants/a/label")!.engine as { text?: string }).text, TEXT_SEGMENTATION);
+  assert.equal((steps.get("variants/a/tall")!.engine as { text?: string }).text, undefined);
 });

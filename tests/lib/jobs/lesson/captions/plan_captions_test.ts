@@ -9,6 +9,7 @@ import { resolveWorkflow } from "../../../../../lib/workflow/resolve_workflow.ts
 import type { WorkflowInput } from "../../../../../lib/workflow/workflow_schema.ts";
 import { TEST_TOOLCHAIN } from "../../../../_support/toolchain.ts";
 import { voiceLanguage } from "../../../../../lib/jobs/lesson/captions/plan_captions.ts";
+import { TEXT_SEGMENTATION } from "../../../../../lib/core/segmenters.ts";
 
 const base: WorkflowInput = {
   formats: ["16:9", "9:16"],
@@ -151,4 +152,14 @@ Deno.test("voiceLanguage() tells the language of every voice espeak-ng lists by 
     }
   }
   assert.ok(checked > 100, `${checked} voices`);
+});
+
+Deno.test("keys: the cues are keyed by what cuts text into words here (ICU's version)", async () => {
+  // kr2: a new ICU may cut Thai or Chinese narration into other words, and the old cues were served.
+  const workflow = await resolveWorkflow(base, { file: "lesson.ts", moduleUrl: "file:///tmp/lesson.ts" });
+  const cues = planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN }).steps.filter((s) =>
+    s.id.endsWith("/cues")
+  );
+  assert.equal(cues.length, 2);
+  for (const step of cues) assert.equal((step.engine as { text?: string }).text, TEXT_SEGMENTATION);
 });
