@@ -13,8 +13,8 @@ export interface ModuleGraph {
   /** Absolute paths of the local files, the workflow first. */
   files: string[];
   /**
-   * SHA-256 over every local file's path (relative to the workflow's folder) and bytes, and every package it
-   * imports by its versioned name (npm:, https:).
+   * SHA-256 over every local file's path (relative to the workflow's folder; none for the workflow's own) and
+   * bytes, and every package it imports by its versioned name (npm:, https:).
    */
   digest: string;
   /**
@@ -155,8 +155,11 @@ export async function readModuleGraph(moduleUrl: string): Promise<ModuleGraph> {
     if (entry.kind === "remote") hash.update(`remote ${entry.url}\n`);
     else if (entry.kind === "missing") hash.update(`missing ${where(entry.path)}\n`);
     else if (entry.kind === "file") {
+      // The workflow file (walked first) by no name: renamed, it runs the same code (kr2: its custom steps ran
+      // again); a module importing it by its name has that name in its own source.
+      const name = files.length === 0 ? "(workflow)" : where(entry.path);
       files.push(entry.path);
-      hash.update(`file ${where(entry.path)} ${entry.source.length}\n${entry.source}\n`);
+      hash.update(`file ${name} ${entry.source.length}\n${entry.source}\n`);
     } else {
       hash.update(`package ${entry.specifier} ${entry.name}\n`);
       packages.add(entry.name);

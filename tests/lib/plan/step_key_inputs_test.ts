@@ -275,6 +275,26 @@ Deno.test("step keys: reel's own modules are not part of a workflow's module gra
   }
 });
 
+Deno.test("step keys: the workflow file renamed or moved keeps its module graph's digest; a helper renamed does not", async () => {
+  // kr2: renaming the workflow file re-ran every custom step without a version.
+  const dir = await Deno.makeTempDir({ prefix: "reel-graph-" });
+  try {
+    const { readModuleGraph } = await import("../../../lib/schema/module_graph.ts");
+    await Deno.writeTextFile(`${dir}/helper.ts`, "export const two = 2;\n");
+    const workflow = 'import { two } from "./helper.ts";\nexport default two;\n';
+    await Deno.writeTextFile(`${dir}/a.ts`, workflow);
+    await Deno.writeTextFile(`${dir}/b.ts`, workflow);
+    const digest = async (file: string) =>
+      (await readModuleGraph(new URL(`file://${dir}/${file}`).href)).digest;
+    assert.equal(await digest("b.ts"), await digest("a.ts"));
+    await Deno.writeTextFile(`${dir}/other.ts`, "export const two = 2;\n");
+    await Deno.writeTextFile(`${dir}/c.ts`, workflow.replace("./helper.ts", "./other.ts"));
+    assert.notEqual(await digest("c.ts"), await digest("a.ts"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("step keys: a package imported by a version range counts by the version the lock file resolves it to", async () => {
   const dir = await Deno.makeTempDir({ prefix: "reel-graph-" });
   try {
