@@ -41,10 +41,24 @@ export function slug(message: string): z.ZodString {
     .regex(/^[a-z0-9][a-z0-9_-]*$/, message);
 }
 
-/** A colour like `#1e3a5f` or `#fff`. */
+/**
+ * A colour like `#1e3a5f` or `#fff`, read as `#rrggbb` in small letters: `#FFF`, `#fff` and `#ffffff` draw the same
+ * pixels, so they are one value in the keys (kr2: a capital letter re-rendered every slide).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { color } from "./fields.ts";
+ * assert.equal(color.parse("#FFF"), "#ffffff");
+ * assert.equal(color.parse("#1E3A5F"), "#1e3a5f");
+ * assert.ok(!color.safeParse("#ffff").success);
+ * ```
+ */
 export const color = z.string().regex(
   /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/,
   "Expected a colour like #1e3a5f",
+).transform((text) =>
+  (text.length === 4 ? `#${[...text.slice(1)].map((digit) => digit + digit).join("")}` : text).toLowerCase()
 );
 
 /** A format written as text: a preset (`16:9`) or a size (`1280x720`); see `formatTextProblem`. */

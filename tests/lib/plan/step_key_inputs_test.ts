@@ -77,6 +77,22 @@ Deno.test("step keys: the base URL a provider answers at is part of its calls' k
   );
 });
 
+Deno.test("step keys: a colour written in capitals or in three digits is the same colour; another one is not", async () => {
+  // kr2: "#1E3A5F" for "#1e3a5f", or "#fff" for "#ffffff", re-rendered every slide, byte for byte the same.
+  const themed = (theme: Record<string, string>, section: string) => {
+    const input = structuredClone(api);
+    input.theme = theme;
+    input.videos![0]!.sections[1]!.background = section;
+    return keysOf(input);
+  };
+  const before = await themed({ background: "#1e3a5f", foreground: "#ffffff" }, "#aabbcc");
+  assert.deepEqual(changed(before, await themed({ background: "#1E3A5F", foreground: "#fff" }, "#ABC")), []);
+  assert.notDeepEqual(
+    changed(before, await themed({ background: "#1e3a5e", foreground: "#ffffff" }, "#aabbcc")),
+    [],
+  );
+});
+
 Deno.test("step keys: a provider's declared version re-runs only its calls", async () => {
   const before = await keysOf(api);
   const input = structuredClone(api);
