@@ -190,12 +190,14 @@ export class WorkerPool implements StepExecutor {
     abandoned.catch(() => {});
     const cancel = () => {
       this.#post(slot, { type: "cancel", taskId });
+      // The run stopping (Ctrl-C) cancels with an AbortError: a step that goes on then loses its worker without a
+      // word (nt2: a Ctrl-C printed "worker 1 crashed"); one past its timeout is told.
+      const stopping = signal.reason instanceof DOMException && signal.reason.name === "AbortError";
       const grace = setTimeout(() => {
-        if (slot.pending.has(taskId)) {
-          const why = `step "${task.id}" went on ${CANCEL_GRACE_MS / 1000} s after it was cancelled (its ` +
-            "timeout, or the run stopping): the worker was stopped and another takes its place";
-          this.#crash(this.#slots.indexOf(slot), slot, why);
-        }
+        if (!slot.pending.has(taskId)) return;
+        const why = `step "${task.id}" went on ${CANCEL_GRACE_MS / 1000} s after it was cancelled (its ` +
+          "timeout, or the run stopping): the worker was stopped and another takes its place";
+        this.#crash(this.#slots.indexOf(slot), slot, why, { told: !stopping });
       }, CANCEL_GRACE_MS);
       Deno.unrefTimer(grace);
       this.#stopping.add(done);
@@ -327,10 +329,11 @@ export class WorkerPool implements StepExecutor {
     return slot;
   }
 
-  #crash(index: number, slot: Slot, reason: string): void {
+  /** Ends a worker that crashed or must stop, telling `onCrash` unless `told` is false, and puts a new one in. */
+  #crash(index: number, slot: Slot, reason: string, options: { told?: boolean } = {}): void {
     if (!slot.alive) return;
     this.#kill(slot, reason);
-    this.#onCrash(slot.number, reason);
+    if (options.told !== false) this.#onCrash(slot.number, reason);
     if (!slot.started && ++this.#startFailures >= 3) {
       // A worker that cannot start is never handed out; after three in a row the pool gives up.
       this.#broken = reason;

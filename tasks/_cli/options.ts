@@ -149,7 +149,7 @@ export function addLimitOptions(
         .argParser(byteSize),
       new Option(
         "--encoder <name>",
-        "video encoder, e.g. libx264 or h264_nvenc (default: the first that works here)",
+        "video encoder of variants and montages, e.g. libx264 or h264_nvenc (default: the first that works here)",
       ),
       new Option("--only <video>", "render only this video id (repeat or comma-separate)").argParser(list),
       new Option(

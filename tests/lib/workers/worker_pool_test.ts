@@ -576,6 +576,35 @@ export default workflow({
   }
 });
 
+Deno.test("a custom step that goes on after the run was stopped (Ctrl-C) loses its worker without a word", async () => {
+  // nt2: a Ctrl-C printed "worker 1 crashed: step … went on 2 s after it was cancelled".
+  const { plan, dir } = await customPlan(`
+export default workflow({
+  ${video}
+  steps: [step({ id: "spin", run: () => { for (;;) {} } })],
+});`);
+  const { events, pool } = poolOfOne();
+  const stop = new AbortController();
+  try {
+    const result = await runPlan(plan, {
+      executor: pool,
+      store: new ArtifactStore(`${dir}/.reel`),
+      ffmpeg,
+      outDir: null,
+      signal: stop.signal,
+      onEvent: (event) => {
+        events.push(event);
+        if (event.type === "step:started") stop.abort(new DOMException("Interrupted", "AbortError"));
+      },
+    });
+    assert.equal(result.ok, false);
+  } finally {
+    // Waits for the spinning step's worker to be stopped (its grace), as a render's close does.
+    await pool.close();
+  }
+  assert.deepEqual(events.filter((event) => event.type === "worker:crashed"), []);
+});
+
 /** A workflow whose module, imported in a worker, takes `load` to load (its code waits on the worker alone). */
 const slowInWorker = (load: string) => `
 if ((globalThis as { name?: string }).name?.startsWith("reel-worker")) await ${load};`;
