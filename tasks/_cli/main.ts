@@ -21,6 +21,7 @@ import { addClusterCommands } from "./cluster_commands.ts";
 import { addWorkerCommand } from "./worker_command.ts";
 import { addTranscribeCommand } from "./transcribe_command.ts";
 import { enterUserDirectory } from "../_user_directory.ts";
+import config from "../../deno.json" with { type: "json" };
 
 /**
  * Runs the CLI.
@@ -34,6 +35,7 @@ export async function main(args: string[]): Promise<number> {
   const program = new Command()
     .name("reel")
     .description("Render narrated slide videos from declarative workflow files.")
+    .version(config.version, "--version", "print reel's version")
     .exitOverride()
     .configureOutput({ writeErr: (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)) });
   addRenderCommand(program, { args, outcome });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { REEL_V8_FLAGS } from "../../tasks/_v8_flags.ts";
+import { runCli } from "../_support/cli.ts";
 
 Deno.test("the tasks users run start V8 with the flags the benchmarks measure", async () => {
   const config = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url))) as {
@@ -48,4 +49,14 @@ Deno.test("the compile task embeds the worker module and the example workflows, 
   const { defaultCacheDir } = await import("../../lib/run/render_workflows.ts");
   // Where they render it when REEL_CACHE names no other place.
   if (!Deno.env.get("REEL_CACHE")) assert.equal(defaultCacheDir("workflows/lesson.ts"), "workflows/.reel");
+});
+
+Deno.test("reel --version prints the version in deno.json, exit 0", async () => {
+  // nt2: `--version` was an unknown option, exit 2.
+  const config = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url))) as {
+    version: string;
+  };
+  const { code, stdout, stderr } = await runCli(["--version"]);
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout, `${config.version}\n`);
 });
