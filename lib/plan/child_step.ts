@@ -143,9 +143,12 @@ export function childStep(
     typeof template.params === "object" && template.params !== null && !Array.isArray(template.params)
       ? template.params
       : {};
-  // As the key reads them (JSON, its keys in one order), as a parent served from the store hands them on: the key
-  // does not tell `{ b, a }` from `{ a, b }`, nor a Date from its ISO string, so neither may the child (kr2).
-  const params: Json = { ...base, params: JSON.parse(canonicalJson(spec.params)) };
+  // As JSON, as a parent served from the store hands them on (a Date its ISO string, an undefined field left out),
+  // its keys in one order: the key does not tell `{ b, a }` from `{ a, b }`, so neither may the child (kr2).
+  const params: Json = {
+    ...base,
+    params: JSON.parse(canonicalJson(JSON.parse(JSON.stringify(spec.params)))),
+  };
   const step = {
     ...template,
     id: `${prefix}${name}#${index}`,

@@ -18,21 +18,13 @@ import type { PlanStep } from "./plan_step.ts";
  * import assert from "node:assert/strict";
  * import { canonicalJson } from "./step_key.ts";
  * assert.ok(canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }) === '{"a":[2,{"c":4,"d":3}],"b":1}');
- * assert.equal(canonicalJson({ at: new Date(0) } as never), '{"at":"1970-01-01T00:00:00.000Z"}');
  * ```
  */
 export function canonicalJson(value: Json): string {
-  // A value with `toJSON` as JSON.stringify writes it (a Date: its ISO string, not the `{}` of its own keys).
-  if (hasToJson(value)) return canonicalJson(value.toJSON() as Json);
   if (value === null || typeof value !== "object") return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   const keys = Object.keys(value).sort();
   return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key] as Json)}`).join(",")}}`;
-}
-
-function hasToJson(value: unknown): value is { toJSON(): unknown } {
-  return typeof value === "object" && value !== null &&
-    typeof (value as { toJSON?: unknown }).toJSON === "function";
 }
 
 /**

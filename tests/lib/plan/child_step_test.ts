@@ -1,7 +1,7 @@
 /**
  * childStep(): a child's params are handed on as its key reads them (kr2): `{ b, a }` and `{ a, b }` give one key,
  * so both children get their keys in one order; a Date is its ISO string (its key was that of `{}`, so two dates
- * shared one key and the second child was served the first one's result).
+ * shared one key and the second child was served the first one's result); an undefined field is left out.
  */
 import assert from "node:assert/strict";
 import type { Json } from "../../../lib/core/json.ts";
@@ -53,4 +53,8 @@ Deno.test("childStep() hands a child its params as its key reads them", () => {
   assert.notEqual(early.key, late.key);
   assert.deepEqual(inner(early), { d: "1970-01-01T00:00:01.000Z" });
   assert.equal(spawned({ d: "1970-01-01T00:00:01.000Z" }).key, early.key);
+  // An undefined field is left out, one in a list is null, as JSON writes them (rv2: the parent failed).
+  const loose = spawned({ page: 1, note: undefined, list: [1, undefined] });
+  assert.deepEqual(inner(loose), { list: [1, null], page: 1 });
+  assert.equal(loose.key, spawned({ page: 1, list: [1, null] }).key);
 });
