@@ -5,17 +5,15 @@
  * reconnect's reason, not a line per attempt) and once that it is back; a coordinator's, after `timeoutMs` away,
  * aborts {@linkcode RedisLink.unreachable}, which fails the steps that wait on the cluster, not retried. A Redis that
  * keeps the connection but stops answering (frozen, or a host gone without closing it) is lost too: the link sends a
- * PING every {@linkcode PROBE_MS}, and one unanswered for {@linkcode SILENT_MS} counts as a loss until it answers.
+ * PING every {@linkcode PROBE_MS}, and one unanswered for {@linkcode ANSWER_MS} counts as a loss until it answers.
  * @module
  */
 import type { Redis } from "ioredis";
 import { StepAttemptError } from "../core/executor.ts";
+import { ANSWER_MS } from "./redis_connection.ts";
 
 /** How often a connected link asks Redis whether it answers, in ms. */
 const PROBE_MS = 2000;
-
-/** How long a PING may go unanswered before Redis counts as lost, in ms (as long as `checkRedis` waits). */
-const SILENT_MS = 5000;
 
 /** Options for {@linkcode RedisLink}. */
 export interface RedisLinkOptions {
@@ -32,6 +30,11 @@ export interface RedisLinkOptions {
   whileAway?: string;
   /** What goes on once Redis is back, said after it. @default "the steps on the cluster go on" */
   back?: string;
+  /**
+   * How often a PING is sent while connected, and how long one may go unanswered before Redis counts as lost, in ms.
+   * @default `{ everyMs: PROBE_MS, answerMs: ANSWER_MS }`
+   */
+  probe?: { everyMs: number; answerMs: number };
 }
 
 /** Watches one client's connection (see the module's doc). */
@@ -51,6 +54,10 @@ export class RedisLink {
   #probing = false;
   /** Whether Redis counts as lost because a PING went unanswered (it is back when one is answered). */
   #silent = false;
+  /** Fires when the PING out now has gone unanswered too long. */
+  #silence: ReturnType<typeof setTimeout> | undefined;
+  /** Set by {@linkcode RedisLink.close}: nothing is told after it. */
+  #closed = false;
   /** Hear that Redis is back. */
   readonly #backs = new Set<() => void>();
   readonly #onClose = () => this.#lose();
@@ -65,13 +72,25 @@ export class RedisLink {
     this.#options = options;
     client.on("close", this.#onClose);
     client.on("ready", this.#onReady);
-    this.#probes = setInterval(() => this.#probe(), PROBE_MS);
+    this.#probes = setInterval(() => this.#probe(), options.probe?.everyMs ?? PROBE_MS);
     Deno.unrefTimer(this.#probes as unknown as number);
   }
 
   /** Whether the client is connected now (and Redis answers). */
   get connected(): boolean {
     return this.#client.status === "ready" && !this.#silent;
+  }
+
+  /**
+   * Calls `listener` each time Redis is back after a loss (a connection made again, or a PING answered after a
+   * silence).
+   *
+   * @param listener Hears it.
+   * @returns Stops it hearing.
+   */
+  onBack(listener: () => void): () => void {
+    this.#backs.add(listener);
+    return () => this.#backs.delete(listener);
   }
 
   /**
@@ -113,14 +132,14 @@ export class RedisLink {
     const gaveUp = () => reject(unreachable.reason);
     // "ready" for a connection made again; back for one that answers again (it never closed).
     this.#client.on("ready", ready);
-    this.#backs.add(ready);
+    const stopHearing = this.onBack(ready);
     signal.addEventListener("abort", aborted, { once: true });
     unreachable.addEventListener("abort", gaveUp, { once: true });
     try {
       await promise;
     } finally {
       this.#client.off("ready", ready);
-      this.#backs.delete(ready);
+      stopHearing();
       signal.removeEventListener("abort", aborted);
       unreachable.removeEventListener("abort", gaveUp);
     }
@@ -128,7 +147,9 @@ export class RedisLink {
 
   /** Stops watching (the client is being closed on purpose). */
   close(): void {
+    this.#closed = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#silence);
     clearInterval(this.#probes);
     this.#client.off("close", this.#onClose);
     this.#client.off("ready", this.#onReady);
@@ -147,35 +168,41 @@ export class RedisLink {
     );
   }
 
-  /** Sends a PING while connected: one unanswered for {@linkcode SILENT_MS} is a loss, until it is answered. */
+  /** Sends a PING while connected: one unanswered for the probe's `answerMs` is a loss, until it is answered. */
   #probe(): void {
     if (this.#probing || this.#client.status !== "ready") return;
     this.#probing = true;
-    const silence = setTimeout(() => {
+    const sent = performance.now();
+    const answerMs = this.#options.probe?.answerMs ?? ANSWER_MS;
+    this.#silence = setTimeout(() => {
+      // A connection that closed meanwhile is lost by its "close", with the reconnects' reason.
+      if (this.#client.status !== "ready") return;
       this.#silent = true;
-      this.#lose();
-      this.#tell(`it has not answered for ${duration(SILENT_MS)}`);
-    }, SILENT_MS);
-    const answered = () => {
-      clearTimeout(silence);
+      this.#lose(sent);
+      this.#tell(`it has not answered for ${duration(answerMs)}`);
+    }, answerMs);
+    const settled = () => {
+      clearTimeout(this.#silence);
       this.#probing = false;
-      if (!this.#silent) return;
-      this.#silent = false;
-      // Back unless the connection closed meanwhile (then "ready" says when it is back).
-      if (this.#client.status === "ready") this.#back();
     };
-    // A PING that fails was cut off with the connection, whose loss its "close" tells; it stops the probe's wait.
-    this.#client.ping().then(answered, () => {
-      clearTimeout(silence);
-      this.#probing = false;
-    });
+    const answered = () => {
+      settled();
+      // Back unless the connection closed meanwhile (then "ready" says when it is back).
+      if (this.#silent && !this.#closed && this.#client.status === "ready") this.#back();
+    };
+    // A PING that fails was cut off with the connection, whose loss its "close" tells.
+    this.#client.ping().then(answered, settled);
   }
 
-  #lose(): void {
-    if (this.#lostAt !== null) return;
-    this.#lostAt = performance.now();
+  /** Counts Redis as away since `since` (`performance.now()`), and gives up on it after the timeout from then. */
+  #lose(since: number = performance.now()): void {
+    if (this.#lostAt !== null || this.#closed) return;
+    this.#lostAt = since;
     const { timeoutMs } = this.#options;
-    if (timeoutMs !== null) this.#timer = setTimeout(() => this.#abandon(), timeoutMs);
+    if (timeoutMs === null) return;
+    this.#timer = setTimeout(() => this.#abandon(), Math.max(0, timeoutMs - (performance.now() - since)));
+    // What waits on Redis keeps the process alive, not this timer (a render closing may leave it running).
+    Deno.unrefTimer(this.#timer as unknown as number);
   }
 
   #abandon(): void {

@@ -13,6 +13,7 @@ import type { Redis } from "ioredis";
 import { messageOf } from "../core/errors.ts";
 import type { WorkerId } from "../core/executor.ts";
 import { listed, plural } from "../core/plural.ts";
+import type { RedisLink } from "./_redis_link.ts";
 import { HEARTBEAT_MS, liveWorkers, servesQueue, type WorkerInfo } from "./_worker_heartbeat.ts";
 
 /**
@@ -27,6 +28,8 @@ export interface WorkerWatchOptions {
   redacted: string;
   /** Hears each notice. */
   onNotice: (message: string) => void;
+  /** The connection's watch: whether Redis answers now, and when it is back after a loss (closed or silent). */
+  link: Pick<RedisLink, "connected" | "onBack">;
 }
 
 /** Watches the workers that take the queues a render's steps wait in, and tells when some queue has none. */
@@ -48,16 +51,9 @@ export class WorkerWatch {
   #noneTold = false;
   /** Whether the last look failed and said so. */
   #failureTold = false;
-  /** Whether the connection is away now. */
-  #away = false;
   /** When Redis was last back after being away (`performance.now()`); null if it never was away. */
   #backAt: number | null = null;
-  readonly #onClose = () => this.#away = true;
-  readonly #onReady = () => {
-    if (!this.#away) return;
-    this.#away = false;
-    this.#backAt = performance.now();
-  };
+  readonly #stopHearing: () => void;
 
   /**
    * @param redis The cluster's Redis.
@@ -66,8 +62,7 @@ export class WorkerWatch {
   constructor(redis: Redis, options: WorkerWatchOptions) {
     this.#redis = redis;
     this.#options = options;
-    redis.on("close", this.#onClose);
-    redis.on("ready", this.#onReady);
+    this.#stopHearing = options.link.onBack(() => this.#backAt = performance.now());
   }
 
   /**
@@ -110,8 +105,7 @@ export class WorkerWatch {
   stop(): void {
     this.#stop.abort();
     this.#wake.resolve();
-    this.#redis.off("close", this.#onClose);
-    this.#redis.off("ready", this.#onReady);
+    this.#stopHearing();
   }
 
   async #run(): Promise<void> {
@@ -122,7 +116,8 @@ export class WorkerWatch {
       // A look begun while Redis is away waits for it, then reads entries not yet written again; one that Redis
       // left during is no better.
       const backAt = this.#backAt;
-      const settled = !this.#away && (backAt === null || performance.now() - backAt >= SETTLE_MS);
+      const settled = this.#options.link.connected &&
+        (backAt === null || performance.now() - backAt >= SETTLE_MS);
       try {
         workers = await liveWorkers(this.#redis);
       } catch (error) {
@@ -134,7 +129,7 @@ export class WorkerWatch {
       }
       if (workers !== null) {
         this.#failureTold = false;
-        this.#look(workers, settled && !this.#away && this.#backAt === backAt);
+        this.#look(workers, settled && this.#options.link.connected && this.#backAt === backAt);
       }
       if (signal.aborted) return;
       let timer: ReturnType<typeof setTimeout> | undefined;

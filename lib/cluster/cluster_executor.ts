@@ -106,6 +106,7 @@ export class ClusterExecutor implements StepExecutor {
     this.#workers = new WorkerWatch(this.#redis, {
       redacted: options.redis.redacted,
       onNotice: (message) => this.#warn(message),
+      link: this.#link,
     });
     this.#providers = new Set(options.providers.map((provider) => provider.name));
     this.#maxRetryAfter = new Map(

@@ -68,11 +68,14 @@ const NO_DATABASE = /DB index is out of range/i;
 /** What Redis says when it refuses a password or asks for one. */
 const PASSWORD_REFUSED = /WRONGPASS|NOAUTH|invalid password|invalid username-password/i;
 
+/** How long Redis may take to answer before it counts as not answering, in ms (at the start, and mid-run). */
+export const ANSWER_MS = 5000;
+
 /**
  * Checks that Redis answers, once, before anything is queued: a clear message instead of a run that waits forever.
  *
  * @param target The Redis.
- * @param options How long to wait for an answer. @default 5000 ms
+ * @param options How long to wait for an answer. @default {@linkcode ANSWER_MS}
  * @throws {InputError} When Redis cannot be reached or refuses the password.
  *
  * @example
@@ -84,7 +87,7 @@ const PASSWORD_REFUSED = /WRONGPASS|NOAUTH|invalid password|invalid username-pas
  * ```
  */
 export async function checkRedis(target: RedisTarget, options: { timeoutMs?: number } = {}): Promise<void> {
-  const timeoutMs = options.timeoutMs ?? 5000;
+  const timeoutMs = options.timeoutMs ?? ANSWER_MS;
   const client = new Redis(target.url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,

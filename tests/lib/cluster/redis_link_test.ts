@@ -2,7 +2,8 @@
  * RedisLink, on a real redis-server that goes away: the loss is told once, with the reason of the first failed
  * reconnect, however many attempts follow; a Redis back in time is told too, and nothing is given up; one that stays
  * away past the timeout aborts `unreachable` with a failure that is not retried, and `untilUp` rejects with it. A Redis
- * that keeps the connection but answers nothing (SIGSTOP) is lost after 5 s, and back once it answers.
+ * that keeps the connection but answers nothing (SIGSTOP) is lost once a PING has gone unanswered too long, and
+ * back once it answers; a link closed meanwhile tells nothing more.
  */
 import assert from "node:assert/strict";
 import { RedisLink } from "../../../lib/cluster/_redis_link.ts";
@@ -11,7 +12,7 @@ import { StepAttemptError } from "../../../lib/core/executor.ts";
 import { startRedis, type TestRedis } from "../../_support/redis_server.ts";
 
 /** A connected client watched by a link, with what it told and the errors it let through as news. */
-async function watched(redis: TestRedis, timeoutMs: number) {
+async function watched(redis: TestRedis, timeoutMs: number, probe?: { everyMs: number; answerMs: number }) {
   const notices: string[] = [];
   const news: string[] = [];
   let heard = 0;
@@ -27,6 +28,7 @@ async function watched(redis: TestRedis, timeoutMs: number) {
   const link: RedisLink = new RedisLink(client, {
     redacted: redis.target.redacted,
     timeoutMs,
+    probe,
     onNotice: (message) => {
       notices.push(message);
       changed();
@@ -52,6 +54,7 @@ async function watched(redis: TestRedis, timeoutMs: number) {
     news,
     heard: () => heard,
     until,
+    client,
     [Symbol.dispose]: () => {
       link.close();
       client.disconnect();
@@ -119,15 +122,18 @@ Deno.test("RedisLink: Redis away past the timeout fails the waits with a reason 
   assert.equal(watch.notices.length, 1, watch.notices.join("\n"));
 });
 
-Deno.test("RedisLink: a Redis that keeps the connection but answers nothing is lost after 5 s, and back when it answers", async () => {
+/** A PING every 50 ms, Redis lost when one goes 300 ms unanswered: the real 2 s and 5 s, shortened. */
+const QUICK = { everyMs: 50, answerMs: 300 };
+
+Deno.test("RedisLink: a Redis that keeps the connection but answers nothing is lost, and back when it answers", async () => {
   await using redis = await startRedis();
-  using watch = await watched(redis, 60_000);
+  using watch = await watched(redis, 60_000, QUICK);
   redis.pause();
   // Before: its connection stayed "ready", and nothing was told, ever.
   await watch.until(() => watch.notices.length > 0, "notice of the silence");
   assert.match(
     watch.notices[0]!,
-    /^Lost Redis at redis:\/\/127\.0\.0\.1:\d+: it has not answered for 5 s; the steps on the cluster wait for it to come back, for 60 s at most, then fail$/,
+    /^Lost Redis at redis:\/\/127\.0\.0\.1:\d+: it has not answered for 300 ms; the steps on the cluster wait for it to come back, for 60 s at most, then fail$/,
   );
   assert.ok(!watch.link.connected);
   const up = watch.link.untilUp(new AbortController().signal);
@@ -140,4 +146,17 @@ Deno.test("RedisLink: a Redis that keeps the connection but answers nothing is l
   );
   assert.ok(watch.link.connected && !watch.link.unreachable.aborted);
   assert.deepEqual(watch.news, []);
+});
+
+Deno.test("RedisLink closed while Redis answers nothing tells nothing after, and leaves no timer running", async () => {
+  // rv2: the give-up timer of a loss told after the close ran on for --redis-timeout, keeping the process alive.
+  await using redis = await startRedis();
+  using watch = await watched(redis, 60_000, QUICK);
+  redis.pause();
+  await watch.until(() => watch.notices.length > 0, "notice of the silence");
+  watch.link.close();
+  redis.resume();
+  // Answered after the link's PING, on the same connection: the link has heard its answer by then.
+  await watch.client.ping();
+  assert.equal(watch.notices.length, 1, watch.notices.join("\n"));
 });
