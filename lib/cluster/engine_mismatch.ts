@@ -1,6 +1,6 @@
 /**
  * Whether a worker makes the bytes a step's key names: each entry of the step's `engine` that names a local engine
- * (ffmpeg, espeak-ng, the slide renderer, libx264, pocketsphinx, the caption font) is compared with what that engine
+ * (ffmpeg, espeak-ng, the slide renderer, libx264, pocketsphinx, the caption font, ICU) is compared with what that engine
  * is on the worker's host. Entries the step does not hold are not looked at; the others (a provider's API, a custom
  * step's code, which the job guard checks by its module's digest) are not local engines.
  * @module
@@ -15,6 +15,7 @@ export const ENGINE_ENTRIES = {
   x264: "libx264",
   pocketsphinx: "pocketsphinx",
   font: "the caption font",
+  text: "the text segmenter (ICU)",
 } as const;
 
 /** An entry of a step's `engine` that names a local engine. */

@@ -6,6 +6,7 @@
  * needs it, for the worker's life.
  * @module
  */
+import { TEXT_SEGMENTATION } from "../core/segmenters.ts";
 import { MissingBinaryError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Json } from "../core/json.ts";
@@ -76,6 +77,8 @@ export class WorkerEngines {
         const env = (name: string) => name === "REEL_FONT_DIR" ? folder : undefined;
         return burnedCaptionFont(env).then((font) => font?.identity ?? null);
       }
+      case "text":
+        return Promise.resolve(TEXT_SEGMENTATION);
     }
   }
 

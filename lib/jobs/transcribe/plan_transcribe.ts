@@ -3,6 +3,7 @@
  * time, from this recording's chunk template) → merge (`<id>.json`) → text, SRT and WebVTT.
  * @module
  */
+import { TEXT_SEGMENTATION } from "../../core/segmenters.ts";
 import { withReads } from "../../media/planned_reads.ts";
 import type { Draft } from "../../plan/plan_step.ts";
 import { providerEngine, providerRuntime } from "../../plan/provider_settings.ts";
@@ -142,7 +143,8 @@ function fileSteps(file: ResolvedTranscription, context: PlanContext): { steps: 
       id: `${id}/merge`,
       params: { language: file.language, engine: engineName(file) },
       deps: [`${id}/split`],
-      engine: null,
+      // The words are cut again (see `transcript.ts`): ICU's version keys the bytes.
+      engine: { text: TEXT_SEGMENTATION },
       timeout: timeout("merge"),
       output: `${id}.json`,
       publishTogether: others(`${id}/merge`),
@@ -154,7 +156,7 @@ function fileSteps(file: ResolvedTranscription, context: PlanContext): { steps: 
       id: `${id}/${format}`,
       params: { format },
       deps: [`${id}/merge`],
-      engine: null,
+      engine: { text: TEXT_SEGMENTATION },
       timeout: timeout("format"),
       output: `${id}.${format}`,
       publishTogether: others(`${id}/${format}`),

@@ -4,6 +4,8 @@ import {
   engineMismatches,
   engineMismatchMessage,
 } from "../../../lib/cluster/engine_mismatch.ts";
+import { WorkerEngines } from "../../../lib/cluster/worker_engines.ts";
+import { TEXT_SEGMENTATION } from "../../../lib/core/segmenters.ts";
 
 /** A worker's engines, recording which entries were asked for. */
 function worker(engines: Partial<Record<EngineEntry, string>>) {
@@ -75,4 +77,14 @@ Deno.test("engineMismatchMessage() names the step, each engine, the planned valu
       "#1a13d62854728ea0 #00000000000000ff here: a wrapper script, or a binary or library built or patched " +
       "otherwise): use the same files here, or run this worker elsewhere",
   );
+});
+
+Deno.test("engineMismatches() refuses a worker whose ICU cuts text otherwise than the coordinator's", async () => {
+  // rv2: the cues' and captions' keys hold ICU's version, which a worker did not compare with its own.
+  const engines = new WorkerEngines({ ffmpeg: { ffmpeg: "ffmpeg", ffprobe: "ffprobe" } });
+  const identity = (entry: EngineEntry) => engines.identity(entry, { runtime: {} });
+  assert.deepEqual(await engineMismatches({ text: TEXT_SEGMENTATION }, identity), []);
+  assert.deepEqual(await engineMismatches({ text: "icu:1.0" }, identity), [
+    { entry: "text", planned: "icu:1.0", actual: TEXT_SEGMENTATION },
+  ]);
 });

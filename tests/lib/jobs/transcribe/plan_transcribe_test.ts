@@ -2,6 +2,7 @@
  * A transcription's steps and keys: each input that shapes bytes (the recording, chunking, the engine and its
  * options, the programs' versions) re-runs exactly the steps it reaches, and a chunk is keyed by what it hears.
  */
+import { TEXT_SEGMENTATION } from "../../../../lib/core/segmenters.ts";
 import assert from "node:assert/strict";
 import { childStep } from "../../../../lib/plan/child_step.ts";
 import type { Plan } from "../../../../lib/plan/plan.ts";
@@ -74,6 +75,10 @@ Deno.test("a transcription plans probe, decode, split, merge and the three text 
     ["a/split/chunk", "local/pocketsphinx@1"],
   ]);
   assert.deepEqual(plan.summary, ["1 recording to transcribe with pocketsphinx"]);
+  // The steps that cut the words again are keyed by what cuts them (ICU's version: rv2).
+  for (const step of plan.steps.filter((step) => set.includes(step.id))) {
+    assert.deepEqual(step.engine, { text: TEXT_SEGMENTATION }, step.id);
+  }
 });
 
 Deno.test("a transcription's keys change with the recording, the chunking and the programs, and only where they reach", async () => {
