@@ -2,7 +2,6 @@
  * An HTTP provider as a run uses it: where it answers, how it is limited, how its calls are retried and priced.
  * @module
  */
-import { endpoint } from "../providers/http/openai_client.ts";
 
 /**
  * An HTTP provider with every field resolved (the key itself is never stored: only its variable's name).
@@ -79,23 +78,18 @@ export function providerRuntime(
  * What identifies a provider in a step's key: the wire format, where it answers, and its declared version.
  *
  * @param provider The provider.
- * @returns `{ api, baseUrl, version }`, the base URL as the calls use it (`http://127.0.0.1:8787/v1`).
+ * @returns `{ api, baseUrl, version }`, the base URL as resolved: as the calls use it (see `callsBase`).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { providerEngine } from "./provider_settings.ts";
- * const engine = providerEngine({ api: "openai", baseUrl: "HTTP://127.0.0.1:8787/", version: null });
+ * const engine = providerEngine({ api: "openai", baseUrl: "http://127.0.0.1:8787/v1", version: null });
  * assert.deepEqual(engine, { api: "openai", baseUrl: "http://127.0.0.1:8787/v1", version: null });
  * ```
  */
 export function providerEngine(
   provider: Pick<ResolvedProvider, "api" | "baseUrl" | "version">,
 ): { api: string; baseUrl: string; version: string | null } {
-  // The address the calls go to (`endpoint` adds the `/v1` a base URL may leave out), as the URL parser writes it.
-  return {
-    api: provider.api,
-    baseUrl: endpoint(new URL(provider.baseUrl).href, ""),
-    version: provider.version,
-  };
+  return { api: provider.api, baseUrl: provider.baseUrl, version: provider.version };
 }

@@ -6,7 +6,7 @@
 import type { WorkflowIssue } from "../core/errors.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
 import type { ResolvedProvider } from "../plan/provider_settings.ts";
-import { HOSTED_BASE_URL } from "../providers/http/openai_client.ts";
+import { callsBase, HOSTED_BASE_URL } from "../providers/http/openai_client.ts";
 import { type CommonInput, httpUrl } from "./fields.ts";
 
 /** Defaults of the common fields. */
@@ -40,7 +40,7 @@ const LOCAL_NAMES = ["flite", "espeak"];
  * import assert from "node:assert/strict";
  * import { resolveProviders } from "./resolve_common.ts";
  * const [images] = resolveProviders({ images: { api: "openai" } }, { env: () => "http://127.0.0.1:8787", issues: [] });
- * assert.equal(images?.baseUrl, "http://127.0.0.1:8787");
+ * assert.equal(images?.baseUrl, "http://127.0.0.1:8787/v1");
  * ```
  */
 export function resolveProviders(
@@ -66,7 +66,7 @@ export function resolveProviders(
     return {
       name,
       api: provider.api,
-      baseUrl: provider.baseUrl ?? fromEnv ?? defaults.baseUrl,
+      baseUrl: callsBase(provider.baseUrl ?? fromEnv ?? defaults.baseUrl),
       baseUrlFrom: provider.baseUrl !== undefined ? "workflow" : fromEnv !== null ? baseUrlEnv : "default",
       baseUrlEnv,
       keyEnv: provider.keyEnv ?? defaults.keyEnv,

@@ -71,6 +71,26 @@ export function endpoint(base: string, path: string): string {
   return `${trimmed.endsWith("/v1") ? trimmed : `${trimmed}/v1`}${path}`;
 }
 
+/**
+ * A base URL as the calls use it: with the `/v1` {@linkcode endpoint} adds, as the URL parser writes it (`HTTP://H:80/`
+ * and `http://h/v1` are one address). Keys hold it, and the checks for the hosted API read it (kr2, rv2). Text that
+ * is not a URL is left as it is (it is refused where it is read).
+ *
+ * @param base The base URL as written.
+ * @returns The base URL the calls use.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { callsBase } from "./openai_client.ts";
+ * assert.equal(callsBase("HTTP://127.0.0.1:8787/"), "http://127.0.0.1:8787/v1");
+ * assert.equal(callsBase("https://api.openai.com:443"), "https://api.openai.com/v1");
+ * ```
+ */
+export function callsBase(base: string): string {
+  return URL.canParse(base) ? endpoint(new URL(base).href, "") : base;
+}
+
 /** The shortest key {@linkcode redactKey} removes: `sk-abc1` was printed whole in a 401's message. */
 const MIN_REDACTED = 4;
 
