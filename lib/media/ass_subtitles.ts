@@ -148,10 +148,9 @@ function assTime(seconds: number): string {
   }`;
 }
 
-/** `&HAABBGGRR` from `#rrggbb` (or `#rgb`) and an alpha (0 opaque, 255 clear). */
+/** `&HAABBGGRR` from `#rrggbb` and an alpha (0 opaque, 255 clear). */
 function assColor(hex: string, alpha: number): string {
-  const digits = hex.length === 4 ? [...hex.slice(1)].map((d) => d + d).join("") : hex.slice(1);
-  const [r, g, b] = [0, 2, 4].map((i) => digits.slice(i, i + 2).toUpperCase());
+  const [r, g, b] = [1, 3, 5].map((i) => hex.slice(i, i + 2).toUpperCase());
   return `&H${alpha.toString(16).padStart(2, "0").toUpperCase()}${b}${g}${r}`;
 }
 

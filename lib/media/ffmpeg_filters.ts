@@ -121,3 +121,21 @@ export async function requireFilters(
     });
   }
 }
+
+/**
+ * A colour as ffmpeg's colour parser reads it anywhere in a graph: `#rrggbb` (as workflows' colours are read, see
+ * `color` in `schema/fields.ts`) as `0xrrggbb`.
+ *
+ * @param color `#rrggbb`.
+ * @returns `0xrrggbb`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ffmpegColor } from "./ffmpeg_filters.ts";
+ * assert.equal(ffmpegColor("#ffaa00"), "0xffaa00");
+ * ```
+ */
+export function ffmpegColor(color: string): string {
+  return `0x${color.slice(1)}`;
+}

@@ -6,6 +6,7 @@
  */
 import { escapeFilterOption } from "../../media/escape_filter_option.ts";
 import { fileInput } from "../../media/ffmpeg.ts";
+import { ffmpegColor } from "../../media/ffmpeg_filters.ts";
 import { loopFilters, type SoundLoop } from "../../media/music_mix_filter.ts";
 import { fittedTextSize } from "../../providers/local/slides/font_for_text.ts";
 
@@ -88,23 +89,6 @@ export function captionWarnings(captions: readonly string[]): { warnings?: strin
       `the caption "${caption}" is too long for its cell even at 6 px: it is cut at the edges`
     ),
   };
-}
-
-/**
- * A colour as ffmpeg reads it anywhere in a graph (`0xrrggbb`).
- *
- * @param color `#rrggbb` or `#rgb`.
- * @returns `0xrrggbb`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { ffmpegColor } from "./montage_cells.ts";
- * assert.equal(ffmpegColor("#fa0"), "0xffaa00");
- * ```
- */
-export function ffmpegColor(color: string): string {
-  return `0x${color.length === 4 ? [...color.slice(1)].map((c) => c + c).join("") : color.slice(1)}`;
 }
 
 /**

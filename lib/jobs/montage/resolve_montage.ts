@@ -121,13 +121,13 @@ async function resolveCommon(
     items,
     frame: { width: format.width, height: format.height },
     fps: written.fps ?? MONTAGE_DEFAULTS.fps,
-    background: (written.background ?? MONTAGE_DEFAULTS.background).toLowerCase(),
+    background: written.background ?? MONTAGE_DEFAULTS.background,
     gap: written.gap ??
       Math.round((Math.min(format.width, format.height) * MONTAGE_DEFAULTS.gap) / 2) * 2,
     fit: written.fit ?? MONTAGE_DEFAULTS.fit,
     preset: written.preset ?? MONTAGE_DEFAULTS.preset,
     caption: {
-      color: (written.caption?.color ?? MONTAGE_DEFAULTS.caption.color).toLowerCase(),
+      color: written.caption?.color ?? MONTAGE_DEFAULTS.caption.color,
       size: written.caption?.size ?? MONTAGE_DEFAULTS.caption.size,
     },
     font: captioned ? font : null,

@@ -4,7 +4,8 @@
  * @module
  */
 import type { Json } from "../../core/json.ts";
-import { type CAPTION_LINE, cellFilters, ffmpegColor, frameTimes, skippedFrames } from "./montage_cells.ts";
+import { ffmpegColor } from "../../media/ffmpeg_filters.ts";
+import { type CAPTION_LINE, cellFilters, frameTimes, skippedFrames } from "./montage_cells.ts";
 import { easedExpression, type Easing, horizontal } from "./scroll_layout.ts";
 
 /** The params of a chunk: everything that shapes its bytes. */

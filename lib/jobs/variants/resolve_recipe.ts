@@ -137,7 +137,7 @@ function baseSet(
     ...resolved,
     fit: recipe.fit ?? RECIPE_DEFAULTS.fit,
     focus: recipe.focus ?? { x: 0.5, y: 0.5 },
-    background: (recipe.background ?? RECIPE_DEFAULTS.background).toLowerCase(),
+    background: recipe.background ?? RECIPE_DEFAULTS.background,
     trim: { start: recipe.trim?.start ?? 0, duration: recipe.trim?.duration ?? null },
     speed: recipe.speed ?? 1,
     fps: recipe.fps ?? null,
@@ -204,7 +204,7 @@ async function resolveOverlay(
     }
     const drawn = chosen === font.path ? font : { path: chosen, identity: textFontIdentity(chosen) };
     const size = overlay.size ?? defaults.textSize;
-    const color = (overlay.color ?? defaults.color).toLowerCase();
+    const color = overlay.color ?? defaults.color;
     return {
       applied: { kind: "text", text: overlay.text, position, size, color, opacity, font: drawn.identity },
       image: null,

@@ -6,6 +6,7 @@
  */
 import { toMicroseconds } from "../../core/units.ts";
 import { escapeFilterOption } from "../../media/escape_filter_option.ts";
+import { ffmpegColor } from "../../media/ffmpeg_filters.ts";
 import type { Position, Rendition, TransformSet } from "./variants_schema.ts";
 import { fittedTextSize } from "../../providers/local/slides/font_for_text.ts";
 
@@ -60,10 +61,6 @@ export interface VariantGraph {
    */
   text?: { frame: { width: number; height: number }; fits: boolean };
 }
-
-/** `#rrggbb` (or `#rgb`) as ffmpeg's colour parser reads it anywhere in a graph: `0xrrggbb`. */
-const hexColor = (color: string) =>
-  `0x${color.length === 4 ? [...color.slice(1)].map((c) => c + c).join("") : color.slice(1)}`;
 
 const even = (value: number) => Math.max(2, Math.round(value / 2) * 2);
 
@@ -204,7 +201,7 @@ function rotation(set: TransformSet): string[] {
   if (turns === 1) return ["transpose=clock"];
   if (turns === 2) return ["hflip", "vflip"];
   if (turns === 3) return ["transpose=cclock"];
-  return [`rotate=${set.rotate}*PI/180:fillcolor=${hexColor(set.background)}`];
+  return [`rotate=${set.rotate}*PI/180:fillcolor=${ffmpegColor(set.background)}`];
 }
 
 /** Fits the chain's frames into `frame`; returns the graph so far and its output label. */
@@ -222,7 +219,7 @@ function fit(
     case "pad":
       return {
         graph: `${head},scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2,` +
-          `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=${hexColor(set.background)}[fit]`,
+          `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=${ffmpegColor(set.background)}[fit]`,
         label: "fit",
       };
     case "blur":
@@ -293,7 +290,7 @@ function drawText(
   const { size } = context;
   return `drawtext=fontfile=${escapeFilterOption(context.fontFile)}:textfile=${
     escapeFilterOption(context.textFile)
-  }:expansion=none:fontsize=${size}:fontcolor=${hexColor(overlay.color)}@${overlay.opacity}:x=${
+  }:expansion=none:fontsize=${size}:fontcolor=${ffmpegColor(overlay.color)}@${overlay.opacity}:x=${
     xy.x.replaceAll("W", "w")
   }:y=${xy.y.replaceAll("H", "h")}`;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Json } from "../../../core/json.ts";
+import { ffmpegColor } from "../../../media/ffmpeg_filters.ts";
 import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
 import { drawtextText, textEms } from "../../../providers/local/slides/font_for_text.ts";
 import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
@@ -17,7 +18,6 @@ import {
   captionFontSize,
   captionWarnings,
   cellFilters,
-  ffmpegColor,
   frameTimes,
   itemInput,
   soundtrackFilters,
