@@ -7,7 +7,7 @@
 import { TEXT_SEGMENTATION } from "../../core/segmenters.ts";
 import type { Json } from "../../core/json.ts";
 import { readAsPattern } from "../../media/ffmpeg.ts";
-import { readOfIdentity, withReads } from "../../media/planned_reads.ts";
+import { type PlannedRead, readOfIdentity, withReads } from "../../media/planned_reads.ts";
 import { encoderIdentity, encoderThreads } from "../../media/video_encoder.ts";
 import type { Draft } from "../../plan/plan_step.ts";
 import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
@@ -152,7 +152,10 @@ function gridDraft(grid: ResolvedGrid, context: PlanContext): Draft {
       audio: grid.audio?.path ?? null,
       font: grid.font?.path ?? null,
       fonts: grid.items.map((item) => item.captionFont?.path ?? null),
-    }, [...grid.items, ...grid.audio === null ? [] : [grid.audio]].map(readOfIdentity)),
+    }, [
+      ...[...grid.items, ...grid.audio === null ? [] : [grid.audio]].map(readOfIdentity),
+      ...fontReads([grid.font, ...grid.items.map((item) => item.captionFont)]),
+    ]),
     deps: [],
     output: `${grid.id}.mp4`,
     extension: "mp4",
@@ -198,7 +201,10 @@ function scrollDrafts(scroll: ResolvedScroll, context: PlanContext): Draft[] {
         items: items.map((item) => scroll.items[item.index]!.path),
         font: scroll.font?.path ?? null,
         fonts: items.map((item) => scroll.items[item.index]!.captionFont?.path ?? null),
-      }, items.map((item) => readOfIdentity(scroll.items[item.index]!))),
+      }, [
+        ...items.map((item) => readOfIdentity(scroll.items[item.index]!)),
+        ...fontReads([scroll.font, ...items.map((item) => scroll.items[item.index]!.captionFont)]),
+      ]),
       deps: [],
       output: null,
       extension: "mp4",
@@ -255,4 +261,9 @@ function chunkItems(scroll: ResolvedScroll, chunk: StripChunk, distance: number)
  */
 function literal(item: MontageItem): { literal?: true } {
   return readAsPattern(item.path) ? { literal: true } : {};
+}
+
+/** The fonts a step draws its captions with, read by path and keyed by their digests (see `planned_reads.ts`). */
+function fontReads(fonts: readonly ({ path: string; identity: string } | null | undefined)[]): PlannedRead[] {
+  return fonts.filter((font) => font != null).map((font) => ({ path: font.path, sha256: font.identity }));
 }

@@ -120,6 +120,9 @@ function jobSteps(job: VariantsJob, context: Context): Draft[] {
             recipe.overlayImage !== null && set.overlay?.kind === "image"
               ? { path: recipe.overlayImage, sha256: set.overlay.image }
               : null,
+            recipe.fontFile !== null && set.overlay?.kind === "text"
+              ? { path: recipe.fontFile, sha256: set.overlay.font }
+              : null,
           ]),
           manifest: {
             input: input.name,

@@ -169,6 +169,9 @@ Deno.test("a caption the montage's font lacks a character of is drawn in a font 
   assert.ok(!("font" in cells[0]!));
   // Captions are keyed by what cuts their text here (ICU's version: kr2); a montage without any is not.
   assert.equal((step.engine as { text?: string }).text, TEXT_SEGMENTATION);
+  // The fonts it draws with are read by path, checked by the worker against their digests (rv2).
+  const reads = (step.runtime.reads as { path: string; sha256: string }[]).map((read) => read.path);
+  for (const font of fonts.filter((font) => font !== null)) assert.ok(reads.includes(font), font);
   const bare = (await planOf(dir, [{ ...grid(["a", "b", "c"]), items: ["*.png"] }])).steps[0]!;
   assert.equal((bare.engine as { text?: string }).text, undefined);
   assert.match(cells[1]!.font ?? "", /^[0-9a-f]{16}$/);

@@ -248,4 +248,9 @@ Deno.test("an output that draws text is keyed by what cuts text here (ICU's vers
   const steps = new Map(planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN }).steps.map((s) => [s.id, s]));
   assert.equal((steps.get("variants/a/label")!.engine as { text?: string }).text, TEXT_SEGMENTATION);
   assert.equal((steps.get("variants/a/tall")!.engine as { text?: string }).text, undefined);
+  // The font it draws with is read by path: the worker checks it still holds the bytes of the key (rv2).
+  const label = steps.get("variants/a/label")!;
+  const font = (label.params as { set: { overlay: { font: string } } }).set.overlay.font;
+  const reads = label.runtime.reads as { path: string; sha256: string }[];
+  assert.deepEqual(reads.at(-1), { path: label.runtime.fontFile, sha256: font });
 });
