@@ -102,6 +102,58 @@ export function fileDigests(
   return digests;
 }
 
+/** A file hashed whole: what `stat` said of it before it was read, and the SHA-256 (hexadecimal) of its bytes. */
+export interface HashedFile {
+  path: string;
+  before: Deno.FileInfo;
+  sha256: string;
+}
+
+/**
+ * Remembers the digests of files a caller hashed whole itself (an input a key holds the SHA-256 of), as
+ * {@linkcode fileDigests} would have: a worker that checks the file later (see `planned_reads.ts`) then needs a
+ * `stat`, not a second read of gigabytes (rv2). A file whose identity changed since `before` (it was written during
+ * the read) or a moment ago is not remembered.
+ *
+ * @param read The files.
+ * @param options `memo` and `now`, as for {@linkcode fileDigests}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileDigests, rememberDigests } from "./file_digests.ts";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/a`, "a");
+ * const before = Deno.statSync(`${dir}/a`);
+ * // The clock a minute on: the file was not written a moment ago.
+ * const later = { memo: null, now: () => Date.now() + 60_000 };
+ * rememberDigests([{ path: `${dir}/a`, before, sha256: "0123456789abcdef0123" }], later);
+ * assert.deepEqual(fileDigests([`${dir}/a`], later), ["0123456789abcdef"]);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function rememberDigests(
+  read: readonly HashedFile[],
+  options: { memo?: string | null; now?: () => number } = {},
+): void {
+  const memo = options.memo === undefined ? fileDigestsFile() : options.memo;
+  const now = options.now ?? Date.now;
+  const remembered = memo === null ? {} : readMemo(memo);
+  let learned = false;
+  for (const { path, before, sha256 } of read) {
+    const identity = identityOf(before);
+    const after = statOrNull(path);
+    const changed = Math.max(before.mtime?.getTime() ?? Infinity, before.ctime?.getTime() ?? Infinity);
+    if (after === null || identityOf(after) !== identity || now() - changed < RACY_MS) continue;
+    const entry: Remembered = [identity, sha256.slice(0, 16)];
+    known.set(path, entry);
+    if (remembered[path]?.[0] === identity) continue;
+    remembered[path] = entry;
+    learned = true;
+  }
+  if (learned && memo !== null) writeMemo(memo, remembered);
+}
+
 /**
  * One file's digest (see {@linkcode fileDigests}).
  *

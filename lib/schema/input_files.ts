@@ -4,6 +4,7 @@
  * of time: it gets an identity of its own each run, so what is made from it is never taken from the store.
  * @module
  */
+import { type HashedFile, rememberDigests } from "../media/file_digests.ts";
 import type { WorkflowIssue } from "../core/errors.ts";
 import { isMissing } from "../core/exists.ts";
 import { readFull, readHead } from "../core/read_full.ts";
@@ -180,6 +181,8 @@ export async function expandInputFiles(
   const base = options.baseDir.replace(/\/+$/, "");
   const identities = new Map<string, string>();
   const files: InputFile[] = [];
+  // The files hashed, remembered at the end for the workers that check them (see `rememberDigests`).
+  const read: HashedFile[] = [];
   for (const [i, pattern] of patterns.entries()) {
     const path = typeof options.path === "string" ? `${options.path}[${i}]` : options.path(i);
     const absolute = pattern.startsWith("/") ? pattern : `${base}/${pattern.replace(/^\.\//, "")}`;
@@ -216,13 +219,14 @@ export async function expandInputFiles(
         options.issues.push({ path, message: `${match} is a stream (a pipe), read once: name it once` });
         continue;
       }
-      const identity = known ?? await identify(match, { path, issues: options.issues });
+      const identity = known ?? await identify(match, { path, issues: options.issues, read });
       if (identity === null) continue;
       identities.set(match, identity);
       const name = match.startsWith(`${base}/`) ? match.slice(base.length + 1) : match;
       files.push({ name, path: match, identity, pattern: i });
     }
   }
+  rememberDigests(read);
   return files;
 }
 
@@ -341,12 +345,16 @@ export async function holdsText(path: string): Promise<boolean> {
 
 async function identify(
   path: string,
-  context: { path: string; issues: WorkflowIssue[] },
+  context: { path: string; issues: WorkflowIssue[]; read: HashedFile[] },
 ): Promise<string | null> {
   try {
     const info = await Deno.stat(path);
     // A regular file is read and digested; opening a pipe would wait for its writer, so a stream is not read here.
-    if (info.isFile) return `sha256:${await sha256File(path)}`;
+    if (info.isFile) {
+      const sha256 = await sha256File(path);
+      context.read.push({ path, before: info, sha256 });
+      return `sha256:${sha256}`;
+    }
     return `stream:${crypto.randomUUID()}`;
   } catch (error) {
     // Gone since it was listed, unreadable, or a link that loops (`a.mp4` → `b.mp4` → `a.mp4`).

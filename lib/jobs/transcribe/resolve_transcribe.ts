@@ -3,6 +3,7 @@
  * every default applied.
  * @module
  */
+import { rememberDigests } from "../../media/file_digests.ts";
 import type { WorkflowIssue } from "../../core/errors.ts";
 import { statUserFile, unreadableUserFile } from "../../core/read_user_file.ts";
 import { sha256File } from "../../core/sha256.ts";
@@ -157,8 +158,11 @@ async function readRecording(
   const input = workflowPath(relative, context.moduleUrl);
   try {
     // A named pipe or a device would hold the digest forever (a reader waits for a writer; /dev/zero never ends).
-    await statUserFile(input);
-    return { input, sha256: await sha256File(input) };
+    const before = await statUserFile(input);
+    const sha256 = await sha256File(input);
+    // For the workers that check it (see `rememberDigests`).
+    rememberDigests([{ path: input, before, sha256 }]);
+    return { input, sha256 };
   } catch (error) {
     const why = unreadableUserFile(error, "recording");
     if (why === null) throw error;
