@@ -12,6 +12,7 @@ import {
   type Execution,
   StepAttemptError,
   type StepExecutor,
+  StepTimeoutError,
   WorkerCrashError,
 } from "../core/executor.ts";
 import type { RateLimitInfo, StepTask } from "../core/step_task.ts";
@@ -190,9 +191,9 @@ export class WorkerPool implements StepExecutor {
     abandoned.catch(() => {});
     const cancel = () => {
       this.#post(slot, { type: "cancel", taskId });
-      // The run stopping (Ctrl-C) cancels with an AbortError: a step that goes on then loses its worker without a
-      // word (nt2: a Ctrl-C printed "worker 1 crashed"); one past its timeout is told.
-      const stopping = signal.reason instanceof DOMException && signal.reason.name === "AbortError";
+      // Past its timeout, a step that goes on is told; when the run stops (Ctrl-C, or a bound it passed) it loses its
+      // worker without a word (nt2: a Ctrl-C printed "worker 1 crashed").
+      const stopping = !(signal.reason instanceof StepTimeoutError);
       const grace = setTimeout(() => {
         if (!slot.pending.has(taskId)) return;
         const why = `step "${task.id}" went on ${CANCEL_GRACE_MS / 1000} s after it was cancelled (its ` +
