@@ -62,6 +62,19 @@ async function watched(redis: TestRedis, timeoutMs: number, probe?: { everyMs: n
   };
 }
 
+/** Brings Redis back with `bring`: `untilUp` resolves, the return is told once, and nothing is given up. */
+async function backAgain(watch: Awaited<ReturnType<typeof watched>>, bring: () => Promise<void> | void) {
+  const up = watch.link.untilUp(new AbortController().signal);
+  await bring();
+  await up;
+  await watch.until(() => watch.notices.length > 1, "notice of the return");
+  assert.match(
+    watch.notices[1]!,
+    /^Redis at redis:\/\/127\.0\.0\.1:\d+ is back after \d+ m?s: the steps on the cluster go on$/,
+  );
+  assert.ok(watch.link.connected && !watch.link.unreachable.aborted);
+}
+
 Deno.test("RedisLink: a lost Redis is told once whatever the reconnect attempts, and its return once", async () => {
   await using redis = await startRedis();
   using watch = await watched(redis, 60_000);
@@ -76,15 +89,7 @@ Deno.test("RedisLink: a lost Redis is told once whatever the reconnect attempts,
     /^Lost Redis at redis:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED [^;]+; the steps on the cluster wait for it to come back, for 60 s at most, then fail$/,
   );
   assert.deepEqual(watch.news, [], "the reconnect attempts' errors are not news");
-  const up = watch.link.untilUp(new AbortController().signal);
-  await redis.restart();
-  await up;
-  await watch.until(() => watch.notices.length > 1, "notice of the return");
-  assert.match(
-    watch.notices[1]!,
-    /^Redis at redis:\/\/127\.0\.0\.1:\d+ is back after \d+ m?s: the steps on the cluster go on$/,
-  );
-  assert.ok(watch.link.connected && !watch.link.unreachable.aborted);
+  await backAgain(watch, () => redis.restart());
 });
 
 Deno.test("RedisLink: Redis away past the timeout fails the waits with a reason not retried; a cancel ends one", async () => {
@@ -136,15 +141,7 @@ Deno.test("RedisLink: a Redis that keeps the connection but answers nothing is l
     /^Lost Redis at redis:\/\/127\.0\.0\.1:\d+: it has not answered for 300 ms; the steps on the cluster wait for it to come back, for 60 s at most, then fail$/,
   );
   assert.ok(!watch.link.connected);
-  const up = watch.link.untilUp(new AbortController().signal);
-  redis.resume();
-  await up;
-  await watch.until(() => watch.notices.length > 1, "notice of the return");
-  assert.match(
-    watch.notices[1]!,
-    /^Redis at redis:\/\/127\.0\.0\.1:\d+ is back after \d+ m?s: the steps on the cluster go on$/,
-  );
-  assert.ok(watch.link.connected && !watch.link.unreachable.aborted);
+  await backAgain(watch, () => redis.resume());
   assert.deepEqual(watch.news, []);
 });
 
