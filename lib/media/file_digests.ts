@@ -78,6 +78,7 @@ export function fileDigests(
   let learned = false;
   const digests = paths.map((path) => {
     const info = statOrNull(path);
+    const statAt = now();
     if (info === null) return null;
     const identity = identityOf(info);
     const inProcess = known.get(path);
@@ -90,8 +91,7 @@ export function fileDigests(
     }
     const digest = digestOf(path);
     if (digest === UNREADABLE) return digest;
-    const changed = Math.max(info.mtime?.getTime() ?? Infinity, info.ctime?.getTime() ?? Infinity);
-    if (now() - changed >= RACY_MS) {
+    if (settledWhen(info, statAt)) {
       known.set(path, [identity, digest]);
       remembered[path] = [identity, digest];
       learned = true;
@@ -102,11 +102,25 @@ export function fileDigests(
   return digests;
 }
 
-/** A file hashed whole: what `stat` said of it before it was read, and the SHA-256 (hexadecimal) of its bytes. */
+/**
+ * A file hashed whole: what `stat` said of it before it was read and when (ms since 1970), and the SHA-256
+ * (hexadecimal) of its bytes.
+ */
 export interface HashedFile {
   path: string;
   before: Deno.FileInfo;
+  statAt: number;
   sha256: string;
+}
+
+/**
+ * Whether a file's identity, read at `statAt`, names its bytes: it had not changed for {@linkcode RACY_MS} then (a
+ * change in the same clock tick as the `stat` would have left the identity as it was). Measured at the `stat`, not
+ * after the read: a file hashed for seconds is no less racy for it (rv3).
+ */
+function settledWhen(info: Deno.FileInfo, statAt: number): boolean {
+  const changed = Math.max(info.mtime?.getTime() ?? Infinity, info.ctime?.getTime() ?? Infinity);
+  return statAt - changed >= RACY_MS;
 }
 
 /**
@@ -116,7 +130,7 @@ export interface HashedFile {
  * the read) or a moment ago is not remembered.
  *
  * @param read The files.
- * @param options `memo` and `now`, as for {@linkcode fileDigests}.
+ * @param options `memo`, as for {@linkcode fileDigests}.
  *
  * @example
  * ```ts
@@ -125,26 +139,32 @@ export interface HashedFile {
  * const dir = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${dir}/a`, "a");
  * const before = Deno.statSync(`${dir}/a`);
- * // The clock a minute on: the file was not written a moment ago.
- * const later = { memo: null, now: () => Date.now() + 60_000 };
- * rememberDigests([{ path: `${dir}/a`, before, sha256: "0123456789abcdef0123" }], later);
- * assert.deepEqual(fileDigests([`${dir}/a`], later), ["0123456789abcdef"]);
+ * // Stat'ed a minute after it was written: not a moment ago.
+ * rememberDigests([{ path: `${dir}/a`, before, statAt: Date.now() + 60_000, sha256: "0123456789abcdef0123" }], {
+ *   memo: null,
+ * });
+ * assert.deepEqual(fileDigests([`${dir}/a`], { memo: null }), ["0123456789abcdef"]);
+ * // Stat'ed as it was written: not remembered, however long its hash took.
+ * Deno.writeTextFileSync(`${dir}/b`, "b");
+ * rememberDigests([{ path: `${dir}/b`, before: Deno.statSync(`${dir}/b`), statAt: Date.now(), sha256: "1".repeat(64) }], {
+ *   memo: null,
+ * });
+ * assert.notEqual(fileDigests([`${dir}/b`], { memo: null })[0], "1111111111111111");
  * Deno.removeSync(dir, { recursive: true });
  * ```
  */
 export function rememberDigests(
   read: readonly HashedFile[],
-  options: { memo?: string | null; now?: () => number } = {},
+  options: { memo?: string | null } = {},
 ): void {
+  if (read.length === 0) return;
   const memo = options.memo === undefined ? fileDigestsFile() : options.memo;
-  const now = options.now ?? Date.now;
   const remembered = memo === null ? {} : readMemo(memo);
   let learned = false;
-  for (const { path, before, sha256 } of read) {
+  for (const { path, before, statAt, sha256 } of read) {
     const identity = identityOf(before);
     const after = statOrNull(path);
-    const changed = Math.max(before.mtime?.getTime() ?? Infinity, before.ctime?.getTime() ?? Infinity);
-    if (after === null || identityOf(after) !== identity || now() - changed < RACY_MS) continue;
+    if (after === null || identityOf(after) !== identity || !settledWhen(before, statAt)) continue;
     const entry: Remembered = [identity, sha256.slice(0, 16)];
     known.set(path, entry);
     if (remembered[path]?.[0] === identity) continue;

@@ -349,10 +349,11 @@ async function identify(
 ): Promise<string | null> {
   try {
     const info = await Deno.stat(path);
+    const statAt = Date.now();
     // A regular file is read and digested; opening a pipe would wait for its writer, so a stream is not read here.
     if (info.isFile) {
       const sha256 = await sha256File(path);
-      context.read.push({ path, before: info, sha256 });
+      context.read.push({ path, before: info, statAt, sha256 });
       return `sha256:${sha256}`;
     }
     return `stream:${crypto.randomUUID()}`;

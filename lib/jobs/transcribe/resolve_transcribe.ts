@@ -3,7 +3,7 @@
  * every default applied.
  * @module
  */
-import { rememberDigests } from "../../media/file_digests.ts";
+import { type HashedFile, rememberDigests } from "../../media/file_digests.ts";
 import type { WorkflowIssue } from "../../core/errors.ts";
 import { statUserFile, unreadableUserFile } from "../../core/read_user_file.ts";
 import { sha256File } from "../../core/sha256.ts";
@@ -79,11 +79,13 @@ export async function resolveTranscribe(
   if (input.transcribe === undefined) return null;
   const ids = new Set<string>();
   const files: ResolvedTranscription[] = [];
+  // The recordings hashed, remembered at the end for the workers that check them (see `rememberDigests`).
+  const read: HashedFile[] = [];
   for (const [i, entry] of input.transcribe.entries()) {
     const path = `transcribe[${i}]`;
     if (ids.has(entry.id)) context.issues.push({ path: `${path}.id`, message: `Duplicate id "${entry.id}"` });
     ids.add(entry.id);
-    const file = await readRecording(entry.input, { ...context, path: `${path}.input` });
+    const file = await readRecording(entry.input, { ...context, path: `${path}.input`, read });
     const engine = resolveEngine(entry, { ...context, path });
     const chunk = entry.chunk ??
       (engine.kind === "pocketsphinx" ? TRANSCRIBE_DEFAULTS.localChunk : TRANSCRIBE_DEFAULTS.hostedChunk);
@@ -114,6 +116,7 @@ export async function resolveTranscribe(
       },
     });
   }
+  rememberDigests(read);
   return { files };
 }
 
@@ -153,15 +156,15 @@ function resolveEngine(
 
 async function readRecording(
   relative: string,
-  context: { moduleUrl: string; path: string; issues: WorkflowIssue[] },
+  context: { moduleUrl: string; path: string; issues: WorkflowIssue[]; read: HashedFile[] },
 ): Promise<{ input: string; sha256: string } | null> {
   const input = workflowPath(relative, context.moduleUrl);
   try {
     // A named pipe or a device would hold the digest forever (a reader waits for a writer; /dev/zero never ends).
     const before = await statUserFile(input);
+    const statAt = Date.now();
     const sha256 = await sha256File(input);
-    // For the workers that check it (see `rememberDigests`).
-    rememberDigests([{ path: input, before, sha256 }]);
+    context.read.push({ path: input, before, statAt, sha256 });
     return { input, sha256 };
   } catch (error) {
     const why = unreadableUserFile(error, "recording");

@@ -10,6 +10,7 @@ import type { Toolchain } from "../../../../lib/plan/toolchain.ts";
 import { tempDir } from "../../../_support/temp_dir.ts";
 import { TEST_TOOLCHAIN } from "../../../_support/toolchain.ts";
 import { TEXT_SEGMENTATION } from "../../../../lib/core/segmenters.ts";
+import { fileDigest } from "../../../../lib/media/file_digests.ts";
 
 async function keysOf(
   dir: string,
@@ -250,7 +251,7 @@ Deno.test("an output that draws text is keyed by what cuts text here (ICU's vers
   assert.equal((steps.get("variants/a/tall")!.engine as { text?: string }).text, undefined);
   // The font it draws with is read by path: the worker checks it still holds the bytes of the key (rv2).
   const label = steps.get("variants/a/label")!;
-  const font = (label.params as { set: { overlay: { font: string } } }).set.overlay.font;
+  const fontFile = String(label.runtime.fontFile);
   const reads = label.runtime.reads as { path: string; sha256: string }[];
-  assert.deepEqual(reads.at(-1), { path: label.runtime.fontFile, sha256: font });
+  assert.deepEqual(reads.at(-1), { path: fontFile, sha256: fileDigest(fontFile) });
 });
