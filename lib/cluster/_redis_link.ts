@@ -109,6 +109,8 @@ export class RedisLink {
    * @returns Whether it is news to tell as it is (an error while the connection is up).
    */
   heard(error: Error): boolean {
+    // A link closed on purpose tells nothing more: its client's last reconnect attempts are no news (rv3).
+    if (this.#closed) return false;
     if (this.connected) return true;
     this.#lose();
     this.#tell(error.message);

@@ -155,5 +155,7 @@ Deno.test("RedisLink closed while Redis answers nothing tells nothing after, and
   redis.resume();
   // Answered after the link's PING, on the same connection: the link has heard its answer by then.
   await watch.client.ping();
+  // Nor is a connection error heard after the close news (rv3: it told the loss again).
+  assert.equal(watch.link.heard(new Error("connect ECONNREFUSED")), false);
   assert.equal(watch.notices.length, 1, watch.notices.join("\n"));
 });
