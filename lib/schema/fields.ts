@@ -147,11 +147,17 @@ export const millis = z.number().int().min(1).max(3_600_000);
 const positive = z.number().int().min(1).max(4096);
 const variable = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "Expected an environment variable name");
 
-/** A provider's base URL: http or https only (fetch cannot call `ftp://` or `file://`, and would say so late). */
+/**
+ * A provider's base URL: http or https only (fetch cannot call `ftp://` or `file://`, and would say so late), with no
+ * query or fragment (the calls' paths are added after it: `?api-version=1` would end `…=1/v1/audio/speech`; rv3).
+ */
 export const httpUrl = z.url({
   protocol: /^https?$/,
   error: "Expected an http:// or https:// URL like https://api.openai.com",
-});
+}).refine(
+  (url) => !/[?#]/.test(url),
+  "Expected a base URL without ? or #: the calls' paths are added after it",
+);
 
 /** An HTTP provider as a workflow writes it. */
 export const providerSchema = z.strictObject({

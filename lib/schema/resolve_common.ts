@@ -57,10 +57,14 @@ export function resolveProviders(
     }
     const baseUrlEnv = provider.baseUrlEnv ?? defaults.baseUrlEnv;
     const fromEnv = context.env(baseUrlEnv) || null;
-    if (provider.baseUrl === undefined && fromEnv !== null && !httpUrl.safeParse(fromEnv).success) {
+    const refused = provider.baseUrl === undefined && fromEnv !== null
+      ? httpUrl.safeParse(fromEnv).error
+      : undefined;
+    if (refused !== undefined) {
+      // The schema's own words (not an http URL; a query or fragment), said of the variable.
       context.issues.push({
         path: `providers.${name}.baseUrl`,
-        message: `${baseUrlEnv} is not an http:// or https:// URL: ${fromEnv}`,
+        message: `${baseUrlEnv} (${fromEnv}): ${refused.issues[0]?.message}`,
       });
     }
     return {

@@ -167,7 +167,8 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
   signal?.throwIfAborted();
   const key = Deno.env.get(target.keyEnv) || null;
   const base = target.baseUrl;
-  if (key === null && base.startsWith(HOSTED_BASE_URL)) {
+  // Written as the calls use it: `https://api.openai.com` is the hosted API too (rv3).
+  if (key === null && callsBase(base).startsWith(HOSTED_BASE_URL)) {
     throw new ProviderError(target.provider, `no API key: set ${target.keyEnv}`, { retryable: false });
   }
   const { protocol } = new URL(base);

@@ -40,6 +40,26 @@ Deno.test("resolveWorkflow() refuses a base URL from the environment that is not
   });
   assert.deepEqual(issues, [{
     path: "providers.x.baseUrl",
-    message: "OPENAI_BASE_URL is not an http:// or https:// URL: ftp://127.0.0.1/v1",
+    message:
+      "OPENAI_BASE_URL (ftp://127.0.0.1/v1): Expected an http:// or https:// URL like https://api.openai.com",
   }]);
+});
+
+Deno.test("resolveWorkflow() refuses a base URL with a query or fragment, in the workflow or the environment", async () => {
+  // rv3: the calls' paths were added after it (`?api-version=1/v1/audio/speech`).
+  const message = "Expected a base URL without ? or #: the calls' paths are added after it";
+  for (const baseUrl of ["http://127.0.0.1:8787/?api-version=1", "http://127.0.0.1:8787/#x"]) {
+    assert.deepEqual(await issuesOf({ providers: { x: { api: "openai", baseUrl } }, videos }), [{
+      path: "providers.x.baseUrl",
+      message,
+    }], baseUrl);
+    assert.deepEqual(
+      await issuesOf({ providers: { x: { api: "openai" } }, videos }, { OPENAI_BASE_URL: baseUrl }),
+      [{
+        path: "providers.x.baseUrl",
+        message: `OPENAI_BASE_URL (${baseUrl}): ${message}`,
+      }],
+      baseUrl,
+    );
+  }
 });
