@@ -22,19 +22,28 @@ async function customPlan(body: string) {
   return { plan, dir: file.slice(0, file.lastIndexOf("/")) };
 }
 
-/** Runs a plan on a pool with a store in `dir`, collecting events when given a list. */
+/**
+ * Runs a plan on a pool with a store in `dir`, collecting events when given a list and telling each to `listen`;
+ * `signal` and `loadTimeoutMs` as the run takes them.
+ */
 function runOn(
   pool: WorkerPool,
   plan: Plan,
-  dir: string,
-  events?: RunEvent[],
-  listen?: (event: RunEvent) => void,
+  options: {
+    dir: string;
+    events?: RunEvent[];
+    listen?: (event: RunEvent) => void;
+    signal?: AbortSignal;
+    loadTimeoutMs?: number;
+  },
 ) {
+  const { dir, events, listen, ...run } = options;
   return runPlan(plan, {
     executor: pool,
     store: new ArtifactStore(`${dir}/.reel`),
     ffmpeg,
     outDir: null,
+    ...run,
     onEvent: (event) => {
       events?.push(event);
       listen?.(event);
@@ -98,7 +107,7 @@ export default workflow({
   });
   const before = pool.workers;
   try {
-    const result = await runOn(pool, plan, dir, events);
+    const result = await runOn(pool, plan, { dir, events });
     assert.ok(result.ok, [...result.errors.values()].join());
     assert.equal(result.artifacts.get("after")?.value, "survived and after");
     const crashes = events.filter((event) => event.type === "worker:crashed");
@@ -128,7 +137,7 @@ export default workflow({
 });`);
   const pool = new WorkerPool({ size: 1 });
   try {
-    const result = await runOn(pool, plan, dir);
+    const result = await runOn(pool, plan, { dir });
     assert.equal(result.states.get("killer"), "failed");
     assert.match(result.errors.get("killer")!, /crashed: .*always/);
   } finally {
@@ -152,7 +161,7 @@ export default workflow({
   const { events, pool } = poolOfOne();
   const before = pool.workers;
   try {
-    const result = await runOn(pool, plan, dir, events);
+    const result = await runOn(pool, plan, { dir, events });
     const failed = events.filter((event) => event.type === "step:failed");
     assert.deepEqual(
       failed.map((event) => event.type === "step:failed" && [event.step, event.error, event.retrying]),
@@ -193,7 +202,7 @@ export default workflow({
   const { events, strays, pool } = poolOfOne();
   const before = pool.workers;
   try {
-    const result = await runOn(pool, plan, dir, events);
+    const result = await runOn(pool, plan, { dir, events });
     assert.deepEqual(events.filter((event) => event.type === "worker:crashed"), []);
     assert.equal(result.artifacts.get("late")?.value, 2);
     assert.equal(result.artifacts.get("next")?.value, 7);
@@ -237,14 +246,18 @@ export default workflow({
 });`);
   const { events, strays, pool } = poolOfOne();
   try {
-    const result = await runOn(pool, plan, workflowDir, events, (event) => {
-      if (event.type === "step:failed" && event.step === "stops") {
-        assert.equal(
-          Deno.readTextFileSync(`${dir}/stopped`),
-          "1",
-          "the failure came before the step stopped",
-        );
-      }
+    const result = await runOn(pool, plan, {
+      dir: workflowDir,
+      events,
+      listen: (event) => {
+        if (event.type === "step:failed" && event.step === "stops") {
+          assert.equal(
+            Deno.readTextFileSync(`${dir}/stopped`),
+            "1",
+            "the failure came before the step stopped",
+          );
+        }
+      },
     });
     assert.equal(result.errors.get("stops"), "thrown while it ran");
     assert.equal(result.artifacts.get("last")?.value, 3);
@@ -277,7 +290,7 @@ export default workflow({
 });`);
   const { events, strays, pool } = poolOfOne();
   try {
-    const result = await runOn(pool, plan, dir, events);
+    const result = await runOn(pool, plan, { dir, events });
     assert.equal(result.artifacts.get("promised")?.value, 1);
     assert.equal(result.artifacts.get("soon")?.value, 2);
     assert.match(result.errors.get("cleanup") ?? "", /timed out/);
@@ -305,7 +318,7 @@ export default workflow({
   const events: RunEvent[] = [];
   const pool = new WorkerPool({ size: 1 });
   try {
-    await runOn(pool, plan, dir, events);
+    await runOn(pool, plan, { dir, events });
     const failed = new Map(
       events.flatMap((event) => event.type === "step:failed" ? [[event.step, event.error]] : []),
     );
@@ -347,7 +360,7 @@ export default workflow({
 });`);
   const pool = new WorkerPool({ size: 2 });
   try {
-    const result = await runOn(pool, plan, dir);
+    const result = await runOn(pool, plan, { dir });
     assert.deepEqual(result.artifacts.get("both")?.value, ["function", 3]);
   } finally {
     await pool.close();
@@ -371,7 +384,7 @@ export default workflow({
   const pool = new WorkerPool({ size: 2 });
   try {
     const events: RunEvent[] = [];
-    const result = await runOn(pool, plan, dir, events);
+    const result = await runOn(pool, plan, { dir, events });
     assert.ok(result.ok, [...result.errors.values()].join());
     assert.equal(result.artifacts.get("total")?.value, 1 + 8 + 27 + 64 + 125);
     const finished = events.filter((event) => event.type === "step:finished").map((event) => event.step);
@@ -413,11 +426,15 @@ export default workflow({
   const events: RunEvent[] = [];
   let released = false;
   try {
-    const result = await runOn(pool, plan, dir, events, () => {
-      if (!released && options.release(events)) {
-        released = true;
-        Deno.writeTextFileSync(marker, "");
-      }
+    const result = await runOn(pool, plan, {
+      dir,
+      events,
+      listen: () => {
+        if (!released && options.release(events)) {
+          released = true;
+          Deno.writeTextFileSync(marker, "");
+        }
+      },
     });
     assert.ok(result.ok, [...result.errors.values()].join());
     return events;
@@ -561,7 +578,7 @@ export default workflow({
   const { events, pool } = poolOfOne();
   const before = pool.workers;
   try {
-    const result = await runOn(pool, plan, dir, events);
+    const result = await runOn(pool, plan, { dir, events });
     assert.match(result.errors.get("spin")!, /timed out/);
     const crashed = events.filter((event) => event.type === "worker:crashed");
     assert.deepEqual(crashed.map((event) => event.type === "worker:crashed" && event.error), [
@@ -586,14 +603,11 @@ export default workflow({
   const { events, pool } = poolOfOne();
   const stop = new AbortController();
   try {
-    const result = await runPlan(plan, {
-      executor: pool,
-      store: new ArtifactStore(`${dir}/.reel`),
-      ffmpeg,
-      outDir: null,
+    const result = await runOn(pool, plan, {
+      dir,
+      events,
       signal: stop.signal,
-      onEvent: (event) => {
-        events.push(event);
+      listen: (event) => {
         if (event.type === "step:started") stop.abort(new DOMException("Interrupted", "AbortError"));
       },
     });
@@ -621,7 +635,7 @@ export default workflow({
   );
   const { events, pool } = poolOfOne();
   try {
-    const result = await runOn(pool, plan, dir, events);
+    const result = await runOn(pool, plan, { dir, events });
     assert.ok(result.ok, [...result.errors.values()].join("\n"));
     assert.equal(result.artifacts.get("quick")?.value, 7);
   } finally {
@@ -638,13 +652,7 @@ export default workflow({
   const { pool } = poolOfOne();
   try {
     // The load's timeout is a minute, or the step's own when longer; shortened here.
-    const result = await runPlan(plan, {
-      executor: pool,
-      store: new ArtifactStore(`${dir}/.reel`),
-      ffmpeg,
-      outDir: null,
-      loadTimeoutMs: 800,
-    });
+    const result = await runOn(pool, plan, { dir, loadTimeoutMs: 800 });
     assert.match(
       result.errors.get("stuck")!,
       /^Step "stuck" timed out after 800 ms while its code loaded on its worker and was stopped/,
