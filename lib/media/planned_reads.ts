@@ -9,7 +9,7 @@
 import { UnrecoverableError } from "../core/errors.ts";
 import type { Json } from "../core/json.ts";
 import type { StepTask } from "../core/step_task.ts";
-import { fileDigest } from "./file_digests.ts";
+import { fileDigests } from "./file_digests.ts";
 
 /** A file a step reads by path, and the SHA-256 (hexadecimal, 16 digits or more) of the bytes it was keyed with. */
 export interface PlannedRead {
@@ -79,8 +79,11 @@ export function readOfIdentity(file: { path: string; identity: string }): Planne
 export function checkReads(task: Pick<StepTask, "id" | "runtime">): void {
   const reads = task.runtime[READS];
   if (!Array.isArray(reads)) return;
-  for (const read of reads as unknown as PlannedRead[]) {
-    const digest = fileDigest(read.path);
+  const planned = reads as unknown as PlannedRead[];
+  // In one call: the digest memo is read once, and written once at most, for all of the step's files.
+  const digests = fileDigests(planned.map((read) => read.path));
+  for (const [i, read] of planned.entries()) {
+    const digest = digests[i] ?? null;
     if (digest !== null && read.sha256.startsWith(digest)) continue;
     throw new UnrecoverableError(
       `${read.path} ${
