@@ -76,6 +76,51 @@ export async function startRedis(options: { aof?: boolean } = {}): Promise<TestR
   };
 }
 
+/**
+ * Resolves once `seen` returns true for a command the server runs from now on, watched by MONITOR on a raw socket.
+ * ioredis's own `monitor()` is not used: it enters its monitoring state a turn after MONITOR's `OK`, so a command
+ * line that comes in the same packet as the `OK` fails its connection ("Command queue state error").
+ *
+ * @param redis The server.
+ * @param seen Told each command as its arguments (the first is the command's name, as sent).
+ */
+export async function watchCommands(redis: TestRedis, seen: (args: string[]) => boolean): Promise<void> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: Number(new URL(redis.url).port) });
+  try {
+    await conn.write(new TextEncoder().encode("MONITOR\r\n"));
+  } catch (error) {
+    conn.close();
+    throw error;
+  }
+  // Leaving the loop, by return or throw, cancels the socket's stream, which closes the socket.
+  const decoder = new TextDecoder();
+  let pending = "";
+  for await (const chunk of conn.readable) {
+    pending += decoder.decode(chunk, { stream: true });
+    const lines = pending.split("\r\n");
+    pending = lines.pop()!;
+    for (const line of lines) {
+      if (line.startsWith("-")) throw new Error(`MONITOR refused: ${line}`);
+      if (line !== "+OK" && seen(monitorArgs(line))) return;
+    }
+  }
+  throw new Error("Redis closed the MONITOR connection");
+}
+
+/** The quoted arguments of a MONITOR line (`+<time> [<db> <client>] "scan" "0" ...`), unescaped as Redis escapes. */
+function monitorArgs(line: string): string[] {
+  const controls: Record<string, string> = { n: "\n", r: "\r", t: "\t", a: "\x07", b: "\b" };
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map(([, quoted]) =>
+    quoted!.replace(
+      /\\(x[0-9a-f]{2}|.)/g,
+      (_, escaped: string) =>
+        escaped.length === 3
+          ? String.fromCharCode(parseInt(escaped.slice(1), 16))
+          : controls[escaped] ?? escaped,
+    )
+  );
+}
+
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;

@@ -25,7 +25,7 @@ import {
 } from "../../../lib/cluster/cluster_job.ts";
 import { openRedis, redisOptions } from "../../../lib/cluster/redis_connection.ts";
 import { bareTask } from "../../_support/bare_task.ts";
-import { startRedis, type TestRedis } from "../../_support/redis_server.ts";
+import { startRedis, type TestRedis, watchCommands } from "../../_support/redis_server.ts";
 
 /** An executor whose store holds nothing, unless `holds` says it holds every key asked for. */
 function openExecutor(
@@ -338,23 +338,13 @@ Deno.test("ClusterExecutor with no worker at first still names the queue the fir
   assert.equal(notices.length, 4, notices.join(" | "));
 });
 
-/** Resolves once the coordinator has looked for workers `count` times from now (seen by a MONITOR client). */
+/** Resolves once the coordinator has looked for workers `count` times from now (seen by MONITOR). */
 async function looksForWorkers(redis: TestRedis, count: number): Promise<void> {
-  const client = openRedis(redis.target, { onError: (error) => assert.fail(error) });
-  const monitor = await client.monitor();
-  try {
-    let seen = 0;
-    const { promise, resolve } = Promise.withResolvers<void>();
-    monitor.on("monitor", (_time: string, args: string[]) => {
-      if (args[0]?.toLowerCase() === "scan" && args.includes(`${WORKER_KEY_PREFIX}*`) && ++seen === count) {
-        resolve();
-      }
-    });
-    await promise;
-  } finally {
-    monitor.disconnect();
-    client.disconnect();
-  }
+  let seen = 0;
+  await watchCommands(
+    redis,
+    (args) => args[0]?.toLowerCase() === "scan" && args.includes(`${WORKER_KEY_PREFIX}*`) && ++seen === count,
+  );
 }
 
 Deno.test("ClusterExecutor does not say that no worker listens while the workers write their entries again after a Redis restart", async () => {
