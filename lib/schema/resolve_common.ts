@@ -28,6 +28,9 @@ export const COMMON_DEFAULTS = {
 /** Names a provider may not take: they are local voices. */
 const LOCAL_NAMES = ["flite", "espeak"];
 
+/** A URL's `user:password@`, after its scheme (`$1`): not printed. */
+const CREDENTIALS = /^([a-z][a-z\d+.-]*:\/\/)[^/?#@]*@/i;
+
 /**
  * Resolves a workflow's providers.
  *
@@ -61,10 +64,10 @@ export function resolveProviders(
       ? httpUrl.safeParse(fromEnv).error
       : undefined;
     if (refused !== undefined) {
-      // The schema's own words (not an http URL; a query or fragment), said of the variable.
+      // The schema's own words (not an http URL; a query or fragment; credentials), said of the variable.
       context.issues.push({
         path: `providers.${name}.baseUrl`,
-        message: `${baseUrlEnv} (${fromEnv}): ${refused.issues[0]?.message}`,
+        message: `${baseUrlEnv} (${fromEnv?.replace(CREDENTIALS, "$1***@")}): ${refused.issues[0]?.message}`,
       });
     }
     return {

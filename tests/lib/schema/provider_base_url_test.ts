@@ -63,3 +63,21 @@ Deno.test("resolveWorkflow() refuses a base URL with a query or fragment, in the
     );
   }
 });
+
+Deno.test("resolveWorkflow() refuses a base URL with user:password@, and does not print the password of one in the environment", async () => {
+  // rv3: the password went into the cache keys, `reel plan --json` and the messages that name the base URL.
+  const message =
+    "Expected a base URL without user:password@: the key goes in the variable that keyEnv names";
+  const baseUrl = "http://me:s3cret@127.0.0.1:8787";
+  assert.deepEqual(await issuesOf({ providers: { x: { api: "openai", baseUrl } }, videos }), [{
+    path: "providers.x.baseUrl",
+    message,
+  }]);
+  assert.deepEqual(
+    await issuesOf({ providers: { x: { api: "openai" } }, videos }, { OPENAI_BASE_URL: baseUrl }),
+    [{
+      path: "providers.x.baseUrl",
+      message: `OPENAI_BASE_URL (http://***@127.0.0.1:8787): ${message}`,
+    }],
+  );
+});
