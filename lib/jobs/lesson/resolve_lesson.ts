@@ -269,7 +269,8 @@ function resolveVoice(
     provider,
     engine,
     field,
-    voice: name,
+    // espeak-ng reads a voice's name in any case, to the same bytes: one spelling, one key (`en-US` was a second).
+    voice: engine === "espeak" ? name.toLowerCase() : name,
     rate: voice.rate ?? base.rate,
     model: engine === "openai"
       ? voice.model ?? (sameEngine ? base.model : null) ?? LESSON_DEFAULTS.speechModel

@@ -116,6 +116,15 @@ Deno.test("a workflow's timeout replaces a local narration's minute, not its 20 
   assert.deepEqual(await speechOf(5000), { ms: 5000 + 20 * narration.length, perMediaSecond: 0 });
 });
 
+Deno.test("step keys: an espeak voice is keyed in one case, as espeak-ng reads it; another voice re-runs the speech", async () => {
+  const keysWith = (voice: string) => keysOf({ ...base, voice: { provider: "espeak", voice } });
+  const lower = await keysWith("en-gb+f3");
+  // Before: "EN-GB+F3" keyed every narration again, for the same bytes.
+  assert.deepEqual(changed(lower, await keysWith("EN-GB+F3")), []);
+  const speech = changed(lower, await keysWith("en-us+f3")).filter((id) => id.endsWith("/speech"));
+  assert.deepEqual(speech, ["v/code/speech", "v/intro/speech", "v/pic/speech"]);
+});
+
 Deno.test("planLesson() gives each section's slide the params of its kind", async () => {
   const dir = await pictures();
   const steps = new Map((await planOf(base)).map((step) => [step.id, step]));
