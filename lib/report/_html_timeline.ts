@@ -139,7 +139,11 @@ function renderCached(model: TimelineModel): string {
   if (model.cached.length === 0) return "";
   const items = model.cached.map((cached) =>
     `<li class="cached" data-step="${escapeMarkup(cached.step)}" title="${
-      escapeMarkup(`${cached.kind} · from the cache at ${formatElapsed(cached.at)}`)
+      escapeMarkup(
+        `${cached.kind} · ${
+          cached.madeBy === undefined ? "from the cache" : `made by ${cached.madeBy}, same key,`
+        } at ${formatElapsed(cached.at)}`,
+      )
     }"><span class="swatch kind-${cached.kind}"></span>${escapeMarkup(cached.step)}</li>`
   );
   const open = model.cached.length <= 40 ? " open" : "";

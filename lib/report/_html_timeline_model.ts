@@ -35,6 +35,8 @@ export interface CachedStep {
   step: string;
   kind: string;
   at: number;
+  /** The step of the same key that ran for it in this run, if one did. */
+  madeBy?: string;
 }
 
 /** A worker that died. */
@@ -99,7 +101,8 @@ export function buildTimelineModel(events: readonly RunEvent[]): TimelineModel {
       }
       case "step:finished": {
         if (event.cached) {
-          cached.push({ step: event.step, kind: event.kind, at: event.at });
+          const { step, kind, at, madeBy } = event;
+          cached.push({ step, kind, at, ...madeBy === undefined ? {} : { madeBy } });
           break;
         }
         const attempt = open.get(keyOf(event.step, event.attempt));

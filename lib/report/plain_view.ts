@@ -27,6 +27,7 @@ export interface PlainViewOptions {
  * [11/40] start intro/s2/clip@16x9
  * [12/40] done intro/s2/clip@16x9 (1.2s)
  * [13/40] cached intro/s1/speech
+ * [14/40] shared outro/s1/slide@16x9 (made by intro/s1/slide@16x9, same key)
  * [13/40] retry intro/s3/speech (attempt 1): HTTP 503
  * FAILED intro/s3/speech: espeak-ng exited with code 1
  * [15/40] skipped intro/s3/clip@16x9 (because intro/s3/speech failed)
@@ -91,9 +92,12 @@ export class PlainView implements RunView {
       case "step:started":
         return `${count} start ${event.step}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ""}`;
       case "step:finished":
-        return event.cached
+        if (!event.cached) {
+          return `${count} done ${event.step} (${formatElapsed(Math.max(0, event.elapsed))})`;
+        }
+        return event.madeBy === undefined
           ? `${count} cached ${event.step}`
-          : `${count} done ${event.step} (${formatElapsed(Math.max(0, event.elapsed))})`;
+          : `${count} shared ${event.step} (made by ${event.madeBy}, same key)`;
       case "step:failed":
         return event.retrying
           ? `${count} retry ${event.step} (attempt ${event.attempt}): ${event.error}`

@@ -107,7 +107,7 @@ export class ProgressModel {
   get skipped(): number {
     return this.#skipped;
   }
-  /** Finished steps whose artifact was found in the store (part of `done`). */
+  /** Finished steps nothing ran for (part of `done`): found in the store, or made by a step of the same key. */
   get cached(): number {
     return this.#cached;
   }

@@ -36,8 +36,10 @@ export interface RunSummary {
   skipped: number;
   /** Finished steps, cached ones included. */
   done: number;
-  /** Finished steps found in the store (part of `done`). */
+  /** Finished steps nothing ran for (part of `done`): found in the store, or shared. */
   cached: number;
+  /** Cached steps made in this run by another step of the same key (part of `cached`). @default 0 */
+  shared?: number;
   /** Wall time of the run in ms. */
   wallMs: number;
   /** CPU time in ms (user + system, of this process and its children, as the caller measured it). */
@@ -62,8 +64,10 @@ export interface EventSummary {
   skipped: number;
   /** Steps finished, cached ones included. */
   done: number;
-  /** Steps finished from the cache. */
+  /** Steps finished that nothing ran for. */
   cached: number;
+  /** Of those, the ones another step of the same key made in this run. */
+  shared: number;
   /** The `at` of `run:finished`, else of the last event, else 0. */
   wallMs: number;
   /** Whether `run:finished` said the run was cancelled. */
@@ -98,6 +102,7 @@ export function summarizeEvents(events: Iterable<RunEvent>): EventSummary {
     skipped: 0,
     done: 0,
     cached: 0,
+    shared: 0,
     wallMs: 0,
     cancelled: false,
   };
@@ -120,6 +125,7 @@ export function summarizeEvents(events: Iterable<RunEvent>): EventSummary {
       if (event.type === "step:finished") {
         summary.done += 1;
         if (event.cached) summary.cached += 1;
+        if (event.madeBy !== undefined) summary.shared += 1;
       } else if (event.type === "step:skipped") {
         summary.skipped += 1;
       } else {
@@ -151,6 +157,8 @@ function indent(text: string, prefix: string): string {
  * ✖ Failed: 1 step failed, 1 skipped
  * ```
  *
+ * The counts read `(C cached, S shared)` when S steps were made in this run by a step of the same key (nothing ran
+ * for them either; a first render's shared slides are not from a cache).
  * The status line reads `✔ Done: N outputs written` (`, all unchanged` when the folder held them already, or
  * `(W written, U unchanged)`), `✖ Failed: ...` or `✖ Cancelled: ...`.
  * A multi-line cause is indented under its step.
@@ -195,7 +203,12 @@ export function formatSummary(summary: RunSummary): string {
     lines.push("");
   }
   const failed = summary.failures.length;
-  lines.push(`${summary.done} done (${summary.cached} cached), ${failed} failed, ${summary.skipped} skipped`);
+  // A step made once for several of the same key is not "cached" on a first render (nt2).
+  const shared = summary.shared ?? 0;
+  const served = shared === 0
+    ? `${summary.cached} cached`
+    : `${summary.cached - shared} cached, ${shared} shared`;
+  lines.push(`${summary.done} done (${served}), ${failed} failed, ${summary.skipped} skipped`);
   const memory = summary.peakRssBytes === null ? "" : `  Peak memory ${formatBytes(summary.peakRssBytes)}`;
   lines.push(`Wall ${formatDuration(summary.wallMs)}  CPU ${formatDuration(summary.cpuMs)}${memory}`);
   lines.push(statusLine(summary));

@@ -24,7 +24,8 @@ import type { RunEvent, StepEventBase } from "./run_events.ts";
 
 /** How the making of a key ended. */
 export type Made =
-  | { artifact: StoredArtifact; cached: boolean }
+  /** `cached` when nothing ran for this node; `madeBy`, the step of the same key that ran for it in this run. */
+  | { artifact: StoredArtifact; cached: boolean; madeBy?: string }
   | { failed: string; emitted: boolean; step: string }
   | { cancelled: true };
 

@@ -45,8 +45,8 @@ export class KeyMaker {
   readonly #context: AttemptsContext;
   readonly #forced: (node: DagNode) => boolean;
   readonly #storedCheck: (node: DagNode) => ((value: Json) => string | null) | null;
-  /** Keys made (or found) in this run, and keys being made: a key runs once per run. */
-  readonly #made = new Map<string, Promise<Made>>();
+  /** Keys made (or found) in this run, and keys being made, with the step that makes them: a key runs once a run. */
+  readonly #made = new Map<string, { step: string; made: Promise<Made> }>();
   readonly #remaking = new Map<DagNode, Promise<void>>();
   readonly #plan: Pick<Plan, "steps" | "templates">;
   /**
@@ -85,12 +85,12 @@ export class KeyMaker {
    */
   async make(node: DagNode): Promise<Made> {
     const shared = this.#made.get(node.key);
-    if (shared !== undefined) return reused(await shared, node);
+    if (shared !== undefined) return reused(await shared.made, { node, maker: shared.step });
     // The first node to ask makes the key, registered before anything is awaited: the steps of a key ask in the
     // plan's order (see the scheduler's start order), and groups are let in in that order (see `GroupGate`), so a
     // step never waits on a maker in a later group.
     const making = this.#makeFirst(node);
-    this.#made.set(node.key, making);
+    this.#made.set(node.key, { step: node.step.id, made: making });
     return await making;
   }
 
@@ -263,7 +263,7 @@ export class KeyMaker {
       throw new Error(`Input "${dep.step.id}" vanished from the store and could not be made again`);
     }
     dep.artifact = made.artifact;
-    this.#made.set(dep.key, Promise.resolve(made));
+    this.#made.set(dep.key, { step: dep.step.id, made: Promise.resolve(made) });
   }
 }
 
@@ -275,9 +275,12 @@ function digestOf(entry: Pick<StoredArtifact, "sha256" | "value" | "children">):
   return sha256Hex(JSON.stringify([entry.sha256 ?? null, entry.value, entry.children]));
 }
 
-/** What another node's making of the same key means for this node. */
-function reused(made: Made, node: DagNode): Made {
-  if ("artifact" in made) return { artifact: made.artifact, cached: true };
+/** What another node's (`maker`'s) making of the same key means for this node. */
+function reused(made: Made, { node, maker }: { node: DagNode; maker: string }): Made {
+  // Found in the store by its maker, it is found by this node too; made by it in this run, it is shared.
+  if ("artifact" in made) {
+    return { artifact: made.artifact, cached: true, ...made.cached ? {} : { madeBy: maker } };
+  }
   if ("failed" in made) {
     return {
       failed: `Not run: "${made.step}" has the same key and failed: ${made.failed}`,

@@ -35,8 +35,8 @@ export type RunEvent =
   /** Fires while a step runs, each time it reports how far it is (an encode: at most once per percent). */
   | (StepEventBase & { type: "step:progress"; worker: WorkerId; fraction: number })
   /**
-   * Fires when a step is done: its artifact stored (`cached` when it was found in the store and nothing ran), its
-   * output published, its children known. A step ends in one event: `step:finished`, a `step:failed` that is not
+   * Fires when a step is done: its artifact stored (`cached` when nothing ran for it: it was found in the store, or
+   * `madeBy` another step of the same key in this run), its output published, its children known. A step ends in one event: `step:finished`, a `step:failed` that is not
    * `retrying`, or `step:skipped`.
    */
   | (StepEventBase & {
@@ -44,6 +44,8 @@ export type RunEvent =
     worker: WorkerId | null;
     attempt: number;
     cached: boolean;
+    /** The step of the same key that ran in this run and made this step's artifact (a cached step only). */
+    madeBy?: string;
     /** Wall time of the attempt that succeeded, in ms (0 when cached). */
     elapsed: number;
     /** Artifact path in the store, or null. */

@@ -197,6 +197,7 @@ class Scheduler {
         elapsed: 0,
         path: made.artifact.path,
         ...mediaField(made.artifact.value),
+        ...made.madeBy === undefined ? {} : { madeBy: made.madeBy },
       };
       this.#held.set(node.step.id, { type: "step:finished", ...this.#base(node), ...cached });
     }

@@ -26,9 +26,16 @@ export const ev = {
   finished(
     at: number,
     step: string,
-    more: { kind?: string; worker?: number | string | null; elapsed?: number; cached?: boolean } = {},
+    more: {
+      kind?: string;
+      worker?: number | string | null;
+      elapsed?: number;
+      cached?: boolean;
+      madeBy?: string;
+    } = {},
   ): EventOf<"step:finished"> {
-    const { kind = "clip", worker = 1, elapsed = 0, cached = false } = more;
+    const { kind = "clip", worker = 1, elapsed = 0, madeBy } = more;
+    const cached = more.cached ?? madeBy !== undefined;
     return {
       type: "step:finished",
       at,
@@ -40,6 +47,7 @@ export const ev = {
       cached,
       elapsed: cached ? 0 : elapsed,
       path: null,
+      ...madeBy === undefined ? {} : { madeBy },
     };
   },
   failed(

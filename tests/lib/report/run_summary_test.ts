@@ -39,6 +39,12 @@ Deno.test("formatSummary() lists outputs with durations and sizes, aligned", () 
   assert.ok(!text.includes("Failures"));
 });
 
+Deno.test("formatSummary() tells shared steps apart from cached ones", () => {
+  // nt2: a first render said "(2 cached)" of the steps it made once for two videos.
+  const text = formatSummary(summaryWith({ done: 12, cached: 5, shared: 2 }));
+  assert.ok(text.includes("12 done (3 cached, 2 shared), 0 failed, 0 skipped"), text);
+});
+
 Deno.test("formatSummary() names every failed step with its cause on its own line", () => {
   const text = formatSummary(summaryWith({
     failures: [
@@ -84,6 +90,7 @@ Deno.test("summarizeEvents() counts settled steps once and ignores failures that
     ev.runStarted(0, 5, 2),
     ev.finished(10, "a", { elapsed: 10 }),
     ev.finished(10, "b", { cached: true }),
+    ev.finished(12, "b2", { madeBy: "b" }),
     ev.failed(20, "c", { kind: "speech", retrying: true, error: "HTTP 503" }),
     ev.failed(30, "c", { kind: "speech", error: "HTTP 400: bad voice" }),
     ev.failed(31, "c", { kind: "speech", error: "duplicate" }),
@@ -97,8 +104,9 @@ Deno.test("summarizeEvents() counts settled steps once and ignores failures that
     unchanged: 0,
     failures: [{ step: "c", kind: "speech", error: "HTTP 400: bad voice" }],
     skipped: 1,
-    done: 2,
-    cached: 1,
+    done: 3,
+    cached: 2,
+    shared: 1,
     wallMs: 50,
     cancelled: true,
   });

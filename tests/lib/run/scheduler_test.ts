@@ -799,6 +799,29 @@ Deno.test("runPlan() finishes when videos share keys and the store answers later
   assert.equal(slides.length, 3, slides.join(" "));
 });
 
+Deno.test("runPlan() tells a step made by another of the same key in this run as shared (madeBy), not as found in the store", async () => {
+  // nt2: a first render, its store empty, counted the second video's slides "cached".
+  const workflow = await resolveWorkflow({
+    formats: ["160x90"],
+    videos: ["v1", "v2"].map((id) => ({ id, sections: [{ title: "Same", narration: `Video ${id}.` }] })),
+  }, { file: "shared.ts", moduleUrl: "file:///shared.ts" });
+  const plan = planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN });
+  const store = new MemoryStore();
+  const servedBy = (events: RunEvent[]) =>
+    events.flatMap((event) =>
+      event.type === "step:finished" && event.cached ? [[event.step, event.madeBy ?? "store"]] : []
+    );
+  const first = await runRecording(plan, { executor: new FakeExecutor(plan), store, ffmpeg, outDir: null });
+  assert.ok(first.result.ok);
+  assert.deepEqual(servedBy(first.events), [["v2/s1/slide@160x90", "v1/s1/slide@160x90"]]);
+  assert.deepEqual(summarizeEvents(first.events).shared, 1);
+  // Rendered again, both are found in the store.
+  const again = await runRecording(plan, { executor: new FakeExecutor(plan), store, ffmpeg, outDir: null });
+  const slides = servedBy(again.events).filter(([step]) => step!.includes("/slide@"));
+  assert.deepEqual(slides.sort(), [["v1/s1/slide@160x90", "store"], ["v2/s1/slide@160x90", "store"]]);
+  assert.deepEqual(summarizeEvents(again.events).shared, 0);
+});
+
 Deno.test("runPlan(): a step whose output cannot be published ends in one step:failed naming the cause, counted once", async () => {
   const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["1:1"] })], {
     toolchain: TEST_TOOLCHAIN,
