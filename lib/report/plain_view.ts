@@ -28,9 +28,9 @@ export interface PlainViewOptions {
  * [12/40] done intro/s2/clip@16x9 (1.2s)
  * [13/40] cached intro/s1/speech
  * [14/40] shared outro/s1/slide@16x9 (made by intro/s1/slide@16x9, same key)
- * [13/40] retry intro/s3/speech (attempt 1): HTTP 503
+ * [14/40] retry intro/s3/speech (attempt 1): HTTP 503
  * FAILED intro/s3/speech: espeak-ng exited with code 1
- * [15/40] skipped intro/s3/clip@16x9 (because intro/s3/speech failed)
+ * [16/40] skipped intro/s3/clip@16x9 (because intro/s3/speech failed)
  * wrote out/intro-16x9.mp4
  * ```
  *
