@@ -75,7 +75,9 @@ export function addVariantsCommand(program: Command, context: { outcome: Command
       file: COMMAND_LINE,
       moduleUrl: `file://${Deno.cwd()}/variants`,
     }).catch((error) => {
-      throw error instanceof WorkflowError ? inRecipeFile(atOptions(error), options.recipe) : error;
+      throw error instanceof WorkflowError
+        ? inRecipeFile(atArguments(error, { inputs, recipes: options.recipe }), options.recipe)
+        : error;
     });
     const loaded = await planLoaded([workflow], { limits, encoder });
     const mode = options.json === true ? "json" : options.quiet === true ? "quiet" : "auto";
@@ -94,16 +96,22 @@ function isRecipeFile(value: string): boolean {
 }
 
 /**
- * Names the options a mistake of the job's `count` or `seed` came from (`→ at --count`, as transcribe names its own;
- * before, `→ at variants[0].count (the command line)`).
+ * Names the argument or option a mistake came from: `→ at --count`, `→ at clips/a.mp4`, `→ at --recipe verticle`, as
+ * transcribe names its own (before, `→ at variants[0].count (the command line)`, and `variants[0].inputs[0]`,
+ * `variants[0].recipes[0]`: nt3). A recipe file's mistakes are placed in it after (see `inRecipeFile`).
  */
-function atOptions(error: WorkflowError): WorkflowError {
-  const option = (path: string) => /^variants\[0\]\.(count|seed)$/.exec(path)?.[1];
-  if (!error.issues.some((issue) => option(issue.path) !== undefined)) return error;
-  const issues = error.issues.map((issue) => {
-    const name = option(issue.path);
-    return name === undefined ? issue : { ...issue, path: `--${name}` };
-  });
+function atArguments(error: WorkflowError, given: { inputs: string[]; recipes: string[] }): WorkflowError {
+  const where = (path: string): string | null => {
+    const option = /^variants\[0\]\.(count|seed)$/.exec(path)?.[1];
+    if (option !== undefined) return `--${option}`;
+    const input = /^variants\[0\]\.inputs\[(\d+)\]$/.exec(path)?.[1];
+    if (input !== undefined) return given.inputs[Number(input)] ?? null;
+    const recipe = /^variants\[0\]\.recipes\[(\d+)\]$/.exec(path)?.[1];
+    const name = recipe === undefined ? undefined : given.recipes[Number(recipe)];
+    return name === undefined || isRecipeFile(name) ? null : `--recipe ${name}`;
+  };
+  if (!error.issues.some((issue) => where(issue.path) !== null)) return error;
+  const issues = error.issues.map((issue) => ({ ...issue, path: where(issue.path) ?? issue.path }));
   return new WorkflowError(error.file, issues, { cause: error });
 }
 

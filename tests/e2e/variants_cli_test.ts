@@ -61,9 +61,13 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     ],
     [
       ["nothing.mp4", "--recipe", "web"],
-      /✖ No file matches "nothing\.mp4"[^\n]*\n {2}→ at variants\[0\]\.inputs\[0\] \(the command line\)/,
+      // Before: `→ at variants[0].inputs[0]`, a field the user never wrote (nt3).
+      /✖ No file matches "nothing\.mp4"[^\n]*\n {2}→ at nothing\.mp4 \(the command line\)/,
     ],
-    [["clip.mp4", "--recipe", "sideways"], /✖ Unknown recipe "sideways" \(built-in recipes: web, vertical/],
+    [
+      ["clip.mp4", "--recipe", "sideways"],
+      /✖ Unknown recipe "sideways" \(built-in recipes: web, vertical[^\n]*\n {2}→ at --recipe sideways \(the command line\)/,
+    ],
     [["clip.mp4", "--recipe", "broken.json"], /✖ Cannot read the recipe file broken\.json/],
     [
       ["clip.mp4", "--recipe", "throws.ts"],
@@ -104,7 +108,7 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     // Before: ignored, exit 0, H.264 outputs from libx264 (an encoder is chosen for its own codec only).
     [
       ["clip.mp4", "--recipe", "web", "--encoder", "libx265"],
-      /✖ --encoder libx265: it encodes HEVC, and these workflows' videos are H\.264/,
+      /✖ --encoder libx265: it encodes HEVC, and the videos to make are H\.264/,
     ],
     [["clip.mp4", "--recipe", "web", "--min-free-memory", "lots"], /Expected a size like "512MB"/],
     // A lesson's narrowing and limits are not offered: taken, they were ignored (exit 0).
