@@ -182,11 +182,16 @@ export async function planLoaded(
     }
   }
   const ids = loaded.flatMap((workflow) => jobIds(workflow));
+  // A lesson's ids are its videos; a variants job, a montage or a transcription is not a video (nt3).
+  const lessonsOnly = loaded.every((workflow) =>
+    jobKinds().every(([name]) => name === "lesson" || workflow.jobs[name] === null)
+  );
+  const [noun, listed] = lessonsOnly ? ["video", "Videos"] : ["video or job", "Ids"];
   const unknown = options.only?.find((id) => !ids.includes(id));
   if (unknown !== undefined) {
-    throw new InputError(`No video "${unknown}" (from --only)`, {
+    throw new InputError(`No ${noun} "${unknown}" (from --only)`, {
       where: loaded.map((workflow) => workflow.file).join(", "),
-      hint: `Videos: ${ids.join(", ")}`,
+      hint: `${listed}: ${ids.join(", ")}`,
     });
   }
   const workflows = loaded.map((workflow) => narrow(workflow, filters)).filter((workflow) =>
@@ -194,7 +199,7 @@ export async function planLoaded(
   );
   if (workflows.length === 0) {
     throw new InputError(`Nothing matches --only ${options.only?.join(",")}`, {
-      hint: `Videos: ${ids.join(", ")}`,
+      hint: `${listed}: ${ids.join(", ")}`,
     });
   }
   const kept = filters.only === null && filters.formats === null
@@ -374,7 +379,7 @@ async function checkEncoderUsed(
   if (uses("encoder")) {
     const other = codec === "hevc" ? "h264" : "hevc";
     throw new InputError(
-      `--encoder ${encoder}: it encodes ${CODEC_NAMES[codec!]}, and these workflows' videos are ${
+      `--encoder ${encoder}: it encodes ${CODEC_NAMES[codec!]}, and the videos to make are ${
         CODEC_NAMES[other]
       }`,
       {

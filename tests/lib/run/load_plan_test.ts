@@ -1,5 +1,6 @@
 /** loadPlan: the workflow files a command names, each loaded once. */
 import assert from "node:assert/strict";
+import { InputError } from "../../../lib/core/errors.ts";
 import { loadPlan } from "../../../lib/run/load_plan.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
@@ -14,4 +15,18 @@ Deno.test("loadPlan: a workflow file named twice is planned once", async () => {
   await Deno.symlink(await Deno.realPath("workflows/lesson.ts"), `${dir}/link.ts`);
   const linked = await loadPlan(["workflows/lesson.ts", `${dir}/link.ts`]);
   assert.equal(linked.workflows.length, 1);
+});
+
+Deno.test("loadPlan: --only naming no id says video for lessons, video or job beside other jobs", async () => {
+  const refusal = async (file: string) => {
+    const error = await loadPlan([file], { only: ["nope"] }).catch((error: unknown) => error);
+    assert.ok(error instanceof InputError, String(error));
+    return `${error.message} | ${error.hint}`;
+  };
+  assert.match(await refusal("workflows/lesson.ts"), /^No video "nope" \(from --only\) \| Videos: /);
+  // nt3: "No video" and "Videos: sample", of a variants job.
+  assert.match(
+    await refusal("workflows/variants.ts"),
+    /^No video or job "nope" \(from --only\) \| Ids: sample$/,
+  );
 });
