@@ -61,15 +61,22 @@ export function describePlan(plan: Plan, status: ReadonlyMap<string, StepStatus>
       }: how many is known only once they are spawned)`
     );
   const { limits } = plan;
-  const { product, bound } = summarizeLimits(limits);
+  // Steps of no item (variants, custom steps) are bounded by the global limit alone: the layers were printed as if
+  // they bounded them (nt3: "2 videos × 4 sections" of a variants job).
+  const layered = [...plan.steps, ...plan.templates].some((step) => step.scope.item !== null);
+  const summary = summarizeLimits(limits);
+  const bound = layered ? summary.bound : limits.global;
+  const layers = layered
+    ? `${limits.videos} videos × ${limits.sections} sections × ${limits.api} api = ${summary.product} → global ` +
+      `${limits.global}`
+    : `global ${limits.global}`;
   const lines = [
     `workflows: ${plan.files.join(", ")}`,
     ...plan.summary,
     `steps: ${plan.steps.length} (${[...byKind].map(([kind, n]) => `${n} ${kind}`).join(", ")})`,
     `provider calls: ${[...[...providers].map(([id, n]) => `${n} ${id}`), ...spawned].join(", ") || "none"}`,
     `DAG depth: ${planDepth(plan)}`,
-    `limits: ${limits.videos} videos × ${limits.sections} sections × ${limits.api} api = ${product} → global ${limits.global}` +
-    providerLimits(plan) + ` → ${inFlight(plan, bound)}`,
+    `limits: ${layers}${providerLimits(plan)} → ${inFlight(plan, bound)}`,
     `pool: ${limits.workers} workers, ${limits.cpu} CPU-heavy steps at once, ${limits.custom} custom steps at once`,
   ];
   if (status !== null) {

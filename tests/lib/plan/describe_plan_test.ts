@@ -65,3 +65,13 @@ Deno.test("plan of local engines alone says they make no HTTP call and the pool 
   assert.match(text, /→ no HTTP calls \(local engines bounded by the pool\)$/m);
   assert.match(text, /^pool: \d+ workers, \d+ CPU-heavy steps at once/m);
 });
+
+Deno.test("plan of variants alone gives the global limit only: the layers bound videos, montages and recordings", async () => {
+  const clip = await Deno.readFile("workflows/media/rain.mp4");
+  await Deno.writeFile(`${dir}/clip.mp4`, clip);
+  const text = describePlan(
+    await planOf({ variants: [{ id: "v", inputs: ["clip.mp4"], recipes: ["web"] }] }),
+  );
+  // nt3: "limits: 2 videos × 4 sections × 2 api = 16 → global 8", none of which bounds a variant.
+  assert.match(text, /^limits: global 8 → no provider calls$/m);
+});
