@@ -21,6 +21,7 @@ import { formatLabel } from "../schema/formats.ts";
 import { loadWorkflow } from "../workflow/load_workflow.ts";
 import { planWorkflows } from "../workflow/plan_workflows.ts";
 import type { ResolvedWorkflow } from "../workflow/workflow_schema.ts";
+import { startLoadWatchdog } from "../workers/load_watchdog.ts";
 
 /** What to load and how to narrow it. */
 export interface LoadPlanOptions {
@@ -115,7 +116,9 @@ export async function loadPlan(files: readonly string[], options: LoadPlanOption
     if (!named.has(same)) named.set(same, file);
   }
   for (const file of named.values()) {
-    loaded.push(await loadWorkflow(file, { onSlow: options.onNotice, onRead: options.onRead }));
+    // Told to a person (`onNotice`), a load is watched from a worker too: Ctrl-C ends one stuck in its code.
+    const watchdog = options.onNotice === undefined ? undefined : startLoadWatchdog;
+    loaded.push(await loadWorkflow(file, { onSlow: options.onNotice, onRead: options.onRead, watchdog }));
   }
   return await planLoaded(loaded, options);
 }

@@ -71,6 +71,16 @@ export function takeEarlyWorker(url: URL): EarlyWorker | undefined {
   return index < 0 ? undefined : early.splice(index, 1)[0];
 }
 
+/**
+ * One of the workers started early that runs `url`, left for a pool to take (a load's watchdog borrows it).
+ *
+ * @param url The module it runs.
+ * @returns The worker, or undefined.
+ */
+export function peekEarlyWorker(url: URL): Worker | undefined {
+  return early.find((candidate) => candidate.url === url.href)?.worker;
+}
+
 /** Terminates the workers started early that no pool took (a render that found everything stored, `--plan`). */
 export function dropEarlyWorkers(): void {
   for (const { worker } of early.splice(0)) worker.terminate();

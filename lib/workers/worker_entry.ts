@@ -19,6 +19,7 @@ import { STEP_KIND_LOADERS } from "../workflow/step_kind_loaders.ts";
 import type { ChildSpec, StepTask } from "../core/step_task.ts";
 import type { StepKindDefinition } from "../steps/step_kind.ts";
 import { type FromWorker, isToWorker } from "./worker_protocol.ts";
+import { type LoadWatch, watchLoad } from "./_load_watch.ts";
 
 // Each worker keeps its own garbage in bounds over a long render (see heap_pacer.ts).
 paceHeap();
@@ -248,6 +249,9 @@ async function warm(names: readonly string[]): Promise<void> {
   }
 }
 
+/** The watch of a workflow's load, while this worker keeps one (see `load_watchdog.ts`). */
+let loadWatch: LoadWatch | null = null;
+
 self.onmessage = (event: MessageEvent) => {
   const message = event.data;
   if (!isToWorker(message)) throw new TypeError("The step worker received a malformed message");
@@ -258,7 +262,12 @@ self.onmessage = (event: MessageEvent) => {
       controllers.get(message.taskId)?.abort(new DOMException("Cancelled", "AbortError"));
     });
   } else if (message.type === "warm") void warm(message.kinds);
-  else void run(message.taskId, message.task);
+  else if (message.type === "watch-load") loadWatch = watchLoad(message, () => send({ type: "alive?" }));
+  else if (message.type === "alive") loadWatch?.answered();
+  else if (message.type === "load-done") {
+    loadWatch?.stop();
+    loadWatch = null;
+  } else void run(message.taskId, message.task);
 };
 
 send({ type: "ready" });

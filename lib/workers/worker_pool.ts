@@ -304,6 +304,8 @@ export class WorkerPool implements StepExecutor {
       const message = event.data;
       if (!isFromWorker(message)) return this.#crash(index, slot, "sent a malformed message");
       if (message.type === "ready") return started();
+      // A load's watchdog asked as the load ended (see `load_watchdog.ts`): its answer is no longer needed.
+      if (message.type === "alive?") return;
       if (message.type === "stray") {
         return this.#onStray(number, { step: message.step, error: message.error });
       }

@@ -10,11 +10,17 @@ export type ToWorker =
   | { type: "run"; taskId: number; task: StepTask }
   | { type: "cancel"; taskId: number }
   /** Load these kinds' code and ready them (their definitions' `warm`) before their first steps. */
-  | { type: "warm"; kinds: string[] };
+  | { type: "warm"; kinds: string[] }
+  /** Watch a workflow's load (see `load_watchdog.ts`) until `load-done`; `alive` answers the worker's `alive?`. */
+  | { type: "watch-load"; file: string; slowAfterMs: number; answerMs: number }
+  | { type: "load-done" }
+  | { type: "alive" };
 
 /** Messages a worker sends the main thread. */
 export type FromWorker =
   | { type: "ready" }
+  /** Asked while it watches a load: whether the main thread runs (see `watch-load`). */
+  | { type: "alive?" }
   | { type: "done"; taskId: number; result: StepResult }
   /** Sent as soon as a provider answers, so the main thread paces every worker by its headers at once. */
   | { type: "rate-limit"; taskId: number; info: RateLimitInfo }
@@ -49,6 +55,11 @@ export function isToWorker(value: unknown): value is ToWorker {
   if (value.type === "warm") {
     return Array.isArray(value.kinds) && value.kinds.every((kind) => typeof kind === "string");
   }
+  if (value.type === "watch-load") {
+    return typeof value.file === "string" && typeof value.slowAfterMs === "number" &&
+      typeof value.answerMs === "number";
+  }
+  if (value.type === "load-done" || value.type === "alive") return true;
   if (typeof value.taskId !== "number") return false;
   return (value.type === "run" && isRecord(value.task)) || value.type === "cancel";
 }
@@ -70,7 +81,7 @@ export function isToWorker(value: unknown): value is ToWorker {
  */
 export function isFromWorker(value: unknown): value is FromWorker {
   if (!isRecord(value)) return false;
-  if (value.type === "ready") return true;
+  if (value.type === "ready" || value.type === "alive?") return true;
   if (value.type === "stray") return typeof value.step === "string" && typeof value.error === "string";
   if (typeof value.taskId !== "number") return false;
   if (value.type === "done") return isRecord(value.result) && Array.isArray(value.result.children);

@@ -40,6 +40,11 @@ export interface LoadWorkflowOptions {
   /** @default 10 s */
   slowAfterMs?: number;
   /**
+   * Starts a watch of the load from another thread, stopped once the workflow's code has run: code that never
+   * returns blocks this thread, and its timers and signal handlers (see `lib/workers/load_watchdog.ts`).
+   */
+  watchdog?: (file: string, slowAfterMs: number) => { stop(): void };
+  /**
    * Hears the absolute path of every file the workflow's code reads through Deno's file API while it loads
    * (`Deno.readTextFile`, `readFile`, their sync forms, `open` to read): a lesson's script kept in a Markdown file,
    * which `render --watch` then watches. Reads through `node:fs` are not seen.
@@ -126,6 +131,7 @@ export async function loadWorkflow(
         "that waits for something?); Ctrl-C stops",
     );
   }, options.slowAfterMs ?? SLOW_LOAD_MS);
+  const watchdog = options.watchdog?.(file, options.slowAfterMs ?? SLOW_LOAD_MS);
   const stopPatches = patchWhileLoading(options.onRead);
   try {
     // In the workflow's own context: what its code starts and lets fail is told as the workflow's (`workflowCode`).
@@ -140,6 +146,7 @@ export async function loadWorkflow(
   } finally {
     stopPatches();
     clearTimeout(slow);
+    watchdog?.stop();
   }
   if (module.default === undefined) {
     throw new WorkflowError(file, [{

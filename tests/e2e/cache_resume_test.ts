@@ -393,3 +393,47 @@ export default workflow({ formats: ["160x90"], videos: [{ id: "v", sections: [{ 
   assert.equal(await listFolder(`${dir}/out`), null);
   assert.equal(await listFolder(`${dir}/.reel`), null);
 });
+
+Deno.test("Ctrl-C or SIGTERM while the workflow's code never returns ends the render: exit 130, one line, nothing made", async () => {
+  // fi3: an endless loop at the top of a workflow blocks the main thread, its signal handlers with it: nothing was
+  // printed, and only SIGKILL ended the render. A worker watches the load (see lib/workers/load_watchdog.ts).
+  const dir = await tempDir();
+  await Deno.writeTextFile(
+    `${dir}/lesson.ts`,
+    `import { workflow } from "${MOD_URL}";
+console.log("looping");
+while (Date.now() > 0) { /* never returns */ }
+export default workflow({ formats: ["160x90"], videos: [{ id: "v", sections: [{ title: "T", narration: "Hi." }] }] });
+`,
+  );
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", CLI, "render", "lesson.ts", "--out", "out"],
+      cwd: dir,
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes("looping")) {
+      const next = await reader.read();
+      if (next.done) break;
+      text += next.value;
+    }
+    child.kill(signal);
+    const watchdog = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    const [status, stderr] = await Promise.all([
+      child.status,
+      new Response(child.stderr).text(),
+      reader.cancel(),
+    ]);
+    clearTimeout(watchdog);
+    assert.equal(status.code, 130, `${signal}: ${stderr}`);
+    assert.match(
+      stderr,
+      /✖ Cancelled while loading lesson\.ts: its code has not returned \(an endless loop\?\); nothing was made/,
+    );
+    assert.equal(await listFolder(`${dir}/out`), null);
+    assert.equal(await listFolder(`${dir}/.reel`), null);
+  }
+});
