@@ -145,7 +145,16 @@ export interface HttpRequest {
   body: { json: Json } | { form: FormData };
   /** Cancels the request. */
   signal?: AbortSignal;
+  /** The largest answer read, in bytes. @default {@linkcode MAX_ANSWER_BYTES} */
+  maxBytes?: number;
 }
+
+/**
+ * The largest answer read: a speech of the API's 4,096 characters is minutes of audio (tens of MB as 48 kHz float
+ * WAV), an image a few MB of base64, a transcript less. A server that sent 600 MB held every attempt of its step
+ * for its whole timeout with 2 GB in memory, and kept failing so from the kept answer (fi3).
+ */
+export const MAX_ANSWER_BYTES = 256_000_000;
 
 /**
  * Sends one request and reads the whole answer.
@@ -198,9 +207,16 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
     if (timeout.aborted) throw fail(`no answer within ${target.timeout} ms`, { cause: error });
     throw fail(fetchFailure(new URL(base).host, error), { cause: error });
   }
-  let bytes: Uint8Array;
+  const maxBytes = request.maxBytes ?? MAX_ANSWER_BYTES;
+  const tooLarge = () =>
+    fail(
+      `the answer is larger than ${sizeOf(maxBytes)}, far more than a speech, an image or a transcript: ` +
+        "refused, not asked again",
+      { retryable: false, status: response.status },
+    );
+  let bytes: Uint8Array | null;
   try {
-    bytes = new Uint8Array(await response.arrayBuffer());
+    bytes = await readAtMost(response, maxBytes);
   } catch (error) {
     signal?.throwIfAborted();
     if (timeout.aborted) throw fail(`the answer did not finish within ${target.timeout} ms`);
@@ -208,6 +224,7 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
       status: null,
     });
   }
+  if (bytes === null) throw tooLarge();
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   if (Number.isFinite(declared) && bytes.length < declared) {
     throw fail(`the answer was cut off after ${bytes.length} of ${declared} bytes`);
@@ -229,6 +246,35 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
     contentType: (response.headers.get("content-type") ?? "").toLowerCase(),
     rateLimit: readRateLimit(response.headers),
   };
+}
+
+/** `256 MB` (of 10^6 bytes, as the CLI's sizes), or a number of bytes under one. */
+function sizeOf(bytes: number): string {
+  return bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${bytes.toLocaleString("en-US")} bytes`;
+}
+
+/** A response's whole body, or null, the rest not read, once it is longer than `maxBytes` (or says it is). */
+async function readAtMost(response: Response, maxBytes: number): Promise<Uint8Array | null> {
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (declared > maxBytes || response.body === null) {
+    await response.body?.cancel();
+    return response.body === null ? new Uint8Array() : null;
+  }
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of response.body) {
+    length += chunk.length;
+    // Leaving the loop cancels the body.
+    if (length > maxBytes) return null;
+    chunks.push(chunk);
+  }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
 }
 
 /** The server's message: the JSON error's text, else the body's (its size and type when it is not text). */

@@ -316,3 +316,39 @@ Deno.test("callOpenAi() tells a server that closed the connection from one that 
   // Nothing listens there now.
   await failsWith(new RegExp(`cannot reach 127\\.0\\.0\\.1:${port}: connection refused`));
 });
+
+Deno.test("callOpenAi() refuses an answer larger than its bound at once, not retryable, whether its length is declared or streamed", async () => {
+  // fi3: 600 MB of "speech" held each attempt of its step for its whole timeout, with 2 GB in memory.
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
+    const declared = new URL(request.url).pathname.endsWith("declared");
+    // Endless: a client that read it to its end would never end.
+    const body = new ReadableStream<Uint8Array>({
+      pull: (controller) => controller.enqueue(new Uint8Array(1000)),
+    });
+    return new Response(declared ? new Uint8Array(5000) : body, {
+      headers: { "content-type": "audio/wav", ...declared ? { "content-length": "5000" } : {} },
+    });
+  });
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}`;
+    for (const path of ["/audio/speech/declared", "/audio/speech/streamed"]) {
+      await assert.rejects(
+        callOpenAi(target(url), { path, body: { json: { input: "hi" } }, maxBytes: 4000 }),
+        (error) =>
+          error instanceof ProviderError && !error.retryable &&
+          /the answer is larger than 4,000 bytes, far more than a speech, an image or a transcript/.test(
+            error.message,
+          ),
+        path,
+      );
+    }
+    const answer = await callOpenAi(target(url), {
+      path: "/audio/speech/declared",
+      body: { json: { input: "hi" } },
+      maxBytes: 5000,
+    });
+    assert.equal(answer.body.length, 5000);
+  } finally {
+    await server.shutdown();
+  }
+});
