@@ -276,8 +276,20 @@ Deno.test("a trim that starts in the input's last frame fails its output, naming
   await makeTestVideo(`${dir}/short.mp4`, { seconds: 0.5 });
   await Deno.writeTextFile(`${dir}/late.json`, JSON.stringify({ name: "late", trim: { start: 0.49 } }));
   await Deno.writeTextFile(`${dir}/early.json`, JSON.stringify({ name: "early", trim: { start: 0.2 } }));
+  await Deno.writeTextFile(`${dir}/past.json`, JSON.stringify({ name: "past", trim: { start: 10 } }));
   const result = await runCli(
-    ["variants", "short.mp4", "--recipe", "late.json", "--recipe", "early.json", "--out", "out"],
+    [
+      "variants",
+      "short.mp4",
+      "--recipe",
+      "late.json",
+      "--recipe",
+      "early.json",
+      "--recipe",
+      "past.json",
+      "--out",
+      "out",
+    ],
     { cwd: dir },
   );
   assert.equal(result.code, 1, result.stderr);
@@ -285,6 +297,8 @@ Deno.test("a trim that starts in the input's last frame fails its output, naming
     result.stderr,
     /The trim starts at 0\.49 s, which leaves less than one frame of .*short\.mp4 \(0\.5\d s\)/,
   );
+  // nt3: "after the input's end (0.5 s)", naming no file.
+  assert.match(result.stderr, /The trim starts at 10 s, after the end of .*short\.mp4 \(0\.5\d s\)/);
   assert.deepEqual(await listFolder(`${dir}/out`), ["report.html", "short.early.json", "short.early.mp4"]);
   const early = await probe(`${dir}/out/short.early.mp4`);
   assert.ok(early.streams.some((stream) => stream.type === "video"));

@@ -55,22 +55,28 @@ const SEGMENT_SECONDS = 2;
  * The length of the output, in seconds: the input after the trim, at the speed.
  *
  * @param set The transforms.
- * @param inputDuration The input's duration in seconds.
+ * @param input The input's path and duration in seconds.
  * @returns Seconds.
- * @throws {UnrecoverableError} When the trim starts at or after the input's end.
+ * @throws {UnrecoverableError} When the trim starts at or after the input's end, naming the input (nt3: it named
+ *   neither the file nor how long it is).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { outputDuration } from "./encode_variant_step.ts";
- * assert.equal(outputDuration({ trim: { start: 2, duration: null }, speed: 2 }, 20), 9);
+ * assert.equal(outputDuration({ trim: { start: 2, duration: null }, speed: 2 }, { path: "a.mp4", duration: 20 }), 9);
  * ```
  */
-export function outputDuration(set: Pick<TransformSet, "trim" | "speed">, inputDuration: number): number {
-  const left = inputDuration - set.trim.start;
+export function outputDuration(
+  set: Pick<TransformSet, "trim" | "speed">,
+  input: { path: string; duration: number },
+): number {
+  const left = input.duration - set.trim.start;
   if (!(left > 0)) {
     throw new UnrecoverableError(
-      `The trim starts at ${set.trim.start} s, after the input's end (${inputDuration} s)`,
+      `The trim starts at ${set.trim.start} s, after the end of ${input.path} (${
+        input.duration.toFixed(2)
+      } s)`,
     );
   }
   return Math.min(left, set.trim.duration ?? left) / set.speed;
@@ -112,7 +118,7 @@ export const encodeVariantStep: StepKindDefinition = {
     const params = task.params as unknown as VariantParams;
     const probe = task.inputs[0]!.value as unknown as ProbedInput;
     const { set, rendition } = params;
-    const duration = outputDuration(set, probe.duration);
+    const duration = outputDuration(set, { path: String(task.runtime.input), duration: probe.duration });
     const encoder = encoderFromIdentity(params.encoder);
     const hls = params.container === "hls";
     const decodeTrim = params.fixed?.includes(TRIM_BY_DECODING) ?? false;
