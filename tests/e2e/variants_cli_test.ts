@@ -313,6 +313,12 @@ Deno.test("a trim that starts in the input's last frame fails its output, naming
   const playlist = await Deno.readTextFile(`${dir}/hls/${media}`);
   assert.match(playlist, /#EXT-X-TARGETDURATION:1\n/);
   assert.match(playlist, /#EXTINF:0\.5/);
+  // The master names the rendition's codecs, H.264 High and AAC-LC (nt3: none, which RFC 8216 asks for).
+  const master = await Deno.readTextFile(`${dir}/hls/short.h.m3u8`);
+  assert.match(
+    master,
+    /#EXT-X-STREAM-INF:BANDWIDTH=\d+,RESOLUTION=160x90,CODECS="avc1\.6400[0-9a-f]{2},mp4a\.40\.2"\n/,
+  );
 });
 
 Deno.test("reel variants takes a video whose first bytes read as text (a Y4M file: its header and pale rows)", async () => {
