@@ -42,8 +42,14 @@ export async function mp4Codecs(file: string): Promise<string[] | null> {
   return codecs.length === 0 ? null : codecs;
 }
 
-/** A sample entry's codec string, or null for another codec. */
-function sampleEntryCodec(entry: Uint8Array): string | null {
+/**
+ * A sample entry's codec string (the entry's bytes, from its box header on), or null for another codec: an
+ * `mp4a` entry gives one only for MPEG-4 audio of an AAC object type, which `probeMp4` reads as `aac`.
+ *
+ * @param entry The sample entry box.
+ * @returns The codec string, or null.
+ */
+export function sampleEntryCodec(entry: Uint8Array): string | null {
   const format = fourCc(entry, 4);
   if (["avc1", "avc3", "hvc1", "hev1"].includes(format)) {
     // A visual sample entry: 8 bytes of box header and 78 of fields before its child boxes.

@@ -8,6 +8,7 @@
 import { isUnreadableFile } from "../core/exists.ts";
 import { type Box, childBox, children, editList, fourCc, readMoov, timing } from "./_mp4_boxes.ts";
 import type { ProbedStream, ProbeResult } from "./ffmpeg.ts";
+import { sampleEntryCodec } from "./mp4_codecs.ts";
 
 /** What a track says of itself. */
 interface Track {
@@ -138,29 +139,10 @@ function readStream(track: Track, movieTimescale: number): ProbedStream | null {
       duration: seconds,
     };
   }
-  if (track.handler === "soun" && format === "mp4a" && isAac(entry)) {
+  if (track.handler === "soun" && format === "mp4a" && sampleEntryCodec(entry) !== null) {
     return { type: "audio", codec: "aac", width: null, height: null, duration: seconds };
   }
   return null;
-}
-
-/** Whether an `mp4a` sample entry's `esds` names MPEG-4 audio (object type 0x40: AAC). */
-function isAac(entry: Uint8Array): boolean {
-  // An audio sample entry: 8 bytes of header and 28 of fields before its child boxes.
-  const esds = children(entry, 36, entry.length).find((box) => box.type === "esds");
-  if (esds === undefined) return false;
-  // esds: version and flags, then the ES descriptor (tag 3) holding the decoder config descriptor (tag 4).
-  let at = esds.start + 4;
-  const descriptor = (tag: number): boolean => {
-    if (entry[at] !== tag) return false;
-    at++;
-    for (let i = 0; i < 4 && at < esds.end; i++) if ((entry[at++]! & 0x80) === 0) break;
-    return true;
-  };
-  // An ES ID, then flags (none, as ffmpeg writes it: what follows the flags is then the config descriptor).
-  if (!descriptor(3) || entry[at + 2] !== 0) return false;
-  at += 3;
-  return descriptor(4) && entry[at] === 0x40;
 }
 
 /** The sum of an `stts` box's sample counts × deltas, in the media's timescale. */

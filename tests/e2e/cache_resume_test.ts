@@ -354,18 +354,14 @@ async function removeEntries(entries: string): Promise<number> {
   return removed;
 }
 
-Deno.test("SIGTERM while the workflow still loads ends the render at once: exit 130, one line, nothing made", async () => {
-  // A workflow whose module waits in its own code (a minute, unless the render ends first): before, the signal
-  // surfaced as an uncaught AbortError with a stack trace (exit 1), or was not seen until the module returned.
-  const dir = await tempDir();
-  await Deno.writeTextFile(
-    `${dir}/lesson.ts`,
-    `import { workflow } from "${MOD_URL}";
-console.log("loading");
-await new Promise((resolve) => setTimeout(resolve, 60_000));
-export default workflow({ formats: ["160x90"], videos: [{ id: "v", sections: [{ title: "T", narration: "Hi." }] }] });
-`,
-  );
+/**
+ * Renders `dir/lesson.ts`, whose module prints `marker` and then waits or loops in its own code, and sends the render
+ * `signal` once the marker is printed; its exit code and stderr. A render still running 30 s later is killed.
+ */
+async function signalWhileLoading(
+  dir: string,
+  { marker, signal }: { marker: string; signal: "SIGINT" | "SIGTERM" },
+): Promise<{ code: number; stderr: string }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", CLI, "render", "lesson.ts", "--out", "out"],
     cwd: dir,
@@ -374,20 +370,41 @@ export default workflow({ formats: ["160x90"], videos: [{ id: "v", sections: [{ 
   }).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
-  while (!text.includes("loading")) {
+  while (!text.includes(marker)) {
     const next = await reader.read();
     if (next.done) break;
     text += next.value;
   }
-  child.kill("SIGTERM");
-  const watchdog = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  child.kill(signal);
+  const stuck = setTimeout(() => child.kill("SIGKILL"), 30_000);
   const [status, stderr] = await Promise.all([
     child.status,
     new Response(child.stderr).text(),
     reader.cancel(),
   ]);
-  clearTimeout(watchdog);
-  assert.equal(status.code, 130, stderr);
+  clearTimeout(stuck);
+  return { code: status.code, stderr };
+}
+
+/** A lesson whose module runs `code` at its top, after printing `marker`. */
+function lessonRunning(code: string, marker: string): string {
+  return `import { workflow } from "${MOD_URL}";
+console.log("${marker}");
+${code}
+export default workflow({ formats: ["160x90"], videos: [{ id: "v", sections: [{ title: "T", narration: "Hi." }] }] });
+`;
+}
+
+Deno.test("SIGTERM while the workflow still loads ends the render at once: exit 130, one line, nothing made", async () => {
+  // A workflow whose module waits in its own code (a minute, unless the render ends first): before, the signal
+  // surfaced as an uncaught AbortError with a stack trace (exit 1), or was not seen until the module returned.
+  const dir = await tempDir();
+  await Deno.writeTextFile(
+    `${dir}/lesson.ts`,
+    lessonRunning("await new Promise((resolve) => setTimeout(resolve, 60_000));", "loading"),
+  );
+  const { code, stderr } = await signalWhileLoading(dir, { marker: "loading", signal: "SIGTERM" });
+  assert.equal(code, 130, stderr);
   assert.match(stderr, /✖ Cancelled before any step ran: nothing was made/);
   assert.doesNotMatch(stderr, /Uncaught|AbortError|\n\s+at /);
   assert.equal(await listFolder(`${dir}/out`), null);
@@ -400,35 +417,11 @@ Deno.test("Ctrl-C or SIGTERM while the workflow's code never returns ends the re
   const dir = await tempDir();
   await Deno.writeTextFile(
     `${dir}/lesson.ts`,
-    `import { workflow } from "${MOD_URL}";
-console.log("looping");
-while (Date.now() > 0) { /* never returns */ }
-export default workflow({ formats: ["160x90"], videos: [{ id: "v", sections: [{ title: "T", narration: "Hi." }] }] });
-`,
+    lessonRunning("while (Date.now() > 0) { /* never returns */ }", "looping"),
   );
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", CLI, "render", "lesson.ts", "--out", "out"],
-      cwd: dir,
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
-    while (!text.includes("looping")) {
-      const next = await reader.read();
-      if (next.done) break;
-      text += next.value;
-    }
-    child.kill(signal);
-    const watchdog = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    const [status, stderr] = await Promise.all([
-      child.status,
-      new Response(child.stderr).text(),
-      reader.cancel(),
-    ]);
-    clearTimeout(watchdog);
-    assert.equal(status.code, 130, `${signal}: ${stderr}`);
+    const { code, stderr } = await signalWhileLoading(dir, { marker: "looping", signal });
+    assert.equal(code, 130, `${signal}: ${stderr}`);
     assert.match(
       stderr,
       /✖ Cancelled while loading lesson\.ts: its code has not returned \(an endless loop\?\); nothing was made/,

@@ -4,6 +4,7 @@
  * One call is one attempt: retries, backoff and rate limits belong to the scheduler in the main thread.
  * @module
  */
+import { concatBytes } from "../../core/concat_bytes.ts";
 import { messageOf, ProviderError } from "../../core/errors.ts";
 import type { Json } from "../../core/json.ts";
 import type { RateLimitInfo } from "../../core/step_task.ts";
@@ -268,13 +269,7 @@ async function readAtMost(response: Response, maxBytes: number): Promise<Uint8Ar
     if (length > maxBytes) return null;
     chunks.push(chunk);
   }
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
+  return concatBytes(chunks, length);
 }
 
 /** The server's message: the JSON error's text, else the body's (its size and type when it is not text). */
