@@ -269,13 +269,22 @@ function resolveVoice(
     provider,
     engine,
     field,
-    // espeak-ng reads a voice's name in any case, to the same bytes: one spelling, one key (`en-US` was a second).
-    voice: engine === "espeak" ? name.toLowerCase() : name,
+    voice: engine === "espeak" ? espeakVoiceKeyed(name) : name,
     rate: voice.rate ?? base.rate,
     model: engine === "openai"
       ? voice.model ?? (sameEngine ? base.model : null) ?? LESSON_DEFAULTS.speechModel
       : null,
   };
+}
+
+/**
+ * An espeak voice as one spelling: its language in small letters, which espeak-ng reads in any case to the same bytes
+ * (`en-US` keyed the narrations a second time), its `+variant` as written: a variant is a file, found by its name's
+ * case (`en+Mike` is Mike, `en+mike` plain English; rv4).
+ */
+function espeakVoiceKeyed(voice: string): string {
+  const plus = voice.indexOf("+");
+  return plus < 0 ? voice.toLowerCase() : voice.slice(0, plus).toLowerCase() + voice.slice(plus);
 }
 
 /** Burned captions must be big enough to read in every format: a line too long for a narrow frame shrank them. */

@@ -116,13 +116,17 @@ Deno.test("a workflow's timeout replaces a local narration's minute, not its 20 
   assert.deepEqual(await speechOf(5000), { ms: 5000 + 20 * narration.length, perMediaSecond: 0 });
 });
 
-Deno.test("step keys: an espeak voice is keyed in one case, as espeak-ng reads it; another voice re-runs the speech", async () => {
+Deno.test("step keys: an espeak voice's language is keyed in one case, as espeak-ng reads it; its variant as written", async () => {
+  const speechChanged = async (before: string, after: string) =>
+    changed(await keysWith(before), await keysWith(after)).filter((id) => id.endsWith("/speech"));
   const keysWith = (voice: string) => keysOf({ ...base, voice: { provider: "espeak", voice } });
-  const lower = await keysWith("en-gb+f3");
-  // Before: "EN-GB+F3" keyed every narration again, for the same bytes.
-  assert.deepEqual(changed(lower, await keysWith("EN-GB+F3")), []);
-  const speech = changed(lower, await keysWith("en-us+f3")).filter((id) => id.endsWith("/speech"));
-  assert.deepEqual(speech, ["v/code/speech", "v/intro/speech", "v/pic/speech"]);
+  const all = ["v/code/speech", "v/intro/speech", "v/pic/speech"];
+  // Before: "EN-GB+f3" keyed every narration again, for the same bytes.
+  assert.deepEqual(await speechChanged("en-gb+f3", "EN-GB+f3"), []);
+  assert.deepEqual(await speechChanged("en-gb", "En-Gb"), []);
+  // A variant is a file found by its case: "Mike" and "mike" are two voices (rv4).
+  assert.deepEqual(await speechChanged("en+Mike", "en+mike"), all);
+  assert.deepEqual(await speechChanged("en-gb+f3", "en-us+f3"), all);
 });
 
 Deno.test("planLesson() gives each section's slide the params of its kind", async () => {
