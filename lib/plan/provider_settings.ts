@@ -2,6 +2,7 @@
  * An HTTP provider as a run uses it: where it answers, how it is limited, how its calls are retried and priced.
  * @module
  */
+import { withoutCredentials } from "../providers/http/openai_client.ts";
 
 /**
  * An HTTP provider with every field resolved (the key itself is never stored: only its variable's name).
@@ -78,7 +79,8 @@ export function providerRuntime(
  * What identifies a provider in a step's key: the wire format, where it answers, and its declared version.
  *
  * @param provider The provider.
- * @returns `{ api, baseUrl, version }`, the base URL as resolved: as the calls use it (see `callsBase`).
+ * @returns `{ api, baseUrl, version }`, the base URL as resolved: as the calls use it (see `callsBase`), without
+ *   its credentials.
  *
  * @example
  * ```ts
@@ -91,5 +93,6 @@ export function providerRuntime(
 export function providerEngine(
   provider: Pick<ResolvedProvider, "api" | "baseUrl" | "version">,
 ): { api: string; baseUrl: string; version: string | null } {
-  return { api: provider.api, baseUrl: provider.baseUrl, version: provider.version };
+  // Its credentials are not what answers (nor to be kept in a key).
+  return { api: provider.api, baseUrl: withoutCredentials(provider.baseUrl), version: provider.version };
 }

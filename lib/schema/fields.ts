@@ -149,8 +149,8 @@ const variable = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "Expected an environment
 
 /**
  * A provider's base URL: http or https only (fetch cannot call `ftp://` or `file://`, and would say so late), with no
- * query or fragment (the calls' paths are added after it: `?api-version=1` would end `…=1/v1/audio/speech`; rv3),
- * and no `user:password@` (it went into cache keys, the plan's JSON and error messages; rv3).
+ * query or fragment (the calls' paths are added after it: `?api-version=1` would end `…=1/v1/audio/speech`; rv3).
+ * A `user:password@` is sent (as Basic authorization) but neither keyed nor printed (see `withoutCredentials`).
  */
 export const httpUrl = z.url({
   protocol: /^https?$/,
@@ -158,9 +158,6 @@ export const httpUrl = z.url({
 }).refine(
   (url) => !/[?#]/.test(url),
   "Expected a base URL without ? or #: the calls' paths are added after it",
-).refine(
-  (url) => !URL.canParse(url) || (new URL(url).username === "" && new URL(url).password === ""),
-  "Expected a base URL without user:password@: the key goes in the variable that keyEnv names",
 );
 
 /** An HTTP provider as a workflow writes it. */

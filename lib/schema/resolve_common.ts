@@ -6,7 +6,7 @@
 import type { WorkflowIssue } from "../core/errors.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
 import type { ResolvedProvider } from "../plan/provider_settings.ts";
-import { callsBase, HOSTED_BASE_URL } from "../providers/http/openai_client.ts";
+import { callsBase, HOSTED_BASE_URL, withoutCredentials } from "../providers/http/openai_client.ts";
 import { type CommonInput, httpUrl } from "./fields.ts";
 
 /** Defaults of the common fields. */
@@ -27,9 +27,6 @@ export const COMMON_DEFAULTS = {
 
 /** Names a provider may not take: they are local voices. */
 const LOCAL_NAMES = ["flite", "espeak"];
-
-/** A URL's `user:password@`, after its scheme (`$1`): not printed. */
-const CREDENTIALS = /^([a-z][a-z\d+.-]*:\/\/)[^/?#@]*@/i;
 
 /**
  * Resolves a workflow's providers.
@@ -67,7 +64,7 @@ export function resolveProviders(
       // The schema's own words (not an http URL; a query or fragment; credentials), said of the variable.
       context.issues.push({
         path: `providers.${name}.baseUrl`,
-        message: `${baseUrlEnv} (${fromEnv?.replace(CREDENTIALS, "$1***@")}): ${refused.issues[0]?.message}`,
+        message: `${baseUrlEnv} (${withoutCredentials(fromEnv ?? "")}): ${refused.issues[0]?.message}`,
       });
     }
     return {

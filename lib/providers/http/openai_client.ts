@@ -92,6 +92,34 @@ export function callsBase(base: string): string {
   return URL.canParse(base) ? endpoint(new URL(base).href, "") : base;
 }
 
+/**
+ * A base URL without its `user:password@`, which the calls send (fetch makes it Basic authorization) but keys and
+ * messages must not hold (rv3: it went into cache keys and was printed). A value that does not parse (a mistaken
+ * variable, printed in its message) loses everything from its scheme to its last `@` (rv4: a password with an `@`
+ * or a `#` was printed).
+ *
+ * @param url The base URL as given.
+ * @returns It without credentials.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { withoutCredentials } from "./openai_client.ts";
+ * assert.equal(withoutCredentials("http://me:secret@127.0.0.1:8787/v1"), "http://127.0.0.1:8787/v1");
+ * assert.equal(withoutCredentials("ftp://me:p@ss#1@host/x"), "ftp://***@host/x");
+ * ```
+ */
+export function withoutCredentials(url: string): string {
+  if (URL.canParse(url) && !url.includes("#")) {
+    const parsed = new URL(url);
+    if (parsed.username === "" && parsed.password === "") return url;
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.href;
+  }
+  return url.replace(/^([a-z][a-z\d+.-]*:\/\/).*@/is, "$1***@");
+}
+
 /** The shortest key {@linkcode redactKey} removes: `sk-abc1` was printed whole in a 401's message. */
 const MIN_REDACTED = 4;
 
