@@ -148,8 +148,10 @@ function renderCached(model: TimelineModel): string {
   );
   const open = model.cached.length <= 40 ? " open" : "";
   const count = model.cached.length;
-  return `<details${open}><summary>${count} step${
-    count === 1 ? "" : "s"
-  } served from the cache (nothing ran)` +
+  return `<details${open}><summary>${count} step${count === 1 ? "" : "s"} served from the cache${
+    model.cached.some((cached) => cached.madeBy !== undefined)
+      ? " or made once for several of the same key"
+      : ""
+  } (nothing ran)` +
     `</summary><ul class="cached-list">${items.join("")}</ul></details>`;
 }

@@ -37,6 +37,12 @@ export interface LoadPlanOptions {
   onNotice?: (message: string) => void;
   /** Hears every file a workflow's code reads while it loads (see `LoadWorkflowOptions.onRead`). */
   onRead?: (path: string) => void;
+  /**
+   * Watch each load from a step worker (see `load_watchdog.ts`): a caller that handles Ctrl-C and SIGTERM itself
+   * (a render), whose handlers a workflow's code that never returns would block. A listener in any thread replaces
+   * the signals' default end of the process, so a caller with none (`plan`) must not set it. @default false
+   */
+  watchLoad?: boolean;
 }
 
 /** A plan and the workflows it came from. */
@@ -116,8 +122,7 @@ export async function loadPlan(files: readonly string[], options: LoadPlanOption
     if (!named.has(same)) named.set(same, file);
   }
   for (const file of named.values()) {
-    // Told to a person (`onNotice`), a load is watched from a worker too: Ctrl-C ends one stuck in its code.
-    const watchdog = options.onNotice === undefined ? undefined : startLoadWatchdog;
+    const watchdog = options.watchLoad === true ? startLoadWatchdog : undefined;
     loaded.push(await loadWorkflow(file, { onSlow: options.onNotice, onRead: options.onRead, watchdog }));
   }
   return await planLoaded(loaded, options);

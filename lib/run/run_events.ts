@@ -36,8 +36,8 @@ export type RunEvent =
   | (StepEventBase & { type: "step:progress"; worker: WorkerId; fraction: number })
   /**
    * Fires when a step is done: its artifact stored (`cached` when nothing ran for it: it was found in the store, or
-   * `madeBy` another step of the same key in this run), its output published, its children known. A step ends in one event: `step:finished`, a `step:failed` that is not
-   * `retrying`, or `step:skipped`.
+   * `madeBy` another step of the same key in this run), its output published, its children known. A step ends in
+   * one event: `step:finished`, a `step:failed` that is not `retrying`, or `step:skipped`.
    */
   | (StepEventBase & {
     type: "step:finished";

@@ -1,10 +1,12 @@
 /**
  * The worker's side of a workflow load's watchdog (see `load_watchdog.ts`): while the main thread loads a workflow,
  * a step worker listens for Ctrl-C and SIGTERM, and asks the main thread whether it runs when one comes, or when the
- * load has gone on for `slowAfterMs`. A main thread that does not answer within `answerMs` is stuck in the
- * workflow's code: the worker says so, and at a signal ends the process, exit 130.
+ * load has gone on for `slowAfterMs`. A main thread that does not answer within `answerMs` is held by the workflow's
+ * code: the worker says so on stderr itself (the thread that would print is the one held), and at a signal ends the
+ * process, exit 130. A main thread that answers handles both itself.
  * @module
  */
+import { stillLoading } from "../workflow/load_workflow.ts";
 
 /** What the main thread sends to start the watch. */
 export interface LoadWatchOrder {
@@ -20,7 +22,7 @@ export interface LoadWatchOrder {
 export interface LoadWatch {
   /** The main thread answered. */
   answered(): void;
-  /** The load is over. */
+  /** The load is over: a question still out counts as answered, and nothing more is asked or told. */
   stop(): void;
 }
 
@@ -36,38 +38,42 @@ const INTERRUPTED = 130;
  */
 export function watchLoad(order: LoadWatchOrder, ask: () => void): LoadWatch {
   const { file, slowAfterMs, answerMs } = order;
-  let answer: (() => void) | null = null;
-  /** Resolves true when the main thread answers within `answerMs`. */
-  const runs = () => {
+  let stopped = false;
+  /** The question out, if one is: a second signal (`deno task` passes one Ctrl-C on twice) waits on the same. */
+  let question: { promise: Promise<boolean>; answer: () => void } | null = null;
+  /** Resolves true when the main thread answers within `answerMs` (or the load ends meanwhile). */
+  const runs = (): Promise<boolean> => {
+    if (question !== null) return question.promise;
     const { promise, resolve } = Promise.withResolvers<boolean>();
-    answer = () => resolve(true);
     const timer = setTimeout(() => resolve(false), answerMs);
+    question = {
+      promise: promise.finally(() => {
+        clearTimeout(timer);
+        question = null;
+      }),
+      answer: () => resolve(true),
+    };
     ask();
-    return promise.finally(() => clearTimeout(timer));
+    return question.promise;
   };
   const onSignal = async () => {
-    if (await runs()) return;
+    if (await runs() || stopped) return;
     say(`✖ Cancelled while loading ${file}: its code has not returned (an endless loop?); nothing was made`);
     exitNow(INTERRUPTED);
   };
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
-  // A main thread that runs tells a slow load itself (a top-level await that waits).
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
   const slow = setTimeout(async () => {
-    if (await runs()) return;
-    say(
-      `reel: Still loading ${file} after ${
-        Math.round(slowAfterMs / 1000)
-      } s: its code has not returned (an ` +
-        "endless loop?); Ctrl-C stops",
-    );
+    if (await runs() || stopped) return;
+    say(`reel: ${stillLoading(file, { afterMs: slowAfterMs, blocked: true })}`);
   }, slowAfterMs);
   return {
-    answered: () => answer?.(),
+    answered: () => question?.answer(),
     stop: () => {
+      stopped = true;
+      question?.answer();
       clearTimeout(slow);
-      Deno.removeSignalListener("SIGINT", onSignal);
-      Deno.removeSignalListener("SIGTERM", onSignal);
+      for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
     },
   };
 }
@@ -76,13 +82,15 @@ function say(text: string): void {
   Deno.stderr.writeSync(new TextEncoder().encode(`${text}\n`));
 }
 
-/** Ends the process from this thread (`Deno.exit` in a worker ends the worker alone): the C library's `_exit`. */
+/**
+ * Ends the process from this thread (`Deno.exit` in a worker ends the worker alone): the C library's `_exit`. Where
+ * there is none to call (no FFI, another C library), the process is killed instead (exit 137).
+ */
 function exitNow(code: number): void {
   try {
     const libc = Deno.build.os === "darwin" ? "libSystem.dylib" : "libc.so.6";
     Deno.dlopen(libc, { _exit: { parameters: ["i32"], result: "void" } }).symbols._exit(code);
   } finally {
-    // No C library to end it with: the process is killed.
     Deno.kill(Deno.pid, "SIGKILL");
   }
 }

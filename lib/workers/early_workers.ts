@@ -77,8 +77,8 @@ export function takeEarlyWorker(url: URL): EarlyWorker | undefined {
  * @param url The module it runs.
  * @returns The worker, or undefined.
  */
-export function peekEarlyWorker(url: URL): Worker | undefined {
-  return early.find((candidate) => candidate.url === url.href)?.worker;
+export function peekEarlyWorker(url: URL): EarlyWorker | undefined {
+  return early.find((candidate) => candidate.url === url.href);
 }
 
 /** Terminates the workers started early that no pool took (a render that found everything stored, `--plan`). */

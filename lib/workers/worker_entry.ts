@@ -262,8 +262,11 @@ self.onmessage = (event: MessageEvent) => {
       controllers.get(message.taskId)?.abort(new DOMException("Cancelled", "AbortError"));
     });
   } else if (message.type === "warm") void warm(message.kinds);
-  else if (message.type === "watch-load") loadWatch = watchLoad(message, () => send({ type: "alive?" }));
-  else if (message.type === "alive") loadWatch?.answered();
+  else if (message.type === "watch-load") {
+    loadWatch?.stop();
+    loadWatch = watchLoad(message, () => send({ type: "alive?" }));
+    send({ type: "watching" });
+  } else if (message.type === "alive") loadWatch?.answered();
   else if (message.type === "load-done") {
     loadWatch?.stop();
     loadWatch = null;

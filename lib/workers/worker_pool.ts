@@ -304,8 +304,9 @@ export class WorkerPool implements StepExecutor {
       const message = event.data;
       if (!isFromWorker(message)) return this.#crash(index, slot, "sent a malformed message");
       if (message.type === "ready") return started();
-      // A load's watchdog asked as the load ended (see `load_watchdog.ts`): its answer is no longer needed.
-      if (message.type === "alive?") return;
+      // A load's watchdog that asked as the load ended (see `load_watchdog.ts`): this thread runs.
+      if (message.type === "alive?") return worker.postMessage({ type: "alive" } satisfies ToWorker);
+      if (message.type === "watching") return;
       if (message.type === "stray") {
         return this.#onStray(number, { step: message.step, error: message.error });
       }

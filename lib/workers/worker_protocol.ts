@@ -19,7 +19,8 @@ export type ToWorker =
 /** Messages a worker sends the main thread. */
 export type FromWorker =
   | { type: "ready" }
-  /** Asked while it watches a load: whether the main thread runs (see `watch-load`). */
+  /** Sent while it watches a load: that it listens (`watching`), and whether the main thread runs (`alive?`). */
+  | { type: "watching" }
   | { type: "alive?" }
   | { type: "done"; taskId: number; result: StepResult }
   /** Sent as soon as a provider answers, so the main thread paces every worker by its headers at once. */
@@ -81,7 +82,7 @@ export function isToWorker(value: unknown): value is ToWorker {
  */
 export function isFromWorker(value: unknown): value is FromWorker {
   if (!isRecord(value)) return false;
-  if (value.type === "ready" || value.type === "alive?") return true;
+  if (value.type === "ready" || value.type === "watching" || value.type === "alive?") return true;
   if (value.type === "stray") return typeof value.step === "string" && typeof value.error === "string";
   if (typeof value.taskId !== "number") return false;
   if (value.type === "done") return isRecord(value.result) && Array.isArray(value.result.children);

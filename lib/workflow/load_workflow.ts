@@ -43,7 +43,7 @@ export interface LoadWorkflowOptions {
    * Starts a watch of the load from another thread, stopped once the workflow's code has run: code that never
    * returns blocks this thread, and its timers and signal handlers (see `lib/workers/load_watchdog.ts`).
    */
-  watchdog?: (file: string, slowAfterMs: number) => { stop(): void };
+  watchdog?: (file: string, slowAfterMs: number) => Promise<{ stop(): void }>;
   /**
    * Hears the absolute path of every file the workflow's code reads through Deno's file API while it loads
    * (`Deno.readTextFile`, `readFile`, their sync forms, `open` to read): a lesson's script kept in a Markdown file,
@@ -125,13 +125,10 @@ export async function loadWorkflow(
   // A module whose top-level await never settles (a fetch that hangs) kept a render silent until it was killed.
   const { onSlow } = options;
   const slow = onSlow === undefined ? undefined : setTimeout(() => {
-    const seconds = Math.round((options.slowAfterMs ?? SLOW_LOAD_MS) / 1000);
-    onSlow(
-      `Still loading ${file} after ${seconds} s: its imports or its code are still loading (a top-level await ` +
-        "that waits for something?); Ctrl-C stops",
-    );
+    onSlow(stillLoading(file, { afterMs: options.slowAfterMs ?? SLOW_LOAD_MS, blocked: false }));
   }, options.slowAfterMs ?? SLOW_LOAD_MS);
-  const watchdog = options.watchdog?.(file, options.slowAfterMs ?? SLOW_LOAD_MS);
+  // Listening before the workflow's code runs (else a loop that starts at once blocks the signal for good).
+  const watchdog = await options.watchdog?.(file, options.slowAfterMs ?? SLOW_LOAD_MS);
   const stopPatches = patchWhileLoading(options.onRead);
   try {
     // In the workflow's own context: what its code starts and lets fail is told as the workflow's (`workflowCode`).
@@ -162,6 +159,28 @@ export async function loadWorkflow(
     }]);
   }
   return await resolveWorkflow(module.default, { file, moduleUrl: url.href, cores: options.cores });
+}
+
+/**
+ * What a load still going on after `afterMs` is told: by this thread when it runs (a top-level await that waits), by
+ * a watchdog when the workflow's code holds it (`blocked`).
+ *
+ * @param file The workflow file.
+ * @param state How long, and whether its code holds the main thread.
+ * @returns The message.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stillLoading } from "./load_workflow.ts";
+ * assert.match(stillLoading("a.ts", { afterMs: 10_000, blocked: true }), /^Still loading a\.ts after 10 s: .*endless loop/);
+ * ```
+ */
+export function stillLoading(file: string, state: { afterMs: number; blocked: boolean }): string {
+  const why = state.blocked
+    ? "its code has not returned (an endless loop?)"
+    : "its imports or its code are still loading (a top-level await that waits for something?)";
+  return `Still loading ${file} after ${Math.round(state.afterMs / 1000)} s: ${why}; Ctrl-C stops`;
 }
 
 /** The first JSON file of the workflow's local modules that does not parse, as a path; null when none. */

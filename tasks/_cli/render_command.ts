@@ -179,6 +179,8 @@ async function renderOnce(files: string[], mode: ReporterMode, options: RenderOp
         return await renderWorkflows(files, {
           ...options,
           ...hooks,
+          // This command handles Ctrl-C and SIGTERM: a workflow's code that never returns would block that.
+          watchLoad: true,
           onRead: startedByWatch() ? onRead : undefined,
           onPlan: (plan) => {
             told = true;

@@ -355,15 +355,19 @@ async function removeEntries(entries: string): Promise<number> {
 }
 
 /**
- * Renders `dir/lesson.ts`, whose module prints `marker` and then waits or loops in its own code, and sends the render
- * `signal` once the marker is printed; its exit code and stderr. A render still running 30 s later is killed.
+ * Renders (or plans) `dir/lesson.ts`, whose module prints `marker` and then waits or loops in its own code, and sends
+ * the process `signal` once the marker is printed; its exit code and stderr. One still running 30 s later is killed.
  */
 async function signalWhileLoading(
   dir: string,
-  { marker, signal }: { marker: string; signal: "SIGINT" | "SIGTERM" },
+  { marker, signal, command = "render" }: {
+    marker: string;
+    signal: "SIGINT" | "SIGTERM";
+    command?: "render" | "plan";
+  },
 ): Promise<{ code: number; stderr: string }> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", CLI, "render", "lesson.ts", "--out", "out"],
+    args: ["run", "--allow-all", CLI, command, "lesson.ts", ...command === "render" ? ["--out", "out"] : []],
     cwd: dir,
     stdout: "piped",
     stderr: "piped",
@@ -419,6 +423,10 @@ Deno.test("Ctrl-C or SIGTERM while the workflow's code never returns ends the re
     `${dir}/lesson.ts`,
     lessonRunning("while (Date.now() > 0) { /* never returns */ }", "looping"),
   );
+  // A worker watches the render's load, which handles the signals itself; `plan` has no watch, and the signal's
+  // default ends it (rv4: a watch there took that default away, and a waiting `plan` ran on).
+  const plan = await signalWhileLoading(dir, { marker: "looping", signal: "SIGINT", command: "plan" });
+  assert.equal(plan.code, 130, plan.stderr);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     const { code, stderr } = await signalWhileLoading(dir, { marker: "looping", signal });
     assert.equal(code, 130, `${signal}: ${stderr}`);
