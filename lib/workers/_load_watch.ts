@@ -6,7 +6,7 @@
  * process, exit 130. A main thread that answers handles both itself.
  * @module
  */
-import { stillLoading } from "../workflow/load_workflow.ts";
+import { stillLoading } from "../workflow/still_loading.ts";
 
 /** What the main thread sends to start the watch. */
 export interface LoadWatchOrder {

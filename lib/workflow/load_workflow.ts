@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { InputError, WorkflowError } from "../core/errors.ts";
 import { importFailureIssue } from "./import_failure.ts";
 import { workflowCode } from "./workflow_code.ts";
+import { stillLoading } from "./still_loading.ts";
 import { dataFormatOf } from "./data_format.ts";
 import { resolveWorkflow } from "./resolve_workflow.ts";
 import { readModuleGraph } from "../schema/module_graph.ts";
@@ -159,28 +160,6 @@ export async function loadWorkflow(
     }]);
   }
   return await resolveWorkflow(module.default, { file, moduleUrl: url.href, cores: options.cores });
-}
-
-/**
- * What a load still going on after `afterMs` is told: by this thread when it runs (a top-level await that waits), by
- * a watchdog when the workflow's code holds it (`blocked`).
- *
- * @param file The workflow file.
- * @param state How long, and whether its code holds the main thread.
- * @returns The message.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { stillLoading } from "./load_workflow.ts";
- * assert.match(stillLoading("a.ts", { afterMs: 10_000, blocked: true }), /^Still loading a\.ts after 10 s: .*endless loop/);
- * ```
- */
-export function stillLoading(file: string, state: { afterMs: number; blocked: boolean }): string {
-  const why = state.blocked
-    ? "its code has not returned (an endless loop?)"
-    : "its imports or its code are still loading (a top-level await that waits for something?)";
-  return `Still loading ${file} after ${Math.round(state.afterMs / 1000)} s: ${why}; Ctrl-C stops`;
 }
 
 /** The first JSON file of the workflow's local modules that does not parse, as a path; null when none. */
