@@ -282,22 +282,29 @@ function sizeOf(bytes: number): string {
   return bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${bytes.toLocaleString("en-US")} bytes`;
 }
 
-/** A response's whole body, or null, the rest not read, once it is longer than `maxBytes` (or says it is). */
+/**
+ * A response's whole body, or null, the rest not read, once it is longer than `maxBytes` (or says it is). A body
+ * that says its length is read into one array of that size (joined from its chunks, a large answer took twice it).
+ */
 async function readAtMost(response: Response, maxBytes: number): Promise<Uint8Array | null> {
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   if (declared > maxBytes || response.body === null) {
     await response.body?.cancel();
     return response.body === null ? new Uint8Array() : null;
   }
+  const into = Number.isFinite(declared) ? new Uint8Array(declared) : null;
   const chunks: Uint8Array[] = [];
   let length = 0;
   for await (const chunk of response.body) {
-    length += chunk.length;
     // Leaving the loop cancels the body.
-    if (length > maxBytes) return null;
-    chunks.push(chunk);
+    if (length + chunk.length > maxBytes) return null;
+    // fetch frames a body by the length it says: no more than that comes.
+    if (into !== null) into.set(chunk, length);
+    else chunks.push(chunk);
+    length += chunk.length;
   }
-  return concatBytes(chunks, length);
+  // Fewer than it said: the caller tells a body cut short.
+  return into === null ? concatBytes(chunks, length) : into.subarray(0, length);
 }
 
 /** The server's message: the JSON error's text, else the body's (its size and type when it is not text). */
