@@ -292,7 +292,9 @@ async function readAtMost(response: Response, maxBytes: number): Promise<Uint8Ar
     await response.body?.cancel();
     return response.body === null ? new Uint8Array() : null;
   }
-  const into = Number.isFinite(declared) ? new Uint8Array(declared) : null;
+  // A compressed body says its compressed length: fetch hands on more than that, inflated.
+  const encoded = (response.headers.get("content-encoding") ?? "identity") !== "identity";
+  const into = Number.isFinite(declared) && !encoded ? new Uint8Array(declared) : null;
   const chunks: Uint8Array[] = [];
   let length = 0;
   for await (const chunk of response.body) {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { gzipSync } from "node:zlib";
 import { ProviderError } from "../../../../lib/core/errors.ts";
 import { startFakeOpenAi } from "../../../../lib/fake_api/fake_openai_server.ts";
 import { callOpenAi, type HttpTarget, redactKey } from "../../../../lib/providers/http/openai_client.ts";
@@ -348,6 +349,29 @@ Deno.test("callOpenAi() refuses an answer larger than its bound at once, not ret
       maxBytes: 5000,
     });
     assert.equal(answer.body.length, 5000);
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("callOpenAi() reads a compressed answer whole, longer than the length it says", async () => {
+  // Its content-length is the compressed one: read into an array of that length, it overflowed.
+  const json = JSON.stringify({ data: [{ b64_json: "A".repeat(100_000) }] });
+  const body = new Uint8Array(gzipSync(new TextEncoder().encode(json)));
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, () =>
+    new Response(body, {
+      headers: {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+        "content-length": `${body.length}`,
+      },
+    }));
+  try {
+    const answer = await callOpenAi(target(`http://127.0.0.1:${server.addr.port}`), {
+      path: "/images/generations",
+      body: { json: {} },
+    });
+    assert.equal(new TextDecoder().decode(answer.body), json);
   } finally {
     await server.shutdown();
   }
