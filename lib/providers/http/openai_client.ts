@@ -254,8 +254,8 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
     });
   }
   if (bytes === null) throw tooLarge();
-  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && bytes.length < declared) {
+  const declared = bodyLength(response);
+  if (declared !== null && bytes.length < declared) {
     throw fail(`the answer was cut off after ${bytes.length} of ${declared} bytes`);
   }
   if (!response.ok) {
@@ -283,18 +283,28 @@ function sizeOf(bytes: number): string {
 }
 
 /**
+ * The length of the body fetch hands on, as the response says it: null when it does not, or says the length of a
+ * compressed body (fetch inflates it: a small JSON answer, shorter inflated than gzipped, was told "cut off").
+ */
+function bodyLength(response: Response): number | null {
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  const encoded = (response.headers.get("content-encoding") ?? "identity") !== "identity";
+  return Number.isFinite(declared) && !encoded ? declared : null;
+}
+
+/**
  * A response's whole body, or null, the rest not read, once it is longer than `maxBytes` (or says it is). A body
  * that says its length is read into one array of that size (joined from its chunks, a large answer took twice it).
  */
 async function readAtMost(response: Response, maxBytes: number): Promise<Uint8Array | null> {
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  // Compressed, it is larger still once inflated.
   if (declared > maxBytes || response.body === null) {
     await response.body?.cancel();
     return response.body === null ? new Uint8Array() : null;
   }
-  // A compressed body says its compressed length: fetch hands on more than that, inflated.
-  const encoded = (response.headers.get("content-encoding") ?? "identity") !== "identity";
-  const into = Number.isFinite(declared) && !encoded ? new Uint8Array(declared) : null;
+  const whole = bodyLength(response);
+  const into = whole === null ? null : new Uint8Array(whole);
   const chunks: Uint8Array[] = [];
   let length = 0;
   for await (const chunk of response.body) {
