@@ -18,7 +18,7 @@ import type { JobEngine, JobFilters } from "../schema/job_kind.ts";
 import { jobKinds } from "../workflow/job_kinds.ts";
 import { unmatchedFormats } from "../jobs/lesson/select_formats.ts";
 import { formatLabel } from "../schema/formats.ts";
-import { loadWorkflow } from "../workflow/load_workflow.ts";
+import { loadWorkflow, SLOW_LOAD_MS } from "../workflow/load_workflow.ts";
 import { planWorkflows } from "../workflow/plan_workflows.ts";
 import type { ResolvedWorkflow } from "../workflow/workflow_schema.ts";
 import { startLoadWatchdog } from "../workers/load_watchdog.ts";
@@ -38,9 +38,10 @@ export interface LoadPlanOptions {
   /** Hears every file a workflow's code reads while it loads (see `LoadWorkflowOptions.onRead`). */
   onRead?: (path: string) => void;
   /**
-   * Watch each load from a step worker (see `load_watchdog.ts`): a caller that handles Ctrl-C and SIGTERM itself
-   * (a render), whose handlers a workflow's code that never returns would block. A listener in any thread replaces
-   * the signals' default end of the process, so a caller with none (`plan`) must not set it. @default false
+   * Watch the loads and the plan from a step worker (see `load_watchdog.ts`): for a caller that handles Ctrl-C and
+   * SIGTERM itself (a render), whose handlers a workflow's code that never returns would block (at its top, in a
+   * getter read as it is resolved or planned, in a timer that fires meanwhile). A listener in any thread replaces the
+   * signals' default end of the process, so a caller with none (`plan`) must not set it. @default false
    */
   watchLoad?: boolean;
 }
@@ -121,11 +122,18 @@ export async function loadPlan(files: readonly string[], options: LoadPlanOption
     const same = await sameFile(file);
     if (!named.has(same)) named.set(same, file);
   }
-  for (const file of named.values()) {
-    const watchdog = options.watchLoad === true ? startLoadWatchdog : undefined;
-    loaded.push(await loadWorkflow(file, { onSlow: options.onNotice, onRead: options.onRead, watchdog }));
+  // Listening before the workflows' code runs (else a loop that starts at once blocks the signals for good).
+  const watchdog = options.watchLoad === true
+    ? await startLoadWatchdog([...named.values()].join(", "), SLOW_LOAD_MS)
+    : null;
+  try {
+    for (const file of named.values()) {
+      loaded.push(await loadWorkflow(file, { onSlow: options.onNotice, onRead: options.onRead }));
+    }
+    return await planLoaded(loaded, options);
+  } finally {
+    watchdog?.stop();
   }
-  return await planLoaded(loaded, options);
 }
 
 /** What names a workflow file whatever the path to it: its real path, or its absolute one where it is not there. */
@@ -304,7 +312,7 @@ function filterText(filters: JobFilters): string {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loadWorkflow } from "../workflow/load_workflow.ts";
+ * import { loadWorkflow, SLOW_LOAD_MS } from "../workflow/load_workflow.ts";
  * import { planResolved } from "./load_plan.ts";
  * const plan = await planResolved([await loadWorkflow("workflows/lesson.ts")], { limits: { workers: 1 } });
  * assert.equal(plan.limits.workers, 1);

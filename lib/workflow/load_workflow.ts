@@ -41,11 +41,6 @@ export interface LoadWorkflowOptions {
   /** @default 10 s */
   slowAfterMs?: number;
   /**
-   * Starts a watch of the load from another thread, stopped once the workflow's code has run: code that never
-   * returns blocks this thread, and its timers and signal handlers (see `lib/workers/load_watchdog.ts`).
-   */
-  watchdog?: (file: string, slowAfterMs: number) => Promise<{ stop(): void }>;
-  /**
    * Hears the absolute path of every file the workflow's code reads through Deno's file API while it loads
    * (`Deno.readTextFile`, `readFile`, their sync forms, `open` to read): a lesson's script kept in a Markdown file,
    * which `render --watch` then watches. Reads through `node:fs` are not seen.
@@ -54,7 +49,7 @@ export interface LoadWorkflowOptions {
 }
 
 /** How long a workflow module may take to load before the user is told (its imports and top-level code). */
-const SLOW_LOAD_MS = 10_000;
+export const SLOW_LOAD_MS = 10_000;
 
 /** The extensions Deno imports as code: a workflow file in TypeScript or JavaScript. */
 const MODULE_EXTENSIONS = ["ts", "mts", "cts", "tsx", "js", "mjs", "cjs", "jsx"];
@@ -128,8 +123,6 @@ export async function loadWorkflow(
   const slow = onSlow === undefined ? undefined : setTimeout(() => {
     onSlow(stillLoading(file, { afterMs: options.slowAfterMs ?? SLOW_LOAD_MS, blocked: false }));
   }, options.slowAfterMs ?? SLOW_LOAD_MS);
-  // Listening before the workflow's code runs (else a loop that starts at once blocks the signal for good).
-  const watchdog = await options.watchdog?.(file, options.slowAfterMs ?? SLOW_LOAD_MS);
   const stopPatches = patchWhileLoading(options.onRead);
   try {
     // In the workflow's own context: what its code starts and lets fail is told as the workflow's (`workflowCode`).
@@ -144,7 +137,6 @@ export async function loadWorkflow(
   } finally {
     stopPatches();
     clearTimeout(slow);
-    watchdog?.stop();
   }
   if (module.default === undefined) {
     throw new WorkflowError(file, [{

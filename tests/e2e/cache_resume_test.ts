@@ -437,4 +437,15 @@ Deno.test("Ctrl-C or SIGTERM while the workflow's code never returns ends the re
     assert.equal(await listFolder(`${dir}/out`), null);
     assert.equal(await listFolder(`${dir}/.reel`), null);
   }
+  // rv5: code that runs once the import has returned (a getter read as the workflow is resolved) was not watched.
+  await Deno.writeTextFile(
+    `${dir}/lesson.ts`,
+    `import { workflow } from "${MOD_URL}";
+console.log("getter");
+export default workflow({ formats: ["160x90"], get videos() { while (Date.now() > 0) {} return []; } });
+`,
+  );
+  const getter = await signalWhileLoading(dir, { marker: "getter", signal: "SIGINT" });
+  assert.equal(getter.code, 130, getter.stderr);
+  assert.match(getter.stderr, /✖ Cancelled while loading lesson\.ts: its code has not returned/);
 });
