@@ -61,7 +61,7 @@ export function resolveProviders(
       ? httpUrl.safeParse(fromEnv).error
       : undefined;
     if (refused !== undefined) {
-      // The schema's own words (not an http URL; a query or fragment; credentials), said of the variable.
+      // The schema's own words (not an http URL; a query or fragment), said of the variable, without credentials.
       context.issues.push({
         path: `providers.${name}.baseUrl`,
         message: `${baseUrlEnv} (${withoutCredentials(fromEnv ?? "")}): ${refused.issues[0]?.message}`,
