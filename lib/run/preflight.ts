@@ -9,7 +9,7 @@ import { listed } from "../core/plural.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { StepStatus } from "../plan/plan_status.ts";
-import { HOSTED_BASE_URL } from "../providers/http/openai_client.ts";
+import { callsHostedApi, withoutCredentials } from "../providers/http/openai_client.ts";
 import { jobKinds } from "../workflow/job_kinds.ts";
 import type { ResolvedWorkflow } from "../workflow/workflow_schema.ts";
 import type { PreflightContext } from "../schema/job_kind.ts";
@@ -125,14 +125,18 @@ export function checkApiKeys(
   const keyless = workflows.flatMap((workflow) =>
     workflow.providers.filter((provider) =>
       calling.has(provider.name) && (Deno.env.get(provider.keyEnv) ?? "") === "" &&
-      provider.baseUrl.startsWith(HOSTED_BASE_URL)
+      callsHostedApi(provider.baseUrl)
     ).map((provider) => ({ ...provider, file: workflow.file }))
   );
   if (keyless.length === 0) return;
   // Those that call one API with one key are said together.
-  const groups = Map.groupBy(keyless, (provider) => `${provider.baseUrl} ${provider.keyEnv}`);
+  const groups = Map.groupBy(
+    keyless,
+    (provider) => `${withoutCredentials(provider.baseUrl)} ${provider.keyEnv}`,
+  );
   const said = [...groups.values()].map((group) => {
-    const [{ baseUrl, keyEnv }] = group as [typeof group[number]];
+    const [{ keyEnv }] = group as [typeof group[number]];
+    const baseUrl = withoutCredentials(group[0]!.baseUrl);
     const names = [...new Set(group.map((provider) => `"${provider.name}"`))];
     const who = names.length === 1 ? `Provider ${names[0]} calls` : `Providers ${listed(names)} call`;
     return `${who} the hosted API (${baseUrl}) and ${keyEnv} is not set.`;

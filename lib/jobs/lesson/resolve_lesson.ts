@@ -5,7 +5,7 @@
  */
 import type { WorkflowIssue } from "../../core/errors.ts";
 import type { ResolvedProvider } from "../../plan/provider_settings.ts";
-import { HOSTED_BASE_URL } from "../../providers/http/openai_client.ts";
+import { callsHostedApi } from "../../providers/http/openai_client.ts";
 import { imageSizesOf, SPEECH_MAX_CHARACTERS } from "../../providers/http/openai_models.ts";
 import { FLITE_VOICES, unknownFliteVoice } from "../../providers/local/speech/flite_engine.ts";
 import { type Format, formatSizeProblem, parseFormat } from "../../schema/formats.ts";
@@ -213,7 +213,10 @@ function apiRefusals(
   section: ResolvedSection,
   providers: ReadonlyMap<string, ResolvedProvider>,
 ): WorkflowIssue[] {
-  const hosted = (name: string) => providers.get(name)?.baseUrl.startsWith(HOSTED_BASE_URL) === true;
+  const hosted = (name: string) => {
+    const base = providers.get(name)?.baseUrl;
+    return base !== undefined && callsHostedApi(base);
+  };
   const issues: WorkflowIssue[] = [];
   const image = section.image !== null && hosted(section.image.provider) ? section.image : null;
   const sizes = image === null ? null : imageSizesOf(image.model);

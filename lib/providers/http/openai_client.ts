@@ -120,6 +120,25 @@ export function withoutCredentials(url: string): string {
   return url.replace(/^([a-z][a-z\d+.-]*:\/\/).*@/is, "$1***@");
 }
 
+/**
+ * Whether a base URL is the hosted API's, however written (`https://api.openai.com`, with a `user:password@`):
+ * its calls need a key, and its sizes and lengths are checked before any call.
+ *
+ * @param base The base URL.
+ * @returns True for the hosted API.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { callsHostedApi } from "./openai_client.ts";
+ * assert.ok(callsHostedApi("https://me:pw@api.openai.com"));
+ * assert.ok(!callsHostedApi("http://127.0.0.1:8787/v1"));
+ * ```
+ */
+export function callsHostedApi(base: string): boolean {
+  return withoutCredentials(callsBase(base)).startsWith(HOSTED_BASE_URL);
+}
+
 /** The shortest key {@linkcode redactKey} removes: `sk-abc1` was printed whole in a 401's message. */
 const MIN_REDACTED = 4;
 
@@ -206,7 +225,7 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
   const key = Deno.env.get(target.keyEnv) || null;
   const base = target.baseUrl;
   // Written as the calls use it: `https://api.openai.com` is the hosted API too (rv3).
-  if (key === null && callsBase(base).startsWith(HOSTED_BASE_URL)) {
+  if (key === null && callsHostedApi(base)) {
     throw new ProviderError(target.provider, `no API key: set ${target.keyEnv}`, { retryable: false });
   }
   const { protocol } = new URL(base);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { WorkflowError } from "../../../lib/core/errors.ts";
 import { providerEngine } from "../../../lib/plan/provider_settings.ts";
+import { callsHostedApi } from "../../../lib/providers/http/openai_client.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
 
 const where = { file: "workflows/lesson.ts", moduleUrl: "file:///work/workflows/lesson.ts" };
@@ -94,4 +95,21 @@ Deno.test("a base URL's user:password@ is sent but not keyed, and a mistaken one
       value,
     );
   }
+});
+
+Deno.test("the hosted API written with a user:password@ is still checked as the hosted API", async () => {
+  // Taken by the text of its URL, https://me:pw@api.openai.com skipped the hosted API's checks.
+  const narration = "A sentence of a long narration. ".repeat(140);
+  const issues = await issuesOf({
+    providers: { x: { api: "openai", baseUrl: "https://me:pw@api.openai.com" } },
+    videos: [{ id: "a", sections: [{ title: "T", narration, voice: { provider: "x" } }] }],
+  });
+  assert.deepEqual(issues.map((issue) => issue.path), ["videos[0].sections[0].narration"]);
+  assert.match(
+    issues[0]!.message,
+    /^The narration has 4479 characters; the speech API takes at most 4096 a call/,
+  );
+  assert.ok(
+    callsHostedApi("https://me:pw@api.openai.com/v1") && !callsHostedApi("http://me:pw@127.0.0.1:8787"),
+  );
 });
