@@ -126,17 +126,13 @@ export function checkApiKeys(
     workflow.providers.filter((provider) =>
       calling.has(provider.name) && (Deno.env.get(provider.keyEnv) ?? "") === "" &&
       callsHostedApi(provider.baseUrl)
-    ).map((provider) => ({ ...provider, file: workflow.file }))
+    ).map((provider) => ({ ...provider, baseUrl: withoutCredentials(provider.baseUrl), file: workflow.file }))
   );
   if (keyless.length === 0) return;
   // Those that call one API with one key are said together.
-  const groups = Map.groupBy(
-    keyless,
-    (provider) => `${withoutCredentials(provider.baseUrl)} ${provider.keyEnv}`,
-  );
+  const groups = Map.groupBy(keyless, (provider) => `${provider.baseUrl} ${provider.keyEnv}`);
   const said = [...groups.values()].map((group) => {
-    const [{ keyEnv }] = group as [typeof group[number]];
-    const baseUrl = withoutCredentials(group[0]!.baseUrl);
+    const [{ baseUrl, keyEnv }] = group as [typeof group[number]];
     const names = [...new Set(group.map((provider) => `"${provider.name}"`))];
     const who = names.length === 1 ? `Provider ${names[0]} calls` : `Providers ${listed(names)} call`;
     return `${who} the hosted API (${baseUrl}) and ${keyEnv} is not set.`;
