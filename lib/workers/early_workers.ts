@@ -67,8 +67,9 @@ export function startWorkersEarly(count: number, url: URL = STEP_WORKER_URL): vo
  * @returns The worker, or undefined.
  */
 export function takeEarlyWorker(url: URL): EarlyWorker | undefined {
-  const index = early.findIndex((candidate) => candidate.url === url.href);
-  return index < 0 ? undefined : early.splice(index, 1)[0];
+  const found = peekEarlyWorker(url);
+  if (found !== undefined) early.splice(early.indexOf(found), 1);
+  return found;
 }
 
 /**
