@@ -21,8 +21,9 @@ export class UnknownVoiceError extends InputError {
 }
 
 /**
- * Throws unless `voice` (`<voice>` or `<voice>+<variant>`) names a voice and variant that `espeak-ng --voices` lists,
- * by language code, voice name or file, ignoring case.
+ * Throws unless `voice` (`<voice>` or `<voice>+<variant>`) names a voice and variant that `espeak-ng --voices` lists:
+ * the voice by language code, voice name or file, ignoring case, and the variant by its file's name, case and all, as
+ * espeak-ng looks it up (`en+Mike` speaks as Mike; `en+mike`, like `en+nosuch`, speaks plain English).
  *
  * @param program The espeak-ng binary.
  * @param voice The voice name from the request.
@@ -35,10 +36,10 @@ export async function assertEspeakVoice(
   options: { signal?: AbortSignal },
 ): Promise<void> {
   const { signal } = options;
-  const [base = "", variant = null] = voice.toLowerCase().split(/\+(.*)/s);
+  const [base = "", variant = null] = voice.split(/\+(.*)/s);
   const hint = "Run `espeak-ng --voices=en` to list voices and `espeak-ng --voices=variant` for variants, " +
     "e.g. en-us, en-gb, en-us+f3";
-  if (!(await hasVoiceName(program, null, base, signal))) {
+  if (!(await hasVoiceName(program, null, base.toLowerCase(), signal))) {
     // An espeak-ng with no voices at all is broken (or not espeak-ng): the voice is not what to fix.
     if ((await listVoiceNames(program, null, { signal })).size === 0) {
       throw new InputError(`espeak-ng at ${program} lists no voices: it is broken, or not espeak-ng`, {
@@ -48,8 +49,15 @@ export async function assertEspeakVoice(
     }
     throw new UnknownVoiceError(`Unknown espeak-ng voice "${voice}"`, { hint });
   }
-  if (variant !== null && !(await hasVoiceName(program, "variant", variant.replace(/^!v\//, ""), signal))) {
-    throw new UnknownVoiceError(`Unknown espeak-ng voice "${voice}": no variant "${variant}"`, { hint });
+  const variantFile = variant?.replace(/^!v\//, "") ?? null;
+  if (variantFile !== null && !(await hasVoiceName(program, "variant", variantFile, signal))) {
+    const variants = await listVoiceNames(program, "variant", { signal });
+    const cased = [...variants].find((name) => name.toLowerCase() === variantFile.toLowerCase());
+    throw new UnknownVoiceError(`Unknown espeak-ng voice "${voice}": no variant "${variant}"`, {
+      hint: cased === undefined
+        ? hint
+        : `espeak-ng finds a variant by its file's name, case and all: write "${base}+${cased}"`,
+    });
   }
 }
 
@@ -82,7 +90,7 @@ interface SharedRead {
 const lists = new Map<string, SharedRead>();
 
 /**
- * The names `espeak-ng --voices[=kind]` lists, lower-cased: read once per process or worker for each program file
+ * The names `espeak-ng --voices[=kind]` lists, lower-cased (variants: their files' names as they are): read once per process or worker for each program file
  * and list (every speech step checks its voice, and each run of espeak-ng costs a process start), read again when
  * the file changes (an upgrade), when the last read failed, or when asked `fresh`. Callers share a read; a caller
  * whose signal aborts stops waiting at once, and the last one to stop waiting kills the read's espeak-ng.
@@ -139,6 +147,11 @@ async function readVoiceNames(
     const [, language, , name, file, ...others] = line.trim().split(/\s+/);
     if (language === undefined || name === undefined || file === undefined) continue;
     const fileName = file.replace(/^!v\//, "");
+    if (kind === "variant") {
+      // A variant's file name may hold a space (`!v/Mr serious`), and no other languages follow it.
+      names.add([fileName, ...others].join(" "));
+      continue;
+    }
     for (const entry of [language, name, file, fileName, fileName.split("/").pop() ?? ""]) {
       names.add(entry.toLowerCase());
     }

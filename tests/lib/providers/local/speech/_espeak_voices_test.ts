@@ -6,7 +6,8 @@ import { assertEspeakVoice } from "../../../../../lib/providers/local/speech/_es
 const espeak = await findOnPath("espeak-ng");
 
 Deno.test({
-  name: "assertEspeakVoice() accepts languages, files, names and variants in any case",
+  name:
+    "assertEspeakVoice() accepts languages, files and names in any case, and variants by their files' names",
   ignore: espeak === null,
   fn: async () => {
     for (
@@ -20,6 +21,9 @@ Deno.test({
         "en-us+f3",
         "en+Alex",
         "en-gb+m3",
+        "EN-GB+Mike",
+        "en+Mr serious",
+        "en+!v/adam",
       ]
     ) {
       await assertEspeakVoice(espeak ?? "", voice, {});
@@ -35,6 +39,24 @@ Deno.test({
       await assert.rejects(
         assertEspeakVoice(espeak ?? "", voice, {}),
         (error) => error instanceof InputError && error.message.includes(`"${voice}"`),
+        voice,
+      );
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "assertEspeakVoice() rejects a variant in another case (espeak-ng speaks plain English) and names the right one",
+  ignore: espeak === null,
+  fn: async () => {
+    // espeak-ng finds a variant by its file's name: `en+mike` and `en+Adam` (the file is `adam`) drop it.
+    for (const [voice, right] of [["en+mike", "en+Mike"], ["en-US+Adam", "en-US+adam"], ["en+M1", "en+m1"]]) {
+      await assert.rejects(
+        assertEspeakVoice(espeak ?? "", voice!, {}),
+        (error) =>
+          error instanceof InputError && error.message.includes(`"${voice}"`) &&
+          error.hint?.includes(`"${right}"`) === true,
         voice,
       );
     }
