@@ -20,7 +20,7 @@ import type { RunResult } from "../lib/run/run_options.ts";
 import type { Plan } from "../lib/plan/plan.ts";
 import { renderHtmlReport, writeHtmlReport } from "../lib/report/html_report.ts";
 import { REPORT_FILE } from "../lib/core/report_file.ts";
-import { printable } from "./_cli/options.ts";
+import { printable } from "../lib/core/printable.ts";
 
 /** What the CLI feeds the reporter. */
 export interface Reporter {

@@ -6,6 +6,7 @@
  * process, exit 130. A main thread that answers handles both itself.
  * @module
  */
+import { printable } from "../core/printable.ts";
 import { stillLoading } from "../workflow/still_loading.ts";
 
 /** What the main thread sends to start the watch. */
@@ -79,7 +80,7 @@ export function watchLoad(order: LoadWatchOrder, ask: () => void): LoadWatch {
 }
 
 function say(text: string): void {
-  Deno.stderr.writeSync(new TextEncoder().encode(`${text}\n`));
+  Deno.stderr.writeSync(new TextEncoder().encode(`${printable(text)}\n`));
 }
 
 /**

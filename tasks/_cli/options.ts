@@ -7,6 +7,7 @@ import { InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { type InputError, WorkflowError } from "../../lib/core/errors.ts";
 import type { ResolvedLimits } from "../../lib/plan/limits.ts";
 import { parseSize } from "../../lib/core/units.ts";
+import { printable } from "../../lib/core/printable.ts";
 
 /** Exit codes: 0 ok, 1 a step failed, 2 bad input, 130 interrupted. */
 export const EXIT = { ok: 0, failed: 1, input: 2, interrupted: 130 } as const;
@@ -205,15 +206,3 @@ export function printError(error: InputError): void {
   if (error.hint !== null) lines.push(`  ${error.hint}`);
   console.error(printable(lines.join("\n")));
 }
-
-/**
- * Text safe to print on a terminal: a control character a message quotes from a file (a NUL, an escape that would
- * move the cursor or change colours, a C1 control, a bidi override that reorders the line) is written as its
- * code, `\x1b`; line breaks and tabs stay.
- */
-export function printable(text: string): string {
-  return text.replace(CONTROL, (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
-
-// deno-lint-ignore no-control-regex
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;

@@ -26,8 +26,8 @@ import {
   limitOptions,
   list,
   positiveInteger,
-  printable,
 } from "./options.ts";
+import { printable } from "../../lib/core/printable.ts";
 import { printPlan } from "./plan_commands.ts";
 import { thrownAt, thrownByReel, uncaughtDescription } from "../../lib/workflow/import_failure.ts";
 import { workflowCode } from "../../lib/workflow/workflow_code.ts";

@@ -1,0 +1,26 @@
+/**
+ * Text safe to print on a terminal.
+ * @module
+ */
+
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text safe to print on a terminal: a control character a message quotes from a file (a NUL, an escape that would
+ * move the cursor or change colours, a C1 control, a bidi override that reorders the line) is written as its
+ * code, `\x1b`; line breaks and tabs stay.
+ *
+ * @param text What is to be printed.
+ * @returns The text with its control characters written as codes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { printable } from "./printable.ts";
+ * assert.equal(printable("a\x1b[2Jb\n\tc"), "a\\x1b[2Jb\n\tc");
+ * ```
+ */
+export function printable(text: string): string {
+  return text.replace(CONTROL, (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
