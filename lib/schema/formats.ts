@@ -94,9 +94,10 @@ export function formatSizeProblem(format: { width: number; height: number }): st
 }
 
 /**
- * What is wrong with a format written as text, or null when it is a preset or a size (its range is checked apart,
- * by {@linkcode formatSizeProblem}, beside the workflow's other problems). A preset written as its outputs are named
- * (`16x9`, not a size of 9 pixels) is said which it is.
+ * What is wrong with a format written as text, or null when it is a preset or a size an encoder takes (see
+ * {@linkcode formatSizeProblem}): checked with the workflow's other fields, so that an odd size is said beside
+ * an `fps: 29.97`, not in a second round once that is fixed. A preset written as its outputs are named (`16x9`, not
+ * a size of 9 pixels) is said which it is.
  *
  * @param text The format as written.
  * @returns The message, or null.
@@ -107,6 +108,7 @@ export function formatSizeProblem(format: { width: number; height: number }): st
  * import { formatTextProblem } from "./formats.ts";
  * assert.equal(formatTextProblem("1280x720"), null);
  * assert.match(formatTextProblem("16x9")!, /did you mean "16:9"/);
+ * assert.equal(formatTextProblem("321x180"), "Width and height must be even (got 321x180)");
  * ```
  */
 export function formatTextProblem(text: string): string | null {
@@ -114,5 +116,6 @@ export function formatTextProblem(text: string): string | null {
   if (FORMAT_PRESETS.has(text.trim())) return null;
   const preset = text.trim().replace(/[x×/]/, ":");
   if (FORMAT_PRESETS.has(preset)) return `${expected} (did you mean "${preset}"?)`;
-  return parseFormat(text) === null ? expected : null;
+  const format = parseFormat(text);
+  return format === null ? expected : formatSizeProblem(format);
 }

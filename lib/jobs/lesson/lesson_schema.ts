@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { color, formatText, nonBlank, oneOf, shownText, SLUG, slug } from "../../schema/fields.ts";
-import { type Format, FORMAT_SIDES } from "../../schema/formats.ts";
+import { type Format, FORMAT_SIDES, formatSizeProblem } from "../../schema/formats.ts";
 import type { SlideTheme, ThemeName } from "../../providers/local/slides/slide_themes.ts";
 import {
   codeSchema,
@@ -77,7 +77,7 @@ const sideRange = {
     `Expected ${FORMAT_SIDES.min} to ${FORMAT_SIDES.max} pixels a side (got ${String(issue.input)})`,
 };
 
-/** A format's side in pixels (evenness is checked where formats are resolved). */
+/** A format's side in pixels. */
 const side = z.number().int().min(FORMAT_SIDES.min, sideRange).max(FORMAT_SIDES.max, sideRange);
 
 const formatSchema = z.union([
@@ -86,6 +86,10 @@ const formatSchema = z.union([
     name: slug("Expected a file-name-safe name"),
     width: side,
     height: side,
+  }).refine((format) => formatSizeProblem(format) === null, {
+    // Once both sides are in range (their own issues say the range): what is left is evenness.
+    when: (payload) => payload.issues.length === 0,
+    error: (issue) => formatSizeProblem(issue.input as Format) ?? undefined,
   }),
 ]);
 

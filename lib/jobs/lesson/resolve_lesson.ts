@@ -8,7 +8,7 @@ import type { ResolvedProvider } from "../../plan/provider_settings.ts";
 import { callsHostedApi } from "../../providers/http/openai_client.ts";
 import { imageSizesOf, SPEECH_MAX_CHARACTERS } from "../../providers/http/openai_models.ts";
 import { FLITE_VOICES, unknownFliteVoice } from "../../providers/local/speech/flite_engine.ts";
-import { type Format, formatSizeProblem, parseFormat } from "../../schema/formats.ts";
+import { type Format, parseFormat } from "../../schema/formats.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { resolveCaptions } from "./captions/resolve_captions.ts";
 import { type CaptionFont, noFontMessage } from "../../media/caption_font.ts";
@@ -199,8 +199,6 @@ function resolveFormats(
     const path = `formats[${f}]`;
     if (seen.has(format.name)) issues.push({ path, message: `Duplicate format ${format.name}` });
     seen.add(format.name);
-    const problem = formatSizeProblem(format);
-    if (problem !== null) issues.push({ path, message: problem });
   }
   return formats;
 }

@@ -12,7 +12,7 @@ import {
   textFontIdentity,
 } from "../../providers/local/slides/font_for_text.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
-import { formatSizeProblem, parseFormat } from "../../schema/formats.ts";
+import { parseFormat } from "../../schema/formats.ts";
 import { expandInputFiles, IMAGE_OR_VIDEO_FILES, isFolder } from "../../schema/input_files.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { workflowDir } from "../../schema/workflow_path.ts";
@@ -94,9 +94,8 @@ async function resolveCommon(
   context: ResolveContext & { path: string; baseDir: string },
 ): Promise<MontageCommon | null> {
   const { path, issues, baseDir } = context;
+  // Its text was checked with the workflow's fields (`formatText`).
   const format = parseFormat(written.size ?? MONTAGE_DEFAULTS.size)!;
-  const sizeProblem = formatSizeProblem(format);
-  if (sizeProblem !== null) issues.push({ path: `${path}.size`, message: sizeProblem });
   const items = await resolveItems(written, { baseDir, path, issues });
   const captioned = items.some((item) => item.caption !== null);
   const font = captioned ? await captionFont(context.env) : null;

@@ -14,7 +14,7 @@ import {
 } from "../../providers/local/slides/font_for_text.ts";
 import { imageProblem } from "../../media/image_problem.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
-import { formatSizeProblem, parseFormat } from "../../schema/formats.ts";
+import { parseFormat } from "../../schema/formats.ts";
 import { parseSize } from "../../core/units.ts";
 import { drawTransformSets } from "./draw_variants.ts";
 import type { OverlayInput, RecipeInput } from "./recipe_schema.ts";
@@ -70,9 +70,8 @@ export async function resolveRecipe(
 ): Promise<ResolvedRecipe | null> {
   const { path, issues } = context;
   const before = issues.length;
+  // Its text was checked with the workflow's fields (`formatText`).
   const size = recipe.format === undefined ? null : parseFormat(recipe.format);
-  const sizeProblem = size === null ? null : formatSizeProblem(size);
-  if (sizeProblem !== null) issues.push({ path: `${path}.format`, message: sizeProblem });
   const overlay = recipe.overlay === undefined ? null : await resolveOverlay(recipe.overlay, context);
   const base = baseSet(recipe, {
     size: size === null ? null : { width: size.width, height: size.height },
