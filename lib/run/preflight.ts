@@ -4,13 +4,14 @@
  * slide text that fits).
  * @module
  */
-import { InputError } from "../core/errors.ts";
+import { InputError, WorkflowError } from "../core/errors.ts";
 import { listed } from "../core/plural.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { StepStatus } from "../plan/plan_status.ts";
 import { callsHostedApi, withoutCredentials } from "../providers/http/openai_client.ts";
 import { jobKinds } from "../workflow/job_kinds.ts";
+import { withPlaces } from "../workflow/placed_issues.ts";
 import type { ResolvedWorkflow } from "../workflow/workflow_schema.ts";
 import type { PreflightContext } from "../schema/job_kind.ts";
 
@@ -80,17 +81,19 @@ export async function preflight(
     for (const [name, kind] of jobKinds()) {
       const job = workflow.jobs[name];
       if (job === null) continue;
-      warnings.push(
-        ...await kind.preflight(job, {
-          ffmpeg,
-          allowOverflow,
-          signal,
-          file: workflow.file,
-          stored,
-          plan,
-          fitSlides,
-        }),
-      );
+      const found = await kind.preflight(job, {
+        ffmpeg,
+        allowOverflow,
+        signal,
+        file: workflow.file,
+        stored,
+        plan,
+        fitSlides,
+      }).catch((error: unknown) => {
+        // A JSON or YAML file's mistakes are named at their lines and columns, as its load names them.
+        throw error instanceof WorkflowError ? withPlaces(error) : error;
+      });
+      warnings.push(...found);
     }
   }
   return warnings;

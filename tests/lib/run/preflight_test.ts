@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { InputError } from "../../../lib/core/errors.ts";
+import { InputError, WorkflowError } from "../../../lib/core/errors.ts";
 import { findFfmpeg } from "../../../lib/media/ffmpeg.ts";
 import type { StepStatus } from "../../../lib/plan/plan_status.ts";
-import { planLoaded } from "../../../lib/run/load_plan.ts";
+import { loadPlan, planLoaded } from "../../../lib/run/load_plan.ts";
 import { preflight } from "../../../lib/run/preflight.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
 import { corruptJpeg } from "../../_support/damaged_images.ts";
@@ -42,6 +42,49 @@ Deno.test("preflight() checks a stored narration's voice when --force or --force
     assert.match(error.message, /Unknown espeak-ng voice "xx-no-such-voice"/);
     return true;
   });
+});
+
+Deno.test("preflight() names a JSON or YAML workflow's mistakes at their lines and columns, as its load does", async () => {
+  // nt4: a YAML workflow's unknown voice and a JSON one's slide too full were named by path alone.
+  const dir = await tempDir();
+  const yaml = `${dir}/voice.yaml`;
+  await Deno.writeTextFile(
+    yaml,
+    "formats: [160x90]\ntitleCard: false\nvoice:\n  provider: espeak\n  voice: xx-no-such-voice\n" +
+      "videos:\n  - id: v\n    sections:\n      - { title: Fine, narration: Short. }\n",
+  );
+  const json = `${dir}/full.json`;
+  const code = Array.from({ length: 60 }, (_, i) => `line ${i}`).join("\n");
+  await Deno.writeTextFile(
+    json,
+    JSON.stringify(
+      {
+        formats: ["160x90"],
+        titleCard: false,
+        voice: { provider: "espeak", voice: "en-us" },
+        videos: [{ id: "v", sections: [{ title: "Code", narration: "Short.", code: { text: code } }] }],
+      },
+      null,
+      2,
+    ),
+  );
+  const ffmpeg = await findFfmpeg();
+  for (
+    const [file, place] of [
+      [yaml, "voice.voice, line 5, column 10"],
+      [json, "videos[0].sections[0], line 14, column 9"],
+    ]
+  ) {
+    const { plan, workflows } = await loadPlan([file!]);
+    await assert.rejects(
+      preflight(plan, workflows, { ffmpeg, status: statusOf(plan.steps, []) }),
+      (error) => {
+        assert.ok(error instanceof WorkflowError, String(error));
+        assert.equal(error.issues[0]?.path, place);
+        return true;
+      },
+    );
+  }
 });
 
 Deno.test("preflight() asks for the key of a hosted API whose stored call --force-step makes again", async () => {
