@@ -127,9 +127,12 @@ function storeFolder(workflow: string | undefined, cache: string | undefined): s
   if (info === null || !info.isDirectory) {
     throw new InputError(`No store at ${folder}${info === null ? "" : " (it is a file)"}`, {
       where: cache === undefined ? folder : "--cache",
-      hint:
-        "A render makes its store (REEL_CACHE, else .reel/ beside the workflow); name the workflow or another " +
-        "store with --cache",
+      hint: workflow === undefined && cache === undefined
+        // nt4: after rendering workflows/lesson.ts, `cache ls` from the checkout looked for ./.reel.
+        ? "Without a workflow, the current folder's store is read; a render makes its store (REEL_CACHE, else " +
+          ".reel/ beside the workflow): name the workflow (cache ls workflows/lesson.ts) or the store with --cache"
+        : "A render makes its store (REEL_CACHE, else .reel/ beside the workflow); name the workflow or another " +
+          "store with --cache",
     });
   }
   return folder;

@@ -37,14 +37,17 @@ Deno.test("cache ls and cache gc on a store that is not there stop with exit 2 n
       [["cache", "ls", "--cache", `${dir}/file`], /✖ No store at .*\/file \(it is a file\)/],
       // The store beside a workflow that has never rendered.
       [["cache", "ls", "w.ts"], /✖ No store at .*\.reel\n/],
-      // The current folder's.
-      [["cache", "ls"], /✖ No store at .*\.reel\n/],
+      // The current folder's, said to be (nt4: the example's store is beside it, in workflows/).
+      [
+        ["cache", "ls"],
+        /✖ No store at .*\.reel\n {2}Without a workflow, the current folder's store is read/,
+      ],
     ] as const
   ) {
     const result = await runCli([...args], { cwd: dir, env: { REEL_CACHE: "" } });
     assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
     assert.match(result.stderr, said);
-    assert.match(result.stderr, /A render makes its store/);
+    assert.match(result.stderr, /a render makes its store/i);
     assert.doesNotMatch(result.stdout, /entries/);
   }
   assert.deepEqual(await listFolder(dir), ["file", "w.ts"], "no store made");
