@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import { closestName } from "../../core/closest_name.ts";
 import { color, formatText, nonBlank, oneOf, shownText, SLUG, slug } from "../../schema/fields.ts";
 import { type Format, FORMAT_SIDES, formatSizeProblem } from "../../schema/formats.ts";
 import type { SlideTheme, ThemeName } from "../../providers/local/slides/slide_themes.ts";
@@ -24,9 +25,22 @@ import type { CaptionFont } from "../../media/caption_font.ts";
 /** The speech engines reel ships with. */
 export const LOCAL_VOICES = ["espeak", "flite"] as const;
 
+/** What a voice's provider may be, for messages. */
+export const VOICE_PROVIDERS_EXPECTED = 'expected "flite", "espeak" or the name of a provider in `providers`';
+
+/** `(did you mean "espeak"?)` after a provider that is none of `names`, when one is close; else nothing. */
+export function providerGuess(provider: string, names: readonly string[]): string {
+  const guess = closestName(provider, names);
+  return guess === null ? "" : ` (did you mean "${guess}"?)`;
+}
+
 const voiceSchema = z.strictObject({
-  provider: z.string().regex(SLUG, 'Expected "flite", "espeak" or the name of a provider in `providers`')
-    .optional(),
+  provider: z.string().regex(SLUG, {
+    // No provider's name has capitals (`providers`' keys are names like this): `Espeak` is said to be `espeak`.
+    error: (issue) =>
+      `Unknown voice provider "${issue.input}"${providerGuess(String(issue.input), LOCAL_VOICES)}: ` +
+      VOICE_PROVIDERS_EXPECTED,
+  }).optional(),
   voice: nonBlank("Voice").optional(),
   rate: z.number().int("Expected a whole number of words per minute")
     .min(80, "Expected 80 to 450 words per minute").max(450, "Expected 80 to 450 words per minute")

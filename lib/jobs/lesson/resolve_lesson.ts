@@ -18,13 +18,16 @@ import type { ResolvedCaptions } from "./captions/captions_schema.ts";
 import { resolveTransition } from "./transition_schema.ts";
 import { resolveLoudness } from "./sound_schema.ts";
 import { type MusicContext, resolveMusic } from "./resolve_music.ts";
-import type {
-  LessonInput,
-  ResolvedLesson,
-  ResolvedSection,
-  ResolvedVideo,
-  ResolvedVoice,
-  VoiceInput,
+import {
+  type LessonInput,
+  LOCAL_VOICES,
+  providerGuess,
+  type ResolvedLesson,
+  type ResolvedSection,
+  type ResolvedVideo,
+  type ResolvedVoice,
+  VOICE_PROVIDERS_EXPECTED,
+  type VoiceInput,
 } from "./lesson_schema.ts";
 import { readImage } from "./_read_image.ts";
 import { resolveCards, resolveSectionSlide, resolveTheme } from "./resolve_slides.ts";
@@ -132,7 +135,9 @@ async function resolveSection(
   if (image !== undefined && !providers.has(image.provider)) {
     issues.push({
       path: `${path}.image.provider`,
-      message: `Unknown image provider "${image.provider}": add it to providers`,
+      message: `Unknown image provider "${image.provider}"${
+        providerGuess(image.provider, [...providers.keys()])
+      }: add it to providers`,
     });
   }
   const resolved: ResolvedSection = {
@@ -257,7 +262,9 @@ function resolveVoice(
   if (voice.provider !== undefined && engine === "openai" && !context.providers.has(provider)) {
     context.issues.push({
       path: `${context.path}.provider`,
-      message: `Unknown voice provider "${provider}": expected flite, espeak or a name in providers`,
+      message: `Unknown voice provider "${provider}"${
+        providerGuess(provider, [...LOCAL_VOICES, ...context.providers.keys()])
+      }: ${VOICE_PROVIDERS_EXPECTED}`,
     });
   }
   const sameEngine = provider === base.provider;

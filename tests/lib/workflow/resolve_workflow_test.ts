@@ -392,3 +392,44 @@ Deno.test("resolveWorkflow() says a montage's or a recipe's value that is none o
     }],
   );
 });
+
+Deno.test("resolveWorkflow() guesses the provider meant by a voice's or an image's unknown one", async () => {
+  // nt4: "espek" and "Espeak" got two different messages, neither with a guess.
+  const issues = await issuesOf({
+    providers: { openai: { api: "openai" } },
+    voice: { provider: "espek" },
+    videos: [{
+      id: "a",
+      sections: [
+        { ...section, image: { provider: "opanai", prompt: "p" } },
+        { ...section, voice: { provider: "openia" } },
+      ],
+    }],
+  });
+  assert.deepEqual(issues.map((issue) => [issue.path, issue.message]), [
+    [
+      "voice.provider",
+      'Unknown voice provider "espek" (did you mean "espeak"?): expected "flite", "espeak" or the name of a ' +
+      "provider in `providers`",
+    ],
+    [
+      "videos[0].sections[0].image.provider",
+      'Unknown image provider "opanai" (did you mean "openai"?): add it to providers',
+    ],
+    [
+      "videos[0].sections[1].voice.provider",
+      'Unknown voice provider "openia" (did you mean "openai"?): expected "flite", "espeak" or the name of a ' +
+      "provider in `providers`",
+    ],
+  ]);
+  // A name no provider can have is said the same way, with the field's other mistakes.
+  const capital = await issuesOf({
+    voice: { provider: "Espeak" },
+    videos: [{ id: "a", sections: [section] }],
+  });
+  assert.deepEqual(capital.map((issue) => issue.path), ["voice.provider"]);
+  assert.match(
+    capital[0]!.message,
+    /^Unknown voice provider "Espeak" \(did you mean "espeak"\?\): expected "flite"/,
+  );
+});
