@@ -11,7 +11,8 @@ import { paceHeap } from "../../lib/core/heap_pacer.ts";
 import { dropEarlyWorkers } from "../../lib/workers/early_workers.ts";
 import { workflowJsonSchema } from "../../lib/workflow/workflow_json_schema.ts";
 import { addCacheCommands } from "./cache_commands.ts";
-import { type CommandOutcome, EXIT, printError } from "./options.ts";
+import { type CommandOutcome, EXIT, printError, refusalLine } from "./options.ts";
+import { writeTextSync } from "../../lib/report/sync_writer.ts";
 import { addPlanCommands } from "./plan_commands.ts";
 import { addRenderCommand } from "./render_command.ts";
 import { addVariantsCommand } from "./variants_command.ts";
@@ -63,10 +64,14 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       const help = ["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code);
+      if (!help && rendersJsonLines(args)) {
+        writeTextSync(Deno.stdout, refusalLine(error.message.replace(/^error: /, "")));
+      }
       return help ? EXIT.ok : EXIT.input;
     }
     if (error instanceof InputError) {
       printError(error);
+      if (rendersJsonLines(args)) writeTextSync(Deno.stdout, refusalLine(error));
       return EXIT.input;
     }
     throw error;
@@ -75,4 +80,9 @@ export async function main(args: string[]): Promise<number> {
     dropEarlyWorkers();
   }
   return outcome.exitCode;
+}
+
+/** Whether the arguments ask `render` for its events as JSON lines. */
+function rendersJsonLines(args: readonly string[]): boolean {
+  return args[0] === "render" && args.includes("--json");
 }

@@ -206,3 +206,31 @@ export function printError(error: InputError): void {
   if (error.hint !== null) lines.push(`  ${error.hint}`);
   console.error(printable(lines.join("\n")));
 }
+
+/**
+ * A render refused before its run (bad input, exit 2) as `--json` writes it, one line on stdout beside the message
+ * on stderr: a reader of the events learns why none came (nt4: it got nothing).
+ *
+ * @param error The mistake, or commander's text for an option it refused.
+ * @returns The line, `{"type":"render:refused","exitCode":2,…}` with a newline.
+ */
+export function refusalLine(error: InputError | string): string {
+  const issues = typeof error === "string" || !(error instanceof WorkflowError)
+    ? []
+    : error.issues.map((issue) => ({
+      file: error.file,
+      path: issue.path,
+      message: issue.message,
+      hint: issue.hint,
+    }));
+  return `${
+    JSON.stringify({
+      type: "render:refused",
+      exitCode: EXIT.input,
+      message: typeof error === "string" ? error : error.message,
+      where: typeof error === "string" ? null : error.where,
+      hint: typeof error === "string" ? null : error.hint,
+      issues,
+    })
+  }\n`;
+}

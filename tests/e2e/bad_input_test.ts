@@ -32,6 +32,26 @@ Deno.test("bad input: a misspelled field names the file and the path, exit 2, no
   assert.equal(await listFolder(out), null);
 });
 
+Deno.test("bad input: --json writes one render:refused line with every issue, and a refused option says so too", async () => {
+  // nt4: a reader of `--json` got no line at all, only the message on stderr.
+  const { file, out } = await workflowFile({ ...good, formats: ["321x181"], fps: 29.97 });
+  const result = await runCli(["render", file, "--out", out, "--json"]);
+  assertCleanInputError(result, /✖ Width and height must be even \(got 321x181\)/);
+  const lines = result.stdout.trim().split("\n");
+  assert.equal(lines.length, 1, result.stdout);
+  const refused = JSON.parse(lines[0]!);
+  assert.equal(refused.type, "render:refused");
+  assert.equal(refused.exitCode, 2);
+  assert.deepEqual(refused.issues.map((issue: { file: string; path: string }) => [issue.file, issue.path]), [
+    [file, "formats[0]"],
+    [file, "fps"],
+  ]);
+  const option = await runCli(["render", file, "--json", "--no-such-flag"]);
+  assert.equal(option.code, 2);
+  assert.match(JSON.parse(option.stdout).message, /unknown option '--no-such-flag'/);
+  assert.equal(await listFolder(out), null);
+});
+
 Deno.test("bad input: a control character a message quotes is printed as its code, never sent to the terminal", async () => {
   // Before: a field named "\x1b[2J…" cleared the user's screen as its message was printed.
   const { file, out } = await workflowFile({
