@@ -4,6 +4,7 @@
  * call through Deno's asynchronous file system is a thread-pool round trip that costs several times the call.
  * @module
  */
+import { isRecord } from "../core/is_record.ts";
 import type { ArtifactRecord } from "./step_store.ts";
 
 /** rename(2) onto a folder that holds files fails with ENOTEMPTY (or EEXIST): another writer was first. */
@@ -26,11 +27,14 @@ export function readRecord(path: string): { record: ArtifactRecord; mtime: Date;
   try {
     const text = Deno.readTextFileSync(path);
     const info = Deno.statSync(path);
-    const record = JSON.parse(text) as ArtifactRecord;
-    if (record.version !== 2) return null;
-    return { record, mtime: info.mtime ?? new Date(0), size: info.size };
+    const record: unknown = JSON.parse(text);
+    // Damaged (fi4: `null` in it read `.version` of null, and every command on the store crashed): remade.
+    if (!isRecord(record) || record.version !== 2) return null;
+    return { record: record as unknown as ArtifactRecord, mtime: info.mtime ?? new Date(0), size: info.size };
   } catch (error) {
     if (error instanceof Deno.errors.NotFound || error instanceof SyntaxError) return null;
+    // A folder where the record should be is a damaged entry too.
+    if (error instanceof Deno.errors.IsADirectory) return null;
     // A folder that vanished between listing and reading (removed by `cache gc`) reads as absent too.
     if (error instanceof Deno.errors.NotADirectory) return null;
     throw error;

@@ -244,6 +244,25 @@ Deno.test("ArtifactStore: a record whose value was changed since it was stored i
   assert.deepEqual((await store.lookup(key))?.value, { n: 3 });
 });
 
+Deno.test("ArtifactStore: a record that is null, a list, a number or a folder is damaged: not served, listed apart, remade", async () => {
+  // fi4: `null` in a record.json crashed every command on the store (`.version` of null), `cache gc` too.
+  for (const damage of ["null", "[]", "42", "folder"]) {
+    const { store } = await storeHello({ n: 1 });
+    const record = `${store.root}/entries/${key.slice(0, 2)}/${key}/record.json`;
+    if (damage === "folder") {
+      await Deno.remove(record);
+      await Deno.mkdir(record);
+    } else await Deno.writeTextFile(record, damage);
+    assert.equal(await store.lookup(key), null, damage);
+    assert.deepEqual(await store.entries(), [], damage);
+    const scratch = await store.scratch(key);
+    await Deno.writeTextFile(`${scratch}/a.txt`, "hello");
+    await store.commit(key, { file: `${scratch}/a.txt`, extension: "txt", value: { n: 2 }, children: [] });
+    await store.discard(scratch);
+    assert.deepEqual((await store.lookup(key))?.value, { n: 2 }, damage);
+  }
+});
+
 Deno.test("ArtifactStore.commit(): a scratch folder holding the artifact alone becomes the entry; one holding more is left to discard", async () => {
   // A folder made and removed for every step made each later file dearer on ext4 without a journal: the store now
   // places the scratch folder itself when nothing else is in it.
