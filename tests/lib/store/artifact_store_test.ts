@@ -263,6 +263,20 @@ Deno.test("ArtifactStore: a record that is null, a list, a number or a folder is
   }
 });
 
+Deno.test("ArtifactStore.commit(): a file where the folder of the key's entries should be is removed, and the entry stored", async () => {
+  // fi4: a file at entries/3e failed every step of those keys ("Not a directory: rename …").
+  const root = await tempDir();
+  const store = new ArtifactStore(root);
+  await Deno.mkdir(`${root}/entries`, { recursive: true });
+  await Deno.writeTextFile(`${root}/entries/${key.slice(0, 2)}`, "stray");
+  const scratch = await store.scratch(key);
+  await Deno.writeTextFile(`${scratch}/a.txt`, "hello");
+  await store.commit(key, { file: `${scratch}/a.txt`, extension: "txt", value: { n: 1 }, children: [] });
+  await store.discard(scratch);
+  assert.deepEqual((await store.lookup(key))?.value, { n: 1 });
+  assert.equal(await Deno.readTextFile((await store.lookup(key))!.path!), "hello");
+});
+
 Deno.test("ArtifactStore.commit(): a scratch folder holding the artifact alone becomes the entry; one holding more is left to discard", async () => {
   // A folder made and removed for every step made each later file dearer on ext4 without a journal: the store now
   // places the scratch folder itself when nothing else is in it.
