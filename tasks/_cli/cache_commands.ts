@@ -135,6 +135,17 @@ function storeFolder(workflow: string | undefined, cache: string | undefined): s
           "store with --cache",
     });
   }
+  // fi4: a mistyped --cache that names a folder of other files listed "0 entries" (and gc "removed 0").
+  const held = new ArtifactStore(folder).folders().map((path) => path.slice(path.lastIndexOf("/") + 1));
+  const names = [...Deno.readDirSync(folder)].map((entry) => entry.name);
+  if (names.length > 0 && !held.some((name) => names.includes(name))) {
+    const expected = held.map((name) => `${name}/`).join(", ");
+    throw new InputError(`${folder} is not a store: it holds none of ${expected}`, {
+      where: cache === undefined ? folder : "--cache",
+      hint:
+        "Name the folder a render keeps its store in (--cache of the render, else .reel/ beside the workflow)",
+    });
+  }
   return folder;
 }
 
