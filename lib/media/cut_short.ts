@@ -2,7 +2,8 @@
  * Whether a media file was cut short (a partial download or copy): ffmpeg plays the part there is and exits 0,
  * while its header or index gives the whole length, so a step made a part and called it done. Told from what the
  * container says of its own length, without decoding: an MP4's boxes, a Matroska or WebM segment's size, an Ogg
- * stream's last page, a GIF's trailer, an MP3's Xing or VBRI header, a WAV's data chunk.
+ * stream's last page, a GIF's trailer, an MP3's Xing or VBRI header, a WAV's data chunk, an AIFF's FORM size, a
+ * FLAC's total samples against its last frame's.
  * @module
  */
 import { readFull } from "../core/read_full.ts";
@@ -14,7 +15,8 @@ const MAX_OGG_PAGE = 27 + 255 + 255 * 255;
 
 /**
  * Why a file is cut short, or null when it is whole or its kind cannot tell (an MP3 without a Xing or VBRI header,
- * a FLAC, a Matroska segment of unknown size as a live recorder writes it, a stream).
+ * a FLAC or AIFF whose header leaves its length out, a Matroska segment of unknown size as a live recorder writes
+ * it, a stream).
  *
  * @param file The file.
  * @returns The reason, e.g. `its data ends before its index says`, or null.
@@ -58,7 +60,105 @@ export async function cutShort(file: string): Promise<string | null> {
   if (head.length >= 8 && String.fromCharCode(...head.subarray(4, 8)) === "ftyp") {
     return await mp4CutShort(file) ? "its data ends before its index says" : null;
   }
+  // fi4: an AIFF or FLAC cut short was transcribed in part, exit 0.
+  if (starts([0x46, 0x4f, 0x52, 0x4d]) && /^AIF[FC]$/.test(String.fromCharCode(...head.subarray(8, 12)))) {
+    return aiffCutShort(head, size);
+  }
+  if (starts([0x66, 0x4c, 0x61, 0x43])) return await flacCutShort(handle, head, size);
   return await mp3CutShort(handle, head, size);
+}
+
+/**
+ * An AIFF whose FORM chunk says more bytes than the file holds (a writer to a pipe leaves the size 0, or all ones:
+ * not told).
+ */
+function aiffCutShort(head: Uint8Array, size: number): string | null {
+  const form = new DataView(head.buffer, head.byteOffset).getUint32(4);
+  if (form === 0 || form === 0xffffffff) return null;
+  // A chunk of odd size is padded to an even one: a writer may leave the pad byte out at the end.
+  return 8 + form > size + 1 ? `its AIFF header says ${8 + form} bytes, the file holds ${size}` : null;
+}
+
+/** The tail of a FLAC searched for its last frame: more than its largest frame (16 bits a sample, 65535 of them). */
+const FLAC_TAIL = 1 << 20;
+
+/**
+ * A FLAC whose STREAMINFO gives more samples than its last frame reaches: the frames are read back from the end,
+ * the last one whose header is whole (its CRC-8 right) telling where the sound stops. A stream's STREAMINFO of 0
+ * samples (unknown) tells nothing.
+ */
+async function flacCutShort(handle: Deno.FsFile, head: Uint8Array, size: number): Promise<string | null> {
+  // The first block is STREAMINFO (type 0): its 34 bytes start at 8.
+  if (head.length < 42 || (head[4]! & 0x7f) !== 0) return null;
+  const info = head.subarray(8, 42);
+  const blockSize = (info[0]! << 8) | info[1]!;
+  const rate = (info[10]! << 12) | (info[11]! << 4) | (info[12]! >> 4);
+  const total = (info[13]! & 0x0f) * 2 ** 32 + new DataView(info.buffer, info.byteOffset).getUint32(14);
+  if (total === 0 || rate === 0) return null;
+  const length = Math.min(size, FLAC_TAIL);
+  const tail = new Uint8Array(length);
+  await handle.seek(size - length, Deno.SeekMode.Start);
+  await readFull(handle, tail);
+  for (let at = tail.length - 6; at >= 0; at--) {
+    if (tail[at] !== 0xff || (tail[at + 1]! & 0xfe) !== 0xf8) continue;
+    const frame = flacFrame(tail, at, blockSize);
+    if (frame === null) continue;
+    const held = frame.start + frame.samples;
+    return held < total
+      ? `its FLAC header says ${(total / rate).toFixed(2)} s of sound, the file holds ${
+        (held / rate).toFixed(2)
+      } s`
+      : null;
+  }
+  return "none of its frames is whole";
+}
+
+/**
+ * The first sample and the samples of the FLAC frame whose header starts at `at`, or null when no whole header
+ * with a right CRC-8 starts there.
+ */
+function flacFrame(
+  bytes: Uint8Array,
+  at: number,
+  fixedBlockSize: number,
+): { start: number; samples: number } | null {
+  const variable = (bytes[at + 1]! & 1) === 1;
+  const sizeCode = bytes[at + 2]! >> 4;
+  const rateCode = bytes[at + 2]! & 0x0f;
+  if (sizeCode === 0 || rateCode === 15 || (bytes[at + 3]! & 1) !== 0 || (bytes[at + 3]! >> 4) > 10) {
+    return null;
+  }
+  // The frame's (or, of variable blocks, the first sample's) number, coded as UTF-8 codes its characters.
+  let i = at + 4;
+  const lead = bytes[i++];
+  if (lead === undefined) return null;
+  const extra = lead < 0x80 ? 0 : lead >= 0xfe ? 6 : Math.clz32(~(lead << 24)) - 1;
+  if (extra < 0 || (lead >= 0x80 && extra === 0)) return null;
+  let number = extra === 0 ? lead : lead & (0x3f >> extra);
+  for (let n = 0; n < extra; n++) {
+    const next = bytes[i++];
+    if (next === undefined || (next & 0xc0) !== 0x80) return null;
+    number = number * 64 + (next & 0x3f);
+  }
+  let samples = sizeCode === 1
+    ? 192
+    : sizeCode <= 5
+    ? 576 << (sizeCode - 2)
+    : sizeCode >= 8
+    ? 256 << (sizeCode - 8)
+    : 0;
+  if (sizeCode === 6) samples = (bytes[i++] ?? -1) + 1;
+  if (sizeCode === 7) samples = (((bytes[i++] ?? 0) << 8) | (bytes[i++] ?? -1)) + 1;
+  if (rateCode === 12) i += 1;
+  if (rateCode === 13 || rateCode === 14) i += 2;
+  if (i >= bytes.length || samples <= 0) return null;
+  let crc = 0;
+  for (let b = at; b < i; b++) {
+    crc ^= bytes[b]!;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 0x80 ? ((crc << 1) ^ 0x07) & 0xff : (crc << 1) & 0xff;
+  }
+  if (crc !== bytes[i]) return null;
+  return { start: variable ? number : number * fixedBlockSize, samples };
 }
 
 /** Bytes an MP3 may fall short of its header's count at most and still be whole. */

@@ -16,6 +16,8 @@ const made: Record<string, string[]> = {
   "anim.gif": [...picture],
   // Its Xing header, which ffmpeg writes, says its bytes (a constant bitrate one may have none: `-write_xing 0`).
   "sound.mp3": [...sound, "-c:a", "libmp3lame"],
+  "sound.flac": [...sound, "-c:a", "flac"],
+  "sound.aiff": [...sound],
 };
 for (const [name, args] of Object.entries(made)) await runFfmpeg(ffmpeg, [...args, `${dir}/${name}`]);
 
@@ -46,6 +48,15 @@ Deno.test("cutShort: an MP4, Matroska, WebM, Ogg, GIF or MP3 cut short is told, 
   for (const [name, reason] of Object.entries(expected)) {
     assert.equal(await cutShort(await cut(name, 0.5)), reason, name);
   }
+  // fi4: an AIFF or a FLAC cut short was transcribed in part, exit 0.
+  assert.match(
+    await cutShort(await cut("sound.aiff", 0.5)) ?? "",
+    /^its AIFF header says \d+ bytes, the file holds \d+$/,
+  );
+  assert.match(
+    await cutShort(await cut("sound.flac", 0.5)) ?? "",
+    /^its FLAC header says 2\.00 s of sound, the file holds (0\.\d\d|1\.[0-8]\d) s$/,
+  );
   for (const name of ["sound.ogg", "sound.opus"]) {
     assert.match(
       await cutShort(await cut(name, 0.5)) ?? "",
@@ -71,6 +82,14 @@ Deno.test("cutShort: what cannot tell says nothing (text, an MP3 without a Xing 
     assert.equal(await cutShort(`${dir}/${name}`), null, name);
   }
   assert.equal(await cutShort(await cut("plain.mp3", 0.5)), null);
+  // A FLAC written to a pipe leaves its total samples 0: its length cannot be told.
+  const piped = new Deno.Command(ffmpeg.ffmpeg, {
+    args: ["-v", "error", ...sound, "-c:a", "flac", "-f", "flac", "-"],
+    stdout: "piped",
+  });
+  const { stdout } = await piped.output();
+  await Deno.writeFile(`${dir}/piped.flac`, stdout.subarray(0, Math.floor(stdout.length / 2)));
+  assert.equal(await cutShort(`${dir}/piped.flac`), null);
 });
 
 Deno.test("cutShort: a whole MP3 whose Xing bytes count its ID3 tag too, as LAME writes them, is whole", async () => {
