@@ -112,7 +112,8 @@ export class KeyMaker {
   }
 
   /**
-   * The done nodes whose artifacts a node reads (its inputs and their children) and that are gone.
+   * The done nodes whose artifacts a node reads (its inputs and their children, and its spawners' inputs) and that
+   * are gone.
    *
    * @param node A node.
    * @returns The gone ones.
@@ -124,6 +125,9 @@ export class KeyMaker {
       dep.children.forEach(collect);
     };
     node.deps.forEach(collect);
+    // A spawned child reads its spawner's inputs too (fi4: a chunk reads the decoded recording its split was given;
+    // cleared by hand, it failed three times, the decode never made again).
+    for (let parent = node.parent; parent !== null; parent = parent.parent) parent.deps.forEach(collect);
     // Checked together, one await for them all: steps that became ready together reach their permits in the order
     // they were queued (longest chain first), whatever their number of inputs.
     const found = await Promise.all(read.map((dep) => {

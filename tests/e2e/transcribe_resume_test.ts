@@ -69,3 +69,43 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "transcribe makes the decoded recording again when the store is cleared under it (a chunk reads its split's input)",
+  ignore: !HAS_POCKETSPHINX,
+  fn: async () => {
+    // fi4: chunks read the decoded WAV their split was given; cleared by hand, they failed three times each, exit 1,
+    // and no transcript was written (a lesson's or a montage's steps made their inputs again).
+    const corpus = await testCorpus();
+    const dir = await tempDir("reel-transcribe-cleared-");
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-all",
+        CLI,
+        ...["transcribe", corpus.path, "--out", `${dir}/out`, "--cache", `${dir}/cache`],
+        ...["--chunk", "10", "--workers", "1", "--json"],
+      ],
+      env: { NO_COLOR: "1", INIT_CWD: Deno.cwd() },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(child.stderr).text();
+    const decoded: Event[] = [];
+    let cleared = false;
+    for await (const event of jsonEvents<Event>(child.stdout)) {
+      if (event.type === "step:finished" && event.kind === "transcribe-decode") decoded.push(event);
+      // One worker hears one chunk at a time: the others have not read the recording yet.
+      if (!cleared && event.type === "step:started" && event.kind === "transcribe-chunk") {
+        cleared = true;
+        await Deno.remove(`${dir}/cache/entries`, { recursive: true });
+      }
+    }
+    assert.equal((await child.status).code, 0, await stderr);
+    assert.ok(cleared);
+    assert.deepEqual(decoded.map((event) => event.cached), [false, false], "decoded again once");
+    assert.match(await Deno.readTextFile(`${dir}/out/corpus.txt`), /\w+/);
+  },
+});
