@@ -6,6 +6,8 @@
 import { InputError } from "../../lib/core/errors.ts";
 import { plainLatin } from "../../lib/core/latin_letters.ts";
 import { sha256Hex } from "../../lib/core/sha256.ts";
+import { withinLength } from "../../lib/core/within_length.ts";
+import { ID_MAX_LENGTH } from "../../lib/schema/fields.ts";
 import type { WorkflowInput } from "../../lib/workflow/workflow_schema.ts";
 
 /** The options of `transcribe`, as parsed. */
@@ -39,7 +41,7 @@ export function transcribeWorkflow(recordings: readonly string[], options: Trans
   const transcribe = recordings.map((input) => {
     const base = recordingId(input);
     let id = base;
-    for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+    for (let n = 2; used.has(id); n++) id = withinLength(`${base}-${n}`, ID_MAX_LENGTH);
     used.add(id);
     return {
       id,
@@ -99,6 +101,7 @@ export function transcribeWorkflow(recordings: readonly string[], options: Trans
  * assert.equal(recordingId("talks/My Talk.mp3"), "my-talk");
  * assert.equal(recordingId("Ünï Cödé.wav"), "uni-code");
  * assert.match(recordingId("講義.wav"), /^recording-[0-9a-f]{8}$/);
+ * assert.match(recordingId(`${"a".repeat(101)}.wav`), /^a{91}-[0-9a-f]{8}$/);
  * ```
  */
 export function recordingId(input: string): string {
@@ -107,5 +110,10 @@ export function recordingId(input: string): string {
     .replace(/^[-_]+|-+$/g, "");
   // A name whose letters are none of them Latin (`講義 2.wav` gave `2`) is told apart by its digest.
   const latin = /[a-z]/.test(id) || (id !== "" && !/\p{L}/u.test(name));
-  return latin ? id : name === "" ? "recording" : `recording-${sha256Hex(name).slice(0, 8)}`;
+  // fi4: a name of over 100 characters was refused "at --id", an option `transcribe` does not have.
+  return latin
+    ? withinLength(id, ID_MAX_LENGTH)
+    : name === ""
+    ? "recording"
+    : `recording-${sha256Hex(name).slice(0, 8)}`;
 }

@@ -24,3 +24,17 @@ Deno.test("transcribeWorkflow() numbers a second recording of the same id", () =
   );
   assert.deepEqual(workflow.transcribe?.map((entry) => entry.id), ["talk", "talk-2", "uni"]);
 });
+
+Deno.test("transcribeWorkflow() shortens a long name to an id, its second too, as variants' output stems are", async () => {
+  // fi4: a name of 101 characters was refused "at --id (the command line)", an option transcribe does not have.
+  const long = `talks/${"a".repeat(101)}.wav`;
+  const ids = transcribeWorkflow([long, long.toUpperCase()], { engine: "pocketsphinx" } as never).transcribe!
+    .map((entry) => entry.id);
+  assert.match(ids[0]!, /^a{91}-[0-9a-f]{8}$/);
+  assert.ok(ids[1]!.length <= 100 && ids[1] !== ids[0], ids[1]);
+  const { resolveWorkflow } = await import("../../lib/workflow/resolve_workflow.ts");
+  await resolveWorkflow(
+    transcribeWorkflow([long, long.toUpperCase()], { engine: "pocketsphinx" } as never),
+    { file: "(the command line)", moduleUrl: `file://${Deno.cwd()}/x.ts` },
+  ).catch((error: Error) => assert.doesNotMatch(error.message, /characters/));
+});

@@ -6,6 +6,7 @@
 import { plainLatin } from "../../core/latin_letters.ts";
 import { sha256Hex } from "../../core/sha256.ts";
 import { ID_MAX_LENGTH } from "../../schema/fields.ts";
+import { withinLength } from "../../core/within_length.ts";
 
 /**
  * The longest stem: as long as an id. With a recipe's name (at most as long again), a variant's number, a
@@ -13,7 +14,7 @@ import { ID_MAX_LENGTH } from "../../schema/fields.ts";
  */
 export const STEM_MAX_LENGTH = ID_MAX_LENGTH;
 
-/** Hex digits of the full stem's SHA-256 that a shortened stem ends with. */
+/** Hex digits of a name's SHA-256 that name a stem of no Latin letter. */
 const DIGEST_LENGTH = 8;
 
 /**
@@ -47,7 +48,5 @@ export function outputStem(name: string): string {
   const stem = /[A-Za-z]/.test(safe) || (!/\p{L}/u.test(written) && /[0-9]/.test(safe))
     ? safe
     : `input${written === "" ? "" : `-${sha256Hex(written).slice(0, DIGEST_LENGTH)}`}`;
-  if (stem.length <= STEM_MAX_LENGTH) return stem;
-  const kept = STEM_MAX_LENGTH - DIGEST_LENGTH - 1;
-  return `${stem.slice(0, kept)}-${sha256Hex(stem).slice(0, DIGEST_LENGTH)}`;
+  return withinLength(stem, STEM_MAX_LENGTH);
 }
