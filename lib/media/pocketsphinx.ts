@@ -10,6 +10,7 @@ import { sha256File, sha256Hex } from "../core/sha256.ts";
 import type { TimedWord } from "../core/timed_word.ts";
 import { configuredProgram, findOnPath, loadedLibraries } from "./find_binary.ts";
 import { probeProgram } from "./probe_program.ts";
+import { notTheProgram } from "./program_version.ts";
 import { runProcess } from "./run_process.ts";
 import { pcmWav } from "./wav_pcm.ts";
 
@@ -89,10 +90,16 @@ export async function pocketsphinxIdentity(
   try {
     const silence = `${folder}/silence.wav`;
     await Deno.writeFile(silence, pcmWav(new Uint8Array(3200), { sampleRate: 16_000 }));
-    const { stderr } = await probeProgram(program, ["-infile", silence], {
+    const args = ["-infile", silence];
+    const { stdout, stderr } = await probeProgram(program, args, {
       name: "pocketsphinx",
       signal: options.signal,
     });
+    // fi4: a program that printed anything and exited 0 was taken, and its silence blamed on every recording.
+    if (!stderr.includes("Current configuration:")) {
+      const printed = `${new TextDecoder().decode(stdout)}${stderr}`.trim();
+      throw notTheProgram({ name: "pocketsphinx", program, args }, printed);
+    }
     // Its libraries too (libpocketsphinx and sphinxbase are packaged apart from the binary). Each file is named by
     // what it is, not where: a byte-identical copy elsewhere (another container's layout, REEL_POCKETSPHINX at a
     // copy) hears the same words and keeps every chunk's key.

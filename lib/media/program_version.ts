@@ -230,8 +230,14 @@ const VERSION_LINE: Readonly<Record<string, RegExp>> = {
   "espeak-ng": /^eSpeak/,
 };
 
-/** A program that runs but does not print its version as that program does (`/bin/true` as ffmpeg): bad input. */
-function notTheProgram(
+/**
+ * A program that runs but does not answer as that program does (`/bin/true` as ffmpeg): bad input.
+ *
+ * @param asked The program's name for messages, its path and the arguments it was asked with.
+ * @param text What it printed.
+ * @returns The error, naming the program and quoting its first line.
+ */
+export function notTheProgram(
   { name, program, args }: { name: string; program: string; args: readonly string[] },
   text: string,
 ): InputError {

@@ -134,6 +134,15 @@ Deno.test("a program that hangs, or fails past its version, stops render, varian
       }),
       /✖ pocketsphinx at .*no-model does not run: .*does not contain acoustic model definition[^\n]*\n.*REEL_POCKETSPHINX/,
     );
+    // fi4: a program that prints anything and exits 0 was taken for pocketsphinx, and its silence blamed on the
+    // recording ("no words were heard"), exit 0.
+    const garbage = await script("garbage", "echo garbage");
+    assertStopped(
+      await runCli(["transcribe", `${dir}/talk.mp4`, "--out", out], {
+        env: env("REEL_POCKETSPHINX", garbage),
+      }),
+      /✖ pocketsphinx at .*garbage is not pocketsphinx: .* printed "garbage"\n.*REEL_POCKETSPHINX/,
+    );
   }
   assert.equal(await listFolder(out), null);
 });
