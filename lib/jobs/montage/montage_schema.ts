@@ -37,12 +37,22 @@ const gridSchema = z.strictObject({
   duration: z.number().positive().max(3600).optional(),
 });
 
+/**
+ * How long a scrolling montage lasts: a second at least (a strip that crosses in a frame shows nothing), an hour
+ * at most.
+ */
+export const SCROLL_SECONDS = { min: 1, max: 3600 } as const;
+
+const scrollDuration = `Expected ${SCROLL_SECONDS.min} to ${SCROLL_SECONDS.max} seconds`;
+
 const scrollSchema = z.strictObject({
   ...common,
   layout: z.literal("scroll"),
   direction: oneOf(["left", "right", "up", "down"]).optional(),
   speed: z.number().positive().max(20_000).optional(),
-  duration: z.number().positive().max(3600).optional(),
+  // fi4: a strip that crossed in a frame gave one black frame, exit 0.
+  duration: z.number().min(SCROLL_SECONDS.min, scrollDuration).max(SCROLL_SECONDS.max, scrollDuration)
+    .optional(),
   easing: oneOf(["linear", "ease-in", "ease-out", "ease-in-out"]).optional(),
   cell: z.strictObject({
     width: z.number().int().min(16).max(7680),

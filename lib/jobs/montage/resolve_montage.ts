@@ -17,12 +17,13 @@ import { expandInputFiles, IMAGE_OR_VIDEO_FILES, isFolder } from "../../schema/i
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { workflowDir } from "../../schema/workflow_path.ts";
 import { gridLayout } from "./grid_layout.ts";
-import type {
-  MontageCommon,
-  MontageInput,
-  MontageItem,
-  ResolvedMontage,
-  ResolvedMontages,
+import {
+  type MontageCommon,
+  type MontageInput,
+  type MontageItem,
+  type ResolvedMontage,
+  type ResolvedMontages,
+  SCROLL_SECONDS,
 } from "./montage_schema.ts";
 import { horizontal, travel } from "./scroll_layout.ts";
 
@@ -174,15 +175,27 @@ function resolveLayout(
   });
   const speed = written.speed ?? MONTAGE_DEFAULTS.speed;
   const duration = written.duration ?? distance / speed;
-  // (A duration written is capped by the schema; one from the speed is not.)
-  if (written.duration === undefined && duration > MAX_SCROLL_SECONDS) {
+  // (A duration written is bounded by the schema; one from the speed is not.)
+  if (written.duration === undefined && duration < SCROLL_SECONDS.min) {
+    // fi4: a strip that crossed in a frame gave one black frame, exit 0.
+    issues.push({
+      path: `${path}.speed`,
+      message: `At ${speed} px/s the strip's ${Math.round(distance)} px take ${
+        Math.round(duration * 1000) / 1000
+      } s to cross: a montage lasts ${SCROLL_SECONDS.min} s at least (a speed of ${
+        Math.floor(distance / SCROLL_SECONDS.min)
+      } px/s or less)`,
+    });
+    return null;
+  }
+  if (written.duration === undefined && duration > SCROLL_SECONDS.max) {
     // Before: a speed of 0.001 planned 90,801 steps (a strip of 454,000 s) and broke the store at run time.
     issues.push({
       path: `${path}.speed`,
       message:
         `At ${speed} px/s the strip's ${Math.round(distance)} px take ${Math.round(duration)} s to cross: ` +
-        `a montage lasts ${MAX_SCROLL_SECONDS} s at most (a speed of ${
-          Math.ceil((distance / MAX_SCROLL_SECONDS) * 1000) / 1000
+        `a montage lasts ${SCROLL_SECONDS.max} s at most (a speed of ${
+          Math.ceil((distance / SCROLL_SECONDS.max) * 1000) / 1000
         } px/s or more)`,
     });
     return null;
@@ -196,9 +209,6 @@ function resolveLayout(
     cell,
   };
 }
-
-/** The longest a scrolling montage may last, as its `duration` field allows: an hour. */
-const MAX_SCROLL_SECONDS = 3600;
 
 function defaultCell(
   frame: { width: number; height: number },

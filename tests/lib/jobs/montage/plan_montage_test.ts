@@ -130,6 +130,12 @@ Deno.test("montage mistakes are named with their path", async () => {
       [{ ...strip, speed: 0.001 }],
       /montages\[0\]\.speed: At 0\.001 px\/s the strip's \d+ px take \d+ s to cross: a montage lasts 3600 s at most/,
     ],
+    // fi4: a strip that crossed in a frame gave one black frame, exit 0.
+    [
+      [{ ...strip, speed: 20_000 }],
+      /montages\[0\]\.speed: At 20000 px\/s the strip's \d+ px take 0\.\d+ s to cross: a montage lasts 1 s at least/,
+    ],
+    [[{ ...strip, speed: undefined, duration: 0.05 }], /montages\[0\]\.duration/],
     [
       [{ id: "g", layout: "grid", items: ["*.png"], rows: 1, cols: 2 }],
       /montages\[0\]: 1 × 2 cells cannot hold 3 items/,
