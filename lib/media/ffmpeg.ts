@@ -98,14 +98,26 @@ export async function runFfmpegSaying(
   args: readonly (string | null)[],
   options: Pick<RunProcessOptions, "signal" | "stdin" | "env" | "onStdout"> = {},
 ): Promise<ProcessResult> {
-  const result = await runProcess(paths.ffmpeg, [
-    "-hide_banner",
-    "-nostdin",
-    "-y",
-    "-loglevel",
-    "error",
-    ...args,
-  ], options);
+  let result: ProcessResult;
+  try {
+    result = await runProcess(
+      paths.ffmpeg,
+      ["-hide_banner", "-nostdin", "-y", "-loglevel", "error", ...args],
+      options,
+    );
+  } catch (error) {
+    // A write that failed before the end (fi4: a full disk in a long decode) exits 1, and said so in ffmpeg's words
+    // of three lines, given twice: told as a write that did not finish, as at the end.
+    const failed = error instanceof ProcessError ? UNFINISHED_OUTPUT.exec(error.stderr) : null;
+    // Only the system's refusals to write: a muxer's "Invalid argument" keeps ffmpeg's words of its cause.
+    if (failed === null || !WRITE_REFUSED.test(failed[2]!)) throw error;
+    throw new OutputWriteError(
+      failed[1]!,
+      failed[2]!,
+      (error as ProcessError).stderr,
+      (error as ProcessError).code,
+    );
+  }
   const unwritten = UNFINISHED_OUTPUT.exec(result.stderr);
   if (unwritten !== null) {
     // ffmpeg 5.1 exits 0 when it cannot write an output's end (a full disk): the file is cut short, and read later
@@ -145,7 +157,11 @@ export function stoppedFromOutside(error: unknown): boolean {
 /** What ffmpeg says, exiting 0, of an output whose end it could not write: the file and the system's reason. */
 const UNFINISHED_OUTPUT = /^Error (?:writing trailer of|closing file) (.+): (.+)$/m;
 
-/** ffmpeg could not finish writing an output (a full disk, a folder gone), though it exited 0. */
+/** The system's words for a write it refused: a full disk or quota, a read-only or failing one, a file too large. */
+const WRITE_REFUSED =
+  /No space left on device|Disk quota exceeded|Read-only file system|Input\/output error|File too large/;
+
+/** ffmpeg could not finish writing an output (a full disk, a folder gone), whether it exited 0 or not. */
 export class OutputWriteError extends ProcessError {
   /** The output it could not finish. */
   readonly file: string;
@@ -153,9 +169,10 @@ export class OutputWriteError extends ProcessError {
    * @param file The output.
    * @param reason The system's words (`No space left on device`).
    * @param stderr ffmpeg's stderr.
+   * @param code Its exit code: 0 when only the end could not be written.
    */
-  constructor(file: string, reason: string, stderr: string) {
-    super("ffmpeg", 0, stderr);
+  constructor(file: string, reason: string, stderr: string, code = 0) {
+    super("ffmpeg", code, stderr);
     this.message = `ffmpeg could not finish writing ${file}: ${reason}`;
     this.name = "OutputWriteError";
     this.file = file;

@@ -15,6 +15,16 @@ Deno.test("runFfmpeg() fails when ffmpeg cannot finish writing its output though
       return true;
     },
   );
+  // fi4: a write that fails before the end exits 1, and was told in ffmpeg's three raw lines.
+  await assert.rejects(
+    runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "sine=d=5", "-f", "wav", "/dev/full"]),
+    (error) => {
+      assert.ok(error instanceof OutputWriteError, String(error));
+      assert.equal(error.message, "ffmpeg could not finish writing /dev/full: No space left on device");
+      assert.equal(error.code, 1);
+      return true;
+    },
+  );
   // An output written whole passes.
   const file = await Deno.makeTempFile({ suffix: ".wav" });
   await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "sine=d=0.1", "-f", "wav", file]);
