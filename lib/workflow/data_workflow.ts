@@ -55,6 +55,17 @@ export function parseDataWorkflow(text: string, options: { format: DataFormat; f
   return options.format === "json" ? parseJson(text, options.file) : parseYaml(text, options.file);
 }
 
+/**
+ * An empty file, or YAML of comments alone (nt4: "Expected an object, got null", and JSON's a syntax error).
+ */
+function emptyFile(file: string): WorkflowError {
+  return new WorkflowError(file, [{
+    path: "",
+    message: "The file is empty: a workflow is an object of fields, with at least one job " +
+      "(videos, montages, variants or transcribe)",
+  }]);
+}
+
 function parseJson(source: string, file: string): DataWorkflow {
   // A byte order mark is not JSON, but editors write one; JSON's standard lets a reader ignore it.
   const text = source.startsWith("\uFEFF") ? ` ${source.slice(1)}` : source;
@@ -66,6 +77,7 @@ function parseJson(source: string, file: string): DataWorkflow {
       message: TOO_DEEP_MESSAGE,
     }]);
   }
+  if (text.trim() === "") throw emptyFile(file);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -105,6 +117,7 @@ function parseYaml(text: string, file: string): DataWorkflow {
     ...document.warnings.map((warning) => yamlIssue(warning, lineCounter, "")),
   ];
   if (problems.length > 0) throw new WorkflowError(file, problems);
+  if (document.contents === null) throw emptyFile(file);
   const tooDeep = tooDeepInYaml(document.contents);
   if (tooDeep !== null) {
     const { line, col } = lineCounter.linePos(tooDeep);

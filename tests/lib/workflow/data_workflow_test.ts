@@ -37,7 +37,7 @@ Deno.test("parseDataWorkflow() names the line and column of every kind of JSON s
     ['{ "fps": 30 }\nx', "line 2, column 1", "Unexpected non-whitespace character after JSON"],
     ['{ "fps": 01 }', "line 1, column 11", "Unexpected number"],
     ['{ "ok": tru }', "line 1, column 9", "Unexpected token"],
-    ["", "line 1, column 1", "Unexpected end of JSON input"],
+    ["{", "line 1, column 2", "Expected property name or '}'"],
   ];
   for (const [text, path, message] of cases) {
     const issues = syntaxIssues(text, "json");
@@ -46,6 +46,22 @@ Deno.test("parseDataWorkflow() names the line and column of every kind of JSON s
     assert.ok(issues[0]!.message.startsWith(`Syntax error: ${message}`), `${text}: ${issues[0]!.message}`);
     assert.doesNotMatch(issues[0]!.message, /position|is not valid JSON/, "the offset is given as a place");
   }
+});
+
+Deno.test("parseDataWorkflow() says an empty file, or YAML of comments alone, is empty", () => {
+  // nt4: "Expected an object, got null" (YAML) and "Unexpected end of JSON input" (JSON).
+  for (
+    const [text, format] of [["", "json"], [" \n", "json"], ["", "yaml"], ["# to do\n\n", "yaml"]] as const
+  ) {
+    assert.throws(() => parseDataWorkflow(text, { format, file: "a" }), (error: unknown) => {
+      assert.ok(error instanceof WorkflowError);
+      assert.deepEqual(error.issues.map((issue) => issue.path), [""]);
+      assert.match(error.issues[0]!.message, /^The file is empty: a workflow is an object of fields/);
+      return true;
+    }, JSON.stringify(text));
+  }
+  // A null written is a value, said as any other value of the wrong type.
+  assert.equal(parseDataWorkflow("null", { format: "yaml", file: "a" }).value, null);
 });
 
 Deno.test("parseDataWorkflow() names the line and column of YAML syntax errors, duplicate keys and bad aliases", () => {
