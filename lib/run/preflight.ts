@@ -11,7 +11,6 @@ import type { Plan } from "../plan/plan.ts";
 import type { StepStatus } from "../plan/plan_status.ts";
 import { callsHostedApi, withoutCredentials } from "../providers/http/openai_client.ts";
 import { jobKinds } from "../workflow/job_kinds.ts";
-import { withPlaces } from "../workflow/placed_issues.ts";
 import type { ResolvedWorkflow } from "../workflow/workflow_schema.ts";
 import type { PreflightContext } from "../schema/job_kind.ts";
 
@@ -90,8 +89,13 @@ export async function preflight(
         plan,
         fitSlides,
       }).catch((error: unknown) => {
-        // A JSON or YAML file's mistakes are named at their lines and columns, as its load names them.
-        throw error instanceof WorkflowError ? withPlaces(error) : error;
+        // A JSON or YAML file's mistakes are named at their lines and columns, as its load names them (nt4).
+        const { placeIssue } = workflow;
+        if (!(error instanceof WorkflowError) || placeIssue === undefined) throw error;
+        throw new WorkflowError(error.file, error.issues.map(placeIssue), {
+          cause: error.cause,
+          hint: error.hint ?? undefined,
+        });
       });
       warnings.push(...found);
     }

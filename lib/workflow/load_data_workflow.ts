@@ -10,7 +10,6 @@ import { describePlace, parseDataWorkflow, type PlaceFinder } from "./data_workf
 import { resolveWorkflow } from "./resolve_workflow.ts";
 import type { ResolvedWorkflow } from "./workflow_schema.ts";
 import { isRecord } from "../core/is_record.ts";
-import { rememberPlaces } from "./placed_issues.ts";
 
 /** Options for {@linkcode loadDataWorkflow}. */
 export interface LoadDataWorkflowOptions {
@@ -70,11 +69,7 @@ export async function loadDataWorkflow(
   const place = (issue: WorkflowIssue) => placed(issue, { placeOf, lines, yaml: format === "yaml" });
   try {
     const resolved = await resolveWorkflow(input, { file, moduleUrl: url.href, cores });
-    if (issues.length === 0) {
-      // A render's later checks (a voice, a slide's text) name their values' places too.
-      rememberPlaces(file, place);
-      return resolved;
-    }
+    if (issues.length === 0) return { ...resolved, placeIssue: place };
   } catch (error) {
     if (!(error instanceof WorkflowError)) throw error;
     issues.push(...error.issues);

@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import type { WorkflowIssue } from "../core/errors.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
 import type { ResolvedProvider } from "../plan/provider_settings.ts";
 import { commonFields } from "../schema/fields.ts";
@@ -66,4 +67,9 @@ export interface ResolvedWorkflow {
   providers: ResolvedProvider[];
   /** Its jobs, by kind. */
   jobs: ResolvedJobs;
+  /**
+   * Gives a mistake found after the file loaded (a render's checks: an espeak-ng voice, a slide's text) the line and
+   * column of its value, as the load's own messages have them: JSON and YAML files only.
+   */
+  placeIssue?: (issue: WorkflowIssue) => WorkflowIssue;
 }

@@ -11,8 +11,7 @@ import { paceHeap } from "../../lib/core/heap_pacer.ts";
 import { dropEarlyWorkers } from "../../lib/workers/early_workers.ts";
 import { workflowJsonSchema } from "../../lib/workflow/workflow_json_schema.ts";
 import { addCacheCommands } from "./cache_commands.ts";
-import { type CommandOutcome, EXIT, printError, refusalLine } from "./options.ts";
-import { writeTextSync } from "../../lib/report/sync_writer.ts";
+import { type CommandOutcome, EXIT, printError, writeRefusal } from "./options.ts";
 import { addPlanCommands } from "./plan_commands.ts";
 import { addRenderCommand } from "./render_command.ts";
 import { addVariantsCommand } from "./variants_command.ts";
@@ -64,14 +63,12 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       const help = ["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code);
-      if (!help && rendersJsonLines(args)) {
-        writeTextSync(Deno.stdout, refusalLine(error.message.replace(/^error: /, "")));
-      }
+      if (!help && rendersJsonLines(program)) writeRefusal(error.message.replace(/^error: /, ""));
       return help ? EXIT.ok : EXIT.input;
     }
     if (error instanceof InputError) {
       printError(error);
-      if (rendersJsonLines(args)) writeTextSync(Deno.stdout, refusalLine(error));
+      if (rendersJsonLines(program)) writeRefusal(error);
       return EXIT.input;
     }
     throw error;
@@ -82,7 +79,10 @@ export async function main(args: string[]): Promise<number> {
   return outcome.exitCode;
 }
 
-/** Whether the arguments ask `render` for its events as JSON lines. */
-function rendersJsonLines(args: readonly string[]): boolean {
-  return args[0] === "render" && args.includes("--json");
+/**
+ * Whether `render` was asked for its events as JSON lines, as commander read the arguments (rv6: `--out --json` names
+ * a folder); options read before a refused one are read.
+ */
+function rendersJsonLines(program: Command): boolean {
+  return program.commands.find((command) => command.name() === "render")?.opts().json === true;
 }

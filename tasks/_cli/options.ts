@@ -8,6 +8,7 @@ import { type InputError, WorkflowError } from "../../lib/core/errors.ts";
 import type { ResolvedLimits } from "../../lib/plan/limits.ts";
 import { parseSize } from "../../lib/core/units.ts";
 import { printable } from "../../lib/core/printable.ts";
+import { writeTextSync } from "../../lib/report/sync_writer.ts";
 
 /** Exit codes: 0 ok, 1 a step failed, 2 bad input, 130 interrupted. */
 export const EXIT = { ok: 0, failed: 1, input: 2, interrupted: 130 } as const;
@@ -208,13 +209,20 @@ export function printError(error: InputError): void {
 }
 
 /**
- * A render refused before its run (bad input, exit 2) as `--json` writes it, one line on stdout beside the message
- * on stderr: a reader of the events learns why none came (nt4: it got nothing).
+ * Writes a render refused before its run (bad input, exit 2) as `--json` writes its events, one line on stdout
+ * beside the message on stderr, so that a reader of the events learns why none came (nt4: it got nothing):
+ * `{"type":"render:refused","exitCode":2,"message",…,"issues":[…]}`. A reader gone (`--json | head`) is no error.
  *
- * @param error The mistake, or commander's text for an option it refused.
- * @returns The line, `{"type":"render:refused","exitCode":2,…}` with a newline.
+ * @param error The mistake, or commander's words for an option it refused.
+ *
+ * @example
+ * ```ts
+ * import { InputError } from "../../lib/core/errors.ts";
+ * import { writeRefusal } from "./options.ts";
+ * writeRefusal(new InputError("No such file", { where: "a.ts" }));
+ * ```
  */
-export function refusalLine(error: InputError | string): string {
+export function writeRefusal(error: InputError | string): void {
   const issues = typeof error === "string" || !(error instanceof WorkflowError)
     ? []
     : error.issues.map((issue) => ({
@@ -223,14 +231,18 @@ export function refusalLine(error: InputError | string): string {
       message: issue.message,
       hint: issue.hint,
     }));
-  return `${
-    JSON.stringify({
-      type: "render:refused",
-      exitCode: EXIT.input,
-      message: typeof error === "string" ? error : error.message,
-      where: typeof error === "string" ? null : error.where,
-      hint: typeof error === "string" ? null : error.hint,
-      issues,
-    })
-  }\n`;
+  const line = JSON.stringify({
+    type: "render:refused",
+    exitCode: EXIT.input,
+    message: typeof error === "string" ? error : error.message,
+    where: typeof error === "string" ? null : error.where,
+    hint: typeof error === "string" ? null : error.hint,
+    issues,
+  });
+  try {
+    writeTextSync(Deno.stdout, `${line}\n`);
+  } catch (error) {
+    // rv6: a closed pipe ended the command with a stack trace, exit 1.
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+  }
 }

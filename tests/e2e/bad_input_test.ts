@@ -49,6 +49,12 @@ Deno.test("bad input: --json writes one render:refused line with every issue, an
   const option = await runCli(["render", file, "--json", "--no-such-flag"]);
   assert.equal(option.code, 2);
   assert.match(JSON.parse(option.stdout).message, /unknown option '--no-such-flag'/);
+  // rv6: `--json` as another option's value (a folder named so) is no request for JSON.
+  const value = await runCli(["render", file, "--out", "--json"], {
+    cwd: out.slice(0, out.lastIndexOf("/")),
+  });
+  assert.equal(value.code, 2);
+  assert.equal(value.stdout, "");
   assert.equal(await listFolder(out), null);
 });
 
