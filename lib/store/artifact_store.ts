@@ -369,8 +369,14 @@ export class ArtifactStore implements StepStore {
       if (error instanceof Deno.errors.NotFound) return;
       if (!(error instanceof Deno.errors.NotADirectory)) throw error;
       // A file where the folder of its entries should be (fi4: put there by hand, it failed every step of those
-      // keys) goes as a damaged entry does.
-      await Deno.rename(entry.slice(0, entry.lastIndexOf("/")), trash);
+      // keys) goes. Not renamed away: another process may have mended it meanwhile, and its folder holds other
+      // keys' entries (rv6); removing it alone fails on a folder that holds any.
+      try {
+        await Deno.remove(entry.slice(0, entry.lastIndexOf("/")));
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound) && !isNotEmpty(error)) throw error;
+      }
+      return;
     }
     await removeIfExists(trash);
   }

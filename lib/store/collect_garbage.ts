@@ -28,6 +28,9 @@ export interface CollectGarbageOptions {
 /** Entries used within this many ms are never collected unless told otherwise. */
 export const KEEP_RECENT_MS = 10 * 60_000;
 
+/** The folder of the store's first layout, whose keys no longer match any step: removed by {@linkcode collectGarbage}. */
+export const FIRST_LAYOUT_FOLDER = "artifacts";
+
 /**
  * Removes least recently used entries until the store holds at most `maxBytes`, skipping entries that a render
  * holds a claim on, used in the last `keepRecentMs`, or used since a render still at work on the store began (it
@@ -57,7 +60,7 @@ export async function collectGarbage(
   options: CollectGarbageOptions = {},
 ): Promise<GarbageReport> {
   const { keepRecentMs = KEEP_RECENT_MS, now = Date.now() } = options;
-  await removeIfExists(`${store.root}/artifacts`);
+  await removeIfExists(`${store.root}/${FIRST_LAYOUT_FOLDER}`);
   const entries = await store.entries();
   // What a render still at work used or made since it began, it may read again (a section's speech, for its
   // video's narration): kept, whatever --keep-recent says.

@@ -11,7 +11,7 @@ import { planEntries } from "../../lib/plan/plan_entries.ts";
 import { planFiles } from "../../lib/run/load_plan.ts";
 import { ArtifactStore } from "../../lib/store/artifact_store.ts";
 import type { StoreEntry } from "../../lib/store/step_store.ts";
-import { collectGarbage, KEEP_RECENT_MS } from "../../lib/store/collect_garbage.ts";
+import { collectGarbage, FIRST_LAYOUT_FOLDER, KEEP_RECENT_MS } from "../../lib/store/collect_garbage.ts";
 import { parseDuration, parseSize } from "../../lib/core/units.ts";
 import { folderName } from "./options.ts";
 
@@ -115,8 +115,18 @@ function totalBytes(entries: readonly StoreEntry[]): number {
  * the current folder's (or `REEL_CACHE`).
  */
 function storeFolder(workflow: string | undefined, cache: string | undefined): string {
-  const folder = cache ??
-    (workflow === undefined ? defaultCacheDir(null) : besideWorkflow(workflow));
+  const fromEnv = workflow === undefined && cache === undefined && (Deno.env.get("REEL_CACHE") ?? "") !== "";
+  const folder = cache ?? (workflow === undefined ? defaultCacheDir(null) : besideWorkflow(workflow));
+  const where = cache !== undefined ? "--cache" : fromEnv ? "REEL_CACHE" : folder;
+  const made = "a render makes its store (REEL_CACHE, else .reel/ beside the workflow)";
+  // nt4: after rendering workflows/lesson.ts, `cache ls` from the checkout looked for ./.reel; rv6: where
+  // REEL_CACHE named the store, the hint spoke of the current folder.
+  const hint = cache !== undefined || workflow !== undefined
+    ? `${capitalized(made)}; name the workflow or another store with --cache`
+    : fromEnv
+    ? `REEL_CACHE names this store; ${made}: name another with --cache`
+    : `Without a workflow, the current folder's store is read; ${made}: name the workflow ` +
+      "(cache ls workflows/lesson.ts) or the store with --cache";
   // A store that is not there holds nothing to list or remove: a mistyped --cache said "0 entries" and exit 0.
   let info: Deno.FileInfo | null = null;
   try {
@@ -125,28 +135,21 @@ function storeFolder(workflow: string | undefined, cache: string | undefined): s
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   if (info === null || !info.isDirectory) {
-    throw new InputError(`No store at ${folder}${info === null ? "" : " (it is a file)"}`, {
-      where: cache === undefined ? folder : "--cache",
-      hint: workflow === undefined && cache === undefined
-        // nt4: after rendering workflows/lesson.ts, `cache ls` from the checkout looked for ./.reel.
-        ? "Without a workflow, the current folder's store is read; a render makes its store (REEL_CACHE, else " +
-          ".reel/ beside the workflow): name the workflow (cache ls workflows/lesson.ts) or the store with --cache"
-        : "A render makes its store (REEL_CACHE, else .reel/ beside the workflow); name the workflow or another " +
-          "store with --cache",
-    });
+    throw new InputError(`No store at ${folder}${info === null ? "" : " (it is a file)"}`, { where, hint });
   }
-  // fi4: a mistyped --cache that names a folder of other files listed "0 entries" (and gc "removed 0").
+  // fi4: a mistyped --cache that names a folder of other files listed "0 entries" (and gc "removed 0"). A store of
+  // the first layout is one (rv6: `cache gc` removes that layout's folder).
   const held = new ArtifactStore(folder).folders().map((path) => path.slice(path.lastIndexOf("/") + 1));
   const names = [...Deno.readDirSync(folder)].map((entry) => entry.name);
-  if (names.length > 0 && !held.some((name) => names.includes(name))) {
+  if (names.length > 0 && ![...held, FIRST_LAYOUT_FOLDER].some((name) => names.includes(name))) {
     const expected = held.map((name) => `${name}/`).join(", ");
-    throw new InputError(`${folder} is not a store: it holds none of ${expected}`, {
-      where: cache === undefined ? folder : "--cache",
-      hint:
-        "Name the folder a render keeps its store in (--cache of the render, else .reel/ beside the workflow)",
-    });
+    throw new InputError(`${folder} is not a store: it holds none of ${expected}`, { where, hint });
   }
   return folder;
+}
+
+function capitalized(text: string): string {
+  return `${text[0]!.toUpperCase()}${text.slice(1)}`;
 }
 
 /** The store beside a workflow file, which must exist: a typo would otherwise name the current folder's store. */

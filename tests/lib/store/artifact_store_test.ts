@@ -269,6 +269,9 @@ Deno.test("ArtifactStore.commit(): a file where the folder of the key's entries 
   const store = new ArtifactStore(root);
   await Deno.mkdir(`${root}/entries`, { recursive: true });
   await Deno.writeTextFile(`${root}/entries/${key.slice(0, 2)}`, "stray");
+  // rv6: two processes mending it at once; the second's rename found nothing and threw.
+  await Promise.all([store.remove(key), new ArtifactStore(root).remove(key)]);
+  await Deno.writeTextFile(`${root}/entries/${key.slice(0, 2)}`, "stray");
   const scratch = await store.scratch(key);
   await Deno.writeTextFile(`${scratch}/a.txt`, "hello");
   await store.commit(key, { file: `${scratch}/a.txt`, extension: "txt", value: { n: 1 }, children: [] });
