@@ -65,6 +65,14 @@ export async function cutShort(file: string): Promise<string | null> {
     return aiffCutShort(head, size);
   }
   if (starts([0x66, 0x4c, 0x61, 0x43])) return await flacCutShort(handle, head, size);
+  const afterTag = id3Length(head);
+  if (afterTag > 0 && afterTag + 42 <= size) {
+    // A FLAC after an ID3v2 tag, as some taggers write it (rv6: it went to the MP3 check, never told).
+    const flac = new Uint8Array(42);
+    await handle.seek(afterTag, Deno.SeekMode.Start);
+    await readFull(handle, flac);
+    if (String.fromCharCode(...flac.subarray(0, 4)) === "fLaC") return await flacCutShort(handle, flac, size);
+  }
   return await mp3CutShort(handle, head, size);
 }
 
@@ -91,7 +99,9 @@ async function flacCutShort(handle: Deno.FsFile, head: Uint8Array, size: number)
   // The first block is STREAMINFO (type 0): its 34 bytes start at 8.
   if (head.length < 42 || (head[4]! & 0x7f) !== 0) return null;
   const info = head.subarray(8, 42);
-  const blockSize = (info[0]! << 8) | info[1]!;
+  // Of a stream of fixed blocks, every frame but the last has the largest (rv6: not the least, which an encoder may
+  // give smaller).
+  const blockSize = (info[2]! << 8) | info[3]!;
   const rate = (info[10]! << 12) | (info[11]! << 4) | (info[12]! >> 4);
   const total = (info[13]! & 0x0f) * 2 ** 32 + new DataView(info.buffer, info.byteOffset).getUint32(14);
   if (total === 0 || rate === 0) return null;
@@ -101,7 +111,7 @@ async function flacCutShort(handle: Deno.FsFile, head: Uint8Array, size: number)
   await readFull(handle, tail);
   for (let at = tail.length - 6; at >= 0; at--) {
     if (tail[at] !== 0xff || (tail[at + 1]! & 0xfe) !== 0xf8) continue;
-    const frame = flacFrame(tail, at, blockSize);
+    const frame = flacFrame(tail, at, { blockSize, rate });
     if (frame === null) continue;
     const held = frame.start + frame.samples;
     return held < total
@@ -113,26 +123,33 @@ async function flacCutShort(handle: Deno.FsFile, head: Uint8Array, size: number)
   return "none of its frames is whole";
 }
 
+/** The sample rates of a FLAC frame header's codes 1 to 11 (0: STREAMINFO's; 12 to 14: written after). */
+const FLAC_RATES = [0, 88200, 176400, 192000, 8000, 16000, 22050, 24000, 32000, 44100, 48000, 96000];
+
 /**
  * The first sample and the samples of the FLAC frame whose header starts at `at`, or null when no whole header
- * with a right CRC-8 starts there.
+ * that fits the stream (its rate, no reserved code) with a right CRC-8 starts there.
  */
 function flacFrame(
   bytes: Uint8Array,
   at: number,
-  fixedBlockSize: number,
+  stream: { blockSize: number; rate: number },
 ): { start: number; samples: number } | null {
   const variable = (bytes[at + 1]! & 1) === 1;
   const sizeCode = bytes[at + 2]! >> 4;
   const rateCode = bytes[at + 2]! & 0x0f;
+  const depthCode = (bytes[at + 3]! >> 1) & 7;
   if (sizeCode === 0 || rateCode === 15 || (bytes[at + 3]! & 1) !== 0 || (bytes[at + 3]! >> 4) > 10) {
     return null;
   }
+  if (depthCode === 3 || depthCode === 7) return null;
+  if (rateCode >= 1 && rateCode <= 11 && FLAC_RATES[rateCode] !== stream.rate) return null;
   // The frame's (or, of variable blocks, the first sample's) number, coded as UTF-8 codes its characters.
   let i = at + 4;
   const lead = bytes[i++];
   if (lead === undefined) return null;
-  const extra = lead < 0x80 ? 0 : lead >= 0xfe ? 6 : Math.clz32(~(lead << 24)) - 1;
+  if (lead === 0xff) return null;
+  const extra = lead < 0x80 ? 0 : lead === 0xfe ? 6 : Math.clz32(~(lead << 24)) - 1;
   if (extra < 0 || (lead >= 0x80 && extra === 0)) return null;
   let number = extra === 0 ? lead : lead & (0x3f >> extra);
   for (let n = 0; n < extra; n++) {
@@ -158,7 +175,15 @@ function flacFrame(
     for (let bit = 0; bit < 8; bit++) crc = crc & 0x80 ? ((crc << 1) ^ 0x07) & 0xff : (crc << 1) & 0xff;
   }
   if (crc !== bytes[i]) return null;
-  return { start: variable ? number : number * fixedBlockSize, samples };
+  return { start: variable ? number : number * stream.blockSize, samples };
+}
+
+/** Where the data after an ID3v2 tag at the start of `head` begins (its footer counted), or 0 without one. */
+function id3Length(head: Uint8Array): number {
+  if (head.length < 10 || String.fromCharCode(...head.subarray(0, 3)) !== "ID3") return 0;
+  const tag = ((head[6]! & 0x7f) << 21) | ((head[7]! & 0x7f) << 14) | ((head[8]! & 0x7f) << 7) |
+    (head[9]! & 0x7f);
+  return 10 + tag + ((head[5]! & 0x10) !== 0 ? 10 : 0);
 }
 
 /** Bytes an MP3 may fall short of its header's count at most and still be whole. */
@@ -170,12 +195,7 @@ const MP3_SLACK = 16 * 1024;
  * constant bitrate one may have none) nothing tells its length: null.
  */
 async function mp3CutShort(handle: Deno.FsFile, head: Uint8Array, size: number): Promise<string | null> {
-  let start = 0;
-  if (String.fromCharCode(...head.subarray(0, 3)) === "ID3" && head.length >= 10) {
-    const tag = ((head[6]! & 0x7f) << 21) | ((head[7]! & 0x7f) << 14) | ((head[8]! & 0x7f) << 7) |
-      (head[9]! & 0x7f);
-    start = 10 + tag + ((head[5]! & 0x10) !== 0 ? 10 : 0);
-  }
+  const start = id3Length(head);
   const frame = new Uint8Array(64);
   await handle.seek(start, Deno.SeekMode.Start);
   if (await readFull(handle, frame) < frame.length) return null;

@@ -57,6 +57,17 @@ Deno.test("cutShort: an MP4, Matroska, WebM, Ogg, GIF or MP3 cut short is told, 
     await cutShort(await cut("sound.flac", 0.5)) ?? "",
     /^its FLAC header says 2\.00 s of sound, the file holds (0\.\d\d|1\.[0-8]\d) s$/,
   );
+  // rv6: a FLAC after an ID3v2 tag (20 bytes of it here) went to the MP3 check.
+  const tagged = async (path: string) => {
+    const tag = new Uint8Array([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 20, ...new Uint8Array(20)]);
+    await Deno.writeFile(`${path}.tagged`, new Uint8Array([...tag, ...await Deno.readFile(path)]));
+    return `${path}.tagged`;
+  };
+  assert.equal(await cutShort(await tagged(`${dir}/sound.flac`)), null);
+  assert.match(
+    await cutShort(await tagged(await cut("sound.flac", 0.5))) ?? "",
+    /^its FLAC header says 2\.00 s/,
+  );
   for (const name of ["sound.ogg", "sound.opus"]) {
     assert.match(
       await cutShort(await cut(name, 0.5)) ?? "",
