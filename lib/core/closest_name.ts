@@ -47,3 +47,23 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length]!;
 }
+
+/**
+ * The guess of {@linkcode closestName} as a message says it, ` (did you mean "espeak"?)`, or nothing.
+ *
+ * @param word The word that named nothing.
+ * @param candidates The names it may have meant.
+ * @returns The words to put after the word, or "".
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { didYouMean } from "./closest_name.ts";
+ * assert.equal(didYouMean("espek", ["flite", "espeak"]), ' (did you mean "espeak"?)');
+ * assert.equal(didYouMean("zzz", ["flite", "espeak"]), "");
+ * ```
+ */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const guess = closestName(word, candidates);
+  return guess === null ? "" : ` (did you mean "${guess}"?)`;
+}

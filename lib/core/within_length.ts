@@ -25,5 +25,23 @@ const DIGEST_LENGTH = 8;
  */
 export function withinLength(name: string, max: number): string {
   if (name.length <= max) return name;
-  return `${name.slice(0, max - DIGEST_LENGTH - 1)}-${sha256Hex(name).slice(0, DIGEST_LENGTH)}`;
+  return `${name.slice(0, max - DIGEST_LENGTH - 1)}-${shortDigest(name)}`;
+}
+
+/**
+ * The first 8 hex digits of a text's SHA-256: what names a file apart where its own name cannot (too long, or of no
+ * Latin letter).
+ *
+ * @param text The text.
+ * @returns 8 hex digits.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { shortDigest } from "./within_length.ts";
+ * assert.match(shortDigest("講義"), /^[0-9a-f]{8}$/);
+ * ```
+ */
+export function shortDigest(text: string): string {
+  return sha256Hex(text).slice(0, DIGEST_LENGTH);
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { closestName } from "../core/closest_name.ts";
+import { closestName, didYouMean } from "../core/closest_name.ts";
 import { listed } from "../core/plural.ts";
 import type { WorkflowIssue } from "../core/errors.ts";
 import { rangeMessage } from "./_range_message.ts";
@@ -228,10 +228,9 @@ export function toWorkflowIssue(issue: z.core.$ZodIssue, schema: z.ZodType | nul
 
 /** ` (did you mean "grid"?)` when `input` is a misspelling of one of `values`, else nothing. */
 function guessed(input: unknown, values: readonly unknown[]): string {
-  const guess = typeof input === "string"
-    ? closestName(input, values.filter((value) => typeof value === "string"))
-    : null;
-  return guess === null ? "" : ` (did you mean "${guess}"?)`;
+  return typeof input === "string"
+    ? didYouMean(input, values.filter((value) => typeof value === "string"))
+    : "";
 }
 
 /** The types a type mismatch expected, or null when the issue is not a plain type mismatch. */

@@ -61,8 +61,8 @@ export function parseDataWorkflow(text: string, options: { format: DataFormat; f
 function emptyFile(file: string): WorkflowError {
   return new WorkflowError(file, [{
     path: "",
-    message: "The file is empty: a workflow is an object of fields, with at least one job " +
-      "(videos, montages, variants or transcribe)",
+    // As a file of fields but no job is told (resolve_workflow.ts).
+    message: "The file is empty: a workflow needs at least one job (videos)",
   }]);
 }
 

@@ -5,8 +5,7 @@
  */
 import { InputError } from "../../lib/core/errors.ts";
 import { plainLatin } from "../../lib/core/latin_letters.ts";
-import { sha256Hex } from "../../lib/core/sha256.ts";
-import { withinLength } from "../../lib/core/within_length.ts";
+import { shortDigest, withinLength } from "../../lib/core/within_length.ts";
 import { ID_MAX_LENGTH } from "../../lib/schema/fields.ts";
 import type { WorkflowInput } from "../../lib/workflow/workflow_schema.ts";
 
@@ -115,5 +114,5 @@ export function recordingId(input: string): string {
     ? withinLength(id, ID_MAX_LENGTH)
     : name === ""
     ? "recording"
-    : `recording-${sha256Hex(name).slice(0, 8)}`;
+    : `recording-${shortDigest(name)}`;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { closestName } from "../../core/closest_name.ts";
+import { didYouMean } from "../../core/closest_name.ts";
 import { color, formatText, nonBlank, oneOf, shownText, SLUG, slug } from "../../schema/fields.ts";
 import { type Format, FORMAT_SIDES, formatSizeProblem } from "../../schema/formats.ts";
 import type { SlideTheme, ThemeName } from "../../providers/local/slides/slide_themes.ts";
@@ -25,20 +25,14 @@ import type { CaptionFont } from "../../media/caption_font.ts";
 /** The speech engines reel ships with. */
 export const LOCAL_VOICES = ["espeak", "flite"] as const;
 
-/** What a voice's provider may be, for messages. */
+/** What a voice's provider may be, as the messages of an unknown one end (the schema's and the resolver's). */
 export const VOICE_PROVIDERS_EXPECTED = 'expected "flite", "espeak" or the name of a provider in `providers`';
-
-/** `(did you mean "espeak"?)` after a provider that is none of `names`, when one is close; else nothing. */
-export function providerGuess(provider: string, names: readonly string[]): string {
-  const guess = closestName(provider, names);
-  return guess === null ? "" : ` (did you mean "${guess}"?)`;
-}
 
 const voiceSchema = z.strictObject({
   provider: z.string().regex(SLUG, {
     // No provider's name has capitals (`providers`' keys are names like this): `Espeak` is said to be `espeak`.
     error: (issue) =>
-      `Unknown voice provider "${issue.input}"${providerGuess(String(issue.input), LOCAL_VOICES)}: ` +
+      `Unknown voice provider "${issue.input}"${didYouMean(String(issue.input), LOCAL_VOICES)}: ` +
       VOICE_PROVIDERS_EXPECTED,
   }).optional(),
   voice: nonBlank("Voice").optional(),

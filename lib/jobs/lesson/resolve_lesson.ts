@@ -21,7 +21,6 @@ import { type MusicContext, resolveMusic } from "./resolve_music.ts";
 import {
   type LessonInput,
   LOCAL_VOICES,
-  providerGuess,
   type ResolvedLesson,
   type ResolvedSection,
   type ResolvedVideo,
@@ -30,6 +29,7 @@ import {
   type VoiceInput,
 } from "./lesson_schema.ts";
 import { readImage } from "./_read_image.ts";
+import { didYouMean } from "../../core/closest_name.ts";
 import { resolveCards, resolveSectionSlide, resolveTheme } from "./resolve_slides.ts";
 
 /** Defaults applied where a lesson leaves a field out. */
@@ -136,7 +136,7 @@ async function resolveSection(
     issues.push({
       path: `${path}.image.provider`,
       message: `Unknown image provider "${image.provider}"${
-        providerGuess(image.provider, [...providers.keys()])
+        didYouMean(image.provider, [...providers.keys()])
       }: add it to providers`,
     });
   }
@@ -263,7 +263,7 @@ function resolveVoice(
     context.issues.push({
       path: `${context.path}.provider`,
       message: `Unknown voice provider "${provider}"${
-        providerGuess(provider, [...LOCAL_VOICES, ...context.providers.keys()])
+        didYouMean(provider, [...LOCAL_VOICES, ...context.providers.keys()])
       }: ${VOICE_PROVIDERS_EXPECTED}`,
     });
   }

@@ -4,18 +4,14 @@
  * @module
  */
 import { plainLatin } from "../../core/latin_letters.ts";
-import { sha256Hex } from "../../core/sha256.ts";
 import { ID_MAX_LENGTH } from "../../schema/fields.ts";
-import { withinLength } from "../../core/within_length.ts";
+import { shortDigest, withinLength } from "../../core/within_length.ts";
 
 /**
  * The longest stem: as long as an id. With a recipe's name (at most as long again), a variant's number, a
  * rendition, an extension and the 22 bytes of a temporary name, an output's name stays under 255 bytes.
  */
 export const STEM_MAX_LENGTH = ID_MAX_LENGTH;
-
-/** Hex digits of a name's SHA-256 that name a stem of no Latin letter. */
-const DIGEST_LENGTH = 8;
 
 /**
  * The stem an input's outputs are named by: its file name without folder or extension, accents dropped (`é` → `e`),
@@ -47,6 +43,6 @@ export function outputStem(name: string): string {
   // and `-2`); a name of digits alone (`2024.mp4`) is its digits.
   const stem = /[A-Za-z]/.test(safe) || (!/\p{L}/u.test(written) && /[0-9]/.test(safe))
     ? safe
-    : `input${written === "" ? "" : `-${sha256Hex(written).slice(0, DIGEST_LENGTH)}`}`;
+    : `input${written === "" ? "" : `-${shortDigest(written)}`}`;
   return withinLength(stem, STEM_MAX_LENGTH);
 }

@@ -10,7 +10,7 @@ import { isRecord } from "../../core/is_record.ts";
 import { mapBounded } from "../../core/map_bounded.ts";
 import { readHead } from "../../core/read_full.ts";
 import { seeksByIndex } from "../../media/sniff_media.ts";
-import { closestName } from "../../core/closest_name.ts";
+import { didYouMean } from "../../core/closest_name.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { workflowDir } from "../../schema/workflow_path.ts";
 import { BUILTIN_RECIPES } from "./builtin_recipes.ts";
@@ -71,10 +71,9 @@ export async function resolveVariants(
       const written = typeof recipe === "string" ? BUILTIN_RECIPES[recipe] : recipe;
       if (written === undefined) {
         const names = Object.keys(BUILTIN_RECIPES);
-        const guess = closestName(String(recipe), names);
         context.issues.push({
           path: where,
-          message: `Unknown recipe "${recipe}"${guess === null ? "" : ` (did you mean "${guess}"?)`} ` +
+          message: `Unknown recipe "${recipe}"${didYouMean(String(recipe), names)} ` +
             `(built-in recipes: ${names.join(", ")})`,
         });
         continue;
