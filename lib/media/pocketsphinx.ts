@@ -98,8 +98,8 @@ export async function pocketsphinxIdentity(
     // fi4: a program that printed anything and exited 0 was taken, and its silence blamed on every recording.
     if (!stderr.includes("Current configuration:")) {
       const printed = `${new TextDecoder().decode(stdout)}${stderr}`.trim();
-      // Its log names the models it reads (below); a wrapper that sends it elsewhere (`-logfn`) is not told from another
-      // program. The temporary file is named as what it is.
+      // Its log names the models it reads (below); a wrapper that sends it elsewhere (`-logfn`) is not told from
+      // another program. The temporary file is named as what it is.
       throw notTheProgram({ name: "pocketsphinx", program, args: ["-infile", "silence.wav"] }, printed);
     }
     // Its libraries too (libpocketsphinx and sphinxbase are packaged apart from the binary). Each file is named by
