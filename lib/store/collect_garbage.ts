@@ -28,7 +28,7 @@ export interface CollectGarbageOptions {
 /** Entries used within this many ms are never collected unless told otherwise. */
 export const KEEP_RECENT_MS = 10 * 60_000;
 
-/** The folder of the store's first layout, whose keys no longer match any step: removed by {@linkcode collectGarbage}. */
+/** The folder of the store's first layout, whose keys match no step now: {@linkcode collectGarbage} removes it. */
 export const FIRST_LAYOUT_FOLDER = "artifacts";
 
 /**

@@ -90,10 +90,11 @@ interface SharedRead {
 const lists = new Map<string, SharedRead>();
 
 /**
- * The names `espeak-ng --voices[=kind]` lists, lower-cased (variants: their files' names as they are): read once per process or worker for each program file
- * and list (every speech step checks its voice, and each run of espeak-ng costs a process start), read again when
- * the file changes (an upgrade), when the last read failed, or when asked `fresh`. Callers share a read; a caller
- * whose signal aborts stops waiting at once, and the last one to stop waiting kills the read's espeak-ng.
+ * The names `espeak-ng --voices[=kind]` lists, lower-cased (variants: their files' names as they are): read once
+ * per process or worker for each program file and list (every speech step checks its voice, and each run of
+ * espeak-ng costs a process start), read again when the file changes (an upgrade), when the last read failed, or
+ * when asked `fresh`. Callers share a read; a caller whose signal aborts stops waiting at once, and the last one to
+ * stop waiting kills the read's espeak-ng.
  */
 async function listVoiceNames(
   program: string,
