@@ -225,11 +225,15 @@ Deno.test("bad input: an unknown voice, a background that is not an image, an ov
       }],
     }],
   });
+  // A size no encoder takes is said with the fields' own mistakes (an `fps: 29.97` beside it, nt2), then, once it
+  // is mended, what depends on the machine and on other fields.
+  const sized = await runCli(["render", file, "--out", out]);
+  assertCleanInputError(sized, /Expected 16 to 7680 pixels a side \(got 20000x20000\)/);
+  await Deno.writeTextFile(file, (await Deno.readTextFile(file)).replace("20000x20000", "320x180"));
   const result = await runCli(["render", file, "--out", out]);
   assertCleanInputError(result, /Unknown flite voice "bob": expected one of kal, kal16, awb, rms, slt/);
   assert.match(result.stderr, /→ at videos\[0\]\.sections\[0\]\.voice\.voice/);
   assert.match(result.stderr, /Not a PNG or JPEG image: .*not-an-image\.png/);
-  assert.match(result.stderr, /Expected 16 to 7680 pixels a side \(got 20000x20000\)/);
   assert.equal(await listFolder(out), null);
   const espeak = await workflowFile({
     formats: ["320x180"],
