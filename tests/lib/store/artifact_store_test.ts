@@ -280,6 +280,39 @@ Deno.test("ArtifactStore.commit(): a file where the folder of the key's entries 
   assert.equal(await Deno.readTextFile((await store.lookup(key))!.path!), "hello");
 });
 
+Deno.test("ArtifactStore.commit(): a link at the artifact's path is stored as a copy, the linked file untouched; a folder is refused", async () => {
+  // fi5: a symbolic link to /etc/passwd was stored as a link, and the store's stamp changed that file's time; a hard
+  // link shared the user's file with the store.
+  const root = await tempDir();
+  const store = new ArtifactStore(root);
+  const theirs = `${root}/theirs.txt`;
+  await Deno.writeTextFile(theirs, "hello");
+  const old = new Date("2020-01-01T00:00:00Z");
+  await Deno.utime(theirs, old, old);
+  for (const link of [Deno.symlink, Deno.link]) {
+    const scratch = await store.scratch(key);
+    await link(theirs, `${scratch}/a.txt`);
+    const stored = await store.commit(key, {
+      file: `${scratch}/a.txt`,
+      extension: "txt",
+      value: 1,
+      children: [],
+      replace: true,
+    });
+    await store.discard(scratch);
+    const info = await Deno.lstat(stored.path!);
+    assert.ok(info.isFile && info.nlink === 1, link.name);
+    assert.equal(await Deno.readTextFile(stored.path!), "hello");
+    assert.equal((await Deno.stat(theirs)).mtime?.getTime(), old.getTime(), link.name);
+  }
+  const scratch = await store.scratch(key);
+  await Deno.mkdir(`${scratch}/a.txt`);
+  await assert.rejects(
+    store.commit(key, { file: `${scratch}/a.txt`, extension: "txt", value: 1, children: [] }),
+    /The step made a folder at its output path \(.*a\.txt\), not a file; nothing was stored/,
+  );
+});
+
 Deno.test("ArtifactStore.commit(): a scratch folder holding the artifact alone becomes the entry; one holding more is left to discard", async () => {
   // A folder made and removed for every step made each later file dearer on ext4 without a journal: the store now
   // places the scratch folder itself when nothing else is in it.
