@@ -145,7 +145,7 @@ export async function watchAndRender(
     // published its outputs over those of a newer render.
     const started = await guardedByDeath(
       Deno.execPath(),
-      ["run", "--allow-all", REEL_V8_FLAGS, entry, "render", ...args],
+      ["run", "--allow-all", REEL_V8_FLAGS, entry, "render", ...round === 1 ? args : withoutForcing(args)],
       "TERM",
     );
     const child = new Deno.Command(started.program, { args: started.args, env: { [WATCH_LIST_ENV]: list } })
@@ -183,6 +183,30 @@ export async function watchAndRender(
     if (changed === null) return;
     say(`changed: ${changed.join(", ")}; rendering again (round ${round + 1})`);
   }
+}
+
+/**
+ * A watch's arguments for the rounds after the first: `--force` and `--force-step` ask for the render started, not
+ * for every save (fi5: a paid call forced was paid again at each save, its key unchanged).
+ *
+ * @param args The render's arguments.
+ * @returns Them without `--force` and `--force-step <glob>`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { withoutForcing } from "./_watch.ts";
+ * assert.deepEqual(withoutForcing(["a.ts", "--force-step", "v/*", "--force", "--force-step=x", "-q"]), ["a.ts", "-q"]);
+ * ```
+ */
+export function withoutForcing(args: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--force-step") i++;
+    else if (arg !== "--force" && !arg.startsWith("--force-step=")) kept.push(arg);
+  }
+  return kept;
 }
 
 /**

@@ -19,9 +19,9 @@ export default workflow({
  * shows (failing if the watch ends first, or after two minutes) and returns what it read, the pattern then taken out; `rounds()` reads
  * the renders and acts between them; `stop()` sends SIGINT and returns its status.
  */
-function startWatch(dir: string, file = "lesson.ts", env: Record<string, string> = {}) {
+function startWatch(dir: string, file = "lesson.ts", env: Record<string, string> = {}, more: string[] = []) {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", CLI, "render", file, "--out", "out", "--json", "--watch"],
+    args: ["run", "--allow-all", CLI, "render", file, "--out", "out", "--json", "--watch", ...more],
     cwd: dir,
     env,
     stdout: "piped",
@@ -119,6 +119,26 @@ Deno.test("render --watch renders again when the workflow is saved, running only
     "v/video@160x90",
   ]);
   assert.equal(status.code, 130);
+});
+
+Deno.test("render --watch --force-step forces the first round only: a save runs the changed steps alone", async () => {
+  // fi5: every round forced the step again, a paid call paid at each save though its key had not changed.
+  const dir = await tempDir("reel-watch-force-");
+  await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("Second part."));
+  const watch = startWatch(dir, "lesson.ts", {}, ["--force-step", "v/s1/speech"]);
+  const runs = await watch.rounds(2, async () => {
+    await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("A changed second part."));
+  });
+  await watch.stop();
+  assert.ok(runs[0]!.includes("v/s1/speech"));
+  assert.deepEqual(runs[1], [
+    "v/narration",
+    "v/s2/cues",
+    "v/s2/speech",
+    "v/subtitles.srt",
+    "v/subtitles.vtt",
+    "v/video@160x90",
+  ]);
 });
 
 Deno.test("render --watch sees the workflow deleted and created again, and replaced by a rename", async () => {
