@@ -257,6 +257,13 @@ export async function runReported(
   };
   globalThis.addEventListener("error", onEscape);
   globalThis.addEventListener("unhandledrejection", onEscape);
+  // fi5: a workflow's timer that called Deno.exit(0) once the workflow had loaded ended the render there, exit 0,
+  // nothing written and nothing said. Called from the workflow's code, it throws: an error that escapes, as above.
+  const exit = Deno.exit;
+  Deno.exit = (code?: number): never => {
+    if (workflowCode.getStore() === undefined) return exit(code);
+    throw new Error(`The workflow called Deno.exit(${code ?? ""}): a workflow file must export its workflow`);
+  };
   const reporter = createReporter({ mode, focus });
   // Until the run starts (loading the workflow, which may block in its own code, and the checks), a signal ends
   // the render at once: nothing has been made yet. Once it runs, the scheduler cancels and waits for its steps.
@@ -293,6 +300,7 @@ export async function runReported(
     Deno.removeSignalListener("SIGTERM", onSignal);
     globalThis.removeEventListener("error", onEscape);
     globalThis.removeEventListener("unhandledrejection", onEscape);
+    Deno.exit = exit;
   }
 }
 

@@ -563,6 +563,11 @@ Deno.test("bad input: an error a workflow's code lets escape (a promise not awai
       ],
       // rv2: a thrown value that is no Error has no stack; it was Deno's crash, exit 1.
       [`setTimeout(() => { throw "late string"; }, 0);`, /its code let an error escape .*: late string$/m],
+      // fi5: Deno.exit called by a timer once the workflow had loaded ended the render, exit 0, nothing said.
+      [
+        `if (!("WorkerGlobalScope" in globalThis)) setTimeout(() => Deno.exit(0), 0);`,
+        /its code let an error escape .*: Error: The workflow called Deno\.exit\(0\)/,
+      ],
     ] as const
   ) {
     const file = await writeWorkflowFile(`${code}\nexport default workflow(${JSON.stringify(good)});`);
