@@ -119,9 +119,26 @@ export const customStep: StepKindDefinition = {
     if (problem !== null) {
       throw new UnrecoverableError(`Custom step "${stepId}" returned a value that is not JSON: ${problem}`);
     }
-    return JSON.parse(JSON.stringify(value ?? null)) as Json;
+    const text = JSON.stringify(value ?? null);
+    // fi5: a value of 300 MB ran the main thread out of memory (exit 133: no summary, no report, every other step
+    // lost with it); one of 150 MB cost 1.4 GB.
+    if (text.length > MAX_VALUE_CHARACTERS) {
+      throw new UnrecoverableError(
+        `Custom step "${stepId}" returned a value of ${
+          (text.length / 2 ** 20).toFixed(0)
+        } MB as JSON: a value is ` +
+          `kept in the step's record and sent to each step that reads it (${
+            MAX_VALUE_CHARACTERS / 2 ** 20
+          } MB at ` +
+          "most); write large data to the step's outputPath",
+      );
+    }
+    return JSON.parse(text) as Json;
   },
 };
+
+/** The most characters a custom step's value may have as JSON. */
+const MAX_VALUE_CHARACTERS = 16 * 2 ** 20;
 
 /**
  * Where a step's value stops being JSON, in words (`at .counts a Map`), or null: JSON.stringify throws its own words

@@ -80,6 +80,26 @@ export default workflow({
   assert.deepEqual(await run("fine"), { at: "1970-01-01T00:00:00.000Z", list: [1, "a", null, { b: true }] });
 });
 
+Deno.test("customStep refuses a value over 16 MB as JSON, naming the step and where large data goes", async () => {
+  // fi5: a value of 300 MB ran the render out of memory (exit 133, no summary, the other steps lost).
+  const file = await writeWorkflowFile(`export default workflow({
+  steps: [
+    step({ id: "huge", run: () => "w".repeat(17 * 2 ** 20) }),
+    step({ id: "fits", run: () => "w".repeat(15 * 2 ** 20) }),
+  ],
+});`);
+  const run = runnerOf(file);
+  await assert.rejects(run("huge"), (error) => {
+    assert.ok(error instanceof UnrecoverableError, String(error));
+    assert.match(
+      error.message,
+      /^Custom step "huge" returned a value of 17 MB as JSON: .* write large data to the step's outputPath$/,
+    );
+    return true;
+  });
+  assert.equal(((await run("fits")) as string).length, 15 * 2 ** 20);
+});
+
 Deno.test("customStep's runProcess drops null arguments, fails as reel's own children do, and takes a signal of the step's own", async () => {
   const file = await writeWorkflowFile(`export default workflow({
   steps: [
