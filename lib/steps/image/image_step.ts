@@ -87,14 +87,19 @@ async function askForImage(
     answer,
     (what) => `returned a body that is not JSON (${what}), expected data[0].b64_json`,
   );
-  const encoded = (parsed as { data?: { b64_json?: unknown }[] } | null)?.data?.[0]?.b64_json;
+  const first = (parsed as { data?: { b64_json?: unknown; url?: unknown }[] } | null)?.data?.[0];
+  const encoded = first?.b64_json;
   if (typeof encoded !== "string") {
     const said = jsonErrorMessage(parsed);
     throw new ProviderError(
       target.provider,
-      said === null
-        ? "returned JSON without data[0].b64_json"
-        : `answered with an error instead of an image: ${said}`,
+      said !== null
+        ? `answered with an error instead of an image: ${said}`
+        // fi5: a server that answers a URL (it ignores response_format) was told only that b64_json was missing.
+        : typeof first?.url === "string"
+        ? "returned data[0].url, not data[0].b64_json: reel asks for response_format b64_json, which this " +
+          "server does not honour (the image is not fetched from a URL)"
+        : "returned JSON without data[0].b64_json",
       { retryable: false },
     );
   }

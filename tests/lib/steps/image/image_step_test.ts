@@ -55,6 +55,25 @@ Deno.test("image step: an error sent with status 200 is quoted, not retried", as
   }
 });
 
+Deno.test("image step: a server that answers a URL instead of b64_json is said to, not retried", async () => {
+  // fi5: "returned JSON without data[0].b64_json", which did not say why.
+  const server = answering(
+    JSON.stringify({ data: [{ url: "https://example.com/a.png" }] }),
+    "application/json",
+  );
+  try {
+    const error = await drawAt(server.url);
+    assert.ok(error instanceof ProviderError, String(error));
+    assert.match(
+      error.message,
+      /^fake: returned data\[0\]\.url, not data\[0\]\.b64_json: reel asks for response_format/,
+    );
+    assert.equal(error.retryable, false);
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("image step: an answer an earlier attempt kept is used without a call; a damaged one is dropped and asked again", async () => {
   const dir = await tempDir();
   await makeColourImage(`${dir}/kept.png`, { colour: "#ff0000", width: 16, height: 16 });
