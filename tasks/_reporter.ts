@@ -159,9 +159,15 @@ async function summarize(
     if (kindOf(step) === "transcribe-merge" && value.words === 0) {
       writeTextSync(Deno.stderr, `⚠ ${step}: no words were heard (is the recording silent?)\n`);
     }
-    const warnings = Array.isArray(value.warnings) ? value.warnings : [];
+    // A custom step's: one string is one warning, and what is not a string is said as JSON (fi5: dropped unsaid).
+    const warnings = Array.isArray(value.warnings)
+      ? value.warnings
+      : value.warnings === undefined || value.warnings === null
+      ? []
+      : [value.warnings];
     for (const warning of warnings) {
-      if (typeof warning === "string") warned.set(warning, [...warned.get(warning) ?? [], step]);
+      const text = typeof warning === "string" ? warning : JSON.stringify(warning);
+      warned.set(text, [...warned.get(text) ?? [], step]);
     }
   }
   for (const [warning, steps] of warned) {

@@ -25,3 +25,21 @@ Deno.test("a custom step naming an output it never writes fails at once, named; 
   assert.deepEqual((await listFolder(`${dir}/out`))?.filter((name) => name !== "report.html"), ["file.txt"]);
   assert.equal(await Deno.readTextFile(`${dir}/out/file.txt`), "hi");
 });
+
+Deno.test("a custom step's warnings are printed whether a list of strings, one string, or values said as JSON", async () => {
+  // fi5: `warnings: "x"` and `warnings: ["ok", 5]` printed only "ok".
+  const file = await writeWorkflowFile(`export default workflow({
+  steps: [
+    step({ id: "one", run: () => ({ warnings: "a single sentence" }) }),
+    step({ id: "mixed", run: () => ({ warnings: ["a sentence", 5, { code: 7 }] }) }),
+  ],
+});`);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  const result = await runCli(["render", file, "--out", `${dir}/out`]);
+  assert.equal(result.code, 0, result.stderr);
+  for (
+    const line of ["⚠ one: a single sentence", "⚠ mixed: a sentence", "⚠ mixed: 5", '⚠ mixed: {"code":7}']
+  ) {
+    assert.ok(result.stderr.includes(`${line}\n`), `${line}\n${result.stderr}`);
+  }
+});
