@@ -79,10 +79,16 @@ function orderSteps(drafts: Draft[], context: { templates: Draft[]; firstFile: s
   const templateIds = new Set(templates.map((template) => template.id));
   const ids = new Map<string, Draft>();
   for (const draft of drafts) {
-    if (ids.has(draft.id)) {
+    const first = ids.get(draft.id);
+    if (first !== undefined) {
+      // fi5: a custom step named as one reel makes for a job (`v/video@160x90`) was told "used twice" alone.
+      const made = [first, draft].find((other) => other.kind !== "custom");
       throw new WorkflowError(draft.workflow, [{
         path: "steps",
-        message: `Step id "${draft.id}" is used twice`,
+        message: made === undefined
+          ? `Step id "${draft.id}" is used twice`
+          : `Step id "${draft.id}" is used twice: reel makes a ${made.kind} step of that id; name the custom ` +
+            "step otherwise",
       }]);
     }
     ids.set(draft.id, draft);

@@ -145,6 +145,22 @@ Deno.test("planWorkflows() names the cycle among custom steps", async () => {
   });
 });
 
+Deno.test("planWorkflows() says a custom step named as a step reel makes clashes with it", async () => {
+  // fi5: "Step id … is used twice" alone, where one of the two is the lesson's own.
+  const workflow = await resolveWorkflow({
+    ...base,
+    steps: [{ id: "a/one/speech", run: () => 1 }],
+  }, { file: "clash.ts", moduleUrl: "file:///clash.ts" });
+  assert.throws(() => planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN }), (error: unknown) => {
+    assert.ok(error instanceof WorkflowError);
+    assert.equal(
+      error.issues[0]?.message,
+      'Step id "a/one/speech" is used twice: reel makes a speech step of that id; name the custom step otherwise',
+    );
+    return true;
+  });
+});
+
 Deno.test("planWorkflows() rejects a custom step input that names no step, with its path", async () => {
   const workflow = await resolveWorkflow({
     ...base,
