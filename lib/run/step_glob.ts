@@ -53,8 +53,8 @@ export function forcedSteps(
  * `s2` where the sections have ids) would force nothing, silently.
  *
  * @param globs The `--force-step` globs.
- * @param plan The plan's step ids, and whether steps may be added at run time (children of templates: a glob may
- * name those only).
+ * @param plan The plan's step ids, whether steps may be added at run time (children of templates: a glob may
+ * name those only), and whether `--only` left jobs out of it.
  * @returns Warnings for globs that match no planned step of a plan that adds steps at run time.
  * @throws {InputError} For a glob that matches no step of a plan that adds none.
  *
@@ -68,13 +68,16 @@ export function forcedSteps(
  */
 export function checkForcedGlobs(
   globs: readonly string[],
-  plan: { steps: readonly string[]; addsSteps: boolean },
+  plan: { steps: readonly string[]; addsSteps: boolean; narrowed?: boolean },
 ): string[] {
   const warnings: string[] = [];
   for (const glob of globs) {
     const pattern = globToRegExp(glob);
     if (plan.steps.some((id) => pattern.test(id))) continue;
-    const message = `--force-step '${glob}' matches no step of the plan`;
+    // fi5: a step --only leaves out is not in the plan: said so, not as if it were not there.
+    const message = `--force-step '${glob}' matches no step of the plan${
+      plan.narrowed === true ? " (--only leaves out the jobs it does not name)" : ""
+    }`;
     if (plan.addsSteps) {
       warnings.push(`${message} (it can still match steps added while the render runs)`);
       continue;
