@@ -159,7 +159,15 @@ export async function watchAndRender(
       }
     };
     signal.addEventListener("abort", stopChild, { once: true });
+    // A save while the round still loads ends it (fi5: a workflow whose code never returned held the watch for good,
+    // its fix saved in vain): nothing is made before its plan is told, and the save is rendered next.
+    const loaded = new AbortController();
+    const loading = untilSavedWhileLoading(modules, list, loaded.signal).then((saved) => {
+      if (saved) stopChild();
+    });
     await child.status;
+    loaded.abort();
+    await loading;
     signal.removeEventListener("abort", stopChild);
     // The files its plan named, as they were then: none when the workflow could not be planned.
     const named = await readNamedFiles(list);
@@ -182,6 +190,33 @@ export async function watchAndRender(
     });
     if (changed === null) return;
     say(`changed: ${changed.join(", ")}; rendering again (round ${round + 1})`);
+  }
+}
+
+/**
+ * Whether one of `modules` is saved while the round's render has not yet told its plan (its list file still empty):
+ * resolves false once `signal` aborts (the round ended) or the plan is told.
+ */
+async function untilSavedWhileLoading(
+  modules: readonly string[],
+  list: string,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const watched = new Set(modules);
+  const watcher = Deno.watchFs(watchableFolders(modules), { recursive: false });
+  const stop = () => closeWatcher(watcher);
+  signal.addEventListener("abort", stop, { once: true });
+  try {
+    for await (const event of watcher) {
+      if (event.kind === "access" || event.kind === "other") continue;
+      if (!event.paths.some((path) => watched.has(path))) continue;
+      // Told: the render runs its steps now, and a save is rendered after it, as any save during a render is.
+      return (await Deno.stat(list)).size === 0;
+    }
+    return false;
+  } finally {
+    signal.removeEventListener("abort", stop);
+    closeWatcher(watcher);
   }
 }
 

@@ -141,6 +141,29 @@ Deno.test("render --watch --force-step forces the first round only: a save runs 
   ]);
 });
 
+Deno.test("render --watch ends a round whose workflow never returns when the fix is saved, and renders it", async () => {
+  // fi5: the round held the watch for good, the fix saved in vain; only Ctrl-C ended it.
+  const dir = await tempDir("reel-watch-loop-");
+  await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("Second part."));
+  const watch = startWatch(dir);
+  const looping = `console.error("looping");\nwhile (Date.now() > 0) { /* never returns */ }\n`;
+  const runs = await watch.rounds(2, async () => {
+    await Deno.writeTextFile(`${dir}/lesson.ts`, `${looping}${workflowText("Second part.")}`);
+    await watch.until(/looping/);
+    await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("A changed second part."));
+  });
+  // The round that looped was ended (it ran nothing); the next rendered the save: the changed section's steps.
+  assert.deepEqual(runs[1], [
+    "v/narration",
+    "v/s2/cues",
+    "v/s2/speech",
+    "v/subtitles.srt",
+    "v/subtitles.vtt",
+    "v/video@160x90",
+  ]);
+  assert.equal((await watch.stop()).code, 130);
+});
+
 Deno.test("render --watch sees the workflow deleted and created again, and replaced by a rename", async () => {
   const dir = await tempDir("reel-watch-");
   const file = `${dir}/lesson.ts`;
