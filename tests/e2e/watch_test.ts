@@ -14,6 +14,16 @@ export default workflow({
 });`;
 }
 
+/** The steps a changed second narration runs: its speech and cues, the narration, the subtitles, the video. */
+const SECOND_CHANGED = [
+  "v/narration",
+  "v/s2/cues",
+  "v/s2/speech",
+  "v/subtitles.srt",
+  "v/subtitles.vtt",
+  "v/video@160x90",
+];
+
 /**
  * Starts `render lesson.ts --watch --json` in `dir`: its events; `until(pattern)` reads its stderr until the pattern
  * shows (failing if the watch ends first, or after two minutes) and returns what it read, the pattern then taken out; `rounds()` reads
@@ -110,14 +120,7 @@ Deno.test("render --watch renders again when the workflow is saved, running only
   const status = await watch.stop();
   // Speech, cues and slide of 2 sections, the title card, narration, stills, video, SRT and VTT.
   assert.equal(runs[0]!.length, 12);
-  assert.deepEqual(runs[1], [
-    "v/narration",
-    "v/s2/cues",
-    "v/s2/speech",
-    "v/subtitles.srt",
-    "v/subtitles.vtt",
-    "v/video@160x90",
-  ]);
+  assert.deepEqual(runs[1], SECOND_CHANGED);
   assert.equal(status.code, 130);
 });
 
@@ -131,14 +134,7 @@ Deno.test("render --watch --force-step forces the first round only: a save runs 
   });
   await watch.stop();
   assert.ok(runs[0]!.includes("v/s1/speech"));
-  assert.deepEqual(runs[1], [
-    "v/narration",
-    "v/s2/cues",
-    "v/s2/speech",
-    "v/subtitles.srt",
-    "v/subtitles.vtt",
-    "v/video@160x90",
-  ]);
+  assert.deepEqual(runs[1], SECOND_CHANGED);
 });
 
 Deno.test("render --watch ends a round whose workflow never returns when the fix is saved, and renders it", async () => {
@@ -153,14 +149,7 @@ Deno.test("render --watch ends a round whose workflow never returns when the fix
     await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("A changed second part."));
   });
   // The round that looped was ended (it ran nothing); the next rendered the save: the changed section's steps.
-  assert.deepEqual(runs[1], [
-    "v/narration",
-    "v/s2/cues",
-    "v/s2/speech",
-    "v/subtitles.srt",
-    "v/subtitles.vtt",
-    "v/video@160x90",
-  ]);
+  assert.deepEqual(runs[1], SECOND_CHANGED);
   assert.equal((await watch.stop()).code, 130);
 });
 
@@ -182,17 +171,9 @@ Deno.test("render --watch sees the workflow deleted and created again, and repla
     }
   });
   const status = await watch.stop();
-  const changed = [
-    "v/narration",
-    "v/s2/cues",
-    "v/s2/speech",
-    "v/subtitles.srt",
-    "v/subtitles.vtt",
-    "v/video@160x90",
-  ];
   assert.equal(runs[0]!.length, 12);
-  assert.deepEqual(runs[1], changed);
-  assert.deepEqual(runs[2], changed);
+  assert.deepEqual(runs[1], SECOND_CHANGED);
+  assert.deepEqual(runs[2], SECOND_CHANGED);
   assert.equal(status.code, 130);
 });
 
