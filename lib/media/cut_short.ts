@@ -142,7 +142,8 @@ function flacFrame(
   if (sizeCode === 0 || rateCode === 15 || (bytes[at + 3]! & 1) !== 0 || (bytes[at + 3]! >> 4) > 10) {
     return null;
   }
-  if (depthCode === 3 || depthCode === 7) return null;
+  // 3 is reserved (7 is 32 bits a sample, rv7).
+  if (depthCode === 3) return null;
   if (rateCode >= 1 && rateCode <= 11 && FLAC_RATES[rateCode] !== stream.rate) return null;
   // The frame's (or, of variable blocks, the first sample's) number, coded as UTF-8 codes its characters.
   let i = at + 4;

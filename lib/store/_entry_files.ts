@@ -64,3 +64,37 @@ export function fileInfo(path: string): Deno.FileInfo | null {
     throw error;
   }
 }
+
+/**
+ * Makes a step's file the store's own before it is kept (and, in a folder store, stamped): a link is replaced by a
+ * copy of what it links to (fi5: a symbolic link to /etc/passwd was stored as a link, and the stamp changed that
+ * file's time; a hard link shared the user's file with the store). Anything but a file is refused, naming it.
+ *
+ * @param path The step's file; nothing there is no error (the caller says what a missing file means).
+ * @throws {Error} When a folder, a pipe or another thing that is no file is there, or a link leads to none.
+ */
+export async function ownFile(path: string): Promise<void> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.lstat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    throw error;
+  }
+  if (info.isFile && (info.nlink ?? 1) <= 1) return;
+  if (!info.isFile && !info.isSymlink) {
+    const what = info.isDirectory ? "a folder" : "something that is no file (a pipe?)";
+    throw new Error(`The step made ${what} at its output path (${path}), not a file; nothing was stored`);
+  }
+  // Copied beside it, under a name no step writes, without holding the thread (rv7: a 10 GB link stalled it).
+  const copy = `${path}.${crypto.randomUUID()}`;
+  try {
+    await Deno.copyFile(path, copy);
+  } catch (error) {
+    await Deno.remove(copy).catch(notFoundIsFine);
+    throw new Error(`The step's output path is a link to no file that can be read (${path})`, {
+      cause: error,
+    });
+  }
+  await Deno.rename(copy, path);
+}

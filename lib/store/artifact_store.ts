@@ -15,6 +15,7 @@ import {
   listFolders,
   notFoundAsNull,
   notFoundIsFine,
+  ownFile,
   readRecord,
 } from "./_entry_files.ts";
 import {
@@ -26,7 +27,6 @@ import {
   valueDigest,
   valueIntact,
 } from "./step_store.ts";
-import { messageOf } from "../core/errors.ts";
 import { removeIfExists } from "../core/remove_if_exists.ts";
 import { sha256File, sha256Hex } from "../core/sha256.ts";
 
@@ -208,7 +208,7 @@ export class ArtifactStore implements StepStore {
    * @throws {Error} When `required` and the step wrote no file.
    */
   async commit(key: string, artifact: CommitInput): Promise<StoredArtifact> {
-    if (artifact.file !== null) ownFile(artifact.file);
+    if (artifact.file !== null) await ownFile(artifact.file);
     const size = artifact.file === null ? null : fileSize(artifact.file);
     if (artifact.required === true && size === null) {
       throw new Error(`The step wrote no artifact at ${artifact.file}; nothing was stored`);
@@ -474,37 +474,6 @@ function valueOf(record: ArtifactRecord): Pick<StoredArtifact, "value" | "childr
  * within the same few milliseconds as the artifact's own would keep its time), so an unchanged time says the
  * bytes are the ones hashed. Undefined when the time cannot be set (the file is then hashed on every use).
  */
-/**
- * Makes a step's file the store's own before it is stamped and kept: a link is replaced by a copy of what it links
- * to (fi5: a symbolic link to /etc/passwd was stored as a link, and the stamp changed that file's time; a hard link
- * shared the user's file with the store). A folder is refused, naming what the step made.
- */
-function ownFile(path: string): void {
-  let info: Deno.FileInfo;
-  try {
-    info = Deno.lstatSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return;
-    throw error;
-  }
-  if (info.isDirectory) {
-    throw new Error(`The step made a folder at its output path (${path}), not a file; nothing was stored`);
-  }
-  if (info.isFile && (info.nlink ?? 1) <= 1) return;
-  const copy = `${path}.own`;
-  try {
-    Deno.copyFileSync(path, copy);
-  } catch (error) {
-    throw new Error(
-      `The step's output path is a link to what cannot be copied (${path}): ${messageOf(error)}`,
-      {
-        cause: error,
-      },
-    );
-  }
-  Deno.renameSync(copy, path);
-}
-
 function stampStored(path: string): number | undefined {
   const stamp = new Date(Math.floor(Date.now() / 2000) * 2000 - 2000);
   try {

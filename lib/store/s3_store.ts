@@ -11,7 +11,7 @@ import { sha256File } from "../core/sha256.ts";
 import { leftByGoneOwner, ownerMark } from "./owner_mark.ts";
 import { isRecord } from "../core/is_record.ts";
 import { removeIfExists } from "../core/remove_if_exists.ts";
-import { fileSize } from "./_entry_files.ts";
+import { fileSize, ownFile } from "./_entry_files.ts";
 import { parseS3Location, S3Client } from "./_s3_client.ts";
 import type { KeyClaimer } from "./key_claimer.ts";
 import { type Claim, type ClaimHolder, KeyClaims, type KeyClaimsOptions } from "./key_claims.ts";
@@ -154,6 +154,8 @@ export class S3Store implements StepStore {
    * @throws {Error} When `required` and the step wrote no file.
    */
   async commit(key: string, artifact: CommitInput): Promise<StoredArtifact> {
+    // A link kept in the local cache as a copy, as a folder store keeps it (rv7).
+    if (artifact.file !== null) await ownFile(artifact.file);
     const size = artifact.file === null ? null : fileSize(artifact.file);
     if (artifact.required === true && size === null) {
       throw new Error(`The step wrote no artifact at ${artifact.file}; nothing was stored`);

@@ -59,6 +59,30 @@ Deno.test("S3Store: a committed artifact is found from another host's cache, che
   }
 });
 
+Deno.test("S3Store: a link at the artifact's path is kept as a copy, the linked file untouched", async () => {
+  // rv7: a folder store copied it (fi5), an S3 store's local cache kept the link.
+  await using s3 = await bucket();
+  const store = new S3Store("s3://reel/course", { cacheDir: await tempDir(), env: s3.env });
+  try {
+    const theirs = `${await tempDir()}/theirs.txt`;
+    await Deno.writeTextFile(theirs, "their bytes");
+    const scratch = await store.scratch(KEY);
+    await Deno.symlink(theirs, `${scratch}/artifact.txt`);
+    const committed = await store.commit(KEY, {
+      file: `${scratch}/artifact.txt`,
+      extension: "txt",
+      value: 1,
+      children: [],
+    });
+    assert.ok((await Deno.lstat(committed.path!)).isFile);
+    assert.equal(await Deno.readTextFile(committed.path!), "their bytes");
+    await Deno.writeTextFile(theirs, "changed later");
+    assert.equal(await Deno.readTextFile(committed.path!), "their bytes");
+  } finally {
+    store.close();
+  }
+});
+
 Deno.test("S3Store: the first writer of a key wins until the entry is removed, and a step that wrote no required file stores nothing", async () => {
   await using s3 = await bucket();
   const one = new S3Store("s3://reel/p", { cacheDir: await tempDir(), env: s3.env });
