@@ -136,6 +136,9 @@ export async function watchAndRender(
 ): Promise<void> {
   const { say, signal } = options;
   const entry = new URL("./render.ts", import.meta.url).pathname;
+  // Whether a round has run its steps (exit 0, or 1 for a failed step): `--force` asked for that round alone (rv7:
+  // not for a first round refused for a typo, or ended while it loaded).
+  let ran = false;
   for (let round = 1; !signal.aborted; round++) {
     const modules = await watchedFiles(files);
     const before = await modificationTimes(modules);
@@ -145,7 +148,7 @@ export async function watchAndRender(
     // published its outputs over those of a newer render.
     const started = await guardedByDeath(
       Deno.execPath(),
-      ["run", "--allow-all", REEL_V8_FLAGS, entry, "render", ...round === 1 ? args : withoutForcing(args)],
+      ["run", "--allow-all", REEL_V8_FLAGS, entry, "render", ...ran ? withoutForcing(args) : args],
       "TERM",
     );
     const child = new Deno.Command(started.program, { args: started.args, env: { [WATCH_LIST_ENV]: list } })
@@ -165,7 +168,11 @@ export async function watchAndRender(
     const loading = untilSavedWhileLoading(modules, list, loaded.signal).then((saved) => {
       if (saved) stopChild();
     });
-    await child.status;
+    // Its failure (the system's watches run out) is the watch's own, told once the round ends (rv7: an unhandled
+    // rejection meanwhile).
+    loading.catch(() => {});
+    const { code } = await child.status;
+    ran ||= code === 0 || code === 1;
     loaded.abort();
     await loading;
     signal.removeEventListener("abort", stopChild);
@@ -221,8 +228,8 @@ async function untilSavedWhileLoading(
 }
 
 /**
- * A watch's arguments for the rounds after the first: `--force` and `--force-step` ask for the render started, not
- * for every save (fi5: a paid call forced was paid again at each save, its key unchanged).
+ * A watch's arguments for the rounds after one that ran its steps: `--force` and `--force-step` ask for the render
+ * started, not for every save (fi5: a paid call forced was paid again at each save, its key unchanged).
  *
  * @param args The render's arguments.
  * @returns Them without `--force` and `--force-step <glob>`.

@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { InputError, WorkflowError } from "../core/errors.ts";
 import { importFailureIssue } from "./import_failure.ts";
-import { workflowCode } from "./workflow_code.ts";
+import { exitCalled, workflowCode } from "./workflow_code.ts";
 import { stillLoading } from "./still_loading.ts";
 import { dataFormatOf } from "./data_format.ts";
 import { resolveWorkflow } from "./resolve_workflow.ts";
@@ -198,9 +198,7 @@ function patchWhileLoading(onRead: ((path: string) => void) | undefined): () => 
   if (loading++ === 0) {
     originals = { exit: Deno.exit, readers: READERS.map((name) => [name, Deno[name]]) };
     Deno.exit = (code?: number): never => {
-      throw new Error(
-        `The workflow called Deno.exit(${code ?? ""}): a workflow file must export its workflow`,
-      );
+      throw new Error(exitCalled(code));
     };
     for (const [name, original] of originals.readers) {
       const wrapped = (path: string | URL, options?: Deno.OpenOptions) => {

@@ -30,7 +30,7 @@ import {
 import { printable } from "../../lib/core/printable.ts";
 import { printPlan } from "./plan_commands.ts";
 import { thrownAt, thrownByReel, uncaughtDescription } from "../../lib/workflow/import_failure.ts";
-import { workflowCode } from "../../lib/workflow/workflow_code.ts";
+import { guardExit, workflowCode } from "../../lib/workflow/workflow_code.ts";
 
 const EXAMPLES = `
 Examples (with Deno installed, \`deno task\` alone does the same):
@@ -118,16 +118,20 @@ export function addRenderCommand(
       };
       globalThis.addEventListener("error", ignore);
       globalThis.addEventListener("unhandledrejection", ignore);
+      // rv7: this load's code calling Deno.exit ended the watch, exit 0, unsaid; code that never returned held it,
+      // deaf to Ctrl-C. Both are the rounds' to say, as above.
+      const restoreExit = guardExit();
       try {
-        await planFiles(files, { limits, only, formats: format });
-      } catch (error) {
-        // A mistake in the workflow is what a watch is for: its first round says it, and the next save renders
-        // again (before: the watch ended at once, exit 2). A missing file or a bad option still ends it.
-        if (!(error instanceof WorkflowError)) throw error;
-      }
-      try {
+        try {
+          await planFiles(files, { limits, only, formats: format, watchLoad: true });
+        } catch (error) {
+          // A mistake in the workflow is what a watch is for: its first round says it, and the next save renders
+          // again (before: the watch ended at once, exit 2). A missing file or a bad option still ends it.
+          if (!(error instanceof WorkflowError)) throw error;
+        }
         await watch(files, context.args);
       } finally {
+        restoreExit();
         globalThis.removeEventListener("error", ignore);
         globalThis.removeEventListener("unhandledrejection", ignore);
       }
@@ -257,13 +261,6 @@ export async function runReported(
   };
   globalThis.addEventListener("error", onEscape);
   globalThis.addEventListener("unhandledrejection", onEscape);
-  // fi5: a workflow's timer that called Deno.exit(0) once the workflow had loaded ended the render there, exit 0,
-  // nothing written and nothing said. Called from the workflow's code, it throws: an error that escapes, as above.
-  const exit = Deno.exit;
-  Deno.exit = (code?: number): never => {
-    if (workflowCode.getStore() === undefined) return exit(code);
-    throw new Error(`The workflow called Deno.exit(${code ?? ""}): a workflow file must export its workflow`);
-  };
   const reporter = createReporter({ mode, focus });
   // Until the run starts (loading the workflow, which may block in its own code, and the checks), a signal ends
   // the render at once: nothing has been made yet. Once it runs, the scheduler cancels and waits for its steps.
@@ -274,6 +271,8 @@ export async function runReported(
     }, { once: true });
   });
   beforeRun.catch(() => {});
+  // A Deno.exit the workflow's code calls once loaded is an error that escapes, as above.
+  const restoreExit = guardExit();
   try {
     const { run, ffmpeg, plan } = await Promise.race([
       render({
@@ -300,7 +299,7 @@ export async function runReported(
     Deno.removeSignalListener("SIGTERM", onSignal);
     globalThis.removeEventListener("error", onEscape);
     globalThis.removeEventListener("unhandledrejection", onEscape);
-    Deno.exit = exit;
+    restoreExit();
   }
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CLI, jsonEvents } from "../_support/cli.ts";
+import { CLI, jsonEvents, runCli } from "../_support/cli.ts";
 import { MOD_URL } from "../_support/workflows.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 import { makeColourImage } from "../_support/test_video.ts";
@@ -137,6 +137,20 @@ Deno.test("render --watch --force-step forces the first round only: a save runs 
   assert.deepEqual(runs[1], SECOND_CHANGED);
 });
 
+Deno.test("render --watch --force-step forces the first round that runs, not one refused for a typo", async () => {
+  // rv7: a first round refused (a syntax error) used up the force, and the fixed save was served from the store.
+  const dir = await tempDir("reel-watch-force-typo-");
+  await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("Second part."));
+  assert.equal((await runCli(["render", "lesson.ts", "--out", "out"], { cwd: dir })).code, 0);
+  await Deno.writeTextFile(`${dir}/lesson.ts`, `${workflowText("Second part.")}\n)`);
+  const watch = startWatch(dir, "lesson.ts", {}, ["--force-step", "v/s1/speech"]);
+  await watch.until(/watching .*\n/);
+  await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("Second part."));
+  const [forced] = await watch.rounds(1, () => Promise.resolve());
+  await watch.stop();
+  assert.ok(forced!.includes("v/s1/speech"), forced!.join());
+});
+
 Deno.test("render --watch ends a round whose workflow never returns when the fix is saved, and renders it", async () => {
   // fi5: the round held the watch for good, the fix saved in vain; only Ctrl-C ended it.
   const dir = await tempDir("reel-watch-loop-");
@@ -150,6 +164,18 @@ Deno.test("render --watch ends a round whose workflow never returns when the fix
   });
   // The round that looped was ended (it ran nothing); the next rendered the save: the changed section's steps.
   assert.deepEqual(runs[1], SECOND_CHANGED);
+  assert.equal((await watch.stop()).code, 130);
+});
+
+Deno.test("render --watch on a workflow whose timer calls Deno.exit says so and goes on watching", async () => {
+  // rv7: the watch's own load of the workflow ended the watch there, exit 0, nothing said.
+  const dir = await tempDir("reel-watch-exit-");
+  await Deno.writeTextFile(
+    `${dir}/lesson.ts`,
+    `setTimeout(() => Deno.exit(0), 0);\n${workflowText("Second part.")}`,
+  );
+  const watch = startWatch(dir);
+  assert.match(await watch.until(/watching .*\n/), /The workflow called Deno\.exit\(0\)/);
   assert.equal((await watch.stop()).code, 130);
 });
 
