@@ -166,6 +166,8 @@ async function summarize(
       ? []
       : [value.warnings];
     for (const warning of warnings) {
+      // Nothing to say (rv7: `false` or `null` printed as such).
+      if (warning === null || warning === false || warning === "") continue;
       const text = typeof warning === "string" ? warning : JSON.stringify(warning);
       warned.set(text, [...warned.get(text) ?? [], step]);
     }

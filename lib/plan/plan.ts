@@ -87,8 +87,8 @@ function orderSteps(drafts: Draft[], context: { templates: Draft[]; firstFile: s
         path: "steps",
         message: made === undefined
           ? `Step id "${draft.id}" is used twice`
-          : `Step id "${draft.id}" is used twice: reel makes a ${made.kind} step of that id; name the custom ` +
-            "step otherwise",
+          : `Step id "${draft.id}" is used twice: reel makes a step of that id (its kind ${made.kind}); name the ` +
+            "custom step otherwise",
       }]);
     }
     ids.set(draft.id, draft);

@@ -264,7 +264,7 @@ export async function renderLoaded(
   const globWarnings = checkForcedGlobs(options.forceSteps ?? [], {
     steps: plan.steps.map((step) => step.id),
     addsSteps: plan.templates.length > 0,
-    narrowed: options.only !== undefined,
+    narrowed: options.only !== undefined || options.formats !== undefined,
   });
   for (const warning of globWarnings) options.onWarning?.(warning);
   const ffmpeg = await findFfmpeg();

@@ -54,7 +54,7 @@ export function forcedSteps(
  *
  * @param globs The `--force-step` globs.
  * @param plan The plan's step ids, whether steps may be added at run time (children of templates: a glob may
- * name those only), and whether `--only` left jobs out of it.
+ * name those only), and whether `--only` or `--format` left steps out of it.
  * @returns Warnings for globs that match no planned step of a plan that adds steps at run time.
  * @throws {InputError} For a glob that matches no step of a plan that adds none.
  *
@@ -75,14 +75,14 @@ export function checkForcedGlobs(
     const pattern = globToRegExp(glob);
     if (plan.steps.some((id) => pattern.test(id))) continue;
     // fi5: a step --only leaves out is not in the plan: said so, not as if it were not there.
-    const message = `--force-step '${glob}' matches no step of the plan${
-      plan.narrowed === true ? " (--only leaves out the jobs it does not name)" : ""
-    }`;
+    const message = `--force-step '${glob}' matches no step of the plan`;
+    // fi5, rv7: a step that --only or --format leaves out is not in the plan: said so, not as if it were not there.
+    const narrowed = plan.narrowed === true ? "; --only and --format leave out what they do not name" : "";
     if (plan.addsSteps) {
-      warnings.push(`${message} (it can still match steps added while the render runs)`);
+      warnings.push(`${message} (it can still match steps added while the render runs)${narrowed}`);
       continue;
     }
-    throw new InputError(message, {
+    throw new InputError(`${message}${narrowed}`, {
       where: "--force-step",
       hint: `Step ids look like ${plan.steps.slice(0, 3).join(", ")} (--plan --json lists them all)`,
     });

@@ -115,16 +115,17 @@ function totalBytes(entries: readonly StoreEntry[]): number {
  * the current folder's (or `REEL_CACHE`).
  */
 function storeFolder(workflow: string | undefined, cache: string | undefined): string {
-  const fromEnv = workflow === undefined && cache === undefined && (Deno.env.get("REEL_CACHE") ?? "") !== "";
+  // REEL_CACHE names the store whether a workflow is named or not (`defaultCacheDir`).
+  const fromEnv = cache === undefined && (Deno.env.get("REEL_CACHE") ?? "") !== "";
   const folder = cache ?? (workflow === undefined ? defaultCacheDir(null) : besideWorkflow(workflow));
   const where = cache !== undefined ? "--cache" : fromEnv ? "REEL_CACHE" : folder;
   const made = "a render makes its store (REEL_CACHE, else .reel/ beside the workflow)";
-  // nt4: after rendering workflows/lesson.ts, `cache ls` from the checkout looked for ./.reel; rv6: where
-  // REEL_CACHE named the store, the hint spoke of the current folder.
-  const hint = cache !== undefined || workflow !== undefined
-    ? `${capitalized(made)}; name the workflow or another store with --cache`
-    : fromEnv
+  // nt4: after rendering workflows/lesson.ts, `cache ls` from the checkout looked for ./.reel; rv6, rv7: where
+  // REEL_CACHE named the store, the hint spoke of the current folder, or of naming the workflow.
+  const hint = fromEnv
     ? `REEL_CACHE names this store; ${made}: name another with --cache`
+    : cache !== undefined || workflow !== undefined
+    ? `Name the workflow or another store with --cache; ${made}`
     : `Without a workflow, the current folder's store is read; ${made}: name the workflow ` +
       "(cache ls workflows/lesson.ts) or the store with --cache";
   // A store that is not there holds nothing to list or remove: a mistyped --cache said "0 entries" and exit 0.
@@ -146,10 +147,6 @@ function storeFolder(workflow: string | undefined, cache: string | undefined): s
     throw new InputError(`${folder} is not a store: it holds none of ${expected}`, { where, hint });
   }
   return folder;
-}
-
-function capitalized(text: string): string {
-  return `${text[0]!.toUpperCase()}${text.slice(1)}`;
 }
 
 /** The store beside a workflow file, which must exist: a typo would otherwise name the current folder's store. */

@@ -123,14 +123,14 @@ export const customStep: StepKindDefinition = {
     // fi5: a value of 300 MB ran the main thread out of memory (exit 133: no summary, no report, every other step
     // lost with it); one of 150 MB cost 1.4 GB.
     if (text.length > MAX_VALUE_CHARACTERS) {
+      // Told in millions of characters, as it is measured (rv7: "16 MB" of 16.1 million, rounded down).
+      const size = `${(text.length / 1e6).toFixed(1)} million characters`;
       throw new UnrecoverableError(
-        `Custom step "${stepId}" returned a value of ${
-          (text.length / 2 ** 20).toFixed(0)
-        } MB as JSON: a value is ` +
-          `kept in the step's record and sent to each step that reads it (${
-            MAX_VALUE_CHARACTERS / 2 ** 20
-          } MB at ` +
-          "most); write large data to the step's outputPath",
+        `Custom step "${stepId}" returned a value of ${size} as JSON: a value is kept in the step's record and sent ` +
+          `to each step that reads it (${
+            MAX_VALUE_CHARACTERS / 1e6
+          } million at most); write large data to the ` +
+          "step's outputPath",
       );
     }
     return JSON.parse(text) as Json;
@@ -138,7 +138,7 @@ export const customStep: StepKindDefinition = {
 };
 
 /** The most characters a custom step's value may have as JSON. */
-const MAX_VALUE_CHARACTERS = 16 * 2 ** 20;
+const MAX_VALUE_CHARACTERS = 16_000_000;
 
 /**
  * Where a step's value stops being JSON, in words (`at .counts a Map`), or null: JSON.stringify throws its own words

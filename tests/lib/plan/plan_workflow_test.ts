@@ -155,7 +155,8 @@ Deno.test("planWorkflows() says a custom step named as a step reel makes clashes
     assert.ok(error instanceof WorkflowError);
     assert.equal(
       error.issues[0]?.message,
-      'Step id "a/one/speech" is used twice: reel makes a speech step of that id; name the custom step otherwise',
+      'Step id "a/one/speech" is used twice: reel makes a step of that id (its kind speech); name the custom step ' +
+        "otherwise",
     );
     return true;
   });

@@ -17,7 +17,7 @@ Deno.test("checkForcedGlobs() refuses a glob that matches no step, saying when -
         assert.equal(
           error.message,
           `--force-step 'useb' matches no step of the plan${
-            narrowed ? " (--only leaves out the jobs it does not name)" : ""
+            narrowed ? "; --only and --format leave out what they do not name" : ""
           }`,
         );
         return true;

@@ -80,12 +80,12 @@ export default workflow({
   assert.deepEqual(await run("fine"), { at: "1970-01-01T00:00:00.000Z", list: [1, "a", null, { b: true }] });
 });
 
-Deno.test("customStep refuses a value over 16 MB as JSON, naming the step and where large data goes", async () => {
+Deno.test("customStep refuses a value over 16 million characters as JSON, naming the step and where large data goes", async () => {
   // fi5: a value of 300 MB ran the render out of memory (exit 133, no summary, the other steps lost).
   const file = await writeWorkflowFile(`export default workflow({
   steps: [
-    step({ id: "huge", run: () => "w".repeat(17 * 2 ** 20) }),
-    step({ id: "fits", run: () => "w".repeat(15 * 2 ** 20) }),
+    step({ id: "huge", run: () => "w".repeat(16_000_000) }),
+    step({ id: "fits", run: () => "w".repeat(15_999_998) }),
   ],
 });`);
   const run = runnerOf(file);
@@ -93,11 +93,11 @@ Deno.test("customStep refuses a value over 16 MB as JSON, naming the step and wh
     assert.ok(error instanceof UnrecoverableError, String(error));
     assert.match(
       error.message,
-      /^Custom step "huge" returned a value of 17 MB as JSON: .* write large data to the step's outputPath$/,
+      /^Custom step "huge" returned a value of 16\.0 million characters as JSON: .* outputPath$/,
     );
     return true;
   });
-  assert.equal(((await run("fits")) as string).length, 15 * 2 ** 20);
+  assert.equal(((await run("fits")) as string).length, 15_999_998);
 });
 
 Deno.test("customStep's runProcess drops null arguments, fails as reel's own children do, and takes a signal of the step's own", async () => {
