@@ -31,7 +31,7 @@ Deno.test("a custom step's warnings are printed whether a list of strings, one s
   const file = await writeWorkflowFile(`export default workflow({
   steps: [
     step({ id: "one", run: () => ({ warnings: "a single sentence" }) }),
-    step({ id: "mixed", run: () => ({ warnings: ["a sentence", 5, { code: 7 }] }) }),
+    step({ id: "mixed", run: () => ({ warnings: ["a sentence", 5, { code: 7 }, null, false, ""] }) }),
   ],
 });`);
   const dir = file.slice(0, file.lastIndexOf("/"));
@@ -42,4 +42,6 @@ Deno.test("a custom step's warnings are printed whether a list of strings, one s
   ) {
     assert.ok(result.stderr.includes(`${line}\n`), `${line}\n${result.stderr}`);
   }
+  // Nothing said of null, false or "" (rv7).
+  assert.equal(result.stderr.match(/⚠ mixed: /g)?.length, 3, result.stderr);
 });
