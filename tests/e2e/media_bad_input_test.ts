@@ -99,7 +99,8 @@ Deno.test("bad input: pictures and backgrounds whose structure is whole but whos
     /✖ Cannot use .*\/corrupt\.jpg as an image: the JPEG is corrupt: its pixels do not decode/,
   );
   const named = (field: string, message: RegExp) => {
-    const at = result.stderr.indexOf(`→ at ${field} `);
+    // A JSON workflow: the field, then its line and column (nt4).
+    const at = result.stderr.indexOf(`→ at ${field}, line `);
     assert.ok(at > 0, `${field} named:\n${result.stderr}`);
     assert.match(result.stderr.slice(result.stderr.lastIndexOf("✖", at), at), message, field);
   };
@@ -237,7 +238,8 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
   });
   assert.equal(result.code, 2, result.stderr);
   const named = (field: string, message: RegExp) => {
-    const at = result.stderr.indexOf(`→ at ${field} `);
+    // A JSON workflow: the field, then its line and column (nt4).
+    const at = result.stderr.indexOf(`→ at ${field}, line `);
     assert.ok(at > 0, `${field} named:\n${result.stderr}`);
     const line = result.stderr.slice(result.stderr.lastIndexOf("✖", at), at);
     assert.match(line, message, field);
