@@ -106,24 +106,10 @@ export async function runFfmpegSaying(
       options,
     );
   } catch (error) {
-    // A write that failed before the end (fi4: a full disk in a long decode) exits 1, and said so in ffmpeg's words
-    // of three lines, given twice: told as a write that did not finish, as at the end.
-    const failed = error instanceof ProcessError ? UNFINISHED_OUTPUT.exec(error.stderr) : null;
-    // Only the system's refusals to write: a muxer's "Invalid argument" keeps ffmpeg's words of its cause.
-    if (failed === null || !WRITE_REFUSED.test(failed[2]!)) throw error;
-    throw new OutputWriteError(
-      failed[1]!,
-      failed[2]!,
-      (error as ProcessError).stderr,
-      (error as ProcessError).code,
-    );
+    throw (error instanceof ProcessError ? unfinishedWrite(error.stderr, error.code) : null) ?? error;
   }
-  const unwritten = UNFINISHED_OUTPUT.exec(result.stderr);
-  if (unwritten !== null) {
-    // ffmpeg 5.1 exits 0 when it cannot write an output's end (a full disk): the file is cut short, and read later
-    // it failed as "Not a WAV file" or "Invalid data found", naming neither the file nor the disk.
-    throw new OutputWriteError(unwritten[1]!, unwritten[2]!, result.stderr);
-  }
+  const unfinished = unfinishedWrite(result.stderr, 0);
+  if (unfinished !== null) throw unfinished;
   return result;
 }
 
@@ -156,6 +142,19 @@ export function stoppedFromOutside(error: unknown): boolean {
 
 /** What ffmpeg says, exiting 0, of an output whose end it could not write: the file and the system's reason. */
 const UNFINISHED_OUTPUT = /^Error (?:writing trailer of|closing file) (.+): (.+)$/m;
+
+/**
+ * The output ffmpeg said it could not finish writing, as an error, or null. Exiting 0 (ffmpeg 5.1, when it cannot
+ * write an output's end: a full disk), whatever the reason: the file is cut short, and read later it failed as "Not a
+ * WAV file" or "Invalid data found", naming neither the file nor the disk. Exiting 1 (fi4: a full disk in a long
+ * decode, said in ffmpeg's words of three lines, given twice), only for the system's refusals to write: a muxer's
+ * "Invalid argument" keeps ffmpeg's words of its cause.
+ */
+function unfinishedWrite(stderr: string, code: number): OutputWriteError | null {
+  const said = UNFINISHED_OUTPUT.exec(stderr);
+  if (said === null || (code !== 0 && !WRITE_REFUSED.test(said[2]!))) return null;
+  return new OutputWriteError(said[1]!, said[2]!, stderr, code);
+}
 
 /** The system's words for a write it refused: a full disk or quota, a read-only or failing one, a file too large. */
 const WRITE_REFUSED =
