@@ -11,6 +11,7 @@ import { tooDeepInYaml } from "./nesting_depth.ts";
 import { TOO_DEEP_MESSAGE, tooDeepInJson } from "./nesting_limit.ts";
 import { placesOf, placesOfText } from "./_source_places.ts";
 import type { DataFormat } from "./data_format.ts";
+import { NEEDS_A_JOB } from "./needs_a_job.ts";
 
 /** A place in a source file. */
 export interface SourcePlace {
@@ -61,8 +62,7 @@ export function parseDataWorkflow(text: string, options: { format: DataFormat; f
 function emptyFile(file: string): WorkflowError {
   return new WorkflowError(file, [{
     path: "",
-    // As a file of fields but no job is told (resolve_workflow.ts).
-    message: "The file is empty: a workflow needs at least one job (videos)",
+    message: `The file is empty: ${NEEDS_A_JOB}`,
   }]);
 }
 

@@ -8,6 +8,7 @@ import type { ResolveContext } from "../schema/job_kind.ts";
 import { resolveLimits, resolveProviders } from "../schema/resolve_common.ts";
 import { toWorkflowIssues } from "../schema/workflow_issues.ts";
 import { readingThrew, valueProblem } from "./nesting_limit.ts";
+import { NEEDS_A_JOB } from "./needs_a_job.ts";
 import type { CommonInput } from "../schema/fields.ts";
 import { type JobKindRecord, jobKinds, type ResolvedJobs } from "./job_kinds.ts";
 import { type ResolvedWorkflow, workflowSchema, workflowSchemaOf } from "./workflow_schema.ts";
@@ -76,7 +77,7 @@ export async function resolveWorkflow(value: unknown, options: ResolveOptions): 
   if (Object.values(jobs).every((job) => job === null)) {
     issues.push({
       path: "videos",
-      message: "Required field is missing: a workflow needs at least one job (videos)",
+      message: `Required field is missing: ${NEEDS_A_JOB}`,
     });
   }
   if (issues.length > 0) throw new WorkflowError(file, issues);
