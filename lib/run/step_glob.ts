@@ -74,7 +74,6 @@ export function checkForcedGlobs(
   for (const glob of globs) {
     const pattern = globToRegExp(glob);
     if (plan.steps.some((id) => pattern.test(id))) continue;
-    // fi5: a step --only leaves out is not in the plan: said so, not as if it were not there.
     const message = `--force-step '${glob}' matches no step of the plan`;
     // fi5, rv7: a step that --only or --format leaves out is not in the plan: said so, not as if it were not there.
     const narrowed = plan.narrowed === true ? "; --only and --format leave out what they do not name" : "";

@@ -125,12 +125,10 @@ export const customStep: StepKindDefinition = {
     if (text.length > MAX_VALUE_CHARACTERS) {
       // Told in millions of characters, as it is measured (rv7: "16 MB" of 16.1 million, rounded down).
       const size = `${(text.length / 1e6).toFixed(1)} million characters`;
+      const most = `${MAX_VALUE_CHARACTERS / 1e6} million at most`;
       throw new UnrecoverableError(
         `Custom step "${stepId}" returned a value of ${size} as JSON: a value is kept in the step's record and sent ` +
-          `to each step that reads it (${
-            MAX_VALUE_CHARACTERS / 1e6
-          } million at most); write large data to the ` +
-          "step's outputPath",
+          `to each step that reads it (${most}); write large data to the step's outputPath`,
       );
     }
     return JSON.parse(text) as Json;
