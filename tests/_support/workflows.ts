@@ -43,6 +43,19 @@ export function gridWorkflow(
 }
 
 /**
+ * The steps a render runs again when the second narration of a video `v` of two sections in one format, 160x90,
+ * changes: its speech and cues, the narration, the subtitles and the video (the rest is stored).
+ */
+export const SECOND_NARRATION_CHANGED: readonly string[] = [
+  "v/narration",
+  "v/s2/cues",
+  "v/s2/speech",
+  "v/subtitles.srt",
+  "v/subtitles.vtt",
+  "v/video@160x90",
+];
+
+/**
  * Writes a workflow file into a new temporary folder and returns its path.
  *
  * @param body TypeScript that follows `import { step, workflow } from "<mod.ts>";`.

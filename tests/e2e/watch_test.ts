@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { CLI, jsonEvents, runCli } from "../_support/cli.ts";
-import { MOD_URL } from "../_support/workflows.ts";
+import { MOD_URL, SECOND_NARRATION_CHANGED } from "../_support/workflows.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 import { makeColourImage } from "../_support/test_video.ts";
 
@@ -13,16 +13,6 @@ export default workflow({
   } }] }],
 });`;
 }
-
-/** The steps a changed second narration runs: its speech and cues, the narration, the subtitles, the video. */
-const SECOND_CHANGED = [
-  "v/narration",
-  "v/s2/cues",
-  "v/s2/speech",
-  "v/subtitles.srt",
-  "v/subtitles.vtt",
-  "v/video@160x90",
-];
 
 /**
  * Starts `render lesson.ts --watch --json` in `dir`: its events; `until(pattern)` reads its stderr until the pattern
@@ -120,7 +110,7 @@ Deno.test("render --watch renders again when the workflow is saved, running only
   const status = await watch.stop();
   // Speech, cues and slide of 2 sections, the title card, narration, stills, video, SRT and VTT.
   assert.equal(runs[0]!.length, 12);
-  assert.deepEqual(runs[1], SECOND_CHANGED);
+  assert.deepEqual(runs[1], SECOND_NARRATION_CHANGED);
   assert.equal(status.code, 130);
 });
 
@@ -134,7 +124,7 @@ Deno.test("render --watch --force-step forces the first round only: a save runs 
   });
   await watch.stop();
   assert.ok(runs[0]!.includes("v/s1/speech"));
-  assert.deepEqual(runs[1], SECOND_CHANGED);
+  assert.deepEqual(runs[1], SECOND_NARRATION_CHANGED);
 });
 
 Deno.test("render --watch --force-step forces the first round that runs, not one refused for a typo", async () => {
@@ -163,7 +153,7 @@ Deno.test("render --watch ends a round whose workflow never returns when the fix
     await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("A changed second part."));
   });
   // The round that looped was ended (it ran nothing); the next rendered the save: the changed section's steps.
-  assert.deepEqual(runs[1], SECOND_CHANGED);
+  assert.deepEqual(runs[1], SECOND_NARRATION_CHANGED);
   assert.equal((await watch.stop()).code, 130);
 });
 
@@ -198,8 +188,8 @@ Deno.test("render --watch sees the workflow deleted and created again, and repla
   });
   const status = await watch.stop();
   assert.equal(runs[0]!.length, 12);
-  assert.deepEqual(runs[1], SECOND_CHANGED);
-  assert.deepEqual(runs[2], SECOND_CHANGED);
+  assert.deepEqual(runs[1], SECOND_NARRATION_CHANGED);
+  assert.deepEqual(runs[2], SECOND_NARRATION_CHANGED);
   assert.equal(status.code, 130);
 });
 
