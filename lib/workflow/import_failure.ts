@@ -4,7 +4,9 @@
  * @module
  */
 import { messageOf, type WorkflowIssue } from "../core/errors.ts";
+import { closestName } from "../core/closest_name.ts";
 import { PACKAGE_FILES } from "../schema/module_graph.ts";
+import * as builders from "./builders.ts";
 
 // deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
@@ -29,12 +31,37 @@ export function importFailureIssue(error: unknown, workflowUrl: string): Workflo
   const place = [...text.matchAll(LOCATION)].at(-1) ?? firstFrame(error);
   const [firstLine = ""] = text.split("\n");
   let headline = firstLine.replace(LOCATION, "").replace(/\s+at\s*$/, "").trim().replace(/\.$/, "");
-  headline = headline.replace(/"?(file:\/\/\/[^\s"'()]+)"?/g, (_, url: string) => `"${displayPath(url)}"`);
-  const message = describe(name, headline);
+  // A URL keeps its quotes (V8 quotes a module's with '), or gets ".
+  headline = headline.replace(
+    /(["']?)(file:\/\/\/[^\s"'()]+)\1/g,
+    (_, quote: string, url: string) => `${quote || '"'}${displayPath(url)}${quote || '"'}`,
+  );
+  const message = describe(name, headline) + builderGuess(text, place?.[1]);
   if (place === undefined || place === null) return { path: "", message };
   const [, url = "", line, column] = place;
   const at = `line ${line}, column ${column}`;
   return { path: url === workflowUrl ? at : `${at} of ${displayPath(url)}`, message };
+}
+
+/** The module V8 names when an import asks it for a name it does not export. */
+const MISSING_EXPORT = /The requested module '([^']+)' does not provide an export named '([^']+)'/;
+/** reel's module (`mod.ts`), where the builders are imported from: `import { workflow } from "reel"`. */
+const REEL_MODULE = new URL("../../mod.ts", import.meta.url).href;
+
+/**
+ * For an import of a name that reel's module does not export (`defineWorkflow`, as other tools name theirs), the
+ * builders it has, and the one meant where a guess can be made: by spelling, or the builder the name ends with.
+ */
+function builderGuess(text: string, importer: string | undefined): string {
+  const missing = MISSING_EXPORT.exec(text);
+  if (missing === null || importer === undefined) return "";
+  const [, specifier = "", name = ""] = missing;
+  const url = specifier === "reel" ? REEL_MODULE : new URL(specifier, importer).href;
+  if (url !== REEL_MODULE) return "";
+  const names = Object.keys(builders);
+  const guess = closestName(name, names) ??
+    names.find((builder) => name.toLowerCase().endsWith(builder.toLowerCase())) ?? null;
+  return `; its builders are ${names.join(", ")}${guess === null ? "" : ` (did you mean "${guess}"?)`}`;
 }
 
 function describe(name: string, headline: string): string {

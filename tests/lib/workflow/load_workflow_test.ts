@@ -143,3 +143,30 @@ Deno.test("loadWorkflow() run twice at once puts Deno's functions back when both
   Deno.readTextFileSync(`${dir}/script.txt`);
   assert.equal(heard.length, before, "a read after both loads is not heard");
 });
+
+Deno.test("loadWorkflow() names reel's builders when a workflow imports one it does not have, and guesses which", async () => {
+  const dir = await folderWith({
+    "define.ts": `import { defineWorkflow } from "reel";\nexport default defineWorkflow({});\n`,
+    "typo.ts": `import { worklfow } from "${MOD_URL}";\nexport default worklfow({});\n`,
+    "own.ts": `import { parts } from "./parts.ts";\n${good}void parts;\n`,
+    "parts.ts": `export const part = 1;\n`,
+  });
+  const builders = "its builders are section, step, video, workflow";
+  assert.deepEqual(await importIssue(`${dir}/define.ts`), {
+    path: "line 1, column 10",
+    message: "Syntax error: The requested module 'reel' does not provide an export named 'defineWorkflow'; " +
+      `${builders} (did you mean "workflow"?)`,
+  });
+  // Before: the module's URL in quotes of both kinds, '"…/mod.ts"'.
+  const typo = await importIssue(`${dir}/typo.ts`);
+  assert.match(
+    typo.message,
+    /The requested module '[^'"]*mod\.ts' does not provide an export named 'worklfow'/,
+  );
+  assert.ok(typo.message.endsWith(`; ${builders} (did you mean "workflow"?)`), typo.message);
+  // A module of the user's own: no word of reel's builders.
+  assert.deepEqual(await importIssue(`${dir}/own.ts`), {
+    path: "line 1, column 10",
+    message: "Syntax error: The requested module './parts.ts' does not provide an export named 'parts'",
+  });
+});
