@@ -16,6 +16,8 @@ import { expectedOneOf } from "./fields.ts";
  *
  * @param issues The issues of a failed parse made with `reportInput: true`, so that wrong types can be named.
  * @param schema The schema that was parsed: an unknown field is matched against the known ones at its place.
+ * @param options The value that was parsed (`input`): of an object's forms, a range is said as the form it is
+ * written as says it (a scroll montage's `duration`, not a grid's).
  * @returns One issue per problem, in zod's order.
  *
  * @example
@@ -32,6 +34,7 @@ import { expectedOneOf } from "./fields.ts";
 export function toWorkflowIssues(
   issues: readonly z.core.$ZodIssue[],
   schema: z.ZodType | null = null,
+  options: IssueOptions = {},
 ): WorkflowIssue[] {
   const result: WorkflowIssue[] = [];
   const wrongType = new Set<string>();
@@ -55,13 +58,19 @@ export function toWorkflowIssues(
     if (issue.code === "custom" && issue.params?.[MISPLACED] === true) {
       misplacedIn.add(formatPath(issue.path.slice(0, -1)));
     }
-    result.push(toWorkflowIssue(issue, schema));
+    result.push(toWorkflowIssue(issue, schema, options));
   }
   return result.filter((issue) =>
     !(issue.message === MISSING &&
       (suggested.has(issue.path) ||
         misplacedIn.has(issue.path.slice(0, Math.max(0, issue.path.lastIndexOf("."))))))
   );
+}
+
+/** Options of {@linkcode toWorkflowIssues} and {@linkcode toWorkflowIssue}. */
+export interface IssueOptions {
+  /** The value that was parsed, which tells an object's form by its tags (`layout: "scroll"`). */
+  input?: unknown;
 }
 
 /** The `params` mark of a field that belongs in another object (see the lesson's `misplaced`). */
@@ -171,6 +180,8 @@ function formsMissing(
  * field, a wrong type (`Expected a string, got a number`) or, for a misspelled key, a suggestion.
  *
  * @param issue A zod issue; a wrong type is named only when it carries the input (`reportInput: true`).
+ * @param schema The schema that was parsed.
+ * @param options The value that was parsed.
  * @returns The issue with its path as `videos[0].sections[2].narration`.
  *
  * @example
@@ -183,7 +194,11 @@ function formsMissing(
  * assert.equal(wrong.message, "Expected an array, got an object");
  * ```
  */
-export function toWorkflowIssue(issue: z.core.$ZodIssue, schema: z.ZodType | null = null): WorkflowIssue {
+export function toWorkflowIssue(
+  issue: z.core.$ZodIssue,
+  schema: z.ZodType | null = null,
+  options: IssueOptions = {},
+): WorkflowIssue {
   const path = formatPath(issue.path);
   if (issue.code === "unrecognized_keys") {
     const known = schema === null ? [] : knownKeysAt(schema, issue.path);
@@ -212,7 +227,7 @@ export function toWorkflowIssue(issue: z.core.$ZodIssue, schema: z.ZodType | nul
     if (values.length > 0) return { path, message: `${expectedOneOf(values)}${guessed(tag, values)}` };
   }
   if ((issue.code === "too_big" || issue.code === "too_small") && schema !== null) {
-    const range = rangeMessage(issue, schemasAt(schema, issue.path));
+    const range = rangeMessage(issue, schemasAt(schema, issue.path, options.input));
     if (range !== null) return { path, message: range };
   }
   const expected = expectedTypes(issue);
@@ -355,26 +370,41 @@ function walk(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodObject[] {
   return schemasAt(schema, path).filter((candidate) => candidate instanceof z.ZodObject) as z.ZodObject[];
 }
 
-/** The schemas a value at `path` may match, wrappers opened. */
-function schemasAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType[] {
-  const inner = unwrap(schema);
+/**
+ * The schemas a value at `path` may match, wrappers opened; given the value at `schema`'s place, only the forms of
+ * an object whose tags it has.
+ */
+function schemasAt(schema: z.ZodType, path: readonly PropertyKey[], value?: unknown): z.ZodType[] {
+  const inner = unwrap(schema).filter((candidate) => hasTags(candidate, value));
   if (path.length === 0) return inner;
   const [head, ...rest] = path;
+  const next = typeof value === "object" && value !== null
+    ? (value as Record<PropertyKey, unknown>)[head!]
+    : undefined;
   return inner.flatMap((candidate) => {
     if (candidate instanceof z.ZodObject && typeof head === "string") {
       const field = (candidate.shape as Record<string, z.ZodType>)[head];
-      return field === undefined ? [] : schemasAt(field, rest);
+      return field === undefined ? [] : schemasAt(field, rest, next);
     }
     if (candidate instanceof z.ZodArray && typeof head === "number") {
-      return schemasAt(candidate.element as z.ZodType, rest);
+      return schemasAt(candidate.element as z.ZodType, rest, next);
     }
     if (candidate instanceof z.ZodTuple && typeof head === "number") {
       const item = (candidate.def.items as z.ZodType[])[head];
-      return item === undefined ? [] : schemasAt(item, rest);
+      return item === undefined ? [] : schemasAt(item, rest, next);
     }
-    if (candidate instanceof z.ZodRecord) return schemasAt(candidate.valueType as z.ZodType, rest);
+    if (candidate instanceof z.ZodRecord) return schemasAt(candidate.valueType as z.ZodType, rest, next);
     return [];
   });
+}
+
+/** Whether an object's form may be the one `value` is written as: each tag it gives (a literal field) is the form's. */
+function hasTags(candidate: z.ZodType, value: unknown): boolean {
+  if (!(candidate instanceof z.ZodObject) || typeof value !== "object" || value === null) return true;
+  return Object.entries(candidate.shape as Record<string, z.ZodType>).every(([key, field]) =>
+    !(field instanceof z.ZodLiteral) || !Object.hasOwn(value, key) ||
+    field.values.has((value as Record<string, unknown>)[key] as z.core.util.Literal)
+  );
 }
 
 /** The schemas a value at this place may match: optional, nullable and union wrappers opened. */

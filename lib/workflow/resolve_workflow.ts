@@ -60,7 +60,9 @@ export async function resolveWorkflow(value: unknown, options: ResolveOptions): 
     // A value read only by the schema threw (a Proxy's trap, say): the file is named, with what it threw.
     throw new WorkflowError(file, [readingThrew("", error)], { cause: error });
   }
-  if (!parsed.success) throw new WorkflowError(file, toWorkflowIssues(parsed.error.issues, schema));
+  if (!parsed.success) {
+    throw new WorkflowError(file, toWorkflowIssues(parsed.error.issues, schema, { input: value }));
+  }
   const input = parsed.data as CommonInput & Record<string, unknown>;
   const issues: WorkflowIssue[] = [];
   const providers = resolveProviders(input.providers, { env, issues });

@@ -63,6 +63,30 @@ Deno.test("toWorkflowIssues() keeps a range message the schema gives", () => {
   ]);
 });
 
+Deno.test("toWorkflowIssues() says a range as the form of the object that the value is written as", () => {
+  const seconds = "Expected 1 to 3600 seconds";
+  const schema = z.strictObject({
+    montages: z.array(z.discriminatedUnion("layout", [
+      z.strictObject({ layout: z.literal("grid"), duration: z.number().positive().max(3600).optional() }),
+      z.strictObject({
+        layout: z.literal("scroll"),
+        duration: z.number().min(1, seconds).max(3600, seconds),
+      }),
+    ])),
+  });
+  const montages = [{ layout: "grid", duration: 4000 }, { layout: "scroll", duration: 0.5 }];
+  // nt5: before, the scroll form's 0.5 was said as out of the grid's range, "above 0, at most 3600".
+  assert.deepEqual(
+    toWorkflowIssues(schema.safeParse({ montages }, { reportInput: true }).error?.issues ?? [], schema, {
+      input: { montages },
+    }).map(({ path, message }) => `${path}: ${message}`),
+    [
+      "montages[0].duration: Expected a number above 0, at most 3600, got 4000",
+      `montages[1].duration: ${seconds}`,
+    ],
+  );
+});
+
 Deno.test("toWorkflowIssues() names a class instance by its class and a record's undefined value as undefined", () => {
   const schema = z.strictObject({
     params: z.record(z.string(), z.union([z.string(), z.number(), z.record(z.string(), z.number())])),
