@@ -11,7 +11,7 @@
  * data), it fails with the reasons and the workers' ids, and is not retried.
  * @module
  */
-import { DelayedError, type Job, Queue, QueueEvents, UnrecoverableError, Worker } from "bullmq";
+import { type Job, Queue, QueueEvents, UnrecoverableError, WaitingError, Worker } from "bullmq";
 import { messageOf } from "../core/errors.ts";
 import type { StepExecutor } from "../core/executor.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
@@ -31,6 +31,7 @@ import {
   QUEUES_KEY,
 } from "./cluster_job.ts";
 import { JobGuard, JobRefusedError } from "./job_guard.ts";
+import { StepBack } from "./_step_back.ts";
 import { openRedis, redisOptions } from "./redis_connection.ts";
 import type { RedisTarget } from "./redis_target.ts";
 import { WorkerEngines } from "./worker_engines.ts";
@@ -79,9 +80,6 @@ export interface WorkerClosed {
 /** The shortest time between two progress reports of one job, in ms. */
 const PROGRESS_EVERY_MS = 1000;
 
-/** How long a refused job waits before another worker may take it, in ms. */
-const REFUSED_DELAY_MS = 250;
-
 interface Listening {
   worker: Worker;
   events: QueueEvents;
@@ -111,6 +109,7 @@ export class ClusterWorker {
   readonly #stores = new Map<string, OpenedStore>();
   readonly #running = new Map<string, RunningJob & { attempt: string }>();
   readonly #adopted = new Map<Queue, number>();
+  readonly #stepBack = new StepBack();
   readonly #started = Date.now();
   #timer: ReturnType<typeof setInterval> | null = null;
   #lastLog = "";
@@ -185,6 +184,7 @@ export class ClusterWorker {
   async close(): Promise<WorkerClosed> {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
+    this.#stepBack.close();
     const away = whenDisconnected(this.#redis);
     const leaving = this.#leave();
     const left = await Promise.race([leaving.then(() => true), away.promise.then(() => false)]);
@@ -279,6 +279,7 @@ export class ClusterWorker {
     }
     const { job: data, store } = checked;
     const { task, attempt } = data;
+    this.#stepBack.ran(name);
     // Delivered again (its lock was lost, say while Redis restarted): an earlier delivery may have made the
     // artifact already, and a provider's call must not be paid twice.
     if (job.attemptsStarted > 1 && await this.#store(store).lookup(task.key) !== null) {
@@ -346,14 +347,21 @@ export class ClusterWorker {
         reason: error.reason,
       });
       if (verdict.handBack) {
+        // Stepped back from first, so that this worker's next fetch of the queue is not the job again.
+        const worker = this.#listening.get(name)!.worker;
+        const ms = this.#stepBack.refused(name, {
+          pause: () => void worker.pause(true),
+          resume: () => void worker.resume(),
+        });
         this.#log(
           `${error.message} (queue ${name}); handed back for ${
             plural(verdict.candidates.length, "other worker")
-          } ` +
-            `(${verdict.candidates.join(", ")})`,
+          } (${verdict.candidates.join(", ")}); this worker takes none of the queue's jobs for ${
+            ms / 1000
+          } s`,
         );
-        await job.moveToDelayed(Date.now() + REFUSED_DELAY_MS, token);
-        throw new DelayedError();
+        await job.moveToWait(token);
+        throw new WaitingError();
       }
       if (verdict.others.length > 0) {
         this.#log(`${error.message} (queue ${name}); every worker of the queue refused it: the job fails`);
