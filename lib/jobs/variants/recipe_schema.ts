@@ -110,7 +110,12 @@ export const recipeSchema = z.strictObject({
     preset: oneOf(["fast", "fastest"]).optional(),
     crf: z.number().int().min(0).max(51).optional(),
     bitrate: bitrate.optional(),
-  }).optional(),
+  })
+    // nt5: both were taken and the crf dropped, unsaid.
+    .refine((video) => video.crf === undefined || video.bitrate === undefined, {
+      message: 'Give "crf" (a quality) or "bitrate" (a size), not both',
+    })
+    .optional(),
   renditions: z.array(renditionSchema).min(1).max(8).optional(),
   hls: z.boolean().optional(),
   random: randomSchema.optional(),

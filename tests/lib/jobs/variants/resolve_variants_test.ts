@@ -135,6 +135,11 @@ Deno.test("each mistake is named with its path", async () => {
       /recipes\[0\]\.random: Cannot draw 5 distinct variants/,
     ],
     [[{ inputs: ["a.mp4"], recipes: [{ name: "x", hls: true }] }], /recipes\[0\]\.hls: HLS needs renditions/],
+    // nt5: both were taken and the crf dropped, unsaid.
+    [
+      [{ inputs: ["a.mp4"], recipes: [{ name: "x", video: { crf: 20, bitrate: "1M" } }] }],
+      /recipes\[0\]\.video: Give "crf" \(a quality\) or "bitrate" \(a size\), not both/,
+    ],
     [
       [{ inputs: ["a.mp4"], recipes: [{ name: "x", format: "91x160" }] }],
       /format: Width and height must be even/,
