@@ -207,7 +207,10 @@ export function toWorkflowIssue(
       // mean" the same name.
       if (known.includes(key)) return `"${key}" (${formsWith(schema!, { path: issue.path, key })})`;
       const guess = closestName(key, formKeys(issue) ?? known);
-      return guess === null ? `"${key}"` : `"${key}" (did you mean "${guess}"?)`;
+      if (guess !== null) return `"${key}" (did you mean "${guess}"?)`;
+      // nt5: a workflow's `timeout` written in its variants job.
+      const owner = schema === null ? null : ownerAbove(schema, issue.path, key);
+      return owner === null ? `"${key}"` : `"${key}" (a field of ${owner})`;
     });
     return { path, message: `Unknown field ${parts.join(", ")}` };
   }
@@ -327,6 +330,18 @@ function formatPath(path: readonly PropertyKey[]): string {
 export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   const objects = walk(schema, path);
   return [...new Set(objects.flatMap((object) => Object.keys(object.shape)))];
+}
+
+/**
+ * The nearest object above `path` that has the field `key`, as a message names it: `the workflow itself`, or its
+ * path (`videos[0]`); null when none has.
+ */
+function ownerAbove(schema: z.ZodType, path: readonly PropertyKey[], key: string): string | null {
+  for (let end = path.length - 1; end >= 0; end--) {
+    if (!knownKeysAt(schema, path.slice(0, end)).includes(key)) continue;
+    return end === 0 ? "the workflow itself" : formatPath(path.slice(0, end));
+  }
+  return null;
 }
 
 /**

@@ -87,6 +87,24 @@ Deno.test("toWorkflowIssues() says a range as the form of the object that the va
   );
 });
 
+Deno.test("toWorkflowIssues() says an unknown field that an object above has is that object's", () => {
+  const schema = z.strictObject({
+    timeout: z.number().optional(),
+    videos: z.array(z.strictObject({
+      voice: z.string().optional(),
+      sections: z.array(z.strictObject({ title: z.string() })),
+    })),
+  });
+  // nt5: a workflow's `timeout` written in a job was only "Unknown field".
+  assert.deepEqual(
+    messages(schema, { videos: [{ timeout: 5, sections: [{ title: "a", voice: "x", colour: 1 }] }] }),
+    [
+      'videos[0].sections[0]: Unknown field "voice" (a field of videos[0]), "colour"',
+      'videos[0]: Unknown field "timeout" (a field of the workflow itself)',
+    ],
+  );
+});
+
 Deno.test("toWorkflowIssues() names a class instance by its class and a record's undefined value as undefined", () => {
   const schema = z.strictObject({
     params: z.record(z.string(), z.union([z.string(), z.number(), z.record(z.string(), z.number())])),
