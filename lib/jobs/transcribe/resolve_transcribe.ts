@@ -5,6 +5,7 @@
  */
 import { type HashedFile, rememberDigests } from "../../media/file_digests.ts";
 import type { WorkflowIssue } from "../../core/errors.ts";
+import { closestName } from "../../core/closest_name.ts";
 import { statUserFile, unreadableUserFile } from "../../core/read_user_file.ts";
 import { sha256File } from "../../core/sha256.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
@@ -139,11 +140,18 @@ function resolveEngine(
   }
   if (!context.providers.has(name)) {
     const names = [...context.providers.keys()];
+    const guess = closestName(name, ["pocketsphinx", ...names]);
+    // nt5: `--engine openai` needs no provider on the command line; a workflow's engine does.
+    const how = guess !== null
+      ? ` (did you mean "${guess}"?)`
+      : `; a server's engine is a provider: providers: { ${JSON.stringify(name)}: { api: "openai"${
+        name === "openai" ? "" : ', baseUrl: "http://…/v1"'
+      } } }`;
     issue(
       "engine",
       `Unknown engine "${name}": expected pocketsphinx${
         names.length > 0 ? ` or a provider (${names.join(", ")})` : " or the name of a provider in providers"
-      }`,
+      }${how}`,
     );
   }
   return {

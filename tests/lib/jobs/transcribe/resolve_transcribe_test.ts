@@ -53,7 +53,8 @@ Deno.test("a transcription's mistakes are named with their path", async () => {
     [
       `transcribe[0].input: Recording not found: ${dir}/missing.wav`,
       'transcribe[1].id: Duplicate id "a"',
-      'transcribe[1].engine: Unknown engine "whisper": expected pocketsphinx or the name of a provider in providers',
+      'transcribe[1].engine: Unknown engine "whisper": expected pocketsphinx or the name of a provider in providers; ' +
+      'a server\'s engine is a provider: providers: { "whisper": { api: "openai", baseUrl: "http://…/v1" } }',
       'transcribe[2].language: pocketsphinx knows English only (language: "en")',
       "transcribe[2].overlap: The overlap (6 s) must be under half a chunk (5 s)",
     ],
@@ -61,6 +62,17 @@ Deno.test("a transcription's mistakes are named with their path", async () => {
   assert.deepEqual(await issues({ transcribe: [{ id: "a", input: "talk one.mp3", chunk: 2 }] }), [
     "transcribe[0].chunk: A chunk must be at least 5 seconds",
   ]);
+  // nt5: "openai" is an engine of the command line's (`--engine openai`); a workflow names its provider.
+  assert.deepEqual(await issues({ transcribe: [{ id: "a", input: "talk one.mp3", engine: "openai" }] }), [
+    'transcribe[0].engine: Unknown engine "openai": expected pocketsphinx or the name of a provider in providers; ' +
+    'a server\'s engine is a provider: providers: { "openai": { api: "openai" } }',
+  ]);
+  assert.deepEqual(
+    await issues({ transcribe: [{ id: "a", input: "talk one.mp3", engine: "pocketsfinx" }] }),
+    [
+      'transcribe[0].engine: Unknown engine "pocketsfinx": expected pocketsphinx or the name of a provider in providers (did you mean "pocketsphinx"?)',
+    ],
+  );
   assert.deepEqual(await issues({ transcribe: [{ id: "a", input: "talk one.mp3", engin: "x" } as never] }), [
     'transcribe[0]: Unknown field "engin" (did you mean "engine"?)',
   ]);
