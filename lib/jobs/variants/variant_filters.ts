@@ -84,10 +84,32 @@ export function frameSize(
   input: { width: number; height: number },
 ): { width: number; height: number } {
   if (set.size !== null) return set.size;
-  const turned = quarterTurns(set.rotate) % 2 === 1;
-  const width = turned ? input.height : input.width;
-  const height = turned ? input.width : input.height;
+  const { width, height } = turnedSize(set.rotate, input);
   return { width: even(width), height: even(height) };
+}
+
+/**
+ * The input's pictures as a rotation by quarter turns leaves them: its width and height, swapped by a quarter
+ * turn (another angle keeps the frame's size).
+ *
+ * @param rotate The recipe's rotation, in degrees.
+ * @param input The input's size.
+ * @returns The size, not rounded.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { turnedSize } from "./variant_filters.ts";
+ * assert.deepEqual(turnedSize(90, { width: 161, height: 91 }), { width: 91, height: 161 });
+ * assert.deepEqual(turnedSize(30, { width: 161, height: 91 }), { width: 161, height: 91 });
+ * ```
+ */
+export function turnedSize(
+  rotate: number,
+  input: { width: number; height: number },
+): { width: number; height: number } {
+  const turned = quarterTurns(rotate) % 2 === 1;
+  return turned ? { width: input.height, height: input.width } : { width: input.width, height: input.height };
 }
 
 /** The output size of a rendition of a frame: its height, the width keeping the frame's shape. */

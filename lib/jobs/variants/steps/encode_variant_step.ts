@@ -18,7 +18,7 @@ import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_enc
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
 import { drawtextText, textEms } from "../../../providers/local/slides/font_for_text.ts";
-import { frameSize, variantGraph } from "../variant_filters.ts";
+import { turnedSize, variantGraph } from "../variant_filters.ts";
 import type { Rendition, TransformSet } from "../variants_schema.ts";
 import type { ProbedInput } from "./probe_input_step.ts";
 
@@ -203,7 +203,8 @@ export const encodeVariantStep: StepKindDefinition = {
       );
     }
     const bytes = (await Deno.stat(outputPath(task))).size;
-    const source = frameSize({ size: null, rotate: set.rotate, zoom: 1 }, probe);
+    // nt5: its height as the input has it (91), not as written (92, made even).
+    const source = turnedSize(set.rotate, probe);
     // Not in the version: the bytes are those made before, and a value stored before lacks only the warning.
     const errors = decodeErrors(said);
     const warnings = [
