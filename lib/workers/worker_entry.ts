@@ -195,7 +195,10 @@ async function runStep(
     // A file it read by path that changed since the plan would be stored under its old bytes' key.
     checkReads(task);
     send({ type: "done", taskId, result: { value, children } });
-  } catch (error) {
+  } catch (thrown) {
+    // A file it read by path that changed while it ran is why it failed, most likely (fi6: a variant's input
+    // overwritten mid-encode was said to be "cut short: a partial download or copy?").
+    const error = controller.signal.aborted ? thrown : changedRead(task) ?? thrown;
     let stuck = false;
     if (failedByEscape) {
       // Failed by an escaped error while its code may still run: stopped as a cancelled step is, and its failure
@@ -235,6 +238,19 @@ async function runStep(
   } finally {
     controllers.delete(taskId);
     escapes.delete(taskId);
+  }
+}
+
+/**
+ * The error that says a file a failed step read by path changed since the plan; null when none did, or when the
+ * files cannot be read to tell (a folder made unreadable): the step's own failure is told then.
+ */
+function changedRead(task: StepTask): UnrecoverableError | null {
+  try {
+    checkReads(task);
+    return null;
+  } catch (error) {
+    return error instanceof UnrecoverableError ? error : null;
   }
 }
 

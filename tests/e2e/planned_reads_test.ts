@@ -110,3 +110,26 @@ Deno.test("e2e: a custom step's declared file replaced after the plan fails the 
   });
   assert.equal(await Deno.readTextFile(`${out}/read.txt`), "1");
 });
+
+Deno.test("e2e: a step that fails on a file changed under it is told the file changed, not its own failure", async () => {
+  // fi6: a variant's input overwritten in place mid-encode was said to be "cut short: a partial download or copy?".
+  const dir = await tempDir("reel-reads-");
+  await Deno.writeTextFile(`${dir}/data.txt`, "1");
+  const workflow = `import { step, workflow } from "${MOD_URL}";
+export default workflow({ steps: [step({ id: "read", files: ["data.txt"],
+  run: async () => {
+    const data = new URL("./data.txt", import.meta.url);
+    // Overwritten in place while the step reads it, as another program would.
+    await Deno.writeTextFile(data, "garbage");
+    throw new Error("cannot parse " + await Deno.readTextFile(data));
+  } })] });
+`;
+  await Deno.writeTextFile(`${dir}/workflow.ts`, workflow);
+  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
+  assert.equal(run.ok, false);
+  const escaped = `${dir}/data.txt`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  assert.match(
+    run.errors.get("read") ?? "",
+    new RegExp(`^${escaped} changed after the render planned step "read"`),
+  );
+});
