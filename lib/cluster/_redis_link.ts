@@ -111,7 +111,9 @@ export class RedisLink {
   heard(error: Error): boolean {
     // A link closed on purpose tells nothing more: its client's last reconnect attempts are no news (rv3).
     if (this.#closed) return false;
-    if (this.connected) return true;
+    // A connection cut off (Redis killed with a command in flight) closes next: told by the loss that starts,
+    // once (fi6: "Redis at …: read ECONNRESET", then "Lost Redis at …").
+    if (this.connected) return !CUT_OFF.includes((error as { code?: unknown }).code as string);
     this.#lose();
     this.#tell(error.message);
     return false;
@@ -245,6 +247,9 @@ export class RedisLink {
     this.#backs.forEach((back) => back());
   }
 }
+
+/** The errors of a connection cut off by the other side. */
+const CUT_OFF = ["ECONNRESET", "EPIPE"];
 
 /**
  * Resolves when the client is not connected to Redis: at once when it is not now, else when its connection closes

@@ -92,6 +92,20 @@ Deno.test("RedisLink: a lost Redis is told once whatever the reconnect attempts,
   await backAgain(watch, () => redis.restart());
 });
 
+Deno.test("RedisLink: a connection cut off while it was up is not news of its own: the loss that follows is told once", async () => {
+  await using redis = await startRedis();
+  using watch = await watched(redis, 60_000);
+  // fi6: Redis killed with a command in flight gave "Redis at …: read ECONNRESET", then "Lost Redis at …".
+  const reset = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
+  assert.equal(watch.link.heard(reset), false);
+  assert.equal(watch.link.heard(new Error("ERR unknown command")), true);
+  await redis.stop();
+  await watch.until(() => watch.notices.length > 0, "notice of the loss");
+  assert.equal(watch.notices.length, 1, watch.notices.join("\n"));
+  assert.match(watch.notices[0]!, /^Lost Redis at /);
+  await backAgain(watch, () => redis.restart());
+});
+
 Deno.test("RedisLink: Redis away past the timeout fails the waits with a reason not retried; a cancel ends one", async () => {
   await using redis = await startRedis();
   using watch = await watched(redis, 300);
