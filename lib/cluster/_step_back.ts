@@ -11,8 +11,11 @@ export interface Consumer {
   resume(): void;
 }
 
-/** How long a worker takes no job of a queue after a refusal, in ms: first, then doubled up to the most. */
-export const STEP_BACK_MS = { first: 1000, most: 8000 } as const;
+/**
+ * How long a worker takes no job of a queue after a refusal, in ms: first, then doubled at each refusal in a row
+ * (no job of the queue run between, and less than the most since the last step-back ended), up to the most.
+ */
+export const STEP_BACK_MS = { first: 100, most: 8000 } as const;
 
 /**
  * The queues a worker stepped back from. Before, a refused job was delayed a quarter second for everyone and the
@@ -29,16 +32,16 @@ export const STEP_BACK_MS = { first: 1000, most: 8000 } as const;
  * let paused = false;
  * const resumed = Promise.withResolvers<void>();
  * const consumer = { pause: () => (paused = true), resume: () => resumed.resolve() };
- * assert.equal(steps.refused("cpu", consumer), 1000);
+ * assert.equal(steps.refused("cpu", consumer), 100);
  * assert.ok(paused);
  * await resumed.promise;
- * assert.equal(clock.now(), 1000);
+ * assert.equal(clock.now(), 100);
  * ```
  */
 export class StepBack {
   readonly #clock: Clock;
-  /** Each queue's last step-back: how long, its stop, and whether its consumer took jobs again since. */
-  readonly #queues = new Map<string, { ms: number; stop: AbortController; over: boolean }>();
+  /** Each queue's last step-back: how long, its stop, and when it ended (null while it lasts). */
+  readonly #queues = new Map<string, { ms: number; stop: AbortController; endedAt: number | null }>();
   #closed = false;
 
   constructor(options: { clock?: Clock } = {}) {
@@ -57,13 +60,20 @@ export class StepBack {
     if (this.#closed) return 0;
     const last = this.#queues.get(queue);
     last?.stop.abort();
-    const ms = last === undefined ? STEP_BACK_MS.first : Math.min(last.ms * 2, STEP_BACK_MS.most);
-    const step = { ms, stop: new AbortController(), over: false };
+    // rv8: a refusal an hour after the last one is not in a row with it.
+    const inRow = last !== undefined &&
+      (last.endedAt === null || this.#clock.now() - last.endedAt < STEP_BACK_MS.most);
+    const ms = inRow ? Math.min(last.ms * 2, STEP_BACK_MS.most) : STEP_BACK_MS.first;
+    const step: { ms: number; stop: AbortController; endedAt: number | null } = {
+      ms,
+      stop: new AbortController(),
+      endedAt: null,
+    };
     this.#queues.set(queue, step);
     consumer.pause();
     this.#clock.sleep(ms, { signal: step.stop.signal }).then(
       () => {
-        step.over = true;
+        step.endedAt = this.#clock.now();
         consumer.resume();
       },
       (error) => {
@@ -81,7 +91,7 @@ export class StepBack {
    */
   ran(queue: string): void {
     // While it steps back (a job fetched before the pause), the step-back runs its course.
-    if (this.#queues.get(queue)?.over === true) this.#queues.delete(queue);
+    if (this.#queues.get(queue)?.endedAt != null) this.#queues.delete(queue);
   }
 
   /** Resumes no consumer from now on. */

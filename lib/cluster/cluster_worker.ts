@@ -11,7 +11,7 @@
  * data), it fails with the reasons and the workers' ids, and is not retried.
  * @module
  */
-import { type Job, Queue, QueueEvents, UnrecoverableError, WaitingError, Worker } from "bullmq";
+import { DelayedError, type Job, Queue, QueueEvents, UnrecoverableError, Worker } from "bullmq";
 import { messageOf } from "../core/errors.ts";
 import type { StepExecutor } from "../core/executor.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
@@ -347,7 +347,7 @@ export class ClusterWorker {
         reason: error.reason,
       });
       if (verdict.handBack) {
-        // Stepped back from first, so that this worker's next fetch of the queue is not the job again.
+        // Stepped back from first, so that no fetch of this worker's takes the job again meanwhile.
         const worker = this.#listening.get(name)!.worker;
         const ms = this.#stepBack.refused(name, {
           pause: () => void worker.pause(true),
@@ -356,12 +356,14 @@ export class ClusterWorker {
         this.#log(
           `${error.message} (queue ${name}); handed back for ${
             plural(verdict.candidates.length, "other worker")
-          } (${verdict.candidates.join(", ")}); this worker takes none of the queue's jobs for ${
-            ms / 1000
-          } s`,
+          } (${verdict.candidates.join(", ")})${
+            ms === 0 ? "" : `; this worker takes none of the queue's jobs for ${ms / 1000} s`
+          }`,
         );
-        await job.moveToWait(token);
-        throw new WaitingError();
+        // To the end of the queue (a delayed job is promoted there): put back at its head, it was this worker's
+        // next job again once the step-back ended, and the jobs behind it waited (rv8).
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
       }
       if (verdict.others.length > 0) {
         this.#log(`${error.message} (queue ${name}); every worker of the queue refused it: the job fails`);

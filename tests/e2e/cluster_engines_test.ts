@@ -123,7 +123,7 @@ Deno.test("a job one worker refuses goes to another worker of its queue, which m
     const handedBack = await refusing[0]!.line(/handed back for/);
     assert.match(
       handedBack,
-      /was planned with ffmpeg .*; handed back for 1 other worker \(elsewhere:1\); this worker takes none of the queue's jobs for 1 s$/,
+      /was planned with ffmpeg .*; handed back for 1 other worker \(elsewhere:1\); this worker takes none of the queue's jobs for 0\.1 s$/,
     );
     await using making = await startWorkers(1, { redis: redis.url, allowRoot: dir });
     const { run } = await rendering;
