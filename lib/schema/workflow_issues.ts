@@ -209,7 +209,7 @@ export function toWorkflowIssue(
       const guess = closestName(key, formKeys(issue) ?? known);
       if (guess !== null) return `"${key}" (did you mean "${guess}"?)`;
       // nt5: a workflow's `timeout` written in its variants job.
-      const owner = schema === null ? null : ownerAbove(schema, issue.path, key);
+      const owner = schema === null ? null : ownerAbove(schema, { path: issue.path, key }, options.input);
       return owner === null ? `"${key}"` : `"${key}" (a field of ${owner})`;
     });
     return { path, message: `Unknown field ${parts.join(", ")}` };
@@ -336,9 +336,16 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): st
  * The nearest object above `path` that has the field `key`, as a message names it: `the workflow itself`, or its
  * path (`videos[0]`); null when none has.
  */
-function ownerAbove(schema: z.ZodType, path: readonly PropertyKey[], key: string): string | null {
+function ownerAbove(
+  schema: z.ZodType,
+  field: { path: readonly PropertyKey[]; key: string },
+  input: unknown,
+): string | null {
+  const { path, key } = field;
   for (let end = path.length - 1; end >= 0; end--) {
-    if (!knownKeysAt(schema, path.slice(0, end)).includes(key)) continue;
+    // Of the forms it is written as (rv8: a grid's `rows` was said to be a scroll montage's field).
+    const forms = schemasAt(schema, path.slice(0, end), input);
+    if (!forms.some((form) => form instanceof z.ZodObject && Object.hasOwn(form.shape, key))) continue;
     return end === 0 ? "the workflow itself" : formatPath(path.slice(0, end));
   }
   return null;
@@ -387,10 +394,10 @@ function walk(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodObject[] {
 
 /**
  * The schemas a value at `path` may match, wrappers opened; given the value at `schema`'s place, only the forms of
- * an object whose tags it has.
+ * an object it is written as (see {@linkcode writtenAs}).
  */
 function schemasAt(schema: z.ZodType, path: readonly PropertyKey[], value?: unknown): z.ZodType[] {
-  const inner = unwrap(schema).filter((candidate) => hasTags(candidate, value));
+  const inner = writtenAs(unwrap(schema), value);
   if (path.length === 0) return inner;
   const [head, ...rest] = path;
   const next = typeof value === "object" && value !== null
@@ -413,13 +420,27 @@ function schemasAt(schema: z.ZodType, path: readonly PropertyKey[], value?: unkn
   });
 }
 
-/** Whether an object's form may be the one `value` is written as: each tag it gives (a literal field) is the form's. */
-function hasTags(candidate: z.ZodType, value: unknown): boolean {
-  if (!(candidate instanceof z.ZodObject) || typeof value !== "object" || value === null) return true;
-  return Object.entries(candidate.shape as Record<string, z.ZodType>).every(([key, field]) =>
-    !(field instanceof z.ZodLiteral) || !Object.hasOwn(value, key) ||
-    field.values.has((value as Record<string, unknown>)[key] as z.core.util.Literal)
+/**
+ * Of the forms an object may take, those `value` is written as: whose tags (literal fields) it gives as they are,
+ * and of those, the ones that know every field it has, where any does (rv8: an image overlay's `size` was said
+ * with the text overlay's range).
+ */
+function writtenAs(candidates: z.ZodType[], value: unknown): z.ZodType[] {
+  if (typeof value !== "object" || value === null) return candidates;
+  const fields = value as Record<string, unknown>;
+  const shape = (candidate: z.ZodType) =>
+    candidate instanceof z.ZodObject ? candidate.shape as Record<string, z.ZodType> : null;
+  const tagged = candidates.filter((candidate) =>
+    Object.entries(shape(candidate) ?? {}).every(([key, field]) =>
+      !(field instanceof z.ZodLiteral) || !Object.hasOwn(fields, key) ||
+      field.values.has(fields[key] as z.core.util.Literal)
+    )
   );
+  const knowing = tagged.filter((candidate) => {
+    const known = shape(candidate);
+    return known === null || Object.keys(fields).every((key) => Object.hasOwn(known, key));
+  });
+  return knowing.length > 0 ? knowing : tagged;
 }
 
 /** The schemas a value at this place may match: optional, nullable and union wrappers opened. */

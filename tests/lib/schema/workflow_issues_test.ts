@@ -87,6 +87,21 @@ Deno.test("toWorkflowIssues() says a range as the form of the object that the va
   );
 });
 
+Deno.test("toWorkflowIssues() says a range as the form that knows every field given, where no tag tells them apart", () => {
+  const schema = z.strictObject({
+    overlay: z.union([
+      z.strictObject({ text: z.string(), size: z.number().min(0.01).max(0.5).optional() }),
+      z.strictObject({ image: z.string(), size: z.number().min(0.01).max(1).optional() }),
+    ]),
+  });
+  const overlay = { image: "logo.png", size: 1.5 };
+  const issues = schema.safeParse({ overlay }, { reportInput: true }).error?.issues ?? [];
+  // rv8: said with the text overlay's range, "from 0.01 to 0.5".
+  assert.deepEqual(toWorkflowIssues(issues, schema, { input: { overlay } }).map(({ message }) => message), [
+    "Expected a number from 0.01 to 1, got 1.5",
+  ]);
+});
+
 Deno.test("toWorkflowIssues() says an unknown field that an object above has is that object's", () => {
   const schema = z.strictObject({
     timeout: z.number().optional(),
@@ -101,6 +116,24 @@ Deno.test("toWorkflowIssues() says an unknown field that an object above has is 
     [
       'videos[0].sections[0]: Unknown field "voice" (a field of videos[0]), "colour"',
       'videos[0]: Unknown field "timeout" (a field of the workflow itself)',
+    ],
+  );
+  // Of the form the object above is written as (rv8: a grid's `rows` was said to be a scroll montage's).
+  const montages = z.strictObject({
+    montages: z.array(z.discriminatedUnion("layout", [
+      z.strictObject({ layout: z.literal("grid"), rows: z.number().optional(), style: z.strictObject({}) }),
+      z.strictObject({ layout: z.literal("scroll"), style: z.strictObject({}) }),
+    ])),
+  });
+  const input = {
+    montages: [{ layout: "scroll", style: { rows: 2 } }, { layout: "grid", style: { rows: 2 } }],
+  };
+  const issues = montages.safeParse(input, { reportInput: true }).error?.issues ?? [];
+  assert.deepEqual(
+    toWorkflowIssues(issues, montages, { input }).map(({ path, message }) => `${path}: ${message}`),
+    [
+      'montages[0].style: Unknown field "rows"',
+      'montages[1].style: Unknown field "rows" (a field of montages[1])',
     ],
   );
 });
