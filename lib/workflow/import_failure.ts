@@ -21,9 +21,15 @@ const UNRESOLVED = /^(?:Relative import path|Import) "([^"]+)" not\b/;
  *
  * @param error What the import threw.
  * @param workflowUrl The workflow file's URL.
+ * @param options The names reel's module exports (`reelExports`, see {@linkcode reelExportNames}), to guess the
+ * one meant by an import of a name it does not export.
  * @returns The issue; its path is empty when no place can be found.
  */
-export function importFailureIssue(error: unknown, workflowUrl: string): WorkflowIssue {
+export function importFailureIssue(
+  error: unknown,
+  workflowUrl: string,
+  options: { reelExports?: readonly string[] | null } = {},
+): WorkflowIssue {
   const name = error instanceof Error ? error.name : "";
   const text = messageOf(error).replace(ANSI, "");
   // Deno's message ends with the place (`at file:///…:3:6`), after a code frame for a syntax error; an exception
@@ -36,7 +42,7 @@ export function importFailureIssue(error: unknown, workflowUrl: string): Workflo
     /(["']?)(file:\/\/\/[^\s"'()]+)\1/g,
     (_, quote: string, url: string) => `${quote || '"'}${displayPath(url)}${quote || '"'}`,
   );
-  const message = describe(name, headline) + builderGuess(text, place?.[1]);
+  const message = describe(name, headline) + builderGuess(text, place?.[1], options.reelExports ?? []);
   if (place === undefined || place === null) return { path: "", message };
   const [, url = "", line, column] = place;
   const at = `line ${line}, column ${column}`;
@@ -49,19 +55,35 @@ const MISSING_EXPORT = /The requested module '([^']+)' does not provide an expor
 const REEL_MODULE = new URL("../../mod.ts", import.meta.url).href;
 
 /**
- * For an import of a name that reel's module does not export (`defineWorkflow`, as other tools name theirs), the
- * builders it has, and the one meant where a guess can be made: by spelling, or the builder the name ends with.
+ * The names reel's module exports, for {@linkcode importFailureIssue}, when `error` says an import asked a module
+ * for a name it does not export; null otherwise. reel's module is loaded for it (it is above this one: not
+ * imported otherwise).
+ *
+ * @param error What the import threw.
+ * @returns The names, or null.
  */
-function builderGuess(text: string, importer: string | undefined): string {
+export async function reelExportNames(error: unknown): Promise<string[] | null> {
+  if (!MISSING_EXPORT.test(messageOf(error))) return null;
+  const reel: Record<string, unknown> = await import(REEL_MODULE);
+  return Object.keys(reel);
+}
+
+/**
+ * For an import of a name that reel's module does not export (`defineWorkflow`, as other tools name theirs), the
+ * builders it has, and the name meant where a guess can be made: one of its exports by spelling (rv8:
+ * `renderWorkflow` meant `renderWorkflows`), else the builder the name ends with.
+ */
+function builderGuess(text: string, importer: string | undefined, exports: readonly string[]): string {
   const missing = MISSING_EXPORT.exec(text);
   if (missing === null || importer === undefined) return "";
   const [, specifier = "", name = ""] = missing;
   const url = specifier === "reel" ? REEL_MODULE : new URL(specifier, importer).href;
   if (url !== REEL_MODULE) return "";
   const names = Object.keys(builders);
-  const guess = closestName(name, names) ??
+  const guess = closestName(name, exports) ??
     names.find((builder) => name.toLowerCase().endsWith(builder.toLowerCase())) ?? null;
-  return `; its builders are ${names.join(", ")}${guess === null ? "" : ` (did you mean "${guess}"?)`}`;
+  const listed = `reel's builders: ${names.join(", ")}`;
+  return guess === null ? `; ${listed}` : `; did you mean "${guess}"? (${listed})`;
 }
 
 function describe(name: string, headline: string): string {

@@ -5,7 +5,7 @@
  */
 import { resolve } from "node:path";
 import { InputError, WorkflowError } from "../core/errors.ts";
-import { importFailureIssue } from "./import_failure.ts";
+import { importFailureIssue, reelExportNames } from "./import_failure.ts";
 import { exitCalled, workflowCode } from "./workflow_code.ts";
 import { stillLoading } from "./still_loading.ts";
 import { dataFormatOf } from "./data_format.ts";
@@ -128,7 +128,7 @@ export async function loadWorkflow(
     // In the workflow's own context: what its code starts and lets fail is told as the workflow's (`workflowCode`).
     module = await workflowCode.run(file, () => import(url.href));
   } catch (error) {
-    const issue = importFailureIssue(error, url.href);
+    const issue = importFailureIssue(error, url.href, { reelExports: await reelExportNames(error) });
     // Deno says a JSON module is not JSON without naming it: the first of the workflow's that is not is named.
     const json = issue.path === "" && error instanceof SyntaxError ? await brokenJsonModule(url.href) : null;
     // Named as a place, and as the file a watch waits for a fix of.

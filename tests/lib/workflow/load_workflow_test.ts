@@ -149,13 +149,15 @@ Deno.test("loadWorkflow() names reel's builders when a workflow imports one it d
     "define.ts": `import { defineWorkflow } from "reel";\nexport default defineWorkflow({});\n`,
     "typo.ts": `import { worklfow } from "${MOD_URL}";\nexport default worklfow({});\n`,
     "own.ts": `import { parts } from "./parts.ts";\n${good}void parts;\n`,
+    "render.ts": `import { renderWorkflow } from "reel";\n${good}void renderWorkflow;\n`,
+    "none.ts": `import { zzz } from "reel";\n${good}void zzz;\n`,
     "parts.ts": `export const part = 1;\n`,
   });
-  const builders = "its builders are section, step, video, workflow";
+  const builders = "reel's builders: section, step, video, workflow";
   assert.deepEqual(await importIssue(`${dir}/define.ts`), {
     path: "line 1, column 10",
     message: "Syntax error: The requested module 'reel' does not provide an export named 'defineWorkflow'; " +
-      `${builders} (did you mean "workflow"?)`,
+      `did you mean "workflow"? (${builders})`,
   });
   // Before: the module's URL in quotes of both kinds, '"…/mod.ts"'.
   const typo = await importIssue(`${dir}/typo.ts`);
@@ -163,7 +165,18 @@ Deno.test("loadWorkflow() names reel's builders when a workflow imports one it d
     typo.message,
     /The requested module '[^'"]*mod\.ts' does not provide an export named 'worklfow'/,
   );
-  assert.ok(typo.message.endsWith(`; ${builders} (did you mean "workflow"?)`), typo.message);
+  assert.ok(typo.message.endsWith(`; did you mean "workflow"? (${builders})`), typo.message);
+  // One of reel's other exports, by its spelling (rv8: "workflow", the builder it ends with); none near: the list.
+  assert.ok(
+    (await importIssue(`${dir}/render.ts`)).message.endsWith(
+      `; did you mean "renderWorkflows"? (${builders})`,
+    ),
+  );
+  assert.ok(
+    (await importIssue(`${dir}/none.ts`)).message.endsWith(
+      `does not provide an export named 'zzz'; ${builders}`,
+    ),
+  );
   // A module of the user's own: no word of reel's builders.
   assert.deepEqual(await importIssue(`${dir}/own.ts`), {
     path: "line 1, column 10",
