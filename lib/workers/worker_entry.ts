@@ -177,6 +177,7 @@ async function runStep(
     escape.reject(error);
   });
   let running: ReturnType<StepKindDefinition["run"]> | null = null;
+  let ran = false;
   try {
     const kind = await loading;
     if (kind === undefined) throw new UnrecoverableError(`No step kind "${task.kind}" in this worker`);
@@ -192,13 +193,15 @@ async function runStep(
       reportProgress: (fraction) => send({ type: "progress", taskId, fraction }),
     });
     const value = await Promise.race([running, escape.promise]);
+    ran = true;
     // A file it read by path that changed since the plan would be stored under its old bytes' key.
     checkReads(task);
     send({ type: "done", taskId, result: { value, children } });
   } catch (thrown) {
     // A file it read by path that changed while it ran is why it failed, most likely (fi6: a variant's input
-    // overwritten mid-encode was said to be "cut short: a partial download or copy?").
-    const error = controller.signal.aborted ? thrown : changedRead(task) ?? thrown;
+    // overwritten mid-encode was said to be "cut short: a partial download or copy?"). Not looked at again when
+    // the step ran to its end (the check itself threw), nor for a step cancelled.
+    const error = ran || controller.signal.aborted ? thrown : changedRead(task, thrown) ?? thrown;
     let stuck = false;
     if (failedByEscape) {
       // Failed by an escaped error while its code may still run: stopped as a cancelled step is, and its failure
@@ -242,15 +245,19 @@ async function runStep(
 }
 
 /**
- * The error that says a file a failed step read by path changed since the plan; null when none did, or when the
- * files cannot be read to tell (a folder made unreadable): the step's own failure is told then.
+ * The error that says a file a failed step read by path changed since the plan, its own failure after it; null
+ * when none did (a file it may no longer open counts as changed), or when a folder on the way can no longer be
+ * searched to tell: its own failure is told then.
  */
-function changedRead(task: StepTask): UnrecoverableError | null {
+function changedRead(task: StepTask, failure: unknown): UnrecoverableError | null {
   try {
     checkReads(task);
     return null;
   } catch (error) {
-    return error instanceof UnrecoverableError ? error : null;
+    if (error instanceof Deno.errors.PermissionDenied) return null;
+    if (!(error instanceof UnrecoverableError)) throw error;
+    const own = failure instanceof Error ? failure.message : thrownValue(failure);
+    return new UnrecoverableError(`${error.message}; the step failed: ${own}`, { cause: failure });
   }
 }
 
