@@ -54,6 +54,8 @@ export class RedisLink {
   #probing = false;
   /** Whether Redis counts as lost because a PING went unanswered (it is back when one is answered). */
   #silent = false;
+  /** A connection cut off while Redis was up, not told yet: by the loss that follows, or once a PING is answered. */
+  #cutOff: string | null = null;
   /** Fires when the PING out now has gone unanswered too long. */
   #silence: ReturnType<typeof setTimeout> | undefined;
   /** Set by {@linkcode RedisLink.close}: nothing is told after it. */
@@ -106,14 +108,20 @@ export class RedisLink {
    * reconnect attempts: the first one tells the loss, the others are only kept as its reason.
    *
    * @param error The error.
-   * @returns Whether it is news to tell as it is (an error while the connection is up).
+   * @returns Whether it is news to tell as it is (an error while the connection is up, but for a connection cut
+   * off, which the link tells itself).
    */
   heard(error: Error): boolean {
     // A link closed on purpose tells nothing more: its client's last reconnect attempts are no news (rv3).
     if (this.#closed) return false;
     // A connection cut off (Redis killed with a command in flight) closes next: told by the loss that starts,
-    // once (fi6: "Redis at …: read ECONNRESET", then "Lost Redis at …").
-    if (this.connected) return !CUT_OFF.includes((error as { code?: unknown }).code as string);
+    // once (fi6: "Redis at …: read ECONNRESET", then "Lost Redis at …"); or, when Redis answers on (one of
+    // BullMQ's connections alone was cut: it reconnects), told once the next PING is answered (rv8).
+    if (this.connected) {
+      if (!CUT_OFF.includes((error as { code?: unknown }).code as string)) return true;
+      this.#cutOff ??= error.message;
+      return false;
+    }
     this.#lose();
     this.#tell(error.message);
     return false;
@@ -191,6 +199,12 @@ export class RedisLink {
     };
     const answered = () => {
       settled();
+      if (this.#cutOff !== null && this.#lostAt === null && !this.#closed) {
+        this.#options.onNotice(
+          `A connection to Redis at ${this.#options.redacted} was cut off (${this.#cutOff}) and made again`,
+        );
+      }
+      this.#cutOff = null;
       // Back unless the connection closed meanwhile (then "ready" says when it is back).
       if (this.#silent && !this.#closed && this.#client.status === "ready") this.#back();
     };
@@ -202,6 +216,7 @@ export class RedisLink {
   #lose(since: number = performance.now()): void {
     if (this.#lostAt !== null || this.#closed) return;
     this.#lostAt = since;
+    this.#cutOff = null;
     const { timeoutMs } = this.#options;
     if (timeoutMs === null) return;
     this.#timer = setTimeout(() => this.#abandon(), Math.max(0, timeoutMs - (performance.now() - since)));

@@ -94,10 +94,10 @@ Deno.test("RedisLink: a lost Redis is told once whatever the reconnect attempts,
 
 Deno.test("RedisLink: a connection cut off while it was up is not news of its own: the loss that follows is told once", async () => {
   await using redis = await startRedis();
-  using watch = await watched(redis, 60_000);
+  // No PING meanwhile: what tells the cut here is the loss alone.
+  using watch = await watched(redis, 60_000, { everyMs: 600_000, answerMs: 5_000 });
   // fi6: Redis killed with a command in flight gave "Redis at …: read ECONNRESET", then "Lost Redis at …".
-  const reset = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
-  assert.equal(watch.link.heard(reset), false);
+  assert.equal(watch.link.heard(RESET), false);
   assert.equal(watch.link.heard(new Error("ERR unknown command")), true);
   await redis.stop();
   await watch.until(() => watch.notices.length > 0, "notice of the loss");
@@ -105,6 +105,22 @@ Deno.test("RedisLink: a connection cut off while it was up is not news of its ow
   assert.match(watch.notices[0]!, /^Lost Redis at /);
   await backAgain(watch, () => redis.restart());
 });
+
+Deno.test("RedisLink: a connection cut off while Redis answers on is told once, when a PING is answered", async () => {
+  // rv8: one of BullMQ's connections cut alone (it reconnects) was never told.
+  await using redis = await startRedis();
+  using watch = await watched(redis, 60_000, QUICK);
+  assert.equal(watch.link.heard(RESET), false);
+  assert.equal(watch.link.heard(RESET), false);
+  await watch.until(() => watch.notices.length > 0, "notice of the cut");
+  assert.deepEqual(watch.notices, [
+    `A connection to Redis at ${redis.target.redacted} was cut off (read ECONNRESET) and made again`,
+  ]);
+  assert.ok(watch.link.connected);
+});
+
+/** A connection reset by the other side, as ioredis reports it. */
+const RESET = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
 
 Deno.test("RedisLink: Redis away past the timeout fails the waits with a reason not retried; a cancel ends one", async () => {
   await using redis = await startRedis();
