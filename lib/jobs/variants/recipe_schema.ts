@@ -119,7 +119,17 @@ export const recipeSchema = z.strictObject({
   renditions: z.array(renditionSchema).min(1).max(8).optional(),
   hls: z.boolean().optional(),
   random: randomSchema.optional(),
-});
+})
+  // rv8: a rendition with a bitrate of its own takes no crf; when every one has, the crf was dropped, unsaid.
+  .refine(
+    (recipe) =>
+      recipe.video?.crf === undefined || recipe.renditions === undefined ||
+      recipe.renditions.some((rendition) => rendition.bitrate === undefined),
+    {
+      message: 'Every rendition has a bitrate, which it is encoded to: the "crf" applies to none',
+      path: ["video", "crf"],
+    },
+  );
 
 /** A recipe as written. */
 export type RecipeInput = z.output<typeof recipeSchema>;

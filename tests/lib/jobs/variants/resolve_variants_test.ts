@@ -135,6 +135,14 @@ Deno.test("each mistake is named with its path", async () => {
       /recipes\[0\]\.random: Cannot draw 5 distinct variants/,
     ],
     [[{ inputs: ["a.mp4"], recipes: [{ name: "x", hls: true }] }], /recipes\[0\]\.hls: HLS needs renditions/],
+    // rv8: every rendition has a bitrate, which it is encoded to: the crf was dropped, unsaid.
+    [
+      [{
+        inputs: ["a.mp4"],
+        recipes: [{ name: "x", video: { crf: 20 }, renditions: [{ height: 360, bitrate: "1M" }] }],
+      }],
+      /recipes\[0\]\.video\.crf: Every rendition has a bitrate, which it is encoded to: the "crf" applies to none/,
+    ],
     // nt5: both were taken and the crf dropped, unsaid.
     [
       [{ inputs: ["a.mp4"], recipes: [{ name: "x", video: { crf: 20, bitrate: "1M" } }] }],
