@@ -26,7 +26,7 @@ export const COMMON_DEFAULTS = {
 } as const;
 
 /** Names a provider may not take: they are local voices. */
-const LOCAL_NAMES = ["flite", "espeak"];
+export const LOCAL_VOICES: readonly string[] = ["flite", "espeak"];
 
 /**
  * Resolves a workflow's providers.
@@ -49,7 +49,7 @@ export function resolveProviders(
 ): ResolvedProvider[] {
   const defaults = COMMON_DEFAULTS.provider;
   return Object.entries(input ?? {}).map(([name, provider]) => {
-    if (LOCAL_NAMES.includes(name)) {
+    if (LOCAL_VOICES.includes(name)) {
       context.issues.push({
         path: `providers.${name}`,
         message: `"${name}" is a local voice; give the provider another name`,

@@ -6,6 +6,7 @@
 import { type HashedFile, rememberDigests } from "../../media/file_digests.ts";
 import type { WorkflowIssue } from "../../core/errors.ts";
 import { closestName } from "../../core/closest_name.ts";
+import { LOCAL_VOICES } from "../../schema/resolve_common.ts";
 import { statUserFile, unreadableUserFile } from "../../core/read_user_file.ts";
 import { sha256File } from "../../core/sha256.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
@@ -123,14 +124,17 @@ export async function resolveTranscribe(
 
 type EntryContext = ResolveContext & { path: string };
 
+/** The local engine, the default. */
+const POCKETSPHINX = "pocketsphinx";
+
 function resolveEngine(
   entry: NonNullable<TranscribeInput["transcribe"]>[number],
   context: EntryContext,
 ): ResolvedTranscriber {
-  const name = entry.engine ?? "pocketsphinx";
+  const name = entry.engine ?? POCKETSPHINX;
   const issue = (field: string, message: string) =>
     context.issues.push({ path: `${context.path}.${field}`, message });
-  if (name === "pocketsphinx") {
+  if (name === POCKETSPHINX) {
     if ((entry.language ?? "en") !== "en") {
       issue("language", 'pocketsphinx knows English only (language: "en")');
     }
@@ -140,16 +144,18 @@ function resolveEngine(
   }
   if (!context.providers.has(name)) {
     const names = [...context.providers.keys()];
-    const guess = closestName(name, ["pocketsphinx", ...names]);
+    const guess = closestName(name, [POCKETSPHINX, ...names]);
     // nt5: `--engine openai` needs no provider on the command line; a workflow's engine does.
     const how = guess !== null
       ? ` (did you mean "${guess}"?)`
+      : LOCAL_VOICES.includes(name)
+      ? ` ("${name}" is a voice: it speaks, it does not transcribe)`
       : `; a server's engine is a provider: providers: { ${JSON.stringify(name)}: { api: "openai"${
         name === "openai" ? "" : ', baseUrl: "http://…/v1"'
       } } }`;
     issue(
       "engine",
-      `Unknown engine "${name}": expected pocketsphinx${
+      `Unknown engine "${name}": expected ${POCKETSPHINX}${
         names.length > 0 ? ` or a provider (${names.join(", ")})` : " or the name of a provider in providers"
       }${how}`,
     );

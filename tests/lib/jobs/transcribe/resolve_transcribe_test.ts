@@ -67,6 +67,11 @@ Deno.test("a transcription's mistakes are named with their path", async () => {
     'transcribe[0].engine: Unknown engine "openai": expected pocketsphinx or the name of a provider in providers; ' +
     'a server\'s engine is a provider: providers: { "openai": { api: "openai" } }',
   ]);
+  // rv8: the hint named a provider "espeak", which reel refuses.
+  assert.deepEqual(await issues({ transcribe: [{ id: "a", input: "talk one.mp3", engine: "espeak" }] }), [
+    'transcribe[0].engine: Unknown engine "espeak": expected pocketsphinx or the name of a provider in providers ' +
+    '("espeak" is a voice: it speaks, it does not transcribe)',
+  ]);
   assert.deepEqual(
     await issues({ transcribe: [{ id: "a", input: "talk one.mp3", engine: "pocketsfinx" }] }),
     [
