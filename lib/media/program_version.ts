@@ -160,7 +160,8 @@ async function rememberedVersion(
   // The program's own file by its size and time, not its path (rv: /bin/ffmpeg and /usr/bin/ffmpeg, one file on a
   // merged /usr, would key apart).
   const own = script === null ? [contentIdentity(program)] : [script];
-  const digest = createHash("sha256").update([text, ...files.map(libraryIdentity), ...own].join("\n"))
+  const said = PLACES_SAID[name]?.(text) ?? text;
+  const digest = createHash("sha256").update([said, ...files.map(libraryIdentity), ...own].join("\n"))
     .digest("hex").slice(0, 16);
   const version = `${text.split("\n")[0]} #${digest}`;
   // Files outside the system's library folders (a wrapped program, LD_LIBRARY_PATH, /usr/local, /opt) change
@@ -224,6 +225,15 @@ async function scriptText(program: string): Promise<string | null> {
 }
 
 /** How the programs reel knows by name begin their version's text: another answer is another program. */
+/**
+ * A program's version text without the places it names, for the digest: espeak-ng names the folder of the voice
+ * data it reads, which the caller keys by its contents (see `espeakWithData`); the same data elsewhere (a copy, a
+ * link in `ESPEAK_DATA_PATH`) speaks alike (fi7: it re-ran every speech and what follows).
+ */
+const PLACES_SAID: Readonly<Record<string, (text: string) => string>> = {
+  "espeak-ng": (text) => text.replace(/Data at: .*/g, "Data at:"),
+};
+
 const VERSION_LINE: Readonly<Record<string, RegExp>> = {
   ffmpeg: /^ffmpeg version /,
   ffprobe: /^ffprobe version /,

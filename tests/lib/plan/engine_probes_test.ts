@@ -44,3 +44,31 @@ Deno.test("espeakWithData: the same voice data elsewhere, or through a link, is 
   await Deno.writeTextFile(`${dir}/b/en_dict`, "another dictionary");
   assert.notEqual(at(`${dir}/b`), at(`${dir}/a`), "other bytes");
 });
+
+Deno.test("engineProbes.espeak: espeak-ng's own identity is the same through a link to its voice data", async () => {
+  // fi7: the digest of what `--version` says held the folder it names ("Data at: <folder>"): a link (or a copy)
+  // in ESPEAK_DATA_PATH spoke every section again, byte for byte the same.
+  const dir = await tempDir();
+  const system = /Data at: (.+)$/m.exec(
+    new TextDecoder().decode((await new Deno.Command("espeak-ng", { args: ["--version"] }).output()).stdout),
+  )?.[1]?.trim();
+  assert.ok(system !== undefined, "espeak-ng names its data folder");
+  await Deno.symlink(system, `${dir}/voices`);
+  const probe = `${dir}/probe.ts`;
+  await Deno.writeTextFile(
+    probe,
+    `import { engineProbes } from "${
+      new URL("../../../lib/plan/engine_probes.ts", import.meta.url).href
+    }";\n` +
+      "console.log(await engineProbes.espeak());\n",
+  );
+  const identity = async (env: Record<string, string>) => {
+    const { stdout, success } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--config", new URL("../../../deno.json", import.meta.url).pathname, probe],
+      env: { REEL_PROGRAM_VERSIONS: "off", ...env },
+    }).output();
+    assert.ok(success);
+    return new TextDecoder().decode(stdout).trim();
+  };
+  assert.equal(await identity({ ESPEAK_DATA_PATH: `${dir}/voices` }), await identity({}));
+});
