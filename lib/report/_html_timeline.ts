@@ -118,9 +118,11 @@ function renderBar(attempt: Attempt, axis: TimeAxis): string {
     attempt.step,
     `${attempt.kind} · attempt ${attempt.attempt} · worker ${attempt.worker}`,
     `${formatElapsed(attempt.start)} → ${formatElapsed(attempt.end)} (${formatElapsed(elapsed)})`,
-    ...(attempt.queuedAt === null
-      ? []
-      : [`waited ${formatElapsed(attempt.start - attempt.queuedAt)} for permits`]),
+    ...(attempt.queuedAt === null ? [] : [
+      `waited ${formatElapsed(attempt.start - attempt.queuedAt)} ${
+        attempt.attempt > 1 ? "since the attempt before failed (its backoff, then permits)" : "for permits"
+      }`,
+    ]),
     STATUS_TEXT[attempt.status] + (attempt.error === null ? "" : `: ${attempt.error}`),
   ];
   const rect = `<rect class="bar kind-${attempt.kind}" data-step="${escapeMarkup(attempt.step)}" ` +

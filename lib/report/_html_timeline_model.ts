@@ -26,7 +26,11 @@ export interface Attempt {
   status: AttemptStatus;
   /** The failure's message, or null. */
   error: string | null;
-  /** When the step last became ready (`step:queued`), or null when unknown. */
+  /**
+   * Since when it waited to start: when the step became ready (`step:queued`) for its first attempt, when the
+   * attempt before it failed for a later one (fi8: the step's one `step:queued` counted the earlier attempts and
+   * their backoff as a wait for permits); null when unknown.
+   */
   queuedAt: number | null;
 }
 
@@ -69,6 +73,8 @@ export function buildTimelineModel(events: readonly RunEvent[]): TimelineModel {
   const crashes: WorkerCrash[] = [];
   const open = new Map<string, Attempt>();
   const queued = new Map<string, number>();
+  /** Each step's last failed attempt's end: a later attempt waits from there (its backoff, then permits). */
+  const failedAt = new Map<string, number>();
   let endMs = 0;
   const keyOf = (step: string, attempt: number) => `${attempt}\u0000${step}`;
   for (const event of events) {
@@ -87,7 +93,7 @@ export function buildTimelineModel(events: readonly RunEvent[]): TimelineModel {
           end: Number.NaN,
           status: "cancelled",
           error: null,
-          queuedAt: queued.get(event.step) ?? null,
+          queuedAt: (event.attempt > 1 ? failedAt.get(event.step) : queued.get(event.step)) ?? null,
         };
         const key = keyOf(event.step, event.attempt);
         const lost = open.get(key);
@@ -117,6 +123,7 @@ export function buildTimelineModel(events: readonly RunEvent[]): TimelineModel {
         if (attempt === undefined) break;
         open.delete(keyOf(event.step, event.attempt));
         attempt.end = event.at;
+        failedAt.set(event.step, event.at);
         attempt.status = event.retrying ? "retried" : "failed";
         attempt.error = event.error;
         break;

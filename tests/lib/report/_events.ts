@@ -32,9 +32,10 @@ export const ev = {
       elapsed?: number;
       cached?: boolean;
       madeBy?: string;
+      attempt?: number;
     } = {},
   ): EventOf<"step:finished"> {
-    const { kind = "clip", worker = 1, elapsed = 0, madeBy } = more;
+    const { kind = "clip", worker = 1, elapsed = 0, madeBy, attempt = 1 } = more;
     const cached = more.cached ?? madeBy !== undefined;
     return {
       type: "step:finished",
@@ -43,7 +44,7 @@ export const ev = {
       kind,
       contentKey: `key-${step}`,
       worker: cached ? null : worker,
-      attempt: 1,
+      attempt,
       cached,
       elapsed: cached ? 0 : elapsed,
       path: null,

@@ -40,3 +40,30 @@ Deno.test("renderHtmlReport() draws a step taken over by another worker: the fir
   // One attempt, though drawn as two bars.
   assert.match(html, /<b>1<\/b><span>attempts run<\/span>/);
 });
+
+Deno.test("a retried step's later attempt waits from the failure before it, not from the step's queueing", () => {
+  // fi8: attempt 2 said "waited 3.0s for permits", its first attempt and backoff counted as waiting.
+  const events: RunEvent[] = [
+    ev.runStarted(0, 1, 1),
+    ev.queued(0, "v/s1/image", "image"),
+    ev.started(1000, "v/s1/image", { kind: "image" }),
+    ev.failed(2000, "v/s1/image", { kind: "image", retrying: true }),
+    ev.started(2500, "v/s1/image", { kind: "image", attempt: 2 }),
+    ev.finished(3000, "v/s1/image", { kind: "image", attempt: 2, elapsed: 500 }),
+    ev.runFinished(3100),
+  ];
+  assert.deepEqual(
+    buildTimelineModel(events).attempts.map(({ queuedAt, status }) => ({ queuedAt, status })),
+    [
+      { queuedAt: 0, status: "retried" },
+      { queuedAt: 2000, status: "done" },
+    ],
+  );
+  const html = renderHtmlReport(events, {
+    title: "t",
+    providers: {},
+    summary: { outputs: [], wallMs: 0, cpuMs: 0, peakRssBytes: null },
+  });
+  assert.match(html, /waited 1\.0s for permits/);
+  assert.match(html, /waited 0\.5s since the attempt before failed \(its backoff, then permits\)/);
+});
