@@ -69,27 +69,78 @@ export function readOfIdentity(file: { path: string; identity: string }): Planne
   return identity.startsWith("sha256:") ? { path, sha256: identity.slice("sha256:".length) } : null;
 }
 
+/** A planned read whose file no longer holds the bytes the step's key was made from. */
+export interface ChangedRead {
+  /** The file. */
+  path: string;
+  /** True when it is gone, false when it holds other bytes. */
+  removed: boolean;
+}
+
 /**
- * Fails a step one of whose planned reads no longer holds the bytes its key was made from. Cheap for a file left
+ * The first of a step's planned reads that no longer holds the bytes its key was made from. Cheap for a file left
  * alone: its digest is remembered under its identity (see `fileDigests`), and read again only when that changed.
  *
- * @param task The step, after it ran.
- * @throws {UnrecoverableError} Naming the file and the step, when one changed or is gone.
+ * @param task The step.
+ * @returns The read, or null when every one holds its bytes.
+ * @throws What reading a file throws (a folder where the file was, an I/O error).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { changedRead } from "./planned_reads.ts";
+ * const runtime = { reads: [{ path: "/no/such/file.png", sha256: "ab".repeat(32) }] };
+ * assert.deepEqual(changedRead({ id: "v/s1/slide", runtime }), { path: "/no/such/file.png", removed: true });
+ * assert.equal(changedRead({ id: "v/s1/slide", runtime: {} }), null);
+ * ```
  */
-export function checkReads(task: Pick<StepTask, "id" | "runtime">): void {
+export function changedRead(task: Pick<StepTask, "id" | "runtime">): ChangedRead | null {
   const reads = task.runtime[READS];
-  if (!Array.isArray(reads)) return;
+  if (!Array.isArray(reads)) return null;
   const planned = reads as unknown as PlannedRead[];
   // In one call: the digest memo is read once, and written once at most, for all of the step's files.
   const digests = fileDigests(planned.map((read) => read.path));
   for (const [i, read] of planned.entries()) {
     const digest = digests[i] ?? null;
     if (digest !== null && read.sha256.startsWith(digest)) continue;
-    throw new UnrecoverableError(
-      `${read.path} ${
-        digest === null ? "was removed" : "changed"
-      } after the render planned step "${task.id}" ` +
-        "(its key holds the bytes it had then): nothing was stored; render again",
-    );
+    return { path: read.path, removed: digest === null };
   }
+  return null;
+}
+
+/**
+ * What a step is told when a file it read by path changed since the plan: the file, the step, and what the step's
+ * run said when it failed too (most likely because of it).
+ *
+ * @param changed The read.
+ * @param step The step's id, and its own failure's message when it failed.
+ * @returns The message.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { changedReadMessage } from "./planned_reads.ts";
+ * assert.match(changedReadMessage({ path: "/a.mp4", removed: false }, { id: "v/x" }), /^\/a\.mp4 changed after/);
+ * assert.match(changedReadMessage({ path: "/a.mp4", removed: true }, { id: "v/x", failure: "cut short" }), /the step failed: cut short\. Nothing was stored/);
+ * ```
+ */
+export function changedReadMessage(changed: ChangedRead, step: { id: string; failure?: string }): string {
+  const what =
+    `${changed.path} ${changed.removed ? "was removed" : "changed"} after the render planned step ` +
+    `"${step.id}" (its key holds the bytes it had then)`;
+  return step.failure === undefined
+    ? `${what}: nothing was stored; render again`
+    : `${what}; the step failed: ${step.failure}. Nothing was stored; render again`;
+}
+
+/**
+ * Fails a step one of whose planned reads no longer holds the bytes its key was made from (see
+ * {@linkcode changedRead}).
+ *
+ * @param task The step, after it ran.
+ * @throws {UnrecoverableError} Naming the file and the step, when one changed or is gone.
+ */
+export function checkReads(task: Pick<StepTask, "id" | "runtime">): void {
+  const changed = changedRead(task);
+  if (changed !== null) throw new UnrecoverableError(changedReadMessage(changed, { id: task.id }));
 }

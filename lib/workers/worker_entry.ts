@@ -12,7 +12,7 @@
 import { InputError, ProviderError, UnrecoverableError } from "../core/errors.ts";
 import { outsideSteps, runningStep } from "../core/step_context.ts";
 import { paceHeap } from "../core/heap_pacer.ts";
-import { checkReads } from "../media/planned_reads.ts";
+import { changedRead, changedReadMessage, checkReads } from "../media/planned_reads.ts";
 import { endedOnInterrupt } from "../media/run_process.ts";
 import { uncaughtDescription } from "../workflow/import_failure.ts";
 import { STEP_KIND_LOADERS } from "../workflow/step_kind_loaders.ts";
@@ -201,7 +201,7 @@ async function runStep(
     // A file it read by path that changed while it ran is why it failed, most likely (fi6: a variant's input
     // overwritten mid-encode was said to be "cut short: a partial download or copy?"). Not looked at again when
     // the step ran to its end (the check itself threw), nor for a step cancelled.
-    const error = ran || controller.signal.aborted ? thrown : changedRead(task, thrown) ?? thrown;
+    const error = ran || controller.signal.aborted ? thrown : changedReadFailure(task, thrown) ?? thrown;
     let stuck = false;
     if (failedByEscape) {
       // Failed by an escaped error while its code may still run: stopped as a cancelled step is, and its failure
@@ -245,20 +245,24 @@ async function runStep(
 }
 
 /**
- * The error that says a file a failed step read by path changed since the plan, its own failure after it; null
- * when none did (a file it may no longer open counts as changed), or when a folder on the way can no longer be
- * searched to tell: its own failure is told then.
+ * The error that says a file a failed step read by path changed since the plan, its own failure told in it; null
+ * when none did (a file it may no longer open counts as changed), or when the files cannot be read to tell.
  */
-function changedRead(task: StepTask, failure: unknown): UnrecoverableError | null {
+function changedReadFailure(task: StepTask, failure: unknown): UnrecoverableError | null {
+  let changed;
   try {
-    checkReads(task);
+    changed = changedRead(task);
+  } catch {
+    // A folder where the file was, a file gone between its stat and its read, an I/O error: the check cannot tell,
+    // and the step's own failure, which is sent, is all there is to say (rv9: thrown here, in the step's catch,
+    // it was sent nowhere, and the render waited for the step for ever).
     return null;
-  } catch (error) {
-    if (error instanceof Deno.errors.PermissionDenied) return null;
-    if (!(error instanceof UnrecoverableError)) throw error;
-    const own = failure instanceof Error ? failure.message : thrownValue(failure);
-    return new UnrecoverableError(`${error.message}; the step failed: ${own}`, { cause: failure });
   }
+  if (changed === null) return null;
+  const own = failure instanceof Error ? failure.message : thrownValue(failure);
+  return new UnrecoverableError(changedReadMessage(changed, { id: task.id, failure: own }), {
+    cause: failure,
+  });
 }
 
 /** Loads the kinds' code and readies each in turn; a failure is left for the kind's steps to report. */
