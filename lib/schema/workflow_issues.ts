@@ -209,7 +209,9 @@ export function toWorkflowIssue(
       const guess = closestName(key, formKeys(issue) ?? known);
       if (guess !== null) return `"${key}" (did you mean "${guess}"?)`;
       // nt5: a workflow's `timeout` written in its variants job.
-      const owner = schema === null ? null : ownerAbove(schema, { path: issue.path, key }, options.input);
+      const owner = schema === null
+        ? null
+        : ownerAbove(schema, { path: issue.path, key, input: options.input });
       return owner === null ? `"${key}"` : `"${key}" (a field of ${owner})`;
     });
     return { path, message: `Unknown field ${parts.join(", ")}` };
@@ -338,10 +340,9 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): st
  */
 function ownerAbove(
   schema: z.ZodType,
-  field: { path: readonly PropertyKey[]; key: string },
-  input: unknown,
+  field: { path: readonly PropertyKey[]; key: string; input: unknown },
 ): string | null {
-  const { path, key } = field;
+  const { path, key, input } = field;
   for (let end = path.length - 1; end >= 0; end--) {
     // Of the forms it is written as (rv8: a grid's `rows` was said to be a scroll montage's field).
     const forms = schemasAt(schema, path.slice(0, end), input);
@@ -421,26 +422,32 @@ function schemasAt(schema: z.ZodType, path: readonly PropertyKey[], value?: unkn
 }
 
 /**
- * Of the forms an object may take, those `value` is written as: whose tags (literal fields) it gives as they are,
- * and of those, the ones that know every field it has, where any does (rv8: an image overlay's `size` was said
- * with the text overlay's range).
+ * Of the forms a value may take, those an object `value` is written as: the forms of an object or a record (rv9:
+ * not a boolean's, in `normalize: boolean | { loudness }`), whose tags (literal fields) it gives as they are, and of
+ * those the ones that know the most of its fields (rv8: an image overlay's `size` was said with the text overlay's
+ * range, there being no tag); all of them where none fits.
  */
 function writtenAs(candidates: z.ZodType[], value: unknown): z.ZodType[] {
-  if (typeof value !== "object" || value === null) return candidates;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return candidates;
   const fields = value as Record<string, unknown>;
-  const shape = (candidate: z.ZodType) =>
+  const objects = candidates.filter((candidate) =>
+    candidate instanceof z.ZodObject || candidate instanceof z.ZodRecord
+  );
+  const shapeOf = (candidate: z.ZodType) =>
     candidate instanceof z.ZodObject ? candidate.shape as Record<string, z.ZodType> : null;
-  const tagged = candidates.filter((candidate) =>
-    Object.entries(shape(candidate) ?? {}).every(([key, field]) =>
+  const tagged = objects.filter((candidate) =>
+    Object.entries(shapeOf(candidate) ?? {}).every(([key, field]) =>
       !(field instanceof z.ZodLiteral) || !Object.hasOwn(fields, key) ||
       field.values.has(fields[key] as z.core.util.Literal)
     )
   );
-  const knowing = tagged.filter((candidate) => {
-    const known = shape(candidate);
-    return known === null || Object.keys(fields).every((key) => Object.hasOwn(known, key));
-  });
-  return knowing.length > 0 ? knowing : tagged;
+  if (tagged.length === 0) return objects.length === 0 ? candidates : objects;
+  const known = (candidate: z.ZodType) => {
+    const shape = shapeOf(candidate);
+    return Object.keys(fields).filter((key) => shape === null || Object.hasOwn(shape, key)).length;
+  };
+  const most = Math.max(...tagged.map(known));
+  return tagged.filter((candidate) => known(candidate) === most);
 }
 
 /** The schemas a value at this place may match: optional, nullable and union wrappers opened. */

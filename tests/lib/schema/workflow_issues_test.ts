@@ -100,6 +100,26 @@ Deno.test("toWorkflowIssues() says a range as the form that knows every field gi
   assert.deepEqual(toWorkflowIssues(issues, schema, { input: { overlay } }).map(({ message }) => message), [
     "Expected a number from 0.01 to 1, got 1.5",
   ]);
+  // With a field neither form knows too (rv9: both forms kept, the text overlay's range said).
+  const also = { image: "logo.png", size: 1.5, opacty: 1 };
+  const more = schema.safeParse({ overlay: also }, { reportInput: true }).error?.issues ?? [];
+  assert.ok(
+    toWorkflowIssues(more, schema, { input: { overlay: also } }).some(({ message }) =>
+      message === "Expected a number from 0.01 to 1, got 1.5"
+    ),
+  );
+  // A union of a boolean and an object (rv9: the boolean's form kept alone, zod's own words said).
+  const normalize = z.strictObject({
+    normalize: z.union([z.boolean(), z.strictObject({ loudness: z.number().min(-70).max(-5) })]),
+  });
+  const loud = { normalize: { loudness: -100, bogus: 1 } };
+  const loudIssues = normalize.safeParse(loud, { reportInput: true }).error?.issues ?? [];
+  assert.ok(
+    toWorkflowIssues(loudIssues, normalize, { input: loud }).some(({ message }) =>
+      message === "Expected a number from -70 to -5, got -100"
+    ),
+    JSON.stringify(toWorkflowIssues(loudIssues, normalize, { input: loud })),
+  );
 });
 
 Deno.test("toWorkflowIssues() says an unknown field that an object above has is that object's", () => {
