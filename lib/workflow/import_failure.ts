@@ -42,7 +42,9 @@ export function importFailureIssue(
     /(["']?)(file:\/\/\/[^\s"'()]+)\1/g,
     (_, quote: string, url: string) => `${quote || '"'}${displayPath(url)}${quote || '"'}`,
   );
-  const message = describe(name, headline) + builderGuess(text, place?.[1], options.reelExports ?? []);
+  const asked = nameAskedOfReel(error);
+  const message = describe(name, headline) +
+    (asked === null ? "" : builderGuess(asked, options.reelExports ?? []));
   if (place === undefined || place === null) return { path: "", message };
   const [, url = "", line, column] = place;
   const at = `line ${line}, column ${column}`;
@@ -55,17 +57,28 @@ const MISSING_EXPORT = /The requested module '([^']+)' does not provide an expor
 const REEL_MODULE = new URL("../../mod.ts", import.meta.url).href;
 
 /**
- * The names reel's module exports, for {@linkcode importFailureIssue}, when `error` says an import asked a module
- * for a name it does not export; null otherwise. reel's module is loaded for it (it is above this one: not
- * imported otherwise).
+ * The names reel's module exports, for {@linkcode importFailureIssue}, when `error` says an import asked reel's
+ * module for a name it does not export; null otherwise. reel's module is loaded for it, then only (it is above this
+ * one: not imported otherwise).
  *
  * @param error What the import threw.
  * @returns The names, or null.
  */
 export async function reelExportNames(error: unknown): Promise<string[] | null> {
-  if (!MISSING_EXPORT.test(messageOf(error))) return null;
+  if (nameAskedOfReel(error) === null) return null;
   const reel: Record<string, unknown> = await import(REEL_MODULE);
   return Object.keys(reel);
+}
+
+/** The name an import asked reel's module for that it does not export (V8's message, and the importer's place). */
+function nameAskedOfReel(error: unknown): string | null {
+  const text = messageOf(error).replace(ANSI, "");
+  const missing = MISSING_EXPORT.exec(text);
+  const importer = [...text.matchAll(LOCATION)].at(-1)?.[1];
+  if (missing === null || importer === undefined) return null;
+  const [, specifier = "", name = ""] = missing;
+  const url = specifier === "reel" ? REEL_MODULE : new URL(specifier, importer).href;
+  return url === REEL_MODULE ? name : null;
 }
 
 /**
@@ -73,12 +86,7 @@ export async function reelExportNames(error: unknown): Promise<string[] | null> 
  * builders it has, and the name meant where a guess can be made: one of its exports by spelling (rv8:
  * `renderWorkflow` meant `renderWorkflows`), else the builder the name ends with.
  */
-function builderGuess(text: string, importer: string | undefined, exports: readonly string[]): string {
-  const missing = MISSING_EXPORT.exec(text);
-  if (missing === null || importer === undefined) return "";
-  const [, specifier = "", name = ""] = missing;
-  const url = specifier === "reel" ? REEL_MODULE : new URL(specifier, importer).href;
-  if (url !== REEL_MODULE) return "";
+function builderGuess(name: string, exports: readonly string[]): string {
   const names = Object.keys(builders);
   const guess = closestName(name, exports) ??
     names.find((builder) => name.toLowerCase().endsWith(builder.toLowerCase())) ?? null;
