@@ -224,7 +224,6 @@ async function scriptText(program: string): Promise<string | null> {
   return new TextDecoder().decode(head);
 }
 
-/** How the programs reel knows by name begin their version's text: another answer is another program. */
 /**
  * A program's version text without the places it names, for the digest: espeak-ng names the folder of the voice
  * data it reads, which the caller keys by its contents (see `espeakWithData`); the same data elsewhere (a copy, a
@@ -234,6 +233,7 @@ const PLACES_SAID: Readonly<Record<string, (text: string) => string>> = {
   "espeak-ng": (text) => text.replace(/Data at: .*/g, "Data at:"),
 };
 
+/** How the programs reel knows by name begin their version's text: another answer is another program. */
 const VERSION_LINE: Readonly<Record<string, RegExp>> = {
   ffmpeg: /^ffmpeg version /,
   ffprobe: /^ffprobe version /,

@@ -25,8 +25,8 @@ export const COMMON_DEFAULTS = {
   limits: { videos: 2, sections: 4, api: 2, global: 8, minFreeMemory: 256 * 2 ** 20 },
 } as const;
 
-/** Names a provider may not take: they are local voices. */
-export const LOCAL_VOICES: readonly string[] = ["flite", "espeak"];
+/** The speech engines reel ships with: names a provider may not take. */
+export const LOCAL_VOICES = ["espeak", "flite"] as const;
 
 /**
  * Resolves a workflow's providers.
@@ -49,7 +49,7 @@ export function resolveProviders(
 ): ResolvedProvider[] {
   const defaults = COMMON_DEFAULTS.provider;
   return Object.entries(input ?? {}).map(([name, provider]) => {
-    if (LOCAL_VOICES.includes(name)) {
+    if ((LOCAL_VOICES as readonly string[]).includes(name)) {
       context.issues.push({
         path: `providers.${name}`,
         message: `"${name}" is a local voice; give the provider another name`,

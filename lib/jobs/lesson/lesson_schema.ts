@@ -21,9 +21,9 @@ import { captionsSchema, type ResolvedCaptions } from "./captions/captions_schem
 import { type ResolvedTransition, transitionSchema } from "./transition_schema.ts";
 import { loudnessSchema, musicSchema, type ResolvedLoudness, type ResolvedMusic } from "./sound_schema.ts";
 import type { CaptionFont } from "../../media/caption_font.ts";
+import { LOCAL_VOICES } from "../../schema/resolve_common.ts";
 
-/** The speech engines reel ships with. */
-export const LOCAL_VOICES = ["espeak", "flite"] as const;
+export { LOCAL_VOICES };
 
 /** What a voice's provider may be, as the messages of an unknown one end (the schema's and the resolver's). */
 export const VOICE_PROVIDERS_EXPECTED = 'expected "flite", "espeak" or the name of a provider in `providers`';

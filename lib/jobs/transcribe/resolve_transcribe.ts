@@ -148,7 +148,7 @@ function resolveEngine(
     // nt5: `--engine openai` needs no provider on the command line; a workflow's engine does.
     const how = guess !== null
       ? ` (did you mean "${guess}"?)`
-      : LOCAL_VOICES.includes(name)
+      : (LOCAL_VOICES as readonly string[]).includes(name)
       ? ` ("${name}" is a voice: it speaks, it does not transcribe)`
       : `; a server's engine is a provider: providers: { ${JSON.stringify(name)}: { api: "openai"${
         name === "openai" ? "" : ', baseUrl: "http://…/v1"'

@@ -120,16 +120,19 @@ export const recipeSchema = z.strictObject({
   hls: z.boolean().optional(),
   random: randomSchema.optional(),
 })
-  // rv8: a rendition with a bitrate of its own takes no crf; when every one has, the crf was dropped, unsaid.
-  .refine(
-    (recipe) =>
-      recipe.video?.crf === undefined || recipe.renditions === undefined ||
-      recipe.renditions.some((rendition) => rendition.bitrate === undefined),
-    {
-      message: 'Every rendition has a bitrate, which it is encoded to: the "crf" applies to none',
-      path: ["video", "crf"],
-    },
-  );
+  // rv8, rv9: a rendition with a bitrate of its own takes neither the video's crf nor its bitrate; when every one
+  // has, they were dropped, unsaid.
+  .superRefine((recipe, context) => {
+    if (recipe.renditions?.every((rendition) => rendition.bitrate !== undefined) !== true) return;
+    for (const field of ["crf", "bitrate"] as const) {
+      if (recipe.video?.[field] === undefined) continue;
+      context.addIssue({
+        code: "custom",
+        path: ["video", field],
+        message: `Every rendition has a bitrate, which it is encoded to: the "${field}" applies to none`,
+      });
+    }
+  });
 
 /** A recipe as written. */
 export type RecipeInput = z.output<typeof recipeSchema>;

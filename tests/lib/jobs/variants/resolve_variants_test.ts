@@ -143,6 +143,14 @@ Deno.test("each mistake is named with its path", async () => {
       }],
       /recipes\[0\]\.video\.crf: Every rendition has a bitrate, which it is encoded to: the "crf" applies to none/,
     ],
+    // rv9: the video's bitrate likewise.
+    [
+      [{
+        inputs: ["a.mp4"],
+        recipes: [{ name: "x", video: { bitrate: "4M" }, renditions: [{ height: 360, bitrate: "1M" }] }],
+      }],
+      /recipes\[0\]\.video\.bitrate: Every rendition has a bitrate, which it is encoded to: the "bitrate" applies/,
+    ],
     // nt5: both were taken and the crf dropped, unsaid.
     [
       [{ inputs: ["a.mp4"], recipes: [{ name: "x", video: { crf: 20, bitrate: "1M" } }] }],
