@@ -54,8 +54,11 @@ export class RedisLink {
   #probing = false;
   /** Whether Redis counts as lost because a PING went unanswered (it is back when one is answered). */
   #silent = false;
-  /** A connection cut off while Redis was up, not told yet: by the loss that follows, or once a PING is answered. */
-  #cutOff: string | null = null;
+  /**
+   * A connection cut off while Redis was up, not told yet, and when it was heard: told by the loss that follows, or
+   * once a PING sent after it is answered.
+   */
+  #cutOff: { reason: string; at: number } | null = null;
   /** Fires when the PING out now has gone unanswered too long. */
   #silence: ReturnType<typeof setTimeout> | undefined;
   /** Set by {@linkcode RedisLink.close}: nothing is told after it. */
@@ -119,7 +122,7 @@ export class RedisLink {
     // BullMQ's connections alone was cut: it reconnects), told once the next PING is answered (rv8).
     if (this.connected) {
       if (!CUT_OFF.includes((error as { code?: unknown }).code as string)) return true;
-      this.#cutOff ??= error.message;
+      this.#cutOff ??= { reason: error.message, at: performance.now() };
       return false;
     }
     this.#lose();
@@ -199,12 +202,15 @@ export class RedisLink {
     };
     const answered = () => {
       settled();
-      if (this.#cutOff !== null && this.#lostAt === null && !this.#closed) {
-        this.#options.onNotice(
-          `A connection to Redis at ${this.#options.redacted} was cut off (${this.#cutOff}) and made again`,
-        );
+      // A PING sent before the cut says nothing of it (rv9: answered from the buffer while Redis was being killed).
+      if (this.#cutOff !== null && sent >= this.#cutOff.at) {
+        if (this.#lostAt === null && !this.#closed) {
+          this.#options.onNotice(
+            `A connection to Redis at ${this.#options.redacted} was cut off (${this.#cutOff.reason}) and made again`,
+          );
+        }
+        this.#cutOff = null;
       }
-      this.#cutOff = null;
       // Back unless the connection closed meanwhile (then "ready" says when it is back).
       if (this.#silent && !this.#closed && this.#client.status === "ready") this.#back();
     };

@@ -361,7 +361,8 @@ export class ClusterWorker {
           }`,
         );
         // To the end of the queue (a delayed job is promoted there): put back at its head, it was this worker's
-        // next job again once the step-back ended, and the jobs behind it waited (rv8).
+        // next job again once the step-back ended, and the jobs behind it waited (rv8). Stamped with this host's
+        // clock, as BullMQ's own delays are: on a host whose clock runs ahead, the others promote it that much later.
         await job.moveToDelayed(Date.now(), token);
         throw new DelayedError();
       }
