@@ -100,6 +100,8 @@ export function buildTimelineModel(events: readonly RunEvent[]): TimelineModel {
         if (lost !== undefined) {
           lost.end = Math.max(event.at, lost.start);
           lost.status = "lost";
+          // Handed on when its worker was lost: no wait of its own to tell (rv9: the lost run was counted as one).
+          attempt.queuedAt = null;
         }
         attempts.push(attempt);
         open.set(key, attempt);

@@ -17,12 +17,13 @@ const TAKEN_OVER: RunEvent[] = [
 ];
 
 Deno.test("buildTimelineModel() closes an attempt started again elsewhere as lost, at the second start", () => {
-  const { attempts, workers } = buildTimelineModel(TAKEN_OVER);
+  const { attempts, workers } = buildTimelineModel([ev.queued(0, "a/s1/clip@16x9", "clip"), ...TAKEN_OVER]);
   assert.deepEqual(
-    attempts.map(({ worker, start, end, status }) => ({ worker, start, end, status })),
+    attempts.map(({ worker, start, end, status, queuedAt }) => ({ worker, start, end, status, queuedAt })),
     [
-      { worker: "h:1:1", start: 10, end: 70, status: "lost" },
-      { worker: "h:2:1", start: 70, end: 100, status: "done" },
+      { worker: "h:1:1", start: 10, end: 70, status: "lost", queuedAt: 0 },
+      // rv9: its wait was counted from the step's queueing, the lost run in it.
+      { worker: "h:2:1", start: 70, end: 100, status: "done", queuedAt: null },
     ],
   );
   assert.deepEqual(workers, ["h:1:1", "h:2:1"]);
