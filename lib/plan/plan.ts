@@ -4,7 +4,7 @@
  * @module
  */
 import { closestName } from "../core/closest_name.ts";
-import { WorkflowError } from "../core/errors.ts";
+import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import type { ResolvedLimits } from "./limits.ts";
 import type { Draft, PlanStep } from "./plan_step.ts";
 import type { ResolvedProvider } from "./provider_settings.ts";
@@ -78,34 +78,42 @@ function orderSteps(drafts: Draft[], context: { templates: Draft[]; firstFile: s
   const { templates, firstFile } = context;
   const templateIds = new Set(templates.map((template) => template.id));
   const ids = new Map<string, Draft>();
+  // Every mistake of the plan's, told together (nt6: one a run).
+  const issues: PlanIssue[] = [];
   for (const draft of drafts) {
     const first = ids.get(draft.id);
     if (first !== undefined) {
       // fi5: a custom step named as one reel makes for a job (`v/video@160x90`) was told "used twice" alone.
       const made = [first, draft].find((other) => other.kind !== "custom");
-      throw new WorkflowError(draft.workflow, [{
-        path: "steps",
+      const custom = [draft, first].find((other) => other.kind === "custom") ?? draft;
+      const place = placeOf(custom);
+      issues.push({
+        file: custom.workflow,
+        path: place === null ? "steps" : `${place}.id`,
         message: made === undefined
           ? `Step id "${draft.id}" is used twice`
           : `Step id "${draft.id}" is used twice: reel makes a step of that id (its kind ${made.kind}); name the ` +
             "custom step otherwise",
-      }]);
+      });
+      continue;
     }
     ids.set(draft.id, draft);
   }
   for (const draft of drafts) {
     for (const [j, dep] of draft.deps.entries()) {
       if (ids.has(dep)) continue;
-      const path = `${String(draft.runtime.inputsPath ?? draft.id)}[${j}]`;
-      throw new WorkflowError(draft.workflow, [{
-        path,
+      const place = placeOf(draft);
+      issues.push({
+        file: draft.workflow,
+        path: place === null ? `${draft.id}[${j}]` : `${place}.inputs[${j}]`,
         message: templateIds.has(dep)
           ? `Step "${dep}" is a child template: it runs only when a step spawns it, so step "${draft.id}" ` +
             `cannot take it as input; take as input the step that spawns it`
           : unknownStep(dep, drafts.filter((other) => other !== draft)),
-      }]);
+      });
     }
   }
+  throwPlanIssues(issues);
   try {
     return topologicalOrder(drafts);
   } catch (error) {
@@ -113,6 +121,39 @@ function orderSteps(drafts: Draft[], context: { templates: Draft[]; firstFile: s
     const file = ids.get(error.cycle[0]!)?.workflow ?? firstFile;
     throw new WorkflowError(file, [{ path: "steps", message: error.message }], { cause: error });
   }
+}
+
+/** A mistake the plan finds, in the workflow file it is in. */
+export interface PlanIssue extends WorkflowIssue {
+  /** The workflow file. */
+  file: string;
+}
+
+/**
+ * Throws the mistakes a plan found, those of the first file that has any (each file's are told together).
+ *
+ * @param issues The mistakes.
+ * @throws {WorkflowError} When there is one.
+ */
+export function throwPlanIssues(issues: readonly PlanIssue[]): void {
+  const file = issues[0]?.file;
+  if (file === undefined) return;
+  throw new WorkflowError(
+    file,
+    issues.filter((issue) => issue.file === file).map(({ path, message }) => ({ path, message })),
+  );
+}
+
+/**
+ * Where a step is written in its workflow (`steps[2]`), for a step the workflow writes (a custom step's); null for
+ * a step reel makes.
+ *
+ * @param draft The step.
+ * @returns The path, or null.
+ */
+export function placeOf(draft: Pick<Draft, "runtime">): string | null {
+  const place = draft.runtime.place;
+  return typeof place === "string" ? place : null;
 }
 
 /**

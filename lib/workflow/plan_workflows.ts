@@ -6,7 +6,7 @@
 import { WorkflowError } from "../core/errors.ts";
 import { REPORT_FILE } from "../core/report_file.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
-import { assemblePlan, type Plan } from "../plan/plan.ts";
+import { assemblePlan, placeOf, type Plan, type PlanIssue, throwPlanIssues } from "../plan/plan.ts";
 import type { Draft } from "../plan/plan_step.ts";
 import type { ResolvedProvider } from "../plan/provider_settings.ts";
 import type { Toolchain } from "../plan/toolchain.ts";
@@ -74,16 +74,26 @@ export function planWorkflows(workflows: readonly ResolvedWorkflow[], options: P
       summary.push(...kind.describe(job));
     }
   }
-  checkOutputNames(steps);
-  return assemblePlan({
-    steps,
-    templates,
-    limits: { ...first.limits, ...definedOnly(options.limits ?? {}) },
-    toolchain: options.toolchain,
-    providers: [...providers.values()],
-    files: workflows.map((workflow) => workflow.file),
-    summary,
-  });
+  const clashes = outputNameIssues(steps);
+  let plan: Plan;
+  try {
+    plan = assemblePlan({
+      steps,
+      templates,
+      limits: { ...first.limits, ...definedOnly(options.limits ?? {}) },
+      toolchain: options.toolchain,
+      providers: [...providers.values()],
+      files: workflows.map((workflow) => workflow.file),
+      summary,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowError) || clashes.length === 0) throw error;
+    // The plan's other mistakes, told with these (nt6: one a run).
+    throwPlanIssues([...clashes, ...error.issues.map((issue) => ({ ...issue, file: error.file }))]);
+    throw error;
+  }
+  throwPlanIssues(clashes);
+  return plan;
 }
 
 /**
@@ -119,30 +129,38 @@ function checkIdsAcrossWorkflows(workflows: readonly ResolvedWorkflow[], kinds?:
  * file (a custom step's `t.srt` beside a transcript's, two variants jobs' `clip.web.mp4`), and the later one replaced
  * the other's, exit 0. A job refuses its own clashes, where it can name the field.
  */
-function checkOutputNames(steps: readonly Draft[]): void {
+function outputNameIssues(steps: readonly Draft[]): PlanIssue[] {
+  const issues: PlanIssue[] = [];
   const writers = new Map<string, Draft>();
   for (const step of steps) {
     if (step.output === null) continue;
+    const place = placeOf(step);
+    const path = place === null ? "" : `${place}.output`;
     if (step.output === REPORT_FILE) {
-      throw new WorkflowError(step.workflow, [{
-        path: "",
+      issues.push({
+        file: step.workflow,
+        path,
         message:
           `Step "${step.id}" would write ${REPORT_FILE} in the output folder, where the run writes its ` +
           "report: give its output another name",
-      }]);
+      });
+      continue;
     }
     const other = writers.get(step.output);
     if (other !== undefined) {
       const where = other.workflow === step.workflow ? "" : ` (in ${other.workflow})`;
-      throw new WorkflowError(step.workflow, [{
-        path: "",
+      issues.push({
+        file: step.workflow,
+        path,
         message:
           `Steps "${other.id}"${where} and "${step.id}" would both write ${step.output} in the output ` +
           "folder: rename one",
-      }]);
+      });
+      continue;
     }
     writers.set(step.output, step);
   }
+  return issues;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

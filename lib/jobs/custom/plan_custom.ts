@@ -36,7 +36,7 @@ export function planCustomSteps(steps: readonly ResolvedCustomStep[], context: P
     params: { step: step.id, params: step.params },
     // Its declared files, read by its code by path, are named by their path from the workflow's folder.
     runtime: withReads(
-      { module: context.moduleUrl, inputsPath: `steps[${i}].inputs` },
+      { module: context.moduleUrl, place: `steps[${i}]` },
       Object.entries(step.code.files ?? {}).map(([path, sha256]) => ({
         path: join(workflowDir(context.moduleUrl), path),
         sha256,

@@ -188,10 +188,15 @@ Deno.test("planWorkflows() offers the nearest step id for a misspelled input, an
   }, { file: "typo.ts", moduleUrl: "file:///typo.ts" });
   assert.throws(() => planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN }), (error: unknown) => {
     assert.ok(error instanceof WorkflowError);
-    assert.deepEqual(error.issues, [{
-      path: "steps[1].inputs[0]",
-      message: 'Unknown step "splitt" (did you mean "split"?)',
-    }]);
+    // All three at once (nt6: before, the first alone).
+    assert.deepEqual(error.issues, [
+      { path: "steps[1].inputs[0]", message: 'Unknown step "splitt" (did you mean "split"?)' },
+      { path: "steps[1].inputs[1]", message: 'Unknown step "a/one/speeh" (did you mean "a/one/speech"?)' },
+      {
+        path: "steps[1].inputs[2]",
+        message: 'Unknown step "zzz" (step ids look like a/one/speech, a/one/cues, a/one/slide@16x9)',
+      },
+    ]);
     return true;
   });
   const speech = await resolveWorkflow({
@@ -337,4 +342,28 @@ Deno.test("step keys: a transition, a longer one, or burned captions re-key only
   );
   assert.equal(changed(before, burned).length, 22);
   assert.equal(changed(before, burned).filter((id) => /\/(stills|clips|video)@/.test(id)).length, 12);
+});
+
+Deno.test("planWorkflows() tells every mistake of the plan's together, each at its step's field", async () => {
+  // nt6: a clash with a step reel makes, an output two steps write and an input naming a child template took a run
+  // each, the first two named at "steps" and at the file.
+  const workflow = await resolveWorkflow({
+    ...base,
+    steps: [
+      { id: "k", child: true, run: () => 1 },
+      { id: "reads-kid", inputs: ["k"], run: () => 2 },
+      { id: "a/one/speech", run: () => 3 },
+      { id: "clash", version: 1, output: "a.srt", run: () => null },
+    ],
+  }, { file: "three.ts", moduleUrl: "file:///three.ts" });
+  assert.throws(() => planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN }), (error: unknown) => {
+    assert.ok(error instanceof WorkflowError);
+    assert.equal(error.file, "three.ts");
+    assert.deepEqual(error.issues.map(({ path, message }) => `${path}: ${message.split(":")[0]}`), [
+      'steps[3].output: Steps "a/subtitles.srt" and "clash" would both write a.srt in the output folder',
+      'steps[2].id: Step id "a/one/speech" is used twice',
+      'steps[1].inputs[0]: Step "k" is a child template',
+    ]);
+    return true;
+  });
 });
