@@ -4,6 +4,7 @@
  * @module
  */
 import { resolve } from "node:path";
+import { didYouMean } from "../core/closest_name.ts";
 import { InputError } from "../core/errors.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import { selectEncoders } from "../media/select_encoder.ts";
@@ -205,7 +206,7 @@ export async function planLoaded(
   const [noun, listed] = lessonsOnly ? ["video", "Videos"] : ["video or job", "Ids"];
   const unknown = options.only?.find((id) => !ids.includes(id));
   if (unknown !== undefined) {
-    throw new InputError(`No ${noun} "${unknown}" (from --only)`, {
+    throw new InputError(`No ${noun} "${unknown}" (from --only)${didYouMean(unknown, ids)}`, {
       where: loaded.map((workflow) => workflow.file).join(", "),
       hint: `${listed}: ${ids.join(", ")}`,
     });

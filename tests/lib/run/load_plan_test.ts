@@ -29,4 +29,10 @@ Deno.test("loadPlan: --only naming no id says video for lessons, video or job be
     await refusal("workflows/variants.ts"),
     /^No video or job "nope" \(from --only\) \| Ids: sample$/,
   );
+  // nt6: no guess, where --format and commander's options had one.
+  const error = await loadPlan(["workflows/lesson.ts"], { only: ["how-rain-form"] }).catch((error: unknown) =>
+    error
+  );
+  assert.ok(error instanceof InputError);
+  assert.equal(error.message, 'No video "how-rain-form" (from --only) (did you mean "how-rain-forms"?)');
 });
