@@ -208,10 +208,9 @@ export function toWorkflowIssue(
       if (known.includes(key)) return `"${key}" (${formsWith(schema!, { path: issue.path, key })})`;
       const guess = closestName(key, formKeys(issue) ?? known);
       if (guess !== null) return `"${key}" (did you mean "${guess}"?)`;
-      // nt5: a workflow's `timeout` written in its variants job.
-      const owner = schema === null
-        ? null
-        : ownerAbove(schema, { path: issue.path, key, input: options.input });
+      // nt5: a workflow's `timeout` written in its variants job; nt6: a video's `sections` in the workflow.
+      const field = { path: issue.path, key, input: options.input };
+      const owner = schema === null ? null : ownerAbove(schema, field) ?? ownerBelow(schema, field);
       return owner === null ? `"${key}"` : `"${key}" (a field of ${owner})`;
     });
     return { path, message: `Unknown field ${parts.join(", ")}` };
@@ -241,7 +240,13 @@ export function toWorkflowIssue(
     const inRecord = schema !== null && issue.path.length > 0 &&
       schemasAt(schema, issue.path.slice(0, -1)).some((parent) => parent instanceof z.ZodRecord);
     if (issue.input === undefined && !inRecord) return { path, message: MISSING };
-    return { path, message: `Expected ${joinAlternatives(expected)}, got ${describeValue(issue.input)}` };
+    const message = `Expected ${joinAlternatives(expected)}, got ${describeValue(issue.input)}`;
+    // nt6: `picture: "images/a.png"` for `picture: { file: "images/a.png" }`.
+    const file = typeof issue.input === "string" && schema !== null &&
+      schemasAt(schema, issue.path).some((form) =>
+        form instanceof z.ZodObject && Object.hasOwn(form.shape, "file")
+      );
+    return { path, message: file ? `${message}: write { file: ${JSON.stringify(issue.input)} }` : message };
   }
   return { path, message: issue.message };
 }
@@ -350,6 +355,62 @@ function ownerAbove(
     return end === 0 ? "the workflow itself" : formatPath(path.slice(0, end));
   }
   return null;
+}
+
+/**
+ * The nearest object below `path` that has the field `key` for a value of the kind given, one field down (a list's
+ * items counted as the list's), as a message names it: `videos[i]` for a list of sections, not `limits` (whose
+ * `sections` is a number); null when none has.
+ */
+function ownerBelow(
+  schema: z.ZodType,
+  field: { path: readonly PropertyKey[]; key: string; input: unknown },
+): string | null {
+  const { path, key, input } = field;
+  const prefix = path.length === 0 ? "" : `${formatPath(path)}.`;
+  const at = schemasAt(schema, path, input);
+  const value = valueAt(input, [...path, key]);
+  const fits = (object: z.ZodType) =>
+    object instanceof z.ZodObject && Object.hasOwn(object.shape, key) &&
+    unwrap(object.shape[key] as z.ZodType).some((form) => sameKind(form, value));
+  for (const form of at) {
+    if (!(form instanceof z.ZodObject)) continue;
+    for (const [name, child] of Object.entries(form.shape as Record<string, z.ZodType>)) {
+      for (const inner of unwrap(child)) {
+        const items = inner instanceof z.ZodArray;
+        const objects = items ? unwrap(inner.element as z.ZodType) : [inner];
+        if (objects.some(fits)) {
+          return `${prefix}${name}${items ? "[i]" : ""}`;
+        }
+      }
+    }
+  }
+  return null;
+}
+
+/** The value at `path` in `input`; undefined where there is none. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>(
+    (value, step) =>
+      typeof value === "object" && value !== null ? (value as Record<PropertyKey, unknown>)[step] : undefined,
+    input,
+  );
+}
+
+/** Whether `value` is of the kind a schema takes (a list, an object, a text, a number, a yes or no); any for none. */
+function sameKind(schema: z.ZodType, value: unknown): boolean {
+  if (value === undefined) return true;
+  if (Array.isArray(value)) return schema instanceof z.ZodArray || schema instanceof z.ZodTuple;
+  if (typeof value === "object" && value !== null) {
+    return schema instanceof z.ZodObject || schema instanceof z.ZodRecord;
+  }
+  if (typeof value === "string") {
+    return !(schema instanceof z.ZodArray || schema instanceof z.ZodObject || schema instanceof z.ZodNumber ||
+      schema instanceof z.ZodBoolean);
+  }
+  if (typeof value === "number") return schema instanceof z.ZodNumber || schema instanceof z.ZodLiteral;
+  if (typeof value === "boolean") return schema instanceof z.ZodBoolean || schema instanceof z.ZodLiteral;
+  return true;
 }
 
 /**

@@ -158,6 +158,28 @@ Deno.test("toWorkflowIssues() says an unknown field that an object above has is 
   );
 });
 
+Deno.test("toWorkflowIssues() says an unknown field that an object one field below takes for such a value is that object's", () => {
+  const schema = z.strictObject({
+    limits: z.strictObject({ sections: z.number().optional() }).optional(),
+    videos: z.array(z.strictObject({
+      sections: z.array(
+        z.strictObject({ title: z.string(), picture: z.strictObject({ file: z.string() }).optional() }),
+      ),
+    })).optional(),
+  });
+  const sections = [{ title: "a" }];
+  const input = { sections };
+  const issues = schema.safeParse(input, { reportInput: true }).error?.issues ?? [];
+  // nt6: "Unknown field" alone; a list of sections is a video's, not the limits' number.
+  assert.deepEqual(toWorkflowIssues(issues, schema, { input }).map(({ message }) => message), [
+    'Unknown field "sections" (a field of videos[i])',
+  ]);
+  // nt6: a picture written as its file's path.
+  assert.deepEqual(messages(schema, { videos: [{ sections: [{ title: "a", picture: "images/a.png" }] }] }), [
+    'videos[0].sections[0].picture: Expected an object, got a string: write { file: "images/a.png" }',
+  ]);
+});
+
 Deno.test("toWorkflowIssues() names a class instance by its class and a record's undefined value as undefined", () => {
   const schema = z.strictObject({
     params: z.record(z.string(), z.union([z.string(), z.number(), z.record(z.string(), z.number())])),
