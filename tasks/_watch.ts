@@ -196,7 +196,7 @@ export async function watchAndRender(
       onReady: () => say(`${watchingLine(files, watched, watched.length - modules.length)}; Ctrl-C to stop`),
     });
     if (changed === null) return;
-    say(`changed: ${changed.join(", ")}; rendering again (round ${round + 1})`);
+    say(`changed: ${changed.join(", ")}; rendering again (render ${round + 1})`);
   }
 }
 

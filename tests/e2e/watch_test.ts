@@ -301,7 +301,7 @@ Deno.test("render --watch does not render again when a folder on the way to a pi
       'title: "A", picture: { file: "pics/pic.png" },',
     ),
   );
-  const said = await watch.until(/changed: .*; rendering again \(round 2\)\n/);
+  const said = await watch.until(/changed: .*; rendering again \(render 2\)\n/);
   const status = await watch.stop();
   assert.match(said, /changed: [^\n]*lesson\.ts; rendering again/);
   assert.doesNotMatch(said, /changed: [^\n]*pic\.png/);
