@@ -234,6 +234,12 @@ export function toWorkflowIssue(
     const range = rangeMessage(issue, schemasAt(schema, issue.path, options.input));
     if (range !== null) return { path, message: range };
   }
+  // A schema's own words for a number's range, with the number given, as reel's own range messages have it (nt6:
+  // "Expected 0 to 40 dB" of a duck of -3).
+  const sized = issue.code === "too_big" || issue.code === "too_small";
+  if (sized && typeof issue.input === "number" && !/\bgot\b/.test(issue.message)) {
+    return { path, message: `${issue.message}, got ${issue.input}` };
+  }
   const expected = expectedTypes(issue);
   if (expected !== null) {
     // A key given the value undefined in a record (`params: { u: undefined }`) is not a missing field.

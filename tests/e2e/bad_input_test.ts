@@ -105,10 +105,10 @@ Deno.test("bad input: a number out of its range says the range, not zod's notati
     const [value, message, path] of [
       [
         { videos: [{ id: "a", sections: [section({ rate: 5000 })] }] },
-        /✖ Expected 80 to 450 words per minute/,
+        /✖ Expected 80 to 450 words per minute, got 5000/,
         "videos\\[0\\]\\.sections\\[0\\]\\.voice\\.rate",
       ],
-      [{ voice: { rate: 10 } }, /✖ Expected 80 to 450 words per minute/, "voice\\.rate"],
+      [{ voice: { rate: 10 } }, /✖ Expected 80 to 450 words per minute, got 10/, "voice\\.rate"],
       [
         { providers: { x: { api: "openai", baseUrl: "http://127.0.0.1:9", retries: 50 } } },
         /✖ Expected a whole number from 0 to 20, got 50/,

@@ -143,10 +143,13 @@ Deno.test("bad input: a music volume or duck, or a loudness target or ceiling ou
     const [fields, message] of [
       [
         { music: { file: "m.wav", volume: 0 } },
-        /✖ Expected a volume above 0, at most 4\n {2}→ at music\.volume/,
+        /✖ Expected a volume above 0, at most 4, got 0\n {2}→ at music\.volume/,
       ],
-      [{ music: { file: "m.wav", duck: 60 } }, /✖ Expected 0 to 40 dB\n {2}→ at music\.duck/],
-      [{ loudness: { target: 3 } }, /✖ Expected a loudness from -50 to -5 LUFS\n {2}→ at loudness\.target/],
+      [{ music: { file: "m.wav", duck: 60 } }, /✖ Expected 0 to 40 dB, got 60\n {2}→ at music\.duck/],
+      [
+        { loudness: { target: 3 } },
+        /✖ Expected a loudness from -50 to -5 LUFS, got 3\n {2}→ at loudness\.target/,
+      ],
       // Louder than speech's peaks allow under the ceiling: before, reached -12 LUFS for -5 without a word.
       [
         { loudness: { target: -5, truePeak: -9 } },
@@ -163,7 +166,7 @@ Deno.test("bad input: a music volume or duck, or a loudness target or ceiling ou
       ],
       [
         { loudness: { truePeak: 2 } },
-        /✖ Expected a true peak from -9 to 0 dBTP\n {2}→ at loudness\.truePeak/,
+        /✖ Expected a true peak from -9 to 0 dBTP, got 2\n {2}→ at loudness\.truePeak/,
       ],
       [{ loudness: true }, /✖ Expected false or \{ target, truePeak \}\n {2}→ at loudness[ ,]/],
       // A wrong type inside the object form: before, "Invalid input" at music (the union's other forms failed too).

@@ -50,16 +50,20 @@ Deno.test("toWorkflowIssues() says a text or a list out of range with its length
   ]);
 });
 
-Deno.test("toWorkflowIssues() keeps a range message the schema gives", () => {
+Deno.test("toWorkflowIssues() keeps a range message the schema gives, a number's with the number given", () => {
   const fps = "Expected 24 to 60 frames per second";
   const schema = z.strictObject({
     fps: z.number().min(24, fps).max(60, fps),
     bullets: z.array(z.string()).max(1, "At most 1 bullet fits").optional(),
+    side: z.number().max(10, "Expected 10 pixels at most (got more)").optional(),
   });
-  assert.deepEqual(messages(schema, { fps: 61 }), [`fps: ${fps}`]);
-  assert.deepEqual(messages(schema, { fps: 1, bullets: ["a", "b"] }), [
-    `fps: ${fps}`,
+  // nt6: without the number, where reel's own range messages say it.
+  assert.deepEqual(messages(schema, { fps: 61 }), [`fps: ${fps}, got 61`]);
+  assert.deepEqual(messages(schema, { fps: 1, bullets: ["a", "b"], side: 11 }), [
+    `fps: ${fps}, got 1`,
     "bullets: At most 1 bullet fits",
+    // One that says what it got already: not said twice.
+    "side: Expected 10 pixels at most (got more)",
   ]);
 });
 
@@ -82,7 +86,7 @@ Deno.test("toWorkflowIssues() says a range as the form of the object that the va
     }).map(({ path, message }) => `${path}: ${message}`),
     [
       "montages[0].duration: Expected a number above 0, at most 3600, got 4000",
-      `montages[1].duration: ${seconds}`,
+      `montages[1].duration: ${seconds}, got 0.5`,
     ],
   );
 });

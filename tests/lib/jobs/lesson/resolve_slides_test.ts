@@ -61,7 +61,7 @@ Deno.test("themes: a bad name, colour or text scale is named at its path", async
     [
       { path: "theme.name", message: 'Expected "dark", "light" or "chalk"' },
       { path: "theme.codeBackground", message: "Expected a colour like #1e3a5f" },
-      { path: "theme.textScale", message: "Expected a text scale from 0.5 to 2" },
+      { path: "theme.textScale", message: "Expected a text scale from 0.5 to 2, got 5" },
     ],
   );
 });
@@ -145,7 +145,7 @@ Deno.test("pictures: a missing file, a bad fit or zoom, and a generated image gi
     },
     {
       path: "videos[0].sections[1].picture.kenBurns.zoom",
-      message: "Expected a zoom from 1.01 to 2 (1.1 is a slow push)",
+      message: "Expected a zoom from 1.01 to 2 (1.1 is a slow push), got 3",
     },
     {
       path: "videos[0].sections[1].picture.kenBurns.direction",
@@ -240,7 +240,7 @@ Deno.test("cards: a bad duration or an empty title is named at its path", async 
       videos: [{ id: "a", sections: [section], titleCard: { duration: 0 }, endCard: { title: " " } }],
     }),
     [
-      { path: "videos[0].titleCard.duration", message: "Expected 0.5 to 30 seconds" },
+      { path: "videos[0].titleCard.duration", message: "Expected 0.5 to 30 seconds, got 0" },
       { path: "videos[0].endCard.title", message: "Title must not be empty" },
     ],
   );

@@ -60,7 +60,7 @@ Deno.test("a transcription's mistakes are named with their path", async () => {
     ],
   );
   assert.deepEqual(await issues({ transcribe: [{ id: "a", input: "talk one.mp3", chunk: 2 }] }), [
-    "transcribe[0].chunk: A chunk must be at least 5 seconds",
+    "transcribe[0].chunk: A chunk must be at least 5 seconds, got 2",
   ]);
   // nt5: "openai" is an engine of the command line's (`--engine openai`); a workflow names its provider.
   assert.deepEqual(await issues({ transcribe: [{ id: "a", input: "talk one.mp3", engine: "openai" }] }), [
