@@ -121,7 +121,8 @@ export function changedRead(task: Pick<StepTask, "id" | "runtime">): ChangedRead
  * import assert from "node:assert/strict";
  * import { changedReadMessage } from "./planned_reads.ts";
  * assert.match(changedReadMessage({ path: "/a.mp4", removed: false }, { id: "v/x" }), /^\/a\.mp4 changed after/);
- * assert.match(changedReadMessage({ path: "/a.mp4", removed: true }, { id: "v/x", failure: "cut short" }), /the step failed: cut short\. Nothing was stored/);
+ * const told = changedReadMessage({ path: "/a.mp4", removed: true }, { id: "v/x", failure: "cut short." });
+ * assert.match(told, /the step failed: cut short\. Nothing was stored/);
  * ```
  */
 export function changedReadMessage(changed: ChangedRead, step: { id: string; failure?: string }): string {
@@ -130,7 +131,7 @@ export function changedReadMessage(changed: ChangedRead, step: { id: string; fai
     `"${step.id}" (its key holds the bytes it had then)`;
   return step.failure === undefined
     ? `${what}: nothing was stored; render again`
-    : `${what}; the step failed: ${step.failure}. Nothing was stored; render again`;
+    : `${what}; the step failed: ${step.failure.trim().replace(/\.$/, "")}. Nothing was stored; render again`;
 }
 
 /**

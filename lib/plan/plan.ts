@@ -130,17 +130,36 @@ export interface PlanIssue extends WorkflowIssue {
 }
 
 /**
- * Throws the mistakes a plan found, those of the first file that has any (each file's are told together).
+ * Throws the mistakes a plan found: those of the first file that has any, in the order the files were named
+ * (each file's are told together).
  *
  * @param issues The mistakes.
+ * @param options The workflow files in the order named (`files`), and what the mistakes were found by (`cause`).
  * @throws {WorkflowError} When there is one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { throwPlanIssues } from "./plan.ts";
+ * throwPlanIssues([]);
+ * const issues = [{ file: "b.ts", path: "steps[0].id", message: "B" }, { file: "a.ts", path: "", message: "A" }];
+ * assert.throws(() => throwPlanIssues(issues, { files: ["a.ts", "b.ts"] }), /Invalid workflow a\.ts: A/);
+ * ```
  */
-export function throwPlanIssues(issues: readonly PlanIssue[]): void {
-  const file = issues[0]?.file;
+export function throwPlanIssues(
+  issues: readonly PlanIssue[],
+  options: { files?: readonly string[]; cause?: unknown } = {},
+): void {
+  const order = (file: string) => {
+    const at = options.files?.indexOf(file) ?? -1;
+    return at < 0 ? Infinity : at;
+  };
+  const file = [...issues].sort((a, b) => order(a.file) - order(b.file))[0]?.file;
   if (file === undefined) return;
   throw new WorkflowError(
     file,
     issues.filter((issue) => issue.file === file).map(({ path, message }) => ({ path, message })),
+    { cause: options.cause },
   );
 }
 
@@ -150,6 +169,14 @@ export function throwPlanIssues(issues: readonly PlanIssue[]): void {
  *
  * @param draft The step.
  * @returns The path, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { placeOf } from "./plan.ts";
+ * assert.equal(placeOf({ runtime: { place: "steps[2]" } }), "steps[2]");
+ * assert.equal(placeOf({ runtime: {} }), null);
+ * ```
  */
 export function placeOf(draft: Pick<Draft, "runtime">): string | null {
   const place = draft.runtime.place;

@@ -248,9 +248,11 @@ export function toWorkflowIssue(
     if (issue.input === undefined && !inRecord) return { path, message: MISSING };
     const message = `Expected ${joinAlternatives(expected)}, got ${describeValue(issue.input)}`;
     // nt6: `picture: "images/a.png"` for `picture: { file: "images/a.png" }`.
-    const file = typeof issue.input === "string" && schema !== null &&
+    // rv10: not where `file` is another object's field (an image's, which a provider draws), nor of "".
+    const file = typeof issue.input === "string" && issue.input.trim() !== "" && schema !== null &&
       schemasAt(schema, issue.path).some((form) =>
-        form instanceof z.ZodObject && Object.hasOwn(form.shape, "file")
+        form instanceof z.ZodObject && Object.hasOwn(form.shape, "file") &&
+        unwrap(form.shape.file as z.ZodType).some((field) => field instanceof z.ZodString)
       );
     return { path, message: file ? `${message}: write { file: ${JSON.stringify(issue.input)} }` : message };
   }
@@ -364,9 +366,9 @@ function ownerAbove(
 }
 
 /**
- * The nearest object below `path` that has the field `key` for a value of the kind given, one field down (a list's
- * items counted as the list's), as a message names it: `videos[i]` for a list of sections, not `limits` (whose
- * `sections` is a number); null when none has.
+ * The object one field below `path` (a list's items counted as the list's) that has the field `key` for a value of
+ * the kind given, as a message names it: `videos[i]` for a list of sections, not `limits` (whose `sections` is a
+ * number); null when none has, or several have.
  */
 function ownerBelow(
   schema: z.ZodType,
@@ -379,18 +381,19 @@ function ownerBelow(
   const fits = (object: z.ZodType) =>
     object instanceof z.ZodObject && Object.hasOwn(object.shape, key) &&
     unwrap(object.shape[key] as z.ZodType).some((form) => sameKind(form, value));
+  const owners = new Set<string>();
   for (const form of at) {
     if (!(form instanceof z.ZodObject)) continue;
     for (const [name, child] of Object.entries(form.shape as Record<string, z.ZodType>)) {
       for (const inner of unwrap(child)) {
         const items = inner instanceof z.ZodArray;
         const objects = items ? unwrap(inner.element as z.ZodType) : [inner];
-        if (objects.some(fits)) {
-          return `${prefix}${name}${items ? "[i]" : ""}`;
-        }
+        if (objects.some(fits)) owners.add(`${prefix}${name}${items ? "[i]" : ""}`);
       }
     }
   }
+  // One only: `id`, a field of videos, montages, transcriptions and steps alike, is no one's (rv10).
+  if (owners.size === 1) return [...owners][0]!;
   return null;
 }
 
@@ -410,9 +413,9 @@ function sameKind(schema: z.ZodType, value: unknown): boolean {
   if (typeof value === "object" && value !== null) {
     return schema instanceof z.ZodObject || schema instanceof z.ZodRecord;
   }
+  // A text: a text's schema, a choice of texts, not another object's field (`misplaced`, a custom check: rv10).
   if (typeof value === "string") {
-    return !(schema instanceof z.ZodArray || schema instanceof z.ZodObject || schema instanceof z.ZodNumber ||
-      schema instanceof z.ZodBoolean);
+    return schema instanceof z.ZodString || schema instanceof z.ZodEnum || schema instanceof z.ZodLiteral;
   }
   if (typeof value === "number") return schema instanceof z.ZodNumber || schema instanceof z.ZodLiteral;
   if (typeof value === "boolean") return schema instanceof z.ZodBoolean || schema instanceof z.ZodLiteral;

@@ -246,20 +246,29 @@ async function runStep(
 
 /**
  * The error that says a file a failed step read by path changed since the plan, its own failure told in it; null
- * when none did (a file it may no longer open counts as changed), or when the files cannot be read to tell.
+ * when none did (a file it may no longer open for reading counts as changed), or when the system refused to tell
+ * (a folder where the file was, a file gone between its stat and its read, an I/O error): the step's own failure,
+ * which is sent, is all there is to say then. Never thrown (rv9: thrown here, in the step's catch, it was sent
+ * nowhere, and the render waited for the step for ever).
  */
 function changedReadFailure(task: StepTask, failure: unknown): UnrecoverableError | null {
+  const own = failure instanceof Error ? failure.message : thrownValue(failure);
   let changed;
   try {
     changed = changedRead(task);
-  } catch {
-    // A folder where the file was, a file gone between its stat and its read, an I/O error: the check cannot tell,
-    // and the step's own failure, which is sent, is all there is to say (rv9: thrown here, in the step's catch,
-    // it was sent nowhere, and the render waited for the step for ever).
-    return null;
+  } catch (error) {
+    if (Object.values(Deno.errors).some((kind) => error instanceof kind)) return null;
+    // Anything else is reel's own mistake (rv10): told with the step's failure, not kept from it.
+    return new UnrecoverableError(
+      `${own}; its files could not be checked: ${
+        error instanceof Error ? error.message : thrownValue(error)
+      }`,
+      {
+        cause: error,
+      },
+    );
   }
   if (changed === null) return null;
-  const own = failure instanceof Error ? failure.message : thrownValue(failure);
   return new UnrecoverableError(changedReadMessage(changed, { id: task.id, failure: own }), {
     cause: failure,
   });

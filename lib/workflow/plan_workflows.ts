@@ -74,6 +74,7 @@ export function planWorkflows(workflows: readonly ResolvedWorkflow[], options: P
       summary.push(...kind.describe(job));
     }
   }
+  const files = workflows.map((workflow) => workflow.file);
   const clashes = outputNameIssues(steps);
   let plan: Plan;
   try {
@@ -83,16 +84,17 @@ export function planWorkflows(workflows: readonly ResolvedWorkflow[], options: P
       limits: { ...first.limits, ...definedOnly(options.limits ?? {}) },
       toolchain: options.toolchain,
       providers: [...providers.values()],
-      files: workflows.map((workflow) => workflow.file),
+      files,
       summary,
     });
   } catch (error) {
     if (!(error instanceof WorkflowError) || clashes.length === 0) throw error;
     // The plan's other mistakes, told with these (nt6: one a run).
-    throwPlanIssues([...clashes, ...error.issues.map((issue) => ({ ...issue, file: error.file }))]);
+    const issues = [...clashes, ...error.issues.map((issue) => ({ ...issue, file: error.file }))];
+    throwPlanIssues(issues, { files, cause: error });
     throw error;
   }
-  throwPlanIssues(clashes);
+  throwPlanIssues(clashes, { files });
   return plan;
 }
 
@@ -148,13 +150,17 @@ function outputNameIssues(steps: readonly Draft[]): PlanIssue[] {
     }
     const other = writers.get(step.output);
     if (other !== undefined) {
-      const where = other.workflow === step.workflow ? "" : ` (in ${other.workflow})`;
+      // Told where it can be renamed: at a custom step (rv10: at the lesson's file, which names no output).
+      const at = [step, other].find((writer) => writer.kind === "custom") ?? step;
+      const writerPlace = placeOf(at);
+      const named = (writer: Draft) =>
+        `"${writer.id}"${writer.workflow === at.workflow ? "" : ` (in ${writer.workflow})`}`;
       issues.push({
-        file: step.workflow,
-        path,
+        file: at.workflow,
+        path: writerPlace === null ? "" : `${writerPlace}.output`,
         message:
-          `Steps "${other.id}"${where} and "${step.id}" would both write ${step.output} in the output ` +
-          "folder: rename one",
+          `Steps ${named(other)} and ${named(step)} would both write ${step.output} in the output folder: ` +
+          "rename one",
       });
       continue;
     }

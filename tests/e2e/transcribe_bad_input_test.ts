@@ -98,12 +98,17 @@ Deno.test("transcribe refuses options it cannot honour, naming them", async () =
     /error: option '--chunk <seconds>' argument 'ten' is invalid/,
   );
   // A negative number is told by the option's bounds (before: "Expected a number of seconds", which -5 is).
-  await refused(["tone.wav", "--chunk", "-5"], /✖ A chunk must be at least 5 seconds\n {2}→ at --chunk/);
+  await refused(
+    ["tone.wav", "--chunk", "-5"],
+    /✖ A chunk must be at least 5 seconds, got -5\n {2}→ at --chunk/,
+  );
   // An overlap of 0 lost a word a hard cut split, without a word said.
   for (const overlap of ["-1", "0", "0.5"]) {
     await refused(
       ["tone.wav", "--overlap", overlap],
-      /✖ An overlap must be at least 1 second, or a word a cut splits can be lost\n {2}→ at --overlap/,
+      new RegExp(
+        `✖ A word a cut splits can be lost: an overlap must be at least 1 second, got ${overlap}\\n {2}→ at --overlap`,
+      ),
     );
   }
 });

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { nonBlank, SLUG, slug } from "../../schema/fields.ts";
 
-const OVERLAP_TOO_SHORT = "An overlap must be at least 1 second, or a word a cut splits can be lost";
+const OVERLAP_TOO_SHORT = "A word a cut splits can be lost: an overlap must be at least 1 second";
 
 const transcriptionSchema = z.strictObject({
   id: slug("Expected a lowercase id like talk or lecture-2"),

@@ -367,3 +367,27 @@ Deno.test("planWorkflows() tells every mistake of the plan's together, each at i
     return true;
   });
 });
+
+Deno.test("planWorkflows() tells a custom step's output that a lesson's output has at the custom step, in the files' order", async () => {
+  // rv10: told at the lesson's file ("at the file"), whose mistake cannot be mended there, and the custom step's
+  // workflow's own mistake left out.
+  const lesson = await resolveWorkflow(base, { file: "lesson.ts", moduleUrl: "file:///lesson.ts" });
+  const custom = await resolveWorkflow({
+    steps: [
+      { id: "y", inputs: ["nothere"], run: () => 1 },
+      { id: "z", version: 1, output: "a.16x9.mp4", run: () => null },
+    ],
+  }, { file: "other.ts", moduleUrl: "file:///other.ts" });
+  assert.throws(() => planWorkflows([custom, lesson], { toolchain: TEST_TOOLCHAIN }), (error: unknown) => {
+    assert.ok(error instanceof WorkflowError);
+    assert.equal(error.file, "other.ts");
+    assert.deepEqual(
+      error.issues.map(({ path, message }) => `${path}: ${message.split(/ would| \(step/)[0]}`),
+      [
+        'steps[1].output: Steps "z" and "a/video@16x9" (in lesson.ts)',
+        'steps[0].inputs[0]: Unknown step "nothere"',
+      ],
+    );
+    return true;
+  });
+});

@@ -163,13 +163,18 @@ Deno.test("toWorkflowIssues() says an unknown field that an object above has is 
 });
 
 Deno.test("toWorkflowIssues() says an unknown field that an object one field below takes for such a value is that object's", () => {
+  const image = z.strictObject({ prompt: z.string(), file: z.custom<never>(() => false).optional() });
   const schema = z.strictObject({
     limits: z.strictObject({ sections: z.number().optional() }).optional(),
     videos: z.array(z.strictObject({
-      sections: z.array(
-        z.strictObject({ title: z.string(), picture: z.strictObject({ file: z.string() }).optional() }),
-      ),
+      id: z.string(),
+      sections: z.array(z.strictObject({
+        title: z.string(),
+        picture: z.strictObject({ file: z.string() }).optional(),
+        image: image.optional(),
+      })),
     })).optional(),
+    montages: z.array(z.strictObject({ id: z.string() })).optional(),
   });
   const sections = [{ title: "a" }];
   const input = { sections };
@@ -179,9 +184,27 @@ Deno.test("toWorkflowIssues() says an unknown field that an object one field bel
     'Unknown field "sections" (a field of videos[i])',
   ]);
   // nt6: a picture written as its file's path.
-  assert.deepEqual(messages(schema, { videos: [{ sections: [{ title: "a", picture: "images/a.png" }] }] }), [
-    'videos[0].sections[0].picture: Expected an object, got a string: write { file: "images/a.png" }',
-  ]);
+  assert.deepEqual(
+    messages(schema, { videos: [{ id: "v", sections: [{ title: "a", picture: "images/a.png" }] }] }),
+    [
+      'videos[0].sections[0].picture: Expected an object, got a string: write { file: "images/a.png" }',
+    ],
+  );
+  // rv10: not for an object whose `file` is refused (a generated image's), nor for a blank path.
+  assert.deepEqual(
+    messages(schema, { videos: [{ id: "v", sections: [{ title: "a", image: "a.png", picture: " " }] }] }),
+    [
+      "videos[0].sections[0].picture: Expected an object, got a string",
+      "videos[0].sections[0].image: Expected an object, got a string",
+    ],
+  );
+  // rv10: `id`, a field of videos and of montages, is said to be neither's.
+  const ids = { id: "x" };
+  assert.deepEqual(
+    toWorkflowIssues(schema.safeParse(ids, { reportInput: true }).error?.issues ?? [], schema, { input: ids })
+      .map(({ message }) => message),
+    ['Unknown field "id"'],
+  );
 });
 
 Deno.test("toWorkflowIssues() names a class instance by its class and a record's undefined value as undefined", () => {
