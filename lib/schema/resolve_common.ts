@@ -29,6 +29,23 @@ export const COMMON_DEFAULTS = {
 export const LOCAL_VOICES = ["espeak", "flite"] as const;
 
 /**
+ * Whether a name is one of {@linkcode LOCAL_VOICES}.
+ *
+ * @param name The name.
+ * @returns True for `espeak` and `flite`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isLocalVoice } from "./resolve_common.ts";
+ * assert.ok(isLocalVoice("espeak") && !isLocalVoice("openai"));
+ * ```
+ */
+export function isLocalVoice(name: string): name is (typeof LOCAL_VOICES)[number] {
+  return (LOCAL_VOICES as readonly string[]).includes(name);
+}
+
+/**
  * Resolves a workflow's providers.
  *
  * @param input The parsed `providers` field.
@@ -49,7 +66,7 @@ export function resolveProviders(
 ): ResolvedProvider[] {
   const defaults = COMMON_DEFAULTS.provider;
   return Object.entries(input ?? {}).map(([name, provider]) => {
-    if ((LOCAL_VOICES as readonly string[]).includes(name)) {
+    if (isLocalVoice(name)) {
       context.issues.push({
         path: `providers.${name}`,
         message: `"${name}" is a local voice; give the provider another name`,

@@ -23,8 +23,6 @@ import { loudnessSchema, musicSchema, type ResolvedLoudness, type ResolvedMusic 
 import type { CaptionFont } from "../../media/caption_font.ts";
 import { LOCAL_VOICES } from "../../schema/resolve_common.ts";
 
-export { LOCAL_VOICES };
-
 /** What a voice's provider may be, as the messages of an unknown one end (the schema's and the resolver's). */
 export const VOICE_PROVIDERS_EXPECTED = 'expected "flite", "espeak" or the name of a provider in `providers`';
 

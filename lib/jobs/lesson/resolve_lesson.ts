@@ -18,9 +18,9 @@ import type { ResolvedCaptions } from "./captions/captions_schema.ts";
 import { resolveTransition } from "./transition_schema.ts";
 import { resolveLoudness } from "./sound_schema.ts";
 import { type MusicContext, resolveMusic } from "./resolve_music.ts";
+import { LOCAL_VOICES } from "../../schema/resolve_common.ts";
 import {
   type LessonInput,
-  LOCAL_VOICES,
   type ResolvedLesson,
   type ResolvedSection,
   type ResolvedVideo,

@@ -6,7 +6,7 @@
 import { type HashedFile, rememberDigests } from "../../media/file_digests.ts";
 import type { WorkflowIssue } from "../../core/errors.ts";
 import { closestName } from "../../core/closest_name.ts";
-import { LOCAL_VOICES } from "../../schema/resolve_common.ts";
+import { isLocalVoice } from "../../schema/resolve_common.ts";
 import { statUserFile, unreadableUserFile } from "../../core/read_user_file.ts";
 import { sha256File } from "../../core/sha256.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
@@ -148,7 +148,7 @@ function resolveEngine(
     // nt5: `--engine openai` needs no provider on the command line; a workflow's engine does.
     const how = guess !== null
       ? ` (did you mean "${guess}"?)`
-      : (LOCAL_VOICES as readonly string[]).includes(name)
+      : isLocalVoice(name)
       ? ` ("${name}" is a voice: it speaks, it does not transcribe)`
       : `; a server's engine is a provider: providers: { ${JSON.stringify(name)}: { api: "openai"${
         name === "openai" ? "" : ', baseUrl: "http://…/v1"'
