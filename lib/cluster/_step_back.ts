@@ -17,6 +17,13 @@ export interface Consumer {
  */
 export const STEP_BACK_MS = { first: 100, most: 8000 } as const;
 
+/** A step-back from a queue: how long, its stop, and when it ended (null while it lasts). */
+interface SteppedBack {
+  ms: number;
+  stop: AbortController;
+  endedAt: number | null;
+}
+
 /**
  * The queues a worker stepped back from. Before, a refused job was delayed a quarter second for everyone and the
  * refusing worker took it back as often as the worker meant for it did (fi6: 273 refusals of 66 steps, one job 18
@@ -40,8 +47,8 @@ export const STEP_BACK_MS = { first: 100, most: 8000 } as const;
  */
 export class StepBack {
   readonly #clock: Clock;
-  /** Each queue's last step-back: how long, its stop, and when it ended (null while it lasts). */
-  readonly #queues = new Map<string, { ms: number; stop: AbortController; endedAt: number | null }>();
+  /** Each queue's last step-back. */
+  readonly #queues = new Map<string, SteppedBack>();
   #closed = false;
 
   constructor(options: { clock?: Clock } = {}) {
@@ -64,11 +71,7 @@ export class StepBack {
     const inRow = last !== undefined &&
       (last.endedAt === null || this.#clock.now() - last.endedAt < STEP_BACK_MS.most);
     const ms = inRow ? Math.min(last.ms * 2, STEP_BACK_MS.most) : STEP_BACK_MS.first;
-    const step: { ms: number; stop: AbortController; endedAt: number | null } = {
-      ms,
-      stop: new AbortController(),
-      endedAt: null,
-    };
+    const step: SteppedBack = { ms, stop: new AbortController(), endedAt: null };
     this.#queues.set(queue, step);
     consumer.pause();
     this.#clock.sleep(ms, { signal: step.stop.signal }).then(

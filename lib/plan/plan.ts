@@ -5,6 +5,7 @@
  */
 import { closestName } from "../core/closest_name.ts";
 import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
+import { REPORT_FILE } from "../core/report_file.ts";
 import type { ResolvedLimits } from "./limits.ts";
 import type { Draft, PlanStep } from "./plan_step.ts";
 import type { ResolvedProvider } from "./provider_settings.ts";
@@ -69,17 +70,18 @@ export interface PlanParts {
 export function assemblePlan(parts: PlanParts): Plan {
   return {
     ...parts,
-    steps: withKeys(orderSteps(parts.steps, { templates: parts.templates, firstFile: parts.files[0] ?? "" })),
+    steps: withKeys(orderSteps(parts.steps, { templates: parts.templates, files: parts.files })),
     templates: parts.templates.map((template) => ({ ...template, cost: template.cost ?? 1, key: "" })),
   };
 }
 
-function orderSteps(drafts: Draft[], context: { templates: Draft[]; firstFile: string }): Draft[] {
-  const { templates, firstFile } = context;
+function orderSteps(drafts: Draft[], context: { templates: Draft[]; files: readonly string[] }): Draft[] {
+  const { templates, files } = context;
   const templateIds = new Set(templates.map((template) => template.id));
   const ids = new Map<string, Draft>();
   // Every mistake of the plan's, told together (nt6: one a run).
-  const issues: PlanIssue[] = [];
+  const clashes = outputNameIssues(drafts);
+  const issues: PlanIssue[] = [...clashes];
   for (const draft of drafts) {
     const first = ids.get(draft.id);
     if (first !== undefined) {
@@ -113,18 +115,66 @@ function orderSteps(drafts: Draft[], context: { templates: Draft[]; firstFile: s
       });
     }
   }
-  throwPlanIssues(issues);
+  // A step twice or an input no step gives leaves no order to find.
+  if (issues.length > clashes.length) throwPlanIssues(issues, { files });
+  let ordered: Draft[];
   try {
-    return topologicalOrder(drafts);
+    ordered = topologicalOrder(drafts);
   } catch (error) {
     if (!(error instanceof CycleError)) throw error;
-    const file = ids.get(error.cycle[0]!)?.workflow ?? firstFile;
-    throw new WorkflowError(file, [{ path: "steps", message: error.message }], { cause: error });
+    const file = ids.get(error.cycle[0]!)?.workflow ?? files[0] ?? "";
+    throwPlanIssues([...issues, { file, path: "steps", message: error.message }], { files, cause: error });
+    throw error;
   }
+  throwPlanIssues(issues, { files });
+  return ordered;
+}
+
+/**
+ * Every output of a run has a name of its own in the output folder: two steps of different jobs could name the same
+ * file (a custom step's `t.srt` beside a transcript's, two variants jobs' `clip.web.mp4`), and the later one replaced
+ * the other's, exit 0. A job refuses its own clashes, where it can name the field.
+ */
+function outputNameIssues(steps: readonly Draft[]): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  const writers = new Map<string, Draft>();
+  for (const step of steps) {
+    if (step.output === null) continue;
+    const place = placeOf(step);
+    const path = place === null ? "" : `${place}.output`;
+    if (step.output === REPORT_FILE) {
+      issues.push({
+        file: step.workflow,
+        path,
+        message:
+          `Step "${step.id}" would write ${REPORT_FILE} in the output folder, where the run writes its ` +
+          "report: give its output another name",
+      });
+      continue;
+    }
+    const other = writers.get(step.output);
+    if (other !== undefined) {
+      // Told where it can be renamed: at a custom step (rv10: at the lesson's file, which names no output).
+      const at = [step, other].find((writer) => writer.kind === "custom") ?? step;
+      const writerPlace = placeOf(at);
+      const named = (writer: Draft) =>
+        `"${writer.id}"${writer.workflow === at.workflow ? "" : ` (in ${writer.workflow})`}`;
+      issues.push({
+        file: at.workflow,
+        path: writerPlace === null ? "" : `${writerPlace}.output`,
+        message:
+          `Steps ${named(other)} and ${named(step)} would both write ${step.output} in the output folder: ` +
+          "rename one",
+      });
+      continue;
+    }
+    writers.set(step.output, step);
+  }
+  return issues;
 }
 
 /** A mistake the plan finds, in the workflow file it is in. */
-export interface PlanIssue extends WorkflowIssue {
+interface PlanIssue extends WorkflowIssue {
   /** The workflow file. */
   file: string;
 }
@@ -136,17 +186,8 @@ export interface PlanIssue extends WorkflowIssue {
  * @param issues The mistakes.
  * @param options The workflow files in the order named (`files`), and what the mistakes were found by (`cause`).
  * @throws {WorkflowError} When there is one.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { throwPlanIssues } from "./plan.ts";
- * throwPlanIssues([]);
- * const issues = [{ file: "b.ts", path: "steps[0].id", message: "B" }, { file: "a.ts", path: "", message: "A" }];
- * assert.throws(() => throwPlanIssues(issues, { files: ["a.ts", "b.ts"] }), /Invalid workflow a\.ts: A/);
- * ```
  */
-export function throwPlanIssues(
+function throwPlanIssues(
   issues: readonly PlanIssue[],
   options: { files?: readonly string[]; cause?: unknown } = {},
 ): void {
@@ -169,16 +210,8 @@ export function throwPlanIssues(
  *
  * @param draft The step.
  * @returns The path, or null.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { placeOf } from "./plan.ts";
- * assert.equal(placeOf({ runtime: { place: "steps[2]" } }), "steps[2]");
- * assert.equal(placeOf({ runtime: {} }), null);
- * ```
  */
-export function placeOf(draft: Pick<Draft, "runtime">): string | null {
+function placeOf(draft: Pick<Draft, "runtime">): string | null {
   const place = draft.runtime.place;
   return typeof place === "string" ? place : null;
 }

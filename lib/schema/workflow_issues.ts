@@ -471,9 +471,7 @@ function schemasAt(schema: z.ZodType, path: readonly PropertyKey[], value?: unkn
   const inner = writtenAs(unwrap(schema), value);
   if (path.length === 0) return inner;
   const [head, ...rest] = path;
-  const next = typeof value === "object" && value !== null
-    ? (value as Record<PropertyKey, unknown>)[head!]
-    : undefined;
+  const next = valueAt(value, [head!]);
   return inner.flatMap((candidate) => {
     if (candidate instanceof z.ZodObject && typeof head === "string") {
       const field = (candidate.shape as Record<string, z.ZodType>)[head];

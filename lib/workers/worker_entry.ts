@@ -129,10 +129,11 @@ function kindNamed(name: string): Promise<StepKindDefinition | undefined> {
 }
 
 /**
- * What a step threw that is not an Error, in words: a string as it is, anything else as JSON where it can be
+ * What a step threw, in words: an Error's message; a string as it is; anything else as JSON where it can be
  * (`{"code":7}`; before, "[object Object]"), cut to 300 characters.
  */
-function thrownValue(value: unknown): string {
+function thrownMessage(value: unknown): string {
+  if (value instanceof Error) return value.message;
   if (typeof value === "string") return value;
   let text: string | undefined;
   try {
@@ -227,9 +228,7 @@ async function runStep(
         name: known ? error.name : "Error",
         message: error instanceof ExitCalledError
           ? `Step "${task.id}" called ${error.call}: a step must return or throw`
-          : known
-          ? error.message
-          : thrownValue(error),
+          : thrownMessage(error),
         retryable: provider !== null ? provider.retryable : !permanent,
         status: provider?.status ?? null,
         retryAfterMs: provider?.retryAfterMs ?? null,
@@ -252,26 +251,19 @@ async function runStep(
  * nowhere, and the render waited for the step for ever).
  */
 function changedReadFailure(task: StepTask, failure: unknown): UnrecoverableError | null {
-  const own = failure instanceof Error ? failure.message : thrownValue(failure);
+  const own = thrownMessage(failure);
   let changed;
   try {
     changed = changedRead(task);
   } catch (error) {
     if (Object.values(Deno.errors).some((kind) => error instanceof kind)) return null;
     // Anything else is reel's own mistake (rv10): told with the step's failure, not kept from it.
-    return new UnrecoverableError(
-      `${own}; its files could not be checked: ${
-        error instanceof Error ? error.message : thrownValue(error)
-      }`,
-      {
-        cause: error,
-      },
-    );
+    const checking = thrownMessage(error);
+    return new UnrecoverableError(`${own}; its files could not be checked: ${checking}`, { cause: error });
   }
   if (changed === null) return null;
-  return new UnrecoverableError(changedReadMessage(changed, { id: task.id, failure: own }), {
-    cause: failure,
-  });
+  const message = changedReadMessage(changed, { id: task.id, failure: own });
+  return new UnrecoverableError(message, { cause: failure });
 }
 
 /** Loads the kinds' code and readies each in turn; a failure is left for the kind's steps to report. */

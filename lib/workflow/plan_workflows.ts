@@ -4,9 +4,8 @@
  * @module
  */
 import { WorkflowError } from "../core/errors.ts";
-import { REPORT_FILE } from "../core/report_file.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
-import { assemblePlan, placeOf, type Plan, type PlanIssue, throwPlanIssues } from "../plan/plan.ts";
+import { assemblePlan, type Plan } from "../plan/plan.ts";
 import type { Draft } from "../plan/plan_step.ts";
 import type { ResolvedProvider } from "../plan/provider_settings.ts";
 import type { Toolchain } from "../plan/toolchain.ts";
@@ -74,28 +73,15 @@ export function planWorkflows(workflows: readonly ResolvedWorkflow[], options: P
       summary.push(...kind.describe(job));
     }
   }
-  const files = workflows.map((workflow) => workflow.file);
-  const clashes = outputNameIssues(steps);
-  let plan: Plan;
-  try {
-    plan = assemblePlan({
-      steps,
-      templates,
-      limits: { ...first.limits, ...definedOnly(options.limits ?? {}) },
-      toolchain: options.toolchain,
-      providers: [...providers.values()],
-      files,
-      summary,
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowError) || clashes.length === 0) throw error;
-    // The plan's other mistakes, told with these (nt6: one a run).
-    const issues = [...clashes, ...error.issues.map((issue) => ({ ...issue, file: error.file }))];
-    throwPlanIssues(issues, { files, cause: error });
-    throw error;
-  }
-  throwPlanIssues(clashes, { files });
-  return plan;
+  return assemblePlan({
+    steps,
+    templates,
+    limits: { ...first.limits, ...definedOnly(options.limits ?? {}) },
+    toolchain: options.toolchain,
+    providers: [...providers.values()],
+    files: workflows.map((workflow) => workflow.file),
+    summary,
+  });
 }
 
 /**
@@ -124,49 +110,6 @@ function checkIdsAcrossWorkflows(workflows: readonly ResolvedWorkflow[], kinds?:
       }
     }
   }
-}
-
-/**
- * Every output of a run has a name of its own in the output folder: two steps of different jobs could name the same
- * file (a custom step's `t.srt` beside a transcript's, two variants jobs' `clip.web.mp4`), and the later one replaced
- * the other's, exit 0. A job refuses its own clashes, where it can name the field.
- */
-function outputNameIssues(steps: readonly Draft[]): PlanIssue[] {
-  const issues: PlanIssue[] = [];
-  const writers = new Map<string, Draft>();
-  for (const step of steps) {
-    if (step.output === null) continue;
-    const place = placeOf(step);
-    const path = place === null ? "" : `${place}.output`;
-    if (step.output === REPORT_FILE) {
-      issues.push({
-        file: step.workflow,
-        path,
-        message:
-          `Step "${step.id}" would write ${REPORT_FILE} in the output folder, where the run writes its ` +
-          "report: give its output another name",
-      });
-      continue;
-    }
-    const other = writers.get(step.output);
-    if (other !== undefined) {
-      // Told where it can be renamed: at a custom step (rv10: at the lesson's file, which names no output).
-      const at = [step, other].find((writer) => writer.kind === "custom") ?? step;
-      const writerPlace = placeOf(at);
-      const named = (writer: Draft) =>
-        `"${writer.id}"${writer.workflow === at.workflow ? "" : ` (in ${writer.workflow})`}`;
-      issues.push({
-        file: at.workflow,
-        path: writerPlace === null ? "" : `${writerPlace}.output`,
-        message:
-          `Steps ${named(other)} and ${named(step)} would both write ${step.output} in the output folder: ` +
-          "rename one",
-      });
-      continue;
-    }
-    writers.set(step.output, step);
-  }
-  return issues;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
