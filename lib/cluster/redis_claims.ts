@@ -6,6 +6,7 @@
  * @module
  */
 import { type Clock, realClock } from "../core/clock.ts";
+import { processAlive } from "../core/process_alive.ts";
 import type { KeyClaimer } from "../store/key_claimer.ts";
 import type { Claim, ClaimHolder } from "../store/key_claims.ts";
 import { CLUSTER_PREFIX } from "./cluster_job.ts";
@@ -96,7 +97,7 @@ export class RedisClaims implements KeyClaimer {
       const current = await this.#redis.get(name);
       if (current === null) continue;
       const other = JSON.parse(current) as ClaimHolder;
-      if (other.host === Deno.hostname() && !(await alive(other.pid))) {
+      if (other.host === Deno.hostname() && !(await processAlive(other.pid))) {
         await this.#redis.eval(RELEASE, 1, name, current);
         continue;
       }
@@ -138,16 +139,5 @@ export class RedisClaims implements KeyClaimer {
     for (const [name, value] of this.#held) {
       await this.#redis.eval(RENEW, 1, name, value, String(this.#leaseMs));
     }
-  }
-}
-
-async function alive(pid: number): Promise<boolean> {
-  if (pid === Deno.pid) return true;
-  try {
-    await Deno.stat(`/proc/${pid}`);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return Deno.build.os !== "linux";
-    throw error;
   }
 }

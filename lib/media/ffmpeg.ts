@@ -202,6 +202,23 @@ export function fileInput(path: string): string[] {
 }
 
 /**
+ * ffmpeg's output options for 16-bit PCM WAV that holds the samples alone: no metadata, no encoder tag, so the same
+ * sound writes the same bytes with any ffmpeg (a step's output that others key by its digest). Put before the path.
+ */
+export const BITEXACT_WAV: readonly string[] = [
+  "-c:a",
+  "pcm_s16le",
+  "-map_metadata",
+  "-1",
+  "-fflags",
+  "+bitexact",
+  "-flags:a",
+  "+bitexact",
+  "-f",
+  "wav",
+];
+
+/**
  * Whether ffmpeg, left to itself, reads a file's name as a frame-number pattern: an image whose name has a `%`.
  *
  * @param path The file.

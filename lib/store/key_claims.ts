@@ -18,7 +18,7 @@
 import { type Clock, realClock } from "../core/clock.ts";
 import { isMissing } from "../core/exists.ts";
 import { fileInfo } from "./_entry_files.ts";
-import { processAlive } from "./_process_alive.ts";
+import { processAlive } from "../core/process_alive.ts";
 import { ownerMark } from "./owner_mark.ts";
 import { MadeFolders } from "./_made_folders.ts";
 import { removeFileIfExistsSync, removeIfExists } from "../core/remove_if_exists.ts";

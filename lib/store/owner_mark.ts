@@ -8,7 +8,7 @@
  */
 import { sha256Hex } from "../core/sha256.ts";
 import { fileInfo } from "./_entry_files.ts";
-import { processAlive } from "./_process_alive.ts";
+import { processAlive } from "../core/process_alive.ts";
 
 /** How long another host's private file is left alone after it last changed. */
 export const OTHER_HOST_GRACE_MS = 24 * 3_600_000;

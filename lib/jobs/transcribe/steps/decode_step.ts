@@ -4,7 +4,13 @@
  * @module
  */
 import { UnrecoverableError } from "../../../core/errors.ts";
-import { damagedInputWarning, decodeErrors, PARTIAL_FILE, runFfmpegSaying } from "../../../media/ffmpeg.ts";
+import {
+  BITEXACT_WAV,
+  damagedInputWarning,
+  decodeErrors,
+  PARTIAL_FILE,
+  runFfmpegSaying,
+} from "../../../media/ffmpeg.ts";
 import { readWavLayout } from "../../../media/wav_pcm.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
@@ -41,16 +47,7 @@ export const decodeStep: StepKindDefinition = {
       "1",
       "-ar",
       String(SPEECH_SAMPLE_RATE),
-      "-c:a",
-      "pcm_s16le",
-      "-map_metadata",
-      "-1",
-      "-fflags",
-      "+bitexact",
-      "-flags:a",
-      "+bitexact",
-      "-f",
-      "wav",
+      ...BITEXACT_WAV,
       output,
     ], { signal });
     if (PARTIAL_FILE.test(stderr)) {

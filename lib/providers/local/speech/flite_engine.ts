@@ -3,7 +3,7 @@
  * @module
  */
 import { InputError } from "../../../core/errors.ts";
-import { runFfmpeg } from "../../../media/ffmpeg.ts";
+import { BITEXACT_WAV, runFfmpeg } from "../../../media/ffmpeg.ts";
 import type { FfmpegPaths } from "../../../core/ffmpeg_paths.ts";
 import { ffmpegFilters } from "../../../media/ffmpeg_filters.ts";
 import { checkSpeechRequest } from "./_check_speech_request.ts";
@@ -85,16 +85,7 @@ async function synthesizeWithFlite(
       ...(tempo === 1 ? [] : ["-af", `atempo=${tempo}`]),
       "-ac",
       "1",
-      "-c:a",
-      "pcm_s16le",
-      "-map_metadata",
-      "-1",
-      "-fflags",
-      "+bitexact",
-      "-flags:a",
-      "+bitexact",
-      "-f",
-      "wav",
+      ...BITEXACT_WAV,
       outPath,
     ], { signal });
   } finally {
