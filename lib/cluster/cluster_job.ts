@@ -86,25 +86,26 @@ export interface ClusterJob {
    * its own (`--store`) takes the job only when its folder has this id. Absent for a bucket.
    */
   storeId?: string;
-  /** The step, without paths. */
-  task: {
-    id: string;
-    kind: string;
-    /** The version of its kind's code, as planned (part of the key). */
-    version: number;
-    key: string;
-    params: Json;
-    runtime: Record<string, Json>;
-    /** The engines its key holds, as planned: the worker checks that its own local ones are these. */
-    engine: Json;
-    inputIds: string[];
-    inputs: JobInput[];
-    /** The artifact's file name (`artifact.mp4`), or null for a value-only step. */
-    output: string | null;
-    blocking: boolean;
-    provider: string | null;
-    cpu: boolean;
-  };
+  /**
+   * The step, without paths: its planned fields (the worker checks that its own version and local engines are the
+   * plan's), its inputs by key and its artifact's file name (`artifact.mp4`), or null for a value-only step.
+   */
+  task:
+    & Pick<
+      StepTask,
+      | "id"
+      | "kind"
+      | "version"
+      | "key"
+      | "params"
+      | "runtime"
+      | "engine"
+      | "inputIds"
+      | "blocking"
+      | "provider"
+      | "cpu"
+    >
+    & { inputs: JobInput[]; output: string | null };
   /** The digest of the local module graph of each workflow module the step imports (`runtime.module`). */
   modules: Record<string, string>;
   /** The step runs again whatever is stored (`--force`): its result replaces the stored entry. @default false */
