@@ -18,9 +18,12 @@ export const ID_MAX_LENGTH = 100;
 /** A lowercase id: `intro`, `part-2`, at most {@linkcode ID_MAX_LENGTH} characters. */
 export const SLUG: RegExp = new RegExp(`^(?=.{1,${ID_MAX_LENGTH}}$)[a-z0-9][a-z0-9_-]*$`);
 
+/** The characters of a {@linkcode SLUG}, as an issue says them. */
+const SLUG_CHARACTERS = "small letters a-z, digits, - and _, a letter or digit first";
+
 /**
  * A lowercase id or name that may name output files: one clear issue when it is too long, another when it is not
- * a slug.
+ * a slug, which says the characters a slug may have.
  *
  * @param message The issue when it is not a slug (`Expected a lowercase id like intro or part-2`).
  * @returns The schema.
@@ -31,6 +34,10 @@ export const SLUG: RegExp = new RegExp(`^(?=.{1,${ID_MAX_LENGTH}}$)[a-z0-9][a-z0
  * import { slug } from "./fields.ts";
  * assert.ok(slug("Expected an id").safeParse("part-2").success);
  * assert.equal(
+ *   slug("Expected an id").safeParse("Part 2").error?.issues[0]?.message,
+ *   "Expected an id (small letters a-z, digits, - and _, a letter or digit first)",
+ * );
+ * assert.equal(
  *   slug("Expected an id").safeParse("v".repeat(101)).error?.issues[0]?.message,
  *   "Expected at most 100 characters (ids name output files)",
  * );
@@ -38,7 +45,7 @@ export const SLUG: RegExp = new RegExp(`^(?=.{1,${ID_MAX_LENGTH}}$)[a-z0-9][a-z0
  */
 export function slug(message: string): z.ZodString {
   return z.string().max(ID_MAX_LENGTH, `Expected at most ${ID_MAX_LENGTH} characters (ids name output files)`)
-    .regex(/^[a-z0-9][a-z0-9_-]*$/, message);
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, `${message} (${SLUG_CHARACTERS})`);
 }
 
 /**
@@ -203,10 +210,13 @@ export const limitsSchema = z.strictObject({
 
 /** The fields every workflow has, whatever its jobs. */
 export const commonFields = {
-  name: z.string().regex(SLUG, "Expected a lowercase name like lesson").optional(),
+  name: z.string().regex(SLUG, `Expected a lowercase name like lesson (${SLUG_CHARACTERS})`).optional(),
   timeout: millis.optional(),
   limits: limitsSchema.optional(),
-  providers: z.record(z.string().regex(SLUG, "Expected a provider name like openai-images"), providerSchema)
+  providers: z.record(
+    z.string().regex(SLUG, `Expected a provider name like openai-images (${SLUG_CHARACTERS})`),
+    providerSchema,
+  )
     .optional(),
 };
 

@@ -215,6 +215,9 @@ export function toWorkflowIssue(
     });
     return { path, message: `Unknown field ${parts.join(", ")}` };
   }
+  // A record's key the key's schema refuses: its own words (zod says "Invalid key in record").
+  const key = issue.code === "invalid_key" ? issue.issues[0] : undefined;
+  if (key !== undefined) return { path, message: key.message };
   if (issue.code === "invalid_value") {
     const guess = guessed(issue.input, issue.values);
     if (guess !== "") return { path, message: `${issue.message}${guess}` };

@@ -89,7 +89,7 @@ const side = z.number().int().min(FORMAT_SIDES.min, sideRange).max(FORMAT_SIDES.
 const formatSchema = z.union([
   formatText,
   z.strictObject({
-    name: slug("Expected a file-name-safe name"),
+    name: slug("Expected a format name like 16x9 or story"),
     width: side,
     height: side,
   }).refine((format) => formatSizeProblem(format) === null, {
