@@ -77,7 +77,8 @@ function sameSizeFormats(lesson: ResolvedLesson, file: string): string[] {
   return lesson.formats.flatMap((format, i) => {
     const size = `${format.width}x${format.height}`;
     const earlier = first.get(size);
-    if (earlier === undefined) first.set(size, format.name);
+    // Each named by its place and its name (nt6: "has the size of 16x9" named a format written "16:9").
+    if (earlier === undefined) first.set(size, `formats[${i}], ${format.name}`);
     // `1920x1080` is its name and its size: said once (rv).
     const which = format.name === size ? size : `${format.name} (${size})`;
     return earlier === undefined ? [] : [
