@@ -61,15 +61,7 @@ export function describePlan(plan: Plan, status: ReadonlyMap<string, StepStatus>
       }: how many is known only once they are spawned)`
     );
   const { limits } = plan;
-  // Steps of no item (variants, custom steps) are bounded by the global limit alone: the layers were printed as if
-  // they bounded them (nt3: "2 videos × 4 sections" of a variants job).
-  const layered = [...plan.steps, ...plan.templates].some((step) => step.scope.item !== null);
-  const summary = summarizeLimits(limits);
-  const bound = layered ? summary.bound : limits.global;
-  const layers = layered
-    ? `${limits.videos} videos × ${limits.sections} sections × ${limits.api} api = ${summary.product} → global ` +
-      `${limits.global}`
-    : `global ${limits.global}`;
+  const { layers, bound } = limitLayers(plan);
   const lines = [
     `workflows: ${plan.files.join(", ")}`,
     ...plan.summary,
@@ -86,6 +78,44 @@ export function describePlan(plan: Plan, status: ReadonlyMap<string, StepStatus>
     lines.push(describeStatus(plan, status, pending));
   }
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The layers of limits that bound the plan's steps, as the `limits:` line says them, and the most provider calls
+ * they let be in flight. Steps of no item (variants, custom steps) are bounded by the global limit alone (nt3: "2
+ * videos × 4 sections" of a variants job); a montage's or a recording's steps, by `videos` (they count as videos)
+ * and the global limit: none of them is a section's, and `sections` and `api` count a section's calls (nt6: a
+ * transcription was said in a lesson's words).
+ */
+function limitLayers(plan: Plan): { layers: string; bound: number } {
+  const { limits } = plan;
+  const scoped = [...plan.steps, ...plan.templates].filter((step) => step.scope.item !== null);
+  if (scoped.some((step) => step.scope.part !== null)) {
+    const summary = summarizeLimits(limits);
+    return {
+      layers:
+        `${limits.videos} videos × ${limits.sections} sections × ${limits.api} api = ${summary.product} → ` +
+        `global ${limits.global}`,
+      bound: summary.bound,
+    };
+  }
+  if (scoped.length === 0) return { layers: `global ${limits.global}`, bound: limits.global };
+  // Each item's kind by its steps' (`montage-grid`, `transcribe-split`).
+  const nouns = [
+    ...new Set(
+      scoped.map((step) =>
+        step.kind.startsWith("montage-")
+          ? "montages"
+          : step.kind.startsWith("transcribe-")
+          ? "recordings"
+          : "videos"
+      ),
+    ),
+  ].sort();
+  return {
+    layers: `${limits.videos} ${nouns.join(" and ")} at once (limits.videos) → global ${limits.global}`,
+    bound: limits.global,
+  };
 }
 
 /** One line: how many steps the store holds, how many will run, and the provider calls that will be paid. */

@@ -75,3 +75,21 @@ Deno.test("plan of variants alone gives the global limit only: the layers bound 
   // nt3: "limits: 2 videos × 4 sections × 2 api = 16 → global 8", none of which bounds a variant.
   assert.match(text, /^limits: global 8 → no provider calls$/m);
 });
+
+Deno.test("plan of recordings or montages alone says them at once under limits.videos, with no sections or api", async () => {
+  const transcription = describePlan(
+    await planOf({
+      limits: { videos: 3, global: 5 },
+      providers: { fake: fake(4) },
+      transcribe: [{ id: "talk", input: "talk.wav", engine: "fake", model: "whisper-1" }],
+    }),
+  );
+  // nt6: "limits: 3 videos × 4 sections × 2 api = 24 → global 5", a lesson's words; no step is a section's.
+  assert.match(
+    transcription,
+    /^limits: 3 recordings at once \(limits\.videos\) → global 5 → fake 4 at once → /m,
+  );
+  await Deno.writeFile(`${dir}/a.png`, await Deno.readFile("workflows/media/tiles/tile-2.png"));
+  const montage = describePlan(await planOf({ montages: [{ id: "m", layout: "grid", items: ["a.png"] }] }));
+  assert.match(montage, /^limits: 2 montages at once \(limits\.videos\) → global 8 → no provider calls$/m);
+});
