@@ -261,9 +261,11 @@ export async function renderLoaded(
   options: RenderOptions & { cacheDir: string },
 ): Promise<RenderResult> {
   const { plan, workflows } = loaded;
+  // A custom step may spawn any template by its full id.
+  const spawners = plan.steps.filter((step) => step.kind === "custom").map((step) => step.id);
   const globWarnings = checkForcedGlobs(options.forceSteps ?? [], {
     steps: plan.steps.map((step) => step.id),
-    addsSteps: plan.templates.length > 0,
+    templates: plan.templates.map((template) => ({ id: template.id, spawners })),
     narrowed: options.only !== undefined || options.formats !== undefined,
   });
   for (const warning of globWarnings) options.onWarning?.(warning);

@@ -50,34 +50,51 @@ export function forcedSteps(
 
 /**
  * Checks that each `--force-step` glob names a step of the plan: one that matches none (a section's id mistyped,
- * `s2` where the sections have ids) would force nothing, silently.
+ * `s2` where the sections have ids) would force nothing, silently. A glob may name steps added while the render
+ * runs, the children of the plan's templates (`talk/split/chunk#3`, `split/part#0`): one that matches such a child
+ * passes; one that names a template itself, which never runs as it is, is told its children's ids.
  *
  * @param globs The `--force-step` globs.
- * @param plan The plan's step ids, whether steps may be added at run time (children of templates: a glob may
- * name those only), and whether `--only` or `--format` left steps out of it.
- * @returns Warnings for globs that match no planned step of a plan that adds steps at run time.
+ * @param plan The plan's step ids, its templates (a template's id, and the steps that may spawn it: a template's
+ * children are named `<spawner>/<name>#<n>`), and whether `--only` or `--format` left steps out of it.
+ * @returns Warnings for globs that match no step of a plan that adds steps at run time.
  * @throws {InputError} For a glob that matches no step of a plan that adds none.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { checkForcedGlobs } from "./step_glob.ts";
- * assert.deepEqual(checkForcedGlobs(["*\/s1/*"], { steps: ["intro/s1/speech"], addsSteps: false }), []);
- * assert.throws(() => checkForcedGlobs(["*\/s9/*"], { steps: ["intro/s1/speech"], addsSteps: false }));
+ * const plan = { steps: ["intro/s1/speech", "talk/split"], templates: [{ id: "talk/split/chunk", spawners: [] }] };
+ * assert.deepEqual(checkForcedGlobs(["*\/s1/*", "talk/split/chunk#*"], plan), []);
+ * assert.throws(() => checkForcedGlobs(["*\/s9/*"], { steps: ["intro/s1/speech"], templates: [] }));
  * ```
  */
 export function checkForcedGlobs(
   globs: readonly string[],
-  plan: { steps: readonly string[]; addsSteps: boolean; narrowed?: boolean },
+  plan: { steps: readonly string[]; templates: readonly ForcedTemplate[]; narrowed?: boolean },
 ): string[] {
   const warnings: string[] = [];
   for (const glob of globs) {
     const pattern = globToRegExp(glob);
     if (plan.steps.some((id) => pattern.test(id))) continue;
+    // A child's number as the glob writes it (`chunk#3`), or its first.
+    const numbers = new Set(["0", ...[...glob.matchAll(/#(\d+)/g)].map((match) => match[1]!)]);
+    const children = plan.templates.flatMap((template) => childIds(template, plan.steps, numbers));
+    if (children.some((id) => pattern.test(id))) continue;
     const message = `--force-step '${glob}' matches no step of the plan`;
     // fi5, rv7: a step that --only or --format leaves out is not in the plan: said so, not as if it were not there.
     const narrowed = plan.narrowed === true ? "; --only and --format leave out what they do not name" : "";
-    if (plan.addsSteps) {
+    const named = plan.templates.find((template) => pattern.test(template.id));
+    if (named !== undefined) {
+      // nt5: `--force-step 'sp/kid'` was told it matched no step, and forced nothing.
+      const child = childIds(named, plan.steps, new Set(["0"]))[0] ?? `${named.id}#0`;
+      warnings.push(
+        `--force-step '${glob}' names ${named.id}, whose steps are spawned while the render runs and named ` +
+          `${child.slice(0, -1)}<n>: write '${child.slice(0, -1)}*' to force them`,
+      );
+      continue;
+    }
+    if (plan.templates.length > 0) {
       warnings.push(`${message} (it can still match steps added while the render runs)${narrowed}`);
       continue;
     }
@@ -87,4 +104,26 @@ export function checkForcedGlobs(
     });
   }
   return warnings;
+}
+
+/** A template of steps spawned at run time, as {@linkcode checkForcedGlobs} names its children. */
+export interface ForcedTemplate {
+  /** Its id. */
+  id: string;
+  /**
+   * The planned steps that may spawn it by its full id (`spawn("part")`: custom steps); one whose id its own
+   * starts with (`talk/split` of `talk/split/chunk`) spawns it by a relative name and need not be listed.
+   */
+  spawners: readonly string[];
+}
+
+/** Ids its children may have, numbered as `numbers` say: `<spawner>/<name>#<n>` (see `childStep`). */
+function childIds(
+  template: ForcedTemplate,
+  steps: readonly string[],
+  numbers: ReadonlySet<string>,
+): string[] {
+  const under = steps.find((id) => template.id.startsWith(`${id}/`));
+  const names = under !== undefined ? [template.id] : template.spawners.map((id) => `${id}/${template.id}`);
+  return names.flatMap((name) => [...numbers].map((n) => `${name}#${n}`));
 }
