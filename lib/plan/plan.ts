@@ -101,6 +101,22 @@ function orderSteps(drafts: Draft[], context: { templates: Draft[]; files: reado
     }
     ids.set(draft.id, draft);
   }
+  // rv: a custom step under a step reel makes (`a/s1/speech/x`) was taken for a step it may spawn, and that step's
+  // key for one known only once it ran.
+  for (const custom of [...drafts, ...templates].filter((draft) => draft.kind === "custom")) {
+    const parts = custom.id.split("/");
+    const above = parts.slice(1).map((_, i) => ids.get(parts.slice(0, i + 1).join("/")))
+      .find((step) => step !== undefined && step.kind !== "custom");
+    if (above === undefined) continue;
+    const place = placeOf(custom);
+    issues.push({
+      file: custom.workflow,
+      path: place === null ? "steps" : `${place}.id`,
+      message:
+        `Step id "${custom.id}" is under "${above.id}", a step reel makes (its kind ${above.kind}): name ` +
+        "the custom step otherwise",
+    });
+  }
   for (const draft of drafts) {
     for (const [j, dep] of draft.deps.entries()) {
       if (ids.has(dep)) continue;

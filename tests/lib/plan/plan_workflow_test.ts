@@ -162,6 +162,29 @@ Deno.test("planWorkflows() says a custom step named as a step reel makes clashes
   });
 });
 
+Deno.test("planWorkflows() refuses a custom step or child whose id is under a step reel makes", async () => {
+  const workflow = await resolveWorkflow({
+    ...base,
+    steps: [
+      { id: "a/one/speech/notes", run: () => 1 },
+      { id: "a/one/speech/kid", child: true, run: () => 2 },
+      { id: "a/one/mine", run: () => 3 },
+    ],
+  }, { file: "under.ts", moduleUrl: "file:///under.ts" });
+  assert.throws(() => planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN }), (error: unknown) => {
+    assert.ok(error instanceof WorkflowError);
+    // The child was taken for a step the speech spawns, and the speech's key for one known once it ran.
+    const under = (id: string) =>
+      `Step id "a/one/speech/${id}" is under "a/one/speech", a step reel makes (its kind speech): name the custom ` +
+      "step otherwise";
+    assert.deepEqual(error.issues, [
+      { path: "steps[0].id", message: under("notes") },
+      { path: "steps[1].id", message: under("kid") },
+    ]);
+    return true;
+  });
+});
+
 Deno.test("planWorkflows() rejects a custom step input that names no step, with its path", async () => {
   const workflow = await resolveWorkflow({
     ...base,
