@@ -26,6 +26,11 @@ export interface ResolvedProvider {
   baseUrlEnv: string;
   /** The variable that holds the key. */
   keyEnv: string;
+  /**
+   * Where `keyEnv` came from: `workflow` (written: the server wants a key, and a render without it is refused before
+   * its first call) or `default` (a compatible server may want none).
+   */
+  keyEnvFrom: "workflow" | "default";
   /** The provider's declared version (bump it to make every call again), or null. Part of keys. */
   version: string | null;
   /** Calls in flight at most. */

@@ -8,6 +8,7 @@ import { InputError, WorkflowError } from "../core/errors.ts";
 import { listed } from "../core/plural.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Plan } from "../plan/plan.ts";
+import type { ResolvedProvider } from "../plan/provider_settings.ts";
 import type { StepStatus } from "../plan/plan_status.ts";
 import { callsHostedApi, withoutCredentials } from "../providers/http/openai_client.ts";
 import { jobKinds } from "../workflow/job_kinds.ts";
@@ -104,8 +105,10 @@ export async function preflight(
 }
 
 /**
- * Fails when a provider that steps will call (they, or the steps that spawn them, are not in the store) answers
- * at the hosted API and its key variable is not set.
+ * Fails when a provider that steps will call (they, or the steps that spawn them, are not in the store) needs a key
+ * and its key variable is not set: one that answers at the hosted API, or one whose workflow names its `keyEnv`
+ * (a compatible server that wants a key: before, each call failed at run time, exit 1) unless its base URL holds
+ * `user:password@`, which is sent when no key is.
  *
  * @param plan The plan.
  * @param workflows The workflows (for the file to name).
@@ -129,31 +132,50 @@ export function checkApiKeys(
   }
   // Every provider without its key is named at once, in every workflow (before, the first only: mended, the next
   // render stopped at the next one).
+  const needsKey = (provider: ResolvedProvider) =>
+    callsHostedApi(provider.baseUrl) ||
+    (provider.keyEnvFrom === "workflow" && withoutCredentials(provider.baseUrl) === provider.baseUrl);
   const keyless = workflows.flatMap((workflow) =>
     workflow.providers.filter((provider) =>
-      calling.has(provider.name) && (Deno.env.get(provider.keyEnv) ?? "") === "" &&
-      callsHostedApi(provider.baseUrl)
-    ).map((provider) => ({ ...provider, baseUrl: withoutCredentials(provider.baseUrl), file: workflow.file }))
+      calling.has(provider.name) && (Deno.env.get(provider.keyEnv) ?? "") === "" && needsKey(provider)
+    ).map((provider) => ({
+      ...provider,
+      hosted: callsHostedApi(provider.baseUrl),
+      baseUrl: withoutCredentials(provider.baseUrl),
+      file: workflow.file,
+    }))
   );
   if (keyless.length === 0) return;
   // Those that call one API with one key are said together.
   const groups = Map.groupBy(keyless, (provider) => `${provider.baseUrl} ${provider.keyEnv}`);
   const said = [...groups.values()].map((group) => {
-    const [{ baseUrl, keyEnv }] = group as [typeof group[number]];
+    const [{ baseUrl, keyEnv, hosted }] = group as [typeof group[number]];
     const names = [...new Set(group.map((provider) => `"${provider.name}"`))];
     const who = names.length === 1 ? `Provider ${names[0]} calls` : `Providers ${listed(names)} call`;
-    return `${who} the hosted API (${baseUrl}) and ${keyEnv} is not set.`;
+    return hosted
+      ? `${who} the hosted API (${baseUrl}) and ${keyEnv} is not set.`
+      : `${who} ${baseUrl} with the key in ${keyEnv} (its keyEnv) and ${keyEnv} is not set.`;
   });
   const keys = [...new Set(keyless.map((provider) => provider.keyEnv))];
-  const urls = [...new Set(keyless.map((provider) => provider.baseUrlEnv))];
-  const their = keyless.length === 1 ? "the provider's" : "the providers'";
+  const hosted = keyless.filter((provider) => provider.hosted);
+  const urls = [...new Set(hosted.map((provider) => provider.baseUrlEnv))];
+  const their = hosted.length === 1 ? "the provider's" : "the providers'";
+  const hints = [
+    `Set ${listed(keys)} to your API ${keys.length === 1 ? "key" : "keys"}`,
+    ...hosted.length === 0 ? [] : [
+      `point ${listed(urls)} (or ${their} baseUrl) at a compatible server, e.g. \`deno task fake-api\``,
+    ],
+    ...hosted.length === keyless.length ? [] : ["leave out the keyEnv of a server that needs no key"],
+  ];
   throw new InputError(said.join(" ").slice(0, -1), {
     // Each at its field, in its file's words: `providers.images, providers.voices (lesson.ts)`.
     where: [...Map.groupBy(keyless, (provider) => provider.file)].map(([file, providers]) =>
-      `${providers.map((provider) => `providers.${provider.name}`).join(", ")} (${file})`
+      `${
+        providers.map((provider) => `providers.${provider.name}${provider.hosted ? "" : ".keyEnv"}`).join(
+          ", ",
+        )
+      } (${file})`
     ).join("; "),
-    hint:
-      `Set ${listed(keys)} to your API ${keys.length === 1 ? "key" : "keys"}, or point ${listed(urls)} (or ` +
-      `${their} baseUrl) at a compatible server, e.g. \`deno task fake-api\``,
+    hint: listed(hints, "or"),
   });
 }

@@ -91,6 +91,7 @@ export function resolveProviders(
       baseUrlFrom: provider.baseUrl !== undefined ? "workflow" : fromEnv !== null ? baseUrlEnv : "default",
       baseUrlEnv,
       keyEnv: provider.keyEnv ?? defaults.keyEnv,
+      keyEnvFrom: provider.keyEnv !== undefined ? "workflow" : "default",
       version: provider.version === undefined ? null : String(provider.version),
       concurrency: provider.concurrency ?? defaults.concurrency,
       rate: {

@@ -170,6 +170,47 @@ Deno.test("preflight() names every hosted provider without its key at once, thos
   );
 });
 
+Deno.test("preflight() asks for the key a compatible server's provider names in keyEnv, not for one it left out", async () => {
+  const keyEnv = "REEL_TEST_PREFLIGHT_SERVER_UNSET_KEY";
+  Deno.env.delete(keyEnv);
+  const lesson = (providers: Record<string, unknown>) =>
+    resolveWorkflow({
+      formats: ["160x90"],
+      titleCard: false,
+      providers,
+      videos: [{
+        id: "v",
+        sections: [{ title: "A", narration: "Short.", image: { provider: "art", prompt: "x" } }],
+      }],
+    }, { ...where, env: () => undefined });
+  const ffmpeg = await findFfmpeg();
+  const checked = async (providers: Record<string, unknown>) => {
+    const { plan, workflows } = await planLoaded([await lesson(providers)]);
+    return await preflight(plan, workflows, { ffmpeg, status: new Map() });
+  };
+  const server = { api: "openai", baseUrl: "http://127.0.0.1:9/v1" };
+  // Before: each call failed at run time on the server's 401, exit 1.
+  await assert.rejects(checked({ art: { ...server, keyEnv } }), (error) => {
+    assert.ok(error instanceof InputError);
+    assert.equal(
+      error.message,
+      `Provider "art" calls http://127.0.0.1:9/v1 with the key in ${keyEnv} (its keyEnv) and ${keyEnv} is not set`,
+    );
+    assert.equal(error.where, `providers.art.keyEnv (${where.file})`);
+    assert.equal(
+      error.hint,
+      `Set ${keyEnv} to your API key or leave out the keyEnv of a server that needs no key`,
+    );
+    return true;
+  });
+  // A server that needs no key (keyEnv left out), or one whose URL holds the user and password it is sent.
+  assert.deepEqual(await checked({ art: server }), []);
+  assert.deepEqual(
+    await checked({ art: { ...server, baseUrl: "http://me:secret@127.0.0.1:9/v1", keyEnv } }),
+    [],
+  );
+});
+
 Deno.test("preflight() decodes a variants overlay image only where a step that reads it runs", async () => {
   const dir = await tempDir();
   await makeTestVideo(`${dir}/clip.mp4`, { seconds: 1, audio: false });
