@@ -6,6 +6,7 @@ import { MissingBinaryError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { configuredProgram, findOnPath, isExecutableFile } from "./find_binary.ts";
 import { probeMp4 } from "./mp4_probe.ts";
+import { notTheProgram } from "./program_version.ts";
 import { ProcessError, type ProcessResult, runProcess, type RunProcessOptions } from "./run_process.ts";
 
 /** How to install ffmpeg, printed when it is missing. */
@@ -422,6 +423,36 @@ export interface ProbeOptions {
 }
 
 /**
+ * What ffprobe printed as JSON (`-of json`), read.
+ *
+ * @param ffprobe Its path.
+ * @param args What it was asked.
+ * @param text What it printed.
+ * @returns The value.
+ * @throws {InputError} When it is not JSON: a program that is not ffprobe (fi10: a wrapper that printed HTML
+ *   stopped the render with JSON's SyntaxError and its stack, exit 1).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ffprobeJson } from "./ffmpeg.ts";
+ * assert.deepEqual(ffprobeJson("/usr/bin/ffprobe", ["-of", "json", "a.wav"], '{"streams":[]}'), { streams: [] });
+ * assert.throws(
+ *   () => ffprobeJson("/bin/x", ["-of", "json", "a.wav"], "<html>"),
+ *   /ffprobe at \/bin\/x is not ffprobe: `\/bin\/x -of json a.wav` printed "<html>"/,
+ * );
+ * ```
+ */
+export function ffprobeJson(ffprobe: string, args: readonly string[], text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    throw notTheProgram({ name: "ffprobe", program: ffprobe, args }, text);
+  }
+}
+
+/**
  * Reads the container duration and the streams of a media file with ffprobe.
  *
  * @param paths The binaries.
@@ -442,7 +473,7 @@ export async function ffprobeMedia(
   file: string,
   options: ProbeOptions = {},
 ): Promise<ProbeResult> {
-  const { stdout } = await runProcess(paths.ffprobe, [
+  const args = [
     "-v",
     "error",
     "-show_entries",
@@ -450,8 +481,9 @@ export async function ffprobeMedia(
     "-of",
     "json",
     ...fileInput(file),
-  ], { signal: options.signal });
-  const parsed = JSON.parse(new TextDecoder().decode(stdout)) as {
+  ];
+  const { stdout } = await runProcess(paths.ffprobe, args, { signal: options.signal });
+  const parsed = ffprobeJson(paths.ffprobe, args, new TextDecoder().decode(stdout)) as {
     format?: { duration?: string };
     streams?: {
       codec_type?: string;

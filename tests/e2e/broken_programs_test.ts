@@ -147,6 +147,36 @@ Deno.test("a program that hangs, or fails past its version, stops render, varian
   assert.equal(await listFolder(out), null);
 });
 
+Deno.test("an ffprobe that prints what is not JSON stops render and transcribe with exit 2, naming it", async () => {
+  // fi10: JSON's SyntaxError and its stack, exit 1, from the music's check, a montage's and transcribe's.
+  const dir = await tempDir("reel-not-json-");
+  const wrapper = `${dir}/ffprobe`;
+  const { ffprobe } = await findFfmpeg();
+  await Deno.writeTextFile(
+    wrapper,
+    `#!/bin/sh\ncase "$*" in *-version*) exec ${ffprobe} "$@";; esac\necho '<html>not json</html>'\n`,
+    { mode: 0o755 },
+  );
+  const { ffmpeg } = await findFfmpeg();
+  await new Deno.Command(ffmpeg, {
+    args: ["-v", "error", "-f", "lavfi", "-i", "sine=d=1", `${dir}/tone.wav`],
+  })
+    .output();
+  const file = await writeWorkflowFile(
+    `export default workflow(${JSON.stringify({ ...LESSON, music: `${dir}/tone.wav` })});`,
+  );
+  const out = `${dir}/out`;
+  const env = { REEL_FFPROBE: wrapper, REEL_PROGRAM_VERSIONS: "off" };
+  const said = new RegExp(
+    `✖ ffprobe at ${wrapper} is not ffprobe: .* printed "<html>not json</html>"\n.*REEL_FFPROBE`,
+  );
+  assertStopped(await runCli(["render", file, "--out", out], { env }), said);
+  if (HAS_POCKETSPHINX) {
+    assertStopped(await runCli(["transcribe", `${dir}/tone.wav`, "--out", out], { env }), said);
+  }
+  assert.equal(await listFolder(out), null);
+});
+
 Deno.test("REEL_LIBX264 naming no file or a file that is no libx264 stops the render and plan, exit 2; off is honoured", async () => {
   // Before: passed over for ffmpeg's encoder without a word, exit 0.
   const { notProgram } = await programs();

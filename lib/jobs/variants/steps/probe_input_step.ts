@@ -8,7 +8,7 @@
 import { UnrecoverableError } from "../../../core/errors.ts";
 import { toMicroseconds } from "../../../core/units.ts";
 import { cutShort } from "../../../media/cut_short.ts";
-import { decodedSeconds, unreadableMediaWords } from "../../../media/ffmpeg.ts";
+import { decodedSeconds, ffprobeJson, unreadableMediaWords } from "../../../media/ffmpeg.ts";
 import { decodeProblem } from "../../../media/media_problem.ts";
 import { ProcessError, runProcess } from "../../../media/run_process.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
@@ -208,16 +208,11 @@ export const probeInputStep: StepKindDefinition = {
     }
     let probed: ProbedInput;
     try {
-      const { stdout } = await runProcess(task.ffmpeg.ffprobe, [
-        "-v",
-        "error",
-        "-show_entries",
-        PROBE_ENTRIES,
-        "-of",
-        "json",
-        path,
-      ], { signal });
+      const args = ["-v", "error", "-show_entries", PROBE_ENTRIES, "-of", "json", path];
+      const { stdout } = await runProcess(task.ffmpeg.ffprobe, args, { signal });
       const json = new TextDecoder().decode(stdout);
+      // A program that is not ffprobe is named (fi10: JSON's SyntaxError, which named nothing).
+      ffprobeJson(task.ffmpeg.ffprobe, args, json);
       // A raw H.264 stream says no length: its pictures are counted (a pipe is read once, by the encode).
       const measured = info.isFile && lengthUnsaid(json)
         ? await decodedSeconds(task.ffmpeg, path, { stream: "pictures", signal })
