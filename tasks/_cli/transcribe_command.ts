@@ -93,14 +93,18 @@ export function addTranscribeCommand(program: Command, context: { outcome: Comma
 
 /**
  * The recordings, each file once, as first named: the same file named twice (`a.mp3 ./a.mp3`, a glob's match and its
- * name) was transcribed twice, into `a.*` and `a-2.*`. A name that is no file is kept, for the check to name.
+ * name) was transcribed twice, into `a.*` and `a-2.*`. A name that leads to no file (nothing there, links that loop,
+ * a folder it may not enter) is kept as written, for the check to name (fi10: a loop stopped the command with
+ * Deno's FilesystemLoop and its stack, exit 1).
  */
 async function onceEach(recordings: readonly string[]): Promise<string[]> {
   const files = await Promise.all(recordings.map(async (recording) => {
     try {
       return await Deno.realPath(recording);
     } catch (error) {
-      if (isMissing(error)) return recording;
+      const unreadable = error instanceof Deno.errors.FilesystemLoop ||
+        error instanceof Deno.errors.PermissionDenied;
+      if (isMissing(error) || unreadable) return recording;
       throw error;
     }
   }));

@@ -3,7 +3,7 @@
  * that ffmpeg decodes, and pocketsphinx is installed where it is the engine.
  * @module
  */
-import { COMMAND_LINE, InputError } from "../../core/errors.ts";
+import { COMMAND_LINE, InputError, WorkflowError } from "../../core/errors.ts";
 import { probeMedia, type ProbeResult, unreadableMediaWords } from "../../media/ffmpeg.ts";
 import { requirePocketsphinx } from "../../media/pocketsphinx.ts";
 import { requireFilters } from "../../media/ffmpeg_filters.ts";
@@ -39,19 +39,30 @@ export async function preflightTranscribe(
   if (job.files.some((file) => file.engine.kind === "pocketsphinx")) await requirePocketsphinx();
   // Every recording is split at its silences.
   await requireFilters(context.ffmpeg, new Map([["silencedetect", "transcribe"]]), context);
-  // Checked a few at once (a batch of recordings waited on each file's probe and decode in turn); the first in the
-  // workflow's order that fails is the one said.
+  // Checked a few at once (a batch of recordings waited on each file's probe and decode in turn); every one that
+  // fails is said, in the workflow's order (fi10: the first alone).
   const failures = await mapBounded(job.files, async (file) => {
     try {
       await checkRecording(file, context);
       return null;
     } catch (error) {
-      if (error instanceof InputError) return error;
+      if (error instanceof InputError) return { file, error };
       throw error;
     }
   }, { concurrency: PROBES_IN_FLIGHT, signal: context.signal });
-  const failure = failures.find((found) => found !== null);
-  if (failure !== undefined) throw failure;
+  const failed = failures.filter((found) => found !== null);
+  if (failed.length === 1) throw failed[0]!.error;
+  if (failed.length > 1) {
+    throw new WorkflowError(
+      context.file,
+      failed.map(({ file, error }) => ({
+        path: context.file === COMMAND_LINE ? file.input : `${file.path}.input`,
+        message: error.message,
+        ...error.hint === null ? {} : { hint: error.hint },
+      })),
+      { cause: new AggregateError(failed.map(({ error }) => error)) },
+    );
+  }
   return [];
 }
 
