@@ -139,6 +139,7 @@ export async function pocketsphinxIdentity(
  * @param options The signal that kills pocketsphinx.
  * @returns The words in order, times in seconds from the file's start, confidence from 0 to 1.
  * @throws {ProcessError} When pocketsphinx fails.
+ * @throws {InputError} When what it prints is not word times: another program.
  *
  * @example
  * ```ts
@@ -151,13 +152,19 @@ export async function recognizeWords(
   wavPath: string,
   options: { signal?: AbortSignal } = {},
 ): Promise<TimedWord[]> {
-  const { stdout } = await runProcess(
-    program,
-    ["-infile", wavPath, "-time", "yes", "-logfn", "/dev/null"],
-    options,
-  );
-  return parseWordTimes(new TextDecoder().decode(stdout));
+  const args = ["-infile", wavPath, "-time", "yes", "-logfn", "/dev/null"];
+  const { stdout } = await runProcess(program, args, options);
+  const text = new TextDecoder().decode(stdout);
+  // It prints nothing for silence, and a line of times (`<s> 0.000 0.720 1.000000`) for every utterance, heard or
+  // not: anything else is another program's (fi10: a wrapper's lines were taken for silence, exit 0).
+  if (text.trim() !== "" && !text.split("\n").some((line) => WORD_TIME.test(line.trim()))) {
+    throw notTheProgram({ name: "pocketsphinx", program, args }, text.trim());
+  }
+  return parseWordTimes(text);
 }
+
+/** A line of `-time yes`: `word start end confidence`. */
+const WORD_TIME = /^(\S+) (-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?)$/;
 
 /**
  * Reads the word lines pocketsphinx prints with `-time yes` (`word start end confidence`); the utterance lines
@@ -178,7 +185,7 @@ export async function recognizeWords(
 export function parseWordTimes(text: string): TimedWord[] {
   const words: TimedWord[] = [];
   for (const line of text.split("\n")) {
-    const match = /^(\S+) (-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?)$/.exec(line.trim());
+    const match = WORD_TIME.exec(line.trim());
     if (match === null) continue;
     const [, token, start, end, confidence] = match;
     if (/^[<[+]/.test(token!)) continue;
