@@ -138,13 +138,15 @@ async function summarize(
     });
   }
   const usage = await processUsage();
-  // In the plan's order (a section's failures before the next one's), not in the order they happened.
+  // In the plan's order (a section's failures before the next one's), not in the order they happened; a spawned
+  // step at its spawner's place, after the spawner's children numbered before it (fi9: chunks #1, #3, #0, #2).
   const order = new Map(context.plan.steps.map((step, i) => [step.id, i]));
   const place = (step: string) =>
     order.get(step) ?? order.get(step.replace(/\/[^/]*#\d+$/, "")) ?? order.size;
+  const number = (step: string) => Number(/#(\d+)$/.exec(step)?.[1] ?? -1);
   const failures = [...run.errors]
     .map(([step, error]) => ({ step, kind: kindOf(step), error }))
-    .sort((a, b) => place(a.step) - place(b.step));
+    .sort((a, b) => place(a.step) - place(b.step) || number(a.step) - number(b.step));
   const resources = { wallMs: context.wallMs, cpuMs: usage.cpuMs, peakRssBytes: usage.peakRssBytes };
   const text = formatSummary({ ...counts, ...resources, outputs, failures, cancelled: run.cancelled });
   writeTextSync(Deno.stderr, text.endsWith("\n") ? text : `${text}\n`);

@@ -207,8 +207,9 @@ export async function runAttempts(
       : retrying && waitMs >= 1000
       ? `${message} (next attempt in ${Math.round(waitMs / 1000)} s)`
       : message;
-    // The provider's other calls are not sent: they fail saying why.
-    if (decision?.sort === "refused") gate?.refused(said);
+    // The provider's other calls are not sent: they fail saying why, and whose call it was (fi9: each chunk said the
+    // refused chunk's place in the recording as its own).
+    if (decision?.sort === "refused") gate?.refused(`${step.id} was refused: ${said}`);
     context.emit({
       type: "step:failed",
       ...context.base(node),

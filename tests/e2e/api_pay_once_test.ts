@@ -112,7 +112,7 @@ Deno.test("a refused key stops its provider at once: one call, a message naming 
     assert.equal(result.code, 1);
     assert.equal(server.stats.requests, 1, `the server was called ${server.stats.requests} times`);
     assert.match(result.stderr, /api answered 401: .*\[redacted\].*check the key in REEL_TEST_KEY/);
-    assert.match(result.stderr, /Not sent: api answered 401/);
+    assert.match(result.stderr, /Not sent: \S+ was refused: api answered 401/);
     assert.ok(!result.stderr.includes(key.slice(3, 15)), "key leaked");
   } finally {
     await server.close();

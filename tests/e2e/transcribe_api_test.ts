@@ -154,3 +154,42 @@ Deno.test({
     }
   },
 });
+
+Deno.test("a refused key fails one chunk's call; the others, not sent, name it, and the summary lists them in order", async () => {
+  const dir = await tempDir("reel-transcribe-refused-");
+  await runFfmpeg(await findFfmpeg(), ["-f", "lavfi", "-i", "sine=d=40", "-ac", "1", `${dir}/long.wav`]);
+  const server = startFakeOpenAi({ key: "sk-the-right-key-0000000000" });
+  try {
+    const args = ["--engine", "asr", "--base-url", server.url, "--chunk", "10", "--concurrency", "1"];
+    const run = await runCli([
+      "transcribe",
+      `${dir}/long.wav`,
+      ...args,
+      "--out",
+      `${dir}/out`,
+      "--cache",
+      `${dir}/cache`,
+      "--quiet",
+    ]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.equal(server.stats.requests, 1);
+    const failures = [
+      ...run.stderr.matchAll(/^ {2}✖ long\/split\/chunk#(\d+) \(transcribe-chunk\): (.*)$/gm),
+    ];
+    // In the chunks' order (before: the order they failed in).
+    const numbers = failures.map((match) => Number(match[1]));
+    assert.ok(numbers.length >= 4, run.stderr);
+    assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b));
+    const refused = failures.filter((match) => !match[2]!.startsWith("Not sent: "));
+    assert.equal(refused.length, 1, run.stderr);
+    const [, number, said] = refused[0]!;
+    assert.match(said!, /^Chunk \S+ of long\.wav: asr answered 401: .*\(OPENAI_API_KEY is not set\)$/);
+    // fi9: each said the refused chunk's time range as its own.
+    for (const [, other, text] of failures.filter((match) => match !== refused[0])) {
+      assert.notEqual(other, number);
+      assert.equal(text, `Not sent: long/split/chunk#${number} was refused: ${said}`);
+    }
+  } finally {
+    await server.close();
+  }
+});
