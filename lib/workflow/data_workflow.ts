@@ -107,14 +107,17 @@ function parseYaml(text: string, file: string): DataWorkflow {
   // The parser's stack ran out (it says so by this code): the text nests far deeper than reel reads.
   const exhausted = document.errors.find((error) => error.code === "RESOURCE_EXHAUSTION");
   if (exhausted !== undefined) {
-    throw new WorkflowError(file, [{ ...yamlIssue(exhausted, lineCounter, ""), message: TOO_DEEP_MESSAGE }]);
+    throw new WorkflowError(file, [{
+      ...yamlIssue(exhausted, { text, lineCounter }, ""),
+      message: TOO_DEEP_MESSAGE,
+    }]);
   }
   // The first syntax error only, as for JSON and TypeScript: the parser's next ones are most often what the first
   // made of the lines after it (one stray `#` said three errors on one line).
   const first = document.errors.toSorted((a, b) => a.pos[0] - b.pos[0]).slice(0, 1);
   const problems = [
-    ...first.map((error) => yamlIssue(error, lineCounter, "Syntax error: ")),
-    ...document.warnings.map((warning) => yamlIssue(warning, lineCounter, "")),
+    ...first.map((error) => yamlIssue(error, { text, lineCounter }, "Syntax error: ")),
+    ...document.warnings.map((warning) => yamlIssue(warning, { text, lineCounter }, "")),
   ];
   if (problems.length > 0) throw new WorkflowError(file, problems);
   if (document.contents === null) throw emptyFile(file);
@@ -137,15 +140,39 @@ function parseYaml(text: string, file: string): DataWorkflow {
   return { value, placeOf: placesOf(document, lineCounter) };
 }
 
-function yamlIssue(error: YAMLError, lineCounter: LineCounter, prefix: string): WorkflowIssue {
-  const { line, col } = lineCounter.linePos(error.pos[0]);
+function yamlIssue(
+  error: YAMLError,
+  source: { text: string; lineCounter: LineCounter },
+  prefix: string,
+): WorkflowIssue {
+  const { line, col } = source.lineCounter.linePos(error.pos[0]);
   const [headline = error.message] = error.message.split("\n");
   // The parser's own words here name its API (`use YAML.parseAllDocuments()`): said as the rule it is.
   const message = error.code === "MULTIPLE_DOCS"
     ? "A workflow file holds one YAML document; this one starts a second here (after ---): give it a file of its own"
     : `${prefix}${headline.replace(/\.$/, "")}`;
-  return { path: describePlace({ line, column: col }), message };
+  // A line indented wrong is placed at its start, column 1 (nt4, nt6): placed where its text starts, and said
+  // against the key above it.
+  const lines = source.text.split("\n");
+  const indent = col === 1 ? /^ */.exec(lines[line - 1] ?? "")![0].length : 0;
+  if (indent === 0 || !INDENT_CODES.has(error.code)) {
+    return { path: describePlace({ line, column: col }), message };
+  }
+  const above = lines.slice(0, line - 1).findLast((text) =>
+    text.trim() !== "" && !text.trim().startsWith("#")
+  );
+  // The key of the line above: after its indent and any `- ` of a list's item.
+  const key = above === undefined ? null : /^ *(?:- +)*/.exec(above)![0].length;
+  return {
+    path: describePlace({ line, column: indent + 1 }),
+    message: key === null || key === indent
+      ? message
+      : `${message} (this line starts at column ${indent + 1}, the key above it at column ${key + 1})`,
+  };
 }
+
+/** The parser's codes for a line indented wrong. */
+const INDENT_CODES: ReadonlySet<string> = new Set(["MISSING_CHAR", "BAD_INDENT"]);
 
 /** V8's message without the offset it adds (the place is given apart) or the copy of the text. */
 function jsonHeadline(message: string): string {

@@ -72,8 +72,23 @@ Deno.test("parseDataWorkflow() names the line and column of YAML syntax errors, 
   assert.deepEqual(
     syntaxIssues("videos:\n  - id: a\n    narration: 42 # >-\n      Rain falls.\nfps: 30\n", "yaml"),
     [
-      { path: "line 4, column 1", message: "Syntax error: All mapping items must start at the same column" },
+      {
+        path: "line 4, column 7",
+        message:
+          "Syntax error: All mapping items must start at the same column (this line starts at column 7, " +
+          "the key above it at column 5)",
+      },
     ],
+  );
+  // nt4, nt6: a key indented one column short was placed at column 1, in the parser's words alone.
+  assert.deepEqual(
+    syntaxIssues("videos:\n  - id: a\n    sections:\n      - title: T\n       narration: hi\n", "yaml"),
+    [{
+      path: "line 5, column 8",
+      message:
+        "Syntax error: Sequence item without - indicator (this line starts at column 8, the key above it " +
+        "at column 9)",
+    }],
   );
   assert.deepEqual(syntaxIssues("fps: 30\nname: a\nfps: 24\n", "yaml"), [
     { path: "line 3, column 1", message: "Syntax error: Map keys must be unique" },
