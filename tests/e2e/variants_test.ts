@@ -58,6 +58,12 @@ Deno.test("e2e: 5 seeded random variants of a 20-s video are valid, pairwise dif
     assert.equal(manifest.encoder.codec, "h264");
     assert.match(manifest.encoder.name, /264/);
     assert.equal(manifest.encoder.threads === null, manifest.encoder.hardware);
+    // And how: the recipe's quality and preset (nt5: the manifest said neither).
+    assert.deepEqual([manifest.encoder.preset, manifest.encoder.crf, manifest.encoder.bitrate], [
+      "fast",
+      23,
+      null,
+    ]);
     const { speed, trim } = manifest.transforms;
     const expected = (20 - trim.start) / speed;
     assert.ok(
@@ -530,6 +536,9 @@ Deno.test("e2e: a rendition taller than the input's pictures is made as asked, a
     "⚠ variants/small/rungs@180p: its 180p rendition is taller than the input's pictures (90 px high): they are " +
     "scaled up, no sharper than the input",
   ]);
+  // Each rung's manifest says its bitrate, and no quality (a bitrate rules it).
+  const rung = JSON.parse(await Deno.readTextFile(`${dir}/out/small.rungs.180p.json`));
+  assert.deepEqual([rung.encoder.crf, rung.encoder.bitrate], [null, 300_000]);
   const tall = await probe(`${dir}/out/small.rungs.180p.mp4`);
   assert.deepEqual(
     tall.streams.filter((stream) => stream.type === "video").map((s) => [s.width, s.height]),

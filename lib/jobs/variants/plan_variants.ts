@@ -204,7 +204,15 @@ function outputSteps(recipe: ResolvedRecipe, context: OutputContext): Draft[] {
         params: {
           manifest: {
             ...context.manifest,
-            encoder: { ...context.manifest.encoder as Record<string, Json>, threads },
+            // How it was encoded, as the recipe says it (nt5: the quality was missing): its quality (`crf`) or its
+            // bitrate, and reel's preset.
+            encoder: {
+              ...context.manifest.encoder as Record<string, Json>,
+              threads,
+              preset: context.base.video.preset,
+              crf: rendition.bitrate === null ? context.base.video.crf : null,
+              bitrate: rendition.bitrate,
+            },
             rendition: rendition.name,
             output: { file: `${file}.mp4` },
           },
