@@ -78,19 +78,25 @@ export function checkForcedGlobs(
     const pattern = globToRegExp(glob);
     if (plan.steps.some((id) => pattern.test(id))) continue;
     // A child's number as the glob writes it (`chunk#3`), or its first.
-    const numbers = new Set(["0", ...[...glob.matchAll(/#(\d+)/g)].map((match) => match[1]!)]);
-    const children = plan.templates.flatMap((template) => childIds(template, plan.steps, numbers));
-    if (children.some((id) => pattern.test(id))) continue;
+    const numbers = [...new Set(["0", ...[...glob.matchAll(/#(\d+)/g)].map((match) => match[1]!)])];
+    const spawned = plan.templates.map((template) => ({ template, names: childNames(template, plan.steps) }));
+    const matches = (name: string) => numbers.some((n) => pattern.test(`${name}#${n}`));
+    if (spawned.some(({ names }) => names.some(matches))) continue;
     const message = `--force-step '${glob}' matches no step of the plan`;
     // fi5, rv7: a step that --only or --format leaves out is not in the plan: said so, not as if it were not there.
     const narrowed = plan.narrowed === true ? "; --only and --format leave out what they do not name" : "";
-    const named = plan.templates.find((template) => pattern.test(template.id));
+    // A glob that names a template, or its children without their number (`split/part`).
+    const named = spawned.find(({ template, names }) =>
+      pattern.test(template.id) || names.some((n) => pattern.test(n))
+    );
     if (named !== undefined) {
-      // nt5: `--force-step 'sp/kid'` was told it matched no step, and forced nothing.
-      const child = childIds(named, plan.steps, new Set(["0"]))[0] ?? `${named.id}#0`;
+      // nt5: `--force-step 'sp/kid'` was told it matched no step, and forced nothing. Its spawner is said where one
+      // alone may spawn it (rv11: the first custom step was said, which may not).
+      const { template, names } = named;
+      const name = names.find((n) => pattern.test(n)) ?? (names.length === 1 ? names[0]! : null);
       warnings.push(
-        `--force-step '${glob}' names ${named.id}, whose steps are spawned while the render runs and named ` +
-          `${child.slice(0, -1)}<n>: write '${child.slice(0, -1)}*' to force them`,
+        `--force-step '${glob}' names ${template.id}, whose steps are spawned while the render runs and named ` +
+          `${name ?? `<spawner>/${template.id}`}#<n>: write '${name ?? `**/${template.id}`}#*' to force them`,
       );
       continue;
     }
@@ -117,13 +123,8 @@ export interface ForcedTemplate {
   spawners: readonly string[];
 }
 
-/** Ids its children may have, numbered as `numbers` say: `<spawner>/<name>#<n>` (see `childStep`). */
-function childIds(
-  template: ForcedTemplate,
-  steps: readonly string[],
-  numbers: ReadonlySet<string>,
-): string[] {
-  const under = steps.find((id) => template.id.startsWith(`${id}/`));
-  const names = under !== undefined ? [template.id] : template.spawners.map((id) => `${id}/${template.id}`);
-  return names.flatMap((name) => [...numbers].map((n) => `${name}#${n}`));
+/** The names its children may have before their number: `<spawner>/<name>` (see `childStep`). */
+function childNames(template: ForcedTemplate, steps: readonly string[]): string[] {
+  const under = steps.some((id) => template.id.startsWith(`${id}/`));
+  return under ? [template.id] : template.spawners.map((id) => `${id}/${template.id}`);
 }
