@@ -74,16 +74,17 @@ export async function preflightLesson(lesson: ResolvedLesson, context: Preflight
  */
 function sameSizeFormats(lesson: ResolvedLesson, file: string): string[] {
   const first = new Map<string, string>();
-  return lesson.formats.flatMap((format, i) => {
+  return lesson.formats.flatMap((format) => {
     const size = `${format.width}x${format.height}`;
     const earlier = first.get(size);
-    // Each named by its place and its name (nt6: "has the size of 16x9" named a format written "16:9").
-    if (earlier === undefined) first.set(size, `formats[${i}], ${format.name}`);
+    if (earlier === undefined) first.set(size, format.name);
+    // Each said as a format by its name, which its files have (nt6: "has the size of 16x9" read as a size; a
+    // place in `formats` is not known here: --format leaves some out, rv11).
     // `1920x1080` is its name and its size: said once (rv).
-    const which = format.name === size ? size : `${format.name} (${size})`;
+    const which = format.name === size ? `"${size}"` : `"${format.name}" (${size})`;
     return earlier === undefined ? [] : [
-      `formats[${i}], ${which}, has the size of ${earlier}: each video is written twice, the same bytes under ` +
-      `both names (${file})`,
+      `Format ${which} has the size of format "${earlier}": each video is written twice, the same bytes under ` +
+      `both names (formats in ${file})`,
     ];
   });
 }

@@ -178,7 +178,7 @@ Deno.test("preflightLesson() says when two formats have one size: each video is 
   }, where);
   const context = { ffmpeg: await findFfmpeg(), allowOverflow: false, file: "lesson.ts" };
   assert.deepEqual(await preflightLesson(workflow.jobs.lesson!, context), [
-    "formats[1], small (160x90), has the size of formats[0], 160x90: each video is written twice, the same bytes " +
-    "under both names (lesson.ts)",
+    'Format "small" (160x90) has the size of format "160x90": each video is written twice, the same bytes under ' +
+    "both names (formats in lesson.ts)",
   ]);
 });
