@@ -108,7 +108,7 @@ function parseYaml(text: string, file: string): DataWorkflow {
   const exhausted = document.errors.find((error) => error.code === "RESOURCE_EXHAUSTION");
   if (exhausted !== undefined) {
     throw new WorkflowError(file, [{
-      ...yamlIssue(exhausted, { text, lineCounter }, ""),
+      ...yamlIssue(exhausted, { text, lineCounter, prefix: "" }),
       message: TOO_DEEP_MESSAGE,
     }]);
   }
@@ -116,8 +116,8 @@ function parseYaml(text: string, file: string): DataWorkflow {
   // made of the lines after it (one stray `#` said three errors on one line).
   const first = document.errors.toSorted((a, b) => a.pos[0] - b.pos[0]).slice(0, 1);
   const problems = [
-    ...first.map((error) => yamlIssue(error, { text, lineCounter }, "Syntax error: ")),
-    ...document.warnings.map((warning) => yamlIssue(warning, { text, lineCounter }, "")),
+    ...first.map((error) => yamlIssue(error, { text, lineCounter, prefix: "Syntax error: " })),
+    ...document.warnings.map((warning) => yamlIssue(warning, { text, lineCounter, prefix: "" })),
   ];
   if (problems.length > 0) throw new WorkflowError(file, problems);
   if (document.contents === null) throw emptyFile(file);
@@ -142,27 +142,27 @@ function parseYaml(text: string, file: string): DataWorkflow {
 
 function yamlIssue(
   error: YAMLError,
-  source: { text: string; lineCounter: LineCounter },
-  prefix: string,
+  source: { text: string; lineCounter: LineCounter; prefix: string },
 ): WorkflowIssue {
   const { line, col } = source.lineCounter.linePos(error.pos[0]);
   const [headline = error.message] = error.message.split("\n");
   // The parser's own words here name its API (`use YAML.parseAllDocuments()`): said as the rule it is.
   const message = error.code === "MULTIPLE_DOCS"
     ? "A workflow file holds one YAML document; this one starts a second here (after ---): give it a file of its own"
-    : `${prefix}${headline.replace(/\.$/, "")}`;
+    : `${source.prefix}${headline.replace(/\.$/, "")}`;
   // A line indented wrong is placed at its start, column 1 (nt4, nt6): placed where its text starts, and said
-  // against the key above it.
+  // against the key above it, where the line above holds one (not a block of text, rv11).
   const lines = source.text.split("\n");
-  const indent = col === 1 ? /^ */.exec(lines[line - 1] ?? "")![0].length : 0;
+  const text = lines[line - 1] ?? "";
+  const indent = col === 1 && text.trim() !== "" ? /^ */.exec(text)![0].length : 0;
   if (indent === 0 || !INDENT_CODES.has(error.code)) {
     return { path: describePlace({ line, column: col }), message };
   }
-  const above = lines.slice(0, line - 1).findLast((text) =>
-    text.trim() !== "" && !text.trim().startsWith("#")
+  const above = lines.slice(0, line - 1).findLast((other) =>
+    other.trim() !== "" && !other.trim().startsWith("#")
   );
   // The key of the line above: after its indent and any `- ` of a list's item.
-  const key = above === undefined ? null : /^ *(?:- +)*/.exec(above)![0].length;
+  const key = above === undefined ? null : KEY_LINE.exec(above)?.[1]?.length ?? null;
   return {
     path: describePlace({ line, column: indent + 1 }),
     message: key === null || key === indent
@@ -170,6 +170,9 @@ function yamlIssue(
       : `${message} (this line starts at column ${indent + 1}, the key above it at column ${key + 1})`,
   };
 }
+
+/** A line that holds a key (`  - id: a`, `title:`), its indent and list marks first. */
+const KEY_LINE = /^( *(?:- +)*)(?:[^\s#'"{[\]-][^:#]*|"[^"]*"|'[^']*'):(?: |$)/;
 
 /** The parser's codes for a line indented wrong. */
 const INDENT_CODES: ReadonlySet<string> = new Set(["MISSING_CHAR", "BAD_INDENT"]);
