@@ -81,7 +81,10 @@ Deno.test("parseDataWorkflow() names the line and column of YAML syntax errors, 
     ],
   );
   // rv11: a block of text above is no key to line up with, and a line of spaces is no line to place at.
-  const [block] = syntaxIssues("videos:\n  - id: a\n    narration: |\n        long text\n   title: T\n", "yaml");
+  const [block] = syntaxIssues(
+    "videos:\n  - id: a\n    narration: |\n        long text\n   title: T\n",
+    "yaml",
+  );
   assert.equal(block!.path, "line 5, column 4");
   assert.doesNotMatch(block!.message, /the key above/);
   // nt4, nt6: a key indented one column short was placed at column 1, in the parser's words alone.
