@@ -83,9 +83,9 @@ export function describePlan(plan: Plan, status: ReadonlyMap<string, StepStatus>
 /**
  * The layers of limits that bound the plan's steps, as the `limits:` line says them, and the most provider calls
  * they let be in flight. Steps of no item (variants, custom steps) are bounded by the global limit alone (nt3: "2
- * videos × 4 sections" of a variants job); a montage's or a recording's steps, by `videos` (they count as videos)
- * and the global limit: none of them is a section's, and `sections` and `api` count a section's calls (nt6: a
- * transcription was said in a lesson's words).
+ * videos × 4 sections" of a variants job); a montage's or a recording's steps, by `videos` (they count as videos,
+ * said in their kinds' words: `plan.items`) and the global limit: none of them is a section's, and `sections` and
+ * `api` count a section's calls (nt6: a transcription was said in a lesson's words).
  */
 function limitLayers(plan: Plan): { layers: string; bound: number } {
   const { limits } = plan;
@@ -100,18 +100,7 @@ function limitLayers(plan: Plan): { layers: string; bound: number } {
     };
   }
   if (scoped.length === 0) return { layers: `global ${limits.global}`, bound: limits.global };
-  // Each item's kind by its steps' (`montage-grid`, `transcribe-split`).
-  const nouns = [
-    ...new Set(
-      scoped.map((step) =>
-        step.kind.startsWith("montage-")
-          ? "montages"
-          : step.kind.startsWith("transcribe-")
-          ? "recordings"
-          : "videos"
-      ),
-    ),
-  ].sort();
+  const nouns = plan.items === undefined || plan.items.length === 0 ? ["videos"] : plan.items;
   return {
     layers: `${limits.videos} ${nouns.join(" and ")} at once (limits.videos) → global ${limits.global}`,
     bound: limits.global,

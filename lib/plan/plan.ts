@@ -29,6 +29,11 @@ export interface Plan {
   files: string[];
   /** What the jobs hold, a line each (`1 video, 4 sections, formats: …`), for `plan`. */
   summary: string[];
+  /**
+   * What `limits.videos` counts of its jobs, each kind's word (`videos`, `montages`, `recordings`), for `plan`.
+   * @default ["videos"]
+   */
+  items?: string[];
 }
 
 /** What {@linkcode assemblePlan} puts together. */
@@ -47,6 +52,8 @@ export interface PlanParts {
   files: string[];
   /** What the jobs hold. */
   summary: string[];
+  /** What `limits.videos` counts of the jobs. */
+  items?: string[];
 }
 
 /**

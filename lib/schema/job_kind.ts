@@ -134,6 +134,11 @@ export interface JobKind<Fields extends z.ZodRawShape, Job> {
   /** The workflow field its ids are written in (`videos`, `montages`), for messages. */
   readonly idsField: string;
   /**
+   * What `limits.videos` counts of its jobs, for `plan` (`montages`, `recordings`); absent for a kind whose steps are
+   * no item's (variants, custom steps).
+   */
+  readonly items?: string;
+  /**
    * Keeps what the command line asked for.
    *
    * @returns The narrowed job, or null when nothing of it is left.

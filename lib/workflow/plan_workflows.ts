@@ -52,6 +52,7 @@ export function planWorkflows(workflows: readonly ResolvedWorkflow[], options: P
   const steps: Draft[] = [];
   const templates: Draft[] = [];
   const summary: string[] = [];
+  const items: string[] = [];
   const providers = new Map<string, ResolvedProvider>();
   for (const workflow of workflows) {
     for (const provider of workflow.providers) {
@@ -71,6 +72,7 @@ export function planWorkflows(workflows: readonly ResolvedWorkflow[], options: P
       steps.push(...planned.steps);
       templates.push(...planned.templates);
       summary.push(...kind.describe(job));
+      if (kind.items !== undefined && !items.includes(kind.items)) items.push(kind.items);
     }
   }
   return assemblePlan({
@@ -81,6 +83,7 @@ export function planWorkflows(workflows: readonly ResolvedWorkflow[], options: P
     providers: [...providers.values()],
     files: workflows.map((workflow) => workflow.file),
     summary,
+    items,
   });
 }
 

@@ -45,6 +45,7 @@ export const lessonKind: JobKind<typeof lessonFields, ResolvedLesson> = {
   },
   preflight: preflightLesson,
   idsField: "videos",
+  items: "videos",
   ids: (lesson) => lesson.videos.map((video) => video.id),
   narrow: narrowLesson,
 };

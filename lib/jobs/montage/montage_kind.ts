@@ -36,6 +36,7 @@ export const montageKind: JobKind<typeof montageFields, ResolvedMontages> = {
   engines: () => new Set(["encoder" as const, "encoder:h264" as const]),
   preflight: preflightMontages,
   idsField: "montages",
+  items: "montages",
   ids: (job) => job.montages.map((montage) => montage.id),
   narrow: (job, filters) => {
     const montages = filters.only === null

@@ -53,6 +53,7 @@ export const transcribeKind: JobKind<typeof transcribeFields, ResolvedTranscribe
     ),
   preflight: preflightTranscribe,
   idsField: "transcribe",
+  items: "recordings",
   ids: (job) => job.files.map((file) => file.id),
   narrow: (job: ResolvedTranscribe, filters: JobFilters) => {
     const files = filters.only === null
