@@ -425,9 +425,8 @@ export interface ProbeOptions {
 /**
  * What ffprobe printed as JSON (`-of json`), read.
  *
- * @param ffprobe Its path.
- * @param args What it was asked.
  * @param text What it printed.
+ * @param asked Its path and what it was asked.
  * @returns The value.
  * @throws {InputError} When it is not JSON: a program that is not ffprobe (fi10: a wrapper that printed HTML
  *   stopped the render with JSON's SyntaxError and its stack, exit 1).
@@ -436,19 +435,20 @@ export interface ProbeOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { ffprobeJson } from "./ffmpeg.ts";
- * assert.deepEqual(ffprobeJson("/usr/bin/ffprobe", ["-of", "json", "a.wav"], '{"streams":[]}'), { streams: [] });
+ * const asked = { ffprobe: "/bin/x", args: ["-of", "json", "a.wav"] };
+ * assert.deepEqual(ffprobeJson('{"streams":[]}', asked), { streams: [] });
  * assert.throws(
- *   () => ffprobeJson("/bin/x", ["-of", "json", "a.wav"], "<html>"),
+ *   () => ffprobeJson("<html>", asked),
  *   /ffprobe at \/bin\/x is not ffprobe: `\/bin\/x -of json a.wav` printed "<html>"/,
  * );
  * ```
  */
-export function ffprobeJson(ffprobe: string, args: readonly string[], text: string): unknown {
+export function ffprobeJson(text: string, asked: { ffprobe: string; args: readonly string[] }): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
-    throw notTheProgram({ name: "ffprobe", program: ffprobe, args }, text);
+    throw notTheProgram({ name: "ffprobe", program: asked.ffprobe, args: asked.args }, text);
   }
 }
 
@@ -483,7 +483,7 @@ export async function ffprobeMedia(
     ...fileInput(file),
   ];
   const { stdout } = await runProcess(paths.ffprobe, args, { signal: options.signal });
-  const parsed = ffprobeJson(paths.ffprobe, args, new TextDecoder().decode(stdout)) as {
+  const parsed = ffprobeJson(new TextDecoder().decode(stdout), { ffprobe: paths.ffprobe, args }) as {
     format?: { duration?: string };
     streams?: {
       codec_type?: string;

@@ -13,7 +13,12 @@ import { encoderIdentity, encoderThreads } from "../../media/video_encoder.ts";
 import type { Draft } from "../../plan/plan_step.ts";
 import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
 import { kindFields } from "../../steps/step_kind.ts";
-import { encodeVariantStep, TRIM_BY_DECODING, type VariantParams } from "./steps/encode_variant_step.ts";
+import {
+  encodeVariantStep,
+  TRIM_BY_DECODING,
+  type VariantParams,
+  variantQuality,
+} from "./steps/encode_variant_step.ts";
 import { hlsMasterStep, hlsPlaylistStep } from "./steps/hls_playlist_step.ts";
 import { manifestStep } from "./steps/manifest_step.ts";
 import { probeInputStep } from "./steps/probe_input_step.ts";
@@ -204,14 +209,11 @@ function outputSteps(recipe: ResolvedRecipe, context: OutputContext): Draft[] {
         params: {
           manifest: {
             ...context.manifest,
-            // How it was encoded, as the recipe says it (nt5: the quality was missing): its quality (`crf`) or its
-            // bitrate, and reel's preset.
+            // How it was encoded, as the recipe says it (nt5: the quality was missing).
             encoder: {
               ...context.manifest.encoder as Record<string, Json>,
               threads,
-              preset: context.base.video.preset,
-              crf: rendition.bitrate === null ? context.base.video.crf : null,
-              bitrate: rendition.bitrate,
+              ...variantQuality({ video: context.base.video, rendition }),
             },
             rendition: rendition.name,
             output: { file: `${file}.mp4` },

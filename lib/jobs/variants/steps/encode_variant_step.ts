@@ -48,6 +48,33 @@ export interface VariantParams {
  */
 export const TRIM_BY_DECODING = "trim-by-decoding";
 
+/**
+ * How an output is encoded, as its recipe and rendition say: the recipe's constant quality, or the rendition's
+ * bitrate (which rules it out), and reel's preset. Its encode and its manifest say it alike.
+ *
+ * @param params The output's codec settings and rendition.
+ * @returns The quality settings.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { variantQuality } from "./encode_variant_step.ts";
+ * const video = { codec: "h264" as const, crf: 23, preset: "fast" as const };
+ * assert.deepEqual(variantQuality({ video, rendition: { bitrate: null } }), { crf: 23, bitrate: null, preset: "fast" });
+ * assert.equal(variantQuality({ video, rendition: { bitrate: 300_000 } }).crf, null);
+ * ```
+ */
+export function variantQuality(
+  params: { video: VariantParams["video"]; rendition: Pick<Rendition, "bitrate"> },
+): { crf: number | null; bitrate: number | null; preset: VariantParams["video"]["preset"] } {
+  const { video, rendition } = params;
+  return {
+    crf: rendition.bitrate === null ? video.crf : null,
+    bitrate: rendition.bitrate,
+    preset: video.preset,
+  };
+}
+
 /** HLS segments are this long, in seconds. */
 const SEGMENT_SECONDS = 2;
 
@@ -123,10 +150,8 @@ export const encodeVariantStep: StepKindDefinition = {
     const hls = params.container === "hls";
     const decodeTrim = params.fixed?.includes(TRIM_BY_DECODING) ?? false;
     const encoding = videoEncodingArgs(encoder, {
-      crf: rendition.bitrate === null ? params.video.crf : null,
-      bitrate: rendition.bitrate,
+      ...variantQuality(params),
       gop: null,
-      preset: params.video.preset,
       threads: params.threads,
     });
     const textFile = set.overlay?.kind === "text" ? `${task.scratchDir}/overlay.txt` : null;

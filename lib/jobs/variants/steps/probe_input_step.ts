@@ -40,7 +40,7 @@ export interface ProbedInput {
 /**
  * Reads ffprobe's JSON for a file.
  *
- * @param json What ffprobe printed as JSON for the format's `duration` and `start_time` and the streams'
+ * @param probed What ffprobe printed as JSON, read, for the format's `duration` and `start_time` and the streams'
  * `codec_type`, `duration`, `start_time`, `width`, `height`, `avg_frame_rate`, `rotate` tag, `rotation` side data
  * and `attached_pic` disposition (see {@linkcode PROBE_ENTRIES}).
  * @param options `measured`: the length found by decoding, for a file whose container says none (see
@@ -56,27 +56,27 @@ export interface ProbedInput {
  * const facts = {
  *   duration: 2, width: 160, height: 90, fps: 25, audio: false, videoDuration: null, videoStart: 0,
  * };
- * assert.deepEqual(parseProbe(json), facts);
+ * assert.deepEqual(parseProbe(JSON.parse(json)), facts);
  * // A phone's video held upright: stored 160×90, turned a quarter, decoded 90×160.
  * const upright = json.replace('"width":160', '"side_data_list":[{"rotation":-90}],"width":160');
- * assert.deepEqual(parseProbe(upright), {
+ * assert.deepEqual(parseProbe(JSON.parse(upright)), {
  *   duration: 2, width: 90, height: 160, fps: 25, audio: false, videoDuration: null, videoStart: 0,
  * });
  * // Pictures that start 1.5 s into the file, after its sound.
  * const late = json.replace('"codec_type":"video"', '"codec_type":"video","start_time":"1.5"')
  *   .replace('"duration":"2.0"', '"duration":"2.0","start_time":"0"');
- * assert.equal(parseProbe(late).videoStart, 1.5);
+ * assert.equal(parseProbe(JSON.parse(late)).videoStart, 1.5);
  * // Another angle is drawn inside the frame as it is.
  * const tilted = json.replace('"width":160', '"side_data_list":[{"rotation":45}],"width":160');
- * assert.equal(parseProbe(tilted).width, 160);
+ * assert.equal(parseProbe(JSON.parse(tilted)).width, 160);
  * // A song's cover art is no video.
  * const song = json.replace('"codec_type":"video"', '"codec_type":"video","disposition":{"attached_pic":1}')
  *   .replace("}]}", '},{"codec_type":"audio"}]}');
- * assert.throws(() => parseProbe(song), /sound only, no pictures \(a cover picture only\)/);
+ * assert.throws(() => parseProbe(JSON.parse(song)), /sound only, no pictures \(a cover picture only\)/);
  * ```
  */
-export function parseProbe(json: string, options: { measured?: number } = {}): ProbedInput {
-  const parsed = JSON.parse(json) as {
+export function parseProbe(probed: unknown, options: { measured?: number } = {}): ProbedInput {
+  const parsed = probed as {
     format?: { duration?: string; start_time?: string };
     streams?: {
       codec_type?: string;
@@ -132,20 +132,21 @@ export function parseProbe(json: string, options: { measured?: number } = {}): P
  * Whether ffprobe's JSON is of a video whose container says no length (a raw H.264 or MPEG-2 stream), not of a
  * still image (which has none either).
  *
- * @param json What ffprobe printed (see {@linkcode parseProbe}).
+ * @param probed What ffprobe printed as JSON, read (see {@linkcode parseProbe}).
  * @returns True when its length must be found by decoding.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { lengthUnsaid } from "./probe_input_step.ts";
- * assert.equal(lengthUnsaid('{"format":{},"streams":[{"codec_type":"video","codec_name":"h264","width":160}]}'), true);
- * assert.equal(lengthUnsaid('{"format":{},"streams":[{"codec_type":"video","codec_name":"png","width":160}]}'), false);
- * assert.equal(lengthUnsaid('{"format":{"duration":"2"},"streams":[{"codec_type":"video","codec_name":"h264"}]}'), false);
+ * const h264 = { codec_type: "video", codec_name: "h264", width: 160 };
+ * assert.equal(lengthUnsaid({ format: {}, streams: [h264] }), true);
+ * assert.equal(lengthUnsaid({ format: {}, streams: [{ ...h264, codec_name: "png" }] }), false);
+ * assert.equal(lengthUnsaid({ format: { duration: "2" }, streams: [h264] }), false);
  * ```
  */
-export function lengthUnsaid(json: string): boolean {
-  const parsed = JSON.parse(json) as {
+export function lengthUnsaid(probed: unknown): boolean {
+  const parsed = probed as {
     format?: { duration?: string };
     streams?: { codec_type?: string; codec_name?: string; disposition?: { attached_pic?: number } }[];
   };
@@ -210,9 +211,8 @@ export const probeInputStep: StepKindDefinition = {
     try {
       const args = ["-v", "error", "-show_entries", PROBE_ENTRIES, "-of", "json", path];
       const { stdout } = await runProcess(task.ffmpeg.ffprobe, args, { signal });
-      const json = new TextDecoder().decode(stdout);
       // A program that is not ffprobe is named (fi10: JSON's SyntaxError, which named nothing).
-      ffprobeJson(task.ffmpeg.ffprobe, args, json);
+      const json = ffprobeJson(new TextDecoder().decode(stdout), { ffprobe: task.ffmpeg.ffprobe, args });
       // A raw H.264 stream says no length: its pictures are counted (a pipe is read once, by the encode).
       const measured = info.isFile && lengthUnsaid(json)
         ? await decodedSeconds(task.ffmpeg, path, { stream: "pictures", signal })
