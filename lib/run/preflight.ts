@@ -4,7 +4,7 @@
  * slide text that fits).
  * @module
  */
-import { InputError, WorkflowError } from "../core/errors.ts";
+import { COMMAND_LINE, InputError, WorkflowError } from "../core/errors.ts";
 import { listed } from "../core/plural.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Plan } from "../plan/plan.ts";
@@ -146,35 +146,40 @@ export function checkApiKeys(
     }))
   );
   if (keyless.length === 0) return;
+  // `reel transcribe`'s provider is its options (rv11: "providers.openai.keyEnv (the command line)").
+  const keyField = (file: string) => file === COMMAND_LINE ? "--key-env" : "keyEnv";
   // Those that call one API with one key are said together.
   const groups = Map.groupBy(keyless, (provider) => `${provider.baseUrl} ${provider.keyEnv}`);
   const said = [...groups.values()].map((group) => {
-    const [{ baseUrl, keyEnv, hosted }] = group as [typeof group[number]];
+    const [{ baseUrl, keyEnv, hosted, file }] = group as [typeof group[number]];
     const names = [...new Set(group.map((provider) => `"${provider.name}"`))];
     const who = names.length === 1 ? `Provider ${names[0]} calls` : `Providers ${listed(names)} call`;
     return hosted
       ? `${who} the hosted API (${baseUrl}) and ${keyEnv} is not set.`
-      : `${who} ${baseUrl} with the key in ${keyEnv} (its keyEnv) and ${keyEnv} is not set.`;
+      : `${who} ${baseUrl} with the key in ${keyEnv} (its ${keyField(file)}) and ${keyEnv} is not set.`;
   });
   const keys = [...new Set(keyless.map((provider) => provider.keyEnv))];
   const hosted = keyless.filter((provider) => provider.hosted);
   const urls = [...new Set(hosted.map((provider) => provider.baseUrlEnv))];
-  const their = hosted.length === 1 ? "the provider's" : "the providers'";
+  const their = hosted.every((provider) => provider.file === COMMAND_LINE)
+    ? "--base-url"
+    : `${hosted.length === 1 ? "the provider's" : "the providers'"} baseUrl`;
+  const written = keyless.find((provider) => !provider.hosted);
   const hints = [
     `Set ${listed(keys)} to your API ${keys.length === 1 ? "key" : "keys"}`,
     ...hosted.length === 0 ? [] : [
-      `point ${listed(urls)} (or ${their} baseUrl) at a compatible server, e.g. \`deno task fake-api\``,
+      `point ${listed(urls)} (or ${their}) at a compatible server, e.g. \`deno task fake-api\``,
     ],
-    ...hosted.length === keyless.length ? [] : ["leave out the keyEnv of a server that needs no key"],
+    ...written === undefined ? [] : [`leave out the ${keyField(written.file)} of a server that needs no key`],
   ];
+  const field = (provider: typeof keyless[number]) =>
+    provider.file === COMMAND_LINE
+      ? provider.hosted ? "--engine" : "--key-env"
+      : `providers.${provider.name}${provider.hosted ? "" : ".keyEnv"}`;
   throw new InputError(said.join(" ").slice(0, -1), {
     // Each at its field, in its file's words: `providers.images, providers.voices (lesson.ts)`.
     where: [...Map.groupBy(keyless, (provider) => provider.file)].map(([file, providers]) =>
-      `${
-        providers.map((provider) => `providers.${provider.name}${provider.hosted ? "" : ".keyEnv"}`).join(
-          ", ",
-        )
-      } (${file})`
+      `${[...new Set(providers.map(field))].join(", ")} (${file})`
     ).join("; "),
     hint: listed(hints, "or"),
   });

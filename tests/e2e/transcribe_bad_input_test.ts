@@ -83,6 +83,22 @@ Deno.test({
 
 Deno.test("transcribe refuses options it cannot honour, naming them", async () => {
   await refused(["tone.wav", "--engine", "whisper"], /✖ --engine whisper needs --base-url/);
+  // A server's key variable named and not set: said in the options' words (rv11: "providers.whisper.keyEnv").
+  await refused(
+    [
+      "tone.wav",
+      "--engine",
+      "whisper",
+      "--base-url",
+      "http://127.0.0.1:9/v1",
+      "--key-env",
+      "REEL_TEST_UNSET_KEY",
+    ],
+    new RegExp(
+      String.raw`REEL_TEST_UNSET_KEY \(its --key-env\) and REEL_TEST_UNSET_KEY is not set\n {2}` +
+        String.raw`→ at --key-env \(the command line\)\n.*leave out the --key-env`,
+    ),
+  );
   // Before: "→ at providers.whisper.baseUrl (the command line)", a field the user never wrote.
   await refused(
     ["tone.wav", "--engine", "whisper", "--base-url", "ftp://x"],
