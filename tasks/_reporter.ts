@@ -143,10 +143,15 @@ async function summarize(
   const order = new Map(context.plan.steps.map((step, i) => [step.id, i]));
   const place = (step: string) =>
     order.get(step) ?? order.get(step.replace(/\/[^/]*#\d+$/, "")) ?? order.size;
+  // Children of one template together (rv11: two templates' were interleaved by number).
+  const template = (step: string) => step.replace(/#\d+$/, "");
   const number = (step: string) => Number(/#(\d+)$/.exec(step)?.[1] ?? -1);
   const failures = [...run.errors]
     .map(([step, error]) => ({ step, kind: kindOf(step), error }))
-    .sort((a, b) => place(a.step) - place(b.step) || number(a.step) - number(b.step));
+    .sort((a, b) =>
+      place(a.step) - place(b.step) || template(a.step).localeCompare(template(b.step)) ||
+      number(a.step) - number(b.step)
+    );
   const resources = { wallMs: context.wallMs, cpuMs: usage.cpuMs, peakRssBytes: usage.peakRssBytes };
   const text = formatSummary({ ...counts, ...resources, outputs, failures, cancelled: run.cancelled });
   writeTextSync(Deno.stderr, text.endsWith("\n") ? text : `${text}\n`);

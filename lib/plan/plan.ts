@@ -99,29 +99,30 @@ function orderSteps(drafts: Draft[], context: { templates: Draft[]; files: reado
       issues.push({
         file: custom.workflow,
         path: place === null ? "steps" : `${place}.id`,
-        message: made === undefined
-          ? `Step id "${draft.id}" is used twice`
-          : `Step id "${draft.id}" is used twice: reel makes a step of that id (its kind ${made.kind}); name the ` +
-            "custom step otherwise",
+        message: made === undefined ? `Step id "${draft.id}" is used twice` : reelMakes(draft.id, made),
       });
       continue;
     }
     ids.set(draft.id, draft);
   }
   // rv: a custom step under a step reel makes (`a/s1/speech/x`) was taken for a step it may spawn, and that step's
-  // key for one known only once it ran.
+  // key for one known only once it ran; a child named as one (rv11), which the "used twice" check above, of
+  // planned steps, does not see.
+  const childIds = new Set(templates.map((template) => template.id));
   for (const custom of [...drafts, ...templates].filter((draft) => draft.kind === "custom")) {
     const parts = custom.id.split("/");
-    const above = parts.slice(1).map((_, i) => ids.get(parts.slice(0, i + 1).join("/")))
+    const own = childIds.has(custom.id) ? parts.length : parts.length - 1;
+    const above = parts.slice(0, own).map((_, i) => ids.get(parts.slice(0, i + 1).join("/")))
       .find((step) => step !== undefined && step.kind !== "custom");
     if (above === undefined) continue;
     const place = placeOf(custom);
     issues.push({
       file: custom.workflow,
       path: place === null ? "steps" : `${place}.id`,
-      message:
-        `Step id "${custom.id}" is under "${above.id}", a step reel makes (its kind ${above.kind}): name ` +
-        "the custom step otherwise",
+      message: above.id === custom.id
+        ? reelMakes(custom.id, above)
+        : `Step id "${custom.id}" is under "${above.id}", a step reel makes (its kind ${above.kind}): name ` +
+          "the custom step otherwise",
     });
   }
   for (const draft of drafts) {
@@ -151,6 +152,12 @@ function orderSteps(drafts: Draft[], context: { templates: Draft[]; files: reado
   }
   throwPlanIssues(issues, { files });
   return ordered;
+}
+
+/** A custom step named as a step reel makes: said so, not as "used twice" alone (fi5). */
+function reelMakes(id: string, made: Draft): string {
+  return `Step id "${id}" is used twice: reel makes a step of that id (its kind ${made.kind}); name the custom step ` +
+    "otherwise";
 }
 
 /**

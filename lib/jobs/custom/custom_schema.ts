@@ -44,7 +44,10 @@ export type CustomStepFunction = (
 ) => Json | Promise<Json>;
 
 const customStepSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9_/.@-]*$/, "Expected an id like prepare or notes/merge"),
+  id: z.string().regex(
+    /^[a-z0-9][a-z0-9_/.@-]*$/,
+    "Expected an id like prepare or notes/merge (small letters a-z, digits, - _ / . and @, a letter or digit first)",
+  ),
   inputs: z.array(z.string().min(1)).optional(),
   params: z.record(z.string(), z.json()).optional(),
   cpu: z.boolean().optional(),

@@ -169,6 +169,7 @@ Deno.test("planWorkflows() refuses a custom step or child whose id is under a st
       { id: "a/one/speech/notes", run: () => 1 },
       { id: "a/one/speech/kid", child: true, run: () => 2 },
       { id: "a/one/mine", run: () => 3 },
+      { id: "a/one/speech", child: true, run: () => 4 },
     ],
   }, { file: "under.ts", moduleUrl: "file:///under.ts" });
   assert.throws(() => planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN }), (error: unknown) => {
@@ -180,6 +181,13 @@ Deno.test("planWorkflows() refuses a custom step or child whose id is under a st
     assert.deepEqual(error.issues, [
       { path: "steps[0].id", message: under("notes") },
       { path: "steps[1].id", message: under("kid") },
+      // rv11: a child named as the step (planned steps' clashes are said above).
+      {
+        path: "steps[3].id",
+        message:
+          'Step id "a/one/speech" is used twice: reel makes a step of that id (its kind speech); name the ' +
+          "custom step otherwise",
+      },
     ]);
     return true;
   });

@@ -439,11 +439,17 @@ Deno.test("resolveWorkflow() says which characters an id, a format's name or a p
     providers: { "My API": { api: "openai" } },
     formats: [{ name: "Wide Screen", width: 320, height: 180 }],
     videos: [{ id: "Part 2", sections: [section] }],
+    steps: [{ id: "My Notes", run: () => 1 }],
   });
   const characters = "(small letters a-z, digits, - and _, a letter or digit first)";
   assert.deepEqual(issues, [
     { path: "providers.My API", message: `Expected a provider name like openai-images ${characters}` },
     { path: "videos[0].id", message: `Expected a lowercase id like intro or part-2 ${characters}` },
     { path: "formats[0].name", message: `Expected a format name like 16x9 or story ${characters}` },
+    {
+      path: "steps[0].id",
+      message:
+        "Expected an id like prepare or notes/merge (small letters a-z, digits, - _ / . and @, a letter or digit first)",
+    },
   ]);
 });
