@@ -6,6 +6,7 @@
  */
 import { basename, relative } from "node:path";
 import { MissingBinaryError } from "../core/errors.ts";
+import { scratchFolder } from "../core/scratch_folder.ts";
 import { sha256File, sha256Hex } from "../core/sha256.ts";
 import type { TimedWord } from "../core/timed_word.ts";
 import { configuredProgram, findOnPath, loadedLibraries } from "./find_binary.ts";
@@ -86,48 +87,44 @@ export async function pocketsphinxIdentity(
   program: string,
   options: { signal?: AbortSignal } = {},
 ): Promise<string> {
-  const folder = await Deno.makeTempDir({ prefix: "reel-asr-" });
-  try {
-    const silence = `${folder}/silence.wav`;
-    await Deno.writeFile(silence, pcmWav(new Uint8Array(3200), { sampleRate: 16_000 }));
-    const args = ["-infile", silence];
-    const { stdout, stderr } = await probeProgram(program, args, {
-      name: "pocketsphinx",
-      signal: options.signal,
-    });
-    // fi4: a program that printed anything and exited 0 was taken, and its silence blamed on every recording.
-    if (!stderr.includes("Current configuration:")) {
-      const printed = `${new TextDecoder().decode(stdout)}${stderr}`.trim();
-      // Its log names the models it reads (below); a wrapper that sends it elsewhere (`-logfn`) is not told from
-      // another program. The temporary file is named as what it is.
-      throw notTheProgram({ name: "pocketsphinx", program, args: ["-infile", "silence.wav"] }, printed);
-    }
-    // Its libraries too (libpocketsphinx and sphinxbase are packaged apart from the binary). Each file is named by
-    // what it is, not where: a byte-identical copy elsewhere (another container's layout, REEL_POCKETSPHINX at a
-    // copy) hears the same words and keeps every chunk's key.
-    const libraries = await loadedLibraries(program, ["-infile", silence]);
-    const named = [
-      { name: "program", file: program },
-      ...libraries.map((file) => ({ name: basename(file), file })),
-    ];
-    for (const option of ["-hmm", "-lm", "-dict"]) {
-      const line = stderr.split("\n").find((text) =>
-        text.startsWith(`${option}\t`) || text.startsWith(`${option} `)
-      );
-      const path = line?.trim().split(/\s+/).pop();
-      if (path === undefined || path === option) continue;
-      for (const file of await filesUnder(path)) {
-        named.push({ name: `${option} ${relative(path, file)}`, file });
-      }
-    }
-    const digests = [];
-    for (const { name, file } of named.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
-      digests.push(`${name}:${await sha256File(file)}`);
-    }
-    return `pocketsphinx ${sha256Hex(digests.join("\n")).slice(0, 12)}`;
-  } finally {
-    await Deno.remove(folder, { recursive: true });
+  await using folder = await scratchFolder("reel-asr-");
+  const silence = `${folder.path}/silence.wav`;
+  await Deno.writeFile(silence, pcmWav(new Uint8Array(3200), { sampleRate: 16_000 }));
+  const args = ["-infile", silence];
+  const { stdout, stderr } = await probeProgram(program, args, {
+    name: "pocketsphinx",
+    signal: options.signal,
+  });
+  // fi4: a program that printed anything and exited 0 was taken, and its silence blamed on every recording.
+  if (!stderr.includes("Current configuration:")) {
+    const printed = `${new TextDecoder().decode(stdout)}${stderr}`.trim();
+    // Its log names the models it reads (below); a wrapper that sends it elsewhere (`-logfn`) is not told from
+    // another program. The temporary file is named as what it is.
+    throw notTheProgram({ name: "pocketsphinx", program, args: ["-infile", "silence.wav"] }, printed);
   }
+  // Its libraries too (libpocketsphinx and sphinxbase are packaged apart from the binary). Each file is named by
+  // what it is, not where: a byte-identical copy elsewhere (another container's layout, REEL_POCKETSPHINX at a
+  // copy) hears the same words and keeps every chunk's key.
+  const libraries = await loadedLibraries(program, ["-infile", silence]);
+  const named = [
+    { name: "program", file: program },
+    ...libraries.map((file) => ({ name: basename(file), file })),
+  ];
+  for (const option of ["-hmm", "-lm", "-dict"]) {
+    const line = stderr.split("\n").find((text) =>
+      text.startsWith(`${option}\t`) || text.startsWith(`${option} `)
+    );
+    const path = line?.trim().split(/\s+/).pop();
+    if (path === undefined || path === option) continue;
+    for (const file of await filesUnder(path)) {
+      named.push({ name: `${option} ${relative(path, file)}`, file });
+    }
+  }
+  const digests = [];
+  for (const { name, file } of named.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
+    digests.push(`${name}:${await sha256File(file)}`);
+  }
+  return `pocketsphinx ${sha256Hex(digests.join("\n")).slice(0, 12)}`;
 }
 
 /**

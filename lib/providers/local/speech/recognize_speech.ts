@@ -2,6 +2,7 @@
  * Speech recognition with pocketsphinx, used to measure how intelligible the local speech engines are.
  * @module
  */
+import { scratchFolder } from "../../../core/scratch_folder.ts";
 import { runFfmpeg } from "../../../media/ffmpeg.ts";
 import type { FfmpegPaths } from "../../../core/ffmpeg_paths.ts";
 import { recognizeWords, requirePocketsphinx } from "../../../media/pocketsphinx.ts";
@@ -36,15 +37,11 @@ export async function recognizeSpeech(audioPath: string, options: RecognizeSpeec
   const { ffmpeg, signal } = options;
   signal?.throwIfAborted();
   const program = await requirePocketsphinx();
-  const folder = await Deno.makeTempDir({ prefix: "reel-asr-" });
-  try {
-    const input = `${folder}/speech.wav`;
-    await runFfmpeg(ffmpeg, ["-i", audioPath, "-ar", "16000", "-ac", "1", "-c:a", "pcm_s16le", input], {
-      signal,
-    });
-    const words = await recognizeWords(program, input, { signal });
-    return words.map((word) => word.text).join(" ");
-  } finally {
-    await Deno.remove(folder, { recursive: true });
-  }
+  await using folder = await scratchFolder("reel-asr-");
+  const input = `${folder.path}/speech.wav`;
+  await runFfmpeg(ffmpeg, ["-i", audioPath, "-ar", "16000", "-ac", "1", "-c:a", "pcm_s16le", input], {
+    signal,
+  });
+  const words = await recognizeWords(program, input, { signal });
+  return words.map((word) => word.text).join(" ");
 }
