@@ -5,7 +5,9 @@
  */
 
 /**
- * True when a process with this id exists (on Linux, by `/proc/<pid>`; elsewhere assumed alive).
+ * True when a process with this id runs (on Linux, by `/proc/<pid>/stat`; elsewhere assumed alive). One that has
+ * ended and waits for its parent to reap it (a zombie: a render killed under a parent that reaps late, as a
+ * container's first process may) is not alive: what it left is anyone's to clean (fi11: a resume left it all).
  *
  * @example
  * ```ts
@@ -16,11 +18,15 @@
  */
 export async function processAlive(pid: number): Promise<boolean> {
   if (pid === Deno.pid) return true;
+  if (Deno.build.os !== "linux") return true;
+  let stat: string;
   try {
-    await Deno.stat(`/proc/${pid}`);
-    return true;
+    stat = await Deno.readTextFile(`/proc/${pid}/stat`);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return Deno.build.os !== "linux";
+    if (error instanceof Deno.errors.NotFound) return false;
     throw error;
   }
+  // `pid (name) state …`: the name may hold spaces and parentheses, the state follows the last `)`.
+  const state = stat.slice(stat.lastIndexOf(")") + 1).trim()[0];
+  return state !== "Z" && state !== "X";
 }
