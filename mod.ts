@@ -13,6 +13,7 @@
  * @module
  */
 export { section, step, video, workflow } from "./lib/workflow/builders.ts";
+export { type Outline, type OutlineSection, parseOutline } from "./lib/workflow/markdown_outline.ts";
 export type { WorkflowInput } from "./lib/workflow/workflow_schema.ts";
 export type { SectionInput, VideoInput } from "./lib/jobs/lesson/lesson_schema.ts";
 export type { RecipeInput } from "./lib/jobs/variants/recipe_schema.ts";

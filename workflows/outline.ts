@@ -9,8 +9,7 @@
  * out/how-the-moon-makes-tides.chapters.txt to paste into the video's description. Edit outline.md and render
  * again: only the sections you changed are spoken and drawn again.
  */
-import { step, workflow } from "../mod.ts";
-import { parseOutline } from "./markdown_outline.ts";
+import { parseOutline, step, workflow } from "../mod.ts";
 
 const outline = parseOutline(await Deno.readTextFile(new URL("outline.md", import.meta.url)), "outline.md");
 const video = outline.id;

@@ -1,7 +1,7 @@
 /**
- * Reading a lesson from a markdown outline (see outline.md): `# title`, then `## section` headings, each with
+ * Reading a lesson from a markdown outline (workflows/outline.md is one): `# title`, then `## section` headings, each with
  * `-` bullets (its slide) and paragraphs (its narration). Text under the title, before the first section, is
- * the introduction. Used by workflows/outline.ts.
+ * the introduction. `parseOutline` is reel's (`import { parseOutline } from "reel"`); workflows/outline.ts uses it.
  * @module
  */
 
