@@ -5,6 +5,7 @@
  */
 import { probeMedia } from "../lib/media/ffmpeg.ts";
 import { plural } from "../lib/core/plural.ts";
+import { exists } from "../lib/core/exists.ts";
 import type { FfmpegPaths } from "../lib/core/ffmpeg_paths.ts";
 import type { Json } from "../lib/core/json.ts";
 import { JsonLines } from "../lib/report/json_lines.ts";
@@ -155,6 +156,20 @@ async function summarize(
   const resources = { wallMs: context.wallMs, cpuMs: usage.cpuMs, peakRssBytes: usage.peakRssBytes };
   const text = formatSummary({ ...counts, ...resources, outputs, failures, cancelled: run.cancelled });
   writeTextSync(Deno.stderr, text.endsWith("\n") ? text : `${text}\n`);
+  // An output a failed, skipped or cancelled step did not make this run: a file under its name is an earlier run's
+  // (nt7: an old video beside the new ones, with the old narration, unsaid).
+  const published = new Set(run.outputs.map((output) => output.path));
+  const earlier = [];
+  for (const step of run.ok ? [] : context.plan.steps) {
+    const path = step.output === null ? null : `${context.outDir}/${step.output}`;
+    if (path !== null && !published.has(path) && await exists(path)) earlier.push(path);
+  }
+  if (earlier.length > 0) {
+    writeTextSync(
+      Deno.stderr,
+      `${printable(`⚠ Not made this run, an earlier run's: ${earlier.join(", ")}`)}\n`,
+    );
+  }
   // A transcript in which no word was heard is written, empty, and said: before, a silent recording (or the wrong
   // file) gave empty transcripts with nothing to tell them from a run that heard words.
   // What a step's value warns of (an input ffmpeg could not wholly decode), each sentence once however many steps

@@ -45,3 +45,33 @@ Deno.test("a custom step's warnings are printed whether a list of strings, one s
   // Nothing said of null, false or "" (rv7).
   assert.equal(result.stderr.match(/⚠ mixed: /g)?.length, 3, result.stderr);
 });
+
+Deno.test("an output a failed step did not make this run is said to be an earlier run's when the folder holds one", async () => {
+  // nt7: a failed video's files from the run before stayed beside the new ones, unsaid, ready to be uploaded.
+  const written = (fail: boolean) =>
+    writeWorkflowFile(`export default workflow({
+  steps: [
+    step({ id: "notes", output: "notes.txt", params: { fail: ${fail} }, run: async (_inputs, { outputPath, params }) => {
+      if (params.fail) throw new Error("no notes today");
+      await Deno.writeTextFile(outputPath, "notes");
+      return 1;
+    } }),
+    step({ id: "other", output: "other.txt", run: async (_inputs, { outputPath }) => {
+      await Deno.writeTextFile(outputPath, "other");
+      return 2;
+    } }),
+  ],
+});`);
+  const file = await written(false);
+  const out = `${file.slice(0, file.lastIndexOf("/"))}/out`;
+  const first = await runCli(["render", file, "--out", out]);
+  assert.equal(first.code, 0, first.stderr);
+  assert.doesNotMatch(first.stderr, /earlier run's/);
+  await Deno.writeTextFile(file, await Deno.readTextFile(await written(true)));
+  const second = await runCli(["render", file, "--out", out]);
+  assert.equal(second.code, 1, second.stderr);
+  assert.match(second.stderr, new RegExp(`⚠ Not made this run, an earlier run's: ${out}/notes\\.txt\\n`));
+  // The other, published again as it was, is this run's.
+  assert.doesNotMatch(second.stderr, /earlier run's: .*other\.txt/);
+  assert.equal(await Deno.readTextFile(`${out}/notes.txt`), "notes");
+});
