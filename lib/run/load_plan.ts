@@ -18,7 +18,7 @@ import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { JobEngine, JobFilters } from "../schema/job_kind.ts";
 import { jobKinds } from "../workflow/job_kinds.ts";
 import { unmatchedFormats } from "../jobs/lesson/select_formats.ts";
-import { formatLabel } from "../schema/formats.ts";
+import { FORMAT_PRESETS, formatLabel } from "../schema/formats.ts";
 import { loadWorkflow, SLOW_LOAD_MS } from "../workflow/load_workflow.ts";
 import { planWorkflows } from "../workflow/plan_workflows.ts";
 import type { ResolvedWorkflow } from "../workflow/workflow_schema.ts";
@@ -191,11 +191,20 @@ export async function planLoaded(
     const unmatched = unmatchedFormats(lessons.map((lesson) => lesson.formats), filters.formats);
     if (unmatched.length > 0) {
       const files = loaded.map((workflow) => workflow.file).join(", ");
-      throw new InputError(`No format of the lesson matches --format ${unmatched.join(",")} (${files})`, {
-        hint: `Formats: ${
-          [...new Set(lessons.flatMap((lesson) => lesson.formats.map(formatLabel)))].join(", ")
-        }`,
+      // A preset is its size (nt7: `--format 1:1` was taken for "the square one" of 240x240).
+      const presets = unmatched.flatMap((text) => {
+        const preset = FORMAT_PRESETS.get(text.trim());
+        return preset === undefined ? [] : [`${text.trim()} is ${preset.width}x${preset.height}`];
       });
+      const sized = presets.length === 0 ? "" : `: a preset is its size, ${presets.join(", ")}`;
+      throw new InputError(
+        `No format of the lesson matches --format ${unmatched.join(",")} (${files})${sized}`,
+        {
+          hint: `Formats: ${
+            [...new Set(lessons.flatMap((lesson) => lesson.formats.map(formatLabel)))].join(", ")
+          }`,
+        },
+      );
     }
   }
   const ids = loaded.flatMap((workflow) => jobIds(workflow));

@@ -22,6 +22,10 @@ Deno.test("CLI: render --format WxH writes the one format of that size, named as
   assert.deepEqual(await listFolder(`${dir}/out`), ["report.html", "tiny.srt", "tiny.vtt", "tiny.wide.mp4"]);
   const video = (await probe(`${dir}/out/tiny.wide.mp4`)).streams.find((stream) => stream.type === "video");
   assert.deepEqual([video?.width, video?.height], [320, 180]);
+  // A preset is its size, not its shape (nt7: `--format 16:9` was taken for the wide one).
+  const preset = await runCli(["render", "sized.ts", "--plan", "--format", "16:9"], { cwd: dir });
+  assert.equal(preset.code, 2, preset.stderr);
+  assert.match(preset.stderr, /--format 16:9 \(sized\.ts\): a preset is its size, 16:9 is 1920x1080\n/);
 });
 
 Deno.test("CLI: --format takes a preset's size or its aspect; a size of no format or of two is refused, listing the formats", async () => {
