@@ -180,9 +180,11 @@ export function formatEstimates(estimates: readonly ProviderEstimate[]): string 
         : null,
     ].filter((part) => part !== null).join(", ");
     const cost = estimate.cost !== null ? dollars(estimate.cost) : `cost unknown (${unknownCost(estimate)})`;
-    return `${estimate.provider}: ${what}; at least ${
-      seconds(estimate.lowerBoundMs)
-    } by its rate limits; ${cost}`;
+    // No rate, or one the calls fit in at once (nt7: "at least 0.0 s by its rate limits").
+    const waits = estimate.lowerBoundMs > 0
+      ? `at least ${seconds(estimate.lowerBoundMs)} by its rate limits`
+      : "no wait by its rate limits";
+    return `${estimate.provider}: ${what}; ${waits}; ${cost}`;
   });
   const slowest = Math.max(...estimates.map((estimate) => estimate.lowerBoundMs));
   const costs = estimates.map((estimate) => estimate.cost);
@@ -191,7 +193,10 @@ export function formatEstimates(estimates: readonly ProviderEstimate[]): string 
   const total = costs.includes(null)
     ? `unknown${known > 0 ? ` (${dollars(known)} for what is priced)` : ""}`
     : dollars((costs as number[]).reduce((a, b) => a + b, 0));
-  lines.push(`total: at least ${seconds(slowest)} (providers run side by side), cost ${total}`);
+  const waits = slowest > 0
+    ? `at least ${seconds(slowest)} (providers run side by side)`
+    : "no wait by rate limits";
+  lines.push(`total: ${waits}, cost ${total}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -202,7 +207,8 @@ function spawnedCalls(templates: readonly string[]): string {
   }: how many is known only once they are spawned)`;
 }
 
-const dollars = (amount: number) => `$${amount.toFixed(2)}`;
+/** An amount in dollars to the cent; one under a cent, not nothing, so said (nt7: 41 characters cost "$0.00"). */
+const dollars = (amount: number) => amount > 0 && amount < 0.005 ? "under $0.01" : `$${amount.toFixed(2)}`;
 
 /** Seconds of audio as minutes, to the tenth. */
 const minutes = (seconds: number) => `${(seconds / 60).toFixed(1)} min`;

@@ -127,3 +127,18 @@ Deno.test("estimate names the price a provider lacks and gives the cost of what 
   );
   assert.match(text, /^total: .*cost unknown \(\$0\.04 for what is priced\)$/m);
 });
+
+Deno.test("estimate says a cost under a cent as such, and no wait where no rate limit holds the calls back", async () => {
+  const plan = await planOf({
+    formats: ["16:9"],
+    providers: {
+      tts: { api: "openai", baseUrl: "http://127.0.0.1:9/v1", prices: { perMillionCharacters: 15 } },
+    },
+    voice: { provider: "tts", voice: "alloy" },
+    videos: [{ id: "v", sections: [{ title: "T", narration: "Hello there, a short narration." }] }],
+  });
+  // nt7: "tts: 1 call, 41 characters; at least 0.0 s by its rate limits; $0.00".
+  const text = formatEstimates(estimatePlan(plan));
+  assert.match(text, /^tts: 1 call, 31 characters; no wait by its rate limits; under \$0\.01$/m);
+  assert.match(text, /^total: no wait by rate limits, cost under \$0\.01$/m);
+});
