@@ -218,6 +218,45 @@ Deno.test("e2e: an image named with a % is drawn as itself, not as the frame-num
   }
 });
 
+Deno.test("e2e: a transparent picture shows the background, a picture 1 px wide keeps its colour, a 2:1 clip its shape", async () => {
+  // fi12: 4:2:0 first turned transparent pixels black and halved a 1-px picture's colour; a clip's aspect was lost.
+  const dir = await tempDir("reel-montage-alpha-");
+  const ffmpeg = await findFfmpeg();
+  await runFfmpeg(ffmpeg, [
+    ...["-f", "lavfi", "-i", "color=c=0x00000000:s=64x64,format=rgba"],
+    ...["-f", "lavfi", "-i", "color=c=0xe03030:s=32x32,format=rgba"],
+    ...["-filter_complex", "[0][1]overlay=16:16,format=rgba", "-frames:v", "1", `${dir}/logo.png`],
+  ]);
+  await runFfmpeg(ffmpeg, [
+    ...["-f", "lavfi", "-i", "color=c=0x3050e0:s=4x4", "-vf", "format=rgb24,crop=1:1:0:0"],
+    ...["-frames:v", "1", `${dir}/dot.png`],
+  ]);
+  await runFfmpeg(ffmpeg, [
+    ...["-f", "lavfi", "-i", "color=c=0xe0c020:s=32x32:r=20:d=1", "-vf", "setsar=2"],
+    ...["-c:v", "libx264", "-pix_fmt", "yuv420p", `${dir}/wide.mp4`],
+  ]);
+  const montages = [
+    { id: "grid", layout: "grid", items: ["logo.png", "dot.png"], size: "320x180", duration: 1, gap: 10 },
+    { id: "clip", layout: "grid", items: ["wide.mp4"], size: "160x160", duration: 1, gap: 0 },
+  ];
+  await Deno.writeTextFile(
+    `${dir}/workflow.ts`,
+    `import { workflow } from "${MOD_URL}";\nexport default workflow(${
+      JSON.stringify({ montages: montages.map((montage) => ({ ...montage, background: COLOURS[1] })) })
+    });\n`,
+  );
+  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
+  assert.ok(run.ok, [...run.errors].join("\n"));
+  // The logo's cell (10..155 × 10..170): its transparent corner shows the background, its middle its red.
+  await assertColour(`${dir}/out/grid.mp4`, 0.5, [16, 24], COLOURS[1]!);
+  await assertColour(`${dir}/out/grid.mp4`, 0.5, [82, 90], COLOURS[0]!);
+  await assertColour(`${dir}/out/grid.mp4`, 0.5, [237, 90], COLOURS[2]!);
+  // 160 × 80 in its 160 × 160 cell, between bands of the background.
+  await assertColour(`${dir}/out/clip.mp4`, 0.5, [80, 20], COLOURS[1]!);
+  await assertColour(`${dir}/out/clip.mp4`, 0.5, [80, 80], COLOURS[3]!);
+  await assertColour(`${dir}/out/clip.mp4`, 0.5, [80, 140], COLOURS[1]!);
+});
+
 Deno.test("e2e: an item named twice is shown twice, in its own cell; before, the second was dropped", async () => {
   const out = await render([{
     id: "twice",

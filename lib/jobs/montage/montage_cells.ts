@@ -107,7 +107,7 @@ export function captionWarnings(captions: readonly string[]): { warnings?: strin
  *   width: 100, height: 60, band: 0, fit: "contain", background: "#000000", fps: 30, frames: null, still: true,
  *   caption: null, delay: 0, skip: 0,
  * });
- * assert.match(chain, /^\[0:v\]format=yuv420p,scale=100:60:force_original_aspect_ratio=decrease/);
+ * assert.match(chain, /^color=c=0x000000:s=100x60:r=30,trim=end_frame=1,format=rgba\[bc0\];\[0:v\]format=rgba,scale=/);
  * ```
  */
 export function cellFilters(input: number, label: string, options: CellOptions): string {
@@ -115,17 +115,33 @@ export function cellFilters(input: number, label: string, options: CellOptions):
   const color = ffmpegColor(options.background);
   const area = height - band;
   const chain: string[] = [];
-  if (!options.still) {
+  // A still is one picture: scaled as it is, then laid on the cell's background, where its transparent pixels show
+  // it (fi12: 4:2:0 first turned them black, and a picture 1 px wide lost its colour to the halved chroma). A
+  // clip goes into 4:2:0 first (every later buffer of its frames half the size of an RGB one), its pixels made
+  // square (fi12: a 2:1 clip was drawn squeezed).
+  const before = options.still
+    ? `color=c=${color}:s=${width}x${area}:r=${fps},trim=end_frame=1,format=rgba[b${label}];`
+    : "";
+  if (options.still) {
+    chain.push(
+      "format=rgba",
+      options.fit === "contain"
+        ? `scale=${width}:${area}:force_original_aspect_ratio=decrease[f${label}];` +
+          `[b${label}][f${label}]overlay=(W-w)/2:(H-h)/2:format=rgb`
+        : `scale=${width}:${area}:force_original_aspect_ratio=increase,crop=${width}:${area}[f${label}];` +
+          `[b${label}][f${label}]overlay=0:0:format=rgb`,
+      "format=yuv420p",
+    );
+  } else {
     chain.push(`fps=${fps}`, ...options.skip > 0 ? [`trim=start_frame=${options.skip}`] : []);
+    chain.push("scale=iw*sar:ih", "format=yuv420p");
+    chain.push(
+      options.fit === "contain"
+        ? `scale=${width}:${area}:force_original_aspect_ratio=decrease:force_divisible_by=2,` +
+          `pad=${width}:${area}:(ow-iw)/2:(oh-ih)/2:color=${color}`
+        : `scale=${width}:${area}:force_original_aspect_ratio=increase,crop=${width}:${area}`,
+    );
   }
-  // Into 4:2:0 first: every later buffer is half the size of an RGB one.
-  chain.push("format=yuv420p");
-  chain.push(
-    options.fit === "contain"
-      ? `scale=${width}:${area}:force_original_aspect_ratio=decrease:force_divisible_by=2,` +
-        `pad=${width}:${area}:(ow-iw)/2:(oh-ih)/2:color=${color}`
-      : `scale=${width}:${area}:force_original_aspect_ratio=increase,crop=${width}:${area}`,
-  );
   if (band > 0) chain.push(`pad=${width}:${height}:0:0:color=${color}`);
   if (options.caption !== null) {
     const { size } = captionFontSize(band, width, options.caption.ems);
@@ -148,7 +164,7 @@ export function cellFilters(input: number, label: string, options: CellOptions):
     chain.push(`trim=end_frame=${frames}`, ...frameTimes(fps));
   }
   if (frames === null) chain.push("trim=end_frame=1");
-  return `[${input}:v]${chain.join(",")}[${label}]`;
+  return `${before}[${input}:v]${chain.join(",")}[${label}]`;
 }
 
 /**

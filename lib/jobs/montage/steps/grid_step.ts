@@ -60,8 +60,9 @@ export const gridStep: StepKindDefinition = {
   // 5: AVI, ASF and MPEG program streams too (an MPEG program stream of H.264 lost pictures at each loop).
   // 6: a caption too wide for its cell drawn smaller, to fit. 7: the soundtrack looped by its decoded samples (an
   // M4A's, AAC's or Opus's encoder delay played as a dropout at every loop). 8: an Arabic or Hebrew caption set right
-  // to left.
-  version: 8,
+  // to left. 9: a still laid on its cell's background (its transparent pixels showed black), a clip's pixels made
+  // square (a 2:1 clip was drawn squeezed).
+  version: 9,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as GridParams;
