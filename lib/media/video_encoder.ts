@@ -19,6 +19,9 @@ export interface VideoEncoder {
   hardware: boolean;
 }
 
+/** Seconds between keyframes of reel's videos: a player seeking anywhere decodes at most this much. */
+export const KEYFRAME_SECONDS = 2;
+
 /** What an output asks of the encoder. */
 export interface VideoQuality {
   /** Constant quality on x264's 0–51 scale (lower is better), or null when `bitrate` rules. */

@@ -148,7 +148,8 @@ export async function deliveryFacts(file: string): Promise<DeliveryFacts> {
   type Stream = Record<string, string | number | undefined>;
   const { streams } = JSON.parse(new TextDecoder().decode(stdout)) as { streams: Stream[] };
   const video = streams.find((stream) => stream.codec_type === "video")!;
-  const audio = streams.find((stream) => stream.codec_type === "audio")!;
+  // A video without sound (a montage without a soundtrack) has no audio facts: NaN and "undefined".
+  const audio = streams.find((stream) => stream.codec_type === "audio");
   const packets = await runProcess(ffprobe, [
     "-v",
     "error",
@@ -171,9 +172,9 @@ export async function deliveryFacts(file: string): Promise<DeliveryFacts> {
     pixFmt: String(video.pix_fmt),
     frames: Number(video.nb_frames),
     videoDuration: Number(video.duration),
-    audioDuration: Number(audio.duration),
-    audioProfile: String(audio.profile),
-    sampleRate: Number(audio.sample_rate),
+    audioDuration: Number(audio?.duration),
+    audioProfile: String(audio?.profile),
+    sampleRate: Number(audio?.sample_rate),
     keyframes,
     indexFirst: await topBoxes(file).then((boxes) => boxes.indexOf("moov") < boxes.indexOf("mdat")),
   };

@@ -154,6 +154,8 @@ Deno.test("e2e: a scrolling strip has its size and duration, and its items where
   assert.deepEqual([info.streams[0]?.width, info.streams[0]?.height], [320, 180]);
   assert.ok(Math.abs(info.duration - 6.4) < 0.1, `duration ${info.duration}`);
   assert.equal(await videoProfile(strip), "High");
+  // A keyframe every 2 s in each chunk, the second from 5 s (fi12: one at each chunk's start alone).
+  assert.deepEqual((await deliveryFacts(strip)).keyframes, [0, 2, 4, 5]);
   // Item i's left edge at time t: 320 − 100·t + 110·i; the strip is centred vertically (y 50 to 130).
   const x = (i: number, t: number) => 320 - 100 * t + 110 * i;
   await assertColour(strip, 0.2, [300, 90], COLOURS[0]!);
@@ -237,7 +239,7 @@ Deno.test("e2e: a transparent picture shows the background, a picture 1 px wide 
   ]);
   const montages = [
     { id: "grid", layout: "grid", items: ["logo.png", "dot.png"], size: "320x180", duration: 1, gap: 10 },
-    { id: "clip", layout: "grid", items: ["wide.mp4"], size: "160x160", duration: 1, gap: 0 },
+    { id: "clip", layout: "grid", items: ["wide.mp4"], size: "160x160", duration: 5, fps: 10, gap: 0 },
   ];
   await Deno.writeTextFile(
     `${dir}/workflow.ts`,
@@ -255,6 +257,8 @@ Deno.test("e2e: a transparent picture shows the background, a picture 1 px wide 
   await assertColour(`${dir}/out/clip.mp4`, 0.5, [80, 20], COLOURS[1]!);
   await assertColour(`${dir}/out/clip.mp4`, 0.5, [80, 80], COLOURS[3]!);
   await assertColour(`${dir}/out/clip.mp4`, 0.5, [80, 140], COLOURS[1]!);
+  // Seekable as a lesson's video: a keyframe every 2 s (fi12: x264's default, every 250 frames).
+  assert.deepEqual((await deliveryFacts(`${dir}/out/clip.mp4`)).keyframes, [0, 2, 4]);
 });
 
 Deno.test("e2e: an item named twice is shown twice, in its own cell; before, the second was dropped", async () => {

@@ -5,6 +5,7 @@
  * narration's frames and muxes the narration.
  * @module
  */
+import { KEYFRAME_SECONDS } from "../../media/video_encoder.ts";
 import { captionFontsDir, LIBASS_FONTS_VERSION } from "../../media/libass_fonts.ts";
 import type { Json } from "../../core/json.ts";
 import { STILL_ENCODING } from "../../media/h264/encode_stills.ts";
@@ -18,9 +19,6 @@ import type { TimelineParams } from "./steps/_lesson_timeline.ts";
 import { clipsStep } from "./steps/clips_step.ts";
 import { stillsStep } from "./steps/stills_step.ts";
 import { videoStep } from "./steps/video_step.ts";
-
-/** Seconds between keyframes: a player seeking anywhere decodes at most this much. */
-const KEYFRAME_SECONDS = 2;
 
 /** Rough CPU seconds per unit of work (see `plan_lesson.ts`), for the scheduler's ranking. */
 const COST = { stillPerPixel: 2e-8, clipPerPixelFrame: 3e-9, videoPerCharacter: 0.0001 } as const;

@@ -8,7 +8,7 @@ import type { Json } from "../../../core/json.ts";
 import { ffmpegColor } from "../../../media/ffmpeg_filters.ts";
 import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
 import { drawtextText, textEms } from "../../../providers/local/slides/font_for_text.ts";
-import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
+import { encoderFromIdentity, KEYFRAME_SECONDS, videoEncodingArgs } from "../../../media/video_encoder.ts";
 import { soundLoop } from "../../../media/music_mix_filter.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
@@ -61,7 +61,7 @@ export const gridStep: StepKindDefinition = {
   // 6: a caption too wide for its cell drawn smaller, to fit. 7: the soundtrack looped by its decoded samples (an
   // M4A's, AAC's or Opus's encoder delay played as a dropout at every loop). 8: an Arabic or Hebrew caption set right
   // to left. 9: a still laid on its cell's background (its transparent pixels showed black), a clip's pixels made
-  // square (a 2:1 clip was drawn squeezed).
+  // square (a 2:1 clip was drawn squeezed), a keyframe every 2 s.
   version: 9,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
@@ -77,7 +77,8 @@ export const gridStep: StepKindDefinition = {
     const encoding = videoEncodingArgs(encoderFromIdentity(params.encoder), {
       crf: params.crf,
       bitrate: null,
-      gop: null,
+      // Seekable as a lesson's video is (fi12: a 60-s grid had a keyframe every 8.3 s, x264's default).
+      gop: Math.round(KEYFRAME_SECONDS * params.fps),
       preset: params.preset,
       threads: params.threads,
     });

@@ -8,7 +8,7 @@
 import { runFfmpeg } from "../../../media/ffmpeg.ts";
 import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
 import { drawtextText, textEms } from "../../../providers/local/slides/font_for_text.ts";
-import { encoderFromIdentity, videoEncodingArgs } from "../../../media/video_encoder.ts";
+import { encoderFromIdentity, KEYFRAME_SECONDS, videoEncodingArgs } from "../../../media/video_encoder.ts";
 import type { StepTask } from "../../../core/step_task.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
@@ -27,7 +27,8 @@ export const stripChunkStep: StepKindDefinition = {
   // stopped after one play). 3: AVI, ASF and MPEG program streams too (a program stream lost pictures at each loop).
   // 4: a caption too wide for its cell drawn smaller, to fit. 5: an Arabic or Hebrew caption set right to left.
   // 6: a clip shown from later in its play (a chunk after the first) by its looped frames dropped, not by `-ss`.
-  // 7: a still laid on its cell's background (its transparent pixels showed black), a clip's pixels made square.
+  // 7: a still laid on its cell's background (its transparent pixels showed black), a clip's pixels made square,
+  // a keyframe every 2 s.
   version: 7,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
@@ -50,7 +51,8 @@ export const stripChunkStep: StepKindDefinition = {
     const encoding = videoEncodingArgs(encoderFromIdentity(params.encoder), {
       crf: params.crf,
       bitrate: null,
-      gop: null,
+      // Seekable as a lesson's video is (fi12: a 60-s grid had a keyframe every 8.3 s, x264's default).
+      gop: Math.round(KEYFRAME_SECONDS * params.fps),
       preset: params.preset,
       // Chunks run side by side: a thread each is as fast and takes less memory.
       threads: 1,
