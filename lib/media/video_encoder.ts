@@ -19,6 +19,18 @@ export interface VideoEncoder {
   hardware: boolean;
 }
 
+/** ffmpeg's output options that tag a video's colours as reel writes them: BT.709, limited range. */
+export const BT709_TAGS: readonly string[] = [
+  "-colorspace",
+  "bt709",
+  "-color_primaries",
+  "bt709",
+  "-color_trc",
+  "bt709",
+  "-color_range",
+  "tv",
+];
+
 /** Seconds between keyframes of reel's videos: a player seeking anywhere decodes at most this much. */
 export const KEYFRAME_SECONDS = 2;
 

@@ -261,6 +261,53 @@ Deno.test("e2e: a transparent picture shows the background, a picture 1 px wide 
   assert.deepEqual((await deliveryFacts(`${dir}/out/clip.mp4`)).keyframes, [0, 2, 4]);
 });
 
+Deno.test("e2e: a montage is BT.709 and tagged so; a BT.709 clip and a picture of one green show one green", async () => {
+  // fi12: untagged BT.601, and a BT.709 clip's values taken for BT.601 (its green read (0, 213, 0)).
+  const dir = await tempDir("reel-montage-bt709-");
+  const ffmpeg = await findFfmpeg();
+  await runFfmpeg(ffmpeg, [
+    "-f",
+    "lavfi",
+    "-i",
+    "color=c=0x00ff00:s=64x64",
+    "-frames:v",
+    "1",
+    `${dir}/green.png`,
+  ]);
+  await runFfmpeg(ffmpeg, [
+    ...["-f", "lavfi", "-i", "color=c=0x00ff00:s=64x64:r=10:d=1"],
+    ...["-vf", "scale=out_color_matrix=bt709,format=yuv420p", "-colorspace", "bt709", "-c:v", "libx264"],
+    `${dir}/green.mp4`,
+  ]);
+  const montages = [
+    { id: "grid", layout: "grid", items: ["green.png", "green.mp4"], size: "320x180", duration: 1, gap: 10 },
+    { id: "strip", layout: "scroll", items: ["green.png"], size: "320x180", speed: 400 },
+  ];
+  await Deno.writeTextFile(
+    `${dir}/workflow.ts`,
+    `import { workflow } from "${MOD_URL}";\nexport default workflow(${JSON.stringify({ montages })});\n`,
+  );
+  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
+  assert.ok(run.ok, [...run.errors].join("\n"));
+  const { ffprobe } = ffmpeg;
+  for (const name of ["grid", "strip"]) {
+    const tags = await runProcess(ffprobe, [
+      ...["-v", "error", "-select_streams", "v:0", "-show_entries"],
+      ...[
+        "stream=color_space,color_primaries,color_transfer,color_range",
+        "-of",
+        "csv=p=0",
+        `${dir}/out/${name}.mp4`,
+      ],
+    ]);
+    assert.equal(new TextDecoder().decode(tags.stdout).trim(), "tv,bt709,bt709,bt709", name);
+  }
+  // Each cell's middle, decoded as its tags say.
+  await assertColour(`${dir}/out/grid.mp4`, 0.5, [82, 90], "#00ff00");
+  await assertColour(`${dir}/out/grid.mp4`, 0.5, [237, 90], "#00ff00");
+  await assertColour(`${dir}/out/grid.mp4`, 0.5, [3, 3], "#000000");
+});
+
 Deno.test("e2e: an item named twice is shown twice, in its own cell; before, the second was dropped", async () => {
   const out = await render([{
     id: "twice",

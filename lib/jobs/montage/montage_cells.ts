@@ -92,6 +92,14 @@ export function captionWarnings(captions: readonly string[]): { warnings?: strin
 }
 
 /**
+ * From the colours a montage is drawn in to those it is written in: its cells, gaps and background are drawn in
+ * BT.601 (ffmpeg 5.1's `pad`, `xstack` and `color` turn an RGB colour into YUV by BT.601 whatever a frame says),
+ * and the video is BT.709, as every video reel writes (fi12: untagged BT.601). Primaries and transfer are left as
+ * they are (`fast`): only the matrix differs.
+ */
+export const TO_BT709 = "colorspace=all=bt709:iall=bt601-6-625:range=tv:irange=tv:fast=1";
+
+/**
  * The filters from input `input` to the cell labelled `[label]`.
  *
  * @param input The item's input index.
@@ -135,11 +143,14 @@ export function cellFilters(input: number, label: string, options: CellOptions):
   } else {
     chain.push(`fps=${fps}`, ...options.skip > 0 ? [`trim=start_frame=${options.skip}`] : []);
     chain.push("scale=iw*sar:ih", "format=yuv420p");
+    // In the cells' colours, BT.601 (a BT.709 clip's own were taken for them: fi12, its green beside a picture's
+    // green was another).
+    const matrix = "in_color_matrix=auto:out_color_matrix=bt601";
     chain.push(
       options.fit === "contain"
-        ? `scale=${width}:${area}:force_original_aspect_ratio=decrease:force_divisible_by=2,` +
+        ? `scale=${width}:${area}:force_original_aspect_ratio=decrease:force_divisible_by=2:${matrix},` +
           `pad=${width}:${area}:(ow-iw)/2:(oh-ih)/2:color=${color}`
-        : `scale=${width}:${area}:force_original_aspect_ratio=increase,crop=${width}:${area}`,
+        : `scale=${width}:${area}:force_original_aspect_ratio=increase:${matrix},crop=${width}:${area}`,
     );
   }
   if (band > 0) chain.push(`pad=${width}:${height}:0:0:color=${color}`);

@@ -5,7 +5,7 @@
  */
 import type { Json } from "../../core/json.ts";
 import { ffmpegColor } from "../../media/ffmpeg_filters.ts";
-import { type CAPTION_LINE, cellFilters, frameTimes, skippedFrames } from "./montage_cells.ts";
+import { type CAPTION_LINE, cellFilters, frameTimes, skippedFrames, TO_BT709 } from "./montage_cells.ts";
 import { easedExpression, type Easing, horizontal } from "./scroll_layout.ts";
 
 /** The params of a chunk: everything that shapes its bytes. */
@@ -189,12 +189,12 @@ export function motionGraph(
   const { fps, frames } = params;
   const background = `color=c=${ffmpegColor(params.background)}:s=${width}x${height}:r=${fps},` +
     `trim=end_frame=${frames},settb=1/${fps}[bg]`;
-  if (options.strip === null) return `${background};[bg]${options.encoderFilter}[v]`;
+  if (options.strip === null) return `${background};[bg]${TO_BT709},${options.encoderFilter}[v]`;
   const hold = options.hold ? `loop=loop=${frames - 1}:size=1,${frameTimes(fps).join(",")}` : "null";
   const position = stripPosition(params);
   const cross = horizontal(params.direction)
     ? `y=${Math.floor((height - params.cell.height) / 4) * 2}:x='${position}'`
     : `x=${Math.floor((width - params.cell.width) / 4) * 2}:y='${position}'`;
   return `${background};${options.strip}${hold}[moving];` +
-    `[bg][moving]overlay=${cross}:eval=frame:eof_action=pass:repeatlast=0,${options.encoderFilter}[v]`;
+    `[bg][moving]overlay=${cross}:eval=frame:eof_action=pass:repeatlast=0,${TO_BT709},${options.encoderFilter}[v]`;
 }

@@ -5,6 +5,7 @@
  * Both give the same parameter sets.
  * @module
  */
+import { BT709_TAGS } from "../video_encoder.ts";
 import type { FfmpegPaths } from "../../core/ffmpeg_paths.ts";
 import { runFfmpeg } from "../ffmpeg.ts";
 import { captionFontsEnv } from "../libass_fonts.ts";
@@ -147,14 +148,7 @@ export function stillEncoderArgs(
   options: { width: number; height: number; fps: number; keyint: number },
 ): string[] {
   return [
-    "-colorspace",
-    "bt709",
-    "-color_primaries",
-    "bt709",
-    "-color_trc",
-    "bt709",
-    "-color_range",
-    "tv",
+    ...BT709_TAGS,
     "-c:v",
     STILL_ENCODING.codec,
     "-preset",

@@ -8,7 +8,12 @@ import type { Json } from "../../../core/json.ts";
 import { ffmpegColor } from "../../../media/ffmpeg_filters.ts";
 import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
 import { drawtextText, textEms } from "../../../providers/local/slides/font_for_text.ts";
-import { encoderFromIdentity, KEYFRAME_SECONDS, videoEncodingArgs } from "../../../media/video_encoder.ts";
+import {
+  BT709_TAGS,
+  encoderFromIdentity,
+  KEYFRAME_SECONDS,
+  videoEncodingArgs,
+} from "../../../media/video_encoder.ts";
 import { soundLoop } from "../../../media/music_mix_filter.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
@@ -21,6 +26,7 @@ import {
   frameTimes,
   itemInput,
   soundtrackFilters,
+  TO_BT709,
 } from "../montage_cells.ts";
 import { loopedItems } from "../_looped_items.ts";
 
@@ -61,7 +67,7 @@ export const gridStep: StepKindDefinition = {
   // 6: a caption too wide for its cell drawn smaller, to fit. 7: the soundtrack looped by its decoded samples (an
   // M4A's, AAC's or Opus's encoder delay played as a dropout at every loop). 8: an Arabic or Hebrew caption set right
   // to left. 9: a still laid on its cell's background (its transparent pixels showed black), a clip's pixels made
-  // square (a 2:1 clip was drawn squeezed), a keyframe every 2 s.
+  // square (a 2:1 clip was drawn squeezed), a keyframe every 2 s, BT.709 colours, tagged.
   version: 9,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
@@ -118,6 +124,7 @@ export const gridStep: StepKindDefinition = {
       "[v]",
       ...(audio === null ? [] : ["-map", "[a]", "-c:a", "aac", "-b:a", "128k"]),
       ...encoding.output,
+      ...BT709_TAGS,
       // A length, not a frame count: the soundtrack must not stop with the last frame muxed.
       "-t",
       String(frames / params.fps),
@@ -184,6 +191,9 @@ function gridChains(
   const hold = still ? `loop=loop=${frames - 1}:size=1,` : "";
   // Each frame numbered again before the rate is said (a still's stream keeps its image's rate, 25, otherwise):
   // xstack's stream ends at its last frame's time, and fps alone then dropped that frame.
-  chains.push(`[g]${hold}${frameTimes(params.fps).join(",")},fps=${params.fps},${context.encoderFilter}[v]`);
+  // Into BT.709 before the hold: a grid of stills is turned once.
+  chains.push(
+    `[g]${TO_BT709},${hold}${frameTimes(params.fps).join(",")},fps=${params.fps},${context.encoderFilter}[v]`,
+  );
   return chains;
 }

@@ -8,7 +8,12 @@
 import { runFfmpeg } from "../../../media/ffmpeg.ts";
 import { runFfmpegWithProgress } from "../../../media/ffmpeg_progress.ts";
 import { drawtextText, textEms } from "../../../providers/local/slides/font_for_text.ts";
-import { encoderFromIdentity, KEYFRAME_SECONDS, videoEncodingArgs } from "../../../media/video_encoder.ts";
+import {
+  BT709_TAGS,
+  encoderFromIdentity,
+  KEYFRAME_SECONDS,
+  videoEncodingArgs,
+} from "../../../media/video_encoder.ts";
 import type { StepTask } from "../../../core/step_task.ts";
 import type { StepKindDefinition } from "../../../steps/step_kind.ts";
 import { outputPath } from "../../../steps/task_fields.ts";
@@ -28,7 +33,7 @@ export const stripChunkStep: StepKindDefinition = {
   // 4: a caption too wide for its cell drawn smaller, to fit. 5: an Arabic or Hebrew caption set right to left.
   // 6: a clip shown from later in its play (a chunk after the first) by its looped frames dropped, not by `-ss`.
   // 7: a still laid on its cell's background (its transparent pixels showed black), a clip's pixels made square,
-  // a keyframe every 2 s.
+  // a keyframe every 2 s, BT.709 colours, tagged.
   version: 7,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
@@ -71,6 +76,7 @@ export const stripChunkStep: StepKindDefinition = {
       "-map",
       "[v]",
       ...encoding.output,
+      ...BT709_TAGS,
       "-frames:v",
       String(params.frames),
       "-an",
