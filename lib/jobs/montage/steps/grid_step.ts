@@ -67,8 +67,8 @@ export const gridStep: StepKindDefinition = {
   // 6: a caption too wide for its cell drawn smaller, to fit. 7: the soundtrack looped by its decoded samples (an
   // M4A's, AAC's or Opus's encoder delay played as a dropout at every loop). 8: an Arabic or Hebrew caption set right
   // to left. 9: a still laid on its cell's background (its transparent pixels showed black), a clip's pixels made
-  // square (a 2:1 clip was drawn squeezed), a keyframe every 2 s, BT.709 colours, tagged.
-  version: 9,
+  // square (a 2:1 clip was drawn squeezed). 10: a keyframe every 2 s, BT.709 colours, tagged.
+  version: 10,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as GridParams;

@@ -32,9 +32,9 @@ export const stripChunkStep: StepKindDefinition = {
   // stopped after one play). 3: AVI, ASF and MPEG program streams too (a program stream lost pictures at each loop).
   // 4: a caption too wide for its cell drawn smaller, to fit. 5: an Arabic or Hebrew caption set right to left.
   // 6: a clip shown from later in its play (a chunk after the first) by its looped frames dropped, not by `-ss`.
-  // 7: a still laid on its cell's background (its transparent pixels showed black), a clip's pixels made square,
-  // a keyframe every 2 s, BT.709 colours, tagged.
-  version: 7,
+  // 7: a still laid on its cell's background (its transparent pixels showed black), a clip's pixels made square.
+  // 8: a keyframe every 2 s, BT.709 colours, tagged.
+  version: 8,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as StripChunkParams;
