@@ -6,7 +6,7 @@ import { MissingBinaryError } from "../core/errors.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { configuredProgram, findOnPath, isExecutableFile } from "./find_binary.ts";
 import { probeMp4 } from "./mp4_probe.ts";
-import { notTheProgram } from "./program_version.ts";
+import { notTheProgram } from "./probe_program.ts";
 import { ProcessError, type ProcessResult, runProcess, type RunProcessOptions } from "./run_process.ts";
 
 /** How to install ffmpeg, printed when it is missing. */

@@ -10,8 +10,7 @@ import { scratchFolder } from "../core/scratch_folder.ts";
 import { sha256File, sha256Hex } from "../core/sha256.ts";
 import type { TimedWord } from "../core/timed_word.ts";
 import { configuredProgram, findOnPath, loadedLibraries } from "./find_binary.ts";
-import { probeProgram } from "./probe_program.ts";
-import { notTheProgram } from "./program_version.ts";
+import { notTheProgram, probeProgram } from "./probe_program.ts";
 import { runProcess } from "./run_process.ts";
 import { pcmWav } from "./wav_pcm.ts";
 

@@ -19,6 +19,24 @@ export const PROGRAM_REPAIR: Readonly<Record<string, string>> = {
 };
 
 /**
+ * A program that runs but does not answer as that program does (`/bin/true` as ffmpeg): bad input.
+ *
+ * @param asked The program's name for messages, its path and the arguments it was asked with.
+ * @param text What it printed.
+ * @returns The error, naming the program and quoting its first line.
+ */
+export function notTheProgram(
+  { name, program, args }: { name: string; program: string; args: readonly string[] },
+  text: string,
+): InputError {
+  const printed = text === "" ? "printed nothing" : `printed "${text.split("\n")[0]!.slice(0, 60)}"`;
+  return new InputError(`${name} at ${program} is not ${name}: \`${program} ${args.join(" ")}\` ${printed}`, {
+    where: program,
+    hint: PROGRAM_REPAIR[name] ?? "Point reel at the program itself",
+  });
+}
+
+/**
  * How long a program may take to answer a question about itself, in ms: `REEL_PROBE_TIMEOUT` seconds, else 30 s
  * (the slowest answer measured here is pocketsphinx's, 0.4 s; a GPU's encoder test took 0.6 s). At most 24 days, the
  * longest a timer waits (a longer one fired at once: every program "hung").

@@ -16,7 +16,7 @@ import {
   libraryIdentity,
   loadedLibraries,
 } from "./find_binary.ts";
-import { probeProgram, PROGRAM_REPAIR } from "./probe_program.ts";
+import { notTheProgram, probeProgram } from "./probe_program.ts";
 
 const probed = new Map<string, Promise<string>>();
 let digestFormat: string | undefined;
@@ -239,24 +239,6 @@ const VERSION_LINE: Readonly<Record<string, RegExp>> = {
   ffprobe: /^ffprobe version /,
   "espeak-ng": /^eSpeak/,
 };
-
-/**
- * A program that runs but does not answer as that program does (`/bin/true` as ffmpeg): bad input.
- *
- * @param asked The program's name for messages, its path and the arguments it was asked with.
- * @param text What it printed.
- * @returns The error, naming the program and quoting its first line.
- */
-export function notTheProgram(
-  { name, program, args }: { name: string; program: string; args: readonly string[] },
-  text: string,
-): InputError {
-  const printed = text === "" ? "printed nothing" : `printed "${text.split("\n")[0]!.slice(0, 60)}"`;
-  return new InputError(`${name} at ${program} is not ${name}: \`${program} ${args.join(" ")}\` ${printed}`, {
-    where: program,
-    hint: PROGRAM_REPAIR[name] ?? "Point reel at the program itself",
-  });
-}
 
 /**
  * The files the system rewrites when shared libraries are installed or upgraded: the loader's cache (`ldconfig`)
