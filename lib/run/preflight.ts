@@ -8,7 +8,6 @@ import { COMMAND_LINE, InputError, WorkflowError } from "../core/errors.ts";
 import { listed } from "../core/plural.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Plan } from "../plan/plan.ts";
-import type { ResolvedProvider } from "../plan/provider_settings.ts";
 import type { StepStatus } from "../plan/plan_status.ts";
 import { callsHostedApi, withoutCredentials } from "../providers/http/openai_client.ts";
 import { jobKinds } from "../workflow/job_kinds.ts";
@@ -132,18 +131,15 @@ export function checkApiKeys(
   }
   // Every provider without its key is named at once, in every workflow (before, the first only: mended, the next
   // render stopped at the next one).
-  const needsKey = (provider: ResolvedProvider) =>
-    callsHostedApi(provider.baseUrl) ||
-    (provider.keyEnvFrom === "workflow" && withoutCredentials(provider.baseUrl) === provider.baseUrl);
+  // One that needs its key: the hosted API's, or one whose keyEnv is written and whose URL holds no user.
   const keyless = workflows.flatMap((workflow) =>
-    workflow.providers.filter((provider) =>
-      calling.has(provider.name) && (Deno.env.get(provider.keyEnv) ?? "") === "" && needsKey(provider)
-    ).map((provider) => ({
-      ...provider,
-      hosted: callsHostedApi(provider.baseUrl),
-      baseUrl: withoutCredentials(provider.baseUrl),
-      file: workflow.file,
-    }))
+    workflow.providers.flatMap((provider) => {
+      if (!calling.has(provider.name) || (Deno.env.get(provider.keyEnv) ?? "") !== "") return [];
+      const hosted = callsHostedApi(provider.baseUrl);
+      const baseUrl = withoutCredentials(provider.baseUrl);
+      const needsKey = hosted || (provider.keyEnvFrom === "workflow" && baseUrl === provider.baseUrl);
+      return needsKey ? [{ ...provider, hosted, baseUrl, file: workflow.file }] : [];
+    })
   );
   if (keyless.length === 0) return;
   // `reel transcribe`'s provider is its options (rv11: "providers.openai.keyEnv (the command line)").

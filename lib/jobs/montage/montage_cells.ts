@@ -127,10 +127,9 @@ export function cellFilters(input: number, label: string, options: CellOptions):
   // it (fi12: 4:2:0 first turned them black, and a picture 1 px wide lost its colour to the halved chroma). A
   // clip goes into 4:2:0 first (every later buffer of its frames half the size of an RGB one), its pixels made
   // square (fi12: a 2:1 clip was drawn squeezed).
-  const before = options.still
-    ? `color=c=${color}:s=${width}x${area}:r=${fps},trim=end_frame=1,format=rgba[b${label}];`
-    : "";
+  let background = "";
   if (options.still) {
+    background = `color=c=${color}:s=${width}x${area}:r=${fps},trim=end_frame=1,format=rgba[b${label}];`;
     // Scaled and turned into RGBA in one pass (rv12: RGBA first copied a 15000×15000 picture whole, 1.3 GB).
     chain.push(
       options.fit === "contain"
@@ -175,7 +174,7 @@ export function cellFilters(input: number, label: string, options: CellOptions):
     chain.push(`trim=end_frame=${frames}`, ...frameTimes(fps));
   }
   if (frames === null) chain.push("trim=end_frame=1");
-  return `${before}[${input}:v]${chain.join(",")}[${label}]`;
+  return `${background}[${input}:v]${chain.join(",")}[${label}]`;
 }
 
 /**

@@ -56,7 +56,7 @@ export async function preflightTranscribe(
     throw new WorkflowError(
       context.file,
       failed.map(({ file, error }) => ({
-        path: context.file === COMMAND_LINE ? file.input : `${file.path}.input`,
+        path: recordingField(file, context.file),
         message: error.message,
         ...error.hint === null ? {} : { hint: error.hint },
       })),
@@ -151,7 +151,12 @@ export async function probeRecording(
  * workflow's field is reel's own there).
  */
 function recordingPlace(file: Pick<ResolvedTranscription, "input" | "path">, workflow: string): string {
-  return workflow === COMMAND_LINE ? `${file.input} (${COMMAND_LINE})` : `${file.path}.input (${workflow})`;
+  return `${recordingField(file, workflow)} (${workflow})`;
+}
+
+/** The recording's field in the workflow file, or, for `reel transcribe`, the argument itself. */
+function recordingField(file: Pick<ResolvedTranscription, "input" | "path">, workflow: string): string {
+  return workflow === COMMAND_LINE ? file.input : `${file.path}.input`;
 }
 
 /** Whether `path` is a regular file of no bytes (a pipe or a device has no size to tell). */
