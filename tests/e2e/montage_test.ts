@@ -48,6 +48,11 @@ async function render(montages: unknown[]): Promise<string> {
   await runFfmpeg(await findFfmpeg(), ["-f", "lavfi", "-i", "sine=f=330:d=1.5", `${dir}/music.wav`]);
   // Half a second of tone in an M4A (AAC): looped, its encoder's delay and padding showed as a gap at each loop.
   await runFfmpeg(await findFfmpeg(), ["-f", "lavfi", "-i", "sine=f=1000:d=0.5:r=48000", `${dir}/tone.m4a`]);
+  return await renderIn(dir, montages);
+}
+
+/** Renders `montages` as a workflow written in `dir`, whose files they name; returns the output folder. */
+async function renderIn(dir: string, montages: unknown[]): Promise<string> {
   await Deno.writeTextFile(
     `${dir}/workflow.ts`,
     `import { workflow } from "${MOD_URL}";\nexport default workflow(${JSON.stringify({ montages })});\n`,
@@ -205,12 +210,7 @@ Deno.test("e2e: an image named with a % is drawn as itself, not as the frame-num
       gap: 0,
     },
   ];
-  await Deno.writeTextFile(
-    `${dir}/workflow.ts`,
-    `import { workflow } from "${MOD_URL}";\nexport default workflow(${JSON.stringify({ montages })});\n`,
-  );
-  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
-  assert.ok(run.ok, [...run.errors].join("\n"));
+  await renderIn(dir, montages);
   await assertColour(`${dir}/out/grid.mp4`, 0.5, [80, 90], COLOURS[0]!);
   await assertColour(`${dir}/out/grid.mp4`, 0.5, [240, 90], COLOURS[1]!);
   await assertColour(`${dir}/out/strip.mp4`, 0.5, [80, 60], COLOURS[0]!);
@@ -241,14 +241,7 @@ Deno.test("e2e: a transparent picture shows the background, a picture 1 px wide 
     { id: "grid", layout: "grid", items: ["logo.png", "dot.png"], size: "320x180", duration: 1, gap: 10 },
     { id: "clip", layout: "grid", items: ["wide.mp4"], size: "160x160", duration: 5, fps: 10, gap: 0 },
   ];
-  await Deno.writeTextFile(
-    `${dir}/workflow.ts`,
-    `import { workflow } from "${MOD_URL}";\nexport default workflow(${
-      JSON.stringify({ montages: montages.map((montage) => ({ ...montage, background: COLOURS[1] })) })
-    });\n`,
-  );
-  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
-  assert.ok(run.ok, [...run.errors].join("\n"));
+  await renderIn(dir, montages.map((montage) => ({ ...montage, background: COLOURS[1] })));
   // The logo's cell (10..155 × 10..170): its transparent corner shows the background, its middle its red.
   await assertColour(`${dir}/out/grid.mp4`, 0.5, [16, 24], COLOURS[1]!);
   await assertColour(`${dir}/out/grid.mp4`, 0.5, [82, 90], COLOURS[0]!);
@@ -265,15 +258,7 @@ Deno.test("e2e: a montage is BT.709 and tagged so; a BT.709 clip and a picture o
   // fi12: untagged BT.601, and a BT.709 clip's values taken for BT.601 (its green read (0, 213, 0)).
   const dir = await tempDir("reel-montage-bt709-");
   const ffmpeg = await findFfmpeg();
-  await runFfmpeg(ffmpeg, [
-    "-f",
-    "lavfi",
-    "-i",
-    "color=c=0x00ff00:s=64x64",
-    "-frames:v",
-    "1",
-    `${dir}/green.png`,
-  ]);
+  await makeColourImage(`${dir}/green.png`, { colour: "#00ff00", width: 64, height: 64 });
   await runFfmpeg(ffmpeg, [
     ...["-f", "lavfi", "-i", "color=c=0x00ff00:s=64x64:r=10:d=1"],
     ...["-vf", "scale=out_color_matrix=bt709,format=yuv420p", "-colorspace", "bt709", "-c:v", "libx264"],
@@ -283,12 +268,7 @@ Deno.test("e2e: a montage is BT.709 and tagged so; a BT.709 clip and a picture o
     { id: "grid", layout: "grid", items: ["green.png", "green.mp4"], size: "320x180", duration: 1, gap: 10 },
     { id: "strip", layout: "scroll", items: ["green.png"], size: "320x180", speed: 400 },
   ];
-  await Deno.writeTextFile(
-    `${dir}/workflow.ts`,
-    `import { workflow } from "${MOD_URL}";\nexport default workflow(${JSON.stringify({ montages })});\n`,
-  );
-  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
-  assert.ok(run.ok, [...run.errors].join("\n"));
+  await renderIn(dir, montages);
   const { ffprobe } = ffmpeg;
   for (const name of ["grid", "strip"]) {
     const tags = await runProcess(ffprobe, [
@@ -434,12 +414,7 @@ Deno.test("e2e: a clip in a strip plays on, looped, in the chunks after the firs
     fit: "cover",
     background: BACKGROUND,
   }));
-  await Deno.writeTextFile(
-    `${dir}/workflow.ts`,
-    `import { workflow } from "${MOD_URL}";\nexport default workflow(${JSON.stringify({ montages })});\n`,
-  );
-  const { run } = await renderWorkflows([`${dir}/workflow.ts`], { outDir: `${dir}/out` });
-  assert.ok(run.ok, [...run.errors].join("\n"));
+  await renderIn(dir, montages);
   for (const strip of [`${dir}/out/clip-mp4.mp4`, `${dir}/out/clip-mkv.mp4`]) {
     for (
       const [at, colour] of [[0.5, 0], [1.5, 2], [4.5, 0], [5.3, 2], [5.7, 2], [6.3, 0], [6.6, 0]] as const
