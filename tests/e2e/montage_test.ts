@@ -434,7 +434,7 @@ async function captionedPair(captions: readonly [string, string]): Promise<Uint8
     rows: 1,
     cols: 2,
     fps: 10,
-    duration: 0.2,
+    duration: 1,
     gap: 0,
     background: "#000000",
     caption: { color: "#ffffff", size: 0.3 },

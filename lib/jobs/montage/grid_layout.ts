@@ -13,6 +13,14 @@ export interface GridLayout {
   cells: Rect[];
 }
 
+/** A grid that cannot be laid out: its shape holds too few cells (`count`), or its cells would be under 2 px (`size`). */
+export class GridLayoutError extends RangeError {
+  constructor(message: string, readonly reason: "count" | "size") {
+    super(message);
+    this.name = "GridLayoutError";
+  }
+}
+
 /** The even number at or under `value`. */
 const evenDown = (value: number) => Math.floor(value / 2) * 2;
 
@@ -22,7 +30,7 @@ const evenDown = (value: number) => Math.floor(value / 2) * 2;
  * @param count How many items.
  * @param options The frame, the gap, and rows or cols when given (null to choose).
  * @returns The shape and the cells.
- * @throws {RangeError} When the given rows × cols cannot hold `count` items, or the cells would be under 2 px.
+ * @throws {GridLayoutError} When the given rows × cols cannot hold `count` items, or the cells would be under 2 px.
  *
  * @example
  * ```ts
@@ -44,12 +52,15 @@ export function gridLayout(
 ): GridLayout {
   const { frame, gap } = options;
   const [rows, cols] = shape(count, options);
-  if (rows * cols < count) throw new RangeError(`${rows} × ${cols} cells cannot hold ${count} items`);
+  if (rows * cols < count) {
+    throw new GridLayoutError(`${rows} × ${cols} cells cannot hold ${count} items`, "count");
+  }
   const width = Math.max(2, evenDown((frame.width - (cols + 1) * gap) / cols));
   const height = Math.max(2, evenDown((frame.height - (rows + 1) * gap) / rows));
   if (frame.width - (cols + 1) * gap < 2 * cols || frame.height - (rows + 1) * gap < 2 * rows) {
-    throw new RangeError(
+    throw new GridLayoutError(
       `${rows} × ${cols} cells with ${gap} px gaps do not fit in ${frame.width}×${frame.height}`,
+      "size",
     );
   }
   // A margin is the gap at least (the cells' sizes leave that much), 0 with no gap: cells that fill the frame start at

@@ -29,21 +29,26 @@ const common = {
   ]).optional(),
 };
 
+/**
+ * How long a montage lasts: a second at least (a strip that crosses in a frame shows nothing, a grid of one frame is
+ * a picture), an hour at most.
+ */
+export const MONTAGE_SECONDS = { min: 1, max: 3600 } as const;
+
+const secondsMessage = `Expected ${MONTAGE_SECONDS.min} to ${MONTAGE_SECONDS.max} seconds`;
+const montageDuration = z.number().min(MONTAGE_SECONDS.min, secondsMessage).max(
+  MONTAGE_SECONDS.max,
+  secondsMessage,
+);
+
 const gridSchema = z.strictObject({
   ...common,
   layout: z.literal("grid"),
   rows: z.number().int().min(1).max(100).optional(),
   cols: z.number().int().min(1).max(100).optional(),
-  duration: z.number().positive().max(3600).optional(),
+  // fi12: a grid took 0.01 s (one frame) where a strip refused under a second.
+  duration: montageDuration.optional(),
 });
-
-/**
- * How long a scrolling montage lasts: a second at least (a strip that crosses in a frame shows nothing), an hour
- * at most.
- */
-export const SCROLL_SECONDS = { min: 1, max: 3600 } as const;
-
-const scrollDuration = `Expected ${SCROLL_SECONDS.min} to ${SCROLL_SECONDS.max} seconds`;
 
 const scrollSchema = z.strictObject({
   ...common,
@@ -51,8 +56,7 @@ const scrollSchema = z.strictObject({
   direction: oneOf(["left", "right", "up", "down"]).optional(),
   speed: z.number().positive().max(20_000).optional(),
   // fi4: a strip that crossed in a frame gave one black frame, exit 0.
-  duration: z.number().min(SCROLL_SECONDS.min, scrollDuration).max(SCROLL_SECONDS.max, scrollDuration)
-    .optional(),
+  duration: montageDuration.optional(),
   easing: oneOf(["linear", "ease-in", "ease-out", "ease-in-out"]).optional(),
   cell: z.strictObject({
     width: z.number().int().min(16).max(7680),

@@ -16,14 +16,14 @@ import { parseFormat } from "../../schema/formats.ts";
 import { expandInputFiles, IMAGE_OR_VIDEO_FILES, isFolder } from "../../schema/input_files.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { workflowDir } from "../../schema/workflow_path.ts";
-import { gridLayout } from "./grid_layout.ts";
+import { gridLayout, GridLayoutError } from "./grid_layout.ts";
 import {
+  MONTAGE_SECONDS,
   type MontageCommon,
   type MontageInput,
   type MontageItem,
   type ResolvedMontage,
   type ResolvedMontages,
-  SCROLL_SECONDS,
 } from "./montage_schema.ts";
 import { horizontal, travel } from "./scroll_layout.ts";
 
@@ -154,8 +154,14 @@ function resolveLayout(
     try {
       gridLayout(common.items.length, grid);
     } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      issues.push({ path, message: error.message });
+      if (!(error instanceof GridLayoutError)) throw error;
+      // The field written that makes it so (fi12: a gap too wide was told at the montage): too few cells are the
+      // rows' and cols' (both written, or the other follows from the count); cells too small are the gap's first.
+      const fields = error.reason === "size"
+        ? (["gap", "rows", "cols"] as const)
+        : (["rows", "cols"] as const);
+      const field = fields.find((name) => written[name] !== undefined);
+      issues.push({ path: field === undefined ? path : `${path}.${field}`, message: error.message });
       return null;
     }
     return grid;
@@ -176,26 +182,26 @@ function resolveLayout(
   const speed = written.speed ?? MONTAGE_DEFAULTS.speed;
   const duration = written.duration ?? distance / speed;
   // (A duration written is bounded by the schema; one from the speed is not.)
-  if (written.duration === undefined && duration < SCROLL_SECONDS.min) {
+  if (written.duration === undefined && duration < MONTAGE_SECONDS.min) {
     // fi4: a strip that crossed in a frame gave one black frame, exit 0.
     issues.push({
       path: `${path}.speed`,
       message: `At ${speed} px/s the strip's ${Math.round(distance)} px take ${
         Math.round(duration * 1000) / 1000
-      } s to cross: a montage lasts ${SCROLL_SECONDS.min} s at least (a speed of ${
-        Math.floor(distance / SCROLL_SECONDS.min)
+      } s to cross: a montage lasts ${MONTAGE_SECONDS.min} s at least (a speed of ${
+        Math.floor(distance / MONTAGE_SECONDS.min)
       } px/s or less)`,
     });
     return null;
   }
-  if (written.duration === undefined && duration > SCROLL_SECONDS.max) {
+  if (written.duration === undefined && duration > MONTAGE_SECONDS.max) {
     // Before: a speed of 0.001 planned 90,801 steps (a strip of 454,000 s) and broke the store at run time.
     issues.push({
       path: `${path}.speed`,
       message:
         `At ${speed} px/s the strip's ${Math.round(distance)} px take ${Math.round(duration)} s to cross: ` +
-        `a montage lasts ${SCROLL_SECONDS.max} s at most (a speed of ${
-          Math.ceil((distance / SCROLL_SECONDS.max) * 1000) / 1000
+        `a montage lasts ${MONTAGE_SECONDS.max} s at most (a speed of ${
+          Math.ceil((distance / MONTAGE_SECONDS.max) * 1000) / 1000
         } px/s or more)`,
     });
     return null;

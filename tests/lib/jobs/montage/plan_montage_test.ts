@@ -139,7 +139,20 @@ Deno.test("montage mistakes are named with their path", async () => {
     [[{ ...strip, speed: undefined, duration: 0.05 }], /montages\[0\]\.duration: Expected 1 to 3600 seconds/],
     [
       [{ id: "g", layout: "grid", items: ["*.png"], rows: 1, cols: 2 }],
-      /montages\[0\]: 1 × 2 cells cannot hold 3 items/,
+      /montages\[0\]\.rows: 1 × 2 cells cannot hold 3 items/,
+    ],
+    // fi12: named the montage, not the gap that made its cells too small; and a grid took 0.01 s (one frame).
+    [
+      [{ id: "g", layout: "grid", items: ["*.png"], size: "320x180", rows: 1, gap: 200 }],
+      /montages\[0\]\.gap: 1 × 3 cells with 200 px gaps do not fit in 320×180/,
+    ],
+    [
+      [{ id: "g", layout: "grid", items: ["*.png"], size: "320x180", cols: 100 }],
+      /montages\[0\]\.cols: 1 × 100 cells with 4 px gaps do not fit in 320×180/,
+    ],
+    [
+      [{ id: "g", layout: "grid", items: ["*.png"], duration: 0.01 }],
+      /montages\[0\]\.duration: Expected 1 to 3600 seconds/,
     ],
     [[{ id: "g", layout: "grid", items: ["*.jpg"] }], /montages\[0\]\.items\[0\]: No file matches "\*\.jpg"/],
     [[{ id: "g", layout: "grid", items: ["*.png"], direction: "up" }], /Unknown field "direction"/],
