@@ -165,7 +165,8 @@ export function formatEstimates(estimates: readonly ProviderEstimate[]): string 
   if (estimates.length === 0) {
     return "no HTTP provider is called: nothing to pay, no rate limit to wait for\n";
   }
-  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  // rv12: a bound under 50 ms was said as "at least 0.0 s".
+  const seconds = (ms: number) => ms < 100 ? `${Math.ceil(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
   const lines = estimates.map((estimate) => {
     const what = [
       estimate.calls > 0 || estimate.spawned.length === 0

@@ -142,3 +142,21 @@ Deno.test("estimate says a cost under a cent as such, and no wait where no rate 
   assert.match(text, /^tts: 1 call, 31 characters; no wait by its rate limits; under \$0\.01$/m);
   assert.match(text, /^total: no wait by rate limits, cost under \$0\.01$/m);
 });
+
+Deno.test("estimate says a wait under a tenth of a second in milliseconds", async () => {
+  const plan = await planOf({
+    formats: ["16:9"],
+    providers: {
+      tts: { api: "openai", baseUrl: "http://127.0.0.1:9/v1", rate: { requests: 100, per: "second" } },
+    },
+    voice: { provider: "tts", voice: "alloy" },
+    videos: [{
+      id: "v",
+      sections: [{ title: "T", narration: "One narration." }, { title: "U", narration: "Another one." }],
+    }],
+  });
+  // rv12: "at least 0.0 s by its rate limits" of a 10 ms bound (2 calls, 1 at once, 100 a second).
+  const text = formatEstimates(estimatePlan(plan));
+  assert.match(text, /^tts: 2 calls, \d+ characters; at least 10 ms by its rate limits; /m);
+  assert.match(text, /^total: at least 10 ms \(providers run side by side\)/m);
+});
