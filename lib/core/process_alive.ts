@@ -23,7 +23,8 @@ export async function processAlive(pid: number): Promise<boolean> {
   try {
     stat = await Deno.readTextFile(`/proc/${pid}/stat`);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
+    // A process reaped between the file's open and its read answers ESRCH (rv12), not NotFound: gone all the same.
+    if (error instanceof Deno.errors.NotFound || (error as { code?: unknown }).code === "ESRCH") return false;
     throw error;
   }
   // `pid (name) state …`: the name may hold spaces and parentheses, the state follows the last `)`.
