@@ -152,13 +152,13 @@ function indent(text: string, prefix: string): string {
  * Failures
  *   ✖ intro/s3/speech (speech): espeak-ng exited with code 1
  *
- * 38 done (5 cached), 1 failed, 1 skipped
+ * 38 done (33 ran, 5 cached), 1 failed, 1 skipped
  * Wall 0:12.3  CPU 0:40.1  Peak memory 210.0 MB
  * ✖ Failed: 1 step failed, 1 skipped
  * ```
  *
- * The counts read `(C cached, S shared)` when S steps were made in this run by a step of the same key (nothing ran
- * for them either; a first render's shared slides are not from a cache).
+ * The counts read `(R ran, C cached, S shared)` when S steps were made in this run by a step of the same key (they
+ * did not run either; a first render's shared slides are not from a cache).
  * The status line reads `✔ Done: N outputs written` (`, all unchanged` when the folder held them already, or
  * `(W written, U unchanged)`), `✖ Failed: ...` or `✖ Cancelled: ...`.
  * A multi-line cause is indented under its step.
@@ -205,10 +205,13 @@ export function formatSummary(summary: RunSummary): string {
   const failed = summary.failures.length;
   // A step made once for several of the same key is not "cached" on a first render (nt2).
   const shared = summary.shared ?? 0;
-  const served = shared === 0
-    ? `${summary.cached} cached`
-    : `${summary.cached - shared} cached, ${shared} shared`;
-  lines.push(`${summary.done} done (${served}), ${failed} failed, ${summary.skipped} skipped`);
+  // How many ran said too (nt7: "56 done (56 cached)" left it to the reader).
+  const served = [
+    `${summary.done - summary.cached} ran`,
+    `${summary.cached - shared} cached`,
+    ...shared === 0 ? [] : [`${shared} shared`],
+  ];
+  lines.push(`${summary.done} done (${served.join(", ")}), ${failed} failed, ${summary.skipped} skipped`);
   const memory = summary.peakRssBytes === null ? "" : `  Peak memory ${formatBytes(summary.peakRssBytes)}`;
   lines.push(`Wall ${formatDuration(summary.wallMs)}  CPU ${formatDuration(summary.cpuMs)}${memory}`);
   lines.push(statusLine(summary));

@@ -33,7 +33,7 @@ Deno.test("formatSummary() lists outputs with durations and sizes, aligned", () 
   assert.equal(lines[0], "Outputs");
   assert.equal(lines[1], "  out/intro-16x9.mp4  1:23.4   3.2 MB");
   assert.equal(lines[2], "  out/intro.srt            -  12.0 kB");
-  assert.ok(text.includes("38 done (5 cached), 0 failed, 0 skipped"));
+  assert.ok(text.includes("38 done (33 ran, 5 cached), 0 failed, 0 skipped"));
   assert.ok(text.includes("Wall 0:12.3  CPU 0:40.1  Peak memory 210.0 MB"));
   assert.ok(text.endsWith("✔ Done: 2 outputs written\n"));
   assert.ok(!text.includes("Failures"));
@@ -42,7 +42,7 @@ Deno.test("formatSummary() lists outputs with durations and sizes, aligned", () 
 Deno.test("formatSummary() tells shared steps apart from cached ones", () => {
   // nt2: a first render said "(2 cached)" of the steps it made once for two videos.
   const text = formatSummary(summaryWith({ done: 12, cached: 5, shared: 2 }));
-  assert.ok(text.includes("12 done (3 cached, 2 shared), 0 failed, 0 skipped"), text);
+  assert.ok(text.includes("12 done (7 ran, 3 cached, 2 shared), 0 failed, 0 skipped"), text);
 });
 
 Deno.test("formatSummary() names every failed step with its cause on its own line", () => {
@@ -59,7 +59,7 @@ Deno.test("formatSummary() names every failed step with its cause on its own lin
   assert.ok(lines.includes("  ✖ intro/s3/speech (speech): espeak-ng exited with code 1"));
   assert.ok(lines.includes("  ✖ intro/s5/clip@16x9 (clip): ffmpeg exited with code 1"));
   assert.ok(lines.includes("      Invalid argument"), "a cause's later lines are indented under it");
-  assert.ok(text.includes("10 done (0 cached), 2 failed, 3 skipped"));
+  assert.ok(text.includes("10 done (10 ran, 0 cached), 2 failed, 3 skipped"));
   assert.ok(text.endsWith("✖ Failed: 2 steps failed, 3 skipped\n"));
   assert.ok(!text.includes("Peak memory"));
 });
