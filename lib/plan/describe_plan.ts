@@ -100,7 +100,7 @@ function limitLayers(plan: Plan): { layers: string; bound: number } {
     };
   }
   if (scoped.length === 0) return { layers: `global ${limits.global}`, bound: limits.global };
-  const nouns = plan.items === undefined || plan.items.length === 0 ? ["videos"] : plan.items;
+  const nouns = plan.items.length === 0 ? ["videos"] : plan.items;
   return {
     layers: `${limits.videos} ${nouns.join(" and ")} at once (limits.videos) → global ${limits.global}`,
     bound: limits.global,

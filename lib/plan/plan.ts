@@ -29,11 +29,8 @@ export interface Plan {
   files: string[];
   /** What the jobs hold, a line each (`1 video, 4 sections, formats: …`), for `plan`. */
   summary: string[];
-  /**
-   * What `limits.videos` counts of its jobs, each kind's word (`videos`, `montages`, `recordings`), for `plan`.
-   * @default ["videos"]
-   */
-  items?: string[];
+  /** What `limits.videos` counts of its jobs, each kind's word (`videos`, `montages`, `recordings`), for `plan`. */
+  items: string[];
 }
 
 /** What {@linkcode assemblePlan} puts together. */
@@ -53,7 +50,7 @@ export interface PlanParts {
   /** What the jobs hold. */
   summary: string[];
   /** What `limits.videos` counts of the jobs. */
-  items?: string[];
+  items: string[];
 }
 
 /**
@@ -70,7 +67,7 @@ export interface PlanParts {
  * import { assemblePlan } from "./plan.ts";
  * const limits = { videos: 1, sections: 1, api: 1, global: 1, custom: 1, workers: 1, cpu: 1, minFreeMemory: 0 };
  * const toolchain = { ffmpeg: "f", espeak: null, slides: "s", encoders: null };
- * const plan = assemblePlan({ steps: [], templates: [], limits, toolchain, providers: [], files: [], summary: [] });
+ * const plan = assemblePlan({ steps: [], templates: [], limits, toolchain, providers: [], files: [], summary: [], items: [] });
  * assert.deepEqual(plan.steps, []);
  * ```
  */
