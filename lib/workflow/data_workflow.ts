@@ -158,11 +158,14 @@ function yamlIssue(
   if (indent === 0 || !INDENT_CODES.has(error.code)) {
     return { path: describePlace({ line, column: col }), message };
   }
-  const above = lines.slice(0, line - 1).findLast((other) =>
+  const aboveAt = lines.slice(0, line - 1).findLastIndex((other) =>
     other.trim() !== "" && !other.trim().startsWith("#")
   );
-  // The key of the line above: after its indent and any `- ` of a list's item.
-  const key = above === undefined ? null : KEY_LINE.exec(above)?.[1]?.length ?? null;
+  // The key of the line above: after its indent and any `- ` of a list's item; none in a block of text (rv12: a
+  // line of text with a colon was taken for a key).
+  const key = aboveAt < 0 || inBlockText(lines, aboveAt)
+    ? null
+    : KEY_LINE.exec(lines[aboveAt]!)?.[1]?.length ?? null;
   return {
     path: describePlace({ line, column: indent + 1 }),
     message: key === null || key === indent
@@ -170,6 +173,25 @@ function yamlIssue(
       : `${message} (this line starts at column ${indent + 1}, the key above it at column ${key + 1})`,
   };
 }
+
+/**
+ * Whether line `at` is a line of a block of text (`narration: |`): a block's lines are indented deeper than its
+ * header, and the first line above them indented less is the header.
+ */
+function inBlockText(lines: readonly string[], at: number): boolean {
+  const indentOf = (text: string) => /^ */.exec(text)![0].length;
+  let deepest = indentOf(lines[at]!);
+  for (let i = at - 1; i >= 0; i--) {
+    const text = lines[i]!;
+    if (text.trim() === "" || indentOf(text) >= deepest) continue;
+    if (BLOCK_HEADER.test(text)) return true;
+    deepest = indentOf(text);
+  }
+  return false;
+}
+
+/** A line that starts a block of text: `key: |`, `- >-`, with a comment after it or not. */
+const BLOCK_HEADER = /(?:^|:| -|^-)\s*[|>][1-9+-]{0,2}\s*(?:#.*)?$/;
 
 /** A line that holds a key (`  - id: a`, `title:`), its indent and list marks first. */
 const KEY_LINE = /^( *(?:- +)*)(?:[^\s#'"{[\]-][^:#]*|"[^"]*"|'[^']*'):(?: |$)/;

@@ -87,6 +87,15 @@ Deno.test("parseDataWorkflow() names the line and column of YAML syntax errors, 
   );
   assert.equal(block!.path, "line 5, column 4");
   assert.doesNotMatch(block!.message, /the key above/);
+  // rv12: nor is a line of text with a colon in it, however deep the block's lines go.
+  for (const text of ["Note: long text", "Note: long text\n          More: text"]) {
+    const [colon] = syntaxIssues(
+      `videos:\n  - id: a\n    narration: >-\n        ${text}\n   title: T\n`,
+      "yaml",
+    );
+    assert.match(colon!.path, /^line \d, column 4$/);
+    assert.doesNotMatch(colon!.message, /the key above/, text);
+  }
   // nt4, nt6: a key indented one column short was placed at column 1, in the parser's words alone.
   assert.deepEqual(
     syntaxIssues("videos:\n  - id: a\n    sections:\n      - title: T\n       narration: hi\n", "yaml"),
