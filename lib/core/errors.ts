@@ -95,6 +95,57 @@ export class WorkflowError extends InputError {
 }
 
 /**
+ * The mistakes of several workflow files one command names (`render a.ts b.ts`), each file's told together as its
+ * own {@linkcode WorkflowError}: before, a mistake of the file named second was told only once the first file's were
+ * mended.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WorkflowError, WorkflowErrors } from "./errors.ts";
+ * const a = new WorkflowError("a.ts", [{ path: "fps", message: "Expected a number" }]);
+ * const b = new WorkflowError("b.ts", [{ path: "videos", message: "Required" }]);
+ * const both = new WorkflowErrors([a, b]);
+ * assert.equal(both.message, "Invalid workflows a.ts and b.ts");
+ * ```
+ */
+export class WorkflowErrors extends InputError {
+  /** Each file's error, in the order the files were named. */
+  readonly errors: readonly WorkflowError[];
+  /** @param errors Two or more files' errors. */
+  constructor(errors: readonly WorkflowError[]) {
+    const files = errors.map((error) => error.file);
+    super(`Invalid workflows ${files.slice(0, -1).join(", ")} and ${files.at(-1)}`, {
+      where: files.join(", "),
+      cause: new AggregateError(errors),
+    });
+    this.name = "WorkflowErrors";
+    this.errors = errors;
+  }
+}
+
+/**
+ * The workflow files' errors an error is: itself when it is a {@linkcode WorkflowError}, each file's of a
+ * {@linkcode WorkflowErrors}, none otherwise.
+ *
+ * @param error What was thrown.
+ * @returns The errors, in the order the files were named.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WorkflowError, workflowErrorsOf } from "./errors.ts";
+ * const a = new WorkflowError("a.ts", [{ path: "fps", message: "Expected a number" }]);
+ * assert.deepEqual(workflowErrorsOf(a), [a]);
+ * assert.deepEqual(workflowErrorsOf(new Error("other")), []);
+ * ```
+ */
+export function workflowErrorsOf(error: unknown): readonly WorkflowError[] {
+  if (error instanceof WorkflowError) return [error];
+  return error instanceof WorkflowErrors ? error.errors : [];
+}
+
+/**
  * One error for the mistakes several checks of a workflow found, so that the user mends them all in one go: each
  * error's hint goes with its own issues.
  *

@@ -5,7 +5,7 @@
  */
 import { resolve } from "node:path";
 import { didYouMean } from "../core/closest_name.ts";
-import { InputError } from "../core/errors.ts";
+import { InputError, WorkflowError, WorkflowErrors } from "../core/errors.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import { selectEncoders } from "../media/select_encoder.ts";
 import { knownEncoder, SOFTWARE_ENCODERS, type VideoCodec } from "../media/video_encoder.ts";
@@ -104,7 +104,8 @@ export async function probeToolchain(
  * @param files Workflow files.
  * @param options Limits, ids and formats to keep.
  * @returns The plan and the workflows.
- * @throws {InputError} When a file is bad or a filter matches nothing.
+ * @throws {InputError} When a file is bad (a {@linkcode WorkflowErrors} when several are) or a filter matches
+ * nothing.
  *
  * @example
  * ```ts
@@ -128,9 +129,17 @@ export async function loadPlan(files: readonly string[], options: LoadPlanOption
     ? await startLoadWatchdog([...named.values()].join(", "), SLOW_LOAD_MS)
     : null;
   try {
+    // Every file's mistakes are told in one go: a file named second is loaded after the first failed.
+    const mistakes: WorkflowError[] = [];
     for (const file of named.values()) {
-      loaded.push(await loadWorkflow(file, { onSlow: options.onNotice, onRead: options.onRead }));
+      try {
+        loaded.push(await loadWorkflow(file, { onSlow: options.onNotice, onRead: options.onRead }));
+      } catch (error) {
+        if (!(error instanceof WorkflowError)) throw error;
+        mistakes.push(error);
+      }
     }
+    if (mistakes.length > 0) throw mistakes.length === 1 ? mistakes[0]! : new WorkflowErrors(mistakes);
     return await planLoaded(loaded, options);
   } finally {
     watchdog?.stop();

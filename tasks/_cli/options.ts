@@ -4,7 +4,7 @@
  * @module
  */
 import { InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import { type InputError, WorkflowError } from "../../lib/core/errors.ts";
+import { type InputError, type WorkflowError, workflowErrorsOf } from "../../lib/core/errors.ts";
 import type { ResolvedLimits } from "../../lib/plan/limits.ts";
 import { parseSize } from "../../lib/core/units.ts";
 import { printable } from "../../lib/core/printable.ts";
@@ -193,19 +193,24 @@ export function limitsFrom(options: Partial<Record<keyof ResolvedLimits, number>
  * message names it), then the hint.
  */
 export function printError(error: InputError): void {
-  const lines = error instanceof WorkflowError
-    ? error.issues.map((issue, i) =>
-      `✖ ${issue.message}\n  → at ${issue.path === "" ? "the file" : issue.path} (${error.file})${
-        // An issue's own hint once after the run of issues it is given for (three sections that do not fit).
-        issue.hint === undefined || error.issues[i + 1]?.hint === issue.hint ? "" : `\n  ${issue.hint}`}`
-    )
-    : [`✖ ${error.message}`];
+  const files = workflowErrorsOf(error);
+  const lines = files.length > 0 ? files.flatMap(workflowLines) : [`✖ ${error.message}`];
   // The place, unless the message names it already (a recording's field in its workflow, not the file again).
-  if (!(error instanceof WorkflowError) && error.where !== null && !error.message.includes(error.where)) {
+  if (files.length === 0 && error.where !== null && !error.message.includes(error.where)) {
     lines.push(`  → at ${error.where}`);
   }
-  if (error.hint !== null) lines.push(`  ${error.hint}`);
+  if (files.length === 0 && error.hint !== null) lines.push(`  ${error.hint}`);
   console.error(printable(lines.join("\n")));
+}
+
+/** A workflow file's mistakes, as {@linkcode printError} prints them: each issue at its place, then the hint. */
+function workflowLines(error: WorkflowError): string[] {
+  const lines = error.issues.map((issue, i) =>
+    `✖ ${issue.message}\n  → at ${issue.path === "" ? "the file" : issue.path} (${error.file})${
+      // An issue's own hint once after the run of issues it is given for (three sections that do not fit).
+      issue.hint === undefined || error.issues[i + 1]?.hint === issue.hint ? "" : `\n  ${issue.hint}`}`
+  );
+  return error.hint === null ? lines : [...lines, `  ${error.hint}`];
 }
 
 /**
@@ -223,14 +228,16 @@ export function printError(error: InputError): void {
  * ```
  */
 export function writeRefusal(error: InputError | string): void {
-  const issues = typeof error === "string" || !(error instanceof WorkflowError)
-    ? []
-    : error.issues.map((issue) => ({
-      file: error.file,
+  const files = typeof error === "string" ? [] : workflowErrorsOf(error);
+  const issues = files.flatMap((workflow) =>
+    workflow.issues.map((issue) => ({
+      file: workflow.file,
       path: issue.path,
       message: issue.message,
-      hint: issue.hint,
-    }));
+      // Several files' refusal has no hint of its own: each file's goes with its issues.
+      hint: issue.hint ?? (files.length > 1 ? workflow.hint ?? undefined : undefined),
+    }))
+  );
   const line = JSON.stringify({
     type: "render:refused",
     exitCode: EXIT.input,

@@ -3,7 +3,7 @@
  * `--watch` renders again on every save.
  * @module
  */
-import { InputError, WorkflowError } from "../../lib/core/errors.ts";
+import { InputError, workflowErrorsOf } from "../../lib/core/errors.ts";
 import { type Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import { resolve } from "node:path";
 import { redisTarget } from "../../lib/cluster/redis_target.ts";
@@ -127,7 +127,7 @@ export function addRenderCommand(
         } catch (error) {
           // A mistake in the workflow is what a watch is for: its first round says it, and the next save renders
           // again (before: the watch ended at once, exit 2). A missing file or a bad option still ends it.
-          if (!(error instanceof WorkflowError)) throw error;
+          if (workflowErrorsOf(error).length === 0) throw error;
         }
         await watch(files, context.args);
       } finally {
@@ -194,7 +194,9 @@ async function renderOnce(files: string[], mode: ReporterMode, options: RenderOp
       } catch (error) {
         // A workflow that failed to load or plan is watched by what its code read so far (its script has the
         // mistake) and the files its issues name (a missing or broken picture: the fix is saving it).
-        const named = error instanceof WorkflowError ? error.issues.flatMap((issue) => issue.file ?? []) : [];
+        const named = workflowErrorsOf(error).flatMap((workflow) =>
+          workflow.issues.flatMap((issue) => issue.file ?? [])
+        );
         if (!told && read.size + named.length > 0) {
           await tellWatcher({ steps: [], templates: [], files: [] }, { read, named });
         }

@@ -58,6 +58,26 @@ Deno.test("bad input: --json writes one render:refused line with every issue, an
   assert.equal(await listFolder(out), null);
 });
 
+Deno.test("bad input: two workflow files with mistakes are told together, each at its file, exit 2, nothing written", async () => {
+  // Before: the second file's mistake was told only once the first file's was mended.
+  const first = await workflowFile({ ...good, fps: 29.97 });
+  const second = await workflowFile({ ...good, formats: ["321x181"] });
+  const result = await runCli(["render", first.file, second.file, "--out", first.out, "--json"]);
+  assertCleanInputError(
+    result,
+    /✖ Expected a whole number, got 29\.97[\s\S]*✖ Width and height must be even/,
+  );
+  assert.ok(result.stderr.includes(`→ at fps (${first.file})`), result.stderr);
+  assert.ok(result.stderr.includes(`→ at formats[0] (${second.file})`), result.stderr);
+  const refused = JSON.parse(result.stdout);
+  assert.equal(refused.message, `Invalid workflows ${first.file} and ${second.file}`);
+  assert.deepEqual(refused.issues.map((issue: { file: string; path: string }) => [issue.file, issue.path]), [
+    [first.file, "fps"],
+    [second.file, "formats[0]"],
+  ]);
+  assert.equal(await listFolder(first.out), null);
+});
+
 Deno.test("bad input: a control character a message quotes is printed as its code, never sent to the terminal", async () => {
   // Before: a field named "\x1b[2J…" cleared the user's screen as its message was printed.
   const { file, out } = await workflowFile({

@@ -1,6 +1,6 @@
 /** loadPlan: the workflow files a command names, each loaded once. */
 import assert from "node:assert/strict";
-import { InputError } from "../../../lib/core/errors.ts";
+import { InputError, WorkflowErrors } from "../../../lib/core/errors.ts";
 import { loadPlan } from "../../../lib/run/load_plan.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
@@ -35,4 +35,36 @@ Deno.test("loadPlan: --only naming no id says video for lessons, video or job be
   );
   assert.ok(error instanceof InputError);
   assert.equal(error.message, 'No video "how-rain-form" (from --only) (did you mean "how-rain-forms"?)');
+});
+
+Deno.test("loadPlan: every named file's mistakes are told in one go, a file at a time; one file's alone as before", async () => {
+  const dir = await tempDir("reel-plan-files-");
+  const mod = new URL("../../../mod.ts", import.meta.url).href;
+  const write = async (name: string, value: unknown) => {
+    await Deno.writeTextFile(
+      `${dir}/${name}`,
+      `import { workflow } from "${mod}";\nexport default workflow(${JSON.stringify(value)});\n`,
+    );
+    return `${dir}/${name}`;
+  };
+  const bad = await write("a.ts", { formats: ["320x180"], fps: 7, videos: [] });
+  const good = await write("b.ts", {
+    formats: ["320x180"],
+    videos: [{ id: "b", sections: [{ title: "T", narration: "Hi." }] }],
+  });
+  const worse = await write("c.ts", {
+    formats: ["321x181"],
+    videos: [{ id: "c", sections: [{ title: "T", narration: "Hi." }] }],
+  });
+  const error = await loadPlan([bad, good, worse]).catch((error: unknown) => error);
+  assert.ok(error instanceof WorkflowErrors, String(error));
+  assert.deepEqual(error.errors.map((each) => [each.file, each.issues.map((issue) => issue.path)]), [
+    [bad, ["videos", "fps"]],
+    [worse, ["formats[0]"]],
+  ]);
+  const one = await loadPlan([good, worse]).catch((error: unknown) => error);
+  assert.ok(
+    one instanceof InputError && !(one instanceof WorkflowErrors) && one.where === worse,
+    String(one),
+  );
 });
