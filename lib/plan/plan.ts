@@ -143,8 +143,12 @@ function orderSteps(drafts: Draft[], context: { templates: Draft[]; files: reado
     ordered = topologicalOrder(drafts);
   } catch (error) {
     if (!(error instanceof CycleError)) throw error;
-    const file = ids.get(error.cycle[0]!)?.workflow ?? files[0] ?? "";
-    throwPlanIssues([...issues, { file, path: "steps", message: error.message }], { files, cause: error });
+    const first = ids.get(error.cycle[0]!);
+    const file = first?.workflow ?? files[0] ?? "";
+    // At the inputs of a step in it, as the custom step's list places it (fi: said at `steps`, the whole list).
+    const place = first === undefined ? null : placeOf(first);
+    const path = place === null ? "steps" : `${place}.inputs`;
+    throwPlanIssues([...issues, { file, path, message: error.message }], { files, cause: error });
     throw error;
   }
   throwPlanIssues(issues, { files });

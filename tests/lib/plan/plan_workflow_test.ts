@@ -141,6 +141,8 @@ Deno.test("planWorkflows() names the cycle among custom steps", async () => {
       error.message,
       /cycle: (first → third → second → first|third → second → first → third|second → first → third → second)/,
     );
+    // At a step of the cycle's inputs, not at the whole list (`steps`).
+    assert.match(error.issues[0]!.path, /^steps\[[0-2]\]\.inputs$/);
     return true;
   });
 });
