@@ -79,10 +79,16 @@ export async function main(args: string[]): Promise<number> {
   return outcome.exitCode;
 }
 
+/** The commands whose `--json` prints their run's events, one JSON line each (and a refusal as one). */
+const EVENT_COMMANDS: ReadonlySet<string> = new Set(["render", "variants", "transcribe"]);
+
 /**
- * Whether `render` was asked for its events as JSON lines, as commander read the arguments (rv6: `--out --json` names
- * a folder); options read before a refused one are read.
+ * Whether a command that renders was asked for its events as JSON lines, as commander read the arguments (rv6:
+ * `--out --json` names a folder); options read before a refused one are read. nt8: `variants` and `transcribe`
+ * wrote no line when they refused their input.
  */
 function rendersJsonLines(program: Command): boolean {
-  return program.commands.find((command) => command.name() === "render")?.opts().json === true;
+  return program.commands.some((command) =>
+    EVENT_COMMANDS.has(command.name()) && command.opts().json === true
+  );
 }

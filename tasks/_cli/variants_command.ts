@@ -153,16 +153,17 @@ async function readRecipe(value: string): Promise<string | RecipeInput> {
     return value;
   }
   const path = value.startsWith("/") ? value : `${Deno.cwd()}/${value}`;
+  try {
+    await Deno.stat(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    // nt8: a JSON file's said as the system's words and the call ("readfile '/tmp/…'").
+    throw new InputError(`Cannot read the recipe file ${value}: not found`, { where: value, cause: error });
+  }
   let recipe: unknown;
   if (!value.endsWith(".json")) {
     // Its name as written (`r#1.ts`: a "#" in a URL starts its fragment).
     const url = toFileUrl(path).href;
-    try {
-      await Deno.stat(path);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-      throw new InputError(`Cannot read the recipe file ${value}: not found`, { where: value, cause: error });
-    }
     try {
       recipe = ((await import(url)) as { default?: unknown }).default;
     } catch (error) {
@@ -174,6 +175,7 @@ async function readRecipe(value: string): Promise<string | RecipeInput> {
     try {
       recipe = parseRecipeJson(await Deno.readTextFile(path), value);
     } catch (error) {
+      // Gone since the check above, JSON that does not parse, or a file that is not text.
       if (
         !(error instanceof Deno.errors.NotFound || error instanceof SyntaxError || error instanceof TypeError)
       ) {

@@ -36,6 +36,12 @@ Deno.test("transcribe refuses a recording that is not there, naming it", async (
     ["missing.mp3"],
     /✖ Recording not found: .*missing\.mp3\n {2}→ at missing\.mp3 \(the command line\)/,
   );
+  // nt8: with --json, nothing on stdout (render writes its refusal as a line of its events).
+  const json = await runCli(["transcribe", "missing.mp3", "--json", "--out", `${dir}/out-json`], {
+    cwd: dir,
+  });
+  assert.equal(json.code, 2);
+  assert.match(JSON.parse(json.stdout).issues[0].message, /^Recording not found: .*missing\.mp3$/);
   // fi10: links that loop stopped the command with Deno's FilesystemLoop and its stack, exit 1.
   await Deno.symlink("loop-b.wav", `${dir}/loop-a.wav`);
   await Deno.symlink("loop-a.wav", `${dir}/loop-b.wav`);

@@ -80,6 +80,8 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
       /✖ The recipe file named\.ts has no default export\n {2}Write `export default/,
     ],
     [["clip.mp4", "--recipe", "missing.ts"], /✖ Cannot read the recipe file missing\.ts: not found/],
+    // nt8: "No such file or directory (os error 2): readfile '/tmp/…'".
+    [["clip.mp4", "--recipe", "missing.json"], /✖ Cannot read the recipe file missing\.json: not found\n/],
     // Before: "Expected a recipe name like vertical".
     [
       ["clip.mp4", "--recipe", "notes.md"],
@@ -122,6 +124,14 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     assert.match(result.stderr, message);
     assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
   }
+  // nt8: with --json, nothing on stdout (render writes its refusal as a line of its events).
+  const json = await runCli(["variants", "nothing.mp4", "--recipe", "web", "--out", "out", "--json"], {
+    cwd: dir,
+  });
+  assert.equal(json.code, 2);
+  const refusal = JSON.parse(json.stdout);
+  assert.equal(refusal.type, "render:refused");
+  assert.deepEqual(refusal.issues.map((issue: { path: string }) => issue.path), ["nothing.mp4"]);
   assert.deepEqual(await listFolder(dir), [
     "broken.json",
     "clip.mp4",
