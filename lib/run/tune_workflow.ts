@@ -31,7 +31,7 @@ export interface TuneOptions extends LoadPlanOptions {
 export interface TuneOutcome {
   /** Every setting, in the order tried. */
   results: TuneResult[];
-  /** The setting with the most steps per second (the fewest workers among equals). */
+  /** The setting {@linkcode bestSetting} chose. */
   best: TuneResult;
   /** The ids of the sample's steps. */
   sample: string[];
@@ -102,8 +102,7 @@ export async function tuneWorkflows(
       await Deno.remove(root, { recursive: true });
     }
   }
-  const best = results.reduce((a, b) => b.stepsPerSecond > a.stepsPerSecond ? b : a);
-  return { results, best, sample: steps.map((step) => step.id) };
+  return { results, best: bestSetting(results, cores), sample: steps.map((step) => step.id) };
 }
 
 /**
@@ -137,4 +136,33 @@ function sampleSteps(plan: Plan, count: number): PlanStep[] {
     heavy++;
   }
   return plan.steps.filter((step) => chosen.has(step.id));
+}
+
+/** How much slower than the fastest a setting may be and still count as as fast: this machine's run-to-run noise. */
+export const TUNE_TIE = 0.05;
+
+/**
+ * The setting to save: of those within {@linkcode TUNE_TIE} of the most steps per second, the one nearest the cores
+ * (the default), the fewer workers among two as near. nt8: one run each, 3 workers at 8.84 s beat 2 at 9.12 s on two
+ * cores, and `--workers auto` then ran 3 CPU-heavy steps on 2 cores, for noise.
+ *
+ * @param results The settings measured (at least one).
+ * @param cores This machine's cores.
+ * @returns The chosen one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { bestSetting } from "./tune_workflow.ts";
+ * const at = (workers: number, stepsPerSecond: number) => ({ workers, cpu: workers, wallMs: 1, stepsPerSecond });
+ * assert.equal(bestSetting([at(1, 0.5), at(2, 0.88), at(3, 0.9), at(4, 0.8)], 2).workers, 2);
+ * assert.equal(bestSetting([at(1, 0.5), at(2, 0.7), at(3, 0.9)], 2).workers, 3);
+ * ```
+ */
+export function bestSetting(results: readonly TuneResult[], cores: number): TuneResult {
+  const fastest = Math.max(...results.map((result) => result.stepsPerSecond));
+  const near = (result: TuneResult) => Math.abs(result.workers - cores);
+  return results
+    .filter((result) => result.stepsPerSecond >= fastest * (1 - TUNE_TIE))
+    .reduce((a, b) => near(b) < near(a) || (near(b) === near(a) && b.workers < a.workers) ? b : a);
 }

@@ -16,7 +16,7 @@ import { defaultCacheDir, renderLoaded } from "../../lib/run/render_workflows.ts
 import { toFileUrl } from "../../lib/workflow/load_workflow.ts";
 import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
 import type { ResolvedWorkflow } from "../../lib/workflow/workflow_schema.ts";
-import { type CommandOutcome, folderName, positiveInteger } from "./options.ts";
+import { type CommandOutcome, folderName, positiveInteger, workerCount } from "./options.ts";
 import { runReported } from "./render_command.ts";
 import { transcribeWorkflow } from "./_transcribe_workflow.ts";
 
@@ -52,7 +52,11 @@ export function addTranscribeCommand(program: Command, context: { outcome: Comma
       "pocketsphinx",
     )
     .option("-o, --out <dir>", "output folder", folderName, "out")
-    .option("--workers <n>", "workers (default: from the chunks, cores and free memory)", positiveInteger)
+    .option(
+      "--workers <n>",
+      "workers, or auto: the count `reel tune` found best (default: from the chunks, cores and free memory)",
+      workerCount,
+    )
     .option("--chunk <seconds>", "target chunk length (default: 90 local, 600 hosted)", seconds)
     .option(
       "--overlap <seconds>",
@@ -74,7 +78,8 @@ export function addTranscribeCommand(program: Command, context: { outcome: Comma
   command.addHelpText("after", EXAMPLES);
   command.action(async (named, options) => {
     const workflow = await resolveCommandLine(await onceEach(named), options);
-    const workers = options.workers ?? await sizeWorkers(workflow);
+    // `auto` is a count by now: `tune`'s hook reads it before any command's action.
+    const workers = options.workers as number | undefined ?? await sizeWorkers(workflow);
     const plan = await planResolved([workflow], { limits: { workers, cpu: workers } });
     const mode = options.json === true ? "json" : options.quiet === true ? "quiet" : "auto";
     const focus = { kind: "transcribe-chunk", noun: "chunks", media: "audio" };

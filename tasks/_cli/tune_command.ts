@@ -5,7 +5,7 @@
  */
 import type { Command } from "@commander-js/extra-typings";
 import { readTuneSettings, tuneFile, writeTuneSettings } from "../../lib/run/tune_settings.ts";
-import { tuneWorkflows } from "../../lib/run/tune_workflow.ts";
+import { TUNE_TIE, tuneWorkflows } from "../../lib/run/tune_workflow.ts";
 import { dirname } from "node:path";
 import { InputError } from "../../lib/core/errors.ts";
 import { ensureWritableFolder } from "../../lib/run/render_workflows.ts";
@@ -71,7 +71,8 @@ export function addTuneCommand(program: Command): void {
         },
       });
       console.log(
-        `best: ${best.workers} workers, ${best.cpu} CPU slots (a sample of ${sample.length} steps)`,
+        `best: ${best.workers} workers, ${best.cpu} CPU slots (a sample of ${sample.length} steps; of settings within ` +
+          `${TUNE_TIE * 100}% of the fastest, the nearest the cores)`,
       );
       if (path === null) return;
       await writeTuneSettings(path, {
@@ -92,6 +93,16 @@ export function addTuneCommand(program: Command): void {
     const saved = path === null ? null : await readTuneSettings(path);
     const cores = navigator.hardwareConcurrency;
     const tuned = saved !== null && saved.cores === cores ? saved : null;
+    if (tuned === null) {
+      // nt8: the cores were taken without a word, as if tune had measured them.
+      console.error(
+        `--workers auto: ${
+          saved === null
+            ? "reel tune has saved no setting"
+            : `reel tune measured ${saved.cores} cores, not ${cores}`
+        } (${path ?? "no XDG_CONFIG_HOME or HOME"}): ${cores} workers, one a core`,
+      );
+    }
     action.setOptionValue("workers", tuned?.workers ?? cores);
     if (options.cpu === undefined && tuned !== null) action.setOptionValue("cpu", tuned.cpu);
   });

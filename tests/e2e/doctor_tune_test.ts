@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
+import { bestSetting } from "../../lib/run/tune_workflow.ts";
 import { runCli } from "../_support/cli.ts";
 import { fakeEncoderFfmpeg } from "../_support/fake_encoder_ffmpeg.ts";
 import { tempDir } from "../_support/temp_dir.ts";
@@ -53,7 +54,7 @@ Deno.test("reel doctor --json reports filters, encoders, voices and the machine"
 
 Deno.test("reel tune measures 1…2×cores workers on a sample, saves the best, and --workers auto uses it", async () => {
   const dir = await tempDir("reel-tune-");
-  await makeTestVideo(`${dir}/clip.mp4`, { seconds: 1, audio: false });
+  await makeTestVideo(`${dir}/clip.mp4`, { seconds: 1 });
   const recipe = { name: "mix", random: { count: 3, seed: 1, speed: [0.9, 1.1] } };
   await Deno.writeTextFile(
     `${dir}/tiny.ts`,
@@ -62,9 +63,18 @@ Deno.test("reel tune measures 1…2×cores workers on a sample, saves the best, 
     });\n`,
   );
   const env = { XDG_CONFIG_HOME: `${dir}/config` };
+  const cores = navigator.hardwareConcurrency;
+  // nt8: before tune saved anything, `auto` took the cores without a word.
+  const untuned = await runCli(["plan", "tiny.ts", "--workers", "auto"], { cwd: dir, env });
+  assert.equal(untuned.code, 0, untuned.stderr);
+  assert.ok(
+    untuned.stderr.includes(
+      `--workers auto: reel tune has saved no setting (${dir}/config/reel/tune.json): ${cores} workers, one a core`,
+    ),
+    untuned.stderr,
+  );
   const tuned = await runCli(["tune", "tiny.ts"], { cwd: dir, env });
   assert.equal(tuned.code, 0, tuned.stderr);
-  const cores = navigator.hardwareConcurrency;
   const rows = tuned.stdout.split("\n").filter((line) => /^\s+\d+\s+\d+\s+[\d.]+ s\s+[\d.]+$/.test(line));
   assert.equal(rows.length, 2 * cores, tuned.stdout);
   const saved = JSON.parse(await Deno.readTextFile(`${dir}/config/reel/tune.json`));
@@ -74,6 +84,8 @@ Deno.test("reel tune measures 1…2×cores workers on a sample, saves the best, 
     rows.map((_, i) => i + 1),
   );
   assert.match(tuned.stdout, new RegExp(`best: ${saved.workers} workers, ${saved.cpu} CPU slots`));
+  // nt8: the fastest of one run each, noise included (3 workers on 2 cores); within 5% the nearest the cores.
+  assert.deepEqual(bestSetting(saved.results, cores).workers, saved.workers);
 
   const rendered = await runCli(["render", "tiny.ts", "--workers", "auto", "--json", "--out", "out"], {
     cwd: dir,
@@ -82,6 +94,22 @@ Deno.test("reel tune measures 1…2×cores workers on a sample, saves the best, 
   assert.equal(rendered.code, 0, rendered.stderr);
   const started = JSON.parse(rendered.stdout.split("\n")[0]!) as RunEvent;
   assert.deepEqual(started.type === "run:started" && started.workers, saved.workers);
+  // nt8: transcribe refused `auto` ("Expected a whole number of at least 1").
+  const transcribed = await runCli([
+    "transcribe",
+    "clip.mp4",
+    "--workers",
+    "auto",
+    "--json",
+    "--out",
+    "words",
+  ], {
+    cwd: dir,
+    env,
+  });
+  assert.equal(transcribed.code, 0, transcribed.stderr);
+  const heard = JSON.parse(transcribed.stdout.split("\n")[0]!) as RunEvent;
+  assert.deepEqual(heard.type === "run:started" && heard.workers, saved.workers);
 });
 
 Deno.test("a damaged tune.json is named: doctor marks it, --workers auto refuses it with exit 2; tune checks where it saves before it measures", async () => {
