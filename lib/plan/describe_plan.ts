@@ -100,7 +100,9 @@ function limitLayers(plan: Plan): { layers: string; bound: number } {
     };
   }
   if (scoped.length === 0) return { layers: `global ${limits.global}`, bound: limits.global };
-  const nouns = plan.items.length === 0 ? ["videos"] : plan.items;
+  const plurals = plan.items.length === 0 ? ["videos"] : plan.items;
+  // nt8: "1 recordings at once".
+  const nouns = limits.videos === 1 ? plurals.map((noun) => noun.replace(/s$/, "")) : plurals;
   return {
     layers: `${limits.videos} ${nouns.join(" and ")} at once (limits.videos) → global ${limits.global}`,
     bound: limits.global,
@@ -199,7 +201,8 @@ function inFlight(plan: Plan, bound: number): string {
   const http = plan.providers.filter((provider) => called.has(provider.name));
   const local = [...called].some((id) => !http.some((provider) => provider.name === id));
   const byPool = "local engines bounded by the pool";
-  if (http.length === 0) return local ? `no HTTP calls (${byPool})` : "no provider calls";
+  // The same words with or without local engines (nt8: "no provider calls" of a montage's, "no HTTP calls" else).
+  if (http.length === 0) return `no HTTP calls${local ? ` (${byPool})` : ""}`;
   const most = Math.min(
     bound,
     http.reduce((sum, provider) => sum + Math.min(provider.concurrency, bound), 0),

@@ -73,7 +73,7 @@ Deno.test("plan of variants alone gives the global limit only: the layers bound 
     await planOf({ variants: [{ id: "v", inputs: ["clip.mp4"], recipes: ["web"] }] }),
   );
   // nt3: "limits: 2 videos × 4 sections × 2 api = 16 → global 8", none of which bounds a variant.
-  assert.match(text, /^limits: global 8 → no provider calls$/m);
+  assert.match(text, /^limits: global 8 → no HTTP calls$/m);
 });
 
 Deno.test("plan of recordings or montages alone says them at once under limits.videos, with no sections or api", async () => {
@@ -91,5 +91,10 @@ Deno.test("plan of recordings or montages alone says them at once under limits.v
   );
   await Deno.writeFile(`${dir}/a.png`, await Deno.readFile("workflows/media/tiles/tile-2.png"));
   const montage = describePlan(await planOf({ montages: [{ id: "m", layout: "grid", items: ["a.png"] }] }));
-  assert.match(montage, /^limits: 2 montages at once \(limits\.videos\) → global 8 → no provider calls$/m);
+  assert.match(montage, /^limits: 2 montages at once \(limits\.videos\) → global 8 → no HTTP calls$/m);
+  // nt8: "1 recordings at once".
+  const one = describePlan(
+    await planOf({ montages: [{ id: "m", layout: "grid", items: ["a.png"] }], limits: { videos: 1 } }),
+  );
+  assert.match(one, /^limits: 1 montage at once \(limits\.videos\)/m);
 });
