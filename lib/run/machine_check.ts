@@ -1,6 +1,6 @@
 /**
  * What `reel doctor` reports: the ffmpeg reel will run and the filters it needs, the video encoders found and the
- * one reel will use, fonts, voices, cores and memory, and the settings `reel tune` saved.
+ * one reel will use, fonts, voices, the speech recognizer, cores and memory, and the settings `reel tune` saved.
  * @module
  */
 import { InputError, MissingBinaryError } from "../core/errors.ts";
@@ -19,6 +19,7 @@ import { runProcess } from "../media/run_process.ts";
 import { FLITE_VOICES } from "../providers/local/speech/flite_engine.ts";
 import { findLibx264, libx264Problem } from "../media/h264/libx264.ts";
 import { findEspeak } from "../providers/local/speech/espeak_engine.ts";
+import { pocketsphinxIdentity, requirePocketsphinx } from "../media/pocketsphinx.ts";
 import { readTuneSettings, tuneFile, type TuneSettings } from "./tune_settings.ts";
 
 /** What the doctor found. */
@@ -37,6 +38,11 @@ export interface MachineReport {
   stills: { library: string | null; problem: string | null };
   /** flite voices (when ffmpeg has the filter) and espeak-ng's version and voice count (null when missing). */
   voices: { flite: readonly string[]; espeak: { version: string; voices: number } | null };
+  /**
+   * The local speech recognizer of `transcribe` (pocketsphinx): its program and what the keys know it by, or why it
+   * cannot be used (not installed, or a program that does not answer as pocketsphinx does).
+   */
+  recognizer: { program: string; identity: string } | { problem: string; hint: string | null };
   /** Cores, memory and the system. */
   machine: { cores: number; totalBytes: number; availableBytes: number; os: string };
   /**
@@ -69,12 +75,13 @@ export async function checkMachine(
   const ffmpeg = await findFfmpeg();
   // First: an ffmpeg that does not run is said so, before its filters and encoders are asked for.
   const version = await programVersion(ffmpeg.ffmpeg, ["-version"], { name: "ffmpeg" });
-  const [filters, encoders, chosen, font, espeak] = await Promise.all([
+  const [filters, encoders, chosen, font, espeak, recognizer] = await Promise.all([
     ffmpegFilters(ffmpeg, { signal }),
     probeEncoders(ffmpeg, { signal }),
     selectEncoders(ffmpeg, { override: options.encoder ?? null, signal }),
     captionFont(),
     espeakInfo(signal),
+    recognizerInfo(signal),
   ]);
   const library = findLibx264();
   const memory = Deno.systemMemoryInfo();
@@ -91,6 +98,7 @@ export async function checkMachine(
     font,
     stills: { library, problem: library === null ? null : libx264Problem(library) },
     voices: { flite: filters.has("flite") ? FLITE_VOICES : [], espeak },
+    recognizer,
     machine: {
       cores: navigator.hardwareConcurrency,
       totalBytes: memory.total,
@@ -108,6 +116,18 @@ async function tuneInfo(path: string | null): Promise<MachineReport["tune"]> {
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     return { path, settings: null, problem: error.message };
+  }
+}
+
+/** pocketsphinx as `transcribe` would find it, tried on a moment of silence (nt8: doctor did not say). */
+async function recognizerInfo(signal: AbortSignal | undefined): Promise<MachineReport["recognizer"]> {
+  try {
+    const program = await requirePocketsphinx();
+    return { program, identity: await pocketsphinxIdentity(program, { signal }) };
+  } catch (error) {
+    // Not installed, or not the program (its own words): what transcribe would refuse it for.
+    if (!(error instanceof InputError)) throw error;
+    return { problem: error.message, hint: error.hint };
   }
 }
 

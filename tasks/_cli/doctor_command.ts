@@ -1,6 +1,6 @@
 /**
  * `doctor`: what reel finds on this machine: ffmpeg and the filters reel needs, video encoders (probed) and the one
- * reel will use, fonts, voices, cores and memory, and the settings `reel tune` saved.
+ * reel will use, fonts, voices, the speech recognizer, cores and memory, and the settings `reel tune` saved.
  * @module
  */
 import { type Command, Option } from "@commander-js/extra-typings";
@@ -14,7 +14,9 @@ import { formatBytes } from "../../lib/report/format_units.ts";
  */
 export function addDoctorCommand(program: Command): void {
   program.command("doctor")
-    .description("Check ffmpeg, its filters and encoders, fonts, voices, cores and memory")
+    .description(
+      "Check ffmpeg, its filters and encoders, fonts, voices, speech recognition, cores and memory",
+    )
     .addOption(new Option("--encoder <name>", "check this video encoder as --encoder would use it"))
     .option("--json", "print the report as JSON")
     .action(async (options) => {
@@ -61,6 +63,13 @@ function formatReport(report: MachineReport): string {
       report.voices.espeak === null
         ? "✖ not installed"
         : `${report.voices.espeak.version}, ${report.voices.espeak.voices} voices`
+    }`,
+    `transcribe ${
+      "identity" in report.recognizer
+        ? `✔ pocketsphinx ${report.recognizer.program} (${report.recognizer.identity})`
+        : `✖ ${report.recognizer.problem}${
+          report.recognizer.hint === null ? "" : ` (${report.recognizer.hint})`
+        }`
     }`,
     `machine    ${report.machine.cores} cores, ${formatBytes(report.machine.totalBytes)} memory (${
       formatBytes(report.machine.availableBytes)

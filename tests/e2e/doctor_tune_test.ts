@@ -36,7 +36,7 @@ Deno.test("reel doctor names the encoder reel will use: a hardware one that work
   }
 });
 
-Deno.test("reel doctor --json reports filters, encoders, voices and the machine", async () => {
+Deno.test("reel doctor --json reports filters, encoders, voices, the speech recognizer and the machine", async () => {
   const result = await runCli(["doctor", "--json"]);
   assert.equal(result.code, 0, result.stderr);
   const report = JSON.parse(result.stdout);
@@ -50,6 +50,11 @@ Deno.test("reel doctor --json reports filters, encoders, voices and the machine"
     ),
   );
   assert.ok(report.machine.cores >= 1 && report.machine.totalBytes > 0);
+  // nt8: transcription's recognizer was not checked; one that is not pocketsphinx is told as transcribe tells it.
+  assert.match(report.recognizer.identity, /^pocketsphinx [0-9a-f]{12}$/);
+  const wrong = await runCli(["doctor"], { env: { REEL_POCKETSPHINX: "/bin/true" } });
+  assert.equal(wrong.code, 0, wrong.stderr);
+  assert.match(wrong.stdout, /^transcribe ✖ pocketsphinx at \/bin\/true is not pocketsphinx: /m);
 });
 
 Deno.test("reel tune measures 1…2×cores workers on a sample, saves the best, and --workers auto uses it", async () => {
