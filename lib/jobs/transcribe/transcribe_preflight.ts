@@ -13,6 +13,8 @@ import { mapBounded } from "../../core/map_bounded.ts";
 import { ProcessError } from "../../media/run_process.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import { holdsText } from "../../schema/input_files.ts";
+import { readHead } from "../../core/read_full.ts";
+import { sniffImage } from "../../media/sniff_media.ts";
 import type { ResolvedTranscribe, ResolvedTranscription } from "./transcribe_schema.ts";
 
 /**
@@ -123,6 +125,15 @@ export async function probeRecording(
     // .mp4, "it has no index (its moov box): it is cut short").
     if (error instanceof ProcessError && await holdsText(file.input)) {
       throw new InputError(`${file.input} holds text, not media`, {
+        where,
+        hint: "Give an audio or video file that ffmpeg reads",
+        cause: error,
+      });
+    }
+    // A picture: said as variants say it (nt8: "ffprobe found no duration").
+    const image = sniffImage(await readHead(file.input, 16));
+    if (image !== null) {
+      throw new InputError(`${file.input} is a still image (${image}), not a recording`, {
         where,
         hint: "Give an audio or video file that ffmpeg reads",
         cause: error,
