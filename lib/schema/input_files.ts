@@ -74,6 +74,46 @@ export const IMAGE_OR_VIDEO_FILES: FolderFilter = {
   what: "images (.png, .jpg, .webp, …) or video files (.mp4, .mov, .gif, …)",
 };
 
+/**
+ * A folder's recordings: audio files, and video files that may hold sound (not a GIF's or a raw video stream's
+ * pictures alone).
+ */
+export const RECORDING_FILES: FolderFilter = {
+  test: (name) =>
+    AUDIO_EXTENSIONS.has(extensionOf(name)) ||
+    (isVideoName(name) && !SILENT_VIDEO_EXTENSIONS.has(extensionOf(name))),
+  what: "recordings (.wav, .mp3, .m4a, .flac, .ogg, .mp4, .mkv, …)",
+};
+
+/** Names of the audio files a folder's listing takes as recordings. */
+const AUDIO_EXTENSIONS = new Set([
+  "aac",
+  "ac3",
+  "aif",
+  "aifc",
+  "aiff",
+  "amr",
+  "au",
+  "caf",
+  "flac",
+  "m4a",
+  "m4b",
+  "mka",
+  "mp2",
+  "mp3",
+  "oga",
+  "ogg",
+  "opus",
+  "spx",
+  "w64",
+  "wav",
+  "wma",
+  "wv",
+]);
+
+/** Video extensions whose files hold pictures only. */
+const SILENT_VIDEO_EXTENSIONS = new Set(["gif", "h264", "264", "m2v"]);
+
 /** Names of the video files a folder's listing takes: by their extension, whatever its case. */
 const VIDEO_EXTENSIONS = new Set([
   "3g2",
@@ -255,8 +295,25 @@ export async function isFolder(path: string): Promise<boolean> {
   }
 }
 
-/** A plain path: the file itself, or a folder's files that `takes` takes; nothing when it does not exist. */
-async function plainPath(path: string, takes?: FolderFilter): Promise<string[]> {
+/**
+ * A plain path: the file itself, or a folder's files that `takes` takes (not in its subfolders, not hidden), sorted;
+ * nothing when it does not exist.
+ *
+ * @param path A file or a folder.
+ * @param takes What a folder's listing takes (all its files without it).
+ * @returns The files.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { plainPath, RECORDING_FILES } from "./input_files.ts";
+ * const dir = await Deno.makeTempDir();
+ * for (const name of ["b.mp3", "a.WAV", "notes.txt", "loop.gif"]) await Deno.writeTextFile(`${dir}/${name}`, "");
+ * assert.deepEqual(await plainPath(dir, RECORDING_FILES), [`${dir}/a.WAV`, `${dir}/b.mp3`]);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function plainPath(path: string, takes?: FolderFilter): Promise<string[]> {
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(path);

@@ -5,7 +5,7 @@
  * @module
  */
 import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import { COMMAND_LINE, WorkflowError } from "../../lib/core/errors.ts";
+import { COMMAND_LINE, InputError, WorkflowError } from "../../lib/core/errors.ts";
 import { isMissing } from "../../lib/core/exists.ts";
 import { POCKETSPHINX_MEMORY, transcribeWorkers } from "../../lib/jobs/transcribe/transcribe_workers.ts";
 import { findFfmpeg, probeMedia } from "../../lib/media/ffmpeg.ts";
@@ -16,6 +16,7 @@ import { defaultCacheDir, renderLoaded } from "../../lib/run/render_workflows.ts
 import { toFileUrl } from "../../lib/workflow/load_workflow.ts";
 import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
 import type { ResolvedWorkflow } from "../../lib/workflow/workflow_schema.ts";
+import { isFolder, plainPath, RECORDING_FILES } from "../../lib/schema/input_files.ts";
 import { type CommandOutcome, folderName, positiveInteger, workerCount } from "./options.ts";
 import { runReported } from "./render_command.ts";
 import { transcribeWorkflow } from "./_transcribe_workflow.ts";
@@ -77,7 +78,7 @@ export function addTranscribeCommand(program: Command, context: { outcome: Comma
     .option("-q, --quiet", "print only the summary and errors");
   command.addHelpText("after", EXAMPLES);
   command.action(async (named, options) => {
-    const workflow = await resolveCommandLine(await onceEach(named), options);
+    const workflow = await resolveCommandLine(await onceEach(await inFolders(named)), options);
     // `auto` is a count by now: `tune`'s hook reads it before any command's action.
     const workers = options.workers as number | undefined ?? await sizeWorkers(workflow);
     const plan = await planResolved([workflow], { limits: { workers, cpu: workers } });
@@ -94,6 +95,26 @@ export function addTranscribeCommand(program: Command, context: { outcome: Comma
         }),
     );
   });
+}
+
+/**
+ * The recordings named, a folder's in its place: its audio and video files, sorted (nt8: "Expected a recording, got a
+ * folder", where `variants` takes one). A folder that holds none is refused, naming it.
+ */
+async function inFolders(named: readonly string[]): Promise<string[]> {
+  const recordings: string[] = [];
+  for (const name of named) {
+    if (!await isFolder(name)) {
+      recordings.push(name);
+      continue;
+    }
+    const found = await plainPath(name, RECORDING_FILES);
+    if (found.length === 0) {
+      throw new InputError(`The folder ${name} holds no ${RECORDING_FILES.what}`, { where: name });
+    }
+    recordings.push(...found);
+  }
+  return recordings;
 }
 
 /**

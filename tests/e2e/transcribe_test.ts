@@ -138,7 +138,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "transcribe hears nothing again: not on a second run, not for another file holding the same audio",
+  name:
+    "transcribe hears nothing again: not on a second run, not for another file holding the same audio, not in a folder",
   ignore,
   fn: async () => {
     const { corpus } = await transcribed();
@@ -171,6 +172,31 @@ Deno.test({
     assert.deepEqual(
       wordsOf(await readTranscript(`${dir}/copy/copy-of-corpus.json`)),
       wordsOf(await readTranscript(`${dir}/out/corpus.json`)),
+    );
+    // nt8: a folder was refused ("Expected a recording, got a folder"); it gives its recordings, not its notes.
+    await Deno.mkdir(`${dir}/talks`);
+    await Deno.rename(flac, `${dir}/talks/b.flac`);
+    await Deno.rename(copy, `${dir}/talks/a${corpus.path.slice(corpus.path.lastIndexOf("."))}`);
+    await Deno.writeTextFile(`${dir}/talks/notes.txt`, "Not a recording.");
+    const folder = await runCli(args(`${dir}/talks`, "talks-words"));
+    assert.equal(folder.code, 0, folder.stderr);
+    for (const name of ["a", "b"]) {
+      assert.deepEqual(
+        wordsOf(await readTranscript(`${dir}/talks-words/${name}.json`)),
+        wordsOf(await readTranscript(`${dir}/out/corpus.json`)),
+      );
+    }
+    assert.ok(
+      !(await Deno.readTextFile(`${dir}/talks-words/report.html`)).includes("notes"),
+      "notes not heard",
+    );
+    await Deno.mkdir(`${dir}/notes`);
+    await Deno.writeTextFile(`${dir}/notes/notes.txt`, "Not a recording.");
+    const none = await runCli(args(`${dir}/notes`, "notes-words"));
+    assert.equal(none.code, 2, none.stderr);
+    assert.match(
+      none.stderr,
+      /✖ The folder .*\/notes holds no recordings \(\.wav, \.mp3, .*\)\n/,
     );
   },
 });
