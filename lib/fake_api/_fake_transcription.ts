@@ -10,6 +10,7 @@ import { recognizeWords, requirePocketsphinx } from "../media/pocketsphinx.ts";
 import { ProcessError } from "../media/run_process.ts";
 import { readWavLayout } from "../media/wav_pcm.ts";
 import { error } from "./_fake_http.ts";
+import { scratchFolder } from "../core/scratch_folder.ts";
 
 /** What the transcription endpoint was sent. */
 export interface TranscriptionUpload {
@@ -45,7 +46,9 @@ export async function heardTranscription(
   headers: Headers,
 ): Promise<HeardAnswer> {
   const upload = uploadOf(body);
-  const folder = await Deno.makeTempDir({ prefix: "reel-fake-asr-" });
+  // A scratch folder: the process that serves ends with it removed, whatever a call in flight was doing.
+  const scratch = await scratchFolder("reel-fake-asr-");
+  const folder = scratch.path;
   let hearing = false;
   try {
     const extension = /\.[a-z0-9]{1,5}$/i.exec(upload.name)?.[0] ?? "";
@@ -80,7 +83,7 @@ export async function heardTranscription(
           try {
             // Removed before it settles: the server's `close` waits for that (a test's process that ended right
             // after it left the folder behind). Settled whatever the removal does (rv: `close` waited for ever).
-            await Deno.remove(folder, { recursive: true });
+            await scratch[Symbol.asyncDispose]();
           } finally {
             if ("answer" in heard) {
               // Settled (and so logged) before the client can have its answer: stats read once a call has its
@@ -106,7 +109,7 @@ export async function heardTranscription(
       settled: answered.promise,
     };
   } finally {
-    if (!hearing) await Deno.remove(folder, { recursive: true });
+    if (!hearing) await scratch[Symbol.asyncDispose]();
   }
 }
 

@@ -9,6 +9,7 @@ import { findFfmpeg } from "../media/ffmpeg.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
 import { ArtifactStore } from "../store/artifact_store.ts";
+import { scratchFolder } from "../core/scratch_folder.ts";
 import { WorkerPool } from "../workers/worker_pool.ts";
 import { loadPlan, type LoadPlanOptions } from "./load_plan.ts";
 import { preflight } from "./preflight.ts";
@@ -71,8 +72,9 @@ export async function tuneWorkflows(
   const results: TuneResult[] = [];
   for (const count of counts) {
     signal?.throwIfAborted();
-    const root = await Deno.makeTempDir({ prefix: "reel-tune-" });
-    const store = new ArtifactStore(root);
+    // A scratch folder: a Ctrl-C while it measures (the process ends, no finally runs) leaves none behind.
+    await using root = await scratchFolder("reel-tune-");
+    const store = new ArtifactStore(root.path);
     const pool = new WorkerPool({ size: count });
     try {
       await pool.ready();
@@ -99,7 +101,6 @@ export async function tuneWorkflows(
     } finally {
       await pool.close();
       store.close();
-      await Deno.remove(root, { recursive: true });
     }
   }
   return { results, best: bestSetting(results, cores), sample: steps.map((step) => step.id) };
