@@ -44,7 +44,7 @@ interface Tally {
  * import assert from "node:assert/strict";
  * import { ProgressModel } from "./progress_model.ts";
  * const model = new ProgressModel();
- * model.apply({ type: "run:started", at: 0, total: 2, workers: 1 });
+ * model.apply({ type: "run:started", at: 0, total: 2, workers: 1, stored: 0 });
  * model.apply({ type: "step:started", at: 0, step: "a/speech", kind: "speech", contentKey: "k1", worker: 1, attempt: 1 });
  * model.apply({
  *   type: "step:finished", at: 900, step: "a/speech", kind: "speech", contentKey: "k1",
@@ -62,6 +62,8 @@ export class ProgressModel {
   #failed = 0;
   #skipped = 0;
   #cached = 0;
+  /** Steps the store held at the start (`run:started`): they settle at once, as `cached`. */
+  #stored = 0;
   #started = false;
   #finished = false;
   #cancelled = false;
@@ -155,6 +157,7 @@ export class ProgressModel {
         this.#started = true;
         this.#total = event.total;
         this.#workers = event.workers;
+        this.#stored = event.stored;
         return;
       case "step:queued":
         if (!this.#settledIds.has(event.step)) {
@@ -231,9 +234,10 @@ export class ProgressModel {
    * An approximation, and it says so: each step still to settle is costed at the average elapsed time of the
    * finished, non-cached steps of its kind (steps of a kind not finished yet, and steps not queued yet whose kind
    * is unknown, at the average over all kinds), less the time a running step has already run (never below 0).
-   * The sum is divided by the most workers seen busy at once, and the result is never less than the longest
-   * remaining running step. It ignores dependencies, limits and rate limits, and it overestimates when steps
-   * still to come will be found in the cache.
+   * The steps the store held at the start (`run:started`'s `stored`) that have not settled yet cost nothing: the
+   * steps not started are costed in the share of them that will run (fi8: a re-render of one edited section
+   * foresaw the whole lesson's time). The sum is divided by the most workers seen busy at once, and the result is
+   * never less than the longest remaining running step. It ignores dependencies, limits and rate limits.
    *
    * @param now Ms since the run started, on the same clock as the events' `at`.
    * @returns The estimate in ms; 0 when every step has settled; null before `run:started` or before any
@@ -245,16 +249,29 @@ export class ProgressModel {
     if (remaining <= 0 || this.#finished) return 0;
     if (this.#elapsedAll.count === 0) return null;
     const overall = this.#elapsedAll.sum / this.#elapsedAll.count;
-    let work = 0;
+    let running = 0;
+    let waiting = 0;
+    let waitingCount = 0;
     let longestRunning = 0;
     for (const pending of this.#pending.values()) {
       const tally = this.#elapsedByKind.get(pending.kind);
       const average = tally === undefined ? overall : tally.sum / tally.count;
-      const left = pending.startedAt === null ? average : Math.max(0, average - (now - pending.startedAt));
-      if (pending.startedAt !== null) longestRunning = Math.max(longestRunning, left);
-      work += left;
+      if (pending.startedAt === null) {
+        waiting += average;
+        waitingCount += 1;
+        continue;
+      }
+      const left = Math.max(0, average - (now - pending.startedAt));
+      longestRunning = Math.max(longestRunning, left);
+      running += left;
     }
-    work += Math.max(0, remaining - this.#pending.size) * overall;
+    const unqueued = Math.max(0, remaining - this.#pending.size);
+    waiting += unqueued * overall;
+    waitingCount += unqueued;
+    // Of the steps not started, those the store holds settle at once, as found.
+    const storedLeft = Math.max(0, this.#stored - this.#cached);
+    const toRun = waitingCount === 0 ? 0 : Math.max(0, 1 - storedLeft / waitingCount);
+    const work = running + waiting * toRun;
     const parallel = Math.max(
       1,
       this.#workers > 0 ? Math.min(this.#peakBusy, this.#workers) : this.#peakBusy,

@@ -299,11 +299,14 @@ export async function renderLoaded(
     const status = await planStatus(plan, store);
     // The kinds of the steps that will run: not stored, or forced (all of them, or by --force-step's globs).
     const isForced = forcedSteps(options);
+    // What the store will serve: stored, and not forced.
+    const served = new Set<string>();
+    for (const step of plan.steps) {
+      if (status.get(step.id)?.status === "stored" && !isForced(step.id)) served.add(step.id);
+    }
     const warm = new Map<string, number>();
     for (const step of plan.steps) {
-      if (status.get(step.id)?.status !== "stored" || isForced(step.id)) {
-        warm.set(step.kind, (warm.get(step.kind) ?? 0) + 1);
-      }
+      if (!served.has(step.id)) warm.set(step.kind, (warm.get(step.kind) ?? 0) + 1);
     }
     // The workers start loading while the checks run (a failed check closes them again); when no step will run,
     // none starts unless one is needed after all.
@@ -370,6 +373,7 @@ export async function renderLoaded(
         force: options.force,
         // A cluster's workers are whoever is listening on its Redis, not the local pool's size.
         workers: options.cluster === undefined ? undefined : 0,
+        stored: served.size,
       });
       return { plan, run, ffmpeg };
     } finally {

@@ -18,8 +18,11 @@ export interface StepEventBase {
 
 /** Every event of a run. */
 export type RunEvent =
-  /** Fires once, before any step runs; `workers`: the local pool's size, 0 on a cluster (its workers come and go). */
-  | { type: "run:started"; at: number; total: number; workers: number }
+  /**
+   * Fires once, before any step runs; `workers`: the local pool's size, 0 on a cluster (its workers come and go);
+   * `stored`: how many of the steps the store held before the run (and will serve, unless one is found bad).
+   */
+  | { type: "run:started"; at: number; total: number; workers: number; stored: number }
   /** Fires when a step's inputs are all done and it starts waiting for permits. */
   | (StepEventBase & { type: "step:queued" })
   /** Fires when a step waits for another process (a render sharing the store) that is making the same key. */

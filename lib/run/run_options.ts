@@ -44,6 +44,11 @@ export interface RunPlanOptions {
   forceSteps?: string[];
   /** Number of workers, for the run:started event: 0 on a cluster. @default plan.limits.workers */
   workers?: number;
+  /**
+   * How many of the plan's steps the store holds and will serve, as the plan's status found them before the run,
+   * for the run:started event (the ETA costs them nothing). @default 0
+   */
+  stored?: number;
   /** Holds CPU-heavy steps back while memory is short. @default a gate at `plan.limits.minFreeMemory` */
   memoryGate?: MemoryGate;
   /** How deep spawned steps may nest and how many a run may spawn. @default SPAWN_LIMITS */

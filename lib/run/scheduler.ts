@@ -111,6 +111,7 @@ class Scheduler {
       at: this.#at(),
       total: this.#dag.size,
       workers: this.#options.workers ?? this.#plan.limits.workers,
+      stored: this.#options.stored ?? 0,
     });
     if (this.#dag.size === 0) this.#end();
     for (const node of startOrder(ready, (node) => this.#dag.keyOf(node))) this.#queue(node);

@@ -20,6 +20,7 @@ export default workflow({
   assert.equal(first.code, 0, first.stderr);
   const events = first.stdout.trim().split("\n").map((line) => JSON.parse(line));
   assert.equal(events[0].type, "run:started");
+  assert.equal(events[0].stored, 0);
   assert.equal(events.at(-1).type, "run:finished");
   const ran = events.filter((event) => event.type === "step:finished" && !event.cached).length;
   // speech, cues and slide per section; the title card; narration, stills, video; srt, vtt
@@ -38,6 +39,8 @@ export default workflow({
   assert.equal(second.code, 0, second.stderr);
   const again = second.stdout.trim().split("\n").map((line) => JSON.parse(line));
   assert.equal(again.filter((event) => event.type === "step:started").length, 0);
+  // What the store held, said at the start (the ETA costs those steps nothing).
+  assert.equal(again[0].stored, ran);
   assert.equal(again.filter((event) => event.type === "step:finished" && event.cached).length, ran);
   assert.equal((await probe(`${dir}/build/tiny.320x180.mp4`)).duration, duration);
   // Re-publishing leaves no temporary name behind.

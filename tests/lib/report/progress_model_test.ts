@@ -113,6 +113,23 @@ Deno.test("ProgressModel.eta() costs remaining steps at their kind's average", (
   assert.equal(model.eta(4000), 9000);
 });
 
+Deno.test("ProgressModel.eta() costs nothing for the steps the store held at the start", () => {
+  // fi8: a re-render of one edited section (8 of 10 steps stored) foresaw the whole lesson's time.
+  const model = modelOf([
+    ev.runStarted(0, 10, 1, 8),
+    ev.started(0, "s1", { kind: "speech" }),
+    ev.finished(1000, "s1", { kind: "speech", elapsed: 1000 }),
+  ]);
+  // 9 steps to settle, 8 of them stored: one more to run, at the mean of 1000 (before: 9 × 1000).
+  assert.equal(model.eta(1000), 1000);
+  for (const [i, step] of ["a", "b", "c", "d"].entries()) {
+    model.apply(ev.finished(1000 + i, step, { cached: true }));
+  }
+  assert.equal(model.eta(1004), 1000, "the stored steps found: the same one left to run");
+  model.apply(ev.queued(1004, "v", "video"));
+  assert.equal(model.eta(1004), 1000);
+});
+
 Deno.test("ProgressModel.eta() subtracts what a running step has already run", () => {
   const model = modelOf([
     ev.runStarted(0, 3, 1),
