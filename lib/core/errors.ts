@@ -84,9 +84,11 @@ export class WorkflowError extends InputError {
     options: { cause?: unknown; hint?: string } = {},
   ) {
     const first = issues[0];
+    // The command line's mistakes are no workflow file's (rv13: "Invalid workflow the command line: a.wav: …").
+    const what = file === COMMAND_LINE ? "Invalid arguments" : `Invalid workflow ${file}`;
     const summary = first === undefined
-      ? `Invalid workflow ${file}`
-      : `Invalid workflow ${file}: ${first.path === "" ? "" : `${first.path}: `}${first.message}`;
+      ? what
+      : `${what}: ${first.path === "" ? "" : `${first.path}: `}${first.message}`;
     super(summary, { where: file, cause: options.cause, hint: options.hint });
     this.name = "WorkflowError";
     this.file = file;
@@ -112,8 +114,14 @@ export class WorkflowError extends InputError {
 export class WorkflowErrors extends InputError {
   /** Each file's error, in the order the files were named. */
   readonly errors: readonly WorkflowError[];
-  /** @param errors Two or more files' errors. */
+  /**
+   * @param errors Two or more files' errors.
+   * @throws {RangeError} With fewer than two: one file's error is thrown as it is.
+   */
   constructor(errors: readonly WorkflowError[]) {
+    if (errors.length < 2) {
+      throw new RangeError(`WorkflowErrors holds two files' errors or more, not ${errors.length}`);
+    }
     const files = errors.map((error) => error.file);
     super(`Invalid workflows ${files.slice(0, -1).join(", ")} and ${files.at(-1)}`, {
       where: files.join(", "),

@@ -3,6 +3,7 @@
  * a store) is still running.
  * @module
  */
+import { exists } from "./exists.ts";
 
 /**
  * True when a process with this id runs (on Linux, by `/proc/<pid>/stat`; elsewhere assumed alive). One that has
@@ -23,8 +24,10 @@ export async function processAlive(pid: number): Promise<boolean> {
   try {
     stat = await Deno.readTextFile(`/proc/${pid}/stat`);
   } catch (error) {
-    // A process reaped between the file's open and its read answers ESRCH (rv12), not NotFound: gone all the same.
-    if (error instanceof Deno.errors.NotFound || (error as { code?: unknown }).code === "ESRCH") return false;
+    if (error instanceof Deno.errors.NotFound) return false;
+    // A process reaped between the file's open and its read answers ESRCH (rv12), which Deno gives as a plain Error
+    // with no code (rv13): gone all the same when its folder is.
+    if (!await exists(`/proc/${pid}`)) return false;
     throw error;
   }
   // `pid (name) state …`: the name may hold spaces and parentheses, the state follows the last `)`.

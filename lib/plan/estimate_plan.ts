@@ -165,8 +165,8 @@ export function formatEstimates(estimates: readonly ProviderEstimate[]): string 
   if (estimates.length === 0) {
     return "no HTTP provider is called: nothing to pay, no rate limit to wait for\n";
   }
-  // rv12: a bound under 50 ms was said as "at least 0.0 s".
-  const seconds = (ms: number) => ms < 100 ? `${Math.ceil(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  // rv12: a bound under 50 ms was said as "at least 0.0 s": under a tenth of a second, in milliseconds.
+  const duration = (ms: number) => ms < 100 ? `${Math.ceil(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
   const lines = estimates.map((estimate) => {
     const what = [
       estimate.calls > 0 || estimate.spawned.length === 0
@@ -183,7 +183,7 @@ export function formatEstimates(estimates: readonly ProviderEstimate[]): string 
     const cost = estimate.cost !== null ? dollars(estimate.cost) : `cost unknown (${unknownCost(estimate)})`;
     // No rate, or one the calls fit in at once (nt7: "at least 0.0 s by its rate limits").
     const waits = estimate.lowerBoundMs > 0
-      ? `at least ${seconds(estimate.lowerBoundMs)} by its rate limits`
+      ? `at least ${duration(estimate.lowerBoundMs)} by its rate limits`
       : "no wait by its rate limits";
     return `${estimate.provider}: ${what}; ${waits}; ${cost}`;
   });
@@ -195,7 +195,7 @@ export function formatEstimates(estimates: readonly ProviderEstimate[]): string 
     ? `unknown${known > 0 ? ` (${dollars(known)} for what is priced)` : ""}`
     : dollars((costs as number[]).reduce((a, b) => a + b, 0));
   const waits = slowest > 0
-    ? `at least ${seconds(slowest)} (providers run side by side)`
+    ? `at least ${duration(slowest)} (providers run side by side)`
     : "no wait by rate limits";
   lines.push(`total: ${waits}, cost ${total}`);
   return `${lines.join("\n")}\n`;

@@ -67,7 +67,8 @@ export interface PlanParts {
  * import { assemblePlan } from "./plan.ts";
  * const limits = { videos: 1, sections: 1, api: 1, global: 1, custom: 1, workers: 1, cpu: 1, minFreeMemory: 0 };
  * const toolchain = { ffmpeg: "f", espeak: null, slides: "s", encoders: null };
- * const plan = assemblePlan({ steps: [], templates: [], limits, toolchain, providers: [], files: [], summary: [], items: [] });
+ * const parts = { steps: [], templates: [], providers: [], files: [], summary: [], items: [] };
+ * const plan = assemblePlan({ ...parts, limits, toolchain });
  * assert.deepEqual(plan.steps, []);
  * ```
  */

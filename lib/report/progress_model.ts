@@ -64,6 +64,8 @@ export class ProgressModel {
   #cached = 0;
   /** Steps the store held at the start (`run:started`): they settle at once, as `cached`. */
   #stored = 0;
+  /** Steps settled as cached that no step of this run made (`madeBy`): the store's, or a spawned child's found. */
+  #servedStored = 0;
   #started = false;
   #finished = false;
   #cancelled = false;
@@ -187,6 +189,7 @@ export class ProgressModel {
         this.#done += 1;
         if (event.cached) {
           this.#cached += 1;
+          if (event.madeBy === undefined) this.#servedStored += 1;
         } else {
           this.#addElapsed(event.kind, event.elapsed);
         }
@@ -234,10 +237,11 @@ export class ProgressModel {
    * An approximation, and it says so: each step still to settle is costed at the average elapsed time of the
    * finished, non-cached steps of its kind (steps of a kind not finished yet, and steps not queued yet whose kind
    * is unknown, at the average over all kinds), less the time a running step has already run (never below 0).
-   * The steps the store held at the start (`run:started`'s `stored`) that have not settled yet cost nothing: the
-   * steps not started are costed in the share of them that will run (fi8: a re-render of one edited section
-   * foresaw the whole lesson's time). The sum is divided by the most workers seen busy at once, and the result is
-   * never less than the longest remaining running step. It ignores dependencies, limits and rate limits.
+   * The steps the store held at the start (`run:started`'s `stored`) that have not settled yet are taken as costing
+   * nothing: the steps not started are costed at their mean, in the share of them that will run (fi8: a re-render
+   * of one edited section foresaw the whole lesson's time). The sum is divided by the most workers seen busy at
+   * once, and the result is never less than the longest remaining running step. It ignores dependencies, limits
+   * and rate limits.
    *
    * @param now Ms since the run started, on the same clock as the events' `at`.
    * @returns The estimate in ms; 0 when every step has settled; null before `run:started` or before any
@@ -269,7 +273,7 @@ export class ProgressModel {
     waiting += unqueued * overall;
     waitingCount += unqueued;
     // Of the steps not started, those the store holds settle at once, as found.
-    const storedLeft = Math.max(0, this.#stored - this.#cached);
+    const storedLeft = Math.max(0, this.#stored - this.#servedStored);
     const toRun = waitingCount === 0 ? 0 : Math.max(0, 1 - storedLeft / waitingCount);
     const work = running + waiting * toRun;
     const parallel = Math.max(

@@ -129,17 +129,29 @@ export async function loadPlan(files: readonly string[], options: LoadPlanOption
     ? await startLoadWatchdog([...named.values()].join(", "), SLOW_LOAD_MS)
     : null;
   try {
-    // Every file's mistakes are told in one go: a file named second is loaded after the first failed.
-    const mistakes: WorkflowError[] = [];
+    // Every file's mistakes are told in one go: a file named second is loaded after the first failed, and one
+    // that is not there is told beside the others' mistakes (rv13).
+    const mistakes: { file: string; error: InputError }[] = [];
     for (const file of named.values()) {
       try {
         loaded.push(await loadWorkflow(file, { onSlow: options.onNotice, onRead: options.onRead }));
       } catch (error) {
-        if (!(error instanceof WorkflowError)) throw error;
-        mistakes.push(error);
+        if (!(error instanceof InputError)) throw error;
+        mistakes.push({ file, error });
       }
     }
-    if (mistakes.length > 0) throw mistakes.length === 1 ? mistakes[0]! : new WorkflowErrors(mistakes);
+    if (mistakes.length === 1) throw mistakes[0]!.error;
+    if (mistakes.length > 1) {
+      throw new WorkflowErrors(
+        mistakes.map(({ file, error }) =>
+          error instanceof WorkflowError
+            ? error
+            : new WorkflowError(file, [{ path: "", message: error.message, hint: error.hint ?? undefined }], {
+              cause: error,
+            })
+        ),
+      );
+    }
     return await planLoaded(loaded, options);
   } finally {
     watchdog?.stop();

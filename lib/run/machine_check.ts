@@ -39,10 +39,16 @@ export interface MachineReport {
   /** flite voices (when ffmpeg has the filter) and espeak-ng's version and voice count (null when missing). */
   voices: { flite: readonly string[]; espeak: { version: string; voices: number } | null };
   /**
-   * The local speech recognizer of `transcribe` (pocketsphinx): its program and what the keys know it by, or why it
-   * cannot be used (not installed, or a program that does not answer as pocketsphinx does).
+   * The local speech recognizer of `transcribe` (pocketsphinx): its program and what the keys know it by, or (those
+   * null) why it cannot be used (not installed, or a program that does not answer as pocketsphinx does) and how to
+   * mend it.
    */
-  recognizer: { program: string; identity: string } | { problem: string; hint: string | null };
+  recognizer: {
+    program: string | null;
+    identity: string | null;
+    problem: string | null;
+    hint: string | null;
+  };
   /** Cores, memory and the system. */
   machine: { cores: number; totalBytes: number; availableBytes: number; os: string };
   /**
@@ -123,11 +129,11 @@ async function tuneInfo(path: string | null): Promise<MachineReport["tune"]> {
 async function recognizerInfo(signal: AbortSignal | undefined): Promise<MachineReport["recognizer"]> {
   try {
     const program = await requirePocketsphinx();
-    return { program, identity: await pocketsphinxIdentity(program, { signal }) };
+    return { program, identity: await pocketsphinxIdentity(program, { signal }), problem: null, hint: null };
   } catch (error) {
     // Not installed, or not the program (its own words): what transcribe would refuse it for.
     if (!(error instanceof InputError)) throw error;
-    return { problem: error.message, hint: error.hint };
+    return { program: null, identity: null, problem: error.message, hint: error.hint };
   }
 }
 

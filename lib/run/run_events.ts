@@ -20,7 +20,8 @@ export interface StepEventBase {
 export type RunEvent =
   /**
    * Fires once, before any step runs; `workers`: the local pool's size, 0 on a cluster (its workers come and go);
-   * `stored`: how many of the steps the store held before the run (and will serve, unless one is found bad).
+   * `stored`: how many of the planned steps the store held before the run and will serve (not forced; unless one
+   * is found bad).
    */
   | { type: "run:started"; at: number; total: number; workers: number; stored: number }
   /** Fires when a step's inputs are all done and it starts waiting for permits. */

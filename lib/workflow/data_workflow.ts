@@ -176,16 +176,17 @@ function yamlIssue(
 
 /**
  * Whether line `at` is a line of a block of text (`narration: |`): a block's lines are indented deeper than its
- * header, and the first line above them indented less is the header.
+ * header's key, and the first line above them indented less is the header. A key after the block, as deep as the
+ * header's key (`slide:` under `- narration: |`), ends it (rv13).
  */
 function inBlockText(lines: readonly string[], at: number): boolean {
   const indentOf = (text: string) => /^ */.exec(text)![0].length;
-  let deepest = indentOf(lines[at]!);
+  let shallowest = indentOf(lines[at]!);
   for (let i = at - 1; i >= 0; i--) {
     const text = lines[i]!;
-    if (text.trim() === "" || indentOf(text) >= deepest) continue;
-    if (BLOCK_HEADER.test(text)) return true;
-    deepest = indentOf(text);
+    if (text.trim() === "" || indentOf(text) >= shallowest) continue;
+    if (BLOCK_HEADER.test(text)) return shallowest > (KEY_LINE.exec(text)?.[1]?.length ?? indentOf(text));
+    shallowest = indentOf(text);
   }
   return false;
 }

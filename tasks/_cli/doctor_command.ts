@@ -64,13 +64,7 @@ function formatReport(report: MachineReport): string {
         ? "✖ not installed"
         : `${report.voices.espeak.version}, ${report.voices.espeak.voices} voices`
     }`,
-    `transcribe ${
-      "identity" in report.recognizer
-        ? `✔ pocketsphinx ${report.recognizer.program} (${report.recognizer.identity})`
-        : `✖ ${report.recognizer.problem}${
-          report.recognizer.hint === null ? "" : ` (${report.recognizer.hint})`
-        }`
-    }`,
+    `transcribe ${recognizerLine(report.recognizer)}`,
     `machine    ${report.machine.cores} cores, ${formatBytes(report.machine.totalBytes)} memory (${
       formatBytes(report.machine.availableBytes)
     } available), ${report.machine.os}`,
@@ -85,4 +79,11 @@ function formatReport(report: MachineReport): string {
     }`,
   ];
   return lines.join("\n");
+}
+
+/** The speech recognizer's line: its program and identity, or why it cannot be used and how to mend it. */
+function recognizerLine(recognizer: MachineReport["recognizer"]): string {
+  const { program, identity, problem, hint } = recognizer;
+  if (problem === null) return `✔ pocketsphinx ${program} (${identity})`;
+  return `✖ ${problem}${hint === null ? "" : ` (${hint})`}`;
 }

@@ -11,7 +11,7 @@ import { paceHeap } from "../../lib/core/heap_pacer.ts";
 import { dropEarlyWorkers } from "../../lib/workers/early_workers.ts";
 import { workflowJsonSchema } from "../../lib/workflow/workflow_json_schema.ts";
 import { addCacheCommands } from "./cache_commands.ts";
-import { type CommandOutcome, EXIT, printError, writeRefusal } from "./options.ts";
+import { type CommandOutcome, EXIT, JSON_EVENTS, printError, writeRefusal } from "./options.ts";
 import { addPlanCommands } from "./plan_commands.ts";
 import { addRenderCommand } from "./render_command.ts";
 import { addVariantsCommand } from "./variants_command.ts";
@@ -79,16 +79,14 @@ export async function main(args: string[]): Promise<number> {
   return outcome.exitCode;
 }
 
-/** The commands whose `--json` prints their run's events, one JSON line each (and a refusal as one). */
-const EVENT_COMMANDS: ReadonlySet<string> = new Set(["render", "variants", "transcribe"]);
-
 /**
- * Whether a command that renders was asked for its events as JSON lines, as commander read the arguments (rv6:
- * `--out --json` names a folder); options read before a refused one are read. nt8: `variants` and `transcribe`
- * wrote no line when they refused their input.
+ * Whether a command whose `--json` prints its run's events (its option says so: {@linkcode JSON_EVENTS}) was asked
+ * for them, as commander read the arguments (rv6: `--out --json` names a folder); options read before a refused one
+ * are read. nt8: `variants` and `transcribe` wrote no line when they refused their input.
  */
 function rendersJsonLines(program: Command): boolean {
   return program.commands.some((command) =>
-    EVENT_COMMANDS.has(command.name()) && command.opts().json === true
+    command.options.some((option) => option.long === "--json" && option.description === JSON_EVENTS) &&
+    command.opts().json === true
   );
 }

@@ -189,6 +189,12 @@ export function limitsFrom(options: Partial<Record<keyof ResolvedLimits, number>
 }
 
 /**
+ * The help of a `--json` that prints a run's events, one JSON line each: a command that has it writes a refusal as
+ * one too.
+ */
+export const JSON_EVENTS = "print one JSON event per line";
+
+/**
  * Prints a user's mistake the way every command does: `✖ message` / `  → at path (file)` (the place, unless the
  * message names it), then the hint.
  */

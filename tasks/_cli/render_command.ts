@@ -23,6 +23,7 @@ import {
   type CommandOutcome,
   EXIT,
   folderName,
+  JSON_EVENTS,
   limitOptions,
   list,
   positiveInteger,
@@ -61,7 +62,7 @@ export function addRenderCommand(
       "ignore the cache for matching step ids, e.g. '*/s2/*' (repeatable)",
       list,
     )
-    .option("--json", "print one JSON event per line")
+    .option("--json", JSON_EVENTS)
     .option("-q, --quiet", "print only the summary and errors")
     .option("--plan", "print the plan and exit without rendering")
     .option(

@@ -17,9 +17,10 @@ import { toFileUrl } from "../../lib/workflow/load_workflow.ts";
 import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
 import type { ResolvedWorkflow } from "../../lib/workflow/workflow_schema.ts";
 import { isFolder, plainPath, RECORDING_FILES } from "../../lib/schema/input_files.ts";
-import { type CommandOutcome, folderName, positiveInteger, workerCount } from "./options.ts";
+import { type CommandOutcome, folderName, JSON_EVENTS, positiveInteger, workerCount } from "./options.ts";
 import { runReported } from "./render_command.ts";
 import { transcribeWorkflow } from "./_transcribe_workflow.ts";
+import { tunedSetting } from "./tune_command.ts";
 
 const EXAMPLES = `
 Examples (with Deno installed, \`deno task\` alone does the same):
@@ -74,13 +75,19 @@ export function addTranscribeCommand(program: Command, context: { outcome: Comma
     .addOption(new Option("--concurrency <n>", "the engine's calls in flight").argParser(positiveInteger))
     .option("--cache <dir>", "artifact store (default: REEL_CACHE or .reel/ here)", folderName)
     .option("--force", "ignore the store: hear every chunk again")
-    .option("--json", "print one JSON event per line")
+    .option("--json", JSON_EVENTS)
     .option("-q, --quiet", "print only the summary and errors");
   command.addHelpText("after", EXAMPLES);
   command.action(async (named, options) => {
     const workflow = await resolveCommandLine(await onceEach(await inFolders(named)), options);
-    // `auto` is a count by now: `tune`'s hook reads it before any command's action.
-    const workers = options.workers as number | undefined ?? await sizeWorkers(workflow);
+    // `auto`: what tune saved, within what the chunks and the memory allow (rv13: tune measures encodes, and the cores
+    // it took without a saved setting ran more pocketsphinx processes than the memory holds).
+    const workers = typeof options.workers === "number" ? options.workers : Math.min(
+      await sizeWorkers(workflow),
+      options.workers === "auto"
+        ? (await tunedSetting({ otherwise: "sized from the chunks, cores and memory" }))?.workers ?? Infinity
+        : Infinity,
+    );
     const plan = await planResolved([workflow], { limits: { workers, cpu: workers } });
     const mode = options.json === true ? "json" : options.quiet === true ? "quiet" : "auto";
     const focus = { kind: "transcribe-chunk", noun: "chunks", media: "audio" };

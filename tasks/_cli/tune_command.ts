@@ -4,7 +4,12 @@
  * @module
  */
 import type { Command } from "@commander-js/extra-typings";
-import { readTuneSettings, tuneFile, writeTuneSettings } from "../../lib/run/tune_settings.ts";
+import {
+  readTuneSettings,
+  tuneFile,
+  type TuneSettings,
+  writeTuneSettings,
+} from "../../lib/run/tune_settings.ts";
 import { TUNE_TIE, tuneWorkflows } from "../../lib/run/tune_workflow.ts";
 import { dirname } from "node:path";
 import { InputError } from "../../lib/core/errors.ts";
@@ -71,7 +76,8 @@ export function addTuneCommand(program: Command): void {
         },
       });
       console.log(
-        `best: ${best.workers} workers, ${best.cpu} CPU slots (a sample of ${sample.length} steps; of settings within ` +
+        `best: ${best.workers} workers, ${best.cpu} CPU slots (a sample of ${sample.length} steps; ` +
+          `of settings within ` +
           `${TUNE_TIE * 100}% of the fastest, the nearest the cores)`,
       );
       if (path === null) return;
@@ -85,25 +91,37 @@ export function addTuneCommand(program: Command): void {
       });
       console.log(`saved to ${path}: --workers auto uses it`);
     });
-  // `--workers auto` on any command: the saved settings (when measured on as many cores), else the cores.
+  // `--workers auto` on any command: the saved settings (when measured on as many cores), else the cores. The
+  // transcribe command reads `auto` itself: its processes are bounded by memory and chunks too.
   program.hook("preAction", async (_program, action) => {
     const options = action.opts() as { workers?: number | "auto"; cpu?: number };
-    if (options.workers !== "auto") return;
-    const path = tuneFile();
-    const saved = path === null ? null : await readTuneSettings(path);
+    if (options.workers !== "auto" || action.name() === "transcribe") return;
     const cores = navigator.hardwareConcurrency;
-    const tuned = saved !== null && saved.cores === cores ? saved : null;
-    if (tuned === null) {
-      // nt8: the cores were taken without a word, as if tune had measured them.
-      console.error(
-        `--workers auto: ${
-          saved === null
-            ? "reel tune has saved no setting"
-            : `reel tune measured ${saved.cores} cores, not ${cores}`
-        } (${path ?? "no XDG_CONFIG_HOME or HOME"}): ${cores} workers, one a core`,
-      );
-    }
+    const tuned = await tunedSetting({ otherwise: `${cores} workers, one a core` });
     action.setOptionValue("workers", tuned?.workers ?? cores);
     if (options.cpu === undefined && tuned !== null) action.setOptionValue("cpu", tuned.cpu);
   });
+}
+
+/**
+ * What `reel tune` saved for this machine (measured on as many cores), for `--workers auto`; when there is none, a
+ * line on stderr says so and what is used instead (nt8: the cores were taken without a word).
+ *
+ * @param options What `auto` means without it, in words.
+ * @returns The settings, or null.
+ * @throws {InputError} When the saved file is damaged.
+ */
+export async function tunedSetting(options: { otherwise: string }): Promise<TuneSettings | null> {
+  const path = tuneFile();
+  const saved = path === null ? null : await readTuneSettings(path);
+  const cores = navigator.hardwareConcurrency;
+  if (saved !== null && saved.cores === cores) return saved;
+  console.error(
+    `--workers auto: ${
+      saved === null
+        ? "reel tune has saved no setting"
+        : `reel tune measured ${saved.cores} cores, not ${cores}`
+    } (${path ?? "no XDG_CONFIG_HOME or HOME"}): ${options.otherwise}`,
+  );
+  return null;
 }

@@ -17,6 +17,7 @@ import {
   addLimitOptions,
   type CommandOutcome,
   folderName,
+  JSON_EVENTS,
   limitOptions,
   list,
   positiveInteger,
@@ -50,7 +51,7 @@ export function addVariantsCommand(program: Command, context: { outcome: Command
     .option("-o, --out <dir>", "output folder", folderName, "out")
     .option("--cache <dir>", "artifact store (default: REEL_CACHE, else .reel/ here)", folderName)
     .option("--force", "ignore the cache: run every step")
-    .option("--json", "print one JSON event per line")
+    .option("--json", JSON_EVENTS)
     .option("-q, --quiet", "print only the summary and errors")
     .addOption(
       new Option(
@@ -153,12 +154,17 @@ async function readRecipe(value: string): Promise<string | RecipeInput> {
     return value;
   }
   const path = value.startsWith("/") ? value : `${Deno.cwd()}/${value}`;
+  let info: Deno.FileInfo;
   try {
-    await Deno.stat(path);
+    info = await Deno.stat(path);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     // nt8: a JSON file's said as the system's words and the call ("readfile '/tmp/…'").
     throw new InputError(`Cannot read the recipe file ${value}: not found`, { where: value, cause: error });
+  }
+  // rv13: a folder named so (`r.json/`) stopped the command with Deno's IsADirectory and its trace.
+  if (!info.isFile) {
+    throw new InputError(`Cannot read the recipe file ${value}: it is a folder`, { where: value });
   }
   let recipe: unknown;
   if (!value.endsWith(".json")) {

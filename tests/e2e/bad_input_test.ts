@@ -58,7 +58,7 @@ Deno.test("bad input: --json writes one render:refused line with every issue, an
   assert.equal(await listFolder(out), null);
 });
 
-Deno.test("bad input: two workflow files with mistakes are told together, each at its file, exit 2, nothing written", async () => {
+Deno.test("bad input: two workflow files' mistakes are told together, each at its file, exit 2", async () => {
   // Before: the second file's mistake was told only once the first file's was mended.
   const first = await workflowFile({ ...good, fps: 29.97 });
   const second = await workflowFile({ ...good, formats: ["321x181"] });

@@ -41,7 +41,10 @@ Deno.test("transcribe refuses a recording that is not there, naming it", async (
     cwd: dir,
   });
   assert.equal(json.code, 2);
-  assert.match(JSON.parse(json.stdout).issues[0].message, /^Recording not found: .*missing\.mp3$/);
+  const refusal = JSON.parse(json.stdout);
+  assert.match(refusal.issues[0].message, /^Recording not found: .*missing\.mp3$/);
+  // rv13: "Invalid workflow the command line: …".
+  assert.match(refusal.message, /^Invalid arguments: missing\.mp3: Recording not found: /);
   // fi10: links that loop stopped the command with Deno's FilesystemLoop and its stack, exit 1.
   await Deno.symlink("loop-b.wav", `${dir}/loop-a.wav`);
   await Deno.symlink("loop-a.wav", `${dir}/loop-b.wav`);

@@ -139,7 +139,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "transcribe hears nothing again: not on a second run, not for another file holding the same audio, not in a folder",
+    "transcribe hears nothing again: not on a second run, not for another file of the same audio, not in a folder",
   ignore,
   fn: async () => {
     const { corpus } = await transcribed();

@@ -41,6 +41,7 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
   await makeTestVideo(`${dir}/clip.mp4`, { seconds: 1, audio: false });
   await Deno.writeTextFile(`${dir}/broken.json`, "{ name: ");
   await Deno.writeTextFile(`${dir}/notes.md`, "# Notes\n\nNot a video.\n");
+  await Deno.mkdir(`${dir}/folder.json`);
   // A recipe module whose own code throws while it loads: before, an uncaught "Error: boom" with its code frame.
   await Deno.writeTextFile(`${dir}/throws.ts`, 'export default { name: "thr" };\nthrow new Error("boom");\n');
   await Deno.writeTextFile(`${dir}/syntax.ts`, "export default { name: ;\n");
@@ -82,6 +83,8 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     [["clip.mp4", "--recipe", "missing.ts"], /✖ Cannot read the recipe file missing\.ts: not found/],
     // nt8: "No such file or directory (os error 2): readfile '/tmp/…'".
     [["clip.mp4", "--recipe", "missing.json"], /✖ Cannot read the recipe file missing\.json: not found\n/],
+    // rv13: Deno's IsADirectory and its trace, exit 1.
+    [["clip.mp4", "--recipe", "folder.json"], /✖ Cannot read the recipe file folder\.json: it is a folder\n/],
     // Before: "Expected a recipe name like vertical".
     [
       ["clip.mp4", "--recipe", "notes.md"],
@@ -136,6 +139,7 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     "broken.json",
     "clip.mp4",
     "deep.json",
+    "folder.json",
     "helper.ts",
     "named.ts",
     "notes.md",

@@ -13,7 +13,10 @@ export interface GridLayout {
   cells: Rect[];
 }
 
-/** A grid that cannot be laid out: its shape holds too few cells (`count`), or its cells would be under 2 px (`size`). */
+/**
+ * A grid that cannot be laid out: its shape holds too few cells (`count`), or its cells would be under 2 px
+ * (`size`).
+ */
 export class GridLayoutError extends RangeError {
   constructor(message: string, readonly reason: "count" | "size") {
     super(message);

@@ -156,11 +156,11 @@ function resolveLayout(
     } catch (error) {
       if (!(error instanceof GridLayoutError)) throw error;
       // The field written that makes it so (fi12: a gap too wide was told at the montage): too few cells are the
-      // rows' and cols' (both written, or the other follows from the count); cells too small are the gap's first.
-      const fields = error.reason === "size"
-        ? (["gap", "rows", "cols"] as const)
-        : (["rows", "cols"] as const);
-      const field = fields.find((name) => written[name] !== undefined);
+      // rows' and cols' (both written, or the other follows from the count); cells too small are the gap's when
+      // they fit without it (rv13: 100 rows do not fit 180 px at any gap), else the rows' or cols'.
+      const gapped = error.reason === "size" && written.gap !== undefined &&
+        fitsWithoutGap(common.items.length, grid);
+      const field = gapped ? "gap" : (["rows", "cols"] as const).find((name) => written[name] !== undefined);
       issues.push({ path: field === undefined ? path : `${path}.${field}`, message: error.message });
       return null;
     }
@@ -214,6 +214,17 @@ function resolveLayout(
     easing: written.easing ?? MONTAGE_DEFAULTS.easing,
     cell,
   };
+}
+
+/** Whether a grid's cells fit its frame with no gap. */
+function fitsWithoutGap(count: number, grid: Parameters<typeof gridLayout>[1]): boolean {
+  try {
+    gridLayout(count, { ...grid, gap: 0 });
+    return true;
+  } catch (error) {
+    if (!(error instanceof GridLayoutError)) throw error;
+    return false;
+  }
 }
 
 function defaultCell(

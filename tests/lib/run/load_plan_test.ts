@@ -37,7 +37,7 @@ Deno.test("loadPlan: --only naming no id says video for lessons, video or job be
   assert.equal(error.message, 'No video "how-rain-form" (from --only) (did you mean "how-rain-forms"?)');
 });
 
-Deno.test("loadPlan: every named file's mistakes are told in one go, a file at a time; one file's alone as before", async () => {
+Deno.test("loadPlan: every named file's mistakes are told in one go, a file at a time", async () => {
   const dir = await tempDir("reel-plan-files-");
   const mod = new URL("../../../mod.ts", import.meta.url).href;
   const write = async (name: string, value: unknown) => {
@@ -61,6 +61,13 @@ Deno.test("loadPlan: every named file's mistakes are told in one go, a file at a
   assert.deepEqual(error.errors.map((each) => [each.file, each.issues.map((issue) => issue.path)]), [
     [bad, ["videos", "fps"]],
     [worse, ["formats[0]"]],
+  ]);
+  // rv13: a file that is not there was told alone, the others' mistakes left out.
+  const missing = await loadPlan([bad, `${dir}/nope.ts`]).catch((error: unknown) => error);
+  assert.ok(missing instanceof WorkflowErrors, String(missing));
+  assert.deepEqual(missing.errors.map((each) => [each.file, each.issues[0]!.message]), [
+    [bad, missing.errors[0]!.issues[0]!.message],
+    [`${dir}/nope.ts`, `Workflow file not found: ${dir}/nope.ts`],
   ]);
   const one = await loadPlan([good, worse]).catch((error: unknown) => error);
   assert.ok(

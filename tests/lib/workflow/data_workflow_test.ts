@@ -96,6 +96,13 @@ Deno.test("parseDataWorkflow() names the line and column of YAML syntax errors, 
     assert.match(colon!.path, /^line \d, column 4$/);
     assert.doesNotMatch(colon!.message, /the key above/, text);
   }
+  // rv13: a key after a block of text, in the same item, is a key to line up with.
+  const [after] = syntaxIssues(
+    "videos:\n  - id: a\n    sections:\n      - narration: |\n          Hi\n        slide:\n          title: T\n" +
+      "         bullets: x\n",
+    "yaml",
+  );
+  assert.match(after!.message, /\(this line starts at column 10, the key above it at column 11\)$/);
   // nt4, nt6: a key indented one column short was placed at column 1, in the parser's words alone.
   assert.deepEqual(
     syntaxIssues("videos:\n  - id: a\n    sections:\n      - title: T\n       narration: hi\n", "yaml"),

@@ -146,6 +146,11 @@ Deno.test("montage mistakes are named with their path", async () => {
       [{ id: "g", layout: "grid", items: ["*.png"], size: "320x180", rows: 1, gap: 200 }],
       /montages\[0\]\.gap: 1 × 3 cells with 200 px gaps do not fit in 320×180/,
     ],
+    // rv13: 100 rows do not fit 180 px at any gap: the rows are named, not the gap.
+    [
+      [{ id: "g", layout: "grid", items: ["*.png"], size: "320x180", rows: 100, gap: 1 }],
+      /montages\[0\]\.rows: 100 × 1 cells with 1 px gaps do not fit in 320×180/,
+    ],
     [
       [{ id: "g", layout: "grid", items: ["*.png"], size: "320x180", cols: 100 }],
       /montages\[0\]\.cols: 1 × 100 cells with 4 px gaps do not fit in 320×180/,
