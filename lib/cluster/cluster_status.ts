@@ -5,7 +5,7 @@
  * @module
  */
 import { Queue } from "bullmq";
-import { liveWorkers, type WorkerInfo } from "./_worker_heartbeat.ts";
+import { HEARTBEAT_MS, liveWorkers, type WorkerInfo } from "./_worker_heartbeat.ts";
 import { CLUSTER_PREFIX, QUEUES_KEY } from "./cluster_job.ts";
 import { openRedis, redisOptions } from "./redis_connection.ts";
 import type { RedisTarget } from "./redis_target.ts";
@@ -25,12 +25,21 @@ export interface QueueStatus {
   pausedMs: number;
 }
 
+/**
+ * How long a worker's entry may go without a heartbeat (one every {@linkcode HEARTBEAT_MS}) before it counts as
+ * silent: killed or stuck. Its entry stays until it expires, three heartbeats after its last (fi14: a killed worker
+ * was shown running its step beside the worker that took it over).
+ */
+export const SILENT_AFTER_MS = 2 * HEARTBEAT_MS;
+
 /** The cluster's state. */
 export interface ClusterStatus {
   /** Live workers, by host then pid. */
   workers: WorkerInfo[];
   /** Queues, by name. */
   queues: QueueStatus[];
+  /** How long a worker may go without a heartbeat before it counts as silent ({@linkcode SILENT_AFTER_MS}). */
+  silentAfterMs: number;
 }
 
 /**
@@ -53,7 +62,7 @@ export async function clusterStatus(target: RedisTarget): Promise<ClusterStatus>
     const workers = await liveWorkers(redis);
     const names = (await redis.smembers(QUEUES_KEY)).sort();
     const queues = await Promise.all(names.map((name) => queueStatus(target, name)));
-    return { workers, queues };
+    return { workers, queues, silentAfterMs: SILENT_AFTER_MS };
   } finally {
     redis.disconnect();
   }

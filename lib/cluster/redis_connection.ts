@@ -67,6 +67,8 @@ export function redisOptions(target: RedisTarget): RedisOptions {
 const NO_DATABASE = /DB index is out of range/i;
 /** What Redis says when it refuses a password or asks for one. */
 const PASSWORD_REFUSED = /WRONGPASS|NOAUTH|invalid password|invalid username-password/i;
+/** What ioredis says of an answer that is not Redis's protocol: its first byte. */
+const PROTOCOL_ERROR = /Protocol error, got "(.)" as reply type byte/;
 
 /** How long Redis may take to answer before it counts as not answering, in ms (at the start, and mid-run). */
 export const ANSWER_MS = 5000;
@@ -153,6 +155,16 @@ export async function checkRedis(target: RedisTarget, options: { timeoutMs?: num
     }
     // Whatever was thrown, the URL (and its password) is never printed.
     const reason = message.replaceAll(target.url, target.redacted);
+    // Something else answers there (fi14: an HTTP server, told in ioredis's words, "Protocol error, got "H" as reply
+    // type byte. Please report this.", and as a Redis to start).
+    const byte = PROTOCOL_ERROR.exec(reason)?.[1];
+    if (byte !== undefined) {
+      throw new InputError(
+        `The server at ${target.redacted} does not answer as Redis does (its first answer starts with "${byte}"` +
+          `${byte === "H" ? ": an HTTP server?" : ""})`,
+        { hint: "Check the URL's host and port: they should be Redis's (6379 unless it was set otherwise)" },
+      );
+    }
     throw new InputError(`Cannot reach Redis at ${target.redacted}: ${reason}`, {
       hint: "Start Redis (redis-server) or check the URL, its password and TLS (rediss://)",
     });

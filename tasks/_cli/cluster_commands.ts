@@ -29,19 +29,30 @@ export function addClusterCommands(program: Command): void {
     });
 }
 
-/** The status as lines of text. */
-function statusText(status: ClusterStatus, now: number): string {
+/**
+ * The status as lines of text: a worker silent for longer than `status.silentAfterMs` is marked so, and its
+ * steps as what it last said it ran.
+ *
+ * @param status The cluster's state.
+ * @param now Ms since the epoch.
+ * @returns The lines.
+ */
+export function statusText(status: ClusterStatus, now: number): string {
   const lines = [`workers: ${status.workers.length}`];
   for (const worker of status.workers) {
     const seen = ((now - worker.heartbeat) / 1000).toFixed(1);
+    const silent = now - worker.heartbeat > status.silentAfterMs;
     // What its --queues names (an older worker's entry says only the queues it works now).
     const takes = worker.wants === null ? "all" : (worker.wants ?? worker.queues).join(",") || "none yet";
     lines.push(
       `  ${worker.host}:${worker.pid}  concurrency ${worker.concurrency}, cpu ${worker.cpu}  heartbeat ${seen}s ago` +
-        `  running ${worker.running.length}  queues ${takes}`,
+        `${silent ? " (silent: killed or stuck?)" : ""}  running ${worker.running.length}  queues ${takes}`,
     );
     for (const job of worker.running) {
-      lines.push(`    ${job.step} (${job.kind}, ${job.queue}) for ${((now - job.since) / 1000).toFixed(1)}s`);
+      lines.push(
+        `    ${job.step} (${job.kind}, ${job.queue}) for ${((now - job.since) / 1000).toFixed(1)}s` +
+          `${silent ? " (as it last said)" : ""}`,
+      );
     }
   }
   lines.push(`queues: ${status.queues.length}`);

@@ -77,3 +77,25 @@ Deno.test("checkRedis() refuses a database Redis does not have (ioredis went on 
   );
   await checkRedis(parseRedisUrl(`redis://127.0.0.1:${port}/15`, "--redis"));
 });
+
+Deno.test("checkRedis() says a server that answers as something else (HTTP) is not Redis, without a bug report", async () => {
+  // fi14: ioredis's "Protocol error, got "H" as reply type byte. Please report this.", and "Start Redis".
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => new Response("hello"),
+  );
+  try {
+    const url = `redis://127.0.0.1:${server.addr.port}`;
+    await assert.rejects(checkRedis(parseRedisUrl(url, "--redis")), (error: unknown) => {
+      assert.ok(error instanceof InputError);
+      assert.match(
+        error.message,
+        /^The server at redis:\/\/127\.0\.0\.1:\d+ does not answer as Redis does \(its first answer starts with "H": an HTTP server\?\)$/,
+      );
+      assert.match(error.hint ?? "", /host and port/);
+      return true;
+    });
+  } finally {
+    await server.shutdown();
+  }
+});
