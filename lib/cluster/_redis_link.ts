@@ -239,9 +239,10 @@ export class RedisLink {
       new StepAttemptError({
         name: "RedisUnreachable",
         message:
+          // fi14: said of steps not queued yet, and of a Redis that keeps nothing, as if it always held.
           `Cannot reach Redis at ${redacted}${why}: gave up after ${duration(timeoutMs)}; a job already ` +
-          "queued stays in Redis, and the next render adopts it (or takes its artifact from the store) once Redis " +
-          "is back",
+          "queued stays in Redis where Redis keeps its data, and the next render adopts it (or takes its artifact " +
+          "from the store) once Redis is back",
         retryable: false,
         status: null,
         retryAfterMs: null,

@@ -219,9 +219,11 @@ export class JobGuard {
     if (actual !== expected) {
       throw new JobRefusedError(
         id,
+        // fi14: said without what it means, when a helper the module imports was edited during the render.
         `module ${path} hashes to ${actual.slice(0, 12)} here, not ${
           expected.slice(0, 12)
-        } as the coordinator's`,
+        } as the coordinator's: it or a file it imports is not what the render planned (edited since: render ` +
+          "again; or another copy on this host)",
         { elsewhere: true },
       );
     }
