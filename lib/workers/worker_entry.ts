@@ -216,24 +216,29 @@ async function runStep(
         clearTimeout(timer);
       }
     }
-    const known = error instanceof Error;
-    const provider = error instanceof ProviderError ? error : null;
+    // A step whose cleanup (`await using`) threw too after it failed throws a SuppressedError, "An error was
+    // suppressed during disposal" (rv12): it fails for its own error, as that error says, the cleanup's told after.
+    const cleanup = error instanceof SuppressedError ? error.error : undefined;
+    const failure = error instanceof SuppressedError ? error.suppressed : error;
+    const known = failure instanceof Error;
+    const provider = failure instanceof ProviderError ? failure : null;
     // Bad input (a voice, an image), misuse and bugs fail at once; anything else may pass on retry.
-    const permanent = error instanceof UnrecoverableError || error instanceof InputError ||
-      error instanceof TypeError || error instanceof RangeError;
+    const permanent = failure instanceof UnrecoverableError || failure instanceof InputError ||
+      failure instanceof TypeError || failure instanceof RangeError;
     send({
       type: "failed",
       taskId,
       failure: {
-        name: known ? error.name : "Error",
-        message: error instanceof ExitCalledError
-          ? `Step "${task.id}" called ${error.call}: a step must return or throw`
-          : thrownMessage(error),
+        name: known ? failure.name : "Error",
+        message: (failure instanceof ExitCalledError
+          ? `Step "${task.id}" called ${failure.call}: a step must return or throw`
+          : thrownMessage(failure)) +
+          (cleanup === undefined ? "" : ` (and then its cleanup failed: ${thrownMessage(cleanup)})`),
         retryable: provider !== null ? provider.retryable : !permanent,
         status: provider?.status ?? null,
         retryAfterMs: provider?.retryAfterMs ?? null,
         provider: provider?.provider ?? null,
-        interrupted: endedOnInterrupt(error),
+        interrupted: endedOnInterrupt(failure),
         ...stuck ? { stuck } : {},
       },
     });

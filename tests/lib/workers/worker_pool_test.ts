@@ -329,6 +329,35 @@ export default workflow({
   }
 });
 
+Deno.test("a custom step whose cleanup fails after it failed is told by its own error, the cleanup's after it", async () => {
+  // rv12: "An error was suppressed during disposal" (a SuppressedError), and retried as any unknown error.
+  const { plan, dir } = await customPlan(`
+export default workflow({
+  ${video}
+  steps: [
+    step({
+      id: "tidy",
+      retries: 1,
+      run: async () => {
+        await using _folder = { [Symbol.asyncDispose]: () => Promise.reject(new Error("folder busy")) };
+        throw new TypeError("bad column");
+      },
+    }),
+  ],
+});`);
+  const events: RunEvent[] = [];
+  const pool = new WorkerPool({ size: 1 });
+  try {
+    await runOn(pool, plan, { dir, events });
+    const failures = events.flatMap((event) => event.type === "step:failed" ? [event] : []);
+    assert.deepEqual(failures.map((event) => [event.error, event.retrying]), [
+      ["bad column (and then its cleanup failed: folder busy)", false],
+    ]);
+  } finally {
+    await pool.close();
+  }
+});
+
 Deno.test("WorkerPool never hands out a worker that failed to start", async () => {
   const dir = await tempDir();
   const broken = `${dir}/broken_worker.ts`;
