@@ -207,7 +207,11 @@ export default workflow({
     assert.equal(result.artifacts.get("late")?.value, 2);
     assert.equal(result.artifacts.get("next")?.value, 7);
     // A RangeError is a bug: not retried.
-    assert.equal(result.errors.get("during"), "thrown while it ran");
+    // Where it was thrown too (nt9).
+    assert.match(
+      result.errors.get("during")!,
+      /^thrown while it ran \(a RangeError, at line \d+, column \d+ of \S+\)$/,
+    );
     assert.deepEqual(pool.workers, before);
     // Named once, by its first: the rejection, then the timer's throw, which is not said again.
     assert.deepEqual(strays, [
@@ -259,7 +263,10 @@ export default workflow({
         }
       },
     });
-    assert.equal(result.errors.get("stops"), "thrown while it ran");
+    assert.match(
+      result.errors.get("stops")!,
+      /^thrown while it ran \(a RangeError, at line \d+, column \d+ of \S+\)$/,
+    );
     assert.equal(result.artifacts.get("last")?.value, 3);
     assert.deepEqual(events.filter((event) => event.type === "worker:crashed"), []);
     assert.deepEqual(placeless(strays), ["ticking: Error: tick 3"]);
@@ -294,7 +301,7 @@ export default workflow({
     assert.equal(result.artifacts.get("promised")?.value, 1);
     assert.equal(result.artifacts.get("soon")?.value, 2);
     assert.match(result.errors.get("cleanup") ?? "", /timed out/);
-    assert.equal(result.errors.get("stuck"), "stuck");
+    assert.match(result.errors.get("stuck")!, /^stuck \(a RangeError, at line \d+, column \d+ of \S+\)$/);
     assert.deepEqual(
       events.flatMap((event) => event.type === "worker:crashed" ? [event.error] : []),
       ["a failed step's code did not stop"],
@@ -306,13 +313,14 @@ export default workflow({
   }
 });
 
-Deno.test("a custom step that throws something other than an Error fails with it in words, not [object Object]", async () => {
+Deno.test("a custom step that throws fails with its words, its type and place for an Error, not [object Object]", async () => {
   const { plan, dir } = await customPlan(`
 export default workflow({
   ${video}
   steps: [
     step({ id: "object", retries: 0, run: () => { throw { code: 7, why: "quota" }; } }),
     step({ id: "text", retries: 0, run: () => { throw "out of paper"; } }),
+    step({ id: "typed", retries: 0, run: () => [].at(3).split(",") }),
   ],
 });`);
   const events: RunEvent[] = [];
@@ -324,6 +332,11 @@ export default workflow({
     );
     assert.equal(failed.get("object"), 'threw {"code":7,"why":"quota"}, not an Error');
     assert.equal(failed.get("text"), "out of paper");
+    // nt9: its message alone, no type, no place (a late throw had its place).
+    assert.match(
+      failed.get("typed") ?? "",
+      /^Cannot read properties of undefined \(reading 'split'\) \(a TypeError, at line 9, column \d+ of \S*workflow\.ts\)$/,
+    );
   } finally {
     await pool.close();
   }
@@ -350,9 +363,11 @@ export default workflow({
   try {
     await runOn(pool, plan, { dir, events });
     const failures = events.flatMap((event) => event.type === "step:failed" ? [event] : []);
-    assert.deepEqual(failures.map((event) => [event.error, event.retrying]), [
-      ["bad column (and then its cleanup failed: folder busy)", false],
-    ]);
+    assert.deepEqual(failures.map((event) => event.retrying), [false]);
+    assert.match(
+      failures[0]!.error,
+      /^bad column \(a TypeError, at line \d+, column \d+ of \S+\) \(and then its cleanup failed: folder busy\)$/,
+    );
   } finally {
     await pool.close();
   }
