@@ -37,14 +37,21 @@ export interface ProcessResult {
 }
 
 /**
- * A child process that exited with a non-zero code; the message ends with the last lines of its stderr.
+ * A child process that exited with a non-zero code; the message ends with the last lines of its stderr, after the
+ * first line before them that names a cause.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { ProcessError } from "./run_process.ts";
  * const error = new ProcessError("ffmpeg", 1, "Invalid argument");
- * assert.ok(error.message.includes("code 1"));
+ * assert.equal(error.message, "ffmpeg exited with code 1: Invalid argument");
+ * const stderr = "No such filter: 'nosuchfilter'\nError reinitializing filters!\nFailed to inject frame\nError while processing";
+ * assert.equal(
+ *   new ProcessError("ffmpeg", 1, stderr).message,
+ *   "ffmpeg exited with code 1: No such filter: 'nosuchfilter' | … | Error reinitializing filters! | " +
+ *     "Failed to inject frame | Error while processing",
+ * );
  * ```
  */
 export class ProcessError extends Error {
@@ -58,12 +65,27 @@ export class ProcessError extends Error {
    * @param stderr Its stderr.
    */
   constructor(program: string, code: number, stderr: string) {
-    const tail = stderr.trim().split("\n").slice(-3).join(" | ");
-    super(`${program} exited with code ${code}${tail === "" ? "" : `: ${tail}`}`);
+    super(`${program} exited with code ${code}${stderrWords(stderr)}`);
     this.name = "ProcessError";
     this.code = code;
     this.stderr = stderr;
   }
+}
+
+/** A line that names a cause: something missing, unknown or refused. */
+const CAUSE =
+  /\b(?:no such|not found|unknown|unrecognized|invalid|cannot|could not|permission denied|does not exist|unsupported)\b/i;
+
+/**
+ * What a failed program's stderr says, for its error's message: its last three lines, after the first line before
+ * them that names a cause (nt9: ffmpeg's "No such filter: 'x'" came first, and its consequences last).
+ */
+function stderrWords(stderr: string): string {
+  const lines = stderr.trim().split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  if (lines.length === 0) return "";
+  const tail = lines.slice(-3);
+  const cause = lines.slice(0, -3).find((line) => CAUSE.test(line));
+  return `: ${[...cause === undefined ? [] : [cause, "…"], ...tail].join(" | ")}`;
 }
 
 /**
