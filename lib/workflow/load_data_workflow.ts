@@ -84,6 +84,9 @@ export async function loadDataWorkflow(
 const BARE_COLOUR =
   /\b(?:background|color|foreground|accent|codeBackground|codeForeground):\s+(#(?:[0-9a-f]{3}|[0-9a-f]{6}))\s*$/i;
 
+/** A text field given a value YAML reads as a number, a boolean or null (unquoted `2024`, `yes`, `~`). */
+const TEXT_AS_SCALAR = /^Expected a string, got (a number|a boolean|null)\b/;
+
 /**
  * The issue with the line and column of its value after its path; in YAML, a colour left unquoted on its line is
  * named as the cause (the message says null, where the file shows a colour).
@@ -95,9 +98,15 @@ function placed(
   const place = source.placeOf(issue.path);
   if (place === null) return issue;
   const where = describePlace(place);
-  const colour = source.yaml ? BARE_COLOUR.exec(source.lines[place.line - 1] ?? "")?.[1] : undefined;
-  const message = colour === undefined
-    ? issue.message
-    : `${issue.message} (a bare # starts a comment in YAML: write the colour in quotes, "${colour}")`;
+  const line = source.lines[place.line - 1] ?? "";
+  const colour = source.yaml ? BARE_COLOUR.exec(line)?.[1] : undefined;
+  // nt9: `title: 2024` was said as a number, with nothing to say how to write it as text.
+  const read = source.yaml ? TEXT_AS_SCALAR.exec(issue.message)?.[1] : undefined;
+  const scalar = read === undefined ? undefined : /:\s+([^\s#'"][^#]*?)\s*(?:#.*)?$/.exec(line)?.[1];
+  const message = colour !== undefined
+    ? `${issue.message} (a bare # starts a comment in YAML: write the colour in quotes, "${colour}")`
+    : scalar !== undefined
+    ? `${issue.message} (YAML reads ${scalar} as ${read}: write it in quotes, "${scalar}")`
+    : issue.message;
   return { ...issue, message, path: issue.path === "" ? where : `${issue.path}, ${where}` };
 }

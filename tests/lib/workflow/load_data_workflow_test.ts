@@ -188,4 +188,16 @@ Deno.test("a YAML colour left unquoted is named as the cause of the null its fie
   );
   const [text] = await issuesOf(title);
   assert.doesNotMatch(text!.message, /comment/);
+  // nt9: a year as a title was said as a number, with nothing on how to write it as text.
+  const year = await write(
+    dir,
+    "year.yaml",
+    (await Deno.readTextFile(file)).replace("title: Wind", "title: 2024"),
+  );
+  const [number] = await issuesOf(year);
+  assert.equal(
+    number!.message,
+    'Expected a string, got a number (YAML reads 2024 as a number: write it in quotes, "2024")',
+  );
+  assert.match(number!.path, /^videos\[0\]\.sections\[0\]\.title, line 5, column \d+$/);
 });
