@@ -6,6 +6,7 @@
  * their dependents; children spawned at run time join the DAG; outputs are published in plan order.
  * @module
  */
+import { didYouMean } from "../core/closest_name.ts";
 import { messageOf } from "../core/errors.ts";
 import type { Clock } from "../core/clock.ts";
 import { realClock } from "../core/clock.ts";
@@ -267,9 +268,15 @@ class Scheduler {
     const templates = artifact.children.map((spec) => this.#template(spec.step, id));
     const unknown = artifact.children.find((_, i) => templates[i] === undefined);
     if (unknown !== undefined) {
-      const message = `Step "${id}" spawned "${
-        templateId(unknown.step, id)
-      }", which is not a step or template of the workflow`;
+      const spawned = templateId(unknown.step, id);
+      // The nearest of what it could have spawned (nt9: `spawn("prat")`, where a misspelled input has a guess).
+      const spawnable = [
+        ...this.#plan.templates.map((template) => template.id),
+        ...this.#plan.steps.filter((step) => step.kind === "custom").map((step) => step.id),
+      ];
+      const message = `Step "${id}" spawned "${spawned}", which is not a step or template of the workflow${
+        didYouMean(spawned, spawnable)
+      }`;
       return this.#fail(node, message);
     }
     // A step that spawns itself without end would grow the DAG until memory runs out: past a bound, it fails

@@ -84,7 +84,7 @@ export async function loadWorkflow(
     if (!info.isFile) {
       throw new InputError(`Workflow ${file} is not a file`, {
         where: file,
-        hint: "Name a workflow file in it, e.g. workflows/lesson.ts",
+        hint: "Name a workflow file in it (.ts, .js, .json, .yaml)",
       });
     }
   } catch (error) {
@@ -94,7 +94,7 @@ export async function loadWorkflow(
         `Workflow file not found: ${file}${file.startsWith("/") ? "" : ` (in ${Deno.cwd()})`}`,
         {
           where: file,
-          hint: "Check the path, e.g. workflows/lesson.ts",
+          hint: "Check the path: a relative one is read from that folder",
         },
       );
     }
@@ -104,11 +104,15 @@ export async function loadWorkflow(
   const extension = /\.([^./]+)$/.exec(file)?.[1]?.toLowerCase();
   if (format === null && extension !== undefined && !MODULE_EXTENSIONS.includes(extension)) {
     // Imported, a README.md failed with Deno's words and a place inside reel's loader.
+    // nt9: the hint named the repository's example, not there in the user's folder, and an outline not at all.
     throw new InputError(
       `${file} is not a workflow file: reel reads .ts, .js, .json, .yaml and .yml workflows`,
       {
         where: file,
-        hint: "Give a workflow file, e.g. workflows/lesson.ts",
+        hint: extension === "md"
+          ? "A markdown outline is rendered through a .ts workflow that reads it with parseOutline (README: A " +
+            "lesson from a markdown outline)"
+          : "Give a workflow file: a .ts module whose default export is workflow({ … }), or .json or .yaml",
       },
     );
   }

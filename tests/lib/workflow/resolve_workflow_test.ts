@@ -257,6 +257,13 @@ Deno.test("loadWorkflow() reports a missing default export and a missing file", 
       error.message,
       "README.md is not a workflow file: reel reads .ts, .js, .json, .yaml and .yml workflows",
     );
+    // nt9: the hint named the repository's example, and an outline not at all.
+    assert.match(error.hint ?? "", /parseOutline/);
+    return true;
+  });
+  await assert.rejects(loadWorkflow("deno.lock"), (error: unknown) => {
+    assert.ok(error instanceof InputError);
+    assert.match(error.hint ?? "", /^Give a workflow file: a \.ts module whose default export is workflow/);
     return true;
   });
 });
