@@ -50,6 +50,8 @@ export interface RunSummary {
   cancelled: boolean;
   /** How many of the outputs the folder held already, the same bytes (left as they were). @default 0 */
   unchanged?: number;
+  /** Steps a cancelled run stopped while they ran, in the order they started. @default [] */
+  stopped?: string[];
 }
 
 /** What {@linkcode summarizeEvents} can tell from the events alone. */
@@ -72,6 +74,8 @@ export interface EventSummary {
   wallMs: number;
   /** Whether `run:finished` said the run was cancelled. */
   cancelled: boolean;
+  /** Steps that started and had not settled when a cancelled run finished: stopped while they ran. */
+  stopped: string[];
 }
 
 /**
@@ -105,14 +109,20 @@ export function summarizeEvents(events: Iterable<RunEvent>): EventSummary {
     shared: 0,
     wallMs: 0,
     cancelled: false,
+    stopped: [],
   };
   const settled = new Set<string>();
+  const running = new Set<string>();
   let finishedAt: number | null = null;
   for (const event of events) {
     summary.wallMs = Math.max(summary.wallMs, event.at);
     if (event.type === "run:finished") {
       finishedAt = event.at;
       summary.cancelled = event.cancelled;
+      // nt9: a Ctrl-C's summary said how many steps were done, not which it cut short.
+      if (event.cancelled) summary.stopped = [...running].filter((step) => !settled.has(step));
+    } else if (event.type === "step:started") {
+      running.add(event.step);
     } else if (event.type === "output:written") {
       summary.outputPaths.push(event.path);
       if (event.unchanged === true) summary.unchanged += 1;
@@ -224,7 +234,13 @@ function statusLine(summary: RunSummary): string {
     ...(summary.skipped > 0 ? [`${summary.skipped} skipped`] : []),
   ];
   if (summary.cancelled) {
-    return `✖ Cancelled: ${[`${plural(summary.done, "step")} done`, ...problems].join(", ")}`;
+    const stopped = summary.stopped ?? [];
+    const cut = stopped.length === 0 ? [] : [
+      `${stopped.length} stopped while running (${stopped.slice(0, 3).join(", ")}${
+        stopped.length > 3 ? `, ${stopped.length - 3} more` : ""
+      })`,
+    ];
+    return `✖ Cancelled: ${[`${plural(summary.done, "step")} done`, ...cut, ...problems].join(", ")}`;
   }
   if (problems.length > 0) return `✖ Failed: ${problems.join(", ")}`;
   // A render run again that finds every output in place says so, not that it wrote them (nt).

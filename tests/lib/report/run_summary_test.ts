@@ -83,6 +83,8 @@ Deno.test("formatSummary() says which outputs were written and which the folder 
 Deno.test("formatSummary() says when the run was cancelled", () => {
   const text = formatSummary(summaryWith({ cancelled: true, done: 1, skipped: 2 }));
   assert.ok(text.endsWith("✖ Cancelled: 1 step done, 2 skipped\n"));
+  const cut = formatSummary(summaryWith({ cancelled: true, done: 1, stopped: ["slow", "a", "b", "c"] }));
+  assert.ok(cut.endsWith("✖ Cancelled: 1 step done, 4 stopped while running (slow, a, b, 1 more)\n"), cut);
 });
 
 Deno.test("summarizeEvents() counts settled steps once and ignores failures that were retried", () => {
@@ -97,6 +99,9 @@ Deno.test("summarizeEvents() counts settled steps once and ignores failures that
     ev.skipped(30, "d", "c"),
     ev.output(40, "a", "out/a.mp4"),
     ev.output(41, "b", "out/b.mp4"),
+    ev.started(44, "e"),
+    ev.started(45, "f"),
+    ev.finished(46, "f", { elapsed: 1 }),
     ev.runFinished(50, { cancelled: true }),
   ]);
   assert.deepEqual(summary, {
@@ -104,11 +109,13 @@ Deno.test("summarizeEvents() counts settled steps once and ignores failures that
     unchanged: 0,
     failures: [{ step: "c", kind: "speech", error: "HTTP 400: bad voice" }],
     skipped: 1,
-    done: 3,
+    done: 4,
     cached: 2,
     shared: 1,
     wallMs: 50,
     cancelled: true,
+    // nt9: the step Ctrl-C cut short was not named.
+    stopped: ["e"],
   });
 });
 
