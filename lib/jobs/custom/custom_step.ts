@@ -3,6 +3,7 @@
  * module itself (functions cannot cross the worker boundary) and finds the step by id.
  * @module
  */
+import { didYouMean } from "../../core/closest_name.ts";
 import { UnrecoverableError } from "../../core/errors.ts";
 import { outsideSteps } from "../../core/step_context.ts";
 import type { CustomStepInput } from "./custom_schema.ts";
@@ -98,7 +99,7 @@ export const customStep: StepKindDefinition = {
     const inputs: Record<string, StepOutput> = {};
     for (const [i, id] of task.inputIds.entries()) inputs[id] = task.inputs[i]!;
     const outputPath = task.outputPath ?? `${task.scratchDir}/output`;
-    const value = await definition.run(inputs, {
+    const context: Parameters<typeof definition.run>[1] = {
       params,
       signal,
       outputPath,
@@ -109,7 +110,8 @@ export const customStep: StepKindDefinition = {
           ...options,
           signal: options.signal === undefined ? signal : AbortSignal.any([signal, options.signal]),
         }),
-    });
+    };
+    const value = await definition.run(inputs, strictFields(context));
     // Checked here, where the step runs, so a cluster's worker refuses it before it stores the value, as a local
     // run does.
     if (definition.output !== undefined && !(await wroteOutput(outputPath))) {
@@ -167,4 +169,25 @@ function notJson(value: unknown, at: string, inside: Set<object> = new Set()): s
   }
   inside.delete(value);
   return null;
+}
+
+/** Names a value's readers may ask of any object: a promise's `then`, JSON's `toJSON`. */
+const ASKED_OF_ANY = new Set(["then", "toJSON"]);
+
+/**
+ * The step's context, refusing a field it does not have by name (nt9: `{ outputpath }` was undefined, and the step
+ * failed on writing to "", "No such file or directory (os error 2): writefile ''").
+ */
+function strictFields<T extends object>(context: T): T {
+  return new Proxy(context, {
+    get(target, key, receiver) {
+      if (typeof key === "string" && !(key in target) && !ASKED_OF_ANY.has(key)) {
+        const names = Object.keys(target);
+        throw new TypeError(
+          `A step's context has no field "${key}"${didYouMean(key, names)}: it has ${names.join(", ")}`,
+        );
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
 }

@@ -50,6 +50,33 @@ Deno.test("customStep fails a step that names an output and returns without writ
   assert.equal(await run("value"), 4);
 });
 
+Deno.test("customStep refuses a field its context does not have by name, with the nearest; await and JSON still work", async () => {
+  // nt9: \`{ outputpath }\` was undefined, and the step failed writing to "": "writefile ''".
+  const file = await writeWorkflowFile(`export default workflow({
+  steps: [
+    step({ id: "typo", run: (_inputs, { outputpath }) => Deno.writeTextFile(outputpath, "hi").then(() => 1) }),
+    step({ id: "plain", run: async (_inputs, context) => {
+      const same = await context;
+      return JSON.parse(JSON.stringify({ keys: Object.keys(same).sort(), has: "outputPath" in context }));
+    } }),
+  ],
+});`);
+  const run = runnerOf(file);
+  await assert.rejects(run("typo"), (error) => {
+    assert.ok(error instanceof TypeError, String(error));
+    assert.equal(
+      error.message,
+      'A step\'s context has no field "outputpath" (did you mean "outputPath"?): it has params, signal, outputPath, ' +
+        "spawn, runProcess",
+    );
+    return true;
+  });
+  assert.deepEqual(await run("plain"), {
+    keys: ["outputPath", "params", "runProcess", "signal", "spawn"],
+    has: true,
+  });
+});
+
 Deno.test("customStep names where its value stops being JSON: a Map, a BigInt, a cycle, NaN; a Date is its string", async () => {
   // Before: a Map was stored as {} and NaN as null without a word; a BigInt or a cycle failed with JSON's own words.
   const file = await writeWorkflowFile(`const loop: Record<string, unknown> = {};
