@@ -5,7 +5,7 @@
  */
 import { probeMedia } from "../lib/media/ffmpeg.ts";
 import { plural } from "../lib/core/plural.ts";
-import { exists } from "../lib/core/exists.ts";
+import { exists, statOrNull } from "../lib/core/exists.ts";
 import type { FfmpegPaths } from "../lib/core/ffmpeg_paths.ts";
 import type { Json } from "../lib/core/json.ts";
 import { JsonLines } from "../lib/report/json_lines.ts";
@@ -127,8 +127,16 @@ async function summarize(
   const kindOf = (step: string) =>
     kinds.get(step) ?? context.plan.steps.find((planned) => planned.id === step)?.kind ?? "step";
   const outputs = [];
+  // Written this run and moved or removed since (fi15: the output folder renamed while the render ran crashed the
+  // summary with Deno's NotFound, and no report was written).
+  const gone: string[] = [];
   for (const { step, path } of run.outputs) {
-    const bytes = (await Deno.stat(path)).size;
+    const info = statOrNull(path);
+    if (info === null) {
+      gone.push(path);
+      continue;
+    }
+    const bytes = info.size;
     outputs.push({
       path,
       bytes,
@@ -168,6 +176,14 @@ async function summarize(
     writeTextSync(
       Deno.stderr,
       `${printable(`⚠ Not made this run, an earlier run's: ${earlier.join(", ")}`)}\n`,
+    );
+  }
+  if (gone.length > 0) {
+    writeTextSync(
+      Deno.stderr,
+      `${
+        printable(`⚠ Written this run, and gone from the folder since (moved or removed): ${gone.join(", ")}`)
+      }\n`,
     );
   }
   // A transcript in which no word was heard is written, empty, and said: before, a silent recording (or the wrong

@@ -75,3 +75,33 @@ Deno.test("an output a failed step did not make this run is said to be an earlie
   assert.doesNotMatch(second.stderr, /earlier run's: .*other\.txt/);
   assert.equal(await Deno.readTextFile(`${out}/notes.txt`), "notes");
 });
+
+Deno.test("an output moved or removed from the folder while the render ran is said, and the summary and report are written", async () => {
+  // fi15: the summary's stat of it crashed the render (Deno's NotFound and its trace, exit 1), no report written.
+  const file = await writeWorkflowFile(`export default workflow({
+  steps: [
+    step({ id: "notes", output: "notes.txt", run: async (_inputs, { outputPath }) => {
+      await Deno.writeTextFile(outputPath, "notes");
+      return 1;
+    } }),
+    step({ id: "tidy", inputs: ["notes"], params: { out: ${
+    JSON.stringify("OUT")
+  } }, run: async (_inputs, { params }) => {
+      await Deno.remove(params.out + "/notes.txt");
+      return 2;
+    } }),
+  ],
+});`);
+  const out = `${file.slice(0, file.lastIndexOf("/"))}/out`;
+  await Deno.writeTextFile(file, (await Deno.readTextFile(file)).replace('"OUT"', JSON.stringify(out)));
+  const result = await runCli(["render", file, "--out", out]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.doesNotMatch(result.stderr, /Uncaught|NotFound/);
+  assert.ok(
+    result.stderr.includes(
+      `⚠ Written this run, and gone from the folder since (moved or removed): ${out}/notes.txt\n`,
+    ),
+    result.stderr,
+  );
+  assert.deepEqual(await listFolder(out), ["report.html"]);
+});
