@@ -84,9 +84,7 @@ Deno.test("an output moved or removed from the folder while the render ran is sa
       await Deno.writeTextFile(outputPath, "notes");
       return 1;
     } }),
-    step({ id: "tidy", inputs: ["notes"], params: { out: ${
-    JSON.stringify("OUT")
-  } }, run: async (_inputs, { params }) => {
+    step({ id: "tidy", inputs: ["notes"], params: { out: "OUT" }, run: async (_inputs, { params }) => {
       await Deno.remove(params.out + "/notes.txt");
       return 2;
     } }),
