@@ -32,9 +32,10 @@ export function importFailureIssue(
 ): WorkflowIssue {
   const name = error instanceof Error ? error.name : "";
   const text = messageOf(error).replace(ANSI, "");
-  // Deno's message ends with the place (`at file:///…:3:6`), after a code frame for a syntax error; an exception
-  // thrown while the module ran has its place in the stack instead.
-  const place = [...text.matchAll(LOCATION)].at(-1) ?? firstFrame(error);
+  // Deno's message ends with the place (`at file:///…:3:6`), after a code frame for a syntax error, and then the
+  // place of each import that led there (fi15: an unterminated string in a helper was placed at the workflow's
+  // import of it); an exception thrown while the module ran has its place in the stack instead.
+  const place = [...text.matchAll(LOCATION)][0] ?? firstFrame(error);
   const [firstLine = ""] = text.split("\n");
   let headline = firstLine.replace(LOCATION, "").replace(/\s+at\s*$/, "").trim().replace(/\.$/, "");
   // A URL keeps its quotes (V8 quotes a module's with '), or gets ".

@@ -42,12 +42,14 @@ Deno.test("loadWorkflow() names the module a syntax error or an exception is in 
     "lesson.ts": `import { sections } from "./parts/sections.ts";\n${good}void sections;\n`,
     "thrower.ts": `import { parts } from "./parts/thrower.ts";\n${good}void parts;\n`,
     "missing.ts": `import { parts } from "./parts/none.ts";\n${good}void parts;\n`,
+    "greeting.ts": `import { greeting } from "./parts/greeting.ts";\n${good}void greeting;\n`,
   });
   await Deno.mkdir(`${dir}/parts`);
   await Deno.writeTextFile(
     `${dir}/parts/sections.ts`,
     `export const sections = [\n  { title: "T" narration: "N" },\n];\n`,
   );
+  await Deno.writeTextFile(`${dir}/parts/greeting.ts`, 'export const greeting = "Hello snow;\n');
   await Deno.writeTextFile(
     `${dir}/parts/thrower.ts`,
     `const settings: { parts?: string[] } = {};\nexport const parts = settings.parts!.map((part) => part);\n`,
@@ -55,6 +57,11 @@ Deno.test("loadWorkflow() names the module a syntax error or an exception is in 
   assert.deepEqual(await importIssue(`${dir}/lesson.ts`), {
     path: `line 2, column 16 of ${dir}/parts/sections.ts`,
     message: "Syntax error: Expected ',', got 'narration'",
+  });
+  // fi15: Deno names the helper, then the workflow's import of it; the place was the import.
+  assert.deepEqual(await importIssue(`${dir}/greeting.ts`), {
+    path: `line 1, column 25 of ${dir}/parts/greeting.ts`,
+    message: "Syntax error: Unterminated string constant",
   });
   assert.deepEqual(await importIssue(`${dir}/thrower.ts`), {
     path: `line 2, column 38 of ${dir}/parts/thrower.ts`,
