@@ -116,6 +116,20 @@ export async function probeProgram(
       });
     }
     if (!(error instanceof ProcessError)) throw error;
+    // Killed from outside (a kill, the out-of-memory killer): nothing says the program is broken (fi15: a SIGKILL
+    // was told to reinstall ffmpeg). A crash (SIGSEGV, SIGABRT) is the program's, told as any other failure.
+    const killed = KILLED_BY[error.code];
+    if (killed !== undefined) {
+      throw new InputError(
+        `${name} at ${program} was killed (${killed}) while answering ${asked}: something outside reel ended it`,
+        {
+          where: program,
+          hint:
+            "Run the command again; if it is killed again, look for what kills it (a full memory, a supervisor)",
+          cause: error,
+        },
+      );
+    }
     // A wrapper whose target is gone exits 127 too: what its shell said names the target (review).
     const said = error.stderr.trim().split("\n")[0] ?? "";
     const why = error.code === 126 || error.code === 127
@@ -130,6 +144,9 @@ export async function probeProgram(
     });
   }
 }
+
+/** The exit codes of a process a signal from outside ended, and the signal's name. */
+const KILLED_BY: Readonly<Record<number, string>> = { 137: "SIGKILL", 143: "SIGTERM" };
 
 /** A program asked about itself gave no answer in {@linkcode probeTimeoutMs}. */
 export class ProbeTimeoutError extends Error {

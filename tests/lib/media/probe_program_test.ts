@@ -47,3 +47,21 @@ Deno.test("probeProgram() names a program that fails, with a wrapper's own words
     /false at false does not run: `false --x` exited/,
   );
 });
+
+Deno.test("probeProgram() says a program killed from outside was killed, not that it must be reinstalled; a crash is its own", async () => {
+  // fi15: a SIGKILL of ffmpeg's probe was told "does not run … Reinstall it".
+  await assert.rejects(probeProgram("sh", ["-c", "kill -9 $$"], { name: "ffmpeg" }), (error: unknown) => {
+    assert.ok(error instanceof InputError);
+    assert.equal(
+      error.message,
+      "ffmpeg at sh was killed (SIGKILL) while answering `sh -c kill -9 $$`: something outside reel ended it",
+    );
+    assert.match(error.hint ?? "", /^Run the command again/);
+    return true;
+  });
+  await assert.rejects(probeProgram("sh", ["-c", "kill -SEGV $$"], { name: "ffmpeg" }), (error: unknown) => {
+    assert.ok(error instanceof InputError);
+    assert.match(error.message, /^ffmpeg at sh does not run: `sh -c kill -SEGV \$\$` exited with code 139/);
+    return true;
+  });
+});
