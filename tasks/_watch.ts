@@ -154,7 +154,9 @@ export async function watchAndRender(
     const child = new Deno.Command(started.program, { args: started.args, env: { [WATCH_LIST_ENV]: list } })
       .spawn();
     // Ctrl-C or SIGTERM on the watcher stops the render under way too: no orphan render.
+    let stopped = false;
     const stopChild = () => {
+      stopped = true;
       try {
         child.kill("SIGINT");
       } catch (error) {
@@ -171,8 +173,14 @@ export async function watchAndRender(
     // Its failure (the system's watches run out) is the watch's own, told once the round ends (rv7: an unhandled
     // rejection meanwhile).
     loading.catch(() => {});
-    const { code } = await child.status;
+    const { code, signal: killedBy } = await child.status;
     ran ||= code === 0 || code === 1;
+    // Killed from outside (fi15: a SIGKILL, or the out-of-memory killer, went unsaid, the watch watching on).
+    if (killedBy !== null && !stopped && !signal.aborted) {
+      say(
+        `render ${round} was ended by ${killedBy} before it finished: what it had not published was not made`,
+      );
+    }
     loaded.abort();
     await loading;
     signal.removeEventListener("abort", stopChild);

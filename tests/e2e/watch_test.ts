@@ -114,6 +114,27 @@ Deno.test("render --watch renders again when the workflow is saved, running only
   assert.equal(status.code, 130);
 });
 
+Deno.test("render --watch says a round's render killed from outside, and goes on watching", async () => {
+  // fi15: a SIGKILL of the round's render (or the out-of-memory killer) went unsaid, the watch watching on.
+  const dir = await tempDir("reel-watch-killed-");
+  await Deno.writeTextFile(`${dir}/lesson.ts`, workflowText("Second part."));
+  const watch = startWatch(dir);
+  for await (const event of watch.events) if (event.type === "run:started") break;
+  // The round's render: the watch's child process (a thread of the watch may have started it).
+  const tasks = await Array.fromAsync(Deno.readDir(`/proc/${watch.pid}/task`));
+  const children = (await Promise.all(
+    tasks.map((task) => Deno.readTextFile(`/proc/${watch.pid}/task/${task.name}/children`)),
+  )).join(" ").trim().split(/\s+/).map(Number);
+  assert.equal(children.length, 1, String(children));
+  Deno.kill(children[0]!, "SIGKILL");
+  const said = await watch.until(/watching .*\n/);
+  assert.match(
+    said,
+    /render 1 was ended by SIGKILL before it finished: what it had not published was not made\n/,
+  );
+  assert.equal((await watch.stop()).code, 130);
+});
+
 Deno.test("render --watch --force-step forces the first round only: a save runs the changed steps alone", async () => {
   // fi5: every round forced the step again, a paid call paid at each save though its key had not changed.
   const dir = await tempDir("reel-watch-force-");
