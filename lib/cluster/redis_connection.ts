@@ -161,7 +161,7 @@ export async function checkRedis(target: RedisTarget, options: { timeoutMs?: num
     if (byte !== undefined) {
       throw new InputError(
         `The server at ${target.redacted} does not answer as Redis does (its first answer starts with "${byte}"` +
-          `${byte === "H" ? ": an HTTP server?" : ""})`,
+          `${byte === "H" || byte === "<" ? ": an HTTP server?" : ""})`,
         { hint: "Check the URL's host and port: they should be Redis's (6379 unless it was set otherwise)" },
       );
     }

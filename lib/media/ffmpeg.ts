@@ -7,7 +7,13 @@ import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { configuredProgram, findOnPath, isExecutableFile } from "./find_binary.ts";
 import { probeMp4 } from "./mp4_probe.ts";
 import { notTheProgram } from "./probe_program.ts";
-import { ProcessError, type ProcessResult, runProcess, type RunProcessOptions } from "./run_process.ts";
+import {
+  killedBy,
+  ProcessError,
+  type ProcessResult,
+  runProcess,
+  type RunProcessOptions,
+} from "./run_process.ts";
 
 /** How to install ffmpeg, printed when it is missing. */
 export const FFMPEG_INSTALL_HINT =
@@ -136,9 +142,8 @@ export async function runFfmpegSaying(
 export function stoppedFromOutside(error: unknown): boolean {
   if (error instanceof OutputWriteError) return true;
   if (!(error instanceof ProcessError)) return false;
-  // Killed by SIGHUP, SIGINT, SIGKILL or SIGTERM; or ffmpeg saying it ended on a signal. Not any code over 127: a
-  // newer ffmpeg exits with its error's value in a byte (183 for "Invalid data found when processing input").
-  return [129, 130, 137, 143].includes(error.code) || /received signal \d+/.test(error.stderr);
+  // Killed by a signal; or ffmpeg saying it ended on one.
+  return killedBy(error) !== null || /received signal \d+/.test(error.stderr);
 }
 
 /** What ffmpeg says, exiting 0, of an output whose end it could not write: the file and the system's reason. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { InputError } from "../core/errors.ts";
-import { ProcessError, type ProcessResult, runProcess } from "./run_process.ts";
+import { killedBy, ProcessError, type ProcessResult, runProcess } from "./run_process.ts";
 
 /** What to do about a broken program, by the name reel knows it by. */
 export const PROGRAM_REPAIR: Readonly<Record<string, string>> = {
@@ -118,8 +118,8 @@ export async function probeProgram(
     if (!(error instanceof ProcessError)) throw error;
     // Killed from outside (a kill, the out-of-memory killer): nothing says the program is broken (fi15: a SIGKILL
     // was told to reinstall ffmpeg). A crash (SIGSEGV, SIGABRT) is the program's, told as any other failure.
-    const killed = KILLED_BY[error.code];
-    if (killed !== undefined) {
+    const killed = killedBy(error);
+    if (killed !== null) {
       throw new InputError(
         `${name} at ${program} was killed (${killed}) while answering ${asked}: something outside reel ended it`,
         {
@@ -144,9 +144,6 @@ export async function probeProgram(
     });
   }
 }
-
-/** The exit codes of a process a signal from outside ended, and the signal's name. */
-const KILLED_BY: Readonly<Record<number, string>> = { 137: "SIGKILL", 143: "SIGTERM" };
 
 /** A program asked about itself gave no answer in {@linkcode probeTimeoutMs}. */
 export class ProbeTimeoutError extends Error {

@@ -46,11 +46,19 @@ export interface ProcessResult {
  * import { ProcessError } from "./run_process.ts";
  * const error = new ProcessError("ffmpeg", 1, "Invalid argument");
  * assert.equal(error.message, "ffmpeg exited with code 1: Invalid argument");
- * const stderr = "No such filter: 'nosuchfilter'\nError reinitializing filters!\nFailed to inject frame\nError while processing";
+ * const stderr = [
+ *   "Input #0, jpeg_pipe, from 'in.jpg':",
+ *   "  Stream #0:0: Video: mjpeg (Baseline), yuvj420p(pc, bt470bg/unknown/unknown), 16x16",
+ *   "[AVFilterGraph @ 0x55] No such filter: 'nosuchfilter'",
+ *   "Error reinitializing filters!",
+ *   "Failed to inject frame into filter network: Invalid argument",
+ *   "Conversion failed!",
+ * ].join("\n");
  * assert.equal(
  *   new ProcessError("ffmpeg", 1, stderr).message,
- *   "ffmpeg exited with code 1: No such filter: 'nosuchfilter' | … | Error reinitializing filters! | " +
- *     "Failed to inject frame | Error while processing",
+ *   "ffmpeg exited with code 1: [AVFilterGraph @ 0x55] No such filter: 'nosuchfilter' | … | " +
+ *     "Error reinitializing filters! | Failed to inject frame into filter network: Invalid argument | " +
+ *     "Conversion failed!",
  * );
  * ```
  */
@@ -72,19 +80,54 @@ export class ProcessError extends Error {
   }
 }
 
-/** A line that names a cause: something missing, unknown or refused. */
-const CAUSE =
-  /\b(?:no such|not found|unknown|unrecognized|invalid|cannot|could not|permission denied|does not exist|unsupported)\b/i;
+/** The exit codes of a process a signal from outside ended (128 + its number), and the signal. */
+const KILLED_EXIT_CODES: Readonly<Record<number, Deno.Signal>> = {
+  129: "SIGHUP",
+  130: "SIGINT",
+  137: "SIGKILL",
+  143: "SIGTERM",
+};
 
 /**
- * What a failed program's stderr says, for its error's message: its last three lines, after the first line before
- * them that names a cause (nt9: ffmpeg's "No such filter: 'x'" came first, and its consequences last).
+ * The signal from outside (a hang-up, Ctrl-C, a kill, the out-of-memory killer) that ended a program whose failure
+ * this is, told by its exit code; null for any other error. Not any code over 128: a newer ffmpeg exits with its
+ * error's value in a byte (183 for "Invalid data found when processing input").
+ *
+ * @param error What running a program threw.
+ * @returns The signal, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { killedBy, ProcessError } from "./run_process.ts";
+ * assert.equal(killedBy(new ProcessError("ffmpeg", 137, "")), "SIGKILL");
+ * assert.equal(killedBy(new ProcessError("ffmpeg", 183, "Invalid data found when processing input")), null);
+ * ```
+ */
+export function killedBy(error: unknown): Deno.Signal | null {
+  return error instanceof ProcessError ? KILLED_EXIT_CODES[error.code] ?? null : null;
+}
+
+/** A line that names a cause: something missing, unknown or refused. */
+const CAUSE = new RegExp(
+  "\\b(?:no such|not found|unknown|unrecognized|invalid|cannot|could not|permission denied|does not exist|" +
+    "unsupported|not divisible)\\b",
+  "i",
+);
+
+/** ffmpeg's description of its inputs and outputs, printed before its work: never the cause (rv14: "unknown"). */
+const MEDIA_DUMP = /^(?:\s|Input #|Output #|Stream mapping:|Press \[q\])/;
+
+/**
+ * What a failed program's stderr says, for its error's message: its last three lines, after the last line before
+ * them that names a cause (nt9: ffmpeg's "No such filter: 'x'" came first, and its consequences last), ffmpeg's
+ * description of its streams left out.
  */
 function stderrWords(stderr: string): string {
-  const lines = stderr.trim().split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  const lines = stderr.split("\n").filter((line) => line.trim() !== "");
   if (lines.length === 0) return "";
-  const tail = lines.slice(-3);
-  const cause = lines.slice(0, -3).find((line) => CAUSE.test(line));
+  const tail = lines.slice(-3).map((line) => line.trim());
+  const cause = lines.slice(0, -3).findLast((line) => !MEDIA_DUMP.test(line) && CAUSE.test(line))?.trim();
   return `: ${[...cause === undefined ? [] : [cause, "…"], ...tail].join(" | ")}`;
 }
 

@@ -52,8 +52,24 @@ export function findTemplate(
   parent = "",
 ): PlanStep | undefined {
   const name = templateId(id, parent);
-  return plan.templates.find((template) => template.id === name) ??
-    plan.steps.find((step) => step.kind === "custom" && step.id === name);
+  return spawnable(plan).find((step) => step.id === name);
+}
+
+/**
+ * What a step may spawn, in the order a child's name is looked up: the plan's templates, then its custom steps.
+ *
+ * @param plan The plan's steps and templates.
+ * @returns The steps.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { spawnable } from "./child_step.ts";
+ * assert.deepEqual(spawnable({ steps: [], templates: [] }), []);
+ * ```
+ */
+export function spawnable(plan: Pick<Plan, "steps" | "templates">): PlanStep[] {
+  return [...plan.templates, ...plan.steps.filter((step) => step.kind === "custom")];
 }
 
 /**

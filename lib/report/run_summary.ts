@@ -129,7 +129,11 @@ export function summarizeEvents(events: Iterable<RunEvent>): EventSummary {
     } else if (
       event.type === "step:finished" || event.type === "step:skipped" || event.type === "step:failed"
     ) {
-      if (event.type === "step:failed" && event.retrying) continue;
+      if (event.type === "step:failed" && event.retrying) {
+        // Waiting to retry, not running (rv14: a cancel then said it was stopped while it ran).
+        running.delete(event.step);
+        continue;
+      }
       if (settled.has(event.step)) continue;
       settled.add(event.step);
       if (event.type === "step:finished") {

@@ -11,7 +11,7 @@ import { messageOf } from "../core/errors.ts";
 import type { Clock } from "../core/clock.ts";
 import { realClock } from "../core/clock.ts";
 import { LOAD_TIMEOUT_MS } from "../core/executor.ts";
-import { childStep, findTemplate, templateId } from "../plan/child_step.ts";
+import { childStep, findTemplate, spawnable, templateId } from "../plan/child_step.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
 import { mediaField } from "./attempts.ts";
@@ -270,12 +270,8 @@ class Scheduler {
     if (unknown !== undefined) {
       const spawned = templateId(unknown.step, id);
       // The nearest of what it could have spawned (nt9: `spawn("prat")`, where a misspelled input has a guess).
-      const spawnable = [
-        ...this.#plan.templates.map((template) => template.id),
-        ...this.#plan.steps.filter((step) => step.kind === "custom").map((step) => step.id),
-      ];
       const message = `Step "${id}" spawned "${spawned}", which is not a step or template of the workflow${
-        didYouMean(spawned, spawnable)
+        didYouMean(spawned, spawnable(this.#plan).map((step) => step.id))
       }`;
       return this.#fail(node, message);
     }

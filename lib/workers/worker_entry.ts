@@ -227,11 +227,15 @@ async function runStep(
         clearTimeout(timer);
       }
     }
-    // A step whose cleanup (`await using`) threw too after it failed throws a SuppressedError, "An error was
-    // suppressed during disposal" (rv12): it fails for its own error, as that error says, the cleanup's told after.
-    const cleanup = error instanceof SuppressedError ? error.error : undefined;
-    const failure = error instanceof SuppressedError ? error.suppressed : error;
-    const known = failure instanceof Error;
+    // A step whose cleanups (`await using`) threw too after it failed throws a SuppressedError, "An error was
+    // suppressed during disposal" (rv12), one in another for each (rv14): it fails for its own error, as that error
+    // says, the cleanups' told after.
+    const cleanups: unknown[] = [];
+    let failure: unknown = error;
+    while (failure instanceof SuppressedError) {
+      cleanups.unshift(failure.error);
+      failure = failure.suppressed;
+    }
     const provider = failure instanceof ProviderError ? failure : null;
     // Bad input (a voice, an image), misuse and bugs fail at once; anything else may pass on retry.
     const permanent = failure instanceof UnrecoverableError || failure instanceof InputError ||
@@ -240,11 +244,17 @@ async function runStep(
       type: "failed",
       taskId,
       failure: {
-        name: known ? failure.name : "Error",
+        name: failure instanceof Error ? failure.name : "Error",
         message: (failure instanceof ExitCalledError
           ? `Step "${task.id}" called ${failure.call}: a step must return or throw`
           : `${thrownMessage(failure)}${placeOfThrow(failure)}`) +
-          (cleanup === undefined ? "" : ` (and then its cleanup failed: ${thrownMessage(cleanup)})`),
+          (cleanups.length === 0
+            ? ""
+            : ` (and then its cleanup failed: ${
+              cleanups.map((cleanup) =>
+                thrownMessage(cleanup)
+              ).join("; ")
+            })`),
         retryable: provider !== null ? provider.retryable : !permanent,
         status: provider?.status ?? null,
         retryAfterMs: provider?.retryAfterMs ?? null,

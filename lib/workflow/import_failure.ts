@@ -35,7 +35,9 @@ export function importFailureIssue(
   // Deno's message ends with the place (`at file:///…:3:6`), after a code frame for a syntax error, and then the
   // place of each import that led there (fi15: an unterminated string in a helper was placed at the workflow's
   // import of it); an exception thrown while the module ran has its place in the stack instead.
-  const place = [...text.matchAll(LOCATION)][0] ?? firstFrame(error);
+  // Not in the code frame (`1 | export const …`, `  |   ~~~`): it may quote a URL of the code's own (rv14).
+  const outsideFrame = text.split("\n").filter((line) => !/^\s*\d*\s\|/.test(line)).join("\n");
+  const place = [...outsideFrame.matchAll(LOCATION)][0] ?? firstFrame(error);
   const [firstLine = ""] = text.split("\n");
   let headline = firstLine.replace(LOCATION, "").replace(/\s+at\s*$/, "").trim().replace(/\.$/, "");
   // A URL keeps its quotes (V8 quotes a module's with '), or gets ".

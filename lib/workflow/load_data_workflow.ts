@@ -102,7 +102,11 @@ function placed(
   const colour = source.yaml ? BARE_COLOUR.exec(line)?.[1] : undefined;
   // nt9: `title: 2024` was said as a number, with nothing to say how to write it as text.
   const read = source.yaml ? TEXT_AS_SCALAR.exec(issue.message)?.[1] : undefined;
-  const scalar = read === undefined ? undefined : /:\s+([^\s#'"][^#]*?)\s*(?:#.*)?$/.exec(line)?.[1];
+  // The value where it stands: in a flow (`{ title: 2024, … }`) up to its comma or bracket (rv14: the rest of the
+  // line was taken).
+  const scalar = read === undefined
+    ? undefined
+    : /^([^\s#'",\]}][^#,\]}]*?)\s*(?:[,\]}]|\s#|$)/.exec(line.slice(place.column - 1))?.[1];
   const message = colour !== undefined
     ? `${issue.message} (a bare # starts a comment in YAML: write the colour in quotes, "${colour}")`
     : scalar !== undefined

@@ -54,6 +54,9 @@ export const SLOW_LOAD_MS = 10_000;
 /** The extensions Deno imports as code: a workflow file in TypeScript or JavaScript. */
 const MODULE_EXTENSIONS = ["ts", "mts", "cts", "tsx", "js", "mjs", "cjs", "jsx"];
 
+/** The workflow files reel reads, in words. */
+const WORKFLOW_FILES = ".ts, .js, .json, .yaml and .yml";
+
 /**
  * Imports a workflow file and resolves its default export; a `.json`, `.yaml` or `.yml` file is read as that
  * value instead (see `loadDataWorkflow` in `load_data_workflow.ts`).
@@ -84,19 +87,17 @@ export async function loadWorkflow(
     if (!info.isFile) {
       throw new InputError(`Workflow ${file} is not a file`, {
         where: file,
-        hint: "Name a workflow file in it (.ts, .js, .json, .yaml)",
+        hint: `Name a workflow file in it (${WORKFLOW_FILES})`,
       });
     }
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       // The folder it was looked for in is said: `deno task` runs in the project's folder, not always the user's.
-      throw new InputError(
-        `Workflow file not found: ${file}${file.startsWith("/") ? "" : ` (in ${Deno.cwd()})`}`,
-        {
-          where: file,
-          hint: "Check the path: a relative one is read from that folder",
-        },
-      );
+      const relative = !file.startsWith("/");
+      throw new InputError(`Workflow file not found: ${file}${relative ? ` (in ${Deno.cwd()})` : ""}`, {
+        where: file,
+        hint: relative ? "Check the path: a relative one is read from that folder" : "Check the path",
+      });
     }
     throw error;
   }
@@ -106,7 +107,7 @@ export async function loadWorkflow(
     // Imported, a README.md failed with Deno's words and a place inside reel's loader.
     // nt9: the hint named the repository's example, not there in the user's folder, and an outline not at all.
     throw new InputError(
-      `${file} is not a workflow file: reel reads .ts, .js, .json, .yaml and .yml workflows`,
+      `${file} is not a workflow file: reel reads ${WORKFLOW_FILES} workflows`,
       {
         where: file,
         hint: extension === "md"

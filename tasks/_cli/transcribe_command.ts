@@ -80,8 +80,8 @@ export function addTranscribeCommand(program: Command, context: { outcome: Comma
   command.addHelpText("after", EXAMPLES);
   command.action(async (named, options) => {
     const workflow = await resolveCommandLine(await onceEach(await inFolders(named)), options);
-    // `auto`: what tune saved, within what the chunks and the memory allow (rv13: tune measures encodes, and the cores
-    // it took without a saved setting ran more pocketsphinx processes than the memory holds).
+    // `auto`: what tune saved, within what the chunks and the memory allow (rv13: tune measures encodes, and the
+    // cores it took without a saved setting ran more pocketsphinx processes than the memory holds).
     const workers = typeof options.workers === "number" ? options.workers : Math.min(
       await sizeWorkers(workflow),
       options.workers === "auto"

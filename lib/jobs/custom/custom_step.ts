@@ -3,7 +3,7 @@
  * module itself (functions cannot cross the worker boundary) and finds the step by id.
  * @module
  */
-import { didYouMean } from "../../core/closest_name.ts";
+import { closestName } from "../../core/closest_name.ts";
 import { UnrecoverableError } from "../../core/errors.ts";
 import { outsideSteps } from "../../core/step_context.ts";
 import type { CustomStepInput } from "./custom_schema.ts";
@@ -171,21 +171,22 @@ function notJson(value: unknown, at: string, inside: Set<object> = new Set()): s
   return null;
 }
 
-/** Names a value's readers may ask of any object: a promise's `then`, JSON's `toJSON`. */
-const ASKED_OF_ANY = new Set(["then", "toJSON"]);
-
 /**
- * The step's context, refusing a field it does not have by name (nt9: `{ outputpath }` was undefined, and the step
- * failed on writing to "", "No such file or directory (os error 2): writefile ''").
+ * The step's context, refusing a field it does not have whose name is near one it has (nt9: `{ outputpath }` was
+ * undefined, and the step failed on writing to "", "No such file or directory (os error 2): writefile ''"). Any
+ * other name reads as undefined, as of any object (rv14: lodash's `omit` asks for `length`).
  */
 function strictFields<T extends object>(context: T): T {
   return new Proxy(context, {
     get(target, key, receiver) {
-      if (typeof key === "string" && !(key in target) && !ASKED_OF_ANY.has(key)) {
+      if (typeof key === "string" && !(key in target)) {
         const names = Object.keys(target);
-        throw new TypeError(
-          `A step's context has no field "${key}"${didYouMean(key, names)}: it has ${names.join(", ")}`,
-        );
+        const meant = closestName(key, names);
+        if (meant !== null) {
+          throw new TypeError(
+            `A step's context has no field "${key}" (did you mean "${meant}"?): it has ${names.join(", ")}`,
+          );
+        }
       }
       return Reflect.get(target, key, receiver);
     },

@@ -102,6 +102,8 @@ Deno.test("summarizeEvents() counts settled steps once and ignores failures that
     ev.started(44, "e"),
     ev.started(45, "f"),
     ev.finished(46, "f", { elapsed: 1 }),
+    ev.started(47, "g"),
+    ev.failed(48, "g", { retrying: true, error: "busy" }),
     ev.runFinished(50, { cancelled: true }),
   ]);
   assert.deepEqual(summary, {

@@ -353,6 +353,8 @@ export default workflow({
       retries: 1,
       run: async () => {
         await using _folder = { [Symbol.asyncDispose]: () => Promise.reject(new Error("folder busy")) };
+        // rv14: a second one wrapped the first SuppressedError in another, and the step's own error was lost.
+        await using _file = { [Symbol.asyncDispose]: () => Promise.reject(new Error("file locked")) };
         throw new TypeError("bad column");
       },
     }),
@@ -366,7 +368,7 @@ export default workflow({
     assert.deepEqual(failures.map((event) => event.retrying), [false]);
     assert.match(
       failures[0]!.error,
-      /^bad column \(a TypeError, at line \d+, column \d+ of \S+\) \(and then its cleanup failed: folder busy\)$/,
+      /^bad column \(a TypeError, at line \d+, column \d+ of \S+\) \(and then its cleanup failed: file locked; folder busy\)$/,
     );
   } finally {
     await pool.close();

@@ -200,4 +200,15 @@ Deno.test("a YAML colour left unquoted is named as the cause of the null its fie
     'Expected a string, got a number (YAML reads 2024 as a number: write it in quotes, "2024")',
   );
   assert.match(number!.path, /^videos\[0\]\.sections\[0\]\.title, line 5, column \d+$/);
+  // rv14: in a flow, the rest of the line was taken for the value.
+  const flow = await write(
+    dir,
+    "flow.yaml",
+    "formats: [320x180]\nvideos:\n  - id: wind\n    sections:\n      - { id: s, title: 2024, narration: Hi there. }\n",
+  );
+  const [inFlow] = await issuesOf(flow);
+  assert.equal(
+    inFlow!.message,
+    'Expected a string, got a number (YAML reads 2024 as a number: write it in quotes, "2024")',
+  );
 });

@@ -43,6 +43,7 @@ Deno.test("loadWorkflow() names the module a syntax error or an exception is in 
     "thrower.ts": `import { parts } from "./parts/thrower.ts";\n${good}void parts;\n`,
     "missing.ts": `import { parts } from "./parts/none.ts";\n${good}void parts;\n`,
     "greeting.ts": `import { greeting } from "./parts/greeting.ts";\n${good}void greeting;\n`,
+    "quoting.ts": `import { quoted } from "./parts/quoting.ts";\n${good}void quoted;\n`,
   });
   await Deno.mkdir(`${dir}/parts`);
   await Deno.writeTextFile(
@@ -50,6 +51,10 @@ Deno.test("loadWorkflow() names the module a syntax error or an exception is in 
     `export const sections = [\n  { title: "T" narration: "N" },\n];\n`,
   );
   await Deno.writeTextFile(`${dir}/parts/greeting.ts`, 'export const greeting = "Hello snow;\n');
+  await Deno.writeTextFile(
+    `${dir}/parts/quoting.ts`,
+    'export const quoted = () => "file:///etc/x.ts:9:9" +;\n',
+  );
   await Deno.writeTextFile(
     `${dir}/parts/thrower.ts`,
     `const settings: { parts?: string[] } = {};\nexport const parts = settings.parts!.map((part) => part);\n`,
@@ -63,6 +68,11 @@ Deno.test("loadWorkflow() names the module a syntax error or an exception is in 
     path: `line 1, column 25 of ${dir}/parts/greeting.ts`,
     message: "Syntax error: Unterminated string constant",
   });
+  // rv14: a URL the code quotes, in the code frame above Deno's `at` lines, was taken for the place.
+  assert.match(
+    (await importIssue(`${dir}/quoting.ts`)).path,
+    new RegExp(`^line 1, column \\d+ of ${dir}/parts/quoting\\.ts$`),
+  );
   assert.deepEqual(await importIssue(`${dir}/thrower.ts`), {
     path: `line 2, column 38 of ${dir}/parts/thrower.ts`,
     message: "Importing the file threw: TypeError: Cannot read properties of undefined (reading 'map')",
