@@ -5,7 +5,7 @@
  */
 import { probeMedia } from "../lib/media/ffmpeg.ts";
 import { plural } from "../lib/core/plural.ts";
-import { exists } from "../lib/core/exists.ts";
+import { exists, notFoundAsNull } from "../lib/core/exists.ts";
 import type { FfmpegPaths } from "../lib/core/ffmpeg_paths.ts";
 import type { Json } from "../lib/core/json.ts";
 import { JsonLines } from "../lib/report/json_lines.ts";
@@ -131,10 +131,7 @@ async function summarize(
   // summary with Deno's NotFound, and no report was written).
   const gone: string[] = [];
   for (const { step, path } of run.outputs) {
-    const info = await Deno.stat(path).catch((error) => {
-      if (error instanceof Deno.errors.NotFound) return null;
-      throw error;
-    });
+    const info = await Deno.stat(path).catch(notFoundAsNull);
     if (info === null) {
       gone.push(path);
       continue;

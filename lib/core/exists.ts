@@ -74,6 +74,25 @@ export function isUnreadableFile(error: unknown): boolean {
 }
 
 /**
+ * For a file system call's `.catch`: null when the path is not there (NotFound), the error thrown again otherwise.
+ *
+ * @param error What the call threw.
+ * @returns Null.
+ * @throws The error, when it is not NotFound.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { notFoundAsNull } from "./exists.ts";
+ * assert.equal(await Deno.stat("/no/such/file").catch(notFoundAsNull), null);
+ * ```
+ */
+export function notFoundAsNull(error: unknown): null {
+  if (error instanceof Deno.errors.NotFound) return null;
+  throw error;
+}
+
+/**
  * Whether `error` says a path is not there: NotFound, or NotADirectory (a file where the path needs a folder, as
  * `REEL_FONT_DIR=/etc/passwd` makes `/etc/passwd/DejaVuSans.ttf`).
  *

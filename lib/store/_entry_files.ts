@@ -17,11 +17,6 @@ export function notFoundIsFine(error: unknown): void {
   if (!(error instanceof Deno.errors.NotFound)) throw error;
 }
 
-export function notFoundAsNull(error: unknown): null {
-  if (error instanceof Deno.errors.NotFound) return null;
-  throw error;
-}
-
 /** An entry's record, when it was last used (its time) and its size in bytes (a value-only step's value is in it). */
 export function readRecord(path: string): { record: ArtifactRecord; mtime: Date; size: number } | null {
   try {

@@ -13,7 +13,6 @@ import {
   fileSize,
   isNotEmpty,
   listFolders,
-  notFoundAsNull,
   notFoundIsFine,
   ownFile,
   readRecord,
@@ -27,6 +26,7 @@ import {
   valueDigest,
   valueIntact,
 } from "./step_store.ts";
+import { notFoundAsNull } from "../core/exists.ts";
 import { removeIfExists } from "../core/remove_if_exists.ts";
 import { sha256File, sha256Hex } from "../core/sha256.ts";
 
