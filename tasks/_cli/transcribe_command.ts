@@ -80,14 +80,7 @@ export function addTranscribeCommand(program: Command, context: { outcome: Comma
   command.addHelpText("after", EXAMPLES);
   command.action(async (named, options) => {
     const workflow = await resolveCommandLine(await onceEach(await inFolders(named)), options);
-    // `auto`: what tune saved, within what the chunks and the memory allow (rv13: tune measures encodes, and the
-    // cores it took without a saved setting ran more pocketsphinx processes than the memory holds).
-    const workers = typeof options.workers === "number" ? options.workers : Math.min(
-      await sizeWorkers(workflow),
-      options.workers === "auto"
-        ? (await tunedSetting({ otherwise: "sized from the chunks, cores and memory" }))?.workers ?? Infinity
-        : Infinity,
-    );
+    const workers = await workerCountOf(options.workers, workflow);
     const plan = await planResolved([workflow], { limits: { workers, cpu: workers } });
     const mode = options.json === true ? "json" : options.quiet === true ? "quiet" : "auto";
     const focus = { kind: "transcribe-chunk", noun: "chunks", media: "audio" };
@@ -178,6 +171,22 @@ async function resolveCommandLine(
       { cause: error },
     );
   }
+}
+
+/**
+ * The workers a transcription runs on: as given; else sized from the work; for `auto`, what tune saved within that
+ * size (rv13: tune measures encodes, and the cores it took without a saved setting ran more pocketsphinx processes
+ * than the memory holds).
+ */
+async function workerCountOf(
+  given: number | "auto" | undefined,
+  workflow: ResolvedWorkflow,
+): Promise<number> {
+  if (typeof given === "number") return given;
+  const sized = await sizeWorkers(workflow);
+  if (given === undefined) return sized;
+  const tuned = await tunedSetting({ otherwise: "sized from the chunks, cores and memory" });
+  return Math.min(sized, tuned?.workers ?? sized);
 }
 
 /** Workers from the work: the chunks the recordings hold, the cores, and what the engine's processes take. */

@@ -76,9 +76,8 @@ export function addTuneCommand(program: Command): void {
         },
       });
       console.log(
-        `best: ${best.workers} workers, ${best.cpu} CPU slots (a sample of ${sample.length} steps; ` +
-          `of settings within ` +
-          `${TUNE_TIE * 100}% of the fastest, the nearest the cores)`,
+        `best: ${best.workers} workers, ${best.cpu} CPU slots (a sample of ${sample.length} steps; of settings ` +
+          `within ${TUNE_TIE * 100}% of the fastest, the nearest the cores)`,
       );
       if (path === null) return;
       await writeTuneSettings(path, {
