@@ -3,32 +3,28 @@
  * the YAML parser's nodes, which keep their offsets in the source.
  * @module
  */
-import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
-import { knownKeysAt } from "../schema/workflow_issues.ts";
-import type { PlaceFinder } from "./data_workflow.ts";
-import { workflowSchema } from "./workflow_schema.ts";
+import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { type PlaceFinder, placeFinder, type WrittenValue } from "./_value_places.ts";
 
 /** Fields a data workflow may hold that the workflow schema does not name. */
 export const EXTRA_DATA_FIELDS: readonly string[] = ["$schema"];
 
 /**
- * Reads the places of a data file's values: the place of a path is where its value starts, or where its key is
- * written when the value is empty; a path that leads nowhere (a field that is missing) is placed at the
- * deepest value it reaches; an object that holds fields the format does not know is placed at the first such
- * field.
+ * Reads the places of a data file's values (see `placeFinder` in `_value_places.ts`).
  *
  * @param document The parsed file, made with `lineCounter`.
  * @param lineCounter The line starts of the source.
  * @returns The finder; it gives null for every path when the document did not parse.
  */
 export function placesOf(document: Document, lineCounter: LineCounter): PlaceFinder {
-  if (document.errors.length > 0) return () => null;
-  return (path) => {
-    const offset = offsetOf(document.contents, path);
-    if (offset === null) return null;
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
+  const root = document.errors.length > 0 ? null : writtenValue(document.contents);
+  return placeFinder(root, {
+    linePos: (offset) => {
+      const { line, col } = lineCounter.linePos(offset);
+      return { line, column: col };
+    },
+    extraFields: EXTRA_DATA_FIELDS,
+  });
 }
 
 /**
@@ -42,48 +38,26 @@ export function placesOfText(text: string): PlaceFinder {
   return placesOf(parseDocument(text, { lineCounter, prettyErrors: false }), lineCounter);
 }
 
-function offsetOf(root: unknown, path: string): number | null {
-  let node = root as Node | null;
-  let offset = node?.range?.[0] ?? null;
-  let rest = path;
-  const segments: (string | number)[] = [];
-  while (rest !== "" && node !== null) {
-    if (isSeq(node)) {
-      const index = /^\[(\d+)\]/.exec(rest);
-      const item = index === null ? undefined : node.items[Number(index[1])] as Node | undefined;
-      if (index === null || item === undefined) break;
-      segments.push(Number(index[1]));
-      rest = rest.slice(index[0].length);
-      node = item;
-      offset = item.range?.[0] ?? offset;
-      continue;
-    }
-    if (!isMap(node)) break;
-    const wanted = rest.startsWith(".") ? rest.slice(1) : rest;
-    // The longest key that the path starts with, so a key with a dot in it is found whole.
-    let found: { key: string; pair: (typeof node.items)[number] } | null = null;
-    for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : null;
-      if (key === null || !wanted.startsWith(key) || (found !== null && found.key.length >= key.length)) {
-        continue;
-      }
-      const next = wanted[key.length];
-      if (next === undefined || next === "." || next === "[") found = { key, pair };
-    }
-    if (found === null) break;
-    segments.push(found.key);
-    rest = wanted.slice(found.key.length);
-    const value = found.pair.value as Node | null;
-    node = value;
-    // An empty value (`narration:` and nothing) is placed at its key.
-    const written = value?.range !== undefined && value.range !== null && value.range[1] > value.range[0];
-    offset = written ? value!.range![0] : (found.pair.key as Node).range?.[0] ?? offset;
+/** A YAML node as a written value; an empty one (`narration:` and nothing) is none. */
+function writtenValue(node: unknown): WrittenValue | null {
+  if (!isNode(node) || node.range === undefined || node.range === null) return null;
+  const [start, end] = node.range;
+  if (isSeq(node)) {
+    // An empty item (`- ` and nothing) is placed where it stands.
+    const at = (item: unknown) => isNode(item) ? item.range?.[0] ?? start : start;
+    return {
+      kind: "list",
+      start,
+      items: node.items.map((item) => writtenValue(item) ?? { kind: "other", start: at(item) }),
+    };
   }
-  if (rest === "" && node !== null && isMap(node)) {
-    const known = new Set(knownKeysAt(workflowSchema, segments));
-    if (segments.length === 0) { for (const field of EXTRA_DATA_FIELDS) known.add(field); }
-    const unknown = node.items.find((pair) => isScalar(pair.key) && !known.has(String(pair.key.value)));
-    if (unknown !== undefined) return (unknown.key as Node).range?.[0] ?? offset;
+  if (isMap(node)) {
+    const fields = node.items.flatMap((pair) => {
+      const key = pair.key;
+      if (!isScalar(key) || key.range === undefined || key.range === null) return [];
+      return [{ key: String(key.value), keyStart: key.range[0], value: writtenValue(pair.value) }];
+    });
+    return { kind: "object", start, fields };
   }
-  return segments.length === 0 ? null : offset;
+  return end > start ? { kind: "other", start } : null;
 }

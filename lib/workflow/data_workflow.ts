@@ -10,19 +10,9 @@ import { jsonErrorOffset } from "./_json_error_offset.ts";
 import { tooDeepInYaml } from "./nesting_depth.ts";
 import { TOO_DEEP_MESSAGE, tooDeepInJson } from "./nesting_limit.ts";
 import { placesOf, placesOfText } from "./_source_places.ts";
+import { describePlace, placeAt, type PlaceFinder } from "./_value_places.ts";
 import type { DataFormat } from "./data_format.ts";
 import { NEEDS_A_JOB } from "./needs_a_job.ts";
-
-/** A place in a source file. */
-export interface SourcePlace {
-  /** The line, counted from 1. */
-  line: number;
-  /** The column, counted from 1. */
-  column: number;
-}
-
-/** Finds where a workflow path (`videos[0].sections[2].title`) is written in a file; null when it is not. */
-export type PlaceFinder = (path: string) => SourcePlace | null;
 
 /** A workflow file's value and where each of its values is written. */
 export interface DataWorkflow {
@@ -206,27 +196,4 @@ function jsonHeadline(message: string): string {
     .replace(/ (?:in JSON )?at position \d+[\s\S]*$/, "")
     .replace(/, [\s\S]*is not valid JSON$/, "");
   return `Syntax error: ${headline === "" ? message : headline}`;
-}
-
-function placeAt(text: string, offset: number): SourcePlace {
-  const before = text.slice(0, offset);
-  const line = before.split("\n").length;
-  return { line, column: offset - (before.lastIndexOf("\n") + 1) + 1 };
-}
-
-/**
- * A place as an issue's path names it: `line 14, column 7`.
- *
- * @param place The line and column.
- * @returns The words.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { describePlace } from "./data_workflow.ts";
- * assert.equal(describePlace({ line: 14, column: 7 }), "line 14, column 7");
- * ```
- */
-export function describePlace(place: SourcePlace): string {
-  return `line ${place.line}, column ${place.column}`;
 }

@@ -6,7 +6,8 @@
  */
 import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import type { DataFormat } from "./data_format.ts";
-import { describePlace, parseDataWorkflow, type PlaceFinder } from "./data_workflow.ts";
+import { parseDataWorkflow } from "./data_workflow.ts";
+import { type PlaceFinder, withPlace } from "./_value_places.ts";
 import { resolveWorkflow } from "./resolve_workflow.ts";
 import type { ResolvedWorkflow } from "./workflow_schema.ts";
 import { isRecord } from "../core/is_record.ts";
@@ -97,7 +98,6 @@ function placed(
 ): WorkflowIssue {
   const place = source.placeOf(issue.path);
   if (place === null) return issue;
-  const where = describePlace(place);
   const line = source.lines[place.line - 1] ?? "";
   const colour = source.yaml ? BARE_COLOUR.exec(line)?.[1] : undefined;
   // nt9: `title: 2024` was said as a number, with nothing to say how to write it as text.
@@ -112,5 +112,5 @@ function placed(
     : scalar !== undefined
     ? `${issue.message} (YAML reads ${scalar} as ${read}: write it in quotes, "${scalar}")`
     : issue.message;
-  return { ...issue, message, path: issue.path === "" ? where : `${issue.path}, ${where}` };
+  return withPlace({ ...issue, message }, place);
 }

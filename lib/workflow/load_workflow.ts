@@ -4,7 +4,9 @@
  * @module
  */
 import { resolve } from "node:path";
-import { InputError, WorkflowError } from "../core/errors.ts";
+import { InputError, WorkflowError, type WorkflowIssue } from "../core/errors.ts";
+import { placesOfCode } from "./_code_places.ts";
+import { type PlaceFinder, withPlace } from "./_value_places.ts";
 import { importFailureIssue, reelExportNames } from "./import_failure.ts";
 import { exitCalled, workflowCode } from "./workflow_code.ts";
 import { stillLoading } from "./still_loading.ts";
@@ -156,7 +158,29 @@ export async function loadWorkflow(
         "workflow itself",
     }]);
   }
-  return await resolveWorkflow(module.default, { file, moduleUrl: url.href, cores: options.cores });
+  // Where the export's values are written, read once a mistake is to be placed (read from the file as it is now:
+  // saved after the import, a place may be off until the next load).
+  let finder: PlaceFinder | null = null;
+  const text = await Deno.readTextFile(url);
+  const placeIssue = (issue: WorkflowIssue): WorkflowIssue => {
+    // An issue about another file (a missing image) is placed in the workflow all the same: its path is the field.
+    const place = (finder ??= placesOfCode(text))(issue.path);
+    return place === null ? issue : withPlace(issue, place);
+  };
+  try {
+    const resolved = await resolveWorkflow(module.default, {
+      file,
+      moduleUrl: url.href,
+      cores: options.cores,
+    });
+    return { ...resolved, placeIssue };
+  } catch (error) {
+    if (!(error instanceof WorkflowError)) throw error;
+    throw new WorkflowError(error.file, error.issues.map(placeIssue), {
+      cause: error.cause,
+      hint: error.hint ?? undefined,
+    });
+  }
 }
 
 /** The first JSON file of the workflow's local modules that does not parse, as a path; null when none. */

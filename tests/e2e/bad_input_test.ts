@@ -270,15 +270,26 @@ Deno.test("bad input: an unknown voice, a background that is not an image, an ov
   assert.equal(await listFolder(espeak.out), null);
 });
 
-Deno.test("bad input: a wrong type names the type expected and the type given at its path, exit 2", async () => {
-  const { file, out } = await workflowFile({
-    formats: ["320x180"],
-    videos: [{ id: "a", sections: [{ title: "T", narration: "Hi." }, { title: 42, narration: "Typo." }] }],
-  });
+Deno.test("bad input: a wrong type names the type expected and the type given at its path, line and column", async () => {
+  // nt9: a TypeScript workflow's mistakes named the path alone, a JSON or YAML file's its line and column too.
+  const file = await writeWorkflowFile(`const second = { title: 42, narration: "Typo." };
+export default workflow({
+  formats: ["320x180"],
+  videos: [{
+    id: "a",
+    sections: [{ title: "T", narration: "Hi." }, second, { title: "V", narraton: "Typo." }],
+  }],
+});`);
+  const out = `${file.slice(0, file.lastIndexOf("/"))}/out`;
   const result = await runCli(["render", file, "--out", out]);
+  // writeWorkflowFile puts two lines of imports above the body.
   assertCleanInputError(
     result,
-    /✖ Expected a string, got a number\n {2}→ at videos\[0\]\.sections\[1\]\.title \(/,
+    /✖ Expected a string, got a number\n {2}→ at videos\[0\]\.sections\[1\]\.title, line 3, column 25 \(/,
+  );
+  assert.match(
+    result.stderr,
+    /Unknown field "narraton".*\n {2}→ at videos\[0\]\.sections\[2\], line 8, column 72 \(/,
   );
   assert.equal(await listFolder(out), null);
 });

@@ -59,8 +59,8 @@ Deno.test("loadPlan: every named file's mistakes are told in one go, a file at a
   const error = await loadPlan([bad, good, worse]).catch((error: unknown) => error);
   assert.ok(error instanceof WorkflowErrors, String(error));
   assert.deepEqual(error.errors.map((each) => [each.file, each.issues.map((issue) => issue.path)]), [
-    [bad, ["videos", "fps"]],
-    [worse, ["formats[0]"]],
+    [bad, ["videos, line 2, column 65", "fps, line 2, column 54"]],
+    [worse, ["formats[0], line 2, column 37"]],
   ]);
   // rv13: a file that is not there was told alone, the others' mistakes left out.
   const missing = await loadPlan([bad, `${dir}/nope.ts`]).catch((error: unknown) => error);

@@ -1,0 +1,363 @@
+/**
+ * Finding where a path of a workflow (`videos[0].sections[2].title`) is written in a TypeScript workflow file, so
+ * that its mistakes name a line and a column as a JSON or YAML file's do. The module has run by then and its value
+ * is known; what is looked for is where that value is written, and most workflow files write it out as a literal:
+ * `export default workflow({ … })`. The file is read as tokens (strings, comments, template literals and regular
+ * expressions skipped whole) and its default export followed through object and array literals, the builders'
+ * calls (`workflow`, `video`, `section`, `step` return their argument) and names of the file's own top-level
+ * constants. A value made by code (a call, a `.map`, an imported name, a spread before the item) is where the
+ * search stops: the path is placed at that code.
+ * @module
+ */
+import {
+  placeAt,
+  type PlaceFinder,
+  placeFinder,
+  type WrittenField,
+  type WrittenValue,
+} from "./_value_places.ts";
+
+/** A token: a punctuator, a word (a name, a keyword, a number), a string's text, or a whole template or regex. */
+interface Token {
+  kind: "punct" | "word" | "string" | "other";
+  /** The punctuator, the word, or the string's value. */
+  text: string;
+  start: number;
+}
+
+/**
+ * The builders' names (`builders.ts`, which reel's `mod.ts` exports): each returns its argument, so a call's value
+ * is written in its first argument.
+ */
+export const BUILDERS: readonly string[] = ["workflow", "video", "section", "step"];
+
+/** Values written this deep are not followed (a constant naming itself, through others). */
+const MAX_DEPTH = 200;
+
+/**
+ * The finder of a TypeScript (or JavaScript) workflow file's places.
+ *
+ * @param text The file's text.
+ * @returns The finder; it gives null for every path when the file's default export is not found.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { placesOfCode } from "./_code_places.ts";
+ * const placeOf = placesOfCode(
+ *   'import { workflow } from "reel";\nexport default workflow({\n  videos: [{ id: "a", sections: [] }],\n});\n',
+ * );
+ * assert.deepEqual(placeOf("videos[0].id"), { line: 3, column: 19 });
+ * ```
+ */
+export function placesOfCode(text: string): PlaceFinder {
+  return placeFinder(defaultExport(text), { linePos: (offset) => placeAt(text, offset) });
+}
+
+/** The file's default export as written, or null. */
+function defaultExport(text: string): WrittenValue | null {
+  const tokens = tokenize(text);
+  if (tokens === null) return null;
+  const match = matchingBrackets(tokens);
+  if (match === null) return null;
+  const constants = new Map<string, number>();
+  let root: number | null = null;
+  // The file's top level: names of constants and the default export.
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const closing = match[i];
+    if (closing !== undefined) {
+      i = closing;
+      continue;
+    }
+    if (token.kind !== "word") continue;
+    if (token.text === "export" && tokens[i + 1]?.text === "default") {
+      root = tokens[i + 2]?.text === "await" ? i + 3 : i + 2;
+    } else if (["const", "let", "var"].includes(token.text) && tokens[i + 1]?.kind === "word") {
+      const initializer = initializerOf(tokens, i + 2, match);
+      if (initializer !== null) constants.set(tokens[i + 1]!.text, initializer);
+    }
+  }
+  if (root === null) return null;
+  return new LiteralReader(tokens, match, constants).read(root, 0);
+}
+
+/** Where a declaration's value starts: after its `=`, past a type annotation (`: Workflow`). */
+function initializerOf(
+  tokens: readonly Token[],
+  at: number,
+  match: readonly (number | undefined)[],
+): number | null {
+  let i = at;
+  if (tokens[i]?.text === ":") {
+    while (i < tokens.length && tokens[i]!.text !== "=" && tokens[i]!.text !== ";") i = (match[i] ?? i) + 1;
+  }
+  return tokens[i]?.text === "=" && tokens[i]?.kind === "punct" ? i + 1 : null;
+}
+
+/** Reads literals from the tokens into written values. */
+class LiteralReader {
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly match: readonly (number | undefined)[],
+    private readonly constants: ReadonlyMap<string, number>,
+  ) {}
+
+  /** The value written at token `i`. */
+  read(i: number, depth: number): WrittenValue {
+    const token = this.tokens[i];
+    if (token === undefined) return { kind: "other", start: this.tokens.at(-1)?.start ?? 0 };
+    const other: WrittenValue = { kind: "other", start: token.start };
+    if (depth > MAX_DEPTH) return other;
+    const next = this.tokens[i + 1];
+    if (token.kind === "punct") {
+      if (token.text === "{") return { kind: "object", start: token.start, fields: this.#fields(i, depth) };
+      if (token.text === "[") return { kind: "list", start: token.start, items: this.#items(i, depth) };
+      // A value in parentheses, not an arrow function's parameters.
+      const closing = this.match[i];
+      if (token.text === "(" && closing !== undefined && this.tokens[closing + 1]?.text !== "=>") {
+        return this.read(i + 1, depth + 1);
+      }
+      return other;
+    }
+    if (token.kind !== "word" || !this.#ends(i + 1)) {
+      // A builder's call: its value is its first argument.
+      if (token.kind === "word" && BUILDERS.includes(token.text) && next?.text === "(") {
+        const closing = this.match[i + 1]!;
+        if (this.#ends(closing + 1) && closing > i + 2) return this.read(i + 2, depth + 1);
+      }
+      return other;
+    }
+    const initializer = this.constants.get(token.text);
+    return initializer === undefined ? other : this.read(initializer, depth + 1);
+  }
+
+  /** Whether the value that started before token `i` ends there (`,`, a closing bracket, `;`, `as`, the end). */
+  #ends(i: number): boolean {
+    const token = this.tokens[i];
+    return token === undefined || [",", "}", "]", ")", ";"].includes(token.text) ||
+      (token.kind === "word" && ["as", "satisfies"].includes(token.text));
+  }
+
+  /** The parts of the bracket at token `open`, split at its own commas: each part's first token, or null if empty. */
+  #parts(open: number): (number | null)[] {
+    const close = this.match[open]!;
+    const parts: (number | null)[] = [];
+    let start = open + 1;
+    for (let i = open + 1; i <= close; i++) {
+      if (i === close || this.tokens[i]!.text === ",") {
+        parts.push(i > start ? start : null);
+        start = i + 1;
+        continue;
+      }
+      i = this.match[i] ?? i;
+    }
+    // A trailing comma leaves no part after it.
+    if (parts.length > 0 && parts.at(-1) === null) parts.pop();
+    return parts;
+  }
+
+  /** The value a spread at token `at` (`...name`) spreads, when it names a constant of the file. */
+  #spread(at: number, depth: number): WrittenValue | null {
+    const name = this.tokens[at + 1];
+    if (this.tokens[at]!.text !== "..." || name?.kind !== "word" || !this.#ends(at + 2)) return null;
+    return this.read(at + 1, depth + 1);
+  }
+
+  #fields(open: number, depth: number): WrittenField[] {
+    return this.#parts(open).flatMap((at) => {
+      const spread = at === null ? null : this.#spread(at, depth);
+      // Its fields come before the ones written after it, which win (the finder takes the last of a name).
+      if (spread?.kind === "object") return spread.fields;
+      const key = at === null ? undefined : this.tokens[at];
+      // Another spread, a computed key, a method: no field written out.
+      if (at === null || key === undefined || !["word", "string"].includes(key.kind)) return [];
+      const after = this.tokens[at + 1];
+      if (after?.text === ":" && after.kind === "punct") {
+        return [{ key: key.text, keyStart: key.start, value: this.read(at + 2, depth + 1) }];
+      }
+      // `{ title }`: the value of the constant of that name.
+      return key.kind === "word" && this.#ends(at + 1)
+        ? [{ key: key.text, keyStart: key.start, value: this.read(at, depth + 1) }]
+        : [];
+    });
+  }
+
+  #items(open: number, depth: number): WrittenValue[] {
+    const items: WrittenValue[] = [];
+    for (const at of this.#parts(open)) {
+      const spread = at === null ? null : this.#spread(at, depth);
+      if (spread?.kind === "list") {
+        items.push(...spread.items);
+        continue;
+      }
+      // After another spread, no item is where its index says.
+      if (at !== null && this.tokens[at]!.text === "...") break;
+      items.push(at === null ? { kind: "other", start: this.tokens[open]!.start } : this.read(at, depth + 1));
+    }
+    return items;
+  }
+}
+
+/** For each opening bracket's token, its closing one's; null when the brackets do not pair up. */
+function matchingBrackets(tokens: readonly Token[]): (number | undefined)[] | null {
+  const pairs: Record<string, string> = { "}": "{", "]": "[", ")": "(" };
+  const match: (number | undefined)[] = [];
+  const open: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const { kind, text } = tokens[i]!;
+    if (kind !== "punct") continue;
+    if (text === "{" || text === "[" || text === "(") open.push(i);
+    const opener = pairs[text];
+    if (opener === undefined) continue;
+    const at = open.pop();
+    if (at === undefined || tokens[at]!.text !== opener) return null;
+    match[at] = i;
+  }
+  return open.length === 0 ? match : null;
+}
+
+/** Words after which a `/` starts a regular expression, not a division. */
+const BEFORE_REGEX = new Set([
+  "return",
+  "typeof",
+  "case",
+  "do",
+  "else",
+  "in",
+  "of",
+  "new",
+  "delete",
+  "void",
+  "throw",
+]);
+const WORD = /[\p{ID_Continue}$\u200c\u200d.]/u;
+const WORD_START = /[\p{ID_Start}$_0-9]/u;
+
+/** The file's tokens; null when a string, comment or template does not end. */
+function tokenize(text: string): Token[] | null {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const char = text[i]!;
+    const start = i;
+    if (/\s/.test(char)) {
+      i++;
+    } else if (text.startsWith("//", i)) {
+      const end = text.indexOf("\n", i);
+      i = end === -1 ? text.length : end;
+    } else if (text.startsWith("/*", i)) {
+      const end = text.indexOf("*/", i + 2);
+      if (end === -1) return null;
+      i = end + 2;
+    } else if (char === '"' || char === "'") {
+      const end = stringEnd(text, i);
+      if (end === null) return null;
+      tokens.push({ kind: "string", text: unescape(text.slice(i + 1, end - 1)), start });
+      i = end;
+    } else if (char === "`") {
+      const end = templateEnd(text, i);
+      if (end === null) return null;
+      tokens.push({ kind: "other", text: "`", start });
+      i = end;
+    } else if (char === "/" && regexMayStart(tokens.at(-1))) {
+      const end = regexEnd(text, i);
+      if (end === null) return null;
+      tokens.push({ kind: "other", text: "/", start });
+      i = end;
+    } else if (text.startsWith("...", i)) {
+      tokens.push({ kind: "punct", text: "...", start });
+      i += 3;
+    } else if (WORD_START.test(char)) {
+      while (i < text.length && WORD.test(text[i]!)) i++;
+      tokens.push({ kind: "word", text: text.slice(start, i), start });
+    } else {
+      // `=>` is one token, so that `=` alone is an assignment's.
+      const text2 = text.startsWith("=>", i) ? "=>" : char;
+      tokens.push({ kind: "punct", text: text2, start });
+      i += text2.length;
+    }
+  }
+  return tokens;
+}
+
+function regexMayStart(previous: Token | undefined): boolean {
+  if (previous === undefined) return true;
+  if (previous.kind === "word") return BEFORE_REGEX.has(previous.text);
+  return previous.kind === "punct" && !["]", ")", "}"].includes(previous.text);
+}
+
+/** The offset just past the string that starts at `at`; null when it does not end on its line. */
+function stringEnd(text: string, at: number): number | null {
+  const quote = text[at];
+  for (let i = at + 1; i < text.length; i++) {
+    const char = text[i];
+    if (char === "\\") i++;
+    else if (char === quote) return i + 1;
+    else if (char === "\n") return null;
+  }
+  return null;
+}
+
+/** The offset just past the template literal that starts at `at`, its `${ … }` read as code. */
+function templateEnd(text: string, at: number): number | null {
+  for (let i = at + 1; i < text.length; i++) {
+    const char = text[i];
+    if (char === "\\") {
+      i++;
+    } else if (char === "`") {
+      return i + 1;
+    } else if (text.startsWith("${", i)) {
+      const end = codeEnd(text, i + 2);
+      if (end === null) return null;
+      i = end - 1;
+    }
+  }
+  return null;
+}
+
+/** The offset just past the `}` that closes code starting at `at` (inside a template's `${`). */
+function codeEnd(text: string, at: number): number | null {
+  let depth = 0;
+  for (let i = at; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === '"' || char === "'" || char === "`") {
+      const end = char === "`" ? templateEnd(text, i) : stringEnd(text, i);
+      if (end === null) return null;
+      i = end - 1;
+    } else if (char === "{") {
+      depth++;
+    } else if (char === "}") {
+      if (depth === 0) return i + 1;
+      depth--;
+    }
+  }
+  return null;
+}
+
+/** The offset just past the regular expression that starts at `at` (its flags included). */
+function regexEnd(text: string, at: number): number | null {
+  let inClass = false;
+  for (let i = at + 1; i < text.length; i++) {
+    const char = text[i];
+    if (char === "\\") i++;
+    else if (char === "\n") return null;
+    else if (char === "[") inClass = true;
+    else if (char === "]") inClass = false;
+    else if (char === "/" && !inClass) {
+      let end = i + 1;
+      while (end < text.length && /[a-z]/i.test(text[end]!)) end++;
+      return end;
+    }
+  }
+  return null;
+}
+
+/** A quoted key's text: its common escapes read, any other kept as written. */
+function unescape(raw: string): string {
+  return raw.replace(/\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/g, (_, escape: string) => {
+    if (escape.startsWith("u{")) return String.fromCodePoint(parseInt(escape.slice(2, -1), 16));
+    if (escape[0] === "u" || escape[0] === "x") return String.fromCharCode(parseInt(escape.slice(1), 16));
+    return { n: "\n", t: "\t", r: "\r", "0": "\0" }[escape] ?? escape;
+  });
+}

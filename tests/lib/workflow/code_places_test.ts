@@ -1,0 +1,112 @@
+/**
+ * Where a TypeScript workflow's values are written: the literal of its default export, followed through builders,
+ * constants and spreads; what code makes is placed at that code.
+ */
+import assert from "node:assert/strict";
+import { BUILDERS, placesOfCode } from "../../../lib/workflow/_code_places.ts";
+import * as builders from "../../../lib/workflow/builders.ts";
+
+/** The line and column of the first `marker` in `text` (the marker's first character). */
+function at(text: string, marker: string): { line: number; column: number } {
+  const offset = text.indexOf(marker);
+  assert.ok(offset >= 0, `no ${marker} in the text`);
+  const before = text.slice(0, offset);
+  return { line: before.split("\n").length, column: offset - before.lastIndexOf("\n") };
+}
+
+Deno.test("placesOfCode() follows the default export's literal past comments, strings, templates and regexes", () => {
+  const text = [
+    'import { workflow } from "reel";',
+    "// a comment with { a brace and a [ bracket",
+    "/* and one with } */",
+    "export default workflow({",
+    '  "formats": ["16:9" as const],',
+    "  videos: [",
+    "    {",
+    '      id: "a",',
+    "      sections: [",
+    "        { title: `Tem${`p{`}late }`, narration: 'It\\'s ] here.', pattern: /[}\\]]+/g },",
+    "        { title: 'Second', narration: 5 },",
+    "      ],",
+    "    },",
+    "  ],",
+    "});",
+  ].join("\n");
+  const placeOf = placesOfCode(text);
+  assert.deepEqual(placeOf("formats[0]"), at(text, '"16:9"'));
+  assert.deepEqual(placeOf("videos[0].id"), at(text, '"a"'));
+  assert.deepEqual(placeOf("videos[0].sections[0].narration"), at(text, "'It"));
+  assert.deepEqual(placeOf("videos[0].sections[1].narration"), at(text, "5 }"));
+  assert.deepEqual(placeOf("videos[0].sections[1].image"), at(text, "{ title: 'Second'"), "a missing field");
+  assert.deepEqual(
+    placeOf("videos[0].sections[5].title"),
+    at(text, "[\n        {"),
+    "past the end: the list",
+  );
+  assert.deepEqual(placeOf("videos[0].sections[0]"), at(text, "pattern"), "an unknown field");
+  assert.equal(placeOf(""), null, "the whole file");
+  assert.equal(placeOf("limits.videos"), null, "nothing of the path is written");
+});
+
+Deno.test("placesOfCode() follows the file's constants, builders, shorthands and spreads of constants", () => {
+  const text = [
+    'import { section, video, workflow, type WorkflowInput } from "reel";',
+    'const intro = section({ id: "intro", title: "Hi", narration: "Hello." });',
+    'const more = [{ id: "b", title: "B", narration: "Bee." }];',
+    'const base = { title: "Base", narration: "Base." };',
+    'const sections = [intro, ...more, { ...base, id: "c", title: "C" }];',
+    "const lesson: WorkflowInput = workflow({",
+    '  videos: [video({ id: "v", sections })],',
+    "});",
+    "export default lesson;",
+  ].join("\n");
+  const placeOf = placesOfCode(text);
+  assert.deepEqual(placeOf("videos[0].id"), at(text, '"v"'));
+  assert.deepEqual(placeOf("videos[0].sections[0].title"), at(text, '"Hi"'));
+  assert.deepEqual(placeOf("videos[0].sections[1].narration"), at(text, '"Bee."'), "a spread list's item");
+  assert.deepEqual(
+    placeOf("videos[0].sections[2].narration"),
+    at(text, '"Base."'),
+    "a spread object's field",
+  );
+  assert.deepEqual(
+    placeOf("videos[0].sections[2].title"),
+    at(text, '"C"'),
+    "the field after the spread wins",
+  );
+});
+
+Deno.test("placesOfCode() places a value made by code at that code, and reads nothing from a file it cannot", () => {
+  const text = [
+    'import { workflow } from "reel";',
+    'import { imported } from "./other.ts";',
+    'const titles = ["A", "B"];',
+    "export default workflow({",
+    '  videos: [{ id: "v", sections: titles.map((title) => ({ title, narration: title })) }],',
+    "  limits: imported,",
+    "  formats: [...imported, 5],",
+    "});",
+  ].join("\n");
+  const placeOf = placesOfCode(text);
+  assert.deepEqual(placeOf("videos[0].sections[1].title"), at(text, "titles.map"));
+  assert.deepEqual(placeOf("limits.videos"), at(text, "imported,"), "an imported name");
+  assert.deepEqual(placeOf("formats[1]"), at(text, "[...imported"), "after a spread of what is not known");
+  assert.equal(placesOfCode("export const x = { a: 1 };\n")("a"), null, "no default export");
+  assert.equal(
+    placesOfCode("export default workflow({ a: [1 });\n")("a"),
+    null,
+    "brackets that do not pair up",
+  );
+  assert.equal(
+    placesOfCode("export default workflow({ a: 'open });\n")("a"),
+    null,
+    "a string that does not end",
+  );
+});
+
+Deno.test("BUILDERS names every builder a workflow file may call", () => {
+  const functions = Object.entries(builders).filter(([, value]) => typeof value === "function").map((
+    [name],
+  ) => name);
+  assert.deepEqual([...BUILDERS].sort(), functions.sort());
+});
