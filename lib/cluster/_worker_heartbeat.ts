@@ -82,6 +82,17 @@ export function servesQueue(worker: Pick<WorkerInfo, "queues" | "wants">, name: 
 
 /** How often the entry is refreshed, in ms; it expires after three missed refreshes. */
 export const HEARTBEAT_MS = 2000;
+/** How long an entry lives after it was written, in ms. */
+const ENTRY_TTL_MS = HEARTBEAT_MS * 3;
+
+/** A live worker's entry as read: what it says of itself, and how long ago it said it. */
+export interface SeenWorker extends WorkerInfo {
+  /**
+   * Ms since the entry was last written, by Redis's clock (its time to live counted down), so that a worker whose
+   * host's clock differs from the reader's is not taken for silent.
+   */
+  ageMs: number;
+}
 
 /** Keeps one worker process's entry fresh. */
 export class WorkerHeartbeat {
@@ -115,7 +126,7 @@ export class WorkerHeartbeat {
   /** Writes the entry now (when a job starts or ends, so status is current). */
   async beat(): Promise<void> {
     const info: WorkerInfo = { ...this.#info(), heartbeat: Date.now() };
-    await this.#redis.set(this.#key, JSON.stringify(info), "PX", HEARTBEAT_MS * 3);
+    await this.#redis.set(this.#key, JSON.stringify(info), "PX", ENTRY_TTL_MS);
   }
 
   /** Stops refreshing and removes the entry. */
@@ -136,16 +147,27 @@ export class WorkerHeartbeat {
  * answering), sorted by host and pid.
  *
  * @param redis The client.
- * @returns What each worker says of itself.
+ * @returns What each worker says of itself, and how long ago.
  */
-export async function liveWorkers(redis: Redis): Promise<WorkerInfo[]> {
-  const workers: WorkerInfo[] = [];
+export async function liveWorkers(redis: Redis): Promise<SeenWorker[]> {
+  const workers: SeenWorker[] = [];
   let cursor = "0";
   do {
     const [next, keys] = await redis.scan(cursor, "MATCH", `${WORKER_KEY_PREFIX}*`, "COUNT", 100);
     cursor = next;
-    for (const text of keys.length === 0 ? [] : await redis.mget(...keys)) {
-      if (text !== null) workers.push(JSON.parse(text) as WorkerInfo);
+    if (keys.length === 0) continue;
+    // Each entry and its time to live in one round trip (MULTI: read at one instant).
+    const pipeline = redis.multi();
+    for (const key of keys) pipeline.get(key).pttl(key);
+    const replies = (await pipeline.exec()) ?? [];
+    for (let i = 0; i < keys.length; i++) {
+      const [textError, text] = replies[2 * i] ?? [];
+      const [ttlError, ttl] = replies[2 * i + 1] ?? [];
+      if (textError) throw textError;
+      if (ttlError) throw ttlError;
+      // Gone between the scan and the read (-2), or an entry without a time to live (-1: not a worker's).
+      if (typeof text !== "string" || typeof ttl !== "number" || ttl < 0) continue;
+      workers.push({ ...JSON.parse(text) as WorkerInfo, ageMs: Math.max(0, ENTRY_TTL_MS - ttl) });
     }
   } while (cursor !== "0");
   return workers.sort((a, b) => a.host.localeCompare(b.host) || a.pid - b.pid);

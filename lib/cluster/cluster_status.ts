@@ -5,7 +5,7 @@
  * @module
  */
 import { Queue } from "bullmq";
-import { HEARTBEAT_MS, liveWorkers, type WorkerInfo } from "./_worker_heartbeat.ts";
+import { HEARTBEAT_MS, liveWorkers, type SeenWorker } from "./_worker_heartbeat.ts";
 import { CLUSTER_PREFIX, QUEUES_KEY } from "./cluster_job.ts";
 import { openRedis, redisOptions } from "./redis_connection.ts";
 import type { RedisTarget } from "./redis_target.ts";
@@ -35,10 +35,13 @@ export const SILENT_AFTER_MS = 2 * HEARTBEAT_MS;
 /** The cluster's state. */
 export interface ClusterStatus {
   /** Live workers, by host then pid. */
-  workers: WorkerInfo[];
+  workers: SeenWorker[];
   /** Queues, by name. */
   queues: QueueStatus[];
-  /** How long a worker may go without a heartbeat before it counts as silent ({@linkcode SILENT_AFTER_MS}). */
+  /**
+   * How long a worker may go without a heartbeat before it counts as silent ({@linkcode SILENT_AFTER_MS}), compared
+   * with each worker's `ageMs`.
+   */
   silentAfterMs: number;
 }
 

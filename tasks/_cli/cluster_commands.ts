@@ -25,23 +25,23 @@ export function addClusterCommands(program: Command): void {
       const { clusterStatus } = await import("../../lib/cluster/cluster_status.ts");
       await checkRedis(target);
       const status = await clusterStatus(target);
-      console.log(options.json === true ? JSON.stringify(status, null, 2) : statusText(status, Date.now()));
+      console.log(options.json === true ? JSON.stringify(status, null, 2) : statusText(status));
     });
 }
 
 /**
  * The status as lines of text: a worker silent for longer than `status.silentAfterMs` is marked so, and its
- * steps as what it last said it ran.
+ * steps as what it last said it ran. Times are each worker's age by Redis's clock, and its steps' by its own (rv14:
+ * this host's clock against the worker's marked a worker on a host 4 s behind as always silent).
  *
  * @param status The cluster's state.
- * @param now Ms since the epoch.
  * @returns The lines.
  */
-export function statusText(status: ClusterStatus, now: number): string {
+export function statusText(status: ClusterStatus): string {
   const lines = [`workers: ${status.workers.length}`];
   for (const worker of status.workers) {
-    const seen = ((now - worker.heartbeat) / 1000).toFixed(1);
-    const silent = now - worker.heartbeat > status.silentAfterMs;
+    const seen = (worker.ageMs / 1000).toFixed(1);
+    const silent = worker.ageMs > status.silentAfterMs;
     // What its --queues names (an older worker's entry says only the queues it works now).
     const takes = worker.wants === null ? "all" : (worker.wants ?? worker.queues).join(",") || "none yet";
     lines.push(
@@ -50,7 +50,9 @@ export function statusText(status: ClusterStatus, now: number): string {
     );
     for (const job of worker.running) {
       lines.push(
-        `    ${job.step} (${job.kind}, ${job.queue}) for ${((now - job.since) / 1000).toFixed(1)}s` +
+        `    ${job.step} (${job.kind}, ${job.queue}) for ${
+          ((worker.heartbeat - job.since + worker.ageMs) / 1000).toFixed(1)
+        }s` +
           `${silent ? " (as it last said)" : ""}`,
       );
     }
