@@ -158,29 +158,36 @@ export async function loadWorkflow(
         "workflow itself",
     }]);
   }
-  // Where the export's values are written, read once a mistake is to be placed (read from the file as it is now:
-  // saved after the import, a place may be off until the next load).
-  let finder: PlaceFinder | null = null;
-  const text = await Deno.readTextFile(url);
-  const placeIssue = (issue: WorkflowIssue): WorkflowIssue => {
-    // An issue about another file (a missing image) is placed in the workflow all the same: its path is the field.
-    const place = (finder ??= placesOfCode(text))(issue.path);
-    return place === null ? issue : withPlace(issue, place);
-  };
+  let resolved: ResolvedWorkflow;
   try {
-    const resolved = await resolveWorkflow(module.default, {
-      file,
-      moduleUrl: url.href,
-      cores: options.cores,
-    });
-    return { ...resolved, placeIssue };
+    resolved = await resolveWorkflow(module.default, { file, moduleUrl: url.href, cores: options.cores });
   } catch (error) {
     if (!(error instanceof WorkflowError)) throw error;
+    const placeIssue = await issuePlacer(url);
     throw new WorkflowError(error.file, error.issues.map(placeIssue), {
       cause: error.cause,
       hint: error.hint ?? undefined,
     });
   }
+  // Read once the values are (their getters run first: a getter that never returns is the load watch's to tell).
+  return { ...resolved, placeIssue: await issuePlacer(url) };
+}
+
+/**
+ * Gives an issue the line and column where its value is written in the workflow module (see `_code_places.ts`);
+ * the file is read now, as it is after its import, and its tokens only when an issue is placed.
+ */
+async function issuePlacer(url: URL): Promise<(issue: WorkflowIssue) => WorkflowIssue> {
+  // A place helps a message and is not needed: a file that cannot be read again (removed or changed since its
+  // import, or any other failure) leaves the issues as they are rather than hide them behind that failure.
+  const text = await Deno.readTextFile(url).catch(() => null);
+  let placeOf: PlaceFinder | null = null;
+  return (issue) => {
+    if (text === null) return issue;
+    // An issue about another file (a missing image) is placed in the workflow all the same: its path is the field.
+    const place = (placeOf ??= placesOfCode(text))(issue.path);
+    return place === null ? issue : withPlace(issue, place);
+  };
 }
 
 /** The first JSON file of the workflow's local modules that does not parse, as a path; null when none. */

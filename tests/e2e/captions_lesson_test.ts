@@ -129,7 +129,9 @@ Deno.test("bad input: a caption rule out of range is named at its path, exit 2, 
   assert.equal(result.code, 2, result.stderr);
   assert.ok(
     result.stderr.includes(
-      `✖ Expected a number of lines from 1 to 3, got 4\n  → at captions.rules.maxLines (${file})`,
+      `✖ Expected a number of lines from 1 to 3, got 4\n  → at captions.rules.maxLines, line 3, column ${
+        `export default workflow(${JSON.stringify(bad)});`.indexOf('"maxLines":') + 12
+      } (${file})`,
     ),
     result.stderr,
   );

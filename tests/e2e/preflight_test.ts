@@ -81,9 +81,9 @@ Deno.test("the checks' mistakes are told together, each with its own hint: an un
     assert.match(
       refused.stderr,
       new RegExp(
-        '✖ Unknown espeak-ng voice "xx-nope"[^\\n]*\\n {2}→ at voice\\.voice [^\\n]*\\n {2}Run `espeak-ng --voices=en`[^\\n]*\\n' +
-          "✖ The slide text does not fit a 160x90 slide[^\\n]*\\n {2}→ at videos\\[0\\]\\.sections\\[1\\] [^\\n]*\\n" +
-          "✖ The slide text does not fit a 160x90 slide[^\\n]*\\n {2}→ at videos\\[0\\]\\.sections\\[2\\] [^\\n]*\\n {2}Shorten",
+        '✖ Unknown espeak-ng voice "xx-nope"[^\\n]*\\n {2}→ at voice\\.voice, line 3, column \\d+ [^\\n]*\\n {2}Run `espeak-ng --voices=en`[^\\n]*\\n' +
+          "✖ The slide text does not fit a 160x90 slide[^\\n]*\\n {2}→ at videos\\[0\\]\\.sections\\[1\\], line 3, column \\d+ [^\\n]*\\n" +
+          "✖ The slide text does not fit a 160x90 slide[^\\n]*\\n {2}→ at videos\\[0\\]\\.sections\\[2\\], line 3, column \\d+ [^\\n]*\\n {2}Shorten",
       ),
     );
     assert.equal(await listFolder(`${dir}/out`), null);
