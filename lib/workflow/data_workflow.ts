@@ -3,7 +3,7 @@
  * with the place of every value kept for messages.
  * @module
  */
-import { LineCounter, parseDocument, type YAMLError } from "yaml";
+import { type Document, LineCounter, parseDocument, visit, type YAMLError } from "yaml";
 import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import { duplicateJsonKey } from "./_json_duplicate_key.ts";
 import { jsonErrorOffset } from "./_json_error_offset.ts";
@@ -119,6 +119,19 @@ function parseYaml(text: string, file: string): DataWorkflow {
       message: TOO_DEEP_MESSAGE,
     }]);
   }
+  const folded = foldedItems(document, text);
+  if (folded.length > 0) {
+    throw new WorkflowError(
+      file,
+      folded.map(({ offset, value }) => ({
+        path: describePlace(placeAt(text, offset)),
+        message:
+          `This line, which starts with "- ", is read as part of the text above it ("${value}"): YAML joins a ` +
+          "line indented under a text to it. To make it an item of its own, line its - up with the one above; to " +
+          "keep it in the text, quote the text",
+      })),
+    );
+  }
   let value: unknown;
   try {
     value = document.toJS({ maxAliasCount: 100 });
@@ -128,6 +141,28 @@ function parseYaml(text: string, file: string): DataWorkflow {
     throw new WorkflowError(file, [{ path: "", message: error.message }], { cause: error });
   }
   return { value, placeOf: placesOf(document, lineCounter) };
+}
+
+/**
+ * The texts written plain (unquoted) over several lines of which one starts with `- `: YAML reads `- a` with
+ * `  - b` under it as the one item "a - b" (nt9: bullets meant as two were one, unwarned). Each is given by where its
+ * first such line's `-` stands, and by its value (cut at 40 characters).
+ */
+function foldedItems(document: Document, text: string): { offset: number; value: string }[] {
+  const found: { offset: number; value: string }[] = [];
+  visit(document, {
+    Scalar(key, node) {
+      if (key === "key" || node.type !== "PLAIN" || node.range === undefined || node.range === null) return;
+      const line = /\n[ \t]*(- )/.exec(text.slice(node.range[0], node.range[1]));
+      if (line === null) return;
+      const value = String(node.value);
+      found.push({
+        offset: node.range[0] + line.index + line[0].length - 2,
+        value: value.length > 40 ? `${value.slice(0, 39)}…` : value,
+      });
+    },
+  });
+  return found;
 }
 
 function yamlIssue(

@@ -221,3 +221,32 @@ Deno.test("parseDataWorkflow() reads 100 levels of objects and lists and refuses
   const flows = syntaxIssues(`videos: ${nested(100_000)}`, "yaml");
   assert.deepEqual(flows.map((issue) => issue.message), [message]);
 });
+
+Deno.test("parseDataWorkflow() refuses a YAML item with an indented '- ' line under it, read as one text, at that line", () => {
+  // nt9: `- a` with `  - b` under it is the one bullet "a - b" to YAML, and was rendered so, unwarned.
+  const lines = [
+    "videos:",
+    "  - id: a",
+    "    sections:",
+    "      - title: T",
+    "        bullets:",
+    "          - one",
+    "            - two",
+    "          - three",
+    "        narration: Hello",
+    "          - there",
+  ];
+  const issues = syntaxIssues(lines.join("\n"), "yaml");
+  assert.deepEqual(issues.map((issue) => issue.path), ["line 7, column 13", "line 10, column 11"]);
+  assert.match(
+    issues[0]!.message,
+    /^This line, which starts with "- ", is read as part of the text above it \("one - two"\)/,
+  );
+  assert.match(issues[1]!.message, /\("Hello - there"\)/);
+  // Quoted, or a block of text: the dash is the writer's.
+  for (const narration of ['"Hello\n          - there"', "|\n          Hello\n          - there"]) {
+    const text = [...lines.slice(0, 5), "          - one", `        narration: ${narration}`].join("\n");
+    const { value } = parseDataWorkflow(text, { format: "yaml", file: "a.yaml" });
+    assert.match(JSON.stringify(value), /Hello.*- there/);
+  }
+});
