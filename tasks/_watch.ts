@@ -139,9 +139,16 @@ export async function watchAndRender(
   // Whether a round has run its steps (exit 0, or 1 for a failed step): `--force` asked for that round alone (rv7:
   // not for a first round refused for a typo, or ended while it loaded).
   let ran = false;
+  // Files this watch has seen: one missing now that it never saw is "not there yet", not "gone" (fi15: an import
+  // of a module not written yet was said gone).
+  const seen = new Set<string>();
+  const see = (times: ReadonlyMap<string, number | null>) => {
+    for (const [path, mtime] of times) if (mtime !== null) seen.add(path);
+  };
   for (let round = 1; !signal.aborted; round++) {
     const modules = await watchedFiles(files);
     const before = await modificationTimes(modules);
+    see(before);
     const list = await Deno.makeTempFile({ prefix: `${LIST_PREFIX}${ownerMark()}-`, suffix: ".json" });
     if (round === 1) await removeLeftLists(dirname(list));
     // A watcher killed outright (SIGKILL) stops its render too, as Ctrl-C does: before, the render ran on alone and
@@ -191,14 +198,14 @@ export async function watchAndRender(
     const watched = [...new Set([...modules, ...named.map((file) => file.path)])];
     // A file saved while the render ran is a change too.
     const after = await modificationTimes(watched);
+    see(before);
+    see(after);
     const savedDuring = watched.filter((path) => before.get(path) !== after.get(path));
     const changed = await nextChange(watched, {
       signal,
       pending: savedDuring,
-      // A file named by a mistake that was never there (a picture not made yet): waited for, not "gone".
-      absent: named.filter((file) => file.mtime === null && after.get(file.path) === null).map((file) =>
-        file.path
-      ),
+      // A file never there (a picture, a module not made yet): waited for, not "gone".
+      absent: watched.filter((path) => !seen.has(path)),
       say,
       // A file the plan names that is also a module (a script the workflow imports and reads) is counted once.
       onReady: () => say(`${watchingLine(files, watched, watched.length - modules.length)}; Ctrl-C to stop`),

@@ -275,6 +275,25 @@ Deno.test("render --watch on a workflow whose picture is missing, then broken, r
   assert.equal(status.code, 130);
 });
 
+Deno.test("render --watch on a workflow that imports a module not written yet waits for it, then renders", async () => {
+  // fi15: the module, never there, was said "gone; waiting for it to come back".
+  const dir = await tempDir("reel-watch-import-");
+  await Deno.writeTextFile(
+    `${dir}/lesson.ts`,
+    `import { second } from "./texts.ts";\n${
+      workflowText("Second part.").replace('"Second part."', "second")
+    }`,
+  );
+  const watch = startWatch(dir);
+  const waiting = await watch.until(/texts\.ts is not there yet; waiting for it\n/);
+  assert.doesNotMatch(waiting, /gone/);
+  await Deno.writeTextFile(`${dir}/texts.ts`, 'export const second = "Second part.";\n');
+  const ran = await watch.ranInNextRun();
+  const status = await watch.stop();
+  assert.equal(ran, 12);
+  assert.equal(status.code, 130);
+});
+
 Deno.test("render --watch sees a picture whose folder is made after it starts, and that folder removed and made again", async () => {
   // nt: the folder that was not there was never watched, nor one made again after its removal (its watch died).
   const dir = await tempDir("reel-watch-folder-");
