@@ -38,6 +38,8 @@ const MAX_DEPTH = 200;
  * The finder of a TypeScript (or JavaScript) workflow file's places.
  *
  * @param text The file's text.
+ * @param value The default export as the module gave it: a path whose written list or scalar code changed after
+ *   it was written gets no place (see `PlaceFinderOptions.value`).
  * @returns The finder; it gives null for every path when the file's default export is not found.
  *
  * @example
@@ -50,8 +52,8 @@ const MAX_DEPTH = 200;
  * assert.deepEqual(placeOf("videos[0].id"), { line: 3, column: 19 });
  * ```
  */
-export function placesOfCode(text: string): PlaceFinder {
-  return placeFinder(defaultExport(text), { linePos: (offset) => placeAt(text, offset) });
+export function placesOfCode(text: string, value?: { given: unknown }): PlaceFinder {
+  return placeFinder(defaultExport(text), { linePos: (offset) => placeAt(text, offset), value });
 }
 
 /** The file's default export as written, or null. */
@@ -109,10 +111,12 @@ class LiteralReader {
     if (token === undefined) return { kind: "other", start: this.tokens.at(-1)?.start ?? 0 };
     const other: WrittenValue = { kind: "other", start: token.start };
     if (depth > MAX_DEPTH) return other;
+    const literal = this.#ends(i + 1) ? literalOf(token) : undefined;
+    if (literal !== undefined) return { ...other, literal };
     const next = this.tokens[i + 1];
     if (token.kind === "punct") {
       if (token.text === "{") return { kind: "object", start: token.start, fields: this.#fields(i, depth) };
-      if (token.text === "[") return { kind: "list", start: token.start, items: this.#items(i, depth) };
+      if (token.text === "[") return { kind: "list", start: token.start, ...this.#items(i, depth) };
       // A value in parentheses, not an arrow function's parameters.
       const closing = this.match[i];
       if (token.text === "(" && closing !== undefined && this.tokens[closing + 1]?.text !== "=>") {
@@ -183,20 +187,31 @@ class LiteralReader {
     });
   }
 
-  #items(open: number, depth: number): WrittenValue[] {
+  #items(open: number, depth: number): { items: WrittenValue[]; complete: boolean } {
     const items: WrittenValue[] = [];
     for (const at of this.#parts(open)) {
       const spread = at === null ? null : this.#spread(at, depth);
-      if (spread?.kind === "list") {
+      if (spread?.kind === "list" && spread.complete) {
         items.push(...spread.items);
         continue;
       }
       // After another spread, no item is where its index says.
-      if (at !== null && this.tokens[at]!.text === "...") break;
+      if (at !== null && this.tokens[at]!.text === "...") return { items, complete: false };
       items.push(at === null ? { kind: "other", start: this.tokens[open]!.start } : this.read(at, depth + 1));
     }
-    return items;
+    return { items, complete: true };
   }
+}
+
+/** The value of a token written as a scalar (a string, a number, `true`, `false`, `null`), or undefined. */
+function literalOf(token: Token): string | number | boolean | null | undefined {
+  if (token.kind === "string") return token.text;
+  if (token.kind !== "word") return undefined;
+  const words: Record<string, boolean | null> = { true: true, false: false, null: null };
+  if (token.text in words) return words[token.text];
+  // Decimal, hexadecimal, octal or binary, with separators; not a bigint (`10n`).
+  const number = /^[0-9.]/.test(token.text) ? Number(token.text.replaceAll("_", "")) : NaN;
+  return Number.isNaN(number) ? undefined : number;
 }
 
 /** For each opening bracket's token, its closing one's; null when the brackets do not pair up. */

@@ -49,6 +49,7 @@ function writtenValue(node: unknown): WrittenValue | null {
       kind: "list",
       start,
       items: node.items.map((item) => writtenValue(item) ?? { kind: "other", start: at(item) }),
+      complete: true,
     };
   }
   if (isMap(node)) {

@@ -23,9 +23,13 @@ export type PlaceFinder = (path: string) => SourcePlace | null;
 /** A value as written in a file, at the offset where it starts. */
 export type WrittenValue =
   | { kind: "object"; start: number; fields: WrittenField[] }
-  | { kind: "list"; start: number; items: WrittenValue[] }
-  /** Anything else: a scalar, or code whose value is not written out (a call, a spread, a variable). */
-  | { kind: "other"; start: number };
+  /** `complete` when every item is written out (no spread of what is not known). */
+  | { kind: "list"; start: number; items: WrittenValue[]; complete: boolean }
+  /**
+   * Anything else: a scalar (`literal`, its value, when it is written as one), or code whose value is not written
+   * out (a call, a spread, a variable).
+   */
+  | { kind: "other"; start: number; literal?: string | number | boolean | null };
 
 /** A field of a written object. */
 export interface WrittenField {
@@ -42,6 +46,12 @@ export interface PlaceFinderOptions {
   linePos: (offset: number) => SourcePlace;
   /** Fields the outer object may hold that the workflow schema does not name (`$schema` in a data file). */
   extraFields?: readonly string[];
+  /**
+   * The value the file gave, when code may have changed it after it was written (a TypeScript module's `push`, an
+   * assignment): a path gets no place where it leads to an item past a written list's (one added by code) or to a
+   * scalar other than the one written (nt10: a title set to 99 by code was placed at the "Base" it replaced).
+   */
+  value?: { given: unknown };
 }
 
 /**
@@ -61,7 +71,11 @@ export interface PlaceFinderOptions {
  * const placeOf = placeFinder({
  *   kind: "object",
  *   start: 0,
- *   fields: [{ key: "formats", keyStart: 1, value: { kind: "list", start: 10, items: [{ kind: "other", start: 11 }] } }],
+ *   fields: [{
+ *     key: "formats",
+ *     keyStart: 1,
+ *     value: { kind: "list", start: 10, items: [{ kind: "other", start: 11 }], complete: true },
+ *   }],
  * }, { linePos: (offset) => ({ line: 1, column: offset + 1 }) });
  * assert.deepEqual(placeOf("formats[0]"), { line: 1, column: 12 });
  * assert.equal(placeOf(""), null);
@@ -70,22 +84,30 @@ export interface PlaceFinderOptions {
 export function placeFinder(root: WrittenValue | null, options: PlaceFinderOptions): PlaceFinder {
   if (root === null) return () => null;
   return (path) => {
-    const offset = offsetOf(root, path, options.extraFields ?? []);
+    const offset = offsetOf(root, path, options);
     return offset === null ? null : options.linePos(offset);
   };
 }
 
-function offsetOf(root: WrittenValue, path: string, extraFields: readonly string[]): number | null {
+function offsetOf(root: WrittenValue, path: string, options: PlaceFinderOptions): number | null {
   let node: WrittenValue | null = root;
   let offset = root.start;
   let rest = path;
   const segments: (string | number)[] = [];
+  // What the file gave at the node, while it is known (see `PlaceFinderOptions.value`).
+  let given: Given = options.value === undefined ? UNKNOWN : { known: true, value: options.value.given };
   while (rest !== "" && node !== null) {
     if (node.kind === "list") {
       const index = /^\[(\d+)\]/.exec(rest);
       const item: WrittenValue | undefined = index === null ? undefined : node.items[Number(index[1])];
+      if (index !== null && item === undefined && node.complete) {
+        // An item past those written, that code added (a `push`): nowhere written.
+        const length = given.known && Array.isArray(given.value) ? ownData(given.value, "length") : UNKNOWN;
+        if (length.known && Number(index[1]) < Number(length.value)) return null;
+      }
       if (index === null || item === undefined) break;
       segments.push(Number(index[1]));
+      given = given.known ? ownData(given.value, index[1]!) : UNKNOWN;
       rest = rest.slice(index[0].length);
       node = item;
       offset = item.start;
@@ -104,13 +126,18 @@ function offsetOf(root: WrittenValue, path: string, extraFields: readonly string
     }
     if (found === null) break;
     segments.push(found.key);
+    given = given.known ? ownData(given.value, found.key) : UNKNOWN;
     rest = wanted.slice(found.key.length);
     node = found.value;
     offset = node?.start ?? found.keyStart;
   }
+  // A scalar written, and another given: set by code after it was written.
+  if (rest === "" && node?.kind === "other" && node.literal !== undefined && given.known) {
+    if (!Object.is(given.value, node.literal)) return null;
+  }
   if (rest === "" && node?.kind === "object") {
     const known = new Set(knownKeysAt(workflowSchema, segments));
-    if (segments.length === 0) { for (const field of extraFields) known.add(field); }
+    if (segments.length === 0) { for (const field of options.extraFields ?? []) known.add(field); }
     const unknown = node.fields.find((field) => !known.has(field.key));
     if (unknown !== undefined) return unknown.keyStart;
   }
@@ -132,6 +159,26 @@ function offsetOf(root: WrittenValue, path: string, extraFields: readonly string
  */
 export function describePlace(place: SourcePlace): string {
   return `line ${place.line}, column ${place.column}`;
+}
+
+/** A value the file gave, or that it is not known (not an own data property: a getter, a Proxy's). */
+type Given = { known: true; value: unknown } | { known: false };
+const UNKNOWN: Given = { known: false };
+
+/** `value[key]` when it is an own data property: no getter or Proxy trap is run. */
+function ownData(value: unknown, key: string): Given {
+  if (typeof value !== "object" || value === null) return UNKNOWN;
+  let descriptor: PropertyDescriptor | undefined;
+  try {
+    descriptor = Object.getOwnPropertyDescriptor(value, key);
+  } catch {
+    // A Proxy's trap threw: the value is not known, and the place is only checked where it is (the load has told
+    // what reading the value threw).
+    return UNKNOWN;
+  }
+  return descriptor !== undefined && "value" in descriptor
+    ? { known: true, value: descriptor.value }
+    : UNKNOWN;
 }
 
 /**

@@ -163,21 +163,22 @@ export async function loadWorkflow(
     resolved = await resolveWorkflow(module.default, { file, moduleUrl: url.href, cores: options.cores });
   } catch (error) {
     if (!(error instanceof WorkflowError)) throw error;
-    const placeIssue = await issuePlacer(url);
+    const placeIssue = await issuePlacer(url, module.default);
     throw new WorkflowError(error.file, error.issues.map(placeIssue), {
       cause: error.cause,
       hint: error.hint ?? undefined,
     });
   }
   // Read once the values are (their getters run first: a getter that never returns is the load watch's to tell).
-  return { ...resolved, placeIssue: await issuePlacer(url) };
+  return { ...resolved, placeIssue: await issuePlacer(url, module.default) };
 }
 
 /**
- * Gives an issue the line and column where its value is written in the workflow module (see `_code_places.ts`);
- * the file is read now, as it is after its import, and its tokens only when an issue is placed.
+ * Gives an issue the line and column where its value is written in the workflow module (see `_code_places.ts`),
+ * checked against `given`, the module's default export; the file is read now, as it is after its import, and its
+ * tokens only when an issue is placed.
  */
-async function issuePlacer(url: URL): Promise<(issue: WorkflowIssue) => WorkflowIssue> {
+async function issuePlacer(url: URL, given: unknown): Promise<(issue: WorkflowIssue) => WorkflowIssue> {
   // A place helps a message and is not needed: a file that cannot be read again (removed or changed since its
   // import, or any other failure) leaves the issues as they are rather than hide them behind that failure.
   const text = await Deno.readTextFile(url).catch(() => null);
@@ -185,7 +186,7 @@ async function issuePlacer(url: URL): Promise<(issue: WorkflowIssue) => Workflow
   return (issue) => {
     if (text === null) return issue;
     // An issue about another file (a missing image) is placed in the workflow all the same: its path is the field.
-    const place = (placeOf ??= placesOfCode(text))(issue.path);
+    const place = (placeOf ??= placesOfCode(text, { given }))(issue.path);
     return place === null ? issue : withPlace(issue, place);
   };
 }

@@ -110,3 +110,46 @@ Deno.test("BUILDERS names every builder a workflow file may call", () => {
   ) => name);
   assert.deepEqual([...BUILDERS].sort(), functions.sort());
 });
+
+Deno.test("placesOfCode() gives no place to an item code added or a scalar code changed after it was written", () => {
+  // nt10: a title set to 99 by code was placed at the "Base" it replaced; a video pushed, at the list of the others.
+  const text = [
+    'import { workflow } from "reel";',
+    'const base = { title: "Base", narration: "Base." };',
+    "const lesson = workflow({",
+    '  videos: [{ id: "a", sections: [base, { title: "B", narration: 5 }] }],',
+    "});",
+    "export default lesson;",
+  ].join("\n");
+  const given = {
+    videos: [
+      { id: "a", sections: [{ title: 99, narration: "Base." }, { title: "B", narration: 5 }] },
+      { id: "a", sections: [] },
+    ],
+  };
+  const placeOf = placesOfCode(text, { given });
+  assert.equal(placeOf("videos[0].sections[0].title"), null, "a scalar changed");
+  assert.deepEqual(placeOf("videos[0].sections[0].narration"), at(text, '"Base."'), "one left as written");
+  assert.deepEqual(placeOf("videos[0].sections[1].narration"), at(text, "5 }"));
+  assert.equal(placeOf("videos[1].id"), null, "an item pushed");
+  assert.deepEqual(placeOf("videos[0].sections[5]"), at(text, "[base"), "past the end of what is given too");
+  // What cannot be read without running code (a getter, a Proxy's trap) is not checked, and never run.
+  const getter = {
+    videos: [{
+      id: "a",
+      sections: [{
+        get title(): string {
+          throw new Error("read");
+        },
+        narration: 5,
+      }],
+    }],
+  };
+  assert.deepEqual(placesOfCode(text, { given: getter })("videos[0].sections[0].title"), at(text, '"Base"'));
+  const trap = new Proxy({}, {
+    getOwnPropertyDescriptor() {
+      throw new Error("trap");
+    },
+  });
+  assert.deepEqual(placesOfCode(text, { given: trap })("videos[0].id"), at(text, '"a"'));
+});
