@@ -37,6 +37,8 @@ export interface WorkerInfo {
   heartbeat: number;
   /** When it started (ms since the epoch). */
   started: number;
+  /** How long the entry lives after it is written, in ms (absent in entries of older workers, which wrote 6 s). */
+  ttlMs?: number;
 }
 
 /**
@@ -125,7 +127,7 @@ export class WorkerHeartbeat {
 
   /** Writes the entry now (when a job starts or ends, so status is current). */
   async beat(): Promise<void> {
-    const info: WorkerInfo = { ...this.#info(), heartbeat: Date.now() };
+    const info: WorkerInfo = { ...this.#info(), heartbeat: Date.now(), ttlMs: ENTRY_TTL_MS };
     await this.#redis.set(this.#key, JSON.stringify(info), "PX", ENTRY_TTL_MS);
   }
 
@@ -167,7 +169,9 @@ export async function liveWorkers(redis: Redis): Promise<SeenWorker[]> {
       if (ttlError) throw ttlError;
       // Gone between the scan and the read (-2), or an entry without a time to live (-1: not a worker's).
       if (typeof text !== "string" || typeof ttl !== "number" || ttl < 0) continue;
-      workers.push({ ...JSON.parse(text) as WorkerInfo, ageMs: Math.max(0, ENTRY_TTL_MS - ttl) });
+      const info = JSON.parse(text) as WorkerInfo;
+      // The life its writer gave it: a worker of another version may give another (rv15).
+      workers.push({ ...info, ageMs: Math.max(0, (info.ttlMs ?? ENTRY_TTL_MS) - ttl) });
     }
   } while (cursor !== "0");
   return workers.sort((a, b) => a.host.localeCompare(b.host) || a.pid - b.pid);

@@ -94,6 +94,29 @@ export class WorkflowError extends InputError {
     this.file = file;
     this.issues = issues;
   }
+
+  /**
+   * The same error with each issue mapped (given the line and column of its value), its cause and hint kept.
+   *
+   * @param map What each issue becomes.
+   * @returns A new error.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { WorkflowError } from "./errors.ts";
+   * const error = new WorkflowError("a.ts", [{ path: "fps", message: "Expected a number" }], { hint: "Fix it" });
+   * const placed = error.withIssues((issue) => ({ ...issue, path: `${issue.path}, line 3, column 9` }));
+   * assert.equal(placed.issues[0]!.path, "fps, line 3, column 9");
+   * assert.equal(placed.hint, "Fix it");
+   * ```
+   */
+  withIssues(map: (issue: WorkflowIssue) => WorkflowIssue): WorkflowError {
+    return new WorkflowError(this.file, this.issues.map(map), {
+      cause: this.cause,
+      hint: this.hint ?? undefined,
+    });
+  }
 }
 
 /**

@@ -89,13 +89,10 @@ export async function preflight(
         plan,
         fitSlides,
       }).catch((error: unknown) => {
-        // A JSON or YAML file's mistakes are named at their lines and columns, as its load names them (nt4).
+        // The mistakes are named at their lines and columns, as the file's load names them (nt4).
         const { placeIssue } = workflow;
         if (!(error instanceof WorkflowError) || placeIssue === undefined) throw error;
-        throw new WorkflowError(error.file, error.issues.map(placeIssue), {
-          cause: error.cause,
-          hint: error.hint ?? undefined,
-        });
+        throw error.withIssues(placeIssue);
       });
       warnings.push(...found);
     }

@@ -10,7 +10,7 @@
  * @module
  */
 import {
-  placeAt,
+  linePlacer,
   type PlaceFinder,
   placeFinder,
   type WrittenField,
@@ -31,7 +31,7 @@ interface Token {
  */
 export const BUILDERS: readonly string[] = ["workflow", "video", "section", "step"];
 
-/** Values written this deep are not followed (a constant naming itself, through others). */
+/** Values written this deep, constants followed counted, are not followed (a workflow nests 100 levels at most). */
 const MAX_DEPTH = 200;
 
 /**
@@ -53,7 +53,15 @@ const MAX_DEPTH = 200;
  * ```
  */
 export function placesOfCode(text: string, value?: { given: unknown }): PlaceFinder {
-  return placeFinder(defaultExport(text), { linePos: (offset) => placeAt(text, offset), value });
+  // Columns as an editor counts them: a byte order mark is none.
+  const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  return placeFinder(defaultExport(source), { linePos: linePlacer(source), value });
+}
+
+/** The tokens of a file and, for each opening bracket's token, its closing one's. */
+interface Tokens {
+  tokens: readonly Token[];
+  match: readonly (number | undefined)[];
 }
 
 /** The file's default export as written, or null. */
@@ -62,9 +70,11 @@ function defaultExport(text: string): WrittenValue | null {
   if (tokens === null) return null;
   const match = matchingBrackets(tokens);
   if (match === null) return null;
+  const source = { tokens, match };
   const constants = new Map<string, number>();
   let root: number | null = null;
-  // The file's top level: names of constants and the default export.
+  // The file's top level: names of constants and the default export. A `let` or `var` may be given another value
+  // later (rv15: a title set to 5 after it was "ok" was placed at the "ok"): only a `const` is followed.
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const closing = match[i];
@@ -75,21 +85,17 @@ function defaultExport(text: string): WrittenValue | null {
     if (token.kind !== "word") continue;
     if (token.text === "export" && tokens[i + 1]?.text === "default") {
       root = tokens[i + 2]?.text === "await" ? i + 3 : i + 2;
-    } else if (["const", "let", "var"].includes(token.text) && tokens[i + 1]?.kind === "word") {
-      const initializer = initializerOf(tokens, i + 2, match);
+    } else if (token.text === "const" && tokens[i + 1]?.kind === "word") {
+      const initializer = initializerOf(source, i + 2);
       if (initializer !== null) constants.set(tokens[i + 1]!.text, initializer);
     }
   }
   if (root === null) return null;
-  return new LiteralReader(tokens, match, constants).read(root, 0);
+  return new LiteralReader(source, constants).read(root, 0);
 }
 
 /** Where a declaration's value starts: after its `=`, past a type annotation (`: Workflow`). */
-function initializerOf(
-  tokens: readonly Token[],
-  at: number,
-  match: readonly (number | undefined)[],
-): number | null {
+function initializerOf({ tokens, match }: Tokens, at: number): number | null {
   let i = at;
   if (tokens[i]?.text === ":") {
     while (i < tokens.length && tokens[i]!.text !== "=" && tokens[i]!.text !== ";") i = (match[i] ?? i) + 1;
@@ -99,11 +105,15 @@ function initializerOf(
 
 /** Reads literals from the tokens into written values. */
 class LiteralReader {
-  constructor(
-    private readonly tokens: readonly Token[],
-    private readonly match: readonly (number | undefined)[],
-    private readonly constants: ReadonlyMap<string, number>,
-  ) {}
+  private readonly tokens: readonly Token[];
+  private readonly match: readonly (number | undefined)[];
+  /** Each constant's value, read once (a constant named in many places is one value), null while it is read. */
+  readonly #read = new Map<string, WrittenValue | null>();
+
+  constructor(source: Tokens, private readonly constants: ReadonlyMap<string, number>) {
+    this.tokens = source.tokens;
+    this.match = source.match;
+  }
 
   /** The value written at token `i`. */
   read(i: number, depth: number): WrittenValue {
@@ -132,8 +142,18 @@ class LiteralReader {
       }
       return other;
     }
-    const initializer = this.constants.get(token.text);
-    return initializer === undefined ? other : this.read(initializer, depth + 1);
+    return this.#constant(token.text, depth + 1) ?? other;
+  }
+
+  /** The value of the file's constant `name`, or null when there is none or it names itself (rv15: `[a, a]`). */
+  #constant(name: string, depth: number): WrittenValue | null {
+    const initializer = this.constants.get(name);
+    if (initializer === undefined) return null;
+    if (this.#read.has(name)) return this.#read.get(name)!;
+    this.#read.set(name, null);
+    const value = this.read(initializer, depth);
+    this.#read.set(name, value);
+    return value;
   }
 
   /** Whether the value that started before token `i` ends there (`,`, a closing bracket, `;`, `as`, the end). */
@@ -169,22 +189,28 @@ class LiteralReader {
   }
 
   #fields(open: number, depth: number): WrittenField[] {
-    return this.#parts(open).flatMap((at) => {
-      const spread = at === null ? null : this.#spread(at, depth);
-      // Its fields come before the ones written after it, which win (the finder takes the last of a name).
-      if (spread?.kind === "object") return spread.fields;
+    let fields: WrittenField[] = [];
+    for (const at of this.#parts(open)) {
       const key = at === null ? undefined : this.tokens[at];
-      // Another spread, a computed key, a method: no field written out.
-      if (at === null || key === undefined || !["word", "string"].includes(key.kind)) return [];
+      if (at === null || key === undefined) continue;
+      if (key.text === "..." && key.kind === "punct") {
+        const spread = this.#spread(at, depth);
+        // Its fields come before the ones written after it, which win (the finder takes the last of a name); a
+        // spread of what is not known may give any field, those written before it included (rv15).
+        fields = spread?.kind === "object" ? [...fields, ...spread.fields] : [];
+        continue;
+      }
+      // A computed key, a method: no field written out.
+      if (!["word", "string"].includes(key.kind)) continue;
       const after = this.tokens[at + 1];
       if (after?.text === ":" && after.kind === "punct") {
-        return [{ key: key.text, keyStart: key.start, value: this.read(at + 2, depth + 1) }];
+        fields.push({ key: key.text, keyStart: key.start, value: this.read(at + 2, depth + 1) });
+      } else if (key.kind === "word" && this.#ends(at + 1)) {
+        // `{ title }`: the value of the constant of that name.
+        fields.push({ key: key.text, keyStart: key.start, value: this.read(at, depth + 1) });
       }
-      // `{ title }`: the value of the constant of that name.
-      return key.kind === "word" && this.#ends(at + 1)
-        ? [{ key: key.text, keyStart: key.start, value: this.read(at, depth + 1) }]
-        : [];
-    });
+    }
+    return fields;
   }
 
   #items(open: number, depth: number): { items: WrittenValue[]; complete: boolean } {

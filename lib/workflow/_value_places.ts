@@ -182,23 +182,32 @@ function ownData(value: unknown, key: string): Given {
 }
 
 /**
- * The line and column of an offset in a text.
+ * The line and column of offsets in a text: its line starts found once, each offset's line by a binary search
+ * (rv15: each place found by splitting the text up to it took 5.6 s for 20,000 mistakes).
  *
  * @param text The text.
- * @param offset The offset, in UTF-16 code units.
- * @returns Its place.
+ * @returns The place of an offset (in UTF-16 code units, as editors count columns).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { placeAt } from "./_value_places.ts";
- * assert.deepEqual(placeAt("a\nbc", 3), { line: 2, column: 2 });
+ * import { linePlacer } from "./_value_places.ts";
+ * assert.deepEqual(linePlacer("a\nbc")(3), { line: 2, column: 2 });
  * ```
  */
-export function placeAt(text: string, offset: number): SourcePlace {
-  const before = text.slice(0, offset);
-  const line = before.split("\n").length;
-  return { line, column: offset - (before.lastIndexOf("\n") + 1) + 1 };
+export function linePlacer(text: string): (offset: number) => SourcePlace {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: offset - starts[low]! + 1 };
+  };
 }
 
 /**

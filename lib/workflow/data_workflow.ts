@@ -10,7 +10,7 @@ import { jsonErrorOffset } from "./_json_error_offset.ts";
 import { tooDeepInYaml } from "./nesting_depth.ts";
 import { TOO_DEEP_MESSAGE, tooDeepInJson } from "./nesting_limit.ts";
 import { placesOf, placesOfText } from "./_source_places.ts";
-import { describePlace, placeAt, type PlaceFinder } from "./_value_places.ts";
+import { describePlace, linePlacer, type PlaceFinder } from "./_value_places.ts";
 import type { DataFormat } from "./data_format.ts";
 import { NEEDS_A_JOB } from "./needs_a_job.ts";
 
@@ -63,7 +63,7 @@ function parseJson(source: string, file: string): DataWorkflow {
   const tooDeep = tooDeepInJson(text);
   if (tooDeep !== null) {
     throw new WorkflowError(file, [{
-      path: describePlace(placeAt(text, tooDeep)),
+      path: describePlace(linePlacer(text)(tooDeep)),
       message: TOO_DEEP_MESSAGE,
     }]);
   }
@@ -73,14 +73,14 @@ function parseJson(source: string, file: string): DataWorkflow {
     value = JSON.parse(text);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
-    const place = placeAt(text, jsonErrorOffset(text) ?? text.length);
+    const place = linePlacer(text)(jsonErrorOffset(text) ?? text.length);
     throw new WorkflowError(file, [{ path: describePlace(place), message: jsonHeadline(error.message) }], {
       cause: error,
     });
   }
   const duplicate = duplicateJsonKey(text);
   if (duplicate !== null) {
-    const place = describePlace(placeAt(text, duplicate.offset));
+    const place = describePlace(linePlacer(text)(duplicate.offset));
     throw new WorkflowError(file, [{
       path: place,
       message: `Field "${duplicate.key}" is written twice in one object`,
@@ -121,14 +121,15 @@ function parseYaml(text: string, file: string): DataWorkflow {
   }
   const folded = foldedItems(document, text);
   if (folded.length > 0) {
+    const placeOf = linePlacer(text);
     throw new WorkflowError(
       file,
       folded.map(({ offset, value }) => ({
-        path: describePlace(placeAt(text, offset)),
+        path: describePlace(placeOf(offset)),
         message:
-          `This line, which starts with "- ", is read as part of the text above it ("${value}"): YAML joins a ` +
-          "line indented under a text to it. To make it an item of its own, line its - up with the one above; to " +
-          "keep it in the text, quote the text",
+          `This line, which starts with "-", is read as part of the item above it ("${value}"): YAML joins ` +
+          "a line indented under an item's text to it. To make it an item of its own, line its - up with the one " +
+          "above; to keep it in the item, quote the item's text",
       })),
     );
   }
@@ -144,20 +145,25 @@ function parseYaml(text: string, file: string): DataWorkflow {
 }
 
 /**
- * The texts written plain (unquoted) over several lines of which one starts with `- `: YAML reads `- a` with
- * `  - b` under it as the one item "a - b" (nt9: bullets meant as two were one, unwarned). Each is given by where its
- * first such line's `-` stands, and by its value (cut at 40 characters).
+ * The list items written plain (unquoted) over several lines of which one starts with `-`: YAML reads `- a` with
+ * `  - b` under it as the one item "a - b" (nt9: bullets meant as two were one, unwarned). A field's text is left
+ * as written (a line of prose may start with a dash). Each is given by where its first such line's `-` stands, and
+ * by its value (cut at 40 characters).
  */
 function foldedItems(document: Document, text: string): { offset: number; value: string }[] {
   const found: { offset: number; value: string }[] = [];
   visit(document, {
     Scalar(key, node) {
-      if (key === "key" || node.type !== "PLAIN" || node.range === undefined || node.range === null) return;
-      const line = /\n[ \t]*(- )/.exec(text.slice(node.range[0], node.range[1]));
+      if (
+        typeof key !== "number" || node.type !== "PLAIN" || node.range === undefined || node.range === null
+      ) {
+        return;
+      }
+      const line = /\n[ \t]*-(?=[ \t\n]|$)/.exec(text.slice(node.range[0], node.range[1]));
       if (line === null) return;
       const value = String(node.value);
       found.push({
-        offset: node.range[0] + line.index + line[0].length - 2,
+        offset: node.range[0] + line.index + line[0].length - 1,
         value: value.length > 40 ? `${value.slice(0, 39)}…` : value,
       });
     },

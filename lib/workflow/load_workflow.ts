@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { InputError, WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import { placesOfCode } from "./_code_places.ts";
+import { notFoundAsNull } from "../core/exists.ts";
 import { type PlaceFinder, withPlace } from "./_value_places.ts";
 import { importFailureIssue, reelExportNames } from "./import_failure.ts";
 import { exitCalled, workflowCode } from "./workflow_code.ts";
@@ -163,11 +164,7 @@ export async function loadWorkflow(
     resolved = await resolveWorkflow(module.default, { file, moduleUrl: url.href, cores: options.cores });
   } catch (error) {
     if (!(error instanceof WorkflowError)) throw error;
-    const placeIssue = await issuePlacer(url, module.default);
-    throw new WorkflowError(error.file, error.issues.map(placeIssue), {
-      cause: error.cause,
-      hint: error.hint ?? undefined,
-    });
+    throw error.withIssues(await issuePlacer(url, module.default));
   }
   // Read once the values are (their getters run first: a getter that never returns is the load watch's to tell).
   return { ...resolved, placeIssue: await issuePlacer(url, module.default) };
@@ -179,9 +176,8 @@ export async function loadWorkflow(
  * tokens only when an issue is placed.
  */
 async function issuePlacer(url: URL, given: unknown): Promise<(issue: WorkflowIssue) => WorkflowIssue> {
-  // A place helps a message and is not needed: a file that cannot be read again (removed or changed since its
-  // import, or any other failure) leaves the issues as they are rather than hide them behind that failure.
-  const text = await Deno.readTextFile(url).catch(() => null);
+  // Removed since its import (a watch's save): the issues are told without places.
+  const text = await Deno.readTextFile(url).catch(notFoundAsNull);
   let placeOf: PlaceFinder | null = null;
   return (issue) => {
     if (text === null) return issue;

@@ -69,7 +69,7 @@ export interface ResolvedWorkflow {
   jobs: ResolvedJobs;
   /**
    * Gives a mistake found after the file loaded (a render's checks: an espeak-ng voice, a slide's text) the line and
-   * column of its value, as the load's own messages have them: JSON and YAML files only.
+   * column of its value, as the load's own messages have them.
    */
   placeIssue?: (issue: WorkflowIssue) => WorkflowIssue;
 }

@@ -32,9 +32,13 @@ Deno.test("clusterStatus(): a worker's age is its entry's time to live counted d
       "PX",
       ttl - 4_500,
     );
+    // A worker of another version, whose entries live 20 s: written 6 s ago.
+    const longer = { ...entry(3, Date.now() - 6_000), ttlMs: 20_000 };
+    await client.set(`${WORKER_KEY_PREFIX}h:3`, JSON.stringify(longer), "PX", 14_000);
     const status = await clusterStatus(redis.target);
-    const [behind, late] = status.workers;
-    assert.deepEqual(status.workers.map((worker) => worker.pid), [1, 2]);
+    const [behind, late, other] = status.workers;
+    assert.deepEqual(status.workers.map((worker) => worker.pid), [1, 2, 3]);
+    assert.ok(other!.ageMs >= 6_000 && other!.ageMs < 8_000, `age ${other!.ageMs} ms`);
     assert.ok(behind!.ageMs < SILENT_AFTER_MS, `age ${behind!.ageMs} ms`);
     assert.ok(late!.ageMs >= 4_500 && late!.ageMs <= ttl, `age ${late!.ageMs} ms`);
     const lines = statusText(status).split("\n");

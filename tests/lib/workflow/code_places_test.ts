@@ -153,3 +153,32 @@ Deno.test("placesOfCode() gives no place to an item code added or a scalar code 
   });
   assert.deepEqual(placesOfCode(text, { given: trap })("videos[0].id"), at(text, '"a"'));
 });
+
+Deno.test("placesOfCode() follows constants only, once each, drops fields a spread of code may replace, and skips a BOM", () => {
+  // rv15: `var a = [a, a]` was expanded 2^200 times (a minute, then out of memory); a `let` given 5 later was
+  // placed at its first value; a field before `...extra()` at its own value, which the spread replaced.
+  const text = [
+    "\uFEFFimport { workflow } from 'reel';",
+    "var a = [a, a];",
+    'let title: string | number = "ok";',
+    "title = 5;",
+    "const extra = (): Record<string, unknown> => ({ narration: 5 });",
+    ...Array.from({ length: 300 }, (_, i) => `const c${i} = [c${i + 1}, c${i + 1}];`),
+    "const c300 = { id: 'deep' };",
+    "export default workflow({ videos: a, formats: c0, limits: { narration: 'x', ...extra(), title } });",
+  ].join("\n");
+  const placeOf = placesOfCode(text);
+  const last = text.split("\n").length;
+  const column = (marker: string) => text.split("\n").at(-1)!.indexOf(marker) + 1;
+  assert.deepEqual(placeOf("videos[0]"), { line: last, column: column("a,") }, "a var: not followed");
+  assert.deepEqual(placeOf("limits.title"), { line: last, column: column("title }") }, "a let: its name");
+  assert.deepEqual(
+    placeOf("limits.narration"),
+    { line: last, column: column("{ narration") },
+    "replaced by a spread",
+  );
+  // Shared constants are read once: 2^300 paths through 301 values, placed at the deepest followed.
+  assert.ok(placeOf(`formats${"[1]".repeat(150)}`) !== null);
+  // A byte order mark is no column: the first line's places count from the character after it.
+  assert.deepEqual(placesOfCode("\uFEFFexport default { fps: 'x' };")("fps"), { line: 1, column: 23 });
+});

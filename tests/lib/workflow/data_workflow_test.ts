@@ -233,18 +233,31 @@ Deno.test("parseDataWorkflow() refuses a YAML item with an indented '- ' line un
     "          - one",
     "            - two",
     "          - three",
+    "            -\tfour",
+    "          - five",
+    "            -",
     "        narration: Hello",
     "          - there",
   ];
   const issues = syntaxIssues(lines.join("\n"), "yaml");
-  assert.deepEqual(issues.map((issue) => issue.path), ["line 7, column 13", "line 10, column 11"]);
+  assert.deepEqual(issues.map((issue) => issue.path), [
+    "line 7, column 13",
+    "line 9, column 13",
+    "line 11, column 13",
+  ]);
   assert.match(
     issues[0]!.message,
-    /^This line, which starts with "- ", is read as part of the text above it \("one - two"\)/,
+    /^This line, which starts with "-", is read as part of the item above it \("one - two"\)/,
   );
-  assert.match(issues[1]!.message, /\("Hello - there"\)/);
-  // Quoted, or a block of text: the dash is the writer's.
-  for (const narration of ['"Hello\n          - there"', "|\n          Hello\n          - there"]) {
+  assert.match(issues[1]!.message, /\("three -\tfour"\)/);
+  // A field's text, quoted or a block of text: the dash is the writer's.
+  for (
+    const narration of [
+      "Hello\n          - there",
+      '"Hello\n          - there"',
+      "|\n          Hello\n          - there",
+    ]
+  ) {
     const text = [...lines.slice(0, 5), "          - one", `        narration: ${narration}`].join("\n");
     const { value } = parseDataWorkflow(text, { format: "yaml", file: "a.yaml" });
     assert.match(JSON.stringify(value), /Hello.*- there/);
