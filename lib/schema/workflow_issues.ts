@@ -257,6 +257,13 @@ export function toWorkflowIssue(
         form instanceof z.ZodObject && Object.hasOwn(form.shape, "file") &&
         unwrap(form.shape.file as z.ZodType).some((field) => field instanceof z.ZodString)
       );
+    // nt10: `bullets: "One, two"` for a list of texts.
+    const list = typeof issue.input === "string" && schema !== null &&
+      schemasAt(schema, issue.path).some((form) =>
+        form instanceof z.ZodArray &&
+        unwrap(form.element as z.ZodType).some((item) => item instanceof z.ZodString)
+      );
+    if (list) return { path, message: `${message}: write a list, [${JSON.stringify(issue.input)}]` };
     return { path, message: file ? `${message}: write { file: ${JSON.stringify(issue.input)} }` : message };
   }
   return { path, message: issue.message };

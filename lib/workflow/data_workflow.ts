@@ -192,6 +192,20 @@ function yamlIssue(
   const aboveAt = lines.slice(0, line - 1).findLastIndex((other) =>
     other.trim() !== "" && !other.trim().startsWith("#")
   );
+  // Items of one list not lined up (nt10: said in the parser's words, "a block sequence may not be used as an
+  // implicit map key", at column 1).
+  const item = /^ *-(?:\s|$)/;
+  if (
+    error.code === "BLOCK_AS_IMPLICIT_KEY" && item.test(text) && aboveAt >= 0 && item.test(lines[aboveAt]!)
+  ) {
+    const above = /^ */.exec(lines[aboveAt]!)![0].length;
+    return {
+      path: describePlace({ line, column: indent + 1 }),
+      message:
+        `Syntax error: the items of a list line up: this item's - is at column ${indent + 1}, the one ` +
+        `above at column ${above + 1}`,
+    };
+  }
   // The key of the line above: after its indent and any `- ` of a list's item; none in a block of text (rv12: a
   // line of text with a colon was taken for a key).
   const key = aboveAt < 0 || inBlockText(lines, aboveAt)
@@ -229,7 +243,7 @@ const BLOCK_HEADER = /(?:^|:| -|^-)\s*[|>][1-9+-]{0,2}\s*(?:#.*)?$/;
 const KEY_LINE = /^( *(?:- +)*)(?:[^\s#'"{[\]-][^:#]*|"[^"]*"|'[^']*'):(?: |$)/;
 
 /** The parser's codes for a line indented wrong. */
-const INDENT_CODES: ReadonlySet<string> = new Set(["MISSING_CHAR", "BAD_INDENT"]);
+const INDENT_CODES: ReadonlySet<string> = new Set(["MISSING_CHAR", "BAD_INDENT", "BLOCK_AS_IMPLICIT_KEY"]);
 
 /** V8's message without the offset it adds (the place is given apart) or the copy of the text. */
 function jsonHeadline(message: string): string {

@@ -287,3 +287,15 @@ Deno.test("toWorkflowIssues() tells a union of objects by the form that knows ev
     );
   }
 });
+
+Deno.test("toWorkflowIssues() says how to write a list of texts given as one text, and only for texts", () => {
+  // nt10: `bullets: "One, two"` was said "Expected an array, got a string" alone.
+  const schema = z.strictObject({
+    bullets: z.array(z.string()).optional(),
+    videos: z.array(z.strictObject({ id: z.string() })).optional(),
+  });
+  assert.deepEqual(messages(schema, { bullets: "One, two", videos: "intro" }), [
+    'bullets: Expected an array, got a string: write a list, ["One, two"]',
+    "videos: Expected an array, got a string",
+  ]);
+});

@@ -263,3 +263,14 @@ Deno.test("parseDataWorkflow() refuses a YAML item with an indented '- ' line un
     assert.match(JSON.stringify(value), /Hello.*- there/);
   }
 });
+
+Deno.test("parseDataWorkflow() says a YAML list whose items do not line up, at the item, with both columns", () => {
+  // nt10: the parser's words ("a block sequence may not be used as an implicit map key"), at column 1.
+  const text =
+    "videos:\n  - id: a\n    sections:\n      - title: T\n        bullets:\n           - Over\n          - Under\n";
+  assert.deepEqual(syntaxIssues(text, "yaml"), [{
+    path: "line 7, column 11",
+    message:
+      "Syntax error: the items of a list line up: this item's - is at column 11, the one above at column 12",
+  }]);
+});
