@@ -14,7 +14,7 @@ import { plural } from "../core/plural.ts";
 import type { ExecuteOptions, Execution, StepExecutor, WorkerId } from "../core/executor.ts";
 import type { StepOutput } from "../core/json.ts";
 import type { StepTask } from "../core/step_task.ts";
-import { readModuleGraph } from "../schema/module_graph.ts";
+import { type ModuleGraph, readModuleGraph } from "../schema/module_graph.ts";
 import { storeIdentity } from "../store/store_identity.ts";
 import type { StepStore } from "../store/step_store.ts";
 import { CoordinatorQueues, type QueueProvider } from "./_coordinator_queues.ts";
@@ -78,7 +78,7 @@ export class ClusterExecutor implements StepExecutor {
   readonly #maxRetryAfter: Map<string, number>;
   readonly #run = crypto.randomUUID();
   readonly #coordinator = `${Deno.hostname()}:${Deno.pid}`;
-  readonly #digests = new Map<string, Promise<string>>();
+  readonly #graphs = new Map<string, Promise<ModuleGraph>>();
   /** The store folder's id, which a worker mounting it elsewhere checks; null for a bucket. */
   #storeId: string | null = null;
   readonly #pending = new Set<Promise<void>>();
@@ -245,20 +245,24 @@ export class ClusterExecutor implements StepExecutor {
         provider: task.provider,
         cpu: task.cpu,
       },
-      modules: await this.#modules(task),
+      ...await this.#modules(task),
     };
   }
 
-  /** The digest of each workflow module the step imports, which workers check before running its code. */
-  async #modules(task: StepTask): Promise<Record<string, string>> {
+  /**
+   * The digest of each workflow module the step imports, which workers check before running its code, and what
+   * each digest is made of.
+   */
+  async #modules(task: StepTask): Promise<Pick<ClusterJob, "modules" | "moduleParts">> {
     const module = task.runtime.module;
-    if (typeof module !== "string" || !module.startsWith("file:")) return {};
-    let digest = this.#digests.get(module);
-    if (digest === undefined) {
-      digest = readModuleGraph(module).then((graph) => graph.digest);
-      this.#digests.set(module, digest);
+    if (typeof module !== "string" || !module.startsWith("file:")) return { modules: {} };
+    let graph = this.#graphs.get(module);
+    if (graph === undefined) {
+      graph = readModuleGraph(module);
+      this.#graphs.set(module, graph);
     }
-    return { [module]: await digest };
+    const { digest, parts } = await graph;
+    return { modules: { [module]: digest }, moduleParts: { [module]: parts } };
   }
 
   /** Keeps work that goes on in the background, for `close()`; `cancels` names the step a cancel is for. */

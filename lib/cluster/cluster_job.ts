@@ -108,6 +108,11 @@ export interface ClusterJob {
     & { inputs: JobInput[]; output: string | null };
   /** The digest of the local module graph of each workflow module the step imports (`runtime.module`). */
   modules: Record<string, string>;
+  /**
+   * What each module's digest is made of (`ModuleGraph.parts`), so a worker whose graph differs names the file that
+   * does; absent from older coordinators' jobs.
+   */
+  moduleParts?: Record<string, Record<string, string>>;
   /** The step runs again whatever is stored (`--force`): its result replaces the stored entry. @default false */
   fresh?: boolean;
   /** An answer a killed attempt kept is not used: the provider is asked again (see `ExecuteOptions`). @default false */
@@ -251,7 +256,11 @@ export function isClusterJob(value: unknown): value is ClusterJob {
     (value.askAgain === undefined || typeof value.askAgain === "boolean") &&
     (value.maxRetryAfter === undefined ||
       (typeof value.maxRetryAfter === "number" && value.maxRetryAfter > 0)) &&
-    Object.values(value.modules).every((digest) => typeof digest === "string");
+    Object.values(value.modules).every((digest) => typeof digest === "string") &&
+    (value.moduleParts === undefined || (isRecord(value.moduleParts) &&
+      Object.values(value.moduleParts).every((parts) =>
+        isRecord(parts) && Object.values(parts).every((part) => typeof part === "string")
+      )));
 }
 
 /**

@@ -13,8 +13,9 @@ import { resolve } from "node:path";
 import { messageOf } from "../core/errors.ts";
 import { nearestFolder } from "../core/exists.ts";
 import type { Json } from "../core/json.ts";
+import { listed } from "../core/plural.ts";
 import { sha256File } from "../core/sha256.ts";
-import { readModuleGraph } from "../schema/module_graph.ts";
+import { changedParts, readModuleGraph } from "../schema/module_graph.ts";
 import { ownerMark } from "../store/owner_mark.ts";
 import { STORE_ID_FILE, storeIdentity } from "../store/store_identity.ts";
 import { workflowDir } from "../schema/workflow_path.ts";
@@ -140,7 +141,7 @@ export class JobGuard {
     const store = await this.#store(id, data);
     const module = task.runtime.module;
     if (module !== undefined) {
-      await this.#checkModule(id, module, data.modules);
+      await this.#checkModule(id, module, data);
       await this.#checkFiles(id, { module: module as string, task });
     }
     const mismatches = await engineMismatches(
@@ -201,7 +202,7 @@ export class JobGuard {
     return this.#mounted;
   }
 
-  async #checkModule(id: string, module: unknown, digests: Record<string, string>): Promise<void> {
+  async #checkModule(id: string, module: unknown, data: ClusterJob): Promise<void> {
     if (typeof module !== "string" || !module.startsWith("file:")) {
       throw new JobRefusedError(id, `its module ${String(module)} is not a local file`);
     }
@@ -213,17 +214,26 @@ export class JobGuard {
         { elsewhere: true },
       );
     }
-    const expected = digests[module];
+    const expected = data.modules[module];
     if (expected === undefined) throw new JobRefusedError(id, `no digest was sent for module ${path}`);
-    const actual = (await readModuleGraph(module)).digest;
+    const graph = await readModuleGraph(module);
+    const actual = graph.digest;
     if (actual !== expected) {
+      // fi14: which file differs could not be said (the digest is of the whole graph).
+      const planned = data.moduleParts?.[module];
+      const changed = planned === undefined ? [] : changedParts(planned, graph.parts);
+      const which = changed.length === 0
+        ? "it or a file it imports is"
+        : `${listed(changed.slice(0, 3).map((name) => name === "(workflow)" ? "the module itself" : name))}${
+          changed.length > 3 ? ` and ${changed.length - 3} more` : ""
+        } ${changed.length === 1 ? "is" : "are"}`;
       throw new JobRefusedError(
         id,
         // fi14: said without what it means, when a helper the module imports was edited during the render.
         `module ${path} hashes to ${actual.slice(0, 12)} here, not ${
           expected.slice(0, 12)
-        } as the coordinator's: it or a file it imports is not what the render planned (edited since: render ` +
-          "again; or another copy on this host)",
+        } as the coordinator's: ${which} not what the render planned (edited since: render again; or another ` +
+          "copy on this host)",
         { elsewhere: true },
       );
     }

@@ -18,6 +18,13 @@ export interface ModuleGraph {
    */
   digest: string;
   /**
+   * What the digest is made of, part by part: each local file by its name (relative to the workflow's folder; the
+   * workflow's own as `(workflow)`) with its bytes' SHA-256, a file imported but not there (`missing`), and each
+   * remote module and package with what it resolves to. Two graphs whose digests differ differ in some part: a
+   * worker names it (see `changedParts`).
+   */
+  parts: Record<string, string>;
+  /**
    * The packages it imports, each as the version it resolves to here (`npm:chalk@^5` as `npm:chalk/5.3.0/…`, from
    * the lock file in use), so a new version within a range is another digest. Sorted, each once.
    */
@@ -151,21 +158,28 @@ export async function readModuleGraph(moduleUrl: string): Promise<ModuleGraph> {
   const where = (path: string) => relative(home, path);
   const files: string[] = [];
   const packages = new Set<string>();
+  const parts: Record<string, string> = {};
   await walkModuleGraph(moduleUrl, (entry) => {
-    if (entry.kind === "remote") hash.update(`remote ${entry.url}\n`);
-    else if (entry.kind === "missing") hash.update(`missing ${where(entry.path)}\n`);
-    else if (entry.kind === "file") {
+    if (entry.kind === "remote") {
+      hash.update(`remote ${entry.url}\n`);
+      parts[entry.url] = "remote";
+    } else if (entry.kind === "missing") {
+      hash.update(`missing ${where(entry.path)}\n`);
+      parts[where(entry.path)] = "missing";
+    } else if (entry.kind === "file") {
       // The workflow file (walked first) by no name: renamed, it runs the same code (kr2: its custom steps ran
       // again); a module importing it by its name has that name in its own source.
       const name = files.length === 0 ? "(workflow)" : where(entry.path);
       files.push(entry.path);
       hash.update(`file ${name} ${entry.source.length}\n${entry.source}\n`);
+      parts[name] = createHash("sha256").update(entry.source).digest("hex");
     } else {
       hash.update(`package ${entry.specifier} ${entry.name}\n`);
       packages.add(entry.name);
+      parts[entry.specifier] = entry.name;
     }
   });
-  return { files, digest: hash.digest("hex"), packages: [...packages].sort() };
+  return { files, digest: hash.digest("hex"), parts, packages: [...packages].sort() };
 }
 
 /** Files of packages (an import map may resolve a bare name to them): Deno's npm cache, a `node_modules` folder. */
@@ -203,4 +217,29 @@ function resolveSpecifier(specifier: string, parent: string): { url: string; loc
     if (!(error instanceof TypeError)) throw error;
     return { url: `unresolved:${specifier}`, local: false };
   }
+}
+
+/**
+ * The parts in which two module graphs differ (see {@linkcode ModuleGraph.parts}): files whose bytes differ, and
+ * files, modules and packages one has and the other has not or resolves otherwise.
+ *
+ * @param planned The graph as the coordinator read it.
+ * @param here The graph as read here.
+ * @returns Their names, sorted.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { changedParts } from "./module_graph.ts";
+ * assert.deepEqual(changedParts({ "(workflow)": "a1", "data.ts": "b2" }, { "(workflow)": "a1", "data.ts": "c3" }), [
+ *   "data.ts",
+ * ]);
+ * ```
+ */
+export function changedParts(
+  planned: Readonly<Record<string, string>>,
+  here: Readonly<Record<string, string>>,
+): string[] {
+  const names = new Set([...Object.keys(planned), ...Object.keys(here)]);
+  return [...names].filter((name) => planned[name] !== here[name]).sort();
 }

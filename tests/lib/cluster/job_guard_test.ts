@@ -159,7 +159,7 @@ Deno.test("JobGuard runs workflow code only under its roots and with the coordin
   await Deno.writeTextFile(`${root}/steps.ts`, "export default { changed: true };\n");
   await assert.rejects(
     guard.check(...idAnd(job({ runtime: { module }, modules: { [module]: digest } }))),
-    /hashes to/,
+    /hashes to .*: it or a file it imports is not what the render planned/,
   );
   const changed = (await readModuleGraph(module)).digest;
   await assert.rejects(
@@ -253,4 +253,20 @@ Deno.test("JobGuard's refusals say whether another worker may run the job: for t
   );
   assert.ok(!(await refusal(job({ store: "relative/store" }))).elsewhere);
   assert.ok(!(await refusal(job({ runtime: { module: "https://evil.example/x.ts" } }))).elsewhere);
+});
+
+Deno.test("JobGuard names the imported file whose bytes differ from the coordinator's", async () => {
+  // fi14: "it or a file it imports" was all a worker could say.
+  const root = await Deno.realPath(await tempDir());
+  const module = `file://${root}/steps.ts`;
+  await Deno.writeTextFile(`${root}/steps.ts`, 'import { rows } from "./data.ts";\nexport default rows;\n');
+  await Deno.writeTextFile(`${root}/data.ts`, "export const rows = [1];\n");
+  const { digest, parts } = await readModuleGraph(module);
+  await Deno.writeTextFile(`${root}/data.ts`, "export const rows = [2];\n");
+  const guard = guardOf({ allowRoots: [root] });
+  const planned = job({ runtime: { module }, modules: { [module]: digest } });
+  await assert.rejects(
+    guard.check(...idAnd({ ...planned, moduleParts: { [module]: parts } })),
+    /module .*steps\.ts hashes to \w+ here, not \w+ as the coordinator's: data\.ts is not what the render planned/,
+  );
 });
