@@ -286,7 +286,10 @@ Deno.test("resolveWorkflow() names the expected type and the type it got, and st
     { path: "videos[0].sections[1].title", message: "Expected a string, got a number" },
     { path: "videos[0].sections[2].title", message: "Expected a string, got null" },
     { path: "videos[0].sections[2].narration", message: "Expected a string, got an array" },
-    { path: "videos[0].sections[3].bullets", message: "Expected an array, got a string" },
+    {
+      path: "videos[0].sections[3].bullets",
+      message: 'Expected an array, got a string: write a list, ["one"]',
+    },
     { path: "videos[0].sections[3].background", message: "Expected a string or an object, got a boolean" },
     { path: "videos[0].sections[4].narration", message: "Expected a string, got an object" },
     { path: "videos[0].sections[4].voice.rate", message: "Expected a whole number, got 1.5" },
