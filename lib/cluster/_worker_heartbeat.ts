@@ -171,7 +171,8 @@ export async function liveWorkers(redis: Redis): Promise<SeenWorker[]> {
       if (typeof text !== "string" || typeof ttl !== "number" || ttl < 0) continue;
       const info = JSON.parse(text) as WorkerInfo;
       // The life its writer gave it: a worker of another version may give another (rv15).
-      workers.push({ ...info, ageMs: Math.max(0, (info.ttlMs ?? ENTRY_TTL_MS) - ttl) });
+      const life = typeof info.ttlMs === "number" && Number.isFinite(info.ttlMs) ? info.ttlMs : ENTRY_TTL_MS;
+      workers.push({ ...info, ageMs: Math.max(0, life - ttl) });
     }
   } while (cursor !== "0");
   return workers.sort((a, b) => a.host.localeCompare(b.host) || a.pid - b.pid);

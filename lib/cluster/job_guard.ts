@@ -221,12 +221,7 @@ export class JobGuard {
     if (actual !== expected) {
       // fi14: which file differs could not be said (the digest is of the whole graph).
       const planned = data.moduleParts?.[module];
-      const changed = planned === undefined ? [] : changedParts(planned, graph.parts);
-      const which = changed.length === 0
-        ? "it or a file it imports is"
-        : `${listed(changed.slice(0, 3).map((name) => name === "(workflow)" ? "the module itself" : name))}${
-          changed.length > 3 ? ` and ${changed.length - 3} more` : ""
-        } ${changed.length === 1 ? "is" : "are"}`;
+      const which = changedNames(planned === undefined ? [] : changedParts(planned, graph.parts));
       throw new JobRefusedError(
         id,
         // fi14: said without what it means, when a helper the module imports was edited during the render.
@@ -335,4 +330,13 @@ async function realPathOrParent(path: string): Promise<string> {
       at = at.slice(0, slash);
     }
   }
+}
+
+/** The parts of a module graph that differ, as a refusal names them: at most three, then how many more. */
+function changedNames(changed: readonly string[]): string {
+  // An older coordinator's job says nothing of the parts.
+  if (changed.length === 0) return "it or a file it imports is";
+  const names = changed.slice(0, 3).map((name) => name === "(workflow)" ? "the module itself" : name);
+  const more = changed.length > 3 ? ` and ${changed.length - 3} more` : "";
+  return `${listed(names)}${more} ${changed.length === 1 ? "is" : "are"}`;
 }

@@ -263,7 +263,14 @@ export function toWorkflowIssue(
         form instanceof z.ZodArray &&
         unwrap(form.element as z.ZodType).some((item) => item instanceof z.ZodString)
       );
-    if (list) return { path, message: `${message}: write a list, [${JSON.stringify(issue.input)}]` };
+    if (list) {
+      // Texts written apart by commas are likely the items meant.
+      const items = (issue.input as string).split(/,\s*/).filter((item) => item.trim() !== "");
+      return {
+        path,
+        message: `${message}: write a list, [${items.map((item) => JSON.stringify(item)).join(", ")}]`,
+      };
+    }
     return { path, message: file ? `${message}: write { file: ${JSON.stringify(issue.input)} }` : message };
   }
   return { path, message: issue.message };

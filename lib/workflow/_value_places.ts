@@ -5,6 +5,7 @@
  * a path through it.
  * @module
  */
+import { types } from "node:util";
 import { knownKeysAt } from "../schema/workflow_issues.ts";
 import type { WorkflowIssue } from "../core/errors.ts";
 import { workflowSchema } from "./workflow_schema.ts";
@@ -95,19 +96,23 @@ function offsetOf(root: WrittenValue, path: string, options: PlaceFinderOptions)
   let rest = path;
   const segments: (string | number)[] = [];
   // What the file gave at the node, while it is known (see `PlaceFinderOptions.value`).
-  let given: Given = options.value === undefined ? UNKNOWN : { known: true, value: options.value.given };
+  // What the file gave at the node (see `PlaceFinderOptions.value`): each written node on the way must fit it.
+  const checked = options.value !== undefined;
+  let given: Given = checked ? { state: "known", value: options.value!.given } : UNKNOWN;
+  if (checked && !fits(root, given)) return null;
   while (rest !== "" && node !== null) {
     if (node.kind === "list") {
       const index = /^\[(\d+)\]/.exec(rest);
       const item: WrittenValue | undefined = index === null ? undefined : node.items[Number(index[1])];
       if (index !== null && item === undefined && node.complete) {
         // An item past those written, that code added (a `push`): nowhere written.
-        const length = given.known && Array.isArray(given.value) ? ownData(given.value, "length") : UNKNOWN;
-        if (length.known && Number(index[1]) < Number(length.value)) return null;
+        const length = isList(given) ? ownData(given, "length") : UNKNOWN;
+        if (length.state === "known" && Number(index[1]) < Number(length.value)) return null;
       }
       if (index === null || item === undefined) break;
       segments.push(Number(index[1]));
-      given = given.known ? ownData(given.value, index[1]!) : UNKNOWN;
+      given = ownData(given, index[1]!);
+      if (checked && !fits(item, given)) return null;
       rest = rest.slice(index[0].length);
       node = item;
       offset = item.start;
@@ -126,14 +131,11 @@ function offsetOf(root: WrittenValue, path: string, options: PlaceFinderOptions)
     }
     if (found === null) break;
     segments.push(found.key);
-    given = given.known ? ownData(given.value, found.key) : UNKNOWN;
+    given = ownData(given, found.key);
+    if (checked && found.value !== null && !fits(found.value, given)) return null;
     rest = wanted.slice(found.key.length);
     node = found.value;
     offset = node?.start ?? found.keyStart;
-  }
-  // A scalar written, and another given: set by code after it was written.
-  if (rest === "" && node?.kind === "other" && node.literal !== undefined && given.known) {
-    if (!Object.is(given.value, node.literal)) return null;
   }
   if (rest === "" && node?.kind === "object") {
     const known = new Set(knownKeysAt(workflowSchema, segments));
@@ -161,24 +163,44 @@ export function describePlace(place: SourcePlace): string {
   return `line ${place.line}, column ${place.column}`;
 }
 
-/** A value the file gave, or that it is not known (not an own data property: a getter, a Proxy's). */
-type Given = { known: true; value: unknown } | { known: false };
-const UNKNOWN: Given = { known: false };
+/**
+ * A value the file gave: known, not there (no own property of that name), or not known without running code (a
+ * getter, a Proxy: neither is run).
+ */
+type Given = { state: "known"; value: unknown } | { state: "unknown" } | { state: "absent" };
+const UNKNOWN: Given = { state: "unknown" };
 
-/** `value[key]` when it is an own data property: no getter or Proxy trap is run. */
-function ownData(value: unknown, key: string): Given {
-  if (typeof value !== "object" || value === null) return UNKNOWN;
-  let descriptor: PropertyDescriptor | undefined;
-  try {
-    descriptor = Object.getOwnPropertyDescriptor(value, key);
-  } catch {
-    // A Proxy's trap threw: the value is not known, and the place is only checked where it is (the load has told
-    // what reading the value threw).
-    return UNKNOWN;
+/** The given value's own data property `key`: no getter or Proxy trap is run. */
+function ownData(given: Given, key: string): Given {
+  if (given.state !== "known") return UNKNOWN;
+  const { value } = given;
+  if (typeof value !== "object" || value === null || types.isProxy(value)) return UNKNOWN;
+  const descriptor = Object.getOwnPropertyDescriptor(value, key);
+  if (descriptor === undefined) return { state: "absent" };
+  return "value" in descriptor ? { state: "known", value: descriptor.value } : UNKNOWN;
+}
+
+/** Whether a given value is a list, asked of no Proxy (`Array.isArray` throws on a revoked one). */
+function isList(given: Given): boolean {
+  return given.state === "known" && !types.isProxy(given.value) && Array.isArray(given.value);
+}
+
+/**
+ * Whether a written value is still the one given at its place: a written scalar equals it, a written object's
+ * fields are its own (their scalars equal), a written list is a list (rv16: a list reversed or spliced by code was
+ * placed at the item its index had been written at; a getter's number at the literal it hid).
+ */
+function fits(written: WrittenValue, given: Given): boolean {
+  if (written.kind === "other") {
+    return written.literal === undefined ||
+      (given.state === "known" && Object.is(given.value, written.literal));
   }
-  return descriptor !== undefined && "value" in descriptor
-    ? { known: true, value: descriptor.value }
-    : UNKNOWN;
+  if (given.state !== "known") return false;
+  if (written.kind === "list") return isList(given);
+  return written.fields.every((field) => {
+    const value = ownData(given, field.key);
+    return value.state !== "absent" && (field.value?.kind !== "other" || fits(field.value, value));
+  });
 }
 
 /**

@@ -193,17 +193,17 @@ function yamlIssue(
     other.trim() !== "" && !other.trim().startsWith("#")
   );
   // Items of one list not lined up (nt10: said in the parser's words, "a block sequence may not be used as an
-  // implicit map key", at column 1).
-  const item = /^ *-(?:\s|$)/;
-  if (
-    error.code === "BLOCK_AS_IMPLICIT_KEY" && item.test(text) && aboveAt >= 0 && item.test(lines[aboveAt]!)
-  ) {
-    const above = /^ */.exec(lines[aboveAt]!)![0].length;
+  // implicit map key", at column 1), against the item above nearest in column (rv16: not the line just above,
+  // which is most often a field of that item, or an item of a list inside it).
+  const sibling = error.code === "BLOCK_AS_IMPLICIT_KEY" && ITEM.test(text)
+    ? itemAbove(lines, line - 1)
+    : null;
+  if (sibling !== null) {
     return {
       path: describePlace({ line, column: indent + 1 }),
       message:
         `Syntax error: the items of a list line up: this item's - is at column ${indent + 1}, the one ` +
-        `above at column ${above + 1}`,
+        `above at column ${sibling + 1}`,
     };
   }
   // The key of the line above: after its indent and any `- ` of a list's item; none in a block of text (rv12: a
@@ -217,6 +217,30 @@ function yamlIssue(
       ? message
       : `${message} (this line starts at column ${indent + 1}, the key above it at column ${key + 1})`,
   };
+}
+
+/** A line that starts a list's item. */
+const ITEM = /^ *-(?:\s|$)/;
+
+/**
+ * The indent of the list item above line `at` that a mis-indented item there most likely belongs with: of the
+ * items above, back to a line indented less than them all, the one whose `-` is nearest in column (the first such
+ * going up); null when there is none or it is in the same column.
+ */
+function itemAbove(lines: readonly string[], at: number): number | null {
+  const indentOf = (text: string) => /^ */.exec(text)![0].length;
+  const indent = indentOf(lines[at]!);
+  let best: number | null = null;
+  for (let i = at - 1; i >= 0; i--) {
+    const text = lines[i]!;
+    if (text.trim() === "" || text.trim().startsWith("#")) continue;
+    const above = indentOf(text);
+    if (ITEM.test(text)) {
+      if (best === null || Math.abs(above - indent) < Math.abs(best - indent)) best = above;
+    } else if (best !== null && above < Math.min(best, indent)) break;
+    else if (best === null && above < indent - 2) break;
+  }
+  return best === null || best === indent ? null : best;
 }
 
 /**

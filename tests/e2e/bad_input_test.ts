@@ -513,7 +513,7 @@ export default workflow({ formats: ["320x180"], videos: [{ id: "a", sections: [s
 for (let i = 0; i < 100_000; i++) extra = { extra };
 export default workflow({ formats: ["320x180"], videos: [{ id: "a", sections: [{ title: "T", narration: "Hi.", extra } as never] }] });`,
       message:
-        /✖ Nested too deeply: reel reads at most 100 levels of objects and lists\n {2}→ at videos\[0\]\.sections\[0\]\.extra\.extra\.extra.*…, line 3, column 38 \(/,
+        /✖ Nested too deeply: reel reads at most 100 levels of objects and lists\n {2}→ at videos\[0\]\.sections\[0\]\.extra\.extra\.extra.*…, line 5, column 112 \(/,
     },
     // Built by sharing: a million million places, which the checks walked one by one (a render that never began).
     {

@@ -111,8 +111,9 @@ Deno.test("BUILDERS names every builder a workflow file may call", () => {
   assert.deepEqual([...BUILDERS].sort(), functions.sort());
 });
 
-Deno.test("placesOfCode() gives no place to an item code added or a scalar code changed after it was written", () => {
+Deno.test("placesOfCode() gives no place where code changed what was written: an item added, moved or replaced, a scalar set", () => {
   // nt10: a title set to 99 by code was placed at the "Base" it replaced; a video pushed, at the list of the others.
+  // rv16: a list reversed by code was placed at the item its index had been written at.
   const text = [
     'import { workflow } from "reel";',
     'const base = { title: "Base", narration: "Base." };',
@@ -121,37 +122,46 @@ Deno.test("placesOfCode() gives no place to an item code added or a scalar code 
     "});",
     "export default lesson;",
   ].join("\n");
-  const given = {
-    videos: [
-      { id: "a", sections: [{ title: 99, narration: "Base." }, { title: "B", narration: 5 }] },
-      { id: "a", sections: [] },
-    ],
-  };
-  const placeOf = placesOfCode(text, { given });
-  assert.equal(placeOf("videos[0].sections[0].title"), null, "a scalar changed");
-  assert.deepEqual(placeOf("videos[0].sections[0].narration"), at(text, '"Base."'), "one left as written");
-  assert.deepEqual(placeOf("videos[0].sections[1].narration"), at(text, "5 }"));
-  assert.equal(placeOf("videos[1].id"), null, "an item pushed");
+  const sections = [{ title: "Base", narration: "Base." }, { title: "B", narration: 5 }];
+  const given = (list: unknown[]) => ({ videos: [{ id: "a", sections: list }, { id: "a", sections: [] }] });
+  const placeOf = placesOfCode(text, { given: given(sections) });
+  assert.deepEqual(placeOf("videos[0].sections[1].narration"), at(text, "5 }"), "as written");
   assert.deepEqual(placeOf("videos[0].sections[5]"), at(text, "[base"), "past the end of what is given too");
-  // What cannot be read without running code (a getter, a Proxy's trap) is not checked, and never run.
-  const getter = {
-    videos: [{
-      id: "a",
-      sections: [{
-        get title(): string {
-          throw new Error("read");
-        },
-        narration: 5,
-      }],
-    }],
-  };
-  assert.deepEqual(placesOfCode(text, { given: getter })("videos[0].sections[0].title"), at(text, '"Base"'));
-  const trap = new Proxy({}, {
-    getOwnPropertyDescriptor() {
-      throw new Error("trap");
+  assert.equal(placeOf("videos[1].id"), null, "an item pushed");
+  const changed = [{ title: 99, narration: "Base." }, sections[1]];
+  assert.equal(
+    placesOfCode(text, { given: given(changed) })("videos[0].sections[0].title"),
+    null,
+    "a scalar set",
+  );
+  // An object code changed is not the one written: none of its fields is placed there.
+  assert.equal(placesOfCode(text, { given: given(changed) })("videos[0].sections[0].narration"), null);
+  const reversed = placesOfCode(text, { given: given([...sections].reverse()) });
+  assert.equal(reversed("videos[0].sections[0].narration"), null, "moved");
+  const replaced = placesOfCode(text, { given: given([{ narration: "Base." }, sections[1]]) });
+  assert.equal(replaced("videos[0].sections[0].title"), null, "replaced: its written field is gone");
+  // What cannot be read without running code (a getter, a Proxy) is not placed, and neither is run.
+  let ran = 0;
+  const getter = Object.defineProperty({ narration: "Base." }, "title", {
+    get: () => ++ran,
+    enumerable: true,
+  });
+  assert.equal(
+    placesOfCode(text, { given: given([getter, sections[1]]) })("videos[0].sections[0].title"),
+    null,
+  );
+  const proxy = new Proxy({ title: "Base", narration: "Base." }, {
+    get: () => ++ran,
+    getOwnPropertyDescriptor: () => {
+      ran++;
+      return undefined;
     },
   });
-  assert.deepEqual(placesOfCode(text, { given: trap })("videos[0].id"), at(text, '"a"'));
+  assert.equal(
+    placesOfCode(text, { given: given([proxy, sections[1]]) })("videos[0].sections[0].title"),
+    null,
+  );
+  assert.equal(ran, 0, "no getter or trap ran");
 });
 
 Deno.test("placesOfCode() follows constants only, once each, drops fields a spread of code may replace, and skips a BOM", () => {
