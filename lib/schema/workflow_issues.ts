@@ -264,11 +264,15 @@ export function toWorkflowIssue(
         unwrap(form.element as z.ZodType).some((item) => item instanceof z.ZodString)
       );
     if (list) {
-      // Texts written apart by commas are likely the items meant.
-      const items = (issue.input as string).split(/,\s*/).filter((item) => item.trim() !== "");
+      // Texts written apart by commas are likely the items meant; a guess, said as one (rv17).
+      const input = issue.input as string;
+      const parts = input.split(",").map((item) => item.trim()).filter((item) => item !== "");
+      const items = parts.length >= 2 ? parts : [input];
       return {
         path,
-        message: `${message}: write a list, [${items.map((item) => JSON.stringify(item)).join(", ")}]`,
+        message: `${message}: write a list, such as [${
+          items.map((item) => JSON.stringify(item)).join(", ")
+        }]`,
       };
     }
     return { path, message: file ? `${message}: write { file: ${JSON.stringify(issue.input)} }` : message };

@@ -109,6 +109,11 @@ class LiteralReader {
     const literal = this.#ends(i + 1) ? literalOf(token) : undefined;
     if (literal !== undefined) return { ...other, literal };
     const next = this.tokens[i + 1];
+    // A negative number (rv17: `-1` changed by code was placed at what was written).
+    const negated = token.text === "-" && token.kind === "punct" && next !== undefined && this.#ends(i + 2)
+      ? literalOf(next)
+      : undefined;
+    if (typeof negated === "number") return { ...other, literal: -negated };
     if (token.kind === "punct") {
       if (token.text === "{") return { kind: "object", start: token.start, fields: this.#fields(i, depth) };
       if (token.text === "[") return { kind: "list", start: token.start, ...this.#items(i, depth) };

@@ -99,7 +99,14 @@ function tokenize(text: string): Token[] | null {
     } else if (char === "`") {
       const end = templateEnd(text, i);
       if (end === null) return null;
-      tokens.push({ kind: "other", text: "`", start });
+      // A template without `${}` is a string (rv17: one changed by code was placed at what was written); its line
+      // breaks read as "\n", as JavaScript reads them.
+      const raw = text.slice(i + 1, end - 1);
+      tokens.push(
+        substituted(raw)
+          ? { kind: "other", text: "`", start }
+          : { kind: "string", text: unescape(raw.replace(/\r\n?/g, "\n")), start },
+      );
       i = end;
     } else if (char === "/" && regexMayStart(tokens.at(-1))) {
       const end = regexEnd(text, i);
@@ -194,11 +201,33 @@ function regexEnd(text: string, at: number): number | null {
   return null;
 }
 
-/** A quoted key's text: its common escapes read, any other kept as written. */
+/** Whether a template's text holds a `${}` (not one escaped). */
+function substituted(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === "\\") i++;
+    else if (raw.startsWith("${", i)) return true;
+  }
+  return false;
+}
+
+/** A string's text, its escapes read as JavaScript reads them (a `\` before a line break is none). */
 function unescape(raw: string): string {
-  return raw.replace(/\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/g, (_, escape: string) => {
-    if (escape.startsWith("u{")) return String.fromCodePoint(parseInt(escape.slice(2, -1), 16));
-    if (escape[0] === "u" || escape[0] === "x") return String.fromCharCode(parseInt(escape.slice(1), 16));
-    return { n: "\n", t: "\t", r: "\r", "0": "\0" }[escape] ?? escape;
-  });
+  return raw.replace(
+    /\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|[\s\S])/g,
+    (_, escape: string) => {
+      if (escape.startsWith("u{")) return String.fromCodePoint(parseInt(escape.slice(2, -1), 16));
+      if (escape[0] === "u" || escape[0] === "x") return String.fromCharCode(parseInt(escape.slice(1), 16));
+      if (/^(?:\r\n|[\n\r\u2028\u2029])$/.test(escape)) return "";
+      const named: Record<string, string> = {
+        n: "\n",
+        t: "\t",
+        r: "\r",
+        b: "\b",
+        f: "\f",
+        v: "\v",
+        "0": "\0",
+      };
+      return named[escape] ?? escape;
+    },
+  );
 }

@@ -95,7 +95,6 @@ function offsetOf(root: WrittenValue, path: string, options: PlaceFinderOptions)
   let offset = root.start;
   let rest = path;
   const segments: (string | number)[] = [];
-  // What the file gave at the node, while it is known (see `PlaceFinderOptions.value`).
   // What the file gave at the node (see `PlaceFinderOptions.value`): each written node on the way must fit it.
   const checked = options.value !== undefined;
   let given: Given = checked ? { state: "known", value: options.value!.given } : UNKNOWN;
@@ -196,7 +195,11 @@ function fits(written: WrittenValue, given: Given): boolean {
       (given.state === "known" && Object.is(given.value, written.literal));
   }
   if (given.state !== "known") return false;
-  if (written.kind === "list") return isList(given);
+  // A list code emptied or cut is not the one written (rv17); one it added to still holds what was written.
+  if (written.kind === "list") {
+    const length = isList(given) ? ownData(given, "length") : UNKNOWN;
+    return length.state === "known" && (!written.complete || Number(length.value) >= written.items.length);
+  }
   return written.fields.every((field) => {
     const value = ownData(given, field.key);
     return value.state !== "absent" && (field.value?.kind !== "other" || fits(field.value, value));

@@ -233,10 +233,18 @@ function itemAbove(lines: readonly string[], at: number): number | null {
   let best: number | null = null;
   for (let i = at - 1; i >= 0; i--) {
     const text = lines[i]!;
-    if (text.trim() === "" || text.trim().startsWith("#")) continue;
+    // A line of a block of text is no item, whatever it starts with (rv17).
+    if (text.trim() === "" || text.trim().startsWith("#") || inBlockText(lines, i)) continue;
     const above = indentOf(text);
     if (ITEM.test(text)) {
-      if (best === null || Math.abs(above - indent) < Math.abs(best - indent)) best = above;
+      // Of two as near, the outer list's.
+      const distance = Math.abs(above - indent);
+      if (
+        best === null || distance < Math.abs(best - indent) ||
+        (distance === Math.abs(best - indent) && above < best)
+      ) {
+        best = above;
+      }
     } else if (best !== null && above < Math.min(best, indent)) break;
     else if (best === null && above < indent - 2) break;
   }

@@ -295,7 +295,14 @@ Deno.test("toWorkflowIssues() says how to write a list of texts given as one tex
     videos: z.array(z.strictObject({ id: z.string() })).optional(),
   });
   assert.deepEqual(messages(schema, { bullets: "One, two", videos: "intro" }), [
-    'bullets: Expected an array, got a string: write a list, ["One", "two"]',
+    'bullets: Expected an array, got a string: write a list, such as ["One", "two"]',
     "videos: Expected an array, got a string",
+  ]);
+  // rv17: one text, or nothing, is suggested as it is; items are trimmed.
+  assert.deepEqual(messages(schema, { bullets: "" }), [
+    'bullets: Expected an array, got a string: write a list, such as [""]',
+  ]);
+  assert.deepEqual(messages(schema, { bullets: "One ,two" }), [
+    'bullets: Expected an array, got a string: write a list, such as ["One", "two"]',
   ]);
 });

@@ -192,3 +192,27 @@ Deno.test("placesOfCode() follows constants only, once each, drops fields a spre
   // A byte order mark is no column: the first line's places count from the character after it.
   assert.deepEqual(placesOfCode("\uFEFFexport default { fps: 'x' };")("fps"), { line: 1, column: 23 });
 });
+
+Deno.test("placesOfCode() reads templates without ${}, negative numbers and every escape as the values they are", () => {
+  // rv17: a template or a -1 changed by code was placed at what was written; "\v" or a line continuation made a
+  // section written as it is not fit its own value, and lose its places.
+  const text = [
+    "export default {",
+    "  videos: [{",
+    '    id: "a",',
+    "    sections: [{ title: `Intro`, narration: 'tab\\vX \\b\\f\\",
+    "end', volume: -1 }, { title: 'B', narration: 'N' }],",
+    "  }],",
+    "};",
+  ].join("\n");
+  const section = { title: "Intro", narration: "tab\vX \b\fend", volume: -1 };
+  const given = (sections: unknown[]) => ({ videos: [{ id: "a", sections }] });
+  const placeOf = placesOfCode(text, { given: given([section, { title: "B", narration: "N" }]) });
+  assert.deepEqual(placeOf("videos[0].sections[0].volume"), at(text, "-1"));
+  assert.deepEqual(placeOf("videos[0].sections[0].narration"), at(text, "'tab"));
+  const changed = (fields: object) => placesOfCode(text, { given: given([{ ...section, ...fields }]) });
+  assert.equal(changed({ title: 99 })("videos[0].sections[0].title"), null, "a template's text changed");
+  assert.equal(changed({ volume: -2 })("videos[0].sections[0].volume"), null, "a negative number changed");
+  // A list code emptied or cut is not the one written; one it added to still is, up to what was written.
+  assert.equal(placesOfCode(text, { given: given([]) })("videos[0].sections"), null);
+});

@@ -273,6 +273,13 @@ Deno.test("parseDataWorkflow() says a YAML list whose items do not line up, at t
     message:
       "Syntax error: the items of a list line up: this item's - is at column 11, the one above at column 12",
   }]);
+  // rv17: a block of text's lines that start with "-" are no items; of two items as near, the outer list's.
+  const block =
+    "videos:\n  - id: a\n    sections:\n      - title: T\n        narration: |\n          Steps:\n" +
+    "          - open the file\n     - title: U\n";
+  assert.deepEqual(syntaxIssues(block, "yaml").map((issue) => issue.message), [
+    "Syntax error: the items of a list line up: this item's - is at column 6, the one above at column 7",
+  ]);
   // rv16: against the item nearest in column, not the line above (a field of that item, or an item inside it).
   for (const last of ["        narration: Hi.", "        bullets:\n          - one"]) {
     const sections = `videos:\n  - id: a\n    sections:\n      - title: T\n${last}\n     - title: U\n`;

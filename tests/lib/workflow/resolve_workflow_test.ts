@@ -288,7 +288,7 @@ Deno.test("resolveWorkflow() names the expected type and the type it got, and st
     { path: "videos[0].sections[2].narration", message: "Expected a string, got an array" },
     {
       path: "videos[0].sections[3].bullets",
-      message: 'Expected an array, got a string: write a list, ["one"]',
+      message: 'Expected an array, got a string: write a list, such as ["one"]',
     },
     { path: "videos[0].sections[3].background", message: "Expected a string or an object, got a boolean" },
     { path: "videos[0].sections[4].narration", message: "Expected a string, got an object" },
