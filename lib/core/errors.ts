@@ -14,6 +14,11 @@ export interface WorkflowIssue {
   /** What is wrong, sentence case, no trailing period. */
   message: string;
   /**
+   * Where in the workflow file the value (or the syntax error) is, when that is known: the `line, column` that
+   * `path` ends with, for a reader of `--json`.
+   */
+  place?: { line: number; column: number };
+  /**
    * The file the workflow names that the issue is about (absolute), when it is one: missing, unreadable or not
    * what it should be. A watch waits for it to be saved.
    */

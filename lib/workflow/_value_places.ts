@@ -253,5 +253,22 @@ export function linePlacer(text: string): (offset: number) => SourcePlace {
  */
 export function withPlace(issue: WorkflowIssue, place: SourcePlace): WorkflowIssue {
   const where = describePlace(place);
-  return { ...issue, path: issue.path === "" ? where : `${issue.path}, ${where}` };
+  return { ...issue, path: issue.path === "" ? where : `${issue.path}, ${where}`, place };
+}
+
+/**
+ * An issue's path and place for a mistake that is only a place in the file (a syntax error): `line 4, column 5`.
+ *
+ * @param place Where it is.
+ * @returns The issue's `path` and `place`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { atPlace } from "./_value_places.ts";
+ * assert.deepEqual(atPlace({ line: 4, column: 5 }), { path: "line 4, column 5", place: { line: 4, column: 5 } });
+ * ```
+ */
+export function atPlace(place: SourcePlace): Pick<WorkflowIssue, "path" | "place"> {
+  return { path: describePlace(place), place };
 }

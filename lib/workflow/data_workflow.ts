@@ -10,7 +10,7 @@ import { jsonErrorOffset } from "./_json_error_offset.ts";
 import { tooDeepInYaml } from "./nesting_depth.ts";
 import { TOO_DEEP_MESSAGE, tooDeepInJson } from "./nesting_limit.ts";
 import { placesOf, placesOfText } from "./_source_places.ts";
-import { describePlace, linePlacer, type PlaceFinder } from "./_value_places.ts";
+import { atPlace, linePlacer, type PlaceFinder } from "./_value_places.ts";
 import type { DataFormat } from "./data_format.ts";
 import { NEEDS_A_JOB } from "./needs_a_job.ts";
 
@@ -63,7 +63,7 @@ function parseJson(source: string, file: string): DataWorkflow {
   const tooDeep = tooDeepInJson(text);
   if (tooDeep !== null) {
     throw new WorkflowError(file, [{
-      path: describePlace(linePlacer(text)(tooDeep)),
+      ...atPlace(linePlacer(text)(tooDeep)),
       message: TOO_DEEP_MESSAGE,
     }]);
   }
@@ -74,15 +74,14 @@ function parseJson(source: string, file: string): DataWorkflow {
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     const place = linePlacer(text)(jsonErrorOffset(text) ?? text.length);
-    throw new WorkflowError(file, [{ path: describePlace(place), message: jsonHeadline(error.message) }], {
+    throw new WorkflowError(file, [{ ...atPlace(place), message: jsonHeadline(error.message) }], {
       cause: error,
     });
   }
   const duplicate = duplicateJsonKey(text);
   if (duplicate !== null) {
-    const place = describePlace(linePlacer(text)(duplicate.offset));
     throw new WorkflowError(file, [{
-      path: place,
+      ...atPlace(linePlacer(text)(duplicate.offset)),
       message: `Field "${duplicate.key}" is written twice in one object`,
     }]);
   }
@@ -115,7 +114,7 @@ function parseYaml(text: string, file: string): DataWorkflow {
   if (tooDeep !== null) {
     const { line, col } = lineCounter.linePos(tooDeep);
     throw new WorkflowError(file, [{
-      path: describePlace({ line, column: col }),
+      ...atPlace({ line, column: col }),
       message: TOO_DEEP_MESSAGE,
     }]);
   }
@@ -125,7 +124,7 @@ function parseYaml(text: string, file: string): DataWorkflow {
     throw new WorkflowError(
       file,
       folded.map(({ offset, value }) => ({
-        path: describePlace(placeOf(offset)),
+        ...atPlace(placeOf(offset)),
         message:
           `This line, which starts with "-", is read as part of the item above it ("${value}"): YAML joins ` +
           "a line indented under an item's text to it. To make it an item of its own, line its - up with the one " +
@@ -187,7 +186,7 @@ function yamlIssue(
   const text = lines[line - 1] ?? "";
   const indent = col === 1 && text.trim() !== "" ? /^ */.exec(text)![0].length : 0;
   if (indent === 0 || !INDENT_CODES.has(error.code)) {
-    return { path: describePlace({ line, column: col }), message };
+    return { ...atPlace({ line, column: col }), message };
   }
   const aboveAt = lines.slice(0, line - 1).findLastIndex((other) =>
     other.trim() !== "" && !other.trim().startsWith("#")
@@ -200,7 +199,7 @@ function yamlIssue(
     : null;
   if (sibling !== null) {
     return {
-      path: describePlace({ line, column: indent + 1 }),
+      ...atPlace({ line, column: indent + 1 }),
       message:
         `Syntax error: the items of a list line up: this item's - is at column ${indent + 1}, the one ` +
         `above at column ${sibling + 1}`,
@@ -212,7 +211,7 @@ function yamlIssue(
     ? null
     : KEY_LINE.exec(lines[aboveAt]!)?.[1]?.length ?? null;
   return {
-    path: describePlace({ line, column: indent + 1 }),
+    ...atPlace({ line, column: indent + 1 }),
     message: key === null || key === indent
       ? message
       : `${message} (this line starts at column ${indent + 1}, the key above it at column ${key + 1})`,

@@ -239,6 +239,8 @@ export function writeRefusal(error: InputError | string): void {
     workflow.issues.map((issue) => ({
       file: workflow.file,
       path: issue.path,
+      // The place `path` ends with, as numbers (a JSON or YAML file's, a TypeScript file's literal).
+      ...issue.place,
       message: issue.message,
       // Several files' refusal has no hint of its own: each file's goes with its issues.
       hint: issue.hint ?? (files.length > 1 ? workflow.hint ?? undefined : undefined),

@@ -50,6 +50,14 @@ Deno.test("bad input: --json writes one render:refused line with every issue, an
     [file, "formats[0], line 3, column 37"],
     [file, "fps, line 3, column 124"],
   ]);
+  // The place as numbers too, for a reader of the line.
+  assert.deepEqual(
+    refused.issues.map((issue: { line: number; column: number }) => [issue.line, issue.column]),
+    [
+      [3, 37],
+      [3, 124],
+    ],
+  );
   const option = await runCli(["render", file, "--json", "--no-such-flag"]);
   assert.equal(option.code, 2);
   assert.match(JSON.parse(option.stdout).message, /unknown option '--no-such-flag'/);

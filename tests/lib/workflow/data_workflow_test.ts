@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { WorkflowError } from "../../../lib/core/errors.ts";
+import { placedIssues } from "../../_support/placed_issues.ts";
 import { type DataFormat, dataFormatOf } from "../../../lib/workflow/data_format.ts";
 import { parseDataWorkflow } from "../../../lib/workflow/data_workflow.ts";
 
@@ -9,7 +10,7 @@ function syntaxIssues(text: string, format: DataFormat): { path: string; message
   } catch (error) {
     assert.ok(error instanceof WorkflowError, String(error));
     assert.equal(error.file, `lesson.${format}`);
-    return [...error.issues];
+    return placedIssues(error.issues);
   }
   throw new Error(`expected a WorkflowError for ${JSON.stringify(text)}`);
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { WorkflowError } from "../../../lib/core/errors.ts";
+import { placedIssues } from "../../_support/placed_issues.ts";
 import { loadWorkflow } from "../../../lib/workflow/load_workflow.ts";
 import { planWorkflows } from "../../../lib/workflow/plan_workflows.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
@@ -18,7 +19,7 @@ async function issuesOf(file: string): Promise<{ path: string; message: string }
   const error = await loadWorkflow(file).then(() => null, (error: unknown) => error);
   assert.ok(error instanceof WorkflowError, String(error));
   assert.equal(error.file, file);
-  return [...error.issues];
+  return placedIssues(error.issues);
 }
 
 async function write(dir: string, name: string, text: string): Promise<string> {
