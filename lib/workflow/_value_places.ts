@@ -49,8 +49,9 @@ export interface PlaceFinderOptions {
   extraFields?: readonly string[];
   /**
    * The value the file gave, when code may have changed it after it was written (a TypeScript module's `push`, an
-   * assignment): a path gets no place where it leads to an item past a written list's (one added by code) or to a
-   * scalar other than the one written (nt10: a title set to 99 by code was placed at the "Base" it replaced).
+   * assignment): a path gets no place where a written value on its way is no longer the one given (see `fits`), or
+   * where it leads past a written list's items (nt10: a title set to 99 by code was placed at the "Base" it
+   * replaced).
    */
   value?: { given: unknown };
 }
