@@ -101,7 +101,9 @@ export class WorkflowError extends InputError {
   }
 
   /**
-   * The same error with each issue mapped (given the line and column of its value), its cause and hint kept.
+   * The same error with each issue mapped (given the line and column of its value), its cause and hint kept; when
+   * every issue then has its place, they are told in the file's order (nt10: a video's mistakes came before the
+   * workflow's own fields above it).
    *
    * @param map What each issue becomes.
    * @returns A new error.
@@ -117,10 +119,11 @@ export class WorkflowError extends InputError {
    * ```
    */
   withIssues(map: (issue: WorkflowIssue) => WorkflowIssue): WorkflowError {
-    return new WorkflowError(this.file, this.issues.map(map), {
-      cause: this.cause,
-      hint: this.hint ?? undefined,
-    });
+    const issues = this.issues.map(map);
+    const ordered = issues.every((issue) => issue.place !== undefined)
+      ? issues.toSorted((a, b) => a.place!.line - b.place!.line || a.place!.column - b.place!.column)
+      : issues;
+    return new WorkflowError(this.file, ordered, { cause: this.cause, hint: this.hint ?? undefined });
   }
 }
 

@@ -75,7 +75,7 @@ export async function loadDataWorkflow(
     if (!(error instanceof WorkflowError)) throw error;
     issues.push(...error.issues);
   }
-  throw new WorkflowError(file, issues.map(place));
+  throw new WorkflowError(file, issues).withIssues(place);
 }
 
 /**

@@ -65,7 +65,8 @@ Deno.test("slide text that does not fit: exit 2 naming the section, nothing writ
 });
 
 Deno.test("the checks' mistakes are told together, each with its own hint: an unknown voice and slide text that does not fit", async () => {
-  // Before: the voice alone, and the slide once the voice was mended.
+  // Before: the voice alone, and the slide once the voice was mended. In the file's order: the voice is written
+  // after the videos here.
   // Two crowded sections: their hint is said once, after both.
   const twice = {
     ...crowded,
@@ -81,9 +82,9 @@ Deno.test("the checks' mistakes are told together, each with its own hint: an un
     assert.match(
       refused.stderr,
       new RegExp(
-        '✖ Unknown espeak-ng voice "xx-nope"[^\\n]*\\n {2}→ at voice\\.voice, line 3, column \\d+ [^\\n]*\\n {2}Run `espeak-ng --voices=en`[^\\n]*\\n' +
-          "✖ The slide text does not fit a 160x90 slide[^\\n]*\\n {2}→ at videos\\[0\\]\\.sections\\[1\\], line 3, column \\d+ [^\\n]*\\n" +
-          "✖ The slide text does not fit a 160x90 slide[^\\n]*\\n {2}→ at videos\\[0\\]\\.sections\\[2\\], line 3, column \\d+ [^\\n]*\\n {2}Shorten",
+        "✖ The slide text does not fit a 160x90 slide[^\\n]*\\n {2}→ at videos\\[0\\]\\.sections\\[1\\], line 3, column \\d+ [^\\n]*\\n" +
+          "✖ The slide text does not fit a 160x90 slide[^\\n]*\\n {2}→ at videos\\[0\\]\\.sections\\[2\\], line 3, column \\d+ [^\\n]*\\n {2}Shorten[^\\n]*\\n" +
+          '✖ Unknown espeak-ng voice "xx-nope"[^\\n]*\\n {2}→ at voice\\.voice, line 3, column \\d+ [^\\n]*\\n {2}Run `espeak-ng --voices=en`',
       ),
     );
     assert.equal(await listFolder(`${dir}/out`), null);

@@ -59,7 +59,7 @@ Deno.test("loadPlan: every named file's mistakes are told in one go, a file at a
   const error = await loadPlan([bad, good, worse]).catch((error: unknown) => error);
   assert.ok(error instanceof WorkflowErrors, String(error));
   assert.deepEqual(error.errors.map((each) => [each.file, each.issues.map((issue) => issue.path)]), [
-    [bad, ["videos, line 2, column 65", "fps, line 2, column 54"]],
+    [bad, ["fps, line 2, column 54", "videos, line 2, column 65"]],
     [worse, ["formats[0], line 2, column 37"]],
   ]);
   // rv13: a file that is not there was told alone, the others' mistakes left out.

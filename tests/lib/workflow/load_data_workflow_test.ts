@@ -105,14 +105,15 @@ Deno.test("a data workflow with custom steps is refused at its steps, with its o
     "steps.json",
     '{\n  "videos": [{ "id": "a", "sections": [{ "title": 5, "narration": "N" }] }],\n  "steps": [{ "id": "x", "run": "() => 1" }]\n}\n',
   );
+  // In the file's order.
   assert.deepEqual(await issuesOf(json), [
+    { path: "videos[0].sections[0].title, line 2, column 51", message: "Expected a string, got a number" },
     {
       path: "steps, line 3, column 12",
       message:
         "Custom steps are TypeScript functions, which a JSON file cannot hold: write the workflow as a .ts " +
         "file to use them",
     },
-    { path: "videos[0].sections[0].title, line 2, column 51", message: "Expected a string, got a number" },
   ]);
   const yaml = await write(
     dir,
@@ -142,14 +143,15 @@ Deno.test("a wrong field in a YAML workflow is named with its path, line and col
       "",
     ].join("\n"),
   );
+  // In the file's order (nt10: the schema's order put line 9 first).
   assert.deepEqual(await issuesOf(file), [
-    {
-      path: "videos[0].sections[1].voice.rate, line 9, column 24",
-      message: "Expected a number, got a string",
-    },
     {
       path: "videos[0].sections[1], line 8, column 9",
       message: 'Unknown field "narraton" (did you mean "narration"?)',
+    },
+    {
+      path: "videos[0].sections[1].voice.rate, line 9, column 24",
+      message: "Expected a number, got a string",
     },
   ]);
 });
