@@ -3,6 +3,14 @@
  * @module
  */
 
+/** A place in a source file. */
+export interface SourcePlace {
+  /** The line, counted from 1. */
+  line: number;
+  /** The column, counted from 1. */
+  column: number;
+}
+
 /** One problem found while validating a workflow: a path inside the workflow and a message. */
 export interface WorkflowIssue {
   /**
@@ -17,7 +25,7 @@ export interface WorkflowIssue {
    * Where in the workflow file the value (or the syntax error) is, when that is known: the `line, column` that
    * `path` ends with, for a reader of `--json`.
    */
-  place?: { line: number; column: number };
+  place?: SourcePlace;
   /**
    * The file the workflow names that the issue is about (absolute), when it is one: missing, unreadable or not
    * what it should be. A watch waits for it to be saved.

@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { relative } from "node:path";
+import { sha256Hex } from "../core/sha256.ts";
 import { workflowDir } from "./workflow_path.ts";
 
 /** A workflow's local modules and the digest of their contents. */
@@ -172,7 +173,7 @@ export async function readModuleGraph(moduleUrl: string): Promise<ModuleGraph> {
       const name = files.length === 0 ? "(workflow)" : where(entry.path);
       files.push(entry.path);
       hash.update(`file ${name} ${entry.source.length}\n${entry.source}\n`);
-      parts[name] = createHash("sha256").update(entry.source).digest("hex");
+      parts[name] = sha256Hex(entry.source);
     } else {
       hash.update(`package ${entry.specifier} ${entry.name}\n`);
       packages.add(entry.name);

@@ -7,16 +7,8 @@
  */
 import { types } from "node:util";
 import { knownKeysAt } from "../schema/workflow_issues.ts";
-import type { WorkflowIssue } from "../core/errors.ts";
+import type { SourcePlace, WorkflowIssue } from "../core/errors.ts";
 import { workflowSchema } from "./workflow_schema.ts";
-
-/** A place in a source file. */
-export interface SourcePlace {
-  /** The line, counted from 1. */
-  line: number;
-  /** The column, counted from 1. */
-  column: number;
-}
 
 /** Finds where a workflow path (`videos[0].sections[2].title`) is written in a file; null when it is not. */
 export type PlaceFinder = (path: string) => SourcePlace | null;

@@ -184,7 +184,7 @@ function yamlIssue(
   // against the key above it, where the line above holds one (not a block of text, rv11).
   const lines = source.text.split("\n");
   const text = lines[line - 1] ?? "";
-  const indent = col === 1 && text.trim() !== "" ? /^ */.exec(text)![0].length : 0;
+  const indent = col === 1 && text.trim() !== "" ? indentOf(text) : 0;
   if (indent === 0 || !INDENT_CODES.has(error.code)) {
     return { ...atPlace({ line, column: col }), message };
   }
@@ -218,6 +218,11 @@ function yamlIssue(
   };
 }
 
+/** The spaces a line starts with. */
+function indentOf(text: string): number {
+  return /^ */.exec(text)![0].length;
+}
+
 /** A line that starts a list's item. */
 const ITEM = /^ *-(?:\s|$)/;
 
@@ -227,7 +232,6 @@ const ITEM = /^ *-(?:\s|$)/;
  * going up); null when there is none or it is in the same column.
  */
 function itemAbove(lines: readonly string[], at: number): number | null {
-  const indentOf = (text: string) => /^ */.exec(text)![0].length;
   const indent = indentOf(lines[at]!);
   let best: number | null = null;
   for (let i = at - 1; i >= 0; i--) {
@@ -256,7 +260,6 @@ function itemAbove(lines: readonly string[], at: number): number | null {
  * header's key (`slide:` under `- narration: |`), ends it (rv13).
  */
 function inBlockText(lines: readonly string[], at: number): boolean {
-  const indentOf = (text: string) => /^ */.exec(text)![0].length;
   let shallowest = indentOf(lines[at]!);
   for (let i = at - 1; i >= 0; i--) {
     const text = lines[i]!;
