@@ -53,5 +53,6 @@ await narrationStep.run(task, {
   },
   reportRateLimit: () => {},
   reportProgress: () => {},
+  borrowCore: () => Promise.resolve(null),
 });
 await Deno.remove(scratchDir, { recursive: true });

@@ -75,6 +75,11 @@ export interface ExecuteOptions {
   /** Called when the step reports how far it is (0…1). */
   onProgress?: (fraction: number) => void;
   /**
+   * Lends the step a CPU slot more while it runs (see `StepContext.borrowCore`); the promise rejects when `signal`
+   * aborts first. Without it, a step's requests are answered at once with none.
+   */
+  lendCore?: (signal: AbortSignal) => Promise<{ release(): void }>;
+  /**
    * The step runs now although its result may be known (`--force`): a cluster does not take a finished job of an
    * earlier run for it, and its result replaces the stored entry. @default false
    */

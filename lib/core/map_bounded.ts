@@ -9,6 +9,12 @@ export interface MapBoundedOptions {
   concurrency: number;
   /** Stops starting calls once aborted; the map then rejects with its reason. */
   signal?: AbortSignal;
+  /**
+   * Asks for one more lane while calls are left to start (a core lent, see `StepContext.borrowCore`), again each time
+   * one is given; a lane given runs calls until none is left, then is released. Null: none will be given. Its
+   * signal withdraws the ask once every call has started.
+   */
+  borrow?: (signal: AbortSignal) => Promise<{ release(): void } | null>;
 }
 
 /**
@@ -17,7 +23,7 @@ export interface MapBoundedOptions {
  *
  * @param items The items.
  * @param fn The call, given an item and its index.
- * @param options The bound and the signal.
+ * @param options The bound, the signal and where more lanes may be borrowed.
  * @returns The results, in order.
  * @throws {RangeError} When `concurrency` is not a positive whole number.
  * @throws What `fn` throws first (calls not yet started are not started), or the signal's reason.
@@ -50,18 +56,39 @@ export async function mapBounded<T, R>(
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;
+  // Aborted once every call has started, or one failed: an ask for a lane more is withdrawn.
+  const started = new AbortController();
   const lane = async () => {
     while (next < items.length && !failed) {
       signal?.throwIfAborted();
       const index = next++;
+      if (next === items.length) started.abort();
       try {
         results[index] = await fn(items[index]!, index);
       } catch (error) {
         failed = true;
+        started.abort();
         throw error;
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+  const own = Array.from({ length: Math.min(concurrency, items.length) }, lane);
+  const borrowed: Promise<void>[] = [];
+  const borrowing = (async () => {
+    const { borrow } = options;
+    if (borrow === undefined) return;
+    const withdraw = signal === undefined ? started.signal : AbortSignal.any([signal, started.signal]);
+    while (next < items.length && !failed) {
+      const loan = await borrow(withdraw);
+      if (loan === null) return;
+      if (next >= items.length || failed) return loan.release();
+      const more = lane().finally(() => loan.release());
+      // Its failure is thrown below (by the own lanes' first, when one failed first).
+      more.catch(() => {});
+      borrowed.push(more);
+    }
+  })();
+  await Promise.all([Promise.all(own).finally(() => started.abort()), borrowing]);
+  await Promise.all(borrowed);
   return results;
 }

@@ -56,6 +56,11 @@ export interface AacPartsOptions {
   scratchDir: string;
   /** Kills the encoders. */
   signal?: AbortSignal;
+  /**
+   * Asks for a core more while parts are left to start (see `StepContext.borrowCore`): each core lent encodes
+   * parts beside the `concurrency` ones. The bytes do not depend on it either.
+   */
+  borrowCore?: (signal: AbortSignal) => Promise<{ release(): void } | null>;
 }
 
 /**
@@ -114,7 +119,11 @@ export async function encodeAacInParts(ffmpeg: FfmpegPaths, options: AacPartsOpt
     await runFfmpeg(ffmpeg, [...sourceArgs(part.source), ...encode, part.file], {
       signal,
     });
-  }, { concurrency: Math.max(1, Math.min(options.concurrency, parts.length)), signal });
+  }, {
+    concurrency: Math.max(1, Math.min(options.concurrency, parts.length)),
+    signal,
+    borrow: options.borrowCore,
+  });
   await writeJoinedAac(output, parts, samples, { signal, priming: PRIMING });
 }
 

@@ -287,6 +287,7 @@ async function attemptOnce(
       fresh,
       ...fresh && attempt === 1 ? { askAgain: true } : {},
       onRateLimit: (info) => context.gate?.observe(info),
+      lendCore: (lent) => context.limits.lendCore(lent),
       onProgress: (fraction) => {
         if (worker !== null) context.emit({ type: "step:progress", ...context.base(node), worker, fraction });
       },

@@ -206,6 +206,27 @@ export class LayeredLimits {
   }
 
   /**
+   * Lends a step that is running a CPU slot more (see `StepContext.borrowCore`): one that nobody holds, given only
+   * when no step waits for one, behind every step that comes to wait. No memory check: a lent slot runs another
+   * process of a step already admitted.
+   *
+   * @param signal Withdraws the request.
+   * @returns The slot; its release gives it back.
+   * @throws The signal's reason when it aborts first.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { LayeredLimits } from "./layered_limits.ts";
+   * const limits = new LayeredLimits({ videos: 1, sections: 1, api: 1, global: 1, custom: 1, workers: 2, cpu: 2, minFreeMemory: 0 });
+   * using _lent = await limits.lendCore(new AbortController().signal);
+   * ```
+   */
+  lendCore(signal: AbortSignal): Promise<Permit> {
+    return this.#cpu.acquire({ signal, priority: -Infinity });
+  }
+
+  /**
    * A CPU slot, once memory allows (see {@linkcode MemoryGate}); its release lets held-back steps look again. A step
    * that can use several cores also gets up to `extra` slots that nobody holds or waits for, taken at once with its
    * own when that one is free (before a step let start with it takes them); none when it had to wait for its own.

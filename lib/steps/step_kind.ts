@@ -18,6 +18,19 @@ export interface StepContext {
   reportRateLimit(info: RateLimitInfo): void;
   /** Tells the main thread how far the step is, from 0 to 1 (an encode's share of its input's duration). */
   reportProgress(fraction: number): void;
+  /**
+   * Asks the run for one more core while the step runs, for work that splits into processes (an AAC part): given
+   * when a CPU slot is free and no step waits for one; give it back with `release` as soon as that work ends.
+   * Resolves null when the request is withdrawn (`signal`), the step ends, or none is lent here (a cluster's
+   * worker).
+   */
+  borrowCore(signal: AbortSignal): Promise<CoreLoan | null>;
+}
+
+/** A core lent to a running step (see {@linkcode StepContext.borrowCore}). */
+export interface CoreLoan {
+  /** Gives the core back; later calls do nothing. */
+  release(): void;
 }
 
 /** A step's value as the store holds it, with what the step is asked, for {@linkcode StepKindDefinition.storedProblem}. */

@@ -17,7 +17,7 @@ import { endedOnInterrupt } from "../media/run_process.ts";
 import { thrownAt, uncaughtDescription } from "../workflow/import_failure.ts";
 import { STEP_KIND_LOADERS } from "../workflow/step_kind_loaders.ts";
 import type { ChildSpec, StepTask } from "../core/step_task.ts";
-import type { StepKindDefinition } from "../steps/step_kind.ts";
+import type { CoreLoan, StepKindDefinition } from "../steps/step_kind.ts";
 import { type FromWorker, isToWorker } from "./worker_protocol.ts";
 import { type LoadWatch, watchLoad } from "./_load_watch.ts";
 
@@ -41,6 +41,44 @@ self.close = (): never => {
 };
 
 const controllers = new Map<number, AbortController>();
+
+/** The steps' asks for a core more that the main thread has not answered yet, by loan number. */
+const asks = new Map<number, { taskId: number; answer: (granted: boolean) => void }>();
+let nextLoan = 1;
+
+/**
+ * A step's `borrowCore`: asks the main thread, which answers once (see `_core_loans.ts`); the step's signal, or its
+ * end, withdraws an ask not yet answered.
+ */
+function borrowCore(taskId: number, signal: AbortSignal): Promise<CoreLoan | null> {
+  if (signal.aborted) return Promise.resolve(null);
+  const loan = nextLoan++;
+  const { promise, resolve } = Promise.withResolvers<CoreLoan | null>();
+  let returned = false;
+  const giveBack = () => {
+    if (returned) return;
+    returned = true;
+    send({ type: "return", taskId, loan });
+  };
+  const withdraw = () => {
+    asks.delete(loan);
+    giveBack();
+    resolve(null);
+  };
+  signal.addEventListener("abort", withdraw, { once: true });
+  asks.set(loan, {
+    taskId,
+    answer: (granted) => {
+      asks.delete(loan);
+      signal.removeEventListener("abort", withdraw);
+      if (granted) return resolve({ release: giveBack });
+      returned = true;
+      resolve(null);
+    },
+  });
+  send({ type: "borrow", taskId, loan });
+  return promise;
+}
 
 // Errors a step's code lets escape (a timer's throw, a promise it did not await) crashed the worker, and every step
 // running on it failed for them, retried or not (fi: another video's narration failed for a custom step's late
@@ -203,6 +241,7 @@ async function runStep(
       spawn: (child) => children.push(child),
       reportRateLimit: (info) => send({ type: "rate-limit", taskId, info }),
       reportProgress: (fraction) => send({ type: "progress", taskId, fraction }),
+      borrowCore: (signal) => borrowCore(taskId, signal),
     });
     const value = await Promise.race([running, escape.promise]);
     ran = true;
@@ -266,6 +305,8 @@ async function runStep(
   } finally {
     controllers.delete(taskId);
     escapes.delete(taskId);
+    // The main thread gives back what it lent the step when the step ends: an ask still open gets none.
+    for (const ask of [...asks.values()]) if (ask.taskId === taskId) ask.answer(false);
   }
 }
 
@@ -315,7 +356,8 @@ self.onmessage = (event: MessageEvent) => {
     runningStep.run(message.taskId, () => {
       controllers.get(message.taskId)?.abort(new DOMException("Cancelled", "AbortError"));
     });
-  } else if (message.type === "warm") void warm(message.kinds);
+  } else if (message.type === "lent") asks.get(message.loan)?.answer(message.granted);
+  else if (message.type === "warm") void warm(message.kinds);
   else if (message.type === "watch-load") {
     loadWatch?.stop();
     loadWatch = watchLoad(message, () => send({ type: "alive?" }));

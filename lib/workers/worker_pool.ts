@@ -17,6 +17,7 @@ import {
 } from "../core/executor.ts";
 import type { RateLimitInfo, StepTask } from "../core/step_task.ts";
 import { isFromWorker, type ToWorker } from "./worker_protocol.ts";
+import { CoreLoans } from "./_core_loans.ts";
 import { STEP_WORKER_URL, takeEarlyWorker } from "./early_workers.ts";
 
 /** Options for {@linkcode WorkerPool}. */
@@ -72,6 +73,7 @@ interface Pending {
   onRateLimit: ((info: RateLimitInfo) => void) | undefined;
   onProgress: ((fraction: number) => void) | undefined;
   onRunning: (() => void) | undefined;
+  loans: CoreLoans;
   blocking: boolean;
 }
 
@@ -164,6 +166,10 @@ export class WorkerPool implements StepExecutor {
     }
     // Chosen and reserved in one synchronous stretch: two blocking steps cannot both take the same free worker.
     const taskId = this.#nextTask++;
+    const loans = new CoreLoans(
+      options.lendCore,
+      (loan, granted) => this.#post(slot, { type: "lent", taskId, loan, granted }),
+    );
     // Reserve the place before waiting for the worker to start, so concurrent calls spread over the pool.
     const done = new Promise<Execution>((resolve, reject) =>
       slot.pending.set(taskId, {
@@ -172,9 +178,12 @@ export class WorkerPool implements StepExecutor {
         onRateLimit,
         onProgress,
         onRunning,
+        loans,
         blocking: task.blocking,
       })
     );
+    // What the step was lent is given back when it ends, however it ends (its failure is told where it is awaited).
+    void done.finally(() => loans.close()).catch(() => {});
     done.catch(() => {});
     try {
       await slot.ready;
@@ -315,6 +324,8 @@ export class WorkerPool implements StepExecutor {
       if (message.type === "rate-limit") return pending.onRateLimit?.(message.info);
       if (message.type === "progress") return pending.onProgress?.(message.fraction);
       if (message.type === "running") return pending.onRunning?.();
+      if (message.type === "borrow") return pending.loans.ask(message.loan);
+      if (message.type === "return") return pending.loans.giveBack(message.loan);
       slot.pending.delete(message.taskId);
       if (pending.blocking) this.#wakeBlocked();
       if (message.type === "done") pending.resolve({ result: message.result, worker: number });

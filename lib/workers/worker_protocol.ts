@@ -14,7 +14,9 @@ export type ToWorker =
   /** Watch a workflow's load (see `load_watchdog.ts`) until `load-done`; `alive` answers the worker's `alive?`. */
   | { type: "watch-load"; file: string; slowAfterMs: number; answerMs: number }
   | { type: "load-done" }
-  | { type: "alive" };
+  | { type: "alive" }
+  /** The answer to the step's `borrow`: a core is lent (`granted`), or none will be (the request is over). */
+  | { type: "lent"; taskId: number; loan: number; granted: boolean };
 
 /** Messages a worker sends the main thread. */
 export type FromWorker =
@@ -29,6 +31,9 @@ export type FromWorker =
   | { type: "progress"; taskId: number; fraction: number }
   /** Sent when the step's own code starts, its kind's code loaded and ready (see `StepKindDefinition.prepare`). */
   | { type: "running"; taskId: number }
+  /** The step asks for a core more (see `StepContext.borrowCore`); `return` gives it back or withdraws the ask. */
+  | { type: "borrow"; taskId: number; loan: number }
+  | { type: "return"; taskId: number; loan: number }
   | { type: "failed"; taskId: number; failure: StepFailure }
   /**
    * An error a step's code let escape (a timer's throw, a promise it did not await) after the step had ended, in
@@ -62,6 +67,7 @@ export function isToWorker(value: unknown): value is ToWorker {
   }
   if (value.type === "load-done" || value.type === "alive") return true;
   if (typeof value.taskId !== "number") return false;
+  if (value.type === "lent") return typeof value.loan === "number" && typeof value.granted === "boolean";
   return (value.type === "run" && isRecord(value.task)) || value.type === "cancel";
 }
 
@@ -89,5 +95,6 @@ export function isFromWorker(value: unknown): value is FromWorker {
   if (value.type === "failed") return isRecord(value.failure) && typeof value.failure.message === "string";
   if (value.type === "rate-limit") return isRecord(value.info);
   if (value.type === "progress") return typeof value.fraction === "number";
+  if (value.type === "borrow" || value.type === "return") return typeof value.loan === "number";
   return value.type === "running";
 }

@@ -5,14 +5,15 @@
 import type { Json, StepOutput } from "../../lib/core/json.ts";
 import type { StepTask } from "../../lib/core/step_task.ts";
 import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
-import type { StepKindDefinition } from "../../lib/steps/step_kind.ts";
+import type { StepContext, StepKindDefinition } from "../../lib/steps/step_kind.ts";
 
 /**
  * Runs `kind` on inputs (artifact paths and values) and returns its value; the artifact goes to `outputPath`.
  *
  * @param kind The step kind.
  * @param task Its params, inputs, output file and a scratch folder (made if missing).
- * @param options The signal the step is given (by default one that never aborts).
+ * @param options The signal the step is given (by default one that never aborts), and how it is lent cores (by
+ *   default none is).
  */
 export async function runStepKind(
   kind: StepKindDefinition,
@@ -29,7 +30,7 @@ export async function runStepKind(
     /** Where it keeps a provider's answer (absent by default: none kept). */
     answerPath?: string;
   },
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; borrowCore?: StepContext["borrowCore"] } = {},
 ): Promise<Json> {
   await Deno.mkdir(task.scratchDir, { recursive: true });
   const inputs: StepOutput[] = task.inputs.map((input, i) => ({
@@ -64,5 +65,6 @@ export async function runStepKind(
     },
     reportRateLimit: () => {},
     reportProgress: () => {},
+    borrowCore: options.borrowCore ?? (() => Promise.resolve(null)),
   });
 }

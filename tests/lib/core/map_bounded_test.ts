@@ -50,3 +50,78 @@ Deno.test("mapBounded() starts nothing once aborted, and refuses a bound below 1
   await assert.rejects(mapBounded([1], () => Promise.resolve(1), { concurrency: 0 }), RangeError);
   assert.deepEqual(await mapBounded([], () => Promise.resolve(1), { concurrency: 3 }), []);
 });
+
+Deno.test("mapBounded() runs a lane more on each one lent while calls are left, gives each back, and withdraws its ask", async () => {
+  const gates = [0, 1, 2, 3, 4].map(gate);
+  const started: number[] = [];
+  const asks: { signal: AbortSignal; lend: (lent: boolean) => void }[] = [];
+  let held = 0;
+  const mapped = mapBounded([0, 1, 2, 3, 4], async (n) => {
+    started.push(n);
+    await gates[n]!.opened;
+    return n * 10;
+  }, {
+    concurrency: 1,
+    borrow: (signal) =>
+      new Promise((resolve) => {
+        const lend = (lent: boolean) => {
+          if (!lent) return resolve(null);
+          held++;
+          resolve({ release: () => held-- });
+        };
+        signal.addEventListener("abort", () => resolve(null), { once: true });
+        asks.push({ signal, lend });
+      }),
+  });
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  // One lane of its own, and one ask at a time.
+  assert.deepEqual(started, [0]);
+  assert.equal(asks.length, 1);
+  asks[0]!.lend(true);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  // The lent lane takes the next call, and another lane is asked for.
+  assert.deepEqual(started, [0, 1]);
+  assert.equal(asks.length, 2);
+  asks[1]!.lend(true);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.deepEqual(started, [0, 1, 2]);
+  assert.equal(held, 2);
+  for (const n of [0, 1, 2]) gates[n]!.open();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  // Every call started: the open ask is withdrawn; the lanes lent end with their calls and are given back.
+  assert.deepEqual(started.toSorted(), [0, 1, 2, 3, 4]);
+  assert.equal(asks.at(-1)!.signal.aborted, true);
+  for (const { open } of gates) open();
+  assert.deepEqual(await mapped, [0, 10, 20, 30, 40]);
+  assert.equal(held, 0);
+});
+
+Deno.test("mapBounded() stops asking for lanes when told none will come, and a lent lane's failure is thrown", async () => {
+  let asked = 0;
+  const items = await mapBounded([1, 2, 3], (n) => Promise.resolve(n), {
+    concurrency: 1,
+    borrow: () => {
+      asked++;
+      return Promise.resolve(null);
+    },
+  });
+  assert.deepEqual(items, [1, 2, 3]);
+  assert.equal(asked, 1);
+  const one = gate();
+  let held = 0;
+  await assert.rejects(
+    mapBounded([0, 1], async (n) => {
+      if (n === 0) return await one.opened;
+      one.open();
+      throw new Error("the lent lane's");
+    }, {
+      concurrency: 1,
+      borrow: () => {
+        held++;
+        return Promise.resolve({ release: () => held-- });
+      },
+    }),
+    /the lent lane's/,
+  );
+  assert.equal(held, 0);
+});

@@ -63,7 +63,7 @@ function bestLag(
   return best.lag;
 }
 
-Deno.test("encodeAacInParts() joins its parts into one track as one encode makes it: length, timing, no click, same bytes on 1 or 3 cores", async () => {
+Deno.test("encodeAacInParts() joins its parts into one track as one encode makes it: length, timing, no click, same bytes on 1 or 3 cores or lent ones", async () => {
   const dir = await tempDir();
   const ffmpeg = await findFfmpeg();
   const seconds = 6;
@@ -73,7 +73,15 @@ Deno.test("encodeAacInParts() joins its parts into one track as one encode makes
     inputs: [["-i", wav]],
     graph: `[0:a]atrim=start_sample=${from}:end_sample=${to},asetpts=N/SR/TB[out]`,
   });
-  const encode = async (name: string, partSeconds: number, concurrency: number) => {
+  // Cores lent while parts are left: counted, and each given back.
+  let lent = 0;
+  let held = 0;
+  const borrowCore = () => {
+    lent++;
+    held++;
+    return Promise.resolve({ release: () => held-- });
+  };
+  const encode = async (name: string, partSeconds: number, concurrency: number, lend = false) => {
     const scratchDir = `${dir}/scratch-${name}`;
     await Deno.mkdir(scratchDir);
     const output = `${dir}/${name}.m4a`;
@@ -85,14 +93,19 @@ Deno.test("encodeAacInParts() joins its parts into one track as one encode makes
       concurrency,
       output,
       scratchDir,
+      ...lend ? { borrowCore } : {},
     });
     return { output, parts: [...Deno.readDirSync(scratchDir)].length };
   };
   const whole = await encode("whole", 60, 1);
   const oneCore = await encode("one-core", 2, 1);
   const threeCores = await encode("three-cores", 2, 3);
-  assert.deepEqual([whole.parts, oneCore.parts, threeCores.parts], [0, 3, 3]);
+  const borrowed = await encode("borrowed", 2, 1, true);
+  assert.deepEqual([whole.parts, oneCore.parts, threeCores.parts, borrowed.parts], [0, 3, 3, 3]);
   assert.deepEqual(await Deno.readFile(oneCore.output), await Deno.readFile(threeCores.output));
+  // One part on its own core, the two others on cores lent one after the other, all given back.
+  assert.deepEqual(await Deno.readFile(oneCore.output), await Deno.readFile(borrowed.output));
+  assert.deepEqual([lent, held], [2, 0]);
 
   const probed = await probeMedia(ffmpeg, oneCore.output);
   assert.equal(probed.duration, seconds);

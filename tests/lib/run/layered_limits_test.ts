@@ -438,3 +438,45 @@ Deno.test("LayeredLimits: a step claimed away while it waits for its rate slot i
   await lost;
   assert.ok(clock.now() >= 60_000, "it waited for its slot");
 });
+
+Deno.test("LayeredLimits.lendCore() lends an idle CPU slot, behind every step that waits for one", async () => {
+  const limits = new LayeredLimits({
+    videos: 4,
+    sections: 4,
+    api: 1,
+    global: 1,
+    custom: 1,
+    workers: 2,
+    cpu: 2,
+    minFreeMemory: 0,
+  });
+  const slide = (section: string) => layeredStep("local/slides@1", section, { kind: "slide", cpu: true });
+  for (const section of ["s1", "s2", "s3"]) limits.register(slide(section));
+  const signal = new AbortController().signal;
+  const first = await limits.acquire(slide("s1"));
+  // A slot is idle: lent at once.
+  const lent = await limits.lendCore(signal);
+  // None idle: the ask waits, and a step that comes to wait after it goes first.
+  const asked = limits.lendCore(signal);
+  let given = false;
+  void asked.then(() => given = true);
+  const waiting = limits.acquire(slide("s2"));
+  // Its earlier permits are taken first: it waits for the CPU pool once the event loop has turned.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  lent.release();
+  const second = await waiting;
+  await Promise.resolve();
+  assert.equal(given, false);
+  first.release();
+  (await asked).release();
+  // Withdrawn while it waits: it leaves the queue, holding nothing.
+  const third = await limits.acquire(slide("s3"));
+  const withdraw = new AbortController();
+  const withdrawn = limits.lendCore(withdraw.signal);
+  withdraw.abort(new Error("withdrawn"));
+  await assert.rejects(withdrawn, /withdrawn/);
+  for (const permit of [second, third]) permit.release();
+  const both = await limits.acquire({ ...slide("s1"), cores: 2 });
+  assert.equal(both.cores, 2);
+  both.release();
+});

@@ -1117,3 +1117,51 @@ Deno.test("runPlan() queues what a step's end lets start longest chain first: an
     executor.started.join(),
   );
 });
+
+Deno.test("runPlan() lends a running step the run's idle CPU slots, within the CPU bound with every step's", async () => {
+  const planned = planWorkflows([await gridWorkflow({ videos: 1, sections: 4, formats: ["16:9", "9:16"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
+  // Three slots, whatever this machine's cores; the narration takes one of its own, then waits here for a loan
+  // (its AAC parts never wait for one: their own lane goes on).
+  const plan: Plan = {
+    ...planned,
+    limits: { ...planned.limits, cpu: 3, workers: 3 },
+    steps: planned.steps.map((step) => step.kind === "narration" ? { ...step, cores: 1 } : step),
+  };
+  const fake = new FakeExecutor(plan, { random: seededRandom(7) });
+  const cpuSteps = new Set(plan.steps.filter((step) => step.cpu).map((step) => step.id));
+  let busy = 0;
+  let most = 0;
+  let lent = 0;
+  const count = (change: number) => {
+    busy += change;
+    most = Math.max(most, busy);
+  };
+  const executor: StepExecutor = {
+    execute: async (task, options) => {
+      const cpu = cpuSteps.has(task.id);
+      if (cpu) count(1);
+      try {
+        // The narration borrows a slot and holds it while it runs, as its AAC parts would.
+        if (task.kind !== "narration") return await fake.execute(task, options);
+        const loan = await options.lendCore!(options.signal);
+        lent++;
+        count(1);
+        try {
+          return await fake.execute(task, options);
+        } finally {
+          count(-1);
+          loan.release();
+        }
+      } finally {
+        if (cpu) count(-1);
+      }
+    },
+    close: () => fake.close(),
+  };
+  const result = await runPlan(plan, { executor, store: new MemoryStore(), ffmpeg, outDir: null });
+  assert.equal(result.ok, true);
+  assert.equal(lent, 1);
+  assert.ok(most <= 3, `${most} at once`);
+});

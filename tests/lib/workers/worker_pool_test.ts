@@ -7,6 +7,7 @@ import { runPlan } from "../../../lib/run/scheduler.ts";
 import { ArtifactStore } from "../../../lib/store/artifact_store.ts";
 import { loadWorkflow } from "../../../lib/workflow/load_workflow.ts";
 import { WorkerPool } from "../../../lib/workers/worker_pool.ts";
+import { Semaphore } from "../../../lib/run/semaphore.ts";
 import { writeWorkflowFile } from "../../_support/workflows.ts";
 import { startFakeOpenAi } from "../../../lib/fake_api/fake_openai_server.ts";
 import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
@@ -703,6 +704,53 @@ export default workflow({
       result.errors.get("stuck")!,
       /^Step "stuck" timed out after 800 ms while its code loaded on its worker and was stopped/,
     );
+  } finally {
+    await pool.close();
+  }
+});
+
+Deno.test("a step borrows a core through its worker: lent while one is free, given back by it or at its end, none without a lender", async () => {
+  const dir = await tempDir();
+  const module = `${dir}/borrowing.ts`;
+  // `keep`: the step ends holding its core; `ask-and-end`: it ends while its ask waits.
+  await Deno.writeTextFile(
+    module,
+    `export const stepKinds = [{
+      kind: "borrow", version: 1, blocking: false,
+      run: async (task, { signal, borrowCore }) => {
+        if (task.params.mode === "ask-and-end") {
+          void borrowCore(signal);
+          return { asked: true };
+        }
+        const loan = await borrowCore(signal);
+        if (task.params.mode === "keep") return { lent: loan !== null };
+        loan?.release();
+        loan?.release();
+        return { lent: loan !== null };
+      },
+    }];\n`,
+  );
+  const cores = new Semaphore(1);
+  const pool = new WorkerPool({ size: 1, stepModules: [`file://${module}`] });
+  try {
+    const signal = new AbortController().signal;
+    const run = async (mode: string, lend: boolean) => {
+      const task = { ...bareTask("borrow", dir), params: { mode } };
+      const lendCore = (withdraw: AbortSignal) => cores.acquire({ signal: withdraw });
+      const { result } = await pool.execute(task, { signal, ...lend ? { lendCore } : {} });
+      return result.value;
+    };
+    assert.deepEqual(await run("release", true), { lent: true });
+    assert.equal(cores.available, 1);
+    assert.deepEqual(await run("release", false), { lent: false });
+    // Kept to its end, the core is given back by the pool.
+    assert.deepEqual(await run("keep", true), { lent: true });
+    assert.equal(cores.available, 1);
+    // An ask still waiting when the step ends leaves the queue: the core freed goes to nobody.
+    const held = await cores.acquire();
+    assert.deepEqual(await run("ask-and-end", true), { asked: true });
+    held.release();
+    assert.equal(cores.available, 1);
   } finally {
     await pool.close();
   }

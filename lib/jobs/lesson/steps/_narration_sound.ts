@@ -77,6 +77,8 @@ export interface NarrationSoundOptions {
   partSamples: number;
   /** Cores to encode on (the bytes do not depend on it). */
   concurrency: number;
+  /** Where more cores may be borrowed while parts are left (see `aac_parts.ts`). */
+  borrowCore?: (signal: AbortSignal) => Promise<{ release(): void } | null>;
   /** The AAC file to write. */
   output: string;
   /** A folder for the intermediate PCM and the AAC parts. */
@@ -145,6 +147,7 @@ export async function writeNarrationSound(
       partSamples: options.partSamples,
       joins: starts.slice(1, -1),
       concurrency: options.concurrency,
+      borrowCore: options.borrowCore,
       output,
       scratchDir,
       signal,

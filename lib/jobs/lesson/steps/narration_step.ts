@@ -36,10 +36,11 @@ export const narrationStep: StepKindDefinition = {
   // (an M4A's, AAC's or Opus's encoder delay played as a dropout at every loop).
   version: 6,
   blocking: false,
-  // Its AAC parts (two minutes of speech or more each) go to several encoders when cores are idle (a re-render after
-  // an edit of one section), one after the other otherwise: the same bytes either way.
+  // Its AAC parts (two minutes of speech or more each) go to several encoders: on the cores idle when it starts,
+  // and on each the run lends it as one falls idle (`borrowCore`); one after the other otherwise. The same bytes
+  // either way.
   cores: 4,
-  run: async (task, { signal }) => {
+  run: async (task, { signal, borrowCore }) => {
     const sections = narrationFrames(task.inputs.map((input) => numberField(input.value, "duration")), {
       fps: numberField(task.params, "fps"),
       lead: numberField(task.params, "lead"),
@@ -68,6 +69,7 @@ export const narrationStep: StepKindDefinition = {
       sound: narrationSound(task),
       partSamples: numberField(task.params, "partSeconds") * NARRATION_SAMPLE_RATE,
       concurrency: task.cores ?? 1,
+      borrowCore,
       output,
       scratchDir: task.scratchDir,
       signal,

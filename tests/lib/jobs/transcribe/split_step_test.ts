@@ -48,6 +48,7 @@ async function split(
     spawn: (child) => children.push(child),
     reportRateLimit: () => {},
     reportProgress: () => {},
+    borrowCore: () => Promise.resolve(null),
   });
   return { value, children };
 }
