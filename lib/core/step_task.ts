@@ -125,4 +125,10 @@ export interface StepFailure {
   interrupted?: boolean;
   /** True when the step's code went on after it failed (it ignored its signal): its worker is replaced. */
   stuck?: boolean;
+  /**
+   * True when it failed for bad input, which a render as it is would meet again: a file, the workflow's code, a
+   * program's output, or a provider's answer that is not asked again (not what was asked, a request refused, a key
+   * refused). The render then exits 2.
+   */
+  badInput?: boolean;
 }

@@ -26,7 +26,7 @@ import type { RunEvent, StepEventBase } from "./run_events.ts";
 export type Made =
   /** `cached` when nothing ran for this node; `madeBy`, the step of the same key that ran for it in this run. */
   | { artifact: StoredArtifact; cached: boolean; madeBy?: string }
-  | { failed: string; emitted: boolean; step: string }
+  | { failed: string; emitted: boolean; step: string; badInput: boolean }
   | { cancelled: true };
 
 /**
@@ -219,7 +219,10 @@ export async function runAttempts(
       error: said,
       elapsed: outcome.elapsed,
     });
-    if (!retrying) return { failed: said, emitted: true, step: step.id };
+    if (!retrying) {
+      const badInput = outcome.error instanceof StepAttemptError && outcome.error.failure.badInput === true;
+      return { failed: said, emitted: true, step: step.id, badInput };
+    }
     if (decision !== null && decision.delayMs > 0) {
       try {
         await context.clock.sleep(decision.delayMs, { signal });

@@ -290,6 +290,7 @@ function reused(made: Made, { node, maker }: { node: DagNode; maker: string }): 
       failed: `Not run: "${made.step}" has the same key and failed: ${made.failed}`,
       emitted: false,
       step: node.step.id,
+      badInput: made.badInput,
     };
   }
   return made;

@@ -67,6 +67,8 @@ export interface RunResult {
   artifacts: Map<string, StoredArtifact>;
   /** The cause of each failed step. */
   errors: Map<string, string>;
+  /** The failed steps that failed for bad input (see `StepFailure.badInput`), in the order they failed. */
+  badInput: string[];
   /** Output files written, in plan order. */
   outputs: PublishedOutput[];
 }

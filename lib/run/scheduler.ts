@@ -68,6 +68,7 @@ class Scheduler {
   readonly #clock: Clock;
   readonly #start: number;
   readonly #errors = new Map<string, string>();
+  readonly #badInput: string[] = [];
   readonly #maker: KeyMaker;
   #listenerError: { error: unknown } | null = null;
   /**
@@ -190,7 +191,9 @@ class Scheduler {
     if (this.#controller.signal.aborted) return this.#cancel(node);
     const made = await this.#maker.make(node);
     if ("cancelled" in made) return this.#cancel(node);
-    if ("failed" in made) return this.#fail(node, made.failed, { emitted: made.emitted });
+    if ("failed" in made) {
+      return this.#fail(node, made.failed, { emitted: made.emitted, badInput: made.badInput });
+    }
     if (made.cached) {
       const cached = {
         worker: null,
@@ -344,9 +347,10 @@ class Scheduler {
     return findTemplate(this.#plan, id, parent);
   }
 
-  #fail(node: DagNode, message: string, options: { emitted?: boolean } = {}): void {
+  #fail(node: DagNode, message: string, options: { emitted?: boolean; badInput?: boolean } = {}): void {
     if (node.state !== "pending") return;
     this.#errors.set(node.step.id, message);
+    if (options.badInput === true) this.#badInput.push(node.step.id);
     // A step that stored its artifact and then failed (its output could not be published) is told as one failure
     // of the attempt that made it.
     const made = this.#held.get(node.step.id) ?? null;
@@ -439,6 +443,7 @@ class Scheduler {
       states,
       artifacts,
       errors: this.#errors,
+      badInput: this.#badInput,
       outputs: this.#publisher.outputs(),
     };
   }

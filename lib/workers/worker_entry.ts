@@ -279,6 +279,10 @@ async function runStep(
     // Bad input (a voice, an image), misuse and bugs fail at once; anything else may pass on retry.
     const permanent = failure instanceof UnrecoverableError || failure instanceof InputError ||
       failure instanceof TypeError || failure instanceof RangeError;
+    // What a render as it is would meet again: the workflow's files or code, a program, a provider's answer it will
+    // not ask again for (a spent quota's 429s aside: later, it may pass). Not a bug (a TypeError).
+    const badInput = failure instanceof UnrecoverableError || failure instanceof InputError ||
+      (provider !== null && !provider.retryable && provider.status !== 429);
     send({
       type: "failed",
       taskId,
@@ -299,6 +303,7 @@ async function runStep(
         retryAfterMs: provider?.retryAfterMs ?? null,
         provider: provider?.provider ?? null,
         interrupted: endedOnInterrupt(failure),
+        ...badInput ? { badInput } : {},
         ...stuck ? { stuck } : {},
       },
     });

@@ -291,7 +291,13 @@ export async function runReported(
     ]);
     await reporter.finish(run, { ffmpeg, plan, outDir });
     if (escaped !== null) return EXIT.input;
-    return run.cancelled ? EXIT.interrupted : run.ok ? EXIT.ok : EXIT.failed;
+    return run.cancelled
+      ? EXIT.interrupted
+      : run.ok
+      ? EXIT.ok
+      : run.badInput.length > 0
+      ? EXIT.input
+      : EXIT.failed;
   } catch (error) {
     if (!controller.signal.aborted || error instanceof InputError) throw error;
     console.error("✖ Cancelled before any step ran: nothing was made");

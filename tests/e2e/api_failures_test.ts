@@ -56,7 +56,8 @@ Deno.test("a wrong key fails at once with the server's message, and the key is p
     const result = await runCli(["render", file, "--out", `${dir}/out`, "--json"], {
       env: { REEL_TEST_KEY: key },
     });
-    assert.equal(result.code, 1, result.stderr);
+    // Bad input (a key refused), met in the run: exit 2 (before, 1, as for a 500).
+    assert.equal(result.code, 2, result.stderr);
     assert.equal(server.stats.requests, 1, "a 401 is not retried");
     assert.match(result.stderr, /broken answered 401: Incorrect API key provided: \[redacted\]/);
     for (const text of [result.stdout, result.stderr]) {

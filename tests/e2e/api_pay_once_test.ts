@@ -109,7 +109,8 @@ Deno.test("a refused key stops its provider at once: one call, a message naming 
   });
   try {
     const result = await runCli(["render", file, "--out", `${dir}/out`], { env: { REEL_TEST_KEY: key } });
-    assert.equal(result.code, 1);
+    // A key refused is bad input: exit 2 (before, 1).
+    assert.equal(result.code, 2);
     assert.equal(server.stats.requests, 1, `the server was called ${server.stats.requests} times`);
     assert.match(result.stderr, /api answered 401: .*\[redacted\].*check the key in REEL_TEST_KEY/);
     assert.match(result.stderr, /Not sent: \S+ was refused: api answered 401/);

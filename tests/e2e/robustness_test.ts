@@ -92,7 +92,8 @@ Deno.test("a provider that answers 200 with something that is not a PNG or WAV: 
       voice: { provider: "api" },
     }]);
     const result = await runCli(["render", file, "--out", `${dir}/out`]);
-    assert.equal(result.code, 1);
+    // Garbage from a provider is bad input: exit 2 (before, 1), the other steps finishing.
+    assert.equal(result.code, 2);
     assert.match(result.stderr, /v\/s1\/image \(image\): api: returned an image that is not a PNG or JPEG/);
     assert.match(
       result.stderr,

@@ -171,7 +171,8 @@ Deno.test("a refused key fails one chunk's call; the others, not sent, name it, 
       `${dir}/cache`,
       "--quiet",
     ]);
-    assert.equal(run.code, 1, run.stderr);
+    // A key refused is bad input: exit 2 (before, 1).
+    assert.equal(run.code, 2, run.stderr);
     assert.equal(server.stats.requests, 1);
     const failures = [
       ...run.stderr.matchAll(/^ {2}✖ long\/split\/chunk#(\d+) \(transcribe-chunk\): (.*)$/gm),

@@ -221,7 +221,8 @@ Deno.test("an input cut short (MP4 after its index, Matroska), empty, without pi
     "fast.mp4",
   ];
   const result = await runCli(["variants", ...inputs, "--recipe", "web", "--out", "out"], { cwd: dir });
-  assert.equal(result.code, 1, result.stderr);
+  // Inputs that cannot be used are bad input: exit 2 (before, 1), the others written.
+  assert.equal(result.code, 2, result.stderr);
   // Before: the Matroska file made a shorter output, exit 0; the MP4 failed only at its encode; the empty file was
   // told in ffprobe's words ("moov atom not found").
   const refusals: [string, string][] = [
@@ -306,7 +307,8 @@ Deno.test("a trim that starts in the input's last frame fails its output, naming
     ],
     { cwd: dir },
   );
-  assert.equal(result.code, 1, result.stderr);
+  // A trim this input cannot give is bad input: exit 2 (before, 1).
+  assert.equal(result.code, 2, result.stderr);
   assert.match(
     result.stderr,
     /The trim starts at 0\.49 s, which leaves less than one frame of .*short\.mp4 \(0\.5\d s\)/,
@@ -440,7 +442,8 @@ Deno.test("a trim that starts inside a variable-rate video's long still fails, n
   ], {
     cwd: dir,
   });
-  assert.equal(result.code, 1, result.stderr);
+  // A trim this input cannot give is bad input: exit 2 (before, 1).
+  assert.equal(result.code, 2, result.stderr);
   assert.match(
     result.stderr,
     /variants\/screen\/mid[^\n]*wrote \d\.\d+ s of pictures where 2\.00 s were due \(a trim that starts inside a long still/,

@@ -110,7 +110,8 @@ Deno.test("e2e: a batch of 6 inputs, one corrupt and one that hangs, writes the 
     ["variants", "in", "--recipe", "web", "--timeout", "3000", "--out", "out", "--cache", "store"],
     { cwd: dir, env: { TMPDIR: `${dir}/tmp` } },
   );
-  assert.equal(result.code, 1, result.stderr);
+  // The corrupt input is bad input: exit 2 though the other failure (a timeout) alone would be 1.
+  assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /variants\/corrupt\/probe[^\n]*Cannot read in\/corrupt\.mp4/);
   assert.match(result.stderr, /variants\/stuck\/probe[^\n]*timed out after 3 s/);
   const written = await listFolder(`${dir}/out`);
