@@ -22,8 +22,8 @@ export interface WorkflowIssue {
   /** What is wrong, sentence case, no trailing period. */
   message: string;
   /**
-   * Where in the workflow file the value (or the syntax error) is, when that is known: the `line, column` that
-   * `path` ends with, for a reader of `--json`.
+   * Where in the workflow file the value (or the syntax error) is, when that is known; told after `path` (see
+   * {@linkcode issueWhere}).
    */
   place?: SourcePlace;
   /**
@@ -65,6 +65,28 @@ export class InputError extends Error {
 }
 
 /**
+ * Where an issue is, in words: its path, then the line and column of its value where it has them
+ * (`videos[0].id, line 3, column 9`); empty for the whole file.
+ *
+ * @param issue The issue.
+ * @returns The words.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { issueWhere } from "./errors.ts";
+ * assert.equal(issueWhere({ path: "videos[0].id", place: { line: 3, column: 9 } }), "videos[0].id, line 3, column 9");
+ * assert.equal(issueWhere({ path: "", place: { line: 4, column: 5 } }), "line 4, column 5");
+ * assert.equal(issueWhere({ path: "fps" }), "fps");
+ * ```
+ */
+export function issueWhere(issue: Pick<WorkflowIssue, "path" | "place">): string {
+  const { path, place } = issue;
+  const at = place === undefined ? "" : `line ${place.line}, column ${place.column}`;
+  return path === "" || at === "" ? path + at : `${path}, ${at}`;
+}
+
+/**
  * What stands for the workflow file when a command's arguments are its workflow (`reel transcribe a.wav`,
  * `reel variants in.mp4 --recipe …`): messages name the argument there, not a field of a file.
  */
@@ -101,7 +123,7 @@ export class WorkflowError extends InputError {
     const what = file === COMMAND_LINE ? "Invalid arguments" : `Invalid workflow ${file}`;
     const summary = first === undefined
       ? what
-      : `${what}: ${first.path === "" ? "" : `${first.path}: `}${first.message}`;
+      : `${what}: ${issueWhere(first) === "" ? "" : `${issueWhere(first)}: `}${first.message}`;
     super(summary, { where: file, cause: options.cause, hint: options.hint });
     this.name = "WorkflowError";
     this.file = file;
@@ -121,8 +143,8 @@ export class WorkflowError extends InputError {
    * import assert from "node:assert/strict";
    * import { WorkflowError } from "./errors.ts";
    * const error = new WorkflowError("a.ts", [{ path: "fps", message: "Expected a number" }], { hint: "Fix it" });
-   * const placed = error.withIssues((issue) => ({ ...issue, path: `${issue.path}, line 3, column 9` }));
-   * assert.equal(placed.issues[0]!.path, "fps, line 3, column 9");
+   * const placed = error.withIssues((issue) => ({ ...issue, place: { line: 3, column: 9 } }));
+   * assert.equal(placed.message, "Invalid workflow a.ts: fps, line 3, column 9: Expected a number");
    * assert.equal(placed.hint, "Fix it");
    * ```
    */

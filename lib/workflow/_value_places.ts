@@ -139,23 +139,6 @@ function offsetOf(root: WrittenValue, path: string, options: PlaceFinderOptions)
 }
 
 /**
- * A place as an issue's path names it: `line 14, column 7`.
- *
- * @param place The line and column.
- * @returns The words.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { describePlace } from "./_value_places.ts";
- * assert.equal(describePlace({ line: 14, column: 7 }), "line 14, column 7");
- * ```
- */
-export function describePlace(place: SourcePlace): string {
-  return `line ${place.line}, column ${place.column}`;
-}
-
-/**
  * A value the file gave: known, not there (no own property of that name), or not known without running code (a
  * getter, a Proxy: neither is run).
  */
@@ -229,8 +212,7 @@ export function linePlacer(text: string): (offset: number) => SourcePlace {
 }
 
 /**
- * An issue with the place of its value after its path (`videos[0].id, line 3, column 9`), or as its path when it is
- * about the whole file.
+ * An issue with the place of its value (told after its path, see `issueWhere`).
  *
  * @param issue The issue.
  * @param place Where its value is written.
@@ -241,16 +223,16 @@ export function linePlacer(text: string): (offset: number) => SourcePlace {
  * import assert from "node:assert/strict";
  * import { withPlace } from "./_value_places.ts";
  * const issue = withPlace({ path: "videos[0].id", message: "Expected a string" }, { line: 3, column: 9 });
- * assert.equal(issue.path, "videos[0].id, line 3, column 9");
+ * assert.deepEqual([issue.path, issue.place], ["videos[0].id", { line: 3, column: 9 }]);
  * ```
  */
 export function withPlace(issue: WorkflowIssue, place: SourcePlace): WorkflowIssue {
-  const where = describePlace(place);
-  return { ...issue, path: issue.path === "" ? where : `${issue.path}, ${where}`, place };
+  return { ...issue, place };
 }
 
 /**
- * An issue's path and place for a mistake that is only a place in the file (a syntax error): `line 4, column 5`.
+ * An issue's path and place for a mistake that is only a place in the file (a syntax error): no path, told as
+ * `line 4, column 5`.
  *
  * @param place Where it is.
  * @returns The issue's `path` and `place`.
@@ -259,9 +241,9 @@ export function withPlace(issue: WorkflowIssue, place: SourcePlace): WorkflowIss
  * ```ts
  * import assert from "node:assert/strict";
  * import { atPlace } from "./_value_places.ts";
- * assert.deepEqual(atPlace({ line: 4, column: 5 }), { path: "line 4, column 5", place: { line: 4, column: 5 } });
+ * assert.deepEqual(atPlace({ line: 4, column: 5 }), { path: "", place: { line: 4, column: 5 } });
  * ```
  */
 export function atPlace(place: SourcePlace): Pick<WorkflowIssue, "path" | "place"> {
-  return { path: describePlace(place), place };
+  return { path: "", place };
 }

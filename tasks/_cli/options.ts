@@ -4,7 +4,7 @@
  * @module
  */
 import { InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import { type InputError, type WorkflowError, workflowErrorsOf } from "../../lib/core/errors.ts";
+import { type InputError, issueWhere, type WorkflowError, workflowErrorsOf } from "../../lib/core/errors.ts";
 import type { ResolvedLimits } from "../../lib/plan/limits.ts";
 import { parseSize } from "../../lib/core/units.ts";
 import { printable } from "../../lib/core/printable.ts";
@@ -212,7 +212,7 @@ export function printError(error: InputError): void {
 /** A workflow file's mistakes, as {@linkcode printError} prints them: each issue at its place, then the hint. */
 function workflowLines(error: WorkflowError): string[] {
   const lines = error.issues.map((issue, i) =>
-    `✖ ${issue.message}\n  → at ${issue.path === "" ? "the file" : issue.path} (${error.file})${
+    `✖ ${issue.message}\n  → at ${issueWhere(issue) || "the file"} (${error.file})${
       // An issue's own hint once after the run of issues it is given for (three sections that do not fit).
       issue.hint === undefined || error.issues[i + 1]?.hint === issue.hint ? "" : `\n  ${issue.hint}`}`
   );
@@ -239,7 +239,7 @@ export function writeRefusal(error: InputError | string): void {
     workflow.issues.map((issue) => ({
       file: workflow.file,
       path: issue.path,
-      // The place `path` ends with, as numbers (a JSON or YAML file's, a TypeScript file's literal).
+      // Where the value is written, when that is known (a JSON or YAML file's, a TypeScript file's literal).
       ...issue.place,
       message: issue.message,
       // Several files' refusal has no hint of its own: each file's goes with its issues.

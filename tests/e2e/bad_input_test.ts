@@ -46,11 +46,11 @@ Deno.test("bad input: --json writes one render:refused line with every issue, an
   const refused = JSON.parse(lines[0]!);
   assert.equal(refused.type, "render:refused");
   assert.equal(refused.exitCode, 2);
+  // The path alone (before, the line and column were glued to it in words), and the place as numbers.
   assert.deepEqual(refused.issues.map((issue: { file: string; path: string }) => [issue.file, issue.path]), [
-    [file, "formats[0], line 3, column 37"],
-    [file, "fps, line 3, column 124"],
+    [file, "formats[0]"],
+    [file, "fps"],
   ]);
-  // The place as numbers too, for a reader of the line.
   assert.deepEqual(
     refused.issues.map((issue: { line: number; column: number }) => [issue.line, issue.column]),
     [
@@ -84,8 +84,8 @@ Deno.test("bad input: two workflow files' mistakes are told together, each at it
   const refused = JSON.parse(result.stdout);
   assert.equal(refused.message, `Invalid workflows ${first.file} and ${second.file}`);
   assert.deepEqual(refused.issues.map((issue: { file: string; path: string }) => [issue.file, issue.path]), [
-    [first.file, "fps, line 3, column 124"],
-    [second.file, "formats[0], line 3, column 37"],
+    [first.file, "fps"],
+    [second.file, "formats[0]"],
   ]);
   assert.equal(await listFolder(first.out), null);
 });

@@ -1,6 +1,6 @@
 /** loadPlan: the workflow files a command names, each loaded once. */
 import assert from "node:assert/strict";
-import { InputError, WorkflowErrors } from "../../../lib/core/errors.ts";
+import { InputError, issueWhere, WorkflowErrors } from "../../../lib/core/errors.ts";
 import { loadPlan } from "../../../lib/run/load_plan.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
@@ -58,7 +58,7 @@ Deno.test("loadPlan: every named file's mistakes are told in one go, a file at a
   });
   const error = await loadPlan([bad, good, worse]).catch((error: unknown) => error);
   assert.ok(error instanceof WorkflowErrors, String(error));
-  assert.deepEqual(error.errors.map((each) => [each.file, each.issues.map((issue) => issue.path)]), [
+  assert.deepEqual(error.errors.map((each) => [each.file, each.issues.map(issueWhere)]), [
     [bad, ["fps, line 2, column 54", "videos, line 2, column 65"]],
     [worse, ["formats[0], line 2, column 37"]],
   ]);

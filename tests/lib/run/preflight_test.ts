@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { InputError, WorkflowError } from "../../../lib/core/errors.ts";
+import { InputError, issueWhere, WorkflowError } from "../../../lib/core/errors.ts";
 import { findFfmpeg } from "../../../lib/media/ffmpeg.ts";
 import type { StepStatus } from "../../../lib/plan/plan_status.ts";
 import { loadPlan, planLoaded } from "../../../lib/run/load_plan.ts";
@@ -80,7 +80,7 @@ Deno.test("preflight() names a JSON or YAML workflow's mistakes at their lines a
       preflight(plan, workflows, { ffmpeg, status: statusOf(plan.steps, []) }),
       (error) => {
         assert.ok(error instanceof WorkflowError, String(error));
-        assert.equal(error.issues[0]?.path, place);
+        assert.equal(issueWhere(error.issues[0]!), place);
         return true;
       },
     );
