@@ -11,8 +11,8 @@ export interface MapBoundedOptions {
   signal?: AbortSignal;
   /**
    * Asks for one more lane while calls are left to start (a core lent, see `StepContext.borrowCore`), again each time
-   * one is given; a lane given runs calls until none is left, then is released. Null: none will be given. Its
-   * signal withdraws the ask once every call has started.
+   * one is given; a lane given runs one call and is released as it ends. Null: none will be given. Its signal
+   * withdraws the ask once every call has started. A rejection fails the map as a call's does.
    */
   borrow?: (signal: AbortSignal) => Promise<{ release(): void } | null>;
 }
@@ -58,34 +58,42 @@ export async function mapBounded<T, R>(
   let failed = false;
   // Aborted once every call has started, or one failed: an ask for a lane more is withdrawn.
   const started = new AbortController();
-  const lane = async () => {
-    while (next < items.length && !failed) {
-      signal?.throwIfAborted();
-      const index = next++;
-      if (next === items.length) started.abort();
-      try {
-        results[index] = await fn(items[index]!, index);
-      } catch (error) {
-        failed = true;
-        started.abort();
-        throw error;
-      }
+  const fail = (error: unknown): never => {
+    failed = true;
+    started.abort();
+    throw error;
+  };
+  /** Runs the next call; false when none is left to start, or one failed. */
+  const call = async (): Promise<boolean> => {
+    if (next >= items.length || failed) return false;
+    signal?.throwIfAborted();
+    const index = next++;
+    if (next === items.length) started.abort();
+    try {
+      results[index] = await fn(items[index]!, index);
+    } catch (error) {
+      fail(error);
     }
+    return true;
+  };
+  const lane = async () => {
+    let more = true;
+    while (more) more = await call();
   };
   const own = Array.from({ length: Math.min(concurrency, items.length) }, lane);
-  const borrowed: Promise<void>[] = [];
+  const borrowed: Promise<unknown>[] = [];
   const borrowing = (async () => {
     const { borrow } = options;
     if (borrow === undefined) return;
     const withdraw = signal === undefined ? started.signal : AbortSignal.any([signal, started.signal]);
     while (next < items.length && !failed) {
-      const loan = await borrow(withdraw);
+      const loan = await borrow(withdraw).catch(fail);
       if (loan === null) return;
-      if (next >= items.length || failed) return loan.release();
-      const more = lane().finally(() => loan.release());
+      // One call a loan: the lane is given back as it ends, so a step that waits for a core meanwhile gets it next.
+      const one = call().finally(() => loan.release());
       // Its failure is thrown below (by the own lanes' first, when one failed first).
-      more.catch(() => {});
-      borrowed.push(more);
+      one.catch(() => {});
+      borrowed.push(one);
     }
   })();
   await Promise.all([Promise.all(own).finally(() => started.abort()), borrowing]);

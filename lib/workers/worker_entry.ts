@@ -51,7 +51,8 @@ let nextLoan = 1;
  * end, withdraws an ask not yet answered.
  */
 function borrowCore(taskId: number, signal: AbortSignal): Promise<CoreLoan | null> {
-  if (signal.aborted) return Promise.resolve(null);
+  // A step that has ended (its code asking from a timer) is lent nothing.
+  if (signal.aborted || !controllers.has(taskId)) return Promise.resolve(null);
   const loan = nextLoan++;
   const { promise, resolve } = Promise.withResolvers<CoreLoan | null>();
   let returned = false;

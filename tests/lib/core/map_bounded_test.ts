@@ -51,10 +51,10 @@ Deno.test("mapBounded() starts nothing once aborted, and refuses a bound below 1
   assert.deepEqual(await mapBounded([], () => Promise.resolve(1), { concurrency: 3 }), []);
 });
 
-Deno.test("mapBounded() runs a lane more on each one lent while calls are left, gives each back, and withdraws its ask", async () => {
+Deno.test("mapBounded() runs a call more on each lane lent while calls are left, gives each back as it ends, and withdraws its ask", async () => {
   const gates = [0, 1, 2, 3, 4].map(gate);
   const started: number[] = [];
-  const asks: { signal: AbortSignal; lend: (lent: boolean) => void }[] = [];
+  const asks: { signal: AbortSignal; lend: () => void }[] = [];
   let held = 0;
   const mapped = mapBounded([0, 1, 2, 3, 4], async (n) => {
     started.push(n);
@@ -64,8 +64,7 @@ Deno.test("mapBounded() runs a lane more on each one lent while calls are left, 
     concurrency: 1,
     borrow: (signal) =>
       new Promise((resolve) => {
-        const lend = (lent: boolean) => {
-          if (!lent) return resolve(null);
+        const lend = () => {
           held++;
           resolve({ release: () => held-- });
         };
@@ -73,30 +72,37 @@ Deno.test("mapBounded() runs a lane more on each one lent while calls are left, 
         asks.push({ signal, lend });
       }),
   });
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
+  await turn();
   // One lane of its own, and one ask at a time.
   assert.deepEqual(started, [0]);
   assert.equal(asks.length, 1);
-  asks[0]!.lend(true);
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  // The lent lane takes the next call, and another lane is asked for.
-  assert.deepEqual(started, [0, 1]);
-  assert.equal(asks.length, 2);
-  asks[1]!.lend(true);
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  assert.deepEqual(started, [0, 1, 2]);
-  assert.equal(held, 2);
-  for (const n of [0, 1, 2]) gates[n]!.open();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  // Every call started: the open ask is withdrawn; the lanes lent end with their calls and are given back.
-  assert.deepEqual(started.toSorted(), [0, 1, 2, 3, 4]);
-  assert.equal(asks.at(-1)!.signal.aborted, true);
+  asks[0]!.lend();
+  await turn();
+  // The lent lane takes the next call, and another is asked for.
+  assert.deepEqual([started, asks.length, held], [[0, 1], 2, 1]);
+  asks[1]!.lend();
+  await turn();
+  assert.deepEqual([started, asks.length, held], [[0, 1, 2], 3, 2]);
+  // A lent lane runs one call: given back as it ends, it takes no other.
+  gates[1]!.open();
+  await turn();
+  assert.deepEqual([started, held], [[0, 1, 2], 1]);
+  gates[0]!.open();
+  await turn();
+  assert.deepEqual(started, [0, 1, 2, 3]);
+  assert.equal(asks[2]!.signal.aborted, false);
+  // Every call started: the open ask is withdrawn.
+  gates[3]!.open();
+  await turn();
+  assert.deepEqual(started, [0, 1, 2, 3, 4]);
+  assert.equal(asks[2]!.signal.aborted, true);
   for (const { open } of gates) open();
   assert.deepEqual(await mapped, [0, 10, 20, 30, 40]);
   assert.equal(held, 0);
 });
 
-Deno.test("mapBounded() stops asking for lanes when told none will come, and a lent lane's failure is thrown", async () => {
+Deno.test("mapBounded() stops asking for lanes when told none will come; a lent lane's failure, or the ask's, is thrown", async () => {
   let asked = 0;
   const items = await mapBounded([1, 2, 3], (n) => Promise.resolve(n), {
     concurrency: 1,
@@ -124,4 +130,15 @@ Deno.test("mapBounded() stops asking for lanes when told none will come, and a l
     /the lent lane's/,
   );
   assert.equal(held, 0);
+  // An ask that fails fails the map, and no call starts after it.
+  const begun: number[] = [];
+  await assert.rejects(
+    mapBounded([0, 1, 2, 3], async (n) => {
+      begun.push(n);
+      await Promise.resolve();
+    }, { concurrency: 1, borrow: () => Promise.reject(new Error("cannot lend")) }),
+    /cannot lend/,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.deepEqual(begun, [0]);
 });

@@ -722,6 +722,16 @@ Deno.test("a step borrows a core through its worker: lent while one is free, giv
           void borrowCore(signal);
           return { asked: true };
         }
+        // Asked from a timer once the step has ended; a later step reads the answer.
+        if (task.params.mode === "ask-late") {
+          globalThis.lateAnswer = new Promise((resolve) => setTimeout(() => borrowCore(signal).then(resolve), 0));
+          return { asked: true };
+        }
+        // Answered at once, it has settled before a timer set now fires (after the asking one's).
+        if (task.params.mode === "read-late") {
+          const unanswered = new Promise((resolve) => setTimeout(() => resolve("unanswered"), 0));
+          return { late: await Promise.race([globalThis.lateAnswer, unanswered]) };
+        }
         const loan = await borrowCore(signal);
         if (task.params.mode === "keep") return { lent: loan !== null };
         loan?.release();
@@ -750,6 +760,10 @@ Deno.test("a step borrows a core through its worker: lent while one is free, giv
     const held = await cores.acquire();
     assert.deepEqual(await run("ask-and-end", true), { asked: true });
     held.release();
+    assert.equal(cores.available, 1);
+    // A step that has ended is lent nothing: its ask is answered with none at once.
+    assert.deepEqual(await run("ask-late", true), { asked: true });
+    assert.deepEqual(await run("read-late", true), { late: null });
     assert.equal(cores.available, 1);
   } finally {
     await pool.close();

@@ -78,6 +78,8 @@ interface Encoding {
   cores: number;
   /** The AAC parts it should make (0: one encode, no parts). */
   parts: number;
+  /** Cores lent to it while parts are left (each given back). @default none */
+  lent?: number;
 }
 
 async function joinsInPlace(encoding: Encoding): Promise<void> {
@@ -89,6 +91,7 @@ async function joinsInPlace(encoding: Encoding): Promise<void> {
     await Deno.writeFile(path, noiseWav(seconds, i + 1));
     speech.push({ path, value: { duration: seconds } });
   }
+  const loans = { lent: 0, held: 0 };
   const narration = await runStepKind(narrationStep, {
     // A second of silence for a title card before the sections, half a second for an end card after them.
     params: {
@@ -103,7 +106,15 @@ async function joinsInPlace(encoding: Encoding): Promise<void> {
     outputPath: `${dir}/narration.m4a`,
     scratchDir: `${dir}/scratch-narration`,
     cores: encoding.cores,
+  }, {
+    borrowCore: () => {
+      if (encoding.lent === undefined) return Promise.resolve(null);
+      loans.lent++;
+      loans.held++;
+      return Promise.resolve({ release: () => loans.held-- });
+    },
   }) as { duration: number; frames: number[]; lead: number; tail: number };
+  assert.deepEqual([loans.lent, loans.held], [encoding.lent ?? 0, 0]);
   assert.deepEqual(narration.frames, SECONDS.map((seconds) => Math.ceil(seconds * FPS)));
   const made = [...Deno.readDirSync(`${dir}/scratch-narration`)].filter((entry) =>
     entry.name.startsWith("aac-part-")
@@ -181,11 +192,13 @@ Deno.test("narration + video: every join of the decoded audio is within 1 ms of 
   await joinsInPlace({ loudness: { target: -16, truePeak: -1.5 }, partSeconds: 40, cores: 1, parts: 0 });
 });
 
-Deno.test("narration in AAC parts (1 s each): the joins are as exact, brought to a loudness on one core, the voice alone on two", async () => {
+Deno.test("narration in AAC parts (1 s each): the joins are as exact, brought to a loudness on one core, the voice alone on two or on lent ones", async () => {
   // 4.3 s of narration: 4 parts, cut near section joins, on one ffmpeg (the loudness path: parts of the
   // measured PCM) and on two at once (the voice alone: each part reads only the sections it spans).
   await joinsInPlace({ loudness: { target: -16, truePeak: -1.5 }, partSeconds: 1, cores: 1, parts: 4 });
   await joinsInPlace({ loudness: null, partSeconds: 1, cores: 2, parts: 4 });
+  // On one core and the three lent one after another as parts are left.
+  await joinsInPlace({ loudness: null, partSeconds: 1, cores: 1, parts: 4, lent: 3 });
 });
 
 Deno.test("narration with music in AAC parts: the music runs on across every cut as in one encode, ducked alike", async () => {
