@@ -278,16 +278,24 @@ export class StepError extends Error {
  * import assert from "node:assert/strict";
  * import { UnrecoverableError } from "./errors.ts";
  * assert.ok(new UnrecoverableError("Bad request").name === "UnrecoverableError");
+ * assert.equal(new UnrecoverableError("It is cut short", { badInput: true }).badInput, true);
  * ```
  */
 export class UnrecoverableError extends Error {
   /**
-   * @param message What failed and why.
-   * @param options The cause.
+   * True when the step's input is at fault (a file, the workflow's code, a program's output), so that a render as
+   * it is would fail the same way: the render exits 2. False for reel's own faults and for what passes when
+   * rendered again (a file changed while the run went on).
    */
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, options);
+  readonly badInput: boolean;
+  /**
+   * @param message What failed and why.
+   * @param options The cause, and whether the input is at fault.
+   */
+  constructor(message: string, options: { cause?: unknown; badInput?: boolean } = {}) {
+    super(message, { cause: options.cause });
     this.name = "UnrecoverableError";
+    this.badInput = options.badInput === true;
   }
 }
 

@@ -98,7 +98,7 @@ export async function loopableClip(
     throw new UnrecoverableError(
       `Cannot play ${file} looped: ffmpeg does not loop its format (${format}) and could not copy its video into ` +
         "one it loops; put it in an MP4 or MKV first",
-      { cause: error },
+      { cause: error, badInput: true },
     );
   }
   return copy;

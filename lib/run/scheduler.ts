@@ -276,7 +276,7 @@ class Scheduler {
       const message = `Step "${id}" spawned "${spawned}", which is not a step or template of the workflow${
         didYouMean(spawned, spawnable(this.#plan).map((step) => step.id))
       }`;
-      return this.#fail(node, message);
+      return this.#fail(node, message, { badInput: true });
     }
     // A step that spawns itself without end would grow the DAG until memory runs out: past a bound, it fails
     // (children added once the run stopped are cancelled as they are queued). A kind whose input fixes its
@@ -293,7 +293,8 @@ class Scheduler {
       this.#options.spawnLimits ?? SPAWN_LIMITS,
     );
     if (refusal !== null) {
-      this.#fail(node, refusal.message);
+      // The workflow's code spawns past a bound: bad input, as its other mistakes.
+      this.#fail(node, refusal.message, { badInput: true });
       if (refusal.bound === "children") this.#stop(refusal.message);
       return;
     }

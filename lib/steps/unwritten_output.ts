@@ -29,6 +29,7 @@ import { UnrecoverableError } from "../core/errors.ts";
 export function unwrittenOutputError(stepId: string, output: string): UnrecoverableError {
   return new UnrecoverableError(
     `Step "${stepId}" names the output ${output} but wrote no file to its outputPath; nothing was stored`,
+    { badInput: true },
   );
 }
 

@@ -27,7 +27,8 @@ paceHeap();
 /** Thrown by `Deno.exit` inside a worker: a step that calls it fails at once (it would close the worker unseen). */
 class ExitCalledError extends UnrecoverableError {
   constructor(readonly call: string) {
-    super(`Called ${call}: a step must return or throw`);
+    // The workflow's code is at fault: bad input.
+    super(`Called ${call}: a step must return or throw`, { badInput: true });
     this.name = "ExitCalledError";
   }
 }
@@ -280,9 +281,11 @@ async function runStep(
     // Bad input (a voice, an image), misuse and bugs fail at once; anything else may pass on retry.
     const permanent = failure instanceof UnrecoverableError || failure instanceof InputError ||
       failure instanceof TypeError || failure instanceof RangeError;
-    // What a render as it is would meet again: the workflow's files or code, a program, a provider's answer it will
-    // not ask again for (a spent quota's 429s aside: later, it may pass). Not a bug (a TypeError).
-    const badInput = failure instanceof UnrecoverableError || failure instanceof InputError ||
+    // What a render as it is would meet again: the workflow's files or code (a step that calls Deno.exit), a
+    // program, a provider's answer it will not ask again for (a spent quota's 429s aside: later, it may pass). Not
+    // reel's own fault (a TypeError, a kind this worker lacks) nor a file changed while the run went on.
+    const badInput = failure instanceof InputError ||
+      (failure instanceof UnrecoverableError && failure.badInput) ||
       (provider !== null && !provider.retryable && provider.status !== 429);
     send({
       type: "failed",

@@ -119,7 +119,9 @@ export const customStep: StepKindDefinition = {
     }
     const problem = notJson(value ?? null, "");
     if (problem !== null) {
-      throw new UnrecoverableError(`Custom step "${stepId}" returned a value that is not JSON: ${problem}`);
+      throw new UnrecoverableError(`Custom step "${stepId}" returned a value that is not JSON: ${problem}`, {
+        badInput: true,
+      });
     }
     const text = JSON.stringify(value ?? null);
     // fi5: a value of 300 MB ran the main thread out of memory (exit 133: no summary, no report, every other step
@@ -131,6 +133,7 @@ export const customStep: StepKindDefinition = {
       throw new UnrecoverableError(
         `Custom step "${stepId}" returned a value of ${size} as JSON: a value is kept in the step's record and sent ` +
           `to each step that reads it (${most}); write large data to the step's outputPath`,
+        { badInput: true },
       );
     }
     return JSON.parse(text) as Json;

@@ -80,7 +80,9 @@ export const speechStep: StepKindDefinition = {
           },
         );
       }
-      throw new UnrecoverableError(`The ${engine} narration lasts ${seconds} s; expected speech`);
+      throw new UnrecoverableError(`The ${engine} narration lasts ${seconds} s; expected speech`, {
+        badInput: true,
+      });
     }
     return { duration };
   },
@@ -101,7 +103,7 @@ async function speechDuration(
     await dropAnswer(context.answerPath);
     throw new UnrecoverableError(
       `${context.engine} wrote ${bytes.length} bytes that are not a WAV file (${error.message})`,
-      { cause: error },
+      { cause: error, badInput: true },
     );
   }
 }

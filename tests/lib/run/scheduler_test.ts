@@ -247,6 +247,8 @@ Deno.test("runPlan() fails a step that spawns an unknown step, adds none of its 
   );
   assert.equal(result.states.get("merge"), "skipped");
   assert.ok(![...result.states.keys()].some((id) => id.startsWith("split/")));
+  // The workflow's code is at fault: bad input (the render exits 2).
+  assert.deepEqual(result.badInput, ["split"]);
 });
 
 /** A plan of a one-section video and custom steps: `a` spawns `k`, `merge` reads `a`. */

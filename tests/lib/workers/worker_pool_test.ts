@@ -769,3 +769,50 @@ Deno.test("a step borrows a core through its worker: lent while one is free, giv
     await pool.close();
   }
 });
+
+Deno.test("a step's failure is bad input when its input is at fault, not for reel's own fault, a bug or what may pass later", async () => {
+  const dir = await tempDir();
+  const module = `${dir}/failing.ts`;
+  const errors = new URL("../../../lib/core/errors.ts", import.meta.url).href;
+  await Deno.writeTextFile(
+    module,
+    `import { InputError, ProviderError, UnrecoverableError } from "${errors}";
+    const failures = {
+      input: () => new InputError("no such voice"),
+      marked: () => new UnrecoverableError("cut short", { badInput: true }),
+      unmarked: () => new UnrecoverableError("reel's own"),
+      bug: () => new TypeError("x is undefined"),
+      garbage: () => new ProviderError("api", "returned something that is not audio", { retryable: false }),
+      refused: () => new ProviderError("api", "answered 401", { retryable: false, status: 401 }),
+      quota: () => new ProviderError("api", "answered 429", { retryable: false, status: 429 }),
+      busy: () => new ProviderError("api", "answered 503", { status: 503 }),
+    };
+    export const stepKinds = [{
+      kind: "failing", version: 1, blocking: false,
+      run: (task) => { throw failures[task.params.failure](); },
+    }];\n`,
+  );
+  const pool = new WorkerPool({ size: 1, stepModules: [`file://${module}`] });
+  try {
+    const signal = new AbortController().signal;
+    const badInput: Record<string, boolean> = {};
+    for (const failure of ["input", "marked", "unmarked", "bug", "garbage", "refused", "quota", "busy"]) {
+      const task = { ...bareTask("failing", dir), params: { failure } };
+      const error = await pool.execute(task, { signal }).then(() => null, (error: StepAttemptError) => error);
+      assert.ok(error !== null, failure);
+      badInput[failure] = error.failure.badInput === true;
+    }
+    assert.deepEqual(badInput, {
+      input: true,
+      marked: true,
+      unmarked: false,
+      bug: false,
+      garbage: true,
+      refused: true,
+      quota: false,
+      busy: false,
+    });
+  } finally {
+    await pool.close();
+  }
+});

@@ -70,6 +70,7 @@ export class CompactChunks {
         `A chunk is ${
           (bytes.length / 1e6).toFixed(1)
         } MB compact, over the 25 MB upload limit: use shorter chunks`,
+        { badInput: true },
       );
     }
     let written = 0;

@@ -54,6 +54,7 @@ export const decodeStep: StepKindDefinition = {
       throw new UnrecoverableError(
         `${input} is cut short: its data ends before its index says (ffmpeg: partial file; a partial download ` +
           "or copy?)",
+        { badInput: true },
       );
     }
     const layout = await readWavLayout(output);

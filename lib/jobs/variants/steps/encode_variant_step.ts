@@ -104,6 +104,7 @@ export function outputDuration(
       `The trim starts at ${set.trim.start} s, after the end of ${input.path} (${
         input.duration.toFixed(2)
       } s)`,
+      { badInput: true },
     );
   }
   return Math.min(left, set.trim.duration ?? left) / set.speed;
@@ -200,6 +201,7 @@ export const encodeVariantStep: StepKindDefinition = {
           probe.duration.toFixed(2)
         } s, but its data ends ` +
           `before that (ffmpeg: partial file; a partial download or copy?)`,
+        { badInput: true },
       );
     }
     // A trim that starts inside the input's last frame leaves no picture: ffmpeg wrote the sound alone, exit 0.
@@ -207,6 +209,7 @@ export const encodeVariantStep: StepKindDefinition = {
       throw new UnrecoverableError(
         `The trim starts at ${set.trim.start} s, which leaves less than one frame of ${task.runtime.input} ` +
           `(${probe.duration.toFixed(2)} s)`,
+        { badInput: true },
       );
     }
     // Pictures that end early, found by their length (before, shorter outputs were stored and published, exit 0: a
@@ -225,6 +228,7 @@ export const encodeVariantStep: StepKindDefinition = {
           (set.trim.start > 0
             ? ` (a trim that starts inside a long still of a variable-rate video loses it: trim elsewhere)`
             : ""),
+        { badInput: true },
       );
     }
     const bytes = (await Deno.stat(outputPath(task))).size;

@@ -98,7 +98,12 @@ export function parseProbe(probed: unknown, options: { measured?: number } = {})
   if (video === undefined) {
     const sound = streams.some((stream) => stream.codec_type === "audio");
     const art = streams.some(isCoverArt) ? " (a cover picture only)" : "";
-    throw new UnrecoverableError(sound ? `it holds sound only, no pictures${art}` : "it has no video stream");
+    throw new UnrecoverableError(
+      sound ? `it holds sound only, no pictures${art}` : "it has no video stream",
+      {
+        badInput: true,
+      },
+    );
   }
   const duration = Number(parsed.format?.duration) || (options.measured ?? NaN);
   if (!(duration > 0)) {
@@ -106,6 +111,7 @@ export function parseProbe(probed: unknown, options: { measured?: number } = {})
     const still = STILL_CODECS.has(video.codec_name ?? "");
     throw new UnrecoverableError(
       still ? `it is a still image (${video.codec_name}), not a video` : "ffprobe found no duration",
+      { badInput: true },
     );
   }
   const [num, den] = (video.avg_frame_rate ?? "0/0").split("/").map(Number);
@@ -205,7 +211,7 @@ export const probeInputStep: StepKindDefinition = {
     // Before, ffprobe's words for it ("moov atom not found"). A stream (a pipe) is not looked into.
     const info = await Deno.stat(path);
     if (info.isFile && info.size === 0) {
-      throw new UnrecoverableError(`Cannot read ${name}: it is empty (0 bytes)`);
+      throw new UnrecoverableError(`Cannot read ${name}: it is empty (0 bytes)`, { badInput: true });
     }
     let probed: ProbedInput;
     try {
@@ -224,7 +230,7 @@ export const probeInputStep: StepKindDefinition = {
         const why = error instanceof ProcessError
           ? unreadableMediaWords(error.stderr, path) || error.message
           : error.message;
-        throw new UnrecoverableError(`Cannot read ${name}: ${why}`, { cause: error });
+        throw new UnrecoverableError(`Cannot read ${name}: ${why}`, { cause: error, badInput: true });
       }
       throw error;
     }
@@ -232,12 +238,14 @@ export const probeInputStep: StepKindDefinition = {
     // or WebM file cut short made a shorter output; an MP4 failed only at its encode).
     const cut = await cutShort(path);
     if (cut !== null) {
-      throw new UnrecoverableError(`${name} is cut short: ${cut} (a partial download or copy?)`);
+      throw new UnrecoverableError(`${name} is cut short: ${cut} (a partial download or copy?)`, {
+        badInput: true,
+      });
     }
     // Pictures that are all damaged probe well: before, the encode failed in the AAC encoder's words ("more samples
     // than frame size").
     const damaged = info.isFile ? await decodeProblem(task.ffmpeg, path, { needs: "video", signal }) : null;
-    if (damaged !== null) throw new UnrecoverableError(damaged.replace(path, name));
+    if (damaged !== null) throw new UnrecoverableError(damaged.replace(path, name), { badInput: true });
     return { ...probed };
   },
 };
