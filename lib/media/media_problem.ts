@@ -8,6 +8,8 @@ import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { cutShort } from "./cut_short.ts";
 import { ffmpegWords, fileInput, probeMedia, runFfmpegSaying, unreadableMediaWords } from "./ffmpeg.ts";
 import { ProcessError } from "./run_process.ts";
+import { sniffImage } from "./sniff_media.ts";
+import { readHead } from "../core/read_full.ts";
 
 /** Options for {@linkcode mediaProblem}. */
 export interface MediaProblemOptions {
@@ -68,7 +70,13 @@ export async function mediaProblem(
     // ffprobe read the file but found no duration: a still in a format other than PNG or JPEG (WebP, BMP) has none,
     // and plays as a clip (if ffmpeg decodes it: an animated WebP is read so too); sound without a length cannot be
     // looped under a video.
-    if (needs === "audio") return `Cannot read ${file} as audio: it has no duration`;
+    if (needs === "audio") {
+      // A picture: said as transcribe and variants say it (nt11: "it has no duration").
+      const image = sniffImage(await readHead(file, 16));
+      return `Cannot read ${file} as audio: ${
+        image === null ? "it has no duration" : `it is a still image (${image})`
+      }`;
+    }
     return decodes ? await decodeProblem(paths, file, { needs, signal }) : null;
   }
   const found = needs === "audio"

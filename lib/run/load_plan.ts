@@ -152,10 +152,25 @@ export async function loadPlan(files: readonly string[], options: LoadPlanOption
         ),
       );
     }
-    return await planLoaded(loaded, options);
+    return await planLoaded(loaded, options).catch((error: unknown) => {
+      throw placedPlanError(error, loaded);
+    });
   } finally {
     watchdog?.stop();
   }
+}
+
+/**
+ * A plan's mistakes (an input no step gives, a step id reel makes) at the lines and columns of their values, as
+ * the load's own are (nt11: the path alone), each file's told in its order; any other error as it is.
+ */
+function placedPlanError(error: unknown, loaded: readonly ResolvedWorkflow[]): unknown {
+  const place = (each: WorkflowError): WorkflowError => {
+    const placeIssue = loaded.find((workflow) => workflow.file === each.file)?.placeIssue;
+    return placeIssue === undefined ? each : each.withIssues(placeIssue);
+  };
+  if (error instanceof WorkflowErrors) return new WorkflowErrors(error.errors.map(place));
+  return error instanceof WorkflowError ? place(error) : error;
 }
 
 /** What names a workflow file whatever the path to it: its real path, or its absolute one where it is not there. */

@@ -1,8 +1,9 @@
 /** loadPlan: the workflow files a command names, each loaded once. */
 import assert from "node:assert/strict";
-import { InputError, issueWhere, WorkflowErrors } from "../../../lib/core/errors.ts";
+import { InputError, issueWhere, WorkflowError, WorkflowErrors } from "../../../lib/core/errors.ts";
 import { loadPlan } from "../../../lib/run/load_plan.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
+import { writeWorkflowFile } from "../../_support/workflows.ts";
 
 Deno.test("loadPlan: a workflow file named twice is planned once", async () => {
   // Before: loaded twice, its ids clashed with themselves (fi: `Id "how-rain-forms" is used in videos too`, exit 2).
@@ -74,4 +75,22 @@ Deno.test("loadPlan: every named file's mistakes are told in one go, a file at a
     one instanceof InputError && !(one instanceof WorkflowErrors) && one.where === worse,
     String(one),
   );
+});
+
+Deno.test("loadPlan: the plan's mistakes are told at their lines and columns, in the order they are written", async () => {
+  // nt11: an input no step gives and a step id reel makes were told by their paths alone, the later first.
+  const file = await writeWorkflowFile(`export default workflow({
+  formats: ["320x180"],
+  videos: [{ id: "v", sections: [{ id: "intro", title: "T", narration: "Hi." }] }],
+  steps: [
+    { id: "bad", inputs: ["v/intro/speechh"], run: () => 1 },
+    step({ id: "v/intro/speech", run: () => 2 }),
+  ],
+});`);
+  const error = await loadPlan([file]).catch((error: unknown) => error);
+  assert.ok(error instanceof WorkflowError, String(error));
+  assert.deepEqual(error.issues.map(issueWhere), [
+    "steps[0].inputs[0], line 7, column 27",
+    "steps[1].id, line 8, column 16",
+  ]);
 });
