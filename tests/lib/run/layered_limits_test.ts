@@ -345,17 +345,25 @@ Deno.test("LayeredLimits: an HTTP provider's step keeps its provider window and 
   assert.equal(admitted, true);
 });
 
-Deno.test("LayeredLimits: a step that can use several cores gets the CPU slots idle when it starts, up to its count", async () => {
-  const limits = new LayeredLimits({
+/** Limits of `cpu` CPU slots (and as many workers), with no other bound in the way. */
+function cpuLimits(cpu: number): LayeredLimits {
+  return new LayeredLimits({
     videos: 4,
     sections: 4,
     api: 1,
     global: 1,
     custom: 1,
-    workers: 4,
-    cpu: 4,
+    workers: cpu,
+    cpu,
     minFreeMemory: 0,
   });
+}
+
+/** A local slide step of section `section`, CPU-heavy. */
+const slide = (section: string) => layeredStep("local/slides@1", section, { kind: "slide", cpu: true });
+
+Deno.test("LayeredLimits: a step that can use several cores gets the CPU slots idle when it starts, up to its count", async () => {
+  const limits = cpuLimits(4);
   const encode = {
     kind: "narration",
     scope: { item: "v", part: null },
@@ -363,7 +371,6 @@ Deno.test("LayeredLimits: a step that can use several cores gets the CPU slots i
     cpu: true,
     tokenCost: 0,
   };
-  const slide = (section: string) => layeredStep("local/slides@1", section, { kind: "slide", cpu: true });
   for (const step of [encode, slide("s1"), slide("s2"), slide("s3")]) limits.register(step);
   // Alone, a narration that can use 3 cores gets 3 of the 4 slots; a step of one core gets the last.
   const wide = await limits.acquire({ ...encode, cores: 3 });
@@ -440,17 +447,7 @@ Deno.test("LayeredLimits: a step claimed away while it waits for its rate slot i
 });
 
 Deno.test("LayeredLimits.lendCore() lends an idle CPU slot, behind every step that waits for one", async () => {
-  const limits = new LayeredLimits({
-    videos: 4,
-    sections: 4,
-    api: 1,
-    global: 1,
-    custom: 1,
-    workers: 2,
-    cpu: 2,
-    minFreeMemory: 0,
-  });
-  const slide = (section: string) => layeredStep("local/slides@1", section, { kind: "slide", cpu: true });
+  const limits = cpuLimits(2);
   for (const section of ["s1", "s2", "s3"]) limits.register(slide(section));
   const signal = new AbortController().signal;
   const first = await limits.acquire(slide("s1"));
