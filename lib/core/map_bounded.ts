@@ -26,7 +26,8 @@ export interface MapBoundedOptions {
  * @param options The bound, the signal and where more lanes may be borrowed.
  * @returns The results, in order.
  * @throws {RangeError} When `concurrency` is not a positive whole number.
- * @throws What `fn` throws first (calls not yet started are not started), or the signal's reason.
+ * @throws What `fn` throws first (calls not yet started are not started), or the signal's reason, once the calls
+ *   in flight have ended.
  *
  * @example
  * ```ts
@@ -56,9 +57,11 @@ export async function mapBounded<T, R>(
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;
+  let firstError: unknown;
   // Aborted once every call has started, or one failed: an ask for a lane more is withdrawn.
   const started = new AbortController();
   const fail = (error: unknown): never => {
+    if (!failed) firstError = error;
     failed = true;
     started.abort();
     throw error;
@@ -66,7 +69,7 @@ export async function mapBounded<T, R>(
   /** Runs the next call; false when none is left to start, or one failed. */
   const call = async (): Promise<boolean> => {
     if (next >= items.length || failed) return false;
-    signal?.throwIfAborted();
+    if (signal?.aborted) fail(signal.reason);
     const index = next++;
     if (next === items.length) started.abort();
     try {
@@ -91,12 +94,15 @@ export async function mapBounded<T, R>(
       if (loan === null) return;
       // One call a loan: the lane is given back as it ends, so a step that waits for a core meanwhile gets it next.
       const one = call().finally(() => loan.release());
-      // Its failure is thrown below (by the own lanes' first, when one failed first).
+      // Its failure is the map's (or an earlier one is), thrown below once every call has ended.
       one.catch(() => {});
       borrowed.push(one);
     }
   })();
-  await Promise.all([Promise.all(own).finally(() => started.abort()), borrowing]);
-  await Promise.all(borrowed);
+  // Every call in flight ends before the map does, failed or not (rv19: a failed map's lent encodes ran on after
+  // their cores were given back).
+  await Promise.allSettled([Promise.allSettled(own).finally(() => started.abort()), borrowing]);
+  await Promise.allSettled(borrowed);
+  if (failed) throw firstError;
   return results;
 }

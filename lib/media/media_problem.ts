@@ -8,7 +8,7 @@ import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { cutShort } from "./cut_short.ts";
 import { ffmpegWords, fileInput, probeMedia, runFfmpegSaying, unreadableMediaWords } from "./ffmpeg.ts";
 import { ProcessError } from "./run_process.ts";
-import { sniffImage } from "./sniff_media.ts";
+import { sniffStill } from "./sniff_media.ts";
 import { readHead } from "../core/read_full.ts";
 
 /** Options for {@linkcode mediaProblem}. */
@@ -72,7 +72,7 @@ export async function mediaProblem(
     // looped under a video.
     if (needs === "audio") {
       // A picture: said as transcribe and variants say it (nt11: "it has no duration").
-      const image = sniffImage(await readHead(file, 16));
+      const image = sniffStill(await readHead(file, 16));
       return `Cannot read ${file} as audio: ${
         image === null ? "it has no duration" : `it is a still image (${image})`
       }`;

@@ -28,6 +28,32 @@ export function sniffImage(bytes: Uint8Array): "png" | "jpeg" | null {
 }
 
 /**
+ * The still image format whose signature `bytes` start with: a PNG, a JPEG, a WebP or a BMP (the last two have no
+ * length ffprobe gives); null for anything else.
+ *
+ * @param bytes The file's first 16 bytes, or more.
+ * @returns The format, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sniffStill } from "./sniff_media.ts";
+ * assert.equal(sniffStill(new TextEncoder().encode("RIFF\0\0\0\0WEBPVP8 ")), "webp");
+ * assert.equal(sniffStill(new TextEncoder().encode("BM")), "bmp");
+ * assert.equal(sniffStill(new TextEncoder().encode("ID3")), null);
+ * ```
+ */
+export function sniffStill(bytes: Uint8Array): "png" | "jpeg" | "webp" | "bmp" | null {
+  const image = sniffImage(bytes);
+  if (image !== null) return image;
+  if (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && startsWith(bytes, [0x57, 0x45, 0x42, 0x50], 8)) {
+    return "webp";
+  }
+  if (startsWith(bytes, [0x42, 0x4d])) return "bmp";
+  return null;
+}
+
+/**
  * Recognizes the audio formats speech APIs answer with: WAV, MP3, Ogg/Opus, FLAC and ADTS AAC.
  *
  * @param bytes The file's bytes.

@@ -4,7 +4,7 @@
  * @module
  */
 import { closestName } from "../core/closest_name.ts";
-import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
+import { WorkflowError, WorkflowErrors, type WorkflowIssue } from "../core/errors.ts";
 import { REPORT_FILE } from "../core/report_file.ts";
 import type { ResolvedLimits } from "./limits.ts";
 import type { Draft, PlanStep } from "./plan_step.ts";
@@ -212,12 +212,12 @@ interface PlanIssue extends WorkflowIssue {
 }
 
 /**
- * Throws the mistakes a plan found: those of the first file that has any, in the order the files were named
- * (each file's are told together).
+ * Throws the mistakes a plan found, each file's told together, the files in the order they were named: every
+ * file's at once, as their loads' are (rv19: only the first file's were told).
  *
  * @param issues The mistakes.
  * @param options The workflow files in the order named (`files`), and what the mistakes were found by (`cause`).
- * @throws {WorkflowError} When there is one.
+ * @throws {WorkflowError} When one file has mistakes; {@linkcode WorkflowErrors} when several have.
  */
 function throwPlanIssues(
   issues: readonly PlanIssue[],
@@ -227,13 +227,16 @@ function throwPlanIssues(
     const at = options.files?.indexOf(file) ?? -1;
     return at < 0 ? Infinity : at;
   };
-  const file = [...issues].sort((a, b) => order(a.file) - order(b.file))[0]?.file;
-  if (file === undefined) return;
-  throw new WorkflowError(
-    file,
-    issues.filter((issue) => issue.file === file).map(({ path, message }) => ({ path, message })),
-    { cause: options.cause },
+  const files = [...new Set(issues.map((issue) => issue.file))].sort((a, b) => order(a) - order(b));
+  const errors = files.map((file) =>
+    new WorkflowError(
+      file,
+      issues.filter((issue) => issue.file === file).map(({ path, message }) => ({ path, message })),
+      { cause: options.cause },
+    )
   );
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new WorkflowErrors(errors);
 }
 
 /**

@@ -142,3 +142,48 @@ Deno.test("mapBounded() stops asking for lanes when told none will come; a lent 
   await new Promise((resolve) => setTimeout(resolve, 0));
   assert.deepEqual(begun, [0]);
 });
+
+Deno.test("mapBounded() ends once every call in flight has ended, and asks no more lanes once aborted", async () => {
+  // rv19: a failed map returned while its lent calls ran on; aborted, a lender that answered late was asked again
+  // and again.
+  const slow = gate();
+  let running = 0;
+  const failing = mapBounded([0, 1], async (n) => {
+    running++;
+    try {
+      if (n === 1) throw new Error("one");
+      await slow.opened;
+    } finally {
+      running--;
+    }
+  }, { concurrency: 2 });
+  let settled = false;
+  void failing.catch(() => settled = true);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.deepEqual([settled, running], [false, 1]);
+  slow.open();
+  await assert.rejects(failing, /one/);
+  assert.equal(running, 0);
+
+  const stop = new AbortController();
+  let asked = 0;
+  const first = gate();
+  const aborted = mapBounded([0, 1, 2, 3], async (n) => {
+    if (n === 0) await first.opened;
+  }, {
+    concurrency: 1,
+    signal: stop.signal,
+    // Lends whatever it is told, its signal ignored.
+    borrow: () => {
+      asked++;
+      return Promise.resolve({ release: () => {} });
+    },
+  });
+  stop.abort(new Error("stopped"));
+  first.open();
+  await assert.rejects(aborted, /stopped/);
+  const after = asked;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(asked, after);
+  assert.ok(after <= 2, `${after} asks`);
+});

@@ -13,6 +13,12 @@ Deno.test("mediaProblem() says a picture named as sound is a still image, and a 
     await mediaProblem(ffmpeg, `${dir}/pic.png`, { needs: "audio" }),
     `Cannot read ${dir}/pic.png as audio: it is a still image (png)`,
   );
+  // rv19: a BMP (no length either) was still said to have none.
+  await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "color=c=red:s=16x16", "-frames:v", "1", `${dir}/pic.bmp`]);
+  assert.equal(
+    await mediaProblem(ffmpeg, `${dir}/pic.bmp`, { needs: "audio" }),
+    `Cannot read ${dir}/pic.bmp as audio: it is a still image (bmp)`,
+  );
   await runFfmpeg(ffmpeg, ["-f", "lavfi", "-i", "color=c=red:s=16x16:d=1", `${dir}/silent.mp4`]);
   assert.equal(
     await mediaProblem(ffmpeg, `${dir}/silent.mp4`, { needs: "audio" }),

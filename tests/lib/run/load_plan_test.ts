@@ -94,3 +94,21 @@ Deno.test("loadPlan: the plan's mistakes are told at their lines and columns, in
     "steps[1].id, line 8, column 16",
   ]);
 });
+
+Deno.test("loadPlan: every named file's plan mistakes are told, each file's at their places", async () => {
+  // rv19: only the first file's were told.
+  const body = (video: string) =>
+    `export default workflow({
+  formats: ["320x180"],
+  videos: [{ id: "${video}", sections: [{ id: "intro", title: "T", narration: "Hi." }] }],
+  steps: [{ id: "bad-${video}", inputs: ["${video}/intro/speechh"], run: () => 1 }],
+});`;
+  const first = await writeWorkflowFile(body("a"));
+  const second = await writeWorkflowFile(body("b"));
+  const error = await loadPlan([first, second]).catch((error: unknown) => error);
+  assert.ok(error instanceof WorkflowErrors, String(error));
+  assert.deepEqual(error.errors.map((each) => [each.file, each.issues.map(issueWhere)]), [
+    [first, ["steps[0].inputs[0], line 6, column 35"]],
+    [second, ["steps[0].inputs[0], line 6, column 35"]],
+  ]);
+});

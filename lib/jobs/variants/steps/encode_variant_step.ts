@@ -228,7 +228,8 @@ export const encodeVariantStep: StepKindDefinition = {
           (set.trim.start > 0
             ? ` (a trim that starts inside a long still of a variable-rate video loses it: trim elsewhere)`
             : ""),
-        { badInput: true },
+        // A trim inside a long still of a variable-rate video is the input's; an ffmpeg that stopped early is not.
+        { badInput: set.trim.start > 0 },
       );
     }
     const bytes = (await Deno.stat(outputPath(task))).size;
