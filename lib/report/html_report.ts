@@ -52,7 +52,7 @@ export interface HtmlReportOptions {
  * import assert from "node:assert/strict";
  * import { renderHtmlReport } from "./html_report.ts";
  * const html = renderHtmlReport([
- *   { type: "run:started", at: 0, total: 1, workers: 1, stored: 0 },
+ *   { type: "run:started", at: 0, total: 1, workers: 1, stored: 0, kinds: {} },
  *   { type: "step:started", at: 2, step: "a/speech", kind: "speech", contentKey: "k", worker: 1, attempt: 1 },
  *   { type: "step:finished", at: 90, step: "a/speech", kind: "speech", contentKey: "k", worker: 1, attempt: 1,
  *     cached: false, elapsed: 88, path: null },

@@ -24,8 +24,8 @@ export interface JsonLinesOptions {
  * const view = new JsonLines({
  *   writer: { writeSync: (bytes) => ((text += new TextDecoder().decode(bytes)), bytes.length) },
  * });
- * view.update({ type: "run:started", at: 0, total: 3, workers: 2, stored: 0 });
- * assert(text === '{"type":"run:started","at":0,"total":3,"workers":2,"stored":0}\n');
+ * view.update({ type: "run:started", at: 0, total: 3, workers: 2, stored: 0, kinds: {} });
+ * assert(text === '{"type":"run:started","at":0,"total":3,"workers":2,"stored":0,"kinds":{}}\n');
  * ```
  */
 export class JsonLines implements RunView {

@@ -44,7 +44,7 @@ export interface PlainViewOptions {
  * const view = new PlainView({
  *   writer: { writeSync: (bytes) => ((text += new TextDecoder().decode(bytes)), bytes.length) },
  * });
- * view.update({ type: "run:started", at: 0, total: 40, workers: 2, stored: 0 });
+ * view.update({ type: "run:started", at: 0, total: 40, workers: 2, stored: 0, kinds: {} });
  * view.update({
  *   type: "step:finished", at: 1200, step: "intro/s2/clip@16x9", kind: "clip", contentKey: "k",
  *   worker: 1, attempt: 1, cached: false, elapsed: 1200, path: null,

@@ -44,7 +44,7 @@ interface Tally {
  * import assert from "node:assert/strict";
  * import { ProgressModel } from "./progress_model.ts";
  * const model = new ProgressModel();
- * model.apply({ type: "run:started", at: 0, total: 2, workers: 1, stored: 0 });
+ * model.apply({ type: "run:started", at: 0, total: 2, workers: 1, stored: 0, kinds: {} });
  * model.apply({ type: "step:started", at: 0, step: "a/speech", kind: "speech", contentKey: "k1", worker: 1, attempt: 1 });
  * model.apply({
  *   type: "step:finished", at: 900, step: "a/speech", kind: "speech", contentKey: "k1",
@@ -64,6 +64,8 @@ export class ProgressModel {
   #cached = 0;
   /** Steps the store held at the start (`run:started`): they settle at once, as `cached`. */
   #stored = 0;
+  /** The plan's steps of each kind (`run:started`): the kinds of the steps not queued yet. */
+  #planned = new Map<string, number>();
   /** Steps settled as cached that no step of this run made (`madeBy`): the store's, or a spawned child's found. */
   #servedStored = 0;
   #started = false;
@@ -160,6 +162,7 @@ export class ProgressModel {
         this.#total = event.total;
         this.#workers = event.workers;
         this.#stored = event.stored;
+        this.#planned = new Map(Object.entries(event.kinds));
         return;
       case "step:queued":
         if (!this.#settledIds.has(event.step)) {
@@ -235,8 +238,9 @@ export class ProgressModel {
    * Estimates the time left, in ms.
    *
    * An approximation, and it says so: each step still to settle is costed at the average elapsed time of the
-   * finished, non-cached steps of its kind (steps of a kind not finished yet, and steps not queued yet whose kind
-   * is unknown, at the average over all kinds), less the time a running step has already run (never below 0).
+   * finished, non-cached steps of its kind (a step not queued yet by the kinds `run:started` counted that have not
+   * been seen yet; steps of a kind not finished yet, and spawned children not queued yet, at the average over all
+   * kinds), less the time a running step has already run (never below 0).
    * The steps the store held at the start (`run:started`'s `stored`) that have not settled yet are taken as costing
    * nothing: the steps not started are costed at their mean, in the share of them that will run (fi8: a re-render
    * of one edited section foresaw the whole lesson's time). The sum is divided by the most workers seen busy at
@@ -269,7 +273,17 @@ export class ProgressModel {
       longestRunning = Math.max(longestRunning, left);
       running += left;
     }
-    const unqueued = Math.max(0, remaining - this.#pending.size);
+    // The steps not queued yet: of each planned kind, those not seen yet, at that kind's mean where one has
+    // finished; the rest (spawned children, kinds not finished yet) at the mean of all.
+    let unqueued = Math.max(0, remaining - this.#pending.size);
+    for (const [kind, planned] of this.#planned) {
+      const tally = this.#elapsedByKind.get(kind);
+      const left = Math.min(unqueued, Math.max(0, planned - this.#kinds.of(kind).total));
+      if (tally === undefined || left === 0) continue;
+      waiting += left * tally.sum / tally.count;
+      waitingCount += left;
+      unqueued -= left;
+    }
     waiting += unqueued * overall;
     waitingCount += unqueued;
     // Of the steps not started, those the store holds settle at once, as found.

@@ -90,7 +90,7 @@ export interface EventSummary {
  * import assert from "node:assert/strict";
  * import { summarizeEvents } from "./run_summary.ts";
  * const summary = summarizeEvents([
- *   { type: "run:started", at: 0, total: 1, workers: 1, stored: 0 },
+ *   { type: "run:started", at: 0, total: 1, workers: 1, stored: 0, kinds: {} },
  *   { type: "step:failed", at: 5, step: "a/speech", kind: "speech", contentKey: "k", worker: 1, attempt: 1,
  *     retrying: false, error: "espeak-ng exited with code 1", elapsed: 5 },
  *   { type: "run:finished", at: 6, ok: false, cancelled: false, done: 0, failed: 1, skipped: 0, cached: 0 },

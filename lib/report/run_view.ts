@@ -13,7 +13,7 @@ import type { RunEvent } from "../run/run_events.ts";
  * import type { RunView } from "./run_view.ts";
  * const seen: string[] = [];
  * const view: RunView = { update: (event) => void seen.push(event.type), finish: () => {} };
- * view.update({ type: "run:started", at: 0, total: 3, workers: 2, stored: 0 });
+ * view.update({ type: "run:started", at: 0, total: 3, workers: 2, stored: 0, kinds: {} });
  * view.finish();
  * assert(seen[0] === "run:started");
  * ```

@@ -77,7 +77,7 @@ function truncate(line: string, columns: number): string {
  * let text = "";
  * const writer = { writeSync: (bytes: Uint8Array) => ((text += new TextDecoder().decode(bytes)), bytes.length) };
  * const view = new TerminalView({ writer, columns: 60 });
- * view.update({ type: "run:started", at: 0, total: 4, workers: 2, stored: 0 });
+ * view.update({ type: "run:started", at: 0, total: 4, workers: 2, stored: 0, kinds: {} });
  * view.update({ type: "step:started", at: 0, step: "a/clip", kind: "clip", contentKey: "k", worker: 1, attempt: 1 });
  * view.render(3200);
  * assert(text.includes("worker 1  a/clip  clip  3.2s"));

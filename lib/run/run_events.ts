@@ -23,7 +23,15 @@ export type RunEvent =
    * `stored`: how many of the planned steps the store held before the run and will serve (not forced; unless one
    * is found bad).
    */
-  | { type: "run:started"; at: number; total: number; workers: number; stored: number }
+  | {
+    type: "run:started";
+    at: number;
+    total: number;
+    workers: number;
+    stored: number;
+    /** The plan's steps of each kind (spawned children come later, in `step:expanded`). */
+    kinds: Record<string, number>;
+  }
   /** Fires when a step's inputs are all done and it starts waiting for permits. */
   | (StepEventBase & { type: "step:queued" })
   /** Fires when a step waits for another process (a render sharing the store) that is making the same key. */

@@ -114,6 +114,7 @@ class Scheduler {
       total: this.#dag.size,
       workers: this.#options.workers ?? this.#plan.limits.workers,
       stored: this.#options.stored ?? 0,
+      kinds: stepsByKind(this.#plan.steps),
     });
     if (this.#dag.size === 0) this.#end();
     for (const node of startOrder(ready, (node) => this.#dag.keyOf(node))) this.#queue(node);
@@ -458,4 +459,11 @@ function depthOf(node: DagNode): number {
   let depth = 0;
   for (let parent = node.parent; parent !== null; parent = parent.parent) depth++;
   return depth;
+}
+
+/** How many of `steps` are of each kind. */
+function stepsByKind(steps: readonly PlanStep[]): Record<string, number> {
+  const kinds: Record<string, number> = {};
+  for (const step of steps) kinds[step.kind] = (kinds[step.kind] ?? 0) + 1;
+  return kinds;
 }

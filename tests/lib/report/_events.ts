@@ -9,8 +9,14 @@ type EventOf<T extends RunEvent["type"]> = Extract<RunEvent, { type: T }>;
 
 /** Builds events with defaults, overridable per field. */
 export const ev = {
-  runStarted(at: number, total: number, workers: number, stored = 0): EventOf<"run:started"> {
-    return { type: "run:started", at, total, workers, stored };
+  runStarted(
+    at: number,
+    total: number,
+    workers: number,
+    stored = 0,
+    kinds: Record<string, number> = {},
+  ): EventOf<"run:started"> {
+    return { type: "run:started", at, total, workers, stored, kinds };
   },
   queued(at: number, step: string, kind: string): EventOf<"step:queued"> {
     return { type: "step:queued", at, step, kind, contentKey: `key-${step}` };

@@ -113,6 +113,20 @@ Deno.test("ProgressModel.eta() costs remaining steps at their kind's average", (
   assert.equal(model.eta(4000), 9000);
 });
 
+Deno.test("ProgressModel.eta() costs the steps not queued yet by the plan's kinds, a kind not finished at the overall mean", () => {
+  // Before, every step not queued was costed at the mean of all kinds: a batch's narrations (one a video, the
+  // longest steps) at a speech's time, once the first had finished.
+  const model = modelOf([
+    ev.runStarted(0, 7, 1, 0, { speech: 4, narration: 2, video: 1 }),
+    ev.started(0, "a/s1", { kind: "speech" }),
+    ev.finished(100, "a/s1", { kind: "speech", elapsed: 100 }),
+    ev.started(100, "a/narration", { kind: "narration" }),
+    ev.finished(1000, "a/narration", { kind: "narration", elapsed: 900 }),
+  ]);
+  // 3 speeches × 100 + 1 narration × 900 + 1 video (none finished) at the overall mean (500).
+  assert.equal(model.eta(1000), 1700);
+});
+
 Deno.test("ProgressModel.eta() costs nothing for the steps the store held at the start", () => {
   // fi8: a re-render of one edited section (8 of 10 steps stored) foresaw the whole lesson's time.
   const model = modelOf([

@@ -70,7 +70,7 @@ Deno.test("treeUsage() counts reel's child processes and their memory", async ()
 
 Deno.test("the report plots CPU and memory samples over the run", () => {
   const html = renderHtmlReport([
-    { type: "run:started", at: 0, total: 0, workers: 1, stored: 0 },
+    { type: "run:started", at: 0, total: 0, workers: 1, stored: 0, kinds: {} },
     { type: "run:finished", at: 2000, ok: true, cancelled: false, done: 0, failed: 0, skipped: 0, cached: 0 },
   ], {
     title: "t",

@@ -10,7 +10,7 @@ Deno.test("the live view shows how far a running encode is, from its step:progre
     writeSync: (bytes: Uint8Array) => ((text += new TextDecoder().decode(bytes)), bytes.length),
   };
   const view = new TerminalView({ writer, columns: 80 });
-  view.update({ type: "run:started", at: 0, total: 1, workers: 1, stored: 0 });
+  view.update({ type: "run:started", at: 0, total: 1, workers: 1, stored: 0, kinds: {} });
   view.update({ type: "step:started", at: 0, ...base, worker: 1, attempt: 1 });
   view.update({ type: "step:progress", at: 500, ...base, worker: 1, fraction: 0.42 });
   view.render(1000);
