@@ -22,7 +22,8 @@ export interface MapBoundedOptions {
  * order, whatever order the calls end in.
  *
  * @param items The items.
- * @param fn The call, given an item and its index.
+ * @param fn The call, given an item, its index and a signal that aborts when another call failed (or the map's
+ *   `signal` did): the map ends once every call in flight has.
  * @param options The bound, the signal and where more lanes may be borrowed.
  * @returns The results, in order.
  * @throws {RangeError} When `concurrency` is not a positive whole number.
@@ -47,7 +48,7 @@ export interface MapBoundedOptions {
  */
 export async function mapBounded<T, R>(
   items: readonly T[],
-  fn: (item: T, index: number) => Promise<R>,
+  fn: (item: T, index: number, signal: AbortSignal) => Promise<R>,
   options: MapBoundedOptions,
 ): Promise<R[]> {
   const { concurrency, signal } = options;
@@ -60,10 +61,14 @@ export async function mapBounded<T, R>(
   let firstError: unknown;
   // Aborted once every call has started, or one failed: an ask for a lane more is withdrawn.
   const started = new AbortController();
+  // Aborted when one fails: the calls in flight are told to stop (the map ends once they have).
+  const stop = new AbortController();
+  const callSignal = signal === undefined ? stop.signal : AbortSignal.any([signal, stop.signal]);
   const fail = (error: unknown): never => {
     if (!failed) firstError = error;
     failed = true;
     started.abort();
+    stop.abort(error);
     throw error;
   };
   /** Runs the next call; false when none is left to start, or one failed. */
@@ -73,7 +78,7 @@ export async function mapBounded<T, R>(
     const index = next++;
     if (next === items.length) started.abort();
     try {
-      results[index] = await fn(items[index]!, index);
+      results[index] = await fn(items[index]!, index, callSignal);
     } catch (error) {
       fail(error);
     }
@@ -90,7 +95,8 @@ export async function mapBounded<T, R>(
     if (borrow === undefined) return;
     const withdraw = signal === undefined ? started.signal : AbortSignal.any([signal, started.signal]);
     while (next < items.length && !failed) {
-      const loan = await borrow(withdraw).catch(fail);
+      // An ask that fails once withdrawn is only withdrawn; before, the map's failure.
+      const loan = await borrow(withdraw).catch((error: unknown) => withdraw.aborted ? null : fail(error));
       if (loan === null) return;
       // One call a loan: the lane is given back as it ends, so a step that waits for a core meanwhile gets it next.
       const one = call().finally(() => loan.release());

@@ -187,3 +187,30 @@ Deno.test("mapBounded() ends once every call in flight has ended, and asks no mo
   assert.equal(asked, after);
   assert.ok(after <= 2, `${after} asks`);
 });
+
+Deno.test("mapBounded() tells the calls in flight to stop when one fails, and takes an ask that fails once withdrawn as withdrawn", async () => {
+  // rv20: a sibling that waits for its stop (an encoder the map's failure kills) kept a failed map waiting.
+  const told: unknown[] = [];
+  await assert.rejects(
+    mapBounded([0, 1], (n, _index, signal) => {
+      if (n === 1) return Promise.reject(new Error("one"));
+      return new Promise((_, reject) =>
+        signal.addEventListener("abort", () => {
+          told.push(signal.reason);
+          reject(new Error("stopped"));
+        }, { once: true })
+      );
+    }, { concurrency: 2 }),
+    /one/,
+  );
+  assert.equal(told.length, 1);
+  // A lender that rejects its withdrawn ask (as `lendCore` does): every call done, the map is not failed.
+  const done = await mapBounded([1, 2, 3], (n) => Promise.resolve(n * 2), {
+    concurrency: 1,
+    borrow: (signal) =>
+      new Promise((_, reject) =>
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true })
+      ),
+  });
+  assert.deepEqual(done, [2, 4, 6]);
+});
