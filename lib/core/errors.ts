@@ -121,9 +121,10 @@ export class WorkflowError extends InputError {
     const first = issues[0];
     // The command line's mistakes are no workflow file's (rv13: "Invalid workflow the command line: a.wav: …").
     const what = file === COMMAND_LINE ? "Invalid arguments" : `Invalid workflow ${file}`;
+    const where = first === undefined ? "" : issueWhere(first);
     const summary = first === undefined
       ? what
-      : `${what}: ${issueWhere(first) === "" ? "" : `${issueWhere(first)}: `}${first.message}`;
+      : `${what}: ${where === "" ? "" : `${where}: `}${first.message}`;
     super(summary, { where: file, cause: options.cause, hint: options.hint });
     this.name = "WorkflowError";
     this.file = file;

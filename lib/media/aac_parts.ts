@@ -13,7 +13,7 @@
  * @module
  */
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
-import { mapBounded } from "../core/map_bounded.ts";
+import { mapBounded, type MapBoundedOptions } from "../core/map_bounded.ts";
 import { runFfmpeg } from "./ffmpeg.ts";
 import { writeJoinedAac } from "./mp4_mux.ts";
 
@@ -60,7 +60,7 @@ export interface AacPartsOptions {
    * Asks for a core more while parts are left to start (see `StepContext.borrowCore`): each core lent encodes
    * parts beside the `concurrency` ones. The bytes do not depend on it either.
    */
-  borrowCore?: (signal: AbortSignal) => Promise<{ release(): void } | null>;
+  borrowCore?: MapBoundedOptions["borrow"];
 }
 
 /**

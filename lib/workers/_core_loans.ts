@@ -3,9 +3,10 @@
  * slot of the run's and is answered once; what is still lent when the step ends is given back.
  * @module
  */
+import type { ExecuteOptions } from "../core/executor.ts";
 
-/** Lends a CPU slot; rejects when the signal aborts first. */
-export type LendCore = (signal: AbortSignal) => Promise<{ release(): void }>;
+/** Lends a CPU slot; rejects when the signal aborts first (`ExecuteOptions.lendCore`). */
+export type LendCore = NonNullable<ExecuteOptions["lendCore"]>;
 
 /** One ask: what withdraws it, and the slot once lent. */
 interface Loan {

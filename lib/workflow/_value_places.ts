@@ -212,25 +212,6 @@ export function linePlacer(text: string): (offset: number) => SourcePlace {
 }
 
 /**
- * An issue with the place of its value (told after its path, see `issueWhere`).
- *
- * @param issue The issue.
- * @param place Where its value is written.
- * @returns The issue, placed.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { withPlace } from "./_value_places.ts";
- * const issue = withPlace({ path: "videos[0].id", message: "Expected a string" }, { line: 3, column: 9 });
- * assert.deepEqual([issue.path, issue.place], ["videos[0].id", { line: 3, column: 9 }]);
- * ```
- */
-export function withPlace(issue: WorkflowIssue, place: SourcePlace): WorkflowIssue {
-  return { ...issue, place };
-}
-
-/**
  * An issue's path and place for a mistake that is only a place in the file (a syntax error): no path, told as
  * `line 4, column 5`.
  *

@@ -7,7 +7,7 @@
 import { WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import type { DataFormat } from "./data_format.ts";
 import { parseDataWorkflow } from "./data_workflow.ts";
-import { type PlaceFinder, withPlace } from "./_value_places.ts";
+import type { PlaceFinder } from "./_value_places.ts";
 import { resolveWorkflow } from "./resolve_workflow.ts";
 import type { ResolvedWorkflow } from "./workflow_schema.ts";
 import { isRecord } from "../core/is_record.ts";
@@ -112,5 +112,5 @@ function placed(
     : scalar !== undefined
     ? `${issue.message} (YAML reads ${scalar} as ${read}: write it in quotes, "${scalar}")`
     : issue.message;
-  return withPlace({ ...issue, message }, place);
+  return { ...issue, message, place };
 }

@@ -531,13 +531,10 @@ Deno.test("WorkerPool: a call waiting on the network goes to a worker that runs 
 });
 
 Deno.test("a worker runs a kind from its steps modules before the registered kind of that name, and names an unknown kind", async () => {
-  const dir = await tempDir();
-  const module = `${dir}/my_steps.ts`;
-  await Deno.writeTextFile(
-    module,
+  const { pool, dir } = await poolWithSteps(
     `export const stepKinds = [{ kind: "video", version: 1, blocking: false, run: () => Promise.resolve({ mine: true }) }];\n`,
+    1,
   );
-  const pool = new WorkerPool({ size: 1, stepModules: [`file://${module}`] });
   try {
     const signal = new AbortController().signal;
     const execution = await pool.execute(bareTask("video", dir), { signal });
@@ -552,11 +549,8 @@ Deno.test("a worker runs a kind from its steps modules before the registered kin
 });
 
 Deno.test("a worker tells a step whose child ended on SIGINT as interrupted, by a field and not by its message", async () => {
-  const dir = await tempDir();
-  const module = `${dir}/interrupted_steps.ts`;
   const runProcess = new URL("../../../lib/media/run_process.ts", import.meta.url).href;
-  await Deno.writeTextFile(
-    module,
+  const { pool, dir } = await poolWithSteps(
     `import { ProcessError } from "${runProcess}";
 export const stepKinds = [
   { kind: "sigint", version: 1, blocking: false,
@@ -564,8 +558,8 @@ export const stepKinds = [
   { kind: "alike", version: 1, blocking: false,
     run: () => Promise.reject(new Error("ffmpeg exited with code 130")) },
 ];\n`,
+    1,
   );
-  const pool = new WorkerPool({ size: 1, stepModules: [`file://${module}`] });
   try {
     const signal = new AbortController().signal;
     const failure = (kind: string) =>
@@ -581,11 +575,8 @@ export const stepKinds = [
 });
 
 Deno.test("WorkerPool.warm() readies a kind on as many workers as it has steps, before their first step runs", async () => {
-  const dir = await tempDir();
-  const module = `${dir}/warm_steps.ts`;
   // The kind's value says how many times this worker warmed it; a failing warm-up of another kind is ignored.
-  await Deno.writeTextFile(
-    module,
+  const { pool, dir } = await poolWithSteps(
     `let warmed = 0;
 export const stepKinds = [
   { kind: "probe", version: 1, blocking: false, warm: () => { warmed++; return Promise.resolve(); },
@@ -593,8 +584,8 @@ export const stepKinds = [
   { kind: "broken", version: 1, blocking: false, warm: () => Promise.reject(new Error("no")),
     run: () => Promise.resolve({}) },
 ];\n`,
+    2,
   );
-  const pool = new WorkerPool({ size: 2, stepModules: [`file://${module}`] });
   try {
     await pool.ready();
     pool.warm(new Map([["broken", 2], ["probe", 1]]));
@@ -710,11 +701,8 @@ export default workflow({
 });
 
 Deno.test("a step borrows a core through its worker: lent while one is free, given back by it or at its end, none without a lender", async () => {
-  const dir = await tempDir();
-  const module = `${dir}/borrowing.ts`;
   // `keep`: the step ends holding its core; `ask-and-end`: it ends while its ask waits.
-  await Deno.writeTextFile(
-    module,
+  const { pool, dir } = await poolWithSteps(
     `export const stepKinds = [{
       kind: "borrow", version: 1, blocking: false,
       run: async (task, { signal, borrowCore }) => {
@@ -739,9 +727,9 @@ Deno.test("a step borrows a core through its worker: lent while one is free, giv
         return { lent: loan !== null };
       },
     }];\n`,
+    1,
   );
   const cores = new Semaphore(1);
-  const pool = new WorkerPool({ size: 1, stepModules: [`file://${module}`] });
   try {
     const signal = new AbortController().signal;
     const run = async (mode: string, lend: boolean) => {
@@ -771,11 +759,8 @@ Deno.test("a step borrows a core through its worker: lent while one is free, giv
 });
 
 Deno.test("a step's failure is bad input when its input is at fault, not for reel's own fault, a bug or what may pass later", async () => {
-  const dir = await tempDir();
-  const module = `${dir}/failing.ts`;
   const errors = new URL("../../../lib/core/errors.ts", import.meta.url).href;
-  await Deno.writeTextFile(
-    module,
+  const { pool, dir } = await poolWithSteps(
     `import { InputError, ProviderError, UnrecoverableError } from "${errors}";
     const failures = {
       input: () => new InputError("no such voice"),
@@ -791,8 +776,8 @@ Deno.test("a step's failure is bad input when its input is at fault, not for ree
       kind: "failing", version: 1, blocking: false,
       run: (task) => { throw failures[task.params.failure](); },
     }];\n`,
+    1,
   );
-  const pool = new WorkerPool({ size: 1, stepModules: [`file://${module}`] });
   try {
     const signal = new AbortController().signal;
     const badInput: Record<string, boolean> = {};
@@ -816,3 +801,14 @@ Deno.test("a step's failure is bad input when its input is at fault, not for ree
     await pool.close();
   }
 });
+
+/**
+ * A pool of `size` workers that also load the step kinds the module `source` exports, written in a fresh folder
+ * (`dir`, the steps' folder too).
+ */
+async function poolWithSteps(source: string, size: number): Promise<{ pool: WorkerPool; dir: string }> {
+  const dir = await tempDir();
+  const module = `${dir}/steps.ts`;
+  await Deno.writeTextFile(module, source);
+  return { pool: new WorkerPool({ size, stepModules: [`file://${module}`] }), dir };
+}

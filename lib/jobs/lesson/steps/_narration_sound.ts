@@ -9,7 +9,7 @@ import type { FfmpegPaths } from "../../../core/ffmpeg_paths.ts";
 import { runFfmpeg } from "../../../media/ffmpeg.ts";
 import { loudnessMeterFilter, parseLoudness } from "../../../media/loudness_meter.ts";
 import { musicMixFilter, soundLoop } from "../../../media/music_mix_filter.ts";
-import { encodeAacInParts, type PcmSource } from "../../../media/aac_parts.ts";
+import { type AacPartsOptions, encodeAacInParts, type PcmSource } from "../../../media/aac_parts.ts";
 import { NARRATION_AAC_ARGS, NARRATION_SAMPLE_RATE } from "../../../media/narration_encoding.ts";
 import { type LoudnessTarget, normalizeLoudness } from "../../../media/normalize_loudness.ts";
 import type { ResolvedLoudness, ResolvedMusic } from "../sound_schema.ts";
@@ -78,7 +78,7 @@ export interface NarrationSoundOptions {
   /** Cores to encode on (the bytes do not depend on it). */
   concurrency: number;
   /** Where more cores may be borrowed while parts are left (see `aac_parts.ts`). */
-  borrowCore?: (signal: AbortSignal) => Promise<{ release(): void } | null>;
+  borrowCore?: AacPartsOptions["borrowCore"];
   /** The AAC file to write. */
   output: string;
   /** A folder for the intermediate PCM and the AAC parts. */
