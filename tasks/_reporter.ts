@@ -156,7 +156,7 @@ async function summarize(
   const template = (step: string) => step.replace(/#\d+$/, "");
   const number = (step: string) => Number(/#(\d+)$/.exec(step)?.[1] ?? -1);
   const failures = [...run.errors]
-    .map(([step, error]) => ({ step, kind: kindOf(step), error }))
+    .map(([step, error]) => ({ step, kind: kindOf(step), error, badInput: run.badInput.includes(step) }))
     .sort((a, b) =>
       place(a.step) - place(b.step) || template(a.step).localeCompare(template(b.step)) ||
       number(a.step) - number(b.step)

@@ -24,6 +24,8 @@ export interface SummaryFailure {
   kind: string;
   /** The cause, as the `step:failed` event carried it; may span several lines. */
   error: string;
+  /** Whether the cause is bad input (the run exits 2, see `RunResult.badInput`). @default false */
+  badInput?: boolean;
 }
 
 /** What a finished run did, everything {@linkcode formatSummary} needs. */
@@ -143,7 +145,12 @@ export function summarizeEvents(events: Iterable<RunEvent>): EventSummary {
       } else if (event.type === "step:skipped") {
         summary.skipped += 1;
       } else {
-        summary.failures.push({ step: event.step, kind: event.kind, error: event.error });
+        summary.failures.push({
+          step: event.step,
+          kind: event.kind,
+          error: event.error,
+          ...event.badInput === true ? { badInput: true } : {},
+        });
       }
     }
   }
@@ -212,7 +219,8 @@ export function formatSummary(summary: RunSummary): string {
   if (summary.failures.length > 0) {
     lines.push("Failures");
     for (const failure of summary.failures) {
-      lines.push(`  ✖ ${failure.step} (${failure.kind}): ${indent(failure.error.trimEnd(), "      ")}`);
+      const kind = failure.badInput === true ? `${failure.kind}, bad input` : failure.kind;
+      lines.push(`  ✖ ${failure.step} (${kind}): ${indent(failure.error.trimEnd(), "      ")}`);
     }
     lines.push("");
   }
@@ -233,8 +241,15 @@ export function formatSummary(summary: RunSummary): string {
 }
 
 function statusLine(summary: RunSummary): string {
+  // Which failures make the exit code 2 rather than 1 (rv18 left it to the reader of each cause).
+  const bad = summary.failures.filter((failure) => failure.badInput === true).length;
+  const why = bad === 0
+    ? ""
+    : bad === summary.failures.length
+    ? " (bad input: exit 2)"
+    : ` (${bad} for bad input: exit 2)`;
   const problems = [
-    ...(summary.failures.length > 0 ? [`${plural(summary.failures.length, "step")} failed`] : []),
+    ...(summary.failures.length > 0 ? [`${plural(summary.failures.length, "step")} failed${why}`] : []),
     ...(summary.skipped > 0 ? [`${summary.skipped} skipped`] : []),
   ];
   if (summary.cancelled) {

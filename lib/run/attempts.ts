@@ -210,6 +210,8 @@ export async function runAttempts(
     // The provider's other calls are not sent: they fail saying why, and whose call it was (fi9: each chunk said the
     // refused chunk's place in the recording as its own).
     if (decision?.sort === "refused") gate?.refused(`${step.id} was refused: ${said}`);
+    const badInput = !retrying && outcome.error instanceof StepAttemptError &&
+      outcome.error.failure.badInput === true;
     context.emit({
       type: "step:failed",
       ...context.base(node),
@@ -218,11 +220,9 @@ export async function runAttempts(
       retrying,
       error: said,
       elapsed: outcome.elapsed,
+      ...badInput ? { badInput: true as const } : {},
     });
-    if (!retrying) {
-      const badInput = outcome.error instanceof StepAttemptError && outcome.error.failure.badInput === true;
-      return { failed: said, emitted: true, step: step.id, badInput };
-    }
+    if (!retrying) return { failed: said, emitted: true, step: step.id, badInput };
     if (decision !== null && decision.delayMs > 0) {
       try {
         await context.clock.sleep(decision.delayMs, { signal });

@@ -77,6 +77,10 @@ export type RunEvent =
     retrying: boolean;
     error: string;
     elapsed: number;
+    /**
+     * On the step's last failure, when its cause is bad input (see `StepFailure.badInput`): the run exits 2, not 1.
+     */
+    badInput?: true;
   })
   /** Fires when a step will not run because a step it depends on failed. */
   | (StepEventBase & { type: "step:skipped"; because: string })

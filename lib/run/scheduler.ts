@@ -364,6 +364,7 @@ class Scheduler {
         retrying: false,
         error: message,
         elapsed: made?.elapsed ?? 0,
+        ...options.badInput === true ? { badInput: true as const } : {},
       };
       this.#emit({ type: "step:failed", ...this.#base(node), ...failed });
     }

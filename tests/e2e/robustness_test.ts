@@ -94,11 +94,15 @@ Deno.test("a provider that answers 200 with something that is not a PNG or WAV: 
     const result = await runCli(["render", file, "--out", `${dir}/out`]);
     // Garbage from a provider is bad input: exit 2 (before, 1), the other steps finishing.
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /v\/s1\/image \(image\): api: returned an image that is not a PNG or JPEG/);
     assert.match(
       result.stderr,
-      /v\/s1\/speech \(speech\): api: returned something that is not audio .*<html>/,
+      /v\/s1\/image \(image, bad input\): api: returned an image that is not a PNG or JPEG/,
     );
+    assert.match(
+      result.stderr,
+      /v\/s1\/speech \(speech, bad input\): api: returned something that is not audio .*<html>/,
+    );
+    assert.match(result.stderr, /✖ Failed: 2 steps failed \(bad input: exit 2\)/);
     assert.equal(server.stats.requests, 2, "garbage is not retried");
     // Only the title card is stored: it needs neither call.
     const cache = await runCli(["cache", "ls", file]);

@@ -246,7 +246,12 @@ Deno.test("an input cut short (MP4 after its index, Matroska), empty, without pi
     ],
   ];
   for (const [step, message] of refusals) {
-    assert.match(result.stderr, new RegExp(`✖ variants/${step}[^\\n]*${message}`), step);
+    // Each is marked as what makes the exit code 2.
+    assert.match(
+      result.stderr,
+      new RegExp(`✖ variants/${step} \\([^)]*, bad input\\): [^\\n]*${message}`),
+      step,
+    );
   }
   assert.deepEqual(await listFolder(`${dir}/out`), ["fast.web.json", "fast.web.mp4", "report.html"]);
   assert.ok(Math.abs((await probe(`${dir}/out/fast.web.mp4`)).duration - 3) < 0.1);

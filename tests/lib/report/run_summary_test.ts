@@ -87,6 +87,44 @@ Deno.test("formatSummary() says when the run was cancelled", () => {
   assert.ok(cut.endsWith("✖ Cancelled: 1 step done, 4 stopped while running (slow, a, b, 1 more)\n"), cut);
 });
 
+Deno.test("formatSummary() says which failures are bad input, what makes the exit code 2", () => {
+  // rv18 left it to the reader: a run exited 2 and its summary read as any other failure's.
+  const failures = [
+    { step: "a/s1/speech", kind: "speech", error: "HTTP 503 (gave up after 6 attempts)" },
+    {
+      step: "b/probe",
+      kind: "probe-input",
+      error: "Cannot read b.mp4: it is empty (0 bytes)",
+      badInput: true,
+    },
+  ];
+  const mixed = formatSummary(summaryWith({ failures, done: 3 }));
+  assert.ok(
+    mixed.split("\n").includes(
+      "  ✖ b/probe (probe-input, bad input): Cannot read b.mp4: it is empty (0 bytes)",
+    ),
+  );
+  assert.ok(mixed.split("\n").includes("  ✖ a/s1/speech (speech): HTTP 503 (gave up after 6 attempts)"));
+  assert.ok(mixed.endsWith("✖ Failed: 2 steps failed (1 for bad input: exit 2)\n"), mixed);
+  const bad = formatSummary(summaryWith({ failures: failures.slice(1), skipped: 2 }));
+  assert.ok(bad.endsWith("✖ Failed: 1 step failed (bad input: exit 2), 2 skipped\n"), bad);
+  const none = formatSummary(summaryWith({ failures: failures.slice(0, 1) }));
+  assert.ok(none.endsWith("✖ Failed: 1 step failed\n") && !none.includes("bad input"), none);
+});
+
+Deno.test("summarizeEvents() keeps a last failure's bad-input mark", () => {
+  const summary = summarizeEvents([
+    ev.runStarted(0, 2, 1),
+    { ...ev.failed(10, "a", { kind: "custom", error: "not JSON" }), badInput: true },
+    ev.failed(11, "b", { kind: "speech", error: "HTTP 500" }),
+    ev.runFinished(20),
+  ]);
+  assert.deepEqual(summary.failures, [
+    { step: "a", kind: "custom", error: "not JSON", badInput: true },
+    { step: "b", kind: "speech", error: "HTTP 500" },
+  ]);
+});
+
 Deno.test("summarizeEvents() counts settled steps once and ignores failures that were retried", () => {
   const summary = summarizeEvents([
     ev.runStarted(0, 5, 2),

@@ -666,6 +666,42 @@ Deno.test("runPlan(): a child ended by a terminal's Ctrl-C waits for the run's c
   assert.equal(alike.result.states.get("v1/s1/speech"), "failed");
 });
 
+Deno.test("runPlan() marks a last failure for bad input in its event and its result, and no other", async () => {
+  const plan = planWorkflows([await gridWorkflow({ videos: 2, sections: 1, formats: ["1:1"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
+  const failure = (badInput: boolean) =>
+    new StepAttemptError({
+      name: "UnrecoverableError",
+      message: badInput ? "not audio" : "reel's own fault",
+      retryable: false,
+      status: null,
+      retryAfterMs: null,
+      provider: null,
+      ...badInput ? { badInput } : {},
+    }, 1);
+  const fake = new FakeExecutor(plan);
+  const executor: StepExecutor = {
+    execute: async (task, options) => {
+      if (task.id === "v1/s1/speech") throw failure(true);
+      if (task.id === "v2/s1/speech") throw failure(false);
+      return await fake.execute(task, options);
+    },
+    close: () => fake.close(),
+  };
+  const { result, events } = await runRecording(plan, {
+    executor,
+    store: new MemoryStore(),
+    ffmpeg,
+    outDir: null,
+  });
+  assert.deepEqual(result.badInput, ["v1/s1/speech"]);
+  const failed = events.flatMap((event) =>
+    event.type === "step:failed" ? [[event.step, event.badInput]] : []
+  );
+  assert.deepEqual(failed.sort(), [["v1/s1/speech", true], ["v2/s1/speech", undefined]]);
+});
+
 Deno.test("runPlan() waits at least the Retry-After a 503 asked for before the next attempt", async () => {
   const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["1:1"] })], {
     toolchain: TEST_TOOLCHAIN,
