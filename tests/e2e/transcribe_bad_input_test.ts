@@ -91,6 +91,20 @@ Deno.test({
       ["red.png"],
       /✖ .*red\.png is a still image \(png\), not a recording\n {2}→ at \S*red\.png/,
     );
+    // A BMP too (before, in ffprobe's words, where a montage's audio said "a still image").
+    await runFfmpeg(await findFfmpeg(), [
+      "-f",
+      "lavfi",
+      "-i",
+      "color=c=red:s=16x16",
+      "-frames:v",
+      "1",
+      `${dir}/red.bmp`,
+    ]);
+    await refused(
+      ["red.bmp"],
+      /✖ .*red\.bmp is a still image \(bmp\), not a recording\n {2}→ at \S*red\.bmp/,
+    );
     // The recordings are checked a few at once: each that fails is said, in the order given, though the empty file
     // after the first fails sooner (fi10: the first alone).
     await refused(

@@ -14,7 +14,7 @@ import { ProcessError } from "../../media/run_process.ts";
 import type { PreflightContext } from "../../schema/job_kind.ts";
 import { holdsText } from "../../schema/input_files.ts";
 import { readHead } from "../../core/read_full.ts";
-import { sniffImage } from "../../media/sniff_media.ts";
+import { sniffStill } from "../../media/sniff_media.ts";
 import type { ResolvedTranscribe, ResolvedTranscription } from "./transcribe_schema.ts";
 
 /**
@@ -130,8 +130,8 @@ export async function probeRecording(
         cause: error,
       });
     }
-    // A picture: said as variants say it (nt8: "ffprobe found no duration").
-    const image = sniffImage(await readHead(file.input, 16));
+    // A picture: said as variants say it (nt8: "ffprobe found no duration"), a WebP or BMP as a PNG (rv19).
+    const image = sniffStill(await readHead(file.input, 16));
     if (image !== null) {
       throw new InputError(`${file.input} is a still image (${image}), not a recording`, {
         where,
