@@ -55,8 +55,9 @@ export async function runJob(job: ClusterJob, context: RunJobContext): Promise<J
   const scratch = await store.scratch(data.key);
   try {
     const outputPath = data.output === null ? null : `${scratch}/${data.output}`;
-    // A provider's paid answer is kept in this worker's store until the artifact is stored (see `StepTask`).
-    const answerPath = data.provider === null ? null : store.answerPath(data.key);
+    // A provider's paid answer is kept in this worker's store until the artifact is stored, or for good when
+    // another decoder may decode it (see `StepTask`).
+    const answerPath = data.provider === null ? null : store.answerPath(data.answerKey ?? data.key);
     // `--force` asks the provider again: an answer a killed attempt kept is not used.
     if (answerPath !== null && job.askAgain === true) await removeIfExists(answerPath);
     const task: StepTask = {
@@ -87,7 +88,7 @@ export async function runJob(job: ClusterJob, context: RunJobContext): Promise<J
       scratchDir: scratch,
       ...job.fresh === true ? { replace: true } : {},
     });
-    if (answerPath !== null) await removeIfExists(answerPath);
+    if (answerPath !== null && data.answerKey === undefined) await removeIfExists(answerPath);
     return { ok: true, attempt, worker };
   } catch (error) {
     if (signal.aborted) return { ok: false, attempt, worker, cancelled: true };

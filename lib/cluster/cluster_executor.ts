@@ -244,6 +244,7 @@ export class ClusterExecutor implements StepExecutor {
         blocking: task.blocking,
         provider: task.provider,
         cpu: task.cpu,
+        ...task.answerKey === undefined ? {} : { answerKey: task.answerKey },
       },
       ...await this.#modules(task),
     };

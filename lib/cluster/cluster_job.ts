@@ -104,6 +104,7 @@ export interface ClusterJob {
       | "blocking"
       | "provider"
       | "cpu"
+      | "answerKey"
     >
     & { inputs: JobInput[]; output: string | null };
   /** The digest of the local module graph of each workflow module the step imports (`runtime.module`). */
@@ -245,6 +246,7 @@ export function isClusterJob(value: unknown): value is ClusterJob {
   const { task } = value;
   return strings(value, ["run", "attempt", "coordinator", "store"]) && strings(task, ["id", "kind", "key"]) &&
     /^[0-9a-f]{64}$/.test(task.key as string) && Number.isInteger(task.version) &&
+    (task.answerKey === undefined || /^[0-9a-f]{64}$/.test(task.answerKey as string)) &&
     task.engine !== undefined &&
     isRecord(task.runtime) && Array.isArray(task.inputIds) &&
     task.inputIds.every((id) => typeof id === "string") && Array.isArray(task.inputs) &&

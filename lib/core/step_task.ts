@@ -68,6 +68,12 @@ export interface StepTask {
    * a run killed while the answer was decoded does not pay for it again. @default none (every attempt calls)
    */
   answerPath?: string;
+  /**
+   * The key its provider's answer is kept under, when not its own (`PlanStep.answerEngine`: the call does not
+   * depend on its local decoder). Such an answer stays once the artifact is stored: a step whose decoder changed
+   * decodes it again rather than paying for it. @default the step's key (the answer goes once it is stored)
+   */
+  answerKey?: string;
   /** True when the step runs JavaScript on the worker's thread; a worker runs one such step at a time. */
   blocking: boolean;
   /** The provider whose limits the step counts against, or null (a cluster queues it by this). */

@@ -1,7 +1,10 @@
 /**
  * The one way reel starts a child process: null arguments dropped, the signal kills the child, stderr kept for the
  * error message, and on Linux the child killed by the kernel when reel dies, even by `kill -9` (through util-linux's
- * `setpriv --pdeathsig KILL`, which sets the signal and then becomes the program: same pid).
+ * `setpriv --pdeathsig KILL`, which sets the signal and then becomes the program: same pid). Each child leads a
+ * process group of its own, and a kill is sent to the group: a wrapper script's own children die with it (fi12: a
+ * `REEL_FFMPEG` script that ran ffmpeg without `exec` left it running after a timeout or a Ctrl-C). A terminal's
+ * Ctrl-C, sent to the terminal's group, no longer reaches the children either: reel's cancel ends them.
  * @module
  */
 import { exists } from "../core/exists.ts";
@@ -196,6 +199,8 @@ export async function runProcess(
       stderr: "piped",
       cwd,
       env,
+      // A session of its own, so a process group (Deno sets one up so): see the module's text.
+      detached: Deno.build.os !== "windows",
     }).spawn();
   } catch (error) {
     // Deno names the binary it started (setpriv), not the program, when the working folder is missing.
@@ -206,10 +211,11 @@ export async function runProcess(
   }
   const kill = () => {
     try {
-      child.kill("SIGKILL");
+      if (Deno.build.os === "windows") child.kill("SIGKILL");
+      else Deno.kill(-child.pid, "SIGKILL");
     } catch (error) {
-      // The child may have exited between the abort and the kill.
-      if (!(error instanceof TypeError)) throw error;
+      // The child (and every process of its group) may have exited between the abort and the kill.
+      if (!(error instanceof TypeError || error instanceof Deno.errors.NotFound)) throw error;
     }
   };
   signal?.addEventListener("abort", kill, { once: true });

@@ -53,6 +53,13 @@ export interface PlanStep {
    */
   engine: Json;
   /**
+   * For a step that calls a provider and decodes its answer locally (speech: ffmpeg), the part of `engine` the call
+   * depends on: the answer is kept under a key made with it (see `answerKey`), so a decoder that changed decodes
+   * the answer kept rather than paying for it again (rv21). Absent: the answer is kept under the step's key until
+   * its artifact is stored, as when the answer is the artifact (an image).
+   */
+  answerEngine?: Json;
+  /**
    * True when the step runs JavaScript on its worker's thread (slides, custom steps) rather than waiting on a
    * child process or the network; a worker runs one such step at a time.
    */

@@ -58,6 +58,33 @@ export function stepKey(
 }
 
 /**
+ * The key a step's provider answer is kept under (the store's `answerPath`): its key with `answerEngine` for its
+ * engine, the local decoder left out; null when it has none (its answer is kept under its own key).
+ *
+ * @param step The planned step.
+ * @param inputs The keys of its inputs' outputs, as its own key takes them.
+ * @returns 64 hex digits, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { answerKey } from "./step_key.ts";
+ * const speech = { kind: "speech", version: 1, params: { text: "Hi" }, answerEngine: { api: "openai" } };
+ * const ffmpeg5 = answerKey({ ...speech, engine: { api: "openai", ffmpeg: "5.1" } }, []);
+ * assert.equal(ffmpeg5, answerKey({ ...speech, engine: { api: "openai", ffmpeg: "6.0" } }, []));
+ * assert.equal(answerKey({ ...speech, engine: {}, answerEngine: undefined }, []), null);
+ * ```
+ */
+export function answerKey(
+  step: Pick<PlanStep, "kind" | "version" | "engine" | "params" | "answerEngine">,
+  inputs: readonly string[],
+): string | null {
+  if (step.answerEngine === undefined) return null;
+  // Wrapped, so that no step's own key is an answer key.
+  return stepKey({ ...step, engine: { answer: step.answerEngine } }, inputs);
+}
+
+/**
  * The key that stands for a step's whole output in its dependents' keys: its own key, or, when it added children
  * at run time, a digest of its key and its children's output keys, so a changed child changes every dependent.
  *

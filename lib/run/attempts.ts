@@ -75,6 +75,8 @@ export interface AttemptsContext {
   maxRetryAfter(step: PlanStep): number;
   /** The outputs of a node's inputs. */
   inputsOf(node: DagNode): StepOutput[];
+  /** The key a node's provider answer is kept under when not its own (see `DagState.answerKeyOf`). */
+  answerKeyOf(node: DagNode): string | null;
   /** The fields every event of a node carries. */
   base(node: DagNode): StepEventBase;
   /** Emits an event. */
@@ -248,7 +250,8 @@ async function attemptOnce(
   const { step } = node;
   const { store, signal, clock } = context;
   const scratch = await store.scratch(node.key);
-  const answerPath = step.provider === null ? null : store.answerPath(node.key);
+  const answerKey = step.provider === null ? null : context.answerKeyOf(node);
+  const answerPath = step.provider === null ? null : store.answerPath(answerKey ?? node.key);
   // `--force` asks the provider again: an answer kept by a killed run is not used (this attempt keeps its own).
   if (answerPath !== null && fresh && attempt === 1) await removeIfExists(answerPath);
   // From when a worker took it, the last one for a cluster's step handed on (before, a moved step's elapsed time
@@ -280,6 +283,7 @@ async function attemptOnce(
       outputPath,
       scratchDir: scratch,
       ...answerPath === null ? {} : { answerPath },
+      ...answerKey === null ? {} : { answerKey },
       ffmpeg: context.ffmpeg,
       blocking: step.blocking,
       provider: step.provider,
@@ -333,8 +337,8 @@ async function attemptOnce(
         scratchDir: scratch,
         ...fresh ? { replace: true } : {},
       });
-    // Stored: the answer it was made of is not needed again.
-    if (answerPath !== null) await removeIfExists(answerPath);
+    // Stored: the answer it was made of is not needed again, unless another decoder may decode it (`answerKey`).
+    if (answerPath !== null && answerKey === null) await removeIfExists(answerPath);
     const elapsed = Math.round(clock.now() - started);
     context.emit({
       type: "step:finished",

@@ -5,7 +5,7 @@
  * @module
  */
 import type { PlanStep } from "../plan/plan_step.ts";
-import { outputKey, stepKey } from "../plan/step_key.ts";
+import { answerKey, outputKey, stepKey } from "../plan/step_key.ts";
 import type { StoredArtifact } from "../store/step_store.ts";
 import type { StepOutput } from "../core/json.ts";
 
@@ -120,6 +120,16 @@ export class DagState {
   keyOf(node: DagNode): string {
     if (node.deps.length === 0) return node.step.key;
     return stepKey(node.step, node.deps.map((dep) => this.outputKeyOf(dep)));
+  }
+
+  /**
+   * The key a node's provider answer is kept under when it is not the node's own (see `answerKey`).
+   *
+   * @param node A node whose inputs are complete.
+   * @returns The key, or null.
+   */
+  answerKeyOf(node: DagNode): string | null {
+    return answerKey(node.step, node.deps.map((dep) => this.outputKeyOf(dep)));
   }
 
   /**

@@ -145,6 +145,7 @@ class Scheduler {
       gateOf: (step) => step.provider === null ? null : options.providerGate?.(step.provider) ?? null,
       maxRetryAfter: (step) => maxRetryAfter.get(step.provider ?? "") ?? 120_000,
       inputsOf: (node) => node.deps.map((dep) => this.#dag.outputOf(dep)),
+      answerKeyOf: (node) => this.#dag.answerKeyOf(node),
       base: (node) => this.#base(node),
       emit: (event) => this.#emitMade(event),
     }, {

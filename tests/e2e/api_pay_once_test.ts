@@ -233,11 +233,44 @@ Deno.test("an answer received and not yet stored when the render is killed is no
     assert.equal(again.code, 0, again.stderr);
     // Before: three calls, the first section's twice.
     assert.deepEqual(speech().map((entry) => entry.subject).sort(), ["First part.", "Second part."]);
-    assert.deepEqual(
-      await listFolder(`${dir}/.reel/answers`),
-      [],
-      "no answer kept once its narration is stored",
-    );
+    // Kept, one a call, for a decoder that may come to differ (see the next test).
+    assert.equal((await listFolder(`${dir}/.reel/answers`))?.length, 2);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("another ffmpeg decodes the speech answers kept: the narration is made again, nothing is paid again", async () => {
+  const server = startFakeOpenAi();
+  const voice = { provider: "api", voice: "alloy" };
+  const { file, dir } = await apiWorkflow(
+    [{ title: "A", narration: "First part.", voice }, imageSection(2)],
+    {
+      baseUrl: server.url,
+    },
+  );
+  const started = (stdout: string) =>
+    stdout.split("\n").filter((line) => line.includes('"step:started"')).map((line) => JSON.parse(line).step);
+  try {
+    const first = await runCli(["render", file, "--out", `${dir}/out`, "--json"]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(server.stats.requests, 2);
+    // A wrapper is another ffmpeg to the keys, as an upgraded one is.
+    const ffmpeg = `${dir}/ffmpeg`;
+    await Deno.writeTextFile(ffmpeg, `#!/bin/sh\nexec '${(await findFfmpeg()).ffmpeg}' "$@"\n`);
+    await Deno.chmod(ffmpeg, 0o755);
+    const again = await runCli(["render", file, "--out", `${dir}/out`, "--json"], {
+      env: { REEL_FFMPEG: ffmpeg },
+    });
+    assert.equal(again.code, 0, again.stderr);
+    assert.ok(started(again.stdout).includes("v/s1/speech"), "the speech, decoded by ffmpeg, is made again");
+    // rv21: its answer was asked for and paid again. The image, its own answer, is not made again at all.
+    assert.deepEqual(server.stats.log.map((entry) => entry.path).sort(), [
+      "/v1/audio/speech",
+      "/v1/images/generations",
+    ]);
+    assert.ok(!started(again.stdout).includes("v/s2/image"));
   } finally {
     await server.close();
     await Deno.remove(dir, { recursive: true });

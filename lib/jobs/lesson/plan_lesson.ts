@@ -259,6 +259,8 @@ function speechDraft(section: ResolvedSection, video: ResolvedVideo, context: Se
       ...base,
       ...httpFields(provider),
       engine: { ...providerEngine(provider), ffmpeg: context.toolchain.ffmpeg },
+      // ffmpeg decodes the answer: a new one decodes the answer kept, unpaid (rv21: asked and paid again).
+      answerEngine: providerEngine(provider),
       tokenCost: section.narration.length,
     };
   }

@@ -60,3 +60,47 @@ Deno.test("runJob: a forced step's retry uses the answer its first attempt paid 
   const first = await forcedAttempt(true);
   assert.equal(first.seen, null, "the first attempt of a forced step asks the provider again");
 });
+
+Deno.test("runJob: an answer kept under the job's answer key stays once stored; one under its own key goes", async () => {
+  const dir = await tempDir("reel-run-job-");
+  await Deno.mkdir(`${dir}/answers`);
+  const store = {
+    lookup: () => Promise.resolve(null),
+    scratch: () => Deno.makeTempDir({ dir }),
+    discard: () => Promise.resolve(),
+    answerPath: (key: string) => `${dir}/answers/${key}`,
+    commit: () => Promise.resolve({ key: "k", path: null, value: null, children: [] }),
+  } as unknown as StepStore;
+  const executor: StepExecutor = {
+    // The step keeps the answer it paid for where it is told to.
+    execute: async (task) => {
+      await Deno.writeTextFile(task.answerPath!, "paid");
+      return { result: { value: null, children: [] }, worker: 1 };
+    },
+    close: () => Promise.resolve(),
+  };
+  const run = async (task: Record<string, unknown>) => {
+    const job = testClusterJob({
+      attempt: "a1",
+      store: dir,
+      task: { id: "v/s1/speech", kind: "speech", ...task },
+    });
+    const outcome = await runJob(job, {
+      store,
+      executor,
+      ffmpeg: { ffmpeg: "ffmpeg", ffprobe: "ffprobe" },
+      optionalArtifact: true,
+      processId: "h:2",
+      signal: new AbortController().signal,
+      onStart: () => {},
+      onRateLimit: () => {},
+    });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+  };
+  // rv21: a new ffmpeg on a worker (its own key) decodes the answer kept under the call's key, unpaid.
+  await run({ key: "a".repeat(64), answerKey: "b".repeat(64) });
+  await run({ key: "c".repeat(64) });
+  assert.deepEqual(await Array.fromAsync(Deno.readDir(`${dir}/answers`), (entry) => entry.name), [
+    "b".repeat(64),
+  ]);
+});
