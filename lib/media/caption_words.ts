@@ -176,6 +176,27 @@ function languageOf(tokens: readonly string[]): string | null {
   return other.count >= english + 2 && other.count > second!.count ? other.language : null;
 }
 
+/**
+ * The language whose words break a narration's lines when neither a language given nor the narration's own words
+ * tell one (see {@linkcode captionWords}): the voice's where its words are known, else English. What the cues are
+ * keyed by: reel's default voice and the same voice written out give one key (rv21: they keyed apart).
+ *
+ * @param voiceLanguage The voice's language (`de`, `en-US`), or null when it is not known.
+ * @returns A language's code.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { wordsLanguage } from "./caption_words.ts";
+ * assert.equal(wordsLanguage("de-DE"), "de");
+ * assert.equal(wordsLanguage(null), wordsLanguage("en"));
+ * assert.equal(wordsLanguage("tlh"), "en");
+ * ```
+ */
+export function wordsLanguage(voiceLanguage: string | null | undefined): string {
+  return knownLanguage(voiceLanguage) ?? "en";
+}
+
 /** The code of `language` (`de-DE` read as `de`) where its words are known, else null. */
 function knownLanguage(language: string | null | undefined): string | null {
   const code = language?.toLowerCase().split(/[-_]/)[0];
@@ -221,8 +242,7 @@ export function captionWords(
   // The language given (a transcript's), else the one the words tell, else the voice's (rv22: an English voice
   // named for a German narration broke it as English), else English.
   const known = FUNCTION_WORDS[
-    knownLanguage(options.language) ?? languageOf(paragraphs.flat()) ??
-      knownLanguage(options.voiceLanguage) ?? "en"
+    knownLanguage(options.language) ?? languageOf(paragraphs.flat()) ?? wordsLanguage(options.voiceLanguage)
   ]!;
   for (const tokens of paragraphs) {
     for (const [i, token] of tokens.entries()) {

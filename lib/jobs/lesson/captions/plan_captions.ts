@@ -6,6 +6,7 @@
  */
 import { TEXT_SEGMENTATION } from "../../../core/segmenters.ts";
 import { vttCueSettings } from "../../../media/caption_placement.ts";
+import { wordsLanguage } from "../../../media/caption_words.ts";
 import type { Draft, StepScope } from "../../../plan/plan_step.ts";
 import type { Toolchain } from "../../../plan/toolchain.ts";
 import { kindFields } from "../../../steps/step_kind.ts";
@@ -58,7 +59,8 @@ export function cuesDraft(
       text: section.narration,
       rules: { ...context.lesson.captions.rules },
       silence: { ...CUE_SILENCE },
-      voiceLanguage: voiceLanguage(section.voice),
+      // As the words are broken: a voice whose words reel does not know, or none chosen, is English's.
+      voiceLanguage: wordsLanguage(voiceLanguage(section.voice)),
     },
     deps: [`${context.prefix}/speech`],
     scope: context.scope,

@@ -116,12 +116,15 @@ Deno.test("keys: a new ffmpeg re-runs the cues steps (silencedetect) and, throug
   assert.deepEqual(captions, ["v/a/cues", "v/b/cues", ...SUBTITLES]);
 });
 
-Deno.test("plan: cues know the language of an espeak-ng or flite voice chosen, none of the default", async () => {
+Deno.test("plan: cues know the language of an espeak-ng or flite voice chosen, English's of the default", async () => {
   const languages = async (voice: WorkflowInput["voice"]) =>
     (await planOf({ ...base, voice })).filter((step) => step.kind === "cues").map((step) =>
       (step.params as { voiceLanguage: string | null }).voiceLanguage
     );
-  assert.deepEqual(await languages(undefined), [null, null]);
+  // The words are broken as English's either way.
+  assert.deepEqual(await languages(undefined), ["en", "en"]);
+  // An API's voice, or one given by its full name, tells none.
+  assert.deepEqual(await languages({ provider: "espeak", voice: "German" }), ["en", "en"]);
   assert.deepEqual(await languages({ provider: "espeak", voice: "de" }), ["de", "de"]);
   assert.deepEqual(await languages({ provider: "espeak", voice: "gmw/en-US+f3" }), ["en", "en"]);
   // espeak-ng named without a voice speaks its default, en-us.
@@ -130,6 +133,9 @@ Deno.test("plan: cues know the language of an espeak-ng or flite voice chosen, n
   const german = await keysOf({ ...base, voice: { provider: "espeak", voice: "de" } });
   const french = await keysOf({ ...base, voice: { provider: "espeak", voice: "fr" } });
   assert.ok(changed(german, french).includes("v/a/cues"));
+  // rv21: the default voice written out re-ran the cues and the subtitles, whose bytes were the same.
+  const written = await keysOf({ ...base, voice: { provider: "flite", voice: "rms", rate: 165 } });
+  assert.deepEqual(changed(await keysOf(base), written), []);
 });
 
 Deno.test("voiceLanguage() tells the language of every voice espeak-ng lists by its file, mbrola's too", async () => {
