@@ -108,19 +108,22 @@ export class WorkflowError extends InputError {
   readonly file: string;
   /** Every problem found, each with its path. */
   readonly issues: readonly WorkflowIssue[];
+  /** What the file holds, as the message names it: `workflow`, or `recipe` (a variants recipe's own file). */
+  readonly holds: "workflow" | "recipe";
   /**
    * @param file The workflow file.
    * @param issues The problems found.
-   * @param options The cause, where there is one, and a line that tells the user what to do.
+   * @param options The cause, where there is one, a line that tells the user what to do, and what the file holds.
    */
   constructor(
     file: string,
     issues: readonly WorkflowIssue[],
-    options: { cause?: unknown; hint?: string } = {},
+    options: { cause?: unknown; hint?: string; holds?: "workflow" | "recipe" } = {},
   ) {
     const first = issues[0];
+    const holds = options.holds ?? "workflow";
     // The command line's mistakes are no workflow file's (rv13: "Invalid workflow the command line: a.wav: …").
-    const what = file === COMMAND_LINE ? "Invalid arguments" : `Invalid workflow ${file}`;
+    const what = file === COMMAND_LINE ? "Invalid arguments" : `Invalid ${holds} ${file}`;
     const where = first === undefined ? "" : issueWhere(first);
     const summary = first === undefined
       ? what
@@ -129,6 +132,7 @@ export class WorkflowError extends InputError {
     this.name = "WorkflowError";
     this.file = file;
     this.issues = issues;
+    this.holds = holds;
   }
 
   /**
@@ -154,7 +158,11 @@ export class WorkflowError extends InputError {
     const ordered = issues.every((issue) => issue.place !== undefined)
       ? issues.toSorted((a, b) => a.place!.line - b.place!.line || a.place!.column - b.place!.column)
       : issues;
-    return new WorkflowError(this.file, ordered, { cause: this.cause, hint: this.hint ?? undefined });
+    return new WorkflowError(this.file, ordered, {
+      cause: this.cause,
+      hint: this.hint ?? undefined,
+      holds: this.holds,
+    });
   }
 }
 

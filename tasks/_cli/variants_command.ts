@@ -9,9 +9,12 @@ import type { RecipeInput } from "../../lib/jobs/variants/recipe_schema.ts";
 import { planLoaded } from "../../lib/run/load_plan.ts";
 import { defaultCacheDir, renderLoaded } from "../../lib/run/render_workflows.ts";
 import { resolveWorkflow } from "../../lib/workflow/resolve_workflow.ts";
-import { importFailureIssue } from "../../lib/workflow/import_failure.ts";
-import { toFileUrl } from "../../lib/workflow/load_workflow.ts";
-import { TOO_DEEP_MESSAGE, tooDeepInJson } from "../../lib/workflow/nesting_limit.ts";
+import {
+  inRecipeFile,
+  isRecipeFile,
+  readRecipeFile,
+  type RecipeFile,
+} from "../../lib/workflow/recipe_file.ts";
 import type { WorkflowInput } from "../../lib/workflow/workflow_schema.ts";
 import {
   addLimitOptions,
@@ -66,7 +69,8 @@ export function addVariantsCommand(program: Command, context: { outcome: Command
   command.addHelpText("after", EXAMPLES);
   command.action(async (inputs, options, self) => {
     const { limits, encoder } = limitOptions(self);
-    const recipes = await Promise.all(options.recipe.map(readRecipe));
+    const read = await Promise.all(options.recipe.map(readRecipe));
+    const recipes = read.map((each) => each.recipe);
     const input: WorkflowInput = {
       name: "variants",
       ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
@@ -77,7 +81,7 @@ export function addVariantsCommand(program: Command, context: { outcome: Command
       moduleUrl: `file://${Deno.cwd()}/variants`,
     }).catch((error) => {
       throw error instanceof WorkflowError
-        ? inRecipeFile(atArguments(error, { inputs, recipes: options.recipe }), options.recipe)
+        ? inRecipeFile(atArguments(error, { inputs, recipes: options.recipe }), read.map((each) => each.file))
         : error;
     });
     const loaded = await planLoaded([workflow], { limits, encoder });
@@ -89,11 +93,6 @@ export function addVariantsCommand(program: Command, context: { outcome: Command
         renderLoaded(loaded, { ...hooks, outDir: options.out, cacheDir, force: options.force === true }),
     );
   });
-}
-
-/** Whether `--recipe` names a recipe file (else a built-in recipe). */
-function isRecipeFile(value: string): boolean {
-  return /\.(json|[cm]?[jt]s)$/.test(value);
 }
 
 /**
@@ -116,100 +115,18 @@ function atArguments(error: WorkflowError, given: { inputs: string[]; recipes: s
   return new WorkflowError(error.file, issues, { cause: error });
 }
 
-/**
- * Places the mistakes of a recipe read from a file in that file (`→ at speed (fast.json)`), not on the command line
- * under the recipe's index; mistakes elsewhere, or in several recipes, stay as they are.
- */
-function inRecipeFile(error: WorkflowError, recipes: readonly string[]): WorkflowError {
-  const index = /^variants\[0\]\.recipes\[(\d+)\]/.exec(error.issues[0]?.path ?? "")?.[1];
-  const file = index === undefined ? undefined : recipes[Number(index)];
-  if (file === undefined || !isRecipeFile(file)) return error;
-  const prefix = `variants[0].recipes[${index}]`;
-  if (!error.issues.every((issue) => issue.path === prefix || issue.path.startsWith(`${prefix}.`))) {
-    return error;
+/** A built-in recipe's name as it is, or a recipe file's recipe and its places (see `recipe_file.ts`). */
+async function readRecipe(value: string): Promise<{ recipe: string | RecipeInput; file: RecipeFile | null }> {
+  if (isRecipeFile(value)) {
+    const file = await readRecipeFile(value);
+    return { recipe: file.recipe, file };
   }
-  const issues = error.issues.map((issue) => ({
-    ...issue,
-    path: issue.path.slice(prefix.length + 1) || "the recipe",
-  }));
-  return new WorkflowError(file, issues, { cause: error });
-}
-
-/** A recipe file's JSON, refused when it nests deeper than the schema's checks can follow. */
-function parseRecipeJson(text: string, file: string): unknown {
-  if (tooDeepInJson(text) !== null) throw new WorkflowError(file, [{ path: "", message: TOO_DEEP_MESSAGE }]);
-  return JSON.parse(text);
-}
-
-/** A built-in recipe's name as it is, or a recipe file's recipe (JSON, or a module's default export). */
-async function readRecipe(value: string): Promise<string | RecipeInput> {
-  if (!isRecipeFile(value)) {
-    // A path to something else (a picture, a folder): before, "Expected a recipe name like vertical".
-    if (/[/.]/.test(value)) {
-      throw new InputError(
-        `--recipe ${value} is neither a recipe's name nor a recipe file (a .json or .ts file holding a recipe)`,
-        { where: "--recipe" },
-      );
-    }
-    return value;
-  }
-  const path = value.startsWith("/") ? value : `${Deno.cwd()}/${value}`;
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    // nt8: a JSON file's said as the system's words and the call ("readfile '/tmp/…'").
-    throw new InputError(`Cannot read the recipe file ${value}: not found`, { where: value, cause: error });
-  }
-  // rv13: a folder named so (`r.json/`) stopped the command with Deno's IsADirectory and its trace.
-  if (!info.isFile) {
-    throw new InputError(`Cannot read the recipe file ${value}: it is a folder`, { where: value });
-  }
-  let recipe: unknown;
-  if (!value.endsWith(".json")) {
-    // Its name as written (`r#1.ts`: a "#" in a URL starts its fragment).
-    const url = toFileUrl(path).href;
-    try {
-      recipe = ((await import(url)) as { default?: unknown }).default;
-    } catch (error) {
-      // Any error of its import is the file's: a syntax error, a helper it imports that is missing, or its own
-      // code that threw.
-      throw new WorkflowError(value, [importFailureIssue(error, url)], { cause: error });
-    }
-  } else {
-    try {
-      recipe = parseRecipeJson(await Deno.readTextFile(path), value);
-    } catch (error) {
-      // Gone since the check above, JSON that does not parse, or a file that is not text.
-      if (
-        !(error instanceof Deno.errors.NotFound || error instanceof SyntaxError || error instanceof TypeError)
-      ) {
-        throw error;
-      }
-      throw new InputError(`Cannot read the recipe file ${value}: ${error.message}`, {
-        where: value,
-        cause: error,
-      });
-    }
-  }
-  if (typeof recipe !== "object" || recipe === null) {
-    // A module without a default export said only "holds no recipe object" (newcomer trial).
-    const module = !value.endsWith(".json");
+  // A path to something else (a picture, a folder): before, "Expected a recipe name like vertical".
+  if (/[/.]/.test(value)) {
     throw new InputError(
-      module && recipe === undefined
-        ? `The recipe file ${value} has no default export`
-        : `The recipe file ${value} holds no recipe object`,
-      {
-        where: value,
-        hint: module ? 'Write `export default { name: "mine", format: "9:16" }`' : undefined,
-      },
+      `--recipe ${value} is neither a recipe's name nor a recipe file (a .json or .ts file holding a recipe)`,
+      { where: "--recipe" },
     );
   }
-  // An overlay image is read from beside the recipe file.
-  const overlay = (recipe as { overlay?: { image?: unknown } }).overlay;
-  if (typeof overlay?.image === "string" && !overlay.image.startsWith("/")) {
-    overlay.image = `${path.slice(0, path.lastIndexOf("/"))}/${overlay.image}`;
-  }
-  return recipe as RecipeInput;
+  return { recipe: value, file: null };
 }

@@ -49,17 +49,33 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
   await Deno.writeTextFile(`${dir}/helper.ts`, 'import "./gone.ts";\nexport default { name: "h" };\n');
   await Deno.writeTextFile(`${dir}/named.ts`, 'export const recipe = { name: "n" };\n');
   await Deno.writeTextFile(`${dir}/slow.json`, JSON.stringify({ name: "slow", speed: -1 }));
+  await Deno.writeTextFile(
+    `${dir}/mixed.json`,
+    '{\n  "name": "r",\n  "formt": "1:1",\n  "speed": "fast"\n}\n',
+  );
+  await Deno.writeTextFile(
+    `${dir}/mixed.ts`,
+    'export default {\n  name: "r",\n  formt: "1:1",\n  speed: "fast",\n};\n',
+  );
   // 100,000 brackets: a stack overflow in the schema's error message, before.
   await Deno.writeTextFile(
     `${dir}/deep.json`,
     `{"name":"deep","format":${"[".repeat(1e5)}${"]".repeat(1e5)}}`,
   );
   const cases: [string[], RegExp][] = [
-    // A mistake in a recipe file is placed in that file.
+    // A mistake in a recipe file is placed in that file, at its line and column (nt12: without them).
     [
       ["clip.mp4", "--recipe", "web", "--recipe", "slow.json"],
-      /✖ Expected a number from 0\.25 to 4, got -1\n {2}→ at speed \(slow\.json\)/,
+      /✖ Expected a number from 0\.25 to 4, got -1\n {2}→ at speed, line 1, column 24 \(slow\.json\)/,
     ],
+    // In the file's order, the recipe's own field at its place (nt12: the schema's order, "→ at the recipe").
+    ...["mixed.json", "mixed.ts"].map((file): [string[], RegExp] => [
+      ["clip.mp4", "--recipe", file],
+      new RegExp(
+        String.raw`✖ Unknown field "formt" [^\n]*\n {2}→ at line 3, column 3 \(${file}\)\n` +
+          String.raw`✖ Expected a number, got a string\n {2}→ at speed, line 4, column \d+ \(${file}\)`,
+      ),
+    ]),
     [
       ["nothing.mp4", "--recipe", "web"],
       // Before: `→ at variants[0].inputs[0]`, a field the user never wrote (nt3).
@@ -69,7 +85,11 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
       ["clip.mp4", "--recipe", "sideways"],
       /✖ Unknown recipe "sideways" \(built-in recipes: web, vertical[^\n]*\n {2}→ at --recipe sideways \(the command line\)/,
     ],
-    [["clip.mp4", "--recipe", "broken.json"], /✖ Cannot read the recipe file broken\.json/],
+    // Before: "Cannot read the recipe file broken.json: " and JSON.parse's words, at no place.
+    [
+      ["clip.mp4", "--recipe", "broken.json"],
+      /✖ Syntax error: [^\n]*\n {2}→ at line 1, column 3 \(broken\.json\)/,
+    ],
     [
       ["clip.mp4", "--recipe", "throws.ts"],
       /✖ Importing the file threw: boom\n {2}→ at line 2, column 7 \(throws\.ts\)/,
@@ -93,7 +113,7 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     [["clip.mp4", "--recipe", "helper.ts"], /✖ [^\n]*gone\.ts[^\n]*\n {2}→ at [^\n]*\(helper\.ts\)/],
     [
       ["clip.mp4", "--recipe", "deep.json"],
-      /✖ Nested too deeply: reel reads at most 100 levels of objects and lists\n {2}→ at the file \(deep\.json\)/,
+      /✖ Nested too deeply: reel reads at most 100 levels of objects and lists\n {2}→ at line 1, column \d+ \(deep\.json\)/,
     ],
     [
       ["clip.mp4", "--recipe", "vertical", "--count", "3"],
@@ -135,12 +155,21 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
   const refusal = JSON.parse(json.stdout);
   assert.equal(refusal.type, "render:refused");
   assert.deepEqual(refusal.issues.map((issue: { path: string }) => issue.path), ["nothing.mp4"]);
+  // A recipe file's refusal names a recipe, its own field's path empty (nt12: "Invalid workflow", "the recipe").
+  const recipe = await runCli(["variants", "clip.mp4", "--recipe", "mixed.json", "--out", "out", "--json"], {
+    cwd: dir,
+  });
+  const refused = JSON.parse(recipe.stdout);
+  assert.match(refused.message, /^Invalid recipe mixed\.json: line 3, column 3: Unknown field "formt"/);
+  assert.deepEqual(refused.issues.map((issue: { path: string }) => issue.path), ["", "speed"]);
   assert.deepEqual(await listFolder(dir), [
     "broken.json",
     "clip.mp4",
     "deep.json",
     "folder.json",
     "helper.ts",
+    "mixed.json",
+    "mixed.ts",
     "named.ts",
     "notes.md",
     "slow.json",
