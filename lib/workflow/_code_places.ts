@@ -33,6 +33,7 @@ const MAX_DEPTH = 200;
  * @param text The file's text.
  * @param value The default export as the module gave it: a path whose written list or scalar code changed after
  *   it was written gets no place (see `PlaceFinderOptions.value`).
+ * @param at Where the default export stands in a workflow (see `PlaceFinderOptions.at`). @default [] (a workflow)
  * @returns The finder; it gives null for every path when the file's default export is not found.
  *
  * @example
@@ -45,10 +46,14 @@ const MAX_DEPTH = 200;
  * assert.deepEqual(placeOf("videos[0].id"), { line: 3, column: 18 });
  * ```
  */
-export function placesOfCode(text: string, value?: { given: unknown }): PlaceFinder {
+export function placesOfCode(
+  text: string,
+  value?: { given: unknown },
+  at: readonly (string | number)[] = [],
+): PlaceFinder {
   // Columns as an editor counts them: a byte order mark is none.
   const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  return placeFinder(defaultExport(source), { linePos: linePlacer(source), value });
+  return placeFinder(defaultExport(source), { linePos: linePlacer(source), value, at });
 }
 
 /** The file's default export as written, or null. */

@@ -14,16 +14,22 @@ export const EXTRA_DATA_FIELDS: readonly string[] = ["$schema"];
  *
  * @param document The parsed file, made with `lineCounter`.
  * @param lineCounter The line starts of the source.
+ * @param at Where the file's value stands in a workflow (see `PlaceFinderOptions.at`). @default [] (a workflow)
  * @returns The finder; it gives null for every path when the document did not parse.
  */
-export function placesOf(document: Document, lineCounter: LineCounter): PlaceFinder {
+export function placesOf(
+  document: Document,
+  lineCounter: LineCounter,
+  at: readonly (string | number)[] = [],
+): PlaceFinder {
   const root = document.errors.length > 0 ? null : writtenValue(document.contents);
   return placeFinder(root, {
     linePos: (offset) => {
       const { line, col } = lineCounter.linePos(offset);
       return { line, column: col };
     },
-    extraFields: EXTRA_DATA_FIELDS,
+    extraFields: at.length === 0 ? EXTRA_DATA_FIELDS : [],
+    at,
   });
 }
 
@@ -31,11 +37,12 @@ export function placesOf(document: Document, lineCounter: LineCounter): PlaceFin
  * The finder of a source text parsed as YAML (JSON text parses the same way).
  *
  * @param text The source.
+ * @param at Where its value stands in a workflow (see `PlaceFinderOptions.at`). @default [] (a workflow)
  * @returns The finder.
  */
-export function placesOfText(text: string): PlaceFinder {
+export function placesOfText(text: string, at: readonly (string | number)[] = []): PlaceFinder {
   const lineCounter = new LineCounter();
-  return placesOf(parseDocument(text, { lineCounter, prettyErrors: false }), lineCounter);
+  return placesOf(parseDocument(text, { lineCounter, prettyErrors: false }), lineCounter, at);
 }
 
 /** A YAML node as a written value; an empty one (`narration:` and nothing) is none. */

@@ -40,6 +40,12 @@ export interface PlaceFinderOptions {
   /** Fields the outer object may hold that the workflow schema does not name (`$schema` in a data file). */
   extraFields?: readonly string[];
   /**
+   * Where the file's outer value stands in a workflow, whose schema tells its fields: a recipe file's at
+   * `["variants", 0, "recipes", 0]` (nt12: a recipe's `speed`, no workflow field, was taken for the unknown one).
+   * @default [] (the file is a workflow)
+   */
+  at?: readonly (string | number)[];
+  /**
    * The value the file gave, when code may have changed it after it was written (a TypeScript module's `push`, an
    * assignment): a path gets no place where a written value on its way is no longer the one given (see `fits`), or
    * where it leads past a written list's items (nt10: a title set to 99 by code was placed at the "Base" it
@@ -130,7 +136,7 @@ function offsetOf(root: WrittenValue, path: string, options: PlaceFinderOptions)
     offset = node?.start ?? found.keyStart;
   }
   if (rest === "" && node?.kind === "object") {
-    const known = new Set(knownKeysAt(workflowSchema, segments));
+    const known = new Set(knownKeysAt(workflowSchema, [...options.at ?? [], ...segments]));
     if (segments.length === 0) { for (const field of options.extraFields ?? []) known.add(field); }
     const unknown = node.fields.find((field) => !known.has(field.key));
     if (unknown !== undefined) return unknown.keyStart;

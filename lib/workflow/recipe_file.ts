@@ -11,7 +11,11 @@ import { parseDataWorkflow } from "./data_workflow.ts";
 import { importFailureIssue } from "./import_failure.ts";
 import { toFileUrl } from "./load_workflow.ts";
 import { placesOfCode } from "./_code_places.ts";
+import { placesOfText } from "./_source_places.ts";
 import type { PlaceFinder } from "./_value_places.ts";
+
+/** Where a recipe stands in a workflow, whose schema tells the fields a recipe file may hold. */
+const RECIPE_AT = ["variants", 0, "recipes", 0];
 
 /** A recipe read from a file, and where each of its values is written there. */
 export interface RecipeFile {
@@ -92,15 +96,18 @@ export async function readRecipeFile(value: string): Promise<RecipeFile> {
       // code that threw.
       throw new WorkflowError(value, [importFailureIssue(error, url)], { cause: error, holds: "recipe" });
     }
-    placeOf = placesOfCode(text, { given: recipe });
+    placeOf = placesOfCode(text, { given: recipe }, RECIPE_AT);
   } else {
     try {
-      ({ value: recipe, placeOf } = parseDataWorkflow(text, { format: "json", file: value }));
+      recipe = parseDataWorkflow(text, { format: "json", file: value }).value;
     } catch (error) {
       // JSON that does not parse, a key written twice, nesting too deep: at its place, as a recipe's.
       if (!(error instanceof WorkflowError)) throw error;
       throw new WorkflowError(value, error.issues, { cause: error, holds: "recipe" });
     }
+    let finder: PlaceFinder | null = null;
+    // Read only when a message needs them.
+    placeOf = (path) => (finder ??= placesOfText(text, RECIPE_AT))(path);
   }
   if (typeof recipe !== "object" || recipe === null) {
     // A module without a default export said only "holds no recipe object" (newcomer trial).
