@@ -3,7 +3,7 @@
  * plan.
  * @module
  */
-import { WorkflowError } from "../core/errors.ts";
+import { WorkflowError, WorkflowErrors, type WorkflowIssue } from "../core/errors.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
 import { assemblePlan, type Plan } from "../plan/plan.ts";
 import type { Draft } from "../plan/plan_step.ts";
@@ -89,30 +89,37 @@ export function planWorkflows(workflows: readonly ResolvedWorkflow[], options: P
 
 /**
  * Ids a kind names its items by (videos, montages, recordings, variants jobs) must be unique across the jobs and
- * workflows of one run: they name outputs, steps and `--only`.
+ * workflows of one run: they name outputs, steps and `--only`. Every id used again is told, at that id (nt12: at the
+ * list, and only the first), each file's in one error.
  */
 function checkIdsAcrossWorkflows(workflows: readonly ResolvedWorkflow[], kinds?: JobKindRecord): void {
   const seen = new Map<string, { file: string; field: string }>();
+  const errors: WorkflowError[] = [];
   for (const workflow of workflows) {
+    const issues: WorkflowIssue[] = [];
     for (const [name, kind] of jobKinds(kinds)) {
       const job = workflow.jobs[name];
       const field = kind.idsField;
-      for (const id of job === null || job === undefined ? [] : kind.ids(job)) {
+      for (const [index, id] of (job === null || job === undefined ? [] : kind.ids(job)).entries()) {
         const other = seen.get(id);
         if (other !== undefined) {
           // Before: "Id "a" is also used in t.ts → at videos", of a workflow with no videos.
           const where = other.file === workflow.file
             ? `in ${other.field}`
             : `in ${other.field} of ${other.file}`;
-          throw new WorkflowError(workflow.file, [{
-            path: field,
+          issues.push({
+            path: `${field}[${index}].id`,
             message: `Id "${id}" is used ${where} too: ids name outputs and steps, one thing each in a run`,
-          }]);
+          });
+          continue;
         }
         seen.set(id, { file: workflow.file, field });
       }
     }
+    if (issues.length > 0) errors.push(new WorkflowError(workflow.file, issues));
   }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new WorkflowErrors(errors);
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { WorkflowError } from "../../../lib/core/errors.ts";
+import { WorkflowError, WorkflowErrors } from "../../../lib/core/errors.ts";
 import { planWorkflows } from "../../../lib/workflow/plan_workflows.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
 import type { WorkflowInput } from "../../../lib/workflow/workflow_schema.ts";
@@ -18,27 +18,49 @@ const lesson = (id: string): WorkflowInput => ({
   videos: [{ id, sections: [{ title: "T", narration: "N" }] }],
 });
 
-Deno.test("an id used by two jobs of a run is named at the field of the second, with where the first is", async () => {
-  const issueOf = (workflows: Awaited<ReturnType<typeof resolve>>[]) => {
+Deno.test("an id used by two jobs of a run is named at that id, with where the first is, every such id", async () => {
+  const errorOf = (workflows: Awaited<ReturnType<typeof resolve>>[]) => {
     try {
       planWorkflows(workflows, { toolchain: { ...TEST_TOOLCHAIN, pocketsphinx: "pocketsphinx test" } });
     } catch (error) {
-      assert.ok(error instanceof WorkflowError, String(error));
-      return { file: error.file, ...error.issues[0] };
+      return error;
     }
     assert.fail("the ids were not refused");
   };
-  // Before: "Id "a" is also used in t.ts", at `videos` of a workflow that has none.
+  const issuesOf = (error: unknown) => {
+    assert.ok(error instanceof WorkflowError, String(error));
+    return { file: error.file, issues: error.issues };
+  };
+  const used = (where: string) =>
+    `Id "a" is used ${where} too: ids name outputs and steps, one thing each in a run`;
+  // Before: "Id "a" is also used in t.ts", at `videos` of a workflow that has none; nt12: at `transcribe`, the list.
   const both = await resolve({ ...lesson("a"), transcribe: [{ id: "a", input: "talk.wav" }] }, "t.ts");
-  assert.deepEqual(issueOf([both]), {
+  assert.deepEqual(issuesOf(errorOf([both])), {
     file: "t.ts",
-    path: "transcribe",
-    message: 'Id "a" is used in videos too: ids name outputs and steps, one thing each in a run',
+    issues: [{ path: "transcribe[0].id", message: used("in videos") }],
   });
-  const [first, second] = await Promise.all([resolve(lesson("a"), "one.ts"), resolve(lesson("a"), "two.ts")]);
-  assert.deepEqual(issueOf([first, second]), {
+  // nt12: only the first was told.
+  const twice = await resolve({
+    formats: ["16:9"],
+    videos: ["a", "b"].map((id) => ({ id, sections: [{ title: "T", narration: "N" }] })),
+    transcribe: [{ id: "c", input: "talk.wav" }, { id: "a", input: "talk.wav" }, {
+      id: "b",
+      input: "talk.wav",
+    }],
+  }, "t.ts");
+  assert.deepEqual(issuesOf(errorOf([twice])).issues.map((issue) => issue.path), [
+    "transcribe[1].id",
+    "transcribe[2].id",
+  ]);
+  const [first, second, third] = await Promise.all(
+    ["one.ts", "two.ts", "three.ts"].map((file) => resolve(lesson("a"), file)),
+  );
+  assert.deepEqual(issuesOf(errorOf([first!, second!])), {
     file: "two.ts",
-    path: "videos",
-    message: 'Id "a" is used in videos of one.ts too: ids name outputs and steps, one thing each in a run',
+    issues: [{ path: "videos[0].id", message: used("in videos of one.ts") }],
   });
+  // Each file's in one go.
+  const all = errorOf([first!, second!, third!]);
+  assert.ok(all instanceof WorkflowErrors, String(all));
+  assert.deepEqual(all.errors.map((error) => error.file), ["two.ts", "three.ts"]);
 });
