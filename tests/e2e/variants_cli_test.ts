@@ -41,6 +41,8 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
   await makeTestVideo(`${dir}/clip.mp4`, { seconds: 1, audio: false });
   await Deno.writeTextFile(`${dir}/broken.json`, "{ name: ");
   await Deno.writeTextFile(`${dir}/notes.md`, "# Notes\n\nNot a video.\n");
+  // ffprobe reads it as a picture 0 pixels wide.
+  await Deno.writeTextFile(`${dir}/notes.png`, "Not a picture.\n");
   await Deno.mkdir(`${dir}/folder.json`);
   // A recipe module whose own code throws while it loads: before, an uncaught "Error: boom" with its code frame.
   await Deno.writeTextFile(`${dir}/throws.ts`, 'export default { name: "thr" };\nthrow new Error("boom");\n');
@@ -130,6 +132,8 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
       ["notes.md", "--recipe", "web"],
       /✖ notes\.md holds text, not media: give video files \(\.mp4, [^\n]*\n {2}→ at notes\.md \(the command line\)/,
     ],
+    // nt12: refused by its probe step only, exit 2 and a report written.
+    [["notes.png", "--recipe", "web"], /✖ notes\.png holds text, not media: give video files/],
     [["clip.mp4", "--recipe", "web", "--encoder", "mpeg4"], /✖ Unknown encoder "mpeg4" \(from --encoder\)/],
     // Before: ignored, exit 0, H.264 outputs from libx264 (an encoder is chosen for its own codec only).
     [
@@ -173,6 +177,7 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     "mixed.ts",
     "named.ts",
     "notes.md",
+    "notes.png",
     "slow.json",
     "syntax.ts",
     "throws.ts",

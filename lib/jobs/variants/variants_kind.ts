@@ -75,11 +75,18 @@ async function preflightVariants(variants: ResolvedVariants, context: PreflightC
   );
   for (const { job, input } of files) {
     if (!await holdsText(input.path)) continue;
-    // Text ffmpeg reads as video (a Y4M file's header and pale rows, a playlist) is asked of ffprobe.
+    // Text ffmpeg reads as video (a Y4M file's header and pale rows, a playlist) is asked of ffprobe: pictures of a
+    // size. Text named `.png` is "read", as a stream of pictures 0 pixels wide (nt12: refused only by its step).
     const unreadable = await probeMedia(context.ffmpeg, input.path, { signal: context.signal }).then(
-      () => null,
+      ({ streams }) =>
+        streams.some((stream) =>
+            stream.type === "video" && (stream.width ?? 0) > 0 && (stream.height ?? 0) > 0
+          )
+          ? null
+          : undefined,
       (error: unknown) => {
-        if (error instanceof ProcessError) return error;
+        // Unreadable, or read with no length.
+        if (error instanceof ProcessError || error instanceof RangeError) return error;
         throw error;
       },
     );
