@@ -1,10 +1,11 @@
 /**
  * The one way reel starts a child process: null arguments dropped, the signal kills the child, stderr kept for the
  * error message, and on Linux the child killed by the kernel when reel dies, even by `kill -9` (through util-linux's
- * `setpriv --pdeathsig KILL`, which sets the signal and then becomes the program: same pid). Each child leads a
+ * `setpriv --pdeathsig KILL`, which sets the signal and then becomes the program: same pid). Such a child leads a
  * process group of its own, and a kill is sent to the group: a wrapper script's own children die with it (fi12: a
  * `REEL_FFMPEG` script that ran ffmpeg without `exec` left it running after a timeout or a Ctrl-C). A terminal's
- * Ctrl-C, sent to the terminal's group, no longer reaches the children either: reel's cancel ends them.
+ * Ctrl-C, sent to the terminal's group, no longer reaches it either: reel's cancel ends it. A child started without
+ * setpriv (none there, not Linux) stays in reel's group, which a signal to reel's group still reaches.
  * @module
  */
 import { exists } from "../core/exists.ts";
@@ -188,6 +189,7 @@ export async function runProcess(
   const started = Object.keys(env ?? {}).some((name) => name.startsWith("LD_"))
     ? { program, args: given }
     : await guardedByDeath(program, given);
+  const guarded = started.program !== program;
   // Cancelled while setpriv was looked for (a thread's first child): nothing is started.
   signal?.throwIfAborted();
   let child: Deno.ChildProcess;
@@ -200,7 +202,7 @@ export async function runProcess(
       cwd,
       env,
       // A session of its own, so a process group (Deno sets one up so): see the module's text.
-      detached: Deno.build.os !== "windows",
+      detached: guarded,
     }).spawn();
   } catch (error) {
     // Deno names the binary it started (setpriv), not the program, when the working folder is missing.
@@ -211,8 +213,8 @@ export async function runProcess(
   }
   const kill = () => {
     try {
-      if (Deno.build.os === "windows") child.kill("SIGKILL");
-      else Deno.kill(-child.pid, "SIGKILL");
+      if (guarded) Deno.kill(-child.pid, "SIGKILL");
+      else child.kill("SIGKILL");
     } catch (error) {
       // The child (and every process of its group) may have exited between the abort and the kill.
       if (!(error instanceof TypeError || error instanceof Deno.errors.NotFound)) throw error;
