@@ -243,7 +243,8 @@ export function formatSummary(summary: RunSummary): string {
 function statusLine(summary: RunSummary): string {
   // Which failures make the exit code 2 rather than 1 (rv18 left it to the reader of each cause).
   const bad = summary.failures.filter((failure) => failure.badInput === true).length;
-  const why = bad === 0
+  // A cancelled run exits 130 whatever failed (rv22: it said "exit 2").
+  const why = bad === 0 || summary.cancelled
     ? ""
     : bad === summary.failures.length
     ? " (bad input: exit 2)"

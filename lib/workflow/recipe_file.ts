@@ -121,10 +121,12 @@ export async function readRecipeFile(value: string): Promise<RecipeFile> {
       },
     );
   }
-  // An overlay image is read from beside the recipe file.
+  // An overlay image is read from beside the recipe file: in a copy, so the values as the module gave them are the
+  // ones its places are checked against (rv22: an `overlay` changed in place had no place).
   const overlay = (recipe as { overlay?: { image?: unknown } }).overlay;
   if (typeof overlay?.image === "string" && !overlay.image.startsWith("/")) {
-    overlay.image = `${path.slice(0, path.lastIndexOf("/"))}/${overlay.image}`;
+    const image = `${path.slice(0, path.lastIndexOf("/"))}/${overlay.image}`;
+    recipe = { ...recipe, overlay: { ...overlay, image } };
   }
   return { file: value, recipe: recipe as RecipeInput, placeOf };
 }

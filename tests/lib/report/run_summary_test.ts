@@ -108,6 +108,10 @@ Deno.test("formatSummary() says which failures are bad input, what makes the exi
   assert.ok(mixed.endsWith("✖ Failed: 2 steps failed (1 for bad input: exit 2)\n"), mixed);
   const bad = formatSummary(summaryWith({ failures: failures.slice(1), skipped: 2 }));
   assert.ok(bad.endsWith("✖ Failed: 1 step failed (bad input: exit 2), 2 skipped\n"), bad);
+  // Cancelled, the run exits 130 (rv22: it said "exit 2"); the step is still marked.
+  const cancelled = formatSummary(summaryWith({ failures: failures.slice(1), done: 1, cancelled: true }));
+  assert.ok(cancelled.endsWith("✖ Cancelled: 1 step done, 1 step failed\n"), cancelled);
+  assert.ok(cancelled.includes("(probe-input, bad input)"));
   const none = formatSummary(summaryWith({ failures: failures.slice(0, 1) }));
   assert.ok(none.endsWith("✖ Failed: 1 step failed\n") && !none.includes("bad input"), none);
 });
