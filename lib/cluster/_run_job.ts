@@ -88,7 +88,9 @@ export async function runJob(job: ClusterJob, context: RunJobContext): Promise<J
       scratchDir: scratch,
       ...job.fresh === true ? { replace: true } : {},
     });
-    if (answerPath !== null && data.answerKey === undefined) await removeIfExists(answerPath);
+    if (answerPath !== null && (data.answerKey === undefined || !store.keepsAnswers)) {
+      await removeIfExists(answerPath);
+    }
     return { ok: true, attempt, worker };
   } catch (error) {
     if (signal.aborted) return { ok: false, attempt, worker, cancelled: true };

@@ -252,6 +252,15 @@ async function attemptOnce(
   const scratch = await store.scratch(node.key);
   const answerKey = step.provider === null ? null : context.answerKeyOf(node);
   const answerPath = step.provider === null ? null : store.answerPath(answerKey ?? node.key);
+  // An answer kept for another decoder is claimed while this attempt may read or write it: `cache gc` keeps it, and
+  // a render of another ffmpeg waits for it rather than paying for it too (rv22).
+  let answerClaim: Claim | null = null;
+  try {
+    answerClaim = answerKey === null ? null : await store.claim(answerKey, { signal });
+  } catch (error) {
+    await store.discard(scratch);
+    throw error;
+  }
   // `--force` asks the provider again: an answer kept by a killed run is not used (this attempt keeps its own).
   if (answerPath !== null && fresh && attempt === 1) await removeIfExists(answerPath);
   // From when a worker took it, the last one for a cluster's step handed on (before, a moved step's elapsed time
@@ -338,7 +347,7 @@ async function attemptOnce(
         ...fresh ? { replace: true } : {},
       });
     // Stored: the answer it was made of is not needed again, unless another decoder may decode it (`answerKey`).
-    if (answerPath !== null && answerKey === null) await removeIfExists(answerPath);
+    if (answerPath !== null && (answerKey === null || !store.keepsAnswers)) await removeIfExists(answerPath);
     const elapsed = Math.round(clock.now() - started);
     context.emit({
       type: "step:finished",
@@ -358,6 +367,7 @@ async function attemptOnce(
   } finally {
     clearTimeout(deadline);
     await store.discard(scratch);
+    await answerClaim?.release();
   }
 }
 

@@ -148,6 +148,9 @@ export class ArtifactStore implements StepStore {
     }
   }
 
+  /** Answers kept for another decoder stay: `cache gc` collects them with the entries (see `StepStore`). */
+  readonly keepsAnswers = true;
+
   /**
    * Where a step keeps a provider's paid answer until its artifact is stored: `answers/<key>` in the store.
    *

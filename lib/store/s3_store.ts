@@ -134,6 +134,9 @@ export class S3Store implements StepStore {
     });
   }
 
+  /** Answers go once stored: the local cache's answers are collected by nothing (see `StepStore`). */
+  readonly keepsAnswers = false;
+
   /**
    * Where a step keeps a provider's paid answer until its artifact is stored: in the local cache, `answers/<key>`.
    *

@@ -77,9 +77,16 @@ export interface StepStore {
   /**
    * Where a step keeps a provider's answer, paid for, until its artifact is stored (a local file named by the key,
    * outside the scratch folders, which a killed run's next start removes): the next attempt, in this run or after
-   * a kill, reads it there instead of paying again. The run removes it once the artifact is stored.
+   * a kill, reads it there instead of paying again. The run removes it once the artifact is stored, unless it is
+   * kept under a key of its own (`StepTask.answerKey`) in a store that {@linkcode keepsAnswers}.
    */
   answerPath(key: string): string;
+  /**
+   * Whether an answer kept under a key of its own stays once its artifact is stored, for another decoder: true
+   * where `cache gc` reaches the answers (a folder's store); a bucket's local copies, which nothing collects, drop
+   * it (rv22).
+   */
+  readonly keepsAnswers: boolean;
   /**
    * Stores an artifact atomically. When another writer stored the key first, theirs is kept and returned, and
    * this one's copy is discarded.

@@ -33,6 +33,8 @@ export class MemoryStore implements StepStore {
     return Promise.resolve(stored);
   }
 
+  readonly keepsAnswers = true;
+
   answerPath(key: string): string {
     return `/memory/answers/${key}`;
   }

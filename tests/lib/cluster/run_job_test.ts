@@ -22,6 +22,7 @@ async function forcedAttempt(askAgain: boolean): Promise<{ seen: string | null; 
       commit = input;
       return Promise.resolve({ key: "k", path: null, value: null, children: [] });
     },
+    keepsAnswers: true,
   } as unknown as StepStore;
   const executor: StepExecutor = {
     execute: async (task) => {
@@ -70,6 +71,7 @@ Deno.test("runJob: an answer kept under the job's answer key stays once stored; 
     discard: () => Promise.resolve(),
     answerPath: (key: string) => `${dir}/answers/${key}`,
     commit: () => Promise.resolve({ key: "k", path: null, value: null, children: [] }),
+    keepsAnswers: true,
   } as unknown as StepStore;
   const executor: StepExecutor = {
     // The step keeps the answer it paid for where it is told to.
