@@ -345,6 +345,7 @@ export class ClusterWorker {
         attempt: typeof attempt === "string" ? attempt : "",
         worker: this.id,
         reason: error.reason,
+        sameFor: error.sameFor,
       });
       if (verdict.handBack) {
         // Stepped back from first, so that no fetch of this worker's takes the job again meanwhile.

@@ -45,16 +45,23 @@ export class JobRefusedError extends Error {
   /** True when the reason is this worker's: another worker may run the job. */
   readonly elsewhere: boolean;
   /**
+   * What the reason is about that other jobs share (their store, module, planned engine): this worker refuses every
+   * job that shares it, so a worker that refused one is not waited for by the others (see `recordRefusal`); null when
+   * the reason is the job's own.
+   */
+  readonly sameFor: string | null;
+  /**
    * @param job The job's id.
    * @param reason Why it is refused.
-   * @param options Whether another worker may run it. @default { elsewhere: false }
+   * @param options Whether another worker may run it, and what the reason is about. @default { elsewhere: false }
    */
-  constructor(job: string, reason: string, options: { elsewhere?: boolean } = {}) {
+  constructor(job: string, reason: string, options: { elsewhere?: boolean; sameFor?: string } = {}) {
     super(`Refused job ${job.slice(0, 12)}: ${reason}`);
     this.name = "JobRefusedError";
     this.job = job;
     this.reason = reason;
     this.elsewhere = options.elsewhere ?? false;
+    this.sameFor = options.sameFor ?? null;
   }
 }
 
@@ -117,7 +124,7 @@ export class JobGuard {
       throw new JobRefusedError(
         id,
         `its data is of version ${format}, and this worker reads version ${JOB_FORMAT}: run the same reel on the coordinator and the workers`,
-        { elsewhere: true },
+        { elsewhere: true, sameFor: `format ${format}` },
       );
     }
     if (!isClusterJob(data)) throw new JobRefusedError(id, "its data is malformed");
@@ -125,13 +132,16 @@ export class JobGuard {
     if (jobIdOf(data) !== id) throw new JobRefusedError(id, `its id is not its step's key and store`);
     const kind = this.#options.kinds.get(task.kind);
     if (kind === undefined) {
-      throw new JobRefusedError(id, `this worker has no step kind "${task.kind}"`, { elsewhere: true });
+      throw new JobRefusedError(id, `this worker has no step kind "${task.kind}"`, {
+        elsewhere: true,
+        sameFor: `kind ${task.kind}`,
+      });
     }
     if (kind.version !== task.version) {
       throw new JobRefusedError(
         id,
         `step "${task.id}" was planned with version ${task.version} of step kind "${task.kind}", but this worker has version ${kind.version}: run the coordinator's reel here, or run this worker elsewhere`,
-        { elsewhere: true },
+        { elsewhere: true, sameFor: `kind ${task.kind}@${task.version}` },
       );
     }
     const keyEnv = task.runtime.keyEnv;
@@ -149,7 +159,10 @@ export class JobGuard {
       (entry) => this.#options.engines.identity(entry, task),
     );
     if (mismatches.length > 0) {
-      throw new JobRefusedError(id, engineMismatchMessage(task.id, mismatches), { elsewhere: true });
+      throw new JobRefusedError(id, engineMismatchMessage(task.id, mismatches), {
+        elsewhere: true,
+        sameFor: `engines ${JSON.stringify(mismatches.map(({ entry, planned }) => [entry, planned]))}`,
+      });
     }
     return { job: data, store };
   }
@@ -174,7 +187,7 @@ export class JobGuard {
         throw new JobRefusedError(
           id,
           `its store ${location} is not the store this worker has at ${mount} (--store)${why}`,
-          { elsewhere: true },
+          { elsewhere: true, sameFor: `store ${location}` },
         );
       }
       return mount;
@@ -190,7 +203,7 @@ export class JobGuard {
     throw new JobRefusedError(
       id,
       `its store ${location} is outside the folders this worker was allowed (--allow-root, --store)`,
-      { elsewhere: true },
+      { elsewhere: true, sameFor: `store ${location}` },
     );
   }
 
@@ -211,7 +224,7 @@ export class JobGuard {
       throw new JobRefusedError(
         id,
         `module ${path} is outside the folders this worker was allowed (--allow-root)`,
-        { elsewhere: true },
+        { elsewhere: true, sameFor: `module ${module}` },
       );
     }
     const expected = data.modules[module];
@@ -229,7 +242,7 @@ export class JobGuard {
           expected.slice(0, 12)
         } as the coordinator's: ${which} not what the render planned (edited since: render again; or another ` +
           "copy on this host)",
-        { elsewhere: true },
+        { elsewhere: true, sameFor: `module ${module} ${expected}` },
       );
     }
     const loaded = this.#loaded.get(module);
@@ -237,9 +250,7 @@ export class JobGuard {
       throw new JobRefusedError(
         id,
         `module ${path} changed since this worker loaded it: restart the worker`,
-        {
-          elsewhere: true,
-        },
+        { elsewhere: true, sameFor: `module ${module} ${expected}` },
       );
     }
     this.#loaded.set(module, actual);
@@ -266,6 +277,7 @@ export class JobGuard {
         if (!(error instanceof Deno.errors.NotFound)) throw error;
         throw new JobRefusedError(id, `step "${task.id}" reads ${path}, which this worker does not have`, {
           elsewhere: true,
+          sameFor: `file ${path} ${expected}`,
         });
       }
       if (actual !== expected) {
@@ -274,7 +286,7 @@ export class JobGuard {
           `step "${task.id}" reads ${path}, which hashes to ${actual.slice(0, 12)} here, not ${
             String(expected).slice(0, 12)
           } as the coordinator's`,
-          { elsewhere: true },
+          { elsewhere: true, sameFor: `file ${path} ${expected}` },
         );
       }
     }
@@ -298,9 +310,7 @@ export class JobGuard {
       throw new JobRefusedError(
         id,
         `its store ${location} cannot be written by this worker: ${messageOf(error)}`,
-        {
-          elsewhere: true,
-        },
+        { elsewhere: true, sameFor: `store ${location}` },
       );
     }
     this.#writable.add(location);

@@ -171,3 +171,41 @@ Deno.test("a job every worker of its queue refuses fails once, with each worker'
   const match = last.exec(reported);
   assert.ok(match !== null && match[1] !== match[2], reported);
 });
+
+Deno.test("jobs every worker refuses for a reason they share (a store outside their folders) all fail: the render ends", async () => {
+  // fi13: each worker took back the jobs it had refused while the other stepped back, and the render waited for good.
+  const lesson = {
+    formats: ["64x64"],
+    videos: [{
+      id: "rain",
+      sections: [{ title: "Clouds", narration: "Warm air rises." }, {
+        title: "Rain",
+        narration: "Drops fall.",
+      }],
+    }],
+  };
+  const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(lesson)});`);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  const outside = await tempDir("reel-outside-store-");
+  await using redis = await startRedis();
+  await using _workers = await startWorkers(2, { redis: redis.url, allowRoot: dir });
+  const events: RunEvent[] = [];
+  let deadline: ReturnType<typeof setTimeout> | undefined;
+  const ended = await Promise.race([
+    renderWorkflows([file], {
+      outDir: `${dir}/out`,
+      cacheDir: `${outside}/store`,
+      cluster: redis.target,
+      onEvent: (event) => events.push(event),
+    }).then(({ run }) => run),
+    new Promise<"still waiting">((resolve) => deadline = setTimeout(() => resolve("still waiting"), 90_000)),
+  ]);
+  clearTimeout(deadline);
+  assert.notEqual(ended, "still waiting");
+  const run = ended as Exclude<typeof ended, string>;
+  assert.ok(!run.ok);
+  assert.ok(!events.some((event) => event.type === "step:finished"), "no step was made");
+  for (const error of run.errors.values()) {
+    assert.match(error, /is outside the folders this worker was allowed/);
+  }
+});

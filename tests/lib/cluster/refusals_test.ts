@@ -45,3 +45,31 @@ Deno.test("recordRefusal(): a live worker that wants the queue but has not found
     client.disconnect();
   }
 });
+
+Deno.test("recordRefusal(): a worker that refused a job for a reason another job shares is not waited for by it", async () => {
+  // fi13: both workers refused every job (its store outside their folders); each took back jobs it had refused
+  // while the other stepped back, and the render waited for good.
+  await using redis = await startRedis();
+  const client = openRedis(redis.target, { onError: (error) => assert.fail(error) });
+  try {
+    for (const pid of [1, 2]) {
+      const worker = entry(pid, { queues: ["cpu"], wants: null });
+      await client.set(`${WORKER_KEY_PREFIX}h:${pid}`, JSON.stringify(worker), "PX", 60_000);
+    }
+    const outside = { queue: "cpu", attempt: "1", reason: "its store /s is outside", sameFor: "store /s" };
+    assert.deepEqual(await recordRefusal(client, { ...outside, job: "j1", worker: "h:2" }), {
+      handBack: true,
+      candidates: ["h:1"],
+    });
+    // Job j2 of the same store, refused by h:1: h:2 refused j1 for that store, so it refuses j2 too.
+    assert.deepEqual(await recordRefusal(client, { ...outside, job: "j2", worker: "h:1" }), {
+      handBack: false,
+      others: [{ worker: "h:2", reason: "its store /s is outside" }],
+    });
+    // A reason of the job's own (none shared) still waits for the other worker.
+    const own = { queue: "cpu", attempt: "1", reason: "its own", job: "j3", worker: "h:1" };
+    assert.deepEqual(await recordRefusal(client, own), { handBack: true, candidates: ["h:2"] });
+  } finally {
+    client.disconnect();
+  }
+});
