@@ -98,7 +98,8 @@ const SECRET_VARIABLES = /^(REDIS_URL$|AWS_|REEL_)/;
  */
 export class JobGuard {
   readonly #options: JobGuardOptions;
-  readonly #loaded = new Map<string, string>();
+  /** The module graphs this worker has loaded (each once a process: an ES module is not loaded again). */
+  readonly #loaded = new Map<string, { digest: string; parts: Record<string, string> }>();
   /** Store folders this worker has written in (each is tried once; one it cannot write is tried at each job). */
   readonly #writable = new Set<string>();
   /** The id of the store folder mounted with --store, as last read. */
@@ -246,14 +247,19 @@ export class JobGuard {
       );
     }
     const loaded = this.#loaded.get(module);
-    if (loaded !== undefined && loaded !== actual) {
+    if (loaded !== undefined && loaded.digest !== actual) {
+      // fi13: the module was named when a file it imports had changed.
+      const which = changedNames(changedParts(loaded.parts, graph.parts));
       throw new JobRefusedError(
         id,
-        `module ${path} changed since this worker loaded it: restart the worker`,
+        `module ${path} changed since this worker loaded it (${
+          which.replace(/ (is|are)$/, "")
+        }): this worker ` +
+          "runs the code it loaded first, so restart it",
         { elsewhere: true, sameFor: `module ${module} ${expected}` },
       );
     }
-    this.#loaded.set(module, actual);
+    this.#loaded.set(module, { digest: actual, parts: graph.parts });
   }
 
   /**

@@ -168,6 +168,26 @@ Deno.test("JobGuard runs workflow code only under its roots and with the coordin
   );
 });
 
+Deno.test("JobGuard names the file that changed since it loaded a module: one the module imports", async () => {
+  const root = await Deno.realPath(await tempDir());
+  const module = `file://${root}/steps.ts`;
+  await Deno.writeTextFile(`${root}/data.ts`, "export const data = 1;\n");
+  await Deno.writeTextFile(
+    `${root}/steps.ts`,
+    'import { data } from "./data.ts";\nexport default { data };\n',
+  );
+  const guard = guardOf({ allowRoots: [root] });
+  const first = await readModuleGraph(module);
+  await guard.check(...idAnd(job({ runtime: { module }, modules: { [module]: first.digest } })));
+  await Deno.writeTextFile(`${root}/data.ts`, "export const data = 5;\n");
+  const edited = await readModuleGraph(module);
+  // fi13: the module was named, where its helper had changed.
+  await assert.rejects(
+    guard.check(...idAnd(job({ runtime: { module }, modules: { [module]: edited.digest } }))),
+    /module \S+steps\.ts changed since this worker loaded it \(data\.ts\): this worker runs the code it loaded first, so restart it/,
+  );
+});
+
 Deno.test("JobGuard refuses a custom step whose declared file is not the coordinator's here, or is missing", async () => {
   const root = await Deno.realPath(await tempDir());
   const module = `file://${root}/steps.ts`;
