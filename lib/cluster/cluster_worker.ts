@@ -108,6 +108,8 @@ export class ClusterWorker {
   readonly #listening = new Map<string, Listening>();
   readonly #stores = new Map<string, OpenedStore>();
   readonly #running = new Map<string, RunningJob & { attempt: string }>();
+  /** The steps of the jobs this worker took last, by job id: BullMQ speaks of a job after it ended here too. */
+  readonly #recent = new Map<string, string>();
   readonly #adopted = new Map<Queue, number>();
   readonly #stepBack = new StepBack();
   readonly #started = Date.now();
@@ -287,6 +289,9 @@ export class ClusterWorker {
       return { ok: true, attempt, worker: this.id };
     }
     this.#running.set(id, { step: task.id, kind: task.kind, queue: name, since: Date.now(), attempt });
+    this.#recent.delete(id);
+    this.#recent.set(id, task.id);
+    if (this.#recent.size > RECENT_JOBS) this.#recent.delete(this.#recent.keys().next().value!);
     let told = 0;
     let started = this.id;
     await this.#heartbeat.beat();
@@ -383,8 +388,13 @@ export class ClusterWorker {
 
   #report(job: Job, progress: Record<string, unknown>): void {
     void job.updateProgress(progress).catch((error) =>
-      this.#log(`Cannot report progress: ${messageOf(error)}`)
+      this.#log(`Cannot report progress: ${this.#words(messageOf(error))}`)
     );
+  }
+
+  /** BullMQ's message in reel's words where it has them, its job ids short and with their steps. */
+  #words(message: string): string {
+    return withSteps(inReelWords(message), (id) => this.#running.get(id)?.step ?? this.#recent.get(id));
   }
 
   #store(location: string): OpenedStore {
@@ -399,7 +409,7 @@ export class ClusterWorker {
   /** An error of one of the connections: logged as it is while Redis is up, else told once by the link. */
   #heard(source: string, error: Error): void {
     if (!this.#link.heard(error)) return;
-    this.#log(`${source}: ${withSteps(error.message, (id) => this.#running.get(id)?.step)}`);
+    this.#log(`${source}: ${this.#words(error.message)}`);
   }
 
   #log(line: string): void {
@@ -409,9 +419,51 @@ export class ClusterWorker {
   }
 }
 
+/** Jobs whose steps a worker remembers after they ended (see `ClusterWorker`'s log). */
+const RECENT_JOBS = 1000;
+
+/** BullMQ's messages about a job a worker no longer holds, and what they mean (fi13: told in BullMQ's words). */
+const BULLMQ_WORDS: readonly [RegExp, string][] = [
+  [
+    /^Missing key for job (\S+?)\.? (\w+)$/,
+    "job $1 was gone from Redis when this worker went to record it (Redis restarted or flushed?): the coordinator " +
+    "hands its step out again if it still needs it",
+  ],
+  [
+    /^(?:Missing lock for job (\S+?)\.? \w+|Lock mismatch for job (\S+?)\.? Cmd \w+ from \w+)$/,
+    "job $1$2 was no longer this worker's (its lock lapsed: the worker was paused or stalled past --lock-ms), and " +
+    "another worker took it",
+  ],
+  [
+    /^could not renew lock for job (\S+)$/,
+    "cannot renew the lock of job $1: if it lapses (--lock-ms), another worker takes the step",
+  ],
+];
+
 /**
- * BullMQ's words with each job id in them (a key and a store's digest) shortened and followed by the step the job
- * runs here, where known: "could not renew lock for job 4380ff16…" named no step.
+ * A BullMQ message in reel's words, where it is one of {@linkcode BULLMQ_WORDS}; else as it is.
+ *
+ * @param message BullMQ's message.
+ * @returns The message.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { inReelWords } from "./cluster_worker.ts";
+ * assert.match(inReelWords("Missing key for job abc. moveToFinished"), /^job abc was gone from Redis/);
+ * assert.equal(inReelWords("Connection is closed."), "Connection is closed.");
+ * ```
+ */
+export function inReelWords(message: string): string {
+  for (const [pattern, words] of BULLMQ_WORDS) {
+    if (pattern.test(message)) return message.replace(pattern, words);
+  }
+  return message;
+}
+
+/**
+ * BullMQ's words with each job id in them (a key and a store's digest) shortened, and followed by the step the job
+ * runs or ran here where known: "could not renew lock for job 4380ff16…" named no step, nor the full id any.
  *
  * @param message BullMQ's message.
  * @param stepOf The step a job id runs here, if any.
@@ -424,12 +476,12 @@ export class ClusterWorker {
  * const id = `${"a".repeat(64)}-${"b".repeat(16)}`;
  * assert.equal(withSteps(`could not renew lock for job ${id}`, () => "v/narration"),
  *   'could not renew lock for job aaaaaaaaaaaa (step "v/narration")');
- * assert.equal(withSteps(`Missing key for job ${id}`, () => undefined), `Missing key for job ${id}`);
+ * assert.equal(withSteps(`Missing key for job ${id}`, () => undefined), "Missing key for job aaaaaaaaaaaa");
  * ```
  */
 export function withSteps(message: string, stepOf: (id: string) => string | undefined): string {
   return message.replace(/\b[0-9a-f]{64}-[0-9a-f]{16}\b/g, (id) => {
     const step = stepOf(id);
-    return step === undefined ? id : `${id.slice(0, 12)} (step "${step}")`;
+    return step === undefined ? id.slice(0, 12) : `${id.slice(0, 12)} (step "${step}")`;
   });
 }
