@@ -6,6 +6,21 @@ import type { CommitInput, StepStore } from "../../../lib/store/step_store.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 import { testClusterJob } from "../../_support/cluster_job_fixture.ts";
 
+/** Runs a job on worker `h:2` with `store` and `executor`, which must succeed. */
+async function runOn(job: ReturnType<typeof testClusterJob>, store: StepStore, executor: StepExecutor) {
+  const outcome = await runJob(job, {
+    store,
+    executor,
+    ffmpeg: { ffmpeg: "ffmpeg", ffprobe: "ffprobe" },
+    optionalArtifact: true,
+    processId: "h:2",
+    signal: new AbortController().signal,
+    onStart: () => {},
+    onRateLimit: () => {},
+  });
+  assert.ok(outcome.ok, JSON.stringify(outcome));
+}
+
 /** Runs a forced job whose provider's answer an earlier attempt kept: what the step saw there, and the commit. */
 async function forcedAttempt(askAgain: boolean): Promise<{ seen: string | null; commit: CommitInput }> {
   const dir = await tempDir("reel-run-job-");
@@ -39,17 +54,7 @@ async function forcedAttempt(askAgain: boolean): Promise<{ seen: string | null; 
     task: { id: "v/s1/speech", kind: "speech", key: "k".repeat(64) },
   });
 
-  const outcome = await runJob(job, {
-    store,
-    executor,
-    ffmpeg: { ffmpeg: "ffmpeg", ffprobe: "ffprobe" },
-    optionalArtifact: true,
-    processId: "h:2",
-    signal: new AbortController().signal,
-    onStart: () => {},
-    onRateLimit: () => {},
-  });
-  assert.ok(outcome.ok, JSON.stringify(outcome));
+  await runOn(job, store, executor);
   return { seen, commit: commit! };
 }
 
@@ -87,17 +92,7 @@ Deno.test("runJob: an answer kept under the job's answer key stays once stored; 
       store: dir,
       task: { id: "v/s1/speech", kind: "speech", ...task },
     });
-    const outcome = await runJob(job, {
-      store,
-      executor,
-      ffmpeg: { ffmpeg: "ffmpeg", ffprobe: "ffprobe" },
-      optionalArtifact: true,
-      processId: "h:2",
-      signal: new AbortController().signal,
-      onStart: () => {},
-      onRateLimit: () => {},
-    });
-    assert.ok(outcome.ok, JSON.stringify(outcome));
+    await runOn(job, store, executor);
   };
   // rv21: a new ffmpeg on a worker (its own key) decodes the answer kept under the call's key, unpaid.
   await run({ key: "a".repeat(64), answerKey: "b".repeat(64) });

@@ -620,14 +620,7 @@ Deno.test("runPlan(): a child ended by a terminal's Ctrl-C waits for the run's c
         return virtual.sleep(ms, options);
       },
     };
-    const fake = new FakeExecutor(plan);
-    const executor: StepExecutor = {
-      execute: async (task, options) => {
-        if (task.id === "v1/s1/speech") throw failure;
-        return await fake.execute(task, options);
-      },
-      close: () => fake.close(),
-    };
+    const executor = throwingFor(new FakeExecutor(plan), { "v1/s1/speech": failure });
     const { result, events } = await runRecording(plan, {
       executor,
       store: new MemoryStore(),
@@ -680,15 +673,10 @@ Deno.test("runPlan() marks a last failure for bad input in its event and its res
       provider: null,
       ...badInput ? { badInput } : {},
     }, 1);
-  const fake = new FakeExecutor(plan);
-  const executor: StepExecutor = {
-    execute: async (task, options) => {
-      if (task.id === "v1/s1/speech") throw failure(true);
-      if (task.id === "v2/s1/speech") throw failure(false);
-      return await fake.execute(task, options);
-    },
-    close: () => fake.close(),
-  };
+  const executor = throwingFor(new FakeExecutor(plan), {
+    "v1/s1/speech": failure(true),
+    "v2/s1/speech": failure(false),
+  });
   const { result, events } = await runRecording(plan, {
     executor,
     store: new MemoryStore(),
@@ -917,6 +905,17 @@ async function runToFolder(plan: Plan, executor: StepExecutor, dir: string) {
 }
 
 /** `fake`, writing the artifact each step must leave, so the store commits it and the publisher copies it. */
+/** An executor that throws each step's error of `errors` and runs the others on `fake`. */
+function throwingFor(fake: FakeExecutor, errors: Record<string, Error>): StepExecutor {
+  return {
+    execute: async (task, options) => {
+      if (Object.hasOwn(errors, task.id)) throw errors[task.id];
+      return await fake.execute(task, options);
+    },
+    close: () => fake.close(),
+  };
+}
+
 function writingArtifacts(fake: FakeExecutor): StepExecutor {
   return {
     execute: async (task, options) => {
