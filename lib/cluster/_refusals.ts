@@ -52,8 +52,14 @@ export async function recordRefusal(
     recording.hset(shared, refusal.worker, refusal.reason).pexpire(shared, REFUSALS_TTL_MS);
   }
   await recording.exec();
-  // The job's own refusals over those of the jobs that share its reason.
-  const refused = { ...shared === null ? {} : await redis.hgetall(shared), ...await redis.hgetall(key) };
+  // The job's own refusals over those of the jobs that share its reason, which are said as such (rv23: another job's
+  // reason read as this one's).
+  const own = await redis.hgetall(key);
+  const alike = shared === null ? {} : await redis.hgetall(shared);
+  const refused: Record<string, string> = { ...alike, ...own };
+  for (const worker of Object.keys(alike)) {
+    if (!Object.hasOwn(own, worker)) refused[worker] = `a job like it: ${alike[worker]}`;
+  }
   const candidates = (await liveWorkers(redis))
     // A live worker works the queue if it wants it, found yet or not: a job refused by the first worker to find its
     // queue waits for the others.

@@ -188,7 +188,8 @@ export class JobGuard {
         throw new JobRefusedError(
           id,
           `its store ${location} is not the store this worker has at ${mount} (--store)${why}`,
-          { elsewhere: true, sameFor: `store ${location}` },
+          // The store by its id too: two coordinators' stores at one path are two stores (rv23).
+          { elsewhere: true, sameFor: `store ${location} ${job.storeId ?? ""}` },
         );
       }
       return mount;
@@ -316,7 +317,8 @@ export class JobGuard {
       throw new JobRefusedError(
         id,
         `its store ${location} cannot be written by this worker: ${messageOf(error)}`,
-        { elsewhere: true, sameFor: `store ${location}` },
+        // Not said of every job of the store: it may pass (a full disk), and is tried again at each job (rv23).
+        { elsewhere: true },
       );
     }
     this.#writable.add(location);

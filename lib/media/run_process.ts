@@ -1,11 +1,14 @@
 /**
  * The one way reel starts a child process: null arguments dropped, the signal kills the child, stderr kept for the
  * error message, and on Linux the child killed by the kernel when reel dies, even by `kill -9` (through util-linux's
- * `setpriv --pdeathsig KILL`, which sets the signal and then becomes the program: same pid). A child killed (an
- * abort: a timeout, a cancel) is killed with what it started, on Linux: a wrapper script's own children die with it
- * (fi12: a `REEL_FFMPEG` script that ran ffmpeg without `exec` left it running after a timeout or a Ctrl-C). Children
- * stay in reel's process group, which a terminal's Ctrl-C and a signal to the group reach (rv22: in groups of their
- * own, a Ctrl-C before reel listened left a script's children running).
+ * `setpriv --pdeathsig KILL`, which sets the signal and then becomes the program: same pid). Such a child leads a
+ * process group of its own, and a kill (an abort: a timeout, a cancel) is sent to the group: a wrapper script's own
+ * children die with it, those it left running when it exited too (fi12: a `REEL_FFMPEG` script that ran ffmpeg
+ * without `exec` left it running after a timeout or a Ctrl-C; rv23: read from `/proc` instead, the children of a
+ * script that had exited were not found, and held its pipes: the run waited for good). A terminal's Ctrl-C, sent to
+ * the terminal's group, does not reach it: reel's cancel ends it, and when reel is ended before it listens (rv22),
+ * the kernel ends the child, not what a script started. A child started without setpriv (none there, not Linux)
+ * stays in reel's group, which a signal to reel's group still reaches.
  * @module
  */
 import { exists } from "../core/exists.ts";
@@ -200,6 +203,8 @@ export async function runProcess(
       stderr: "piped",
       cwd,
       env,
+      // A session of its own, so a process group (see the module's text).
+      detached: started.program !== program,
     }).spawn();
   } catch (error) {
     // Deno names the binary it started (setpriv), not the program, when the working folder is missing.
@@ -208,7 +213,19 @@ export async function runProcess(
     }
     throw error;
   }
-  const kill = () => killTree(child);
+  const guarded = started.program !== program;
+  const kill = () => {
+    try {
+      if (guarded) Deno.kill(-child.pid, "SIGKILL");
+      else child.kill("SIGKILL");
+    } catch (error) {
+      // The child (and every process of its group) may have exited between the abort and the kill; a group whose
+      // every process is another user's (a setuid program) is not reel's to kill.
+      const gone = error instanceof TypeError || error instanceof Deno.errors.NotFound ||
+        error instanceof Deno.errors.PermissionDenied;
+      if (!gone) throw error;
+    }
+  };
   signal?.addEventListener("abort", kill, { once: true });
   try {
     const finished = onStdout === null ? child.output() : streamed(child, { onStdout, kill });
@@ -231,59 +248,6 @@ export async function runProcess(
   } finally {
     signal?.removeEventListener("abort", kill);
   }
-}
-
-/**
- * Kills a child and, on Linux, every process below it (a wrapper script's ffmpeg): each is stopped first, from the
- * top, so that none starts another while the tree is read (`/proc/<pid>/task/<tid>/children`), then all are killed.
- */
-function killTree(child: Deno.ChildProcess): void {
-  try {
-    child.kill("SIGSTOP");
-  } catch (error) {
-    // The child has exited since the abort: what it started is pdeathsig's, and its own.
-    if (error instanceof TypeError) return;
-    throw error;
-  }
-  const below: number[] = [];
-  const visit = (pid: number) => {
-    for (const found of childrenOf(pid)) {
-      if (!signalled(found, "SIGSTOP")) continue;
-      below.push(found);
-      visit(found);
-    }
-  };
-  visit(child.pid);
-  child.kill("SIGKILL");
-  for (const pid of below) signalled(pid, "SIGKILL");
-}
-
-/** Sends `signal` to a process; false when it is gone, or not this user's to signal (a setuid program's). */
-function signalled(pid: number, signal: Deno.Signal): boolean {
-  try {
-    Deno.kill(pid, signal);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) return false;
-    throw error;
-  }
-}
-
-/** The processes a process started that are still its children, from `/proc` (Linux); none elsewhere. */
-function childrenOf(pid: number): number[] {
-  if (Deno.build.os !== "linux") return [];
-  const found: number[] = [];
-  try {
-    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
-      const text = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/children`);
-      found.push(...text.split(" ").filter((word) => word !== "").map(Number));
-    }
-  } catch (error) {
-    // Gone meanwhile (its tasks too), or a kernel without the `children` files: none found.
-    if (error instanceof Deno.errors.NotFound) return found;
-    throw error;
-  }
-  return found;
 }
 
 async function feed(

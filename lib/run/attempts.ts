@@ -261,8 +261,6 @@ async function attemptOnce(
     await store.discard(scratch);
     throw error;
   }
-  // `--force` asks the provider again: an answer kept by a killed run is not used (this attempt keeps its own).
-  if (answerPath !== null && fresh && attempt === 1) await removeIfExists(answerPath);
   // From when a worker took it, the last one for a cluster's step handed on (before, a moved step's elapsed time
   // held its wait for the queue: "1:48.3" for 3 s of work).
   let started = clock.now();
@@ -278,6 +276,9 @@ async function attemptOnce(
   };
   let worker: WorkerId | null = null;
   try {
+    // `--force` asks the provider again: an answer kept by a killed run is not used (this attempt keeps its own).
+    // Inside the `try`: what it throws gives back the claim and the scratch folder as any failure does (rv23).
+    if (answerPath !== null && fresh && attempt === 1) await removeIfExists(answerPath);
     const outputPath = step.extension === null ? null : `${scratch}/artifact.${step.extension}`;
     const execution = await context.executor.execute({
       id: step.id,

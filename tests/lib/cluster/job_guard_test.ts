@@ -79,6 +79,7 @@ Deno.test("JobGuard with --store takes only jobs of the store it mounts, told by
     const error = await pinned.check(...idAnd(data)).then(() => null, (error: unknown) => error);
     assert.ok(error instanceof JobRefusedError && error.elsewhere, String(error));
     assert.match(error.message, said);
+    return error;
   };
   // Its folder has no id yet: a job that names one is another store's.
   await refused(
@@ -90,7 +91,12 @@ Deno.test("JobGuard with --store takes only jobs of the store it mounts, told by
     (await pinned.check(...idAnd({ ...job({ store: "/coordinator/store" }), storeId: id }))).store,
     mount,
   );
-  await refused({ ...job({ store: "/other/store" }), storeId: "another" }, /their store-id files differ/);
+  const other = await refused(
+    { ...job({ store: "/other/store" }), storeId: "another" },
+    /their store-id files differ/,
+  );
+  // Said of every job of that store, told by its id (rv23: by its path, two coordinators' stores at one path were one).
+  assert.equal(other.sameFor, "store /other/store another");
   // A bucket is named alike everywhere (a trailing slash aside): a folder mount takes none.
   const bucket = guardOf({ store: "s3://bucket/prefix/" });
   assert.equal(
@@ -112,6 +118,8 @@ Deno.test("JobGuard refuses a store it cannot write, for another worker to take,
   );
   assert.ok(refused instanceof JobRefusedError);
   assert.ok(refused.elsewhere);
+  // Not said of the store's other jobs: it may pass, and is tried again at each (rv23).
+  assert.equal(refused.sameFor, null);
   assert.match(
     refused.reason,
     new RegExp(`^its store ${root}/file/store cannot be written by this worker: .*file`),

@@ -64,7 +64,8 @@ Deno.test("recordRefusal(): a worker that refused a job for a reason another job
     // Job j2 of the same store, refused by h:1: h:2 refused j1 for that store, so it refuses j2 too.
     assert.deepEqual(await recordRefusal(client, { ...outside, job: "j2", worker: "h:1" }), {
       handBack: false,
-      others: [{ worker: "h:2", reason: "its store /s is outside" }],
+      // Said as another job's reason.
+      others: [{ worker: "h:2", reason: "a job like it: its store /s is outside" }],
     });
     // A reason of the job's own (none shared) still waits for the other worker.
     const own = { queue: "cpu", attempt: "1", reason: "its own", job: "j3", worker: "h:1" };

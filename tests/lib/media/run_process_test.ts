@@ -52,46 +52,53 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name:
-    "runProcess(): an abort kills the child's own children too (a wrapper script that runs ffmpeg without exec)",
-  ignore: Deno.build.os !== "linux",
-  fn: async () => {
-    // The script's child holds a FIFO open for writing: the test reads it to its end, which comes when every process
-    // holding it is gone, an event.
-    const dir = await tempDir();
-    const fifo = `${dir}/alive`;
-    assert.ok((await new Deno.Command("mkfifo", { args: [fifo] }).output()).success);
-    const controller = new AbortController();
-    const run = runProcess("sh", ["-c", `exec 3>${fifo}; sleep 600 & echo started; wait`], {
-      signal: controller.signal,
-      onStdout: (chunk) => {
-        if (new TextDecoder().decode(chunk).includes("started")) controller.abort(new Error("stop"));
-      },
-    });
-    const alive = await Deno.open(fifo, { read: true });
-    const reader = alive.readable.getReader();
-    // fi12: the script died and its `sleep` ran on (ten minutes) with the FIFO and stdout open, and the run waited for
-    // it: a deadline fails it instead.
-    let deadline: ReturnType<typeof setTimeout> | undefined;
-    const ended = await Promise.race([
-      (async () => {
-        await assert.rejects(run, /stop/);
-        while (!(await reader.read()).done) continue;
-        return true;
-      })(),
-      new Promise<"still running">((resolve) =>
-        deadline = setTimeout(() => resolve("still running"), 20_000)
-      ),
-    ]);
-    clearTimeout(deadline);
-    if (ended === "still running") {
-      await new Deno.Command("pkill", { args: ["-KILL", "-f", "sleep 600"] }).output();
-    }
-    reader.releaseLock();
-    assert.equal(ended, true);
-  },
-});
+for (
+  const [script, end] of [
+    ["a script that waits for it", "wait"],
+    // rv23: its children, no longer below it, were not found, and the run waited for their pipes.
+    ["a script that has exited", "exit 0"],
+  ]
+) {
+  Deno.test({
+    name: `runProcess(): an abort kills the child's own children too (${script}: a wrapper without exec)`,
+    ignore: Deno.build.os !== "linux",
+    fn: async () => {
+      // The script's child holds a FIFO open for writing: the test reads it to its end, which comes when every
+      // process holding it is gone, an event.
+      const dir = await tempDir();
+      const fifo = `${dir}/alive`;
+      assert.ok((await new Deno.Command("mkfifo", { args: [fifo] }).output()).success);
+      const controller = new AbortController();
+      const run = runProcess("sh", ["-c", `exec 3>${fifo}; sleep 600 & echo started; ${end}`], {
+        signal: controller.signal,
+        onStdout: (chunk) => {
+          if (new TextDecoder().decode(chunk).includes("started")) controller.abort(new Error("stop"));
+        },
+      });
+      const alive = await Deno.open(fifo, { read: true });
+      const reader = alive.readable.getReader();
+      // fi12: the script died and its `sleep` ran on (ten minutes) with the FIFO and stdout open, and the run waited
+      // for it: a deadline fails it instead.
+      let deadline: ReturnType<typeof setTimeout> | undefined;
+      const ended = await Promise.race([
+        (async () => {
+          await assert.rejects(run, /stop/);
+          while (!(await reader.read()).done) continue;
+          return true;
+        })(),
+        new Promise<"still running">((resolve) =>
+          deadline = setTimeout(() => resolve("still running"), 20_000)
+        ),
+      ]);
+      clearTimeout(deadline);
+      if (ended === "still running") {
+        await new Deno.Command("pkill", { args: ["-KILL", "-f", "sleep 600"] }).output();
+      }
+      reader.releaseLock();
+      assert.equal(ended, true);
+    },
+  });
+}
 
 Deno.test("runProcess() names a program that does not exist, and one that cannot be run, as Deno's spawn does", async () => {
   await assert.rejects(
