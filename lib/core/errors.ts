@@ -193,7 +193,12 @@ export class WorkflowErrors extends InputError {
       throw new RangeError(`WorkflowErrors holds two files' errors or more, not ${errors.length}`);
     }
     const files = errors.map((error) => error.file);
-    super(`Invalid workflows ${files.slice(0, -1).join(", ")} and ${files.at(-1)}`, {
+    // What they hold, as each error says it: recipes, workflows, or both (the command line's and recipes').
+    const holds = new Set(
+      errors.map((error) => error.file === COMMAND_LINE ? "arguments" : `${error.holds}s`),
+    );
+    const what = holds.size === 1 ? [...holds][0] : [...holds].join(" and ");
+    super(`Invalid ${what} ${files.slice(0, -1).join(", ")} and ${files.at(-1)}`, {
       where: files.join(", "),
       cause: new AggregateError(errors),
     });

@@ -5,7 +5,7 @@
  * "the recipe").
  * @module
  */
-import { InputError, WorkflowError } from "../core/errors.ts";
+import { InputError, WorkflowError, WorkflowErrors, type WorkflowIssue } from "../core/errors.ts";
 import type { RecipeInput } from "../jobs/variants/recipe_schema.ts";
 import { parseDataWorkflow } from "./data_workflow.ts";
 import { importFailureIssue } from "./import_failure.ts";
@@ -132,13 +132,14 @@ export async function readRecipeFile(value: string): Promise<RecipeFile> {
 }
 
 /**
- * Tells the mistakes of a recipe read from a file in that file, at the line and column of each value
- * (`→ at speed, line 4, column 12 (fast.json)`), in the file's order; the recipe as a whole is the file's root.
- * Mistakes elsewhere, or in several recipes, are left as they are.
+ * Tells the mistakes of the recipes read from files in those files, at the line and column of each value
+ * (`→ at speed, line 4, column 12 (fast.json)`), each file's in its order; a recipe as a whole is its file's root.
+ * The other mistakes (the command line's, a built-in recipe's) stay where they were, told first (nt13: mistakes in
+ * two recipe files were told at `variants[0].recipes[1]…` of the command line, in no file).
  *
  * @param error The mistakes of the workflow the recipes are in, at `variants[0].recipes[i]…`.
  * @param recipes Each recipe given, in order: its file's, or null for a built-in recipe.
- * @returns The error, in the recipe's file when all its mistakes are that recipe's.
+ * @returns One error a file (a {@linkcode WorkflowErrors} when there are several), or the error as it was.
  *
  * @example
  * ```ts
@@ -153,17 +154,28 @@ export async function readRecipeFile(value: string): Promise<RecipeFile> {
 export function inRecipeFile(
   error: WorkflowError,
   recipes: readonly (Pick<RecipeFile, "file" | "placeOf"> | null)[],
-): WorkflowError {
-  const index = /^variants\[0\]\.recipes\[(\d+)\]/.exec(error.issues[0]?.path ?? "")?.[1];
-  const recipe = index === undefined ? null : recipes[Number(index)] ?? null;
-  if (recipe === null) return error;
-  const prefix = `variants[0].recipes[${index}]`;
-  if (!error.issues.every((issue) => issue.path === prefix || issue.path.startsWith(`${prefix}.`))) {
-    return error;
+): WorkflowError | WorkflowErrors {
+  const others: WorkflowIssue[] = [];
+  const byRecipe = new Map<number, WorkflowIssue[]>();
+  for (const issue of error.issues) {
+    const [prefix, index] = /^variants\[0\]\.recipes\[(\d+)\](?=$|\.)/.exec(issue.path) ?? [];
+    if (index === undefined || (recipes[Number(index)] ?? null) === null) {
+      others.push(issue);
+      continue;
+    }
+    const issues = byRecipe.get(Number(index)) ?? [];
+    byRecipe.set(Number(index), [...issues, { ...issue, path: issue.path.slice(prefix!.length + 1) }]);
   }
-  const issues = error.issues.map((issue) => ({ ...issue, path: issue.path.slice(prefix.length + 1) }));
-  return new WorkflowError(recipe.file, issues, { cause: error, holds: "recipe" }).withIssues((issue) => {
-    const place = recipe.placeOf(issue.path);
-    return place === null ? issue : { ...issue, place };
-  });
+  if (byRecipe.size === 0) return error;
+  const errors = [
+    ...others.length === 0 ? [] : [new WorkflowError(error.file, others, { cause: error })],
+    ...[...byRecipe].sort(([a], [b]) => a - b).map(([index, issues]) => {
+      const recipe = recipes[index]!;
+      return new WorkflowError(recipe.file, issues, { cause: error, holds: "recipe" }).withIssues((issue) => {
+        const place = recipe.placeOf(issue.path);
+        return place === null ? issue : { ...issue, place };
+      });
+    }),
+  ];
+  return errors.length === 1 ? errors[0]! : new WorkflowErrors(errors);
 }

@@ -79,6 +79,15 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
           String.raw`✖ Unknown field "formt" [^\n]*\n {2}→ at line 4, column 3 \(${file}\)`,
       ),
     ]),
+    // nt13: two files' mistakes were told at `variants[0].recipes[1]…` of the command line.
+    [
+      ["clip.mp4", "--recipe", "slow.json", "--recipe", "mixed.json"],
+      new RegExp(
+        String
+          .raw`✖ Expected a number from 0\.25 to 4, got -1\n {2}→ at speed, line 1, column 24 \(slow\.json\)\n` +
+          String.raw`✖ Expected a number, got a string\n {2}→ at speed, line 3, column \d+ \(mixed\.json\)`,
+      ),
+    ],
     [
       ["nothing.mp4", "--recipe", "web"],
       // Before: `→ at variants[0].inputs[0]`, a field the user never wrote (nt3).
