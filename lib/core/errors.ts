@@ -33,6 +33,11 @@ export interface WorkflowIssue {
   file?: string;
   /** What to do about this issue, when the issues of one error need different advice (see `joinWorkflowErrors`). */
   hint?: string;
+  /**
+   * For a field the format does not know: its name, in the object `path` names. The issue is placed at that field
+   * (nt13: two unknown fields of one object were one issue, placed at the first).
+   */
+  field?: string;
 }
 
 /**

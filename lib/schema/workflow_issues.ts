@@ -58,6 +58,13 @@ export function toWorkflowIssues(
     if (issue.code === "custom" && issue.params?.[MISPLACED] === true) {
       misplacedIn.add(formatPath(issue.path.slice(0, -1)));
     }
+    if (issue.code === "unrecognized_keys") {
+      // One issue a field, each placed at its own (nt13).
+      for (const key of issue.keys) {
+        result.push({ ...toWorkflowIssue({ ...issue, keys: [key] }, schema, options), field: key });
+      }
+      continue;
+    }
     result.push(toWorkflowIssue(issue, schema, options));
   }
   return result.filter((issue) =>

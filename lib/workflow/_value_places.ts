@@ -11,7 +11,8 @@ import type { SourcePlace, WorkflowIssue } from "../core/errors.ts";
 import { workflowSchema } from "./workflow_schema.ts";
 
 /** Finds where a workflow path (`videos[0].sections[2].title`) is written in a file; null when it is not. */
-export type PlaceFinder = (path: string) => SourcePlace | null;
+/** The place of a path's value; with `field`, of that field of the object the path names (an unknown one). */
+export type PlaceFinder = (path: string, field?: string) => SourcePlace | null;
 
 /** A value as written in a file, at the offset where it starts. */
 export type WrittenValue =
@@ -83,13 +84,17 @@ export interface PlaceFinderOptions {
  */
 export function placeFinder(root: WrittenValue | null, options: PlaceFinderOptions): PlaceFinder {
   if (root === null) return () => null;
-  return (path) => {
-    const offset = offsetOf(root, path, options);
+  return (path, field) => {
+    const offset = offsetOf(root, path, { ...options, field });
     return offset === null ? null : options.linePos(offset);
   };
 }
 
-function offsetOf(root: WrittenValue, path: string, options: PlaceFinderOptions): number | null {
+function offsetOf(
+  root: WrittenValue,
+  path: string,
+  options: PlaceFinderOptions & { field?: string },
+): number | null {
   let node: WrittenValue | null = root;
   let offset = root.start;
   let rest = path;
@@ -136,6 +141,10 @@ function offsetOf(root: WrittenValue, path: string, options: PlaceFinderOptions)
     offset = node?.start ?? found.keyStart;
   }
   if (rest === "" && node?.kind === "object") {
+    const named = options.field === undefined
+      ? undefined
+      : node.fields.findLast((each) => each.key === options.field);
+    if (named !== undefined) return named.keyStart;
     const known = new Set(knownKeysAt(workflowSchema, [...options.at ?? [], ...segments]));
     if (segments.length === 0) { for (const field of options.extraFields ?? []) known.add(field); }
     const unknown = node.fields.find((field) => !known.has(field.key));

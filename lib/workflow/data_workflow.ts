@@ -87,7 +87,7 @@ function parseJson(source: string, file: string): DataWorkflow {
   }
   let finder: PlaceFinder | null = null;
   // Places are read only when a message needs them.
-  return { value, placeOf: (path) => (finder ??= placesOfText(text))(path) };
+  return { value, placeOf: (path, field) => (finder ??= placesOfText(text))(path, field) };
 }
 
 function parseYaml(text: string, file: string): DataWorkflow {

@@ -96,7 +96,7 @@ function placed(
   issue: WorkflowIssue,
   source: { placeOf: PlaceFinder; lines: readonly string[]; yaml: boolean },
 ): WorkflowIssue {
-  const place = source.placeOf(issue.path);
+  const place = source.placeOf(issue.path, issue.field);
   if (place === null) return issue;
   const line = source.lines[place.line - 1] ?? "";
   const colour = source.yaml ? BARE_COLOUR.exec(line)?.[1] : undefined;

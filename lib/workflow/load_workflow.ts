@@ -182,7 +182,7 @@ async function issuePlacer(url: URL, given: unknown): Promise<(issue: WorkflowIs
   return (issue) => {
     if (text === null) return issue;
     // An issue about another file (a missing image) is placed in the workflow all the same: its path is the field.
-    const place = (placeOf ??= placesOfCode(text, { given }))(issue.path);
+    const place = (placeOf ??= placesOfCode(text, { given }))(issue.path, issue.field);
     return place === null ? issue : { ...issue, place };
   };
 }

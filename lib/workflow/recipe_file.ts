@@ -107,7 +107,7 @@ export async function readRecipeFile(value: string): Promise<RecipeFile> {
     }
     let finder: PlaceFinder | null = null;
     // Read only when a message needs them.
-    placeOf = (path) => (finder ??= placesOfText(text, RECIPE_AT))(path);
+    placeOf = (path, field) => (finder ??= placesOfText(text, RECIPE_AT))(path, field);
   }
   if (typeof recipe !== "object" || recipe === null) {
     // A module without a default export said only "holds no recipe object" (newcomer trial).
@@ -172,7 +172,7 @@ export function inRecipeFile(
     ...[...byRecipe].sort(([a], [b]) => a - b).map(([index, issues]) => {
       const recipe = recipes[index]!;
       return new WorkflowError(recipe.file, issues, { cause: error, holds: "recipe" }).withIssues((issue) => {
-        const place = recipe.placeOf(issue.path);
+        const place = recipe.placeOf(issue.path, issue.field);
         return place === null ? issue : { ...issue, place };
       });
     }),

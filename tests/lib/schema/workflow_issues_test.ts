@@ -138,7 +138,9 @@ Deno.test("toWorkflowIssues() says an unknown field that an object above has is 
   assert.deepEqual(
     messages(schema, { videos: [{ timeout: 5, sections: [{ title: "a", voice: "x", colour: 1 }] }] }),
     [
-      'videos[0].sections[0]: Unknown field "voice" (a field of videos[0]), "colour"',
+      // One issue a field, each placed at its own (nt13).
+      'videos[0].sections[0]: Unknown field "voice" (a field of videos[0])',
+      'videos[0].sections[0]: Unknown field "colour"',
       'videos[0]: Unknown field "timeout" (a field of the workflow itself)',
     ],
   );
@@ -262,7 +264,7 @@ Deno.test("toWorkflowIssues() tells a union of objects by the form that knows ev
   // The form that knows the most fields: a misspelled position is a text overlay's (before: "Invalid input").
   const misspelled = schema.safeParse({ overlay: { text: "x", positon: "top" } }, { reportInput: true });
   assert.deepEqual(toWorkflowIssues(misspelled.error?.issues ?? [], schema), [
-    { path: "overlay", message: 'Unknown field "positon" (did you mean "position"?)' },
+    { path: "overlay", message: 'Unknown field "positon" (did you mean "position"?)', field: "positon" },
   ]);
   // No form nearer than another: the fields that tell them apart, and what no form knows.
   for (

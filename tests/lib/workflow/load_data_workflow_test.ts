@@ -215,3 +215,34 @@ Deno.test("a YAML colour left unquoted is named as the cause of the null its fie
     'Expected a string, got a number (YAML reads 2024 as a number: write it in quotes, "2024")',
   );
 });
+
+Deno.test("several unknown fields of one object are told one by one, each at its own place (JSON, YAML, TypeScript)", async () => {
+  // nt13: one issue for them all, placed at the first.
+  const dir = await tempDir();
+  const section = '{ "title": "t", "narration": "Hi.", "foo": 1, "bar": 2 }';
+  const json =
+    `{\n  "formt": ["16:9"],\n  "videoz": [],\n  "videos": [{ "id": "a", "sections": [${section}] }]\n}\n`;
+  const yaml = `formt: ["16:9"]\nvideoz: []\nvideos: [{ "id": "a", "sections": [${section}] }]\n`;
+  const code = `import { workflow } from "${MOD_URL}";\nexport default workflow(${json.trimEnd()});\n`;
+  const told = (first: number, columns: number[]) => [
+    {
+      path: `line ${first}, column ${columns[0]}`,
+      message: 'Unknown field "formt" (did you mean "formats"?)',
+    },
+    {
+      path: `line ${first + 1}, column ${columns[0]}`,
+      message: 'Unknown field "videoz" (did you mean "videos"?)',
+    },
+    {
+      path: `videos[0].sections[0], line ${first + 2}, column ${columns[1]}`,
+      message: 'Unknown field "foo"',
+    },
+    {
+      path: `videos[0].sections[0], line ${first + 2}, column ${columns[2]}`,
+      message: 'Unknown field "bar"',
+    },
+  ];
+  assert.deepEqual(await issuesOf(await write(dir, "w.json", json)), told(2, [3, 76, 86]));
+  assert.deepEqual(await issuesOf(await write(dir, "w.yaml", yaml)), told(1, [1, 72, 82]));
+  assert.deepEqual(await issuesOf(await write(dir, "w.ts", code)), told(3, [3, 76, 86]));
+});

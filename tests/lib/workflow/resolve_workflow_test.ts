@@ -76,6 +76,7 @@ Deno.test("resolveWorkflow() names a misspelled field with its path and a sugges
   assert.deepEqual(issues, [{
     path: "videos[0].sections[2]",
     message: 'Unknown field "narraton" (did you mean "narration"?)',
+    field: "narraton",
   }]);
   // A required field missing for another reason is still named.
   const other = await issuesOf({

@@ -167,7 +167,7 @@ Deno.test("pictures: a missing file, a bad fit or zoom, and a generated image gi
       message:
         "picture is a local image file ({ file, fit }); an image a provider generates goes in image: { provider, prompt }",
     },
-    { path: "videos[0].sections[4].picture", message: 'Unknown field "prompt"' },
+    { path: "videos[0].sections[4].picture", message: 'Unknown field "prompt"', field: "prompt" },
   ]);
   const missing = await issuesOf({
     videos: [{ id: "a", sections: [{ ...section, picture: { file: "missing.png" } }] }],
