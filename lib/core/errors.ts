@@ -198,12 +198,13 @@ export class WorkflowErrors extends InputError {
       throw new RangeError(`WorkflowErrors holds two files' errors or more, not ${errors.length}`);
     }
     const files = errors.map((error) => error.file);
-    // What they hold, as each error says it: recipes, workflows, or both (the command line's and recipes').
-    const holds = new Set(
-      errors.map((error) => error.file === COMMAND_LINE ? "arguments" : `${error.holds}s`),
-    );
-    const what = holds.size === 1 ? [...holds][0] : [...holds].join(" and ");
-    super(`Invalid ${what} ${files.slice(0, -1).join(", ")} and ${files.at(-1)}`, {
+    // What they hold, as each error says it: workflows or recipes, or each said with its file when they differ (the
+    // command line's and a recipe file's mistakes, rv24).
+    const holds = new Set(errors.map((error) => error.file === COMMAND_LINE ? "arguments" : error.holds));
+    const named = holds.size === 1
+      ? [`Invalid ${[...holds][0]}s ${files.slice(0, -1).join(", ")}`, files.at(-1)!]
+      : errors.map((error) => error.file === COMMAND_LINE ? error.file : `${error.holds} ${error.file}`);
+    super(`${holds.size === 1 ? "" : "Mistakes in "}${named.slice(0, -1).join(", ")} and ${named.at(-1)}`, {
       where: files.join(", "),
       cause: new AggregateError(errors),
     });

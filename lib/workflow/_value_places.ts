@@ -141,10 +141,12 @@ function offsetOf(
     offset = node?.start ?? found.keyStart;
   }
   if (rest === "" && node?.kind === "object") {
-    const named = options.field === undefined
-      ? undefined
-      : node.fields.findLast((each) => each.key === options.field);
-    if (named !== undefined) return named.keyStart;
+    if (options.field !== undefined) {
+      // A field not written here (a spread's, one code set) is not another unknown field's place (rv24).
+      const named = node.fields.findLast((each) => each.key === options.field);
+      if (named !== undefined) return named.keyStart;
+      return segments.length === 0 ? null : offset;
+    }
     const known = new Set(knownKeysAt(workflowSchema, [...options.at ?? [], ...segments]));
     if (segments.length === 0) { for (const field of options.extraFields ?? []) known.add(field); }
     const unknown = node.fields.find((field) => !known.has(field.key));

@@ -156,26 +156,37 @@ export function inRecipeFile(
   recipes: readonly (Pick<RecipeFile, "file" | "placeOf"> | null)[],
 ): WorkflowError | WorkflowErrors {
   const others: WorkflowIssue[] = [];
-  const byRecipe = new Map<number, WorkflowIssue[]>();
+  // By file, in the order first given: a file given twice is told once (rv24).
+  const byFile = new Map<string, { recipe: Pick<RecipeFile, "file" | "placeOf">; issues: WorkflowIssue[] }>();
   for (const issue of error.issues) {
     const [prefix, index] = /^variants\[0\]\.recipes\[(\d+)\](?=$|\.)/.exec(issue.path) ?? [];
-    if (index === undefined || (recipes[Number(index)] ?? null) === null) {
+    const recipe = index === undefined ? null : recipes[Number(index)] ?? null;
+    if (recipe === null) {
       others.push(issue);
       continue;
     }
-    const issues = byRecipe.get(Number(index)) ?? [];
-    byRecipe.set(Number(index), [...issues, { ...issue, path: issue.path.slice(prefix!.length + 1) }]);
+    const entry = byFile.get(recipe.file) ?? { recipe, issues: [] };
+    const inFile = { ...issue, path: issue.path.slice(prefix!.length + 1) };
+    const told = entry.issues.some((each) =>
+      each.path === inFile.path && each.message === inFile.message && each.field === inFile.field
+    );
+    if (!told) entry.issues.push(inFile);
+    byFile.set(recipe.file, entry);
   }
-  if (byRecipe.size === 0) return error;
+  if (byFile.size === 0) return error;
+  const first = (file: string) => recipes.findIndex((recipe) => recipe?.file === file);
   const errors = [
     ...others.length === 0 ? [] : [new WorkflowError(error.file, others, { cause: error })],
-    ...[...byRecipe].sort(([a], [b]) => a - b).map(([index, issues]) => {
-      const recipe = recipes[index]!;
-      return new WorkflowError(recipe.file, issues, { cause: error, holds: "recipe" }).withIssues((issue) => {
-        const place = recipe.placeOf(issue.path, issue.field);
-        return place === null ? issue : { ...issue, place };
-      });
-    }),
+    ...[...byFile.values()].sort((a, b) => first(a.recipe.file) - first(b.recipe.file)).map(
+      ({ recipe, issues }) => {
+        return new WorkflowError(recipe.file, issues, { cause: error, holds: "recipe" }).withIssues(
+          (issue) => {
+            const place = recipe.placeOf(issue.path, issue.field);
+            return place === null ? issue : { ...issue, place };
+          },
+        );
+      },
+    ),
   ];
   return errors.length === 1 ? errors[0]! : new WorkflowErrors(errors);
 }

@@ -239,6 +239,8 @@ export function writeRefusal(error: InputError | string): void {
     workflow.issues.map((issue) => ({
       file: workflow.file,
       path: issue.path,
+      // An unknown field's name: several of one object share its path (rv24).
+      ...issue.field === undefined ? {} : { field: issue.field },
       // Where the value is written, when that is known (a JSON or YAML file's, a TypeScript file's literal).
       ...issue.place,
       message: issue.message,

@@ -216,3 +216,13 @@ Deno.test("placesOfCode() reads templates without ${}, negative numbers and ever
   // A list code emptied or cut is not the one written; one it added to still is, up to what was written.
   assert.equal(placesOfCode(text, { given: given([]) })("videos[0].sections"), null);
 });
+
+Deno.test("placesOfCode(): an unknown field not written in its object has no place, not another unknown field's", () => {
+  // rv24: a field a spread brought was placed at the unknown field written beside it.
+  const placeOf = placesOfCode(
+    'import { workflow } from "reel";\nimport { extra } from "./extra.ts";\nexport default workflow({\n' +
+      "  ...extra,\n  formt: 1,\n  videos: [],\n});\n",
+  );
+  assert.deepEqual(placeOf("", "formt"), { line: 5, column: 3 });
+  assert.equal(placeOf("", "bar"), null);
+});
