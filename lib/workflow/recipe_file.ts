@@ -7,11 +7,9 @@
  */
 import { InputError, WorkflowError, WorkflowErrors, type WorkflowIssue } from "../core/errors.ts";
 import type { RecipeInput } from "../jobs/variants/recipe_schema.ts";
-import { parseDataWorkflow } from "./data_workflow.ts";
 import { importFailureIssue } from "./import_failure.ts";
 import { toFileUrl } from "./load_workflow.ts";
 import { placesOfCode } from "./_code_places.ts";
-import { placesOfText } from "./_source_places.ts";
 import type { PlaceFinder } from "./_value_places.ts";
 
 /** Where a recipe stands in a workflow, whose schema tells the fields a recipe file may hold. */
@@ -98,6 +96,11 @@ export async function readRecipeFile(value: string): Promise<RecipeFile> {
     }
     placeOf = placesOfCode(text, { given: recipe }, RECIPE_AT);
   } else {
+    // Loaded for a JSON recipe only: their YAML parser (JSON is YAML) costs every other start ~60 ms.
+    const [{ parseDataWorkflow }, { placesOfText }] = await Promise.all([
+      import("./data_workflow.ts"),
+      import("./_source_places.ts"),
+    ]);
     try {
       recipe = parseDataWorkflow(text, { format: "json", file: value }).value;
     } catch (error) {

@@ -20,7 +20,8 @@ Deno.test("a custom step naming an output it never writes fails at once, named; 
   assert.equal(result.code, 2, result.stderr);
   const named =
     'Step "nofile" names the output nofile.txt but wrote no file to its outputPath; nothing was stored';
-  assert.ok(result.stderr.includes(`✖ nofile (custom): ${named}`), result.stderr);
+  // Marked as what makes the exit code 2.
+  assert.ok(result.stderr.includes(`✖ nofile (custom, bad input): ${named}`), result.stderr);
   // Not retried: the same function would write nothing again.
   assert.doesNotMatch(result.stderr, /retry nofile/);
   assert.deepEqual((await listFolder(`${dir}/out`))?.filter((name) => name !== "report.html"), ["file.txt"]);

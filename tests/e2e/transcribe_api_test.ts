@@ -175,18 +175,20 @@ Deno.test("a refused key fails one chunk's call; the others, not sent, name it, 
     assert.equal(run.code, 2, run.stderr);
     assert.equal(server.stats.requests, 1);
     const failures = [
-      ...run.stderr.matchAll(/^ {2}✖ long\/split\/chunk#(\d+) \(transcribe-chunk\): (.*)$/gm),
+      ...run.stderr.matchAll(/^ {2}✖ long\/split\/chunk#(\d+) \(transcribe-chunk(, bad input)?\): (.*)$/gm),
     ];
     // In the chunks' order (before: the order they failed in).
     const numbers = failures.map((match) => Number(match[1]));
     assert.ok(numbers.length >= 4, run.stderr);
     assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b));
-    const refused = failures.filter((match) => !match[2]!.startsWith("Not sent: "));
+    const refused = failures.filter((match) => !match[3]!.startsWith("Not sent: "));
     assert.equal(refused.length, 1, run.stderr);
-    const [, number, said] = refused[0]!;
+    // The refused key is what makes the exit code 2, and is marked so.
+    const [, number, bad, said] = refused[0]!;
+    assert.equal(bad, ", bad input");
     assert.match(said!, /^Chunk \S+ of long\.wav: asr answered 401: .*\(OPENAI_API_KEY is not set\)$/);
     // fi9: each said the refused chunk's time range as its own.
-    for (const [, other, text] of failures.filter((match) => match !== refused[0])) {
+    for (const [, other, , text] of failures.filter((match) => match !== refused[0])) {
       assert.notEqual(other, number);
       assert.equal(text, `Not sent: long/split/chunk#${number} was refused: ${said}`);
     }
