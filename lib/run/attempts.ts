@@ -368,7 +368,7 @@ async function attemptOnce(
   } finally {
     clearTimeout(deadline);
     await store.discard(scratch);
-    await answerClaim?.release();
+    if (answerClaim !== null) await answerClaim.release();
   }
 }
 
