@@ -192,6 +192,7 @@ export async function runProcess(
   const started = Object.keys(env ?? {}).some((name) => name.startsWith("LD_"))
     ? { program, args: given }
     : await guardedByDeath(program, given);
+  const guarded = started.program !== program;
   // Cancelled while setpriv was looked for (a thread's first child): nothing is started.
   signal?.throwIfAborted();
   let child: Deno.ChildProcess;
@@ -204,7 +205,7 @@ export async function runProcess(
       cwd,
       env,
       // A session of its own, so a process group (see the module's text).
-      detached: started.program !== program,
+      detached: guarded,
     }).spawn();
   } catch (error) {
     // Deno names the binary it started (setpriv), not the program, when the working folder is missing.
@@ -213,7 +214,6 @@ export async function runProcess(
     }
     throw error;
   }
-  const guarded = started.program !== program;
   const kill = () => {
     try {
       if (guarded) Deno.kill(-child.pid, "SIGKILL");
