@@ -233,8 +233,9 @@ export async function planLoaded(
         return preset === undefined ? [] : [`${text.trim()} is ${preset.width}x${preset.height}`];
       });
       const sized = presets.length === 0 ? "" : `: a preset is its size, ${presets.join(", ")}`;
+      // The workflows' files, not "the lesson": a course or a recipe of any name reads it (nt12).
       throw new InputError(
-        `No format of the lesson matches --format ${unmatched.join(",")} (${files})${sized}`,
+        `No format of ${files} matches --format ${unmatched.join(",")}${sized}`,
         {
           hint: `Formats: ${
             [...new Set(lessons.flatMap((lesson) => lesson.formats.map(formatLabel)))].join(", ")

@@ -33,7 +33,7 @@ export function selectFormats(formats: readonly Format[], wanted: readonly strin
     const named = formatsNamed(formats, text);
     if (named.length > 1) {
       throw new InputError(
-        `--format ${text} is the size of ${named.length} formats of the lesson (${
+        `--format ${text} is the size of ${named.length} formats (${
           named.map((format) => format.name).join(", ")
         }): name one`,
         { hint: listed },
@@ -43,7 +43,7 @@ export function selectFormats(formats: readonly Format[], wanted: readonly strin
   }
   const selected = formats.filter((format) => kept.has(format));
   if (selected.length === 0) {
-    throw new InputError(`No format of the lesson matches --format ${wanted.join(",")}`, { hint: listed });
+    throw new InputError(`No format matches --format ${wanted.join(",")}`, { hint: listed });
   }
   return selected;
 }
