@@ -34,3 +34,31 @@ export async function processAlive(pid: number): Promise<boolean> {
   const state = stat.slice(stat.lastIndexOf(")") + 1).trim()[0];
   return state !== "Z" && state !== "X";
 }
+
+/**
+ * When a process on this host started, as Linux tells it (`/proc/<pid>/stat`'s start time, in clock ticks since
+ * boot): with its pid, it names one process, where a pid alone may be another's once the first ended. Null when no
+ * such process runs, it has ended (a zombie), or the system has no `/proc`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { processStarted } from "./process_alive.ts";
+ * if (Deno.build.os === "linux") assert.match((await processStarted(Deno.pid))!, /^\d+$/);
+ * ```
+ */
+export async function processStarted(pid: number): Promise<string | null> {
+  if (Deno.build.os !== "linux") return null;
+  let stat: string;
+  try {
+    stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    // Reaped between the open and the read (see processAlive).
+    if (!await exists(`/proc/${pid}`)) return null;
+    throw error;
+  }
+  // After the name: state (field 3) … start time (field 22).
+  const fields = stat.slice(stat.lastIndexOf(")") + 1).trim().split(" ");
+  return fields[0] === "Z" || fields[0] === "X" ? null : fields[19] ?? null;
+}

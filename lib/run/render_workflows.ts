@@ -20,6 +20,7 @@ import { ownerMark } from "../store/owner_mark.ts";
 import { removeStaleOutputs } from "../store/publish_output.ts";
 import { openExecutor } from "./_open_executor.ts";
 import { fitSlidesOn } from "./slide_fits.ts";
+import { guardOutputs, type OutputGuard } from "./output_guard.ts";
 import { checkForcedGlobs, forcedSteps } from "./step_glob.ts";
 import { type LoadedPlan, loadPlan, type LoadPlanOptions } from "./load_plan.ts";
 import { preflight } from "./preflight.ts";
@@ -294,6 +295,7 @@ export async function renderLoaded(
         `Cannot refresh this render's claims (another render may make their steps too): ${error.message}`,
       ),
   });
+  let guard: OutputGuard | null = null;
   try {
     await store.reachable();
     const status = await planStatus(plan, store);
@@ -346,6 +348,10 @@ export async function renderLoaded(
       for (const [folder, role] of folders) await ensureWritableFolder(folder, role, { make: false });
       for (const [folder, role] of folders) await ensureWritableFolder(folder, role);
       await checkOutputPlaces(options.outDir, loaded);
+      // Another render writing one of these outputs with other bytes is refused now, not found out by its result.
+      guard = await guardOutputs(plan, options.outDir, {
+        workflows: workflows.map((workflow) => workflow.file),
+      });
       for (const warning of warnings) options.onWarning?.(warning);
       // Resume after a crash: what a killed run left half-done is removed; everything it finished is reused.
       await store.removeStale();
@@ -380,6 +386,7 @@ export async function renderLoaded(
       await executor.close();
     }
   } finally {
+    await guard?.release();
     store.close();
   }
 }

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { guardOutputs } from "../../../lib/run/output_guard.ts";
+import { processStarted } from "../../../lib/core/process_alive.ts";
+import { sha256Hex } from "../../../lib/core/sha256.ts";
+import { ownerMark } from "../../../lib/store/owner_mark.ts";
+
+type GuardedPlan = Parameters<typeof guardOutputs>[0];
+
+/** A plan of a slide and the video that reads it; `text` changes the slide, so the video's bytes. */
+function plan(text: string, output = "same.64x64.mp4"): GuardedPlan {
+  const step = { kind: "x", version: 1, engine: {}, output: null, deps: [] as string[] };
+  return {
+    steps: [
+      { ...step, id: "same/slide", params: { text } },
+      { ...step, id: "same/video", params: {}, deps: ["same/slide"], output },
+    ],
+  } as unknown as GuardedPlan;
+}
+
+async function guardFolder(): Promise<{ dir: string; folder: string; out: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "reel-guard-" });
+  await Deno.mkdir(`${dir}/out`);
+  return { dir, folder: `${dir}/guards`, out: `${dir}/out` };
+}
+
+Deno.test("an output another render writes with other bytes is refused, naming it and that render; the same bytes are shared", async () => {
+  const { dir, folder, out } = await guardFolder();
+  try {
+    const first = await guardOutputs(plan("A"), out, { workflows: ["a.ts"], folder });
+    // A change upstream of the output (the slide's text) changes the video's bytes: refused.
+    await assert.rejects(
+      guardOutputs(plan("B"), out, { workflows: ["b.ts"], folder }),
+      (error: Error) => {
+        assert.equal(
+          error.message,
+          `${out}/same.64x64.mp4 is being written by another render (process ${Deno.pid}, ` +
+            "a.ts) with other content",
+        );
+        return true;
+      },
+    );
+    // The refused render left no note: only the first's.
+    assert.equal((await Array.fromAsync(Deno.readDir(folder))).length, 1);
+    // The same workflow again (the same plan keys) shares the output, as does another output name.
+    const same = await guardOutputs(plan("A"), `${out}/`, { workflows: ["a.ts"], folder });
+    const other = await guardOutputs(plan("B", "other.mp4"), out, { workflows: ["b.ts"], folder });
+    await Promise.all([same.release(), other.release(), first.release()]);
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(folder)), []);
+    // Released: the other bytes may be written now.
+    await (await guardOutputs(plan("B"), out, { workflows: ["b.ts"], folder })).release();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a note left by a render that is gone is removed, even where its pid runs another process now", async () => {
+  const { dir, folder, out } = await guardFolder();
+  try {
+    await Deno.mkdir(folder);
+    const digest = sha256Hex(`${await Deno.realPath(out)}/same.64x64.mp4`).slice(0, 32);
+    const ended = new Deno.Command("true").spawn();
+    await ended.status;
+    const host = ownerMark().split("-")[1];
+    const left = [
+      // A process that ended.
+      `${digest}.${ended.pid}-${host}-00000000.json`,
+      // This pid, which a render of an earlier start had (a pid used again): its start time is not this process's.
+      `${digest}.${Deno.pid}-${host}-11111111.json`,
+      // Half written by a render killed while it wrote.
+      `${digest}.${ended.pid}-${host}-22222222.json`,
+    ];
+    const realOut = await Deno.realPath(out);
+    const text = (started: string | null) =>
+      JSON.stringify({ path: `${realOut}/same.64x64.mp4`, key: "k", workflows: ["a.ts"], started });
+    await Deno.writeTextFile(`${folder}/${left[0]}`, text(await processStarted(Deno.pid)));
+    await Deno.writeTextFile(`${folder}/${left[1]}`, text("1"));
+    await Deno.writeTextFile(`${folder}/${left[2]}`, text(null).slice(0, 10));
+    const guard = await guardOutputs(plan("B"), out, { workflows: ["b.ts"], folder });
+    const names = (await Array.fromAsync(Deno.readDir(folder))).map((entry) => entry.name);
+    assert.equal(names.length, 1, names.join(", "));
+    assert.ok(!left.includes(names[0]!));
+    await guard.release();
+    // Another host's render is taken as running: its pids mean nothing here.
+    await Deno.writeTextFile(`${folder}/${digest}.${ended.pid}-h00000000-33333333.json`, text("1"));
+    await assert.rejects(
+      guardOutputs(plan("B"), out, { workflows: ["b.ts"], folder }),
+      /is being written by another render \(process \d+, a\.ts\) with other content/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a cache folder that cannot be written guards nothing: the render goes on", async () => {
+  const { dir, out } = await guardFolder();
+  try {
+    await Deno.writeTextFile(`${dir}/file`, "in the way");
+    const guard = await guardOutputs(plan("A"), out, { workflows: ["a.ts"], folder: `${dir}/file/guards` });
+    await guard.release();
+    assert.equal(await Deno.readTextFile(`${dir}/file`), "in the way");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
