@@ -23,7 +23,7 @@ import { hlsMasterStep, hlsPlaylistStep } from "./steps/hls_playlist_step.ts";
 import { manifestStep } from "./steps/manifest_step.ts";
 import { probeInputStep } from "./steps/probe_input_step.ts";
 import type { ResolvedRecipe, ResolvedVariants, TransformSet, VariantsJob } from "./variants_schema.ts";
-import { frameRate } from "./variant_filters.ts";
+import { frameRate, readTransforms } from "./variant_filters.ts";
 
 /**
  * Timeouts, in ms. An encode gets 5 minutes plus 5 s per input second, a probe a minute; a workflow's `timeout`
@@ -113,7 +113,13 @@ function jobSteps(job: VariantsJob, context: Context): Draft[] {
           id: `${prefix}/${recipe.name}${variant}`,
           file: `${input.stem}.${recipe.name}${variant}`,
           probe,
-          base: { input: input.identity, set, video: recipe.video, encoder: encoding.encoder },
+          // What the graph reads of the set (the manifest lists it whole).
+          base: {
+            input: input.identity,
+            set: readTransforms(set),
+            video: recipe.video,
+            encoder: encoding.encoder,
+          },
           threads: encoding.threads,
           trimByDecoding: input.trimByDecoding,
           runtime: withReads({
@@ -175,6 +181,8 @@ function outputSteps(recipe: ResolvedRecipe, context: OutputContext): Draft[] {
     const threads = rendition.bitrate === null ? context.threads.quality : context.threads.bitrate;
     const params: VariantParams = {
       ...context.base,
+      // A rendition of a bitrate is encoded without the crf (see `variantQuality`): not keyed by it (rv25).
+      video: { ...context.base.video, crf: rendition.bitrate === null ? context.base.video.crf : null },
       threads,
       rendition,
       container,

@@ -8,6 +8,7 @@ import { toMicroseconds } from "../../core/units.ts";
 import { escapeFilterOption } from "../../media/escape_filter_option.ts";
 import { ffmpegColor } from "../../media/ffmpeg_filters.ts";
 import type { Position, Rendition, TransformSet } from "./variants_schema.ts";
+import { RECIPE_DEFAULTS } from "./resolve_recipe.ts";
 import { fittedTextSize } from "../../providers/local/slides/font_for_text.ts";
 
 /** What the graph needs to know of the input and the run. */
@@ -116,6 +117,41 @@ export function turnedSize(
 function renditionSize(frame: { width: number; height: number }, rendition: Rendition) {
   if (rendition.height === null) return frame;
   return { width: even((frame.width * rendition.height) / frame.height), height: rendition.height };
+}
+
+/**
+ * The transforms as the graph reads them: a field it does not read for this set is its default, so that an encode
+ * is keyed by what shapes its bytes (rv25: a `background` under `fit: "crop"` encoded the same video again). The
+ * fit is read only for a set with a size, the focus only by a crop, the background only by a pad or a turn that is
+ * not a quarter, the sound's gain and loudness only when it is not muted.
+ *
+ * @param set The transforms.
+ * @returns The transforms, the unread fields at their defaults.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readTransforms } from "./variant_filters.ts";
+ * import type { TransformSet } from "./variants_schema.ts";
+ * const set = {
+ *   size: { width: 64, height: 64 }, fit: "crop", focus: { x: 0, y: 0 }, background: "#ff0000", rotate: 0,
+ *   audio: { gain: 0, loudness: null, mute: false },
+ * } as TransformSet;
+ * assert.equal(readTransforms(set).background, "#000000");
+ * assert.deepEqual(readTransforms(set).focus, { x: 0, y: 0 });
+ * assert.equal(readTransforms({ ...set, fit: "pad" }).background, "#ff0000");
+ * ```
+ */
+export function readTransforms(set: TransformSet): TransformSet {
+  const sized = set.size !== null;
+  const turned = quarterTurns(set.rotate) < 0;
+  return {
+    ...set,
+    fit: sized ? set.fit : RECIPE_DEFAULTS.fit,
+    focus: sized && set.fit === "crop" ? set.focus : { x: 0.5, y: 0.5 },
+    background: (sized && set.fit === "pad") || turned ? set.background : RECIPE_DEFAULTS.background,
+    audio: set.audio.mute ? { gain: 0, loudness: null, mute: true } : set.audio,
+  };
 }
 
 function quarterTurns(degrees: number): number {

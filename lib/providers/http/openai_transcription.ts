@@ -175,7 +175,9 @@ function badSpan(item: unknown, what: string, field: string): string {
     string,
     unknown
   >;
-  const quoted = (value: unknown) => JSON.stringify(value) ?? String(value);
+  // A number as written: JSON writes a time too large to hold (`1e999`, read as Infinity) as null (fi14).
+  const quoted = (value: unknown) =>
+    typeof value === "number" ? String(value) : JSON.stringify(value) ?? String(value);
   const named = typeof text === "string" ? `${what} (${quoted(text.trim().slice(0, 40))})` : what;
   if (typeof item !== "object" || item === null) return `${what} is ${quoted(item)}, not an object`;
   if (!isTime(fromAudioStart(start))) return `${named} has start ${quoted(start)}, not a time in seconds`;

@@ -30,8 +30,8 @@ export interface VariantParams {
   set: TransformSet;
   /** Its rendition. */
   rendition: Rendition;
-  /** Codec, constant quality and the encoder's speed. */
-  video: { codec: "h264" | "hevc"; crf: number; preset: "fast" | "fastest" };
+  /** Codec, constant quality (null for a rendition of a bitrate, which is encoded without it) and the speed. */
+  video: { codec: "h264" | "hevc"; crf: number | null; preset: "fast" | "fastest" };
   /** The encoder's identity ({@linkcode encoderIdentity}). */
   encoder: Json;
   /** A software encoder's threads, as planned (the bytes depend on them: see `encoderThreads`); null for hardware. */

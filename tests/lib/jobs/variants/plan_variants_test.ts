@@ -83,6 +83,47 @@ Deno.test("a changed transform re-runs that recipe's outputs only; a new seed re
   assert.deepEqual(await keysOf(dir, [{ inputs: ["a.mp4"], recipes: [shuffle, tall] }]), before);
 });
 
+Deno.test("a field the encode does not read for its output re-runs the manifest that lists it, not the encode", async () => {
+  const dir = await tempDir();
+  await writeMedia(`${dir}/a.mp4`, "a");
+  const keys = (recipe: Record<string, unknown>) =>
+    keysOf(dir, [{ inputs: ["a.mp4"], recipes: [recipe as unknown as typeof tall] }]);
+  const cropped = await keys(tall);
+  // A crop fills the frame: no background shows (rv25: the same video encoded again).
+  assert.deepEqual(changed(cropped, await keys({ ...tall, background: "#ff0000" })), [
+    "variants/a/tall/manifest",
+  ]);
+  const padded = await keys({ ...tall, fit: "pad" });
+  assert.deepEqual(changed(padded, await keys({ ...tall, fit: "pad", focus: { x: 0, y: 0 } })), [
+    "variants/a/tall/manifest",
+  ]);
+  // Where they are read, they re-run it.
+  assert.deepEqual(changed(padded, await keys({ ...tall, fit: "pad", background: "#ff0000" })), [
+    "variants/a/tall",
+    "variants/a/tall/manifest",
+  ]);
+  const turned = await keys({ name: "turned", rotate: 10 });
+  assert.deepEqual(changed(turned, await keys({ name: "turned", rotate: 10, background: "#ff0000" })), [
+    "variants/a/turned",
+    "variants/a/turned/manifest",
+  ]);
+  // Without a size, no fit is made; a muted sound has no gain.
+  const plain = await keys({ name: "plain", audio: { mute: true } });
+  assert.deepEqual(
+    changed(plain, await keys({ name: "plain", fit: "pad", audio: { mute: true, gain: 3 } })),
+    [
+      "variants/a/plain/manifest",
+    ],
+  );
+  // A rendition of a bitrate is encoded without the crf (nor does its manifest tell one): only the others re-run.
+  const renditions = [{ height: 80, bitrate: "200k" }, { height: 40 }];
+  const mixed = await keys({ ...tall, renditions, video: { crf: 23 } });
+  assert.deepEqual(changed(mixed, await keys({ ...tall, renditions, video: { crf: 28 } })), [
+    "variants/a/tall@40p",
+    "variants/a/tall@40p/manifest",
+  ]);
+});
+
 Deno.test("another encoder re-runs every encode (and what reads it), not the probes", async () => {
   const dir = await tempDir();
   await writeMedia(`${dir}/a.mp4`, "a");

@@ -181,6 +181,12 @@ Deno.test("transcribeAudio() refuses an answer whose times are not times, naming
         return true;
       });
     }
+    // A time too large for a number, named as JSON reads it (before: "has start null", fi14).
+    body = '{"text":"x","words":[{"word":"x","start":1e999,"end":1e999}]}';
+    await assert.rejects(
+      transcribeAudio(target(url), { file, model: "whisper-1" }),
+      /whose word 1 \("x"\) has start Infinity, not a time in seconds$/,
+    );
     // A whole answer that is not JSON (a proxy's page): named with what it is, not asked again (an upload paid each
     // time before).
     body = "<html><body>Gateway</body></html>";
