@@ -122,21 +122,19 @@ function gridDraft(grid: ResolvedGrid, context: PlanContext): Draft {
     fit: grid.fit,
     band: band(grid, layout.cells[0]!.height),
     ...grid.items.some((item) => item.caption !== null) ? { captionLine: CAPTION_LINE } : {},
-    captionColor: grid.caption.color,
+    ...captionKeys(grid, grid.items),
     cells: layout.cells.map((cell, i) => {
       const item = grid.items[i]!;
-      const font = item.captionFont === undefined ? {} : { font: item.captionFont.identity };
       return {
         ...cell,
         item: item.identity,
         still: item.still,
         caption: item.caption,
-        ...font,
+        ...ownFont(item),
         ...literal(item),
       };
     }),
     audio: grid.audio === null ? null : { identity: grid.audio.identity, gain: grid.audio.gain },
-    font: grid.font?.identity ?? null,
     encoder,
     threads,
     crf: CRF,
@@ -176,8 +174,7 @@ function scrollDrafts(scroll: ResolvedScroll, context: PlanContext): Draft[] {
       band: band(scroll, scroll.cell.height),
       // Of this chunk's items: a chunk that shows no caption kept its bytes.
       ...items.some((item) => item.caption !== null) ? { captionLine: CAPTION_LINE } : {},
-      captionColor: scroll.caption.color,
-      font: scroll.font?.identity ?? null,
+      ...captionKeys(scroll, items.map((item) => scroll.items[item.index]!)),
       cell: scroll.cell,
       gap: scroll.gap,
       direction: scroll.direction,
@@ -247,12 +244,33 @@ function chunkItems(scroll: ResolvedScroll, chunk: StripChunk, distance: number)
       item: item.identity,
       still: item.still,
       caption: item.caption,
-      ...item.captionFont === undefined ? {} : { font: item.captionFont.identity },
+      ...ownFont(item),
       ...literal(item),
       seek: item.still ? 0 : Math.max(0, Math.round((start - entry) * 1000) / 1000),
       delay: item.still ? 0 : Math.max(0, Math.round((entry - start) * scroll.fps)),
     };
   });
+}
+
+/**
+ * What a step draws its captions with, keyed only where it draws one (rv25: a caption colour changed made a
+ * montage that shows no caption again): the colour where any caption is drawn (else none), the montage's font where
+ * a caption has no font of its own (else null).
+ */
+function captionKeys(
+  montage: MontageCommon,
+  shown: readonly MontageItem[],
+): { captionColor: string; font: string | null } {
+  const captioned = shown.filter((item) => item.caption !== null);
+  return {
+    captionColor: captioned.length === 0 ? "" : montage.caption.color,
+    font: captioned.some((item) => item.captionFont === undefined) ? montage.font?.identity ?? null : null,
+  };
+}
+
+/** An item's caption font, where it draws a caption with a font of its own. */
+function ownFont(item: MontageItem): { font?: string } {
+  return item.caption === null || item.captionFont === undefined ? {} : { font: item.captionFont.identity };
 }
 
 /**

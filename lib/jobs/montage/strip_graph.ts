@@ -17,7 +17,9 @@ export interface StripChunkParams {
   band: number;
   /** {@linkcode CAPTION_LINE} where there are captions (their place changed: those montages re-key). */
   captionLine?: typeof CAPTION_LINE;
+  /** The captions' colour; empty where none is drawn (see `captionKeys` of the planner). */
   captionColor: string;
+  /** The caption font's identity; null where no caption is drawn with it. */
   font: string | null;
   cell: { width: number; height: number };
   gap: number;

@@ -42,12 +42,13 @@ export interface GridParams {
   band: number;
   /** {@linkcode CAPTION_LINE} where there are captions (their place changed: those montages re-key). */
   captionLine?: typeof CAPTION_LINE;
+  /** The captions' colour; empty where none is drawn (see `captionKeys` of the planner). */
   captionColor: string;
   /** The cells, each with its item's identity, whether it is a still, and its caption. */
   cells: (Rect & { item: string; still: boolean; caption: string | null; font?: string; literal?: true })[];
   /** The soundtrack's identity and gain, or null. */
   audio: { identity: string; gain: number } | null;
-  /** The caption font's identity, or null. */
+  /** The caption font's identity; null where no caption is drawn with it. */
   font: string | null;
   /** The encoder's identity and the constant quality. */
   encoder: Json;

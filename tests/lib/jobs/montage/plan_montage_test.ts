@@ -253,3 +253,22 @@ Deno.test("captions on one baseline re-key the grids and strip chunks that show 
   assert.equal(line(strips, "montage/strip/chunk-1"), "baseline");
   assert.equal(line(strips, "montage/strip/chunk-2"), undefined);
 });
+
+Deno.test("a caption colour re-keys the grids and strip chunks that draw a caption, and no other", async () => {
+  const dir = await itemsDir(6);
+  const grid = { id: "wall", layout: "grid", items: ["img000.png", "img001.png"], size: "320x180" };
+  const captioned = { ...grid, id: "named", items: [{ file: "img000.png", caption: "One" }, "img001.png"] };
+  const first = { ...strip, items: [{ file: "img000.png", caption: "First" }, "img001.png", "*.png"] };
+  const keys = async (color: string) => {
+    const caption = { color };
+    const plan = await planOf(dir, [{ ...grid, caption }, { ...captioned, caption }, { ...first, caption }]);
+    return new Map(plan.steps.map((step) => [step.id, step.key]));
+  };
+  const [white, red] = [await keys("#ffffff"), await keys("#ff0000")];
+  // Before, every one of them was made again, the same bytes for those that draw no caption (rv25).
+  assert.deepEqual([...red].filter(([id, key]) => white.get(id) !== key).map(([id]) => id), [
+    "montage/named",
+    "montage/strip/chunk-1",
+    "montage/strip",
+  ]);
+});
