@@ -3,6 +3,7 @@
  * (and the provider `--engine` names), so the command runs exactly what a workflow file with that field runs.
  * @module
  */
+import { closestName } from "../../lib/core/closest_name.ts";
 import { InputError } from "../../lib/core/errors.ts";
 import { plainLatin } from "../../lib/core/latin_letters.ts";
 import { shortDigest, withinLength } from "../../lib/core/within_length.ts";
@@ -69,6 +70,14 @@ export function transcribeWorkflow(recordings: readonly string[], options: Trans
     return { transcribe };
   }
   if (engine !== "openai" && options.baseUrl === undefined) {
+    // A misspelt built-in engine is told as one, not sent off to set up a server (nt14: `pocketsphynx`).
+    const meant = closestName(engine, ["pocketsphinx", "openai"]);
+    if (meant !== null) {
+      throw new InputError(`--engine ${engine} is no engine of reel's (did you mean "${meant}"?)`, {
+        where: "--engine",
+        hint: "pocketsphinx runs on this machine; openai is the hosted API; another name needs --base-url",
+      });
+    }
     throw new InputError(`--engine ${engine} needs --base-url: where its OpenAI-compatible server answers`, {
       hint:
         "e.g. --engine whisper --base-url http://127.0.0.1:8000/v1, or --engine openai for the hosted API",

@@ -63,7 +63,9 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       const help = ["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code);
-      if (!help && rendersJsonLines(program)) writeRefusal(error.message.replace(/^error: /, ""));
+      if (!help && (rendersJsonLines(program) || asksJsonLines(program, args))) {
+        writeRefusal(error.message.replace(/^error: /, ""));
+      }
       return help ? EXIT.ok : EXIT.input;
     }
     if (error instanceof InputError) {
@@ -89,4 +91,28 @@ function rendersJsonLines(program: Command): boolean {
     command.options.some((option) => option.long === "--json" && option.description === JSON_EVENTS) &&
     command.opts().json === true
   );
+}
+
+/**
+ * Whether the arguments ask a command whose `--json` prints its run's events for them, read as commander reads them:
+ * for a refusal of an option's value, after which commander reads no more options (nt14: `--chunk abc --json` wrote
+ * no line). A value an option takes is not an option (`--out --json` names a folder, rv6).
+ */
+function asksJsonLines(program: Command, args: readonly string[]): boolean {
+  const at = args.findIndex((arg) => !arg.startsWith("-"));
+  const command = program.commands.find((command) =>
+    command.name() === args[at] || command.aliases().includes(args[at]!)
+  );
+  if (command === undefined || !command.options.some((option) => option.description === JSON_EVENTS)) {
+    return false;
+  }
+  for (let i = at + 1; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") return false;
+    if (arg === "--json") return true;
+    const option = command.options.find((option) => option.long === arg || option.short === arg);
+    // Its value is the next argument: always for a required one, unless it is an option for an optional one.
+    if (option?.required || (option?.optional && !(args[i + 1] ?? "-").startsWith("-"))) i++;
+  }
+  return false;
 }

@@ -61,6 +61,10 @@ Deno.test("bad input: --json writes one render:refused line with every issue, an
   const option = await runCli(["render", file, "--json", "--no-such-flag"]);
   assert.equal(option.code, 2);
   assert.match(JSON.parse(option.stdout).message, /unknown option '--no-such-flag'/);
+  // nt14: a value refused before `--json` was read gave no line (commander reads no option after it).
+  const after = await runCli(["render", file, "--global", "abc", "--out", out, "--json"]);
+  assert.equal(after.code, 2);
+  assert.match(JSON.parse(after.stdout).message, /option '--global <n>' argument 'abc' is invalid/);
   // rv6: `--json` as another option's value (a folder named so) is no request for JSON.
   const value = await runCli(["render", file, "--out", "--json"], {
     cwd: out.slice(0, out.lastIndexOf("/")),

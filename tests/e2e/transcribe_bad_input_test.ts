@@ -113,6 +113,11 @@ Deno.test({
 
 Deno.test("transcribe refuses options it cannot honour, naming them", async () => {
   await refused(["tone.wav", "--engine", "whisper"], /✖ --engine whisper needs --base-url/);
+  // nt14: a misspelt engine was sent off to set up a server.
+  await refused(
+    ["tone.wav", "--engine", "pocketsphynx"],
+    /✖ --engine pocketsphynx is no engine of reel's \(did you mean "pocketsphinx"\?\)/,
+  );
   // A server's key variable named and not set: said in the options' words (rv11: "providers.whisper.keyEnv").
   await refused(
     [
