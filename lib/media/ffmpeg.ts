@@ -3,6 +3,8 @@
  * @module
  */
 import { MissingBinaryError } from "../core/errors.ts";
+import { isUnreadableFile, statOrNull } from "../core/exists.ts";
+import { readHead } from "../core/read_full.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { configuredProgram, findOnPath, isExecutableFile } from "./find_binary.ts";
 import { probeMp4 } from "./mp4_probe.ts";
@@ -283,20 +285,46 @@ export function ffmpegWords(stderr: string, options: { lines?: number; named?: b
  * ```ts
  * import assert from "node:assert/strict";
  * import { unreadableMediaWords } from "./ffmpeg.ts";
- * assert.match(unreadableMediaWords("[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55d0] moov atom not found\n", "a.mp4"), /^it has no index/);
- * assert.equal(unreadableMediaWords("x.mp3: Invalid data found when processing input\n", "x.mp3"), "Invalid data found when processing input");
- * assert.match(unreadableMediaWords("[mov @ 0x5] error reading header\nc.mp4: End of file\n", "c.mp4"), /^it ends inside its header/);
+ * const cut = await Deno.makeTempFile({ suffix: ".mp4" });
+ * await Deno.writeFile(cut, new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode("ftypisom")]));
+ * assert.match(await unreadableMediaWords("[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55d0] moov atom not found\n", cut), /^it has no index/);
+ * await Deno.writeFile(cut, crypto.getRandomValues(new Uint8Array(64)).fill(0xff, 4, 8));
+ * assert.match(await unreadableMediaWords("[mov @ 0x5] moov atom not found\n", cut), /^it is not an MP4 or MOV/);
+ * assert.equal(await unreadableMediaWords("x.mp3: Invalid data found when processing input\n", "x.mp3"), "Invalid data found when processing input");
+ * assert.match(await unreadableMediaWords("[mov @ 0x5] error reading header\nc.mp4: End of file\n", "c.mp4"), /^it ends inside its header/);
+ * await Deno.remove(cut);
  * ```
  */
-export function unreadableMediaWords(stderr: string, file: string): string {
+export async function unreadableMediaWords(stderr: string, file: string): Promise<string> {
   if (/moov atom not found/.test(stderr)) {
-    return "it has no index (its moov box): it is cut short, as a partial download or copy is, or still being written";
+    // Bytes that do not begin as an MP4 does were never one, named so by their extension alone (nt14: random bytes
+    // named .mp4 were told as a partial download).
+    return await beginsAsBox(file)
+      ? "it has no index (its moov box): it is cut short, as a partial download or copy is, or still being written"
+      : "it is not an MP4 or MOV, only named as one: it does not begin as one does";
   }
   // Cut inside its header or index: ffprobe's first line is "error reading header", its last "…: End of file".
   if (/: End of file$/m.test(stderr)) {
     return "it ends inside its header: it is cut short, as a partial download is";
   }
   return ffmpegWords(stderr).replace(`${file}: `, "").replace(/\.$/, "");
+}
+
+/**
+ * Whether a file begins as an MP4 or MOV does, with a box: its size, then a type of four letters (`ftyp`, `moov`,
+ * `mdat`, `free`…). Anything but a plain file (a pipe, read once) is taken as one.
+ */
+async function beginsAsBox(file: string): Promise<boolean> {
+  if (statOrNull(file)?.isFile !== true) return true;
+  let head: Uint8Array;
+  try {
+    head = await readHead(file, 8);
+  } catch (error) {
+    // Not ours to read (ffprobe read it as another user may): said as ffprobe said it.
+    if (isUnreadableFile(error)) return true;
+    throw error;
+  }
+  return head.length === 8 && /^[a-z0-9 ]{4}$/i.test(String.fromCharCode(...head.subarray(4)));
 }
 
 /**

@@ -63,7 +63,7 @@ export async function mediaProblem(
     streams = (await probeMedia(paths, file, { signal })).streams;
   } catch (error) {
     if (error instanceof ProcessError) {
-      const said = unreadableMediaWords(error.stderr, file);
+      const said = await unreadableMediaWords(error.stderr, file);
       return `Cannot read ${file} as ${needs}${said === "" ? "" : `: ${said}`}`;
     }
     if (!(error instanceof RangeError)) throw error;

@@ -140,7 +140,7 @@ export async function probeRecording(
       });
     }
     const why = error instanceof ProcessError
-      ? unreadableMediaWords(error.stderr, file.input) || error.message
+      ? (await unreadableMediaWords(error.stderr, file.input)) || error.message
       : error.message;
     throw new InputError(`Cannot read ${file.input} as audio or video: ${why}`, {
       where,

@@ -228,7 +228,7 @@ export const probeInputStep: StepKindDefinition = {
       if (error instanceof ProcessError || error instanceof UnrecoverableError) {
         // ffprobe's words without its logger's prefix and the file's path (named here as given).
         const why = error instanceof ProcessError
-          ? unreadableMediaWords(error.stderr, path) || error.message
+          ? (await unreadableMediaWords(error.stderr, path)) || error.message
           : error.message;
         throw new UnrecoverableError(`Cannot read ${name}: ${why}`, { cause: error, badInput: true });
       }
