@@ -4,7 +4,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { messageOf } from "../core/errors.ts";
+import { messageOf, systemReason } from "../core/errors.ts";
 import { exists } from "../core/exists.ts";
 import { readFull } from "../core/read_full.ts";
 import { leftByGoneOwner, ownerMark } from "./owner_mark.ts";
@@ -42,7 +42,9 @@ export class PublishError extends Error {
    * @param cause What failed.
    */
   constructor(destination: string, cause: unknown) {
-    super(messageOf(cause), { cause });
+    // Without the call's paths, the store's and a temporary name (fi14: "…(os error 28): copy '/…/artifact.txt' ->
+    // '/…/.long.txt.<pid>-….tmp'"): the destination is named by the message that tells it.
+    super(systemReason(cause), { cause });
     this.name = "PublishError";
     this.destination = destination;
   }

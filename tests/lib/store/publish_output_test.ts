@@ -43,7 +43,8 @@ Deno.test("publishOutput() names the real cause when the name is too long, not i
   await Deno.writeTextFile(`${dir}/a`, "x");
   const error = await publishOutput(`${dir}/a`, `${dir}/${"v".repeat(300)}.mp4`).catch((error) => error);
   assert.ok(error instanceof Error);
-  assert.match(error.message, /^File name too long .*: copy /);
+  // Without the call's paths (fi14: a full disk named the store's file and a temporary name).
+  assert.equal(error.message, "File name too long (os error 36)");
   assert.deepEqual(await listFolder(dir), ["a"]);
 });
 
@@ -51,7 +52,7 @@ Deno.test("publishOutput() onto a folder fails with the rename's cause and leave
   const dir = await tempDir();
   await Deno.writeTextFile(`${dir}/a`, "x");
   await Deno.mkdir(`${dir}/b.mp4`);
-  await assert.rejects(publishOutput(`${dir}/a`, `${dir}/b.mp4`), /Is a directory .*: rename /);
+  await assert.rejects(publishOutput(`${dir}/a`, `${dir}/b.mp4`), /: Is a directory \(os error 21\)$/);
   assert.deepEqual(await listFolder(dir), ["a", "b.mp4"]);
 });
 
@@ -98,7 +99,7 @@ Deno.test("publishOutputs() puts back what the files renamed before a failed ren
   ]).catch((error) => error);
   assert.ok(error instanceof PublishError);
   assert.equal(error.destination, `${dir}/a.vtt`);
-  assert.match(error.message, /Is a directory .*: rename /);
+  assert.match(error.message, /^Is a directory \(os error 21\)$/);
   // The video as it was (its inode too), no subtitles that were not there, no temporary name.
   assert.equal(await Deno.readTextFile(`${dir}/a.mp4`), "old video");
   assert.equal((await Deno.stat(`${dir}/a.mp4`)).ino, inode);
