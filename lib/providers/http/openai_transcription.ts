@@ -60,6 +60,9 @@ export interface TranscriptionRequest {
   signal?: AbortSignal;
 }
 
+/** The largest transcription answer read, in bytes: far more than any chunk's words and times. */
+export const MAX_TRANSCRIPT_BYTES = 32_000_000;
+
 /**
  * Sends an audio file and reads the answer.
  *
@@ -94,6 +97,9 @@ export async function transcribeAudio(
     path: "/audio/transcriptions",
     body: { form },
     signal: request.signal,
+    // A transcript is text: a long chunk's words with their times are a few MB at most (fi14: an answer of noise
+    // was read to 256 MB, 410 MB of memory, before it was refused).
+    maxBytes: MAX_TRANSCRIPT_BYTES,
   });
   // Not JSON: asking again would pay for another upload (as for images and speech).
   const parsed = jsonAnswer(

@@ -3,7 +3,10 @@ import { gzipSync } from "node:zlib";
 import { ProviderError } from "../../../../lib/core/errors.ts";
 import { startFakeOpenAi } from "../../../../lib/fake_api/fake_openai_server.ts";
 import { callOpenAi, type HttpTarget, redactKey } from "../../../../lib/providers/http/openai_client.ts";
-import { transcribeAudio } from "../../../../lib/providers/http/openai_transcription.ts";
+import {
+  MAX_TRANSCRIPT_BYTES,
+  transcribeAudio,
+} from "../../../../lib/providers/http/openai_transcription.ts";
 import { speechWav } from "../../../../lib/fake_api/_fake_media.ts";
 import { tempFile } from "../../../_support/temp_dir.ts";
 
@@ -253,6 +256,27 @@ Deno.test("transcribeAudio() refuses an answer whose times are not times, naming
     const rounded = await transcribeAudio(target(url), { file, model: "whisper-1", duration: 20 });
     assert.deepEqual(rounded.words.map((word) => [word.start, word.end]), [[1, 2], [19.5, 20]]);
     assert.equal(rounded.segments[0]?.end, 20);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(file);
+  }
+});
+
+Deno.test("transcribeAudio() refuses an answer larger than a transcript can be, before reading it", async () => {
+  // Before: read up to 256 MB (fi14: 410 MB of memory for a 5 s chunk's answer of noise).
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
+    await request.arrayBuffer();
+    return new Response(new Uint8Array(MAX_TRANSCRIPT_BYTES + 1), {
+      headers: { "content-type": "application/json" },
+    });
+  });
+  const file = await tempFile(".wav");
+  try {
+    await Deno.writeFile(file, speechWav("one", 1));
+    await assert.rejects(
+      transcribeAudio(target(`http://127.0.0.1:${server.addr.port}/v1`), { file, model: "whisper-1" }),
+      /the answer is larger than 32 MB/,
+    );
   } finally {
     await server.shutdown();
     await Deno.remove(file);
