@@ -4,12 +4,11 @@
  * rendered at once into one folder). Renders that would write the same bytes there (one workflow rendered twice at
  * once) share it.
  *
- * Each render writes one small file per output it will write in the user's cache folder
- * (`~/.cache/reel/outputs/<digest of the output's path>.<pid>-h<host>-<token>.json`), naming what it will write there:
- * the key the output's step will have, worked out from the plan alone (each step's key over its dependencies' plan
- * keys, whatever their stored bytes). A file whose process is gone (a render killed) is removed by the next render
- * that reads it. Renders of other users, other machines sharing the folder, or a user without a cache folder are not
- * guarded.
+ * Each render writes one note while it runs, in the user's cache folder (`~/.cache/reel/outputs/<pid>-h<host>-
+ * <token>.json`): the outputs it will write, each with the key its step will have, worked out from the plan alone
+ * (each step's key over its dependencies' plan keys, whatever their stored bytes). A note whose process is gone (a
+ * render killed) is removed by the next render that reads it. Renders of other users, other machines sharing the
+ * folder, or a user without a cache folder are not guarded.
  * @module
  */
 import { resolve } from "node:path";
@@ -17,21 +16,18 @@ import { InputError } from "../core/errors.ts";
 import { isMissing, realPathOrNull } from "../core/exists.ts";
 import { processStarted } from "../core/process_alive.ts";
 import { removeIfExists } from "../core/remove_if_exists.ts";
-import { sha256Hex } from "../core/sha256.ts";
 import { userCacheFile } from "../core/user_cache.ts";
 import type { Plan } from "../plan/plan.ts";
 import { stepKey } from "../plan/step_key.ts";
 import { ownerMark, ownerOf } from "../store/owner_mark.ts";
 
-/** What a guard file says. */
+/** What a render's note says. */
 interface GuardNote {
-  /** The output's path. */
-  path: string;
-  /** The plan key of the step that writes it. */
-  key: string;
-  /** The workflow files of the render that writes it. */
+  /** Each output's path (the folder's real path where it exists), with the plan key of the step that writes it. */
+  outputs: Record<string, string>;
+  /** The render's workflow files. */
   workflows: string[];
-  /** When that render's process started (see `processStarted`); null where the system does not tell. */
+  /** When its process started (see `processStarted`); null where the system does not tell. */
   started: string | null;
 }
 
@@ -40,12 +36,14 @@ export interface OutputGuard {
   release(): Promise<void>;
 }
 
+const UNGUARDED: OutputGuard = { release: async () => {} };
+
 /**
  * Guards the outputs a plan writes into a folder.
  *
  * @param plan The plan.
  * @param outDir The output folder.
- * @param options The render's workflow files (told to another render refused), and the folder of the guard files
+ * @param options The render's workflow files (told to another render refused), and the folder of the notes
  *   (default `outputs` in the user's cache folder; null guards nothing).
  * @returns The guard.
  * @throws {InputError} When another live render on this machine will write one of the outputs with other bytes; the
@@ -72,22 +70,19 @@ export async function guardOutputs(
   options: { workflows: readonly string[]; folder?: string | null },
 ): Promise<OutputGuard> {
   const folder = options.folder === undefined ? userCacheFile("outputs") : options.folder;
-  const notes = outputNotes(plan, outDir, options.workflows, await processStarted(Deno.pid));
-  if (folder === null || notes.length === 0) return { release: async () => {} };
-  const token = `${ownerMark()}-${crypto.randomUUID().slice(0, 8)}`;
-  const written: string[] = [];
-  const release = async () => {
-    for (const file of written) await removeIfExists(file);
+  const outputs = plannedOutputs(plan, outDir);
+  if (folder === null || outputs.size === 0) return UNGUARDED;
+  const name = `${ownerMark()}-${crypto.randomUUID().slice(0, 8)}.json`;
+  const note: GuardNote = {
+    outputs: Object.fromEntries([...outputs].map(([path, { key }]) => [path, key])),
+    workflows: [...options.workflows],
+    started: await processStarted(Deno.pid),
   };
+  const release = () => removeIfExists(`${folder}/${name}`);
   try {
     await Deno.mkdir(folder, { recursive: true });
-    // Every note is written before any other is read: of two renders starting at once, one sees the other at least.
-    for (const note of notes) {
-      const file = `${folder}/${pathDigest(note.path)}.${token}.json`;
-      const { shown: _, ...saved } = note;
-      await Deno.writeTextFile(file, JSON.stringify(saved));
-      written.push(file);
-    }
+    // Written before any other is read: of two renders starting at once, one sees the other at least.
+    await Deno.writeTextFile(`${folder}/${name}`, JSON.stringify(note));
   } catch (error) {
     await release();
     // The guard is a courtesy of this machine's cache folder: one that cannot be written (read-only, full, a file
@@ -96,33 +91,30 @@ export async function guardOutputs(
       error instanceof Deno.errors.PermissionDenied || isMissing(error) ||
       error instanceof Deno.errors.NotADirectory
     ) {
-      return { release: async () => {} };
+      return UNGUARDED;
     }
     throw error;
   }
   try {
-    const names = await folderNames(folder);
-    for (const note of notes) {
-      const digest = pathDigest(note.path);
-      for (const name of names) {
-        if (!name.startsWith(`${digest}.`) || name === `${digest}.${token}.json`) continue;
-        const file = `${folder}/${name}`;
-        const other = await readNote(file);
-        if (!(await writerLives(name.slice(digest.length + 1), other))) {
-          // A render killed before it released its notes (or while it wrote one): nothing writes there any more.
-          await removeIfExists(file);
-          continue;
-        }
-        // A note being written (by a render that reads this one's once it has written its own) tells nothing yet.
-        if (other === null || other.key === note.key || other.path !== note.path) continue;
+    for await (const entry of Deno.readDir(folder)) {
+      if (!entry.isFile || entry.name === name || !entry.name.endsWith(".json")) continue;
+      const file = `${folder}/${entry.name}`;
+      const other = await readNote(file);
+      if (!(await writerLives(entry.name, other))) {
+        // A render killed before it released its note (or while it wrote it): nothing writes there any more.
+        await removeIfExists(file);
+        continue;
+      }
+      // A note being written (by a render that reads this one's once it has written its own) tells nothing yet.
+      if (other === null) continue;
+      for (const [path, { key, shown }] of outputs) {
+        const theirs = other.outputs[path];
+        if (theirs === undefined || theirs === key) continue;
         throw new InputError(
-          `${note.shown} is being written by another render (process ${
-            ownerOf(name.slice(digest.length + 1)).pid
-          }, ${other.workflows.join(", ")}) with other content`,
-          {
-            where: note.shown,
-            hint: "Wait for that render to end, or choose another folder with --out",
-          },
+          `${shown} is being written by another render (process ${ownerOf(entry.name).pid}, ${
+            other.workflows.join(", ")
+          }) with other content`,
+          { where: shown, hint: "Wait for that render to end, or choose another folder with --out" },
         );
       }
     }
@@ -133,57 +125,37 @@ export async function guardOutputs(
   return { release };
 }
 
-/** Each output of the plan, with the key its step will have as planned. */
-function outputNotes(
+/** Each output of the plan by its path, with the key its step will have as planned and its path as given. */
+function plannedOutputs(
   plan: Pick<Plan, "steps">,
   outDir: string,
-  workflows: readonly string[],
-  started: string | null,
-): (GuardNote & { shown: string })[] {
+): Map<string, { key: string; shown: string }> {
   const keys = new Map<string, string>();
-  const notes: (GuardNote & { shown: string })[] = [];
+  const outputs = new Map<string, { key: string; shown: string }>();
   // The folder by its real path where it exists already (a link to it, `out` and `./out`: one folder).
   const folder = realPathOrNull(outDir) ?? resolve(outDir);
   for (const step of plan.steps) {
     // Steps come after their dependencies in a plan.
     const key = stepKey(step, step.deps.map((dep) => keys.get(dep) ?? dep));
     keys.set(step.id, key);
-    if (step.output !== null) {
-      notes.push({
-        path: `${folder}/${step.output}`,
-        // As the command line names it.
-        shown: `${outDir.replace(/\/+$/, "")}/${step.output}`,
-        key,
-        workflows: [...workflows],
-        started,
-      });
-    }
+    if (step.output === null) continue;
+    outputs.set(`${folder}/${step.output}`, { key, shown: `${outDir.replace(/\/+$/, "")}/${step.output}` });
   }
-  return notes;
-}
-
-function pathDigest(path: string): string {
-  return sha256Hex(path).slice(0, 32);
+  return outputs;
 }
 
 /**
  * Whether the render that wrote a note runs: on this host, the process of its pid that started when the note says
  * (a pid alone may be another program's by now); another host's is taken as running.
  */
-async function writerLives(mark: string, note: GuardNote | null): Promise<boolean> {
-  const writer = ownerOf(mark);
+async function writerLives(name: string, note: GuardNote | null): Promise<boolean> {
+  const writer = ownerOf(name);
   if (writer.host !== null && writer.host !== ownerOf(ownerMark()).host) return true;
   const started = await processStarted(writer.pid);
   return started !== null && (note?.started ?? started) === started;
 }
 
-async function folderNames(folder: string): Promise<string[]> {
-  const names: string[] = [];
-  for await (const entry of Deno.readDir(folder)) if (entry.isFile) names.push(entry.name);
-  return names;
-}
-
-/** A guard file's note: null when it is gone (released meanwhile) or not one (written half by a killed render). */
+/** A note: null when it is gone (released meanwhile) or not one (written half by a killed render). */
 async function readNote(file: string): Promise<GuardNote | null> {
   let text: string;
   try {
@@ -194,7 +166,7 @@ async function readNote(file: string): Promise<GuardNote | null> {
   }
   try {
     const note = JSON.parse(text) as Partial<GuardNote>;
-    return typeof note.path === "string" && typeof note.key === "string" && Array.isArray(note.workflows)
+    return typeof note.outputs === "object" && note.outputs !== null && Array.isArray(note.workflows)
       ? note as GuardNote
       : null;
   } catch (error) {

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { guardOutputs } from "../../../lib/run/output_guard.ts";
 import { processStarted } from "../../../lib/core/process_alive.ts";
-import { sha256Hex } from "../../../lib/core/sha256.ts";
 import { ownerMark } from "../../../lib/store/owner_mark.ts";
 
 type GuardedPlan = Parameters<typeof guardOutputs>[0];
@@ -57,21 +56,20 @@ Deno.test("a note left by a render that is gone is removed, even where its pid r
   const { dir, folder, out } = await guardFolder();
   try {
     await Deno.mkdir(folder);
-    const digest = sha256Hex(`${await Deno.realPath(out)}/same.64x64.mp4`).slice(0, 32);
     const ended = new Deno.Command("true").spawn();
     await ended.status;
     const host = ownerMark().split("-")[1];
     const left = [
       // A process that ended.
-      `${digest}.${ended.pid}-${host}-00000000.json`,
+      `${ended.pid}-${host}-00000000.json`,
       // This pid, which a render of an earlier start had (a pid used again): its start time is not this process's.
-      `${digest}.${Deno.pid}-${host}-11111111.json`,
+      `${Deno.pid}-${host}-11111111.json`,
       // Half written by a render killed while it wrote.
-      `${digest}.${ended.pid}-${host}-22222222.json`,
+      `${ended.pid}-${host}-22222222.json`,
     ];
     const realOut = await Deno.realPath(out);
     const text = (started: string | null) =>
-      JSON.stringify({ path: `${realOut}/same.64x64.mp4`, key: "k", workflows: ["a.ts"], started });
+      JSON.stringify({ outputs: { [`${realOut}/same.64x64.mp4`]: "k" }, workflows: ["a.ts"], started });
     await Deno.writeTextFile(`${folder}/${left[0]}`, text(await processStarted(Deno.pid)));
     await Deno.writeTextFile(`${folder}/${left[1]}`, text("1"));
     await Deno.writeTextFile(`${folder}/${left[2]}`, text(null).slice(0, 10));
@@ -81,7 +79,7 @@ Deno.test("a note left by a render that is gone is removed, even where its pid r
     assert.ok(!left.includes(names[0]!));
     await guard.release();
     // Another host's render is taken as running: its pids mean nothing here.
-    await Deno.writeTextFile(`${folder}/${digest}.${ended.pid}-h00000000-33333333.json`, text("1"));
+    await Deno.writeTextFile(`${folder}/${ended.pid}-h00000000-33333333.json`, text("1"));
     await assert.rejects(
       guardOutputs(plan("B"), out, { workflows: ["b.ts"], folder }),
       /is being written by another render \(process \d+, a\.ts\) with other content/,
