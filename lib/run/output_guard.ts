@@ -7,19 +7,19 @@
  * Each render writes one note while it runs, in the user's cache folder (`~/.cache/reel/outputs/<pid>-h<host>-
  * <token>.json`): the outputs it will write, each with the key its step will have, worked out from the plan alone
  * (each step's key over its dependencies' plan keys, whatever their stored bytes). A note whose process is gone (a
- * render killed) is removed by the next render that reads it. Renders of other users, other machines sharing the
- * folder, or a user without a cache folder are not guarded.
+ * render killed) is removed by the next render that reads it; another host's (a cache folder shared) counts for a
+ * day. Renders of other users, or of a user without a cache folder, are not guarded.
  * @module
  */
 import { resolve } from "node:path";
 import { InputError } from "../core/errors.ts";
-import { isMissing, realPathOrNull } from "../core/exists.ts";
+import { isMissing, notFoundAsNull, realPathOrNull } from "../core/exists.ts";
 import { processStarted } from "../core/process_alive.ts";
 import { removeIfExists } from "../core/remove_if_exists.ts";
 import { userCacheFile } from "../core/user_cache.ts";
 import type { Plan } from "../plan/plan.ts";
 import { stepKey } from "../plan/step_key.ts";
-import { ownerMark, ownerOf } from "../store/owner_mark.ts";
+import { OTHER_HOST_GRACE_MS, ownerMark, ownerOf } from "../store/owner_mark.ts";
 
 /** What a render's note says. */
 interface GuardNote {
@@ -78,11 +78,22 @@ export async function guardOutputs(
     workflows: [...options.workflows],
     started: await processStarted(Deno.pid),
   };
-  const release = () => removeIfExists(`${folder}/${name}`);
+  const path = `${folder}/${name}`;
+  const temporary = `${folder}/.${name}.tmp`;
+  const release = async () => {
+    await removeIfExists(temporary);
+    await removeIfExists(path);
+  };
+  let since: Date;
   try {
     await Deno.mkdir(folder, { recursive: true });
-    // Written before any other is read: of two renders starting at once, one sees the other at least.
-    await Deno.writeTextFile(`${folder}/${name}`, JSON.stringify(note));
+    // Whole or not there: a reader never finds half a note.
+    await Deno.writeTextFile(temporary, JSON.stringify(note));
+    await Deno.rename(temporary, path);
+    // Stamped once it can be read: a render whose note is stamped later read the folder after this note was there,
+    // so it yields to this one; of notes stamped alike, each render that reads the other's yields (both may).
+    since = new Date();
+    await Deno.utime(path, since, since);
   } catch (error) {
     await release();
     // The guard is a courtesy of this machine's cache folder: one that cannot be written (read-only, full, a file
@@ -97,21 +108,24 @@ export async function guardOutputs(
   }
   try {
     for await (const entry of Deno.readDir(folder)) {
-      if (!entry.isFile || entry.name === name || !entry.name.endsWith(".json")) continue;
+      if (!entry.isFile || entry.name === name) continue;
       const file = `${folder}/${entry.name}`;
-      const other = await readNote(file);
-      if (!(await writerLives(entry.name, other))) {
+      // A note, or one being written (`.<name>.tmp`).
+      const written = entry.name.replace(/^\.(.*)\.tmp$/, "$1");
+      const other = written === entry.name ? await readNote(file) : null;
+      if (!(await writerLives(file, written, other))) {
         // A render killed before it released its note (or while it wrote it): nothing writes there any more.
         await removeIfExists(file);
         continue;
       }
-      // A note being written (by a render that reads this one's once it has written its own) tells nothing yet.
-      if (other === null) continue;
-      for (const [path, { key, shown }] of outputs) {
-        const theirs = other.outputs[path];
+      const stamped = other === null ? null : (await Deno.stat(file).catch(notFoundAsNull))?.mtime ?? null;
+      // Being written, released meanwhile, or stamped after this one (that render yields): no reason to yield.
+      if (other === null || stamped === null || stamped > since) continue;
+      for (const [output, { key, shown }] of outputs) {
+        const theirs = other.outputs[output];
         if (theirs === undefined || theirs === key) continue;
         throw new InputError(
-          `${shown} is being written by another render (process ${ownerOf(entry.name).pid}, ${
+          `${shown} is being written by another render (process ${ownerOf(written).pid}, ${
             other.workflows.join(", ")
           }) with other content`,
           { where: shown, hint: "Wait for that render to end, or choose another folder with --out" },
@@ -146,13 +160,19 @@ function plannedOutputs(
 
 /**
  * Whether the render that wrote a note runs: on this host, the process of its pid that started when the note says
- * (a pid alone may be another program's by now); another host's is taken as running.
+ * (a pid alone may be another program's by now). Another host's pids, or those of a system without `/proc`, tell
+ * nothing: such a note counts for a day after it was written (rv26: a note left by a render killed on another host
+ * sharing the cache folder refused that output for good).
  */
-async function writerLives(name: string, note: GuardNote | null): Promise<boolean> {
+async function writerLives(file: string, name: string, note: GuardNote | null): Promise<boolean> {
   const writer = ownerOf(name);
-  if (writer.host !== null && writer.host !== ownerOf(ownerMark()).host) return true;
-  const started = await processStarted(writer.pid);
-  return started !== null && (note?.started ?? started) === started;
+  const here = writer.host === null || writer.host === ownerOf(ownerMark()).host;
+  if (here && Deno.build.os === "linux") {
+    const started = await processStarted(writer.pid);
+    return started !== null && (note?.started ?? started) === started;
+  }
+  const info = await Deno.stat(file).catch(notFoundAsNull);
+  return info?.mtime != null && Date.now() - info.mtime.getTime() < OTHER_HOST_GRACE_MS;
 }
 
 /** A note: null when it is gone (released meanwhile) or not one (written half by a killed render). */

@@ -4,7 +4,6 @@
  * of time: it gets an identity of its own each run, so what is made from it is never taken from the store.
  * @module
  */
-import { normalize } from "node:path";
 import { type HashedFile, rememberDigests } from "../media/file_digests.ts";
 import type { WorkflowIssue } from "../core/errors.ts";
 import { isMissing } from "../core/exists.ts";
@@ -212,9 +211,6 @@ export function isImageName(name: string): boolean {
  * assert.deepEqual(files.map((file) => file.name), ["a.txt"]);
  * assert.match(files[0]!.identity, /^sha256:/);
  * assert.equal(issues[0]?.path, "inputs[1]");
- * // A path out of the base folder is named without its `..`.
- * const [up] = await expandInputFiles(["../a.txt"], { baseDir: `${dir}/sub`, path: "inputs", issues });
- * assert.equal(up?.path, `${dir}/a.txt`);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -229,8 +225,9 @@ export async function expandInputFiles(
   const read: HashedFile[] = [];
   for (const [i, pattern] of patterns.entries()) {
     const path = typeof options.path === "string" ? `${options.path}[${i}]` : options.path(i);
-    // `..` taken out, as the messages name it (nt14: `/work/workflows/../bad/a.mp4 holds text`).
-    const absolute = normalize(pattern.startsWith("/") ? pattern : `${base}/${pattern.replace(/^\.\//, "")}`);
+    // As written, `..` kept: the kernel reads `link/..` as the folder above the link's target, which a path with
+    // its `..` taken out by text does not name (rv26).
+    const absolute = pattern.startsWith("/") ? pattern : `${base}/${pattern.replace(/^\.\//, "")}`;
     const glob = isGlob(pattern);
     const found = glob ? await expandGlob(absolute) : await plainPath(absolute, options.takes);
     // A glob leaves out what a folder's listing does (reel's own variants beside their manifests): `clips/*.mp4`

@@ -78,12 +78,18 @@ Deno.test("a note left by a render that is gone is removed, even where its pid r
     assert.equal(names.length, 1, names.join(", "));
     assert.ok(!left.includes(names[0]!));
     await guard.release();
-    // Another host's render is taken as running: its pids mean nothing here.
-    await Deno.writeTextFile(`${folder}/${ended.pid}-h00000000-33333333.json`, text("1"));
+    // Another host's render is taken as running for a day: its pids mean nothing here.
+    const remote = `${folder}/${ended.pid}-h00000000-33333333.json`;
+    await Deno.writeTextFile(remote, text("1"));
     await assert.rejects(
       guardOutputs(plan("B"), out, { workflows: ["b.ts"], folder }),
       /is being written by another render \(process \d+, a\.ts\) with other content/,
     );
+    // rv26: a note another host left was taken as running for ever, refusing the output for good.
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    await Deno.utime(remote, twoDaysAgo, twoDaysAgo);
+    await (await guardOutputs(plan("B"), out, { workflows: ["b.ts"], folder })).release();
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(folder)), []);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -96,6 +102,38 @@ Deno.test("a cache folder that cannot be written guards nothing: the render goes
     const guard = await guardOutputs(plan("A"), out, { workflows: ["a.ts"], folder: `${dir}/file/guards` });
     await guard.release();
     assert.equal(await Deno.readTextFile(`${dir}/file`), "in the way");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("of two renders started together, one is refused at least, and they never both write", async () => {
+  const { dir, folder, out } = await guardFolder();
+  try {
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.allSettled([
+        guardOutputs(plan("A"), out, { workflows: ["a.ts"], folder }),
+        guardOutputs(plan("B"), out, { workflows: ["b.ts"], folder }),
+      ]);
+      assert.ok(results.some((result) => result.status === "rejected"), `round ${round}`);
+      for (const result of results) if (result.status === "fulfilled") await result.value.release();
+      assert.deepEqual(await Array.fromAsync(Deno.readDir(folder)), []);
+    }
+    // A note stamped after this render's own: that render read the folder after this one's note was there, and
+    // yields; only the later is refused (rv26: two that read each other's were both refused).
+    const other = `${folder}/${ownerMark()}-44444444.json`;
+    const realOut = await Deno.realPath(out);
+    const note = { outputs: { [`${realOut}/same.64x64.mp4`]: "k" }, workflows: ["b.ts"], started: null };
+    await Deno.writeTextFile(other, JSON.stringify(note));
+    const later = new Date(Date.now() + 60_000);
+    await Deno.utime(other, later, later);
+    await (await guardOutputs(plan("A"), out, { workflows: ["a.ts"], folder })).release();
+    const earlier = new Date(Date.now() - 1_000);
+    await Deno.utime(other, earlier, earlier);
+    await assert.rejects(
+      guardOutputs(plan("A"), out, { workflows: ["a.ts"], folder }),
+      /\(process \d+, b\.ts\)/,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
