@@ -98,6 +98,16 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
       ["clip.mp4", "--recipe", "sideways"],
       /✖ Unknown recipe "sideways" \(built-in recipes: web, vertical[^\n]*\n {2}→ at --recipe sideways \(the command line\)/,
     ],
+    // nt13: an unknown name beside a recipe file's mistake was told only once the file was mended.
+    [
+      ["clip.mp4", "--recipe", "shufle", "--recipe", "slow.json"],
+      new RegExp(
+        String
+          .raw`✖ Unknown recipe "shufle" \(did you mean "shuffle"\?\)[^\n]*\n {2}→ at --recipe shufle \(the command line\)\n` +
+          String
+            .raw`✖ Expected a number from 0\.25 to 4, got -1\n {2}→ at speed, line 1, column 24 \(slow\.json\)`,
+      ),
+    ],
     // Before: "Cannot read the recipe file broken.json: " and JSON.parse's words, at no place.
     [
       ["clip.mp4", "--recipe", "broken.json"],

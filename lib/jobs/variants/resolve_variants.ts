@@ -10,7 +10,6 @@ import { isRecord } from "../../core/is_record.ts";
 import { mapBounded } from "../../core/map_bounded.ts";
 import { readHead } from "../../core/read_full.ts";
 import { seeksByIndex } from "../../media/sniff_media.ts";
-import { didYouMean } from "../../core/closest_name.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { workflowDir } from "../../schema/workflow_path.ts";
 import { BUILTIN_RECIPES } from "./builtin_recipes.ts";
@@ -68,16 +67,8 @@ export async function resolveVariants(
     const recipes: ResolvedRecipe[] = [];
     for (const [r, recipe] of job.recipes.entries()) {
       const where = `${path}.recipes[${r}]`;
-      const written = typeof recipe === "string" ? BUILTIN_RECIPES[recipe] : recipe;
-      if (written === undefined) {
-        const names = Object.keys(BUILTIN_RECIPES);
-        context.issues.push({
-          path: where,
-          message: `Unknown recipe "${recipe}"${didYouMean(String(recipe), names)} ` +
-            `(built-in recipes: ${names.join(", ")})`,
-        });
-        continue;
-      }
+      // A name the schema checked (see `builtinName`).
+      const written = typeof recipe === "string" ? BUILTIN_RECIPES[recipe]! : recipe;
       if (recipes.some((other) => other.name === written.name)) {
         context.issues.push({ path: where, message: `Two recipes are named "${written.name}"` });
       }

@@ -7,12 +7,28 @@ import { z } from "zod";
 import { nonBlank, SLUG, slug } from "../../schema/fields.ts";
 import type { InputFile } from "../../schema/input_files.ts";
 import { type POSITIONS, recipeSchema } from "./recipe_schema.ts";
+import { BUILTIN_RECIPES } from "./builtin_recipes.ts";
+import { didYouMean } from "../../core/closest_name.ts";
+
+/**
+ * A built-in recipe's name, checked with the recipes written out (nt13: an unknown name was told only once a recipe
+ * file's mistakes were mended, a round later).
+ */
+const builtinName = z.string().regex(SLUG, "Expected a recipe name like vertical").superRefine(
+  (name, context) => {
+    if (Object.hasOwn(BUILTIN_RECIPES, name)) return;
+    const names = Object.keys(BUILTIN_RECIPES);
+    context.addIssue({
+      code: "custom",
+      message: `Unknown recipe "${name}"${didYouMean(name, names)} (built-in recipes: ${names.join(", ")})`,
+    });
+  },
+);
 
 const jobSchema = z.strictObject({
   id: slug("Expected a lowercase id like clips").optional(),
   inputs: z.array(nonBlank("Input")).min(1, "Give at least one input file or glob"),
-  recipes: z.array(z.union([z.string().regex(SLUG, "Expected a recipe name like vertical"), recipeSchema]))
-    .min(1, "Give at least one recipe"),
+  recipes: z.array(z.union([builtinName, recipeSchema])).min(1, "Give at least one recipe"),
   count: z.number().int().min(1).max(1000).optional(),
   seed: z.union([z.number().int(), nonBlank("Seed")]).optional(),
 });
