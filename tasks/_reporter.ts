@@ -4,6 +4,7 @@
  * @module
  */
 import { probeMedia } from "../lib/media/ffmpeg.ts";
+import { systemReason } from "../lib/core/errors.ts";
 import { plural } from "../lib/core/plural.ts";
 import { exists, notFoundAsNull } from "../lib/core/exists.ts";
 import type { FfmpegPaths } from "../lib/core/ffmpeg_paths.ts";
@@ -232,6 +233,7 @@ async function summarize(
     // run's other warnings are: the run succeeded (✖ marks what failed, and the exit code says it did not). Only
     // the write is caught (it does nothing but write and rename): a mistake in making the page is thrown.
     if (!(error instanceof Error)) throw error;
-    writeTextSync(Deno.stderr, `⚠ Cannot write the report ${report}: ${error.message}\n`);
+    // Without the call's temporary name (fi15: "…(os error 1): writefile 'out/.report.html.<pid>-….tmp'").
+    writeTextSync(Deno.stderr, `⚠ Cannot write the report ${report}: ${systemReason(error)}\n`);
   }
 }

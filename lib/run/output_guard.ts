@@ -97,10 +97,10 @@ export async function guardOutputs(
   } catch (error) {
     await release();
     // The guard is a courtesy of this machine's cache folder: one that cannot be written (read-only, full, a file
-    // in its way) guards nothing, and the render goes on as it would without it.
+    // in its way or in its place: fi15) guards nothing, and the render goes on as it would without it.
     if (
       error instanceof Deno.errors.PermissionDenied || isMissing(error) ||
-      error instanceof Deno.errors.NotADirectory
+      error instanceof Deno.errors.NotADirectory || error instanceof Deno.errors.AlreadyExists
     ) {
       return UNGUARDED;
     }

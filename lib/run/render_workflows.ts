@@ -346,12 +346,13 @@ export async function renderLoaded(
       ];
       // All checked before any is made: an output folder refused leaves no empty store behind.
       for (const [folder, role] of folders) await ensureWritableFolder(folder, role, { make: false });
+      // Another render writing one of these outputs with other bytes is refused now, not found out by its result,
+      // and before a folder is made (fi15: an empty store was left). Its workflows named as any folder reads them.
+      guard = await guardOutputs(plan, options.outDir, {
+        workflows: workflows.map((workflow) => realPathOrNull(workflow.file) ?? workflow.file),
+      });
       for (const [folder, role] of folders) await ensureWritableFolder(folder, role);
       await checkOutputPlaces(options.outDir, loaded);
-      // Another render writing one of these outputs with other bytes is refused now, not found out by its result.
-      guard = await guardOutputs(plan, options.outDir, {
-        workflows: workflows.map((workflow) => workflow.file),
-      });
       for (const warning of warnings) options.onWarning?.(warning);
       // Resume after a crash: what a killed run left half-done is removed; everything it finished is reused.
       await store.removeStale();

@@ -37,21 +37,25 @@ export default workflow(${
     }, {
       api: { api: "openai", baseUrl: server.url },
     });
-    await write("b.ts", { title: "B", narration: "B." });
+    await Deno.mkdir(`${dir}/b`);
+    await write("b/b.ts", { title: "B", narration: "B." });
     const first = runCli(["render", "a.ts", "--out", "out"], { cwd: dir });
     await called;
-    const second = await runCli(["render", "b.ts", "--out", "out"], { cwd: dir });
+    const second = await runCli(["render", "b.ts", "--out", "../out"], { cwd: `${dir}/b` });
     assert.equal(second.code, 2, second.stderr);
+    // The other's workflow by its whole path: the one it was given by was its own folder's.
     assert.match(
       second.stderr,
-      /✖ out\/same\.64x64\.mp4 is being written by another render \(process \d+, a\.ts\) with other content\n/,
+      /✖ \.\.\/out\/same\.64x64\.mp4 is being written by another render \(process \d+, \/\S+\/a\.ts\) with other content\n/,
     );
+    // Refused before any folder is made (fi15: its store was left, empty).
+    assert.deepEqual(await listFolder(`${dir}/b`), ["b.ts"]);
     assert.match(second.stderr, /Wait for that render to end, or choose another folder with --out/);
     release();
     const done = await first;
     assert.equal(done.code, 0, done.stderr);
     // Once the first has ended, the second writes its own.
-    const again = await runCli(["render", "b.ts", "--out", "out"], { cwd: dir });
+    const again = await runCli(["render", "b.ts", "--out", "../out"], { cwd: `${dir}/b` });
     assert.equal(again.code, 0, again.stderr);
     assert.match(await Deno.readTextFile(`${dir}/out/same.srt`), /\nB\.\n/);
     assert.ok((await listFolder(`${dir}/out`))!.includes("same.64x64.mp4"));
