@@ -6,6 +6,7 @@
  */
 import { dirname, resolve } from "node:path";
 import { isFolder } from "../lib/core/exists.ts";
+import { userCacheFile } from "../lib/core/user_cache.ts";
 import { plural } from "../lib/core/plural.ts";
 import type { Plan } from "../lib/plan/plan.ts";
 import { planPaths } from "../lib/plan/plan_paths.ts";
@@ -19,10 +20,19 @@ const WATCH_LIST_ENV = "REEL_WATCH_LIST";
 /** A font file: a caption's or an overlay's, the system's, not a file the workflow names. */
 const FONT_FILE = /\.(ttf|otf|ttc|woff2?)$/i;
 
-/** reel's own modules: the library and its entry point (not the example workflows beside them). */
+/**
+ * What a render reads that is not the workflow's: reel's own modules (the library and its entry point, not the
+ * example workflows beside them), what it remembers between runs (rewritten by each), and the system's files, which
+ * reel's own monitor reads meanwhile (nt15: `/proc/<pid>/stat` of a process gone, waited for as a file gone, and no
+ * save rendered again when a workflow took a while to load).
+ */
 const REEL_OWN = [
   new URL("../lib/", import.meta.url).pathname,
   new URL("../mod.ts", import.meta.url).pathname,
+  ...[userCacheFile("")].flatMap((folder) => folder === null ? [] : [folder]),
+  "/proc/",
+  "/sys/",
+  "/dev/",
 ];
 
 /** A file a plan names, and its modification time when the plan was made. */
@@ -48,7 +58,8 @@ interface NamedFile {
  * const file = await Deno.makeTempFile();
  * const step = { runtime: { musicPath: file, picturePath: null, items: [file, "/no/such/file"], font: "/f/a.ttf" } };
  * const plan = { steps: [step], templates: [], files: [] };
- * const named = planNamedFiles(plan as never, { named: ["/no/such/picture.png"] });
+ * // reel's own reads while the workflow loaded are not the workflow's (nt15: /proc's, waited for once gone).
+ * const named = planNamedFiles(plan as never, { named: ["/no/such/picture.png"], read: ["/proc/1/stat"] });
  * assert.deepEqual(named.map((entry) => entry.path), [file, "/no/such/picture.png"]);
  * await Deno.remove(file);
  * ```
