@@ -42,6 +42,13 @@ export interface Outline {
  * assert.deepEqual(alike.sections.map((section) => section.id), ["intro", "section", "section-2", "intro-2", "agac"]);
  * assert.throws(() => parseOutline("# Rain\n\nWater.\n\n##\nText.\n", "rain.md"), /rain\.md line 5: /);
  * assert.throws(() => parseOutline("# Rain\n\n## Clouds\nText.\n", "rain.md"), /line 1: the title "Rain" has no introduction/);
+ * // Markup is said as its words; a numbered item is a bullet; a closing `#` is no part of a title.
+ * const marked = parseOutline("# Rain #\n\nSee **this** _now_ in [the notes](http://x.org), snake_case.\n1. One\n");
+ * assert.equal(marked.title, "Rain");
+ * assert.equal(marked.sections[0]!.narration, "See this now in the notes, snake_case.");
+ * assert.deepEqual(marked.sections[0]!.bullets, ["One"]);
+ * assert.throws(() => parseOutline("# Rain\n\nWater.\n~~~\nx = 1\n~~~\n", "rain.md"), /line 4: a code block/);
+ * assert.equal(parseOutline(`# ${"word ".repeat(40)}\n\nA.\n`).id.length <= 60, true);
  * ```
  */
 export function parseOutline(markdown: string, source = "the outline"): Outline {
@@ -53,8 +60,12 @@ export function parseOutline(markdown: string, source = "the outline"): Outline 
     const line = raw.trim();
     const number = index + 1;
     const current = sections.at(-1);
-    const heading = /^(#+)(?:\s+(.*))?$/.exec(line);
-    if (line === "") {
+    // A closing run of `#` is no part of the title (nt15: `# Tides #` kept it).
+    const heading = /^(#+)(?:\s+(.*?))?(?:\s+#+)?$/.exec(line);
+    if (/^(```|~~~)/.test(line)) {
+      // Code is not read aloud well, nor shown (nt15: a fenced block was spoken, its backticks in the captions).
+      throw fail(number, "a code block is not narrated: leave it out, or say what it does in a paragraph");
+    } else if (line === "") {
       paragraph = null;
     } else if (heading !== null) {
       const [, marks, text = ""] = heading;
@@ -68,8 +79,9 @@ export function parseOutline(markdown: string, source = "the outline"): Outline 
       paragraph = null;
     } else if (current === undefined) {
       throw fail(number, `the outline must start with a "# " title, not: ${line}`);
-    } else if (/^[-*] /.test(line)) {
-      current.bullets.push(line.slice(2).trim());
+    } else if (/^(?:[-*+]|\d+[.)]) /.test(line)) {
+      // A numbered item is a bullet too (nt15: it was narrated).
+      current.bullets.push(line.replace(/^(?:[-*+]|\d+[.)]) /, "").trim());
       paragraph = null;
     } else {
       if (paragraph === null) current.paragraphs.push(paragraph = []);
@@ -101,14 +113,36 @@ export function parseOutline(markdown: string, source = "the outline"): Outline 
         id: unique(i === 0 ? "intro" : slug(section.title)),
         title: section.title,
         bullets: section.bullets,
-        narration: section.paragraphs.map((lines) => lines.join(" ")).join(" "),
+        narration: spoken(section.paragraphs.map((lines) => lines.join(" ")).join(" ")),
       };
     }),
   };
 }
 
-/** An id from a title: its letters without their accents (`Ağaç` → `agac`), lower case, other runs `-`. */
+/**
+ * A paragraph as it is said and captioned: markdown's emphasis, inline code and links as their words (nt15:
+ * `**bold**` and `[link](http://x.org)` were in the captions as written).
+ */
+function spoken(text: string): string {
+  return text
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/`([^`]+)`/g, "$1")
+    .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, "$2")
+    .replace(/(^|[^\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)/g, "$1$2")
+    .replace(/(^|[^\w])_(?=\S)(.+?)(?<=\S)_(?!\w)/g, "$1$2");
+}
+
+/** The longest id made from a title: ids name output files, and one past 100 characters is refused. */
+const SLUG_MAX = 60;
+
+/**
+ * An id from a title: its letters without their accents (`Ağaç` → `agac`), lower case, other runs `-`; a long
+ * title's cut at a word (nt15: a long title made an id reel then refused, at a field the outline never wrote).
+ */
 function slug(text: string): string {
-  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[^a-z0-9]+/g, "-")
+  const whole = text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "") || "section";
+  if (whole.length <= SLUG_MAX) return whole;
+  const cut = whole.slice(0, SLUG_MAX + 1);
+  return cut.slice(0, cut.lastIndexOf("-") > 0 ? cut.lastIndexOf("-") : SLUG_MAX);
 }
