@@ -103,7 +103,17 @@ export const customStep: StepKindDefinition = {
       params,
       signal,
       outputPath,
-      spawn: (child, childParams) => spawn({ step: child, params: childParams }),
+      spawn: (child, childParams) => {
+        // Said as a returned value is (nt15: "()=>1 could not be cloned", neither step nor field, not bad input).
+        const problem = notJson(childParams ?? null, "");
+        if (problem !== null) {
+          throw new UnrecoverableError(
+            `Custom step "${stepId}" spawned "${child}" with params that are not JSON: ${problem}`,
+            { badInput: true },
+          );
+        }
+        spawn({ step: child, params: childParams });
+      },
       // The step's children go through reel's runner, so they get its kill on abort and its death guard.
       runProcess: (program, args, options = {}) =>
         runProcess(program, args, {

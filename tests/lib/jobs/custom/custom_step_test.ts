@@ -110,6 +110,23 @@ export default workflow({
   assert.deepEqual(await run("fine"), { at: "1970-01-01T00:00:00.000Z", list: [1, "a", null, { b: true }] });
 });
 
+Deno.test("customStep names where the params of a child it spawns stop being JSON, as bad input", async () => {
+  // nt15: "()=>1 could not be cloned", naming neither the step nor the field, and not as bad input.
+  const file = await writeWorkflowFile(`export default workflow({
+  steps: [step({ id: "parent", run: (_inputs, context) => context.spawn("kid", { f: (() => 1) as never }) })],
+  templates: [step({ id: "kid", run: () => 1 })],
+});`);
+  await assert.rejects(runnerOf(file)("parent"), (error) => {
+    assert.ok(error instanceof UnrecoverableError, String(error));
+    assert.equal(error.badInput, true);
+    assert.equal(
+      error.message,
+      'Custom step "parent" spawned "kid" with params that are not JSON: a function at .f',
+    );
+    return true;
+  });
+});
+
 Deno.test("customStep refuses a value over 16 million characters as JSON, naming the step and where large data goes", async () => {
   // fi5: a value of 300 MB ran the render out of memory (exit 133, no summary, the other steps lost).
   const file = await writeWorkflowFile(`export default workflow({
