@@ -5,6 +5,7 @@
  */
 import { closestName } from "../../core/closest_name.ts";
 import { UnrecoverableError } from "../../core/errors.ts";
+import { notFoundAsNull } from "../../core/exists.ts";
 import { outsideSteps } from "../../core/step_context.ts";
 import type { CustomStepInput } from "./custom_schema.ts";
 import type { Json, StepOutput } from "../../core/json.ts";
@@ -126,6 +127,17 @@ export const customStep: StepKindDefinition = {
     // run does.
     if (definition.output !== undefined && !(await wroteOutput(outputPath))) {
       throw unwrittenOutputError(task.id, definition.output);
+    }
+    // Said as the workflow's mistake (nt15: a folder there failed the store's rename, in its temporary names).
+    const made = await Deno.stat(outputPath).catch(notFoundAsNull);
+    if (made !== null && !made.isFile) {
+      throw new UnrecoverableError(
+        `Custom step "${stepId}" made ${
+          made.isDirectory ? "a folder" : "something other than a file"
+        } at its ` +
+          "outputPath: write one file there",
+        { badInput: true },
+      );
     }
     const problem = notJson(value ?? null, "");
     if (problem !== null) {

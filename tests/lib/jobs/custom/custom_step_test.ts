@@ -127,6 +127,18 @@ Deno.test("customStep names where the params of a child it spawns stop being JSO
   });
 });
 
+Deno.test("customStep refuses a folder made at its outputPath, as bad input", async () => {
+  const file = await writeWorkflowFile(`export default workflow({
+  steps: [step({ id: "folder", run: async (_inputs, context) => { await Deno.mkdir(context.outputPath); } })],
+});`);
+  await assert.rejects(runnerOf(file)("folder"), (error) => {
+    assert.ok(error instanceof UnrecoverableError, String(error));
+    assert.equal(error.badInput, true);
+    assert.equal(error.message, 'Custom step "folder" made a folder at its outputPath: write one file there');
+    return true;
+  });
+});
+
 Deno.test("customStep refuses a value over 16 million characters as JSON, naming the step and where large data goes", async () => {
   // fi5: a value of 300 MB ran the render out of memory (exit 133, no summary, the other steps lost).
   const file = await writeWorkflowFile(`export default workflow({
