@@ -20,19 +20,7 @@ import { exists } from "./exists.ts";
 export async function processAlive(pid: number): Promise<boolean> {
   if (pid === Deno.pid) return true;
   if (Deno.build.os !== "linux") return true;
-  let stat: string;
-  try {
-    stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    // A process reaped between the file's open and its read answers ESRCH (rv12), which Deno gives as a plain Error
-    // with no code (rv13): gone all the same when its folder is.
-    if (!await exists(`/proc/${pid}`)) return false;
-    throw error;
-  }
-  // `pid (name) state …`: the name may hold spaces and parentheses, the state follows the last `)`.
-  const state = stat.slice(stat.lastIndexOf(")") + 1).trim()[0];
-  return state !== "Z" && state !== "X";
+  return (await runningStat(pid)) !== null;
 }
 
 /**
@@ -49,16 +37,26 @@ export async function processAlive(pid: number): Promise<boolean> {
  */
 export async function processStarted(pid: number): Promise<string | null> {
   if (Deno.build.os !== "linux") return null;
+  // From the state (field 3): the start time is field 22.
+  return (await runningStat(pid))?.[19] ?? null;
+}
+
+/**
+ * The fields of `/proc/<pid>/stat` after the process's name, from its state on; null when no such process runs or
+ * it has ended (a zombie).
+ */
+async function runningStat(pid: number): Promise<string[] | null> {
   let stat: string;
   try {
     stat = await Deno.readTextFile(`/proc/${pid}/stat`);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
-    // Reaped between the open and the read (see processAlive).
+    // A process reaped between the file's open and its read answers ESRCH (rv12), which Deno gives as a plain Error
+    // with no code (rv13): gone all the same when its folder is.
     if (!await exists(`/proc/${pid}`)) return null;
     throw error;
   }
-  // After the name: state (field 3) … start time (field 22).
+  // `pid (name) state …`: the name may hold spaces and parentheses, the state follows the last `)`.
   const fields = stat.slice(stat.lastIndexOf(")") + 1).trim().split(" ");
-  return fields[0] === "Z" || fields[0] === "X" ? null : fields[19] ?? null;
+  return fields[0] === "Z" || fields[0] === "X" ? null : fields;
 }
