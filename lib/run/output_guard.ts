@@ -11,7 +11,7 @@
  * day. Renders of other users, or of a user without a cache folder, are not guarded.
  * @module
  */
-import { resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { InputError } from "../core/errors.ts";
 import { isMissing, notFoundAsNull, realPathOrNull } from "../core/exists.ts";
 import { processStarted } from "../core/process_alive.ts";
@@ -37,6 +37,9 @@ export interface OutputGuard {
 }
 
 const UNGUARDED: OutputGuard = { release: async () => {} };
+
+/** The time of a note not stamped yet: later than any stamp (2100-01-01). */
+const UNSTAMPED = new Date(4_102_444_800_000);
 
 /**
  * Guards the outputs a plan writes into a folder.
@@ -87,23 +90,21 @@ export async function guardOutputs(
   let since: Date;
   try {
     await Deno.mkdir(folder, { recursive: true });
-    // Whole or not there: a reader never finds half a note.
+    // Whole or not there: a reader never finds half a note. Until this render stamps it, its time is one no stamp
+    // has (rv27: its write time, read meanwhile, made the earlier render yield too).
     await Deno.writeTextFile(temporary, JSON.stringify(note));
+    await Deno.utime(temporary, UNSTAMPED, UNSTAMPED);
     await Deno.rename(temporary, path);
-    // Stamped once it can be read: a render whose note is stamped later read the folder after this note was there,
-    // so it yields to this one; of notes stamped alike, each render that reads the other's yields (both may).
+    // Stamped once it can be read: a render whose note is stamped later (or not yet) read the folder after this
+    // note was there, so it yields to this one; of notes stamped alike, each render that reads the other's yields.
     since = new Date();
     await Deno.utime(path, since, since);
   } catch (error) {
     await release();
     // The guard is a courtesy of this machine's cache folder: one that cannot be written (read-only, full, a file
-    // in its way or in its place: fi15) guards nothing, and the render goes on as it would without it.
-    if (
-      error instanceof Deno.errors.PermissionDenied || isMissing(error) ||
-      error instanceof Deno.errors.NotADirectory || error instanceof Deno.errors.AlreadyExists
-    ) {
-      return UNGUARDED;
-    }
+    // in its way or in its place: fi15; ENOSPC and EROFS come as plain errors: rv27) guards nothing, and the render
+    // goes on as it would without it. Only the file system's errors: the calls above make no others.
+    if (error instanceof Error) return UNGUARDED;
     throw error;
   }
   try {
@@ -114,8 +115,9 @@ export async function guardOutputs(
       const written = entry.name.replace(/^\.(.*)\.tmp$/, "$1");
       const other = written === entry.name ? await readNote(file) : null;
       if (!(await writerLives(file, written, other))) {
-        // A render killed before it released its note (or while it wrote it): nothing writes there any more.
-        await removeIfExists(file);
+        // A render killed before it released its note (or while it wrote it): nothing writes there any more. One
+        // that cannot be removed (a folder made read-only since) is left for a later render, this one unharmed.
+        await removeIfExists(file).catch(() => {});
         continue;
       }
       const stamped = other === null ? null : (await Deno.stat(file).catch(notFoundAsNull))?.mtime ?? null;
@@ -146,8 +148,7 @@ function plannedOutputs(
 ): Map<string, { key: string; shown: string }> {
   const keys = new Map<string, string>();
   const outputs = new Map<string, { key: string; shown: string }>();
-  // The folder by its real path where it exists already (a link to it, `out` and `./out`: one folder).
-  const folder = realPathOrNull(outDir) ?? resolve(outDir);
+  const folder = realFolder(outDir);
   for (const step of plan.steps) {
     // Steps come after their dependencies in a plan.
     const key = stepKey(step, step.deps.map((dep) => keys.get(dep) ?? dep));
@@ -156,6 +157,21 @@ function plannedOutputs(
     outputs.set(`${folder}/${step.output}`, { key, shown: `${outDir.replace(/\/+$/, "")}/${step.output}` });
   }
   return outputs;
+}
+
+/**
+ * A folder by its real path, made or not yet: the real path of the nearest folder of it that is there, then the
+ * rest (a link to it, `out` and `./out`: one folder; rv27: a folder not made yet was named through the link).
+ */
+function realFolder(folder: string): string {
+  const rest: string[] = [];
+  for (let path = resolve(folder);; path = dirname(path)) {
+    const real = realPathOrNull(path);
+    if (real !== null || path === dirname(path)) {
+      return [real ?? path, ...rest].join("/").replace(/\/+/g, "/");
+    }
+    rest.unshift(basename(path));
+  }
 }
 
 /**

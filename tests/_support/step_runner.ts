@@ -12,7 +12,8 @@ import type { StepContext, StepKindDefinition } from "../../lib/steps/step_kind.
  *
  * @param kind The step kind.
  * @param task Its params, inputs, output file and a scratch folder (made if missing).
- * @param options The signal the step is given (by default one that never aborts), and how it is lent cores (by
+ * @param options The signal the step is given (by default one that never aborts), what hears the children it spawns
+ *   (by default none may be), and how it is lent cores (by
  *   default none is).
  */
 export async function runStepKind(
@@ -30,7 +31,8 @@ export async function runStepKind(
     /** Where it keeps a provider's answer (absent by default: none kept). */
     answerPath?: string;
   },
-  options: { signal?: AbortSignal; borrowCore?: StepContext["borrowCore"] } = {},
+  options: { signal?: AbortSignal; borrowCore?: StepContext["borrowCore"]; spawn?: StepContext["spawn"] } =
+    {},
 ): Promise<Json> {
   await Deno.mkdir(task.scratchDir, { recursive: true });
   const inputs: StepOutput[] = task.inputs.map((input, i) => ({
@@ -60,9 +62,9 @@ export async function runStepKind(
   };
   return await kind.run(full, {
     signal: options.signal ?? new AbortController().signal,
-    spawn: () => {
-      throw new Error("runStepKind() runs steps without children");
-    },
+    spawn: options.spawn ?? (() => {
+      throw new Error("runStepKind() runs steps without children unless given `spawn`");
+    }),
     reportRateLimit: () => {},
     reportProgress: () => {},
     borrowCore: options.borrowCore ?? (() => Promise.resolve(null)),

@@ -113,7 +113,9 @@ export const customStep: StepKindDefinition = {
             { badInput: true },
           );
         }
-        spawn({ step: child, params: childParams });
+        // As JSON, as a step's value is: a value with `toJSON` (a URL, a Date) is what that gives, not what a
+        // structured clone makes of it (rv27: a URL arrived as {}).
+        spawn({ step: child, params: JSON.parse(JSON.stringify(childParams ?? {})) });
       },
       // The step's children go through reel's runner, so they get its kill on abort and its death guard.
       runProcess: (program, args, options = {}) =>

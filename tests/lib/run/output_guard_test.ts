@@ -52,6 +52,23 @@ Deno.test("an output another render writes with other bytes is refused, naming i
   }
 });
 
+Deno.test("a folder not made yet is one folder whatever link it is named through", async () => {
+  // rv27: `link/new` and `real/new` were two folders to the guard while `new` was not made.
+  const { dir, folder } = await guardFolder();
+  try {
+    await Deno.mkdir(`${dir}/real`);
+    await Deno.symlink(`${dir}/real`, `${dir}/link`);
+    const first = await guardOutputs(plan("A"), `${dir}/link/new/`, { workflows: ["a.ts"], folder });
+    await assert.rejects(
+      guardOutputs(plan("B"), `${dir}/real/new`, { workflows: ["b.ts"], folder }),
+      /real\/new\/same\.64x64\.mp4 is being written by another render/,
+    );
+    await first.release();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("a note left by a render that is gone is removed, even where its pid runs another process now", async () => {
   const { dir, folder, out } = await guardFolder();
   try {

@@ -127,6 +127,24 @@ Deno.test("customStep names where the params of a child it spawns stop being JSO
   });
 });
 
+Deno.test("customStep sends a child's params as JSON: a URL is its address", async () => {
+  // rv27: sent by structured clone, a URL arrived as {}.
+  const file = await writeWorkflowFile(`export default workflow({
+  steps: [step({ id: "parent", run: (_inputs, context) => context.spawn("kid", { at: new URL("file:///x") as never }) })],
+  templates: [step({ id: "kid", run: () => 1 })],
+});`);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  const spawned: unknown[] = [];
+  await runStepKind(customStep, {
+    params: { step: "parent", params: {} },
+    inputs: [],
+    outputPath: `${dir}/parent/artifact.bin`,
+    scratchDir: `${dir}/parent`,
+    runtime: { module: `file://${file}` },
+  }, { spawn: (child) => spawned.push(child) });
+  assert.deepEqual(spawned, [{ step: "kid", params: { at: "file:///x" } }]);
+});
+
 Deno.test("customStep refuses a folder made at its outputPath, as bad input", async () => {
   const file = await writeWorkflowFile(`export default workflow({
   steps: [step({ id: "folder", run: async (_inputs, context) => { await Deno.mkdir(context.outputPath); } })],

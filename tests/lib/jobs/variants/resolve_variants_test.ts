@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { encodePng } from "../../../../lib/media/png_encoder.ts";
 import { resolveWorkflow } from "../../../../lib/workflow/resolve_workflow.ts";
 import type { WorkflowInput } from "../../../../lib/workflow/workflow_schema.ts";
+import { variantsFields } from "../../../../lib/jobs/variants/variants_schema.ts";
 import { tempDir } from "../../../_support/temp_dir.ts";
 
 async function resolve(dir: string, variants: unknown) {
@@ -253,4 +254,16 @@ Deno.test("overlay text the recipe's font lacks a character of is drawn in a fon
     resolve(dir, [{ inputs: ["a.mp4"], recipes: [recipe("漢字 🎉")] }]),
     /variants\[0\]\.recipes\[0\]\.overlay\.text: No installed font draws every character of the text "漢字 🎉"/,
   );
+});
+
+Deno.test("a recipe name is told once: a name that is not one by its pattern, an unknown one with its guess", () => {
+  const issues = (recipes: string[]) =>
+    variantsFields.variants.safeParse([{ inputs: ["a.mp4"], recipes }]).error?.issues.map((issue) =>
+      issue.message
+    );
+  // rv27: "Vertical" was told twice at one path, by the pattern and as unknown.
+  assert.deepEqual(issues(["Vertical"]), ["Expected a recipe name like vertical"]);
+  assert.equal(issues(["verticle"])?.length, 1);
+  assert.match(issues(["verticle"])![0]!, /^Unknown recipe "verticle" \(did you mean "vertical"\?\)/);
+  assert.equal(issues(["vertical"]), undefined);
 });
