@@ -184,15 +184,36 @@ function unspeakable(section: ResolvedSection): WorkflowIssue[] {
   }
   if (section.voice.engine !== "flite" || /[\p{Script=Latin}\p{N}]/u.test(section.narration)) return [];
   const foreign = NOT_LATIN.exec(section.narration)?.[0];
+  // The voice of its script where one is plain (nt15: Hebrew, or emoji alone, were offered Russian).
+  const voice = foreign === undefined
+    ? null
+    : SCRIPT_VOICES.find(([script]) => script.test(foreign))?.[1] ?? null;
+  const espeak = foreign === undefined
+    ? `espeak, which names emoji (\`voice: { provider: "espeak" }\`)`
+    : `an espeak voice of its language (\`voice: { provider: "espeak", voice: "${voice ?? "ru"}" }\`${
+      voice === null ? " for Russian" : ""
+    }; \`espeak-ng --voices\` lists them)`;
   return [{
     path,
-    message:
-      `flite speaks English only and would say nothing of this narration${
-        foreign === undefined ? "" : ` ("${foreign}"…)`
-      }: use an espeak voice of its language (\`voice: { provider: "espeak", voice: "ru" }\`; ` +
-      `\`espeak-ng --voices\` lists them) or an API voice`,
+    message: `flite speaks English only and would say nothing of this narration${
+      foreign === undefined ? "" : ` ("${foreign}"…)`
+    }: use ${espeak} or an API voice`,
   }];
 }
+
+/** The espeak-ng voice of a script whose language is plain from it (Cyrillic is Russian's as much as others'). */
+const SCRIPT_VOICES: readonly [RegExp, string][] = [
+  [/\p{Script=Hebrew}/u, "he"],
+  [/\p{Script=Arabic}/u, "ar"],
+  [/\p{Script=Greek}/u, "el"],
+  [/\p{Script=Han}/u, "cmn"],
+  [/[\p{Script=Hiragana}\p{Script=Katakana}]/u, "ja"],
+  [/\p{Script=Hangul}/u, "ko"],
+  [/\p{Script=Devanagari}/u, "hi"],
+  [/\p{Script=Thai}/u, "th"],
+  [/\p{Script=Georgian}/u, "ka"],
+  [/\p{Script=Armenian}/u, "hy"],
+];
 
 function resolveFormats(
   input: NonNullable<LessonInput["formats"]> | readonly string[],

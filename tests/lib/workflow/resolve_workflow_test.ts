@@ -151,6 +151,7 @@ Deno.test("resolveWorkflow() rejects a narration its voice would say nothing of;
         { title: "T", narration: "🙂", voice: espeak },
         { title: "T", narration: "The word 雨 means rain." },
         { title: "T", narration: "42" },
+        { title: "T", narration: "שלום עולם" },
       ],
     }],
   });
@@ -163,8 +164,15 @@ Deno.test("resolveWorkflow() rejects a narration its voice would say nothing of;
       'flite speaks English only and would say nothing of this narration ("Привет"…)',
     ],
     ["videos[0].sections[3].narration", "flite speaks English only and would say nothing of this narration"],
+    [
+      "videos[0].sections[8].narration",
+      'flite speaks English only and would say nothing of this narration ("שלום"…)',
+    ],
   ]);
-  assert.match(issues[2]!.message, /use an espeak voice of its language .*voice: "ru"/);
+  assert.match(issues[2]!.message, /use an espeak voice of its language .*voice: "ru" }` for Russian/);
+  // nt15: emoji alone, and Hebrew, were offered Russian.
+  assert.match(issues[3]!.message, /use espeak, which names emoji \(`voice: \{ provider: "espeak" \}`\)/);
+  assert.match(issues[4]!.message, /voice: "he"/);
 });
 
 Deno.test("resolveWorkflow() rejects bad formats, colours, limits and duplicate ids", async () => {
