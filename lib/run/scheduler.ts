@@ -64,6 +64,10 @@ class Scheduler {
   readonly #publishedSteps = new Set<string>();
   /** Outputs waiting for one of the steps they go with to be published. */
   readonly #heldOutputs: HeldOutput[] = [];
+  /** For each step, the steps whose outputs go with its own (`PlanStep.publishWith`: a video's subtitles). */
+  readonly #companions = new Map<string, string[]>();
+  /** Outputs about to be published, each waiting for the steps that go with it to settle (see `#companionsSettling`). */
+  readonly #settling: { pending: Set<string>; resolve: () => void }[] = [];
   readonly #controller = new AbortController();
   readonly #clock: Clock;
   readonly #start: number;
@@ -96,6 +100,11 @@ class Scheduler {
       memoryGate: options.memoryGate,
     });
     this.#publisher = new OutputPublisher(options.outDir);
+    for (const step of plan.steps) {
+      for (const other of step.publishWith ?? []) {
+        this.#companions.set(other, [...this.#companions.get(other) ?? [], step.id]);
+      }
+    }
     const signal = options.signal;
     if (signal !== undefined) {
       if (signal.aborted) this.#controller.abort(signal.reason);
@@ -239,6 +248,9 @@ class Scheduler {
         return [];
       }
     }
+    // Awaited only where there is something to wait for: every other publish keeps its turns of the event loop.
+    const settling = output === null ? null : this.#companionsSettling(node);
+    if (settling !== null) await settling;
     // This output and those held for it, then those held for each of them in turn, are copied together before any
     // replaces what the folder held: a full disk while the subtitles are copied leaves the earlier video beside its
     // own subtitles, not this run's video beside them. A file that goes with one of them and ends during the copies
@@ -256,6 +268,28 @@ class Scheduler {
     }
     for (const { step } of written) this.#publishedSteps.add(step);
     return written;
+  }
+
+  /**
+   * Waits for the steps of this run whose outputs go with this one and may still come (a video's subtitles, not done
+   * yet) to settle: done ones are held, and placed with it, all or none (rv29: subtitles done while the video was
+   * being placed went alone after it, and where they could not be placed, this run's video stayed beside an earlier
+   * run's subtitles). Not those that read this step (a variant's playlist reads its MP4): they come after it. A step
+   * does not hold its permits while it publishes, so what it waits for can run.
+   */
+  #companionsSettling(node: DagNode): Promise<void> | null {
+    const companions = this.#companions.get(node.step.id) ?? [];
+    if (companions.length === 0) return null;
+    const after = new Set(this.#dag.blockedBy(node).map((blocked) => blocked.step.id));
+    const pending = new Set(
+      companions.filter((id) =>
+        this.#dag.get(id)?.state === "pending" && !after.has(id) &&
+        !this.#heldOutputs.some((held) => held.step === id)
+      ),
+    );
+    return pending.size === 0
+      ? null
+      : new Promise<void>((resolve) => this.#settling.push({ pending, resolve }));
   }
 
   /** The outputs held for step `id` (see {@linkcode #publish}), no longer held. */
@@ -406,7 +440,13 @@ class Scheduler {
   }
 
   #settle(node: DagNode, state: StepState): void {
-    if (this.#dag.settle(node, state)) this.#limits.settle(node.step);
+    if (!this.#dag.settle(node, state)) return;
+    this.#limits.settle(node.step);
+    for (const [i, wait] of [...this.#settling.entries()].reverse()) {
+      if (!wait.pending.delete(node.step.id) || wait.pending.size > 0) continue;
+      this.#settling.splice(i, 1);
+      wait.resolve();
+    }
   }
 
   #endIfFinished(): void {

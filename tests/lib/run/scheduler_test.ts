@@ -1095,28 +1095,60 @@ Deno.test("runPlan() publishes subtitles whose copy was under way while their vi
   const fake = writingArtifacts(new FakeExecutor(plan));
   const executor: StepExecutor = {
     execute: async (task, options) => {
-      if (task.id === video.id) await srtCopying;
-      return await fake.execute(task, options);
+      if (task.id !== video.id) return await fake.execute(task, options);
+      await srtCopying;
+      // The video made while the subtitles' copy is under way: it waits for them (rv29), and goes with them.
+      const made = await fake.execute(task, options);
+      release();
+      return made;
     },
     close: () => fake.close(),
   };
   const store = new ArtifactStore(`${dir}/.reel`);
   try {
-    const result = await runPlan(plan, {
-      executor,
-      store,
-      ffmpeg,
-      outDir: `${dir}/out`,
-      onEvent: (event) => {
-        if (event.type === "output:written" && event.step === video.id) release();
-      },
-    });
+    const result = await runPlan(plan, { executor, store, ffmpeg, outDir: `${dir}/out` });
     assert.ok(result.ok, [...result.errors.values()].join("\n"));
   } finally {
     Deno.copyFile = copyFile;
     store.close();
   }
   assert.deepEqual(await listFolder(`${dir}/out`), [video.output!, "v1.srt", "v1.vtt"].sort());
+});
+
+Deno.test("runPlan() places a video with its subtitles that end after it, all or none: one refused leaves the earlier three", async () => {
+  // rv29, fi15: the video was placed alone as soon as it was made; its subtitles, made after it, were placed in a
+  // second go that the folder refused, and this run's video stood beside the earlier run's subtitles.
+  const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["16:9"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
+  const video = plan.steps.find((step) => step.id === "v1/video@16x9")!;
+  const dir = await tempDir();
+  await Deno.mkdir(`${dir}/out`);
+  await Deno.writeTextFile(`${dir}/out/${video.output}`, "earlier video");
+  await Deno.writeTextFile(`${dir}/out/v1.srt`, "earlier srt");
+  // A folder where the VTT goes: its rename fails, as an immutable file's does.
+  await Deno.mkdir(`${dir}/out/v1.vtt`);
+  let made!: () => void;
+  const videoMade = new Promise<void>((resolve) => made = resolve);
+  const fake = writingArtifacts(new FakeExecutor(plan));
+  const executor: StepExecutor = {
+    execute: async (task, options) => {
+      if (task.id.startsWith("v1/subtitles")) await videoMade;
+      const result = await fake.execute(task, options);
+      if (task.id === video.id) made();
+      return result;
+    },
+    close: () => fake.close(),
+  };
+  const { result, events } = await runToFolder(plan, executor, dir);
+  assert.equal(result.ok, false);
+  assert.match(
+    result.errors.get(video.id) ?? "",
+    new RegExp(`^Cannot write ${dir}/out/v1\\.vtt: Is a directory`),
+  );
+  assert.equal(await Deno.readTextFile(`${dir}/out/${video.output}`), "earlier video");
+  assert.equal(await Deno.readTextFile(`${dir}/out/v1.srt`), "earlier srt");
+  assert.deepEqual(events.filter((event) => event.type === "output:written"), []);
 });
 
 Deno.test("runPlan() queues what a step's end lets start longest chain first: an edited narration takes the idle CPU slots before a short CPU step", async () => {
