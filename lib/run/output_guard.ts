@@ -100,7 +100,9 @@ export async function guardOutputs(
     since = new Date();
     await Deno.utime(path, since, since);
   } catch (error) {
-    await release();
+    // What could be written and cannot be removed now (the folder made read-only meanwhile) is a dead render's
+    // note once this one ends, cleared by the next.
+    await release().catch(() => {});
     // The guard is a courtesy of this machine's cache folder: one that cannot be written (read-only, full, a file
     // in its way or in its place: fi15; ENOSPC and EROFS come as plain errors: rv27) guards nothing, and the render
     // goes on as it would without it. Only the file system's errors: the calls above make no others.
