@@ -249,7 +249,7 @@ class Scheduler {
       }
     }
     // Awaited only where there is something to wait for: every other publish keeps its turns of the event loop.
-    const settling = output === null ? null : this.#companionsSettling(node);
+    const settling = output === null || this.#options.outDir === null ? null : this.#companionsSettling(node);
     if (settling !== null) await settling;
     // This output and those held for it, then those held for each of them in turn, are copied together before any
     // replaces what the folder held: a full disk while the subtitles are copied leaves the earlier video beside its
