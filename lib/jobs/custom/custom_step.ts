@@ -5,7 +5,7 @@
  */
 import { closestName } from "../../core/closest_name.ts";
 import { UnrecoverableError } from "../../core/errors.ts";
-import { notFoundAsNull } from "../../core/exists.ts";
+import { statOrNull } from "../../core/exists.ts";
 import { outsideSteps } from "../../core/step_context.ts";
 import type { CustomStepInput } from "./custom_schema.ts";
 import type { Json, StepOutput } from "../../core/json.ts";
@@ -131,7 +131,9 @@ export const customStep: StepKindDefinition = {
       throw unwrittenOutputError(task.id, definition.output);
     }
     // Said as the workflow's mistake (nt15: a folder there failed the store's rename, in its temporary names).
-    const made = await Deno.stat(outputPath).catch(notFoundAsNull);
+    // Synchronous: the step ends where its function returned; an await here let a timer it set fire while it was
+    // still running, and fail it (worker_pool_test's late throws).
+    const made = statOrNull(outputPath);
     if (made !== null && !made.isFile) {
       throw new UnrecoverableError(
         `Custom step "${stepId}" made ${

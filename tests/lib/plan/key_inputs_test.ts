@@ -222,6 +222,7 @@ Deno.test("a variants recipe's fields re-key that recipe's steps, and only those
         { name: "t", overlay: { text: "Hi" } },
         { name: "i", overlay: { image: "a.png" } },
         { name: "h", hls: true, renditions: [{ height: 36 }] },
+        { name: "p", format: "64x36", fit: "pad" },
       ],
     }],
   };
@@ -230,7 +231,9 @@ Deno.test("a variants recipe's fields re-key that recipe's steps, and only those
   const T = ["x/c/t", "x/c/t/manifest"];
   await checkRows(variants, [
     ["focus", (w) => recipe(w, 0).focus = { x: 0.2, y: 0.5 }, R],
-    ["background", (w) => recipe(w, 0).background = "#ff0000", R],
+    // A crop shows no background: only the manifest, which lists it, re-runs (rv25); a pad shows it.
+    ["background under a crop", (w) => recipe(w, 0).background = "#ff0000", ["x/c/r/manifest"]],
+    ["background under a pad", (w) => recipe(w, 4).background = "#ff0000", ["x/c/p", "x/c/p/manifest"]],
     ["trim.start", (w) => recipe(w, 0).trim = { start: 0.2 }, R],
     ["speed", (w) => recipe(w, 0).speed = 2, R],
     ["fps", (w) => recipe(w, 0).fps = 30, R],
