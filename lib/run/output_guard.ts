@@ -5,8 +5,8 @@
  * once) share it.
  *
  * Each render writes one note while it runs, in the user's cache folder (`~/.cache/reel/outputs/<pid>-h<host>-
- * <token>.json`): the outputs it will write, each with the key its step will have, worked out from the plan alone
- * (each step's key over its dependencies' plan keys, whatever their stored bytes). A note whose process is gone (a
+ * <token>.json`): the outputs it will write, each with its step's key in the plan (the step's own over its
+ * dependencies' plan keys, whatever their stored bytes). A note whose process is gone (a
  * render killed) is removed by the next render that reads it; another host's (a cache folder shared) counts for a
  * day. Renders of other users, or of a user without a cache folder, are not guarded.
  * @module
@@ -18,7 +18,6 @@ import { processStarted } from "../core/process_alive.ts";
 import { removeIfExists } from "../core/remove_if_exists.ts";
 import { userCacheFile } from "../core/user_cache.ts";
 import type { Plan } from "../plan/plan.ts";
-import { stepKey } from "../plan/step_key.ts";
 import { OTHER_HOST_GRACE_MS, ownerMark, ownerOf } from "../store/owner_mark.ts";
 
 /** What a render's note says. */
@@ -57,11 +56,11 @@ const UNSTAMPED = new Date(4_102_444_800_000);
  * import assert from "node:assert/strict";
  * import { guardOutputs } from "./output_guard.ts";
  * const folder = await Deno.makeTempDir();
- * const step = { id: "v/video", kind: "video", version: 1, engine: {}, params: { n: 1 }, deps: [], output: "v.mp4" };
+ * const step = { id: "v/video", key: "k1", output: "v.mp4" };
  * const plan = { steps: [step] } as unknown as Parameters<typeof guardOutputs>[0];
  * const guard = await guardOutputs(plan, "out", { workflows: ["a.ts"], folder });
  * await guardOutputs(plan, "out", { workflows: ["a.ts"], folder }).then((same) => same.release());
- * const other = { steps: [{ ...step, params: { n: 2 } }] } as unknown as Parameters<typeof guardOutputs>[0];
+ * const other = { steps: [{ ...step, key: "k2" }] } as unknown as Parameters<typeof guardOutputs>[0];
  * await assert.rejects(guardOutputs(other, "out", { workflows: ["b.ts"], folder }), /being written by another/);
  * await guard.release();
  * await Deno.remove(folder, { recursive: true });
@@ -143,20 +142,21 @@ export async function guardOutputs(
   return { release };
 }
 
-/** Each output of the plan by its path, with the key its step will have as planned and its path as given. */
+/** Each output of the plan by its path, with its step's key as planned and its path as given. */
 function plannedOutputs(
   plan: Pick<Plan, "steps">,
   outDir: string,
 ): Map<string, { key: string; shown: string }> {
-  const keys = new Map<string, string>();
   const outputs = new Map<string, { key: string; shown: string }>();
   const folder = realFolder(outDir);
   for (const step of plan.steps) {
-    // Steps come after their dependencies in a plan.
-    const key = stepKey(step, step.deps.map((dep) => keys.get(dep) ?? dep));
-    keys.set(step.id, key);
     if (step.output === null) continue;
-    outputs.set(`${folder}/${step.output}`, { key, shown: `${outDir.replace(/\/+$/, "")}/${step.output}` });
+    // The plan's key: its step's over its dependencies' plan keys, whatever their stored bytes (a custom step's
+    // children are not known yet).
+    outputs.set(`${folder}/${step.output}`, {
+      key: step.key,
+      shown: `${outDir.replace(/\/+$/, "")}/${step.output}`,
+    });
   }
   return outputs;
 }

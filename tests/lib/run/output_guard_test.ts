@@ -5,13 +5,12 @@ import { ownerMark } from "../../../lib/store/owner_mark.ts";
 
 type GuardedPlan = Parameters<typeof guardOutputs>[0];
 
-/** A plan of a slide and the video that reads it; `text` changes the slide, so the video's bytes. */
+/** A plan of a slide and the video that reads it; `text` changes the slide, so the video's key and bytes. */
 function plan(text: string, output = "same.64x64.mp4"): GuardedPlan {
-  const step = { kind: "x", version: 1, engine: {}, output: null, deps: [] as string[] };
   return {
     steps: [
-      { ...step, id: "same/slide", params: { text } },
-      { ...step, id: "same/video", params: {}, deps: ["same/slide"], output },
+      { id: "same/slide", key: `slide:${text}`, output: null },
+      { id: "same/video", key: `video:${text}`, output },
     ],
   } as unknown as GuardedPlan;
 }
