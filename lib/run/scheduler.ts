@@ -66,7 +66,7 @@ class Scheduler {
   readonly #heldOutputs: HeldOutput[] = [];
   /** For each step, the steps whose outputs go with its own (`PlanStep.publishWith`: a video's subtitles). */
   readonly #companions = new Map<string, string[]>();
-  /** Outputs about to be published, each waiting for the steps that go with it to settle (see `#companionsSettling`). */
+  /** Outputs about to be published, each waiting for the steps that go with it to settle (`#companionsSettling`). */
   readonly #settling: { pending: Set<string>; resolve: () => void }[] = [];
   readonly #controller = new AbortController();
   readonly #clock: Clock;

@@ -42,8 +42,8 @@ export class PublishError extends Error {
    * @param cause What failed.
    */
   constructor(destination: string, cause: unknown) {
-    // Without the call's paths, the store's and a temporary name (fi14: "…(os error 28): copy '/…/artifact.txt' ->
-    // '/…/.long.txt.<pid>-….tmp'"): the destination is named by the message that tells it.
+    // Without the call's paths, the store's and a temporary name (fi14: "…(os error 28): copy
+    // '/…/artifact.txt' -> '/…/.long.txt.<pid>-….tmp'"): the destination is named by the message that tells it.
     super(systemReason(cause), { cause });
     this.name = "PublishError";
     this.destination = destination;
