@@ -13,7 +13,7 @@ import { gridWorkflow } from "../../_support/workflows.ts";
 import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 import { listFolder } from "../../_support/cli.ts";
-import { StepAttemptError, type StepExecutor } from "../../../lib/core/executor.ts";
+import { type Execution, StepAttemptError, type StepExecutor } from "../../../lib/core/executor.ts";
 import { ProcessError } from "../../../lib/media/run_process.ts";
 import type { ChildSpec, StepTask } from "../../../lib/core/step_task.ts";
 import { summarizeEvents } from "../../../lib/report/run_summary.ts";
@@ -904,18 +904,26 @@ async function runToFolder(plan: Plan, executor: StepExecutor, dir: string) {
   }
 }
 
-/** `fake`, writing the artifact each step must leave, so the store commits it and the publisher copies it. */
-/** An executor that throws each step's error of `errors` and runs the others on `fake`. */
-function throwingFor(fake: FakeExecutor, errors: Record<string, Error>): StepExecutor {
+/** `inner`, each step made through `wrap`, which calls `make` to have `inner` make it (and may wait, or act, around). */
+function around(
+  inner: StepExecutor,
+  wrap: (task: StepTask, make: () => Promise<Execution>) => Promise<Execution>,
+): StepExecutor {
   return {
-    execute: async (task, options) => {
-      if (Object.hasOwn(errors, task.id)) throw errors[task.id];
-      return await fake.execute(task, options);
-    },
-    close: () => fake.close(),
+    execute: (task, options) => wrap(task, () => inner.execute(task, options)),
+    close: () => inner.close(),
   };
 }
 
+/** An executor that throws each step's error of `errors` and runs the others on `fake`. */
+function throwingFor(fake: FakeExecutor, errors: Record<string, Error>): StepExecutor {
+  return around(fake, async (task, make) => {
+    if (Object.hasOwn(errors, task.id)) throw errors[task.id];
+    return await make();
+  });
+}
+
+/** `fake`, writing the artifact each step must leave, so the store commits it and the publisher copies it. */
 function writingArtifacts(fake: FakeExecutor): StepExecutor {
   return {
     execute: async (task, options) => {
@@ -1056,15 +1064,11 @@ Deno.test("runPlan() publishes a video's subtitles whose store entries were remo
   plan.steps.push(video);
   const dir = await tempDir();
   await Deno.mkdir(`${dir}/out`);
-  const fake = writingArtifacts(new FakeExecutor(plan));
-  const executor: StepExecutor = {
-    execute: async (task, options) => {
-      // The store cleared by hand just before the video is made: its subtitles' entries are gone.
-      if (task.id === video.id) await Deno.remove(`${dir}/.reel/entries`, { recursive: true });
-      return await fake.execute(task, options);
-    },
-    close: () => fake.close(),
-  };
+  const executor = around(writingArtifacts(new FakeExecutor(plan)), async (task, make) => {
+    // The store cleared by hand just before the video is made: its subtitles' entries are gone.
+    if (task.id === video.id) await Deno.remove(`${dir}/.reel/entries`, { recursive: true });
+    return await make();
+  });
   const { result } = await runToFolder(plan, executor, dir);
   assert.ok(result.ok, [...result.errors.values()].join("\n"));
   assert.deepEqual(await listFolder(`${dir}/out`), [video.output!, "v1.srt", "v1.vtt"].sort());
@@ -1092,18 +1096,14 @@ Deno.test("runPlan() publishes subtitles whose copy was under way while their vi
     }
     return await copyFile(from, to);
   };
-  const fake = writingArtifacts(new FakeExecutor(plan));
-  const executor: StepExecutor = {
-    execute: async (task, options) => {
-      if (task.id !== video.id) return await fake.execute(task, options);
-      await srtCopying;
-      // The video made while the subtitles' copy is under way: it waits for them (rv29), and goes with them.
-      const made = await fake.execute(task, options);
-      release();
-      return made;
-    },
-    close: () => fake.close(),
-  };
+  const executor = around(writingArtifacts(new FakeExecutor(plan)), async (task, make) => {
+    if (task.id !== video.id) return await make();
+    await srtCopying;
+    // The video made while the subtitles' copy is under way: it waits for them (rv29), and goes with them.
+    const made = await make();
+    release();
+    return made;
+  });
   const store = new ArtifactStore(`${dir}/.reel`);
   try {
     const result = await runPlan(plan, { executor, store, ffmpeg, outDir: `${dir}/out` });
@@ -1130,16 +1130,12 @@ Deno.test("runPlan() places a video with its subtitles that end after it, all or
   await Deno.mkdir(`${dir}/out/v1.vtt`);
   let made!: () => void;
   const videoMade = new Promise<void>((resolve) => made = resolve);
-  const fake = writingArtifacts(new FakeExecutor(plan));
-  const executor: StepExecutor = {
-    execute: async (task, options) => {
-      if (task.id.startsWith("v1/subtitles")) await videoMade;
-      const result = await fake.execute(task, options);
-      if (task.id === video.id) made();
-      return result;
-    },
-    close: () => fake.close(),
-  };
+  const executor = around(writingArtifacts(new FakeExecutor(plan)), async (task, make) => {
+    if (task.id.startsWith("v1/subtitles")) await videoMade;
+    const result = await make();
+    if (task.id === video.id) made();
+    return result;
+  });
   const { result, events } = await runToFolder(plan, executor, dir);
   assert.equal(result.ok, false);
   assert.match(
