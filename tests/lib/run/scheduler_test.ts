@@ -5,6 +5,7 @@ import { VirtualClock } from "../../../lib/core/clock.ts";
 import { runPlan } from "../../../lib/run/scheduler.ts";
 import type { RunPlanOptions } from "../../../lib/run/run_options.ts";
 import type { Plan } from "../../../lib/plan/plan.ts";
+import type { PlanStep } from "../../../lib/plan/plan_step.ts";
 import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
 import type { Json, StepOutput } from "../../../lib/core/json.ts";
 import { FakeExecutor, seededRandom } from "../../_support/fake_executor.ts";
@@ -904,6 +905,17 @@ async function runToFolder(plan: Plan, executor: StepExecutor, dir: string) {
   }
 }
 
+/** A plan of one video in one format (16:9), its video step, and a fresh folder with an empty `out` in it. */
+async function oneVideoInFolder(): Promise<{ plan: Plan; video: PlanStep; dir: string }> {
+  const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["16:9"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
+  const video = plan.steps.find((step) => step.id === "v1/video@16x9")!;
+  const dir = await tempDir();
+  await Deno.mkdir(`${dir}/out`);
+  return { plan, video, dir };
+}
+
 /** `inner`, each step made through `wrap`, which calls `make` to have `inner` make it (and may wait, or act, around). */
 function around(
   inner: StepExecutor,
@@ -1055,15 +1067,10 @@ Deno.test("runPlan() copies a video and its subtitles before either replaces the
 Deno.test("runPlan() publishes a video's subtitles whose store entries were removed before the video ended", async () => {
   // Before: a store cleared by hand mid-render failed the video: "Cannot write out/v1.vtt: No such file or
   // directory (os error 2): copy '…/entries/…/artifact.vtt'" (the output folder was fine).
-  const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["16:9"] })], {
-    toolchain: TEST_TOOLCHAIN,
-  });
-  const video = plan.steps.find((step) => step.id === "v1/video@16x9")!;
+  const { plan, video, dir } = await oneVideoInFolder();
   video.deps.push("v1/subtitles.srt", "v1/subtitles.vtt");
   plan.steps.splice(plan.steps.indexOf(video), 1);
   plan.steps.push(video);
-  const dir = await tempDir();
-  await Deno.mkdir(`${dir}/out`);
   const executor = around(writingArtifacts(new FakeExecutor(plan)), async (task, make) => {
     // The store cleared by hand just before the video is made: its subtitles' entries are gone.
     if (task.id === video.id) await Deno.remove(`${dir}/.reel/entries`, { recursive: true });
@@ -1078,16 +1085,9 @@ Deno.test("runPlan() publishes a video's subtitles whose store entries were remo
 Deno.test("runPlan() publishes subtitles whose copy was under way while their video was published", async () => {
   // Before (the review's race): the video was published during the subtitles' copy into the output folder, the
   // subtitles were then held for a video already published, and dropped at the run's end, the run ok.
-  const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["16:9"] })], {
-    toolchain: TEST_TOOLCHAIN,
-  });
-  const video = plan.steps.find((step) => step.id === "v1/video@16x9")!;
-  const dir = await tempDir();
-  await Deno.mkdir(`${dir}/out`);
-  let copying!: () => void;
-  const srtCopying = new Promise<void>((resolve) => copying = resolve);
-  let release!: () => void;
-  const videoPublished = new Promise<void>((resolve) => release = resolve);
+  const { plan, video, dir } = await oneVideoInFolder();
+  const { promise: srtCopying, resolve: copying } = Promise.withResolvers<void>();
+  const { promise: videoPublished, resolve: release } = Promise.withResolvers<void>();
   const copyFile = Deno.copyFile;
   Deno.copyFile = async (from: string | URL, to: string | URL) => {
     if (/\/\.v1\.srt\./.test(String(to))) {
@@ -1118,18 +1118,12 @@ Deno.test("runPlan() publishes subtitles whose copy was under way while their vi
 Deno.test("runPlan() places a video with its subtitles that end after it, all or none: one refused leaves the earlier three", async () => {
   // rv29, fi15: the video was placed alone as soon as it was made; its subtitles, made after it, were placed in a
   // second go that the folder refused, and this run's video stood beside the earlier run's subtitles.
-  const plan = planWorkflows([await gridWorkflow({ videos: 1, sections: 1, formats: ["16:9"] })], {
-    toolchain: TEST_TOOLCHAIN,
-  });
-  const video = plan.steps.find((step) => step.id === "v1/video@16x9")!;
-  const dir = await tempDir();
-  await Deno.mkdir(`${dir}/out`);
+  const { plan, video, dir } = await oneVideoInFolder();
   await Deno.writeTextFile(`${dir}/out/${video.output}`, "earlier video");
   await Deno.writeTextFile(`${dir}/out/v1.srt`, "earlier srt");
   // A folder where the VTT goes: its rename fails, as an immutable file's does.
   await Deno.mkdir(`${dir}/out/v1.vtt`);
-  let made!: () => void;
-  const videoMade = new Promise<void>((resolve) => made = resolve);
+  const { promise: videoMade, resolve: made } = Promise.withResolvers<void>();
   const executor = around(writingArtifacts(new FakeExecutor(plan)), async (task, make) => {
     if (task.id.startsWith("v1/subtitles")) await videoMade;
     const result = await make();
