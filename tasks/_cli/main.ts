@@ -63,14 +63,12 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       const help = ["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code);
-      if (!help && (rendersJsonLines(program) || asksJsonLines(program, args))) {
-        writeRefusal(error.message.replace(/^error: /, ""));
-      }
+      if (!help && asksJsonLines(program, args)) writeRefusal(error.message.replace(/^error: /, ""));
       return help ? EXIT.ok : EXIT.input;
     }
     if (error instanceof InputError) {
       printError(error);
-      if (rendersJsonLines(program)) writeRefusal(error);
+      if (asksJsonLines(program, args)) writeRefusal(error);
       return EXIT.input;
     }
     throw error;
@@ -81,23 +79,6 @@ export async function main(args: string[]): Promise<number> {
   return outcome.exitCode;
 }
 
-/**
- * Whether a command whose `--json` prints its run's events (its option says so: {@linkcode JSON_EVENTS}) was asked
- * for them, as commander read the arguments (rv6: `--out --json` names a folder); options read before a refused one
- * are read. nt8: `variants` and `transcribe` wrote no line when they refused their input.
- */
-function rendersJsonLines(program: Command): boolean {
-  return program.commands.some((command) =>
-    command.options.some((option) => option.long === "--json" && option.description === JSON_EVENTS) &&
-    command.opts().json === true
-  );
-}
-
-/**
- * Whether the arguments ask a command whose `--json` prints its run's events for them, read as commander reads them:
- * for a refusal of an option's value, after which commander reads no more options (nt14: `--chunk abc --json` wrote
- * no line). A value an option takes is not an option (`--out --json` names a folder, rv6).
- */
 function asksJsonLines(program: Command, args: readonly string[]): boolean {
   const at = args.findIndex((arg) => !arg.startsWith("-"));
   const command = program.commands.find((command) =>
