@@ -10,9 +10,32 @@ import { knownKeysAt } from "../schema/workflow_issues.ts";
 import type { SourcePlace, WorkflowIssue } from "../core/errors.ts";
 import { workflowSchema } from "./workflow_schema.ts";
 
-/** Finds where a workflow path (`videos[0].sections[2].title`) is written in a file; null when it is not. */
-/** The place of a path's value; with `field`, of that field of the object the path names (an unknown one). */
+/**
+ * Finds where a workflow path (`videos[0].sections[2].title`) is written in a file: its value's place; with `field`,
+ * that field's of the object the path names (an unknown one). Null when it is not written there.
+ */
 export type PlaceFinder = (path: string, field?: string) => SourcePlace | null;
+
+/**
+ * An issue with the place of its value (or its unknown field) where `placeOf` finds one, else as it is.
+ *
+ * @param issue The issue.
+ * @param placeOf Where its file writes each path.
+ * @returns The issue, placed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { placedIssue } from "./_value_places.ts";
+ * const placeOf = (path: string) => path === "fps" ? { line: 2, column: 8 } : null;
+ * assert.deepEqual(placedIssue({ path: "fps", message: "m" }, placeOf).place, { line: 2, column: 8 });
+ * assert.equal(placedIssue({ path: "id", message: "m" }, placeOf).place, undefined);
+ * ```
+ */
+export function placedIssue(issue: WorkflowIssue, placeOf: PlaceFinder): WorkflowIssue {
+  const place = placeOf(issue.path, issue.field);
+  return place === null ? issue : { ...issue, place };
+}
 
 /** A value as written in a file, at the offset where it starts. */
 export type WrittenValue =

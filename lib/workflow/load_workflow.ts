@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { InputError, WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import { placesOfCode } from "./_code_places.ts";
 import { notFoundAsNull } from "../core/exists.ts";
-import type { PlaceFinder } from "./_value_places.ts";
+import { placedIssue, type PlaceFinder } from "./_value_places.ts";
 import { importFailureIssue, reelExportNames } from "./import_failure.ts";
 import { exitCalled, workflowCode } from "./workflow_code.ts";
 import { stillLoading } from "./still_loading.ts";
@@ -182,8 +182,7 @@ async function issuePlacer(url: URL, given: unknown): Promise<(issue: WorkflowIs
   return (issue) => {
     if (text === null) return issue;
     // An issue about another file (a missing image) is placed in the workflow all the same: its path is the field.
-    const place = (placeOf ??= placesOfCode(text, { given }))(issue.path, issue.field);
-    return place === null ? issue : { ...issue, place };
+    return placedIssue(issue, placeOf ??= placesOfCode(text, { given }));
   };
 }
 

@@ -10,7 +10,7 @@ import type { RecipeInput } from "../jobs/variants/recipe_schema.ts";
 import { importFailureIssue } from "./import_failure.ts";
 import { toFileUrl } from "./load_workflow.ts";
 import { placesOfCode } from "./_code_places.ts";
-import type { PlaceFinder } from "./_value_places.ts";
+import { placedIssue, type PlaceFinder } from "./_value_places.ts";
 
 /** Where a recipe stands in a workflow, whose schema tells the fields a recipe file may hold. */
 const RECIPE_AT = ["variants", 0, "recipes", 0];
@@ -180,15 +180,11 @@ export function inRecipeFile(
   const first = (file: string) => recipes.findIndex((recipe) => recipe?.file === file);
   const errors = [
     ...others.length === 0 ? [] : [new WorkflowError(error.file, others, { cause: error })],
-    ...[...byFile.values()].sort((a, b) => first(a.recipe.file) - first(b.recipe.file)).map(
-      ({ recipe, issues }) => {
-        return new WorkflowError(recipe.file, issues, { cause: error, holds: "recipe" }).withIssues(
-          (issue) => {
-            const place = recipe.placeOf(issue.path, issue.field);
-            return place === null ? issue : { ...issue, place };
-          },
-        );
-      },
+    ...[...byFile.values()].sort((a, b) => first(a.recipe.file) - first(b.recipe.file)).map((
+      { recipe, issues },
+    ) =>
+      new WorkflowError(recipe.file, issues, { cause: error, holds: "recipe" })
+        .withIssues((issue) => placedIssue(issue, recipe.placeOf))
     ),
   ];
   return errors.length === 1 ? errors[0]! : new WorkflowErrors(errors);
