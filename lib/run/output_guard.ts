@@ -11,9 +11,9 @@
  * day. Renders of other users, or of a user without a cache folder, are not guarded.
  * @module
  */
-import { basename, dirname, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { InputError } from "../core/errors.ts";
-import { isMissing, notFoundAsNull, realPathOrNull } from "../core/exists.ts";
+import { isMissing, nearestFolder, notFoundAsNull } from "../core/exists.ts";
 import { processStarted } from "../core/process_alive.ts";
 import { removeIfExists } from "../core/remove_if_exists.ts";
 import { userCacheFile } from "../core/user_cache.ts";
@@ -72,7 +72,7 @@ export async function guardOutputs(
   options: { workflows: readonly string[]; folder?: string | null },
 ): Promise<OutputGuard> {
   const folder = options.folder === undefined ? userCacheFile("outputs") : options.folder;
-  const outputs = plannedOutputs(plan, outDir);
+  const outputs = plannedOutputs(plan, outDir, await realFolder(outDir));
   if (folder === null || outputs.size === 0) return UNGUARDED;
   const name = `${ownerMark()}-${crypto.randomUUID().slice(0, 8)}.json`;
   const note: GuardNote = {
@@ -142,13 +142,16 @@ export async function guardOutputs(
   return { release };
 }
 
-/** Each output of the plan by its path, with its step's key as planned and its path as given. */
+/**
+ * Each output of the plan by its path in `folder` (the output folder's real path), with its step's key as planned
+ * and its path as given.
+ */
 function plannedOutputs(
   plan: Pick<Plan, "steps">,
   outDir: string,
+  folder: string,
 ): Map<string, { key: string; shown: string }> {
   const outputs = new Map<string, { key: string; shown: string }>();
-  const folder = realFolder(outDir);
   for (const step of plan.steps) {
     if (step.output === null) continue;
     // The plan's key: its step's over its dependencies' plan keys, whatever their stored bytes (a custom step's
@@ -165,15 +168,10 @@ function plannedOutputs(
  * A folder by its real path, made or not yet: the real path of the nearest folder of it that is there, then the
  * rest (a link to it, `out` and `./out`: one folder; rv27: a folder not made yet was named through the link).
  */
-function realFolder(folder: string): string {
-  const rest: string[] = [];
-  for (let path = resolve(folder);; path = dirname(path)) {
-    const real = realPathOrNull(path);
-    if (real !== null || path === dirname(path)) {
-      return [real ?? path, ...rest].join("/").replace(/\/+/g, "/");
-    }
-    rest.unshift(basename(path));
-  }
+async function realFolder(folder: string): Promise<string> {
+  const absolute = resolve(folder);
+  const nearest = await nearestFolder(absolute);
+  return join(await Deno.realPath(nearest), relative(nearest, absolute));
 }
 
 /**
