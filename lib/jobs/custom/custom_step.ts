@@ -106,7 +106,8 @@ export const customStep: StepKindDefinition = {
       outputPath,
       spawn: (child, childParams) => {
         // Said as a returned value is (nt15: "()=>1 could not be cloned", neither step nor field, not bad input).
-        const problem = notJson(childParams ?? null, "");
+        const sent = childParams ?? {};
+        const problem = notJson(sent, "");
         if (problem !== null) {
           throw new UnrecoverableError(
             `Custom step "${stepId}" spawned "${child}" with params that are not JSON: ${problem}`,
@@ -115,7 +116,7 @@ export const customStep: StepKindDefinition = {
         }
         // As JSON, as a step's value is: a value with `toJSON` (a URL, a Date) is what that gives, not what a
         // structured clone makes of it (rv27: a URL arrived as {}).
-        spawn({ step: child, params: JSON.parse(JSON.stringify(childParams ?? {})) });
+        spawn({ step: child, params: JSON.parse(JSON.stringify(sent)) });
       },
       // The step's children go through reel's runner, so they get its kill on abort and its death guard.
       runProcess: (program, args, options = {}) =>
@@ -135,12 +136,12 @@ export const customStep: StepKindDefinition = {
     // still running, and fail it (worker_pool_test's late throws).
     const made = statOrNull(outputPath);
     if (made !== null && !made.isFile) {
+      const what = made.isDirectory ? "a folder" : "something other than a file";
       throw new UnrecoverableError(
-        `Custom step "${stepId}" made ${
-          made.isDirectory ? "a folder" : "something other than a file"
-        } at its ` +
-          "outputPath: write one file there",
-        { badInput: true },
+        `Custom step "${stepId}" made ${what} at its outputPath: write one file there`,
+        {
+          badInput: true,
+        },
       );
     }
     const problem = notJson(value ?? null, "");
