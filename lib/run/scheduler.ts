@@ -442,7 +442,9 @@ class Scheduler {
   #settle(node: DagNode, state: StepState): void {
     if (!this.#dag.settle(node, state)) return;
     this.#limits.settle(node.step);
-    for (const [i, wait] of [...this.#settling.entries()].reverse()) {
+    // From the end, so that a wait taken out leaves the others' places as they were; no copy on a step's end.
+    for (let i = this.#settling.length - 1; i >= 0; i--) {
+      const wait = this.#settling[i]!;
       if (!wait.pending.delete(node.step.id) || wait.pending.size > 0) continue;
       this.#settling.splice(i, 1);
       wait.resolve();
