@@ -13,8 +13,7 @@ import type { StepContext, StepKindDefinition } from "../../lib/steps/step_kind.
  * @param kind The step kind.
  * @param task Its params, inputs, output file and a scratch folder (made if missing).
  * @param options The signal the step is given (by default one that never aborts), what hears the children it spawns
- *   (by default none may be), and how it is lent cores (by
- *   default none is).
+ *   (by default none may be), and how it is lent cores (by default none is).
  */
 export async function runStepKind(
   kind: StepKindDefinition,
