@@ -8,6 +8,7 @@ import { readHead } from "../core/read_full.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { configuredProgram, findOnPath, isExecutableFile } from "./find_binary.ts";
 import { probeMp4 } from "./mp4_probe.ts";
+import { beginsAsBox, notAsNamed } from "./sniff_media.ts";
 import { notTheProgram } from "./probe_program.ts";
 import {
   killedBy,
@@ -296,12 +297,13 @@ export function ffmpegWords(stderr: string, options: { lines?: number; named?: b
  * ```
  */
 export async function unreadableMediaWords(stderr: string, file: string): Promise<string> {
+  const head = await plainFileHead(file);
+  const misnamed = head === null ? null : notAsNamedWords(file, head);
+  if (misnamed !== null) return misnamed;
   if (/moov atom not found/.test(stderr)) {
-    // Bytes that do not begin as an MP4 does were never one, named so by their extension alone (nt14: random bytes
-    // named .mp4 were told as a partial download).
-    return await beginsAsBox(file)
+    return head === null || beginsAsBox(head)
       ? "it has no index (its moov box): it is cut short, as a partial download or copy is, or still being written"
-      : "it is not an MP4 or MOV, only named as one: it does not begin as one does";
+      : "it is not an MP4 or MOV: it does not begin as one does";
   }
   // Cut inside its header or index: ffprobe's first line is "error reading header", its last "…: End of file".
   if (/: End of file$/m.test(stderr)) {
@@ -311,20 +313,46 @@ export async function unreadableMediaWords(stderr: string, file: string): Promis
 }
 
 /**
- * Whether a file begins as an MP4 or MOV does, with a box: its size, then a type of four letters (`ftyp`, `moov`,
- * `mdat`, `free`…). Anything but a plain file (a pipe, read once) is taken as one.
+ * Why a file is not what its name says, when its first bytes do not begin as that format's do (nt14: random bytes
+ * named .mp4 were told as a partial download; fi14: named .mp3, in ffmpeg's words, named .ogg, as cut short).
+ *
+ * @param file The file's path.
+ * @returns `it is not an MP3, only named as one: …`, or null (a name that says no format known here, bytes that
+ * begin as it says, or anything but a plain file).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { misnamedMedia } from "./ffmpeg.ts";
+ * const file = await Deno.makeTempFile({ suffix: ".ogg" });
+ * await Deno.writeTextFile(file, "<html><body>Not found</body></html>");
+ * assert.equal(await misnamedMedia(file), "it is not an Ogg file, only named as one: it does not begin as one does");
+ * await Deno.remove(file);
+ * ```
  */
-async function beginsAsBox(file: string): Promise<boolean> {
-  if (statOrNull(file)?.isFile !== true) return true;
-  let head: Uint8Array;
+export async function misnamedMedia(file: string): Promise<string | null> {
+  const head = await plainFileHead(file);
+  return head === null ? null : notAsNamedWords(file, head);
+}
+
+/** {@linkcode misnamedMedia}'s words for a file's first bytes. */
+function notAsNamedWords(file: string, head: Uint8Array): string | null {
+  const named = notAsNamed(file, head);
+  return named === null ? null : `it is not ${named}, only named as one: it does not begin as one does`;
+}
+
+/**
+ * A file's first 16 bytes; null for anything but a plain file (a pipe, read once) and for one not ours to read
+ * (ffprobe read it as another user may: said as ffprobe said it).
+ */
+async function plainFileHead(file: string): Promise<Uint8Array | null> {
+  if (statOrNull(file)?.isFile !== true) return null;
   try {
-    head = await readHead(file, 8);
+    return await readHead(file, 16);
   } catch (error) {
-    // Not ours to read (ffprobe read it as another user may): said as ffprobe said it.
-    if (isUnreadableFile(error)) return true;
+    if (isUnreadableFile(error)) return null;
     throw error;
   }
-  return head.length === 8 && /^[a-z0-9 ]{4}$/i.test(String.fromCharCode(...head.subarray(4)));
 }
 
 /**

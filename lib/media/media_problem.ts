@@ -6,7 +6,14 @@
  */
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { cutShort } from "./cut_short.ts";
-import { ffmpegWords, fileInput, probeMedia, runFfmpegSaying, unreadableMediaWords } from "./ffmpeg.ts";
+import {
+  ffmpegWords,
+  fileInput,
+  misnamedMedia,
+  probeMedia,
+  runFfmpegSaying,
+  unreadableMediaWords,
+} from "./ffmpeg.ts";
 import { ProcessError } from "./run_process.ts";
 import { sniffStill } from "./sniff_media.ts";
 import { readHead } from "../core/read_full.ts";
@@ -73,9 +80,8 @@ export async function mediaProblem(
     if (needs === "audio") {
       // A picture: said as transcribe and variants say it (nt11: "it has no duration").
       const image = sniffStill(await readHead(file, 16));
-      return `Cannot read ${file} as audio: ${
-        image === null ? "it has no duration" : `it is a still image (${image})`
-      }`;
+      if (image !== null) return `Cannot read ${file} as audio: it is a still image (${image})`;
+      return `Cannot read ${file} as audio: ${await misnamedMedia(file) ?? "it has no duration"}`;
     }
     return decodes ? await decodeProblem(paths, file, { needs, signal }) : null;
   }
@@ -137,6 +143,9 @@ export async function decodeProblem(
     said = ffmpegWords(error.stderr, { named: true });
   }
   const what = options.needs === "video" ? "picture" : "sound";
+  // Random bytes named .flac: ffprobe guessed a format in them, and what the name says they are not is said.
+  const misnamed = await misnamedMedia(file);
+  if (misnamed !== null) return `ffmpeg decodes no ${what} of ${file}: ${misnamed}`;
   return `ffmpeg decodes no ${what} of ${file}: it is damaged, or of a kind this ffmpeg does not decode` +
     (said === "" ? "" : ` (ffmpeg: ${said})`);
 }

@@ -110,3 +110,80 @@ export function seeksByIndex(bytes: Uint8Array): boolean {
     startsWith(bytes, [0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11]) || // ASF, WMV
     text(0, 3) === "nut";
 }
+
+/**
+ * Whether a file's first bytes begin as an MP4's or a MOV's do, with a box: its size, then a type of four letters
+ * (`ftyp`, `moov`, `mdat`, `free`…).
+ *
+ * @param head The file's first bytes (8 are enough).
+ * @returns True for a box.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { beginsAsBox } from "./sniff_media.ts";
+ * assert.equal(beginsAsBox(new TextEncoder().encode("\0\0\0\x18ftypisom")), true);
+ * assert.equal(beginsAsBox(new TextEncoder().encode("ID3\x04\0\0\0\0")), false);
+ * ```
+ */
+export function beginsAsBox(head: Uint8Array): boolean {
+  return head.length >= 8 && /^[a-z0-9 ]{4}$/i.test(String.fromCharCode(...head.subarray(4, 8)));
+}
+
+/** The formats a file's extension names, as said to a user, and whether a file's first bytes begin as each does. */
+const NAMED_FORMATS: readonly {
+  extensions: readonly string[];
+  name: string;
+  begins: (head: Uint8Array) => boolean;
+}[] = [
+  {
+    extensions: ["mp4", "m4a", "m4v", "m4b", "mov", "3gp", "3g2", "mj2"],
+    name: "an MP4 or MOV",
+    begins: beginsAsBox,
+  },
+  { extensions: ["mp3"], name: "an MP3", begins: (head) => sniffAudio(head) === "mp3" },
+  {
+    extensions: ["ogg", "oga", "ogv", "opus"],
+    name: "an Ogg file",
+    begins: (head) => sniffAudio(head) === "ogg",
+  },
+  {
+    extensions: ["wav"],
+    name: "a WAV file",
+    // RF64 and BW64: the WAVs over 4 GB.
+    begins: (head) =>
+      sniffAudio(head) === "wav" || /^(RF64|BW64)$/.test(String.fromCharCode(...head.subarray(0, 4))),
+  },
+  { extensions: ["flac"], name: "a FLAC file", begins: (head) => sniffAudio(head) === "flac" },
+  {
+    extensions: ["mkv", "mka", "webm"],
+    name: "a Matroska or WebM file",
+    begins: (head) => startsWith(head, [0x1a, 0x45, 0xdf, 0xa3]),
+  },
+];
+
+/**
+ * The format a file's name says it is, in words, when its first bytes do not begin as that format's do: random
+ * bytes named `.mp3` were told in ffmpeg's words ("Failed to read frame size: Could not seek to 21023"), named `.ogg`
+ * as cut short ("End of file"). Null for a name that says no format known here, or bytes that begin as it says.
+ *
+ * @param file The file's name or path.
+ * @param head Its first bytes (16 are enough).
+ * @returns `an MP3`, `an Ogg file`…, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { notAsNamed } from "./sniff_media.ts";
+ * assert.equal(notAsNamed("talk.MP3", new TextEncoder().encode("<html><body>")), "an MP3");
+ * assert.equal(notAsNamed("talk.mp3", new TextEncoder().encode("ID3\x04")), null);
+ * assert.equal(notAsNamed("talk.bin", new TextEncoder().encode("<html>")), null);
+ * ```
+ */
+export function notAsNamed(file: string, head: Uint8Array): string | null {
+  const extension = /\.([^./\\]+)$/.exec(file)?.[1]?.toLowerCase();
+  const format = NAMED_FORMATS.find((format) =>
+    extension !== undefined && format.extensions.includes(extension)
+  );
+  return format === undefined || format.begins(head) ? null : format.name;
+}
