@@ -195,7 +195,16 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** The largest answer read, in bytes. @default {@linkcode MAX_ANSWER_BYTES} */
   maxBytes?: number;
+  /** How long the answer's body may send nothing, in ms, within the timeout. @default {@linkcode ANSWER_STALL_MS} */
+  stallMs?: number;
 }
+
+/**
+ * How long an answer's body may send nothing once its headers came: a server that sent them and then stalled held
+ * each attempt for the whole timeout (fi14: 66 s an attempt, minutes for a 5-s chunk). A speech API streams its
+ * audio as it makes it, an image or a transcript comes whole: 20 s without a byte is a stall, retried at once.
+ */
+export const ANSWER_STALL_MS = 20_000;
 
 /**
  * The largest answer read: a speech of the API's 4,096 characters is minutes of audio (tens of MB as 48 kHz float
@@ -244,7 +253,8 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
     body = request.body.form;
   }
   const timeout = AbortSignal.timeout(target.timeout);
-  const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+  const stall = new AbortController();
+  const combined = AbortSignal.any([...signal === undefined ? [] : [signal], timeout, stall.signal]);
   const fail = (reason: string, options: ConstructorParameters<typeof ProviderError>[2] = {}) =>
     new ProviderError(target.provider, redactKey(reason, key), options);
   let response: Response;
@@ -263,14 +273,29 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
       { retryable: false, status: response.status },
     );
   let bytes: Uint8Array | null;
+  const stallMs = request.stallMs ?? ANSWER_STALL_MS;
+  let read = 0;
+  let quiet: ReturnType<typeof setTimeout> | undefined;
+  const arm = (length: number) => {
+    read = length;
+    clearTimeout(quiet);
+    quiet = setTimeout(() => stall.abort(), stallMs);
+  };
   try {
-    bytes = await readAtMost(response, maxBytes);
+    bytes = await readAtMost(response, maxBytes, arm);
   } catch (error) {
     signal?.throwIfAborted();
     if (timeout.aborted) throw fail(`the answer did not finish within ${target.timeout} ms`);
+    if (stall.signal.aborted) {
+      throw fail(`the answer stalled: nothing came for ${stallMs / 1000} s after ${sizeOf(read)}`, {
+        status: null,
+      });
+    }
     throw fail(`the answer was cut off: ${messageOf(error)}`, {
       status: null,
     });
+  } finally {
+    clearTimeout(quiet);
   }
   if (bytes === null) throw tooLarge();
   const declared = bodyLength(response);
@@ -314,8 +339,13 @@ function bodyLength(response: Response): number | null {
 /**
  * A response's whole body, or null, the rest not read, once it is longer than `maxBytes` (or says it is). A body
  * that says its length is read into one array of that size (joined from its chunks, a large answer took twice it).
+ * `onRead` is told the bytes read so far before the first chunk and after each.
  */
-async function readAtMost(response: Response, maxBytes: number): Promise<Uint8Array | null> {
+async function readAtMost(
+  response: Response,
+  maxBytes: number,
+  onRead: (length: number) => void,
+): Promise<Uint8Array | null> {
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   // Compressed, it is larger still once inflated.
   if (declared > maxBytes || response.body === null) {
@@ -326,6 +356,7 @@ async function readAtMost(response: Response, maxBytes: number): Promise<Uint8Ar
   const into = whole === null ? null : new Uint8Array(whole);
   const chunks: Uint8Array[] = [];
   let length = 0;
+  onRead(length);
   for await (const chunk of response.body) {
     // Leaving the loop cancels the body.
     if (length + chunk.length > maxBytes) return null;
@@ -333,6 +364,7 @@ async function readAtMost(response: Response, maxBytes: number): Promise<Uint8Ar
     if (into !== null) into.set(chunk, length);
     else chunks.push(chunk);
     length += chunk.length;
+    onRead(length);
   }
   // Fewer than it said: the caller tells a body cut short.
   return into === null ? concatBytes(chunks, length) : into.subarray(0, length);

@@ -411,3 +411,36 @@ Deno.test("callOpenAi() reads a compressed answer whole, whether longer or short
     }
   }
 });
+
+Deno.test("callOpenAi() gives up on an answer whose body stalls after its headers, retryable, before the timeout", async () => {
+  // fi14: a server that sent its headers and a few bytes, then nothing, held each attempt for the whole timeout.
+  const stalled = Promise.withResolvers<void>();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("RIFF"));
+      },
+      cancel() {
+        stalled.resolve();
+      },
+    });
+    return new Response(body, { headers: { "content-type": "audio/wav" } });
+  });
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}`;
+    await assert.rejects(
+      callOpenAi(target(url, { timeout: 60_000 }), {
+        path: "/audio/speech",
+        body: { json: { input: "x" } },
+        stallMs: 50,
+      }),
+      (error) =>
+        error instanceof ProviderError && error.retryable &&
+        error.message === "test: the answer stalled: nothing came for 0.05 s after 4 bytes",
+    );
+    // The server's body was let go, not left open.
+    await stalled.promise;
+  } finally {
+    await server.shutdown();
+  }
+});
