@@ -175,24 +175,41 @@ const NOT_LATIN = /(?!\p{Script=Latin})\p{L}+/u;
  * A narration its voice would say nothing of: only punctuation or symbols (`...`), or, for flite, which says
  * English and skips the rest, no Latin letter or digit (all Russian, all emoji): each became a silent flash of a
  * section, its text shown as a caption, exit 0. A word of another script among English ones is skipped, as flite
- * does.
+ * does. An espeak-ng voice of a language written in Latin letters spells a narration with none, letter by letter
+ * (nt15: Hebrew with `en-us` was said as "hebrew shin, hebrew lamed…" for 18 s, without a word).
  */
 function unspeakable(section: ResolvedSection): WorkflowIssue[] {
   const path = `${section.path}.narration`;
-  if (!SPEAKABLE.test(section.narration)) {
+  const { narration, voice } = section;
+  if (!SPEAKABLE.test(narration)) {
     return [{ path, message: "The narration has nothing to speak: only punctuation or symbols" }];
   }
-  if (section.voice.engine !== "flite" || /[\p{Script=Latin}\p{N}]/u.test(section.narration)) return [];
-  const foreign = NOT_LATIN.exec(section.narration)?.[0];
+  const foreign = NOT_LATIN.exec(narration)?.[0];
   // The voice of its script where one is plain (nt15: Hebrew, or emoji alone, were offered Russian).
-  const voice = foreign === undefined
+  const own = foreign === undefined
     ? null
     : SCRIPT_VOICES.find(([script]) => script.test(foreign))?.[1] ?? null;
+  const espeakVoice = `an espeak voice of its language (\`voice: { provider: "espeak", voice: "${
+    own ?? "ru"
+  }" }\`${own === null ? " for Russian" : ""}; \`espeak-ng --voices\` lists them)`;
+  if (voice.engine === "espeak") {
+    if (
+      foreign === undefined || /\p{Script=Latin}/u.test(narration) ||
+      !LATIN_LANGUAGES.has(language(voice.voice))
+    ) {
+      return [];
+    }
+    return [{
+      path,
+      message:
+        `espeak-ng's "${voice.voice}" voice would spell this narration letter by letter ("${foreign}"…): ` +
+        `use ${espeakVoice} or an API voice`,
+    }];
+  }
+  if (voice.engine !== "flite" || /[\p{Script=Latin}\p{N}]/u.test(narration)) return [];
   const espeak = foreign === undefined
     ? `espeak, which names emoji (\`voice: { provider: "espeak" }\`)`
-    : `an espeak voice of its language (\`voice: { provider: "espeak", voice: "${voice ?? "ru"}" }\`${
-      voice === null ? " for Russian" : ""
-    }; \`espeak-ng --voices\` lists them)`;
+    : espeakVoice;
   return [{
     path,
     message: `flite speaks English only and would say nothing of this narration${
@@ -200,6 +217,54 @@ function unspeakable(section: ResolvedSection): WorkflowIssue[] {
     }: use ${espeak} or an API voice`,
   }];
 }
+
+/** An espeak-ng voice's language: `en` of `en-us`, `fr` of `fr-fr`, `de` of `de`. */
+function language(voice: string): string {
+  return voice.toLowerCase().split(/[-_]/)[0]!;
+}
+
+/** Languages whose espeak-ng voices read the Latin alphabet only, and spell any other letter by its name. */
+const LATIN_LANGUAGES: ReadonlySet<string> = new Set([
+  "af",
+  "ca",
+  "cs",
+  "cy",
+  "da",
+  "de",
+  "en",
+  "eo",
+  "es",
+  "et",
+  "eu",
+  "fi",
+  "fr",
+  "ga",
+  "gd",
+  "gl",
+  "hr",
+  "hu",
+  "id",
+  "is",
+  "it",
+  "la",
+  "lt",
+  "lv",
+  "ms",
+  "mt",
+  "nb",
+  "nl",
+  "no",
+  "pl",
+  "pt",
+  "ro",
+  "sk",
+  "sl",
+  "sq",
+  "sv",
+  "sw",
+  "tr",
+  "vi",
+]);
 
 /** The espeak-ng voice of a script whose language is plain from it (Cyrillic is Russian's as much as others'). */
 const SCRIPT_VOICES: readonly [RegExp, string][] = [

@@ -175,6 +175,39 @@ Deno.test("resolveWorkflow() rejects a narration its voice would say nothing of;
   assert.match(issues[4]!.message, /voice: "he"/);
 });
 
+Deno.test("resolveWorkflow() rejects a narration without a Latin letter for an espeak voice of a Latin-written language, which spells it", async () => {
+  const voice = (name: string) => ({ provider: "espeak", voice: name });
+  const issues = await issuesOf({
+    videos: [{
+      id: "a",
+      sections: [
+        { title: "T", narration: "שלום עולם", voice: voice("en-us") },
+        { title: "T", narration: "Привет 42", voice: voice("fr-fr") },
+        // Spoken: the voice's own script, a foreign word among Latin ones, emoji, a voice of a Cyrillic language.
+        { title: "T", narration: "Привет, как дела?", voice: voice("ru") },
+        { title: "T", narration: "The word 雨 means rain.", voice: voice("en-us") },
+        { title: "T", narration: "🙂", voice: voice("en") },
+        { title: "T", narration: "Привіт, світ", voice: voice("uk") },
+      ],
+    }],
+  });
+  assert.deepEqual(issues.map((issue) => [issue.path, issue.message.replace(/: use .*/s, "")]), [
+    [
+      "videos[0].sections[0].narration",
+      `espeak-ng's "en-us" voice would spell this narration letter by letter ("שלום"…)`,
+    ],
+    [
+      "videos[0].sections[1].narration",
+      `espeak-ng's "fr-fr" voice would spell this narration letter by letter ("Привет"…)`,
+    ],
+  ]);
+  assert.match(
+    issues[0]!.message,
+    /use an espeak voice of its language \(`voice: \{ provider: "espeak", voice: "he" \}`;/,
+  );
+  assert.match(issues[1]!.message, /voice: "ru" \}` for Russian;/);
+});
+
 Deno.test("resolveWorkflow() rejects bad formats, colours, limits and duplicate ids", async () => {
   const issues = await issuesOf({
     formats: ["4:3", "321x181"],
