@@ -5,6 +5,7 @@
  * narration's frames and muxes the narration.
  * @module
  */
+import { TEXT_SEGMENTATION } from "../../core/segmenters.ts";
 import { KEYFRAME_SECONDS } from "../../media/video_encoder.ts";
 import { captionFontsDir, LIBASS_FONTS_VERSION } from "../../media/libass_fonts.ts";
 import type { Json } from "../../core/json.ts";
@@ -158,7 +159,12 @@ function burnSettings(lesson: ResolvedLesson, toolchain: Toolchain) {
         fonts: LIBASS_FONTS_VERSION,
       }
       : null,
-    engine: { ffmpeg: toolchain.ffmpeg, ...burn ? { font: font?.identity ?? null } : {} },
+    // Burned, a cue's lines and their order (right to left, in Arabic or Hebrew) follow how ICU cuts the text into
+    // words and characters, as the cues' own keys say (rv31).
+    engine: {
+      ffmpeg: toolchain.ffmpeg,
+      ...burn ? { font: font?.identity ?? null, text: TEXT_SEGMENTATION } : {},
+    },
     runtime: (burn ? { fontsDir: font === null ? "" : captionFontsDir(font) } : {}) as Record<string, Json>,
   };
 }

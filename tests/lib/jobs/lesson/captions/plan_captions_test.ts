@@ -169,3 +169,24 @@ Deno.test("keys: the cues are keyed by what cuts text into words here (ICU's ver
   assert.equal(cues.length, 2);
   for (const step of cues) assert.equal((step.engine as { text?: string }).text, TEXT_SEGMENTATION);
 });
+
+Deno.test("keys: burned captions' stills and clips are keyed by what cuts text into words here; unburned, not", async () => {
+  // rv31: a burned cue's lines, and their order right to left, follow ICU's cuts as the cues do; only the cues
+  // were keyed by its version.
+  const moving = {
+    ...base,
+    transition: { type: "fade", duration: 0.3 },
+  } as WorkflowInput;
+  const text = (steps: PlanStep[]) =>
+    steps.filter((step) => step.kind === "stills" || step.kind === "clips")
+      .map((step) => [step.id, (step.engine as { text?: string }).text ?? null]);
+  const burned = text(await planOf({ ...moving, captions: { burn: true } } as WorkflowInput));
+  assert.deepEqual(burned.map(([id]) => id), [
+    "v/stills@16x9",
+    "v/clips@16x9",
+    "v/stills@9x16",
+    "v/clips@9x16",
+  ]);
+  for (const [id, identity] of burned) assert.equal(identity, TEXT_SEGMENTATION, id!);
+  for (const [id, identity] of text(await planOf(moving))) assert.equal(identity, null, id!);
+});
