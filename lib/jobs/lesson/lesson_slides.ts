@@ -238,7 +238,9 @@ export function sectionSlide(section: ResolvedSection, videoId: string): LessonS
     section,
     content,
     background: section.background.color,
-    image: section.background.image,
+    // A generated image is drawn instead of a background image file: the file, unread, is not in the slide's key
+    // (rv31: changing it drew the same slide again).
+    image: section.image === null ? section.background.image : null,
     picture: section.picture,
     layers: content.kind === "picture" && (section.picture?.kenBurns ?? null) !== null
       ? { picture: `${prefix}/picture`, band: `${prefix}/band` }

@@ -105,3 +105,20 @@ Deno.test("with burned captions a full slide keeps its text above their room (it
     );
   }
 });
+
+Deno.test("a section's slide under a generated image does not hold the background image file it does not draw", () => {
+  // rv31: a generated image is drawn instead of the file; changing the file drew the same slide again.
+  const generated = { provider: "img", prompt: "A volcano", model: "m", size: "1536x1024", as: "background" };
+  const withFile = (sha256: string, image: typeof generated | null) => ({
+    ...section("#334455"),
+    background: { color: "#334455", image: { path: "/a.png", sha256 } },
+    image,
+  });
+  const params = (sha256: string, image: typeof generated | null) =>
+    slideParams(sectionSlide(withFile(sha256, image) as never, "v"), format, look);
+  assert.deepEqual(params("ab", generated), params("cd", generated));
+  assert.equal(params("ab", generated).image, null);
+  // Drawn, the file is in them.
+  assert.equal(params("ab", null).image, "ab");
+  assert.notDeepEqual(params("ab", null), params("cd", null));
+});
