@@ -59,6 +59,18 @@ export const imageStep: StepKindDefinition = {
   },
 };
 
+/**
+ * Why an image came as a URL: a server that ignored the `response_format` reel sent, or, for a gpt-image model (which
+ * answers base64 and refuses the field, so reel leaves it out), a compatible server that answers URLs by default
+ * (fi16: told that reel had asked for what it had not).
+ */
+function urlAnswerCause(model: string): string {
+  return takesResponseFormat(model)
+    ? "reel asks for response_format b64_json, which this server does not honour"
+    : `reel leaves out response_format for ${model}, which answers base64 and refuses the field, and this server ` +
+      "answers a URL without it: name one of its own models in the image's `model`, for which reel asks for b64_json";
+}
+
 /** Asks the API for the image: its answer's `data[0].b64_json`, decoded. */
 async function askForImage(
   task: StepTask,
@@ -97,8 +109,9 @@ async function askForImage(
         ? `answered with an error instead of an image: ${said}`
         // fi5: a server that answers a URL (it ignores response_format) was told only that b64_json was missing.
         : typeof first?.url === "string"
-        ? "returned data[0].url, not data[0].b64_json: reel asks for response_format b64_json, which this " +
-          "server does not honour (the image is not fetched from a URL)"
+        ? `returned data[0].url, not data[0].b64_json: ${
+          urlAnswerCause(model)
+        } (the image is not fetched from a URL)`
         : "returned JSON without data[0].b64_json",
       { retryable: false },
     );

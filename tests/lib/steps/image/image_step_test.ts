@@ -15,10 +15,10 @@ function answering(body: string, contentType: string) {
 }
 
 /** Runs an image step against `url`: what it threw. */
-async function drawAt(url: string): Promise<unknown> {
+async function drawAt(url: string, model = "gpt-image-1"): Promise<unknown> {
   const dir = await tempDir();
   const task = {
-    params: { model: "gpt-image-1", prompt: "A sea", size: "1024x1024" },
+    params: { model, prompt: "A sea", size: "1024x1024" },
     inputs: [],
     outputPath: `${dir}/image.png`,
     scratchDir: `${dir}/scratch`,
@@ -62,13 +62,21 @@ Deno.test("image step: a server that answers a URL instead of b64_json is said t
     "application/json",
   );
   try {
-    const error = await drawAt(server.url);
+    const error = await drawAt(server.url, "dall-e-3");
     assert.ok(error instanceof ProviderError, String(error));
     assert.match(
       error.message,
-      /^fake: returned data\[0\]\.url, not data\[0\]\.b64_json: reel asks for response_format/,
+      /^fake: returned data\[0\]\.url, not data\[0\]\.b64_json: reel asks for response_format b64_json, which/,
     );
     assert.equal(error.retryable, false);
+    // fi16: for a gpt-image model reel sends no response_format, and was said to have asked for it.
+    const unasked = await drawAt(server.url, "gpt-image-1");
+    assert.ok(unasked instanceof ProviderError, String(unasked));
+    assert.match(
+      unasked.message,
+      /: reel leaves out response_format for gpt-image-1, .* name one of its own models in the image's `model`/,
+    );
+    assert.equal(unasked.retryable, false);
   } finally {
     await server.close();
   }
