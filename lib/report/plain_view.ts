@@ -112,6 +112,8 @@ export class PlainView implements RunView {
         return `${count} expanded ${event.step} into ${event.children.length} steps`;
       case "worker:crashed":
         return `worker ${event.worker} crashed: ${event.error}`;
+      case "provider:paused":
+        return pausedLine(event);
       case "output:written":
         return `${event.unchanged ? "unchanged" : "wrote"} ${event.path}`;
       case "step:queued":
@@ -120,4 +122,36 @@ export class PlainView implements RunView {
         return null;
     }
   }
+}
+
+/**
+ * The line that says a provider's calls wait for its budget to reset.
+ *
+ * @param event The pause.
+ * @returns e.g. `openai paused: its requests budget is spent (said in the answer to v/s1/speech): its calls wait 3 s`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pausedLine } from "./plain_view.ts";
+ * const event = { type: "provider:paused", at: 0, step: "v/s1/speech", kind: "speech", contentKey: "k",
+ *   provider: "api", budget: "requests", ms: 120_000, resetMs: 36_000_000, capped: true } as const;
+ * assert.equal(pausedLine(event), "api paused: its requests budget is spent (said in the answer to v/s1/speech): " +
+ *   "its calls wait 120 s, its maxRetryAfter (the server said it resets in 10 h)");
+ * ```
+ */
+export function pausedLine(event: Extract<RunEvent, { type: "provider:paused" }>): string {
+  const wait = `its calls wait ${Math.round(event.ms / 1000)} s`;
+  return `${event.provider} paused: its ${event.budget} budget is spent (said in the answer to ${event.step}): ${
+    event.capped
+      ? `${wait}, its maxRetryAfter (the server said it resets in ${roughly(event.resetMs)})`
+      : wait
+  }`;
+}
+
+/** A long wait in its largest unit: `90 s`, `25 min`, `10 h`. */
+function roughly(ms: number): string {
+  const seconds = ms / 1000;
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  return seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`;
 }

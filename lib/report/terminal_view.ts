@@ -5,6 +5,7 @@
 import type { WorkerId } from "../core/executor.ts";
 import type { RunEvent } from "../run/run_events.ts";
 import { formatDuration, formatElapsed } from "./format_units.ts";
+import { pausedLine } from "./plain_view.ts";
 import { ProgressModel, type RunningStep } from "./progress_model.ts";
 import type { RunView } from "./run_view.ts";
 import { type SyncWriter, writeTextSync } from "./sync_writer.ts";
@@ -137,6 +138,9 @@ export class TerminalView implements RunView {
       }
       case "step:failed":
         if (!event.retrying) this.#printAbove(`FAILED ${event.step}: ${event.error}`, event.at);
+        return;
+      case "provider:paused":
+        this.#printAbove(pausedLine(event), event.at);
         return;
       case "step:remaking":
         this.#printAbove(

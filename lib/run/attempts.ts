@@ -303,7 +303,13 @@ async function attemptOnce(
       signal: AbortSignal.any([signal, timer.signal]),
       fresh,
       ...fresh && attempt === 1 ? { askAgain: true } : {},
-      onRateLimit: (info) => context.gate?.observe(info),
+      onRateLimit: (info) => {
+        // A wait that every call to the provider now makes is said (fi16: a spent budget paused a render unsaid).
+        const pause = context.gate?.observe(info) ?? null;
+        if (pause !== null && pause.ms >= 1000 && step.provider !== null) {
+          context.emit({ type: "provider:paused", ...context.base(node), provider: step.provider, ...pause });
+        }
+      },
       lendCore: (lent) => context.limits.lendCore(lent),
       onProgress: (fraction) => {
         if (worker !== null) context.emit({ type: "step:progress", ...context.base(node), worker, fraction });

@@ -16,6 +16,18 @@ import { GroupGate } from "./group_gate.ts";
 import { MemoryGate } from "./memory_gate.ts";
 import { type Permit, Semaphore } from "./semaphore.ts";
 
+/** A pause a spent `x-ratelimit-remaining-*` budget put on a provider's calls. */
+export interface BudgetPause {
+  /** Which budget the server said is spent. */
+  budget: "requests" | "tokens";
+  /** How long its calls wait from now, in ms. */
+  ms: number;
+  /** When the server said the budget resets, in ms from now. */
+  resetMs: number;
+  /** Whether the wait is the provider's `maxRetryAfter`, shorter than the reset said. */
+  capped: boolean;
+}
+
 /** A provider's own admission (calls in flight, rate, pauses), told how its calls went. */
 export interface ProviderGate {
   /** Waits for a place among the provider's calls in flight, and for any pause to end. */
@@ -26,8 +38,8 @@ export interface ProviderGate {
   pausedFor(): number;
   /** Waits until no pause is left. */
   waitForPause(options: { signal?: AbortSignal }): Promise<void>;
-  /** A call's answer carried rate-limit headers; told as soon as it arrives. */
-  observe(info: RateLimitInfo): void;
+  /** A call's answer carried rate-limit headers; told as soon as it arrives. Returns the pause it began, if any. */
+  observe(info: RateLimitInfo): BudgetPause | null;
   /** A call succeeded. */
   succeeded(): void;
   /** A call that used `tokens` was answered 429; the server asked to wait `retryAfterMs`. */

@@ -8,7 +8,7 @@
 import type { Clock } from "../core/clock.ts";
 import { UnrecoverableError } from "../core/errors.ts";
 import type { RateLimitInfo } from "../core/step_task.ts";
-import type { ProviderGate } from "./layered_limits.ts";
+import type { BudgetPause, ProviderGate } from "./layered_limits.ts";
 import type { Permit } from "./semaphore.ts";
 import { CallWindow } from "./call_window.ts";
 import { RateMeter } from "./rate_meter.ts";
@@ -143,9 +143,12 @@ export class ProviderLimiter implements ProviderGate {
 
   /**
    * An answer's headers arrived: limits the server advertises lower the configured ones at once (never raise
-   * them), and a spent budget pauses every caller until the server says it resets.
+   * them), and a spent budget pauses every caller until the server says it resets (at most `maxRetryAfter`).
+   *
+   * @returns The pause this answer began or lengthened, to be said (fi16: a spent budget paused a render unsaid,
+   * for `maxRetryAfter` when its reset was hours away), or null when it began none.
    */
-  observe(info: RateLimitInfo): void {
+  observe(info: RateLimitInfo): BudgetPause | null {
     if (info.limitRequests !== null && info.limitRequests > 0) {
       const advertised = (info.limitRequests * this.#config.per) / HEADER_WINDOW_MS;
       if (this.#requestsPerWindow === null || advertised < this.#requestsPerWindow) {
@@ -162,12 +165,18 @@ export class ProviderLimiter implements ProviderGate {
       }
     }
     const now = this.#clock.now();
-    if (info.remainingRequests !== null && info.remainingRequests <= 0 && info.resetRequestsMs !== null) {
-      this.#pauseUntil(now + Math.min(info.resetRequestsMs, this.#maxRetryAfter));
-    }
-    if (info.remainingTokens !== null && info.remainingTokens <= 0 && info.resetTokensMs !== null) {
-      this.#pauseUntil(now + Math.min(info.resetTokensMs, this.#maxRetryAfter));
-    }
+    const before = this.#pausedUntil;
+    let pause: BudgetPause | null = null;
+    const spent = (budget: BudgetPause["budget"], remaining: number | null, resetMs: number | null) => {
+      if (remaining === null || remaining > 0 || resetMs === null) return;
+      const until = now + Math.min(resetMs, this.#maxRetryAfter);
+      if (until <= Math.max(before, now, this.#pausedUntil)) return;
+      this.#pauseUntil(until);
+      pause = { budget, ms: until - now, resetMs, capped: resetMs > this.#maxRetryAfter };
+    };
+    spent("requests", info.remainingRequests, info.resetRequestsMs);
+    spent("tokens", info.remainingTokens, info.resetTokensMs);
+    return pause;
   }
 
   /**

@@ -82,6 +82,19 @@ export type RunEvent =
      */
     badInput?: true;
   })
+  /**
+   * Fires when a step's answer says its provider's budget of requests or tokens is spent (`x-ratelimit-remaining-*`
+   * of 0): every call to that provider waits `ms` (until the reset the server said, `resetMs`, at most its
+   * `maxRetryAfter`: then `capped`). Said only for a wait of a second or more.
+   */
+  | (StepEventBase & {
+    type: "provider:paused";
+    provider: string;
+    budget: "requests" | "tokens";
+    ms: number;
+    resetMs: number;
+    capped: boolean;
+  })
   /** Fires when a step will not run because a step it depends on failed. */
   | (StepEventBase & { type: "step:skipped"; because: string })
   /** Fires when a step adds child steps at run time, before they are queued. */

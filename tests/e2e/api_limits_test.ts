@@ -4,6 +4,8 @@ import { VirtualClock } from "../../lib/core/clock.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
 import { seededRandom } from "../_support/fake_executor.ts";
 import { imagePlan, runOnWorkers } from "../_support/api_plan.ts";
+import { promptPng } from "../../lib/fake_api/_fake_media.ts";
+import { pausedLine } from "../../lib/report/plain_view.ts";
 
 Deno.test("48 calls at 60 rpm and concurrency 4: never more than 4 in flight, all succeed, no 429 after the first pause", async () => {
   const clock = new VirtualClock();
@@ -132,5 +134,45 @@ Deno.test("a workflow that claims 300 rpm / 16 in flight against a server allowi
     assert.ok(clock.now() <= 96_000, `took ${clock.now()} ms of (virtual) time, more than 1.2 × 80 s`);
   } finally {
     await server.close();
+  }
+});
+
+Deno.test("an answer saying the provider's budget is spent pauses its next call until the reset, and the pause is said", async () => {
+  // fi16: the pause was right but unsaid (a render idle for maxRetryAfter with no word why).
+  const clock = new VirtualClock();
+  const calls: number[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
+    const { prompt } = await request.json();
+    calls.push(clock.now());
+    const png = promptPng(String(prompt), 64, 64);
+    return Response.json({ data: [{ b64_json: btoa(String.fromCharCode(...png)) }] }, {
+      headers: {
+        "x-ratelimit-remaining-requests": calls.length === 1 ? "0" : "5",
+        "x-ratelimit-reset-requests": "3s",
+      },
+    });
+  });
+  try {
+    const { plan, dir } = await imagePlan({
+      videos: 1,
+      sections: 2,
+      provider: { baseUrl: `http://127.0.0.1:${server.addr.port}`, concurrency: 1 },
+    });
+    const events: RunEvent[] = [];
+    const result = await runOnWorkers(plan, { dir, clock, events });
+    assert.ok(result.ok, [...result.errors.values()].join("\n"));
+    assert.equal(calls.length, 2);
+    assert.ok(calls[1]! - calls[0]! >= 3000, `second call ${calls[1]! - calls[0]!} ms after the first`);
+    const paused = events.filter((event) => event.type === "provider:paused");
+    assert.deepEqual(
+      paused.map(({ provider, budget, ms, capped }) => ({ provider, budget, ms: Math.round(ms), capped })),
+      [{ provider: "images", budget: "requests", ms: 3000, capped: false }],
+    );
+    assert.match(
+      pausedLine(paused[0]!),
+      /^images paused: its requests budget is spent \(said in the answer to v1\/s\d\/image\): its calls wait 3 s$/,
+    );
+  } finally {
+    await server.shutdown();
   }
 });

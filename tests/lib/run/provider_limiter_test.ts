@@ -128,6 +128,28 @@ Deno.test("ProviderLimiter.observe() pauses before a 429 when the server says th
   assert.equal(clock.now(), 750, "budget left: no pause");
 });
 
+Deno.test("ProviderLimiter.observe() returns the pause a spent budget begins, capped at maxRetryAfter, to be said", () => {
+  // fi16: a spent budget paused every call unsaid, for maxRetryAfter when the server said it resets in hours.
+  const clock = new VirtualClock();
+  const limiter = new ProviderLimiter({ ...config, maxRetryAfter: 10_000 }, { clock });
+  assert.deepEqual(limiter.observe({ ...noHeaders, remainingRequests: 0, resetRequestsMs: 3000 }), {
+    budget: "requests",
+    ms: 3000,
+    resetMs: 3000,
+    capped: false,
+  });
+  // Within the pause already said: nothing new; longer, the tokens' reset: said.
+  assert.equal(limiter.observe({ ...noHeaders, remainingRequests: 0, resetRequestsMs: 2000 }), null);
+  assert.deepEqual(limiter.observe({ ...noHeaders, remainingTokens: -5, resetTokensMs: 3_600_000 }), {
+    budget: "tokens",
+    ms: 10_000,
+    resetMs: 3_600_000,
+    capped: true,
+  });
+  assert.equal(limiter.observe({ ...noHeaders, remainingRequests: 4, resetRequestsMs: 60_000 }), null);
+  assert.equal(limiter.pausedFor(), 10_000);
+});
+
 Deno.test("ProviderLimiter.observe() adopts a lower advertised request limit at once, and never a higher one", async () => {
   const clock = new VirtualClock();
   const limiter = new ProviderLimiter({ ...config, requests: 300 }, { clock });
