@@ -276,3 +276,35 @@ export function pcmWav(
   bytes.set(pcm, 44);
   return bytes;
 }
+
+/** The loudest 16-bit sample a silence holds: -60 dBFS, far under any speech and above a dither's noise. */
+const SILENT_PEAK = 32;
+
+/**
+ * Whether a 16-bit PCM WAV holds no sound: no sample louder than -60 dBFS. False for any other WAV (its samples are
+ * not read) and for none.
+ *
+ * @param bytes The whole file.
+ * @returns True for silence.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pcmWav, silentWav } from "./wav_pcm.ts";
+ * assert.equal(silentWav(pcmWav(new Uint8Array(3200), { sampleRate: 16_000 })), true);
+ * assert.equal(silentWav(pcmWav(new Uint8Array(3200).fill(0x40), { sampleRate: 16_000 })), false);
+ * ```
+ */
+export function silentWav(bytes: Uint8Array): boolean {
+  const chunks = wavChunks(bytes);
+  if (chunks?.format?.tag !== 1 || chunks.format.bitsPerSample !== 16 || chunks.data === null) return false;
+  const { offset, size } = chunks.data;
+  // A streaming writer's "no length" (0, or near 2 or 4 GiB): the samples run to the end of the file.
+  const held = size === 0 || size >= STREAMED_SIZE ? bytes.length - offset : size;
+  const end = offset + (Math.min(bytes.length - offset, held) & ~1);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = offset; at < end; at += 2) {
+    if (Math.abs(view.getInt16(at, true)) > SILENT_PEAK) return false;
+  }
+  return true;
+}

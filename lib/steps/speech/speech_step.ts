@@ -9,7 +9,7 @@ import { ProcessError } from "../../media/run_process.ts";
 import { sniffAudio } from "../../media/sniff_media.ts";
 import { wavAnswerProblem } from "../../media/wav_answer_problem.ts";
 import { wavDuration } from "../../media/wav_duration.ts";
-import { wavCutShort } from "../../media/wav_pcm.ts";
+import { silentWav, wavCutShort } from "../../media/wav_pcm.ts";
 import { describeBody } from "../../providers/http/describe_body.ts";
 import {
   callOpenAi,
@@ -83,6 +83,16 @@ export const speechStep: StepKindDefinition = {
       throw new UnrecoverableError(`The ${engine} narration lasts ${seconds} s; expected speech`, {
         badInput: true,
       });
+    }
+    // Speech a provider sent as silence alone (fi16: a WAV of zeros made a video with a silent narration, exit 0):
+    // refused as a wrong answer is, and not kept for the next render.
+    if (voice.engine === "openai" && silentWav(bytes)) {
+      await dropAnswer(task.answerPath);
+      throw new ProviderError(
+        httpTarget(task.runtime).provider,
+        `returned ${Number(duration.toFixed(3))} s of silence; expected speech`,
+        { retryable: false },
+      );
     }
     return { duration };
   },

@@ -126,9 +126,34 @@ Deno.test("speech step: a whole WAV answer of no speech (a few samples) fails na
   }
 });
 
+Deno.test("speech step: a whole WAV answer of silence fails naming the provider, not asked again; a quiet one is spoken", async () => {
+  // fi16: a WAV of zeros made a video with a silent narration, exit 0.
+  const silence = pcmWav(new Uint8Array(48_000), { sampleRate: 24_000 });
+  const server = answering(silence, "audio/wav");
+  try {
+    const { error } = await speakAt(server.url);
+    assert.ok(error instanceof ProviderError, String(error));
+    assert.equal(error.message, "fake: returned 1 s of silence; expected speech");
+    assert.equal(error.retryable, false);
+  } finally {
+    await server.close();
+  }
+  // A quiet voice (-50 dBFS peaks) is a voice.
+  const quiet = new Uint8Array(48_000);
+  const view = new DataView(quiet.buffer);
+  for (let i = 0; i < 24_000; i++) view.setInt16(i * 2, Math.round(100 * Math.sin(i / 10)), true);
+  const spoken = answering(pcmWav(quiet, { sampleRate: 24_000 }), "audio/wav");
+  try {
+    const { error } = await speakAt(spoken.url);
+    assert.equal(error, null);
+  } finally {
+    await spoken.close();
+  }
+});
+
 Deno.test("speech step: a WAV answer cut short of its header's length fails, to be asked again; a streamed one is spoken", async () => {
   // Before: a header claiming 1 s over 0.1 s of samples was spoken as 0.1 s, exit 0.
-  const whole = pcmWav(new Uint8Array(48_000), { sampleRate: 24_000 });
+  const whole = pcmWav(new Uint8Array(48_000).fill(0x40), { sampleRate: 24_000 });
   const cut = whole.slice(0, 44 + 4800);
   const server = answering(cut, "audio/wav");
   try {
