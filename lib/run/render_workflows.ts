@@ -125,6 +125,28 @@ export async function ensureWritableFolder(
 }
 
 /**
+ * The output folder is not the store's folder, nor inside it (nt16: `--out o --cache o`, `--out lesson/.reel` put
+ * the videos among the store's entries, claims and temporary files, where `cache gc` and a resumed render's clean-up
+ * work); a store inside the output folder (`--out .` beside `.reel`) is its own folder there.
+ *
+ * @throws {InputError} Naming both folders.
+ */
+function outputsApartFromStore(outDir: string, stores: readonly (readonly [string, string])[]): void {
+  const out = resolve(outDir);
+  for (const [folder, role] of stores) {
+    const store = resolve(folder);
+    if (out !== store && !out.startsWith(`${store}/`)) continue;
+    throw new InputError(
+      `The output folder ${outDir} is ${
+        out === store ? "" : "inside "
+      }the ${role} ${folder}: the videos would ` +
+        "lie among the store's own files",
+      { where: outDir, hint: FOLDER_HINTS["output folder"] },
+    );
+  }
+}
+
+/**
  * No folder stands where an output will be written: its step failed at the end, after the others had written
  * theirs (a folder named `talk.srt` left the transcript's text, VTT and JSON beside a failure, exit 1). No output
  * is written over a file the render reads: a custom step's `output: "lesson.ts"` with `--out .` replaced the
@@ -345,6 +367,10 @@ export async function renderLoaded(
         [options.outDir, "output folder"],
       ];
       // All checked before any is made: an output folder refused leaves no empty store behind.
+      outputsApartFromStore(options.outDir, [
+        [cacheDir, "cache folder"],
+        ...options.store !== undefined && !objectStore ? [[options.store, "store folder"] as const] : [],
+      ]);
       for (const [folder, role] of folders) await ensureWritableFolder(folder, role, { make: false });
       // Another render writing one of these outputs with other bytes is refused now, not found out by its result,
       // and before a folder is made (fi15: an empty store was left). Its workflows named as any folder reads them.

@@ -185,6 +185,28 @@ Deno.test("bad input: a missing ffmpeg says how to install it, exit 2, nothing w
   assertCleanInputError(pointed, /Cannot find ffmpeg at .*\/ffmpeg \(from REEL_FFMPEG\)/);
 });
 
+Deno.test("bad input: an --out that is the store's folder, or inside it, is refused, exit 2, nothing written", async () => {
+  // nt16: the videos were written among the store's entries, claims and temporary files.
+  const { file } = await workflowFile(good);
+  const dir = await tempDir();
+  const same = await runCli(["render", file, "--out", `${dir}/o`, "--cache", `${dir}/o`]);
+  assertCleanInputError(
+    same,
+    /✖ The output folder .*\/o is the cache folder .*\/o: the videos would lie among/,
+  );
+  assert.match(same.stderr, /Choose another folder with --out/);
+  const inside = await runCli(["render", file, "--out", `${dir}/store/videos`, "--store", `${dir}/store`]);
+  assertCleanInputError(
+    inside,
+    /✖ The output folder .*\/store\/videos is inside the store folder .*\/store:/,
+  );
+  assert.deepEqual(await listFolder(dir), []);
+  // The store inside the output folder is a folder of its own there: rendered.
+  const around = await runCli(["render", file, "--out", `${dir}/o`, "--cache", `${dir}/o/.reel`]);
+  assert.equal(around.code, 0, around.stderr);
+  assert.ok((await listFolder(`${dir}/o`))?.includes("a.320x180.mp4"));
+});
+
 Deno.test("bad input: an unwritable --out is named, exit 2, nothing written", async () => {
   const { file } = await workflowFile(good);
   const dir = await tempDir();
