@@ -168,15 +168,18 @@ async function resolveSection(
 
 /** Something a voice can say: a letter, a digit or a pictograph (espeak-ng names emoji). */
 const SPEAKABLE = /[\p{L}\p{N}\p{Extended_Pictographic}]/u;
-/** A letter of another script than Latin, the first word of such letters. */
-const NOT_LATIN = /(?!\p{Script=Latin})\p{L}+/u;
+/** A letter of another script than Latin, the first word of such letters (with their marks: Tamil's vowels). */
+const NOT_LATIN = /(?!\p{Script=Latin})\p{L}[\p{L}\p{M}]*/u;
+/** Words of another script than Latin, each. */
+const NOT_LATIN_WORDS = new RegExp(NOT_LATIN.source, "gu");
 
 /**
  * A narration its voice would say nothing of: only punctuation or symbols (`...`), or, for flite, which says
  * English and skips the rest, no Latin letter or digit (all Russian, all emoji): each became a silent flash of a
  * section, its text shown as a caption, exit 0. A word of another script among English ones is skipped, as flite
  * does. An espeak-ng voice of a language written in Latin letters spells a narration with none, letter by letter
- * (nt15: Hebrew with `en-us` was said as "hebrew shin, hebrew lamed…" for 18 s, without a word).
+ * (nt15: Hebrew with `en-us` was said as "hebrew shin, hebrew lamed…" for 18 s, without a word); Greek letters
+ * alone or in twos and threes are maths it reads (`π = 3.14`: "pi equals three point one four"; rv32).
  */
 function unspeakable(section: ResolvedSection): WorkflowIssue[] {
   const path = `${section.path}.narration`;
@@ -184,38 +187,43 @@ function unspeakable(section: ResolvedSection): WorkflowIssue[] {
   if (!SPEAKABLE.test(narration)) {
     return [{ path, message: "The narration has nothing to speak: only punctuation or symbols" }];
   }
-  const foreign = NOT_LATIN.exec(narration)?.[0];
-  // The voice of its script where one is plain (nt15: Hebrew, or emoji alone, were offered Russian).
-  const own = foreign === undefined
-    ? null
-    : SCRIPT_VOICES.find(([script]) => script.test(foreign))?.[1] ?? null;
-  const espeakVoice = `an espeak voice of its language (\`voice: { provider: "espeak", voice: "${
-    own ?? "ru"
-  }" }\`${own === null ? " for Russian" : ""}; \`espeak-ng --voices\` lists them)`;
   if (voice.engine === "espeak") {
-    if (
-      foreign === undefined || /\p{Script=Latin}/u.test(narration) ||
-      !LATIN_LANGUAGES.has(language(voice.voice))
-    ) {
-      return [];
-    }
+    if (/\p{Script=Latin}/u.test(narration) || !LATIN_LANGUAGES.has(language(voice.voice))) return [];
+    const spelled = narration.match(NOT_LATIN_WORDS)?.find((word) =>
+      !(/^\p{Script=Greek}{1,3}$/u.test(word))
+    );
+    if (spelled === undefined) return [];
     return [{
       path,
       message:
-        `espeak-ng's "${voice.voice}" voice would spell this narration letter by letter ("${foreign}"…): ` +
-        `use ${espeakVoice} or an API voice`,
+        `espeak-ng's "${voice.voice}" voice would spell this narration letter by letter ("${spelled}"…): ` +
+        `use ${espeakVoiceFor(spelled)} or an API voice`,
     }];
   }
   if (voice.engine !== "flite" || /[\p{Script=Latin}\p{N}]/u.test(narration)) return [];
+  const foreign = NOT_LATIN.exec(narration)?.[0];
   const espeak = foreign === undefined
     ? `espeak, which names emoji (\`voice: { provider: "espeak" }\`)`
-    : espeakVoice;
+    : espeakVoiceFor(foreign);
   return [{
     path,
     message: `flite speaks English only and would say nothing of this narration${
       foreign === undefined ? "" : ` ("${foreign}"…)`
     }: use ${espeak} or an API voice`,
   }];
+}
+
+/**
+ * An espeak-ng voice for a word's script, where one is plain (nt15: Hebrew, or emoji alone, were offered Russian;
+ * rv32: so were Tamil and Bengali): Russian's for Cyrillic, said so, none named for a script without one here.
+ */
+function espeakVoiceFor(word: string): string {
+  const own = SCRIPT_VOICES.find(([script]) => script.test(word))?.[1] ??
+    (/\p{Script=Cyrillic}/u.test(word) ? "ru" : null);
+  const named = own === null
+    ? ""
+    : `\`voice: { provider: "espeak", voice: "${own}" }\`${own === "ru" ? " for Russian" : ""}; `;
+  return `an espeak voice of its language (${named}\`espeak-ng --voices\` lists them)`;
 }
 
 /** An espeak-ng voice's language: `en` of `en-us`, `fr` of `fr-fr`, `de` of `de`. */

@@ -188,6 +188,12 @@ Deno.test("resolveWorkflow() rejects a narration without a Latin letter for an e
         { title: "T", narration: "The word 雨 means rain.", voice: voice("en-us") },
         { title: "T", narration: "🙂", voice: voice("en") },
         { title: "T", narration: "Привіт, світ", voice: voice("uk") },
+        // rv32: maths it reads ("pi equals three point one four", "alpha beta gamma").
+        { title: "T", narration: "π = 3.14", voice: voice("en-us") },
+        { title: "T", narration: "αβγ, Δ = 5", voice: voice("en-us+f3") },
+        // A Greek word is spelled as any other; a script without a plain voice names none.
+        { title: "T", narration: "Καλημέρα κόσμε", voice: voice("en") },
+        { title: "T", narration: "வணக்கம்", voice: voice("en") },
       ],
     }],
   });
@@ -200,7 +206,20 @@ Deno.test("resolveWorkflow() rejects a narration without a Latin letter for an e
       "videos[0].sections[1].narration",
       `espeak-ng's "fr-fr" voice would spell this narration letter by letter ("Привет"…)`,
     ],
+    [
+      "videos[0].sections[8].narration",
+      `espeak-ng's "en" voice would spell this narration letter by letter ("Καλημέρα"…)`,
+    ],
+    [
+      "videos[0].sections[9].narration",
+      `espeak-ng's "en" voice would spell this narration letter by letter ("வணக்கம்"…)`,
+    ],
   ]);
+  assert.match(issues[2]!.message, /voice: "el" \}`; `espeak-ng --voices` lists them\)/);
+  assert.match(
+    issues[3]!.message,
+    /: use an espeak voice of its language \(`espeak-ng --voices` lists them\) or an API voice$/,
+  );
   assert.match(
     issues[0]!.message,
     /use an espeak voice of its language \(`voice: \{ provider: "espeak", voice: "he" \}`;/,
