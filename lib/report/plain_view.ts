@@ -128,7 +128,7 @@ export class PlainView implements RunView {
  * The line that says a provider's calls wait for its budget to reset.
  *
  * @param event The pause.
- * @returns e.g. `openai paused: its requests budget is spent (said in the answer to v/s1/speech): its calls wait 3 s`.
+ * @returns e.g. `api paused: its requests budget is spent (said in the answer to v/s1/speech): its calls wait 3 s`.
  *
  * @example
  * ```ts

@@ -170,8 +170,11 @@ export class ProviderLimiter implements ProviderGate {
     const spent = (budget: BudgetPause["budget"], remaining: number | null, resetMs: number | null) => {
       if (remaining === null || remaining > 0 || resetMs === null) return;
       const until = now + Math.min(resetMs, this.#maxRetryAfter);
-      if (until <= Math.max(before, now, this.#pausedUntil)) return;
+      const longer = until - Math.max(now, this.#pausedUntil);
       this.#pauseUntil(until);
+      // Said when it begins, or lengthens the pause by a second or more: each answer that comes during a pause
+      // capped at maxRetryAfter lengthens it by the time since the last (rv32: one line per answer in flight).
+      if (longer <= 0 || (before > now && longer < 1000)) return;
       pause = { budget, ms: until - now, resetMs, capped: resetMs > this.#maxRetryAfter };
     };
     spent("requests", info.remainingRequests, info.resetRequestsMs);

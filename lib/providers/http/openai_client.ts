@@ -195,14 +195,15 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** The largest answer read, in bytes. @default {@linkcode MAX_ANSWER_BYTES} */
   maxBytes?: number;
-  /** How long the answer's body may send nothing, in ms, within the timeout. @default {@linkcode ANSWER_STALL_MS} */
+  /** How long the body may send nothing once begun, in ms, within the timeout. @default {@linkcode ANSWER_STALL_MS} */
   stallMs?: number;
 }
 
 /**
- * How long an answer's body may send nothing once its headers came: a server that sent them and then stalled held
+ * How long an answer's body may send nothing once it has begun: a server that sent part of it and then stalled held
  * each attempt for the whole timeout (fi14: 66 s an attempt, minutes for a 5-s chunk). A speech API streams its
- * audio as it makes it, an image or a transcript comes whole: 20 s without a byte is a stall, retried at once.
+ * audio as it makes it, an image or a transcript comes whole: 20 s without a byte is a stall, retried as a timeout
+ * is. Before its first byte the timeout alone waits: a server may send its headers, then make the answer (rv32).
  */
 export const ANSWER_STALL_MS = 20_000;
 
@@ -276,13 +277,13 @@ export async function callOpenAi(target: HttpTarget, request: HttpRequest): Prom
   const stallMs = request.stallMs ?? ANSWER_STALL_MS;
   let read = 0;
   let quiet: ReturnType<typeof setTimeout> | undefined;
-  const arm = (length: number) => {
+  const onRead = (length: number) => {
     read = length;
     clearTimeout(quiet);
     quiet = setTimeout(() => stall.abort(), stallMs);
   };
   try {
-    bytes = await readAtMost(response, maxBytes, arm);
+    bytes = await readAtMost(response, { maxBytes, onRead });
   } catch (error) {
     signal?.throwIfAborted();
     if (timeout.aborted) throw fail(`the answer did not finish within ${target.timeout} ms`);
@@ -339,13 +340,13 @@ function bodyLength(response: Response): number | null {
 /**
  * A response's whole body, or null, the rest not read, once it is longer than `maxBytes` (or says it is). A body
  * that says its length is read into one array of that size (joined from its chunks, a large answer took twice it).
- * `onRead` is told the bytes read so far before the first chunk and after each.
+ * `onRead` is told the bytes read so far after each chunk.
  */
 async function readAtMost(
   response: Response,
-  maxBytes: number,
-  onRead: (length: number) => void,
+  options: { maxBytes: number; onRead: (length: number) => void },
 ): Promise<Uint8Array | null> {
+  const { maxBytes, onRead } = options;
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   // Compressed, it is larger still once inflated.
   if (declared > maxBytes || response.body === null) {
@@ -356,7 +357,6 @@ async function readAtMost(
   const into = whole === null ? null : new Uint8Array(whole);
   const chunks: Uint8Array[] = [];
   let length = 0;
-  onRead(length);
   for await (const chunk of response.body) {
     // Leaving the loop cancels the body.
     if (length + chunk.length > maxBytes) return null;

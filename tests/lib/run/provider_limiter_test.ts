@@ -128,7 +128,7 @@ Deno.test("ProviderLimiter.observe() pauses before a 429 when the server says th
   assert.equal(clock.now(), 750, "budget left: no pause");
 });
 
-Deno.test("ProviderLimiter.observe() returns the pause a spent budget begins, capped at maxRetryAfter, to be said", () => {
+Deno.test("ProviderLimiter.observe() returns the pause a spent budget begins, capped at maxRetryAfter, to be said", async () => {
   // fi16: a spent budget paused every call unsaid, for maxRetryAfter when the server said it resets in hours.
   const clock = new VirtualClock();
   const limiter = new ProviderLimiter({ ...config, maxRetryAfter: 10_000 }, { clock });
@@ -148,6 +148,12 @@ Deno.test("ProviderLimiter.observe() returns the pause a spent budget begins, ca
   });
   assert.equal(limiter.observe({ ...noHeaders, remainingRequests: 4, resetRequestsMs: 60_000 }), null);
   assert.equal(limiter.pausedFor(), 10_000);
+  // rv32: answers in flight during a capped pause each lengthen it a little: said once, not once each.
+  await clock.sleep(50);
+  assert.equal(limiter.observe({ ...noHeaders, remainingTokens: 0, resetTokensMs: 3_600_000 }), null);
+  assert.equal(limiter.pausedFor(), 10_000);
+  await clock.sleep(2000);
+  assert.equal(limiter.observe({ ...noHeaders, remainingTokens: 0, resetTokensMs: 3_600_000 })?.ms, 10_000);
 });
 
 Deno.test("ProviderLimiter.observe() adopts a lower advertised request limit at once, and never a higher one", async () => {

@@ -444,3 +444,29 @@ Deno.test("callOpenAi() gives up on an answer whose body stalls after its header
     await server.shutdown();
   }
 });
+
+Deno.test("callOpenAi() waits for a body's first byte as long as the timeout, and reads a slow but steady body whole", async () => {
+  // rv32: a server may send its headers at once and make the answer after; a steady trickle is no stall.
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, () => {
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        // The server's own pace: 150 ms before the first byte, then a byte every 20 ms.
+        await new Promise((resolve) => setTimeout(resolve, sent === 0 ? 150 : 20));
+        controller.enqueue(new Uint8Array([65 + sent]));
+        if (++sent === 10) controller.close();
+      },
+    });
+    return new Response(body, { headers: { "content-type": "text/plain" } });
+  });
+  try {
+    const answer = await callOpenAi(target(`http://127.0.0.1:${server.addr.port}`, { timeout: 60_000 }), {
+      path: "/audio/speech",
+      body: { json: { input: "x" } },
+      stallMs: 100,
+    });
+    assert.equal(new TextDecoder().decode(answer.body), "ABCDEFGHIJ");
+  } finally {
+    await server.shutdown();
+  }
+});

@@ -126,7 +126,7 @@ Deno.test("speech step: a whole WAV answer of no speech (a few samples) fails na
   }
 });
 
-Deno.test("speech step: a whole WAV answer of silence fails naming the provider, not asked again; a quiet one is spoken", async () => {
+Deno.test("speech step: a whole WAV answer of silence fails naming the provider, not retried; a quiet one is spoken", async () => {
   // fi16: a WAV of zeros made a video with a silent narration, exit 0.
   const silence = pcmWav(new Uint8Array(48_000), { sampleRate: 24_000 });
   const server = answering(silence, "audio/wav");
