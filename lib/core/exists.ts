@@ -2,7 +2,7 @@
  * Whether a path exists, and whether an error says a file cannot be read at all.
  * @module
  */
-import { dirname, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 
 /**
  * Tells whether a file or folder exists; any error other than its absence is thrown.
@@ -185,4 +185,25 @@ export function statOrNull(path: string): Deno.FileInfo | null {
     if (isMissing(error)) return null;
     throw error;
   }
+}
+
+/**
+ * A folder by its real path, made or not yet: the real path of the nearest folder of it that is there, then the
+ * rest (a link to it, `out` and `./out`: one folder; rv27: a folder not made yet was named through the link).
+ *
+ * @param folder The folder.
+ * @returns Its real absolute path.
+ * @throws {Deno.errors.NotADirectory} When a file stands there, or at the nearest existing path above it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { realFolder } from "./exists.ts";
+ * assert.equal(await realFolder("/tmp/no/such/../folder"), `${Deno.realPathSync("/tmp")}/no/folder`);
+ * ```
+ */
+export async function realFolder(folder: string): Promise<string> {
+  const absolute = resolve(folder);
+  const nearest = await nearestFolder(absolute);
+  return join(await Deno.realPath(nearest), relative(nearest, absolute));
 }

@@ -11,9 +11,8 @@
  * day. Renders of other users, or of a user without a cache folder, are not guarded.
  * @module
  */
-import { join, relative, resolve } from "node:path";
 import { InputError } from "../core/errors.ts";
-import { isMissing, nearestFolder, notFoundAsNull } from "../core/exists.ts";
+import { isMissing, notFoundAsNull, realFolder } from "../core/exists.ts";
 import { processStarted } from "../core/process_alive.ts";
 import { removeIfExists } from "../core/remove_if_exists.ts";
 import { userCacheFile } from "../core/user_cache.ts";
@@ -162,16 +161,6 @@ function plannedOutputs(
     });
   }
   return outputs;
-}
-
-/**
- * A folder by its real path, made or not yet: the real path of the nearest folder of it that is there, then the
- * rest (a link to it, `out` and `./out`: one folder; rv27: a folder not made yet was named through the link).
- */
-async function realFolder(folder: string): Promise<string> {
-  const absolute = resolve(folder);
-  const nearest = await nearestFolder(absolute);
-  return join(await Deno.realPath(nearest), relative(nearest, absolute));
 }
 
 /**

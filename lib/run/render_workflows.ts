@@ -6,7 +6,7 @@
 import { dirname, resolve } from "node:path";
 import { type Clock, realClock } from "../core/clock.ts";
 import { InputError, systemReason } from "../core/errors.ts";
-import { isMissing, nearestFolder, realPathOrNull } from "../core/exists.ts";
+import { isMissing, nearestFolder, realFolder, realPathOrNull } from "../core/exists.ts";
 import type { StepExecutor } from "../core/executor.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import type { RedisTarget } from "../cluster/redis_target.ts";
@@ -125,22 +125,21 @@ export async function ensureWritableFolder(
 }
 
 /**
- * The output folder is not the store's folder, nor inside it (nt16: `--out o --cache o`, `--out lesson/.reel` put
- * the videos among the store's entries, claims and temporary files, where `cache gc` and a resumed render's clean-up
- * work); a store inside the output folder (`--out .` beside `.reel`) is its own folder there.
+ * The output folder is none of the store's own folders, nor inside one (`--out .reel/tmp`, `--out cache/entries`):
+ * a resumed render empties `tmp` of what a killed one left, and `cache gc` removes from `entries` what is no entry.
+ * Beside them it is a folder of its own: the store at the project's root (`REEL_CACHE=.`) with `out` in it, or the
+ * videos in the store's folder itself (nt16: `--out o --cache o`), touch nothing of each other's.
  *
  * @throws {InputError} Naming both folders.
  */
-function outputsApartFromStore(outDir: string, stores: readonly (readonly [string, string])[]): void {
-  const out = resolve(outDir);
-  for (const [folder, role] of stores) {
-    const store = resolve(folder);
-    if (out !== store && !out.startsWith(`${store}/`)) continue;
+async function outputsApartFromStore(outDir: string, storeFolders: readonly string[]): Promise<void> {
+  const out = await realFolder(outDir);
+  for (const folder of storeFolders) {
+    const own = await realFolder(folder);
+    if (out !== own && !out.startsWith(`${own}/`)) continue;
     throw new InputError(
-      `The output folder ${outDir} is ${
-        out === store ? "" : "inside "
-      }the ${role} ${folder}: the videos would ` +
-        "lie among the store's own files",
+      `The output folder ${outDir} is ${out === own ? "" : "inside "}the store's own folder ${folder}: the ` +
+        "store removes from it what it did not write",
       { where: outDir, hint: FOLDER_HINTS["output folder"] },
     );
   }
@@ -367,11 +366,8 @@ export async function renderLoaded(
         [options.outDir, "output folder"],
       ];
       // All checked before any is made: an output folder refused leaves no empty store behind.
-      outputsApartFromStore(options.outDir, [
-        [cacheDir, "cache folder"],
-        ...options.store !== undefined && !objectStore ? [[options.store, "store folder"] as const] : [],
-      ]);
       for (const [folder, role] of folders) await ensureWritableFolder(folder, role, { make: false });
+      await outputsApartFromStore(options.outDir, store.folders());
       // Another render writing one of these outputs with other bytes is refused now, not found out by its result,
       // and before a folder is made (fi15: an empty store was left). Its workflows named as any folder reads them.
       guard = await guardOutputs(plan, options.outDir, {

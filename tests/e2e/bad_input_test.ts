@@ -185,25 +185,28 @@ Deno.test("bad input: a missing ffmpeg says how to install it, exit 2, nothing w
   assertCleanInputError(pointed, /Cannot find ffmpeg at .*\/ffmpeg \(from REEL_FFMPEG\)/);
 });
 
-Deno.test("bad input: an --out that is the store's folder, or inside it, is refused, exit 2, nothing written", async () => {
-  // nt16: the videos were written among the store's entries, claims and temporary files.
+Deno.test("bad input: an --out inside one of the store's own folders is refused, exit 2; beside them it renders", async () => {
+  // A resumed render empties the store's tmp, and cache gc clears its entries of what is no entry.
   const { file } = await workflowFile(good);
   const dir = await tempDir();
-  const same = await runCli(["render", file, "--out", `${dir}/o`, "--cache", `${dir}/o`]);
+  const tmp = await runCli(["render", file, "--out", `${dir}/c/tmp`, "--cache", `${dir}/c`]);
   assertCleanInputError(
-    same,
-    /✖ The output folder .*\/o is the cache folder .*\/o: the videos would lie among/,
+    tmp,
+    /✖ The output folder .*\/c\/tmp is the store's own folder .*\/c\/tmp: the store removes/,
   );
-  assert.match(same.stderr, /Choose another folder with --out/);
-  const inside = await runCli(["render", file, "--out", `${dir}/store/videos`, "--store", `${dir}/store`]);
+  assert.match(tmp.stderr, /Choose another folder with --out/);
+  // Through a link to the store, and a folder not made yet.
+  await Deno.mkdir(`${dir}/s/entries`, { recursive: true });
+  await Deno.symlink(`${dir}/s`, `${dir}/link`);
+  const inside = await runCli(["render", file, "--out", `${dir}/link/entries/videos`, "--store", `${dir}/s`]);
   assertCleanInputError(
     inside,
-    /✖ The output folder .*\/store\/videos is inside the store folder .*\/store:/,
+    /✖ The output folder .*\/link\/entries\/videos is inside the store's own folder/,
   );
-  assert.deepEqual(await listFolder(dir), []);
-  // The store inside the output folder is a folder of its own there: rendered.
-  const around = await runCli(["render", file, "--out", `${dir}/o`, "--cache", `${dir}/o/.reel`]);
-  assert.equal(around.code, 0, around.stderr);
+  assert.deepEqual(await listFolder(dir), ["link", "s"]);
+  // nt16: the videos in the store's folder itself, beside its own: rendered, the store's folders untouched.
+  const beside = await runCli(["render", file, "--out", `${dir}/o`, "--cache", `${dir}/o`]);
+  assert.equal(beside.code, 0, beside.stderr);
   assert.ok((await listFolder(`${dir}/o`))?.includes("a.320x180.mp4"));
 });
 
