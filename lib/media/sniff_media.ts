@@ -141,7 +141,17 @@ const NAMED_FORMATS: readonly {
     name: "an MP4 or MOV",
     begins: beginsAsBox,
   },
-  { extensions: ["mp3"], name: "an MP3", begins: (head) => sniffAudio(head) === "mp3" },
+  {
+    extensions: ["mp3"],
+    name: "an MP3",
+    // Any MPEG audio frame (Layer II named .mp3 too), after zeros that pad it; zeros alone tell nothing (rv32).
+    begins: (head) => {
+      const start = head.findIndex((byte) => byte !== 0);
+      const rest = head.subarray(Math.max(0, start));
+      return start < 0 || sniffAudio(rest) === "mp3" ||
+        (rest[0] === 0xff && ((rest[1] ?? 0) & 0xe0) === 0xe0);
+    },
+  },
   {
     extensions: ["ogg", "oga", "ogv", "opus"],
     name: "an Ogg file",
@@ -154,7 +164,12 @@ const NAMED_FORMATS: readonly {
     begins: (head) =>
       sniffAudio(head) === "wav" || /^(RF64|BW64)$/.test(String.fromCharCode(...head.subarray(0, 4))),
   },
-  { extensions: ["flac"], name: "a FLAC file", begins: (head) => sniffAudio(head) === "flac" },
+  {
+    extensions: ["flac"],
+    name: "a FLAC file",
+    // Some taggers put an ID3v2 tag before it (rv32).
+    begins: (head) => sniffAudio(head) === "flac" || String.fromCharCode(...head.subarray(0, 3)) === "ID3",
+  },
   {
     extensions: ["mkv", "mka", "webm"],
     name: "a Matroska or WebM file",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { findFfmpeg, runFfmpeg } from "../../../lib/media/ffmpeg.ts";
-import { seeksByIndex } from "../../../lib/media/sniff_media.ts";
+import { notAsNamed, seeksByIndex } from "../../../lib/media/sniff_media.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
 /** Red, blue, green, 2 s each at 30 fps, a keyframe every 2 s: `-ss 4.5` must give 45 green frames. */
@@ -73,4 +73,22 @@ Deno.test("seeksByIndex() is true exactly for the containers in which ffmpeg's -
     "h264: decode, -ss lost pictures",
     "ogv: decode, -ss lost pictures",
   ]);
+});
+
+Deno.test("notAsNamed() takes what ffmpeg reads under a name as that format: padded or Layer II MP3s, a tagged FLAC", () => {
+  const bytes = (...values: number[]) =>
+    new Uint8Array([...values, ...new Array(16 - values.length).fill(1)]);
+  // rv32: a damaged file of these kinds would have been called misnamed.
+  assert.equal(notAsNamed("a.mp3", bytes(0, 0, 0, 0xff, 0xfb, 0x90)), null, "zeros, then a Layer III frame");
+  assert.equal(notAsNamed("a.mp3", bytes(0xff, 0xfd, 0x90)), null, "a Layer II frame");
+  assert.equal(notAsNamed("a.mp3", new Uint8Array(16)), null, "zeros alone tell nothing");
+  assert.equal(notAsNamed("a.flac", bytes(0x49, 0x44, 0x33, 4)), null, "an ID3v2 tag before the FLAC");
+  assert.equal(
+    notAsNamed("a.wav", new TextEncoder().encode("RF64\xff\xff\xff\xffWAVEds64")),
+    null,
+    "an RF64 WAV",
+  );
+  // Not: text named as audio.
+  assert.equal(notAsNamed("a.mp3", new TextEncoder().encode("<html><body>404")), "an MP3");
+  assert.equal(notAsNamed("a.flac", new TextEncoder().encode("<html><body>404")), "a FLAC file");
 });
