@@ -81,6 +81,10 @@ export async function engineMismatches(
  *   'step "a/speech" was planned with espeak-ng "1.51", but this worker has none: install the same version here, or run this worker elsewhere',
  * );
  * assert.match(
+ *   engineMismatchMessage("a/video", [{ entry: "ffmpeg", planned: "ffmpeg version 5.1 Copyright (c) 2000-2026 the FFmpeg developers", actual: "ffmpeg version 9.9 Copyright (c) 2000-2026 the FFmpeg developers" }]),
+ *   /planned with ffmpeg "ffmpeg version 5\.1", but this worker has "ffmpeg version 9\.9": install/,
+ * );
+ * assert.match(
  *   engineMismatchMessage("a/video", [{ entry: "ffmpeg", planned: "ffmpeg 5.1 #0123456789abcdef", actual: "ffmpeg 5.1 #fedcba9876543210" }]),
  *   /ffmpeg "ffmpeg 5\.1" and this worker has that version too, but other files \(#0123456789abcdef planned, #fedcba9876543210 here: /,
  * );
@@ -116,7 +120,13 @@ export function engineMismatchMessage(step: string, mismatches: readonly EngineM
 /** The digests an engine's identity holds of its files (`#` and 16 hex digits). */
 const DIGEST = / ?#[0-9a-f]{16}/g;
 
-/** A value as a message shows it: quoted, on one line (libx264's identity has tabs), or `none`. */
+/**
+ * A value as a message shows it: quoted, on one line (libx264's identity has tabs), without ffmpeg's and ffprobe's
+ * copyright lines (fi17: 400 characters a step, the versions hard to find in them), or `none`.
+ */
 function shown(value: Json): string {
-  return value === null ? "none" : JSON.stringify(String(value).replace(/\s+/g, " "));
+  if (value === null) return "none";
+  return JSON.stringify(
+    String(value).replace(/\s+/g, " ").replace(/ Copyright \(c\) [^;#]*? developers/g, ""),
+  );
 }
