@@ -11,6 +11,7 @@ import { FLITE_VOICES, unknownFliteVoice } from "../../providers/local/speech/fl
 import { type Format, parseFormat } from "../../schema/formats.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { resolveCaptions } from "./captions/resolve_captions.ts";
+import { voiceLanguage } from "./captions/plan_captions.ts";
 import { type CaptionFont, noFontMessage } from "../../media/caption_font.ts";
 import { burnedCaptionFont } from "../../media/libass_fonts.ts";
 import { captionTooSmall } from "../../media/caption_placement.ts";
@@ -188,7 +189,7 @@ function unspeakable(section: ResolvedSection): WorkflowIssue[] {
     return [{ path, message: "The narration has nothing to speak: only punctuation or symbols" }];
   }
   if (voice.engine === "espeak") {
-    if (/\p{Script=Latin}/u.test(narration) || !LATIN_LANGUAGES.has(language(voice.voice))) return [];
+    if (/\p{Script=Latin}/u.test(narration) || !LATIN_LANGUAGES.has(voiceLanguage(voice) ?? "")) return [];
     const spelled = narration.match(NOT_LATIN_WORDS)?.find((word) =>
       !(/^\p{Script=Greek}{1,3}$/u.test(word))
     );
@@ -224,11 +225,6 @@ function espeakVoiceFor(word: string): string {
     ? ""
     : `\`voice: { provider: "espeak", voice: "${own}" }\`${own === "ru" ? " for Russian" : ""}; `;
   return `an espeak voice of its language (${named}\`espeak-ng --voices\` lists them)`;
-}
-
-/** An espeak-ng voice's language: `en` of `en-us`, `fr` of `fr-fr`, `de` of `de`. */
-function language(voice: string): string {
-  return voice.toLowerCase().split(/[-_]/)[0]!;
 }
 
 /** Languages whose espeak-ng voices read the Latin alphabet only, and spell any other letter by its name. */

@@ -194,6 +194,9 @@ Deno.test("resolveWorkflow() rejects a narration without a Latin letter for an e
         // A Greek word is spelled as any other; a script without a plain voice names none.
         { title: "T", narration: "Καλημέρα κόσμε", voice: voice("en") },
         { title: "T", narration: "வணக்கம்", voice: voice("en") },
+        // A voice named with its family, and an mbrola voice of English: their language is read as the captions'.
+        { title: "T", narration: "שלום", voice: voice("gmw/en-US+f3") },
+        { title: "T", narration: "שלום", voice: voice("mb-en1") },
       ],
     }],
   });
@@ -213,6 +216,14 @@ Deno.test("resolveWorkflow() rejects a narration without a Latin letter for an e
     [
       "videos[0].sections[9].narration",
       `espeak-ng's "en" voice would spell this narration letter by letter ("வணக்கம்"…)`,
+    ],
+    [
+      "videos[0].sections[10].narration",
+      `espeak-ng's "gmw/en-us+f3" voice would spell this narration letter by letter ("שלום"…)`,
+    ],
+    [
+      "videos[0].sections[11].narration",
+      `espeak-ng's "mb-en1" voice would spell this narration letter by letter ("שלום"…)`,
     ],
   ]);
   assert.match(issues[2]!.message, /voice: "el" \}`; `espeak-ng --voices` lists them\)/);
