@@ -32,8 +32,11 @@ export interface BudgetPause {
 export interface ProviderGate {
   /** Waits for a place among the provider's calls in flight, and for any pause to end. */
   admit(options: { signal?: AbortSignal }): Promise<Permit>;
-  /** Reserves the call's place in the provider's rates (`tokens` of its token budget); taken last. */
-  pace(options: { signal?: AbortSignal; tokens?: number }): Promise<void>;
+  /**
+   * Reserves the call's place in the provider's rates (`tokens` of its token budget); taken last. False when a
+   * pause began meanwhile: nothing is reserved.
+   */
+  pace(options: { signal?: AbortSignal; tokens?: number }): Promise<boolean>;
   /** Milliseconds left of a pause (a 429's Retry-After, a spent budget); 0 when none. */
   pausedFor(): number;
   /** Waits until no pause is left. */
@@ -199,7 +202,12 @@ export class LayeredLimits {
         await gate.waitForPause(options);
         return await this.acquire(step, options);
       }
-      await gate?.pace({ ...options, tokens: step.tokenCost });
+      // So does one that begins while it waits for its place in the rates (rv33).
+      if (await gate?.pace({ ...options, tokens: step.tokenCost }) === false) {
+        release();
+        await gate!.waitForPause(options);
+        return await this.acquire(step, options);
+      }
       if (gate !== null && await unwanted()) {
         release();
         return null;

@@ -122,16 +122,25 @@ export class ProviderLimiter implements ProviderGate {
   /**
    * Reserves the call's place in the request and token rates, waiting as needed: the last thing before the request
    * leaves, so calls that waited for other permits do not leave together. A pause that began meanwhile is waited
-   * out before, with {@linkcode waitForPause} (see `LayeredLimits.acquire`).
+   * out before, with {@linkcode waitForPause} (see `LayeredLimits.acquire`); one that begins while this waits ends
+   * the wait, nothing reserved.
    *
+   * @returns True once reserved; false when a pause began (then wait it out and ask again).
    * @throws {ProviderRefusedError} When the server refused the key meanwhile.
    */
-  async pace(options: { signal?: AbortSignal; tokens?: number }): Promise<void> {
+  async pace(options: { signal?: AbortSignal; tokens?: number }): Promise<boolean> {
     const { signal, tokens = 0 } = options;
     this.#window.throwIfStopped();
-    await this.#requests?.take(1, { signal });
-    if (tokens > 0) await this.#tokens?.take(tokens, { signal });
+    // A pause that begins meanwhile ends the wait (rv33: a call waiting for its slot slept through another's
+    // Retry-After of a minute holding its global and CPU permits): the caller lets them go and waits it out.
+    // Awaited as before, meter or none: the scheduler's tests count the turns a step takes.
+    if (await this.#requests?.take(1, { signal, yieldToPause: true }) === false) return false;
+    if (tokens > 0 && await this.#tokens?.take(tokens, { signal, yieldToPause: true }) === false) {
+      this.#requests?.refund(1);
+      return false;
+    }
     this.#window.throwIfStopped();
+    return true;
   }
 
   /** A call succeeded: the window grows by one per success up to half the last window, then by one per round. */
@@ -248,6 +257,9 @@ export class ProviderLimiter implements ProviderGate {
   #adopt(meter: RateMeter | null, units: number, burst: number): RateMeter {
     if (meter === null) return this.#meter(units, burst);
     meter.setRate((units * (1 - RATE_MARGIN)) / this.#config.per);
+    // A window's worth at once, of the advertised window (rv33: a configured million tokens a minute kept its
+    // burst of a million after the server said 100,000).
+    meter.limitBurst(burst);
     return meter;
   }
 

@@ -81,21 +81,29 @@ export class RateMeter {
    * Waits until `units` may go, then reserves them.
    *
    * @param units Units to take (1 per request, or a call's tokens).
-   * @param options The signal that abandons the wait.
+   * @param options The signal that abandons the wait; `yieldToPause`: a pause found while waiting (another call's
+   * 429) ends the wait, nothing taken, so that the caller lets go of what it holds meanwhile (rv33).
+   * @returns True once taken; false when a pause ended the wait.
    * @throws The signal's reason when aborted while waiting.
    */
-  async take(units: number, options: { signal?: AbortSignal } = {}): Promise<void> {
+  async take(
+    units: number,
+    options: { signal?: AbortSignal; yieldToPause?: boolean } = {},
+  ): Promise<boolean> {
+    const { signal, yieldToPause = false } = options;
     // A call larger than the burst would never fit: it waits for a full window instead.
     const cost = Math.min(units, this.#burst) * this.#interval;
     for (;;) {
-      options.signal?.throwIfAborted();
+      signal?.throwIfAborted();
       const now = this.#clock.now();
-      const allowedAt = Math.max(this.#next + cost - this.#burst * this.#interval, this.#notBefore());
+      const pause = this.#notBefore();
+      if (yieldToPause && pause > now) return false;
+      const allowedAt = Math.max(this.#next + cost - this.#burst * this.#interval, pause);
       if (allowedAt <= now) {
         this.#next = Math.max(this.#next, now) + cost;
-        return;
+        return true;
       }
-      await this.#clock.sleep(allowedAt - now, options);
+      await this.#clock.sleep(allowedAt - now, { signal });
     }
   }
 }

@@ -239,6 +239,50 @@ Deno.test("LayeredLimits: a call that got its permits during another's 429 pause
   );
 });
 
+Deno.test("LayeredLimits: a call waiting for its rate slot when another's 429 pauses the provider lets go of its permits", async () => {
+  // rv33: it slept through the whole Retry-After in the rate meter, holding its global permit; a call of another
+  // provider that asked after the 429 waited the minute for it.
+  const clock = new VirtualClock();
+  const paced = new ProviderLimiter({ concurrency: 4, requests: 60, tokens: null, per: 60_000, burst: 1 }, {
+    clock,
+  });
+  for (let i = 0; i < 4; i++) paced.succeeded();
+  const gates = new Map([["paced", paced]]);
+  const limits = new LayeredLimits({
+    videos: 1,
+    sections: 4,
+    api: 4,
+    global: 2,
+    custom: 1,
+    workers: 1,
+    cpu: 4,
+    minFreeMemory: 0,
+  }, {
+    providerGate: (name) => gates.get(name) ?? null,
+  });
+  const [first, second, other, another] = [
+    layeredStep("paced", "s1"),
+    layeredStep("paced", "s2"),
+    layeredStep("other", "s3"),
+    layeredStep("other", "s4"),
+  ];
+  for (const each of [first!, second!, other!, another!]) limits.register(each);
+  const sent = await limits.acquire(first!);
+  // The second holds the other global permit and waits a second for its slot in the rate.
+  const waiting = limits.acquire(second!);
+  await clock.sleep(10);
+  // The first is answered 429, Retry-After 60 s, and frees its permit; two calls of another provider ask.
+  paced.rateLimited(60_000);
+  sent.release();
+  const running = await limits.acquire(other!);
+  const took = await limits.acquire(another!);
+  assert.ok(clock.now() < 60_000, `the other provider's second call got its permit at ${clock.now()} ms`);
+  took.release();
+  running.release();
+  (await waiting).release();
+  assert.ok(clock.now() >= 60_000, `the paced call left at ${clock.now()} ms, inside the pause`);
+});
+
 Deno.test("LayeredLimits reserves the rate slot last: calls that waited for global permits leave spaced by the rate", async () => {
   const clock = new VirtualClock();
   const paced = new ProviderLimiter({ concurrency: 4, requests: 60, tokens: null, per: 60_000, burst: 1 }, {

@@ -212,3 +212,13 @@ Deno.test("RateMeter.setRate() changes the spacing from then on", async () => {
   // The second call kept its place at 100 ms; the third came 1 s after it.
   assert.equal(clock.now(), 1100);
 });
+
+Deno.test("ProviderLimiter.observe() lowers the token burst to the advertised window's, not only the rate", async () => {
+  // rv33: a configured million tokens a minute kept its burst of a million after the server said 100,000.
+  const clock = new VirtualClock();
+  const limiter = new ProviderLimiter({ ...config, tokens: 1_000_000 }, { clock });
+  limiter.observe({ ...noHeaders, limitTokens: 100_000 });
+  for (let call = 0; call < 3; call++) assert.equal(await limiter.pace({ tokens: 100_000 }), true);
+  // A window's worth at once, then one window (2% under the rate) for each further window's worth.
+  assert.ok(clock.now() >= 2 * 60_000, `three windows' worth went by ${clock.now()} ms`);
+});
