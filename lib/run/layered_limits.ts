@@ -14,6 +14,7 @@ import type { RateLimitInfo } from "../core/step_task.ts";
 import type { ResolvedLimits } from "../plan/limits.ts";
 import { GroupGate } from "./group_gate.ts";
 import { MemoryGate } from "./memory_gate.ts";
+import type { Clock } from "../core/clock.ts";
 import { type Permit, Semaphore } from "./semaphore.ts";
 
 /** A pause a spent `x-ratelimit-remaining-*` budget put on a provider's calls. */
@@ -61,6 +62,8 @@ export interface LayeredLimitsOptions {
   providerGate?: (provider: string) => ProviderGate | null;
   /** Holds CPU-heavy steps back while memory is short. @default a gate at `limits.minFreeMemory` */
   memoryGate?: MemoryGate;
+  /** The clock the default memory gate polls by (the run's: rv33, a virtual run polled on real timers). */
+  clock?: Clock;
 }
 
 /** What {@linkcode LayeredLimits.acquire} reads of a step. */
@@ -109,7 +112,8 @@ export class LayeredLimits {
    */
   constructor(limits: ResolvedLimits, options: LayeredLimitsOptions = {}) {
     const { providerGate = () => null } = options;
-    this.#memory = options.memoryGate ?? new MemoryGate({ minFree: limits.minFreeMemory });
+    this.#memory = options.memoryGate ??
+      new MemoryGate({ minFree: limits.minFreeMemory, clock: options.clock });
     this.#limits = limits;
     this.#items = new GroupGate(limits.videos);
     this.#global = new Semaphore(limits.global);

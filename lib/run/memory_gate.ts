@@ -41,6 +41,10 @@ export class MemoryGate {
   #held = 0;
   /** Steps let in and not yet released. */
   #running = 0;
+  /** Whether a held-back step is looking (the first in line). */
+  #looking = false;
+  /** Held-back steps behind it, in the order they came. */
+  readonly #line: (() => void)[] = [];
 
   /** @param options The threshold, the reader and the clock. */
   constructor(options: MemoryGateOptions) {
@@ -71,26 +75,68 @@ export class MemoryGate {
    */
   async admit(options: { signal?: AbortSignal } = {}): Promise<void> {
     const { signal } = options;
-    let counted = false;
-    for (;;) {
-      signal?.throwIfAborted();
-      if (this.#minFree === 0 || this.#running === 0) break;
+    signal?.throwIfAborted();
+    if (this.#minFree === 0 || this.#running === 0) {
+      this.#running++;
+      return;
+    }
+    // While steps are held back, a new one waits behind them, unread.
+    if (!this.#looking && this.#line.length === 0) {
       const available = await this.#read();
       signal?.throwIfAborted();
-      if (available === null || available >= this.#minFree) break;
-      if (!counted) this.#held++;
-      counted = true;
-      await this.#wait(signal);
+      if (this.#running === 0 || available === null || available >= this.#minFree) {
+        this.#running++;
+        return;
+      }
+    }
+    this.#held++;
+    // Held back, steps look one at a time, and each after a poll period or a heavy step's end: a reading taken
+    // as one is let in does not show what it will use (rv33: one step's end let five waiting steps in at once,
+    // each reading the memory the first had not yet taken).
+    await this.#turn(signal);
+    try {
+      for (;;) {
+        await this.#wait(signal);
+        if (this.#running === 0) break;
+        const available = await this.#read();
+        signal?.throwIfAborted();
+        if (available === null || available >= this.#minFree) break;
+      }
+    } finally {
+      const next = this.#line.shift();
+      if (next === undefined) this.#looking = false;
+      else next();
     }
     this.#running++;
   }
 
-  /** A step it let in ended: steps held back look again at once (one at a time, each counted as it starts). */
+  /** A step it let in ended: the held-back step that is looking looks again at once. */
   released(): void {
     this.#running--;
     const wakers = this.#wakers;
     this.#wakers = new Set();
     for (const wake of wakers) wake();
+  }
+
+  /** Waits to be the held-back step that looks (the one before hands on when it starts or gives up). */
+  async #turn(signal: AbortSignal | undefined): Promise<void> {
+    if (!this.#looking) {
+      this.#looking = true;
+      return;
+    }
+    const { promise, resolve, reject } = Promise.withResolvers<void>();
+    const onAbort = () => {
+      const at = this.#line.indexOf(go);
+      if (at >= 0) this.#line.splice(at, 1);
+      reject(signal!.reason);
+    };
+    const go = () => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    this.#line.push(go);
+    await promise;
   }
 
   /** Waits for a poll period or a heavy step's end, whichever comes first. */

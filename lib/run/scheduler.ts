@@ -98,6 +98,7 @@ class Scheduler {
     this.#limits = new LayeredLimits(plan.limits, {
       providerGate: options.providerGate,
       memoryGate: options.memoryGate,
+      clock: this.#clock,
     });
     this.#publisher = new OutputPublisher(options.outDir);
     for (const step of plan.steps) {

@@ -138,3 +138,24 @@ Deno.test("a workflow's limits.minFreeMemory reads sizes like 512MB", async () =
     /limits\.minFreeMemory: Expected a size like "512MB"/,
   );
 });
+
+Deno.test("held-back steps look one at a time, each after a poll period or a step's end: one reading lets one in", async () => {
+  // rv33: one step's end woke five held-back steps, and each read the memory that the first let in had not yet
+  // taken: all five started at once.
+  let available = GB / 2;
+  const clock = new VirtualClock();
+  const gate = new MemoryGate({ minFree: GB, read: () => Promise.resolve(available), clock, pollMs: 1000 });
+  await gate.admit();
+  const started: number[] = [];
+  const waiting = [0, 1, 2, 3, 4].map(() => gate.admit().then(() => started.push(clock.now())));
+  // A moment: every step has read the memory and waits.
+  await clock.sleep(1);
+  assert.equal(gate.held, 5);
+  // The running step ends and memory is free: the first held-back step starts at once, each next a poll later.
+  available = 2 * GB;
+  const start = clock.now();
+  gate.released();
+  await Promise.all(waiting);
+  assert.deepEqual(started.map((at) => at - start), [0, 1000, 2000, 3000, 4000]);
+  assert.equal(gate.running, 5);
+});
