@@ -7,6 +7,7 @@
  * @module
  */
 import { startWorkersEarly } from "../lib/workers/early_workers.ts";
+import { catchEarlyInterrupt } from "./_cli/early_interrupt.ts";
 
 /**
  * Whether `args` render on this machine's workers: `render` without `--plan`, `--watch` (whose rounds are
@@ -23,8 +24,12 @@ export function rendersLocally(args: readonly string[]): boolean {
 }
 
 if (import.meta.main) {
-  // One core is left to this thread, which loads the CLI's modules meanwhile (see `early_workers.ts`).
-  if (rendersLocally(Deno.args)) startWorkersEarly(navigator.hardwareConcurrency - 1);
+  // One core is left to this thread, which loads the CLI's modules meanwhile (see `early_workers.ts`); a stop
+  // meanwhile is said, as one before any step is (see `early_interrupt.ts`).
+  if (rendersLocally(Deno.args)) {
+    catchEarlyInterrupt();
+    startWorkersEarly(navigator.hardwareConcurrency - 1);
+  }
   const { main } = await import("./_cli/main.ts");
   Deno.exit(await main(Deno.args));
 }

@@ -3,6 +3,7 @@
  * `--watch` renders again on every save.
  * @module
  */
+import { CANCELLED_BEFORE_RUN, endEarlyInterrupt } from "./early_interrupt.ts";
 import { InputError, workflowErrorsOf } from "../../lib/core/errors.ts";
 import { type Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import { resolve } from "node:path";
@@ -244,6 +245,7 @@ export async function runReported(
   };
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
+  endEarlyInterrupt();
   // An error a workflow's code lets escape (a timer's throw, a promise it did not await) ended Deno at once, with its
   // raw trace, no summary, and the store's claims left as a kill leaves them (fi): the render stops as on Ctrl-C
   // instead, naming the file, exit 2. Any other error no code caught stays Deno's crash (reel's own bug, even in a
@@ -300,7 +302,7 @@ export async function runReported(
       : EXIT.failed;
   } catch (error) {
     if (!controller.signal.aborted || error instanceof InputError) throw error;
-    console.error("✖ Cancelled before any step ran: nothing was made");
+    console.error(CANCELLED_BEFORE_RUN);
     return escaped === null ? EXIT.interrupted : EXIT.input;
   } finally {
     reporter.close();
