@@ -24,12 +24,12 @@ export function rendersLocally(args: readonly string[]): boolean {
 }
 
 if (import.meta.main) {
-  // One core is left to this thread, which loads the CLI's modules meanwhile (see `early_workers.ts`); a stop
-  // meanwhile is said, as one before any step is (see `early_interrupt.ts`).
-  if (rendersLocally(Deno.args)) {
+  // A stop while the CLI's modules load is said, as one before any step is (see `early_interrupt.ts`).
+  if (["render", "transcribe", "variants"].includes(Deno.args[0] ?? "") && !Deno.args.includes("--help")) {
     catchEarlyInterrupt();
-    startWorkersEarly(navigator.hardwareConcurrency - 1);
   }
+  // One core is left to this thread, which loads the CLI's modules meanwhile (see `early_workers.ts`).
+  if (rendersLocally(Deno.args)) startWorkersEarly(navigator.hardwareConcurrency - 1);
   const { main } = await import("./_cli/main.ts");
   Deno.exit(await main(Deno.args));
 }

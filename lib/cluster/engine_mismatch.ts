@@ -81,8 +81,20 @@ export async function engineMismatches(
  *   'step "a/speech" was planned with espeak-ng "1.51", but this worker has none: install the same version here, or run this worker elsewhere',
  * );
  * assert.match(
- *   engineMismatchMessage("a/video", [{ entry: "ffmpeg", planned: "ffmpeg version 5.1 Copyright (c) 2000-2026 the FFmpeg developers", actual: "ffmpeg version 9.9 Copyright (c) 2000-2026 the FFmpeg developers" }]),
+ *   engineMismatchMessage("a/video", [{
+ *     entry: "ffmpeg",
+ *     planned: "ffmpeg version 5.1 Copyright (c) 2000-2026 the FFmpeg developers",
+ *     actual: "ffmpeg version 9.9 Copyright (c) 2000-2025 the FFmpeg developers",
+ *   }]),
  *   /planned with ffmpeg "ffmpeg version 5\.1", but this worker has "ffmpeg version 9\.9": install/,
+ * );
+ * assert.match(
+ *   engineMismatchMessage("a/video", [{
+ *     entry: "ffmpeg",
+ *     planned: "ffmpeg version 5.1 Copyright (c) 2000-2026 the FFmpeg developers #0123456789abcdef",
+ *     actual: "ffmpeg version 5.1 Copyright (c) 2000-2025 the FFmpeg developers #fedcba9876543210",
+ *   }]),
+ *   /ffmpeg "ffmpeg version 5\.1" and this worker has that version too, but other files/,
  * );
  * assert.match(
  *   engineMismatchMessage("a/video", [{ entry: "ffmpeg", planned: "ffmpeg 5.1 #0123456789abcdef", actual: "ffmpeg 5.1 #fedcba9876543210" }]),
@@ -95,7 +107,8 @@ export function engineMismatchMessage(step: string, mismatches: readonly EngineM
   // two texts read alike but for their digests (rb: "install the same version" of the version it had).
   const [only] = mismatches;
   const { planned: version, actual: here } = only ?? { planned: null, actual: null };
-  const bare = (value: string) => value.replace(DIGEST, "");
+  // Without the copyright lines too (rv34: two builds of one version, their years apart, were told to install it).
+  const bare = (value: string) => value.replace(DIGEST, "").replace(COPYRIGHT, "");
   if (
     mismatches.length === 1 && typeof version === "string" && here !== null && bare(version) === bare(here)
   ) {
@@ -120,6 +133,9 @@ export function engineMismatchMessage(step: string, mismatches: readonly EngineM
 /** The digests an engine's identity holds of its files (`#` and 16 hex digits). */
 const DIGEST = / ?#[0-9a-f]{16}/g;
 
+/** The copyright line ffmpeg's and ffprobe's `-version` begin with after the version. */
+const COPYRIGHT = / Copyright \(c\) [^;#]*? developers/g;
+
 /**
  * A value as a message shows it: quoted, on one line (libx264's identity has tabs), without ffmpeg's and ffprobe's
  * copyright lines (fi17: 400 characters a step, the versions hard to find in them), or `none`.
@@ -127,6 +143,6 @@ const DIGEST = / ?#[0-9a-f]{16}/g;
 function shown(value: Json): string {
   if (value === null) return "none";
   return JSON.stringify(
-    String(value).replace(/\s+/g, " ").replace(/ Copyright \(c\) [^;#]*? developers/g, ""),
+    String(value).replace(/\s+/g, " ").replace(COPYRIGHT, ""),
   );
 }

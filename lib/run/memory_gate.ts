@@ -4,6 +4,10 @@
  * running (their end frees memory); with none running, waiting could not help, so the step starts. It counts the
  * steps it lets in itself, in the same turn as it looks at the count: counted by its caller after the await, two
  * steps that looked at once both started, and a step's end let every waiting one in.
+ *
+ * A threshold says nothing of what each step will use: steps that come while memory is above it start together, as
+ * a batch's do; once steps are held back, they start one at a time, each after a poll period or a heavy step's end
+ * (rv33), and a step that comes meanwhile waits behind them.
  * @module
  */
 import { availableMemory } from "../core/available_memory.ts";

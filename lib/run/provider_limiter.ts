@@ -72,6 +72,8 @@ export class ProviderLimiter implements ProviderGate {
   readonly #maxRetryAfter: number;
   readonly #window: CallWindow;
   #pausedUntil = 0;
+  /** Aborted when a pause begins or lengthens, then replaced: calls waiting for their rate slot let go (rv34). */
+  #pausing = new AbortController();
   /** How long 429s have paused the provider since its last answer that was not one, in ms. */
   #refusedMs = 0;
   #requestsPerWindow: number | null;
@@ -181,9 +183,10 @@ export class ProviderLimiter implements ProviderGate {
       const until = now + Math.min(resetMs, this.#maxRetryAfter);
       const longer = until - Math.max(now, this.#pausedUntil);
       this.#pauseUntil(until);
-      // Said when it begins, or lengthens the pause by a second or more: each answer that comes during a pause
-      // capped at maxRetryAfter lengthens it by the time since the last (rv32: one line per answer in flight).
-      if (longer <= 0 || (before > now && longer < 1000)) return;
+      // Said when it begins, or when it lengthens the pause by what was left of it at least: each answer that comes
+      // during a pause capped at maxRetryAfter lengthens it by the time since the last (rv32: a line per answer in
+      // flight; rv34: a line per answer a second or more apart).
+      if (longer <= 0 || (before > now && longer < Math.max(1000, before - now))) return;
       pause = { budget, ms: until - now, resetMs, capped: resetMs > this.#maxRetryAfter };
     };
     spent("requests", info.remainingRequests, info.resetRequestsMs);
@@ -250,6 +253,7 @@ export class ProviderLimiter implements ProviderGate {
       burst,
       clock: this.#clock,
       notBefore: () => this.#pausedUntil,
+      pauseBegan: () => this.#pausing.signal,
     });
   }
 
@@ -264,7 +268,10 @@ export class ProviderLimiter implements ProviderGate {
   }
 
   #pauseUntil(moment: number): void {
-    this.#pausedUntil = Math.max(this.#pausedUntil, moment);
+    if (moment <= this.#pausedUntil) return;
+    this.#pausedUntil = moment;
+    this.#pausing.abort();
+    this.#pausing = new AbortController();
   }
 
   /** Waits until no pause is left (a pause may be lengthened while it waits). */

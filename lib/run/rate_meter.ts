@@ -16,6 +16,8 @@ export interface RateMeterOptions {
   clock: Clock;
   /** The moment before which nothing may go (a provider's pause); 0 for none. @default () => 0 */
   notBefore?: () => number;
+  /** A signal aborted when a pause begins (for {@linkcode RateMeter.take}'s `yieldToPause`). @default never */
+  pauseBegan?: () => AbortSignal;
 }
 
 /**
@@ -36,6 +38,7 @@ export class RateMeter {
   #interval: number;
   readonly #clock: Clock;
   readonly #notBefore: () => number;
+  readonly #pauseBegan: () => AbortSignal | undefined;
   #burst: number;
   /** The theoretical arrival time of the next unit (GCRA's TAT). */
   #next: number;
@@ -49,6 +52,7 @@ export class RateMeter {
     this.#burst = options.burst;
     this.#clock = options.clock;
     this.#notBefore = options.notBefore ?? (() => 0);
+    this.#pauseBegan = options.pauseBegan ?? (() => undefined);
     this.#next = options.clock.now();
   }
 
@@ -81,8 +85,9 @@ export class RateMeter {
    * Waits until `units` may go, then reserves them.
    *
    * @param units Units to take (1 per request, or a call's tokens).
-   * @param options The signal that abandons the wait; `yieldToPause`: a pause found while waiting (another call's
-   * 429) ends the wait, nothing taken, so that the caller lets go of what it holds meanwhile (rv33).
+   * @param options The signal that abandons the wait; `yieldToPause`: a pause found or begun while waiting (another
+   * call's 429) ends the wait at once, nothing taken, so that the caller lets go of what it holds meanwhile (rv33;
+   * rv34: a wait of 30 s for a slot went on for its 30 s).
    * @returns True once taken; false when a pause ended the wait.
    * @throws The signal's reason when aborted while waiting.
    */
@@ -91,19 +96,29 @@ export class RateMeter {
     options: { signal?: AbortSignal; yieldToPause?: boolean } = {},
   ): Promise<boolean> {
     const { signal, yieldToPause = false } = options;
+    const began = yieldToPause ? this.#pauseBegan() : undefined;
     // A call larger than the burst would never fit: it waits for a full window instead.
     const cost = Math.min(units, this.#burst) * this.#interval;
     for (;;) {
       signal?.throwIfAborted();
       const now = this.#clock.now();
       const pause = this.#notBefore();
-      if (yieldToPause && pause > now) return false;
+      if (yieldToPause && (pause > now || began?.aborted === true)) return false;
       const allowedAt = Math.max(this.#next + cost - this.#burst * this.#interval, pause);
       if (allowedAt <= now) {
         this.#next = Math.max(this.#next, now) + cost;
         return true;
       }
-      await this.#clock.sleep(allowedAt - now, { signal });
+      try {
+        await this.#clock.sleep(allowedAt - now, {
+          signal: began === undefined
+            ? signal
+            : AbortSignal.any([...signal === undefined ? [] : [signal], began]),
+        });
+      } catch (error) {
+        if (signal?.aborted === true || began?.aborted !== true) throw error;
+        return false;
+      }
     }
   }
 }

@@ -126,7 +126,8 @@ export async function ensureWritableFolder(
 
 /**
  * The output folder is none of the store's own folders, nor inside one (`--out .reel/tmp`, `--out cache/entries`):
- * a resumed render empties `tmp` of what a killed one left, and `cache gc` removes from `entries` what is no entry.
+ * a resumed render empties `tmp` of what a killed one left, and `cache gc` removes from `entries` what is no entry,
+ * old kept answers from `answers`, and the first layout's `artifacts` whole (rv34).
  * Beside them it is a folder of its own: the store at the project's root (`REEL_CACHE=.`) with `out` in it, or the
  * videos in the store's folder itself (nt16: `--out o --cache o`), touch nothing of each other's.
  *
@@ -367,7 +368,7 @@ export async function renderLoaded(
       ];
       // All checked before any is made: an output folder refused leaves no empty store behind.
       for (const [folder, role] of folders) await ensureWritableFolder(folder, role, { make: false });
-      await outputsApartFromStore(options.outDir, store.folders());
+      await outputsApartFromStore(options.outDir, store.clearedFolders());
       // Another render writing one of these outputs with other bytes is refused now, not found out by its result,
       // and before a folder is made (fi15: an empty store was left). Its workflows named as any folder reads them.
       guard = await guardOutputs(plan, options.outDir, {

@@ -33,6 +33,9 @@ import { sha256File, sha256Hex } from "../core/sha256.ts";
 /** The folder of answers kept until their artifact is stored (see `ArtifactStore.answerPath`). */
 const ANSWERS = "answers";
 
+/** The folder of the store's first layout, whose keys match no step now: `collectGarbage` removes it. */
+export const FIRST_LAYOUT_FOLDER = "artifacts";
+
 /** Artifacts up to this size are hashed from one synchronous read. */
 const SMALL_ARTIFACT_BYTES = 1024 * 1024;
 
@@ -394,6 +397,14 @@ export class ArtifactStore implements StepStore {
   /** The folders it writes in: scratch and staged entries, claims, entries, and removed entries on their way out. */
   folders(): string[] {
     return ["tmp", "claims", "entries", "trash"].map((folder) => `${this.root}/${folder}`);
+  }
+
+  /**
+   * The folders it removes files from that it did not write itself: its own, the answers `cache gc` collects, and
+   * the first layout's, which it removes whole.
+   */
+  clearedFolders(): string[] {
+    return [...this.folders(), `${this.root}/${ANSWERS}`, `${this.root}/${FIRST_LAYOUT_FOLDER}`];
   }
 
   /** Marks the render that opened it at work on it until it closes (see `KeyClaims.attend`). */

@@ -2,7 +2,7 @@
  * `cache gc`: shrinking the store to a size by removing the least recently used entries first.
  * @module
  */
-import type { ArtifactStore } from "./artifact_store.ts";
+import { type ArtifactStore, FIRST_LAYOUT_FOLDER } from "./artifact_store.ts";
 import { removeIfExists } from "../core/remove_if_exists.ts";
 
 /** What a collection did. */
@@ -28,8 +28,7 @@ export interface CollectGarbageOptions {
 /** Entries used within this many ms are never collected unless told otherwise. */
 export const KEEP_RECENT_MS = 10 * 60_000;
 
-/** The folder of the store's first layout, whose keys match no step now: {@linkcode collectGarbage} removes it. */
-export const FIRST_LAYOUT_FOLDER = "artifacts";
+export { FIRST_LAYOUT_FOLDER } from "./artifact_store.ts";
 
 /**
  * Removes least recently used entries until the store holds at most `maxBytes`, skipping entries that a render

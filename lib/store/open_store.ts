@@ -24,6 +24,8 @@ export interface OpenedStore extends StepStore {
   removeStale(): Promise<number>;
   /** The local folders it writes in (its scratch folders, claims, entries), to check before a run. */
   folders(): string[];
+  /** The local folders whose files it may remove, written there or not (no output folder may be in one). */
+  clearedFolders(): string[];
   /**
    * Marks this render at work on the store until {@linkcode close}, so that `cache gc` keeps what it uses (see
    * `KeyClaims.attend`); an object store's claims (in Redis) are not gc's to read.

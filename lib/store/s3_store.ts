@@ -263,6 +263,11 @@ export class S3Store implements StepStore {
     return ["tmp", "entries", ...claims].map((folder) => `${this.#cache}/${folder}`);
   }
 
+  /** The local folders whose files it may remove: its own, and the answers kept in its local cache. */
+  clearedFolders(): string[] {
+    return [...this.folders(), `${this.#cache}/answers`];
+  }
+
   /** Marks the render that opened it at work on it, where its claims are files (see `KeyClaims.attend`). */
   attend(): void {
     if (this.#claims instanceof KeyClaims) this.#claims.attend();

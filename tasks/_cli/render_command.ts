@@ -345,6 +345,7 @@ async function watch(files: string[], args: string[]): Promise<void> {
   const stop = () => controller.abort();
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
+  endEarlyInterrupt();
   try {
     const rest = args.slice(args.indexOf("render") + 1).filter((arg) => arg !== "--watch");
     await watchAndRender(rest, files, {

@@ -203,6 +203,11 @@ Deno.test("bad input: an --out inside one of the store's own folders is refused,
     inside,
     /✖ The output folder .*\/link\/entries\/videos is inside the store's own folder/,
   );
+  // rv34: the answers cache gc collects, and the first layout's folder it removes whole.
+  for (const own of ["answers", "artifacts"]) {
+    const refused = await runCli(["render", file, "--out", `${dir}/s/${own}`, "--store", `${dir}/s`]);
+    assertCleanInputError(refused, new RegExp(`✖ The output folder .*/s/${own} is the store's own folder`));
+  }
   assert.deepEqual(await listFolder(dir), ["link", "s"]);
   // nt16: the videos in the store's folder itself, beside its own: rendered, the store's folders untouched.
   const beside = await runCli(["render", file, "--out", `${dir}/o`, "--cache", `${dir}/o`]);

@@ -1,4 +1,4 @@
-/** A stop while a render's modules load is said and ends it, exit 130; once the render listens, it is the render's. */
+/** A stop while a render's modules load is said and ends it, exit 130; once the render listens, the render's. */
 import assert from "node:assert/strict";
 import { tempDir } from "../_support/temp_dir.ts";
 

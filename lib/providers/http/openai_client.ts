@@ -195,7 +195,7 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** The largest answer read, in bytes. @default {@linkcode MAX_ANSWER_BYTES} */
   maxBytes?: number;
-  /** How long the body may send nothing once begun, in ms, within the timeout. @default {@linkcode ANSWER_STALL_MS} */
+  /** How long the body may send nothing once begun, in ms. @default {@linkcode ANSWER_STALL_MS} */
   stallMs?: number;
 }
 

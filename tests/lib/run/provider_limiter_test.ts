@@ -152,8 +152,23 @@ Deno.test("ProviderLimiter.observe() returns the pause a spent budget begins, ca
   await clock.sleep(50);
   assert.equal(limiter.observe({ ...noHeaders, remainingTokens: 0, resetTokensMs: 3_600_000 }), null);
   assert.equal(limiter.pausedFor(), 10_000);
+  // rv34: nor one a second or more later; one that doubles what is left of it is said.
   await clock.sleep(2000);
+  assert.equal(limiter.observe({ ...noHeaders, remainingTokens: 0, resetTokensMs: 3_600_000 }), null);
+  await clock.sleep(7000);
   assert.equal(limiter.observe({ ...noHeaders, remainingTokens: 0, resetTokensMs: 3_600_000 })?.ms, 10_000);
+});
+
+Deno.test("ProviderLimiter.pace() waiting for a slot far off ends at once when a pause begins, nothing reserved", async () => {
+  // rv34: a call waiting 30 s for its slot noticed another's 429 only when its 30 s were over, holding its permits.
+  const clock = new VirtualClock();
+  const limiter = new ProviderLimiter({ ...config, requests: 2, per: 60_000 }, { clock });
+  assert.equal(await limiter.pace({}), true);
+  const waiting = limiter.pace({});
+  await clock.sleep(10);
+  limiter.rateLimited(60_000);
+  assert.equal(await waiting, false);
+  assert.equal(clock.now(), 10);
 });
 
 Deno.test("ProviderLimiter.observe() adopts a lower advertised request limit at once, and never a higher one", async () => {
