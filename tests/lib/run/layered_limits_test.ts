@@ -239,10 +239,8 @@ Deno.test("LayeredLimits: a call that got its permits during another's 429 pause
   );
 });
 
-Deno.test("LayeredLimits: a call waiting for its rate slot when another's 429 pauses the provider lets go of its permits", async () => {
-  // rv33: it slept through the whole Retry-After in the rate meter, holding its global permit; a call of another
-  // provider that asked after the 429 waited the minute for it.
-  const clock = new VirtualClock();
+/** A provider "paced" at 60 calls a minute with its window grown to 4, and layers of `sections` and `global`. */
+function pacedLayers(clock: VirtualClock, layers: { sections: number; global: number }) {
   const paced = new ProviderLimiter({ concurrency: 4, requests: 60, tokens: null, per: 60_000, burst: 1 }, {
     clock,
   });
@@ -250,16 +248,23 @@ Deno.test("LayeredLimits: a call waiting for its rate slot when another's 429 pa
   const gates = new Map([["paced", paced]]);
   const limits = new LayeredLimits({
     videos: 1,
-    sections: 4,
     api: 4,
-    global: 2,
     custom: 1,
     workers: 1,
     cpu: 4,
     minFreeMemory: 0,
+    ...layers,
   }, {
     providerGate: (name) => gates.get(name) ?? null,
   });
+  return { paced, limits };
+}
+
+Deno.test("LayeredLimits: a call waiting for its rate slot when another's 429 pauses the provider lets go of its permits", async () => {
+  // rv33: it slept through the whole Retry-After in the rate meter, holding its global permit; a call of another
+  // provider that asked after the 429 waited the minute for it.
+  const clock = new VirtualClock();
+  const { paced, limits } = pacedLayers(clock, { sections: 4, global: 2 });
   const [first, second, other, another] = [
     layeredStep("paced", "s1"),
     layeredStep("paced", "s2"),
@@ -285,23 +290,7 @@ Deno.test("LayeredLimits: a call waiting for its rate slot when another's 429 pa
 
 Deno.test("LayeredLimits reserves the rate slot last: calls that waited for global permits leave spaced by the rate", async () => {
   const clock = new VirtualClock();
-  const paced = new ProviderLimiter({ concurrency: 4, requests: 60, tokens: null, per: 60_000, burst: 1 }, {
-    clock,
-  });
-  for (let i = 0; i < 4; i++) paced.succeeded();
-  const gates = new Map([["paced", paced]]);
-  const limits = new LayeredLimits({
-    videos: 1,
-    sections: 8,
-    api: 4,
-    global: 4,
-    custom: 1,
-    workers: 1,
-    cpu: 4,
-    minFreeMemory: 0,
-  }, {
-    providerGate: (name) => gates.get(name) ?? null,
-  });
+  const { limits } = pacedLayers(clock, { sections: 8, global: 4 });
   const step = (provider: string, i: number) => layeredStep(provider, `s${i}`);
   // Four calls of another provider hold every global permit for 10 s; four paced calls wait behind them.
   const blockers = [0, 1, 2, 3].map((i) => step("other", i));

@@ -200,31 +200,17 @@ Deno.test("resolveWorkflow() rejects a narration without a Latin letter for an e
       ],
     }],
   });
+  const spelled = (section: number, voice: string, word: string) => [
+    `videos[0].sections[${section}].narration`,
+    `espeak-ng's "${voice}" voice would spell this narration letter by letter ("${word}"…)`,
+  ];
   assert.deepEqual(issues.map((issue) => [issue.path, issue.message.replace(/: use .*/s, "")]), [
-    [
-      "videos[0].sections[0].narration",
-      `espeak-ng's "en-us" voice would spell this narration letter by letter ("שלום"…)`,
-    ],
-    [
-      "videos[0].sections[1].narration",
-      `espeak-ng's "fr-fr" voice would spell this narration letter by letter ("Привет"…)`,
-    ],
-    [
-      "videos[0].sections[8].narration",
-      `espeak-ng's "en" voice would spell this narration letter by letter ("Καλημέρα"…)`,
-    ],
-    [
-      "videos[0].sections[9].narration",
-      `espeak-ng's "en" voice would spell this narration letter by letter ("வணக்கம்"…)`,
-    ],
-    [
-      "videos[0].sections[10].narration",
-      `espeak-ng's "gmw/en-us+f3" voice would spell this narration letter by letter ("שלום"…)`,
-    ],
-    [
-      "videos[0].sections[11].narration",
-      `espeak-ng's "mb-en1" voice would spell this narration letter by letter ("שלום"…)`,
-    ],
+    spelled(0, "en-us", "שלום"),
+    spelled(1, "fr-fr", "Привет"),
+    spelled(8, "en", "Καλημέρα"),
+    spelled(9, "en", "வணக்கம்"),
+    spelled(10, "gmw/en-us+f3", "שלום"),
+    spelled(11, "mb-en1", "שלום"),
   ]);
   assert.match(issues[2]!.message, /voice: "el" \}`; `espeak-ng --voices` lists them\)/);
   assert.match(
