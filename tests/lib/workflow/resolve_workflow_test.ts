@@ -176,27 +176,31 @@ Deno.test("resolveWorkflow() rejects a narration its voice would say nothing of;
 });
 
 Deno.test("resolveWorkflow() rejects a narration without a Latin letter for an espeak voice of a Latin-written language, which spells it", async () => {
-  const voice = (name: string) => ({ provider: "espeak", voice: name });
+  const said = (narration: string, voice: string) => ({
+    title: "T",
+    narration,
+    voice: { provider: "espeak", voice },
+  });
   const issues = await issuesOf({
     videos: [{
       id: "a",
       sections: [
-        { title: "T", narration: "שלום עולם", voice: voice("en-us") },
-        { title: "T", narration: "Привет 42", voice: voice("fr-fr") },
+        said("שלום עולם", "en-us"),
+        said("Привет 42", "fr-fr"),
         // Spoken: the voice's own script, a foreign word among Latin ones, emoji, a voice of a Cyrillic language.
-        { title: "T", narration: "Привет, как дела?", voice: voice("ru") },
-        { title: "T", narration: "The word 雨 means rain.", voice: voice("en-us") },
-        { title: "T", narration: "🙂", voice: voice("en") },
-        { title: "T", narration: "Привіт, світ", voice: voice("uk") },
+        said("Привет, как дела?", "ru"),
+        said("The word 雨 means rain.", "en-us"),
+        said("🙂", "en"),
+        said("Привіт, світ", "uk"),
         // rv32: maths it reads ("pi equals three point one four", "alpha beta gamma").
-        { title: "T", narration: "π = 3.14", voice: voice("en-us") },
-        { title: "T", narration: "αβγ, Δ = 5", voice: voice("en-us+f3") },
+        said("π = 3.14", "en-us"),
+        said("αβγ, Δ = 5", "en-us+f3"),
         // A Greek word is spelled as any other; a script without a plain voice names none.
-        { title: "T", narration: "Καλημέρα κόσμε", voice: voice("en") },
-        { title: "T", narration: "வணக்கம்", voice: voice("en") },
+        said("Καλημέρα κόσμε", "en"),
+        said("வணக்கம்", "en"),
         // A voice named with its family, and an mbrola voice of English: their language is read as the captions'.
-        { title: "T", narration: "שלום", voice: voice("gmw/en-US+f3") },
-        { title: "T", narration: "שלום", voice: voice("mb-en1") },
+        said("שלום", "gmw/en-US+f3"),
+        said("שלום", "mb-en1"),
       ],
     }],
   });
