@@ -201,17 +201,14 @@ export class LayeredLimits {
       // A pause that began while this call waited for its other permits (another call's 429) is waited out with
       // none of them held: a global or CPU permit held through a Retry-After of a minute stalled the other
       // providers' calls and steps. Then every permit is asked again.
-      if (gate !== null && gate.pausedFor() > 0) {
+      const afterPause = async (paused: ProviderGate) => {
         release();
-        await gate.waitForPause(options);
+        await paused.waitForPause(options);
         return await this.acquire(step, options);
-      }
+      };
+      if (gate !== null && gate.pausedFor() > 0) return await afterPause(gate);
       // So does one that begins while it waits for its place in the rates (rv33).
-      if (await gate?.pace({ ...options, tokens: step.tokenCost }) === false) {
-        release();
-        await gate!.waitForPause(options);
-        return await this.acquire(step, options);
-      }
+      if (await gate?.pace({ ...options, tokens: step.tokenCost }) === false) return await afterPause(gate!);
       if (gate !== null && await unwanted()) {
         release();
         return null;

@@ -12,6 +12,7 @@
  */
 import { availableMemory } from "../core/available_memory.ts";
 import { type Clock, realClock } from "../core/clock.ts";
+import { Semaphore } from "./semaphore.ts";
 
 /** Options for {@linkcode MemoryGate}. */
 export interface MemoryGateOptions {
@@ -45,10 +46,8 @@ export class MemoryGate {
   #held = 0;
   /** Steps let in and not yet released. */
   #running = 0;
-  /** Whether a held-back step is looking (the first in line). */
-  #looking = false;
-  /** Held-back steps behind it, in the order they came. */
-  readonly #line: (() => void)[] = [];
+  /** Held back, one step looks at a time; the others wait behind it, in the order they came. */
+  readonly #looking = new Semaphore(1);
 
   /** @param options The threshold, the reader and the clock. */
   constructor(options: MemoryGateOptions) {
@@ -85,7 +84,7 @@ export class MemoryGate {
       return;
     }
     // While steps are held back, a new one waits behind them, unread.
-    if (!this.#looking && this.#line.length === 0) {
+    if (this.#looking.available > 0) {
       const available = await this.#read();
       signal?.throwIfAborted();
       if (this.#running === 0 || available === null || available >= this.#minFree) {
@@ -97,8 +96,8 @@ export class MemoryGate {
     // Held back, steps look one at a time, and each after a poll period or a heavy step's end: a reading taken
     // as one is let in does not show what it will use (rv33: one step's end let five waiting steps in at once,
     // each reading the memory the first had not yet taken).
-    await this.#turn(signal);
-    try {
+    {
+      using _turn = await this.#looking.acquire({ signal });
       for (;;) {
         await this.#wait(signal);
         if (this.#running === 0) break;
@@ -106,10 +105,6 @@ export class MemoryGate {
         signal?.throwIfAborted();
         if (available === null || available >= this.#minFree) break;
       }
-    } finally {
-      const next = this.#line.shift();
-      if (next === undefined) this.#looking = false;
-      else next();
     }
     this.#running++;
   }
@@ -120,27 +115,6 @@ export class MemoryGate {
     const wakers = this.#wakers;
     this.#wakers = new Set();
     for (const wake of wakers) wake();
-  }
-
-  /** Waits to be the held-back step that looks (the one before hands on when it starts or gives up). */
-  async #turn(signal: AbortSignal | undefined): Promise<void> {
-    if (!this.#looking) {
-      this.#looking = true;
-      return;
-    }
-    const { promise, resolve, reject } = Promise.withResolvers<void>();
-    const onAbort = () => {
-      const at = this.#line.indexOf(go);
-      if (at >= 0) this.#line.splice(at, 1);
-      reject(signal!.reason);
-    };
-    const go = () => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-    this.#line.push(go);
-    await promise;
   }
 
   /** Waits for a poll period or a heavy step's end, whichever comes first. */
