@@ -28,8 +28,6 @@ export interface CollectGarbageOptions {
 /** Entries used within this many ms are never collected unless told otherwise. */
 export const KEEP_RECENT_MS = 10 * 60_000;
 
-export { FIRST_LAYOUT_FOLDER } from "./artifact_store.ts";
-
 /**
  * Removes least recently used entries until the store holds at most `maxBytes`, skipping entries that a render
  * holds a claim on, used in the last `keepRecentMs`, or used since a render still at work on the store began (it

@@ -9,9 +9,9 @@ import { formatBytes } from "../../lib/report/format_units.ts";
 import { defaultCacheDir } from "../../lib/run/render_workflows.ts";
 import { planEntries } from "../../lib/plan/plan_entries.ts";
 import { planFiles } from "../../lib/run/load_plan.ts";
-import { ArtifactStore } from "../../lib/store/artifact_store.ts";
+import { ArtifactStore, FIRST_LAYOUT_FOLDER } from "../../lib/store/artifact_store.ts";
 import type { StoreEntry } from "../../lib/store/step_store.ts";
-import { collectGarbage, FIRST_LAYOUT_FOLDER, KEEP_RECENT_MS } from "../../lib/store/collect_garbage.ts";
+import { collectGarbage, KEEP_RECENT_MS } from "../../lib/store/collect_garbage.ts";
 import { parseDuration, parseSize } from "../../lib/core/units.ts";
 import { folderName } from "./options.ts";
 
