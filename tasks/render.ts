@@ -25,7 +25,8 @@ export function rendersLocally(args: readonly string[]): boolean {
 
 if (import.meta.main) {
   // A stop while the CLI's modules load is said, as one before any step is (see `early_interrupt.ts`).
-  if (["render", "transcribe", "variants"].includes(Deno.args[0] ?? "") && !Deno.args.includes("--help")) {
+  const help = Deno.args.some((arg) => arg === "--help" || arg === "-h");
+  if (["render", "transcribe", "variants"].includes(Deno.args[0] ?? "") && !help) {
     catchEarlyInterrupt();
   }
   // One core is left to this thread, which loads the CLI's modules meanwhile (see `early_workers.ts`).

@@ -79,6 +79,12 @@ export async function main(args: string[]): Promise<number> {
   return outcome.exitCode;
 }
 
+/**
+ * Whether the arguments ask a command whose `--json` prints its run's events (its option says so:
+ * {@linkcode JSON_EVENTS}) for them, read from the arguments alone, not from commander's parse, which stops at a
+ * refused value before a later `--json` (nt14: `--chunk abc --json` wrote no line); a value an option takes is not an
+ * option (rv6: `--out --json` names a folder). nt8: `variants` and `transcribe` wrote no line when they refused.
+ */
 function asksJsonLines(program: Command, args: readonly string[]): boolean {
   const at = args.findIndex((arg) => !arg.startsWith("-"));
   const command = program.commands.find((command) =>
