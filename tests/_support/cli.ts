@@ -54,3 +54,54 @@ export async function* jsonEvents<T = { type: string; step?: string; cached?: bo
     for (const line of lines) yield JSON.parse(line) as T;
   }
 }
+
+/**
+ * Reads a child's stdout until `marker` has come (or the stream ends).
+ *
+ * @param reader The child's stdout, as text.
+ * @param marker What to wait for.
+ * @returns What was read.
+ */
+export async function readUntil(
+  reader: ReadableStreamDefaultReader<string>,
+  marker: string,
+): Promise<string> {
+  let text = "";
+  while (!text.includes(marker)) {
+    const next = await reader.read();
+    if (next.done) break;
+    text += next.value;
+  }
+  return text;
+}
+
+/**
+ * Runs `deno <args>` in `cwd`, sends it `signal` once it has printed `marker` on stdout, and waits for it: its exit
+ * code and stderr. One still running 30 s later is killed.
+ *
+ * @param args Deno's arguments (`run`, the script, its arguments).
+ * @param options The marker, the signal, and the folder to run in.
+ * @returns Its exit code and what it wrote on stderr.
+ */
+export async function signalAfter(
+  args: string[],
+  options: { marker: string; signal: Deno.Signal; cwd?: string },
+): Promise<{ code: number; stderr: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: options.cwd,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  await readUntil(reader, options.marker);
+  child.kill(options.signal);
+  const stuck = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  const [status, stderr] = await Promise.all([
+    child.status,
+    new Response(child.stderr).text(),
+    reader.cancel(),
+  ]);
+  clearTimeout(stuck);
+  return { code: status.code, stderr };
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CLI, jsonEvents, listFolder, runCli } from "../_support/cli.ts";
+import { CLI, jsonEvents, listFolder, runCli, signalAfter } from "../_support/cli.ts";
 import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { probe } from "../_support/media.ts";
 import { MOD_URL } from "../_support/workflows.ts";
@@ -367,28 +367,10 @@ async function signalWhileLoading(
     file?: string;
   },
 ): Promise<{ code: number; stderr: string }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", CLI, command, file, ...command === "render" ? ["--out", "out"] : []],
-    cwd: dir,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes(marker)) {
-    const next = await reader.read();
-    if (next.done) break;
-    text += next.value;
-  }
-  child.kill(signal);
-  const stuck = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  const [status, stderr] = await Promise.all([
-    child.status,
-    new Response(child.stderr).text(),
-    reader.cancel(),
-  ]);
-  clearTimeout(stuck);
-  return { code: status.code, stderr };
+  return await signalAfter(
+    ["run", "--allow-all", CLI, command, file, ...command === "render" ? ["--out", "out"] : []],
+    { marker, signal, cwd: dir },
+  );
 }
 
 /** A lesson whose module runs `code` at its top, after printing `marker`. */

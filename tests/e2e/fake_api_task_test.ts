@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { findFfmpeg, runFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { runProcess } from "../../lib/media/run_process.ts";
+import { readUntil } from "../_support/cli.ts";
 import { singlePass } from "../_support/transcription.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 
@@ -24,12 +25,7 @@ Deno.test("deno task fake-api transcribes an upload with pocketsphinx (its task 
   try {
     // Waits for its first line: it listens then.
     const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
-    while (!text.includes("\n")) {
-      const next = await reader.read();
-      if (next.done) break;
-      text += next.value;
-    }
+    const text = await readUntil(reader, "\n");
     assert.match(text, /fake OpenAI-compatible API on http:\/\//);
     const form = new FormData();
     form.append("model", "whisper-1");

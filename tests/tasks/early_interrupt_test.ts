@@ -1,5 +1,6 @@
 /** A stop while a render's modules load is said and ends it, exit 130; once the render listens, the render's. */
 import assert from "node:assert/strict";
+import { signalAfter } from "../_support/cli.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 
 const MODULE = new URL("../../tasks/_cli/early_interrupt.ts", import.meta.url).href;
@@ -16,25 +17,7 @@ setInterval(() => {}, 60_000);
 console.log("ready");
 `,
   );
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", `${dir}/script.ts`],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("ready")) {
-    const next = await reader.read();
-    if (next.done) break;
-    text += next.value;
-  }
-  child.kill("SIGINT");
-  const [status, stderr] = await Promise.all([
-    child.status,
-    new Response(child.stderr).text(),
-    reader.cancel(),
-  ]);
-  return { code: status.code, stderr };
+  return await signalAfter(["run", `${dir}/script.ts`], { marker: "ready", signal: "SIGINT" });
 }
 
 Deno.test("a Ctrl-C while a render's modules load says it was cancelled before any step ran, exit 130", async () => {
