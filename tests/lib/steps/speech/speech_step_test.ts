@@ -23,6 +23,19 @@ function answering(body: Uint8Array<ArrayBuffer>, contentType: string) {
   return { url: `http://127.0.0.1:${server.addr.port}`, close: () => server.shutdown() };
 }
 
+/** Runs an API speech step against a provider answering `body` with `contentType` (see `answering`, `speakAt`). */
+async function speakAnswered(
+  body: Uint8Array<ArrayBuffer>,
+  contentType: string,
+): Promise<{ dir: string; value: unknown; error: unknown }> {
+  const server = answering(body, contentType);
+  try {
+    return await speakAt(server.url);
+  } finally {
+    await server.close();
+  }
+}
+
 /** Runs an API speech step against `url` (a fake provider): its value, or what it threw, and its folder. */
 async function speakAt(url: string): Promise<{ dir: string; value: unknown; error: unknown }> {
   const dir = await tempDir();
@@ -41,31 +54,21 @@ async function speakAt(url: string): Promise<{ dir: string; value: unknown; erro
 
 Deno.test("speech step: an API answering a PNG as audio fails naming its size and type, with no raw bytes in the message", async () => {
   const png = new Uint8Array(encodePng(new Uint8Array(32 * 32 * 4).fill(200), 32, 32));
-  const server = answering(png, "audio/wav");
-  try {
-    const { error } = await speakAt(server.url);
-    assert.ok(error instanceof ProviderError, String(error));
-    assert.equal(
-      error.message,
-      `fake: returned something that is not audio (${png.length} bytes of image/png (sent as audio/wav))`,
-    );
-    assert.doesNotMatch(error.message, CONTROL);
-  } finally {
-    await server.close();
-  }
+  const { error } = await speakAnswered(png, "audio/wav");
+  assert.ok(error instanceof ProviderError, String(error));
+  assert.equal(
+    error.message,
+    `fake: returned something that is not audio (${png.length} bytes of image/png (sent as audio/wav))`,
+  );
+  assert.doesNotMatch(error.message, CONTROL);
 });
 
 Deno.test("speech step: an error sent with status 200 is quoted, as the image step quotes it, and not asked again", async () => {
   const body = new TextEncoder().encode(JSON.stringify({ error: { message: "model overloaded" } }));
-  const server = answering(body, "application/json");
-  try {
-    const { error } = await speakAt(server.url);
-    assert.ok(error instanceof ProviderError, String(error));
-    assert.equal(error.message, "fake: answered with an error instead of audio: model overloaded");
-    assert.equal(error.retryable, false);
-  } finally {
-    await server.close();
-  }
+  const { error } = await speakAnswered(body, "application/json");
+  assert.ok(error instanceof ProviderError, String(error));
+  assert.equal(error.message, "fake: answered with an error instead of audio: model overloaded");
+  assert.equal(error.retryable, false);
 });
 
 /** A float WAV of `samples` at `rate`: IEEE float, 32 bits, mono. */
@@ -91,94 +94,59 @@ Deno.test("speech step: a WAV answer of samples that are not numbers, or at a ra
     [floatWav(speech, 8), "is sampled at 8 Hz"],
   ];
   for (const [body, why] of cases) {
-    const server = answering(body, "audio/wav");
-    try {
-      const { dir, error } = await speakAt(server.url);
-      assert.ok(error instanceof ProviderError, String(error));
-      assert.equal(error.message.startsWith(`fake: returned WAV audio that ${why}`), true, error.message);
-      await assert.rejects(Deno.stat(`${dir}/speech.wav`), Deno.errors.NotFound);
-    } finally {
-      await server.close();
-    }
+    const { dir, error } = await speakAnswered(body, "audio/wav");
+    assert.ok(error instanceof ProviderError, String(error));
+    assert.equal(error.message.startsWith(`fake: returned WAV audio that ${why}`), true, error.message);
+    await assert.rejects(Deno.stat(`${dir}/speech.wav`), Deno.errors.NotFound);
   }
   // The same speech at 24 kHz, every sample a number, is spoken.
-  const server = answering(floatWav(speech, 24_000), "audio/wav");
-  try {
-    const { value, error } = await speakAt(server.url);
-    assert.equal(error, null);
-    const { duration } = value as { duration: number };
-    assert.ok(Math.abs(duration - 1) < 0.01, String(duration));
-  } finally {
-    await server.close();
-  }
+  const { value, error } = await speakAnswered(floatWav(speech, 24_000), "audio/wav");
+  assert.equal(error, null);
+  const { duration } = value as { duration: number };
+  assert.ok(Math.abs(duration - 1) < 0.01, String(duration));
 });
 
 Deno.test("speech step: a whole WAV answer of no speech (a few samples) fails naming the provider, not asked again", async () => {
   // fi: a 200 answer of a 0.01 s WAV was asked for six times a section, each call paid.
-  const server = answering(pcmWav(new Uint8Array(480), { sampleRate: 24_000 }), "audio/wav");
-  try {
-    const { error } = await speakAt(server.url);
-    assert.ok(error instanceof ProviderError, String(error));
-    assert.equal(error.message, "fake: returned 0.01 s of audio; expected speech");
-    assert.equal(error.retryable, false);
-  } finally {
-    await server.close();
-  }
+  const { error } = await speakAnswered(pcmWav(new Uint8Array(480), { sampleRate: 24_000 }), "audio/wav");
+  assert.ok(error instanceof ProviderError, String(error));
+  assert.equal(error.message, "fake: returned 0.01 s of audio; expected speech");
+  assert.equal(error.retryable, false);
 });
 
 Deno.test("speech step: a whole WAV answer of silence fails naming the provider, not retried; a quiet one is spoken", async () => {
   // fi16: a WAV of zeros made a video with a silent narration, exit 0.
   const silence = pcmWav(new Uint8Array(48_000), { sampleRate: 24_000 });
-  const server = answering(silence, "audio/wav");
-  try {
-    const { error } = await speakAt(server.url);
-    assert.ok(error instanceof ProviderError, String(error));
-    assert.equal(error.message, "fake: returned 1 s of silence; expected speech");
-    assert.equal(error.retryable, false);
-  } finally {
-    await server.close();
-  }
+  const { error } = await speakAnswered(silence, "audio/wav");
+  assert.ok(error instanceof ProviderError, String(error));
+  assert.equal(error.message, "fake: returned 1 s of silence; expected speech");
+  assert.equal(error.retryable, false);
   // A quiet voice (-50 dBFS peaks) is a voice.
   const quiet = new Uint8Array(48_000);
   const view = new DataView(quiet.buffer);
   for (let i = 0; i < 24_000; i++) view.setInt16(i * 2, Math.round(100 * Math.sin(i / 10)), true);
-  const spoken = answering(pcmWav(quiet, { sampleRate: 24_000 }), "audio/wav");
-  try {
-    const { error } = await speakAt(spoken.url);
-    assert.equal(error, null);
-  } finally {
-    await spoken.close();
-  }
+  const spoken = await speakAnswered(pcmWav(quiet, { sampleRate: 24_000 }), "audio/wav");
+  assert.equal(spoken.error, null);
 });
 
 Deno.test("speech step: a WAV answer cut short of its header's length fails, to be asked again; a streamed one is spoken", async () => {
   // Before: a header claiming 1 s over 0.1 s of samples was spoken as 0.1 s, exit 0.
   const whole = pcmWav(new Uint8Array(48_000).fill(0x40), { sampleRate: 24_000 });
   const cut = whole.slice(0, 44 + 4800);
-  const server = answering(cut, "audio/wav");
-  try {
-    const { dir, error } = await speakAt(server.url);
-    assert.ok(error instanceof ProviderError, String(error));
-    assert.equal(
-      error.message,
-      "fake: returned WAV audio that is cut short: its header says 1.00 s, the answer holds 0.10 s",
-    );
-    assert.equal(error.retryable, true);
-    await assert.rejects(Deno.stat(`${dir}/speech.wav`), Deno.errors.NotFound);
-  } finally {
-    await server.close();
-  }
+  const { dir, error } = await speakAnswered(cut, "audio/wav");
+  assert.ok(error instanceof ProviderError, String(error));
+  assert.equal(
+    error.message,
+    "fake: returned WAV audio that is cut short: its header says 1.00 s, the answer holds 0.10 s",
+  );
+  assert.equal(error.retryable, true);
+  await assert.rejects(Deno.stat(`${dir}/speech.wav`), Deno.errors.NotFound);
   // A streamed WAV's header says no length (all ones): what came is the speech.
   const streamed = whole.slice();
   new DataView(streamed.buffer).setUint32(40, 0xffff_ffff, true);
-  const open = answering(streamed, "audio/wav");
-  try {
-    const { value, error } = await speakAt(open.url);
-    assert.equal(error, null);
-    assert.ok(Math.abs((value as { duration: number }).duration - 1) < 0.01);
-  } finally {
-    await open.close();
-  }
+  const spoken = await speakAnswered(streamed, "audio/wav");
+  assert.equal(spoken.error, null);
+  assert.ok(Math.abs((spoken.value as { duration: number }).duration - 1) < 0.01);
 });
 
 Deno.test("speech step: an espeak-ng that exits 0 without writing, or writes a blip, is named, with its length rounded", async () => {
