@@ -54,5 +54,6 @@ await narrationStep.run(task, {
   reportRateLimit: () => {},
   reportProgress: () => {},
   borrowCore: () => Promise.resolve(null),
+  warn: (message) => console.error(`The narration step warned: ${message}`),
 });
 await Deno.remove(scratchDir, { recursive: true });

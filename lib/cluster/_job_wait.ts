@@ -214,7 +214,7 @@ class JobWait {
     if (this.#started === null) {
       this.#progress({ type: "started", attempt: outcome.attempt, worker: outcome.worker });
     }
-    if (outcome.ok) return this.#succeed(outcome.worker);
+    if (outcome.ok) return this.#succeed(outcome.worker, outcome.warnings);
     if ("failure" in outcome) return this.#fail(new StepAttemptError(outcome.failure, outcome.worker));
     if ("crash" in outcome) {
       return this.#fail(new WorkerCrashError(outcome.worker, outcome.crash, { shared: outcome.shared }));
@@ -274,10 +274,12 @@ class JobWait {
     return await job.getState() === "active";
   }
 
-  #succeed(worker: string): void {
+  /** Settles the step as stored by `worker`, with the warnings its step said (none when its outcome is not read). */
+  #succeed(worker: string, warnings?: string[]): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.#settle.resolve({ result: { value: null, children: [] }, worker, stored: true });
+    const result = { value: null, children: [], ...warnings === undefined ? {} : { warnings } };
+    this.#settle.resolve({ result, worker, stored: true });
     this.#context.track(this.#removeFinished());
   }
 

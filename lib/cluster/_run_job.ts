@@ -91,7 +91,8 @@ export async function runJob(job: ClusterJob, context: RunJobContext): Promise<J
     if (answerPath !== null && (data.answerKey === undefined || !store.keepsAnswers)) {
       await removeIfExists(answerPath);
     }
-    return { ok: true, attempt, worker };
+    const { warnings } = execution.result;
+    return { ok: true, attempt, worker, ...warnings === undefined ? {} : { warnings } };
   } catch (error) {
     if (signal.aborted) return { ok: false, attempt, worker, cancelled: true };
     if (error instanceof StepAttemptError) return { ok: false, attempt, worker, failure: error.failure };

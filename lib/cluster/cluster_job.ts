@@ -135,7 +135,8 @@ export type JobProgress =
 export type JobOutcome =
   & { attempt: string; worker: string }
   & (
-    | { ok: true }
+    // `warnings`: what the step said of what it made (see `StepContext.warn`), when it said any.
+    | { ok: true; warnings?: string[] }
     | { ok: false; failure: StepFailure }
     | { ok: false; crash: string; shared: boolean }
     | { ok: false; cancelled: true }
@@ -300,12 +301,17 @@ export function isJobProgress(value: unknown): value is JobProgress {
  * import assert from "node:assert/strict";
  * import { isJobOutcome } from "./cluster_job.ts";
  * assert.ok(isJobOutcome({ ok: true, attempt: "a", worker: "h:1:1" }));
+ * assert.ok(isJobOutcome({ ok: true, attempt: "a", worker: "h:1:1", warnings: ["cut"] }));
+ * assert.ok(!isJobOutcome({ ok: true, attempt: "a", worker: "h:1:1", warnings: "cut" }));
  * assert.ok(!isJobOutcome({ ok: false, attempt: "a", worker: "h:1:1" }));
  * ```
  */
 export function isJobOutcome(value: unknown): value is JobOutcome {
   if (!isRecord(value) || typeof value.worker !== "string" || typeof value.attempt !== "string") return false;
-  if (value.ok === true) return true;
+  if (value.ok === true) {
+    return value.warnings === undefined ||
+      (Array.isArray(value.warnings) && value.warnings.every((line) => typeof line === "string"));
+  }
   return (isRecord(value.failure) && typeof value.failure.message === "string") ||
     typeof value.crash === "string" || value.cancelled === true;
 }

@@ -111,6 +111,11 @@ export interface StepResult {
   value: Json;
   /** Child steps it added at run time, in order. */
   children: ChildSpec[];
+  /**
+   * What the step said the user should know of what it made, though it succeeded (see `StepContext.warn`), in
+   * order; absent when nothing.
+   */
+  warnings?: string[];
 }
 
 /** A step's failure as it crosses the worker boundary. */

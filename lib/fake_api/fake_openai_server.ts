@@ -10,6 +10,9 @@ import { error, readBody, truncated } from "./_fake_http.ts";
 import { heardTranscription } from "./_fake_transcription.ts";
 import { FakeRate, tooMany } from "./_fake_rate.ts";
 
+/** The largest side of an image the fake answers, whatever size is asked. */
+const MAX_IMAGE_SIDE = 2048;
+
 /** How the fake server behaves. */
 export interface FakeOpenAiOptions {
   /** Port; 0 picks a free one. @default 0 */
@@ -288,10 +291,12 @@ export class FakeOpenAiServer {
         return error(400, "Unknown parameter: 'response_format'.");
       }
       const [width, height] = String(body.size ?? "256x256").split("x").map(Number);
+      // The size asked, as the hosted API answers (a smaller one is warned of, see the image step); at most
+      // 2048 a side, more than any model makes.
       const png = promptPng(
         String(body.prompt ?? ""),
-        Math.min(width || 256, 1024),
-        Math.min(height || 256, 1024),
+        Math.min(width || 256, MAX_IMAGE_SIDE),
+        Math.min(height || 256, MAX_IMAGE_SIDE),
         this.#options.vary ? this.#options.random : null,
       );
       const b64 = btoa(Array.from(png, (byte) => String.fromCharCode(byte)).join(""));

@@ -5,7 +5,7 @@
  * @module
  */
 
-/** A JPEG to be turned for display: its EXIF orientation (2-8) and its stored size. */
+/** A JPEG's EXIF orientation (1-8; 2-8 to be turned or mirrored for display) and its stored size. */
 export interface ExifOrientation {
   orientation: number;
   width: number;
@@ -30,6 +30,28 @@ const SOF = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb,
  * ```
  */
 export function exifOrientation(bytes: Uint8Array): ExifOrientation | null {
+  const frame = jpegFrame(bytes);
+  return frame !== null && frame.orientation >= 2 && frame.orientation <= 8 ? frame : null;
+}
+
+/**
+ * Reads a JPEG's stored size from its frame header, with its EXIF orientation (1 when it has none, or EXIF that
+ * cannot be read).
+ *
+ * @param bytes The file's bytes.
+ * @returns The orientation and the stored size; null for any other file, or a JPEG whose segments before its frame
+ * header cannot be read.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jpegFrame } from "./exif_orientation.ts";
+ * // A frame header alone: 8 bits, 2 rows of 3 pixels, 1 component.
+ * const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xc0, 0, 11, 8, 0, 2, 0, 3, 1, 1, 0x11, 0, 0xff, 0xd9]);
+ * assert.deepEqual(jpegFrame(jpeg), { orientation: 1, width: 3, height: 2 });
+ * ```
+ */
+export function jpegFrame(bytes: Uint8Array): ExifOrientation | null {
   if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let orientation = 1;
@@ -50,7 +72,7 @@ export function exifOrientation(bytes: Uint8Array): ExifOrientation | null {
     if (length < 2 || body + length - 2 > bytes.length) return null;
     if (marker === 0xe1 && orientation === 1) orientation = readOrientation(view, body, length - 2) ?? 1;
     if (SOF.has(marker)) {
-      if (length < 7 || orientation < 2 || orientation > 8) return null;
+      if (length < 7) return null;
       return { orientation, height: view.getUint16(body + 1), width: view.getUint16(body + 3) };
     }
     at = body + length - 2;

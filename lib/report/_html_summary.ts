@@ -1,6 +1,6 @@
 /**
- * The summary panel: counts, times and memory, the outputs with their durations and sizes, the failures with
- * their causes.
+ * The summary panel: counts, times and memory, the outputs with their durations and sizes, what steps warned of,
+ * the failures with their causes.
  * @module
  */
 import { escapeMarkup } from "../core/escape_markup.ts";
@@ -54,7 +54,7 @@ export function renderSummary(
     ) +
     `</tbody></table>`;
   return `<div class="columns"><div><h3>Run</h3>${summary}</div><div><h3>Outputs</h3>` +
-    `${renderOutputs(measured.outputs)}</div></div>\n${renderFailures(counts)}`;
+    `${renderOutputs(measured.outputs)}</div></div>\n${renderWarnings(counts)}${renderFailures(counts)}`;
 }
 
 function renderOutputs(outputs: MeasuredSummary["outputs"]): string {
@@ -65,6 +65,15 @@ function renderOutputs(outputs: MeasuredSummary["outputs"]): string {
     `<td class="num">${formatBytes(output.bytes)}</td></tr>`
   );
   return `<table class="outputs"><thead><tr><th>Path</th><th class="num">Duration</th><th class="num">Size</th>` +
+    `</tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+function renderWarnings(counts: EventSummary): string {
+  if (counts.warnings.length === 0) return "";
+  const rows = counts.warnings.map((warning) =>
+    `<tr><td class="step">${escapeMarkup(warning.step)}</td><td>${escapeMarkup(warning.message)}</td></tr>`
+  );
+  return `<h3 class="gap">Warnings</h3><table class="warnings"><thead><tr><th>Step</th><th>Warning</th>` +
     `</tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 

@@ -93,7 +93,10 @@ export class PlainView implements RunView {
         return `${count} start ${event.step}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ""}`;
       case "step:finished":
         if (!event.cached) {
-          return `${count} done ${event.step} (${formatElapsed(Math.max(0, event.elapsed))})`;
+          const done = `${count} done ${event.step} (${formatElapsed(Math.max(0, event.elapsed))})`;
+          return [done, ...(event.warnings ?? []).map((message) => warningLine(event.step, message))].join(
+            "\n",
+          );
         }
         return event.madeBy === undefined
           ? `${count} cached ${event.step}`
@@ -122,6 +125,17 @@ export class PlainView implements RunView {
         return null;
     }
   }
+}
+
+/**
+ * The line that says what a step warned of (see `StepContext.warn`).
+ *
+ * @param step The step's id.
+ * @param message Its sentence.
+ * @returns e.g. `⚠ intro/s1/image: the provider answered …`.
+ */
+export function warningLine(step: string, message: string): string {
+  return `⚠ ${step}: ${message}`;
 }
 
 /**

@@ -5,6 +5,7 @@
 import { plural } from "../core/plural.ts";
 import type { RunEvent } from "../run/run_events.ts";
 import { formatBytes, formatDuration } from "./format_units.ts";
+import { warningLine } from "./plain_view.ts";
 
 /** One output file the run published. */
 export interface SummaryOutput {
@@ -28,12 +29,22 @@ export interface SummaryFailure {
   badInput?: boolean;
 }
 
+/** What a step said of what it made, though it succeeded (a `step:finished` event's `warnings`). */
+export interface SummaryWarning {
+  /** The step's id. */
+  step: string;
+  /** The sentence. */
+  message: string;
+}
+
 /** What a finished run did, everything {@linkcode formatSummary} needs. */
 export interface RunSummary {
   /** Published outputs, in plan order. */
   outputs: SummaryOutput[];
   /** Failed steps, in plan order. */
   failures: SummaryFailure[];
+  /** What steps that ran said of what they made, in the order they finished. @default [] */
+  warnings?: SummaryWarning[];
   /** Steps not run because a dependency failed. */
   skipped: number;
   /** Finished steps, cached ones included. */
@@ -64,6 +75,8 @@ export interface EventSummary {
   unchanged: number;
   /** Steps whose last attempt failed, in the order they failed. */
   failures: SummaryFailure[];
+  /** What finished steps said of what they made, in the order they finished. */
+  warnings: SummaryWarning[];
   /** Steps skipped. */
   skipped: number;
   /** Steps finished, cached ones included. */
@@ -105,6 +118,7 @@ export function summarizeEvents(events: Iterable<RunEvent>): EventSummary {
     outputPaths: [],
     unchanged: 0,
     failures: [],
+    warnings: [],
     skipped: 0,
     done: 0,
     cached: 0,
@@ -142,6 +156,7 @@ export function summarizeEvents(events: Iterable<RunEvent>): EventSummary {
         summary.done += 1;
         if (event.cached) summary.cached += 1;
         if (event.madeBy !== undefined) summary.shared += 1;
+        for (const message of event.warnings ?? []) summary.warnings.push({ step: event.step, message });
       } else if (event.type === "step:skipped") {
         summary.skipped += 1;
       } else {
@@ -169,6 +184,9 @@ function indent(text: string, prefix: string): string {
  * Outputs
  *   out/intro-16x9.mp4  1:23.4   3.2 MB
  *   out/intro-9x16.mp4       -  12.0 kB
+ *
+ * Warnings
+ *   ⚠ intro/s2/image: the provider answered an image of 1024×1024, not the 1536×1024 asked: …
  *
  * Failures
  *   ✖ intro/s3/speech (speech): espeak-ng exited with code 1
@@ -214,6 +232,12 @@ export function formatSummary(summary: RunSummary): string {
       const size = (sizes[i] ?? "").padStart(sizeWidth);
       lines.push(`  ${output.path.padEnd(pathWidth)}  ${duration}  ${size}`);
     });
+    lines.push("");
+  }
+  const warnings = summary.warnings ?? [];
+  if (warnings.length > 0) {
+    lines.push("Warnings");
+    for (const { step, message } of warnings) lines.push(`  ${warningLine(step, message)}`);
     lines.push("");
   }
   if (summary.failures.length > 0) {

@@ -5,7 +5,7 @@
 import type { WorkerId } from "../core/executor.ts";
 import type { RunEvent } from "../run/run_events.ts";
 import { formatDuration, formatElapsed } from "./format_units.ts";
-import { pausedLine } from "./plain_view.ts";
+import { pausedLine, warningLine } from "./plain_view.ts";
 import { ProgressModel, type RunningStep } from "./progress_model.ts";
 import type { RunView } from "./run_view.ts";
 import { type SyncWriter, writeTextSync } from "./sync_writer.ts";
@@ -142,6 +142,14 @@ export class TerminalView implements RunView {
       case "provider:paused":
         this.#printAbove(pausedLine(event), event.at);
         return;
+      case "step:finished":
+        if (event.warnings !== undefined) {
+          this.#printAbove(
+            event.warnings.map((message) => warningLine(event.step, message)).join("\n"),
+            event.at,
+          );
+        }
+        return;
       case "step:remaking":
         this.#printAbove(
           `remaking ${event.step}: its stored value cannot be right (${event.reason})`,
@@ -253,6 +261,8 @@ export class TerminalView implements RunView {
     else this.#slots.push(worker);
   }
 
+  /** Writes `line` (or lines, joined by `\n`) above the block, for good, and redraws the block under it. */
+  /** Writes `line` (or lines, joined by `\n`) above the block, for good, and redraws the block under it. */
   #printAbove(line: string, at: number): void {
     this.#permanent.push(line);
     this.render(Math.max(at, this.model.lastAt));

@@ -365,6 +365,7 @@ async function attemptOnce(
       elapsed,
       path: artifact.path,
       ...mediaField(artifact.value),
+      ...execution.result.warnings === undefined ? {} : { warnings: execution.result.warnings },
     });
     return { artifact, error: null, elapsed };
   } catch (error) {

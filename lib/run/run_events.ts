@@ -64,6 +64,11 @@ export type RunEvent =
     path: string | null;
     /** Seconds of media the step's value holds (its `duration`: a narration, an audio chunk), when it has one. */
     media?: number;
+    /**
+     * What the step said the user should know of what it made (see `StepContext.warn`: an image answered at another
+     * size than asked), when it said any; never on a cached step.
+     */
+    warnings?: string[];
   })
   /**
    * Fires when an attempt fails, or when a step that stored its artifact cannot be done (its output cannot be

@@ -25,6 +25,12 @@ export interface StepContext {
    * worker).
    */
   borrowCore(signal: AbortSignal): Promise<CoreLoan | null>;
+  /**
+   * Tells the user something of what the step made, though it succeeded (an image answered at another size than
+   * asked): a sentence, said with the step's name when it ends (`step:finished`'s `warnings`) and listed in the
+   * report. Said by the run that made the step, not again by one that finds it stored.
+   */
+  warn(message: string): void;
 }
 
 /** A core lent to a running step (see {@linkcode StepContext.borrowCore}). */

@@ -219,6 +219,7 @@ async function runStep(
   const controller = new AbortController();
   controllers.set(taskId, controller);
   const children: ChildSpec[] = [];
+  const warnings: string[] = [];
   const escape = Promise.withResolvers<never>();
   escape.promise.catch(() => {});
   let failedByEscape = false;
@@ -244,12 +245,13 @@ async function runStep(
       reportRateLimit: (info) => send({ type: "rate-limit", taskId, info }),
       reportProgress: (fraction) => send({ type: "progress", taskId, fraction }),
       borrowCore: (signal) => borrowCore(taskId, signal),
+      warn: (message) => warnings.push(message),
     });
     const value = await Promise.race([running, escape.promise]);
     ran = true;
     // A file it read by path that changed since the plan would be stored under its old bytes' key.
     checkReads(task);
-    send({ type: "done", taskId, result: { value, children } });
+    send({ type: "done", taskId, result: { value, children, ...warnings.length > 0 ? { warnings } : {} } });
   } catch (thrown) {
     // A file it read by path that changed while it ran is why it failed, most likely (fi6: a variant's input
     // overwritten mid-encode was said to be "cut short: a partial download or copy?"). Not looked at again when

@@ -84,6 +84,8 @@ export function isToWorker(value: unknown): value is ToWorker {
  * assert.ok(isFromWorker({ type: "ready" }));
  * assert.ok(isFromWorker({ type: "stray", step: "intro", error: "Error: late" }));
  * assert.ok(!isFromWorker({ type: "done", taskId: 1 }));
+ * assert.ok(isFromWorker({ type: "done", taskId: 1, result: { value: 1, children: [], warnings: ["cut"] } }));
+ * assert.ok(!isFromWorker({ type: "done", taskId: 1, result: { value: 1, children: [], warnings: [1] } }));
  * ```
  */
 export function isFromWorker(value: unknown): value is FromWorker {
@@ -91,7 +93,12 @@ export function isFromWorker(value: unknown): value is FromWorker {
   if (value.type === "ready" || value.type === "watching" || value.type === "alive?") return true;
   if (value.type === "stray") return typeof value.step === "string" && typeof value.error === "string";
   if (typeof value.taskId !== "number") return false;
-  if (value.type === "done") return isRecord(value.result) && Array.isArray(value.result.children);
+  if (value.type === "done") {
+    const warnings = isRecord(value.result) ? value.result.warnings : undefined;
+    return isRecord(value.result) && Array.isArray(value.result.children) &&
+      (warnings === undefined ||
+        (Array.isArray(warnings) && warnings.every((line) => typeof line === "string")));
+  }
   if (value.type === "failed") return isRecord(value.failure) && typeof value.failure.message === "string";
   if (value.type === "rate-limit") return isRecord(value.info);
   if (value.type === "progress") return typeof value.fraction === "number";

@@ -13,7 +13,8 @@ import type { StepContext, StepKindDefinition } from "../../lib/steps/step_kind.
  * @param kind The step kind.
  * @param task Its params, inputs, output file and a scratch folder (made if missing).
  * @param options The signal the step is given (by default one that never aborts), what hears the children it spawns
- *   (by default none may be), and how it is lent cores (by default none is).
+ *   (by default none may be), how it is lent cores (by default none is), and what hears its warnings (by default
+ *   none may be said).
  */
 export async function runStepKind(
   kind: StepKindDefinition,
@@ -30,8 +31,12 @@ export async function runStepKind(
     /** Where it keeps a provider's answer (absent by default: none kept). */
     answerPath?: string;
   },
-  options: { signal?: AbortSignal; borrowCore?: StepContext["borrowCore"]; spawn?: StepContext["spawn"] } =
-    {},
+  options: {
+    signal?: AbortSignal;
+    borrowCore?: StepContext["borrowCore"];
+    spawn?: StepContext["spawn"];
+    warn?: StepContext["warn"];
+  } = {},
 ): Promise<Json> {
   await Deno.mkdir(task.scratchDir, { recursive: true });
   const inputs: StepOutput[] = task.inputs.map((input, i) => ({
@@ -67,5 +72,8 @@ export async function runStepKind(
     reportRateLimit: () => {},
     reportProgress: () => {},
     borrowCore: options.borrowCore ?? (() => Promise.resolve(null)),
+    warn: options.warn ?? ((message) => {
+      throw new Error(`runStepKind() runs steps without warnings unless given \`warn\`: ${message}`);
+    }),
   });
 }

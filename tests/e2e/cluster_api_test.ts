@@ -35,7 +35,8 @@ async function apiWorkflow(baseUrl: string, options: { crash?: boolean } = {}): 
   const sections = Array.from({ length: SECTIONS }, (_, i) => ({
     title: `Part ${i + 1}`,
     narration: `Part ${i + 1}.`,
-    image: { provider: "api", prompt: `picture ${i + 1}`, size: "64x64" },
+    // The first asks for more than the fake answers (2048 a side): its step warns, on the worker that runs it.
+    image: { provider: "api", prompt: `picture ${i + 1}`, size: i === 0 ? "4000x64" : "64x64" },
     voice: { provider: "api", voice: "alloy" },
   }));
   const workflow = {
@@ -123,6 +124,15 @@ Deno.test("3 cluster workers keep a provider's concurrency and rate across hosts
     assert.equal(stats.rateLimited, 0, `no call went over the server's rate or concurrency: ${arrivals}`);
     assert.equal(stats.byStatus["200"], paidKeys(events).size);
     assert.equal(stats.byStatus["200"], 2 * SECTIONS);
+    // What a worker's step warned of reaches the coordinator's events.
+    const warned = events.flatMap((event) =>
+      event.type === "step:finished" && event.warnings !== undefined ? [[event.step, ...event.warnings]] : []
+    );
+    assert.deepEqual(warned, [[
+      "course/s1/image",
+      "the provider answered an image of 2048×64, not the 4000×64 asked: slides draw it scaled to cover their " +
+      "frames, its edges cut where its shape differs",
+    ]]);
   } finally {
     await fake.close();
   }

@@ -6,6 +6,7 @@
  */
 import { ProviderError } from "../../core/errors.ts";
 import { decodedImageProblem, imageProblem } from "../../media/image_problem.ts";
+import { imageDimensions } from "../../media/image_dimensions.ts";
 import { sniffImage } from "../../media/sniff_media.ts";
 import { describeBody } from "../../providers/http/describe_body.ts";
 import { callOpenAi, httpTarget, jsonAnswer, jsonErrorMessage } from "../../providers/http/openai_client.ts";
@@ -54,10 +55,27 @@ export const imageStep: StepKindDefinition = {
         retryable: false,
       });
     }
+    const other = otherSize(bytes, (task.params as { size: string }).size);
+    if (other !== null) context.warn(other);
     await Deno.writeFile(outputPath(task), bytes, { signal });
     return { bytes: bytes.length, format };
   },
 };
+
+/**
+ * What to say of an image answered at another size than `asked` (`1536x1024`), or null when it is that size: slides
+ * draw it all the same, scaled to cover their frames (fi16: a smaller or square answer was drawn so without a word).
+ */
+function otherSize(bytes: Uint8Array, asked: string): string | null {
+  const got = imageDimensions(bytes);
+  const sides = /^(\d+)x(\d+)$/.exec(asked);
+  if (got === null || sides === null) return null;
+  const [width, height] = [Number(sides[1]), Number(sides[2])];
+  if (got.width === width && got.height === height) return null;
+  const shape = got.width * height === got.height * width ? "" : ", its edges cut where its shape differs";
+  return `the provider answered an image of ${got.width}×${got.height}, not the ${width}×${height} asked: ` +
+    `slides draw it scaled to cover their frames${shape}`;
+}
 
 /**
  * Why an image came as a URL: a server that ignored the `response_format` reel sent, or, for a gpt-image model (which

@@ -39,6 +39,7 @@ export const ev = {
       cached?: boolean;
       madeBy?: string;
       attempt?: number;
+      warnings?: string[];
     } = {},
   ): EventOf<"step:finished"> {
     const { kind = "clip", worker = 1, elapsed = 0, madeBy, attempt = 1 } = more;
@@ -55,6 +56,7 @@ export const ev = {
       elapsed: cached ? 0 : elapsed,
       path: null,
       ...madeBy === undefined ? {} : { madeBy },
+      ...more.warnings === undefined ? {} : { warnings: more.warnings },
     };
   },
   failed(

@@ -45,6 +45,22 @@ Deno.test("formatSummary() tells shared steps apart from cached ones", () => {
   assert.ok(text.includes("12 done (7 ran, 3 cached, 2 shared), 0 failed, 0 skipped"), text);
 });
 
+Deno.test("formatSummary() lists what steps warned of, before the failures; a run with none has no such list", () => {
+  const text = formatSummary(summaryWith({
+    warnings: [{ step: "intro/s2/image", message: "drawn scaled" }, {
+      step: "intro/s4/image",
+      message: "square",
+    }],
+    failures: [{ step: "intro/s3/speech", kind: "speech", error: "espeak-ng exited with code 1" }],
+    done: 3,
+  }));
+  assert.ok(
+    text.startsWith("Warnings\n  ⚠ intro/s2/image: drawn scaled\n  ⚠ intro/s4/image: square\n\nFailures\n"),
+    text,
+  );
+  assert.ok(!formatSummary(summaryWith({ done: 3 })).includes("Warnings"));
+});
+
 Deno.test("formatSummary() names every failed step with its cause on its own line", () => {
   const text = formatSummary(summaryWith({
     failures: [
@@ -143,7 +159,7 @@ Deno.test("summarizeEvents() counts settled steps once and ignores failures that
     ev.output(41, "b", "out/b.mp4"),
     ev.started(44, "e"),
     ev.started(45, "f"),
-    ev.finished(46, "f", { elapsed: 1 }),
+    ev.finished(46, "f", { elapsed: 1, warnings: ["drawn scaled"] }),
     ev.started(47, "g"),
     ev.failed(48, "g", { retrying: true, error: "busy" }),
     ev.runFinished(50, { cancelled: true }),
@@ -152,6 +168,7 @@ Deno.test("summarizeEvents() counts settled steps once and ignores failures that
     outputPaths: ["out/a.mp4", "out/b.mp4"],
     unchanged: 0,
     failures: [{ step: "c", kind: "speech", error: "HTTP 400: bad voice" }],
+    warnings: [{ step: "f", message: "drawn scaled" }],
     skipped: 1,
     done: 4,
     cached: 2,

@@ -91,6 +91,20 @@ Deno.test("TerminalView writes a failure above the block at once and keeps it", 
   assert.ok(!next.includes("FAILED"));
 });
 
+Deno.test("TerminalView writes what a finished step warns of above the block, one line each", () => {
+  const { sink, view } = setUp();
+  view.update(ev.started(0, "intro/s3/image", { worker: 1, kind: "image" }));
+  view.render(10);
+  sink.take();
+  view.update(
+    ev.finished(20, "intro/s3/image", { kind: "image", elapsed: 20, warnings: ["smaller", "square"] }),
+  );
+  const lines = visibleLines(sink.take());
+  assert.deepEqual(lines.slice(0, 2), ["⚠ intro/s3/image: smaller", "⚠ intro/s3/image: square"]);
+  view.update(ev.finished(30, "intro/s4/image", { kind: "image", elapsed: 20 }));
+  assert.ok(!sink.take().includes("⚠"), "a step that warns of nothing writes nothing above");
+});
+
 Deno.test("TerminalView writes nothing permanent for a failure that will be retried", () => {
   const { sink, view } = setUp();
   view.update(ev.failed(20, "a", { retrying: true }));

@@ -49,6 +49,9 @@ async function split(
     reportRateLimit: () => {},
     reportProgress: () => {},
     borrowCore: () => Promise.resolve(null),
+    warn: (message) => {
+      throw new Error(`The split warned: ${message}`);
+    },
   });
   return { value, children };
 }

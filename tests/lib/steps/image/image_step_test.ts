@@ -93,7 +93,7 @@ Deno.test("image step: an answer an earlier attempt kept is used without a call;
     return Response.json({ data: [{ b64_json: btoa(String.fromCharCode(...kept)) }] });
   });
   const task = (name: string) => ({
-    params: { model: "gpt-image-1", prompt: "A sea", size: "1024x1024" },
+    params: { model: "gpt-image-1", prompt: "A sea", size: "16x16" },
     inputs: [],
     outputPath: `${dir}/${name}.png`,
     scratchDir: `${dir}/scratch`,
@@ -120,6 +120,46 @@ Deno.test("image step: an answer an earlier attempt kept is used without a call;
     assert.deepEqual(await Deno.readFile(`${dir}/b.png`), kept);
     // A fresh answer is kept until the run stores the artifact (and removes it).
     assert.deepEqual(await Deno.readFile(`${dir}/answers/b`), kept);
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("image step: an image answered at another size than asked is stored, and the step warns of it", async () => {
+  // fi16: a square or smaller answer was drawn scaled to cover the slide without a word.
+  const dir = await tempDir();
+  await makeColourImage(`${dir}/square.png`, { colour: "#00ff00", width: 32, height: 32 });
+  const square = await Deno.readFile(`${dir}/square.png`);
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
+    await request.arrayBuffer();
+    return Response.json({ data: [{ b64_json: btoa(String.fromCharCode(...square)) }] });
+  });
+  const draw = async (size: string) => {
+    const warnings: string[] = [];
+    await runStepKind(imageStep, {
+      params: { model: "gpt-image-1", prompt: "A sea", size },
+      inputs: [],
+      outputPath: `${dir}/${size}.png`,
+      scratchDir: `${dir}/scratch`,
+      runtime: {
+        provider: "fake",
+        baseUrl: `http://127.0.0.1:${server.addr.port}`,
+        keyEnv: "REEL_TEST_UNSET_KEY",
+        timeout: 5000,
+      },
+    }, { warn: (message) => warnings.push(message) });
+    assert.deepEqual(await Deno.readFile(`${dir}/${size}.png`), square, "stored as answered");
+    return warnings;
+  };
+  try {
+    assert.deepEqual(await draw("48x32"), [
+      "the provider answered an image of 32×32, not the 48×32 asked: slides draw it scaled to cover their frames, " +
+      "its edges cut where its shape differs",
+    ]);
+    assert.deepEqual(await draw("64x64"), [
+      "the provider answered an image of 32×32, not the 64×64 asked: slides draw it scaled to cover their frames",
+    ]);
+    assert.deepEqual(await draw("32x32"), []);
   } finally {
     await server.shutdown();
   }
