@@ -20,11 +20,11 @@ import {
 import {
   type ArtifactRecord,
   type CommitInput,
+  recordIntact,
   type StepStore,
   type StoredArtifact,
   type StoreEntry,
   valueDigest,
-  valueIntact,
 } from "./step_store.ts";
 import { notFoundAsNull } from "../core/exists.ts";
 import { removeIfExists } from "../core/remove_if_exists.ts";
@@ -251,6 +251,7 @@ export class ArtifactStore implements StepStore {
         value: artifact.value,
         children: artifact.children,
         valueSha256: valueDigest(artifact.value, artifact.children),
+        key,
         created: new Date().toISOString(),
       };
       Deno.writeTextFileSync(`${stage}/record.json`, JSON.stringify(record));
@@ -348,6 +349,65 @@ export class ArtifactStore implements StepStore {
   }
 
   /**
+   * What `entries/` holds that is no entry: a file or a folder under another name than an entry's, an entry whose
+   * record is missing, damaged or another key's (fi18: put there by hand, by a sync tool or by damage; a run reads
+   * it as absent, and `cache ls` and `cache gc` did not see it, so it stayed for good).
+   *
+   * @returns Each one's path, its key when it is named as an entry, and its size in bytes (a folder's files).
+   */
+  async notEntries(): Promise<NotEntry[]> {
+    const found: NotEntry[] = [];
+    const entries = `${this.root}/entries`;
+    for (const prefix of await listAll(entries)) {
+      const folder = `${entries}/${prefix.name}`;
+      if (!prefix.isDirectory || !/^[0-9a-f]{2}$/.test(prefix.name)) {
+        found.push({ path: folder, key: null, bytes: await treeBytes(folder) });
+        continue;
+      }
+      for (const item of await listAll(folder)) {
+        const path = `${folder}/${item.name}`;
+        const key = item.isDirectory && /^[0-9a-f]{64}$/.test(item.name) && item.name.startsWith(prefix.name)
+          ? item.name
+          : null;
+        if (key !== null && this.#intact(key)) continue;
+        found.push({ path, key, bytes: await treeBytes(path) });
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Removes one of {@linkcode notEntries}, unless it has become an entry since it was listed (a render stored its
+   * key in its place): then false.
+   *
+   * @param item What `notEntries` listed.
+   * @returns Whether it was removed (or was gone already).
+   */
+  async removeNotEntry(item: NotEntry): Promise<boolean> {
+    if (item.key !== null) {
+      if (this.#intact(item.key)) return false;
+      await this.remove(item.key);
+      return true;
+    }
+    await Deno.mkdir(`${this.root}/trash`, { recursive: true });
+    const trash = `${this.root}/trash/${ownerMark()}-${crypto.randomUUID()}`;
+    try {
+      await Deno.rename(item.path, trash);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return true;
+      throw error;
+    }
+    await removeIfExists(trash);
+    return true;
+  }
+
+  /** Whether the key's entry has a record that reads, of this key, its value unchanged (its file is not read). */
+  #intact(key: string): boolean {
+    const found = readRecord(this.#recordPath(key));
+    return found !== null && recordIntact(found.record, key);
+  }
+
+  /**
    * When an entry was last used.
    *
    * @param key The step key.
@@ -436,15 +496,19 @@ export class ArtifactStore implements StepStore {
     return this.#folders.writeIn(dir, () => Deno.makeTempDirSync({ dir, prefix: `${ownerMark()}-entry-` }));
   }
 
-  /** Renames a staged entry into place; false when the key is already stored. */
+  /** Renames a staged entry into place; false when something is in its place (an entry, or a file). */
   #place(key: string, stage: string): boolean {
     const entry = this.#entry(key);
     try {
       this.#folders.writeIn(entry.slice(0, entry.lastIndexOf("/")), () => Deno.renameSync(stage, entry));
       return true;
     } catch (error) {
-      // rename(2) onto a folder that holds files fails with ENOTEMPTY (or EEXIST): another writer was first.
+      // rename(2) onto a folder that holds files fails with ENOTEMPTY (or EEXIST): another writer was first. Onto
+      // a file (put there by hand or damage), or under one where the folder of its entries should be, with ENOTDIR:
+      // not an entry, removed by the caller as a damaged one (fi18: every render made the step and failed to keep it,
+      // `--force` too).
       if (error instanceof Deno.errors.AlreadyExists || isNotEmpty(error)) return false;
+      if (error instanceof Deno.errors.NotADirectory) return false;
       throw error;
     }
   }
@@ -453,8 +517,9 @@ export class ArtifactStore implements StepStore {
     const found = readRecord(this.#recordPath(key));
     if (found === null) return null;
     const { record } = found;
-    // A value changed or damaged since it was stored (valid JSON, another value) is not served: made again.
-    if (!valueIntact(record)) return null;
+    // A value changed or damaged since it was stored (valid JSON, another value), or another key's entry copied
+    // here, is not served: made again.
+    if (!recordIntact(record, key)) return null;
     const path = record.file === null ? null : `${this.#entry(key)}/${record.file}`;
     if (path !== null) {
       // An entry whose file is gone, cut short or changed is treated as absent: the step runs again. A file that
@@ -480,6 +545,35 @@ export class ArtifactStore implements StepStore {
 
 function valueOf(record: ArtifactRecord): Pick<StoredArtifact, "value" | "children" | "sha256"> {
   return { value: record.value, children: record.children, sha256: record.sha256 };
+}
+
+/** Something in `entries/` that is no entry (see {@linkcode ArtifactStore.notEntries}). */
+export interface NotEntry {
+  /** Where it is. */
+  path: string;
+  /** The key it is named as, for a folder named as an entry whose record does not read; else null. */
+  key: string | null;
+  /** Its size in bytes, the files under it included. */
+  bytes: number;
+}
+
+/** The items of a folder; [] when it is absent. */
+async function listAll(folder: string): Promise<Deno.DirEntry[]> {
+  try {
+    return await Array.fromAsync(Deno.readDir(folder));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) return [];
+    throw error;
+  }
+}
+
+/** The bytes of a file, or of the files under a folder (links not followed); 0 for what is gone. */
+async function treeBytes(path: string): Promise<number> {
+  const info = await Deno.lstat(path).catch(notFoundAsNull);
+  if (info === null || !info.isDirectory) return info?.size ?? 0;
+  let bytes = 0;
+  for (const item of await listAll(path)) bytes += await treeBytes(`${path}/${item.name}`);
+  return bytes;
 }
 
 /**

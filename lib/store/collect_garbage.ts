@@ -15,6 +15,11 @@ export interface GarbageReport {
   kept: number;
   /** Entries kept over the size because they were used within `keepRecentMs`, or are claimed by a render. */
   recent: number;
+  /**
+   * Of `removed`, what `entries/` held that was no entry (see `ArtifactStore.notEntries`: damaged entries, strays),
+   * removed whatever the size; their bytes are in `freed`.
+   */
+  notEntries: number;
 }
 
 /** Options for {@linkcode collectGarbage}. */
@@ -33,7 +38,8 @@ export const KEEP_RECENT_MS = 10 * 60_000;
  * holds a claim on, used in the last `keepRecentMs`, or used since a render still at work on the store began (it
  * may be about to read them; see `KeyClaims.liveSince`). Answers kept for a step's next attempt (see
  * `ArtifactStore.answerPath`) count among them, by when they were written. Also removes the folder of the store's
- * first layout (`artifacts/`), whose keys no longer match any step.
+ * first layout (`artifacts/`), whose keys no longer match any step, and whatever `entries/` holds that is no entry
+ * (a damaged entry no render would read, a stray file), unless it is claimed by a render (which may be replacing it).
  *
  * @param store The store.
  * @param maxBytes The size to shrink to.
@@ -58,14 +64,22 @@ export async function collectGarbage(
 ): Promise<GarbageReport> {
   const { keepRecentMs = KEEP_RECENT_MS, now = Date.now() } = options;
   await removeIfExists(`${store.root}/${FIRST_LAYOUT_FOLDER}`);
+  let removed = 0;
+  let freed = 0;
+  let notEntries = 0;
+  for (const item of await store.notEntries()) {
+    if (item.key !== null && await store.claims.isClaimed(item.key)) continue;
+    if (!await store.removeNotEntry(item)) continue;
+    notEntries++;
+    freed += item.bytes;
+  }
+  removed += notEntries;
   const entries = await store.entries();
   // What a render still at work used or made since it began, it may read again (a section's speech, for its
   // video's narration): kept, whatever --keep-recent says.
   const liveSince = await store.claims.liveSince();
   const answers = await store.answers();
   let kept = [...entries, ...answers].reduce((sum, entry) => sum + entry.bytes, 0);
-  let removed = 0;
-  let freed = 0;
   let recent = 0;
   const oldest = [
     ...entries.map((entry) => ({ entry, time: entry.lastUsed.getTime() })),
@@ -99,5 +113,5 @@ export async function collectGarbage(
     freed += entry.bytes;
     removed++;
   }
-  return { removed, freed, kept, recent };
+  return { removed, freed, kept, recent, notEntries };
 }

@@ -18,10 +18,10 @@ import { type Claim, type ClaimHolder, KeyClaims, type KeyClaimsOptions } from "
 import {
   type ArtifactRecord,
   type CommitInput,
+  recordIntact,
   type StepStore,
   type StoredArtifact,
   valueDigest,
-  valueIntact,
 } from "./step_store.ts";
 
 /** Options for {@linkcode S3Store}. */
@@ -177,6 +177,7 @@ export class S3Store implements StepStore {
       value: artifact.value,
       children: artifact.children,
       valueSha256: valueDigest(artifact.value, artifact.children),
+      key,
       created: new Date().toISOString(),
     };
     if (name !== null) await this.#client.put(`entries/${key}/${name}`, await Deno.readFile(artifact.file!));
@@ -282,7 +283,7 @@ export class S3Store implements StepStore {
     const record = await this.#storedRecord(key);
     // A value changed or damaged in the bucket (valid JSON, another value) is not served: made again (before,
     // served; the local store checked it).
-    return record !== null && record.version === 2 && valueIntact(record) ? record : null;
+    return record !== null && record.version === 2 && recordIntact(record, key) ? record : null;
   }
 
   /** An entry's record as the bucket holds it, unchecked; null when there is none or it is not JSON. */

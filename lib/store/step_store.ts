@@ -124,6 +124,11 @@ export interface ArtifactRecord {
    * damaged since is not used (the step is made again). Absent in older records.
    */
   valueSha256?: string;
+  /**
+   * The step key it was stored under: a record found under another key (an entry copied or moved by hand or by a
+   * sync tool: fi18, another slide's served in a video) is not used. Absent in older records.
+   */
+  key?: string;
   /** When it was stored (ISO time). */
   created: string;
 }
@@ -148,13 +153,28 @@ export function valueDigest(value: Json, children: readonly ChildSpec[]): string
 }
 
 /**
- * Whether a record's value and children are still what was stored: true where its `valueSha256` matches them, or
- * where it has none (an older record).
+ * Whether a record is still what was stored under `key`: its value and children match its `valueSha256`, and it
+ * names `key`; a record without either (an older one) passes that check.
  *
  * @param record The record read.
- * @returns False for a value changed or damaged since (valid JSON, another value): not to be served.
+ * @param key The key it was found under.
+ * @returns False for a value changed or damaged since (valid JSON, another value), or another key's record: not
+ * to be served.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { recordIntact, valueDigest } from "./step_store.ts";
+ * const record = { value: 1, children: [], valueSha256: valueDigest(1, []), key: "a".repeat(64) };
+ * assert.ok(recordIntact(record, "a".repeat(64)));
+ * assert.ok(!recordIntact(record, "b".repeat(64)));
+ * assert.ok(!recordIntact({ ...record, value: 2 }, "a".repeat(64)));
+ * ```
  */
-export function valueIntact(record: Pick<ArtifactRecord, "value" | "children" | "valueSha256">): boolean {
-  return record.valueSha256 === undefined ||
-    valueDigest(record.value, record.children) === record.valueSha256;
+export function recordIntact(
+  record: Pick<ArtifactRecord, "value" | "children" | "valueSha256" | "key">,
+  key: string,
+): boolean {
+  return (record.key === undefined || record.key === key) &&
+    (record.valueSha256 === undefined || valueDigest(record.value, record.children) === record.valueSha256);
 }

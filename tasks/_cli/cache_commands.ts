@@ -50,6 +50,17 @@ export function addCacheCommands(program: Command): void {
       console.log(
         `${plural(listed.length, "entry", "entries")}, ${formatBytes(totalBytes(listed))} in ${store.root}`,
       );
+      // fi18: a damaged entry, or a file put in entries/ by hand, was in no count.
+      const strays = await store.notEntries();
+      if (strays.length > 0) {
+        console.log(
+          `and ${plural(strays.length, "item")} in entries/ that ${
+            strays.length === 1 ? "is" : "are"
+          } no entry (${
+            formatBytes(strays.reduce((sum, item) => sum + item.bytes, 0))
+          }: damaged, or put there by hand), which no render reads and cache gc removes`,
+        );
+      }
       if (ids === null) return;
       // The rest of the store: other workflows' entries, and this one's from before an edit.
       const others = entries.filter((entry) => !ids.has(entry.key));
@@ -87,13 +98,18 @@ export function addCacheCommands(program: Command): void {
     .action(async (workflow, options) => {
       const store = new ArtifactStore(storeFolder(workflow, options.cache));
       const report = await collectGarbage(store, options.maxSize, { keepRecentMs: options.keepRecent });
+      const strays = report.notEntries === 0
+        ? ""
+        : `, ${plural(report.notEntries, "item")} in entries/ that ${
+          report.notEntries === 1 ? "was" : "were"
+        } no entry among them`;
       const recent = report.recent === 0
         ? ""
         : ` (${
           plural(report.recent, "entry", "entries")
         } kept over the size: used within --keep-recent or by a render now)`;
       console.log(
-        `removed ${plural(report.removed, "entry", "entries")} (${formatBytes(report.freed)}), ${
+        `removed ${plural(report.removed, "entry", "entries")} (${formatBytes(report.freed)}${strays}), ${
           formatBytes(report.kept)
         } left${recent}`,
       );

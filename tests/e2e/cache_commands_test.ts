@@ -78,6 +78,30 @@ Deno.test("cache ls counts one entry in the singular", async () => {
   assert.match(result.stdout, /^1 entry, \d+ B in .*\/store$/m);
 });
 
+Deno.test("cache ls counts what entries/ holds that is no entry apart, and cache gc removes it whatever the size", async () => {
+  // fi18: a damaged entry and a folder put there by hand were in no count ("0 entries, 0 B"), and stayed.
+  const dir = await tempDir("reel-cache-cmd-");
+  const store = new ArtifactStore(`${dir}/store`);
+  await store.commit("a".repeat(64), { file: null, extension: null, value: 1, children: [] });
+  await Deno.mkdir(`${dir}/store/entries/zz/notakey`, { recursive: true });
+  await Deno.writeTextFile(`${dir}/store/entries/zz/notakey/artifact.mp4`, "x".repeat(5000));
+  const listed = await runCli(["cache", "ls", "--cache", `${dir}/store`], { cwd: dir });
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(
+    listed.stdout,
+    /^1 entry, \d+ B in .*\/store\nand 1 item in entries\/ that is no entry \(5\.0 kB: damaged, or put there by hand\), which no render reads and cache gc removes$/m,
+  );
+  const collected = await runCli(["cache", "gc", "--max-size", "1GB", "--cache", `${dir}/store`], {
+    cwd: dir,
+  });
+  assert.equal(collected.code, 0, collected.stderr);
+  assert.match(
+    collected.stdout,
+    /^removed 1 entry \(5\.0 kB, 1 item in entries\/ that was no entry among them\), \d+ B left$/m,
+  );
+  assert.deepEqual(await listFolder(`${dir}/store/entries`), ["aa"]);
+});
+
 Deno.test("cache ls <workflow> lists the entries its plan uses, each with its step id, its spawned children too, and counts the rest", async () => {
   const dir = await tempDir("reel-cache-ls-");
   const head = `import { step, workflow } from "${MOD_URL}";\n`;

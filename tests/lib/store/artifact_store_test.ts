@@ -390,3 +390,64 @@ Deno.test("ArtifactStore.removeStale() leaves another host's private files alone
   assert.deepEqual(await listFolder(`${root}/claims`), [`.424242-${other}-token.holder`]);
   store.close();
 });
+
+Deno.test("ArtifactStore.commit(): a file where the key's entry should be is replaced by the entry", async () => {
+  // fi18: every render made the step, failed to keep it ("Not a directory: rename …"), `--force` too.
+  const root = await tempDir();
+  const store = new ArtifactStore(root);
+  await Deno.mkdir(`${root}/entries/${key.slice(0, 2)}`, { recursive: true });
+  await Deno.writeTextFile(`${root}/entries/${key.slice(0, 2)}/${key}`, "junk");
+  assert.equal(await store.lookup(key), null);
+  const scratch = await store.scratch(key);
+  await Deno.writeTextFile(`${scratch}/a.txt`, "hello");
+  await store.commit(key, { file: `${scratch}/a.txt`, extension: "txt", value: { n: 1 }, children: [] });
+  await store.discard(scratch);
+  assert.equal(await Deno.readTextFile((await store.lookup(key))!.path!), "hello");
+});
+
+Deno.test("ArtifactStore: an entry copied under another key is not served there, and is replaced when that step is made", async () => {
+  // fi18: another slide's entry copied in place of a slide's was served, and its picture shown in the video.
+  const { store } = await storeHello({ n: 1 });
+  const other = "cd".repeat(32);
+  await Deno.mkdir(`${store.root}/entries/cd`, { recursive: true });
+  await new Deno.Command("cp", {
+    args: ["-a", `${store.root}/entries/ab/${key}`, `${store.root}/entries/cd/${other}`],
+  })
+    .output();
+  assert.notEqual(await store.lookup(key), null);
+  assert.equal(await store.lookup(other), null);
+  assert.deepEqual((await store.notEntries()).map((item) => item.key), [other]);
+  const scratch = await store.scratch(other);
+  await Deno.writeTextFile(`${scratch}/a.txt`, "world");
+  await store.commit(other, { file: `${scratch}/a.txt`, extension: "txt", value: { n: 2 }, children: [] });
+  await store.discard(scratch);
+  assert.equal(await Deno.readTextFile((await store.lookup(other))!.path!), "world");
+  assert.deepEqual(await store.notEntries(), []);
+});
+
+Deno.test("ArtifactStore.notEntries() lists what entries/ holds that is no entry; removeNotEntry() removes it, entries stay", async () => {
+  const { store } = await storeHello({ n: 1 });
+  const entries = `${store.root}/entries`;
+  const damaged = "ef".repeat(32);
+  await Deno.mkdir(`${entries}/ef/${damaged}`, { recursive: true });
+  await Deno.writeTextFile(`${entries}/ef/${damaged}/artifact.txt`, "12345678");
+  await Deno.writeTextFile(`${entries}/ef/${damaged}/record.json`, '{"vers');
+  await Deno.mkdir(`${entries}/zz/notakey`, { recursive: true });
+  await Deno.writeTextFile(`${entries}/zz/notakey/artifact.mp4`, "abc");
+  await Deno.writeTextFile(`${entries}/ab/.DS_Store`, "");
+  const found = (await store.notEntries()).map(({ path, key, bytes }) => ({
+    path: path.slice(entries.length),
+    key,
+    bytes,
+  }))
+    .sort((a, b) => a.path.localeCompare(b.path));
+  assert.deepEqual(found, [
+    { path: "/ab/.DS_Store", key: null, bytes: 0 },
+    { path: `/ef/${damaged}`, key: damaged, bytes: 14 },
+    { path: "/zz", key: null, bytes: 3 },
+  ]);
+  for (const item of await store.notEntries()) assert.ok(await store.removeNotEntry(item));
+  assert.deepEqual(await store.notEntries(), []);
+  assert.deepEqual(await listFolder(entries), ["ab", "ef"]);
+  assert.deepEqual((await store.lookup(key))?.value, { n: 1 });
+});

@@ -8,7 +8,7 @@ async function entryBytes(store: ArtifactStore, key: string, artifact: number): 
   return artifact + (await Deno.stat(`${store.root}/entries/${key.slice(0, 2)}/${key}/record.json`)).size;
 }
 
-Deno.test("collectGarbage() removes entries past the size and leaves stray files among them alone", async () => {
+Deno.test("collectGarbage() removes entries past the size, and stray files among them", async () => {
   const store = new ArtifactStore(await tempDir());
   const key = "cd".repeat(32);
   const scratch = await store.scratch(key);
@@ -18,9 +18,34 @@ Deno.test("collectGarbage() removes entries past the size and leaves stray files
   await Deno.writeTextFile(`${store.root}/entries/.DS_Store`, "");
   const bytes = await entryBytes(store, key, 5);
   const report = await collectGarbage(store, 0, { keepRecentMs: 0, now: Date.now() + 60_000 });
-  assert.deepEqual(report, { removed: 1, freed: bytes, kept: 0, recent: 0 });
+  assert.deepEqual(report, { removed: 2, freed: bytes, kept: 0, recent: 0, notEntries: 1 });
   assert.equal(await store.lookup(key), null);
-  assert.equal(await Deno.readTextFile(`${store.root}/entries/.DS_Store`), "");
+  assert.deepEqual(await store.notEntries(), []);
+});
+
+Deno.test("collectGarbage() removes what entries/ holds that is no entry, whatever the size, unless a render claims its key", async () => {
+  // fi18: a damaged entry and a folder put there by hand stayed for good, and gc said "0 B left".
+  const store = new ArtifactStore(await tempDir());
+  const kept = "0c".repeat(32);
+  await commitEntry(store, kept);
+  const entries = `${store.root}/entries`;
+  const [damaged, claimed] = ["0d".repeat(32), "0e".repeat(32)];
+  for (const key of [damaged, claimed]) {
+    await Deno.mkdir(`${entries}/${key.slice(0, 2)}/${key}`, { recursive: true });
+    await Deno.writeTextFile(`${entries}/${key.slice(0, 2)}/${key}/artifact.txt`, "12345");
+  }
+  await Deno.mkdir(`${entries}/zz/notakey`, { recursive: true });
+  await Deno.writeTextFile(`${entries}/zz/notakey/artifact.mp4`, "abc");
+  const render = new ArtifactStore(store.root);
+  const claim = await render.claim(claimed);
+  const bytes = await entryBytes(store, kept, 5);
+  const report = await collectGarbage(store, 1e9);
+  assert.deepEqual(report, { removed: 2, freed: 8, kept: bytes, recent: 0, notEntries: 2 });
+  assert.deepEqual((await store.notEntries()).map((item) => item.key), [claimed]);
+  assert.notEqual(await store.lookup(kept), null);
+  await claim.release();
+  render.close();
+  store.close();
 });
 
 /** Stores a five-byte entry under `key`. */
@@ -49,14 +74,14 @@ Deno.test("collectGarbage() keeps what a render still at work used since it bega
   assert.equal(typeof (await render.claims.liveSince()), "number");
   const [oldBytes, madeBytes] = [await entryBytes(gc, old, 5), await entryBytes(gc, made, 5)];
   const during = await collectGarbage(gc, 0, { keepRecentMs: 0 });
-  assert.deepEqual(during, { removed: 1, freed: oldBytes, kept: madeBytes, recent: 1 });
+  assert.deepEqual(during, { removed: 1, freed: oldBytes, kept: madeBytes, recent: 1, notEntries: 0 });
   assert.equal(await gc.lookup(old), null);
   assert.notEqual(await gc.lookup(made), null);
   // Once it has ended, nothing of it is kept past --keep-recent.
   render.close();
   assert.equal(await gc.claims.liveSince(), null);
   const after = await collectGarbage(gc, 0, { keepRecentMs: 0 });
-  assert.deepEqual(after, { removed: 1, freed: madeBytes, kept: 0, recent: 0 });
+  assert.deepEqual(after, { removed: 1, freed: madeBytes, kept: 0, recent: 0, notEntries: 0 });
   gc.close();
 });
 
@@ -95,7 +120,13 @@ await new Promise(() => {});
     const gc = new ArtifactStore(root, { claims: { staleAfterMs: 200 } });
     assert.equal(typeof (await gc.claims.liveSince()), "number");
     const report = await collectGarbage(gc, 0, { keepRecentMs: 0 });
-    assert.deepEqual(report, { removed: 0, freed: 0, kept: await entryBytes(gc, made, 5), recent: 1 });
+    assert.deepEqual(report, {
+      removed: 0,
+      freed: 0,
+      kept: await entryBytes(gc, made, 5),
+      recent: 1,
+      notEntries: 0,
+    });
     child.kill("SIGKILL");
     await child.status;
     assert.equal(await gc.claims.liveSince(), null);
@@ -124,7 +155,7 @@ Deno.test("collectGarbage() counts answers kept for a step's next attempt, oldes
   // Over the size by the old answer alone: it goes first, the entry used since stays.
   const rest = await entryBytes(store, "cd".repeat(32), 5) + "paid".length;
   const report = await collectGarbage(store, rest + 1, { keepRecentMs: 600_000 });
-  assert.deepEqual(report, { removed: 1, freed: 9, kept: rest, recent: 0 });
+  assert.deepEqual(report, { removed: 1, freed: 9, kept: rest, recent: 0, notEntries: 0 });
   assert.deepEqual((await store.answers()).map((answer) => answer.key), [fresh]);
   // Nothing may stay: the fresh answer is recent, kept as the entry is.
   const all = await collectGarbage(store, 0, { keepRecentMs: 600_000 });
