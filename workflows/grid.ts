@@ -1,5 +1,5 @@
 /**
- * Example: montages of images and clips. A 2×3 grid with captions and a soundtrack, and a strip of the same items
+ * Example: montages of images and clips. A 2×4 grid with captions and a soundtrack, and a strip of the same items
  * scrolling from right to left with an ease in and out.
  *
  *   npx -y deno@2.9.6 task render workflows/grid.ts

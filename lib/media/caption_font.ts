@@ -4,6 +4,7 @@
  * @module
  */
 import { sha256File } from "../core/sha256.ts";
+import { SYSTEM_FONT_DIRS } from "./font_dirs.ts";
 
 /** A font file and what keys it. */
 export interface CaptionFont {
@@ -15,8 +16,6 @@ export interface CaptionFont {
 
 /** The font file's name, in its folder. */
 export const CAPTION_FONT_FILE = "DejaVuSans.ttf";
-/** Where Debian's fonts-dejavu-core puts it. */
-const SYSTEM_DIR = "/usr/share/fonts/truetype/dejavu";
 
 /**
  * Finds the caption font and digests it.
@@ -34,7 +33,7 @@ const SYSTEM_DIR = "/usr/share/fonts/truetype/dejavu";
 export async function captionFont(
   env: (name: string) => string | undefined = Deno.env.get,
 ): Promise<CaptionFont | null> {
-  const dir = env("REEL_FONT_DIR") || SYSTEM_DIR;
+  const dir = env("REEL_FONT_DIR") || SYSTEM_FONT_DIRS.primary;
   const path = `${dir.replace(/\/+$/, "")}/${CAPTION_FONT_FILE}`;
   try {
     return { path, identity: (await sha256File(path)).slice(0, 16) };
@@ -45,18 +44,37 @@ export async function captionFont(
 }
 
 /**
- * What a field that draws text says when no font is found (see {@linkcode captionFont}).
+ * What a field that draws text says when no font is found (see {@linkcode captionFont}): the folder looked in, and
+ * whether `REEL_FONT_DIR` named it (nt17: told to set it, when it was set and wrong).
  *
  * @param what What the font would draw: `burn captions`, `draw text`.
+ * @param env Reads environment variables. @default Deno.env.get
  * @returns The message.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { noFontMessage } from "./caption_font.ts";
- * assert.equal(noFontMessage("draw text"), "No font to draw text with: install fonts-dejavu-core or set REEL_FONT_DIR");
+ * assert.equal(
+ *   noFontMessage("draw text", () => undefined),
+ *   "No font to draw text with: /usr/share/fonts/truetype/dejavu holds no DejaVuSans.ttf: install " +
+ *     "fonts-dejavu-core, or set REEL_FONT_DIR to a folder holding it",
+ * );
+ * assert.equal(
+ *   noFontMessage("draw text", () => "/fonts"),
+ *   "No font to draw text with: REEL_FONT_DIR names /fonts, which holds no DejaVuSans.ttf: point it at a " +
+ *     "folder that does, or unset it to use fonts-dejavu-core's",
+ * );
  * ```
  */
-export function noFontMessage(what: string): string {
-  return `No font to ${what} with: install fonts-dejavu-core or set REEL_FONT_DIR`;
+export function noFontMessage(
+  what: string,
+  env: (name: string) => string | undefined = Deno.env.get,
+): string {
+  const set = env("REEL_FONT_DIR");
+  return set === undefined || set === ""
+    ? `No font to ${what} with: ${SYSTEM_FONT_DIRS.primary} holds no ${CAPTION_FONT_FILE}: install ` +
+      "fonts-dejavu-core, or set REEL_FONT_DIR to a folder holding it"
+    : `No font to ${what} with: REEL_FONT_DIR names ${set}, which holds no ${CAPTION_FONT_FILE}: point it at a ` +
+      "folder that does, or unset it to use fonts-dejavu-core's";
 }

@@ -217,7 +217,9 @@ export async function planLoaded(
       `--format ${filters.formats.join(",")}: these workflows have no lesson, so no formats`,
       {
         where: loaded.map((workflow) => workflow.file).join(", "),
-        hint: "Leave --format out; a variants recipe or a montage sets its own size",
+        hint:
+          "Leave --format out: a workflow's formats are its lessons'; a variants recipe or a montage sets its " +
+          "own size",
       },
     );
   }

@@ -512,3 +512,24 @@ Deno.test("e2e: a caption too wide for its cell is drawn smaller, whole inside t
     `the caption "${long}" is too long for its cell even at 6 px: it is cut at the edges`,
   ]);
 });
+
+Deno.test("e2e: a grid and a strip of two chunks at 29.97 fps are written at NTSC's 30000/1001, every frame there", async () => {
+  // nt17: written 2997/100, where a variant at 29.97 is 30000/1001.
+  const out = await render([
+    { id: "wall", layout: "grid", items: ["item0.png"], size: "64x36", fps: 29.97, duration: 1 },
+    {
+      id: "strip",
+      layout: "scroll",
+      items: ["item0.png", "item1.png"],
+      size: "64x36",
+      fps: 29.97,
+      cell: { width: 30, height: 24 },
+      duration: 6,
+    },
+  ]);
+  for (const [name, seconds] of [["wall", 1], ["strip", 6]] as const) {
+    const facts = await deliveryFacts(`${out}/${name}.mp4`);
+    assert.deepEqual([facts.rFrameRate, facts.avgFrameRate], ["30000/1001", "30000/1001"], name);
+    assert.equal(facts.frames, Math.round((seconds * 30000) / 1001), name);
+  }
+});

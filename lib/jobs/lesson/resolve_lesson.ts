@@ -415,7 +415,7 @@ async function burnFont(context: ResolveContext): Promise<CaptionFont | null> {
   if (font === null) {
     context.issues.push({
       path: "captions.burn",
-      message: noFontMessage("burn captions"),
+      message: noFontMessage("burn captions", context.env),
     });
     return null;
   }

@@ -71,6 +71,28 @@ export function captionFontSize(band: number, width: number, ems: number): { siz
   return fittedTextSize(ems, { size: bandFontSize(band), room, least: 6 });
 }
 
+/**
+ * Pixels at the bottom of each cell kept for captions: `size` of the cell's height, even, 8 at least; none when no
+ * item has a caption.
+ *
+ * @param captioned Whether any item has a caption.
+ * @param cellHeight The cell's height in pixels.
+ * @param size The caption's size, a share of the cell's height (`caption.size`).
+ * @returns The band's height in pixels.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { captionBand } from "./montage_cells.ts";
+ * assert.equal(captionBand(true, 100, 0.12), 12);
+ * assert.equal(captionBand(true, 20, 0.12), 8);
+ * assert.equal(captionBand(false, 100, 0.12), 0);
+ * ```
+ */
+export function captionBand(captioned: boolean, cellHeight: number, size: number): number {
+  return captioned ? Math.max(8, Math.round((cellHeight * size) / 2) * 2) : 0;
+}
+
 /** The caption font's size in a band of this height when it fits: 70% of it, 6 px at least. */
 function bandFontSize(band: number): number {
   return Math.max(6, Math.round(band * 0.7));

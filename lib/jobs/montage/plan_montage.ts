@@ -13,7 +13,7 @@ import type { Draft } from "../../plan/plan_step.ts";
 import type { JobPlan, PlanContext } from "../../schema/job_kind.ts";
 import { kindFields } from "../../steps/step_kind.ts";
 import { gridLayout } from "./grid_layout.ts";
-import { CAPTION_LINE } from "./montage_cells.ts";
+import { CAPTION_LINE, captionBand } from "./montage_cells.ts";
 import type {
   MontageCommon,
   MontageItem,
@@ -105,10 +105,9 @@ function common(montage: MontageCommon, context: PlanContext, seconds: number) {
   };
 }
 
-/** Pixels at the bottom of each cell kept for captions: none when no item has one. */
+/** Pixels at the bottom of each cell kept for captions (see `captionBand`). */
 function band(montage: MontageCommon, cellHeight: number): number {
-  if (!montage.items.some((item) => item.caption !== null)) return 0;
-  return Math.max(8, Math.round((cellHeight * montage.caption.size) / 2) * 2);
+  return captionBand(montage.items.some((item) => item.caption !== null), cellHeight, montage.caption.size);
 }
 
 function gridDraft(grid: ResolvedGrid, context: PlanContext): Draft {

@@ -17,6 +17,8 @@ import { expandInputFiles, IMAGE_OR_VIDEO_FILES, isFolder } from "../../schema/i
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { workflowDir } from "../../schema/workflow_path.ts";
 import { gridLayout, GridLayoutError } from "./grid_layout.ts";
+import { captionBand } from "./montage_cells.ts";
+import { exactFps } from "../../media/frame_rate.ts";
 import {
   MONTAGE_SECONDS,
   type MontageCommon,
@@ -26,6 +28,9 @@ import {
   type ResolvedMontages,
 } from "./montage_schema.ts";
 import { horizontal, travel } from "./scroll_layout.ts";
+
+/** The least height a captioned grid's cell leaves its picture, in pixels. */
+const MIN_PICTURE_HEIGHT = 8;
 
 /** Defaults applied where a montage leaves a field out. */
 export const MONTAGE_DEFAULTS = {
@@ -103,7 +108,7 @@ async function resolveCommon(
   if (captioned && font === null) {
     issues.push({
       path: `${path}.captions`,
-      message: noFontMessage("draw captions"),
+      message: noFontMessage("draw captions", context.env),
     });
   }
   if (font !== null) await chooseCaptionFonts(items, font.path, issues);
@@ -120,7 +125,8 @@ async function resolveCommon(
     path,
     items,
     frame: { width: format.width, height: format.height },
-    fps: written.fps ?? MONTAGE_DEFAULTS.fps,
+    // 29.97 as NTSC's 30000/1001, as a variant's (nt17: written 2997/100).
+    fps: exactFps(written.fps ?? MONTAGE_DEFAULTS.fps),
     background: written.background ?? MONTAGE_DEFAULTS.background,
     gap: written.gap ??
       Math.round((Math.min(format.width, format.height) * MONTAGE_DEFAULTS.gap) / 2) * 2,
@@ -152,7 +158,25 @@ function resolveLayout(
       duration: written.duration ?? MONTAGE_DEFAULTS.gridDuration,
     };
     try {
-      gridLayout(common.items.length, grid);
+      const layout = gridLayout(common.items.length, grid);
+      const cell = layout.cells[0]!;
+      // Cells too small for their captions' band (nt17: a captioned grid of 16 rows in 180 px passed the checks
+      // and failed in ffmpeg, "s=312x-2").
+      const captioned = common.items.some((item) => item.caption !== null);
+      const band = captionBand(captioned, cell.height, common.caption.size);
+      if (band > 0 && cell.height - band < MIN_PICTURE_HEIGHT) {
+        const field = written.captions !== undefined
+          ? "captions"
+          : (["rows", "cols"] as const).find((name) => written[name] !== undefined);
+        issues.push({
+          path: field === undefined ? path : `${path}.${field}`,
+          message:
+            `Captions take ${band} px at the bottom of each cell, and the ${layout.rows} × ${layout.cols} ` +
+            `cells are ${cell.height} px high, leaving their pictures less than ${MIN_PICTURE_HEIGHT} px: fewer ` +
+            "rows or a larger size leaves them room",
+        });
+        return null;
+      }
     } catch (error) {
       if (!(error instanceof GridLayoutError)) throw error;
       // The field written that makes it so (fi12: a gap too wide was told at the montage): too few cells are the

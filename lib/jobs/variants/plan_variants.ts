@@ -23,7 +23,8 @@ import { hlsMasterStep, hlsPlaylistStep } from "./steps/hls_playlist_step.ts";
 import { manifestStep } from "./steps/manifest_step.ts";
 import { probeInputStep } from "./steps/probe_input_step.ts";
 import type { ResolvedRecipe, ResolvedVariants, TransformSet, VariantsJob } from "./variants_schema.ts";
-import { frameRate, readTransforms } from "./variant_filters.ts";
+import { frameRate } from "../../media/frame_rate.ts";
+import { readTransforms } from "./variant_filters.ts";
 
 /**
  * Timeouts, in ms. An encode gets 5 minutes plus 5 s per input second, a probe a minute; a workflow's `timeout`
@@ -53,7 +54,8 @@ type Common = Pick<Draft, "workflow" | "retries" | "tokenCost" | "backoff" | "sc
  * import { planVariants } from "./plan_variants.ts";
  * import { resolveRecipe } from "./resolve_recipe.ts";
  * const recipe = await resolveRecipe({ name: "vertical", format: "9:16" }, {
- *   path: "r", baseDir: ".", count: null, seed: null, font: () => Promise.resolve(null), issues: [],
+ *   path: "r", baseDir: ".", count: null, seed: null, font: () => Promise.resolve(null), env: () => undefined,
+ *   issues: [],
  * });
  * const input = { name: "a.mp4", path: "/a.mp4", identity: "sha256:00", pattern: 0, stem: "a",
  *   trimByDecoding: false };

@@ -43,6 +43,8 @@ export interface RecipeContext {
   seed: number | string | null;
   /** Finds the caption font (for a text overlay). */
   font: () => Promise<CaptionFont | null>;
+  /** Reads environment variables (where the font was looked for, said when it is missing). */
+  env: (name: string) => string | undefined;
   /** Problems go here. */
   issues: WorkflowIssue[];
 }
@@ -59,7 +61,8 @@ export interface RecipeContext {
  * import assert from "node:assert/strict";
  * import { resolveRecipe } from "./resolve_recipe.ts";
  * const recipe = await resolveRecipe({ name: "vertical", format: "9:16" }, {
- *   path: "recipes[0]", baseDir: ".", count: null, seed: null, font: () => Promise.resolve(null), issues: [],
+ *   path: "recipes[0]", baseDir: ".", count: null, seed: null, font: () => Promise.resolve(null), env: () => undefined,
+ *   issues: [],
  * });
  * assert.deepEqual(recipe?.sets[0]?.size, { width: 1080, height: 1920 });
  * ```
@@ -187,7 +190,7 @@ async function resolveOverlay(
     if (font === null) {
       context.issues.push({
         path: `${context.path}.overlay.text`,
-        message: noFontMessage("draw text"),
+        message: noFontMessage("draw text", context.env),
       });
       return null;
     }

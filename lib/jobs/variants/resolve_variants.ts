@@ -78,6 +78,7 @@ export async function resolveVariants(
         count: job.count ?? null,
         seed: job.seed ?? null,
         font: findFont,
+        env: context.env,
         issues: context.issues,
       });
       if (resolved === null) continue;

@@ -7,6 +7,7 @@
 import { toMicroseconds } from "../../core/units.ts";
 import { escapeFilterOption } from "../../media/escape_filter_option.ts";
 import { ffmpegColor } from "../../media/ffmpeg_filters.ts";
+import { frameRate } from "../../media/frame_rate.ts";
 import type { Position, Rendition, TransformSet } from "./variants_schema.ts";
 import { RECIPE_DEFAULTS } from "./resolve_recipe.ts";
 import { fittedTextSize } from "../../providers/local/slides/font_for_text.ts";
@@ -377,28 +378,4 @@ function audioChain(set: TransformSet, duration: number): string[] {
   const seconds = toMicroseconds(duration);
   chain.push(`apad=whole_dur=${seconds}`, `atrim=end=${seconds}`, "aresample=48000");
   return chain;
-}
-
-/**
- * A frame rate as ffmpeg takes it exactly: the NTSC rates written to three decimals (23.976, 29.97, 59.94) as the
- * fractions they stand for (before, 23.976 was 2997/125, which players and editors do not take for film's rate).
- *
- * @param fps The rate.
- * @returns `24000/1001`, or the rate as it is.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { frameRate } from "./variant_filters.ts";
- * assert.equal(frameRate(23.976), "24000/1001");
- * assert.equal(frameRate(29.97), "30000/1001");
- * assert.equal(frameRate(25), "25");
- * assert.equal(frameRate(12.5), "12.5");
- * ```
- */
-export function frameRate(fps: number): string {
-  const whole = Math.round(fps * 1.001);
-  return !Number.isInteger(fps) && Math.abs(fps - (whole * 1000) / 1001) < 0.0015
-    ? `${whole * 1000}/1001`
-    : `${fps}`;
 }

@@ -5,6 +5,7 @@
  */
 import { isMissing } from "../../../core/exists.ts";
 import { InputError } from "../../../core/errors.ts";
+import { SYSTEM_FONT_DIRS } from "../../../media/font_dirs.ts";
 
 /** The four primary faces: text and code, each regular and bold. Italic is drawn slanted from these. */
 export type FaceName = "sans" | "sansBold" | "mono" | "monoBold";
@@ -137,13 +138,20 @@ async function readFont(dir: string, file: string): Promise<Uint8Array> {
     return await Deno.readFile(`${dir}/${file}`);
   } catch (error) {
     if (!isMissing(error)) throw error;
-    throw new InputError(`Cannot find the slide font ${file} in ${dir}`, {
-      where: `${dir}/${file}`,
-      hint:
-        `Install it with sudo apt-get install fonts-dejavu-core, or set REEL_FONT_DIR to a folder holding ` +
-        `${PRIMARY_FILES.join(", ")}`,
-      cause: error,
-    });
+    // A folder other than Debian's is REEL_FONT_DIR's (nt17: told to set it, when it was set and wrong).
+    const named = dir !== SYSTEM_FONT_DIRS.primary;
+    throw new InputError(
+      `Cannot find the slide font ${file} in ${dir}${named ? ", which REEL_FONT_DIR names" : ""}`,
+      {
+        where: `${dir}/${file}`,
+        hint: named
+          ? `Point REEL_FONT_DIR at a folder holding ${PRIMARY_FILES.join(", ")}, or unset it to use ` +
+            "fonts-dejavu-core's"
+          : `Install it with sudo apt-get install fonts-dejavu-core, or set REEL_FONT_DIR to a folder holding ` +
+            `${PRIMARY_FILES.join(", ")}`,
+        cause: error,
+      },
+    );
   }
 }
 

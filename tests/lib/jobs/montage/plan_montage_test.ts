@@ -155,6 +155,24 @@ Deno.test("montage mistakes are named with their path", async () => {
       [{ id: "g", layout: "grid", items: ["*.png"], size: "320x180", cols: 100 }],
       /montages\[0\]\.cols: 1 × 100 cells with 4 px gaps do not fit in 320×180/,
     ],
+    // nt17: a captioned grid whose cells were smaller than the captions' band failed in ffmpeg ("s=312x-2").
+    [
+      [{
+        id: "g",
+        layout: "grid",
+        items: ["*.png"],
+        size: "320x180",
+        rows: 3,
+        cols: 1,
+        gap: 37,
+        captions: true,
+      }],
+      /montages\[0\]\.captions: Captions take 8 px at the bottom of each cell, and the 3 × 1 cells are 10 px high, leaving their pictures less than 8 px: fewer rows or a larger size leaves them room/,
+    ],
+    [
+      [{ id: "g", layout: "grid", items: ["*.png", { file: "img000.png", caption: "Zero" }], size: "24x24" }],
+      /montages\[0\]: Captions take 8 px at the bottom of each cell, and the 2 × 2 cells are 12 px high/,
+    ],
     [
       [{ id: "g", layout: "grid", items: ["*.png"], duration: 0.01 }],
       /montages\[0\]\.duration: Expected 1 to 3600 seconds/,
@@ -164,7 +182,7 @@ Deno.test("montage mistakes are named with their path", async () => {
     [[{ id: "g", layout: "fan", items: ["*.png"] }], /montages\[0\]\.layout/],
     [
       [{ id: "g", layout: "grid", items: ["*.png"], captions: true }],
-      /montages\[0\]\.captions: No font to draw captions with/,
+      /montages\[0\]\.captions: No font to draw captions with: REEL_FONT_DIR names .*no-fonts, which holds no DejaVuSans\.ttf: point it at a folder that does/,
       { REEL_FONT_DIR: `${dir}/no-fonts` },
     ],
     [
