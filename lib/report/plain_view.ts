@@ -3,6 +3,7 @@
  * @module
  */
 import { plural } from "../core/plural.ts";
+import { printable } from "../core/printable.ts";
 import type { RunEvent } from "../run/run_events.ts";
 import { formatElapsed } from "./format_units.ts";
 import { ProgressModel } from "./progress_model.ts";
@@ -132,10 +133,19 @@ export class PlainView implements RunView {
  *
  * @param step The step's id.
  * @param message Its sentence.
- * @returns e.g. `⚠ intro/s1/image: the provider answered …`.
+ * @returns e.g. `⚠ intro/s1/image: the provider answered …`, its control characters written as codes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { warningLine } from "./plain_view.ts";
+ * assert.equal(warningLine("v/s1/image", "smaller\x1b[2J"), "⚠ v/s1/image: smaller\\x1b[2J");
+ * ```
  */
 export function warningLine(step: string, message: string): string {
-  return `⚠ ${step}: ${message}`;
+  // A step's sentence may quote what it was given (a custom step's, a provider's): no control character of it
+  // reaches the terminal.
+  return `⚠ ${step}: ${printable(message)}`;
 }
 
 /**

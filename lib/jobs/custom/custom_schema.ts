@@ -19,6 +19,12 @@ export interface CustomStepContext {
   /** Adds a child step at run time: another custom step of this workflow, run with these params. */
   spawn(stepId: string, params: Record<string, Json>): void;
   /**
+   * Tells the user something of what the step made, though it succeeds (data it skipped, a value it clamped): a
+   * sentence said with the step's id as it ends, and again in the render's summary and report. Said by the render
+   * that runs the step, not by one that finds its result stored.
+   */
+  warn(message: string): void;
+  /**
    * Runs a program as reel runs its own ffmpeg and espeak-ng: `null` arguments dropped, the child killed when the
    * step's signal aborts (or `options.signal`), and on Linux killed by the kernel when the render dies, even by
    * `kill -9`. A child started with `Deno.Command` directly gets none of that: it runs on after a killed render.

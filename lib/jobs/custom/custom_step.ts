@@ -93,7 +93,7 @@ export const customStep: StepKindDefinition = {
   prepare: async (task) => {
     await checkKeyedCode(task, await definitionOf(task));
   },
-  run: async (task, { signal, spawn }) => {
+  run: async (task, { signal, spawn, warn }) => {
     const { step: stepId, params } = task.params as { step: string; params: Record<string, Json> };
     const definition = await definitionOf(task);
     await checkKeyedCode(task, definition);
@@ -117,6 +117,17 @@ export const customStep: StepKindDefinition = {
         // As JSON, as a step's value is: a value with `toJSON` (a URL, a Date) is what that gives, not what a
         // structured clone makes of it (rv27: a URL arrived as {}).
         spawn({ step: child, params: JSON.parse(JSON.stringify(sent)) });
+      },
+      warn: (message) => {
+        if (typeof message !== "string" || message.trim() === "") {
+          throw new UnrecoverableError(
+            `Custom step "${stepId}" warned with ${
+              typeof message === "string" ? "an empty message" : `a ${typeof message}`
+            }: context.warn takes a sentence`,
+            { badInput: true },
+          );
+        }
+        warn(message.trim());
       },
       // The step's children go through reel's runner, so they get its kill on abort and its death guard.
       runProcess: (program, args, options = {}) =>

@@ -246,3 +246,33 @@ Deno.test({
     await assert.rejects(Deno.stat(`/proc/${pid}`), Deno.errors.NotFound);
   },
 });
+
+Deno.test("customStep's warn passes a sentence on, trimmed, and refuses one that is empty or not text, as bad input", async () => {
+  const file = await writeWorkflowFile(`export default workflow({
+  steps: [
+    step({ id: "skips", run: (_inputs, { warn }) => { warn(" 2 empty notes skipped "); warn("1 clamped"); return 1; } }),
+    step({ id: "empty", run: (_inputs, { warn }) => { warn("  "); return 1; } }),
+    step({ id: "number", run: (_inputs, { warn }) => { warn(42); return 1; } }),
+  ],
+});`);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  const run = async (step: string) => {
+    const warnings: string[] = [];
+    const value = await runStepKind(customStep, {
+      params: { step, params: {} },
+      inputs: [],
+      outputPath: `${dir}/${step}/artifact.bin`,
+      scratchDir: `${dir}/${step}`,
+      runtime: { module: `file://${file}` },
+    }, { warn: (message) => warnings.push(message) });
+    return { value, warnings };
+  };
+  assert.deepEqual(await run("skips"), { value: 1, warnings: ["2 empty notes skipped", "1 clamped"] });
+  for (const [step, what] of [["empty", "an empty message"], ["number", "a number"]]) {
+    await assert.rejects(run(step!), (error) => {
+      assert.ok(error instanceof UnrecoverableError && error.badInput, String(error));
+      assert.equal(error.message, `Custom step "${step}" warned with ${what}: context.warn takes a sentence`);
+      return true;
+    });
+  }
+});
