@@ -160,7 +160,9 @@ class JobWait {
       ) {
         if (this.#settled) return;
         this.#awaited = theirs.attempt;
-        return this.#outcome(outcome);
+        // Made by another run: what its step warned of was said there (rv35), as a step found stored says nothing.
+        const { warnings: _said, ...made } = outcome;
+        return this.#outcome(made);
       }
       if (tries >= 3) throw new Error(`Cannot queue step "${this.#data.task.id}": its job stays in the way`);
       if (state === "completed" || state === "failed") await job.remove();

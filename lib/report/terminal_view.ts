@@ -262,7 +262,6 @@ export class TerminalView implements RunView {
   }
 
   /** Writes `line` (or lines, joined by `\n`) above the block, for good, and redraws the block under it. */
-  /** Writes `line` (or lines, joined by `\n`) above the block, for good, and redraws the block under it. */
   #printAbove(line: string, at: number): void {
     this.#permanent.push(line);
     this.render(Math.max(at, this.model.lastAt));

@@ -36,6 +36,21 @@ export function readRecord(path: string): { record: ArtifactRecord; mtime: Date;
   }
 }
 
+/**
+ * Whether the record at `path` is of a later version than this reel writes (a record object whose `version` is a
+ * number above 2): a later reel's entry in a shared store, which this one does not read and leaves in place.
+ */
+export function laterRecord(path: string): boolean {
+  try {
+    const record: unknown = JSON.parse(Deno.readTextFileSync(path));
+    return isRecord(record) && typeof record.version === "number" && record.version > 2;
+  } catch (error) {
+    if (error instanceof SyntaxError || error instanceof Deno.errors.NotFound) return false;
+    if (error instanceof Deno.errors.IsADirectory || error instanceof Deno.errors.NotADirectory) return false;
+    throw error;
+  }
+}
+
 /** The names of the folders in a folder (a stray file, a `.DS_Store` say, is not an entry); [] when it is absent. */
 export async function listFolders(folder: string): Promise<string[]> {
   try {

@@ -12,6 +12,7 @@ import {
   fileInfo,
   fileSize,
   isNotEmpty,
+  laterRecord,
   listFolders,
   notFoundIsFine,
   ownFile,
@@ -332,7 +333,8 @@ export class ArtifactStore implements StepStore {
       for (const key of await listFolders(`${this.root}/entries/${prefix}`)) {
         if (!/^[0-9a-f]{64}$/.test(key)) continue;
         const found = readRecord(this.#recordPath(key));
-        if (found === null) continue;
+        // A damaged record, or another key's (rv35: counted here and among `notEntries` too).
+        if (found === null || !recordIntact(found.record, key)) continue;
         // The file system stamps times from a coarser clock than `created` was read from: an entry used only
         // when it was made may show a time a few ms before it. It was not used before it was made.
         const created = Date.parse(found.record.created);
@@ -361,16 +363,15 @@ export class ArtifactStore implements StepStore {
     for (const prefix of await listAll(entries)) {
       const folder = `${entries}/${prefix.name}`;
       if (!prefix.isDirectory || !/^[0-9a-f]{2}$/.test(prefix.name)) {
-        found.push({ path: folder, key: null, bytes: await treeBytes(folder) });
+        found.push({ path: folder, key: null, folder: prefix.isDirectory, bytes: await treeBytes(folder) });
         continue;
       }
       for (const item of await listAll(folder)) {
         const path = `${folder}/${item.name}`;
-        const key = item.isDirectory && /^[0-9a-f]{64}$/.test(item.name) && item.name.startsWith(prefix.name)
-          ? item.name
-          : null;
-        if (key !== null && this.#intact(key)) continue;
-        found.push({ path, key, bytes: await treeBytes(path) });
+        // Named as an entry, a file too (rv35: its key's claim is asked before it goes, as a render replaces it).
+        const key = /^[0-9a-f]{64}$/.test(item.name) && item.name.startsWith(prefix.name) ? item.name : null;
+        if (key !== null && item.isDirectory && this.#keeps(key)) continue;
+        found.push({ path, key, folder: item.isDirectory, bytes: await treeBytes(path) });
       }
     }
     return found;
@@ -378,14 +379,27 @@ export class ArtifactStore implements StepStore {
 
   /**
    * Removes one of {@linkcode notEntries}, unless it has become an entry since it was listed (a render stored its
-   * key in its place): then false.
+   * key in its place): then false. A file goes only while it is a file (removed, never a folder then), an entry's
+   * folder only while its record still fails, a folder under another name than an entry's (which no render makes)
+   * whole.
    *
    * @param item What `notEntries` listed.
    * @returns Whether it was removed (or was gone already).
    */
   async removeNotEntry(item: NotEntry): Promise<boolean> {
+    if (!item.folder) {
+      try {
+        // Not recursive: a folder a render placed there since (its entry, or a folder of entries) is left.
+        await Deno.remove(item.path);
+        return true;
+      } catch (error) {
+        if (error instanceof Deno.errors.NotFound) return true;
+        if (isNotEmpty(error)) return false;
+        throw error;
+      }
+    }
     if (item.key !== null) {
-      if (this.#intact(item.key)) return false;
+      if (this.#keeps(item.key)) return false;
       await this.remove(item.key);
       return true;
     }
@@ -401,10 +415,15 @@ export class ArtifactStore implements StepStore {
     return true;
   }
 
-  /** Whether the key's entry has a record that reads, of this key, its value unchanged (its file is not read). */
-  #intact(key: string): boolean {
-    const found = readRecord(this.#recordPath(key));
-    return found !== null && recordIntact(found.record, key);
+  /**
+   * Whether the key's folder is an entry to keep: its record reads, of this key, its value unchanged (its file is
+   * not read), or it is a later version's record, which this reel does not read but a later one sharing the store
+   * does (rv35: `cache gc` would have removed it).
+   */
+  #keeps(key: string): boolean {
+    const path = this.#recordPath(key);
+    const found = readRecord(path);
+    return found === null ? laterRecord(path) : recordIntact(found.record, key);
   }
 
   /**
@@ -551,8 +570,10 @@ function valueOf(record: ArtifactRecord): Pick<StoredArtifact, "value" | "childr
 export interface NotEntry {
   /** Where it is. */
   path: string;
-  /** The key it is named as, for a folder named as an entry whose record does not read; else null. */
+  /** The key it is named as (an entry's folder whose record fails, or a file in its place); else null. */
   key: string | null;
+  /** Whether it is a folder (else a file, or another thing that is no folder). */
+  folder: boolean;
   /** Its size in bytes, the files under it included. */
   bytes: number;
 }

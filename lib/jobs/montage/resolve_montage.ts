@@ -159,21 +159,28 @@ function resolveLayout(
     };
     try {
       const layout = gridLayout(common.items.length, grid);
-      const cell = layout.cells[0]!;
       // Cells too small for their captions' band (nt17: a captioned grid of 16 rows in 180 px passed the checks
-      // and failed in ffmpeg, "s=312x-2").
-      const captioned = common.items.some((item) => item.caption !== null);
-      const band = captionBand(captioned, cell.height, common.caption.size);
-      if (band > 0 && cell.height - band < MIN_PICTURE_HEIGHT) {
-        const field = written.captions !== undefined
+      // and failed in ffmpeg, "s=312x-2"). The gap's when they leave room without it (rv35), as below.
+      const left = pictureRoom(common, layout.cells[0]!.height);
+      if (left !== null) {
+        const gapped = written.gap !== undefined &&
+          pictureRoom(common, gridLayout(common.items.length, { ...grid, gap: 0 }).cells[0]!.height) === null;
+        const field = gapped
+          ? "gap"
+          : written.captions !== undefined
           ? "captions"
           : (["rows", "cols"] as const).find((name) => written[name] !== undefined);
         issues.push({
           path: field === undefined ? path : `${path}.${field}`,
           message:
-            `Captions take ${band} px at the bottom of each cell, and the ${layout.rows} × ${layout.cols} ` +
-            `cells are ${cell.height} px high, leaving their pictures less than ${MIN_PICTURE_HEIGHT} px: fewer ` +
-            "rows or a larger size leaves them room",
+            `Captions take ${left.band} px at the bottom of each cell, and the ${layout.rows} × ${layout.cols} ` +
+            `cells are ${layout.cells[0]!.height} px high, leaving their pictures ${
+              left.picture > 0 ? `${left.picture} px` : "none"
+            } ` +
+            `(${MIN_PICTURE_HEIGHT} at least): ${
+              gapped ? "a smaller gap" : "fewer rows or a larger size"
+            } leaves ` +
+            "them room",
         });
         return null;
       }
@@ -238,6 +245,19 @@ function resolveLayout(
     easing: written.easing ?? MONTAGE_DEFAULTS.easing,
     cell,
   };
+}
+
+/**
+ * The band a grid's captions take and the picture's height left above it, when that is under
+ * {@linkcode MIN_PICTURE_HEIGHT}; null when the pictures have room (or no item has a caption).
+ */
+function pictureRoom(common: MontageCommon, cellHeight: number): { band: number; picture: number } | null {
+  const band = captionBand(
+    common.items.some((item) => item.caption !== null),
+    cellHeight,
+    common.caption.size,
+  );
+  return band > 0 && cellHeight - band < MIN_PICTURE_HEIGHT ? { band, picture: cellHeight - band } : null;
 }
 
 /** Whether a grid's cells fit its frame with no gap. */

@@ -350,3 +350,29 @@ Deno.test("waitForJob: a started job still active whose lock expired (its worker
   await done;
   assert.deepEqual(told, ["start h:1:1", "wait", "start h:2:1"]);
 });
+
+Deno.test("waitForJob: a step's warnings come with its own job's outcome, not with another run's finished job it adopts", async () => {
+  const said = ["the provider answered an image of 32×32"];
+  // Its own job: what its worker's step said comes back with it.
+  const own = drivenWait();
+  await own.queued;
+  own.listener().completed({ ok: true, attempt: "a", worker: "h:1:1", warnings: said });
+  assert.deepEqual((await own.waited).result.warnings, said);
+  // Another run's job of the same step, finished, its artifact stored: adopted, and its warnings said there only.
+  const finished = {
+    data: { ...data, attempt: "theirs" },
+    returnvalue: { ok: true, attempt: "theirs", worker: "h:2:1", warnings: said },
+    getState: () => Promise.resolve("completed"),
+    remove: () => Promise.resolve(),
+  };
+  const { handles } = watched({ getJob: () => Promise.resolve(finished) });
+  const adopted = await waitForJob(handles, data, { signal: new AbortController().signal }, {
+    store: { peek: (key) => Promise.resolve({ key, path: null, value: null, children: [] }) },
+    checkMs: 60_000,
+    onWarning: (message) => assert.fail(message),
+    track: () => {},
+    redis: REDIS_UP,
+  });
+  assert.equal(adopted.stored, true);
+  assert.equal(adopted.result.warnings, undefined);
+});

@@ -451,3 +451,44 @@ Deno.test("ArtifactStore.notEntries() lists what entries/ holds that is no entry
   assert.deepEqual(await listFolder(entries), ["ab", "ef"]);
   assert.deepEqual((await store.lookup(key))?.value, { n: 1 });
 });
+
+Deno.test("ArtifactStore.removeNotEntry() leaves what a render stored in a listed item's place since it was listed", async () => {
+  // rv35: a file at an entry's place, or at its prefix's, was listed, replaced by a render's entry, then removed.
+  const root = await tempDir();
+  const store = new ArtifactStore(root);
+  const other = "cd".repeat(32);
+  await Deno.mkdir(`${root}/entries/ab`, { recursive: true });
+  await Deno.writeTextFile(`${root}/entries/ab/${key}`, "junk");
+  await Deno.writeTextFile(`${root}/entries/cd`, "junk");
+  const listed = await store.notEntries();
+  assert.deepEqual(
+    listed.map((item) => [item.key, item.folder]).sort(),
+    [[key, false], [null, false]].sort(),
+  );
+  for (const [stored, text] of [[key, "a"], [other, "c"]] as const) {
+    const scratch = await store.scratch(stored);
+    await Deno.writeTextFile(`${scratch}/a.txt`, text);
+    await store.commit(stored, { file: `${scratch}/a.txt`, extension: "txt", value: null, children: [] });
+    await store.discard(scratch);
+  }
+  for (const item of listed) assert.equal(await store.removeNotEntry(item), false, item.path);
+  assert.equal(await Deno.readTextFile((await store.lookup(key))!.path!), "a");
+  assert.equal(await Deno.readTextFile((await store.lookup(other))!.path!), "c");
+});
+
+Deno.test("ArtifactStore: a later version's record is no entry to read, and none to remove; another key's is listed once", async () => {
+  const { store } = await storeHello({ n: 1 });
+  const later = "ef".repeat(32);
+  await Deno.mkdir(`${store.root}/entries/ef/${later}`, { recursive: true });
+  await Deno.writeTextFile(`${store.root}/entries/ef/${later}/record.json`, JSON.stringify({ version: 3 }));
+  assert.equal(await store.lookup(later), null);
+  assert.deepEqual(await store.notEntries(), []);
+  // Copied under another key: not an entry of that key, in `entries()` (cache ls) or anywhere else.
+  const copy = "ab".repeat(31) + "cd";
+  await new Deno.Command("cp", {
+    args: ["-a", `${store.root}/entries/ab/${key}`, `${store.root}/entries/ab/${copy}`],
+  })
+    .output();
+  assert.deepEqual((await store.entries()).map((entry) => entry.key), [key]);
+  assert.deepEqual((await store.notEntries()).map((item) => item.key), [copy]);
+});

@@ -5,7 +5,6 @@
  */
 import { isMissing } from "../../../core/exists.ts";
 import { InputError } from "../../../core/errors.ts";
-import { SYSTEM_FONT_DIRS } from "../../../media/font_dirs.ts";
 
 /** The four primary faces: text and code, each regular and bold. Italic is drawn slanted from these. */
 export type FaceName = "sans" | "sansBold" | "mono" | "monoBold";
@@ -138,8 +137,8 @@ async function readFont(dir: string, file: string): Promise<Uint8Array> {
     return await Deno.readFile(`${dir}/${file}`);
   } catch (error) {
     if (!isMissing(error)) throw error;
-    // A folder other than Debian's is REEL_FONT_DIR's (nt17: told to set it, when it was set and wrong).
-    const named = dir !== SYSTEM_FONT_DIRS.primary;
+    // Named by REEL_FONT_DIR (nt17: told to set it, when it was set and wrong).
+    const named = (Deno.env.get("REEL_FONT_DIR") ?? "") !== "";
     throw new InputError(
       `Cannot find the slide font ${file} in ${dir}${named ? ", which REEL_FONT_DIR names" : ""}`,
       {

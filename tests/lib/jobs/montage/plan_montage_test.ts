@@ -167,11 +167,20 @@ Deno.test("montage mistakes are named with their path", async () => {
         gap: 37,
         captions: true,
       }],
-      /montages\[0\]\.captions: Captions take 8 px at the bottom of each cell, and the 3 × 1 cells are 10 px high, leaving their pictures less than 8 px: fewer rows or a larger size leaves them room/,
+      /montages\[0\]\.gap: Captions take 8 px at the bottom of each cell, and the 3 × 1 cells are 10 px high, leaving their pictures 2 px \(8 at least\): a smaller gap leaves them room/,
+    ],
+    [
+      [{ id: "g", layout: "grid", items: ["*.png"], size: "320x180", rows: 16, cols: 1, captions: true }],
+      /montages\[0\]\.captions: Captions take 8 px .* the 16 × 1 cells are 6 px high, leaving their pictures none \(8 at least\): fewer rows or a larger size leaves them room/,
     ],
     [
       [{ id: "g", layout: "grid", items: ["*.png", { file: "img000.png", caption: "Zero" }], size: "24x24" }],
       /montages\[0\]: Captions take 8 px at the bottom of each cell, and the 2 × 2 cells are 12 px high/,
+    ],
+    // rv35: the gap's, when the cells leave room without it.
+    [
+      [{ id: "g", layout: "grid", items: ["*.png"], size: "64x36", rows: 2, gap: 2, captions: true }],
+      /montages\[0\]\.gap: Captions take 8 px .* 2 × 2 cells are 14 px high, leaving their pictures 6 px \(8 at least\): a smaller gap leaves them room/,
     ],
     [
       [{ id: "g", layout: "grid", items: ["*.png"], duration: 0.01 }],
