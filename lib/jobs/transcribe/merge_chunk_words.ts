@@ -83,7 +83,27 @@ export function mergeChunkWords(
     }
     previous = heard;
   }
-  return merged;
+  return framed(merged);
+}
+
+/**
+ * The words, each lasting a frame at least: a word moved on to start when the one before ends, with no time left
+ * before the recording's (or its chunk's) end, lasted nothing (fi19: `blue 26.31–26.31` in a transcript of 26.31 s;
+ * the README says a word lasts a frame); it takes its frame from the words before it, whose ends are moved back
+ * (and their starts, where one would last less than a frame), in order.
+ */
+function framed(words: TimedWord[]): TimedWord[] {
+  const short = words.findLastIndex((word) => word.end - word.start < FRAME_S - ROUNDING_S);
+  if (short < 0) return words;
+  const out = words.slice();
+  for (let i = short; i >= 0; i--) {
+    const word = out[i]!;
+    const end = i + 1 < out.length ? Math.min(word.end, out[i + 1]!.start) : word.end;
+    const start = Math.max(0, Math.min(word.start, round(end - FRAME_S)));
+    if (start === word.start && end === word.end) continue;
+    out[i] = { ...word, start, end };
+  }
+  return out;
 }
 
 /**
@@ -430,12 +450,9 @@ function joinByText(
   );
   const split = found < 0 ? sofar.length : found;
   const reached = next.findIndex((word) => middle(word) > before.end + TEXT_REACH_S);
-  const { steps, used } = silent
-    ? { steps: sofar.slice(split).map((word): Step => ({ a: word, b: null })), used: 0 }
-    : overlapByText(sofar.slice(split), reached < 0 ? next : next.slice(0, reached));
-  const pairs = steps.flatMap((step, i) =>
-    step.a !== null && step.b !== null && heardTwice(step.a, step.b) ? [i] : []
-  );
+  const { steps, used, pairs } = silent
+    ? { steps: sofar.slice(split).map((word): Step => ({ a: word, b: null })), used: 0, pairs: [] }
+    : alignByText(sofar.slice(split), reached < 0 ? next : next.slice(0, reached), before.end - after.start);
   let joined: TimedWord[];
   if (pairs.length === 0) {
     // At a hard cut the chunk before heard the shared audio, speech and all, so the next chunk's words spread wholly
@@ -469,6 +486,30 @@ function joinByText(
 }
 
 /**
+ * Aligns the end of `a` with the start of `b` by their text (see {@linkcode overlapByText}), their times told apart
+ * at the scale the `shared` seconds of audio allow (see {@linkcode timeScale}), or, where that pairs no word heard
+ * twice, at {@linkcode TEXT_TIME_SCALE_S}: spread over a chunk with long pauses, the times of one word heard by both
+ * may lie seconds apart (the words of a sparse chunk). Returns the steps, the words of `b` used, and the steps that
+ * pair one word heard twice.
+ */
+function alignByText(
+  a: readonly TimedWord[],
+  b: readonly TimedWord[],
+  shared: number,
+): { steps: Step[]; used: number; pairs: number[] } {
+  const aligned = (scale: number) => {
+    const { steps, used } = overlapByText(a, b, scale);
+    const pairs = steps.flatMap((step, i) =>
+      step.a !== null && step.b !== null && pairScore(step.a, step.b, scale) > 0 ? [i] : []
+    );
+    return { steps, used, pairs };
+  };
+  const tight = timeScale(shared);
+  const first = aligned(tight);
+  return first.pairs.length > 0 || tight >= TEXT_TIME_SCALE_S ? first : aligned(TEXT_TIME_SCALE_S);
+}
+
+/**
  * Aligns the end of `a` with the start of `b` by their text, and roughly by their times: a word of each side of
  * the same text pairs up (scoring up to 2, less the farther apart they are: see {@linkcode pairScore}), other words
  * pair (−1) or are left alone (−1), except the words of `a` before the run both
@@ -476,11 +517,15 @@ function joinByText(
  * a hard cut). Of equal scores the shorter run wins: with no word in common, none. Returns every word of `a` and
  * the first `used` of `b`, in order, paired where aligned.
  */
-function overlapByText(a: readonly TimedWord[], b: readonly TimedWord[]): { steps: Step[]; used: number } {
+function overlapByText(
+  a: readonly TimedWord[],
+  b: readonly TimedWord[],
+  scale: number,
+): { steps: Step[]; used: number } {
   const columns = b.length + 1;
   const table = new Float64Array((a.length + 1) * columns);
   const at = (i: number, j: number) => table[i * columns + j]!;
-  const paired = (i: number, j: number) => at(i - 1, j - 1) + pairScore(a[i - 1]!, b[j - 1]!);
+  const paired = (i: number, j: number) => at(i - 1, j - 1) + pairScore(a[i - 1]!, b[j - 1]!, scale);
   const aAlone = (i: number, j: number) => at(i - 1, j) - 1;
   const bAlone = (i: number, j: number) => at(i, j - 1) - (j === 1 ? 0 : 1);
   for (let i = 0; i <= a.length; i++) {
@@ -523,22 +568,37 @@ function overlapByText(a: readonly TimedWord[], b: readonly TimedWord[]): { step
 const TEXT_TIME_SCALE_S = 4;
 
 /**
- * What pairing two words of a text-only seam scores in {@linkcode overlapByText}: 2 for the same text at the same
- * time, less the farther apart their times are (nothing at twice {@linkcode TEXT_TIME_SCALE_S}); −1 for another
- * text, or the same one too far apart to be one word.
+ * The seconds apart at which two words of a text-only seam whose chunks share `shared` seconds of audio score half
+ * what they would at the same time: {@linkcode TEXT_TIME_SCALE_S}, or half the shared audio when that is less. An
+ * alignment shifted by `d` seconds pairs the words of `d` seconds more than the shared audio holds, each scoring
+ * `d / scale` less: with a scale over half the shared audio, any shift short enough scored more than the alignment
+ * of the shared audio itself (fi19: a phrase said again and again, text-only, lost a whole repeat or more at each
+ * join).
  */
-function pairScore(x: TimedWord, y: TimedWord): number {
+function timeScale(shared: number): number {
+  return Math.min(TEXT_TIME_SCALE_S, Math.max(MIN_TEXT_TIME_SCALE_S, shared / 2));
+}
+
+/**
+ * The least scale of {@linkcode timeScale}: the times of words spread over a chunk lie a second apart from where
+ * they were said, often (a word cut at the edge, heard as another, takes its own share of the chunk). Below twice it
+ * of shared audio, a phrase said again sooner than `2 s − shared` may still be taken for the audio both heard.
+ */
+const MIN_TEXT_TIME_SCALE_S = 1;
+
+/**
+ * What pairing two words of a text-only seam scores in {@linkcode overlapByText}: 2 for the same text at the same
+ * time, less the farther apart their times are (nothing at twice `scale`, see {@linkcode timeScale}); −1 for
+ * another text, or the same one too far apart to be one word. A pair that scores more than 0 may be one word heard
+ * twice.
+ */
+function pairScore(x: TimedWord, y: TimedWord, scale: number): number {
   if (!sameText(x, y)) return -1;
-  return Math.max(-1, 2 - Math.abs(middle(x) - middle(y)) / TEXT_TIME_SCALE_S);
+  return Math.max(-1, 2 - Math.abs(middle(x) - middle(y)) / scale);
 }
 
 /** How far (s) from the audio two chunks share a text-only word may be and still be aligned with the other side's. */
 const TEXT_REACH_S = 3 * TEXT_TIME_SCALE_S;
-
-/** Whether two words of a text-only seam may be one word heard twice: the same text, near enough in time. */
-function heardTwice(x: TimedWord, y: TimedWord): boolean {
-  return pairScore(x, y) > 0;
-}
 
 /** Whether two words read the same, case and punctuation aside (a text-only model writes "Today," and "today"). */
 function sameText(x: TimedWord, y: TimedWord): boolean {
