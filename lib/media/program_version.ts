@@ -172,8 +172,8 @@ async function rememberedVersion(
   // Remembering is a convenience: a folder that cannot be written only means asking again next time.
   if (memo !== null && file !== null) {
     // Versions of another digest stay: another reel sharing the memo (a compiled one, another checkout) reads them.
-    await writeFileWhole(memo, JSON.stringify({ ...known, [key]: { version, watched } }))
-      .catch(() => {});
+    const kept = { ...current(known), [key]: { version, watched } };
+    await writeFileWhole(memo, JSON.stringify(kept)).then(() => memos.set(memo, kept), () => {});
   }
   return version;
 }
@@ -271,7 +271,29 @@ function isConfigured(path: string): boolean {
  * Reads the remembered versions. reel's own file, unreadable or not a memo, is replaced at the next write; a file
  * `REEL_PROGRAM_VERSIONS` names that exists and is not a memo is refused, never overwritten (it may be anything).
  */
+/** The memos read or written in this process, by path: a render asks for three programs' versions or more. */
+const memos = new Map<string, Record<string, unknown>>();
+
+/** How many versions a memo keeps at most: the latest, those of programs that are gone or changed dropped first. */
+const MEMO_ENTRIES = 64;
+
+/**
+ * The memo's versions still worth keeping: of programs whose file is still the one they were asked of (a program
+ * upgraded, or a wrapper in a folder since removed, is asked again under a new key; before, their versions stayed
+ * for good, and a memo of 384, 190 kB, was read three times at every start), the latest {@linkcode MEMO_ENTRIES}.
+ */
+function current(known: Record<string, unknown>): Record<string, unknown> {
+  const live = Object.entries(known).filter(([key]) => {
+    const [, program, ...rest] = key.split("\0");
+    const identity = rest.find((field) => /^\d+:-?\d+:-?\d+:\d+$/.test(field));
+    return program === undefined || identity === undefined || fileIdentity(program) === identity;
+  });
+  return Object.fromEntries(live.slice(-(MEMO_ENTRIES - 1)));
+}
+
 function readMemo(path: string, { configured }: { configured: boolean }): Record<string, unknown> {
+  const read = memos.get(path);
+  if (read !== undefined) return read;
   let text: string;
   try {
     // Synchronous, like the store's small files (STYLE 14): a few kilobytes read at every start.
@@ -289,7 +311,10 @@ function readMemo(path: string, { configured }: { configured: boolean }): Record
   }
   const memo = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) &&
     Object.values(parsed).every(isRemembered);
-  if (memo) return parsed as Record<string, unknown>;
+  if (memo) {
+    memos.set(path, parsed as Record<string, unknown>);
+    return parsed as Record<string, unknown>;
+  }
   if (!configured) return {};
   throw notMemo(path, "it holds something else than program versions");
 }

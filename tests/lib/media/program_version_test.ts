@@ -79,6 +79,45 @@ Deno.test("programVersion(): versions remembered under another digest are asked 
   assert.deepEqual(Object.keys(JSON.parse(await Deno.readTextFile(memo))).sort(), [key!, other].sort());
 });
 
+Deno.test("programVersion() drops from its memo the versions of programs gone or changed, and keeps 64 at most", async () => {
+  // Before, each upgrade's and each removed wrapper's version stayed for good: this machine's memo held 384, 190 kB,
+  // read three times at every start.
+  const dir = await tempDir("reel-version-prune-");
+  try {
+    const write = (name: string, version: string) =>
+      Deno.writeTextFile(`${dir}/${name}`, `#!/bin/sh\necho 'tool ${version}'\n`, { mode: 0o755 });
+    const memo = `${dir}/versions.json`;
+    await write("old", "1.0");
+    await versionInNewProcess(`${dir}/old`, memo);
+    const [oldKey] = Object.keys(JSON.parse(await Deno.readTextFile(memo)));
+    // The old tool is upgraded (a new file); a hundred versions of programs since removed are remembered too.
+    await Deno.remove(`${dir}/old`);
+    await write("old", "2.0");
+    const gone = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [
+      oldKey!.replace(`${dir}/old`, `${dir}/gone${i}`),
+      { version: `tool 0.${i} #0000000000000000`, watched: [] },
+    ]));
+    await Deno.writeTextFile(memo, JSON.stringify(gone));
+    await write("tool", "3.0");
+    await versionInNewProcess(`${dir}/tool`, memo);
+    const [toolKey, ...more] = Object.keys(JSON.parse(await Deno.readTextFile(memo)));
+    assert.deepEqual([toolKey!.split("\0")[1], more], [`${dir}/tool`, []]);
+    // Live programs: the latest 64 stay.
+    const live = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [
+      `${toolKey}\0X=${i}`,
+      { version: `tool 3.${i} #0000000000000000`, watched: [] },
+    ]));
+    await Deno.writeTextFile(memo, JSON.stringify(live));
+    await write("other", "4.0");
+    await versionInNewProcess(`${dir}/other`, memo);
+    const kept = Object.keys(JSON.parse(await Deno.readTextFile(memo)));
+    assert.equal(kept.length, 64);
+    assert.ok(kept.at(-1)!.includes(`${dir}/other`));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("programVersion() still answers when its memo cannot be written", async () => {
   const dir = await tempDir("reel-version-");
   try {
