@@ -1,6 +1,7 @@
 /**
- * `tune`: runs a sample of a workflow's steps at 1…2×cores workers and CPU slots, prints the throughput of each
- * setting, and saves the best as this machine's default (`--workers auto` reads it).
+ * `tune`: runs a sample of a workflow's steps at 1…2×cores workers and CPU slots (after a run that warms the
+ * machine, each count `--rounds` times in a rotating order), prints the throughput of each setting at its median
+ * time, and saves the best as this machine's default (`--workers auto` reads it).
  * @module
  */
 import type { Command } from "@commander-js/extra-typings";
@@ -17,6 +18,7 @@ import { ensureWritableFolder } from "../../lib/run/render_workflows.ts";
 import { availableMemory } from "../../lib/core/available_memory.ts";
 import { WORKER_MEMORY, workersMemoryHolds } from "../../lib/run/worker_budget.ts";
 import { positiveInteger, positiveIntegers } from "./options.ts";
+import { plural } from "../../lib/core/plural.ts";
 
 /**
  * Adds `tune` to the program, and makes `--workers auto` (on any command) read what it saved.
@@ -31,6 +33,12 @@ export function addTuneCommand(program: Command): void {
     .argument("<workflow...>", "workflow files")
     .option("--sample <n>", "CPU-heavy steps in the sample (with the steps they need)", positiveInteger, 8)
     .option("--counts <n,...>", "worker counts to try (default: 1 to 2 × cores)", positiveIntegers)
+    .option(
+      "--rounds <n>",
+      "times each count is measured, after one run that warms the machine",
+      positiveInteger,
+      3,
+    )
     .option("--encoder <name>", "video encoder, as for render")
     .option("--no-save", "print the results without saving the best")
     .action(async (files, options) => {
@@ -56,25 +64,28 @@ export function addTuneCommand(program: Command): void {
         await ensureWritableFolder(dirname(path), "tune settings folder");
       }
       const cores = navigator.hardwareConcurrency;
-      // The table's head comes with its first row: a workflow or an encoder that fails is told without it.
-      let headed = false;
+      // Each run as it ends, on stderr (a run of the sample takes seconds, and they are many); the table on stdout.
       const { results, best, sample } = await tuneWorkflows(files, {
         counts,
         sample: options.sample,
+        rounds: options.rounds,
         encoder: options.encoder,
-        onResult: (result) => {
-          if (!headed) {
-            console.log(`tune: ${files.join(", ")}, ${cores} cores`);
-            console.log("workers  cpu  wall      steps/s");
-            headed = true;
-          }
-          console.log(
-            `${String(result.workers).padStart(7)}  ${String(result.cpu).padStart(3)}  ${
-              (result.wallMs / 1000).toFixed(2).padStart(6)
-            } s  ${result.stepsPerSecond.toFixed(2).padStart(7)}`,
-          );
-        },
+        onRun: ({ count, round, wallMs }) =>
+          console.error(
+            `  ${round === 0 ? "warm-up, not counted" : `round ${round}/${options.rounds}`}: ${
+              plural(count, "worker")
+            } ${(wallMs / 1000).toFixed(2)} s`,
+          ),
       });
+      console.log(`tune: ${files.join(", ")}, ${cores} cores, the median of ${options.rounds} run(s) each`);
+      console.log("workers  cpu  wall      steps/s");
+      for (const result of results) {
+        console.log(
+          `${String(result.workers).padStart(7)}  ${String(result.cpu).padStart(3)}  ${
+            (result.wallMs / 1000).toFixed(2).padStart(6)
+          } s  ${result.stepsPerSecond.toFixed(2).padStart(7)}`,
+        );
+      }
       console.log(
         `best: ${best.workers} workers, ${best.cpu} CPU slots (a sample of ${sample.length} steps; of settings ` +
           `within ${TUNE_TIE * 100}% of the fastest, the nearest the cores)`,
