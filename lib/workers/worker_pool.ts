@@ -193,11 +193,15 @@ export class WorkerPool implements StepExecutor {
       if (error instanceof WorkerCrashError) return await this.execute(task, options);
       throw error;
     }
-    // Cancel asks the step to stop and rejects at once; a step that ignores its signal for CANCEL_GRACE_MS loses
-    // its worker (the steps it shared that worker with are retried on a new one).
+    // Cancel asks the step to stop; a step that ignores its signal for CANCEL_GRACE_MS loses its worker (the steps
+    // it shared that worker with are retried on a new one). When the run stops (Ctrl-C, a bound) the execution
+    // rejects at once. Past its timeout, it rejects once the step has stopped or its worker has: what it holds (its
+    // CPU slot) is held while its code still runs (fi20: under --cpu 1 a spinning step's thread ran on for the
+    // grace beside the next CPU step, and a retry beside it), and its result is its timeout, whatever it returns.
     let aborted!: (reason: unknown) => void;
     const abandoned = new Promise<never>((_, reject) => aborted = reject);
     abandoned.catch(() => {});
+    let timedOut = false;
     const cancel = () => {
       this.#post(slot, { type: "cancel", taskId });
       // Past its timeout, a step that goes on is told; when the run stops (Ctrl-C, or a bound it passed) it loses its
@@ -215,7 +219,9 @@ export class WorkerPool implements StepExecutor {
         clearTimeout(grace);
         this.#stopping.delete(done);
       }).catch(() => {});
-      aborted(signal.reason);
+      if (stopping) return aborted(signal.reason);
+      timedOut = true;
+      void done.then(() => aborted(signal.reason), () => aborted(signal.reason));
     };
     signal.addEventListener("abort", cancel, { once: true });
     onStart?.(slot.number);
@@ -223,7 +229,11 @@ export class WorkerPool implements StepExecutor {
     options.onLoading?.();
     this.#post(slot, { type: "run", taskId, task });
     try {
-      return await Promise.race([done, abandoned]);
+      const ended = done.then(
+        (execution) => timedOut ? abandoned : execution,
+        (error: unknown) => timedOut ? abandoned : Promise.reject(error),
+      );
+      return await Promise.race([ended, abandoned]);
     } finally {
       signal.removeEventListener("abort", cancel);
     }

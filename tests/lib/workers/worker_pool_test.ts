@@ -631,6 +631,40 @@ export default workflow({
   }
 });
 
+Deno.test("a step past its timeout that goes on holds its CPU slot until its worker is stopped", async () => {
+  // fi20: its permits were given back at its timeout while its thread spun on for the grace, and under --cpu 1 two
+  // busy threads ran at once; a retry started beside the attempt still spinning.
+  const { plan, dir } = await customPlan(`
+export default workflow({
+  ${video}
+  steps: [
+    step({ id: "spin", cpu: true, timeout: 300, run: () => { for (;;) {} } }),
+    step({ id: "after", cpu: true, run: () => 7 }),
+  ],
+});`);
+  plan.limits = { ...plan.limits, cpu: 1 };
+  const events: RunEvent[] = [];
+  const pool = new WorkerPool({
+    size: 2,
+    onCrash: (worker, error) => events.push({ type: "worker:crashed", at: 0, worker, error }),
+  });
+  try {
+    const result = await runOn(pool, plan, { dir, events });
+    assert.match(result.errors.get("spin")!, /timed out/);
+    assert.equal(result.artifacts.get("after")?.value, 7);
+    const order = events.flatMap((event) =>
+      event.type === "worker:crashed"
+        ? ["crashed"]
+        : event.type === "step:started" || event.type === "step:failed"
+        ? [`${event.type} ${event.step}`]
+        : []
+    );
+    assert.deepEqual(order, ["step:started spin", "crashed", "step:failed spin", "step:started after"]);
+  } finally {
+    await pool.close();
+  }
+});
+
 Deno.test("a custom step that goes on after the run was stopped (Ctrl-C) loses its worker without a word", async () => {
   // nt2: a Ctrl-C printed "worker 1 crashed: step … went on 2 s after it was cancelled".
   const { plan, dir } = await customPlan(`
