@@ -40,6 +40,10 @@ Deno.exit = (code?: number): never => {
 self.close = (): never => {
   throw new ExitCalledError("self.close()");
 };
+// Held before any step module loads too: a step that sets `self.onmessage`, or `postMessage`, to something else cut
+// its worker off the main thread (fi20: its result was never sent, and the next step on the worker waited for its
+// load's timeout, blamed for it).
+const postToMain = self.postMessage.bind(self);
 
 const controllers = new Map<number, AbortController>();
 
@@ -197,7 +201,7 @@ function placeOfThrow(error: unknown): string {
 }
 
 function send(message: FromWorker): void {
-  self.postMessage(message);
+  postToMain(message);
 }
 
 function run(taskId: number, task: StepTask): Promise<void> {
@@ -358,7 +362,8 @@ async function warm(names: readonly string[]): Promise<void> {
 /** The watch of a workflow's load, while this worker keeps one (see `load_watchdog.ts`). */
 let loadWatch: LoadWatch | null = null;
 
-self.onmessage = (event: MessageEvent) => {
+// A listener, not `onmessage`, which a step may set (see `postToMain`).
+self.addEventListener("message", (event: MessageEvent) => {
   const message = event.data;
   if (!isToWorker(message)) throw new TypeError("The step worker received a malformed message");
   if (message.type === "cancel") {
@@ -378,6 +383,6 @@ self.onmessage = (event: MessageEvent) => {
     loadWatch?.stop();
     loadWatch = null;
   } else void run(message.taskId, message.task);
-};
+});
 
 send({ type: "ready" });

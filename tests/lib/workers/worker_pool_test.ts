@@ -631,6 +631,28 @@ export default workflow({
   }
 });
 
+Deno.test("a custom step that sets its worker's onmessage or postMessage does not cut the worker off", async () => {
+  // fi20: its result was never sent, or the next step on its worker waited for its load's timeout (60 s), blamed.
+  const { plan, dir } = await customPlan(`
+export default workflow({
+  ${video}
+  steps: [
+    step({ id: "deaf", run: () => { (self as { onmessage: unknown }).onmessage = null; return 1; } }),
+    step({ id: "mute", inputs: ["deaf"], run: () => { (globalThis as { postMessage: unknown }).postMessage = () => {}; return 2; } }),
+    step({ id: "after", inputs: ["mute"], timeout: 5000, run: () => 3 }),
+  ],
+});`);
+  const { events, pool } = poolOfOne();
+  try {
+    const result = await runOn(pool, plan, { dir, events });
+    assert.ok(result.ok, [...result.errors.values()].join("\n"));
+    assert.deepEqual(["deaf", "mute", "after"].map((id) => result.artifacts.get(id)?.value), [1, 2, 3]);
+    assert.deepEqual(events.filter((event) => event.type === "worker:crashed"), []);
+  } finally {
+    await pool.close();
+  }
+});
+
 Deno.test("a step past its timeout that goes on holds its CPU slot until its worker is stopped", async () => {
   // fi20: its permits were given back at its timeout while its thread spun on for the grace, and under --cpu 1 two
   // busy threads ran at once; a retry started beside the attempt still spinning.
