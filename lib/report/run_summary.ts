@@ -63,7 +63,7 @@ export interface RunSummary {
   cancelled: boolean;
   /** How many of the outputs the folder held already, the same bytes (left as they were). @default 0 */
   unchanged?: number;
-  /** Steps a cancelled run stopped while they ran, in the order they started. @default [] */
+  /** Steps the run stopped while they ran (a Ctrl-C, a bound it passed), in the order they started. @default [] */
   stopped?: string[];
 }
 
@@ -89,7 +89,10 @@ export interface EventSummary {
   wallMs: number;
   /** Whether `run:finished` said the run was cancelled. */
   cancelled: boolean;
-  /** Steps that started and had not settled when a cancelled run finished: stopped while they ran. */
+  /**
+   * Steps that started and had not settled when the run finished: stopped while they ran (a Ctrl-C, or a bound the
+   * run passed).
+   */
   stopped: string[];
 }
 
@@ -135,8 +138,9 @@ export function summarizeEvents(events: Iterable<RunEvent>): EventSummary {
     if (event.type === "run:finished") {
       finishedAt = event.at;
       summary.cancelled = event.cancelled;
-      // nt9: a Ctrl-C's summary said how many steps were done, not which it cut short.
-      if (event.cancelled) summary.stopped = [...running].filter((step) => !settled.has(step));
+      // nt9: a Ctrl-C's summary said how many steps were done, not which it cut short; fi20: nor did a run a bound
+      // stopped (a custom step's 50,001 children), whose running steps end in no event of their own either.
+      summary.stopped = [...running].filter((step) => !settled.has(step));
     } else if (event.type === "step:started") {
       running.add(event.step);
     } else if (event.type === "output:written") {
@@ -273,19 +277,20 @@ function statusLine(summary: RunSummary): string {
     : bad === summary.failures.length
     ? " (bad input: exit 2)"
     : ` (${bad} for bad input: exit 2)`;
+  const stopped = summary.stopped ?? [];
+  const cut = stopped.length === 0 ? [] : [
+    `${stopped.length} stopped while running (${stopped.slice(0, 3).join(", ")}${
+      stopped.length > 3 ? `, ${stopped.length - 3} more` : ""
+    })`,
+  ];
   const problems = [
     ...(summary.failures.length > 0 ? [`${plural(summary.failures.length, "step")} failed${why}`] : []),
     ...(summary.skipped > 0 ? [`${summary.skipped} skipped`] : []),
   ];
   if (summary.cancelled) {
-    const stopped = summary.stopped ?? [];
-    const cut = stopped.length === 0 ? [] : [
-      `${stopped.length} stopped while running (${stopped.slice(0, 3).join(", ")}${
-        stopped.length > 3 ? `, ${stopped.length - 3} more` : ""
-      })`,
-    ];
     return `✖ Cancelled: ${[`${plural(summary.done, "step")} done`, ...cut, ...problems].join(", ")}`;
   }
+  if (cut.length > 0) return `✖ Failed: ${[...problems, ...cut].join(", ")}`;
   if (problems.length > 0) return `✖ Failed: ${problems.join(", ")}`;
   // A render run again that finds every output in place says so, not that it wrote them (nt).
   const count = summary.outputs.length;

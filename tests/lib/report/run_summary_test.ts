@@ -185,3 +185,17 @@ Deno.test("summarizeEvents() takes the wall time from the last event when the ru
   assert.equal(summary.wallMs, 70);
   assert.equal(summary.cancelled, false);
 });
+
+Deno.test("a run a bound stopped names the steps it stopped while they ran, as a cancelled one does", () => {
+  // fi20: a custom step's 50,001 children stopped the run; the step running beside it was in no count or line.
+  const summary = summarizeEvents([
+    ev.runStarted(0, 2, 2),
+    ev.started(1, "indep"),
+    ev.started(2, "boom"),
+    ev.failed(30, "boom", { kind: "custom", error: "spawned 50001 children" }),
+    ev.runFinished(31),
+  ]);
+  assert.deepEqual(summary.stopped, ["indep"]);
+  const text = formatSummary({ ...summary, outputs: [], cpuMs: 0, peakRssBytes: null });
+  assert.ok(text.endsWith("✖ Failed: 1 step failed, 1 stopped while running (indep)\n"), text);
+});
