@@ -82,7 +82,7 @@ export async function readTuneSettings(path: string): Promise<TuneSettings | nul
   const damaged = (why: string) =>
     new InputError(`The tune settings ${path} are damaged: ${why}`, {
       where: path,
-      hint: "Measure again with `deno task reel tune <workflow>`, or remove the file",
+      hint: "Measure again with `npx -y deno@2.9.6 task reel tune <workflow>`, or remove the file",
     });
   let parsed: Partial<TuneSettings> | null;
   try {

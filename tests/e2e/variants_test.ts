@@ -144,6 +144,9 @@ Deno.test("e2e: a 9:16 crop keeps the centre, a mirror swaps the sides, a pad fi
     { name: "tall", format: "90x160", fit: "crop" },
     { name: "mirrored", mirror: true },
     { name: "boxed", format: "90x90", fit: "pad", background: "#ffffff" },
+    // nt18: a colour change tinted the bars and corners the background fills (brightness 0.3: black drawn grey).
+    { name: "bright", format: "90x90", fit: "pad", background: "#000000", color: { brightness: 0.3 } },
+    { name: "tilted", rotate: 30, background: "#000000", color: { brightness: 0.3 } },
   ];
   await renderRecipes(dir, "bands.mp4", recipes);
   const [blue, red, green, white] = ["#0000ff", "#ff0000", "#00ff00", "#ffffff"].map(hexToRgb);
@@ -161,6 +164,12 @@ Deno.test("e2e: a 9:16 crop keeps the centre, a mirror swaps the sides, a pad fi
   await near("bands.mirrored.mp4", 150, 45, blue!);
   await near("bands.boxed.mp4", 45, 5, white!);
   await near("bands.boxed.mp4", 45, 45, red!);
+  const black = hexToRgb("#000000");
+  await near("bands.bright.mp4", 45, 5, black);
+  await near("bands.tilted.mp4", 1, 1, black);
+  // The picture itself is brighter: its blue band no longer pure.
+  const lit = await pixelAt(`${dir}/out/bands.bright.mp4`, 0.5, 10, 45);
+  assert.ok(lit[0]! > 60 && lit[1]! > 60, `the brightened blue band: ${lit}`);
 });
 
 Deno.test("e2e: a phone's video held upright (a quarter turn in its metadata) stays upright and unsqueezed", async () => {

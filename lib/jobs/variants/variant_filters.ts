@@ -210,21 +210,23 @@ export function variantGraph(set: TransformSet, context: GraphContext): VariantG
     ...hold > 0 ? [`tpad=stop_mode=clone:stop_duration=${hold}`] : [],
     end,
   );
+  // The colour changes the picture, not what the background fills (nt18: brightness 0.3 drew a pad's black bars
+  // grey): before a rotation that fills the corners, between the scale and the pad of a fit that pads, else on the
+  // fitted frames (the output's size, not the input's).
+  const colour = colourFilters(set.color);
+  const filling = quarterTurns(set.rotate) < 0;
+  if (filling) chain.push(...colour);
   chain.push(...rotation(set));
   if (set.mirror) chain.push("hflip");
   if (set.zoom !== 1) {
     chain.push(`crop=trunc(iw/${set.zoom}/2)*2:trunc(ih/${set.zoom}/2)*2`);
   }
   const parts: string[] = [];
-  const fitted = fit(set, frame, chain);
+  const padding = set.size !== null && set.fit === "pad";
+  const fitted = fit(set, frame, { chain, colour: filling || !padding ? [] : colour });
   parts.push(fitted.graph);
   let label = fitted.label;
-  const after: string[] = [];
-  const { brightness, contrast, saturation, hue } = set.color;
-  if (brightness !== 0 || contrast !== 1 || saturation !== 1) {
-    after.push(`eq=brightness=${brightness}:contrast=${contrast}:saturation=${saturation}`);
-  }
-  if (hue !== 0) after.push(`hue=h=${hue}`);
+  const after: string[] = filling || padding ? [] : [...colour];
   const overlay = set.overlay;
   const text = overlay?.kind === "text" ? overlayTextSize(overlay, frame, context.textEms ?? 0) : null;
   if (overlay?.kind === "text") after.push(drawText(overlay, frame, { ...context, size: text!.size }));
@@ -263,11 +265,24 @@ function rotation(set: TransformSet): string[] {
   return [`rotate=${set.rotate}*PI/180:fillcolor=${ffmpegColor(set.background)}`];
 }
 
-/** Fits the chain's frames into `frame`; returns the graph so far and its output label. */
+/** The filters of a colour change: none for none. */
+function colourFilters({ brightness, contrast, saturation, hue }: TransformSet["color"]): string[] {
+  return [
+    ...brightness !== 0 || contrast !== 1 || saturation !== 1
+      ? [`eq=brightness=${brightness}:contrast=${contrast}:saturation=${saturation}`]
+      : [],
+    ...hue !== 0 ? [`hue=h=${hue}`] : [],
+  ];
+}
+
+/**
+ * Fits the chain's frames into `frame`, `colour` applied to the scaled picture before a pad fills around it;
+ * returns the graph so far and its output label.
+ */
 function fit(
   set: TransformSet,
   frame: { width: number; height: number },
-  chain: readonly string[],
+  { chain, colour }: { chain: readonly string[]; colour: readonly string[] },
 ): { graph: string; label: string } {
   const { width: w, height: h } = frame;
   const head = `[0:v]${chain.join(",")}`;
@@ -278,6 +293,7 @@ function fit(
     case "pad":
       return {
         graph: `${head},scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2,` +
+          colour.map((filter) => `${filter},`).join("") +
           `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=${ffmpegColor(set.background)}[fit]`,
         label: "fit",
       };

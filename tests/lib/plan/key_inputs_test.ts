@@ -166,7 +166,8 @@ Deno.test("a montage's fields re-key its own steps, and only those", async () =>
     id: "g",
     layout: "grid",
     items: ["a.png", { file: "b.png", caption: "Bee" }, "c.mp4"],
-    size: "64x36",
+    // Large enough for its captions at 3 rows or a gap of 6 (smaller cells are refused).
+    size: "128x72",
     fps: 24,
     duration: 1,
   };

@@ -140,7 +140,8 @@ export const encodeVariantStep: StepKindDefinition = {
   // 5: pictures and sound end at the output's length (with a trim's duration, late pictures ran on by their lead).
   // 6: overlay text too wide for the frame is drawn smaller, to fit. 7: Arabic or Hebrew text set right to left.
   // 8: the frames picked by fps at every rate, the last picture held a little (a variable-rate input's lasts long).
-  version: 8,
+  // 9: a colour change leaves what the background fills (a pad's bars, a rotation's corners) in its colour.
+  version: 9,
   blocking: false,
   run: async (task, { signal, reportProgress }) => {
     const params = task.params as unknown as VariantParams;
