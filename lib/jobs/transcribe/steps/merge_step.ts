@@ -30,8 +30,10 @@ export const mergeStep: StepKindDefinition = {
   // other languages' leaning words known. 12: a word the chunk before a clean cut missed, heard by the next in its
   // context, kept. 13: a word the chunk before a clean cut heard just before it and the next just after it (the same
   // text within 0.3 s) kept once. 14: a chunk's words placed in the recording's time before it is said to have heard
-  // none (every chunk but the first was said to, and a stored merge said so again).
-  version: 14,
+  // none (every chunk but the first was said to, and a stored merge said so again). 15: text-only chunks' spread
+  // times told apart at the scale their shared audio allows (a phrase said again and again lost a repeat or more at
+  // each join); each merged word a frame long at least (one at the recording's end lasted nothing).
+  version: 15,
   blocking: true,
   run: async (task) => {
     const split = task.inputs[0];

@@ -322,6 +322,55 @@ Deno.test("mergeChunkWords() keeps every word once across hard cuts of text-only
   }
 });
 
+Deno.test("mergeChunkWords() keeps every word of text-only speech with pauses, a word in common across a pause no seam", () => {
+  // rv36: the tight scale, taken whenever it paired a word, paired an "a" heard on both sides of a pause, their
+  // spread times seconds off, and dropped the words about it ("paper a" lost at the first join).
+  const said: [string, number][] = [
+    ["the", 0.1],
+    ["a", 0.45],
+    ["river", 0.8],
+    ["over", 1.15],
+    ["and", 1.5],
+    ["the", 1.85],
+    ["home", 2.2],
+    ["blue", 2.55],
+    ["a", 2.9],
+    ["paper", 8.86],
+    ["a", 12.65],
+    ["and", 13],
+    ["of", 13.35],
+    ["home", 13.7],
+    ["rain", 14.05],
+    ["and", 14.4],
+    ["warm", 14.75],
+    ["the", 15.1],
+    ["river", 22.81],
+    ["paper", 23.16],
+    ["the", 23.51],
+    ["wind", 23.86],
+    ["the", 24.21],
+    ["morning", 24.56],
+    ["child", 24.91],
+    ["went", 25.26],
+    ["home", 25.61],
+    ["child", 25.96],
+    ["red", 26.31],
+    ["a", 26.66],
+    ["warm", 27.01],
+    ["rain", 27.36],
+    ["a", 27.71],
+    ["wind", 28.06],
+  ];
+  const truth = said.map(([text, start]) => ({ text, start, end: start + 0.3, confidence: 1 }));
+  const chunks = planChunks(30, [], { chunk: 12, overlap: 2, context: 2 });
+  const merged = mergeChunkWords(chunks.map((c, i) => ({
+    chunk: c,
+    words: spread(hear(truth, c, i + 1).map((word) => word.text), c.end - c.start),
+    timed: false,
+  })));
+  assert.deepEqual(merged.map((word) => word.text), truth.map((word) => word.text));
+});
+
 Deno.test("mergeChunkWords() joins a timed chunk and a text-only one by their words", () => {
   const word = (text: string, start: number, end: number) => ({ text, start, end, confidence: 1 });
   const merged = mergeChunkWords([
