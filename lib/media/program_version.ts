@@ -172,7 +172,10 @@ async function rememberedVersion(
   // Remembering is a convenience: a folder that cannot be written only means asking again next time.
   if (memo !== null && file !== null) {
     // Versions of another digest stay: another reel sharing the memo (a compiled one, another checkout) reads them.
-    const kept = { ...current(known), [key]: { version, watched } };
+    const latest = readMemo(memo, { configured: isConfigured(memo), fresh: true });
+    const { [key]: _before, ...others } = latest;
+    // The key written last stays last: the oldest go first when the memo is full (rv36).
+    const kept = { ...current(others), [key]: { version, watched } };
     await writeFileWhole(memo, JSON.stringify(kept)).then(() => memos.set(memo, kept), () => {});
   }
   return version;
@@ -267,10 +270,6 @@ function isConfigured(path: string): boolean {
   return Deno.env.get("REEL_PROGRAM_VERSIONS") === path;
 }
 
-/**
- * Reads the remembered versions. reel's own file, unreadable or not a memo, is replaced at the next write; a file
- * `REEL_PROGRAM_VERSIONS` names that exists and is not a memo is refused, never overwritten (it may be anything).
- */
 /** The memos read or written in this process, by path: a render asks for three programs' versions or more. */
 const memos = new Map<string, Record<string, unknown>>();
 
@@ -286,13 +285,37 @@ function current(known: Record<string, unknown>): Record<string, unknown> {
   const live = Object.entries(known).filter(([key]) => {
     const [, program, ...rest] = key.split("\0");
     const identity = rest.find((field) => /^\d+:-?\d+:-?\d+:\d+$/.test(field));
-    return program === undefined || identity === undefined || fileIdentity(program) === identity;
+    if (program === undefined || identity === undefined) return true;
+    const now = identityOrNull(program);
+    return now === undefined || now === identity;
   });
   return Object.fromEntries(live.slice(-(MEMO_ENTRIES - 1)));
 }
 
-function readMemo(path: string, { configured }: { configured: boolean }): Record<string, unknown> {
-  const read = memos.get(path);
+/**
+ * A program's identity (see `fileIdentity`), null when it is gone, undefined when it cannot be looked at (rv36: a
+ * folder this user may not enter): a version the memo keeps for another user stays.
+ */
+function identityOrNull(program: string): string | null | undefined {
+  try {
+    return fileIdentity(program);
+  } catch (error) {
+    if (error instanceof Deno.errors.PermissionDenied) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Reads the remembered versions, once a process unless `fresh` (before a write, which keeps what other processes
+ * wrote since: rv36, a long-running cluster worker's writes erased them). reel's own file, unreadable or not a memo,
+ * is replaced at the next write; a file `REEL_PROGRAM_VERSIONS` names that exists and is not a memo is refused,
+ * never overwritten (it may be anything).
+ */
+function readMemo(
+  path: string,
+  { configured, fresh = false }: { configured: boolean; fresh?: boolean },
+): Record<string, unknown> {
+  const read = fresh ? undefined : memos.get(path);
   if (read !== undefined) return read;
   let text: string;
   try {

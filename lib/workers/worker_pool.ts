@@ -211,7 +211,8 @@ export class WorkerPool implements StepExecutor {
         if (!slot.pending.has(taskId)) return;
         const why = `step "${task.id}" went on ${CANCEL_GRACE_MS / 1000} s after it was cancelled (its ` +
           "timeout, or the run stopping): the worker was stopped and another takes its place";
-        this.#crash(this.#slots.indexOf(slot), slot, why, { told: !stopping });
+        // Not told once the pool closes (a Ctrl-C during a timed-out step's grace, rv36): as for a run stopping.
+        this.#crash(this.#slots.indexOf(slot), slot, why, { told: !stopping && !this.#closed });
       }, CANCEL_GRACE_MS);
       Deno.unrefTimer(grace);
       this.#stopping.add(done);
