@@ -53,6 +53,7 @@ export interface TuneOutcome {
  * @returns Every result and the best.
  * @throws {InputError} On bad input (as a render would, before any step).
  * @throws {Error} When the sample has no step to run, or a step of it fails (naming it).
+ * @throws {RangeError} When `rounds` is not a whole number of 1 or more.
  *
  * @example
  * ```ts
@@ -67,6 +68,10 @@ export async function tuneWorkflows(
   const cores = navigator.hardwareConcurrency;
   const { counts = Array.from({ length: 2 * cores }, (_, i) => i + 1), sample = 8, rounds = 3, signal } =
     options;
+  // A median of no run is no time (rv36: NaN for every setting).
+  if (!Number.isInteger(rounds) || rounds < 1) {
+    throw new RangeError(`Expected 1 round or more, got ${rounds}`);
+  }
   const { plan, workflows } = await loadPlan(files, options);
   const ffmpeg = await findFfmpeg();
   // The sample calls no provider (see `sampleSteps`): a workflow's keys are not needed.
