@@ -118,6 +118,25 @@ Deno.test("programVersion() drops from its memo the versions of programs gone or
   }
 });
 
+Deno.test("programVersion() keeps the versions another process remembered since this one read its memo", async () => {
+  // rv36: a long-running process (a cluster worker) wrote its first reading back with one version more, and erased
+  // what other processes had remembered meanwhile.
+  const dir = await tempDir("reel-version-shared-");
+  try {
+    const memo = `${dir}/versions.json`;
+    for (const name of ["a", "b", "c"]) {
+      await Deno.writeTextFile(`${dir}/${name}`, `#!/bin/sh\necho '${name} 1.0'\n`, { mode: 0o755 });
+    }
+    await programVersion(`${dir}/a`, ["--version"], { memo, systemFiles: [] });
+    await versionInNewProcess(`${dir}/b`, memo);
+    await programVersion(`${dir}/c`, ["--version"], { memo, systemFiles: [] });
+    const programs = Object.keys(JSON.parse(await Deno.readTextFile(memo))).map((key) => key.split("\0")[1]);
+    assert.deepEqual(programs, [`${dir}/a`, `${dir}/b`, `${dir}/c`]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("programVersion() still answers when its memo cannot be written", async () => {
   const dir = await tempDir("reel-version-");
   try {
