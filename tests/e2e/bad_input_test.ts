@@ -613,8 +613,11 @@ Deno.test("bad input: REEL_FONT_DIR naming a file says the fonts are not found t
   // Before: an uncaught NotADirectory from the fonts' identity (exit 1).
   const { file, out } = await workflowFile(good);
   const result = await runCli(["render", file, "--out", out], { env: { REEL_FONT_DIR: file } });
-  assertCleanInputError(result, /✖ Cannot find the slide font DejaVuSans\.ttf/);
-  assert.match(result.stderr, /REEL_FONT_DIR to a folder holding DejaVuSans\.ttf/);
+  assertCleanInputError(
+    result,
+    /✖ Cannot find the slide font DejaVuSans\.ttf in .*, which REEL_FONT_DIR names/,
+  );
+  assert.match(result.stderr, /Point REEL_FONT_DIR at a folder holding DejaVuSans\.ttf/);
   assert.equal(await listFolder(out), null);
 });
 
