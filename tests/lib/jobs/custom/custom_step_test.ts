@@ -69,12 +69,12 @@ Deno.test("customStep refuses a misspelled field of its context, naming the near
     assert.equal(
       error.message,
       'A step\'s context has no field "outputpath" (did you mean "outputPath"?): it has params, signal, outputPath, ' +
-        "spawn, runProcess",
+        "spawn, warn, runProcess",
     );
     return true;
   });
   assert.deepEqual(await run("plain"), {
-    keys: ["outputPath", "params", "runProcess", "signal", "spawn"],
+    keys: ["outputPath", "params", "runProcess", "signal", "spawn", "warn"],
     has: true,
     asked: [null, null, 0],
   });
