@@ -168,17 +168,41 @@ async function rememberedVersion(
   // without ldconfig or dpkg: each is looked at again before the remembered version is used.
   const watched = files.filter((path) => !SYSTEM_LIBRARY_DIRS.test(path)).map((
     path,
-  ) => [path, libraryIdentity(path)]);
+  ): [string, string] => [path, libraryIdentity(path)]);
   // Remembering is a convenience: a folder that cannot be written only means asking again next time.
-  if (memo !== null && file !== null) {
+  if (memo !== null && file !== null) await remember(memo, key, { version, watched });
+  return version;
+}
+
+/** The writes of each memo under way in this process, one after the other (see {@linkcode remember}). */
+const writing = new Map<string, Promise<void>>();
+
+/**
+ * Adds a version to the memo: read again just before it is written, the writes of this process one after the other
+ * (ffmpeg's and ffprobe's versions are asked at once), so that what others remembered since this process first read
+ * it stays (rv36: a long-running cluster worker's writes erased it). Two processes writing at the same moment may
+ * still lose one of the two versions: it is asked again at the next start. A memo that cannot be read again or
+ * written is left as it is: remembering is a convenience.
+ */
+function remember(memo: string, key: string, remembered: Remembered): Promise<void> {
+  const write = async () => {
+    let latest: Record<string, unknown>;
+    try {
+      latest = readMemo(memo, { configured: isConfigured(memo), fresh: true });
+    } catch (error) {
+      // A configured memo replaced since by something else (refused when it was first read) is not written.
+      if (error instanceof InputError) return;
+      throw error;
+    }
     // Versions of another digest stay: another reel sharing the memo (a compiled one, another checkout) reads them.
-    const latest = readMemo(memo, { configured: isConfigured(memo), fresh: true });
     const { [key]: _before, ...others } = latest;
     // The key written last stays last: the oldest go first when the memo is full (rv36).
-    const kept = { ...current(others), [key]: { version, watched } };
+    const kept = { ...current(others), [key]: remembered };
     await writeFileWhole(memo, JSON.stringify(kept)).then(() => memos.set(memo, kept), () => {});
-  }
-  return version;
+  };
+  const next = (writing.get(memo) ?? Promise.resolve()).then(write);
+  writing.set(memo, next);
+  return next;
 }
 
 /**
@@ -256,7 +280,13 @@ export const PROGRAM_ENVIRONMENT: readonly string[] = ["LD_LIBRARY_PATH", "LD_PR
 const SYSTEM_LIBRARY_DIRS = /^\/(usr\/)?lib(64|32|x32)?\//;
 
 /** A remembered version: the version, and the libraries outside the system's folders with their identities. */
-function isRemembered(value: unknown): value is { version: string; watched: [string, string][] } {
+interface Remembered {
+  version: string;
+  watched: [string, string][];
+}
+
+/** Whether a memo's value is a {@linkcode Remembered} version. */
+function isRemembered(value: unknown): value is Remembered {
   if (typeof value !== "object" || value === null) return false;
   const { version, watched } = value as { version?: unknown; watched?: unknown };
   return typeof version === "string" && Array.isArray(watched) &&
@@ -277,16 +307,17 @@ const memos = new Map<string, Record<string, unknown>>();
 const MEMO_ENTRIES = 64;
 
 /**
- * The memo's versions still worth keeping: of programs whose file is still the one they were asked of (a program
- * upgraded, or a wrapper in a folder since removed, is asked again under a new key; before, their versions stayed
- * for good, and a memo of 384, 190 kB, was read three times at every start), the latest {@linkcode MEMO_ENTRIES}.
+ * The memo's versions still worth keeping: of programs whose file is still the one they were asked of, or cannot be
+ * looked at (a program upgraded, or a wrapper in a folder since removed, is asked again under a new key; before,
+ * their versions stayed for good, and a memo of 384, 190 kB, was read three times at every start), the latest
+ * {@linkcode MEMO_ENTRIES}.
  */
 function current(known: Record<string, unknown>): Record<string, unknown> {
   const live = Object.entries(known).filter(([key]) => {
     const [, program, ...rest] = key.split("\0");
     const identity = rest.find((field) => /^\d+:-?\d+:-?\d+:\d+$/.test(field));
     if (program === undefined || identity === undefined) return true;
-    const now = identityOrNull(program);
+    const now = identityIfVisible(program);
     return now === undefined || now === identity;
   });
   return Object.fromEntries(live.slice(-(MEMO_ENTRIES - 1)));
@@ -296,7 +327,7 @@ function current(known: Record<string, unknown>): Record<string, unknown> {
  * A program's identity (see `fileIdentity`), null when it is gone, undefined when it cannot be looked at (rv36: a
  * folder this user may not enter): a version the memo keeps for another user stays.
  */
-function identityOrNull(program: string): string | null | undefined {
+function identityIfVisible(program: string): string | null | undefined {
   try {
     return fileIdentity(program);
   } catch (error) {

@@ -53,7 +53,7 @@ export interface TuneOutcome {
  * @returns Every result and the best.
  * @throws {InputError} On bad input (as a render would, before any step).
  * @throws {Error} When the sample has no step to run, or a step of it fails (naming it).
- * @throws {RangeError} When `rounds` is not a whole number of 1 or more.
+ * @throws {RangeError} When `rounds`, `sample` or a count is not a whole number of 1 or more, or no count is given.
  *
  * @example
  * ```ts
@@ -68,10 +68,19 @@ export async function tuneWorkflows(
   const cores = navigator.hardwareConcurrency;
   const { counts = Array.from({ length: 2 * cores }, (_, i) => i + 1), sample = 8, rounds = 3, signal } =
     options;
-  // A median of no run is no time (rv36: NaN for every setting).
-  if (!Number.isInteger(rounds) || rounds < 1) {
-    throw new RangeError(`Expected 1 round or more, got ${rounds}`);
+  // What the CLI checks, for other callers (rv36, rv37: a median of no run was NaN for every setting; no count failed
+  // in `reduce`, after the plan).
+  const whole: [string, number][] = [
+    ["rounds", rounds],
+    ["sample", sample],
+    ...counts.map((c): [string, number] => ["a count", c]),
+  ];
+  for (const [name, value] of whole) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new RangeError(`Expected ${name} of 1 or more, a whole number, got ${value}`);
+    }
   }
+  if (counts.length === 0) throw new RangeError("Expected a count to try, got none");
   const { plan, workflows } = await loadPlan(files, options);
   const ffmpeg = await findFfmpeg();
   // The sample calls no provider (see `sampleSteps`): a workflow's keys are not needed.

@@ -151,8 +151,9 @@ export class WorkerPool implements StepExecutor {
 
   /**
    * Runs a step on the least busy live worker; a blocking step waits for a worker that runs no other blocking
-   * step. Rejects with the signal's reason as soon as it aborts; the step is asked to stop, and a step that ignores
-   * that for a while loses its worker.
+   * step. When the signal aborts the step is asked to stop, and a step that ignores that for a while loses its
+   * worker; the execution rejects with the signal's reason at once when the run stops, and past the step's timeout
+   * once the step has stopped or its worker has (see `execute`'s cancel).
    */
   async execute(task: StepTask, options: ExecuteOptions): Promise<Execution> {
     const { signal, onStart, onRateLimit, onProgress, onRunning } = options;

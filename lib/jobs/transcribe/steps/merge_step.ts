@@ -31,8 +31,9 @@ export const mergeStep: StepKindDefinition = {
   // context, kept. 13: a word the chunk before a clean cut heard just before it and the next just after it (the same
   // text within 0.3 s) kept once. 14: a chunk's words placed in the recording's time before it is said to have heard
   // none (every chunk but the first was said to, and a stored merge said so again). 15: text-only chunks' spread
-  // times told apart at the scale their shared audio allows (a phrase said again and again lost a repeat or more at
-  // each join); each merged word a frame long at least (one at the recording's end lasted nothing).
+  // times told apart at the scale their shared audio allows where that pairs four words at least, else at 4 s (a
+  // phrase said again and again lost a repeat or more at each join); each merged word a frame long at least (one at
+  // the recording's end lasted nothing).
   version: 15,
   blocking: true,
   run: async (task) => {

@@ -322,7 +322,7 @@ Deno.test("mergeChunkWords() keeps every word once across hard cuts of text-only
   }
 });
 
-Deno.test("mergeChunkWords() keeps every word of text-only speech with pauses, a word in common across a pause no seam", () => {
+Deno.test("mergeChunkWords() keeps every word of text-only speech with pauses: a word said across one is no seam", () => {
   // rv36: the tight scale, taken whenever it paired a word, paired an "a" heard on both sides of a pause, their
   // spread times seconds off, and dropped the words about it ("paper a" lost at the first join).
   const said: [string, number][] = [
