@@ -22,7 +22,8 @@
  * @module
  */
 import { LESSON_BENCH, writeLessonInputs } from "./_bench_lesson.ts";
-import { formatSpread, measureTree, megabytes, seconds, spread, type TreeMeasure } from "./_bench_measure.ts";
+import { formatSpread, measureTree, megabytes, seconds, type TreeMeasure } from "./_bench_measure.ts";
+import { spread } from "../lib/core/spread.ts";
 import { schedulerOverhead } from "./_bench_overhead.ts";
 import { BASELINE_DENO_FLAGS, REEL_V8_FLAGS } from "./_v8_flags.ts";
 import { benchArgs } from "./_bench_args.ts";

@@ -14,7 +14,7 @@
  */
 import { startFakeOpenAi } from "../lib/fake_api/fake_openai_server.ts";
 import { processUsage } from "../lib/report/process_usage.ts";
-import { spread } from "./_bench_measure.ts";
+import { spread } from "../lib/core/spread.ts";
 import { type ClusterProcess, startRedisServer, startWorkerProcess, usageOf } from "./_cluster_processes.ts";
 import { REEL_V8_FLAGS } from "./_v8_flags.ts";
 import { benchArgs } from "./_bench_args.ts";

@@ -10,7 +10,8 @@
  * @module
  */
 import { findFfmpeg, probeMedia, runFfmpeg } from "../lib/media/ffmpeg.ts";
-import { formatSpread, measureTree, megabytes, spread, type TreeMeasure } from "./_bench_measure.ts";
+import { formatSpread, measureTree, megabytes, type TreeMeasure } from "./_bench_measure.ts";
+import { spread } from "../lib/core/spread.ts";
 import { BASELINE_DENO_FLAGS, REEL_V8_FLAGS } from "./_v8_flags.ts";
 import { benchArgs } from "./_bench_args.ts";
 import { benchWorkDir } from "./_bench_work_dir.ts";

@@ -22,7 +22,8 @@ import { parseWordTimes, requirePocketsphinx } from "../lib/media/pocketsphinx.t
 import type { Transcript } from "../lib/jobs/transcribe/transcript.ts";
 import { countWordErrors } from "../lib/providers/local/speech/word_error_rate.ts";
 import { makeSpeechCorpus, type SpeechCorpus } from "../tests/_support/speech_corpus.ts";
-import { measureTree, spread, type TreeMeasure } from "./_bench_measure.ts";
+import { measureTree, type TreeMeasure } from "./_bench_measure.ts";
+import { spread } from "../lib/core/spread.ts";
 import { REEL_V8_FLAGS } from "./_v8_flags.ts";
 import { benchArgs } from "./_bench_args.ts";
 import { benchWorkDir } from "./_bench_work_dir.ts";

@@ -11,6 +11,7 @@ import type { Plan } from "../plan/plan.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
 import { ArtifactStore } from "../store/artifact_store.ts";
 import { scratchFolder } from "../core/scratch_folder.ts";
+import { spread } from "../core/spread.ts";
 import { WorkerPool } from "../workers/worker_pool.ts";
 import { loadPlan, type LoadPlanOptions } from "./load_plan.ts";
 import { preflight } from "./preflight.ts";
@@ -139,17 +140,10 @@ export async function tuneWorkflows(
     }
   }
   const results: TuneResult[] = counts.map((count) => {
-    const wallMs = median(times.get(count)!);
+    const wallMs = spread(times.get(count)!).median;
     return { workers: count, cpu: count, wallMs, stepsPerSecond: (steps.length * 1000) / wallMs };
   });
   return { results, best: bestSetting(results, cores), sample: steps.map((step) => step.id) };
-}
-
-/** The middle of the values (the mean of the two middle ones for an even count). */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const half = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
 }
 
 /**
