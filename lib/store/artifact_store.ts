@@ -403,8 +403,7 @@ export class ArtifactStore implements StepStore {
       await this.remove(item.key);
       return true;
     }
-    await Deno.mkdir(`${this.root}/trash`, { recursive: true });
-    const trash = `${this.root}/trash/${ownerMark()}-${crypto.randomUUID()}`;
+    const trash = await this.#trashPath();
     try {
       await Deno.rename(item.path, trash);
     } catch (error) {
@@ -447,8 +446,7 @@ export class ArtifactStore implements StepStore {
    * @param key The step key.
    */
   async remove(key: string): Promise<void> {
-    await Deno.mkdir(`${this.root}/trash`, { recursive: true });
-    const trash = `${this.root}/trash/${ownerMark()}-${crypto.randomUUID()}`;
+    const trash = await this.#trashPath();
     const entry = this.#entry(key);
     try {
       await Deno.rename(entry, trash);
@@ -466,6 +464,12 @@ export class ArtifactStore implements StepStore {
       return;
     }
     await removeIfExists(trash);
+  }
+
+  /** A new name in `trash/` (made if missing) for what is to be renamed out of the store's folders, then deleted. */
+  async #trashPath(): Promise<string> {
+    await Deno.mkdir(`${this.root}/trash`, { recursive: true });
+    return `${this.root}/trash/${ownerMark()}-${crypto.randomUUID()}`;
   }
 
   /** Nothing to check before a render reads it: its folders are checked as the output's are. */
