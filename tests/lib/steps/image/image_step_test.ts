@@ -130,10 +130,10 @@ Deno.test("image step: an image answered at another size than asked is stored, a
   const dir = await tempDir();
   await makeColourImage(`${dir}/square.png`, { colour: "#00ff00", width: 32, height: 32 });
   const square = await Deno.readFile(`${dir}/square.png`);
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
-    await request.arrayBuffer();
-    return Response.json({ data: [{ b64_json: btoa(String.fromCharCode(...square)) }] });
-  });
+  const server = answering(
+    JSON.stringify({ data: [{ b64_json: btoa(String.fromCharCode(...square)) }] }),
+    "application/json",
+  );
   const draw = async (size: string) => {
     const warnings: string[] = [];
     await runStepKind(imageStep, {
@@ -143,7 +143,7 @@ Deno.test("image step: an image answered at another size than asked is stored, a
       scratchDir: `${dir}/scratch`,
       runtime: {
         provider: "fake",
-        baseUrl: `http://127.0.0.1:${server.addr.port}`,
+        baseUrl: server.url,
         keyEnv: "REEL_TEST_UNSET_KEY",
         timeout: 5000,
       },
@@ -161,6 +161,6 @@ Deno.test("image step: an image answered at another size than asked is stored, a
     ]);
     assert.deepEqual(await draw("32x32"), []);
   } finally {
-    await server.shutdown();
+    await server.close();
   }
 });
