@@ -16,7 +16,12 @@ import { planPaths } from "../plan/plan_paths.ts";
 import { moduleFiles } from "../schema/module_graph.ts";
 import { planStatus } from "../plan/plan_status.ts";
 import { openStore } from "../store/open_store.ts";
-import { ownerMark } from "../store/owner_mark.ts";
+import {
+  ownedByAnother,
+  probeFile,
+  type UnwritableFolder,
+  whyUnwritable,
+} from "../store/writable_folders.ts";
 import { removeStaleOutputs } from "../store/publish_output.ts";
 import { openExecutor } from "./_open_executor.ts";
 import { fitSlidesOn } from "./slide_fits.ts";
@@ -106,9 +111,8 @@ export async function ensureWritableFolder(
   try {
     const make = options.make ?? true;
     if (make) await Deno.mkdir(folder, { recursive: true });
-    // Named as this process's private files are: a render starting beside it leaves it alone (see `owner_mark.ts`).
     const dir = make ? folder : await nearestFolder(folder);
-    const probe = await Deno.makeTempFile({ dir, prefix: `.${ownerMark()}-reel-probe-` });
+    const probe = await Deno.makeTempFile(probeFile(dir));
     await Deno.remove(probe);
   } catch (error) {
     const reason = error instanceof Deno.errors.PermissionDenied
@@ -122,6 +126,28 @@ export async function ensureWritableFolder(
       cause: error,
     });
   }
+}
+
+/**
+ * The refusal of a store whose folder this user cannot write in: who owns it, and how to take the store back.
+ *
+ * @param unwritable The folder and its owner.
+ * @param options The store's role in messages (`cache folder`) and its folder.
+ * @returns The error.
+ */
+function unwritableStoreFolder(
+  unwritable: UnwritableFolder,
+  options: { role: string; root: string },
+): InputError {
+  return new InputError(
+    `Cannot write to ${unwritable.folder} in the ${options.role}: ${whyUnwritable(unwritable)}`,
+    {
+      where: unwritable.folder,
+      hint: ownedByAnother(unwritable)
+        ? `Give the ${options.role} back to your user: sudo chown -R "$(id -un)" ${options.root}`
+        : `Let your user write in it: chmod -R u+w ${options.root}`,
+    },
+  );
 }
 
 /**
@@ -368,6 +394,17 @@ export async function renderLoaded(
       ];
       // All checked before any is made: an output folder refused leaves no empty store behind.
       for (const [folder, role] of folders) await ensureWritableFolder(folder, role, { make: false });
+      // A folder a render run as another user (with sudo) left in the store: every step stored there was made,
+      // paid for, and lost, each failed with the system's words.
+      if (!stored) {
+        const replaced = plan.steps.flatMap((step) => {
+          const found = status.get(step.id);
+          return found?.status === "stored" && found.key !== null && isForced(step.id) ? [found.key] : [];
+        });
+        const unwritable = store.unwritable(replaced);
+        const root = objectStore ? resolve(`${cacheDir}/s3-cache`) : store.location;
+        if (unwritable !== null) throw unwritableStoreFolder(unwritable, { role, root });
+      }
       await outputsApartFromStore(options.outDir, store.clearedFolders());
       // Another render writing one of these outputs with other bytes is refused now, not found out by its result,
       // and before a folder is made (fi15: an empty store was left). Its workflows named as any folder reads them.

@@ -6,6 +6,7 @@
  */
 import { resolve } from "node:path";
 import { MadeFolders } from "./_made_folders.ts";
+import { firstUnwritable, type UnwritableFolder, whyUnwritable } from "./writable_folders.ts";
 import { leftByGoneOwner, ownerMark } from "./owner_mark.ts";
 import { type Claim, type ClaimHolder, KeyClaims, type KeyClaimsOptions } from "./key_claims.ts";
 import {
@@ -466,6 +467,28 @@ export class ArtifactStore implements StepStore {
     await removeIfExists(trash);
   }
 
+  /**
+   * The first of its folders that this user cannot write in though a run may (see `writable_folders.ts`): each
+   * folder of entries (`entries/<ab>`, any of which a step's entry may go to), and the entry of each of `replaced`
+   * (moved out whole when it is replaced). A render asks before it makes any step.
+   *
+   * @param replaced Keys whose stored entries the run replaces (`--force`).
+   * @returns The folder and its owner, or null.
+   */
+  unwritable(replaced: readonly string[] = []): UnwritableFolder | null {
+    const entries = `${this.root}/entries`;
+    let shards: string[] = [];
+    try {
+      // Synchronous, as the check of each is (see `firstUnwritable`): 256 folders at most.
+      shards = [...Deno.readDirSync(entries)].filter((item) => item.isDirectory).map((item) =>
+        `${entries}/${item.name}`
+      );
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    return firstUnwritable([...shards, ...replaced.map((key) => this.#entry(key))]);
+  }
+
   /** A new name in `trash/` (made if missing) for what is to be renamed out of the store's folders, then deleted. */
   async #trashPath(): Promise<string> {
     await Deno.mkdir(`${this.root}/trash`, { recursive: true });
@@ -522,8 +545,9 @@ export class ArtifactStore implements StepStore {
   /** Renames a staged entry into place; false when something is in its place (an entry, or a file). */
   #place(key: string, stage: string): boolean {
     const entry = this.#entry(key);
+    const shard = entry.slice(0, entry.lastIndexOf("/"));
     try {
-      this.#folders.writeIn(entry.slice(0, entry.lastIndexOf("/")), () => Deno.renameSync(stage, entry));
+      this.#folders.writeIn(shard, () => Deno.renameSync(stage, entry));
       return true;
     } catch (error) {
       // rename(2) onto a folder that holds files fails with ENOTEMPTY (or EEXIST): another writer was first. Onto
@@ -532,6 +556,11 @@ export class ArtifactStore implements StepStore {
       // `--force` too).
       if (error instanceof Deno.errors.AlreadyExists || isNotEmpty(error)) return false;
       if (error instanceof Deno.errors.NotADirectory) return false;
+      // Made unwritable since the render checked it (see `unwritable`): said as such, not as the system's rename.
+      const denied = error instanceof Deno.errors.PermissionDenied ? firstUnwritable([shard]) : null;
+      if (denied !== null) {
+        throw new Error(`Cannot store the artifact in ${shard}: ${whyUnwritable(denied)}`, { cause: error });
+      }
       throw error;
     }
   }

@@ -10,6 +10,7 @@ import { ArtifactStore } from "./artifact_store.ts";
 import type { KeyClaimer } from "./key_claimer.ts";
 import { S3Store } from "./s3_store.ts";
 import type { StepStore } from "./step_store.ts";
+import type { UnwritableFolder } from "./writable_folders.ts";
 
 /** A store as a run uses it, whatever its kind. */
 export interface OpenedStore extends StepStore {
@@ -24,6 +25,11 @@ export interface OpenedStore extends StepStore {
   removeStale(): Promise<number>;
   /** The local folders it writes in (its scratch folders, claims, entries), to check before a run. */
   folders(): string[];
+  /**
+   * The first of its local folders that this user cannot write in though a run may (a render run as another user,
+   * with sudo, leaves such folders), or null; `replaced`: the keys of stored entries the run replaces.
+   */
+  unwritable(replaced?: readonly string[]): UnwritableFolder | null;
   /** The local folders whose files it may remove, written there or not (no output folder may be in one). */
   clearedFolders(): string[];
   /**

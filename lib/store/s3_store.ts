@@ -11,6 +11,7 @@ import { sha256File } from "../core/sha256.ts";
 import { leftByGoneOwner, ownerMark } from "./owner_mark.ts";
 import { isRecord } from "../core/is_record.ts";
 import { removeIfExists } from "../core/remove_if_exists.ts";
+import { firstUnwritable, type UnwritableFolder } from "./writable_folders.ts";
 import { fileSize, ownFile } from "./_entry_files.ts";
 import { parseS3Location, S3Client } from "./_s3_client.ts";
 import type { KeyClaimer } from "./key_claimer.ts";
@@ -262,6 +263,17 @@ export class S3Store implements StepStore {
   folders(): string[] {
     const claims = this.#claims instanceof KeyClaims ? ["claims"] : [];
     return ["tmp", "entries", ...claims].map((folder) => `${this.#cache}/${folder}`);
+  }
+
+  /**
+   * The first local folder that this user cannot write in though the run will: the local copy of each of `replaced`
+   * (its entries are fetched into folders of their own, each written once; `folders()` holds the rest).
+   *
+   * @param replaced Keys whose stored entries the run replaces (`--force`).
+   * @returns The folder and its owner, or null.
+   */
+  unwritable(replaced: readonly string[] = []): UnwritableFolder | null {
+    return firstUnwritable(replaced.map((key) => `${this.#cache}/entries/${key}`));
   }
 
   /** The local folders whose files it may remove: its own, and the answers kept in its local cache. */

@@ -3,6 +3,8 @@
  * @module
  */
 
+import { withoutRootRights } from "./plain_user.ts";
+
 /** The CLI's entry point. */
 export const CLI: string = new URL("../../tasks/render.ts", import.meta.url).pathname;
 
@@ -13,13 +15,20 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `reel <args>` with extra environment variables. */
+/**
+ * Runs `reel <args>` with extra environment variables; `withoutRootRights`: under root, without its rights over
+ * files, as a user without sudo (see `plain_user.ts`).
+ */
 export async function runCli(
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; withoutRootRights?: boolean } = {},
 ): Promise<CliResult> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", CLI, ...args],
+  const cli = ["run", "--allow-all", CLI, ...args];
+  const { program, args: programArgs } = options.withoutRootRights === true
+    ? withoutRootRights(Deno.execPath(), cli)
+    : { program: Deno.execPath(), args: cli };
+  const output = await new Deno.Command(program, {
+    args: programArgs,
     // As `deno task` would: INIT_CWD names the folder the command is typed in.
     env: { NO_COLOR: "1", INIT_CWD: options.cwd ?? Deno.cwd(), ...options.env },
     cwd: options.cwd,

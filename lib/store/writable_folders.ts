@@ -1,0 +1,112 @@
+/**
+ * Which of a store's own folders this user cannot write in: a render run as another user (with `sudo`, say) leaves
+ * folders owned by that user in the store, and every step whose entry went there was made, paid for where it calls
+ * a provider, and lost ("Permission denied (os error 13): rename …", once a step).
+ * @module
+ */
+import { ownerMark } from "./owner_mark.ts";
+
+/** A folder this user cannot write in, and who owns it (null where the system does not say). */
+export interface UnwritableFolder {
+  folder: string;
+  owner: number | null;
+}
+
+/**
+ * Where a file made to learn whether a folder can be written goes: named as this process's private files are, so
+ * that a render starting beside it leaves it alone (see `owner_mark.ts`).
+ *
+ * @param dir The folder.
+ * @returns Options for `Deno.makeTempFile`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { probeFile } from "./writable_folders.ts";
+ * assert.equal(probeFile("/tmp").dir, "/tmp");
+ * ```
+ */
+export function probeFile(dir: string): Deno.MakeTempOptions {
+  return { dir, prefix: `.${ownerMark()}-reel-probe-` };
+}
+
+/**
+ * The first of `folders` that exists and that this user cannot make a file in. One owned by this user with its
+ * owner's write bit set is taken as writable from its status alone; any other is tried by making a file in it
+ * and removing it (groups, access lists and root's rights are the system's to judge). A folder that does not exist
+ * is skipped: it is made where it is needed, in a folder checked before.
+ *
+ * Synchronous: a store checks up to 256 folders of entries before a run, and each asynchronous call is a hop to
+ * another thread (about five times the cost of the call itself here).
+ *
+ * @param folders The folders, in the order to check them.
+ * @returns The first that cannot be written, or null.
+ * @throws What the system answers other than a denied permission or a missing folder.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { firstUnwritable } from "./writable_folders.ts";
+ * const dir = Deno.makeTempDirSync();
+ * assert.equal(firstUnwritable([dir, `${dir}/none`]), null);
+ * Deno.removeSync(dir);
+ * ```
+ */
+export function firstUnwritable(folders: Iterable<string>): UnwritableFolder | null {
+  const uid = Deno.uid();
+  for (const folder of folders) {
+    let info: Deno.FileInfo;
+    try {
+      info = Deno.statSync(folder);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) continue;
+      throw error;
+    }
+    if (!info.isDirectory) continue;
+    if (uid !== null && info.uid === uid && ((info.mode ?? 0) & 0o200) !== 0) continue;
+    try {
+      Deno.removeSync(Deno.makeTempFileSync(probeFile(folder)));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) continue;
+      if (!(error instanceof Deno.errors.PermissionDenied)) throw error;
+      return { folder, owner: info.uid };
+    }
+  }
+  return null;
+}
+
+/**
+ * Whether another user owns an unwritable folder (made by a render run as that user, with sudo, say).
+ *
+ * @param unwritable The folder and its owner.
+ * @returns True when the system names an owner other than this user.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ownedByAnother } from "./writable_folders.ts";
+ * assert.equal(ownedByAnother({ folder: "/x", owner: null }), false);
+ * ```
+ */
+export function ownedByAnother(unwritable: UnwritableFolder): boolean {
+  return unwritable.owner !== null && unwritable.owner !== Deno.uid();
+}
+
+/**
+ * Why this user cannot write in a folder, in a message: whose it is, when another user's.
+ *
+ * @param unwritable The folder and its owner.
+ * @returns The words.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { whyUnwritable } from "./writable_folders.ts";
+ * assert.match(whyUnwritable({ folder: "/x", owner: Deno.uid() === 0 ? 1 : 0 }), /^it belongs to/);
+ * ```
+ */
+export function whyUnwritable(unwritable: UnwritableFolder): string {
+  if (!ownedByAnother(unwritable)) return "permission denied";
+  const whose = unwritable.owner === 0 ? "root" : `user ${unwritable.owner}`;
+  return `it belongs to ${whose}, not to this user (made by a render run as ${whose}, with sudo?)`;
+}
