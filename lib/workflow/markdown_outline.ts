@@ -11,7 +11,7 @@ export interface OutlineSection {
   id: string;
   title: string;
   bullets: string[];
-  /** The paragraphs, joined by spaces. */
+  /** The paragraphs, joined by spaces, their markup as written (a lesson says and captions it as its words). */
   narration: string;
 }
 
@@ -42,13 +42,11 @@ export interface Outline {
  * assert.deepEqual(alike.sections.map((section) => section.id), ["intro", "section", "section-2", "intro-2", "agac"]);
  * assert.throws(() => parseOutline("# Rain\n\nWater.\n\n##\nText.\n", "rain.md"), /rain\.md line 5: /);
  * assert.throws(() => parseOutline("# Rain\n\n## Clouds\nText.\n", "rain.md"), /line 1: the title "Rain" has no introduction/);
- * // Markup is said as its words; a numbered item is a bullet; a closing `#` is no part of a title.
- * const marked = parseOutline("# Rain #\n\nSee **this** _now_ in [the notes](http://x.org), snake_case.\n1. One\n");
+ * // Markup is kept (a lesson says it as its words, see `spoken_text.ts`); a numbered item is a bullet; a closing
+ * // `#` is no part of a title.
+ * const marked = parseOutline("# Rain #\n\nSee **this** in\n[the notes](http://x.org).\n1. One\n");
  * assert.equal(marked.title, "Rain");
- * assert.equal(marked.sections[0]!.narration, "See this now in the notes, snake_case.");
- * const said = (text: string) => parseOutline(`# T\n\n${text}\n`).sections[0]!.narration;
- * assert.equal(said("Call `__init__` with `x**2`, *args and **kwargs; 2**8 is 256."), "Call __init__ with x**2, *args and **kwargs; 2**8 is 256.");
- * assert.equal(said("An \\*escaped\\* star, [Foo](https://x.org/Foo_(bar)) and https://x.org/_a_/b."), "An *escaped* star, Foo and https://x.org/_a_/b.");
+ * assert.equal(marked.sections[0]!.narration, "See **this** in [the notes](http://x.org).");
  * assert.deepEqual(marked.sections[0]!.bullets, ["One"]);
  * assert.throws(() => parseOutline("# Rain\n\nWater.\n~~~\nx = 1\n~~~\n", "rain.md"), /line 4: a code block/);
  * assert.equal(parseOutline(`# ${"word ".repeat(40)}\n\nA.\n`).id.length <= 60, true);
@@ -116,34 +114,10 @@ export function parseOutline(markdown: string, source = "the outline"): Outline 
         id: unique(i === 0 ? "intro" : slug(section.title)),
         title: section.title,
         bullets: section.bullets,
-        narration: spoken(section.paragraphs.map((lines) => lines.join(" ")).join(" ")),
+        narration: section.paragraphs.map((lines) => lines.join(" ")).join(" "),
       };
     }),
   };
-}
-
-/**
- * A paragraph as it is said and captioned: markdown's emphasis, inline code and links as their words (nt15:
- * `**bold**` and `[link](http://x.org)` were in the captions as written). Emphasis is read as CommonMark reads it,
- * between a mark after a space and one before a space or a stop: `2**8`, `snake_case`, `*args and **kwargs` and a
- * URL's `_a_` are kept; code and escaped marks (`\*`) are kept as written (rv27).
- */
-function spoken(text: string): string {
-  const kept: string[] = [];
-  const keep = (literal: string) => `\uE000${kept.push(literal) - 1}\uE001`;
-  let said = text
-    .replace(/\\([\\`*_[\]()#+\-.!])/g, (_, mark: string) => keep(mark))
-    .replace(/`([^`]+)`/g, (_, code: string) => keep(code))
-    // A link's words; its address may hold parentheses (`…/Foo_(bar)`).
-    .replace(/!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)/g, "$1");
-  for (const mark of ["\\*\\*", "__", "\\*", "_"]) {
-    const emphasis = new RegExp(
-      `(^|[\\s(\\["'])${mark}(?=\\S)(.+?)(?<=\\S)${mark}(?=[\\s.,;:!?)\\]"']|$)`,
-      "g",
-    );
-    said = said.replace(emphasis, "$1$2");
-  }
-  return said.replace(/\uE000(\d+)\uE001/g, (_, index: string) => kept[Number(index)]!);
 }
 
 /** The longest id made from a title: ids name output files, and one past 100 characters is refused. */

@@ -138,3 +138,25 @@ Deno.test("bad input: a caption rule out of range is named at its path, exit 2, 
   assert.doesNotMatch(result.stderr, /\n\s+at .*:\d+:\d+/, "no stack trace");
   assert.equal(await listFolder(out), null);
 });
+
+Deno.test("e2e: a narration's markdown is said and captioned as its words", async () => {
+  const file = await writeWorkflowFile(`export default workflow(${
+    JSON.stringify({
+      formats: ["64x36"],
+      videos: [{
+        id: "v",
+        sections: [{
+          title: "Rain",
+          narration: "**Rain** falls on `roofs`, see [the notes](http://x.org).",
+          voice: { provider: "espeak", voice: "en-us" },
+        }],
+      }],
+    })
+  });`);
+  const events: RunEvent[] = [];
+  await render(file, events);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  // Before: "**Rain** falls on `roofs`, see [the notes](http://x.org)." in the captions, and said so by flite.
+  const text = parseSrt(await Deno.readTextFile(`${dir}/out/v.srt`)).map((cue) => cue.text).join(" ");
+  assert.equal(text.replace(/\s+/g, " "), "Rain falls on roofs, see the notes.");
+});

@@ -32,6 +32,7 @@ import {
 import { readImage } from "./_read_image.ts";
 import { didYouMean } from "../../core/closest_name.ts";
 import { resolveCards, resolveSectionSlide, resolveTheme } from "./resolve_slides.ts";
+import { spokenText } from "../../core/spoken_text.ts";
 
 /** Defaults applied where a lesson leaves a field out. */
 export const LESSON_DEFAULTS = {
@@ -146,7 +147,8 @@ async function resolveSection(
     path,
     title: section.title,
     bullets: section.bullets ?? [],
-    narration: section.narration,
+    // Said and captioned as its words: `**bold**` was spoken as asterisks by flite, and shown in the captions.
+    narration: spokenText(section.narration),
     background: {
       color: background.color ?? context.themeBackground,
       image: background.image === undefined

@@ -136,6 +136,29 @@ Deno.test("resolveWorkflow() rejects an empty narration at its path", async () =
   }]);
 });
 
+Deno.test("resolveWorkflow() says and captions a narration's markdown as its words, as slides read their text", async () => {
+  const narrations = [
+    "**Rain** falls on `roofs`: see [the notes](http://x.org), 2**8 and *args.",
+    "Press * then 5 * 3 * 2.",
+  ];
+  const resolved = await resolveWorkflow({
+    videos: [{ id: "a", sections: narrations.map((narration) => ({ title: "T", narration })) }],
+  }, where);
+  // Before: as written, the asterisks said by flite ("asterisk asterisk rain") and shown in the captions.
+  assert.deepEqual(resolved.jobs.lesson!.videos[0]!.sections.map((section) => section.narration), [
+    "Rain falls on roofs: see the notes, 2**8 and *args.",
+    "Press * then 5 * 3 * 2.",
+  ]);
+  // Markup around nothing to say is still nothing to say.
+  assert.deepEqual(
+    await issuesOf({ videos: [{ id: "a", sections: [{ title: "T", narration: "**...**" }] }] }),
+    [{
+      path: "videos[0].sections[0].narration",
+      message: "The narration has nothing to speak: only punctuation or symbols",
+    }],
+  );
+});
+
 Deno.test("resolveWorkflow() rejects a narration its voice would say nothing of; before, a silent flash of a section, exit 0", async () => {
   const espeak = { provider: "espeak", voice: "en-us" };
   const issues = await issuesOf({
