@@ -9,7 +9,7 @@ import { StepAttemptError, type StepExecutor, WorkerCrashError } from "../core/e
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { StepOutput } from "../core/json.ts";
 import type { RateLimitInfo, StepTask } from "../core/step_task.ts";
-import type { StepStore } from "../store/step_store.ts";
+import { recordWarnings, type StepStore } from "../store/step_store.ts";
 import { removeIfExists } from "../core/remove_if_exists.ts";
 import type { ClusterJob, JobInput, JobOutcome } from "./cluster_job.ts";
 
@@ -85,6 +85,7 @@ export async function runJob(job: ClusterJob, context: RunJobContext): Promise<J
       extension: data.output === null || dot < 0 ? null : data.output.slice(dot + 1),
       value: execution.result.value,
       children: execution.result.children,
+      ...recordWarnings(execution.result.warnings),
       scratchDir: scratch,
       ...job.fresh === true ? { replace: true } : {},
     });

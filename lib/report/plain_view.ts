@@ -93,15 +93,14 @@ export class PlainView implements RunView {
       case "step:started":
         return `${count} start ${event.step}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ""}`;
       case "step:finished":
-        if (!event.cached) {
-          const done = `${count} done ${event.step} (${formatElapsed(Math.max(0, event.elapsed))})`;
-          return [done, ...(event.warnings ?? []).map((message) => warningLine(event.step, message))].join(
-            "\n",
-          );
-        }
-        return event.madeBy === undefined
-          ? `${count} cached ${event.step}`
-          : `${count} shared ${event.step} (made by ${event.madeBy}, same key)`;
+        return [
+          !event.cached
+            ? `${count} done ${event.step} (${formatElapsed(Math.max(0, event.elapsed))})`
+            : event.madeBy === undefined
+            ? `${count} cached ${event.step}`
+            : `${count} shared ${event.step} (made by ${event.madeBy}, same key)`,
+          ...(event.warnings ?? []).map((message) => warningLine(event.step, message)),
+        ].join("\n");
       case "step:failed":
         return event.retrying
           ? `${count} retry ${event.step} (attempt ${event.attempt}): ${event.error}`

@@ -13,7 +13,7 @@ import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { endedOnInterrupt } from "../media/run_process.ts";
 import type { PlanStep } from "../plan/plan_step.ts";
 import type { Claim } from "../store/key_claims.ts";
-import type { StepStore, StoredArtifact } from "../store/step_store.ts";
+import { recordWarnings, type StepStore, type StoredArtifact } from "../store/step_store.ts";
 import { removeIfExists } from "../core/remove_if_exists.ts";
 import { durationOf } from "../steps/task_fields.ts";
 import { unwrittenOutputError, wroteOutput } from "../steps/unwritten_output.ts";
@@ -350,6 +350,7 @@ async function attemptOnce(
         extension: step.extension,
         value: execution.result.value,
         children: execution.result.children,
+        ...recordWarnings(execution.result.warnings),
         scratchDir: scratch,
         ...fresh ? { replace: true } : {},
       });

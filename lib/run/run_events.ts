@@ -66,7 +66,8 @@ export type RunEvent =
     media?: number;
     /**
      * What the step said the user should know of what it made (see `StepContext.warn`: an image answered at another
-     * size than asked), when it said any; never on a cached step.
+     * size than asked), when it said any; on a cached step, what its maker said, kept in the store (not on one made
+     * in this run by another step of its key, whose own event says them).
      */
     warnings?: string[];
   })

@@ -20,7 +20,7 @@ import { startOrder } from "./start_order.ts";
 import { KeyMaker } from "./key_maker.ts";
 import { LayeredLimits } from "./layered_limits.ts";
 import { type OutputItem, OutputPublisher, type WrittenOutput } from "./output_publisher.ts";
-import type { StoredArtifact } from "../store/step_store.ts";
+import { recordWarnings, type StoredArtifact } from "../store/step_store.ts";
 import type { RunPlanOptions, RunResult } from "./run_options.ts";
 import type { RunEvent, StepEventBase } from "./run_events.ts";
 import { forcedSteps } from "./step_glob.ts";
@@ -214,7 +214,8 @@ class Scheduler {
         elapsed: 0,
         path: made.artifact.path,
         ...mediaField(made.artifact.value),
-        ...made.madeBy === undefined ? {} : { madeBy: made.madeBy },
+        // Said again from the store, as its maker said them; not by a step another made in this run, which said them.
+        ...made.madeBy === undefined ? recordWarnings(made.artifact.warnings) : { madeBy: made.madeBy },
       };
       this.#held.set(node.step.id, { type: "step:finished", ...this.#base(node), ...cached });
     }

@@ -23,6 +23,7 @@ import {
   type ArtifactRecord,
   type CommitInput,
   recordIntact,
+  recordWarnings,
   type StepStore,
   type StoredArtifact,
   type StoreEntry,
@@ -252,7 +253,12 @@ export class ArtifactStore implements StepStore {
         mtime,
         value: artifact.value,
         children: artifact.children,
-        valueSha256: valueDigest(artifact.value, artifact.children),
+        ...recordWarnings(artifact.warnings),
+        valueSha256: valueDigest(
+          artifact.value,
+          artifact.children,
+          recordWarnings(artifact.warnings).warnings,
+        ),
         key,
         created: new Date().toISOString(),
       };
@@ -595,8 +601,13 @@ export class ArtifactStore implements StepStore {
   }
 }
 
-function valueOf(record: ArtifactRecord): Pick<StoredArtifact, "value" | "children" | "sha256"> {
-  return { value: record.value, children: record.children, sha256: record.sha256 };
+function valueOf(record: ArtifactRecord): Pick<StoredArtifact, "value" | "children" | "sha256" | "warnings"> {
+  return {
+    value: record.value,
+    children: record.children,
+    sha256: record.sha256,
+    ...recordWarnings(record.warnings),
+  };
 }
 
 /** Something in `entries/` that is no entry (see {@linkcode ArtifactStore.notEntries}). */

@@ -20,6 +20,7 @@ import {
   type ArtifactRecord,
   type CommitInput,
   recordIntact,
+  recordWarnings,
   type StepStore,
   type StoredArtifact,
   valueDigest,
@@ -177,7 +178,8 @@ export class S3Store implements StepStore {
       sha256: size === null ? null : await sha256File(artifact.file!),
       value: artifact.value,
       children: artifact.children,
-      valueSha256: valueDigest(artifact.value, artifact.children),
+      ...recordWarnings(artifact.warnings),
+      valueSha256: valueDigest(artifact.value, artifact.children, recordWarnings(artifact.warnings).warnings),
       key,
       created: new Date().toISOString(),
     };
@@ -325,7 +327,14 @@ export class S3Store implements StepStore {
 }
 
 function artifactOf(key: string, path: string | null, record: ArtifactRecord): StoredArtifact {
-  return { key, path, value: record.value, children: record.children, sha256: record.sha256 };
+  return {
+    key,
+    path,
+    value: record.value,
+    children: record.children,
+    sha256: record.sha256,
+    ...recordWarnings(record.warnings),
+  };
 }
 
 function extension(value: string | null): string {

@@ -20,6 +20,8 @@ export interface StoredArtifact {
   children: ChildSpec[];
   /** The file's SHA-256 as its record holds it (null for a value-only step; absent where a store keeps none). */
   sha256?: string | null;
+  /** What the step said of what it made when it was made (see `StepContext.warn`); absent when nothing. */
+  warnings?: string[];
 }
 
 /** What a step hands the store to keep. */
@@ -32,6 +34,8 @@ export interface CommitInput {
   value: Json;
   /** The child steps it added at run time. */
   children: ChildSpec[];
+  /** What the step said of what it made (see `StepContext.warn`), kept to be said again where it is used. */
+  warnings?: readonly string[];
   /** True when the step must have written `file`; a missing file is then an error. @default false */
   required?: boolean;
   /**
@@ -120,7 +124,12 @@ export interface ArtifactRecord {
   value: Json;
   children: ChildSpec[];
   /**
-   * The SHA-256 of `[value, children]` as JSON, checked when the entry is read: a record whose value was changed or
+   * What the step said of what it made (see `StepContext.warn`): said again by every render that uses the entry,
+   * as a value's own `warnings` are. Absent when it said nothing, and in older records.
+   */
+  warnings?: string[];
+  /**
+   * The SHA-256 of `[value, children]` as JSON (`[value, children, warnings]` where there are warnings), checked when the entry is read: a record whose value was changed or
    * damaged since is not used (the step is made again). Absent in older records.
    */
   valueSha256?: string;
@@ -134,10 +143,12 @@ export interface ArtifactRecord {
 }
 
 /**
- * The digest a record keeps of its value and children (`valueSha256`; JSON round trips keep the text the same).
+ * The digest a record keeps of its value, children and warnings (`valueSha256`; JSON round trips keep the text
+ * the same).
  *
  * @param value The step's value.
  * @param children The children it asked for.
+ * @param warnings What the step said of what it made, where it said anything.
  * @returns The hex SHA-256 of `[value, children]` as JSON.
  *
  * @example
@@ -148,8 +159,13 @@ export interface ArtifactRecord {
  * assert.notEqual(valueDigest({ a: 1 }, []), valueDigest({ a: 2 }, []));
  * ```
  */
-export function valueDigest(value: Json, children: readonly ChildSpec[]): string {
-  return sha256Hex(JSON.stringify([value, children]));
+export function valueDigest(
+  value: Json,
+  children: readonly ChildSpec[],
+  warnings?: readonly string[],
+): string {
+  // Without warnings as before them: the records stored then stay intact.
+  return sha256Hex(JSON.stringify(warnings === undefined ? [value, children] : [value, children, warnings]));
 }
 
 /**
@@ -172,9 +188,31 @@ export function valueDigest(value: Json, children: readonly ChildSpec[]): string
  * ```
  */
 export function recordIntact(
-  record: Pick<ArtifactRecord, "value" | "children" | "valueSha256" | "key">,
+  record: Pick<ArtifactRecord, "value" | "children" | "warnings" | "valueSha256" | "key">,
   key: string,
 ): boolean {
   return (record.key === undefined || record.key === key) &&
-    (record.valueSha256 === undefined || valueDigest(record.value, record.children) === record.valueSha256);
+    (record.valueSha256 === undefined ||
+      valueDigest(record.value, record.children, record.warnings) === record.valueSha256);
+}
+
+/**
+ * A record's `warnings` field: the warnings as a list of texts, or nothing where there are none (or none that are
+ * texts, in a record damaged or written by hand).
+ *
+ * @param warnings What a step said, or a record's field as read.
+ * @returns `{ warnings }`, or `{}`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { recordWarnings } from "./step_store.ts";
+ * assert.deepEqual(recordWarnings(["A"]), { warnings: ["A"] });
+ * assert.deepEqual(recordWarnings([]), {});
+ * ```
+ */
+export function recordWarnings(warnings: unknown): { warnings?: string[] } {
+  if (!Array.isArray(warnings)) return {};
+  const texts = warnings.filter((warning): warning is string => typeof warning === "string");
+  return texts.length === 0 ? {} : { warnings: texts };
 }

@@ -79,3 +79,15 @@ Deno.test("PlainView says in one line that a stored value that cannot be right i
       '("rain") ends at 31.5 s, past the end of the chunk\'s 12.10 s of audio)',
   );
 });
+
+Deno.test("PlainView says what a step warned of under its line, a stored step's too", () => {
+  const sink = new TextSink();
+  const view = new PlainView({ writer: sink });
+  view.update(ev.runStarted(0, 2, 1));
+  view.update(ev.finished(10, "v/s1/image", { kind: "image", warnings: ["answered 32×32"] }));
+  // Before: a stored step's warning, kept with its entry, was not said again.
+  view.update(ev.finished(20, "w/s1/image", { kind: "image", cached: true, warnings: ["answered 16×16"] }));
+  view.finish();
+  assert.match(sink.text, /done v\/s1\/image \(.*\)\n⚠ v\/s1\/image: answered 32×32\n/);
+  assert.match(sink.text, /cached w\/s1\/image\n⚠ w\/s1\/image: answered 16×16\n/);
+});

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Json } from "../../../lib/core/json.ts";
 import { ArtifactStore } from "../../../lib/store/artifact_store.ts";
+import { valueDigest } from "../../../lib/store/step_store.ts";
 import { listFolder } from "../../_support/cli.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
@@ -242,6 +243,27 @@ Deno.test("ArtifactStore: a record whose value was changed since it was stored i
   delete older.valueSha256;
   await Deno.writeTextFile(record, JSON.stringify({ ...older, value: { n: 3 } }));
   assert.deepEqual((await store.lookup(key))?.value, { n: 3 });
+});
+
+Deno.test("ArtifactStore keeps what a step warned of with its entry, in the record's digest; a record without any reads as before", async () => {
+  const store = new ArtifactStore(await tempDir());
+  const warnings = ["the provider answered an image of 32×32, not the 64×48 asked"];
+  const stored = await store.commit(key, { file: null, extension: null, value: 1, children: [], warnings });
+  assert.deepEqual(stored.warnings, warnings);
+  assert.deepEqual((await store.lookup(key))?.warnings, warnings);
+  const record = `${store.root}/entries/${key.slice(0, 2)}/${key}/record.json`;
+  const kept = JSON.parse(await Deno.readTextFile(record));
+  // A warning edited since is a damaged record, as a value is.
+  await Deno.writeTextFile(record, JSON.stringify({ ...kept, warnings: ["another"] }));
+  assert.equal(await store.lookup(key), null);
+  // A step that warned of nothing writes no field, and its digest is the one records had before warnings were kept.
+  const other = "cd".repeat(32);
+  await store.commit(other, { file: null, extension: null, value: 1, children: [], warnings: [] });
+  const plain = JSON.parse(await Deno.readTextFile(`${store.root}/entries/cd/${other}/record.json`));
+  assert.equal("warnings" in plain, false);
+  assert.equal(plain.valueSha256, valueDigest(1, []));
+  assert.equal((await store.lookup(other))?.warnings, undefined);
+  store.close();
 });
 
 Deno.test("ArtifactStore: a record that is null, a list, a number or a folder is damaged: not served, listed apart, remade", async () => {
