@@ -17,9 +17,12 @@
  * ```ts
  * import assert from "node:assert/strict";
  * import { spokenText } from "./spoken_text.ts";
- * assert.equal(spokenText("See **this** _now_ in [the notes](http://x.org), snake_case."), "See this now in the notes, snake_case.");
- * assert.equal(spokenText("Call `__init__` with `x**2`, *args and **kwargs; 2**8 is 256."), "Call __init__ with x**2, *args and **kwargs; 2**8 is 256.");
- * assert.equal(spokenText("An \\*escaped\\* star, [Foo](https://x.org/Foo_(bar)) and https://x.org/_a_/b."), "An *escaped* star, Foo and https://x.org/_a_/b.");
+ * const said = (text: string) => spokenText(text);
+ * assert.equal(said("See **this** _now_ in [the notes](http://x.org)."), "See this now in the notes.");
+ * assert.equal(said("Call `__init__` with `x**2`; *args, 2**8"), "Call __init__ with x**2; *args, 2**8");
+ * assert.equal(said("An \\*escaped\\* star, [Foo](x.org/F_(b)), x/_a_/b"), "An *escaped* star, Foo, x/_a_/b");
+ * // A mark before a stop closes only where the stop ends a word (rv38: "_config.yml" lost its mark).
+ * assert.equal(said("Open *README*.md, _config.yml, *hot*… *hot*."), "Open *README*.md, _config.yml, hot… hot.");
  * ```
  */
 export function spokenText(text: string): string {
@@ -30,9 +33,11 @@ export function spokenText(text: string): string {
     .replace(/`([^`]+)`/g, (_, code: string) => keep(code))
     // A link's words; its address may hold parentheses (`…/Foo_(bar)`).
     .replace(/!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)/g, "$1");
+  // After the closing mark: a space, a bracket or quote, the end, or stops that end the word (`*hot*.`, not `.md`).
+  const after = `(?=[\\s)\\]"']|[.,;:!?…]+(?:[\\s)\\]"']|$)|$)`;
   for (const mark of ["\\*\\*", "__", "\\*", "_"]) {
     const emphasis = new RegExp(
-      `(^|[\\s(\\["'])${mark}(?=\\S)(.+?)(?<=\\S)${mark}(?=[\\s.,;:!?)\\]"']|$)`,
+      `(^|[\\s(\\["'])${mark}(?=\\S)((?:(?!${mark}).)+?)(?<=\\S)${mark}${after}`,
       "g",
     );
     said = said.replace(emphasis, "$1$2");

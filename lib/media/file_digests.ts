@@ -308,11 +308,13 @@ function writeMemo(path: string, remembered: Record<string, Remembered>): void {
     Deno.writeTextFileSync(temporary, JSON.stringify(kept));
     Deno.renameSync(temporary, path);
   } catch {
-    // A cache folder that cannot be written (read-only, full) only means reading the files again next run.
+    // A cache folder that cannot be written (read-only, full, another user's) only means reading the files again
+    // next run. Nor can its temporary file be removed from a folder this user may not enter (nt19: every command
+    // failed so, `PermissionDenied: … remove …file-digests.json.….tmp`): none was written there either.
     try {
       Deno.removeSync(temporary);
     } catch (error) {
-      if (!isMissing(error)) throw error;
+      if (!isMissing(error) && !(error instanceof Deno.errors.PermissionDenied)) throw error;
     }
   }
 }

@@ -16,12 +16,7 @@ import { planPaths } from "../plan/plan_paths.ts";
 import { moduleFiles } from "../schema/module_graph.ts";
 import { planStatus } from "../plan/plan_status.ts";
 import { openStore } from "../store/open_store.ts";
-import {
-  ownedByAnother,
-  probeFile,
-  type UnwritableFolder,
-  whyUnwritable,
-} from "../store/writable_folders.ts";
+import { ownedByAnother, ownerOf, probeFile, refusedByOwner } from "../store/writable_folders.ts";
 import { removeStaleOutputs } from "../store/publish_output.ts";
 import { openExecutor } from "./_open_executor.ts";
 import { fitSlidesOn } from "./slide_fits.ts";
@@ -92,7 +87,8 @@ export interface RenderResult {
  *
  * @param folder The folder.
  * @param role What it is for, in messages (`output folder`).
- * @param options Whether to make it (@default make), and the hint when the role's own is not the one.
+ * @param options Whether to make it (@default make), the hint when the role's own is not the one, and the folder
+ *   to give back to this user where another user's is in the way (@default the folder).
  * @throws {InputError} When it cannot be written.
  *
  * @example
@@ -106,7 +102,7 @@ export interface RenderResult {
 export async function ensureWritableFolder(
   folder: string,
   role: string,
-  options: { make?: boolean; hint?: string } = {},
+  options: { make?: boolean; hint?: string; giveBack?: string } = {},
 ): Promise<void> {
   try {
     const make = options.make ?? true;
@@ -115,6 +111,15 @@ export async function ensureWritableFolder(
     const probe = await Deno.makeTempFile(probeFile(dir));
     await Deno.remove(probe);
   } catch (error) {
+    // Another user's (a render run with sudo made it): said so, with the command that gives it back (nt19).
+    const owner = error instanceof Deno.errors.PermissionDenied ? ownerOf(folder) : null;
+    if (owner !== null && ownedByAnother({ folder, owner })) {
+      throw refusedByOwner({ folder, owner }, {
+        doing: "write to",
+        place: role,
+        root: options.giveBack ?? folder,
+      });
+    }
     const reason = error instanceof Deno.errors.PermissionDenied
       ? "permission denied"
       : error instanceof Deno.errors.AlreadyExists || error instanceof Deno.errors.NotADirectory
@@ -126,28 +131,6 @@ export async function ensureWritableFolder(
       cause: error,
     });
   }
-}
-
-/**
- * The refusal of a store whose folder this user cannot write in: who owns it, and how to take the store back.
- *
- * @param unwritable The folder and its owner.
- * @param options The store's role in messages (`cache folder`) and its folder.
- * @returns The error.
- */
-function unwritableStoreFolder(
-  unwritable: UnwritableFolder,
-  options: { role: string; root: string },
-): InputError {
-  return new InputError(
-    `Cannot write to ${unwritable.folder} in the ${options.role}: ${whyUnwritable(unwritable)}`,
-    {
-      where: unwritable.folder,
-      hint: ownedByAnother(unwritable)
-        ? `Give the ${options.role} back to your user: sudo chown -R "$(id -un)" ${options.root}`
-        : `Let your user write in it: chmod -R u+w ${options.root}`,
-    },
-  );
 }
 
 /**
@@ -393,17 +376,28 @@ export async function renderLoaded(
         [options.outDir, "output folder"],
       ];
       // All checked before any is made: an output folder refused leaves no empty store behind.
-      for (const [folder, role] of folders) await ensureWritableFolder(folder, role, { make: false });
+      // What to give back to this user where another's folder is in the way: the folder named, or the whole store.
+      const giveBack = (folder: string) =>
+        folder === options.outDir || folder === cacheDir ? folder : store.localRoot;
+      for (const [folder, role] of folders) {
+        await ensureWritableFolder(folder, role, { make: false, giveBack: giveBack(folder) });
+      }
       // A folder a render run as another user (with sudo) left in the store: every step stored there was made,
-      // paid for, and lost, each failed with the system's words.
-      if (!stored) {
-        const replaced = plan.steps.flatMap((step) => {
-          const found = status.get(step.id);
-          return found?.status === "stored" && found.key !== null && isForced(step.id) ? [found.key] : [];
-        });
-        const unwritable = store.unwritable(replaced);
-        const root = objectStore ? resolve(`${cacheDir}/s3-cache`) : store.location;
-        if (unwritable !== null) throw unwritableStoreFolder(unwritable, { role, root });
+      // paid for, and lost, each failed with the system's words. The keys of the steps to run, where each is
+      // known before the run (none waits for what an earlier step returns); else every folder of entries.
+      // The entries it serves are marked used, which only their owner may do.
+      const toRun = plan.steps.filter((step) => !served.has(step.id)).map((step) => status.get(step.id)?.key);
+      const replaced = plan.steps.flatMap((step) => {
+        const found = status.get(step.id);
+        return found?.status === "stored" && found.key !== null && isForced(step.id) ? [found.key] : [];
+      });
+      const unwritable = store.unwritable({
+        keys: toRun.every((key) => typeof key === "string") ? toRun as string[] : null,
+        replaced,
+        used: plan.steps.flatMap((step) => served.has(step.id) ? [status.get(step.id)!.key!] : []),
+      });
+      if (unwritable !== null) {
+        throw refusedByOwner(unwritable, { doing: "write to", place: role, root: store.localRoot });
       }
       await outputsApartFromStore(options.outDir, store.clearedFolders());
       // Another render writing one of these outputs with other bytes is refused now, not found out by its result,
@@ -411,7 +405,9 @@ export async function renderLoaded(
       guard = await guardOutputs(plan, options.outDir, {
         workflows: workflows.map((workflow) => realPathOrNull(workflow.file) ?? workflow.file),
       });
-      for (const [folder, role] of folders) await ensureWritableFolder(folder, role);
+      for (const [folder, role] of folders) {
+        await ensureWritableFolder(folder, role, { giveBack: giveBack(folder) });
+      }
       await checkOutputPlaces(options.outDir, loaded);
       for (const warning of warnings) options.onWarning?.(warning);
       // Resume after a crash: what a killed run left half-done is removed; everything it finished is reused.

@@ -6,7 +6,14 @@
  */
 import { resolve } from "node:path";
 import { MadeFolders } from "./_made_folders.ts";
-import { firstUnwritable, type UnwritableFolder, whyUnwritable } from "./writable_folders.ts";
+import {
+  firstUnwritable,
+  ownerOf,
+  refusedByOwner,
+  type UnwritableFolder,
+  whyUnwritable,
+} from "./writable_folders.ts";
+import type { InputError } from "../core/errors.ts";
 import { leftByGoneOwner, ownerMark } from "./owner_mark.ts";
 import { type Claim, type ClaimHolder, KeyClaims, type KeyClaimsOptions } from "./key_claims.ts";
 import {
@@ -68,6 +75,8 @@ export class ArtifactStore implements StepStore {
   readonly root: string;
   /** Where it is, as another host sharing the path opens it: the absolute folder. */
   readonly location: string;
+  /** The same folder: its files are all local. */
+  readonly localRoot: string;
   /** The claims on keys being made. */
   readonly claims: KeyClaims;
   readonly #folders = new MadeFolders();
@@ -84,6 +93,7 @@ export class ArtifactStore implements StepStore {
   constructor(root: string, options: ArtifactStoreOptions = {}) {
     this.root = resolve(root);
     this.location = this.root;
+    this.localRoot = this.root;
     this.#tmp = `${this.root}/tmp`;
     this.claims = new KeyClaims(`${this.root}/claims`, options.claims);
   }
@@ -102,6 +112,10 @@ export class ArtifactStore implements StepStore {
     try {
       Deno.utimeSync(this.#recordPath(key), now, now);
     } catch (error) {
+      // Another user's record (a render run with sudo made it) cannot be marked used, nor collected: said so.
+      if (error instanceof Deno.errors.PermissionDenied) {
+        throw this.#refused(this.#recordPath(key), "write to");
+      }
       notFoundIsFine(error);
     }
     return found;
@@ -339,7 +353,7 @@ export class ArtifactStore implements StepStore {
     for (const prefix of await listFolders(`${this.root}/entries`)) {
       for (const key of await listFolders(`${this.root}/entries/${prefix}`)) {
         if (!/^[0-9a-f]{64}$/.test(key)) continue;
-        const found = readRecord(this.#recordPath(key));
+        const found = this.#recordOf(key);
         // A damaged record, or another key's (rv35: counted here and among `notEntries` too).
         if (found === null || !recordIntact(found.record, key)) continue;
         // The file system stamps times from a coarser clock than `created` was read from: an entry used only
@@ -427,9 +441,8 @@ export class ArtifactStore implements StepStore {
    * does (rv35: `cache gc` would have removed it).
    */
   #keeps(key: string): boolean {
-    const path = this.#recordPath(key);
-    const found = readRecord(path);
-    return found === null ? laterRecord(path) : recordIntact(found.record, key);
+    const found = this.#recordOf(key);
+    return found === null ? laterRecord(this.#recordPath(key)) : recordIntact(found.record, key);
   }
 
   /**
@@ -440,7 +453,7 @@ export class ArtifactStore implements StepStore {
    */
   lastUsed(key: string): Promise<Date | null> {
     try {
-      return Promise.resolve(readRecord(this.#recordPath(key))?.mtime ?? null);
+      return Promise.resolve(this.#recordOf(key)?.mtime ?? null);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -474,25 +487,57 @@ export class ArtifactStore implements StepStore {
   }
 
   /**
-   * The first of its folders that this user cannot write in though a run may (see `writable_folders.ts`): each
-   * folder of entries (`entries/<ab>`, any of which a step's entry may go to), and the entry of each of `replaced`
-   * (moved out whole when it is replaced). A render asks before it makes any step.
+   * The first of its folders and files that this user cannot write in though a run will (see
+   * `writable_folders.ts`): the folders of entries (`entries/<ab>`) the entries of `keys` go to (every one, where
+   * the keys are not all known before the run) and the providers' kept answers, where any step is to run; the entry
+   * of each of those keys and of `replaced` that is there (moved out whole when it is replaced: damaged, or forced);
+   * and the record of each of `used`, which the run marks used (its time set, which only its owner may do: marked
+   * now). A render asks before it makes any step.
    *
-   * @param replaced Keys whose stored entries the run replaces (`--force`).
-   * @returns The folder and its owner, or null.
+   * @param options The keys of the steps to run (null where not all are known), those whose stored entries the run
+   *   replaces (`--force`), and those it serves from the store.
+   * @returns The folder or record, and its owner; or null.
    */
-  unwritable(replaced: readonly string[] = []): UnwritableFolder | null {
+  unwritable(
+    options: { keys: readonly string[] | null; replaced: readonly string[]; used: readonly string[] },
+  ): UnwritableFolder | null {
     const entries = `${this.root}/entries`;
     let shards: string[] = [];
-    try {
-      // Synchronous, as the check of each is (see `firstUnwritable`): 256 folders at most.
-      shards = [...Deno.readDirSync(entries)].filter((item) => item.isDirectory).map((item) =>
-        `${entries}/${item.name}`
-      );
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (options.keys !== null) {
+      shards = [...new Set(options.keys.map((key) => `${entries}/${key.slice(0, 2)}`))];
+    } else {
+      try {
+        // Synchronous, as the check of each is (see `firstUnwritable`): 256 folders at most. A link to a folder
+        // counts as the folder (rv38).
+        shards = [...Deno.readDirSync(entries)].filter((item) => item.isDirectory || item.isSymlink).map((
+          item,
+        ) => `${entries}/${item.name}`);
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
     }
-    return firstUnwritable([...shards, ...replaced.map((key) => this.#entry(key))]);
+    // Kept answers are written once a provider is paid (rv38).
+    const runs = options.keys === null || options.keys.length > 0;
+    const folder = firstUnwritable([
+      ...shards,
+      ...runs ? [`${this.root}/${ANSWERS}`] : [],
+      // A stored entry of a step to run is replaced (damaged, or forced): moved out whole (rv38).
+      ...[...options.keys ?? [], ...options.replaced].map((key) => this.#entry(key)),
+    ]);
+    if (folder !== null) return folder;
+    // rv38: a render that made nothing failed each stored step so ("Operation not permitted … utime"), exit 1.
+    const now = new Date();
+    for (const key of options.used) {
+      try {
+        Deno.utimeSync(this.#recordPath(key), now, now);
+      } catch (error) {
+        if (error instanceof Deno.errors.PermissionDenied) {
+          return { folder: this.#recordPath(key), owner: ownerOf(this.#recordPath(key)) };
+        }
+        notFoundIsFine(error);
+      }
+    }
+    return null;
   }
 
   /** A new name in `trash/` (made if missing) for what is to be renamed out of the store's folders, then deleted. */
@@ -572,7 +617,33 @@ export class ArtifactStore implements StepStore {
   }
 
   async #read(key: string, options: { verify: boolean }): Promise<StoredArtifact | null> {
-    const found = readRecord(this.#recordPath(key));
+    try {
+      return await this.#readEntry(key, options);
+    } catch (error) {
+      // Another user's entry (a render run with sudo makes each readable by it alone): said so, not as the system's
+      // read (nt19, rv38: every command on the store failed so, exit 1).
+      if (error instanceof Deno.errors.PermissionDenied) throw this.#refused(this.#entry(key), "read");
+      throw error;
+    }
+  }
+
+  /** The refusal of one of its folders or files this user may not read or write, with whose it is. */
+  #refused(path: string, doing: "read" | "write to"): InputError {
+    return refusedByOwner({ folder: path, owner: ownerOf(path) }, { doing, place: "store", root: this.root });
+  }
+
+  /** An entry's record (see `readRecord`); one this user may not read (another user's) is refused, saying whose. */
+  #recordOf(key: string): ReturnType<typeof readRecord> {
+    try {
+      return readRecord(this.#recordPath(key));
+    } catch (error) {
+      if (error instanceof Deno.errors.PermissionDenied) throw this.#refused(this.#entry(key), "read");
+      throw error;
+    }
+  }
+
+  async #readEntry(key: string, options: { verify: boolean }): Promise<StoredArtifact | null> {
+    const found = this.#recordOf(key);
     if (found === null) return null;
     const { record } = found;
     // A value changed or damaged since it was stored (valid JSON, another value), or another key's entry copied

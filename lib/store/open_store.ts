@@ -25,11 +25,17 @@ export interface OpenedStore extends StepStore {
   removeStale(): Promise<number>;
   /** The local folders it writes in (its scratch folders, claims, entries), to check before a run. */
   folders(): string[];
+  /** The local folder it keeps its files in: the store's folder, or an object store's local copies. */
+  readonly localRoot: string;
   /**
    * The first of its local folders that this user cannot write in though a run may (a render run as another user,
-   * with sudo, leaves such folders), or null; `replaced`: the keys of stored entries the run replaces.
+   * with sudo, leaves such folders), or null: those the entries of `keys` go to (all, where null), those of the
+   * `replaced` keys' stored entries, the providers' kept answers, and the records of the `used` keys' entries,
+   * which a run marks used.
    */
-  unwritable(replaced?: readonly string[]): UnwritableFolder | null;
+  unwritable(
+    options: { keys: readonly string[] | null; replaced: readonly string[]; used: readonly string[] },
+  ): UnwritableFolder | null;
   /** The local folders whose files it may remove, written there or not (no output folder may be in one). */
   clearedFolders(): string[];
   /**

@@ -269,13 +269,26 @@ export class S3Store implements StepStore {
 
   /**
    * The first local folder that this user cannot write in though the run will: the local copy of each of `replaced`
-   * (its entries are fetched into folders of their own, each written once; `folders()` holds the rest).
+   * (its entries are fetched into folders of their own, each written once; `folders()` holds the rest), and the
+   * providers' kept answers.
    *
-   * @param replaced Keys whose stored entries the run replaces (`--force`).
+   * @param options The keys of the steps to run and of those served (their entries are fetched into new folders,
+   *   and a bucket's entries are not marked used: unused), and those whose stored entries the run replaces
+   *   (`--force`).
    * @returns The folder and its owner, or null.
    */
-  unwritable(replaced: readonly string[] = []): UnwritableFolder | null {
-    return firstUnwritable(replaced.map((key) => `${this.#cache}/entries/${key}`));
+  unwritable(
+    options: { keys: readonly string[] | null; replaced: readonly string[]; used: readonly string[] },
+  ): UnwritableFolder | null {
+    return firstUnwritable([
+      ...options.replaced.map((key) => `${this.#cache}/entries/${key}`),
+      `${this.#cache}/answers`,
+    ]);
+  }
+
+  /** The local folder its copies, scratch folders and answers are kept in. */
+  get localRoot(): string {
+    return this.#cache;
   }
 
   /** The local folders whose files it may remove: its own, and the answers kept in its local cache. */

@@ -129,8 +129,9 @@ export interface ArtifactRecord {
    */
   warnings?: string[];
   /**
-   * The SHA-256 of `[value, children]` as JSON (`[value, children, warnings]` where there are warnings), checked when the entry is read: a record whose value was changed or
-   * damaged since is not used (the step is made again). Absent in older records.
+   * The SHA-256 of `[value, children]` as JSON (`[value, children, warnings]` where there are warnings), checked
+   * when the entry is read: a record whose value was changed or damaged since is not used (the step is made again).
+   * Absent in older records.
    */
   valueSha256?: string;
   /**

@@ -4,6 +4,7 @@
  * a provider, and lost ("Permission denied (os error 13): rename …", once a step).
  * @module
  */
+import { InputError } from "../core/errors.ts";
 import { ownerMark } from "./owner_mark.ts";
 
 /** A folder this user cannot write in, and who owns it (null where the system does not say). */
@@ -109,4 +110,68 @@ export function whyUnwritable(unwritable: UnwritableFolder): string {
   if (!ownedByAnother(unwritable)) return "permission denied";
   const whose = unwritable.owner === 0 ? "root" : `user ${unwritable.owner}`;
   return `it belongs to ${whose}, not to this user (made by a render run as ${whose}, with sudo?)`;
+}
+
+/**
+ * Who owns `path`, or the nearest folder above it that this user may look at (a folder made with `mkdtemp` by
+ * another user hides what it holds); null where the system says of none.
+ *
+ * @param path A file or folder.
+ * @returns The owner's user id, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ownerOf } from "./writable_folders.ts";
+ * assert.equal(ownerOf(`${Deno.makeTempDirSync()}/none`), Deno.uid());
+ * ```
+ */
+export function ownerOf(path: string): number | null {
+  for (let at = path; at !== ""; at = at.slice(0, at.lastIndexOf("/"))) {
+    try {
+      return Deno.statSync(at).uid;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound) && !(error instanceof Deno.errors.PermissionDenied)) {
+        throw error;
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * The refusal of a folder or file of reel's own that this user may not read or write: whose it is, and the command
+ * that gives the folder back (a render run with sudo leaves the store, the output folder or its files root's).
+ *
+ * @param unwritable The folder or file, and its owner.
+ * @param options What was refused (`read`, `write to`), the folder it is in, as messages name it (`cache folder`),
+ *   and the folder to give back.
+ * @returns The error (exit 2).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { refusedByOwner } from "./writable_folders.ts";
+ * const error = refusedByOwner({ folder: "/x/.reel/tmp", owner: Deno.uid() }, {
+ *   doing: "write to",
+ *   place: "cache folder",
+ *   root: "/x/.reel",
+ * });
+ * assert.equal(error.message, "Cannot write to /x/.reel/tmp in the cache folder: permission denied");
+ * ```
+ */
+export function refusedByOwner(
+  unwritable: UnwritableFolder,
+  options: { doing: "read" | "write to"; place: string; root: string },
+): InputError {
+  const root = `'${options.root.replaceAll("'", `'\\''`)}'`;
+  return new InputError(
+    `Cannot ${options.doing} ${unwritable.folder} in the ${options.place}: ${whyUnwritable(unwritable)}`,
+    {
+      where: unwritable.folder,
+      hint: ownedByAnother(unwritable)
+        ? `Give the ${options.place} back to your user: sudo chown -R "$(id -un)" ${root}`
+        : `Let your user read and write in it: chmod -R u+rwX ${root}`,
+    },
+  );
 }

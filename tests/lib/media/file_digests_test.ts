@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { fileDigests } from "../../../lib/media/file_digests.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
+import { evalWithoutRootRights, lockOut, plainUserTest } from "../../_support/plain_user.ts";
 
 const MODULE = new URL("../../../lib/media/file_digests.ts", import.meta.url).href;
 const HOUR = 3_600_000;
@@ -91,3 +92,28 @@ Deno.test("fileDigests: a file changed a moment ago is not remembered; a garbled
   fileDigests([other], { memo, now: () => Date.now() + HOUR });
   assert.deepEqual(Object.keys(JSON.parse(await Deno.readTextFile(memo))).sort(), [old, other]);
 });
+
+plainUserTest(
+  "rememberDigests: a memo in a folder this user may not enter is not written, and nothing fails",
+  async () => {
+    const dir = await tempDir();
+    await Deno.writeTextFile(`${dir}/a`, "a");
+    await Deno.mkdir(`${dir}/cache`);
+    // As a render run with sudo leaves ~/.cache/reel (HOME=/root); nt19: every command failed so, exit 1.
+    const unlock = await lockOut(`${dir}/cache`, { enter: false });
+    try {
+      const said = await evalWithoutRootRights(`
+      import { rememberDigests } from "${MODULE}";
+      const path = ${JSON.stringify(`${dir}/a`)};
+      // Stat'ed a minute after it was written: remembered, were the memo's folder open.
+      const read = [{ path, before: Deno.statSync(path), statAt: Date.now() + 60_000, sha256: "0".repeat(64) }];
+      rememberDigests(read, { memo: ${JSON.stringify(`${dir}/cache/file-digests.json`)} });
+      console.log(JSON.stringify("done"));
+    `);
+      assert.equal(said, "done");
+    } finally {
+      await unlock();
+    }
+    assert.deepEqual([...Deno.readDirSync(`${dir}/cache`)], []);
+  },
+);
