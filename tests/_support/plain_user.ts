@@ -53,6 +53,11 @@ export async function evalWithoutRootRights(code: string): Promise<unknown> {
   return JSON.parse(decoder.decode(output.stdout));
 }
 
+/** Why reel says this user may not write in a folder {@linkcode lockOut} locked. */
+export const LOCKED_OUT_WHY: string = Deno.uid() === 0
+  ? "it belongs to user 65534, not to this user (made by a render run as user 65534, with sudo?)"
+  : "permission denied";
+
 /**
  * Makes `folder` another user's, or, where this user cannot give a folder away, keeps this user out of it: as a
  * render run with sudo leaves a folder, for {@linkcode withoutRootRights}'s programs.

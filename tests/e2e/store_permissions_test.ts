@@ -3,8 +3,8 @@
  * whose they are and the command that gives the store back, not failed step by step with the system's words.
  */
 import assert from "node:assert/strict";
-import { listFolder, runCli } from "../_support/cli.ts";
-import { lockOut, plainUserTest } from "../_support/plain_user.ts";
+import { type CliResult, listFolder, runCli } from "../_support/cli.ts";
+import { LOCKED_OUT_WHY, lockOut, plainUserTest } from "../_support/plain_user.ts";
 import { MOD_URL } from "../_support/workflows.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 
@@ -42,17 +42,20 @@ async function giveAway(folder: string): Promise<() => Promise<void>> {
   };
 }
 
-const why = Deno.uid() === 0
-  ? "it belongs to user 65534, not to this user (made by a render run as user 65534, with sudo?)"
-  : "permission denied";
+/** A two-section lesson in a folder of its own, and its render (as this user without root's rights). */
+async function lessonFolder(): Promise<{ dir: string; render: () => Promise<CliResult> }> {
+  const dir = await tempDir("reel-store-user-");
+  await Deno.writeTextFile(`${dir}/lesson.ts`, lesson("Second part."));
+  return {
+    dir,
+    render: () => runCli(["render", "lesson.ts", "--out", "out"], { cwd: dir, withoutRootRights: true }),
+  };
+}
 
 plainUserTest(
   "render refuses a store a render run as another user left entries in, before any step, and says how to take it back",
   async () => {
-    const dir = await tempDir("reel-store-user-");
-    await Deno.writeTextFile(`${dir}/lesson.ts`, lesson("Second part."));
-    const render = () =>
-      runCli(["render", "lesson.ts", "--out", "out"], { cwd: dir, withoutRootRights: true });
+    const { dir, render } = await lessonFolder();
     const first = await render();
     assert.equal(first.code, 0, first.stderr);
     const entries = `${dir}/.reel/entries`;
@@ -76,7 +79,10 @@ plainUserTest(
       ) {
         const refused = await command();
         assert.equal(refused.code, 2, refused.stderr);
-        assert.ok(refused.stderr.includes(`Cannot read ${entry} in the store: ${why}`), refused.stderr);
+        assert.ok(
+          refused.stderr.includes(`Cannot read ${entry} in the store: ${LOCKED_OUT_WHY}`),
+          refused.stderr,
+        );
         const fix = Deno.uid() === 0
           ? `sudo chown -R "$(id -un)" '${dir}/.reel'`
           : `chmod -R u+rwX '${dir}/.reel'`;
@@ -94,10 +100,7 @@ plainUserTest(
 plainUserTest(
   "render refuses a folder of entries another user made that a step to run would be stored in, and nothing else",
   async () => {
-    const dir = await tempDir("reel-store-user-");
-    await Deno.writeTextFile(`${dir}/lesson.ts`, lesson("Second part."));
-    const render = () =>
-      runCli(["render", "lesson.ts", "--out", "out"], { cwd: dir, withoutRootRights: true });
+    const { dir, render } = await lessonFolder();
     assert.equal((await render()).code, 0);
     await Deno.writeTextFile(`${dir}/lesson.ts`, lesson("Second part, changed."));
     const plan = JSON.parse((await runCli(["plan", "lesson.ts", "--json"], { cwd: dir })).stdout);
@@ -113,7 +116,7 @@ plainUserTest(
       assert.equal(refused.code, 2, refused.stderr);
       // Before: each step stored there was made and lost, "Permission denied (os error 13): rename …", exit 1.
       assert.ok(
-        refused.stderr.includes(`Cannot write to ${shard} in the cache folder: ${why}`),
+        refused.stderr.includes(`Cannot write to ${shard} in the cache folder: ${LOCKED_OUT_WHY}`),
         refused.stderr,
       );
       assert.doesNotMatch(refused.stderr, /os error|FAILED/);
@@ -129,12 +132,9 @@ plainUserTest(
 plainUserTest(
   "render names the owner of a store's or an output's folder another user made, and the command that gives it back",
   async () => {
-    const dir = await tempDir("reel-store-user-");
-    await Deno.writeTextFile(`${dir}/lesson.ts`, lesson("Second part."));
+    const { dir, render } = await lessonFolder();
     await Deno.mkdir(`${dir}/.reel/tmp`, { recursive: true });
     await Deno.mkdir(`${dir}/out`);
-    const render = () =>
-      runCli(["render", "lesson.ts", "--out", "out"], { cwd: dir, withoutRootRights: true });
     // Before: "Cannot write to the cache folder …/.reel/tmp: permission denied", another folder to choose (nt19).
     // Named as the render names them: the store's folders absolute, the output folder as it was typed.
     const folders = [
@@ -147,7 +147,7 @@ plainUserTest(
         const refused = await render();
         assert.equal(refused.code, 2, refused.stderr);
         assert.ok(
-          refused.stderr.includes(`Cannot write to ${folder} in the ${place}: ${why}`),
+          refused.stderr.includes(`Cannot write to ${folder} in the ${place}: ${LOCKED_OUT_WHY}`),
           refused.stderr,
         );
         const fix = Deno.uid() === 0
@@ -164,10 +164,7 @@ plainUserTest(
 plainUserTest(
   "render refuses, before any step, entries another user made that it would serve and mark used",
   async () => {
-    const dir = await tempDir("reel-store-user-");
-    await Deno.writeTextFile(`${dir}/lesson.ts`, lesson("Second part."));
-    const render = () =>
-      runCli(["render", "lesson.ts", "--out", "out"], { cwd: dir, withoutRootRights: true });
+    const { dir, render } = await lessonFolder();
     assert.equal((await render()).code, 0);
     const entries = `${dir}/.reel/entries`;
     const shard = (await listFolder(entries))![0]!;
@@ -180,7 +177,9 @@ plainUserTest(
       // Before (rv38): "FAILED …: Operation not permitted (os error 1): utime '…/record.json'", exit 1.
       assert.equal(refused.code, 2, refused.stderr);
       assert.ok(
-        refused.stderr.includes(`Cannot write to ${entry}/record.json in the cache folder: ${why}`),
+        refused.stderr.includes(
+          `Cannot write to ${entry}/record.json in the cache folder: ${LOCKED_OUT_WHY}`,
+        ),
         refused.stderr,
       );
     } finally {

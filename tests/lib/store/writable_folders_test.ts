@@ -1,9 +1,25 @@
 import assert from "node:assert/strict";
 import { tempDir } from "../../_support/temp_dir.ts";
-import { evalWithoutRootRights, lockOut, plainUserTest } from "../../_support/plain_user.ts";
+import { evalWithoutRootRights, LOCKED_OUT_WHY, lockOut, plainUserTest } from "../../_support/plain_user.ts";
 
 const STORE = new URL("../../../lib/store/artifact_store.ts", import.meta.url).href;
 const KEY = "cd".padEnd(64, "0");
+
+/**
+ * Runs `code` without root's rights over files, with `store` an ArtifactStore of `root` (closed after), and reads
+ * the JSON it prints.
+ */
+function inStore(root: string, code: string): Promise<unknown> {
+  return evalWithoutRootRights(`
+    import { ArtifactStore } from "${STORE}";
+    const store = new ArtifactStore(${JSON.stringify(root)});
+    try {
+      ${code}
+    } finally {
+      store.close();
+    }
+  `);
+}
 
 /** A store whose folders root made, with `entries/cd` locked against this user (as sudo leaves it). */
 async function lockedStore(): Promise<{ root: string; unlock: () => Promise<void> }> {
@@ -17,9 +33,9 @@ plainUserTest(
   async () => {
     const { root, unlock } = await lockedStore();
     try {
-      const found = await evalWithoutRootRights(`
-      import { ArtifactStore } from "${STORE}";
-      const store = new ArtifactStore(${JSON.stringify(root)});
+      const found = await inStore(
+        root,
+        `
       const keys = (shard: string) => [shard.padEnd(64, "0")];
       console.log(JSON.stringify([
         store.unwritable({ keys: null, replaced: [], used: [] }),
@@ -27,8 +43,8 @@ plainUserTest(
         // A run that stores nothing there is not refused for it (rv38).
         store.unwritable({ keys: keys("ab"), replaced: [], used: [] }),
       ]));
-      store.close();
-    `);
+    `,
+      );
       // Under root: another user's (nobody's); as another user: its own, locked.
       const locked = { folder: `${root}/entries/cd`, owner: Deno.uid() === 0 ? 65534 : Deno.uid() };
       assert.deepEqual(found, [locked, locked, null]);
@@ -56,15 +72,15 @@ plainUserTest(
     await Deno.mkdir(entry, { recursive: true });
     const unlock = await lockOut(entry);
     try {
-      const found = await evalWithoutRootRights(`
-      import { ArtifactStore } from "${STORE}";
-      const store = new ArtifactStore(${JSON.stringify(root)});
+      const found = await inStore(
+        root,
+        `
       const key = ${JSON.stringify(KEY)};
       const check = (keys: string[] | null, replaced: string[]) => store.unwritable({ keys, replaced, used: [] });
       // Not replaced; replaced by a step to run (damaged, or forced); forced, where the keys are not all known.
       console.log(JSON.stringify([check([], []), check([key], []), check(null, [key])]));
-      store.close();
-    `);
+    `,
+      );
       const locked = { folder: entry, owner: Deno.uid() === 0 ? 65534 : Deno.uid() };
       assert.deepEqual(found, [null, locked, locked]);
     } finally {
@@ -78,22 +94,18 @@ plainUserTest(
   async () => {
     const { root, unlock } = await lockedStore();
     try {
-      const message = await evalWithoutRootRights(`
-      import { ArtifactStore } from "${STORE}";
-      const store = new ArtifactStore(${JSON.stringify(root)});
+      const message = await inStore(
+        root,
+        `
       try {
         await store.commit(${JSON.stringify(KEY)}, { file: null, extension: null, value: 1, children: [] });
         console.log(JSON.stringify("stored"));
       } catch (error) {
         console.log(JSON.stringify(error.message));
-      } finally {
-        store.close();
       }
-    `);
-      const why = Deno.uid() === 0
-        ? "it belongs to user 65534, not to this user (made by a render run as user 65534, with sudo?)"
-        : "permission denied";
-      assert.equal(message, `Cannot store the artifact in ${root}/entries/cd: ${why}`);
+    `,
+      );
+      assert.equal(message, `Cannot store the artifact in ${root}/entries/cd: ${LOCKED_OUT_WHY}`);
     } finally {
       await unlock();
     }
@@ -111,16 +123,16 @@ plainUserTest(
     const unlockLinked = await lockOut(elsewhere);
     const unlockAnswers = await lockOut(`${root}/answers`);
     try {
-      const found = await evalWithoutRootRights(`
-      import { ArtifactStore } from "${STORE}";
-      const store = new ArtifactStore(${JSON.stringify(root)});
+      const found = await inStore(
+        root,
+        `
       const first = store.unwritable({ keys: null, replaced: [], used: [] });
       // A step to run whose folder of entries is not there yet; a run of none, which pays for no answer.
       const keys = ["ff".padEnd(64, "0")];
       const runs = store.unwritable({ keys, replaced: [], used: [] });
       console.log(JSON.stringify([first, runs, store.unwritable({ keys: [], replaced: [], used: [] })]));
-      store.close();
-    `);
+    `,
+      );
       const owner = Deno.uid() === 0 ? 65534 : Deno.uid();
       // Before: a link among the folders of entries was skipped (rv38); the answers' folder was not checked at all.
       const answers = { folder: `${root}/answers`, owner };
@@ -141,25 +153,21 @@ plainUserTest(
     const record = { version: 2, file: null, bytes: null, sha256: null, value: 1, children: [], created: "" };
     await Deno.writeTextFile(`${entry}/record.json`, JSON.stringify(record));
     const lookup = () =>
-      evalWithoutRootRights(`
-      import { ArtifactStore } from "${STORE}";
-      const store = new ArtifactStore(${JSON.stringify(root)});
+      inStore(
+        root,
+        `
       try {
         console.log(JSON.stringify((await store.lookup(${JSON.stringify(KEY)}))?.value ?? null));
       } catch (error) {
         console.log(JSON.stringify(error.name + ": " + error.message));
-      } finally {
-        store.close();
       }
-    `);
-    const why = Deno.uid() === 0
-      ? "it belongs to user 65534, not to this user (made by a render run as user 65534, with sudo?)"
-      : "permission denied";
+    `,
+      );
     // As a render run with sudo leaves an entry: its folder made by mkdtemp, for its owner alone (nt19, rv38: every
     // command on the store failed with the system's words and a stack, exit 1).
     let unlock = await lockOut(entry, { enter: false });
     try {
-      assert.equal(await lookup(), `InputError: Cannot read ${entry} in the store: ${why}`);
+      assert.equal(await lookup(), `InputError: Cannot read ${entry} in the store: ${LOCKED_OUT_WHY}`);
     } finally {
       await unlock();
     }
@@ -167,7 +175,10 @@ plainUserTest(
     unlock = await lockOut(`${entry}/record.json`);
     try {
       if (Deno.uid() === 0) {
-        assert.equal(await lookup(), `InputError: Cannot write to ${entry}/record.json in the store: ${why}`);
+        assert.equal(
+          await lookup(),
+          `InputError: Cannot write to ${entry}/record.json in the store: ${LOCKED_OUT_WHY}`,
+        );
       }
     } finally {
       await unlock();
