@@ -16,7 +16,7 @@ import { planPaths } from "../plan/plan_paths.ts";
 import { moduleFiles } from "../schema/module_graph.ts";
 import { planStatus } from "../plan/plan_status.ts";
 import { openStore } from "../store/open_store.ts";
-import { ownedByAnother, ownerOf, probeFile, refusedByOwner } from "../store/writable_folders.ts";
+import { giveBackCommand, ownedByAnother, probeFile, refusedByOwner } from "../store/writable_folders.ts";
 import { removeStaleOutputs } from "../store/publish_output.ts";
 import { openExecutor } from "./_open_executor.ts";
 import { fitSlidesOn } from "./slide_fits.ts";
@@ -87,8 +87,9 @@ export interface RenderResult {
  *
  * @param folder The folder.
  * @param role What it is for, in messages (`output folder`).
- * @param options Whether to make it (@default make), the hint when the role's own is not the one, and the folder
- *   to give back to this user where another user's is in the way (@default the folder).
+ * @param options Whether to make it (@default make), the hint when the role's own is not the one; and, for one of
+ *   another user's, what in it shows that reel made it (`reelsOwn`: its report, a store's entries; then its owner
+ *   is named) and the folder to give back to this user (@default the folder).
  * @throws {InputError} When it cannot be written.
  *
  * @example
@@ -102,7 +103,7 @@ export interface RenderResult {
 export async function ensureWritableFolder(
   folder: string,
   role: string,
-  options: { make?: boolean; hint?: string; giveBack?: string } = {},
+  options: { make?: boolean; hint?: string; giveBack?: string; reelsOwn?: string } = {},
 ): Promise<void> {
   try {
     const make = options.make ?? true;
@@ -111,8 +112,11 @@ export async function ensureWritableFolder(
     const probe = await Deno.makeTempFile(probeFile(dir));
     await Deno.remove(probe);
   } catch (error) {
-    // Another user's (a render run with sudo made it): said so, with the command that gives it back (nt19).
-    const owner = error instanceof Deno.errors.PermissionDenied ? ownerOf(folder) : null;
+    // Another user's, and reel's own (a render run with sudo made it): said so, with the command that gives it
+    // back (nt19); not a folder that is no render's (rv39: `--out /usr/local` was blamed on a sudo render).
+    const owner = error instanceof Deno.errors.PermissionDenied && options.reelsOwn !== undefined
+      ? await ownerIfThere(folder, options.reelsOwn)
+      : null;
     if (owner !== null && ownedByAnother({ folder, owner })) {
       throw refusedByOwner({ folder, owner }, {
         doing: "write to",
@@ -130,6 +134,17 @@ export async function ensureWritableFolder(
       hint: options.hint ?? FOLDER_HINTS[role] ?? "Choose another folder with --cache (or REEL_CACHE)",
       cause: error,
     });
+  }
+}
+
+/** The owner of `folder` when it and `mark` in it are there, else null. */
+async function ownerIfThere(folder: string, mark: string): Promise<number | null> {
+  try {
+    await Deno.stat(mark);
+    return (await Deno.stat(folder)).uid;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) return null;
+    throw error;
   }
 }
 
@@ -376,16 +391,20 @@ export async function renderLoaded(
         [options.outDir, "output folder"],
       ];
       // All checked before any is made: an output folder refused leaves no empty store behind.
-      // What to give back to this user where another's folder is in the way: the folder named, or the whole store.
-      const giveBack = (folder: string) =>
-        folder === options.outDir || folder === cacheDir ? folder : store.localRoot;
+      // Where another user's folder is in the way: what shows that reel made it (its report, a store's entries, a
+      // store's own folder), and what to give back to this user (the folder named, or the whole store).
+      const ownerOptions = (folder: string) =>
+        folder === options.outDir
+          ? { reelsOwn: `${folder}/report.html`, giveBack: folder }
+          : folder === cacheDir
+          ? { reelsOwn: `${folder}/entries`, giveBack: folder }
+          : { reelsOwn: folder, giveBack: store.localRoot };
       for (const [folder, role] of folders) {
-        await ensureWritableFolder(folder, role, { make: false, giveBack: giveBack(folder) });
+        await ensureWritableFolder(folder, role, { make: false, ...ownerOptions(folder) });
       }
       // A folder a render run as another user (with sudo) left in the store: every step stored there was made,
       // paid for, and lost, each failed with the system's words. The keys of the steps to run, where each is
       // known before the run (none waits for what an earlier step returns); else every folder of entries.
-      // The entries it serves are marked used, which only their owner may do.
       const toRun = plan.steps.filter((step) => !served.has(step.id)).map((step) => status.get(step.id)?.key);
       const replaced = plan.steps.flatMap((step) => {
         const found = status.get(step.id);
@@ -394,10 +413,26 @@ export async function renderLoaded(
       const unwritable = store.unwritable({
         keys: toRun.every((key) => typeof key === "string") ? toRun as string[] : null,
         replaced,
-        used: plan.steps.flatMap((step) => served.has(step.id) ? [status.get(step.id)!.key!] : []),
       });
       if (unwritable !== null) {
         throw refusedByOwner(unwritable, { doing: "write to", place: role, root: store.localRoot });
+      }
+      // Served entries another user made (readable to all, a shared store) are served, but their time is only their
+      // owner's to set (rv39: refused, such a store served nothing): `cache gc` reads them as unused.
+      const unmarked = store.markUsed(
+        plan.steps.flatMap((step) => served.has(step.id) ? [status.get(step.id)!.key!] : []),
+      );
+      if (unmarked.length > 0) {
+        options.onWarning?.(
+          `${
+            unmarked.length === 1 ? "1 stored entry" : `${unmarked.length} stored entries`
+          } another user made ` +
+            `cannot be marked used (${unmarked[0]}${
+              unmarked.length > 1 ? ", …" : ""
+            }): \`cache gc\` takes them for ` +
+            `unused, and cannot remove them. To give the store back to your user: ` +
+            giveBackCommand(store.localRoot),
+        );
       }
       await outputsApartFromStore(options.outDir, store.clearedFolders());
       // Another render writing one of these outputs with other bytes is refused now, not found out by its result,
@@ -406,7 +441,7 @@ export async function renderLoaded(
         workflows: workflows.map((workflow) => realPathOrNull(workflow.file) ?? workflow.file),
       });
       for (const [folder, role] of folders) {
-        await ensureWritableFolder(folder, role, { giveBack: giveBack(folder) });
+        await ensureWritableFolder(folder, role, ownerOptions(folder));
       }
       await checkOutputPlaces(options.outDir, loaded);
       for (const warning of warnings) options.onWarning?.(warning);

@@ -80,6 +80,8 @@ class Scheduler {
    * a step ends in one event, `step:finished` or `step:failed`, never both (null while it has none).
    */
   readonly #held = new Map<string, FinishedEvent | null>();
+  /** The keys whose stored warnings a cached step has said this run. */
+  readonly #warnedKeys = new Set<string>();
   #cached = 0;
   /** Counted children spawned in this run so far, all steps together (see `SpawnLimits.children`). */
   #spawned = 0;
@@ -214,9 +216,15 @@ class Scheduler {
         elapsed: 0,
         path: made.artifact.path,
         ...mediaField(made.artifact.value),
-        // Said again from the store, as its maker said them; not by a step another made in this run, which said them.
-        ...made.madeBy === undefined ? recordWarnings(made.artifact.warnings) : { madeBy: made.madeBy },
+        // Said again from the store, as its maker said them, once a key (as a key made in this run says them once,
+        // by its maker: rv39); not by a step another made in this run, which said them.
+        ...made.madeBy !== undefined
+          ? { madeBy: made.madeBy }
+          : this.#warnedKeys.has(made.artifact.key)
+          ? {}
+          : recordWarnings(made.artifact.warnings),
       };
+      this.#warnedKeys.add(made.artifact.key);
       this.#held.set(node.step.id, { type: "step:finished", ...this.#base(node), ...cached });
     }
     await this.#succeed(node, made.artifact);

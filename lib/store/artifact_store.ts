@@ -11,6 +11,7 @@ import {
   ownerOf,
   refusedByOwner,
   type UnwritableFolder,
+  type UnwritableOptions,
   whyUnwritable,
 } from "./writable_folders.ts";
 import type { InputError } from "../core/errors.ts";
@@ -112,11 +113,9 @@ export class ArtifactStore implements StepStore {
     try {
       Deno.utimeSync(this.#recordPath(key), now, now);
     } catch (error) {
-      // Another user's record (a render run with sudo made it) cannot be marked used, nor collected: said so.
-      if (error instanceof Deno.errors.PermissionDenied) {
-        throw this.#refused(this.#recordPath(key), "write to");
-      }
-      notFoundIsFine(error);
+      // Another user's record (a render run with sudo made it) is served unmarked: only its owner may set its time.
+      // A render says so before it runs (see `markUsed`).
+      if (!(error instanceof Deno.errors.PermissionDenied)) notFoundIsFine(error);
     }
     return found;
   }
@@ -268,11 +267,7 @@ export class ArtifactStore implements StepStore {
         value: artifact.value,
         children: artifact.children,
         ...recordWarnings(artifact.warnings),
-        valueSha256: valueDigest(
-          artifact.value,
-          artifact.children,
-          recordWarnings(artifact.warnings).warnings,
-        ),
+        valueSha256: valueDigest(artifact.value, artifact.children),
         key,
         created: new Date().toISOString(),
       };
@@ -487,20 +482,16 @@ export class ArtifactStore implements StepStore {
   }
 
   /**
-   * The first of its folders and files that this user cannot write in though a run will (see
-   * `writable_folders.ts`): the folders of entries (`entries/<ab>`) the entries of `keys` go to (every one, where
-   * the keys are not all known before the run) and the providers' kept answers, where any step is to run; the entry
-   * of each of those keys and of `replaced` that is there (moved out whole when it is replaced: damaged, or forced);
-   * and the record of each of `used`, which the run marks used (its time set, which only its owner may do: marked
-   * now). A render asks before it makes any step.
+   * The first of its folders that this user cannot write in though a run will (see `writable_folders.ts`): the
+   * folders of entries (`entries/<ab>`) the entries of `keys` go to (every one, where the keys are not all known
+   * before the run) and the providers' kept answers, where any step is to run; and the entry of each of those keys
+   * and of `replaced` that is there (moved out whole when it is replaced: damaged, or forced). A render asks before
+   * it makes any step.
    *
-   * @param options The keys of the steps to run (null where not all are known), those whose stored entries the run
-   *   replaces (`--force`), and those it serves from the store.
-   * @returns The folder or record, and its owner; or null.
+   * @param options The keys of the steps to run, and of the entries the run replaces.
+   * @returns The folder and its owner, or null.
    */
-  unwritable(
-    options: { keys: readonly string[] | null; replaced: readonly string[]; used: readonly string[] },
-  ): UnwritableFolder | null {
+  unwritable(options: UnwritableOptions): UnwritableFolder | null {
     const entries = `${this.root}/entries`;
     let shards: string[] = [];
     if (options.keys !== null) {
@@ -518,26 +509,35 @@ export class ArtifactStore implements StepStore {
     }
     // Kept answers are written once a provider is paid (rv38).
     const runs = options.keys === null || options.keys.length > 0;
-    const folder = firstUnwritable([
+    return firstUnwritable([
       ...shards,
       ...runs ? [`${this.root}/${ANSWERS}`] : [],
       // A stored entry of a step to run is replaced (damaged, or forced): moved out whole (rv38).
       ...[...options.keys ?? [], ...options.replaced].map((key) => this.#entry(key)),
     ]);
-    if (folder !== null) return folder;
-    // rv38: a render that made nothing failed each stored step so ("Operation not permitted … utime"), exit 1.
+  }
+
+  /**
+   * Marks entries used now (their records' time, which `cache ls` and `cache gc` read), as a render that serves
+   * them does before it runs.
+   *
+   * @param keys The entries' keys.
+   * @returns The records this user may not mark, another user's (a render run with sudo made them): only their
+   *   owner may set their time.
+   */
+  markUsed(keys: readonly string[]): string[] {
     const now = new Date();
-    for (const key of options.used) {
+    const unmarked: string[] = [];
+    // Synchronous: a batch serves thousands, each a call of microseconds.
+    for (const key of keys) {
       try {
         Deno.utimeSync(this.#recordPath(key), now, now);
       } catch (error) {
-        if (error instanceof Deno.errors.PermissionDenied) {
-          return { folder: this.#recordPath(key), owner: ownerOf(this.#recordPath(key)) };
-        }
-        notFoundIsFine(error);
+        if (error instanceof Deno.errors.PermissionDenied) unmarked.push(this.#recordPath(key));
+        else notFoundIsFine(error);
       }
     }
-    return null;
+    return unmarked;
   }
 
   /** A new name in `trash/` (made if missing) for what is to be renamed out of the store's folders, then deleted. */

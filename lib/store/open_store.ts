@@ -10,7 +10,7 @@ import { ArtifactStore } from "./artifact_store.ts";
 import type { KeyClaimer } from "./key_claimer.ts";
 import { S3Store } from "./s3_store.ts";
 import type { StepStore } from "./step_store.ts";
-import type { UnwritableFolder } from "./writable_folders.ts";
+import type { UnwritableFolder, UnwritableOptions } from "./writable_folders.ts";
 
 /** A store as a run uses it, whatever its kind. */
 export interface OpenedStore extends StepStore {
@@ -30,12 +30,11 @@ export interface OpenedStore extends StepStore {
   /**
    * The first of its local folders that this user cannot write in though a run may (a render run as another user,
    * with sudo, leaves such folders), or null: those the entries of `keys` go to (all, where null), those of the
-   * `replaced` keys' stored entries, the providers' kept answers, and the records of the `used` keys' entries,
-   * which a run marks used.
+   * `replaced` keys' stored entries, and the providers' kept answers.
    */
-  unwritable(
-    options: { keys: readonly string[] | null; replaced: readonly string[]; used: readonly string[] },
-  ): UnwritableFolder | null;
+  unwritable(options: UnwritableOptions): UnwritableFolder | null;
+  /** Marks entries used now; returns the records this user may not mark (another user's). */
+  markUsed(keys: readonly string[]): string[];
   /** The local folders whose files it may remove, written there or not (no output folder may be in one). */
   clearedFolders(): string[];
   /**

@@ -11,7 +11,7 @@ import { sha256File } from "../core/sha256.ts";
 import { leftByGoneOwner, ownerMark } from "./owner_mark.ts";
 import { isRecord } from "../core/is_record.ts";
 import { removeIfExists } from "../core/remove_if_exists.ts";
-import { firstUnwritable, type UnwritableFolder } from "./writable_folders.ts";
+import { firstUnwritable, type UnwritableFolder, type UnwritableOptions } from "./writable_folders.ts";
 import { fileSize, ownFile } from "./_entry_files.ts";
 import { parseS3Location, S3Client } from "./_s3_client.ts";
 import type { KeyClaimer } from "./key_claimer.ts";
@@ -179,7 +179,7 @@ export class S3Store implements StepStore {
       value: artifact.value,
       children: artifact.children,
       ...recordWarnings(artifact.warnings),
-      valueSha256: valueDigest(artifact.value, artifact.children, recordWarnings(artifact.warnings).warnings),
+      valueSha256: valueDigest(artifact.value, artifact.children),
       key,
       created: new Date().toISOString(),
     };
@@ -272,18 +272,25 @@ export class S3Store implements StepStore {
    * (its entries are fetched into folders of their own, each written once; `folders()` holds the rest), and the
    * providers' kept answers.
    *
-   * @param options The keys of the steps to run and of those served (their entries are fetched into new folders,
-   *   and a bucket's entries are not marked used: unused), and those whose stored entries the run replaces
-   *   (`--force`).
+   * @param options The keys of the steps to run (their entries are fetched into new folders: unused), and those
+   *   whose stored entries the run replaces (`--force`).
    * @returns The folder and its owner, or null.
    */
-  unwritable(
-    options: { keys: readonly string[] | null; replaced: readonly string[]; used: readonly string[] },
-  ): UnwritableFolder | null {
+  unwritable(options: UnwritableOptions): UnwritableFolder | null {
     return firstUnwritable([
       ...options.replaced.map((key) => `${this.#cache}/entries/${key}`),
       `${this.#cache}/answers`,
     ]);
+  }
+
+  /**
+   * Marks nothing: a bucket's entries are not marked used (`cache gc` collects a folder's store).
+   *
+   * @param _keys The entries' keys.
+   * @returns None unmarked.
+   */
+  markUsed(_keys: readonly string[]): string[] {
+    return [];
   }
 
   /** The local folder its copies, scratch folders and answers are kept in. */

@@ -129,9 +129,9 @@ export interface ArtifactRecord {
    */
   warnings?: string[];
   /**
-   * The SHA-256 of `[value, children]` as JSON (`[value, children, warnings]` where there are warnings), checked
-   * when the entry is read: a record whose value was changed or damaged since is not used (the step is made again).
-   * Absent in older records.
+   * The SHA-256 of `[value, children]` as JSON, checked when the entry is read: a record whose value was changed or
+   * damaged since is not used (the step is made again). Absent in older records. Not of its warnings, text to show
+   * (rv39: a reel from before them, sharing the store, would have found such a record damaged).
    */
   valueSha256?: string;
   /**
@@ -144,12 +144,10 @@ export interface ArtifactRecord {
 }
 
 /**
- * The digest a record keeps of its value, children and warnings (`valueSha256`; JSON round trips keep the text
- * the same).
+ * The digest a record keeps of its value and children (`valueSha256`; JSON round trips keep the text the same).
  *
  * @param value The step's value.
  * @param children The children it asked for.
- * @param warnings What the step said of what it made, where it said anything.
  * @returns The hex SHA-256 of `[value, children]` as JSON.
  *
  * @example
@@ -160,13 +158,8 @@ export interface ArtifactRecord {
  * assert.notEqual(valueDigest({ a: 1 }, []), valueDigest({ a: 2 }, []));
  * ```
  */
-export function valueDigest(
-  value: Json,
-  children: readonly ChildSpec[],
-  warnings?: readonly string[],
-): string {
-  // Without warnings as before them: the records stored then stay intact.
-  return sha256Hex(JSON.stringify(warnings === undefined ? [value, children] : [value, children, warnings]));
+export function valueDigest(value: Json, children: readonly ChildSpec[]): string {
+  return sha256Hex(JSON.stringify([value, children]));
 }
 
 /**
@@ -189,17 +182,16 @@ export function valueDigest(
  * ```
  */
 export function recordIntact(
-  record: Pick<ArtifactRecord, "value" | "children" | "warnings" | "valueSha256" | "key">,
+  record: Pick<ArtifactRecord, "value" | "children" | "valueSha256" | "key">,
   key: string,
 ): boolean {
   return (record.key === undefined || record.key === key) &&
-    (record.valueSha256 === undefined ||
-      valueDigest(record.value, record.children, record.warnings) === record.valueSha256);
+    (record.valueSha256 === undefined || valueDigest(record.value, record.children) === record.valueSha256);
 }
 
 /**
- * A record's `warnings` field: the warnings as a list of texts, or nothing where there are none (or none that are
- * texts, in a record damaged or written by hand).
+ * A record's `warnings` field: the warnings as a list of different texts, the first 20 and a line that counts the
+ * others, or nothing where there are none (or none that are texts, in a record damaged or written by hand).
  *
  * @param warnings What a step said, or a record's field as read.
  * @returns `{ warnings }`, or `{}`.
@@ -210,10 +202,17 @@ export function recordIntact(
  * import { recordWarnings } from "./step_store.ts";
  * assert.deepEqual(recordWarnings(["A"]), { warnings: ["A"] });
  * assert.deepEqual(recordWarnings([]), {});
+ * assert.equal(recordWarnings(Array.from({ length: 30 }, (_, i) => `w${i}`)).warnings?.at(-1), "and 10 more warnings");
  * ```
  */
 export function recordWarnings(warnings: unknown): { warnings?: string[] } {
   if (!Array.isArray(warnings)) return {};
-  const texts = warnings.filter((warning): warning is string => typeof warning === "string");
-  return texts.length === 0 ? {} : { warnings: texts };
+  const texts = [...new Set(warnings.filter((warning): warning is string => typeof warning === "string"))];
+  if (texts.length === 0) return {};
+  // Said again at every render that uses the step: a step that warned in a loop is said in a few lines (rv39).
+  const more = texts.length - KEPT_WARNINGS;
+  return { warnings: more > 1 ? [...texts.slice(0, KEPT_WARNINGS), `and ${more} more warnings`] : texts };
 }
+
+/** The warnings a step's entry keeps at most, beside a line that counts the others. */
+const KEPT_WARNINGS = 20;

@@ -4,8 +4,17 @@
  * a provider, and lost ("Permission denied (os error 13): rename …", once a step).
  * @module
  */
+import { dirname, resolve } from "node:path";
 import { InputError } from "../core/errors.ts";
 import { ownerMark } from "./owner_mark.ts";
+
+/** What a run will write in a store, for a store's `unwritable()`. */
+export interface UnwritableOptions {
+  /** The keys of the steps to run, or null where not all are known before the run. */
+  keys: readonly string[] | null;
+  /** The keys whose stored entries the run replaces (`--force`). */
+  replaced: readonly string[];
+}
 
 /** A folder this user cannot write in, and who owns it (null where the system does not say). */
 export interface UnwritableFolder {
@@ -124,10 +133,12 @@ export function whyUnwritable(unwritable: UnwritableFolder): string {
  * import assert from "node:assert/strict";
  * import { ownerOf } from "./writable_folders.ts";
  * assert.equal(ownerOf(`${Deno.makeTempDirSync()}/none`), Deno.uid());
+ * assert.equal(ownerOf("no-such-name"), Deno.statSync(".").uid);
  * ```
  */
 export function ownerOf(path: string): number | null {
-  for (let at = path; at !== ""; at = at.slice(0, at.lastIndexOf("/"))) {
+  // Absolute first: a relative name's folders above it are the working folder's (rv39: `out` was read as `ou`).
+  for (let at = resolve(path);; at = dirname(at)) {
     try {
       return Deno.statSync(at).uid;
     } catch (error) {
@@ -135,8 +146,8 @@ export function ownerOf(path: string): number | null {
         throw error;
       }
     }
+    if (dirname(at) === at) return null;
   }
-  return null;
 }
 
 /**
@@ -164,14 +175,35 @@ export function refusedByOwner(
   unwritable: UnwritableFolder,
   options: { doing: "read" | "write to"; place: string; root: string },
 ): InputError {
-  const root = `'${options.root.replaceAll("'", `'\\''`)}'`;
   return new InputError(
     `Cannot ${options.doing} ${unwritable.folder} in the ${options.place}: ${whyUnwritable(unwritable)}`,
     {
       where: unwritable.folder,
       hint: ownedByAnother(unwritable)
-        ? `Give the ${options.place} back to your user: sudo chown -R "$(id -un)" ${root}`
-        : `Let your user read and write in it: chmod -R u+rwX ${root}`,
+        ? `Give the ${options.place} back to your user: ${giveBackCommand(options.root)}`
+        : `Let your user read and write in it: chmod -R u+rwX ${shellQuoted(options.root)}`,
     },
   );
+}
+
+/**
+ * The command that gives a folder another user made, and all it holds, back to this user.
+ *
+ * @param folder The folder.
+ * @returns The command, the folder quoted for a shell.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { giveBackCommand } from "./writable_folders.ts";
+ * assert.equal(giveBackCommand("/x/it's"), `sudo chown -R "$(id -un)" '/x/it'\\''s'`);
+ * ```
+ */
+export function giveBackCommand(folder: string): string {
+  return `sudo chown -R "$(id -un)" ${shellQuoted(folder)}`;
+}
+
+/** A path as a shell reads it as one word, whatever it holds. */
+function shellQuoted(path: string): string {
+  return `'${path.replaceAll("'", `'\\''`)}'`;
 }

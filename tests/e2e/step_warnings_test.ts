@@ -15,11 +15,12 @@ Deno.test("an image answered at another size than asked is warned of as it ends,
       providers: { api: { api: "openai", retries: 0 } },
       videos: [{
         id: "v",
-        sections: [{
+        // Two sections of one picture: one image step makes it, for both (one key).
+        sections: ["The sea.", "The sea again."].map((narration) => ({
           title: "Sea",
-          narration: "The sea.",
+          narration,
           image: { provider: "api", prompt: "A sea", size: "64x48" },
-        }],
+        })),
       }],
     })
   });`);
@@ -54,6 +55,9 @@ Deno.test("an image answered at another size than asked is warned of as it ends,
     assert.equal(again.code, 0, again.stderr);
     assert.equal(calls, 1);
     assert.equal(again.stderr.split(warning).length - 1, 2, again.stderr);
+    // Once a key, as when it was made (rv39: each of the key's steps said it from the store).
+    const said = warning.slice("⚠ v/s1/image: ".length);
+    for (const render of [first, again]) assert.equal(render.stderr.split(said).length - 1, 2, render.stderr);
     const json = await render("--json");
     const events = json.stdout.trim().split("\n").map((line) => JSON.parse(line));
     const stored = events.find((event) => event.type === "step:finished" && event.step === "v/s1/image");
