@@ -23,6 +23,7 @@
  * assert.equal(said("An \\*escaped\\* star, [Foo](x.org/F_(b)), x/_a_/b"), "An *escaped* star, Foo, x/_a_/b");
  * // A mark before a stop closes only where the stop ends a word (rv38: "_config.yml" lost its mark).
  * assert.equal(said("Open *README*.md, _config.yml, *hot*… *hot*."), "Open *README*.md, _config.yml, hot… hot.");
+ * assert.equal(said("“It is *the best*.” *Hot*—really, **no**.*"), "“It is the best.” Hot—really, no.*");
  * ```
  */
 export function spokenText(text: string): string {
@@ -33,12 +34,13 @@ export function spokenText(text: string): string {
     .replace(/`([^`]+)`/g, (_, code: string) => keep(code))
     // A link's words; its address may hold parentheses (`…/Foo_(bar)`).
     .replace(/!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)/g, "$1");
-  // After the closing mark: a space, a bracket or quote, the end, or stops that end the word (`*hot*.`, not `.md`).
-  const after = `(?=[\\s)\\]"']|[.,;:!?…]+(?:[\\s)\\]"']|$)|$)`;
+  // After the closing mark: no letter, digit or mark (a space, a bracket, a quote, a dash, the end), or stops that
+  // end the word (`*hot*.`, `*hot*.”`, not `*README*.md`).
+  const after = `(?=[^\\p{L}\\p{N}.,;:!?…*_]|[.,;:!?…]+(?![\\p{L}\\p{N}])|$)`;
   for (const mark of ["\\*\\*", "__", "\\*", "_"]) {
     const emphasis = new RegExp(
       `(^|[\\s(\\["'])${mark}(?=\\S)((?:(?!${mark}).)+?)(?<=\\S)${mark}${after}`,
-      "g",
+      "gu",
     );
     said = said.replace(emphasis, "$1$2");
   }
