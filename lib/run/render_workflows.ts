@@ -137,6 +137,14 @@ export async function ensureWritableFolder(
   }
 }
 
+/** The warning of stored entries another user made, which this render serves but cannot mark used. */
+function unmarkedWarning(records: readonly string[], root: string): string {
+  const entries = records.length === 1 ? "1 stored entry" : `${records.length} stored entries`;
+  const first = `${records[0]}${records.length > 1 ? ", …" : ""}`;
+  return `${entries} another user made cannot be marked used (${first}): \`cache gc\` takes them for unused, ` +
+    `and cannot remove them. To give the store back to your user: ${giveBackCommand(root)}`;
+}
+
 /** The owner of `folder` when it and `mark` in it are there, else null. */
 async function ownerIfThere(folder: string, mark: string): Promise<number | null> {
   try {
@@ -422,18 +430,7 @@ export async function renderLoaded(
       const unmarked = store.markUsed(
         plan.steps.flatMap((step) => served.has(step.id) ? [status.get(step.id)!.key!] : []),
       );
-      if (unmarked.length > 0) {
-        options.onWarning?.(
-          `${
-            unmarked.length === 1 ? "1 stored entry" : `${unmarked.length} stored entries`
-          } another user made ` +
-            `cannot be marked used (${unmarked[0]}${
-              unmarked.length > 1 ? ", …" : ""
-            }): \`cache gc\` takes them for ` +
-            `unused, and cannot remove them. To give the store back to your user: ` +
-            giveBackCommand(store.localRoot),
-        );
-      }
+      if (unmarked.length > 0) options.onWarning?.(unmarkedWarning(unmarked, store.localRoot));
       await outputsApartFromStore(options.outDir, store.clearedFolders());
       // Another render writing one of these outputs with other bytes is refused now, not found out by its result,
       // and before a folder is made (fi15: an empty store was left). Its workflows named as any folder reads them.
