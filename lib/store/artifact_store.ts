@@ -597,6 +597,9 @@ export class ArtifactStore implements StepStore {
   #place(key: string, stage: string): boolean {
     const entry = this.#entry(key);
     const shard = entry.slice(0, entry.lastIndexOf("/"));
+    // Placed with the permissions any folder this user makes has (its umask), not mkdtemp's owner-only ones: a
+    // store another user or a group reads (a render run with sudo, a cluster's shared store) can read its entries.
+    Deno.chmodSync(stage, 0o777 & ~Deno.umask());
     try {
       this.#folders.writeIn(shard, () => Deno.renameSync(stage, entry));
       return true;

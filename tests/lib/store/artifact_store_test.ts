@@ -24,6 +24,20 @@ Deno.test("ArtifactStore: a committed artifact is found; a changed one is not", 
   assert.equal(await store.lookup(key), null, "same size, other bytes: not reused");
 });
 
+Deno.test("ArtifactStore.commit() places an entry with the permissions this user's folders have, not mkdtemp's", async () => {
+  const { stored } = await storeHello({ n: 1 });
+  const entry = stored.path!.slice(0, stored.path!.lastIndexOf("/"));
+  // Before: 0700, an entry no other user could read (a store a render run with sudo wrote, or a group shares).
+  assert.equal((await Deno.stat(entry)).mode! & 0o777, 0o777 & ~Deno.umask());
+  // A value-only entry too.
+  const store = new ArtifactStore(await tempDir());
+  await store.commit(key, { file: null, extension: null, value: 1, children: [] });
+  assert.equal(
+    (await Deno.stat(`${store.root}/entries/${key.slice(0, 2)}/${key}`)).mode! & 0o777,
+    0o777 & ~Deno.umask(),
+  );
+});
+
 Deno.test("ArtifactStore.commit() refuses a required artifact that was not written, and stores nothing", async () => {
   const store = new ArtifactStore(await tempDir());
   const scratch = await store.scratch(key);
