@@ -187,6 +187,14 @@ const NOT_LATIN_WORDS = new RegExp(NOT_LATIN.source, "gu");
 function unspeakable(section: ResolvedSection): WorkflowIssue[] {
   const path = `${section.path}.narration`;
   const { narration, voice } = section;
+  // Written, it is not empty (the schema says so): empty as said, it is markdown's marks alone (rv38: a link
+  // without words was said to be punctuation).
+  if (narration.trim() === "") {
+    return [{
+      path,
+      message: "The narration has nothing to speak: markdown alone (a link without words, marks)",
+    }];
+  }
   if (!SPEAKABLE.test(narration)) {
     return [{ path, message: "The narration has nothing to speak: only punctuation or symbols" }];
   }

@@ -149,6 +149,14 @@ Deno.test("resolveWorkflow() says and captions a narration's markdown as its wor
     "Rain falls on roofs: see the notes, 2**8 and *args.",
     "Press * then 5 * 3 * 2.",
   ]);
+  // Markup alone is nothing to say, and said so.
+  assert.deepEqual(
+    await issuesOf({ videos: [{ id: "a", sections: [{ title: "T", narration: "[](http://x.org)" }] }] }),
+    [{
+      path: "videos[0].sections[0].narration",
+      message: "The narration has nothing to speak: markdown alone (a link without words, marks)",
+    }],
+  );
   // Markup around nothing to say is still nothing to say.
   assert.deepEqual(
     await issuesOf({ videos: [{ id: "a", sections: [{ title: "T", narration: "**...**" }] }] }),
