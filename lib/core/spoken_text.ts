@@ -24,6 +24,7 @@
  * // A mark before a stop closes only where the stop ends a word (rv38: "_config.yml" lost its mark).
  * assert.equal(said("Open *README*.md, _config.yml, *hot*… *hot*."), "Open *README*.md, _config.yml, hot… hot.");
  * assert.equal(said("“It is *the best*.” *Hot*—really, **no**.*"), "“It is the best.” Hot—really, no.*");
+ * assert.equal(said("“*Hot*” she said, «*mot*», ¿*Qué*?"), "“Hot” she said, «mot», ¿Qué?");
  * ```
  */
 export function spokenText(text: string): string {
@@ -34,15 +35,15 @@ export function spokenText(text: string): string {
     .replace(/`([^`]+)`/g, (_, code: string) => keep(code))
     // A link's words; its address may hold parentheses (`…/Foo_(bar)`).
     .replace(/!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)/g, "$1");
-  // After the closing mark: no letter, digit or mark (a space, a bracket, a quote, a dash, the end), or stops that
-  // end the word (`*hot*.`, `*hot*.”`, not `*README*.md`).
-  const after = `(?=[^\\p{L}\\p{N}.,;:!?…*_]|[.,;:!?…]+(?![\\p{L}\\p{N}])|$)`;
+  // Before the opening mark: no letter, digit, accent, mark or slash (the start, a space, a bracket, any quote, a
+  // dash: `“*Hot*”`, `«*mot*»`; not `2**8`, `snake_case`, a path's `/_a_/`; rv40). After the closing one: no
+  // letter, digit, accent or mark, or stops that end the word (`*hot*.`, `*hot*.”`, not `*README*.md`).
+  const before = `(?<![\\p{L}\\p{N}\\p{M}*_\\\\/])`;
+  const after = `(?=[^\\p{L}\\p{N}\\p{M}.,;:!?…*_]|[.,;:!?…]+(?![\\p{L}\\p{N}\\p{M}])|$)`;
   for (const mark of ["\\*\\*", "__", "\\*", "_"]) {
-    const emphasis = new RegExp(
-      `(^|[\\s(\\["'])${mark}(?=\\S)((?:(?!${mark}).)+?)(?<=\\S)${mark}${after}`,
-      "gu",
-    );
-    said = said.replace(emphasis, "$1$2");
+    // Across lines too (`s`): a YAML narration's block keeps its line breaks.
+    const emphasis = new RegExp(`${before}${mark}(?=\\S)((?:(?!${mark}).)+?)(?<=\\S)${mark}${after}`, "gsu");
+    said = said.replace(emphasis, "$1");
   }
   return said.replace(/\uE000(\d+)\uE001/g, (_, index: string) => kept[Number(index)]!);
 }

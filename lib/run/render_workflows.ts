@@ -139,19 +139,35 @@ export async function ensureWritableFolder(
 
 /** The warning of stored entries another user made, which this render serves but cannot mark used. */
 function unmarkedWarning(records: readonly string[], root: string): string {
-  const entries = records.length === 1 ? "1 stored entry" : `${records.length} stored entries`;
-  const first = `${records[0]}${records.length > 1 ? ", …" : ""}`;
-  return `${entries} another user made cannot be marked used (${first}): \`cache gc\` takes them for unused, ` +
-    `and cannot remove them. To give the store back to your user: ${giveBackCommand(root)}`;
+  const one = records.length === 1;
+  const entries = one ? "1 stored entry" : `${records.length} stored entries`;
+  // Named as entries are: their folders, not their records.
+  const first = `${dirname(records[0]!)}${one ? "" : ", …"}`;
+  return `${entries} another user made cannot be marked used (${first}): \`cache gc\` takes ${
+    one ? "it" : "them"
+  } for unused, and cannot remove ${one ? "it" : "them"}. To give the store back to your user: ${
+    giveBackCommand(root)
+  }`;
 }
 
-/** The owner of `folder` when it and `mark` in it are there, else null. */
+/**
+ * The owner of `folder` when it and `mark` in it are there, or when it is there and this user may not look in it
+ * (another user's private folder, rv40); else null.
+ */
 async function ownerIfThere(folder: string, mark: string): Promise<number | null> {
+  let owner: number | null;
   try {
-    await Deno.stat(mark);
-    return (await Deno.stat(folder)).uid;
+    owner = (await Deno.stat(folder)).uid;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) return null;
+    throw error;
+  }
+  try {
+    await Deno.stat(mark);
+    return owner;
+  } catch (error) {
+    if (error instanceof Deno.errors.PermissionDenied) return owner;
+    if (error instanceof Deno.errors.NotFound) return null;
     throw error;
   }
 }
@@ -425,12 +441,6 @@ export async function renderLoaded(
       if (unwritable !== null) {
         throw refusedByOwner(unwritable, { doing: "write to", place: role, root: store.localRoot });
       }
-      // Served entries another user made (readable to all, a shared store) are served, but their time is only their
-      // owner's to set (rv39: refused, such a store served nothing): `cache gc` reads them as unused.
-      const unmarked = store.markUsed(
-        plan.steps.flatMap((step) => served.has(step.id) ? [status.get(step.id)!.key!] : []),
-      );
-      if (unmarked.length > 0) options.onWarning?.(unmarkedWarning(unmarked, store.localRoot));
       await outputsApartFromStore(options.outDir, store.clearedFolders());
       // Another render writing one of these outputs with other bytes is refused now, not found out by its result,
       // and before a folder is made (fi15: an empty store was left). Its workflows named as any folder reads them.
@@ -442,6 +452,13 @@ export async function renderLoaded(
       }
       await checkOutputPlaces(options.outDir, loaded);
       for (const warning of warnings) options.onWarning?.(warning);
+      // Once every check passed (rv40): the entries it serves are marked used. Another user's (readable to all, a
+      // shared store) are served, but only their owner may set their time (rv39: refused, such a store served
+      // nothing): `cache gc` reads them as unused.
+      const unmarked = store.markUsed(
+        plan.steps.flatMap((step) => served.has(step.id) ? [status.get(step.id)!.key!] : []),
+      );
+      if (unmarked.length > 0) options.onWarning?.(unmarkedWarning(unmarked, store.localRoot));
       // Resume after a crash: what a killed run left half-done is removed; everything it finished is reused.
       await store.removeStale();
       await removeStaleOutputs(options.outDir);

@@ -85,6 +85,8 @@ export class ArtifactStore implements StepStore {
   readonly #placed = new Set<string>();
   /** Where scratch folders and staged entries are made. */
   readonly #tmp: string;
+  /** The permissions of a folder this process makes (see {@linkcode #folderMode}), once learned. */
+  #mode: number | undefined;
 
   /**
    * @param root The store's folder (made absolute, since ffmpeg lists name artifacts by path); created on first
@@ -467,6 +469,15 @@ export class ArtifactStore implements StepStore {
       await Deno.rename(entry, trash);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return;
+      // Another user's entry (a render run with sudo made it) is theirs to move: said so (rv40: `cache gc` stopped
+      // on it with the system's words).
+      if (error instanceof Deno.errors.PermissionDenied) {
+        // The folder of entries it is in, or the entry itself (moved to another folder, it is written too).
+        const denied = firstUnwritable([entry.slice(0, entry.lastIndexOf("/")), entry]);
+        throw denied === null
+          ? this.#refused(entry, "write to")
+          : refusedByOwner(denied, { doing: "write to", place: "store", root: this.root });
+      }
       if (!(error instanceof Deno.errors.NotADirectory)) throw error;
       // A file where the folder of its entries should be (fi4: put there by hand, it failed every step of those
       // keys) goes. Not renamed away: another process may have mended it meanwhile, and its folder holds other
@@ -593,13 +604,31 @@ export class ArtifactStore implements StepStore {
     return this.#folders.writeIn(dir, () => Deno.makeTempDirSync({ dir, prefix: `${ownerMark()}-entry-` }));
   }
 
+  /**
+   * The permissions a folder this process makes gets, its umask applied by the system, learned once from one it
+   * makes: reading the umask sets it for a moment for the whole process (`umask(2)`), when a worker's file or a
+   * child started then would get none of its own (rv40).
+   */
+  #folderMode(): number {
+    if (this.#mode === undefined) {
+      const probe = `${this.#tmp}/${ownerMark()}-mode-${crypto.randomUUID().slice(0, 8)}`;
+      this.#folders.writeIn(this.#tmp, () => Deno.mkdirSync(probe));
+      try {
+        this.#mode = (Deno.statSync(probe).mode ?? 0o700) & 0o777;
+      } finally {
+        Deno.removeSync(probe);
+      }
+    }
+    return this.#mode;
+  }
+
   /** Renames a staged entry into place; false when something is in its place (an entry, or a file). */
   #place(key: string, stage: string): boolean {
     const entry = this.#entry(key);
     const shard = entry.slice(0, entry.lastIndexOf("/"));
     // Placed with the permissions any folder this user makes has (its umask), not mkdtemp's owner-only ones: a
     // store another user or a group reads (a render run with sudo, a cluster's shared store) can read its entries.
-    Deno.chmodSync(stage, 0o777 & ~Deno.umask());
+    Deno.chmodSync(stage, this.#folderMode());
     try {
       this.#folders.writeIn(shard, () => Deno.renameSync(stage, entry));
       return true;

@@ -202,7 +202,9 @@ export function recordIntact(
  * import { recordWarnings } from "./step_store.ts";
  * assert.deepEqual(recordWarnings(["A"]), { warnings: ["A"] });
  * assert.deepEqual(recordWarnings([]), {});
- * assert.equal(recordWarnings(Array.from({ length: 30 }, (_, i) => `w${i}`)).warnings?.at(-1), "and 10 more warnings");
+ * const many = (count: number) => recordWarnings(Array.from({ length: count }, (_, i) => `w${i}`)).warnings;
+ * assert.equal(many(30)?.at(-1), "and 10 more warnings");
+ * assert.equal(many(21)?.at(-1), "and 1 more warning");
  * ```
  */
 export function recordWarnings(warnings: unknown): { warnings?: string[] } {
@@ -211,7 +213,8 @@ export function recordWarnings(warnings: unknown): { warnings?: string[] } {
   if (texts.length === 0) return {};
   // Said again at every render that uses the step: a step that warned in a loop is said in a few lines (rv39).
   const more = texts.length - KEPT_WARNINGS;
-  return { warnings: more > 1 ? [...texts.slice(0, KEPT_WARNINGS), `and ${more} more warnings`] : texts };
+  if (more <= 0) return { warnings: texts };
+  return { warnings: [...texts.slice(0, KEPT_WARNINGS), `and ${more} more warning${more === 1 ? "" : "s"}`] };
 }
 
 /** The warnings a step's entry keeps at most, beside a line that counts the others. */

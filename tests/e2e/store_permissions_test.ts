@@ -177,6 +177,21 @@ plainUserTest(
     } finally {
       await unlock();
     }
+    // Another user's private folder, which this one may not even look in, is named with its owner (rv40).
+    const unlockPrivate = await lockOut(`${dir}/theirs`, { enter: false });
+    try {
+      const refused = await runCli(["render", "lesson.ts", "--out", "theirs"], {
+        cwd: dir,
+        withoutRootRights: true,
+      });
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.ok(
+        refused.stderr.includes(`Cannot write to theirs in the output folder: ${LOCKED_OUT_WHY}`),
+        refused.stderr,
+      );
+    } finally {
+      await unlockPrivate();
+    }
   },
 );
 
@@ -198,11 +213,18 @@ plainUserTest(
       assert.equal(served.code, 0, served.stderr);
       assert.match(served.stderr, /0 ran, \d+ cached/);
       if (Deno.uid() === 0) {
-        const said = `1 stored entry another user made cannot be marked used (${entry}/record.json): ` +
-          `\`cache gc\` takes them for unused, and cannot remove them. To give the store back to your user: ` +
+        const said = `1 stored entry another user made cannot be marked used (${entry}): ` +
+          `\`cache gc\` takes it for unused, and cannot remove it. To give the store back to your user: ` +
           `sudo chown -R "$(id -un)" '${dir}/.reel'`;
         assert.equal(served.stderr.split(said).length - 1, 1, served.stderr);
       }
+      // A render a later check refuses marks nothing and says nothing of it (rv40).
+      const refused = await runCli(["render", "lesson.ts", "--out", ".reel/tmp"], {
+        cwd: dir,
+        withoutRootRights: true,
+      });
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.doesNotMatch(refused.stderr, /cannot be marked used/);
     } finally {
       await unlock();
     }

@@ -189,7 +189,7 @@ function unspeakable(section: ResolvedSection): WorkflowIssue[] {
   const { narration, voice } = section;
   // Written, it is not empty (the schema says so): empty as said, it is markdown's marks alone (rv38: a link
   // without words was said to be punctuation).
-  if (narration.trim() === "") {
+  if (narration.replace(/[*_`]/g, "").trim() === "") {
     return [{
       path,
       message: "The narration has nothing to speak: markdown alone (a link without words, marks)",

@@ -38,10 +38,10 @@ plainUserTest(
         `
       const keys = (shard: string) => [shard.padEnd(64, "0")];
       console.log(JSON.stringify([
-        store.unwritable({ keys: null, replaced: [], used: [] }),
-        store.unwritable({ keys: keys("cd"), replaced: [], used: [] }),
+        store.unwritable({ keys: null, replaced: [] }),
+        store.unwritable({ keys: keys("cd"), replaced: [] }),
         // A run that stores nothing there is not refused for it (rv38).
-        store.unwritable({ keys: keys("ab"), replaced: [], used: [] }),
+        store.unwritable({ keys: keys("ab"), replaced: [] }),
       ]));
     `,
       );
@@ -57,7 +57,7 @@ plainUserTest(
     const stores = [new ArtifactStore(${JSON.stringify(root)}), new ArtifactStore(${
       JSON.stringify(`${root}/new`)
     })];
-    console.log(JSON.stringify(stores.map((store) => store.unwritable({ keys: null, replaced: [], used: [] }))));
+    console.log(JSON.stringify(stores.map((store) => store.unwritable({ keys: null, replaced: [] }))));
     for (const store of stores) store.close();
   `);
     assert.deepEqual(open, [null, null]);
@@ -76,7 +76,7 @@ plainUserTest(
         root,
         `
       const key = ${JSON.stringify(KEY)};
-      const check = (keys: string[] | null, replaced: string[]) => store.unwritable({ keys, replaced, used: [] });
+      const check = (keys: string[] | null, replaced: string[]) => store.unwritable({ keys, replaced });
       // Not replaced; replaced by a step to run (damaged, or forced); forced, where the keys are not all known.
       console.log(JSON.stringify([check([], []), check([key], []), check(null, [key])]));
     `,
@@ -126,11 +126,11 @@ plainUserTest(
       const found = await inStore(
         root,
         `
-      const first = store.unwritable({ keys: null, replaced: [], used: [] });
+      const first = store.unwritable({ keys: null, replaced: [] });
       // A step to run whose folder of entries is not there yet; a run of none, which pays for no answer.
       const keys = ["ff".padEnd(64, "0")];
-      const runs = store.unwritable({ keys, replaced: [], used: [] });
-      console.log(JSON.stringify([first, runs, store.unwritable({ keys: [], replaced: [], used: [] })]));
+      const runs = store.unwritable({ keys, replaced: [] });
+      console.log(JSON.stringify([first, runs, store.unwritable({ keys: [], replaced: [] })]));
     `,
       );
       const owner = Deno.uid() === 0 ? 65534 : Deno.uid();
@@ -186,5 +186,30 @@ plainUserTest(
       await unlock();
     }
     assert.equal(await lookup(), 1);
+  },
+);
+
+plainUserTest(
+  "ArtifactStore.remove() of another user's entry says whose it is, not the system's rename",
+  async () => {
+    const { root, unlock } = await lockedStore();
+    await Deno.mkdir(`${root}/entries/cd/${KEY}`);
+    try {
+      const said = await inStore(
+        root,
+        `
+      try {
+        await store.remove(${JSON.stringify(KEY)});
+        console.log(JSON.stringify("removed"));
+      } catch (error) {
+        console.log(JSON.stringify(error.name + ": " + error.message));
+      }
+    `,
+      );
+      // rv40: `cache gc` stopped on it with "Permission denied (os error 13): rename …".
+      assert.equal(said, `InputError: Cannot write to ${root}/entries/cd in the store: ${LOCKED_OUT_WHY}`);
+    } finally {
+      await unlock();
+    }
   },
 );
