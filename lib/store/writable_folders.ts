@@ -132,8 +132,10 @@ export function whyUnwritable(unwritable: UnwritableFolder): string {
  * ```ts
  * import assert from "node:assert/strict";
  * import { ownerOf } from "./writable_folders.ts";
- * assert.equal(ownerOf(`${Deno.makeTempDirSync()}/none`), Deno.uid());
+ * const dir = Deno.makeTempDirSync();
+ * assert.equal(ownerOf(`${dir}/none`), Deno.uid());
  * assert.equal(ownerOf("no-such-name"), Deno.statSync(".").uid);
+ * Deno.removeSync(dir);
  * ```
  */
 export function ownerOf(path: string): number | null {
