@@ -473,17 +473,14 @@ export class ArtifactStore implements StepStore {
       // on it with the system's words).
       if (error instanceof Deno.errors.PermissionDenied) {
         // The folder of entries it is in, or the entry itself (moved to another folder, it is written too).
-        const denied = firstUnwritable([entry.slice(0, entry.lastIndexOf("/")), entry]);
-        throw denied === null
-          ? this.#refused(entry, "write to")
-          : refusedByOwner(denied, { doing: "write to", place: "store", root: this.root });
+        throw this.#refused(firstUnwritable([this.#shard(key), entry])?.folder ?? entry, "write to");
       }
       if (!(error instanceof Deno.errors.NotADirectory)) throw error;
       // A file where the folder of its entries should be (fi4: put there by hand, it failed every step of those
       // keys) goes. Not renamed away: another process may have mended it meanwhile, and its folder holds other
       // keys' entries (rv6); removing it alone fails on a folder that holds any.
       try {
-        await Deno.remove(entry.slice(0, entry.lastIndexOf("/")));
+        await Deno.remove(this.#shard(key));
       } catch (error) {
         if (!(error instanceof Deno.errors.NotFound) && !isNotEmpty(error)) throw error;
       }
@@ -506,7 +503,7 @@ export class ArtifactStore implements StepStore {
     const entries = `${this.root}/entries`;
     let shards: string[] = [];
     if (options.keys !== null) {
-      shards = [...new Set(options.keys.map((key) => `${entries}/${key.slice(0, 2)}`))];
+      shards = [...new Set(options.keys.map((key) => this.#shard(key)))];
     } else {
       try {
         // Synchronous, as the check of each is (see `firstUnwritable`): 256 folders at most. A link to a folder
@@ -625,7 +622,7 @@ export class ArtifactStore implements StepStore {
   /** Renames a staged entry into place; false when something is in its place (an entry, or a file). */
   #place(key: string, stage: string): boolean {
     const entry = this.#entry(key);
-    const shard = entry.slice(0, entry.lastIndexOf("/"));
+    const shard = this.#shard(key);
     // Placed with the permissions any folder this user makes has (its umask), not mkdtemp's owner-only ones: a
     // store another user or a group reads (a render run with sudo, a cluster's shared store) can read its entries.
     Deno.chmodSync(stage, this.#folderMode());
@@ -695,8 +692,13 @@ export class ArtifactStore implements StepStore {
     return { key, path, ...valueOf(record) };
   }
 
+  /** The folder of entries a key's entry is in: `entries/<ab>`, its key's first two characters. */
+  #shard(key: string): string {
+    return `${this.root}/entries/${key.slice(0, 2)}`;
+  }
+
   #entry(key: string): string {
-    return `${this.root}/entries/${key.slice(0, 2)}/${key}`;
+    return `${this.#shard(key)}/${key}`;
   }
 
   #recordPath(key: string): string {

@@ -162,12 +162,11 @@ plainUserTest(
     }
     // A folder of another user's that no render wrote in is not blamed on one (rv39: `--out /usr/local` was).
     await Deno.mkdir(`${dir}/theirs`);
+    const intoTheirs = () =>
+      runCli(["render", "lesson.ts", "--out", "theirs"], { cwd: dir, withoutRootRights: true });
     const unlock = await lockOut(`${dir}/theirs`);
     try {
-      const refused = await runCli(["render", "lesson.ts", "--out", "theirs"], {
-        cwd: dir,
-        withoutRootRights: true,
-      });
+      const refused = await intoTheirs();
       assert.equal(refused.code, 2, refused.stderr);
       assert.ok(
         refused.stderr.includes("Cannot write to the output folder theirs: permission denied"),
@@ -180,10 +179,7 @@ plainUserTest(
     // Another user's private folder, which this one may not even look in, is named with its owner (rv40).
     const unlockPrivate = await lockOut(`${dir}/theirs`, { enter: false });
     try {
-      const refused = await runCli(["render", "lesson.ts", "--out", "theirs"], {
-        cwd: dir,
-        withoutRootRights: true,
-      });
+      const refused = await intoTheirs();
       assert.equal(refused.code, 2, refused.stderr);
       assert.ok(
         refused.stderr.includes(`Cannot write to theirs in the output folder: ${LOCKED_OUT_WHY}`),
