@@ -103,6 +103,40 @@ for (
   });
 }
 
+Deno.test({
+  name: "runProcess(): the child leads a session and process group of its own, the program itself (Linux)",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    // /proc/<pid>/stat after the command's name: state, parent, process group, session.
+    const { stdout } = await runProcess("sh", ["-c", "echo $$; sed 's/.*) //' /proc/$$/stat"]);
+    const [pid, stat] = new TextDecoder().decode(stdout).trim().split("\n");
+    const [, parent, group, session] = stat!.split(" ");
+    assert.equal(group, pid, "it leads its process group, where an abort's kill is sent");
+    assert.equal(session, pid, "a terminal's Ctrl-C (sent to the terminal's group) does not reach it");
+    assert.equal(Number(parent), Deno.pid, "setpriv and setsid became the program: reel is its parent");
+  },
+});
+
+Deno.test({
+  name:
+    "runProcess() starts a child without forking reel: reel's memory is not faulted in again after it (Linux)",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    // A fork marks every page copy-on-write, and each page written next faults (16,384 for these 64 MiB: Deno's
+    // `detached` start did); a vfork leaves them as they were.
+    // Read on this thread, the one that writes (an async read's thread-self is a thread of Deno's pool).
+    const faults = () =>
+      Number(Deno.readTextFileSync("/proc/thread-self/stat").split(") ")[1]!.split(" ")[7]);
+    const memory = new Uint8Array(64 << 20).fill(1);
+    await runProcess("true", []); // setpriv and setsid found first
+    const before = faults();
+    await runProcess("true", []);
+    memory.fill(2);
+    const after = faults();
+    assert.ok(after - before < 4096, `${after - before} page faults writing 64 MiB after the child started`);
+  },
+});
+
 Deno.test("runProcess() names a program that does not exist, and one that cannot be run, as Deno's spawn does", async () => {
   await assert.rejects(
     runProcess("reel-no-such-program", ["x"]),
