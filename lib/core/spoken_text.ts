@@ -7,6 +7,19 @@
  * @module
  */
 
+// Before the opening mark: no letter, digit, accent, mark or slash (the start, a space, a bracket, any quote, a dash:
+// `“*Hot*”`, `«*mot*»`; not `2**8`, `snake_case`, a path's `/_a_/`; rv40). After the closing one: no letter, digit,
+// accent or mark, or stops that end the word (`*hot*.`, `*hot*.”`, not `*README*.md`).
+const BEFORE = `(?<![\\p{L}\\p{N}\\p{M}*_\\\\/])`;
+const AFTER = `(?=[^\\p{L}\\p{N}\\p{M}.,;:!?…*_]|[.,;:!?…]+(?![\\p{L}\\p{N}\\p{M}])|$)`;
+/**
+ * Strong marks before emphasis, stars before underscores; across lines too (`s`): a YAML narration's block keeps
+ * its line breaks. Made once: each is compiled at its first use, about half a millisecond (12 sections, 7 ms).
+ */
+const EMPHASIS: readonly RegExp[] = ["\\*\\*", "__", "\\*", "_"].map((mark) =>
+  new RegExp(`${BEFORE}${mark}(?=\\S)((?:(?!${mark}).)+?)(?<=\\S)${mark}${AFTER}`, "gsu")
+);
+
 /**
  * The words of a narration written with markdown's inline marks.
  *
@@ -35,15 +48,6 @@ export function spokenText(text: string): string {
     .replace(/`([^`]+)`/g, (_, code: string) => keep(code))
     // A link's words; its address may hold parentheses (`…/Foo_(bar)`).
     .replace(/!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)/g, "$1");
-  // Before the opening mark: no letter, digit, accent, mark or slash (the start, a space, a bracket, any quote, a
-  // dash: `“*Hot*”`, `«*mot*»`; not `2**8`, `snake_case`, a path's `/_a_/`; rv40). After the closing one: no
-  // letter, digit, accent or mark, or stops that end the word (`*hot*.`, `*hot*.”`, not `*README*.md`).
-  const before = `(?<![\\p{L}\\p{N}\\p{M}*_\\\\/])`;
-  const after = `(?=[^\\p{L}\\p{N}\\p{M}.,;:!?…*_]|[.,;:!?…]+(?![\\p{L}\\p{N}\\p{M}])|$)`;
-  for (const mark of ["\\*\\*", "__", "\\*", "_"]) {
-    // Across lines too (`s`): a YAML narration's block keeps its line breaks.
-    const emphasis = new RegExp(`${before}${mark}(?=\\S)((?:(?!${mark}).)+?)(?<=\\S)${mark}${after}`, "gsu");
-    said = said.replace(emphasis, "$1");
-  }
+  for (const emphasis of EMPHASIS) said = said.replace(emphasis, "$1");
   return said.replace(/\uE000(\d+)\uE001/g, (_, index: string) => kept[Number(index)]!);
 }
