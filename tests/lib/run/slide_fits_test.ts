@@ -1,6 +1,6 @@
 /**
  * fitSlidesOn(): slides checked on the workers give what the same check gives on the main thread, in the slides'
- * order, shared between the workers; a batch the workers fail is checked on this thread, with its own errors.
+ * order, shared between the workers when there are many; a batch the workers fail is checked on this thread, with its own errors.
  */
 import assert from "node:assert/strict";
 import type { Execution, StepExecutor } from "../../../lib/core/executor.ts";
@@ -37,20 +37,28 @@ class CountingExecutor implements StepExecutor {
   }
 }
 
-Deno.test("fitSlidesOn() checks slides on the workers, one batch a worker, as this thread would", async () => {
+Deno.test("fitSlidesOn() checks slides on the workers, as this thread would, sharing them when there are many", async () => {
   const expected = await Promise.all(slides.map((slide) => checkSlideFits(slide)));
   assert.deepEqual(expected.map((fit) => fit.fits), [true, false, true, false, true]);
-  const executor = new CountingExecutor(new WorkerPool({ size: 2 }));
+  const executor = new CountingExecutor(new WorkerPool({ size: 3 }));
+  const batches = () =>
+    executor.tasks.splice(0).map((task) => [task.kind, (task.params as { slides: unknown[] }).slides.length]);
   try {
-    const fits = await fitSlidesOn(executor, slides, { workers: 2, ffmpeg });
-    assert.deepEqual(fits, expected);
+    // A few slides: one worker, the one the CLI started first, checks them all.
+    assert.deepEqual(await fitSlidesOn(executor, slides, { workers: 2, ffmpeg }), expected);
+    assert.deepEqual(batches(), [["slide-fit", 5]]);
+    // Many: every 64 slides one worker more, up to the workers there are, in the slides' order.
+    const many = Array.from({ length: 26 }, () => slides).flat();
     assert.deepEqual(
-      executor.tasks.map((task) => [task.kind, (task.params as { slides: unknown[] }).slides.length]),
-      [
-        ["slide-fit", 3],
-        ["slide-fit", 2],
-      ],
+      await fitSlidesOn(executor, many, { workers: 2, ffmpeg }),
+      many.map((_, i) => expected[i % 5]),
     );
+    assert.deepEqual(batches(), [["slide-fit", 65], ["slide-fit", 65]]);
+    assert.deepEqual(
+      await fitSlidesOn(executor, many, { workers: 3, ffmpeg }),
+      many.map((_, i) => expected[i % 5]),
+    );
+    assert.deepEqual(batches(), [["slide-fit", 44], ["slide-fit", 43], ["slide-fit", 43]]);
   } finally {
     await executor.close();
   }
@@ -65,9 +73,16 @@ Deno.test("fitSlidesOn() checks on this thread what the workers could not, with 
     },
     close: () => Promise.resolve(),
   };
-  const fits = await fitSlidesOn(failing, slides, { workers: 3, ffmpeg });
-  assert.equal(calls, 3);
-  assert.deepEqual(fits, await Promise.all(slides.map((slide) => checkSlideFits(slide))));
+  const expected = await Promise.all(slides.map((slide) => checkSlideFits(slide)));
+  assert.deepEqual(await fitSlidesOn(failing, slides, { workers: 3, ffmpeg }), expected);
+  assert.equal(calls, 1);
+  // 130 slides, three batches: each checked here when its worker fails.
+  const many = Array.from({ length: 26 }, () => slides).flat();
+  assert.deepEqual(
+    await fitSlidesOn(failing, many, { workers: 3, ffmpeg }),
+    many.map((_, i) => expected[i % 5]),
+  );
+  assert.equal(calls, 4);
   // A slide the check itself refuses fails as it does here, not as "worker gone".
   await assert.rejects(
     fitSlidesOn(failing, [{ width: 0, height: 180, title: "No", bullets: [] }], { workers: 2, ffmpeg }),
