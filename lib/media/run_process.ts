@@ -6,16 +6,19 @@
  * children die with it, those it left running when it exited too (fi12: a `REEL_FFMPEG` script that ran ffmpeg
  * without `exec` left it running after a timeout or a Ctrl-C; rv23: read from `/proc` instead, the children of a
  * script that had exited were not found, and held its pipes: the run waited for good). A terminal's Ctrl-C, sent to
- * the terminal's group, does not reach it: reel's cancel ends it, and when reel is ended before it listens (rv22),
- * the kernel ends the child, not what a script started. A child started without setpriv (none there, not Linux)
- * stays in reel's group, which a signal to reel's group still reaches.
+ * the terminal's group, does not reach it once it runs (while setpriv and setsid start it, about a millisecond,
+ * it may: it then ends on SIGINT, 130, which {@linkcode endedOnInterrupt} tells, as reel stops too): reel's cancel
+ * ends it, and when reel is ended before it listens (rv22), the kernel ends the child, not what a script started.
+ * A child started without setpriv (none there, not Linux) stays in reel's group, which a signal to reel's group
+ * still reaches.
  *
  * The session is util-linux's `setsid` program's, which setpriv becomes and which becomes the program (same pid
  * again), not Deno's `detached`: Deno starts a detached child by forking reel whole, where every other child is
- * started by vfork. A fork marks all of reel's memory copy-on-write, and each page reel's threads write next is
- * then faulted in again: a one-video lesson took 3.2 s and 5.3 CPU-s, 2.87 s and 4.4 CPU-s without (three
- * alternating runs each); a process writing 200 MB after each of its children, 700 ms a child against 14 ms. Where
- * there is no `setsid` program, a child is started detached, as before.
+ * started by posix_spawn (a vfork, where glibc allows: 2.29 and later). A fork marks all of reel's memory
+ * copy-on-write, and each page reel's threads write next is then faulted in again: a one-video lesson took 3.2 s
+ * and 5.3 CPU-s, 2.87 s and 4.4 CPU-s without (three alternating runs each); a process writing 200 MB after each
+ * of its children, 700 ms a child against 14 ms. Where there is no util-linux `setsid` program (busybox's says a
+ * missing program in other words), a child is started detached, as before.
  * @module
  */
 import { exists } from "../core/exists.ts";
@@ -241,7 +244,9 @@ export async function runProcess(
     const output = await finished;
     signal?.throwIfAborted();
     const stderr = new TextDecoder().decode(output.stderr);
-    if (started.program !== program && !output.success) throwIfNotStarted(program, stderr);
+    if (started.program !== program && !output.success) {
+      throwIfNotStarted(program, { code: output.code, stderr });
+    }
     if (!output.success) throw new ProcessError(program.split("/").pop() ?? program, output.code, stderr);
     if (feedError !== null) throw feedError;
     return { stdout: output.stdout, stderr };
@@ -328,7 +333,7 @@ interface GroupedStart {
   detached: boolean;
 }
 
-/** `program` guarded by death (see {@linkcode guardedByDeath}) and in a session of its own (see the module's text). */
+/** `program` guarded by death (see {@linkcode guardedByDeath}), in a session of its own (see the module's text). */
 async function guardedInGroup(program: string, args: readonly string[]): Promise<GroupedStart> {
   const guard = await deathGuard();
   if (guard === null) return { program, args: [...args], grouped: false, detached: false };
@@ -336,7 +341,8 @@ async function guardedInGroup(program: string, args: readonly string[]): Promise
   const head = ["--pdeathsig", "KILL", "--"];
   return setsid === null
     ? { program: setpriv, args: [...head, program, ...args], grouped: true, detached: true }
-    : { program: setpriv, args: [...head, setsid, program, ...args], grouped: true, detached: false };
+    // `--`: a program named `-x` is not read as setsid's option (rv41).
+    : { program: setpriv, args: [...head, setsid, "--", program, ...args], grouped: true, detached: false };
 }
 
 /**
@@ -380,16 +386,21 @@ function deathGuard(): Promise<DeathGuard | null> {
     const setpriv = await firstThere(["/usr/bin/setpriv", "/bin/setpriv"]);
     if (setpriv === null) return null;
     const setsid = await firstThere(["/usr/bin/setsid", "/bin/setsid"]);
-    // One start (about 2 ms) to learn that setpriv takes the option and setsid runs; a second where setsid did not.
-    const runs = async (...program: string[]) =>
-      (await new Deno.Command(setpriv, {
-        args: ["--pdeathsig", "KILL", "--", ...program, "true"],
+    // One start (about 2 ms) to learn that setpriv takes the option and util-linux's setsid runs (its errors are
+    // read as util-linux words them, see `throwIfNotStarted`); a second where it did not.
+    const says = async (program: readonly string[]) => {
+      const { success, stdout } = await new Deno.Command(setpriv, {
+        args: ["--pdeathsig", "KILL", "--", ...program],
         stdin: "null",
-        stdout: "null",
+        stdout: "piped",
         stderr: "null",
-      }).output()).success;
-    if (setsid !== null && await runs(setsid)) return { setpriv, setsid };
-    return await runs() ? { setpriv, setsid: null } : null;
+      }).output();
+      return success ? new TextDecoder().decode(stdout) : null;
+    };
+    if (setsid !== null && (await says([setsid, "--version"]))?.includes("util-linux")) {
+      return { setpriv, setsid };
+    }
+    return await says(["true"]) !== null ? { setpriv, setsid: null } : null;
   })();
   return deathGuardFound;
 }
@@ -401,11 +412,16 @@ async function firstThere(paths: readonly string[]): Promise<string | null> {
 }
 
 /**
- * Throws what starting `program` itself would have thrown when setpriv or setsid could not become it (its stderr
- * says `setsid: failed to execute <program>: <reason>`): NotFound or PermissionDenied, as Deno's spawn does.
+ * Throws what starting `program` itself would have thrown when setpriv or setsid could not become it: NotFound or
+ * PermissionDenied, as Deno's spawn does. Only util-linux's own failure: exit code 126 or 127 and its one line,
+ * `setsid: failed to execute <program>: <reason>` (rv41: a wrapper script whose own setsid failed was said to be
+ * missing).
  */
-function throwIfNotStarted(program: string, stderr: string): void {
-  const failed = /^(?:setpriv|setsid): failed to execute .*: (.+)$/m.exec(stderr)?.[1];
+function throwIfNotStarted(program: string, { code, stderr }: { code: number; stderr: string }): void {
+  if (code !== 126 && code !== 127) return;
+  const line = /^(?:setpriv|setsid): failed to execute (.*): (.+)\n?$/.exec(stderr);
+  if (line === null || line[1] !== program) return;
+  const failed = line[2]!;
   if (failed === undefined) return;
   const message = `Failed to spawn '${program}': ${failed}`;
   if (/No such file or directory/.test(failed)) throw new Deno.errors.NotFound(message);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runProcess } from "../../../lib/media/run_process.ts";
+import { ProcessError, runProcess } from "../../../lib/media/run_process.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
 const here = new URL("../../../lib/media/run_process.ts", import.meta.url).href;
@@ -117,10 +117,23 @@ Deno.test({
   },
 });
 
+/** Whether util-linux's setsid is there (where it is not, a child is started by a fork, as Deno's `detached`). */
+function setsidThere(): boolean {
+  // Sync: a test's `ignore` is read when it is declared.
+  return ["/usr/bin/setsid", "/bin/setsid"].some((path) => {
+    try {
+      return Deno.statSync(path).isFile;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return false;
+      throw error;
+    }
+  });
+}
+
 Deno.test({
   name:
     "runProcess() starts a child without forking reel: reel's memory is not faulted in again after it (Linux)",
-  ignore: Deno.build.os !== "linux",
+  ignore: Deno.build.os !== "linux" || !setsidThere(),
   fn: async () => {
     // A fork marks every page copy-on-write, and each page written next faults (16,384 for these 64 MiB: Deno's
     // `detached` start did); a vfork leaves them as they were.
@@ -147,6 +160,23 @@ Deno.test("runProcess() names a program that does not exist, and one that cannot
     runProcess(dir, []),
     (error: unknown) => error instanceof Deno.errors.PermissionDenied && error.message.includes(dir),
   );
+  // A program named like an option is the program, not setsid's option (rv41).
+  const bin = await tempDir();
+  await Deno.writeTextFile(`${bin}/-dash`, '#!/bin/sh\necho dash "$@"\n', { mode: 0o755 });
+  const path = { PATH: `${bin}:/usr/bin:/bin` };
+  assert.equal(
+    new TextDecoder().decode((await runProcess("-dash", ["x"], { env: path })).stdout),
+    "dash x\n",
+  );
+  await assert.rejects(runProcess("-nosuch", ["x"]), Deno.errors.NotFound);
+  // A wrapper script whose own setsid fails is that script's failure, not a program missing (rv41).
+  for (const code of [1, 127]) {
+    await assert.rejects(
+      runProcess("sh", ["-c", `setsid reel-no-such-program; exit ${code}`]),
+      (error: unknown) =>
+        error instanceof ProcessError && error.code === code && /reel-no-such/.test(error.message),
+    );
+  }
   // A program that fails on its own is a ProcessError with its stderr, as before.
   await assert.rejects(
     runProcess("sh", ["-c", "echo 'setpriv-like words' >&2; exit 3"]),
