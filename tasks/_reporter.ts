@@ -30,6 +30,8 @@ export interface Reporter {
   event(event: RunEvent): void;
   /** Stops the live view and prints the summary (not in JSON mode, where it goes to stderr). */
   finish(run: RunResult, context: { ffmpeg: FfmpegPaths; plan: Plan; outDir: string }): Promise<void>;
+  /** Writes a line to stderr for good: above the live view where one is drawn (see `TerminalView.say`). */
+  say(line: string): void;
   /** Stops timers; safe to call twice. */
   close(): void;
 }
@@ -76,6 +78,10 @@ export function createReporter(options: { mode: ReporterMode; focus?: TerminalFo
         );
       }
       await summarize(events, run, { ...context, wallMs: performance.now() - start, resources });
+    },
+    say(line) {
+      if (view instanceof TerminalView) view.say(line);
+      else writeTextSync(Deno.stderr, `${line}\n`);
     },
     close: () => {
       close();

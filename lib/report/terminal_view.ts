@@ -182,6 +182,20 @@ export class TerminalView implements RunView {
     writeTextSync(this.#writer, text);
   }
 
+  /**
+   * Writes `line` above the block, for good (a warning, a notice): a line written to the terminal beside the view
+   * was drawn over by its next render (fi21, nt: a preflight's warnings were never seen).
+   *
+   * @param line The line (or lines, joined by `\n`).
+   */
+  say(line: string): void {
+    if (this.#closed) {
+      writeTextSync(this.#writer, `${line}\n`);
+      return;
+    }
+    this.#printAbove(line, this.model.lastAt);
+  }
+
   /** Erases the block and writes pending permanent lines; later renders draw no block. Safe to call twice. */
   finish(): void {
     if (this.#closed) return;

@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { InputError, WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import { placesOfCode } from "./_code_places.ts";
 import { notFoundAsNull } from "../core/exists.ts";
+import { closestName } from "../core/closest_name.ts";
 import { placedIssue, type PlaceFinder } from "./_value_places.ts";
 import { importFailureIssue, reelExportNames } from "./import_failure.ts";
 import { exitCalled, workflowCode } from "./workflow_code.ts";
@@ -97,9 +98,14 @@ export async function loadWorkflow(
     if (error instanceof Deno.errors.NotFound) {
       // The folder it was looked for in is said: `deno task` runs in the project's folder, not always the user's.
       const relative = !file.startsWith("/");
+      const near = await nearFile(file);
       throw new InputError(`Workflow file not found: ${file}${relative ? ` (in ${Deno.cwd()})` : ""}`, {
         where: file,
-        hint: relative ? "Check the path: a relative one is read from that folder" : "Check the path",
+        hint: near !== null
+          ? `Did you mean ${near}?`
+          : relative
+          ? "Check the path: a relative one is read from that folder"
+          : "Check the path",
       });
     }
     throw error;
@@ -262,4 +268,24 @@ function patchWhileLoading(onRead: ((path: string) => void) | undefined): () => 
 function absolutePath(path: string | URL): string {
   if (path instanceof URL) return decodeURIComponent(path.pathname);
   return path.startsWith("file://") ? decodeURIComponent(new URL(path).pathname) : resolve(path);
+}
+
+/**
+ * A file beside the one not found whose name is a near miss of its name (nt20: `tide.ts` beside `tides.ts`), as
+ * the path was written; null when there is none or its folder cannot be listed.
+ */
+async function nearFile(file: string): Promise<string | null> {
+  const slash = file.lastIndexOf("/");
+  const dir = slash < 0 ? "." : file.slice(0, slash) || "/";
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) if (entry.isFile) names.push(entry.name);
+  } catch (error) {
+    // No such folder, or one this user may not list: the path's own hint is said.
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) return null;
+    if (error instanceof Deno.errors.NotADirectory) return null;
+    throw error;
+  }
+  const near = closestName(file.slice(slash + 1), names);
+  return near === null ? null : `${file.slice(0, slash + 1)}${near}`;
 }

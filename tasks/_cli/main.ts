@@ -3,7 +3,7 @@
  * or `deno task reel <command>`. Exit codes: 0 ok, 1 some step failed, 2 bad input, 130 interrupted.
  * @module
  */
-import { Command, CommanderError } from "@commander-js/extra-typings";
+import { Command, CommanderError, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { InputError } from "../../lib/core/errors.ts";
 import { checkTempFolder } from "../../lib/run/temp_folder.ts";
 import { fixMmapThreshold } from "../../lib/core/malloc_tuning.ts";
@@ -37,7 +37,11 @@ export async function main(args: string[]): Promise<number> {
     .description("Render narrated slide videos from declarative workflow files.")
     .version(config.version, "--version", "print reel's version")
     .exitOverride()
-    .configureOutput({ writeErr: (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)) });
+    .configureOutput({
+      writeErr: (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)),
+      // Said as reel's own refusals are, below (nt20: `error: required option …` read as another program's).
+      outputError: () => {},
+    });
   addRenderCommand(program, { args, outcome });
   addTranscribeCommand(program, { outcome });
   addPlanCommands(program);
@@ -63,8 +67,14 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       const help = ["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code);
-      if (!help && asksJsonLines(program, args)) writeRefusal(error.message.replace(/^error: /, ""));
-      return help ? EXIT.ok : EXIT.input;
+      if (help) return EXIT.ok;
+      // One line: commander's suggestion (`(Did you mean --format?)`) on it.
+      const words = error.message.replace(/^error: /, "").replace(/\n\(Did you mean /, " (did you mean ");
+      console.error(
+        `✖ ${words.charAt(0).toUpperCase()}${words.slice(1)}\n  See ${commandPath(program, args)} --help`,
+      );
+      if (asksJsonLines(program, args)) writeRefusal(words);
+      return EXIT.input;
     }
     if (error instanceof InputError) {
       printError(error);
@@ -77,6 +87,32 @@ export async function main(args: string[]): Promise<number> {
     dropEarlyWorkers();
   }
   return outcome.exitCode;
+}
+
+/**
+ * The command the arguments name, as typed (`reel cache gc`): as far as the words name commands.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Command } from "@commander-js/extra-typings";
+ * import { commandPath } from "./main.ts";
+ * const program = new Command().name("reel");
+ * program.command("cache").command("gc");
+ * assert.equal(commandPath(program, ["cache", "gc", "--max-size"]), "reel cache gc");
+ * assert.equal(commandPath(program, ["--bogus"]), "reel");
+ * ```
+ */
+export function commandPath(program: CommandUnknownOpts, args: readonly string[]): string {
+  const path = [program.name()];
+  let at = program;
+  for (const arg of args) {
+    const next = at.commands.find((command) => command.name() === arg || command.aliases().includes(arg));
+    if (next === undefined) break;
+    path.push(next.name());
+    at = next;
+  }
+  return path.join(" ");
 }
 
 /**

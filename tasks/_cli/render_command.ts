@@ -261,12 +261,13 @@ export async function runReported(
     }: its code let an error escape (a timer's throw, or a promise it did not await): ${
       uncaughtDescription(escape.error)
     }`;
-    console.error(printable(`✖ ${escaped}`));
+    reporter.say(printable(`✖ ${escaped}`));
     controller.abort(new DOMException(escaped, "AbortError"));
   };
+  // What is said before the run ends goes above the live view, which drew over it (fi21).
+  const reporter = createReporter({ mode, focus });
   globalThis.addEventListener("error", onEscape);
   globalThis.addEventListener("unhandledrejection", onEscape);
-  const reporter = createReporter({ mode, focus });
   // Until the run starts (loading the workflow, which may block in its own code, and the checks), a signal ends
   // the render at once: nothing has been made yet. Once it runs, the scheduler cancels and waits for its steps.
   let running = false;
@@ -281,8 +282,8 @@ export async function runReported(
   try {
     const { run, ffmpeg, plan } = await Promise.race([
       render({
-        onWarning: (warning) => console.error(printable(`⚠ ${warning}`)),
-        onNotice: (notice) => console.error(printable(`reel: ${notice}`)),
+        onWarning: (warning) => reporter.say(printable(`⚠ ${warning}`)),
+        onNotice: (notice) => reporter.say(printable(`reel: ${notice}`)),
         signal: controller.signal,
         onEvent: (event) => {
           if (event.type === "run:started") running = true;
@@ -302,6 +303,8 @@ export async function runReported(
       : EXIT.failed;
   } catch (error) {
     if (!controller.signal.aborted || error instanceof InputError) throw error;
+    // The live view erased first: its last lines were drawn over this one (fi21).
+    reporter.close();
     console.error(CANCELLED_BEFORE_RUN);
     return escaped === null ? EXIT.interrupted : EXIT.input;
   } finally {

@@ -61,6 +61,15 @@ Deno.test("bad input: --json writes one render:refused line with every issue, an
   const option = await runCli(["render", file, "--json", "--no-such-flag"]);
   assert.equal(option.code, 2);
   assert.match(JSON.parse(option.stdout).message, /unknown option '--no-such-flag'/);
+  // Said as reel's own refusals are, with the command whose help lists what it takes (nt20: commander's
+  // `error: required option …`).
+  assert.equal(option.stderr.trim(), "✖ Unknown option '--no-such-flag'\n  See reel render --help");
+  const gc = await runCli(["cache", "gc"]);
+  assert.equal(gc.code, 2);
+  assert.equal(
+    gc.stderr.trim(),
+    "✖ Required option '--max-size <size>' not specified\n  See reel cache gc --help",
+  );
   // nt14: a value refused before `--json` was read gave no line (commander reads no option after it).
   const after = await runCli(["render", file, "--global", "abc", "--out", out, "--json"]);
   assert.equal(after.code, 2);
@@ -264,7 +273,10 @@ Deno.test("bad input: an unknown flag or a missing file exits 2", async () => {
   const { file } = await workflowFile(good);
   const flag = await runCli(["render", file, "--fromat", "16:9"]);
   assert.equal(flag.code, 2);
-  assert.match(flag.stderr, /unknown option '--fromat'/);
+  assert.match(
+    flag.stderr,
+    /^✖ Unknown option '--fromat' \(did you mean --format\?\)\n {2}See reel render --help\n$/,
+  );
   const missing = await runCli(["render", `${file}.nope.ts`]);
   assertCleanInputError(missing, /✖ Workflow file not found/);
   // A relative path is said with the folder it was looked for in (before: the path alone).
@@ -274,6 +286,15 @@ Deno.test("bad input: an unknown flag or a missing file exits 2", async () => {
     relative,
     new RegExp(`✖ Workflow file not found: nope\\.ts \\(in ${RegExp.escape(dir)}\\)`),
   );
+  // A near miss of a file beside it is offered, as the path was written (nt20: `tide.ts` beside `tides.ts`).
+  const name = file.slice(dir.length + 1);
+  const typo = `${name.slice(0, 2)}${name.slice(3)}`;
+  assert.match(
+    (await runCli(["render", typo], { cwd: dir })).stderr,
+    new RegExp(`\n  Did you mean ${RegExp.escape(name)}\\?`),
+  );
+  const typoPath = await runCli(["render", `${dir}/${typo}`]);
+  assertCleanInputError(typoPath, new RegExp(`Did you mean ${RegExp.escape(file)}\\?`));
 });
 
 Deno.test("bad input: an unknown voice, a background that is not an image, an oversized format: exit 2 before any step", async () => {

@@ -162,9 +162,15 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     ],
     [["clip.mp4", "--recipe", "web", "--min-free-memory", "lots"], /Expected a size like "512MB"/],
     // A lesson's narrowing and limits are not offered: taken, they were ignored (exit 0).
-    [["clip.mp4", "--recipe", "web", "--only", "foo"], /unknown option '--only'/],
-    [["clip.mp4", "--recipe", "web", "--format", "16:9"], /unknown option '--format'/],
-    [["clip.mp4", "--recipe", "web", "--sections", "2"], /unknown option '--sections'/],
+    [
+      ["clip.mp4", "--recipe", "web", "--only", "foo"],
+      /^✖ Unknown option '--only'\n {2}See reel variants --help/,
+    ],
+    [
+      ["clip.mp4", "--recipe", "web", "--format", "16:9"],
+      /^✖ Unknown option '--format' \(did you mean --force\?\)\n {2}See reel variants --help/,
+    ],
+    [["clip.mp4", "--recipe", "web", "--sections", "2"], /^✖ Unknown option '--sections'/],
   ];
   for (const [args, message] of cases) {
     const result = await runCli(["variants", ...args, "--out", "out"], { cwd: dir });

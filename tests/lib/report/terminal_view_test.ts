@@ -91,6 +91,24 @@ Deno.test("TerminalView writes a failure above the block at once and keeps it", 
   assert.ok(!next.includes("FAILED"));
 });
 
+Deno.test("TerminalView.say() writes a line above the block for good, drawn before the run too, and after it", () => {
+  // fi21: a preflight's warning written beside the view was drawn over by its next render.
+  const sink = new TextSink();
+  const view = new TerminalView({ writer: sink, columns: 80 });
+  view.render(0);
+  sink.take();
+  view.say('⚠ Format "same" has the size of format "320x180"');
+  const text = sink.take();
+  assert.ok(text.startsWith("\x1b[1A\r\x1b[J"), JSON.stringify(text));
+  assert.equal(visibleLines(text)[0], '⚠ Format "same" has the size of format "320x180"');
+  view.render(10);
+  assert.ok(sink.take().startsWith("\x1b[1A\r"), "moves up over the bar only, not over the warning");
+  view.finish();
+  sink.take();
+  view.say("✖ Cancelled");
+  assert.equal(sink.take(), "✖ Cancelled\n");
+});
+
 Deno.test("TerminalView writes what a finished step warns of above the block, one line each", () => {
   const { sink, view } = setUp();
   view.update(ev.started(0, "intro/s3/image", { worker: 1, kind: "image" }));
