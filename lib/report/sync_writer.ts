@@ -2,6 +2,7 @@
  * The synchronous byte sink the report views write to, and a helper that writes a whole string to it.
  * @module
  */
+import { lostToHangUp } from "../core/stop_signals.ts";
 
 /**
  * Where a view writes its text: anything with a `writeSync` like `Deno.stdout`, `Deno.stderr` or a file.
@@ -46,7 +47,14 @@ export function writeTextSync(writer: SyncWriter, text: string): void {
   if (text === "") return;
   let bytes = encoder.encode(text);
   while (bytes.length > 0) {
-    const written = writer.writeSync(bytes);
+    let written: number;
+    try {
+      written = writer.writeSync(bytes);
+    } catch (error) {
+      // The terminal a hang-up took away: the rest of the run is not said there (see `stop_signals.ts`).
+      if (lostToHangUp(error)) return;
+      throw error;
+    }
     if (written <= 0) throw new Error("Cannot write report text: the writer wrote 0 bytes");
     bytes = bytes.subarray(written);
   }

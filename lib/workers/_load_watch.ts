@@ -6,6 +6,7 @@
  * process, exit 130. A main thread that answers handles both itself.
  * @module
  */
+import { listenForStop } from "../core/stop_signals.ts";
 import { printable } from "../core/printable.ts";
 import { stillLoading } from "../workflow/still_loading.ts";
 
@@ -62,8 +63,7 @@ export function watchLoad(order: LoadWatchOrder, ask: () => void): LoadWatch {
     say(`✖ Cancelled while loading ${file}: its code has not returned (an endless loop?); nothing was made`);
     exitNow(INTERRUPTED);
   };
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+  const stopListening = listenForStop(onSignal);
   const slow = setTimeout(async () => {
     if (await runs() || stopped) return;
     say(`reel: ${stillLoading(file, { afterMs: slowAfterMs, blocked: true })}`);
@@ -74,7 +74,7 @@ export function watchLoad(order: LoadWatchOrder, ask: () => void): LoadWatch {
       stopped = true;
       question?.answer();
       clearTimeout(slow);
-      for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+      stopListening();
     },
   };
 }

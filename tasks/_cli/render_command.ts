@@ -30,6 +30,7 @@ import {
   positiveInteger,
 } from "./options.ts";
 import { printable } from "../../lib/core/printable.ts";
+import { listenForStop } from "../../lib/core/stop_signals.ts";
 import { printPlan } from "./plan_commands.ts";
 import { thrownAt, thrownByReel, uncaughtDescription } from "../../lib/workflow/import_failure.ts";
 import { guardExit, workflowCode } from "../../lib/workflow/workflow_code.ts";
@@ -243,8 +244,8 @@ export async function runReported(
     firstSignal ??= now;
     controller.abort(new DOMException("Interrupted", "AbortError"));
   };
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
+  // A hang-up too (fi21: it ended reel as `kill -9` does).
+  const stopListening = listenForStop(onSignal);
   endEarlyInterrupt();
   // An error a workflow's code lets escape (a timer's throw, a promise it did not await) ended Deno at once, with its
   // raw trace, no summary, and the store's claims left as a kill leaves them (fi): the render stops as on Ctrl-C
@@ -309,8 +310,7 @@ export async function runReported(
     return escaped === null ? EXIT.interrupted : EXIT.input;
   } finally {
     reporter.close();
-    Deno.removeSignalListener("SIGINT", onSignal);
-    Deno.removeSignalListener("SIGTERM", onSignal);
+    stopListening();
     globalThis.removeEventListener("error", onEscape);
     globalThis.removeEventListener("unhandledrejection", onEscape);
     restoreExit();
@@ -345,9 +345,7 @@ function escapedFromWorkflow(
 /** Renders again on every save until Ctrl-C. */
 async function watch(files: string[], args: string[]): Promise<void> {
   const controller = new AbortController();
-  const stop = () => controller.abort();
-  Deno.addSignalListener("SIGINT", stop);
-  Deno.addSignalListener("SIGTERM", stop);
+  const stopListening = listenForStop(() => controller.abort());
   endEarlyInterrupt();
   try {
     const rest = args.slice(args.indexOf("render") + 1).filter((arg) => arg !== "--watch");
@@ -356,8 +354,7 @@ async function watch(files: string[], args: string[]): Promise<void> {
       signal: controller.signal,
     });
   } finally {
-    Deno.removeSignalListener("SIGINT", stop);
-    Deno.removeSignalListener("SIGTERM", stop);
+    stopListening();
   }
 }
 

@@ -12,6 +12,7 @@ import { redisTarget } from "../../lib/cluster/redis_target.ts";
 import { closestName } from "../../lib/core/closest_name.ts";
 import { InputError } from "../../lib/core/errors.ts";
 import { plural } from "../../lib/core/plural.ts";
+import { listenForStop } from "../../lib/core/stop_signals.ts";
 import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { isMissing } from "../../lib/core/exists.ts";
 import { ensureWritableFolder } from "../../lib/run/render_workflows.ts";
@@ -191,8 +192,7 @@ async function runWorker(options: {
       }
       resolveStop();
     };
-    Deno.addSignalListener("SIGINT", stop);
-    Deno.addSignalListener("SIGTERM", stop);
+    listenForStop(stop);
   });
   // Without a root, a job is taken only when its store is this worker's --store or a bucket, and its step has no
   // workflow code: say so, as every other job is refused.

@@ -143,7 +143,7 @@ Deno.test("re-render after one narration changes runs exactly the affected steps
   assert.equal(empty.code, 2);
   assert.match(
     empty.stderr,
-    /option '--force-step <glob>' argument '' is invalid\. Expected a value, not an empty one/,
+    /Option '--force-step <glob>' argument '' is invalid\. Expected a value, not an empty one/,
   );
   assert.deepEqual(empty.events.filter((event) => event.type === "step:finished"), []);
 });
@@ -192,55 +192,66 @@ Deno.test("after SIGKILL mid-render, the next render reuses every finished step 
   assert.deepEqual(await leftovers(dir), []);
 });
 
-Deno.test("SIGINT stops a render while a step runs: exit 130, the step is not waited for, no child process left", async () => {
-  // Spoken by espeak-ng (the default voice is flite, through ffmpeg), which is replaced below.
-  const dir = await setup(["A narration whose speech never ends on its own."], { provider: "espeak" });
-  // An espeak-ng that speaks forever (it answers the version and voice questions as the real one): the render can
-  // only end by stopping it, so a render that waited for its steps would never exit.
-  const espeak = new TextDecoder().decode(
-    new Deno.Command("sh", { args: ["-c", "command -v espeak-ng"], stdout: "piped" }).outputSync().stdout,
-  ).trim();
-  await Deno.writeTextFile(`${dir}/never`, "");
-  await Deno.writeTextFile(
-    `${dir}/espeak-ng`,
-    `#!/bin/sh\ncase " $* " in *" --stdout "*) exec tail -f '${dir}/never' ;; esac\nexec ${espeak} "$@"\n`,
-    { mode: 0o755 },
-  );
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", CLI, "render", "lesson.ts", "--out", "out", "--json", "--force"],
-    cwd: dir,
-    env: { REEL_ESPEAK: `${dir}/espeak-ng`, REEL_PROGRAM_VERSIONS: "off" },
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const decoder = new TextDecoder();
-  let text = "";
-  const reader = child.stdout.getReader();
-  // Interrupted once the speech step has started (it cannot finish), then everything it printed after.
-  while (!/"step:started"[^\n]*"step":"[^"]*speech"/.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value);
-  }
-  child.kill("SIGINT");
-  // A render that waited for the endless step would hang the suite: killed after a minute, it fails below (137).
-  const watchdog = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  for (let next = await reader.read(); !next.done; next = await reader.read()) {
-    text += decoder.decode(next.value);
-  }
-  const status = await child.status;
-  clearTimeout(watchdog);
-  assert.equal(status.code, 130, "stopped by SIGINT, not waited for");
-  const events = text.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
-  const speech = events.find((event) => event.type === "step:started" && /speech$/.test(event.step))?.step;
-  assert.ok(speech !== undefined, "the speech step started");
-  assert.ok(!events.some((event) => event.type === "step:finished" && event.step === speech), "not finished");
-  const ps = new TextDecoder().decode(
-    (await new Deno.Command("ps", { args: ["-eo", "args"] }).output()).stdout,
-  );
-  assert.ok(!ps.split("\n").some((line) => line.includes(dir)), "a child process outlived the render");
-  assert.deepEqual(await leftovers(dir), []);
-});
+// A hang-up too (fi21: the terminal closed, it ended reel as `kill -9` does: no report, the store's claims left, a
+// wrapper's child running), its terminal gone: what is written there fails (here a closed pipe), and is dropped.
+for (const signal of ["SIGINT", "SIGHUP"] as const) {
+  Deno.test(`${signal} stops a render while a step runs: exit 130, the step is not waited for, no child process left`, async () => {
+    // Spoken by espeak-ng (the default voice is flite, through ffmpeg), which is replaced below.
+    const dir = await setup(["A narration whose speech never ends on its own."], { provider: "espeak" });
+    // An espeak-ng that speaks forever (it answers the version and voice questions as the real one): the render can
+    // only end by stopping it, so a render that waited for its steps would never exit.
+    const espeak = new TextDecoder().decode(
+      new Deno.Command("sh", { args: ["-c", "command -v espeak-ng"], stdout: "piped" }).outputSync().stdout,
+    ).trim();
+    await Deno.writeTextFile(`${dir}/never`, "");
+    await Deno.writeTextFile(
+      `${dir}/espeak-ng`,
+      `#!/bin/sh\ncase " $* " in *" --stdout "*) exec tail -f '${dir}/never' ;; esac\nexec ${espeak} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", CLI, "render", "lesson.ts", "--out", "out", "--json", "--force"],
+      cwd: dir,
+      env: { REEL_ESPEAK: `${dir}/espeak-ng`, REEL_PROGRAM_VERSIONS: "off" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const decoder = new TextDecoder();
+    let text = "";
+    const reader = child.stdout.getReader();
+    // Interrupted once the speech step has started (it cannot finish), then everything it printed after.
+    while (!/"step:started"[^\n]*"step":"[^"]*speech"/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value);
+    }
+    // The terminal a hang-up takes away: its end closed.
+    if (signal === "SIGHUP") await child.stderr.cancel();
+    const stderr = signal === "SIGHUP" ? Promise.resolve("") : new Response(child.stderr).text();
+    child.kill(signal);
+    // A render that waited for the endless step would hang the suite: killed after a minute, it fails below (137).
+    const watchdog = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      text += decoder.decode(next.value);
+    }
+    const status = await child.status;
+    clearTimeout(watchdog);
+    assert.equal(status.code, 130, `stopped by ${signal}, not waited for: ${await stderr}`);
+    const events = text.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+    const speech = events.find((event) => event.type === "step:started" && /speech$/.test(event.step))?.step;
+    assert.ok(speech !== undefined, "the speech step started");
+    assert.ok(
+      !events.some((event) => event.type === "step:finished" && event.step === speech),
+      "not finished",
+    );
+    const ps = new TextDecoder().decode(
+      (await new Deno.Command("ps", { args: ["-eo", "args"] }).output()).stdout,
+    );
+    assert.ok(!ps.split("\n").some((line) => line.includes(dir)), "a child process outlived the render");
+    assert.deepEqual(await leftovers(dir), []);
+    assert.ok((await Deno.stat(`${dir}/out/report.html`)).isFile, "the report of what was done");
+  });
+}
 
 Deno.test("a cut-off or edited cache entry is detected and remade", async () => {
   const dir = await setup(["Only one part."]);
