@@ -316,7 +316,8 @@ export class ArtifactStore implements StepStore {
   }
 
   /**
-   * Removes what killed runs left in the store's scratch folder (folders of processes that no longer run).
+   * Removes what killed runs left in the store's scratch folder (folders of processes that no longer run), and the
+   * claims of owners that are gone.
    *
    * @returns How many were removed.
    */
@@ -325,8 +326,8 @@ export class ArtifactStore implements StepStore {
     for (const folder of ["tmp", "trash", "claims"]) {
       try {
         for await (const entry of Deno.readDir(`${this.root}/${folder}`)) {
-          // In claims, only a process's private files (`.<pid>-h<host>-<token>.holder`, `.….takeover`): the claims
-          // themselves are taken over by their own rules.
+          // In claims, only a process's private files (`.<pid>-h<host>-<token>.holder`, `.….takeover`) here: the
+          // claims themselves by their own rules, below.
           if (folder === "claims" && !entry.name.startsWith(".")) continue;
           const path = `${this.root}/${folder}/${entry.name}`;
           if (!(await leftByGoneOwner(entry.name.replace(/^\./, ""), path))) continue;
@@ -337,7 +338,7 @@ export class ArtifactStore implements StepStore {
         if (!(error instanceof Deno.errors.NotFound)) throw error;
       }
     }
-    return removed;
+    return removed + await this.claims.removeAbandoned();
   }
 
   /**

@@ -176,6 +176,32 @@ export class KeyClaims {
   }
 
   /**
+   * Removes the claims whose owners are gone (see the module's text): a claim is taken over when its key is claimed
+   * again, and a key never claimed again (its workflow edited since, a render killed) kept its dead claim for good
+   * (fi21).
+   *
+   * @returns How many were removed.
+   */
+  async removeAbandoned(): Promise<number> {
+    let removed = 0;
+    let entries: Deno.DirEntry[];
+    try {
+      entries = await Array.fromAsync(Deno.readDir(this.#folder));
+    } catch (error) {
+      if (isMissing(error)) return 0;
+      throw error;
+    }
+    for (const entry of entries) {
+      const key = /^([0-9a-f]{64})\.claim$/.exec(entry.name)?.[1];
+      if (key === undefined) continue;
+      const holder = this.#read(key);
+      if (holder === null || !(await this.#isStale(key, holder))) continue;
+      if (await this.#takeOver(key, holder)) removed++;
+    }
+    return removed;
+  }
+
+  /**
    * When the earliest owner still at work on this store began (its holder file's `since`: a render that called
    * {@linkcode attend}, or holds claims), this one included; null when there is none. `cache gc` keeps every entry
    * used since: a render's later steps read what its earlier ones made, and a gc that removed them
@@ -390,17 +416,17 @@ export class KeyClaims {
   }
 
   /**
-   * Removes a dead owner's claim. Two takers may race: each moves the claim to a private name first (only one
+   * Removes a dead owner's claim; false when a live owner's was there instead. Two takers may race: each moves the claim to a private name first (only one
    * rename wins), checks it moved the claim it judged dead, and puts back (by link, which never overwrites) a
    * claim that a live owner took in between: another owner's, or the same owner's refreshed since (an owner's
    * claims all carry its one token).
    */
-  async #takeOver(key: string, dead: ClaimHolder & { refreshed: number }): Promise<void> {
+  async #takeOver(key: string, dead: ClaimHolder & { refreshed: number }): Promise<boolean> {
     const moved = `${this.#folder}/.${ownerMark()}-${crypto.randomUUID()}.takeover`;
     try {
       await Deno.rename(this.#path(key), moved);
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return;
+      if (error instanceof Deno.errors.NotFound) return false;
       throw error;
     }
     try {
@@ -410,7 +436,9 @@ export class KeyClaims {
         await Deno.link(moved, this.#path(key)).catch((error) => {
           if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
         });
+        return false;
       }
+      return true;
     } finally {
       await removeIfExists(moved);
     }

@@ -43,6 +43,34 @@ Deno.test("KeyClaims: the claim of a process that no longer runs is taken over a
     await claim.release();
   }));
 
+Deno.test("KeyClaims.removeAbandoned() removes the claims of owners that are gone, and no live owner's", () =>
+  withFolder(async (folder) => {
+    // fi21: a killed render's claims on keys never claimed again (the workflow edited since) were kept for good.
+    const since = new Date().toISOString();
+    const dead = { host: Deno.hostname(), pid: 999_999_999, token: "dead", since };
+    const far = { host: "other-host", pid: 1, token: "far", since };
+    const [gone, stale, fresh, damaged] = ["a", "b", "c", "d"].map((digit) =>
+      `${folder}/${digit.repeat(64)}.claim`
+    );
+    await Deno.writeTextFile(gone!, JSON.stringify(dead));
+    await Deno.writeTextFile(stale!, JSON.stringify(far));
+    const old = new Date(Date.now() - 120_000);
+    await Deno.utime(stale!, old, old);
+    await Deno.writeTextFile(fresh!, JSON.stringify(far));
+    await Deno.writeTextFile(damaged!, "not a holder");
+    const live = new KeyClaims(folder, { pollMs: 5 });
+    const held = await live.claim(key);
+    const claims = new KeyClaims(folder, { pollMs: 5, staleAfterMs: 60_000 });
+    assert.equal(await claims.removeAbandoned(), 3);
+    const left = (await Array.fromAsync(Deno.readDir(folder))).map((entry) => entry.name).filter((name) =>
+      name.endsWith(".claim")
+    ).sort();
+    assert.deepEqual(left, [`${"c".repeat(64)}.claim`, `${key}.claim`], "the fresh one and the live owner's");
+    assert.equal(await live.isClaimed(key), true);
+    await held.release();
+    live.close();
+  }));
+
 Deno.test("KeyClaims: a claim from another host whose heartbeat stopped is taken over; a fresh one is not", () =>
   withFolder(async (folder) => {
     const elsewhere = { host: "other-host", pid: 1, token: "far", since: new Date().toISOString() };
