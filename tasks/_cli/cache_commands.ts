@@ -5,7 +5,7 @@
 import { InputError } from "../../lib/core/errors.ts";
 import { plural } from "../../lib/core/plural.ts";
 import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import { formatBytes } from "../../lib/report/format_units.ts";
+import { formatBytes, formatDuration } from "../../lib/report/format_units.ts";
 import { defaultCacheDir } from "../../lib/run/render_workflows.ts";
 import { planEntries } from "../../lib/plan/plan_entries.ts";
 import { planFiles } from "../../lib/run/load_plan.ts";
@@ -105,9 +105,9 @@ export function addCacheCommands(program: Command): void {
         } no entry among them`;
       const recent = report.recent === 0
         ? ""
-        : ` (${
-          plural(report.recent, "entry", "entries")
-        } kept over the size: used within --keep-recent or by a render now)`;
+        : ` (${plural(report.recent, "entry", "entries")} kept over the size: used in the last ${
+          formatDuration(options.keepRecent, { tenths: false })
+        } (--keep-recent; 0 lets them go) or by a render now)`;
       console.log(
         `removed ${plural(report.removed, "entry", "entries")} (${formatBytes(report.freed)}${strays}), ${
           formatBytes(report.kept)
