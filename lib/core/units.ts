@@ -51,6 +51,28 @@ export function parseDuration(text: string): number | null {
 }
 
 /**
+ * A duration as {@linkcode parseDuration} reads it back, in its largest whole unit (`10m`, `90s`, `0`).
+ *
+ * @param ms Milliseconds.
+ * @returns The duration written as an option takes it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { durationOption } from "./units.ts";
+ * assert.equal(durationOption(600_000), "10m");
+ * assert.equal(durationOption(100_000), "100s");
+ * assert.equal(durationOption(0), "0");
+ * ```
+ */
+export function durationOption(ms: number): string {
+  if (ms === 0) return "0";
+  const unit = ([["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1000]] as const)
+    .find(([, size]) => ms % size === 0);
+  return unit === undefined ? `${ms}ms` : `${ms / unit[1]}${unit[0]}`;
+}
+
+/**
  * Seconds rounded to the microsecond, as ffmpeg parses a time in its options (and as a graph is best written: no
  * float noise such as `2.4000000000000004`).
  *

@@ -52,7 +52,7 @@ export function writeTextSync(writer: SyncWriter, text: string): void {
       written = writer.writeSync(bytes);
     } catch (error) {
       // The terminal a hang-up took away: the rest of the run is not said there (see `stop_signals.ts`).
-      if (lostToHangUp(error)) return;
+      if (lostToHangUp(error, writer)) return;
       throw error;
     }
     if (written <= 0) throw new Error("Cannot write report text: the writer wrote 0 bytes");

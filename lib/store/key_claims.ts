@@ -196,6 +196,10 @@ export class KeyClaims {
       if (key === undefined) continue;
       const holder = this.#read(key);
       if (holder === null || !(await this.#isStale(key, holder))) continue;
+      // Another host's claim only when long stale: a clock behind by more than the staleness would otherwise lose
+      // every live claim of that host at each render's start, not the keys two renders both want (rv42).
+      const elsewhere = holder.token !== "" && holder.host !== Deno.hostname();
+      if (elsewhere && Date.now() - holder.refreshed <= 10 * this.#staleAfterMs) continue;
       if (await this.#takeOver(key, holder)) removed++;
     }
     return removed;
@@ -416,10 +420,10 @@ export class KeyClaims {
   }
 
   /**
-   * Removes a dead owner's claim; false when a live owner's was there instead. Two takers may race: each moves the claim to a private name first (only one
-   * rename wins), checks it moved the claim it judged dead, and puts back (by link, which never overwrites) a
-   * claim that a live owner took in between: another owner's, or the same owner's refreshed since (an owner's
-   * claims all carry its one token).
+   * Removes a dead owner's claim; false when a live owner's was there instead. Two takers may race: each moves the
+   * claim to a private name first (only one rename wins), checks it moved the claim it judged dead, and puts back (by
+   * link, which never overwrites) a claim that a live owner took in between: another owner's, or the same owner's
+   * refreshed since (an owner's claims all carry its one token).
    */
   async #takeOver(key: string, dead: ClaimHolder & { refreshed: number }): Promise<boolean> {
     const moved = `${this.#folder}/.${ownerMark()}-${crypto.randomUUID()}.takeover`;

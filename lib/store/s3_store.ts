@@ -234,7 +234,7 @@ export class S3Store implements StepStore {
   }
 
   /**
-   * Removes scratch folders that killed processes left in the cache.
+   * Removes scratch folders that killed processes left in the cache, and the claims of owners that are gone.
    *
    * @returns How many were removed.
    */
@@ -250,7 +250,8 @@ export class S3Store implements StepStore {
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
-    return removed;
+    // Claims kept as files here (no Redis): those of owners that are gone, as a folder store's (rv42).
+    return removed + (this.#claims instanceof KeyClaims ? await this.#claims.removeAbandoned() : 0);
   }
 
   /**

@@ -281,10 +281,12 @@ async function nearFile(file: string): Promise<string | null> {
   try {
     for await (const entry of Deno.readDir(dir)) if (entry.isFile) names.push(entry.name);
   } catch (error) {
-    // No such folder, or one this user may not list: the path's own hint is said.
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) return null;
-    if (error instanceof Deno.errors.NotADirectory) return null;
-    throw error;
+    // No such folder, or one this user (or a process without --allow-read there, rv42) may not list: the path's
+    // own hint is said.
+    const unlisted = error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied ||
+      error instanceof Deno.errors.NotADirectory || error instanceof Deno.errors.NotCapable;
+    if (!unlisted) throw error;
+    return null;
   }
   const near = closestName(file.slice(slash + 1), names);
   return near === null ? null : `${file.slice(0, slash + 1)}${near}`;

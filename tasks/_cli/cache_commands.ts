@@ -5,14 +5,14 @@
 import { InputError } from "../../lib/core/errors.ts";
 import { plural } from "../../lib/core/plural.ts";
 import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import { formatBytes, formatDuration } from "../../lib/report/format_units.ts";
+import { formatBytes } from "../../lib/report/format_units.ts";
 import { defaultCacheDir } from "../../lib/run/render_workflows.ts";
 import { planEntries } from "../../lib/plan/plan_entries.ts";
 import { planFiles } from "../../lib/run/load_plan.ts";
 import { ArtifactStore, FIRST_LAYOUT_FOLDER } from "../../lib/store/artifact_store.ts";
 import type { StoreEntry } from "../../lib/store/step_store.ts";
 import { collectGarbage, KEEP_RECENT_MS } from "../../lib/store/collect_garbage.ts";
-import { parseDuration, parseSize } from "../../lib/core/units.ts";
+import { durationOption, parseDuration, parseSize } from "../../lib/core/units.ts";
 import { folderName } from "./options.ts";
 
 /** Adds `cache ls` and `cache gc` to the program. */
@@ -88,7 +88,7 @@ export function addCacheCommands(program: Command): void {
         const ms = parseDuration(text);
         if (ms === null) throw new InvalidArgumentError("Expected a duration like 10m, 90s, 1h or 0");
         return ms;
-      }).default(KEEP_RECENT_MS, `${KEEP_RECENT_MS / 60_000}m`),
+      }).default(KEEP_RECENT_MS, durationOption(KEEP_RECENT_MS)),
     )
     .option(
       "--cache <dir>",
@@ -106,7 +106,7 @@ export function addCacheCommands(program: Command): void {
       const recent = report.recent === 0
         ? ""
         : ` (${plural(report.recent, "entry", "entries")} kept over the size: used in the last ${
-          formatDuration(options.keepRecent, { tenths: false })
+          durationOption(options.keepRecent)
         } (--keep-recent; 0 lets them go) or by a render now)`;
       console.log(
         `removed ${plural(report.removed, "entry", "entries")} (${formatBytes(report.freed)}${strays}), ${

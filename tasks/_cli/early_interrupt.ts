@@ -1,7 +1,7 @@
 /**
- * A Ctrl-C (or SIGTERM, or a hang-up: see `stop_signals.ts`) while a render's modules load: said and ended as one before any step is, not Deno's silent
- * exit (nt16: a Ctrl-C 0.9 s into a render printed nothing at all). The CLI listens from its first line; the render
- * takes over once it listens itself ({@linkcode endEarlyInterrupt}).
+ * A Ctrl-C (or SIGTERM, or a hang-up: see `stop_signals.ts`) while a render's modules load: said and ended as one
+ * before any step is, not Deno's silent exit (nt16: a Ctrl-C 0.9 s into a render printed nothing at all). The CLI
+ * listens from its first line; the render takes over once it listens itself ({@linkcode endEarlyInterrupt}).
  * @module
  */
 import { listenForStop } from "../../lib/core/stop_signals.ts";

@@ -215,3 +215,20 @@ Deno.test("S3Store: reachable() passes a bucket that answers and names the bucke
     await server.shutdown();
   }
 });
+
+Deno.test("S3Store.removeStale() removes the claims (files, without Redis) of owners that are gone", async () => {
+  // rv42: only a folder store's were; a killed render's claims stayed in the cache for good.
+  const cacheDir = await tempDir();
+  const env = (name: string) =>
+    ({ AWS_ACCESS_KEY_ID: "k", AWS_SECRET_ACCESS_KEY: "s" } as Record<string, string>)[name];
+  const store = new S3Store("s3://reel/course", { cacheDir, env });
+  await Deno.mkdir(`${cacheDir}/claims`, { recursive: true });
+  const dead = { host: Deno.hostname(), pid: 999_999_999, token: "dead", since: new Date().toISOString() };
+  await Deno.writeTextFile(`${cacheDir}/claims/${KEY}.claim`, JSON.stringify(dead));
+  try {
+    assert.equal(await store.removeStale(), 1);
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(`${cacheDir}/claims`)), []);
+  } finally {
+    store.close();
+  }
+});
