@@ -5,9 +5,8 @@
  *
  * A hang-up this process was started ignoring (`nohup`, read from `/proc/self/status` on Linux) is heard and
  * ignored: listening for any signal, Deno takes over SIGHUP too, and one no listener hears ends the process (rv42).
- * `deno task` passes a hang-up on to the program it runs whatever `nohup` set for it, and a render under `nohup`
- * whose terminal hangs up still ends (129) for a cause not found yet: the README says to keep a render running
- * after a logout in `tmux`, `screen` or a session of its own.
+ * `deno task` passes a hang-up on to the program it runs whatever `nohup` set for it (the README says how to keep a
+ * render running after a logout).
  *
  * After a hang-up, what is written to the terminal that is gone fails ("Input/output error"): such writes are
  * dropped, so the cancel goes on to its end (a console call or a live view's redraw threw, ending it half-way). A
@@ -70,7 +69,8 @@ export function listenForStop(listener: () => void): () => void {
     signal,
     signal === "SIGHUP" ? hangUp : listener,
   ]);
-  if (Deno.build.os !== "windows" && hangUpIgnored()) listeners.push(["SIGHUP", quietTerminal]);
+  // A listener of its own: one function added twice is one listener, and removed by the first who stops listening.
+  if (Deno.build.os !== "windows" && hangUpIgnored()) listeners.push(["SIGHUP", () => quietTerminal()]);
   else onHangUp.add(hangUp);
   for (const [signal, on] of listeners) Deno.addSignalListener(signal, on);
   return () => {

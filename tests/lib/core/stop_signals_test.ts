@@ -41,6 +41,15 @@ Deno.test({
     // rv42: listening for any signal, Deno took SIGHUP over, and the one nohup ignored ended the process.
     assert.equal(await printed(`console.log(signals.stopSignals().join(" "))`, ["nohup"]), "SIGINT SIGTERM");
     assert.equal(await printed(HANG_UP_TWICE, ["nohup"]), "survived");
+    // Two listening one after the other, the first stopped (the CLI's early one, then the render's): one listener
+    // for the ignored hang-up was left, and none after the first stopped (a render under nohup ended, 129).
+    const handedOver = `const early = signals.listenForStop(() => {});
+let heard = 0;
+signals.listenForStop(() => heard++);
+early();
+Deno.kill(Deno.pid, "SIGHUP");
+setTimeout(() => console.log(heard === 0 ? "survived" : \`stopped \${heard}\`), 300);`;
+    assert.equal(await printed(handedOver, ["nohup"]), "survived");
   },
 });
 
