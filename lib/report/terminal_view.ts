@@ -184,7 +184,7 @@ export class TerminalView implements RunView {
 
   /**
    * Writes `line` above the block, for good (a warning, a notice): a line written to the terminal beside the view
-   * was drawn over by its next render (fi21, nt: a preflight's warnings were never seen).
+   * was drawn over by its next render (fi21: a preflight's warnings were never seen on a terminal).
    *
    * @param line The line (or lines, joined by `\n`).
    */
