@@ -4,6 +4,7 @@
  * console for good.
  */
 import assert from "node:assert/strict";
+import { fileThere } from "../../_support/files_there.ts";
 
 const MODULE = new URL("../../../lib/core/stop_signals.ts", import.meta.url).href;
 const WRITER = new URL("../../../lib/report/sync_writer.ts", import.meta.url).href;
@@ -53,23 +54,12 @@ setTimeout(() => console.log(heard === 0 ? "survived" : \`stopped \${heard}\`), 
   },
 });
 
-/** Whether util-linux's `script` (a terminal to hang up) and bash are there. */
-function terminalThere(): boolean {
-  // Sync: a test's `ignore` is read when it is declared.
-  return ["/usr/bin/script", "/bin/bash"].every((path) => {
-    try {
-      return Deno.statSync(path).isFile;
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return false;
-      throw error;
-    }
-  });
-}
-
 Deno.test({
   name:
     "a write to stdout or stderr that finds the terminal gone before the signal is a hang-up: stopped, once",
-  ignore: Deno.build.os !== "linux" || !terminalThere(),
+  // util-linux's `script` (a terminal to hang up) and bash.
+  ignore: Deno.build.os !== "linux" || !fileThere("/usr/bin/script") ||
+    !fileThere("/bin/bash", "/usr/bin/bash"),
   fn: async () => {
     // rv42: reel in the background of a terminal's shell gets no hang-up when the terminal goes; its live view's
     // next redraw failed ("Input/output error") and the process ended at once, as kill -9 ends it.

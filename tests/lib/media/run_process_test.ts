@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ProcessError, runProcess } from "../../../lib/media/run_process.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
+import { fileThere } from "../../_support/files_there.ts";
 
 const here = new URL("../../../lib/media/run_process.ts", import.meta.url).href;
 
@@ -117,23 +118,11 @@ Deno.test({
   },
 });
 
-/** Whether util-linux's setsid is there (where it is not, a child is started by a fork, as Deno's `detached`). */
-function setsidThere(): boolean {
-  // Sync: a test's `ignore` is read when it is declared.
-  return ["/usr/bin/setsid", "/bin/setsid"].some((path) => {
-    try {
-      return Deno.statSync(path).isFile;
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return false;
-      throw error;
-    }
-  });
-}
-
 Deno.test({
   name:
     "runProcess() starts a child without forking reel: reel's memory is not faulted in again after it (Linux)",
-  ignore: Deno.build.os !== "linux" || !setsidThere(),
+  // util-linux's setsid (without it, a child is started by a fork, as Deno's `detached`).
+  ignore: Deno.build.os !== "linux" || !fileThere("/usr/bin/setsid", "/bin/setsid"),
   fn: async () => {
     // A fork marks every page copy-on-write, and each page written next faults (16,384 for these 64 MiB: Deno's
     // `detached` start did); a vfork leaves them as they were.
