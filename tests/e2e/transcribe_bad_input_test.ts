@@ -160,7 +160,7 @@ Deno.test("transcribe refuses options it cannot honour, naming them", async () =
   );
   await refused(
     ["tone.wav", "--chunk", "ten"],
-    /error: option '--chunk <seconds>' argument 'ten' is invalid/,
+    /✖ Option '--chunk <seconds>' argument 'ten' is invalid/,
   );
   // A negative number is told by the option's bounds (before: "Expected a number of seconds", which -5 is).
   await refused(
@@ -391,7 +391,7 @@ Deno.test("an empty --out or --cache is refused before anything, exit 2; before,
     assert.equal(run.code, 2, run.stderr);
     assert.match(
       run.stderr,
-      /option '(-o, --out|--cache) <dir>' argument '\s*' is invalid\. Expected a folder, not an empty name/,
+      /✖ Option '(-o, --out|--cache) <dir>' argument '\s*' is invalid\. Expected a folder, not an empty name/,
     );
     assert.deepEqual(await listFolder(here), [], args.join(" "));
   }
