@@ -22,9 +22,9 @@ import { slideFitStep } from "../steps/slide/slide_fit_step.ts";
 const SLIDES_A_WORKER = 64;
 
 /**
- * Checks slides' fit on an executor's workers, one batch a worker ({@linkcode SLIDES_A_WORKER} slides at least) (each a `slide-fit` step); a batch whose step
- * fails is checked on this thread instead, so that bad input (a missing font) fails with the error and hint it
- * has there.
+ * Checks slides' fit on an executor's workers, one batch (a `slide-fit` step) a worker of
+ * {@linkcode SLIDES_A_WORKER} slides at least; a batch whose step fails is checked on this thread instead, so that
+ * bad input (a missing font) fails with the error and hint it has there.
  *
  * @param executor The render's local workers.
  * @param slides The slides to check.

@@ -184,14 +184,7 @@ export class KeyClaims {
    */
   async removeAbandoned(): Promise<number> {
     let removed = 0;
-    let entries: Deno.DirEntry[];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(this.#folder));
-    } catch (error) {
-      if (isMissing(error)) return 0;
-      throw error;
-    }
-    for (const entry of entries) {
+    for (const entry of await this.#list()) {
       const key = /^([0-9a-f]{64})\.claim$/.exec(entry.name)?.[1];
       if (key === undefined) continue;
       const holder = this.#read(key);
@@ -215,14 +208,7 @@ export class KeyClaims {
    */
   async liveSince(): Promise<number | null> {
     let earliest: number | null = null;
-    let entries: Deno.DirEntry[];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(this.#folder));
-    } catch (error) {
-      if (isMissing(error)) return null;
-      throw error;
-    }
-    for (const entry of entries) {
+    for (const entry of await this.#list()) {
       if (!entry.name.endsWith(".holder")) continue;
       const path = `${this.#folder}/${entry.name}`;
       const holder = readHolder(path);
@@ -277,6 +263,16 @@ export class KeyClaims {
 
   // Claims are small files read and written synchronously (a thread-pool round trip per call would cost each step
   // several times the calls themselves); only waiting for another process's claim is asynchronous.
+  /** What the claims folder holds: nothing before the first claim made it. */
+  async #list(): Promise<Deno.DirEntry[]> {
+    try {
+      return await Array.fromAsync(Deno.readDir(this.#folder));
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
+  }
+
   /** Links the holder file to the key's claim; false when the key is claimed already. */
   #tryCreate(key: string): boolean {
     for (let tries = 0;; tries++) {

@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { InputError, WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import { placesOfCode } from "./_code_places.ts";
-import { notFoundAsNull } from "../core/exists.ts";
+import { isMissing, notFoundAsNull } from "../core/exists.ts";
 import { closestName } from "../core/closest_name.ts";
 import { placedIssue, type PlaceFinder } from "./_value_places.ts";
 import { importFailureIssue, reelExportNames } from "./import_failure.ts";
@@ -283,8 +283,8 @@ async function nearFile(file: string): Promise<string | null> {
   } catch (error) {
     // No such folder, or one this user (or a process without --allow-read there, rv42) may not list: the path's
     // own hint is said.
-    const unlisted = error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied ||
-      error instanceof Deno.errors.NotADirectory || error instanceof Deno.errors.NotCapable;
+    const unlisted = isMissing(error) || error instanceof Deno.errors.PermissionDenied ||
+      error instanceof Deno.errors.NotCapable;
     if (!unlisted) throw error;
     return null;
   }

@@ -195,7 +195,7 @@ Deno.test("after SIGKILL mid-render, the next render reuses every finished step 
 // A hang-up too (fi21: the terminal closed, it ended reel as `kill -9` does: no report, the store's claims left, a
 // wrapper's child running), its terminal gone: what is written there fails (here a closed pipe), and is dropped.
 for (const signal of ["SIGINT", "SIGHUP"] as const) {
-  Deno.test(`${signal} stops a render while a step runs: exit 130, the step not waited for, no child left`, async () => {
+  Deno.test(`${signal} stops a render while a step runs: exit 130, its step not waited for, no child left`, async () => {
     // Spoken by espeak-ng (the default voice is flite, through ffmpeg), which is replaced below.
     const dir = await setup(["A narration whose speech never ends on its own."], { provider: "espeak" });
     // An espeak-ng that speaks forever (it answers the version and voice questions as the real one): the render can

@@ -1,6 +1,7 @@
 /**
  * fitSlidesOn(): slides checked on the workers give what the same check gives on the main thread, in the slides'
- * order, shared between the workers when there are many; a batch the workers fail is checked on this thread, with its own errors.
+ * order, shared between the workers when there are many; a batch the workers fail is checked on this thread, with
+ * its own errors.
  */
 import assert from "node:assert/strict";
 import type { Execution, StepExecutor } from "../../../lib/core/executor.ts";
@@ -37,7 +38,7 @@ class CountingExecutor implements StepExecutor {
   }
 }
 
-Deno.test("fitSlidesOn() checks slides on the workers, as this thread would, sharing them when there are many", async () => {
+Deno.test("fitSlidesOn() checks slides on the workers as this thread would, shared when there are many", async () => {
   const expected = await Promise.all(slides.map((slide) => checkSlideFits(slide)));
   assert.deepEqual(expected.map((fit) => fit.fits), [true, false, true, false, true]);
   const executor = new CountingExecutor(new WorkerPool({ size: 3 }));
