@@ -112,6 +112,37 @@ export function isMissing(error: unknown): boolean {
 }
 
 /**
+ * Where a file stands on `path` instead of a folder: `path` itself when it is no folder, else the nearest folder
+ * named above it that is a file (`a.ts` of `a.ts/b/c`); null when none is (nothing there, or folders all the way).
+ * Synchronous, as it is asked once, of a path a command was refused.
+ *
+ * @param path The path.
+ * @returns The path of the file in the way, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileInTheWay } from "./exists.ts";
+ * assert.equal(fileInTheWay("deno.json/x/y.ts"), "deno.json");
+ * assert.equal(fileInTheWay("deno.json"), "deno.json");
+ * assert.equal(fileInTheWay("lib/no-such/y.ts"), null);
+ * ```
+ */
+export function fileInTheWay(path: string): string | null {
+  for (let at = path; at !== "" && at !== "/" && at !== "."; at = dirname(at)) {
+    try {
+      if (!Deno.statSync(at).isDirectory) return at;
+    } catch (error) {
+      // Not there (or under a file): the file in the way is above it. A folder this user may not look into hides
+      // what is below it: nothing is known to be in the way.
+      if (error instanceof Deno.errors.PermissionDenied) return null;
+      if (!isMissing(error)) throw error;
+    }
+  }
+  return null;
+}
+
+/**
  * The real path of what is at `path` (links and `..` resolved), or null when nothing is there; any other error is
  * thrown. Synchronous: a render's output check asks it of each file its plan names, once, at its start (a call
  * through the asynchronous file system costs several times the system call).

@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { didYouMean } from "../core/closest_name.ts";
 import { InputError, WorkflowError, WorkflowErrors } from "../core/errors.ts";
+import { isMissing } from "../core/exists.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import { selectEncoders } from "../media/select_encoder.ts";
 import { knownEncoder, SOFTWARE_ENCODERS, type VideoCodec } from "../media/video_encoder.ts";
@@ -178,8 +179,8 @@ async function sameFile(file: string): Promise<string> {
   try {
     return await Deno.realPath(file);
   } catch (error) {
-    // Not there (its load says so), or a URL.
-    if (error instanceof Deno.errors.NotFound) return resolve(file);
+    // Not there (its load says so; a path through a file too, rv42: it crashed with NotADirectory), or a URL.
+    if (isMissing(error)) return resolve(file);
     throw error;
   }
 }

@@ -6,7 +6,7 @@
 import { dirname, resolve } from "node:path";
 import { type Clock, realClock } from "../core/clock.ts";
 import { InputError, systemReason } from "../core/errors.ts";
-import { isMissing, nearestFolder, realFolder, realPathOrNull } from "../core/exists.ts";
+import { fileInTheWay, isMissing, nearestFolder, realFolder, realPathOrNull } from "../core/exists.ts";
 import type { StepExecutor } from "../core/executor.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import type { RedisTarget } from "../cluster/redis_target.ts";
@@ -251,17 +251,10 @@ const FOLDER_HINTS: Record<string, string> = {
 
 /** Which file stands where a folder or one of the folders above it should be. */
 function inTheWay(folder: string): string {
-  for (let path = folder; path !== "" && path !== "/" && path !== "."; path = dirname(path)) {
-    try {
-      if (!Deno.statSync(path).isDirectory) {
-        return path === folder ? "a file of that name is in the way" : `${path} is a file, not a folder`;
-      }
-    } catch (error) {
-      // Not there (or under a file): the file in the way is above it.
-      if (!isMissing(error)) throw error;
-    }
-  }
-  return "a file of that name is in the way";
+  const file = fileInTheWay(folder);
+  return file === null || file === folder
+    ? "a file of that name is in the way"
+    : `${file} is a file, not a folder`;
 }
 
 /**

@@ -3,10 +3,10 @@
  * then validation and resolution.
  * @module
  */
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { InputError, WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import { placesOfCode } from "./_code_places.ts";
-import { isMissing, notFoundAsNull } from "../core/exists.ts";
+import { fileInTheWay, isMissing, notFoundAsNull } from "../core/exists.ts";
 import { closestName } from "../core/closest_name.ts";
 import { placedIssue, type PlaceFinder } from "./_value_places.ts";
 import { importFailureIssue, reelExportNames } from "./import_failure.ts";
@@ -95,13 +95,17 @@ export async function loadWorkflow(
       });
     }
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
+    if (isMissing(error)) {
       // The folder it was looked for in is said: `deno task` runs in the project's folder, not always the user's.
       const relative = !file.startsWith("/");
-      const near = await nearFile(file);
+      // A path through a file (`lesson.ts/x.ts`, rv42: it crashed with NotADirectory) names that file.
+      const blocking = error instanceof Deno.errors.NotADirectory ? fileInTheWay(dirname(file)) : null;
+      const near = blocking === null ? await nearFile(file) : null;
       throw new InputError(`Workflow file not found: ${file}${relative ? ` (in ${Deno.cwd()})` : ""}`, {
         where: file,
-        hint: near !== null
+        hint: blocking !== null
+          ? `${blocking} is a file, not a folder`
+          : near !== null
           ? `Did you mean ${near}?`
           : relative
           ? "Check the path: a relative one is read from that folder"

@@ -6,6 +6,8 @@
  * @module
  */
 import { InputError, WorkflowError, WorkflowErrors, type WorkflowIssue } from "../core/errors.ts";
+import { fileInTheWay, isMissing } from "../core/exists.ts";
+import { dirname } from "node:path";
 import type { RecipeInput } from "../jobs/variants/recipe_schema.ts";
 import { importFailureIssue } from "./import_failure.ts";
 import { toFileUrl } from "./load_workflow.ts";
@@ -75,7 +77,16 @@ export async function readRecipeFile(value: string): Promise<RecipeFile> {
     text = await Deno.readTextFile(path);
   } catch (error) {
     // nt8: a JSON file's said as the system's words and the call ("readfile '/tmp/…'").
-    if (error instanceof Deno.errors.NotFound) throw unreadable("not found", { cause: error });
+    // A path through a file (`r.json/x.ts`, rv42's kind: it stopped with NotADirectory and its trace) names it.
+    if (isMissing(error)) {
+      const blocking = error instanceof Deno.errors.NotADirectory ? fileInTheWay(dirname(value)) : null;
+      throw unreadable(blocking === null ? "not found" : `not found (${blocking} is a file, not a folder)`, {
+        cause: error,
+      });
+    }
+    if (error instanceof Deno.errors.PermissionDenied) {
+      throw unreadable("permission denied", { cause: error });
+    }
     // Bytes that are not text.
     if (error instanceof TypeError) throw unreadable(error.message, { cause: error });
     throw error;

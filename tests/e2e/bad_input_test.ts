@@ -295,6 +295,16 @@ Deno.test("bad input: an unknown flag or a missing file exits 2", async () => {
   );
   const typoPath = await runCli(["render", `${dir}/${typo}`]);
   assertCleanInputError(typoPath, new RegExp(`Did you mean ${RegExp.escape(file)}\\?`));
+  // A path through a file names that file (rv42: it crashed with NotADirectory, exit 1).
+  const through = await runCli(["render", `${file}/x.ts`]);
+  assertCleanInputError(
+    through,
+    new RegExp(
+      `✖ Workflow file not found: ${RegExp.escape(file)}/x\\.ts\n {2}${
+        RegExp.escape(file)
+      } is a file, not a folder`,
+    ),
+  );
 });
 
 Deno.test("bad input: an unknown voice, a background that is not an image, an oversized format: exit 2 before any step", async () => {

@@ -126,6 +126,11 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     [["clip.mp4", "--recipe", "missing.ts"], /✖ Cannot read the recipe file missing\.ts: not found/],
     // nt8: "No such file or directory (os error 2): readfile '/tmp/…'".
     [["clip.mp4", "--recipe", "missing.json"], /✖ Cannot read the recipe file missing\.json: not found\n/],
+    // Deno's NotADirectory and its trace, exit 1 (a path through a file, as rv42 met for a workflow file).
+    [
+      ["clip.mp4", "--recipe", "notes.md/r.ts"],
+      /✖ Cannot read the recipe file notes\.md\/r\.ts: not found \(notes\.md is a file, not a folder\)\n/,
+    ],
     // rv13: Deno's IsADirectory and its trace, exit 1.
     [["clip.mp4", "--recipe", "folder.json"], /✖ Cannot read the recipe file folder\.json: it is a folder\n/],
     // Before: "Expected a recipe name like vertical".
