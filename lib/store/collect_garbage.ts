@@ -20,6 +20,11 @@ export interface GarbageReport {
    * removed whatever the size; their bytes are in `freed`.
    */
   notEntries: number;
+  /**
+   * What renders that were stopped left, removed whatever the size (see `ArtifactStore.removeStale`): scratch
+   * folders and claims of processes that no longer run. Not counted in `removed` nor `freed`.
+   */
+  leftovers: number;
 }
 
 /** Options for {@linkcode collectGarbage}. */
@@ -39,7 +44,8 @@ export const KEEP_RECENT_MS = 10 * 60_000;
  * may be about to read them; see `KeyClaims.liveSince`). Answers kept for a step's next attempt (see
  * `ArtifactStore.answerPath`) count among them, by when they were written. Also removes the folder of the store's
  * first layout (`artifacts/`), whose keys no longer match any step, and whatever `entries/` holds that is no entry
- * (a damaged entry no render would read, a stray file), unless it is claimed by a render (which may be replacing it).
+ * (a damaged entry no render would read, a stray file), unless it is claimed by a render (which may be replacing it),
+ * and what stopped renders left (scratch folders, claims).
  *
  * @param store The store.
  * @param maxBytes The size to shrink to.
@@ -64,6 +70,8 @@ export async function collectGarbage(
 ): Promise<GarbageReport> {
   const { keepRecentMs = KEEP_RECENT_MS, now = Date.now() } = options;
   await removeIfExists(`${store.root}/${FIRST_LAYOUT_FOLDER}`);
+  // As a render does when it starts (fi21: a killed render's claims were left until the next render).
+  const leftovers = await store.removeStale();
   let removed = 0;
   let freed = 0;
   let notEntries = 0;
@@ -113,5 +121,5 @@ export async function collectGarbage(
     freed += entry.bytes;
     removed++;
   }
-  return { removed, freed, kept, recent, notEntries };
+  return { removed, freed, kept, recent, notEntries, leftovers };
 }

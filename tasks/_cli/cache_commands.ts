@@ -3,6 +3,7 @@
  * @module
  */
 import { InputError } from "../../lib/core/errors.ts";
+import { fileInTheWay, isMissing } from "../../lib/core/exists.ts";
 import { plural } from "../../lib/core/plural.ts";
 import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { formatBytes } from "../../lib/report/format_units.ts";
@@ -103,6 +104,11 @@ export function addCacheCommands(program: Command): void {
         : `, ${plural(report.notEntries, "item")} in entries/ that ${
           report.notEntries === 1 ? "was" : "were"
         } no entry among them`;
+      const leftovers = report.leftovers === 0
+        ? ""
+        : `; also removed ${
+          plural(report.leftovers, "leftover")
+        } of stopped renders (scratch folders, claims)`;
       const recent = report.recent === 0
         ? ""
         : ` (${plural(report.recent, "entry", "entries")} kept over the size: used in the last ${
@@ -111,7 +117,7 @@ export function addCacheCommands(program: Command): void {
       console.log(
         `removed ${plural(report.removed, "entry", "entries")} (${formatBytes(report.freed)}${strays}), ${
           formatBytes(report.kept)
-        } left${recent}`,
+        } left${recent}${leftovers}`,
       );
     });
 }
@@ -149,10 +155,17 @@ function storeFolder(workflow: string | undefined, cache: string | undefined): s
   try {
     info = Deno.statSync(folder);
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!isMissing(error)) throw error;
   }
   if (info === null || !info.isDirectory) {
-    throw new InputError(`No store at ${folder}${info === null ? "" : " (it is a file)"}`, { where, hint });
+    // A path through a file (`--cache a.ts/x`) names that file (before: NotADirectory and its trace).
+    const file = fileInTheWay(folder);
+    const why = file === null
+      ? ""
+      : file === folder
+      ? " (it is a file)"
+      : ` (${file} is a file, not a folder)`;
+    throw new InputError(`No store at ${folder}${why}`, { where, hint });
   }
   // fi4: a mistyped --cache that names a folder of other files listed "0 entries" (and gc "removed 0"). A store of
   // the first layout is one (rv6: `cache gc` removes that layout's folder).

@@ -35,6 +35,11 @@ Deno.test("cache ls and cache gc on a store that is not there stop with exit 2 n
       [["cache", "ls", "--cache", `${dir}/stor`], /✖ No store at .*\/stor\n/],
       [["cache", "gc", "--max-size", "1GB", "--cache", `${dir}/stor`], /✖ No store at .*\/stor\n/],
       [["cache", "ls", "--cache", `${dir}/file`], /✖ No store at .*\/file \(it is a file\)/],
+      // Before: NotADirectory and its trace, exit 1.
+      [
+        ["cache", "gc", "--max-size", "0", "--cache", `${dir}/file/x`],
+        /✖ No store at .*\/file\/x \(.*\/file is a file, not/,
+      ],
       // fi4: a folder of other files listed 0 entries, and gc removed none, exit 0.
       [
         ["cache", "gc", "--max-size", "0", "--cache", dir],
@@ -85,6 +90,8 @@ Deno.test("cache ls counts what entries/ holds that is no entry apart, and cache
   await store.commit("a".repeat(64), { file: null, extension: null, value: 1, children: [] });
   await Deno.mkdir(`${dir}/store/entries/zz/notakey`, { recursive: true });
   await Deno.writeTextFile(`${dir}/store/entries/zz/notakey/artifact.mp4`, "x".repeat(5000));
+  // And a killed render's scratch folder (fi21: left until the next render).
+  await Deno.mkdir(`${dir}/store/tmp/999999999-${"b".repeat(12)}-x`, { recursive: true });
   const listed = await runCli(["cache", "ls", "--cache", `${dir}/store`], { cwd: dir });
   assert.equal(listed.code, 0, listed.stderr);
   assert.match(
@@ -97,9 +104,15 @@ Deno.test("cache ls counts what entries/ holds that is no entry apart, and cache
   assert.equal(collected.code, 0, collected.stderr);
   assert.match(
     collected.stdout,
-    /^removed 1 entry \(5\.0 kB, 1 item in entries\/ that was no entry among them\), \d+ B left$/m,
+    new RegExp(
+      String
+        .raw`^removed 1 entry \(5\.0 kB, 1 item in entries/ that was no entry among them\), \d+ B left; ` +
+        String.raw`also removed 1 leftover of stopped renders \(scratch folders, claims\)$`,
+      "m",
+    ),
   );
   assert.deepEqual(await listFolder(`${dir}/store/entries`), ["aa"]);
+  assert.deepEqual(await listFolder(`${dir}/store/tmp`), []);
 });
 
 Deno.test("cache ls <workflow> lists the entries its plan uses, each with its step id, its spawned children too, and counts the rest", async () => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ArtifactStore } from "../../../lib/store/artifact_store.ts";
 import { collectGarbage } from "../../../lib/store/collect_garbage.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
+import { exists } from "../../../lib/core/exists.ts";
 
 /** An entry's size as the store counts it: its artifact and its record. */
 async function entryBytes(store: ArtifactStore, key: string, artifact: number): Promise<number> {
@@ -18,7 +19,7 @@ Deno.test("collectGarbage() removes entries past the size, and stray files among
   await Deno.writeTextFile(`${store.root}/entries/.DS_Store`, "");
   const bytes = await entryBytes(store, key, 5);
   const report = await collectGarbage(store, 0, { keepRecentMs: 0, now: Date.now() + 60_000 });
-  assert.deepEqual(report, { removed: 2, freed: bytes, kept: 0, recent: 0, notEntries: 1 });
+  assert.deepEqual(report, { removed: 2, freed: bytes, kept: 0, recent: 0, notEntries: 1, leftovers: 0 });
   assert.equal(await store.lookup(key), null);
   assert.deepEqual(await store.notEntries(), []);
 });
@@ -40,7 +41,7 @@ Deno.test("collectGarbage() removes what entries/ holds that is no entry, whatev
   const claim = await render.claim(claimed);
   const bytes = await entryBytes(store, kept, 5);
   const report = await collectGarbage(store, 1e9);
-  assert.deepEqual(report, { removed: 2, freed: 8, kept: bytes, recent: 0, notEntries: 2 });
+  assert.deepEqual(report, { removed: 2, freed: 8, kept: bytes, recent: 0, notEntries: 2, leftovers: 0 });
   assert.deepEqual((await store.notEntries()).map((item) => item.key), [claimed]);
   assert.notEqual(await store.lookup(kept), null);
   await claim.release();
@@ -74,14 +75,21 @@ Deno.test("collectGarbage() keeps what a render still at work used since it bega
   assert.equal(typeof (await render.claims.liveSince()), "number");
   const [oldBytes, madeBytes] = [await entryBytes(gc, old, 5), await entryBytes(gc, made, 5)];
   const during = await collectGarbage(gc, 0, { keepRecentMs: 0 });
-  assert.deepEqual(during, { removed: 1, freed: oldBytes, kept: madeBytes, recent: 1, notEntries: 0 });
+  assert.deepEqual(during, {
+    removed: 1,
+    freed: oldBytes,
+    kept: madeBytes,
+    recent: 1,
+    notEntries: 0,
+    leftovers: 0,
+  });
   assert.equal(await gc.lookup(old), null);
   assert.notEqual(await gc.lookup(made), null);
   // Once it has ended, nothing of it is kept past --keep-recent.
   render.close();
   assert.equal(await gc.claims.liveSince(), null);
   const after = await collectGarbage(gc, 0, { keepRecentMs: 0 });
-  assert.deepEqual(after, { removed: 1, freed: madeBytes, kept: 0, recent: 0, notEntries: 0 });
+  assert.deepEqual(after, { removed: 1, freed: madeBytes, kept: 0, recent: 0, notEntries: 0, leftovers: 0 });
   gc.close();
 });
 
@@ -126,6 +134,7 @@ await new Promise(() => {});
       kept: await entryBytes(gc, made, 5),
       recent: 1,
       notEntries: 0,
+      leftovers: 0,
     });
     child.kill("SIGKILL");
     await child.status;
@@ -155,10 +164,34 @@ Deno.test("collectGarbage() counts answers kept for a step's next attempt, oldes
   // Over the size by the old answer alone: it goes first, the entry used since stays.
   const rest = await entryBytes(store, "cd".repeat(32), 5) + "paid".length;
   const report = await collectGarbage(store, rest + 1, { keepRecentMs: 600_000 });
-  assert.deepEqual(report, { removed: 1, freed: 9, kept: rest, recent: 0, notEntries: 0 });
+  assert.deepEqual(report, { removed: 1, freed: 9, kept: rest, recent: 0, notEntries: 0, leftovers: 0 });
   assert.deepEqual((await store.answers()).map((answer) => answer.key), [fresh]);
   // Nothing may stay: the fresh answer is recent, kept as the entry is.
   const all = await collectGarbage(store, 0, { keepRecentMs: 600_000 });
   assert.equal(all.removed, 0);
   assert.equal(all.recent, 2);
+});
+
+Deno.test("collectGarbage() removes stopped renders' scratch folders and claims, no live render's", async () => {
+  // fi21: a killed render's claims and scratch folders stayed until the next render of the store.
+  const store = new ArtifactStore(await tempDir());
+  const key = "0f".repeat(32);
+  await Deno.mkdir(`${store.root}/tmp/999999999-${key.slice(0, 12)}-x`, { recursive: true });
+  await Deno.writeTextFile(`${store.root}/tmp/999999999-${key.slice(0, 12)}-x/part.mp4`, "12345");
+  await Deno.mkdir(`${store.root}/claims`, { recursive: true });
+  const dead = { host: Deno.hostname(), pid: 999_999_999, token: "dead", since: new Date().toISOString() };
+  await Deno.writeTextFile(`${store.root}/claims/${key}.claim`, JSON.stringify(dead));
+  const live = new ArtifactStore(store.root);
+  const claimed = "1f".repeat(32);
+  const claim = await live.claim(claimed);
+  const mine = await live.scratch(claimed);
+  const report = await collectGarbage(store, 0);
+  assert.equal(report.leftovers, 2);
+  assert.deepEqual(await Array.fromAsync(Deno.readDir(`${store.root}/tmp`), (entry) => entry.name), [
+    mine.slice(mine.lastIndexOf("/") + 1),
+  ]);
+  assert.equal(await store.claims.isClaimed(claimed), true);
+  assert.equal(await exists(`${store.root}/claims/${key}.claim`), false);
+  await claim.release();
+  live.close();
 });
