@@ -426,3 +426,23 @@ export function messageOf(error: unknown): string {
 export function systemReason(error: unknown): string {
   return messageOf(error).replace(/(\(os error \d+\)): [a-z_]+(?: '.*')?$/, "$1");
 }
+
+/**
+ * Whether a step's failure says its disk is full (or its user's quota spent): every step that writes would fail
+ * alike, so a run stops at the first (before, each of a lesson's steps failed with the system's words).
+ *
+ * @param message The failure, as the step or the program it ran said it (ffmpeg's "No space left on device").
+ * @returns True when it says so.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { saysDiskFull } from "./errors.ts";
+ * assert.ok(saysDiskFull("No space left on device (os error 28): writefile '/tmp/a.png'"));
+ * assert.ok(saysDiskFull("ffmpeg could not finish writing /tmp/a.wav: Disk quota exceeded"));
+ * assert.ok(!saysDiskFull("ffmpeg exited with code 1"));
+ * ```
+ */
+export function saysDiskFull(message: string): boolean {
+  return /No space left on device|Disk quota exceeded|\(os error (?:28|122)\)/.test(message);
+}

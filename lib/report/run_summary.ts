@@ -2,6 +2,7 @@
  * The text that closes a run: outputs with their durations and sizes, failures with their causes, times, status.
  * @module
  */
+import { saysDiskFull } from "../core/errors.ts";
 import { plural } from "../core/plural.ts";
 import type { RunEvent } from "../run/run_events.ts";
 import { formatBytes, formatDuration } from "./format_units.ts";
@@ -265,6 +266,13 @@ export function formatSummary(summary: RunSummary): string {
   const memory = summary.peakRssBytes === null ? "" : `  Peak memory ${formatBytes(summary.peakRssBytes)}`;
   lines.push(`Wall ${formatDuration(summary.wallMs)}  CPU ${formatDuration(summary.cpuMs)}${memory}`);
   lines.push(statusLine(summary));
+  // The run stopped at a full disk (see `runAttempts`): what to do, said once.
+  if (summary.failures.some((failure) => saysDiskFull(failure.error))) {
+    lines.push(
+      "  The disk is full: the run stopped at the first step that could not write. Free some space (or choose " +
+        "other folders with --cache and --out) and render again: what was finished is kept.",
+    );
+  }
   return `${lines.join("\n")}\n`;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { PlanStep } from "../plan/plan_step.ts";
 import { StepAttemptError, StepTimeoutError, WorkerCrashError } from "../core/executor.ts";
+import { saysDiskFull } from "../core/errors.ts";
 
 /** How many attempts of each sort a step has used. */
 export interface AttemptCounts {
@@ -132,7 +133,9 @@ export function decideAfterFailure(error: unknown, options: DecideOptions): Atte
   if (failure?.status === 401 || failure?.status === 403) {
     return { sort: "refused", retry: false, delayMs: 0, rateLimitedForMs: null };
   }
-  const retryable = error instanceof StepTimeoutError || (failure !== null && failure.retryable);
+  // A full disk is not mended by waiting a few seconds: the run stops (see `runAttempts`).
+  const retryable = error instanceof StepTimeoutError ||
+    (failure !== null && failure.retryable && !saysDiskFull(failure.message));
   if (!retryable) return { sort: "permanent", retry: false, delayMs: 0, rateLimitedForMs: null };
   counts.failures++;
   return {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Clock } from "../core/clock.ts";
-import { messageOf } from "../core/errors.ts";
+import { messageOf, saysDiskFull } from "../core/errors.ts";
 import { StepAttemptError, type StepExecutor, StepTimeoutError, type WorkerId } from "../core/executor.ts";
 import type { Json, StepOutput } from "../core/json.ts";
 import type { ChildSpec } from "../core/step_task.ts";
@@ -81,6 +81,8 @@ export interface AttemptsContext {
   base(node: DagNode): StepEventBase;
   /** Emits an event. */
   emit(event: RunEvent): void;
+  /** Stops the run, not at the user's request: no step starts, running ones are aborted, the run ends failed. */
+  stop(reason: string): void;
   /** Inputs of a node that were removed from the store under the run. */
   vanishedInputs(node: DagNode): Promise<DagNode[]>;
   /** Makes those inputs again. */
@@ -159,6 +161,11 @@ export async function runAttempts(
         fresh: options.forced ?? false,
         beforeReplace: options.beforeReplace,
       });
+      // A full disk fails every step that writes: the run stops while this attempt still holds its permits, so no
+      // step waiting for them starts (before, each of a lesson's steps failed alike, each with the system's words).
+      if (outcome.artifact === null && saysDiskFull(messageOf(outcome.error))) {
+        context.stop(messageOf(outcome.error));
+      }
       // A 429 is told to the provider's gate while this attempt still holds its permits: a call waiting for them
       // sees the pause (told after they were freed, the next call left within milliseconds of the 429 when the
       // provider had no rate).

@@ -7,7 +7,7 @@
  * @module
  */
 import { didYouMean } from "../core/closest_name.ts";
-import { messageOf } from "../core/errors.ts";
+import { messageOf, saysDiskFull } from "../core/errors.ts";
 import type { Clock } from "../core/clock.ts";
 import { realClock } from "../core/clock.ts";
 import { LOAD_TIMEOUT_MS } from "../core/executor.ts";
@@ -160,6 +160,7 @@ class Scheduler {
       answerKeyOf: (node) => this.#dag.answerKeyOf(node),
       base: (node) => this.#base(node),
       emit: (event) => this.#emitMade(event),
+      stop: (reason) => this.#stop(reason),
     }, {
       forced: (node) => forced(node.step.id),
       plan: this.#plan,
@@ -418,6 +419,8 @@ class Scheduler {
       this.#emit({ type: "step:skipped", ...this.#base(blocked), because: node.step.id });
       this.#settle(blocked, "skipped");
     }
+    // So does an output that could not be published for a full disk (see `runAttempts`).
+    if (saysDiskFull(message) && !this.#controller.signal.aborted) return this.#stop(message);
     this.#endIfFinished();
   }
 

@@ -35,8 +35,8 @@ export interface Peaks {
 /** Options for {@linkcode FakeExecutor}. */
 export interface FakeExecutorOptions {
   random?: () => number;
-  /** Step ids whose every attempt fails; `retryable` says how. */
-  fail?: Map<string, { retryable: boolean }>;
+  /** Step ids whose every attempt fails; `retryable` says how, `message` with what words (default: "injected…"). */
+  fail?: Map<string, { retryable: boolean; message?: string }>;
   /** Step ids whose first attempt fails with this status and wait (a 503 with Retry-After, say). */
   failFirst?: Map<string, { status: number; retryAfterMs: number | null }>;
   /** Children a step returns, by step id. */
@@ -109,7 +109,7 @@ export class FakeExecutor implements StepExecutor {
       if (failure !== undefined) {
         throw new StepAttemptError({
           name: "Error",
-          message: `injected failure in ${task.id}`,
+          message: failure.message ?? `injected failure in ${task.id}`,
           retryable: failure.retryable,
           status: null,
           retryAfterMs: null,

@@ -62,6 +62,36 @@ Deno.test("runPlan() fails only the dependents of a failed step; other sections 
   assert.ok(finished?.type === "run:finished" && finished.failed === 1 && finished.skipped === 7);
 });
 
+Deno.test("runPlan() stops at a step that found its disk full: no step starts after it, the run ends failed", async () => {
+  // Before: every step that wrote failed alike (a lesson's 12 steps, each with the system's words), and the other
+  // video's steps ran on to fail the same way.
+  const plan = planWorkflows([await gridWorkflow({ videos: 2, sections: 3, formats: ["16:9", "9:16"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
+  const full = "No space left on device (os error 28): writefile '/cache/tmp/1-x/artifact.wav'";
+  const executor = new FakeExecutor(plan, {
+    random: seededRandom(3),
+    fail: new Map([["v1/s2/speech", { retryable: false, message: full }]]),
+  });
+  const { result, events } = await runRecording(plan, {
+    executor,
+    store: new MemoryStore(),
+    ffmpeg,
+    outDir: null,
+  });
+  assert.deepEqual([...result.errors], [["v1/s2/speech", full]]);
+  assert.equal(result.ok, false);
+  assert.equal(result.cancelled, false);
+  const failedAt = events.findIndex((event) => event.type === "step:failed");
+  assert.deepEqual(events.slice(failedAt).filter((event) => event.type === "step:started"), []);
+  // The other video's last steps never ran (with another failure they do, as the test above shows).
+  assert.equal(result.states.get("v2/video@16x9"), "cancelled");
+  const finished = events.at(-1);
+  assert.ok(
+    finished?.type === "run:finished" && !finished.ok && !finished.cancelled && finished.failed === 1,
+  );
+});
+
 Deno.test("runPlan() retries a retryable failure up to the step's retries, never a permanent one", async () => {
   const workflow = await gridWorkflow({ videos: 1, sections: 1, formats: ["1:1"] });
   const plan = planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN });
