@@ -20,6 +20,7 @@ import { addTuneCommand } from "./tune_command.ts";
 import { addClusterCommands } from "./cluster_commands.ts";
 import { addWorkerCommand } from "./worker_command.ts";
 import { addTranscribeCommand } from "./transcribe_command.ts";
+import { reelCommand } from "./invoked_as.ts";
 import { enterUserDirectory } from "../_user_directory.ts";
 import config from "../../deno.json" with { type: "json" };
 
@@ -71,7 +72,9 @@ export async function main(args: string[]): Promise<number> {
       // One line: commander's suggestion (`(Did you mean --format?)`) on it.
       const words = error.message.replace(/^error: /, "").replace(/\n\(Did you mean /, " (did you mean ");
       console.error(
-        `✖ ${words.charAt(0).toUpperCase()}${words.slice(1)}\n  See ${commandPath(program, args)} --help`,
+        `✖ ${words.charAt(0).toUpperCase()}${words.slice(1)}\n  See ${
+          [reelCommand(), ...commandPath(program, args).split(" ").slice(1)].join(" ")
+        } --help`,
       );
       if (asksJsonLines(program, args)) writeRefusal(words);
       return EXIT.input;

@@ -169,11 +169,14 @@ Deno.test("reel variants refuses bad input with exit 2, a message naming the pla
     // A lesson's narrowing and limits are not offered: taken, they were ignored (exit 0).
     [
       ["clip.mp4", "--recipe", "web", "--only", "foo"],
-      /^✖ Unknown option '--only'\n {2}See reel variants --help/,
+      /^✖ Unknown option '--only'\n {2}See (?:deno|npx -y deno@\S+) task reel variants --help/,
     ],
     [
       ["clip.mp4", "--recipe", "web", "--format", "16:9"],
-      /^✖ Unknown option '--format' \(did you mean --force\?\)\n {2}See reel variants --help/,
+      new RegExp(
+        String.raw`^✖ Unknown option '--format' \(did you mean --force\?\)\n {2}See ` +
+          String.raw`(?:deno|npx -y deno@\S+) task reel variants --help`,
+      ),
     ],
     [["clip.mp4", "--recipe", "web", "--sections", "2"], /^✖ Unknown option '--sections'/],
   ];
