@@ -83,6 +83,12 @@ export interface IssueOptions {
 /** The `params` mark of a field that belongs in another object (see the lesson's `misplaced`). */
 export const MISPLACED = "misplaced";
 
+/**
+ * What each misplaced field says of where it goes, by its schema (see the lesson's `misplaced`): read too where a
+ * string stands for the object that refuses a `file` (nt21: `image: "pic.png"` said only "Expected an object").
+ */
+export const misplacedMessages: WeakMap<z.ZodType, string> = new WeakMap();
+
 const MISSING = "Required field is missing";
 
 /**
@@ -270,6 +276,16 @@ export function toWorkflowIssue(
         form instanceof z.ZodArray &&
         unwrap(form.element as z.ZodType).some((item) => item instanceof z.ZodString)
       );
+    // nt21: `image: "pic.png"` on an object whose `file` belongs elsewhere says where.
+    const elsewhere = typeof issue.input !== "string" || schema === null
+      ? undefined
+      : schemasAt(schema, issue.path)
+        .flatMap((form) =>
+          form instanceof z.ZodObject && Object.hasOwn(form.shape, "file")
+            ? unwrap(form.shape.file as z.ZodType).flatMap((field) => misplacedMessages.get(field) ?? [])
+            : []
+        )[0];
+    if (elsewhere !== undefined) return { path, message: `${message}: ${elsewhere}` };
     if (list) {
       // Texts written apart by commas are likely the items meant; a guess, said as one (rv17).
       const input = issue.input as string;

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { color, nonBlank, oneOf, shownText } from "../../schema/fields.ts";
-import { MISPLACED } from "../../schema/workflow_issues.ts";
+import { MISPLACED, misplacedMessages } from "../../schema/workflow_issues.ts";
 import { THEME_NAMES } from "../../providers/local/slides/slide_themes.ts";
 
 /**
@@ -22,7 +22,9 @@ import { THEME_NAMES } from "../../providers/local/slides/slide_themes.ts";
  */
 export function misplaced(message: string) {
   // Marked, so that the fields its object requires are not said missing too (see `toWorkflowIssues`).
-  return z.custom<never>(() => false, { error: message, params: { [MISPLACED]: true } }).optional();
+  const field = z.custom<never>(() => false, { error: message, params: { [MISPLACED]: true } });
+  misplacedMessages.set(field, message);
+  return field.optional();
 }
 
 /** How a picture's Ken Burns move goes: zoom in or out about the centre, or pan towards a side. */
