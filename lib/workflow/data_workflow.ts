@@ -73,8 +73,13 @@ function parseJson(source: string, file: string): DataWorkflow {
     value = JSON.parse(text);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
-    const place = linePlacer(text)(jsonErrorOffset(text) ?? text.length);
-    throw new WorkflowError(file, [{ ...atPlace(place), message: jsonHeadline(error.message) }], {
+    const offset = jsonErrorOffset(text) ?? text.length;
+    const known = jsonMistake(text, offset);
+    const place = linePlacer(text)(known?.offset ?? offset);
+    throw new WorkflowError(file, [{
+      ...atPlace(place),
+      message: known?.message ?? jsonHeadline(error.message),
+    }], {
       cause: error,
     });
   }
@@ -278,6 +283,48 @@ const KEY_LINE = /^( *(?:- +)*)(?:[^\s#'"{[\]-][^:#]*|"[^"]*"|'[^']*'):(?: |$)/;
 
 /** The parser's codes for a line indented wrong. */
 const INDENT_CODES: ReadonlySet<string> = new Set(["MISSING_CHAR", "BAD_INDENT", "BLOCK_AS_IMPLICIT_KEY"]);
+
+/**
+ * A mistake JSON.parse says in its own words that a writer of TypeScript or JavaScript makes (nt21: a comma after
+ * a list's last item said "Expected double-quoted property name"): said in reel's, at its place; null for others.
+ *
+ * @param text The JSON.
+ * @param offset Where the parser stopped.
+ * @returns The message and where the mistake is, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jsonMistake } from "./data_workflow.ts";
+ * assert.equal(jsonMistake('{"a": [1, 2, ]}', 13)?.offset, 11);
+ * assert.match(jsonMistake('{"a": 1} // note', 9)?.message ?? "", /no comments/);
+ * assert.equal(jsonMistake('{"a" 1}', 5), null);
+ * ```
+ */
+export function jsonMistake(text: string, offset: number): { message: string; offset: number } | null {
+  const at = text.slice(offset);
+  if (at.startsWith("}") || at.startsWith("]")) {
+    const comma = text.slice(0, offset).trimEnd();
+    if (comma.endsWith(",")) {
+      return {
+        message: `Syntax error: a comma after the last item, before ${
+          at[0]
+        }: JSON allows none there (delete it)`,
+        offset: comma.length - 1,
+      };
+    }
+  }
+  if (at.startsWith("//") || at.startsWith("/*")) {
+    return {
+      message: "Syntax error: JSON has no comments (write the workflow as YAML or TypeScript to keep them)",
+      offset,
+    };
+  }
+  if (at.startsWith("'")) {
+    return { message: 'Syntax error: JSON writes texts and field names between double quotes (")', offset };
+  }
+  return null;
+}
 
 /** V8's message without the offset it adds (the place is given apart) or the copy of the text. */
 function jsonHeadline(message: string): string {

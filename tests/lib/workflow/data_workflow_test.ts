@@ -30,9 +30,20 @@ Deno.test("parseDataWorkflow() names the line and column of every kind of JSON s
       "line 4, column 5",
       "Expected ',' or ']'",
     ],
-    ['{\n  "formats": ["16:9",]\n}', "line 2, column 22", "Unexpected token ']'"],
-    ['{\n  "name": "a",\n}', "line 3, column 1", "Expected double-quoted property name"],
-    ["{\n  'name': 'a'\n}", "line 2, column 3", "Expected property name or '}'"],
+    // nt21: a comma after the last item, a comment and single quotes, as TypeScript writes them, in reel's words
+    // and at the mistake (before: "Expected double-quoted property name" at the brace after it).
+    [
+      '{\n  "formats": ["16:9",]\n}',
+      "line 2, column 21",
+      "a comma after the last item, before ]: JSON allows none",
+    ],
+    ['{\n  "name": "a",\n}', "line 2, column 14", "a comma after the last item, before }: JSON allows none"],
+    [
+      "{\n  'name': 'a'\n}",
+      "line 2, column 3",
+      'JSON writes texts and field names between double quotes (")',
+    ],
+    ['{\n  // a lesson\n  "name": "a"\n}', "line 2, column 3", "JSON has no comments"],
     ['{\n  "name": "tab\there"\n}', "line 2, column 15", "Bad control character in string literal"],
     ['{\n  "name": "a"\n', "line 3, column 1", "Expected ',' or '}' after property value"],
     ['{ "fps": 30 }\nx', "line 2, column 1", "Unexpected non-whitespace character after JSON"],
