@@ -112,6 +112,38 @@ export function isMissing(error: unknown): boolean {
 }
 
 /**
+ * Why a path cannot be used, in words, from what a file system call on it threw: `not found`, `its links loop`,
+ * `its name is too long`, `permission denied`, `it is a folder`, or the file in the way (`a.ts is a file, not a
+ * folder`); null for an error that says nothing of the path (fi22: a loop or a long name given as a store, a
+ * workflow or a picture stopped reel with Deno's words and its trace).
+ *
+ * @param error What was thrown.
+ * @param path The path the call was given.
+ * @returns The words, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pathTrouble } from "./exists.ts";
+ * assert.equal(pathTrouble(new Deno.errors.FilesystemLoop("x"), "/a"), "its links loop");
+ * assert.equal(pathTrouble(new Deno.errors.NotADirectory("x"), "deno.json/x"), "deno.json is a file, not a folder");
+ * assert.equal(pathTrouble(new Error("boom"), "/a"), null);
+ * ```
+ */
+export function pathTrouble(error: unknown, path: string): string | null {
+  if (error instanceof Deno.errors.NotFound) return "not found";
+  if (error instanceof Deno.errors.FilesystemLoop) return "its links loop";
+  if ((error as { code?: unknown } | null)?.code === "ENAMETOOLONG") return "its name is too long";
+  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (error instanceof Deno.errors.IsADirectory) return "it is a folder";
+  if (error instanceof Deno.errors.NotADirectory) {
+    const file = fileInTheWay(dirname(path));
+    return file === null ? "a file is in the way" : `${file} is a file, not a folder`;
+  }
+  return null;
+}
+
+/**
  * Where a file stands on `path` instead of a folder: `path` itself when it is no folder, else the nearest folder
  * named above it that is a file (`a.ts` of `a.ts/b/c`); null when none is (nothing there, or folders all the way).
  * Synchronous, as it is asked once, of a path a command was refused.

@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { didYouMean } from "../core/closest_name.ts";
 import { InputError, WorkflowError, WorkflowErrors } from "../core/errors.ts";
-import { isMissing } from "../core/exists.ts";
+import { pathTrouble } from "../core/exists.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import { selectEncoders } from "../media/select_encoder.ts";
 import { knownEncoder, SOFTWARE_ENCODERS, type VideoCodec } from "../media/video_encoder.ts";
@@ -179,8 +179,9 @@ async function sameFile(file: string): Promise<string> {
   try {
     return await Deno.realPath(file);
   } catch (error) {
-    // Not there (its load says so; a path through a file too, rv42: it crashed with NotADirectory), or a URL.
-    if (isMissing(error)) return resolve(file);
+    // Not there or not to be read (its load says so; a path through a file too, rv42: it crashed with
+    // NotADirectory; a loop or a name too long, fi22), or a URL.
+    if (pathTrouble(error, file) !== null) return resolve(file);
     throw error;
   }
 }

@@ -6,7 +6,14 @@
 import { dirname, resolve } from "node:path";
 import { type Clock, realClock } from "../core/clock.ts";
 import { InputError, systemReason } from "../core/errors.ts";
-import { fileInTheWay, isMissing, nearestFolder, realFolder, realPathOrNull } from "../core/exists.ts";
+import {
+  fileInTheWay,
+  isMissing,
+  nearestFolder,
+  pathTrouble,
+  realFolder,
+  realPathOrNull,
+} from "../core/exists.ts";
 import type { StepExecutor } from "../core/executor.ts";
 import { findFfmpeg } from "../media/ffmpeg.ts";
 import type { RedisTarget } from "../cluster/redis_target.ts";
@@ -128,10 +135,43 @@ export async function ensureWritableFolder(
       ? "permission denied"
       : error instanceof Deno.errors.AlreadyExists || error instanceof Deno.errors.NotADirectory
       ? inTheWay(folder)
-      : systemReason(error);
+      : pathTrouble(error, folder) ?? systemReason(error);
     throw new InputError(`Cannot write to the ${role} ${folder}: ${reason}`, {
       where: folder,
       hint: options.hint ?? FOLDER_HINTS[role] ?? "Choose another folder with --cache (or REEL_CACHE)",
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Refuses a folder whose path cannot be used at all (its links loop, its name is too long, a file is in the way,
+ * this user may not look there), before anything reads from it: the store's lookups stopped with Deno's words and
+ * a trace (fi22). A folder that is not there yet, or is there, passes (see {@linkcode ensureWritableFolder}).
+ *
+ * @param folder The folder.
+ * @param role What it is, as the messages name it (`cache folder`, `output folder`).
+ * @throws {InputError} Naming the folder and why.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { refuseUnusableFolder } from "./render_workflows.ts";
+ * assert.throws(() => refuseUnusableFolder("deno.json/x", "cache folder"), /deno\.json is a file, not a folder/);
+ * refuseUnusableFolder("no-such-folder-yet", "cache folder");
+ * ```
+ */
+export function refuseUnusableFolder(folder: string, role: string): void {
+  try {
+    // Synchronous: one system call before a command reads the folder.
+    Deno.statSync(folder);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    const trouble = pathTrouble(error, folder);
+    if (trouble === null) throw error;
+    throw new InputError(`Cannot use the ${role} ${folder}: ${trouble}`, {
+      where: folder,
+      hint: FOLDER_HINTS[role] ?? "Choose another folder with --cache (or REEL_CACHE)",
       cause: error,
     });
   }
@@ -360,6 +400,9 @@ export async function renderLoaded(
   });
   let guard: OutputGuard | null = null;
   try {
+    for (const [folder, role] of [[cacheDir, "cache folder"], [options.outDir, "output folder"]] as const) {
+      refuseUnusableFolder(folder, role);
+    }
     await store.reachable();
     const status = await planStatus(plan, store);
     // The kinds of the steps that will run: not stored, or forced (all of them, or by --force-step's globs).

@@ -6,7 +6,7 @@
 import { dirname, resolve } from "node:path";
 import { InputError, WorkflowError, type WorkflowIssue } from "../core/errors.ts";
 import { placesOfCode } from "./_code_places.ts";
-import { fileInTheWay, isMissing, notFoundAsNull } from "../core/exists.ts";
+import { fileInTheWay, isMissing, notFoundAsNull, pathTrouble } from "../core/exists.ts";
 import { closestName } from "../core/closest_name.ts";
 import { placedIssue, type PlaceFinder } from "./_value_places.ts";
 import { importFailureIssue, reelExportNames } from "./import_failure.ts";
@@ -94,7 +94,10 @@ export async function loadWorkflow(
         hint: `Name a workflow file in it (${WORKFLOW_FILES})`,
       });
     }
+    // One this user may not read: said so, not by the loader's "Import failed" or Deno's words and trace (fi22).
+    (await Deno.open(url, { read: true })).close();
   } catch (error) {
+    if (error instanceof InputError) throw error;
     if (isMissing(error)) {
       // The folder it was looked for in is said: `deno task` runs in the project's folder, not always the user's.
       const relative = !file.startsWith("/");
@@ -112,7 +115,10 @@ export async function loadWorkflow(
           : "Check the path",
       });
     }
-    throw error;
+    // Its links loop, its name is too long, this user may not read it (fi22: Deno's words and a trace, exit 1).
+    const trouble = pathTrouble(error, file);
+    if (trouble === null) throw error;
+    throw new InputError(`Cannot read the workflow file ${file}: ${trouble}`, { where: file, cause: error });
   }
   const format = dataFormatOf(file);
   const extension = /\.([^./]+)$/.exec(file)?.[1]?.toLowerCase();

@@ -7,7 +7,7 @@ import { fileInTheWay, isMissing } from "../../lib/core/exists.ts";
 import { plural } from "../../lib/core/plural.ts";
 import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { formatBytes } from "../../lib/report/format_units.ts";
-import { defaultCacheDir } from "../../lib/run/render_workflows.ts";
+import { defaultCacheDir, refuseUnusableFolder } from "../../lib/run/render_workflows.ts";
 import { planEntries } from "../../lib/plan/plan_entries.ts";
 import { planFiles } from "../../lib/run/load_plan.ts";
 import { ArtifactStore, FIRST_LAYOUT_FOLDER } from "../../lib/store/artifact_store.ts";
@@ -151,6 +151,7 @@ function storeFolder(workflow: string | undefined, cache: string | undefined): s
     : `Without a workflow, the current folder's store is read; ${made}: name the workflow ` +
       "(cache ls workflows/lesson.ts) or the store with --cache";
   // A store that is not there holds nothing to list or remove: a mistyped --cache said "0 entries" and exit 0.
+  refuseUnusableFolder(folder, "cache folder");
   let info: Deno.FileInfo | null = null;
   try {
     info = Deno.statSync(folder);

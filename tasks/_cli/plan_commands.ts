@@ -8,7 +8,7 @@ import { estimatePlan, formatEstimates } from "../../lib/plan/estimate_plan.ts";
 import type { ResolvedLimits } from "../../lib/plan/limits.ts";
 import { planStatus } from "../../lib/plan/plan_status.ts";
 import { foreseeSpawnedWork, loadPlan, planFiles } from "../../lib/run/load_plan.ts";
-import { defaultCacheDir } from "../../lib/run/render_workflows.ts";
+import { defaultCacheDir, refuseUnusableFolder } from "../../lib/run/render_workflows.ts";
 import { ArtifactStore } from "../../lib/store/artifact_store.ts";
 import { addLimitOptions, folderName, limitOptions } from "./options.ts";
 
@@ -31,7 +31,9 @@ export async function printPlan(
     encoder: options.encoder,
     onNotice: (notice) => console.error(`reel: ${notice}`),
   });
-  const status = await planStatus(plan, new ArtifactStore(options.cache ?? defaultCacheDir(files[0]!)));
+  const cache = options.cache ?? defaultCacheDir(files[0]!);
+  refuseUnusableFolder(cache, "cache folder");
+  const status = await planStatus(plan, new ArtifactStore(cache));
   console.log(options.json ? JSON.stringify(planJson(plan, status)) : describePlan(plan, status).trimEnd());
 }
 
@@ -64,7 +66,9 @@ export function addPlanCommands(program: Command): void {
       encoder,
       onNotice: (notice) => console.error(`reel: ${notice}`),
     });
-    const store = new ArtifactStore(options.cache ?? defaultCacheDir(files[0]!));
+    const cache = options.cache ?? defaultCacheDir(files[0]!);
+    refuseUnusableFolder(cache, "cache folder");
+    const store = new ArtifactStore(cache);
     const foreseen = await foreseeSpawnedWork(workflows);
     console.log(formatEstimates(estimatePlan(plan, await planStatus(plan, store), { foreseen })).trimEnd());
   });

@@ -317,6 +317,40 @@ Deno.test("bad input: an unknown flag or a missing file exits 2", async () => {
   );
 });
 
+Deno.test("bad input: a workflow or folder that loops, has too long a name or cannot be read exits 2", async () => {
+  // fi22: each stopped with Deno's words and its trace, exit 1.
+  const { file, out } = await workflowFile(good);
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  await Deno.symlink(`${dir}/loop-b`, `${dir}/loop-a`);
+  await Deno.symlink(`${dir}/loop-a`, `${dir}/loop-b`);
+  const long = `${dir}/${"a".repeat(300)}`;
+  for (
+    const [args, said] of [
+      [["render", `${dir}/loop-a`], /✖ Cannot read the workflow file .*\/loop-a: its links loop\n/],
+      [["plan", `${long}.json`], /✖ Cannot read the workflow file .*a{300}\.json: its name is too long\n/],
+      [
+        ["render", file, "--cache", `${dir}/loop-a`],
+        /✖ Cannot use the cache folder .*\/loop-a: its links loop\n/,
+      ],
+      [["render", file, "--out", long], /✖ Cannot use the output folder .*a{300}: its name is too long\n/],
+      [
+        ["plan", file, "--cache", `${dir}/loop-a`],
+        /✖ Cannot use the cache folder .*\/loop-a: its links loop\n/,
+      ],
+      [["cache", "ls", "--cache", long], /✖ Cannot use the cache folder .*a{300}: its name is too long\n/],
+    ] as const
+  ) {
+    const result = await runCli([...args]);
+    assertCleanInputError(result, said);
+  }
+  assert.equal(await listFolder(out), null);
+  // One this user may not read (under root, without root's rights over files).
+  await Deno.chmod(file, 0o000);
+  const unreadable = await runCli(["render", file, "--out", out], { withoutRootRights: true });
+  await Deno.chmod(file, 0o644);
+  assertCleanInputError(unreadable, /✖ Cannot read the workflow file .*: permission denied\n/);
+});
+
 Deno.test("bad input: an unknown voice, a background that is not an image, an oversized format: exit 2 before any step", async () => {
   const dir = await tempDir();
   await Deno.writeTextFile(`${dir}/not-an-image.png`, "<html>not an image</html>");
