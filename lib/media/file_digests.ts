@@ -4,7 +4,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { isFolder, isMissing, statOrNull } from "../core/exists.ts";
+import { isFolder, isMissing, pathTrouble, statOrNull } from "../core/exists.ts";
 import { userCacheFile } from "../core/user_cache.ts";
 
 /** A digest remembered under the file's identity when it was read. */
@@ -283,10 +283,10 @@ function readMemo(path: string): Record<string, Remembered> {
   try {
     parsed = JSON.parse(Deno.readTextFileSync(path));
   } catch (error) {
-    // Remembering is a convenience: a memo missing, unreadable or garbled only means reading the files again.
-    if (isMissing(error) || error instanceof Deno.errors.PermissionDenied || error instanceof SyntaxError) {
-      return {};
-    }
+    // Remembering is a convenience: a memo missing, unreadable or garbled only means reading the files again; so
+    // does one that is a folder, a loop of links, or under a name too long (fi22: a folder there failed a render
+    // whose outputs were all written, exit 1).
+    if (pathTrouble(error, path) !== null || error instanceof SyntaxError) return {};
     throw error;
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return {};

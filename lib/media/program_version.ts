@@ -4,7 +4,8 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { InputError } from "../core/errors.ts";
+import { InputError, systemReason } from "../core/errors.ts";
+import { pathTrouble } from "../core/exists.ts";
 import { userCacheFile } from "../core/user_cache.ts";
 import { readHead } from "../core/read_full.ts";
 import { writeFileWhole } from "../core/write_file_whole.ts";
@@ -354,7 +355,7 @@ function readMemo(
     text = Deno.readTextFileSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound || !configured) return {};
-    throw notMemo(path, `it cannot be read (${(error as Error).message})`);
+    throw notMemo(path, `it cannot be read (${pathTrouble(error, path) ?? systemReason(error)})`);
   }
   let parsed: unknown;
   try {

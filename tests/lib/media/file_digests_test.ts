@@ -93,6 +93,20 @@ Deno.test("fileDigests: a file changed a moment ago is not remembered; a garbled
   assert.deepEqual(Object.keys(JSON.parse(await Deno.readTextFile(memo))).sort(), [old, other]);
 });
 
+Deno.test("fileDigests: a memo that is a folder or a loop of links is passed over, the digests told", async () => {
+  // fi22: a folder there failed a render whose outputs were all written, with Deno's IsADirectory, exit 1.
+  const dir = await tempDir();
+  const font = `${dir}/font.ttf`;
+  await Deno.writeTextFile(font, "font");
+  await Deno.mkdir(`${dir}/folder.json`);
+  await Deno.symlink(`${dir}/loop-b.json`, `${dir}/loop-a.json`);
+  await Deno.symlink(`${dir}/loop-a.json`, `${dir}/loop-b.json`);
+  for (const memo of [`${dir}/folder.json`, `${dir}/loop-a.json`]) {
+    const told = fileDigests([font], { memo, now: () => Date.now() + HOUR });
+    assert.deepEqual(told, [sha16(new TextEncoder().encode("font"))], memo);
+  }
+});
+
 plainUserTest(
   "rememberDigests: a memo in a folder this user may not enter is not written, and nothing fails",
   async () => {
