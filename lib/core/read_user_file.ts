@@ -59,7 +59,7 @@ export class NotAFileError extends Error {
 
 /**
  * What keeps a file a workflow names from being read, in the user's words, for the failures that are theirs
- * (none, a folder, a link loop, no permission, not a regular file); null for any other.
+ * (none, a folder, a link loop, a name too long, no permission, not a regular file); null for any other.
  *
  * @param error What {@linkcode readUserFile} threw.
  * @param what What the file should be, e.g. "music file".
@@ -80,6 +80,10 @@ export function unreadableUserFile(error: unknown, what: string): string | null 
   if (error instanceof Deno.errors.IsADirectory) return `Expected ${article(what)} ${what}, got a folder`;
   if (error instanceof Deno.errors.PermissionDenied) return `Cannot read the ${what} (permission denied)`;
   if (error instanceof Deno.errors.FilesystemLoop) return `Cannot read the ${what}: its links loop`;
+  // fi22: Deno's words and a trace, exit 1.
+  if ((error as { code?: unknown } | null)?.code === "ENAMETOOLONG") {
+    return `Cannot read the ${what}: its name is too long`;
+  }
   if (error instanceof NotAFileError) {
     return `Expected ${article(what)} ${what}, got a device, a pipe or a socket`;
   }

@@ -2,7 +2,8 @@
  * Expanding file globs (`clips/*.mp4`, `media/**\/*.mov`, `shot-?.png`, `[ab].jpg`) with Deno's file system.
  * @module
  */
-import { isMissing } from "../core/exists.ts";
+import { InputError } from "../core/errors.ts";
+import { pathTrouble } from "../core/exists.ts";
 
 /** True when `pattern` holds a glob character. */
 export function isGlob(pattern: string): boolean {
@@ -69,7 +70,12 @@ async function entries(dir: string): Promise<Deno.DirEntry[]> {
   try {
     for await (const entry of Deno.readDir(dir === "" ? "/" : dir)) list.push(entry);
   } catch (error) {
-    if (isMissing(error)) return [];
+    // Nothing there, a loop of links, a name too long: nothing matches there. A folder this user may not list is
+    // named (fi22: Deno's PermissionDenied and a trace, exit 1).
+    if (error instanceof Deno.errors.PermissionDenied) {
+      throw new InputError(`Cannot list the folder ${dir}: permission denied`, { where: dir, cause: error });
+    }
+    if (pathTrouble(error, dir) !== null) return [];
     throw error;
   }
   return list;

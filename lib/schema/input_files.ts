@@ -5,8 +5,8 @@
  * @module
  */
 import { type HashedFile, rememberDigests } from "../media/file_digests.ts";
-import type { WorkflowIssue } from "../core/errors.ts";
-import { isMissing } from "../core/exists.ts";
+import { InputError, type WorkflowIssue } from "../core/errors.ts";
+import { isMissing, pathTrouble } from "../core/exists.ts";
 import { readFull, readHead } from "../core/read_full.ts";
 import { unreadableUserFile } from "../core/read_user_file.ts";
 import { sha256File } from "../core/sha256.ts";
@@ -291,8 +291,9 @@ export async function isFolder(path: string): Promise<boolean> {
   try {
     return (await Deno.stat(path)).isDirectory;
   } catch (error) {
-    if (isMissing(error) || error instanceof Deno.errors.FilesystemLoop) return false;
-    if (error instanceof Deno.errors.PermissionDenied) return false;
+    // Nothing there, a loop of links, a name too long (fi22: Deno's words and a trace), a folder above it may not
+    // be entered: no folder to list.
+    if (pathTrouble(error, path) !== null) return false;
     throw error;
   }
 }
@@ -320,15 +321,16 @@ export async function plainPath(path: string, takes?: FolderFilter): Promise<str
   try {
     info = await Deno.stat(path);
   } catch (error) {
-    // A path through a file (`clip.mp4/`) names nothing; a link that loops is taken, and its reading says why not.
+    // A path through a file (`clip.mp4/`) names nothing; a link that loops, a name too long (fi22) or one this user
+    // may not look at is taken, and its reading says why not.
     if (isMissing(error)) return [];
-    if (error instanceof Deno.errors.FilesystemLoop) return [path];
+    if (pathTrouble(error, path) !== null) return [path];
     throw error;
   }
   if (!info.isDirectory) return [path];
   const folder = path.replace(/(.)\/+$/, "$1");
   const names: string[] = [];
-  for await (const entry of Deno.readDir(path)) {
+  for (const entry of await folderEntries(path)) {
     if (entry.isDirectory || entry.name.startsWith(".") || !(takes?.test(entry.name) ?? true)) continue;
     const file = `${folder === "/" ? "" : folder}/${entry.name}`;
     // `.ts` names a video (MPEG transport stream) and, beside a workflow, TypeScript: the stream's sync bytes tell.
@@ -337,6 +339,24 @@ export async function plainPath(path: string, takes?: FolderFilter): Promise<str
     names.push(file);
   }
   return names.sort();
+}
+
+/**
+ * A folder's entries; one this user may not list is refused, naming it (fi22: Deno's PermissionDenied and a trace,
+ * exit 1).
+ *
+ * @param path The folder.
+ * @returns Its entries, in the order the system lists them.
+ * @throws {InputError} When it cannot be listed.
+ */
+async function folderEntries(path: string): Promise<Deno.DirEntry[]> {
+  try {
+    return await Array.fromAsync(Deno.readDir(path));
+  } catch (error) {
+    const trouble = error instanceof Deno.errors.PermissionDenied ? pathTrouble(error, path) : null;
+    if (trouble === null) throw error;
+    throw new InputError(`Cannot list the folder ${path}: ${trouble}`, { where: path, cause: error });
+  }
 }
 
 /** Whether a file starts as an MPEG transport stream does: a sync byte (0x47) at 0 and at its second packet. */

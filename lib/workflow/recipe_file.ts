@@ -6,8 +6,7 @@
  * @module
  */
 import { InputError, WorkflowError, WorkflowErrors, type WorkflowIssue } from "../core/errors.ts";
-import { fileInTheWay, isMissing } from "../core/exists.ts";
-import { dirname } from "node:path";
+import { pathTrouble } from "../core/exists.ts";
 import type { RecipeInput } from "../jobs/variants/recipe_schema.ts";
 import { importFailureIssue } from "./import_failure.ts";
 import { toFileUrl } from "./load_workflow.ts";
@@ -77,15 +76,14 @@ export async function readRecipeFile(value: string): Promise<RecipeFile> {
     text = await Deno.readTextFile(path);
   } catch (error) {
     // nt8: a JSON file's said as the system's words and the call ("readfile '/tmp/…'").
-    // A path through a file (`r.json/x.ts`, rv42's kind: it stopped with NotADirectory and its trace) names it.
-    if (isMissing(error)) {
-      const blocking = error instanceof Deno.errors.NotADirectory ? fileInTheWay(dirname(value)) : null;
-      throw unreadable(blocking === null ? "not found" : `not found (${blocking} is a file, not a folder)`, {
+    // A path through a file (`r.json/x.ts`, rv42's kind), a loop of links, a name too long (fi22: each stopped
+    // with Deno's words and its trace) says so.
+    if (error instanceof InputError) throw error;
+    const trouble = pathTrouble(error, value);
+    if (trouble !== null) {
+      throw unreadable(error instanceof Deno.errors.NotADirectory ? `not found (${trouble})` : trouble, {
         cause: error,
       });
-    }
-    if (error instanceof Deno.errors.PermissionDenied) {
-      throw unreadable("permission denied", { cause: error });
     }
     // Bytes that are not text.
     if (error instanceof TypeError) throw unreadable(error.message, { cause: error });

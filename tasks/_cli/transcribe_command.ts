@@ -6,7 +6,7 @@
  */
 import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { COMMAND_LINE, InputError, WorkflowError } from "../../lib/core/errors.ts";
-import { isMissing } from "../../lib/core/exists.ts";
+import { pathTrouble } from "../../lib/core/exists.ts";
 import { POCKETSPHINX_MEMORY, transcribeWorkers } from "../../lib/jobs/transcribe/transcribe_workers.ts";
 import { findFfmpeg, probeMedia } from "../../lib/media/ffmpeg.ts";
 import { engineProbes } from "../../lib/plan/engine_probes.ts";
@@ -128,9 +128,8 @@ async function onceEach(recordings: readonly string[]): Promise<string[]> {
     try {
       return await Deno.realPath(recording);
     } catch (error) {
-      const unreadable = error instanceof Deno.errors.FilesystemLoop ||
-        error instanceof Deno.errors.PermissionDenied;
-      if (isMissing(error) || unreadable) return recording;
+      // Nothing there, links that loop, a folder it may not enter, a name too long (fi22): kept as written.
+      if (pathTrouble(error, recording) !== null) return recording;
       throw error;
     }
   }));

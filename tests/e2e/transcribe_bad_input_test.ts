@@ -52,6 +52,28 @@ Deno.test("transcribe refuses a recording that is not there, naming it", async (
     ["loop-a.wav"],
     /✖ Cannot read the recording: its links loop: .*loop-a\.wav\n {2}→ at loop-a\.wav/,
   );
+  // fi22: a name too long stopped it with Deno's words and its trace, exit 1.
+  await refused(
+    [`${"a".repeat(300)}.wav`],
+    /✖ Cannot read the recording: its name is too long: .*a{300}\.wav\n/,
+  );
+});
+
+Deno.test("transcribe refuses a folder this user may not list, naming it (before: Deno's trace)", async () => {
+  const folder = `${dir}/locked-${crypto.randomUUID()}`;
+  await Deno.mkdir(folder);
+  await Deno.copyFile(`${dir}/tone.wav`, `${folder}/tone.wav`);
+  await Deno.chmod(folder, 0o000);
+  const out = `${dir}/out-${crypto.randomUUID()}`;
+  const run = await runCli(["transcribe", folder, "--out", out, "--cache", `${out}-cache`], {
+    cwd: dir,
+    withoutRootRights: true,
+  });
+  await Deno.chmod(folder, 0o755);
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /^✖ Cannot list the folder .*locked-[^:]*: permission denied\n/);
+  assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");
+  assert.equal(await listFolder(out), null, "nothing written");
 });
 
 Deno.test({
