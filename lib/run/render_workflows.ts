@@ -262,6 +262,15 @@ async function checkOutputPlaces(outDir: string, loaded: LoadedPlan): Promise<vo
     try {
       folder = Deno.statSync(place).isDirectory;
     } catch (error) {
+      // A link that loops where the output goes (fi22: Deno's words and a trace), a name too long.
+      const trouble = isMissing(error) ? null : pathTrouble(error, place);
+      if (trouble !== null) {
+        throw new InputError(`Cannot write the output ${place} (step ${step.id}): ${trouble}`, {
+          where: place,
+          hint: "Move or remove what is there, or choose another folder with --out",
+          cause: error,
+        });
+      }
       if (!isMissing(error)) throw error;
     }
     if (folder) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { type CliResult, listFolder, runCli } from "../_support/cli.ts";
 import { fakeFfmpegWithoutFlite } from "../_support/fake_ffmpeg.ts";
-import { writeWorkflowFile } from "../_support/workflows.ts";
+import { MOD_URL, writeWorkflowFile } from "../_support/workflows.ts";
 import { tempDir } from "../_support/temp_dir.ts";
 import { colourDistance, pixelAt } from "../_support/media.ts";
 import { concatBytes } from "../../lib/core/concat_bytes.ts";
@@ -344,6 +344,26 @@ Deno.test("bad input: a workflow or folder that loops, has too long a name or ca
     assertCleanInputError(result, said);
   }
   assert.equal(await listFolder(out), null);
+  // Where an output goes, and a file a custom step names.
+  await Deno.mkdir(out);
+  await Deno.symlink(`${dir}/loop-a`, `${out}/a.320x180.mp4`);
+  assertCleanInputError(
+    await runCli(["render", file, "--out", out]),
+    /✖ Cannot write the output .*\/a\.320x180\.mp4 \(step a\/video@320x180\): its links loop\n/,
+  );
+  await Deno.remove(out, { recursive: true });
+  const custom = `${dir}/custom.ts`;
+  await Deno.writeTextFile(
+    custom,
+    `import { step, workflow } from "${MOD_URL}";\nexport default workflow({ steps: [step({ id: "a", ` +
+      `files: [${JSON.stringify(`${file}/x.mp4`)}, "loop-a"], run: () => 1 })] });\n`,
+  );
+  const files = await runCli(["render", custom, "--out", out]);
+  assertCleanInputError(
+    files,
+    /✖ Cannot read .*\/x\.mp4: .* is a file, not a folder\n {2}→ at steps\[0\]\.files\[0\]/,
+  );
+  assert.match(files.stderr, /✖ Cannot read .*\/loop-a: its links loop\n {2}→ at steps\[0\]\.files\[1\]/);
   // One this user may not read (under root, without root's rights over files).
   await Deno.chmod(file, 0o000);
   const unreadable = await runCli(["render", file, "--out", out], { withoutRootRights: true });

@@ -5,6 +5,7 @@
  */
 import type { Json } from "../../core/json.ts";
 import { sha256File, sha256Hex } from "../../core/sha256.ts";
+import { pathTrouble } from "../../core/exists.ts";
 import { canonicalJson } from "../../plan/step_key.ts";
 import type { ResolveContext } from "../../schema/job_kind.ts";
 import { readModuleGraph } from "../../schema/module_graph.ts";
@@ -70,12 +71,12 @@ export async function resolveCustomSteps(
             file: path,
           });}
       } catch (error) {
+        // A path through a file, a loop of links, a name too long (fi22: Deno's words and a trace, exit 1).
+        const trouble = pathTrouble(error, path);
+        if (trouble === null) throw error;
         const message = error instanceof Deno.errors.NotFound
           ? `File not found: ${path}`
-          : error instanceof Deno.errors.PermissionDenied
-          ? `Cannot read ${path}: permission denied`
-          : null;
-        if (message === null) throw error;
+          : `Cannot read ${path}: ${trouble}`;
         context.issues.push({ path: `steps[${i}].files[${j}]`, message, file: path });
       }
     }
