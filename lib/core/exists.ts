@@ -227,7 +227,8 @@ export async function nearestFolder(folder: string): Promise<string> {
 
 /**
  * A path's information, or null where there is nothing (nothing there, or a file where a folder of the path is:
- * a folder of `LD_LIBRARY_PATH` may be a file too). Synchronous: for the few stats of a start.
+ * a folder of `LD_LIBRARY_PATH` may be a file too; links that loop; a name too long). Synchronous: for the few
+ * stats of a start.
  *
  * @param path The path.
  * @returns Its information, or null.
@@ -245,7 +246,10 @@ export function statOrNull(path: string): Deno.FileInfo | null {
   try {
     return Deno.statSync(path);
   } catch (error) {
-    if (isMissing(error)) return null;
+    // Nor does a path whose links loop or whose name is too long name a file (fi22: REEL_FONT_DIR at a loop
+    // stopped a render with Deno's words and a trace).
+    if (isMissing(error) || error instanceof Deno.errors.FilesystemLoop) return null;
+    if ((error as { code?: unknown } | null)?.code === "ENAMETOOLONG") return null;
     throw error;
   }
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { MissingBinaryError } from "../core/errors.ts";
-import { isMissing } from "../core/exists.ts";
+import { isMissing, pathTrouble } from "../core/exists.ts";
 import { runProcess } from "./run_process.ts";
 
 /**
@@ -61,6 +61,9 @@ export async function configuredProgram(
     if (error instanceof Deno.errors.PermissionDenied) {
       throw new MissingBinaryError(what, options.hint, "this user may not look into its folder");
     }
+    // A loop of links, a name too long (fi22: Deno's words and a trace).
+    const trouble = pathTrouble(error, configured);
+    if (trouble !== null) throw new MissingBinaryError(what, options.hint, trouble);
     throw error;
   }
   const why = info.isDirectory ? "it is a folder" : info.isFile ? "it is not executable" : "it is not a file";
@@ -87,8 +90,9 @@ export function isExecutableFile(path: string): Promise<boolean> {
     const info = Deno.statSync(path);
     return Promise.resolve(info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0);
   } catch (error) {
-    // A folder of PATH this user may not look into (another user's ~/.cargo/bin) holds nothing it can run.
-    if (isMissing(error) || error instanceof Deno.errors.PermissionDenied) return Promise.resolve(false);
+    // A folder of PATH this user may not look into (another user's ~/.cargo/bin) holds nothing it can run; nor does
+    // a loop of links or a name too long (fi22: REEL_FFMPEG set so stopped with Deno's words and a trace).
+    if (pathTrouble(error, path) !== null) return Promise.resolve(false);
     return Promise.reject(error);
   }
 }

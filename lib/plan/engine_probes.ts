@@ -3,7 +3,8 @@
  * worker both call, so that a worker compares the string a key holds with the same string probed on its own host.
  * @module
  */
-import { InputError } from "../core/errors.ts";
+import { InputError, systemReason } from "../core/errors.ts";
+import { isMissing, pathTrouble } from "../core/exists.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import { foldersDigest } from "../media/file_digests.ts";
 import { findLibx264, libx264Identity, libx264Problem, namedLibx264 } from "../media/h264/libx264.ts";
@@ -61,10 +62,14 @@ export const engineProbes: EngineProbes = {
   pocketsphinx: async () => await pocketsphinxIdentity(await requirePocketsphinx()),
   x264: () => {
     const library = findLibx264();
-    const problem = library === null ? "there is no such file" : libx264Problem(library);
     // A library the user names must be the one: before, a path to nothing (or to a text file) was passed over
     // for ffmpeg's encoder without a word. One found by searching may be absent: ffmpeg encodes then.
     const configured = namedLibx264();
+    const problem = library !== null
+      ? libx264Problem(library)
+      : configured === null
+      ? "there is no such file"
+      : notAFile(configured);
     if (configured !== null && problem !== null) {
       throw new InputError(`REEL_LIBX264 names ${configured}, which cannot encode the stills: ${problem}`, {
         hint:
@@ -103,4 +108,14 @@ export function espeakWithData(version: string): string {
   if (said === null) return version;
   const [, program, folder, binary] = said;
   return `${program} ${binary} data #${foldersDigest([folder!])}`;
+}
+
+/** Why a path the user named is no file (fi22: a folder was said to be "no such file"). */
+function notAFile(path: string): string {
+  try {
+    return Deno.statSync(path).isDirectory ? "it is a folder" : "it is not a file";
+  } catch (error) {
+    if (isMissing(error)) return "there is no such file";
+    return pathTrouble(error, path) ?? systemReason(error);
+  }
 }

@@ -42,7 +42,11 @@ Deno.test("findFfmpeg() says why the ffmpeg REEL_FFMPEG names cannot be run: not
       // Before: "Cannot find ffmpeg at …" for both, though each is there.
       [dir, /^Cannot run ffmpeg at .* \(from REEL_FFMPEG\): it is a folder$/],
       [`${dir}/plain`, /^Cannot run ffmpeg at .*\/plain \(from REEL_FFMPEG\): it is not executable$/],
+      // fi22: Deno's FilesystemLoop and a trace.
+      [`${dir}/loop-a`, /^Cannot run ffmpeg at .*\/loop-a \(from REEL_FFMPEG\): its links loop$/],
     ] as const;
+    await Deno.symlink(`${dir}/loop-b`, `${dir}/loop-a`);
+    await Deno.symlink(`${dir}/loop-a`, `${dir}/loop-b`);
     for (const [path, said] of cases) {
       await assert.rejects(found(path), (error: unknown) => {
         assert.ok(error instanceof MissingBinaryError);

@@ -31,6 +31,12 @@ Deno.test("probeToolchain: the usable libx264's identity for a lesson; none when
     refused.error.message.startsWith(`REEL_LIBX264 names ${fake}, which cannot`),
     refused.error.message,
   );
+  // A folder named was said to be "no such file" (fi22).
+  const folder = await withLibx264(await tempDir(), "lesson");
+  assert.match(
+    folder.error?.message ?? "",
+    /^REEL_LIBX264 names .*, which cannot encode the stills: it is a folder$/,
+  );
   const unneeded = await withLibx264(null, "none");
   assert.ok(unneeded.toolchain !== null && unneeded.toolchain.x264 === undefined);
 });

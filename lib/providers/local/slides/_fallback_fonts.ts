@@ -3,7 +3,7 @@
  * a character needs them, and what was read is kept for the life of the process.
  * @module
  */
-import { isMissing } from "../../../core/exists.ts";
+import { pathTrouble } from "../../../core/exists.ts";
 import { readSfntFaces, type SfntFace } from "./_sfnt.ts";
 
 /** What {@linkcode findFallbackFace} searches. */
@@ -114,9 +114,9 @@ function listGroups(dirs: readonly string[], exclude: readonly string[]): FontGr
         }
       }
     } catch (error) {
-      // A fallback folder that is not installed (or is a file: REEL_FONT_DIR set wrong, which the primary fonts
-      // then report) simply adds no fonts.
-      if (!isMissing(error)) throw error;
+      // A fallback folder that is not installed (or is a file, a loop of links, one this user may not list:
+      // REEL_FONT_DIR set wrong, which the primary fonts then report; fi22) simply adds no fonts.
+      if (pathTrouble(error, dir) === null) throw error;
     }
     for (const name of names.sort()) {
       const path = `${dir}/${name}`;

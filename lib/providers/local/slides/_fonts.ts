@@ -3,7 +3,7 @@
  * four in fonts-dejavu-core). Raw bytes for resvg and parsed fonts for measuring text.
  * @module
  */
-import { isMissing } from "../../../core/exists.ts";
+import { isMissing, pathTrouble } from "../../../core/exists.ts";
 import { InputError } from "../../../core/errors.ts";
 
 /** The four primary faces: text and code, each regular and bold. Italic is drawn slanted from these. */
@@ -136,11 +136,16 @@ async function readFont(dir: string, file: string): Promise<Uint8Array> {
   try {
     return await Deno.readFile(`${dir}/${file}`);
   } catch (error) {
-    if (!isMissing(error)) throw error;
+    const trouble = pathTrouble(error, `${dir}/${file}`);
+    if (trouble === null) throw error;
     // Named by REEL_FONT_DIR (nt17: told to set it, when it was set and wrong).
     const named = (Deno.env.get("REEL_FONT_DIR") ?? "") !== "";
+    // One there that cannot be read (a loop of links, another user's: fi22, Deno's words and a trace) says why.
+    const found = isMissing(error) ? "find" : "read";
     throw new InputError(
-      `Cannot find the slide font ${file} in ${dir}${named ? ", which REEL_FONT_DIR names" : ""}`,
+      `Cannot ${found} the slide font ${file} in ${dir}${named ? ", which REEL_FONT_DIR names" : ""}${
+        isMissing(error) ? "" : ` (${trouble})`
+      }`,
       {
         where: `${dir}/${file}`,
         hint: named

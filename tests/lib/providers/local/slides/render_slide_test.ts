@@ -226,14 +226,17 @@ Deno.test("renderSlide() throws InputError with an install hint when the fonts a
         `catch (e) { console.log(JSON.stringify({ input: e instanceof InputError, message: e.message, hint: e.hint })); }`,
     );
     const config = new URL("../../../../../deno.json", import.meta.url).pathname;
-    const { code, stdout } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", "--config", config, script],
-      env: { REEL_FONT_DIR: emptyDir },
-      stdout: "piped",
-      stderr: "inherit",
-    }).output();
-    assert.equal(code, 0);
-    const result = JSON.parse(new TextDecoder().decode(stdout));
+    const render = async (fonts: string) => {
+      const { code, stdout } = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-all", "--config", config, script],
+        env: { REEL_FONT_DIR: fonts },
+        stdout: "piped",
+        stderr: "inherit",
+      }).output();
+      assert.equal(code, 0);
+      return JSON.parse(new TextDecoder().decode(stdout));
+    };
+    const result = await render(emptyDir);
     assert.equal(result.input, true);
     assert.equal(
       result.message.replace("-Bold", ""),
@@ -241,8 +244,17 @@ Deno.test("renderSlide() throws InputError with an install hint when the fonts a
     );
     // nt17: told to set REEL_FONT_DIR, which was set.
     assert.match(result.hint, /^Point REEL_FONT_DIR at a folder holding DejaVuSans\.ttf.*or unset it/);
+    // fi22: a folder whose links loop stopped the render with Deno's FilesystemLoop and a trace.
+    await Deno.symlink(`${emptyDir}/loop-b`, `${emptyDir}/loop-a`);
+    await Deno.symlink(`${emptyDir}/loop-a`, `${emptyDir}/loop-b`);
+    const looped = await render(`${emptyDir}/loop-a`);
+    assert.equal(looped.input, true);
+    assert.match(
+      looped.message,
+      /^Cannot read the slide font DejaVuSans(-Bold)?\.ttf in .*loop-a, .* \(its links loop\)$/,
+    );
   } finally {
-    await Deno.remove(emptyDir);
+    await Deno.remove(emptyDir, { recursive: true });
     await Deno.remove(script);
   }
 });
