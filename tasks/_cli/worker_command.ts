@@ -14,7 +14,7 @@ import { InputError } from "../../lib/core/errors.ts";
 import { plural } from "../../lib/core/plural.ts";
 import { listenForStop } from "../../lib/core/stop_signals.ts";
 import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
-import { isMissing } from "../../lib/core/exists.ts";
+import { isMissing, pathTrouble } from "../../lib/core/exists.ts";
 import { ensureWritableFolder } from "../../lib/run/render_workflows.ts";
 import { stepKinds } from "../../lib/workflow/step_kinds.ts";
 import { strayNotice, WorkerPool } from "../../lib/workers/worker_pool.ts";
@@ -227,7 +227,10 @@ const STORE_HINT =
 async function sharedStoreFolder(store: string): Promise<void> {
   const found = await Deno.stat(store).catch((error) => {
     if (isMissing(error)) return null;
-    throw error;
+    // A loop of links, a name too long, a folder it may not enter (fi22: Deno's words and a trace).
+    const trouble = pathTrouble(error, store);
+    if (trouble === null) throw error;
+    throw new InputError(`Cannot use --store ${store}: ${trouble}`, { where: "--store", hint: STORE_HINT });
   });
   if (found === null) {
     throw new InputError(`--store ${store} does not exist`, { where: "--store", hint: STORE_HINT });
@@ -240,7 +243,12 @@ async function realFolder(path: string): Promise<string> {
     const real = await Deno.realPath(path);
     if ((await Deno.stat(real)).isDirectory) return real;
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    // Not there, through a file, a loop of links, a name too long (fi22: Deno's words and a trace).
+    const trouble = pathTrouble(error, path);
+    if (trouble === null) throw error;
+    if (!isMissing(error)) {
+      throw new InputError(`--allow-root ${path} is not a folder: ${trouble}`, { where: "--allow-root" });
+    }
   }
   throw new InputError(`--allow-root ${path} is not a folder`, { where: "--allow-root" });
 }

@@ -82,6 +82,12 @@ Deno.test("worker refuses a --store that is not there and a bucket's --cache it 
   assert.equal(missing.code, 2, missing.stderr);
   assert.match(missing.stderr, new RegExp(`--store ${dir}/no-store does not exist`));
   assert.equal(await exists(`${dir}/no-store`), false);
+  // fi22: links that loop stopped it with Deno's FilesystemLoop and a trace, exit 1.
+  await Deno.symlink(`${dir}/loop-b`, `${dir}/loop-a`);
+  await Deno.symlink(`${dir}/loop-a`, `${dir}/loop-b`);
+  const looped = await runCli(["worker", "--redis", redis, "--store", `${dir}/loop-a`], { cwd: dir });
+  assert.equal(looped.code, 2, looped.stderr);
+  assert.match(looped.stderr, /^✖ Cannot use --store .*\/loop-a: its links loop\n/);
   await Deno.writeTextFile(`${dir}/cache`, "a file in the way");
   // The cache holds a bucket's files: checked for a bucket store, and not made for a folder store.
   const blocked = await runCli([
