@@ -10,6 +10,8 @@ import { planStatus } from "../../lib/plan/plan_status.ts";
 import { foreseeSpawnedWork, loadPlan, planFiles } from "../../lib/run/load_plan.ts";
 import { defaultCacheDir, refuseUnusableFolder } from "../../lib/run/render_workflows.ts";
 import { ArtifactStore } from "../../lib/store/artifact_store.ts";
+import { InputError } from "../../lib/core/errors.ts";
+import { statOrNull } from "../../lib/core/exists.ts";
 import { addLimitOptions, folderName, limitOptions } from "./options.ts";
 
 /** Prints a plan as text or JSON, with what the store already holds (a dry run: nothing runs or is marked). */
@@ -31,9 +33,7 @@ export async function printPlan(
     encoder: options.encoder,
     onNotice: (notice) => console.error(`reel: ${notice}`),
   });
-  const cache = options.cache ?? defaultCacheDir(files[0]!);
-  refuseUnusableFolder(cache, "cache folder");
-  const status = await planStatus(plan, new ArtifactStore(cache));
+  const status = await planStatus(plan, new ArtifactStore(storeToRead(options.cache, files[0]!)));
   console.log(options.json ? JSON.stringify(planJson(plan, status)) : describePlan(plan, status).trimEnd());
 }
 
@@ -66,10 +66,25 @@ export function addPlanCommands(program: Command): void {
       encoder,
       onNotice: (notice) => console.error(`reel: ${notice}`),
     });
-    const cache = options.cache ?? defaultCacheDir(files[0]!);
-    refuseUnusableFolder(cache, "cache folder");
-    const store = new ArtifactStore(cache);
+    const store = new ArtifactStore(storeToRead(options.cache, files[0]!));
     const foreseen = await foreseeSpawnedWork(workflows);
     console.log(formatEstimates(estimatePlan(plan, await planStatus(plan, store), { foreseen })).trimEnd());
   });
+}
+
+/**
+ * The store `plan` and `estimate` read (`--cache`, else the workflow's), refused when it cannot be one: a file
+ * there (fi22: read as an empty store, "0 of 9 steps stored", exit 0), links that loop, a name too long. One not
+ * made yet holds nothing.
+ */
+function storeToRead(cache: string | undefined, workflow: string): string {
+  const folder = cache ?? defaultCacheDir(workflow);
+  refuseUnusableFolder(folder, "cache folder");
+  if (statOrNull(folder)?.isDirectory === false) {
+    throw new InputError(`No store at ${folder} (it is a file)`, {
+      where: cache === undefined ? folder : "--cache",
+      hint: "Name the store with --cache (the folder a render keeps its steps in)",
+    });
+  }
+  return folder;
 }

@@ -338,6 +338,8 @@ Deno.test("bad input: a workflow or folder that loops, has too long a name or ca
         /✖ Cannot use the cache folder .*\/loop-a: its links loop\n/,
       ],
       [["cache", "ls", "--cache", long], /✖ Cannot use the cache folder .*a{300}: its name is too long\n/],
+      // Read as an empty store before ("0 of 9 steps stored"), exit 0.
+      [["estimate", file, "--cache", file], /✖ No store at .* \(it is a file\)\n/],
     ] as const
   ) {
     const result = await runCli([...args]);
