@@ -521,6 +521,31 @@ Deno.test("e2e: Hebrew overlay text is drawn right to left, its closing dots at 
   assert.ok(ends.left > 0.6 && ends.right < 0.4, JSON.stringify(ends));
 });
 
+Deno.test("e2e: a format's fit that enlarges the input's pictures more than twice is said; less is not", async () => {
+  // nt21: a 160×120 clip made 1080×1080 by `square` without a word.
+  const dir = await tempDir("reel-upscaled-fit-");
+  await makeBandsVideo(`${dir}/small.mp4`, { seconds: 1, height: 90, bands: [["#336699", 160]] });
+  const recipes = [
+    { name: "big", format: "540x540", fit: "crop" },
+    { name: "pad", format: "540x540", fit: "pad" },
+    { name: "near", format: "160x160", fit: "crop" },
+  ];
+  await Deno.writeTextFile(
+    `${dir}/workflow.ts`,
+    `import { workflow } from "${MOD_URL}";\n` +
+      `export default workflow(${JSON.stringify({ variants: [{ inputs: ["small.mp4"], recipes }] })});\n`,
+  );
+  const { code, stderr } = await runCli(["render", `${dir}/workflow.ts`, "--out", `${dir}/out`]);
+  assert.equal(code, 0, stderr);
+  const warned = stderr.split("\n").filter((line) => line.startsWith("⚠")).sort();
+  assert.deepEqual(warned, [
+    "⚠ variants/small/big: the input's pictures (160×90) are scaled up 6.0× to fill 540×540: no sharper than " +
+    "the input",
+    "⚠ variants/small/pad: the input's pictures (160×90) are scaled up 3.4× to fit 540×540: no sharper than " +
+    "the input",
+  ]);
+});
+
 Deno.test("e2e: a rendition taller than the input's pictures is made as asked, and the run says it is scaled up", async () => {
   // Before: a 90-px input's 180p rung was written without a word (a ladder's 1080p of a phone's small clip).
   const dir = await tempDir("reel-upscaled-rendition-");

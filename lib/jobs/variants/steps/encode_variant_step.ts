@@ -252,6 +252,17 @@ export const encodeVariantStep: StepKindDefinition = {
           `its ${rendition.name} rendition is taller than the input's pictures (${source.height} px high): they ` +
           "are scaled up, no sharper than the input",
         ]
+        : fitScale(set, source, graph.size) >= UPSCALE_WARNED
+        ? [
+          // nt21: a 160×120 clip made 1080×1080 by `square` without a word. A fit that enlarges a little (a
+          // 1080p landscape cropped to 9:16, 1.8×) is what a format asks; more is said.
+          `the input's pictures (${source.width}×${source.height}) are scaled up ${
+            fitScale(set, source, graph.size).toFixed(1)
+          }× to ${
+            set.fit === "pad" || set.fit === "blur" ? "fit" : "fill"
+          } ${graph.size.width}×${graph.size.height}: ` +
+          "no sharper than the input",
+        ]
         : [],
       ...graph.text?.fits === false
         ? [
@@ -270,6 +281,35 @@ export const encodeVariantStep: StepKindDefinition = {
     };
   },
 };
+
+/** How much a format's fit may enlarge the input's pictures before a variant says so. */
+const UPSCALE_WARNED = 2;
+
+/**
+ * How many times a format's fit enlarges the input's pictures (turned as the recipe turns them): 1 without a
+ * format. A crop or a stretch fills the frame, a pad or a blurred background fits in it; a zoom is not counted (it
+ * enlarges by design).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fitScale } from "./encode_variant_step.ts";
+ * const square = { width: 1080, height: 1080 };
+ * assert.equal(fitScale({ size: square, fit: "crop" }, { width: 160, height: 120 }, square), 9);
+ * assert.equal(fitScale({ size: square, fit: "pad" }, { width: 160, height: 120 }, square), 6.75);
+ * assert.equal(fitScale({ size: null, fit: "crop" }, { width: 160, height: 120 }, square), 1);
+ * ```
+ */
+export function fitScale(
+  set: Pick<TransformSet, "size" | "fit">,
+  source: { width: number; height: number },
+  frame: { width: number; height: number },
+): number {
+  if (set.size === null) return 1;
+  const across = frame.width / source.width;
+  const down = frame.height / source.height;
+  return set.fit === "pad" || set.fit === "blur" ? Math.min(across, down) : Math.max(across, down);
+}
 
 /**
  * The input, trimmed (by `-ss`, or up to the trim's end only where the graph cuts its start), and the overlay image.
