@@ -281,7 +281,7 @@ async function checkOutputPlaces(outDir: string, loaded: LoadedPlan): Promise<vo
     }
     if (read.has(resolve(place)) || read.has(realPathOrNull(place) ?? "")) {
       throw new InputError(
-        `The output ${place} (step ${step.id}) would be written over a file this render reads`,
+        `The output ${place} (step ${step.id}) would be written over a file this run reads`,
         {
           where: place,
           hint: "Choose another folder with --out, or give the step another output name",

@@ -395,7 +395,7 @@ export default workflow({
   // Before: exit 0, "✔ Done", and f.ts held the step's output.
   const over = await runCli(["render", "f.ts", "--out", "."], { cwd: dir });
   assert.equal(over.code, 2, over.stderr);
-  assert.match(over.stderr, /The output \.\/f\.ts \(step w\) would be written over a file this render reads/);
+  assert.match(over.stderr, /The output \.\/f\.ts \(step w\) would be written over a file this run reads/);
   assert.equal(await Deno.readTextFile(`${dir}/f.ts`), custom);
   // Before: the video replaced the picture it was made from.
   const video = await runCli(["render", "g.ts", "--out", "pictures"], { cwd: dir });
