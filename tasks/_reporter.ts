@@ -6,7 +6,7 @@
 import { probeMedia } from "../lib/media/ffmpeg.ts";
 import { systemReason } from "../lib/core/errors.ts";
 import { plural } from "../lib/core/plural.ts";
-import { exists, notFoundAsNull } from "../lib/core/exists.ts";
+import { exists, notFoundAsNull, pathTrouble } from "../lib/core/exists.ts";
 import type { FfmpegPaths } from "../lib/core/ffmpeg_paths.ts";
 import type { Json } from "../lib/core/json.ts";
 import { JsonLines } from "../lib/report/json_lines.ts";
@@ -240,6 +240,8 @@ async function summarize(
     // the write is caught (it does nothing but write and rename): a mistake in making the page is thrown.
     if (!(error instanceof Error)) throw error;
     // Without the call's temporary name (fi15: "…(os error 1): writefile 'out/.report.html.<pid>-….tmp'").
-    writeTextSync(Deno.stderr, `⚠ Cannot write the report ${report}: ${systemReason(error)}\n`);
+    // In reel's words where a path's trouble is one (fi22: "Is a directory (os error 21)" for a folder there).
+    const why = pathTrouble(error, report) ?? systemReason(error);
+    writeTextSync(Deno.stderr, `⚠ Cannot write the report ${report}: ${why}\n`);
   }
 }

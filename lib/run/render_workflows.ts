@@ -151,6 +151,7 @@ export async function ensureWritableFolder(
  *
  * @param folder The folder.
  * @param role What it is, as the messages name it (`cache folder`, `output folder`).
+ * @param options What the command does with it, as its message says (`write to`; default `use`).
  * @throws {InputError} Naming the folder and why.
  *
  * @example
@@ -161,7 +162,7 @@ export async function ensureWritableFolder(
  * refuseUnusableFolder("no-such-folder-yet", "cache folder");
  * ```
  */
-export function refuseUnusableFolder(folder: string, role: string): void {
+export function refuseUnusableFolder(folder: string, role: string, options: { doing?: string } = {}): void {
   try {
     // Synchronous: one system call before a command reads the folder.
     Deno.statSync(folder);
@@ -169,7 +170,7 @@ export function refuseUnusableFolder(folder: string, role: string): void {
     if (error instanceof Deno.errors.NotFound) return;
     const trouble = pathTrouble(error, folder);
     if (trouble === null) throw error;
-    throw new InputError(`Cannot use the ${role} ${folder}: ${trouble}`, {
+    throw new InputError(`Cannot ${options.doing ?? "use"} the ${role} ${folder}: ${trouble}`, {
       where: folder,
       hint: FOLDER_HINTS[role] ?? "Choose another folder with --cache (or REEL_CACHE)",
       cause: error,
@@ -410,7 +411,7 @@ export async function renderLoaded(
   let guard: OutputGuard | null = null;
   try {
     for (const [folder, role] of [[cacheDir, "cache folder"], [options.outDir, "output folder"]] as const) {
-      refuseUnusableFolder(folder, role);
+      refuseUnusableFolder(folder, role, { doing: "write to" });
     }
     await store.reachable();
     const status = await planStatus(plan, store);

@@ -5,6 +5,7 @@
  * @module
  */
 import { InputError, systemReason } from "../core/errors.ts";
+import { pathTrouble } from "../core/exists.ts";
 
 /**
  * Checks that a file can be made in the temporary folder `TMPDIR` names, when it names one.
@@ -27,9 +28,11 @@ export function checkTempFolder(env: (name: string) => string | undefined = Deno
     // Synchronous: one small file, once a command, before anything else runs.
     Deno.removeSync(Deno.makeTempFileSync({ dir: folder, prefix: ".reel-tmpdir-" }));
   } catch (error) {
+    // In reel's words where a path's trouble is one (fi22: "Not a directory (os error 20)").
+    const trouble = error instanceof Deno.errors.NotFound ? null : pathTrouble(error, `${folder}/x`);
     const why = error instanceof Deno.errors.NotFound
       ? "which does not exist"
-      : `where no file can be made (${systemReason(error)})`;
+      : `where no file can be made (${trouble ?? systemReason(error)})`;
     throw new InputError(`TMPDIR names ${folder}, ${why}`, {
       where: "TMPDIR",
       hint: "Point TMPDIR at a folder that can be written, or unset it",

@@ -330,9 +330,12 @@ Deno.test("bad input: a workflow or folder that loops, has too long a name or ca
       [["plan", `${long}.json`], /✖ Cannot read the workflow file .*a{300}\.json: its name is too long\n/],
       [
         ["render", file, "--cache", `${dir}/loop-a`],
-        /✖ Cannot use the cache folder .*\/loop-a: its links loop\n/,
+        /✖ Cannot write to the cache folder .*\/loop-a: its links loop\n/,
       ],
-      [["render", file, "--out", long], /✖ Cannot use the output folder .*a{300}: its name is too long\n/],
+      [
+        ["render", file, "--out", long],
+        /✖ Cannot write to the output folder .*a{300}: its name is too long\n/,
+      ],
       [
         ["plan", file, "--cache", `${dir}/loop-a`],
         /✖ Cannot use the cache folder .*\/loop-a: its links loop\n/,
@@ -777,12 +780,12 @@ Deno.test("bad input: a TMPDIR that names a missing folder is said before anythi
   const result = await runCli(["render", file, "--out", out], { env: { TMPDIR: `${out}-no-such-tmp` } });
   assertCleanInputError(result, /✖ TMPDIR names \S+no-such-tmp, which does not exist/);
   assert.equal(await listFolder(out), null);
-  // A file there: the system's reason, without the name of Deno's call after it (before: "…(os error 20): tmpfile)").
+  // A file there, in reel's words (before: "…(os error 20): tmpfile)", then "(Not a directory (os error 20))").
   await Deno.writeTextFile(`${out}-a-file`, "");
   const file2 = await runCli(["render", file, "--out", out], { env: { TMPDIR: `${out}-a-file` } });
   assertCleanInputError(
     file2,
-    /✖ TMPDIR names \S+-a-file, where no file can be made \(Not a directory \(os error 20\)\)\n/,
+    /✖ TMPDIR names (\S+-a-file), where no file can be made \(\1 is a file, not a folder\)\n/,
   );
 });
 
