@@ -127,6 +127,7 @@ export function isMissing(error: unknown): boolean {
  * import { pathTrouble } from "./exists.ts";
  * assert.equal(pathTrouble(new Deno.errors.FilesystemLoop("x"), "/a"), "its links loop");
  * assert.equal(pathTrouble(new Deno.errors.NotADirectory("x"), "deno.json/x"), "deno.json is a file, not a folder");
+ * assert.equal(pathTrouble(new Deno.errors.NotADirectory("x"), "deno.json"), "it is a file, not a folder");
  * assert.equal(pathTrouble(new Error("boom"), "/a"), null);
  * ```
  */
@@ -137,8 +138,12 @@ export function pathTrouble(error: unknown, path: string): string | null {
   if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
   if (error instanceof Deno.errors.IsADirectory) return "it is a folder";
   if (error instanceof Deno.errors.NotADirectory) {
-    const file = fileInTheWay(dirname(path));
-    return file === null ? "a file is in the way" : `${file} is a file, not a folder`;
+    const file = fileInTheWay(path);
+    return file === null
+      ? "a file is in the way"
+      : file === path
+      ? "it is a file, not a folder"
+      : `${file} is a file, not a folder`;
   }
   return null;
 }

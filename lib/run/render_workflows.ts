@@ -151,7 +151,8 @@ export async function ensureWritableFolder(
  *
  * @param folder The folder.
  * @param role What it is, as the messages name it (`cache folder`, `output folder`).
- * @param options What the command does with it, as its message says (`write to`; default `use`).
+ * @param options What the command does with it, as its message says (`write to`, a render's, which tells a
+ *   folder it may not look into later, with whose it is; default `use`).
  * @throws {InputError} Naming the folder and why.
  *
  * @example
@@ -168,6 +169,8 @@ export function refuseUnusableFolder(folder: string, role: string, options: { do
     Deno.statSync(folder);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return;
+    // A render's folder this user may not look into is told later, with whose it is (`ensureWritableFolder`).
+    if (error instanceof Deno.errors.PermissionDenied && options.doing === "write to") return;
     const trouble = pathTrouble(error, folder);
     if (trouble === null) throw error;
     throw new InputError(`Cannot ${options.doing ?? "use"} the ${role} ${folder}: ${trouble}`, {
