@@ -241,7 +241,10 @@ async function summarize(
     if (!(error instanceof Error)) throw error;
     // Without the call's temporary name (fi15: "…(os error 1): writefile 'out/.report.html.<pid>-….tmp'").
     // In reel's words where a path's trouble is one (fi22: "Is a directory (os error 21)" for a folder there).
-    const why = pathTrouble(error, report) ?? systemReason(error);
+    // An output folder moved or removed while the run went on (rv43: "not found" read as the report's own).
+    const why = error instanceof Deno.errors.NotFound
+      ? "its folder is gone (moved or removed)"
+      : pathTrouble(error, report) ?? systemReason(error);
     writeTextSync(Deno.stderr, `⚠ Cannot write the report ${report}: ${why}\n`);
   }
 }

@@ -66,6 +66,8 @@ export interface RunSummary {
   unchanged?: number;
   /** Steps the run stopped while they ran (a Ctrl-C, a bound it passed), in the order they started. @default [] */
   stopped?: string[];
+  /** Steps a stopped or cancelled run never started (not counted as skipped, done or failed). @default 0 */
+  notStarted?: number;
 }
 
 /** What {@linkcode summarizeEvents} can tell from the events alone. */
@@ -95,6 +97,8 @@ export interface EventSummary {
    * run passed).
    */
   stopped: string[];
+  /** Steps the run never started because it stopped or was cancelled (`run:finished` counts them as skipped). */
+  notStarted: number;
 }
 
 /**
@@ -130,7 +134,9 @@ export function summarizeEvents(events: Iterable<RunEvent>): EventSummary {
     wallMs: 0,
     cancelled: false,
     stopped: [],
+    notStarted: 0,
   };
+  let finishedSkipped = 0;
   const settled = new Set<string>();
   const running = new Set<string>();
   let finishedAt: number | null = null;
@@ -142,6 +148,8 @@ export function summarizeEvents(events: Iterable<RunEvent>): EventSummary {
       // nt9: a Ctrl-C's summary said how many steps were done, not which it cut short; fi20: nor did a run a bound
       // stopped (a custom step's 50,001 children), whose running steps end in no event of their own either.
       summary.stopped = [...running].filter((step) => !settled.has(step));
+      // Its skipped count holds the steps cancelled too: those that ran are the stopped ones, the rest never started.
+      finishedSkipped = event.skipped;
     } else if (event.type === "step:started") {
       running.add(event.step);
     } else if (event.type === "output:written") {
@@ -175,6 +183,7 @@ export function summarizeEvents(events: Iterable<RunEvent>): EventSummary {
     }
   }
   if (finishedAt !== null) summary.wallMs = finishedAt;
+  summary.notStarted = Math.max(0, finishedSkipped - summary.skipped - summary.stopped.length);
   return summary;
 }
 
@@ -269,8 +278,8 @@ export function formatSummary(summary: RunSummary): string {
   // The run stopped at a full disk (see `runAttempts`): what to do, said once.
   if (summary.failures.some((failure) => saysDiskFull(failure.error))) {
     lines.push(
-      "  The disk is full: the run stopped at the first step that could not write. Free some space (or choose " +
-        "other folders with --cache and --out) and render again: what was finished is kept.",
+      "  The disk is full: the run stopped at the first step that could not write.",
+      "  Free some space (or choose other folders with --cache and --out) and run again: what was finished is kept.",
     );
   }
   return `${lines.join("\n")}\n`;
@@ -295,10 +304,16 @@ function statusLine(summary: RunSummary): string {
     ...(summary.failures.length > 0 ? [`${plural(summary.failures.length, "step")} failed${why}`] : []),
     ...(summary.skipped > 0 ? [`${summary.skipped} skipped`] : []),
   ];
+  // What a stopped or cancelled run never started (rv43: a full disk's stop said 1 failed of 21, the rest nowhere).
+  const notStarted = (summary.notStarted ?? 0) > 0 ? [`${summary.notStarted} not started`] : [];
   if (summary.cancelled) {
-    return `✖ Cancelled: ${[`${plural(summary.done, "step")} done`, ...cut, ...problems].join(", ")}`;
+    return `✖ Cancelled: ${
+      [`${plural(summary.done, "step")} done`, ...cut, ...problems, ...notStarted].join(", ")
+    }`;
   }
-  if (cut.length > 0) return `✖ Failed: ${[...problems, ...cut].join(", ")}`;
+  if (cut.length > 0 || notStarted.length > 0) {
+    return `✖ Failed: ${[...problems, ...cut, ...notStarted].join(", ")}`;
+  }
   if (problems.length > 0) return `✖ Failed: ${problems.join(", ")}`;
   // A render run again that finds every output in place says so, not that it wrote them (nt).
   const count = summary.outputs.length;

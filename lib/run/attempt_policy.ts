@@ -133,9 +133,10 @@ export function decideAfterFailure(error: unknown, options: DecideOptions): Atte
   if (failure?.status === 401 || failure?.status === 403) {
     return { sort: "refused", retry: false, delayMs: 0, rateLimitedForMs: null };
   }
-  // A full disk is not mended by waiting a few seconds: the run stops (see `runAttempts`).
+  // A full disk here is not mended by waiting a few seconds: the run stops (see `runAttempts`). A provider's
+  // answer that says so is its server's, and retried as its other failures are.
   const retryable = error instanceof StepTimeoutError ||
-    (failure !== null && failure.retryable && !saysDiskFull(failure.message));
+    (failure !== null && failure.retryable && (gated || !saysDiskFull(failure.message)));
   if (!retryable) return { sort: "permanent", retry: false, delayMs: 0, rateLimitedForMs: null };
   counts.failures++;
   return {

@@ -163,7 +163,11 @@ export async function runAttempts(
       });
       // A full disk fails every step that writes: the run stops while this attempt still holds its permits, so no
       // step waiting for them starts (before, each of a lesson's steps failed alike, each with the system's words).
-      if (outcome.artifact === null && saysDiskFull(messageOf(outcome.error))) {
+      // Not a provider's answer that says so (its server's disk), nor once the run is cancelled (rv43).
+      if (
+        outcome.artifact === null && gate === null && !signal.aborted &&
+        saysDiskFull(messageOf(outcome.error))
+      ) {
         context.stop(messageOf(outcome.error));
       }
       // A 429 is told to the provider's gate while this attempt still holds its permits: a call waiting for them
@@ -287,6 +291,8 @@ async function attemptOnce(
     // Inside the `try`: what it throws gives back the claim and the scratch folder as any failure does (rv23).
     if (answerPath !== null && fresh && attempt === 1) await removeIfExists(answerPath);
     const outputPath = step.extension === null ? null : `${scratch}/artifact.${step.extension}`;
+    // A run stopped while this attempt readied its folder and claim (a full disk's stop) starts nothing more.
+    signal.throwIfAborted();
     const execution = await context.executor.execute({
       id: step.id,
       kind: step.kind,

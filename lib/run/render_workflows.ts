@@ -413,9 +413,14 @@ export async function renderLoaded(
   });
   let guard: OutputGuard | null = null;
   try {
-    for (const [folder, role] of [[cacheDir, "cache folder"], [options.outDir, "output folder"]] as const) {
-      refuseUnusableFolder(folder, role, { doing: "write to" });
-    }
+    const usedFolders: [string, string][] = [
+      [cacheDir, "cache folder"],
+      ...options.store !== undefined && !objectStore
+        ? [[options.store, "store folder"] as [string, string]]
+        : [],
+      [options.outDir, "output folder"],
+    ];
+    for (const [folder, role] of usedFolders) refuseUnusableFolder(folder, role, { doing: "write to" });
     await store.reachable();
     const status = await planStatus(plan, store);
     // The kinds of the steps that will run: not stored, or forced (all of them, or by --force-step's globs).

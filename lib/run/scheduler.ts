@@ -419,8 +419,11 @@ class Scheduler {
       this.#emit({ type: "step:skipped", ...this.#base(blocked), because: node.step.id });
       this.#settle(blocked, "skipped");
     }
-    // So does an output that could not be published for a full disk (see `runAttempts`).
-    if (saysDiskFull(message) && !this.#controller.signal.aborted) return this.#stop(message);
+    // So does an output that could not be published for a full disk (see `runAttempts`); a provider's answer that
+    // says so is its server's.
+    const local = node.step.provider === null ||
+      (this.#options.providerGate?.(node.step.provider) ?? null) === null;
+    if (local && saysDiskFull(message) && !this.#controller.signal.aborted) return this.#stop(message);
     this.#endIfFinished();
   }
 

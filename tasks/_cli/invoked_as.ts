@@ -18,6 +18,7 @@
  * import { reelCommand } from "./invoked_as.ts";
  * assert.equal(reelCommand("/usr/local/bin/reel", () => undefined), "reel");
  * assert.equal(reelCommand("/usr/bin/deno", () => undefined), "deno task reel");
+ * assert.equal(reelCommand("C:\\Users\\u\\.deno\\bin\\deno.exe", () => undefined), "deno task reel");
  * assert.equal(
  *   reelCommand("/root/.npm/_npx/1/node_modules/deno/deno", (name) => name === "npm_command" ? "exec" : undefined),
  *   `npx -y deno@${Deno.version.deno} task reel`,
@@ -28,7 +29,7 @@ export function reelCommand(
   execPath: string = Deno.execPath(),
   env: (name: string) => string | undefined = (name) => Deno.env.get(name),
 ): string {
-  const program = execPath.slice(execPath.lastIndexOf("/") + 1);
+  const program = execPath.split(/[\\/]/).at(-1)!;
   if (program !== "deno" && program !== "deno.exe") return program;
   return env("npm_command") === "exec" ? `npx -y deno@${Deno.version.deno} task reel` : "deno task reel";
 }

@@ -336,6 +336,11 @@ Deno.test("bad input: a workflow or folder that loops, has too long a name or ca
         ["render", file, "--out", long],
         /✖ Cannot write to the output folder .*a{300}: its name is too long\n/,
       ],
+      // rv43: --store too (before: Deno's FilesystemLoop from the store's status, exit 1).
+      [
+        ["render", file, "--store", `${dir}/loop-a`],
+        /✖ Cannot write to the store folder .*\/loop-a: its links loop\n/,
+      ],
       [
         ["plan", file, "--cache", `${dir}/loop-a`],
         /✖ Cannot use the cache folder .*\/loop-a: its links loop\n/,

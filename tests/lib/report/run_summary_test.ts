@@ -177,6 +177,7 @@ Deno.test("summarizeEvents() counts settled steps once and ignores failures that
     cancelled: true,
     // nt9: the step Ctrl-C cut short was not named.
     stopped: ["e"],
+    notStarted: 0,
   });
 });
 
@@ -198,4 +199,21 @@ Deno.test("a run a bound stopped names the steps it stopped while they ran, as a
   assert.deepEqual(summary.stopped, ["indep"]);
   const text = formatSummary({ ...summary, outputs: [], cpuMs: 0, peakRssBytes: null });
   assert.ok(text.endsWith("✖ Failed: 1 step failed, 1 stopped while running (indep)\n"), text);
+});
+
+Deno.test("a stopped or cancelled run counts the steps it never started", () => {
+  // rv43: a full disk's stop said "0 done, 1 failed, 0 skipped" of 21 steps, the 19 not started nowhere.
+  const summary = summarizeEvents([
+    ev.runStarted(0, 21, 2),
+    ev.started(1, "a"),
+    ev.started(2, "b"),
+    ev.failed(30, "b", { error: "No space left on device (os error 28): writefile 'x'" }),
+    { ...ev.runFinished(31), ok: false, failed: 1, skipped: 20 },
+  ]);
+  assert.equal(summary.notStarted, 19);
+  const text = formatSummary({ ...summary, outputs: [], cpuMs: 0, peakRssBytes: null });
+  assert.match(text, /\n✖ Failed: 1 step failed, 1 stopped while running \(a\), 19 not started\n/);
+  assert.match(text, /\n {2}The disk is full: the run stopped at the first step that could not write\.\n/);
+  const cancelled = formatSummary(summaryWith({ cancelled: true, done: 3, notStarted: 5 }));
+  assert.ok(cancelled.endsWith("✖ Cancelled: 3 steps done, 5 not started\n"), cancelled);
 });

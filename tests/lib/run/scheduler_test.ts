@@ -62,7 +62,7 @@ Deno.test("runPlan() fails only the dependents of a failed step; other sections 
   assert.ok(finished?.type === "run:finished" && finished.failed === 1 && finished.skipped === 7);
 });
 
-Deno.test("runPlan() stops at a step that found its disk full: no step starts after it, the run ends failed", async () => {
+Deno.test("runPlan() stops at a step that finds its disk full: none starts after it, none retries", async () => {
   // Before: every step that wrote failed alike (a lesson's 12 steps, each with the system's words), and the other
   // video's steps ran on to fail the same way.
   const plan = planWorkflows([await gridWorkflow({ videos: 2, sections: 3, formats: ["16:9", "9:16"] })], {
@@ -71,8 +71,10 @@ Deno.test("runPlan() stops at a step that found its disk full: no step starts af
   const full = "No space left on device (os error 28): writefile '/cache/tmp/1-x/artifact.wav'";
   const executor = new FakeExecutor(plan, {
     random: seededRandom(3),
-    fail: new Map([["v1/s2/speech", { retryable: false, message: full }]]),
+    // Retryable, as a worker may say of such a failure: a full disk is not retried all the same.
+    fail: new Map([["v1/s2/speech", { retryable: true, message: full }]]),
   });
+  for (const step of plan.steps) step.retries = 2;
   const { result, events } = await runRecording(plan, {
     executor,
     store: new MemoryStore(),
@@ -80,6 +82,7 @@ Deno.test("runPlan() stops at a step that found its disk full: no step starts af
     outDir: null,
   });
   assert.deepEqual([...result.errors], [["v1/s2/speech", full]]);
+  assert.equal(executor.attempts.get("v1/s2/speech"), 1);
   assert.equal(result.ok, false);
   assert.equal(result.cancelled, false);
   const failedAt = events.findIndex((event) => event.type === "step:failed");
