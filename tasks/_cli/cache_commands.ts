@@ -151,11 +151,12 @@ function storeFolder(workflow: string | undefined, cache: string | undefined): s
     : `Without a workflow, the current folder's store is read; ${made}: name the workflow ` +
       "(cache ls workflows/lesson.ts) or the store with --cache";
   // A store that is not there holds nothing to list or remove: a mistyped --cache said "0 entries" and exit 0.
-  refuseUnusableFolder(folder, "cache folder");
   let info: Deno.FileInfo | null = null;
   try {
     info = Deno.statSync(folder);
   } catch (error) {
+    // Links that loop, a name too long (fi22: Deno's words and a trace) are said as such.
+    if (!isMissing(error)) refuseUnusableFolder(folder, "cache folder");
     if (!isMissing(error)) throw error;
   }
   if (info === null || !info.isDirectory) {
