@@ -155,9 +155,11 @@ function storeFolder(workflow: string | undefined, cache: string | undefined): s
   try {
     info = Deno.statSync(folder);
   } catch (error) {
-    // Links that loop, a name too long (fi22: Deno's words and a trace) are said as such.
-    if (!isMissing(error)) refuseUnusableFolder(folder, "cache folder");
-    if (!isMissing(error)) throw error;
+    if (!isMissing(error)) {
+      // Links that loop, a name too long (fi22: Deno's words and a trace) are said as such.
+      refuseUnusableFolder(folder, "cache folder");
+      throw error;
+    }
   }
   if (info === null || !info.isDirectory) {
     // A path through a file (`--cache a.ts/x`) names that file (before: NotADirectory and its trace).
