@@ -112,6 +112,31 @@ export function isMissing(error: unknown): boolean {
 }
 
 /**
+ * Whether a file system call failed because the path's name (or one of its parts) is too long for the system:
+ * Deno gives that error no class of its own, only the code `ENAMETOOLONG`.
+ *
+ * @param error What was thrown.
+ * @returns True for a name too long.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { nameTooLong } from "./exists.ts";
+ * let thrown: unknown;
+ * try {
+ *   Deno.statSync(`/tmp/${"a".repeat(300)}`);
+ * } catch (error) {
+ *   thrown = error;
+ * }
+ * assert.ok(nameTooLong(thrown));
+ * assert.ok(!nameTooLong(new Deno.errors.NotFound("x")));
+ * ```
+ */
+export function nameTooLong(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "ENAMETOOLONG";
+}
+
+/**
  * Why a path cannot be used, in words, from what a file system call on it threw: `not found`, `its links loop`,
  * `its name is too long`, `permission denied`, `it is a folder`, or the file in the way (`a.ts is a file, not a
  * folder`); null for an error that says nothing of the path (fi22: a loop or a long name given as a store, a
@@ -134,7 +159,7 @@ export function isMissing(error: unknown): boolean {
 export function pathTrouble(error: unknown, path: string): string | null {
   if (error instanceof Deno.errors.NotFound) return "not found";
   if (error instanceof Deno.errors.FilesystemLoop) return "its links loop";
-  if ((error as { code?: unknown } | null)?.code === "ENAMETOOLONG") return "its name is too long";
+  if (nameTooLong(error)) return "its name is too long";
   if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
   if (error instanceof Deno.errors.IsADirectory) return "it is a folder";
   if (error instanceof Deno.errors.NotADirectory) {
@@ -254,7 +279,7 @@ export function statOrNull(path: string): Deno.FileInfo | null {
     // Nor does a path whose links loop or whose name is too long name a file (fi22: REEL_FONT_DIR at a loop
     // stopped a render with Deno's words and a trace).
     if (isMissing(error) || error instanceof Deno.errors.FilesystemLoop) return null;
-    if ((error as { code?: unknown } | null)?.code === "ENAMETOOLONG") return null;
+    if (nameTooLong(error)) return null;
     throw error;
   }
 }

@@ -4,7 +4,7 @@
  * that loops, is the user's mistake and is said so in their words.
  * @module
  */
-import { isMissing } from "./exists.ts";
+import { isMissing, nameTooLong } from "./exists.ts";
 
 /**
  * Reads a regular file whole.
@@ -81,7 +81,7 @@ export function unreadableUserFile(error: unknown, what: string): string | null 
   if (error instanceof Deno.errors.PermissionDenied) return `Cannot read the ${what} (permission denied)`;
   if (error instanceof Deno.errors.FilesystemLoop) return `Cannot read the ${what}: its links loop`;
   // fi22: Deno's words and a trace, exit 1.
-  if ((error as { code?: unknown } | null)?.code === "ENAMETOOLONG") {
+  if (nameTooLong(error)) {
     return `Cannot read the ${what}: its name is too long`;
   }
   if (error instanceof NotAFileError) {

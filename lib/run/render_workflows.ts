@@ -181,6 +181,27 @@ export function refuseUnusableFolder(folder: string, role: string, options: { do
   }
 }
 
+/**
+ * The refusal of a store that is not there, or not a folder: a file in its place, or on the way to it, named.
+ *
+ * @param folder Where the store was looked for.
+ * @param options Where it was named (`--cache`, `REEL_CACHE`, the folder) and what to do.
+ * @returns The error to throw.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { noStoreAt } from "./render_workflows.ts";
+ * const error = noStoreAt("deno.json/x", { where: "--cache", hint: "Name the store with --cache" });
+ * assert.equal(error.message, "No store at deno.json/x (deno.json is a file, not a folder)");
+ * ```
+ */
+export function noStoreAt(folder: string, options: { where: string; hint: string }): InputError {
+  const file = fileInTheWay(folder);
+  const why = file === null ? "" : file === folder ? " (it is a file)" : ` (${file} is a file, not a folder)`;
+  return new InputError(`No store at ${folder}${why}`, options);
+}
+
 /** The warning of stored entries another user made, which this render serves but cannot mark used. */
 function unmarkedWarning(records: readonly string[], root: string): string {
   const one = records.length === 1;

@@ -5,7 +5,7 @@
  */
 import { Buffer } from "node:buffer";
 import { messageOf, systemReason } from "../core/errors.ts";
-import { exists } from "../core/exists.ts";
+import { exists, nameTooLong } from "../core/exists.ts";
 import { readFull } from "../core/read_full.ts";
 import { leftByGoneOwner, ownerMark } from "./owner_mark.ts";
 import { removeIfExists } from "../core/remove_if_exists.ts";
@@ -189,7 +189,7 @@ async function holdsSameBytes(source: string, destination: string): Promise<bool
     sizes = [from.size, to.size];
   } catch (error) {
     // Not there, or a name too long to be (the copy then says so, as before).
-    if (error instanceof Deno.errors.NotFound || (error as { code?: unknown }).code === "ENAMETOOLONG") {
+    if (error instanceof Deno.errors.NotFound || nameTooLong(error)) {
       return false;
     }
     throw error;
@@ -280,7 +280,7 @@ async function removedTemporary(temporary: string): Promise<string | null> {
     await removeIfExists(temporary);
     return null;
   } catch (cleanup) {
-    if ((cleanup as { code?: unknown }).code === "ENAMETOOLONG") return null;
+    if (nameTooLong(cleanup)) return null;
     return `${temporary} could not be removed: ${messageOf(cleanup)}`;
   }
 }

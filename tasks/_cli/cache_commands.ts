@@ -3,11 +3,11 @@
  * @module
  */
 import { InputError } from "../../lib/core/errors.ts";
-import { fileInTheWay, isMissing } from "../../lib/core/exists.ts";
+import { isMissing } from "../../lib/core/exists.ts";
 import { plural } from "../../lib/core/plural.ts";
 import { type Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { formatBytes } from "../../lib/report/format_units.ts";
-import { defaultCacheDir, refuseUnusableFolder } from "../../lib/run/render_workflows.ts";
+import { defaultCacheDir, noStoreAt, refuseUnusableFolder } from "../../lib/run/render_workflows.ts";
 import { planEntries } from "../../lib/plan/plan_entries.ts";
 import { planFiles } from "../../lib/run/load_plan.ts";
 import { ArtifactStore, FIRST_LAYOUT_FOLDER } from "../../lib/store/artifact_store.ts";
@@ -163,13 +163,7 @@ function storeFolder(workflow: string | undefined, cache: string | undefined): s
   }
   if (info === null || !info.isDirectory) {
     // A path through a file (`--cache a.ts/x`) names that file (before: NotADirectory and its trace).
-    const file = fileInTheWay(folder);
-    const why = file === null
-      ? ""
-      : file === folder
-      ? " (it is a file)"
-      : ` (${file} is a file, not a folder)`;
-    throw new InputError(`No store at ${folder}${why}`, { where, hint });
+    throw noStoreAt(folder, { where, hint });
   }
   // fi4: a mistyped --cache that names a folder of other files listed "0 entries" (and gc "removed 0"). A store of
   // the first layout is one (rv6: `cache gc` removes that layout's folder).

@@ -8,9 +8,8 @@ import { estimatePlan, formatEstimates } from "../../lib/plan/estimate_plan.ts";
 import type { ResolvedLimits } from "../../lib/plan/limits.ts";
 import { planStatus } from "../../lib/plan/plan_status.ts";
 import { foreseeSpawnedWork, loadPlan, planFiles } from "../../lib/run/load_plan.ts";
-import { defaultCacheDir, refuseUnusableFolder } from "../../lib/run/render_workflows.ts";
+import { defaultCacheDir, noStoreAt, refuseUnusableFolder } from "../../lib/run/render_workflows.ts";
 import { ArtifactStore } from "../../lib/store/artifact_store.ts";
-import { InputError } from "../../lib/core/errors.ts";
 import { statOrNull } from "../../lib/core/exists.ts";
 import { addLimitOptions, folderName, limitOptions } from "./options.ts";
 
@@ -81,7 +80,7 @@ function storeToRead(cache: string | undefined, workflow: string): string {
   const folder = cache ?? defaultCacheDir(workflow);
   refuseUnusableFolder(folder, "cache folder");
   if (statOrNull(folder)?.isDirectory === false) {
-    throw new InputError(`No store at ${folder} (it is a file)`, {
+    throw noStoreAt(folder, {
       where: cache === undefined ? folder : "--cache",
       hint: "Name the store with --cache (the folder a render keeps its steps in)",
     });
