@@ -143,8 +143,9 @@ async function runWorker(options: {
       hint: "Choose another folder with --cache",
     });
   }
-  await checkRedis(redis);
+  // Before Redis is reached: a mistyped root is told as such, not behind a Redis that is not up yet.
   const allowRoots = await Promise.all(options.allowRoots.map(realFolder));
+  await checkRedis(redis);
   const ffmpeg = await findFfmpeg();
   const say = (line: string) => console.error(`reel worker ${Deno.hostname()}:${Deno.pid}: ${line}`);
   const pool = new WorkerPool({
