@@ -20,6 +20,8 @@ export interface LoadDataWorkflowOptions {
   format: DataFormat;
   /** Number of cores, for the pool defaults. @default navigator.hardwareConcurrency */
   cores?: number;
+  /** The file's text, where it was read already (and checked to be UTF-8). @default the file read */
+  text?: string;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function loadDataWorkflow(
   options: LoadDataWorkflowOptions,
 ): Promise<ResolvedWorkflow> {
   const { url, format, cores } = options;
-  const text = await Deno.readTextFile(url);
+  const text = options.text ?? await Deno.readTextFile(url);
   const { value, placeOf } = parseDataWorkflow(text, { format, file });
   const issues: WorkflowIssue[] = [];
   let input = value;

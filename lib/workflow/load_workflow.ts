@@ -8,7 +8,8 @@ import { InputError, WorkflowError, type WorkflowIssue } from "../core/errors.ts
 import { placesOfCode } from "./_code_places.ts";
 import { fileInTheWay, isMissing, notFoundAsNull, pathTrouble } from "../core/exists.ts";
 import { closestName } from "../core/closest_name.ts";
-import { placedIssue, type PlaceFinder } from "./_value_places.ts";
+import { atPlace, placedIssue, type PlaceFinder } from "./_value_places.ts";
+import { decodeUtf8Text, NotTextError } from "../core/utf8_text.ts";
 import { importFailureIssue, reelExportNames } from "./import_failure.ts";
 import { exitCalled, workflowCode } from "./workflow_code.ts";
 import { stillLoading } from "./still_loading.ts";
@@ -86,6 +87,7 @@ export async function loadWorkflow(
   options: LoadWorkflowOptions = {},
 ): Promise<ResolvedWorkflow> {
   const url = toFileUrl(file);
+  let bytes: Uint8Array;
   try {
     const info = await Deno.stat(url);
     if (!info.isFile) {
@@ -95,7 +97,8 @@ export async function loadWorkflow(
       });
     }
     // One this user may not read: said so, not by the loader's "Import failed" or Deno's words and trace (fi22).
-    (await Deno.open(url, { read: true })).close();
+    // Read whole (a workflow is a few kilobytes), for its bytes are checked to be text.
+    bytes = await Deno.readFile(url);
   } catch (error) {
     if (error instanceof InputError) throw error;
     if (isMissing(error)) {
@@ -120,6 +123,16 @@ export async function loadWorkflow(
     if (trouble === null) throw error;
     throw new InputError(`Cannot read the workflow file ${file}: ${trouble}`, { where: file, cause: error });
   }
+  let text: string;
+  try {
+    text = decodeUtf8Text(bytes);
+  } catch (error) {
+    if (!(error instanceof NotTextError)) throw error;
+    throw new WorkflowError(file, [{ ...atPlace(error.place), message: error.message }], {
+      hint: error.hint,
+      cause: error,
+    });
+  }
   const format = dataFormatOf(file);
   const extension = /\.([^./]+)$/.exec(file)?.[1]?.toLowerCase();
   if (format === null && extension !== undefined && !MODULE_EXTENSIONS.includes(extension)) {
@@ -139,7 +152,7 @@ export async function loadWorkflow(
   if (format !== null) {
     // Loaded for data workflows only: the YAML parser costs every other run about 60 ms of start-up.
     const { loadDataWorkflow } = await import("./load_data_workflow.ts");
-    return await loadDataWorkflow(file, { url, format, cores: options.cores });
+    return await loadDataWorkflow(file, { url, format, cores: options.cores, text });
   }
   let module: { default?: unknown };
   // A module whose top-level await never settles (a fetch that hangs) kept a render silent until it was killed.

@@ -459,6 +459,42 @@ Deno.test("bad input: a syntax error names its line and column, exit 2, nothing 
   assert.equal(await listFolder(out), null);
 });
 
+Deno.test("bad input: a workflow in Latin-1, or a program named as one, is named at its byte, exit 2", async () => {
+  const dir = await tempDir("reel-not-text-");
+  const encode = (text: string) => [...new TextEncoder().encode(text)];
+  // Read as Deno reads text, "café" became "caf\uFFFD" on the slide without a word.
+  const latin1 = [...encode("videos:\n  - id: a\n    sections:\n      - title: caf"), 0xe9, ...encode("\n")];
+  const cases: [string, number[], RegExp][] = [
+    [
+      "latin1.yaml",
+      [...latin1, ...encode("        narration: Hi.\n")],
+      /not UTF-8: byte 0xE9.*\n.*line 4, column 19/,
+    ],
+    [
+      "latin1.ts",
+      [
+        ...encode(`import { workflow } from "${MOD_URL}";\nexport default workflow({ title: "caf`),
+        0xe9,
+        ...encode('" });\n'),
+      ],
+      /not UTF-8: byte 0xE9.*\n.*line 2, column \d+/,
+    ],
+    // A program's first bytes, named .json (before: "Syntax error: Unexpected token '\x7f'").
+    [
+      "program.json",
+      [0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00],
+      /The file is not text: it holds a NUL byte/,
+    ],
+  ];
+  for (const [name, bytes, message] of cases) {
+    await Deno.writeFile(`${dir}/${name}`, new Uint8Array(bytes));
+    const result = await runCli(["render", `${dir}/${name}`, "--out", `${dir}/out`]);
+    assertCleanInputError(result, message);
+    assert.ok(result.stderr.includes(`(${dir}/${name})`), result.stderr);
+  }
+  assert.equal(await listFolder(`${dir}/out`), null);
+});
+
 Deno.test("bad input: a folder given as a background image is named at its path, exit 2", async () => {
   const dir = await tempDir();
   await Deno.mkdir(`${dir}/images`);

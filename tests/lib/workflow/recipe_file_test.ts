@@ -37,3 +37,22 @@ Deno.test("inRecipeFile() tells each file's mistakes once, in its file, the comm
   assert.ok(two instanceof WorkflowErrors);
   assert.deepEqual(two.errors.map((each) => each.file), [COMMAND_LINE, "a.json", "b.json"]);
 });
+
+Deno.test("readRecipeFile() refuses a recipe in Latin-1 at its line and column, as a recipe's mistake", async () => {
+  const dir = await tempDir("reel-recipe-file-");
+  // Read as Deno reads text, "café" became "caf\uFFFD" without a word.
+  const bytes = [
+    ...new TextEncoder().encode('{\n  "name": "caf'),
+    0xe9,
+    ...new TextEncoder().encode('"\n}\n'),
+  ];
+  await Deno.writeFile(`${dir}/r.json`, new Uint8Array(bytes));
+  await assert.rejects(readRecipeFile(`${dir}/r.json`), (error: unknown) => {
+    assert.ok(error instanceof WorkflowError, String(error));
+    assert.equal(error.holds, "recipe");
+    assert.deepEqual(error.issues.map((issue) => [issue.message, issue.place]), [
+      ["The file is not UTF-8: byte 0xE9 cannot be read as UTF-8", { line: 2, column: 15 }],
+    ]);
+    return true;
+  });
+});
