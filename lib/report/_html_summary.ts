@@ -24,7 +24,11 @@ export interface RunStatus {
 /** Done, failed, cancelled or unfinished (no `run:finished` event). */
 export function runStatus(counts: EventSummary, finished: boolean): RunStatus {
   if (counts.cancelled) return { text: "✖ Cancelled", tone: "bad" };
-  if (counts.failures.length > 0 || counts.skipped > 0) return { text: "✖ Failed", tone: "bad" };
+  // A run a step's full disk stopped failed too, whatever it left unsettled.
+  const unsettled = counts.stopped.length + counts.notStarted;
+  if (counts.failures.length > 0 || counts.skipped > 0 || unsettled > 0) {
+    return { text: "✖ Failed", tone: "bad" };
+  }
   if (!finished) return { text: "… Unfinished", tone: "idle" };
   return { text: "✔ Done", tone: "ok" };
 }
@@ -44,6 +48,9 @@ export function renderSummary(
     row("Cached", counts.cached) +
     row("Failed", failed, failed > 0) +
     row("Skipped", counts.skipped, counts.skipped > 0) +
+    // What a stopped run (a Ctrl-C, a full disk) left, as the terminal's summary says it: only when there is some.
+    (counts.stopped.length > 0 ? row("Stopped while running", counts.stopped.length, true) : "") +
+    (counts.notStarted > 0 ? row("Not started", counts.notStarted, true) : "") +
     row("Attempts run", options.attempts) +
     row("Workers", options.workers) +
     row("Wall time", formatDuration(measured.wallMs)) +

@@ -228,6 +228,8 @@ Deno.test("renderHtmlReport() summarizes counts, times, memory, outputs and fail
     "Cached": "1",
     "Failed": "1",
     "Skipped": "1",
+    // b/s1/speech started and never settled.
+    "Stopped while running": "1",
     "Attempts run": "5",
     "Workers": "3",
     "Wall time": "0:12.3",
@@ -246,6 +248,28 @@ Deno.test("renderHtmlReport() summarizes counts, times, memory, outputs and fail
     /<table class="failures">[^]*<td class="step">a\/s1\/clip@16x9<\/td><td>clip<\/td><td><pre class="cause">ffmpeg exited with code 1<\/pre>/,
   );
   assert.doesNotMatch(html, /renderer busy<\/pre>/); // a retried failure is not a failure of the run
+});
+
+Deno.test("renderHtmlReport() counts what a stopped run left: steps stopped while running, steps not started", () => {
+  // A full disk failed `a` and stopped the run: `b` was running, three steps never started.
+  const html = render([
+    ev.runStarted(0, 5, 2),
+    ev.started(0, "a", { worker: 1 }),
+    ev.started(1, "b", { worker: 2 }),
+    ev.failed(10, "a", { worker: 1, error: "No space left on device" }),
+    { ...ev.runFinished(12), ok: false, failed: 1, skipped: 4 },
+  ]);
+  const table = html.slice(
+    html.indexOf(`<table class="summary">`),
+    html.indexOf("</table>", html.indexOf("summary")),
+  );
+  assert.match(table, /<th>Status<\/th><td class="alert">✖ Failed<\/td>/);
+  assert.match(table, /<th>Skipped<\/th><td>0<\/td>/);
+  assert.match(table, /<th>Stopped while running<\/th><td class="alert">1<\/td>/);
+  assert.match(table, /<th>Not started<\/th><td class="alert">3<\/td>/);
+  // A run that finished everything has neither row.
+  const done = render([ev.runStarted(0, 1, 1), ev.started(0, "a"), ev.finished(5, "a"), ev.runFinished(6)]);
+  assert.doesNotMatch(done, /Stopped while running|Not started/);
 });
 
 Deno.test("renderHtmlReport() says Done when every step finished", () => {
