@@ -49,6 +49,8 @@ export interface DecideOptions {
   attempt: number;
   /** True when the step's provider has a gate that pauses every caller on a 429. */
   gated: boolean;
+  /** True when the step ran on another machine (a cluster's worker), whose full disk is its own. @default false */
+  remote?: boolean;
   /** The longest wait a server's Retry-After may impose, in ms. */
   maxRetryAfter: number;
   /** How long 429s have paused the step's provider since its last other answer, in ms (`ProviderGate.refusingFor`). @default 0 */
@@ -86,7 +88,7 @@ export interface DecideOptions {
  * ```
  */
 export function decideAfterFailure(error: unknown, options: DecideOptions): AttemptDecision {
-  const { step, counts, attempt, gated, maxRetryAfter, random, refusingForMs = 0 } = options;
+  const { step, counts, attempt, gated, remote = false, maxRetryAfter, random, refusingForMs = 0 } = options;
   if (error instanceof WorkerCrashError) {
     if (error.shared) counts.sharedCrashes++;
     else counts.ownCrashes++;
@@ -136,7 +138,7 @@ export function decideAfterFailure(error: unknown, options: DecideOptions): Atte
   // A full disk here is not mended by waiting a few seconds: the run stops (see `runAttempts`). A provider's
   // answer that says so is its server's, and retried as its other failures are.
   const retryable = error instanceof StepTimeoutError ||
-    (failure !== null && failure.retryable && (gated || !saysDiskFull(failure.message)));
+    (failure !== null && failure.retryable && (gated || remote || !saysDiskFull(failure.message)));
   if (!retryable) return { sort: "permanent", retry: false, delayMs: 0, rateLimitedForMs: null };
   counts.failures++;
   return {

@@ -83,6 +83,8 @@ export interface AttemptsContext {
   emit(event: RunEvent): void;
   /** Stops the run, not at the user's request: no step starts, running ones are aborted, the run ends failed. */
   stop(reason: string): void;
+  /** Whether the steps run on other machines, whose full disks are their own (see `RunPlanOptions.remote`). */
+  remote: boolean;
   /** Inputs of a node that were removed from the store under the run. */
   vanishedInputs(node: DagNode): Promise<DagNode[]>;
   /** Makes those inputs again. */
@@ -145,6 +147,7 @@ export async function runAttempts(
         counts,
         attempt,
         gated: gate !== null,
+        remote: context.remote,
         maxRetryAfter: context.maxRetryAfter(step),
         refusingForMs: gate?.refusingFor(),
         random: context.random,
@@ -163,9 +166,10 @@ export async function runAttempts(
       });
       // A full disk fails every step that writes: the run stops while this attempt still holds its permits, so no
       // step waiting for them starts (before, each of a lesson's steps failed alike, each with the system's words).
-      // Not a provider's answer that says so (its server's disk), nor once the run is cancelled (rv43).
+      // Not a provider's answer that says so (its server's disk), nor a cluster worker's (its own disk), nor once
+      // the run is cancelled (rv43).
       if (
-        outcome.artifact === null && gate === null && !signal.aborted &&
+        outcome.artifact === null && gate === null && !context.remote && !signal.aborted &&
         saysDiskFull(messageOf(outcome.error))
       ) {
         context.stop(messageOf(outcome.error));

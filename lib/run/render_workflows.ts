@@ -560,6 +560,7 @@ export async function renderLoaded(
         force: options.force,
         // A cluster's workers are whoever is listening on its Redis, not the local pool's size.
         workers: options.cluster === undefined ? undefined : 0,
+        remote: options.cluster !== undefined,
         stored: served.size,
       });
       return { plan, run, ffmpeg };

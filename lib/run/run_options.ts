@@ -45,6 +45,12 @@ export interface RunPlanOptions {
   /** Number of workers, for the run:started event: 0 on a cluster. @default plan.limits.workers */
   workers?: number;
   /**
+   * Whether the steps run on other machines (a cluster's workers): a full disk one of them tells of is its own, so
+   * the step fails as for any other cause (retried: another worker may take it) and the run goes on. Here, a full
+   * disk stops the run (the outputs this process publishes stop it either way). @default false
+   */
+  remote?: boolean;
+  /**
    * How many of the plan's steps the store holds and will serve, as the plan's status found them before the run,
    * for the run:started event (the ETA costs them nothing). @default 0
    */

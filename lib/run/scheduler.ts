@@ -161,6 +161,7 @@ class Scheduler {
       base: (node) => this.#base(node),
       emit: (event) => this.#emitMade(event),
       stop: (reason) => this.#stop(reason),
+      remote: options.remote ?? false,
     }, {
       forced: (node) => forced(node.step.id),
       plan: this.#plan,
@@ -350,7 +351,7 @@ class Scheduler {
     try {
       written = await this.#publish(node, artifact);
     } catch (error) {
-      return this.#fail(node, messageOf(error));
+      return this.#fail(node, messageOf(error), { publishing: true });
     }
     const finished = this.#held.get(id) ?? null;
     this.#held.delete(id);
@@ -395,7 +396,11 @@ class Scheduler {
     return findTemplate(this.#plan, id, parent);
   }
 
-  #fail(node: DagNode, message: string, options: { emitted?: boolean; badInput?: boolean } = {}): void {
+  #fail(
+    node: DagNode,
+    message: string,
+    options: { emitted?: boolean; badInput?: boolean; publishing?: boolean } = {},
+  ): void {
     if (node.state !== "pending") return;
     this.#errors.set(node.step.id, message);
     if (options.badInput === true) this.#badInput.push(node.step.id);
@@ -420,9 +425,11 @@ class Scheduler {
       this.#settle(blocked, "skipped");
     }
     // So does an output that could not be published for a full disk (see `runAttempts`); a provider's answer that
-    // says so is its server's.
-    const local = node.step.provider === null ||
-      (this.#options.providerGate?.(node.step.provider) ?? null) === null;
+    // says so is its server's, and a cluster worker's is its own (this process publishes the outputs: its disk).
+    const local = options.publishing === true || (
+      this.#options.remote !== true &&
+      (node.step.provider === null || (this.#options.providerGate?.(node.step.provider) ?? null) === null)
+    );
     if (local && saysDiskFull(message) && !this.#controller.signal.aborted) return this.#stop(message);
     this.#endIfFinished();
   }

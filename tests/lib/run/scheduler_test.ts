@@ -95,6 +95,33 @@ Deno.test("runPlan() stops at a step that finds its disk full: none starts after
   );
 });
 
+Deno.test("runPlan() on a cluster takes a full disk for its worker's: retried, and the run goes on", async () => {
+  // Before: one worker's full disk stopped the whole run at the coordinator, where another worker could run it.
+  const plan = planWorkflows([await gridWorkflow({ videos: 2, sections: 3, formats: ["16:9", "9:16"] })], {
+    toolchain: TEST_TOOLCHAIN,
+  });
+  const full = "No space left on device (os error 28): writefile '/worker/tmp/1-x/artifact.wav'";
+  const executor = new FakeExecutor(plan, {
+    random: seededRandom(3),
+    fail: new Map([["v1/s2/speech", { retryable: true, message: full }]]),
+  });
+  for (const step of plan.steps) step.retries = 2;
+  const { result } = await runRecording(plan, {
+    executor,
+    store: new MemoryStore(),
+    ffmpeg,
+    outDir: null,
+    remote: true,
+  });
+  assert.equal(executor.attempts.get("v1/s2/speech"), 3);
+  assert.deepEqual([...result.errors], [["v1/s2/speech", `${full} (gave up after 3 attempts)`]]);
+  assert.equal(result.cancelled, false);
+  // Only what needs the failed step is not made; the other video is.
+  assert.equal(result.states.get("v1/video@16x9"), "skipped");
+  assert.equal(result.states.get("v2/video@16x9"), "done");
+  assert.equal(result.states.get("v1/s3/speech"), "done");
+});
+
 Deno.test("runPlan() retries a retryable failure up to the step's retries, never a permanent one", async () => {
   const workflow = await gridWorkflow({ videos: 1, sections: 1, formats: ["1:1"] });
   const plan = planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN });
