@@ -135,7 +135,8 @@ export async function loadWorkflow(
   }
   const format = dataFormatOf(file);
   const extension = /\.([^./]+)$/.exec(file)?.[1]?.toLowerCase();
-  if (format === null && extension !== undefined && !MODULE_EXTENSIONS.includes(extension)) {
+  // A file without an extension too (nt22: `hi` in a file named `afile` was run as JavaScript: "hi is not defined").
+  if (format === null && (extension === undefined || !MODULE_EXTENSIONS.includes(extension))) {
     // Imported, a README.md failed with Deno's words and a place inside reel's loader.
     // nt9: the hint named the repository's example, not there in the user's folder, and an outline not at all.
     throw new InputError(

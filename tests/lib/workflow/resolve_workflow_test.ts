@@ -358,6 +358,17 @@ Deno.test("loadWorkflow() reports a missing default export and a missing file", 
     assert.match(error.hint ?? "", /^Give a workflow file: a \.ts module whose default export is workflow/);
     return true;
   });
+  // nt22: a file without an extension was imported as JavaScript ("hi is not defined").
+  const bare = `${file.slice(0, file.lastIndexOf("/"))}/afile`;
+  await Deno.writeTextFile(bare, "hi\n");
+  await assert.rejects(loadWorkflow(bare), (error: unknown) => {
+    assert.ok(error instanceof InputError && !(error instanceof WorkflowError), String(error));
+    assert.equal(
+      error.message,
+      `${bare} is not a workflow file: reel reads .ts, .js, .json, .yaml and .yml workflows`,
+    );
+    return true;
+  });
 });
 
 Deno.test("resolveWorkflow() names the expected type and the type it got, and still calls a missing field missing", async () => {
