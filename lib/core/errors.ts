@@ -31,6 +31,11 @@ export interface WorkflowIssue {
    * what it should be. A watch waits for it to be saved.
    */
   file?: string;
+  /**
+   * The module `place` is in when it is not the workflow file: a helper the workflow imports, whose syntax error
+   * or thrown exception stopped the import (its path, relative to the current folder when under it).
+   */
+  source?: string;
   /** What to do about this issue, when the issues of one error need different advice (see `joinWorkflowErrors`). */
   hint?: string;
   /**
@@ -85,9 +90,11 @@ export class InputError extends Error {
  * assert.equal(issueWhere({ path: "fps" }), "fps");
  * ```
  */
-export function issueWhere(issue: Pick<WorkflowIssue, "path" | "place">): string {
-  const { path, place } = issue;
-  const at = place === undefined ? "" : `line ${place.line}, column ${place.column}`;
+export function issueWhere(issue: Pick<WorkflowIssue, "path" | "place" | "source">): string {
+  const { path, place, source } = issue;
+  const at = place === undefined
+    ? ""
+    : `line ${place.line}, column ${place.column}${source === undefined ? "" : ` of ${source}`}`;
   return path === "" || at === "" ? path + at : `${path}, ${at}`;
 }
 

@@ -33,6 +33,8 @@ export type PlaceFinder = (path: string, field?: string) => SourcePlace | null;
  * ```
  */
 export function placedIssue(issue: WorkflowIssue, placeOf: PlaceFinder): WorkflowIssue {
+  // Placed already (a syntax error, perhaps in a module the file imports).
+  if (issue.place !== undefined) return issue;
   const place = placeOf(issue.path, issue.field);
   return place === null ? issue : { ...issue, place };
 }

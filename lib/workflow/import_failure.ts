@@ -23,7 +23,8 @@ const UNRESOLVED = /^(?:Relative import path|Import) "([^"]+)" not\b/;
  * @param workflowUrl The workflow file's URL.
  * @param options The names reel's module exports (`reelExports`, see {@linkcode reelExportNames}), to guess the
  * one meant by an import of a name it does not export.
- * @returns The issue; its path is empty when no place can be found.
+ * @returns The issue: its path empty, its place the line and column when one can be found, with the module it is in
+ *   as `source` when that is not the workflow file (a helper it imports).
  */
 export function importFailureIssue(
   error: unknown,
@@ -50,8 +51,9 @@ export function importFailureIssue(
     (asked === null ? "" : builderGuess(asked, options.reelExports ?? []));
   if (place === undefined || place === null) return { path: "", message };
   const [, url = "", line, column] = place;
-  const at = `line ${line}, column ${column}`;
-  return { path: url === workflowUrl ? at : `${at} of ${displayPath(url)}`, message };
+  // A place, not a path (nt22: `--json` gave "line 3, column 47" as the issue's path, and no line or column).
+  const where = { line: Number(line), column: Number(column) };
+  return { path: "", place: where, ...url === workflowUrl ? {} : { source: displayPath(url) }, message };
 }
 
 /** The module V8 names when an import asks it for a name it does not export. */

@@ -168,7 +168,9 @@ export async function loadWorkflow(
   } catch (error) {
     const issue = importFailureIssue(error, url.href, { reelExports: await reelExportNames(error) });
     // Deno says a JSON module is not JSON without naming it: the first of the workflow's that is not is named.
-    const json = issue.path === "" && error instanceof SyntaxError ? await brokenJsonModule(url.href) : null;
+    const json = issue.place === undefined && error instanceof SyntaxError
+      ? await brokenJsonModule(url.href)
+      : null;
     // Named as a place, and as the file a watch waits for a fix of.
     if (json !== null) Object.assign(issue, { path: json, file: json });
     throw new WorkflowError(file, [issue], { cause: error });

@@ -241,8 +241,10 @@ export function writeRefusal(error: InputError | string): void {
       path: issue.path,
       // An unknown field's name: several of one object share its path (rv24).
       ...issue.field === undefined ? {} : { field: issue.field },
-      // Where the value is written, when that is known (a JSON or YAML file's, a TypeScript file's literal).
+      // Where the value is written, when that is known (a JSON or YAML file's, a TypeScript file's literal), and
+      // the module that is in when it is not the file (a helper's syntax error).
       ...issue.place,
+      ...issue.source === undefined ? {} : { source: issue.source },
       message: issue.message,
       // Several files' refusal has no hint of its own: each file's goes with its issues.
       hint: issue.hint ?? (files.length > 1 ? workflow.hint ?? undefined : undefined),

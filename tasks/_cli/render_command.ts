@@ -55,13 +55,13 @@ export function addRenderCommand(
 ): void {
   const render = program.command("render")
     .description("Render workflow files into videos, subtitles and a summary")
-    .argument("<workflow...>", "workflow files (.ts, .json, .yaml)")
+    .argument("<workflow...>", "workflow files (.ts, .js, .json, .yaml, .yml)")
     .option("-o, --out <dir>", "output folder", folderName, "out")
     .option("--cache <dir>", "artifact store (default: REEL_CACHE or .reel/ beside the workflow)", folderName)
-    .option("--force", "ignore the cache: run every step")
+    .option("--force", "ignore the store: run every step")
     .option(
       "--force-step <glob>",
-      "ignore the cache for matching step ids, e.g. '*/s2/*' (repeatable)",
+      "ignore the store for matching step ids, e.g. '*/s2/*' (repeatable)",
       list,
     )
     .option("--json", JSON_EVENTS)

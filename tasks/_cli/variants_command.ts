@@ -53,7 +53,7 @@ export function addVariantsCommand(program: Command, context: { outcome: Command
     )
     .option("-o, --out <dir>", "output folder", folderName, "out")
     .option("--cache <dir>", "artifact store (default: REEL_CACHE, else .reel/ here)", folderName)
-    .option("--force", "ignore the cache: run every step")
+    .option("--force", "ignore the store: run every step")
     .option("--json", JSON_EVENTS)
     .option("-q, --quiet", "print only the summary and errors")
     .addOption(

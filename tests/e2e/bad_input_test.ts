@@ -58,6 +58,12 @@ Deno.test("bad input: --json writes one render:refused line with every issue, an
       [3, 124],
     ],
   );
+  // A TypeScript syntax error too: its place as numbers, its path empty (nt22: the place in words as its path).
+  await Deno.writeTextFile(file, (await Deno.readTextFile(file)).replace('"T",', '"T"'));
+  const syntax = JSON.parse((await runCli(["render", file, "--out", out, "--json"])).stdout);
+  assert.deepEqual(syntax.issues.map((issue: object) => ({ ...issue, message: undefined })), [
+    { file, path: "", line: 3, column: 92, message: undefined },
+  ]);
   const option = await runCli(["render", file, "--json", "--no-such-flag"]);
   assert.equal(option.code, 2);
   assert.match(JSON.parse(option.stdout).message, /unknown option '--no-such-flag'/);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { WorkflowError } from "../../../lib/core/errors.ts";
+import { issueWhere, WorkflowError, type WorkflowIssue } from "../../../lib/core/errors.ts";
 import { loadWorkflow } from "../../../lib/workflow/load_workflow.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 import { MOD_URL } from "../../_support/workflows.ts";
@@ -11,12 +11,18 @@ async function folderWith(files: Record<string, string>): Promise<string> {
   return dir;
 }
 
-async function importIssue(file: string): Promise<{ path: string; message: string }> {
+/** The one issue of a workflow that cannot be imported, its place as the terminal says it (`line 3, column 6`). */
+async function importIssue(file: string): Promise<{ path: string; file?: string; message: string }> {
   const error = await loadWorkflow(file).then(() => null, (error: unknown) => error);
   assert.ok(error instanceof WorkflowError, String(error));
   assert.equal(error.file, file);
   assert.equal(error.issues.length, 1);
-  return error.issues[0]!;
+  const [issue] = error.issues as [WorkflowIssue];
+  return {
+    path: issueWhere(issue),
+    ...issue.file === undefined ? {} : { file: issue.file },
+    message: issue.message,
+  };
 }
 
 const good = `import { workflow } from "${MOD_URL}";
@@ -61,6 +67,15 @@ Deno.test("loadWorkflow() names the module a syntax error or an exception is in 
   );
   assert.deepEqual(await importIssue(`${dir}/lesson.ts`), {
     path: `line 2, column 16 of ${dir}/parts/sections.ts`,
+    message: "Syntax error: Expected ',', got 'narration'",
+  });
+  // A place and the module it is in, not words in the path (nt22: `--json` said the place as the issue's path).
+  const error = await loadWorkflow(`${dir}/lesson.ts`).catch((error: unknown) => error);
+  assert.ok(error instanceof WorkflowError);
+  assert.deepEqual(error.issues[0], {
+    path: "",
+    place: { line: 2, column: 16 },
+    source: `${dir}/parts/sections.ts`,
     message: "Syntax error: Expected ',', got 'narration'",
   });
   // fi15: Deno names the helper, then the workflow's import of it; the place was the import.
