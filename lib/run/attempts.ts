@@ -85,6 +85,13 @@ export interface AttemptsContext {
   stop(reason: string): void;
   /** Whether the steps run on other machines, whose full disks are their own (see `RunPlanOptions.remote`). */
   remote: boolean;
+  /**
+   * What stops a provider call a worker has begun: a stop of the run, not a cancel (`signal`), which lets it finish
+   * and keeps its answer, so that it is not paid for again.
+   */
+  callSignal: AbortSignal;
+  /** Told when a worker begins a step's provider call (`sending`), and when the attempt ends. */
+  calling(step: string, sending: boolean): void;
   /** Inputs of a node that were removed from the store under the run. */
   vanishedInputs(node: DagNode): Promise<DagNode[]>;
   /** Makes those inputs again. */
@@ -290,6 +297,15 @@ async function attemptOnce(
     deadline = setTimeout(() => timer.abort(new StepTimeoutError(step.id, ms, options)), ms);
   };
   let worker: WorkerId | null = null;
+  // A provider's call, once a worker has begun it, is not cut by a cancel: its answer is paid for whether it is read
+  // or not, so it is let finish (within its timeout) and kept. A stop of the run cuts it (`callSignal`).
+  const calls = context.gate !== null;
+  let sent = false;
+  const unsent = new AbortController();
+  const cancelUnsent = () => {
+    if (!sent) unsent.abort(signal.reason);
+  };
+  signal.addEventListener("abort", cancelUnsent, { once: true });
   try {
     // `--force` asks the provider again: an answer kept by a killed run is not used (this attempt keeps its own).
     // Inside the `try`: what it throws gives back the claim and the scratch folder as any failure does (rv23).
@@ -317,7 +333,9 @@ async function attemptOnce(
       cpu: step.cpu,
       ...cores > 1 ? { cores } : {},
     }, {
-      signal: AbortSignal.any([signal, timer.signal]),
+      signal: calls
+        ? AbortSignal.any([unsent.signal, context.callSignal, timer.signal])
+        : AbortSignal.any([signal, timer.signal]),
       fresh,
       ...fresh && attempt === 1 ? { askAgain: true } : {},
       onRateLimit: (info) => {
@@ -335,6 +353,10 @@ async function attemptOnce(
       onWait: () => clearTimeout(deadline),
       onStart: (id) => {
         worker = id;
+        if (calls && !sent && !signal.aborted) {
+          sent = true;
+          context.calling(step.id, true);
+        }
         started = clock.now();
         arm();
         context.emit({ type: "step:started", ...context.base(node), worker: id, attempt });
@@ -392,6 +414,8 @@ async function attemptOnce(
     return { artifact: null, error: cause, worker, elapsed: Math.round(clock.now() - started) };
   } finally {
     clearTimeout(deadline);
+    signal.removeEventListener("abort", cancelUnsent);
+    if (sent) context.calling(step.id, false);
     await store.discard(scratch);
     if (answerClaim !== null) await answerClaim.release();
   }

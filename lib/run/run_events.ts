@@ -112,6 +112,11 @@ export type RunEvent =
    * already, and it was left as it was.
    */
   | { type: "output:written"; at: number; step: string; path: string; unchanged?: true }
+  /**
+   * Fires when the run is cancelled (Ctrl-C) while workers are making provider calls: each is let finish (within its
+   * timeout) and its answer kept, so that it is not paid for again; `finishing` names their steps.
+   */
+  | { type: "run:stopping"; at: number; finishing: string[] }
   /** Fires once, after every step has settled or the run was cancelled. */
   | {
     type: "run:finished";

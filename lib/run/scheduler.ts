@@ -69,6 +69,13 @@ class Scheduler {
   /** Outputs about to be published, each waiting for the steps that go with it to settle (`#companionsSettling`). */
   readonly #settling: { pending: Set<string>; resolve: () => void }[] = [];
   readonly #controller = new AbortController();
+  /**
+   * Stops provider calls already sent: a stop (a full disk), not a Ctrl-C, which lets them finish so that their
+   * answers are kept and not paid for again (fi23: an image call cut at its answer was paid twice).
+   */
+  readonly #calls = new AbortController();
+  /** Steps whose provider call a worker is making, by id. */
+  readonly #calling = new Set<string>();
   readonly #clock: Clock;
   readonly #start: number;
   readonly #errors = new Map<string, string>();
@@ -111,7 +118,14 @@ class Scheduler {
     const signal = options.signal;
     if (signal !== undefined) {
       if (signal.aborted) this.#controller.abort(signal.reason);
-      else signal.addEventListener("abort", () => this.#controller.abort(signal.reason), { once: true });
+      else {
+        signal.addEventListener("abort", () => {
+          this.#controller.abort(signal.reason);
+          if (this.#calling.size > 0 && !this.#ended) {
+            this.#emit({ type: "run:stopping", at: this.#at(), finishing: [...this.#calling] });
+          }
+        }, { once: true });
+      }
     }
     this.#maker = this.#keyMaker();
   }
@@ -162,6 +176,8 @@ class Scheduler {
       emit: (event) => this.#emitMade(event),
       stop: (reason) => this.#stop(reason),
       remote: options.remote ?? false,
+      callSignal: this.#calls.signal,
+      calling: (step, sending) => sending ? this.#calling.add(step) : this.#calling.delete(step),
     }, {
       forced: (node) => forced(node.step.id),
       plan: this.#plan,
@@ -441,6 +457,7 @@ class Scheduler {
   #stop(reason: string): void {
     this.#stopped = true;
     this.#controller.abort(new Error(reason));
+    this.#calls.abort(new Error(reason));
     this.#cancelWaiting();
     this.#endIfFinished();
   }

@@ -307,6 +307,44 @@ Deno.test("--force and --force-step publish what they paid for again, and later 
   }
 });
 
+Deno.test("Ctrl-C while an image call is out lets it finish and keeps it: the next render pays nothing", async () => {
+  // The call's arrival at the server is the cue for the Ctrl-C; its answer comes a second later.
+  const { promise: arrived, resolve } = Promise.withResolvers<void>();
+  const server = startFakeOpenAi({
+    latency: { min: 1000, max: 1000 },
+    statusFor: (path) => {
+      if (path === "/v1/images/generations") resolve();
+      return null;
+    },
+  });
+  const { file, dir } = await apiWorkflow([imageSection(1)], { baseUrl: server.url });
+  const images = () => server.stats.log.filter((entry) => entry.path === "/v1/images/generations");
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", CLI, "render", file, "--out", `${dir}/out`],
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    await arrived;
+    child.kill("SIGINT");
+    const { code, stderr } = await child.output();
+    const said = new TextDecoder().decode(stderr);
+    assert.equal(code, 130, said);
+    // fi23: the call was cut at its answer, and the next render paid for it again.
+    assert.match(
+      said,
+      /stopping: 1 provider call already sent is let finish so that it is not paid again \(v\/s1\/image\)/,
+    );
+    assert.equal(images().length, 1);
+    const again = await runCli(["render", file, "--out", `${dir}/out`]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(images().length, 1, "the image was not asked for again");
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("an answer whose decode was stopped from outside (a Ctrl-C reaches ffmpeg first) is kept, not paid again", async () => {
   const server = startFakeOpenAi();
   const voice = { provider: "api", voice: "alloy" };
