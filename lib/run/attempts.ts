@@ -298,8 +298,9 @@ async function attemptOnce(
   };
   let worker: WorkerId | null = null;
   // A provider's call, once a worker has begun it, is not cut by a cancel: its answer is paid for whether it is read
-  // or not, so it is let finish (within its timeout) and kept. A stop of the run cuts it (`callSignal`).
-  const calls = context.gate !== null;
+  // or not, so it is let finish (within its timeout) and kept. A stop of the run cuts it (`callSignal`). Not on a
+  // cluster's workers, which a coordinator's Ctrl-C stops (its Redis may be gone: it leaves at once).
+  const calls = context.gate !== null && !context.remote;
   let sent = false;
   const unsent = new AbortController();
   const cancelUnsent = () => {
