@@ -209,7 +209,8 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
           "tile.png",
           "notes.png",
           "cut.mp4",
-          "song.m4a",
+          // Written as an object: named at its file (nt22: at the item).
+          { file: "song.m4a", caption: "Song" },
           "cut.png",
           "silent.mp4",
           "partial.mp4",
@@ -247,7 +248,7 @@ Deno.test("bad input: montage items that are not whole images or clips with pict
   // Text named as an image is told as a bad image (before: "No video stream in notes.png").
   named("montages[0].items[1]", /Cannot use .*\/notes\.png as an image: not a PNG or JPEG image/);
   named("montages[0].items[2]", /Cannot read .*\/cut\.mp4 as video/);
-  named("montages[0].items[3]", /No video stream in .*\/song\.m4a/);
+  named("montages[0].items[3].file", /No video stream in .*\/song\.m4a/);
   named("montages[0].items[4]", /Cannot use .*\/cut\.png as an image: the PNG is truncated/);
   named("montages[0].items[6]", /.*\/partial\.mp4 is cut short: its data ends before its index says/);
   // Whole in structure, not in pixels: before, ffmpeg drew what it made of them, exit 0.

@@ -46,7 +46,7 @@ export async function preflightMontages(job: ResolvedMontages, context: Prefligh
       checks.push({
         file: item.path,
         identity: item.identity,
-        field: item.field,
+        field: item.fileField ?? item.field,
         needs: still ? "still" : "video",
       });
     }

@@ -90,6 +90,11 @@ export interface MontageItem {
   name: string;
   /** Where the workflow names it (`montages[0].items[2]`, the pattern that found it), for messages; not keyed. */
   field: string;
+  /**
+   * Where its file is named: `field`, or its `file` when the item is written as an object
+   * (`montages[0].items[2].file`), for the messages about the file; not keyed. @default field
+   */
+  fileField?: string;
   /** Its absolute path (run-time: the key holds its identity). */
   path: string;
   /** What keys it (its content's digest). */

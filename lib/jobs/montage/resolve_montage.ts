@@ -305,6 +305,8 @@ async function resolveItems(
     items.push({
       name: file.name,
       field: `${context.path}.items[${file.pattern}]`,
+      // nt22: a file no clip or image was named at its item, as a picture's `file` is not.
+      ...typeof item === "string" ? {} : { fileField: `${context.path}.items[${file.pattern}].file` },
       path: file.path,
       identity: file.identity,
       still: await isStill(file.path, file.identity),
