@@ -4,7 +4,7 @@
  * slide text that fits).
  * @module
  */
-import { COMMAND_LINE, InputError, WorkflowError } from "../core/errors.ts";
+import { COMMAND_LINE, InputError, issueWhere, WorkflowError } from "../core/errors.ts";
 import { listed } from "../core/plural.ts";
 import type { FfmpegPaths } from "../core/ffmpeg_paths.ts";
 import type { Plan } from "../plan/plan.ts";
@@ -135,7 +135,9 @@ export function checkApiKeys(
       const hosted = callsHostedApi(provider.baseUrl);
       const baseUrl = withoutCredentials(provider.baseUrl);
       const needsKey = hosted || (provider.keyEnvFrom === "workflow" && baseUrl === provider.baseUrl);
-      return needsKey ? [{ ...provider, hosted, baseUrl, file: workflow.file }] : [];
+      return needsKey
+        ? [{ ...provider, hosted, baseUrl, file: workflow.file, placeIssue: workflow.placeIssue }]
+        : [];
     })
   );
   if (keyless.length === 0) return;
@@ -165,10 +167,13 @@ export function checkApiKeys(
     ],
     ...written === undefined ? [] : [`leave out the ${keyField(written.file)} of a server that needs no key`],
   ];
-  const field = (provider: typeof keyless[number]) =>
-    provider.file === COMMAND_LINE
-      ? provider.hosted ? "--engine" : "--key-env"
-      : `providers.${provider.name}${provider.hosted ? "" : ".keyEnv"}`;
+  const field = (provider: typeof keyless[number]) => {
+    if (provider.file === COMMAND_LINE) return provider.hosted ? "--engine" : "--key-env";
+    const path = `providers.${provider.name}${provider.hosted ? "" : ".keyEnv"}`;
+    // At its line and column in a file (fi23: the field alone, where every other mistake has its place).
+    const placed = provider.placeIssue?.({ path, message: "" });
+    return placed === undefined ? path : issueWhere(placed);
+  };
   throw new InputError(said.join(" ").slice(0, -1), {
     // Each at its field, in its file's words: `providers.images, providers.voices (lesson.ts)`.
     where: [...Map.groupBy(keyless, (provider) => provider.file)].map(([file, providers]) =>

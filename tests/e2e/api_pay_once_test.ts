@@ -130,6 +130,8 @@ Deno.test("the hosted API with no key set: exit 2 before any step, naming the va
     const result = await runCli(["render", file, "--out", `${dir}/out`], { env: { OPENAI_BASE_URL: "" } });
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /Provider "api" calls the hosted API .* and REEL_TEST_UNSET_KEY is not set/);
+    // At its line and column, as every other mistake (fi23: the field alone).
+    assert.match(result.stderr, /→ at providers\.api, line 3, column \d+ \(/);
     assert.equal(await listFolder(`${dir}/out`), null);
     assert.equal(await listFolder(`${dir}/.reel`), null);
   } finally {
