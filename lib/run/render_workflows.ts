@@ -131,10 +131,14 @@ export async function ensureWritableFolder(
         root: options.giveBack ?? folder,
       });
     }
+    // A folder the system will not make where it is asked (under /proc): "not found" alone read as a mistyped
+    // name (nt22).
     const reason = error instanceof Deno.errors.PermissionDenied
       ? "permission denied"
       : error instanceof Deno.errors.AlreadyExists || error instanceof Deno.errors.NotADirectory
       ? inTheWay(folder)
+      : error instanceof Deno.errors.NotFound && (options.make ?? true)
+      ? "it cannot be made there (the system says not found)"
       : pathTrouble(error, folder) ?? systemReason(error);
     throw new InputError(`Cannot write to the ${role} ${folder}: ${reason}`, {
       where: folder,
