@@ -3,7 +3,7 @@ import { InputError } from "../../../lib/core/errors.ts";
 import { ensureWritableFolder } from "../../../lib/run/render_workflows.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 
-Deno.test("ensureWritableFolder() says a folder the system will not make where it is asked cannot be made there", async () => {
+Deno.test("ensureWritableFolder() says a folder the system will not make there cannot be made there", async () => {
   // nt22: "/proc/nope: not found" read as a mistyped name; /proc is there, and makes no folder.
   await assert.rejects(
     ensureWritableFolder("/proc/reel-no-folder/out", "output folder"),
