@@ -11,7 +11,8 @@ Deno.test("ensureWritableFolder() says a folder the system will not make there c
       assert.ok(error instanceof InputError, String(error));
       assert.equal(
         error.message,
-        "Cannot write to the output folder /proc/reel-no-folder/out: it cannot be made there (the system says not found)",
+        "Cannot write to the output folder /proc/reel-no-folder/out: " +
+          "it cannot be made there (the system says not found)",
       );
       return true;
     },
