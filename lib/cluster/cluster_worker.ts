@@ -27,6 +27,7 @@ import {
   CLUSTER_PREFIX,
   CPU_QUEUE,
   type JobOutcome,
+  providerQueue,
   queuePauseMs,
   QUEUES_KEY,
 } from "./cluster_job.ts";
@@ -108,6 +109,8 @@ export class ClusterWorker {
   readonly #listening = new Map<string, Listening>();
   readonly #stores = new Map<string, OpenedStore>();
   readonly #running = new Map<string, RunningJob & { attempt: string }>();
+  /** Provider calls whose coordinator cancelled them while they ran: let finish, and stored (by job id). */
+  readonly #finishingCancelled = new Set<string>();
   /** The steps of the jobs this worker took last, by job id: BullMQ speaks of a job after it ended here too. */
   readonly #recent = new Map<string, string>();
   readonly #adopted = new Map<Queue, number>();
@@ -257,9 +260,14 @@ export class ClusterWorker {
     (events as unknown as { on(event: string, listener: (args: Record<string, string>) => void): void }).on(
       CANCEL_EVENT,
       ({ jobId, attempt }) => {
-        if (jobId !== undefined && this.#running.get(jobId)?.attempt === attempt) {
-          worker.cancelJob(jobId, "cancelled by its coordinator");
+        if (jobId === undefined || this.#running.get(jobId)?.attempt !== attempt) return;
+        // A provider's call is paid whether it is read or not: let finish, its artifact goes to the store, where the
+        // coordinator's next render takes it instead of paying again (fi23's finding, on a cluster).
+        if (name.startsWith(providerQueue(""))) {
+          this.#finishingCancelled.add(jobId);
+          return;
         }
+        worker.cancelJob(jobId, "cancelled by its coordinator");
       },
     );
     this.#listening.set(name, { worker, events, queue });
@@ -323,6 +331,12 @@ export class ClusterWorker {
           );
         },
       });
+      if (this.#finishingCancelled.has(id) && outcome.ok) {
+        this.#log(
+          `Step "${task.id}", cancelled by its coordinator while its provider call ran, is stored: its call is ` +
+            "not paid again",
+        );
+      }
       if (!outcome.ok && "failure" in outcome) {
         this.#log(`Step "${task.id}" failed on ${outcome.worker}: ${outcome.failure.message}`);
         // A 429 pauses the provider's queue for every worker on every host.
@@ -333,6 +347,7 @@ export class ClusterWorker {
       return outcome;
     } finally {
       this.#running.delete(id);
+      this.#finishingCancelled.delete(id);
       await this.#heartbeat.beat();
     }
   }

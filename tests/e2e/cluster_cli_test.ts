@@ -1,7 +1,7 @@
 /**
  * The cluster from the command line: a coordinator killed mid-run is run again and finishes from the store and the
- * jobs still in Redis, paying nothing twice; Ctrl-C cancels its jobs and exits 130; bad addresses and missing keys
- * exit 2 with one clear message that never shows a password.
+ * jobs still in Redis, paying nothing twice; Ctrl-C cancels its jobs (its workers finish the provider calls they
+ * have out) and exits 130; bad addresses and missing keys exit 2 with one clear message that never shows a password.
  */
 import assert from "node:assert/strict";
 import { Queue } from "bullmq";
@@ -111,6 +111,39 @@ Deno.test("Ctrl-C on a coordinator cancels its jobs and exits 130", async () => 
     );
   } finally {
     client.disconnect();
+    await fake.close();
+  }
+});
+
+Deno.test("Ctrl-C on a coordinator lets its worker finish a provider call and store it, not paid again", async () => {
+  // The image's answer comes a second after its call: the Ctrl-C falls while it is out.
+  const fake = startFakeOpenAi({ latency: { min: 1000, max: 1000 } });
+  await using redis = await startRedis();
+  try {
+    const workflow = {
+      formats: ["64x64"],
+      providers: { api: { api: "openai", baseUrl: fake.url } },
+      videos: [{
+        id: "v",
+        sections: [{ title: "One", narration: "One.", image: { provider: "api", prompt: "p" } }],
+      }],
+    };
+    const file = await writeWorkflowFile(`export default workflow(${JSON.stringify(workflow)});`);
+    const dir = file.slice(0, file.lastIndexOf("/"));
+    await using workers = await startWorkers(1, { redis: redis.url, allowRoot: dir });
+    const render = startRender([file, "--out", `${dir}/out`, "--cluster", redis.url]);
+    await render.until((event) => event.type === "step:started" && event.kind === "image");
+    render.child.kill("SIGINT");
+    assert.equal((await render.child.status).code, 130, await render.stderr);
+    // fi23, on a cluster: the worker stopped the call at its coordinator's word, and the next render paid again.
+    await workers[0]!.line(
+      /Step "v\/s1\/image", cancelled by its coordinator while its provider call ran, is stored/,
+    );
+    const again = await runCli(["render", file, "--out", `${dir}/out`, "--cluster", redis.url]);
+    assert.equal(again.code, 0, again.stderr);
+    const images = fake.stats.log.filter((entry) => entry.path === "/v1/images/generations");
+    assert.equal(images.length, 1, "the image was paid once");
+  } finally {
     await fake.close();
   }
 });
