@@ -43,6 +43,18 @@ export function gridWorkflow(
 }
 
 /**
+ * A one-section lesson whose narration is spoken by an OpenAI-compatible provider (`api`, at a port nothing
+ * answers), in memory: its speech step calls a provider, the others are local.
+ */
+export function apiSpeechWorkflow(): Promise<ResolvedWorkflow> {
+  return resolveWorkflow({
+    formats: ["1:1"],
+    providers: { api: { api: "openai", baseUrl: "http://127.0.0.1:9/v1" } },
+    videos: [{ id: "v", sections: [{ title: "T", narration: "Hello.", voice: { provider: "api" } }] }],
+  }, { file: "api.ts", moduleUrl: "file:///api.ts", env: () => undefined });
+}
+
+/**
  * The steps a render runs again when the second narration of a video `v` of two sections in one format, 160x90,
  * changes: its speech and cues, the narration, the subtitles and the video (the rest is stored).
  */

@@ -7,20 +7,15 @@ import type { StepExecutor } from "../../../lib/core/executor.ts";
 import { runPlan } from "../../../lib/run/scheduler.ts";
 import { ArtifactStore } from "../../../lib/store/artifact_store.ts";
 import { planWorkflows } from "../../../lib/workflow/plan_workflows.ts";
-import { resolveWorkflow } from "../../../lib/workflow/resolve_workflow.ts";
 import { FakeExecutor } from "../../_support/fake_executor.ts";
 import { tempDir } from "../../_support/temp_dir.ts";
 import { TEST_TOOLCHAIN } from "../../_support/toolchain.ts";
+import { apiSpeechWorkflow } from "../../_support/workflows.ts";
 
 const ffmpeg = { ffmpeg: "/bin/false", ffprobe: "/bin/false" };
 
 async function apiSpeechPlan() {
-  const workflow = await resolveWorkflow({
-    formats: ["1:1"],
-    providers: { api: { api: "openai", baseUrl: "http://127.0.0.1:9/v1" } },
-    videos: [{ id: "v", sections: [{ title: "T", narration: "Hello.", voice: { provider: "api" } }] }],
-  }, { file: "api.ts", moduleUrl: "file:///api.ts", env: () => undefined });
-  return planWorkflows([workflow], { toolchain: TEST_TOOLCHAIN });
+  return planWorkflows([await apiSpeechWorkflow()], { toolchain: TEST_TOOLCHAIN });
 }
 
 /** Runs the plan into `store`, the speech step writing its answer where it is told; what it saw of its claim. */
