@@ -9,7 +9,7 @@ import { placesOfCode } from "./_code_places.ts";
 import { fileInTheWay, isMissing, notFoundAsNull, pathTrouble } from "../core/exists.ts";
 import { closestName } from "../core/closest_name.ts";
 import { atPlace, placedIssue, type PlaceFinder } from "./_value_places.ts";
-import { decodeUtf8Text, NotTextError } from "../core/utf8_text.ts";
+import { decodeText, NotTextError } from "../core/text_bytes.ts";
 import { importFailureIssue, reelExportNames } from "./import_failure.ts";
 import { exitCalled, workflowCode } from "./workflow_code.ts";
 import { stillLoading } from "./still_loading.ts";
@@ -87,7 +87,6 @@ export async function loadWorkflow(
   options: LoadWorkflowOptions = {},
 ): Promise<ResolvedWorkflow> {
   const url = toFileUrl(file);
-  let bytes: Uint8Array;
   try {
     const info = await Deno.stat(url);
     if (!info.isFile) {
@@ -97,8 +96,7 @@ export async function loadWorkflow(
       });
     }
     // One this user may not read: said so, not by the loader's "Import failed" or Deno's words and trace (fi22).
-    // Read whole (a workflow is a few kilobytes), for its bytes are checked to be text.
-    bytes = await Deno.readFile(url);
+    (await Deno.open(url, { read: true })).close();
   } catch (error) {
     if (error instanceof InputError) throw error;
     if (isMissing(error)) {
@@ -123,16 +121,6 @@ export async function loadWorkflow(
     if (trouble === null) throw error;
     throw new InputError(`Cannot read the workflow file ${file}: ${trouble}`, { where: file, cause: error });
   }
-  let text: string;
-  try {
-    text = decodeUtf8Text(bytes);
-  } catch (error) {
-    if (!(error instanceof NotTextError)) throw error;
-    throw new WorkflowError(file, [{ ...atPlace(error.place), message: error.message }], {
-      hint: error.hint,
-      cause: error,
-    });
-  }
   const format = dataFormatOf(file);
   const extension = /\.([^./]+)$/.exec(file)?.[1]?.toLowerCase();
   // A file without an extension too (nt22: `hi` in a file named `afile` was run as JavaScript: "hi is not defined").
@@ -149,6 +137,18 @@ export async function loadWorkflow(
           : "Give a workflow file: a .ts module whose default export is workflow({ … }), or .json or .yaml",
       },
     );
+  }
+  // Read only once it is a workflow by its name (rv44: a video named as one was read whole to be refused). A program
+  // or a picture under a workflow's name is told as not text, not in a parser's words (fi22).
+  let text: string;
+  try {
+    text = decodeText(await Deno.readFile(url));
+  } catch (error) {
+    if (!(error instanceof NotTextError)) throw error;
+    throw new WorkflowError(file, [{ ...atPlace(error.place), message: error.message }], {
+      hint: error.hint,
+      cause: error,
+    });
   }
   if (format !== null) {
     // Loaded for data workflows only: the YAML parser costs every other run about 60 ms of start-up.

@@ -12,7 +12,7 @@ import { importFailureIssue } from "./import_failure.ts";
 import { toFileUrl } from "./load_workflow.ts";
 import { placesOfCode } from "./_code_places.ts";
 import { atPlace, placedIssue, type PlaceFinder } from "./_value_places.ts";
-import { decodeUtf8Text, NotTextError } from "../core/utf8_text.ts";
+import { decodeText, NotTextError } from "../core/text_bytes.ts";
 
 /** Where a recipe stands in a workflow, whose schema tells the fields a recipe file may hold. */
 const RECIPE_AT = ["variants", 0, "recipes", 0];
@@ -74,7 +74,7 @@ export async function readRecipeFile(value: string): Promise<RecipeFile> {
     const info = await Deno.stat(path);
     // rv13: a folder named so (`r.json/`) stopped the command with Deno's IsADirectory and its trace.
     if (!info.isFile) throw unreadable("it is a folder");
-    text = decodeUtf8Text(await Deno.readFile(path));
+    text = decodeText(await Deno.readFile(path));
   } catch (error) {
     if (error instanceof NotTextError) {
       throw new WorkflowError(value, [{ ...atPlace(error.place), message: error.message }], {
@@ -93,8 +93,6 @@ export async function readRecipeFile(value: string): Promise<RecipeFile> {
         cause: error,
       });
     }
-    // Bytes that are not text.
-    if (error instanceof TypeError) throw unreadable(error.message, { cause: error });
     throw error;
   }
   if (text.trim() === "") throw unreadable("it is empty");

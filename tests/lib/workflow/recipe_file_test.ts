@@ -38,20 +38,18 @@ Deno.test("inRecipeFile() tells each file's mistakes once, in its file, the comm
   assert.deepEqual(two.errors.map((each) => each.file), [COMMAND_LINE, "a.json", "b.json"]);
 });
 
-Deno.test("readRecipeFile() refuses a recipe in Latin-1 at its line and column, as a recipe's mistake", async () => {
+Deno.test("readRecipeFile() refuses a program named as a recipe at its NUL byte, as a recipe's mistake", async () => {
   const dir = await tempDir("reel-recipe-file-");
-  // Read as Deno reads text, "café" became "caf\uFFFD" without a word.
-  const bytes = [
-    ...new TextEncoder().encode('{\n  "name": "caf'),
-    0xe9,
-    ...new TextEncoder().encode('"\n}\n'),
-  ];
-  await Deno.writeFile(`${dir}/r.json`, new Uint8Array(bytes));
+  // A program's first bytes (before: "Syntax error: Unexpected token '\x7f'").
+  await Deno.writeFile(`${dir}/r.json`, new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00]));
   await assert.rejects(readRecipeFile(`${dir}/r.json`), (error: unknown) => {
     assert.ok(error instanceof WorkflowError, String(error));
     assert.equal(error.holds, "recipe");
     assert.deepEqual(error.issues.map((issue) => [issue.message, issue.place]), [
-      ["The file is not UTF-8: byte 0xE9 cannot be read as UTF-8", { line: 2, column: 15 }],
+      ["The file is not text: it holds a NUL byte, as programs, pictures and archives do", {
+        line: 1,
+        column: 8,
+      }],
     ]);
     return true;
   });
