@@ -117,40 +117,40 @@ export class PlainView implements RunView {
         return `worker ${event.worker} crashed: ${event.error}`;
       case "provider:paused":
         return pausedLine(event);
-      case "run:stopping":
-        return stoppingLine(event);
       case "output:written":
         return `${event.unchanged ? "unchanged" : "wrote"} ${event.path}`;
       case "step:queued":
       case "step:progress":
       case "run:finished":
+      // Said by the command, in every mode (`stoppingLine`).
+      case "run:stopping":
         return null;
     }
   }
 }
 
 /**
- * The line that says a cancelled run waits for provider calls it has sent (see `run:stopping`).
+ * The line that says a cancelled run waits for the provider calls under way (see `run:stopping`).
  *
  * @param event The event.
- * @returns e.g. `stopping: 1 provider call already sent is let finish so that it is not paid again (v/a/image);
- *   Ctrl-C again to leave it`.
+ * @returns e.g. `stopping: 1 provider call under way is let finish so that it is not paid again (v/a/image); a
+ *   second Ctrl-C (or SIGTERM) leaves it`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { stoppingLine } from "./plain_view.ts";
  * const event = { type: "run:stopping" as const, at: 0, finishing: ["v/a/image", "v/b/image"] };
- * assert.match(stoppingLine(event), /^stopping: 2 provider calls already sent are let finish/);
+ * assert.match(stoppingLine(event), /^stopping: 2 provider calls under way are let finish/);
  * ```
  */
 export function stoppingLine(event: Extract<RunEvent, { type: "run:stopping" }>): string {
   const one = event.finishing.length === 1;
   const calls = one ? "1 provider call" : `${event.finishing.length} provider calls`;
   const shown = event.finishing.slice(0, 3).join(", ") + (event.finishing.length > 3 ? ", …" : "");
-  return `stopping: ${calls} already sent ${one ? "is" : "are"} let finish so that ${
+  return `stopping: ${calls} under way ${one ? "is" : "are"} let finish so that ${
     one ? "it is" : "they are"
-  } not paid again (${shown}); Ctrl-C again to leave ${one ? "it" : "them"}`;
+  } not paid again (${shown}); a second Ctrl-C (or SIGTERM) leaves ${one ? "it" : "them"}`;
 }
 
 /**

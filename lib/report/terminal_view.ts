@@ -5,7 +5,7 @@
 import type { WorkerId } from "../core/executor.ts";
 import type { RunEvent } from "../run/run_events.ts";
 import { formatDuration, formatElapsed } from "./format_units.ts";
-import { pausedLine, stoppingLine, warningLine } from "./plain_view.ts";
+import { pausedLine, warningLine } from "./plain_view.ts";
 import { ProgressModel, type RunningStep } from "./progress_model.ts";
 import type { RunView } from "./run_view.ts";
 import { type SyncWriter, writeTextSync } from "./sync_writer.ts";
@@ -141,9 +141,6 @@ export class TerminalView implements RunView {
         return;
       case "provider:paused":
         this.#printAbove(pausedLine(event), event.at);
-        return;
-      case "run:stopping":
-        this.#printAbove(stoppingLine(event), event.at);
         return;
       case "step:finished":
         if (event.warnings !== undefined) {

@@ -306,6 +306,13 @@ async function attemptOnce(
   const cancelUnsent = () => {
     if (!sent) unsent.abort(signal.reason);
   };
+  // Under way once the step's code runs: a worker that first loads it (its first step of the kind) has sent nothing
+  // yet (rv44: the call went out a quarter of a second after the Ctrl-C, and was let finish).
+  const underWay = (running: boolean) => {
+    if (!calls || running === sent || (running && signal.aborted)) return;
+    sent = running;
+    context.calling(step.id, running);
+  };
   signal.addEventListener("abort", cancelUnsent, { once: true });
   try {
     // `--force` asks the provider again: an answer kept by a killed run is not used (this attempt keeps its own).
@@ -354,17 +361,20 @@ async function attemptOnce(
       onWait: () => clearTimeout(deadline),
       onStart: (id) => {
         worker = id;
-        if (calls && !sent && !signal.aborted) {
-          sent = true;
-          context.calling(step.id, true);
-        }
+        underWay(true);
         started = clock.now();
         arm();
         context.emit({ type: "step:started", ...context.base(node), worker: id, attempt });
       },
       // Loading its code on a fresh worker is not its time: the load has a timeout of its own.
-      onLoading: () => arm(Math.max(timeoutMs, context.loadTimeoutMs), { loading: true }),
-      onRunning: () => arm(),
+      onLoading: () => {
+        underWay(false);
+        arm(Math.max(timeoutMs, context.loadTimeoutMs), { loading: true });
+      },
+      onRunning: () => {
+        underWay(true);
+        arm();
+      },
     });
     // A step that may return a value only (a custom step) must write its file when it names an output: the custom
     // kind checks it where it runs (a cluster worker too); this guards any other kind of optional artifact.

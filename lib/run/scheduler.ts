@@ -70,7 +70,7 @@ class Scheduler {
   readonly #settling: { pending: Set<string>; resolve: () => void }[] = [];
   readonly #controller = new AbortController();
   /**
-   * Stops provider calls already sent: a stop (a full disk), not a Ctrl-C, which lets them finish so that their
+   * Stops provider calls under way: a stop (a full disk), not a Ctrl-C, which lets them finish so that their
    * answers are kept and not paid for again (fi23: an image call cut at its answer was paid twice).
    */
   readonly #calls = new AbortController();

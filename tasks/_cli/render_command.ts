@@ -16,6 +16,7 @@ import {
   renderWorkflows,
 } from "../../lib/run/render_workflows.ts";
 import type { TerminalFocus } from "../../lib/report/terminal_view.ts";
+import { stoppingLine } from "../../lib/report/plain_view.ts";
 import type { RunEvent } from "../../lib/run/run_events.ts";
 import { createReporter, type ReporterMode } from "../_reporter.ts";
 import { startedByWatch, tellWatcher, watchAndRender } from "../_watch.ts";
@@ -288,6 +289,8 @@ export async function runReported(
         signal: controller.signal,
         onEvent: (event) => {
           if (event.type === "run:started") running = true;
+          // In every mode, on stderr (rv44: `-q` and `--json` waited in silence).
+          if (event.type === "run:stopping") reporter.say(printable(stoppingLine(event)));
           reporter.event(event);
         },
       }),

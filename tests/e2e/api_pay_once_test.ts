@@ -323,7 +323,8 @@ Deno.test("Ctrl-C while an image call is out lets it finish and keeps it: the ne
   const images = () => server.stats.log.filter((entry) => entry.path === "/v1/images/generations");
   try {
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", CLI, "render", file, "--out", `${dir}/out`],
+      // Quiet: said all the same (rv44: `-q` and `--json` waited in silence).
+      args: ["run", "--allow-all", CLI, "render", file, "--out", `${dir}/out`, "-q"],
       stdout: "null",
       stderr: "piped",
     }).spawn();
@@ -335,7 +336,7 @@ Deno.test("Ctrl-C while an image call is out lets it finish and keeps it: the ne
     // fi23: the call was cut at its answer, and the next render paid for it again.
     assert.match(
       said,
-      /stopping: 1 provider call already sent is let finish so that it is not paid again \(v\/s1\/image\)/,
+      /stopping: 1 provider call under way is let finish so that it is not paid again \(v\/s1\/image\)/,
     );
     assert.equal(images().length, 1);
     const again = await runCli(["render", file, "--out", `${dir}/out`]);

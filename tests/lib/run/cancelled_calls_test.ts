@@ -25,7 +25,8 @@ async function apiSpeechPlan() {
  * Runs the plan into `store` on a fake executor that counts the steps it starts; `cancelAt`, a step whose start
  * (its worker's) cancels the run, as a Ctrl-C while its call is out does.
  */
-async function render(store: ArtifactStore, cancelAt: string | null) {
+async function render(store: ArtifactStore, cancelAt: string | null, options: { loading?: boolean } = {}) {
+  const { loading = false } = options;
   const plan = await apiSpeechPlan();
   const fake = new FakeExecutor(plan);
   const stop = new AbortController();
@@ -37,7 +38,10 @@ async function render(store: ArtifactStore, cancelAt: string | null) {
         ...options,
         onStart: (id) => {
           options.onStart?.(id);
+          // As a worker that loads the step's code first (its first step of the kind) says it.
+          if (loading) options.onLoading?.();
           if (task.id === cancelAt) stop.abort();
+          if (loading) options.onRunning?.();
         },
       });
       seen.cutAtEnd[task.id] = options.signal.aborted;
@@ -95,6 +99,25 @@ Deno.test("a cancel still cuts a local step at once: only provider calls are let
     // Cut: the fake executor throws on its aborted signal, so it never reached its end.
     assert.equal(seen.cutAtEnd["v/s1/slide@1x1"], undefined);
     assert.equal(result.states.get("v/s1/slide@1x1"), "cancelled");
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("a cancel while a worker loads a provider step's code cuts the step: nothing was sent yet", async () => {
+  const dir = await tempDir("reel-cancelled-calls-");
+  const store = new ArtifactStore(`${dir}/.reel`);
+  try {
+    // rv44: the step counted as under way from its worker's start, and its call went out after the Ctrl-C.
+    const { result, events, seen } = await render(store, "v/s1/speech", { loading: true });
+    assert.equal(result.cancelled, true);
+    assert.equal(
+      seen.cutAtEnd["v/s1/speech"],
+      undefined,
+      "cut: the fake executor threw on its aborted signal",
+    );
+    assert.equal(result.states.get("v/s1/speech"), "cancelled");
+    assert.deepEqual(events.filter((event) => event.type === "run:stopping"), []);
   } finally {
     store.close();
   }
