@@ -45,9 +45,9 @@ export interface RunPlanOptions {
   /** Number of workers, for the run:started event: 0 on a cluster. @default plan.limits.workers */
   workers?: number;
   /**
-   * Whether the steps run on other machines (a cluster's workers): a full disk one of them tells of is its own, so
-   * the step fails as for any other cause (retried: another worker may take it) and the run goes on. Here, a full
-   * disk stops the run (the outputs this process publishes stop it either way). @default false
+   * Whether the steps run on other machines (a cluster's workers): a full disk one of them tells of may be its own,
+   * so the step is retried (another worker may take it); failing so on every attempt (a shared store's disk), it
+   * stops the run, as a full disk here does at once. @default false
    */
   remote?: boolean;
   /**

@@ -367,7 +367,7 @@ class Scheduler {
     try {
       written = await this.#publish(node, artifact);
     } catch (error) {
-      return this.#fail(node, messageOf(error), { publishing: true });
+      return this.#fail(node, messageOf(error));
     }
     const finished = this.#held.get(id) ?? null;
     this.#held.delete(id);
@@ -412,11 +412,7 @@ class Scheduler {
     return findTemplate(this.#plan, id, parent);
   }
 
-  #fail(
-    node: DagNode,
-    message: string,
-    options: { emitted?: boolean; badInput?: boolean; publishing?: boolean } = {},
-  ): void {
+  #fail(node: DagNode, message: string, options: { emitted?: boolean; badInput?: boolean } = {}): void {
     if (node.state !== "pending") return;
     this.#errors.set(node.step.id, message);
     if (options.badInput === true) this.#badInput.push(node.step.id);
@@ -440,12 +436,11 @@ class Scheduler {
       this.#emit({ type: "step:skipped", ...this.#base(blocked), because: node.step.id });
       this.#settle(blocked, "skipped");
     }
-    // So does an output that could not be published for a full disk (see `runAttempts`); a provider's answer that
-    // says so is its server's, and a cluster worker's is its own (this process publishes the outputs: its disk).
-    const local = options.publishing === true || (
-      this.#options.remote !== true &&
-      (node.step.provider === null || (this.#options.providerGate?.(node.step.provider) ?? null) === null)
-    );
+    // So does an output that could not be published for a full disk (see `runAttempts`), and a cluster's step that
+    // failed so on every attempt (retried, since one worker's disk is its own: a shared store's is every worker's,
+    // rv44). A provider's answer that says so is its server's.
+    const local = node.step.provider === null ||
+      (this.#options.providerGate?.(node.step.provider) ?? null) === null;
     if (local && saysDiskFull(message) && !this.#controller.signal.aborted) return this.#stop(message);
     this.#endIfFinished();
   }

@@ -37,8 +37,11 @@ export interface FakeExecutorOptions {
   random?: () => number;
   /** Step ids whose every attempt fails; `retryable` says how, `message` with what words (default: "injected…"). */
   fail?: Map<string, { retryable: boolean; message?: string }>;
-  /** Step ids whose first attempt fails with this status and wait (a 503 with Retry-After, say). */
-  failFirst?: Map<string, { status: number; retryAfterMs: number | null }>;
+  /**
+   * Step ids whose first attempt fails with this status and wait (a 503 with Retry-After, say), in these words
+   * (default: "injected <status>").
+   */
+  failFirst?: Map<string, { status: number | null; retryAfterMs: number | null; message?: string }>;
   /** Children a step returns, by step id. */
   children?: Map<string, ChildSpec[]>;
   /** Children a step returns, from its task, for steps `children` does not name (a child that spawns more). */
@@ -98,7 +101,7 @@ export class FakeExecutor implements StepExecutor {
       if (first !== undefined && this.attempts.get(task.id) === 1) {
         throw new StepAttemptError({
           name: "ProviderError",
-          message: `injected ${first.status}`,
+          message: first.message ?? `injected ${first.status}`,
           retryable: true,
           status: first.status,
           retryAfterMs: first.retryAfterMs,
