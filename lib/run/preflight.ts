@@ -175,10 +175,12 @@ export function checkApiKeys(
     return placed === undefined ? path : issueWhere(placed);
   };
   throw new InputError(said.join(" ").slice(0, -1), {
-    // Each at its field, in its file's words: `providers.images, providers.voices (lesson.ts)`.
-    where: [...Map.groupBy(keyless, (provider) => provider.file)].map(([file, providers]) =>
-      `${[...new Set(providers.map(field))].join(", ")} (${file})`
-    ).join("; "),
+    // Each at its field, in its file's words: `providers.images, providers.voices (lesson.ts)`; fields at their
+    // places apart by semicolons (rv44: `providers.images, line 3, column 11, providers.voices, …` read as one).
+    where: [...Map.groupBy(keyless, (provider) => provider.file)].map(([file, providers]) => {
+      const fields = [...new Set(providers.map(field))];
+      return `${fields.join(fields.some((each) => each.includes(", line ")) ? "; " : ", ")} (${file})`;
+    }).join("; "),
     hint: listed(hints, "or"),
   });
 }

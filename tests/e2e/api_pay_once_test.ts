@@ -133,6 +133,20 @@ Deno.test("the hosted API with no key set: exit 2 before any step, naming the va
     // At its line and column, as every other mistake (fi23: the field alone).
     assert.match(result.stderr, /→ at providers\.api, line 3, column \d+ \(/);
     assert.equal(await listFolder(`${dir}/out`), null);
+    // Two providers' places apart (rv44: "providers.images, line 3, column 11, providers.voices, …").
+    await Deno.writeTextFile(
+      `${dir}/two.yaml`,
+      "providers:\n  images: { api: openai }\n  voices: { api: openai }\nvoice: { provider: voices, voice: alloy }\n" +
+        "videos:\n  - id: v\n    sections:\n      - { title: T, narration: N., image: { provider: images, prompt: p } }\n",
+    );
+    const two = await runCli(["render", `${dir}/two.yaml`, "--out", `${dir}/out`], {
+      env: { OPENAI_BASE_URL: "", OPENAI_API_KEY: "" },
+    });
+    assert.equal(two.code, 2, two.stderr);
+    assert.match(
+      two.stderr,
+      /→ at providers\.images, line 2, column 11; providers\.voices, line 3, column 11 \(/,
+    );
     assert.equal(await listFolder(`${dir}/.reel`), null);
   } finally {
     await Deno.remove(dir, { recursive: true });
