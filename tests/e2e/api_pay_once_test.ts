@@ -136,8 +136,17 @@ Deno.test("the hosted API with no key set: exit 2 before any step, naming the va
     // Two providers' places apart (rv44: "providers.images, line 3, column 11, providers.voices, …").
     await Deno.writeTextFile(
       `${dir}/two.yaml`,
-      "providers:\n  images: { api: openai }\n  voices: { api: openai }\nvoice: { provider: voices, voice: alloy }\n" +
-        "videos:\n  - id: v\n    sections:\n      - { title: T, narration: N., image: { provider: images, prompt: p } }\n",
+      [
+        "providers:",
+        "  images: { api: openai }",
+        "  voices: { api: openai }",
+        "voice: { provider: voices, voice: alloy }",
+        "videos:",
+        "  - id: v",
+        "    sections:",
+        "      - { title: T, narration: N., image: { provider: images, prompt: p } }",
+        "",
+      ].join("\n"),
     );
     const two = await runCli(["render", `${dir}/two.yaml`, "--out", `${dir}/out`], {
       env: { OPENAI_BASE_URL: "", OPENAI_API_KEY: "" },
