@@ -290,9 +290,12 @@ async function resolveItems(
   context: { baseDir: string; path: string; issues: WorkflowIssue[] },
 ): Promise<MontageItem[]> {
   const patterns = written.items.map((item) => typeof item === "string" ? item : item.file);
+  // An item written as an object is named at its `file` (rv44, nt22), as a picture's is.
+  const fileField = (i: number) =>
+    `${context.path}.items[${i}]${typeof written.items[i] === "string" ? "" : ".file"}`;
   const files = await expandInputFiles(patterns, {
     ...context,
-    path: `${context.path}.items`,
+    path: fileField,
     takes: IMAGE_OR_VIDEO_FILES,
     // An item named again is shown again (a pattern of tiles, a captioned second showing); before, it was dropped.
     repeats: true,
@@ -306,7 +309,7 @@ async function resolveItems(
       name: file.name,
       field: `${context.path}.items[${file.pattern}]`,
       // nt22: a file no clip or image was named at its item, as a picture's `file` is not.
-      ...typeof item === "string" ? {} : { fileField: `${context.path}.items[${file.pattern}].file` },
+      ...typeof item === "string" ? {} : { fileField: fileField(file.pattern) },
       path: file.path,
       identity: file.identity,
       still: await isStill(file.path, file.identity),

@@ -187,6 +187,11 @@ Deno.test("montage mistakes are named with their path", async () => {
       /montages\[0\]\.duration: Expected 1 to 3600 seconds/,
     ],
     [[{ id: "g", layout: "grid", items: ["*.jpg"] }], /montages\[0\]\.items\[0\]: No file matches "\*\.jpg"/],
+    // An item written as an object, at its file (rv44: at the item).
+    [
+      [{ id: "g", layout: "grid", items: ["*.png", { file: "gone.png", caption: "Gone" }] }],
+      /montages\[0\]\.items\[1\]\.file: /,
+    ],
     [[{ id: "g", layout: "grid", items: ["*.png"], direction: "up" }], /Unknown field "direction"/],
     [[{ id: "g", layout: "fan", items: ["*.png"] }], /montages\[0\]\.layout/],
     [
