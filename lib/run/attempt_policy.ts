@@ -49,7 +49,7 @@ export interface DecideOptions {
   attempt: number;
   /** True when the step's provider has a gate that pauses every caller on a 429. */
   gated: boolean;
-  /** True when the step ran on another machine (a cluster's worker), whose full disk is its own. @default false */
+  /** True when the step ran on a cluster's worker, whose full disk may be its own alone. @default false */
   remote?: boolean;
   /** The longest wait a server's Retry-After may impose, in ms. */
   maxRetryAfter: number;

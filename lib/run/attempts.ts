@@ -83,14 +83,14 @@ export interface AttemptsContext {
   emit(event: RunEvent): void;
   /** Stops the run, not at the user's request: no step starts, running ones are aborted, the run ends failed. */
   stop(reason: string): void;
-  /** Whether the steps run on other machines, whose full disks are their own (see `RunPlanOptions.remote`). */
+  /** Whether the steps run on other machines, whose full disks may be their own (see `RunPlanOptions.remote`). */
   remote: boolean;
   /**
-   * What stops a provider call a worker has begun: a stop of the run, not a cancel (`signal`), which lets it finish
-   * and keeps its answer, so that it is not paid for again.
+   * What stops a provider call under way (its step's code running on a worker): a stop of the run, not a cancel
+   * (`signal`), which lets it finish and keeps its answer, so that it is not paid for again.
    */
   callSignal: AbortSignal;
-  /** Told when a worker begins a step's provider call (`sending`), and when the attempt ends. */
+  /** Told when a step's provider call comes to be under way (`sending`), and when it no longer is. */
   calling(step: string, sending: boolean): void;
   /** Inputs of a node that were removed from the store under the run. */
   vanishedInputs(node: DagNode): Promise<DagNode[]>;
@@ -173,8 +173,8 @@ export async function runAttempts(
       });
       // A full disk fails every step that writes: the run stops while this attempt still holds its permits, so no
       // step waiting for them starts (before, each of a lesson's steps failed alike, each with the system's words).
-      // Not a provider's answer that says so (its server's disk), nor a cluster worker's (its own disk), nor once
-      // the run is cancelled (rv43).
+      // Not a provider's answer that says so (its server's disk), nor a cluster worker's (retried: another worker
+      // may take it; see `RunPlanOptions.remote`), nor once the run is cancelled (rv43).
       if (
         outcome.artifact === null && gate === null && !context.remote && !signal.aborted &&
         saysDiskFull(messageOf(outcome.error))
@@ -297,9 +297,9 @@ async function attemptOnce(
     deadline = setTimeout(() => timer.abort(new StepTimeoutError(step.id, ms, options)), ms);
   };
   let worker: WorkerId | null = null;
-  // A provider's call, once a worker has begun it, is not cut by a cancel: its answer is paid for whether it is read
-  // or not, so it is let finish (within its timeout) and kept. A stop of the run cuts it (`callSignal`). Not on a
-  // cluster's workers, which a coordinator's Ctrl-C stops (its Redis may be gone: it leaves at once).
+  // A provider's call under way is not cut by a cancel: its answer is paid for whether it is read or not, so it is
+  // let finish (within its timeout) and kept. A stop of the run cuts it (`callSignal`). Not here on a cluster: its
+  // coordinator leaves at once (its Redis may be gone), and the worker finishes the call (see `cluster_worker.ts`).
   const calls = context.gate !== null && !context.remote;
   let sent = false;
   const unsent = new AbortController();
