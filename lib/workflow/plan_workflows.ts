@@ -71,7 +71,9 @@ export function planWorkflows(workflows: readonly ResolvedWorkflow[], options: P
       const planned = kind.plan(job, context);
       steps.push(...planned.steps);
       templates.push(...planned.templates);
-      summary.push(...kind.describe(job));
+      // Each line under its file's name when there are several (nt22: two workflows' lines read as one's).
+      const prefix = workflows.length > 1 ? `${workflow.file}: ` : "";
+      summary.push(...kind.describe(job).map((line) => `${prefix}${line}`));
       if (kind.items !== undefined && !items.includes(kind.items)) items.push(kind.items);
     }
   }

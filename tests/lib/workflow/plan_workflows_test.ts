@@ -64,3 +64,15 @@ Deno.test("an id used by two jobs of a run is named at that id, with where the f
   assert.ok(all instanceof WorkflowErrors, String(all));
   assert.deepEqual(all.errors.map((error) => error.file), ["two.ts", "three.ts"]);
 });
+
+Deno.test("the plan of several workflows says each one's lines under its file's name; of one, as they are", async () => {
+  // nt22: `plan a.yml b.js` printed "1 video, 2 sections…" and "1 video, 1 section…", whose was whose unsaid.
+  const [a, b] = [await resolve(lesson("a"), "a.ts"), await resolve(lesson("b"), "b.ts")];
+  const two = planWorkflows([a, b], { toolchain: TEST_TOOLCHAIN });
+  assert.deepEqual(two.summary, [
+    "a.ts: 1 video, 1 section, formats: 16x9 (1920x1080)",
+    "b.ts: 1 video, 1 section, formats: 16x9 (1920x1080)",
+  ]);
+  const one = planWorkflows([a], { toolchain: TEST_TOOLCHAIN });
+  assert.deepEqual(one.summary, ["1 video, 1 section, formats: 16x9 (1920x1080)"]);
+});
