@@ -65,7 +65,7 @@ Deno.test("an id used by two jobs of a run is named at that id, with where the f
   assert.deepEqual(all.errors.map((error) => error.file), ["two.ts", "three.ts"]);
 });
 
-Deno.test("the plan of several workflows says each one's lines under its file's name; of one, as they are", async () => {
+Deno.test("the plan of several workflows says each one's lines under its file's name; of one, as is", async () => {
   // nt22: `plan a.yml b.js` printed "1 video, 2 sections…" and "1 video, 1 section…", whose was whose unsaid.
   const [a, b] = [await resolve(lesson("a"), "a.ts"), await resolve(lesson("b"), "b.ts")];
   const two = planWorkflows([a, b], { toolchain: TEST_TOOLCHAIN });
