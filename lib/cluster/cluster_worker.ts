@@ -109,6 +109,8 @@ export class ClusterWorker {
   readonly #listening = new Map<string, Listening>();
   readonly #stores = new Map<string, OpenedStore>();
   readonly #running = new Map<string, RunningJob & { attempt: string }>();
+  /** Jobs of a provider's queue whose step's code runs: their call is under way (by job id). */
+  readonly #callsUnderWay = new Set<string>();
   /** Provider calls whose coordinator cancelled them while they ran: let finish, and stored (by job id). */
   readonly #finishingCancelled = new Set<string>();
   /** The steps of the jobs this worker took last, by job id: BullMQ speaks of a job after it ended here too. */
@@ -263,7 +265,8 @@ export class ClusterWorker {
         if (jobId === undefined || this.#running.get(jobId)?.attempt !== attempt) return;
         // A provider's call is paid whether it is read or not: let finish, its artifact goes to the store, where the
         // coordinator's next render takes it instead of paying again (fi23's finding, on a cluster).
-        if (name.startsWith(providerQueue(""))) {
+        // Only once its step's code runs: one still loading sends nothing, and is stopped (rv45).
+        if (this.#callsUnderWay.has(jobId)) {
           this.#finishingCancelled.add(jobId);
           return;
         }
@@ -315,7 +318,10 @@ export class ClusterWorker {
           started = worker;
           this.#report(job, { type: "started", attempt, worker });
         },
-        onRunning: () => this.#report(job, { type: "running", attempt, worker: started }),
+        onRunning: () => {
+          if (name.startsWith(providerQueue(""))) this.#callsUnderWay.add(id);
+          this.#report(job, { type: "running", attempt, worker: started });
+        },
         // A share of the step, told a second apart at most (an encode says it every half second): a write to Redis
         // each. Before, a cluster render's encodes said nothing until they ended.
         onProgress: (fraction) => {
@@ -348,6 +354,7 @@ export class ClusterWorker {
     } finally {
       this.#running.delete(id);
       this.#finishingCancelled.delete(id);
+      this.#callsUnderWay.delete(id);
       await this.#heartbeat.beat();
     }
   }

@@ -116,8 +116,16 @@ Deno.test("Ctrl-C on a coordinator cancels its jobs and exits 130", async () => 
 });
 
 Deno.test("Ctrl-C on a coordinator lets its worker finish a provider call and store it, not paid again", async () => {
-  // The image's answer comes a second after its call: the Ctrl-C falls while it is out.
-  const fake = startFakeOpenAi({ latency: { min: 1000, max: 1000 } });
+  // The image's answer comes a second after its call: the Ctrl-C falls while it is out, once it has reached the
+  // server (a worker still loading the step's code sends nothing, and is stopped).
+  const { promise: arrived, resolve } = Promise.withResolvers<void>();
+  const fake = startFakeOpenAi({
+    latency: { min: 1000, max: 1000 },
+    statusFor: (path) => {
+      if (path === "/v1/images/generations") resolve();
+      return null;
+    },
+  });
   await using redis = await startRedis();
   try {
     const workflow = {
@@ -132,7 +140,7 @@ Deno.test("Ctrl-C on a coordinator lets its worker finish a provider call and st
     const dir = file.slice(0, file.lastIndexOf("/"));
     await using workers = await startWorkers(1, { redis: redis.url, allowRoot: dir });
     const render = startRender([file, "--out", `${dir}/out`, "--cluster", redis.url]);
-    await render.until((event) => event.type === "step:started" && event.kind === "image");
+    await arrived;
     render.child.kill("SIGINT");
     assert.equal((await render.child.status).code, 130, await render.stderr);
     // fi23, on a cluster: the worker stopped the call at its coordinator's word, and the next render paid again.
