@@ -136,14 +136,17 @@ export function decideAfterFailure(error: unknown, options: DecideOptions): Atte
     return { sort: "refused", retry: false, delayMs: 0, rateLimitedForMs: null };
   }
   // A full disk here is not mended by waiting a few seconds: the run stops (see `runAttempts`). A provider's
-  // answer that says so is its server's, and retried as its other failures are.
+  // answer that says so is its server's, and retried as its other failures are; a cluster worker's may be its own
+  // alone: retried once at least, whatever the step's retries (rv45: most local steps have none), another worker
+  // may take it.
+  const diskFull = failure !== null && saysDiskFull(failure.message);
   const retryable = error instanceof StepTimeoutError ||
-    (failure !== null && failure.retryable && (gated || remote || !saysDiskFull(failure.message)));
+    (failure !== null && failure.retryable && (gated || remote || !diskFull));
   if (!retryable) return { sort: "permanent", retry: false, delayMs: 0, rateLimitedForMs: null };
   counts.failures++;
   return {
     sort: "failure",
-    retry: counts.failures <= step.retries,
+    retry: counts.failures <= (remote && diskFull && !gated ? Math.max(1, step.retries) : step.retries),
     delayMs: Math.max(jitter(step, attempt, random), asked ?? 0),
     rateLimitedForMs: null,
   };

@@ -144,6 +144,8 @@ export async function runAttempts(
   const { signal } = context;
   const gate = context.gateOf(step);
   const counts = { failures: 0, rateLimited: 0, ownCrashes: 0, sharedCrashes: 0 };
+  // Attempts of a cluster's step that found a disk full: on every one, it is no one worker's (see below).
+  let fullDisks = 0;
   let remakes = 0;
   for (let attempt = 1;; attempt++) {
     let outcome: Outcome;
@@ -246,6 +248,10 @@ export async function runAttempts(
       elapsed: outcome.elapsed,
       ...badInput ? { badInput: true as const } : {},
     });
+    if (gate === null && context.remote && saysDiskFull(message)) fullDisks++;
+    // A cluster's step that found a disk full on every attempt, on whatever worker took it: a shared store's disk,
+    // every worker's (rv44). The run stops, as it does at once for a full disk here.
+    if (!retrying && fullDisks === attempt && !signal.aborted) context.stop(message);
     if (!retrying) return { failed: said, emitted: true, step: step.id, badInput };
     if (decision !== null && decision.delayMs > 0) {
       try {
@@ -312,6 +318,8 @@ async function attemptOnce(
     if (!calls || running === sent || (running && signal.aborted)) return;
     sent = running;
     context.calling(step.id, running);
+    // No longer under way after a cancel (its code loading again on another worker): cut, as one never under way.
+    if (!running && signal.aborted) unsent.abort(signal.reason);
   };
   signal.addEventListener("abort", cancelUnsent, { once: true });
   try {

@@ -224,7 +224,11 @@ class Scheduler {
     const made = await this.#maker.make(node);
     if ("cancelled" in made) return this.#cancel(node);
     if ("failed" in made) {
-      return this.#fail(node, made.failed, { emitted: made.emitted, badInput: made.badInput });
+      return this.#fail(node, made.failed, {
+        emitted: made.emitted,
+        badInput: made.badInput,
+        attempted: true,
+      });
     }
     if (made.cached) {
       const cached = {
@@ -412,7 +416,11 @@ class Scheduler {
     return findTemplate(this.#plan, id, parent);
   }
 
-  #fail(node: DagNode, message: string, options: { emitted?: boolean; badInput?: boolean } = {}): void {
+  #fail(
+    node: DagNode,
+    message: string,
+    options: { emitted?: boolean; badInput?: boolean; attempted?: boolean } = {},
+  ): void {
     if (node.state !== "pending") return;
     this.#errors.set(node.step.id, message);
     if (options.badInput === true) this.#badInput.push(node.step.id);
@@ -436,11 +444,11 @@ class Scheduler {
       this.#emit({ type: "step:skipped", ...this.#base(blocked), because: node.step.id });
       this.#settle(blocked, "skipped");
     }
-    // So does an output that could not be published for a full disk (see `runAttempts`), and a cluster's step that
-    // failed so on every attempt (retried, since one worker's disk is its own: a shared store's is every worker's,
-    // rv44). A provider's answer that says so is its server's.
-    const local = node.step.provider === null ||
-      (this.#options.providerGate?.(node.step.provider) ?? null) === null;
+    // So does an output that could not be published for a full disk (see `runAttempts`), and this process's own
+    // failure. A provider's answer that says so is its server's; a cluster worker's step, its attempts judge (a
+    // worker's disk may be its own alone: see `runAttempts`).
+    const local = !(options.attempted === true && this.#options.remote === true) &&
+      (node.step.provider === null || (this.#options.providerGate?.(node.step.provider) ?? null) === null);
     if (local && saysDiskFull(message) && !this.#controller.signal.aborted) return this.#stop(message);
     this.#endIfFinished();
   }
