@@ -2,8 +2,8 @@
  * The bytes of a text file a user names (a workflow, a recipe), told apart from what is no text: a program, a
  * picture or a video under a workflow's name was told in a parser's words ("Expected an object, got a string"), and
  * UTF-16 as a syntax error at its first byte. Text in another encoding than UTF-8 is read as Deno reads text, each
- * byte it cannot decode as U+FFFD: a text field that holds one is refused at its place (`shownText`), and a comment
- * that does is no matter.
+ * byte it cannot decode as U+FFFD: a lesson's text that holds one is said by its checks (`lesson_preflight.ts`), and
+ * a comment that does is no matter.
  * @module
  */
 
@@ -58,4 +58,39 @@ export function decodeText(bytes: Uint8Array): string {
     place: { line, column },
     hint: "Name the text file you wrote",
   });
+}
+
+/** Bytes of a file looked at for a NUL before the whole is read (see {@linkcode readText}). */
+const HEAD_BYTES = 64 * 1024;
+
+/**
+ * Reads a text file as {@linkcode decodeText} decodes it; a file whose first 64 KiB say it is no text is refused
+ * before the rest is read (rv45: a transport stream named `clip.ts`, gigabytes, was read whole to be refused).
+ *
+ * @param path The file.
+ * @returns Its text.
+ * @throws {NotTextError} As {@linkcode decodeText}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readText } from "./text_bytes.ts";
+ * assert.match(await readText("deno.json"), /"tasks"/);
+ * ```
+ */
+export async function readText(path: string | URL): Promise<string> {
+  const head = new Uint8Array(HEAD_BYTES);
+  let filled = 0;
+  {
+    using file = await Deno.open(path, { read: true });
+    for (;;) {
+      const read = await file.read(head.subarray(filled));
+      if (read === null) break;
+      filled += read;
+      if (filled === head.length) break;
+    }
+  }
+  if (filled < head.length) return decodeText(head.subarray(0, filled));
+  decodeText(head);
+  return decodeText(await Deno.readFile(path));
 }

@@ -89,7 +89,6 @@ const LONE_SURROGATE = /\p{Cs}/u;
  * import { nonBlank } from "./fields.ts";
  * assert.equal(nonBlank("Title").safeParse(" ").success, false);
  * assert.equal(nonBlank("Caption").safeParse("x\udc00").success, false);
- * assert.equal(nonBlank("Caption").safeParse("caf\ufffd").success, false);
  * ```
  */
 export function nonBlank(what: string) {
@@ -102,16 +101,6 @@ export function nonBlank(what: string) {
       context.addIssue({
         code: "custom",
         message: `${what} holds half of a character (U+${code}, a surrogate without its pair)`,
-      });
-    }
-    // What a reader of text puts for bytes it could not decode: a file the workflow's code read (an outline, a
-    // script) saved in another encoding, whose "café" would be drawn and said as "caf�".
-    if (text.includes("\uFFFD")) {
-      context.addIssue({
-        code: "custom",
-        message:
-          `${what} holds U+FFFD (�), which stands for bytes that could not be read as UTF-8: a file it ` +
-          "came from was saved in another encoding (Latin-1?): save it as UTF-8",
       });
     }
   });

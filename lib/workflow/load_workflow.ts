@@ -9,7 +9,7 @@ import { placesOfCode } from "./_code_places.ts";
 import { fileInTheWay, isMissing, notFoundAsNull, pathTrouble } from "../core/exists.ts";
 import { closestName } from "../core/closest_name.ts";
 import { atPlace, placedIssue, type PlaceFinder } from "./_value_places.ts";
-import { decodeText, NotTextError } from "../core/text_bytes.ts";
+import { NotTextError, readText } from "../core/text_bytes.ts";
 import { importFailureIssue, reelExportNames } from "./import_failure.ts";
 import { exitCalled, workflowCode } from "./workflow_code.ts";
 import { stillLoading } from "./still_loading.ts";
@@ -142,7 +142,7 @@ export async function loadWorkflow(
   // or a picture under a workflow's name is told as not text, not in a parser's words (fi22).
   let text: string;
   try {
-    text = decodeText(await Deno.readFile(url));
+    text = await readText(url);
   } catch (error) {
     if (!(error instanceof NotTextError)) throw error;
     throw new WorkflowError(file, [{ ...atPlace(error.place), message: error.message }], {

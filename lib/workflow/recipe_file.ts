@@ -12,7 +12,7 @@ import { importFailureIssue } from "./import_failure.ts";
 import { toFileUrl } from "./load_workflow.ts";
 import { placesOfCode } from "./_code_places.ts";
 import { atPlace, placedIssue, type PlaceFinder } from "./_value_places.ts";
-import { decodeText, NotTextError } from "../core/text_bytes.ts";
+import { NotTextError, readText } from "../core/text_bytes.ts";
 
 /** Where a recipe stands in a workflow, whose schema tells the fields a recipe file may hold. */
 const RECIPE_AT = ["variants", 0, "recipes", 0];
@@ -74,7 +74,7 @@ export async function readRecipeFile(value: string): Promise<RecipeFile> {
     const info = await Deno.stat(path);
     // rv13: a folder named so (`r.json/`) stopped the command with Deno's IsADirectory and its trace.
     if (!info.isFile) throw unreadable("it is a folder");
-    text = decodeText(await Deno.readFile(path));
+    text = await readText(path);
   } catch (error) {
     if (error instanceof NotTextError) {
       throw new WorkflowError(value, [{ ...atPlace(error.place), message: error.message }], {

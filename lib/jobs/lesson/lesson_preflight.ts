@@ -65,7 +65,28 @@ export async function preflightLesson(lesson: ResolvedLesson, context: Preflight
     return [];
   });
   if (mistakes.length > 0) throw joinWorkflowErrors(context.file, mistakes);
-  return [...sameSizeFormats(lesson, context.file), ...warnings];
+  return [...sameSizeFormats(lesson, context.file), ...replacedBytes(lesson, context.file), ...warnings];
+}
+
+/**
+ * Text holding U+FFFD, what a reader of text puts for bytes it could not decode: a workflow file, or a file its
+ * code read (an outline, a script), saved in another encoding than UTF-8, whose "café" is drawn and said as
+ * "caf\uFFFD". Said, not refused: a lesson about encodings may show the character itself (rv45).
+ */
+function replacedBytes(lesson: ResolvedLesson, file: string): string[] {
+  return lesson.videos.flatMap((video) =>
+    video.sections.flatMap((section) => {
+      const fields: [string, string][] = [
+        ["title", section.title],
+        ...section.bullets.map((bullet, i): [string, string] => [`bullets[${i}]`, bullet]),
+        ["narration", section.narration],
+      ];
+      return fields.filter(([, text]) => text.includes("\uFFFD")).map(([field]) =>
+        `${section.path}.${field} holds U+FFFD (�), which stands for bytes that could not be read as UTF-8: if a ` +
+        `file it came from was saved in another encoding (Latin-1?), save it as UTF-8 (${file})`
+      );
+    })
+  );
 }
 
 /**

@@ -237,3 +237,27 @@ Deno.test("preflight() decodes a variants overlay image only where a step that r
     /the JPEG is corrupt: its pixels do not decode/,
   );
 });
+
+Deno.test("preflight() says a lesson's text holding U+FFFD (a file in another encoding), not refused", async () => {
+  // A workflow saved in Latin-1, or an outline its code read from one: "café" drawn and said as "caf\uFFFD" unsaid.
+  const dir = await tempDir();
+  const file = `${dir}/latin1.yaml`;
+  const encode = (text: string) => [...new TextEncoder().encode(text)];
+  await Deno.writeFile(
+    file,
+    new Uint8Array([
+      ...encode("formats: [160x90]\nvideos:\n  - id: v\n    sections:\n      - title: Caf"),
+      0xe9,
+      ...encode('\n        bullets: [Fine, "Encoding errors show as \uFFFD"]\n        narration: Short.\n'),
+    ]),
+  );
+  const { plan, workflows } = await loadPlan([file]);
+  const warnings = await preflight(plan, workflows, { ffmpeg: await findFfmpeg(), status: new Map() });
+  assert.deepEqual(warnings.filter((warning) => warning.includes("U+FFFD")), [
+    "videos[0].sections[0].title holds U+FFFD (�), which stands for bytes that could not be read as UTF-8: if a " +
+    `file it came from was saved in another encoding (Latin-1?), save it as UTF-8 (${file})`,
+    // Said, not refused: the character itself may be meant.
+    "videos[0].sections[0].bullets[1] holds U+FFFD (�), which stands for bytes that could not be read as UTF-8: " +
+    `if a file it came from was saved in another encoding (Latin-1?), save it as UTF-8 (${file})`,
+  ]);
+});
