@@ -66,7 +66,7 @@ export function addRenderCommand(
       list,
     )
     .option("--json", JSON_EVENTS)
-    .option("-q, --quiet", "print only the summary and errors")
+    .option("-q, --quiet", "print only the summary, errors and what a Ctrl-C waits for")
     .option("--plan", "print the plan and exit without rendering")
     .option(
       "--allow-overflow",

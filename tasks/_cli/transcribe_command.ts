@@ -76,7 +76,7 @@ export function addTranscribeCommand(program: Command, context: { outcome: Comma
     .option("--cache <dir>", "artifact store (default: REEL_CACHE or .reel/ here)", folderName)
     .option("--force", "ignore the store: hear every chunk again")
     .option("--json", JSON_EVENTS)
-    .option("-q, --quiet", "print only the summary and errors");
+    .option("-q, --quiet", "print only the summary, errors and what a Ctrl-C waits for");
   command.addHelpText("after", EXAMPLES);
   command.action(async (named, options) => {
     const workflow = await resolveCommandLine(await onceEach(await inFolders(named)), options);

@@ -55,7 +55,7 @@ export function addVariantsCommand(program: Command, context: { outcome: Command
     .option("--cache <dir>", "artifact store (default: REEL_CACHE, else .reel/ here)", folderName)
     .option("--force", "ignore the store: run every step")
     .option("--json", JSON_EVENTS)
-    .option("-q, --quiet", "print only the summary and errors")
+    .option("-q, --quiet", "print only the summary, errors and what a Ctrl-C waits for")
     .addOption(
       new Option(
         "--timeout <ms>",
