@@ -41,6 +41,12 @@ export class NotTextError extends Error {
  * ```
  */
 export function decodeText(bytes: Uint8Array): string {
+  refuseNoText(bytes);
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+}
+
+/** Throws what {@linkcode decodeText} throws for bytes that are no text; decodes nothing. */
+function refuseNoText(bytes: Uint8Array): void {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     throw new NotTextError("The file is UTF-16 text, not UTF-8", {
       place: { line: 1, column: 1 },
@@ -48,7 +54,7 @@ export function decodeText(bytes: Uint8Array): string {
     });
   }
   const nul = bytes.indexOf(0);
-  if (nul === -1) return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+  if (nul === -1) return;
   // At 0, there is no line before it (`lastIndexOf(…, -1)` would search from the end: rv44).
   const lineStart = nul === 0 ? 0 : bytes.lastIndexOf(0x0a, nul - 1) + 1;
   let line = 1;
@@ -91,6 +97,6 @@ export async function readText(path: string | URL): Promise<string> {
     }
   }
   if (filled < head.length) return decodeText(head.subarray(0, filled));
-  decodeText(head);
+  refuseNoText(head);
   return decodeText(await Deno.readFile(path));
 }

@@ -20,7 +20,7 @@ export interface LoadDataWorkflowOptions {
   format: DataFormat;
   /** Number of cores, for the pool defaults. @default navigator.hardwareConcurrency */
   cores?: number;
-  /** The file's text, where it was read already (and checked to be UTF-8). @default the file read */
+  /** The file's text, where it was read already (and found to be text: `text_bytes.ts`). @default the file read */
   text?: string;
 }
 
