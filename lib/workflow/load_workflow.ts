@@ -140,16 +140,7 @@ export async function loadWorkflow(
   }
   // Read only once it is a workflow by its name (rv44: a video named as one was read whole to be refused). A program
   // or a picture under a workflow's name is told as not text, not in a parser's words (fi22).
-  let text: string;
-  try {
-    text = await readText(url);
-  } catch (error) {
-    if (!(error instanceof NotTextError)) throw error;
-    throw new WorkflowError(file, [{ ...atPlace(error.place), message: error.message }], {
-      hint: error.hint,
-      cause: error,
-    });
-  }
+  const text = await readWorkflowText(file, url);
   if (format !== null) {
     // Loaded for data workflows only: the YAML parser costs every other run about 60 ms of start-up.
     const { loadDataWorkflow } = await import("./load_data_workflow.ts");
@@ -200,6 +191,33 @@ export async function loadWorkflow(
   }
   // Read once the values are (their getters run first: a getter that never returns is the load watch's to tell).
   return { ...resolved, placeIssue: await issuePlacer(url, module.default) };
+}
+
+/**
+ * A workflow's (or a recipe's) text, bytes that are no text refused as the file's mistake at their place (see
+ * `text_bytes.ts`).
+ *
+ * @param file The file, as the user named it (for messages).
+ * @param path Where it is.
+ * @param holds What it holds, as the message names it. @default "workflow"
+ * @returns Its text.
+ * @throws {WorkflowError} When it is no text; what reading it throws otherwise.
+ */
+export async function readWorkflowText(
+  file: string,
+  path: string | URL,
+  holds: "workflow" | "recipe" = "workflow",
+): Promise<string> {
+  try {
+    return await readText(path);
+  } catch (error) {
+    if (!(error instanceof NotTextError)) throw error;
+    throw new WorkflowError(file, [{ ...atPlace(error.place), message: error.message }], {
+      hint: error.hint,
+      cause: error,
+      holds,
+    });
+  }
 }
 
 /**

@@ -9,10 +9,9 @@ import { InputError, WorkflowError, WorkflowErrors, type WorkflowIssue } from ".
 import { pathTrouble } from "../core/exists.ts";
 import type { RecipeInput } from "../jobs/variants/recipe_schema.ts";
 import { importFailureIssue } from "./import_failure.ts";
-import { toFileUrl } from "./load_workflow.ts";
+import { readWorkflowText, toFileUrl } from "./load_workflow.ts";
 import { placesOfCode } from "./_code_places.ts";
-import { atPlace, placedIssue, type PlaceFinder } from "./_value_places.ts";
-import { NotTextError, readText } from "../core/text_bytes.ts";
+import { placedIssue, type PlaceFinder } from "./_value_places.ts";
 
 /** Where a recipe stands in a workflow, whose schema tells the fields a recipe file may hold. */
 const RECIPE_AT = ["variants", 0, "recipes", 0];
@@ -74,15 +73,8 @@ export async function readRecipeFile(value: string): Promise<RecipeFile> {
     const info = await Deno.stat(path);
     // rv13: a folder named so (`r.json/`) stopped the command with Deno's IsADirectory and its trace.
     if (!info.isFile) throw unreadable("it is a folder");
-    text = await readText(path);
+    text = await readWorkflowText(value, path, "recipe");
   } catch (error) {
-    if (error instanceof NotTextError) {
-      throw new WorkflowError(value, [{ ...atPlace(error.place), message: error.message }], {
-        hint: error.hint,
-        cause: error,
-        holds: "recipe",
-      });
-    }
     // nt8: a JSON file's said as the system's words and the call ("readfile '/tmp/…'").
     // A path through a file (`r.json/x.ts`, rv42's kind), a loop of links, a name too long (fi22: each stopped
     // with Deno's words and its trace) says so.
