@@ -108,11 +108,11 @@ export class ClusterWorker {
   readonly #heartbeat: WorkerHeartbeat;
   readonly #listening = new Map<string, Listening>();
   readonly #stores = new Map<string, OpenedStore>();
-  readonly #running = new Map<string, RunningJob & { attempt: string }>();
-  /** Jobs of a provider's queue whose step's code runs: their call is under way (by job id). */
-  readonly #callsUnderWay = new Set<string>();
-  /** Provider calls whose coordinator cancelled them while they ran: let finish, and stored (by job id). */
-  readonly #finishingCancelled = new Set<string>();
+  /**
+   * The jobs this worker runs, by job id; a provider's job says its call is `under way` once its step's code runs,
+   * and `kept` when its coordinator cancelled it then (let finish, and stored).
+   */
+  readonly #running = new Map<string, RunningJob & { attempt: string; call?: "under way" | "kept" }>();
   /** The steps of the jobs this worker took last, by job id: BullMQ speaks of a job after it ended here too. */
   readonly #recent = new Map<string, string>();
   readonly #adopted = new Map<Queue, number>();
@@ -146,7 +146,7 @@ export class ClusterWorker {
         cpu: options.cpu,
         queues: [...this.#listening.keys()].sort(),
         wants: options.queues === undefined ? null : [...options.queues],
-        running: [...this.#running.values()].map(({ attempt: _, ...job }) => job),
+        running: [...this.#running.values()].map(({ attempt: _, call: _call, ...job }) => job),
         started: this.#started,
       }),
       onError: (error) => this.#log(`Cannot refresh this worker's heartbeat: ${messageOf(error)}`),
@@ -262,12 +262,13 @@ export class ClusterWorker {
     (events as unknown as { on(event: string, listener: (args: Record<string, string>) => void): void }).on(
       CANCEL_EVENT,
       ({ jobId, attempt }) => {
-        if (jobId === undefined || this.#running.get(jobId)?.attempt !== attempt) return;
+        const running = jobId === undefined ? undefined : this.#running.get(jobId);
+        if (jobId === undefined || running === undefined || running.attempt !== attempt) return;
         // A provider's call is paid whether it is read or not: let finish, its artifact goes to the store, where the
         // coordinator's next render takes it instead of paying again (fi23's finding, on a cluster).
         // Only once its step's code runs: one still loading sends nothing, and is stopped (rv45).
-        if (this.#callsUnderWay.has(jobId)) {
-          this.#finishingCancelled.add(jobId);
+        if (running.call === "under way") {
+          running.call = "kept";
           return;
         }
         worker.cancelJob(jobId, "cancelled by its coordinator");
@@ -319,7 +320,8 @@ export class ClusterWorker {
           this.#report(job, { type: "started", attempt, worker });
         },
         onRunning: () => {
-          if (name.startsWith(providerQueue(""))) this.#callsUnderWay.add(id);
+          const running = this.#running.get(id);
+          if (running !== undefined && name.startsWith(providerQueue(""))) running.call = "under way";
           this.#report(job, { type: "running", attempt, worker: started });
         },
         // A share of the step, told a second apart at most (an encode says it every half second): a write to Redis
@@ -337,7 +339,7 @@ export class ClusterWorker {
           );
         },
       });
-      if (this.#finishingCancelled.has(id) && outcome.ok) {
+      if (this.#running.get(id)?.call === "kept" && outcome.ok) {
         this.#log(
           `Step "${task.id}", cancelled by its coordinator while its provider call ran, is stored: its call is ` +
             "not paid again",
@@ -353,8 +355,6 @@ export class ClusterWorker {
       return outcome;
     } finally {
       this.#running.delete(id);
-      this.#finishingCancelled.delete(id);
-      this.#callsUnderWay.delete(id);
       await this.#heartbeat.beat();
     }
   }
