@@ -3,6 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { startFakeOpenAi } from "../../lib/fake_api/fake_openai_server.ts";
+import { startSlowImageServer } from "../_support/slow_image_server.ts";
 import { CLI, listFolder, runCli } from "../_support/cli.ts";
 import { findFfmpeg } from "../../lib/media/ffmpeg.ts";
 import { writeWorkflowFile } from "../_support/workflows.ts";
@@ -334,14 +335,7 @@ Deno.test("--force and --force-step publish what they paid for again, and later 
 
 Deno.test("Ctrl-C while an image call is out lets it finish and keeps it: the next render pays nothing", async () => {
   // The call's arrival at the server is the cue for the Ctrl-C; its answer comes a second later.
-  const { promise: arrived, resolve } = Promise.withResolvers<void>();
-  const server = startFakeOpenAi({
-    latency: { min: 1000, max: 1000 },
-    statusFor: (path) => {
-      if (path === "/v1/images/generations") resolve();
-      return null;
-    },
-  });
+  const { server, arrived } = startSlowImageServer();
   const { file, dir } = await apiWorkflow([imageSection(1)], { baseUrl: server.url });
   const images = () => server.stats.log.filter((entry) => entry.path === "/v1/images/generations");
   try {

@@ -8,6 +8,7 @@ import { Queue } from "bullmq";
 import { CLUSTER_PREFIX, QUEUES_KEY } from "../../lib/cluster/cluster_job.ts";
 import { openRedis, redisOptions } from "../../lib/cluster/redis_connection.ts";
 import { startFakeOpenAi } from "../../lib/fake_api/fake_openai_server.ts";
+import { startSlowImageServer } from "../_support/slow_image_server.ts";
 import { CLI, jsonEvents, listFolder, runCli } from "../_support/cli.ts";
 import { startWorkers } from "../_support/cluster_workers.ts";
 import { startRedis } from "../_support/redis_server.ts";
@@ -118,14 +119,7 @@ Deno.test("Ctrl-C on a coordinator cancels its jobs and exits 130", async () => 
 Deno.test("Ctrl-C on a coordinator lets its worker finish a provider call and store it, not paid again", async () => {
   // The image's answer comes a second after its call: the Ctrl-C falls while it is out, once it has reached the
   // server (a worker still loading the step's code sends nothing, and is stopped).
-  const { promise: arrived, resolve } = Promise.withResolvers<void>();
-  const fake = startFakeOpenAi({
-    latency: { min: 1000, max: 1000 },
-    statusFor: (path) => {
-      if (path === "/v1/images/generations") resolve();
-      return null;
-    },
-  });
+  const { server: fake, arrived } = startSlowImageServer();
   await using redis = await startRedis();
   try {
     const workflow = {
